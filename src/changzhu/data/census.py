@@ -1,0 +1,240 @@
+"""The 2020 census (第七次全国人口普查) by province, prefecture and county, validated against its totals."""
+
+from __future__ import annotations
+
+from functools import cache
+from pathlib import Path
+
+import polars as pl
+
+from changzhu.data.csvio import check_codes, check_non_negative, line_of, read_typed_csv
+from changzhu.data.errors import DataFileError
+
+FILES_DIR = Path(__file__).parent / "files"
+PROVINCES_FILE = "china_provinces.csv"
+PREFECTURES_FILE = "china_prefectures.csv"
+COUNTIES_FILE = "china_counties.csv"
+
+# Totals stated by the census communiqués (see docs/data.md). The 2,000,000 active-duty military
+# are counted in the national total (1,411,778,724) but in no province.
+PROVINCES_RESIDENT_TOTAL_2020 = 1_409_778_724
+MILITARY_NATIONAL_ONLY_2020 = 2_000_000
+PROVINCES_RENHU_FENLI_TOTAL_2020 = 492_762_506
+PROVINCES_INTERPROV_TOTAL_2020 = 124_837_153
+PROVINCE_COUNT = 31
+
+POPULATION_COLUMNS = (
+    "pop_resident_2020",
+    "pop_urban_2020",
+    "pop_rural_2020",
+    "renhu_fenli_2020",
+    "interprov_in_migrants_2020",
+    "pop_age_0_4_2020",
+    "pop_age_5_14_2020",
+    "pop_age_0_14_2020",
+    "pop_age_65plus_2020",
+)
+_INT = pl.Int64()
+_STR = pl.String()
+_F64 = pl.Float64()
+_BOOL = pl.Boolean()
+
+
+def _population_schema() -> dict[str, pl.DataType]:
+    return {name: _INT for name in POPULATION_COLUMNS}
+
+
+def _check_sum(path: Path, what: str, actual: int, expected: int) -> None:
+    if actual != expected:
+        raise DataFileError(path, f"{what} sum to {actual:,}, the census states {expected:,}")
+
+
+def _check_urban_rural(path: Path, df: pl.DataFrame) -> None:
+    mismatch = (
+        df["pop_urban_2020"].is_not_null()
+        & (df["pop_urban_2020"] + df["pop_rural_2020"] != df["pop_resident_2020"])
+    ).arg_true()
+    if mismatch.len() > 0:
+        row = int(mismatch[0])
+        raise DataFileError(
+            path, "urban + rural does not equal resident population", line=line_of(row), column="pop_resident_2020"
+        )
+
+
+def _check_group_sums(path: Path, child: pl.DataFrame, provinces: pl.DataFrame, what: str) -> None:
+    sums = child.group_by("province_code").agg(pl.col("pop_resident_2020").sum().alias("child_sum"))
+    joined = provinces.select("code", "pop_resident_2020").join(
+        sums, left_on="code", right_on="province_code", how="left"
+    )
+    bad = joined.filter(pl.col("child_sum").fill_null(0) != pl.col("pop_resident_2020"))
+    if bad.height > 0:
+        row = bad.row(0, named=True)
+        raise DataFileError(
+            path,
+            f"{what} of province {row['code']} sum to {row['child_sum'] or 0:,} residents, "
+            f"the province total is {row['pop_resident_2020']:,}",
+        )
+
+
+def _check_parents(path: Path, df: pl.DataFrame, column: str, parents: set[str]) -> None:
+    idx = (~df[column].is_in(sorted(parents))).arg_true()
+    if idx.len() > 0:
+        row = int(idx[0])
+        raise DataFileError(
+            path, f"parent code {df[column][row]} does not exist", line=line_of(row), column=column
+        )
+
+
+def read_provinces(files_dir: Path = FILES_DIR) -> pl.DataFrame:
+    """The 31 provinces with their census figures; raises DataFileError if the file is damaged."""
+    path = files_dir / PROVINCES_FILE
+    schema: dict[str, pl.DataType] = {
+        "code": _STR,
+        "name_zh": _STR,
+        "name_short": _STR,
+        "name_pinyin": _STR,
+        "name_en": _STR,
+        "region": _STR,
+        **_population_schema(),
+        "hukou_elsewhere_same_county_2020": _INT,
+        "hukou_elsewhere_other_county_same_prov_2020": _INT,
+        "centroid_lon": _F64,
+        "centroid_lat": _F64,
+    }
+    df = read_typed_csv(path, schema)
+    check_codes(path, df, "code")
+    not_province = (~df["code"].str.ends_with("0000")).arg_true()
+    if not_province.len() > 0:
+        row = int(not_province[0])
+        raise DataFileError(path, "a province code must end in 0000", line=line_of(row), column="code")
+    if df.height != PROVINCE_COUNT:
+        raise DataFileError(path, f"expected {PROVINCE_COUNT} provinces, found {df.height}")
+    check_non_negative(path, df, POPULATION_COLUMNS)
+    _check_urban_rural(path, df)
+    parts = (
+        df["hukou_elsewhere_same_county_2020"]
+        + df["hukou_elsewhere_other_county_same_prov_2020"]
+        + df["interprov_in_migrants_2020"]
+    )
+    bad = (parts != df["renhu_fenli_2020"]).arg_true()
+    if bad.len() > 0:
+        raise DataFileError(
+            path, "人户分离 is not the sum of its three parts", line=line_of(int(bad[0])), column="renhu_fenli_2020"
+        )
+    _check_sum(path, "the 31 provinces' residents", int(df["pop_resident_2020"].sum()), PROVINCES_RESIDENT_TOTAL_2020)
+    _check_sum(path, "the provinces' 人户分离", int(df["renhu_fenli_2020"].sum()), PROVINCES_RENHU_FENLI_TOTAL_2020)
+    _check_sum(
+        path,
+        "the provinces' inter-provincial in-migrants",
+        int(df["interprov_in_migrants_2020"].sum()),
+        PROVINCES_INTERPROV_TOTAL_2020,
+    )
+    return df
+
+
+def read_prefectures(provinces: pl.DataFrame, files_dir: Path = FILES_DIR) -> pl.DataFrame:
+    """The 367 prefecture-level rows; their figures sum to each province's."""
+    path = files_dir / PREFECTURES_FILE
+    schema: dict[str, pl.DataType] = {
+        "code": _STR,
+        "name_zh": _STR,
+        "division_type": _STR,
+        "province_code": _STR,
+        "province_name_zh": _STR,
+        **_population_schema(),
+        "pop_resident_2020_gazette": _INT,
+        "centroid_lon": _F64,
+        "centroid_lat": _F64,
+        "seat_lon": _F64,
+        "seat_lat": _F64,
+        "in_nbs_codes_2023": _BOOL,
+    }
+    nullable = ("pop_resident_2020_gazette", "seat_lon", "seat_lat", "centroid_lon", "centroid_lat")
+    df = read_typed_csv(path, schema, nullable=nullable)
+    check_codes(path, df, "code")
+    check_codes(path, df, "province_code", unique=False)
+    _check_parents(path, df, "province_code", set(provinces["code"].to_list()))
+    check_non_negative(path, df, POPULATION_COLUMNS)
+    _check_urban_rural(path, df)
+    _check_group_sums(path, df, provinces, "prefectures")
+    return df
+
+
+def prefecture_of_county(city_code: str, county_code: str, prefecture_codes: set[str]) -> str | None:
+    """The prefecture-level row a county belongs to, following the census file's conventions.
+
+    Chongqing's counties (500200 县) belong to the single 500100 row; county-level units administered
+    by a province (xx9000) are prefecture-level rows themselves.
+    """
+    if city_code in prefecture_codes:
+        return city_code
+    if city_code == "500200":
+        return "500100"
+    if city_code.endswith("9000") and county_code in prefecture_codes:
+        return county_code
+    return None
+
+
+def read_counties(
+    provinces: pl.DataFrame, prefectures: pl.DataFrame, files_dir: Path = FILES_DIR
+) -> pl.DataFrame:
+    """County-level units (NBS 2023 codes merged with the census tabulation), with `prefecture_code` added."""
+    path = files_dir / COUNTIES_FILE
+    schema: dict[str, pl.DataType] = {
+        "code": _STR,
+        "name_zh": _STR,
+        "city_code": _STR,
+        "city_name_zh": _STR,
+        "province_code": _STR,
+        "province_name_zh": _STR,
+        "in_nbs_codes_2023": _BOOL,
+        "in_census_2020": _BOOL,
+        "code_2020": _STR,
+        "name_zh_2020": _STR,
+        **_population_schema(),
+        "seat_lon": _F64,
+        "seat_lat": _F64,
+    }
+    nullable = ("code", "code_2020", "name_zh_2020", "seat_lon", "seat_lat", *POPULATION_COLUMNS)
+    df = read_typed_csv(path, schema, nullable=nullable)
+    check_codes(path, df, "code")
+    check_codes(path, df, "city_code", unique=False)
+    _check_parents(path, df, "province_code", set(provinces["code"].to_list()))
+    census_rows = df.filter(pl.col("in_census_2020"))
+    missing_pop = (census_rows["pop_resident_2020"].is_null()).arg_true()
+    if missing_pop.len() > 0:
+        raise DataFileError(path, "a census row has no resident population", column="pop_resident_2020")
+    check_non_negative(path, df, POPULATION_COLUMNS)
+    _check_urban_rural(path, df)
+    _check_group_sums(path, census_rows, provinces, "counties")
+    prefecture_codes = set(prefectures["code"].to_list())
+    parents = [
+        prefecture_of_county(city, code or "", prefecture_codes)
+        for city, code in zip(df["city_code"].to_list(), df["code"].to_list(), strict=True)
+    ]
+    # Units created after 2020 and administered by the province (e.g. 659011 新星市) have no
+    # prefecture row; they hang directly under their province.
+    orphan = [
+        i for i, p in enumerate(parents) if p is None and not df["city_code"][i].endswith("9000")
+    ]
+    if orphan:
+        row = orphan[0]
+        raise DataFileError(
+            path, f"parent prefecture {df['city_code'][row]} does not exist", line=line_of(row), column="city_code"
+        )
+    return df.with_columns(pl.Series("prefecture_code", parents, dtype=pl.String))
+
+
+class Census2020:
+    """The three census tables, read and cross-checked together."""
+
+    def __init__(self, files_dir: Path = FILES_DIR) -> None:
+        self.provinces = read_provinces(files_dir)
+        self.prefectures = read_prefectures(self.provinces, files_dir)
+        self.counties = read_counties(self.provinces, self.prefectures, files_dir)
+
+
+@cache
+def census_2020() -> Census2020:
+    """The shipped census, read once per process."""
+    return Census2020()

@@ -1,0 +1,175 @@
+"""The person table: one schema, used by the rules engine, the registry and the simulation.
+
+A person table is a polars DataFrame with the columns below. Durations are whole months (Int32),
+money is yuan (Float64), dates are calendar dates, region codes are six-digit GB/T 2260 strings at
+prefecture level (the city whose rules apply; municipalities use xx0100).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+
+import polars as pl
+
+SEXES = ["F", "M"]
+EDUCATION_LEVELS = [
+    "none",
+    "primary",
+    "junior_secondary",
+    "senior_secondary",
+    "vocational_college",  # 大专
+    "bachelor",  # 本科 with degree
+    "master",
+    "doctor",
+]
+HOUSING_TENURES = ["owned", "rented", "public_rental", "dormitory", "none"]
+
+
+@dataclass(frozen=True)
+class PersonColumn:
+    """One column of the person table: its type, whether it may be null, its unit and meaning."""
+
+    name: str
+    dtype: pl.DataType
+    nullable: bool
+    unit: str
+    doc: str
+
+
+PERSON_COLUMNS: tuple[PersonColumn, ...] = (
+    PersonColumn("person_id", pl.Int64(), False, "", "unique identifier within the table"),
+    PersonColumn("sex", pl.Enum(SEXES), False, "", "F or M"),
+    PersonColumn("birth_date", pl.Date(), False, "date", "date of birth"),
+    PersonColumn("hukou_region", pl.String(), False, "code", "prefecture-level code of the hukou place (户籍地)"),
+    PersonColumn(
+        "residence_region", pl.String(), False, "code", "prefecture-level code of habitual residence (常住地)"
+    ),
+    PersonColumn("residence_since", pl.Date(), False, "date", "start of continuous residence in residence_region"),
+    PersonColumn(
+        "residence_permit_since", pl.Date(), True, "date", "date the current residence permit (居住证) was issued"
+    ),
+    PersonColumn(
+        "si_months_local", pl.Int32(), False, "months", "employee social insurance months paid in residence_region"
+    ),
+    PersonColumn("si_months_total", pl.Int32(), False, "months", "employee social insurance months paid anywhere"),
+    PersonColumn(
+        "medical_months_local", pl.Int32(), False, "months", "basic medical insurance months in residence_region"
+    ),
+    PersonColumn(
+        "prior_region", pl.String(), True, "code", "previous city of residence (for mutual recognition 互认)"
+    ),
+    PersonColumn("prior_residence_months", pl.Int32(), False, "months", "months lived in prior_region"),
+    PersonColumn("prior_si_months", pl.Int32(), False, "months", "social insurance months paid in prior_region"),
+    PersonColumn("employed", pl.Boolean(), False, "", "in legal, stable employment (合法稳定就业)"),
+    PersonColumn("education", pl.Enum(EDUCATION_LEVELS), False, "", "highest education completed"),
+    PersonColumn("housing", pl.Enum(HOUSING_TENURES), False, "", "housing tenure at residence_region"),
+    PersonColumn(
+        "income_per_capita_month", pl.Float64(), False, "yuan/month", "household income per head per month"
+    ),
+    PersonColumn("parent_id", pl.Int64(), True, "", "person_id of a parent in the same table (for children)"),
+    PersonColumn("criminal_record", pl.Boolean(), False, "", "has a criminal record"),
+)
+
+PERSON_SCHEMA: dict[str, pl.DataType] = {c.name: c.dtype for c in PERSON_COLUMNS}
+MONTH_COLUMNS = ("si_months_local", "si_months_total", "medical_months_local", "prior_residence_months", "prior_si_months")
+REGION_COLUMNS = ("hukou_region", "residence_region", "prior_region")
+
+
+@dataclass(frozen=True)
+class PersonTableProblem:
+    """One problem found in a person table: the column, the offending rows (first few) and why."""
+
+    column: str
+    rows: tuple[int, ...]
+    message: str
+
+    def __str__(self) -> str:
+        shown = ", ".join(str(r) for r in self.rows[:10])
+        more = f" and {len(self.rows) - 10} more" if len(self.rows) > 10 else ""
+        where = f" rows {shown}{more}" if self.rows else ""
+        return f"column {self.column!r}{where}: {self.message}"
+
+
+class PersonTableError(ValueError):
+    """A person table that does not satisfy the schema; lists every problem found."""
+
+    def __init__(self, problems: list[PersonTableProblem]) -> None:
+        self.problems = problems
+        super().__init__("invalid person table: " + "; ".join(str(p) for p in problems))
+
+
+def _bad_rows(df: pl.DataFrame, mask: pl.Expr) -> tuple[int, ...]:
+    return tuple(df.with_row_index("_row").filter(mask)["_row"].to_list())
+
+
+def validate_person_table(
+    df: pl.DataFrame, *, as_of: date | None = None, known_regions: set[str] | None = None
+) -> pl.DataFrame:
+    """Check a person table against the schema and return it cast to the schema's types.
+
+    Raises PersonTableError naming every bad column and row; the input is never partly accepted.
+    """
+    problems: list[PersonTableProblem] = []
+    missing = [c.name for c in PERSON_COLUMNS if c.name not in df.columns]
+    for name in missing:
+        problems.append(PersonTableProblem(name, (), "column is missing"))
+    if problems:
+        raise PersonTableError(problems)
+
+    cast_columns = []
+    for col in PERSON_COLUMNS:
+        try:
+            cast_columns.append(df.get_column(col.name).cast(col.dtype, strict=True))
+        except (pl.exceptions.InvalidOperationError, pl.exceptions.ComputeError) as exc:
+            first_line = str(exc).splitlines()[0]
+            problems.append(PersonTableProblem(col.name, (), f"cannot be read as {col.dtype}: {first_line}"))
+    if problems:
+        raise PersonTableError(problems)
+    extra = [c for c in df.columns if c not in PERSON_SCHEMA]
+    typed = pl.DataFrame(cast_columns).hstack([df.get_column(c) for c in extra])
+
+    for col in PERSON_COLUMNS:
+        if not col.nullable:
+            rows = _bad_rows(typed, pl.col(col.name).is_null())
+            if rows:
+                problems.append(PersonTableProblem(col.name, rows, "value is missing"))
+    for name in MONTH_COLUMNS:
+        rows = _bad_rows(typed, pl.col(name) < 0)
+        if rows:
+            problems.append(PersonTableProblem(name, rows, "months cannot be negative"))
+    for name in REGION_COLUMNS:
+        bad_format = pl.col(name).is_not_null() & ~pl.col(name).str.contains(r"^[1-8]\d{5}$")
+        rows = _bad_rows(typed, bad_format)
+        if rows:
+            problems.append(PersonTableProblem(name, rows, "not a six-digit GB/T 2260 code"))
+        elif known_regions is not None:
+            unknown = pl.col(name).is_not_null() & ~pl.col(name).is_in(sorted(known_regions))
+            rows = _bad_rows(typed, unknown)
+            if rows:
+                problems.append(PersonTableProblem(name, rows, "unknown region code"))
+    rows = _bad_rows(typed, pl.col("si_months_local") > pl.col("si_months_total"))
+    if rows:
+        problems.append(PersonTableProblem("si_months_local", rows, "exceeds si_months_total"))
+    rows = _bad_rows(typed, pl.col("income_per_capita_month") < 0)
+    if rows:
+        problems.append(PersonTableProblem("income_per_capita_month", rows, "income cannot be negative"))
+    dupes = _bad_rows(typed, pl.col("person_id").is_duplicated())
+    if dupes:
+        problems.append(PersonTableProblem("person_id", dupes, "duplicate person_id"))
+    if as_of is not None:
+        for name in ("birth_date", "residence_since", "residence_permit_since"):
+            rows = _bad_rows(typed, pl.col(name) > pl.lit(as_of))
+            if rows:
+                problems.append(PersonTableProblem(name, rows, f"date is after the evaluation date {as_of}"))
+    rows = _bad_rows(typed, pl.col("residence_since") < pl.col("birth_date"))
+    if rows:
+        problems.append(PersonTableProblem("residence_since", rows, "residence starts before birth"))
+    if problems:
+        raise PersonTableError(problems)
+    return typed
+
+
+def empty_person_table() -> pl.DataFrame:
+    """A person table with no rows and the schema's columns and types."""
+    return pl.DataFrame(schema=PERSON_SCHEMA)
