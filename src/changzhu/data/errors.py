@@ -4,8 +4,10 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from changzhu.errors import ChangzhuError
 
-class DataFileError(ValueError):
+
+class DataFileError(ChangzhuError, ValueError):
     """A shipped or user-supplied data file that cannot be used as it is."""
 
     def __init__(self, path: Path | str, message: str, *, line: int | None = None, column: str | None = None):

@@ -12,6 +12,8 @@ from datetime import date
 
 import polars as pl
 
+from changzhu.errors import ChangzhuError
+
 SEXES = ["F", "M"]
 EDUCATION_LEVELS = [
     "none",
@@ -91,7 +93,7 @@ class PersonTableProblem:
         return f"column {self.column!r}{where}: {self.message}"
 
 
-class PersonTableError(ValueError):
+class PersonTableError(ChangzhuError, ValueError):
     """A person table that does not satisfy the schema; lists every problem found."""
 
     def __init__(self, problems: list[PersonTableProblem]) -> None:

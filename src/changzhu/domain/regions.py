@@ -6,6 +6,8 @@ import re
 from dataclasses import dataclass
 from enum import StrEnum
 
+from changzhu.errors import ChangzhuError
+
 _CODE_PATTERN = re.compile(r"^[1-8]\d{5}$")
 
 
@@ -38,7 +40,7 @@ class CitySizeBand:
     max_urban_pop: int | None
 
 
-class InvalidRegionCode(ValueError):
+class InvalidRegionCode(ChangzhuError, ValueError):
     """A string that is not a well-formed GB/T 2260 six-digit division code."""
 
 

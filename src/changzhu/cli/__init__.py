@@ -1,0 +1,1 @@
+"""The `changzhu` command line (Typer + rich)."""

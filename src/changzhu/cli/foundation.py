@@ -1,0 +1,92 @@
+"""Foundation commands: database migrations and loading, regions, the population table, the demo."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from changzhu.cli.output import OutputFormat, console, emit_table
+from changzhu.domain.regions import RegionLevel
+from changzhu.registry.db import make_engine
+from changzhu.registry.queries import PopulationSort, list_regions, population_table
+
+db_app = typer.Typer(help="Create, migrate and load the registry database.", no_args_is_help=True)
+
+FormatOption = Annotated[OutputFormat, typer.Option("--format", "-f", help="table, csv or json")]
+LimitOption = Annotated[int, typer.Option("--limit", help="rows to show in table format (0: all)")]
+
+
+@db_app.command("upgrade")
+def db_upgrade(revision: Annotated[str, typer.Argument(help="target revision")] = "head") -> None:
+    """Apply the Alembic migrations (SQLite by default, CHANGZHU_DATABASE_URL for PostgreSQL)."""
+    from changzhu.registry.migrate import current_revision, upgrade
+
+    engine = make_engine()
+    upgrade(engine, revision)
+    console.print(f"database {engine.url.render_as_string(hide_password=True)} at revision {current_revision(engine)}")
+
+
+@db_app.command("current")
+def db_current() -> None:
+    """Print the revision the database is at."""
+    from changzhu.registry.migrate import current_revision, head_revision
+
+    engine = make_engine()
+    console.print(f"current: {current_revision(engine) or 'none (not migrated)'}; latest shipped: {head_revision()}")
+
+
+@db_app.command("load")
+def db_load() -> None:
+    """Load the shipped regions and 2020 census figures (replaces earlier ones, all or nothing)."""
+    from changzhu.data.census import census_2020
+    from changzhu.registry.census_import import load_census
+    from changzhu.registry.migrate import upgrade
+
+    engine = make_engine()
+    upgrade(engine)
+    summary = load_census(engine, census_2020())
+    console.print(
+        f"loaded {summary.regions:,} regions, {summary.agglomeration_members} agglomeration memberships, "
+        f"{summary.population_stats:,} population rows"
+    )
+
+
+def regions(
+    level: Annotated[RegionLevel | None, typer.Option(help="province, prefecture or county")] = None,
+    parent: Annotated[str | None, typer.Option(help="code of the parent region")] = None,
+    fmt: FormatOption = OutputFormat.TABLE,
+    limit: LimitOption = 50,
+) -> None:
+    """List regions with their level, parent, city size class and agglomerations."""
+    df = list_regions(make_engine(), level, parent)
+    emit_table(df, fmt, f"{df.height} regions", limit=limit or None)
+
+
+def population(
+    level: Annotated[RegionLevel, typer.Option(help="province, prefecture or county")] = RegionLevel.PROVINCE,
+    sort: Annotated[PopulationSort, typer.Option(help="order of rows")] = PopulationSort.RESIDENT,
+    fmt: FormatOption = OutputFormat.TABLE,
+    limit: LimitOption = 40,
+) -> None:
+    """Resident population (常住), 人户分离 and inter-provincial in-migrants (跨省流入) with shares."""
+    df = population_table(make_engine(), level, sort)
+    emit_table(df, fmt, f"2020 census, {level.value} level, resident basis (常住)", limit=limit or None)
+
+
+def demo(
+    out: Annotated[Path, typer.Option(help="directory for the report and tables")] = Path("out"),
+) -> None:
+    """Run the main job end to end on the embedded database and write out/report.html."""
+    from changzhu.pipeline import run_demo
+
+    run_demo(out)
+
+
+def register(app: typer.Typer) -> None:
+    """Attach the foundation commands to the top-level app."""
+    app.add_typer(db_app, name="db")
+    app.command()(regions)
+    app.command()(population)
+    app.command()(demo)

@@ -1,0 +1,51 @@
+"""Printing tables for people (rich) and for machines (CSV, JSON)."""
+
+from __future__ import annotations
+
+import json
+import sys
+from enum import StrEnum
+
+import polars as pl
+from rich.console import Console
+from rich.table import Table
+
+console = Console()
+err_console = Console(stderr=True)
+
+
+class OutputFormat(StrEnum):
+    """How a command prints its table."""
+
+    TABLE = "table"
+    CSV = "csv"
+    JSON = "json"
+
+
+def _cell(value: object) -> str:
+    if value is None:
+        return "—"
+    if isinstance(value, float):
+        return f"{value:.2%}" if 0 <= abs(value) <= 1 else f"{value:,.2f}"
+    if isinstance(value, int) and not isinstance(value, bool):
+        return f"{value:,}"
+    return str(value)
+
+
+def emit_table(df: pl.DataFrame, fmt: OutputFormat, title: str | None = None, *, limit: int | None = None) -> None:
+    """Print `df` as a rich table (first `limit` rows), or all rows as CSV or JSON on stdout."""
+    if fmt == OutputFormat.CSV:
+        sys.stdout.write(df.write_csv())
+        return
+    if fmt == OutputFormat.JSON:
+        sys.stdout.write(json.dumps(df.to_dicts(), ensure_ascii=False, default=str, indent=1) + "\n")
+        return
+    shown = df.head(limit) if limit else df
+    table = Table(title=title, show_lines=False, header_style="bold")
+    for name, dtype in df.schema.items():
+        table.add_column(name, justify="right" if dtype.is_numeric() else "left")
+    for row in shown.iter_rows():
+        table.add_row(*(_cell(v) for v in row))
+    console.print(table)
+    if limit and df.height > limit:
+        console.print(f"[dim]{df.height - limit} more rows; use --limit 0 or --format csv for all[/dim]")

@@ -1,0 +1,48 @@
+"""Report sections: each part of the system writes its own fragment; the report collects them in order.
+
+A section is an HTML fragment saved as `<out>/sections/<order>_<name>.html`. Charts inside a fragment
+are Plotly figures rendered with `figure_html` (no script tag of their own: the report inlines
+plotly.js once, so the page works offline).
+"""
+
+from __future__ import annotations
+
+import html
+from dataclasses import dataclass
+from pathlib import Path
+
+import plotly.graph_objects as go
+
+SECTIONS_DIR = "sections"
+
+
+@dataclass(frozen=True)
+class ReportSection:
+    """One titled part of the report: `order` sorts sections, `name` is its file stem."""
+
+    order: int
+    name: str
+    title: str
+    body_html: str
+
+
+def figure_html(figure: go.Figure) -> str:
+    """A Plotly figure as an HTML fragment that relies on the report's inlined plotly.js."""
+    return str(figure.to_html(full_html=False, include_plotlyjs=False, config={"displaylogo": False}))
+
+
+def escape(text: str) -> str:
+    """HTML-escape a piece of text."""
+    return html.escape(text, quote=True)
+
+
+def write_section(out_dir: Path, section: ReportSection) -> Path:
+    """Save a section fragment under `out_dir/sections/`, replacing an older one of the same name."""
+    folder = out_dir / SECTIONS_DIR
+    folder.mkdir(parents=True, exist_ok=True)
+    for old in folder.glob(f"*_{section.name}.html"):
+        old.unlink()
+    path = folder / f"{section.order:03d}_{section.name}.html"
+    path.write_text(f"<section id='{escape(section.name)}'>\n<h2>{escape(section.title)}</h2>\n"
+                    f"{section.body_html}\n</section>\n", encoding="utf-8")
+    return path
