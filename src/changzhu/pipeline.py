@@ -73,7 +73,9 @@ def run_demo(out_dir: Path) -> Path:
             progress.advance(task)
     assert ctx.engine is not None
     table = population_table(ctx.engine, RegionLevel.PROVINCE, PopulationSort.INTERPROV_SHARE)
-    emit_table(table, OutputFormat.TABLE, "Provinces by inter-provincial in-migrant share (2020 census, 常住)")
+    emit_table(
+        table, OutputFormat.TABLE, "Provinces by inter-provincial in-migrant share (2020 census, 常住)"
+    )
     for note in ctx.notes:
         console.print(note)
     report = render_report(out_dir)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import sys
 
 import typer
+from sqlalchemy.exc import SQLAlchemyError
 
 from changzhu.cli import foundation
 from changzhu.cli.output import err_console
@@ -27,7 +28,11 @@ def run() -> None:
     try:
         app()
     except ChangzhuError as exc:
-        err_console.print(f"[bold red]error:[/bold red] {exc}", highlight=False, soft_wrap=True)
+        err_console.print(f"[bold red]error:[/bold red] {exc}", highlight=False, soft_wrap=True, markup=True)
+        sys.exit(1)
+    except SQLAlchemyError as exc:
+        reason = str(getattr(exc, "orig", None) or exc).strip().splitlines()[0]
+        err_console.print(f"[bold red]database error:[/bold red] {reason}", highlight=False, soft_wrap=True)
         sys.exit(1)
 
 

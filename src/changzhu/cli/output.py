@@ -10,8 +10,9 @@ import polars as pl
 from rich.console import Console
 from rich.table import Table
 
-console = Console()
-err_console = Console(stderr=True)
+# Piped output gets a wide console so tables are not truncated to 80 columns.
+console = Console(width=None if sys.stdout.isatty() else 160)
+err_console = Console(stderr=True, width=None if sys.stderr.isatty() else 160)
 
 
 class OutputFormat(StrEnum):
@@ -32,7 +33,9 @@ def _cell(value: object) -> str:
     return str(value)
 
 
-def emit_table(df: pl.DataFrame, fmt: OutputFormat, title: str | None = None, *, limit: int | None = None) -> None:
+def emit_table(
+    df: pl.DataFrame, fmt: OutputFormat, title: str | None = None, *, limit: int | None = None
+) -> None:
     """Print `df` as a rich table (first `limit` rows), or all rows as CSV or JSON on stdout."""
     if fmt == OutputFormat.CSV:
         sys.stdout.write(df.write_csv())

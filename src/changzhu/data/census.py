@@ -57,7 +57,10 @@ def _check_urban_rural(path: Path, df: pl.DataFrame) -> None:
     if mismatch.len() > 0:
         row = int(mismatch[0])
         raise DataFileError(
-            path, "urban + rural does not equal resident population", line=line_of(row), column="pop_resident_2020"
+            path,
+            "urban + rural does not equal resident population",
+            line=line_of(row),
+            column="pop_resident_2020",
         )
 
 
@@ -119,10 +122,17 @@ def read_provinces(files_dir: Path = FILES_DIR) -> pl.DataFrame:
     bad = (parts != df["renhu_fenli_2020"]).arg_true()
     if bad.len() > 0:
         raise DataFileError(
-            path, "人户分离 is not the sum of its three parts", line=line_of(int(bad[0])), column="renhu_fenli_2020"
+            path,
+            "人户分离 is not the sum of its three parts",
+            line=line_of(int(bad[0])),
+            column="renhu_fenli_2020",
         )
-    _check_sum(path, "the 31 provinces' residents", int(df["pop_resident_2020"].sum()), PROVINCES_RESIDENT_TOTAL_2020)
-    _check_sum(path, "the provinces' 人户分离", int(df["renhu_fenli_2020"].sum()), PROVINCES_RENHU_FENLI_TOTAL_2020)
+    _check_sum(
+        path, "the 31 provinces' residents", int(df["pop_resident_2020"].sum()), PROVINCES_RESIDENT_TOTAL_2020
+    )
+    _check_sum(
+        path, "the provinces' 人户分离", int(df["renhu_fenli_2020"].sum()), PROVINCES_RENHU_FENLI_TOTAL_2020
+    )
     _check_sum(
         path,
         "the provinces' inter-provincial in-migrants",
@@ -214,13 +224,14 @@ def read_counties(
     ]
     # Units created after 2020 and administered by the province (e.g. 659011 新星市) have no
     # prefecture row; they hang directly under their province.
-    orphan = [
-        i for i, p in enumerate(parents) if p is None and not df["city_code"][i].endswith("9000")
-    ]
+    orphan = [i for i, p in enumerate(parents) if p is None and not df["city_code"][i].endswith("9000")]
     if orphan:
         row = orphan[0]
         raise DataFileError(
-            path, f"parent prefecture {df['city_code'][row]} does not exist", line=line_of(row), column="city_code"
+            path,
+            f"parent prefecture {df['city_code'][row]} does not exist",
+            line=line_of(row),
+            column="city_code",
         )
     return df.with_columns(pl.Series("prefecture_code", parents, dtype=pl.String))
 

@@ -38,7 +38,9 @@ def read_typed_csv(
         text = raw.get_column(name).str.strip_chars()
         text = text.replace("", None)
         if dtype == pl.Boolean():
-            casted = text.replace_strict({"True": True, "False": False}, default=None, return_dtype=pl.Boolean)
+            casted = text.replace_strict(
+                {"True": True, "False": False}, default=None, return_dtype=pl.Boolean
+            )
         else:
             casted = text.cast(dtype, strict=False)
         failed = (casted.is_null() & text.is_not_null()).arg_true()
@@ -71,7 +73,9 @@ def check_codes(path: Path, df: pl.DataFrame, column: str, *, unique: bool = Tru
         dup = (df.get_column(column).is_duplicated() & df.get_column(column).is_not_null()).arg_true()
         if dup.len() > 0:
             row = int(dup[0])
-            raise DataFileError(path, f"code {df[column][row]} appears twice", line=line_of(row), column=column)
+            raise DataFileError(
+                path, f"code {df[column][row]} appears twice", line=line_of(row), column=column
+            )
 
 
 def check_non_negative(path: Path, df: pl.DataFrame, columns: Sequence[str]) -> None:

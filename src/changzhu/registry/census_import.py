@@ -64,7 +64,12 @@ def load_census(engine: Engine, census: Census2020) -> ImportSummary:
         session.execute(
             insert(AgglomerationRow),
             [
-                {"id": r["agglomeration_id"], "name_zh": r["name_zh"], "name_en": r["name_en"], "source": r["source"]}
+                {
+                    "id": r["agglomeration_id"],
+                    "name_zh": r["name_zh"],
+                    "name_en": r["name_en"],
+                    "source": r["source"],
+                }
                 for r in groups.iter_rows(named=True)
             ],
         )

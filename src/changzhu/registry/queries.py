@@ -40,6 +40,10 @@ _SORT_COLUMNS = {
 
 
 def _ensure_loaded(engine: Engine) -> None:
+    from changzhu.registry.migrate import current_revision
+
+    if current_revision(engine) is None:
+        raise RegistryNotLoaded("the database has no tables yet: run `changzhu db load` (or `changzhu demo`)")
     with session_scope(engine) as session:
         if not session.scalar(select(func.count()).select_from(RegionRow)):
             raise RegistryNotLoaded("the database has no regions: run `changzhu db load` first")
@@ -61,10 +65,7 @@ def list_regions(engine: Engine, level: RegionLevel | None = None, parent: str |
     """Regions with their parent code, size class and agglomerations, optionally filtered."""
     _ensure_loaded(engine)
     parent_row = aliased(RegionRow)
-    members = (
-        select(AgglomerationMemberRow.region_id, AgglomerationMemberRow.agglomeration_id)
-        .subquery()
-    )
+    members = select(AgglomerationMemberRow.region_id, AgglomerationMemberRow.agglomeration_id).subquery()
     query = (
         select(
             RegionRow.id,
@@ -104,15 +105,19 @@ def list_regions(engine: Engine, level: RegionLevel | None = None, parent: str |
         "agglomerations": pl.String,
     }
     data = [
-        {**{k: getattr(r, k) for k in schema if k != "agglomerations"},
-         "agglomerations": ",".join(sorted(agglomerations.get(r.id, []))) or None}
+        {
+            **{k: getattr(r, k) for k in schema if k != "agglomerations"},
+            "agglomerations": ",".join(sorted(agglomerations.get(r.id, []))) or None,
+        }
         for r in rows
     ]
     return pl.DataFrame(data, schema=schema)
 
 
 def population_table(
-    engine: Engine, level: RegionLevel = RegionLevel.PROVINCE, sort: PopulationSort = PopulationSort.RESIDENT,
+    engine: Engine,
+    level: RegionLevel = RegionLevel.PROVINCE,
+    sort: PopulationSort = PopulationSort.RESIDENT,
     year: int = 2020,
 ) -> pl.DataFrame:
     """Resident population, 人户分离 and inter-provincial in-migrants with their shares, per region.

@@ -8,6 +8,7 @@ import plotly.express as px
 import plotly.graph_objects as go
 import polars as pl
 
+from changzhu.report.maps import province_choropleth
 from changzhu.report.sections import ReportSection, escape, figure_html
 
 SHARE = "interprov_in_migrants_share"
@@ -15,24 +16,21 @@ SHARE = "interprov_in_migrants_share"
 
 def inflow_choropleth(provinces: pl.DataFrame, geojson: dict[str, Any]) -> go.Figure:
     """Map of the inter-provincial in-migrant share (跨省流入占常住人口) by province."""
-    data = provinces.with_columns((pl.col(SHARE) * 100).round(2).alias("share_pct")).to_pandas()
-    figure = px.choropleth(
-        data,
-        geojson=geojson,
-        locations="code",
-        featureidkey="properties.code",
-        color="share_pct",
-        hover_name="name_zh",
-        hover_data={"code": True, "pop_resident_2020": ":,", "interprov_in_migrants_2020": ":,", "share_pct": ":.2f"},
-        color_continuous_scale="YlOrRd",
-        labels={"share_pct": "跨省流入 % of residents"},
-    )
-    figure.update_geos(fitbounds="locations", visible=False)
-    figure.update_layout(
-        height=560, margin={"l": 0, "r": 0, "t": 30, "b": 0},
+    values = {r["code"]: r[SHARE] * 100 for r in provinces.iter_rows(named=True)}
+    hover = {
+        r["code"]: (
+            f"{r['name_zh']} {r['code']}<br>residents {r['pop_resident_2020']:,}<br>"
+            f"跨省流入 {r['interprov_in_migrants_2020']:,} ({r[SHARE]:.1%})"
+        )
+        for r in provinces.iter_rows(named=True)
+    }
+    return province_choropleth(
+        values,
+        geojson,
         title="Inter-provincial in-migrants as a share of residents, 2020 census (resident basis 常住)",
+        colorbar_title="跨省流入 %",
+        hover=hover,
     )
-    return figure
 
 
 def inflow_ranking(provinces: pl.DataFrame) -> go.Figure:
@@ -49,8 +47,11 @@ def inflow_ranking(provinces: pl.DataFrame) -> go.Figure:
     ).to_pandas()
     figure = px.bar(long, x="percent", y="name_zh", color="measure", barmode="group", orientation="h")
     figure.update_layout(
-        height=900, margin={"l": 0, "r": 0, "t": 40, "b": 0}, yaxis_title=None,
-        xaxis_title="% of resident population (2020 census)", legend_title=None,
+        height=900,
+        margin={"l": 0, "r": 0, "t": 40, "b": 0},
+        yaxis_title=None,
+        xaxis_title="% of resident population (2020 census)",
+        legend_title=None,
         title="Provinces ranked by inter-provincial in-migrant share",
     )
     return figure
@@ -75,7 +76,6 @@ def population_section(provinces: pl.DataFrame, geojson: dict[str, Any]) -> Repo
         "their hukou in another province (跨省流入). Services planned on the registered basis miss them.</p>"
         + figure_html(inflow_choropleth(provinces, geojson))
         + "<table class='data'><tr><th>province</th><th>residents</th><th>跨省流入</th><th>share</th>"
-        "<th>人户分离</th><th>share</th></tr>" + rows + "</table>"
-        + figure_html(inflow_ranking(provinces))
+        "<th>人户分离</th><th>share</th></tr>" + rows + "</table>" + figure_html(inflow_ranking(provinces))
     )
     return ReportSection(10, "population", "Where people live, and where their hukou is", body)

@@ -43,6 +43,9 @@ def write_section(out_dir: Path, section: ReportSection) -> Path:
     for old in folder.glob(f"*_{section.name}.html"):
         old.unlink()
     path = folder / f"{section.order:03d}_{section.name}.html"
-    path.write_text(f"<section id='{escape(section.name)}'>\n<h2>{escape(section.title)}</h2>\n"
-                    f"{section.body_html}\n</section>\n", encoding="utf-8")
+    path.write_text(
+        f"<section id='{escape(section.name)}'>\n<h2>{escape(section.title)}</h2>\n"
+        f"{section.body_html}\n</section>\n",
+        encoding="utf-8",
+    )
     return path
