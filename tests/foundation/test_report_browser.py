@@ -1,0 +1,69 @@
+"""`changzhu demo`'s report opens in a real browser (Chromium via Playwright) and draws the map offline."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+CHROMIUM = Path("/usr/bin/chromium")
+ARTIFACTS = Path(__file__).resolve().parents[1] / "artifacts"
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
+
+
+@pytest.fixture(scope="module")
+def demo_report(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    work = tmp_path_factory.mktemp("demo")
+    result = subprocess.run(
+        [sys.executable, "-m", "changzhu.cli.main", "demo", "--out", str(work / "out")],
+        capture_output=True,
+        text=True,
+        timeout=600,
+        check=False,
+        env={**os.environ, "CHANGZHU_DATA_DIR": str(work / "data"), "CHANGZHU_DATABASE_URL": ""},
+    )
+    assert result.returncode == 0, result.stderr
+    assert "report written to" in result.stdout
+    return work / "out" / "report.html"
+
+
+def test_report_is_self_contained(demo_report: Path) -> None:
+    page = demo_report.read_text(encoding="utf-8")
+    assert "<script src=" not in page  # no CDN or external script
+    assert "跨省流入" in page and "上海市" in page
+
+
+@pytest.mark.browser
+def test_report_map_renders_in_chromium(demo_report: Path) -> None:
+    if not CHROMIUM.exists():
+        if os.environ.get("CI") == "true":
+            pytest.fail("Chromium is required in CI (.ci/run installs it)")
+        pytest.skip("Chromium not installed")
+    from playwright.sync_api import sync_playwright
+
+    ARTIFACTS.mkdir(exist_ok=True)
+    with sync_playwright() as pw:
+        browser = pw.chromium.launch(executable_path=str(CHROMIUM), headless=True, args=CHROMIUM_ARGS)
+        page = browser.new_page(viewport={"width": 1200, "height": 1400})
+        failed_requests: list[str] = []
+        page.on("requestfailed", lambda request: failed_requests.append(request.url))
+        page.goto(demo_report.as_uri())
+        page.wait_for_selector("#population .js-plotly-plot")
+        # one filled polygon per province/SAR in the map, drawn as SVG
+        filled = page.locator("#population .js-plotly-plot").first.locator("path.js-fill")
+        assert filled.count() >= 31
+        assert page.locator("text=跨省流入 %").count() >= 1
+        page.screenshot(path=str(ARTIFACTS / "report_population.png"), full_page=False)
+        browser.close()
+    assert failed_requests == []
+    assert (ARTIFACTS / "report_population.png").stat().st_size > 10_000
