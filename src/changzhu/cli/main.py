@@ -7,7 +7,12 @@ import sys
 import typer
 from sqlalchemy.exc import SQLAlchemyError
 
+from changzhu.cli import fiscal
 from changzhu.cli import foundation
+from changzhu.cli import registry_cmds
+from changzhu.cli import rules
+from changzhu.cli import serve
+from changzhu.cli import simulate
 from changzhu.cli.output import err_console
 from changzhu.errors import ChangzhuError
 
@@ -20,7 +25,12 @@ app = typer.Typer(
 )
 
 # Each part of the system registers its commands here, one line per module.
+fiscal.register(app)
 foundation.register(app)
+registry_cmds.register(app)
+rules.register(app)
+serve.register(app)
+simulate.register(app)
 
 
 def run() -> None:

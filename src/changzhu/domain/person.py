@@ -26,6 +26,9 @@ EDUCATION_LEVELS = [
     "doctor",
 ]
 HOUSING_TENURES = ["owned", "rented", "public_rental", "dormitory", "none"]
+# 职业资格 / 职称: national vocational qualification levels 5 (lowest) to 1, merged with professional titles
+# the way points schemes score them (二级 = 中级职称, 一级 = 高级职称).
+TITLE_LEVELS = ["none", "skill_5", "skill_4", "skill_3", "skill_2_or_intermediate", "skill_1_or_senior"]
 
 
 @dataclass(frozen=True)
@@ -37,6 +40,8 @@ class PersonColumn:
     nullable: bool
     unit: str
     doc: str
+    optional: bool = False
+    default: object = None
 
 
 PERSON_COLUMNS: tuple[PersonColumn, ...] = (
@@ -49,32 +54,75 @@ PERSON_COLUMNS: tuple[PersonColumn, ...] = (
     ),
     PersonColumn("residence_since", pl.Date(), False, "date", "start of continuous residence in residence_region"),
     PersonColumn(
-        "residence_permit_since", pl.Date(), True, "date", "date the current residence permit (居住证) was issued"
+        "residence_permit_since",
+        pl.Date(),
+        True,
+        "date",
+        "date the current residence permit (居住证) was issued",
     ),
     PersonColumn(
-        "si_months_local", pl.Int32(), False, "months", "employee social insurance months paid in residence_region"
+        "si_months_local",
+        pl.Int32(),
+        False,
+        "months",
+        "employee social insurance months paid in residence_region",
     ),
     PersonColumn("si_months_total", pl.Int32(), False, "months", "employee social insurance months paid anywhere"),
     PersonColumn(
-        "medical_months_local", pl.Int32(), False, "months", "basic medical insurance months in residence_region"
+        "medical_months_local",
+        pl.Int32(),
+        False,
+        "months",
+        "basic medical insurance months in residence_region",
     ),
-    PersonColumn(
-        "prior_region", pl.String(), True, "code", "previous city of residence (for mutual recognition 互认)"
-    ),
+    PersonColumn("prior_region", pl.String(), True, "code", "previous city of residence (for mutual recognition 互认)"),
     PersonColumn("prior_residence_months", pl.Int32(), False, "months", "months lived in prior_region"),
     PersonColumn("prior_si_months", pl.Int32(), False, "months", "social insurance months paid in prior_region"),
     PersonColumn("employed", pl.Boolean(), False, "", "in legal, stable employment (合法稳定就业)"),
     PersonColumn("education", pl.Enum(EDUCATION_LEVELS), False, "", "highest education completed"),
     PersonColumn("housing", pl.Enum(HOUSING_TENURES), False, "", "housing tenure at residence_region"),
-    PersonColumn(
-        "income_per_capita_month", pl.Float64(), False, "yuan/month", "household income per head per month"
-    ),
+    PersonColumn("income_per_capita_month", pl.Float64(), False, "yuan/month", "household income per head per month"),
     PersonColumn("parent_id", pl.Int64(), True, "", "person_id of a parent in the same table (for children)"),
     PersonColumn("criminal_record", pl.Boolean(), False, "", "has a criminal record"),
+    # Optional columns (added for points schemes): a table without them is accepted, filled with the default.
+    PersonColumn(
+        "professional_title",
+        pl.Enum(TITLE_LEVELS),
+        False,
+        "",
+        "highest vocational qualification or professional title (职业资格/职称); default 'none'",
+        optional=True,
+        default="none",
+    ),
+    PersonColumn(
+        "admin_detentions",
+        pl.Int32(),
+        False,
+        "count",
+        "administrative detentions (行政拘留) in the last 5 years; default 0",
+        optional=True,
+        default=0,
+    ),
+    PersonColumn(
+        "si_base_ratio",
+        pl.Float64(),
+        True,
+        "ratio",
+        "social-insurance contribution base over the city's average wage, last 36 months; default null (unknown)",
+        optional=True,
+        default=None,
+    ),
 )
 
 PERSON_SCHEMA: dict[str, pl.DataType] = {c.name: c.dtype for c in PERSON_COLUMNS}
-MONTH_COLUMNS = ("si_months_local", "si_months_total", "medical_months_local", "prior_residence_months", "prior_si_months")
+MONTH_COLUMNS = (
+    "si_months_local",
+    "si_months_total",
+    "medical_months_local",
+    "prior_residence_months",
+    "prior_si_months",
+)
+COUNT_COLUMNS = ("admin_detentions",)
 REGION_COLUMNS = ("hukou_region", "residence_region", "prior_region")
 
 
@@ -101,6 +149,16 @@ class PersonTableError(ChangzhuError, ValueError):
         super().__init__("invalid person table: " + "; ".join(str(p) for p in problems))
 
 
+def _uncastable_rows(df: pl.DataFrame, col: PersonColumn) -> tuple[int, ...]:
+    """Rows whose value is present but cannot be converted to the column's type."""
+    try:
+        loose = df.get_column(col.name).cast(col.dtype, strict=False)
+    except (pl.exceptions.InvalidOperationError, pl.exceptions.ComputeError):
+        return ()
+    bad = df.get_column(col.name).is_not_null() & loose.is_null()
+    return tuple(bad.arg_true().to_list())
+
+
 def _bad_rows(df: pl.DataFrame, mask: pl.Expr) -> tuple[int, ...]:
     return tuple(df.with_row_index("_row").filter(mask)["_row"].to_list())
 
@@ -113,11 +171,14 @@ def validate_person_table(
     Raises PersonTableError naming every bad column and row; the input is never partly accepted.
     """
     problems: list[PersonTableProblem] = []
-    missing = [c.name for c in PERSON_COLUMNS if c.name not in df.columns]
+    missing = [c.name for c in PERSON_COLUMNS if c.name not in df.columns and not c.optional]
     for name in missing:
         problems.append(PersonTableProblem(name, (), "column is missing"))
     if problems:
         raise PersonTableError(problems)
+    absent = [c for c in PERSON_COLUMNS if c.name not in df.columns]
+    if absent:
+        df = df.with_columns(pl.lit(c.default, dtype=c.dtype).alias(c.name) for c in absent)
 
     cast_columns = []
     for col in PERSON_COLUMNS:
@@ -125,7 +186,9 @@ def validate_person_table(
             cast_columns.append(df.get_column(col.name).cast(col.dtype, strict=True))
         except (pl.exceptions.InvalidOperationError, pl.exceptions.ComputeError) as exc:
             first_line = str(exc).splitlines()[0]
-            problems.append(PersonTableProblem(col.name, (), f"cannot be read as {col.dtype}: {first_line}"))
+            problems.append(
+                PersonTableProblem(col.name, _uncastable_rows(df, col), f"cannot be read as {col.dtype}: {first_line}")
+            )
     if problems:
         raise PersonTableError(problems)
     extra = [c for c in df.columns if c not in PERSON_SCHEMA]
@@ -140,6 +203,13 @@ def validate_person_table(
         rows = _bad_rows(typed, pl.col(name) < 0)
         if rows:
             problems.append(PersonTableProblem(name, rows, "months cannot be negative"))
+    for name in COUNT_COLUMNS:
+        rows = _bad_rows(typed, pl.col(name) < 0)
+        if rows:
+            problems.append(PersonTableProblem(name, rows, "count cannot be negative"))
+    rows = _bad_rows(typed, pl.col("si_base_ratio") < 0)
+    if rows:
+        problems.append(PersonTableProblem("si_base_ratio", rows, "ratio cannot be negative"))
     for name in REGION_COLUMNS:
         bad_format = pl.col(name).is_not_null() & ~pl.col(name).str.contains(r"^[1-8]\d{5}$")
         rows = _bad_rows(typed, bad_format)
@@ -153,6 +223,11 @@ def validate_person_table(
     rows = _bad_rows(typed, pl.col("si_months_local") > pl.col("si_months_total"))
     if rows:
         problems.append(PersonTableProblem("si_months_local", rows, "exceeds si_months_total"))
+    rows = _bad_rows(
+        typed, pl.col("prior_region").is_null() & (pl.col("prior_residence_months") + pl.col("prior_si_months") > 0)
+    )
+    if rows:
+        problems.append(PersonTableProblem("prior_region", rows, "prior months given without a prior_region"))
     rows = _bad_rows(typed, pl.col("income_per_capita_month") < 0)
     if rows:
         problems.append(PersonTableProblem("income_per_capita_month", rows, "income cannot be negative"))

@@ -1,0 +1,152 @@
+"""Benchmark of the microsimulation: generate + evaluate (rules engine) + aggregate, local vs Dask.
+
+Each case runs in a fresh process so its peak memory is its own (Dask: the client process plus the
+peak of every worker process). Default: 1M persons on both engines. `--full` runs the issue's sizes
+(1M, 10M and the 1% sample of 14.1M) — about 10 minutes on 2 cores; run it once, not in CI.
+
+    .venv/bin/python benchmarks/bench_simulation.py            # 1M persons, both engines
+    .venv/bin/python benchmarks/bench_simulation.py --full     # 1M, 10M, 14.1M; writes results/simulation.json
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import platform
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+from typing import Any
+
+from rich.console import Console
+from rich.table import Table
+
+ROOT = Path(__file__).resolve().parent.parent
+SCENARIO = ROOT / "scenarios" / "sim_school_residence_1y.yaml"
+RESULTS = ROOT / "benchmarks" / "results" / "simulation.json"
+COUNTRY = 1_409_778_724  # residents of the 31 provinces, census 2020
+FULL_SIZES = (1_000_000, 10_000_000, 14_097_787)
+DEFAULT_SIZES = (1_000_000,)
+
+
+def run_case(engine: str, persons: int, chunk_persons: int, workers: int) -> dict[str, Any]:
+    """One measured run in this process (called in a child process)."""
+    from changzhu.simulation.engine import DaskEngine, LocalEngine, peak_rss_bytes
+    from changzhu.simulation.evaluators import load_rules_scenario, rules_evaluator
+    from changzhu.simulation.run import simulate, store_population
+    from changzhu.simulation.spec import load_spec
+    from changzhu.simulation.synthetic import population_model
+
+    spec = load_spec([SCENARIO], load_rules_scenario)
+    plan = spec.plan(sample=persons / COUNTRY, years=(2025,))
+    evaluator = rules_evaluator(spec.services)
+    started = time.perf_counter()
+    population_model()
+    out: dict[str, Any] = {"engine": engine, "persons_target": persons, "chunk_persons": chunk_persons}
+    if engine == "local":
+        result = simulate(plan, evaluator, LocalEngine(), chunk_persons=chunk_persons)
+        out["peak_rss_bytes"] = peak_rss_bytes()
+        out["workers"] = 1
+    else:
+        from distributed import Client, LocalCluster
+
+        with (
+            LocalCluster(n_workers=workers, threads_per_worker=1, processes=True, dashboard_address=None) as cluster,
+            Client(cluster) as client,
+            tempfile.TemporaryDirectory(dir=os.environ.get("BENCH_TMP")) as tmp,
+        ):
+            runner = DaskEngine(client)
+            store_population(plan, Path(tmp) / "pop", runner, chunk_persons=chunk_persons)
+            out["store_seconds"] = time.perf_counter() - started
+            result = simulate(plan, evaluator, runner, population_dir=Path(tmp) / "pop")
+            out["peak_rss_bytes"] = peak_rss_bytes() + runner.peak_worker_rss_bytes()
+            out["peak_worker_rss_bytes"] = max(client.run(peak_rss_bytes).values())
+            out["workers"] = workers
+    out["wall_seconds"] = time.perf_counter() - started
+    base = result.counts.filter(result.counts["scenario"] == "baseline")
+    out["persons"] = int(base.filter(base["service"] == base["service"][0])["persons"].sum())
+    reform = result.by_province.filter(result.by_province["scenario"] != "baseline")
+    out["newly_eligible_estimate"] = float(reform["newly_eligible"].sum())
+    out["seconds_per_million"] = out["wall_seconds"] / out["persons"] * 1e6
+    return out
+
+
+def child(engine: str, persons: int, chunk_persons: int, workers: int) -> dict[str, Any]:
+    """Run one case in a fresh interpreter and read its JSON line."""
+    cmd = [sys.executable, __file__, "--case", engine, str(persons), str(chunk_persons), str(workers)]
+    done = subprocess.run(cmd, check=True, capture_output=True, text=True, cwd=ROOT)
+    return dict(json.loads(done.stdout.strip().splitlines()[-1]))
+
+
+def cluster_estimate(cases: list[dict[str, Any]]) -> dict[str, Any]:
+    """What the whole country (1.41 billion persons) needs, from the largest measured run per engine."""
+    out: dict[str, Any] = {}
+    for engine in ("local", "dask"):
+        runs = [c for c in cases if c["engine"] == engine]
+        if not runs:
+            continue
+        big = max(runs, key=lambda c: c["persons"])
+        core_seconds = big["wall_seconds"] * big["workers"] / big["persons"] * COUNTRY
+        out[engine] = {
+            "core_seconds_per_million": core_seconds / COUNTRY * 1e6,
+            "country_core_hours": core_seconds / 3600,
+            "country_wall_minutes_on_64_cores": core_seconds / 64 / 60,
+            "country_wall_minutes_on_256_cores": core_seconds / 256 / 60,
+            "peak_memory_per_worker_gb": big.get("peak_worker_rss_bytes", big["peak_rss_bytes"]) / 1e9,
+        }
+    return out
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--full", action="store_true", help="run 1M, 10M and 14.1M persons")
+    parser.add_argument("--sizes", type=str, default=None, help="comma-separated person counts")
+    parser.add_argument("--engines", type=str, default="local,dask")
+    parser.add_argument("--chunk-persons", type=int, default=1_000_000)
+    parser.add_argument("--workers", type=int, default=2)
+    parser.add_argument("--case", nargs=4, metavar=("ENGINE", "PERSONS", "CHUNK", "WORKERS"), help=argparse.SUPPRESS)
+    args = parser.parse_args()
+    if args.case:
+        engine, persons, chunk, workers = args.case
+        print(json.dumps(run_case(engine, int(persons), int(chunk), int(workers))))
+        return
+    sizes = FULL_SIZES if args.full else DEFAULT_SIZES
+    if args.sizes:
+        sizes = tuple(int(s) for s in args.sizes.split(","))
+    console = Console()
+    cases = []
+    table = Table(title="microsimulation: generate + evaluate + aggregate (school threshold 3 → 1 year, 1 year)")
+    for col in ("engine", "persons", "wall s", "s per 1M", "peak memory GB", "newly eligible (est.)"):
+        table.add_column(col, justify="right")
+    for persons in sizes:
+        for engine in args.engines.split(","):
+            console.print(f"running {engine} with {persons:,} persons …")
+            case = child(engine, persons, args.chunk_persons, args.workers)
+            cases.append(case)
+            table.add_row(
+                engine,
+                f"{case['persons']:,}",
+                f"{case['wall_seconds']:.1f}",
+                f"{case['seconds_per_million']:.2f}",
+                f"{case['peak_rss_bytes'] / 1e9:.2f}",
+                f"{case['newly_eligible_estimate']:,.0f}",
+            )
+    console.print(table)
+    payload = {
+        "benchmark": "simulation",
+        "machine": {"cpus": os.cpu_count(), "python": platform.python_version(), "platform": platform.platform()},
+        "scenario": str(SCENARIO.relative_to(ROOT)),
+        "cases": cases,
+        "full_country_estimate": cluster_estimate(cases),
+        "targets": {"one_percent_wall_seconds": 60, "one_percent_peak_gb": 8},
+    }
+    RESULTS.parent.mkdir(parents=True, exist_ok=True)
+    RESULTS.write_text(json.dumps(payload, indent=1), encoding="utf-8")
+    console.print(f"wrote {RESULTS}")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,67 @@
+"""Who may see a person's record: the person themself, or staff whose jurisdiction they live in or move to."""
+
+from __future__ import annotations
+
+from sqlalchemy import Engine, select
+from sqlalchemy.orm import Session
+
+from changzhu.api.auth.principal import Principal
+from changzhu.api.auth.roles import Role
+from changzhu.api.errors import Forbidden, NotFound
+from changzhu.registry import audit
+from changzhu.registry.resident_models import PersonRow, TransferRow
+from changzhu.registry.txn import write_session
+
+STAFF_WITH_PERSONAL_ACCESS = (Role.CASEWORKER, Role.ADMINISTRATOR)
+
+
+def incoming_regions(session: Session, person: PersonRow) -> set[str]:
+    """Regions the person has applied to move their accounts to (跨地区转移接续 applications)."""
+    return set(session.scalars(select(TransferRow.to_region).where(TransferRow.person_id == person.id)))
+
+
+def may_see(session: Session, principal: Principal, person: PersonRow) -> bool:
+    """The rule of access to one person's data (see docs/api.md, "Who may see what")."""
+    if principal.role == Role.RESIDENT:
+        return principal.person_id == person.id
+    if principal.role not in STAFF_WITH_PERSONAL_ACCESS:
+        return False
+    if principal.covers(person.residence_region):
+        return True
+    return any(principal.covers(code) for code in incoming_regions(session, person))
+
+
+def open_person(engine: Engine, principal: Principal, person_key: str, purpose: str) -> PersonRow:
+    """The person's row if the caller may see it; the access is appended to the audit log first."""
+    if principal.role not in (Role.RESIDENT, *STAFF_WITH_PERSONAL_ACCESS):
+        raise Forbidden(f"role {principal.role.value} sees aggregate figures only, not personal records")
+    with write_session(engine) as session:
+        person = session.scalar(select(PersonRow).where(PersonRow.person_key == person_key))
+        if person is None or not may_see(session, principal, person):
+            if principal.role == Role.RESIDENT:
+                raise Forbidden("a resident may see only their own record")
+            if person is None:
+                raise NotFound(f"no registered person with key {person_key!r}")
+            raise Forbidden("this person neither lives in nor is moving to your jurisdiction")
+        audit.append(
+            session,
+            actor=f"user:{principal.username}",
+            action="read_personal_data",
+            subject=person.person_key,
+            details={"purpose": purpose, "role": principal.role.value},
+            reason=purpose,
+        )
+        return person
+
+
+def audit_listing(engine: Engine, principal: Principal, region: str | None, count: int) -> None:
+    """Record that the caller listed residents (what filter, how many rows)."""
+    with write_session(engine) as session:
+        audit.append(
+            session,
+            actor=f"user:{principal.username}",
+            action="list_personal_data",
+            subject=f"region:{region or ','.join(principal.scopes)}",
+            details={"rows": count},
+            reason="caseload listing",
+        )

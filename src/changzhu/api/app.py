@@ -1,0 +1,47 @@
+"""The app factory: settings, database, error handling, limits, /api/v1 routers and the dashboard."""
+
+from __future__ import annotations
+
+from fastapi import APIRouter, FastAPI
+from sqlalchemy import Engine
+
+from changzhu import __version__
+from changzhu.api.errors import install_error_handlers
+from changzhu.api.limits import BodySizeLimit, LoginRateLimiter
+from changzhu.api.routes import auth, interregion, regions, residents, users
+from changzhu.api.settings import ApiSettings
+from changzhu.registry.db import make_engine
+
+API_PREFIX = "/api/v1"
+
+
+def api_router() -> APIRouter:
+    """Every /api/v1 route."""
+    router = APIRouter(prefix=API_PREFIX)
+    for module in (auth, regions, residents, users, interregion):
+        router.include_router(module.router)
+    return router
+
+
+def create_app(settings: ApiSettings | None = None, engine: Engine | None = None) -> FastAPI:
+    """A ready app for `settings` (default: from the environment) on `engine` (default: settings' database)."""
+    from changzhu.web.routes import install_web
+
+    settings = settings or ApiSettings.from_env()
+    app = FastAPI(
+        title="changzhu 常住",
+        version=__version__,
+        description="Basic public services where people live (常住地), not where their hukou is registered. "
+        "Authenticate with POST /api/v1/auth/login and send the token as 'Authorization: Bearer <token>'.",
+        openapi_url=f"{API_PREFIX}/openapi.json",
+        docs_url=None,  # Swagger UI loads from a CDN; the dashboard must work offline
+        redoc_url=None,
+    )
+    app.state.settings = settings
+    app.state.engine = engine or make_engine(settings.database_url, check=False)
+    app.state.login_limiter = LoginRateLimiter(settings.login_attempts, settings.login_window_seconds)
+    install_error_handlers(app)
+    app.include_router(api_router())
+    install_web(app)
+    app.add_middleware(BodySizeLimit, max_bytes=settings.max_body_bytes)
+    return app

@@ -1,0 +1,1 @@
+"""Accounts, roles and jurisdiction scopes: who may see what."""

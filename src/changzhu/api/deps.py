@@ -1,0 +1,48 @@
+"""FastAPI dependencies: the engine, the settings, and the authenticated caller."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import Depends, Query, Request
+from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
+from sqlalchemy import Engine
+
+from changzhu.api.auth.accounts import load_principal
+from changzhu.api.auth.principal import Principal
+from changzhu.api.auth.tokens import read_token
+from changzhu.api.errors import NotAuthenticated
+from changzhu.api.settings import ApiSettings
+
+_bearer = HTTPBearer(auto_error=False, description="an access token from POST /api/v1/auth/login")
+
+
+def get_engine(request: Request) -> Engine:
+    """The database engine of this app."""
+    engine: Engine = request.app.state.engine
+    return engine
+
+
+def get_settings(request: Request) -> ApiSettings:
+    """The settings this app was built with."""
+    settings: ApiSettings = request.app.state.settings
+    return settings
+
+
+def current_principal(
+    request: Request,
+    credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer)],
+) -> Principal:
+    """The caller named by the bearer token, with role and scopes as stored now."""
+    if credentials is None or credentials.scheme.lower() != "bearer":
+        raise NotAuthenticated("log in first: send 'Authorization: Bearer <token>' from POST /api/v1/auth/login")
+    settings = get_settings(request)
+    user_id = read_token(credentials.credentials, settings.jwt_secret)
+    return load_principal(get_engine(request), user_id)
+
+
+EngineDep = Annotated[Engine, Depends(get_engine)]
+SettingsDep = Annotated[ApiSettings, Depends(get_settings)]
+PrincipalDep = Annotated[Principal, Depends(current_principal)]
+LimitQuery = Annotated[int, Query(ge=1, le=500, description="page size")]
+OffsetQuery = Annotated[int, Query(ge=0, le=10_000_000, description="rows to skip")]

@@ -1,0 +1,107 @@
+"""Receiving a signed message from a peer: verify, apply exactly once, answer with the same receipt on retry."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from sqlalchemy import Engine, select
+from sqlalchemy.exc import IntegrityError
+
+from changzhu.api.errors import Conflict, Forbidden, NotAuthenticated
+from changzhu.api.interregion.models import InboxRow, PeerRow
+from changzhu.api.interregion.protocol import Message, handler_for
+from changzhu.api.interregion.signing import verify_request
+from changzhu.api.keys import parse_public_key
+from changzhu.errors import ChangzhuError
+from changzhu.registry import audit
+from changzhu.registry.db import session_scope
+from changzhu.registry.txn import write_session
+
+
+class MalformedMessage(ChangzhuError):
+    """A message body that is not the expected JSON object."""
+
+
+def parse_message(body: bytes) -> Message:
+    """The message in a request body, with every field checked."""
+    try:
+        data = json.loads(body)
+    except (json.JSONDecodeError, UnicodeDecodeError) as exc:
+        raise MalformedMessage("message body is not JSON") from exc
+    if not isinstance(data, dict):
+        raise MalformedMessage("message body must be a JSON object")
+    fields = {"message_id": str, "from_region": str, "to_region": str, "kind": str, "payload": dict}
+    for name, kind in fields.items():
+        if not isinstance(data.get(name), kind):
+            raise MalformedMessage(f"message field {name!r} is missing or not a {kind.__name__}")
+    if not 8 <= len(data["message_id"]) <= 64:
+        raise MalformedMessage("message_id must have 8 to 64 characters")
+    return Message(data["message_id"], data["from_region"], data["to_region"], data["kind"], data["payload"])
+
+
+def authenticate_peer(
+    engine: Engine,
+    region: str | None,
+    timestamp: str | None,
+    signature: str | None,
+    path: str,
+    body: bytes,
+    max_age_seconds: int,
+) -> str:
+    """The sending region, once its signature over this request verifies against its registered key."""
+    if not region or not timestamp or not signature:
+        raise NotAuthenticated("a peer request needs region, timestamp and signature headers")
+    with session_scope(engine) as session:
+        peer = session.get(PeerRow, region)
+        key_text = peer.public_key if peer else None
+    if key_text is None:
+        raise NotAuthenticated(f"region {region} is not a registered peer of this instance")
+    verify_request(parse_public_key(key_text), "POST", path, body, timestamp, signature, max_age_seconds)
+    return region
+
+
+def receive(engine: Engine, sender: str, message: Message, instance_region: str | None) -> dict[str, Any]:
+    """Apply `message` once; a repeat with the same id and content returns the stored receipt."""
+    if message.from_region != sender:
+        raise Forbidden(f"message claims to come from {message.from_region} but is signed by {sender}")
+    if instance_region is None or message.to_region != instance_region:
+        raise Forbidden(f"message is addressed to {message.to_region}; this instance serves {instance_region}")
+    digest = message.payload_hash()
+    for _attempt in range(3):
+        try:
+            with write_session(engine) as session:
+                prior = session.get(InboxRow, message.message_id)
+                if prior is not None:
+                    if prior.payload_hash != digest or prior.from_region != sender:
+                        raise Conflict(f"message {message.message_id} was already received with other content")
+                    return {**prior.receipt, "replayed": True}
+                person_id, receipt = handler_for(message.kind)(session, message, sender)
+                session.add(
+                    InboxRow(
+                        message_id=message.message_id,
+                        from_region=sender,
+                        kind=message.kind,
+                        payload_hash=digest,
+                        person_id=person_id,
+                        receipt=receipt,
+                        received_at=audit.now_iso(),
+                    )
+                )
+                audit.append(
+                    session,
+                    actor=f"peer:{sender}",
+                    action=f"interregion_{message.kind}",
+                    subject=f"person:{person_id}",
+                    details={"message_id": message.message_id},
+                    reason="跨省通办 message received",
+                )
+                session.flush()
+                return {**receipt, "replayed": False}
+        except IntegrityError:
+            continue  # a concurrent delivery of the same message committed first: read its receipt
+    with session_scope(engine) as session:
+        stored = session.scalar(select(InboxRow).where(InboxRow.message_id == message.message_id))
+        if stored is None:
+            raise Conflict(f"message {message.message_id} could not be stored; retry")
+        return {**stored.receipt, "replayed": True}

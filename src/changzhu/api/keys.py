@@ -1,0 +1,75 @@
+"""Secrets kept in files readable only by the service user: the token secret and the Ed25519 signing key."""
+
+from __future__ import annotations
+
+import os
+import secrets
+from pathlib import Path
+
+from cryptography.hazmat.primitives import serialization
+from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey, Ed25519PublicKey
+
+from changzhu.errors import ChangzhuError
+
+
+class KeyFileError(ChangzhuError):
+    """A key file is missing, unreadable, too open, or not a key."""
+
+
+def _write_private(path: Path, data: bytes) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    os.chmod(path.parent, 0o700)
+    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    with os.fdopen(fd, "wb") as handle:
+        handle.write(data)
+
+
+def _read_private(path: Path) -> bytes:
+    mode = path.stat().st_mode & 0o777
+    if mode & 0o077:
+        raise KeyFileError(f"key file {path} is readable by others (mode {mode:o}); run chmod 600 on it")
+    return path.read_bytes()
+
+
+def load_or_create_secret(path: Path) -> bytes:
+    """A 32-byte random secret kept in `path` (created with mode 600 on first use)."""
+    if not path.exists():
+        _write_private(path, secrets.token_hex(32).encode())
+    data = _read_private(path).strip()
+    if len(data) < 32:
+        raise KeyFileError(f"key file {path} holds fewer than 32 characters")
+    return data
+
+
+def load_or_create_signing_key(path: Path) -> Ed25519PrivateKey:
+    """This instance's Ed25519 key for signing 跨省通办 requests (PEM, created with mode 600 on first use)."""
+    if not path.exists():
+        key = Ed25519PrivateKey.generate()
+        pem = key.private_bytes(
+            serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8, serialization.NoEncryption()
+        )
+        _write_private(path, pem)
+    try:
+        loaded = serialization.load_pem_private_key(_read_private(path), password=None)
+    except ValueError as exc:
+        raise KeyFileError(f"key file {path} is not a PEM private key") from exc
+    if not isinstance(loaded, Ed25519PrivateKey):
+        raise KeyFileError(f"key file {path} is not an Ed25519 key")
+    return loaded
+
+
+def public_key_text(key: Ed25519PrivateKey) -> str:
+    """The raw public key as 64 hex characters, the form peers are configured with."""
+    raw = key.public_key().public_bytes(serialization.Encoding.Raw, serialization.PublicFormat.Raw)
+    return raw.hex()
+
+
+def parse_public_key(text: str) -> Ed25519PublicKey:
+    """A peer's public key from its 64 hex characters."""
+    try:
+        raw = bytes.fromhex(text)
+    except ValueError as exc:
+        raise KeyFileError(f"public key {text[:16]!r}… is not hexadecimal") from exc
+    if len(raw) != 32:
+        raise KeyFileError(f"public key has {len(raw)} bytes, an Ed25519 key has 32")
+    return Ed25519PublicKey.from_public_bytes(raw)

@@ -1,0 +1,107 @@
+"""Robustness limits: the request body size cap and the login rate limiter."""
+
+from __future__ import annotations
+
+import json
+import threading
+import time
+from collections import defaultdict, deque
+
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
+
+from changzhu.api.errors import TooManyRequests, error_body
+
+
+class BodyTooLarge(Exception):
+    """Raised inside the receive wrapper when a streamed body passes the limit."""
+
+
+class BodySizeLimit:
+    """ASGI middleware answering 413 to a body larger than `max_bytes` (declared or streamed)."""
+
+    def __init__(self, app: ASGIApp, max_bytes: int) -> None:
+        self.app = app
+        self.max_bytes = max_bytes
+
+    async def _reject(self, send: Send) -> None:
+        body = json.dumps(
+            error_body("payload_too_large", f"request body is larger than {self.max_bytes} bytes")
+        ).encode()
+        await send(
+            {
+                "type": "http.response.start",
+                "status": 413,
+                "headers": [(b"content-type", b"application/json"), (b"content-length", str(len(body)).encode())],
+            }
+        )
+        await send({"type": "http.response.body", "body": body})
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        declared = dict(scope.get("headers", [])).get(b"content-length")
+        if declared is not None and (not declared.isdigit() or int(declared) > self.max_bytes):
+            await self._reject(send)
+            return
+        seen = 0
+        started = False
+
+        async def limited_receive() -> Message:
+            nonlocal seen
+            message = await receive()
+            if message["type"] == "http.request":
+                seen += len(message.get("body", b""))
+                if seen > self.max_bytes:
+                    raise BodyTooLarge
+            return message
+
+        async def tracking_send(message: Message) -> None:
+            nonlocal started
+            if message["type"] == "http.response.start":
+                started = True
+            await send(message)
+
+        try:
+            await self.app(scope, limited_receive, tracking_send)
+        except BodyTooLarge:
+            if not started:
+                await self._reject(send)
+
+
+class LoginRateLimiter:
+    """At most `attempts` failed logins per user name and per client address in a sliding window."""
+
+    def __init__(self, attempts: int, window_seconds: int) -> None:
+        self.attempts = attempts
+        self.window = window_seconds
+        self._failures: dict[str, deque[float]] = defaultdict(deque)
+        self._lock = threading.Lock()
+
+    def _recent(self, key: str, now: float) -> deque[float]:
+        times = self._failures[key]
+        while times and times[0] <= now - self.window:
+            times.popleft()
+        return times
+
+    def check(self, username: str, client: str) -> None:
+        """Raise TooManyRequests if the user name or the address has used up its attempts."""
+        now = time.monotonic()
+        with self._lock:
+            for key in (f"user:{username.lower()}", f"addr:{client}"):
+                times = self._recent(key, now)
+                if len(times) >= self.attempts:
+                    retry = max(1, int(times[0] + self.window - now) + 1)
+                    raise TooManyRequests(f"too many failed logins; try again in {retry} seconds", retry_after=retry)
+
+    def failed(self, username: str, client: str) -> None:
+        """Count one failed attempt against the user name and the address."""
+        now = time.monotonic()
+        with self._lock:
+            for key in (f"user:{username.lower()}", f"addr:{client}"):
+                self._recent(key, now).append(now)
+
+    def succeeded(self, username: str) -> None:
+        """A successful login clears the user name's failures (not the address's)."""
+        with self._lock:
+            self._failures.pop(f"user:{username.lower()}", None)

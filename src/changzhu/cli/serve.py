@@ -1,0 +1,134 @@
+"""`changzhu serve` (the API and dashboard via uvicorn) and `changzhu user ...` (accounts)."""
+
+from __future__ import annotations
+
+import sys
+from typing import Annotated
+
+import polars as pl
+import typer
+
+from changzhu.cli.output import OutputFormat, console, emit_table
+
+user_app = typer.Typer(help="Create and manage accounts of the service.", no_args_is_help=True)
+peer_app = typer.Typer(
+    help="跨省通办: this instance's signing key and the peer instances it trusts.", no_args_is_help=True
+)
+
+
+def serve(
+    host: Annotated[str, typer.Option(help="address to listen on (loopback by default)")] = "127.0.0.1",
+    port: Annotated[int, typer.Option(help="TCP port", min=1, max=65535)] = 8000,
+    migrate: Annotated[bool, typer.Option(help="apply database migrations first")] = True,
+    workers: Annotated[int, typer.Option(help="uvicorn worker processes", min=1, max=64)] = 1,
+) -> None:
+    """Start the API (/api/v1, OpenAPI at /api/v1/openapi.json) and the dashboard."""
+    import uvicorn
+
+    from changzhu.api.settings import ApiSettings
+    from changzhu.registry.db import make_engine
+    from changzhu.registry.migrate import upgrade
+
+    settings = ApiSettings.from_env()
+    if migrate:
+        upgrade(make_engine(settings.database_url))
+    console.print(f"changzhu dashboard: [bold]http://{host}:{port}/[/bold]  (API: http://{host}:{port}/api/v1)")
+    if workers == 1:
+        from changzhu.api.app import create_app
+
+        uvicorn.run(create_app(settings), host=host, port=port, log_level="info", proxy_headers=False)
+    else:
+        uvicorn.run(
+            "changzhu.api.app:create_app", factory=True, host=host, port=port, workers=workers, log_level="info"
+        )
+
+
+def _read_password(password_stdin: bool) -> str:
+    if password_stdin:
+        return sys.stdin.readline().rstrip("\n")
+    return str(typer.prompt("password", hide_input=True, confirmation_prompt=True))
+
+
+@user_app.command("add")
+def user_add(
+    username: Annotated[str, typer.Argument(help="user name (3-64 letters, digits, _ . @ -)")],
+    role: Annotated[str, typer.Option(help="resident, caseworker, planner, fiscal_officer or administrator")],
+    jurisdiction: Annotated[
+        list[str] | None, typer.Option(help="region code the account acts in (repeatable; 000000 = national)")
+    ] = None,
+    person_id: Annotated[int | None, typer.Option(help="for a resident: their person id in the registry")] = None,
+    password_stdin: Annotated[bool, typer.Option(help="read the password from the first line of stdin")] = False,
+) -> None:
+    """Create an account (the password is asked for twice, or read from stdin)."""
+    from changzhu.api.auth.accounts import InvalidAccount, create_user
+    from changzhu.api.auth.roles import Role
+    from changzhu.registry.db import make_engine
+    from changzhu.registry.migrate import upgrade
+
+    try:
+        chosen = Role(role)
+    except ValueError as exc:
+        raise InvalidAccount(f"role {role!r} is not one of {', '.join(r.value for r in Role)}") from exc
+    engine = make_engine()
+    upgrade(engine)
+    created = create_user(engine, username, _read_password(password_stdin), chosen, jurisdiction or [], person_id)
+    scopes = ", ".join(created.scopes) or f"person {created.person_id}"
+    console.print(f"created {created.role.value} account {created.username!r} ({scopes})")
+
+
+@user_app.command("list")
+def user_list(fmt: Annotated[OutputFormat, typer.Option("--format", "-f")] = OutputFormat.TABLE) -> None:
+    """List accounts with role and jurisdictions."""
+    from changzhu.api.auth.accounts import list_users
+    from changzhu.registry.db import make_engine
+
+    rows = [
+        {"username": u.username, "role": u.role.value, "jurisdictions": ",".join(u.scopes), "person_id": u.person_id}
+        for u in list_users(make_engine())
+    ]
+    schema = {"username": pl.String, "role": pl.String, "jurisdictions": pl.String, "person_id": pl.Int64}
+    emit_table(pl.DataFrame(rows, schema=schema), fmt, f"{len(rows)} accounts")
+
+
+@user_app.command("disable")
+def user_disable(username: Annotated[str, typer.Argument()]) -> None:
+    """Disable an account; its tokens stop working at the next request."""
+    from changzhu.api.auth.accounts import set_active
+    from changzhu.registry.db import make_engine
+
+    set_active(make_engine(), username, False)
+    console.print(f"disabled {username!r}")
+
+
+@peer_app.command("key")
+def peer_key() -> None:
+    """Print this instance's public key (give it to the peers' operators)."""
+    from changzhu.api.keys import load_or_create_signing_key, public_key_text
+    from changzhu.api.routes.interregion import SIGNING_KEY_FILE
+    from changzhu.api.settings import keys_dir
+
+    print(public_key_text(load_or_create_signing_key(keys_dir() / SIGNING_KEY_FILE)))
+
+
+@peer_app.command("add")
+def peer_add(
+    region: Annotated[str, typer.Argument(help="the peer's region code (its CHANGZHU_INSTANCE_REGION)")],
+    url: Annotated[str, typer.Argument(help="the peer's base URL, e.g. https://gd.example.gov.cn")],
+    public_key: Annotated[str, typer.Argument(help="the peer's public key (64 hex digits, `changzhu peer key`)")],
+) -> None:
+    """Trust a peer instance: accept messages it signs, and send it transfers."""
+    from changzhu.api.interregion.peers import add_peer
+    from changzhu.registry.db import make_engine
+    from changzhu.registry.migrate import upgrade
+
+    engine = make_engine()
+    upgrade(engine)
+    add_peer(engine, region, url, public_key)
+    console.print(f"peer {region} at {url} added")
+
+
+def register(app: typer.Typer) -> None:
+    """Attach `serve`, `user` and `peer` to the top-level app."""
+    app.command()(serve)
+    app.add_typer(user_app, name="user")
+    app.add_typer(peer_app, name="peer")

@@ -1,0 +1,38 @@
+"""The basic public services a resident may claim where they live (常住地基本公共服务)."""
+
+from __future__ import annotations
+
+from enum import StrEnum
+
+
+class Service(StrEnum):
+    """A service decided by the rules engine; the value is the suffix of its output columns."""
+
+    PUBLIC_RENTAL_HOUSING = "public_rental_housing"  # 公租房
+    MEDICAL_INSURANCE = "medical_insurance"  # 常住地基本医疗保险参保
+    CROSS_PROVINCE_SETTLEMENT_FILING = "cross_province_settlement_filing"  # 跨省异地就医直接结算备案
+    MINIMUM_LIVING_ALLOWANCE = "minimum_living_allowance"  # 低保 / 兜底
+    COMPULSORY_SCHOOLING = "compulsory_schooling"  # 随迁子女义务教育入学
+    LOCAL_ENTRANCE_EXAM = "local_entrance_exam"  # 随迁子女在流入地参加中考
+    EMPLOYMENT_SERVICES = "employment_services"  # 基本公共就业服务
+    WORKPLACE_SOCIAL_INSURANCE = "workplace_social_insurance"  # 就业地参加职工社会保险
+    SOCIAL_INTEGRATION = "social_integration"  # 社会融入服务
+    RESIDENCE_PERMIT = "residence_permit"  # 居住证
+    POINTS_SETTLEMENT = "points_settlement"  # 积分落户
+    RESIDENCE_REGISTRATION_SETTLEMENT = "residence_registration_settlement"  # 常住地登记户口
+
+
+SERVICE_TITLES_ZH: dict[Service, str] = {
+    Service.PUBLIC_RENTAL_HOUSING: "公租房",
+    Service.MEDICAL_INSURANCE: "常住地基本医疗保险",
+    Service.CROSS_PROVINCE_SETTLEMENT_FILING: "跨省异地就医直接结算备案",
+    Service.MINIMUM_LIVING_ALLOWANCE: "最低生活保障",
+    Service.COMPULSORY_SCHOOLING: "随迁子女义务教育",
+    Service.LOCAL_ENTRANCE_EXAM: "随迁子女流入地中考",
+    Service.EMPLOYMENT_SERVICES: "基本公共就业服务",
+    Service.WORKPLACE_SOCIAL_INSURANCE: "就业地参保",
+    Service.SOCIAL_INTEGRATION: "社会融入服务",
+    Service.RESIDENCE_PERMIT: "居住证",
+    Service.POINTS_SETTLEMENT: "积分落户",
+    Service.RESIDENCE_REGISTRATION_SETTLEMENT: "常住地登记户口",
+}

@@ -1,0 +1,255 @@
+"""Dated fiscal parameters (财政参数) read from YAML and checked; every error names the parameter."""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Mapping
+from dataclasses import dataclass, replace
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from changzhu.fiscal.errors import FiscalParameterError
+
+PARAMETERS_FILE = Path(__file__).resolve().parent.parent / "data" / "files" / "fiscal_parameters.yaml"
+PARTIES = ("central", "province", "inflow_city", "outflow_city", "employer", "individual")
+POTS = ("population", "migrants", "incentive")
+DEFAULT_SERVICE = "default"
+SHARE_TOLERANCE = 1e-9
+
+
+@dataclass(frozen=True)
+class CapacityParameters:
+    """Fiscal-capacity factor a = clip((capacity index)^(-elasticity), min_factor, max_factor)."""
+
+    elasticity: float
+    min_factor: float
+    max_factor: float
+
+
+@dataclass(frozen=True)
+class TransferParameters:
+    """The transfer formula: pot weights, 常住人口折算比例, capacity factor, incentive and settlement assumptions."""
+
+    resident_conversion_ratio: float
+    weights: Mapping[str, float]
+    capacity: CapacityParameters
+    served_weight: float
+    settled_share: float
+    served_share: float
+
+
+@dataclass(frozen=True)
+class AllocationParameters:
+    """Budget LP: floor per resident, the max/min per-resident ratio and weights of unmet need by service."""
+
+    floor_yuan_per_resident: float
+    max_min_per_capita_ratio: float
+    service_weights: Mapping[str, float]
+
+    def weight_of(self, service: str) -> float:
+        """The weight of a yuan of unmet need in `service` (the default weight if not listed)."""
+        return float(self.service_weights.get(service, self.service_weights[DEFAULT_SERVICE]))
+
+
+@dataclass(frozen=True)
+class FiscalParameters:
+    """One dated scheme of fiscal parameters."""
+
+    scheme_id: str
+    effective_from: date
+    title: str
+    source: str
+    fund_yuan: int
+    fund_source: str
+    transfer: TransferParameters
+    land_m2_per_settled_migrant: float
+    compensation_yuan_per_migrant: float
+    cost_shares: Mapping[str, Mapping[str, float]]
+    allocation: AllocationParameters
+
+    def shares_of(self, service: str) -> Mapping[str, float]:
+        """Cost shares by party for `service` (the default row if the service has none)."""
+        return self.cost_shares.get(service, self.cost_shares[DEFAULT_SERVICE])
+
+    def with_fund(self, fund_yuan: int) -> FiscalParameters:
+        """The same scheme with another fund (checked)."""
+        return replace(self, fund_yuan=_fund(fund_yuan, f"{self.scheme_id}.fund_yuan"))
+
+    def with_conversion_ratio(self, ratio: float) -> FiscalParameters:
+        """The same scheme counting N = (1 - ratio)·registered + ratio·resident (checked)."""
+        where = f"{self.scheme_id}.transfer.resident_conversion_ratio"
+        return replace(self, transfer=replace(self.transfer, resident_conversion_ratio=_unit(ratio, where)))
+
+
+def _get(raw: Mapping[str, Any], key: str, where: str) -> Any:
+    if not isinstance(raw, Mapping):
+        raise FiscalParameterError(f"{where} must be a mapping")
+    if key not in raw:
+        raise FiscalParameterError(f"{where}.{key} is missing")
+    return raw[key]
+
+
+def _number(value: Any, where: str) -> float:
+    if isinstance(value, bool) or not isinstance(value, int | float) or not math.isfinite(value):
+        raise FiscalParameterError(f"{where} must be a finite number, got {value!r}")
+    return float(value)
+
+
+def _non_negative(value: Any, where: str) -> float:
+    number = _number(value, where)
+    if number < 0:
+        raise FiscalParameterError(f"{where} must not be negative, got {value!r}")
+    return number
+
+
+def _unit(value: Any, where: str) -> float:
+    number = _number(value, where)
+    if not 0.0 <= number <= 1.0:
+        raise FiscalParameterError(f"{where} must be between 0 and 1, got {value!r}")
+    return number
+
+
+def _fund(value: Any, where: str) -> int:
+    number = _number(value, where)
+    if number < 0:
+        raise FiscalParameterError(f"{where} must not be negative (a fund of {value!r} yuan)")
+    if number != int(number):
+        raise FiscalParameterError(f"{where} must be whole yuan, got {value!r}")
+    return int(number)
+
+
+def check_shares(shares: Mapping[str, Any], keys: tuple[str, ...], where: str) -> dict[str, float]:
+    """Shares over exactly `keys`, each in [0, 1], summing to one; raises naming the row otherwise."""
+    if not isinstance(shares, Mapping):
+        raise FiscalParameterError(f"{where} must be a mapping of {', '.join(keys)}")
+    unknown = sorted(set(shares) - set(keys))
+    if unknown:
+        raise FiscalParameterError(f"{where} has unknown key(s) {', '.join(map(str, unknown))}")
+    out = {key: _unit(_get(shares, key, where), f"{where}.{key}") for key in keys}
+    total = math.fsum(out.values())
+    if abs(total - 1.0) > SHARE_TOLERANCE:
+        raise FiscalParameterError(f"{where} shares sum to {total:.6g}, not 1 ({out})")
+    return out
+
+
+def _transfer(raw: Mapping[str, Any], where: str) -> TransferParameters:
+    capacity = _get(raw, "capacity", where)
+    cw = f"{where}.capacity"
+    min_factor = _non_negative(_get(capacity, "min_factor", cw), f"{cw}.min_factor")
+    max_factor = _non_negative(_get(capacity, "max_factor", cw), f"{cw}.max_factor")
+    if min_factor <= 0 or max_factor < min_factor:
+        raise FiscalParameterError(f"{cw} needs 0 < min_factor <= max_factor, got {min_factor} and {max_factor}")
+    settle = _get(raw, "settlement_assumption", where)
+    sw = f"{where}.settlement_assumption"
+    return TransferParameters(
+        resident_conversion_ratio=_unit(
+            _get(raw, "resident_conversion_ratio", where), f"{where}.resident_conversion_ratio"
+        ),
+        weights=check_shares(_get(raw, "weights", where), POTS, f"{where}.weights"),
+        capacity=CapacityParameters(
+            _non_negative(_get(capacity, "elasticity", cw), f"{cw}.elasticity"), min_factor, max_factor
+        ),
+        served_weight=_unit(
+            _get(_get(raw, "incentive", where), "served_weight", f"{where}.incentive"),
+            f"{where}.incentive.served_weight",
+        ),
+        settled_share=_unit(_get(settle, "settled_share", sw), f"{sw}.settled_share"),
+        served_share=_unit(_get(settle, "served_share", sw), f"{sw}.served_share"),
+    )
+
+
+def _allocation(raw: Mapping[str, Any], where: str) -> AllocationParameters:
+    ratio = _number(_get(raw, "max_min_per_capita_ratio", where), f"{where}.max_min_per_capita_ratio")
+    if ratio < 1:
+        raise FiscalParameterError(f"{where}.max_min_per_capita_ratio must be at least 1, got {ratio}")
+    weights_raw = _get(raw, "service_weights", where)
+    if not isinstance(weights_raw, Mapping) or DEFAULT_SERVICE not in weights_raw:
+        raise FiscalParameterError(f"{where}.service_weights must be a mapping with a '{DEFAULT_SERVICE}' entry")
+    weights = {str(k): _non_negative(v, f"{where}.service_weights.{k}") for k, v in weights_raw.items()}
+    return AllocationParameters(
+        floor_yuan_per_resident=_non_negative(
+            _get(raw, "floor_yuan_per_resident", where), f"{where}.floor_yuan_per_resident"
+        ),
+        max_min_per_capita_ratio=ratio,
+        service_weights=weights,
+    )
+
+
+def _cost_shares(raw: Mapping[str, Any], where: str) -> dict[str, dict[str, float]]:
+    if not isinstance(raw, Mapping) or DEFAULT_SERVICE not in raw:
+        raise FiscalParameterError(f"{where} must be a mapping of service to shares with a '{DEFAULT_SERVICE}' row")
+    return {str(service): check_shares(shares, PARTIES, f"{where}.{service}") for service, shares in raw.items()}
+
+
+def parse_scheme(raw: Mapping[str, Any], where: str) -> FiscalParameters:
+    """One scheme from its YAML mapping; raises FiscalParameterError naming the first bad parameter."""
+    scheme_id = str(_get(raw, "id", where))
+    where = f"{where} ({scheme_id})"
+    effective = _get(raw, "effective_from", where)
+    try:
+        effective_from = effective if isinstance(effective, date) else date.fromisoformat(str(effective))
+    except ValueError as exc:
+        raise FiscalParameterError(f"{where}.effective_from is not a date (YYYY-MM-DD): {effective!r}") from exc
+    land = _get(raw, "land", where)
+    compensation = _get(raw, "compensation", where)
+    return FiscalParameters(
+        scheme_id=scheme_id,
+        effective_from=effective_from,
+        title=str(_get(raw, "title", where)),
+        source=str(_get(raw, "source", where)),
+        fund_yuan=_fund(_get(raw, "fund_yuan", where), f"{where}.fund_yuan"),
+        fund_source=str(_get(raw, "fund_source", where)),
+        transfer=_transfer(_get(raw, "transfer", where), f"{where}.transfer"),
+        land_m2_per_settled_migrant=_non_negative(
+            _get(land, "m2_per_settled_migrant", f"{where}.land"), f"{where}.land.m2_per_settled_migrant"
+        ),
+        compensation_yuan_per_migrant=_non_negative(
+            _get(compensation, "yuan_per_migrant", f"{where}.compensation"), f"{where}.compensation.yuan_per_migrant"
+        ),
+        cost_shares=_cost_shares(_get(raw, "cost_sharing", where), f"{where}.cost_sharing"),
+        allocation=_allocation(_get(raw, "allocation", where), f"{where}.allocation"),
+    )
+
+
+def load_schemes(path: Path = PARAMETERS_FILE) -> list[FiscalParameters]:
+    """Every scheme in the file, oldest first; raises FiscalParameterError naming file and parameter."""
+    try:
+        raw = yaml.safe_load(path.read_text(encoding="utf-8"))
+    except OSError as exc:
+        raise FiscalParameterError(f"{path}: cannot read the fiscal parameters ({exc.strerror})") from exc
+    except yaml.YAMLError as exc:
+        raise FiscalParameterError(f"{path}: not valid YAML ({str(exc).splitlines()[0]})") from exc
+    schemes = _get(raw, "schemes", str(path)) if isinstance(raw, Mapping) else None
+    if not isinstance(schemes, list) or not schemes:
+        raise FiscalParameterError(f"{path}: 'schemes' must be a non-empty list")
+    parsed = [parse_scheme(s, f"{path.name}: schemes[{i}]") for i, s in enumerate(schemes)]
+    ids = [s.scheme_id for s in parsed]
+    duplicate = next((i for i in ids if ids.count(i) > 1), None)
+    if duplicate is not None:
+        raise FiscalParameterError(f"{path.name}: scheme id {duplicate!r} appears twice")
+    return sorted(parsed, key=lambda s: s.effective_from)
+
+
+def fiscal_parameters(on: date | None = None, path: Path = PARAMETERS_FILE) -> FiscalParameters:
+    """The scheme in force on `on` (the latest scheme if None): the last one with effective_from <= on."""
+    schemes = load_schemes(path)
+    if on is None:
+        return schemes[-1]
+    in_force = [s for s in schemes if s.effective_from <= on]
+    if not in_force:
+        raise FiscalParameterError(
+            f"no fiscal scheme is in force on {on.isoformat()}: the earliest starts {schemes[0].effective_from}"
+        )
+    return in_force[-1]
+
+
+def scheme_by_id(scheme_id: str, path: Path = PARAMETERS_FILE) -> FiscalParameters:
+    """The scheme with this id; raises naming the ids that exist."""
+    schemes = load_schemes(path)
+    for scheme in schemes:
+        if scheme.scheme_id == scheme_id:
+            return scheme
+    raise FiscalParameterError(f"unknown fiscal scheme {scheme_id!r}; known: {', '.join(s.scheme_id for s in schemes)}")

@@ -1,0 +1,122 @@
+"""The fiscal job on real data: transfers on both bases, LP allocation vs simple splits, cost sharing, flows."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+import polars as pl
+
+from changzhu.fiscal.allocation import Allocation, allocate_budget, greedy_unmet
+from changzhu.fiscal.apportion import apportion
+from changzhu.fiscal.cost_sharing import compensation_flows, net_flows, share_costs
+from changzhu.fiscal.equity import equity_table
+from changzhu.fiscal.parameters import FiscalParameters
+from changzhu.fiscal.population import province_bases
+from changzhu.fiscal.transfers import allocate_transfers, compare_bases
+
+SPLIT_REGISTERED = "per registered head (户籍人口, est.)"
+SPLIT_RESIDENT = "per resident head (常住人口)"
+SPLIT_LP = "LP: min weighted unmet need (HiGHS)"
+
+
+@dataclass(frozen=True)
+class FiscalResults:
+    """Every table the fiscal job produces, with the scheme it used."""
+
+    params: FiscalParameters
+    bases: pl.DataFrame
+    od: pl.DataFrame
+    transfers: pl.DataFrame
+    comparison: pl.DataFrame
+    allocation: Allocation
+    splits: pl.DataFrame
+    equity: pl.DataFrame
+    shared_costs: pl.DataFrame
+    gross_flows: pl.DataFrame
+    net_flows: pl.DataFrame
+
+
+def simple_splits(bases: pl.DataFrame, allocation: Allocation, fund_yuan: int) -> pl.DataFrame:
+    """The LP's region totals next to the per-registered-head and per-resident-head splits of the same fund."""
+    regions = bases.join(allocation.regions.select("region_code", "allocated_yuan"), on="region_code", how="left")
+    return regions.select(
+        "region_code",
+        "region_name_zh",
+        "resident",
+        "registered_est",
+        pl.col("allocated_yuan").fill_null(0).alias("lp_yuan"),
+        pl.Series("per_registered_head_yuan", apportion(fund_yuan, regions["registered_est"].to_numpy())),
+        pl.Series("per_resident_head_yuan", apportion(fund_yuan, regions["resident"].to_numpy())),
+    )
+
+
+def _equity(splits: pl.DataFrame, gaps: pl.DataFrame, params: FiscalParameters) -> pl.DataFrame:
+    columns = {
+        SPLIT_LP: "lp_yuan",
+        SPLIT_REGISTERED: "per_registered_head_yuan",
+        SPLIT_RESIDENT: "per_resident_head_yuan",
+    }
+    table = equity_table(
+        {label: splits[col].to_numpy().astype(np.float64) for label, col in columns.items()},
+        splits["resident"].to_numpy().astype(np.float64),
+        splits["registered_est"].to_numpy().astype(np.float64),
+    )
+    unmet = [
+        greedy_unmet(
+            gaps, dict(zip(splits["region_code"].to_list(), splits[col].to_list(), strict=True)), params.allocation
+        )
+        for col in columns.values()
+    ]
+    return table.with_columns(
+        pl.Series("weighted_unmet_need", [u[0] for u in unmet]),
+        pl.Series("unmet_need_yuan", [u[1] for u in unmet]),
+    )
+
+
+def compute_fiscal(provinces: pl.DataFrame, gaps: pl.DataFrame, params: FiscalParameters) -> FiscalResults:
+    """Run every fiscal computation on the census province table and a province-level gaps table."""
+    bases, od = province_bases(provinces)
+    allocation = allocate_budget(gaps, bases, params.fund_yuan, params.allocation)
+    splits = simple_splits(bases, allocation, params.fund_yuan)
+    shared = share_costs(gaps, params)
+    gross = compensation_flows(shared, od, params)
+    names = dict(zip(bases["region_code"].to_list(), bases["region_name_zh"].to_list(), strict=True))
+    return FiscalResults(
+        params=params,
+        bases=bases,
+        od=od,
+        transfers=allocate_transfers(bases, params),
+        comparison=compare_bases(bases, params),
+        allocation=allocation,
+        splits=splits,
+        equity=_equity(splits, gaps, params),
+        shared_costs=shared,
+        gross_flows=gross,
+        net_flows=net_flows(gross, names),
+    )
+
+
+def write_tables(out_dir: Path, results: FiscalResults) -> list[Path]:
+    """Each table as Parquet and CSV under out_dir/fiscal/; returns the paths written."""
+    folder = out_dir / "fiscal"
+    folder.mkdir(parents=True, exist_ok=True)
+    tables = {
+        "population_bases": results.bases,
+        "origin_destination_estimate": results.od,
+        "transfers": results.transfers,
+        "transfers_by_basis": results.comparison,
+        "allocation_lp": results.allocation.cells,
+        "allocation_by_region": results.splits,
+        "equity": results.equity,
+        "cost_sharing": results.shared_costs,
+        "flows_gross": results.gross_flows,
+        "flows_net": results.net_flows,
+    }
+    paths = []
+    for name, table in tables.items():
+        table.write_parquet(folder / f"{name}.parquet")
+        table.write_csv(folder / f"{name}.csv")
+        paths += [folder / f"{name}.parquet", folder / f"{name}.csv"]
+    return paths

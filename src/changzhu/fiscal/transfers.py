@@ -1,0 +1,177 @@
+"""Central transfers tied to people (人地钱挂钩): three pots, whole yuan, each term explained.
+
+For region i, with fund F split into pots F_k = F · w_k (k = population, migrants, incentive):
+
+    N_i = (1 − ρ)·registered_i + ρ·resident_i                 (ρ: 常住人口折算比例)
+    a_i = clip((urb_i / urb_national)^(−ε), a_min, a_max)      (fiscal-capacity factor; urbanisation proxy)
+    population term  T1_i = F_pop · N_i·u_i·a_i / Σ_j N_j·u_j·a_j
+    migrant term     T2_i = F_mig · M_i·u_i / Σ_j M_j·u_j      (M: inter-provincial in-migrants served)
+    incentive term   T3_i = F_inc · S_i / Σ_j S_j,  S_i = settled_i + σ·served_i   (市民化奖励)
+    land quota       L_i  = settled_i · m²-per-settled-migrant (城镇建设用地 挂钩)
+
+u_i is the unit service cost index (1 unless given). Every pot and term is apportioned in whole yuan by
+largest remainders, so the transfers sum to F exactly.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+import numpy as np
+import polars as pl
+
+from changzhu.fiscal.apportion import apportion
+from changzhu.fiscal.errors import FiscalError
+from changzhu.fiscal.parameters import POTS, FiscalParameters
+
+REQUIRED_BASES = ("region_code", "region_name_zh", "resident", "registered_est", "interprov_in_migrants")
+TERM_COLUMNS = {
+    "population": "population_term_yuan",
+    "migrants": "migrant_term_yuan",
+    "incentive": "incentive_term_yuan",
+}
+
+
+def settlement_assumption(bases: pl.DataFrame, params: FiscalParameters) -> pl.DataFrame:
+    """Settled and served migrants by region under the scheme's assumption (no 落户 counts ship)."""
+    t = params.transfer
+    return bases.select(
+        "region_code",
+        (pl.col("interprov_in_migrants") * t.settled_share).alias("settled"),
+        (pl.col("interprov_in_migrants") * t.served_share).alias("served"),
+    )
+
+
+def capacity_factors(urbanisation: np.ndarray, resident: np.ndarray, params: FiscalParameters) -> np.ndarray:
+    """a_i = clip((urb_i / urb_national)^(−ε), min, max); urb_national is resident-weighted."""
+    cap = params.transfer.capacity
+    national = float((urbanisation * resident).sum() / resident.sum())
+    index = urbanisation / national
+    if np.any(index <= 0):
+        row = int(np.flatnonzero(index <= 0)[0])
+        raise FiscalError(f"row {row}: urbanisation rate must be positive for the fiscal-capacity factor")
+    return np.clip(index ** (-cap.elasticity), cap.min_factor, cap.max_factor)
+
+
+def _check(frame: pl.DataFrame, columns: tuple[str, ...], what: str) -> None:
+    missing = [c for c in columns if c not in frame.columns]
+    if missing:
+        raise FiscalError(f"{what} lacks column(s) {', '.join(missing)}")
+    for column in columns[2:] if what == "bases" else columns[1:]:
+        values = frame[column].cast(pl.Float64)
+        bad = (values.is_null() | values.is_nan() | (values < 0)).arg_true()
+        if bad.len():
+            row = int(bad[0])
+            raise FiscalError(f"{what} row {row} ({frame['region_code'][row]}): {column} must be a non-negative number")
+
+
+def allocate_transfers(
+    bases: pl.DataFrame,
+    params: FiscalParameters,
+    *,
+    settlement: pl.DataFrame | None = None,
+    unit_cost_index: pl.DataFrame | None = None,
+) -> pl.DataFrame:
+    """Transfers by region with each term, the factors behind it and the land quota; sums to the fund."""
+    _check(bases, (*REQUIRED_BASES, "urbanisation_rate"), "bases")
+    settle = settlement if settlement is not None else settlement_assumption(bases, params)
+    _check(settle, ("region_code", "settled", "served"), "settlement")
+    frame = bases.join(settle.select("region_code", "settled", "served"), on="region_code", how="left")
+    if unit_cost_index is not None:
+        _check(unit_cost_index, ("region_code", "unit_cost_index"), "unit_cost_index")
+        frame = frame.join(unit_cost_index.select("region_code", "unit_cost_index"), on="region_code", how="left")
+    else:
+        frame = frame.with_columns(pl.lit(1.0).alias("unit_cost_index"))
+    frame = frame.with_columns(pl.col("settled", "served").fill_null(0.0), pl.col("unit_cost_index").fill_null(1.0))
+    t = params.transfer
+    rho = t.resident_conversion_ratio
+    resident = frame["resident"].to_numpy().astype(np.float64)
+    counted = (1 - rho) * frame["registered_est"].to_numpy() + rho * resident
+    capacity = capacity_factors(frame["urbanisation_rate"].to_numpy().astype(np.float64), resident, params)
+    unit = frame["unit_cost_index"].to_numpy().astype(np.float64)
+    settled = frame["settled"].to_numpy().astype(np.float64)
+    served = frame["served"].to_numpy().astype(np.float64)
+    bases_by_pot = {
+        "population": counted * unit * capacity,
+        "migrants": frame["interprov_in_migrants"].to_numpy().astype(np.float64) * unit,
+        "incentive": settled + t.served_weight * served,
+    }
+    pots = apportion(params.fund_yuan, [t.weights[k] for k in POTS], "fund split into pots")
+    terms: dict[str, np.ndarray] = {}
+    for pot, pot_yuan in zip(POTS, pots, strict=True):
+        if pot_yuan > 0 and float(bases_by_pot[pot].sum()) <= 0:
+            raise FiscalError(
+                f"the {pot} pot has {int(pot_yuan):,} yuan but every region's {pot} base is zero; "
+                f"set transfer.weights.{pot} to 0 in scheme {params.scheme_id}"
+            )
+        terms[TERM_COLUMNS[pot]] = apportion(int(pot_yuan), bases_by_pot[pot], f"{pot} term")
+    transfer = sum(terms.values(), np.zeros(frame.height, dtype=np.int64))
+    return frame.select("region_code", "region_name_zh", "resident", "registered_est").with_columns(
+        pl.Series("counted_population", counted),
+        pl.Series("capacity_factor", capacity),
+        pl.Series("unit_cost_index", unit),
+        pl.Series("settled", settled),
+        pl.Series("served", served),
+        *(pl.Series(name, values) for name, values in terms.items()),
+        pl.Series("transfer_yuan", transfer),
+        pl.Series("transfer_per_resident", transfer / np.maximum(resident, 1.0)),
+        pl.Series("land_quota_m2", settled * params.land_m2_per_settled_migrant),
+    )
+
+
+def explain_transfer(row: Mapping[str, Any], params: FiscalParameters) -> str:
+    """Each term of one region's transfer, in words, with the parameters behind it."""
+    t = params.transfer
+    rho = t.resident_conversion_ratio
+    lines = [
+        f"{row['region_name_zh']} ({row['region_code']}), scheme {params.scheme_id} in force from "
+        f"{params.effective_from}: transfer {int(row['transfer_yuan']):,} yuan "
+        f"= population + migrant + incentive terms.",
+        f"  population term {int(row['population_term_yuan']):,} yuan: share {t.weights['population']:.0%} of the "
+        f"fund by N·u·a with N = {1 - rho:.2f}·户籍人口(est.) + {rho:.2f}·常住人口 "
+        f"= {float(row['counted_population']):,.0f}, "
+        f"unit cost index u = {float(row['unit_cost_index']):.3f}, "
+        f"fiscal-capacity factor a = {float(row['capacity_factor']):.3f} (urbanisation proxy).",
+        f"  migrant term {int(row['migrant_term_yuan']):,} yuan: share {t.weights['migrants']:.0%} of the fund by "
+        "inter-provincial in-migrants served × u.",
+        f"  incentive term {int(row['incentive_term_yuan']):,} yuan: share {t.weights['incentive']:.0%} of the fund "
+        f"by settled {float(row['settled']):,.0f} + {t.served_weight} × served {float(row['served']):,.0f} "
+        "(市民化奖励).",
+        f"  land quota {float(row['land_quota_m2']):,.0f} m² = settled × {params.land_m2_per_settled_migrant:g} m² "
+        "(城镇建设用地 挂钩).",
+    ]
+    return "\n".join(lines)
+
+
+def compare_bases(
+    bases: pl.DataFrame, params: FiscalParameters, *, unit_cost_index: pl.DataFrame | None = None
+) -> pl.DataFrame:
+    """Each region's transfer with N on the registered basis (ρ = 0) and on the resident basis (ρ = 1)."""
+    on = {
+        label: allocate_transfers(bases, params.with_conversion_ratio(ratio), unit_cost_index=unit_cost_index)
+        for label, ratio in (("registered", 0.0), ("resident", 1.0))
+    }
+    return (
+        on["registered"]
+        .select(
+            "region_code",
+            "region_name_zh",
+            "resident",
+            "registered_est",
+            pl.col("transfer_yuan").alias("transfer_registered_basis_yuan"),
+        )
+        .join(
+            on["resident"].select("region_code", pl.col("transfer_yuan").alias("transfer_resident_basis_yuan")),
+            on="region_code",
+        )
+        .with_columns(
+            (pl.col("transfer_resident_basis_yuan") - pl.col("transfer_registered_basis_yuan")).alias("difference_yuan")
+        )
+        .with_columns(
+            (pl.col("difference_yuan") / pl.col("transfer_registered_basis_yuan")).alias("difference_share"),
+            (pl.col("transfer_resident_basis_yuan") / pl.col("resident")).alias("resident_basis_per_resident"),
+            (pl.col("transfer_registered_basis_yuan") / pl.col("resident")).alias("registered_basis_per_resident"),
+        )
+        .sort("difference_yuan", descending=True)
+    )

@@ -1,0 +1,142 @@
+"""Ledger accounts and postings: balanced legs appended, balances derived by summing entries, never edited.
+
+Account codes (unit in brackets):
+  P:<person>:pension_individual:<region>        individual account 个人账户 [fen]
+  P:<person>:pension_individual_temp:<region>   temporary account 临时缴费账户 [fen]
+  P:<person>:<scheme>_months[_temp]:<region>     contribution months held at a region [month]
+  P:<person>:school_years:<region>               school years of the 学籍 held at a region [year]
+  F:pension_pooled:<region>, F:medical:<region>, F:services:<region>   regional funds [fen]
+  X:...                                          the outside world: contributions paid in, self payments [fen/month]
+  B:vouchers:<region>                            a funding authority's voucher budget [fen]
+  V:outstanding:<region>                         vouchers issued and not yet redeemed [fen]
+  C:<what>:<debtor>><creditor>                   clearing: owed by one region's fund to another's [fen]
+  H:<provider>                                   a service provider or hospital [fen]
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass
+
+import polars as pl
+from sqlalchemy import Engine, func, insert, select
+from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.orm import Session
+
+from changzhu.registry.db import session_scope
+from changzhu.registry.resident_models import LedgerAccountRow, LedgerEntryRow, PersonRow
+
+UNITS = ("fen", "month", "year")
+
+
+class UnbalancedPosting(AssertionError):
+    """A posting whose legs do not sum to zero per unit: a bug, never user input."""
+
+
+@dataclass(frozen=True)
+class Leg:
+    """One side of a posting: account code, signed amount, unit."""
+
+    account: str
+    amount: int
+    unit: str
+
+
+def person_account(person_key: str, kind: str, region: str) -> str:
+    """Code of a person's account of `kind` held at `region`."""
+    return f"P:{person_key}:{kind}:{region}"
+
+
+def _parse(code: str) -> tuple[str, str | None, str | None]:
+    """(kind, person_key, region) of an account code."""
+    parts = code.split(":")
+    if parts[0] == "P":
+        return parts[2], parts[1], parts[3]
+    region = parts[-1] if len(parts) > 2 and parts[-1].isdigit() and len(parts[-1]) == 6 else None
+    return f"{parts[0]}:{parts[1]}", None, region
+
+
+def _insert_ignore(session: Session, rows: list[dict[str, object]]) -> None:
+    dialect = session.get_bind().dialect.name
+    table = LedgerAccountRow.__table__
+    stmt = (postgresql.insert(table) if dialect == "postgresql" else sqlite.insert(table)).values(rows)
+    session.execute(stmt.on_conflict_do_nothing(index_elements=["code"]))
+
+
+def account_ids(session: Session, legs: list[Leg]) -> dict[str, int]:
+    """Ids of the legs' accounts, creating missing ones (safe under concurrent creation)."""
+    codes = sorted({leg.account for leg in legs})
+    found = dict(session.execute(select(LedgerAccountRow.code, LedgerAccountRow.id).where(
+        LedgerAccountRow.code.in_(codes))).all())
+    missing = [c for c in codes if c not in found]
+    if missing:
+        units = {leg.account: leg.unit for leg in legs}
+        keys = {c: _parse(c)[1] for c in missing}
+        people = dict(session.execute(select(PersonRow.person_key, PersonRow.id).where(
+            PersonRow.person_key.in_([k for k in keys.values() if k]))).all())
+        rows: list[dict[str, object]] = []
+        for code in missing:
+            kind, key, region = _parse(code)
+            rows.append({"code": code, "person_id": people.get(key) if key else None, "region": region,
+                         "kind": kind, "unit": units[code]})
+        _insert_ignore(session, rows)
+        found.update(session.execute(select(LedgerAccountRow.code, LedgerAccountRow.id).where(
+            LedgerAccountRow.code.in_(missing))).all())
+    return found
+
+
+def post(session: Session, transaction_id: int, legs: list[Leg]) -> None:
+    """Append balanced legs to the ledger under one transaction id."""
+    totals: dict[str, int] = defaultdict(int)
+    for leg in legs:
+        if leg.unit not in UNITS:
+            raise UnbalancedPosting(f"unknown unit {leg.unit!r}")
+        totals[leg.unit] += leg.amount
+    if any(totals.values()):
+        raise UnbalancedPosting(f"legs do not balance: {dict(totals)}")
+    legs = [leg for leg in legs if leg.amount]
+    if not legs:
+        return
+    ids = account_ids(session, legs)
+    session.execute(insert(LedgerEntryRow), [
+        {"transaction_id": transaction_id, "account_id": ids[leg.account], "amount": leg.amount, "unit": leg.unit}
+        for leg in legs
+    ])
+
+
+def balance(session: Session, code: str) -> int:
+    """Balance of one account: the sum of its entries (0 if it has none)."""
+    total = session.scalar(
+        select(func.coalesce(func.sum(LedgerEntryRow.amount), 0))
+        .join(LedgerAccountRow, LedgerAccountRow.id == LedgerEntryRow.account_id)
+        .where(LedgerAccountRow.code == code)
+    )
+    return int(total or 0)
+
+
+def balances_frame(engine: Engine, *, person_key: str | None = None, prefix: str | None = None) -> pl.DataFrame:
+    """Every account with its derived balance (account, kind, region, unit, balance), filtered optionally."""
+    query = (
+        select(LedgerAccountRow.code, LedgerAccountRow.kind, LedgerAccountRow.region, LedgerAccountRow.unit,
+               func.coalesce(func.sum(LedgerEntryRow.amount), 0))
+        .outerjoin(LedgerEntryRow, LedgerEntryRow.account_id == LedgerAccountRow.id)
+        .group_by(LedgerAccountRow.id, LedgerAccountRow.code, LedgerAccountRow.kind, LedgerAccountRow.region,
+                  LedgerAccountRow.unit)
+        .order_by(LedgerAccountRow.code)
+    )
+    if person_key is not None:
+        query = query.where(LedgerAccountRow.code.startswith(f"P:{person_key}:"))
+    if prefix is not None:
+        query = query.where(LedgerAccountRow.code.startswith(prefix))
+    with session_scope(engine) as session:
+        rows = session.execute(query).all()
+    schema = {"account": pl.String, "kind": pl.String, "region": pl.String, "unit": pl.String, "balance": pl.Int64}
+    return pl.DataFrame([tuple(r) for r in rows], schema=schema, orient="row")
+
+
+def totals_by_unit(engine: Engine) -> dict[str, int]:
+    """Sum of all entries per unit: zero for every unit in a consistent ledger."""
+    with session_scope(engine) as session:
+        rows = session.execute(select(LedgerEntryRow.unit, func.sum(LedgerEntryRow.amount)).group_by(
+            LedgerEntryRow.unit)).all()
+    return {unit: int(total) for unit, total in rows}

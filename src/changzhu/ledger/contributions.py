@@ -1,0 +1,159 @@
+"""Recording what accrues to the account: contribution months (pension, medical, unemployment), public-housing
+waiting months, and school years of a child's record (学籍). Each month or school year is recorded once."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+from enum import StrEnum
+
+from sqlalchemy import Engine, select
+from sqlalchemy.orm import Session
+
+from changzhu.ledger import pension_rules as rules
+from changzhu.ledger.accounts import Leg, person_account, post
+from changzhu.registry.resident_models import (
+    ContributionMonthRow,
+    LedgerTransactionRow,
+    PensionRelationRow,
+    PersonRow,
+    SchoolRecordRow,
+)
+from changzhu.registry.residents import RegistryError, check_region, lock_person
+from changzhu.registry.txn import Operation, Outcome, new_key, run_operation
+
+MEDICAL_FUND_RATE_PERMILLE = 80  # employer ~6% + employee 2% of the base (国发〔1998〕44号 reference rates)
+
+
+class Scheme(StrEnum):
+    """Month-counted parts of the account."""
+
+    PENSION = "pension"  # 城镇企业职工基本养老保险
+    MEDICAL = "medical"  # 职工基本医疗保险
+    UNEMPLOYMENT = "unemployment"  # 失业保险
+    HOUSING_WAIT = "housing_wait"  # 公共租赁住房轮候
+
+
+@dataclass(frozen=True)
+class MonthPaid:
+    """One month of contribution: period as YYYYMM and the monthly contribution base in fen (0 for waiting)."""
+
+    period: int
+    base_fen: int
+
+
+def period_of(year: int, month: int) -> int:
+    """YYYYMM."""
+    return year * 100 + month
+
+
+def validate_months(months: list[MonthPaid], scheme: Scheme, today: date) -> None:
+    """Each period a real month not in the future, listed once, with a positive base where money is paid."""
+    seen: set[int] = set()
+    for m in months:
+        year, month = divmod(m.period, 100)
+        if not (1950 <= year and 1 <= month <= 12) or period_of(year, month) > period_of(today.year, today.month):
+            raise RegistryError(f"period {m.period}: not a month between 1950 and now (YYYYMM)")
+        if m.period in seen:
+            raise RegistryError(f"period {m.period}: listed twice")
+        seen.add(m.period)
+        if scheme == Scheme.HOUSING_WAIT and m.base_fen != 0:
+            raise RegistryError(f"period {m.period}: waiting months carry no contribution base")
+        if scheme != Scheme.HOUSING_WAIT and m.base_fen <= 0:
+            raise RegistryError(f"period {m.period}: contribution base must be positive")
+
+
+def _pension_mode(session: Session, person: PersonRow, region: str, first: int) -> bool:
+    """Whether contributions at `region` go to a temporary account (art. 5); updates the relation."""
+    relation = session.get(PensionRelationRow, person.id)
+    if relation is None:
+        session.add(PensionRelationRow(person_id=person.id, region=region, temp_region=None, drawing_region=None))
+        return False
+    if relation.drawing_region is not None:
+        raise RegistryError("the person already draws a pension: no further contributions (art. 2)")
+    if region in (relation.region, relation.temp_region):
+        return region == relation.temp_region
+    year, month = divmod(first, 100)
+    if rules.needs_temporary_account(person.sex, person.birth_date, date(year, month, 1), region, person.hukou_region):
+        relation.temp_region = region
+        return True
+    relation.region = region  # a new relationship: the old place's holdings wait for a transfer
+    return False
+
+
+def record_in_session(session: Session, txn: LedgerTransactionRow, person: PersonRow, scheme: Scheme,
+                      region: str, months: list[MonthPaid]) -> dict[str, object]:
+    """Write contribution months and their legs (no commit): shared by the service call and bulk import."""
+    check_region(session, region, "region")
+    periods = sorted(m.period for m in months)
+    clash = session.execute(select(ContributionMonthRow.period, ContributionMonthRow.paid_region).where(
+        ContributionMonthRow.person_id == person.id, ContributionMonthRow.scheme == scheme.value,
+        ContributionMonthRow.period.in_(periods))).first()
+    if clash is not None:
+        raise RegistryError(f"period {clash[0]}: {scheme.value} month already recorded (paid in {clash[1]})")
+    temporary = _pension_mode(session, person, region, periods[0]) if scheme == Scheme.PENSION else False
+    suffix = "_temp" if temporary else ""
+    key, n = person.person_key, len(months)
+    legs = [Leg(f"X:months:{scheme.value}:{region}", -n, "month"),
+            Leg(person_account(key, f"{scheme.value}_months{suffix}", region), n, "month")]
+    if scheme == Scheme.PENSION:
+        individual = sum(rules.share(m.base_fen, rules.individual_rate_permille(m.period)) for m in months)
+        pooled = sum(rules.share(m.base_fen, rules.employer_pooled_rate_permille(m.period)) for m in months)
+        legs += [Leg(f"X:contributions:{region}", -(individual + pooled), "fen"),
+                 Leg(person_account(key, f"pension_individual{suffix}", region), individual, "fen"),
+                 Leg(f"F:pension_pooled:{region}", pooled, "fen")]
+    elif scheme == Scheme.MEDICAL:
+        paid = sum(rules.share(m.base_fen, MEDICAL_FUND_RATE_PERMILLE) for m in months)
+        legs += [Leg(f"X:contributions:{region}", -paid, "fen"), Leg(f"F:medical:{region}", paid, "fen")]
+    post(session, txn.id, legs)
+    session.add_all([
+        ContributionMonthRow(person_id=person.id, scheme=scheme.value, period=m.period, paid_region=region,
+                             held_region=region, base_fen=m.base_fen, temporary=temporary, transaction_id=txn.id)
+        for m in months
+    ])
+    return {"months": n, "temporary": temporary, "region": region, "scheme": scheme.value}
+
+
+def record_contributions(engine: Engine, person_key: str, scheme: Scheme, region: str, months: list[MonthPaid],
+                         *, actor: str, reason: str = "缴费记录", key: str | None = None) -> dict[str, object]:
+    """Record paid months at `region`; pension contributions go to a temporary account where art. 5 applies."""
+    if not months:
+        raise RegistryError("no months to record")
+    validate_months(months, scheme, date.today())
+
+    def apply(session: Session, txn: LedgerTransactionRow) -> Outcome:
+        person = lock_person(session, person_key)
+        result = record_in_session(session, txn, person, scheme, region, months)
+        return Outcome(result, person_key, result)
+
+    request = {"person": person_key, "scheme": scheme.value, "region": region,
+               "months": [[m.period, m.base_fen] for m in months]}
+    return run_operation(engine, Operation(f"contribute.{scheme.value}", key or new_key("contrib"), request, actor,
+                                           reason), apply)
+
+
+def record_school_year(engine: Engine, person_key: str, school_year: int, grade: int, school: str, region: str,
+                       *, actor: str, reason: str = "学籍记录", key: str | None = None) -> dict[str, object]:
+    """Add one completed school year to a child's record (学籍), held by the enrolling region."""
+    if not 1 <= grade <= 12:
+        raise RegistryError(f"grade {grade}: must be 1 to 12 (primary to senior secondary)")
+    if not school.strip():
+        raise RegistryError("school: a school name is required")
+
+    def apply(session: Session, txn: LedgerTransactionRow) -> Outcome:
+        person = lock_person(session, person_key)
+        check_region(session, region, "region")
+        if not person.birth_date.year + 5 <= school_year <= person.birth_date.year + 20:
+            raise RegistryError(f"school_year {school_year}: the child was born in {person.birth_date.year}")
+        if session.scalar(select(SchoolRecordRow.id).where(SchoolRecordRow.person_id == person.id,
+                                                           SchoolRecordRow.school_year == school_year)):
+            raise RegistryError(f"school_year {school_year}: already in the record")
+        session.add(SchoolRecordRow(person_id=person.id, school_year=school_year, grade=grade, school=school,
+                                    enrolled_region=region, held_region=region))
+        post(session, txn.id, [Leg(f"X:school:{region}", -1, "year"),
+                               Leg(person_account(person_key, "school_years", region), 1, "year")])
+        return Outcome({"school_year": school_year, "grade": grade, "region": region}, person_key,
+                       {"school_year": school_year, "region": region})
+
+    request = {"person": person_key, "year": school_year, "grade": grade, "school": school, "region": region}
+    return run_operation(engine, Operation("school.record", key or new_key("school"), request, actor, reason), apply)

@@ -1,0 +1,220 @@
+"""Transfers between regions (转移接续): applied in the new place, then released by the old place and received
+by the new one in a single all-or-nothing step; and the final consolidation where the pension is drawn.
+
+Pension follows 国办发〔2009〕66号: the individual account moves in full, the pooled part at 12% of each
+month's base from 1998 (art. 4), temporary accounts (art. 5), the 10-year rule (art. 6). Medical,
+unemployment and housing-waiting months and school years move as counts: recognised and accumulated.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from datetime import date
+from enum import StrEnum
+
+from sqlalchemy import Engine, func, select
+from sqlalchemy.orm import Session
+
+from changzhu.ledger import pension_rules as rules
+from changzhu.ledger.accounts import Leg, balance, person_account, post
+from changzhu.registry.resident_models import (
+    ContributionMonthRow,
+    LedgerTransactionRow,
+    PensionRelationRow,
+    PersonRow,
+    SchoolRecordRow,
+    TransferRow,
+)
+from changzhu.registry.residents import RegistryError, check_region, lock_person
+from changzhu.registry.txn import Operation, Outcome, run_operation
+
+
+class TransferScheme(StrEnum):
+    """Parts of the account that move between regions."""
+
+    PENSION = "pension"
+    MEDICAL = "medical"
+    UNEMPLOYMENT = "unemployment"
+    HOUSING_WAIT = "housing_wait"
+    SCHOOL = "school"
+
+
+class LedgerInconsistent(AssertionError):
+    """Derived balances disagree with the records they summarise: a bug, never user input."""
+
+
+def _held_rows(session: Session, person: PersonRow, scheme: str, regions: set[str] | None,
+               temporary: bool | None) -> list[ContributionMonthRow]:
+    query = select(ContributionMonthRow).where(ContributionMonthRow.person_id == person.id,
+                                               ContributionMonthRow.scheme == scheme)
+    if regions is not None:
+        query = query.where(ContributionMonthRow.held_region.in_(sorted(regions)))
+    if temporary is not None:
+        query = query.where(ContributionMonthRow.temporary == temporary)
+    return list(session.execute(query.order_by(ContributionMonthRow.period)).scalars())
+
+
+def _move_months(session: Session, person: PersonRow, scheme: str, rows: list[ContributionMonthRow],
+                 to_region: str) -> tuple[list[Leg], dict[str, int]]:
+    """Legs moving the given month rows (grouped by holding place) to `to_region`; rows are re-homed."""
+    groups: dict[tuple[str, bool], list[ContributionMonthRow]] = defaultdict(list)
+    for row in rows:
+        if (row.held_region, row.temporary) != (to_region, False):
+            groups[(row.held_region, row.temporary)].append(row)
+    legs: list[Leg] = []
+    totals = {"months": 0, "individual_fen": 0, "pooled_fen": 0}
+    key = person.person_key
+    for (region, temporary), group in sorted(groups.items()):
+        suffix = "_temp" if temporary else ""
+        months_code = person_account(key, f"{scheme}_months{suffix}", region)
+        if balance(session, months_code) != len(group):
+            raise LedgerInconsistent(f"{months_code}: balance differs from {len(group)} recorded months")
+        legs += [Leg(months_code, -len(group), "month"),
+                 Leg(person_account(key, f"{scheme}_months", to_region), len(group), "month")]
+        totals["months"] += len(group)
+        if scheme == TransferScheme.PENSION:
+            individual = balance(session, person_account(key, f"pension_individual{suffix}", region))
+            pooled = rules.pooled_transfer([(r.period, r.base_fen) for r in group])
+            legs += [Leg(person_account(key, f"pension_individual{suffix}", region), -individual, "fen"),
+                     Leg(person_account(key, "pension_individual", to_region), individual, "fen"),
+                     Leg(f"F:pension_pooled:{region}", -pooled, "fen"),
+                     Leg(f"F:pension_pooled:{to_region}", pooled, "fen")]
+            totals["individual_fen"] += individual
+            totals["pooled_fen"] += pooled
+        for row in group:
+            row.held_region, row.temporary = to_region, False
+    return legs, totals
+
+
+def _move_school(session: Session, person: PersonRow, from_region: str, to_region: str) -> tuple[list[Leg], int]:
+    rows = list(session.execute(select(SchoolRecordRow).where(
+        SchoolRecordRow.person_id == person.id, SchoolRecordRow.held_region == from_region)).scalars())
+    for row in rows:
+        row.held_region = to_region
+    n = len(rows)
+    key = person.person_key
+    return [Leg(person_account(key, "school_years", from_region), -n, "year"),
+            Leg(person_account(key, "school_years", to_region), n, "year")], n
+
+
+def _held_anything(session: Session, person: PersonRow, scheme: TransferScheme, region: str) -> bool:
+    if scheme == TransferScheme.SCHOOL:
+        query = select(func.count()).select_from(SchoolRecordRow).where(
+            SchoolRecordRow.person_id == person.id, SchoolRecordRow.held_region == region)
+    else:
+        query = select(func.count()).select_from(ContributionMonthRow).where(
+            ContributionMonthRow.person_id == person.id, ContributionMonthRow.scheme == scheme.value,
+            ContributionMonthRow.held_region == region)
+    return bool(session.scalar(query))
+
+
+def apply_transfer(engine: Engine, person_key: str, scheme: TransferScheme, from_region: str, to_region: str,
+                   applied_on: date, *, transfer_no: str, actor: str, reason: str = "转移接续申请") -> dict[str, object]:
+    """The new place records an application to take over what `from_region` holds (nothing moves yet)."""
+
+    def apply(session: Session, _txn: LedgerTransactionRow) -> Outcome:
+        person = lock_person(session, person_key)
+        check_region(session, from_region, "from_region")
+        check_region(session, to_region, "to_region")
+        if from_region == to_region:
+            raise RegistryError("from_region and to_region are the same")
+        if not _held_anything(session, person, scheme, from_region):
+            raise RegistryError(f"{from_region} holds no {scheme.value} record of this person")
+        if scheme == TransferScheme.PENSION:
+            relation = session.get(PensionRelationRow, person.id)
+            if relation is not None and relation.drawing_region is not None:
+                raise RegistryError("the person already draws a pension: no transfer (art. 2)")
+            if relation is not None and to_region == relation.temp_region:
+                raise RegistryError(
+                    f"{to_region} holds a temporary account (art. 5): the relationship stays in place and is "
+                    "consolidated on return to the hukou place or where the pension is drawn")
+        session.add(TransferRow(transfer_no=transfer_no, person_id=person.id, scheme=scheme.value,
+                                from_region=from_region, to_region=to_region, status="applied",
+                                applied_on=applied_on, amounts={}))
+        return Outcome({"transfer_no": transfer_no, "status": "applied"}, person_key,
+                       {"scheme": scheme.value, "from": from_region, "to": to_region})
+
+    request = {"person": person_key, "scheme": scheme.value, "from": from_region, "to": to_region,
+               "on": applied_on.isoformat()}
+    return run_operation(engine, Operation("transfer.apply", f"{transfer_no}:apply", request, actor, reason), apply)
+
+
+def complete_transfer(engine: Engine, transfer_no: str, *, actor: str,
+                      reason: str = "转出地转出、转入地接收") -> dict[str, object]:
+    """Release from the old place and receive in the new one, atomically; a retry is a no-op."""
+
+    def lock(session: Session) -> None:
+        person_id = session.scalar(select(TransferRow.person_id).where(TransferRow.transfer_no == transfer_no))
+        if person_id is None:
+            raise RegistryError(f"no transfer application {transfer_no!r}")
+        session.execute(select(PersonRow.id).where(PersonRow.id == person_id).with_for_update())
+
+    def apply(session: Session, txn: LedgerTransactionRow) -> Outcome:
+        transfer = session.execute(select(TransferRow).where(TransferRow.transfer_no == transfer_no)).scalar_one()
+        if transfer.status != "applied":
+            raise RegistryError(f"transfer {transfer_no} is {transfer.status}, not waiting to be completed")
+        person = session.get(PersonRow, transfer.person_id)
+        assert person is not None
+        scheme, src, dst = TransferScheme(transfer.scheme), transfer.from_region, transfer.to_region
+        if scheme == TransferScheme.SCHOOL:
+            legs, n = _move_school(session, person, src, dst)
+            amounts: dict[str, object] = {"years": n}
+        else:
+            temporary: bool | None = None if scheme != TransferScheme.PENSION else False
+            rows = _held_rows(session, person, scheme.value, {src}, temporary)
+            relation = session.get(PensionRelationRow, person.id) if scheme == TransferScheme.PENSION else None
+            if relation is not None and dst == person.hukou_region:  # art. 5: temporary accounts come home too
+                rows += _held_rows(session, person, scheme.value, None, True)
+                relation.temp_region = None
+            if relation is not None and relation.region == src:
+                relation.region = dst
+            legs, totals = _move_months(session, person, scheme.value, rows, dst)
+            amounts = dict(totals)
+        post(session, txn.id, legs)
+        transfer.status, transfer.amounts = "completed", amounts
+        return Outcome({"transfer_no": transfer_no, "status": "completed", **amounts}, person.person_key,
+                       {"scheme": scheme.value, "from": src, "to": dst, **amounts})
+
+    op = Operation("transfer.complete", f"{transfer_no}:complete", {"transfer": transfer_no}, actor, reason)
+    return run_operation(engine, op, apply, lock=lock)
+
+
+def transfer(engine: Engine, person_key: str, scheme: TransferScheme, from_region: str, to_region: str,
+             applied_on: date, *, transfer_no: str, actor: str) -> dict[str, object]:
+    """Apply and complete in one call; each step is idempotent, so calling again after a crash finishes it."""
+    apply_transfer(engine, person_key, scheme, from_region, to_region, applied_on, transfer_no=transfer_no,
+                   actor=actor)
+    return complete_transfer(engine, transfer_no, actor=actor)
+
+
+def settle_drawing(engine: Engine, person_key: str, on: date, *, actor: str, key: str,
+                   reason: str = "待遇领取地确定") -> dict[str, object]:
+    """Decide where the pension is drawn (art. 6) and consolidate every account and temporary account there."""
+
+    def apply(session: Session, txn: LedgerTransactionRow) -> Outcome:
+        person = lock_person(session, person_key)
+        relation = session.get(PensionRelationRow, person.id)
+        if relation is None:
+            raise RegistryError("the person has no pension contributions")
+        if relation.drawing_region is not None:
+            raise RegistryError(f"the drawing place is already decided: {relation.drawing_region}")
+        rows = _held_rows(session, person, "pension", None, None)
+        months_paid: dict[str, int] = defaultdict(int)
+        last_paid: dict[str, int] = {}
+        for row in rows:
+            months_paid[row.paid_region] += 1
+            last_paid[row.paid_region] = max(last_paid.get(row.paid_region, 0), row.period)
+        place = rules.drawing_place(person.hukou_region, relation.region, dict(months_paid), last_paid)
+        legs, totals = _move_months(session, person, "pension", rows, place.region)
+        post(session, txn.id, legs)
+        relation.region, relation.temp_region, relation.drawing_region = place.region, None, place.region
+        individual = balance(session, person_account(person_key, "pension_individual", place.region))
+        result: dict[str, object] = {
+            "drawing_region": place.region, "clause": place.clause, "why": place.reason,
+            "months_total": len(rows), "individual_account_fen": individual,
+            "moved_months": totals["months"], "moved_pooled_fen": totals["pooled_fen"],
+        }
+        return Outcome(result, person_key, result)
+
+    op = Operation("pension.drawing", key, {"person": person_key, "on": on.isoformat()}, actor, reason)
+    return run_operation(engine, op, apply)

@@ -1,0 +1,1 @@
+"""Planning by resident population (按常住人口规划): demand, gaps, projection, facility location, accessibility."""

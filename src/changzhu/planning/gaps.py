@@ -1,0 +1,108 @@
+"""Demand and gap per region and service on both bases (口径) side by side, with the cost to close each gap.
+
+demand = population of the standard's group × value / per; gap = demand − supply (positive: a shortage);
+gap_cost_yuan = max(gap, 0) × unit cost. Supply is the NBS 2019 provincial figure; below the province it is an
+estimate (the province's supply apportioned by the hukou-bound basis, as the old system allocated it) unless a
+facility list gives the region's own supply.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from datetime import date
+
+import polars as pl
+
+from changzhu.data.census import Census2020
+from changzhu.data.supply import SUPPLY_YEAR, province_supply_2019
+from changzhu.domain.regions import RegionLevel
+from changzhu.planning.errors import PlanningInputError
+from changzhu.planning.facilities import facility_supply
+from changzhu.planning.population import REGISTERED_BASIS_NOTE, population_by_basis
+from changzhu.planning.standards import CENSUS_DATE, ServiceStandard, load_standards, standards_frame
+
+GAP_COLUMNS = (
+    "region_code", "region_name_zh", "province_code", "service", "basis", "population", "demand", "supply",
+    "gap", "unit_cost_yuan", "unit_cost_kind", "gap_cost_yuan", "supply_source", "supply_year",
+    "standard_value", "standard_per", "standard_valid_from", "standard_source", "standard_verified",
+    "population_note",
+)
+SOURCE_NBS = "NBS 分省年度数据 2019"
+SOURCE_APPORTIONED = "estimate: 2019 provincial supply apportioned by local-hukou residents"
+SOURCE_FACILITIES = "facility list"
+
+
+def _province_supply(standards: Mapping[str, ServiceStandard], supply: pl.DataFrame) -> pl.DataFrame:
+    columns = sorted({s.supply_column for s in standards.values()})
+    missing = [c for c in columns if c not in supply.columns]
+    if missing:
+        raise PlanningInputError(f"supply table has no column(s) {', '.join(missing)} named by the standards")
+    return supply.select(pl.col("code").alias("province_code"), *[pl.col(c).cast(pl.Float64) for c in columns]).unpivot(
+        index="province_code", variable_name="supply_column", value_name="province_supply"
+    )
+
+
+def compute_gaps(
+    level: str = "province",
+    *,
+    as_of: date = CENSUS_DATE,
+    standards: Mapping[str, ServiceStandard] | None = None,
+    supply: pl.DataFrame | None = None,
+    facilities: pl.DataFrame | None = None,
+    census: Census2020 | None = None,
+) -> pl.DataFrame:
+    """Demand, supply, gap and cost to close it per region, service and basis ('registered' and 'resident')."""
+    level = RegionLevel(level).value
+    standards = standards if standards is not None else load_standards()
+    pop = population_by_basis(level, census)
+    regions = pop.select("region_code", "region_name_zh", "province_code").unique("region_code")
+    std = standards_frame(standards, regions["region_code"].to_list(), as_of)
+    rows = std.join(pop, on=["region_code", "group"], how="inner")
+    prov = _province_supply(standards, supply if supply is not None else province_supply_2019())
+    rows = rows.join(prov, on=["province_code", "supply_column"], how="left")
+    if level == RegionLevel.PROVINCE.value:
+        rows = rows.with_columns(pl.col("province_supply").alias("supply"), pl.lit(SOURCE_NBS).alias("supply_source"))
+    else:
+        weight = pl.when(pl.col("basis") == "registered").then(pl.col("population")).otherwise(None)
+        rows = rows.with_columns(weight.max().over(["region_code", "service"]).alias("_weight"))
+        share = pl.col("_weight") / pl.col("_weight").sum().over(["province_code", "service", "basis"])
+        rows = rows.with_columns(
+            (pl.col("province_supply") * share).alias("supply"), pl.lit(SOURCE_APPORTIONED).alias("supply_source")
+        )
+    if facilities is not None and facilities.height > 0:
+        own = facility_supply(facilities, level).rename({"supply": "facility_supply"})
+        rows = rows.join(own, on=["region_code", "service"], how="left").with_columns(
+            pl.coalesce("facility_supply", "supply").alias("supply"),
+            pl.when(pl.col("facility_supply").is_not_null())
+            .then(pl.lit(SOURCE_FACILITIES))
+            .otherwise(pl.col("supply_source"))
+            .alias("supply_source"),
+        )
+    demand = pl.col("population") * pl.col("standard_value") / pl.col("standard_per")
+    return (
+        rows.with_columns(demand.alias("demand"))
+        .with_columns((pl.col("demand") - pl.col("supply")).alias("gap"))
+        .with_columns(
+            (pl.col("gap").clip(lower_bound=0) * pl.col("unit_cost_yuan")).alias("gap_cost_yuan"),
+            pl.when(pl.col("supply_source") == SOURCE_FACILITIES)
+            .then(None)
+            .otherwise(pl.lit(SUPPLY_YEAR))
+            .cast(pl.Int64)
+            .alias("supply_year"),
+            pl.when(pl.col("basis") == "registered")
+            .then(pl.lit(REGISTERED_BASIS_NOTE))
+            .otherwise(pl.lit("census 2020 resident population (常住人口)"))
+            .alias("population_note"),
+        )
+        .select(GAP_COLUMNS)
+        .sort("region_code", "service", "basis")
+    )
+
+
+def gaps_side_by_side(gaps: pl.DataFrame) -> pl.DataFrame:
+    """One row per region and service with both bases' demand, gap and cost next to each other."""
+    keys = ["region_code", "region_name_zh", "service", "supply"]
+    wide = gaps.pivot(on="basis", index=keys, values=["demand", "gap", "gap_cost_yuan"])
+    return wide.with_columns(
+        (pl.col("gap_resident") - pl.col("gap_registered")).alias("gap_hidden_by_hukou_basis")
+    ).sort("service", "gap_hidden_by_hukou_basis", descending=[False, True])

@@ -1,0 +1,85 @@
+"""A thin, honest wrapper around HiGHS for the location models: status, objective, bound and gap as HiGHS reports."""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass
+
+import highspy
+import numpy as np
+import numpy.typing as npt
+import scipy.sparse as sp
+
+FloatArray = npt.NDArray[np.float64]
+
+
+@dataclass(frozen=True)
+class MipResult:
+    """What HiGHS returned: `status` is 'optimal' only when HiGHS proved it within `mip_rel_gap`."""
+
+    status: str
+    objective: float
+    bound: float
+    x: FloatArray
+    seconds: float
+
+
+def _status(model_status: highspy.HighsModelStatus) -> str:
+    names = {
+        highspy.HighsModelStatus.kOptimal: "optimal",
+        highspy.HighsModelStatus.kTimeLimit: "time_limit",
+        highspy.HighsModelStatus.kInfeasible: "infeasible",
+        highspy.HighsModelStatus.kInterrupt: "interrupted",
+    }
+    return names.get(model_status, str(model_status).rsplit(".", 1)[-1])
+
+
+def solve_mip(
+    cost: FloatArray,
+    matrix: sp.csc_matrix,
+    row_lower: FloatArray,
+    row_upper: FloatArray,
+    col_lower: FloatArray,
+    col_upper: FloatArray,
+    integer: npt.NDArray[np.bool_],
+    *,
+    maximize: bool = False,
+    time_limit: float = 120.0,
+    mip_rel_gap: float = 1e-9,
+) -> MipResult:
+    """Solve min/max cost·x subject to row_lower ≤ A x ≤ row_upper and column bounds, some columns integer."""
+    h = highspy.Highs()
+    h.setOptionValue("output_flag", False)
+    h.setOptionValue("time_limit", float(time_limit))
+    h.setOptionValue("mip_rel_gap", float(mip_rel_gap))
+    lp = highspy.HighsLp()
+    lp.num_col_ = int(matrix.shape[1])
+    lp.num_row_ = int(matrix.shape[0])
+    lp.col_cost_ = np.ascontiguousarray(cost, dtype=np.float64)
+    lp.col_lower_ = np.ascontiguousarray(col_lower, dtype=np.float64)
+    lp.col_upper_ = np.ascontiguousarray(col_upper, dtype=np.float64)
+    lp.row_lower_ = np.ascontiguousarray(row_lower, dtype=np.float64)
+    lp.row_upper_ = np.ascontiguousarray(row_upper, dtype=np.float64)
+    lp.a_matrix_.format_ = highspy.MatrixFormat.kColwise
+    lp.a_matrix_.start_ = np.ascontiguousarray(matrix.indptr, dtype=np.int32)
+    lp.a_matrix_.index_ = np.ascontiguousarray(matrix.indices, dtype=np.int32)
+    lp.a_matrix_.value_ = np.ascontiguousarray(matrix.data, dtype=np.float64)
+    lp.integrality_ = [
+        highspy.HighsVarType.kInteger if flag else highspy.HighsVarType.kContinuous for flag in integer
+    ]
+    if maximize:
+        lp.sense_ = highspy.ObjSense.kMaximize
+    h.passModel(lp)
+    start = time.perf_counter()
+    h.run()
+    seconds = time.perf_counter() - start
+    status = _status(h.getModelStatus())
+    info = h.getInfo()
+    if status in ("optimal", "time_limit") and info.primal_solution_status != 0:
+        x = np.asarray(h.getSolution().col_value, dtype=np.float64)
+        objective = float(info.objective_function_value)
+    else:
+        x = np.zeros(lp.num_col_)
+        objective = float("nan")
+    bound = float(info.mip_dual_bound) if np.isfinite(info.mip_dual_bound) else float("nan")
+    return MipResult(status, objective, bound, x, seconds)

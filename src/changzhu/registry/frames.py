@@ -1,0 +1,84 @@
+"""Registry contents as polars tables: residence events (for flow monitoring) and the person table."""
+
+from __future__ import annotations
+
+import polars as pl
+from sqlalchemy import Engine, func, select
+
+from changzhu.domain.person import PERSON_COLUMNS, PERSON_SCHEMA
+from changzhu.registry.db import session_scope
+from changzhu.registry.resident_models import ContributionMonthRow, HouseholdLinkRow, PersonRow, ResidenceEventRow
+
+MOVES_SCHEMA: dict[str, pl.DataType] = {
+    "person_key": pl.String(),
+    "from_region": pl.String(),
+    "to_region": pl.String(),
+    "moved_on": pl.Date(),
+    "kind": pl.Enum(["registration", "move", "settlement"]),
+}
+
+
+def moves_frame(engine: Engine) -> pl.DataFrame:
+    """Registrations, moves and hukou settlements in date order (registration: from = hukou place)."""
+    query = (
+        select(PersonRow.person_key, ResidenceEventRow.from_region, ResidenceEventRow.to_region,
+               ResidenceEventRow.on_date, ResidenceEventRow.kind)
+        .join(PersonRow, PersonRow.id == ResidenceEventRow.person_id)
+        .order_by(ResidenceEventRow.on_date, ResidenceEventRow.id)
+    )
+    with session_scope(engine) as session:
+        rows = [tuple(r) for r in session.execute(query)]
+    return pl.DataFrame(rows, schema=MOVES_SCHEMA, orient="row")
+
+
+def _months(engine: Engine, scheme: str) -> pl.DataFrame:
+    query = (
+        select(ContributionMonthRow.person_id, ContributionMonthRow.paid_region, func.count())
+        .where(ContributionMonthRow.scheme == scheme)
+        .group_by(ContributionMonthRow.person_id, ContributionMonthRow.paid_region)
+    )
+    with session_scope(engine) as session:
+        rows = [tuple(r) for r in session.execute(query)]
+    return pl.DataFrame(rows, schema={"pid": pl.Int64, "region": pl.String, "months": pl.Int32}, orient="row")
+
+
+def person_frame(engine: Engine) -> pl.DataFrame:
+    """Registered people as a person table (columns from PERSON_COLUMNS, in order).
+
+    Stored columns come from the persons table, insurance months are derived from contribution records,
+    parent_id from household links; any other column comes from the attributes given at registration and is
+    null where none was given (so validate_person_table names what is still missing).
+    """
+    with session_scope(engine) as session:
+        people = session.execute(select(PersonRow)).scalars().all()
+        links = session.execute(select(HouseholdLinkRow.child_id, func.min(HouseholdLinkRow.parent_id)).group_by(
+            HouseholdLinkRow.child_id)).all()
+    parent_of = {child: parent for child, parent in links}
+    pension, medical = _months(engine, "pension"), _months(engine, "medical")
+
+    def months_at(table: pl.DataFrame) -> dict[tuple[int, str], int]:
+        return {(pid, region): months for pid, region, months in table.iter_rows()}
+
+    pension_at, medical_at = months_at(pension), months_at(medical)
+    pension_total = {pid: int(m) for pid, m in pension.group_by("pid").agg(pl.col("months").sum()).iter_rows()}
+    records = []
+    for p in people:
+        derived = {
+            "person_id": p.id, "sex": p.sex, "birth_date": p.birth_date, "hukou_region": p.hukou_region,
+            "residence_region": p.residence_region, "residence_since": p.residence_since,
+            "residence_permit_since": p.residence_permit_since, "prior_region": p.prior_region,
+            "prior_residence_months": p.prior_residence_months, "parent_id": parent_of.get(p.id),
+            "si_months_local": pension_at.get((p.id, p.residence_region), 0),
+            "si_months_total": pension_total.get(p.id, 0),
+            "medical_months_local": medical_at.get((p.id, p.residence_region), 0),
+            "prior_si_months": pension_at.get((p.id, p.prior_region or ""), 0),
+        }
+        records.append({c.name: derived.get(c.name, p.attributes.get(c.name)) for c in PERSON_COLUMNS})
+    frame = pl.DataFrame(records, schema={c.name: _loose(c.name) for c in PERSON_COLUMNS}, orient="row")
+    return frame.cast(PERSON_SCHEMA, strict=True)  # type: ignore[arg-type]
+
+
+def _loose(name: str) -> pl.DataType:
+    """Enums are built as strings first, then cast, so an unknown value fails loudly."""
+    dtype = PERSON_SCHEMA[name]
+    return pl.String() if isinstance(dtype, pl.Enum) else dtype

@@ -1,0 +1,323 @@
+"""Registry operations: register habitual residence (常住地登记), residence permits (居住证), moves,
+household links and hukou settlement (落户). Plain functions taking an Engine; bad input raises a
+ChangzhuError subclass and changes nothing; every call is idempotent under its key and audited."""
+
+from __future__ import annotations
+
+import uuid
+from dataclasses import dataclass
+from datetime import date
+from enum import StrEnum
+
+import polars as pl
+from sqlalchemy import Engine, func, select
+from sqlalchemy.orm import Session
+
+from changzhu.domain.person import PERSON_SCHEMA
+from changzhu.domain.regions import validate_code
+from changzhu.errors import ChangzhuError
+from changzhu.registry.audit import now_iso
+from changzhu.registry.db import session_scope
+from changzhu.registry.identity import identity_keys, parse_id_number
+from changzhu.registry.models import RegionRow
+from changzhu.registry.resident_models import (
+    HouseholdLinkRow,
+    LedgerTransactionRow,
+    PersonRow,
+    ResidenceEventRow,
+    ResidencePermitRow,
+)
+from changzhu.registry.txn import Operation, Outcome, new_key, run_operation
+
+# person-table columns the registry keeps in its own columns or derives; the rest live in `attributes`
+STORED_COLUMNS = frozenset(
+    {"person_id", "sex", "birth_date", "hukou_region", "residence_region", "residence_since",
+     "residence_permit_since", "prior_region", "prior_residence_months", "parent_id"}
+)
+DERIVED_COLUMNS = frozenset(
+    {"si_months_local", "si_months_total", "medical_months_local", "prior_si_months"}
+)
+PERMIT_MIN_MONTHS = 6  # 《居住证暂行条例》(国务院令第663号) art. 2: resident for half a year or more
+PERMIT_VALID_YEARS = 1  # permits are endorsed (签注) every year
+
+
+class RegistryError(ChangzhuError, ValueError):
+    """A registry operation that cannot be done as asked (the message says why)."""
+
+
+class UnknownPerson(RegistryError):
+    """No registered person has this key or identity number."""
+
+
+class ProofKind(StrEnum):
+    """Proof of habitual residence: legal stable housing, employment, or continuous study."""
+
+    HOUSING = "housing"
+    EMPLOYMENT = "employment"
+    STUDY = "study"
+
+
+def months_between(start: date, end: date) -> int:
+    """Whole months from start to end (0 if end is before start)."""
+    months = (end.year - start.year) * 12 + end.month - start.month - (1 if end.day < start.day else 0)
+    return max(months, 0)
+
+
+def check_region(session: Session, code: str, field: str) -> str:
+    """A well-formed prefecture-level code, known if the regions table is loaded."""
+    try:
+        validate_code(code)
+    except ChangzhuError as exc:
+        raise RegistryError(f"{field}: {exc}") from exc
+    loaded = session.scalar(select(func.count()).select_from(RegionRow).where(RegionRow.level == "prefecture"))
+    if loaded:
+        known = session.scalar(select(RegionRow.id).where(RegionRow.level == "prefecture", RegionRow.code == code))
+        if known is None:
+            raise RegistryError(f"{field}: {code} is not a known prefecture-level region")
+    return code
+
+
+def lock_person(session: Session, person_key: str) -> PersonRow:
+    """The person's row, locked for the rest of the transaction (FOR UPDATE on PostgreSQL)."""
+    row = session.execute(select(PersonRow).where(PersonRow.person_key == person_key).with_for_update()).scalar()
+    if row is None:
+        raise UnknownPerson(f"no registered person with key {person_key!r}")
+    return row
+
+
+def _check_attributes(attributes: dict[str, object]) -> dict[str, object]:
+    """Only person-table columns the registry does not keep itself, each readable as its schema type."""
+    clean: dict[str, object] = {}
+    for name, value in attributes.items():
+        if name not in PERSON_SCHEMA or name in STORED_COLUMNS or name in DERIVED_COLUMNS:
+            raise RegistryError(f"attribute {name!r} is not a person-table column the registry stores as given")
+        try:
+            pl.Series(name, [value]).cast(PERSON_SCHEMA[name], strict=True)
+        except (pl.exceptions.InvalidOperationError, pl.exceptions.ComputeError) as exc:
+            raise RegistryError(f"attribute {name!r}: {value!r} is not a {PERSON_SCHEMA[name]}") from exc
+        clean[name] = value
+    return clean
+
+
+@dataclass(frozen=True)
+class Registration:
+    """Arguments of a registration of habitual residence."""
+
+    id_number: str
+    hukou_region: str
+    residence_region: str
+    residence_since: date
+    proof_kind: ProofKind
+    proof_ref: str
+    attributes: dict[str, object]
+
+    def request(self) -> dict[str, object]:
+        """The request as hashed for idempotency: the identity number only as its keyed hash."""
+        number = parse_id_number(self.id_number)
+        return {
+            "id_hash": identity_keys().lookup_hash(number), "hukou": self.hukou_region,
+            "residence": self.residence_region, "since": self.residence_since.isoformat(),
+            "proof": [self.proof_kind.value, self.proof_ref], "attributes": self.attributes,
+        }
+
+
+def register_in_session(session: Session, reg: Registration, today: date | None = None) -> PersonRow:
+    """Insert a person and the registration event (no commit): shared by the service call and bulk import."""
+    number = parse_id_number(reg.id_number, today=today)
+    keys = identity_keys()
+    lookup = keys.lookup_hash(number)
+    if session.scalar(select(PersonRow.id).where(PersonRow.id_hash == lookup)) is not None:
+        raise RegistryError("a person with this identity number is already registered")
+    check_region(session, reg.hukou_region, "hukou_region")
+    check_region(session, reg.residence_region, "residence_region")
+    if reg.residence_since < number.birth_date:
+        raise RegistryError("residence_since is before the birth date in the identity number")
+    if today is not None and reg.residence_since > today:
+        raise RegistryError("residence_since is in the future")
+    if not reg.proof_ref.strip():
+        raise RegistryError(f"proof_ref: a {reg.proof_kind.value} proof reference is required")
+    person = PersonRow(
+        person_key=uuid.uuid4().hex, id_hash=lookup, id_cipher=keys.encrypt(number), sex=number.sex,
+        birth_date=number.birth_date, hukou_region=reg.hukou_region, residence_region=reg.residence_region,
+        residence_since=reg.residence_since, residence_permit_since=None, prior_region=None,
+        prior_residence_months=0, attributes=_check_attributes(reg.attributes), created_at=now_iso(),
+    )
+    session.add(person)
+    session.flush()
+    session.add(ResidenceEventRow(
+        person_id=person.id, kind="registration", from_region=reg.hukou_region, to_region=reg.residence_region,
+        on_date=reg.residence_since, proof_kind=reg.proof_kind.value, proof_ref=reg.proof_ref,
+    ))
+    return person
+
+
+def register_resident(engine: Engine, reg: Registration, *, actor: str, reason: str = "常住地登记",
+                      key: str | None = None) -> dict[str, object]:
+    """Register a person's habitual residence with its proof; returns {'person_key': ...}."""
+    request = reg.request()
+
+    def apply(session: Session, _txn: LedgerTransactionRow) -> Outcome:
+        person = register_in_session(session, reg, today=date.today())
+        return Outcome({"person_key": person.person_key}, person.person_key,
+                       {"residence_region": reg.residence_region, "proof": reg.proof_kind.value})
+
+    return run_operation(engine, Operation("register", key or new_key("register"), request, actor, reason), apply)
+
+
+def find_person(engine: Engine, id_number: str) -> str:
+    """The person key registered for an identity number (looked up by keyed hash)."""
+    lookup = identity_keys().lookup_hash(parse_id_number(id_number))
+    with session_scope(engine) as session:
+        found = session.scalar(select(PersonRow.person_key).where(PersonRow.id_hash == lookup))
+    if found is None:
+        raise UnknownPerson("no registered person has this identity number")
+    return str(found)
+
+
+def issue_permit(engine: Engine, person_key: str, issued_on: date, *, actor: str, reason: str = "居住证申领",
+                 key: str | None = None) -> dict[str, object]:
+    """Issue a residence permit in the place of residence after six months of registered residence."""
+
+    def apply(session: Session, _txn: LedgerTransactionRow) -> Outcome:
+        person = lock_person(session, person_key)
+        lived = months_between(person.residence_since, issued_on)
+        if lived < PERMIT_MIN_MONTHS:
+            raise RegistryError(
+                f"residence permit needs {PERMIT_MIN_MONTHS} months of residence in {person.residence_region}; "
+                f"{lived} months on {issued_on}")
+        current = session.scalar(select(ResidencePermitRow.id).where(
+            ResidencePermitRow.person_id == person.id, ResidencePermitRow.region == person.residence_region,
+            ResidencePermitRow.expires_on > issued_on))
+        if current is not None:
+            raise RegistryError("the person already holds a valid residence permit here: renew it instead")
+        permit = ResidencePermitRow(
+            permit_no=f"JZZ-{person.residence_region}-{uuid.uuid4().hex[:12]}", person_id=person.id,
+            region=person.residence_region, issued_on=issued_on,
+            expires_on=issued_on.replace(year=issued_on.year + PERMIT_VALID_YEARS), previous_id=None)
+        session.add(permit)
+        person.residence_permit_since = issued_on
+        return Outcome({"permit_no": permit.permit_no, "expires_on": permit.expires_on.isoformat()}, person_key,
+                       {"region": permit.region})
+
+    op = Operation("permit.issue", key or new_key("permit"), {"person": person_key, "on": issued_on.isoformat()},
+                   actor, reason)
+    return run_operation(engine, op, apply)
+
+
+def renew_permit(engine: Engine, permit_no: str, renewed_on: date, *, actor: str, reason: str = "居住证签注",
+                 key: str | None = None) -> dict[str, object]:
+    """Renew (签注) a permit for another year; continuous holding keeps the first issue date."""
+
+    def apply(session: Session, _txn: LedgerTransactionRow) -> Outcome:
+        old = session.execute(select(ResidencePermitRow).where(ResidencePermitRow.permit_no == permit_no)).scalar()
+        if old is None:
+            raise RegistryError(f"no residence permit {permit_no!r}")
+        person = session.execute(select(PersonRow).where(PersonRow.id == old.person_id).with_for_update()).scalar_one()
+        if person.residence_region != old.region:
+            raise RegistryError(f"the holder no longer lives in {old.region}; apply for a permit where they live")
+        if session.scalar(select(ResidencePermitRow.id).where(ResidencePermitRow.previous_id == old.id)):
+            raise RegistryError(f"permit {permit_no} has already been renewed")
+        start = max(old.expires_on, renewed_on)
+        if renewed_on > old.expires_on:  # lapsed: a new period of holding starts
+            person.residence_permit_since = renewed_on
+        permit = ResidencePermitRow(
+            permit_no=f"JZZ-{old.region}-{uuid.uuid4().hex[:12]}", person_id=person.id, region=old.region,
+            issued_on=renewed_on, expires_on=start.replace(year=start.year + PERMIT_VALID_YEARS), previous_id=old.id)
+        session.add(permit)
+        return Outcome({"permit_no": permit.permit_no, "expires_on": permit.expires_on.isoformat()},
+                       person.person_key, {"previous": permit_no})
+
+    op = Operation("permit.renew", key or new_key("renew"), {"permit": permit_no, "on": renewed_on.isoformat()},
+                   actor, reason)
+    return run_operation(engine, op, apply)
+
+
+def record_move(engine: Engine, person_key: str, to_region: str, moved_on: date, proof_kind: ProofKind,
+                proof_ref: str, *, actor: str, reason: str = "常住地变更", key: str | None = None) -> dict[str, object]:
+    """Record a move of habitual residence; the old place becomes the prior region (for 互认)."""
+
+    def apply(session: Session, _txn: LedgerTransactionRow) -> Outcome:
+        person = lock_person(session, person_key)
+        check_region(session, to_region, "to_region")
+        if to_region == person.residence_region:
+            raise RegistryError(f"the person already lives in {to_region}")
+        if moved_on < person.residence_since:
+            raise RegistryError(f"moved_on {moved_on} is before residence in {person.residence_region} began")
+        if not proof_ref.strip():
+            raise RegistryError(f"proof_ref: a {proof_kind.value} proof reference is required")
+        session.add(ResidenceEventRow(
+            person_id=person.id, kind="move", from_region=person.residence_region, to_region=to_region,
+            on_date=moved_on, proof_kind=proof_kind.value, proof_ref=proof_ref))
+        from_region = person.residence_region
+        person.prior_region = from_region
+        person.prior_residence_months = months_between(person.residence_since, moved_on)
+        person.residence_region, person.residence_since = to_region, moved_on
+        person.residence_permit_since = None
+        return Outcome({"from_region": from_region, "to_region": to_region}, person_key,
+                       {"from": from_region, "to": to_region, "on": moved_on.isoformat()})
+
+    request = {"person": person_key, "to": to_region, "on": moved_on.isoformat(), "proof": [proof_kind.value, proof_ref]}
+    return run_operation(engine, Operation("move", key or new_key("move"), request, actor, reason), apply)
+
+
+def link_household(engine: Engine, parent_key: str, child_key: str, *, actor: str, reason: str = "家庭成员关联",
+                   key: str | None = None) -> dict[str, object]:
+    """Link a parent and a child (both registered); a child has at most two parents."""
+
+    def lock_both(session: Session) -> None:
+        for k in sorted({parent_key, child_key}):  # fixed order: no deadlock between two linkings
+            lock_person(session, k)
+
+    def apply(session: Session, _txn: LedgerTransactionRow) -> Outcome:
+        if parent_key == child_key:
+            raise RegistryError("a person cannot be their own parent")
+        parent, child = lock_person(session, parent_key), lock_person(session, child_key)
+        if parent.birth_date >= child.birth_date:
+            raise RegistryError("the parent must be born before the child")
+        parents = session.scalars(select(HouseholdLinkRow.parent_id).where(HouseholdLinkRow.child_id == child.id))
+        existing = list(parents)
+        if parent.id in existing:
+            raise RegistryError("this parent and child are already linked")
+        if len(existing) >= 2:
+            raise RegistryError("the child already has two linked parents")
+        session.add(HouseholdLinkRow(parent_id=parent.id, child_id=child.id))
+        return Outcome({"parent": parent_key, "child": child_key}, child_key, {"parent": parent_key})
+
+    op = Operation("household.link", key or new_key("link"), {"parent": parent_key, "child": child_key}, actor, reason)
+    return run_operation(engine, op, apply, lock=lock_both)
+
+
+def settle_hukou(engine: Engine, person_key: str, settled_on: date, *, actor: str, reason: str = "居住地落户",
+                 key: str | None = None) -> dict[str, object]:
+    """Move the hukou to the place of habitual residence (落户)."""
+
+    def apply(session: Session, _txn: LedgerTransactionRow) -> Outcome:
+        person = lock_person(session, person_key)
+        if person.hukou_region == person.residence_region:
+            raise RegistryError(f"the hukou is already in the place of residence {person.residence_region}")
+        if settled_on < person.residence_since:
+            raise RegistryError(f"settled_on {settled_on} is before residence in {person.residence_region} began")
+        old = person.hukou_region
+        session.add(ResidenceEventRow(person_id=person.id, kind="settlement", from_region=old,
+                                      to_region=person.residence_region, on_date=settled_on))
+        person.hukou_region = person.residence_region
+        return Outcome({"from_region": old, "to_region": person.residence_region}, person_key,
+                       {"from": old, "to": person.residence_region, "on": settled_on.isoformat()})
+
+    op = Operation("settle", key or new_key("settle"), {"person": person_key, "on": settled_on.isoformat()},
+                   actor, reason)
+    return run_operation(engine, op, apply)
+
+
+def person_summary(engine: Engine, person_key: str) -> dict[str, object]:
+    """Registry facts of one person (no identity number), for display."""
+    with session_scope(engine) as session:
+        person = session.execute(select(PersonRow).where(PersonRow.person_key == person_key)).scalar()
+        if person is None:
+            raise UnknownPerson(f"no registered person with key {person_key!r}")
+        return {
+            "person_key": person.person_key, "sex": person.sex, "birth_date": person.birth_date,
+            "hukou_region": person.hukou_region, "residence_region": person.residence_region,
+            "residence_since": person.residence_since, "residence_permit_since": person.residence_permit_since,
+            "prior_region": person.prior_region, "prior_residence_months": person.prior_residence_months,
+        }

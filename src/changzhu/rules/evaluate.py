@@ -1,0 +1,62 @@
+"""evaluate(): every service's decision and earliest date, and every points scheme, for a table of people."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import numpy as np
+import polars as pl
+
+from changzhu.domain.person import validate_person_table
+from changzhu.domain.services import Service
+from changzhu.rules.catalog import PolicySet, region_lookup, shipped_policies
+from changzhu.rules.dates import NEVER
+from changzhu.rules.engine import Engine
+from changzhu.rules.frame import build_frame
+from changzhu.rules.scenario import Scenario
+
+
+def prepare(
+    people: pl.DataFrame, on: date, scenario: Scenario | None, policies: PolicySet | None, *, trace: bool = False
+) -> Engine:
+    """Validate the table (all or nothing), check the scenario, and build the engine's arrays."""
+    policies = policies or shipped_policies()
+    regions = region_lookup()
+    typed = validate_person_table(people, as_of=on, known_regions=set(regions.codes))
+    if scenario is not None:
+        scenario.check(policies.parameter_units())
+    frame = build_frame(typed, on, policies, regions)
+    return Engine(frame, policies, scenario, trace=trace)
+
+
+def evaluate(
+    people: pl.DataFrame,
+    on: date,
+    *,
+    scenario: Scenario | None = None,
+    services: list[Service] | None = None,
+    policies: PolicySet | None = None,
+) -> pl.DataFrame:
+    """One row per person: person_id, eligible_<service>, earliest_<service>, points_<scheme>.
+
+    People are judged by the rules of their residence_region (national → province → city) in force on `on`,
+    with `scenario`'s overrides. earliest_<service> is the first date on or after `on` the person qualifies if
+    nothing else changes (null: not under unchanged circumstances). points_<scheme> is null where the scheme
+    does not apply. Raises PersonTableError (rows and columns named) on bad input; nothing is evaluated then.
+    """
+    wanted = list(services) if services is not None else list(Service)
+    engine = prepare(people, on, scenario, policies)
+    engine.run(wanted)
+    on_day = engine.frame.on
+    columns: dict[str, np.ndarray] = {"person_id": engine.frame.person_id}
+    exprs: list[pl.Expr] = [pl.col("person_id")]
+    for service in wanted:
+        name = service.value
+        columns[f"_start_{name}"] = engine.services[service].start.astype(np.int32)
+        start = pl.col(f"_start_{name}")
+        exprs.append((start <= on_day).alias(f"eligible_{name}"))
+        exprs.append(pl.when(start < int(NEVER)).then(start.cast(pl.Date)).alias(f"earliest_{name}"))
+    for scheme, values in sorted(engine.points_now.items()):
+        columns[f"points_{scheme}"] = values
+        exprs.append(pl.col(f"points_{scheme}").fill_nan(None))
+    return pl.DataFrame(columns).select(exprs)

@@ -1,0 +1,40 @@
+"""The rules engine as a simulation evaluator: `changzhu.rules` evaluate() over a chunk of people."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+import polars as pl
+
+from changzhu.domain.services import Service
+from changzhu.rules.evaluate import evaluate
+from changzhu.rules.scenario import Scenario, load_scenario
+from changzhu.simulation.errors import SimulationError
+
+
+@dataclass(frozen=True)
+class RulesEvaluator:
+    """evaluate(people, on, scenario=...) for the chosen services (all when empty); picklable for Dask."""
+
+    services: tuple[Service, ...] = ()
+
+    def __call__(self, people: pl.DataFrame, on: date, scenario: Scenario | None) -> pl.DataFrame:
+        """One row per person: eligible_<service>, earliest_<service>, points_<scheme>."""
+        return evaluate(people, on, scenario=scenario, services=list(self.services) or None)
+
+
+def rules_evaluator(services: tuple[str, ...] = ()) -> RulesEvaluator:
+    """The evaluator backed by the rules engine, limited to `services` (names of changzhu Service values)."""
+    known = {s.value: s for s in Service}
+    unknown = [s for s in services if s not in known]
+    if unknown:
+        raise SimulationError(f"unknown service {unknown[0]!r}; known: {', '.join(sorted(known))}")
+    return RulesEvaluator(tuple(known[s] for s in services))
+
+
+def load_rules_scenario(path: Path) -> Any:
+    """A reform scenario file read by the rules engine's loader."""
+    return load_scenario(path)

@@ -1,0 +1,137 @@
+"""The microsimulation's report section: newly eligible people per province (map) and a table of costs."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import plotly.express as px
+import plotly.graph_objects as go
+import polars as pl
+
+from changzhu.report.sections import ReportSection, escape, figure_html
+from changzhu.simulation.aggregate import BASELINE
+
+SECTION_ORDER = 70
+SECTION_NAME = "simulation"
+
+
+def main_service(by_province: pl.DataFrame, scenario: str) -> str | None:
+    """The service where a reform makes the most people newly eligible (None when it changes nothing)."""
+    totals = (
+        by_province.filter(pl.col("scenario") == scenario)
+        .group_by("service")
+        .agg(pl.col("newly_eligible").sum())
+        .sort(["newly_eligible", "service"], descending=[True, False])
+    )
+    if totals.is_empty() or totals["newly_eligible"][0] <= 0:
+        return None
+    return str(totals["service"][0])
+
+
+def newly_eligible_map(
+    by_province: pl.DataFrame, names: pl.DataFrame, geojson: dict[str, Any], scenario: str, service: str, year: int
+) -> go.Figure:
+    """Choropleth of people newly eligible for `service` under `scenario` in `year`, by province."""
+    data = (
+        by_province.filter(pl.col("scenario") == scenario, pl.col("service") == service, pl.col("year") == year)
+        .join(names, on="province_code", how="left")
+        .with_columns(pl.col("newly_eligible").round(0), pl.col("delta_cost_yuan").round(0))
+        .to_pandas()
+    )
+    figure = px.choropleth(
+        data,
+        geojson=geojson,
+        locations="province_code",
+        featureidkey="properties.code",
+        color="newly_eligible",
+        hover_name="name_zh",
+        hover_data={"province_code": True, "newly_eligible": ":,.0f", "delta_cost_yuan": ":,.0f"},
+        color_continuous_scale="Blues",
+        labels={"newly_eligible": "newly eligible"},
+    )
+    figure.update_geos(fitbounds="locations", visible=False)
+    figure.update_layout(
+        height=560,
+        margin={"l": 0, "r": 0, "t": 40, "b": 0},
+        title=f"{scenario}: people newly eligible for {service}, {year} (estimate, resident basis 常住)",
+    )
+    return figure
+
+
+def _num(value: float | None) -> str:
+    return "—" if value is None else f"{value:,.0f}"
+
+
+def cost_table(by_province: pl.DataFrame) -> pl.DataFrame:
+    """National totals per scenario, year and service: eligible, newly eligible, demand, yearly cost, change."""
+    return (
+        by_province.group_by(["scenario", "year", "service"])
+        .agg(
+            *[pl.col(c).sum() for c in ("eligible", "newly_eligible", "demand", "delta_demand")],
+            *[
+                pl.when(pl.col(c).is_not_null().any()).then(pl.col(c).sum()).alias(c)
+                for c in ("cost_yuan", "delta_cost_yuan")
+            ],
+        )
+        .sort(["year", "service", "scenario"])
+    )
+
+
+def _html_table(frame: pl.DataFrame) -> str:
+    head = "".join(f"<th>{escape(c)}</th>" for c in frame.columns)
+    rows = []
+    for row in frame.iter_rows():
+        cells = "".join(
+            f"<td class='text'>{escape(str(v))}</td>" if isinstance(v, str) else f"<td>{_num(None if v is None else float(v))}</td>"
+            for v in row
+        )
+        rows.append(f"<tr>{cells}</tr>")
+    return f"<table class='data'><tr>{head}</tr>{''.join(rows)}</table>"
+
+
+def fit_table(fit_errors: pl.DataFrame) -> str:
+    """The IPF fit error per margin as an HTML table."""
+    rows = "".join(
+        f"<tr><td class='text'>{escape(r['margin'])}</td><td>{r['cells']:,}</td>"
+        f"<td>{r['max_relative_error']:.2e}</td><td>{r['total_absolute_error_share']:.2e}</td></tr>"
+        for r in fit_errors.iter_rows(named=True)
+    )
+    return (
+        "<table class='data'><tr><th>margin</th><th>cells</th><th>worst relative error</th>"
+        f"<th>total absolute error / total</th></tr>{rows}</table>"
+    )
+
+
+def simulation_section(
+    title: str,
+    by_province: pl.DataFrame,
+    provinces: pl.DataFrame,
+    geojson: dict[str, Any],
+    fit_errors: pl.DataFrame,
+    notes: list[str],
+) -> ReportSection:
+    """Maps for every reform's main service (last year), the cost table and the fit of the population."""
+    names = provinces.select(pl.col("code").alias("province_code"), "name_zh")
+    year = int(by_province.select(pl.col("year").max()).item() or 0)
+    parts = ["<p>" + " ".join(escape(n) for n in notes) + "</p>"]
+    reforms = [s for s in by_province["scenario"].unique(maintain_order=True).to_list() if s != BASELINE]
+    for scenario in reforms:
+        service = main_service(by_province, scenario)
+        if service is None:
+            parts.append(f"<p>{escape(scenario)}: no one becomes newly eligible for any service.</p>")
+            continue
+        parts.append(figure_html(newly_eligible_map(by_province, names, geojson, scenario, service, year)))
+        top = (
+            by_province.filter(pl.col("scenario") == scenario, pl.col("service") == service, pl.col("year") == year)
+            .join(names, on="province_code", how="left")
+            .sort("newly_eligible", descending=True)
+            .select("name_zh", "residents", "eligible", "newly_eligible", "delta_demand", "delta_cost_yuan")
+            .head(10)
+        )
+        parts.append(f"<h3>{escape(scenario)}: {escape(service)}, {year}, top provinces</h3>" + _html_table(top))
+    parts.append(
+        "<h3>Costs by scenario and service (whole country, yuan per year; people are estimates)</h3>"
+        + _html_table(cost_table(by_province))
+    )
+    parts.append("<h3>Fit of the synthetic population to the census marginals (IPF)</h3>" + fit_table(fit_errors))
+    return ReportSection(SECTION_ORDER, SECTION_NAME, f"Microsimulation: {title}", "\n".join(parts))

@@ -1,0 +1,83 @@
+"""`simulate`: plan chunks, run them on an engine, and turn the counts into estimates by city and province."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+import polars as pl
+
+from changzhu.simulation.aggregate import by_province, estimates
+from changzhu.simulation.engine import (
+    DEFAULT_CHUNK_PERSONS,
+    Engine,
+    Evaluator,
+    LocalEngine,
+    Progress,
+    SimulationPlan,
+    plan_chunks,
+)
+from changzhu.simulation.errors import SimulationError
+from changzhu.simulation.store import read_manifest, write_manifest
+from changzhu.simulation.synthetic import population_model
+
+
+@dataclass(frozen=True)
+class SimulationResult:
+    """Integer counts (sample), estimates by city and by province (full population, yuan per year)."""
+
+    counts: pl.DataFrame
+    by_region: pl.DataFrame
+    by_province: pl.DataFrame
+
+    def write_parquet(self, directory: Path) -> list[Path]:
+        """Save the three tables as Parquet files in `directory`."""
+        directory.mkdir(parents=True, exist_ok=True)
+        paths = []
+        for name, frame in (("counts", self.counts), ("by_region", self.by_region), ("by_province", self.by_province)):
+            path = directory / f"simulation_{name}.parquet"
+            frame.write_parquet(path)
+            paths.append(path)
+        return paths
+
+
+def store_population(
+    plan: SimulationPlan,
+    directory: Path,
+    engine: Engine | None = None,
+    *,
+    chunk_persons: int = DEFAULT_CHUNK_PERSONS,
+    progress: Progress | None = None,
+) -> Path:
+    """Generate the plan's population into partitioned Parquet (one file per chunk) with a manifest."""
+    model = population_model()
+    chunks = plan_chunks(model, plan.fraction, chunk_persons)
+    stored = (engine or LocalEngine()).store(chunks, plan, directory, progress)
+    return write_manifest(directory, plan.fraction, plan.seed, plan.as_of, stored, model.codes)
+
+
+def simulate(
+    plan: SimulationPlan,
+    evaluator: Evaluator,
+    engine: Engine | None = None,
+    *,
+    chunk_persons: int = DEFAULT_CHUNK_PERSONS,
+    population_dir: Path | None = None,
+    progress: Progress | None = None,
+) -> SimulationResult:
+    """Run every scenario and year over the synthetic population (generated on the fly, or stored)."""
+    model = population_model()
+    if population_dir is None:
+        chunks = plan_chunks(model, plan.fraction, chunk_persons)
+    else:
+        stored = read_manifest(population_dir, model.codes)
+        if (stored.fraction, stored.seed, stored.as_of) != (plan.fraction, plan.seed, plan.as_of):
+            raise SimulationError(
+                f"{population_dir} holds sample {stored.fraction}, seed {stored.seed}, date {stored.as_of}; "
+                f"the plan asks for {plan.fraction}, {plan.seed}, {plan.as_of}"
+            )
+        chunks = stored.chunks
+    counts = (engine or LocalEngine()).run(chunks, plan, evaluator, progress)
+    province_of = dict(zip(model.codes, model.province_of, strict=True))
+    by_region = estimates(counts, plan.fraction, province_of, set(plan.costs))
+    return SimulationResult(counts, by_region, by_province(by_region))

@@ -1,0 +1,151 @@
+"""Simulation files: a rules scenario (name, description, overrides) with an optional `simulation:` block.
+
+    name: school_residence_1y
+    description: 随迁子女义务教育入学 residence threshold 3 → 1 year
+    overrides: {...}                 # read by changzhu.rules.load_scenario
+    simulation:                      # read here; every key is optional
+      years: [2025, 2026]
+      evaluation_day: "09-01"        # month-day of each year's evaluation date (school year start)
+      sample: 0.01                   # the CLI's --sample overrides it
+      seed: 20201101
+      costs: {...}                   # see changzhu.simulation.costs.parse_costs
+      services: [local_entrance_exam]  # evaluate only these services (default: all)
+
+Several files make several reforms, all compared with the same baseline; the settings come from the
+first file and the others must not contradict it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from changzhu.simulation.aggregate import BASELINE
+from changzhu.simulation.costs import DEFAULT_COSTS, ServiceCost, parse_costs
+from changzhu.simulation.engine import SimulationPlan
+from changzhu.simulation.errors import SimulationError
+
+ScenarioLoader = Callable[[Path], Any]
+SETTINGS_KEYS = {"years", "evaluation_day", "sample", "seed", "costs", "services"}
+DEFAULT_YEARS = (2025,)
+DEFAULT_SAMPLE = 0.01
+DEFAULT_SEED = 20201101
+
+
+@dataclass(frozen=True)
+class SimulationSpec:
+    """Reforms (name, loaded rules scenario) and the run settings."""
+
+    title: str
+    reforms: tuple[tuple[str, Any], ...]
+    years: tuple[int, ...] = DEFAULT_YEARS
+    evaluation_day: tuple[int, int] = (9, 1)
+    sample: float = DEFAULT_SAMPLE
+    seed: int = DEFAULT_SEED
+    costs: dict[str, ServiceCost] = field(default_factory=dict)
+    services: tuple[str, ...] = ()
+
+    def plan(
+        self, sample: float | None = None, seed: int | None = None, years: tuple[int, ...] | None = None
+    ) -> SimulationPlan:
+        """The run plan, with the sample fraction, seed or years optionally overridden."""
+        month, day = self.evaluation_day
+        return SimulationPlan(
+            scenarios=((BASELINE, None), *self.reforms),
+            dates=tuple(date(y, month, day) for y in (years or self.years)),
+            fraction=self.sample if sample is None else sample,
+            seed=self.seed if seed is None else seed,
+            costs={**DEFAULT_COSTS, **self.costs},
+        )
+
+
+def parse_years(raw: object, where: str) -> tuple[int, ...]:
+    """A year or a list of distinct increasing years between 2000 and 2100."""
+    values: list[Any] = list(raw) if isinstance(raw, list | tuple) else [raw]
+    try:
+        years = tuple(int(v) for v in values)
+    except (TypeError, ValueError) as exc:
+        raise SimulationError(f"{where}: 'years' must be a year or a list of years") from exc
+    if not years or any(not 2000 <= y <= 2100 for y in years) or list(years) != sorted(set(years)):
+        raise SimulationError(f"{where}: 'years' must be distinct increasing years between 2000 and 2100")
+    return years
+
+
+def _day(raw: object, where: str) -> tuple[int, int]:
+    try:
+        month, day = (int(p) for p in str(raw).split("-"))
+        date(2024, month, day)
+    except ValueError as exc:
+        raise SimulationError(f"{where}: 'evaluation_day' must be MM-DD, got {raw!r}") from exc
+    return month, day
+
+
+def _settings(path: Path) -> dict[str, Any]:
+    try:
+        raw = yaml.safe_load(path.read_text(encoding="utf-8"))
+    except OSError as exc:
+        raise SimulationError(f"{path}: cannot read the scenario file ({exc.strerror})") from exc
+    except yaml.YAMLError as exc:
+        raise SimulationError(f"{path}: not valid YAML ({exc})") from exc
+    block = raw.get("simulation") if isinstance(raw, dict) else None
+    if block is None:
+        return {}
+    if not isinstance(block, dict):
+        raise SimulationError(f"{path}: 'simulation' must be a mapping")
+    unknown = sorted(set(block) - SETTINGS_KEYS)
+    if unknown:
+        raise SimulationError(f"{path}: simulation.{unknown[0]} is not a setting ({', '.join(sorted(SETTINGS_KEYS))})")
+    return dict(block)
+
+
+def load_spec(paths: list[Path], load_scenario: ScenarioLoader) -> SimulationSpec:
+    """Read one or more scenario files; each becomes a reform named by its scenario name."""
+    if not paths:
+        raise SimulationError("give at least one scenario file")
+    reforms: list[tuple[str, Any]] = []
+    settings: dict[str, Any] = {}
+    for path in paths:
+        if not path.is_file():
+            raise SimulationError(f"{path}: scenario file not found")
+        block = _settings(path)
+        scenario = load_scenario(path)
+        name = str(getattr(scenario, "name", path.stem))
+        if name == BASELINE or name in dict(reforms):
+            raise SimulationError(f"{path}: reform name {name!r} is reserved or used twice")
+        reforms.append((name, scenario))
+        for key, value in block.items():
+            if key in settings and settings[key] != value:
+                raise SimulationError(f"{path}: simulation.{key} differs from the first file's")
+            settings.setdefault(key, value)
+    where = str(paths[0])
+    try:
+        sample = float(settings.get("sample", DEFAULT_SAMPLE))
+        seed = int(settings.get("seed", DEFAULT_SEED))
+    except (TypeError, ValueError) as exc:
+        raise SimulationError(
+            f"{where}: simulation.sample must be a number and simulation.seed a whole number"
+        ) from exc
+    if not 0 < sample <= 1:
+        raise SimulationError(f"{where}: simulation.sample must be in (0, 1], got {sample}")
+    titles = [str(getattr(s, "description", "") or n) for n, s in reforms]
+    return SimulationSpec(
+        title="; ".join(titles),
+        reforms=tuple(reforms),
+        years=parse_years(settings.get("years", list(DEFAULT_YEARS)), where),
+        evaluation_day=_day(settings.get("evaluation_day", "09-01"), where),
+        sample=sample,
+        seed=seed,
+        costs=parse_costs(settings.get("costs"), where),
+        services=_services(settings.get("services", []), where),
+    )
+
+
+def _services(raw: object, where: str) -> tuple[str, ...]:
+    if not isinstance(raw, list) or not all(isinstance(s, str) for s in raw):
+        raise SimulationError(f"{where}: simulation.services must be a list of service names")
+    return tuple(raw)

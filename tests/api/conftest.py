@@ -1,0 +1,131 @@
+"""A service on a loaded database with one account per role and three registered residents."""
+
+from __future__ import annotations
+
+import shutil
+import warnings
+from collections.abc import Iterator
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
+
+import pytest
+from sqlalchemy import Engine
+
+warnings.filterwarnings("ignore", message="Using `httpx` with")
+
+from fastapi.testclient import TestClient  # noqa: E402
+
+from changzhu.api import ApiSettings, create_app  # noqa: E402
+from changzhu.api.auth.accounts import create_user  # noqa: E402
+from changzhu.api.auth.roles import Role  # noqa: E402
+from changzhu.data.census import census_2020  # noqa: E402
+from changzhu.registry.census_import import load_census  # noqa: E402
+from changzhu.registry.db import make_engine, session_scope  # noqa: E402
+from changzhu.registry.migrate import upgrade  # noqa: E402
+from changzhu.registry.resident_models import PersonRow, TransferRow  # noqa: E402
+from changzhu.registry.residents import ProofKind, Registration, register_resident  # noqa: E402
+
+PASSWORD = "correct horse battery staple"
+ID_GZ, ID_CD, ID_MOVER = "510104199001011230", "510104198505054328", "440106199503031113"
+# user name -> (role, jurisdictions, resident's id number)
+ACCOUNTS: dict[str, tuple[Role, list[str], str | None]] = {
+    "res_gz": (Role.RESIDENT, [], ID_GZ),
+    "res_cd": (Role.RESIDENT, [], ID_CD),
+    "cw_gz": (Role.CASEWORKER, ["440100"], None),
+    "cw_cd": (Role.CASEWORKER, ["510100"], None),
+    "pl_nat": (Role.PLANNER, ["000000"], None),
+    "pl_gd": (Role.PLANNER, ["440000"], None),
+    "fo_nat": (Role.FISCAL_OFFICER, ["000000"], None),
+    "ad_nat": (Role.ADMINISTRATOR, ["000000"], None),
+    "ad_gd": (Role.ADMINISTRATOR, ["440000"], None),
+}
+
+
+@pytest.fixture(scope="session", autouse=True)
+def identity_key_env() -> Iterator[None]:
+    """Fixed identity keys for the registry (no key file written into the working directory)."""
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setenv("CHANGZHU_ID_HASH_KEY", "11" * 32)
+        mp.setenv("CHANGZHU_ID_ENC_KEY", "22" * 32)
+        yield
+
+
+def populate(engine: Engine) -> dict[str, str]:
+    """Census, three residents (one applying to move to Guangzhou) and the accounts; returns person keys."""
+    upgrade(engine)
+    load_census(engine, census_2020())
+    keys = {}
+    for name, (id_number, hukou, residence) in {
+        "gz": (ID_GZ, "510100", "440100"),
+        "cd": (ID_CD, "510100", "510100"),
+        "mover": (ID_MOVER, "440100", "510100"),
+    }.items():
+        reg = Registration(id_number, hukou, residence, date(2021, 3, 1), ProofKind.EMPLOYMENT, f"contract-{name}", {})
+        keys[name] = str(register_resident(engine, reg, actor="test")["person_key"])
+    with session_scope(engine) as session:
+        people = {p.person_key: p.id for p in session.query(PersonRow)}
+        # the mover has applied to move their pension to Guangzhou: Guangzhou's caseworkers may see them
+        session.add(
+            TransferRow(
+                transfer_no="t-mover-1",
+                person_id=people[keys["mover"]],
+                scheme="pension",
+                from_region="510100",
+                to_region="440100",
+                status="applied",
+                applied_on=date(2026, 1, 5),
+                amounts={},
+            )
+        )
+    ids = {ID_GZ: people[keys["gz"]], ID_CD: people[keys["cd"]]}
+    for username, (role, scopes, id_number) in ACCOUNTS.items():
+        create_user(engine, username, PASSWORD, role, scopes, ids[id_number] if id_number else None)
+    return keys
+
+
+@dataclass
+class Service:
+    """A running app (in process), its engine, the person keys, and a logged-in header per account."""
+
+    client: TestClient
+    engine: Engine
+    people: dict[str, str]
+    headers: dict[str, dict[str, str]]
+
+    def as_(self, username: str) -> dict[str, str]:
+        """The Authorization header of `username`."""
+        return self.headers[username]
+
+
+@pytest.fixture(scope="session")
+def populated_sqlite(tmp_path_factory: pytest.TempPathFactory, identity_key_env: None) -> tuple[Path, dict[str, str]]:
+    """A populated SQLite file, built once and copied for each test."""
+    path = tmp_path_factory.mktemp("api_template") / "changzhu.sqlite3"
+    engine = make_engine(f"sqlite:///{path}")
+    people = populate(engine)
+    engine.dispose()
+    return path, people
+
+
+def start_service(engine: Engine, people: dict[str, str], keys_dir: Path) -> Service:
+    """An in-process app on `engine` with every account logged in."""
+    settings = ApiSettings(database_url=str(engine.url), jwt_secret=b"k" * 32, keys_dir=keys_dir)
+    client = TestClient(create_app(settings, engine))
+    headers = {}
+    for username in ACCOUNTS:
+        response = client.post("/api/v1/auth/login", json={"username": username, "password": PASSWORD})
+        assert response.status_code == 200, response.text
+        headers[username] = {"Authorization": f"Bearer {response.json()['access_token']}"}
+    return Service(client, engine, people, headers)
+
+
+@pytest.fixture
+def service(populated_sqlite: tuple[Path, dict[str, str]], tmp_path: Path) -> Iterator[Service]:
+    """A fresh copy of the populated database behind a new app."""
+    template, people = populated_sqlite
+    copy = tmp_path / "changzhu.sqlite3"
+    shutil.copy(template, copy)
+    engine = make_engine(f"sqlite:///{copy}")
+    yield start_service(engine, people, tmp_path / "keys")
+    engine.dispose()

@@ -1,0 +1,137 @@
+"""The dashboard in a real browser (Chromium via Playwright): a resident and a planner log in and see their pages."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import socket
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import httpx
+import pytest
+
+from conftest import PASSWORD
+
+CHROMIUM = "/usr/bin/chromium"
+ARTIFACTS = Path(__file__).resolve().parents[1] / "artifacts"
+ARGS = [
+    "--no-sandbox",
+    "--headless",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
+
+pytestmark = pytest.mark.browser
+
+
+@pytest.fixture(scope="module")
+def server(populated_sqlite: tuple[Path, dict[str, str]], tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """`changzhu serve` on a free loopback port, on a copy of the populated database."""
+    template, _people = populated_sqlite
+    folder = tmp_path_factory.mktemp("browser")
+    shutil.copy(template, folder / "changzhu.sqlite3")
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    env = {
+        **os.environ,
+        "CHANGZHU_DATABASE_URL": f"sqlite:///{folder / 'changzhu.sqlite3'}",
+        "CHANGZHU_DATA_DIR": str(folder),
+        "CHANGZHU_JWT_SECRET": "b" * 40,
+    }
+    process = subprocess.Popen([sys.executable, "-m", "changzhu.cli.main", "serve", "--port", str(port)], env=env)
+    url = f"http://127.0.0.1:{port}"
+    try:
+        deadline = time.monotonic() + 60
+        while True:
+            try:
+                if httpx.get(url + "/login", timeout=1).status_code == 200:
+                    break
+            except httpx.HTTPError:
+                pass
+            assert time.monotonic() < deadline and process.poll() is None, "changzhu serve did not start"
+            time.sleep(0.2)
+        yield url
+    finally:
+        process.terminate()
+        process.wait(timeout=15)
+
+
+@pytest.fixture
+def page(server: str) -> Iterator[object]:
+    """A fresh browser page that fails the test on any request leaving the loopback address."""
+    if not Path(CHROMIUM).exists():
+        pytest.fail(f"Chromium is required at {CHROMIUM}")
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=CHROMIUM, args=ARGS)
+        context = browser.new_context(viewport={"width": 1280, "height": 900}, locale="zh-CN")
+        outside: list[str] = []
+        context.on("request", lambda r: outside.append(r.url) if not r.url.startswith(server) else None)
+        page = context.new_page()
+        errors: list[str] = []
+        page.on("pageerror", lambda e: errors.append(str(e)))
+        yield page
+        browser.close()
+        assert outside == [], f"requests left the machine: {outside}"
+        assert errors == [], f"script errors: {errors}"
+
+
+def _login(page, server: str, username: str) -> None:  # type: ignore[no-untyped-def]
+    page.goto(server + "/login")
+    page.fill("#username", username)
+    page.fill("#password", PASSWORD)
+    page.click("#login-button")
+
+
+def test_resident_sees_own_record_in_chinese_and_english(page, server: str) -> None:  # type: ignore[no-untyped-def]
+    _login(page, server, "res_gz")
+    page.wait_for_url("**/app/me")
+    page.wait_for_selector("#me-person dl")
+    text = page.inner_text("main")
+    assert "我在这里能享受什么" in text and "广州市 (440100)" in text and "成都市 (510100)" in text
+    assert page.is_hidden("nav a[href='/app/map']") and page.is_visible("nav a[href='/app/me']")
+    ARTIFACTS.mkdir(exist_ok=True)
+    page.screenshot(path=str(ARTIFACTS / "resident_me_zh.png"), full_page=True)
+    page.click("#lang-toggle")
+    page.wait_for_selector("text=What am I entitled to here")
+    page.wait_for_selector("#me-person dl")
+    assert "Guangzhou" in page.inner_text("#me-person") or "440100" in page.inner_text("#me-person")
+    page.screenshot(path=str(ARTIFACTS / "resident_me_en.png"), full_page=True)
+    # the resident cannot open the planners' map: the API refuses their token there
+    page.goto(server + "/app/caseload")
+    page.wait_for_selector("#error:not([hidden])")
+    assert "may not list" in page.inner_text("#error")
+
+
+def test_planner_sees_the_national_map_and_drills_down(page, server: str) -> None:  # type: ignore[no-untyped-def]
+    _login(page, server, "pl_nat")
+    page.wait_for_url("**/app/map")
+    page.wait_for_selector("#map .main-svg")
+    page.wait_for_selector("#region-table tbody tr")
+    assert page.locator("#region-table tbody tr").count() == 31
+    assert page.is_hidden("nav a[href='/app/me']") and page.is_visible("nav a[href='/app/fiscal']")
+    ARTIFACTS.mkdir(exist_ok=True)
+    page.screenshot(path=str(ARTIFACTS / "planner_map_national.png"), full_page=True)
+    page.select_option("#drill", "440000")
+    page.wait_for_selector("#region-table tbody tr:nth-child(21)")  # Guangdong's 21 prefecture-level cities
+    assert "广州市" in page.inner_text("#region-table")
+    page.locator("#region-table tbody tr", has_text="广州市").click()
+    page.locator("#crumbs a", has_text="广州市").wait_for()
+    page.wait_for_selector("#region-table tbody tr:has-text('天河区')")
+    assert page.locator("#region-table tbody tr").count() >= 10  # Guangzhou's districts
+    page.screenshot(path=str(ARTIFACTS / "planner_map_guangzhou.png"), full_page=True)
+    # a planner sees aggregates only: a person's record is refused
+    token = page.request.post(server + "/api/v1/auth/login", data={"username": "pl_nat", "password": PASSWORD})
+    response = page.request.get(
+        server + "/api/v1/residents", headers={"Authorization": "Bearer " + token.json()["access_token"]}
+    )
+    assert response.status == 403

@@ -1,0 +1,89 @@
+"""Fiscal parameters: the shipped file, dated selection, and bad parameters named in the error."""
+
+from __future__ import annotations
+
+from datetime import date
+from pathlib import Path
+
+import pytest
+import yaml
+from fiscal_helpers import BASE_SCHEME, raw_scheme, scheme
+
+from changzhu.errors import ChangzhuError
+from changzhu.fiscal.parameters import (
+    FiscalParameterError,
+    fiscal_parameters,
+    load_schemes,
+    parse_scheme,
+    scheme_by_id,
+)
+
+
+def test_shipped_schemes_load_and_are_dated() -> None:
+    schemes = load_schemes()
+    assert [s.scheme_id for s in schemes] == ["hukou_baseline_2014", "renqian_guagou_2021"]
+    assert fiscal_parameters(date(2020, 11, 1)).scheme_id == "hukou_baseline_2014"
+    assert fiscal_parameters(date(2021, 3, 13)).scheme_id == "renqian_guagou_2021"
+    assert fiscal_parameters().transfer.resident_conversion_ratio == 1.0
+    assert scheme_by_id("hukou_baseline_2014").transfer.resident_conversion_ratio == 0.0
+
+
+def test_no_scheme_before_the_first_date() -> None:
+    with pytest.raises(FiscalParameterError, match="no fiscal scheme is in force on 2000-01-01"):
+        fiscal_parameters(date(2000, 1, 1))
+
+
+def test_unknown_scheme_lists_known_ids() -> None:
+    with pytest.raises(FiscalParameterError, match="known: hukou_baseline_2014, renqian_guagou_2021"):
+        scheme_by_id("nope")
+
+
+def test_cost_shares_not_summing_to_one_are_named() -> None:
+    raw = raw_scheme(**{"cost_sharing.default.central": 0.5})
+    with pytest.raises(FiscalParameterError, match=r"cost_sharing\.default shares sum to 1\.2, not 1"):
+        parse_scheme(raw, "file.yaml")
+
+
+def test_pot_weights_not_summing_to_one_are_named() -> None:
+    raw = raw_scheme(**{"transfer.weights": {"population": 0.5, "migrants": 0.3, "incentive": 0.1}})
+    with pytest.raises(FiscalParameterError, match=r"transfer\.weights shares sum to 0\.9"):
+        parse_scheme(raw, "file.yaml")
+
+
+def test_negative_fund_is_refused_in_file_and_override() -> None:
+    with pytest.raises(FiscalParameterError, match=r"fund_yuan must not be negative"):
+        parse_scheme(raw_scheme(fund_yuan=-5), "file.yaml")
+    with pytest.raises(FiscalParameterError, match=r"test\.fund_yuan must not be negative"):
+        scheme().with_fund(-1)
+
+
+@pytest.mark.parametrize(
+    ("key", "value", "message"),
+    [
+        ("transfer.resident_conversion_ratio", 1.5, "resident_conversion_ratio must be between 0 and 1"),
+        ("allocation.max_min_per_capita_ratio", 0.5, "max_min_per_capita_ratio must be at least 1"),
+        ("cost_sharing.default.individual", -0.1, "cost_sharing.default.individual must be between 0 and 1"),
+        ("land.m2_per_settled_migrant", "a lot", "m2_per_settled_migrant must be a finite number"),
+        ("effective_from", "soon", "effective_from is not a date"),
+    ],
+)
+def test_bad_values_name_the_parameter(key: str, value: object, message: str) -> None:
+    with pytest.raises(FiscalParameterError, match=message):
+        parse_scheme(raw_scheme(**{key: value}), "file.yaml")
+
+
+def test_missing_key_is_named() -> None:
+    raw = raw_scheme()
+    del raw["transfer"]["capacity"]
+    with pytest.raises(FiscalParameterError, match=r"transfer\.capacity is missing"):
+        parse_scheme(raw, "file.yaml")
+
+
+def test_parameter_errors_are_user_errors(tmp_path: Path) -> None:
+    path = tmp_path / "params.yaml"
+    path.write_text(yaml.safe_dump({"schemes": [BASE_SCHEME, BASE_SCHEME]}), encoding="utf-8")
+    with pytest.raises(ChangzhuError, match="scheme id 'test' appears twice"):
+        load_schemes(path)
+    path.write_text("schemes: [", encoding="utf-8")
+    with pytest.raises(FiscalParameterError, match="not valid YAML"):
+        load_schemes(path)

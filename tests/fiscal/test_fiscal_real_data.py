@@ -1,0 +1,83 @@
+"""The fiscal job on the real 2020 census: population bases, and `changzhu fiscal` end to end."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import numpy as np
+import polars as pl
+import pytest
+
+from changzhu.data.census import census_2020
+from changzhu.fiscal.population import origin_matrix, province_bases
+
+
+def test_origin_matrix_rows_sum_to_in_migrants() -> None:
+    distance = np.array([[0, 100, 200], [100, 0, 100], [200, 100, 0]], dtype=float)
+    od = origin_matrix(np.array([10.0, 0.0, 30.0]), np.array([1.0, 1.0, 1.0]), distance)
+    assert od.sum(axis=1) == pytest.approx([10.0, 0.0, 30.0])
+    assert np.all(np.diag(od) == 0)
+    assert od[0, 1] == pytest.approx(10 * (1 / 100) / (1 / 100 + 1 / 200))
+
+
+def test_registered_estimate_keeps_the_national_total() -> None:
+    provinces = census_2020().provinces
+    bases, od = province_bases(provinces)
+    assert bases["registered_est"].sum() == pytest.approx(bases["resident"].sum(), rel=1e-12)
+    assert od["migrants_est"].sum() == pytest.approx(float(provinces["interprov_in_migrants_2020"].sum()))
+    guangdong = bases.filter(pl.col("region_code") == "440000").row(0, named=True)
+    assert guangdong["registered_est"] < guangdong["resident"]  # the largest inflow province
+
+
+def test_changzhu_fiscal_end_to_end(tmp_path: Path) -> None:
+    redemptions = tmp_path / "redemptions.csv"
+    redemptions.write_text("issuing_region,providing_region,amount_yuan\n410000,440000,120.5\n440000,410000,20\n")
+    result = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "changzhu.cli.main",
+            "fiscal",
+            "--out",
+            str(tmp_path / "out"),
+            "--redemptions",
+            str(redemptions),
+        ],
+        capture_output=True,
+        text=True,
+        timeout=300,
+        check=False,
+        env={**os.environ},
+    )
+    assert result.returncode == 0, result.stderr
+    folder = tmp_path / "out" / "fiscal"
+    comparison = pl.read_parquet(folder / "transfers_by_basis.parquet")
+    assert comparison.height == 31
+    assert comparison["transfer_resident_basis_yuan"].sum() == comparison["transfer_registered_basis_yuan"].sum()
+    assert comparison.filter(pl.col("region_code") == "440000")["difference_yuan"][0] > 0
+    equity = pl.read_parquet(folder / "equity.parquet")
+    assert equity.height == 3 and (equity["total_yuan"] == equity["total_yuan"][0]).all()
+    assert pl.read_csv(
+        folder / "voucher_clearing_bilateral.csv",
+        schema_overrides={"payer_region": pl.String, "payee_region": pl.String},
+    ).rows() == [("410000", "440000", 100.5)]
+    report = (tmp_path / "out" / "report.html").read_text(encoding="utf-8")
+    assert "人地钱挂钩" in report and "registered basis vs resident basis" in report
+    assert '"type":"sankey"' in report
+
+
+def test_changzhu_fiscal_bad_fund_is_one_line(tmp_path: Path) -> None:
+    result = subprocess.run(
+        [sys.executable, "-m", "changzhu.cli.main", "fiscal", "--out", str(tmp_path), "--fund-yuan", "-5"],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+    assert result.returncode == 1
+    assert "fund_yuan must not be negative" in result.stderr
+    assert "Traceback" not in result.stderr
+    assert not (tmp_path / "fiscal").exists()

@@ -1,0 +1,66 @@
+"""Fault injection: a process SIGKILLed in the middle of a transfer leaves nothing half-done; the retry
+applies the transfer exactly once."""
+
+from __future__ import annotations
+
+import signal
+import subprocess
+import sys
+import textwrap
+from datetime import date
+
+from sqlalchemy import Engine, select
+
+from changzhu.ledger.accounts import balances_frame
+from changzhu.ledger.checks import ledger_problems
+from changzhu.ledger.contributions import MonthPaid, Scheme, record_contributions
+from changzhu.ledger.transfers import TransferScheme, transfer
+from changzhu.ledger.worked_example import example_id
+from changzhu.registry.audit import verify
+from changzhu.registry.db import session_scope
+from changzhu.registry.resident_models import TransferRow
+from changzhu.registry.residents import ProofKind, Registration, register_resident
+
+CHILD = textwrap.dedent("""
+    import os, signal, sys
+    from datetime import date
+    import changzhu.registry.audit as audit
+    from changzhu.ledger.transfers import TransferScheme, transfer
+    from changzhu.registry.db import make_engine
+
+    real_append = audit.append
+    def dying_append(session, **kw):
+        if kw["action"] == "transfer.complete":
+            session.flush()  # the legs and re-homed months are written to the database: now die
+            os.kill(os.getpid(), signal.SIGKILL)
+        real_append(session, **kw)
+    audit.append = dying_append
+    transfer(make_engine(sys.argv[1]), sys.argv[2], TransferScheme.PENSION, "510100", "440300",
+             date(2025, 1, 1), transfer_no="T-KILL", actor="child")
+""")
+
+
+def test_sigkill_mid_transfer_then_retry(engine: Engine) -> None:
+    reg = Registration(example_id("510104", date(1988, 8, 8), 7), "510100", "510100", date(2010, 1, 1),
+                       ProofKind.HOUSING, "deed", {})
+    key = str(register_resident(engine, reg, actor="f")["person_key"])
+    record_contributions(engine, key, Scheme.PENSION, "510100", [MonthPaid(201500 + m, 400_000) for m in range(1, 13)],
+                         actor="f")
+    before = balances_frame(engine)
+    url = engine.url.render_as_string(hide_password=False)
+    child = subprocess.run([sys.executable, "-c", CHILD, url, key], capture_output=True, text=True, timeout=60)
+    assert child.returncode == -signal.SIGKILL, child.stderr
+    with session_scope(engine) as s:  # the application committed, the completion did not
+        assert s.execute(select(TransferRow.status).where(TransferRow.transfer_no == "T-KILL")).scalar() == "applied"
+    assert balances_frame(engine).equals(before)
+    assert ledger_problems(engine) == [] and verify(engine).ok
+    done = transfer(engine, key, TransferScheme.PENSION, "510100", "440300", date(2025, 1, 1),
+                    transfer_no="T-KILL", actor="retry")
+    again = transfer(engine, key, TransferScheme.PENSION, "510100", "440300", date(2025, 1, 1),
+                     transfer_no="T-KILL", actor="retry")
+    assert not done["replayed"] and again["replayed"] and done["months"] == 12
+    balances = {r["account"]: r["balance"] for r in balances_frame(engine).iter_rows(named=True)}
+    assert balances[f"P:{key}:pension_months:440300"] == 12
+    assert balances[f"P:{key}:pension_months:510100"] == 0
+    assert balances["F:pension_pooled:440300"] == 12 * 400_000 * 12 // 100  # 12% moved once
+    assert ledger_problems(engine) == [] and verify(engine).ok
