@@ -47,7 +47,7 @@ def synthetic_people(n: int, seed: int, *, all_in: str | None = None) -> pl.Data
     si_local = (si_total * rng.random(n)).astype(np.int32)
     residence = np.array(CITIES)[rng.integers(0, len(CITIES), n)] if all_in is None else np.full(n, all_in)
     hukou = np.where(rng.random(n) < 0.3, residence, np.array(CITIES)[rng.integers(0, len(CITIES), n)])
-    has_prior = rng.random(n) < 0.2
+    has_prior = (rng.random(n) < 0.2) & (all_in is None)
     prior = np.where(has_prior, np.array(CITIES)[rng.integers(0, len(CITIES), n)], "")
     prior_months = np.where(has_prior, rng.integers(0, 120, n), 0).astype(np.int32)
     ids = np.arange(n, dtype=np.int64)
@@ -134,17 +134,32 @@ def numpy_three(df: pl.DataFrame) -> dict[str, np.ndarray]:
     owned = (df["housing"] == "owned").to_numpy()
     age_pts = np.where(age <= 43, 30, np.where(age <= 55, 30 - 2 * (age - 43) + 1, np.where(age <= 60, 5, 0)))
     age_pts = np.where(age < 18, 0, np.minimum(age_pts, 30))
-    edu_pts = np.select([edu == "vocational_college", edu == "bachelor", edu == "master", edu == "doctor"],
-                        [50, 90, 100, 110], 0)
-    title_pts = np.select([title == "skill_5", title == "skill_4", title == "skill_3",
-                           title == "skill_2_or_intermediate", title == "skill_1_or_senior"],
-                          [15, 30, 60, 100, 140], 0)
+    edu_pts = np.select(
+        [edu == "vocational_college", edu == "bachelor", edu == "master", edu == "doctor"], [50, 90, 100, 110], 0
+    )
+    title_pts = np.select(
+        [
+            title == "skill_5",
+            title == "skill_4",
+            title == "skill_3",
+            title == "skill_2_or_intermediate",
+            title == "skill_1_or_senior",
+        ],
+        [15, 30, 60, 100, 140],
+        0,
+    )
     base_pts = np.select([ratio >= 2.0, ratio >= 1.0, ratio >= 0.8], [100, 50, 25], 0)
-    points = (age_pts + np.maximum(edu_pts, title_pts) + 3 * (si // 12) + base_pts
-              - 50 * df["admin_detentions"].to_numpy()).astype(np.float64)
+    points = (
+        age_pts + np.maximum(edu_pts, title_pts) + 3 * (si // 12) + base_pts - 50 * df["admin_detentions"].to_numpy()
+    ).astype(np.float64)
     permit_ok = ~hukou_local & (residence >= 6) & ((employed & (si >= 6)) | owned)
-    settle = (~hukou_local & (permit_months >= 84) & (si >= 84) & ~criminal
-              & ((title == "skill_2_or_intermediate") | (title == "skill_1_or_senior")))
+    settle = (
+        ~hukou_local
+        & (permit_months >= 84)
+        & (si >= 84)
+        & ~criminal
+        & ((title == "skill_2_or_intermediate") | (title == "skill_1_or_senior"))
+    )
     return {"points": points, "permit": permit_ok, "settlement": settle}
 
 
@@ -160,13 +175,26 @@ def openfisca_three(df: pl.DataFrame) -> dict[str, np.ndarray]:
     person = build_entity(key="person", plural="persons", label="person", is_person=True)
 
     def inp(name: str, vtype: type, default: Any = 0) -> type:
-        return type(name, (Variable,), {"value_type": vtype, "entity": person, "definition_period": YEAR,
-                                         "default_value": default})
+        return type(
+            name,
+            (Variable,),
+            {"value_type": vtype, "entity": person, "definition_period": YEAR, "default_value": default},
+        )
 
-    inputs = [inp("age_years", int), inp("residence_months", int), inp("permit_months", int, -1),
-              inp("si_local", int), inp("employed", bool, False), inp("hukou_local", bool, False),
-              inp("owned", bool, False), inp("edu_pts", int), inp("title_code", int), inp("base_ratio", float),
-              inp("detentions", int), inp("criminal", bool, False)]
+    inputs = [
+        inp("age_years", int),
+        inp("residence_months", int),
+        inp("permit_months", int, -1),
+        inp("si_local", int),
+        inp("employed", bool, False),
+        inp("hukou_local", bool, False),
+        inp("owned", bool, False),
+        inp("edu_pts", int),
+        inp("title_code", int),
+        inp("base_ratio", float),
+        inp("detentions", int),
+        inp("criminal", bool, False),
+    ]
 
     class shanghai_points(Variable):
         value_type = float
@@ -180,8 +208,13 @@ def openfisca_three(df: pl.DataFrame) -> dict[str, np.ndarray]:
             title_pts = select([title == 1, title == 2, title == 3, title == 4, title == 5], [15, 30, 60, 100, 140], 0)
             ratio = p("base_ratio", period)
             base = select([ratio >= 2.0, ratio >= 1.0, ratio >= 0.8], [100, 50, 25], 0)
-            return (age_pts + max_(p("edu_pts", period), title_pts) + 3 * (p("si_local", period) // 12) + base
-                    - 50 * p("detentions", period))
+            return (
+                age_pts
+                + max_(p("edu_pts", period), title_pts)
+                + 3 * (p("si_local", period) // 12)
+                + base
+                - 50 * p("detentions", period)
+            )
 
     class eligible_permit(Variable):
         value_type = bool
@@ -190,8 +223,11 @@ def openfisca_three(df: pl.DataFrame) -> dict[str, np.ndarray]:
 
         def formula(p, period):  # type: ignore[no-untyped-def]
             si = p("si_local", period)
-            return (~p("hukou_local", period) & (p("residence_months", period) >= 6)
-                    & ((p("employed", period) & (si >= 6)) | p("owned", period)))
+            return (
+                ~p("hukou_local", period)
+                & (p("residence_months", period) >= 6)
+                & ((p("employed", period) & (si >= 6)) | p("owned", period))
+            )
 
     class eligible_settlement(Variable):
         value_type = bool
@@ -200,8 +236,13 @@ def openfisca_three(df: pl.DataFrame) -> dict[str, np.ndarray]:
 
         def formula(p, period):  # type: ignore[no-untyped-def]
             title = p("title_code", period)
-            return (~p("hukou_local", period) & (p("permit_months", period) >= 84) & (p("si_local", period) >= 84)
-                    & ~p("criminal", period) & (title >= 4))
+            return (
+                ~p("hukou_local", period)
+                & (p("permit_months", period) >= 84)
+                & (p("si_local", period) >= 84)
+                & ~p("criminal", period)
+                & (title >= 4)
+            )
 
     tbs = TaxBenefitSystem([person])
     for v in [*inputs, shanghai_points, eligible_permit, eligible_settlement]:
@@ -213,35 +254,52 @@ def openfisca_three(df: pl.DataFrame) -> dict[str, np.ndarray]:
     since = df["residence_since"].to_physical().to_numpy().astype(np.int64)
     permit = df["residence_permit_since"].to_physical().to_numpy()
     has_permit = ~np.isnan(permit) if permit.dtype.kind == "f" else np.ones(n, dtype=bool)
-    title_codes = {"none": 0, "skill_5": 1, "skill_4": 2, "skill_3": 3, "skill_2_or_intermediate": 4,
-                   "skill_1_or_senior": 5}
+    title_codes = {
+        "none": 0,
+        "skill_5": 1,
+        "skill_4": 2,
+        "skill_3": 3,
+        "skill_2_or_intermediate": 4,
+        "skill_1_or_senior": 5,
+    }
     edu_codes = {"vocational_college": 50, "bachelor": 90, "master": 100, "doctor": 110}
     sim.set_input("age_years", period, _full_months(birth, ON) // 12)
     sim.set_input("residence_months", period, _full_months(since, ON))
-    sim.set_input("permit_months", period,
-                  np.where(has_permit, _full_months(np.nan_to_num(permit, nan=0).astype(np.int64), ON), -1))
+    sim.set_input(
+        "permit_months",
+        period,
+        np.where(has_permit, _full_months(np.nan_to_num(permit, nan=0).astype(np.int64), ON), -1),
+    )
     sim.set_input("si_local", period, df["si_months_local"].to_numpy())
     sim.set_input("employed", period, df["employed"].to_numpy())
     sim.set_input("hukou_local", period, (df["hukou_region"] == df["residence_region"]).to_numpy())
     sim.set_input("owned", period, (df["housing"] == "owned").to_numpy())
     sim.set_input("edu_pts", period, df["education"].cast(pl.String).replace_strict(edu_codes, default=0).to_numpy())
-    sim.set_input("title_code", period,
-                  df["professional_title"].cast(pl.String).replace_strict(title_codes, default=0).to_numpy())
+    sim.set_input(
+        "title_code", period, df["professional_title"].cast(pl.String).replace_strict(title_codes, default=0).to_numpy()
+    )
     sim.set_input("base_ratio", period, df["si_base_ratio"].to_numpy())
     sim.set_input("detentions", period, df["admin_detentions"].to_numpy())
     sim.set_input("criminal", period, df["criminal_record"].to_numpy())
-    return {"points": sim.calculate("shanghai_points", period), "permit": sim.calculate("eligible_permit", period),
-            "settlement": sim.calculate("eligible_settlement", period)}
+    return {
+        "points": sim.calculate("shanghai_points", period),
+        "permit": sim.calculate("eligible_permit", period),
+        "settlement": sim.calculate("eligible_settlement", period),
+    }
 
 
 def changzhu_three(df: pl.DataFrame) -> dict[str, np.ndarray]:
     from changzhu.domain.services import Service
     from changzhu.rules import evaluate
 
-    out = evaluate(df, ON, services=[Service.RESIDENCE_PERMIT, Service.RESIDENCE_REGISTRATION_SETTLEMENT])
-    return {"points": out["points_shanghai_residence_points"].to_numpy(),
-            "permit": out["eligible_residence_permit"].to_numpy(),
-            "settlement": out["eligible_residence_registration_settlement"].to_numpy()}
+    out = evaluate(
+        df, ON, services=[Service.RESIDENCE_PERMIT, Service.RESIDENCE_REGISTRATION_SETTLEMENT], earliest=False
+    )
+    return {
+        "points": out["points_shanghai_residence_points"].to_numpy(),
+        "permit": out["eligible_residence_permit"].to_numpy(),
+        "settlement": out["eligible_residence_registration_settlement"].to_numpy(),
+    }
 
 
 def run_case(kind: str, engine: str, n: int) -> dict[str, Any]:
@@ -259,14 +317,23 @@ def run_case(kind: str, engine: str, n: int) -> dict[str, Any]:
         fn = {"changzhu": changzhu_three, "numpy": numpy_three, "openfisca": openfisca_three}[engine]
         got = fn(df)
         outputs = len(got)
-        np.save(Path(f"/tmp/bench_rules_{engine}_{n}.npy"), np.stack([got["points"].astype(float),
-                                                                      got["permit"].astype(float),
-                                                                      got["settlement"].astype(float)]))
+        np.save(
+            Path(f"/tmp/bench_rules_{engine}_{n}.npy"),
+            np.stack([got["points"].astype(float), got["permit"].astype(float), got["settlement"].astype(float)]),
+        )
     seconds = time.perf_counter() - started
     peak = _rss("VmHWM") - base
-    return {"kind": kind, "engine": engine, "persons": n, "seconds": seconds, "persons_per_s": n / seconds,
-            "peak_extra_bytes": peak, "input_bytes": input_bytes, "peak_over_input": peak / input_bytes,
-            "outputs": outputs}
+    return {
+        "kind": kind,
+        "engine": engine,
+        "persons": n,
+        "seconds": seconds,
+        "persons_per_s": n / seconds,
+        "peak_extra_bytes": peak,
+        "input_bytes": input_bytes,
+        "peak_over_input": peak / input_bytes,
+        "outputs": outputs,
+    }
 
 
 def _child(kind: str, engine: str, n: int) -> dict[str, Any]:
@@ -315,17 +382,36 @@ def main() -> None:
         if "error" in r:
             table.add_row(r["kind"], r["engine"], f"{r['persons']:,}", "error", r["error"], "", "", "")
             continue
-        table.add_row(r["kind"], r["engine"], f"{r['persons']:,}", f"{r['seconds']:.2f}", f"{r['persons_per_s']:,.0f}",
-                      f"{r['peak_extra_bytes'] / 2**20:,.0f}", f"{r['peak_over_input']:.2f}",
-                      str(r.get("same_outputs_as_numpy", "—")))
+        table.add_row(
+            r["kind"],
+            r["engine"],
+            f"{r['persons']:,}",
+            f"{r['seconds']:.2f}",
+            f"{r['persons_per_s']:,.0f}",
+            f"{r['peak_extra_bytes'] / 2**20:,.0f}",
+            f"{r['peak_over_input']:.2f}",
+            str(r.get("same_outputs_as_numpy", "—")),
+        )
     console = Console()
     console.print(table)
     for n, ratio in ratios.items():
-        console.print(f"{int(n):,} persons: changzhu/openfisca throughput {ratio['changzhu_over_openfisca_throughput']:.1f}x; "
-                      f"changzhu time / numpy time {ratio['changzhu_time_over_numpy_time']:.2f}")
+        console.print(
+            f"{int(n):,} persons: changzhu/openfisca throughput {ratio['changzhu_over_openfisca_throughput']:.1f}x; "
+            f"changzhu time / numpy time {ratio['changzhu_time_over_numpy_time']:.2f}"
+        )
     RESULTS.parent.mkdir(parents=True, exist_ok=True)
-    RESULTS.write_text(json.dumps({"machine": platform.platform(), "cpus": __import__("os").cpu_count(),
-                                   "date": ON.isoformat(), "runs": runs, "ratios": ratios}, indent=1))
+    RESULTS.write_text(
+        json.dumps(
+            {
+                "machine": platform.platform(),
+                "cpus": __import__("os").cpu_count(),
+                "date": ON.isoformat(),
+                "runs": runs,
+                "ratios": ratios,
+            },
+            indent=1,
+        )
+    )
 
 
 if __name__ == "__main__":

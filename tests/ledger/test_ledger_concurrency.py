@@ -20,8 +20,9 @@ WORKERS = 16
 
 
 def _person(engine: Engine, seq: int) -> str:
-    reg = Registration(example_id("510104", date(1990, 1, 1), seq), "510100", "510100", date(2010, 1, 1),
-                       ProofKind.HOUSING, "deed", {})
+    reg = Registration(
+        example_id("510104", date(1990, 1, 1), seq), "510100", "510100", date(2010, 1, 1), ProofKind.HOUSING, "deed", {}
+    )
     return str(register_resident(engine, reg, actor="c")["person_key"])
 
 
@@ -35,12 +36,31 @@ def _attempt(fn, *args, **kwargs) -> str:  # type: ignore[no-untyped-def]
 
 def test_no_double_spend(engine: Engine) -> None:
     holder = _person(engine, 1)
-    vouchers = [str(issue_voucher(engine, holder, "510100", "care", 10_000, date(2025, 1, 1), date(2027, 1, 1),
-                                  actor="c")["voucher_no"]) for _ in range(3)]
+    vouchers = [
+        str(
+            issue_voucher(engine, holder, "510100", "care", 10_000, date(2025, 1, 1), date(2027, 1, 1), actor="c")[
+                "voucher_no"
+            ]
+        )
+        for _ in range(3)
+    ]
     jobs = [(v, w) for v in vouchers for w in range(WORKERS)]
     with ThreadPoolExecutor(WORKERS) as pool:
-        outcomes = list(pool.map(lambda j: _attempt(redeem_voucher, engine, j[0], f"provider-{j[1]}", "510100",
-                                                    date(2025, 6, 1), actor="c", key=f"r-{j[0]}-{j[1]}"), jobs))
+        outcomes = list(
+            pool.map(
+                lambda j: _attempt(
+                    redeem_voucher,
+                    engine,
+                    j[0],
+                    f"provider-{j[1]}",
+                    "510100",
+                    date(2025, 6, 1),
+                    actor="c",
+                    key=f"r-{j[0]}-{j[1]}",
+                ),
+                jobs,
+            )
+        )
     assert outcomes.count("ok") == len(vouchers)
     assert set(outcomes) == {"ok", "VoucherError"}
     providers = balances_frame(engine, prefix="H:")
@@ -51,16 +71,28 @@ def test_no_double_spend(engine: Engine) -> None:
 def test_concurrent_transfers_and_contributions(engine: Engine) -> None:
     people = [_person(engine, 3 + 2 * i) for i in range(3)]
     for p in people:
-        record_contributions(engine, p, Scheme.PENSION, "510100",
-                             [MonthPaid(2010 * 100 + m, 500_000) for m in range(1, 13)], actor="c")
+        record_contributions(
+            engine, p, Scheme.PENSION, "510100", [MonthPaid(2010 * 100 + m, 500_000) for m in range(1, 13)], actor="c"
+        )
 
     def work(i: int) -> str:
         p = people[i % len(people)]
         if i % 2:
-            months = [MonthPaid(((2011 * 12 + 2 * i + j) // 12) * 100 + (2 * i + j) % 12 + 1, 600_000) for j in range(2)]
+            months = [
+                MonthPaid(((2011 * 12 + 2 * i + j) // 12) * 100 + (2 * i + j) % 12 + 1, 600_000) for j in range(2)
+            ]
             return _attempt(record_contributions, engine, p, Scheme.PENSION, "440300", months, actor="c")
-        return _attempt(transfer, engine, p, TransferScheme.PENSION, "510100", "440300", date(2025, 1, 1),
-                        transfer_no=f"t-{i}", actor="c")
+        return _attempt(
+            transfer,
+            engine,
+            p,
+            TransferScheme.PENSION,
+            "510100",
+            "440300",
+            date(2025, 1, 1),
+            transfer_no=f"t-{i}",
+            actor="c",
+        )
 
     with ThreadPoolExecutor(WORKERS) as pool:
         outcomes = list(pool.map(work, range(4 * WORKERS)))

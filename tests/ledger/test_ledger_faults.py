@@ -41,11 +41,13 @@ CHILD = textwrap.dedent("""
 
 
 def test_sigkill_mid_transfer_then_retry(engine: Engine) -> None:
-    reg = Registration(example_id("510104", date(1988, 8, 8), 7), "510100", "510100", date(2010, 1, 1),
-                       ProofKind.HOUSING, "deed", {})
+    reg = Registration(
+        example_id("510104", date(1988, 8, 8), 7), "510100", "510100", date(2010, 1, 1), ProofKind.HOUSING, "deed", {}
+    )
     key = str(register_resident(engine, reg, actor="f")["person_key"])
-    record_contributions(engine, key, Scheme.PENSION, "510100", [MonthPaid(201500 + m, 400_000) for m in range(1, 13)],
-                         actor="f")
+    record_contributions(
+        engine, key, Scheme.PENSION, "510100", [MonthPaid(201500 + m, 400_000) for m in range(1, 13)], actor="f"
+    )
     before = balances_frame(engine)
     url = engine.url.render_as_string(hide_password=False)
     child = subprocess.run([sys.executable, "-c", CHILD, url, key], capture_output=True, text=True, timeout=60)
@@ -54,10 +56,12 @@ def test_sigkill_mid_transfer_then_retry(engine: Engine) -> None:
         assert s.execute(select(TransferRow.status).where(TransferRow.transfer_no == "T-KILL")).scalar() == "applied"
     assert balances_frame(engine).equals(before)
     assert ledger_problems(engine) == [] and verify(engine).ok
-    done = transfer(engine, key, TransferScheme.PENSION, "510100", "440300", date(2025, 1, 1),
-                    transfer_no="T-KILL", actor="retry")
-    again = transfer(engine, key, TransferScheme.PENSION, "510100", "440300", date(2025, 1, 1),
-                     transfer_no="T-KILL", actor="retry")
+    done = transfer(
+        engine, key, TransferScheme.PENSION, "510100", "440300", date(2025, 1, 1), transfer_no="T-KILL", actor="retry"
+    )
+    again = transfer(
+        engine, key, TransferScheme.PENSION, "510100", "440300", date(2025, 1, 1), transfer_no="T-KILL", actor="retry"
+    )
     assert not done["replayed"] and again["replayed"] and done["months"] == 12
     balances = {r["account"]: r["balance"] for r in balances_frame(engine).iter_rows(named=True)}
     assert balances[f"P:{key}:pension_months:440300"] == 12

@@ -23,13 +23,16 @@ def _ids(n: int) -> list[str]:
 def test_good_files_import_and_replay(engine: Engine, tmp_path: Path) -> None:
     ids = _ids(3)
     people = tmp_path / "people.csv"
-    people.write_text(HEADER + "".join(f"{n},510100,440300,2019-01-0{i + 1},housing,lease {i},bachelor\n"
-                                       for i, n in enumerate(ids)))
+    people.write_text(
+        HEADER + "".join(f"{n},510100,440300,2019-01-0{i + 1},housing,lease {i},bachelor\n" for i, n in enumerate(ids))
+    )
     assert import_residents(engine, people, actor="t")["residents"] == 3
     assert import_residents(engine, people, actor="t")["replayed"]
     contrib = tmp_path / "contrib.csv"
-    contrib.write_text("id_number,scheme,region,period_from,period_to,monthly_base_yuan\n"
-                       + "".join(f"{n},pension,440300,201901,202012,6000\n" for n in ids))
+    contrib.write_text(
+        "id_number,scheme,region,period_from,period_to,monthly_base_yuan\n"
+        + "".join(f"{n},pension,440300,201901,202012,6000\n" for n in ids)
+    )
     assert import_contributions(engine, contrib, actor="t")["months"] == 72
     frame = person_frame(engine)
     assert frame["si_months_total"].to_list() == [24, 24, 24] and frame["education"].to_list() == ["bachelor"] * 3
@@ -39,11 +42,14 @@ def test_good_files_import_and_replay(engine: Engine, tmp_path: Path) -> None:
 def test_a_bad_row_rejects_the_whole_file(engine: Engine, tmp_path: Path) -> None:
     ids = _ids(4)
     bad = tmp_path / "bad.csv"
-    bad.write_text(HEADER + f"{ids[0]},510100,440300,2019-01-01,housing,lease,bachelor\n"
-                   + f"{ids[1][:-1]}0,510100,440300,2019-01-01,housing,lease,bachelor\n"  # wrong check digit
-                   + f"{ids[2]},510100,440300,2019-13-01,housing,lease,bachelor\n"
-                   + f"{ids[3]},510100,440300,2019-01-01,boat,lease,bachelor\n"
-                   + f"{ids[0]},510100,440300,2019-01-01,housing,lease,bachelor\n")
+    bad.write_text(
+        HEADER
+        + f"{ids[0]},510100,440300,2019-01-01,housing,lease,bachelor\n"
+        + f"{ids[1][:-1]}0,510100,440300,2019-01-01,housing,lease,bachelor\n"  # wrong check digit
+        + f"{ids[2]},510100,440300,2019-13-01,housing,lease,bachelor\n"
+        + f"{ids[3]},510100,440300,2019-01-01,boat,lease,bachelor\n"
+        + f"{ids[0]},510100,440300,2019-01-01,housing,lease,bachelor\n"
+    )
     with pytest.raises(ImportRejected) as info:
         import_residents(engine, bad, actor="t")
     report = info.value.report()
@@ -51,8 +57,11 @@ def test_a_bad_row_rejects_the_whole_file(engine: Engine, tmp_path: Path) -> Non
     assert report["column"].to_list() == ["id_number", "residence_since", "proof_kind", "id_number"]
     assert moves_frame(engine).height == 0
     late = tmp_path / "late.csv"  # rows valid on their own, one fails against the database: still nothing
-    late.write_text(HEADER + f"{ids[0]},510100,440300,2019-01-01,housing,lease,bachelor\n"
-                    + f"{ids[1]},510100,440300,2019-01-01,housing,lease,doctorate\n")
+    late.write_text(
+        HEADER
+        + f"{ids[0]},510100,440300,2019-01-01,housing,lease,bachelor\n"
+        + f"{ids[1]},510100,440300,2019-01-01,housing,lease,doctorate\n"
+    )
     with pytest.raises(ImportRejected, match="line 3"):
         import_residents(engine, late, actor="t")
     assert moves_frame(engine).height == 0

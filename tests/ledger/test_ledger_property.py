@@ -25,11 +25,23 @@ REGIONS = ("510100", "440300", "320500")
 _serial = itertools.count(1)
 
 op = st.one_of(
-    st.tuples(st.just("contribute"), st.integers(0, 2), st.sampled_from(["pension", "medical"]),
-              st.integers(0, 2), st.integers(1990, 2024), st.integers(1, 30), st.integers(1_000, 20_000)),
+    st.tuples(
+        st.just("contribute"),
+        st.integers(0, 2),
+        st.sampled_from(["pension", "medical"]),
+        st.integers(0, 2),
+        st.integers(1990, 2024),
+        st.integers(1, 30),
+        st.integers(1_000, 20_000),
+    ),
     st.tuples(st.just("move"), st.integers(0, 2), st.integers(0, 2)),
-    st.tuples(st.just("transfer"), st.integers(0, 2), st.sampled_from(["pension", "medical"]),
-              st.integers(0, 2), st.integers(0, 2)),
+    st.tuples(
+        st.just("transfer"),
+        st.integers(0, 2),
+        st.sampled_from(["pension", "medical"]),
+        st.integers(0, 2),
+        st.integers(0, 2),
+    ),
     st.tuples(st.just("voucher"), st.integers(0, 2), st.integers(0, 2), st.integers(1, 5_000)),
     st.tuples(st.just("redeem"), st.integers(0, 5), st.integers(0, 2)),
     st.tuples(st.just("clear"), st.integers(0, 2), st.integers(0, 2)),
@@ -59,25 +71,59 @@ def test_conservation(engine: Engine, ops: list[tuple]) -> None:  # type: ignore
         try:
             if o[0] == "contribute":
                 _, p, scheme, r, year, count, base = o
-                record_contributions(engine, people[p], Scheme(scheme), REGIONS[r], _months(year, count, base),
-                                     actor="h", key=k)
+                record_contributions(
+                    engine, people[p], Scheme(scheme), REGIONS[r], _months(year, count, base), actor="h", key=k
+                )
             elif o[0] == "move":
-                record_move(engine, people[o[1]], REGIONS[o[2]], date(2025, 1, 1), ProofKind.HOUSING, "d",
-                            actor="h", key=k)
+                record_move(
+                    engine, people[o[1]], REGIONS[o[2]], date(2025, 1, 1), ProofKind.HOUSING, "d", actor="h", key=k
+                )
             elif o[0] == "transfer":
                 _, p, scheme, a, b = o
-                transfer(engine, people[p], TransferScheme(scheme), REGIONS[a], REGIONS[b], date(2025, 2, 1),
-                         transfer_no=k, actor="h")
+                transfer(
+                    engine,
+                    people[p],
+                    TransferScheme(scheme),
+                    REGIONS[a],
+                    REGIONS[b],
+                    date(2025, 2, 1),
+                    transfer_no=k,
+                    actor="h",
+                )
                 # a retry of a completed transfer is a no-op
-                assert transfer(engine, people[p], TransferScheme(scheme), REGIONS[a], REGIONS[b],
-                                date(2025, 2, 1), transfer_no=k, actor="h")["replayed"]
+                assert transfer(
+                    engine,
+                    people[p],
+                    TransferScheme(scheme),
+                    REGIONS[a],
+                    REGIONS[b],
+                    date(2025, 2, 1),
+                    transfer_no=k,
+                    actor="h",
+                )["replayed"]
             elif o[0] == "voucher":
-                v = issue_voucher(engine, people[o[1]], REGIONS[o[2]], "care", o[3] * 100, date(2025, 1, 1),
-                                  date(2030, 1, 1), actor="h", key=k)
+                v = issue_voucher(
+                    engine,
+                    people[o[1]],
+                    REGIONS[o[2]],
+                    "care",
+                    o[3] * 100,
+                    date(2025, 1, 1),
+                    date(2030, 1, 1),
+                    actor="h",
+                    key=k,
+                )
                 vouchers.append(str(v["voucher_no"]))
             elif o[0] == "redeem" and vouchers:
-                redeem_voucher(engine, vouchers[o[1] % len(vouchers)], "provider", REGIONS[o[2]], date(2025, 3, 1),
-                               actor="h", key=k)
+                redeem_voucher(
+                    engine,
+                    vouchers[o[1] % len(vouchers)],
+                    "provider",
+                    REGIONS[o[2]],
+                    date(2025, 3, 1),
+                    actor="h",
+                    key=k,
+                )
             elif o[0] == "clear":
                 clear_vouchers(engine, REGIONS[o[1]], REGIONS[o[2]], actor="h", key=k)
         except ChangzhuError:
@@ -91,6 +137,9 @@ def test_conservation(engine: Engine, ops: list[tuple]) -> None:  # type: ignore
             held = mine.filter(mine["kind"].str.starts_with(f"{scheme}_months"))["balance"].sum()
             with session_scope(engine) as s:
                 pid = s.scalar(select(PersonRow.id).where(PersonRow.person_key == key))
-                recorded = s.scalar(select(func.count()).select_from(ContributionMonthRow).where(
-                    ContributionMonthRow.person_id == pid, ContributionMonthRow.scheme == scheme))
+                recorded = s.scalar(
+                    select(func.count())
+                    .select_from(ContributionMonthRow)
+                    .where(ContributionMonthRow.person_id == pid, ContributionMonthRow.scheme == scheme)
+                )
             assert held == recorded  # every recorded month is held exactly once, somewhere

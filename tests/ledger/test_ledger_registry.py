@@ -31,9 +31,15 @@ from changzhu.registry.txn import IdempotencyConflict
 
 
 def _register(engine: Engine, born: date, seq: int, **kw: object) -> str:
-    reg = Registration(example_id("510104", born, seq), str(kw.get("hukou", "510100")),
-                       str(kw.get("residence", "440300")), date(2020, 1, 1), ProofKind.EMPLOYMENT, "contract",
-                       {"education": "bachelor"})
+    reg = Registration(
+        example_id("510104", born, seq),
+        str(kw.get("hukou", "510100")),
+        str(kw.get("residence", "440300")),
+        date(2020, 1, 1),
+        ProofKind.EMPLOYMENT,
+        "contract",
+        {"education": "bachelor"},
+    )
     return str(register_resident(engine, reg, actor="t", key=f"reg-{born}-{seq}-{kw.get('residence')}")["person_key"])
 
 

@@ -122,3 +122,17 @@ def test_advance_adds_paid_months_only_for_payers() -> None:
     assert moved["si_months_local"].to_list() == [22, 0]
     assert moved["si_months_total"].to_list() == [32, 0]
     assert moved["medical_months_local"].to_list() == [17, 0]
+
+
+def test_dask_runs_the_real_rules_engine_like_the_local_engine(dask_client: Client) -> None:
+    from changzhu.rules.scenario import Scenario
+    from changzhu.simulation.evaluators import rules_evaluator
+
+    overrides = {"entrance_exam.child_residence_months": 12, "entrance_exam.parent_si_months": 12}
+    reform = Scenario.from_overrides(overrides, name="exam_1y")
+    plan = SimulationPlan(((BASELINE, None), ("exam_1y", reform)), (date(2025, 9, 1),), 2e-5, seed=2)
+    evaluator = rules_evaluator(("local_entrance_exam", "residence_permit"))
+    local = simulate(plan, evaluator, LocalEngine(), chunk_persons=6_000)
+    distributed = simulate(plan, evaluator, DaskEngine(dask_client), chunk_persons=6_000)
+    assert distributed.counts.equals(local.counts)
+    assert local.counts.filter(pl.col("scenario") == "exam_1y")["newly_eligible"].sum() > 0

@@ -106,8 +106,12 @@ def resident_renew(permit_no: str, on: Day, key: Key = None) -> None:
 
 @resident_app.command("move")
 def resident_move(
-    person: str, to: Annotated[str, typer.Option(help="new place of residence")], on: Day,
-    proof: Annotated[str, typer.Option()], proof_ref: Annotated[str, typer.Option()], key: Key = None,
+    person: str,
+    to: Annotated[str, typer.Option(help="new place of residence")],
+    on: Day,
+    proof: Annotated[str, typer.Option()],
+    proof_ref: Annotated[str, typer.Option()],
+    key: Key = None,
 ) -> None:
     """Record a move of habitual residence."""
     from changzhu.registry.residents import ProofKind, record_move
@@ -137,10 +141,13 @@ def resident_settle(person: str, on: Day, key: Key = None) -> None:
 
 @ledger_app.command("contribute")
 def ledger_contribute(
-    person: str, scheme: Annotated[str, typer.Option(help="pension, medical, unemployment or housing_wait")],
-    region: Annotated[str, typer.Option()], period_from: Annotated[str, typer.Option("--from", help="YYYYMM")],
+    person: str,
+    scheme: Annotated[str, typer.Option(help="pension, medical, unemployment or housing_wait")],
+    region: Annotated[str, typer.Option()],
+    period_from: Annotated[str, typer.Option("--from", help="YYYYMM")],
     period_to: Annotated[str, typer.Option("--to", help="YYYYMM")],
-    base: Annotated[float, typer.Option(help="monthly contribution base, yuan")] = 0.0, key: Key = None,
+    base: Annotated[float, typer.Option(help="monthly contribution base, yuan")] = 0.0,
+    key: Key = None,
 ) -> None:
     """Record contribution (or waiting) months at a region."""
     from changzhu.ledger.contributions import MonthPaid, Scheme, record_contributions
@@ -166,8 +173,11 @@ def ledger_school(person: str, year: int, grade: int, school: str, region: str, 
 
 @ledger_app.command("transfer")
 def ledger_transfer(
-    person: str, scheme: Annotated[str, typer.Option()], from_region: Annotated[str, typer.Option("--from")],
-    to_region: Annotated[str, typer.Option("--to")], on: Day,
+    person: str,
+    scheme: Annotated[str, typer.Option()],
+    from_region: Annotated[str, typer.Option("--from")],
+    to_region: Annotated[str, typer.Option("--to")],
+    on: Day,
     transfer_no: Annotated[str, typer.Option(help="transfer number; retrying with it finishes, never repeats")],
 ) -> None:
     """Transfer a part of the account from one region to another (apply, release, receive)."""
@@ -177,8 +187,7 @@ def ledger_transfer(
         sch = TransferScheme(scheme)
     except ValueError as exc:
         raise ChangzhuError(f"--scheme must be one of {', '.join(s.value for s in TransferScheme)}") from exc
-    _show(transfer(_engine(), person, sch, from_region, to_region, _day(on), transfer_no=transfer_no,
-                   actor=_actor()))
+    _show(transfer(_engine(), person, sch, from_region, to_region, _day(on), transfer_no=transfer_no, actor=_actor()))
 
 
 @ledger_app.command("drawing")
@@ -225,20 +234,38 @@ def ledger_example() -> None:
 
 @voucher_app.command("issue")
 def voucher_issue(
-    holder: str, issuer: Annotated[str, typer.Option()], service: Annotated[str, typer.Option()],
-    value: Annotated[float, typer.Option(help="yuan")], on: Day,
-    expires: Annotated[str, typer.Option(help="YYYY-MM-DD")], key: Key = None,
+    holder: str,
+    issuer: Annotated[str, typer.Option()],
+    service: Annotated[str, typer.Option()],
+    value: Annotated[float, typer.Option(help="yuan")],
+    on: Day,
+    expires: Annotated[str, typer.Option(help="YYYY-MM-DD")],
+    key: Key = None,
 ) -> None:
     """Issue a voucher to a registered person."""
     from changzhu.ledger.vouchers import issue_voucher
 
-    _show(issue_voucher(_engine(), holder, issuer, service, round(value * 100), _day(on),
-                        _day(expires, "--expires"), actor=_actor(), key=key))
+    _show(
+        issue_voucher(
+            _engine(),
+            holder,
+            issuer,
+            service,
+            round(value * 100),
+            _day(on),
+            _day(expires, "--expires"),
+            actor=_actor(),
+            key=key,
+        )
+    )
 
 
 @voucher_app.command("redeem")
 def voucher_redeem(
-    voucher_no: str, provider: Annotated[str, typer.Option()], region: Annotated[str, typer.Option()], on: Day,
+    voucher_no: str,
+    provider: Annotated[str, typer.Option()],
+    region: Annotated[str, typer.Option()],
+    on: Day,
     key: Annotated[str, typer.Option()],
 ) -> None:
     """Redeem a voucher at a provider where the holder lives (once)."""
@@ -279,7 +306,8 @@ def _import(kind: str, path: Path, report: Path | None) -> None:
 
 @import_app.command("residents")
 def import_residents_cmd(
-    path: Path, report: Annotated[Path | None, typer.Option(help="write the row-level error report here")] = None,
+    path: Path,
+    report: Annotated[Path | None, typer.Option(help="write the row-level error report here")] = None,
 ) -> None:
     """Import residents (id_number, hukou_region, residence_region, residence_since, proof_kind, proof_ref)."""
     _import("residents", path, report)
@@ -287,7 +315,8 @@ def import_residents_cmd(
 
 @import_app.command("contributions")
 def import_contributions_cmd(
-    path: Path, report: Annotated[Path | None, typer.Option(help="write the row-level error report here")] = None,
+    path: Path,
+    report: Annotated[Path | None, typer.Option(help="write the row-level error report here")] = None,
 ) -> None:
     """Import contribution histories (id_number, scheme, region, period_from, period_to, monthly_base_yuan)."""
     _import("contributions", path, report)

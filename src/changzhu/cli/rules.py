@@ -51,8 +51,8 @@ def explain_command(
     jobs: list[tuple[str, pl.DataFrame, date, int | None, list[Service] | None]] = []
     if example is not None:
         for case in load_example(example):
-            for pid, shown in case.explain:
-                jobs.append((case.title, case.people, case.on, pid, _services(service) or list(shown)))
+            for case_pid, shown in case.explain:
+                jobs.append((case.title, case.people, case.on, case_pid, _services(service) or list(shown)))
     elif people is not None:
         jobs.append((str(people), read_people_file(people), _parse_date(on), person_id, _services(service)))
     else:
@@ -81,16 +81,35 @@ def check_command(
     policies = shipped_policies()
     if list_parameters:
         rows = [
-            {"parameter": k, "jurisdiction": j.code, "unit": p.unit, "since": str(v.since), "value": str(v.value),
-             "verified": v.verified, "source": v.source}
-            for j in policies.jurisdictions.values() for k, p in sorted(j.parameters.items()) for v in p.values
+            {
+                "parameter": k,
+                "jurisdiction": j.code,
+                "unit": p.unit,
+                "since": str(v.since),
+                "value": str(v.value),
+                "verified": v.verified,
+                "source": v.source,
+            }
+            for j in policies.jurisdictions.values()
+            for k, p in sorted(j.parameters.items())
+            for v in p.values
         ]
         emit_table(pl.DataFrame(rows), fmt, "policy parameters")
         return
     results = run_policy_tests(files)
     table = pl.DataFrame(
-        [{"file": r.file, "case": r.case, "person": r.person_id, "output": r.column, "expected": str(r.expected),
-          "actual": str(r.actual), "ok": r.passed} for r in results]
+        [
+            {
+                "file": r.file,
+                "case": r.case,
+                "person": r.person_id,
+                "output": r.column,
+                "expected": str(r.expected),
+                "actual": str(r.actual),
+                "ok": r.passed,
+            }
+            for r in results
+        ]
     )
     failed = [r for r in results if not r.passed]
     emit_table(table.filter(~pl.col("ok")) if failed and fmt == OutputFormat.TABLE else table, fmt, "policy tests")

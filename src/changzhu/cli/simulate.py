@@ -20,7 +20,7 @@ from changzhu.report.sections import write_section
 from changzhu.simulation.engine import DEFAULT_CHUNK_PERSONS, DaskEngine, Engine, LocalEngine, SimulationPlan
 from changzhu.simulation.evaluators import load_rules_scenario, rules_evaluator
 from changzhu.simulation.marginals import SEX_RATIO_2020
-from changzhu.simulation.report import cost_table, simulation_section
+from changzhu.simulation.report import cost_table, sample_fit, simulation_section
 from changzhu.simulation.run import SimulationResult, simulate, store_population
 from changzhu.simulation.spec import load_spec, parse_years
 from changzhu.simulation.synthetic import population_model
@@ -121,11 +121,22 @@ def simulate_command(
         province_geojson(),
         population_model().fit_errors(),
         _notes(plan, result, engine.value, seconds),
+        plan.fraction,
     )
     write_section(out, section)
     report = render_report(out)
-    emit_table(cost_table(result.by_province), fmt, "whole country: estimates, yuan per year")
+    shown = cost_table(result.by_province).with_columns(
+        pl.col("year").cast(pl.String), pl.exclude("scenario", "year", "service").round(0).cast(pl.Int64)
+    )
+    emit_table(shown, fmt, "whole country: people (estimates) and yuan per year; — = no unit cost")
     if fmt == OutputFormat.TABLE:
+        fit = float(population_model().fit_errors().select(pl.col("max_relative_error").max()).item())
+        fit_sample = sample_fit(result.by_province, census_2020().provinces, plan.fraction)
+        worst = float(fit_sample.select(pl.col("relative_error").abs().max()).item())
+        console.print(
+            f"IPF fit: worst relative error on any census margin {fit:.1e}; "
+            f"sample vs census × {plan.fraction:g}: at most {worst:.3%} per province"
+        )
         console.print(f"{seconds:,.1f} s; results: {', '.join(str(p) for p in paths)}; report: {report}")
 
 

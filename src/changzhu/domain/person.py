@@ -163,6 +163,37 @@ def _bad_rows(df: pl.DataFrame, mask: pl.Expr) -> tuple[int, ...]:
     return tuple(df.with_row_index("_row").filter(mask)["_row"].to_list())
 
 
+def _row_checks(as_of: date | None, known_regions: set[str] | None) -> list[tuple[str, pl.Expr, str]]:
+    """Every row-level rule as (column, expression true on bad rows, message)."""
+    checks = [(c.name, pl.col(c.name).is_null(), "value is missing") for c in PERSON_COLUMNS if not c.nullable]
+    checks += [(name, pl.col(name) < 0, "months cannot be negative") for name in MONTH_COLUMNS]
+    checks += [(name, pl.col(name) < 0, "count cannot be negative") for name in COUNT_COLUMNS]
+    checks.append(("si_base_ratio", pl.col("si_base_ratio") < 0, "ratio cannot be negative"))
+    for name in REGION_COLUMNS:
+        well_formed = pl.col(name).str.contains(r"^[1-8]\d{5}$")
+        checks.append((name, pl.col(name).is_not_null() & ~well_formed, "not a six-digit GB/T 2260 code"))
+        if known_regions is not None:
+            unknown = pl.col(name).is_not_null() & well_formed & ~pl.col(name).is_in(sorted(known_regions))
+            checks.append((name, unknown, "unknown region code"))
+    checks += [
+        ("si_months_local", pl.col("si_months_local") > pl.col("si_months_total"), "exceeds si_months_total"),
+        (
+            "prior_region",
+            pl.col("prior_region").is_null() & (pl.col("prior_residence_months") + pl.col("prior_si_months") > 0),
+            "prior months given without a prior_region",
+        ),
+        ("income_per_capita_month", pl.col("income_per_capita_month") < 0, "income cannot be negative"),
+        ("person_id", pl.col("person_id").is_duplicated(), "duplicate person_id"),
+        ("residence_since", pl.col("residence_since") < pl.col("birth_date"), "residence starts before birth"),
+    ]
+    if as_of is not None:
+        checks += [
+            (name, pl.col(name) > pl.lit(as_of), f"date is after the evaluation date {as_of}")
+            for name in ("birth_date", "residence_since", "residence_permit_since")
+        ]
+    return checks
+
+
 def validate_person_table(
     df: pl.DataFrame, *, as_of: date | None = None, known_regions: set[str] | None = None
 ) -> pl.DataFrame:
@@ -194,54 +225,11 @@ def validate_person_table(
     extra = [c for c in df.columns if c not in PERSON_SCHEMA]
     typed = pl.DataFrame(cast_columns).hstack([df.get_column(c) for c in extra])
 
-    for col in PERSON_COLUMNS:
-        if not col.nullable:
-            rows = _bad_rows(typed, pl.col(col.name).is_null())
-            if rows:
-                problems.append(PersonTableProblem(col.name, rows, "value is missing"))
-    for name in MONTH_COLUMNS:
-        rows = _bad_rows(typed, pl.col(name) < 0)
-        if rows:
-            problems.append(PersonTableProblem(name, rows, "months cannot be negative"))
-    for name in COUNT_COLUMNS:
-        rows = _bad_rows(typed, pl.col(name) < 0)
-        if rows:
-            problems.append(PersonTableProblem(name, rows, "count cannot be negative"))
-    rows = _bad_rows(typed, pl.col("si_base_ratio") < 0)
-    if rows:
-        problems.append(PersonTableProblem("si_base_ratio", rows, "ratio cannot be negative"))
-    for name in REGION_COLUMNS:
-        bad_format = pl.col(name).is_not_null() & ~pl.col(name).str.contains(r"^[1-8]\d{5}$")
-        rows = _bad_rows(typed, bad_format)
-        if rows:
-            problems.append(PersonTableProblem(name, rows, "not a six-digit GB/T 2260 code"))
-        elif known_regions is not None:
-            unknown = pl.col(name).is_not_null() & ~pl.col(name).is_in(sorted(known_regions))
-            rows = _bad_rows(typed, unknown)
-            if rows:
-                problems.append(PersonTableProblem(name, rows, "unknown region code"))
-    rows = _bad_rows(typed, pl.col("si_months_local") > pl.col("si_months_total"))
-    if rows:
-        problems.append(PersonTableProblem("si_months_local", rows, "exceeds si_months_total"))
-    rows = _bad_rows(
-        typed, pl.col("prior_region").is_null() & (pl.col("prior_residence_months") + pl.col("prior_si_months") > 0)
-    )
-    if rows:
-        problems.append(PersonTableProblem("prior_region", rows, "prior months given without a prior_region"))
-    rows = _bad_rows(typed, pl.col("income_per_capita_month") < 0)
-    if rows:
-        problems.append(PersonTableProblem("income_per_capita_month", rows, "income cannot be negative"))
-    dupes = _bad_rows(typed, pl.col("person_id").is_duplicated())
-    if dupes:
-        problems.append(PersonTableProblem("person_id", dupes, "duplicate person_id"))
-    if as_of is not None:
-        for name in ("birth_date", "residence_since", "residence_permit_since"):
-            rows = _bad_rows(typed, pl.col(name) > pl.lit(as_of))
-            if rows:
-                problems.append(PersonTableProblem(name, rows, f"date is after the evaluation date {as_of}"))
-    rows = _bad_rows(typed, pl.col("residence_since") < pl.col("birth_date"))
-    if rows:
-        problems.append(PersonTableProblem("residence_since", rows, "residence starts before birth"))
+    checks = _row_checks(as_of, known_regions)
+    failing = typed.select(expr.any().alias(str(i)) for i, (_, expr, _) in enumerate(checks)).row(0)
+    for (column, expr, message), bad in zip(checks, failing, strict=True):
+        if bad:
+            problems.append(PersonTableProblem(column, _bad_rows(typed, expr), message))
     if problems:
         raise PersonTableError(problems)
     return typed

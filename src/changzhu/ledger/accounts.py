@@ -17,9 +17,10 @@ from __future__ import annotations
 
 from collections import defaultdict
 from dataclasses import dataclass
+from typing import cast
 
 import polars as pl
-from sqlalchemy import Engine, func, insert, select
+from sqlalchemy import Engine, Table, func, insert, select
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
@@ -58,7 +59,7 @@ def _parse(code: str) -> tuple[str, str | None, str | None]:
 
 def _insert_ignore(session: Session, rows: list[dict[str, object]]) -> None:
     dialect = session.get_bind().dialect.name
-    table = LedgerAccountRow.__table__
+    table = cast(Table, LedgerAccountRow.__table__)
     stmt = (postgresql.insert(table) if dialect == "postgresql" else sqlite.insert(table)).values(rows)
     session.execute(stmt.on_conflict_do_nothing(index_elements=["code"]))
 
@@ -66,22 +67,40 @@ def _insert_ignore(session: Session, rows: list[dict[str, object]]) -> None:
 def account_ids(session: Session, legs: list[Leg]) -> dict[str, int]:
     """Ids of the legs' accounts, creating missing ones (safe under concurrent creation)."""
     codes = sorted({leg.account for leg in legs})
-    found = dict(session.execute(select(LedgerAccountRow.code, LedgerAccountRow.id).where(
-        LedgerAccountRow.code.in_(codes))).all())
+    found = dict(
+        session.execute(
+            select(LedgerAccountRow.code, LedgerAccountRow.id).where(LedgerAccountRow.code.in_(codes))
+        ).all()
+    )
     missing = [c for c in codes if c not in found]
     if missing:
         units = {leg.account: leg.unit for leg in legs}
         keys = {c: _parse(c)[1] for c in missing}
-        people = dict(session.execute(select(PersonRow.person_key, PersonRow.id).where(
-            PersonRow.person_key.in_([k for k in keys.values() if k]))).all())
+        people = dict(
+            session.execute(
+                select(PersonRow.person_key, PersonRow.id).where(
+                    PersonRow.person_key.in_([k for k in keys.values() if k])
+                )
+            ).all()
+        )
         rows: list[dict[str, object]] = []
         for code in missing:
             kind, key, region = _parse(code)
-            rows.append({"code": code, "person_id": people.get(key) if key else None, "region": region,
-                         "kind": kind, "unit": units[code]})
+            rows.append(
+                {
+                    "code": code,
+                    "person_id": people.get(key) if key else None,
+                    "region": region,
+                    "kind": kind,
+                    "unit": units[code],
+                }
+            )
         _insert_ignore(session, rows)
-        found.update(session.execute(select(LedgerAccountRow.code, LedgerAccountRow.id).where(
-            LedgerAccountRow.code.in_(missing))).all())
+        found.update(
+            session.execute(
+                select(LedgerAccountRow.code, LedgerAccountRow.id).where(LedgerAccountRow.code.in_(missing))
+            ).all()
+        )
     return found
 
 
@@ -98,10 +117,13 @@ def post(session: Session, transaction_id: int, legs: list[Leg]) -> None:
     if not legs:
         return
     ids = account_ids(session, legs)
-    session.execute(insert(LedgerEntryRow), [
-        {"transaction_id": transaction_id, "account_id": ids[leg.account], "amount": leg.amount, "unit": leg.unit}
-        for leg in legs
-    ])
+    session.execute(
+        insert(LedgerEntryRow),
+        [
+            {"transaction_id": transaction_id, "account_id": ids[leg.account], "amount": leg.amount, "unit": leg.unit}
+            for leg in legs
+        ],
+    )
 
 
 def balance(session: Session, code: str) -> int:
@@ -117,11 +139,21 @@ def balance(session: Session, code: str) -> int:
 def balances_frame(engine: Engine, *, person_key: str | None = None, prefix: str | None = None) -> pl.DataFrame:
     """Every account with its derived balance (account, kind, region, unit, balance), filtered optionally."""
     query = (
-        select(LedgerAccountRow.code, LedgerAccountRow.kind, LedgerAccountRow.region, LedgerAccountRow.unit,
-               func.coalesce(func.sum(LedgerEntryRow.amount), 0))
+        select(
+            LedgerAccountRow.code,
+            LedgerAccountRow.kind,
+            LedgerAccountRow.region,
+            LedgerAccountRow.unit,
+            func.coalesce(func.sum(LedgerEntryRow.amount), 0),
+        )
         .outerjoin(LedgerEntryRow, LedgerEntryRow.account_id == LedgerAccountRow.id)
-        .group_by(LedgerAccountRow.id, LedgerAccountRow.code, LedgerAccountRow.kind, LedgerAccountRow.region,
-                  LedgerAccountRow.unit)
+        .group_by(
+            LedgerAccountRow.id,
+            LedgerAccountRow.code,
+            LedgerAccountRow.kind,
+            LedgerAccountRow.region,
+            LedgerAccountRow.unit,
+        )
         .order_by(LedgerAccountRow.code)
     )
     if person_key is not None:
@@ -137,6 +169,7 @@ def balances_frame(engine: Engine, *, person_key: str | None = None, prefix: str
 def totals_by_unit(engine: Engine) -> dict[str, int]:
     """Sum of all entries per unit: zero for every unit in a consistent ledger."""
     with session_scope(engine) as session:
-        rows = session.execute(select(LedgerEntryRow.unit, func.sum(LedgerEntryRow.amount)).group_by(
-            LedgerEntryRow.unit)).all()
+        rows = session.execute(
+            select(LedgerEntryRow.unit, func.sum(LedgerEntryRow.amount)).group_by(LedgerEntryRow.unit)
+        ).all()
     return {unit: int(total) for unit, total in rows}

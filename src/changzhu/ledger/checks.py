@@ -22,38 +22,56 @@ def _expected_person_balances(engine: Engine) -> dict[str, int]:
     expected: dict[str, int] = defaultdict(int)
     with session_scope(engine) as session:
         months = session.execute(
-            select(PersonRow.person_key, ContributionMonthRow.scheme, ContributionMonthRow.held_region,
-                   ContributionMonthRow.temporary, func.count())
+            select(
+                PersonRow.person_key,
+                ContributionMonthRow.scheme,
+                ContributionMonthRow.held_region,
+                ContributionMonthRow.temporary,
+                func.count(),
+            )
             .join(PersonRow, PersonRow.id == ContributionMonthRow.person_id)
-            .group_by(PersonRow.person_key, ContributionMonthRow.scheme, ContributionMonthRow.held_region,
-                      ContributionMonthRow.temporary)).all()
+            .group_by(
+                PersonRow.person_key,
+                ContributionMonthRow.scheme,
+                ContributionMonthRow.held_region,
+                ContributionMonthRow.temporary,
+            )
+        ).all()
         for key, scheme, region, temporary, n in months:
             expected[f"P:{key}:{scheme}_months{'_temp' if temporary else ''}:{region}"] += int(n)
         school = session.execute(
             select(PersonRow.person_key, SchoolRecordRow.held_region, func.count())
             .join(PersonRow, PersonRow.id == SchoolRecordRow.person_id)
-            .group_by(PersonRow.person_key, SchoolRecordRow.held_region)).all()
+            .group_by(PersonRow.person_key, SchoolRecordRow.held_region)
+        ).all()
         for key, region, n in school:
             expected[f"P:{key}:school_years:{region}"] += int(n)
-        for issuer, total in session.execute(select(VoucherRow.issuer_region, func.sum(VoucherRow.value_fen)).where(
-                VoucherRow.status == "issued").group_by(VoucherRow.issuer_region)):
+        for issuer, total in session.execute(
+            select(VoucherRow.issuer_region, func.sum(VoucherRow.value_fen))
+            .where(VoucherRow.status == "issued")
+            .group_by(VoucherRow.issuer_region)
+        ):
             expected[f"V:outstanding:{issuer}"] += int(total)
-        for issuer, region, total in session.execute(
-                select(VoucherRow.issuer_region, VoucherRow.provider_region, func.sum(VoucherRow.value_fen))
-                .where(VoucherRow.status == "redeemed").group_by(VoucherRow.issuer_region, VoucherRow.provider_region)):
-            expected[f"C:voucher:{issuer}>{region}"] += int(total)
+        for issuer, provider_region, total in session.execute(
+            select(VoucherRow.issuer_region, VoucherRow.provider_region, func.sum(VoucherRow.value_fen))
+            .where(VoucherRow.status == "redeemed")
+            .group_by(VoucherRow.issuer_region, VoucherRow.provider_region)
+        ):
+            expected[f"C:voucher:{issuer}>{provider_region}"] += int(total)
         for insured, treatment, total in session.execute(
-                select(MedicalClaimRow.insured_region, MedicalClaimRow.treatment_region, func.sum(MedicalClaimRow.fund_fen))
-                .where(MedicalClaimRow.clearing_id.is_(None))
-                .group_by(MedicalClaimRow.insured_region, MedicalClaimRow.treatment_region)):
+            select(MedicalClaimRow.insured_region, MedicalClaimRow.treatment_region, func.sum(MedicalClaimRow.fund_fen))
+            .where(MedicalClaimRow.clearing_id.is_(None))
+            .group_by(MedicalClaimRow.insured_region, MedicalClaimRow.treatment_region)
+        ):
             expected[f"C:medical:{insured}>{treatment}"] += int(total)
     return expected
 
 
 def ledger_problems(engine: Engine) -> list[str]:
     """Every inconsistency found (empty when the ledger is sound)."""
-    problems = [f"entries in unit {unit} sum to {total}, not 0" for unit, total in totals_by_unit(engine).items()
-                if total != 0]
+    problems = [
+        f"entries in unit {unit} sum to {total}, not 0" for unit, total in totals_by_unit(engine).items() if total != 0
+    ]
     actual = {row["account"]: row["balance"] for row in balances_frame(engine).iter_rows(named=True)}
     expected = _expected_person_balances(engine)
     checked_kinds = ("_months", "school_years", "V:outstanding", "C:voucher", "C:medical")

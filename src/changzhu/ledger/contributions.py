@@ -52,7 +52,7 @@ def validate_months(months: list[MonthPaid], scheme: Scheme, today: date) -> Non
     seen: set[int] = set()
     for m in months:
         year, month = divmod(m.period, 100)
-        if not (1950 <= year and 1 <= month <= 12) or period_of(year, month) > period_of(today.year, today.month):
+        if not (year >= 1950 and 1 <= month <= 12) or period_of(year, month) > period_of(today.year, today.month):
             raise RegistryError(f"period {m.period}: not a month between 1950 and now (YYYYMM)")
         if m.period in seen:
             raise RegistryError(f"period {m.period}: listed twice")
@@ -81,41 +81,69 @@ def _pension_mode(session: Session, person: PersonRow, region: str, first: int) 
     return False
 
 
-def record_in_session(session: Session, txn: LedgerTransactionRow, person: PersonRow, scheme: Scheme,
-                      region: str, months: list[MonthPaid]) -> dict[str, object]:
+def record_in_session(
+    session: Session, txn: LedgerTransactionRow, person: PersonRow, scheme: Scheme, region: str, months: list[MonthPaid]
+) -> dict[str, object]:
     """Write contribution months and their legs (no commit): shared by the service call and bulk import."""
     check_region(session, region, "region")
     periods = sorted(m.period for m in months)
-    clash = session.execute(select(ContributionMonthRow.period, ContributionMonthRow.paid_region).where(
-        ContributionMonthRow.person_id == person.id, ContributionMonthRow.scheme == scheme.value,
-        ContributionMonthRow.period.in_(periods))).first()
+    clash = session.execute(
+        select(ContributionMonthRow.period, ContributionMonthRow.paid_region).where(
+            ContributionMonthRow.person_id == person.id,
+            ContributionMonthRow.scheme == scheme.value,
+            ContributionMonthRow.period.in_(periods),
+        )
+    ).first()
     if clash is not None:
         raise RegistryError(f"period {clash[0]}: {scheme.value} month already recorded (paid in {clash[1]})")
     temporary = _pension_mode(session, person, region, periods[0]) if scheme == Scheme.PENSION else False
     suffix = "_temp" if temporary else ""
     key, n = person.person_key, len(months)
-    legs = [Leg(f"X:months:{scheme.value}:{region}", -n, "month"),
-            Leg(person_account(key, f"{scheme.value}_months{suffix}", region), n, "month")]
+    legs = [
+        Leg(f"X:months:{scheme.value}:{region}", -n, "month"),
+        Leg(person_account(key, f"{scheme.value}_months{suffix}", region), n, "month"),
+    ]
     if scheme == Scheme.PENSION:
         individual = sum(rules.share(m.base_fen, rules.individual_rate_permille(m.period)) for m in months)
         pooled = sum(rules.share(m.base_fen, rules.employer_pooled_rate_permille(m.period)) for m in months)
-        legs += [Leg(f"X:contributions:{region}", -(individual + pooled), "fen"),
-                 Leg(person_account(key, f"pension_individual{suffix}", region), individual, "fen"),
-                 Leg(f"F:pension_pooled:{region}", pooled, "fen")]
+        legs += [
+            Leg(f"X:contributions:{region}", -(individual + pooled), "fen"),
+            Leg(person_account(key, f"pension_individual{suffix}", region), individual, "fen"),
+            Leg(f"F:pension_pooled:{region}", pooled, "fen"),
+        ]
     elif scheme == Scheme.MEDICAL:
         paid = sum(rules.share(m.base_fen, MEDICAL_FUND_RATE_PERMILLE) for m in months)
         legs += [Leg(f"X:contributions:{region}", -paid, "fen"), Leg(f"F:medical:{region}", paid, "fen")]
     post(session, txn.id, legs)
-    session.add_all([
-        ContributionMonthRow(person_id=person.id, scheme=scheme.value, period=m.period, paid_region=region,
-                             held_region=region, base_fen=m.base_fen, temporary=temporary, transaction_id=txn.id)
-        for m in months
-    ])
+    session.add_all(
+        [
+            ContributionMonthRow(
+                person_id=person.id,
+                scheme=scheme.value,
+                period=m.period,
+                paid_region=region,
+                held_region=region,
+                base_fen=m.base_fen,
+                temporary=temporary,
+                transaction_id=txn.id,
+            )
+            for m in months
+        ]
+    )
     return {"months": n, "temporary": temporary, "region": region, "scheme": scheme.value}
 
 
-def record_contributions(engine: Engine, person_key: str, scheme: Scheme, region: str, months: list[MonthPaid],
-                         *, actor: str, reason: str = "缴费记录", key: str | None = None) -> dict[str, object]:
+def record_contributions(
+    engine: Engine,
+    person_key: str,
+    scheme: Scheme,
+    region: str,
+    months: list[MonthPaid],
+    *,
+    actor: str,
+    reason: str = "缴费记录",
+    key: str | None = None,
+) -> dict[str, object]:
     """Record paid months at `region`; pension contributions go to a temporary account where art. 5 applies."""
     if not months:
         raise RegistryError("no months to record")
@@ -126,14 +154,29 @@ def record_contributions(engine: Engine, person_key: str, scheme: Scheme, region
         result = record_in_session(session, txn, person, scheme, region, months)
         return Outcome(result, person_key, result)
 
-    request = {"person": person_key, "scheme": scheme.value, "region": region,
-               "months": [[m.period, m.base_fen] for m in months]}
-    return run_operation(engine, Operation(f"contribute.{scheme.value}", key or new_key("contrib"), request, actor,
-                                           reason), apply)
+    request = {
+        "person": person_key,
+        "scheme": scheme.value,
+        "region": region,
+        "months": [[m.period, m.base_fen] for m in months],
+    }
+    return run_operation(
+        engine, Operation(f"contribute.{scheme.value}", key or new_key("contrib"), request, actor, reason), apply
+    )
 
 
-def record_school_year(engine: Engine, person_key: str, school_year: int, grade: int, school: str, region: str,
-                       *, actor: str, reason: str = "学籍记录", key: str | None = None) -> dict[str, object]:
+def record_school_year(
+    engine: Engine,
+    person_key: str,
+    school_year: int,
+    grade: int,
+    school: str,
+    region: str,
+    *,
+    actor: str,
+    reason: str = "学籍记录",
+    key: str | None = None,
+) -> dict[str, object]:
     """Add one completed school year to a child's record (学籍), held by the enrolling region."""
     if not 1 <= grade <= 12:
         raise RegistryError(f"grade {grade}: must be 1 to 12 (primary to senior secondary)")
@@ -145,15 +188,32 @@ def record_school_year(engine: Engine, person_key: str, school_year: int, grade:
         check_region(session, region, "region")
         if not person.birth_date.year + 5 <= school_year <= person.birth_date.year + 20:
             raise RegistryError(f"school_year {school_year}: the child was born in {person.birth_date.year}")
-        if session.scalar(select(SchoolRecordRow.id).where(SchoolRecordRow.person_id == person.id,
-                                                           SchoolRecordRow.school_year == school_year)):
+        if session.scalar(
+            select(SchoolRecordRow.id).where(
+                SchoolRecordRow.person_id == person.id, SchoolRecordRow.school_year == school_year
+            )
+        ):
             raise RegistryError(f"school_year {school_year}: already in the record")
-        session.add(SchoolRecordRow(person_id=person.id, school_year=school_year, grade=grade, school=school,
-                                    enrolled_region=region, held_region=region))
-        post(session, txn.id, [Leg(f"X:school:{region}", -1, "year"),
-                               Leg(person_account(person_key, "school_years", region), 1, "year")])
-        return Outcome({"school_year": school_year, "grade": grade, "region": region}, person_key,
-                       {"school_year": school_year, "region": region})
+        session.add(
+            SchoolRecordRow(
+                person_id=person.id,
+                school_year=school_year,
+                grade=grade,
+                school=school,
+                enrolled_region=region,
+                held_region=region,
+            )
+        )
+        post(
+            session,
+            txn.id,
+            [Leg(f"X:school:{region}", -1, "year"), Leg(person_account(person_key, "school_years", region), 1, "year")],
+        )
+        return Outcome(
+            {"school_year": school_year, "grade": grade, "region": region},
+            person_key,
+            {"school_year": school_year, "region": region},
+        )
 
     request = {"person": person_key, "year": school_year, "grade": grade, "school": school, "region": region}
     return run_operation(engine, Operation("school.record", key or new_key("school"), request, actor, reason), apply)

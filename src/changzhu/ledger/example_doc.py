@@ -45,7 +45,7 @@ def render(out: dict[str, object]) -> str:
         "Chengdu) is registered and linked to her; grades 1-5 (2018-2022) are recorded in Shenzhen's 学籍.",
         f"4. **Move to Suzhou (2023-08)** at 40: Suzhou is not her hukou place, so her {months['320500']} "
         "Suzhou pension months (2023-09 to 2026-10) go to a **temporary account** (art. 5). A pension "
-        f"transfer Shenzhen → Suzhou is refused: \"{out['pension_sz_su_refused']}\". Medical months move: "
+        f'transfer Shenzhen → Suzhou is refused: "{out["pension_sz_su_refused"]}". Medical months move: '
         f"{med['months']} months (Chengdu's 90 already in Shenzhen plus Shenzhen's 150). The son's record moves: "
         f"{school['years']} school years, then grades 6-8 are added in Suzhou.",
         f"5. **Treatment in Chengdu (2026-02)** on a temporary filing: bill {_y(claim['total_fen'])} yuan; "

@@ -42,8 +42,9 @@ class MedicalError(RegistryError):
     """A filing, settlement or clearing that cannot be done as asked."""
 
 
-def set_policy(engine: Engine, region: str, policy: Policy, source: str, *, actor: str,
-               key: str | None = None) -> dict[str, object]:
+def set_policy(
+    engine: Engine, region: str, policy: Policy, source: str, *, actor: str, key: str | None = None
+) -> dict[str, object]:
     """Set the insured place's policy for cross-province treatment (replaces the previous one)."""
     if not (0 <= policy.rate_permille <= 1000 and policy.deductible_fen >= 0 and policy.cap_fen >= 0):
         raise MedicalError("policy: rate must be 0..1000 permille, deductible and cap non-negative")
@@ -57,12 +58,14 @@ def set_policy(engine: Engine, region: str, policy: Policy, source: str, *, acto
         return Outcome({"region": region}, region, {**vars(policy), "source": source})
 
     request = {"region": region, **vars(policy), "source": source}
-    return run_operation(engine, Operation("medical.policy", key or new_key("policy"), request, actor, "参保地政策"),
-                         apply)
+    return run_operation(
+        engine, Operation("medical.policy", key or new_key("policy"), request, actor, "参保地政策"), apply
+    )
 
 
-def set_catalogue(engine: Engine, region: str, items: list[tuple[str, str, str, int]], *, actor: str,
-                  key: str | None = None) -> dict[str, object]:
+def set_catalogue(
+    engine: Engine, region: str, items: list[tuple[str, str, str, int]], *, actor: str, key: str | None = None
+) -> dict[str, object]:
     """Replace the treatment place's catalogue with (item_code, name, category A/B/C, self-pay permille)."""
     for code, _name, category, share in items:
         if category not in ("A", "B", "C") or not 0 <= share <= 1000:
@@ -73,17 +76,31 @@ def set_catalogue(engine: Engine, region: str, items: list[tuple[str, str, str, 
     def apply(session: Session, _txn: LedgerTransactionRow) -> Outcome:
         check_region(session, region, "region")
         session.execute(delete(MedicalCatalogueRow).where(MedicalCatalogueRow.region == region))
-        session.add_all([MedicalCatalogueRow(region=region, item_code=c, name=n, category=k, self_pay_permille=s)
-                         for c, n, k, s in items])
+        session.add_all(
+            [
+                MedicalCatalogueRow(region=region, item_code=c, name=n, category=k, self_pay_permille=s)
+                for c, n, k, s in items
+            ]
+        )
         return Outcome({"region": region, "items": len(items)}, region, {"items": len(items)})
 
     request = {"region": region, "items": [list(i) for i in items]}
-    return run_operation(engine, Operation("medical.catalogue", key or new_key("catalogue"), request, actor,
-                                           "就医地目录"), apply)
+    return run_operation(
+        engine, Operation("medical.catalogue", key or new_key("catalogue"), request, actor, "就医地目录"), apply
+    )
 
 
-def file_treatment(engine: Engine, person_key: str, insured_region: str, treatment_region: str, kind: FilingKind,
-                   filed_on: date, *, actor: str, key: str | None = None) -> dict[str, object]:
+def file_treatment(
+    engine: Engine,
+    person_key: str,
+    insured_region: str,
+    treatment_region: str,
+    kind: FilingKind,
+    filed_on: date,
+    *,
+    actor: str,
+    key: str | None = None,
+) -> dict[str, object]:
     """File (备案) for treatment in another province; long-term filings are locked for six months."""
     if insured_region[:2] == treatment_region[:2]:
         raise MedicalError("filing is for treatment in another province than the insured place")
@@ -92,30 +109,60 @@ def file_treatment(engine: Engine, person_key: str, insured_region: str, treatme
         person = lock_person(session, person_key)
         check_region(session, insured_region, "insured_region")
         check_region(session, treatment_region, "treatment_region")
-        recent = session.scalar(select(MedicalFilingRow).where(
-            MedicalFilingRow.person_id == person.id, MedicalFilingRow.kind == FilingKind.LONG_TERM.value,
-            MedicalFilingRow.valid_until >= filed_on).order_by(MedicalFilingRow.filed_on.desc()))
+        recent = session.scalar(
+            select(MedicalFilingRow)
+            .where(
+                MedicalFilingRow.person_id == person.id,
+                MedicalFilingRow.kind == FilingKind.LONG_TERM.value,
+                MedicalFilingRow.valid_until >= filed_on,
+            )
+            .order_by(MedicalFilingRow.filed_on.desc())
+        )
         if kind == FilingKind.LONG_TERM and recent is not None:
             if filed_on < recent.filed_on + timedelta(days=LONG_TERM_LOCK_DAYS):
                 raise MedicalError(f"a long-term filing made on {recent.filed_on} cannot be changed within six months")
             recent.valid_until = filed_on - timedelta(days=1)  # the new long-term filing replaces it
         valid = OPEN_END if kind == FilingKind.LONG_TERM else filed_on + timedelta(days=TEMPORARY_FILING_DAYS)
-        filing = MedicalFilingRow(person_id=person.id, insured_region=insured_region,
-                                  treatment_region=treatment_region, kind=kind.value, filed_on=filed_on,
-                                  valid_until=valid)
+        filing = MedicalFilingRow(
+            person_id=person.id,
+            insured_region=insured_region,
+            treatment_region=treatment_region,
+            kind=kind.value,
+            filed_on=filed_on,
+            valid_until=valid,
+        )
         session.add(filing)
         session.flush()
-        return Outcome({"filing_id": filing.id, "valid_until": valid.isoformat()}, person_key,
-                       {"insured": insured_region, "treatment": treatment_region, "kind": kind.value})
+        return Outcome(
+            {"filing_id": filing.id, "valid_until": valid.isoformat()},
+            person_key,
+            {"insured": insured_region, "treatment": treatment_region, "kind": kind.value},
+        )
 
-    request = {"person": person_key, "insured": insured_region, "treatment": treatment_region, "kind": kind.value,
-               "on": filed_on.isoformat()}
-    return run_operation(engine, Operation("medical.file", key or new_key("filing"), request, actor, "异地就医备案"),
-                         apply)
+    request = {
+        "person": person_key,
+        "insured": insured_region,
+        "treatment": treatment_region,
+        "kind": kind.value,
+        "on": filed_on.isoformat(),
+    }
+    return run_operation(
+        engine, Operation("medical.file", key or new_key("filing"), request, actor, "异地就医备案"), apply
+    )
 
 
-def settle_bill(engine: Engine, person_key: str, insured_region: str, treatment_region: str, hospital: str,
-                treated_on: date, bill: list[tuple[str, int]], *, actor: str, key: str) -> dict[str, object]:
+def settle_bill(
+    engine: Engine,
+    person_key: str,
+    insured_region: str,
+    treatment_region: str,
+    hospital: str,
+    treated_on: date,
+    bill: list[tuple[str, int]],
+    *,
+    actor: str,
+    key: str,
+) -> dict[str, object]:
     """Settle a hospital bill directly: the treatment place's catalogue, the insured place's policy."""
     if not bill or any(amount <= 0 for _, amount in bill):
         raise MedicalError("bill: at least one item, every amount positive")
@@ -125,51 +172,108 @@ def settle_bill(engine: Engine, person_key: str, insured_region: str, treatment_
         policy_row = session.get(MedicalPolicyRow, insured_region)
         if policy_row is None:
             raise MedicalError(f"no cross-province policy recorded for the insured place {insured_region}")
-        catalogue = {r.item_code: CatalogueItem(r.item_code, r.category, r.self_pay_permille)
-                     for r in session.execute(select(MedicalCatalogueRow).where(
-                         MedicalCatalogueRow.region == treatment_region)).scalars()}
+        catalogue = {
+            r.item_code: CatalogueItem(r.item_code, r.category, r.self_pay_permille)
+            for r in session.execute(
+                select(MedicalCatalogueRow).where(MedicalCatalogueRow.region == treatment_region)
+            ).scalars()
+        }
         if not catalogue:
             raise MedicalError(f"no catalogue recorded for the treatment place {treatment_region}")
-        filing = session.scalar(select(MedicalFilingRow.kind).where(
-            MedicalFilingRow.person_id == person.id, MedicalFilingRow.insured_region == insured_region,
-            MedicalFilingRow.treatment_region == treatment_region, MedicalFilingRow.filed_on <= treated_on,
-            MedicalFilingRow.valid_until >= treated_on).order_by(MedicalFilingRow.filed_on.desc()))
+        filing = session.scalar(
+            select(MedicalFilingRow.kind)
+            .where(
+                MedicalFilingRow.person_id == person.id,
+                MedicalFilingRow.insured_region == insured_region,
+                MedicalFilingRow.treatment_region == treatment_region,
+                MedicalFilingRow.filed_on <= treated_on,
+                MedicalFilingRow.valid_until >= treated_on,
+            )
+            .order_by(MedicalFilingRow.filed_on.desc())
+        )
         year_start, year_end = date(treated_on.year, 1, 1), date(treated_on.year, 12, 31)
-        paid = session.scalar(select(func.coalesce(func.sum(MedicalClaimRow.fund_fen), 0)).where(
-            MedicalClaimRow.person_id == person.id, MedicalClaimRow.insured_region == insured_region,
-            MedicalClaimRow.treated_on.between(year_start, year_end)))
-        policy = Policy(policy_row.deductible_fen, policy_row.rate_permille, policy_row.cap_fen,
-                        policy_row.temporary_cut_permille, policy_row.unfiled_cut_permille)
+        paid = session.scalar(
+            select(func.coalesce(func.sum(MedicalClaimRow.fund_fen), 0)).where(
+                MedicalClaimRow.person_id == person.id,
+                MedicalClaimRow.insured_region == insured_region,
+                MedicalClaimRow.treated_on.between(year_start, year_end),
+            )
+        )
+        policy = Policy(
+            policy_row.deductible_fen,
+            policy_row.rate_permille,
+            policy_row.cap_fen,
+            policy_row.temporary_cut_permille,
+            policy_row.unfiled_cut_permille,
+        )
         s = settle(bill, catalogue, policy, filing, int(paid or 0))
-        session.add(MedicalClaimRow(claim_no=key, person_id=person.id, insured_region=insured_region,
-                                    treatment_region=treatment_region, hospital=hospital, treated_on=treated_on,
-                                    total_fen=s.total_fen, fund_fen=s.fund_fen, self_fen=s.self_fen))
-        post(session, txn.id, [Leg(f"F:medical:{treatment_region}", -s.fund_fen, "fen"),
-                               Leg("X:self_pay", -s.self_fen, "fen"),
-                               Leg(f"H:{hospital}", s.total_fen, "fen"),
-                               Leg(f"F:medical:{insured_region}", -s.fund_fen, "fen"),
-                               Leg(f"C:medical:{insured_region}>{treatment_region}", s.fund_fen, "fen")])
+        session.add(
+            MedicalClaimRow(
+                claim_no=key,
+                person_id=person.id,
+                insured_region=insured_region,
+                treatment_region=treatment_region,
+                hospital=hospital,
+                treated_on=treated_on,
+                total_fen=s.total_fen,
+                fund_fen=s.fund_fen,
+                self_fen=s.self_fen,
+            )
+        )
+        post(
+            session,
+            txn.id,
+            [
+                Leg(f"F:medical:{treatment_region}", -s.fund_fen, "fen"),
+                Leg("X:self_pay", -s.self_fen, "fen"),
+                Leg(f"H:{hospital}", s.total_fen, "fen"),
+                Leg(f"F:medical:{insured_region}", -s.fund_fen, "fen"),
+                Leg(f"C:medical:{insured_region}>{treatment_region}", s.fund_fen, "fen"),
+            ],
+        )
         result: dict[str, object] = {"claim_no": key, "filing": filing or "none", **vars(s)}
         return Outcome(result, person_key, result)
 
-    request = {"person": person_key, "insured": insured_region, "treatment": treatment_region,
-               "hospital": hospital, "on": treated_on.isoformat(), "bill": [list(b) for b in bill]}
+    request = {
+        "person": person_key,
+        "insured": insured_region,
+        "treatment": treatment_region,
+        "hospital": hospital,
+        "on": treated_on.isoformat(),
+        "bill": [list(b) for b in bill],
+    }
     return run_operation(engine, Operation("medical.settle", key, request, actor, "跨省直接结算"), apply)
 
 
-def clear_medical(engine: Engine, insured_region: str, treatment_region: str, *, actor: str,
-                  key: str) -> dict[str, object]:
+def clear_medical(
+    engine: Engine, insured_region: str, treatment_region: str, *, actor: str, key: str
+) -> dict[str, object]:
     """Clear every unsettled claim between two funds in one batch: the insured fund pays the treatment fund."""
 
     def apply(session: Session, txn: LedgerTransactionRow) -> Outcome:
-        claims = list(session.execute(select(MedicalClaimRow).where(
-            MedicalClaimRow.insured_region == insured_region, MedicalClaimRow.treatment_region == treatment_region,
-            MedicalClaimRow.clearing_id.is_(None)).order_by(MedicalClaimRow.id).with_for_update()).scalars())
+        claims = list(
+            session.execute(
+                select(MedicalClaimRow)
+                .where(
+                    MedicalClaimRow.insured_region == insured_region,
+                    MedicalClaimRow.treatment_region == treatment_region,
+                    MedicalClaimRow.clearing_id.is_(None),
+                )
+                .order_by(MedicalClaimRow.id)
+                .with_for_update()
+            ).scalars()
+        )
         total = sum(c.fund_fen for c in claims)
         for c in claims:
             c.clearing_id = txn.id
-        post(session, txn.id, [Leg(f"C:medical:{insured_region}>{treatment_region}", -total, "fen"),
-                               Leg(f"F:medical:{treatment_region}", total, "fen")])
+        post(
+            session,
+            txn.id,
+            [
+                Leg(f"C:medical:{insured_region}>{treatment_region}", -total, "fen"),
+                Leg(f"F:medical:{treatment_region}", total, "fen"),
+            ],
+        )
         result: dict[str, object] = {"claims": len(claims), "total_fen": total}
         return Outcome(result, f"{insured_region}>{treatment_region}", result)
 

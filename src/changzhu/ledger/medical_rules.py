@@ -38,8 +38,13 @@ class Settlement:
     rate_permille: int
 
 
-def settle(bill: list[tuple[str, int]], catalogue: dict[str, CatalogueItem], policy: Policy, filing: str | None,
-           fund_paid_this_year_fen: int) -> Settlement:
+def settle(
+    bill: list[tuple[str, int]],
+    catalogue: dict[str, CatalogueItem],
+    policy: Policy,
+    filing: str | None,
+    fund_paid_this_year_fen: int,
+) -> Settlement:
     """Settle a bill of (item_code, amount_fen); filing is 'long_term', 'temporary' or None (not filed)."""
     total = sum(amount for _, amount in bill)
     eligible = 0

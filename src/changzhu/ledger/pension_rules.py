@@ -68,10 +68,15 @@ def drawing_place(
         return DrawingPlace(relation_region, 2, f"{here} months paid at {relation_region}, 10 years or more")
     earlier = sorted(
         (r for r, m in months_paid.items() if r != relation_region and m >= DRAWING_MONTHS),
-        key=lambda r: last_paid.get(r, 0), reverse=True,
+        key=lambda r: last_paid.get(r, 0),
+        reverse=True,
     )
     if earlier:
         region = earlier[0]
-        return DrawingPlace(region, 3, f"{here} months at {relation_region}; back to {region}, the last place "
-                                       f"with 10 years ({months_paid[region]} months)")
+        return DrawingPlace(
+            region,
+            3,
+            f"{here} months at {relation_region}; back to {region}, the last place "
+            f"with 10 years ({months_paid[region]} months)",
+        )
     return DrawingPlace(hukou_region, 4, "under 10 years at every place: consolidated at the hukou place")

@@ -43,10 +43,12 @@ class LedgerInconsistent(AssertionError):
     """Derived balances disagree with the records they summarise: a bug, never user input."""
 
 
-def _held_rows(session: Session, person: PersonRow, scheme: str, regions: set[str] | None,
-               temporary: bool | None) -> list[ContributionMonthRow]:
-    query = select(ContributionMonthRow).where(ContributionMonthRow.person_id == person.id,
-                                               ContributionMonthRow.scheme == scheme)
+def _held_rows(
+    session: Session, person: PersonRow, scheme: str, regions: set[str] | None, temporary: bool | None
+) -> list[ContributionMonthRow]:
+    query = select(ContributionMonthRow).where(
+        ContributionMonthRow.person_id == person.id, ContributionMonthRow.scheme == scheme
+    )
     if regions is not None:
         query = query.where(ContributionMonthRow.held_region.in_(sorted(regions)))
     if temporary is not None:
@@ -54,8 +56,9 @@ def _held_rows(session: Session, person: PersonRow, scheme: str, regions: set[st
     return list(session.execute(query.order_by(ContributionMonthRow.period)).scalars())
 
 
-def _move_months(session: Session, person: PersonRow, scheme: str, rows: list[ContributionMonthRow],
-                 to_region: str) -> tuple[list[Leg], dict[str, int]]:
+def _move_months(
+    session: Session, person: PersonRow, scheme: str, rows: list[ContributionMonthRow], to_region: str
+) -> tuple[list[Leg], dict[str, int]]:
     """Legs moving the given month rows (grouped by holding place) to `to_region`; rows are re-homed."""
     groups: dict[tuple[str, bool], list[ContributionMonthRow]] = defaultdict(list)
     for row in rows:
@@ -69,16 +72,20 @@ def _move_months(session: Session, person: PersonRow, scheme: str, rows: list[Co
         months_code = person_account(key, f"{scheme}_months{suffix}", region)
         if balance(session, months_code) != len(group):
             raise LedgerInconsistent(f"{months_code}: balance differs from {len(group)} recorded months")
-        legs += [Leg(months_code, -len(group), "month"),
-                 Leg(person_account(key, f"{scheme}_months", to_region), len(group), "month")]
+        legs += [
+            Leg(months_code, -len(group), "month"),
+            Leg(person_account(key, f"{scheme}_months", to_region), len(group), "month"),
+        ]
         totals["months"] += len(group)
         if scheme == TransferScheme.PENSION:
             individual = balance(session, person_account(key, f"pension_individual{suffix}", region))
             pooled = rules.pooled_transfer([(r.period, r.base_fen) for r in group])
-            legs += [Leg(person_account(key, f"pension_individual{suffix}", region), -individual, "fen"),
-                     Leg(person_account(key, "pension_individual", to_region), individual, "fen"),
-                     Leg(f"F:pension_pooled:{region}", -pooled, "fen"),
-                     Leg(f"F:pension_pooled:{to_region}", pooled, "fen")]
+            legs += [
+                Leg(person_account(key, f"pension_individual{suffix}", region), -individual, "fen"),
+                Leg(person_account(key, "pension_individual", to_region), individual, "fen"),
+                Leg(f"F:pension_pooled:{region}", -pooled, "fen"),
+                Leg(f"F:pension_pooled:{to_region}", pooled, "fen"),
+            ]
             totals["individual_fen"] += individual
             totals["pooled_fen"] += pooled
         for row in group:
@@ -87,29 +94,55 @@ def _move_months(session: Session, person: PersonRow, scheme: str, rows: list[Co
 
 
 def _move_school(session: Session, person: PersonRow, from_region: str, to_region: str) -> tuple[list[Leg], int]:
-    rows = list(session.execute(select(SchoolRecordRow).where(
-        SchoolRecordRow.person_id == person.id, SchoolRecordRow.held_region == from_region)).scalars())
+    rows = list(
+        session.execute(
+            select(SchoolRecordRow).where(
+                SchoolRecordRow.person_id == person.id, SchoolRecordRow.held_region == from_region
+            )
+        ).scalars()
+    )
     for row in rows:
         row.held_region = to_region
     n = len(rows)
     key = person.person_key
-    return [Leg(person_account(key, "school_years", from_region), -n, "year"),
-            Leg(person_account(key, "school_years", to_region), n, "year")], n
+    return [
+        Leg(person_account(key, "school_years", from_region), -n, "year"),
+        Leg(person_account(key, "school_years", to_region), n, "year"),
+    ], n
 
 
 def _held_anything(session: Session, person: PersonRow, scheme: TransferScheme, region: str) -> bool:
     if scheme == TransferScheme.SCHOOL:
-        query = select(func.count()).select_from(SchoolRecordRow).where(
-            SchoolRecordRow.person_id == person.id, SchoolRecordRow.held_region == region)
+        query = (
+            select(func.count())
+            .select_from(SchoolRecordRow)
+            .where(SchoolRecordRow.person_id == person.id, SchoolRecordRow.held_region == region)
+        )
     else:
-        query = select(func.count()).select_from(ContributionMonthRow).where(
-            ContributionMonthRow.person_id == person.id, ContributionMonthRow.scheme == scheme.value,
-            ContributionMonthRow.held_region == region)
+        query = (
+            select(func.count())
+            .select_from(ContributionMonthRow)
+            .where(
+                ContributionMonthRow.person_id == person.id,
+                ContributionMonthRow.scheme == scheme.value,
+                ContributionMonthRow.held_region == region,
+            )
+        )
     return bool(session.scalar(query))
 
 
-def apply_transfer(engine: Engine, person_key: str, scheme: TransferScheme, from_region: str, to_region: str,
-                   applied_on: date, *, transfer_no: str, actor: str, reason: str = "转移接续申请") -> dict[str, object]:
+def apply_transfer(
+    engine: Engine,
+    person_key: str,
+    scheme: TransferScheme,
+    from_region: str,
+    to_region: str,
+    applied_on: date,
+    *,
+    transfer_no: str,
+    actor: str,
+    reason: str = "转移接续申请",
+) -> dict[str, object]:
     """The new place records an application to take over what `from_region` holds (nothing moves yet)."""
 
     def apply(session: Session, _txn: LedgerTransactionRow) -> Outcome:
@@ -127,20 +160,39 @@ def apply_transfer(engine: Engine, person_key: str, scheme: TransferScheme, from
             if relation is not None and to_region == relation.temp_region:
                 raise RegistryError(
                     f"{to_region} holds a temporary account (art. 5): the relationship stays in place and is "
-                    "consolidated on return to the hukou place or where the pension is drawn")
-        session.add(TransferRow(transfer_no=transfer_no, person_id=person.id, scheme=scheme.value,
-                                from_region=from_region, to_region=to_region, status="applied",
-                                applied_on=applied_on, amounts={}))
-        return Outcome({"transfer_no": transfer_no, "status": "applied"}, person_key,
-                       {"scheme": scheme.value, "from": from_region, "to": to_region})
+                    "consolidated on return to the hukou place or where the pension is drawn"
+                )
+        session.add(
+            TransferRow(
+                transfer_no=transfer_no,
+                person_id=person.id,
+                scheme=scheme.value,
+                from_region=from_region,
+                to_region=to_region,
+                status="applied",
+                applied_on=applied_on,
+                amounts={},
+            )
+        )
+        return Outcome(
+            {"transfer_no": transfer_no, "status": "applied"},
+            person_key,
+            {"scheme": scheme.value, "from": from_region, "to": to_region},
+        )
 
-    request = {"person": person_key, "scheme": scheme.value, "from": from_region, "to": to_region,
-               "on": applied_on.isoformat()}
+    request = {
+        "person": person_key,
+        "scheme": scheme.value,
+        "from": from_region,
+        "to": to_region,
+        "on": applied_on.isoformat(),
+    }
     return run_operation(engine, Operation("transfer.apply", f"{transfer_no}:apply", request, actor, reason), apply)
 
 
-def complete_transfer(engine: Engine, transfer_no: str, *, actor: str,
-                      reason: str = "转出地转出、转入地接收") -> dict[str, object]:
+def complete_transfer(
+    engine: Engine, transfer_no: str, *, actor: str, reason: str = "转出地转出、转入地接收"
+) -> dict[str, object]:
     """Release from the old place and receive in the new one, atomically; a retry is a no-op."""
 
     def lock(session: Session) -> None:
@@ -172,23 +224,35 @@ def complete_transfer(engine: Engine, transfer_no: str, *, actor: str,
             amounts = dict(totals)
         post(session, txn.id, legs)
         transfer.status, transfer.amounts = "completed", amounts
-        return Outcome({"transfer_no": transfer_no, "status": "completed", **amounts}, person.person_key,
-                       {"scheme": scheme.value, "from": src, "to": dst, **amounts})
+        return Outcome(
+            {"transfer_no": transfer_no, "status": "completed", **amounts},
+            person.person_key,
+            {"scheme": scheme.value, "from": src, "to": dst, **amounts},
+        )
 
     op = Operation("transfer.complete", f"{transfer_no}:complete", {"transfer": transfer_no}, actor, reason)
     return run_operation(engine, op, apply, lock=lock)
 
 
-def transfer(engine: Engine, person_key: str, scheme: TransferScheme, from_region: str, to_region: str,
-             applied_on: date, *, transfer_no: str, actor: str) -> dict[str, object]:
+def transfer(
+    engine: Engine,
+    person_key: str,
+    scheme: TransferScheme,
+    from_region: str,
+    to_region: str,
+    applied_on: date,
+    *,
+    transfer_no: str,
+    actor: str,
+) -> dict[str, object]:
     """Apply and complete in one call; each step is idempotent, so calling again after a crash finishes it."""
-    apply_transfer(engine, person_key, scheme, from_region, to_region, applied_on, transfer_no=transfer_no,
-                   actor=actor)
+    apply_transfer(engine, person_key, scheme, from_region, to_region, applied_on, transfer_no=transfer_no, actor=actor)
     return complete_transfer(engine, transfer_no, actor=actor)
 
 
-def settle_drawing(engine: Engine, person_key: str, on: date, *, actor: str, key: str,
-                   reason: str = "待遇领取地确定") -> dict[str, object]:
+def settle_drawing(
+    engine: Engine, person_key: str, on: date, *, actor: str, key: str, reason: str = "待遇领取地确定"
+) -> dict[str, object]:
     """Decide where the pension is drawn (art. 6) and consolidate every account and temporary account there."""
 
     def apply(session: Session, txn: LedgerTransactionRow) -> Outcome:
@@ -210,9 +274,13 @@ def settle_drawing(engine: Engine, person_key: str, on: date, *, actor: str, key
         relation.region, relation.temp_region, relation.drawing_region = place.region, None, place.region
         individual = balance(session, person_account(person_key, "pension_individual", place.region))
         result: dict[str, object] = {
-            "drawing_region": place.region, "clause": place.clause, "why": place.reason,
-            "months_total": len(rows), "individual_account_fen": individual,
-            "moved_months": totals["months"], "moved_pooled_fen": totals["pooled_fen"],
+            "drawing_region": place.region,
+            "clause": place.clause,
+            "why": place.reason,
+            "months_total": len(rows),
+            "individual_account_fen": individual,
+            "moved_months": totals["months"],
+            "moved_pooled_fen": totals["pooled_fen"],
         }
         return Outcome(result, person_key, result)
 

@@ -26,9 +26,19 @@ class VoucherError(RegistryError):
     """A voucher that cannot be issued, redeemed or cleared as asked."""
 
 
-def issue_voucher(engine: Engine, holder_key: str, issuer_region: str, service: str, value_fen: int,
-                  issued_on: date, expires_on: date, *, actor: str, reason: str = "服务券发放",
-                  key: str | None = None) -> dict[str, object]:
+def issue_voucher(
+    engine: Engine,
+    holder_key: str,
+    issuer_region: str,
+    service: str,
+    value_fen: int,
+    issued_on: date,
+    expires_on: date,
+    *,
+    actor: str,
+    reason: str = "服务券发放",
+    key: str | None = None,
+) -> dict[str, object]:
     """Issue a voucher of `value_fen` for `service` to a registered person."""
     if value_fen <= 0:
         raise VoucherError("value must be positive")
@@ -40,22 +50,53 @@ def issue_voucher(engine: Engine, holder_key: str, issuer_region: str, service: 
     def apply(session: Session, txn: LedgerTransactionRow) -> Outcome:
         holder = lock_person(session, holder_key)
         check_region(session, issuer_region, "issuer_region")
-        voucher = VoucherRow(voucher_no=f"FWQ-{issuer_region}-{uuid.uuid4().hex[:16]}", holder_id=holder.id,
-                             service=service, value_fen=value_fen, issuer_region=issuer_region,
-                             issued_on=issued_on, expires_on=expires_on, status="issued")
+        voucher = VoucherRow(
+            voucher_no=f"FWQ-{issuer_region}-{uuid.uuid4().hex[:16]}",
+            holder_id=holder.id,
+            service=service,
+            value_fen=value_fen,
+            issuer_region=issuer_region,
+            issued_on=issued_on,
+            expires_on=expires_on,
+            status="issued",
+        )
         session.add(voucher)
-        post(session, txn.id, [Leg(f"B:vouchers:{issuer_region}", -value_fen, "fen"),
-                               Leg(f"V:outstanding:{issuer_region}", value_fen, "fen")])
-        return Outcome({"voucher_no": voucher.voucher_no, "value_fen": value_fen}, voucher.voucher_no,
-                       {"holder": holder_key, "service": service, "value_fen": value_fen})
+        post(
+            session,
+            txn.id,
+            [
+                Leg(f"B:vouchers:{issuer_region}", -value_fen, "fen"),
+                Leg(f"V:outstanding:{issuer_region}", value_fen, "fen"),
+            ],
+        )
+        return Outcome(
+            {"voucher_no": voucher.voucher_no, "value_fen": value_fen},
+            voucher.voucher_no,
+            {"holder": holder_key, "service": service, "value_fen": value_fen},
+        )
 
-    request = {"holder": holder_key, "issuer": issuer_region, "service": service, "value": value_fen,
-               "on": issued_on.isoformat(), "expires": expires_on.isoformat()}
+    request = {
+        "holder": holder_key,
+        "issuer": issuer_region,
+        "service": service,
+        "value": value_fen,
+        "on": issued_on.isoformat(),
+        "expires": expires_on.isoformat(),
+    }
     return run_operation(engine, Operation("voucher.issue", key or new_key("voucher"), request, actor, reason), apply)
 
 
-def redeem_voucher(engine: Engine, voucher_no: str, provider: str, provider_region: str, redeemed_on: date,
-                   *, actor: str, key: str, reason: str = "服务券兑付") -> dict[str, object]:
+def redeem_voucher(
+    engine: Engine,
+    voucher_no: str,
+    provider: str,
+    provider_region: str,
+    redeemed_on: date,
+    *,
+    actor: str,
+    key: str,
+    reason: str = "服务券兑付",
+) -> dict[str, object]:
     """Redeem a voucher at a provider in the holder's place of residence; a second redemption is refused."""
 
     def lock(session: Session) -> None:
@@ -72,40 +113,69 @@ def redeem_voucher(engine: Engine, voucher_no: str, provider: str, provider_regi
         if redeemed_on > voucher.expires_on:
             raise VoucherError(f"voucher {voucher_no} expired on {voucher.expires_on}")
         if provider_region != holder.residence_region:
-            raise VoucherError(f"the holder lives in {holder.residence_region}; a provider in {provider_region} "
-                               "cannot redeem this voucher")
+            raise VoucherError(
+                f"the holder lives in {holder.residence_region}; a provider in {provider_region} "
+                "cannot redeem this voucher"
+            )
         # conditional update: even without the row lock, only one redemption can flip the status
         flipped = session.execute(
-            update(VoucherRow).where(VoucherRow.id == voucher.id, VoucherRow.status == "issued")
+            update(VoucherRow)
+            .where(VoucherRow.id == voucher.id, VoucherRow.status == "issued")
             .values(status="redeemed", provider=provider, provider_region=provider_region, redeemed_on=redeemed_on)
-            .execution_options(synchronize_session=False))
+            .execution_options(synchronize_session=False)
+        )
         if flipped.rowcount != 1:  # type: ignore[attr-defined]
             raise VoucherError(f"voucher {voucher_no} was already redeemed")
         v, issuer = voucher.value_fen, voucher.issuer_region
-        post(session, txn.id, [Leg(f"V:outstanding:{issuer}", -v, "fen"),
-                               Leg(f"C:voucher:{issuer}>{provider_region}", v, "fen"),
-                               Leg(f"F:services:{provider_region}", -v, "fen"),
-                               Leg(f"H:{provider}", v, "fen")])
-        return Outcome({"voucher_no": voucher_no, "value_fen": v, "provider": provider}, voucher_no,
-                       {"provider": provider, "provider_region": provider_region, "value_fen": v})
+        post(
+            session,
+            txn.id,
+            [
+                Leg(f"V:outstanding:{issuer}", -v, "fen"),
+                Leg(f"C:voucher:{issuer}>{provider_region}", v, "fen"),
+                Leg(f"F:services:{provider_region}", -v, "fen"),
+                Leg(f"H:{provider}", v, "fen"),
+            ],
+        )
+        return Outcome(
+            {"voucher_no": voucher_no, "value_fen": v, "provider": provider},
+            voucher_no,
+            {"provider": provider, "provider_region": provider_region, "value_fen": v},
+        )
 
     request = {"voucher": voucher_no, "provider": provider, "region": provider_region, "on": redeemed_on.isoformat()}
     return run_operation(engine, Operation("voucher.redeem", key, request, actor, reason), apply, lock=lock)
 
 
-def clear_vouchers(engine: Engine, issuer_region: str, provider_region: str, *, actor: str, key: str,
-                   reason: str = "服务券跨地区清算") -> dict[str, object]:
+def clear_vouchers(
+    engine: Engine, issuer_region: str, provider_region: str, *, actor: str, key: str, reason: str = "服务券跨地区清算"
+) -> dict[str, object]:
     """Pay the providing region for every redeemed, uncleared voucher of the issuer: one batch, all or none."""
 
     def apply(session: Session, txn: LedgerTransactionRow) -> Outcome:
-        vouchers = list(session.execute(select(VoucherRow).where(
-            VoucherRow.issuer_region == issuer_region, VoucherRow.provider_region == provider_region,
-            VoucherRow.status == "redeemed").order_by(VoucherRow.id).with_for_update()).scalars())
+        vouchers = list(
+            session.execute(
+                select(VoucherRow)
+                .where(
+                    VoucherRow.issuer_region == issuer_region,
+                    VoucherRow.provider_region == provider_region,
+                    VoucherRow.status == "redeemed",
+                )
+                .order_by(VoucherRow.id)
+                .with_for_update()
+            ).scalars()
+        )
         total = sum(v.value_fen for v in vouchers)
         for v in vouchers:
             v.status, v.clearing_id = "cleared", txn.id
-        post(session, txn.id, [Leg(f"C:voucher:{issuer_region}>{provider_region}", -total, "fen"),
-                               Leg(f"F:services:{provider_region}", total, "fen")])
+        post(
+            session,
+            txn.id,
+            [
+                Leg(f"C:voucher:{issuer_region}>{provider_region}", -total, "fen"),
+                Leg(f"F:services:{provider_region}", total, "fen"),
+            ],
+        )
         result: dict[str, object] = {"vouchers": len(vouchers), "total_fen": total}
         return Outcome(result, f"{issuer_region}>{provider_region}", result)
 
@@ -115,14 +185,30 @@ def clear_vouchers(engine: Engine, issuer_region: str, provider_region: str, *, 
 
 def vouchers_frame(engine: Engine, holder_key: str | None = None) -> pl.DataFrame:
     """Vouchers with their status (optionally of one holder)."""
-    query = select(VoucherRow.voucher_no, PersonRow.person_key, VoucherRow.service, VoucherRow.value_fen,
-                   VoucherRow.issuer_region, VoucherRow.status, VoucherRow.provider, VoucherRow.provider_region,
-                   VoucherRow.redeemed_on).join(PersonRow, PersonRow.id == VoucherRow.holder_id)
+    query = select(
+        VoucherRow.voucher_no,
+        PersonRow.person_key,
+        VoucherRow.service,
+        VoucherRow.value_fen,
+        VoucherRow.issuer_region,
+        VoucherRow.status,
+        VoucherRow.provider,
+        VoucherRow.provider_region,
+        VoucherRow.redeemed_on,
+    ).join(PersonRow, PersonRow.id == VoucherRow.holder_id)
     if holder_key is not None:
         query = query.where(PersonRow.person_key == holder_key)
     with session_scope(engine) as session:
         rows = [tuple(r) for r in session.execute(query.order_by(VoucherRow.id))]
-    schema = {"voucher_no": pl.String, "holder": pl.String, "service": pl.String, "value_fen": pl.Int64,
-              "issuer_region": pl.String, "status": pl.String, "provider": pl.String, "provider_region": pl.String,
-              "redeemed_on": pl.Date}
+    schema = {
+        "voucher_no": pl.String,
+        "holder": pl.String,
+        "service": pl.String,
+        "value_fen": pl.Int64,
+        "issuer_region": pl.String,
+        "status": pl.String,
+        "provider": pl.String,
+        "provider_region": pl.String,
+        "redeemed_on": pl.Date,
+    }
     return pl.DataFrame(rows, schema=schema, orient="row")

@@ -107,9 +107,9 @@ class _Lagrangian:
 
 
 def _lagrangian(cost: FloatArray, p: int, sites: list[int], upper: float, deadline: float, max_iter: int) -> _Lagrangian:
-    lam = np.sort(cost, axis=1)[:, min(1, cost.shape[1] - 1)].copy()
+    lam = cost[:, sites].min(axis=1)  # each point's cost in the incumbent: a warm start near the dual optimum
     best_lower, best_lam = -np.inf, lam.copy()
-    theta, stall, it = 2.0, 0, 0
+    theta, stall, it = 1.0, 0, 0
     for it in range(1, max_iter + 1):
         reduced = cost - lam[:, None]
         negative = reduced < 0
@@ -120,7 +120,7 @@ def _lagrangian(cost: FloatArray, p: int, sites: list[int], upper: float, deadli
             best_lower, best_lam, stall = lower, lam.copy(), 0
         else:
             stall += 1
-            if stall >= 15:
+            if stall >= 20:
                 theta, stall = theta / 2.0, 0
         candidate = assignment_cost(cost, chosen)
         if candidate < upper:

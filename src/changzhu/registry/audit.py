@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
@@ -16,7 +17,7 @@ from changzhu.registry.resident_models import AuditHeadRow, AuditRow
 GENESIS = "0" * 64
 
 
-def canonical(details: dict[str, object]) -> str:
+def canonical(details: Mapping[str, object]) -> str:
     """Deterministic JSON text (sorted keys, no spaces) so the hash does not depend on dict order."""
     return json.dumps(details, sort_keys=True, separators=(",", ":"), ensure_ascii=False, default=str)
 
@@ -39,8 +40,14 @@ def append(session: Session, *, actor: str, action: str, subject: str, details: 
     digest = record_hash(head.last_hash, at, actor, action, subject, text, reason)
     session.add(
         AuditRow(
-            at=at, actor=actor, action=action, subject=subject, details=text, reason=reason,
-            prev_hash=head.last_hash, hash=digest,
+            at=at,
+            actor=actor,
+            action=action,
+            subject=subject,
+            details=text,
+            reason=reason,
+            prev_hash=head.last_hash,
+            hash=digest,
         )
     )
     head.last_hash = digest

@@ -45,8 +45,9 @@ class ImportRejected(ChangzhuError):
 
     def report(self) -> pl.DataFrame:
         """The errors as a table (line, column, message)."""
-        return pl.DataFrame([vars(e) for e in self.errors],
-                            schema={"line": pl.Int64, "column": pl.String, "message": pl.String})
+        return pl.DataFrame(
+            [vars(e) for e in self.errors], schema={"line": pl.Int64, "column": pl.String, "message": pl.String}
+        )
 
 
 def _read(path: Path, required: tuple[str, ...]) -> tuple[str, list[dict[str, str]]]:
@@ -100,10 +101,23 @@ def import_residents(engine: Engine, path: Path, *, actor: str) -> dict[str, obj
         except ValueError:
             errors.append(RowError(line, "proof_kind", f"must be one of {', '.join(p.value for p in ProofKind)}"))
             continue
-        attributes = {k: v for k, v in row.items() if k not in RESIDENT_COLUMNS and v not in (None, "")}
-        regs.append((line, Registration(number.value, (row["hukou_region"] or "").strip(),
-                                        (row["residence_region"] or "").strip(), since, proof,
-                                        row["proof_ref"] or "", attributes)))
+        attributes: dict[str, object] = {
+            k: v for k, v in row.items() if k not in RESIDENT_COLUMNS and v not in (None, "")
+        }
+        regs.append(
+            (
+                line,
+                Registration(
+                    number.value,
+                    (row["hukou_region"] or "").strip(),
+                    (row["residence_region"] or "").strip(),
+                    since,
+                    proof,
+                    row["proof_ref"] or "",
+                    attributes,
+                ),
+            )
+        )
     if errors:
         raise ImportRejected(str(path), errors)
 
@@ -167,9 +181,11 @@ def import_contributions(engine: Engine, path: Path, *, actor: str) -> dict[str,
                 errors.append(RowError(line, "row", str(exc)))
         if errors:
             raise ImportRejected(str(path), errors)
-        return Outcome({"rows": len(parsed), "months": total, "file_sha256": digest}, str(path.name),
-                       {"rows": len(parsed), "months": total})
+        return Outcome(
+            {"rows": len(parsed), "months": total, "file_sha256": digest},
+            str(path.name),
+            {"rows": len(parsed), "months": total},
+        )
 
-    op = Operation("import.contributions", f"import-contrib-{digest}", {"sha256": digest}, actor,
-                   "批量导入缴费记录")
+    op = Operation("import.contributions", f"import-contrib-{digest}", {"sha256": digest}, actor, "批量导入缴费记录")
     return run_operation(engine, op, apply)

@@ -21,8 +21,13 @@ MOVES_SCHEMA: dict[str, pl.DataType] = {
 def moves_frame(engine: Engine) -> pl.DataFrame:
     """Registrations, moves and hukou settlements in date order (registration: from = hukou place)."""
     query = (
-        select(PersonRow.person_key, ResidenceEventRow.from_region, ResidenceEventRow.to_region,
-               ResidenceEventRow.on_date, ResidenceEventRow.kind)
+        select(
+            PersonRow.person_key,
+            ResidenceEventRow.from_region,
+            ResidenceEventRow.to_region,
+            ResidenceEventRow.on_date,
+            ResidenceEventRow.kind,
+        )
         .join(PersonRow, PersonRow.id == ResidenceEventRow.person_id)
         .order_by(ResidenceEventRow.on_date, ResidenceEventRow.id)
     )
@@ -51,8 +56,9 @@ def person_frame(engine: Engine) -> pl.DataFrame:
     """
     with session_scope(engine) as session:
         people = session.execute(select(PersonRow)).scalars().all()
-        links = session.execute(select(HouseholdLinkRow.child_id, func.min(HouseholdLinkRow.parent_id)).group_by(
-            HouseholdLinkRow.child_id)).all()
+        links = session.execute(
+            select(HouseholdLinkRow.child_id, func.min(HouseholdLinkRow.parent_id)).group_by(HouseholdLinkRow.child_id)
+        ).all()
     parent_of = {child: parent for child, parent in links}
     pension, medical = _months(engine, "pension"), _months(engine, "medical")
 
@@ -64,10 +70,16 @@ def person_frame(engine: Engine) -> pl.DataFrame:
     records = []
     for p in people:
         derived = {
-            "person_id": p.id, "sex": p.sex, "birth_date": p.birth_date, "hukou_region": p.hukou_region,
-            "residence_region": p.residence_region, "residence_since": p.residence_since,
-            "residence_permit_since": p.residence_permit_since, "prior_region": p.prior_region,
-            "prior_residence_months": p.prior_residence_months, "parent_id": parent_of.get(p.id),
+            "person_id": p.id,
+            "sex": p.sex,
+            "birth_date": p.birth_date,
+            "hukou_region": p.hukou_region,
+            "residence_region": p.residence_region,
+            "residence_since": p.residence_since,
+            "residence_permit_since": p.residence_permit_since,
+            "prior_region": p.prior_region,
+            "prior_residence_months": p.prior_residence_months,
+            "parent_id": parent_of.get(p.id),
             "si_months_local": pension_at.get((p.id, p.residence_region), 0),
             "si_months_total": pension_total.get(p.id, 0),
             "medical_months_local": medical_at.get((p.id, p.residence_region), 0),

@@ -31,12 +31,20 @@ from changzhu.registry.txn import Operation, Outcome, new_key, run_operation
 
 # person-table columns the registry keeps in its own columns or derives; the rest live in `attributes`
 STORED_COLUMNS = frozenset(
-    {"person_id", "sex", "birth_date", "hukou_region", "residence_region", "residence_since",
-     "residence_permit_since", "prior_region", "prior_residence_months", "parent_id"}
+    {
+        "person_id",
+        "sex",
+        "birth_date",
+        "hukou_region",
+        "residence_region",
+        "residence_since",
+        "residence_permit_since",
+        "prior_region",
+        "prior_residence_months",
+        "parent_id",
+    }
 )
-DERIVED_COLUMNS = frozenset(
-    {"si_months_local", "si_months_total", "medical_months_local", "prior_si_months"}
-)
+DERIVED_COLUMNS = frozenset({"si_months_local", "si_months_total", "medical_months_local", "prior_si_months"})
 PERMIT_MIN_MONTHS = 6  # 《居住证暂行条例》(国务院令第663号) art. 2: resident for half a year or more
 PERMIT_VALID_YEARS = 1  # permits are endorsed (签注) every year
 
@@ -115,9 +123,12 @@ class Registration:
         """The request as hashed for idempotency: the identity number only as its keyed hash."""
         number = parse_id_number(self.id_number)
         return {
-            "id_hash": identity_keys().lookup_hash(number), "hukou": self.hukou_region,
-            "residence": self.residence_region, "since": self.residence_since.isoformat(),
-            "proof": [self.proof_kind.value, self.proof_ref], "attributes": self.attributes,
+            "id_hash": identity_keys().lookup_hash(number),
+            "hukou": self.hukou_region,
+            "residence": self.residence_region,
+            "since": self.residence_since.isoformat(),
+            "proof": [self.proof_kind.value, self.proof_ref],
+            "attributes": self.attributes,
         }
 
 
@@ -137,29 +148,49 @@ def register_in_session(session: Session, reg: Registration, today: date | None 
     if not reg.proof_ref.strip():
         raise RegistryError(f"proof_ref: a {reg.proof_kind.value} proof reference is required")
     person = PersonRow(
-        person_key=uuid.uuid4().hex, id_hash=lookup, id_cipher=keys.encrypt(number), sex=number.sex,
-        birth_date=number.birth_date, hukou_region=reg.hukou_region, residence_region=reg.residence_region,
-        residence_since=reg.residence_since, residence_permit_since=None, prior_region=None,
-        prior_residence_months=0, attributes=_check_attributes(reg.attributes), created_at=now_iso(),
+        person_key=uuid.uuid4().hex,
+        id_hash=lookup,
+        id_cipher=keys.encrypt(number),
+        sex=number.sex,
+        birth_date=number.birth_date,
+        hukou_region=reg.hukou_region,
+        residence_region=reg.residence_region,
+        residence_since=reg.residence_since,
+        residence_permit_since=None,
+        prior_region=None,
+        prior_residence_months=0,
+        attributes=_check_attributes(reg.attributes),
+        created_at=now_iso(),
     )
     session.add(person)
     session.flush()
-    session.add(ResidenceEventRow(
-        person_id=person.id, kind="registration", from_region=reg.hukou_region, to_region=reg.residence_region,
-        on_date=reg.residence_since, proof_kind=reg.proof_kind.value, proof_ref=reg.proof_ref,
-    ))
+    session.add(
+        ResidenceEventRow(
+            person_id=person.id,
+            kind="registration",
+            from_region=reg.hukou_region,
+            to_region=reg.residence_region,
+            on_date=reg.residence_since,
+            proof_kind=reg.proof_kind.value,
+            proof_ref=reg.proof_ref,
+        )
+    )
     return person
 
 
-def register_resident(engine: Engine, reg: Registration, *, actor: str, reason: str = "常住地登记",
-                      key: str | None = None) -> dict[str, object]:
+def register_resident(
+    engine: Engine, reg: Registration, *, actor: str, reason: str = "常住地登记", key: str | None = None
+) -> dict[str, object]:
     """Register a person's habitual residence with its proof; returns {'person_key': ...}."""
     request = reg.request()
 
     def apply(session: Session, _txn: LedgerTransactionRow) -> Outcome:
         person = register_in_session(session, reg, today=date.today())
-        return Outcome({"person_key": person.person_key}, person.person_key,
-                       {"residence_region": reg.residence_region, "proof": reg.proof_kind.value})
+        return Outcome(
+            {"person_key": person.person_key},
+            person.person_key,
+            {"residence_region": reg.residence_region, "proof": reg.proof_kind.value},
+        )
 
     return run_operation(engine, Operation("register", key or new_key("register"), request, actor, reason), apply)
 
@@ -174,8 +205,9 @@ def find_person(engine: Engine, id_number: str) -> str:
     return str(found)
 
 
-def issue_permit(engine: Engine, person_key: str, issued_on: date, *, actor: str, reason: str = "居住证申领",
-                 key: str | None = None) -> dict[str, object]:
+def issue_permit(
+    engine: Engine, person_key: str, issued_on: date, *, actor: str, reason: str = "居住证申领", key: str | None = None
+) -> dict[str, object]:
     """Issue a residence permit in the place of residence after six months of registered residence."""
 
     def apply(session: Session, _txn: LedgerTransactionRow) -> Outcome:
@@ -184,28 +216,42 @@ def issue_permit(engine: Engine, person_key: str, issued_on: date, *, actor: str
         if lived < PERMIT_MIN_MONTHS:
             raise RegistryError(
                 f"residence permit needs {PERMIT_MIN_MONTHS} months of residence in {person.residence_region}; "
-                f"{lived} months on {issued_on}")
-        current = session.scalar(select(ResidencePermitRow.id).where(
-            ResidencePermitRow.person_id == person.id, ResidencePermitRow.region == person.residence_region,
-            ResidencePermitRow.expires_on > issued_on))
+                f"{lived} months on {issued_on}"
+            )
+        current = session.scalar(
+            select(ResidencePermitRow.id).where(
+                ResidencePermitRow.person_id == person.id,
+                ResidencePermitRow.region == person.residence_region,
+                ResidencePermitRow.expires_on > issued_on,
+            )
+        )
         if current is not None:
             raise RegistryError("the person already holds a valid residence permit here: renew it instead")
         permit = ResidencePermitRow(
-            permit_no=f"JZZ-{person.residence_region}-{uuid.uuid4().hex[:12]}", person_id=person.id,
-            region=person.residence_region, issued_on=issued_on,
-            expires_on=issued_on.replace(year=issued_on.year + PERMIT_VALID_YEARS), previous_id=None)
+            permit_no=f"JZZ-{person.residence_region}-{uuid.uuid4().hex[:12]}",
+            person_id=person.id,
+            region=person.residence_region,
+            issued_on=issued_on,
+            expires_on=issued_on.replace(year=issued_on.year + PERMIT_VALID_YEARS),
+            previous_id=None,
+        )
         session.add(permit)
         person.residence_permit_since = issued_on
-        return Outcome({"permit_no": permit.permit_no, "expires_on": permit.expires_on.isoformat()}, person_key,
-                       {"region": permit.region})
+        return Outcome(
+            {"permit_no": permit.permit_no, "expires_on": permit.expires_on.isoformat()},
+            person_key,
+            {"region": permit.region},
+        )
 
-    op = Operation("permit.issue", key or new_key("permit"), {"person": person_key, "on": issued_on.isoformat()},
-                   actor, reason)
+    op = Operation(
+        "permit.issue", key or new_key("permit"), {"person": person_key, "on": issued_on.isoformat()}, actor, reason
+    )
     return run_operation(engine, op, apply)
 
 
-def renew_permit(engine: Engine, permit_no: str, renewed_on: date, *, actor: str, reason: str = "居住证签注",
-                 key: str | None = None) -> dict[str, object]:
+def renew_permit(
+    engine: Engine, permit_no: str, renewed_on: date, *, actor: str, reason: str = "居住证签注", key: str | None = None
+) -> dict[str, object]:
     """Renew (签注) a permit for another year; continuous holding keeps the first issue date."""
 
     def apply(session: Session, _txn: LedgerTransactionRow) -> Outcome:
@@ -221,19 +267,38 @@ def renew_permit(engine: Engine, permit_no: str, renewed_on: date, *, actor: str
         if renewed_on > old.expires_on:  # lapsed: a new period of holding starts
             person.residence_permit_since = renewed_on
         permit = ResidencePermitRow(
-            permit_no=f"JZZ-{old.region}-{uuid.uuid4().hex[:12]}", person_id=person.id, region=old.region,
-            issued_on=renewed_on, expires_on=start.replace(year=start.year + PERMIT_VALID_YEARS), previous_id=old.id)
+            permit_no=f"JZZ-{old.region}-{uuid.uuid4().hex[:12]}",
+            person_id=person.id,
+            region=old.region,
+            issued_on=renewed_on,
+            expires_on=start.replace(year=start.year + PERMIT_VALID_YEARS),
+            previous_id=old.id,
+        )
         session.add(permit)
-        return Outcome({"permit_no": permit.permit_no, "expires_on": permit.expires_on.isoformat()},
-                       person.person_key, {"previous": permit_no})
+        return Outcome(
+            {"permit_no": permit.permit_no, "expires_on": permit.expires_on.isoformat()},
+            person.person_key,
+            {"previous": permit_no},
+        )
 
-    op = Operation("permit.renew", key or new_key("renew"), {"permit": permit_no, "on": renewed_on.isoformat()},
-                   actor, reason)
+    op = Operation(
+        "permit.renew", key or new_key("renew"), {"permit": permit_no, "on": renewed_on.isoformat()}, actor, reason
+    )
     return run_operation(engine, op, apply)
 
 
-def record_move(engine: Engine, person_key: str, to_region: str, moved_on: date, proof_kind: ProofKind,
-                proof_ref: str, *, actor: str, reason: str = "常住地变更", key: str | None = None) -> dict[str, object]:
+def record_move(
+    engine: Engine,
+    person_key: str,
+    to_region: str,
+    moved_on: date,
+    proof_kind: ProofKind,
+    proof_ref: str,
+    *,
+    actor: str,
+    reason: str = "常住地变更",
+    key: str | None = None,
+) -> dict[str, object]:
     """Record a move of habitual residence; the old place becomes the prior region (for 互认)."""
 
     def apply(session: Session, _txn: LedgerTransactionRow) -> Outcome:
@@ -245,23 +310,40 @@ def record_move(engine: Engine, person_key: str, to_region: str, moved_on: date,
             raise RegistryError(f"moved_on {moved_on} is before residence in {person.residence_region} began")
         if not proof_ref.strip():
             raise RegistryError(f"proof_ref: a {proof_kind.value} proof reference is required")
-        session.add(ResidenceEventRow(
-            person_id=person.id, kind="move", from_region=person.residence_region, to_region=to_region,
-            on_date=moved_on, proof_kind=proof_kind.value, proof_ref=proof_ref))
+        session.add(
+            ResidenceEventRow(
+                person_id=person.id,
+                kind="move",
+                from_region=person.residence_region,
+                to_region=to_region,
+                on_date=moved_on,
+                proof_kind=proof_kind.value,
+                proof_ref=proof_ref,
+            )
+        )
         from_region = person.residence_region
         person.prior_region = from_region
         person.prior_residence_months = months_between(person.residence_since, moved_on)
         person.residence_region, person.residence_since = to_region, moved_on
         person.residence_permit_since = None
-        return Outcome({"from_region": from_region, "to_region": to_region}, person_key,
-                       {"from": from_region, "to": to_region, "on": moved_on.isoformat()})
+        return Outcome(
+            {"from_region": from_region, "to_region": to_region},
+            person_key,
+            {"from": from_region, "to": to_region, "on": moved_on.isoformat()},
+        )
 
-    request = {"person": person_key, "to": to_region, "on": moved_on.isoformat(), "proof": [proof_kind.value, proof_ref]}
+    request = {
+        "person": person_key,
+        "to": to_region,
+        "on": moved_on.isoformat(),
+        "proof": [proof_kind.value, proof_ref],
+    }
     return run_operation(engine, Operation("move", key or new_key("move"), request, actor, reason), apply)
 
 
-def link_household(engine: Engine, parent_key: str, child_key: str, *, actor: str, reason: str = "家庭成员关联",
-                   key: str | None = None) -> dict[str, object]:
+def link_household(
+    engine: Engine, parent_key: str, child_key: str, *, actor: str, reason: str = "家庭成员关联", key: str | None = None
+) -> dict[str, object]:
     """Link a parent and a child (both registered); a child has at most two parents."""
 
     def lock_both(session: Session) -> None:
@@ -287,8 +369,9 @@ def link_household(engine: Engine, parent_key: str, child_key: str, *, actor: st
     return run_operation(engine, op, apply, lock=lock_both)
 
 
-def settle_hukou(engine: Engine, person_key: str, settled_on: date, *, actor: str, reason: str = "居住地落户",
-                 key: str | None = None) -> dict[str, object]:
+def settle_hukou(
+    engine: Engine, person_key: str, settled_on: date, *, actor: str, reason: str = "居住地落户", key: str | None = None
+) -> dict[str, object]:
     """Move the hukou to the place of habitual residence (落户)."""
 
     def apply(session: Session, _txn: LedgerTransactionRow) -> Outcome:
@@ -298,14 +381,25 @@ def settle_hukou(engine: Engine, person_key: str, settled_on: date, *, actor: st
         if settled_on < person.residence_since:
             raise RegistryError(f"settled_on {settled_on} is before residence in {person.residence_region} began")
         old = person.hukou_region
-        session.add(ResidenceEventRow(person_id=person.id, kind="settlement", from_region=old,
-                                      to_region=person.residence_region, on_date=settled_on))
+        session.add(
+            ResidenceEventRow(
+                person_id=person.id,
+                kind="settlement",
+                from_region=old,
+                to_region=person.residence_region,
+                on_date=settled_on,
+            )
+        )
         person.hukou_region = person.residence_region
-        return Outcome({"from_region": old, "to_region": person.residence_region}, person_key,
-                       {"from": old, "to": person.residence_region, "on": settled_on.isoformat()})
+        return Outcome(
+            {"from_region": old, "to_region": person.residence_region},
+            person_key,
+            {"from": old, "to": person.residence_region, "on": settled_on.isoformat()},
+        )
 
-    op = Operation("settle", key or new_key("settle"), {"person": person_key, "on": settled_on.isoformat()},
-                   actor, reason)
+    op = Operation(
+        "settle", key or new_key("settle"), {"person": person_key, "on": settled_on.isoformat()}, actor, reason
+    )
     return run_operation(engine, op, apply)
 
 
@@ -316,8 +410,13 @@ def person_summary(engine: Engine, person_key: str) -> dict[str, object]:
         if person is None:
             raise UnknownPerson(f"no registered person with key {person_key!r}")
         return {
-            "person_key": person.person_key, "sex": person.sex, "birth_date": person.birth_date,
-            "hukou_region": person.hukou_region, "residence_region": person.residence_region,
-            "residence_since": person.residence_since, "residence_permit_since": person.residence_permit_since,
-            "prior_region": person.prior_region, "prior_residence_months": person.prior_residence_months,
+            "person_key": person.person_key,
+            "sex": person.sex,
+            "birth_date": person.birth_date,
+            "hukou_region": person.hukou_region,
+            "residence_region": person.residence_region,
+            "residence_since": person.residence_since,
+            "residence_permit_since": person.residence_permit_since,
+            "prior_region": person.prior_region,
+            "prior_residence_months": person.prior_residence_months,
         }

@@ -11,7 +11,7 @@ from __future__ import annotations
 import hashlib
 import time
 import uuid
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 
@@ -49,7 +49,7 @@ def new_key(prefix: str) -> str:
     return f"{prefix}-{uuid.uuid4().hex}"
 
 
-def request_hash(kind: str, request: dict[str, object]) -> str:
+def request_hash(kind: str, request: Mapping[str, object]) -> str:
     """Hash of an operation's kind and arguments: the same key must always carry the same request."""
     return hashlib.sha256((kind + "\x1f" + audit.canonical(request)).encode()).hexdigest()
 
@@ -69,7 +69,7 @@ class Operation:
 
     kind: str
     key: str
-    request: dict[str, object]
+    request: Mapping[str, object]
     actor: str
     reason: str
 
@@ -100,16 +100,24 @@ def run_operation(
                         raise IdempotencyConflict(f"idempotency key {op.key!r} was already used for another request")
                     return {**prior.result, "replayed": True}
                 txn = LedgerTransactionRow(
-                    idempotency_key=op.key, kind=op.kind, request_hash=digest, result={},
-                    actor=op.actor, created_at=audit.now_iso(),
+                    idempotency_key=op.key,
+                    kind=op.kind,
+                    request_hash=digest,
+                    result={},
+                    actor=op.actor,
+                    created_at=audit.now_iso(),
                 )
                 session.add(txn)
                 session.flush()
                 outcome = apply(session, txn)
                 txn.result = {**outcome.result, "operation_id": txn.id}
                 audit.append(
-                    session, actor=op.actor, action=op.kind, subject=outcome.subject,
-                    details={**outcome.details, "key": op.key, "operation_id": txn.id}, reason=op.reason,
+                    session,
+                    actor=op.actor,
+                    action=op.kind,
+                    subject=outcome.subject,
+                    details={**outcome.details, "key": op.key, "operation_id": txn.id},
+                    reason=op.reason,
                 )
                 return {**txn.result, "replayed": False}
         except IntegrityError:

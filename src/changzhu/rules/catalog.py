@@ -15,6 +15,7 @@ from changzhu.domain.services import Service
 from changzhu.rules.errors import PolicyError
 from changzhu.rules.model import (
     Agreement,
+    DatedValue,
     Group,
     Jurisdiction,
     Leaf,
@@ -63,7 +64,7 @@ class ResolvedPolicy:
     services: dict[Service, ServiceRule]
     schemes: dict[str, PointsScheme]
 
-    def value(self, key: str, on: date) -> tuple[Parameter, object]:
+    def value(self, key: str, on: date) -> tuple[Parameter, DatedValue]:
         """The parameter and its DatedValue in force on `on`; PolicyError if none."""
         param = self.parameters.get(key)
         if param is None:
@@ -82,9 +83,7 @@ def load_policy_dir(directory: Path) -> PolicySet:
         jurisdictions[j.code] = j
     if NATIONAL not in jurisdictions:
         raise PolicyError(f"{directory}: no national baseline jurisdictions/{NATIONAL}.yaml")
-    agreements = tuple(
-        parse_agreement(p, _read_yaml(p)) for p in sorted((directory / "agreements").glob("*.yaml"))
-    )
+    agreements = tuple(parse_agreement(p, _read_yaml(p)) for p in sorted((directory / "agreements").glob("*.yaml")))
     policies = PolicySet(jurisdictions, agreements)
     for code in jurisdictions:
         if code != NATIONAL:

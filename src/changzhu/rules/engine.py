@@ -70,11 +70,12 @@ class Engine:
     policies: PolicySet
     scenario: Scenario | None
     trace: bool = False
+    earliest: bool = True
     leaf_traces: list[LeafTrace] = field(default_factory=list)
     points_traces: list[PointsTrace] = field(default_factory=list)
     services: dict[Service, Interval] = field(default_factory=dict)
     points_now: dict[str, np.ndarray] = field(default_factory=dict)
-    _points_cache: dict[tuple[tuple[str, ...], str, str], np.ndarray] = field(default_factory=dict)
+    _points_cache: dict[tuple[tuple[str, ...], str, str], tuple[np.ndarray, np.ndarray]] = field(default_factory=dict)
 
     def groups(self) -> list[tuple[ResolvedPolicy, np.ndarray]]:
         """Rows grouped by the chain of jurisdictions whose rules apply to them."""
@@ -174,8 +175,8 @@ class Engine:
         if leaf.kind == "constant":
             return (now if leaf.value else never), forever, None, leaf.value, None, None
         if leaf.kind == "flag":
-            param, dated = policy.value(leaf.name, self.frame.on_date)
-            return (now if bool(dated.value) else never), forever, None, dated.value, param, dated
+            flag, flag_value = policy.value(leaf.name, self.frame.on_date)
+            return (now if bool(flag_value.value) else never), forever, None, flag_value.value, flag, flag_value
         if leaf.kind == "service":
             interval = self.services.get(Service(leaf.name))
             if interval is None:
@@ -183,12 +184,22 @@ class Engine:
             return interval.start[rows], interval.end[rows], None, None, None, None
         if leaf.kind == "points":
             scheme = policy.schemes[leaf.name]
-            param, dated = policy.value(scheme.line_param, self.frame.on_date)
-            start = self.points_earliest(policy, scheme, rows, leaf.of)
+            line_param, line = policy.value(scheme.line_param, self.frame.on_date)
             total, _ = self.points_at(policy, scheme, rows, now)
-            return start, forever, total, dated.value, param, dated
+            if self.earliest:
+                start = self.points_earliest(policy, scheme, rows, leaf.of)
+            else:
+                pre = (
+                    self.node(scheme.prerequisites, policy, rows, f"points:{scheme.name}")
+                    if scheme.prerequisites
+                    else None
+                )
+                ok = (total >= float(line.value)) & (pre.start <= on if pre is not None else True)
+                start = np.where(ok, on, NEVER)
+            return start, forever, total, line.value, line_param, line
         spec = VARIABLES[leaf.name]
-        param = dated = None
+        param: Parameter | None = None
+        dated: DatedValue | None = None
         raw: Any = leaf.value
         if leaf.param is not None:
             param, dated = policy.value(leaf.param, self.frame.on_date)
@@ -196,8 +207,20 @@ class Engine:
         if spec.kind == "clock":
             unit = param.unit if param is not None else (leaf.unit or "months")
             threshold = float(raw) * (12 if unit == "years" else 1)
-            clock = self.frame.clocks[leaf.name].take(rows)
+            clock = (
+                self.frame.clocks[leaf.name].take(rows)
+                if rows.shape[0] < self.frame.n
+                else self.frame.clocks[leaf.name]
+            )
             value = clock.at(on).astype(np.float64)
+            if not self.earliest:
+                holds = {
+                    ">=": value >= threshold,
+                    ">": value > threshold,
+                    "<": value < threshold,
+                    "<=": value <= threshold,
+                }[str(leaf.op)]
+                return np.where(holds, on, NEVER), forever, value, threshold, param, dated
             if leaf.op in (">=", ">"):
                 t = threshold if leaf.op == ">=" else np.floor(threshold) + 1
                 return clock.reach(t, on), forever, value, threshold, param, dated
@@ -247,11 +270,11 @@ class Engine:
         """First day the prerequisites hold and the points reach the admission line (NEVER within the horizon)."""
         key = (policy.chain, scheme.name, of)
         cached = self._points_cache.get(key)
-        if cached is not None and cached.shape == rows.shape:
-            return cached
+        if cached is not None and cached[0].shape == rows.shape and np.array_equal(cached[0], rows):
+            return cached[1]
         on = self.frame.on
         param, dated = policy.value(scheme.line_param, self.frame.on_date)
-        line = float(dated.value)  # type: ignore[arg-type]
+        line = float(dated.value)
         m = rows.shape[0]
         if scheme.prerequisites is not None:
             pre = self.node(scheme.prerequisites, policy, rows, f"points:{scheme.name}")
@@ -283,7 +306,7 @@ class Engine:
             try_candidates(unresolved, cands)
             still_possible = np.minimum.reduce(cands) <= pre.end[unresolved]
             unresolved = unresolved[(best[unresolved] == NEVER) & still_possible]
-        self._points_cache[key] = best
+        self._points_cache[key] = (rows, best)
         if self.trace:
             total, parts = self.points_at(policy, scheme, rows, np.full(m, on, dtype=np.int64))
             self.points_traces.append(PointsTrace(scheme, of, rows, line, param, dated, parts, total, best))
@@ -297,7 +320,9 @@ def _flat(indicators: tuple[Indicator, ...]) -> list[Indicator]:
     return out
 
 
-def _score(ind: Indicator, value: np.ndarray, kind: str, statics: dict[str, np.ndarray], rows: np.ndarray) -> np.ndarray:
+def _score(
+    ind: Indicator, value: np.ndarray, kind: str, statics: dict[str, np.ndarray], rows: np.ndarray
+) -> np.ndarray:
     """Points of one (non-group) indicator for the given variable values."""
     spec = ind.spec
     if ind.kind == "per_full_year":

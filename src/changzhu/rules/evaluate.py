@@ -36,16 +36,19 @@ def evaluate(
     scenario: Scenario | None = None,
     services: list[Service] | None = None,
     policies: PolicySet | None = None,
+    earliest: bool = True,
 ) -> pl.DataFrame:
     """One row per person: person_id, eligible_<service>, earliest_<service>, points_<scheme>.
 
     People are judged by the rules of their residence_region (national → province → city) in force on `on`,
     with `scenario`'s overrides. earliest_<service> is the first date on or after `on` the person qualifies if
     nothing else changes (null: not under unchanged circumstances). points_<scheme> is null where the scheme
-    does not apply. Raises PersonTableError (rows and columns named) on bad input; nothing is evaluated then.
+    does not apply (every shipped scheme has a column). earliest=False skips the earliest dates (then null
+    unless eligible now). Raises PersonTableError (rows and columns named) on bad input; nothing is evaluated.
     """
     wanted = list(services) if services is not None else list(Service)
     engine = prepare(people, on, scenario, policies)
+    engine.earliest = earliest
     engine.run(wanted)
     on_day = engine.frame.on
     columns: dict[str, np.ndarray] = {"person_id": engine.frame.person_id}
@@ -56,7 +59,8 @@ def evaluate(
         start = pl.col(f"_start_{name}")
         exprs.append((start <= on_day).alias(f"eligible_{name}"))
         exprs.append(pl.when(start < int(NEVER)).then(start.cast(pl.Date)).alias(f"earliest_{name}"))
-    for scheme, values in sorted(engine.points_now.items()):
-        columns[f"points_{scheme}"] = values
+    every_scheme = {name for j in engine.policies.jurisdictions.values() for name in j.schemes}
+    for scheme in sorted(every_scheme):
+        columns[f"points_{scheme}"] = engine.points_now.get(scheme, np.full(engine.frame.n, np.nan))
         exprs.append(pl.col(f"points_{scheme}").fill_nan(None))
     return pl.DataFrame(columns).select(exprs)

@@ -40,7 +40,10 @@ def load_example(name: str) -> list[ExampleCase]:
     raw = yaml.safe_load(path.read_text(encoding="utf-8"))
     return [
         ExampleCase(
-            str(c["name"]), str(c.get("title", c["name"])), c["date"], people_from_records(c["people"], path.name),
+            str(c["name"]),
+            str(c.get("title", c["name"])),
+            c["date"],
+            people_from_records(c["people"], path.name),
             tuple(
                 (int(e["person_id"]), tuple(Service(s) for s in e.get("services", [s.value for s in Service])))
                 for e in c["explain"]

@@ -93,7 +93,7 @@ class Explanation:
 
     def to_dict(self) -> dict[str, Any]:
         """Plain JSON types (dates as ISO strings)."""
-        return _jsonable(asdict(self))  # type: ignore[no-any-return]
+        return _jsonable(asdict(self))
 
     def to_text(self) -> str:
         """A readable explanation for a resident or caseworker."""
@@ -188,10 +188,11 @@ def _format(leaf: Leaf, value: float | None, threshold: Any) -> tuple[str | None
 
 
 def _missing(leaf: Leaf, value: float | None, threshold: Any) -> str | None:
-    if leaf.kind == "variable" and VARIABLES[leaf.name].kind == "clock" and leaf.op in (">=", ">"):
-        if value is not None and not np.isnan(value):
-            gap = float(threshold) - max(value, 0)
-            return f"{int(np.ceil(gap))} more months" if gap > 0 else None
+    known = value is not None and not np.isnan(value)
+    clock = leaf.kind == "variable" and VARIABLES[leaf.name].kind == "clock"
+    if clock and leaf.op in (">=", ">") and known:
+        gap = float(threshold) - max(float(value), 0)  # type: ignore[arg-type]
+        return f"{int(np.ceil(gap))} more months" if gap > 0 else None
     if leaf.kind == "points" and value is not None and not np.isnan(value):
         return f"{float(threshold) - value:g} more points"
     if leaf.kind == "variable" and leaf.of == "parent" and (value is None or np.isnan(value)):
@@ -218,10 +219,19 @@ def _walk(
     passed = start <= on <= end
     out.append(
         ConditionExplanation(
-            node.label or node.name, depth, node.kind, node.of, shown, needed, passed,
-            _day(start) if not passed else None, None if passed else _missing(node, value, trace.threshold),
-            trace.parameter.key if trace.parameter else None, trace.dated.source if trace.dated else None,
-            trace.dated.since if trace.dated else None, trace.dated.verified if trace.dated else None,
+            node.label or node.name,
+            depth,
+            node.kind,
+            node.of,
+            shown,
+            needed,
+            passed,
+            _day(start) if not passed else None,
+            None if passed else _missing(node, value, trace.threshold),
+            trace.parameter.key if trace.parameter else None,
+            trace.dated.source if trace.dated else None,
+            trace.dated.since if trace.dated else None,
+            trace.dated.verified if trace.dated else None,
         )
     )
 
@@ -263,26 +273,43 @@ def explain(
             _walk(rule.rule, service.value, 0, traces, row, engine.frame.on, conditions)
         out_services.append(
             ServiceExplanation(
-                service.value, SERVICE_TITLES_ZH[service], start <= engine.frame.on, _day(start),
-                rule.jurisdiction if rule else "—", rule.source if rule else "no rule for this service", conditions,
+                service.value,
+                SERVICE_TITLES_ZH[service],
+                start <= engine.frame.on,
+                _day(start),
+                rule.jurisdiction if rule else "—",
+                rule.source if rule else "no rule for this service",
+                conditions,
             )
         )
+    for scheme in policy.schemes.values():
+        engine.points_earliest(policy, scheme, np.array([row]), "self")
     parent = int(engine.frame.parent_idx[row])
-    points = [_points(t, row, parent) for t in engine.points_traces if row in t.rows or (parent >= 0 and parent in t.rows)]
+    unique: list[PointsExplanation] = []
+    for found in (_points(t, row, parent) for t in engine.points_traces):
+        if found is not None and all((u.scheme, u.of) != (found.scheme, found.of) for u in unique):
+            unique.append(found)
     names = dict(zip(regions.codes, _names(), strict=True))
     coef = float(engine.frame.recognition["coefficient"][row])
     recognition = None
     if coef > 0:
         agreement = engine.policies.agreements[int(engine.frame.recognition["agreement"][row])]
+        extra_residence = int(engine.frame.recognition["prior_residence"][row])
+        extra_si = int(engine.frame.recognition["prior_si"][row])
         recognition = (
-            f"{agreement.title}: prior months × {coef:g} → residence +{int(engine.frame.recognition['prior_residence'][row])}"
-            f" months, social insurance +{int(engine.frame.recognition['prior_si'][row])} months ({agreement.source})"
+            f"{agreement.title}: prior months × {coef:g} → residence +{extra_residence} months, "
+            f"social insurance +{extra_si} months ({agreement.source})"
         )
     return Explanation(
-        person_id, on, code, names.get(code, code),
+        person_id,
+        on,
+        code,
+        names.get(code, code),
         [f"{c} {engine.policies.jurisdictions[c].name_zh}" for c in chain],
-        scenario.name if scenario else None, recognition, out_services,
-        [p for p in points if p is not None],
+        scenario.name if scenario else None,
+        recognition,
+        out_services,
+        unique,
     )
 
 
@@ -293,8 +320,14 @@ def _points(trace: PointsTrace, row: int, parent: int) -> PointsExplanation | No
         return None
     pos = int(hits[0])
     return PointsExplanation(
-        trace.scheme.name, trace.scheme.title, trace.of, float(trace.total[pos]), trace.line,
-        trace.line_dated.source, trace.line_dated.since, trace.scheme.source,
+        trace.scheme.name,
+        trace.scheme.title,
+        trace.of,
+        float(trace.total[pos]),
+        trace.line,
+        trace.line_dated.source,
+        trace.line_dated.since,
+        trace.scheme.source,
         [IndicatorPoints(ind.name, ind.label, float(pts[pos])) for ind, pts in trace.indicators],
         _day(int(trace.earliest[pos])),
     )

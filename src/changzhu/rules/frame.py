@@ -10,7 +10,7 @@ import polars as pl
 
 from changzhu.domain.person import EDUCATION_LEVELS, HOUSING_TENURES, SEXES, TITLE_LEVELS
 from changzhu.rules.catalog import PolicySet, RegionLookup
-from changzhu.rules.dates import NEVER, add_months, full_months, to_days
+from changzhu.rules.dates import NEVER, civil, from_civil, month_length, to_days
 from changzhu.rules.variables import CITY_SIZE_ORDER
 
 
@@ -22,28 +22,36 @@ class Clock:
     const: np.ndarray
     grows: np.ndarray
     before: np.ndarray
+    _civil: tuple[np.ndarray, np.ndarray] | None = None
+
+    def civil_base(self) -> tuple[np.ndarray, np.ndarray]:
+        """(year*12 + month-1, day of month - 1) of the base dates, computed once."""
+        if self._civil is None:
+            self._civil = civil(np.where(self.base < NEVER, self.base, 0))
+        return self._civil
 
     def take(self, rows: np.ndarray) -> Clock:
-        return Clock(self.base[rows], self.const[rows], self.grows[rows], self.before[rows])
+        ym, day0 = self.civil_base()
+        return Clock(self.base[rows], self.const[rows], self.grows[rows], self.before[rows], (ym[rows], day0[rows]))
 
     def at(self, days: np.ndarray | int) -> np.ndarray:
-        """Value on each day (days broadcast against the rows)."""
-        d = np.broadcast_to(np.asarray(days, dtype=np.int64), self.base.shape)
+        """Value on each day (a scalar day or one per row)."""
+        d = np.asarray(days, dtype=np.int64)
         started = (self.base < NEVER) & (d >= self.base)
-        safe_base = np.where(started, self.base, d)
-        grown = np.where(self.grows & started, full_months(safe_base, d), 0)
+        bym, bday = self.civil_base()
+        eym, eday = civil(d)
+        months = eym - bym - (np.minimum(bday, month_length(eym) - 1) > eday)
+        grown = np.where(self.grows & started, months, 0)
         return np.where(started, self.const + grown, self.before)
 
     def reach(self, threshold: float | np.ndarray, on: int) -> np.ndarray:
         """First day (>= on) the value is at least `threshold`; NEVER if it never gets there."""
         need = np.ceil(threshold - self.const).astype(np.int64)
-        out = np.full(self.base.shape, NEVER, dtype=np.int64)
         valid = self.base < NEVER
-        at_base = valid & (need <= 0)
-        out[at_base] = self.base[at_base]
-        later = valid & ~at_base & self.grows
-        if later.any():
-            out[later] = add_months(self.base[later], need[later])
+        bym, bday = self.civil_base()
+        target = bym + np.maximum(need, 0)
+        later = from_civil(target, np.minimum(bday, month_length(target) - 1))
+        out = np.where(valid & ((need <= 0) | self.grows), later, NEVER)
         out = np.where(out < NEVER, np.maximum(out, on), out)
         return np.where(self.before >= threshold, on, out)
 
@@ -113,15 +121,13 @@ def build_frame(people: pl.DataFrame, on: date, policies: PolicySet, regions: Re
     # Until the residence_permit service is evaluated, only permits already held are known.
     clocks["permit"] = Clock(permit_since, zeros, true, minus_one)
     size = np.where(res_idx >= 0, regions.size_class[np.maximum(res_idx, 0)], -1).astype(np.int8)
-    res_prov = people["residence_region"].str.slice(0, 2).to_numpy()
-    hukou_prov = people["hukou_region"].str.slice(0, 2).to_numpy()
     parent_idx = _parent_index(people)
     has_parent = parent_idx >= 0
     parent_same = has_parent & (res_idx[np.maximum(parent_idx, 0)] == res_idx)
     ratio = people["si_base_ratio"].to_numpy().astype(np.float64)
     statics = {
         "hukou_local": hukou_idx == res_idx,
-        "hukou_other_province": res_prov != hukou_prov,
+        "hukou_other_province": regions.province[res_idx] != regions.province[hukou_idx],
         "employed": employed,
         "criminal_record": people["criminal_record"].to_numpy().astype(bool),
         "parent_same_region": parent_same,
@@ -135,7 +141,14 @@ def build_frame(people: pl.DataFrame, on: date, policies: PolicySet, regions: Re
         "si_base_ratio": ratio,
     }
     return Frame(
-        n, on_days, on, people["person_id"].to_numpy(), clocks, statics, res_idx, parent_idx,
+        n,
+        on_days,
+        on,
+        people["person_id"].to_numpy(),
+        clocks,
+        statics,
+        res_idx,
+        parent_idx,
         {"coefficient": coef, "agreement": agreement, "prior_residence": prior_res, "prior_si": prior_si},
     )
 

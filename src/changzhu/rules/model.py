@@ -183,16 +183,33 @@ def parse_parameter(ctx: _Ctx, key: str, raw: Any, code: str) -> Parameter:
         if not str(source).strip():
             raise ctx.fail(w, "source must name the document and article")
         values.append(
-            DatedValue(_as_date(ctx, ctx.req(item, "since", w), w), ctx.req(item, "value", w), str(source),
-                       bool(item.get("verified", False)))
+            DatedValue(
+                _as_date(ctx, ctx.req(item, "since", w), w),
+                ctx.req(item, "value", w),
+                str(source),
+                bool(item.get("verified", False)),
+            )
         )
     if not values:
         raise ctx.fail(where, "needs at least one value")
     return Parameter(key, unit, str(raw.get("description", "")), tuple(values), code)
 
 
-_LEAF_FIELDS = {"variable", "service", "points", "flag", "constant", "of", "op", "value", "param", "years",
-                "months", "label", "source"}
+_LEAF_FIELDS = {
+    "variable",
+    "service",
+    "points",
+    "flag",
+    "constant",
+    "of",
+    "op",
+    "value",
+    "param",
+    "years",
+    "months",
+    "label",
+    "source",
+}
 
 
 def parse_node(ctx: _Ctx, raw: Any, where: str) -> Node:
@@ -206,7 +223,7 @@ def parse_node(ctx: _Ctx, raw: Any, where: str) -> Node:
             if not isinstance(items, list) or not items:
                 raise ctx.fail(where, f"{mode} needs a non-empty list")
             children = tuple(parse_node(ctx, c, f"{where}.{mode}[{i}]") for i, c in enumerate(items))
-            return Group(mode, children, str(raw.get("label", "")))  # type: ignore[arg-type]
+            return Group(mode, children, str(raw.get("label", "")))
     ctx.only(raw, _LEAF_FIELDS, where)
     kinds = [k for k in ("variable", "service", "points", "flag", "constant") if k in raw]
     if len(kinds) != 1:
@@ -272,14 +289,20 @@ def parse_indicator(ctx: _Ctx, raw: Any, where: str) -> Indicator:
     variable = raw.get("variable")
     if kind == "max_of":
         ctx.only(raw, common | {"indicators"}, where)
-        parts = tuple(parse_indicator(ctx, p, f"{where}.indicators[{i}]") for i, p in
-                      enumerate(ctx.req(raw, "indicators", where)))
+        parts = tuple(
+            parse_indicator(ctx, p, f"{where}.indicators[{i}]") for i, p in enumerate(ctx.req(raw, "indicators", where))
+        )
     else:
         if variable not in VARIABLES:
             raise ctx.fail(where, f"unknown or missing variable {variable!r}")
         vkind = VARIABLES[variable].kind
-        extra = {"per_full_year": {"points_per_year", "rate_by"}, "scale": {"brackets"}, "tiers": {"tiers"},
-                 "category": {"points"}, "per_event": {"points_per_event"}}[kind]
+        extra = {
+            "per_full_year": {"points_per_year", "rate_by"},
+            "scale": {"brackets"},
+            "tiers": {"tiers"},
+            "category": {"points"},
+            "per_event": {"points_per_event"},
+        }[kind]
         ctx.only(raw, common | extra, where)
         spec = {k: raw[k] for k in extra if k in raw}
         if kind in ("per_full_year", "scale") and vkind != "clock":
@@ -304,8 +327,16 @@ def parse_indicator(ctx: _Ctx, raw: Any, where: str) -> Indicator:
                 raise ctx.fail(where, f"{bad} not among {variable}'s categories {list(cats)}")
         if kind == "per_event":
             ctx.req(raw, "points_per_event", where)
-    return Indicator(name, kind, variable, spec, float(cap) if cap is not None else None,
-                     str(raw.get("label", name)), raw.get("source"), parts)
+    return Indicator(
+        name,
+        kind,
+        variable,
+        spec,
+        float(cap) if cap is not None else None,
+        str(raw.get("label", name)),
+        raw.get("source"),
+        parts,
+    )
 
 
 def parse_scheme(ctx: _Ctx, name: str, raw: Any, code: str) -> PointsScheme:
@@ -320,8 +351,9 @@ def parse_scheme(ctx: _Ctx, name: str, raw: Any, code: str) -> PointsScheme:
         code,
         str(ctx.req(ctx.req(raw, "admission_line", where), "param", f"{where}.admission_line")),
         parse_node(ctx, prereq, f"{where}.prerequisites") if prereq is not None else None,
-        tuple(parse_indicator(ctx, r, f"{where}.indicators[{i}]")
-              for i, r in enumerate(ctx.req(raw, "indicators", where))),
+        tuple(
+            parse_indicator(ctx, r, f"{where}.indicators[{i}]") for i, r in enumerate(ctx.req(raw, "indicators", where))
+        ),
     )
 
 
@@ -344,8 +376,11 @@ def parse_jurisdiction(path: Path, raw: Any) -> Jurisdiction:
             raise ctx.fail(where, f"unknown service; known: {[s.value for s in Service]}") from exc
         ctx.only(entry, {"source", "rule", "note"}, where)
         services[service] = ServiceRule(
-            service, parse_node(ctx, ctx.req(entry, "rule", where), f"{where}.rule"),
-            str(ctx.req(entry, "source", where)), code, str(entry.get("note", ""))
+            service,
+            parse_node(ctx, ctx.req(entry, "rule", where), f"{where}.rule"),
+            str(ctx.req(entry, "source", where)),
+            code,
+            str(entry.get("note", "")),
         )
     schemes = {k: parse_scheme(ctx, k, v, code) for k, v in (raw.get("points_schemes") or {}).items()}
     return Jurisdiction(code, str(raw.get("name_zh", code)), path, params, services, schemes)
@@ -354,8 +389,17 @@ def parse_jurisdiction(path: Path, raw: Any) -> Jurisdiction:
 def parse_agreement(path: Path, raw: Any) -> Agreement:
     """An agglomeration agreement file: members by agglomeration id, coefficients by (prior, current) class."""
     ctx = _Ctx(path)
-    allowed = {"id", "agglomeration", "title", "since", "source", "verified", "recognises", "coefficients",
-               "coefficient_source"}
+    allowed = {
+        "id",
+        "agglomeration",
+        "title",
+        "since",
+        "source",
+        "verified",
+        "recognises",
+        "coefficients",
+        "coefficient_source",
+    }
     ctx.only(raw, allowed, "top level")
     coefficients: dict[tuple[str, str], float] = {}
     table = ctx.req(raw, "coefficients", "top level")
@@ -367,8 +411,14 @@ def parse_agreement(path: Path, raw: Any) -> Agreement:
     if bad:
         raise ctx.fail("recognises", f"{bad}: only residence and social_insurance can be recognised")
     return Agreement(
-        str(ctx.req(raw, "id", "top level")), str(ctx.req(raw, "agglomeration", "top level")),
-        str(ctx.req(raw, "title", "top level")), _as_date(ctx, ctx.req(raw, "since", "top level"), "since"),
-        str(ctx.req(raw, "source", "top level")), bool(raw.get("verified", False)), recognises, coefficients,
-        str(ctx.req(raw, "coefficient_source", "top level")), path,
+        str(ctx.req(raw, "id", "top level")),
+        str(ctx.req(raw, "agglomeration", "top level")),
+        str(ctx.req(raw, "title", "top level")),
+        _as_date(ctx, ctx.req(raw, "since", "top level"), "since"),
+        str(ctx.req(raw, "source", "top level")),
+        bool(raw.get("verified", False)),
+        recognises,
+        coefficients,
+        str(ctx.req(raw, "coefficient_source", "top level")),
+        path,
     )

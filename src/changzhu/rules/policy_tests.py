@@ -70,15 +70,14 @@ def run_policy_test_file(path: Path, policies: PolicySet | None = None) -> list[
                 if isinstance(expected, str) and isinstance(actual, date):
                     expected = date.fromisoformat(expected)
                 results.append(
-                    PolicyTestResult(path.name, name, pid, column, expected, actual, _compare(expected, actual),
-                                     str(case["source"]))
+                    PolicyTestResult(
+                        path.name, name, pid, column, expected, actual, _compare(expected, actual), str(case["source"])
+                    )
                 )
     return results
 
 
-def run_policy_tests(
-    paths: list[Path] | None = None, policies: PolicySet | None = None
-) -> list[PolicyTestResult]:
+def run_policy_tests(paths: list[Path] | None = None, policies: PolicySet | None = None) -> list[PolicyTestResult]:
     """Run the given test files (default: every shipped file under rules/policies/tests)."""
     files = paths if paths is not None else sorted(TEST_DIR.glob("*.yaml"))
     policies = policies or shipped_policies()

@@ -10,8 +10,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Literal
 
-from changzhu.domain.regions import CitySizeClass
 from changzhu.domain.person import EDUCATION_LEVELS, HOUSING_TENURES, SEXES, TITLE_LEVELS
+from changzhu.domain.regions import CitySizeClass
 
 VariableKind = Literal["clock", "bool", "category", "number"]
 CITY_SIZE_ORDER = [c.value for c in CitySizeClass][::-1]  # small … super, smallest first

@@ -115,9 +115,7 @@ def combine(parts: list[pl.DataFrame]) -> pl.DataFrame:
     return stacked.group_by(KEYS).agg(pl.col(c).sum() for c in COUNT_COLUMNS).sort(KEYS)
 
 
-def estimates(
-    counts: pl.DataFrame, fraction: float, province_of: dict[str, str], costed: set[str]
-) -> pl.DataFrame:
+def estimates(counts: pl.DataFrame, fraction: float, province_of: dict[str, str], costed: set[str]) -> pl.DataFrame:
     """Full-population estimates (counts ÷ sample fraction) with the difference from the baseline.
 
     Costs are null for services without a unit cost (`costed` names those with one).
@@ -176,6 +174,6 @@ def by_province(estimated: pl.DataFrame) -> pl.DataFrame:
     ]
     return (
         estimated.group_by(["scenario", "year", "province_code", "service"])
-        .agg(pl.col(c).sum() for c in measures)
+        .agg(pl.when(pl.col(c).is_not_null().any()).then(pl.col(c).sum()).alias(c) for c in measures)
         .sort(["scenario", "year", "province_code", "service"])
     )

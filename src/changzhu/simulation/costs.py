@@ -46,9 +46,7 @@ DEFAULT_COSTS: dict[str, ServiceCost] = {
         (PlaceCost(6, 11, 11_949, EDUCATION_SOURCE), PlaceCost(12, 15, 17_319, EDUCATION_SOURCE)),
     ),
     "medical_insurance": ServiceCost("medical_insurance", (PlaceCost(0, 120, 670, MEDICAL_SOURCE),)),
-    "minimum_living_allowance": ServiceCost(
-        "minimum_living_allowance", (PlaceCost(0, 120, 753 * 12, DIBAO_SOURCE),)
-    ),
+    "minimum_living_allowance": ServiceCost("minimum_living_allowance", (PlaceCost(0, 120, 753 * 12, DIBAO_SOURCE),)),
 }
 
 

@@ -12,7 +12,7 @@
       services: [local_entrance_exam]  # evaluate only these services (default: all)
 
 Several files make several reforms, all compared with the same baseline; the settings come from the
-first file and the others must not contradict it.
+first file and the others must not contradict it (the services evaluated are the union).
 """
 
 from __future__ import annotations
@@ -119,6 +119,10 @@ def load_spec(paths: list[Path], load_scenario: ScenarioLoader) -> SimulationSpe
             raise SimulationError(f"{path}: reform name {name!r} is reserved or used twice")
         reforms.append((name, scenario))
         for key, value in block.items():
+            if key == "services" and isinstance(value, list):
+                merged = settings.setdefault("services", [])
+                merged.extend(v for v in value if v not in merged)
+                continue
             if key in settings and settings[key] != value:
                 raise SimulationError(f"{path}: simulation.{key} differs from the first file's")
             settings.setdefault(key, value)

@@ -18,15 +18,15 @@ depends_on: str | Sequence[str] | None = None
 BIG_ID = sa.BigInteger().with_variant(sa.Integer(), "sqlite")
 
 
-def _id() -> sa.Column:  # type: ignore[type-arg]
+def _id() -> sa.Column[object]:
     return sa.Column("id", sa.Integer(), primary_key=True, autoincrement=True)
 
 
-def _big_id() -> sa.Column:  # type: ignore[type-arg]
+def _big_id() -> sa.Column[object]:
     return sa.Column("id", BIG_ID, primary_key=True, autoincrement=True)
 
 
-def _person_fk(name: str = "person_id") -> sa.Column:  # type: ignore[type-arg]
+def _person_fk(name: str = "person_id") -> sa.Column[object]:
     return sa.Column(name, sa.Integer(), sa.ForeignKey("persons.id"), nullable=False)
 
 

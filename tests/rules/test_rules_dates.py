@@ -1,0 +1,40 @@
+"""Whole-month calendar arithmetic against Python's datetime."""
+
+from __future__ import annotations
+
+import calendar
+from datetime import date, timedelta
+
+import numpy as np
+from hypothesis import given
+from hypothesis import strategies as st
+
+from changzhu.rules.dates import add_months, full_months, to_days
+
+days = st.integers(min_value=-20_000, max_value=40_000)
+
+
+def _add(d: int, k: int) -> int:
+    start = date(1970, 1, 1) + timedelta(days=d)
+    total = start.year * 12 + start.month - 1 + k
+    year, month0 = divmod(total, 12)
+    day = min(start.day, calendar.monthrange(year, month0 + 1)[1])
+    return to_days(date(year, month0 + 1, day))
+
+
+@given(days, st.integers(min_value=-600, max_value=600))
+def test_add_months_matches_python(d: int, k: int) -> None:
+    assert int(add_months(np.array([d]), k)[0]) == _add(d, k)
+
+
+@given(days, days)
+def test_full_months_is_the_largest_n_not_past_the_end(start: int, end: int) -> None:
+    n = int(full_months(np.array([start]), end)[0])
+    assert _add(start, n) <= end < _add(start, n + 1)
+
+
+def test_month_end_clipping() -> None:
+    jan31 = to_days(date(2024, 1, 31))
+    assert int(add_months(np.array([jan31]), 1)[0]) == to_days(date(2024, 2, 29))
+    assert int(full_months(np.array([jan31]), to_days(date(2024, 2, 28)))[0]) == 0
+    assert int(full_months(np.array([jan31]), to_days(date(2024, 2, 29)))[0]) == 1

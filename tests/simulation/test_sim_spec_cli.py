@@ -1,0 +1,113 @@
+"""Scenario files, the real rules engine as evaluator, and `changzhu simulate` end to end (small sample)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import polars as pl
+import pytest
+from typer.testing import CliRunner
+
+from changzhu.cli.main import app
+from changzhu.rules.scenario import Scenario
+from changzhu.simulation.aggregate import BASELINE
+from changzhu.simulation.errors import SimulationError
+from changzhu.simulation.evaluators import load_rules_scenario, rules_evaluator
+from changzhu.simulation.run import simulate
+from changzhu.simulation.spec import load_spec
+
+ROOT = Path(__file__).resolve().parents[2]
+EXAM = ROOT / "scenarios" / "sim_entrance_exam_residence_1y.yaml"
+DIBAO = ROOT / "scenarios" / "sim_dibao_permit_holders.yaml"
+SMALL = 2e-5
+
+
+def test_shipped_scenario_file_loads_as_rules_scenario_with_settings() -> None:
+    spec = load_spec([EXAM], load_rules_scenario)
+    [(name, scenario)] = spec.reforms
+    assert name == "entrance_exam_residence_1y"
+    assert isinstance(scenario, Scenario)
+    assert spec.years == (2025, 2026)
+    assert spec.sample == 0.01
+    plan = spec.plan(sample=SMALL, years=(2025,))
+    assert plan.scenarios[0] == (BASELINE, None)
+    assert plan.fraction == SMALL
+    assert "compulsory_schooling" in plan.costs
+
+
+def test_two_files_make_two_reforms_with_the_union_of_services() -> None:
+    spec = load_spec([EXAM, DIBAO], load_rules_scenario)
+    assert [n for n, _ in spec.reforms] == ["entrance_exam_residence_1y", "dibao_permit_holders"]
+    assert "minimum_living_allowance" in spec.services and "local_entrance_exam" in spec.services
+
+
+@pytest.mark.parametrize(
+    ("body", "message"),
+    [
+        ("name: x\noverrides: {}\nsimulation: {sample: 2}\n", "sample must be in"),
+        ("name: x\noverrides: {}\nsimulation: {years: [2026, 2025]}\n", "increasing"),
+        ("name: x\noverrides: {}\nsimulation: {speed: 3}\n", "simulation.speed is not a setting"),
+        ("name: baseline\noverrides: {}\n", "reserved"),
+        ("name: x\noverrides: {}\nsimulation: {costs: {compulsory_schooling: [{age_min: 6}]}}\n", "lacks 'age_max'"),
+        ("name: x\noverrides: {}\nsimulation: {evaluation_day: '13-40'}\n", "MM-DD"),
+    ],
+)
+def test_bad_scenario_files_are_refused(tmp_path: Path, body: str, message: str) -> None:
+    path = tmp_path / "bad.yaml"
+    path.write_text(body, encoding="utf-8")
+    with pytest.raises(SimulationError, match=message):
+        load_spec([path], load_rules_scenario)
+
+
+def test_unknown_service_is_refused() -> None:
+    with pytest.raises(SimulationError, match="unknown service 'schools'"):
+        rules_evaluator(("schools",))
+
+
+def test_real_rules_engine_shows_the_reform_by_province() -> None:
+    spec = load_spec([EXAM], load_rules_scenario)
+    plan = spec.plan(sample=SMALL, years=(2025,))
+    result = simulate(plan, rules_evaluator(spec.services))
+    exam = result.by_province.filter(pl.col("service") == "local_entrance_exam")
+    reform = exam.filter(pl.col("scenario") == "entrance_exam_residence_1y")
+    assert reform["newly_eligible"].sum() > 0
+    assert reform["no_longer_eligible"].sum() == 0
+    assert exam.filter(pl.col("scenario") == BASELINE)["newly_eligible"].sum() == 0
+    assert reform["province_code"].n_unique() == 31
+    assert exam["cost_yuan"].null_count() == exam.height  # no unit cost for the exam: null, not zero
+    school = result.by_province.filter(pl.col("service") == "compulsory_schooling")
+    assert school["cost_yuan"].null_count() == 0 and school["cost_yuan"].sum() > 0
+
+
+def test_simulate_command_writes_parquet_and_report(tmp_path: Path) -> None:
+    out = tmp_path / "out"
+    runner = CliRunner()
+    done = runner.invoke(
+        app,
+        [
+            "simulate",
+            "--scenario",
+            str(EXAM),
+            "--sample",
+            str(SMALL),
+            "--years",
+            "2025",
+            "--out",
+            str(out),
+            "--format",
+            "csv",
+        ],
+    )
+    assert done.exit_code == 0, done.output
+    by_province = pl.read_parquet(out / "simulation" / "simulation_by_province.parquet")
+    assert set(by_province["scenario"].unique()) == {BASELINE, "entrance_exam_residence_1y"}
+    report = (out / "report.html").read_text(encoding="utf-8")
+    assert "Microsimulation" in report and "newly eligible" in report
+    assert "scenario,year,service" in done.output
+
+
+def test_simulate_command_reports_a_bad_sample_in_one_line(tmp_path: Path) -> None:
+    done = CliRunner().invoke(app, ["simulate", "--scenario", str(EXAM), "--sample", "0", "--out", str(tmp_path)])
+    assert done.exit_code != 0
+    assert isinstance(done.exception, SimulationError)
+    assert not (tmp_path / "report.html").exists()
