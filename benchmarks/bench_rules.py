@@ -392,7 +392,7 @@ def main() -> None:
             f"{r['peak_over_input']:.2f}",
             str(r.get("same_outputs_as_numpy", "—")),
         )
-    console = Console()
+    console = Console(width=140)
     console.print(table)
     for n, ratio in ratios.items():
         console.print(

@@ -51,11 +51,18 @@ def _population_report(ctx: DemoContext) -> None:
     provinces.write_csv(ctx.out_dir / "population_by_province.csv")
 
 
+def _fiscal(ctx: DemoContext) -> None:
+    from changzhu.cli.fiscal import demo_step
+
+    ctx.notes.append(demo_step(ctx.out_dir))
+
+
 Step = tuple[str, Callable[[DemoContext], None]]
 STEPS: list[Step] = [
     ("Load and check the 2020 census and region codes", _load_data),
     ("Build the registry database and load regions", _build_database),
     ("Population by province, map and ranking", _population_report),
+    ("Money and land follow people: transfers, LP allocation, compensation", _fiscal),
 ]
 
 

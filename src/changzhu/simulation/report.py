@@ -2,17 +2,20 @@
 
 from __future__ import annotations
 
+import math
 from typing import Any
 
-import plotly.express as px
 import plotly.graph_objects as go
 import polars as pl
+from plotly.colors import sample_colorscale
 
 from changzhu.report.sections import ReportSection, escape, figure_html
 from changzhu.simulation.aggregate import BASELINE
 
 SECTION_ORDER = 70
 SECTION_NAME = "simulation"
+COLORSCALE = "Blues"
+MAP_LATITUDE = 36.0  # the y axis is stretched by 1 / cos(36°), a local equirectangular projection for China
 
 
 def main_service(by_province: pl.DataFrame, scenario: str) -> str | None:
@@ -28,38 +31,93 @@ def main_service(by_province: pl.DataFrame, scenario: str) -> str | None:
     return str(totals["service"][0])
 
 
-def newly_eligible_map(
-    by_province: pl.DataFrame, names: pl.DataFrame, geojson: dict[str, Any], scenario: str, service: str, year: int
-) -> go.Figure:
-    """Choropleth of people newly eligible for `service` under `scenario` in `year`, by province."""
-    data = (
-        by_province.filter(pl.col("scenario") == scenario, pl.col("service") == service, pl.col("year") == year)
-        .join(names, on="province_code", how="left")
-        .with_columns(pl.col("newly_eligible").round(0), pl.col("delta_cost_yuan").round(0))
-        .to_pandas()
+def _rings(geometry: dict[str, Any]) -> tuple[list[float | None], list[float | None]]:
+    """Every ring of a (Multi)Polygon as one x/y path, rings separated by None."""
+    polygons = geometry["coordinates"] if geometry["type"] == "MultiPolygon" else [geometry["coordinates"]]
+    xs: list[float | None] = []
+    ys: list[float | None] = []
+    for polygon in polygons:
+        for ring in polygon:
+            xs.extend(float(p[0]) for p in ring)
+            ys.extend(float(p[1]) for p in ring)
+            xs.append(None)
+            ys.append(None)
+    return xs, ys
+
+
+def province_map(values: dict[str, float], labels: dict[str, str], geojson: dict[str, Any], title: str) -> go.Figure:
+    """A choropleth drawn as filled polygons on plain axes: no base map to fetch, so it renders offline."""
+    low, high = min(values.values(), default=0.0), max(values.values(), default=0.0)
+    span = (high - low) or 1.0
+    figure = go.Figure()
+    for feature in geojson["features"]:
+        code = str(feature["properties"]["code"])
+        if code not in values:
+            continue
+        xs, ys = _rings(feature["geometry"])
+        [color] = sample_colorscale(COLORSCALE, [(values[code] - low) / span])
+        figure.add_trace(
+            go.Scatter(
+                x=xs,
+                y=ys,
+                fill="toself",
+                mode="lines",
+                fillcolor=color,
+                line={"width": 0.6, "color": "#666"},
+                hoveron="fills",
+                hoverinfo="text",
+                text=labels.get(code, code),
+                showlegend=False,
+            )
+        )
+    figure.add_trace(  # carries the colour bar
+        go.Scatter(
+            x=[None],
+            y=[None],
+            mode="markers",
+            showlegend=False,
+            hoverinfo="skip",
+            marker={
+                "colorscale": COLORSCALE,
+                "cmin": low,
+                "cmax": high,
+                "color": [low],
+                "showscale": True,
+                "colorbar": {"title": {"text": "people"}},
+            },
+        )
     )
-    figure = px.choropleth(
-        data,
-        geojson=geojson,
-        locations="province_code",
-        featureidkey="properties.code",
-        color="newly_eligible",
-        hover_name="name_zh",
-        hover_data={"province_code": True, "newly_eligible": ":,.0f", "delta_cost_yuan": ":,.0f"},
-        color_continuous_scale="Blues",
-        labels={"newly_eligible": "newly eligible"},
-    )
-    figure.update_geos(fitbounds="locations", visible=False)
+    figure.update_xaxes(visible=False)
+    figure.update_yaxes(visible=False, scaleanchor="x", scaleratio=1 / math.cos(math.radians(MAP_LATITUDE)))
     figure.update_layout(
         height=560,
         margin={"l": 0, "r": 0, "t": 40, "b": 0},
-        title=f"{scenario}: people newly eligible for {service}, {year} (estimate, resident basis 常住)",
+        title=title,
+        plot_bgcolor="white",
     )
     return figure
 
 
+def newly_eligible_map(
+    by_province: pl.DataFrame, names: pl.DataFrame, geojson: dict[str, Any], scenario: str, service: str, year: int
+) -> go.Figure:
+    """Map of people newly eligible for `service` under `scenario` in `year`, by province."""
+    data = by_province.filter(
+        pl.col("scenario") == scenario, pl.col("service") == service, pl.col("year") == year
+    ).join(names, on="province_code", how="left")
+    values = dict(zip(data["province_code"].to_list(), data["newly_eligible"].to_list(), strict=True))
+    labels = {
+        r["province_code"]: f"{r['name_zh']}: {r['newly_eligible']:,.0f} newly eligible"
+        for r in data.iter_rows(named=True)
+    }
+    title = f"{scenario}: people newly eligible for {service}, {year} (estimate, resident basis 常住)"
+    return province_map(values, labels, geojson, title)
+
+
 def _num(value: float | None) -> str:
-    return "—" if value is None else f"{value:,.0f}"
+    if value is None:
+        return "—"
+    return f"{value:,.2f}" if 0 < abs(value) < 100 else f"{value:,.0f}"
 
 
 def cost_table(by_province: pl.DataFrame) -> pl.DataFrame:
@@ -78,6 +136,11 @@ def cost_table(by_province: pl.DataFrame) -> pl.DataFrame:
 
 
 def _html_table(frame: pl.DataFrame) -> str:
+    """Numbers with thousands separators; yuan columns shown in 亿元 (10^8 yuan); years as text."""
+    yuan = [c for c in frame.columns if c.endswith("_yuan")]
+    frame = frame.with_columns(pl.col(c) / 1e8 for c in yuan).rename({c: c.replace("_yuan", " (亿元)") for c in yuan})
+    if "year" in frame.columns:
+        frame = frame.with_columns(pl.col("year").cast(pl.String))
     head = "".join(f"<th>{escape(c)}</th>" for c in frame.columns)
     rows = []
     for row in frame.iter_rows():
@@ -148,7 +211,7 @@ def simulation_section(
         )
         parts.append(f"<h3>{escape(scenario)}: {escape(service)}, {year}, top provinces</h3>" + _html_table(top))
     parts.append(
-        "<h3>Costs by scenario and service (whole country, yuan per year; people are estimates)</h3>"
+        "<h3>Costs by scenario and service (whole country, 亿元 = 10^8 yuan per year; people are estimates; — = no unit cost)</h3>"
         + _html_table(cost_table(by_province))
     )
     parts.append("<h3>Fit of the synthetic population to the census marginals (IPF)</h3>" + fit_table(fit_errors))
