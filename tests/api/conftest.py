@@ -10,7 +10,7 @@ from datetime import date
 from pathlib import Path
 
 import pytest
-from sqlalchemy import Engine
+from sqlalchemy import Engine, select
 
 warnings.filterwarnings("ignore", message="Using `httpx` with")
 
@@ -23,11 +23,28 @@ from changzhu.data.census import census_2020  # noqa: E402
 from changzhu.registry.census_import import load_census  # noqa: E402
 from changzhu.registry.db import make_engine, session_scope  # noqa: E402
 from changzhu.registry.migrate import upgrade  # noqa: E402
-from changzhu.registry.resident_models import PersonRow, TransferRow  # noqa: E402
-from changzhu.registry.residents import ProofKind, Registration, register_resident  # noqa: E402
+from changzhu.registry.resident_models import PersonRow, TransferRow, VoucherRow  # noqa: E402
+from changzhu.ledger.contributions import MonthPaid, Scheme, record_contributions  # noqa: E402
+from changzhu.ledger.medical import set_catalogue, set_policy  # noqa: E402
+from changzhu.ledger.medical_rules import Policy  # noqa: E402
+from changzhu.ledger.vouchers import issue_voucher  # noqa: E402
+from changzhu.registry.residents import ProofKind, Registration, link_household, register_resident  # noqa: E402
 
 PASSWORD = "correct horse battery staple"
 ID_GZ, ID_CD, ID_MOVER = "510104199001011230", "510104198505054328", "440106199503031113"
+ID_CHILD = "51010420180606441X"
+ROOT = Path(__file__).resolve().parents[2]
+SCENARIOS = ROOT / "scenarios"
+VOUCHER_KEY = "voucher-for-gz-1"
+# person-table facts a caseworker records at registration (the rules need them; the mover has none on file)
+WORKER = {
+    "employed": True,
+    "education": "bachelor",
+    "housing": "rented",
+    "income_per_capita_month": 5200.0,
+    "criminal_record": False,
+}
+CHILD = {**WORKER, "employed": False, "education": "none"}
 # user name -> (role, jurisdictions, resident's id number)
 ACCOUNTS: dict[str, tuple[Role, list[str], str | None]] = {
     "res_gz": (Role.RESIDENT, [], ID_GZ),
@@ -51,18 +68,53 @@ def identity_key_env() -> Iterator[None]:
         yield
 
 
+def months(first: tuple[int, int], last: tuple[int, int], base_fen: int) -> list[MonthPaid]:
+    """Every month from `first` to `last` (year, month) with one contribution base."""
+    out, (year, month) = [], first
+    while (year, month) <= last:
+        out.append(MonthPaid(year * 100 + month, base_fen))
+        year, month = (year + 1, 1) if month == 12 else (year, month + 1)
+    return out
+
+
 def populate(engine: Engine) -> dict[str, str]:
-    """Census, three residents (one applying to move to Guangzhou) and the accounts; returns person keys."""
+    """Census, four residents (a Guangzhou worker and child, one in Chengdu, one applying to move to Guangzhou),
+    their insurance records, a voucher, medical policy and catalogue, and the accounts; returns person keys."""
     upgrade(engine)
     load_census(engine, census_2020())
     keys = {}
-    for name, (id_number, hukou, residence) in {
-        "gz": (ID_GZ, "510100", "440100"),
-        "cd": (ID_CD, "510100", "510100"),
-        "mover": (ID_MOVER, "440100", "510100"),
+    for name, (id_number, hukou, residence, since, facts) in {
+        "gz": (ID_GZ, "510100", "440100", date(2021, 3, 1), WORKER),
+        "cd": (ID_CD, "510100", "510100", date(2021, 3, 1), WORKER),
+        "mover": (ID_MOVER, "440100", "510100", date(2021, 3, 1), {}),
+        "child": (ID_CHILD, "510100", "440100", date(2021, 3, 1), CHILD),
     }.items():
-        reg = Registration(id_number, hukou, residence, date(2021, 3, 1), ProofKind.EMPLOYMENT, f"contract-{name}", {})
+        reg = Registration(id_number, hukou, residence, since, ProofKind.EMPLOYMENT, f"contract-{name}", facts)
         keys[name] = str(register_resident(engine, reg, actor="test")["person_key"])
+    link_household(engine, keys["gz"], keys["child"], actor="test")
+    # the worker paid pension in Chengdu before moving, then pension and medical insurance in Guangzhou
+    record_contributions(
+        engine, keys["gz"], Scheme.PENSION, "510100", months((2018, 1), (2021, 2), 600000), actor="test"
+    )
+    record_contributions(
+        engine, keys["gz"], Scheme.PENSION, "440100", months((2021, 3), (2024, 2), 800000), actor="test"
+    )
+    record_contributions(
+        engine, keys["gz"], Scheme.MEDICAL, "440100", months((2021, 3), (2024, 2), 800000), actor="test"
+    )
+    issue_voucher(
+        engine,
+        keys["gz"],
+        "510100",
+        "vocational_training",
+        200000,
+        date(2026, 3, 1),
+        date(2027, 3, 1),
+        actor="test",
+        key=VOUCHER_KEY,
+    )
+    set_policy(engine, "510100", Policy(100000, 700, 50000000, 100, 200), "成都市医保局 2024 (test)", actor="test")
+    set_catalogue(engine, "440100", [("A001", "血常规", "A", 0), ("B001", "CT", "B", 100)], actor="test")
     with session_scope(engine) as session:
         people = {p.person_key: p.id for p in session.query(PersonRow)}
         # the mover has applied to move their pension to Guangzhou: Guangzhou's caseworkers may see them
@@ -93,6 +145,12 @@ class Service:
     people: dict[str, str]
     headers: dict[str, dict[str, str]]
 
+    @property
+    def voucher_no(self) -> str:
+        """The voucher issued when the database was populated."""
+        with session_scope(self.engine) as session:
+            return str(session.scalar(select(VoucherRow.voucher_no).order_by(VoucherRow.id)))
+
     def as_(self, username: str) -> dict[str, str]:
         """The Authorization header of `username`."""
         return self.headers[username]
@@ -110,7 +168,9 @@ def populated_sqlite(tmp_path_factory: pytest.TempPathFactory, identity_key_env:
 
 def start_service(engine: Engine, people: dict[str, str], keys_dir: Path) -> Service:
     """An in-process app on `engine` with every account logged in."""
-    settings = ApiSettings(database_url=str(engine.url), jwt_secret=b"k" * 32, keys_dir=keys_dir)
+    settings = ApiSettings(
+        database_url=str(engine.url), jwt_secret=b"k" * 32, keys_dir=keys_dir, scenarios_dir=SCENARIOS
+    )
     client = TestClient(create_app(settings, engine))
     headers = {}
     for username in ACCOUNTS:
@@ -127,5 +187,19 @@ def service(populated_sqlite: tuple[Path, dict[str, str]], tmp_path: Path) -> It
     copy = tmp_path / "changzhu.sqlite3"
     shutil.copy(template, copy)
     engine = make_engine(f"sqlite:///{copy}")
+    yield start_service(engine, people, tmp_path / "keys")
+    engine.dispose()
+
+
+@pytest.fixture
+def db_service(database_url: str, populated_sqlite: tuple[Path, dict[str, str]], tmp_path: Path) -> Iterator[Service]:
+    """The populated service on SQLite (a copy of the template) and on a fresh PostgreSQL database."""
+    if database_url.startswith("sqlite"):
+        template, people = populated_sqlite
+        shutil.copy(template, tmp_path / "changzhu.sqlite3")
+        engine = make_engine(f"sqlite:///{tmp_path / 'changzhu.sqlite3'}")
+    else:
+        engine = make_engine(database_url)
+        people = populate(engine)
     yield start_service(engine, people, tmp_path / "keys")
     engine.dispose()

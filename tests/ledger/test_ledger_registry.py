@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from datetime import date
 
 import polars as pl
@@ -109,8 +110,20 @@ def test_audit_detects_edit_delete_and_truncation(engine: Engine) -> None:
         row.reason = "常住地登记"
     assert verify(engine).ok
     with session_scope(engine) as s:
-        s.execute(text("DELETE FROM audit_log WHERE id = 3"))
-    assert "expects 3 records" in str(verify(engine).problem)
+        s.execute(text("DELETE FROM audit_log WHERE id = 3"))  # the last record of its chain: truncation
+    truncated = re.search(r"chain \d+: the head expects (\d+) records, found (\d+)", str(verify(engine).problem))
+    assert truncated is not None and int(truncated[2]) == int(truncated[1]) - 1
+
+
+def test_audit_detects_a_record_removed_inside_a_chain(engine: Engine) -> None:
+    key = _register(engine, date(1985, 1, 1), 2)  # one subject: its records form one chain
+    record_move(engine, key, "320500", date(2022, 1, 1), ProofKind.HOUSING, "d", actor="t")
+    record_move(engine, key, "440300", date(2023, 1, 1), ProofKind.HOUSING, "d", actor="t")
+    assert verify(engine).ok and verify(engine).length == 3
+    with session_scope(engine) as s:
+        s.execute(text("DELETE FROM audit_log WHERE id = 2"))
+    report = verify(engine)
+    assert not report.ok and "record 3: does not follow" in str(report.problem)
 
 
 def test_known_regions_are_enforced_once_regions_are_loaded(engine: Engine) -> None:

@@ -111,3 +111,12 @@ def test_simulate_command_reports_a_bad_sample_in_one_line(tmp_path: Path) -> No
     assert done.exit_code != 0
     assert isinstance(done.exception, SimulationError)
     assert not (tmp_path / "report.html").exists()
+
+
+def test_demo_step_writes_the_section(tmp_path: Path) -> None:
+    from changzhu.cli.simulate import demo_step
+
+    note = demo_step(tmp_path, sample=SMALL)
+    assert note.startswith("simulation: entrance_exam_residence_1y makes about")
+    assert (tmp_path / "sections" / "070_simulation.html").is_file()
+    assert (tmp_path / "simulation" / "simulation_by_province.parquet").is_file()

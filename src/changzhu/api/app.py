@@ -8,7 +8,19 @@ from sqlalchemy import Engine
 from changzhu import __version__
 from changzhu.api.errors import install_error_handlers
 from changzhu.api.limits import BodySizeLimit, LoginRateLimiter
-from changzhu.api.routes import auth, interregion, regions, residents, users
+from changzhu.api.routes import (
+    auth,
+    eligibility,
+    fiscal,
+    interregion,
+    ledger,
+    planning,
+    regions,
+    residents,
+    scenarios,
+    users,
+)
+from changzhu.api.scenario_runs import RunStore
 from changzhu.api.settings import ApiSettings
 from changzhu.registry.db import make_engine
 
@@ -18,7 +30,7 @@ API_PREFIX = "/api/v1"
 def api_router() -> APIRouter:
     """Every /api/v1 route."""
     router = APIRouter(prefix=API_PREFIX)
-    for module in (auth, regions, residents, users, interregion):
+    for module in (auth, regions, residents, eligibility, ledger, planning, fiscal, scenarios, users, interregion):
         router.include_router(module.router)
     return router
 
@@ -39,6 +51,7 @@ def create_app(settings: ApiSettings | None = None, engine: Engine | None = None
     )
     app.state.settings = settings
     app.state.engine = engine or make_engine(settings.database_url, check=False)
+    app.state.scenario_runs = RunStore()
     app.state.login_limiter = LoginRateLimiter(settings.login_attempts, settings.login_window_seconds)
     install_error_handlers(app)
     app.include_router(api_router())

@@ -14,6 +14,8 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 from changzhu.errors import ChangzhuError
 from changzhu.registry.db import DatabaseUnavailable
 from changzhu.registry.queries import RegistryNotLoaded
+from changzhu.registry.residents import UnknownPerson
+from changzhu.registry.txn import IdempotencyConflict
 
 log = logging.getLogger("changzhu.api")
 
@@ -74,6 +76,10 @@ def _status_and_kind(exc: ChangzhuError) -> tuple[int, str]:
         return exc.http_status, exc.kind
     if isinstance(exc, DatabaseUnavailable | RegistryNotLoaded):
         return 503, "unavailable"
+    if isinstance(exc, UnknownPerson):
+        return 404, "not_found"
+    if isinstance(exc, IdempotencyConflict):
+        return 409, "conflict"
     return int(getattr(exc, "http_status", 400)), "bad_request"
 
 

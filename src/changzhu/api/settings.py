@@ -16,6 +16,7 @@ TOKEN_TTL_ENV = "CHANGZHU_TOKEN_TTL_SECONDS"
 MAX_BODY_ENV = "CHANGZHU_MAX_BODY_BYTES"
 INSTANCE_REGION_ENV = "CHANGZHU_INSTANCE_REGION"
 KEYS_DIR_ENV = "CHANGZHU_KEYS_DIR"
+SCENARIOS_DIR_ENV = "CHANGZHU_SCENARIOS_DIR"
 
 
 class SettingsError(ChangzhuError):
@@ -53,6 +54,7 @@ class ApiSettings:
     login_window_seconds: int = 60
     instance_region: str | None = None
     signature_max_age_seconds: int = 300
+    scenarios_dir: Path | None = None
 
     @classmethod
     def from_env(cls, url: str | None = None) -> ApiSettings:
@@ -72,4 +74,5 @@ class ApiSettings:
             token_ttl_seconds=_int_env(TOKEN_TTL_ENV, 900, 30),
             max_body_bytes=_int_env(MAX_BODY_ENV, 1_000_000, 1024),
             instance_region=region,
+            scenarios_dir=Path(os.environ.get(SCENARIOS_DIR_ENV) or "scenarios"),
         )

@@ -17,6 +17,7 @@ from changzhu.data.census import census_2020
 from changzhu.data.geo import province_geojson
 from changzhu.report.render import render_report
 from changzhu.report.sections import write_section
+from changzhu.simulation.aggregate import BASELINE
 from changzhu.simulation.engine import DEFAULT_CHUNK_PERSONS, DaskEngine, Engine, LocalEngine, SimulationPlan
 from changzhu.simulation.evaluators import load_rules_scenario, rules_evaluator
 from changzhu.simulation.marginals import SEX_RATIO_2020
@@ -24,6 +25,9 @@ from changzhu.simulation.report import cost_table, sample_fit, simulation_sectio
 from changzhu.simulation.run import SimulationResult, simulate, store_population
 from changzhu.simulation.spec import load_spec, parse_years
 from changzhu.simulation.synthetic import population_model
+
+DEMO_SCENARIO = Path(__file__).resolve().parents[3] / "scenarios" / "sim_entrance_exam_residence_1y.yaml"
+DEMO_SAMPLE = 2e-4  # about 280,000 persons
 
 
 class EngineChoice(StrEnum):
@@ -54,7 +58,7 @@ def _engine(stack: ExitStack, choice: EngineChoice, scheduler: str | None, worke
     return DaskEngine(client)
 
 
-def _notes(plan: SimulationPlan, result: SimulationResult, engine: str, seconds: float) -> list[str]:
+def _notes(plan: SimulationPlan, result: SimulationResult, how: str) -> list[str]:
     census = census_2020().provinces
     sampled = result.counts.filter(pl.col("scenario") == pl.col("scenario").first(), pl.col("year") == plan.as_of.year)
     persons = sampled.group_by("region_code").agg(pl.col("persons").first()).select(pl.col("persons").sum()).item() or 0
@@ -66,8 +70,38 @@ def _notes(plan: SimulationPlan, result: SimulationResult, engine: str, seconds:
         "origins of migrants from a gravity model (an estimate, no origin-destination table ships).",
         "The census structure is taken as the structure on the first evaluation date; later years age the same",
         "people (a closed cohort). People counts are estimates on the resident basis (常住); costs are yuan per",
-        f"year at the unit costs listed in docs/simulation.md. Engine: {engine}, {seconds:,.1f} s.",
+        f"year at the unit costs listed in docs/simulation.md. Engine: {how}.",
     ]
+
+
+def write_results(
+    title: str, plan: SimulationPlan, result: SimulationResult, out: Path, how: str
+) -> tuple[list[Path], Path]:
+    """Parquet tables under out/simulation, the report section, and the re-rendered report."""
+    paths = result.write_parquet(out / "simulation")
+    section = simulation_section(
+        title,
+        result.by_province,
+        census_2020().provinces,
+        province_geojson(),
+        population_model().fit_errors(),
+        _notes(plan, result, how),
+        plan.fraction,
+    )
+    write_section(out, section)
+    return paths, render_report(out)
+
+
+def demo_step(out_dir: Path, sample: float = DEMO_SAMPLE) -> str:
+    """For `changzhu demo`: the shipped 中考 reform on a small sample, local engine; returns a one-line note."""
+    spec = load_spec([DEMO_SCENARIO], load_rules_scenario)
+    plan = spec.plan(sample=sample, years=spec.years[:1])
+    started = time.perf_counter()
+    result = simulate(plan, rules_evaluator(spec.services), LocalEngine())
+    write_results(spec.title, plan, result, out_dir, f"local, {time.perf_counter() - started:,.1f} s")
+    reform = result.by_province.filter(pl.col("scenario") != BASELINE)
+    gained = float(reform.select(pl.col("newly_eligible").sum()).item() or 0)
+    return f"simulation: {spec.reforms[0][0]} makes about {gained:,.0f} people newly eligible (sample {sample:g})"
 
 
 def simulate_command(
@@ -113,18 +147,7 @@ def simulate_command(
             progress=lambda done, total: progress.update(task, completed=done, total=total),
         )
     seconds = time.perf_counter() - started
-    paths = result.write_parquet(out / "simulation")
-    section = simulation_section(
-        spec.title,
-        result.by_province,
-        census_2020().provinces,
-        province_geojson(),
-        population_model().fit_errors(),
-        _notes(plan, result, engine.value, seconds),
-        plan.fraction,
-    )
-    write_section(out, section)
-    report = render_report(out)
+    paths, report = write_results(spec.title, plan, result, out, f"{engine.value}, {seconds:,.1f} s")
     shown = cost_table(result.by_province).with_columns(
         pl.col("year").cast(pl.String), pl.exclude("scenario", "year", "service").round(0).cast(pl.Int64)
     )

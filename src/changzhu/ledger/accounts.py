@@ -21,13 +21,14 @@ from typing import cast
 
 import polars as pl
 from sqlalchemy import Engine, Table, func, insert, select
-from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
 from changzhu.registry.db import session_scope
 from changzhu.registry.resident_models import LedgerAccountRow, LedgerEntryRow, PersonRow
+from changzhu.registry.txn import insert_ignoring
 
 UNITS = ("fen", "month", "year")
+_ACCOUNTS = cast(Table, LedgerAccountRow.__table__)
 
 
 class UnbalancedPosting(AssertionError):
@@ -57,13 +58,6 @@ def _parse(code: str) -> tuple[str, str | None, str | None]:
     return f"{parts[0]}:{parts[1]}", None, region
 
 
-def _insert_ignore(session: Session, rows: list[dict[str, object]]) -> None:
-    dialect = session.get_bind().dialect.name
-    table = cast(Table, LedgerAccountRow.__table__)
-    stmt = (postgresql.insert(table) if dialect == "postgresql" else sqlite.insert(table)).values(rows)
-    session.execute(stmt.on_conflict_do_nothing(index_elements=["code"]))
-
-
 def account_ids(session: Session, legs: list[Leg]) -> dict[str, int]:
     """Ids of the legs' accounts, creating missing ones (safe under concurrent creation)."""
     codes = sorted({leg.account for leg in legs})
@@ -75,32 +69,23 @@ def account_ids(session: Session, legs: list[Leg]) -> dict[str, int]:
     missing = [c for c in codes if c not in found]
     if missing:
         units = {leg.account: leg.unit for leg in legs}
-        keys = {c: _parse(c)[1] for c in missing}
-        people = dict(
-            session.execute(
-                select(PersonRow.person_key, PersonRow.id).where(
-                    PersonRow.person_key.in_([k for k in keys.values() if k])
-                )
-            ).all()
-        )
         rows: list[dict[str, object]] = []
         for code in missing:
             kind, key, region = _parse(code)
-            rows.append(
-                {
-                    "code": code,
-                    "person_id": people.get(key) if key else None,
-                    "region": region,
-                    "kind": kind,
-                    "unit": units[code],
-                }
+            owner = select(PersonRow.id).where(PersonRow.person_key == key).scalar_subquery() if key else None
+            rows.append({"code": code, "person_id": owner, "region": region, "kind": kind, "unit": units[code]})
+        created = session.execute(
+            insert_ignoring(session, _ACCOUNTS, ["code"]).values(rows).returning(_ACCOUNTS.c.code, _ACCOUNTS.c.id)
+        ).all()
+        found.update((code, id_) for code, id_ in created)
+        if len(found) < len(codes):  # created meanwhile by a concurrent transaction
+            found.update(
+                session.execute(
+                    select(LedgerAccountRow.code, LedgerAccountRow.id).where(
+                        LedgerAccountRow.code.in_([c for c in codes if c not in found])
+                    )
+                ).all()
             )
-        _insert_ignore(session, rows)
-        found.update(
-            session.execute(
-                select(LedgerAccountRow.code, LedgerAccountRow.id).where(LedgerAccountRow.code.in_(missing))
-            ).all()
-        )
     return found
 
 
@@ -118,7 +103,7 @@ def post(session: Session, transaction_id: int, legs: list[Leg]) -> None:
         return
     ids = account_ids(session, legs)
     session.execute(
-        insert(LedgerEntryRow),
+        insert(cast(Table, LedgerEntryRow.__table__)),
         [
             {"transaction_id": transaction_id, "account_id": ids[leg.account], "amount": leg.amount, "unit": leg.unit}
             for leg in legs
@@ -128,12 +113,21 @@ def post(session: Session, transaction_id: int, legs: list[Leg]) -> None:
 
 def balance(session: Session, code: str) -> int:
     """Balance of one account: the sum of its entries (0 if it has none)."""
-    total = session.scalar(
-        select(func.coalesce(func.sum(LedgerEntryRow.amount), 0))
-        .join(LedgerAccountRow, LedgerAccountRow.id == LedgerEntryRow.account_id)
-        .where(LedgerAccountRow.code == code)
-    )
-    return int(total or 0)
+    return balances(session, [code])[code]
+
+
+def balances(session: Session, codes: list[str]) -> dict[str, int]:
+    """Balances of several accounts in one query (0 for an account with no entries or not yet created)."""
+    if not codes:
+        return {}
+    rows = session.execute(
+        select(LedgerAccountRow.code, func.sum(LedgerEntryRow.amount))
+        .join(LedgerEntryRow, LedgerEntryRow.account_id == LedgerAccountRow.id)
+        .where(LedgerAccountRow.code.in_(sorted(set(codes))))
+        .group_by(LedgerAccountRow.code)
+    ).all()
+    found = {code: int(total or 0) for code, total in rows}
+    return {code: found.get(code, 0) for code in codes}
 
 
 def balances_frame(engine: Engine, *, person_key: str | None = None, prefix: str | None = None) -> pl.DataFrame:

@@ -6,8 +6,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 from enum import StrEnum
+from typing import cast
 
-from sqlalchemy import Engine, select
+from sqlalchemy import Engine, Table, insert, select
 from sqlalchemy.orm import Session
 
 from changzhu.ledger import pension_rules as rules
@@ -115,20 +116,21 @@ def record_in_session(
         paid = sum(rules.share(m.base_fen, MEDICAL_FUND_RATE_PERMILLE) for m in months)
         legs += [Leg(f"X:contributions:{region}", -paid, "fen"), Leg(f"F:medical:{region}", paid, "fen")]
     post(session, txn.id, legs)
-    session.add_all(
+    session.execute(
+        insert(cast(Table, ContributionMonthRow.__table__)),
         [
-            ContributionMonthRow(
-                person_id=person.id,
-                scheme=scheme.value,
-                period=m.period,
-                paid_region=region,
-                held_region=region,
-                base_fen=m.base_fen,
-                temporary=temporary,
-                transaction_id=txn.id,
-            )
+            {
+                "person_id": person.id,
+                "scheme": scheme.value,
+                "period": m.period,
+                "paid_region": region,
+                "held_region": region,
+                "base_fen": m.base_fen,
+                "temporary": temporary,
+                "transaction_id": txn.id,
+            }
             for m in months
-        ]
+        ],
     )
     return {"months": n, "temporary": temporary, "region": region, "scheme": scheme.value}
 

@@ -12,11 +12,11 @@ from collections import defaultdict
 from datetime import date
 from enum import StrEnum
 
-from sqlalchemy import Engine, func, select
+from sqlalchemy import Engine, func, select, update
 from sqlalchemy.orm import Session
 
 from changzhu.ledger import pension_rules as rules
-from changzhu.ledger.accounts import Leg, balance, person_account, post
+from changzhu.ledger.accounts import Leg, balance, balances, person_account, post
 from changzhu.registry.resident_models import (
     ContributionMonthRow,
     LedgerTransactionRow,
@@ -25,7 +25,7 @@ from changzhu.registry.resident_models import (
     SchoolRecordRow,
     TransferRow,
 )
-from changzhu.registry.residents import RegistryError, check_region, lock_person
+from changzhu.registry.residents import RegistryError, check_regions, lock_person
 from changzhu.registry.txn import Operation, Outcome, run_operation
 
 
@@ -67,10 +67,16 @@ def _move_months(
     legs: list[Leg] = []
     totals = {"months": 0, "individual_fen": 0, "pooled_fen": 0}
     key = person.person_key
+    codes = [
+        person_account(key, f"{kind}{'_temp' if temporary else ''}", region)
+        for region, temporary in groups
+        for kind in (f"{scheme}_months", "pension_individual")
+    ]
+    held = balances(session, codes)
     for (region, temporary), group in sorted(groups.items()):
         suffix = "_temp" if temporary else ""
         months_code = person_account(key, f"{scheme}_months{suffix}", region)
-        if balance(session, months_code) != len(group):
+        if held[months_code] != len(group):
             raise LedgerInconsistent(f"{months_code}: balance differs from {len(group)} recorded months")
         legs += [
             Leg(months_code, -len(group), "month"),
@@ -78,7 +84,7 @@ def _move_months(
         ]
         totals["months"] += len(group)
         if scheme == TransferScheme.PENSION:
-            individual = balance(session, person_account(key, f"pension_individual{suffix}", region))
+            individual = held[person_account(key, f"pension_individual{suffix}", region)]
             pooled = rules.pooled_transfer([(r.period, r.base_fen) for r in group])
             legs += [
                 Leg(person_account(key, f"pension_individual{suffix}", region), -individual, "fen"),
@@ -88,8 +94,14 @@ def _move_months(
             ]
             totals["individual_fen"] += individual
             totals["pooled_fen"] += pooled
-        for row in group:
-            row.held_region, row.temporary = to_region, False
+    moved = [row.id for group in groups.values() for row in group]
+    if moved:  # one statement; the loaded rows are updated in place too (synchronize_session="evaluate")
+        session.execute(
+            update(ContributionMonthRow)
+            .where(ContributionMonthRow.id.in_(moved))
+            .values(held_region=to_region, temporary=False)
+            .execution_options(synchronize_session="evaluate")
+        )
     return legs, totals
 
 
@@ -147,8 +159,7 @@ def apply_transfer(
 
     def apply(session: Session, _txn: LedgerTransactionRow) -> Outcome:
         person = lock_person(session, person_key)
-        check_region(session, from_region, "from_region")
-        check_region(session, to_region, "to_region")
+        check_regions(session, {"from_region": from_region, "to_region": to_region})
         if from_region == to_region:
             raise RegistryError("from_region and to_region are the same")
         if not _held_anything(session, person, scheme, from_region):
@@ -196,10 +207,14 @@ def complete_transfer(
     """Release from the old place and receive in the new one, atomically; a retry is a no-op."""
 
     def lock(session: Session) -> None:
-        person_id = session.scalar(select(TransferRow.person_id).where(TransferRow.transfer_no == transfer_no))
-        if person_id is None:
+        person = session.execute(
+            select(PersonRow)
+            .join(TransferRow, TransferRow.person_id == PersonRow.id)
+            .where(TransferRow.transfer_no == transfer_no)
+            .with_for_update(of=PersonRow)
+        ).scalar()
+        if person is None:
             raise RegistryError(f"no transfer application {transfer_no!r}")
-        session.execute(select(PersonRow.id).where(PersonRow.id == person_id).with_for_update())
 
     def apply(session: Session, txn: LedgerTransactionRow) -> Outcome:
         transfer = session.execute(select(TransferRow).where(TransferRow.transfer_no == transfer_no)).scalar_one()

@@ -22,6 +22,7 @@ from changzhu.planning.highs import solve_mip
 FloatArray = npt.NDArray[np.float64]
 IntArray = npt.NDArray[np.int64]
 PROOF_TOLERANCE = 1e-9
+MAX_REDUCED_PAIRS = 400_000  # above this the exact model would not fit in ~1 GB: keep the Lagrangian bound
 
 
 @dataclass(frozen=True)
@@ -109,7 +110,7 @@ class _Lagrangian:
 def _lagrangian(cost: FloatArray, p: int, sites: list[int], upper: float, deadline: float, max_iter: int) -> _Lagrangian:
     lam = cost[:, sites].min(axis=1)  # each point's cost in the incumbent: a warm start near the dual optimum
     best_lower, best_lam = -np.inf, lam.copy()
-    theta, stall, it = 1.0, 0, 0
+    theta, stall, it = 2.0, 0, 0
     for it in range(1, max_iter + 1):
         reduced = cost - lam[:, None]
         negative = reduced < 0
@@ -120,9 +121,13 @@ def _lagrangian(cost: FloatArray, p: int, sites: list[int], upper: float, deadli
             best_lower, best_lam, stall = lower, lam.copy(), 0
         else:
             stall += 1
-            if stall >= 20:
+            if stall >= 30:
                 theta, stall = theta / 2.0, 0
         candidate = assignment_cost(cost, chosen)
+        if it % 100 == 0:  # polish the Lagrangian's own choice now and then: a different start for the swaps
+            polished = _swap_search(cost, [int(j) for j in chosen], deadline)
+            candidate, chosen = min((candidate, chosen), (assignment_cost(cost, polished), np.array(polished)),
+                                    key=lambda pair: float(pair[0]))
         if candidate < upper:
             upper, sites = candidate, [int(j) for j in chosen]
         if upper - best_lower <= PROOF_TOLERANCE * abs(upper) or theta < 1e-4 or time.perf_counter() > deadline:
@@ -177,7 +182,7 @@ def _solve_reduced(pairs: sp.coo_matrix, p: int, y_lower: FloatArray, y_upper: F
 
 
 def p_median(
-    weights: npt.ArrayLike, distances: npt.ArrayLike, p: int, *, time_limit: float = 120.0, max_iter: int = 400
+    weights: npt.ArrayLike, distances: npt.ArrayLike, p: int, *, time_limit: float = 120.0, max_iter: int = 600
 ) -> LocationResult:
     """Choose p sites minimising total weighted distance to the nearest open site (weights: demand, e.g. children)."""
     start = time.perf_counter()
@@ -207,6 +212,8 @@ def p_median(
         if not covered.all():
             status, bound = "optimal", lag.upper
             detail["proof"] = "no assignment can beat the incumbent (Lagrangian reduced costs)"
+        elif pairs.nnz > MAX_REDUCED_PAIRS:
+            detail["highs_status"] = f"not run: reduced model has {pairs.nnz:,} assignments (limit {MAX_REDUCED_PAIRS:,})"
         else:
             remaining = max(1.0, deadline - time.perf_counter())
             mip = _solve_reduced(pairs, p, y_lower, y_upper, remaining)

@@ -268,11 +268,14 @@ class MedicalClaimRow(Base):
 
 
 class AuditRow(Base):
-    """One audit record: who, when, what and why, chained to the previous record by its hash."""
+    """One audit record: who, when, what and why, chained to the previous record of its chain by its hash."""
 
     __tablename__ = "audit_log"
+    __table_args__ = (UniqueConstraint("chain", "seq", name="uq_audit_log_chain_seq"),)
 
     id: Mapped[int] = mapped_column(BigId, primary_key=True, autoincrement=True)
+    chain: Mapped[int] = mapped_column(Integer)
+    seq: Mapped[int] = mapped_column(BigInteger)  # position in the chain, from 1
     at: Mapped[str] = mapped_column(String(32))
     actor: Mapped[str] = mapped_column(String(80))
     action: Mapped[str] = mapped_column(String(40))
@@ -284,7 +287,8 @@ class AuditRow(Base):
 
 
 class AuditHeadRow(Base):
-    """The single row holding the chain's last hash and length: locked to append, read to detect truncation."""
+    """One row per chain (id = chain number) holding its last hash and length: locked to append, read to detect
+    truncation."""
 
     __tablename__ = "audit_head"
 

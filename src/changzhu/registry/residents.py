@@ -10,7 +10,7 @@ from datetime import date
 from enum import StrEnum
 
 import polars as pl
-from sqlalchemy import Engine, func, select
+from sqlalchemy import Engine, exists, select
 from sqlalchemy.orm import Session
 
 from changzhu.domain.person import PERSON_SCHEMA
@@ -71,17 +71,31 @@ def months_between(start: date, end: date) -> int:
     return max(months, 0)
 
 
+def check_regions(session: Session, codes: dict[str, str]) -> None:
+    """Each code (by field name) a well-formed prefecture-level code, known if the regions table is loaded.
+
+    One query: whether any prefecture is loaded, and whether each code is one.
+    """
+    for field, code in codes.items():
+        try:
+            validate_code(code)
+        except ChangzhuError as exc:
+            raise RegistryError(f"{field}: {exc}") from exc
+    prefecture = RegionRow.level == "prefecture"
+    distinct = sorted(set(codes.values()))
+    row = session.execute(
+        select(exists().where(prefecture), *(exists().where(prefecture, RegionRow.code == c) for c in distinct))
+    ).one()
+    if row[0]:
+        known = dict(zip(distinct, row[1:], strict=True))
+        for field, code in codes.items():
+            if not known[code]:
+                raise RegistryError(f"{field}: {code} is not a known prefecture-level region")
+
+
 def check_region(session: Session, code: str, field: str) -> str:
     """A well-formed prefecture-level code, known if the regions table is loaded."""
-    try:
-        validate_code(code)
-    except ChangzhuError as exc:
-        raise RegistryError(f"{field}: {exc}") from exc
-    loaded = session.scalar(select(func.count()).select_from(RegionRow).where(RegionRow.level == "prefecture"))
-    if loaded:
-        known = session.scalar(select(RegionRow.id).where(RegionRow.level == "prefecture", RegionRow.code == code))
-        if known is None:
-            raise RegistryError(f"{field}: {code} is not a known prefecture-level region")
+    check_regions(session, {field: code})
     return code
 
 
@@ -139,8 +153,7 @@ def register_in_session(session: Session, reg: Registration, today: date | None 
     lookup = keys.lookup_hash(number)
     if session.scalar(select(PersonRow.id).where(PersonRow.id_hash == lookup)) is not None:
         raise RegistryError("a person with this identity number is already registered")
-    check_region(session, reg.hukou_region, "hukou_region")
-    check_region(session, reg.residence_region, "residence_region")
+    check_regions(session, {"hukou_region": reg.hukou_region, "residence_region": reg.residence_region})
     if reg.residence_since < number.birth_date:
         raise RegistryError("residence_since is before the birth date in the identity number")
     if today is not None and reg.residence_since > today:

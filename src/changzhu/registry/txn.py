@@ -9,13 +9,17 @@ locks the rows it reads (SELECT ... FOR UPDATE) before checking and writing.
 from __future__ import annotations
 
 import hashlib
+import threading
 import time
 import uuid
+import weakref
 from collections.abc import Callable, Iterator, Mapping
-from contextlib import contextmanager
+from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass, field
+from typing import cast
 
-from sqlalchemy import Engine, select
+from sqlalchemy import Engine, Insert, Table, select, update
+from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.exc import IntegrityError, OperationalError
 from sqlalchemy.orm import Session
 
@@ -24,17 +28,37 @@ from changzhu.registry import audit
 from changzhu.registry.resident_models import LedgerTransactionRow
 
 _RETRYABLE_PG_CODES = {"40001", "40P01"}  # serialization failure, deadlock detected
+_TXN = cast(Table, LedgerTransactionRow.__table__)
 
 
 class IdempotencyConflict(ChangzhuError):
     """An idempotency key already used for a different request."""
 
 
+_SQLITE_WRITERS: weakref.WeakKeyDictionary[Engine, threading.Lock] = weakref.WeakKeyDictionary()
+_SQLITE_WRITERS_GUARD = threading.Lock()
+
+
+def _sqlite_writer_lock(engine: Engine) -> threading.Lock:
+    """One lock per SQLite engine: threads of a process queue for the write lock here, not in SQLite."""
+    with _SQLITE_WRITERS_GUARD:
+        return _SQLITE_WRITERS.setdefault(engine, threading.Lock())
+
+
 @contextmanager
 def write_session(engine: Engine) -> Iterator[Session]:
-    """A session whose transaction holds the write lock on SQLite from its first statement."""
-    with Session(engine, expire_on_commit=False) as session:
-        if engine.dialect.name == "sqlite":
+    """A session whose transaction holds the write lock on SQLite from its first statement.
+
+    SQLite allows one writer; its busy handler polls with growing sleeps, so threads contending for the lock
+    wait seconds in the worst case. Threads of this process therefore queue on a Python lock first (woken
+    as soon as the writer commits); other processes still wait in BEGIN IMMEDIATE (busy_timeout).
+    """
+    sqlite = engine.dialect.name == "sqlite"
+    with ExitStack() as stack:
+        if sqlite:
+            stack.enter_context(_sqlite_writer_lock(engine))
+        session = stack.enter_context(Session(engine, expire_on_commit=False))
+        if sqlite:
             session.connection().exec_driver_sql("BEGIN IMMEDIATE")
         try:
             yield session
@@ -79,38 +103,53 @@ def _is_retryable(exc: OperationalError) -> bool:
     return code in _RETRYABLE_PG_CODES or "database is locked" in str(exc.orig)
 
 
+def insert_ignoring(session: Session, table: Table, index_elements: list[str]) -> Insert:
+    """INSERT ... ON CONFLICT (index_elements) DO NOTHING for the session's database."""
+    dialect = session.get_bind().dialect.name
+    stmt = postgresql.insert(table) if dialect == "postgresql" else sqlite.insert(table)
+    return stmt.on_conflict_do_nothing(index_elements=index_elements)
+
+
+def _claim(session: Session, op: Operation, digest: str) -> LedgerTransactionRow | dict[str, object]:
+    """The operation's new row, or the stored result if the key was used before (a replay)."""
+    created_at = audit.now_iso()
+    values = {
+        "idempotency_key": op.key,
+        "kind": op.kind,
+        "request_hash": digest,
+        "result": {},
+        "actor": op.actor,
+        "created_at": created_at,
+    }
+    stmt = insert_ignoring(session, _TXN, ["idempotency_key"]).values(values).returning(_TXN.c.id)
+    new_id = session.execute(stmt).scalar()
+    if new_id is not None:  # a plain object: apply() reads its id; the row is written by the statement above
+        return LedgerTransactionRow(id=new_id, **values)
+    prior = session.execute(select(_TXN.c.request_hash, _TXN.c.result).where(_TXN.c.idempotency_key == op.key)).one()
+    if prior.request_hash != digest:
+        raise IdempotencyConflict(f"idempotency key {op.key!r} was already used for another request")
+    return {**prior.result, "replayed": True}
+
+
 def run_operation(
     engine: Engine,
     op: Operation,
     apply: Callable[[Session, LedgerTransactionRow], Outcome],
     lock: Callable[[Session], None] | None = None,
 ) -> dict[str, object]:
-    """Run `apply` once for `op.key`: lock, check the key, write, audit, commit; retries are no-ops."""
+    """Run `apply` once for `op.key`: lock, claim the key, write, audit, commit; retries are no-ops."""
     digest = request_hash(op.kind, op.request)
     for attempt in range(5):
         try:
             with write_session(engine) as session:
                 if lock is not None:
                     lock(session)
-                prior = session.execute(
-                    select(LedgerTransactionRow).where(LedgerTransactionRow.idempotency_key == op.key)
-                ).scalar_one_or_none()
-                if prior is not None:
-                    if prior.request_hash != digest:
-                        raise IdempotencyConflict(f"idempotency key {op.key!r} was already used for another request")
-                    return {**prior.result, "replayed": True}
-                txn = LedgerTransactionRow(
-                    idempotency_key=op.key,
-                    kind=op.kind,
-                    request_hash=digest,
-                    result={},
-                    actor=op.actor,
-                    created_at=audit.now_iso(),
-                )
-                session.add(txn)
-                session.flush()
+                txn = _claim(session, op, digest)
+                if isinstance(txn, dict):
+                    return txn
                 outcome = apply(session, txn)
-                txn.result = {**outcome.result, "operation_id": txn.id}
+                result = {**outcome.result, "operation_id": txn.id}
+                session.execute(update(_TXN).where(_TXN.c.id == txn.id).values(result=result))
                 audit.append(
                     session,
                     actor=op.actor,
@@ -119,9 +158,9 @@ def run_operation(
                     details={**outcome.details, "key": op.key, "operation_id": txn.id},
                     reason=op.reason,
                 )
-                return {**txn.result, "replayed": False}
+                return {**result, "replayed": False}
         except IntegrityError:
-            # a concurrent request with the same key (or a racing unique row) committed first: re-check
+            # a racing unique row (e.g. the same person registered twice at once) committed first: re-check
             if attempt == 4:
                 raise
         except OperationalError as exc:

@@ -211,8 +211,8 @@ def simulation_section(
         )
         parts.append(f"<h3>{escape(scenario)}: {escape(service)}, {year}, top provinces</h3>" + _html_table(top))
     parts.append(
-        "<h3>Costs by scenario and service (whole country, 亿元 = 10^8 yuan per year; people are estimates; — = no unit cost)</h3>"
-        + _html_table(cost_table(by_province))
+        "<h3>Costs by scenario and service (whole country, 亿元 = 10^8 yuan per year; people are estimates; "
+        "— = no unit cost)</h3>" + _html_table(cost_table(by_province))
     )
     parts.append("<h3>Fit of the synthetic population to the census marginals (IPF)</h3>" + fit_table(fit_errors))
     worst = sample_fit(by_province, provinces, fraction).select(pl.col("relative_error").abs().max()).item()

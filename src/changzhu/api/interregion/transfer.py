@@ -1,13 +1,15 @@
 """The account transfer (跨省转移接续): a person's contribution record and school record (学籍) move with them.
 
-The origin packs what it holds for the person into one message and marks it as handed over in the same
-transaction; the destination registers the person (or finds them by identity number) and takes the records
-in, once per message id.
+The origin packs what it holds for the person into one message and hands it over in its ledger in the same
+transaction (balances move to the destination city's accounts, the pension money to the peer); the destination
+registers the person (or finds them by identity number) and takes records and balances in through balanced
+ledger postings, once per message id. Both ledgers stay consistent (changzhu.ledger.checks.ledger_problems).
 """
 
 from __future__ import annotations
 
 import uuid
+from collections import defaultdict
 from datetime import date
 from typing import Any
 
@@ -16,6 +18,8 @@ from sqlalchemy.orm import Session
 
 from changzhu.api.interregion.protocol import Message, register_handler
 from changzhu.errors import ChangzhuError
+from changzhu.ledger import pension_rules
+from changzhu.ledger.accounts import Leg, balance, person_account, post
 from changzhu.registry import audit
 from changzhu.registry.identity import identity_keys, parse_id_number
 from changzhu.registry.resident_models import ContributionMonthRow, LedgerTransactionRow, PersonRow, SchoolRecordRow
@@ -28,6 +32,47 @@ class TransferRefused(ChangzhuError):
     """A transfer that cannot be carried (wrong destination, nothing held here)."""
 
 
+def _ledger_txn(session: Session, key: str, kind: str, request_hash: str, actor: str) -> LedgerTransactionRow:
+    txn = LedgerTransactionRow(
+        idempotency_key=key, kind=kind, request_hash=request_hash, result={}, actor=actor, created_at=audit.now_iso()
+    )
+    session.add(txn)
+    session.flush()
+    return txn
+
+
+def _hand_over_legs(
+    session: Session, person: PersonRow, months: list[ContributionMonthRow], school_years: int, peer: str, to_city: str
+) -> tuple[list[Leg], int, int]:
+    """Legs moving the records to `to_city` and the pension money out to the peer; (legs, individual, pooled)."""
+    key, here = person.person_key, person.residence_region
+    groups: dict[tuple[str, bool], list[ContributionMonthRow]] = defaultdict(list)
+    for m in months:
+        groups[(m.scheme, m.temporary)].append(m)
+    legs = [
+        Leg(person_account(key, "school_years", here), -school_years, "year"),
+        Leg(person_account(key, "school_years", to_city), school_years, "year"),
+    ]
+    individual = pooled = 0
+    for (scheme, temporary), group in sorted(groups.items()):
+        kind = f"{scheme}_months{'_temp' if temporary else ''}"
+        legs += [
+            Leg(person_account(key, kind, here), -len(group), "month"),
+            Leg(person_account(key, kind, to_city), len(group), "month"),
+        ]
+        if scheme == "pension":
+            account = person_account(key, f"pension_individual{'_temp' if temporary else ''}", here)
+            moved = balance(session, account)
+            share = pension_rules.pooled_transfer([(m.period, m.base_fen) for m in group])
+            legs += [
+                Leg(account, -moved, "fen"),
+                Leg(f"F:pension_pooled:{here}", -share, "fen"),
+                Leg(f"X:interregion_fen:{peer}", moved + share, "fen"),
+            ]
+            individual, pooled = individual + moved, pooled + share
+    return legs, individual, pooled
+
+
 def pack(
     session: Session,
     person: PersonRow,
@@ -36,30 +81,37 @@ def pack(
     to_city: str,
     moved_on: date,
 ) -> Message:
-    """The message carrying `person`'s records held here; the records are marked as handed over to `to_city`."""
+    """The message carrying `person`'s records held here, handed over to `to_city` in the ledger (same transaction).
+
+    Month and school-year balances move to the destination city's accounts (the records stay here as history,
+    held by `to_city`); the pension individual account and the pooled share (国办发〔2009〕66号) leave for the peer.
+    """
     if to_city[:2] != to_region[:2]:
         raise TransferRefused(f"destination city {to_city} is not in the destination region {to_region}")
     keys = identity_keys()
     id_number = keys.decrypt(person.id_cipher, person.id_hash)
+    here = person.residence_region
     schools = list(
         session.scalars(
-            select(SchoolRecordRow).where(
-                SchoolRecordRow.person_id == person.id, SchoolRecordRow.held_region == person.residence_region
-            )
+            select(SchoolRecordRow).where(SchoolRecordRow.person_id == person.id, SchoolRecordRow.held_region == here)
         )
     )
     months = list(
         session.scalars(
             select(ContributionMonthRow).where(
-                ContributionMonthRow.person_id == person.id, ContributionMonthRow.held_region == person.residence_region
+                ContributionMonthRow.person_id == person.id, ContributionMonthRow.held_region == here
             )
         )
     )
+    message_id = uuid.uuid4().hex
+    legs, individual, pooled = _hand_over_legs(session, person, months, len(schools), to_region, to_city)
     payload: dict[str, Any] = {
         "id_number": id_number,
         "hukou_region": person.hukou_region,
         "to_city": to_city,
         "moved_on": moved_on.isoformat(),
+        "pension_individual_fen": individual,
+        "pension_pooled_fen": pooled,
         "school_records": [
             {"school_year": s.school_year, "grade": s.grade, "school": s.school, "enrolled_region": s.enrolled_region}
             for s in schools
@@ -69,11 +121,67 @@ def pack(
             for m in months
         ],
     }
+    message = Message(message_id, from_region, to_region, KIND, payload)
+    txn = _ledger_txn(session, f"interregion-out:{message_id}", "interregion.send", message.payload_hash(), "system")
+    post(session, txn.id, legs)
     for school in schools:
         school.held_region = to_city
     for month in months:
         month.held_region = to_city
-    return Message(uuid.uuid4().hex, from_region, to_region, KIND, payload)
+    txn.result = {"message_id": message_id, "school_records": len(schools), "contribution_months": len(months)}
+    return message
+
+
+def _take_in(
+    session: Session, txn: LedgerTransactionRow, person: PersonRow, p: dict[str, Any], sender: str, to_city: str
+) -> tuple[int, int]:
+    """Records and balanced legs for what arrived: months and school years from the peer, and the pension money."""
+    key = person.person_key
+    schools, months = list(p["school_records"]), list(p["contributions"])
+    legs = [
+        Leg(f"X:interregion_school:{sender}", -len(schools), "year"),
+        Leg(person_account(key, "school_years", to_city), len(schools), "year"),
+    ]
+    by_scheme: dict[str, int] = defaultdict(int)
+    for m in months:
+        by_scheme[str(m["scheme"])] += 1
+    for scheme, n in sorted(by_scheme.items()):
+        legs += [
+            Leg(f"X:interregion_months:{sender}", -n, "month"),
+            Leg(person_account(key, f"{scheme}_months", to_city), n, "month"),
+        ]
+    individual, pooled = int(p.get("pension_individual_fen", 0)), int(p.get("pension_pooled_fen", 0))
+    legs += [
+        Leg(f"X:interregion_fen:{sender}", -(individual + pooled), "fen"),
+        Leg(person_account(key, "pension_individual", to_city), individual, "fen"),
+        Leg(f"F:pension_pooled:{to_city}", pooled, "fen"),
+    ]
+    post(session, txn.id, legs)
+    session.add_all(
+        SchoolRecordRow(
+            person_id=person.id,
+            school_year=int(s["school_year"]),
+            grade=int(s["grade"]),
+            school=str(s["school"]),
+            enrolled_region=str(s["enrolled_region"]),
+            held_region=to_city,
+        )
+        for s in schools
+    )
+    session.add_all(
+        ContributionMonthRow(
+            person_id=person.id,
+            scheme=str(m["scheme"]),
+            period=int(m["period"]),
+            paid_region=str(m["paid_region"]),
+            held_region=to_city,
+            base_fen=int(m["base_fen"]),
+            temporary=False,
+            transaction_id=txn.id,
+        )
+        for m in months
+    )
+    return len(schools), len(months)
 
 
 def _receive(session: Session, message: Message, sender: str) -> tuple[int | None, dict[str, Any]]:
@@ -82,7 +190,7 @@ def _receive(session: Session, message: Message, sender: str) -> tuple[int | Non
         to_city = check_region(session, str(p["to_city"]), "to_city")
         number = parse_id_number(str(p["id_number"]))
         moved_on = date.fromisoformat(str(p["moved_on"]))
-        schools, months = list(p["school_records"]), list(p["contributions"])
+        list(p["school_records"]), list(p["contributions"])
     except (KeyError, ValueError, TypeError) as exc:
         raise TransferRefused(f"transfer payload is incomplete or malformed: {exc}") from exc
     if to_city[:2] != message.to_region[:2]:
@@ -100,41 +208,14 @@ def _receive(session: Session, message: Message, sender: str) -> tuple[int | Non
             {},
         )
         person = register_in_session(session, reg)
-    txn = LedgerTransactionRow(
-        idempotency_key=f"interregion:{message.message_id}",
-        kind="interregion.receive",
-        request_hash=message.payload_hash(),
-        result={},
-        actor=f"peer:{sender}",
-        created_at=audit.now_iso(),
+    txn = _ledger_txn(
+        session, f"interregion:{message.message_id}", "interregion.receive", message.payload_hash(), f"peer:{sender}"
     )
-    session.add(txn)
-    session.flush()
-    for s in schools:
-        session.add(
-            SchoolRecordRow(
-                person_id=person.id,
-                school_year=int(s["school_year"]),
-                grade=int(s["grade"]),
-                school=str(s["school"]),
-                enrolled_region=str(s["enrolled_region"]),
-                held_region=to_city,
-            )
-        )
-    for m in months:
-        session.add(
-            ContributionMonthRow(
-                person_id=person.id,
-                scheme=str(m["scheme"]),
-                period=int(m["period"]),
-                paid_region=str(m["paid_region"]),
-                held_region=to_city,
-                base_fen=int(m["base_fen"]),
-                temporary=False,
-                transaction_id=txn.id,
-            )
-        )
-    receipt = {"person_key": person.person_key, "school_records": len(schools), "contribution_months": len(months)}
+    try:
+        n_schools, n_months = _take_in(session, txn, person, p, sender, to_city)
+    except (KeyError, ValueError, TypeError) as exc:
+        raise TransferRefused(f"transfer payload has a malformed record: {exc}") from exc
+    receipt = {"person_key": person.person_key, "school_records": n_schools, "contribution_months": n_months}
     txn.result = receipt
     return person.id, receipt
 

@@ -217,6 +217,8 @@ def upgrade() -> None:
     op.create_table(
         "audit_log",
         _big_id(),
+        sa.Column("chain", sa.Integer(), nullable=False),
+        sa.Column("seq", sa.BigInteger(), nullable=False),
         sa.Column("at", sa.String(32), nullable=False),
         sa.Column("actor", sa.String(80), nullable=False),
         sa.Column("action", sa.String(40), nullable=False),
@@ -225,8 +227,9 @@ def upgrade() -> None:
         sa.Column("reason", sa.String(400), nullable=False),
         sa.Column("prev_hash", sa.String(64), nullable=False),
         sa.Column("hash", sa.String(64), nullable=False),
+        sa.UniqueConstraint("chain", "seq", name="uq_audit_log_chain_seq"),
     )
-    op.create_table(
+    op.create_table(  # one head per chain (changzhu.registry.audit.CHAINS = 16)
         "audit_head",
         sa.Column("id", sa.Integer(), primary_key=True),
         sa.Column("last_hash", sa.String(64), nullable=False),
@@ -234,7 +237,7 @@ def upgrade() -> None:
     )
     op.bulk_insert(
         sa.table("audit_head", sa.column("id", sa.Integer()), sa.column("last_hash"), sa.column("length")),
-        [{"id": 1, "last_hash": "0" * 64, "length": 0}],
+        [{"id": chain, "last_hash": "0" * 64, "length": 0} for chain in range(16)],
     )
 
 

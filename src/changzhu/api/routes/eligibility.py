@@ -1,0 +1,171 @@
+"""Eligibility and explanation: what a resident is entitled to where they live, what is missing, from when."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Annotated, Any
+
+import polars as pl
+from fastapi import APIRouter, Query
+from pydantic import BaseModel, Field
+
+from changzhu.api.access import open_person
+from changzhu.api.auth.principal import Principal
+from changzhu.api.auth.roles import Role
+from changzhu.api.deps import EngineDep, PrincipalDep, SettingsDep
+from changzhu.api.errors import Conflict, Forbidden
+from changzhu.api.people import person_table
+from changzhu.api.scenario_files import rules_scenario
+from changzhu.domain.person import PERSON_SCHEMA, PersonTableError
+from changzhu.domain.services import Service
+from changzhu.errors import ChangzhuError
+from changzhu.registry import audit
+from changzhu.registry.txn import write_session
+from changzhu.rules import evaluate, explain
+from changzhu.rules.people import people_from_records
+
+router = APIRouter(tags=["eligibility"])
+EARLIEST, LATEST = date(2000, 1, 1), date(2100, 12, 31)
+EVALUATORS = (Role.CASEWORKER, Role.PLANNER, Role.FISCAL_OFFICER, Role.ADMINISTRATOR)
+MAX_PEOPLE = 1000
+Scalar = str | int | float | bool | None
+
+
+class InvalidPeople(ChangzhuError):
+    """A posted person table that cannot be read as a table."""
+
+
+class PeopleRequest(BaseModel):
+    """A person table (rows of PERSON_COLUMNS, see docs/policies.md) to judge on a date, optionally under a reform."""
+
+    on: date = Field(ge=EARLIEST, le=LATEST, description="evaluation date")
+    people: list[dict[str, Scalar]] = Field(min_length=1, max_length=MAX_PEOPLE)
+    scenario: str | None = Field(default=None, max_length=80, description="a scenario name from GET /scenarios")
+    overrides: dict[str, Any] | None = Field(default=None, description="ad-hoc parameter overrides (a reform)")
+    services: list[Service] | None = Field(default=None, max_length=len(Service))
+
+
+class ExplainRequest(PeopleRequest):
+    """As for eligibility, plus whom to explain (optional when the table has one row)."""
+
+    person_id: int | None = None
+
+
+def _unmet(service: dict[str, Any]) -> list[dict[str, Any]]:
+    return [
+        {
+            "label": c["label"],
+            "value": c["value"],
+            "needs": c["threshold"],
+            "missing": c["missing"],
+            "from": c["earliest"],
+        }
+        for c in service["conditions"]
+        if c["kind"] != "group" and not c["passed"]
+    ]
+
+
+def entitlement_view(explanation: dict[str, Any], person_key: str) -> dict[str, Any]:
+    """An explanation shaped for the resident: entitled now, not yet (with what is missing and from when)."""
+    services = [{**s, "unmet": [] if s["eligible"] else _unmet(s)} for s in explanation["services"]]
+    return {
+        "person_key": person_key,
+        **{k: v for k, v in explanation.items() if k not in ("person_id", "services")},
+        "entitled": [s["service"] for s in services if s["eligible"]],
+        "not_yet": [s["service"] for s in services if not s["eligible"] and s["earliest"]],
+        "not_under_current_circumstances": [s["service"] for s in services if not s["eligible"] and not s["earliest"]],
+        "services": services,
+    }
+
+
+@router.get("/residents/{person_key}/entitlements", responses={401: {}, 403: {}, 404: {}, 409: {}})
+def entitlements(
+    person_key: str,
+    engine: EngineDep,
+    settings: SettingsDep,
+    principal: PrincipalDep,
+    on: Annotated[date | None, Query(ge=EARLIEST, le=LATEST, description="date (default today)")] = None,
+    scenario: Annotated[str | None, Query(max_length=80, description="a reform scenario name")] = None,
+) -> dict[str, Any]:
+    """What the person is entitled to where they live, what is missing for the rest, and when they qualify."""
+    person = open_person(engine, principal, person_key, "view entitlements")
+    reform = rules_scenario(settings.scenarios_dir, scenario, None)
+    table = person_table(engine, person.id)
+    try:
+        result = explain(table, on or date.today(), person_id=person.id, scenario=reform)
+    except PersonTableError as exc:
+        raise Conflict(f"the registry record of {person_key} is incomplete for the rules: {exc}") from exc
+    return entitlement_view(result.to_dict(), person_key)
+
+
+def _table(body: PeopleRequest, principal: Principal) -> pl.DataFrame:
+    """The posted people as a table, each living within the caller's jurisdiction."""
+    principal.require_role(*EVALUATORS)
+    for i, row in enumerate(body.people):
+        region = row.get("residence_region")
+        if isinstance(region, str) and not principal.covers(region):
+            raise Forbidden(f"people[{i}].residence_region {region} is outside your jurisdiction")
+    try:
+        return _dates(people_from_records([dict(r) for r in body.people]))
+    except (pl.exceptions.PolarsError, TypeError, ValueError) as exc:
+        if isinstance(exc, ChangzhuError):
+            raise
+        raise InvalidPeople(f"people: cannot be read as a person table ({str(exc).splitlines()[0]})") from exc
+
+
+def _dates(table: pl.DataFrame) -> pl.DataFrame:
+    """JSON carries dates as ISO strings: read them, naming the rows that are not dates."""
+    for column in [c for c, t in PERSON_SCHEMA.items() if t == pl.Date() and c in table.columns]:
+        if table[column].dtype != pl.String:
+            continue
+        parsed = table[column].str.to_date("%Y-%m-%d", strict=False)
+        bad = (table[column].is_not_null() & parsed.is_null()).arg_true().to_list()
+        if bad:
+            raise InvalidPeople(f"people rows {bad[:10]}: {column} is not a date (YYYY-MM-DD)")
+        table = table.with_columns(parsed.alias(column))
+    return table
+
+
+def _audit(engine: Any, principal: Principal, action: str, rows: int) -> None:
+    with write_session(engine) as session:
+        audit.append(
+            session,
+            actor=f"user:{principal.username}",
+            action=action,
+            subject=f"posted table of {rows} people",
+            details={"rows": rows, "role": principal.role.value},
+            reason="eligibility request",
+        )
+
+
+@router.post("/eligibility", responses={401: {}, 403: {}})
+def eligibility(
+    body: PeopleRequest, engine: EngineDep, settings: SettingsDep, principal: PrincipalDep
+) -> dict[str, Any]:
+    """Judge a posted person table: per person and service eligible now and the earliest date, and points."""
+    table = _table(body, principal)
+    reform = rules_scenario(settings.scenarios_dir, body.scenario, body.overrides)
+    result = evaluate(table, body.on, scenario=reform, services=body.services)
+    _audit(engine, principal, "evaluate_people", table.height)
+    eligible = [c for c in result.columns if c.startswith("eligible_")]
+    return {
+        "on": body.on,
+        "scenario": reform.name if reform else None,
+        "eligible_counts": {c.removeprefix("eligible_"): int(result[c].sum()) for c in eligible},
+        "rows": [
+            {k: (None if isinstance(v, float) and v != v else v) for k, v in row.items()}
+            for row in result.iter_rows(named=True)
+        ],
+    }
+
+
+@router.post("/eligibility/explain", responses={401: {}, 403: {}})
+def explain_person(
+    body: ExplainRequest, engine: EngineDep, settings: SettingsDep, principal: PrincipalDep
+) -> dict[str, Any]:
+    """Explain one person of a posted table: every condition with its value, threshold, source and dates."""
+    table = _table(body, principal)
+    reform = rules_scenario(settings.scenarios_dir, body.scenario, body.overrides)
+    result = explain(table, body.on, person_id=body.person_id, scenario=reform, services=body.services)
+    _audit(engine, principal, "explain_person", table.height)
+    return result.to_dict()

@@ -1,0 +1,315 @@
+"""The portable account over the API: transfers (转移接续), service vouchers (服务券), medical direct settlement.
+
+Every call goes to the ledger's service functions (changzhu.ledger.*): idempotent under `idempotency_key`
+(a retry returns the first result with `replayed: true`; the key reused for another request is 409).
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Path
+from pydantic import BaseModel, Field
+from sqlalchemy import select
+
+from changzhu.api.access import STAFF_WITH_PERSONAL_ACCESS, open_person
+from changzhu.api.auth.principal import Principal
+from changzhu.api.auth.roles import Role
+from changzhu.api.deps import EngineDep, PrincipalDep
+from changzhu.api.errors import Forbidden, NotFound
+from changzhu.ledger.medical import FilingKind, clear_medical, file_treatment, set_catalogue, set_policy, settle_bill
+from changzhu.ledger.medical_rules import Policy
+from changzhu.ledger.transfers import TransferScheme, apply_transfer, complete_transfer
+from changzhu.ledger.vouchers import clear_vouchers, issue_voucher, redeem_voucher, vouchers_frame
+from changzhu.registry.db import session_scope
+from changzhu.registry.resident_models import TransferRow
+
+router = APIRouter(tags=["ledger"])
+CODE = r"^[1-8]\d{5}$"
+Key = Annotated[str, Field(min_length=8, max_length=120, description="idempotency key: a retry sends the same")]
+OptionalKey = Annotated[str | None, Field(default=None, min_length=8, max_length=120)]
+Day = Annotated[date, Field(ge=date(1990, 1, 1), le=date(2100, 12, 31))]
+Fen = Annotated[int, Field(gt=0, le=10**12, description="amount in fen (0.01 yuan)")]
+FISCAL = (Role.FISCAL_OFFICER, Role.ADMINISTRATOR)
+
+
+def _actor(principal: Principal) -> str:
+    return f"user:{principal.username}"
+
+
+def _staff_in(principal: Principal, region: str) -> None:
+    principal.require_role(*STAFF_WITH_PERSONAL_ACCESS)
+    principal.require_region(region)
+
+
+class TransferApplication(BaseModel):
+    """An application, made in the new place, to take over what the old place holds (转移接续申请)."""
+
+    transfer_no: str = Field(min_length=4, max_length=60, pattern=r"^[A-Za-z0-9_.:-]+$")
+    person_key: str = Field(min_length=8, max_length=32)
+    scheme: TransferScheme
+    from_region: str = Field(pattern=CODE)
+    to_region: str = Field(pattern=CODE)
+    applied_on: Day
+
+
+@router.post("/transfers", status_code=201, responses={401: {}, 403: {}, 404: {}, 409: {}})
+def apply(body: TransferApplication, engine: EngineDep, principal: PrincipalDep) -> dict[str, object]:
+    """Record the application (caseworkers of the new place); nothing moves until it is completed."""
+    _staff_in(principal, body.to_region)
+    return apply_transfer(
+        engine,
+        body.person_key,
+        body.scheme,
+        body.from_region,
+        body.to_region,
+        body.applied_on,
+        transfer_no=body.transfer_no,
+        actor=_actor(principal),
+    )
+
+
+@router.post("/transfers/{transfer_no}/complete", responses={401: {}, 403: {}, 404: {}, 409: {}})
+def complete(
+    transfer_no: Annotated[str, Path(max_length=60)], engine: EngineDep, principal: PrincipalDep
+) -> dict[str, object]:
+    """Release from the old place and receive in the new one, all at once (staff of either place)."""
+    principal.require_role(*STAFF_WITH_PERSONAL_ACCESS)
+    with session_scope(engine) as session:
+        found = session.execute(
+            select(TransferRow.from_region, TransferRow.to_region).where(TransferRow.transfer_no == transfer_no)
+        ).first()
+    if found is None:
+        raise NotFound(f"no transfer application {transfer_no!r}")
+    if not (principal.covers(found[0]) or principal.covers(found[1])):
+        raise Forbidden(f"transfer {transfer_no} is between {found[0]} and {found[1]}, outside your jurisdiction")
+    return complete_transfer(engine, transfer_no, actor=_actor(principal))
+
+
+@router.get("/residents/{person_key}/transfers", responses={401: {}, 403: {}, 404: {}})
+def person_transfers(person_key: str, engine: EngineDep, principal: PrincipalDep) -> list[dict[str, Any]]:
+    """The person's transfer applications and what each moved."""
+    person = open_person(engine, principal, person_key, "view transfers")
+    with session_scope(engine) as session:
+        rows = session.scalars(
+            select(TransferRow).where(TransferRow.person_id == person.id).order_by(TransferRow.applied_on)
+        ).all()
+        return [
+            {
+                "transfer_no": t.transfer_no,
+                "scheme": t.scheme,
+                "from_region": t.from_region,
+                "to_region": t.to_region,
+                "status": t.status,
+                "applied_on": t.applied_on,
+                "amounts": t.amounts,
+            }
+            for t in rows
+        ]
+
+
+class NewVoucher(BaseModel):
+    """A service voucher funded by `issuer_region` for a registered person."""
+
+    holder_key: str = Field(min_length=8, max_length=32)
+    issuer_region: str = Field(pattern=CODE)
+    service: str = Field(min_length=1, max_length=60)
+    value_fen: Fen
+    issued_on: Day
+    expires_on: Day
+    idempotency_key: OptionalKey = None
+
+
+@router.post("/vouchers", status_code=201, responses={401: {}, 403: {}, 404: {}, 409: {}})
+def issue(body: NewVoucher, engine: EngineDep, principal: PrincipalDep) -> dict[str, object]:
+    """Issue a voucher (staff of the issuing region)."""
+    _staff_in(principal, body.issuer_region)
+    return issue_voucher(
+        engine,
+        body.holder_key,
+        body.issuer_region,
+        body.service,
+        body.value_fen,
+        body.issued_on,
+        body.expires_on,
+        actor=_actor(principal),
+        key=body.idempotency_key,
+    )
+
+
+class Redemption(BaseModel):
+    """A provider where the holder lives redeems the voucher."""
+
+    provider: str = Field(min_length=1, max_length=100)
+    provider_region: str = Field(pattern=CODE)
+    redeemed_on: Day
+    idempotency_key: Key
+
+
+@router.post("/vouchers/{voucher_no}/redeem", responses={401: {}, 403: {}, 404: {}, 409: {}})
+def redeem(
+    voucher_no: Annotated[str, Path(max_length=60)], body: Redemption, engine: EngineDep, principal: PrincipalDep
+) -> dict[str, object]:
+    """Redeem once (staff of the providing region); a second redemption is refused."""
+    _staff_in(principal, body.provider_region)
+    return redeem_voucher(
+        engine,
+        voucher_no,
+        body.provider,
+        body.provider_region,
+        body.redeemed_on,
+        actor=_actor(principal),
+        key=body.idempotency_key,
+    )
+
+
+class Clearing(BaseModel):
+    """Clear what one region owes another (vouchers: issuer → provider; medical: insured → treatment place)."""
+
+    payer_region: str = Field(pattern=CODE)
+    payee_region: str = Field(pattern=CODE)
+    idempotency_key: Key
+
+
+@router.post("/vouchers/clearing", responses={401: {}, 403: {}, 409: {}})
+def clear(body: Clearing, engine: EngineDep, principal: PrincipalDep) -> dict[str, object]:
+    """Pay the providing region for every redeemed voucher of the issuer (fiscal officers of the issuer)."""
+    principal.require_role(*FISCAL)
+    principal.require_region(body.payer_region)
+    return clear_vouchers(
+        engine, body.payer_region, body.payee_region, actor=_actor(principal), key=body.idempotency_key
+    )
+
+
+@router.get("/residents/{person_key}/vouchers", responses={401: {}, 403: {}, 404: {}})
+def person_vouchers(person_key: str, engine: EngineDep, principal: PrincipalDep) -> list[dict[str, Any]]:
+    """The person's vouchers and their status."""
+    open_person(engine, principal, person_key, "view vouchers")
+    return vouchers_frame(engine, person_key).to_dicts()
+
+
+class Filing(BaseModel):
+    """异地就医备案: treatment in another province than the insured place."""
+
+    person_key: str = Field(min_length=8, max_length=32)
+    insured_region: str = Field(pattern=CODE)
+    treatment_region: str = Field(pattern=CODE)
+    kind: FilingKind
+    filed_on: Day
+    idempotency_key: OptionalKey = None
+
+
+@router.post("/medical/filings", status_code=201, responses={401: {}, 403: {}, 404: {}, 409: {}})
+def file(body: Filing, engine: EngineDep, principal: PrincipalDep) -> dict[str, object]:
+    """File for treatment elsewhere: the insured person themself online (跨省通办), or the insured place's staff."""
+    if principal.role == Role.RESIDENT:
+        open_person(engine, principal, body.person_key, "medical filing")
+    else:
+        _staff_in(principal, body.insured_region)
+    return file_treatment(
+        engine,
+        body.person_key,
+        body.insured_region,
+        body.treatment_region,
+        body.kind,
+        body.filed_on,
+        actor=_actor(principal),
+        key=body.idempotency_key,
+    )
+
+
+class BillItem(BaseModel):
+    """One line of a hospital bill."""
+
+    item_code: str = Field(min_length=1, max_length=40)
+    amount_fen: Fen
+
+
+class Bill(BaseModel):
+    """A hospital bill settled directly (跨省直接结算)."""
+
+    person_key: str = Field(min_length=8, max_length=32)
+    insured_region: str = Field(pattern=CODE)
+    treatment_region: str = Field(pattern=CODE)
+    hospital: str = Field(min_length=1, max_length=100)
+    treated_on: Day
+    items: list[BillItem] = Field(min_length=1, max_length=500)
+    idempotency_key: Key
+
+
+@router.post("/medical/settlements", status_code=201, responses={401: {}, 403: {}, 404: {}, 409: {}})
+def settle(body: Bill, engine: EngineDep, principal: PrincipalDep) -> dict[str, object]:
+    """Split the bill into fund and self-pay (staff of the treatment place, where the hospital is)."""
+    _staff_in(principal, body.treatment_region)
+    return settle_bill(
+        engine,
+        body.person_key,
+        body.insured_region,
+        body.treatment_region,
+        body.hospital,
+        body.treated_on,
+        [(i.item_code, i.amount_fen) for i in body.items],
+        actor=_actor(principal),
+        key=body.idempotency_key,
+    )
+
+
+@router.post("/medical/clearing", responses={401: {}, 403: {}, 409: {}})
+def clear_claims(body: Clearing, engine: EngineDep, principal: PrincipalDep) -> dict[str, object]:
+    """The insured place's fund pays the treatment place's advances (fiscal officers of the insured place)."""
+    principal.require_role(*FISCAL)
+    principal.require_region(body.payer_region)
+    return clear_medical(
+        engine, body.payer_region, body.payee_region, actor=_actor(principal), key=body.idempotency_key
+    )
+
+
+class MedicalPolicy(BaseModel):
+    """The insured place's policy for treatment in other provinces."""
+
+    deductible_fen: int = Field(ge=0, le=10**10)
+    rate_permille: int = Field(ge=0, le=1000)
+    cap_fen: int = Field(ge=0, le=10**12)
+    temporary_cut_permille: int = Field(ge=0, le=1000)
+    unfiled_cut_permille: int = Field(ge=0, le=1000)
+    source: str = Field(min_length=1, max_length=300, description="document and date")
+
+
+@router.put("/medical/policies/{region}", responses={401: {}, 403: {}, 409: {}})
+def put_policy(
+    region: Annotated[str, Path(pattern=CODE)], body: MedicalPolicy, engine: EngineDep, principal: PrincipalDep
+) -> dict[str, object]:
+    """Set the insured place's cross-province policy (administrators of the region)."""
+    principal.require_role(Role.ADMINISTRATOR)
+    principal.require_region(region)
+    policy = Policy(
+        body.deductible_fen, body.rate_permille, body.cap_fen, body.temporary_cut_permille, body.unfiled_cut_permille
+    )
+    return set_policy(engine, region, policy, body.source, actor=_actor(principal))
+
+
+class CatalogueItem(BaseModel):
+    """A catalogue item: class A fully covered, B after a self-pay share, C not covered."""
+
+    item_code: str = Field(min_length=1, max_length=40)
+    name: str = Field(min_length=1, max_length=100)
+    category: str = Field(pattern="^[ABC]$")
+    self_pay_permille: int = Field(ge=0, le=1000)
+
+
+class Catalogue(BaseModel):
+    """Every item of a treatment place's catalogue."""
+
+    items: list[CatalogueItem] = Field(min_length=1, max_length=5000)
+
+
+@router.put("/medical/catalogues/{region}", responses={401: {}, 403: {}, 409: {}})
+def put_catalogue(
+    region: Annotated[str, Path(pattern=CODE)], body: Catalogue, engine: EngineDep, principal: PrincipalDep
+) -> dict[str, object]:
+    """Replace the treatment place's catalogue (就医地目录; administrators of the region)."""
+    principal.require_role(Role.ADMINISTRATOR)
+    principal.require_region(region)
+    rows = [(i.item_code, i.name, i.category, i.self_pay_permille) for i in body.items]
+    return set_catalogue(engine, region, rows, actor=_actor(principal))

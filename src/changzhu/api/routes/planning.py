@@ -1,0 +1,46 @@
+"""Planning results (按常住人口规划): demand, supply and gap per region and service on both population bases."""
+
+from __future__ import annotations
+
+from functools import cache
+from typing import Annotated, Any
+
+import polars as pl
+from fastapi import APIRouter, Query
+
+from changzhu.api.aggregates import frame_page, in_jurisdiction, require_analyst
+from changzhu.api.deps import LimitQuery, OffsetQuery, PrincipalDep
+from changzhu.api.pagination import Page
+from changzhu.domain.regions import RegionLevel
+from changzhu.planning.gaps import compute_gaps
+
+router = APIRouter(prefix="/planning", tags=["planning"])
+CODE = r"^[1-8]\d{5}$"
+
+
+@cache
+def gaps_at(level: RegionLevel) -> pl.DataFrame:
+    """The gap table at one level on the shipped census and standards (computed once per process)."""
+    return compute_gaps(level=level.value)
+
+
+@router.get("/gaps", response_model=Page[dict[str, Any]], responses={401: {}, 403: {}})
+def gaps(
+    principal: PrincipalDep,
+    level: RegionLevel = RegionLevel.PROVINCE,
+    service: Annotated[str | None, Query(max_length=60, description="e.g. primary_school_places")] = None,
+    basis: Annotated[str | None, Query(pattern="^(resident|registered)$", description="population basis")] = None,
+    province: Annotated[str | None, Query(pattern=CODE, description="only regions of this province")] = None,
+    limit: LimitQuery = 100,
+    offset: OffsetQuery = 0,
+) -> Page[dict[str, Any]]:
+    """Demand, supply, gap and cost to close it, per region in the caller's jurisdiction (aggregates only)."""
+    require_analyst(principal)
+    table = in_jurisdiction(gaps_at(level), principal, "region_code")
+    if service is not None:
+        table = table.filter(pl.col("service") == service)
+    if basis is not None:
+        table = table.filter(pl.col("basis") == basis)
+    if province is not None:
+        table = table.filter(pl.col("province_code") == province)
+    return frame_page(table, limit, offset)
