@@ -34,7 +34,7 @@ DEFAULT_SIZES = (1_000_000,)
 
 def run_case(engine: str, persons: int, chunk_persons: int, workers: int) -> dict[str, Any]:
     """One measured run in this process (called in a child process)."""
-    from changzhu.simulation.engine import DaskEngine, LocalEngine, peak_rss_bytes
+    from changzhu.simulation.engine import DaskEngine, LocalEngine, local_cluster, peak_rss_bytes
     from changzhu.simulation.evaluators import load_rules_scenario, rules_evaluator
     from changzhu.simulation.run import simulate, store_population
     from changzhu.simulation.spec import load_spec
@@ -50,11 +50,12 @@ def run_case(engine: str, persons: int, chunk_persons: int, workers: int) -> dic
         result = simulate(plan, evaluator, LocalEngine(), chunk_persons=chunk_persons)
         out["peak_rss_bytes"] = peak_rss_bytes()
         out["workers"] = 1
+        out["cores"] = os.cpu_count() or 1  # polars threads and the prefetch thread use every core
     else:
-        from distributed import Client, LocalCluster
+        from distributed import Client
 
         with (
-            LocalCluster(n_workers=workers, threads_per_worker=1, processes=True, dashboard_address=None) as cluster,
+            local_cluster(workers) as cluster,
             Client(cluster) as client,
             tempfile.TemporaryDirectory(dir=os.environ.get("BENCH_TMP")) as tmp,
         ):
@@ -66,6 +67,7 @@ def run_case(engine: str, persons: int, chunk_persons: int, workers: int) -> dic
             out["peak_rss_bytes"] = peak_rss_bytes() + runner.peak_worker_rss_bytes()
             out["peak_worker_rss_bytes"] = max(client.run(peak_rss_bytes).values())
             out["workers"] = workers
+            out["cores"] = workers
     out["wall_seconds"] = time.perf_counter() - started
     base = result.counts.filter(result.counts["scenario"] == "baseline")
     out["persons"] = int(base.filter(base["service"] == base["service"][0])["persons"].sum())
@@ -92,7 +94,7 @@ def cluster_estimate(cases: list[dict[str, Any]]) -> dict[str, Any]:
         if not runs:
             continue
         big = max(runs, key=lambda c: c["persons"])
-        core_seconds = big["wall_seconds"] * big["workers"] / big["persons"] * COUNTRY
+        core_seconds = big["wall_seconds"] * big.get("cores", big["workers"]) / big["persons"] * COUNTRY
         out[engine] = {
             "core_seconds_per_million": core_seconds / COUNTRY * 1e6,
             "country_core_hours": core_seconds / 3600,
@@ -109,7 +111,7 @@ def main() -> None:
     parser.add_argument("--sizes", type=str, default=None, help="comma-separated person counts")
     parser.add_argument("--engines", type=str, default="local,dask")
     parser.add_argument("--chunk-persons", type=int, default=1_000_000, help="local engine chunk size")
-    parser.add_argument("--dask-chunk-persons", type=int, default=250_000, help="Dask chunk (task) size")
+    parser.add_argument("--dask-chunk-persons", type=int, default=500_000, help="Dask chunk (task) size")
     parser.add_argument("--workers", type=int, default=2)
     parser.add_argument("--case", nargs=4, metavar=("ENGINE", "PERSONS", "CHUNK", "WORKERS"), help=argparse.SUPPRESS)
     args = parser.parse_args()

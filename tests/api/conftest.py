@@ -18,16 +18,18 @@ from fastapi.testclient import TestClient  # noqa: E402
 
 from changzhu.api import ApiSettings, create_app  # noqa: E402
 from changzhu.api.auth.accounts import create_user  # noqa: E402
+from changzhu.api.auth.models import UserRow  # noqa: E402
 from changzhu.api.auth.roles import Role  # noqa: E402
+from changzhu.api.auth.tokens import issue_token  # noqa: E402
 from changzhu.data.census import census_2020  # noqa: E402
-from changzhu.registry.census_import import load_census  # noqa: E402
-from changzhu.registry.db import make_engine, session_scope  # noqa: E402
-from changzhu.registry.migrate import upgrade  # noqa: E402
-from changzhu.registry.resident_models import PersonRow, TransferRow, VoucherRow  # noqa: E402
 from changzhu.ledger.contributions import MonthPaid, Scheme, record_contributions  # noqa: E402
 from changzhu.ledger.medical import set_catalogue, set_policy  # noqa: E402
 from changzhu.ledger.medical_rules import Policy  # noqa: E402
 from changzhu.ledger.vouchers import issue_voucher  # noqa: E402
+from changzhu.registry.census_import import load_census  # noqa: E402
+from changzhu.registry.db import make_engine, session_scope  # noqa: E402
+from changzhu.registry.migrate import upgrade  # noqa: E402
+from changzhu.registry.resident_models import PersonRow, TransferRow, VoucherRow  # noqa: E402
 from changzhu.registry.residents import ProofKind, Registration, link_household, register_resident  # noqa: E402
 
 PASSWORD = "correct horse battery staple"
@@ -167,16 +169,18 @@ def populated_sqlite(tmp_path_factory: pytest.TempPathFactory, identity_key_env:
 
 
 def start_service(engine: Engine, people: dict[str, str], keys_dir: Path) -> Service:
-    """An in-process app on `engine` with every account logged in."""
+    """An in-process app on `engine` with a token per account (issued directly: test_api_auth covers logging in,
+    and argon2 verification costs about half a second per login on a busy machine)."""
     settings = ApiSettings(
         database_url=str(engine.url), jwt_secret=b"k" * 32, keys_dir=keys_dir, scenarios_dir=SCENARIOS
     )
     client = TestClient(create_app(settings, engine))
-    headers = {}
-    for username in ACCOUNTS:
-        response = client.post("/api/v1/auth/login", json={"username": username, "password": PASSWORD})
-        assert response.status_code == 200, response.text
-        headers[username] = {"Authorization": f"Bearer {response.json()['access_token']}"}
+    with session_scope(engine) as session:
+        ids = {name: int(uid) for name, uid in session.execute(select(UserRow.username, UserRow.id))}
+    headers = {
+        username: {"Authorization": f"Bearer {issue_token(ids[username], settings.jwt_secret, 900)}"}
+        for username in ACCOUNTS
+    }
     return Service(client, engine, people, headers)
 
 

@@ -14,7 +14,7 @@ from pathlib import Path
 import httpx
 import pytest
 
-from conftest import PASSWORD
+from conftest import PASSWORD, SCENARIOS
 
 CHROMIUM = "/usr/bin/chromium"
 ARTIFACTS = Path(__file__).resolve().parents[1] / "artifacts"
@@ -45,6 +45,7 @@ def server(populated_sqlite: tuple[Path, dict[str, str]], tmp_path_factory: pyte
         "CHANGZHU_DATABASE_URL": f"sqlite:///{folder / 'changzhu.sqlite3'}",
         "CHANGZHU_DATA_DIR": str(folder),
         "CHANGZHU_JWT_SECRET": "b" * 40,
+        "CHANGZHU_SCENARIOS_DIR": str(SCENARIOS),
     }
     process = subprocess.Popen([sys.executable, "-m", "changzhu.cli.main", "serve", "--port", str(port)], env=env)
     url = f"http://127.0.0.1:{port}"
@@ -77,6 +78,7 @@ def page(server: str) -> Iterator[object]:
         outside: list[str] = []
         context.on("request", lambda r: outside.append(r.url) if not r.url.startswith(server) else None)
         page = context.new_page()
+        page.set_default_timeout(120_000)  # generous: a busy 2-core CI machine; a real failure still fails
         errors: list[str] = []
         page.on("pageerror", lambda e: errors.append(str(e)))
         yield page
@@ -98,6 +100,13 @@ def test_resident_sees_own_record_in_chinese_and_english(page, server: str) -> N
     page.wait_for_selector("#me-person dl")
     text = page.inner_text("main")
     assert "我在这里能享受什么" in text and "广州市 (440100)" in text and "成都市 (510100)" in text
+    page.wait_for_selector("#me-entitled li[data-service='medical_insurance']")
+    entitled, missing = page.inner_text("#me-entitled"), page.inner_text("#me-missing")
+    assert "常住地基本医疗保险" in entitled and "居住证" in entitled  # what I get here
+    assert (
+        "公租房" in missing and "需要" in missing and "按现行规定" in missing
+    )  # what is missing, and whether time helps
+    assert "广州市积分入户" in page.inner_text("#me-points") and "达到分数线" in page.inner_text("#me-points")  # when
     assert page.is_hidden("nav a[href='/app/map']") and page.is_visible("nav a[href='/app/me']")
     ARTIFACTS.mkdir(exist_ok=True)
     page.screenshot(path=str(ARTIFACTS / "resident_me_zh.png"), full_page=True)
@@ -105,6 +114,9 @@ def test_resident_sees_own_record_in_chinese_and_english(page, server: str) -> N
     page.wait_for_selector("text=What am I entitled to here")
     page.wait_for_selector("#me-person dl")
     assert "Guangzhou" in page.inner_text("#me-person") or "440100" in page.inner_text("#me-person")
+    page.wait_for_selector("#me-entitled li[data-service='medical_insurance']")
+    assert "Basic medical insurance where one lives" in page.inner_text("#me-entitled")
+    assert "needs" in page.inner_text("#me-missing") and "reaches the line on" in page.inner_text("#me-points")
     page.screenshot(path=str(ARTIFACTS / "resident_me_en.png"), full_page=True)
     # the resident cannot open the planners' map: the API refuses their token there
     page.goto(server + "/app/caseload")
@@ -122,8 +134,9 @@ def test_planner_sees_the_national_map_and_drills_down(page, server: str) -> Non
     ARTIFACTS.mkdir(exist_ok=True)
     page.screenshot(path=str(ARTIFACTS / "planner_map_national.png"), full_page=True)
     page.select_option("#drill", "440000")
-    page.wait_for_selector("#region-table tbody tr:nth-child(21)")  # Guangdong's 21 prefecture-level cities
-    assert "广州市" in page.inner_text("#region-table")
+    page.locator("#crumbs a", has_text="广东省").wait_for()
+    page.wait_for_selector("#region-table tbody tr:has-text('广州市')")  # the table is redrawn for the province
+    assert page.locator("#region-table tbody tr").count() == 21  # Guangdong's 21 prefecture-level cities
     page.locator("#region-table tbody tr", has_text="广州市").click()
     page.locator("#crumbs a", has_text="广州市").wait_for()
     page.wait_for_selector("#region-table tbody tr:has-text('天河区')")
@@ -135,3 +148,28 @@ def test_planner_sees_the_national_map_and_drills_down(page, server: str) -> Non
         server + "/api/v1/residents", headers={"Authorization": "Bearer " + token.json()["access_token"]}
     )
     assert response.status == 403
+
+
+def test_planner_sees_services_fiscal_allocation_and_scenarios(page, server: str) -> None:  # type: ignore[no-untyped-def]
+    _login(page, server, "pl_nat")
+    page.wait_for_url("**/app/map")
+    page.goto(server + "/app/services")
+    page.wait_for_selector("#services-table tbody tr:nth-child(7)")  # seven services with standards
+    page.wait_for_selector(".service-chart .main-svg")
+    assert "小学学位" in page.inner_text("#services-table")
+    ARTIFACTS.mkdir(exist_ok=True)
+    page.screenshot(path=str(ARTIFACTS / "planner_services.png"), full_page=True)
+    page.goto(server + "/app/fiscal")
+    page.wait_for_selector("#fiscal-table tbody tr:nth-child(31)")
+    page.wait_for_selector("#fiscal-chart .main-svg")
+    page.wait_for_selector("#fiscal-flows tbody tr")
+    assert "广东省" in page.inner_text("#fiscal-table")
+    page.screenshot(path=str(ARTIFACTS / "planner_fiscal.png"), full_page=True)
+    page.goto(server + "/app/scenarios")
+    page.wait_for_selector("#scenario-list tbody tr")
+    page.select_option("#scenario-name", "entrance_exam_residence_1y")
+    page.click("#scenario-run")
+    page.wait_for_selector("#scenario-table tbody tr:has-text('entrance_exam_residence_1y')")
+    page.wait_for_selector("#scenario-chart .main-svg")
+    assert "随迁子女流入地中考" in page.inner_text("#scenario-table")
+    page.screenshot(path=str(ARTIFACTS / "planner_scenarios.png"), full_page=True)

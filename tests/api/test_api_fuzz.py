@@ -11,7 +11,7 @@ from hypothesis import HealthCheck, given, settings
 
 from changzhu.api import ApiSettings, create_app
 from changzhu.registry.db import make_engine
-from conftest import PASSWORD, populated_sqlite  # noqa: F401  (session fixture reused at import time)
+from conftest import PASSWORD, SCENARIOS, populated_sqlite  # noqa: F401  (session fixture reused at import time)
 
 _state: dict[str, object] = {}
 
@@ -26,7 +26,8 @@ def fuzz_app(populated_sqlite: tuple[Path, dict[str, str]], tmp_path_factory: py
     folder = tmp_path_factory.mktemp("fuzz")
     shutil.copy(populated_sqlite[0], folder / "changzhu.sqlite3")
     engine = make_engine(f"sqlite:///{folder / 'changzhu.sqlite3'}")
-    _state["app"] = create_app(ApiSettings(str(engine.url), b"f" * 32, folder / "keys"), engine)
+    settings = ApiSettings(str(engine.url), b"f" * 32, folder / "keys", scenarios_dir=SCENARIOS)
+    _state["app"] = create_app(settings, engine)
 
 
 @pytest.fixture(scope="module")

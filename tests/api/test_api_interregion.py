@@ -26,13 +26,15 @@ from changzhu.api.interregion.signing import sign_request
 from changzhu.api.keys import load_or_create_signing_key, public_key_text
 from changzhu.api.routes.interregion import SIGNING_KEY_FILE
 from changzhu.data.census import census_2020
+from changzhu.ledger.accounts import balances_frame
+from changzhu.ledger.checks import ledger_problems
+from changzhu.ledger.contributions import MonthPaid, Scheme, record_contributions, record_school_year
 from changzhu.registry.census_import import load_census
 from changzhu.registry.db import make_engine, session_scope
 from changzhu.registry.identity import check_char
 from changzhu.registry.migrate import upgrade
 from changzhu.registry.resident_models import (
     ContributionMonthRow,
-    LedgerTransactionRow,
     PersonRow,
     SchoolRecordRow,
 )
@@ -145,42 +147,12 @@ def _family(engine: Engine, n: int) -> list[str]:
             first17 + check_char(first17), "510100", "510100", date(2016, 9, 1), ProofKind.STUDY, f"school-{i}", {}
         )
         keys.append(str(register_resident(reg=reg, engine=engine, actor="test")["person_key"]))
-    with session_scope(engine) as session:
-        txn = LedgerTransactionRow(
-            idempotency_key="seed",
-            kind="seed",
-            request_hash="0" * 64,
-            result={},
-            actor="test",
-            created_at="2026-01-01T00:00:00",
+    for key in keys:  # through the ledger's service functions, so the sender's ledger is sound from the start
+        for year, grade in ((2023, 1), (2024, 2)):
+            record_school_year(engine, key, year, grade, "成都七中", "510100", actor="test")
+        record_contributions(
+            engine, key, Scheme.PENSION, "510100", [MonthPaid(202500 + m, 500000) for m in range(1, 13)], actor="test"
         )
-        session.add(txn)
-        session.flush()
-        for person in session.scalars(select(PersonRow)):
-            for year, grade in ((2023, 1), (2024, 2)):
-                session.add(
-                    SchoolRecordRow(
-                        person_id=person.id,
-                        school_year=year,
-                        grade=grade,
-                        school="成都七中",
-                        enrolled_region="510100",
-                        held_region="510100",
-                    )
-                )
-            for month in range(1, 13):
-                session.add(
-                    ContributionMonthRow(
-                        person_id=person.id,
-                        scheme="pension",
-                        period=202500 + month,
-                        paid_region="510100",
-                        held_region="510100",
-                        base_fen=500000,
-                        temporary=False,
-                        transaction_id=txn.id,
-                    )
-                )
     return keys
 
 
@@ -229,6 +201,11 @@ def test_transfer_survives_a_killed_peer_exactly_once(pair: tuple[Instance, Inst
     assert _count(guangdong.engine, SchoolRecordRow, held_region="440100") == 2 * PEOPLE
     assert _count(guangdong.engine, ContributionMonthRow, held_region="440100") == 12 * PEOPLE
     assert _count(sichuan.engine, SchoolRecordRow, held_region="510100") == 0  # handed over, not copied
+    # both ledgers balance and agree with the records: months, school years and pension money moved once
+    assert ledger_problems(sichuan.engine) == [] and ledger_problems(guangdong.engine) == []
+    sent = balances_frame(sichuan.engine, prefix="X:interregion_fen:440000")["balance"].sum()
+    received = balances_frame(guangdong.engine, prefix="X:interregion_fen:510000")["balance"].sum()
+    assert sent > 0 and sent == -received
 
 
 def test_unsigned_forged_or_replayed_with_other_content_is_refused(pair: tuple[Instance, Instance]) -> None:

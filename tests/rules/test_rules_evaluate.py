@@ -120,6 +120,23 @@ def test_vectorized_equals_one_person_at_a_time() -> None:
             "medical_months_local",
             "rows 5: months cannot be negative",
         ),
+        (
+            lambda df: df.with_columns(
+                pl.when(pl.col("person_id") == 9).then(2).otherwise(pl.col("person_id")).alias("person_id")
+            ),
+            "person_id",
+            "rows 2, 9: duplicate person_id",
+        ),
+        (
+            lambda df: df.reverse().with_columns(
+                pl.when(pl.col("person_id") == 6)
+                .then(pl.lit("31x100"))
+                .otherwise(pl.col("hukou_region"))
+                .alias("hukou_region")
+            ),
+            "hukou_region",
+            "rows 13: not a six-digit GB/T 2260 code",
+        ),
     ],
 )
 def test_bad_input_is_rejected_naming_rows_and_columns(change, column, fragment) -> None:  # type: ignore[no-untyped-def]
@@ -158,3 +175,17 @@ def test_bad_scenarios_are_rejected() -> None:
         evaluate(people, ON, scenario=Scenario.from_overrides({"residence_permit.min_residence_months": "three"}))
     with pytest.raises(ScenarioError, match="cannot be negative"):
         evaluate(people, ON, scenario=Scenario.from_overrides({"residence_permit.min_residence_months": -1}))
+
+
+def test_without_earliest_dates_decisions_and_points_are_the_same() -> None:
+    people = _people(400, 6)
+    full = evaluate(people, ON)
+    fast = evaluate(people, ON, earliest=False)
+    assert fast.columns == full.columns
+    for s in Service:
+        assert fast[f"eligible_{s.value}"].equals(full[f"eligible_{s.value}"]), s
+        expected = full.select(pl.when(pl.col(f"eligible_{s.value}")).then(pl.lit(ON)).alias("e"))["e"]
+        assert fast[f"earliest_{s.value}"].equals(expected, check_names=False), s
+    points = [c for c in full.columns if c.startswith("points_")]
+    assert fast.select(points).equals(full.select(points))
+    assert full["eligible_residence_permit"].any() and not full["eligible_residence_permit"].all()

@@ -11,12 +11,12 @@ import cloudpickle
 import polars as pl
 import pytest
 import sim_toy_rules
-from distributed import Client, LocalCluster
+from distributed import Client
 from sim_toy_rules import toy_evaluate
 
 from changzhu.simulation.aggregate import BASELINE
 from changzhu.simulation.costs import DEFAULT_COSTS
-from changzhu.simulation.engine import DaskEngine, LocalEngine, SimulationPlan, advance
+from changzhu.simulation.engine import DaskEngine, LocalEngine, SimulationPlan, advance, local_cluster
 from changzhu.simulation.errors import SimulationError
 from changzhu.simulation.run import simulate, store_population
 
@@ -38,11 +38,10 @@ def local_result() -> Any:
 @pytest.fixture(scope="module")
 def dask_client() -> Iterator[Client]:
     cloudpickle.register_pickle_by_value(sim_toy_rules)
-    with (
-        LocalCluster(n_workers=2, threads_per_worker=1, processes=True, dashboard_address=None) as cluster,
-        Client(cluster) as client,
-    ):
-        yield client
+    with local_cluster(2) as cluster:  # a real LocalCluster(n_workers=2, processes=True)
+        assert len(cluster.workers) == 2
+        with Client(cluster) as client:
+            yield client
 
 
 def test_reform_makes_children_newly_eligible(local_result: Any) -> None:
@@ -61,6 +60,8 @@ def test_reform_makes_children_newly_eligible(local_result: Any) -> None:
 def test_counts_do_not_depend_on_chunk_size(local_result: Any) -> None:
     other = simulate(PLAN, toy_evaluate, LocalEngine(), chunk_persons=50_000)
     assert other.counts.equals(local_result.counts)
+    unprefetched = simulate(PLAN, toy_evaluate, LocalEngine(prefetch=False), chunk_persons=3_000)
+    assert unprefetched.counts.equals(local_result.counts)
 
 
 def test_stored_parquet_population_gives_the_same_counts(local_result: Any, tmp_path: Path) -> None:

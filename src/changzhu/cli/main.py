@@ -9,6 +9,7 @@ from sqlalchemy.exc import SQLAlchemyError
 
 from changzhu.cli import fiscal
 from changzhu.cli import foundation
+from changzhu.cli import plan
 from changzhu.cli import registry_cmds
 from changzhu.cli import rules
 from changzhu.cli import serve
@@ -27,6 +28,7 @@ app = typer.Typer(
 # Each part of the system registers its commands here, one line per module.
 fiscal.register(app)
 foundation.register(app)
+plan.register(app)
 registry_cmds.register(app)
 rules.register(app)
 serve.register(app)

@@ -18,7 +18,14 @@ from changzhu.data.geo import province_geojson
 from changzhu.report.render import render_report
 from changzhu.report.sections import write_section
 from changzhu.simulation.aggregate import BASELINE
-from changzhu.simulation.engine import DEFAULT_CHUNK_PERSONS, DaskEngine, Engine, LocalEngine, SimulationPlan
+from changzhu.simulation.engine import (
+    DEFAULT_CHUNK_PERSONS,
+    DaskEngine,
+    Engine,
+    LocalEngine,
+    SimulationPlan,
+    local_cluster,
+)
 from changzhu.simulation.evaluators import load_rules_scenario, rules_evaluator
 from changzhu.simulation.marginals import SEX_RATIO_2020
 from changzhu.simulation.report import cost_table, sample_fit, simulation_section
@@ -46,15 +53,12 @@ def _progress() -> Progress:
 def _engine(stack: ExitStack, choice: EngineChoice, scheduler: str | None, workers: int) -> Engine:
     if choice == EngineChoice.LOCAL:
         return LocalEngine()
-    from distributed import Client, LocalCluster
+    from distributed import Client
 
     if scheduler:
         client = stack.enter_context(Client(scheduler))
     else:
-        cluster = stack.enter_context(
-            LocalCluster(n_workers=workers, threads_per_worker=1, processes=True, dashboard_address=None)
-        )
-        client = stack.enter_context(Client(cluster))
+        client = stack.enter_context(Client(stack.enter_context(local_cluster(workers))))
     return DaskEngine(client)
 
 

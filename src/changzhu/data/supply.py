@@ -60,9 +60,7 @@ def _check_provinces(path: Path, df: pl.DataFrame, province_codes: list[str]) ->
     wrong_year = (df["year"] != SUPPLY_YEAR).arg_true()
     if wrong_year.len() > 0:
         row = int(wrong_year[0])
-        raise DataFileError(
-            path, f"year {df['year'][row]} is not {SUPPLY_YEAR}", line=line_of(row), column="year"
-        )
+        raise DataFileError(path, f"year {df['year'][row]} is not {SUPPLY_YEAR}", line=line_of(row), column="year")
 
 
 def _check_total(path: Path, df: pl.DataFrame, column: str, expected: int) -> None:

@@ -163,18 +163,27 @@ def _bad_rows(df: pl.DataFrame, mask: pl.Expr) -> tuple[int, ...]:
     return tuple(df.with_row_index("_row").filter(mask)["_row"].to_list())
 
 
-def _row_checks(as_of: date | None, known_regions: set[str] | None) -> list[tuple[str, pl.Expr, str]]:
-    """Every row-level rule as (column, expression true on bad rows, message)."""
+def _region_checks(df: pl.DataFrame, known_regions: set[str] | None) -> list[tuple[str, pl.Expr, str]]:
+    """Region code rules, judged once per distinct code; an expression selects the bad rows only if one fails."""
+    checks = []
+    for name in REGION_COLUMNS:
+        distinct = df.get_column(name).unique().drop_nulls()
+        malformed = distinct.filter(~distinct.str.contains(r"^[1-8]\d{5}$"))
+        if malformed.len():
+            checks.append((name, pl.col(name).is_in(malformed.implode()), "not a six-digit GB/T 2260 code"))
+        if known_regions is not None:
+            unknown = distinct.filter(distinct.str.contains(r"^[1-8]\d{5}$") & ~distinct.is_in(sorted(known_regions)))
+            if unknown.len():
+                checks.append((name, pl.col(name).is_in(unknown.implode()), "unknown region code"))
+    return checks
+
+
+def _row_checks(as_of: date | None) -> list[tuple[str, pl.Expr, str]]:
+    """Every row-level rule except region codes and duplicates as (column, expression true on bad rows, message)."""
     checks = [(c.name, pl.col(c.name).is_null(), "value is missing") for c in PERSON_COLUMNS if not c.nullable]
     checks += [(name, pl.col(name) < 0, "months cannot be negative") for name in MONTH_COLUMNS]
     checks += [(name, pl.col(name) < 0, "count cannot be negative") for name in COUNT_COLUMNS]
     checks.append(("si_base_ratio", pl.col("si_base_ratio") < 0, "ratio cannot be negative"))
-    for name in REGION_COLUMNS:
-        well_formed = pl.col(name).str.contains(r"^[1-8]\d{5}$")
-        checks.append((name, pl.col(name).is_not_null() & ~well_formed, "not a six-digit GB/T 2260 code"))
-        if known_regions is not None:
-            unknown = pl.col(name).is_not_null() & well_formed & ~pl.col(name).is_in(sorted(known_regions))
-            checks.append((name, unknown, "unknown region code"))
     checks += [
         ("si_months_local", pl.col("si_months_local") > pl.col("si_months_total"), "exceeds si_months_total"),
         (
@@ -183,7 +192,6 @@ def _row_checks(as_of: date | None, known_regions: set[str] | None) -> list[tupl
             "prior months given without a prior_region",
         ),
         ("income_per_capita_month", pl.col("income_per_capita_month") < 0, "income cannot be negative"),
-        ("person_id", pl.col("person_id").is_duplicated(), "duplicate person_id"),
         ("residence_since", pl.col("residence_since") < pl.col("birth_date"), "residence starts before birth"),
     ]
     if as_of is not None:
@@ -211,8 +219,12 @@ def validate_person_table(
     if absent:
         df = df.with_columns(pl.lit(c.default, dtype=c.dtype).alias(c.name) for c in absent)
 
-    cast_columns = []
-    for col in PERSON_COLUMNS:
+    try:  # all columns at once, in parallel; only if one fails are they cast one by one to name the problems
+        all_cast: pl.DataFrame | None = df.lazy().select(pl.col(c.name).cast(c.dtype) for c in PERSON_COLUMNS).collect()
+    except (pl.exceptions.InvalidOperationError, pl.exceptions.ComputeError):
+        all_cast = None
+    cast_columns = [] if all_cast is None else all_cast.get_columns()
+    for col in PERSON_COLUMNS if all_cast is None else ():
         try:
             cast_columns.append(df.get_column(col.name).cast(col.dtype, strict=True))
         except (pl.exceptions.InvalidOperationError, pl.exceptions.ComputeError) as exc:
@@ -225,11 +237,19 @@ def validate_person_table(
     extra = [c for c in df.columns if c not in PERSON_SCHEMA]
     typed = pl.DataFrame(cast_columns).hstack([df.get_column(c) for c in extra])
 
-    checks = _row_checks(as_of, known_regions)
-    failing = typed.select(expr.any().alias(str(i)) for i, (_, expr, _) in enumerate(checks)).row(0)
-    for (column, expr, message), bad in zip(checks, failing, strict=True):
+    checks = _row_checks(as_of)
+    increasing = (pl.col("person_id").diff().drop_nulls() > 0).all().alias("increasing")
+    found = typed.select(increasing, *(expr.any().alias(str(i)) for i, (_, expr, _) in enumerate(checks))).row(0)
+    failing: list[tuple[str, pl.Expr, str]] = []
+    for check, bad in zip(checks, found[1:], strict=True):
         if bad:
-            problems.append(PersonTableProblem(column, _bad_rows(typed, expr), message))
+            failing.append(check)
+        if check[2] == "ratio cannot be negative":  # region problems are listed here, as they always were
+            failing += _region_checks(typed, known_regions)
+        if check[2] == "income cannot be negative" and not found[0] and typed["person_id"].is_duplicated().any():
+            failing.append(("person_id", pl.col("person_id").is_duplicated(), "duplicate person_id"))
+    for column, expr, message in failing:
+        problems.append(PersonTableProblem(column, _bad_rows(typed, expr), message))
     if problems:
         raise PersonTableError(problems)
     return typed

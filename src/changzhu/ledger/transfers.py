@@ -206,6 +206,8 @@ def complete_transfer(
 ) -> dict[str, object]:
     """Release from the old place and receive in the new one, atomically; a retry is a no-op."""
 
+    locked: list[PersonRow] = []  # a strong reference keeps the locked row in the session's identity map
+
     def lock(session: Session) -> None:
         person = session.execute(
             select(PersonRow)
@@ -215,6 +217,7 @@ def complete_transfer(
         ).scalar()
         if person is None:
             raise RegistryError(f"no transfer application {transfer_no!r}")
+        locked[:] = [person]
 
     def apply(session: Session, txn: LedgerTransactionRow) -> Outcome:
         transfer = session.execute(select(TransferRow).where(TransferRow.transfer_no == transfer_no)).scalar_one()

@@ -99,15 +99,22 @@ def redeem_voucher(
 ) -> dict[str, object]:
     """Redeem a voucher at a provider in the holder's place of residence; a second redemption is refused."""
 
+    locked: list[tuple[VoucherRow, PersonRow]] = []
+
     def lock(session: Session) -> None:
-        found = session.execute(select(VoucherRow.id).where(VoucherRow.voucher_no == voucher_no).with_for_update())
-        if found.first() is None:
+        """Lock the voucher row and load it with its holder in one statement."""
+        found = session.execute(
+            select(VoucherRow, PersonRow)
+            .join(PersonRow, PersonRow.id == VoucherRow.holder_id)
+            .where(VoucherRow.voucher_no == voucher_no)
+            .with_for_update(of=VoucherRow)
+        ).first()
+        if found is None:
             raise VoucherError(f"no voucher {voucher_no!r}")
+        locked[:] = [(found[0], found[1])]
 
     def apply(session: Session, txn: LedgerTransactionRow) -> Outcome:
-        voucher = session.execute(select(VoucherRow).where(VoucherRow.voucher_no == voucher_no)).scalar_one()
-        holder = session.get(PersonRow, voucher.holder_id)
-        assert holder is not None
+        voucher, holder = locked[0]
         if voucher.status != "issued":
             raise VoucherError(f"voucher {voucher_no} was already redeemed on {voucher.redeemed_on}")
         if redeemed_on > voucher.expires_on:

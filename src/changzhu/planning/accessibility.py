@@ -52,8 +52,6 @@ def two_step_fca(
     return np.asarray(w @ ratio, dtype=np.float64)
 
 
-def e2sfca(
-    demand: npt.ArrayLike, supply: npt.ArrayLike, distances: npt.ArrayLike, catchment: float
-) -> FloatArray:
+def e2sfca(demand: npt.ArrayLike, supply: npt.ArrayLike, distances: npt.ArrayLike, catchment: float) -> FloatArray:
     """Enhanced 2SFCA with the default distance-decay steps."""
     return two_step_fca(demand, supply, distances, catchment, steps=E2SFCA_WEIGHTS)

@@ -43,7 +43,9 @@ def read_facilities(path: Path, services: Iterable[str]) -> pl.DataFrame:
     if unknown.len() > 0:
         row = int(unknown[0])
         raise DataFileError(
-            path, f"unknown service {df['service'][row]!r} (known: {', '.join(known)})", line=line_of(row),
+            path,
+            f"unknown service {df['service'][row]!r} (known: {', '.join(known)})",
+            line=line_of(row),
             column="service",
         )
     check_non_negative(path, df, ("capacity",))

@@ -22,9 +22,25 @@ from changzhu.planning.population import REGISTERED_BASIS_NOTE, population_by_ba
 from changzhu.planning.standards import CENSUS_DATE, ServiceStandard, load_standards, standards_frame
 
 GAP_COLUMNS = (
-    "region_code", "region_name_zh", "province_code", "service", "basis", "population", "demand", "supply",
-    "gap", "unit_cost_yuan", "unit_cost_kind", "gap_cost_yuan", "supply_source", "supply_year",
-    "standard_value", "standard_per", "standard_valid_from", "standard_source", "standard_verified",
+    "region_code",
+    "region_name_zh",
+    "province_code",
+    "service",
+    "basis",
+    "population",
+    "demand",
+    "supply",
+    "gap",
+    "unit_cost_yuan",
+    "unit_cost_kind",
+    "gap_cost_yuan",
+    "supply_source",
+    "supply_year",
+    "standard_value",
+    "standard_per",
+    "standard_valid_from",
+    "standard_source",
+    "standard_verified",
     "population_note",
 )
 SOURCE_NBS = "NBS 分省年度数据 2019"

@@ -64,9 +64,7 @@ def solve_mip(
     lp.a_matrix_.start_ = np.ascontiguousarray(matrix.indptr, dtype=np.int32)
     lp.a_matrix_.index_ = np.ascontiguousarray(matrix.indices, dtype=np.int32)
     lp.a_matrix_.value_ = np.ascontiguousarray(matrix.data, dtype=np.float64)
-    lp.integrality_ = [
-        highspy.HighsVarType.kInteger if flag else highspy.HighsVarType.kContinuous for flag in integer
-    ]
+    lp.integrality_ = [highspy.HighsVarType.kInteger if flag else highspy.HighsVarType.kContinuous for flag in integer]
     if maximize:
         lp.sense_ = highspy.ObjSense.kMaximize
     h.passModel(lp)

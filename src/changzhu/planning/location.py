@@ -79,7 +79,7 @@ def _greedy(cost: FloatArray, p: int) -> list[int]:
 def _swap_search(cost: FloatArray, sites: list[int], deadline: float) -> list[int]:
     """Best-improvement swap (Teitz-Bart interchange), vectorised over all (in, out) pairs per step."""
     current = list(sites)
-    n, m = cost.shape
+    n, _m = cost.shape
     rows = np.arange(n)
     while time.perf_counter() < deadline:
         sub = cost[:, current]
@@ -107,7 +107,9 @@ class _Lagrangian:
     iterations: int
 
 
-def _lagrangian(cost: FloatArray, p: int, sites: list[int], upper: float, deadline: float, max_iter: int) -> _Lagrangian:
+def _lagrangian(
+    cost: FloatArray, p: int, sites: list[int], upper: float, deadline: float, max_iter: int
+) -> _Lagrangian:
     lam = cost[:, sites].min(axis=1)  # each point's cost in the incumbent: a warm start near the dual optimum
     best_lower, best_lam = -np.inf, lam.copy()
     theta, stall, it = 2.0, 0, 0
@@ -126,8 +128,11 @@ def _lagrangian(cost: FloatArray, p: int, sites: list[int], upper: float, deadli
         candidate = assignment_cost(cost, chosen)
         if it % 100 == 0:  # polish the Lagrangian's own choice now and then: a different start for the swaps
             polished = _swap_search(cost, [int(j) for j in chosen], deadline)
-            candidate, chosen = min((candidate, chosen), (assignment_cost(cost, polished), np.array(polished)),
-                                    key=lambda pair: float(pair[0]))
+            candidate, chosen = min(
+                (candidate, chosen),
+                (assignment_cost(cost, polished), np.array(polished)),
+                key=lambda pair: float(pair[0]),
+            )
         if candidate < upper:
             upper, sites = candidate, [int(j) for j in chosen]
         if upper - best_lower <= PROOF_TOLERANCE * abs(upper) or theta < 1e-4 or time.perf_counter() > deadline:
@@ -196,7 +201,9 @@ def p_median(
     sites = _swap_search(cost, lag.sites, start + 0.55 * time_limit)
     lag.upper, lag.sites = assignment_cost(cost, sites), sites
     detail: dict[str, float | int | str] = {
-        "lagrangian_bound": lag.lower, "lagrangian_iterations": lag.iterations, "heuristic_objective": lag.upper,
+        "lagrangian_bound": lag.lower,
+        "lagrangian_iterations": lag.iterations,
+        "heuristic_objective": lag.upper,
     }
     objective, bound, status = lag.upper, lag.lower, "feasible"
     if lag.upper - lag.lower <= PROOF_TOLERANCE * abs(lag.upper):
@@ -205,7 +212,9 @@ def p_median(
     else:
         pairs, y_lower, y_upper = _reduced_model(cost, p, lag)
         detail.update(
-            reduced_pairs=int(pairs.nnz), full_pairs=int(cost.size), sites_fixed_open=int(y_lower.sum()),
+            reduced_pairs=int(pairs.nnz),
+            full_pairs=int(cost.size),
+            sites_fixed_open=int(y_lower.sum()),
             sites_fixed_closed=int((y_upper == 0).sum()),
         )
         covered = np.bincount(pairs.row, minlength=cost.shape[0]) > 0
@@ -213,7 +222,9 @@ def p_median(
             status, bound = "optimal", lag.upper
             detail["proof"] = "no assignment can beat the incumbent (Lagrangian reduced costs)"
         elif pairs.nnz > MAX_REDUCED_PAIRS:
-            detail["highs_status"] = f"not run: reduced model has {pairs.nnz:,} assignments (limit {MAX_REDUCED_PAIRS:,})"
+            detail["highs_status"] = (
+                f"not run: reduced model has {pairs.nnz:,} assignments (limit {MAX_REDUCED_PAIRS:,})"
+            )
         else:
             remaining = max(1.0, deadline - time.perf_counter())
             mip = _solve_reduced(pairs, p, y_lower, y_upper, remaining)
@@ -233,8 +244,15 @@ def p_median(
                 bound = max(lag.lower, min(objective, reduced_bound))
     assignment = np.asarray(sites, dtype=np.int64)[np.argmin(cost[:, sites], axis=1)]
     return LocationResult(
-        "p_median", status, objective, bound, _gap(objective, bound), tuple(sorted(sites)),
-        time.perf_counter() - start, assignment, detail,
+        "p_median",
+        status,
+        objective,
+        bound,
+        _gap(objective, bound),
+        tuple(sorted(sites)),
+        time.perf_counter() - start,
+        assignment,
+        detail,
     )
 
 
@@ -247,7 +265,7 @@ def _dedupe_rows(cover: sp.csr_matrix, weights: FloatArray) -> tuple[sp.csr_matr
     dense = cover.toarray().astype(bool)
     packed = np.packbits(dense, axis=1)
     _, first, inverse = np.unique(packed, axis=0, return_index=True, return_inverse=True)
-    merged = np.bincount(inverse.ravel(), weights=weights, minlength=first.size)
+    merged = np.bincount(inverse.ravel(), weights=weights, minlength=first.size).astype(np.float64)
     return sp.csr_matrix(dense[first], dtype=np.float64), merged
 
 
@@ -268,18 +286,32 @@ def max_covering(
     card = sp.hstack([sp.csr_matrix(np.ones((1, m))), sp.csr_matrix((1, n))])
     matrix = sp.vstack([link, card]).tocsc()
     mip = solve_mip(
-        np.concatenate([np.zeros(m), merged]), matrix,
-        np.concatenate([np.full(n, -np.inf), [p]]), np.concatenate([np.zeros(n), [p]]),
-        np.zeros(m + n), np.ones(m + n), np.concatenate([np.ones(m, dtype=bool), np.zeros(n, dtype=bool)]),
-        maximize=True, time_limit=time_limit,
+        np.concatenate([np.zeros(m), merged]),
+        matrix,
+        np.concatenate([np.full(n, -np.inf), [p]]),
+        np.concatenate([np.zeros(n), [p]]),
+        np.zeros(m + n),
+        np.ones(m + n),
+        np.concatenate([np.ones(m, dtype=bool), np.zeros(n, dtype=bool)]),
+        maximize=True,
+        time_limit=time_limit,
     )
     sites = tuple(int(j) for j in np.flatnonzero(mip.x[:m] > 0.5))
     covered = float(w[(d[:, list(sites)] <= radius).any(axis=1)].sum()) if sites else float("nan")
     return LocationResult(
-        "max_covering", mip.status, covered, mip.bound, _gap(covered, mip.bound), sites,
-        time.perf_counter() - start, None,
-        {"covered_share": covered / float(w.sum()) if w.sum() else float("nan"), "distinct_demand_rows": n,
-         "radius": radius},
+        "max_covering",
+        mip.status,
+        covered,
+        mip.bound,
+        _gap(covered, mip.bound),
+        sites,
+        time.perf_counter() - start,
+        None,
+        {
+            "covered_share": covered / float(w.sum()) if w.sum() else float("nan"),
+            "distinct_demand_rows": n,
+            "radius": radius,
+        },
     )
 
 
@@ -298,12 +330,25 @@ def set_covering(distances: npt.ArrayLike, radius: float, *, time_limit: float =
     rows, _ = _dedupe_rows(cover, np.ones(d.shape[0]))
     n, m = rows.shape
     mip = solve_mip(
-        np.ones(m), rows.tocsc(), np.ones(n), np.full(n, np.inf), np.zeros(m), np.ones(m),
-        np.ones(m, dtype=bool), time_limit=time_limit,
+        np.ones(m),
+        rows.tocsc(),
+        np.ones(n),
+        np.full(n, np.inf),
+        np.zeros(m),
+        np.ones(m),
+        np.ones(m, dtype=bool),
+        time_limit=time_limit,
     )
     sites = tuple(int(j) for j in np.flatnonzero(mip.x > 0.5))
     objective = float(len(sites)) if sites else float("nan")
     return LocationResult(
-        "set_covering", mip.status, objective, mip.bound, _gap(objective, mip.bound), sites,
-        time.perf_counter() - start, None, {"distinct_demand_rows": n, "radius": radius},
+        "set_covering",
+        mip.status,
+        objective,
+        mip.bound,
+        _gap(objective, mip.bound),
+        sites,
+        time.perf_counter() - start,
+        None,
+        {"distinct_demand_rows": n, "radius": radius},
     )

@@ -68,11 +68,19 @@ def population_by_basis(level: str = "province", census: Census2020 | None = Non
     return pl.concat(
         [
             long.select(
-                "region_code", "region_name_zh", "province_code", pl.lit("resident").alias("basis"), "group",
+                "region_code",
+                "region_name_zh",
+                "province_code",
+                pl.lit("resident").alias("basis"),
+                "group",
                 pl.col("resident_population").alias("population"),
             ),
             long.select(
-                "region_code", "region_name_zh", "province_code", pl.lit("registered").alias("basis"), "group",
+                "region_code",
+                "region_name_zh",
+                "province_code",
+                pl.lit("registered").alias("basis"),
+                "group",
                 (pl.col("resident_population") * pl.col("local_share")).alias("population"),
             ),
         ]

@@ -82,7 +82,7 @@ def _field(where: str, raw: Mapping[str, Any], name: str, kind: type | tuple[typ
     if name not in raw:
         raise PlanningInputError(f"{where}: field {name!r} is missing")
     value = raw[name]
-    if not isinstance(value, kind) or isinstance(value, bool) and kind is not bool:
+    if not isinstance(value, kind) or (isinstance(value, bool) and kind is not bool):
         raise PlanningInputError(f"{where}: field {name!r} has the wrong type ({value!r})")
     return value
 
@@ -190,9 +190,7 @@ def load_standards(path: Path = STANDARDS_FILE, local: Path | None = None) -> di
     return merged
 
 
-def standards_frame(
-    standards: Mapping[str, ServiceStandard], region_codes: Iterable[str], as_of: date
-) -> pl.DataFrame:
+def standards_frame(standards: Mapping[str, ServiceStandard], region_codes: Iterable[str], as_of: date) -> pl.DataFrame:
     """One row per region and service with the value in force on `as_of` there (local override or national)."""
     codes = list(region_codes)
     rows = []
@@ -202,13 +200,31 @@ def standards_frame(
         for code in codes:
             chosen = std.value_on(as_of, code) if code in local_codes else national
             rows.append(
-                (code, std.service, std.group, std.per, chosen.value, chosen.valid_from, chosen.source,
-                 chosen.verified, std.unit_cost.value, std.unit_cost.kind, std.supply_column)
+                (
+                    code,
+                    std.service,
+                    std.group,
+                    std.per,
+                    chosen.value,
+                    chosen.valid_from,
+                    chosen.source,
+                    chosen.verified,
+                    std.unit_cost.value,
+                    std.unit_cost.kind,
+                    std.supply_column,
+                )
             )
     schema = {
-        "region_code": pl.String, "service": pl.String, "group": pl.String, "standard_per": pl.Float64,
-        "standard_value": pl.Float64, "standard_valid_from": pl.Date, "standard_source": pl.String,
-        "standard_verified": pl.Boolean, "unit_cost_yuan": pl.Float64, "unit_cost_kind": pl.String,
+        "region_code": pl.String,
+        "service": pl.String,
+        "group": pl.String,
+        "standard_per": pl.Float64,
+        "standard_value": pl.Float64,
+        "standard_valid_from": pl.Date,
+        "standard_source": pl.String,
+        "standard_verified": pl.Boolean,
+        "unit_cost_yuan": pl.Float64,
+        "unit_cost_kind": pl.String,
         "supply_column": pl.String,
     }
     return pl.DataFrame(rows, schema=schema, orient="row")

@@ -1,12 +1,14 @@
 """Vectorized calendar arithmetic on dates stored as days since 1970-01-01 (polars' Date physical type).
 
 Civil-date conversions use Howard Hinnant's integer algorithms, so whole-month arithmetic on millions of
-dates stays in plain int64 numpy operations.
+dates stays in plain integer numpy operations. Dates between 1850 and 2250 (every realistic one) are converted
+by one gather from tables built once, the algorithms remain for anything outside that range.
 """
 
 from __future__ import annotations
 
 from datetime import date
+from functools import lru_cache
 
 import numpy as np
 
@@ -28,8 +30,7 @@ def from_days(days: int) -> date | None:
     return date.fromordinal(EPOCH.toordinal() + int(days))
 
 
-def civil(days: np.ndarray | int) -> tuple[np.ndarray, np.ndarray]:
-    """(months since year 0 = year*12 + month-1, day of month - 1) for each day number."""
+def _civil_arith(days: np.ndarray | int) -> tuple[np.ndarray, np.ndarray]:
     z = np.asarray(days, dtype=np.int64) + 719468
     era = np.floor_divide(z, 146097)
     doe = z - era * 146097
@@ -42,15 +43,13 @@ def civil(days: np.ndarray | int) -> tuple[np.ndarray, np.ndarray]:
     return year * 12 + month0, day0
 
 
-def month_length(ym: np.ndarray) -> np.ndarray:
-    """Days in the month given as year*12 + month-1."""
+def _month_length_arith(ym: np.ndarray) -> np.ndarray:
     year, month0 = np.divmod(ym, 12)
     leap = ((year % 4 == 0) & (year % 100 != 0)) | (year % 400 == 0)
     return _MONTH_DAYS[month0] + ((month0 == 1) & leap)
 
 
-def from_civil(ym: np.ndarray, day0: np.ndarray) -> np.ndarray:
-    """Day numbers from (year*12 + month-1, day of month - 1)."""
+def _from_civil_arith(ym: np.ndarray, day0: np.ndarray) -> np.ndarray:
     year, month0 = np.divmod(ym, 12)
     y = year - (month0 <= 1)
     era = np.floor_divide(y, 400)
@@ -59,6 +58,57 @@ def from_civil(ym: np.ndarray, day0: np.ndarray) -> np.ndarray:
     doy = (153 * mp + 2) // 5 + day0
     doe = yoe * 365 + yoe // 4 - yoe // 100 + doy
     return era * 146097 + doe - 719468
+
+
+# Lookup tables for 1850-01-01 .. 2250-01-01: day -> (ym, day0), ym -> (first day, length).
+LUT_LO = (date(1850, 1, 1) - EPOCH).days
+LUT_HI = (date(2250, 1, 1) - EPOCH).days
+_YM_LO = 1850 * 12
+_YM_HI = 2250 * 12
+_DAY_YM, _DAY_D0 = (a.astype(np.int32) for a in _civil_arith(np.arange(LUT_LO, LUT_HI + 1)))
+_YM_START = _from_civil_arith(np.arange(_YM_LO, _YM_HI + 1), np.zeros(_YM_HI - _YM_LO + 1, dtype=np.int64)).astype(
+    np.int32
+)
+_YM_LEN = _month_length_arith(np.arange(_YM_LO, _YM_HI + 1)).astype(np.int32)
+
+
+def _within(a: np.ndarray, lo: int, hi: int) -> bool:
+    return a.size == 0 or (int(a.min()) >= lo and int(a.max()) <= hi)
+
+
+def civil(days: np.ndarray | int) -> tuple[np.ndarray, np.ndarray]:
+    """(months since year 0 = year*12 + month-1, day of month - 1) for each day number."""
+    d = np.asarray(days)
+    if d.ndim and _within(d, LUT_LO, LUT_HI):
+        i = d - LUT_LO
+        return _DAY_YM[i], _DAY_D0[i]
+    return _civil_arith(d)
+
+
+def month_length(ym: np.ndarray) -> np.ndarray:
+    """Days in the month given as year*12 + month-1."""
+    m = np.asarray(ym)
+    if m.ndim and _within(m, _YM_LO, _YM_HI):
+        return _YM_LEN[m - _YM_LO]
+    return _month_length_arith(m)
+
+
+def from_civil(ym: np.ndarray, day0: np.ndarray) -> np.ndarray:
+    """Day numbers from (year*12 + month-1, day of month - 1)."""
+    m = np.asarray(ym)
+    if m.ndim and _within(m, _YM_LO, _YM_HI):
+        return _YM_START[m - _YM_LO] + np.asarray(day0)
+    return _from_civil_arith(m, np.asarray(day0))
+
+
+@lru_cache(maxsize=16)
+def months_until(on: int) -> np.ndarray:
+    """Table of full_months(d, on) for every day d in [LUT_LO, on] (index d - LUT_LO); empty if on < LUT_LO."""
+    if on < LUT_LO:
+        return np.zeros(0, dtype=np.int32)
+    table = full_months(np.arange(LUT_LO, min(on, LUT_HI) + 1), on).astype(np.int32)
+    table.flags.writeable = False
+    return table
 
 
 def add_months(days: np.ndarray, months: np.ndarray | int) -> np.ndarray:

@@ -7,6 +7,7 @@ is exact. all_of intersects intervals; any_of takes the earliest start and the l
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -101,22 +102,29 @@ class Engine:
         order = _service_order([p for p, _ in groups], services)
         n = self.frame.n
         for service in order:
-            interval = Interval(np.full(n, NEVER, dtype=np.int64), np.full(n, FOREVER, dtype=np.int64))
-            for policy, rows in groups:
-                rule = policy.services.get(service)
-                if rule is None:
-                    continue
-                got = self.node(rule.rule, policy, rows, service.value)
-                interval.start[rows] = got.start
-                interval.end[rows] = got.end
+            rules = [(policy, rows, policy.services.get(service)) for policy, rows in groups]
+            if len(rules) == 1 and rules[0][2] is not None and rules[0][1].shape[0] == n:
+                policy, rows, rule = rules[0]
+                assert rule is not None
+                interval = self.node(rule.rule, policy, rows, service.value)
+            else:
+                interval = Interval(np.full(n, NEVER, dtype=np.int32), np.full(n, FOREVER, dtype=np.int32))
+                for policy, rows, rule in rules:
+                    if rule is None:
+                        continue
+                    got = self.node(rule.rule, policy, rows, service.value)
+                    interval.start[rows] = got.start
+                    interval.end[rows] = got.end
             self.services[service] = interval
             if service == Service.RESIDENCE_PERMIT:
                 self._set_permit_clock(interval)
         for policy, rows in groups:
             for scheme in policy.schemes.values():
-                column = self.points_now.setdefault(scheme.name, np.full(n, np.nan))
-                total, _ = self.points_at(policy, scheme, rows, np.full(rows.shape, self.frame.on))
-                column[rows] = total
+                total, _ = self.points_at(policy, scheme, rows, self.frame.on)
+                if rows.shape[0] == n:
+                    self.points_now[scheme.name] = total
+                else:
+                    self.points_now.setdefault(scheme.name, np.full(n, np.nan))[rows] = total
 
     def _set_permit_clock(self, permit: Interval) -> None:
         """Without a permit, permit months start at -1 and count from the first day one can be had."""
@@ -128,18 +136,79 @@ class Engine:
     # ---- conditions -------------------------------------------------------------------------------------
     def node(self, node: Node, policy: ResolvedPolicy, rows: np.ndarray, path: str) -> Interval:
         """The interval of a rule tree for the given rows."""
+        if not self.earliest and not self.trace:
+            held = self.holds(node, policy, rows)
+            return Interval(np.where(held, np.int32(self.frame.on), NEVER), np.broadcast_to(FOREVER, held.shape))
         if isinstance(node, Group):
             parts = [self.node(c, policy, rows, f"{path}.{i}") for i, c in enumerate(node.children)]
             if node.mode == "all_of":
-                start = np.maximum.reduce([p.start for p in parts])
-                end = np.minimum.reduce([p.end for p in parts])
+                start = _fold(np.maximum, [p.start for p in parts])
+                end = _fold(np.minimum, [p.end for p in parts])
                 start = np.where(start > end, NEVER, start)
                 return Interval(start, end)
+            start = _fold(np.minimum, [p.start for p in parts])
+            if all(_endless(p.end) for p in parts):  # every branch holds forever once it starts
+                return Interval(start, parts[0].end)
             live = [p.start < NEVER for p in parts]
-            start = np.minimum.reduce([p.start for p in parts])
-            end = np.maximum.reduce([np.where(ok, p.end, -1) for p, ok in zip(parts, live, strict=True)])
+            end = _fold(np.maximum, [np.where(ok, p.end, -1) for p, ok in zip(parts, live, strict=True)])
             return Interval(start, np.where(start < NEVER, end, FOREVER))
         return self.leaf(node, policy, rows, path)
+
+    def holds(self, node: Node, policy: ResolvedPolicy, rows: np.ndarray) -> np.ndarray:
+        """Whether a rule tree holds on the evaluation date (earliest=False: booleans only, no intervals)."""
+        if isinstance(node, Group):
+            parts = [self.holds(c, policy, rows) for c in node.children]
+            return _fold(np.logical_and, parts) if node.mode == "all_of" else _fold(np.logical_or, parts)
+        if node.of != "parent":
+            return self._holds_self(node, policy, rows)
+        parent = self.frame.parent_idx[rows]
+        present = parent >= 0
+        out = np.zeros(rows.shape, dtype=bool)
+        out[present] = self._holds_self(node, policy, parent[present])
+        return out
+
+    def _holds_self(self, leaf: Leaf, policy: ResolvedPolicy, rows: np.ndarray) -> np.ndarray:
+        on, m = self.frame.on, rows.shape[0]
+        everyone = m == self.frame.n
+        if leaf.kind in ("constant", "flag"):
+            value = leaf.value if leaf.kind == "constant" else policy.value(leaf.name, self.frame.on_date)[1].value
+            return np.broadcast_to(bool(value), (m,))
+        if leaf.kind == "service":
+            interval = self.services.get(Service(leaf.name))
+            if interval is None:
+                raise PolicyError(f"service {leaf.name} is used before it is evaluated (dependency cycle?)")
+            return (interval.start if everyone else interval.start[rows]) <= on
+        if leaf.kind == "points":
+            scheme = policy.schemes[leaf.name]
+            total, _ = self.points_at(policy, scheme, rows, on)
+            ok = total >= float(policy.value(scheme.line_param, self.frame.on_date)[1].value)
+            return ok & self.holds(scheme.prerequisites, policy, rows) if scheme.prerequisites is not None else ok
+        spec = VARIABLES[leaf.name]
+        raw: Any = leaf.value if leaf.param is None else policy.value(leaf.param, self.frame.on_date)[1].value
+        if spec.kind == "clock":
+            param = policy.parameters[leaf.param] if leaf.param is not None else None
+            unit = param.unit if param is not None else (leaf.unit or "months")
+            threshold = float(raw) * (12 if unit == "years" else 1)
+            now = self.frame.clocks[leaf.name].now(on)
+            value = now if everyone else now[rows]
+            # whole-month counts: compare with whole numbers (exact, and no conversion to float)
+            return {
+                ">=": lambda: value >= int(np.ceil(threshold)),
+                ">": lambda: value > int(np.floor(threshold)),
+                "<": lambda: value < int(np.ceil(threshold)),
+                "<=": lambda: value <= int(np.floor(threshold)),
+            }[str(leaf.op)]()
+        values = self.frame.statics[leaf.name]
+        values = values if everyone else values[rows]
+        if spec.kind == "number":
+            return {">=": np.greater_equal, ">": np.greater, "<": np.less, "<=": np.less_equal}[str(leaf.op)](
+                values, float(raw)
+            )
+        if spec.kind == "bool":
+            return values == bool(raw) if leaf.op in ("==", "in") else values != bool(raw)
+        wanted = raw if isinstance(raw, list) else [raw]
+        inside = _category_table(spec.categories, wanted)[values]
+        return inside if leaf.op in ("==", "in") else ~inside
 
     def leaf(self, leaf: Leaf, policy: ResolvedPolicy, rows: np.ndarray, path: str) -> Interval:
         """One condition, for the rows themselves or for their parents."""
@@ -152,10 +221,15 @@ class Engine:
             sub_rows = rows
         start, end, value, threshold, param, dated = self._leaf_self(leaf, policy, sub_rows)
         if leaf.of == "parent":
-            full_start = np.full(rows.shape, NEVER, dtype=np.int64)
-            full_end = np.full(rows.shape, FOREVER, dtype=np.int64)
-            full_start[present], full_end[present] = start, end
-            start, end = full_start, full_end
+            full_start = np.full(rows.shape, NEVER, dtype=np.int32)
+            full_start[present] = start
+            if _endless(end):
+                end = np.broadcast_to(FOREVER, rows.shape)
+            else:
+                full_end = np.full(rows.shape, FOREVER, dtype=np.int32)
+                full_end[present] = end
+                end = full_end
+            start = full_start
             if value is not None:
                 full_value = np.full(rows.shape, np.nan)
                 full_value[present] = value
@@ -169,9 +243,10 @@ class Engine:
     ) -> tuple[np.ndarray, np.ndarray, np.ndarray | None, Any, Parameter | None, DatedValue | None]:
         on = self.frame.on
         m = rows.shape[0]
-        now = np.full(m, on, dtype=np.int64)
-        never = np.full(m, NEVER, dtype=np.int64)
-        forever = np.full(m, FOREVER, dtype=np.int64)
+        everyone = m == self.frame.n
+        now = np.broadcast_to(np.int32(on), (m,))
+        never = np.broadcast_to(NEVER, (m,))
+        forever = np.broadcast_to(FOREVER, (m,))
         if leaf.kind == "constant":
             return (now if leaf.value else never), forever, None, leaf.value, None, None
         if leaf.kind == "flag":
@@ -181,11 +256,13 @@ class Engine:
             interval = self.services.get(Service(leaf.name))
             if interval is None:
                 raise PolicyError(f"service {leaf.name} is used before it is evaluated (dependency cycle?)")
+            if everyone:
+                return interval.start, interval.end, None, None, None, None
             return interval.start[rows], interval.end[rows], None, None, None, None
         if leaf.kind == "points":
             scheme = policy.schemes[leaf.name]
             line_param, line = policy.value(scheme.line_param, self.frame.on_date)
-            total, _ = self.points_at(policy, scheme, rows, now)
+            total, _ = self.points_at(policy, scheme, rows, on)
             if self.earliest:
                 start = self.points_earliest(policy, scheme, rows, leaf.of)
             else:
@@ -207,12 +284,9 @@ class Engine:
         if spec.kind == "clock":
             unit = param.unit if param is not None else (leaf.unit or "months")
             threshold = float(raw) * (12 if unit == "years" else 1)
-            clock = (
-                self.frame.clocks[leaf.name].take(rows)
-                if rows.shape[0] < self.frame.n
-                else self.frame.clocks[leaf.name]
-            )
-            value = clock.at(on).astype(np.float64)
+            full_clock = self.frame.clocks[leaf.name]
+            value_now = full_clock.now(on) if everyone else full_clock.now(on)[rows]
+            value = value_now.astype(np.float64) if self.trace else value_now
             if not self.earliest:
                 holds = {
                     ">=": value >= threshold,
@@ -220,7 +294,8 @@ class Engine:
                     "<": value < threshold,
                     "<=": value <= threshold,
                 }[str(leaf.op)]
-                return np.where(holds, on, NEVER), forever, value, threshold, param, dated
+                return np.where(holds, np.int32(on), NEVER), forever, value, threshold, param, dated
+            clock = full_clock if everyone else full_clock.take(rows)
             if leaf.op in (">=", ">"):
                 t = threshold if leaf.op == ">=" else np.floor(threshold) + 1
                 return clock.reach(t, on), forever, value, threshold, param, dated
@@ -229,40 +304,48 @@ class Engine:
             start = np.where(reached > on, now, never)
             end = np.where(reached < NEVER, reached - 1, FOREVER)
             return start, end, value, threshold, param, dated
-        values = self.frame.statics[leaf.name][rows]
+        values = self.frame.statics[leaf.name]
+        values = values if everyone else values[rows]
         if spec.kind == "number":
             t = float(raw)
-            ops = {">=": values >= t, ">": values > t, "<": values < t, "<=": values <= t}
-            holds = ops[str(leaf.op)]
-            return np.where(holds, on, NEVER), forever, values, t, param, dated
+            holds = {">=": np.greater_equal, ">": np.greater, "<": np.less, "<=": np.less_equal}[str(leaf.op)](
+                values, t
+            )
+            value = values.astype(np.float64, copy=False)
+            return np.where(holds, np.int32(on), NEVER), forever, value, t, param, dated
         if spec.kind == "bool":
             holds = values == bool(raw) if leaf.op in ("==", "in") else values != bool(raw)
-            return np.where(holds, on, NEVER), forever, values.astype(np.float64), raw, param, dated
+            return np.where(holds, np.int32(on), NEVER), forever, values.astype(np.float64), raw, param, dated
         wanted = raw if isinstance(raw, list) else [raw]
-        codes = [spec.categories.index(w) for w in wanted]
-        inside = np.isin(values, codes)
+        inside = _category_table(spec.categories, wanted)[values]
         holds = inside if leaf.op in ("==", "in") else ~inside
-        return np.where(holds, on, NEVER), forever, values.astype(np.float64), wanted, param, dated
+        return np.where(holds, np.int32(on), NEVER), forever, values.astype(np.float64), wanted, param, dated
 
     # ---- points -----------------------------------------------------------------------------------------
     def points_at(
-        self, policy: ResolvedPolicy, scheme: PointsScheme, rows: np.ndarray, days: np.ndarray
+        self, policy: ResolvedPolicy, scheme: PointsScheme, rows: np.ndarray, days: np.ndarray | int
     ) -> tuple[np.ndarray, list[tuple[Indicator, np.ndarray]]]:
-        """Total points and each indicator's points for the rows on the given days."""
+        """Total points and each indicator's points for the rows on the given days (one day or one per row)."""
         parts = [(ind, self._indicator(ind, rows, days)) for ind in scheme.indicators]
-        total = np.zeros(rows.shape[0]) if not parts else np.add.reduce([p for _, p in parts])
+        total = np.zeros(rows.shape[0]) if not parts else _fold(np.add, [p for _, p in parts])
         return total, parts
 
-    def _indicator(self, ind: Indicator, rows: np.ndarray, days: np.ndarray) -> np.ndarray:
+    def _indicator(self, ind: Indicator, rows: np.ndarray, days: np.ndarray | int) -> np.ndarray:
         if ind.kind == "max_of":
-            pts = np.maximum.reduce([self._indicator(p, rows, days) for p in ind.parts])
+            pts = _fold(np.maximum, [self._indicator(p, rows, days) for p in ind.parts])
         else:
             assert ind.variable is not None
             spec = VARIABLES[ind.variable]
+            everyone = rows.shape[0] == self.frame.n
             if spec.kind == "clock":
-                value = self.frame.clocks[ind.variable].take(rows).at(days).astype(np.float64)
+                clock = self.frame.clocks[ind.variable]
+                if np.ndim(days) == 0:
+                    value = clock.now(int(days)) if everyone else clock.now(int(days))[rows]
+                else:
+                    value = clock.at_rows(rows, np.asarray(days))
             else:
-                value = self.frame.statics[ind.variable][rows].astype(np.float64)
+                value = self.frame.statics[ind.variable]
+                value = value if everyone else value[rows]
             pts = _score(ind, value, spec.kind, self.frame.statics, rows)
         return np.minimum(pts, ind.cap) if ind.cap is not None else pts
 
@@ -293,7 +376,9 @@ class Engine:
 
         live = np.flatnonzero(pre.start < NEVER)
         try_candidates(live, [np.full(live.shape, on, dtype=np.int64), pre.start[live]])
-        clock_names = sorted({i.variable for i in _flat(scheme.indicators) if i.variable in self.frame.clocks})
+        clock_names = sorted(
+            {i.variable for i in _flat(scheme.indicators) if i.variable and VARIABLES[i.variable].kind == "clock"}
+        )
         unresolved = live[best[live] == NEVER]
         for k in range(HORIZON_YEARS):
             if unresolved.size == 0 or not clock_names:
@@ -304,13 +389,32 @@ class Engine:
                 now_value = clock.at(on)
                 cands.append(clock.reach(12 * (np.floor_divide(now_value, 12) + 1 + k), on))
             try_candidates(unresolved, cands)
-            still_possible = np.minimum.reduce(cands) <= pre.end[unresolved]
+            still_possible = _fold(np.minimum, cands) <= pre.end[unresolved]
             unresolved = unresolved[(best[unresolved] == NEVER) & still_possible]
         self._points_cache[key] = (rows, best)
         if self.trace:
             total, parts = self.points_at(policy, scheme, rows, np.full(m, on, dtype=np.int64))
             self.points_traces.append(PointsTrace(scheme, of, rows, line, param, dated, parts, total, best))
         return best
+
+
+def _endless(end: np.ndarray) -> bool:
+    """An interval end that is FOREVER for every row, kept as a broadcast view (no memory per row)."""
+    return end.ndim == 1 and end.strides == (0,) and (end.size == 0 or end[0] == FOREVER)
+
+
+def _category_table(categories: tuple[str, ...], wanted: list[str]) -> np.ndarray:
+    """Indexed by category code: whether it is among `wanted`; code -1 (unknown) indexes the last entry, False."""
+    table = np.zeros(len(categories) + 1, dtype=bool)
+    table[[categories.index(w) for w in wanted]] = True
+    return table
+
+
+def _fold(ufunc: np.ufunc, arrays: list[np.ndarray]) -> np.ndarray:
+    """ufunc applied pairwise over the arrays (ufunc.reduce on a list would first copy them into one 2-D array)."""
+    if len(arrays) > 1 and all(a.ndim == 1 and a.strides == (0,) and a.size for a in arrays):
+        return np.broadcast_to(functools.reduce(ufunc, [a[:1] for a in arrays])[0], arrays[0].shape)
+    return functools.reduce(ufunc, arrays)
 
 
 def _flat(indicators: tuple[Indicator, ...]) -> list[Indicator]:
@@ -323,7 +427,7 @@ def _flat(indicators: tuple[Indicator, ...]) -> list[Indicator]:
 def _score(
     ind: Indicator, value: np.ndarray, kind: str, statics: dict[str, np.ndarray], rows: np.ndarray
 ) -> np.ndarray:
-    """Points of one (non-group) indicator for the given variable values."""
+    """Points (float) of one (non-group) indicator for the given variable values (whole months, codes, numbers)."""
     spec = ind.spec
     if ind.kind == "per_full_year":
         years = np.maximum(np.floor_divide(value, 12), 0)
@@ -333,25 +437,31 @@ def _score(
             lut = np.array([float(by["values"].get(c, 0.0)) for c in cats])
             rate = lut[statics[by["variable"]][rows].astype(np.int64)]
         else:
-            rate = np.full(value.shape, float(spec["points_per_year"]))
+            rate = float(spec["points_per_year"])
         return years * rate
     if ind.kind == "scale":
         years = np.floor_divide(value, 12)
-        pts = np.zeros(value.shape)
+        if years.size == 0:
+            return np.zeros(0)
+        low = int(years.min())
+        table_years = np.arange(low, int(years.max()) + 1)
+        table = np.zeros(table_years.shape)  # points for each whole year present, then one gather
         for b in spec["brackets"]:
-            pts = np.where((years >= b["min"]) & (years <= b["max"]), float(b["points"]), pts)
-        return pts
+            table = np.where((table_years >= b["min"]) & (table_years <= b["max"]), float(b["points"]), table)
+        return table[(years - low).astype(np.int64)]
     if ind.kind == "tiers":
         scale = 12.0 if kind == "clock" else 1.0
-        pts = np.zeros(value.shape)
-        for t in sorted(spec["tiers"], key=lambda t: t["at_least"]):
-            pts = np.where(value >= float(t["at_least"]) * scale, float(t["points"]), pts)
-        return pts
+        tiers = sorted(spec["tiers"], key=lambda t: t["at_least"])
+        lines = np.array([float(t["at_least"]) * scale for t in tiers])
+        points = np.array([0.0, *(float(t["points"]) for t in tiers)])
+        # the highest tier whose threshold is reached (inclusive); NaN (unknown) reaches none
+        pts = points[np.searchsorted(lines, value, side="right")]
+        return np.where(np.isnan(value), 0.0, pts) if kind == "number" else pts
     if ind.kind == "category":
         assert ind.variable is not None
         cats = VARIABLES[ind.variable].categories
         lut = np.array([float(spec["points"].get(c, 0.0)) for c in cats])
-        return lut[value.astype(np.int64)]
+        return lut[value]
     return np.nan_to_num(value) * float(spec["points_per_event"])
 
 

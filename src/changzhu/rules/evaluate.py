@@ -50,17 +50,23 @@ def evaluate(
     engine = prepare(people, on, scenario, policies)
     engine.earliest = earliest
     engine.run(wanted)
-    on_day = engine.frame.on
-    columns: dict[str, np.ndarray] = {"person_id": engine.frame.person_id}
-    exprs: list[pl.Expr] = [pl.col("person_id")]
+    n, on_day = engine.frame.n, engine.frame.on
+    columns: list[pl.Series] = [pl.Series("person_id", engine.frame.person_id)]
+    engine.frame.clocks.clear()  # the inputs are no longer needed: free them before building the result
+    engine.frame.statics.clear()
     for service in wanted:
-        name = service.value
-        columns[f"_start_{name}"] = engine.services[service].start.astype(np.int32)
-        start = pl.col(f"_start_{name}")
-        exprs.append((start <= on_day).alias(f"eligible_{name}"))
-        exprs.append(pl.when(start < int(NEVER)).then(start.cast(pl.Date)).alias(f"earliest_{name}"))
+        start = np.asarray(engine.services.pop(service).start, dtype=np.int32)
+        columns.append(pl.Series(f"eligible_{service.value}", start <= on_day))
+        earliest_day = pl.Series(f"earliest_{service.value}", start)
+        columns.append(
+            earliest_day.to_frame()
+            .select(pl.when(earliest_day < int(NEVER)).then(earliest_day.cast(pl.Date)))
+            .to_series()
+        )
+        del start, earliest_day
     every_scheme = {name for j in engine.policies.jurisdictions.values() for name in j.schemes}
     for scheme in sorted(every_scheme):
-        columns[f"points_{scheme}"] = engine.points_now.get(scheme, np.full(engine.frame.n, np.nan))
-        exprs.append(pl.col(f"points_{scheme}").fill_nan(None))
-    return pl.DataFrame(columns).select(exprs)
+        points = engine.points_now.pop(scheme, None)
+        column = pl.Series(f"points_{scheme}", points if points is not None else np.full(n, np.nan))
+        columns.append(column.fill_nan(None))
+    return pl.DataFrame(columns)

@@ -2,15 +2,17 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
+from typing import Any
 
 import numpy as np
 import polars as pl
 
 from changzhu.domain.person import EDUCATION_LEVELS, HOUSING_TENURES, SEXES, TITLE_LEVELS
 from changzhu.rules.catalog import PolicySet, RegionLookup
-from changzhu.rules.dates import NEVER, civil, from_civil, month_length, to_days
+from changzhu.rules.dates import LUT_LO, NEVER, civil, from_civil, month_length, months_until, to_days
 from changzhu.rules.variables import CITY_SIZE_ORDER
 
 
@@ -23,19 +25,52 @@ class Clock:
     grows: np.ndarray
     before: np.ndarray
     _civil: tuple[np.ndarray, np.ndarray] | None = None
+    _now: tuple[int, np.ndarray] | None = None
 
     def civil_base(self) -> tuple[np.ndarray, np.ndarray]:
         """(year*12 + month-1, day of month - 1) of the base dates, computed once."""
         if self._civil is None:
-            self._civil = civil(np.where(self.base < NEVER, self.base, 0))
+            if self.base.strides == (0,) and self.base.size:  # one date for everyone: convert it once
+                ym, day0 = civil(np.where(self.base[:1] < NEVER, self.base[:1], 0))
+                self._civil = (np.broadcast_to(ym[0], self.base.shape), np.broadcast_to(day0[0], self.base.shape))
+            else:
+                self._civil = civil(np.where(self.base < NEVER, self.base, 0))
         return self._civil
 
     def take(self, rows: np.ndarray) -> Clock:
+        """The clock of some rows (civil dates and today's value carried over, not recomputed)."""
         ym, day0 = self.civil_base()
-        return Clock(self.base[rows], self.const[rows], self.grows[rows], self.before[rows], (ym[rows], day0[rows]))
+        now = (self._now[0], self._now[1][rows]) if self._now is not None else None
+        base, const, grows, before = (_take(a, rows) for a in (self.base, self.const, self.grows, self.before))
+        return Clock(base, const, grows, before, (_take(ym, rows), _take(day0, rows)), now)
+
+    def at_rows(self, rows: np.ndarray, days: np.ndarray) -> np.ndarray:
+        """Value of some rows, each on its own day (gathers only what that needs)."""
+        ym, day0 = self.civil_base()
+        base, const, grows, before = (_take(a, rows) for a in (self.base, self.const, self.grows, self.before))
+        return Clock(base, const, grows, before, (_take(ym, rows), _take(day0, rows))).at(days)
+
+    def now(self, on: int) -> np.ndarray:
+        """Value on the day `on` for every row (computed once per day)."""
+        if self._now is None or self._now[0] != on:
+            self._now = (on, self._at_day(on))
+        return self._now[1]
+
+    def _at_day(self, on: int) -> np.ndarray:
+        if _uniform(self.base) and int(self.base[0]) == on:  # counts as of today (months insured): their value
+            return self.const
+        table = months_until(on)
+        if table.size == 0 or (self.base.size and int(self.base.min()) < LUT_LO):
+            return self.at(np.full(self.base.shape, on, dtype=np.int64))
+        months = table[np.clip(self.base - LUT_LO, 0, table.size - 1)]
+        if not (_uniform(self.grows) and bool(self.grows[0])):
+            months = np.where(self.grows, months, 0)
+        return np.where(self.base <= on, self.const + months, self.before)
 
     def at(self, days: np.ndarray | int) -> np.ndarray:
         """Value on each day (a scalar day or one per row)."""
+        if np.ndim(days) == 0:
+            return self.now(int(days))
         d = np.asarray(days, dtype=np.int64)
         started = (self.base < NEVER) & (d >= self.base)
         bym, bday = self.civil_base()
@@ -56,115 +91,178 @@ class Clock:
         return np.where(self.before >= threshold, on, out)
 
 
-@dataclass
-class Frame:
-    """Arrays for every person: clocks, static variables (bool, category codes, numbers), links."""
+def _uniform(values: np.ndarray) -> bool:
+    """A broadcast view: one value for every row."""
+    return values.ndim == 1 and values.strides == (0,) and values.size > 0
 
-    n: int
-    on: int
-    on_date: date
-    person_id: np.ndarray
-    clocks: dict[str, Clock]
-    statics: dict[str, np.ndarray]
-    region_idx: np.ndarray
-    parent_idx: np.ndarray
-    recognition: dict[str, np.ndarray]  # coefficient and agreement index per row, for explanations
+
+def _take(values: np.ndarray, rows: np.ndarray) -> np.ndarray:
+    """values[rows], kept a broadcast view (no memory per row) when every row holds the same value."""
+    if _uniform(values):
+        return np.broadcast_to(values[0], rows.shape)
+    return values[rows]
+
+
+class _Lazy(dict[str, np.ndarray | Clock]):
+    """A mapping whose values are built on first use (only the variables a rule uses are ever built)."""
+
+    def __init__(self, build: Callable[[str], Any]) -> None:
+        super().__init__()
+        self._build = build
+
+    def __missing__(self, key: str) -> Any:
+        value = self._build(key)
+        self[key] = value
+        return value
+
+
+class Frame:
+    """The validated person table as arrays for the engine, each built the first time a rule needs it.
+
+    clocks: growing month counts (Clock); statics: bool, category codes, numbers; parent_idx: row of each
+    person's parent (-1 none); recognition: coefficient, agreement index and recognised prior months per row.
+    """
+
+    def __init__(self, people: pl.DataFrame, on: date, policies: PolicySet, regions: RegionLookup) -> None:
+        self.people = people
+        self.n = people.height
+        self.on = to_days(on)
+        self.on_date = on
+        self.policies = policies
+        self.regions = regions
+        self.person_id = people["person_id"].to_numpy()
+        self.region_idx = _region_idx(people["residence_region"], regions)
+        self.clocks: dict[str, Clock] = _Lazy(self._clock)  # type: ignore[assignment]
+        self.statics: dict[str, np.ndarray] = _Lazy(self._static)  # type: ignore[assignment]
+        self._parent: np.ndarray | None = None
+        self._recognition: dict[str, np.ndarray] | None = None
+
+    # ---- helpers ---------------------------------------------------------------------------------------
+    def _ints(self, col: str) -> np.ndarray:
+        return self.people[col].to_numpy().astype(np.int32, copy=False)
+
+    def _days(self, col: str) -> np.ndarray:
+        return self.people[col].to_physical().fill_null(int(NEVER)).to_numpy().astype(np.int32, copy=False)
+
+    def _scalar(self, value: int) -> np.ndarray:
+        """A read-only broadcast view (no memory per row) of one value."""
+        return np.broadcast_to(np.int32(value), (self.n,))
+
+    def _clock(self, name: str) -> Clock:
+        minus_one = self._scalar(-1)
+        if name in ("age", "residence", "residence_recognised", "permit"):
+            column = {"age": "birth_date", "permit": "residence_permit_since"}.get(name, "residence_since")
+            const = self.recognition["prior_residence"] if name == "residence_recognised" else self._scalar(0)
+            return Clock(self._days(column), const, np.broadcast_to(True, (self.n,)), minus_one)
+        count_column = {
+            "si_local": "si_months_local",
+            "si_total": "si_months_total",
+            "si_recognised": "si_months_local",
+            "medical_local": "medical_months_local",
+        }.get(name)
+        if count_column is None:
+            raise KeyError(name)
+        const = self._ints(count_column)
+        if name == "si_recognised":
+            const = const + self.recognition["prior_si"]
+        return Clock(self._scalar(self.on), const, self.statics["employed"], minus_one)
+
+    def _static(self, name: str) -> np.ndarray:
+        people, regions = self.people, self.regions
+        if name in ("employed", "criminal_record"):
+            return people[name].to_numpy().astype(bool)
+        if name in ("income_per_capita_month", "si_base_ratio"):  # null ratio: NaN
+            return people[name].to_numpy().astype(np.float64, copy=False)
+        if name == "admin_detentions":
+            return people[name].to_numpy()
+        if name in _CATEGORIES:
+            return _codes(people[name], _CATEGORIES[name])
+        res = self.region_idx
+        if name == "city_size_class":
+            return np.where(res >= 0, regions.size_class[np.maximum(res, 0)], -1).astype(np.int8)
+        if name == "hukou_local":
+            return self.hukou_idx == res
+        if name == "hukou_other_province":
+            return regions.province[res] != regions.province[self.hukou_idx]
+        if name == "parent_same_region":
+            parent = self.parent_idx
+            return (parent >= 0) & (res[np.maximum(parent, 0)] == res)
+        raise KeyError(name)
+
+    @property
+    def hukou_idx(self) -> np.ndarray:
+        """Dense region index of each person's hukou region."""
+        return _region_idx(self.people["hukou_region"], self.regions)
+
+    @property
+    def parent_idx(self) -> np.ndarray:
+        """Row of each person's parent in the table, -1 when there is none."""
+        if self._parent is None:
+            self._parent = _parent_index(self.people)
+        return self._parent
+
+    @property
+    def recognition(self) -> dict[str, np.ndarray]:
+        """Coefficient, agreement index and recognised prior residence / insurance months per row (互认)."""
+        if self._recognition is None:
+            people = self.people
+            prior_idx = _region_idx(people["prior_region"], self.regions)
+            coef, agreement = recognition_coefficients(
+                self.region_idx, prior_idx, self.on_date, self.policies, self.regions
+            )
+            recognises = [(a.recognises, i) for i, a in enumerate(self.policies.agreements)]
+            res_ok = np.isin(agreement, [i for r, i in recognises if "residence" in r])
+            si_ok = np.isin(agreement, [i for r, i in recognises if "social_insurance" in r])
+            months = people["prior_residence_months"].to_numpy()
+            prior_res = np.floor(np.where(res_ok, coef, 0.0) * months).astype(np.int32)
+            prior_si = np.floor(np.where(si_ok, coef, 0.0) * people["prior_si_months"].to_numpy()).astype(np.int32)
+            self._recognition = {
+                "coefficient": coef,
+                "agreement": agreement,
+                "prior_residence": prior_res,
+                "prior_si": prior_si,
+            }
+        return self._recognition
+
+
+_CATEGORIES = {
+    "sex": SEXES,
+    "education": EDUCATION_LEVELS,
+    "housing": HOUSING_TENURES,
+    "professional_title": TITLE_LEVELS,
+}
 
 
 def _codes(series: pl.Series, categories: list[str]) -> np.ndarray:
     return series.cast(pl.Enum(categories)).to_physical().to_numpy().astype(np.int8)
 
 
-def _days(series: pl.Series) -> np.ndarray:
-    return series.to_physical().fill_null(int(NEVER)).to_numpy().astype(np.int64)
-
-
 def _region_idx(series: pl.Series, regions: RegionLookup) -> np.ndarray:
-    ints = series.cast(pl.Int32, strict=False).fill_null(0).to_numpy()
-    return np.where(ints > 0, regions.lut[ints], -1).astype(np.int32)
+    """Dense index of each prefecture code (-1 for null or unknown): the codes as an Enum of regions.codes."""
+    physical = series.cast(pl.Enum(regions.codes), strict=False).to_physical()
+    return physical.cast(pl.Int32).fill_null(-1).to_numpy()
 
 
 def build_frame(people: pl.DataFrame, on: date, policies: PolicySet, regions: RegionLookup) -> Frame:
     """Arrays from a validated person table (see changzhu.domain.person.validate_person_table)."""
-    n = people.height
-    on_days = to_days(on)
-    zeros = np.zeros(n, dtype=np.int64)
-    true = np.ones(n, dtype=bool)
-    minus_one = np.full(n, -1, dtype=np.int64)
-    on_arr = np.full(n, on_days, dtype=np.int64)
-    employed = people["employed"].to_numpy().astype(bool)
-
-    def count_clock(col: str, grows: np.ndarray, extra: np.ndarray | None = None) -> Clock:
-        const = people[col].to_numpy().astype(np.int64)
-        return Clock(on_arr, const + (extra if extra is not None else 0), grows, minus_one)
-
-    res_idx = _region_idx(people["residence_region"], regions)
-    hukou_idx = _region_idx(people["hukou_region"], regions)
-    prior_idx = _region_idx(people["prior_region"], regions)
-    coef, agreement = recognition_coefficients(res_idx, prior_idx, on, policies, regions)
-    recognises = [(a.recognises, i) for i, a in enumerate(policies.agreements)]
-    res_ok = np.isin(agreement, [i for r, i in recognises if "residence" in r])
-    si_ok = np.isin(agreement, [i for r, i in recognises if "social_insurance" in r])
-    prior_res = np.floor(np.where(res_ok, coef, 0.0) * people["prior_residence_months"].to_numpy()).astype(np.int64)
-    prior_si = np.floor(np.where(si_ok, coef, 0.0) * people["prior_si_months"].to_numpy()).astype(np.int64)
-    residence_since = _days(people["residence_since"])
-    clocks = {
-        "age": Clock(_days(people["birth_date"]), zeros, true, minus_one),
-        "residence": Clock(residence_since, zeros, true, minus_one),
-        "residence_recognised": Clock(residence_since, prior_res, true, minus_one),
-        "si_local": count_clock("si_months_local", employed),
-        "si_total": count_clock("si_months_total", employed),
-        "si_recognised": count_clock("si_months_local", employed, prior_si),
-        "medical_local": count_clock("medical_months_local", employed),
-    }
-    permit_since = _days(people["residence_permit_since"])
-    # Until the residence_permit service is evaluated, only permits already held are known.
-    clocks["permit"] = Clock(permit_since, zeros, true, minus_one)
-    size = np.where(res_idx >= 0, regions.size_class[np.maximum(res_idx, 0)], -1).astype(np.int8)
-    parent_idx = _parent_index(people)
-    has_parent = parent_idx >= 0
-    parent_same = has_parent & (res_idx[np.maximum(parent_idx, 0)] == res_idx)
-    ratio = people["si_base_ratio"].to_numpy().astype(np.float64)
-    statics = {
-        "hukou_local": hukou_idx == res_idx,
-        "hukou_other_province": regions.province[res_idx] != regions.province[hukou_idx],
-        "employed": employed,
-        "criminal_record": people["criminal_record"].to_numpy().astype(bool),
-        "parent_same_region": parent_same,
-        "sex": _codes(people["sex"], SEXES),
-        "education": _codes(people["education"], EDUCATION_LEVELS),
-        "housing": _codes(people["housing"], HOUSING_TENURES),
-        "professional_title": _codes(people["professional_title"], TITLE_LEVELS),
-        "city_size_class": size,
-        "income_per_capita_month": people["income_per_capita_month"].to_numpy().astype(np.float64),
-        "admin_detentions": people["admin_detentions"].to_numpy().astype(np.float64),
-        "si_base_ratio": ratio,
-    }
-    return Frame(
-        n,
-        on_days,
-        on,
-        people["person_id"].to_numpy(),
-        clocks,
-        statics,
-        res_idx,
-        parent_idx,
-        {"coefficient": coef, "agreement": agreement, "prior_residence": prior_res, "prior_si": prior_si},
-    )
+    return Frame(people, on, policies, regions)
 
 
 def _parent_index(people: pl.DataFrame) -> np.ndarray:
     """Row of each person's parent in the table, -1 when there is none."""
     parent = people["parent_id"]
     if parent.null_count() == people.height:
-        return np.full(people.height, -1, dtype=np.int64)
+        return np.full(people.height, -1, dtype=np.int32)
     ids = people["person_id"].to_numpy()
+    wanted = parent.fill_null(-(2**62)).to_numpy()
+    if ids.size and ids[0] == 0 and ids[-1] == ids.size - 1 and bool(np.all(np.diff(ids) == 1)):
+        inside = (wanted >= 0) & (wanted < ids.size)
+        return np.where(inside, wanted, -1).astype(np.int32)
     order = np.argsort(ids, kind="stable")
     sorted_ids = ids[order]
-    wanted = parent.fill_null(-(2**62)).to_numpy()
     pos = np.clip(np.searchsorted(sorted_ids, wanted), 0, len(ids) - 1)
     found = sorted_ids[pos] == wanted
-    return np.where(found, order[pos], -1).astype(np.int64)
+    return np.where(found, order[pos], -1).astype(np.int32)
 
 
 def recognition_coefficients(

@@ -147,7 +147,7 @@ def _take_in(
         by_scheme[str(m["scheme"])] += 1
     for scheme, n in sorted(by_scheme.items()):
         legs += [
-            Leg(f"X:interregion_months:{sender}", -n, "month"),
+            Leg(f"X:interregion_periods:{sender}", -n, "month"),
             Leg(person_account(key, f"{scheme}_months", to_city), n, "month"),
         ]
     individual, pooled = int(p.get("pension_individual_fen", 0)), int(p.get("pension_pooled_fen", 0))

@@ -34,7 +34,7 @@ function measureOf(row) {
   if (m === "inflow") return row.pop_resident_2020 ? row.interprov_in_migrants_2020 / row.pop_resident_2020 : null;
   if (m === "renhu") return row.pop_resident_2020 ? row.renhu_fenli_2020 / row.pop_resident_2020 : null;
   if (m.startsWith("gap:") && state.gaps) {
-    const hit = state.gaps.find(g => g.code === row.code && g.service === m.slice(4));
+    const hit = state.gaps.find(g => g.region_code === row.code && g.service === m.slice(4));
     return hit ? hit.gap : null;
   }
   return null;
@@ -45,20 +45,23 @@ function show(value) { return isShare() ? CZ.pct(value) : CZ.fmt(value, 0); }
 
 async function loadGaps(level) {
   try {
-    const result = await CZ.api("/planning/gaps?level=" + level + "&limit=500");
+    const parent = state.path.length ? "&province=" + state.path[0].code : "";
+    const result = await CZ.api("/planning/gaps?basis=resident&level=" + level + parent + "&limit=500");
     state.gaps = result.items;
   } catch (error) {
     state.gaps = null;
   }
   const select = document.getElementById("measure");
+  const chosen = select.value;
   for (const option of [...select.options]) if (option.value.startsWith("gap")) option.remove();
   const services = state.gaps ? [...new Set(state.gaps.map(g => g.service))] : [];
   for (const service of services) {
     const option = document.createElement("option");
     option.value = "gap:" + service;
-    option.textContent = CZ.t("map.gap") + " · " + service;
+    option.textContent = CZ.t("map.gap") + " · " + CZ.t("service." + service);
     select.appendChild(option);
   }
+  if ([...select.options].some(o => o.value === chosen)) select.value = chosen;
   document.getElementById("map-note").textContent = CZ.t("map.note") + (state.gaps ? "" : " " + CZ.t("map.no_gap"));
 }
 

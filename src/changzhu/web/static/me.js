@@ -8,17 +8,25 @@ async function regionName(code) {
   } catch (error) { return code; }
 }
 
-function serviceItem(entry, missing) {
+function serviceItem(entry) {
+  // one service: its title in the chosen language, and for one not yet granted what is missing and from when
   const li = document.createElement("li");
-  if (missing) li.className = "missing";
+  li.dataset.service = entry.service;
+  if (!entry.eligible) li.className = "missing";
   const title = document.createElement("strong");
-  title.textContent = entry.title || entry.service;
+  title.textContent = CZ.t("service." + entry.service);
   li.appendChild(title);
   const why = document.createElement("div");
   why.className = "why";
-  const parts = [...(entry.reasons || []), ...(entry.missing || [])];
-  if (missing) parts.push(entry.earliest_date ? CZ.t("me.earliest", {date: entry.earliest_date}) : CZ.t("me.never"));
-  why.textContent = parts.join("; ");
+  if (entry.eligible) {
+    why.textContent = CZ.t("me.rule") + ": " + entry.source;
+  } else {
+    const parts = entry.unmet.map(u =>
+      u.label + (u.value ? " — " + CZ.t("me.has") + " " + u.value : "") + (u.needs ? ", " + CZ.t("me.needs") + " " + u.needs : "") +
+      (u.missing ? " (" + u.missing + ")" : ""));
+    parts.push(entry.earliest ? CZ.t("me.earliest", {date: entry.earliest}) : CZ.t("me.never"));
+    why.textContent = parts.join("; ");
+  }
   li.appendChild(why);
   return li;
 }
@@ -36,14 +44,21 @@ CZ.ready(async (me) => {
   const entitled = document.getElementById("me-entitled"), missing = document.getElementById("me-missing");
   try {
     const result = await CZ.api("/residents/" + me.person_key + "/entitlements");
-    for (const entry of result.services) (entry.eligible ? entitled : missing).appendChild(serviceItem(entry, !entry.eligible));
+    for (const entry of result.services) (entry.eligible ? entitled : missing).appendChild(serviceItem(entry));
+    const points = document.getElementById("me-points");
+    for (const p of result.points.filter(p => p.of === "self")) {
+      const li = document.createElement("li");
+      li.textContent = CZ.t("me.points_line", {title: p.title, total: p.total, line: p.line}) + "; " +
+        (p.earliest ? CZ.t("me.points_reach", {date: p.earliest}) : CZ.t("me.never"));
+      points.appendChild(li);
+    }
   } catch (error) {
-    entitled.innerHTML = `<li class="missing">${CZ.escape(CZ.t("me.unavailable"))}</li>`;
+    entitled.innerHTML = `<li class="missing">${CZ.escape(CZ.t("me.unavailable"))} (${CZ.escape(error.message)})</li>`;
   }
   const account = await CZ.api("/residents/" + me.person_key + "/account");
   const table = document.getElementById("me-account");
   const lines = [
-    ...account.contribution_months.map(m => ({what: m.scheme, where: m.paid_region + " → " + m.held_region, value: m.months + " × " + CZ.t("col.value")})),
+    ...account.contribution_months.map(m => ({what: m.scheme, where: m.paid_region + " → " + m.held_region, value: m.months + " " + CZ.t("me.months")})),
     ...account.school_records.map(s => ({what: s.school + " · " + s.grade, where: s.enrolled_region + " → " + s.held_region, value: s.school_year})),
   ];
   if (!lines.length) { table.outerHTML = `<p class="note">${CZ.escape(CZ.t("me.no_account"))}</p>`; return; }

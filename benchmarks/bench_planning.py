@@ -1,0 +1,235 @@
+"""Planning benchmarks: p-median and maximal covering against spopt, 2SFCA against access, county gaps.
+
+Each location case runs in its own subprocess so its peak memory (ru_maxrss) is its own. Default sizes:
+(500, 100, 10) and (2000, 300, 20); `--big` adds (5000, 500, 30). spopt runs at 500x100 by default and at the
+larger sizes with `--spopt-big` (slow: the issue measured 64 s and 3.3 GB just to build the 5000x500 model).
+
+    .venv/bin/python benchmarks/bench_planning.py [--big] [--spopt-big]
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import resource
+import subprocess
+import sys
+import time
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+RESULTS = Path(__file__).parent / "results" / "planning.json"
+SIZES = [(500, 100, 10), (2000, 300, 20), (5000, 500, 30)]
+TIME_LIMIT = 120.0
+RADIUS = 15.0  # on a 100 x 100 square
+
+
+def instance(n: int, m: int, seed: int = 0) -> tuple[np.ndarray, np.ndarray]:
+    """Random demand points and candidate sites on a 100 x 100 square, integer weights 1..99, Euclidean distance."""
+    rng = np.random.default_rng(seed)
+    demand, sites = rng.uniform(0, 100, (n, 2)), rng.uniform(0, 100, (m, 2))
+    weights = rng.integers(1, 100, n).astype(float)
+    return weights, np.sqrt(((demand[:, None, :] - sites[None, :, :]) ** 2).sum(-1))
+
+
+def _peak_mb() -> float:
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024.0
+
+
+def run_case(tool: str, model: str, n: int, m: int, p: int) -> dict[str, Any]:
+    """One case in this process: build and solve, report status, objective, bound, gap, seconds, peak MB."""
+    weights, dist = instance(n, m)
+    start = time.perf_counter()
+    if tool == "changzhu":
+        from changzhu.planning.location import max_covering, p_median
+
+        r = (
+            p_median(weights, dist, p, time_limit=TIME_LIMIT)
+            if model == "p_median"
+            else max_covering(weights, dist, p, RADIUS, time_limit=TIME_LIMIT)
+        )
+        out = {
+            "status": r.status,
+            "objective": r.objective,
+            "bound": r.bound,
+            "gap": r.gap,
+            "detail": {k: v for k, v in r.detail.items() if k != "proof"},
+        }
+    else:
+        import pulp
+        from spopt.locate import MCLP, PMedian
+
+        build = time.perf_counter()
+        problem = (
+            PMedian.from_cost_matrix(dist, weights, p_facilities=p)
+            if model == "p_median"
+            else MCLP.from_cost_matrix(dist, weights, service_radius=RADIUS, p_facilities=p)
+        )
+        built = time.perf_counter() - build
+        problem = problem.solve(pulp.PULP_CBC_CMD(msg=False, timeLimit=TIME_LIMIT))
+        lp = problem.problem
+        out = {
+            "status": f"pulp:{pulp.LpStatus[lp.status]} (sol_status {lp.sol_status})",
+            "objective": float(pulp.value(lp.objective)),
+            "bound": None,
+            "gap": None,
+            "detail": {"build_seconds": built},
+        }
+    out.update(tool=tool, model=model, n=n, m=m, p=p, seconds=time.perf_counter() - start, peak_mb=_peak_mb())
+    return out
+
+
+def _subprocess(tool: str, model: str, n: int, m: int, p: int) -> dict[str, Any]:
+    cmd = [sys.executable, __file__, "--case", tool, model, str(n), str(m), str(p)]
+    done = subprocess.run(cmd, capture_output=True, text=True, timeout=3 * TIME_LIMIT + 300)
+    lines = [line for line in done.stdout.splitlines() if line.startswith("{")]
+    if done.returncode != 0 or not lines:
+        return {
+            "tool": tool,
+            "model": model,
+            "n": n,
+            "m": m,
+            "p": p,
+            "status": "failed",
+            "error": (done.stderr.strip().splitlines() or ["?"])[-1],
+        }
+    return dict(json.loads(lines[-1]))
+
+
+def bench_accessibility() -> dict[str, Any]:
+    """2SFCA for 5000 demand x 500 supply points: ours vs access (same data, same catchment)."""
+    import pandas as pd
+    from access import Access
+
+    from changzhu.planning.accessibility import two_step_fca
+
+    rng = np.random.default_rng(1)
+    n, m, catchment = 5000, 500, 15.0
+    demand_pts, supply_pts = rng.uniform(0, 100, (n, 2)), rng.uniform(0, 100, (m, 2))
+    pop, cap = rng.integers(100, 10000, n).astype(float), rng.integers(10, 500, m).astype(float)
+    dist = np.sqrt(((demand_pts[:, None, :] - supply_pts[None, :, :]) ** 2).sum(-1))
+    start = time.perf_counter()
+    ours = two_step_fca(pop, cap, dist, catchment)
+    ours_s = time.perf_counter() - start
+    i, j = np.indices(dist.shape)
+    start = time.perf_counter()
+    demand_df = pd.DataFrame({"pop": pop}, index=pd.Index(np.arange(n), name="geoid"))
+    supply_df = pd.DataFrame({"cap": cap}, index=pd.Index(np.arange(m), name="sid"))
+    cost_df = pd.DataFrame({"origin": i.ravel(), "dest": j.ravel(), "cost": dist.ravel()})
+    acc = Access(
+        demand_df=demand_df,
+        demand_value="pop",
+        supply_df=supply_df,
+        supply_value="cap",
+        cost_df=cost_df,
+        cost_origin="origin",
+        cost_dest="dest",
+        cost_name="cost",
+    )
+    theirs = acc.two_stage_fca(max_cost=catchment).iloc[:, 0].reindex(np.arange(n)).fillna(0).to_numpy()
+    access_s = time.perf_counter() - start
+    return {
+        "n": n,
+        "m": m,
+        "changzhu_seconds": ours_s,
+        "access_seconds": access_s,
+        "max_abs_difference": float(np.max(np.abs(ours - theirs))),
+        "speedup": access_s / ours_s,
+    }
+
+
+def bench_county_gaps() -> dict[str, Any]:
+    """Demand and gap for every county in the census x 7 services, both bases (data loading timed apart)."""
+    from changzhu.data.census import census_2020
+    from changzhu.data.supply import province_supply_2019
+    from changzhu.planning.gaps import compute_gaps
+    from changzhu.planning.standards import load_standards
+
+    start = time.perf_counter()
+    census, supply, standards = census_2020(), province_supply_2019(), load_standards()
+    load_s = time.perf_counter() - start
+    runs = []
+    for _ in range(5):
+        start = time.perf_counter()
+        gaps = compute_gaps("county", standards=standards, supply=supply, census=census)
+        runs.append(time.perf_counter() - start)
+    return {
+        "counties": gaps["region_code"].n_unique(),
+        "services": gaps["service"].n_unique(),
+        "rows": gaps.height,
+        "load_seconds": load_s,
+        "compute_seconds_best": min(runs),
+        "compute_seconds_median": float(np.median(runs)),
+    }
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--big", action="store_true", help="add the 5000 x 500 x 30 size")
+    parser.add_argument("--spopt-big", action="store_true", help="run spopt at the larger sizes too")
+    parser.add_argument("--case", nargs=5, help=argparse.SUPPRESS)
+    args = parser.parse_args()
+    if args.case:
+        tool, model, n, m, p = args.case
+        print(json.dumps(run_case(tool, model, int(n), int(m), int(p)), default=float))
+        return
+    from rich.console import Console
+    from rich.table import Table
+
+    sizes = SIZES if args.big else SIZES[:2]
+    cases = []
+    for n, m, p in sizes:
+        for model in ("p_median", "max_covering"):
+            cases.append(_subprocess("changzhu", model, n, m, p))
+            if (n, m) == (500, 100) or args.spopt_big:
+                cases.append(_subprocess("spopt", model, n, m, p))
+    table = Table(title="Facility location (120 s limit per case)")
+    for col in ("tool", "model", "size", "status", "objective", "bound", "gap", "seconds", "peak MB"):
+        table.add_column(col)
+    for c in cases:
+        table.add_row(
+            c["tool"],
+            c["model"],
+            f"{c['n']}x{c['m']} p={c['p']}",
+            str(c.get("status")),
+            f"{c.get('objective') or float('nan'):,.1f}",
+            "—" if c.get("bound") is None else f"{c['bound']:,.1f}",
+            "—" if c.get("gap") is None else f"{c['gap']:.4%}",
+            f"{c.get('seconds', float('nan')):.2f}",
+            f"{c.get('peak_mb', float('nan')):.0f}",
+        )
+    console = Console()
+    console.print(table)
+    access_result = bench_accessibility()
+    console.print(
+        f"2SFCA 5000x500: changzhu {access_result['changzhu_seconds']:.3f} s, access "
+        f"{access_result['access_seconds']:.3f} s, max |difference| {access_result['max_abs_difference']:.2e}"
+    )
+    county = bench_county_gaps()
+    console.print(
+        f"county gaps: {county['counties']} counties x {county['services']} services x 2 bases in "
+        f"{county['compute_seconds_best']:.3f} s (load {county['load_seconds']:.2f} s)"
+    )
+    RESULTS.parent.mkdir(parents=True, exist_ok=True)
+    RESULTS.write_text(
+        json.dumps(
+            {
+                "location": cases,
+                "accessibility": access_result,
+                "county_gaps": county,
+                "sizes_run": sizes,
+                "time_limit_seconds": TIME_LIMIT,
+                "radius": RADIUS,
+            },
+            indent=1,
+            default=float,
+        ),
+        encoding="utf-8",
+    )
+    console.print(f"results in {RESULTS}")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,73 @@
+from pathlib import Path
+
+import polars as pl
+import pytest
+
+from changzhu.data.census import census_2020
+from changzhu.data.errors import DataFileError
+from changzhu.planning.facilities import read_facilities
+from changzhu.planning.gaps import compute_gaps, gaps_side_by_side
+
+CONTRACT = {
+    "region_code",
+    "region_name_zh",
+    "service",
+    "basis",
+    "demand",
+    "supply",
+    "gap",
+    "unit_cost_yuan",
+    "gap_cost_yuan",
+}
+
+
+def test_province_gaps_trace_to_census_and_standard() -> None:
+    gaps = compute_gaps()
+    assert set(gaps.columns) >= CONTRACT
+    gd = census_2020().provinces.filter(pl.col("code") == "440000").row(0, named=True)
+    rows = {
+        r["basis"]: r
+        for r in gaps.filter((pl.col("region_code") == "440000") & (pl.col("service") == "hospital_beds")).iter_rows(
+            named=True
+        )
+    }
+    assert rows["resident"]["demand"] == pytest.approx(gd["pop_resident_2020"] * 6 / 1000)
+    local = gd["pop_resident_2020"] - gd["interprov_in_migrants_2020"]
+    assert rows["registered"]["demand"] == pytest.approx(local * 6 / 1000)
+    assert rows["resident"]["supply"] == 545_196
+    assert rows["resident"]["gap_cost_yuan"] == pytest.approx(max(rows["resident"]["gap"], 0) * 600_000)
+    side = gaps_side_by_side(gaps)
+    assert side.filter(pl.col("region_code") == "440000", pl.col("service") == "hospital_beds")[
+        "gap_hidden_by_hukou_basis"
+    ].item() == pytest.approx(gd["interprov_in_migrants_2020"] * 6 / 1000)
+
+
+def test_county_supply_apportions_province_supply() -> None:
+    county = compute_gaps("county")
+    assert county["service"].n_unique() == 7
+    totals = county.filter(pl.col("service") == "hospital_beds").group_by("basis").agg(pl.col("supply").sum())
+    assert totals["supply"].to_list() == pytest.approx([8_806_956, 8_806_956])
+
+
+def test_facility_list_replaces_supply(tmp_path: Path) -> None:
+    path = tmp_path / "facilities.csv"
+    path.write_text(
+        "facility_id,name,service,region_code,capacity,lon,lat\n"
+        "h1,A,hospital_beds,441900,1000,113.75,23.02\nh2,B,hospital_beds,441900,500,,\n",
+        encoding="utf-8",
+    )
+    facilities = read_facilities(path, ["hospital_beds"])
+    gaps = compute_gaps("county", facilities=facilities)
+    row = gaps.filter(
+        pl.col("region_code") == "441900", pl.col("service") == "hospital_beds", pl.col("basis") == "resident"
+    ).row(0, named=True)
+    assert row["supply"] == 1500 and row["supply_source"] == "facility list"
+
+
+def test_bad_facility_row_is_named(tmp_path: Path) -> None:
+    path = tmp_path / "facilities.csv"
+    path.write_text(
+        "facility_id,name,service,region_code,capacity,lon,lat\nh1,A,clinics,441900,10,,\n", encoding="utf-8"
+    )
+    with pytest.raises(DataFileError, match=r"line 2 column 'service': unknown service 'clinics'"):
+        read_facilities(path, ["hospital_beds"])
