@@ -120,8 +120,6 @@ def test_geojson_covers_every_province_and_damage_is_caught(files_copy: Path) ->
     codes = set(census_2020().provinces["code"].to_list())
     collection = read_province_geojson(FILES_DIR, codes)
     assert len(collection["features"]) == 33
-    (files_copy / "china_provinces.geojson").write_text(
-        '{"type": "FeatureCollection", "features": [', "utf-8"
-    )
+    (files_copy / "china_provinces.geojson").write_text('{"type": "FeatureCollection", "features": [', "utf-8")
     with pytest.raises(DataFileError, match="not valid GeoJSON"):
         read_province_geojson(files_copy, codes)

@@ -65,9 +65,7 @@ def test_region_queries_filter_by_level_and_parent(database_url: str) -> None:
         list_regions(engine, None, "329999")
 
 
-def test_failed_import_leaves_earlier_data_untouched(
-    database_url: str, monkeypatch: pytest.MonkeyPatch
-) -> None:
+def test_failed_import_leaves_earlier_data_untouched(database_url: str, monkeypatch: pytest.MonkeyPatch) -> None:
     engine = make_engine(database_url)
     upgrade(engine)
     load_census(engine, census_2020())
@@ -78,10 +76,7 @@ def test_failed_import_leaves_earlier_data_untouched(
     def broken(_census: object) -> pl.DataFrame:
         frame = original(census_2020())
         return frame.with_columns(
-            pl.when(pl.col("code") == "650000")
-            .then(None)
-            .otherwise(pl.col("pop_resident"))
-            .alias("pop_resident")
+            pl.when(pl.col("code") == "650000").then(None).otherwise(pl.col("pop_resident")).alias("pop_resident")
         )
 
     monkeypatch.setattr(census_import, "build_population_table", broken)

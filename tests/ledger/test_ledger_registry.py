@@ -70,6 +70,10 @@ def test_life_of_a_resident(engine: Engine) -> None:
     assert people.columns == [c.name for c in PERSON_COLUMNS]
     child_row = people.filter(pl.col("birth_date") == date(2015, 6, 1))
     assert child_row["parent_id"].item() == people.filter(pl.col("birth_date") == date(1985, 1, 1))["person_id"].item()
+    # optional columns not given at registration take the schema default (professional_title -> 'none')
+    optional = [c for c in PERSON_COLUMNS if c.optional and c.default is not None]
+    for column in optional:
+        assert people[column.name].null_count() == 0, column.name
     assert verify(engine).ok
 
 

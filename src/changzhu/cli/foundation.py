@@ -25,9 +25,7 @@ def db_upgrade(revision: Annotated[str, typer.Argument(help="target revision")] 
 
     engine = make_engine()
     upgrade(engine, revision)
-    console.print(
-        f"database {engine.url.render_as_string(hide_password=True)} at revision {current_revision(engine)}"
-    )
+    console.print(f"database {engine.url.render_as_string(hide_password=True)} at revision {current_revision(engine)}")
 
 
 @db_app.command("current")
@@ -36,9 +34,7 @@ def db_current() -> None:
     from changzhu.registry.migrate import current_revision, head_revision
 
     engine = make_engine()
-    console.print(
-        f"current: {current_revision(engine) or 'none (not migrated)'}; latest shipped: {head_revision()}"
-    )
+    console.print(f"current: {current_revision(engine) or 'none (not migrated)'}; latest shipped: {head_revision()}")
 
 
 @db_app.command("load")

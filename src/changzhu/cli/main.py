@@ -7,13 +7,7 @@ import sys
 import typer
 from sqlalchemy.exc import SQLAlchemyError
 
-from changzhu.cli import fiscal
-from changzhu.cli import foundation
-from changzhu.cli import plan
-from changzhu.cli import registry_cmds
-from changzhu.cli import rules
-from changzhu.cli import serve
-from changzhu.cli import simulate
+from changzhu.cli import fiscal, foundation, plan, registry_cmds, rules, serve, simulate
 from changzhu.cli.output import err_console
 from changzhu.errors import ChangzhuError
 

@@ -23,19 +23,22 @@ class OutputFormat(StrEnum):
     JSON = "json"
 
 
-def _cell(value: object) -> str:
+PERCENT_SUFFIXES = ("share", "gap", "rate", "pct_of_residents")
+
+
+def _cell(column: str, value: object) -> str:
     if value is None:
         return "—"
     if isinstance(value, float):
-        return f"{value:.2%}" if 0 <= abs(value) <= 1 else f"{value:,.2f}"
+        if column.endswith(PERCENT_SUFFIXES):
+            return f"{value:.2%}"
+        return f"{value:,.2f}" if abs(value) >= 100 else f"{value:,.4g}"
     if isinstance(value, int) and not isinstance(value, bool):
         return f"{value:,}"
     return str(value)
 
 
-def emit_table(
-    df: pl.DataFrame, fmt: OutputFormat, title: str | None = None, *, limit: int | None = None
-) -> None:
+def emit_table(df: pl.DataFrame, fmt: OutputFormat, title: str | None = None, *, limit: int | None = None) -> None:
     """Print `df` as a rich table (first `limit` rows), or all rows as CSV or JSON on stdout."""
     if fmt == OutputFormat.CSV:
         sys.stdout.write(df.write_csv())
@@ -48,7 +51,7 @@ def emit_table(
     for name, dtype in df.schema.items():
         table.add_column(name, justify="right" if dtype.is_numeric() else "left")
     for row in shown.iter_rows():
-        table.add_row(*(_cell(v) for v in row))
+        table.add_row(*(_cell(name, v) for name, v in zip(df.columns, row, strict=True)))
     console.print(table)
     if limit and df.height > limit:
         console.print(f"[dim]{df.height - limit} more rows; use --limit 0 or --format csv for all[/dim]")

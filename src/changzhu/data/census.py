@@ -51,8 +51,7 @@ def _check_sum(path: Path, what: str, actual: int, expected: int) -> None:
 
 def _check_urban_rural(path: Path, df: pl.DataFrame) -> None:
     mismatch = (
-        df["pop_urban_2020"].is_not_null()
-        & (df["pop_urban_2020"] + df["pop_rural_2020"] != df["pop_resident_2020"])
+        df["pop_urban_2020"].is_not_null() & (df["pop_urban_2020"] + df["pop_rural_2020"] != df["pop_resident_2020"])
     ).arg_true()
     if mismatch.len() > 0:
         row = int(mismatch[0])
@@ -83,9 +82,7 @@ def _check_parents(path: Path, df: pl.DataFrame, column: str, parents: set[str])
     idx = (~df[column].is_in(sorted(parents))).arg_true()
     if idx.len() > 0:
         row = int(idx[0])
-        raise DataFileError(
-            path, f"parent code {df[column][row]} does not exist", line=line_of(row), column=column
-        )
+        raise DataFileError(path, f"parent code {df[column][row]} does not exist", line=line_of(row), column=column)
 
 
 def read_provinces(files_dir: Path = FILES_DIR) -> pl.DataFrame:
@@ -127,12 +124,8 @@ def read_provinces(files_dir: Path = FILES_DIR) -> pl.DataFrame:
             line=line_of(int(bad[0])),
             column="renhu_fenli_2020",
         )
-    _check_sum(
-        path, "the 31 provinces' residents", int(df["pop_resident_2020"].sum()), PROVINCES_RESIDENT_TOTAL_2020
-    )
-    _check_sum(
-        path, "the provinces' 人户分离", int(df["renhu_fenli_2020"].sum()), PROVINCES_RENHU_FENLI_TOTAL_2020
-    )
+    _check_sum(path, "the 31 provinces' residents", int(df["pop_resident_2020"].sum()), PROVINCES_RESIDENT_TOTAL_2020)
+    _check_sum(path, "the provinces' 人户分离", int(df["renhu_fenli_2020"].sum()), PROVINCES_RENHU_FENLI_TOTAL_2020)
     _check_sum(
         path,
         "the provinces' inter-provincial in-migrants",
@@ -185,9 +178,7 @@ def prefecture_of_county(city_code: str, county_code: str, prefecture_codes: set
     return None
 
 
-def read_counties(
-    provinces: pl.DataFrame, prefectures: pl.DataFrame, files_dir: Path = FILES_DIR
-) -> pl.DataFrame:
+def read_counties(provinces: pl.DataFrame, prefectures: pl.DataFrame, files_dir: Path = FILES_DIR) -> pl.DataFrame:
     """County-level units (NBS 2023 codes merged with the census tabulation), with `prefecture_code` added."""
     path = files_dir / COUNTIES_FILE
     schema: dict[str, pl.DataType] = {

@@ -43,9 +43,7 @@ def read_size_standard(files_dir: Path = FILES_DIR) -> list[CitySizeBand]:
         nullable=("max_urban_pop",),
     )
     return [
-        CitySizeBand(
-            _size_class(path, r["size_class"], i), r["name_zh"], r["min_urban_pop"], r["max_urban_pop"]
-        )
+        CitySizeBand(_size_class(path, r["size_class"], i), r["name_zh"], r["min_urban_pop"], r["max_urban_pop"])
         for i, r in enumerate(df.iter_rows(named=True))
     ]
 
@@ -55,10 +53,7 @@ def read_official_sizes(files_dir: Path = FILES_DIR) -> dict[str, CitySizeClass]
     path = files_dir / OFFICIAL_SIZE_FILE
     df = read_typed_csv(path, {"region_code": pl.String(), "name_zh": pl.String(), "size_class": pl.String()})
     check_codes(path, df, "region_code")
-    return {
-        r["region_code"]: _size_class(path, r["size_class"], i)
-        for i, r in enumerate(df.iter_rows(named=True))
-    }
+    return {r["region_code"]: _size_class(path, r["size_class"], i) for i, r in enumerate(df.iter_rows(named=True))}
 
 
 def urban_area_population_proxy(prefectures: pl.DataFrame, counties: pl.DataFrame) -> pl.DataFrame:
@@ -70,9 +65,7 @@ def urban_area_population_proxy(prefectures: pl.DataFrame, counties: pl.DataFram
     """
     census = counties.filter(pl.col("in_census_2020") & pl.col("prefecture_code").is_not_null())
     is_district = pl.col("name_zh").str.ends_with("区") & ~pl.col("city_code").str.ends_with("9000")
-    whole_unit = pl.col("city_code").str.ends_with("9000") | pl.col("code").is_in(
-        sorted(CITIES_WITHOUT_DISTRICTS)
-    )
+    whole_unit = pl.col("city_code").str.ends_with("9000") | pl.col("code").is_in(sorted(CITIES_WITHOUT_DISTRICTS))
     is_city = pl.col("name_zh").str.ends_with("市")
     sums = census.group_by("prefecture_code").agg(
         pl.col("pop_urban_2020").filter(is_district | whole_unit).sum().alias("district_urban"),
@@ -104,9 +97,7 @@ def classify_prefectures(
     official = read_official_sizes(files_dir)
     unknown = sorted(set(official) - set(prefectures["code"].to_list()))
     if unknown:
-        raise DataFileError(
-            files_dir / OFFICIAL_SIZE_FILE, f"region code(s) {', '.join(unknown)} do not exist"
-        )
+        raise DataFileError(files_dir / OFFICIAL_SIZE_FILE, f"region code(s) {', '.join(unknown)} do not exist")
     proxy = urban_area_population_proxy(prefectures, counties)
     classes: list[str] = []
     basis: list[str] = []
@@ -154,9 +145,7 @@ def read_agglomerations(prefectures: pl.DataFrame, files_dir: Path = FILES_DIR) 
                 column="region_name_zh",
             )
         if row["membership"] not in ("core", "plan_area"):
-            raise DataFileError(
-                path, "membership must be core or plan_area", line=line_of(i), column="membership"
-            )
+            raise DataFileError(path, "membership must be core or plan_area", line=line_of(i), column="membership")
     dup = df.select("agglomeration_id", "region_code").is_duplicated().arg_true()
     if dup.len() > 0:
         raise DataFileError(path, "a region is listed twice in one agglomeration", line=line_of(int(dup[0])))

@@ -18,9 +18,7 @@ def line_of(row_index: int) -> int:
     return row_index + HEADER_LINES + 1
 
 
-def read_typed_csv(
-    path: Path, columns: Mapping[str, pl.DataType], *, nullable: Sequence[str] = ()
-) -> pl.DataFrame:
+def read_typed_csv(path: Path, columns: Mapping[str, pl.DataType], *, nullable: Sequence[str] = ()) -> pl.DataFrame:
     """Read `path` as text, check the header, cast each column; raise DataFileError at the first bad cell."""
     if not path.is_file():
         raise DataFileError(path, "file not found")
@@ -38,17 +36,13 @@ def read_typed_csv(
         text = raw.get_column(name).str.strip_chars()
         text = text.replace("", None)
         if dtype == pl.Boolean():
-            casted = text.replace_strict(
-                {"True": True, "False": False}, default=None, return_dtype=pl.Boolean
-            )
+            casted = text.replace_strict({"True": True, "False": False}, default=None, return_dtype=pl.Boolean)
         else:
             casted = text.cast(dtype, strict=False)
         failed = (casted.is_null() & text.is_not_null()).arg_true()
         if failed.len() > 0:
             row = int(failed[0])
-            raise DataFileError(
-                path, f"value {text[row]!r} is not a valid {dtype}", line=line_of(row), column=name
-            )
+            raise DataFileError(path, f"value {text[row]!r} is not a valid {dtype}", line=line_of(row), column=name)
         if name not in nullable:
             empty = casted.is_null().arg_true()
             if empty.len() > 0:
@@ -73,9 +67,7 @@ def check_codes(path: Path, df: pl.DataFrame, column: str, *, unique: bool = Tru
         dup = (df.get_column(column).is_duplicated() & df.get_column(column).is_not_null()).arg_true()
         if dup.len() > 0:
             row = int(dup[0])
-            raise DataFileError(
-                path, f"code {df[column][row]} appears twice", line=line_of(row), column=column
-            )
+            raise DataFileError(path, f"code {df[column][row]} appears twice", line=line_of(row), column=column)
 
 
 def check_non_negative(path: Path, df: pl.DataFrame, columns: Sequence[str]) -> None:

@@ -13,9 +13,7 @@ FILES_DIR = Path(__file__).parent / "files"
 PROVINCES_GEOJSON = "china_provinces.geojson"
 
 
-def read_province_geojson(
-    files_dir: Path = FILES_DIR, province_codes: set[str] | None = None
-) -> dict[str, Any]:
+def read_province_geojson(files_dir: Path = FILES_DIR, province_codes: set[str] | None = None) -> dict[str, Any]:
     """The province FeatureCollection; each census province must have a polygon."""
     path = files_dir / PROVINCES_GEOJSON
     if not path.is_file():

@@ -99,9 +99,7 @@ def build_population_table(census: Census2020) -> pl.DataFrame:
         pl.col("hukou_elsewhere_other_county_same_prov_2020").alias("hukou_elsewhere_other_county_same_prov"),
     )
     provinces = (
-        census.provinces.select(
-            pl.lit(RegionLevel.PROVINCE.value).alias("level"), "code", *POPULATION_COLUMNS
-        )
+        census.provinces.select(pl.lit(RegionLevel.PROVINCE.value).alias("level"), "code", *POPULATION_COLUMNS)
         .rename(renamed)
         .join(province_extra, on="code")
     )

@@ -85,7 +85,11 @@ def person_frame(engine: Engine) -> pl.DataFrame:
             "medical_months_local": medical_at.get((p.id, p.residence_region), 0),
             "prior_si_months": pension_at.get((p.id, p.prior_region or ""), 0),
         }
-        records.append({c.name: derived.get(c.name, p.attributes.get(c.name)) for c in PERSON_COLUMNS})
+        given = {c.name: derived.get(c.name, p.attributes.get(c.name)) for c in PERSON_COLUMNS}
+        # optional columns not given at registration take the schema's default, as validate_person_table does
+        records.append(
+            {c.name: c.default if c.optional and given[c.name] is None else given[c.name] for c in PERSON_COLUMNS}
+        )
     frame = pl.DataFrame(records, schema={c.name: _loose(c.name) for c in PERSON_COLUMNS}, orient="row")
     return frame.cast(PERSON_SCHEMA, strict=True)  # type: ignore[arg-type]
 

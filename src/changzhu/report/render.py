@@ -46,8 +46,7 @@ def render_report(out_dir: Path, title: str = "changzhu 常住 — public servic
     folder = out_dir / SECTIONS_DIR
     fragments = sorted(folder.glob("*.html")) if folder.is_dir() else []
     nav = " ".join(
-        f"<a href='#{escape(p.stem.split('_', 1)[1])}'>{escape(p.stem.split('_', 1)[1])}</a>"
-        for p in fragments
+        f"<a href='#{escape(p.stem.split('_', 1)[1])}'>{escape(p.stem.split('_', 1)[1])}</a>" for p in fragments
     )
     page = _PAGE.format(
         title=escape(title),

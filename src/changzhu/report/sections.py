@@ -44,8 +44,7 @@ def write_section(out_dir: Path, section: ReportSection) -> Path:
         old.unlink()
     path = folder / f"{section.order:03d}_{section.name}.html"
     path.write_text(
-        f"<section id='{escape(section.name)}'>\n<h2>{escape(section.title)}</h2>\n"
-        f"{section.body_html}\n</section>\n",
+        f"<section id='{escape(section.name)}'>\n<h2>{escape(section.title)}</h2>\n{section.body_html}\n</section>\n",
         encoding="utf-8",
     )
     return path
