@@ -2,20 +2,18 @@
 
 from __future__ import annotations
 
-import math
 from typing import Any
 
 import plotly.graph_objects as go
 import polars as pl
-from plotly.colors import sample_colorscale
 
+from changzhu.report.maps import province_choropleth
 from changzhu.report.sections import ReportSection, escape, figure_html
 from changzhu.simulation.aggregate import BASELINE
 
 SECTION_ORDER = 70
 SECTION_NAME = "simulation"
 COLORSCALE = "Blues"
-MAP_LATITUDE = 36.0  # the y axis is stretched by 1 / cos(36°), a local equirectangular projection for China
 
 
 def main_service(by_province: pl.DataFrame, scenario: str) -> str | None:
@@ -31,71 +29,11 @@ def main_service(by_province: pl.DataFrame, scenario: str) -> str | None:
     return str(totals["service"][0])
 
 
-def _rings(geometry: dict[str, Any]) -> tuple[list[float | None], list[float | None]]:
-    """Every ring of a (Multi)Polygon as one x/y path, rings separated by None."""
-    polygons = geometry["coordinates"] if geometry["type"] == "MultiPolygon" else [geometry["coordinates"]]
-    xs: list[float | None] = []
-    ys: list[float | None] = []
-    for polygon in polygons:
-        for ring in polygon:
-            xs.extend(float(p[0]) for p in ring)
-            ys.extend(float(p[1]) for p in ring)
-            xs.append(None)
-            ys.append(None)
-    return xs, ys
-
-
 def province_map(values: dict[str, float], labels: dict[str, str], geojson: dict[str, Any], title: str) -> go.Figure:
     """A choropleth drawn as filled polygons on plain axes: no base map to fetch, so it renders offline."""
-    low, high = min(values.values(), default=0.0), max(values.values(), default=0.0)
-    span = (high - low) or 1.0
-    figure = go.Figure()
-    for feature in geojson["features"]:
-        code = str(feature["properties"]["code"])
-        if code not in values:
-            continue
-        xs, ys = _rings(feature["geometry"])
-        [color] = sample_colorscale(COLORSCALE, [(values[code] - low) / span])
-        figure.add_trace(
-            go.Scatter(
-                x=xs,
-                y=ys,
-                fill="toself",
-                mode="lines",
-                fillcolor=color,
-                line={"width": 0.6, "color": "#666"},
-                hoveron="fills",
-                hoverinfo="text",
-                text=labels.get(code, code),
-                showlegend=False,
-            )
-        )
-    figure.add_trace(  # carries the colour bar
-        go.Scatter(
-            x=[None],
-            y=[None],
-            mode="markers",
-            showlegend=False,
-            hoverinfo="skip",
-            marker={
-                "colorscale": COLORSCALE,
-                "cmin": low,
-                "cmax": high,
-                "color": [low],
-                "showscale": True,
-                "colorbar": {"title": {"text": "people"}},
-            },
-        )
+    return province_choropleth(
+        values, geojson, title=title, colorbar_title="people", hover=labels, colorscale=COLORSCALE, height=560
     )
-    figure.update_xaxes(visible=False)
-    figure.update_yaxes(visible=False, scaleanchor="x", scaleratio=1 / math.cos(math.radians(MAP_LATITUDE)))
-    figure.update_layout(
-        height=560,
-        margin={"l": 0, "r": 0, "t": 40, "b": 0},
-        title=title,
-        plot_bgcolor="white",
-    )
-    return figure
 
 
 def newly_eligible_map(
