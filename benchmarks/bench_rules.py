@@ -26,11 +26,12 @@ import argparse
 import ctypes
 import gc
 import json
+import os
 import platform
 import subprocess
 import sys
 import time
-from datetime import date
+from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Any
 
@@ -480,8 +481,9 @@ def main() -> None:
         json.dumps(
             {
                 "machine": platform.platform(),
-                "cpus": __import__("os").cpu_count(),
-                "date": ON.isoformat(),
+                "cpus": os.cpu_count(),
+                "evaluation_date": ON.isoformat(),
+                "measured_at": datetime.now(UTC).isoformat(timespec="seconds"),
                 "method": METHOD,
                 "runs": runs,
                 "ratios": ratios,
