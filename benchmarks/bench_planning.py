@@ -5,6 +5,11 @@ Each location case runs in its own subprocess so its peak memory (ru_maxrss) is 
 larger sizes with `--spopt-big` (slow: the issue measured 64 s and 3.3 GB just to build the 5000x500 model).
 
     .venv/bin/python benchmarks/bench_planning.py [--big] [--spopt-big]
+    .venv/bin/python benchmarks/bench_planning.py --models max_covering --sizes 2000x300x20 5000x500x30 \
+        --time-limit 30 --gap 0.01 --only-location
+
+A filtered run (`--models`, `--sizes`, `--only-location`) merges into the JSON: a recorded case is replaced only
+by a new run of the same tool, model, size, time limit and gap target.
 """
 
 from __future__ import annotations
@@ -38,7 +43,9 @@ def _peak_mb() -> float:
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024.0
 
 
-def run_case(tool: str, model: str, n: int, m: int, p: int) -> dict[str, Any]:
+def run_case(
+    tool: str, model: str, n: int, m: int, p: int, time_limit: float = TIME_LIMIT, gap: float = 0.0
+) -> dict[str, Any]:
     """One case in this process: build and solve, report status, objective, bound, gap, seconds, peak MB."""
     weights, dist = instance(n, m)
     start = time.perf_counter()
@@ -46,9 +53,9 @@ def run_case(tool: str, model: str, n: int, m: int, p: int) -> dict[str, Any]:
         from changzhu.planning.location import max_covering, p_median
 
         r = (
-            p_median(weights, dist, p, time_limit=TIME_LIMIT)
+            p_median(weights, dist, p, time_limit=time_limit)
             if model == "p_median"
-            else max_covering(weights, dist, p, RADIUS, time_limit=TIME_LIMIT)
+            else max_covering(weights, dist, p, RADIUS, time_limit=time_limit, mip_rel_gap=gap)
         )
         out = {
             "status": r.status,
@@ -68,7 +75,7 @@ def run_case(tool: str, model: str, n: int, m: int, p: int) -> dict[str, Any]:
             else MCLP.from_cost_matrix(dist, weights, service_radius=RADIUS, p_facilities=p)
         )
         built = time.perf_counter() - build
-        problem = problem.solve(pulp.PULP_CBC_CMD(msg=False, timeLimit=TIME_LIMIT))
+        problem = problem.solve(pulp.PULP_CBC_CMD(msg=False, timeLimit=time_limit))
         lp = problem.problem
         out = {
             "status": f"pulp:{pulp.LpStatus[lp.status]} (sol_status {lp.sol_status})",
@@ -78,12 +85,13 @@ def run_case(tool: str, model: str, n: int, m: int, p: int) -> dict[str, Any]:
             "detail": {"build_seconds": built},
         }
     out.update(tool=tool, model=model, n=n, m=m, p=p, seconds=time.perf_counter() - start, peak_mb=_peak_mb())
+    out.update(time_limit=time_limit, gap_target=gap if tool == "changzhu" and model == "max_covering" else 0.0)
     return out
 
 
-def _subprocess(tool: str, model: str, n: int, m: int, p: int) -> dict[str, Any]:
-    cmd = [sys.executable, __file__, "--case", tool, model, str(n), str(m), str(p)]
-    done = subprocess.run(cmd, capture_output=True, text=True, timeout=3 * TIME_LIMIT + 300)
+def _subprocess(tool: str, model: str, n: int, m: int, p: int, time_limit: float, gap: float) -> dict[str, Any]:
+    cmd = [sys.executable, __file__, "--case", tool, model, str(n), str(m), str(p), str(time_limit), str(gap)]
+    done = subprocess.run(cmd, capture_output=True, text=True, timeout=3 * time_limit + 300)
     lines = [line for line in done.stdout.splitlines() if line.startswith("{")]
     if done.returncode != 0 or not lines:
         return {
@@ -92,6 +100,8 @@ def _subprocess(tool: str, model: str, n: int, m: int, p: int) -> dict[str, Any]
             "n": n,
             "m": m,
             "p": p,
+            "time_limit": time_limit,
+            "gap_target": gap,
             "status": "failed",
             "error": (done.stderr.strip().splitlines() or ["?"])[-1],
         }
@@ -165,34 +175,61 @@ def bench_county_gaps() -> dict[str, Any]:
     }
 
 
+def _size(text: str) -> tuple[int, int, int]:
+    n, m, p = (int(part) for part in text.lower().split("x"))
+    return n, m, p
+
+
+def _key(case: dict[str, Any]) -> tuple[Any, ...]:
+    fields = ("tool", "model", "n", "m", "p")
+    return (*(case[f] for f in fields), case.get("time_limit", TIME_LIMIT), case.get("gap_target", 0.0))
+
+
+def _merge(old: list[dict[str, Any]], new: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Recorded cases with new runs of the same key replaced, new keys appended."""
+    fresh = {_key(c): c for c in new}
+    merged = [fresh.pop(_key(c), c) for c in old]
+    return merged + list(fresh.values())
+
+
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--big", action="store_true", help="add the 5000 x 500 x 30 size")
     parser.add_argument("--spopt-big", action="store_true", help="run spopt at the larger sizes too")
-    parser.add_argument("--case", nargs=5, help=argparse.SUPPRESS)
+    parser.add_argument(
+        "--models", nargs="+", choices=("p_median", "max_covering"), default=["p_median", "max_covering"]
+    )
+    parser.add_argument("--sizes", nargs="+", help="NxMxP, e.g. 2000x300x20 (default: the standard sizes)")
+    parser.add_argument("--time-limit", type=float, default=TIME_LIMIT, help="seconds per location case")
+    parser.add_argument("--gap", type=float, default=0.0, help="max covering: stop at this proven relative gap")
+    parser.add_argument("--only-location", action="store_true", help="skip the 2SFCA and county-gap benchmarks")
+    parser.add_argument("--case", nargs=7, help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.case:
-        tool, model, n, m, p = args.case
-        print(json.dumps(run_case(tool, model, int(n), int(m), int(p)), default=float))
+        tool, model, n, m, p, limit, gap = args.case
+        print(json.dumps(run_case(tool, model, int(n), int(m), int(p), float(limit), float(gap)), default=float))
         return
     from rich.console import Console
     from rich.table import Table
 
-    sizes = SIZES if args.big else SIZES[:2]
+    sizes = [_size(text) for text in args.sizes] if args.sizes else (SIZES if args.big else SIZES[:2])
     cases = []
     for n, m, p in sizes:
-        for model in ("p_median", "max_covering"):
-            cases.append(_subprocess("changzhu", model, n, m, p))
+        for model in args.models:
+            cases.append(_subprocess("changzhu", model, n, m, p, args.time_limit, args.gap))
             if (n, m) == (500, 100) or args.spopt_big:
-                cases.append(_subprocess("spopt", model, n, m, p))
-    table = Table(title="Facility location (120 s limit per case)")
-    for col in ("tool", "model", "size", "status", "objective", "bound", "gap", "seconds", "peak MB"):
+                cases.append(_subprocess("spopt", model, n, m, p, args.time_limit, 0.0))
+    table = Table(title="Facility location")
+    columns = ("tool", "model", "size", "limit s", "gap target", "status", "objective", "bound", "gap", "seconds")
+    for col in (*columns, "peak MB"):
         table.add_column(col)
     for c in cases:
         table.add_row(
             c["tool"],
             c["model"],
             f"{c['n']}x{c['m']} p={c['p']}",
+            f"{c.get('time_limit', TIME_LIMIT):.0f}",
+            f"{c.get('gap_target', 0.0):.2%}",
             str(c.get("status")),
             f"{c.get('objective') or float('nan'):,.1f}",
             "—" if c.get("bound") is None else f"{c['bound']:,.1f}",
@@ -202,6 +239,13 @@ def main() -> None:
         )
     console = Console()
     console.print(table)
+    recorded = json.loads(RESULTS.read_text(encoding="utf-8")) if RESULTS.exists() else {}
+    if args.only_location or args.sizes or args.models != ["p_median", "max_covering"]:
+        recorded["location"] = _merge(recorded.get("location", []), cases)
+        RESULTS.parent.mkdir(parents=True, exist_ok=True)
+        RESULTS.write_text(json.dumps(recorded, indent=1, default=float), encoding="utf-8")
+        console.print(f"merged into {RESULTS}")
+        return
     access_result = bench_accessibility()
     console.print(
         f"2SFCA 5000x500: changzhu {access_result['changzhu_seconds']:.3f} s, access "
@@ -220,7 +264,7 @@ def main() -> None:
                 "accessibility": access_result,
                 "county_gaps": county,
                 "sizes_run": sizes,
-                "time_limit_seconds": TIME_LIMIT,
+                "time_limit_seconds": args.time_limit,
                 "radius": RADIUS,
             },
             indent=1,

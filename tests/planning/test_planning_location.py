@@ -50,3 +50,23 @@ def test_bad_inputs_are_refused() -> None:
         set_covering(d, 0.001)
     with pytest.raises(PlanningInputError, match="shape"):
         p_median(w[:5], d, 2)
+
+
+@pytest.mark.parametrize("seed", range(3))
+def test_max_covering_with_duplicate_and_dominated_sites(seed: int) -> None:
+    w, d = _instance(40, 6, seed)
+    d = np.hstack([d, d[:, :2], d[:, :1] + 5.0])  # two copies and one site dominated by site 0
+    cover = d <= 30
+    best = max(w[cover[:, list(c)].any(axis=1)].sum() for c in itertools.combinations(range(9), 3))
+    result = max_covering(w, d, 3, 30)
+    assert result.status == "optimal" and result.objective == pytest.approx(best)
+    assert len(set(result.sites)) == 3
+
+
+def test_max_covering_gap_target_is_not_called_optimal() -> None:
+    w, d = _instance(300, 60, 7)
+    result = max_covering(w, d, 6, 12, mip_rel_gap=0.2)
+    assert result.status in ("optimal", "gap_limit")
+    assert result.bound >= result.objective - 1e-6 and result.gap <= 0.2
+    if result.status == "gap_limit":
+        assert result.gap > 0

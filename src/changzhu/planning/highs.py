@@ -11,11 +11,12 @@ import numpy.typing as npt
 import scipy.sparse as sp
 
 FloatArray = npt.NDArray[np.float64]
+PROOF_GAP = 1e-9  # relative gap under which a HiGHS "optimal" is a proof; a looser mip_rel_gap gives 'gap_limit'
 
 
 @dataclass(frozen=True)
 class MipResult:
-    """What HiGHS returned: `status` is 'optimal' only when HiGHS proved it within `mip_rel_gap`."""
+    """What HiGHS returned: 'optimal' only when proved to PROOF_GAP; 'gap_limit' when stopped at a looser gap."""
 
     status: str
     objective: float
@@ -45,9 +46,13 @@ def solve_mip(
     *,
     maximize: bool = False,
     time_limit: float = 120.0,
-    mip_rel_gap: float = 1e-9,
+    mip_rel_gap: float = PROOF_GAP,
+    start: FloatArray | None = None,
 ) -> MipResult:
-    """Solve min/max cost·x subject to row_lower ≤ A x ≤ row_upper and column bounds, some columns integer."""
+    """Solve min/max cost·x subject to row_lower ≤ A x ≤ row_upper and column bounds, some columns integer.
+
+    `start` is a feasible point handed to HiGHS as its first incumbent (warm start).
+    """
     h = highspy.Highs()
     h.setOptionValue("output_flag", False)
     h.setOptionValue("time_limit", float(time_limit))
@@ -68,9 +73,14 @@ def solve_mip(
     if maximize:
         lp.sense_ = highspy.ObjSense.kMaximize
     h.passModel(lp)
-    start = time.perf_counter()
+    if start is not None:
+        warm = highspy.HighsSolution()
+        warm.col_value = np.ascontiguousarray(start, dtype=np.float64).tolist()
+        warm.value_valid = True
+        h.setSolution(warm)
+    began = time.perf_counter()
     h.run()
-    seconds = time.perf_counter() - start
+    seconds = time.perf_counter() - began
     status = _status(h.getModelStatus())
     info = h.getInfo()
     if status in ("optimal", "time_limit") and info.primal_solution_status != 0:
@@ -80,4 +90,8 @@ def solve_mip(
         x = np.zeros(lp.num_col_)
         objective = float("nan")
     bound = float(info.mip_dual_bound) if np.isfinite(info.mip_dual_bound) else float("nan")
+    if not integer.any():
+        bound = objective  # a pure LP solved to optimality is its own bound
+    elif status == "optimal" and mip_rel_gap > PROOF_GAP and abs(bound - objective) > PROOF_GAP * abs(objective):
+        status = "gap_limit"  # HiGHS says "optimal" once within mip_rel_gap: that is not a proof
     return MipResult(status, objective, bound, x, seconds)

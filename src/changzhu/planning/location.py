@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import time
 from dataclasses import dataclass, field
+from typing import Any
 
 import numpy as np
 import numpy.typing as npt
@@ -21,6 +22,7 @@ from changzhu.planning.highs import solve_mip
 
 FloatArray = npt.NDArray[np.float64]
 IntArray = npt.NDArray[np.int64]
+BoolArray = npt.NDArray[np.bool_]
 PROOF_TOLERANCE = 1e-9
 MAX_REDUCED_PAIRS = 400_000  # above this the exact model would not fit in ~1 GB: keep the Lagrangian bound
 
@@ -262,56 +264,176 @@ def _coverage(distances: FloatArray, radius: float) -> sp.csr_matrix:
 
 def _dedupe_rows(cover: sp.csr_matrix, weights: FloatArray) -> tuple[sp.csr_matrix, FloatArray]:
     """Demand points with the same set of covering sites are one constraint with the summed weight."""
-    dense = cover.toarray().astype(bool)
-    packed = np.packbits(dense, axis=1)
+    rows, merged = _merge_rows(cover.toarray().astype(bool), weights)
+    return sp.csr_matrix(rows, dtype=np.float64), merged
+
+
+def _merge_rows(cover: BoolArray, weights: FloatArray) -> tuple[BoolArray, FloatArray]:
+    packed = np.packbits(cover, axis=1)
     _, first, inverse = np.unique(packed, axis=0, return_index=True, return_inverse=True)
     merged = np.bincount(inverse.ravel(), weights=weights, minlength=first.size).astype(np.float64)
-    return sp.csr_matrix(dense[first], dtype=np.float64), merged
+    return cover[first], merged
+
+
+def _undominated_sites(cover: BoolArray) -> IntArray:
+    """Sites whose covered set is not inside another site's (ties keep the lowest index): an optimum uses only these."""
+    counts = cover.sum(axis=0)
+    as_float = cover.astype(np.float32)  # BLAS; counts below 2**24 are exact
+    shared = as_float.T @ as_float
+    inside = shared >= counts[:, None] - 0.5  # inside[j, k]: every row site j covers, site k covers too
+    np.fill_diagonal(inside, False)
+    same = inside & inside.T
+    index = np.arange(cover.shape[1])
+    dominated = (inside & ~same).any(axis=1) | (same & (index[None, :] < index[:, None])).any(axis=1)
+    return np.flatnonzero(~dominated)
+
+
+def _covered(cover: BoolArray, weights: FloatArray, sites: list[int]) -> float:
+    return float(weights[cover[:, sites].any(axis=1)].sum())
+
+
+def _covering_swaps(cover: BoolArray, weights: FloatArray, sites: list[int]) -> list[int]:
+    """Best-improvement swap for maximal covering: exchange an open site for a closed one while coverage grows."""
+    current = list(sites)
+    dense = cover.astype(np.float64)
+    while True:
+        count = cover[:, current].sum(axis=1)
+        gain_add = (weights * (count == 0)) @ dense
+        sole = weights * (count == 1)
+        sole_rows = sole[:, None] * cover[:, current]  # weight each open site alone covers
+        delta = gain_add[None, :] - sole_rows.sum(axis=0)[:, None] + sole_rows.T @ dense
+        delta[:, current] = -np.inf
+        k, j = np.unravel_index(int(np.argmax(delta)), delta.shape)
+        if delta[k, j] <= 1e-9 * max(1.0, float(weights.sum())):
+            return current
+        current[int(k)] = int(j)
+
+
+def _covering_heuristic(
+    cover: BoolArray, weights: FloatArray, p: int, lp_sites: FloatArray, bound: float, deadline: float
+) -> list[int]:
+    """Greedy, then swaps from the greedy and from random starts drawn by the LP relaxation's site values."""
+    uncovered, greedy = np.ones(cover.shape[0], dtype=bool), list[int]()
+    for _ in range(p):
+        gain = (weights * uncovered) @ cover
+        gain[greedy] = -1.0
+        j = int(np.argmax(gain))
+        greedy.append(j)
+        uncovered &= ~cover[:, j]
+    best = _covering_swaps(cover, weights, greedy)
+    best_value = _covered(cover, weights, best)
+    rng = np.random.default_rng(0)
+    odds = np.clip(lp_sites, 0.0, 1.0) + 1e-3
+    for _ in range(30):
+        if time.perf_counter() > deadline or bound - best_value <= PROOF_TOLERANCE * abs(bound):
+            break
+        pick = [int(j) for j in rng.choice(cover.shape[1], p, replace=False, p=odds / odds.sum())]
+        sites = _covering_swaps(cover, weights, pick)
+        value = _covered(cover, weights, sites)
+        if value > best_value:
+            best, best_value = sites, value
+    return best
+
+
+def _covering_model(cover: BoolArray, weights: FloatArray, p: int, integer: bool) -> dict[str, Any]:
+    """MCLP over rows i and sites j: max Σ w_i z_i, z_i ≤ Σ_{j covers i} y_j, Σ y_j ≤ p, y binary, 0 ≤ z ≤ 1."""
+    n, m = cover.shape
+    link = sp.hstack([-sp.csr_matrix(cover, dtype=np.float64), sp.identity(n)])
+    card = sp.hstack([sp.csr_matrix(np.ones((1, m))), sp.csr_matrix((1, n))])
+    return {
+        "cost": np.concatenate([np.zeros(m), weights]),
+        "matrix": sp.vstack([link, card]).tocsc(),
+        "row_lower": np.full(n + 1, -np.inf),
+        "row_upper": np.concatenate([np.zeros(n), [p]]),
+        "col_lower": np.zeros(m + n),
+        "col_upper": np.ones(m + n),
+        "integer": np.concatenate([np.full(m, integer), np.zeros(n, dtype=bool)]),
+        "maximize": True,
+    }
 
 
 def max_covering(
-    weights: npt.ArrayLike, distances: npt.ArrayLike, p: int, radius: float, *, time_limit: float = 120.0
+    weights: npt.ArrayLike,
+    distances: npt.ArrayLike,
+    p: int,
+    radius: float,
+    *,
+    time_limit: float = 120.0,
+    mip_rel_gap: float = 0.0,
 ) -> LocationResult:
-    """Choose p sites covering the most demand within `radius` (maximal covering location, MCLP)."""
+    """Choose p sites covering the most demand within `radius` (maximal covering location, MCLP).
+
+    Demand points with the same covering sites are merged and dominated sites dropped (both keep the optimum);
+    the LP relaxation gives a bound and guides a swap heuristic, whose answer warm-starts HiGHS. With
+    `mip_rel_gap` > 0 the search stops once the proven gap is below it (status 'gap_limit', not 'optimal').
+    """
     start = time.perf_counter()
     w = np.asarray(weights, dtype=np.float64)
     d = np.asarray(distances, dtype=np.float64)
     _check(w, d, p)
-    cover, merged = _dedupe_rows(_coverage(d, radius), w)
-    coverable = np.asarray(cover.sum(axis=1)).ravel() > 0
-    cover, merged = cover[coverable], merged[coverable]
+    if not 0.0 <= mip_rel_gap < 1.0:
+        raise PlanningInputError(f"mip_rel_gap = {mip_rel_gap} must be in [0, 1)")
+    deadline = start + time_limit
+    full = d <= radius
+    coverable = full.any(axis=1)
+    if not coverable.any():  # nothing can be covered: any p sites are optimal
+        sites_none = tuple(range(p))
+        return LocationResult("max_covering", "optimal", 0.0, 0.0, 0.0, sites_none, time.perf_counter() - start)
+    kept = _undominated_sites(full[coverable])
+    cover, merged = _merge_rows(full[coverable][:, kept], w[coverable])
     n, m = cover.shape
-    # columns: y (m, integer), z (n, continuous); rows: z_i - sum_{j covers i} y_j <= 0, sum y = p
-    link = sp.hstack([-cover, sp.identity(n)])
-    card = sp.hstack([sp.csr_matrix(np.ones((1, m))), sp.csr_matrix((1, n))])
-    matrix = sp.vstack([link, card]).tocsc()
-    mip = solve_mip(
-        np.concatenate([np.zeros(m), merged]),
-        matrix,
-        np.concatenate([np.full(n, -np.inf), [p]]),
-        np.concatenate([np.zeros(n), [p]]),
-        np.zeros(m + n),
-        np.ones(m + n),
-        np.concatenate([np.ones(m, dtype=bool), np.zeros(n, dtype=bool)]),
-        maximize=True,
-        time_limit=time_limit,
-    )
-    sites = tuple(int(j) for j in np.flatnonzero(mip.x[:m] > 0.5))
-    covered = float(w[(d[:, list(sites)] <= radius).any(axis=1)].sum()) if sites else float("nan")
+    relaxed = solve_mip(**_covering_model(cover, merged, p, integer=False), time_limit=time_limit)
+    lp_bound = relaxed.objective if np.isfinite(relaxed.objective) else float(merged.sum())
+    lp_sites = relaxed.x[:m] if np.isfinite(relaxed.objective) else np.zeros(m)
+    local = _covering_heuristic(cover, merged, min(p, m), lp_sites, lp_bound, start + 0.1 * time_limit)
+    objective, bound = _covered(cover, merged, local), min(lp_bound, float(merged.sum()))
+    detail: dict[str, float | int | str] = {
+        "distinct_demand_rows": n,
+        "undominated_sites": m,
+        "lp_bound": lp_bound,
+        "heuristic_objective": objective,
+        "radius": radius,
+    }
+    target = max(mip_rel_gap, PROOF_TOLERANCE)
+    if bound - objective <= PROOF_TOLERANCE * abs(objective):
+        status, bound = "optimal", objective
+        detail["proof"] = "LP relaxation bound meets the heuristic"
+    elif bound - objective <= target * abs(objective):
+        status = "gap_limit"
+    else:
+        warm = np.concatenate([np.isin(np.arange(m), local), cover[:, local].any(axis=1)]).astype(np.float64)
+        mip = solve_mip(
+            **_covering_model(cover, merged, p, integer=True),
+            time_limit=max(1.0, deadline - time.perf_counter()),
+            mip_rel_gap=target,
+            start=warm,
+        )
+        detail["highs_status"], detail["highs_seconds"] = mip.status, mip.seconds
+        if np.isfinite(mip.objective):
+            chosen = [int(j) for j in np.flatnonzero(mip.x[:m] > 0.5)]
+            if _covered(cover, merged, chosen) > objective:
+                local, objective = chosen, _covered(cover, merged, chosen)
+        if np.isfinite(mip.bound):
+            bound = min(bound, max(mip.bound, objective))
+        status = mip.status
+        if status == "optimal":
+            detail["proof"] = "HiGHS (relative gap 1e-9)"
+    sites = [int(kept[j]) for j in local]
+    spare = [j for j in np.argsort(-(w @ full), kind="stable") if int(j) not in sites]
+    sites = sorted(sites + [int(j) for j in spare[: p - len(sites)]])
+    covered = float(w[full[:, sites].any(axis=1)].sum())
+    bound = covered if status == "optimal" else bound
+    detail["covered_share"] = covered / float(w.sum()) if w.sum() else float("nan")
     return LocationResult(
         "max_covering",
-        mip.status,
+        status,
         covered,
-        mip.bound,
-        _gap(covered, mip.bound),
-        sites,
+        bound,
+        _gap(covered, bound),
+        tuple(sites),
         time.perf_counter() - start,
         None,
-        {
-            "covered_share": covered / float(w.sum()) if w.sum() else float("nan"),
-            "distinct_demand_rows": n,
-            "radius": radius,
-        },
+        detail,
     )
 
 
