@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from conftest import Service
+from api_support import Service
 
 
 def _get(service: Service, path: str, who: str = "pl_nat") -> object:

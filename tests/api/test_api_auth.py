@@ -5,9 +5,9 @@ from __future__ import annotations
 import time
 
 import jwt
+from api_support import PASSWORD, Service
 
 from changzhu.api.auth.tokens import issue_token
-from conftest import PASSWORD, Service
 
 
 def test_login_returns_token_and_me_names_the_account(service: Service) -> None:

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 import polars as pl
+from api_support import Service
 from sqlalchemy import func, select
 from test_api_matrix import _person_in_guangzhou
 
@@ -13,7 +14,6 @@ from changzhu.domain.person import PERSON_COLUMNS, PERSON_SCHEMA
 from changzhu.registry import person_frame
 from changzhu.registry.db import session_scope
 from changzhu.registry.resident_models import AuditRow, PersonRow
-from conftest import Service
 
 
 def _id(service: Service, name: str) -> int:

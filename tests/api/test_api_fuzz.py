@@ -7,11 +7,11 @@ from pathlib import Path
 
 import pytest
 import schemathesis
+from api_support import PASSWORD, SCENARIOS, populated_sqlite  # noqa: F401  (session fixture reused at import time)
 from hypothesis import HealthCheck, given, settings
 
 from changzhu.api import ApiSettings, create_app
 from changzhu.registry.db import make_engine
-from conftest import PASSWORD, SCENARIOS, populated_sqlite  # noqa: F401  (session fixture reused at import time)
 
 _state: dict[str, object] = {}
 

@@ -15,6 +15,7 @@ from pathlib import Path
 
 import httpx
 import pytest
+from api_support import PASSWORD
 from sqlalchemy import Engine, func, select, update
 
 from changzhu.api.auth.accounts import create_user
@@ -39,7 +40,6 @@ from changzhu.registry.resident_models import (
     SchoolRecordRow,
 )
 from changzhu.registry.residents import ProofKind, Registration, register_resident
-from conftest import PASSWORD
 
 PEOPLE = 6
 

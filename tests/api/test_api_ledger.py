@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from typing import Any
 
+from api_support import Service
+
 from changzhu.ledger.checks import ledger_problems
-from conftest import Service
 
 
 def _post(service: Service, path: str, body: dict[str, Any] | None, who: str) -> Any:

@@ -7,10 +7,10 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
+from api_support import ACCOUNTS, Service
 from sqlalchemy import func, select
 
 from changzhu.registry.resident_models import AuditRow
-from conftest import ACCOUNTS, Service
 
 ALL = set(ACCOUNTS)
 STAFF = {"cw_gz", "cw_cd", "ad_nat", "ad_gd"}

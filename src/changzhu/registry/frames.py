@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Collection
+
 import polars as pl
 from sqlalchemy import Engine, func, select
 
@@ -36,31 +38,44 @@ def moves_frame(engine: Engine) -> pl.DataFrame:
     return pl.DataFrame(rows, schema=MOVES_SCHEMA, orient="row")
 
 
-def _months(engine: Engine, scheme: str) -> pl.DataFrame:
+def _months(engine: Engine, scheme: str, person_ids: Collection[int] | None) -> pl.DataFrame:
     query = (
         select(ContributionMonthRow.person_id, ContributionMonthRow.paid_region, func.count())
         .where(ContributionMonthRow.scheme == scheme)
         .group_by(ContributionMonthRow.person_id, ContributionMonthRow.paid_region)
     )
+    if person_ids is not None:
+        query = query.where(ContributionMonthRow.person_id.in_(list(person_ids)))
     with session_scope(engine) as session:
         rows = [tuple(r) for r in session.execute(query)]
     return pl.DataFrame(rows, schema={"pid": pl.Int64, "region": pl.String, "months": pl.Int32}, orient="row")
 
 
-def person_frame(engine: Engine) -> pl.DataFrame:
-    """Registered people as a person table (columns from PERSON_COLUMNS, in order).
+def person_frame(engine: Engine, person_ids: Collection[int] | None = None) -> pl.DataFrame:
+    """Registered people (all, or those in `person_ids`, in that order) as a person table.
+
+    Columns come from PERSON_COLUMNS, in order; a parent outside the selection gives a null parent_id.
 
     Stored columns come from the persons table, insurance months are derived from contribution records,
     parent_id from household links; any other column comes from the attributes given at registration and is
     null where none was given (so validate_person_table names what is still missing).
     """
+    people_query = select(PersonRow)
+    links_query = select(HouseholdLinkRow.child_id, func.min(HouseholdLinkRow.parent_id)).group_by(
+        HouseholdLinkRow.child_id
+    )
+    if person_ids is not None:
+        people_query = people_query.where(PersonRow.id.in_(list(person_ids)))
+        links_query = links_query.where(HouseholdLinkRow.child_id.in_(list(person_ids)))
     with session_scope(engine) as session:
-        people = session.execute(select(PersonRow)).scalars().all()
-        links = session.execute(
-            select(HouseholdLinkRow.child_id, func.min(HouseholdLinkRow.parent_id)).group_by(HouseholdLinkRow.child_id)
-        ).all()
-    parent_of = {child: parent for child, parent in links}
-    pension, medical = _months(engine, "pension"), _months(engine, "medical")
+        people = list(session.execute(people_query).scalars().all())
+        links = session.execute(links_query).all()
+    if person_ids is not None:
+        order = {pid: i for i, pid in enumerate(person_ids)}
+        people.sort(key=lambda row: order[row.id])
+    selected = {p.id for p in people}
+    parent_of = {child: parent for child, parent in links if parent in selected}
+    pension, medical = _months(engine, "pension", person_ids), _months(engine, "medical", person_ids)
 
     def months_at(table: pl.DataFrame) -> dict[tuple[int, str], int]:
         return {(pid, region): months for pid, region, months in table.iter_rows()}
