@@ -6,7 +6,7 @@ import getpass
 import tempfile
 from datetime import date
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import polars as pl
 import typer
@@ -14,6 +14,9 @@ from sqlalchemy import Engine
 
 from changzhu.cli.output import OutputFormat, console, emit_table
 from changzhu.errors import ChangzhuError
+
+if TYPE_CHECKING:
+    from changzhu.registry.residents import ProofKind
 
 resident_app = typer.Typer(help="Residents: register (常住地登记), permits (居住证), moves, households, settlement.")
 ledger_app = typer.Typer(help="The portable account (终身福利账户): contributions, transfers, balances, checks.")
@@ -50,6 +53,16 @@ def _show(result: dict[str, object], fmt: OutputFormat = OutputFormat.TABLE) -> 
     emit_table(pl.DataFrame([{k: str(v) for k, v in result.items()}]), fmt)
 
 
+def _proof_kind(value: str) -> ProofKind:
+    """The proof of residence named by --proof (housing or employment)."""
+    from changzhu.registry.residents import ProofKind
+
+    try:
+        return ProofKind(value)
+    except ValueError as exc:
+        raise ChangzhuError(f"--proof must be one of {', '.join(p.value for p in ProofKind)}") from exc
+
+
 @resident_app.command("register")
 def resident_register(
     id_number: Annotated[str, typer.Option(prompt=True, hide_input=True, help="national ID (never stored in clear)")],
@@ -61,12 +74,9 @@ def resident_register(
     key: Key = None,
 ) -> None:
     """Register a person's habitual residence with its proof."""
-    from changzhu.registry.residents import ProofKind, Registration, register_resident
+    from changzhu.registry.residents import Registration, register_resident
 
-    try:
-        kind = ProofKind(proof)
-    except ValueError as exc:
-        raise ChangzhuError(f"--proof must be one of {', '.join(p.value for p in ProofKind)}") from exc
+    kind = _proof_kind(proof)
     reg = Registration(id_number, hukou, residence, _day(since, "--since"), kind, proof_ref, {})
     _show(register_resident(_engine(), reg, actor=_actor(), key=key))
 
@@ -114,12 +124,9 @@ def resident_move(
     key: Key = None,
 ) -> None:
     """Record a move of habitual residence."""
-    from changzhu.registry.residents import ProofKind, record_move
+    from changzhu.registry.residents import record_move
 
-    try:
-        kind = ProofKind(proof)
-    except ValueError as exc:
-        raise ChangzhuError(f"--proof must be one of {', '.join(p.value for p in ProofKind)}") from exc
+    kind = _proof_kind(proof)
     _show(record_move(_engine(), person, to, _day(on), kind, proof_ref, actor=_actor(), key=key))
 
 
