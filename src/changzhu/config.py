@@ -7,6 +7,8 @@ from pathlib import Path
 
 DATA_DIR_ENV = "CHANGZHU_DATA_DIR"
 DATABASE_URL_ENV = "CHANGZHU_DATABASE_URL"
+CACHE_DIR_ENV = "CHANGZHU_CACHE_DIR"
+THREADS_ENV = "CHANGZHU_THREADS"
 DEFAULT_DATA_DIR = Path(".changzhu")
 SQLITE_FILE_NAME = "changzhu.sqlite3"
 
@@ -22,3 +24,19 @@ def database_url() -> str:
     if url:
         return url
     return f"sqlite:///{(data_dir() / SQLITE_FILE_NAME).as_posix()}"
+
+
+def cache_dir() -> Path:
+    """Where compiled rule kernels are kept between runs (CHANGZHU_CACHE_DIR, else $XDG_CACHE_HOME/changzhu)."""
+    explicit = os.environ.get(CACHE_DIR_ENV)
+    if explicit:
+        return Path(explicit)
+    return Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "changzhu"
+
+
+def threads() -> int:
+    """Threads the compiled rules use (CHANGZHU_THREADS, default: every CPU this process may run on)."""
+    explicit = os.environ.get(THREADS_ENV)
+    if explicit:
+        return max(1, int(explicit))
+    return max(1, len(os.sched_getaffinity(0)))

@@ -4,61 +4,18 @@ from __future__ import annotations
 
 from datetime import date
 
-import numpy as np
 import polars as pl
 import pytest
+from rules_support import ON, random_people
 
 from changzhu.domain.person import PersonTableError
 from changzhu.domain.services import Service
 from changzhu.rules import Scenario, ScenarioError, evaluate, load_scenario
 from changzhu.rules.examples import load_example
 
-ON = date(2026, 6, 1)
-CITIES = ["310100", "110100", "440100", "510100", "320500", "420100", "341000", "500100"]
-
-
-def _people(n: int, seed: int) -> pl.DataFrame:
-    rng = np.random.default_rng(seed)
-    on = (ON - date(1970, 1, 1)).days
-    age = rng.integers(365, 65 * 365, n)
-    res = np.minimum(rng.integers(0, 15 * 365, n), age)
-    permit = np.where(rng.random(n) < 0.5, on - (res * rng.random(n)).astype(int), None)
-    si_total = rng.integers(0, 200, n)
-    has_prior = rng.random(n) < 0.3
-    prior = np.where(has_prior, np.array(CITIES)[rng.integers(0, len(CITIES), n)], None)
-    residence = np.array(CITIES)[rng.integers(0, len(CITIES), n)]
-    prior = np.where(prior == residence, None, prior)
-    prior_months = np.where(prior != None, rng.integers(0, 100, n), 0)  # noqa: E711
-    parent = np.where(age < 16 * 365, rng.integers(0, n, n), None)
-    return pl.DataFrame(
-        {
-            "person_id": np.arange(n),
-            "sex": rng.choice(["F", "M"], n),
-            "birth_date": pl.Series((on - age).tolist()).cast(pl.Date),
-            "hukou_region": np.where(rng.random(n) < 0.3, residence, rng.choice(CITIES, n)),
-            "residence_region": residence,
-            "residence_since": pl.Series((on - res).tolist()).cast(pl.Date),
-            "residence_permit_since": pl.Series(permit.tolist(), dtype=pl.Int32).cast(pl.Date),
-            "si_months_local": (si_total * rng.random(n)).astype(int),
-            "si_months_total": si_total,
-            "medical_months_local": rng.integers(0, 50, n),
-            "prior_region": pl.Series(prior.tolist(), dtype=pl.String),
-            "prior_residence_months": prior_months,
-            "prior_si_months": prior_months // 2,
-            "employed": rng.random(n) < 0.7,
-            "education": rng.choice(["senior_secondary", "vocational_college", "bachelor", "master", "doctor"], n),
-            "housing": rng.choice(["owned", "rented", "dormitory", "none"], n),
-            "income_per_capita_month": rng.gamma(2.0, 1500.0, n),
-            "parent_id": pl.Series(parent.tolist(), dtype=pl.Int64),
-            "criminal_record": rng.random(n) < 0.05,
-            "professional_title": rng.choice(["none", "skill_3", "skill_2_or_intermediate"], n),
-            "si_base_ratio": rng.gamma(4.0, 0.3, n),
-        }
-    )
-
 
 def test_output_has_every_service_and_scheme() -> None:
-    out = evaluate(_people(50, 1), ON)
+    out = evaluate(random_people(50, 1), ON)
     for s in Service:
         assert out.schema[f"eligible_{s.value}"] == pl.Boolean
         assert out.schema[f"earliest_{s.value}"] == pl.Date
@@ -69,7 +26,7 @@ def test_output_has_every_service_and_scheme() -> None:
 
 
 def test_vectorized_equals_one_person_at_a_time() -> None:
-    people = _people(120, 2)
+    people = random_people(120, 2)
     together = evaluate(people, ON)
     for i in range(0, 120, 7):
         person = people.slice(i, 1)
@@ -141,7 +98,7 @@ def test_vectorized_equals_one_person_at_a_time() -> None:
 )
 def test_bad_input_is_rejected_naming_rows_and_columns(change, column, fragment) -> None:  # type: ignore[no-untyped-def]
     with pytest.raises(PersonTableError) as info:
-        evaluate(change(_people(20, 3)), ON)
+        evaluate(change(random_people(20, 3)), ON)
     assert column in str(info.value) and fragment in str(info.value)
 
 
@@ -156,7 +113,7 @@ def test_scenario_overrides_change_decisions_without_editing_files() -> None:
 
 
 def test_scenario_files_load_and_apply() -> None:
-    people = _people(200, 4)
+    people = random_people(200, 4)
     reform = load_scenario("scenarios/permit_after_3_months.yaml")
     on = date(2027, 6, 1)
     base = evaluate(people, on)
@@ -168,7 +125,7 @@ def test_scenario_files_load_and_apply() -> None:
 
 
 def test_bad_scenarios_are_rejected() -> None:
-    people = _people(5, 5)
+    people = random_people(5, 5)
     with pytest.raises(ScenarioError, match="unknown parameter"):
         evaluate(people, ON, scenario=Scenario.from_overrides({"residence_permit.min_months": 3}))
     with pytest.raises(ScenarioError, match="needs a number"):
@@ -178,7 +135,7 @@ def test_bad_scenarios_are_rejected() -> None:
 
 
 def test_without_earliest_dates_decisions_and_points_are_the_same() -> None:
-    people = _people(400, 6)
+    people = random_people(400, 6)
     full = evaluate(people, ON)
     fast = evaluate(people, ON, earliest=False)
     assert fast.columns == full.columns

@@ -71,7 +71,6 @@ class Engine:
     policies: PolicySet
     scenario: Scenario | None
     trace: bool = False
-    earliest: bool = True
     leaf_traces: list[LeafTrace] = field(default_factory=list)
     points_traces: list[PointsTrace] = field(default_factory=list)
     services: dict[Service, Interval] = field(default_factory=dict)
@@ -80,26 +79,12 @@ class Engine:
 
     def groups(self) -> list[tuple[ResolvedPolicy, np.ndarray]]:
         """Rows grouped by the chain of jurisdictions whose rules apply to them."""
-        from changzhu.rules.catalog import region_lookup
-
-        codes = region_lookup().codes
-        present = np.unique(self.frame.region_idx)
-        chains: dict[tuple[str, ...], list[int]] = {}
-        for idx in present.tolist():
-            chains.setdefault(self.policies.chain_for(codes[idx]), []).append(idx)
-        out = []
-        for chain, region_ids in chains.items():
-            if len(chains) == 1:
-                rows = np.arange(self.frame.n)
-            else:
-                rows = np.flatnonzero(np.isin(self.frame.region_idx, region_ids))
-            out.append((resolve(self.policies, chain, self.scenario), rows))
-        return out
+        return chain_groups(self.frame, self.policies, self.scenario)
 
     def run(self, services: list[Service]) -> None:
         """Evaluate the services (in dependency order) and every scheme's points on the evaluation date."""
         groups = self.groups()
-        order = _service_order([p for p, _ in groups], services)
+        order = service_order([p for p, _ in groups], services)
         n = self.frame.n
         for service in order:
             rules = [(policy, rows, policy.services.get(service)) for policy, rows in groups]
@@ -136,9 +121,6 @@ class Engine:
     # ---- conditions -------------------------------------------------------------------------------------
     def node(self, node: Node, policy: ResolvedPolicy, rows: np.ndarray, path: str) -> Interval:
         """The interval of a rule tree for the given rows."""
-        if not self.earliest and not self.trace:
-            held = self.holds(node, policy, rows)
-            return Interval(np.where(held, np.int32(self.frame.on), NEVER), np.broadcast_to(FOREVER, held.shape))
         if isinstance(node, Group):
             parts = [self.node(c, policy, rows, f"{path}.{i}") for i, c in enumerate(node.children)]
             if node.mode == "all_of":
@@ -153,62 +135,6 @@ class Engine:
             end = _fold(np.maximum, [np.where(ok, p.end, -1) for p, ok in zip(parts, live, strict=True)])
             return Interval(start, np.where(start < NEVER, end, FOREVER))
         return self.leaf(node, policy, rows, path)
-
-    def holds(self, node: Node, policy: ResolvedPolicy, rows: np.ndarray) -> np.ndarray:
-        """Whether a rule tree holds on the evaluation date (earliest=False: booleans only, no intervals)."""
-        if isinstance(node, Group):
-            parts = [self.holds(c, policy, rows) for c in node.children]
-            return _fold(np.logical_and, parts) if node.mode == "all_of" else _fold(np.logical_or, parts)
-        if node.of != "parent":
-            return self._holds_self(node, policy, rows)
-        parent = self.frame.parent_idx[rows]
-        present = parent >= 0
-        out = np.zeros(rows.shape, dtype=bool)
-        out[present] = self._holds_self(node, policy, parent[present])
-        return out
-
-    def _holds_self(self, leaf: Leaf, policy: ResolvedPolicy, rows: np.ndarray) -> np.ndarray:
-        on, m = self.frame.on, rows.shape[0]
-        everyone = m == self.frame.n
-        if leaf.kind in ("constant", "flag"):
-            value = leaf.value if leaf.kind == "constant" else policy.value(leaf.name, self.frame.on_date)[1].value
-            return np.broadcast_to(bool(value), (m,))
-        if leaf.kind == "service":
-            interval = self.services.get(Service(leaf.name))
-            if interval is None:
-                raise PolicyError(f"service {leaf.name} is used before it is evaluated (dependency cycle?)")
-            return (interval.start if everyone else interval.start[rows]) <= on
-        if leaf.kind == "points":
-            scheme = policy.schemes[leaf.name]
-            total, _ = self.points_at(policy, scheme, rows, on)
-            ok = total >= float(policy.value(scheme.line_param, self.frame.on_date)[1].value)
-            return ok & self.holds(scheme.prerequisites, policy, rows) if scheme.prerequisites is not None else ok
-        spec = VARIABLES[leaf.name]
-        raw: Any = leaf.value if leaf.param is None else policy.value(leaf.param, self.frame.on_date)[1].value
-        if spec.kind == "clock":
-            param = policy.parameters[leaf.param] if leaf.param is not None else None
-            unit = param.unit if param is not None else (leaf.unit or "months")
-            threshold = float(raw) * (12 if unit == "years" else 1)
-            now = self.frame.clocks[leaf.name].now(on)
-            value = now if everyone else now[rows]
-            # whole-month counts: compare with whole numbers (exact, and no conversion to float)
-            return {
-                ">=": lambda: value >= int(np.ceil(threshold)),
-                ">": lambda: value > int(np.floor(threshold)),
-                "<": lambda: value < int(np.ceil(threshold)),
-                "<=": lambda: value <= int(np.floor(threshold)),
-            }[str(leaf.op)]()
-        values = self.frame.statics[leaf.name]
-        values = values if everyone else values[rows]
-        if spec.kind == "number":
-            return {">=": np.greater_equal, ">": np.greater, "<": np.less, "<=": np.less_equal}[str(leaf.op)](
-                values, float(raw)
-            )
-        if spec.kind == "bool":
-            return values == bool(raw) if leaf.op in ("==", "in") else values != bool(raw)
-        wanted = raw if isinstance(raw, list) else [raw]
-        inside = _category_table(spec.categories, wanted)[values]
-        return inside if leaf.op in ("==", "in") else ~inside
 
     def leaf(self, leaf: Leaf, policy: ResolvedPolicy, rows: np.ndarray, path: str) -> Interval:
         """One condition, for the rows themselves or for their parents."""
@@ -263,16 +189,7 @@ class Engine:
             scheme = policy.schemes[leaf.name]
             line_param, line = policy.value(scheme.line_param, self.frame.on_date)
             total, _ = self.points_at(policy, scheme, rows, on)
-            if self.earliest:
-                start = self.points_earliest(policy, scheme, rows, leaf.of)
-            else:
-                pre = (
-                    self.node(scheme.prerequisites, policy, rows, f"points:{scheme.name}")
-                    if scheme.prerequisites
-                    else None
-                )
-                ok = (total >= float(line.value)) & (pre.start <= on if pre is not None else True)
-                start = np.where(ok, on, NEVER)
+            start = self.points_earliest(policy, scheme, rows, leaf.of)
             return start, forever, total, line.value, line_param, line
         spec = VARIABLES[leaf.name]
         param: Parameter | None = None
@@ -287,14 +204,6 @@ class Engine:
             full_clock = self.frame.clocks[leaf.name]
             value_now = full_clock.now(on) if everyone else full_clock.now(on)[rows]
             value = value_now.astype(np.float64) if self.trace else value_now
-            if not self.earliest:
-                holds = {
-                    ">=": value >= threshold,
-                    ">": value > threshold,
-                    "<": value < threshold,
-                    "<=": value <= threshold,
-                }[str(leaf.op)]
-                return np.where(holds, np.int32(on), NEVER), forever, value, threshold, param, dated
             clock = full_clock if everyone else full_clock.take(rows)
             if leaf.op in (">=", ">"):
                 t = threshold if leaf.op == ">=" else np.floor(threshold) + 1
@@ -398,6 +307,25 @@ class Engine:
         return best
 
 
+def chain_groups(
+    frame: Frame, policies: PolicySet, scenario: Scenario | None
+) -> list[tuple[ResolvedPolicy, np.ndarray]]:
+    """Rows grouped by the chain of jurisdictions (national → province → city) whose rules apply to them."""
+    from changzhu.rules.catalog import region_lookup
+
+    codes = region_lookup().codes
+    present = np.unique(frame.region_idx)
+    chains: dict[tuple[str, ...], list[int]] = {}
+    for idx in present.tolist():
+        chains.setdefault(policies.chain_for(codes[idx]), []).append(idx)
+    out = []
+    for chain, region_ids in chains.items():
+        everyone = len(chains) == 1
+        rows = np.arange(frame.n) if everyone else np.flatnonzero(np.isin(frame.region_idx, region_ids))
+        out.append((resolve(policies, chain, scenario), rows))
+    return out
+
+
 def _endless(end: np.ndarray) -> bool:
     """An interval end that is FOREVER for every row, kept as a broadcast view (no memory per row)."""
     return end.ndim == 1 and end.strides == (0,) and (end.size == 0 or end[0] == FOREVER)
@@ -465,7 +393,7 @@ def _score(
     return np.nan_to_num(value) * float(spec["points_per_event"])
 
 
-def _service_order(policies: list[ResolvedPolicy], wanted: list[Service]) -> list[Service]:
+def service_order(policies: list[ResolvedPolicy], wanted: list[Service]) -> list[Service]:
     """Services in an order where every service comes after those its rules (or points prerequisites) use."""
     deps: dict[Service, set[Service]] = {s: set() for s in Service}
     for policy in policies:

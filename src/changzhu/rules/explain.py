@@ -246,7 +246,8 @@ def explain(
     policies: PolicySet | None = None,
 ) -> Explanation:
     """Explain one person (person_id, or the only row). Pass the parent's row too for a child's school rules."""
-    engine: Engine = prepare(people, on, scenario, policies, trace=True)
+    frame = prepare(people, on, scenario=scenario, policies=policies)
+    engine = Engine(frame, frame.policies, scenario, trace=True)
     ids = engine.frame.person_id
     if person_id is None:
         if len(ids) != 1:

@@ -1,0 +1,52 @@
+"""Random person tables for the rules tests."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import numpy as np
+import polars as pl
+
+ON = date(2026, 6, 1)
+CITIES = ["310100", "110100", "440100", "510100", "320500", "420100", "341000", "500100"]
+
+
+def random_people(n: int, seed: int) -> pl.DataFrame:
+    """n valid people over 8 cities (4 with their own rules), some with prior regions, children with parents."""
+    rng = np.random.default_rng(seed)
+    on = (ON - date(1970, 1, 1)).days
+    age = rng.integers(365, 65 * 365, n)
+    res = np.minimum(rng.integers(0, 15 * 365, n), age)
+    permit = np.where(rng.random(n) < 0.5, on - (res * rng.random(n)).astype(int), None)
+    si_total = rng.integers(0, 200, n)
+    has_prior = rng.random(n) < 0.3
+    prior = np.where(has_prior, np.array(CITIES)[rng.integers(0, len(CITIES), n)], None)
+    residence = np.array(CITIES)[rng.integers(0, len(CITIES), n)]
+    prior = np.where(prior == residence, None, prior)
+    prior_months = np.where(prior != None, rng.integers(0, 100, n), 0)  # noqa: E711
+    parent = np.where(age < 16 * 365, rng.integers(0, n, n), None)
+    return pl.DataFrame(
+        {
+            "person_id": np.arange(n),
+            "sex": rng.choice(["F", "M"], n),
+            "birth_date": pl.Series((on - age).tolist()).cast(pl.Date),
+            "hukou_region": np.where(rng.random(n) < 0.3, residence, rng.choice(CITIES, n)),
+            "residence_region": residence,
+            "residence_since": pl.Series((on - res).tolist()).cast(pl.Date),
+            "residence_permit_since": pl.Series(permit.tolist(), dtype=pl.Int32).cast(pl.Date),
+            "si_months_local": (si_total * rng.random(n)).astype(int),
+            "si_months_total": si_total,
+            "medical_months_local": rng.integers(0, 50, n),
+            "prior_region": pl.Series(prior.tolist(), dtype=pl.String),
+            "prior_residence_months": prior_months,
+            "prior_si_months": prior_months // 2,
+            "employed": rng.random(n) < 0.7,
+            "education": rng.choice(["senior_secondary", "vocational_college", "bachelor", "master", "doctor"], n),
+            "housing": rng.choice(["owned", "rented", "dormitory", "none"], n),
+            "income_per_capita_month": rng.gamma(2.0, 1500.0, n),
+            "parent_id": pl.Series(parent.tolist(), dtype=pl.Int64),
+            "criminal_record": rng.random(n) < 0.05,
+            "professional_title": rng.choice(["none", "skill_3", "skill_2_or_intermediate"], n),
+            "si_base_ratio": rng.gamma(4.0, 0.3, n),
+        }
+    )

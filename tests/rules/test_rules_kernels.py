@@ -1,0 +1,105 @@
+"""The compiled rules (evaluate(..., earliest=False)) decide as the interval engine does, however they are run."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+import polars as pl
+import pytest
+from rules_support import ON, random_people
+
+from changzhu.domain.services import Service
+from changzhu.rules import Scenario, codegen, evaluate, kernels
+from changzhu.rules.evaluate import prepare
+from changzhu.rules.kernels import CompiledRules
+
+SHANGHAI_SERVICES = [Service.RESIDENCE_PERMIT, Service.RESIDENCE_REGISTRATION_SETTLEMENT, Service.LOCAL_ENTRANCE_EXAM]
+
+
+def _same_decisions(people: pl.DataFrame, scenario: Scenario | None = None) -> None:
+    """Every decision and points total of the compiled rules equals the interval engine's on the date."""
+    full = evaluate(people, ON, scenario=scenario)
+    fast = evaluate(people, ON, scenario=scenario, earliest=False)
+    for s in Service:
+        assert fast[f"eligible_{s.value}"].equals(full[f"eligible_{s.value}"]), s
+    points = [c for c in full.columns if c.startswith("points_")]
+    assert fast.select(points).equals(full.select(points))
+
+
+@pytest.mark.parametrize("seed", [11, 12, 13])
+def test_compiled_rules_equal_the_interval_engine_over_every_shipped_city(seed: int) -> None:
+    _same_decisions(random_people(600, seed))
+
+
+def test_compiled_rules_follow_a_reform() -> None:
+    people = random_people(500, 21)
+    reform = Scenario.from_overrides(
+        {"310100": {"shanghai.permit.min_si_months": 1}, "residence_permit.min_residence_months": 1}
+    )
+    _same_decisions(people, reform)
+    before = evaluate(people, ON, earliest=False)["eligible_residence_permit"].sum()
+    after = evaluate(people, ON, scenario=reform, earliest=False)["eligible_residence_permit"].sum()
+    assert after > before
+
+
+def test_rows_split_over_threads_give_the_same_answer(monkeypatch: pytest.MonkeyPatch) -> None:
+    people = random_people(900, 31)
+    one_city = people.with_columns(pl.lit("310100").alias("residence_region"))
+    serial = [evaluate(t, ON, earliest=False) for t in (people, one_city)]
+    monkeypatch.setattr(kernels, "PARALLEL_MIN_ROWS", 1)
+    monkeypatch.setenv("CHANGZHU_THREADS", "3")
+    threaded = [evaluate(t, ON, earliest=False) for t in (people, one_city)]
+    for a, b in zip(serial, threaded, strict=True):
+        assert a.equals(b)
+    _same_decisions(one_city)  # one chain for everyone: the contiguous loop
+
+
+def test_a_scale_too_long_for_a_table_is_scored_bracket_by_bracket(monkeypatch: pytest.MonkeyPatch) -> None:
+    people = random_people(400, 41).with_columns(pl.lit("310100").alias("residence_region"))
+    by_table = evaluate(people, ON, services=SHANGHAI_SERVICES, earliest=False)
+    monkeypatch.setattr(codegen, "SCALE_TABLE_MAX", 0)
+    by_bracket = evaluate(people, ON, services=SHANGHAI_SERVICES, earliest=False)
+    assert by_bracket.equals(by_table)
+    assert by_table["points_shanghai_residence_points"].n_unique() > 10
+
+
+def test_kernels_are_written_once_to_the_cache_and_reused(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    people = random_people(200, 51).with_columns(pl.lit("310100").alias("residence_region"))
+    expected = evaluate(people, ON, services=SHANGHAI_SERVICES, earliest=False)
+    monkeypatch.setenv("CHANGZHU_CACHE_DIR", str(tmp_path / "cache"))
+    monkeypatch.setattr(kernels, "_modules", {})
+    assert evaluate(people, ON, services=SHANGHAI_SERVICES, earliest=False).equals(expected)
+    written = sorted((tmp_path / "cache" / "kernels").glob("changzhu_rules_*.py"))
+    assert written
+    stamps = [p.stat().st_mtime_ns for p in written]
+    monkeypatch.setattr(kernels, "_modules", {})  # a new process: reads the files, writes nothing
+    assert evaluate(people, ON, services=SHANGHAI_SERVICES, earliest=False).equals(expected)
+    assert sorted((tmp_path / "cache" / "kernels").glob("changzhu_rules_*.py")) == written
+    assert [p.stat().st_mtime_ns for p in written] == stamps
+
+
+def test_an_unwritable_cache_falls_back_to_a_private_directory(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    blocker = tmp_path / "not-a-directory"
+    blocker.write_text("")
+    monkeypatch.setenv("CHANGZHU_CACHE_DIR", str(blocker / "cache"))
+    monkeypatch.setattr(kernels, "_modules", {})
+    people = random_people(100, 61).with_columns(pl.lit("310100").alias("residence_region"))
+    decided = evaluate(people, ON, services=SHANGHAI_SERVICES, earliest=False)
+    assert decided.equals(
+        evaluate(people, ON, services=SHANGHAI_SERVICES).with_columns(
+            pl.when(pl.col(f"eligible_{s.value}")).then(pl.lit(ON)).alias(f"earliest_{s.value}")
+            for s in SHANGHAI_SERVICES
+        )
+    )
+
+
+def test_prepared_inputs_are_reused_by_later_runs() -> None:
+    people = random_people(300, 71)
+    rules = CompiledRules(prepare(people, ON), [Service.COMPULSORY_SCHOOLING])
+    rules.load()
+    first = rules.run()
+    second = rules.run()
+    assert Service.RESIDENCE_PERMIT in first.eligible  # decided because school rules read the parent's permit
+    for s, decided in first.eligible.items():
+        assert np.array_equal(decided, second.eligible[s])
