@@ -95,6 +95,11 @@ class _Writer:
         self.tables.append(f"{name} = np.array([{literal}], dtype=np.{dtype})")
         return name
 
+    def lookup(self, table: str, index: str, last: int) -> str:
+        """table[index] with the index unsigned (no negative-index check, so loops vectorize) and at most `last`:
+        a code of -1 (unknown) reads the table's last entry, which scores nothing."""
+        return f"{table}[min(np.uint64({index}), np.uint64({last}))]"
+
     def arg(self, name: str, row: str) -> str:
         self.inputs.add(name)
         return f"{name}[{row}]"
@@ -112,13 +117,13 @@ class _Writer:
                 "",
                 "@numba.njit(nogil=True, cache=True)",
                 f"def {self.name}(rows, out{rest}):",
-                "    for t in range(rows.shape[0]):",
-                "        r = rows[t]",
+                "    for t in range(np.uint64(rows.shape[0])):",
+                "        r = np.uint64(rows[t])",
                 *body,
                 "",
                 "@numba.njit(nogil=True, cache=True)",
                 f"def {self.name}_span(start, stop, out{rest}):",
-                "    for r in range(start, stop):",
+                "    for r in range(np.uint64(start), np.uint64(stop)):",
                 *body,
             ]
         )
@@ -146,7 +151,7 @@ class _Writer:
             return self.var((" & " if node.mode == "all_of" else " | ").join(parts))
         if node.of == "parent":
             parent = self.var(self.arg("parent", row))
-            held = self.leaf(node, parent)  # row -1 reads the last row; the result is discarded below
+            held = self.leaf(node, self.var(f"np.uint64(max({parent}, 0))"))  # no parent: row 0, result dropped
             return self.var(f"({parent} >= 0) & {held}")
         return self.leaf(node, row)
 
@@ -179,7 +184,7 @@ class _Writer:
             return self.var(value if wanted else f"(not {value})")
         chosen = raw if isinstance(raw, list) else [raw]
         inside = self.table([c in chosen for c in spec.categories] + [False], "bool_")
-        held = f"{inside}[{value}]"
+        held = self.lookup(inside, value, len(spec.categories))
         return self.var(held if leaf.op in ("==", "in") else f"(not {held})")
 
     # ---- points -------------------------------------------------------------------------------------------
@@ -206,7 +211,9 @@ class _Writer:
             if "rate_by" in spec:
                 by = spec["rate_by"]
                 rates = [float(by["values"].get(c, 0.0)) for c in VARIABLES[by["variable"]].categories]
-                rate = f"{self.table(rates, 'float64')}[{self.arg('s_' + by['variable'], row)}]"
+                rate = self.lookup(
+                    self.table([*rates, 0.0], "float64"), self.arg("s_" + by["variable"], row), len(rates)
+                )
             else:
                 rate = _number(spec["points_per_year"])
             return self.var(f"{years} * {rate}")
@@ -225,16 +232,16 @@ class _Writer:
                 for year in range(int(b["min"]), int(b["max"]) + 1):
                     by_year[year - low + 1] = float(b["points"])
             name = self.table(by_year, "float64")
-            return self.var(f"{name}[min(max({years} - {low - 1}, 0), {high - low + 2})]")
+            return self.var(self.lookup(name, f"max({years} - {low - 1}, 0)", high - low + 2))
         if ind.kind == "tiers":
             scale = 12.0 if kind == "clock" else 1.0
             tiers = sorted(spec["tiers"], key=lambda t: t["at_least"])
             reached = " + ".join(f"({value} >= {_number(float(t['at_least']) * scale)})" for t in tiers)
             table = self.table([0.0, *(float(t["points"]) for t in tiers)], "float64")
-            return self.var(f"{table}[0 + {reached}]")  # NaN reaches no tier
+            return self.var(self.lookup(table, f"0 + {reached}", len(tiers)))  # NaN reaches no tier
         if ind.kind == "category":
             assert ind.variable is not None
             points = [float(spec["points"].get(c, 0.0)) for c in VARIABLES[ind.variable].categories]
-            return self.var(f"{self.table(points, 'float64')}[{value}]")
+            return self.var(self.lookup(self.table([*points, 0.0], "float64"), value, len(points)))
         number = self.var(f"float({value})")
         return self.var(f"({number} if {number} == {number} else 0.0) * {_number(spec['points_per_event'])}")

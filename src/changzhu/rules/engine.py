@@ -362,7 +362,7 @@ def _score(
         if "rate_by" in spec:
             by = spec["rate_by"]
             cats = VARIABLES[by["variable"]].categories
-            lut = np.array([float(by["values"].get(c, 0.0)) for c in cats])
+            lut = np.array([*(float(by["values"].get(c, 0.0)) for c in cats), 0.0])  # code -1 (unknown): 0
             rate = lut[statics[by["variable"]][rows].astype(np.int64)]
         else:
             rate = float(spec["points_per_year"])
@@ -388,7 +388,7 @@ def _score(
     if ind.kind == "category":
         assert ind.variable is not None
         cats = VARIABLES[ind.variable].categories
-        lut = np.array([float(spec["points"].get(c, 0.0)) for c in cats])
+        lut = np.array([*(float(spec["points"].get(c, 0.0)) for c in cats), 0.0])  # code -1 (unknown): 0
         return lut[value]
     return np.nan_to_num(value) * float(spec["points_per_event"])
 

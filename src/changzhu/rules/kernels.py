@@ -101,7 +101,7 @@ class CompiledRules:
         n = self.frame.n
         eligible: dict[Service, np.ndarray] = {}
         for service in self.order:
-            out = np.zeros(n, dtype=bool)
+            out = self._output(service, np.bool_, False)
             for (policy, rows), kernels in zip(self.groups, self._kernels, strict=True):
                 if service in policy.services:
                     self._call(kernels[service], rows, out)
@@ -112,9 +112,18 @@ class CompiledRules:
         points: dict[str, np.ndarray] = {}
         for (policy, rows), kernels in zip(self.groups, self._kernels, strict=True):
             for scheme in policy.schemes:
-                out = points.setdefault(scheme, np.full(n, np.nan))
+                out = points.setdefault(scheme, self._output(scheme, np.float64, np.nan))
                 self._call(kernels[scheme], rows, out)
         return Decisions(self.frame.on_date, eligible, points)
+
+    def _output(self, key: Service | str, dtype: type, fill: bool | float) -> np.ndarray:
+        """An output array; left unfilled when one chain covers everyone and has the rule (the kernel writes every
+        row), else filled with what rows without the rule get."""
+        if len(self.groups) == 1:
+            policy = self.groups[0][0]
+            if key in policy.services or key in policy.schemes:
+                return np.empty(self.frame.n, dtype=dtype)
+        return np.full(self.frame.n, fill, dtype=dtype)
 
     def _call(self, kernel: _Kernel, rows: np.ndarray, out: np.ndarray) -> None:
         """The kernel over the rows, split over threads; a contiguous loop when the rows are everyone."""
