@@ -17,13 +17,14 @@ from changzhu.simulation.errors import SimulationError
 
 @dataclass(frozen=True)
 class RulesEvaluator:
-    """evaluate(people, on, scenario=...) for the chosen services (all when empty); picklable for Dask."""
+    """evaluate(people, on, scenario=..., earliest=False) for the chosen services (all when empty): the compiled
+    rules, since the simulation counts who is eligible on each date and never reads earliest dates; picklable."""
 
     services: tuple[Service, ...] = ()
 
     def __call__(self, people: pl.DataFrame, on: date, scenario: Scenario | None) -> pl.DataFrame:
-        """One row per person: eligible_<service>, earliest_<service>, points_<scheme>."""
-        return evaluate(people, on, scenario=scenario, services=list(self.services) or None)
+        """One row per person: eligible_<service>, earliest_<service> (the date where eligible), points_<scheme>."""
+        return evaluate(people, on, scenario=scenario, services=list(self.services) or None, earliest=False)
 
 
 def rules_evaluator(services: tuple[str, ...] = ()) -> RulesEvaluator:
