@@ -38,6 +38,7 @@ import os
 import platform
 import subprocess
 import sys
+import tempfile
 import time
 from datetime import UTC, date, datetime
 from pathlib import Path
@@ -355,8 +356,31 @@ def _setup(engine: str, df: pl.DataFrame) -> Any:
     return None
 
 
+def compile_case(n: int) -> dict[str, Any]:
+    """Time to compile (or load from CHANGZHU_CACHE_DIR) every kernel of the chains in 1,000 people of the full
+    table, all services: run in a child process, once with an empty cache and once more with it filled."""
+    from changzhu.rules.catalog import region_lookup, shipped_policies
+    from changzhu.rules.evaluate import prepare
+    from changzhu.rules.kernels import CompiledRules
+
+    shipped_policies()
+    region_lookup()
+    frame = prepare(pl.read_parquet(_input_path("full", n)).head(1000), ON)
+    started = time.perf_counter()
+    rules = CompiledRules(frame)
+    rules.compile()
+    return {
+        "kind": "compile",
+        "engine": "changzhu",
+        "chains": len(rules.groups),
+        "seconds": time.perf_counter() - started,
+    }
+
+
 def run_case(kind: str, engine: str, n: int) -> dict[str, Any]:
     """One measured run (called in a child process)."""
+    if kind == "compile":
+        return compile_case(n)
     df = pl.read_parquet(_input_path(kind, n))
     input_bytes = df.estimated_size()
     state = _setup(engine, df)
@@ -415,9 +439,9 @@ def _input_path(kind: str, n: int) -> Path:
     return Path(f"/tmp/bench_rules_input_{'three' if kind == 'three' else 'full'}_{n}.parquet")
 
 
-def _child(kind: str, engine: str, n: int) -> dict[str, Any]:
+def _child(kind: str, engine: str, n: int, env: dict[str, str] | None = None) -> dict[str, Any]:
     cmd = [sys.executable, __file__, "--child", kind, engine, str(n)]
-    proc = subprocess.run(cmd, capture_output=True, text=True, check=False, cwd=ROOT)
+    proc = subprocess.run(cmd, capture_output=True, text=True, check=False, cwd=ROOT, env=env)
     if proc.returncode != 0:
         return {"kind": kind, "engine": engine, "persons": n, "error": proc.stderr.strip().splitlines()[-1]}
     return json.loads(proc.stdout.strip().splitlines()[-1])
@@ -434,6 +458,7 @@ def main() -> None:
         return
     sizes = [1_000_000, 10_000_000] if args.large else [1_000_000]
     runs: list[dict[str, Any]] = []
+    compiling: dict[str, dict[str, Any]] = {}
     for n in sizes:
         for engine in ("changzhu", "numpy", "openfisca"):
             Path(f"/tmp/bench_rules_{engine}_{n}.npy").unlink(missing_ok=True)
@@ -441,6 +466,13 @@ def main() -> None:
             synthetic_people(n, seed=7, all_in="310100" if kind == "three" else None).write_parquet(
                 _input_path(kind, n)
             )
+        if n == sizes[0]:
+            with tempfile.TemporaryDirectory() as cache:
+                env = {**os.environ, "CHANGZHU_CACHE_DIR": cache}
+                compiling = {
+                    "cold": _child("compile", "changzhu", n, env),
+                    "warm": _child("compile", "changzhu", n, env),
+                }
         runs.append(_child("full", "changzhu", n))
         runs.append(_child("full-now", "changzhu", n))
         tries: dict[str, list[dict[str, Any]]] = {e: [] for e in ("changzhu", "numpy", "openfisca")}
@@ -501,6 +533,10 @@ def main() -> None:
     console = Console(width=160)
     console.print(table)
     console.print(METHOD)
+    console.print(
+        "compiling every kernel of the chains in the full table: "
+        + ", ".join(f"{k} cache {v.get('seconds', float('nan')):.1f} s" for k, v in compiling.items())
+    )
     for size, ratio in ratios.items():
         console.print(
             f"{int(size):,} persons, rules from prepared inputs: changzhu/openfisca throughput "
@@ -520,6 +556,7 @@ def main() -> None:
                 "method": METHOD,
                 "runs": runs,
                 "ratios": ratios,
+                "compile_all_chains": compiling,
             },
             indent=1,
         )

@@ -10,7 +10,7 @@ import pytest
 from rules_support import ON, random_people
 
 from changzhu.domain.services import Service
-from changzhu.rules import Scenario, codegen, evaluate, kernels
+from changzhu.rules import Scenario, ScenarioError, codegen, evaluate, kernels
 from changzhu.rules.evaluate import prepare
 from changzhu.rules.kernels import CompiledRules
 
@@ -103,3 +103,9 @@ def test_prepared_inputs_are_reused_by_later_runs() -> None:
     assert Service.RESIDENCE_PERMIT in first.eligible  # decided because school rules read the parent's permit
     for s, decided in first.eligible.items():
         assert np.array_equal(decided, second.eligible[s])
+
+
+def test_a_reform_with_an_unknown_parameter_is_refused_before_anything_runs() -> None:
+    frame = prepare(random_people(50, 81), ON)
+    with pytest.raises(ScenarioError, match="unknown parameter"):
+        CompiledRules(frame, scenario=Scenario.from_overrides({"residence_permit.min_months": 3}))
