@@ -1,4 +1,4 @@
-"""Rules commands: `changzhu explain` (why a person does or does not get each service) and `changzhu check`."""
+"""Rules commands: `changzhu evaluate` (a whole table), `changzhu explain` (one person, why) and `changzhu check`."""
 
 from __future__ import annotations
 
@@ -121,7 +121,50 @@ def check_command(
         raise ChangzhuError(f"{len(failed)} policy test expectation(s) failed (see the table above)")
 
 
+def evaluate_command(
+    people: Annotated[Path, typer.Argument(help="person table: .csv, .parquet, .yaml, .json, or a .parquet directory")],
+    on: Annotated[str | None, typer.Option("--on", help="evaluation date YYYY-MM-DD (default today)")] = None,
+    service: Annotated[list[str] | None, typer.Option("--service", "-s", help="only these services")] = None,
+    scenario: Annotated[Path | None, typer.Option("--scenario", help="reform YAML (parameter overrides)")] = None,
+    earliest: Annotated[
+        bool, typer.Option("--earliest", help="also each service's earliest date (the slower interval engine)")
+    ] = False,
+    by_region: Annotated[bool, typer.Option("--by-region", help="count eligible people per residence region")] = False,
+    out: Annotated[Path | None, typer.Option("--out", help="write the per-person result (.parquet or .csv)")] = None,
+    fmt: Annotated[OutputFormat, typer.Option("--format", "-f", help="table, csv or json")] = OutputFormat.TABLE,
+) -> None:
+    """Decide every service and points scheme for a whole table of people on a date; counts, optionally a file."""
+    from rich.progress import Progress
+
+    from changzhu.data.regions import region_table
+    from changzhu.rules import evaluate, load_scenario
+    from changzhu.rules.people import read_people_file
+    from changzhu.rules.summary import eligibility_by_region, eligibility_summary
+
+    if out is not None and out.suffix.lower() not in (".parquet", ".csv"):
+        raise ChangzhuError(f"--out {out}: give a .parquet or .csv file")
+    when, wanted = _parse_date(on), _services(service)
+    reform = load_scenario(scenario) if scenario else None
+    with Progress(console=console, transient=True) as progress:
+        task = progress.add_task("reading people", total=3)
+        table = read_people_file(people)
+        progress.update(task, advance=1, description=f"deciding for {table.height:,} people")
+        result = evaluate(table, when, scenario=reform, services=wanted, earliest=earliest)
+        progress.update(task, advance=1, description="writing")
+        if out is not None:
+            out.parent.mkdir(parents=True, exist_ok=True)
+            result.write_parquet(out) if out.suffix.lower() == ".parquet" else result.write_csv(out)
+        progress.advance(task)
+    if by_region:
+        emit_table(eligibility_by_region(table, result, region_table()), fmt, f"eligible people by region on {when}")
+    else:
+        emit_table(eligibility_summary(result), fmt, f"{table.height:,} people on {when}")
+    if out is not None and fmt == OutputFormat.TABLE:
+        console.print(f"per-person result written to {out}")
+
+
 def register(app: typer.Typer) -> None:
-    """Add `explain` and `check` to the main app."""
+    """Add `evaluate`, `explain` and `check` to the main app."""
+    app.command("evaluate")(evaluate_command)
     app.command("explain")(explain_command)
     app.command("check")(check_command)

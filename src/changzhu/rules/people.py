@@ -27,9 +27,15 @@ def people_from_records(records: list[dict[str, Any]], where: str = "people") ->
 
 
 def read_people_file(path: Path) -> pl.DataFrame:
-    """A person table from .csv, .parquet, or .yaml/.json (a list of records or {people: [...]})."""
+    """A person table from .csv, .parquet, a directory of .parquet parts (a stored simulation population), or
+    .yaml/.json (a list of records or {people: [...]})."""
     suffix = path.suffix.lower()
     try:
+        if path.is_dir():
+            parts = sorted(path.glob("*.parquet"))
+            if not parts:
+                raise PolicyError(f"{path}: a directory without .parquet files")
+            return pl.concat([pl.read_parquet(p) for p in parts], how="vertical")
         if suffix == ".csv":
             return pl.read_csv(path, infer_schema_length=0)
         if suffix == ".parquet":

@@ -1,0 +1,69 @@
+"""Counts over an evaluate() result: how many people get each service, and where."""
+
+from __future__ import annotations
+
+import polars as pl
+
+ELIGIBLE = "eligible_"
+POINTS = "points_"
+
+
+def eligibility_summary(result: pl.DataFrame) -> pl.DataFrame:
+    """One row per service: people eligible and their share; one per points scheme: people scored, mean, max."""
+    people = result.height
+    services = [c for c in result.columns if c.startswith(ELIGIBLE)]
+    rows = [
+        {
+            "output": c.removeprefix(ELIGIBLE),
+            "people": people,
+            "eligible": int(result[c].sum()),
+            "eligible_share": float(result[c].mean() or 0.0),
+            "mean_points": None,
+            "max_points": None,
+        }
+        for c in services
+    ]
+    for c in (c for c in result.columns if c.startswith(POINTS)):
+        scored = result[c].drop_nulls()
+        if scored.len():
+            rows.append(
+                {
+                    "output": c,
+                    "people": scored.len(),
+                    "eligible": None,
+                    "eligible_share": None,
+                    "mean_points": float(scored.mean()),  # type: ignore[arg-type]
+                    "max_points": float(scored.max()),  # type: ignore[arg-type]
+                }
+            )
+    return pl.DataFrame(rows, schema=_SUMMARY_SCHEMA)
+
+
+def eligibility_by_region(people: pl.DataFrame, result: pl.DataFrame, regions: pl.DataFrame) -> pl.DataFrame:
+    """One row per residence region (most people first): residents in the table and how many get each service.
+
+    regions: code and name_zh of the prefectures (changzhu.data.regions.region_table()).
+    """
+    services = [c for c in result.columns if c.startswith(ELIGIBLE)]
+    joined = result.select("person_id", *services).join(
+        people.select("person_id", pl.col("residence_region").cast(pl.String)), on="person_id", how="left"
+    )
+    counts = joined.group_by("residence_region").agg(
+        pl.len().alias("people"), *(pl.col(c).sum().alias(c.removeprefix(ELIGIBLE)) for c in services)
+    )
+    names = regions.select(pl.col("code").alias("residence_region"), "name_zh").unique("residence_region")
+    return (
+        counts.join(names, on="residence_region", how="left")
+        .select("residence_region", "name_zh", "people", *(c.removeprefix(ELIGIBLE) for c in services))
+        .sort(["people", "residence_region"], descending=[True, False])
+    )
+
+
+_SUMMARY_SCHEMA = {
+    "output": pl.String,
+    "people": pl.Int64,
+    "eligible": pl.Int64,
+    "eligible_share": pl.Float64,
+    "mean_points": pl.Float64,
+    "max_points": pl.Float64,
+}

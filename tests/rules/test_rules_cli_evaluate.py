@@ -1,0 +1,73 @@
+"""`changzhu evaluate`: a whole table decided on a date, counted, written; bad input is one line and no file."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import polars as pl
+from rules_support import ON, random_people
+from typer.testing import CliRunner
+
+from changzhu.cli.main import app
+from changzhu.rules import evaluate
+
+
+def test_evaluate_counts_and_writes_what_evaluate_returns(tmp_path: Path) -> None:
+    people = random_people(300, 91)
+    source = tmp_path / "people.parquet"
+    people.write_parquet(source)
+    out = tmp_path / "result.parquet"
+    ran = CliRunner().invoke(app, ["evaluate", str(source), "--on", ON.isoformat(), "--out", str(out), "-f", "json"])
+    assert ran.exit_code == 0, ran.output
+    expected = evaluate(people, ON, earliest=False)
+    assert pl.read_parquet(out).equals(expected)
+    summary = {row["output"]: row for row in json.loads(ran.output[: ran.output.rindex("]") + 1])}
+    assert summary["residence_permit"]["eligible"] == expected["eligible_residence_permit"].sum()
+    assert summary["residence_permit"]["people"] == 300
+    shanghai = expected["points_shanghai_residence_points"].drop_nulls()
+    assert summary["points_shanghai_residence_points"]["people"] == shanghai.len()
+
+
+def test_evaluate_by_region_reads_a_stored_population_directory(tmp_path: Path) -> None:
+    people = random_people(400, 92)
+    (tmp_path / "pop").mkdir()
+    people.head(150).write_parquet(tmp_path / "pop" / "part-00000.parquet")
+    people.tail(250).write_parquet(tmp_path / "pop" / "part-00001.parquet")
+    args = ["evaluate", str(tmp_path / "pop"), "--on", ON.isoformat(), "--by-region", "-s", "residence_permit"]
+    ran = CliRunner().invoke(app, [*args, "-f", "csv"])
+    assert ran.exit_code == 0, ran.output
+    counted = pl.read_csv(ran.output.encode(), schema_overrides={"residence_region": pl.String})
+    expected = (
+        evaluate(people, ON, services=None)
+        .join(people.select("person_id", "residence_region"), on="person_id")
+        .group_by("residence_region")
+        .agg(pl.len().alias("people"), pl.col("eligible_residence_permit").sum().alias("residence_permit"))
+    )
+    got = counted.select("residence_region", "people", "residence_permit").sort("residence_region")
+    assert got.equals(expected.sort("residence_region").cast({"people": pl.Int64, "residence_permit": pl.Int64}))
+    assert counted["people"].sum() == 400
+    assert counted.filter(pl.col("residence_region") == "310100")["name_zh"].to_list() == ["上海市"]
+
+
+def test_a_bad_table_is_one_line_and_writes_nothing(tmp_path: Path) -> None:
+    people = random_people(50, 93).with_columns(
+        pl.when(pl.col("person_id") == 7).then(-3).otherwise(pl.col("si_months_local")).alias("si_months_local")
+    )
+    source = tmp_path / "people.parquet"
+    people.write_parquet(source)
+    out = tmp_path / "result.parquet"
+    ran = subprocess.run(
+        [sys.executable, "-m", "changzhu.cli.main", "evaluate", str(source), "--on", ON.isoformat(), "--out", str(out)],
+        capture_output=True,
+        text=True,
+        env=dict(os.environ),
+        timeout=120,
+        check=False,
+    )
+    assert ran.returncode == 1
+    assert "si_months_local" in ran.stderr and "Traceback" not in ran.stderr
+    assert not out.exists()
