@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+from datetime import date, timedelta
 from pathlib import Path
 
 import numpy as np
 import polars as pl
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from rules_support import ON, random_people
 
 from changzhu.domain.services import Service
@@ -109,3 +112,63 @@ def test_a_reform_with_an_unknown_parameter_is_refused_before_anything_runs() ->
     frame = prepare(random_people(50, 81), ON)
     with pytest.raises(ScenarioError, match="unknown parameter"):
         CompiledRules(frame, scenario=Scenario.from_overrides({"residence_permit.min_months": 3}))
+
+
+_MONTHS = st.sampled_from([0, 1, 5, 6, 7, 11, 12, 23, 24, 35, 36, 59, 60, 83, 84, 85, 119, 120, 121])
+_YEARS = st.sampled_from([0, 3, 5, 6, 7, 14, 15, 16, 17, 18, 35, 43, 44, 45, 55, 56, 60, 61, 70])
+
+
+def _months_before(on: date, months: int, day_shift: int) -> date:
+    """The day `months` whole months before `on`, moved by day_shift days (just before or after the anniversary),
+    never after `on`."""
+    year, month = divmod(on.year * 12 + on.month - 1 - months, 12)
+    return min(date(year, month + 1, min(on.day, 28)) + timedelta(days=day_shift), on)
+
+
+@st.composite
+def _boundary_people(draw: st.DrawFn) -> pl.DataFrame:
+    """Small tables whose ages, months lived, months insured and permits sit on or next to the thresholds."""
+    n = draw(st.integers(1, 12))
+    shift = st.sampled_from([-1, 0, 1])
+    rows = []
+    for i in range(n):
+        age_years, lived = draw(_YEARS), draw(_MONTHS)
+        birth = _months_before(ON, 12 * age_years, draw(shift))
+        since = max(_months_before(ON, lived, draw(shift)), birth)
+        permit = draw(st.one_of(st.none(), _MONTHS))
+        permit_since = None if permit is None else min(max(_months_before(ON, permit, draw(shift)), since), ON)
+        local = draw(_MONTHS)
+        prior = draw(st.sampled_from([None, "320500", "510100", "110100"]))
+        rows.append(
+            {
+                "person_id": i,
+                "sex": "F",
+                "birth_date": birth,
+                "hukou_region": draw(st.sampled_from(["310100", "341000", "110100", "510100"])),
+                "residence_region": draw(st.sampled_from(["310100", "110100", "440100", "510100", "320500"])),
+                "residence_since": since,
+                "residence_permit_since": permit_since,
+                "si_months_local": local,
+                "si_months_total": local + draw(_MONTHS),
+                "medical_months_local": draw(_MONTHS),
+                "prior_region": prior,
+                "prior_residence_months": 0 if prior is None else draw(_MONTHS),
+                "prior_si_months": 0 if prior is None else draw(_MONTHS),
+                "employed": draw(st.booleans()),
+                "education": draw(st.sampled_from(["junior_secondary", "bachelor", "master", "doctor"])),
+                "housing": draw(st.sampled_from(["owned", "rented", "none"])),
+                "income_per_capita_month": draw(st.sampled_from([0.0, 800.0, 1500.0, 5000.0])),
+                "parent_id": draw(st.one_of(st.none(), st.integers(0, n - 1))) if age_years < 18 else None,
+                "criminal_record": draw(st.booleans()),
+                "professional_title": draw(st.sampled_from(["none", "skill_3", "skill_2_or_intermediate"])),
+                "admin_detentions": draw(st.sampled_from([0, 1])),
+                "si_base_ratio": draw(st.sampled_from([None, 0.79, 0.8, 1.0, 1.99, 2.0, 3.0])),
+            }
+        )
+    return pl.DataFrame(rows, schema_overrides={"parent_id": pl.Int64, "prior_region": pl.String})
+
+
+@settings(max_examples=60, deadline=None)
+@given(people=_boundary_people())
+def test_compiled_rules_equal_the_interval_engine_on_the_thresholds(people: pl.DataFrame) -> None:
+    _same_decisions(people)
