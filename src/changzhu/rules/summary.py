@@ -12,28 +12,22 @@ def eligibility_summary(result: pl.DataFrame) -> pl.DataFrame:
     """One row per service: people eligible and their share; one per points scheme: people scored, mean, max."""
     people = result.height
     services = [c for c in result.columns if c.startswith(ELIGIBLE)]
-    rows = [
-        {
-            "output": c.removeprefix(ELIGIBLE),
-            "people": people,
-            "eligible": int(result[c].sum()),
-            "eligible_share": float(result[c].mean() or 0.0),
-            "mean_points": None,
-            "max_points": None,
-        }
-        for c in services
-    ]
+    rows: list[dict[str, object]] = []
+    for c in services:
+        eligible = int(result[c].sum())
+        share = eligible / people if people else 0.0
+        rows.append(
+            {"output": c.removeprefix(ELIGIBLE), "people": people, "eligible": eligible, "eligible_share": share}
+        )
     for c in (c for c in result.columns if c.startswith(POINTS)):
-        scored = result[c].drop_nulls()
-        if scored.len():
+        scored = result[c].drop_nulls().cast(pl.Float64).to_numpy()
+        if scored.size:
             rows.append(
                 {
                     "output": c,
-                    "people": scored.len(),
-                    "eligible": None,
-                    "eligible_share": None,
-                    "mean_points": float(scored.mean()),  # type: ignore[arg-type]
-                    "max_points": float(scored.max()),  # type: ignore[arg-type]
+                    "people": scored.size,
+                    "mean_points": float(scored.mean()),
+                    "max_points": float(scored.max()),
                 }
             )
     return pl.DataFrame(rows, schema=_SUMMARY_SCHEMA)
