@@ -5,6 +5,8 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
+from changzhu.errors import ChangzhuError
+
 DATA_DIR_ENV = "CHANGZHU_DATA_DIR"
 DATABASE_URL_ENV = "CHANGZHU_DATABASE_URL"
 CACHE_DIR_ENV = "CHANGZHU_CACHE_DIR"
@@ -38,5 +40,7 @@ def threads() -> int:
     """Threads the compiled rules use (CHANGZHU_THREADS, default: every CPU this process may run on)."""
     explicit = os.environ.get(THREADS_ENV)
     if explicit:
-        return max(1, int(explicit))
+        if not explicit.strip().isdigit() or int(explicit) < 1:
+            raise ChangzhuError(f"{THREADS_ENV}={explicit!r}: give a whole number of threads, at least 1")
+        return int(explicit)
     return max(1, len(os.sched_getaffinity(0)))

@@ -13,6 +13,7 @@ from hypothesis import strategies as st
 from rules_support import ON, random_people
 
 from changzhu.domain.services import Service
+from changzhu.errors import ChangzhuError
 from changzhu.rules import Scenario, ScenarioError, codegen, evaluate, kernels
 from changzhu.rules.evaluate import prepare
 from changzhu.rules.kernels import CompiledRules
@@ -172,3 +173,11 @@ def _boundary_people(draw: st.DrawFn) -> pl.DataFrame:
 @given(people=_boundary_people())
 def test_compiled_rules_equal_the_interval_engine_on_the_thresholds(people: pl.DataFrame) -> None:
     _same_decisions(people)
+
+
+@pytest.mark.parametrize("value", ["0", "two", "-1"])
+def test_a_bad_thread_count_is_named(value: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("CHANGZHU_THREADS", value)
+    monkeypatch.setattr(kernels, "PARALLEL_MIN_ROWS", 1)
+    with pytest.raises(ChangzhuError, match="CHANGZHU_THREADS"):
+        evaluate(random_people(20, 95), ON, earliest=False)
