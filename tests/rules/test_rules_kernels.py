@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import sys
+from collections import OrderedDict
 from datetime import date, timedelta
 from pathlib import Path
 
@@ -72,12 +74,12 @@ def test_kernels_are_written_once_to_the_cache_and_reused(tmp_path: Path, monkey
     people = random_people(200, 51).with_columns(pl.lit("310100").alias("residence_region"))
     expected = evaluate(people, ON, services=SHANGHAI_SERVICES, earliest=False)
     monkeypatch.setenv("CHANGZHU_CACHE_DIR", str(tmp_path / "cache"))
-    monkeypatch.setattr(kernels, "_modules", {})
+    monkeypatch.setattr(kernels, "_modules", OrderedDict())
     assert evaluate(people, ON, services=SHANGHAI_SERVICES, earliest=False).equals(expected)
     written = sorted((tmp_path / "cache" / "kernels").glob("changzhu_rules_*.py"))
     assert written
     stamps = [p.stat().st_mtime_ns for p in written]
-    monkeypatch.setattr(kernels, "_modules", {})  # a new process: reads the files, writes nothing
+    monkeypatch.setattr(kernels, "_modules", OrderedDict())  # a new process: reads the files, writes nothing
     assert evaluate(people, ON, services=SHANGHAI_SERVICES, earliest=False).equals(expected)
     assert sorted((tmp_path / "cache" / "kernels").glob("changzhu_rules_*.py")) == written
     assert [p.stat().st_mtime_ns for p in written] == stamps
@@ -87,7 +89,7 @@ def test_an_unwritable_cache_falls_back_to_a_private_directory(tmp_path: Path, m
     blocker = tmp_path / "not-a-directory"
     blocker.write_text("")
     monkeypatch.setenv("CHANGZHU_CACHE_DIR", str(blocker / "cache"))
-    monkeypatch.setattr(kernels, "_modules", {})
+    monkeypatch.setattr(kernels, "_modules", OrderedDict())
     people = random_people(100, 61).with_columns(pl.lit("310100").alias("residence_region"))
     decided = evaluate(people, ON, services=SHANGHAI_SERVICES, earliest=False)
     assert decided.equals(
@@ -181,3 +183,18 @@ def test_a_bad_thread_count_is_named(value: str, monkeypatch: pytest.MonkeyPatch
     monkeypatch.setattr(kernels, "PARALLEL_MIN_ROWS", 1)
     with pytest.raises(ChangzhuError, match="CHANGZHU_THREADS"):
         evaluate(random_people(20, 95), ON, earliest=False)
+
+
+def test_a_long_lived_process_keeps_a_bounded_number_of_kernel_modules(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(kernels, "_modules", OrderedDict())
+    monkeypatch.setattr(kernels, "MODULES_KEPT", 2)
+    people = random_people(60, 97).with_columns(pl.lit("310100").alias("residence_region"))
+    loaded = []
+    for months in (1, 2, 3, 4):  # four reforms: four parameter sets of the Shanghai chain
+        reform = Scenario.from_overrides({"residence_permit.min_residence_months": months})
+        evaluate(people, ON, services=[Service.RESIDENCE_PERMIT], scenario=reform, earliest=False)
+        loaded.append(next(reversed(kernels._modules)))
+    assert len(set(loaded)) == 4
+    assert list(kernels._modules) == loaded[2:]
+    assert all(name in sys.modules for name in loaded[2:])
+    assert not any(name in sys.modules for name in loaded[:2])

@@ -14,6 +14,7 @@ import itertools
 import os
 import sys
 import tempfile
+from collections import OrderedDict
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from datetime import date
@@ -33,7 +34,8 @@ from changzhu.rules.scenario import Scenario
 from changzhu.rules.variables import VARIABLES
 
 PARALLEL_MIN_ROWS = 200_000  # below this, one thread: starting threads costs more than it saves
-_modules: dict[str, ModuleType] = {}
+MODULES_KEPT = 64  # kernel modules kept loaded per process (each parameter set of a chain is one module)
+_modules: OrderedDict[str, ModuleType] = OrderedDict()
 
 
 @dataclass
@@ -160,16 +162,20 @@ def _chain_kernels(policy: ResolvedPolicy, on: date) -> dict[Service | str, _Ker
 def _module(kernels: list[KernelSource]) -> ModuleType:
     """The module of these kernels, written to the cache directory once and imported once per process."""
     text = module_source(kernels)
-    digest = source_digest(text)
-    module = _modules.get(digest)
-    if module is None:
-        path = _write(text, f"changzhu_rules_{digest}.py")
-        spec = importlib.util.spec_from_file_location(f"changzhu_rules_{digest}", path)
-        assert spec is not None and spec.loader is not None
-        module = importlib.util.module_from_spec(spec)
-        sys.modules[spec.name] = module  # numba's cache finds the kernels' globals through the module's name
-        spec.loader.exec_module(module)
-        _modules[digest] = module
+    name = f"changzhu_rules_{source_digest(text)}"
+    module = _modules.get(name)
+    if module is not None:
+        _modules.move_to_end(name)
+        return module
+    spec = importlib.util.spec_from_file_location(name, _write(text, f"{name}.py"))
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    sys.modules[name] = module  # numba's cache finds the kernels' globals through the module's name
+    spec.loader.exec_module(module)
+    _modules[name] = module
+    while len(_modules) > MODULES_KEPT:  # a long-lived process running many reforms: drop the oldest
+        dropped, _ = _modules.popitem(last=False)
+        sys.modules.pop(dropped, None)
     return module
 
 
