@@ -5,20 +5,11 @@ import pytest
 
 from changzhu.data.census import census_2020
 from changzhu.data.errors import DataFileError
+from changzhu.fiscal.allocation import GAP_INPUT_COLUMNS
 from changzhu.planning.facilities import read_facilities
 from changzhu.planning.gaps import compute_gaps, gaps_side_by_side
 
-CONTRACT = {
-    "region_code",
-    "region_name_zh",
-    "service",
-    "basis",
-    "demand",
-    "supply",
-    "gap",
-    "unit_cost_yuan",
-    "gap_cost_yuan",
-}
+CONTRACT = set(GAP_INPUT_COLUMNS)  # the columns the fiscal allocation reads
 
 
 def test_province_gaps_trace_to_census_and_standard() -> None:

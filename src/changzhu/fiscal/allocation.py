@@ -27,7 +27,7 @@ from changzhu.fiscal.apportion import apportion
 from changzhu.fiscal.errors import FiscalError, InfeasibleAllocationError
 from changzhu.fiscal.parameters import AllocationParameters
 
-GAP_COLUMNS = (
+GAP_INPUT_COLUMNS = (  # what the allocation reads of a planning gap table (changzhu.planning.gaps)
     "region_code",
     "region_name_zh",
     "service",
@@ -56,7 +56,7 @@ class Allocation:
 
 def check_gaps(gaps: pl.DataFrame) -> pl.DataFrame:
     """The resident-basis rows of a gaps table, checked: named columns, known basis, no negative cost."""
-    missing = [c for c in GAP_COLUMNS if c not in gaps.columns]
+    missing = [c for c in GAP_INPUT_COLUMNS if c not in gaps.columns]
     if missing:
         raise FiscalError(f"gaps table lacks column(s) {', '.join(missing)}")
     bad_basis = (~gaps["basis"].is_in(list(BASES)) | gaps["basis"].is_null()).arg_true()

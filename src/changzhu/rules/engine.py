@@ -77,13 +77,9 @@ class Engine:
     points_now: dict[str, np.ndarray] = field(default_factory=dict)
     _points_cache: dict[tuple[tuple[str, ...], str, str], tuple[np.ndarray, np.ndarray]] = field(default_factory=dict)
 
-    def groups(self) -> list[tuple[ResolvedPolicy, np.ndarray]]:
-        """Rows grouped by the chain of jurisdictions whose rules apply to them."""
-        return chain_groups(self.frame, self.policies, self.scenario)
-
     def run(self, services: list[Service]) -> None:
         """Evaluate the services (in dependency order) and every scheme's points on the evaluation date."""
-        groups = self.groups()
+        groups = chain_groups(self.frame, self.policies, self.scenario)
         order = service_order([p for p, _ in groups], services)
         n = self.frame.n
         for service in order:
@@ -311,16 +307,12 @@ def chain_groups(
     frame: Frame, policies: PolicySet, scenario: Scenario | None
 ) -> list[tuple[ResolvedPolicy, np.ndarray]]:
     """Rows grouped by the chain of jurisdictions (national → province → city) whose rules apply to them."""
-    from changzhu.rules.catalog import region_lookup
-
-    codes = region_lookup().codes
-    present = np.unique(frame.region_idx)
     chains: dict[tuple[str, ...], list[int]] = {}
-    for idx in present.tolist():
-        chains.setdefault(policies.chain_for(codes[idx]), []).append(idx)
+    for idx in np.unique(frame.region_idx).tolist():
+        chains.setdefault(policies.chain_for(frame.regions.codes[idx]), []).append(idx)
+    everyone = len(chains) == 1
     out = []
     for chain, region_ids in chains.items():
-        everyone = len(chains) == 1
         rows = np.arange(frame.n) if everyone else np.flatnonzero(np.isin(frame.region_idx, region_ids))
         out.append((resolve(policies, chain, scenario), rows))
     return out

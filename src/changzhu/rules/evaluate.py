@@ -13,7 +13,7 @@ from changzhu.rules.catalog import PolicySet, region_lookup, shipped_policies
 from changzhu.rules.dates import NEVER
 from changzhu.rules.engine import Engine
 from changzhu.rules.frame import Frame, build_frame
-from changzhu.rules.kernels import CompiledRules
+from changzhu.rules.kernels import CompiledRules, Decisions
 from changzhu.rules.scenario import Scenario
 
 
@@ -50,25 +50,27 @@ def evaluate(
     wanted = list(services) if services is not None else list(Service)
     frame = prepare(people, on, scenario=scenario, policies=policies)
     columns: list[pl.Series] = [pl.Series("person_id", frame.person_id)]
+    engine: Engine | None = None
+    decided: Decisions | None = None
     if earliest:
         engine = Engine(frame, frame.policies, scenario)
         engine.run(wanted)
         points_now = engine.points_now
-        frame.clocks.clear()  # the inputs are no longer needed: free them before building the result
-        frame.statics.clear()
-        for service in wanted:
-            start = np.asarray(engine.services.pop(service).start, dtype=np.int32)
-            columns.extend(_decision_columns(service, start <= frame.on, pl.Series(start)))
-            del start
     else:
-        decisions = CompiledRules(frame, wanted, scenario).run()
-        points_now = decisions.points
-        frame.clocks.clear()
-        frame.statics.clear()
-        today = np.full(frame.n, frame.on, dtype=np.int32)
-        for service in wanted:
-            eligible = decisions.eligible.pop(service)
-            columns.extend(_decision_columns(service, eligible, pl.Series(np.where(eligible, today, NEVER))))
+        decided = CompiledRules(frame, wanted, scenario).run()
+        points_now = decided.points
+    frame.clocks.clear()  # the inputs are no longer needed: free them before building the result
+    frame.statics.clear()
+    for service in wanted:
+        if engine is not None:
+            start = np.asarray(engine.services.pop(service).start, dtype=np.int32)
+            eligible = start <= frame.on
+        else:
+            assert decided is not None
+            eligible = decided.eligible.pop(service)
+            start = np.where(eligible, np.int32(frame.on), NEVER).astype(np.int32)
+        columns.extend(_decision_columns(service, eligible, pl.Series(start)))
+        del start, eligible
     every_scheme = {name for j in frame.policies.jurisdictions.values() for name in j.schemes}
     for scheme in sorted(every_scheme):
         points = points_now.pop(scheme, None)

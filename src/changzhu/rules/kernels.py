@@ -57,8 +57,9 @@ class _Kernel:
 class CompiledRules:
     """The rules in force on the frame's date (with a scenario) for its people, compiled to kernels.
 
-    load() builds every input the kernels read (whole months on the date, category codes) and compiles what is
-    not yet compiled; run() evaluates. evaluate(..., earliest=False) is prepare → CompiledRules → run.
+    compile() compiles (or loads from the cache) the kernels that will run; load() builds every input they read
+    (whole months on the date, category codes); run() does both if not yet done, then evaluates.
+    evaluate(..., earliest=False) is prepare → CompiledRules → run.
     """
 
     def __init__(self, frame: Frame, services: list[Service] | None = None, scenario: Scenario | None = None) -> None:
@@ -155,8 +156,10 @@ def _chain_kernels(policy: ResolvedPolicy, on: date) -> dict[Service | str, _Ker
     sources: dict[Service | str, KernelSource] = {s: service_kernel(policy, s, on) for s in policy.services}
     sources.update({name: scheme_kernel(policy, scheme, on) for name, scheme in policy.schemes.items()})
     module = _module(list(sources.values()))
-    compiled = {key: (getattr(module, src.name), getattr(module, src.name + "_span")) for key, src in sources.items()}
-    return {key: _Kernel(sources[key], *functions) for key, functions in compiled.items()}
+    kernels: dict[Service | str, _Kernel] = {}
+    for key, src in sources.items():
+        kernels[key] = _Kernel(src, getattr(module, src.name), getattr(module, f"{src.name}_span"))
+    return kernels
 
 
 def _module(kernels: list[KernelSource]) -> ModuleType:
