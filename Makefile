@@ -3,32 +3,62 @@ PYTHON ?= python3.11
 VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
+BENCH_STAMP := $(VENV)/.installed-bench
+# The office front-end (frontend/, Vue + Element Plus) built into the package; rebuilt when a source is newer.
+OFFICE := src/changzhu/web/dist/index.html
+OFFICE_SOURCES := $(shell find frontend -path frontend/node_modules -prune -o -type f -print 2>/dev/null)
 
-.PHONY: demo test lint bench install clean
+.PHONY: demo test lint bench bench-smoke install office system-deps clean
 
 $(STAMP): pyproject.toml
 	@command -v $(PYTHON) >/dev/null 2>&1 || { echo "need $(PYTHON) on PATH (or set PYTHON=...)"; exit 1; }
+	PYTHON=$(PYTHON) tools/system_deps.sh venv
 	test -d $(VENV) || $(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install --quiet --upgrade pip
 	$(BIN)/pip install --quiet -e '.[dev]'
 	touch $(STAMP)
 
-install: $(STAMP)
+$(BENCH_STAMP): $(STAMP)
+	$(BIN)/pip install --quiet -e '.[dev,bench]'
+	touch $(BENCH_STAMP)
 
-demo: $(STAMP)
+$(OFFICE): $(OFFICE_SOURCES)
+	tools/node_check.sh
+	cd frontend && npm ci --no-audit --no-fund && npm run build
+	touch $(OFFICE)
+
+office: $(OFFICE)
+
+install: $(STAMP) $(OFFICE)
+
+# Debian packages the tests need (Chromium, CJK fonts, PostgreSQL server binaries), installed when missing.
+system-deps:
+	tools/system_deps.sh
+
+demo: install
 	$(BIN)/changzhu demo
 
-test: $(STAMP)
-	$(BIN)/python -m pytest -n 2 -q
+# The whole suite, then every benchmark at tiny size; PostgreSQL is the one at 127.0.0.1:5432 or a throwaway server.
+test: install $(BENCH_STAMP) system-deps
+	tools/with_postgres.sh sh -c '$(BIN)/python -m pytest -n 2 -q && $(MAKE) --no-print-directory bench-smoke-run'
 
 lint: $(STAMP)
 	$(BIN)/ruff check src tests benchmarks
 	$(BIN)/ruff format --check src tests benchmarks
 	$(BIN)/mypy
+	$(BIN)/lint-imports
 
-bench: $(STAMP)
-	$(BIN)/pip install --quiet -e '.[dev,bench]'
-	for b in benchmarks/bench_*.py; do $(BIN)/python $$b || exit 1; done
+# Every benchmark at full size; results in benchmarks/results/. Runs them all, then fails naming each that failed.
+bench: $(BENCH_STAMP)
+	tools/with_postgres.sh sh -c 'failed=""; for b in benchmarks/bench_*.py; do echo "== $$b"; $(BIN)/python $$b || failed="$$failed $$b"; done; [ -z "$$failed" ] || { echo "FAILED:$$failed"; exit 1; }'
+
+# Every benchmark at tiny size (results to scratch files): they still run. Part of `make test`.
+bench-smoke: $(BENCH_STAMP)
+	tools/with_postgres.sh $(MAKE) --no-print-directory bench-smoke-run
+
+bench-smoke-run:
+	@failed=""; for b in benchmarks/bench_*.py; do echo "== $$b --smoke"; $(BIN)/python $$b --smoke || failed="$$failed $$b"; done; \
+	[ -z "$$failed" ] || { echo "FAILED --smoke:$$failed"; exit 1; }
 
 clean:
-	rm -rf $(VENV) out .changzhu
+	rm -rf $(VENV) out frontend/node_modules src/changzhu/web/dist

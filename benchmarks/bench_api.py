@@ -3,7 +3,8 @@
 Measured: the eligibility and explanation endpoints of the rules engine —
 GET /residents/{key}/entitlements (a registered resident's explanation: audited read, person table from the
 registry, explain()), POST /eligibility/explain (one posted person) and POST /eligibility (a posted table of
---table-rows people, evaluate()) — plus GET /residents/{key} (the audited read alone) as a baseline.
+--table-rows people, evaluate()) — plus GET /residents/{key} (the audited read alone) as a baseline, and the
+office's resident search (by ID number through its keyed hash; a sorted page) and resident page (overview).
 Every run is bounded by --requests and --max-seconds; the server listens on 127.0.0.1 only.
 Run: .venv/bin/python benchmarks/bench_api.py [--requests 400] [--concurrency 4] [--max-seconds 60]
 """
@@ -11,59 +12,20 @@ Run: .venv/bin/python benchmarks/bench_api.py [--requests 400] [--concurrency 4]
 from __future__ import annotations
 
 import argparse
-import json
 import os
 import shutil
-import socket
-import statistics
-import subprocess
 import sys
 import tempfile
-import time
-from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import httpx
 from rich.console import Console
 from rich.table import Table
 
+from _support import Call, results_path, run_load, serve, start_run, write_results
+
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "tests" / "api"))
-
-
-def _serve(folder: Path) -> tuple[subprocess.Popen[bytes], str]:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        port = s.getsockname()[1]
-    env = {
-        **os.environ,
-        "CHANGZHU_DATABASE_URL": f"sqlite:///{folder / 'changzhu.sqlite3'}",
-        "CHANGZHU_DATA_DIR": str(folder),
-        "CHANGZHU_JWT_SECRET": "x" * 40,
-    }
-    command = [
-        sys.executable,
-        "-m",
-        "uvicorn",
-        "changzhu.api.app:create_app",
-        "--factory",
-        "--host",
-        "127.0.0.1",
-        "--port",
-        str(port),
-        "--log-level",
-        "warning",
-    ]
-    process = subprocess.Popen(command, env=env)
-    url = f"http://127.0.0.1:{port}"
-    for _ in range(300):
-        try:
-            if httpx.get(url + "/login", timeout=1).status_code == 200:
-                return process, url
-        except httpx.HTTPError:
-            time.sleep(0.1)
-    process.kill()
-    raise SystemExit("server did not start")
 
 
 def _table(rows: int) -> list[dict[str, object]]:
@@ -87,77 +49,49 @@ def _table(rows: int) -> list[dict[str, object]]:
     ]
 
 
-def _run(
-    url: str,
-    call: tuple[str, str, dict | None],
-    headers: dict[str, str],
-    count: int,
-    concurrency: int,
-    max_seconds: float,
-) -> dict:
-    method, path, body = call
-    latencies: list[float] = []
-    errors = 0
-    deadline = time.monotonic() + max_seconds
-
-    def worker(n: int) -> None:
-        nonlocal errors
-        with httpx.Client(base_url=url, headers=headers, timeout=10) as client:
-            for _ in range(n):
-                if time.monotonic() > deadline:
-                    return
-                start = time.perf_counter()
-                response = client.request(method, path, json=body)
-                latencies.append(time.perf_counter() - start)
-                errors += response.status_code != 200
-
-    started = time.perf_counter()
-    with ThreadPoolExecutor(concurrency) as pool:
-        list(pool.map(worker, [count // concurrency] * concurrency))
-    elapsed = time.perf_counter() - started
-    ordered = sorted(latencies)
-    return {
-        "endpoint": f"{method} {path}",
-        "requests": len(ordered),
-        "errors": errors,
-        "seconds": round(elapsed, 3),
-        "requests_per_second": round(len(ordered) / elapsed, 1),
-        "p50_ms": round(statistics.median(ordered) * 1000, 2),
-        "p99_ms": round(ordered[min(len(ordered) - 1, int(len(ordered) * 0.99))] * 1000, 2),
-    }
-
-
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--requests", type=int, default=400, help="requests per endpoint (upper bound)")
     parser.add_argument("--concurrency", type=int, default=4)
     parser.add_argument("--table-rows", type=int, default=100, help="people in the POST /eligibility table")
     parser.add_argument("--max-seconds", type=float, default=60.0)
+    parser.add_argument("--smoke", action="store_true", help="tiny sizes, results to a scratch file (make bench-smoke)")
     args = parser.parse_args()
+    run = start_run()
+    if args.smoke:
+        args.requests, args.table_rows, args.max_seconds = 5, 5, 5.0
     os.environ.setdefault("CHANGZHU_ID_HASH_KEY", "11" * 32)
     os.environ.setdefault("CHANGZHU_ID_ENC_KEY", "22" * 32)
-    from changzhu.registry.db import make_engine
-    from conftest import PASSWORD, populate  # the test suite's fixture data: census, 3 residents, 9 accounts
+    from api_support import ID_GZ, PASSWORD, populate  # the test suite's fixture data: census, residents, accounts
+
+    from changzhu.store.db import make_engine
 
     folder = Path(tempfile.mkdtemp(prefix="changzhu_bench_"))
     try:
         engine = make_engine(f"sqlite:///{folder / 'changzhu.sqlite3'}")
         people = populate(engine)
         engine.dispose()
-        process, url = _serve(folder)
+        process, url = serve(folder, f"sqlite:///{folder / 'changzhu.sqlite3'}")
         try:
             token = httpx.post(url + "/api/v1/auth/login", json={"username": "cw_gz", "password": PASSWORD}).json()
             headers = {"Authorization": f"Bearer {token['access_token']}"}
             on = "2026-11-24"
-            calls: list[tuple[str, str, dict | None]] = [
+            calls: list[Call] = [
                 ("GET", f"/api/v1/residents/{people['gz']}/entitlements?on={on}", None),
                 ("POST", "/api/v1/eligibility/explain", {"on": on, "people": _table(1)}),
                 ("POST", "/api/v1/eligibility", {"on": on, "people": _table(args.table_rows)}),
                 ("GET", f"/api/v1/residents/{people['gz']}", None),
+                # the office's busiest screens: resident search (keyed hash of the ID number) and the resident page
+                ("GET", f"/api/v1/residents?q={ID_GZ}", None),
+                ("GET", "/api/v1/residents?sort=birth_date&order=desc&limit=50", None),
+                ("GET", f"/api/v1/residents/{people['gz']}/overview?on={on}", None),
             ]
             for call in calls:  # warm-up: caches (policies, regions) are built once per process
                 httpx.request(call[0], url + call[1], json=call[2], headers=headers, timeout=60).raise_for_status()
-            results = [_run(url, c, headers, args.requests, args.concurrency, args.max_seconds) for c in calls]
+            results = [
+                run_load(url, lambda _n, c=c: c, headers, args.requests, args.concurrency, args.max_seconds)
+                for c in calls
+            ]
         finally:
             process.terminate()
             process.wait(timeout=15)
@@ -167,28 +101,24 @@ def main() -> None:
     for column in ("endpoint", "requests", "errors", "requests_per_second", "p50_ms", "p99_ms"):
         table.add_column(column, justify="left" if column == "endpoint" else "right")
     for r in results:
-        r["endpoint"] = r["endpoint"].replace(people["gz"], "{key}")
+        r["endpoint"] = r["endpoint"].replace(people["gz"], "{key}").replace(ID_GZ, "{id_number}")
         table.add_row(
             r["endpoint"],
             *(str(r[c]) for c in ("requests", "errors", "requests_per_second", "p50_ms", "p99_ms")),
         )
     Console().print(table)
-    out = ROOT / "benchmarks" / "results" / "api.json"
-    out.parent.mkdir(parents=True, exist_ok=True)
-    out.write_text(
-        json.dumps(
-            {
-                "concurrency": args.concurrency,
-                "database": "sqlite",
-                "workers": 1,
-                "eligibility_table_rows": args.table_rows,
-                "max_seconds_per_endpoint": args.max_seconds,
-                "results": results,
-            },
-            indent=1,
-        )
+    write_results(
+        results_path("api", args.smoke),
+        run,
+        {
+            "concurrency": args.concurrency,
+            "database": "sqlite",
+            "workers": 1,
+            "eligibility_table_rows": args.table_rows,
+            "max_seconds_per_endpoint": args.max_seconds,
+            "results": results,
+        },
     )
-    Console().print(f"written {out}")
 
 
 if __name__ == "__main__":

@@ -1,72 +1,136 @@
 """Benchmark of the registry and ledger: registrations, transfers and voucher redemptions per second with
 p50/p99 latency, on SQLite and PostgreSQL, one client and concurrent clients.
 
-Run: .venv/bin/python benchmarks/bench_ledger.py [--n 300] [--workers 8] [--pg-url postgresql+psycopg://...]
-Writes benchmarks/results/ledger.json.
+Each row also gives the SQL statements and transactions per operation (counted by engine events), and each
+database the throughput ratio of every client count to one client.
+
+Clients are threads of this process, each with its own connection from the engine's pool.
+
+Run: .venv/bin/python benchmarks/bench_ledger.py [--n 150] [--clients 1,2,4,8] [--pg-only] [--label ...]
+Writes benchmarks/results/ledger.json (machine, git revision, date, load average).
 """
 
 from __future__ import annotations
 
 import argparse
-import json
 import os
-import platform
 import tempfile
+import threading
 import time
 import uuid
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from datetime import date
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 from rich.console import Console
 from rich.table import Table
-from sqlalchemy import Engine, create_engine, text
+from sqlalchemy import Engine, create_engine, event, text
 from sqlalchemy.engine import make_url
 
+from _support import results_path, start_run, write_results
+from changzhu.casework.worked_example import example_id
 from changzhu.ledger.contributions import MonthPaid, Scheme, record_contributions
 from changzhu.ledger.transfers import TransferScheme, transfer
 from changzhu.ledger.vouchers import issue_voucher, redeem_voucher
-from changzhu.ledger.worked_example import example_id
-from changzhu.registry.db import make_engine
 from changzhu.registry.migrate import upgrade
 from changzhu.registry.residents import ProofKind, Registration, register_resident
+from changzhu.store.db import make_engine
 
-RESULTS = Path(__file__).parent / "results" / "ledger.json"
+RESULTS = Path(__file__).parent / "results" / "ledger.json"  # --out changes it (a baseline run)
 
 
-def _timed(calls: list[Callable[[], object]], workers: int) -> dict[str, float]:
-    latencies: list[float] = []
+class StatementCounter:
+    """Counts the SQL statements and transactions an engine runs, per thread (engine events)."""
 
-    def one(call: Callable[[], object]) -> None:
-        t = time.perf_counter()
-        call()
-        latencies.append(time.perf_counter() - t)
+    def __init__(self, engine: Engine) -> None:
+        self._mine = threading.local()
+        event.listen(engine, "before_cursor_execute", self._statement)
+        event.listen(engine, "commit", self._transaction)
+        event.listen(engine, "rollback", self._transaction)
 
-    start = time.perf_counter()
-    if workers == 1:
-        for call in calls:
-            one(call)
+    def _statement(self, *_args: object) -> None:
+        self._mine.statements = getattr(self._mine, "statements", 0) + 1
+
+    def _transaction(self, *_args: object) -> None:
+        self._mine.transactions = getattr(self._mine, "transactions", 0) + 1
+
+    def snapshot(self) -> tuple[int, int]:
+        """(statements, transactions) run so far by the calling thread."""
+        return getattr(self._mine, "statements", 0), getattr(self._mine, "transactions", 0)
+
+
+def _register(engine: Engine, registration: Registration) -> str:
+    return str(register_resident(engine, registration, actor="bench")["person_key"])
+
+
+def _transfer(engine: Engine, person_key: str) -> str:
+    transfer(
+        engine,
+        person_key,
+        TransferScheme.PENSION,
+        "510100",
+        "440300",
+        date(2026, 1, 1),
+        transfer_no=f"bt-{person_key}",
+        actor="bench",
+    )
+    return person_key
+
+
+def _redeem(engine: Engine, voucher_no: str) -> str:
+    redeem_voucher(engine, voucher_no, "provider", "440300", date(2026, 6, 1), actor="bench", key=f"br-{voucher_no}")
+    return voucher_no
+
+
+OPERATIONS: dict[str, Callable[[Engine, Any], str]] = {"register": _register, "transfer": _transfer, "redeem": _redeem}
+
+
+def _one(engine: Engine, counter: StatementCounter, kind: str, arg: object) -> tuple[str, float, int, int]:
+    """Run one operation: (its result, seconds, statements, transactions)."""
+    statements0, transactions0 = counter.snapshot()
+    t = time.perf_counter()
+    result = OPERATIONS[kind](engine, arg)
+    elapsed = time.perf_counter() - t
+    statements, transactions = counter.snapshot()
+    return result, elapsed, statements - statements0, transactions - transactions0
+
+
+def _timed(
+    engine: Engine, counter: StatementCounter, kind: str, args: list[Any], clients: int
+) -> tuple[list[str], dict[str, float]]:
+    """Run `kind` on every argument with `clients` threads; results and the row of figures."""
+    kinds = [kind] * len(args)
+    if clients == 1:
+        start = time.perf_counter()
+        done = [_one(engine, counter, kind, a) for a in args]
     else:
-        with ThreadPoolExecutor(workers) as pool:
-            list(pool.map(one, calls))
+        with ThreadPoolExecutor(clients) as pool:
+            start = time.perf_counter()
+            done = list(pool.map(lambda k, a: _one(engine, counter, k, a), kinds, args))
     wall = time.perf_counter() - start
-    ms = np.array(latencies) * 1000
-    return {
-        "ops": len(calls),
-        "per_second": round(len(calls) / wall, 1),
+    ms = np.array([d[1] for d in done]) * 1000
+    row = {
+        "ops": len(args),
+        "per_second": round(len(args) / wall, 1),
         "p50_ms": round(float(np.percentile(ms, 50)), 2),
         "p99_ms": round(float(np.percentile(ms, 99)), 2),
+        "statements_per_op": round(sum(d[2] for d in done) / len(args), 2),
+        "transactions_per_op": round(sum(d[3] for d in done) / len(args), 2),
     }
+    return [d[0] for d in done], row
 
 
-def run_backend(engine: Engine, n: int, workers: int, offset: int) -> dict[str, dict[str, float]]:
-    """Registrations, transfers and redemptions, first one client then `workers` clients."""
+def run_backend(engine: Engine, n: int, clients: list[int], offset: int) -> dict[str, dict[str, float]]:
+    """Registrations, transfers and redemptions with each number of clients in turn (fresh people each)."""
     upgrade(engine)
+    counter = StatementCounter(engine)
     out: dict[str, dict[str, float]] = {}
-    for label, w in (("1 client", 1), (f"{workers} clients", workers)):
-        base = offset + (0 if w == 1 else n)
+    for run, w in enumerate(clients):
+        label = "1 client" if w == 1 else f"{w} clients"
+        base = offset + run * n
         regs = [
             Registration(
                 example_id("110105", date(1950 + (base + i) % 50, 1 + i % 12, 1 + i % 28), (base + i) % 1000),
@@ -79,14 +143,7 @@ def run_backend(engine: Engine, n: int, workers: int, offset: int) -> dict[str, 
             )
             for i in range(n)
         ]
-        keys: list[str] = []
-        out[f"register ({label})"] = _timed(
-            [
-                lambda r=r, keys=keys: keys.append(str(register_resident(engine, r, actor="bench")["person_key"]))
-                for r in regs
-            ],
-            w,
-        )
+        keys, out[f"register ({label})"] = _timed(engine, counter, "register", regs, w)
         for k in keys:  # setup, not timed: 12 months at Chengdu and a voucher each
             record_contributions(
                 engine,
@@ -104,79 +161,87 @@ def run_backend(engine: Engine, n: int, workers: int, offset: int) -> dict[str, 
             )
             for k in keys
         ]
-        out[f"transfer ({label})"] = _timed(
-            [
-                lambda k=k: transfer(
-                    engine,
-                    k,
-                    TransferScheme.PENSION,
-                    "510100",
-                    "440300",
-                    date(2026, 1, 1),
-                    transfer_no=f"bt-{k}",
-                    actor="bench",
-                )
-                for k in keys
-            ],
-            w,
-        )
-        out[f"redeem ({label})"] = _timed(
-            [
-                lambda v=v: redeem_voucher(
-                    engine, v, "provider", "440300", date(2026, 6, 1), actor="bench", key=f"br-{v}"
-                )
-                for v in vouchers
-            ],
-            w,
-        )
+        _, out[f"transfer ({label})"] = _timed(engine, counter, "transfer", keys, w)
+        _, out[f"redeem ({label})"] = _timed(engine, counter, "redeem", vouchers, w)
     return out
+
+
+def scaling(rows: dict[str, dict[str, float]]) -> dict[str, float]:
+    """Throughput with each client count divided by the single-client throughput, per operation."""
+    ratios: dict[str, float] = {}
+    for name, r in rows.items():
+        op, label = name.split(" (")
+        single = rows.get(f"{op} (1 client)")
+        if single is not None and label != "1 client)":
+            ratios[f"{op} ({label}"] = round(r["per_second"] / single["per_second"], 2)
+    return ratios
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--n", type=int, default=150, help="operations of each kind per run")
-    parser.add_argument("--workers", type=int, default=8)
+    parser.add_argument("--clients", default="1,2,4,8", help="client counts to run, comma-separated")
+    parser.add_argument("--pg-only", action="store_true", help="PostgreSQL only (skip SQLite)")
+    parser.add_argument("--out", type=Path, default=RESULTS, help="where to write the results JSON")
+    parser.add_argument("--label", default="", help="a note stored with the results (e.g. baseline)")
     parser.add_argument(
         "--pg-url", default=os.environ.get("CHANGZHU_TEST_PG_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/test")
     )
+    parser.add_argument("--smoke", action="store_true", help="tiny sizes, results to a scratch file (make bench-smoke)")
     args = parser.parse_args()
+    run = start_run()
+    results_file = args.out
+    clients = [int(c) for c in args.clients.split(",")]
+    if args.smoke:
+        args.n, clients = 4, [1, 2]
+        results_file = results_path(RESULTS.stem, smoke=True)
     os.environ.setdefault("CHANGZHU_ID_HASH_KEY", "ab" * 32)
     os.environ.setdefault("CHANGZHU_ID_ENC_KEY", "cd" * 32)
     results: dict[str, dict[str, dict[str, float]]] = {}
-    with tempfile.TemporaryDirectory() as tmp:
-        engine = make_engine(f"sqlite:///{Path(tmp) / 'bench.sqlite3'}")
-        results["sqlite"] = run_backend(engine, args.n, args.workers, 0)
-        engine.dispose()
+    if not args.pg_only:
+        with tempfile.TemporaryDirectory() as tmp:
+            engine = make_engine(f"sqlite:///{Path(tmp) / 'bench.sqlite3'}")
+            results["sqlite"] = run_backend(engine, args.n, clients, 0)
+            engine.dispose()
     admin = create_engine(args.pg_url, isolation_level="AUTOCOMMIT")
     name = f"changzhu_bench_{uuid.uuid4().hex[:8]}"
     with admin.connect() as conn:
         conn.execute(text(f'CREATE DATABASE "{name}"'))
     try:
         engine = make_engine(make_url(args.pg_url).set(database=name).render_as_string(hide_password=False))
-        results["postgresql"] = run_backend(engine, args.n, args.workers, 5000)
+        results["postgresql"] = run_backend(engine, args.n, clients, 5000)
         engine.dispose()
     finally:
         with admin.connect() as conn:
             conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
     table = Table(title=f"ledger benchmark ({args.n} ops per row)")
-    for col in ("database", "operation", "ops/s", "p50 ms", "p99 ms"):
+    for col in ("database", "operation", "ops/s", "p50 ms", "p99 ms", "statements/op", "transactions/op"):
         table.add_column(col, justify="left" if col in ("database", "operation") else "right")
     for db, rows in results.items():
         for op, r in rows.items():
-            table.add_row(db, op, f"{r['per_second']:,.1f}", f"{r['p50_ms']:.2f}", f"{r['p99_ms']:.2f}")
+            table.add_row(
+                db,
+                op,
+                f"{r['per_second']:,.1f}",
+                f"{r['p50_ms']:.2f}",
+                f"{r['p99_ms']:.2f}",
+                f"{r['statements_per_op']:.1f}",
+                f"{r['transactions_per_op']:.1f}",
+            )
     Console().print(table)
-    RESULTS.parent.mkdir(parents=True, exist_ok=True)
-    RESULTS.write_text(
-        json.dumps(
-            {
-                "n": args.n,
-                "workers": args.workers,
-                "machine": platform.platform(),
-                "cpus": os.cpu_count(),
-                "results": results,
-            },
-            indent=1,
-        )
+    ratios = {db: scaling(rows) for db, rows in results.items()}
+    Console().print({"throughput vs 1 client": ratios})
+    write_results(
+        results_file,
+        run,
+        {
+            "n": args.n,
+            "clients": clients,
+            "label": args.label,
+            "clients_are": "threads",
+            "results": results,
+            "scaling": ratios,
+        },
     )
 
 

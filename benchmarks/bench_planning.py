@@ -10,6 +10,13 @@ larger sizes with `--spopt-big` (slow: the issue measured 64 s and 3.3 GB just t
 
 A filtered run (`--models`, `--sizes`, `--only-location`) merges into the JSON: a recorded case is replaced only
 by a new run of the same tool, model, size, time limit and gap target.
+
+`--network` runs only the p-median cases where p is small against n (p = 5 and 10 on 500- and 1,000-node grid
+and road networks, shortest-path distances, every node a demand point and a candidate), each with the level
+formulation (Elloumi 2010, the default) and the classic assignment formulation in the same run, 10 s each, and
+records them under "location_network" with the machine, git revision and date:
+
+    .venv/bin/python benchmarks/bench_planning.py --network
 """
 
 from __future__ import annotations
@@ -25,10 +32,14 @@ from typing import Any
 
 import numpy as np
 
+from _support import finish_run, results_path, start_run, write_json, write_results
+
 RESULTS = Path(__file__).parent / "results" / "planning.json"
 SIZES = [(500, 100, 10), (2000, 300, 20), (5000, 500, 30)]
 TIME_LIMIT = 120.0
 RADIUS = 15.0  # on a 100 x 100 square
+NETWORK_CASES = [(kind, nodes, p) for kind in ("grid", "road") for nodes in (500, 1000) for p in (5, 10)]
+NETWORK_TIME_LIMIT = 10.0
 
 
 def instance(n: int, m: int, seed: int = 0) -> tuple[np.ndarray, np.ndarray]:
@@ -37,6 +48,102 @@ def instance(n: int, m: int, seed: int = 0) -> tuple[np.ndarray, np.ndarray]:
     demand, sites = rng.uniform(0, 100, (n, 2)), rng.uniform(0, 100, (m, 2))
     weights = rng.integers(1, 100, n).astype(float)
     return weights, np.sqrt(((demand[:, None, :] - sites[None, :, :]) ** 2).sum(-1))
+
+
+def network_instance(nodes: int, kind: str, seed: int = 0) -> tuple[np.ndarray, np.ndarray]:
+    """Shortest-path distances between all nodes of a network, integer weights 1..99 per node.
+
+    'grid': a square grid (side round(√nodes)) whose edges have random lengths 0.5..1.5; 'road': the Delaunay
+    triangulation of random points on a 100 x 100 square, each edge its length times a detour factor 1..1.3.
+    """
+    import scipy.sparse as sp
+    from scipy.sparse.csgraph import shortest_path
+    from scipy.spatial import Delaunay
+
+    rng = np.random.default_rng(seed)
+    if kind == "grid":
+        side = round(nodes**0.5)
+        index = np.arange(side * side).reshape(side, side)
+        a = np.concatenate([index[:, :-1].ravel(), index[:-1, :].ravel()])
+        b = np.concatenate([index[:, 1:].ravel(), index[1:, :].ravel()])
+        length, count = rng.uniform(0.5, 1.5, a.size), side * side
+    else:
+        points = rng.uniform(0, 100, (nodes, 2))
+        triangles = Delaunay(points).simplices
+        edges = np.unique(
+            np.sort(np.concatenate([triangles[:, [0, 1]], triangles[:, [1, 2]], triangles[:, [0, 2]]]), 1), axis=0
+        )
+        a, b = edges[:, 0], edges[:, 1]
+        length, count = np.hypot(*(points[a] - points[b]).T) * rng.uniform(1.0, 1.3, a.size), nodes
+    graph = sp.coo_matrix((length, (a, b)), shape=(count, count)).tocsr()
+    return rng.integers(1, 100, count).astype(float), shortest_path(graph, directed=False)
+
+
+def run_network_case(kind: str, nodes: int, p: int, formulation: str, time_limit: float) -> dict[str, Any]:
+    """One p-median case on a network in this process: status, proof flag, objective, bound, gap, seconds."""
+    from changzhu.planning.location_models import PMedian
+
+    weights, dist = network_instance(nodes, kind)
+    start = time.perf_counter()
+    r = PMedian(dist, weights, p, formulation=formulation).solve(time_limit=time_limit)
+    return {
+        "kind": kind,
+        "nodes": int(dist.shape[0]),
+        "p": p,
+        "formulation": formulation,
+        "time_limit": time_limit,
+        "status": r.status,
+        "proven_optimal": r.status == "optimal",
+        "objective": r.objective,
+        "bound": r.bound,
+        "gap": r.gap,
+        "seconds": time.perf_counter() - start,
+        "peak_mb": _peak_mb(),
+        "detail": {k: v for k, v in r.detail.items() if k != "proof"},
+    }
+
+
+def _network_subprocess(kind: str, nodes: int, p: int, formulation: str, time_limit: float) -> dict[str, Any]:
+    cmd = [sys.executable, __file__, "--case-network", kind, str(nodes), str(p), formulation, str(time_limit)]
+    done = subprocess.run(cmd, capture_output=True, text=True, timeout=3 * time_limit + 300)
+    lines = [line for line in done.stdout.splitlines() if line.startswith("{")]
+    if done.returncode != 0 or not lines:
+        raise RuntimeError(f"network case {kind} {nodes} p={p} {formulation} failed: {done.stderr.strip()[-500:]}")
+    return dict(json.loads(lines[-1]))
+
+
+def bench_network(cases: list[tuple[str, int, int]], time_limit: float, results_file: Path) -> None:
+    """Both formulations on each case, one subprocess each, printed and recorded under 'location_network'."""
+    from rich.console import Console
+    from rich.table import Table
+
+    run = start_run()
+    runs = [
+        _network_subprocess(kind, nodes, p, formulation, time_limit)
+        for kind, nodes, p in cases
+        for formulation in ("levels", "assignment")
+    ]
+    table = Table(title=f"p-median on networks, {time_limit:.0f} s limit")
+    for col in ("network", "nodes", "p", "formulation", "status", "proven", "gap", "seconds", "HiGHS s"):
+        table.add_column(col)
+    for r in runs:
+        table.add_row(
+            r["kind"],
+            str(r["nodes"]),
+            str(r["p"]),
+            r["formulation"],
+            r["status"],
+            "yes" if r["proven_optimal"] else "no",
+            f"{r['gap']:.4%}",
+            f"{r['seconds']:.2f}",
+            f"{r['detail'].get('highs_seconds', 0.0):.2f}",
+        )
+    console = Console()
+    console.print(table)
+    recorded = json.loads(results_file.read_text(encoding="utf-8")) if results_file.exists() else {}
+    recorded["location_network"] = {"run": finish_run(run), "time_limit_seconds": time_limit, "cases": runs}
+    write_json(results_file, recorded)
+    console.print(f"recorded under location_network in {results_file}")
 
 
 def _peak_mb() -> float:
@@ -50,12 +157,12 @@ def run_case(
     weights, dist = instance(n, m)
     start = time.perf_counter()
     if tool == "changzhu":
-        from changzhu.planning.location import max_covering, p_median
+        from changzhu.planning.location_models import MCLP, PMedian
 
         r = (
-            p_median(weights, dist, p, time_limit=time_limit)
+            PMedian.from_cost_matrix(dist, weights, p).solve(time_limit=time_limit)
             if model == "p_median"
-            else max_covering(weights, dist, p, RADIUS, time_limit=time_limit, mip_rel_gap=gap)
+            else MCLP(dist, weights, p, RADIUS, mip_rel_gap=gap).solve(time_limit=time_limit)
         )
         out = {
             "status": r.status,
@@ -203,16 +310,31 @@ def main() -> None:
     parser.add_argument("--time-limit", type=float, default=TIME_LIMIT, help="seconds per location case")
     parser.add_argument("--gap", type=float, default=0.0, help="max covering: stop at this proven relative gap")
     parser.add_argument("--only-location", action="store_true", help="skip the 2SFCA and county-gap benchmarks")
+    parser.add_argument("--network", action="store_true", help="only p-median on 500/1000-node networks, p=5/10")
     parser.add_argument("--case", nargs=7, help=argparse.SUPPRESS)
+    parser.add_argument("--case-network", nargs=5, help=argparse.SUPPRESS)
+    parser.add_argument("--smoke", action="store_true", help="tiny sizes, results to a scratch file (make bench-smoke)")
     args = parser.parse_args()
     if args.case:
         tool, model, n, m, p, limit, gap = args.case
         print(json.dumps(run_case(tool, model, int(n), int(m), int(p), float(limit), float(gap)), default=float))
         return
+    if args.case_network:
+        kind, nodes, p, formulation, limit = args.case_network
+        print(json.dumps(run_network_case(kind, int(nodes), int(p), formulation, float(limit)), default=float))
+        return
+    if args.network:
+        bench_network(NETWORK_CASES, NETWORK_TIME_LIMIT, RESULTS)
+        return
     from rich.console import Console
     from rich.table import Table
 
+    run = start_run()
     sizes = [_size(text) for text in args.sizes] if args.sizes else (SIZES if args.big else SIZES[:2])
+    results_file = results_path(RESULTS.stem, args.smoke)
+    if args.smoke:
+        sizes, args.spopt_big = [(60, 12, 3)], True
+        bench_network([("grid", 64, 3), ("road", 60, 3)], 5.0, results_file)
     cases = []
     for n, m, p in sizes:
         for model in args.models:
@@ -239,12 +361,12 @@ def main() -> None:
         )
     console = Console()
     console.print(table)
-    recorded = json.loads(RESULTS.read_text(encoding="utf-8")) if RESULTS.exists() else {}
+    recorded = json.loads(results_file.read_text(encoding="utf-8")) if results_file.exists() else {}
     if args.only_location or args.sizes or args.models != ["p_median", "max_covering"]:
         recorded["location"] = _merge(recorded.get("location", []), cases)
-        RESULTS.parent.mkdir(parents=True, exist_ok=True)
-        RESULTS.write_text(json.dumps(recorded, indent=1, default=float), encoding="utf-8")
-        console.print(f"merged into {RESULTS}")
+        recorded["run_location_merged"] = finish_run(run)  # the run that replaced some location cases
+        write_json(results_file, recorded)
+        console.print(f"merged into {results_file}")
         return
     access_result = bench_accessibility()
     console.print(
@@ -256,23 +378,20 @@ def main() -> None:
         f"county gaps: {county['counties']} counties x {county['services']} services x 2 bases in "
         f"{county['compute_seconds_best']:.3f} s (load {county['load_seconds']:.2f} s)"
     )
-    RESULTS.parent.mkdir(parents=True, exist_ok=True)
-    RESULTS.write_text(
-        json.dumps(
-            {
-                "location": cases,
-                "accessibility": access_result,
-                "county_gaps": county,
-                "sizes_run": sizes,
-                "time_limit_seconds": args.time_limit,
-                "radius": RADIUS,
-            },
-            indent=1,
-            default=float,
-        ),
-        encoding="utf-8",
+    kept = json.loads(results_file.read_text(encoding="utf-8")) if results_file.exists() else {}
+    write_results(
+        results_file,
+        run,
+        {
+            "location": cases,
+            "accessibility": access_result,
+            "county_gaps": county,
+            "sizes_run": sizes,
+            "time_limit_seconds": args.time_limit,
+            "radius": RADIUS,
+            **{k: v for k, v in kept.items() if k == "location_network"},  # measured by --network, kept
+        },
     )
-    console.print(f"results in {RESULTS}")
 
 
 if __name__ == "__main__":

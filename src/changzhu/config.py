@@ -1,23 +1,29 @@
-"""Settings from the environment: where data lives and which database to use."""
+"""Settings from the environment: where data, policies and scenarios live and which database to use."""
 
 from __future__ import annotations
 
 import os
+from importlib.resources import files
 from pathlib import Path
 
 from changzhu.errors import ChangzhuError
 
-DATA_DIR_ENV = "CHANGZHU_DATA_DIR"
+HOME_ENV = "CHANGZHU_HOME"
 DATABASE_URL_ENV = "CHANGZHU_DATABASE_URL"
 CACHE_DIR_ENV = "CHANGZHU_CACHE_DIR"
 THREADS_ENV = "CHANGZHU_THREADS"
-DEFAULT_DATA_DIR = Path(".changzhu")
+POLICY_DIR_ENV = "CHANGZHU_POLICY_DIR"
+SCENARIOS_DIR_ENV = "CHANGZHU_SCENARIOS_DIR"
 SQLITE_FILE_NAME = "changzhu.sqlite3"
 
 
 def data_dir() -> Path:
-    """The directory for the embedded database and other local state (CHANGZHU_DATA_DIR, default ./.changzhu)."""
-    return Path(os.environ.get(DATA_DIR_ENV) or DEFAULT_DATA_DIR)
+    """The directory for the embedded database, keys and other local state: CHANGZHU_HOME, else the per-user data
+    directory ($XDG_DATA_HOME/changzhu, by default ~/.local/share/changzhu), the same from any working directory."""
+    explicit = os.environ.get(HOME_ENV)
+    if explicit:
+        return Path(explicit).expanduser()
+    return Path(os.environ.get("XDG_DATA_HOME") or Path.home() / ".local" / "share") / "changzhu"
 
 
 def database_url() -> str:
@@ -36,6 +42,23 @@ def cache_dir() -> Path:
     return Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "changzhu"
 
 
+def shipped_dir(name: str) -> Path:
+    """A data directory shipped inside the package (found through importlib.resources, so wheels work)."""
+    return Path(str(files("changzhu").joinpath(name)))
+
+
+def policy_dir() -> Path:
+    """The policy directory in use: CHANGZHU_POLICY_DIR, else the policies shipped with the package."""
+    explicit = os.environ.get(POLICY_DIR_ENV)
+    return Path(explicit).expanduser() if explicit else shipped_dir("rules/policies")
+
+
+def scenarios_dir() -> Path:
+    """The reform scenario files offered: CHANGZHU_SCENARIOS_DIR, else the scenarios shipped with the package."""
+    explicit = os.environ.get(SCENARIOS_DIR_ENV)
+    return Path(explicit).expanduser() if explicit else shipped_dir("scenarios")
+
+
 def threads() -> int:
     """Threads the compiled rules use (CHANGZHU_THREADS, default: every CPU this process may run on)."""
     explicit = os.environ.get(THREADS_ENV)
@@ -44,3 +67,25 @@ def threads() -> int:
             raise ChangzhuError(f"{THREADS_ENV}={explicit!r}: give a whole number of threads, at least 1")
         return int(explicit)
     return max(1, len(os.sched_getaffinity(0)))
+
+
+def create_private_once(path: Path, content: bytes) -> bool:
+    """Write `content` to `path` with mode 600 unless the file exists; True if this call created it.
+
+    The file appears whole or not at all (written aside, then hard-linked into place), so a concurrent
+    reader never sees it empty and two processes racing to create it agree on one content."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    aside = path.with_name(f".{path.name}.{os.getpid()}.{os.urandom(4).hex()}")
+    fd = os.open(aside, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    try:
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(content)
+            handle.flush()
+            os.fsync(handle.fileno())
+        try:
+            os.link(aside, path)
+        except FileExistsError:
+            return False
+        return True
+    finally:
+        aside.unlink()

@@ -5,6 +5,8 @@ Each step prints a numbered header; long steps show their own rich progress bars
 
 from __future__ import annotations
 
+import shutil
+import sys
 import tempfile
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -12,19 +14,29 @@ from pathlib import Path
 
 from sqlalchemy import Engine
 
-from changzhu.cli.output import OutputFormat, console, emit_table
+from changzhu.casework.example_doc import render
+from changzhu.casework.worked_example import run
 from changzhu.data.census import Census2020, census_2020
 from changzhu.data.geo import province_geojson
 from changzhu.domain.regions import RegionLevel
+from changzhu.fiscal.parameters import fiscal_parameters
+from changzhu.jobs import run_fiscal, run_planning, simulation_demo
+from changzhu.output import OutputFormat, console, emit_table
 from changzhu.registry.census_import import load_census
-from changzhu.registry.db import make_engine
 from changzhu.registry.migrate import upgrade
 from changzhu.registry.queries import PopulationSort, population_table
+from changzhu.report.lang import Lang
 from changzhu.report.population import population_section
 from changzhu.report.render import render_report
 from changzhu.report.sections import write_section
+from changzhu.store.db import make_engine
+from changzhu.validation.checks import checks_frame, validation_checks
+from changzhu.validation.fit import fit_table
+from changzhu.validation.section import validation_section
 
 SERVE_ADDRESS = "http://127.0.0.1:8000/"
+VALIDATION_SAMPLE = 1e-3  # the default of `changzhu validate`; the section states it
+VALIDATION_SEED = 20201101
 
 
 @dataclass
@@ -32,6 +44,7 @@ class DemoContext:
     """What the steps of the main job share."""
 
     out_dir: Path
+    lang: Lang = Lang.ZH
     engine: Engine | None = None
     census: Census2020 | None = None
     notes: list[str] = field(default_factory=list)
@@ -57,34 +70,38 @@ def _build_database(ctx: DemoContext) -> None:
 def _population_report(ctx: DemoContext) -> None:
     assert ctx.engine is not None
     provinces = population_table(ctx.engine, RegionLevel.PROVINCE, PopulationSort.INTERPROV_SHARE)
-    write_section(ctx.out_dir, population_section(provinces, province_geojson()))
+    write_section(ctx.out_dir, population_section(provinces, province_geojson(), ctx.lang))
     provinces.write_csv(ctx.out_dir / "population_by_province.csv")
     emit_table(provinces, OutputFormat.TABLE, "Provinces by inter-provincial in-migrant share (2020 census, 常住)")
 
 
 def _planning(ctx: DemoContext) -> None:
-    from changzhu.cli.plan import plan
-
-    plan(out=ctx.out_dir)
+    run_planning(ctx.out_dir, lang=ctx.lang)
     ctx.notes.append(f"planning: gaps, projection and sites in {ctx.out_dir / 'planning'}")
 
 
 def _fiscal(ctx: DemoContext) -> None:
-    from changzhu.cli.fiscal import demo_step
-
-    ctx.notes.append(demo_step(ctx.out_dir))
+    ctx.notes.append(run_fiscal(ctx.out_dir, fiscal_parameters(), ctx.lang))
 
 
 def _simulation(ctx: DemoContext) -> None:
-    from changzhu.cli.simulate import demo_step
+    ctx.notes.append(simulation_demo(ctx.out_dir, lang=ctx.lang))
 
-    ctx.notes.append(demo_step(ctx.out_dir))
+
+def _validation(ctx: DemoContext) -> None:
+    checks = validation_checks(VALIDATION_SAMPLE, VALIDATION_SEED)
+    fit = fit_table(VALIDATION_SAMPLE, VALIDATION_SEED)
+    checks_frame(checks).write_csv(ctx.out_dir / "validation.csv")
+    fit.write_csv(ctx.out_dir / "validation_fit.csv")
+    write_section(ctx.out_dir, validation_section(checks, fit, VALIDATION_SAMPLE, ctx.lang))
+    out = sum(c.status == "out_of_range" for c in checks) + int((fit["status"] == "out_of_range").sum())
+    ctx.notes.append(
+        f"validation: {len(checks)} headline figures and {fit.height} fit rows against official ones, "
+        f"{out} out of range (sample {VALIDATION_SAMPLE:g}, seed {VALIDATION_SEED}; `changzhu validate` exits 1 then)"
+    )
 
 
 def _ledger_example(ctx: DemoContext) -> None:
-    from changzhu.ledger.example_doc import render
-    from changzhu.ledger.worked_example import run
-
     with tempfile.TemporaryDirectory() as scratch:
         engine = make_engine(f"sqlite:///{Path(scratch) / 'example.sqlite3'}")
         upgrade(engine)
@@ -103,24 +120,41 @@ STEPS: list[Step] = [
     ("Plan services by resident population: gaps, projection, where to build", _planning),
     ("Money and land follow people (人地钱挂钩): transfers, LP allocation, compensation", _fiscal),
     ("Microsimulate a reform on a synthetic population fitted to the census", _simulation),
+    ("Check the headline figures against official statistics (数字核对)", _validation),
     ("The portable account (终身福利账户): a worker moving between three cities", _ledger_example),
 ]
 
 
-def run_demo(out_dir: Path) -> Path:
-    """Run every step, print what each found and write the report."""
+def run_demo(out_dir: Path, lang: Lang = Lang.ZH) -> Path:
+    """Run every step, print what each found and write the report (Chinese by default)."""
     out_dir.mkdir(parents=True, exist_ok=True)
-    ctx = DemoContext(out_dir=out_dir)
+    ctx = DemoContext(out_dir=out_dir, lang=lang)
     for number, (description, step) in enumerate(STEPS, start=1):
         console.rule(f"[bold]{number}/{len(STEPS)}[/bold] {description}")
         step(ctx)
     console.rule("summary")
     for note in ctx.notes:
         console.print(note)
-    report = render_report(out_dir)
+    report = render_report(out_dir, lang=lang)
     console.print(f"report written to [bold]{report}[/bold]")
+    me = command()
     console.print(
-        f"to browse the dashboard: `changzhu user add NAME --role planner --jurisdiction 000000`, "
-        f"then `changzhu serve` and open {SERVE_ADDRESS}"
+        f"to browse the dashboard: `{me} user add NAME --role planner --jurisdiction 000000 --keep-password`, "
+        f"then `{me} serve` and open {SERVE_ADDRESS}"
     )
     return report
+
+
+def command() -> str:
+    """How to run this changzhu from the current directory: `changzhu` when that name on the PATH is this
+    installation, else the path of its script (e.g. `.venv/bin/changzhu` after `make demo`)."""
+    script = Path(sys.executable).parent / "changzhu"
+    if not script.exists():
+        return f"{sys.executable} -m changzhu.cli.main"
+    found = shutil.which("changzhu")
+    if found and Path(found).resolve() == script.resolve():
+        return "changzhu"
+    try:
+        return str(script.absolute().relative_to(Path.cwd()))
+    except ValueError:
+        return str(script.absolute())

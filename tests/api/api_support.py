@@ -2,15 +2,24 @@
 
 from __future__ import annotations
 
+import os
 import shutil
+import socket
+import subprocess
+import sys
+import time
+import uuid
 import warnings
 from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 
+import httpx
 import pytest
-from sqlalchemy import Engine, select
+from sqlalchemy import Engine, create_engine, select, text
+from sqlalchemy.engine import make_url
 
 warnings.filterwarnings("ignore", message="Using `httpx` with")
 
@@ -18,7 +27,6 @@ from fastapi.testclient import TestClient  # noqa: E402
 
 from changzhu.api import ApiSettings, create_app  # noqa: E402
 from changzhu.api.auth.accounts import create_user  # noqa: E402
-from changzhu.api.auth.models import UserRow  # noqa: E402
 from changzhu.api.auth.roles import Role  # noqa: E402
 from changzhu.api.auth.tokens import issue_token  # noqa: E402
 from changzhu.data.census import census_2020  # noqa: E402
@@ -27,16 +35,18 @@ from changzhu.ledger.medical import set_catalogue, set_policy  # noqa: E402
 from changzhu.ledger.medical_rules import Policy  # noqa: E402
 from changzhu.ledger.vouchers import issue_voucher  # noqa: E402
 from changzhu.registry.census_import import load_census  # noqa: E402
-from changzhu.registry.db import make_engine, session_scope  # noqa: E402
 from changzhu.registry.migrate import upgrade  # noqa: E402
-from changzhu.registry.resident_models import PersonRow, TransferRow, VoucherRow  # noqa: E402
 from changzhu.registry.residents import ProofKind, Registration, link_household, register_resident  # noqa: E402
+from changzhu.store.auth_models import UserRow  # noqa: E402
+from changzhu.store.db import make_engine, session_scope  # noqa: E402
+from changzhu.store.resident_models import PersonRow, TransferRow, VoucherRow  # noqa: E402
 
 PASSWORD = "correct horse battery staple"
 ID_GZ, ID_CD, ID_MOVER = "510104199001011230", "510104198505054328", "440106199503031113"
 ID_CHILD = "51010420180606441X"
 ROOT = Path(__file__).resolve().parents[2]
-SCENARIOS = ROOT / "scenarios"
+PG_ADMIN_URL = os.environ.get("CHANGZHU_TEST_PG_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/test")
+SCENARIOS = ROOT / "src" / "changzhu" / "scenarios"
 VOUCHER_KEY = "voucher-for-gz-1"
 # person-table facts a caseworker records at registration (the rules need them; the mover has none on file)
 WORKER = {
@@ -47,6 +57,28 @@ WORKER = {
     "criminal_record": False,
 }
 CHILD = {**WORKER, "employed": False, "education": "none"}
+# the Guangzhou worker also gives what Guangzhou's points scheme reads (unknown facts would leave it undetermined)
+GZ_WORKER = {
+    **WORKER,
+    "professional_title": "none",
+    "admin_detentions": 0,
+    "guangzhou_rented_home_months": 0,
+    "guangzhou_moved_out_months": 0,
+    "guangzhou_unemployment_insurance_months": 0,
+    "guangzhou_injury_insurance_months": 0,
+    "guangzhou_maternity_insurance_months": 0,
+    "guangzhou_housing_fund_months": 0,
+    "guangzhou_invention_patent_shares": 0.0,
+    "guangzhou_high_tech_months": 0,
+    "guangzhou_shortage_occupation": False,
+    "guangzhou_hardship_frontline_months": 0,
+    "guangzhou_blood_donations_5y": 0,
+    "guangzhou_volunteer_years_5y": 0,
+    "guangzhou_awards": ["none"],
+    "guangzhou_first_class_merits": 0,
+    "guangzhou_second_class_merits": 0,
+    "guangzhou_third_class_merits": 0,
+}
 # user name -> (role, jurisdictions, resident's id number)
 ACCOUNTS: dict[str, tuple[Role, list[str], str | None]] = {
     "res_gz": (Role.RESIDENT, [], ID_GZ),
@@ -80,13 +112,14 @@ def months(first: tuple[int, int], last: tuple[int, int], base_fen: int) -> list
 
 
 def populate(engine: Engine) -> dict[str, str]:
-    """Census, four residents (a Guangzhou worker and child, one in Chengdu, one applying to move to Guangzhou),
-    their insurance records, a voucher, medical policy and catalogue, and the accounts; returns person keys."""
+    """Census, four residents (a Guangzhou worker insured for medical care in Chengdu, and child, one in Chengdu,
+    one applying to move to Guangzhou), their insurance records, a voucher, medical policy and catalogue, and the
+    accounts; returns person keys."""
     upgrade(engine)
     load_census(engine, census_2020())
     keys = {}
     for name, (id_number, hukou, residence, since, facts) in {
-        "gz": (ID_GZ, "510100", "440100", date(2021, 3, 1), WORKER),
+        "gz": (ID_GZ, "510100", "440100", date(2021, 3, 1), GZ_WORKER),
         "cd": (ID_CD, "510100", "510100", date(2021, 3, 1), WORKER),
         "mover": (ID_MOVER, "440100", "510100", date(2021, 3, 1), {}),
         "child": (ID_CHILD, "510100", "440100", date(2021, 3, 1), CHILD),
@@ -103,6 +136,10 @@ def populate(engine: Engine) -> dict[str, str]:
     )
     record_contributions(
         engine, keys["gz"], Scheme.MEDICAL, "440100", months((2021, 3), (2024, 2), 800000), actor="test"
+    )
+    # since March 2024 the worker keeps resident medical insurance at the hukou place, Chengdu (insured there)
+    record_contributions(
+        engine, keys["gz"], Scheme.MEDICAL, "510100", months((2024, 3), (2026, 10), 40000), actor="test"
     )
     issue_voucher(
         engine,
@@ -181,7 +218,7 @@ def start_service(engine: Engine, people: dict[str, str], keys_dir: Path) -> Ser
         username: {"Authorization": f"Bearer {issue_token(ids[username], settings.jwt_secret, 900)}"}
         for username in ACCOUNTS
     }
-    return Service(client, engine, people, headers)
+    return Service(client, engine, dict(people), headers)
 
 
 @pytest.fixture
@@ -207,3 +244,57 @@ def db_service(database_url: str, populated_sqlite: tuple[Path, dict[str, str]],
         people = populate(engine)
     yield start_service(engine, people, tmp_path / "keys")
     engine.dispose()
+
+
+@contextmanager
+def fresh_postgres(prefix: str) -> Iterator[str]:
+    """A new PostgreSQL database (its URL) for longer than one test, dropped afterwards (tests/conftest.py's
+    `postgres_url` is per test)."""
+    admin = create_engine(PG_ADMIN_URL, isolation_level="AUTOCOMMIT")
+    name = f"{prefix}_{uuid.uuid4().hex[:12]}"
+    with admin.connect() as conn:
+        conn.execute(text(f'CREATE DATABASE "{name}"'))
+    try:
+        yield make_url(PG_ADMIN_URL).set(database=name).render_as_string(hide_password=False)
+    finally:
+        with admin.connect() as conn:
+            conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        admin.dispose()
+
+
+def sqlite_copy(template: Path, folder: Path) -> str:
+    """The URL of a copy of the SQLite file `template` in `folder`."""
+    shutil.copy(template, folder / "changzhu.sqlite3")
+    return f"sqlite:///{folder / 'changzhu.sqlite3'}"
+
+
+@contextmanager
+def serving(database_url: str, folder: Path, secret: str, ready_path: str) -> Iterator[str]:
+    """`changzhu serve` on a free loopback port over `database_url` (populated); yields its URL once `ready_path`
+    answers."""
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    env = {
+        **os.environ,
+        "CHANGZHU_DATABASE_URL": database_url,
+        "CHANGZHU_HOME": str(folder),
+        "CHANGZHU_JWT_SECRET": secret * 40,
+        "CHANGZHU_SCENARIOS_DIR": str(SCENARIOS),
+    }
+    process = subprocess.Popen([sys.executable, "-m", "changzhu.cli.main", "serve", "--port", str(port)], env=env)
+    url = f"http://127.0.0.1:{port}"
+    try:
+        deadline = time.monotonic() + 180  # a loaded 2-core machine starts the server slowly
+        while True:
+            try:
+                if httpx.get(url + ready_path, timeout=1).status_code == 200:
+                    break
+            except httpx.HTTPError:
+                pass
+            assert time.monotonic() < deadline and process.poll() is None, "changzhu serve did not start"
+            time.sleep(0.2)
+        yield url
+    finally:
+        process.terminate()
+        process.wait(timeout=15)

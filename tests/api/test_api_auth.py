@@ -18,6 +18,7 @@ def test_login_returns_token_and_me_names_the_account(service: Service) -> None:
         "jurisdictions": ["440100"],
         "person_id": None,
         "person_key": None,
+        "must_change_password": False,
     }
 
 
@@ -60,8 +61,8 @@ def test_disabled_account_token_stops_working(service: Service) -> None:
 def test_password_is_stored_as_argon2_hash(service: Service) -> None:
     from sqlalchemy import select
 
-    from changzhu.api.auth.models import UserRow
-    from changzhu.registry.db import session_scope
+    from changzhu.store.auth_models import UserRow
+    from changzhu.store.db import session_scope
 
     with session_scope(service.engine) as session:
         hashes = list(session.scalars(select(UserRow.password_hash)))

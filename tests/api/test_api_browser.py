@@ -2,18 +2,11 @@
 
 from __future__ import annotations
 
-import os
-import shutil
-import socket
-import subprocess
-import sys
-import time
 from collections.abc import Iterator
 from pathlib import Path
 
-import httpx
 import pytest
-from api_support import PASSWORD, SCENARIOS
+from api_support import PASSWORD, serving, sqlite_copy
 
 CHROMIUM = "/usr/bin/chromium"
 ARTIFACTS = Path(__file__).resolve().parents[1] / "artifacts"
@@ -33,35 +26,9 @@ pytestmark = pytest.mark.browser
 @pytest.fixture(scope="module")
 def server(populated_sqlite: tuple[Path, dict[str, str]], tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     """`changzhu serve` on a free loopback port, on a copy of the populated database."""
-    template, _people = populated_sqlite
     folder = tmp_path_factory.mktemp("browser")
-    shutil.copy(template, folder / "changzhu.sqlite3")
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        port = s.getsockname()[1]
-    env = {
-        **os.environ,
-        "CHANGZHU_DATABASE_URL": f"sqlite:///{folder / 'changzhu.sqlite3'}",
-        "CHANGZHU_DATA_DIR": str(folder),
-        "CHANGZHU_JWT_SECRET": "b" * 40,
-        "CHANGZHU_SCENARIOS_DIR": str(SCENARIOS),
-    }
-    process = subprocess.Popen([sys.executable, "-m", "changzhu.cli.main", "serve", "--port", str(port)], env=env)
-    url = f"http://127.0.0.1:{port}"
-    try:
-        deadline = time.monotonic() + 60
-        while True:
-            try:
-                if httpx.get(url + "/login", timeout=1).status_code == 200:
-                    break
-            except httpx.HTTPError:
-                pass
-            assert time.monotonic() < deadline and process.poll() is None, "changzhu serve did not start"
-            time.sleep(0.2)
+    with serving(sqlite_copy(populated_sqlite[0], folder), folder, "b", "/login") as url:
         yield url
-    finally:
-        process.terminate()
-        process.wait(timeout=15)
 
 
 @pytest.fixture
@@ -105,7 +72,8 @@ def test_resident_sees_own_record_in_chinese_and_english(page, server: str) -> N
     assert (
         "公租房" in missing and "需要" in missing and "按现行规定" in missing
     )  # what is missing, and whether time helps
-    assert "广州市积分入户" in page.inner_text("#me-points") and "达到分数线" in page.inner_text("#me-points")  # when
+    points = page.inner_text("#me-points")
+    assert "广州市来穗人员积分" in points and "达到分数线" in points  # when
     assert page.is_hidden("nav a[href='/app/map']") and page.is_visible("nav a[href='/app/me']")
     ARTIFACTS.mkdir(exist_ok=True)
     page.screenshot(path=str(ARTIFACTS / "resident_me_zh.png"), full_page=True)
@@ -156,6 +124,9 @@ def test_planner_sees_services_fiscal_allocation_and_scenarios(page, server: str
     page.wait_for_selector("#services-table tbody tr:nth-child(7)")  # seven services with standards
     page.wait_for_selector(".service-chart .main-svg")
     assert "小学学位" in page.inner_text("#services-table")
+    definition = page.inner_text("main")
+    assert "缺口 = 需求 − 供给" in definition and "闲置" in definition  # one definition; idle capacity apart
+    assert "按户籍人口计算的需求之差" not in definition  # the old, wrong definition is gone
     ARTIFACTS.mkdir(exist_ok=True)
     page.screenshot(path=str(ARTIFACTS / "planner_services.png"), full_page=True)
     page.goto(server + "/app/fiscal")
@@ -163,6 +134,7 @@ def test_planner_sees_services_fiscal_allocation_and_scenarios(page, server: str
     page.wait_for_selector("#fiscal-chart .main-svg")
     page.wait_for_selector("#fiscal-flows tbody tr")
     assert "广东省" in page.inner_text("#fiscal-table")
+    assert "按户籍人口（引力模型估算）平均" in page.inner_text("#fiscal-table")  # the registered basis is an estimate
     page.screenshot(path=str(ARTIFACTS / "planner_fiscal.png"), full_page=True)
     page.goto(server + "/app/scenarios")
     page.wait_for_selector("#scenario-list tbody tr")

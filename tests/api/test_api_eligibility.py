@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
+import shutil
+from datetime import date
+from pathlib import Path
 from typing import Any
 
 import polars as pl
+import pytest
 from api_support import Service
 from sqlalchemy import func, select
 from test_api_matrix import _person_in_guangzhou
@@ -12,8 +16,10 @@ from test_api_matrix import _person_in_guangzhou
 from changzhu.api.people import person_table
 from changzhu.domain.person import PERSON_COLUMNS, PERSON_SCHEMA
 from changzhu.registry import person_frame
-from changzhu.registry.db import session_scope
-from changzhu.registry.resident_models import AuditRow, PersonRow
+from changzhu.registry.decide import evaluate_registered
+from changzhu.rules.catalog import POLICY_DIR, policies_in_use
+from changzhu.store.db import session_scope
+from changzhu.store.resident_models import AuditRow, PersonRow
 
 
 def _id(service: Service, name: str) -> int:
@@ -40,17 +46,35 @@ def test_resident_sees_entitled_missing_and_when(service: Service) -> None:
     services = {s["service"]: s for s in body["services"]}
     housing = services["public_rental_housing"]
     assert not housing["eligible"] and housing["earliest"] is None
-    assert any("income" in u["label"] for u in housing["unmet"])
+    assert any("收入" in u["label"] for u in housing["unmet"]), [u["label"] for u in housing["unmet"]]  # zh labels
     points = {p["scheme"]: p for p in body["points"]}["guangzhou_settlement_points"]
-    assert points["total"] < points["line"] and points["earliest"] == "2027-11-24"  # when the line is reached
+    # 2021 table: age 30 + 本科 30 + 3 years each of pension and medical insurance (2 a year) = 72 < 100; each year
+    # adds 8 (permit) + 6 × 2 (five insurances and the fund, while employed): 92 on 2027-11-24, 112 on 2028-11-24
+    assert points["total"] < points["line"] and points["earliest"] == "2028-11-24"  # when the line is reached
 
 
-def test_incomplete_record_is_409_naming_the_columns(service: Service) -> None:
+def test_record_lacking_core_facts_is_decided_as_the_registry_decides(service: Service) -> None:
+    """The mover has no core facts on file: a decision they could change is undetermined and names them; one they
+    cannot change is given, exactly as evaluate_registered gives it, and conditions reading them are unknown."""
     response = service.client.get(
-        f"/api/v1/residents/{service.people['mover']}/entitlements", headers=service.as_("cw_cd")
+        f"/api/v1/residents/{service.people['mover']}/entitlements?on=2026-11-24&lang=en", headers=service.as_("cw_cd")
     )
-    assert response.status_code == 409
-    assert "incomplete" in response.json()["message"] and "'employed'" in response.json()["message"]
+    assert response.status_code == 200, response.text
+    body = response.json()
+    table = person_table(service.engine, _id(service, "mover"))
+    decided = evaluate_registered(table, date(2026, 11, 24)).row(0, named=True)
+    labels = {name: spec.label("en") for name, spec in policies_in_use().variables.items()}
+    for s in body["services"]:
+        name = s["service"]
+        assert s["eligible"] == decided[f"eligible_{name}"]
+        assert (s["decision"] == "undetermined") == decided[f"undetermined_{name}"]
+        assert s["needs"] == [labels[n] for n in decided[f"needs_{name}"] or []]
+        for c in s["conditions"]:
+            if c["kind"] == "variable" and c["subject"] in {"employed", "housing", "income_per_capita_month"}:
+                assert c["status"] == "unknown" and c["value"] == "unknown", c
+    unsure = {u["service"]: u["needs"] for u in body["undetermined"]}
+    assert "legal, stable employment" in unsure["residence_permit"]
+    assert any(s["decision"] != "undetermined" for s in body["services"]), "some decisions hold whatever the facts"
 
 
 def test_entitlements_reads_are_audited(service: Service) -> None:
@@ -110,3 +134,53 @@ def test_bad_tables_name_the_row_and_change_nothing(service: Service) -> None:
     assert unknown.status_code == 400 and "no.such" in unknown.json()["message"]
     nobody = _post(service, "/api/v1/eligibility/explain", {"on": "2026-11-24", "people": [row], "person_id": 9})
     assert nobody.status_code == 400 and "9" in nobody.json()["message"]
+
+
+def test_a_missing_input_gives_an_undetermined_decision_naming_it(service: Service) -> None:
+    """A Shanghai child whose parent's 居住证积分 depend on an unknown insurance base: the 中考 is undetermined."""
+    parent = {
+        **_person_in_guangzhou()["people"][0],
+        "residence_region": "310100", "hukou_region": "340800", "residence_since": "2022-01-01",
+        "residence_permit_since": "2022-07-01", "si_months_local": 40, "si_months_total": 40,
+        "education": "senior_secondary", "si_base_ratio": None,
+    }  # fmt: skip
+    child = {
+        **parent, "person_id": 2, "birth_date": "2011-03-01", "parent_id": 1, "employed": False,
+        "si_months_local": 0, "si_months_total": 0, "medical_months_local": 0, "residence_permit_since": None,
+    }  # fmt: skip
+    body = {"on": "2026-06-01", "people": [parent, child]}
+    result = _post(service, "/api/v1/eligibility", body).json()
+    row = next(r for r in result["rows"] if r["person_id"] == 2)
+    assert row["undetermined_local_entrance_exam"] is True and row["eligible_local_entrance_exam"] is False
+    assert "si_base_ratio" in row["needs_local_entrance_exam"]  # with the other inputs the rules read and lack
+    assert result["undetermined_counts"]["local_entrance_exam"] == 1
+    points = next(r for r in result["rows"] if r["person_id"] == 1)
+    low, high = points["points_low_shanghai_residence_points"], points["points_high_shanghai_residence_points"]
+    assert (low is None or low < 120) and high >= 120  # no lower bound (null) while an uncapped deduction is unknown
+    explained = _post(service, "/api/v1/eligibility/explain", {**body, "person_id": 2, "lang": "en"}).json()
+    exam = next(s for s in explained["services"] if s["service"] == "local_entrance_exam")
+    assert exam["decision"] == "undetermined" and "insurance base over the city average wage" in exam["needs"]
+    known = {"on": "2026-06-01", "people": [{**parent, "si_base_ratio": 1.0}, child]}
+    decided = next(r for r in _post(service, "/api/v1/eligibility", known).json()["rows"] if r["person_id"] == 2)
+    # the base is known now: it is no longer named (the full Shanghai table still needs the parent's other facts)
+    assert "si_base_ratio" not in (decided["needs_local_entrance_exam"] or [])
+
+
+def test_a_running_service_sees_a_new_city_without_a_restart(
+    service: Service, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The service reads CHANGZHU_POLICY_DIR on each request and reloads it when a policy file changed."""
+    policies = tmp_path / "policies"
+    shutil.copytree(POLICY_DIR, policies)
+    monkeypatch.setenv("CHANGZHU_POLICY_DIR", str(policies))
+    body = _person_in_guangzhou()
+    in_foshan = {**body, "people": [{**body["people"][0], "residence_region": "440600"}]}
+    before = _post(service, "/api/v1/eligibility", in_foshan).json()["rows"][0]
+    assert before.get("points_guangzhou_settlement_points") is None  # national rules only: no points scheme
+    text = (policies / "jurisdictions" / "440100.yaml").read_text(encoding="utf-8")
+    (policies / "jurisdictions" / "440600.yaml").write_text(
+        text.replace('jurisdiction: "440100"', 'jurisdiction: "440600"').replace("name_zh: 广州市", "name_zh: 佛山市"),
+        encoding="utf-8",
+    )
+    after = _post(service, "/api/v1/eligibility", in_foshan).json()["rows"][0]
+    assert after["points_guangzhou_settlement_points"] is not None

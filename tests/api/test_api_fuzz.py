@@ -1,33 +1,53 @@
-"""Property-based fuzzing of the OpenAPI schema (schemathesis): no input makes the service answer 5xx."""
+"""Property-based fuzzing of the OpenAPI schema (schemathesis): no input makes the service answer 5xx, on SQLite
+and on PostgreSQL."""
 
 from __future__ import annotations
 
 import shutil
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 import schemathesis
-from api_support import PASSWORD, SCENARIOS, populated_sqlite  # noqa: F401  (session fixture reused at import time)
+from api_support import PASSWORD, SCENARIOS, fresh_postgres, populate, populated_sqlite  # noqa: F401  (fixture reused)
 from hypothesis import HealthCheck, given, settings
 
 from changzhu.api import ApiSettings, create_app
-from changzhu.registry.db import make_engine
+from changzhu.store.db import make_engine
 
 _state: dict[str, object] = {}
+
+
+@pytest.fixture(scope="module")
+def pg_fuzz_url() -> Iterator[str]:
+    """A PostgreSQL database for the module (the per-test database of tests/conftest.py is function-scoped)."""
+    with fresh_postgres("changzhu_fuzz") as url:
+        yield url
 
 
 def _app():  # type: ignore[no-untyped-def]
     return _state["app"]
 
 
-@pytest.fixture(scope="module", autouse=True)
-def fuzz_app(populated_sqlite: tuple[Path, dict[str, str]], tmp_path_factory: pytest.TempPathFactory) -> None:  # noqa: F811
-    """One app on a copy of the populated database for the whole module."""
+@pytest.fixture(scope="module", autouse=True, params=["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)])
+def fuzz_app(
+    request: pytest.FixtureRequest,
+    populated_sqlite: tuple[Path, dict[str, str]],  # noqa: F811
+    tmp_path_factory: pytest.TempPathFactory,
+) -> Iterator[None]:
+    """One app per database for the whole module: a copy of the populated SQLite file, or a populated
+    PostgreSQL database (where NUL characters and over-long text used to give 500s)."""
     folder = tmp_path_factory.mktemp("fuzz")
-    shutil.copy(populated_sqlite[0], folder / "changzhu.sqlite3")
-    engine = make_engine(f"sqlite:///{folder / 'changzhu.sqlite3'}")
+    if request.param == "sqlite":
+        shutil.copy(populated_sqlite[0], folder / "changzhu.sqlite3")
+        engine = make_engine(f"sqlite:///{folder / 'changzhu.sqlite3'}")
+    else:
+        engine = make_engine(request.getfixturevalue("pg_fuzz_url"))
+        populate(engine)
     settings = ApiSettings(str(engine.url), b"f" * 32, folder / "keys", scenarios_dir=SCENARIOS)
     _state["app"] = create_app(settings, engine)
+    yield
+    engine.dispose()
 
 
 @pytest.fixture(scope="module")
@@ -51,7 +71,8 @@ def test_no_input_gives_a_server_error(admin_header: dict[str, str]) -> None:
         @given(case=operation.as_strategy())
         @settings(max_examples=25, deadline=None, suppress_health_check=list(HealthCheck), database=None)
         def fuzz(case) -> None:  # type: ignore[no-untyped-def]
-            response = case.call(headers=admin_header)
+            # a generous transport timeout: the suite may share a loaded machine, and speed is the benchmarks' job
+            response = case.call(headers=admin_header, timeout=120)
             statuses.append(response.status_code)
             if response.status_code >= 500:
                 failures.append(f"{case.method} {case.formatted_path} -> {response.status_code}: {response.text[:200]}")

@@ -12,7 +12,8 @@ from changzhu.fiscal.parameters import FiscalParameters, parse_scheme
 BASE_SCHEME: dict[str, Any] = {
     "id": "test",
     "effective_from": "2020-01-01",
-    "title": "test scheme",
+    "title_zh": "测试方案",
+    "title_en": "test scheme",
     "source": "hand-built for tests",
     "fund_yuan": 1000,
     "fund_source": "test",

@@ -17,8 +17,8 @@ GAPS = gaps_frame(
     [
         ("A", "s1", "resident", 6, 0, 10),
         ("B", "s2", "resident", 10, 0, 10),
-        ("A", "s1", "registered", 3, 0, 10),
-        ("B", "s2", "registered", 12, 0, 10),
+        ("A", "s1", "local_hukou_resident", 3, 0, 10),
+        ("B", "s2", "local_hukou_resident", 12, 0, 10),
     ]
 )
 

@@ -41,7 +41,7 @@ def test_equity_errors_and_table() -> None:
 
 
 def test_cost_sharing_by_hand() -> None:
-    gaps = gaps_frame([("B", "t", "resident", 10, 0, 100), ("B", "t", "registered", 6, 0, 100)])
+    gaps = gaps_frame([("B", "t", "resident", 10, 0, 100), ("B", "t", "local_hukou_resident", 6, 0, 100)])
     row = share_costs(gaps, scheme()).row(0, named=True)
     assert row["cost_yuan"] == 1000 and row["migrant_cost_yuan"] == 400
     assert row["central_yuan"] == pytest.approx(300)
@@ -61,7 +61,7 @@ def test_capital_costs_are_not_shared_as_yearly_costs() -> None:
 
 
 def test_compensation_and_contribution_net_by_hand() -> None:
-    gaps = gaps_frame([("B", "t", "resident", 10, 0, 100), ("B", "t", "registered", 6, 0, 100)])
+    gaps = gaps_frame([("B", "t", "resident", 10, 0, 100), ("B", "t", "local_hukou_resident", 6, 0, 100)])
     od = pl.DataFrame({"destination_code": ["B"], "origin_code": ["A"], "migrants_est": [100.0]})
     gross = compensation_flows(share_costs(gaps, scheme()), od, scheme())
     amounts = {(r["payer_code"], r["payee_code"], r["kind"]): r["amount_yuan"] for r in gross.iter_rows(named=True)}

@@ -87,3 +87,27 @@ def test_parameter_errors_are_user_errors(tmp_path: Path) -> None:
     path.write_text("schemes: [", encoding="utf-8")
     with pytest.raises(FiscalParameterError, match="not valid YAML"):
         load_schemes(path)
+
+
+def test_a_scenario_changes_a_fiscal_weight_like_a_rule_parameter() -> None:
+    from changzhu.parameters import Scenario
+    from changzhu.rules.catalog import shipped_policies
+
+    reform = Scenario.from_overrides(
+        {
+            "fiscal.transfer.weights.population": {"value": 0.6, "since": "2025-01-01"},
+            "fiscal.transfer.weights.migrants": {"value": 0.3, "since": "2025-01-01"},
+            "fiscal.compensation.yuan_per_migrant": 250,
+        },
+        "migrants-pot-30",
+    )
+    reform.check(shipped_policies().parameter_units())
+    before = fiscal_parameters(date(2024, 6, 1), scenario=reform)
+    assert before.transfer.weights["population"] == 0.7
+    assert before.compensation_yuan_per_migrant == 250
+    after = fiscal_parameters(date(2025, 6, 1), scenario=reform)
+    assert after.transfer.weights == {"population": 0.6, "migrants": 0.3, "incentive": 0.1}
+    assert fiscal_parameters(date(2025, 6, 1)).transfer.weights["population"] == 0.7
+    lopsided = Scenario.from_overrides({"fiscal.transfer.weights.population": 0.9}, "lopsided")
+    with pytest.raises(FiscalParameterError, match=r"transfer\.weights shares sum to 0\.9, not 1"):
+        fiscal_parameters(date(2025, 6, 1), scenario=lopsided)

@@ -119,7 +119,7 @@ def test_truncated_file_fails(files_copy: Path) -> None:
 def test_geojson_covers_every_province_and_damage_is_caught(files_copy: Path) -> None:
     codes = set(census_2020().provinces["code"].to_list())
     collection = read_province_geojson(FILES_DIR, codes)
-    assert len(collection["features"]) == 33
-    (files_copy / "china_provinces.geojson").write_text('{"type": "FeatureCollection", "features": [', "utf-8")
+    assert len(collection["features"]) == 34
+    (files_copy / "boundaries" / "province.geojson").write_text('{"type": "FeatureCollection", "features": [', "utf-8")
     with pytest.raises(DataFileError, match="not valid GeoJSON"):
         read_province_geojson(files_copy, codes)

@@ -27,7 +27,7 @@ def changzhu(*args: str, env: dict[str, str]) -> subprocess.CompletedProcess[str
 @pytest.fixture(scope="module")
 def loaded_env(tmp_path_factory: pytest.TempPathFactory) -> dict[str, str]:
     data_dir = tmp_path_factory.mktemp("cli_data")
-    env = {"CHANGZHU_DATA_DIR": str(data_dir), "CHANGZHU_DATABASE_URL": ""}
+    env = {"CHANGZHU_HOME": str(data_dir), "CHANGZHU_DATABASE_URL": ""}
     result = changzhu("db", "load", env=env)
     assert result.returncode == 0, result.stderr
     assert "loaded 3,404 regions" in result.stdout
@@ -35,7 +35,7 @@ def loaded_env(tmp_path_factory: pytest.TempPathFactory) -> dict[str, str]:
 
 
 def test_db_upgrade_reports_revision(tmp_path: Path) -> None:
-    result = changzhu("db", "upgrade", env={"CHANGZHU_DATA_DIR": str(tmp_path), "CHANGZHU_DATABASE_URL": ""})
+    result = changzhu("db", "upgrade", env={"CHANGZHU_HOME": str(tmp_path), "CHANGZHU_DATABASE_URL": ""})
     assert result.returncode == 0, result.stderr
     assert "at revision" in result.stdout
     assert (tmp_path / "changzhu.sqlite3").is_file()
@@ -96,7 +96,7 @@ def test_errors_are_one_line_without_traceback(
 
 
 def test_query_on_empty_database_says_what_to_run(tmp_path: Path) -> None:
-    result = changzhu("population", env={"CHANGZHU_DATA_DIR": str(tmp_path), "CHANGZHU_DATABASE_URL": ""})
+    result = changzhu("population", env={"CHANGZHU_HOME": str(tmp_path), "CHANGZHU_DATABASE_URL": ""})
     assert result.returncode == 1
     assert "changzhu db load" in result.stderr
     assert "Traceback" not in result.stderr
@@ -125,7 +125,7 @@ def test_damaged_shipped_file_is_one_line(tmp_path: Path) -> None:
         text=True,
         timeout=120,
         check=False,
-        env={**os.environ, "CHANGZHU_DATA_DIR": str(tmp_path), "CHANGZHU_DATABASE_URL": ""},
+        env={**os.environ, "CHANGZHU_HOME": str(tmp_path), "CHANGZHU_DATABASE_URL": ""},
     )
     assert result.returncode == 1
     assert "china_provinces.csv line 2 column 'pop_resident_2020'" in result.stderr

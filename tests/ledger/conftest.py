@@ -5,10 +5,11 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 import pytest
-from sqlalchemy import Engine
+from sqlalchemy import Engine, create_engine, text
+from sqlalchemy.engine import make_url
 
-from changzhu.registry.db import make_engine
 from changzhu.registry.migrate import upgrade
+from changzhu.store.db import make_engine
 
 
 @pytest.fixture(autouse=True)
@@ -16,7 +17,7 @@ def identity_env(monkeypatch: pytest.MonkeyPatch, tmp_path) -> None:  # type: ig
     """Test keys from the environment, and a scratch data dir."""
     monkeypatch.setenv("CHANGZHU_ID_HASH_KEY", "11" * 32)
     monkeypatch.setenv("CHANGZHU_ID_ENC_KEY", "22" * 32)
-    monkeypatch.setenv("CHANGZHU_DATA_DIR", str(tmp_path / "data"))
+    monkeypatch.setenv("CHANGZHU_HOME", str(tmp_path / "data"))
 
 
 @pytest.fixture
@@ -26,3 +27,22 @@ def engine(database_url: str) -> Iterator[Engine]:
     upgrade(eng)
     yield eng
     eng.dispose()
+
+
+@pytest.fixture
+def peer_url(database_url: str, tmp_path) -> Iterator[str]:  # type: ignore[no-untyped-def]
+    """A second fresh database of the same kind as `database_url`: the other instance's."""
+    if database_url.startswith("sqlite"):
+        yield f"sqlite:///{tmp_path / 'peer.sqlite3'}"
+        return
+    url = make_url(database_url)
+    name = f"{url.database}_peer"
+    admin = create_engine(url.set(database="test"), isolation_level="AUTOCOMMIT")
+    with admin.connect() as conn:
+        conn.execute(text(f'CREATE DATABASE "{name}"'))
+    try:
+        yield url.set(database=name).render_as_string(hide_password=False)
+    finally:
+        with admin.connect() as conn:
+            conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        admin.dispose()

@@ -7,13 +7,13 @@ from datetime import date
 
 from sqlalchemy import Engine
 
+from changzhu.casework.worked_example import example_id
 from changzhu.errors import ChangzhuError
 from changzhu.ledger.accounts import balances_frame
 from changzhu.ledger.checks import ledger_problems
 from changzhu.ledger.contributions import MonthPaid, Scheme, record_contributions
 from changzhu.ledger.transfers import TransferScheme, transfer
 from changzhu.ledger.vouchers import issue_voucher, redeem_voucher
-from changzhu.ledger.worked_example import example_id
 from changzhu.registry.residents import ProofKind, Registration, register_resident
 
 WORKERS = 16

@@ -7,10 +7,10 @@ from pathlib import Path
 
 from sqlalchemy import Engine
 
-from changzhu.ledger.example_doc import render
+from changzhu.casework.example_doc import render
+from changzhu.casework.worked_example import run
 from changzhu.ledger.transfers import complete_transfer
-from changzhu.ledger.worked_example import run
-from changzhu.registry.audit import verify
+from changzhu.store.audit import verify
 
 DOC = Path(__file__).resolve().parents[2] / "docs" / "ledger.md"
 

@@ -11,22 +11,22 @@ from datetime import date
 
 from sqlalchemy import Engine, select
 
+from changzhu.casework.worked_example import example_id
 from changzhu.ledger.accounts import balances_frame
 from changzhu.ledger.checks import ledger_problems
 from changzhu.ledger.contributions import MonthPaid, Scheme, record_contributions
 from changzhu.ledger.transfers import TransferScheme, transfer
-from changzhu.ledger.worked_example import example_id
-from changzhu.registry.audit import verify
-from changzhu.registry.db import session_scope
-from changzhu.registry.resident_models import TransferRow
 from changzhu.registry.residents import ProofKind, Registration, register_resident
+from changzhu.store.audit import verify
+from changzhu.store.db import session_scope
+from changzhu.store.resident_models import TransferRow
 
 CHILD = textwrap.dedent("""
     import os, signal, sys
     from datetime import date
-    import changzhu.registry.audit as audit
+    import changzhu.store.audit as audit
     from changzhu.ledger.transfers import TransferScheme, transfer
-    from changzhu.registry.db import make_engine
+    from changzhu.store.db import make_engine
 
     real_append = audit.append
     def dying_append(session, **kw):

@@ -7,7 +7,7 @@ from datetime import date
 import pytest
 from sqlalchemy import Engine, text
 
-from changzhu.ledger.worked_example import example_id
+from changzhu.casework.worked_example import example_id
 from changzhu.registry.identity import IdentityKeyError, InvalidIdNumber, check_char, identity_keys, parse_id_number
 from changzhu.registry.residents import ProofKind, Registration, find_person, register_resident
 

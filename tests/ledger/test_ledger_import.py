@@ -8,10 +8,10 @@ from pathlib import Path
 import pytest
 from sqlalchemy import Engine
 
+from changzhu.casework.bulk_import import ImportRejected, import_contributions, import_residents
+from changzhu.casework.worked_example import example_id
 from changzhu.ledger.checks import ledger_problems
-from changzhu.ledger.worked_example import example_id
 from changzhu.registry import moves_frame, person_frame
-from changzhu.registry.bulk_import import ImportRejected, import_contributions, import_residents
 
 HEADER = "id_number,hukou_region,residence_region,residence_since,proof_kind,proof_ref,education\n"
 

@@ -10,16 +10,16 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from sqlalchemy import Engine, func, select
 
+from changzhu.casework.worked_example import example_id
 from changzhu.errors import ChangzhuError
 from changzhu.ledger.accounts import balances_frame, totals_by_unit
 from changzhu.ledger.checks import ledger_problems
 from changzhu.ledger.contributions import MonthPaid, Scheme, record_contributions
 from changzhu.ledger.transfers import TransferScheme, transfer
 from changzhu.ledger.vouchers import clear_vouchers, issue_voucher, redeem_voucher
-from changzhu.ledger.worked_example import example_id
-from changzhu.registry.db import session_scope
-from changzhu.registry.resident_models import ContributionMonthRow, PersonRow
 from changzhu.registry.residents import ProofKind, Registration, record_move, register_resident
+from changzhu.store.db import session_scope
+from changzhu.store.resident_models import ContributionMonthRow, PersonRow
 
 REGIONS = ("510100", "440300", "320500")
 _serial = itertools.count(1)

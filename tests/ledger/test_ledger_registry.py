@@ -9,13 +9,9 @@ import polars as pl
 import pytest
 from sqlalchemy import Engine, func, select, text, update
 
+from changzhu.casework.worked_example import example_id
 from changzhu.domain.person import PERSON_COLUMNS
-from changzhu.ledger.worked_example import example_id
 from changzhu.registry import moves_frame, person_frame
-from changzhu.registry.audit import verify
-from changzhu.registry.db import session_scope
-from changzhu.registry.models import RegionRow
-from changzhu.registry.resident_models import AuditRow, PersonRow
 from changzhu.registry.residents import (
     ProofKind,
     Registration,
@@ -28,7 +24,11 @@ from changzhu.registry.residents import (
     renew_permit,
     settle_hukou,
 )
-from changzhu.registry.txn import IdempotencyConflict
+from changzhu.store.audit import verify
+from changzhu.store.db import session_scope
+from changzhu.store.models import RegionRow
+from changzhu.store.resident_models import AuditRow, PersonRow
+from changzhu.store.txn import IdempotencyConflict
 
 
 def _register(engine: Engine, born: date, seq: int, **kw: object) -> str:
@@ -67,7 +67,7 @@ def test_life_of_a_resident(engine: Engine) -> None:
     assert moves.filter(pl.col("person_key") == mum)["kind"].to_list() == ["registration", "move", "settlement"]
     assert moves.schema["moved_on"] == pl.Date
     people = person_frame(engine)
-    assert people.columns == [c.name for c in PERSON_COLUMNS]
+    assert people.columns[: len(PERSON_COLUMNS)] == [c.name for c in PERSON_COLUMNS]  # then the declared inputs
     child_row = people.filter(pl.col("birth_date") == date(2015, 6, 1))
     assert child_row["parent_id"].item() == people.filter(pl.col("birth_date") == date(1985, 1, 1))["person_id"].item()
     # optional columns not given at registration take the schema default (professional_title -> 'none')
@@ -139,3 +139,13 @@ def test_known_regions_are_enforced_once_regions_are_loaded(engine: Engine) -> N
     record_move(engine, key, "320500", date(2022, 1, 1), ProofKind.HOUSING, "deed", actor="t")
     with session_scope(engine) as s:
         assert s.scalar(select(func.count()).select_from(PersonRow)) == 1
+
+
+def test_a_permit_issued_on_29_february_runs_to_28_february(engine: Engine) -> None:
+    """A leap day has no anniversary: the permit (and its renewal) ends on the month's last day, not a ValueError."""
+    person = _register(engine, date(1990, 2, 28), 7)
+    permit = issue_permit(engine, person, date(2024, 2, 29), actor="t")
+    assert permit["expires_on"] == "2025-02-28"
+    renewed = renew_permit(engine, str(permit["permit_no"]), date(2028, 2, 29), actor="t")  # lapsed; a leap day
+    assert renewed["expires_on"] == "2029-02-28"
+    assert verify(engine).ok

@@ -4,10 +4,11 @@ import polars as pl
 import pytest
 
 from changzhu.data.census import census_2020
-from changzhu.data.errors import DataFileError
 from changzhu.fiscal.allocation import GAP_INPUT_COLUMNS
-from changzhu.planning.facilities import read_facilities
 from changzhu.planning.gaps import compute_gaps, gaps_side_by_side
+from changzhu.planning.standards import load_standards, service_catalog
+from changzhu.tables import TableRejected, read_table
+from changzhu.tables.kinds import facility_schema
 
 CONTRACT = set(GAP_INPUT_COLUMNS)  # the columns the fiscal allocation reads
 
@@ -24,7 +25,7 @@ def test_province_gaps_trace_to_census_and_standard() -> None:
     }
     assert rows["resident"]["demand"] == pytest.approx(gd["pop_resident_2020"] * 6 / 1000)
     local = gd["pop_resident_2020"] - gd["interprov_in_migrants_2020"]
-    assert rows["registered"]["demand"] == pytest.approx(local * 6 / 1000)
+    assert rows["local_hukou_resident"]["demand"] == pytest.approx(local * 6 / 1000)
     assert rows["resident"]["supply"] == 545_196
     assert rows["resident"]["gap_cost_yuan"] == pytest.approx(max(rows["resident"]["gap"], 0) * 600_000)
     side = gaps_side_by_side(gaps)
@@ -47,7 +48,7 @@ def test_facility_list_replaces_supply(tmp_path: Path) -> None:
         "h1,A,hospital_beds,441900,1000,113.75,23.02\nh2,B,hospital_beds,441900,500,,\n",
         encoding="utf-8",
     )
-    facilities = read_facilities(path, ["hospital_beds"])
+    facilities = read_table(path, facility_schema(service_catalog(load_standards()))).frame
     gaps = compute_gaps("county", facilities=facilities)
     row = gaps.filter(
         pl.col("region_code") == "441900", pl.col("service") == "hospital_beds", pl.col("basis") == "resident"
@@ -60,5 +61,5 @@ def test_bad_facility_row_is_named(tmp_path: Path) -> None:
     path.write_text(
         "facility_id,name,service,region_code,capacity,lon,lat\nh1,A,clinics,441900,10,,\n", encoding="utf-8"
     )
-    with pytest.raises(DataFileError, match=r"line 2 column 'service': unknown service 'clinics'"):
-        read_facilities(path, ["hospital_beds"])
+    with pytest.raises(TableRejected, match=r"line 2 service 'clinics': not one of hospital_beds"):
+        read_table(path, facility_schema(service_catalog(load_standards())))

@@ -11,10 +11,22 @@ from changzhu.planning.projection import growth_summary, project
 
 def test_gravity_reproduces_2020_inflows() -> None:
     regions, stock = flow_matrix("province")
-    assert stock.sum(axis=0) == pytest.approx(regions["in_migrants"].to_numpy())
+    assert stock.sum(axis=0) == pytest.approx(regions["interprov_in_migrants"].to_numpy())
     assert np.allclose(np.diag(stock), 0)
     balance = migration_balance()
-    assert balance["net_migrants_estimate"].sum() == pytest.approx(0, abs=1)
+    assert balance["net_migrants_est"].sum() == pytest.approx(0, abs=1)
+    assert balance["registered_est"].sum() == pytest.approx(balance["resident"].sum())
+
+
+def test_planning_and_fiscal_show_one_registered_population() -> None:
+    from changzhu.fiscal.population import province_bases
+
+    planning = migration_balance("province").select("region_code", "registered_est", "local_hukou_resident")
+    fiscal, _ = province_bases(census_2020().provinces)
+    joined = planning.join(fiscal, on="region_code", suffix="_fiscal")
+    assert joined.height == 31
+    assert joined["registered_est"].to_numpy() == pytest.approx(joined["registered_est_fiscal"].to_numpy())
+    assert joined["local_hukou_resident"].to_numpy() == pytest.approx(joined["local_hukou_resident_fiscal"].to_numpy())
 
 
 def test_projection_starts_at_census_and_migration_nets_out() -> None:

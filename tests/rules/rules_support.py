@@ -48,5 +48,6 @@ def random_people(n: int, seed: int) -> pl.DataFrame:
             "criminal_record": rng.random(n) < 0.05,
             "professional_title": rng.choice(["none", "skill_3", "skill_2_or_intermediate"], n),
             "si_base_ratio": rng.gamma(4.0, 0.3, n),
+            "admin_detentions": (rng.random(n) < 0.05).astype(np.int32),
         }
     )

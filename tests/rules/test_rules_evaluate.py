@@ -114,13 +114,13 @@ def test_scenario_overrides_change_decisions_without_editing_files() -> None:
 
 def test_scenario_files_load_and_apply() -> None:
     people = random_people(200, 4)
-    reform = load_scenario("scenarios/permit_after_3_months.yaml")
+    reform = load_scenario("src/changzhu/scenarios/permit_after_3_months.yaml")
     on = date(2027, 6, 1)
     base = evaluate(people, on)
     after = evaluate(people, on, scenario=reform)
     assert after["eligible_residence_permit"].sum() >= base["eligible_residence_permit"].sum()
     assert after["eligible_minimum_living_allowance"].sum() >= base["eligible_minimum_living_allowance"].sum()
-    line = load_scenario("scenarios/shanghai_points_line_100.yaml")
+    line = load_scenario("src/changzhu/scenarios/shanghai_points_line_100.yaml")
     assert line.overrides[0].jurisdiction == "310100"
 
 

@@ -21,16 +21,19 @@ def test_child_in_shanghai_waits_for_the_parents_permit() -> None:
     assert not school.eligible and school.earliest == date(2026, 11, 20)
     failed = [c for c in school.conditions if c.kind != "group" and not c.passed]
     assert any("居住证" in c.label and c.earliest == date(2026, 11, 20) for c in failed)
-    parent = explain(case.people, case.on, person_id=1, services=[Service.RESIDENCE_PERMIT])
+    parent = explain(case.people, case.on, person_id=1, services=[Service.RESIDENCE_PERMIT], lang="en")
     permit = parent.services[0]
-    si = next(c for c in permit.conditions if c.parameter == "shanghai.permit.min_si_months")
+    si = next(c for c in permit.conditions if c.citation and c.citation.parameter == "shanghai.permit.min_si_months")
     assert si.value == "4 months" and si.missing == "2 more months" and si.earliest == date(2026, 11, 20)
-    assert si.parameter_source and "沪府令" in si.parameter_source
+    assert si.citation is not None and "沪府令" in si.citation.source
+    zh = explain(case.people, case.on, person_id=1, services=[Service.RESIDENCE_PERMIT], lang="zh")
+    si_zh = next(c for c in zh.services[0].conditions if c.citation == si.citation)
+    assert si_zh.value == "4 个月" and si_zh.missing == "还差 2 个月"
 
 
 def test_moved_family_keeps_recognised_months_in_suzhou() -> None:
     case = load_example("shanghai-migrant")[1]
-    result = explain(case.people, case.on, person_id=1)
+    result = explain(case.people, case.on, person_id=1, lang="en")
     assert result.recognition is not None and "+28 months" in result.recognition
     decided = {s.service: s.eligible for s in result.services}
     assert decided["residence_permit"] and decided["residence_registration_settlement"]
@@ -54,9 +57,89 @@ def test_unknown_person() -> None:
 
 def test_cli_explain_example_and_check() -> None:
     runner = CliRunner()
-    out = runner.invoke(app, ["explain", "--example", "shanghai-migrant"])
+    out = runner.invoke(app, ["explain", "--example", "shanghai-migrant", "--lang", "en"])
     assert out.exit_code == 0, out.output
-    assert "not yet — eligible from 2026-11-20" in out.output and "苏州市" in out.output
+    assert "not eligible — eligible from 2026-11-20" in out.output and "苏州市" in out.output
+    zh = runner.invoke(app, ["explain", "--example", "shanghai-migrant"])
+    assert zh.exit_code == 0, zh.output
+    assert "可于 2026-11-20 起符合" in zh.output
     checked = runner.invoke(app, ["check"])
     assert checked.exit_code == 0, checked.output
     assert "expectations hold" in checked.output
+
+
+def test_explain_names_the_indicators_that_are_not_modelled() -> None:
+    from changzhu.rules.people import people_from_records
+
+    row = {
+        "person_id": 1,
+        "sex": "F",
+        "birth_date": date(1990, 3, 1),
+        "hukou_region": "130100",
+        "residence_region": "110100",
+        "residence_since": date(2016, 1, 1),
+        "residence_permit_since": date(2016, 10, 1),
+        "si_months_local": 120,
+        "si_months_total": 120,
+        "medical_months_local": 120,
+        "employed": True,
+        "education": "bachelor",
+        "housing": "rented",
+        "income_per_capita_month": 8000.0,
+        "criminal_record": False,
+        "prior_region": None,
+        "prior_residence_months": 0,
+        "prior_si_months": 0,
+        "parent_id": None,
+    }
+    people = people_from_records([row])
+    texts = {}
+    for lang, innovation in (("zh", "创新创业"), ("en", "innovation and entrepreneurship")):
+        got = explain(people, date(2026, 6, 1), 1, lang=lang)
+        scheme = next(p for p in got.points if p.scheme == "beijing_settlement_points")
+        assert [u.name for u in scheme.unmodelled] == ["innovation", "age_above_45"]
+        assert scheme.unmodelled[0].label == innovation and scheme.unmodelled[0].source.startswith("京政办发")
+        texts[lang] = got.to_text()
+        assert innovation in texts[lang]
+        assert got.to_dict()["points"][0]["unmodelled"][0]["label"] == innovation
+    assert "未纳入模型的指标" in texts["zh"] and "not modelled" in texts["en"]
+
+
+def test_a_placeholder_scheme_says_so_on_screen() -> None:
+    """Chengdu's scheme has no sourced table: its title, labels and line say "placeholder" in both languages, the
+    unsourced indicators are listed with the reason, and a deduction of nothing reads +0 (not -0)."""
+    from changzhu.rules.people import people_from_records
+
+    row = {
+        "person_id": 1,
+        "sex": "F",
+        "birth_date": date(1996, 1, 1),
+        "hukou_region": "511300",
+        "residence_region": "510100",
+        "residence_since": date(2023, 1, 1),
+        "residence_permit_since": date(2024, 6, 1),
+        "si_months_local": 36,
+        "si_months_total": 36,
+        "medical_months_local": 36,
+        "employed": True,
+        "education": "bachelor",
+        "housing": "rented",
+        "income_per_capita_month": 5000.0,
+        "criminal_record": False,
+        "admin_detentions": 0,
+        "prior_region": None,
+        "prior_residence_months": 0,
+        "prior_si_months": 0,
+        "parent_id": None,
+        "chengdu_home_area": "suburban",
+    }
+    people = people_from_records([row])
+    for lang, placeholder, reason in (("zh", "占位", "未找到分值表"), ("en", "placeholder", "no table found")):
+        got = explain(people, date(2026, 6, 1), 1, services=[Service.POINTS_SETTLEMENT], lang=lang)
+        scheme = got.points[0]
+        assert placeholder in scheme.title and scheme.total == 110  # 30 + 10 + 40 + 20 + 区域导向 10
+        assert [u.name for u in scheme.unmodelled] == ["title", "tax", "investment", "honours"]
+        assert all(u.reason == reason for u in scheme.unmodelled)
+        text = got.to_text()
+        assert "+0  " in text and "-0  " not in text
+        assert sum(placeholder in ind.label for ind in scheme.indicators) == 5  # all but 区域导向, taken from a page

@@ -21,6 +21,11 @@ from changzhu.rules.evaluate import prepare
 from changzhu.rules.kernels import CompiledRules
 
 SHANGHAI_SERVICES = [Service.RESIDENCE_PERMIT, Service.RESIDENCE_REGISTRATION_SETTLEMENT, Service.LOCAL_ENTRANCE_EXAM]
+# The cache tests start from an empty cache, so each compiles what it evaluates: the national permit rule of a city
+# without a policy file (Suzhou; no points scheme) shows writing, reusing, refusing and falling back as well as a big
+# city's points kernels would, at a fraction of the compile time.
+CACHED = [Service.RESIDENCE_PERMIT]
+NATIONAL_ONLY = "320500"
 
 
 def _same_decisions(people: pl.DataFrame, scenario: Scenario | None = None) -> None:
@@ -71,16 +76,16 @@ def test_a_scale_too_long_for_a_table_is_scored_bracket_by_bracket(monkeypatch: 
 
 
 def test_kernels_are_written_once_to_the_cache_and_reused(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    people = random_people(200, 51).with_columns(pl.lit("310100").alias("residence_region"))
-    expected = evaluate(people, ON, services=SHANGHAI_SERVICES, earliest=False)
+    people = random_people(200, 51).with_columns(pl.lit(NATIONAL_ONLY).alias("residence_region"))
+    expected = evaluate(people, ON, services=CACHED, earliest=False)
     monkeypatch.setenv("CHANGZHU_CACHE_DIR", str(tmp_path / "cache"))
     monkeypatch.setattr(kernels, "_modules", OrderedDict())
-    assert evaluate(people, ON, services=SHANGHAI_SERVICES, earliest=False).equals(expected)
+    assert evaluate(people, ON, services=CACHED, earliest=False).equals(expected)
     written = sorted((tmp_path / "cache" / "kernels").glob("changzhu_rules_*.py"))
     assert written
     stamps = [p.stat().st_mtime_ns for p in written]
     monkeypatch.setattr(kernels, "_modules", OrderedDict())  # a new process: reads the files, writes nothing
-    assert evaluate(people, ON, services=SHANGHAI_SERVICES, earliest=False).equals(expected)
+    assert evaluate(people, ON, services=CACHED, earliest=False).equals(expected)
     assert sorted((tmp_path / "cache" / "kernels").glob("changzhu_rules_*.py")) == written
     assert [p.stat().st_mtime_ns for p in written] == stamps
 
@@ -90,12 +95,11 @@ def test_an_unwritable_cache_falls_back_to_a_private_directory(tmp_path: Path, m
     blocker.write_text("")
     monkeypatch.setenv("CHANGZHU_CACHE_DIR", str(blocker / "cache"))
     monkeypatch.setattr(kernels, "_modules", OrderedDict())
-    people = random_people(100, 61).with_columns(pl.lit("310100").alias("residence_region"))
-    decided = evaluate(people, ON, services=SHANGHAI_SERVICES, earliest=False)
+    people = random_people(100, 61).with_columns(pl.lit(NATIONAL_ONLY).alias("residence_region"))
+    decided = evaluate(people, ON, services=CACHED, earliest=False)
     assert decided.equals(
-        evaluate(people, ON, services=SHANGHAI_SERVICES).with_columns(
-            pl.when(pl.col(f"eligible_{s.value}")).then(pl.lit(ON)).alias(f"earliest_{s.value}")
-            for s in SHANGHAI_SERVICES
+        evaluate(people, ON, services=CACHED).with_columns(
+            pl.when(pl.col(f"eligible_{s.value}")).then(pl.lit(ON)).alias(f"earliest_{s.value}") for s in CACHED
         )
     )
 
@@ -198,3 +202,38 @@ def test_a_long_lived_process_keeps_a_bounded_number_of_kernel_modules(monkeypat
     assert list(kernels._modules) == loaded[2:]
     assert all(name in sys.modules for name in loaded[2:])
     assert not any(name in sys.modules for name in loaded[:2])
+
+
+def test_an_edited_cached_kernel_is_never_run(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A cached kernel file changed after it was written (an attacker, a bad disk) is rewritten, not imported."""
+    people = random_people(200, 71).with_columns(pl.lit(NATIONAL_ONLY).alias("residence_region"))
+    monkeypatch.setenv("CHANGZHU_CACHE_DIR", str(tmp_path / "cache"))
+    monkeypatch.setattr(kernels, "_modules", OrderedDict())
+    expected = evaluate(people, ON, services=CACHED, earliest=False)
+    written = sorted((tmp_path / "cache" / "kernels").glob("changzhu_rules_*.py"))
+    originals = [p.read_text(encoding="utf-8") for p in written]
+    marker = tmp_path / "ran"
+    for path in written:
+        path.write_text(f"open({str(marker)!r}, 'w').close()\n" + path.read_text(encoding="utf-8"), encoding="utf-8")
+    monkeypatch.setattr(kernels, "_modules", OrderedDict())  # a new process
+    for name in [n for n in sys.modules if n.startswith("changzhu_rules_")]:
+        monkeypatch.delitem(sys.modules, name)
+    assert evaluate(people, ON, services=CACHED, earliest=False).equals(expected)
+    assert not marker.exists()
+    assert [p.read_text(encoding="utf-8") for p in written] == originals
+
+
+def test_the_kernel_cache_is_private_to_the_user(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The cache directory is created 0700; one that others may write to is refused with the fix named."""
+    monkeypatch.setenv("CHANGZHU_CACHE_DIR", str(tmp_path / "cache"))
+    monkeypatch.setattr(kernels, "_modules", OrderedDict())
+    people = random_people(50, 72).with_columns(pl.lit(NATIONAL_ONLY).alias("residence_region"))
+    evaluate(people, ON, services=CACHED, earliest=False)
+    assert (tmp_path / "cache" / "kernels").stat().st_mode & 0o777 == 0o700
+    shared = tmp_path / "shared" / "kernels"
+    shared.mkdir(parents=True)
+    shared.chmod(0o777)
+    monkeypatch.setenv("CHANGZHU_CACHE_DIR", str(tmp_path / "shared"))
+    monkeypatch.setattr(kernels, "_modules", OrderedDict())
+    with pytest.raises(ChangzhuError, match=r"writable by other users .*chmod 700"):
+        evaluate(people, ON, services=CACHED, earliest=False)

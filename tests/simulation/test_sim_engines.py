@@ -15,7 +15,7 @@ from distributed import Client
 from sim_toy_rules import toy_evaluate
 
 from changzhu.simulation.aggregate import BASELINE
-from changzhu.simulation.costs import DEFAULT_COSTS
+from changzhu.simulation.costs import default_costs
 from changzhu.simulation.engine import DaskEngine, LocalEngine, SimulationPlan, advance, local_cluster
 from changzhu.simulation.errors import SimulationError
 from changzhu.simulation.run import simulate, store_population
@@ -26,7 +26,7 @@ PLAN = SimulationPlan(
     dates=(date(2025, 9, 1), date(2026, 9, 1)),
     fraction=FRACTION,
     seed=5,
-    costs=DEFAULT_COSTS,
+    costs=default_costs(date(2026, 9, 1)),
 )
 
 

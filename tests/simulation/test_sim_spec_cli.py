@@ -17,8 +17,8 @@ from changzhu.simulation.run import simulate
 from changzhu.simulation.spec import load_spec
 
 ROOT = Path(__file__).resolve().parents[2]
-EXAM = ROOT / "scenarios" / "sim_entrance_exam_residence_1y.yaml"
-DIBAO = ROOT / "scenarios" / "sim_dibao_permit_holders.yaml"
+EXAM = ROOT / "src" / "changzhu" / "scenarios" / "sim_entrance_exam_residence_1y.yaml"
+DIBAO = ROOT / "src" / "changzhu" / "scenarios" / "sim_dibao_permit_holders.yaml"
 SMALL = 2e-5
 
 
@@ -96,13 +96,19 @@ def test_simulate_command_writes_parquet_and_report(tmp_path: Path) -> None:
             str(out),
             "--format",
             "csv",
+            "--export",
+            str(tmp_path / "costs.xlsx"),
         ],
     )
     assert done.exit_code == 0, done.output
+    exported = pl.read_excel(tmp_path / "costs.xlsx")
+    assert exported["estimate"].str.starts_with("估算").all() and exported["estimate"].str.contains("estimate").all()
+    header = next(line for line in done.output.splitlines() if line.startswith("scenario,year,service"))
+    assert header.endswith(",estimate")  # the CSV on stdout names it too
     by_province = pl.read_parquet(out / "simulation" / "simulation_by_province.parquet")
     assert set(by_province["scenario"].unique()) == {BASELINE, "entrance_exam_residence_1y"}
     report = (out / "report.html").read_text(encoding="utf-8")
-    assert "Microsimulation" in report and "newly eligible" in report
+    assert "微观模拟" in report and "新增符合" in report  # Chinese by default
     assert "scenario,year,service" in done.output
 
 
@@ -114,9 +120,9 @@ def test_simulate_command_reports_a_bad_sample_in_one_line(tmp_path: Path) -> No
 
 
 def test_demo_step_writes_the_section(tmp_path: Path) -> None:
-    from changzhu.cli.simulate import demo_step
+    from changzhu.jobs.simulation import simulation_demo
 
-    note = demo_step(tmp_path, sample=SMALL)
+    note = simulation_demo(tmp_path, sample=SMALL)
     assert note.startswith("simulation: entrance_exam_residence_1y makes about")
     assert (tmp_path / "sections" / "070_simulation.html").is_file()
     assert (tmp_path / "simulation" / "simulation_by_province.parquet").is_file()

@@ -8,16 +8,21 @@ from sqlalchemy.orm import Session
 from changzhu.api.auth.principal import Principal
 from changzhu.api.auth.roles import Role
 from changzhu.api.errors import Forbidden, NotFound
-from changzhu.registry import audit
-from changzhu.registry.resident_models import PersonRow, TransferRow
-from changzhu.registry.txn import write_session
+from changzhu.store import audit
+from changzhu.store.audit_reasons import Reason, because
+from changzhu.store.resident_models import PersonRow, TransferRow
+from changzhu.store.txn import write_session
 
 STAFF_WITH_PERSONAL_ACCESS = (Role.CASEWORKER, Role.ADMINISTRATOR)
 
 
 def incoming_regions(session: Session, person: PersonRow) -> set[str]:
-    """Regions the person has applied to move their accounts to (跨地区转移接续 applications)."""
-    return set(session.scalars(select(TransferRow.to_region).where(TransferRow.person_id == person.id)))
+    """Regions the person has a pending application to move their accounts to (跨地区转移接续, not yet completed).
+
+    Only the place the person lives in can make such an application (api/routes/ledger.py), so no write by
+    another place can open a person's record to it."""
+    query = select(TransferRow.to_region).where(TransferRow.person_id == person.id, TransferRow.status == "applied")
+    return set(session.scalars(query))
 
 
 def may_see(session: Session, principal: Principal, person: PersonRow) -> bool:
@@ -31,7 +36,7 @@ def may_see(session: Session, principal: Principal, person: PersonRow) -> bool:
     return any(principal.covers(code) for code in incoming_regions(session, person))
 
 
-def open_person(engine: Engine, principal: Principal, person_key: str, purpose: str) -> PersonRow:
+def open_person(engine: Engine, principal: Principal, person_key: str, purpose: Reason) -> PersonRow:
     """The person's row if the caller may see it; the access is appended to the audit log first."""
     if principal.role not in (Role.RESIDENT, *STAFF_WITH_PERSONAL_ACCESS):
         raise Forbidden(f"role {principal.role.value} sees aggregate figures only, not personal records")
@@ -48,20 +53,23 @@ def open_person(engine: Engine, principal: Principal, person_key: str, purpose: 
             actor=f"user:{principal.username}",
             action="read_personal_data",
             subject=person.person_key,
-            details={"purpose": purpose, "role": principal.role.value},
+            details={"purpose": purpose.en, "role": principal.role.value},
             reason=purpose,
         )
         return person
 
 
-def audit_listing(engine: Engine, principal: Principal, region: str | None, count: int) -> None:
-    """Record that the caller listed residents (what filter, how many rows)."""
+def audit_listing(
+    engine: Engine, principal: Principal, region: str | None, count: int, searched_by: str | None = None
+) -> None:
+    """Record that the caller listed or searched residents, with their names (how, what filter, how many rows;
+    never the search text itself)."""
     with write_session(engine) as session:
         audit.append(
             session,
             actor=f"user:{principal.username}",
             action="list_personal_data",
             subject=f"region:{region or ','.join(principal.scopes)}",
-            details={"rows": count},
-            reason="caseload listing",
+            details={"rows": count, "names_shown": True, "searched_by": searched_by},
+            reason=because("caseload_listing" if searched_by is None else "resident_search"),
         )

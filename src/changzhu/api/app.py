@@ -2,35 +2,69 @@
 
 from __future__ import annotations
 
-from fastapi import APIRouter, FastAPI
+from fastapi import APIRouter, Depends, FastAPI
 from sqlalchemy import Engine
 
 from changzhu import __version__
+from changzhu.api import docs_page
+from changzhu.api.database import apply_timeouts, service_engine
 from changzhu.api.errors import install_error_handlers
 from changzhu.api.limits import BodySizeLimit, LoginRateLimiter
 from changzhu.api.routes import (
+    applications,
+    approvals,
+    audit,
     auth,
     eligibility,
     fiscal,
+    households,
+    inputs,
     interregion,
     ledger,
+    me,
+    parameters,
     planning,
+    quotas,
     regions,
+    resident_actions,
     residents,
     scenarios,
+    uploads,
     users,
 )
-from changzhu.api.scenario_runs import RunStore
+from changzhu.api.scenario_runs import RunQueue
 from changzhu.api.settings import ApiSettings
-from changzhu.registry.db import make_engine
+from changzhu.api.text_guard import refuse_nul
 
 API_PREFIX = "/api/v1"
 
 
 def api_router() -> APIRouter:
     """Every /api/v1 route."""
-    router = APIRouter(prefix=API_PREFIX)
-    for module in (auth, regions, residents, eligibility, ledger, planning, fiscal, scenarios, users, interregion):
+    router = APIRouter(prefix=API_PREFIX, dependencies=[Depends(refuse_nul)])
+    modules = (
+        auth,
+        regions,
+        residents,
+        resident_actions,
+        households,
+        me,
+        eligibility,
+        inputs,
+        ledger,
+        approvals,
+        planning,
+        fiscal,
+        scenarios,
+        parameters,
+        users,
+        audit,
+        uploads,
+        interregion,
+        applications,
+        quotas,
+    )
+    for module in modules:
         router.include_router(module.router)
     return router
 
@@ -50,11 +84,13 @@ def create_app(settings: ApiSettings | None = None, engine: Engine | None = None
         redoc_url=None,
     )
     app.state.settings = settings
-    app.state.engine = engine or make_engine(settings.database_url, check=False)
-    app.state.scenario_runs = RunStore()
+    app.state.engine = apply_timeouts(engine, settings) if engine is not None else service_engine(settings)
+    app.state.scenario_runs = RunQueue(app.state.engine)
+    app.router.on_shutdown.append(app.state.scenario_runs.shutdown)
     app.state.login_limiter = LoginRateLimiter(settings.login_attempts, settings.login_window_seconds)
     install_error_handlers(app)
     app.include_router(api_router())
+    app.include_router(docs_page.router)
     install_web(app)
     app.add_middleware(BodySizeLimit, max_bytes=settings.max_body_bytes)
     return app

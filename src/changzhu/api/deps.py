@@ -9,6 +9,7 @@ from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from sqlalchemy import Engine
 
 from changzhu.api.auth.accounts import load_principal
+from changzhu.api.auth.first_login import require_password_changed
 from changzhu.api.auth.principal import Principal
 from changzhu.api.auth.tokens import read_token
 from changzhu.api.errors import NotAuthenticated
@@ -29,11 +30,12 @@ def get_settings(request: Request) -> ApiSettings:
     return settings
 
 
-def current_principal(
+def token_principal(
     request: Request,
     credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer)],
 ) -> Principal:
-    """The caller named by the bearer token, with role and scopes as stored now."""
+    """The caller named by the bearer token, with role and scopes as stored now (even one that must still change
+    its one-time password: only GET /auth/me and POST /auth/password take this one)."""
     if credentials is None or credentials.scheme.lower() != "bearer":
         raise NotAuthenticated("log in first: send 'Authorization: Bearer <token>' from POST /api/v1/auth/login")
     settings = get_settings(request)
@@ -41,8 +43,15 @@ def current_principal(
     return load_principal(get_engine(request), user_id)
 
 
+def current_principal(principal: Annotated[Principal, Depends(token_principal)]) -> Principal:
+    """The caller named by the bearer token, refused (403) while their account must change its one-time password."""
+    require_password_changed(principal)
+    return principal
+
+
 EngineDep = Annotated[Engine, Depends(get_engine)]
 SettingsDep = Annotated[ApiSettings, Depends(get_settings)]
 PrincipalDep = Annotated[Principal, Depends(current_principal)]
+PendingPrincipalDep = Annotated[Principal, Depends(token_principal)]
 LimitQuery = Annotated[int, Query(ge=1, le=500, description="page size")]
 OffsetQuery = Annotated[int, Query(ge=0, le=10_000_000, description="rows to skip")]

@@ -8,14 +8,14 @@ import uuid
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
-from sqlalchemy.exc import OperationalError
+from sqlalchemy.exc import DataError, OperationalError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from changzhu.errors import ChangzhuError
-from changzhu.registry.db import DatabaseUnavailable
 from changzhu.registry.queries import RegistryNotLoaded
-from changzhu.registry.residents import UnknownPerson
-from changzhu.registry.txn import IdempotencyConflict
+from changzhu.store.checks import UnknownPerson
+from changzhu.store.db import DatabaseUnavailable
+from changzhu.store.txn import IdempotencyConflict
 
 log = logging.getLogger("changzhu.api")
 
@@ -80,7 +80,8 @@ def _status_and_kind(exc: ChangzhuError) -> tuple[int, str]:
         return 404, "not_found"
     if isinstance(exc, IdempotencyConflict):
         return 409, "conflict"
-    return int(getattr(exc, "http_status", 400)), "bad_request"
+    status = int(getattr(exc, "http_status", 400))
+    return status, {409: "conflict", 422: "invalid_request"}.get(status, "bad_request")
 
 
 async def _changzhu_error(_request: Request, exc: Exception) -> JSONResponse:
@@ -112,10 +113,41 @@ async def _http_error(_request: Request, exc: Exception) -> JSONResponse:
     return JSONResponse(error_body(kind, str(exc.detail)), status_code=exc.status_code, headers=exc.headers)
 
 
-async def _database_error(_request: Request, exc: Exception) -> JSONResponse:
+def _timed_out(exc: OperationalError) -> bool:
+    code = getattr(exc.orig, "sqlstate", None)
+    text = str(exc.orig).lower()
+    return code == "57014" or "timeout expired" in text or "database is locked" in text
+
+
+async def _database_error(request: Request, exc: Exception) -> JSONResponse:
+    assert isinstance(exc, OperationalError)
     incident = uuid.uuid4().hex[:12]
     log.error("database unavailable (incident %s): %s", incident, exc)
-    return JSONResponse(error_body("unavailable", f"the database is unavailable; incident {incident}"), status_code=503)
+    if _timed_out(exc):
+        settings = request.app.state.settings
+        message = (
+            f"the database did not answer in time (statement timeout {settings.db_statement_timeout_ms} ms, "
+            f"connect timeout {settings.db_connect_timeout_s} s); the request did not complete: retry it "
+            f"(writes with the same idempotency key); incident {incident}"
+        )
+        return JSONResponse(error_body("timeout", message), status_code=503, headers={"Retry-After": "5"})
+    return JSONResponse(
+        error_body("unavailable", f"the database is unavailable; incident {incident}"),
+        status_code=503,
+        headers={"Retry-After": "5"},
+    )
+
+
+async def _data_error(_request: Request, exc: Exception) -> JSONResponse:
+    """A value the database refuses (too long for its column, out of range): the caller's input, never a 500."""
+    incident = uuid.uuid4().hex[:12]
+    log.error("database refused a value (incident %s): %s", incident, exc)
+    return JSONResponse(
+        error_body(
+            "invalid_request", f"a value does not fit the database (too long or out of range); incident {incident}"
+        ),
+        status_code=422,
+    )
 
 
 async def _unexpected(_request: Request, exc: Exception) -> JSONResponse:
@@ -133,4 +165,5 @@ def install_error_handlers(app: FastAPI) -> None:
     app.add_exception_handler(RequestValidationError, _validation_error)
     app.add_exception_handler(StarletteHTTPException, _http_error)
     app.add_exception_handler(OperationalError, _database_error)
+    app.add_exception_handler(DataError, _data_error)
     app.add_exception_handler(Exception, _unexpected)

@@ -70,7 +70,15 @@ class BodySizeLimit:
 
 
 class LoginRateLimiter:
-    """At most `attempts` failed logins per user name and per client address in a sliding window."""
+    """Failed logins counted per (account, address) pair, per account and per address, in a sliding window.
+
+    A pair is blocked after `attempts` failures; an account after 4 × `attempts` from any addresses; an address
+    after 10 × `attempts` over any accounts. One address can therefore block only itself and its own guesses,
+    never everyone else's logins (docs/operations.md, "Login limiter and proxies").
+    """
+
+    ACCOUNT_FACTOR = 4
+    ADDRESS_FACTOR = 10
 
     def __init__(self, attempts: int, window_seconds: int) -> None:
         self.attempts = attempts
@@ -84,24 +92,48 @@ class LoginRateLimiter:
             times.popleft()
         return times
 
+    def _keys(self, username: str, client: str) -> list[tuple[str, int]]:
+        name = username.lower()
+        return [
+            (f"pair:{name}\x1f{client}", self.attempts),
+            (f"user:{name}", self.attempts * self.ACCOUNT_FACTOR),
+            (f"addr:{client}", self.attempts * self.ADDRESS_FACTOR),
+        ]
+
     def check(self, username: str, client: str) -> None:
-        """Raise TooManyRequests if the user name or the address has used up its attempts."""
+        """Raise TooManyRequests if this pair, this account or this address has used up its attempts."""
         now = time.monotonic()
         with self._lock:
-            for key in (f"user:{username.lower()}", f"addr:{client}"):
+            for key, limit in self._keys(username, client):
                 times = self._recent(key, now)
-                if len(times) >= self.attempts:
+                if len(times) >= limit:
                     retry = max(1, int(times[0] + self.window - now) + 1)
                     raise TooManyRequests(f"too many failed logins; try again in {retry} seconds", retry_after=retry)
+                if not times:
+                    del self._failures[key]  # no growth from names and addresses seen once long ago
 
     def failed(self, username: str, client: str) -> None:
-        """Count one failed attempt against the user name and the address."""
+        """Count one failed attempt against the pair, the account and the address."""
         now = time.monotonic()
         with self._lock:
-            for key in (f"user:{username.lower()}", f"addr:{client}"):
+            for key, _limit in self._keys(username, client):
                 self._recent(key, now).append(now)
 
-    def succeeded(self, username: str) -> None:
-        """A successful login clears the user name's failures (not the address's)."""
+    def succeeded(self, username: str, client: str) -> None:
+        """A successful login clears the pair's and the account's failures (not the address's)."""
         with self._lock:
-            self._failures.pop(f"user:{username.lower()}", None)
+            for key, _limit in self._keys(username, client)[:2]:
+                self._failures.pop(key, None)
+
+
+def client_address(peer: str | None, forwarded_for: str | None, trusted_proxies: frozenset[str]) -> str:
+    """The caller's address: the peer, or, when the peer is a trusted proxy, the nearest untrusted address in
+    X-Forwarded-For (read right to left). X-Forwarded-For from anyone else is ignored."""
+    if peer is None:
+        return "unknown"
+    if peer not in trusted_proxies or not forwarded_for:
+        return peer
+    for hop in reversed([h.strip() for h in forwarded_for.split(",")]):
+        if hop and hop not in trusted_proxies:
+            return hop[:64]
+    return peer

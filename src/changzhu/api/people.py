@@ -10,9 +10,9 @@ from __future__ import annotations
 import polars as pl
 from sqlalchemy import Engine, func, select
 
-from changzhu.registry.db import session_scope
 from changzhu.registry.frames import person_frame
-from changzhu.registry.resident_models import HouseholdLinkRow
+from changzhu.store.db import session_scope
+from changzhu.store.resident_models import HouseholdLinkRow
 
 
 def person_table(engine: Engine, person_id: int) -> pl.DataFrame:

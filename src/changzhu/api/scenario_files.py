@@ -1,15 +1,33 @@
-"""The reform scenario files the service offers (CHANGZHU_SCENARIOS_DIR, default ./scenarios)."""
+"""Reform scenarios: the shipped files (CHANGZHU_SCENARIOS_DIR) and the ones saved in the database, as CLI YAML.
+
+A saved scenario is the very YAML `changzhu simulate --scenario` reads (name, description, overrides and an
+optional `simulation:` block); it is checked the way the CLI checks it before it is stored. Writing one needs
+a jurisdiction covering every override (an override without a jurisdiction applies nationally).
+"""
 
 from __future__ import annotations
 
+import re
+import tempfile
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
 import yaml
+from sqlalchemy import Engine, select, update
 
-from changzhu.api.errors import NotFound
+from changzhu.api.auth.principal import Principal
+from changzhu.api.errors import Conflict, Forbidden, NotFound
 from changzhu.rules import Scenario, load_scenario
+from changzhu.rules.catalog import policies_in_use
 from changzhu.rules.errors import ScenarioError
+from changzhu.simulation import load_rules_scenario, load_spec
+from changzhu.simulation.spec import SimulationSpec
+from changzhu.store.db import session_scope
+from changzhu.store.scenario_models import ScenarioRow, ScenarioRunRow
+
+NAME_PATTERN = re.compile(r"^[a-z0-9][a-z0-9_\-]{0,79}$")
+NATIONAL = "000000"
 
 
 def scenario_paths(directory: Path | None) -> dict[str, Path]:
@@ -25,15 +43,17 @@ def scenario_paths(directory: Path | None) -> dict[str, Path]:
     return found
 
 
-def describe(path: Path) -> dict[str, Any]:
-    """Name, description, overrides and simulation settings of one scenario file."""
-    scenario = load_scenario(path)
-    raw = yaml.safe_load(path.read_text(encoding="utf-8"))
+def describe_yaml(text: str, **extra: Any) -> dict[str, Any]:
+    """Name, description, overrides and simulation settings of one scenario's YAML."""
+    with tempfile.TemporaryDirectory() as folder:
+        path = Path(folder) / "scenario.yaml"
+        path.write_text(text, encoding="utf-8")
+        scenario = load_scenario(path)
+    raw = yaml.safe_load(text)
     block = raw.get("simulation") if isinstance(raw, dict) else None
     return {
         "name": scenario.name,
         "description": scenario.description,
-        "file": path.name,
         "overrides": [
             {
                 "parameter": o.parameter,
@@ -44,15 +64,166 @@ def describe(path: Path) -> dict[str, Any]:
             for o in scenario.overrides
         ],
         "simulation": block if isinstance(block, dict) else None,
+        **extra,
     }
 
 
-def scenario_path(directory: Path | None, name: str) -> Path:
-    """The file of scenario `name`; NotFound naming the ones there are."""
+def describe(path: Path) -> dict[str, Any]:
+    """A shipped scenario file, described."""
+    return describe_yaml(path.read_text(encoding="utf-8"), file=path.name, source="file", editable=False)
+
+
+def spec_of(text: str) -> SimulationSpec:
+    """The simulation spec of a scenario's YAML, checked as the CLI checks it (parameters known, values typed)."""
+    with tempfile.TemporaryDirectory() as folder:
+        path = Path(folder) / "scenario.yaml"
+        path.write_text(text, encoding="utf-8")
+        spec = load_spec([path], load_rules_scenario)
+    for _, reform in spec.reforms:
+        reform.check(policies_in_use().parameter_units())
+    return spec
+
+
+def check_yaml(text: str) -> tuple[SimulationSpec, Scenario]:
+    """The spec and the rules scenario of a YAML body; ScenarioError/SimulationError say what is wrong."""
+    try:
+        raw = yaml.safe_load(text)
+    except yaml.YAMLError as exc:
+        raise ScenarioError(f"not valid YAML: {str(exc).splitlines()[0]}") from exc
+    if not isinstance(raw, dict):
+        raise ScenarioError("a scenario is a YAML mapping with name, description, overrides")
+    spec = spec_of(text)
+    name, scenario = spec.reforms[0]
+    if not NAME_PATTERN.match(name):
+        raise ScenarioError(f"scenario name {name!r}: use lower-case letters, digits, '_' or '-' (at most 80)")
+    return spec, scenario
+
+
+def jurisdictions(scenario: Scenario) -> set[str]:
+    """The jurisdictions a scenario's overrides change (000000 for an override that applies everywhere)."""
+    return {o.jurisdiction or NATIONAL for o in scenario.overrides}
+
+
+def require_covers(principal: Principal, scenario: Scenario) -> None:
+    """Forbidden unless the caller's jurisdiction covers every override of the scenario."""
+    outside = sorted(code for code in jurisdictions(scenario) if not principal.covers(code))
+    if outside:
+        raise Forbidden(
+            f"the scenario changes parameters of {', '.join(outside)}, outside your jurisdiction "
+            f"({', '.join(principal.scopes) or 'none'}); 000000 means every region"
+        )
+
+
+def _now() -> str:
+    return datetime.now(UTC).isoformat(timespec="seconds")
+
+
+def _row(engine: Engine, name: str) -> ScenarioRow | None:
+    with session_scope(engine) as session:
+        row = session.scalar(select(ScenarioRow).where(ScenarioRow.name == name))
+        if row is not None:
+            session.expunge(row)
+        return row
+
+
+def saved_row(engine: Engine, name: str) -> ScenarioRow:
+    """A saved scenario, or NotFound."""
+    row = _row(engine, name)
+    if row is None:
+        raise NotFound(f"no saved scenario named {name!r}")
+    return row
+
+
+def describe_row(row: ScenarioRow) -> dict[str, Any]:
+    """A saved scenario, described, with who saved it and its version."""
+    return describe_yaml(
+        row.body_yaml,
+        source="saved",
+        editable=True,
+        owner=row.owner,
+        version=row.version,
+        created_at=row.created_at,
+        updated_at=row.updated_at,
+    )
+
+
+def all_scenarios(engine: Engine, directory: Path | None) -> list[dict[str, Any]]:
+    """Shipped files, then saved scenarios, each described."""
+    with session_scope(engine) as session:
+        rows = list(session.scalars(select(ScenarioRow).order_by(ScenarioRow.name)))
+        saved = [describe_row(row) for row in rows]
+    return [describe(p) for p in scenario_paths(directory).values()] + saved
+
+
+def scenario_yaml(engine: Engine, directory: Path | None, name: str) -> tuple[str, int | None]:
+    """The YAML of a saved scenario (with its id) or a shipped file (id None); NotFound naming what exists."""
+    row = _row(engine, name)
+    if row is not None:
+        return row.body_yaml, row.id
     paths = scenario_paths(directory)
-    if name not in paths:
-        raise NotFound(f"no scenario named {name!r} (available: {', '.join(sorted(paths)) or 'none'})")
-    return paths[name]
+    if name in paths:
+        return paths[name].read_text(encoding="utf-8"), None
+    raise NotFound(f"no scenario named {name!r} (shipped: {', '.join(sorted(paths)) or 'none'}; or a saved one)")
+
+
+def create_scenario(engine: Engine, directory: Path | None, principal: Principal, text: str) -> ScenarioRow:
+    """Check and save a new scenario; Conflict if the name is taken by a saved scenario or a shipped file."""
+    spec, scenario = check_yaml(text)
+    require_covers(principal, scenario)
+    name = spec.reforms[0][0]
+    if name in scenario_paths(directory) or _row(engine, name) is not None:
+        raise Conflict(f"a scenario named {name!r} exists; choose another name or update it (PUT)")
+    now = _now()
+    row = ScenarioRow(
+        name=name,
+        title=scenario.description[:200] or name,
+        body_yaml=text,
+        owner=principal.username,
+        version=1,
+        created_at=now,
+        updated_at=now,
+    )
+    with session_scope(engine) as session:
+        session.add(row)
+        session.flush()
+        session.expunge(row)
+    return row
+
+
+def update_scenario(engine: Engine, principal: Principal, name: str, text: str) -> ScenarioRow:
+    """Replace a saved scenario's YAML (same name); the caller must cover the old and the new overrides."""
+    old = saved_row(engine, name)
+    require_covers(principal, check_yaml(old.body_yaml)[1])
+    spec, scenario = check_yaml(text)
+    require_covers(principal, scenario)
+    if spec.reforms[0][0] != name:
+        raise ScenarioError(f"the YAML names scenario {spec.reforms[0][0]!r}; an update keeps the name {name!r}")
+    with session_scope(engine) as session:
+        row = session.get(ScenarioRow, old.id)
+        if row is None:
+            raise NotFound(f"no saved scenario named {name!r}")
+        row.body_yaml, row.title = text, scenario.description[:200] or name
+        row.version, row.updated_at = row.version + 1, _now()
+        session.flush()
+        session.expunge(row)
+    return row
+
+
+def delete_scenario(engine: Engine, principal: Principal, name: str) -> None:
+    """Delete a saved scenario; its runs are kept (they hold the YAML they ran) and no longer point at it."""
+    old = saved_row(engine, name)
+    require_covers(principal, check_yaml(old.body_yaml)[1])
+    with session_scope(engine) as session:
+        session.execute(update(ScenarioRunRow).where(ScenarioRunRow.scenario_id == old.id).values(scenario_id=None))
+        row = session.get(ScenarioRow, old.id)
+        if row is not None:
+            session.delete(row)
+
+
+def to_yaml(body: dict[str, Any]) -> str:
+    """A scenario given as fields (name, description, overrides, simulation) written as the CLI's YAML."""
+    data = {k: body[k] for k in ("name", "description", "overrides", "simulation") if body.get(k) is not None}
+    return yaml.safe_dump(data, allow_unicode=True, sort_keys=False)
 
 
 def rules_scenario(directory: Path | None, name: str | None, overrides: dict[str, Any] | None) -> Scenario | None:
@@ -60,7 +231,10 @@ def rules_scenario(directory: Path | None, name: str | None, overrides: dict[str
     if name and overrides:
         raise ScenarioError("give either scenario (a name) or overrides, not both")
     if name:
-        return load_scenario(scenario_path(directory, name))
+        paths = scenario_paths(directory)
+        if name not in paths:
+            raise NotFound(f"no scenario named {name!r} (available: {', '.join(sorted(paths)) or 'none'})")
+        return load_scenario(paths[name])
     if overrides:
         return Scenario.from_overrides(overrides, name="request")
     return None

@@ -1,108 +1,357 @@
-"""Small scenario runs on demand: a reform against the baseline on a bounded synthetic sample, kept in memory."""
+"""Scenario runs kept in the database: queued by a request, computed by a worker thread, read back by id.
+
+A request only inserts a row (status queued) and hands its id to the worker thread; the worker writes progress
+to the row while it computes and, at the end, the summary (JSON) and the estimates (Parquet). A run that was
+queued or running when the service stopped is marked failed by the next service on the database (on its first
+use of runs), so no run stays "running" for ever.
+"""
 
 from __future__ import annotations
 
+import hashlib
+import io
 import threading
 import time
 import uuid
-from dataclasses import dataclass, field
-from datetime import UTC, datetime
-from pathlib import Path
+from collections.abc import Mapping
+from concurrent.futures import ThreadPoolExecutor
+from datetime import UTC, date, datetime
 from typing import Any
 
 import polars as pl
+from sqlalchemy import Engine, func, select, update
+from sqlalchemy.orm import defer
 
+from changzhu import __version__
 from changzhu.api.errors import NotFound, TooManyRequests
-from changzhu.simulation import LocalEngine, load_rules_scenario, load_spec, rules_evaluator, simulate
+from changzhu.api.scenario_files import spec_of
+from changzhu.data.census import census_2020
+from changzhu.domain.services import Service
+from changzhu.fiscal.parameters import fiscal_parameters
+from changzhu.parameters.tree import TREE_DIR
+from changzhu.simulation import rules_evaluator
+from changzhu.simulation.bands import ALL_SERVICES, BANDS
+from changzhu.simulation.reform import ReformResult, run_reform
+from changzhu.simulation.spec import covering_years
+from changzhu.store.db import session_scope
+from changzhu.store.scenario_models import ScenarioRunRow
 
 MAX_SAMPLE = 0.001  # 1.4 million synthetic people at most; the CLI runs bigger samples
-KEPT_RUNS = 20
+ACTIVE = ("queued", "running")
+MAX_WAITING = 5  # runs queued or running at once; more are refused (429) rather than queued for hours
+INTERRUPTED = "interrupted by a service restart before it finished; start it again (中断：服务重启)"
+PROGRESS_EVERY_SECONDS = 1.0
+REGIONAL_DIMENSIONS = ("province", "prefecture", "county")
+BAND_SCHEMA: dict[str, pl.DataType] = {
+    "scenario": pl.String(),
+    "year": pl.Int32(),
+    "dimension": pl.String(),
+    "group": pl.String(),
+    "group_label": pl.String(),
+    "unit": pl.String(),
+    "band": pl.String(),
+    "share": pl.Float64(),
+    "share_low": pl.Float64(),
+    "share_high": pl.Float64(),
+    "count": pl.Float64(),
+    "count_low": pl.Float64(),
+    "count_high": pl.Float64(),
+    "sampled_persons": pl.Int64(),
+}
+GROUP_LABELS = {
+    "national": "全国 national",
+    "urban": "城镇 urban",
+    "rural": "乡村 rural",
+    "local": "本地户籍 local hukou",
+    "migrant": "外地户籍 migrant (hukou in another county)",
+    "agricultural": "农业户口 agricultural hukou (rural hukou origin)",
+    "non_agricultural": "非农业户口 non-agricultural hukou (urban hukou)",
+    "unknown": "未知 unknown",
+}
 
 
-@dataclass
-class ScenarioRun:
-    """One finished run: its settings and the estimates by province (baseline and reform)."""
+def _now() -> str:
+    return datetime.now(UTC).isoformat(timespec="seconds")
 
-    run_id: str
-    scenario: str
-    sample: float
-    year: int
-    seed: int
-    seconds: float
-    created_at: str
-    by_province: pl.DataFrame = field(repr=False)
 
-    def summary(self) -> dict[str, Any]:
-        """Settings and national totals per scenario and service."""
-        totals = (
-            self.by_province.group_by("scenario", "service")
-            .agg(
-                pl.col("residents").sum(),
-                pl.col("eligible").sum(),
-                pl.col("newly_eligible").sum(),
-                pl.col("delta_eligible").sum(),
-                pl.col("cost_yuan").sum(),
-                pl.col("delta_cost_yuan").sum(),
+def data_version() -> str:
+    """The census and the parameter tree the run read: a digest of the shipped parameter files."""
+    digest = hashlib.sha256()
+    for path in sorted(TREE_DIR.glob("*.yaml")):
+        digest.update(path.read_bytes())
+    return f"census2020+parameters:{digest.hexdigest()[:12]}"
+
+
+def labelled(estimates: pl.DataFrame) -> pl.DataFrame:
+    """Estimates with a readable `group_label`: province, prefecture and county names (not codes), groups in
+    Chinese and English."""
+    census = census_2020()
+    counties = census.counties.filter(pl.col("in_census_2020")).select(
+        pl.coalesce("code", "code_2020").alias("code"), pl.coalesce("name_zh", "name_zh_2020").alias("name_zh")
+    )
+    names = {
+        **dict(zip(counties["code"], counties["name_zh"], strict=True)),
+        **dict(zip(census.provinces["code"], census.provinces["name_zh"], strict=True)),
+        **dict(zip(census.prefectures["code"], census.prefectures["name_zh"], strict=True)),
+    }
+    label = (
+        pl.when(pl.col("dimension").is_in(list(REGIONAL_DIMENSIONS)))
+        .then(pl.col("group").replace_strict(names, default=pl.col("group")))
+        .otherwise(pl.col("group").replace_strict(GROUP_LABELS, default=pl.col("group")))
+    )
+    return estimates.with_columns(label.alias("group_label"))
+
+
+def band_table(results: pl.DataFrame) -> pl.DataFrame:
+    """The gain/loss bands of a run's results, one row per scenario, year, group, unit (households or persons)
+    and band: share of the group and count, each with its 90% interval. Empty for a run made before bands."""
+    rows = results.filter(pl.col("service") == ALL_SERVICES)
+    if rows.is_empty():
+        return pl.DataFrame(schema=BAND_SCHEMA)
+    parts = rows.filter(pl.col("measure").str.contains_any([f"_{b}" for b in BANDS])).with_columns(
+        pl.col("measure").str.starts_with("share_").alias("_share"),
+        pl.col("measure").str.replace("^share_", "").str.extract(r"^(households|persons)_").alias("unit"),
+        pl.col("measure").str.replace("^share_", "").str.replace(r"^(households|persons)_", "").alias("band"),
+    )
+    shares = parts.filter(pl.col("_share")).select(
+        "scenario",
+        "year",
+        "dimension",
+        "group",
+        "group_label",
+        "unit",
+        "band",
+        pl.col("estimate").alias("share"),
+        pl.col("low").alias("share_low"),
+        pl.col("high").alias("share_high"),
+        "sampled_persons",
+    )
+    counts = parts.filter(~pl.col("_share")).select(
+        "scenario",
+        "year",
+        "dimension",
+        "group",
+        "unit",
+        "band",
+        pl.col("estimate").alias("count"),
+        pl.col("low").alias("count_low"),
+        pl.col("high").alias("count_high"),
+    )
+    order = {band: i for i, band in enumerate(BANDS)}
+    joined = shares.join(counts, on=["scenario", "year", "dimension", "group", "unit", "band"], how="left")
+    return (
+        joined.with_columns(pl.col("band").replace_strict(order, return_dtype=pl.Int32).alias("_order"))
+        .sort(["scenario", "year", "dimension", "group", "unit", "_order"])
+        .select(list(BAND_SCHEMA))
+    )
+
+
+def result_bytes(frame: pl.DataFrame) -> bytes:
+    """A table as Parquet bytes (stored in the run's row)."""
+    buffer = io.BytesIO()
+    frame.write_parquet(buffer)
+    return buffer.getvalue()
+
+
+def result_frame(blob: bytes) -> pl.DataFrame:
+    """A stored result table."""
+    return pl.read_parquet(io.BytesIO(blob))
+
+
+def summary_of(result: ReformResult) -> dict[str, Any]:
+    """What the run row keeps as JSON: sample, years, precision reached, unit costs and their sources."""
+    return {
+        "sample": result.fraction,
+        "seed": result.seed,
+        "years": list(result.years),
+        "sampled_persons": result.sampled_persons,
+        "interval": "90%, delete-a-group jackknife over 20 random groups of households",
+        "headline": result.headline,
+        "pilot": result.pilot,
+        "unit_costs": result.unit_costs,
+        "services_without_unit_cost": result.uncosted,
+    }
+
+
+def cost_sharing_rows(scheme_id: str, shares: Mapping[str, Mapping[str, float]]) -> dict[str, Any]:
+    """The fiscal scheme whose cost-sharing rules split each service's change in cost, and the shares used."""
+    return {"scheme": scheme_id, "shares": {service: dict(row) for service, row in shares.items()}}
+
+
+class RunQueue:
+    """Runs of one database: stored rows, computed one at a time by a worker thread of this process."""
+
+    def __init__(self, engine: Engine) -> None:
+        self.engine = engine
+        self._pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="scenario-run")
+        self._recovered = False
+        self._recovering = threading.Lock()
+
+    def _ensure_recovered(self) -> None:
+        """Recover once, on first use (not at start-up: the service starts even while the database is down)."""
+        if self._recovered:
+            return
+        with self._recovering:
+            if not self._recovered:
+                self.recover()
+                self._recovered = True
+
+    def recover(self) -> int:
+        """Mark runs left queued or running by a stopped service as failed; how many there were."""
+        with session_scope(self.engine) as session:
+            result = session.execute(
+                update(ScenarioRunRow)
+                .where(ScenarioRunRow.status.in_(ACTIVE))
+                .values(status="failed", message=INTERRUPTED, finished_at=_now())
             )
-            .sort("scenario", "service")
-        )
-        return {
-            "run_id": self.run_id,
-            "scenario": self.scenario,
-            "sample": self.sample,
-            "year": self.year,
-            "seed": self.seed,
-            "seconds": round(self.seconds, 2),
-            "created_at": self.created_at,
-            "totals": totals.to_dicts(),
+            return int(getattr(result, "rowcount", 0) or 0)
+
+    def start(
+        self,
+        scenario_name: str,
+        scenario_id: int | None,
+        text: str,
+        settings: dict[str, Any],
+        username: str,
+    ) -> str:
+        """Check the scenario, store a queued run with its settings filled in, and hand it to the worker."""
+        self._ensure_recovered()
+        with session_scope(self.engine) as session:
+            waiting = session.scalar(
+                select(func.count()).select_from(ScenarioRunRow).where(ScenarioRunRow.status.in_(ACTIVE))
+            )
+        if int(waiting or 0) >= MAX_WAITING:
+            raise TooManyRequests(f"{waiting} runs are queued or running; try again when one has finished", 30)
+        spec = spec_of(text)
+        years = settings.get("years") or list(covering_years(spec))
+        filled: dict[str, Any] = {
+            "sample": settings.get("sample") or spec.sample,
+            "seed": settings.get("seed") if settings.get("seed") is not None else spec.seed,
+            "years": [int(y) for y in years],
+            "target_relative_half_width": settings.get("target_relative_half_width"),
         }
-
-
-class RunStore:
-    """Runs of this process, at most one computing at a time; the same settings return the stored run."""
-
-    def __init__(self) -> None:
-        self._runs: dict[str, ScenarioRun] = {}
-        self._busy = threading.Lock()
-
-    def run(self, path: Path, sample: float, year: int | None, seed: int | None) -> ScenarioRun:
-        """Run the scenario file at `path` (or return the stored run with the same settings)."""
-        spec = load_spec([path], load_rules_scenario)
-        chosen_year = year if year is not None else spec.years[0]
-        chosen_seed = seed if seed is not None else spec.seed
-        name = spec.reforms[0][0]
-        for done in self._runs.values():
-            if (done.scenario, done.sample, done.year, done.seed) == (name, sample, chosen_year, chosen_seed):
-                return done
-        if not self._busy.acquire(blocking=False):
-            raise TooManyRequests("another scenario run is in progress; try again shortly", retry_after=10)
-        try:
-            started = time.perf_counter()
-            plan = spec.plan(sample=sample, seed=chosen_seed, years=(chosen_year,))
-            result = simulate(plan, rules_evaluator(spec.services), LocalEngine())
-            run = ScenarioRun(
-                uuid.uuid4().hex[:12],
-                name,
-                sample,
-                chosen_year,
-                chosen_seed,
-                time.perf_counter() - started,
-                datetime.now(UTC).isoformat(timespec="seconds"),
-                result.by_province,
+        filled["sample"] = min(float(filled["sample"]), MAX_SAMPLE)
+        run_id = uuid.uuid4().hex[:16]
+        with session_scope(self.engine) as session:
+            session.add(
+                ScenarioRunRow(
+                    id=run_id,
+                    scenario_id=scenario_id,
+                    scenario_name=scenario_name,
+                    scenario_yaml=text,
+                    settings=filled,
+                    status="queued",
+                    progress=0.0,
+                    message=None,
+                    data_version=data_version(),
+                    code_version=f"changzhu {__version__}",
+                    created_by=username,
+                    created_at=_now(),
+                )
             )
-            self._runs[run.run_id] = run
-            while len(self._runs) > KEPT_RUNS:
-                self._runs.pop(next(iter(self._runs)))
-            return run
-        finally:
-            self._busy.release()
+        self._pool.submit(self._work, run_id)
+        return run_id
 
-    def get(self, run_id: str) -> ScenarioRun:
+    def _set(self, run_id: str, **values: Any) -> None:
+        with session_scope(self.engine) as session:
+            session.execute(update(ScenarioRunRow).where(ScenarioRunRow.id == run_id).values(**values))
+
+    def _work(self, run_id: str) -> None:
+        """Compute one run (in the worker thread); any error ends it as failed with the reason."""
+        try:
+            row = self.get(run_id)
+            self._set(run_id, status="running", started_at=_now(), message="starting")
+            settings: dict[str, Any] = dict(row.settings)
+            spec = spec_of(row.scenario_yaml)
+            years = tuple(int(y) for y in settings["years"])
+            scheme = fiscal_parameters(date(years[-1], 12, 31))
+            shares = {service.value: scheme.shares_of(service.value) for service in Service}
+            last = [0.0]
+
+            def progress(done: float, note: str) -> None:
+                if time.monotonic() - last[0] >= PROGRESS_EVERY_SECONDS:
+                    last[0] = time.monotonic()
+                    self._set(run_id, progress=round(done, 3), message=note)
+
+            target = settings.get("target_relative_half_width")
+            result = run_reform(
+                spec,
+                rules_evaluator(spec.services),
+                sample=float(settings["sample"]),
+                seed=int(settings["seed"]),
+                years=years,
+                shares=shares,
+                target=float(target) if target is not None else None,
+                max_sample=MAX_SAMPLE,
+                progress=progress,
+            )
+            self._set(
+                run_id,
+                status="done",
+                progress=1.0,
+                message=None,
+                finished_at=_now(),
+                summary={**summary_of(result), "cost_sharing": cost_sharing_rows(scheme.scheme_id, shares)},
+                result_parquet=result_bytes(labelled(result.estimates)),
+            )
+        except Exception as exc:  # a run's failure is recorded on its row, never lost in the thread
+            self._set(run_id, status="failed", message=f"{type(exc).__name__}: {exc}"[:400], finished_at=_now())
+
+    def get(self, run_id: str) -> ScenarioRunRow:
         """A stored run, or NotFound."""
-        if run_id not in self._runs:
-            raise NotFound(f"no scenario run {run_id!r} (runs are kept in memory until the service restarts)")
-        return self._runs[run_id]
+        self._ensure_recovered()
+        with session_scope(self.engine) as session:
+            row = session.get(ScenarioRunRow, run_id)
+            if row is None:
+                raise NotFound(f"no scenario run {run_id!r}")
+            session.expunge(row)
+            return row
 
-    def all(self) -> list[ScenarioRun]:
-        """Every stored run, newest first."""
-        return list(reversed(self._runs.values()))
+    def listing(self, scenario: str | None, limit: int, offset: int) -> tuple[list[ScenarioRunRow], int]:
+        """Runs newest first (of one scenario, if named), without their result tables, and how many there are."""
+        self._ensure_recovered()
+        query = select(ScenarioRunRow).options(defer(ScenarioRunRow.result_parquet))
+        count = select(func.count()).select_from(ScenarioRunRow)
+        if scenario is not None:
+            query = query.where(ScenarioRunRow.scenario_name == scenario)
+            count = count.where(ScenarioRunRow.scenario_name == scenario)
+        query = query.order_by(ScenarioRunRow.created_at.desc(), ScenarioRunRow.id).offset(offset).limit(limit)
+        with session_scope(self.engine) as session:
+            rows = list(session.scalars(query))
+            for row in rows:
+                session.expunge(row)
+            return rows, int(session.scalar(count) or 0)
+
+    def wait(self, run_id: str, timeout: float) -> ScenarioRunRow:
+        """The run once it has finished (or after `timeout` seconds), read from the database."""
+        deadline = time.monotonic() + timeout
+        row = self.get(run_id)
+        while row.status in ACTIVE and time.monotonic() < deadline:
+            time.sleep(0.2)
+            row = self.get(run_id)
+        return row
+
+    def shutdown(self) -> None:
+        """Stop taking runs (the one computing finishes; queued ones are marked failed by the next start)."""
+        self._pool.shutdown(wait=False, cancel_futures=True)
+
+
+def describe_run(row: ScenarioRunRow) -> dict[str, Any]:
+    """A run's settings, versions, status and progress, and its summary once done."""
+    return {
+        "run_id": row.id,
+        "scenario": row.scenario_name,
+        "saved_scenario": row.scenario_id is not None,
+        "settings": row.settings,
+        "status": row.status,
+        "progress": row.progress,
+        "message": row.message,
+        "data_version": row.data_version,
+        "code_version": row.code_version,
+        "created_by": row.created_by,
+        "created_at": row.created_at,
+        "started_at": row.started_at,
+        "finished_at": row.finished_at,
+        "summary": row.summary,
+        "share_url": f"/api/v1/scenarios/runs/{row.id}",
+    }

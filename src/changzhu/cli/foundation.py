@@ -7,14 +7,16 @@ from typing import Annotated
 
 import typer
 
-from changzhu.cli.output import OutputFormat, console, emit_table
+from changzhu.domain.population import PopulationSort
 from changzhu.domain.regions import RegionLevel
-from changzhu.registry.db import make_engine
-from changzhu.registry.queries import PopulationSort, list_regions, population_table
+from changzhu.output import ExportOption, OutputFormat, console, emit_table
+from changzhu.report.lang import Lang
 
 db_app = typer.Typer(help="Create, migrate and load the registry database.", no_args_is_help=True)
 
-FormatOption = Annotated[OutputFormat, typer.Option("--format", "-f", help="table, csv or json")]
+FormatOption = Annotated[
+    OutputFormat, typer.Option("--format", "-f", help="table, csv, json; xlsx or parquet with --out")
+]
 LimitOption = Annotated[int, typer.Option("--limit", help="rows to show in table format (0: all)")]
 
 
@@ -22,6 +24,7 @@ LimitOption = Annotated[int, typer.Option("--limit", help="rows to show in table
 def db_upgrade(revision: Annotated[str, typer.Argument(help="target revision")] = "head") -> None:
     """Apply the Alembic migrations (SQLite by default, CHANGZHU_DATABASE_URL for PostgreSQL)."""
     from changzhu.registry.migrate import current_revision, upgrade
+    from changzhu.store.db import make_engine
 
     engine = make_engine()
     upgrade(engine, revision)
@@ -32,6 +35,7 @@ def db_upgrade(revision: Annotated[str, typer.Argument(help="target revision")] 
 def db_current() -> None:
     """Print the revision the database is at."""
     from changzhu.registry.migrate import current_revision, head_revision
+    from changzhu.store.db import make_engine
 
     engine = make_engine()
     console.print(f"current: {current_revision(engine) or 'none (not migrated)'}; latest shipped: {head_revision()}")
@@ -43,6 +47,7 @@ def db_load() -> None:
     from changzhu.data.census import census_2020
     from changzhu.registry.census_import import load_census
     from changzhu.registry.migrate import upgrade
+    from changzhu.store.db import make_engine
 
     engine = make_engine()
     upgrade(engine)
@@ -58,10 +63,14 @@ def regions(
     parent: Annotated[str | None, typer.Option(help="code of the parent region")] = None,
     fmt: FormatOption = OutputFormat.TABLE,
     limit: LimitOption = 50,
+    out: ExportOption = None,
 ) -> None:
     """List regions with their level, parent, city size class and agglomerations."""
+    from changzhu.registry.queries import list_regions
+    from changzhu.store.db import make_engine
+
     df = list_regions(make_engine(), level, parent)
-    emit_table(df, fmt, f"{df.height} regions", limit=limit or None)
+    emit_table(df, fmt, f"{df.height} regions", limit=limit or None, out=out)
 
 
 def population(
@@ -69,19 +78,24 @@ def population(
     sort: Annotated[PopulationSort, typer.Option(help="order of rows")] = PopulationSort.RESIDENT,
     fmt: FormatOption = OutputFormat.TABLE,
     limit: LimitOption = 40,
+    out: ExportOption = None,
 ) -> None:
     """Resident population (常住), 人户分离 and inter-provincial in-migrants (跨省流入) with shares."""
+    from changzhu.registry.queries import population_table
+    from changzhu.store.db import make_engine
+
     df = population_table(make_engine(), level, sort)
-    emit_table(df, fmt, f"2020 census, {level.value} level, resident basis (常住)", limit=limit or None)
+    emit_table(df, fmt, f"2020 census, {level.value} level, resident basis (常住)", limit=limit or None, out=out)
 
 
 def demo(
     out: Annotated[Path, typer.Option(help="directory for the report and tables")] = Path("out"),
+    lang: Annotated[Lang, typer.Option(help="report language: zh (default) or en")] = Lang.ZH,
 ) -> None:
     """Run the main job end to end on the embedded database and write out/report.html."""
     from changzhu.pipeline import run_demo
 
-    run_demo(out)
+    run_demo(out, lang)
 
 
 def register(app: typer.Typer) -> None:

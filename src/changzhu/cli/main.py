@@ -1,32 +1,123 @@
-"""Entry point: `changzhu demo | db | regions | population | ...`; user errors print one line, exit 1."""
+"""Entry point: `changzhu demo | db | regions | population | ...`; user errors print one line, exit 1.
+
+A command's module is imported only when that command runs, so `changzhu --help` and start-up stay fast: the list
+below names each command, its module and its one-line help (a test holds the lines equal to the commands' own).
+"""
 
 from __future__ import annotations
 
+import importlib
+import os
 import sys
+from pathlib import Path
+from typing import Annotated
 
 import typer
-from sqlalchemy.exc import SQLAlchemyError
+from typer import _click as click  # typer vendors its own click
+from typer.core import TyperGroup
 
-from changzhu.cli import fiscal, foundation, plan, registry_cmds, rules, serve, simulate
-from changzhu.cli.output import err_console
+from changzhu.config import POLICY_DIR_ENV
 from changzhu.errors import ChangzhuError
+
+# command -> (module under changzhu.cli whose register() adds it, its one-line help)
+COMMANDS: dict[str, tuple[str, str]] = {
+    "demo": ("foundation", "Run the main job end to end on the embedded database and write out/report.html."),
+    "db": ("foundation", "Create, migrate and load the registry database."),
+    "regions": ("foundation", "List regions with their level, parent, city size class and agglomerations."),
+    "population": (
+        "foundation",
+        "Resident population (常住), 人户分离 and inter-provincial in-migrants (跨省流入) with shares.",
+    ),
+    "plan": (
+        "plan",
+        "Plan by resident population (按常住人口规划): write tables and the planning section of the report.",
+    ),
+    "fiscal": (
+        "fiscal",
+        "Money and land follow people (人地钱挂钩): transfers, LP allocation, cost sharing, compensation, clearing.",
+    ),
+    "simulate": (
+        "simulate",
+        "Microsimulate reforms (微观模拟): eligible, newly eligible, demand and cost by province, vs baseline.",
+    ),
+    "evaluate": (
+        "rules",
+        "Decide every service and points scheme for a whole table of people on a date; counts, optionally a file.",
+    ),
+    "explain": (
+        "rules",
+        "Explain, condition by condition, which services a person gets where they live, and from when.",
+    ),
+    "validate": (
+        "validate",
+        "Check every headline figure of the 2020 baseline against the official one; exit 1 if any is out of range.",
+    ),
+    "check": ("rules", "Load every policy file (checking references) and run the policy tests; exit 1 if any fails."),
+    "resident": ("registry_cmds", "Residents: register (常住地登记), permits (居住证), moves, households, settlement."),
+    "ledger": ("registry_cmds", "The portable account (终身福利账户): contributions, transfers, balances, checks."),
+    "voucher": ("registry_cmds", "Service vouchers (服务券): issue, redeem, clear between regions."),
+    "import": ("registry_cmds", "Bulk import from CSV, Excel, Parquet, JSON or YAML, all or nothing per file."),
+    "audit": ("registry_cmds", "The hash-chained audit log."),
+    "applications": ("applications_cmds", "Applications (申请): submit with a pre-check, list, show, take a step."),
+    "quota": ("applications_cmds", "Quotas (积分排名): publish a ranking run, or simulate one without storing it."),
+    "schema": (
+        "tables_cmds",
+        "Every column of a kind of table (type, unit, categories, Chinese and English labels, example).",
+    ),
+    "serve": ("serve", "Start the API (/api/v1, OpenAPI at /api/v1/openapi.json) and the dashboard."),
+    "user": ("serve", "Create and manage accounts of the service."),
+    "peer": ("serve", "跨省通办: this instance's signing key and the peer instances it trusts."),
+}
+
+
+class LazyGroup(TyperGroup):
+    """The top-level group: lists commands from COMMANDS and imports a command's module when it is called."""
+
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        return list(COMMANDS)
+
+    def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
+        if cmd_name not in COMMANDS:
+            return None
+        if cmd_name not in self.commands:
+            module = importlib.import_module(f"changzhu.cli.{COMMANDS[cmd_name][0]}")
+            part = typer.Typer()
+            module.register(part)
+            self.commands.update(typer.main.get_group(part).commands)
+        return self.commands.get(cmd_name)
+
+    def format_commands(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
+        """The commands and their help lines from COMMANDS, importing none of them."""
+        with formatter.section("Commands"):
+            formatter.write_dl([(name, help_line) for name, (_, help_line) in COMMANDS.items()])
+
 
 app = typer.Typer(
     name="changzhu",
+    cls=LazyGroup,
     help="常住 changzhu: basic public services where people live, not where their hukou is registered.",
     no_args_is_help=True,
     pretty_exceptions_enable=False,
     add_completion=False,
+    rich_markup_mode=None,
 )
 
-# Each part of the system registers its commands here, one line per module.
-fiscal.register(app)
-foundation.register(app)
-plan.register(app)
-registry_cmds.register(app)
-rules.register(app)
-serve.register(app)
-simulate.register(app)
+
+@app.callback()
+def main(
+    policies: Annotated[
+        Path | None,
+        typer.Option(
+            "--policies",
+            help=f"policy directory to use instead of the shipped one (same as {POLICY_DIR_ENV})",
+            exists=True,
+            file_okay=False,
+        ),
+    ] = None,
+) -> None:
+    """常住 changzhu: basic public services where people live, not where their hukou is registered."""
+    if policies is not None:
+        os.environ[POLICY_DIR_ENV] = str(policies.resolve())
 
 
 def run() -> None:
@@ -34,9 +125,17 @@ def run() -> None:
     try:
         app()
     except ChangzhuError as exc:
+        from changzhu.output import err_console
+
         err_console.print(f"[bold red]error:[/bold red] {exc}", highlight=False, soft_wrap=True, markup=True)
         sys.exit(1)
-    except SQLAlchemyError as exc:
+    except Exception as exc:
+        from sqlalchemy.exc import SQLAlchemyError
+
+        if not isinstance(exc, SQLAlchemyError):
+            raise
+        from changzhu.output import err_console
+
         reason = str(getattr(exc, "orig", None) or exc).strip().splitlines()[0]
         err_console.print(f"[bold red]database error:[/bold red] {reason}", highlight=False, soft_wrap=True)
         sys.exit(1)

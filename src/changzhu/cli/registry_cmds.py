@@ -2,44 +2,50 @@
 
 from __future__ import annotations
 
-import getpass
 import tempfile
 from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
 
-import polars as pl
 import typer
-from sqlalchemy import Engine
 
-from changzhu.cli.output import OutputFormat, console, emit_table
+from changzhu.cli.tables_cmds import ErrorsOption, SheetOption, SkipOption, report_errors
 from changzhu.errors import ChangzhuError
+from changzhu.output import ExportOption, OutputFormat, console, emit_table
 
 if TYPE_CHECKING:
+    from sqlalchemy import Engine
+
+    from changzhu.api.auth.principal import Principal
     from changzhu.registry.residents import ProofKind
 
 resident_app = typer.Typer(help="Residents: register (常住地登记), permits (居住证), moves, households, settlement.")
 ledger_app = typer.Typer(help="The portable account (终身福利账户): contributions, transfers, balances, checks.")
 voucher_app = typer.Typer(help="Service vouchers (服务券): issue, redeem, clear between regions.")
-import_app = typer.Typer(help="Bulk import from CSV, all or nothing per file.")
+import_app = typer.Typer(help="Bulk import from CSV, Excel, Parquet, JSON or YAML, all or nothing per file.")
 audit_app = typer.Typer(help="The hash-chained audit log.")
 
 Fmt = Annotated[OutputFormat, typer.Option("--format", help="table, csv or json")]
 Key = Annotated[str | None, typer.Option("--key", help="idempotency key: repeating a call with it is a no-op")]
 Day = Annotated[str, typer.Option("--on", help="date (YYYY-MM-DD)")]
+As = Annotated[
+    str,
+    typer.Option(
+        "--as",
+        envvar="CHANGZHU_OPERATOR",
+        help="the user (of the users table) this command acts as: their role and jurisdictions are checked",
+    ),
+]
 
 
-def _engine() -> Engine:
-    from changzhu.registry.db import make_engine
+def migrated_engine() -> Engine:
+    """The registry database, migrated to the latest revision."""
     from changzhu.registry.migrate import upgrade
+    from changzhu.store.db import make_engine
 
     engine = make_engine()
     upgrade(engine)
     return engine
-
-
-def _actor() -> str:
-    return f"cli:{getpass.getuser()}"
 
 
 def _day(text: str, name: str = "--on") -> date:
@@ -49,8 +55,17 @@ def _day(text: str, name: str = "--on") -> date:
         raise ChangzhuError(f"{name}: {text!r} is not a date (YYYY-MM-DD)") from exc
 
 
-def _show(result: dict[str, object], fmt: OutputFormat = OutputFormat.TABLE) -> None:
-    emit_table(pl.DataFrame([{k: str(v) for k, v in result.items()}]), fmt)
+def _operator(engine: Engine, username: str) -> Principal:
+    """The named principal an operator command acts as (refused if no such active user)."""
+    from changzhu.api.ledger_writes import operator
+
+    return operator(engine, username)
+
+
+def _show(result: dict[str, object], fmt: OutputFormat = OutputFormat.TABLE, out: Path | None = None) -> None:
+    import polars as pl
+
+    emit_table(pl.DataFrame([{k: str(v) for k, v in result.items()}]), fmt, out=out)
 
 
 def _proof_kind(value: str) -> ProofKind:
@@ -71,14 +86,29 @@ def resident_register(
     since: Annotated[str, typer.Option(help="residence since (YYYY-MM-DD)")],
     proof: Annotated[str, typer.Option(help="housing, employment or study")],
     proof_ref: Annotated[str, typer.Option(help="reference of the proof (contract, certificate)")],
+    as_user: As,
+    fact: Annotated[
+        list[str] | None,
+        typer.Option("--fact", help="a fact the rules need, name=value (e.g. education=bachelor, 就业=是); repeat"),
+    ] = None,
+    name: Annotated[str | None, typer.Option(help="name 姓名 (stored encrypted, found by keyed hash)")] = None,
+    phone: Annotated[
+        str | None, typer.Option(help="mobile number 手机号 (stored encrypted, found by keyed hash)")
+    ] = None,
     key: Key = None,
 ) -> None:
-    """Register a person's habitual residence with its proof."""
-    from changzhu.registry.residents import Registration, register_resident
+    """Register a person's habitual residence with its proof, and facts the rules need (`changzhu schema resident`);
+    staff of the place of residence."""
+    from changzhu.api.registry_writes import register_as
+    from changzhu.registry.declared import declared_columns
+    from changzhu.registry.residents import Registration
+    from changzhu.tables.facts import parse_facts
 
     kind = _proof_kind(proof)
-    reg = Registration(id_number, hukou, residence, _day(since, "--since"), kind, proof_ref, {})
-    _show(register_resident(_engine(), reg, actor=_actor(), key=key))
+    facts = parse_facts(fact or [], declared_columns())
+    reg = Registration(id_number, hukou, residence, _day(since, "--since"), kind, proof_ref, facts, name, phone)
+    engine = migrated_engine()
+    _show(register_as(engine, _operator(engine, as_user), reg, key=key))
 
 
 @resident_app.command("find")
@@ -86,32 +116,34 @@ def resident_find(id_number: Annotated[str, typer.Option(prompt=True, hide_input
     """The person key of an identity number (looked up by keyed hash)."""
     from changzhu.registry.residents import find_person, person_summary
 
-    engine = _engine()
+    engine = migrated_engine()
     _show(person_summary(engine, find_person(engine, id_number)))
 
 
 @resident_app.command("show")
-def resident_show(person: str, fmt: Fmt = OutputFormat.TABLE) -> None:
+def resident_show(person: str, fmt: Fmt = OutputFormat.TABLE, out: ExportOption = None) -> None:
     """Registry facts of a person (never the identity number)."""
     from changzhu.registry.residents import person_summary
 
-    _show(person_summary(_engine(), person), fmt)
+    _show(person_summary(migrated_engine(), person), fmt, out)
 
 
 @resident_app.command("permit")
-def resident_permit(person: str, on: Day, key: Key = None) -> None:
-    """Issue a residence permit (居住证) where the person lives."""
-    from changzhu.registry.residents import issue_permit
+def resident_permit(person: str, on: Day, as_user: As, key: Key = None) -> None:
+    """Issue a residence permit (居住证) where the person lives (staff of that place)."""
+    from changzhu.api.registry_writes import permit_as
 
-    _show(issue_permit(_engine(), person, _day(on), actor=_actor(), key=key))
+    engine = migrated_engine()
+    _show(permit_as(engine, _operator(engine, as_user), person, _day(on), key=key))
 
 
 @resident_app.command("renew")
-def resident_renew(permit_no: str, on: Day, key: Key = None) -> None:
-    """Renew (签注) a residence permit for another year."""
-    from changzhu.registry.residents import renew_permit
+def resident_renew(permit_no: str, on: Day, as_user: As, key: Key = None) -> None:
+    """Renew (签注) a residence permit for another year (staff of the issuing place, where the holder lives)."""
+    from changzhu.api.registry_writes import renew_as
 
-    _show(renew_permit(_engine(), permit_no, _day(on), actor=_actor(), key=key))
+    engine = migrated_engine()
+    _show(renew_as(engine, _operator(engine, as_user), permit_no, _day(on), key=key))
 
 
 @resident_app.command("move")
@@ -121,29 +153,38 @@ def resident_move(
     on: Day,
     proof: Annotated[str, typer.Option()],
     proof_ref: Annotated[str, typer.Option()],
+    as_user: As,
     key: Key = None,
 ) -> None:
-    """Record a move of habitual residence."""
-    from changzhu.registry.residents import record_move
+    """Record a move of habitual residence, by staff of the new place; if the person lives outside the user's
+    jurisdiction the move is held until staff of the old place (or the person) confirm it."""
+    from changzhu.api.registry_writes import move_as
 
-    kind = _proof_kind(proof)
-    _show(record_move(_engine(), person, to, _day(on), kind, proof_ref, actor=_actor(), key=key))
+    kind, engine = _proof_kind(proof), migrated_engine()
+    held, result = move_as(engine, _operator(engine, as_user), person, to, _day(on), kind, proof_ref, key=key)
+    if held:
+        console.print(
+            f"待原居住地确认 held until the old place confirms (approval {result['approval_id']})", highlight=False
+        )
+    _show(result)
 
 
 @resident_app.command("link")
-def resident_link(parent: str, child: str, key: Key = None) -> None:
-    """Link a parent and a child."""
-    from changzhu.registry.residents import link_household
+def resident_link(parent: str, child: str, as_user: As, key: Key = None) -> None:
+    """Link a parent and a child (staff of the place where each lives)."""
+    from changzhu.api.registry_writes import link_as
 
-    _show(link_household(_engine(), parent, child, actor=_actor(), key=key))
+    engine = migrated_engine()
+    _show(link_as(engine, _operator(engine, as_user), parent, child, key=key))
 
 
 @resident_app.command("settle")
-def resident_settle(person: str, on: Day, key: Key = None) -> None:
-    """Settle the hukou at the place of residence (落户)."""
-    from changzhu.registry.residents import settle_hukou
+def resident_settle(person: str, on: Day, as_user: As, key: Key = None) -> None:
+    """Settle the hukou at the place of residence (落户), by staff of that place."""
+    from changzhu.api.registry_writes import settle_as
 
-    _show(settle_hukou(_engine(), person, _day(on), actor=_actor(), key=key))
+    engine = migrated_engine()
+    _show(settle_as(engine, _operator(engine, as_user), person, _day(on), key=key))
 
 
 @ledger_app.command("contribute")
@@ -153,10 +194,12 @@ def ledger_contribute(
     region: Annotated[str, typer.Option()],
     period_from: Annotated[str, typer.Option("--from", help="YYYYMM")],
     period_to: Annotated[str, typer.Option("--to", help="YYYYMM")],
+    as_user: As,
     base: Annotated[float, typer.Option(help="monthly contribution base, yuan")] = 0.0,
     key: Key = None,
 ) -> None:
-    """Record contribution (or waiting) months at a region."""
+    """Record contribution (or waiting) months at a region (staff of that region)."""
+    from changzhu.api.ledger_writes import actor_of, record_at_as
     from changzhu.ledger.contributions import MonthPaid, Scheme, record_contributions
 
     try:
@@ -167,15 +210,22 @@ def ledger_contribute(
     while p <= end:
         months.append(MonthPaid(p, round(base * 100)))
         p = p + 89 if p % 100 == 12 else p + 1
-    _show(record_contributions(_engine(), person, sch, region, months, actor=_actor(), key=key))
+    engine = migrated_engine()
+    principal = _operator(engine, as_user)
+    record_at_as(engine, principal, person, region)
+    _show(record_contributions(engine, person, sch, region, months, actor=actor_of(principal), key=key))
 
 
 @ledger_app.command("school")
-def ledger_school(person: str, year: int, grade: int, school: str, region: str, key: Key = None) -> None:
-    """Add a completed school year to a child's record (学籍)."""
+def ledger_school(person: str, year: int, grade: int, school: str, region: str, as_user: As, key: Key = None) -> None:
+    """Add a completed school year to a child's record (学籍), by staff of the school's region."""
+    from changzhu.api.ledger_writes import actor_of, record_at_as
     from changzhu.ledger.contributions import record_school_year
 
-    _show(record_school_year(_engine(), person, year, grade, school, region, actor=_actor(), key=key))
+    engine = migrated_engine()
+    principal = _operator(engine, as_user)
+    record_at_as(engine, principal, person, region)
+    _show(record_school_year(engine, person, year, grade, school, region, actor=actor_of(principal), key=key))
 
 
 @ledger_app.command("transfer")
@@ -186,51 +236,132 @@ def ledger_transfer(
     to_region: Annotated[str, typer.Option("--to")],
     on: Day,
     transfer_no: Annotated[str, typer.Option(help="transfer number; retrying with it finishes, never repeats")],
+    as_user: As,
 ) -> None:
-    """Transfer a part of the account from one region to another (apply, release, receive)."""
-    from changzhu.ledger.transfers import TransferScheme, transfer
+    """Transfer a part of the account from one region to another: the application as staff of the new place
+    (where the person lives), the release as staff of the old place; one user does both only if both are in
+    their jurisdiction, else each place runs the command and the second run completes it."""
+    from changzhu.api.ledger_writes import apply_transfer_as, complete_transfer_as
+    from changzhu.ledger.transfers import TransferScheme
 
     try:
         sch = TransferScheme(scheme)
     except ValueError as exc:
         raise ChangzhuError(f"--scheme must be one of {', '.join(s.value for s in TransferScheme)}") from exc
-    _show(transfer(_engine(), person, sch, from_region, to_region, _day(on), transfer_no=transfer_no, actor=_actor()))
+    engine = migrated_engine()
+    principal = _operator(engine, as_user)
+    if not principal.covers(from_region) or _transfer_status(engine, transfer_no) is None:
+        _show(apply_transfer_as(engine, principal, person, sch, from_region, to_region, _day(on), transfer_no))
+    if principal.covers(from_region):
+        _show(complete_transfer_as(engine, principal, transfer_no))
+
+
+def _transfer_status(engine: Engine, transfer_no: str) -> str | None:
+    """The status of the application numbered `transfer_no`, None if there is none."""
+    from sqlalchemy import select
+
+    from changzhu.store.db import session_scope
+    from changzhu.store.resident_models import TransferRow
+
+    with session_scope(engine) as session:
+        return session.scalar(select(TransferRow.status).where(TransferRow.transfer_no == transfer_no))
 
 
 @ledger_app.command("drawing")
-def ledger_drawing(person: str, on: Day, key: Annotated[str, typer.Option()]) -> None:
-    """Decide where the pension is drawn (10-year rule) and consolidate everything there."""
+def ledger_drawing(person: str, on: Day, key: Annotated[str, typer.Option()], as_user: As) -> None:
+    """Decide where the pension is drawn (10-year rule) and consolidate everything there (staff where the
+    person lives)."""
+    from changzhu.api.ledger_writes import actor_of, drawing_as
     from changzhu.ledger.transfers import settle_drawing
 
-    _show(settle_drawing(_engine(), person, _day(on), actor=_actor(), key=key))
+    engine = migrated_engine()
+    principal = _operator(engine, as_user)
+    drawing_as(engine, principal, person)
+    _show(settle_drawing(engine, person, _day(on), actor=actor_of(principal), key=key))
 
 
 @ledger_app.command("balances")
-def ledger_balances(person: Annotated[str | None, typer.Argument()] = None, fmt: Fmt = OutputFormat.TABLE) -> None:
+def ledger_balances(
+    person: Annotated[str | None, typer.Argument()] = None, fmt: Fmt = OutputFormat.TABLE, out: ExportOption = None
+) -> None:
     """Balances derived from the entries (of one person, or all accounts)."""
     from changzhu.ledger.accounts import balances_frame
 
-    emit_table(balances_frame(_engine(), person_key=person), fmt, title="ledger balances")
+    emit_table(balances_frame(migrated_engine(), person_key=person), fmt, title="ledger balances", out=out)
 
 
 @ledger_app.command("check")
-def ledger_check() -> None:
-    """Check that entries balance and agree with the contribution, school, voucher and claim records."""
+def ledger_check(
+    peers: Annotated[
+        bool, typer.Option("--peers", help="also reconcile 跨省通办 hand-overs with every registered peer instance")
+    ] = False,
+) -> None:
+    """Check that entries balance, agree with the records and with the audit log (and, with --peers, conserve
+    across instances: sent = received + in flight + reversed)."""
     from changzhu.ledger.checks import ledger_problems
 
-    problems = ledger_problems(_engine())
+    engine = migrated_engine()
+    problems = ledger_problems(engine)
+    if peers:
+        problems += _peer_problems(engine)
     if problems:
-        raise ChangzhuError(f"{len(problems)} inconsistencies: " + "; ".join(problems[:5]))
-    console.print("ledger consistent: every unit sums to zero and balances agree with the records")
+        raise ChangzhuError(f"账户不一致 {len(problems)} inconsistencies: " + "; ".join(problems[:5]))
+    console.print(
+        "账户一致 ledger consistent: every unit sums to zero and balances agree with the records and the audit log"
+    )
+
+
+@ledger_app.command("baseline")
+def ledger_baseline(as_user: As) -> None:
+    """Vouch in the audit log for ledger entries written before entries digests existed (once, after upgrading a
+    database from before them; administrators). Newer entries without a digest are never vouched for."""
+    from changzhu.api.ledger_writes import baseline_as
+
+    engine = migrated_engine()
+    _show(baseline_as(engine, _operator(engine, as_user)))
+
+
+def _peer_problems(engine: Engine) -> list[str]:
+    """Reconcile with each peer over signed requests; prints the totals per peer."""
+    import os
+
+    import httpx
+
+    from changzhu.api.interregion.reconcile import check_peers
+    from changzhu.api.keys import load_or_create_signing_key
+    from changzhu.api.routes.interregion import SIGNING_KEY_FILE
+    from changzhu.api.settings import INSTANCE_REGION_ENV, keys_dir
+
+    region = os.environ.get(INSTANCE_REGION_ENV)
+    if not region:
+        raise ChangzhuError(f"--peers needs {INSTANCE_REGION_ENV}: the region this instance serves")
+    key = load_or_create_signing_key(keys_dir() / SIGNING_KEY_FILE)
+    problems: list[str] = []
+    with httpx.Client(timeout=30.0, trust_env=False) as client:
+        for peer, (found, totals) in check_peers(engine, region, key, client).items():
+            for state, amounts in sorted(totals.items()):
+                shown = ", ".join(f"{unit} {value}" for unit, value in amounts.items())
+                console.print(f"{region} → {peer} {_STATES.get(state, state)}: {shown}")
+            problems += [f"{region} → {peer}: {p}" for p in found]
+    return problems
+
+
+_STATES = {
+    "sent": "转出 sent",
+    "received": "对方已接收 received",
+    "in_flight": "在途 in flight",
+    "reversed": "已冲回 reversed",
+    "lost": "丢失 lost",
+}
 
 
 @ledger_app.command("example")
 def ledger_example() -> None:
     """Run the worked example (Chengdu → Shenzhen → Suzhou) on a scratch SQLite database and print it."""
-    from changzhu.ledger.example_doc import render
-    from changzhu.ledger.worked_example import run
-    from changzhu.registry.db import make_engine
+    from changzhu.casework.example_doc import render
+    from changzhu.casework.worked_example import run
     from changzhu.registry.migrate import upgrade
+    from changzhu.store.db import make_engine
 
     with tempfile.TemporaryDirectory() as tmp:
         engine = make_engine(f"sqlite:///{Path(tmp) / 'example.sqlite3'}")
@@ -247,24 +378,24 @@ def voucher_issue(
     value: Annotated[float, typer.Option(help="yuan")],
     on: Day,
     expires: Annotated[str, typer.Option(help="YYYY-MM-DD")],
+    as_user: As,
     key: Key = None,
 ) -> None:
-    """Issue a voucher to a registered person."""
-    from changzhu.ledger.vouchers import issue_voucher
+    """Issue a voucher to a registered person (staff of the issuer): above the per-item limit or the budget it is
+    refused; above the approval threshold it is held until another user approves it."""
+    from changzhu.api.ledger_writes import issue_voucher_as
+    from changzhu.api.settings import ApiSettings
 
-    _show(
-        issue_voucher(
-            _engine(),
-            holder,
-            issuer,
-            service,
-            round(value * 100),
-            _day(on),
-            _day(expires, "--expires"),
-            actor=_actor(),
-            key=key,
-        )
+    engine = migrated_engine()
+    principal = _operator(engine, as_user)
+    scenario = ApiSettings.from_env().controls_scenario
+    fen, issued_on, expires_on = round(value * 100), _day(on), _day(expires, "--expires")
+    held, result = issue_voucher_as(
+        engine, principal, holder, issuer, service, fen, issued_on, expires_on, key=key, scenario=scenario
     )
+    if held:
+        console.print(f"待复核 held for a second approver (approval {result['approval_id']})", highlight=False)
+    _show(result)
 
 
 @voucher_app.command("redeem")
@@ -274,70 +405,101 @@ def voucher_redeem(
     region: Annotated[str, typer.Option()],
     on: Day,
     key: Annotated[str, typer.Option()],
+    as_user: As,
 ) -> None:
-    """Redeem a voucher at a provider where the holder lives (once)."""
-    from changzhu.ledger.vouchers import redeem_voucher
+    """Redeem a voucher at a provider where the holder lives (once; staff of the providing region)."""
+    from changzhu.api.ledger_writes import redeem_voucher_as
 
-    _show(redeem_voucher(_engine(), voucher_no, provider, region, _day(on), actor=_actor(), key=key))
+    engine = migrated_engine()
+    _show(redeem_voucher_as(engine, _operator(engine, as_user), voucher_no, provider, region, _day(on), key=key))
 
 
 @voucher_app.command("clear")
-def voucher_clear(issuer: str, provider_region: str, key: Annotated[str, typer.Option()]) -> None:
-    """Clear redeemed vouchers between the issuing and the providing region."""
-    from changzhu.ledger.vouchers import clear_vouchers
+def voucher_clear(issuer: str, provider_region: str, key: Annotated[str, typer.Option()], as_user: As) -> None:
+    """Clear redeemed vouchers between the issuing and the providing region (fiscal officers of the issuer)."""
+    from changzhu.api.ledger_writes import clear_vouchers_as
 
-    _show(clear_vouchers(_engine(), issuer, provider_region, actor=_actor(), key=key))
+    engine = migrated_engine()
+    _show(clear_vouchers_as(engine, _operator(engine, as_user), issuer, provider_region, key=key))
 
 
 @voucher_app.command("list")
-def voucher_list(holder: Annotated[str | None, typer.Option()] = None, fmt: Fmt = OutputFormat.TABLE) -> None:
+def voucher_list(
+    holder: Annotated[str | None, typer.Option()] = None, fmt: Fmt = OutputFormat.TABLE, out: ExportOption = None
+) -> None:
     """Vouchers and their status."""
     from changzhu.ledger.vouchers import vouchers_frame
 
-    emit_table(vouchers_frame(_engine(), holder), fmt, title="vouchers")
+    emit_table(vouchers_frame(migrated_engine(), holder), fmt, title="vouchers", out=out)
 
 
-def _import(kind: str, path: Path, report: Path | None) -> None:
-    from changzhu.registry.bulk_import import ImportRejected, import_contributions, import_residents
+def _import(kind: str, path: Path, sheet: str | None, skip_bad_rows: bool, errors: Path | None, as_user: str) -> None:
+    from changzhu.api.registry_writes import import_as
+    from changzhu.api.upload_tables import UploadKind
+    from changzhu.casework.bulk_import import ImportRejected
+    from changzhu.tables import TableRejected
 
-    func = import_residents if kind == "residents" else import_contributions
+    engine = migrated_engine()
+    principal = _operator(engine, as_user)
     try:
-        _show(func(_engine(), path, actor=_actor()))
-    except ImportRejected as exc:
-        if report is not None:
-            exc.report().write_csv(report)
-        else:
-            emit_table(exc.report(), OutputFormat.TABLE, title="rejected rows", limit=20)
+        result = import_as(engine, principal, UploadKind(kind), path, sheet=sheet, skip_bad_rows=skip_bad_rows)
+    except (ImportRejected, TableRejected) as exc:
+        report_errors(exc.report(), errors)
         raise
+    _show(result)
+    if result.get("left_out"):
+        console.print(f"{result['left_out']} bad row(s) left out (--skip-bad-rows)", highlight=False)
 
 
 @import_app.command("residents")
 def import_residents_cmd(
     path: Path,
-    report: Annotated[Path | None, typer.Option(help="write the row-level error report here")] = None,
+    as_user: As,
+    sheet: SheetOption = None,
+    skip_bad_rows: SkipOption = False,
+    errors: ErrorsOption = None,
 ) -> None:
-    """Import residents (id_number, hukou_region, residence_region, residence_since, proof_kind, proof_ref)."""
-    _import("residents", path, report)
+    """Import residents (columns: `changzhu schema resident`): CSV (UTF-8 or GBK), Excel, Parquet, JSON, YAML; every
+    row's residence in the user's jurisdiction (caseworkers, administrators)."""
+    _import("resident", path, sheet, skip_bad_rows, errors, as_user)
 
 
 @import_app.command("contributions")
 def import_contributions_cmd(
     path: Path,
-    report: Annotated[Path | None, typer.Option(help="write the row-level error report here")] = None,
+    as_user: As,
+    sheet: SheetOption = None,
+    skip_bad_rows: SkipOption = False,
+    errors: ErrorsOption = None,
 ) -> None:
-    """Import contribution histories (id_number, scheme, region, period_from, period_to, monthly_base_yuan)."""
-    _import("contributions", path, report)
+    """Import contribution histories (columns: `changzhu schema contribution`), in any format residents take; every
+    row's region in the user's jurisdiction (caseworkers, administrators)."""
+    _import("contribution", path, sheet, skip_bad_rows, errors, as_user)
 
 
 @audit_app.command("verify")
 def audit_verify() -> None:
-    """Recompute the audit chain; exit 1 if any record was changed, removed or inserted."""
-    from changzhu.registry.audit import verify
+    """Recompute the audit chain and check it against the signed checkpoints; exit 1 if any record was changed,
+    removed or inserted. A clean log is checkpointed again."""
+    from changzhu.store.audit import checkpoint, verify
 
-    report = verify(_engine())
+    engine = migrated_engine()
+    report = verify(engine)
     if not report.ok:
-        raise ChangzhuError(f"audit log broken after {report.length} records: {report.problem}")
-    console.print(f"audit log intact: {report.length} records chained")
+        raise ChangzhuError(f"审计日志被改动 audit log broken after {report.length} records: {report.problem}")
+    checkpoint(engine)
+    console.print(f"审计日志完整 audit log intact: {report.length} records chained; checkpoint written")
+
+
+@audit_app.command("checkpoint")
+def audit_checkpoint() -> None:
+    """Sign every chain's length and last hash into the checkpoint file (run it periodically, e.g. from cron)."""
+    from changzhu.store.audit import checkpoint, checkpoint_file
+
+    engine = migrated_engine()
+    line = checkpoint(engine)
+    records = sum(int(length) for length, _hash in line["heads"].values())
+    console.print(f"审计检查点已写入 checkpoint of {records} records written to {checkpoint_file(engine)}")
 
 
 def register(app: typer.Typer) -> None:

@@ -3,16 +3,20 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from datetime import date
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
-import polars as pl
 import typer
 
-from changzhu.cli.output import OutputFormat, console, emit_table
+from changzhu.cli.tables_cmds import ErrorsOption, SheetOption, SkipOption, person_file_schema, read_user_table
 from changzhu.domain.services import Service
 from changzhu.errors import ChangzhuError
+from changzhu.output import ExportOption, OutputFormat, console, emit_table, export_table
+
+if TYPE_CHECKING:
+    import polars as pl
 
 
 def _parse_date(raw: str | None) -> date:
@@ -35,18 +39,25 @@ def _services(names: list[str] | None) -> list[Service] | None:
 
 def explain_command(
     example: Annotated[str | None, typer.Option("--example", help="a shipped example, e.g. shanghai-migrant")] = None,
-    people: Annotated[Path | None, typer.Option("--people", help="person table: .csv, .parquet, .yaml, .json")] = None,
+    people: Annotated[
+        Path | None, typer.Option("--people", help="person table: .csv, .xlsx, .parquet, .json, .yaml")
+    ] = None,
     person_id: Annotated[int | None, typer.Option("--person-id", help="whom to explain (with --people)")] = None,
     on: Annotated[str | None, typer.Option("--on", help="evaluation date YYYY-MM-DD (default today)")] = None,
     service: Annotated[list[str] | None, typer.Option("--service", "-s", help="only these services")] = None,
     scenario: Annotated[Path | None, typer.Option("--scenario", help="reform YAML (parameter overrides)")] = None,
     as_json: Annotated[bool, typer.Option("--json", help="print the explanation as JSON (as the API does)")] = False,
+    lang: Annotated[str, typer.Option("--lang", help="zh (中文) or en (English)")] = "zh",
+    sheet: SheetOption = None,
+    skip_bad_rows: SkipOption = False,
+    errors: ErrorsOption = None,
 ) -> None:
     """Explain, condition by condition, which services a person gets where they live, and from when."""
     from changzhu.rules import explain, load_scenario
     from changzhu.rules.examples import load_example
-    from changzhu.rules.people import read_people_file
 
+    if lang not in ("zh", "en"):
+        raise ChangzhuError(f"--lang {lang!r}: use zh or en")
     reform = load_scenario(scenario) if scenario else None
     jobs: list[tuple[str, pl.DataFrame, date, int | None, list[Service] | None]] = []
     if example is not None:
@@ -54,12 +65,15 @@ def explain_command(
             for case_pid, shown in case.explain:
                 jobs.append((case.title, case.people, case.on, case_pid, _services(service) or list(shown)))
     elif people is not None:
-        jobs.append((str(people), read_people_file(people), _parse_date(on), person_id, _services(service)))
+        table = read_user_table(people, person_file_schema(), sheet=sheet, skip_bad_rows=skip_bad_rows, errors=errors)
+        jobs.append((str(people), table, _parse_date(on), person_id, _services(service)))
     else:
         raise ChangzhuError("give --example NAME or --people FILE (see `changzhu explain --help`)")
     out = []
     for title, table, when, pid, wanted in jobs:
-        result = explain(table, when, person_id=pid, scenario=reform, services=wanted)
+        result = explain(
+            table, when, person_id=pid, scenario=reform, services=wanted, lang="en" if lang == "en" else "zh"
+        )
         if as_json:
             out.append({"case": title, **result.to_dict()})
         else:
@@ -73,28 +87,37 @@ def check_command(
     files: Annotated[list[Path] | None, typer.Argument(help="policy test files (default: all shipped)")] = None,
     fmt: Annotated[OutputFormat, typer.Option("--format", "-f", help="table, csv or json")] = OutputFormat.TABLE,
     list_parameters: Annotated[bool, typer.Option("--list-parameters", help="list every parameter instead")] = False,
+    export: ExportOption = None,
 ) -> None:
     """Load every policy file (checking references) and run the policy tests; exit 1 if any fails."""
+    from changzhu.parameters import parameter_tree
     from changzhu.rules import run_policy_tests
-    from changzhu.rules.catalog import shipped_policies
+    from changzhu.rules.catalog import policies_in_use
 
-    policies = shipped_policies()
+    policies = policies_in_use()
+    tree = parameter_tree()  # loaded (and checked) on every check
+    import polars as pl
+
     if list_parameters:
+        by_jurisdiction = [(j.code, j.parameters) for j in policies.jurisdictions.values()]
+        by_jurisdiction += sorted(tree.by_jurisdiction.items())
         rows = [
             {
                 "parameter": k,
-                "jurisdiction": j.code,
+                "jurisdiction": code,
                 "unit": p.unit,
                 "since": str(v.since),
                 "value": str(v.value),
                 "verified": v.verified,
                 "source": v.source,
             }
-            for j in policies.jurisdictions.values()
-            for k, p in sorted(j.parameters.items())
+            for code, params in by_jurisdiction
+            for k, p in sorted(params.items())
             for v in p.values
         ]
-        emit_table(pl.DataFrame(rows), fmt, "policy parameters")
+        emit_table(
+            pl.DataFrame(rows), fmt, "parameters: policy files and the parameter tree (docs/parameters.md)", out=export
+        )
         return
     results = run_policy_tests(files)
     table = pl.DataFrame(
@@ -112,7 +135,8 @@ def check_command(
         ]
     )
     failed = [r for r in results if not r.passed]
-    emit_table(table.filter(~pl.col("ok")) if failed and fmt == OutputFormat.TABLE else table, fmt, "policy tests")
+    shown = table.filter(~pl.col("ok")) if failed and fmt == OutputFormat.TABLE and export is None else table
+    emit_table(shown, fmt, "policy tests", out=export)
     console.print(
         f"{len(policies.jurisdictions)} jurisdictions, {len(policies.agreements)} agreements loaded; "
         f"{len(results) - len(failed)}/{len(results)} expectations hold"
@@ -122,7 +146,13 @@ def check_command(
 
 
 def evaluate_command(
-    people: Annotated[Path, typer.Argument(help="person table: .csv, .parquet, .yaml, .json, or a .parquet directory")],
+    people: Annotated[
+        Path | None,
+        typer.Argument(help="person table: .csv, .xlsx, .parquet, .json, .yaml, or a .parquet directory"),
+    ] = None,
+    registry: Annotated[
+        bool, typer.Option("--registry", help="the residents of the registry instead of a file")
+    ] = False,
     on: Annotated[str | None, typer.Option("--on", help="evaluation date YYYY-MM-DD (default today)")] = None,
     service: Annotated[list[str] | None, typer.Option("--service", "-s", help="only these services")] = None,
     scenario: Annotated[Path | None, typer.Option("--scenario", help="reform YAML (parameter overrides)")] = None,
@@ -130,30 +160,45 @@ def evaluate_command(
         bool, typer.Option("--earliest", help="also each service's earliest date (the slower interval engine)")
     ] = False,
     by_region: Annotated[bool, typer.Option("--by-region", help="count eligible people per residence region")] = False,
-    out: Annotated[Path | None, typer.Option("--out", help="write the per-person result (.parquet or .csv)")] = None,
+    out: Annotated[
+        Path | None, typer.Option("--out", help="write the per-person result (.parquet, .csv or .xlsx)")
+    ] = None,
     fmt: Annotated[OutputFormat, typer.Option("--format", "-f", help="table, csv or json")] = OutputFormat.TABLE,
+    sheet: SheetOption = None,
+    skip_bad_rows: SkipOption = False,
+    errors: ErrorsOption = None,
 ) -> None:
     """Decide every service and points scheme for a whole table of people on a date; counts, optionally a file."""
     from rich.progress import Progress
 
     from changzhu.data.regions import region_table
     from changzhu.rules import evaluate, load_scenario
-    from changzhu.rules.people import read_people_file
     from changzhu.rules.summary import eligibility_by_region, eligibility_summary
 
-    if out is not None and out.suffix.lower() not in (".parquet", ".csv"):
-        raise ChangzhuError(f"--out {out}: give a .parquet or .csv file")
+    if out is not None and out.suffix.lower() not in (".parquet", ".csv", ".xlsx"):
+        raise ChangzhuError(f"--out {out}: give a .parquet, .csv or .xlsx file")
+    if fmt in (OutputFormat.XLSX, OutputFormat.PARQUET):
+        raise ChangzhuError("--format prints the summary (table, csv or json); --out writes the per-person file")
+    if (people is None) == (not registry):
+        raise ChangzhuError("give a person file or --registry (one of them)")
+    decide: Callable[..., pl.DataFrame] = evaluate
+    if people is not None:
+        table = read_user_table(people, person_file_schema(), sheet=sheet, skip_bad_rows=skip_bad_rows, errors=errors)
+    else:
+        from changzhu.cli.registry_cmds import migrated_engine
+        from changzhu.registry.decide import evaluate_registered
+        from changzhu.registry.frames import person_frame
+
+        table = person_frame(migrated_engine())
+        decide = evaluate_registered
     when, wanted = _parse_date(on), _services(service)
     reform = load_scenario(scenario) if scenario else None
     with Progress(console=console, transient=True) as progress:
-        task = progress.add_task("reading people", total=3)
-        table = read_people_file(people)
-        progress.update(task, advance=1, description=f"deciding for {table.height:,} people")
-        result = evaluate(table, when, scenario=reform, services=wanted, earliest=earliest)
+        task = progress.add_task(f"deciding for {table.height:,} people", total=2)
+        result = decide(table, when, scenario=reform, services=wanted, earliest=earliest)
         progress.update(task, advance=1, description="writing")
         if out is not None:
-            out.parent.mkdir(parents=True, exist_ok=True)
-            result.write_parquet(out) if out.suffix.lower() == ".parquet" else result.write_csv(out)
+            export_table(result, out)
         progress.advance(task)
     if by_region:
         emit_table(eligibility_by_region(table, result, region_table()), fmt, f"eligible people by region on {when}")

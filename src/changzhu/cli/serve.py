@@ -5,10 +5,9 @@ from __future__ import annotations
 import sys
 from typing import Annotated
 
-import polars as pl
 import typer
 
-from changzhu.cli.output import OutputFormat, console, emit_table
+from changzhu.output import ExportOption, OutputFormat, console, emit_table
 
 user_app = typer.Typer(help="Create and manage accounts of the service.", no_args_is_help=True)
 peer_app = typer.Typer(
@@ -26,8 +25,8 @@ def serve(
     import uvicorn
 
     from changzhu.api.settings import ApiSettings
-    from changzhu.registry.db import make_engine
     from changzhu.registry.migrate import upgrade
+    from changzhu.store.db import make_engine
 
     settings = ApiSettings.from_env()
     if migrate:
@@ -39,7 +38,13 @@ def serve(
         uvicorn.run(create_app(settings), host=host, port=port, log_level="info", proxy_headers=False)
     else:
         uvicorn.run(
-            "changzhu.api.app:create_app", factory=True, host=host, port=port, workers=workers, log_level="info"
+            "changzhu.api.app:create_app",
+            factory=True,
+            host=host,
+            port=port,
+            workers=workers,
+            log_level="info",
+            proxy_headers=False,  # the app decides whom to trust (CHANGZHU_TRUSTED_PROXIES), never uvicorn
         )
 
 
@@ -58,12 +63,20 @@ def user_add(
     ] = None,
     person_id: Annotated[int | None, typer.Option(help="for a resident: their person id in the registry")] = None,
     password_stdin: Annotated[bool, typer.Option(help="read the password from the first line of stdin")] = False,
+    must_change_password: Annotated[
+        bool,
+        typer.Option(
+            "--must-change-password/--keep-password",
+            help="the password is a one-time one: the account changes it at its first login (POST /auth/password)",
+        ),
+    ] = True,
 ) -> None:
-    """Create an account (the password is asked for twice, or read from stdin)."""
+    """Create an account (the password is asked for twice, or read from stdin); by default the password is a
+    one-time one, to be changed at the first login."""
     from changzhu.api.auth.accounts import InvalidAccount, create_user
     from changzhu.api.auth.roles import Role
-    from changzhu.registry.db import make_engine
     from changzhu.registry.migrate import upgrade
+    from changzhu.store.db import make_engine
 
     try:
         chosen = Role(role)
@@ -71,30 +84,43 @@ def user_add(
         raise InvalidAccount(f"role {role!r} is not one of {', '.join(r.value for r in Role)}") from exc
     engine = make_engine()
     upgrade(engine)
-    created = create_user(engine, username, _read_password(password_stdin), chosen, jurisdiction or [], person_id)
+    created = create_user(
+        engine,
+        username,
+        _read_password(password_stdin),
+        chosen,
+        jurisdiction or [],
+        person_id,
+        must_change_password=must_change_password,
+    )
     scopes = ", ".join(created.scopes) or f"person {created.person_id}"
-    console.print(f"created {created.role.value} account {created.username!r} ({scopes})")
+    first = "; the password must be changed at the first login" if must_change_password else ""
+    console.print(f"created {created.role.value} account {created.username!r} ({scopes}){first}")
 
 
 @user_app.command("list")
-def user_list(fmt: Annotated[OutputFormat, typer.Option("--format", "-f")] = OutputFormat.TABLE) -> None:
+def user_list(
+    fmt: Annotated[OutputFormat, typer.Option("--format", "-f")] = OutputFormat.TABLE, out: ExportOption = None
+) -> None:
     """List accounts with role and jurisdictions."""
     from changzhu.api.auth.accounts import list_users
-    from changzhu.registry.db import make_engine
+    from changzhu.store.db import make_engine
 
     rows = [
         {"username": u.username, "role": u.role.value, "jurisdictions": ",".join(u.scopes), "person_id": u.person_id}
         for u in list_users(make_engine())
     ]
+    import polars as pl
+
     schema = {"username": pl.String, "role": pl.String, "jurisdictions": pl.String, "person_id": pl.Int64}
-    emit_table(pl.DataFrame(rows, schema=schema), fmt, f"{len(rows)} accounts")
+    emit_table(pl.DataFrame(rows, schema=schema), fmt, f"{len(rows)} accounts", out=out)
 
 
 @user_app.command("disable")
 def user_disable(username: Annotated[str, typer.Argument()]) -> None:
     """Disable an account; its tokens stop working at the next request."""
     from changzhu.api.auth.accounts import set_active
-    from changzhu.registry.db import make_engine
+    from changzhu.store.db import make_engine
 
     set_active(make_engine(), username, False)
     console.print(f"disabled {username!r}")
@@ -118,8 +144,8 @@ def peer_add(
 ) -> None:
     """Trust a peer instance: accept messages it signs, and send it transfers."""
     from changzhu.api.interregion.peers import add_peer
-    from changzhu.registry.db import make_engine
     from changzhu.registry.migrate import upgrade
+    from changzhu.store.db import make_engine
 
     engine = make_engine()
     upgrade(engine)

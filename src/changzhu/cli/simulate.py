@@ -6,35 +6,17 @@ import time
 from contextlib import ExitStack
 from enum import StrEnum
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
-import polars as pl
 import typer
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
-from changzhu.cli.output import OutputFormat, console, emit_table
-from changzhu.data.census import census_2020
-from changzhu.data.geo import province_geojson
-from changzhu.report.render import render_report
-from changzhu.report.sections import write_section
-from changzhu.simulation.aggregate import BASELINE
-from changzhu.simulation.engine import (
-    DEFAULT_CHUNK_PERSONS,
-    DaskEngine,
-    Engine,
-    LocalEngine,
-    SimulationPlan,
-    local_cluster,
-)
-from changzhu.simulation.evaluators import load_rules_scenario, rules_evaluator
-from changzhu.simulation.marginals import SEX_RATIO_2020
-from changzhu.simulation.report import cost_table, sample_fit, simulation_section
-from changzhu.simulation.run import SimulationResult, simulate, store_population
-from changzhu.simulation.spec import load_spec, parse_years
-from changzhu.simulation.synthetic import population_model
+from changzhu.output import ExportTablesOption, OutputFormat, console, emit_table, export_tables
+from changzhu.report.lang import Lang
 
-DEMO_SCENARIO = Path(__file__).resolve().parents[3] / "scenarios" / "sim_entrance_exam_residence_1y.yaml"
-DEMO_SAMPLE = 2e-4  # about 280,000 persons
+if TYPE_CHECKING:  # the simulation (numpy, scipy, polars) is imported when it runs, not for `--help`
+    from rich.progress import Progress
+
+    from changzhu.simulation.engine import ChunkRunner
 
 
 class EngineChoice(StrEnum):
@@ -45,12 +27,16 @@ class EngineChoice(StrEnum):
 
 
 def _progress() -> Progress:
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+
     return Progress(
         TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(), console=console
     )
 
 
-def _engine(stack: ExitStack, choice: EngineChoice, scheduler: str | None, workers: int) -> Engine:
+def _engine(stack: ExitStack, choice: EngineChoice, scheduler: str | None, workers: int) -> ChunkRunner:
+    from changzhu.simulation.engine import DaskEngine, LocalEngine, local_cluster
+
     if choice == EngineChoice.LOCAL:
         return LocalEngine()
     from distributed import Client
@@ -62,52 +48,6 @@ def _engine(stack: ExitStack, choice: EngineChoice, scheduler: str | None, worke
     return DaskEngine(client)
 
 
-def _notes(plan: SimulationPlan, result: SimulationResult, how: str) -> list[str]:
-    census = census_2020().provinces
-    sampled = result.counts.filter(pl.col("scenario") == pl.col("scenario").first(), pl.col("year") == plan.as_of.year)
-    persons = sampled.group_by("region_code").agg(pl.col("persons").first()).select(pl.col("persons").sum()).item() or 0
-    expected = float(census["pop_resident_2020"].sum()) * plan.fraction
-    return [
-        f"Synthetic population: {persons:,} persons, a {plan.fraction:.4%} sample of the 2020 census resident",
-        f"population ({expected:,.0f} expected), seed {plan.seed}, fitted by IPF to age, urban/rural and hukou",
-        f"status by prefecture and province; sex from the national ratio {SEX_RATIO_2020} (no regional split ships);",
-        "origins of migrants from a gravity model (an estimate, no origin-destination table ships).",
-        "The census structure is taken as the structure on the first evaluation date; later years age the same",
-        "people (a closed cohort). People counts are estimates on the resident basis (常住); costs are yuan per",
-        f"year at the unit costs listed in docs/simulation.md. Engine: {how}.",
-    ]
-
-
-def write_results(
-    title: str, plan: SimulationPlan, result: SimulationResult, out: Path, how: str
-) -> tuple[list[Path], Path]:
-    """Parquet tables under out/simulation, the report section, and the re-rendered report."""
-    paths = result.write_parquet(out / "simulation")
-    section = simulation_section(
-        title,
-        result.by_province,
-        census_2020().provinces,
-        province_geojson(),
-        population_model().fit_errors(),
-        _notes(plan, result, how),
-        plan.fraction,
-    )
-    write_section(out, section)
-    return paths, render_report(out)
-
-
-def demo_step(out_dir: Path, sample: float = DEMO_SAMPLE) -> str:
-    """For `changzhu demo`: the shipped 中考 reform on a small sample, local engine; returns a one-line note."""
-    spec = load_spec([DEMO_SCENARIO], load_rules_scenario)
-    plan = spec.plan(sample=sample, years=spec.years[:1])
-    started = time.perf_counter()
-    result = simulate(plan, rules_evaluator(spec.services), LocalEngine())
-    write_results(spec.title, plan, result, out_dir, f"local, {time.perf_counter() - started:,.1f} s")
-    reform = result.by_province.filter(pl.col("scenario") != BASELINE)
-    gained = float(reform.select(pl.col("newly_eligible").sum()).item() or 0)
-    return f"simulation: {spec.reforms[0][0]} makes about {gained:,.0f} people newly eligible (sample {sample:g})"
-
-
 def simulate_command(
     scenario: Annotated[list[Path], typer.Option("--scenario", help="reform scenario file (repeat for several)")],
     sample: Annotated[float | None, typer.Option(help="sample fraction of the 1.41 billion residents")] = None,
@@ -116,13 +56,28 @@ def simulate_command(
     engine: Annotated[EngineChoice, typer.Option(help="local (chunked) or dask")] = EngineChoice.LOCAL,
     scheduler: Annotated[str | None, typer.Option(help="Dask scheduler address (default: a LocalCluster)")] = None,
     workers: Annotated[int, typer.Option(help="workers of the LocalCluster")] = 2,
-    chunk_persons: Annotated[int, typer.Option(help="persons per chunk")] = DEFAULT_CHUNK_PERSONS,
+    chunk_persons: Annotated[int | None, typer.Option(help="persons per chunk (default: the engine's)")] = None,
     population: Annotated[Path | None, typer.Option(help="read a stored population (partitioned Parquet)")] = None,
     store: Annotated[Path | None, typer.Option(help="first write the population as partitioned Parquet here")] = None,
     out: Annotated[Path, typer.Option(help="directory for the report and tables")] = Path("out"),
     fmt: Annotated[OutputFormat, typer.Option("--format", "-f", help="table, csv or json")] = OutputFormat.TABLE,
+    export: ExportTablesOption = None,
+    lang: Annotated[Lang, typer.Option(help="report language: zh (default) or en")] = Lang.ZH,
 ) -> None:
     """Microsimulate reforms (微观模拟): eligible, newly eligible, demand and cost by province, vs baseline."""
+    import polars as pl
+
+    from changzhu.data.census import census_2020
+    from changzhu.domain.estimates import labelled, synthetic
+    from changzhu.jobs.simulation import write_results
+    from changzhu.report.simulation import cost_table, sample_fit
+    from changzhu.simulation.engine import DEFAULT_CHUNK_PERSONS
+    from changzhu.simulation.evaluators import load_rules_scenario, rules_evaluator
+    from changzhu.simulation.run import simulate, store_population
+    from changzhu.simulation.spec import load_spec, parse_years
+    from changzhu.simulation.synthetic import population_model
+
+    chunk_persons = DEFAULT_CHUNK_PERSONS if chunk_persons is None else chunk_persons
     spec = load_spec(scenario, load_rules_scenario)
     plan = spec.plan(sample=sample, seed=seed, years=parse_years(years.split(","), "--years") if years else None)
     evaluator = rules_evaluator(spec.services)
@@ -151,11 +106,15 @@ def simulate_command(
             progress=lambda done, total: progress.update(task, completed=done, total=total),
         )
     seconds = time.perf_counter() - started
-    paths, report = write_results(spec.title, plan, result, out, f"{engine.value}, {seconds:,.1f} s")
+    paths, report = write_results(spec.title, plan, result, out, f"{engine.value}, {seconds:,.1f} s", lang)
     shown = cost_table(result.by_province).with_columns(
         pl.col("year").cast(pl.String), pl.exclude("scenario", "year", "service").round(0).cast(pl.Int64)
     )
+    if fmt != OutputFormat.TABLE or export is not None:  # files and machine output carry the label in every row
+        shown = labelled(shown, synthetic(plan.fraction))
     emit_table(shown, fmt, "whole country: people (estimates) and yuan per year; — = no unit cost")
+    if export is not None:
+        console.print(f"table written to {', '.join(map(str, export_tables({'costs': shown}, export)))}")
     if fmt == OutputFormat.TABLE:
         fit = float(population_model().fit_errors().select(pl.col("max_relative_error").max()).item())
         fit_sample = sample_fit(result.by_province, census_2020().provinces, plan.fraction)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import date
 from functools import cache
 from pathlib import Path
 
@@ -22,6 +23,7 @@ MILITARY_NATIONAL_ONLY_2020 = 2_000_000
 PROVINCES_RENHU_FENLI_TOTAL_2020 = 492_762_506
 PROVINCES_INTERPROV_TOTAL_2020 = 124_837_153
 PROVINCE_COUNT = 31
+CENSUS_DAY = date(2020, 11, 1)  # the census's standard moment (标准时点): what its figures and calibrations are "on"
 
 POPULATION_COLUMNS = (
     "pop_resident_2020",

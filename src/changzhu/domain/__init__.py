@@ -1,1 +1,24 @@
-"""Pure domain types: regions, population bases, the person table schema. No I/O."""
+"""Pure domain types: regions, services, population bases, the person table schema. No I/O, no other changzhu
+package (import-linter holds it so)."""
+
+from changzhu import lazy_exports
+
+_EXPORTS = {
+    "Region": "regions",
+    "RegionLevel": "regions",
+    "CitySizeClass": "regions",
+    "InvalidRegionCode": "regions",
+    "validate_code": "regions",
+    "province_code_of": "regions",
+    "Service": "services",
+    "SERVICE_TITLES_ZH": "services",
+    "PopulationBasis": "population",
+    "PERSON_COLUMNS": "person",
+    "PERSON_SCHEMA": "person",
+    "PersonColumn": "person",
+    "PersonTableError": "person",
+    "validate_person_table": "person",
+    "empty_person_table": "person",
+}
+__all__ = sorted(_EXPORTS)
+__getattr__ = lazy_exports(__name__, _EXPORTS)

@@ -52,7 +52,7 @@ PERSON_COLUMNS: tuple[PersonColumn, ...] = (
     PersonColumn(
         "residence_region", pl.String(), False, "code", "prefecture-level code of habitual residence (常住地)"
     ),
-    PersonColumn("residence_since", pl.Date(), False, "date", "start of continuous residence in residence_region"),
+    PersonColumn("residence_since", pl.Date(), False, "date", "start of continuous residence where one lives"),
     PersonColumn(
         "residence_permit_since",
         pl.Date(),
@@ -65,7 +65,7 @@ PERSON_COLUMNS: tuple[PersonColumn, ...] = (
         pl.Int32(),
         False,
         "months",
-        "employee social insurance months paid in residence_region",
+        "employee social insurance months paid where one lives",
     ),
     PersonColumn("si_months_total", pl.Int32(), False, "months", "employee social insurance months paid anywhere"),
     PersonColumn(
@@ -73,35 +73,46 @@ PERSON_COLUMNS: tuple[PersonColumn, ...] = (
         pl.Int32(),
         False,
         "months",
-        "basic medical insurance months in residence_region",
+        "basic medical insurance months where one lives",
     ),
     PersonColumn("prior_region", pl.String(), True, "code", "previous city of residence (for mutual recognition 互认)"),
-    PersonColumn("prior_residence_months", pl.Int32(), False, "months", "months lived in prior_region"),
-    PersonColumn("prior_si_months", pl.Int32(), False, "months", "social insurance months paid in prior_region"),
+    PersonColumn(
+        "prior_residence_months", pl.Int32(), False, "months", "months lived in the previous place of residence"
+    ),
+    PersonColumn(
+        "prior_si_months",
+        pl.Int32(),
+        False,
+        "months",
+        "social insurance months paid in the previous place of residence",
+    ),
     PersonColumn("employed", pl.Boolean(), False, "", "in legal, stable employment (合法稳定就业)"),
     PersonColumn("education", pl.Enum(EDUCATION_LEVELS), False, "", "highest education completed"),
-    PersonColumn("housing", pl.Enum(HOUSING_TENURES), False, "", "housing tenure at residence_region"),
+    PersonColumn("housing", pl.Enum(HOUSING_TENURES), False, "", "housing tenure where one lives"),
     PersonColumn("income_per_capita_month", pl.Float64(), False, "yuan/month", "household income per head per month"),
-    PersonColumn("parent_id", pl.Int64(), True, "", "person_id of a parent in the same table (for children)"),
+    PersonColumn(
+        "parent_id", pl.Int64(), True, "", "a linked parent, for children (the parent's row in the person table)"
+    ),
     PersonColumn("criminal_record", pl.Boolean(), False, "", "has a criminal record"),
-    # Optional columns (added for points schemes): a table without them is accepted, filled with the default.
+    # Optional columns (added for points schemes): a table without them is accepted; a missing column or an empty
+    # cell is null (unknown, never 'none' or 0), and the rules that read it are undetermined, naming it.
     PersonColumn(
         "professional_title",
         pl.Enum(TITLE_LEVELS),
-        False,
+        True,
         "",
-        "highest vocational qualification or professional title (职业资格/职称); default 'none'",
+        "highest vocational qualification or professional title (职业资格/职称); null: unknown",
         optional=True,
-        default="none",
+        default=None,
     ),
     PersonColumn(
         "admin_detentions",
         pl.Int32(),
-        False,
+        True,
         "count",
-        "administrative detentions (行政拘留) in the last 5 years; default 0",
+        "administrative detentions (行政拘留) in the last 5 years; null: unknown",
         optional=True,
-        default=0,
+        default=None,
     ),
     PersonColumn(
         "si_base_ratio",
@@ -114,7 +125,71 @@ PERSON_COLUMNS: tuple[PersonColumn, ...] = (
     ),
 )
 
+# Chinese labels of the core columns (the English ones are the columns' docs), for schemas and explanations.
+CORE_LABELS_ZH: dict[str, str] = {
+    "person_id": "人员编号",
+    "sex": "性别",
+    "birth_date": "出生日期",
+    "hukou_region": "户籍地",
+    "residence_region": "常住地",
+    "residence_since": "在常住地连续居住起始日",
+    "residence_permit_since": "居住证签发日期",
+    "si_months_local": "在常住地缴纳职工社会保险月数",
+    "si_months_total": "累计缴纳职工社会保险月数",
+    "medical_months_local": "在常住地参加基本医疗保险月数",
+    "prior_region": "上一常住地",
+    "prior_residence_months": "在上一常住地居住月数",
+    "prior_si_months": "在上一常住地缴纳社会保险月数",
+    "employed": "合法稳定就业",
+    "education": "最高学历",
+    "housing": "住房情况",
+    "income_per_capita_month": "家庭人均月收入",
+    "parent_id": "已登记的父母（家庭关系）",
+    "criminal_record": "有犯罪记录",
+    "professional_title": "职业资格/职称",
+    "admin_detentions": "近5年行政拘留次数",
+    "si_base_ratio": "社保缴费基数与全市平均工资之比",
+}
+# One plausible example row of the core columns (shown by schema listings).
+CORE_EXAMPLES: dict[str, object] = {
+    "person_id": 1,
+    "sex": "M",
+    "birth_date": date(1994, 3, 1),
+    "hukou_region": "340800",
+    "residence_region": "310100",
+    "residence_since": date(2022, 5, 10),
+    "residence_permit_since": date(2022, 11, 10),
+    "si_months_local": 40,
+    "si_months_total": 52,
+    "medical_months_local": 40,
+    "prior_region": None,
+    "prior_residence_months": 0,
+    "prior_si_months": 0,
+    "employed": True,
+    "education": "bachelor",
+    "housing": "rented",
+    "income_per_capita_month": 6500.0,
+    "parent_id": None,
+    "criminal_record": False,
+    "professional_title": "none",
+    "admin_detentions": 0,
+    "si_base_ratio": 1.2,
+}
+
 PERSON_SCHEMA: dict[str, pl.DataType] = {c.name: c.dtype for c in PERSON_COLUMNS}
+
+
+@dataclass(frozen=True)
+class ExtraColumn:
+    """An optional, nullable column beyond the core ones (an input a jurisdiction declares): its type, the codes
+    a category (or a list of categories) may take, and whether it counts something (never negative)."""
+
+    name: str
+    dtype: pl.DataType
+    categories: tuple[str, ...] = ()
+    non_negative: bool = False
+
+
 MONTH_COLUMNS = (
     "si_months_local",
     "si_months_total",
@@ -202,14 +277,69 @@ def _row_checks(as_of: date | None) -> list[tuple[str, pl.Expr, str]]:
     return checks
 
 
+def _extra_problems(df: pl.DataFrame, extra: tuple[ExtraColumn, ...]) -> tuple[pl.DataFrame, list[PersonTableProblem]]:
+    """Cast the extra columns (adding missing ones as null: unknown) and list every bad value."""
+    problems: list[PersonTableProblem] = []
+    absent = [c for c in extra if c.name not in df.columns]
+    if absent:
+        df = df.with_columns(pl.lit(None, dtype=c.dtype).alias(c.name) for c in absent)
+    cast: list[pl.Series] = []
+    for col in extra:
+        raw = df.get_column(col.name)
+        if raw.dtype == pl.Null:
+            cast.append(raw.cast(col.dtype))
+            continue
+        try:
+            typed = raw.cast(col.dtype, strict=True)
+        except (pl.exceptions.InvalidOperationError, pl.exceptions.ComputeError) as exc:
+            rows = (
+                tuple((raw.is_not_null() & raw.cast(col.dtype, strict=False).is_null()).arg_true().to_list())
+                if not isinstance(col.dtype, pl.List)
+                else ()
+            )
+            problems.append(
+                PersonTableProblem(col.name, rows, f"cannot be read as {col.dtype}: {str(exc).splitlines()[0]}")
+            )
+            continue
+        if col.categories:
+            values = typed.explode() if isinstance(col.dtype, pl.List) else typed
+            rows_of = (
+                typed.to_frame("v").with_row_index("row").explode("v")["row"]
+                if isinstance(col.dtype, pl.List)
+                else None
+            )
+            bad = values.is_not_null() & ~values.is_in(list(col.categories))
+            if bad.any():
+                idx = bad.arg_true()
+                rows = tuple(sorted(set((rows_of[idx] if rows_of is not None else idx).to_list())))
+                shown = sorted(set(values.filter(bad).cast(pl.String).to_list()))[:5]
+                problems.append(
+                    PersonTableProblem(col.name, rows, f"{shown} not among the codes {list(col.categories)}")
+                )
+        if col.non_negative:
+            bad = typed < 0
+            if bad.any():
+                problems.append(PersonTableProblem(col.name, tuple(bad.arg_true().to_list()), "cannot be negative"))
+        cast.append(typed.alias(col.name))
+    if cast:
+        df = df.with_columns(cast)
+    return df, problems
+
+
 def validate_person_table(
-    df: pl.DataFrame, *, as_of: date | None = None, known_regions: set[str] | None = None
+    df: pl.DataFrame,
+    *,
+    as_of: date | None = None,
+    known_regions: set[str] | None = None,
+    extra: tuple[ExtraColumn, ...] = (),
 ) -> pl.DataFrame:
     """Check a person table against the schema and return it cast to the schema's types.
 
+    extra: optional, nullable columns declared by the rules (a missing one is added as null: unknown).
     Raises PersonTableError naming every bad column and row; the input is never partly accepted.
     """
-    problems: list[PersonTableProblem] = []
+    df, extra_problems = _extra_problems(df, extra)
+    problems: list[PersonTableProblem] = list(extra_problems)
     missing = [c.name for c in PERSON_COLUMNS if c.name not in df.columns and not c.optional]
     for name in missing:
         problems.append(PersonTableProblem(name, (), "column is missing"))
@@ -234,8 +364,8 @@ def validate_person_table(
             )
     if problems:
         raise PersonTableError(problems)
-    extra = [c for c in df.columns if c not in PERSON_SCHEMA]
-    typed = pl.DataFrame(cast_columns).hstack([df.get_column(c) for c in extra])
+    others = [c for c in df.columns if c not in PERSON_SCHEMA]
+    typed = pl.DataFrame(cast_columns).hstack([df.get_column(c) for c in others])
 
     checks = _row_checks(as_of)
     increasing = (pl.col("person_id").diff().drop_nulls() > 0).all().alias("increasing")

@@ -23,6 +23,7 @@ import polars as pl
 from scipy.optimize import linprog
 from scipy.sparse import csr_matrix, lil_matrix
 
+from changzhu.domain.population import PopulationBasis
 from changzhu.fiscal.apportion import apportion
 from changzhu.fiscal.errors import FiscalError, InfeasibleAllocationError
 from changzhu.fiscal.parameters import AllocationParameters
@@ -38,7 +39,7 @@ GAP_INPUT_COLUMNS = (  # what the allocation reads of a planning gap table (chan
     "unit_cost_yuan",
     "gap_cost_yuan",
 )
-BASES = ("registered", "resident")
+BASES = (PopulationBasis.LOCAL_HUKOU_RESIDENT.value, PopulationBasis.RESIDENT.value)  # the gaps table's bases
 GENERAL_GRANT = "general_grant"
 GENERAL_GRANT_COST = 1e-6
 HIGHS_INFEASIBLE = 2

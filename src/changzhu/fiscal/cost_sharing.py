@@ -1,7 +1,7 @@
 """Cost sharing (成本分担) of serving residents, and horizontal compensation (横向补偿) between provinces.
 
 For region r and service s, the yearly cost of serving residents is C = demand_resident × unit cost. The
-part due to in-migrants is C_mig = max(0, demand_resident − demand_registered) × unit cost. With shares
+part due to in-migrants is C_mig = max(0, demand_resident − demand_local_hukou_resident) × unit cost. With shares
 σ_party (central, province, inflow city, outflow city, employer, individual; summing to one):
 
     party_yuan = σ_party · C                     for central, province, employer, individual
@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import polars as pl
 
+from changzhu.domain.population import PopulationBasis
 from changzhu.fiscal.allocation import check_gaps
 from changzhu.fiscal.clearing import FEN, net_bilateral_fen
 from changzhu.fiscal.errors import FiscalError
@@ -36,15 +37,15 @@ def share_costs(gaps: pl.DataFrame, params: FiscalParameters) -> pl.DataFrame:
     if "unit_cost_kind" in gaps.columns:
         gaps = gaps.filter(pl.col("unit_cost_kind") == "annual")
     resident = check_gaps(gaps)
-    registered = gaps.filter(pl.col("basis") == "registered").select(
-        "region_code", "service", pl.col("demand").alias("demand_registered")
+    local = gaps.filter(pl.col("basis") == PopulationBasis.LOCAL_HUKOU_RESIDENT).select(
+        "region_code", "service", pl.col("demand").alias("demand_local_hukou")
     )
-    frame = resident.join(registered, on=["region_code", "service"], how="left").with_columns(
-        pl.col("demand_registered").fill_null(pl.col("demand"))
+    frame = resident.join(local, on=["region_code", "service"], how="left").with_columns(
+        pl.col("demand_local_hukou").fill_null(pl.col("demand"))
     )
     frame = frame.with_columns(
         (pl.col("demand") * pl.col("unit_cost_yuan")).alias("cost_yuan"),
-        ((pl.col("demand") - pl.col("demand_registered")).clip(lower_bound=0) * pl.col("unit_cost_yuan")).alias(
+        ((pl.col("demand") - pl.col("demand_local_hukou")).clip(lower_bound=0) * pl.col("unit_cost_yuan")).alias(
             "migrant_cost_yuan"
         ),
     )

@@ -1,4 +1,9 @@
-"""Dated fiscal parameters (财政参数) read from YAML and checked; every error names the parameter."""
+"""Fiscal parameters (财政参数): schemes whose numbers are dated parameters of the tree (`fiscal.*`), checked.
+
+The schemes (id, date, title, policy source) are listed in data/files/fiscal_parameters.yaml; every number is
+read from changzhu.parameters, so a scenario changes a fiscal weight like any rule parameter. Every error names
+the parameter.
+"""
 
 from __future__ import annotations
 
@@ -12,6 +17,7 @@ from typing import Any
 import yaml
 
 from changzhu.fiscal.errors import FiscalParameterError
+from changzhu.parameters import Scenario, parameter_tree
 
 PARAMETERS_FILE = Path(__file__).resolve().parent.parent / "data" / "files" / "fiscal_parameters.yaml"
 PARTIES = ("central", "province", "inflow_city", "outflow_city", "employer", "individual")
@@ -60,7 +66,8 @@ class FiscalParameters:
 
     scheme_id: str
     effective_from: date
-    title: str
+    title_zh: str
+    title_en: str
     source: str
     fund_yuan: int
     fund_source: str
@@ -69,6 +76,10 @@ class FiscalParameters:
     compensation_yuan_per_migrant: float
     cost_shares: Mapping[str, Mapping[str, float]]
     allocation: AllocationParameters
+
+    def title(self, lang: str) -> str:
+        """The scheme's name in Chinese ('zh') or English."""
+        return self.title_zh if lang == "zh" else self.title_en
 
     def shares_of(self, service: str) -> Mapping[str, float]:
         """Cost shares by party for `service` (the default row if the service has none)."""
@@ -198,7 +209,8 @@ def parse_scheme(raw: Mapping[str, Any], where: str) -> FiscalParameters:
     return FiscalParameters(
         scheme_id=scheme_id,
         effective_from=effective_from,
-        title=str(_get(raw, "title", where)),
+        title_zh=str(_get(raw, "title_zh", where)),
+        title_en=str(_get(raw, "title_en", where)),
         source=str(_get(raw, "source", where)),
         fund_yuan=_fund(_get(raw, "fund_yuan", where), f"{where}.fund_yuan"),
         fund_source=str(_get(raw, "fund_source", where)),
@@ -214,8 +226,45 @@ def parse_scheme(raw: Mapping[str, Any], where: str) -> FiscalParameters:
     )
 
 
-def load_schemes(path: Path = PARAMETERS_FILE) -> list[FiscalParameters]:
-    """Every scheme in the file, oldest first; raises FiscalParameterError naming file and parameter."""
+TREE_PREFIX = "fiscal."
+
+
+def _set_path(raw: dict[str, Any], path: list[str], value: Any) -> None:
+    for part in path[:-1]:
+        raw = raw.setdefault(part, {})
+    raw.setdefault(path[-1], value)  # a number given inline in the scheme wins over the tree
+
+
+def _merge(inline: Mapping[str, Any], tree_values: dict[str, Any]) -> dict[str, Any]:
+    out: dict[str, Any] = {}
+    for key, value in inline.items():
+        out[key] = _merge(value, {}) if isinstance(value, Mapping) else value
+    for key, value in tree_values.items():
+        if isinstance(value, dict) and isinstance(out.get(key), dict):
+            out[key] = {**_merge(value, {}), **out[key]}
+        else:
+            out.setdefault(key, value)
+    return out
+
+
+def scheme_from_tree(
+    entry: Mapping[str, Any], on: date, where: str, scenario: Scenario | None = None
+) -> FiscalParameters:
+    """A scheme's metadata with every number read from the parameter tree (`fiscal.*`) as in force on `on`."""
+    tree_values: dict[str, Any] = {}
+    for key, param in parameter_tree().resolve(None, scenario).items():
+        if not key.startswith(TREE_PREFIX):
+            continue
+        dated = param.at(on)
+        if dated is None:
+            continue
+        _set_path(tree_values, key.removeprefix(TREE_PREFIX).split("."), dated.value)
+        if key == TREE_PREFIX + "fund_yuan":
+            tree_values.setdefault("fund_source", dated.source)
+    return parse_scheme(_merge(entry, tree_values), where)
+
+
+def _entries(path: Path) -> list[Mapping[str, Any]]:
     try:
         raw = yaml.safe_load(path.read_text(encoding="utf-8"))
     except OSError as exc:
@@ -225,7 +274,23 @@ def load_schemes(path: Path = PARAMETERS_FILE) -> list[FiscalParameters]:
     schemes = _get(raw, "schemes", str(path)) if isinstance(raw, Mapping) else None
     if not isinstance(schemes, list) or not schemes:
         raise FiscalParameterError(f"{path}: 'schemes' must be a non-empty list")
-    parsed = [parse_scheme(s, f"{path.name}: schemes[{i}]") for i, s in enumerate(schemes)]
+    return schemes
+
+
+def _effective(entry: Mapping[str, Any], where: str) -> date:
+    raw = _get(entry, "effective_from", where)
+    try:
+        return raw if isinstance(raw, date) else date.fromisoformat(str(raw))
+    except ValueError as exc:
+        raise FiscalParameterError(f"{where}.effective_from is not a date (YYYY-MM-DD): {raw!r}") from exc
+
+
+def load_schemes(path: Path = PARAMETERS_FILE, scenario: Scenario | None = None) -> list[FiscalParameters]:
+    """Every scheme in the file with its numbers as in force on its date, oldest first; errors name the parameter."""
+    parsed = [
+        scheme_from_tree(s, _effective(s, f"{path.name}: schemes[{i}]"), f"{path.name}: schemes[{i}]", scenario)
+        for i, s in enumerate(_entries(path))
+    ]
     ids = [s.scheme_id for s in parsed]
     duplicate = next((i for i in ids if ids.count(i) > 1), None)
     if duplicate is not None:
@@ -233,9 +298,11 @@ def load_schemes(path: Path = PARAMETERS_FILE) -> list[FiscalParameters]:
     return sorted(parsed, key=lambda s: s.effective_from)
 
 
-def fiscal_parameters(on: date | None = None, path: Path = PARAMETERS_FILE) -> FiscalParameters:
-    """The scheme in force on `on` (the latest scheme if None): the last one with effective_from <= on."""
-    schemes = load_schemes(path)
+def fiscal_parameters(
+    on: date | None = None, path: Path = PARAMETERS_FILE, scenario: Scenario | None = None
+) -> FiscalParameters:
+    """The scheme in force on `on` (the latest scheme if None), its numbers as in force on that date."""
+    schemes = load_schemes(path, scenario)
     if on is None:
         return schemes[-1]
     in_force = [s for s in schemes if s.effective_from <= on]
@@ -243,12 +310,13 @@ def fiscal_parameters(on: date | None = None, path: Path = PARAMETERS_FILE) -> F
         raise FiscalParameterError(
             f"no fiscal scheme is in force on {on.isoformat()}: the earliest starts {schemes[0].effective_from}"
         )
-    return in_force[-1]
+    entry = next(e for e in _entries(path) if str(e.get("id")) == in_force[-1].scheme_id)
+    return scheme_from_tree(entry, on, f"{path.name}: {in_force[-1].scheme_id}", scenario)
 
 
-def scheme_by_id(scheme_id: str, path: Path = PARAMETERS_FILE) -> FiscalParameters:
+def scheme_by_id(scheme_id: str, path: Path = PARAMETERS_FILE, scenario: Scenario | None = None) -> FiscalParameters:
     """The scheme with this id; raises naming the ids that exist."""
-    schemes = load_schemes(path)
+    schemes = load_schemes(path, scenario)
     for scheme in schemes:
         if scheme.scheme_id == scheme_id:
             return scheme

@@ -1,17 +1,11 @@
-"""Province population bases for fiscal formulas: residents (常住), in-migrants, and an estimate of 户籍人口.
+"""Province population bases for fiscal formulas: the one definition of changzhu.domain.population, computed by
+changzhu.geography.population_bases (the same figures planning shows).
 
 The census gives, for every province, its residents and how many of them have hukou in another province
-(跨省流入). It does not say which province: no origin–destination table ships. changzhu estimates the
-origins with a gravity model (an ESTIMATE, labelled so everywhere it is shown):
+(跨省流入), not which one. changzhu.geography's gravity model splits them by origin (an ESTIMATE, labelled so
+everywhere it is shown); summing over destinations gives each province's estimated out-migrants, and
 
-    migrants(d ← o) = in_d · G_do / Σ_o' G_do',   G_do = rural_o / max(dist_do, 50 km),  o ≠ d
-
-where rural_o is the origin's rural resident population (the pool most inter-provincial migrants come
-from) and dist the great-circle distance between province centroids. Each province's in-migrant total is
-the census's; only the split by origin is modelled. Summing over destinations gives each province's
-estimated out-migrants, and the registered population (户籍人口) is estimated as
-
-    registered_o = resident_o − in_o + out_o
+    registered_o = local-hukou resident_o + out_o = resident_o − in_o + out_o
 
 so the national registered total equals the national resident total (as it must, ignoring people abroad).
 """
@@ -21,76 +15,42 @@ from __future__ import annotations
 import numpy as np
 import polars as pl
 
-from changzhu.fiscal.apportion import FloatArray
-from changzhu.fiscal.errors import FiscalError
+from changzhu.domain import population as pop
+from changzhu.geography import ESTIMATE_LABEL, GravityModel, population_bases
 
-EARTH_RADIUS_KM = 6371.0
-DISTANCE_EXPONENT = 1.0
-MIN_DISTANCE_KM = 50.0
-ESTIMATE_LABEL = "estimate: gravity model of migrant origins (no origin–destination table ships)"
+__all__ = ["BASES_COLUMNS", "ESTIMATE_LABEL", "province_bases"]
 
 BASES_COLUMNS = (
     "region_code",
     "region_name_zh",
-    "resident",
-    "interprov_in_migrants",
-    "out_migrants_est",
-    "registered_est",
+    pop.RESIDENT,
+    pop.IN_MIGRANTS,
+    pop.LOCAL_HUKOU_RESIDENT,
+    pop.OUT_MIGRANTS_EST,
+    pop.REGISTERED_EST,
     "urbanisation_rate",
 )
 
 
-def great_circle_km(lon: FloatArray, lat: FloatArray) -> FloatArray:
-    """Pairwise haversine distances in km between points given in degrees."""
-    lam, phi = np.radians(lon), np.radians(lat)
-    dphi = phi[:, None] - phi[None, :]
-    dlam = lam[:, None] - lam[None, :]
-    h = np.sin(dphi / 2) ** 2 + np.cos(phi[:, None]) * np.cos(phi[None, :]) * np.sin(dlam / 2) ** 2
-    return 2 * EARTH_RADIUS_KM * np.arcsin(np.sqrt(np.clip(h, 0.0, 1.0)))
-
-
-def origin_matrix(in_migrants: FloatArray, origin_mass: FloatArray, distance_km: FloatArray) -> FloatArray:
-    """Estimated migrants by destination row and origin column; each row sums to that destination's in-migrants."""
-    weights = origin_mass[None, :] / np.maximum(distance_km, MIN_DISTANCE_KM) ** DISTANCE_EXPONENT
-    np.fill_diagonal(weights, 0.0)
-    row_sums = weights.sum(axis=1)
-    bad = np.flatnonzero((row_sums <= 0) & (in_migrants > 0))
-    if bad.size:
-        raise FiscalError(f"row {int(bad[0])} has in-migrants but no possible origin (every other origin mass is 0)")
-    safe = np.where(row_sums > 0, row_sums, 1.0)
-    return weights / safe[:, None] * in_migrants[:, None]
-
-
-def province_bases(provinces: pl.DataFrame) -> tuple[pl.DataFrame, pl.DataFrame]:
+def province_bases(provinces: pl.DataFrame, model: GravityModel | None = None) -> tuple[pl.DataFrame, pl.DataFrame]:
     """Bases by province and the estimated origin–destination table, from the census province table.
 
     Returns (bases with BASES_COLUMNS, od with destination_code, origin_code, migrants_est).
     """
-    codes = provinces["code"].to_list()
-    lon = provinces["centroid_lon"].to_numpy().astype(np.float64)
-    lat = provinces["centroid_lat"].to_numpy().astype(np.float64)
-    inflow = provinces["interprov_in_migrants_2020"].to_numpy().astype(np.float64)
-    rural = provinces["pop_rural_2020"].to_numpy().astype(np.float64)
-    od = origin_matrix(inflow, rural, great_circle_km(lon, lat))
-    out = od.sum(axis=0)
-    resident = provinces["pop_resident_2020"].to_numpy().astype(np.float64)
-    bases = pl.DataFrame(
-        {
-            "region_code": codes,
-            "region_name_zh": provinces["name_zh"],
-            "resident": provinces["pop_resident_2020"].cast(pl.Float64),
-            "interprov_in_migrants": inflow,
-            "out_migrants_est": out,
-            "registered_est": resident - inflow + out,
-            "urbanisation_rate": provinces["pop_urban_2020"] / provinces["pop_resident_2020"],
-        }
+    frame = provinces if "province_code" in provinces.columns else provinces.with_columns(province_code=pl.col("code"))
+    bases, flows = population_bases(frame, model)
+    rate = frame.select(
+        pl.col("code").alias("region_code"),
+        (pl.col("pop_urban_2020") / pl.col("pop_resident_2020")).alias("urbanisation_rate"),
     )
-    n = len(codes)
-    od_frame = pl.DataFrame(
+    bases = bases.join(rate, on="region_code", how="left").select(BASES_COLUMNS)
+    codes = np.array(bases["region_code"].to_list())
+    n = codes.size
+    od = pl.DataFrame(
         {
-            "destination_code": np.repeat(np.array(codes), n),
-            "origin_code": np.tile(np.array(codes), n),
-            "migrants_est": od.ravel(),
+            "destination_code": np.repeat(codes, n),
+            "origin_code": np.tile(codes, n),
+            "migrants_est": flows.ravel(),
         }
     ).filter(pl.col("destination_code") != pl.col("origin_code"))
-    return bases, od_frame
+    return bases, od

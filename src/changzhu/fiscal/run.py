@@ -8,6 +8,7 @@ from pathlib import Path
 import numpy as np
 import polars as pl
 
+from changzhu.domain.estimates import GRAVITY, labelled
 from changzhu.fiscal.allocation import Allocation, allocate_budget, greedy_unmet
 from changzhu.fiscal.apportion import apportion
 from changzhu.fiscal.cost_sharing import compensation_flows, net_flows, share_costs
@@ -85,16 +86,16 @@ def compute_fiscal(provinces: pl.DataFrame, gaps: pl.DataFrame, params: FiscalPa
     names = dict(zip(bases["region_code"].to_list(), bases["region_name_zh"].to_list(), strict=True))
     return FiscalResults(
         params=params,
-        bases=bases,
-        od=od,
-        transfers=allocate_transfers(bases, params),
-        comparison=compare_bases(bases, params),
+        bases=labelled(bases, GRAVITY),
+        od=labelled(od, GRAVITY),
+        transfers=labelled(allocate_transfers(bases, params), GRAVITY),
+        comparison=labelled(compare_bases(bases, params), GRAVITY),
         allocation=allocation,
-        splits=splits,
-        equity=_equity(splits, gaps, params),
+        splits=labelled(splits, GRAVITY),
+        equity=labelled(_equity(splits, gaps, params), GRAVITY),
         shared_costs=shared,
-        gross_flows=gross,
-        net_flows=net_flows(gross, names),
+        gross_flows=labelled(gross, GRAVITY),
+        net_flows=labelled(net_flows(gross, names), GRAVITY),
     )
 
 

@@ -15,20 +15,23 @@ Account codes (unit in brackets):
 
 from __future__ import annotations
 
+import hashlib
 from collections import defaultdict
 from dataclasses import dataclass
 from typing import cast
 
 import polars as pl
-from sqlalchemy import Engine, Table, func, insert, select
+from sqlalchemy import Engine, Table, func, insert, select, text
 from sqlalchemy.orm import Session
 
-from changzhu.registry.db import session_scope
-from changzhu.registry.resident_models import LedgerAccountRow, LedgerEntryRow, PersonRow
-from changzhu.registry.txn import insert_ignoring
+from changzhu.store import audit
+from changzhu.store.db import session_scope
+from changzhu.store.resident_models import LedgerAccountRow, LedgerEntryRow, PersonRow
+from changzhu.store.txn import insert_ignoring
 
 UNITS = ("fen", "month", "year")
 _ACCOUNTS = cast(Table, LedgerAccountRow.__table__)
+_POSTED_KEY = "changzhu.ledger_posted"
 
 
 class UnbalancedPosting(AssertionError):
@@ -54,6 +57,8 @@ def _parse(code: str) -> tuple[str, str | None, str | None]:
     parts = code.split(":")
     if parts[0] == "P":
         return parts[2], parts[1], parts[3]
+    if parts[0] == "H":  # a provider's or hospital's own account: its name may be as long as the code allows
+        return "H", None, None
     region = parts[-1] if len(parts) > 2 and parts[-1].isdigit() and len(parts[-1]) == 6 else None
     return f"{parts[0]}:{parts[1]}", None, region
 
@@ -89,8 +94,64 @@ def account_ids(session: Session, legs: list[Leg]) -> dict[str, int]:
     return found
 
 
+_POST_IN_ONE = text("""
+WITH legs AS (
+  SELECT * FROM unnest(CAST(:codes AS text[]), CAST(:amounts AS bigint[]), CAST(:units AS text[]))
+    AS l(code, amount, unit)
+), wanted AS (
+  SELECT * FROM unnest(CAST(:new_codes AS text[]), CAST(:new_owners AS text[]), CAST(:new_regions AS text[]),
+                       CAST(:new_kinds AS text[]), CAST(:new_units AS text[])) AS w(code, owner, region, kind, unit)
+), created AS (
+  INSERT INTO ledger_accounts (code, person_id, region, kind, unit)
+  SELECT w.code, (SELECT p.id FROM persons p WHERE p.person_key = w.owner), w.region, w.kind, w.unit
+  FROM wanted w WHERE NOT EXISTS (SELECT 1 FROM ledger_accounts a WHERE a.code = w.code)
+  ON CONFLICT (code) DO NOTHING RETURNING code, id
+), known AS (
+  SELECT code, id FROM created UNION ALL SELECT a.code, a.id FROM ledger_accounts a JOIN wanted w ON a.code = w.code
+)
+INSERT INTO ledger_entries (transaction_id, account_id, amount, unit)
+SELECT :transaction_id, known.id, legs.amount, legs.unit FROM legs JOIN known ON known.code = legs.code
+WHERE (SELECT count(*) FROM legs JOIN known ON known.code = legs.code) = :n
+""")
+
+
+def _post_in_one(session: Session, transaction_id: int, legs: list[Leg]) -> bool:
+    """PostgreSQL: create missing accounts and insert every entry in one statement; all entries or none.
+
+    False (nothing inserted) when an account was created meanwhile by a transaction this statement cannot see.
+    """
+    codes = sorted({leg.account for leg in legs})
+    units = {leg.account: leg.unit for leg in legs}
+    parsed = [_parse(code) for code in codes]
+    inserted = session.execute(
+        _POST_IN_ONE,
+        {
+            "codes": [leg.account for leg in legs],
+            "amounts": [leg.amount for leg in legs],
+            "units": [leg.unit for leg in legs],
+            "new_codes": codes,
+            "new_owners": [key for _kind, key, _region in parsed],
+            "new_regions": [region for _kind, _key, region in parsed],
+            "new_kinds": [kind for kind, _key, _region in parsed],
+            "new_units": [units[code] for code in codes],
+            "transaction_id": transaction_id,
+            "n": len(legs),
+        },
+    )
+    return bool(inserted.rowcount == len(legs))  # type: ignore[attr-defined]
+
+
+def entries_digest(transaction_id: int, entries: list[tuple[str, int, str]]) -> str:
+    """Digest of a transaction's entries (account code, amount, unit), independent of their order."""
+    lines = [f"{transaction_id}"] + [f"{code}\x1f{amount}\x1f{unit}" for code, amount, unit in sorted(entries)]
+    return hashlib.sha256("\x1e".join(lines).encode()).hexdigest()
+
+
 def post(session: Session, transaction_id: int, legs: list[Leg]) -> None:
-    """Append balanced legs to the ledger under one transaction id."""
+    """Append balanced legs to the ledger under one transaction id; their digest goes into the audit record.
+
+    The digest covers every entry the transaction has posted in this session (changzhu.ledger.checks compares).
+    """
     totals: dict[str, int] = defaultdict(int)
     for leg in legs:
         if leg.unit not in UNITS:
@@ -100,6 +161,11 @@ def post(session: Session, transaction_id: int, legs: list[Leg]) -> None:
         raise UnbalancedPosting(f"legs do not balance: {dict(totals)}")
     legs = [leg for leg in legs if leg.amount]
     if not legs:
+        return
+    posted = session.info.setdefault(_POSTED_KEY, defaultdict(list))[transaction_id]
+    posted += [(leg.account, leg.amount, leg.unit) for leg in legs]
+    audit.note_posting(session, transaction_id, entries_digest(transaction_id, posted))
+    if session.get_bind().dialect.name == "postgresql" and _post_in_one(session, transaction_id, legs):
         return
     ids = account_ids(session, legs)
     session.execute(

@@ -1,16 +1,26 @@
-"""Consistency of the ledger with the records it summarises: what the property and fault tests assert,
-and what `changzhu ledger check` reports."""
+"""Consistency of the ledger with the records it summarises, and with what the audit log vouches for: what
+the property and fault tests assert, and what `changzhu ledger check` reports.
+
+Tamper evidence: every ledger transaction's entries must match the digest its audit record carries (an edit
+inside a balanced transaction, a deleted or added entry, a deleted transaction all show), and a voucher's
+status must agree with the redemption transactions that exist for it."""
 
 from __future__ import annotations
 
+import json
 from collections import defaultdict
 
 from sqlalchemy import Engine, func, select
+from sqlalchemy.orm import Session
 
-from changzhu.ledger.accounts import balances_frame, totals_by_unit
-from changzhu.registry.db import session_scope
-from changzhu.registry.resident_models import (
+from changzhu.ledger.accounts import balances_frame, entries_digest, totals_by_unit
+from changzhu.store.db import session_scope
+from changzhu.store.resident_models import (
+    AuditRow,
     ContributionMonthRow,
+    LedgerAccountRow,
+    LedgerEntryRow,
+    LedgerTransactionRow,
     MedicalClaimRow,
     PersonRow,
     SchoolRecordRow,
@@ -67,6 +77,65 @@ def _expected_person_balances(engine: Engine) -> dict[str, int]:
     return expected
 
 
+def posted_entries(session: Session) -> dict[int, list[tuple[str, int, str]]]:
+    """Every ledger transaction's entries (account code, amount, unit), by transaction id."""
+    entries: dict[int, list[tuple[str, int, str]]] = defaultdict(list)
+    for txn_id, code, amount, unit in session.execute(
+        select(LedgerEntryRow.transaction_id, LedgerAccountRow.code, LedgerEntryRow.amount, LedgerEntryRow.unit).join(
+            LedgerAccountRow, LedgerAccountRow.id == LedgerEntryRow.account_id
+        )
+    ):
+        entries[int(txn_id)].append((code, int(amount), unit))
+    return entries
+
+
+def recorded_digests(session: Session) -> dict[int, str]:
+    """The entries digest the audit log holds for each ledger transaction (postings, or a digest baseline)."""
+    recorded: dict[int, str] = {}
+    for (text,) in session.execute(select(AuditRow.details).where(AuditRow.details.contains('"postings"'))):
+        for txn_id, digest in json.loads(text).get("postings", {}).items():
+            recorded[int(txn_id)] = str(digest)
+    return recorded
+
+
+def posting_problems(engine: Engine) -> list[str]:
+    """Ledger transactions whose entries differ from the digest recorded in the (chained) audit log."""
+    with session_scope(engine) as session:
+        entries, recorded = posted_entries(session), recorded_digests(session)
+        existing = set(session.scalars(select(LedgerTransactionRow.id).where(LedgerTransactionRow.id.in_(recorded))))
+    problems = []
+    for txn_id in sorted(set(entries) | set(recorded)):
+        if txn_id not in recorded:
+            problems.append(f"ledger transaction {txn_id}: entries that no audit record vouches for")
+        elif txn_id not in existing:
+            problems.append(f"ledger transaction {txn_id}: recorded in the audit log but missing from the ledger")
+        elif entries_digest(txn_id, entries.get(txn_id, [])) != recorded[txn_id]:
+            problems.append(f"ledger transaction {txn_id}: entries differ from those recorded in the audit log")
+    return problems
+
+
+def voucher_problems(engine: Engine) -> list[str]:
+    """Vouchers whose status disagrees with the redemption transactions that exist for them."""
+    with session_scope(engine) as session:
+        redemptions: dict[str, int] = defaultdict(int)
+        for (result,) in session.execute(
+            select(LedgerTransactionRow.result).where(LedgerTransactionRow.kind == "voucher.redeem")
+        ):
+            if isinstance(result, dict) and "voucher_no" in result:
+                redemptions[str(result["voucher_no"])] += 1
+        statuses = dict(session.execute(select(VoucherRow.voucher_no, VoucherRow.status)).all())
+    problems = []
+    for voucher_no, status in sorted(statuses.items()):
+        n = redemptions.get(voucher_no, 0)
+        if n > 1:
+            problems.append(f"voucher {voucher_no}: redeemed {n} times")
+        elif n == 1 and status == "issued":
+            problems.append(f"voucher {voucher_no}: status issued, but a redemption transaction exists")
+        elif n == 0 and status != "issued":
+            problems.append(f"voucher {voucher_no}: status {status}, but no redemption transaction exists")
+    return problems
+
+
 def ledger_problems(engine: Engine) -> list[str]:
     """Every inconsistency found (empty when the ledger is sound)."""
     problems = [
@@ -83,4 +152,4 @@ def ledger_problems(engine: Engine) -> list[str]:
     for code, value in actual.items():
         if code.startswith("P:") and value < 0:
             problems.append(f"{code}: negative balance {value}")
-    return problems
+    return problems + posting_problems(engine) + voucher_problems(engine)

@@ -3,27 +3,29 @@ waiting months, and school years of a child's record (学籍). Each month or sch
 
 from __future__ import annotations
 
+from collections import defaultdict
 from dataclasses import dataclass
 from datetime import date
 from enum import StrEnum
 from typing import cast
 
-from sqlalchemy import Engine, Table, insert, select
+from sqlalchemy import Engine, Table, func, insert, select
 from sqlalchemy.orm import Session
 
 from changzhu.ledger import pension_rules as rules
+from changzhu.ledger import rates
 from changzhu.ledger.accounts import Leg, person_account, post
-from changzhu.registry.resident_models import (
+from changzhu.ledger.pension_holdings import reconcile_pension
+from changzhu.store.audit_reasons import Reason, because
+from changzhu.store.checks import RegistryError, check_region, lock_person
+from changzhu.store.resident_models import (
     ContributionMonthRow,
     LedgerTransactionRow,
     PensionRelationRow,
     PersonRow,
     SchoolRecordRow,
 )
-from changzhu.registry.residents import RegistryError, check_region, lock_person
-from changzhu.registry.txn import Operation, Outcome, new_key, run_operation
-
-MEDICAL_FUND_RATE_PERMILLE = 80  # employer ~6% + employee 2% of the base (国发〔1998〕44号 reference rates)
+from changzhu.store.txn import Operation, Outcome, new_key, run_operation
 
 
 class Scheme(StrEnum):
@@ -64,24 +66,6 @@ def validate_months(months: list[MonthPaid], scheme: Scheme, today: date) -> Non
             raise RegistryError(f"period {m.period}: contribution base must be positive")
 
 
-def _pension_mode(session: Session, person: PersonRow, region: str, first: int) -> bool:
-    """Whether contributions at `region` go to a temporary account (art. 5); updates the relation."""
-    relation = session.get(PensionRelationRow, person.id)
-    if relation is None:
-        session.add(PensionRelationRow(person_id=person.id, region=region, temp_region=None, drawing_region=None))
-        return False
-    if relation.drawing_region is not None:
-        raise RegistryError("the person already draws a pension: no further contributions (art. 2)")
-    if region in (relation.region, relation.temp_region):
-        return region == relation.temp_region
-    year, month = divmod(first, 100)
-    if rules.needs_temporary_account(person.sex, person.birth_date, date(year, month, 1), region, person.hukou_region):
-        relation.temp_region = region
-        return True
-    relation.region = region  # a new relationship: the old place's holdings wait for a transfer
-    return False
-
-
 def record_in_session(
     session: Session, txn: LedgerTransactionRow, person: PersonRow, scheme: Scheme, region: str, months: list[MonthPaid]
 ) -> dict[str, object]:
@@ -97,25 +81,26 @@ def record_in_session(
     ).first()
     if clash is not None:
         raise RegistryError(f"period {clash[0]}: {scheme.value} month already recorded (paid in {clash[1]})")
-    temporary = _pension_mode(session, person, region, periods[0]) if scheme == Scheme.PENSION else False
-    suffix = "_temp" if temporary else ""
+    if scheme == Scheme.PENSION:
+        relation = session.get(PensionRelationRow, person.id)
+        if relation is not None and relation.drawing_region is not None:
+            raise RegistryError("the person already draws a pension: no further contributions (art. 2)")
     key, n = person.person_key, len(months)
     legs = [
         Leg(f"X:months:{scheme.value}:{region}", -n, "month"),
-        Leg(person_account(key, f"{scheme.value}_months{suffix}", region), n, "month"),
+        Leg(person_account(key, f"{scheme.value}_months", region), n, "month"),
     ]
     if scheme == Scheme.PENSION:
-        individual = sum(rules.share(m.base_fen, rules.individual_rate_permille(m.period)) for m in months)
-        pooled = sum(rules.share(m.base_fen, rules.employer_pooled_rate_permille(m.period)) for m in months)
+        individual = sum(rules.share(m.base_fen, rates.individual_rate_permille(m.period)) for m in months)
+        pooled = sum(rules.share(m.base_fen, rates.employer_pooled_rate_permille(m.period)) for m in months)
         legs += [
             Leg(f"X:contributions:{region}", -(individual + pooled), "fen"),
-            Leg(person_account(key, f"pension_individual{suffix}", region), individual, "fen"),
+            Leg(person_account(key, "pension_individual", region), individual, "fen"),
             Leg(f"F:pension_pooled:{region}", pooled, "fen"),
         ]
     elif scheme == Scheme.MEDICAL:
-        paid = sum(rules.share(m.base_fen, MEDICAL_FUND_RATE_PERMILLE) for m in months)
+        paid = sum(rules.share(m.base_fen, rates.medical_fund_rate_permille(m.period)) for m in months)
         legs += [Leg(f"X:contributions:{region}", -paid, "fen"), Leg(f"F:medical:{region}", paid, "fen")]
-    post(session, txn.id, legs)
     session.execute(
         insert(cast(Table, ContributionMonthRow.__table__)),
         [
@@ -126,12 +111,27 @@ def record_in_session(
                 "paid_region": region,
                 "held_region": region,
                 "base_fen": m.base_fen,
-                "temporary": temporary,
+                "temporary": False,
                 "transaction_id": txn.id,
             }
             for m in months
         ],
     )
+    temporary = False
+    if scheme == Scheme.PENSION:  # where the months belong by the facts recorded, whatever the order (art. 5)
+        moves, _ = reconcile_pension(session, person)
+        net: dict[tuple[str, str], int] = defaultdict(int)
+        for leg in legs + moves:
+            net[(leg.account, leg.unit)] += leg.amount
+        legs = [Leg(account, amount, unit) for (account, unit), amount in net.items() if amount]
+        temporary = bool(
+            session.scalar(
+                select(func.count()).where(
+                    ContributionMonthRow.transaction_id == txn.id, ContributionMonthRow.temporary.is_(True)
+                )
+            )
+        )
+    post(session, txn.id, legs)
     return {"months": n, "temporary": temporary, "region": region, "scheme": scheme.value}
 
 
@@ -143,7 +143,7 @@ def record_contributions(
     months: list[MonthPaid],
     *,
     actor: str,
-    reason: str = "缴费记录",
+    reason: Reason | None = None,
     key: str | None = None,
 ) -> dict[str, object]:
     """Record paid months at `region`; pension contributions go to a temporary account where art. 5 applies."""
@@ -163,7 +163,11 @@ def record_contributions(
         "months": [[m.period, m.base_fen] for m in months],
     }
     return run_operation(
-        engine, Operation(f"contribute.{scheme.value}", key or new_key("contrib"), request, actor, reason), apply
+        engine,
+        Operation(
+            f"contribute.{scheme.value}", key or new_key("contrib"), request, actor, reason or because("contributions")
+        ),
+        apply,
     )
 
 
@@ -176,7 +180,7 @@ def record_school_year(
     region: str,
     *,
     actor: str,
-    reason: str = "学籍记录",
+    reason: Reason | None = None,
     key: str | None = None,
 ) -> dict[str, object]:
     """Add one completed school year to a child's record (学籍), held by the enrolling region."""
@@ -218,4 +222,8 @@ def record_school_year(
         )
 
     request = {"person": person_key, "year": school_year, "grade": grade, "school": school, "region": region}
-    return run_operation(engine, Operation("school.record", key or new_key("school"), request, actor, reason), apply)
+    return run_operation(
+        engine,
+        Operation("school.record", key or new_key("school"), request, actor, reason or because("school_record")),
+        apply,
+    )

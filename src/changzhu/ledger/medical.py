@@ -15,19 +15,22 @@ from sqlalchemy import Engine, delete, func, select
 from sqlalchemy.orm import Session
 
 from changzhu.ledger.accounts import Leg, post
+from changzhu.ledger.budgets import Budget, charge
 from changzhu.ledger.medical_rules import CatalogueItem, Policy, settle
-from changzhu.registry.resident_models import (
+from changzhu.ledger.thresholds import long_term_filing_lock_months, temporary_filing_months
+from changzhu.parameters import ParameterError
+from changzhu.rules.dates import add_months_scalar
+from changzhu.store.audit_reasons import because
+from changzhu.store.checks import RegistryError, check_region, lock_person
+from changzhu.store.resident_models import (
     LedgerTransactionRow,
     MedicalCatalogueRow,
     MedicalClaimRow,
     MedicalFilingRow,
     MedicalPolicyRow,
 )
-from changzhu.registry.residents import RegistryError, check_region, lock_person
-from changzhu.registry.txn import Operation, Outcome, new_key, run_operation
+from changzhu.store.txn import Operation, Outcome, new_key, run_operation
 
-TEMPORARY_FILING_DAYS = 183  # a temporary filing is valid at least six months
-LONG_TERM_LOCK_DAYS = 183  # a long-term filing cannot be changed within six months
 OPEN_END = date(9999, 12, 31)
 
 
@@ -59,7 +62,7 @@ def set_policy(
 
     request = {"region": region, **vars(policy), "source": source}
     return run_operation(
-        engine, Operation("medical.policy", key or new_key("policy"), request, actor, "参保地政策"), apply
+        engine, Operation("medical.policy", key or new_key("policy"), request, actor, because("medical_policy")), apply
     )
 
 
@@ -86,7 +89,9 @@ def set_catalogue(
 
     request = {"region": region, "items": [list(i) for i in items]}
     return run_operation(
-        engine, Operation("medical.catalogue", key or new_key("catalogue"), request, actor, "就医地目录"), apply
+        engine,
+        Operation("medical.catalogue", key or new_key("catalogue"), request, actor, because("medical_catalogue")),
+        apply,
     )
 
 
@@ -101,9 +106,16 @@ def file_treatment(
     actor: str,
     key: str | None = None,
 ) -> dict[str, object]:
-    """File (备案) for treatment in another province; long-term filings are locked for six months."""
+    """File (备案) for treatment in another province; a temporary filing is valid six months, a long-term one
+    cannot be changed within six months (`ledger.medical.*` parameters in force on the filing date). A period
+    of months counts from the next day and ends on the same day of the last month, or that month's last day
+    (民法典 arts. 201, 203): filed on 2026-08-31, valid until 2027-02-28."""
     if insured_region[:2] == treatment_region[:2]:
         raise MedicalError("filing is for treatment in another province than the insured place")
+    try:
+        valid_months, lock_months = temporary_filing_months(filed_on), long_term_filing_lock_months(filed_on)
+    except ParameterError as exc:
+        raise MedicalError(f"no filing rule in force on {filed_on}: {exc}") from exc
 
     def apply(session: Session, _txn: LedgerTransactionRow) -> Outcome:
         person = lock_person(session, person_key)
@@ -119,10 +131,12 @@ def file_treatment(
             .order_by(MedicalFilingRow.filed_on.desc())
         )
         if kind == FilingKind.LONG_TERM and recent is not None:
-            if filed_on < recent.filed_on + timedelta(days=LONG_TERM_LOCK_DAYS):
-                raise MedicalError(f"a long-term filing made on {recent.filed_on} cannot be changed within six months")
+            if filed_on <= add_months_scalar(recent.filed_on, lock_months):
+                raise MedicalError(
+                    f"a long-term filing made on {recent.filed_on} cannot be changed within {lock_months} months"
+                )
             recent.valid_until = filed_on - timedelta(days=1)  # the new long-term filing replaces it
-        valid = OPEN_END if kind == FilingKind.LONG_TERM else filed_on + timedelta(days=TEMPORARY_FILING_DAYS)
+        valid = OPEN_END if kind == FilingKind.LONG_TERM else add_months_scalar(filed_on, valid_months)
         filing = MedicalFilingRow(
             person_id=person.id,
             insured_region=insured_region,
@@ -147,7 +161,7 @@ def file_treatment(
         "on": filed_on.isoformat(),
     }
     return run_operation(
-        engine, Operation("medical.file", key or new_key("filing"), request, actor, "异地就医备案"), apply
+        engine, Operation("medical.file", key or new_key("filing"), request, actor, because("medical_file")), apply
     )
 
 
@@ -162,8 +176,10 @@ def settle_bill(
     *,
     actor: str,
     key: str,
+    budget: Budget | None = None,
 ) -> dict[str, object]:
-    """Settle a hospital bill directly: the treatment place's catalogue, the insured place's policy."""
+    """Settle a hospital bill directly: the treatment place's catalogue, the insured place's policy (and the
+    insured place's fund `budget`, if given)."""
     if not bill or any(amount <= 0 for _, amount in bill):
         raise MedicalError("bill: at least one item, every amount positive")
 
@@ -207,6 +223,8 @@ def settle_bill(
             policy_row.unfiled_cut_permille,
         )
         s = settle(bill, catalogue, policy, filing, int(paid or 0))
+        if budget is not None:
+            charge(session, budget, s.fund_fen)
         session.add(
             MedicalClaimRow(
                 claim_no=key,
@@ -242,7 +260,7 @@ def settle_bill(
         "on": treated_on.isoformat(),
         "bill": [list(b) for b in bill],
     }
-    return run_operation(engine, Operation("medical.settle", key, request, actor, "跨省直接结算"), apply)
+    return run_operation(engine, Operation("medical.settle", key, request, actor, because("medical_settle")), apply)
 
 
 def clear_medical(
@@ -278,4 +296,4 @@ def clear_medical(
         return Outcome(result, f"{insured_region}>{treatment_region}", result)
 
     request = {"insured": insured_region, "treatment": treatment_region}
-    return run_operation(engine, Operation("medical.clear", key, request, actor, "基金清算"), apply)
+    return run_operation(engine, Operation("medical.clear", key, request, actor, because("medical_clear")), apply)

@@ -1,30 +1,16 @@
 """Enterprise pension transfer rules of 国办发〔2009〕66号 as pure functions (no I/O).
 
-Contribution rates are the national reference rates; provinces differed in the past (see docs/ledger.md).
+The rates, ages and years are dated parameters of the tree (`changzhu.ledger.rates`, `changzhu.ledger.thresholds`;
+national values; provinces differed in the past, see docs/ledger.md).
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
 
-POOLED_TRANSFER_RATE_PERMILLE = 120  # art. 4(2): 12% of the actual contribution base, each year from 1998
-POOLED_TRANSFER_FROM = 199801
-TEMP_ACCOUNT_AGE = {"M": 50, "F": 40}  # art. 5
-DRAWING_MONTHS = 120  # art. 6: 10 cumulative contribution years at a place
-
-
-def individual_rate_permille(period: int) -> int:
-    """Share of the base credited to the individual account: 11% before 2006, 8% after (国发〔2005〕38号)."""
-    return 110 if period < 200601 else 80
-
-
-def employer_pooled_rate_permille(period: int) -> int:
-    """Employer share going to the pooled fund: 20% less the 3 points credited to the individual account before
-    2006 (17%), 20% from 2006, 16% from 2019-05 (国办发〔2019〕13号)."""
-    if period < 200601:
-        return 170
-    return 200 if period < 201905 else 160
+from changzhu.ledger.rates import pooled_transfer_permille
+from changzhu.ledger.thresholds import drawing_place_min_months, temporary_account_age
 
 
 def share(base_fen: int, permille: int) -> int:
@@ -32,9 +18,16 @@ def share(base_fen: int, permille: int) -> int:
     return (base_fen * permille + 500) // 1000
 
 
+def pooled_share(period: int, base_fen: int) -> int:
+    """Pooled-fund part of one month moved with a transfer: 12% of its base from 1998-01, else 0 (art. 4(2))."""
+    return share(base_fen, pooled_transfer_permille(period))
+
+
 def pooled_transfer(bases: list[tuple[int, int]]) -> int:
-    """Pooled-fund part moved with a transfer: 12% of the sum of monthly bases from 1998-01 (art. 4(2))."""
-    return share(sum(base for period, base in bases if period >= POOLED_TRANSFER_FROM), POOLED_TRANSFER_RATE_PERMILLE)
+    """Pooled-fund part moved with a transfer: 12% of each month's base from 1998-01, summed (art. 4(2)).
+
+    Rounded month by month, so that moving months one at a time or all together moves the same amount."""
+    return sum(pooled_share(period, base) for period, base in bases)
 
 
 def age_on(birth: date, on: date) -> int:
@@ -43,8 +36,9 @@ def age_on(birth: date, on: date) -> int:
 
 
 def needs_temporary_account(sex: str, birth: date, on: date, new_region: str, hukou_region: str) -> bool:
-    """Art. 5: men 50+ and women 40+ starting to contribute away from their hukou place get a temporary account."""
-    return new_region != hukou_region and age_on(birth, on) >= TEMP_ACCOUNT_AGE[sex]
+    """Art. 5: men 50+ and women 40+ (on `on`) starting to contribute away from their hukou place get a temporary
+    account (ages: `ledger.pension.temporary_account_age.*`)."""
+    return new_region != hukou_region and age_on(birth, on) >= temporary_account_age(sex, on)
 
 
 @dataclass(frozen=True)
@@ -57,17 +51,24 @@ class DrawingPlace:
 
 
 def drawing_place(
-    hukou_region: str, relation_region: str, months_paid: dict[str, int], last_paid: dict[str, int]
+    hukou_region: str,
+    relation_region: str,
+    months_paid: dict[str, int],
+    last_paid: dict[str, int],
+    on: date | None = None,
 ) -> DrawingPlace:
-    """Art. 6: hukou place if the relationship is there; else the relationship place with 10 years; else the
-    most recent earlier place with 10 years; else the hukou place."""
+    """Art. 6 on `on` (today if None): hukou place if the relationship is there; else the relationship place
+    with 10 years (`ledger.pension.drawing_place_min_years`); else the most recent earlier place with 10 years;
+    else the hukou place."""
     if relation_region == hukou_region:
         return DrawingPlace(hukou_region, 1, "the pension relationship is at the hukou place")
+    needed = drawing_place_min_months(on or date.today())
+    years = f"{needed // 12} years"
     here = months_paid.get(relation_region, 0)
-    if here >= DRAWING_MONTHS:
-        return DrawingPlace(relation_region, 2, f"{here} months paid at {relation_region}, 10 years or more")
+    if here >= needed:
+        return DrawingPlace(relation_region, 2, f"{here} months paid at {relation_region}, {years} or more")
     earlier = sorted(
-        (r for r, m in months_paid.items() if r != relation_region and m >= DRAWING_MONTHS),
+        (r for r, m in months_paid.items() if r != relation_region and m >= needed),
         key=lambda r: last_paid.get(r, 0),
         reverse=True,
     )
@@ -77,6 +78,103 @@ def drawing_place(
             region,
             3,
             f"{here} months at {relation_region}; back to {region}, the last place "
-            f"with 10 years ({months_paid[region]} months)",
+            f"with {years} ({months_paid[region]} months)",
         )
-    return DrawingPlace(hukou_region, 4, "under 10 years at every place: consolidated at the hukou place")
+    return DrawingPlace(hukou_region, 4, f"under {years} at every place: consolidated at the hukou place")
+
+
+Holding = tuple[str, bool]  # (region holding a month, whether in a temporary account)
+
+
+@dataclass(frozen=True)
+class PensionMonth:
+    """A recorded pension month: id, period, where it was paid; `fixed` = a holding this ledger does not govern
+    (a month received from or handed to another instance), kept as it is."""
+
+    id: int
+    period: int
+    paid_region: str
+    fixed: Holding | None = None
+
+
+@dataclass(frozen=True)
+class PensionTransfer:
+    """A completed pension transfer: the month it was applied for (YYYYMM), from and to, and its number."""
+
+    period: int
+    from_region: str
+    to_region: str
+    name: str
+
+
+class TransferConflict(ValueError):
+    """A completed transfer into a place that, by the months recorded, holds a temporary account (art. 5)."""
+
+
+@dataclass
+class PensionState:
+    """Where each month is held, the relationship's place and the temporary account's place."""
+
+    held: dict[int, Holding] = field(default_factory=dict)
+    region: str | None = None
+    temp_region: str | None = None
+
+
+def replay_pension(
+    sex: str, birth: date, hukou_region: str, months: list[PensionMonth], transfers: list[PensionTransfer]
+) -> PensionState:
+    """Holdings from the recorded facts in the order they happened, whatever the order they were recorded in.
+
+    Months go by period; a transfer applied in month P comes after the months paid before P. A month paid where
+    the relationship is stays there; a month at a new place opens a temporary account there if art. 5 applies
+    on its first month (men 50+, women 40+, not the hukou place), else moves the relationship there. A transfer
+    moves what its source holds (not the temporary accounts) and, into the hukou place, the temporary accounts
+    too (art. 5); months paid later at the source stay there.
+    """
+    events: list[tuple[int, int, str, PensionMonth | PensionTransfer]] = [
+        (m.period, 1, str(m.id).zfill(20), m) for m in months
+    ]
+    events += [(t.period, 0, t.name, t) for t in transfers]
+    state = PensionState()
+    for _, _, _, event in sorted(events, key=lambda e: e[:3]):
+        if isinstance(event, PensionTransfer):
+            _apply_transfer(state, event, hukou_region, {m.id for m in months if m.fixed is not None})
+            continue
+        if event.fixed is not None:
+            state.held[event.id] = event.fixed
+            if event.fixed[1]:
+                state.temp_region = event.fixed[0]
+            else:
+                state.region = event.fixed[0]
+            continue
+        here = event.paid_region
+        if state.region is None or here == state.region:
+            state.region = here
+            state.held[event.id] = (here, False)
+        elif here == state.temp_region:
+            state.held[event.id] = (here, True)
+        else:
+            year, month = divmod(event.period, 100)
+            if needs_temporary_account(sex, birth, date(year, month, 1), here, hukou_region):
+                state.temp_region = here
+                state.held[event.id] = (here, True)
+            else:
+                state.region = here
+                state.held[event.id] = (here, False)
+    return state
+
+
+def _apply_transfer(state: PensionState, t: PensionTransfer, hukou_region: str, fixed: set[int]) -> None:
+    if t.to_region == state.temp_region:
+        raise TransferConflict(
+            f"transfer {t.name} to {t.to_region} ({t.period}): by the months recorded, {t.to_region} holds a "
+            "temporary account (art. 5) at that date, so the relationship cannot move there"
+        )
+    home = t.to_region == hukou_region
+    for month_id, (region, temporary) in list(state.held.items()):
+        if month_id not in fixed and ((region == t.from_region and not temporary) or (home and temporary)):
+            state.held[month_id] = (t.to_region, False)
+    if home:
+        state.temp_region = None
+    if state.region == t.from_region:
+        state.region = t.to_region

@@ -11,13 +11,18 @@ from __future__ import annotations
 from collections import defaultdict
 from datetime import date
 from enum import StrEnum
+from typing import cast
 
-from sqlalchemy import Engine, func, select, update
+from sqlalchemy import Engine, Table, exists, insert, select, update
 from sqlalchemy.orm import Session
+from sqlalchemy.sql.dml import UpdateBase
 
 from changzhu.ledger import pension_rules as rules
 from changzhu.ledger.accounts import Leg, balance, balances, person_account, post
-from changzhu.registry.resident_models import (
+from changzhu.ledger.pension_holdings import moved_totals, reconcile_pension
+from changzhu.store.audit_reasons import Reason, because
+from changzhu.store.checks import RegistryError, check_regions, lock_person
+from changzhu.store.resident_models import (
     ContributionMonthRow,
     LedgerTransactionRow,
     PensionRelationRow,
@@ -25,8 +30,9 @@ from changzhu.registry.resident_models import (
     SchoolRecordRow,
     TransferRow,
 )
-from changzhu.registry.residents import RegistryError, check_regions, lock_person
-from changzhu.registry.txn import Operation, Outcome, run_operation
+from changzhu.store.txn import Operation, Outcome, run_operation
+
+_TRANSFERS = cast(Table, TransferRow.__table__)
 
 
 class TransferScheme(StrEnum):
@@ -123,24 +129,26 @@ def _move_school(session: Session, person: PersonRow, from_region: str, to_regio
     ], n
 
 
-def _held_anything(session: Session, person: PersonRow, scheme: TransferScheme, region: str) -> bool:
+def _holdings(
+    session: Session, person: PersonRow, scheme: TransferScheme, region: str
+) -> tuple[bool, PensionRelationRow | None]:
+    """Whether `region` holds any record of the scheme for the person, and the person's pension relation
+    (one statement)."""
     if scheme == TransferScheme.SCHOOL:
-        query = (
-            select(func.count())
-            .select_from(SchoolRecordRow)
-            .where(SchoolRecordRow.person_id == person.id, SchoolRecordRow.held_region == region)
-        )
+        held = exists().where(SchoolRecordRow.person_id == person.id, SchoolRecordRow.held_region == region)
     else:
-        query = (
-            select(func.count())
-            .select_from(ContributionMonthRow)
-            .where(
-                ContributionMonthRow.person_id == person.id,
-                ContributionMonthRow.scheme == scheme.value,
-                ContributionMonthRow.held_region == region,
-            )
+        held = exists().where(
+            ContributionMonthRow.person_id == person.id,
+            ContributionMonthRow.scheme == scheme.value,
+            ContributionMonthRow.held_region == region,
         )
-    return bool(session.scalar(query))
+    found = session.execute(
+        select(held.label("held"), PensionRelationRow)
+        .select_from(PersonRow)
+        .outerjoin(PensionRelationRow, PensionRelationRow.person_id == PersonRow.id)
+        .where(PersonRow.id == person.id)
+    ).one()
+    return bool(found[0]), found[1]
 
 
 def apply_transfer(
@@ -153,7 +161,7 @@ def apply_transfer(
     *,
     transfer_no: str,
     actor: str,
-    reason: str = "转移接续申请",
+    reason: Reason | None = None,
 ) -> dict[str, object]:
     """The new place records an application to take over what `from_region` holds (nothing moves yet)."""
 
@@ -162,10 +170,10 @@ def apply_transfer(
         check_regions(session, {"from_region": from_region, "to_region": to_region})
         if from_region == to_region:
             raise RegistryError("from_region and to_region are the same")
-        if not _held_anything(session, person, scheme, from_region):
+        held, relation = _holdings(session, person, scheme, from_region)
+        if not held:
             raise RegistryError(f"{from_region} holds no {scheme.value} record of this person")
         if scheme == TransferScheme.PENSION:
-            relation = session.get(PensionRelationRow, person.id)
             if relation is not None and relation.drawing_region is not None:
                 raise RegistryError("the person already draws a pension: no transfer (art. 2)")
             if relation is not None and to_region == relation.temp_region:
@@ -173,22 +181,21 @@ def apply_transfer(
                     f"{to_region} holds a temporary account (art. 5): the relationship stays in place and is "
                     "consolidated on return to the hukou place or where the pension is drawn"
                 )
-        session.add(
-            TransferRow(
-                transfer_no=transfer_no,
-                person_id=person.id,
-                scheme=scheme.value,
-                from_region=from_region,
-                to_region=to_region,
-                status="applied",
-                applied_on=applied_on,
-                amounts={},
-            )
+        application = insert(_TRANSFERS).values(
+            transfer_no=transfer_no,
+            person_id=person.id,
+            scheme=scheme.value,
+            from_region=from_region,
+            to_region=to_region,
+            status="applied",
+            applied_on=applied_on,
+            amounts={},
         )
         return Outcome(
             {"transfer_no": transfer_no, "status": "applied"},
             person_key,
             {"scheme": scheme.value, "from": from_region, "to": to_region},
+            writes=[application],
         )
 
     request = {
@@ -198,57 +205,67 @@ def apply_transfer(
         "to": to_region,
         "on": applied_on.isoformat(),
     }
-    return run_operation(engine, Operation("transfer.apply", f"{transfer_no}:apply", request, actor, reason), apply)
+    return run_operation(
+        engine,
+        Operation("transfer.apply", f"{transfer_no}:apply", request, actor, reason or because("transfer_apply")),
+        apply,
+    )
 
 
 def complete_transfer(
-    engine: Engine, transfer_no: str, *, actor: str, reason: str = "转出地转出、转入地接收"
+    engine: Engine, transfer_no: str, *, actor: str, reason: Reason | None = None
 ) -> dict[str, object]:
     """Release from the old place and receive in the new one, atomically; a retry is a no-op."""
 
-    locked: list[PersonRow] = []  # a strong reference keeps the locked row in the session's identity map
+    locked: list[tuple[PersonRow, TransferRow, PensionRelationRow | None]] = []  # strong references: kept in the
+    # session's identity map
 
     def lock(session: Session) -> None:
-        person = session.execute(
-            select(PersonRow)
+        """Lock the person and load the transfer with them in one statement."""
+        found = session.execute(  # the pension relation comes along into the identity map (reconcile reads it)
+            select(PersonRow, TransferRow, PensionRelationRow)
             .join(TransferRow, TransferRow.person_id == PersonRow.id)
+            .outerjoin(PensionRelationRow, PensionRelationRow.person_id == PersonRow.id)
             .where(TransferRow.transfer_no == transfer_no)
             .with_for_update(of=PersonRow)
-        ).scalar()
-        if person is None:
+        ).first()
+        if found is None:
             raise RegistryError(f"no transfer application {transfer_no!r}")
-        locked[:] = [person]
+        locked[:] = [(found[0], found[1], found[2])]
 
     def apply(session: Session, txn: LedgerTransactionRow) -> Outcome:
-        transfer = session.execute(select(TransferRow).where(TransferRow.transfer_no == transfer_no)).scalar_one()
+        person, transfer, _relation = locked[0]
+        writes: list[UpdateBase] = []  # sent with the audit record
         if transfer.status != "applied":
             raise RegistryError(f"transfer {transfer_no} is {transfer.status}, not waiting to be completed")
-        person = session.get(PersonRow, transfer.person_id)
-        assert person is not None
         scheme, src, dst = TransferScheme(transfer.scheme), transfer.from_region, transfer.to_region
+        amounts: dict[str, object]
         if scheme == TransferScheme.SCHOOL:
             legs, n = _move_school(session, person, src, dst)
-            amounts: dict[str, object] = {"years": n}
+            amounts = {"years": n}
+        elif scheme == TransferScheme.PENSION:  # replayed with every month and transfer, in the order they happened
+            legs, moved = reconcile_pension(session, person, completing=transfer, deferred=writes)
+            amounts = dict(moved_totals(moved, dst))
         else:
-            temporary: bool | None = None if scheme != TransferScheme.PENSION else False
-            rows = _held_rows(session, person, scheme.value, {src}, temporary)
-            relation = session.get(PensionRelationRow, person.id) if scheme == TransferScheme.PENSION else None
-            if relation is not None and dst == person.hukou_region:  # art. 5: temporary accounts come home too
-                rows += _held_rows(session, person, scheme.value, None, True)
-                relation.temp_region = None
-            if relation is not None and relation.region == src:
-                relation.region = dst
+            rows = _held_rows(session, person, scheme.value, {src}, None)
             legs, totals = _move_months(session, person, scheme.value, rows, dst)
             amounts = dict(totals)
         post(session, txn.id, legs)
-        transfer.status, transfer.amounts = "completed", amounts
+        completed = update(_TRANSFERS).where(_TRANSFERS.c.id == transfer.id).values(status="completed", amounts=amounts)
         return Outcome(
             {"transfer_no": transfer_no, "status": "completed", **amounts},
             person.person_key,
             {"scheme": scheme.value, "from": src, "to": dst, **amounts},
+            writes=[*writes, completed],
         )
 
-    op = Operation("transfer.complete", f"{transfer_no}:complete", {"transfer": transfer_no}, actor, reason)
+    op = Operation(
+        "transfer.complete",
+        f"{transfer_no}:complete",
+        {"transfer": transfer_no},
+        actor,
+        reason or because("transfer_complete"),
+    )
     return run_operation(engine, op, apply, lock=lock)
 
 
@@ -269,7 +286,7 @@ def transfer(
 
 
 def settle_drawing(
-    engine: Engine, person_key: str, on: date, *, actor: str, key: str, reason: str = "待遇领取地确定"
+    engine: Engine, person_key: str, on: date, *, actor: str, key: str, reason: Reason | None = None
 ) -> dict[str, object]:
     """Decide where the pension is drawn (art. 6) and consolidate every account and temporary account there."""
 
@@ -286,7 +303,7 @@ def settle_drawing(
         for row in rows:
             months_paid[row.paid_region] += 1
             last_paid[row.paid_region] = max(last_paid.get(row.paid_region, 0), row.period)
-        place = rules.drawing_place(person.hukou_region, relation.region, dict(months_paid), last_paid)
+        place = rules.drawing_place(person.hukou_region, relation.region, dict(months_paid), last_paid, on)
         legs, totals = _move_months(session, person, "pension", rows, place.region)
         post(session, txn.id, legs)
         relation.region, relation.temp_region, relation.drawing_region = place.region, None, place.region
@@ -302,5 +319,11 @@ def settle_drawing(
         }
         return Outcome(result, person_key, result)
 
-    op = Operation("pension.drawing", key, {"person": person_key, "on": on.isoformat()}, actor, reason)
+    op = Operation(
+        "pension.drawing",
+        key,
+        {"person": person_key, "on": on.isoformat()},
+        actor,
+        reason or because("pension_drawing"),
+    )
     return run_operation(engine, op, apply)

@@ -10,20 +10,42 @@ from __future__ import annotations
 
 import uuid
 from datetime import date
+from typing import cast
 
 import polars as pl
-from sqlalchemy import Engine, select, update
+from sqlalchemy import Engine, Table, select, update
 from sqlalchemy.orm import Session
 
 from changzhu.ledger.accounts import Leg, post
-from changzhu.registry.db import session_scope
-from changzhu.registry.resident_models import LedgerTransactionRow, PersonRow, VoucherRow
-from changzhu.registry.residents import RegistryError, check_region, lock_person
-from changzhu.registry.txn import Operation, Outcome, new_key, run_operation
+from changzhu.ledger.budgets import Budget, charge
+from changzhu.store import audit
+from changzhu.store.audit_reasons import Reason, because
+from changzhu.store.checks import RegistryError, check_region, lock_person
+from changzhu.store.db import session_scope
+from changzhu.store.resident_models import LedgerTransactionRow, PersonRow, VoucherRow
+from changzhu.store.txn import Operation, Outcome, insert_ignoring, new_key, run_operation
 
 
 class VoucherError(RegistryError):
     """A voucher that cannot be issued, redeemed or cleared as asked."""
+
+
+def _claim_redemption(session: Session, voucher_no: str, txn: LedgerTransactionRow) -> None:
+    """Claim the voucher's one redemption: a unique marker row, so resetting the status cannot redeem it again."""
+    table = cast(Table, LedgerTransactionRow.__table__)
+    marker = {
+        "idempotency_key": f"voucher-redeemed:{voucher_no}",
+        "kind": "voucher.redeemed",
+        "request_hash": txn.request_hash,
+        "result": {"operation_id": txn.id},
+        "actor": txn.actor,
+        "created_at": audit.now_iso(),
+    }
+    claimed = session.execute(
+        insert_ignoring(session, table, ["idempotency_key"]).values(marker).returning(table.c.id)
+    ).scalar()
+    if claimed is None:
+        raise VoucherError(f"voucher {voucher_no} was already redeemed")
 
 
 def issue_voucher(
@@ -36,10 +58,11 @@ def issue_voucher(
     expires_on: date,
     *,
     actor: str,
-    reason: str = "服务券发放",
+    reason: Reason | None = None,
     key: str | None = None,
+    budget: Budget | None = None,
 ) -> dict[str, object]:
-    """Issue a voucher of `value_fen` for `service` to a registered person."""
+    """Issue a voucher of `value_fen` for `service` to a registered person (within `budget`, if given)."""
     if value_fen <= 0:
         raise VoucherError("value must be positive")
     if expires_on <= issued_on:
@@ -50,6 +73,8 @@ def issue_voucher(
     def apply(session: Session, txn: LedgerTransactionRow) -> Outcome:
         holder = lock_person(session, holder_key)
         check_region(session, issuer_region, "issuer_region")
+        if budget is not None:
+            charge(session, budget, value_fen)
         voucher = VoucherRow(
             voucher_no=f"FWQ-{issuer_region}-{uuid.uuid4().hex[:16]}",
             holder_id=holder.id,
@@ -83,7 +108,11 @@ def issue_voucher(
         "on": issued_on.isoformat(),
         "expires": expires_on.isoformat(),
     }
-    return run_operation(engine, Operation("voucher.issue", key or new_key("voucher"), request, actor, reason), apply)
+    return run_operation(
+        engine,
+        Operation("voucher.issue", key or new_key("voucher"), request, actor, reason or because("voucher_issue")),
+        apply,
+    )
 
 
 def redeem_voucher(
@@ -95,7 +124,7 @@ def redeem_voucher(
     *,
     actor: str,
     key: str,
-    reason: str = "服务券兑付",
+    reason: Reason | None = None,
 ) -> dict[str, object]:
     """Redeem a voucher at a provider in the holder's place of residence; a second redemption is refused."""
 
@@ -133,6 +162,7 @@ def redeem_voucher(
         )
         if flipped.rowcount != 1:  # type: ignore[attr-defined]
             raise VoucherError(f"voucher {voucher_no} was already redeemed")
+        _claim_redemption(session, voucher_no, txn)
         v, issuer = voucher.value_fen, voucher.issuer_region
         post(
             session,
@@ -151,11 +181,13 @@ def redeem_voucher(
         )
 
     request = {"voucher": voucher_no, "provider": provider, "region": provider_region, "on": redeemed_on.isoformat()}
-    return run_operation(engine, Operation("voucher.redeem", key, request, actor, reason), apply, lock=lock)
+    return run_operation(
+        engine, Operation("voucher.redeem", key, request, actor, reason or because("voucher_redeem")), apply, lock=lock
+    )
 
 
 def clear_vouchers(
-    engine: Engine, issuer_region: str, provider_region: str, *, actor: str, key: str, reason: str = "服务券跨地区清算"
+    engine: Engine, issuer_region: str, provider_region: str, *, actor: str, key: str, reason: Reason | None = None
 ) -> dict[str, object]:
     """Pay the providing region for every redeemed, uncleared voucher of the issuer: one batch, all or none."""
 
@@ -187,7 +219,9 @@ def clear_vouchers(
         return Outcome(result, f"{issuer_region}>{provider_region}", result)
 
     request = {"issuer": issuer_region, "provider_region": provider_region}
-    return run_operation(engine, Operation("voucher.clear", key, request, actor, reason), apply)
+    return run_operation(
+        engine, Operation("voucher.clear", key, request, actor, reason or because("voucher_clear")), apply
+    )
 
 
 def vouchers_frame(engine: Engine, holder_key: str | None = None) -> pl.DataFrame:

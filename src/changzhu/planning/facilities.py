@@ -1,63 +1,23 @@
-"""A city's own facility list (设施清单): the import format, validated, and its supply per region and service.
+"""A city's own facility list (设施清单): read, and merged into the estimated supply at its own level.
 
-Format: a UTF-8 CSV with header ``facility_id,name,service,region_code,capacity,lon,lat``. ``service`` is a
-service key of the standards file (hospital_beds, primary_school_places, ...), ``region_code`` the six-digit
-code of the county (or prefecture / province) the facility is in, ``capacity`` in the service's unit (beds,
-places, staff); ``lon``/``lat`` (WGS84 degrees) may be empty but are needed for location and accessibility.
+Columns (``changzhu schema facility``): ``facility_id, name, service, region_code, capacity, lon, lat``.
+``service`` is a service key of the standards file (hospital_beds, primary_school_places, ...), ``region_code``
+the code (or exact name) of the county, prefecture or province the facility is in, ``capacity`` in the
+service's unit; ``lon``/``lat`` (WGS84 degrees) may be empty but are needed for location and accessibility.
+
+A list is complete for its *scope*: a city's list (scope prefecture) replaces that city's supply of the services
+it lists and nothing else; the rest of the province keeps its estimate. A county list replaces that county's.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable
-from pathlib import Path
-
 import polars as pl
 
-from changzhu.data.csvio import check_codes, check_non_negative, line_of, read_typed_csv
-from changzhu.data.errors import DataFileError
 from changzhu.domain.regions import RegionLevel
+from changzhu.planning.errors import PlanningInputError
 
-FACILITY_SCHEMA: dict[str, pl.DataType] = {
-    "facility_id": pl.String(),
-    "name": pl.String(),
-    "service": pl.String(),
-    "region_code": pl.String(),
-    "capacity": pl.Float64(),
-    "lon": pl.Float64(),
-    "lat": pl.Float64(),
-}
-
-
-def read_facilities(path: Path, services: Iterable[str]) -> pl.DataFrame:
-    """The facility list at `path`; raises DataFileError naming the line and column of the first bad cell."""
-    df = read_typed_csv(path, FACILITY_SCHEMA, nullable=("lon", "lat"))
-    dup = df["facility_id"].is_duplicated().arg_true()
-    if dup.len() > 0:
-        row = int(dup[0])
-        raise DataFileError(
-            path, f"facility_id {df['facility_id'][row]} appears twice", line=line_of(row), column="facility_id"
-        )
-    check_codes(path, df, "region_code", unique=False)
-    known = sorted(services)
-    unknown = (~df["service"].is_in(known)).arg_true()
-    if unknown.len() > 0:
-        row = int(unknown[0])
-        raise DataFileError(
-            path,
-            f"unknown service {df['service'][row]!r} (known: {', '.join(known)})",
-            line=line_of(row),
-            column="service",
-        )
-    check_non_negative(path, df, ("capacity",))
-    for column, low, high in (("lon", 73.0, 136.0), ("lat", 3.0, 54.0)):
-        bad = (df[column].is_not_null() & ~df[column].is_between(low, high)).arg_true()
-        if bad.len() > 0:
-            row = int(bad[0])
-            raise DataFileError(path, f"{df[column][row]} is outside China", line=line_of(row), column=column)
-    half = (df["lon"].is_null() != df["lat"].is_null()).arg_true()
-    if half.len() > 0:
-        raise DataFileError(path, "lon and lat must both be given or both be empty", line=line_of(int(half[0])))
-    return df
+LEVELS = (RegionLevel.PROVINCE.value, RegionLevel.PREFECTURE.value, RegionLevel.COUNTY.value)
+SOURCE_FACILITIES = "facility list"
 
 
 def region_at_level(code: pl.Expr, level: str) -> pl.Expr:
@@ -72,10 +32,124 @@ def region_at_level(code: pl.Expr, level: str) -> pl.Expr:
     raise AssertionError(level)
 
 
-def facility_supply(facilities: pl.DataFrame, level: str) -> pl.DataFrame:
-    """Total capacity per region (at `level`) and service: region_code, service, supply."""
+def code_level(code: pl.Expr) -> pl.Expr:
+    """The level a six-digit code names: province (xx0000), prefecture (xxxx00) or county."""
     return (
-        facilities.with_columns(region_at_level(pl.col("region_code"), level).alias("region_code"))
-        .group_by("region_code", "service")
-        .agg(pl.col("capacity").sum().alias("supply"))
+        pl.when(code.str.ends_with("0000"))
+        .then(pl.lit(RegionLevel.PROVINCE.value))
+        .when(code.str.ends_with("00"))
+        .then(pl.lit(RegionLevel.PREFECTURE.value))
+        .otherwise(pl.lit(RegionLevel.COUNTY.value))
+    )
+
+
+def default_scope(facilities: pl.DataFrame) -> str:
+    """A list is a city's (prefecture) unless it names a whole province."""
+    levels = set(facilities.select(code_level(pl.col("region_code"))).to_series().to_list())
+    return RegionLevel.PROVINCE.value if RegionLevel.PROVINCE.value in levels else RegionLevel.PREFECTURE.value
+
+
+def _plain(facilities: pl.DataFrame) -> pl.DataFrame:
+    """Services as plain text, to join with the gap rows."""
+    return facilities.with_columns(pl.col("service").cast(pl.String))
+
+
+def covered(facilities: pl.DataFrame, scope: str) -> pl.DataFrame:
+    """The (scope region, service) pairs a list replaces, with the list's supply: scope_code, service, supply."""
+    facilities = _plain(facilities)
+    levels = facilities.select(code_level(pl.col("region_code"))).to_series()
+    coarse = (levels.replace_strict({lv: i for i, lv in enumerate(LEVELS)}) < LEVELS.index(scope)).arg_true()
+    if coarse.len():
+        code = facilities["region_code"][int(coarse[0])]
+        raise PlanningInputError(f"facility list of scope {scope}: region {code} is coarser than a {scope}")
+    return (
+        facilities.with_columns(region_at_level(pl.col("region_code"), scope).alias("scope_code"))
+        .group_by("scope_code", "service")
+        .agg(pl.col("capacity").sum().alias("supply"), pl.len().alias("facilities"))
+        .sort("scope_code", "service")
+    )
+
+
+def merge_facility_supply(
+    rows: pl.DataFrame, facilities: pl.DataFrame, level: str, scope: str, estimate_at_scope: pl.DataFrame
+) -> pl.DataFrame:
+    """Replace the estimated `supply` of `rows` (region_code, service, supply, supply_source at `level`) where the
+    facility list covers it, and only there.
+
+    Coarser than the scope (a province when a city's list is given): the province keeps its supply less the
+    covered cities' estimate (`estimate_at_scope`: region_code, service, supply at the scope's level), plus the
+    list's supply. At the scope's level: the covered regions take the list's supply. Finer (counties of a covered
+    city): each takes its own facilities' supply, unless some facility names only the city, when the estimate
+    stays (the source says so).
+    """
+    cover, facilities = covered(facilities, scope), _plain(facilities)
+    rank = LEVELS.index(level) - LEVELS.index(scope)
+    if rank < 0:
+        est = estimate_at_scope.unique(["region_code", "service"]).select(
+            pl.col("region_code").alias("scope_code"), "service", pl.col("supply").alias("estimate")
+        )
+        delta = (
+            cover.join(est, on=["scope_code", "service"], how="left")
+            .with_columns(region_at_level(pl.col("scope_code"), level).alias("region_code"))
+            .group_by("region_code", "service")
+            .agg(
+                (pl.col("supply") - pl.col("estimate").fill_null(0)).sum().alias("_delta"),
+                pl.col("scope_code").sort().str.join(", ").alias("_codes"),
+            )
+        )
+        merged = rows.join(delta, on=["region_code", "service"], how="left")
+        source = pl.format("facility list for {}; estimate for the rest", pl.col("_codes"))
+        return merged.with_columns(
+            (pl.col("supply") + pl.col("_delta").fill_null(0)).alias("supply"),
+            pl.when(pl.col("_delta").is_not_null())
+            .then(source)
+            .otherwise(pl.col("supply_source"))
+            .alias("supply_source"),
+        ).drop("_delta", "_codes")
+    placed = facilities.with_columns(
+        region_at_level(pl.col("region_code"), level).alias("at_level"),
+        region_at_level(pl.col("region_code"), scope).alias("scope_code"),
+    )
+    known = set(rows["region_code"].unique().to_list())
+    unplaceable = (
+        placed.filter(~pl.col("at_level").is_in(sorted(known))).select("scope_code", "service").unique()
+        if rank > 0
+        else placed.head(0).select("scope_code", "service")
+    )
+    own = (
+        placed.join(unplaceable, on=["scope_code", "service"], how="anti")
+        .group_by("at_level", "service")
+        .agg(pl.col("capacity").sum().alias("_own"))
+        .rename({"at_level": "region_code"})
+    )
+    replaced_pairs = cover.join(unplaceable, on=["scope_code", "service"], how="anti").select("scope_code", "service")
+    merged = rows.with_columns(region_at_level(pl.col("region_code"), scope).alias("scope_code"))
+    merged = merged.join(
+        replaced_pairs.with_columns(pl.lit(True).alias("_covered")), on=["scope_code", "service"], how="left"
+    ).join(own, on=["region_code", "service"], how="left")
+    kept = pl.format("{} (the facility list gives only the {} total)", pl.col("supply_source"), pl.lit(scope))
+    unplaced = merged.join(
+        unplaceable.with_columns(pl.lit(True).alias("_unplaced")), on=["scope_code", "service"], how="left"
+    )
+    return unplaced.with_columns(
+        pl.when(pl.col("_covered")).then(pl.col("_own").fill_null(0)).otherwise(pl.col("supply")).alias("supply"),
+        pl.when(pl.col("_covered"))
+        .then(pl.lit(SOURCE_FACILITIES))
+        .when(pl.col("_unplaced"))
+        .then(kept)
+        .otherwise(pl.col("supply_source"))
+        .alias("supply_source"),
+    ).drop("scope_code", "_covered", "_own", "_unplaced")
+
+
+def replacement_summary(facilities: pl.DataFrame, scope: str, estimate_at_scope: pl.DataFrame) -> pl.DataFrame:
+    """What a list replaced: per scope region and service, its facilities, their supply and the estimate they
+    replace; everything else remains estimated."""
+    est = estimate_at_scope.unique(["region_code", "service"]).select(
+        pl.col("region_code").alias("scope_code"), "service", pl.col("supply").alias("estimate_replaced")
+    )
+    return (
+        covered(facilities, scope)
+        .join(est, on=["scope_code", "service"], how="left")
+        .rename({"scope_code": "region_code", "supply": "facility_list_supply"})
     )

@@ -14,11 +14,14 @@ from __future__ import annotations
 
 import polars as pl
 
-from changzhu.data.census import Census2020
+from changzhu.data.census import CENSUS_DAY, Census2020
+from changzhu.domain import population as pop
+from changzhu.domain.estimates import ESTIMATE_COLUMN
+from changzhu.parameters import Scenario, parameter_tree
 from changzhu.planning.population import census_table
 
-MEGA_TOWN_MIN_POPULATION = 1_000_000
-MEGA_TOWN_MIN_RENHU_SHARE = 0.40
+MEGA_TOWN_MIN_POPULATION = "planning.mega_town.min_population"  # parameters of the tree
+MEGA_TOWN_MIN_RENHU_SHARE = "planning.mega_town.min_renhu_share"
 
 
 def service_flags(gaps: pl.DataFrame, balance: pl.DataFrame) -> pl.DataFrame:
@@ -26,12 +29,18 @@ def service_flags(gaps: pl.DataFrame, balance: pl.DataFrame) -> pl.DataFrame:
     resident = gaps.filter(pl.col("basis") == "resident").select(
         "region_code", "region_name_zh", "service", "demand", "supply", "gap"
     )
-    flows = balance.select("region_code", "in_migrants", "out_migrants_estimate", "net_migrants_estimate")
+    flows = balance.select(
+        "region_code",
+        pl.col(pop.IN_MIGRANTS).alias("in_migrants"),
+        pop.OUT_MIGRANTS_EST,
+        "net_migrants_est",
+        ESTIMATE_COLUMN,
+    )
     return (
         resident.join(flows, on="region_code", how="inner")
         .with_columns(
-            ((pl.col("net_migrants_estimate") > 0) & (pl.col("gap") > 0)).alias("under_served_inflow"),
-            ((pl.col("net_migrants_estimate") < 0) & (pl.col("gap") < 0)).alias("idle_capacity_outflow"),
+            ((pl.col("net_migrants_est") > 0) & (pl.col("gap") > 0)).alias("under_served_inflow"),
+            ((pl.col("net_migrants_est") < 0) & (pl.col("gap") < 0)).alias("idle_capacity_outflow"),
             (-pl.col("gap")).clip(lower_bound=0).alias("idle_units"),
         )
         .sort("service", "gap", descending=[False, True])
@@ -53,10 +62,19 @@ def _kind(name: pl.Expr, code: pl.Expr, prefecture_code: pl.Expr) -> pl.Expr:
 def mega_towns(
     census: Census2020 | None = None,
     *,
-    min_population: int = MEGA_TOWN_MIN_POPULATION,
-    min_renhu_share: float = MEGA_TOWN_MIN_RENHU_SHARE,
+    min_population: float | None = None,
+    min_renhu_share: float | None = None,
+    scenario: Scenario | None = None,
 ) -> pl.DataFrame:
-    """County-level units flagged as mega-towns, with their load ratio and migrant shares (largest first)."""
+    """County-level units flagged as mega-towns, with their load ratio and migrant shares (largest first).
+
+    The thresholds default to the parameter tree's (a scenario may override them).
+    """
+    tree = parameter_tree()
+    if min_population is None:
+        min_population = tree.number(MEGA_TOWN_MIN_POPULATION, CENSUS_DAY, scenario=scenario)
+    if min_renhu_share is None:
+        min_renhu_share = tree.number(MEGA_TOWN_MIN_RENHU_SHARE, CENSUS_DAY, scenario=scenario)
     counties = census_table("county", census).filter(pl.col("pop_resident_2020").is_not_null())
     frame = counties.with_columns(
         _kind(pl.col("name_zh"), pl.col("code"), pl.col("prefecture_code").fill_null("")).alias("unit_kind"),

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import os
+import sys
 import time
 from dataclasses import dataclass
 
@@ -23,6 +25,21 @@ class MipResult:
     bound: float
     x: FloatArray
     seconds: float
+
+
+def _quiet_highs() -> highspy.Highs:
+    """A HiGHS instance without its copyright banner, which it writes to the process's stdout when created."""
+    sys.stdout.flush()
+    saved = os.dup(1)
+    try:
+        with open(os.devnull, "w") as null:
+            os.dup2(null.fileno(), 1)
+            h = highspy.Highs()
+    finally:
+        os.dup2(saved, 1)
+        os.close(saved)
+    h.setOptionValue("output_flag", False)
+    return h
 
 
 def _status(model_status: highspy.HighsModelStatus) -> str:
@@ -48,13 +65,16 @@ def solve_mip(
     time_limit: float = 120.0,
     mip_rel_gap: float = PROOF_GAP,
     start: FloatArray | None = None,
+    options: dict[str, bool | int | float | str] | None = None,
 ) -> MipResult:
     """Solve min/max cost·x subject to row_lower ≤ A x ≤ row_upper and column bounds, some columns integer.
 
-    `start` is a feasible point handed to HiGHS as its first incumbent (warm start).
+    `start` is a feasible point handed to HiGHS as its first incumbent (warm start); `options` are further HiGHS
+    options by name.
     """
-    h = highspy.Highs()
-    h.setOptionValue("output_flag", False)
+    h = _quiet_highs()
+    for name, value in (options or {}).items():
+        h.setOptionValue(name, value)
     h.setOptionValue("time_limit", float(time_limit))
     h.setOptionValue("mip_rel_gap", float(mip_rel_gap))
     lp = highspy.HighsLp()

@@ -5,17 +5,21 @@ rates; a fraction 1/width of each band's survivors ages into the next band (even
 from women 15–64 at each region's own fertility level (its 2020 child-woman ratio) scaled to the national
 births of that year; net migration from the gravity model (changzhu.planning.migration) at the annual rate
 the inter-provincial migrant stock grew between the 2010 and 2020 censuses, spread over ages by a fixed profile.
-All assumptions are fields of ProjectionAssumptions with their sources; none is fitted to the future.
+All assumptions are parameters of the tree (`projection.*`, changzhu.parameters) with their sources, read into
+ProjectionAssumptions; a scenario overrides them like any parameter. None is fitted to the future.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
+from datetime import date
 
 import numpy as np
 import polars as pl
 
-from changzhu.data.census import Census2020
+from changzhu.data.census import CENSUS_DAY, Census2020
+from changzhu.geography import GravityModel
+from changzhu.parameters import Scenario, parameter_tree
 from changzhu.planning.errors import PlanningInputError
 from changzhu.planning.migration import flow_matrix
 from changzhu.planning.population import census_table
@@ -28,31 +32,45 @@ BASE_YEAR = 2020
 
 @dataclass(frozen=True)
 class ProjectionAssumptions:
-    """Parameters of the projection; `verified: false` in docs/planning.md marks figures not re-read in a source."""
+    """The projection's assumptions, read from the parameter tree (`projection.*`, each with its source)."""
 
-    # National births (出生人口) by year, NBS statistical communiqués 2020–2024; held at the last value after.
-    national_births: dict[int, float] = field(
-        default_factory=lambda: {2020: 12.02e6, 2021: 10.62e6, 2022: 9.56e6, 2023: 9.02e6, 2024: 9.54e6}
-    )
-    # Annual death rates by band. Under 65 from published infant/child and adult mortality levels (rounded);
-    # the 65+ rate is solved each run so that 2020 deaths equal NBS's 9.98 million (2020 communiqué).
-    death_rates_under_65: tuple[float, float, float] = (0.0015, 0.0002, 0.0022)
-    national_deaths_2020: float = 9.98e6
-    sex_ratio_total: float = 105.07  # men per 100 women, 2020 census communiqué No. 4
-    sex_ratio_at_birth: float = 111.3  # 2020 census communiqué No. 4
-    # Inter-provincial migrant stock grew from 85.88 million (2010 census) to 124.84 million (2020): 3.12 % a year
-    # of the 2020 stock moves on net, in the pattern of the gravity model.
-    migration_rate: float = (124.84e6 - 85.88e6) / 10 / 124.84e6
-    migrant_age_profile: tuple[float, float, float, float] = (0.04, 0.08, 0.85, 0.03)
-    gravity_alpha: float = 1.0
-    gravity_gamma: float = 2.0
+    births_by_year: dict[int, float]
+    death_rates_under_65: tuple[float, float, float]
+    national_deaths_base_year: float
+    sex_ratio_total: float
+    sex_ratio_at_birth: float
+    migration_rate: float
+    migrant_age_profile: tuple[float, float, float, float]
+    gravity: GravityModel
+
+    @classmethod
+    def from_tree(cls, scenario: Scenario | None = None, last_year: int = BASE_YEAR + 30) -> ProjectionAssumptions:
+        """Every assumption in force at the base date (births: each year's), a scenario's overrides applied."""
+        tree = parameter_tree()
+
+        def num(key: str, on: date = CENSUS_DAY) -> float:
+            return tree.number(f"projection.{key}", on, scenario=scenario)
+
+        first = min(v.since.year for v in tree.resolve(None, scenario)["projection.national_births"].values)
+        stock_2010, stock_2020 = num("interprovincial_migrants_2010"), num("interprovincial_migrants_2020")
+        return cls(
+            births_by_year={y: num("national_births", date(y, 7, 1)) for y in range(first, last_year + 1)},
+            death_rates_under_65=(num("death_rate.age_0_4"), num("death_rate.age_5_14"), num("death_rate.age_15_64")),
+            national_deaths_base_year=num("national_deaths"),
+            sex_ratio_total=num("sex_ratio_total"),
+            sex_ratio_at_birth=num("sex_ratio_at_birth"),
+            migration_rate=(stock_2020 - stock_2010) / 10 / stock_2020,
+            migrant_age_profile=tuple(  # type: ignore[arg-type]
+                num(f"migrant_age_profile.age_{band}") for band in BANDS
+            ),
+            gravity=GravityModel.from_tree(CENSUS_DAY, scenario),
+        )
 
     def births(self, year: int) -> float:
         """National births in `year` (the last known year's value after the series ends)."""
-        known = max(y for y in self.national_births if y <= year) if year >= min(self.national_births) else None
-        if known is None:
+        if year not in self.births_by_year:
             raise PlanningInputError(f"no national births for {year}")
-        return self.national_births[known]
+        return self.births_by_year[year]
 
 
 def _initial(table: pl.DataFrame, sex_ratio: float) -> np.ndarray:
@@ -74,15 +92,15 @@ def project(
     """Population by region, year, sex and age band from 2020 to 2020 + `years` (long table)."""
     if not 1 <= years <= 30:
         raise PlanningInputError(f"years = {years}: project between 1 and 30 years ahead")
-    a = assumptions or ProjectionAssumptions()
-    regions, stock = flow_matrix(level, alpha=a.gravity_alpha, gamma=a.gravity_gamma, census=census)
+    a = assumptions or ProjectionAssumptions.from_tree()
+    regions, stock = flow_matrix(level, model=a.gravity, census=census)
     table = census_table(level, census).join(regions.select(pl.col("region_code").alias("code")), on="code")
     table = table.sort(pl.col("code").replace_strict(regions["region_code"], range(regions.height)))
     pop = _initial(table, a.sex_ratio_total)
     net_share = (stock.sum(axis=0) - stock.sum(axis=1)) * a.migration_rate  # per year, by region
     under = np.array(a.death_rates_under_65)
     totals = pop.sum(axis=(0, 1))
-    rate_65 = (a.national_deaths_2020 - float(under @ totals[:3])) / totals[3]
+    rate_65 = (a.national_deaths_base_year - float(under @ totals[:3])) / totals[3]
     death = np.append(under, rate_65)
     women_1564 = pop[:, 1, 2]
     fertility = pop[:, :, 0].sum(axis=1) / 5.0 / np.maximum(women_1564, 1.0)  # births per woman, relative level

@@ -1,9 +1,15 @@
-"""Service standards (服务标准) as dated parameters: national values with local overrides, each citing its source."""
+"""Service standards (服务标准): what each service is planned on, with its dated values from the parameter tree.
+
+The definition of a service (population group, `per`, supply column, whether a unit is built once or paid every
+year) is in data/files/service_standards.yaml; the standard's values and the unit cost are dated, sourced
+parameters of the tree (`planning.standard.<service>`, `planning.unit_cost.<service>`), resolved for a region
+national → province → prefecture → the region and overridden by a scenario like any rule parameter.
+"""
 
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
 from typing import Any
@@ -12,33 +18,21 @@ import polars as pl
 import yaml
 
 from changzhu.data.census import FILES_DIR
+from changzhu.parameters import (
+    DatedValue,
+    ParameterError,
+    ParameterTree,
+    Scenario,
+    load_tree,
+    parameter_tree,
+    parse_parameter,
+)
 from changzhu.planning.errors import PlanningInputError
+from changzhu.tables.kinds import ServiceInfo
 
 STANDARDS_FILE = FILES_DIR / "service_standards.yaml"
 POPULATION_GROUPS = ("all", "age_0_4", "age_5_14", "age_6_11", "age_12_14", "age_15_64", "age_65plus")
 COST_KINDS = ("capital", "annual")
-CENSUS_DATE = date(2020, 11, 1)
-
-
-@dataclass(frozen=True)
-class DatedValue:
-    """One value of a standard, in force from `valid_from`, with the document it comes from."""
-
-    valid_from: date
-    value: float
-    source: str
-    verified: bool
-    note: str | None = None
-
-
-@dataclass(frozen=True)
-class UnitCost:
-    """What one unit of supply costs: built once (capital) or paid every year (annual)."""
-
-    value: float
-    kind: str
-    source: str
-    verified: bool
 
 
 @dataclass(frozen=True)
@@ -51,31 +45,42 @@ class ServiceStandard:
     group: str
     per: float
     supply_column: str
-    values: tuple[DatedValue, ...]
-    unit_cost: UnitCost
-    overrides: Mapping[str, tuple[DatedValue, ...]]
+    cost_kind: str
+    tree: ParameterTree = field(default_factory=parameter_tree, compare=False, repr=False)
+    scenario: Scenario | None = None
+
+    @property
+    def standard_key(self) -> str:
+        """The tree parameter holding the standard's dated values."""
+        return f"planning.standard.{self.service}"
+
+    @property
+    def cost_key(self) -> str:
+        """The tree parameter holding the cost of one unit of supply."""
+        return f"planning.unit_cost.{self.service}"
+
+    @property
+    def values(self) -> tuple[DatedValue, ...]:
+        """The national dated values (with this standard's scenario applied)."""
+        return self.tree.resolve(None, self.scenario)[self.standard_key].values
 
     def value_on(self, as_of: date, region_code: str | None = None) -> DatedValue:
-        """The value in force on `as_of` for a region: its own override, its prefecture's, its province's, national."""
-        if region_code is not None:
-            for key in _override_keys(region_code):
-                if key in self.overrides:
-                    found = _latest(self.overrides[key], as_of)
-                    if found is not None:
-                        return found
-        found = _latest(self.values, as_of)
-        if found is None:
-            raise PlanningInputError(f"standard {self.service}: no value in force on {as_of.isoformat()}")
-        return found
+        """The value in force on `as_of` for a region: its own, its prefecture's, its province's, or national."""
+        return self._dated(self.standard_key, as_of, region_code)
 
+    def unit_cost_on(self, as_of: date, region_code: str | None = None) -> DatedValue:
+        """The cost of one unit of supply in force on `as_of` for a region."""
+        return self._dated(self.cost_key, as_of, region_code)
 
-def _override_keys(code: str) -> list[str]:
-    return [code, code[:4] + "00", code[:2] + "0000"]
+    def with_scenario(self, scenario: Scenario | None) -> ServiceStandard:
+        """The same standard read under a reform scenario's overrides."""
+        return ServiceStandard(**{**self.__dict__, "scenario": scenario})
 
-
-def _latest(values: Iterable[DatedValue], as_of: date) -> DatedValue | None:
-    in_force = [v for v in values if v.valid_from <= as_of]
-    return max(in_force, key=lambda v: v.valid_from) if in_force else None
+    def _dated(self, key: str, as_of: date, region_code: str | None) -> DatedValue:
+        try:
+            return self.tree.value(key, as_of, region=region_code, scenario=self.scenario)
+        except ParameterError as exc:
+            raise PlanningInputError(f"standard {self.service}: {exc.why} ({key})") from exc
 
 
 def _field(where: str, raw: Mapping[str, Any], name: str, kind: type | tuple[type, ...]) -> Any:
@@ -87,43 +92,7 @@ def _field(where: str, raw: Mapping[str, Any], name: str, kind: type | tuple[typ
     return value
 
 
-def _dated(where: str, raw: Any) -> tuple[DatedValue, ...]:
-    if not isinstance(raw, list) or not raw:
-        raise PlanningInputError(f"{where}: needs a non-empty list of dated values")
-    out = []
-    for i, item in enumerate(raw):
-        at = f"{where}[{i}]"
-        if not isinstance(item, dict):
-            raise PlanningInputError(f"{at}: must be a mapping")
-        valid_from = _field(at, item, "valid_from", date)
-        value = float(_field(at, item, "value", (int, float)))
-        if value < 0:
-            raise PlanningInputError(f"{at}: value {value} is negative")
-        source = _field(at, item, "source", str)
-        if not source.strip():
-            raise PlanningInputError(f"{at}: source is empty; every standard must cite its source")
-        out.append(DatedValue(valid_from, value, source, bool(_field(at, item, "verified", bool)), item.get("note")))
-    dates = [v.valid_from for v in out]
-    if len(set(dates)) != len(dates):
-        raise PlanningInputError(f"{where}: two values start on the same date")
-    return tuple(sorted(out, key=lambda v: v.valid_from))
-
-
-def _overrides(where: str, raw: Any) -> dict[str, tuple[DatedValue, ...]]:
-    if raw is None:
-        return {}
-    if not isinstance(raw, dict):
-        raise PlanningInputError(f"{where}: must be a mapping of region code to dated values")
-    out = {}
-    for code, values in raw.items():
-        code = str(code)
-        if len(code) != 6 or not code.isdigit():
-            raise PlanningInputError(f"{where}: {code!r} is not a six-digit region code")
-        out[code] = _dated(f"{where}.{code}", values)
-    return out
-
-
-def _standard(name: str, raw: Any) -> ServiceStandard:
+def _standard(name: str, raw: Any, tree: ParameterTree, scenario: Scenario | None) -> ServiceStandard:
     where = f"services.{name}"
     if not isinstance(raw, dict):
         raise PlanningInputError(f"{where}: must be a mapping")
@@ -133,72 +102,103 @@ def _standard(name: str, raw: Any) -> ServiceStandard:
     per = float(_field(where, raw, "per", (int, float)))
     if per <= 0:
         raise PlanningInputError(f"{where}: per must be positive")
-    cost_raw = _field(where, raw, "unit_cost", dict)
-    kind = _field(f"{where}.unit_cost", cost_raw, "kind", str)
+    kind = _field(where, raw, "cost_kind", str)
     if kind not in COST_KINDS:
-        raise PlanningInputError(f"{where}.unit_cost: kind {kind!r} is not capital or annual")
-    cost = UnitCost(
-        float(_field(f"{where}.unit_cost", cost_raw, "value", (int, float))),
-        kind,
-        _field(f"{where}.unit_cost", cost_raw, "source", str),
-        bool(_field(f"{where}.unit_cost", cost_raw, "verified", bool)),
-    )
-    return ServiceStandard(
+        raise PlanningInputError(f"{where}: cost_kind {kind!r} is not capital or annual")
+    std = ServiceStandard(
         service=name,
         title_zh=_field(where, raw, "title_zh", str),
         unit=_field(where, raw, "unit", str),
         group=group,
         per=per,
         supply_column=_field(where, raw, "supply_column", str),
-        values=_dated(f"{where}.values", raw.get("values")),
-        unit_cost=cost,
-        overrides=_overrides(f"{where}.overrides", raw.get("overrides")),
+        cost_kind=kind,
+        tree=tree,
+        scenario=scenario,
     )
+    missing = [k for k in (std.standard_key, std.cost_key) if k not in tree.units()]
+    if missing:
+        raise PlanningInputError(f"{where}: the parameter tree has no {' or '.join(missing)}")
+    return std
 
 
-def _read_yaml(path: Path) -> Any:
-    if not path.is_file():
-        raise PlanningInputError(f"{path.name}: file not found")
-    try:
-        return yaml.safe_load(path.read_text(encoding="utf-8"))
-    except yaml.YAMLError as exc:
-        raise PlanningInputError(f"{path.name}: not valid YAML ({str(exc).splitlines()[0]})") from exc
-
-
-def parse_standards(raw: Any) -> dict[str, ServiceStandard]:
+def parse_standards(
+    raw: Any, tree: ParameterTree | None = None, scenario: Scenario | None = None
+) -> dict[str, ServiceStandard]:
     """Standards from the parsed YAML document; raises PlanningInputError naming the field at fault."""
     if not isinstance(raw, dict) or not isinstance(raw.get("services"), dict) or not raw["services"]:
         raise PlanningInputError("standards: needs a non-empty 'services' mapping")
-    return {str(name): _standard(str(name), body) for name, body in raw["services"].items()}
+    tree = tree or parameter_tree()
+    return {str(name): _standard(str(name), body, tree, scenario) for name, body in raw["services"].items()}
 
 
-def load_standards(path: Path = STANDARDS_FILE, local: Path | None = None) -> dict[str, ServiceStandard]:
-    """The national standards, with a local file's overrides (`{service: {region_code: [values]}}`) on top."""
-    standards = parse_standards(_read_yaml(path))
-    if local is None:
-        return standards
-    raw = _read_yaml(local)
-    if not isinstance(raw, dict) or not isinstance(raw.get("overrides"), dict):
-        raise PlanningInputError(f"{local.name}: needs an 'overrides' mapping of service to region code to values")
-    merged = dict(standards)
-    for service, by_region in raw["overrides"].items():
-        if service not in merged:
-            raise PlanningInputError(f"{local.name}: unknown service {service!r}")
-        extra = _overrides(f"{local.name}.overrides.{service}", by_region)
-        old = merged[service]
-        merged[service] = ServiceStandard(**{**old.__dict__, "overrides": {**old.overrides, **extra}})
-    return merged
+def local_tree(rows: pl.DataFrame, base: ParameterTree | None = None) -> ParameterTree:
+    """The tree with a standards table's rows (kind `standard`: region, service, standard value and/or unit cost,
+    since, source, verified) as the regions' own dated values of planning.standard.<service> and
+    planning.unit_cost.<service>, in the national parameters' units."""
+    base = base or parameter_tree()
+    units = base.units()
+    entries: dict[tuple[str, str], list[dict[str, Any]]] = {}
+    for row in rows.iter_rows(named=True):
+        for prefix, column in (("planning.standard.", "standard_value"), ("planning.unit_cost.", "unit_cost_yuan")):
+            if row[column] is not None:
+                value = {"since": row["since"], "value": row[column], "source": row["source"]}
+                entries.setdefault((str(row["region_code"]), prefix + str(row["service"])), []).append(
+                    value | {"verified": bool(row["verified"])}
+                )
+    merged = {code: dict(params) for code, params in base.by_jurisdiction.items()}
+    for (code, key), values in entries.items():
+        if key not in units:
+            raise PlanningInputError(f"standards table: the parameter tree has no {key}")
+        where = f"standards table: {code} {key}"
+        try:
+            merged.setdefault(code, {})[key] = parse_parameter(key, {"unit": units[key], "values": values}, code, where)
+        except ParameterError as exc:
+            raise PlanningInputError(str(exc)) from exc
+    return ParameterTree(merged)
+
+
+def is_parameter_file(path: Path) -> bool:
+    """Whether a --standards file is a YAML parameter file of local values (`local:`), not a standards table."""
+    if path.suffix.lower() not in (".yaml", ".yml") or not path.is_file():
+        return False
+    try:
+        raw = yaml.safe_load(path.read_text(encoding="utf-8"))
+    except (yaml.YAMLError, UnicodeDecodeError):
+        return False
+    return isinstance(raw, dict) and "local" in raw
+
+
+def load_standards(
+    path: Path = STANDARDS_FILE, local: Path | pl.DataFrame | None = None, scenario: Scenario | None = None
+) -> dict[str, ServiceStandard]:
+    """The standards, with a region's own values on top: a local parameter file (`local: {region_code:
+    {planning.standard.x: ...}}`) or a standards table (kind `standard`, read with changzhu.tables); then a
+    scenario's overrides."""
+    if not path.is_file():
+        raise PlanningInputError(f"{path.name}: file not found")
+    try:
+        raw = yaml.safe_load(path.read_text(encoding="utf-8"))
+    except yaml.YAMLError as exc:
+        raise PlanningInputError(f"{path.name}: not valid YAML ({str(exc).splitlines()[0]})") from exc
+    try:
+        if isinstance(local, pl.DataFrame):
+            tree = local_tree(local)
+        else:
+            tree = load_tree(extra=local) if local is not None else parameter_tree()
+    except ParameterError as exc:
+        raise PlanningInputError(str(exc)) from exc
+    return parse_standards(raw, tree, scenario)
 
 
 def standards_frame(standards: Mapping[str, ServiceStandard], region_codes: Iterable[str], as_of: date) -> pl.DataFrame:
-    """One row per region and service with the value in force on `as_of` there (local override or national)."""
+    """One row per region and service with the value in force on `as_of` there (local value or national)."""
     codes = list(region_codes)
     rows = []
     for std in standards.values():
-        national = std.value_on(as_of)
-        local_codes = {c for c in codes if any(k in std.overrides for k in _override_keys(c))}
         for code in codes:
-            chosen = std.value_on(as_of, code) if code in local_codes else national
+            chosen = std.value_on(as_of, code)
+            cost = std.unit_cost_on(as_of, code)
             rows.append(
                 (
                     code,
@@ -206,11 +206,11 @@ def standards_frame(standards: Mapping[str, ServiceStandard], region_codes: Iter
                     std.group,
                     std.per,
                     chosen.value,
-                    chosen.valid_from,
+                    chosen.since,
                     chosen.source,
                     chosen.verified,
-                    std.unit_cost.value,
-                    std.unit_cost.kind,
+                    float(cost.value),
+                    std.cost_kind,
                     std.supply_column,
                 )
             )
@@ -228,3 +228,8 @@ def standards_frame(standards: Mapping[str, ServiceStandard], region_codes: Iter
         "supply_column": pl.String,
     }
     return pl.DataFrame(rows, schema=schema, orient="row")
+
+
+def service_catalog(standards: Mapping[str, ServiceStandard]) -> tuple[ServiceInfo, ...]:
+    """The services of `standards` as facility lists and supply tables name them."""
+    return tuple(ServiceInfo(key, std.title_zh, std.supply_column) for key, std in standards.items())

@@ -10,8 +10,8 @@ from sqlalchemy import Engine, delete, insert, select, update
 from changzhu.data.census import Census2020
 from changzhu.data.classification import read_agglomerations
 from changzhu.data.regions import build_population_table, build_region_table
-from changzhu.registry.db import session_scope
-from changzhu.registry.models import (
+from changzhu.store.db import session_scope
+from changzhu.store.models import (
     AgglomerationMemberRow,
     AgglomerationRow,
     PopulationStatRow,

@@ -8,8 +8,15 @@ import polars as pl
 from sqlalchemy import Engine, func, select
 
 from changzhu.domain.person import PERSON_COLUMNS, PERSON_SCHEMA
-from changzhu.registry.db import session_scope
-from changzhu.registry.resident_models import ContributionMonthRow, HouseholdLinkRow, PersonRow, ResidenceEventRow
+from changzhu.registry.residents import fact_types
+from changzhu.store.db import session_scope
+from changzhu.store.resident_models import (
+    ContributionMonthRow,
+    HouseholdLinkRow,
+    PersonAttributeRow,
+    PersonRow,
+    ResidenceEventRow,
+)
 
 MOVES_SCHEMA: dict[str, pl.DataType] = {
     "person_key": pl.String(),
@@ -56,9 +63,11 @@ def person_frame(engine: Engine, person_ids: Collection[int] | None = None) -> p
 
     Columns come from PERSON_COLUMNS, in order; a parent outside the selection gives a null parent_id.
 
+    Then the inputs the jurisdictions in use declare, null where not given (unknown).
+
     Stored columns come from the persons table, insurance months are derived from contribution records,
-    parent_id from household links; any other column comes from the attributes given at registration and is
-    null where none was given (so validate_person_table names what is still missing).
+    parent_id from household links; any other column comes from the facts given at registration or import
+    (person_attributes) and is null where none was given (so validate_person_table names what is still missing).
     """
     people_query = select(PersonRow)
     links_query = select(HouseholdLinkRow.child_id, func.min(HouseholdLinkRow.parent_id)).group_by(
@@ -67,9 +76,15 @@ def person_frame(engine: Engine, person_ids: Collection[int] | None = None) -> p
     if person_ids is not None:
         people_query = people_query.where(PersonRow.id.in_(list(person_ids)))
         links_query = links_query.where(HouseholdLinkRow.child_id.in_(list(person_ids)))
+    facts_query = select(PersonAttributeRow)
+    if person_ids is not None:
+        facts_query = facts_query.where(PersonAttributeRow.person_id.in_(list(person_ids)))
     with session_scope(engine) as session:
         people = list(session.execute(people_query).scalars().all())
         links = session.execute(links_query).all()
+        facts: dict[int, dict[str, object]] = {}
+        for fact in session.execute(facts_query).scalars():
+            facts.setdefault(fact.person_id, {})[fact.name] = fact.value()
     if person_ids is not None:
         order = {pid: i for i, pid in enumerate(person_ids)}
         people.sort(key=lambda row: order[row.id])
@@ -100,13 +115,16 @@ def person_frame(engine: Engine, person_ids: Collection[int] | None = None) -> p
             "medical_months_local": medical_at.get((p.id, p.residence_region), 0),
             "prior_si_months": pension_at.get((p.id, p.prior_region or ""), 0),
         }
-        given = {c.name: derived.get(c.name, p.attributes.get(c.name)) for c in PERSON_COLUMNS}
+        given = {c.name: derived.get(c.name, facts.get(p.id, {}).get(c.name)) for c in PERSON_COLUMNS}
         # optional columns not given at registration take the schema's default, as validate_person_table does
         records.append(
             {c.name: c.default if c.optional and given[c.name] is None else given[c.name] for c in PERSON_COLUMNS}
         )
     frame = pl.DataFrame(records, schema={c.name: _loose(c.name) for c in PERSON_COLUMNS}, orient="row")
-    return frame.cast(PERSON_SCHEMA, strict=True)  # type: ignore[arg-type]
+    core = frame.cast(PERSON_SCHEMA, strict=True)  # type: ignore[arg-type]
+    declared = {n: t for n, t in fact_types().items() if n not in PERSON_SCHEMA}
+    given_facts = [[facts.get(p.id, {}).get(name) for p in people] for name in declared]
+    return core.hstack([pl.Series(n, v, dtype=t) for (n, t), v in zip(declared.items(), given_facts, strict=True)])
 
 
 def _loose(name: str) -> pl.DataType:

@@ -20,7 +20,7 @@ from pathlib import Path
 from cryptography.exceptions import InvalidTag
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 
-from changzhu.config import data_dir
+from changzhu.config import create_private_once, data_dir
 from changzhu.errors import ChangzhuError
 
 HASH_KEY_ENV = "CHANGZHU_ID_HASH_KEY"
@@ -126,15 +126,13 @@ def _parse_key(text: str, name: str) -> bytes:
 
 def _key_file_keys(path: Path) -> IdentityKeys:
     if not path.exists():
-        path.parent.mkdir(parents=True, exist_ok=True)
-        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-        with os.fdopen(fd, "w") as handle:
-            handle.write(f"{secrets.token_hex(32)}\n{secrets.token_hex(32)}\n")
-        print(
-            f"warning: generated identity keys in {path}; keep this file (without it stored identity numbers "
-            f"cannot be read or found) or set {HASH_KEY_ENV} and {ENC_KEY_ENV} in production",
-            file=sys.stderr,
-        )
+        created = create_private_once(path, f"{secrets.token_hex(32)}\n{secrets.token_hex(32)}\n".encode())
+        if created:
+            print(
+                f"warning: generated identity keys in {path}; keep this file (without it stored identity numbers "
+                f"cannot be read or found) or set {HASH_KEY_ENV} and {ENC_KEY_ENV} in production",
+                file=sys.stderr,
+            )
     lines = path.read_text().split()
     if len(lines) != 2:
         raise IdentityKeyError(f"identity key file {path} must hold two lines of 64 hex digits")

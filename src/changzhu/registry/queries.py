@@ -2,31 +2,19 @@
 
 from __future__ import annotations
 
-from enum import StrEnum
-
 import polars as pl
 from sqlalchemy import Engine, func, select
 from sqlalchemy.orm import aliased
 
+from changzhu.domain.population import PopulationSort
 from changzhu.domain.regions import InvalidRegionCode, RegionLevel, validate_code
 from changzhu.errors import ChangzhuError
-from changzhu.registry.db import session_scope
-from changzhu.registry.models import AgglomerationMemberRow, PopulationStatRow, RegionRow
+from changzhu.store.db import session_scope
+from changzhu.store.models import AgglomerationMemberRow, PopulationStatRow, RegionRow
 
 
 class RegistryNotLoaded(ChangzhuError):
     """The database has no regions yet."""
-
-
-class PopulationSort(StrEnum):
-    """Orders for the population table."""
-
-    CODE = "code"
-    RESIDENT = "resident"
-    RENHU_FENLI = "renhu_fenli"
-    RENHU_FENLI_SHARE = "renhu_fenli_share"
-    INTERPROV = "interprov"
-    INTERPROV_SHARE = "interprov_share"
 
 
 _SORT_COLUMNS = {

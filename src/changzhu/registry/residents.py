@@ -4,30 +4,36 @@ ChangzhuError subclass and changes nothing; every call is idempotent under its k
 
 from __future__ import annotations
 
+import calendar
 import uuid
 from dataclasses import dataclass
 from datetime import date
 from enum import StrEnum
 
 import polars as pl
-from sqlalchemy import Engine, exists, select
+from sqlalchemy import Engine, select
 from sqlalchemy.orm import Session
 
 from changzhu.domain.person import PERSON_SCHEMA
-from changzhu.domain.regions import validate_code
-from changzhu.errors import ChangzhuError
-from changzhu.registry.audit import now_iso
-from changzhu.registry.db import session_scope
-from changzhu.registry.identity import identity_keys, parse_id_number
-from changzhu.registry.models import RegionRow
-from changzhu.registry.resident_models import (
+from changzhu.parameters import Scenario, parameter_tree
+from changzhu.parameters.tree import chain_for
+from changzhu.registry.contact import CONTACT_KINDS, contact_hash, normalise, seal
+from changzhu.registry.identity import IdentityKeys, identity_keys, parse_id_number
+from changzhu.rules.catalog import policies_in_use, resolve
+from changzhu.store.audit import now_iso
+from changzhu.store.audit_reasons import Reason, because
+from changzhu.store.checks import RegistryError, UnknownPerson, check_region, check_regions, lock_person
+from changzhu.store.db import session_scope
+from changzhu.store.resident_models import (
+    Fact,
     HouseholdLinkRow,
     LedgerTransactionRow,
+    PersonAttributeRow,
     PersonRow,
     ResidenceEventRow,
     ResidencePermitRow,
 )
-from changzhu.registry.txn import Operation, Outcome, new_key, run_operation
+from changzhu.store.txn import Operation, Outcome, new_key, run_operation
 
 # person-table columns the registry keeps in its own columns or derives; the rest live in `attributes`
 STORED_COLUMNS = frozenset(
@@ -45,16 +51,8 @@ STORED_COLUMNS = frozenset(
     }
 )
 DERIVED_COLUMNS = frozenset({"si_months_local", "si_months_total", "medical_months_local", "prior_si_months"})
-PERMIT_MIN_MONTHS = 6  # 《居住证暂行条例》(国务院令第663号) art. 2: resident for half a year or more
-PERMIT_VALID_YEARS = 1  # permits are endorsed (签注) every year
-
-
-class RegistryError(ChangzhuError, ValueError):
-    """A registry operation that cannot be done as asked (the message says why)."""
-
-
-class UnknownPerson(RegistryError):
-    """No registered person has this key or identity number."""
+PERMIT_MIN_MONTHS = "residence_permit.min_residence_months"  # the rules' parameter (《居住证暂行条例》 art. 2)
+PERMIT_VALID_YEARS = "registry.residence_permit.valid_years"  # endorsed (签注) every year, in the parameter tree
 
 
 class ProofKind(StrEnum):
@@ -65,59 +63,43 @@ class ProofKind(StrEnum):
     STUDY = "study"
 
 
+def years_after(day: date, years: int) -> date:
+    """The same day `years` later; the month's last day when it has no such day (29 February → 28 February), as
+    《民法典》art. 202 counts periods in years."""
+    target = day.year + years
+    return date(target, day.month, min(day.day, calendar.monthrange(target, day.month)[1]))
+
+
 def months_between(start: date, end: date) -> int:
     """Whole months from start to end (0 if end is before start)."""
     months = (end.year - start.year) * 12 + end.month - start.month - (1 if end.day < start.day else 0)
     return max(months, 0)
 
 
-def check_regions(session: Session, codes: dict[str, str]) -> None:
-    """Each code (by field name) a well-formed prefecture-level code, known if the regions table is loaded.
+def fact_types() -> dict[str, pl.DataType]:
+    """Every fact the registry keeps as given: the person-table columns it does not keep or derive itself, and
+    the inputs the jurisdictions in use declare."""
+    from changzhu.rules.catalog import policies_in_use
 
-    One query: whether any prefecture is loaded, and whether each code is one.
-    """
-    for field, code in codes.items():
-        try:
-            validate_code(code)
-        except ChangzhuError as exc:
-            raise RegistryError(f"{field}: {exc}") from exc
-    prefecture = RegionRow.level == "prefecture"
-    distinct = sorted(set(codes.values()))
-    row = session.execute(
-        select(exists().where(prefecture), *(exists().where(prefecture, RegionRow.code == c) for c in distinct))
-    ).one()
-    if row[0]:
-        known = dict(zip(distinct, row[1:], strict=True))
-        for field, code in codes.items():
-            if not known[code]:
-                raise RegistryError(f"{field}: {code} is not a known prefecture-level region")
+    core = {n: t for n, t in PERSON_SCHEMA.items() if n not in STORED_COLUMNS and n not in DERIVED_COLUMNS}
+    return {**core, **{n: spec.dtype for n, spec in policies_in_use().declared_inputs().items()}}
 
 
-def check_region(session: Session, code: str, field: str) -> str:
-    """A well-formed prefecture-level code, known if the regions table is loaded."""
-    check_regions(session, {field: code})
-    return code
-
-
-def lock_person(session: Session, person_key: str) -> PersonRow:
-    """The person's row, locked for the rest of the transaction (FOR UPDATE on PostgreSQL)."""
-    row = session.execute(select(PersonRow).where(PersonRow.person_key == person_key).with_for_update()).scalar()
-    if row is None:
-        raise UnknownPerson(f"no registered person with key {person_key!r}")
-    return row
-
-
-def _check_attributes(attributes: dict[str, object]) -> dict[str, object]:
-    """Only person-table columns the registry does not keep itself, each readable as its schema type."""
-    clean: dict[str, object] = {}
+def _check_attributes(attributes: dict[str, object]) -> dict[str, Fact]:
+    """Only facts the registry keeps as given (fact_types), each read as its type (null: not given, unknown)."""
+    types = fact_types() if attributes else {}
+    clean: dict[str, Fact] = {}
     for name, value in attributes.items():
-        if name not in PERSON_SCHEMA or name in STORED_COLUMNS or name in DERIVED_COLUMNS:
+        if name not in types:
             raise RegistryError(f"attribute {name!r} is not a person-table column the registry stores as given")
         try:
-            pl.Series(name, [value]).cast(PERSON_SCHEMA[name], strict=True)
+            typed = pl.Series(name, [value]).cast(types[name], strict=True)
         except (pl.exceptions.InvalidOperationError, pl.exceptions.ComputeError) as exc:
-            raise RegistryError(f"attribute {name!r}: {value!r} is not a {PERSON_SCHEMA[name]}") from exc
-        clean[name] = value
+            raise RegistryError(f"attribute {name!r}: {value!r} is not a {types[name]}") from exc
+        if isinstance(typed.dtype, pl.Enum):
+            typed = typed.cast(pl.String)
+        if typed[0] is not None:
+            clean[name] = typed.to_list()[0]
     return clean
 
 
@@ -132,10 +114,17 @@ class Registration:
     proof_kind: ProofKind
     proof_ref: str
     attributes: dict[str, object]
+    name: str | None = None
+    phone: str | None = None
 
     def request(self) -> dict[str, object]:
-        """The request as hashed for idempotency: the identity number only as its keyed hash."""
+        """The request as hashed for idempotency: the identity number, name and phone only as keyed hashes."""
         number = parse_id_number(self.id_number)
+        contact = {
+            kind: contact_hash(kind, normalise(kind, text))
+            for kind, text in zip(CONTACT_KINDS, (self.name, self.phone), strict=True)
+            if text is not None
+        }
         return {
             "id_hash": identity_keys().lookup_hash(number),
             "hukou": self.hukou_region,
@@ -143,7 +132,18 @@ class Registration:
             "since": self.residence_since.isoformat(),
             "proof": [self.proof_kind.value, self.proof_ref],
             "attributes": self.attributes,
+            **({"contact": contact} if contact else {}),
         }
+
+
+def store_contact(person: PersonRow, name: str | None, phone: str | None, keys: IdentityKeys) -> None:
+    """Set the person's name and phone (normalised, encrypted, with keyed look-up hashes) where given."""
+    if name is not None:
+        sealed = seal("name", name, keys)
+        person.name_hash, person.name_cipher = sealed.lookup, sealed.cipher
+    if phone is not None:
+        sealed = seal("phone", phone, keys)
+        person.phone_hash, person.phone_cipher = sealed.lookup, sealed.cipher
 
 
 def register_in_session(session: Session, reg: Registration, today: date | None = None) -> PersonRow:
@@ -172,11 +172,13 @@ def register_in_session(session: Session, reg: Registration, today: date | None 
         residence_permit_since=None,
         prior_region=None,
         prior_residence_months=0,
-        attributes=_check_attributes(reg.attributes),
         created_at=now_iso(),
     )
+    store_contact(person, reg.name, reg.phone, keys)
+    facts = _check_attributes(reg.attributes)
     session.add(person)
     session.flush()
+    session.add_all(PersonAttributeRow.of(person.id, name, value) for name, value in facts.items())
     session.add(
         ResidenceEventRow(
             person_id=person.id,
@@ -192,7 +194,7 @@ def register_in_session(session: Session, reg: Registration, today: date | None 
 
 
 def register_resident(
-    engine: Engine, reg: Registration, *, actor: str, reason: str = "常住地登记", key: str | None = None
+    engine: Engine, reg: Registration, *, actor: str, reason: Reason | None = None, key: str | None = None
 ) -> dict[str, object]:
     """Register a person's habitual residence with its proof; returns {'person_key': ...}."""
     request = reg.request()
@@ -205,7 +207,9 @@ def register_resident(
             {"residence_region": reg.residence_region, "proof": reg.proof_kind.value},
         )
 
-    return run_operation(engine, Operation("register", key or new_key("register"), request, actor, reason), apply)
+    return run_operation(
+        engine, Operation("register", key or new_key("register"), request, actor, reason or because("register")), apply
+    )
 
 
 def find_person(engine: Engine, id_number: str) -> str:
@@ -218,17 +222,40 @@ def find_person(engine: Engine, id_number: str) -> str:
     return str(found)
 
 
+def _permit_number(key: str, on: date, region: str, scenario: Scenario | None) -> int:
+    """A number of the permit rule in force in `region` on `on`: the rules' months, the tree's validity years."""
+    if key == PERMIT_MIN_MONTHS:
+        policies = policies_in_use()
+        params = resolve(policies, policies.chain_for(region[:4] + "00"), None).parameters
+        if scenario is not None:  # overrides for the region's own codes, whether or not they have a policy file
+            params = scenario.apply(chain_for(region), params)
+        dated = params[key].at(on)
+        if dated is None:
+            raise RegistryError(f"no residence-permit rule in force on {on} ({key})")
+        return int(dated.value)
+    return int(parameter_tree().number(key, on, region=region, scenario=scenario))
+
+
 def issue_permit(
-    engine: Engine, person_key: str, issued_on: date, *, actor: str, reason: str = "居住证申领", key: str | None = None
+    engine: Engine,
+    person_key: str,
+    issued_on: date,
+    *,
+    actor: str,
+    reason: Reason | None = None,
+    key: str | None = None,
+    scenario: Scenario | None = None,
 ) -> dict[str, object]:
-    """Issue a residence permit in the place of residence after six months of registered residence."""
+    """Issue a residence permit after the months of residence the rules ask in the place of residence (six,
+    《居住证暂行条例》 art. 2: parameter residence_permit.min_residence_months, which a scenario may change)."""
 
     def apply(session: Session, _txn: LedgerTransactionRow) -> Outcome:
         person = lock_person(session, person_key)
         lived = months_between(person.residence_since, issued_on)
-        if lived < PERMIT_MIN_MONTHS:
+        needed = _permit_number(PERMIT_MIN_MONTHS, issued_on, person.residence_region, scenario)
+        if lived < needed:
             raise RegistryError(
-                f"residence permit needs {PERMIT_MIN_MONTHS} months of residence in {person.residence_region}; "
+                f"residence permit needs {needed} months of residence in {person.residence_region}; "
                 f"{lived} months on {issued_on}"
             )
         current = session.scalar(
@@ -245,7 +272,9 @@ def issue_permit(
             person_id=person.id,
             region=person.residence_region,
             issued_on=issued_on,
-            expires_on=issued_on.replace(year=issued_on.year + PERMIT_VALID_YEARS),
+            expires_on=years_after(
+                issued_on, _permit_number(PERMIT_VALID_YEARS, issued_on, person.residence_region, scenario)
+            ),
             previous_id=None,
         )
         session.add(permit)
@@ -257,13 +286,24 @@ def issue_permit(
         )
 
     op = Operation(
-        "permit.issue", key or new_key("permit"), {"person": person_key, "on": issued_on.isoformat()}, actor, reason
+        "permit.issue",
+        key or new_key("permit"),
+        {"person": person_key, "on": issued_on.isoformat()},
+        actor,
+        reason or because("permit_issue"),
     )
     return run_operation(engine, op, apply)
 
 
 def renew_permit(
-    engine: Engine, permit_no: str, renewed_on: date, *, actor: str, reason: str = "居住证签注", key: str | None = None
+    engine: Engine,
+    permit_no: str,
+    renewed_on: date,
+    *,
+    actor: str,
+    reason: Reason | None = None,
+    key: str | None = None,
+    scenario: Scenario | None = None,
 ) -> dict[str, object]:
     """Renew (签注) a permit for another year; continuous holding keeps the first issue date."""
 
@@ -284,7 +324,7 @@ def renew_permit(
             person_id=person.id,
             region=old.region,
             issued_on=renewed_on,
-            expires_on=start.replace(year=start.year + PERMIT_VALID_YEARS),
+            expires_on=years_after(start, _permit_number(PERMIT_VALID_YEARS, renewed_on, old.region, scenario)),
             previous_id=old.id,
         )
         session.add(permit)
@@ -295,7 +335,11 @@ def renew_permit(
         )
 
     op = Operation(
-        "permit.renew", key or new_key("renew"), {"permit": permit_no, "on": renewed_on.isoformat()}, actor, reason
+        "permit.renew",
+        key or new_key("renew"),
+        {"permit": permit_no, "on": renewed_on.isoformat()},
+        actor,
+        reason or because("permit_renew"),
     )
     return run_operation(engine, op, apply)
 
@@ -309,7 +353,7 @@ def record_move(
     proof_ref: str,
     *,
     actor: str,
-    reason: str = "常住地变更",
+    reason: Reason | None = None,
     key: str | None = None,
 ) -> dict[str, object]:
     """Record a move of habitual residence; the old place becomes the prior region (for 互认)."""
@@ -351,11 +395,25 @@ def record_move(
         "on": moved_on.isoformat(),
         "proof": [proof_kind.value, proof_ref],
     }
-    return run_operation(engine, Operation("move", key or new_key("move"), request, actor, reason), apply)
+    return run_operation(
+        engine, Operation("move", key or new_key("move"), request, actor, reason or because("move")), apply
+    )
+
+
+class HouseholdConflict(RegistryError):
+    """The link exists already, or the child has two linked parents."""
+
+    http_status = 409
 
 
 def link_household(
-    engine: Engine, parent_key: str, child_key: str, *, actor: str, reason: str = "家庭成员关联", key: str | None = None
+    engine: Engine,
+    parent_key: str,
+    child_key: str,
+    *,
+    actor: str,
+    reason: Reason | None = None,
+    key: str | None = None,
 ) -> dict[str, object]:
     """Link a parent and a child (both registered); a child has at most two parents."""
 
@@ -365,25 +423,37 @@ def link_household(
 
     def apply(session: Session, _txn: LedgerTransactionRow) -> Outcome:
         if parent_key == child_key:
-            raise RegistryError("a person cannot be their own parent")
+            raise RegistryError("本人不能是自己的父母／a person cannot be their own parent")
         parent, child = lock_person(session, parent_key), lock_person(session, child_key)
         if parent.birth_date >= child.birth_date:
-            raise RegistryError("the parent must be born before the child")
+            raise RegistryError("父母的出生日期须早于子女／the parent must be born before the child")
         parents = session.scalars(select(HouseholdLinkRow.parent_id).where(HouseholdLinkRow.child_id == child.id))
         existing = list(parents)
         if parent.id in existing:
-            raise RegistryError("this parent and child are already linked")
+            raise HouseholdConflict("该父母与子女已经关联／this parent and child are already linked")
         if len(existing) >= 2:
-            raise RegistryError("the child already has two linked parents")
+            raise HouseholdConflict("该子女已关联两位父母／the child already has two linked parents")
         session.add(HouseholdLinkRow(parent_id=parent.id, child_id=child.id))
         return Outcome({"parent": parent_key, "child": child_key}, child_key, {"parent": parent_key})
 
-    op = Operation("household.link", key or new_key("link"), {"parent": parent_key, "child": child_key}, actor, reason)
+    op = Operation(
+        "household.link",
+        key or new_key("link"),
+        {"parent": parent_key, "child": child_key},
+        actor,
+        reason or because("household_link"),
+    )
     return run_operation(engine, op, apply, lock=lock_both)
 
 
 def settle_hukou(
-    engine: Engine, person_key: str, settled_on: date, *, actor: str, reason: str = "居住地落户", key: str | None = None
+    engine: Engine,
+    person_key: str,
+    settled_on: date,
+    *,
+    actor: str,
+    reason: Reason | None = None,
+    key: str | None = None,
 ) -> dict[str, object]:
     """Move the hukou to the place of habitual residence (落户)."""
 
@@ -411,7 +481,11 @@ def settle_hukou(
         )
 
     op = Operation(
-        "settle", key or new_key("settle"), {"person": person_key, "on": settled_on.isoformat()}, actor, reason
+        "settle",
+        key or new_key("settle"),
+        {"person": person_key, "on": settled_on.isoformat()},
+        actor,
+        reason or because("settle"),
     )
     return run_operation(engine, op, apply)
 
@@ -433,3 +507,27 @@ def person_summary(engine: Engine, person_key: str) -> dict[str, object]:
             "prior_region": person.prior_region,
             "prior_residence_months": person.prior_residence_months,
         }
+
+
+def issue_or_renew_permit(
+    engine: Engine, person_key: str, on: date, *, actor: str, key: str | None = None
+) -> dict[str, object]:
+    """Renew the person's latest permit where they live (签注), or issue the first one there (申领)."""
+    with session_scope(engine) as session:
+        person = session.scalar(select(PersonRow).where(PersonRow.person_key == person_key))
+        if person is None:
+            raise UnknownPerson(f"no registered person with key {person_key!r}")
+        renewed = select(ResidencePermitRow.previous_id).where(ResidencePermitRow.previous_id.is_not(None))
+        latest = session.scalar(
+            select(ResidencePermitRow.permit_no)
+            .where(
+                ResidencePermitRow.person_id == person.id,
+                ResidencePermitRow.region == person.residence_region,
+                ResidencePermitRow.id.not_in(renewed),
+            )
+            .order_by(ResidencePermitRow.issued_on.desc())
+            .limit(1)
+        )
+    if latest is None:
+        return {"action": "issued", **issue_permit(engine, person_key, on, actor=actor, key=key)}
+    return {"action": "renewed", **renew_permit(engine, latest, on, actor=actor, key=key)}

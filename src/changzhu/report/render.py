@@ -2,17 +2,19 @@
 
 from __future__ import annotations
 
+import re
 from datetime import UTC, datetime
 from pathlib import Path
 
 from plotly.offline import get_plotlyjs
 
+from changzhu.report.lang import Lang
 from changzhu.report.sections import SECTIONS_DIR, escape
 
 REPORT_FILE = "report.html"
 
 _PAGE = """<!DOCTYPE html>
-<html lang="zh-CN">
+<html lang="{html_lang}">
 <head>
 <meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
@@ -20,6 +22,22 @@ _PAGE = """<!DOCTYPE html>
 <style>
 body {{ font-family: system-ui, "Noto Sans CJK SC", "Microsoft YaHei", sans-serif; margin: 0 auto;
        max-width: 1200px; padding: 1em 2em; color: #222; }}
+@media (max-width: 600px) {{ body {{ padding: .5em .7em; }} h1 {{ font-size: 1.3em; }} }}
+.table-wrap {{ overflow-x: auto; max-width: 100%; }}
+table.data td.small {{ font-size: 85%; min-width: 14em; max-width: 22em; }}
+table.data td.text:first-child {{ min-width: 7em; }}
+.status.ok {{ color: #1a7f37; }} .status.out_of_range {{ color: #b22; font-weight: bold; }}
+.status.no_estimate, .status.not_synthesized, .status.definition_differs, .status.calibrated {{ color: #777; }}
+@media (max-width: 600px) {{
+  table.data.stack, table.data.stack tbody, table.data.stack tr, table.data.stack td {{ display: block; width: auto; }}
+  table.data.stack tr:first-child {{ display: none; }}
+  table.data.stack tr {{ border: 1px solid #ccc; margin: 0 0 .6em; padding: .2em 0; }}
+  table.data.stack td {{ border: none; text-align: left; min-width: 0; max-width: none; overflow-wrap: anywhere;
+                        padding: .15em .6em; }}
+  table.data.stack td::before {{ content: attr(data-label); color: #666; font-size: 85%; margin-right: .5em; }}
+}}
+.estimate {{ background: #fff4d6; border: 1px solid #e0b84c; border-radius: 3px; padding: 0 .3em; font-size: 85%; }}
+.js-plotly-plot, .plotly-graph-div {{ max-width: 100%; }}
 h1 {{ border-bottom: 2px solid #b22; padding-bottom: .3em; }}
 section {{ margin: 2em 0; }}
 table.data {{ border-collapse: collapse; font-size: 90%; }}
@@ -33,7 +51,7 @@ nav a {{ margin-right: 1em; }}
 </head>
 <body>
 <h1>{title}</h1>
-<p class="note">Generated {generated} by changzhu. Every figure states its population basis (口径).</p>
+<p class="note">{generated_note}</p>
 <nav>{nav}</nav>
 {sections}
 </body>
@@ -41,19 +59,39 @@ nav a {{ margin-right: 1em; }}
 """
 
 
-def render_report(out_dir: Path, title: str = "changzhu 常住 — public services where people live") -> Path:
+TITLES = {
+    Lang.ZH: "常住 changzhu：按常住地提供基本公共服务",
+    Lang.EN: "changzhu 常住 — public services where people live",
+}
+NOTES = {
+    Lang.ZH: "changzhu 生成于 {generated}。每个数字都注明人口口径；标“估算”的数字不是统计数。",
+    Lang.EN: "Generated {generated} by changzhu. Every figure states its population basis (口径); figures marked "
+    "“estimate” are not statistics.",
+}
+
+
+def _heading(fragment: str) -> str:
+    """The section's <h2> text (already escaped), for the navigation bar."""
+    found = re.search(r"<h2>(.*?)</h2>", fragment)
+    return found.group(1) if found else ""
+
+
+def render_report(out_dir: Path, title: str | None = None, lang: Lang = Lang.ZH) -> Path:
     """Write `out_dir/report.html` from every fragment in `out_dir/sections/`, in order."""
     folder = out_dir / SECTIONS_DIR
     fragments = sorted(folder.glob("*.html")) if folder.is_dir() else []
+    texts = [p.read_text(encoding="utf-8") for p in fragments]
     nav = " ".join(
-        f"<a href='#{escape(p.stem.split('_', 1)[1])}'>{escape(p.stem.split('_', 1)[1])}</a>" for p in fragments
+        f"<a href='#{escape(p.stem.split('_', 1)[1])}'>{_heading(text) or escape(p.stem.split('_', 1)[1])}</a>"
+        for p, text in zip(fragments, texts, strict=True)
     )
     page = _PAGE.format(
-        title=escape(title),
+        title=escape(title or TITLES[lang]),
+        html_lang="zh-CN" if lang == Lang.ZH else "en",
+        generated_note=escape(NOTES[lang].format(generated=datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC"))),
         plotlyjs=get_plotlyjs(),
-        generated=datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC"),
         nav=nav,
-        sections="\n".join(p.read_text(encoding="utf-8") for p in fragments),
+        sections="\n".join(texts),
     )
     path = out_dir / REPORT_FILE
     out_dir.mkdir(parents=True, exist_ok=True)

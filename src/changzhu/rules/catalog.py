@@ -1,25 +1,35 @@
-"""The shipped policies: load every jurisdiction and agreement, resolve national → province → city per region."""
+"""The policies: load every jurisdiction and agreement of a directory, resolve national → province → city per region.
+
+The directory in use is CHANGZHU_POLICY_DIR (or `changzhu --policies DIR`), else the one shipped in the package; it
+is re-read whenever a policy file changes, so a running service sees a new city without a restart.
+"""
 
 from __future__ import annotations
 
+import hashlib
+import threading
 from dataclasses import dataclass
 from datetime import date
-from functools import cache
+from functools import cache, cached_property
 from pathlib import Path
 
 import numpy as np
 import polars as pl
 import yaml
 
+from changzhu.config import policy_dir
+from changzhu.domain.person import PERSON_COLUMNS
 from changzhu.domain.services import Service
+from changzhu.parameters import parameter_tree
+from changzhu.parameters.tree import chain_for as region_chain
+from changzhu.rules.conditions import Condition, FlagCondition, PointsCondition, VariableCondition
 from changzhu.rules.errors import PolicyError
+from changzhu.rules.indicators import Indicator, ParamRef, flat
+from changzhu.rules.inputs import InputSpec, core_inputs, merge_declared, parse_inputs
 from changzhu.rules.model import (
     Agreement,
     DatedValue,
-    Group,
     Jurisdiction,
-    Leaf,
-    Node,
     Parameter,
     PointsScheme,
     ServiceRule,
@@ -27,9 +37,9 @@ from changzhu.rules.model import (
     parse_jurisdiction,
 )
 from changzhu.rules.scenario import Scenario
-from changzhu.rules.variables import CITY_SIZE_ORDER
+from changzhu.rules.variables import CITY_SIZE_ORDER, VARIABLES, VariableSpec, variable_table
 
-POLICY_DIR = Path(__file__).parent / "policies"
+POLICY_DIR = Path(__file__).parent / "policies"  # the shipped policies, their examples and tests
 NATIONAL = "000000"
 
 
@@ -39,6 +49,7 @@ class PolicySet:
 
     jurisdictions: dict[str, Jurisdiction]
     agreements: tuple[Agreement, ...]
+    key: str  # the directory and the SHA-256 of every file read: what resolved policies are cached under
 
     def chain_for(self, code: str) -> tuple[str, ...]:
         """Jurisdictions whose rules apply to a prefecture, from the most general: national, province, city."""
@@ -50,9 +61,21 @@ class PolicySet:
             chain.append(code)
         return tuple(chain)
 
+    def declared_inputs(self, jurisdiction: str | None = None) -> dict[str, InputSpec]:
+        """The declared inputs by name: of every jurisdiction, or of one code's chain (national → province → city)."""
+        codes = self.jurisdictions if jurisdiction is None else self.chain_for(jurisdiction)
+        return merge_declared([spec for c in codes for spec in self.jurisdictions[c].inputs.values()])
+
+    @cached_property
+    def variables(self) -> dict[str, VariableSpec]:
+        """The core variables and every declared input's variable."""
+        return variable_table(self.declared_inputs())
+
     def parameter_units(self) -> dict[str, str]:
-        """Every parameter key defined anywhere, with its unit."""
-        return {k: p.unit for j in self.jurisdictions.values() for k, p in j.parameters.items()}
+        """Every parameter key a scenario may name, with its unit: the policy files' and the parameter tree's."""
+        units = parameter_tree().units()
+        units.update((k, p.unit) for j in self.jurisdictions.values() for k, p in j.parameters.items())
+        return units
 
 
 @dataclass(frozen=True)
@@ -75,30 +98,59 @@ class ResolvedPolicy:
         return param, dated
 
 
+def policy_files(directory: Path) -> list[Path]:
+    """Every jurisdictions/*.yaml and agreements/*.yaml file of a policy directory, in load order."""
+    return sorted((directory / "jurisdictions").glob("*.yaml")) + sorted((directory / "agreements").glob("*.yaml"))
+
+
 def load_policy_dir(directory: Path) -> PolicySet:
     """Parse every jurisdictions/*.yaml and agreements/*.yaml file; check every reference resolves."""
+    if not directory.is_dir():
+        raise PolicyError(f"{directory}: no such policy directory")
+    digest = hashlib.sha256()
+    texts: dict[Path, str] = {}
+    for path in policy_files(directory):
+        data = path.read_bytes()
+        digest.update(f"{path.relative_to(directory)}\0{len(data)}\0".encode())
+        digest.update(data)
+        try:
+            texts[path] = data.decode("utf-8")
+        except UnicodeDecodeError as exc:
+            raise PolicyError(f"{path.name} is not UTF-8 text ({exc})") from exc
+    files = [(path, _read_yaml(path, text)) for path, text in texts.items() if path.parent.name == "jurisdictions"]
+    reserved = set(VARIABLES) | {c.name for c in PERSON_COLUMNS}
+    declared: dict[Path, dict[str, InputSpec]] = {}
+    for path, raw in files:
+        entry = raw if isinstance(raw, dict) else {}
+        declared[path] = parse_inputs(
+            path.name, entry.get("inputs"), str(entry.get("jurisdiction", path.stem)), reserved
+        )
+    variables = variable_table(merge_declared([s for found in declared.values() for s in found.values()]))
     jurisdictions: dict[str, Jurisdiction] = {}
-    for path in sorted((directory / "jurisdictions").glob("*.yaml")):
-        j = parse_jurisdiction(path, _read_yaml(path))
+    for path, raw in files:
+        j = parse_jurisdiction(path, raw, variables, declared[path])
         jurisdictions[j.code] = j
+    agreement_list = [
+        parse_agreement(path, _read_yaml(path, text))
+        for path, text in texts.items()
+        if path.parent.name != "jurisdictions"
+    ]
     if NATIONAL not in jurisdictions:
         raise PolicyError(f"{directory}: no national baseline jurisdictions/{NATIONAL}.yaml")
-    agreements = tuple(parse_agreement(p, _read_yaml(p)) for p in sorted((directory / "agreements").glob("*.yaml")))
-    policies = PolicySet(jurisdictions, agreements)
+    policies = PolicySet(jurisdictions, tuple(agreement_list), f"{directory.resolve()}:{digest.hexdigest()}")
     for code in jurisdictions:
-        if code != NATIONAL:
-            check_references(resolve(policies, policies.chain_for(code), None))
-    check_references(resolve(policies, (NATIONAL,), None))
-    for a in agreements:
+        chain = policies.chain_for(code) if code != NATIONAL else (NATIONAL,)
+        check_references(resolve(policies, chain, None), policies.declared_inputs(code))
+    for a in policies.agreements:
         bad = [c for pair in a.coefficients for c in pair if c not in CITY_SIZE_ORDER]
         if bad:
             raise PolicyError(f"{a.path.name}: coefficients: unknown city size classes {sorted(set(bad))}")
     return policies
 
 
-def _read_yaml(path: Path) -> object:
+def _read_yaml(path: Path, text: str) -> object:
     try:
-        return yaml.safe_load(path.read_text(encoding="utf-8"))
+        return yaml.safe_load(text)
     except yaml.YAMLError as exc:
         raise PolicyError(f"{path.name} is not valid YAML: {exc}") from exc
 
@@ -109,12 +161,61 @@ def shipped_policies() -> PolicySet:
     return load_policy_dir(POLICY_DIR)
 
 
-_resolved_cache: dict[tuple[int, tuple[str, ...], Scenario | None], ResolvedPolicy] = {}
+_in_use: dict[Path, tuple[tuple[tuple[str, int, int], ...], PolicySet]] = {}
+_in_use_lock = threading.Lock()
 
 
-def resolve(policies: PolicySet, chain: tuple[str, ...], scenario: Scenario | None) -> ResolvedPolicy:
-    """Merge the chain: a later jurisdiction replaces a parameter, a service rule or a scheme by name."""
-    key = (id(policies), chain, scenario)
+def _signature(directory: Path) -> tuple[tuple[str, int, int], ...]:
+    """Name, modification time and size of every policy file: a cheap test of whether anything changed."""
+    out = []
+    for path in policy_files(directory):
+        st = path.stat()
+        out.append((str(path), st.st_mtime_ns, st.st_size))
+    return tuple(out)
+
+
+def policies_in_use() -> PolicySet:
+    """The policies of CHANGZHU_POLICY_DIR (else the shipped ones), loaded again when any policy file changed."""
+    directory = policy_dir().resolve()
+    with _in_use_lock:
+        signature = _signature(directory) if directory.is_dir() else ()
+        cached = _in_use.get(directory)
+        if cached is not None and cached[0] == signature:
+            return cached[1]
+        policies = load_policy_dir(directory)
+        if cached is not None and cached[1].key != policies.key:  # the old version's resolved rules are not needed
+            for key in [k for k in list(_resolved_cache) if k[0] == cached[1].key]:
+                _resolved_cache.pop(key, None)
+        _in_use[directory] = (signature, policies)
+        return policies
+
+
+_resolved_cache: dict[tuple[str, tuple[str, ...], Scenario | None, tuple[str, ...]], ResolvedPolicy] = {}
+
+
+def scenario_scope(policies: PolicySet, code: str, scenario: Scenario | None) -> tuple[str, ...]:
+    """The jurisdictions of a region (province, prefecture) that the scenario's overrides name but that have no
+    policy file, so are not in its chain: an override for a city without its own rules still applies to it."""
+    if scenario is None:
+        return ()
+    named = {ov.jurisdiction for ov in scenario.overrides if ov.jurisdiction is not None}
+    chain = policies.chain_for(code)
+    return tuple(c for c in region_chain(code) if c in named and c not in chain)
+
+
+def resolve_region(policies: PolicySet, code: str, scenario: Scenario | None) -> ResolvedPolicy:
+    """The rules in force in a prefecture: its chain of policy files, with the scenario's overrides for any
+    jurisdiction of the region (whether or not it has a policy file)."""
+    return resolve(policies, policies.chain_for(code), scenario, scenario_scope(policies, code, scenario))
+
+
+def resolve(
+    policies: PolicySet, chain: tuple[str, ...], scenario: Scenario | None, scope: tuple[str, ...] = ()
+) -> ResolvedPolicy:
+    """Merge the chain: a later jurisdiction replaces a parameter, a service rule or a scheme by name.
+
+    scope: jurisdictions without a policy file whose scenario overrides also apply (see scenario_scope)."""
+    key = (policies.key, chain, scenario, scope)
     cached = _resolved_cache.get(key)
     if cached is not None:
         return cached
@@ -127,48 +228,75 @@ def resolve(policies: PolicySet, chain: tuple[str, ...], scenario: Scenario | No
         services.update(j.services)
         schemes.update(j.schemes)
     if scenario is not None:
-        params = scenario.apply(chain, params)
+        params = scenario.apply(chain + scope, params)
     resolved = ResolvedPolicy(chain, params, services, schemes)
     _resolved_cache[key] = resolved
     return resolved
 
 
-def _leaves(node: Node) -> list[Leaf]:
-    if isinstance(node, Group):
-        return [leaf for child in node.children for leaf in _leaves(child)]
-    return [node]
+def scheme_conditions(scheme: PointsScheme) -> list[Condition]:
+    """Every condition of a scheme: its prerequisites and its indicators' only_if / within."""
+    out = scheme.prerequisites.walk() if scheme.prerequisites is not None else []
+    for ind in flat(scheme.indicators):
+        if ind.only_if is not None:
+            out.extend(ind.only_if.walk())
+    return out
 
 
-def scheme_leaves(scheme: PointsScheme) -> list[Leaf]:
-    """The conditions in a scheme's prerequisites."""
-    return _leaves(scheme.prerequisites) if scheme.prerequisites is not None else []
-
-
-def rule_leaves(node: Node) -> list[Leaf]:
-    """Every leaf condition of a rule tree."""
-    return _leaves(node)
-
-
-def check_references(policy: ResolvedPolicy) -> None:
-    """Every parameter, scheme and service a rule names must exist in the chain."""
+def check_references(policy: ResolvedPolicy, declared: dict[str, InputSpec]) -> None:
+    """Every parameter, scheme, service and declared input a rule names must exist in the chain."""
     where = "→".join(policy.chain)
     for rule in policy.services.values():
-        for leaf in _leaves(rule.rule):
-            _check_leaf(policy, leaf, f"{where}: service {rule.service.value}")
+        for node in rule.rule.walk():
+            _check_condition(policy, node, declared, f"{where}: service {rule.service.value}")
     for scheme in policy.schemes.values():
         if scheme.line_param not in policy.parameters:
             raise PolicyError(f"{where}: scheme {scheme.name}: admission line {scheme.line_param!r} not defined")
-        for leaf in scheme_leaves(scheme):
-            _check_leaf(policy, leaf, f"{where}: scheme {scheme.name}")
+        for node in scheme_conditions(scheme):
+            _check_condition(policy, node, declared, f"{where}: scheme {scheme.name}")
+        for ind in flat(scheme.indicators):
+            _check_indicator(policy, ind, declared, f"{where}: scheme {scheme.name}: indicator {ind.name}")
 
 
-def _check_leaf(policy: ResolvedPolicy, leaf: Leaf, where: str) -> None:
-    if leaf.param is not None and leaf.param not in policy.parameters:
-        raise PolicyError(f"{where}: parameter {leaf.param!r} is not defined")
-    if leaf.kind == "flag" and leaf.name not in policy.parameters:
-        raise PolicyError(f"{where}: flag parameter {leaf.name!r} is not defined")
-    if leaf.kind == "points" and leaf.name not in policy.schemes:
-        raise PolicyError(f"{where}: points scheme {leaf.name!r} is not defined")
+def _check_condition(policy: ResolvedPolicy, node: Condition, declared: dict[str, InputSpec], where: str) -> None:
+    for name in node.reads():
+        if name not in VARIABLES and name not in declared:
+            raise PolicyError(f"{where}: input {name!r} is not declared in this chain's inputs")
+    if isinstance(node, VariableCondition) and node.param is not None:
+        param = policy.parameters.get(node.param)
+        if param is None:
+            raise PolicyError(f"{where}: parameter {node.param!r} is not defined")
+        if node.unit is not None and param.unit in ("years", "months") and param.unit != node.unit:
+            raise PolicyError(f"{where}: {node.unit}: {{param: {node.param}}} is in {param.unit}")
+    if isinstance(node, FlagCondition) and node.flag not in policy.parameters:
+        raise PolicyError(f"{where}: flag parameter {node.flag!r} is not defined")
+    if isinstance(node, PointsCondition) and node.scheme not in policy.schemes:
+        raise PolicyError(f"{where}: points scheme {node.scheme!r} is not defined")
+
+
+def _check_indicator(policy: ResolvedPolicy, ind: Indicator, declared: dict[str, InputSpec], where: str) -> None:
+    for name in ind.reads():
+        if name not in VARIABLES and name not in declared:
+            raise PolicyError(f"{where}: input {name!r} is not declared in this chain's inputs")
+    for ref in _param_refs(ind.__dict__):
+        if ref.key not in policy.parameters:
+            raise PolicyError(f"{where}: parameter {ref.key!r} is not defined")
+    try:  # every number in force today resolves (a parameter holding a non-number fails here, not mid-run)
+        ind.unknown_range(policy, date.today())
+    except (TypeError, ValueError) as exc:
+        raise PolicyError(f"{where}: {exc}") from exc
+    except PolicyError:
+        pass  # a parameter not yet in force today: checked when evaluated
+
+
+def _param_refs(value: object) -> list[ParamRef]:
+    if isinstance(value, ParamRef):
+        return [value]
+    if isinstance(value, dict):
+        return [r for v in value.values() for r in _param_refs(v)]
+    if isinstance(value, tuple | list):
+        return [r for v in value for r in _param_refs(v)]
+    return []
 
 
 @dataclass(frozen=True)
@@ -198,3 +326,15 @@ def region_lookup() -> RegionLookup:
     aggs = tuple(frozenset(a.split(",")) if a else frozenset() for a in pref["agglomerations"].to_list())
     province = np.array([int(c[:2]) for c in codes], dtype=np.int32)
     return RegionLookup(codes, lut, size, aggs, province)
+
+
+def person_inputs(jurisdiction: str | None = None, *, policies: PolicySet | None = None) -> list[InputSpec]:
+    """Every input of the person table: the core columns, then the declared inputs (sorted by name).
+
+    jurisdiction: a prefecture (or province) code; only the inputs declared in its chain (national → province
+    → city) are listed. None: every input declared by any jurisdiction. policies: default the policies in use
+    (CHANGZHU_POLICY_DIR, else the shipped ones).
+    """
+    policies = policies or policies_in_use()
+    declared = policies.declared_inputs(jurisdiction)
+    return [*core_inputs(), *(declared[k] for k in sorted(declared))]

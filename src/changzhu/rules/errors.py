@@ -3,14 +3,11 @@
 from __future__ import annotations
 
 from changzhu.errors import ChangzhuError
+from changzhu.parameters.errors import ScenarioError as ScenarioError  # re-exported from its new home
 
 
 class PolicyError(ChangzhuError, ValueError):
     """A policy, agreement or policy-test file that does not follow the format (names the file and field)."""
-
-
-class ScenarioError(ChangzhuError, ValueError):
-    """A reform scenario that overrides an unknown parameter or gives a value of the wrong kind."""
 
 
 class PersonNotFound(ChangzhuError, LookupError):

@@ -7,23 +7,31 @@ from datetime import date
 import numpy as np
 import polars as pl
 
-from changzhu.domain.person import validate_person_table
+from changzhu.domain.person import ExtraColumn, validate_person_table
 from changzhu.domain.services import Service
-from changzhu.rules.catalog import PolicySet, region_lookup, shipped_policies
+from changzhu.rules.catalog import PolicySet, ResolvedPolicy, policies_in_use, region_lookup
+from changzhu.rules.conditions import Condition
 from changzhu.rules.dates import NEVER
-from changzhu.rules.engine import Engine
+from changzhu.rules.engine import IntervalEvaluator, chain_groups, reads_of
 from changzhu.rules.frame import Frame, build_frame
-from changzhu.rules.kernels import CompiledRules, Decisions
+from changzhu.rules.kernels import CompiledRules
 from changzhu.rules.scenario import Scenario
+
+CODE_BITS = 62  # names per int64 word when rows are grouped by the set of names they hold
+DIRECT_BITS = 20  # up to this many names, combinations are found through a table of 2**names slots
 
 
 def prepare(
     people: pl.DataFrame, on: date, *, scenario: Scenario | None = None, policies: PolicySet | None = None
 ) -> Frame:
     """Validate the table (all or nothing) and the scenario; the people as the arrays the rules read on `on`."""
-    policies = policies or shipped_policies()
+    policies = policies or policies_in_use()
     regions = region_lookup()
-    typed = validate_person_table(people, as_of=on, known_regions=set(regions.codes))
+    extra = tuple(
+        ExtraColumn(i.name, i.dtype, tuple(c.code for c in i.categories), i.type in ("integer", "months"))
+        for i in policies.declared_inputs().values()
+    )
+    typed = validate_person_table(people, as_of=on, known_regions=set(regions.codes), extra=extra)
     if scenario is not None:
         scenario.check(policies.parameter_units())
     return build_frame(typed, on, policies, regions)
@@ -38,48 +46,208 @@ def evaluate(
     policies: PolicySet | None = None,
     earliest: bool = True,
 ) -> pl.DataFrame:
-    """One row per person: person_id, eligible_<service>, earliest_<service>, points_<scheme>.
+    """One row per person: person_id; per service eligible_, undetermined_, needs_, earliest_; per scheme points_,
+    points_low_, points_high_, unassessed_.
 
     People are judged by the rules of their residence_region (national → province → city) in force on `on`,
-    with `scenario`'s overrides. earliest_<service> is the first date on or after `on` the person qualifies if
-    nothing else changes (null: not under unchanged circumstances). points_<scheme> is null where the scheme
-    does not apply (every shipped scheme has a column). earliest=False decides on `on` only, with the compiled
-    rules (changzhu.rules.kernels): earliest_<service> is then `on` where eligible, else null. Raises
-    PersonTableError (rows and columns named) on bad input; nothing is evaluated.
+    with `scenario`'s overrides. Decisions are three-valued: eligible_<service> is true when the person is
+    eligible for certain, undetermined_<service> when a missing input could change the decision, and
+    needs_<service> then lists the inputs the service reads that are missing for the person (null otherwise).
+    earliest_<service> is the first date on or after `on` the person qualifies if nothing else changes (null: not
+    under unchanged circumstances, or undetermined). points_<scheme> is the assessed total (indicators whose
+    inputs are known), points_low_/points_high_ the range the total could reach with the unassessed indicators
+    (listed in unassessed_<scheme>); all null where the scheme does not apply. earliest=False decides on `on`
+    only, with the compiled rules (changzhu.rules.kernels): earliest_<service> is then `on` where eligible, else
+    null. Raises PersonTableError (rows and columns named) on bad input; nothing is evaluated.
     """
     wanted = list(services) if services is not None else list(Service)
     frame = prepare(people, on, scenario=scenario, policies=policies)
     columns: list[pl.Series] = [pl.Series("person_id", frame.person_id)]
-    engine: Engine | None = None
-    decided: Decisions | None = None
-    if earliest:
-        engine = Engine(frame, frame.policies, scenario)
+    compiled = None if earliest else CompiledRules(frame, wanted, scenario)
+    needs = NeedsFinder(frame, scenario, None if compiled is None else compiled.groups)
+    points: dict[str, tuple[np.ndarray, np.ndarray, np.ndarray]] = {}
+    decisions: list[tuple[Service, np.ndarray, np.ndarray, np.ndarray]] = []
+    if compiled is None:
+        engine = IntervalEvaluator(frame, frame.policies, scenario)
         engine.run(wanted)
-        points_now = engine.points_now
-    else:
-        decided = CompiledRules(frame, wanted, scenario).run()
-        points_now = decided.points
-    frame.clocks.clear()  # the inputs are no longer needed: free them before building the result
-    frame.statics.clear()
-    for service in wanted:
-        if engine is not None:
-            start = np.asarray(engine.services.pop(service).start, dtype=np.int32)
+        for service in wanted:
+            interval = engine.services.pop(service)
+            decided = interval.decided_mask()
+            undetermined = np.zeros(frame.n, dtype=bool) if decided is None else ~decided
+            start = np.asarray(interval.start, dtype=np.int32)
             eligible = start <= frame.on
-        else:
-            assert decided is not None
-            eligible = decided.eligible.pop(service)
+            if interval.unknown is not None:  # an earliest date that depends on an unknown input is not given
+                start = np.where(interval.unknown & ~eligible, NEVER, start).astype(np.int32)
+            decisions.append((service, eligible, undetermined, start))
+        for name, got in engine.points_now.items():
+            points[name] = (got.assessed, got.low, got.high)
+    else:
+        result = compiled.run()
+        for service in wanted:
+            eligible = result.eligible.pop(service)
             start = np.where(eligible, np.int32(frame.on), NEVER).astype(np.int32)
-        columns.extend(_decision_columns(service, eligible, pl.Series(start)))
-        del start, eligible
+            decisions.append((service, eligible, result.undetermined.pop(service), start))
+        for name, total in result.points.items():
+            points[name] = (total, result.points_low[name], result.points_high[name])
+    for service, eligible, undetermined, start in decisions:
+        columns.extend(_decision_columns(service, eligible, undetermined, pl.Series(start)))
+        columns.append(needs.service(service, undetermined))
     every_scheme = {name for j in frame.policies.jurisdictions.values() for name in j.schemes}
     for scheme in sorted(every_scheme):
-        points = points_now.pop(scheme, None)
-        column = pl.Series(f"points_{scheme}", points if points is not None else np.full(frame.n, np.nan))
-        columns.append(column.fill_nan(None))
+        found = points.pop(scheme, None)
+        blank = np.full(frame.n, np.nan)
+        total, low, high = found if found is not None else (blank, blank, blank)
+        for prefix, values in (("points_", total), ("points_low_", low), ("points_high_", high)):
+            columns.append(pl.Series(f"{prefix}{scheme}", values).fill_nan(None))
+        columns.append(_names_column(f"unassessed_{scheme}", frame.n, needs.unassessed(scheme, low != high)))
+    frame.clocks.clear()  # the inputs are no longer needed
+    frame.statics.clear()
     return pl.DataFrame(columns)
 
 
-def _decision_columns(service: Service, eligible: np.ndarray, start: pl.Series) -> list[pl.Series]:
-    """eligible_<service> and earliest_<service> (the start day as a date; null when it is NEVER)."""
+def _decision_columns(
+    service: Service, eligible: np.ndarray, undetermined: np.ndarray, start: pl.Series
+) -> list[pl.Series]:
+    """eligible_<service>, undetermined_<service> and earliest_<service> (the start day as a date; null when it
+    is NEVER)."""
     earliest = start.to_frame().select(pl.when(start < int(NEVER)).then(start.cast(pl.Date))).to_series()
-    return [pl.Series(f"eligible_{service.value}", eligible), earliest.alias(f"earliest_{service.value}")]
+    return [
+        pl.Series(f"eligible_{service.value}", eligible),
+        pl.Series(f"undetermined_{service.value}", undetermined),
+        earliest.alias(f"earliest_{service.value}"),
+    ]
+
+
+def _names_column(name: str, n: int, masks: dict[str, np.ndarray]) -> pl.Series:
+    """A list-of-names column: per row, the names whose mask is true there, in the masks' order (null when none).
+
+    Rows with the same set of names share one list: each distinct combination is built once and gathered, so the
+    cost is a few passes over the masks, not a Python object (or a polars list) per row."""
+    names = list(masks)
+    if not names:  # nobody: an all-null column
+        return pl.repeat(None, n, dtype=pl.List(pl.String), eager=True).alias(name)
+    words = np.zeros(((len(names) + CODE_BITS - 1) // CODE_BITS, n), dtype=np.int64)
+    for i, mask in enumerate(masks.values()):
+        words[i // CODE_BITS] |= mask.astype(np.int64) << (i % CODE_BITS)
+    if len(names) <= DIRECT_BITS:  # one word, small: each combination's slot read from a table, no sorting
+        seen = np.zeros(1 << len(names), dtype=bool)
+        seen[words[0]] = True
+        seen[0] = False
+        combos = np.flatnonzero(seen)
+        slot = np.full(seen.shape[0], combos.shape[0], dtype=np.uint32)  # one past the combinations: null
+        slot[combos] = np.arange(combos.shape[0], dtype=np.uint32)
+        index = slot[words[0]]
+        combo_words = combos[:, None]
+    else:
+        named = np.flatnonzero(words.any(axis=0))
+        combo_words, which = np.unique(words[:, named].T, axis=0, return_inverse=True)
+        index = np.full(n, combo_words.shape[0], dtype=np.uint32)
+        index[named] = which.reshape(-1)
+    lists = pl.Series(
+        name,
+        [[k for i, k in enumerate(names) if int(c[i // CODE_BITS]) >> (i % CODE_BITS) & 1] for c in combo_words],
+        dtype=pl.List(pl.Enum(names)),
+    )  # gathered as codes (a list of strings is gathered string by string, about twice as slow), then named
+    return lists.extend_constant(None, 1).gather(index).cast(pl.List(pl.String)).alias(name)
+
+
+class NeedsFinder:
+    """The missing inputs behind an undetermined decision, and the unassessed indicators of a scheme."""
+
+    def __init__(
+        self, frame: Frame, scenario: Scenario | None, groups: list[tuple[ResolvedPolicy, np.ndarray]] | None = None
+    ) -> None:
+        self.frame = frame
+        self.groups = groups if groups is not None else chain_groups(frame, frame.policies, scenario)
+        self._group_of: np.ndarray | None = None
+
+    def _in_groups(self, groups: list[int]) -> np.ndarray | None:
+        """Where a row belongs to one of these chain groups (None: to any, every row)."""
+        if len(groups) == len(self.groups):
+            return None
+        if self._group_of is None:
+            self._group_of = np.zeros(self.frame.n, dtype=np.int32)
+            for g, (_, rows) in enumerate(self.groups):
+                self._group_of[rows] = g
+        wanted = np.zeros(len(self.groups), dtype=bool)
+        wanted[groups] = True
+        return wanted[self._group_of]
+
+    def _missing(self, name: str) -> np.ndarray | None:
+        """Where a nullable variable is unknown (None: never)."""
+        spec = self.frame.variables.get(name)
+        if spec is None or not spec.nullable:
+            return None
+        if spec.kind == "clock":
+            known = self.frame.clock_known(name)
+            return None if known is None else ~known
+        values = self.frame.statics[name]
+        if spec.kind == "number":
+            return np.isnan(values)
+        if spec.kind == "date":
+            return values >= NEVER
+        return values < 0
+
+    def service(self, service: Service, undetermined: np.ndarray) -> pl.Series:
+        """needs_<service>: the inputs the service reads (itself, through services, schemes or the parent) that are
+        missing for the person or the parent, where the decision is undetermined."""
+        masks: dict[str, np.ndarray] = {}
+        if undetermined.any():
+            readers: dict[tuple[str, str], list[int]] = {}  # (input, of) -> the chain groups reading it
+            for g, (policy, _) in enumerate(self.groups):
+                rule = policy.services.get(service)
+                if rule is not None:
+                    for read in sorted(reads_of(policy, rule.rule)):
+                        readers.setdefault(read, []).append(g)
+            parent = self.frame.parent_idx
+            for (name, of), groups in readers.items():  # one pass over the rows per input, not per group
+                missing = self._missing(name)
+                if missing is None:
+                    continue
+                if of == "parent":
+                    missing = np.where(parent >= 0, missing[np.maximum(parent, 0)], False)
+                hit = missing & undetermined
+                inside = self._in_groups(groups)
+                if inside is not None:
+                    hit &= inside
+                masks[name] = masks[name] | hit if name in masks else hit
+        return _names_column(f"needs_{service.value}", self.frame.n, {k: v for k, v in masks.items() if v.any()})
+
+    def missing_for(self, policy: ResolvedPolicy, node: Condition, row: int) -> list[str]:
+        """The inputs a rule tree reads (through services, schemes, the parent) that are missing for one person."""
+        parent = int(self.frame.parent_idx[row])
+        out = []
+        for name, of in sorted(reads_of(policy, node)):
+            missing = self._missing(name)
+            if missing is None:
+                continue
+            at = parent if of == "parent" else row
+            if at >= 0 and bool(missing[at]) and name not in out:
+                out.append(name)
+        return out
+
+    def unassessed(self, scheme: str, uncertain: np.ndarray) -> dict[str, np.ndarray]:
+        """Per indicator of the scheme, where an input it reads is missing, on the rows whose total is open."""
+        readers: dict[str, dict[str, list[int]]] = {}  # indicator -> input -> the chain groups reading it
+        for g, (policy, _) in enumerate(self.groups):
+            found = policy.schemes.get(scheme)
+            if found is None:
+                continue
+            for ind in found.indicators:
+                reads = readers.setdefault(ind.name, {})
+                for name in sorted({n for part in ind.walk() for n in part.reads()}):
+                    reads.setdefault(name, []).append(g)
+        masks: dict[str, np.ndarray] = {}
+        if not uncertain.any():
+            return masks
+        for indicator, reads in readers.items():
+            mask = np.zeros(self.frame.n, dtype=bool)
+            for name, groups in reads.items():
+                missing = self._missing(name)
+                if missing is not None:
+                    hit = missing & uncertain
+                    inside = self._in_groups(groups)
+                    mask |= hit if inside is None else hit & inside
+            if mask.any():
+                masks[indicator] = mask
+        return masks

@@ -1,28 +1,136 @@
-"""explain(): for one person, every condition of every service with value, threshold, source and dates."""
+"""explain(): one person's decisions as a caseworker can sign them, in Chinese or English (text and JSON).
+
+For each points scheme the prerequisites come first (a failed one means the score does not count, and the
+explanation says so), then each indicator with the input behind its points and the condition it counts under,
+then the indicators that could not be assessed and the inputs they need. For each service: eligible, not
+eligible or undetermined (with the missing inputs), every condition with the person's value and what the rule
+needs, and the rule's sources as citations. Only services that concern the person are listed (a child's school
+place is listed on the child, and on the parent with the child named); an earliest date beyond
+DISPLAY_HORIZON_YEARS is given as "not within N years".
+"""
 
 from __future__ import annotations
 
 from dataclasses import asdict, dataclass, field
 from datetime import date
-from typing import Any
+from typing import Any, Literal
 
 import numpy as np
 import polars as pl
 
 from changzhu.domain.services import SERVICE_TITLES_ZH, Service
-from changzhu.rules.catalog import PolicySet, region_lookup, resolve
-from changzhu.rules.dates import NEVER, from_days
-from changzhu.rules.engine import Engine, LeafTrace, PointsTrace
+from changzhu.rules.catalog import PolicySet, ResolvedPolicy, region_lookup, resolve_region
+from changzhu.rules.conditions import AllOf, Condition, Leaf, PointsCondition, ServiceCondition, VariableCondition
+from changzhu.rules.dates import NEVER, add_months_scalar, from_days
+from changzhu.rules.engine import IntervalEvaluator, LeafTrace, PointsTrace
 from changzhu.rules.errors import PersonNotFound
-from changzhu.rules.evaluate import prepare
-from changzhu.rules.model import Group, Leaf, Node
+from changzhu.rules.evaluate import NeedsFinder, prepare
+from changzhu.rules.indicators import Indicator
+from changzhu.rules.label_glossary import bilingual
 from changzhu.rules.scenario import Scenario
-from changzhu.rules.variables import VARIABLES
+
+Lang = Literal["zh", "en"]
+DISPLAY_HORIZON_YEARS = 10  # an earliest date further ahead is shown as "not within N years"
+CONCERN_YEARS = 1  # a service whose age condition cannot hold within this many years does not concern the person
+
+SERVICE_TITLES_EN: dict[Service, str] = {
+    Service.PUBLIC_RENTAL_HOUSING: "public rental housing",
+    Service.MEDICAL_INSURANCE: "basic medical insurance where one lives",
+    Service.CROSS_PROVINCE_SETTLEMENT_FILING: "cross-province medical settlement filing",
+    Service.MINIMUM_LIVING_ALLOWANCE: "minimum living allowance (dibao)",
+    Service.COMPULSORY_SCHOOLING: "compulsory schooling for migrant children",
+    Service.LOCAL_ENTRANCE_EXAM: "senior-high entrance exam (zhongkao) where one lives",
+    Service.EMPLOYMENT_SERVICES: "basic public employment services",
+    Service.WORKPLACE_SOCIAL_INSURANCE: "social insurance where one works",
+    Service.SOCIAL_INTEGRATION: "social integration services",
+    Service.RESIDENCE_PERMIT: "residence permit (juzhuzheng)",
+    Service.POINTS_SETTLEMENT: "points-based hukou settlement",
+    Service.RESIDENCE_REGISTRATION_SETTLEMENT: "hukou registration where one lives",
+}
+
+_WORDS: dict[str, tuple[str, str]] = {
+    "eligible": ("符合条件", "eligible now"),
+    "not_eligible": ("不符合条件", "not eligible"),
+    "undetermined": ("无法判定（缺少信息）", "undetermined (information missing)"),
+    "from": ("可于 {d} 起符合", "eligible from {d}"),
+    "never": ("情况不变则不会符合", "not under unchanged circumstances"),
+    "beyond": ("{n} 年内不会符合", "not within {n} years"),
+    "needs": ("需要补充：{x}", "needs: {x}"),
+    "rule": ("依据（{j}）：{s}", "rule of {j}: {s}"),
+    "unverified": ("（数值未经核实）", " (value not verified)"),
+    "prereq": ("前提条件", "prerequisites"),
+    "prereq_failed": (
+        "前提条件未满足：以下积分不计入，不能据此申请",
+        "a prerequisite is not met: the score below does not count",
+    ),
+    "prereq_unknown": ("前提条件无法判定：积分是否计入尚不确定", "prerequisites undetermined: the score may not count"),
+    "total": ("已评定积分 {t}，分数线 {l}", "assessed points {t}, line {l}"),
+    "range": (
+        "（加上未评定指标，总分可能在 {lo} 至 {hi} 之间）",
+        " (with the unassessed items the total is {lo} to {hi})",
+    ),
+    "reached": ("已达到分数线", "reaches the line"),
+    "reached_on": ("{d} 达到分数线", "reaches the line on {d}"),
+    "not_reached": ("情况不变则达不到分数线", "does not reach the line if nothing changes"),
+    "reach_unknown": ("能否达到分数线无法判定", "whether the line is reached is undetermined"),
+    "unassessed": ("未评定（缺少：{x}）：可能 {lo} 至 {hi} 分", "not assessed (missing: {x}): {lo} to {hi} points"),
+    "because": ("计入，因为：{c}", "counted because: {c}"),
+    "not_counted": ("不计入，因为不满足：{c}", "not counted: {c} does not hold"),
+    "child": ("子女（编号 {p}）", "child (person {p})"),
+    "parent": ("父母的", "parent's "),
+    "met": ("✓", "✓"),
+    "failed": ("✗", "✗"),
+    "unknown": ("?", "?"),
+    "more_months": ("还差 {n} 个月", "{n} more months"),
+    "more_points": ("还差 {n} 分", "{n} more points"),
+    "no_parent": ("表中没有父母的记录", "no parent in the table"),
+    "person": (
+        "人员 {p}，{d}：常住 {r}（{c}）；适用规则：{chain}",
+        "Person {p} on {d}: lives in {r} ({c}); rules: {chain}",
+    ),
+    "scenario": ("；改革方案 {s}", "; scenario {s}"),
+    "recognition": ("互认：{t}", "mutual recognition: {t}"),
+    "unmodelled": (
+        "未纳入模型的指标（系统未计分；如本人具备，须人工核算）：",
+        "indicators not modelled (not scored here; if the person has one, a caseworker adds it by hand):",
+    ),
+}
+
+
+def _w(key: str, lang: str, **kw: Any) -> str:
+    zh, en = _WORDS[key]
+    return (en if lang == "en" else zh).format(**kw)
+
+
+def needs_text(labels: list[str], lang: str) -> str:
+    """What an unknown condition needs, as the explanation words it ("需要补充：…" / "needs: …")."""
+    return _w("needs", lang, x=("、" if lang == "zh" else ", ").join(labels))
+
+
+def _subject(node: Leaf) -> str | None:
+    """The variable a leaf reads, or the service or points scheme it refers to."""
+    if isinstance(node, VariableCondition):
+        return node.variable
+    if isinstance(node, ServiceCondition):
+        return node.service.value
+    if isinstance(node, PointsCondition):
+        return node.scheme
+    return None
+
+
+@dataclass
+class Citation:
+    """A parameter a condition used: its key, value's date and source document (a citation, nothing more)."""
+
+    parameter: str
+    since: date
+    source: str
+    verified: bool
 
 
 @dataclass
 class ConditionExplanation:
-    """One condition as the person meets it (or not)."""
+    """One condition as the person meets it: met (passed True), not met (False) or unknown (None)."""
 
     label: str
     depth: int
@@ -30,22 +138,41 @@ class ConditionExplanation:
     of: str
     value: str | None
     threshold: str | None
-    passed: bool
+    passed: bool | None
     earliest: date | None
+    earliest_note: str | None
     missing: str | None
-    parameter: str | None = None
-    parameter_source: str | None = None
-    parameter_since: date | None = None
-    verified: bool | None = None
+    citation: Citation | None = None
+    subject: str | None = None  # what a leaf is about: the variable it reads, the service or the scheme it cites
+
+    @property
+    def status(self) -> str:
+        return "unknown" if self.passed is None else "met" if self.passed else "not_met"
 
 
 @dataclass
 class IndicatorPoints:
-    """Points one indicator gives."""
+    """Points one indicator gives: a number when assessed, else the range it could give and the inputs it needs."""
 
     name: str
     label: str
-    points: float
+    points: float | None
+    low: float
+    high: float
+    inputs: list[str]
+    condition: str | None = None
+    needs: list[str] = field(default_factory=list)
+    source: str | None = None
+
+
+@dataclass
+class UnmodelledIndicator:
+    """An indicator of the published table the engine does not score, named so a caseworker can score it."""
+
+    name: str
+    label: str
+    reason: str
+    source: str
 
 
 @dataclass
@@ -55,26 +182,36 @@ class PointsExplanation:
     scheme: str
     title: str
     of: str
+    status: str  # reached, not_reached, undetermined, prerequisites_not_met
+    prerequisites: list[ConditionExplanation]
+    prerequisites_met: bool | None
     total: float
+    low: float
+    high: float
     line: float
-    line_source: str
-    line_since: date
+    line_citation: Citation
     source: str
     indicators: list[IndicatorPoints]
     earliest: date | None
+    earliest_note: str | None
+    unmodelled: list[UnmodelledIndicator] = field(default_factory=list)
 
 
 @dataclass
 class ServiceExplanation:
-    """One service: decision, earliest date, the rule's source and every condition."""
+    """One service: decision, earliest date, missing inputs, the rule's source and every condition."""
 
     service: str
-    title_zh: str
+    title: str
+    decision: str  # eligible, not_eligible, undetermined
     eligible: bool
     earliest: date | None
+    earliest_note: str | None
+    needs: list[str]
     jurisdiction: str
     source: str
     conditions: list[ConditionExplanation] = field(default_factory=list)
+    for_person: int | None = None  # a child's service shown on the parent: the child's person_id
 
 
 @dataclass
@@ -83,58 +220,140 @@ class Explanation:
 
     person_id: int
     on: date
+    lang: str
     residence_region: str
     residence_name: str
     chain: list[str]
     scenario: str | None
     recognition: str | None
-    services: list[ServiceExplanation]
     points: list[PointsExplanation]
+    services: list[ServiceExplanation]
 
     def to_dict(self) -> dict[str, Any]:
         """Plain JSON types (dates as ISO strings)."""
-        return _jsonable(asdict(self))
+        data = _jsonable(asdict(self))
+        for s, raw in zip(self.services, data["services"], strict=True):
+            for c, c_raw in zip(s.conditions, raw["conditions"], strict=True):
+                c_raw["status"] = c.status
+        for p, raw in zip(self.points, data["points"], strict=True):
+            for c, c_raw in zip(p.prerequisites, raw["prerequisites"], strict=True):
+                c_raw["status"] = c.status
+        return data
 
     def to_text(self) -> str:
-        """A readable explanation for a resident or caseworker."""
-        lines = [
-            f"Person {self.person_id} on {self.on}: lives in {self.residence_name} ({self.residence_region}); "
-            f"rules: {' → '.join(self.chain)}" + (f"; scenario {self.scenario}" if self.scenario else ""),
-        ]
+        """A readable explanation for a resident or caseworker, in the explanation's language."""
+        lang = self.lang
+        head = _w(
+            "person",
+            lang,
+            p=self.person_id,
+            d=self.on,
+            r=self.residence_name,
+            c=self.residence_region,
+            chain=" → ".join(self.chain),
+        )
+        lines = [head + (_w("scenario", lang, s=self.scenario) if self.scenario else "")]
         if self.recognition:
-            lines.append(f"  互认: {self.recognition}")
+            lines.append("  " + _w("recognition", lang, t=self.recognition))
         for p in self.points:
-            whose = "parent's " if p.of == "parent" else ""
-            when = f"reaches the line on {p.earliest}" if p.earliest else "does not reach the line if nothing changes"
-            lines.append(f"  {whose}{p.title}: {p.total:g} points, line {p.line:g} ({p.line_source}); {when}")
-            for ind in p.indicators:
-                lines.append(f"      {ind.points:+g}  {ind.label}")
+            lines.extend(_points_text(p, lang))
         for s in self.services:
-            if s.eligible:
-                verdict = "ELIGIBLE now"
-            elif s.earliest:
-                verdict = f"not yet — eligible from {s.earliest}"
-            else:
-                verdict = "not eligible (not under unchanged circumstances)"
-            lines.append(f"\n{s.title_zh} [{s.service}]: {verdict}")
-            lines.append(f"  rule of {s.jurisdiction}: {s.source}")
-            for c in s.conditions:
-                indent = "  " * (c.depth + 1)
-                if c.kind == "group":
-                    lines.append(f"{indent}{c.label}:")
-                    continue
-                mark = "✓" if c.passed else "✗"
-                text = f"{indent}{mark} {c.label}"
-                if c.value is not None or c.threshold is not None:
-                    text += f" — {c.value} (needs {c.threshold})"
-                if not c.passed:
-                    text += f"; {c.missing}" if c.missing else ""
-                    text += f"; from {c.earliest}" if c.earliest else "; not if nothing changes"
-                lines.append(text)
-                if c.parameter:
-                    flag = "" if c.verified or "unverified" in (c.parameter_source or "") else ", unverified"
-                    lines.append(f"{indent}    [{c.parameter} since {c.parameter_since}: {c.parameter_source}{flag}]")
+            lines.extend(_service_text(s, lang))
         return "\n".join(lines)
+
+
+def _points_text(p: PointsExplanation, lang: str) -> list[str]:
+    whose = _w("parent", lang) if p.of == "parent" else ""
+    lines = [f"\n{whose}{p.title}"]
+    if p.prerequisites:
+        lines.append(f"  {_w('prereq', lang)}:")
+        lines.extend(_condition_lines(p.prerequisites, lang, 2))
+    if p.prerequisites_met is False:
+        lines.append("  ⚠ " + _w("prereq_failed", lang))
+    elif p.prerequisites_met is None:
+        lines.append("  ⚠ " + _w("prereq_unknown", lang))
+    total = _w("total", lang, t=f"{p.total:g}", l=f"{p.line:g}")
+    if p.low != p.high:
+        total += _w("range", lang, lo=_pts(p.low), hi=_pts(p.high))
+    lines.append(f"  {total} [{_cite(p.line_citation, lang)}]")
+    for ind in p.indicators:
+        if ind.points is None:
+            lines.append(
+                "      ?  "
+                + ind.label
+                + " — "
+                + _w("unassessed", lang, x="、".join(ind.needs) or "—", lo=_pts(ind.low), hi=_pts(ind.high))
+            )
+            continue
+        text = f"      {ind.points + 0.0:+g}  {ind.label}"  # + 0.0: a deduction of nothing shows +0, not -0
+        if ind.inputs:
+            text += f" ({'; '.join(ind.inputs)})"
+        if ind.condition:
+            text += f" — {ind.condition}"
+        lines.append(text)
+    if p.unmodelled:
+        lines.append("  " + _w("unmodelled", lang))
+        lines.extend(f"      —  {u.label}: {u.reason} [{u.source}]" for u in p.unmodelled)
+    if p.status == "reached":
+        verdict = _w("reached", lang)
+    elif p.status == "undetermined":
+        verdict = _w("reach_unknown", lang)
+    elif p.earliest:
+        verdict = _w("reached_on", lang, d=p.earliest)
+    else:
+        verdict = p.earliest_note or _w("not_reached", lang)
+    lines.append(f"  → {verdict}")
+    return lines
+
+
+def _service_text(s: ServiceExplanation, lang: str) -> list[str]:
+    if s.decision == "eligible":
+        verdict = _w("eligible", lang)
+    elif s.decision == "undetermined":
+        verdict = _w("undetermined", lang)
+    elif s.earliest:
+        verdict = f"{_w('not_eligible', lang)} — {_w('from', lang, d=s.earliest)}"
+    else:
+        verdict = f"{_w('not_eligible', lang)} — {s.earliest_note or _w('never', lang)}"
+    who = f" — {_w('child', lang, p=s.for_person)}" if s.for_person is not None else ""
+    lines = [f"\n{s.title}{who}: {verdict}"]
+    if s.needs:
+        lines.append("  " + _w("needs", lang, x="、".join(s.needs)))
+    lines.append("  " + _w("rule", lang, j=s.jurisdiction, s=s.source))
+    lines.extend(_condition_lines(s.conditions, lang, 1))
+    return lines
+
+
+def _condition_lines(conditions: list[ConditionExplanation], lang: str, base: int) -> list[str]:
+    lines = []
+    for c in conditions:
+        indent = "  " * (c.depth + base)
+        if c.kind == "group":
+            lines.append(f"{indent}{c.label}:")
+            continue
+        mark = _w("unknown" if c.passed is None else "met" if c.passed else "failed", lang)
+        text = f"{indent}{mark} {c.label}"
+        if c.value is not None or c.threshold is not None:
+            text += f" — {c.value} ({c.threshold})"
+        if c.passed is False:
+            text += f"; {c.missing}" if c.missing else ""
+            if c.earliest:
+                text += "; " + _w("from", lang, d=c.earliest)
+            else:
+                text += "; " + (c.earliest_note or _w("never", lang))
+        lines.append(text)
+        if c.citation is not None:
+            lines.append(f"{indent}    [{_cite(c.citation, lang)}]")
+    return lines
+
+
+def _cite(c: Citation, lang: str) -> str:
+    flag = "" if c.verified else _w("unverified", lang)
+    return f"{c.source}, {c.since}{flag}"
+
+
+def _pts(x: float) -> str:
+    return "∞" if x == np.inf else "−∞" if x == -np.inf else f"{x:g}"
 
 
 def _jsonable(obj: Any) -> Any:
@@ -144,96 +363,102 @@ def _jsonable(obj: Any) -> Any:
         return [_jsonable(v) for v in obj]
     if isinstance(obj, date):
         return obj.isoformat()
+    if isinstance(obj, float) and np.isinf(obj):
+        return None  # an unbounded range: JSON has no infinity
     return obj
 
 
-def _day(d: int) -> date | None:
-    return from_days(int(d)) if d < NEVER else None
+class _Reader:
+    """Turns the engine's traces for one row into explanations in one language."""
 
+    def __init__(self, engine: IntervalEvaluator, lang: str) -> None:
+        self.engine = engine
+        self.lang = lang
+        self.on = engine.frame.on
+        self.on_date = engine.frame.on_date
+        self.finder = NeedsFinder(engine.frame, engine.scenario)
+        self.traces: dict[str, LeafTrace] = {}
+        for t in engine.leaf_traces:
+            self.traces.setdefault(t.path, t)
+            self.traces[t.path] = t if t.rows.shape[0] >= self.traces[t.path].rows.shape[0] else self.traces[t.path]
 
-def _months_text(months: float) -> str:
-    m = int(months)
-    if m < 0:
-        return "none"
-    years, rest = divmod(m, 12)
-    return f"{m} months ({years}y {rest}m)" if years else f"{m} months"
+    def engine_policy(self, row: int) -> ResolvedPolicy:
+        """The rules in force for a row."""
+        engine = self.engine
+        code = region_lookup().codes[int(engine.frame.region_idx[row])]
+        return resolve_region(engine.policies, code, engine.scenario)
 
+    def needs(self, policy: ResolvedPolicy, node: Condition, row: int) -> list[str]:
+        """Labels of the inputs a rule reads that are missing for the person (or the parent)."""
+        variables = self.engine.frame.variables
+        return [variables[name].label(self.lang) for name in self.finder.missing_for(policy, node, row)]
 
-def _format(leaf: Leaf, value: float | None, threshold: Any) -> tuple[str | None, str | None]:
-    if leaf.kind in ("service", "constant", "flag"):
-        return None, None
-    if leaf.kind == "points":
-        return (f"{value:g} points" if value is not None and not np.isnan(value) else "no parent"), f"{threshold:g}"
-    spec = VARIABLES[leaf.name]
-    if value is None or (isinstance(value, float) and np.isnan(value)):
-        shown = "unknown"
-    elif spec.kind == "clock":
-        shown = f"{int(value) // 12} years" if leaf.name == "age" else _months_text(value)
-    elif spec.kind == "bool":
-        shown = f"{leaf.name}: {'yes' if value else 'no'}"
-    elif spec.kind == "category":
-        shown = spec.categories[int(value)] if int(value) >= 0 else "unknown"
-    else:
-        shown = f"{value:g}"
-    if spec.kind == "clock":
-        t = float(threshold)
-        need = f"{int(t) // 12} years" if leaf.name == "age" else _months_text(t)
-        op = {">=": "at least", ">": "more than", "<": "under", "<=": "at most"}[str(leaf.op)]
-        return shown, f"{op} {need}"
-    if spec.kind in ("bool", "category"):
-        wanted = threshold if isinstance(threshold, list) else [threshold]
-        words = ", ".join("yes" if w is True else "no" if w is False else str(w) for w in wanted)
-        return shown, ("not " if leaf.op in ("!=", "not_in") else "") + words
-    return shown, f"{leaf.op} {threshold:g}"
+    def day(self, d: int) -> tuple[date | None, str | None]:
+        """A start day as a date, or a note: never, or beyond the display horizon."""
+        if d >= NEVER:
+            return None, _w("never", self.lang)
+        shown = from_days(int(d))
+        if shown is not None and shown > add_months_scalar(self.on_date, 12 * DISPLAY_HORIZON_YEARS):
+            return None, _w("beyond", self.lang, n=DISPLAY_HORIZON_YEARS)
+        return shown, None
 
-
-def _missing(leaf: Leaf, value: float | None, threshold: Any) -> str | None:
-    known = value is not None and not np.isnan(value)
-    clock = leaf.kind == "variable" and VARIABLES[leaf.name].kind == "clock"
-    if clock and leaf.op in (">=", ">") and known:
-        gap = float(threshold) - max(float(value), 0)  # type: ignore[arg-type]
-        return f"{int(np.ceil(gap))} more months" if gap > 0 else None
-    if leaf.kind == "points" and value is not None and not np.isnan(value):
-        return f"{float(threshold) - value:g} more points"
-    if leaf.kind == "variable" and leaf.of == "parent" and (value is None or np.isnan(value)):
-        return "no parent in the table"
-    return None
-
-
-def _walk(
-    node: Node, path: str, depth: int, traces: dict[str, LeafTrace], row: int, on: int, out: list[ConditionExplanation]
-) -> None:
-    if isinstance(node, Group):
-        words = "all of" if node.mode == "all_of" else "any one of"
-        out.append(ConditionExplanation(node.label or words, depth, "group", "self", None, None, True, None, None))
-        for i, child in enumerate(node.children):
-            _walk(child, f"{path}.{i}", depth + 1, traces, row, on, out)
-        return
-    trace = traces.get(path)
-    if trace is None:
-        return
-    pos = int(np.flatnonzero(trace.rows == row)[0])
-    value = None if trace.value is None else float(trace.value[pos])
-    start, end = int(trace.start[pos]), int(trace.end[pos])
-    shown, needed = _format(node, value, trace.threshold)
-    passed = start <= on <= end
-    out.append(
-        ConditionExplanation(
-            node.label or node.name,
-            depth,
-            node.kind,
-            node.of,
-            shown,
-            needed,
-            passed,
-            _day(start) if not passed else None,
-            None if passed else _missing(node, value, trace.threshold),
-            trace.parameter.key if trace.parameter else None,
-            trace.dated.source if trace.dated else None,
-            trace.dated.since if trace.dated else None,
-            trace.dated.verified if trace.dated else None,
+    def conditions(self, node: Condition, path: str, depth: int, row: int, out: list[ConditionExplanation]) -> None:
+        if not isinstance(node, Leaf):
+            out.append(
+                ConditionExplanation(node.title(self.lang), depth, "group", "self", None, None, True, None, None, None)
+            )
+            for i, child in enumerate(node.children()):
+                self.conditions(child, f"{path}.{i}", depth + 1, row, out)
+            return
+        trace = self.traces.get(path)
+        if trace is None:
+            return
+        hits = np.flatnonzero(trace.rows == row)
+        if hits.size == 0:
+            return
+        pos = int(hits[0])
+        got = trace.result
+        value = None if got.value is None else float(got.value[pos])
+        start, end = int(got.start[pos]), int(got.end[pos])
+        known = got.known is None or bool(got.known[pos])
+        decided = got.decided is not None and bool(got.decided[pos])
+        holds = start <= self.on <= end
+        passed: bool | None = holds if (known or decided) else None
+        shown, needed = node.describe(value, got.threshold, self.lang)
+        earliest, note = (None, None) if passed is not False else self.day(start)
+        if passed is False and not known:
+            earliest, note = None, None
+        citation = None
+        if got.parameter is not None and got.dated is not None:
+            citation = Citation(got.parameter.key, got.dated.since, got.dated.source, got.dated.verified)
+        out.append(
+            ConditionExplanation(
+                node.title(self.lang),
+                depth,
+                node.kind,
+                node.of,
+                shown,
+                needed,
+                passed,
+                earliest,
+                note,
+                self.missing(node, value, got.threshold, passed, known),
+                citation,
+                _subject(node),
+            )
         )
-    )
+
+    def missing(self, node: Leaf, value: float | None, threshold: Any, passed: bool | None, known: bool) -> str | None:
+        """What is missing for a condition that is not met (or unknown)."""
+        if passed is True:
+            return None
+        if isinstance(node, VariableCondition):
+            if not known:
+                return _w("needs", self.lang, x=node.spec.label(self.lang))
+            if node.of == "parent" and (value is None or np.isnan(value)):
+                return _w("no_parent", self.lang)
+        short = node.shortfall(value, threshold)
+        return None if short is None else _w(short[0], self.lang, n=short[1])
 
 
 def explain(
@@ -244,11 +469,18 @@ def explain(
     *,
     services: list[Service] | None = None,
     policies: PolicySet | None = None,
+    lang: Lang = "zh",
+    all_services: bool = False,
 ) -> Explanation:
-    """Explain one person (person_id, or the only row). Pass the parent's row too for a child's school rules."""
+    """Explain one person (person_id, or the only row) in Chinese (lang="zh") or English ("en").
+
+    Pass the parent's row too for a child's school rules, and the children's rows to see their school places on
+    the parent. Services that do not concern the person (an age condition that cannot hold within a year) are
+    left out unless named in `services` or all_services=True.
+    """
     frame = prepare(people, on, scenario=scenario, policies=policies)
-    engine = Engine(frame, frame.policies, scenario, trace=True)
-    ids = engine.frame.person_id
+    engine = IntervalEvaluator(frame, frame.policies, scenario, trace=True)
+    ids = frame.person_id
     if person_id is None:
         if len(ids) != 1:
             raise PersonNotFound("the table has several people: give person_id")
@@ -260,77 +492,227 @@ def explain(
     wanted = list(services) if services is not None else list(Service)
     engine.run(wanted)
     regions = region_lookup()
-    code = regions.codes[int(engine.frame.region_idx[row])]
+    code = regions.codes[int(frame.region_idx[row])]
     chain = engine.policies.chain_for(code)
-    policy = resolve(engine.policies, chain, scenario)
-    traces = {t.path: t for t in engine.leaf_traces if row in t.rows}
-    out_services = []
-    for service in wanted:
-        rule = policy.services.get(service)
-        interval = engine.services[service]
-        start = int(interval.start[row])
-        conditions: list[ConditionExplanation] = []
-        if rule is not None:
-            _walk(rule.rule, service.value, 0, traces, row, engine.frame.on, conditions)
-        out_services.append(
-            ServiceExplanation(
-                service.value,
-                SERVICE_TITLES_ZH[service],
-                start <= engine.frame.on,
-                _day(start),
-                rule.jurisdiction if rule else "—",
-                rule.source if rule else "no rule for this service",
-                conditions,
-            )
-        )
+    policy = resolve_region(engine.policies, code, scenario)
     for scheme in policy.schemes.values():
-        engine.points_earliest(policy, scheme, np.array([row]), "self")
-    parent = int(engine.frame.parent_idx[row])
+        engine.points_condition(policy, scheme, np.array([row]), "self")
+    reader = _Reader(engine, lang)
+    keep_all = all_services or services is not None
+    out_services = [s for service in wanted if (s := _service(reader, policy, service, row, keep_all)) is not None]
+    children = np.flatnonzero(frame.parent_idx == row)
+    for child in children.tolist():
+        child_policy = resolve_region(engine.policies, regions.codes[int(frame.region_idx[child])], scenario)
+        for service in wanted:
+            rule = child_policy.services.get(service)
+            if rule is None or not any(getattr(n, "of", "self") == "parent" for n in rule.rule.walk()):
+                continue
+            found = _service(reader, child_policy, service, child, keep_all=False)
+            if found is not None:
+                found.for_person = int(ids[child])
+                out_services.append(found)
+    parent = int(frame.parent_idx[row])
     unique: list[PointsExplanation] = []
-    for found in (_points(t, row, parent) for t in engine.points_traces):
-        if found is not None and all((u.scheme, u.of) != (found.scheme, found.of) for u in unique):
-            unique.append(found)
+    for trace in engine.points_traces:
+        found_points = _points(reader, policy, trace, row, parent)
+        if found_points is not None and all((u.scheme, u.of) != (found_points.scheme, found_points.of) for u in unique):
+            unique.append(found_points)
     names = dict(zip(regions.codes, _names(), strict=True))
-    coef = float(engine.frame.recognition["coefficient"][row])
-    recognition = None
-    if coef > 0:
-        agreement = engine.policies.agreements[int(engine.frame.recognition["agreement"][row])]
-        extra_residence = int(engine.frame.recognition["prior_residence"][row])
-        extra_si = int(engine.frame.recognition["prior_si"][row])
-        recognition = (
-            f"{agreement.title}: prior months × {coef:g} → residence +{extra_residence} months, "
-            f"social insurance +{extra_si} months ({agreement.source})"
-        )
     return Explanation(
         person_id,
         on,
+        lang,
         code,
         names.get(code, code),
         [f"{c} {engine.policies.jurisdictions[c].name_zh}" for c in chain],
         scenario.name if scenario else None,
-        recognition,
-        out_services,
+        _recognition(engine, row, lang),
         unique,
+        out_services,
     )
 
 
-def _points(trace: PointsTrace, row: int, parent: int) -> PointsExplanation | None:
+def _service(
+    reader: _Reader, policy: ResolvedPolicy, service: Service, row: int, keep_all: bool
+) -> ServiceExplanation | None:
+    engine = reader.engine
+    rule = policy.services.get(service)
+    interval = engine.services[service]
+    start = int(interval.start[row])
+    unknown = interval.unknown is not None and bool(interval.unknown[row])
+    decided_mask = interval.decided_mask()
+    decided = decided_mask is None or bool(decided_mask[row])
+    eligible = decided and start <= reader.on
+    conditions: list[ConditionExplanation] = []
+    if rule is not None:
+        reader.conditions(rule.rule, service.value, 0, row, conditions)
+        if not keep_all and not eligible and not _concerns(rule.rule, conditions, reader.on_date):
+            return None
+    decision = "eligible" if eligible else "not_eligible" if decided else "undetermined"
+    earliest, note = (None, None)
+    if not eligible and not unknown:
+        earliest, note = reader.day(start)
+    needs = reader.needs(policy, rule.rule, row) if rule is not None and not decided else []
+    return ServiceExplanation(
+        service.value,
+        SERVICE_TITLES_EN[service] if reader.lang == "en" else SERVICE_TITLES_ZH[service],
+        decision,
+        eligible,
+        earliest if not eligible else None,
+        note,
+        needs,
+        rule.jurisdiction if rule else "—",
+        _pick(rule.source, reader.lang) if rule else "—",
+        conditions,
+    )
+
+
+def _concerns(rule: Condition, conditions: list[ConditionExplanation], on: date) -> bool:
+    """False when a top-level age condition of the rule fails and cannot hold within CONCERN_YEARS."""
+    for c, node in _top_leaves(rule, conditions):
+        if not (isinstance(node, VariableCondition) and node.variable == "age" and node.of == "self"):
+            continue
+        if c.passed is False and (c.earliest is None or (c.earliest - on).days > 366 * CONCERN_YEARS):
+            return False
+    return True
+
+
+def _top_leaves(
+    rule: Condition, conditions: list[ConditionExplanation]
+) -> list[tuple[ConditionExplanation, Condition]]:
+    """The explained top-level conditions of an all_of rule (or the rule itself, a leaf), paired with their nodes."""
+    if isinstance(rule, Leaf):
+        return [(conditions[0], rule)] if conditions else []
+    if not isinstance(rule, AllOf):
+        return []
+    tops = [c for c in conditions if c.depth == 1]
+    return list(zip(tops, rule.children(), strict=False))
+
+
+def _points(
+    reader: _Reader, policy: ResolvedPolicy, trace: PointsTrace, row: int, parent: int
+) -> PointsExplanation | None:
     target = row if trace.of == "self" else parent
     hits = np.flatnonzero(trace.rows == target)
     if hits.size == 0:
         return None
     pos = int(hits[0])
+    scheme = trace.scheme
+    prereq: list[ConditionExplanation] = []
+    if scheme.prerequisites is not None:
+        reader.conditions(scheme.prerequisites, f"points:{scheme.name}", 0, target, prereq)
+    pre = trace.prerequisites
+    pre_unknown = pre.unknown is not None and bool(pre.unknown[pos])
+    pre_decided = pre.decided_mask()
+    pre_holds = bool(pre.holds(reader.on)[pos])
+    pre_met: bool | None = pre_holds if (pre_decided is None or bool(pre_decided[pos])) else None
+    if pre_unknown and pre_met is False:
+        pre_met = False
+    indicators = [_indicator(reader, scheme.name, ind, lo, hi, pos, target) for ind, lo, hi in trace.indicators]
+    low, high = float(trace.low[pos]), float(trace.high[pos])
+    assessed = sum(i.points for i in indicators if i.points is not None)
+    if pre_met is False:
+        status = "prerequisites_not_met"
+    elif pre_met and low >= trace.line:
+        status = "reached"
+    elif (high < trace.line and pre_met is not None) or (low == high and pre_met is not None):
+        status = "not_reached"
+    else:
+        status = "undetermined"
+    earliest_day = int(trace.earliest[pos])
+    earliest, note = (None, None)
+    if status in ("not_reached", "prerequisites_not_met") and low == high and not pre_unknown:
+        earliest, note = reader.day(earliest_day)
     return PointsExplanation(
-        trace.scheme.name,
-        trace.scheme.title,
+        scheme.name,
+        bilingual(scheme.title)[1 if reader.lang == "en" else 0],
         trace.of,
-        float(trace.total[pos]),
+        status,
+        prereq,
+        pre_met,
+        float(assessed),
+        low,
+        high,
         trace.line,
-        trace.line_dated.source,
-        trace.line_dated.since,
-        trace.scheme.source,
-        [IndicatorPoints(ind.name, ind.label, float(pts[pos])) for ind, pts in trace.indicators],
-        _day(int(trace.earliest[pos])),
+        Citation(trace.line_parameter.key, trace.line_dated.since, trace.line_dated.source, trace.line_dated.verified),
+        _pick(scheme.source, reader.lang),
+        indicators,
+        earliest,
+        note,
+        [
+            UnmodelledIndicator(u.name, _pick(u.label, reader.lang), _pick(u.reason, reader.lang), u.source)
+            for u in scheme.unmodelled
+        ],
+    )
+
+
+def _pick(label: tuple[str, str], lang: str) -> str:
+    return label[1] if lang == "en" else label[0]
+
+
+def _indicator(
+    reader: _Reader, scheme: str, ind: Indicator, lo: np.ndarray, hi: np.ndarray, pos: int, row: int
+) -> IndicatorPoints:
+    lang = reader.lang
+    low, high = float(lo[pos]), float(hi[pos])
+    frame = reader.engine.frame
+    inputs: list[str] = []
+    needs: list[str] = []
+    variables = frame.variables
+    names = sorted({n for part in ind.walk() for n in part.reads()})
+    for spec in (variables[n] for n in names):
+        if spec.kind == "clock":
+            value = float(frame.clocks[spec.name].now(frame.on)[row])
+        else:
+            value = float(frame.statics[spec.name][row])
+        probe = VariableCondition(spec.name, ">=", 0, None, None, spec)
+        shown, _ = probe.describe(value, 0, lang)
+        if shown is not None and ("未知" in shown or "unknown" in shown):
+            needs.append(spec.label(lang))
+        else:
+            inputs.append(f"{spec.label(lang)}: {shown}")
+    condition = None
+    if ind.only_if is not None:
+        parts: list[ConditionExplanation] = []
+        reader.conditions(ind.only_if, f"points:{scheme}:{ind.name}.only_if", 0, row, parts)
+        leaves = [c for c in parts if c.kind != "group"]
+        labels = "、".join(c.label for c in leaves)
+        if any(c.passed is None for c in leaves):
+            needs += reader.needs(reader.engine_policy(row), ind.only_if, row)
+        elif all(c.passed for c in leaves):
+            condition = _w("because", lang, c=labels)
+        else:
+            condition = _w("not_counted", lang, c="、".join(c.label for c in leaves if not c.passed))
+    assessed = low == high
+    return IndicatorPoints(
+        ind.name,
+        ind.title(lang),
+        low if assessed else None,
+        low,
+        high,
+        inputs,
+        condition,
+        sorted(set(needs)) if not assessed else [],
+        ind.source,
+    )
+
+
+def _recognition(engine: IntervalEvaluator, row: int, lang: str) -> str | None:
+    frame = engine.frame
+    coef = float(frame.recognition["coefficient"][row])
+    if coef <= 0:
+        return None
+    agreement = engine.policies.agreements[int(frame.recognition["agreement"][row])]
+    extra_residence = int(frame.recognition["prior_residence"][row])
+    extra_si = int(frame.recognition["prior_si"][row])
+    if lang == "en":
+        return (
+            f"{agreement.title}: prior months × {coef:g} → residence +{extra_residence} months, "
+            f"social insurance +{extra_si} months ({agreement.source})"
+        )
+    return (
+        f"{agreement.title}：此前月数 × {coef:g} → 居住 +{extra_residence} 个月，"
+        f"社保 +{extra_si} 个月（{agreement.source}）"
     )
 
 

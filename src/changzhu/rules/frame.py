@@ -13,7 +13,7 @@ import polars as pl
 from changzhu.domain.person import EDUCATION_LEVELS, HOUSING_TENURES, SEXES, TITLE_LEVELS
 from changzhu.rules.catalog import PolicySet, RegionLookup
 from changzhu.rules.dates import LUT_LO, NEVER, civil, from_civil, month_length, months_until, to_days
-from changzhu.rules.variables import CITY_SIZE_ORDER
+from changzhu.rules.variables import CITY_SIZE_ORDER, VariableSpec
 
 
 @dataclass
@@ -129,12 +129,14 @@ class Frame:
         self.on = to_days(on)
         self.on_date = on
         self.policies = policies
+        self.variables: dict[str, VariableSpec] = policies.variables
         self.regions = regions
         self.person_id = people["person_id"].to_numpy()
         self.region_idx = _region_idx(people["residence_region"], regions)
         self.clocks: dict[str, Clock] = _Lazy(self._clock)  # type: ignore[assignment]
         self.statics: dict[str, np.ndarray] = _Lazy(self._static)  # type: ignore[assignment]
         self._parent: np.ndarray | None = None
+        self._hukou: np.ndarray | None = None
         self._recognition: dict[str, np.ndarray] | None = None
 
     # ---- helpers ---------------------------------------------------------------------------------------
@@ -154,6 +156,9 @@ class Frame:
             column = {"age": "birth_date", "permit": "residence_permit_since"}.get(name, "residence_since")
             const = self.recognition["prior_residence"] if name == "residence_recognised" else self._scalar(0)
             return Clock(self._days(column), const, np.broadcast_to(True, (self.n,)), minus_one)
+        spec = self.variables.get(name)
+        if spec is not None and spec.declared:
+            return self._declared_clock(spec)
         count_column = {
             "si_local": "si_months_local",
             "si_total": "si_months_total",
@@ -167,14 +172,34 @@ class Frame:
             const = const + self.recognition["prior_si"]
         return Clock(self._scalar(self.on), const, self.statics["employed"], minus_one)
 
+    def _declared_clock(self, spec: VariableSpec) -> Clock:
+        """A declared months input: its count on the evaluation date (-1 where unknown), growing one a month while
+        it is above 0 (while_positive), while a core bool variable holds, or not at all (never)."""
+        count = self.people[spec.name].cast(pl.Int32).fill_null(-1).to_numpy().astype(np.int32, copy=False)
+        if spec.grows == "never":
+            grows = np.broadcast_to(False, (self.n,))
+        elif spec.grows == "while_positive":
+            grows = count > 0
+        else:
+            grows = self.statics[spec.grows].astype(bool) & (count >= 0)
+        return Clock(self._scalar(self.on), count, grows, self._scalar(-1))
+
+    def clock_known(self, name: str) -> np.ndarray | None:
+        """Where a clock's count is known (None: everywhere): a declared months input may be null."""
+        spec = self.variables.get(name)
+        if spec is None or not spec.declared:
+            return None
+        return self.clocks[name].const >= 0
+
     def _static(self, name: str) -> np.ndarray:
         people, regions = self.people, self.regions
+        spec = self.variables.get(name)
+        if spec is not None and spec.declared:
+            return declared_array(people[name], spec)
         if name in ("employed", "criminal_record"):
             return people[name].to_numpy().astype(bool)
-        if name in ("income_per_capita_month", "si_base_ratio"):  # null ratio: NaN
-            return people[name].to_numpy().astype(np.float64, copy=False)
-        if name == "admin_detentions":
-            return people[name].to_numpy()
+        if name in ("income_per_capita_month", "si_base_ratio", "admin_detentions"):  # null (unknown): NaN
+            return people[name].cast(pl.Float64).fill_null(float("nan")).to_numpy().astype(np.float64, copy=False)
         if name in _CATEGORIES:
             return _codes(people[name], _CATEGORIES[name])
         res = self.region_idx
@@ -191,8 +216,10 @@ class Frame:
 
     @property
     def hukou_idx(self) -> np.ndarray:
-        """Dense region index of each person's hukou region."""
-        return _region_idx(self.people["hukou_region"], self.regions)
+        """Dense region index of each person's hukou region (computed once)."""
+        if self._hukou is None:
+            self._hukou = _region_idx(self.people["hukou_region"], self.regions)
+        return self._hukou
 
     @property
     def parent_idx(self) -> np.ndarray:
@@ -233,14 +260,52 @@ _CATEGORIES = {
 }
 
 
+def declared_array(series: pl.Series, spec: VariableSpec) -> np.ndarray:
+    """A declared input's column as the array rules read; null (unknown) is NaN (numbers), -1 (bool as int8,
+    category code, set of codes as an int64 bit mask) or NEVER (dates)."""
+    if spec.kind == "number":
+        return series.cast(pl.Float64).fill_null(float("nan")).to_numpy().astype(np.float64, copy=False)
+    if spec.kind == "bool":
+        return series.cast(pl.Int8).fill_null(-1).to_numpy().astype(np.int8, copy=False)
+    if spec.kind == "date":
+        return series.cast(pl.Date).to_physical().fill_null(int(NEVER)).to_numpy().astype(np.int32, copy=False)
+    if spec.kind == "category":
+        codes = series.cast(pl.Enum(list(spec.categories))).to_physical().cast(pl.Int16).fill_null(-1)
+        return codes.to_numpy().astype(np.int8, copy=False)
+    bits = {code: 1 << i for i, code in enumerate(spec.categories)}
+    as_bits = pl.element().replace_strict(bits, default=0, return_dtype=pl.Int64)
+    masks = series.cast(pl.List(pl.String)).list.eval(as_bits).list.unique().list.sum()
+    return masks.fill_null(-1).to_numpy().astype(np.int64, copy=False)
+
+
+def static_dtype(name: str, frame: Frame | None) -> type:
+    """The array type of a static variable in kernels."""
+    variables = frame.variables if frame is not None else {}
+    spec = variables.get(name)
+    if spec is None:
+        from changzhu.rules.variables import VARIABLES
+
+        spec = VARIABLES[name]
+    if spec.declared:
+        return {"bool": np.int8, "category": np.int8, "number": np.float64, "date": np.int32, "set": np.int64}[
+            spec.kind
+        ]
+    return {"bool": np.bool_, "category": np.int8, "number": np.float64}[spec.kind]
+
+
 def _codes(series: pl.Series, categories: list[str]) -> np.ndarray:
-    return series.cast(pl.Enum(categories)).to_physical().to_numpy().astype(np.int8)
+    """Category codes; null (unknown, in an optional column) is -1."""
+    codes = series.cast(pl.Enum(categories)).to_physical().cast(pl.Int16).fill_null(-1)
+    return codes.to_numpy().astype(np.int8, copy=False)
 
 
 def _region_idx(series: pl.Series, regions: RegionLookup) -> np.ndarray:
-    """Dense index of each prefecture code (-1 for null or unknown): the codes as an Enum of regions.codes."""
-    physical = series.cast(pl.Enum(regions.codes), strict=False).to_physical()
-    return physical.cast(pl.Int32).fill_null(-1).to_numpy()
+    """Dense index of each prefecture code (-1 for null, unknown or malformed): six-character codes read as numbers
+    and looked up in regions.lut (a parse and a gather: no hashing of strings)."""
+    code = pl.col("code")
+    number = pl.when(code.str.len_bytes() == 6).then(code.str.to_integer(strict=False))
+    found = series.to_frame("code").select(number.fill_null(0).clip(0, regions.lut.size - 1)).to_series()
+    return regions.lut[found.to_numpy()]
 
 
 def build_frame(people: pl.DataFrame, on: date, policies: PolicySet, regions: RegionLookup) -> Frame:

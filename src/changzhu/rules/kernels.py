@@ -1,17 +1,18 @@
 """Compiled rules: every decision and points total on one date, each rule tree one fused pass over the rows.
 
-The source of each chain's kernels (changzhu.rules.codegen) is written once to the cache directory under a name
-taken from its text, and numba keeps the machine code beside it, so a policy is compiled once per machine (about
-0.1–0.3 s a kernel) and later runs load it. Rows are split over threads; the kernels release the GIL.
+The source of each chain's kernels (changzhu.rules.codegen) is written once to the cache directory (private to the
+user, 0700) under a name taken from its text and checked against that text before every import, and numba keeps
+the machine code beside it, so a policy is compiled once per machine (about 0.1–0.3 s a kernel) and later runs load
+it. Rows are split over threads; the kernels release the GIL.
 Services run in dependency order, one pass each, so a rule can read a service already decided for the person or
 for the parent.
 """
 
 from __future__ import annotations
 
-import importlib.util
 import itertools
 import os
+import stat
 import sys
 import tempfile
 from collections import OrderedDict
@@ -24,27 +25,39 @@ from typing import Any
 
 import numpy as np
 
-from changzhu.config import cache_dir, threads
+from changzhu.config import CACHE_DIR_ENV, cache_dir, threads
 from changzhu.domain.services import Service
+from changzhu.errors import ChangzhuError
 from changzhu.rules.catalog import ResolvedPolicy
-from changzhu.rules.codegen import KernelSource, module_source, scheme_kernel, service_kernel, source_digest
+from changzhu.rules.codegen import (
+    KernelSource,
+    Shared,
+    module_source,
+    scheme_kernel,
+    service_kernel,
+    source_digest,
+)
 from changzhu.rules.engine import chain_groups, service_order
-from changzhu.rules.frame import Frame
+from changzhu.rules.frame import Frame, static_dtype
 from changzhu.rules.scenario import Scenario
-from changzhu.rules.variables import VARIABLES
 
 PARALLEL_MIN_ROWS = 200_000  # below this, one thread: starting threads costs more than it saves
 MODULES_KEPT = 64  # kernel modules kept loaded per process (each parameter set of a chain is one module)
 _modules: OrderedDict[str, ModuleType] = OrderedDict()
+_threads: tuple[int, ThreadPoolExecutor] | None = None  # (workers, pool) shared by every kernel call
 
 
 @dataclass
 class Decisions:
-    """Each service's decision and each points scheme's total on one date (NaN where a scheme does not apply)."""
+    """Each service's decision on one date (eligible for certain; undetermined) and each points scheme's assessed
+    total and possible range (NaN where a scheme does not apply)."""
 
     on: date
     eligible: dict[Service, np.ndarray]
+    undetermined: dict[Service, np.ndarray]
     points: dict[str, np.ndarray]
+    points_low: dict[str, np.ndarray]
+    points_high: dict[str, np.ndarray]
 
 
 @dataclass(frozen=True)
@@ -84,20 +97,23 @@ class CompiledRules:
         for rows, kernels, keys in self._needed():
             for key in keys:
                 kernel = kernels[key]
-                out: np.ndarray = np.zeros(0, dtype=np.bool_ if isinstance(key, Service) else np.float64)
-                args: list[np.ndarray] = [np.zeros(0, dtype=_dtype(name)) for name in kernel.source.inputs]
+                dtype = np.bool_ if isinstance(key, Service) else np.float64
+                outs: list[np.ndarray] = [np.zeros(0, dtype=dtype) for _ in kernel.source.outputs]
+                args: list[np.ndarray] = [np.zeros(0, dtype=_dtype(name, self.frame)) for name in kernel.source.inputs]
                 if rows.shape[0] == self.frame.n:
-                    kernel.span(0, 0, out, *args)
+                    kernel.span(0, 0, *outs, *args)
                 else:
-                    kernel.rows(np.zeros(0, dtype=np.int64), out, *args)
+                    kernel.rows(np.zeros(0, dtype=np.int64), *outs, *args)
 
     def load(self) -> None:
         """Build every input the kernels read: whole months on the date, category codes, numbers, parents."""
         for _, kernels, keys in self._needed():
             for key in keys:
                 for name in kernels[key].source.inputs:
-                    if not name.startswith("v_") and name not in self._inputs:
-                        self._inputs[name] = np.ascontiguousarray(_input(self.frame, name), dtype=_dtype(name))
+                    if not name.startswith(("v_", "u_")) and name not in self._inputs:
+                        self._inputs[name] = np.ascontiguousarray(
+                            _input(self.frame, name), dtype=_dtype(name, self.frame)
+                        )
 
     def run(self) -> Decisions:
         """Every requested service (and those they depend on) and every scheme of the chains present."""
@@ -105,21 +121,30 @@ class CompiledRules:
         self.load()
         n = self.frame.n
         eligible: dict[Service, np.ndarray] = {}
+        undetermined: dict[Service, np.ndarray] = {}
         for service in self.order:
             out = self._output(service, np.bool_, False)
+            unk = self._output(service, np.bool_, False)
             for (policy, rows), kernels in zip(self.groups, self._kernels, strict=True):
                 if service in policy.services:
-                    self._call(kernels[service], rows, out)
+                    self._call(kernels[service], rows, [out, unk])
             eligible[service] = out
+            undetermined[service] = unk
             self._inputs[f"v_{service.value}"] = out
-        # permit months of people without a permit stay -1 unless the permit service was decided (as in Engine)
-        self._inputs.setdefault(f"v_{Service.RESIDENCE_PERMIT.value}", np.zeros(n, dtype=bool))
+            self._inputs[f"u_{service.value}"] = unk
+        # permit months without a permit stay -1 unless the permit service was decided (as in IntervalEvaluator)
+        for prefix in ("v_", "u_"):
+            self._inputs.setdefault(f"{prefix}{Service.RESIDENCE_PERMIT.value}", np.zeros(n, dtype=bool))
         points: dict[str, np.ndarray] = {}
+        low: dict[str, np.ndarray] = {}
+        high: dict[str, np.ndarray] = {}
         for (policy, rows), kernels in zip(self.groups, self._kernels, strict=True):
             for scheme in policy.schemes:
-                out = points.setdefault(scheme, self._output(scheme, np.float64, np.nan))
-                self._call(kernels[scheme], rows, out)
-        return Decisions(self.frame.on_date, eligible, points)
+                outs = [
+                    found.setdefault(scheme, self._output(scheme, np.float64, np.nan)) for found in (points, low, high)
+                ]
+                self._call(kernels[scheme], rows, outs)
+        return Decisions(self.frame.on_date, eligible, undetermined, points, low, high)
 
     def _output(self, key: Service | str, dtype: type, fill: bool | float) -> np.ndarray:
         """An output array; left unfilled when one chain covers everyone and has the rule (the kernel writes every
@@ -130,7 +155,7 @@ class CompiledRules:
                 return np.empty(self.frame.n, dtype=dtype)
         return np.full(self.frame.n, fill, dtype=dtype)
 
-    def _call(self, kernel: _Kernel, rows: np.ndarray, out: np.ndarray) -> None:
+    def _call(self, kernel: _Kernel, rows: np.ndarray, outs: list[np.ndarray]) -> None:
         """The kernel over the rows, split over threads; a contiguous loop when the rows are everyone."""
         args = [self._inputs[name] for name in kernel.source.inputs]
         everyone = rows.shape[0] == self.frame.n
@@ -140,21 +165,31 @@ class CompiledRules:
 
         def part(bounds: tuple[int, int]) -> None:
             if everyone:
-                kernel.span(bounds[0], bounds[1], out, *args)
+                kernel.span(bounds[0], bounds[1], *outs, *args)
             else:
-                kernel.rows(rows[bounds[0] : bounds[1]], out, *args)
+                kernel.rows(rows[bounds[0] : bounds[1]], *outs, *args)
 
         if workers == 1:
             part(parts[0])
             return
-        with ThreadPoolExecutor(workers) as pool:
-            list(pool.map(part, parts))
+        list(_pool(workers).map(part, parts))
+
+
+def _pool(workers: int) -> ThreadPoolExecutor:
+    """The process's thread pool for kernel calls, created once (per thread count) rather than per call."""
+    global _threads
+    if _threads is None or _threads[0] != workers:
+        if _threads is not None:
+            _threads[1].shutdown(wait=False)
+        _threads = (workers, ThreadPoolExecutor(workers, thread_name_prefix="changzhu-rules"))
+    return _threads[1]
 
 
 def _chain_kernels(policy: ResolvedPolicy, on: date) -> dict[Service | str, _Kernel]:
     """Every service rule and scheme of a chain, compiled from one module."""
-    sources: dict[Service | str, KernelSource] = {s: service_kernel(policy, s, on) for s in policy.services}
-    sources.update({name: scheme_kernel(policy, scheme, on) for name, scheme in policy.schemes.items()})
+    shared = Shared(policy, on)
+    sources: dict[Service | str, KernelSource] = {s: service_kernel(shared, s) for s in policy.services}
+    sources.update({name: scheme_kernel(shared, scheme) for name, scheme in policy.schemes.items()})
     module = _module(list(sources.values()))
     kernels: dict[Service | str, _Kernel] = {}
     for key, src in sources.items():
@@ -163,18 +198,22 @@ def _chain_kernels(policy: ResolvedPolicy, on: date) -> dict[Service | str, _Ker
 
 
 def _module(kernels: list[KernelSource]) -> ModuleType:
-    """The module of these kernels, written to the cache directory once and imported once per process."""
+    """The module of these kernels, written to the cache directory once and imported once per process.
+
+    What runs is always the text generated here: the cached file is read back and compared with it before import
+    (an edited or damaged file is rewritten, never run), and the text is compiled from memory under the file's name
+    so numba's cache beside it still applies."""
     text = module_source(kernels)
     name = f"changzhu_rules_{source_digest(text)}"
     module = _modules.get(name)
     if module is not None:
         _modules.move_to_end(name)
         return module
-    spec = importlib.util.spec_from_file_location(name, _write(text, f"{name}.py"))
-    assert spec is not None and spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
+    path = _write(text, f"{name}.py")
+    module = ModuleType(name)
+    module.__file__ = str(path)
     sys.modules[name] = module  # numba's cache finds the kernels' globals through the module's name
-    spec.loader.exec_module(module)
+    exec(compile(text, str(path), "exec"), module.__dict__)
     _modules[name] = module
     while len(_modules) > MODULES_KEPT:  # a long-lived process running many reforms: drop the oldest
         dropped, _ = _modules.popitem(last=False)
@@ -182,16 +221,32 @@ def _module(kernels: list[KernelSource]) -> ModuleType:
     return module
 
 
+def _private_directory(directory: Path) -> Path:
+    """`directory`, created 0700 if missing; refused if another user owns it or others may write to it (numba's
+    cache beside the kernels is loaded as code)."""
+    directory.mkdir(mode=0o700, parents=True, exist_ok=True)
+    status = directory.stat()
+    if status.st_uid != os.getuid() or status.st_mode & (stat.S_IWGRP | stat.S_IWOTH):
+        raise ChangzhuError(
+            f"kernel cache {directory} is writable by other users (mode {stat.filemode(status.st_mode)}, owner uid "
+            f"{status.st_uid}): run `chmod 700 {directory}` or set {CACHE_DIR_ENV} to a private directory"
+        )
+    return directory
+
+
 def _write(text: str, name: str) -> Path:
-    """The file holding `text` (written atomically if missing); a private temporary directory if the cache is not
-    writable."""
+    """The file holding exactly `text` (written atomically if missing or different) in the private cache directory;
+    a private temporary directory if the cache cannot be created."""
     try:
-        directory = cache_dir() / "kernels"
-        directory.mkdir(parents=True, exist_ok=True)
+        directory = _private_directory(cache_dir() / "kernels")
     except OSError:
         directory = Path(tempfile.mkdtemp(prefix="changzhu-kernels-"))
     path = directory / name
-    if not path.exists():
+    try:
+        current = path.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError):
+        current = None
+    if current != text:
         handle, temporary = tempfile.mkstemp(dir=directory, suffix=".tmp")
         with os.fdopen(handle, "w", encoding="utf-8") as f:
             f.write(text)
@@ -199,13 +254,13 @@ def _write(text: str, name: str) -> Path:
     return path
 
 
-def _dtype(name: str) -> type:
-    """The element type a kernel input is compiled for."""
+def _dtype(name: str, frame: Frame | None = None) -> type:
+    """The element type a kernel input is compiled for (a static variable: the frame's array type)."""
     if name == "parent" or name.startswith("c_"):
         return np.int32
-    if name.startswith("v_"):
+    if name.startswith(("v_", "u_")):
         return np.bool_
-    return {"bool": np.bool_, "category": np.int8, "number": np.float64}[VARIABLES[name[2:]].kind]
+    return static_dtype(name[2:], frame)
 
 
 def _input(frame: Frame, name: str) -> np.ndarray:

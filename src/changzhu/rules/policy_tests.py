@@ -10,13 +10,12 @@ from typing import Any
 import polars as pl
 import yaml
 
-from changzhu.rules.catalog import POLICY_DIR, PolicySet, shipped_policies
+from changzhu.config import policy_dir
+from changzhu.rules.catalog import PolicySet, policies_in_use
 from changzhu.rules.errors import PolicyError
 from changzhu.rules.evaluate import evaluate
 from changzhu.rules.people import people_from_records
 from changzhu.rules.scenario import Scenario
-
-TEST_DIR = POLICY_DIR / "tests"
 
 
 @dataclass(frozen=True)
@@ -39,8 +38,18 @@ def _compare(expected: Any, actual: Any) -> bool:
     return bool(expected == actual)
 
 
-def run_policy_test_file(path: Path, policies: PolicySet | None = None) -> list[PolicyTestResult]:
-    """Run every case of one file: {jurisdiction, base, cases: [{name, source, date, people, expect}]}."""
+def case_names(path: Path) -> list[str]:
+    """The names of a policy test file's cases, in order (for one test item per case)."""
+    raw = yaml.safe_load(path.read_text(encoding="utf-8"))
+    cases = raw.get("cases", []) if isinstance(raw, dict) else []
+    return [str(c.get("name", f"case {i}")) for i, c in enumerate(cases)]
+
+
+def run_policy_test_file(
+    path: Path, policies: PolicySet | None = None, *, only: str | None = None
+) -> list[PolicyTestResult]:
+    """Run the cases of one file ({jurisdiction, base, cases: [{name, source, date, people, expect}]}): every
+    case, or the one named `only`."""
     raw = yaml.safe_load(path.read_text(encoding="utf-8"))
     if not isinstance(raw, dict) or "cases" not in raw:
         raise PolicyError(f"{path.name}: needs a mapping with 'cases'")
@@ -48,6 +57,8 @@ def run_policy_test_file(path: Path, policies: PolicySet | None = None) -> list[
     results: list[PolicyTestResult] = []
     for i, case in enumerate(raw["cases"]):
         name = str(case.get("name", f"case {i}"))
+        if only is not None and name != only:
+            continue
         where = f"{path.name}: {name}"
         for key in ("date", "people", "expect", "source"):
             if key not in case:
@@ -67,6 +78,8 @@ def run_policy_test_file(path: Path, policies: PolicySet | None = None) -> list[
                 if column not in out.columns:
                     raise PolicyError(f"{where}: unknown output column {column!r}")
                 actual = row[column][0]
+                if isinstance(actual, pl.Series):  # a list column (needs_, unassessed_): compare as a list
+                    actual = actual.to_list()
                 if isinstance(expected, str) and isinstance(actual, date):
                     expected = date.fromisoformat(expected)
                 results.append(
@@ -78,7 +91,8 @@ def run_policy_test_file(path: Path, policies: PolicySet | None = None) -> list[
 
 
 def run_policy_tests(paths: list[Path] | None = None, policies: PolicySet | None = None) -> list[PolicyTestResult]:
-    """Run the given test files (default: every shipped file under rules/policies/tests)."""
-    files = paths if paths is not None else sorted(TEST_DIR.glob("*.yaml"))
-    policies = policies or shipped_policies()
+    """Run the given test files against the policies (default: the tests/ files of the policy directory in use,
+    against its policies)."""
+    files = paths if paths is not None else sorted((policy_dir() / "tests").glob("*.yaml"))
+    policies = policies or policies_in_use()
     return [r for f in files for r in run_policy_test_file(f, policies)]

@@ -5,21 +5,32 @@ from __future__ import annotations
 import polars as pl
 
 ELIGIBLE = "eligible_"
+UNDETERMINED = "undetermined_"
 POINTS = "points_"
+RANGE_PREFIXES = ("points_low_", "points_high_")
 
 
 def eligibility_summary(result: pl.DataFrame) -> pl.DataFrame:
-    """One row per service: people eligible and their share; one per points scheme: people scored, mean, max."""
+    """One row per service: people eligible, their share and people undetermined (a missing input could change the
+    decision); one per points scheme: people scored, mean and max of the assessed total."""
     people = result.height
     services = [c for c in result.columns if c.startswith(ELIGIBLE)]
     rows: list[dict[str, object]] = []
     for c in services:
         eligible = int(result[c].sum())
         share = eligible / people if people else 0.0
+        service = c.removeprefix(ELIGIBLE)
+        unknown = result.get_column(UNDETERMINED + service) if UNDETERMINED + service in result.columns else None
         rows.append(
-            {"output": c.removeprefix(ELIGIBLE), "people": people, "eligible": eligible, "eligible_share": share}
+            {
+                "output": service,
+                "people": people,
+                "eligible": eligible,
+                "eligible_share": share,
+                "undetermined": int(unknown.sum()) if unknown is not None else 0,
+            }
         )
-    for c in (c for c in result.columns if c.startswith(POINTS)):
+    for c in (c for c in result.columns if c.startswith(POINTS) and not c.startswith(RANGE_PREFIXES)):
         scored = result[c].drop_nulls().cast(pl.Float64).to_numpy()
         if scored.size:
             rows.append(
@@ -58,6 +69,7 @@ _SUMMARY_SCHEMA = {
     "people": pl.Int64,
     "eligible": pl.Int64,
     "eligible_share": pl.Float64,
+    "undetermined": pl.Int64,
     "mean_points": pl.Float64,
     "max_points": pl.Float64,
 }

@@ -1,7 +1,8 @@
 """Counting a chunk's people by city and service, and turning summed counts into full-country estimates.
 
 Counts are integers (sample persons, whole yuan), so partial results add up exactly in any order: the
-chunked and the Dask engines give identical tables.
+chunked and the Dask engines give identical tables. Demand for 低保 is its eligible people who take it up
+(`changzhu.simulation.means_test`, a draw fixed by the household): recipients, not everyone entitled.
 """
 
 from __future__ import annotations
@@ -12,11 +13,13 @@ import polars as pl
 
 from changzhu.simulation.costs import ServiceCost
 from changzhu.simulation.errors import SimulationError
+from changzhu.simulation.means_test import dibao_model, takes_up
 
 ELIGIBLE_PREFIX = "eligible_"
 KEYS = ["scenario", "year", "region_code", "service"]
 COUNT_COLUMNS = ["persons", "eligible", "newly_eligible", "no_longer_eligible", "demand", "new_demand", "cost_yuan"]
 BASELINE = "baseline"
+TAKEUP_SERVICES = ("minimum_living_allowance",)  # demand is eligible × take-up (means_test.takes_up)
 
 
 def services_of(result: pl.DataFrame) -> list[str]:
@@ -74,6 +77,8 @@ def count_chunk(
         base = baseline[col].fill_null(False)
         now = reform[col].fill_null(False)
         needs, cost = _need(service, costs, pl.col("age"))
+        if service in TAKEUP_SERVICES:
+            needs = needs & pl.lit(pl.Series(takes_up(people, dibao_model(on))))
         parts.append(
             frame.with_columns(b=base, e=now)
             .with_columns(needs=needs, unit=cost)

@@ -1,14 +1,17 @@
 """What an eligible person asks of a service: who needs a place (by age) and what a place costs a year.
 
-Unit costs are whole yuan per place per year, so sums are exact and equal on every engine. Defaults
-below carry their source; a simulation file may replace them (`costs:`), and a service without an
-entry counts every eligible person as demand and has no cost.
+Unit costs are whole yuan per place per year, so sums are exact and equal on every engine. The defaults are
+parameters of the tree (`simulation.cost.*`, changzhu.parameters) with their sources; a simulation file may
+replace a whole service (`costs:`), and a service without an entry counts every eligible person as demand and
+has no cost.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import date
 
+from changzhu.parameters import ParameterError, Scenario, parameter_tree
 from changzhu.simulation.errors import SimulationError
 
 
@@ -30,24 +33,31 @@ class ServiceCost:
     places: tuple[PlaceCost, ...]
 
 
-EDUCATION_SOURCE = (
-    "2019 全国教育经费执行情况统计公告 (教育部/国家统计局/财政部), 生均一般公共预算教育事业费: primary 11,949, "
-    "junior secondary 17,319 yuan; not re-verified here, confirm before publishing"
-)
-DIBAO_SOURCE = (
-    "upper bound: the full national average urban 低保 standard, 753 yuan/month × 12 (the rules' parameter "
-    "minimum_living_allowance.standard_yuan_month, unverified); the real payment is the gap to the standard"
-)
-MEDICAL_SOURCE = "居民医保人均财政补助标准 2024: 670 yuan per enrollee per year (国家医保局/财政部 2024 notice)"
-
-DEFAULT_COSTS: dict[str, ServiceCost] = {
-    "compulsory_schooling": ServiceCost(
-        "compulsory_schooling",
-        (PlaceCost(6, 11, 11_949, EDUCATION_SOURCE), PlaceCost(12, 15, 17_319, EDUCATION_SOURCE)),
+# Service -> (age_min, age_max, parameter of the tree giving the yearly cost of a place).
+PLACES: dict[str, tuple[tuple[int, int, str], ...]] = {
+    "compulsory_schooling": (
+        (6, 11, "simulation.cost.compulsory_schooling.primary"),
+        (12, 15, "simulation.cost.compulsory_schooling.junior_secondary"),
     ),
-    "medical_insurance": ServiceCost("medical_insurance", (PlaceCost(0, 120, 670, MEDICAL_SOURCE),)),
-    "minimum_living_allowance": ServiceCost("minimum_living_allowance", (PlaceCost(0, 120, 753 * 12, DIBAO_SOURCE),)),
+    "medical_insurance": ((0, 120, "simulation.cost.medical_insurance"),),
+    "minimum_living_allowance": ((0, 120, "simulation.cost.minimum_living_allowance"),),
 }
+
+
+def default_costs(on: date, scenario: Scenario | None = None) -> dict[str, ServiceCost]:
+    """The unit costs in force on `on` from the parameter tree (a scenario may override any of them)."""
+    tree = parameter_tree()
+    out: dict[str, ServiceCost] = {}
+    for service, places in PLACES.items():
+        parsed = []
+        for age_min, age_max, key in places:
+            try:
+                dated = tree.value(key, on, scenario=scenario)
+            except ParameterError as exc:
+                raise SimulationError(f"unit cost of {service}: {exc}") from exc
+            parsed.append(PlaceCost(age_min, age_max, int(dated.value), dated.source))
+        out[service] = ServiceCost(service, tuple(parsed))
+    return out
 
 
 def parse_costs(raw: object, where: str) -> dict[str, ServiceCost]:

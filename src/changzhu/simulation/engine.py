@@ -1,6 +1,7 @@
 """One simulation API, two engines: a chunked local engine and a Dask engine; both run `run_chunk`.
 
-A chunk is a group of whole cities. `run_chunk` builds (or reads from Parquet) the chunk's people,
+A chunk is a group of city blocks: whole small cities, or blocks of a large one (households kept whole), at
+most the chunk size in all. `run_chunk` builds (or reads from Parquet) the chunk's people,
 evaluates them under the baseline and every reform for every year, and returns integer counts by
 city; the engines only decide where chunks run and add the counts up.
 """
@@ -18,10 +19,19 @@ from typing import Any, Protocol
 
 import polars as pl
 
+from changzhu.parameters import Scenario
 from changzhu.simulation.aggregate import BASELINE, aligned, combine, count_chunk
 from changzhu.simulation.costs import ServiceCost
 from changzhu.simulation.errors import SimulationError
-from changzhu.simulation.synthetic import PopulationModel, check_fraction, generate_cities, population_model
+from changzhu.simulation.synthetic import (
+    DEFAULT_BLOCK_PERSONS,
+    CityBlock,
+    PopulationModel,
+    block_sizes,
+    check_fraction,
+    generate_blocks,
+    population_model,
+)
 
 Evaluator = Callable[[pl.DataFrame, date, Any], pl.DataFrame]
 Progress = Callable[[int, int], None]
@@ -31,25 +41,37 @@ PART_PATTERN = "part-{:05d}.parquet"
 
 @dataclass(frozen=True)
 class Chunk:
-    """Whole cities (indices into the population model), and the Parquet file holding them, if stored."""
+    """City blocks (city indices into the population model), and the Parquet file holding them, if stored."""
 
     index: int
-    cities: tuple[int, ...]
+    blocks: tuple[CityBlock, ...]
     path: str | None = None
 
 
 @dataclass(frozen=True)
 class SimulationPlan:
-    """What to run: scenarios (the baseline first, its rules scenario None), dates, sample and seed."""
+    """What to run: scenarios (the baseline first, its rules scenario None), dates, sample, seed, block size.
+
+    The block size is part of the population (like the seed): a city of more sampled persons is generated in
+    blocks of at most this many, and no chunk can be smaller than a block. `costs` price the baseline and any
+    scenario without an entry in `scenario_costs` (a reform whose overrides change unit costs has one).
+    `population` changes the attribute parameters (`simulation.share.*`, ...) of the one population that the
+    baseline and every reform are evaluated on.
+    """
 
     scenarios: tuple[tuple[str, Any], ...]
     dates: tuple[date, ...]
     fraction: float
     seed: int
     costs: dict[str, ServiceCost] = field(default_factory=dict)
+    block_persons: int = DEFAULT_BLOCK_PERSONS
+    scenario_costs: dict[str, dict[str, ServiceCost]] = field(default_factory=dict)
+    population: Scenario | None = None  # overrides of the attribute parameters the population is drawn with
 
     def __post_init__(self) -> None:
         check_fraction(self.fraction)
+        if self.block_persons <= 0:
+            raise SimulationError(f"block size must be positive, got {self.block_persons}")
         if not self.dates:
             raise SimulationError("a simulation needs at least one year")
         if sorted(self.dates) != list(self.dates):
@@ -59,6 +81,18 @@ class SimulationPlan:
         names = [name for name, _ in self.scenarios]
         if len(set(names)) != len(names):
             raise SimulationError(f"scenario names must be unique, got {names}")
+        unknown = sorted(set(self.scenario_costs) - set(names[1:]))
+        if unknown:
+            raise SimulationError(f"unit costs given for {unknown[0]!r}, which is not a reform of the plan")
+
+    def costs_of(self, scenario: str) -> dict[str, ServiceCost]:
+        """The unit costs pricing one scenario's demand."""
+        return self.scenario_costs.get(scenario, self.costs)
+
+    @property
+    def costed_services(self) -> set[str]:
+        """Services with a unit cost in any scenario."""
+        return set(self.costs).union(*self.scenario_costs.values())
 
     @property
     def as_of(self) -> date:
@@ -66,20 +100,31 @@ class SimulationPlan:
         return self.dates[0]
 
 
-def plan_chunks(model: PopulationModel, fraction: float, chunk_persons: int = DEFAULT_CHUNK_PERSONS) -> list[Chunk]:
-    """Cities grouped in code order into chunks of about `chunk_persons` sampled people (a big city alone)."""
+def plan_chunks(
+    model: PopulationModel, plan: SimulationPlan, chunk_persons: int = DEFAULT_CHUNK_PERSONS
+) -> list[Chunk]:
+    """City blocks grouped in code order into chunks of at most `chunk_persons` sampled people.
+
+    A large city's blocks may fall in several chunks; a block (households whole) is never split, so the chunk
+    size must hold the largest block.
+    """
     if chunk_persons <= 0:
         raise SimulationError("chunk size must be positive")
-    expected = model.expected_persons(fraction)
     chunks: list[Chunk] = []
-    current: list[int] = []
-    size = 0.0
-    for city, persons in enumerate(expected):
-        if current and size + persons > chunk_persons:
-            chunks.append(Chunk(len(chunks), tuple(current)))
-            current, size = [], 0.0
-        current.append(city)
-        size += float(persons)
+    current: list[CityBlock] = []
+    size = 0
+    for city in range(len(model.codes)):
+        for block, persons in enumerate(block_sizes(model, city, plan.fraction, plan.seed, plan.block_persons)):
+            if persons > chunk_persons:
+                raise SimulationError(
+                    f"chunk size {chunk_persons:,} is smaller than block {block} of city {model.codes[city]} "
+                    f"({persons:,} persons); use a chunk size of at least the block size ({plan.block_persons:,})"
+                )
+            if current and size + persons > chunk_persons:
+                chunks.append(Chunk(len(chunks), tuple(current)))
+                current, size = [], 0
+            current.append(CityBlock(city, block))
+            size += persons
     if current:
         chunks.append(Chunk(len(chunks), tuple(current)))
     return chunks
@@ -109,7 +154,9 @@ def chunk_people(chunk: Chunk, plan: SimulationPlan) -> pl.DataFrame:
     """The chunk's people: read from its Parquet file, or generated from the seed."""
     if chunk.path is not None:
         return pl.read_parquet(chunk.path)
-    return generate_cities(population_model(), list(chunk.cities), plan.fraction, plan.seed, plan.as_of)
+    return generate_blocks(
+        population_model(plan.population), list(chunk.blocks), plan.fraction, plan.seed, plan.as_of, plan.block_persons
+    )
 
 
 def run_chunk(chunk: Chunk, plan: SimulationPlan, evaluator: Evaluator) -> pl.DataFrame:
@@ -117,11 +164,21 @@ def run_chunk(chunk: Chunk, plan: SimulationPlan, evaluator: Evaluator) -> pl.Da
     return count_people(chunk_people(chunk, plan), plan, evaluator)
 
 
-def release_memory() -> None:
-    """Collect reference cycles now: the evaluator's cycles hold whole-chunk arrays, and Python's cycle
-    collector, triggered by object counts, would otherwise let them pile up chunk after chunk (measured:
-    +0.2 GB per 1M-person chunk without it, flat with it)."""
-    gc.collect()
+COLLECT_EVERY_PERSONS = 200_000  # persons evaluated between two collections: at most ~40 MB of cycles held
+_uncollected = 0  # persons evaluated in this process since the last collection
+
+
+def release_memory(persons: int = COLLECT_EVERY_PERSONS) -> None:
+    """Collect reference cycles once `COLLECT_EVERY_PERSONS` persons have been evaluated since the last collection
+    (the default: now). The evaluator's cycles hold whole-chunk arrays, and Python's cycle collector, triggered by
+    object counts, would otherwise let them pile up chunk after chunk (measured: +0.2 GB per 1M-person chunk
+    without it, flat with it); a full collection costs about 0.1 s, so small chunks share one (measured: 256
+    chunks of 150 persons took 27.5 s of CPU with one per chunk, about half of it collecting)."""
+    global _uncollected
+    _uncollected += persons
+    if _uncollected >= COLLECT_EVERY_PERSONS:
+        gc.collect()
+        _uncollected = 0
 
 
 def count_people(people: pl.DataFrame, plan: SimulationPlan, evaluator: Evaluator) -> pl.DataFrame:
@@ -132,18 +189,18 @@ def count_people(people: pl.DataFrame, plan: SimulationPlan, evaluator: Evaluato
         baseline = aligned(current, evaluator(current, on, None))
         for name, scenario in plan.scenarios:
             result = baseline if scenario is None else aligned(current, evaluator(current, on, scenario))
-            parts.append(count_chunk(current, on, name, baseline, result, plan.costs))
+            parts.append(count_chunk(current, on, name, baseline, result, plan.costs_of(name)))
     del current, baseline, result
-    release_memory()
+    release_memory(people.height)
     return combine(parts)
 
 
 def write_chunk(chunk: Chunk, plan: SimulationPlan, directory: str) -> Chunk:
     """Generate one chunk and store it as one Parquet file of the partitioned population."""
-    people = generate_cities(population_model(), list(chunk.cities), plan.fraction, plan.seed, plan.as_of)
+    people = chunk_people(chunk, plan)
     path = Path(directory) / PART_PATTERN.format(chunk.index)
     people.write_parquet(path, statistics=False)
-    return Chunk(chunk.index, chunk.cities, str(path))
+    return Chunk(chunk.index, chunk.blocks, str(path))
 
 
 def peak_rss_bytes() -> int:
@@ -151,8 +208,8 @@ def peak_rss_bytes() -> int:
     return int(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss) * 1024
 
 
-class Engine(Protocol):
-    """Where chunks run."""
+class ChunkRunner(Protocol):
+    """Runs chunks of people through the evaluator: LocalEngine (this process) or DaskEngine (a Dask cluster)."""
 
     def run(
         self, chunks: list[Chunk], plan: SimulationPlan, evaluator: Evaluator, progress: Progress | None = None

@@ -1,4 +1,8 @@
-"""The rules engine as a simulation evaluator: `changzhu.rules` evaluate() over a chunk of people."""
+"""The rules engine as a simulation evaluator: `changzhu.rules` evaluate() over a chunk of people.
+
+低保 is decided by the same rule on the means-tested income of `changzhu.simulation.means_test` (the area's
+standard and the asset test); the other services read the people as they are.
+"""
 
 from __future__ import annotations
 
@@ -13,6 +17,9 @@ from changzhu.domain.services import Service
 from changzhu.rules.evaluate import evaluate
 from changzhu.rules.scenario import Scenario, load_scenario
 from changzhu.simulation.errors import SimulationError
+from changzhu.simulation.means_test import dibao_model, means_for_rules
+
+DIBAO = Service.MINIMUM_LIVING_ALLOWANCE
 
 
 @dataclass(frozen=True)
@@ -24,7 +31,14 @@ class RulesEvaluator:
 
     def __call__(self, people: pl.DataFrame, on: date, scenario: Scenario | None) -> pl.DataFrame:
         """One row per person: eligible_<service>, earliest_<service> (the date where eligible), points_<scheme>."""
-        return evaluate(people, on, scenario=scenario, services=list(self.services) or None, earliest=False)
+        wanted = list(self.services) or list(Service)
+        others = [s for s in wanted if s != DIBAO]
+        result = evaluate(people, on, scenario=scenario, services=others, earliest=False)
+        if DIBAO not in wanted:
+            return result
+        tested = means_for_rules(people, dibao_model(on))
+        dibao = evaluate(tested, on, scenario=scenario, services=[DIBAO], earliest=False)
+        return result.with_columns(dibao.select(pl.col(f"^.*_{DIBAO.value}$")))
 
 
 def rules_evaluator(services: tuple[str, ...] = ()) -> RulesEvaluator:

@@ -10,7 +10,7 @@ import polars as pl
 from changzhu.simulation.aggregate import by_province, estimates
 from changzhu.simulation.engine import (
     DEFAULT_CHUNK_PERSONS,
-    Engine,
+    ChunkRunner,
     Evaluator,
     LocalEngine,
     Progress,
@@ -18,7 +18,7 @@ from changzhu.simulation.engine import (
     plan_chunks,
 )
 from changzhu.simulation.errors import SimulationError
-from changzhu.simulation.store import read_manifest, write_manifest
+from changzhu.simulation.store import StoredPopulation, read_manifest, write_manifest
 from changzhu.simulation.synthetic import population_model
 
 
@@ -44,40 +44,48 @@ class SimulationResult:
 def store_population(
     plan: SimulationPlan,
     directory: Path,
-    engine: Engine | None = None,
+    engine: ChunkRunner | None = None,
     *,
     chunk_persons: int = DEFAULT_CHUNK_PERSONS,
     progress: Progress | None = None,
 ) -> Path:
     """Generate the plan's population into partitioned Parquet (one file per chunk) with a manifest."""
-    model = population_model()
-    chunks = plan_chunks(model, plan.fraction, chunk_persons)
+    model = population_model(plan.population)
+    chunks = plan_chunks(model, plan, chunk_persons)
     stored = (engine or LocalEngine()).store(chunks, plan, directory, progress)
-    return write_manifest(directory, plan.fraction, plan.seed, plan.as_of, stored, model.codes)
+    population = StoredPopulation(plan.fraction, plan.seed, plan.as_of, plan.block_persons, stored)
+    return write_manifest(directory, population, model.codes)
 
 
 def simulate(
     plan: SimulationPlan,
     evaluator: Evaluator,
-    engine: Engine | None = None,
+    engine: ChunkRunner | None = None,
     *,
     chunk_persons: int = DEFAULT_CHUNK_PERSONS,
     population_dir: Path | None = None,
     progress: Progress | None = None,
 ) -> SimulationResult:
     """Run every scenario and year over the synthetic population (generated on the fly, or stored)."""
-    model = population_model()
+    model = population_model(plan.population)
     if population_dir is None:
-        chunks = plan_chunks(model, plan.fraction, chunk_persons)
+        chunks = plan_chunks(model, plan, chunk_persons)
     else:
-        stored = read_manifest(population_dir, model.codes)
-        if (stored.fraction, stored.seed, stored.as_of) != (plan.fraction, plan.seed, plan.as_of):
+        if plan.population is not None:
             raise SimulationError(
-                f"{population_dir} holds sample {stored.fraction}, seed {stored.seed}, date {stored.as_of}; "
-                f"the plan asks for {plan.fraction}, {plan.seed}, {plan.as_of}"
+                f"{population_dir} was drawn with the tree's attribute parameters; a scenario that changes them "
+                "(simulation.share.*, ...) runs on a population generated for it, without --population"
+            )
+        stored = read_manifest(population_dir, model.codes)
+        made = (stored.fraction, stored.seed, stored.as_of, stored.block_persons)
+        if made != (plan.fraction, plan.seed, plan.as_of, plan.block_persons):
+            raise SimulationError(
+                f"{population_dir} holds sample {stored.fraction}, seed {stored.seed}, date {stored.as_of}, "
+                f"block size {stored.block_persons}; the plan asks for {plan.fraction}, {plan.seed}, "
+                f"{plan.as_of}, {plan.block_persons}"
             )
         chunks = stored.chunks
     counts = (engine or LocalEngine()).run(chunks, plan, evaluator, progress)
     province_of = dict(zip(model.codes, model.province_of, strict=True))
-    by_region = estimates(counts, plan.fraction, province_of, set(plan.costs))
+    by_region = estimates(counts, plan.fraction, province_of, plan.costed_services)
     return SimulationResult(counts, by_region, by_province(by_region))

@@ -18,15 +18,17 @@ first file and the others must not contradict it (the services evaluated are the
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date
 from pathlib import Path
 from typing import Any
 
 import yaml
 
+from changzhu.parameters import Scenario
+from changzhu.parameters.scenario import Override
 from changzhu.simulation.aggregate import BASELINE
-from changzhu.simulation.costs import DEFAULT_COSTS, ServiceCost, parse_costs
+from changzhu.simulation.costs import ServiceCost, default_costs, parse_costs
 from changzhu.simulation.engine import SimulationPlan
 from changzhu.simulation.errors import SimulationError
 
@@ -35,6 +37,14 @@ SETTINGS_KEYS = {"years", "evaluation_day", "sample", "seed", "costs", "services
 DEFAULT_YEARS = (2025,)
 DEFAULT_SAMPLE = 0.01
 DEFAULT_SEED = 20201101
+# Overrides of these keys change who the synthetic people are (changzhu.simulation.attribute_parameters).
+POPULATION_PREFIXES = (
+    "simulation.share.",
+    "simulation.hukou_type.",
+    "simulation.income.",
+    "simulation.takeup.",
+    "simulation.assumption.",
+)
 
 
 @dataclass(frozen=True)
@@ -53,15 +63,42 @@ class SimulationSpec:
     def plan(
         self, sample: float | None = None, seed: int | None = None, years: tuple[int, ...] | None = None
     ) -> SimulationPlan:
-        """The run plan, with the sample fraction, seed or years optionally overridden."""
+        """The run plan, with the sample fraction, seed or years optionally overridden.
+
+        Unit costs come from the parameter tree at the last date, each reform's with its own overrides
+        (`simulation.cost.*`); a file's `costs:` block replaces a service for every scenario.
+        """
         month, day = self.evaluation_day
+        dates = tuple(date(y, month, day) for y in (years or self.years))
+        baseline = {**default_costs(dates[-1]), **self.costs}
+        priced = {name: {**default_costs(dates[-1], reform), **self.costs} for name, reform in self.reforms}
         return SimulationPlan(
+            population=population_scenario(self.reforms),
             scenarios=((BASELINE, None), *self.reforms),
-            dates=tuple(date(y, month, day) for y in (years or self.years)),
+            dates=dates,
             fraction=self.sample if sample is None else sample,
             seed=self.seed if seed is None else seed,
-            costs={**DEFAULT_COSTS, **self.costs},
+            costs=baseline,
+            scenario_costs={name: costs for name, costs in priced.items() if costs != baseline},
         )
+
+
+def population_scenario(reforms: tuple[tuple[str, Any], ...]) -> Scenario | None:
+    """The reforms' overrides of the attribute parameters, which shape the one population that the baseline and
+    every reform are evaluated on (None when no reform has any); two reforms must not set one differently."""
+    chosen: dict[tuple[str, str | None], Override] = {}
+    for name, reform in reforms:
+        for override in getattr(reform, "overrides", ()):
+            if not str(override.parameter).startswith(POPULATION_PREFIXES):
+                continue
+            key = (override.parameter, override.jurisdiction)
+            if key in chosen and chosen[key] != override:
+                raise SimulationError(
+                    f"reform {name!r} sets {override.parameter} differently from another reform; the population "
+                    "is one for all reforms"
+                )
+            chosen[key] = override
+    return Scenario("population", tuple(chosen.values())) if chosen else None
 
 
 def parse_years(raw: object, where: str) -> tuple[int, ...]:
@@ -137,7 +174,7 @@ def load_spec(paths: list[Path], load_scenario: ScenarioLoader) -> SimulationSpe
     if not 0 < sample <= 1:
         raise SimulationError(f"{where}: simulation.sample must be in (0, 1], got {sample}")
     titles = [str(getattr(s, "description", "") or n) for n, s in reforms]
-    return SimulationSpec(
+    spec = SimulationSpec(
         title="; ".join(titles),
         reforms=tuple(reforms),
         years=parse_years(settings.get("years", list(DEFAULT_YEARS)), where),
@@ -147,6 +184,22 @@ def load_spec(paths: list[Path], load_scenario: ScenarioLoader) -> SimulationSpe
         costs=parse_costs(settings.get("costs"), where),
         services=_services(settings.get("services", []), where),
     )
+    return spec if "years" in settings else replace(spec, years=covering_years(spec))
+
+
+def covering_years(spec: SimulationSpec) -> tuple[int, ...]:
+    """The spec's years and, for each dated override, the first evaluation date on or after it takes effect
+    (a reform dated 2027 is evaluated in 2027 even when the default year is 2025)."""
+    month, day = spec.evaluation_day
+    years = set(spec.years)
+    for _, reform in spec.reforms:
+        for override in getattr(reform, "overrides", ()):
+            since = getattr(override, "since", None)
+            if not isinstance(since, date):
+                continue
+            evaluated = date(since.year, month, min(day, 28) if month == 2 else day)
+            years.add(since.year if since <= evaluated else since.year + 1)
+    return tuple(sorted(years))
 
 
 def _services(raw: object, where: str) -> tuple[str, ...]:

@@ -9,30 +9,32 @@ from pathlib import Path
 
 from changzhu.simulation.engine import Chunk
 from changzhu.simulation.errors import SimulationError
+from changzhu.simulation.synthetic import CityBlock
 
 MANIFEST = "population.json"
 
 
 @dataclass(frozen=True)
 class StoredPopulation:
-    """How a stored population was made, and its chunks (cities as codes in the manifest)."""
+    """How a stored population was made, and its chunks (blocks as [city code, block] in the manifest)."""
 
     fraction: float
     seed: int
     as_of: date
+    block_persons: int
     chunks: list[Chunk]
 
 
-def write_manifest(
-    directory: Path, fraction: float, seed: int, as_of: date, chunks: list[Chunk], codes: tuple[str, ...]
-) -> Path:
-    """Record the sample fraction, seed, date and chunk files next to the Parquet parts."""
+def write_manifest(directory: Path, population: StoredPopulation, codes: tuple[str, ...]) -> Path:
+    """Record the sample fraction, seed, date, block size and chunk files next to the Parquet parts."""
     payload = {
-        "fraction": fraction,
-        "seed": seed,
-        "as_of": as_of.isoformat(),
+        "fraction": population.fraction,
+        "seed": population.seed,
+        "as_of": population.as_of.isoformat(),
+        "block_persons": population.block_persons,
         "chunks": [
-            {"index": c.index, "file": Path(c.path or "").name, "cities": [codes[i] for i in c.cities]} for c in chunks
+            {"index": c.index, "file": Path(c.path or "").name, "blocks": [[codes[b.city], b.block] for b in c.blocks]}
+            for c in population.chunks
         ],
     }
     path = directory / MANIFEST
@@ -48,17 +50,19 @@ def read_manifest(directory: Path, codes: tuple[str, ...]) -> StoredPopulation:
     try:
         raw = json.loads(path.read_text(encoding="utf-8"))
         fraction, seed, as_of = float(raw["fraction"]), int(raw["seed"]), date.fromisoformat(raw["as_of"])
+        block_persons = int(raw["block_persons"])
         entries = list(raw["chunks"])
+        listed = [[(str(code), int(block)) for code, block in entry["blocks"]] for entry in entries]
     except (json.JSONDecodeError, KeyError, TypeError, ValueError) as exc:
         raise SimulationError(f"{path}: not a population manifest ({exc})") from exc
     position = {code: i for i, code in enumerate(codes)}
     chunks = []
-    for entry in entries:
+    for entry, blocks in zip(entries, listed, strict=True):
         part = directory / str(entry.get("file", ""))
         if not part.is_file():
             raise SimulationError(f"{path}: chunk {entry.get('index')} file {part.name!r} is missing")
-        unknown = [c for c in entry.get("cities", []) if c not in position]
+        unknown = [code for code, _ in blocks if code not in position]
         if unknown:
             raise SimulationError(f"{path}: chunk {entry.get('index')} has unknown city code {unknown[0]}")
-        chunks.append(Chunk(int(entry["index"]), tuple(position[c] for c in entry["cities"]), str(part)))
-    return StoredPopulation(fraction, seed, as_of, chunks)
+        chunks.append(Chunk(int(entry["index"]), tuple(CityBlock(position[c], b) for c, b in blocks), str(part)))
+    return StoredPopulation(fraction, seed, as_of, block_persons, chunks)

@@ -1,7 +1,8 @@
 """Synthetic population (合成人口) fitted to the 2020 census: the fitted model and the per-city generator.
 
-A city's people depend only on (seed, city), never on how cities are grouped into chunks, so the local
-and the Dask engines, and any chunk size, produce the same persons.
+A city's people depend only on (seed, city, block size), never on how they are grouped into chunks, so the
+local and the Dask engines, and any chunk size, produce the same persons. A city larger than the block size
+is generated in blocks (households whole within a block), so no city needs to be in memory at once.
 """
 
 from __future__ import annotations
@@ -9,13 +10,17 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 from functools import cache
+from typing import NamedTuple
 
 import numpy as np
 import polars as pl
 
 from changzhu.data.census import census_2020
 from changzhu.domain.person import EDUCATION_LEVELS, HOUSING_TENURES, PERSON_COLUMNS, SEXES, TITLE_LEVELS
+from changzhu.parameters import Scenario
 from changzhu.simulation import attributes as attr
+from changzhu.simulation.attribute_parameters import AttributeParameters, attribute_parameters
+from changzhu.simulation.counties import CountyModel, county_model
 from changzhu.simulation.errors import SimulationError
 from changzhu.simulation.gravity import OriginModel, origin_model
 from changzhu.simulation.households import link_parents
@@ -31,13 +36,23 @@ from changzhu.simulation.marginals import (
 )
 
 CELL_SHAPE = (4, 2, 2, 4)  # age band × urban/rural × sex × hukou status
+MIGRANT_STATUS = np.isin(np.arange(len(HUKOU_STATUSES)), (OTHER_COUNTY, OTHER_PROVINCE))
 EPOCH = date(1970, 1, 1)
 ID_SHIFT = 32  # person_id = city index << 32 | running number
+DEFAULT_BLOCK_PERSONS = 500_000  # a city of more sampled persons is generated in blocks of at most this many
+
+
+class CityBlock(NamedTuple):
+    """One block of a city's residents: the unit the chunk planner groups (households are never split)."""
+
+    city: int
+    block: int
 
 
 @dataclass(frozen=True)
 class PopulationModel:
-    """The IPF-fitted cell totals per city (full-country scale) and the origin model for migrants."""
+    """The IPF-fitted cell totals per city (full-country scale), the origin model for migrants, the county draw,
+    and the attribute parameters (with a scenario's overrides, if the model was built under one)."""
 
     codes: tuple[str, ...]
     province_of: tuple[str, ...]
@@ -45,6 +60,9 @@ class PopulationModel:
     origins: OriginModel
     fit: IpfResult
     targets: CensusTargets
+    attributes: AttributeParameters
+    non_agricultural: FloatArray  # P(non-agricultural hukou): urban/rural × local/migrant
+    counties: CountyModel
 
     @property
     def total(self) -> float:
@@ -61,8 +79,8 @@ class PopulationModel:
 
 
 @cache
-def population_model() -> PopulationModel:
-    """The model fitted to the shipped census (computed once per process, about half a second)."""
+def _fitted() -> tuple[IpfResult, CensusTargets, OriginModel]:
+    """The IPF fit to the shipped census and the origin model (computed once per process, about half a second)."""
     census = census_2020()
     targets = census_targets(census.prefectures, census.provinces)
     fit = fit_census(targets)
@@ -70,16 +88,34 @@ def population_model() -> PopulationModel:
     origins = origin_model(
         pref["centroid_lon"].to_numpy(),
         pref["centroid_lat"].to_numpy(),
-        pref["pop_resident_2020"].to_numpy().astype(np.float64),
+        pref["pop_rural_2020"].fill_null(0).to_numpy().astype(np.float64),
         targets.province_index,
     )
+    return fit, targets, origins
+
+
+@cache
+def population_model(scenario: Scenario | None = None) -> PopulationModel:
+    """The model fitted to the shipped census, its attributes drawn with the tree's parameters (a scenario's
+    overrides of `simulation.*` applied)."""
+    fit, targets, origins = _fitted()
+    pref = targets.prefectures
+    codes = tuple(pref["code"].to_list())
+    attributes = attribute_parameters(scenario)
+    by_area_status = fit.table.sum(axis=(0, 1, 3))  # urban/rural × hukou status
+    by_area_and_migrancy = np.stack(
+        [by_area_status[:, ~MIGRANT_STATUS].sum(axis=1), by_area_status[:, MIGRANT_STATUS].sum(axis=1)], axis=1
+    )
     return PopulationModel(
-        codes=tuple(pref["code"].to_list()),
+        codes=codes,
         province_of=tuple(pref["province_code"].to_list()),
         cells=fit.table,
         origins=origins,
         fit=fit,
         targets=targets,
+        attributes=attributes,
+        non_agricultural=attr.non_agricultural_shares(by_area_and_migrancy, attributes),
+        counties=county_model(codes),
     )
 
 
@@ -112,15 +148,63 @@ def _enum(categories: tuple[str, ...] | list[str], index: IntArray) -> pl.Series
     return pl.Series(list(categories), dtype=pl.String).gather(index).cast(pl.Enum(list(categories)))
 
 
-def generate_city(model: PopulationModel, city: int, fraction: float, seed: int, as_of: date) -> pl.DataFrame:
-    """The synthetic residents of one city (prefecture-level), as a person table plus model columns."""
+def city_counts(model: PopulationModel, city: int, fraction: float, seed: int) -> tuple[IntArray, np.random.Generator]:
+    """A city's sampled persons per cell (whole numbers), and the city's random generator after drawing them."""
     rng = np.random.default_rng(np.random.SeedSequence(seed, spawn_key=(city,)))
-    counts = integerize(model.cells[city].ravel() * fraction, rng)
+    return integerize(model.cells[city].ravel() * fraction, rng), rng
+
+
+def split_counts(counts: IntArray, block_persons: int) -> IntArray:
+    """Cell counts dealt into blocks (rows) of at most `block_persons` persons, sizes differing by at most one.
+
+    Every cell is spread evenly over the blocks and the leftover units dealt round-robin across cells, so each
+    block has the city's mix of children and adults of every hukou status (households can form in it).
+    """
+    if block_persons <= 0:
+        raise SimulationError("block size must be positive")
+    blocks = max(1, -(-int(counts.sum()) // block_persons))
+    base, rest = np.divmod(counts, blocks)
+    out = np.repeat(base[np.newaxis, :], blocks, axis=0)
+    start = np.concatenate(([0], np.cumsum(rest)[:-1]))
+    for cell in np.flatnonzero(rest):
+        out[(start[cell] + np.arange(rest[cell])) % blocks, cell] += 1
+    return out
+
+
+def block_sizes(model: PopulationModel, city: int, fraction: float, seed: int, block_persons: int) -> list[int]:
+    """Persons in each block of a city, in block order."""
+    counts, _ = city_counts(model, city, fraction, seed)
+    return [int(n) for n in split_counts(counts, block_persons).sum(axis=1)]
+
+
+def generate_city(
+    model: PopulationModel,
+    city: int,
+    fraction: float,
+    seed: int,
+    as_of: date,
+    block: int = 0,
+    block_persons: int = DEFAULT_BLOCK_PERSONS,
+) -> pl.DataFrame:
+    """The synthetic residents of one block of a city (prefecture-level), as a person table plus model columns.
+
+    A city of one block continues the city's generator; each block of a larger city has its own
+    (`SeedSequence(seed, spawn_key=(city, block))`), so a block is generated without the rest of the city.
+    """
+    counts, rng = city_counts(model, city, fraction, seed)
+    blocks = split_counts(counts, block_persons)
+    if not 0 <= block < blocks.shape[0]:
+        raise SimulationError(f"city {model.codes[city]} has {blocks.shape[0]} blocks, not block {block}")
+    first = int(blocks[:block].sum())
+    if blocks.shape[0] > 1:
+        counts = blocks[block]
+        rng = np.random.default_rng(np.random.SeedSequence(seed, spawn_key=(city, block)))
     cell = np.repeat(np.arange(counts.size), counts)
     band, urban, sex, status = (a.astype(np.int64) for a in np.unravel_index(cell, CELL_SHAPE))
     n = cell.size
     today = _days(as_of)
-    age = attr.age_years(band, rng)
+    p = model.attributes
+    age = attr.age_years(band, rng, p)
     birth = today - np.floor(age * attr.DAYS_PER_YEAR).astype(np.int64)
 
     hukou = np.full(n, city, dtype=np.int64)
@@ -131,7 +215,7 @@ def generate_city(model: PopulationModel, city: int, fraction: float, seed: int,
         sel = np.flatnonzero(status == status_code)
         hukou[sel] = model.origins.draw(cdf, city, rng.random(sel.size))
     migrant = attr.is_migrant(status)
-    since = np.maximum(today - np.floor(attr.years_here(age, status, rng) * attr.DAYS_PER_YEAR), birth)
+    since = np.maximum(today - np.floor(attr.years_here(age, status, rng, p) * attr.DAYS_PER_YEAR), birth)
     since = since.astype(np.int64)
 
     parent, linked = link_parents(age, status, urban, rng)
@@ -140,26 +224,26 @@ def generate_city(model: PopulationModel, city: int, fraction: float, seed: int,
     since[kids] = np.maximum(birth[kids], np.where(migrant[kids], since[parent[kids]], birth[kids]))
 
     months_here = ((today - since) / attr.DAYS_PER_YEAR * 12).astype(np.int64)
-    employed, insured = attr.employment(age, sex == 1, status, urban, rng)
-    si_total, si_local, medical = attr.insurance_months(age, months_here, status, insured, rng)
-    permit_holder = migrant & (age >= 16) & (rng.random(n) < attr.RESIDENCE_PERMIT)
+    employed, insured = attr.employment(age, sex == 1, status, urban, rng, p)
+    si_total, si_local, medical = attr.insurance_months(age, months_here, status, insured, rng, p)
+    permit_holder = migrant & (age >= p.residence_permit_min_age) & (rng.random(n) < p.residence_permit)
     permit = since + np.floor(rng.random(n) * (today - since)).astype(np.int64)
 
     prior = np.full(n, -1, dtype=np.int64)
-    had_prior = np.flatnonzero(migrant & (rng.random(n) < attr.PRIOR_CITY))
+    had_prior = np.flatnonzero(migrant & (rng.random(n) < p.prior_city))
     prior[had_prior] = model.origins.draw(model.origins.interprovincial_cdf, city, rng.random(had_prior.size))
     prior_months = np.where(prior >= 0, rng.integers(6, 121, n), 0)
     prior_si = np.where((prior >= 0) & insured, np.floor(prior_months * rng.random(n)), 0).astype(np.int64)
 
-    inc = attr.income(urban, rng)
-    tenure = attr.housing(status, urban, rng)
+    inc = attr.income(urban, rng, p)
+    tenure = attr.housing(status, urban, rng, p)
     inc[kids] = inc[parent[kids]]
     tenure[kids] = tenure[parent[kids]]
-    criminal = (age >= 18) & (rng.random(n) < attr.CRIMINAL_RECORD)
-    schooling = attr.education(age, urban, rng)
+    criminal = (age >= p.criminal_record_min_age) & (rng.random(n) < p.criminal_record)
+    schooling = attr.education(age, urban, rng, p)
 
     codes = pl.Series(model.codes, dtype=pl.String)
-    ids = (np.int64(city) << ID_SHIFT) + np.arange(n, dtype=np.int64)
+    ids = (np.int64(city) << ID_SHIFT) + first + np.arange(n, dtype=np.int64)
     parent_ids = np.where(linked, ids[np.maximum(parent, 0)], 0)
     frame = pl.DataFrame(
         {
@@ -182,13 +266,22 @@ def generate_city(model: PopulationModel, city: int, fraction: float, seed: int,
             "income_per_capita_month": inc,
             "parent_id": parent_ids,
             "criminal_record": criminal,
-            "professional_title": _enum(TITLE_LEVELS, attr.professional_title(employed, schooling, rng)),
-            "admin_detentions": attr.admin_detentions(age, rng).astype(np.int32),
-            "si_base_ratio": pl.Series(attr.si_base_ratio(insured, rng), nan_to_null=True),
+            "professional_title": _enum(TITLE_LEVELS, attr.professional_title(employed, schooling, rng, p)),
+            "admin_detentions": attr.admin_detentions(age, rng, p).astype(np.int32),
+            "si_base_ratio": pl.Series(attr.si_base_ratio(insured, rng, p), nan_to_null=True),
             "hukou_status": _enum(HUKOU_STATUSES, status),
             "urban": urban == 0,
             "income_band": _enum(attr.INCOME_BANDS, attr.income_band(inc)),
         }
+    )
+    # Drawn last, so adding them left every earlier attribute of the same seed unchanged; children take the parent's.
+    kind = attr.hukou_type(status, urban, model.non_agricultural, rng)
+    county = model.counties.draw(city, urban, rng.random(n))
+    kind[kids] = kind[parent[kids]]
+    county[kids] = county[parent[kids]]
+    frame = frame.with_columns(
+        _enum(attr.HUKOU_TYPES, kind).alias("hukou_type"),
+        pl.Series("residence_county", model.counties.codes, dtype=pl.String).gather(county),
     )
     return frame.with_columns(
         pl.when(pl.Series(permit_holder)).then(pl.col("residence_permit_since")),
@@ -208,10 +301,31 @@ def missing_person_columns(frame: pl.DataFrame) -> list[str]:
     return [c.name for c in PERSON_COLUMNS if c.name not in frame.columns]
 
 
-def generate_cities(model: PopulationModel, cities: list[int], fraction: float, seed: int, as_of: date) -> pl.DataFrame:
-    """The residents of several cities, one table."""
+def generate_blocks(
+    model: PopulationModel,
+    blocks: list[CityBlock],
+    fraction: float,
+    seed: int,
+    as_of: date,
+    block_persons: int = DEFAULT_BLOCK_PERSONS,
+) -> pl.DataFrame:
+    """The residents of several city blocks, one table."""
     check_fraction(fraction)
-    frames = [generate_city(model, c, fraction, seed, as_of) for c in cities]
+    frames = [generate_city(model, b.city, fraction, seed, as_of, b.block, block_persons) for b in blocks]
     if not frames:
         raise SimulationError("no cities to generate")
     return with_schema_defaults(pl.concat(frames, how="vertical"))
+
+
+def generate_cities(
+    model: PopulationModel,
+    cities: list[int],
+    fraction: float,
+    seed: int,
+    as_of: date,
+    block_persons: int = DEFAULT_BLOCK_PERSONS,
+) -> pl.DataFrame:
+    """The residents of several whole cities (every block), one table."""
+    check_fraction(fraction)
+    blocks = [CityBlock(c, b) for c in cities for b in range(len(block_sizes(model, c, fraction, seed, block_persons)))]
+    return generate_blocks(model, blocks, fraction, seed, as_of, block_persons)

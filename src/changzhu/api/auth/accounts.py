@@ -3,18 +3,20 @@
 from __future__ import annotations
 
 import re
+import secrets
 from datetime import UTC, datetime
 
 from sqlalchemy import Engine, select
 from sqlalchemy.exc import IntegrityError
 
-from changzhu.api.auth.models import RoleRow, UserRow, UserScopeRow
-from changzhu.api.auth.passwords import hash_password, verify_password
+from changzhu.api.auth.passwords import hash_password, require_new_password_allowed, verify_password
 from changzhu.api.auth.principal import Principal, validate_scope
-from changzhu.api.auth.roles import ROLE_DESCRIPTIONS, Role
-from changzhu.api.errors import Conflict, NotAuthenticated
+from changzhu.api.auth.roles import NATIONAL_SCOPE, ROLE_DESCRIPTIONS, Role
+from changzhu.api.errors import Conflict, Forbidden, NotAuthenticated, NotFound
 from changzhu.errors import ChangzhuError
-from changzhu.registry.db import session_scope
+from changzhu.store.auth_models import RoleRow, UserRow, UserScopeRow
+from changzhu.store.db import session_scope
+from changzhu.store.resident_models import PersonRow
 
 _USERNAME = re.compile(r"^[A-Za-z0-9_.@-]{3,64}$")
 
@@ -39,6 +41,7 @@ def _principal(row: UserRow) -> Principal:
         role=Role(row.role),
         scopes=tuple(sorted(s.region_code for s in row.scopes)),
         person_id=row.person_id,
+        must_change_password=row.must_change_password,
     )
 
 
@@ -50,8 +53,11 @@ def create_user(
     scopes: list[str] | None = None,
     person_id: int | None = None,
     display_name: str | None = None,
+    *,
+    must_change_password: bool = False,
 ) -> Principal:
-    """Create an account; a resident needs a person id, every other role at least one jurisdiction."""
+    """Create an account; a resident needs a person id, every other role at least one jurisdiction. An account
+    given a one-time password is created with `must_change_password` (changed at the first login)."""
     if not _USERNAME.match(username):
         raise InvalidAccount(f"user name {username!r} must be 3-64 letters, digits or _ . @ -")
     scopes = sorted({validate_scope(s) for s in scopes or []})
@@ -72,6 +78,7 @@ def create_user(
         display_name=display_name,
         person_id=person_id,
         active=True,
+        must_change_password=must_change_password,
         created_at=datetime.now(UTC),
         scopes=[UserScopeRow(region_code=s) for s in scopes],
     )
@@ -83,6 +90,25 @@ def create_user(
             return _principal(row)
     except IntegrityError as exc:
         raise Conflict(f"user name {username!r} is already taken") from exc
+
+
+def require_within_reach(
+    engine: Engine, creator: Principal, role: Role, scopes: list[str], person_id: int | None
+) -> None:
+    """Refuse an account with more reach than its creator's: every jurisdiction inside the creator's, and a
+    resident login only for a person living in the creator's jurisdiction (the same answer for an unknown id)."""
+    for scope in scopes:
+        code = validate_scope(scope)
+        if not creator.is_national and (code == NATIONAL_SCOPE or not creator.covers(code)):
+            raise Forbidden(f"jurisdiction {code} is not inside yours ({', '.join(creator.scopes)})")
+    if role == Role.RESIDENT and person_id is not None:
+        with session_scope(engine) as session:
+            residence = session.scalar(select(PersonRow.residence_region).where(PersonRow.id == person_id))
+            taken = session.scalar(select(UserRow.id).where(UserRow.person_id == person_id))
+        if residence is None or not creator.covers(residence):
+            raise Forbidden(f"no person {person_id} lives in your jurisdiction ({', '.join(creator.scopes)})")
+        if taken is not None:
+            raise Conflict(f"person {person_id} already has a resident login")
 
 
 def authenticate(engine: Engine, username: str, password: str) -> Principal:
@@ -117,3 +143,119 @@ def set_active(engine: Engine, username: str, active: bool) -> None:
         if row is None:
             raise InvalidAccount(f"no account named {username!r}")
         row.active = active
+
+
+def _reach_of(engine: Engine, row: UserRow) -> list[str]:
+    """The regions an account reaches: its jurisdictions, or for a resident login the place the person lives."""
+    if row.person_id is None:
+        return [s.region_code for s in row.scopes]
+    with session_scope(engine) as session:
+        residence = session.scalar(select(PersonRow.residence_region).where(PersonRow.id == row.person_id))
+    return [residence] if residence else []
+
+
+def within_reach(engine: Engine, admin: Principal, row: UserRow) -> bool:
+    """Whether an administrator reaches an account: every region it reaches lies inside theirs."""
+    if admin.is_national:
+        return True
+    reach = _reach_of(engine, row)
+    return bool(reach) and NATIONAL_SCOPE not in reach and all(admin.covers(code) for code in reach)
+
+
+def account_in_reach(engine: Engine, admin: Principal, username: str) -> UserRow:
+    """The account named `username` if the administrator reaches it (the same 404 for one out of reach)."""
+    with session_scope(engine) as session:
+        row = session.scalar(select(UserRow).where(UserRow.username == username))
+        if row is not None:
+            session.expunge(row)
+    if row is None or not within_reach(engine, admin, row):
+        raise NotFound(f"no account named {username!r} within your jurisdiction")
+    return row
+
+
+def update_user(
+    engine: Engine,
+    admin: Principal,
+    username: str,
+    *,
+    disabled: bool | None = None,
+    jurisdictions: list[str] | None = None,
+    role: Role | None = None,
+) -> Principal:
+    """Disable or enable an account, change its jurisdictions or role: never beyond the administrator's reach."""
+    target = account_in_reach(engine, admin, username)
+    if target.id == admin.user_id and (disabled or role not in (None, admin.role) or jurisdictions is not None):
+        raise Forbidden("an administrator does not disable, demote or re-scope their own account")
+    new_role = role or Role(target.role)
+    if (new_role == Role.RESIDENT) != (Role(target.role) == Role.RESIDENT):
+        raise InvalidAccount("a resident login stays a resident login, and a staff account stays staff")
+    if new_role == Role.RESIDENT and jurisdictions:
+        raise InvalidAccount("a resident account has no jurisdiction: it sees its own record only")
+    scopes = None if jurisdictions is None else sorted({validate_scope(s) for s in jurisdictions})
+    if scopes is not None:
+        if not scopes:
+            raise InvalidAccount(f"a {new_role.value} account needs at least one jurisdiction")
+        require_within_reach(engine, admin, new_role, scopes, None)
+    with session_scope(engine) as session:
+        row = session.scalar(select(UserRow).where(UserRow.username == username).with_for_update())
+        assert row is not None
+        if disabled is not None:
+            row.active = not disabled
+        if role is not None:
+            row.role = role.value
+        if scopes is not None:
+            row.scopes = [UserScopeRow(region_code=s) for s in scopes]
+        session.flush()
+        return _principal(row)
+
+
+def one_time_password() -> str:
+    """A random password of 16 URL-safe characters (96 bits), to be shown once."""
+    return secrets.token_urlsafe(12)
+
+
+def reset_password(engine: Engine, admin: Principal, username: str) -> str:
+    """A new random password for an account in the administrator's reach, returned once and stored only hashed;
+    the account must change it at its first login."""
+    account_in_reach(engine, admin, username)
+    password = one_time_password()
+    with session_scope(engine) as session:
+        row = session.scalar(select(UserRow).where(UserRow.username == username).with_for_update())
+        assert row is not None
+        row.password_hash = hash_password(password)
+        row.must_change_password = True
+    return password
+
+
+def change_password(engine: Engine, user_id: int, current: str, new: str) -> None:
+    """Replace the caller's password after checking the current one (Forbidden if wrong) and the policy
+    (WeakPassword); the account no longer has to change it."""
+    with session_scope(engine) as session:
+        row = session.scalar(select(UserRow).where(UserRow.id == user_id).with_for_update())
+        if row is None or not row.active:
+            raise NotAuthenticated("the account of this token no longer exists or is disabled")
+        if not verify_password(row.password_hash, current):
+            raise Forbidden("当前密码不正确 / the current password is wrong")
+        require_new_password_allowed(row.username, current, new)
+        row.password_hash = hash_password(new)
+        row.must_change_password = False
+
+
+def account_view(engine: Engine, username: str) -> dict[str, object]:
+    """An account as administrators see it (no secret): name, role, jurisdictions, person, whether disabled."""
+    with session_scope(engine) as session:
+        row = session.scalar(select(UserRow).where(UserRow.username == username))
+        if row is None:
+            raise NotFound(f"no account named {username!r}")
+        person_key = None
+        if row.person_id is not None:
+            person_key = session.scalar(select(PersonRow.person_key).where(PersonRow.id == row.person_id))
+        return {
+            "username": row.username,
+            "role": row.role,
+            "jurisdictions": sorted(s.region_code for s in row.scopes),
+            "person_id": row.person_id,
+            "person_key": person_key,
+            "display_name": row.display_name,
+            "disabled": not row.active,
+        }

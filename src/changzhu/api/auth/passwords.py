@@ -1,4 +1,5 @@
-"""Password hashing with argon2id (argon2-cffi); only hashes are ever stored."""
+"""Password hashing with argon2id (argon2-cffi); only hashes are ever stored. The one password policy: at least
+MIN_PASSWORD_LENGTH characters, and a chosen password is neither the user name nor the password it replaces."""
 
 from __future__ import annotations
 
@@ -14,14 +15,25 @@ _DUMMY_HASH = _hasher.hash("changzhu-no-such-user")
 
 
 class WeakPassword(ChangzhuError):
-    """A new password that is too short."""
+    """A new password that the policy refuses (too short, the user name, or the one it replaces)."""
 
 
 def hash_password(password: str) -> str:
     """An argon2id hash of a password of at least MIN_PASSWORD_LENGTH characters."""
     if len(password) < MIN_PASSWORD_LENGTH:
-        raise WeakPassword(f"password must have at least {MIN_PASSWORD_LENGTH} characters")
+        raise WeakPassword(
+            f"密码至少需要 {MIN_PASSWORD_LENGTH} 个字符 / password must have at least {MIN_PASSWORD_LENGTH} characters"
+        )
     return _hasher.hash(password)
+
+
+def require_new_password_allowed(username: str, current: str, new: str) -> None:
+    """Refuse a chosen password that is the account's user name or the password it replaces (the length is
+    checked by hash_password)."""
+    if new.strip().casefold() == username.casefold():
+        raise WeakPassword("新密码不能与用户名相同 / the new password must not be the user name")
+    if new == current:
+        raise WeakPassword("新密码不能与当前密码相同 / the new password must differ from the current one")
 
 
 def verify_password(password_hash: str | None, password: str) -> bool:

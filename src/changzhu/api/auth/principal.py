@@ -39,6 +39,7 @@ class Principal:
     role: Role
     scopes: tuple[str, ...]
     person_id: int | None
+    must_change_password: bool = False
 
     def covers(self, code: str | None) -> bool:
         """Whether any of the caller's jurisdictions contains region `code`."""

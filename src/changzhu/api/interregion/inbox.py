@@ -8,19 +8,27 @@ from typing import Any
 from sqlalchemy import Engine, select
 from sqlalchemy.exc import IntegrityError
 
-from changzhu.api.errors import Conflict, Forbidden, NotAuthenticated
-from changzhu.api.interregion.models import InboxRow, PeerRow
+from changzhu.api.errors import ApiError, Conflict, Forbidden, NotAuthenticated
 from changzhu.api.interregion.protocol import Message, handler_for
 from changzhu.api.interregion.signing import verify_request
 from changzhu.api.keys import parse_public_key
 from changzhu.errors import ChangzhuError
-from changzhu.registry import audit
-from changzhu.registry.db import session_scope
-from changzhu.registry.txn import write_session
+from changzhu.store import audit
+from changzhu.store.audit_reasons import because
+from changzhu.store.db import session_scope
+from changzhu.store.interregion_models import InboxRow, PeerRow
+from changzhu.store.txn import write_session
 
 
 class MalformedMessage(ChangzhuError):
     """A message body that is not the expected JSON object."""
+
+
+class MessageRefused(ApiError):
+    """The handler refused the message and nothing of it was applied here: the sender reverses its hand-over."""
+
+    http_status = 422
+    kind = "message_refused"
 
 
 def parse_message(body: bytes) -> Message:
@@ -76,7 +84,10 @@ def receive(engine: Engine, sender: str, message: Message, instance_region: str 
                     if prior.payload_hash != digest or prior.from_region != sender:
                         raise Conflict(f"message {message.message_id} was already received with other content")
                     return {**prior.receipt, "replayed": True}
-                person_id, receipt = handler_for(message.kind)(session, message, sender)
+                try:
+                    person_id, receipt = handler_for(message.kind)(session, message, sender)
+                except (ChangzhuError, ValueError) as exc:  # the transaction rolls back: nothing is applied
+                    raise MessageRefused(f"message {message.message_id} refused: {exc}") from exc
                 session.add(
                     InboxRow(
                         message_id=message.message_id,
@@ -94,7 +105,7 @@ def receive(engine: Engine, sender: str, message: Message, instance_region: str 
                     action=f"interregion_{message.kind}",
                     subject=f"person:{person_id}",
                     details={"message_id": message.message_id},
-                    reason="跨省通办 message received",
+                    reason=because("interregion_received"),
                 )
                 session.flush()
                 return {**receipt, "replayed": False}

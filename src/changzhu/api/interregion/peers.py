@@ -6,11 +6,11 @@ from urllib.parse import urlparse
 
 from sqlalchemy import Engine
 
-from changzhu.api.interregion.models import PeerRow
 from changzhu.api.keys import parse_public_key
 from changzhu.domain.regions import validate_code
 from changzhu.errors import ChangzhuError
-from changzhu.registry.db import session_scope
+from changzhu.store.db import session_scope
+from changzhu.store.interregion_models import PeerRow
 
 
 class InvalidPeer(ChangzhuError):

@@ -4,6 +4,11 @@ The origin packs what it holds for the person into one message and hands it over
 transaction (balances move to the destination city's accounts, the pension money to the peer); the destination
 registers the person (or finds them by identity number) and takes records and balances in through balanced
 ledger postings, once per message id. Both ledgers stay consistent (changzhu.ledger.checks.ledger_problems).
+
+The caller packs with the person's row locked (FOR UPDATE; the write lock on SQLite), so two concurrent transfers
+of one person cannot both pack the same records: the second finds nothing held here and is refused. A message
+the destination refuses is reversed here (`reverse`): the hand-over's entries are negated in a new audited
+transaction and the records come back, so nothing is lost between the two ledgers.
 """
 
 from __future__ import annotations
@@ -20,12 +25,23 @@ from changzhu.api.interregion.protocol import Message, register_handler
 from changzhu.errors import ChangzhuError
 from changzhu.ledger import pension_rules
 from changzhu.ledger.accounts import Leg, balance, person_account, post
-from changzhu.registry import audit
+from changzhu.ledger.pension_holdings import reconcile_pension
 from changzhu.registry.identity import identity_keys, parse_id_number
-from changzhu.registry.resident_models import ContributionMonthRow, LedgerTransactionRow, PersonRow, SchoolRecordRow
-from changzhu.registry.residents import ProofKind, Registration, check_region, register_in_session
+from changzhu.registry.residents import ProofKind, Registration, register_in_session
+from changzhu.store import audit
+from changzhu.store.checks import check_region
+from changzhu.store.resident_models import (
+    ContributionMonthRow,
+    LedgerAccountRow,
+    LedgerEntryRow,
+    LedgerTransactionRow,
+    PersonRow,
+    SchoolRecordRow,
+)
 
 KIND = "account_transfer"
+SEND_KEY, RECEIVE_KEY, REVERSE_KEY = "interregion-out:", "interregion:", "interregion-reverse:"
+REPLAY_KEY = "interregion-reverse-replay:"
 
 
 class TransferRefused(ChangzhuError):
@@ -103,6 +119,8 @@ def pack(
             )
         )
     )
+    if not schools and not months:
+        raise TransferRefused(f"{here} holds no school or contribution record of this person: nothing to transfer")
     message_id = uuid.uuid4().hex
     legs, individual, pooled = _hand_over_legs(session, person, months, len(schools), to_region, to_city)
     payload: dict[str, Any] = {
@@ -122,14 +140,78 @@ def pack(
         ],
     }
     message = Message(message_id, from_region, to_region, KIND, payload)
-    txn = _ledger_txn(session, f"interregion-out:{message_id}", "interregion.send", message.payload_hash(), "system")
+    txn = _ledger_txn(session, SEND_KEY + message_id, "interregion.send", message.payload_hash(), "system")
     post(session, txn.id, legs)
     for school in schools:
         school.held_region = to_city
     for month in months:
         month.held_region = to_city
-    txn.result = {"message_id": message_id, "school_records": len(schools), "contribution_months": len(months)}
+    txn.result = {
+        "message_id": message_id,
+        "from_region": here,
+        "to_city": to_city,
+        "school_record_ids": [s.id for s in schools],
+        "contribution_month_ids": [m.id for m in months],
+    }
     return message
+
+
+def transaction_entries(session: Session, key: str) -> tuple[LedgerTransactionRow | None, list[Leg]]:
+    """The ledger transaction stored under idempotency key `key` and its entries."""
+    txn = session.scalar(select(LedgerTransactionRow).where(LedgerTransactionRow.idempotency_key == key))
+    if txn is None:
+        return None, []
+    rows = session.execute(
+        select(LedgerAccountRow.code, LedgerEntryRow.amount, LedgerEntryRow.unit)
+        .join(LedgerAccountRow, LedgerAccountRow.id == LedgerEntryRow.account_id)
+        .where(LedgerEntryRow.transaction_id == txn.id)
+        .order_by(LedgerEntryRow.id)
+    ).all()
+    return txn, [Leg(code, int(amount), unit) for code, amount, unit in rows]
+
+
+def reverse(session: Session, message_id: str, actor: str, why: str) -> dict[str, Any]:
+    """Undo the hand-over of a message the destination did not apply: negated entries, records back here.
+
+    Runs in the caller's transaction, once per message (the reversal's idempotency key is unique).
+    """
+    sent, legs = transaction_entries(session, SEND_KEY + message_id)
+    if sent is None:
+        raise TransferRefused(f"no hand-over of message {message_id} in this ledger")
+    result = dict(sent.result)
+    from_region, to_city = str(result["from_region"]), str(result["to_city"])
+    school_ids = [int(i) for i in result["school_record_ids"]]  # type: ignore[attr-defined]
+    month_ids = [int(i) for i in result["contribution_month_ids"]]  # type: ignore[attr-defined]
+    schools = list(session.scalars(select(SchoolRecordRow).where(SchoolRecordRow.id.in_(school_ids))))
+    months = list(session.scalars(select(ContributionMonthRow).where(ContributionMonthRow.id.in_(month_ids))))
+    if any(h != to_city for h in [s.held_region for s in schools] + [m.held_region for m in months]):
+        raise TransferRefused(f"records of message {message_id} moved on since the hand-over: resolve by hand")
+    txn = _ledger_txn(session, REVERSE_KEY + message_id, "interregion.reverse", sent.request_hash, actor)
+    post(session, txn.id, [Leg(leg.account, -leg.amount, leg.unit) for leg in legs])
+    for school in schools:
+        school.held_region = from_region
+    for month in months:
+        month.held_region = from_region
+    txn.result = {
+        "message_id": message_id,
+        "reason": why[:300],
+        "school_records": len(schools),
+        "contribution_months": len(months),
+    }
+    if any(m.scheme == "pension" for m in months):  # back here, the months follow the recorded facts again
+        _replay_after_reversal(session, months[0].person_id, message_id, sent.request_hash, actor)
+    return dict(txn.result)
+
+
+def _replay_after_reversal(session: Session, person_id: int, message_id: str, request_hash: str, actor: str) -> None:
+    """Pension months returned by a reversal go where the completed local transfers put them (own transaction)."""
+    person = session.get(PersonRow, person_id)
+    assert person is not None
+    session.flush()
+    legs, _moved = reconcile_pension(session, person)
+    if legs:
+        txn = _ledger_txn(session, REPLAY_KEY + message_id, "pension.replay", request_hash, actor)
+        post(session, txn.id, legs)
 
 
 def _take_in(
@@ -209,7 +291,7 @@ def _receive(session: Session, message: Message, sender: str) -> tuple[int | Non
         )
         person = register_in_session(session, reg)
     txn = _ledger_txn(
-        session, f"interregion:{message.message_id}", "interregion.receive", message.payload_hash(), f"peer:{sender}"
+        session, RECEIVE_KEY + message.message_id, "interregion.receive", message.payload_hash(), f"peer:{sender}"
     )
     try:
         n_schools, n_months = _take_in(session, txn, person, p, sender, to_city)

@@ -3,32 +3,40 @@
 from __future__ import annotations
 
 from datetime import date
-from typing import Annotated, Any
+from typing import Annotated, Any, Literal
 
 import polars as pl
-from fastapi import APIRouter, Query
+from fastapi import APIRouter, Path, Query
 from pydantic import BaseModel, Field
+from sqlalchemy import Engine
 
 from changzhu.api.access import open_person
 from changzhu.api.auth.principal import Principal
 from changzhu.api.auth.roles import Role
 from changzhu.api.deps import EngineDep, PrincipalDep, SettingsDep
-from changzhu.api.errors import Conflict, Forbidden
+from changzhu.api.errors import Forbidden
 from changzhu.api.people import person_table
 from changzhu.api.scenario_files import rules_scenario
-from changzhu.domain.person import PERSON_SCHEMA, PersonTableError
+from changzhu.api.settings import ApiSettings
+from changzhu.domain import field_sizes as sizes
+from changzhu.domain.person import PERSON_SCHEMA
 from changzhu.domain.services import Service
 from changzhu.errors import ChangzhuError
-from changzhu.registry import audit
-from changzhu.registry.txn import write_session
+from changzhu.registry.explained import explain_registered
 from changzhu.rules import evaluate, explain
+from changzhu.rules.explain import Explanation
 from changzhu.rules.people import people_from_records
+from changzhu.store import audit
+from changzhu.store.audit_reasons import because
+from changzhu.store.resident_models import PersonRow
+from changzhu.store.txn import write_session
 
 router = APIRouter(tags=["eligibility"])
 EARLIEST, LATEST = date(2000, 1, 1), date(2100, 12, 31)
 EVALUATORS = (Role.CASEWORKER, Role.PLANNER, Role.FISCAL_OFFICER, Role.ADMINISTRATOR)
 MAX_PEOPLE = 1000
 Scalar = str | int | float | bool | None
+Lang = Literal["zh", "en"]
 
 
 class InvalidPeople(ChangzhuError):
@@ -49,6 +57,7 @@ class ExplainRequest(PeopleRequest):
     """As for eligibility, plus whom to explain (optional when the table has one row)."""
 
     person_id: int | None = None
+    lang: Literal["zh", "en"] = "zh"
 
 
 def _unmet(service: dict[str, Any]) -> list[dict[str, Any]]:
@@ -73,29 +82,46 @@ def entitlement_view(explanation: dict[str, Any], person_key: str) -> dict[str, 
         **{k: v for k, v in explanation.items() if k not in ("person_id", "services")},
         "entitled": [s["service"] for s in services if s["eligible"]],
         "not_yet": [s["service"] for s in services if not s["eligible"] and s["earliest"]],
-        "not_under_current_circumstances": [s["service"] for s in services if not s["eligible"] and not s["earliest"]],
+        "undetermined": [
+            {"service": s["service"], "needs": s["needs"]} for s in services if s["decision"] == "undetermined"
+        ],
+        "not_under_current_circumstances": [
+            s["service"] for s in services if s["decision"] == "not_eligible" and not s["earliest"]
+        ],
         "services": services,
     }
 
 
 @router.get("/residents/{person_key}/entitlements", responses={401: {}, 403: {}, 404: {}, 409: {}})
 def entitlements(
-    person_key: str,
+    person_key: Annotated[str, Path(max_length=sizes.PERSON_KEY)],
     engine: EngineDep,
     settings: SettingsDep,
     principal: PrincipalDep,
     on: Annotated[date | None, Query(ge=EARLIEST, le=LATEST, description="date (default today)")] = None,
     scenario: Annotated[str | None, Query(max_length=80, description="a reform scenario name")] = None,
+    lang: Annotated[Literal["zh", "en"], Query(description="language of labels: zh or en")] = "zh",
 ) -> dict[str, Any]:
     """What the person is entitled to where they live, what is missing for the rest, and when they qualify."""
-    person = open_person(engine, principal, person_key, "view entitlements")
+    person = open_person(engine, principal, person_key, because("view_entitlements"))
+    return person_entitlements(engine, settings, person, on or date.today(), scenario, lang)
+
+
+def person_explanation(
+    engine: Engine, settings: ApiSettings, person: PersonRow, on: date, scenario: str | None, lang: Lang
+) -> Explanation:
+    """The rules' explanation for one registered person; a record lacking core facts is decided under every value
+    they can take (undetermined, naming them, only where they change a decision)."""
     reform = rules_scenario(settings.scenarios_dir, scenario, None)
-    table = person_table(engine, person.id)
-    try:
-        result = explain(table, on or date.today(), person_id=person.id, scenario=reform)
-    except PersonTableError as exc:
-        raise Conflict(f"the registry record of {person_key} is incomplete for the rules: {exc}") from exc
-    return entitlement_view(result.to_dict(), person_key)
+    return explain_registered(person_table(engine, person.id), on, person.id, scenario=reform, lang=lang)
+
+
+def person_entitlements(
+    engine: Engine, settings: ApiSettings, person: PersonRow, on: date, scenario: str | None, lang: Lang
+) -> dict[str, Any]:
+    """The entitlement view of one registered person (what GET /residents/{key}/entitlements answers)."""
+    result = person_explanation(engine, settings, person, on, scenario, lang)
+    return entitlement_view(result.to_dict(), person.person_key)
 
 
 def _table(body: PeopleRequest, principal: Principal) -> pl.DataFrame:
@@ -134,7 +160,7 @@ def _audit(engine: Any, principal: Principal, action: str, rows: int) -> None:
             action=action,
             subject=f"posted table of {rows} people",
             details={"rows": rows, "role": principal.role.value},
-            reason="eligibility request",
+            reason=because("eligibility_request"),
         )
 
 
@@ -152,6 +178,11 @@ def eligibility(
         "on": body.on,
         "scenario": reform.name if reform else None,
         "eligible_counts": {c.removeprefix("eligible_"): int(result[c].sum()) for c in eligible},
+        "undetermined_counts": {
+            c.removeprefix("undetermined_"): int(result[c].sum())
+            for c in result.columns
+            if c.startswith("undetermined_")
+        },
         "rows": [
             {k: (None if isinstance(v, float) and v != v else v) for k, v in row.items()}
             for row in result.iter_rows(named=True)
@@ -166,6 +197,6 @@ def explain_person(
     """Explain one person of a posted table: every condition with its value, threshold, source and dates."""
     table = _table(body, principal)
     reform = rules_scenario(settings.scenarios_dir, body.scenario, body.overrides)
-    result = explain(table, body.on, person_id=body.person_id, scenario=reform, services=body.services)
+    result = explain(table, body.on, person_id=body.person_id, scenario=reform, services=body.services, lang=body.lang)
     _audit(engine, principal, "explain_person", table.height)
     return result.to_dict()

@@ -3,47 +3,206 @@
 from __future__ import annotations
 
 import threading
+from collections import OrderedDict
+from dataclasses import dataclass
 from datetime import date
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Query
+import polars as pl
+from fastapi import APIRouter, Depends, Query, Response
 
-from changzhu.api.aggregates import frame_page, in_jurisdiction, json_rows, require_analyst
-from changzhu.api.deps import LimitQuery, OffsetQuery, PrincipalDep
+from changzhu.api.aggregates import in_jurisdiction, json_rows, require_analyst
+from changzhu.api.deps import EngineDep, LimitQuery, OffsetQuery, PrincipalDep, SettingsDep
 from changzhu.api.errors import NotFound
+from changzhu.api.export import FILE_RESPONSES, ExportFormat, FormatQuery, frame_page_as
 from changzhu.api.pagination import Page
 from changzhu.api.routes.planning import gaps_at
+from changzhu.api.scenario_files import check_yaml, scenario_yaml
 from changzhu.data.census import census_2020
 from changzhu.domain.regions import RegionLevel
 from changzhu.fiscal.parameters import FiscalParameters, fiscal_parameters, load_schemes
 from changzhu.fiscal.run import FiscalResults, compute_fiscal
+from changzhu.parameters import Override, Scenario
+from changzhu.planning.datasets import datasets_root, fingerprint
 
 router = APIRouter(prefix="/fiscal", tags=["fiscal"])
-SchemeQuery = Annotated[
-    str | None, Query(max_length=60, description="scheme id from GET /fiscal/schemes (default: in force today)")
-]
-_results: dict[str, FiscalResults] = {}
+YI = 1e8  # 亿
+KEPT = 16  # fiscal results kept in memory, by scheme and reform
+EQUITY_MEASURES = {  # measure: (label zh, label en, one-line explanation zh, en)
+    "total_yuan": ("分配总额", "total allocated", "分配的资金总额（元）", "the money allocated, in yuan"),
+    "per_resident_min": (
+        "人均最低（常住）",
+        "lowest per resident",
+        "各省按常住人口计的人均额中最低者",
+        "lowest amount per resident among provinces",
+    ),
+    "per_resident_max": (
+        "人均最高（常住）",
+        "highest per resident",
+        "各省按常住人口计的人均额中最高者",
+        "highest amount per resident among provinces",
+    ),
+    "max_min_ratio_resident": (
+        "最高/最低（常住）",
+        "highest / lowest per resident",
+        "常住人均最高额除以最低额：1 为完全均等",
+        "highest over lowest per-resident amount: 1 is equal",
+    ),
+    "gini_resident": (
+        "基尼系数（常住）",
+        "Gini, per resident",
+        "按常住人口加权的人均额基尼系数：0 完全均等，1 全部集中于一地",
+        "Gini of per-resident amounts weighted by residents: 0 equal, 1 all in one place",
+    ),
+    "theil_resident": (
+        "泰尔指数（常住）",
+        "Theil, per resident",
+        "常住人均额的泰尔指数：0 完全均等，越大越不均",
+        "Theil index of per-resident amounts: 0 equal, larger is more unequal",
+    ),
+    "per_registered_min": (
+        "人均最低（户籍）",
+        "lowest per registered head",
+        "各省按户籍人口计的人均额中最低者",
+        "lowest amount per registered (hukou) head",
+    ),
+    "per_registered_max": (
+        "人均最高（户籍）",
+        "highest per registered head",
+        "各省按户籍人口计的人均额中最高者",
+        "highest amount per registered (hukou) head",
+    ),
+    "max_min_ratio_registered": (
+        "最高/最低（户籍）",
+        "highest / lowest per registered head",
+        "户籍人均最高额除以最低额",
+        "highest over lowest per-registered-head amount",
+    ),
+    "gini_registered": (
+        "基尼系数（户籍）",
+        "Gini, per registered head",
+        "按户籍人口加权的人均额基尼系数",
+        "Gini of per-registered-head amounts weighted by registered population",
+    ),
+    "theil_registered": (
+        "泰尔指数（户籍）",
+        "Theil, per registered head",
+        "户籍人均额的泰尔指数",
+        "Theil index of per-registered-head amounts",
+    ),
+    "weighted_unmet_need": (
+        "加权未满足需求",
+        "weighted unmet need",
+        "分配后仍未得到资金的服务缺口，按服务权重加权",
+        "service gaps left unfunded, weighted by the service weights",
+    ),
+    "unmet_need_yuan": (
+        "未满足需求（元）",
+        "unmet need, yuan",
+        "分配后仍未得到资金的服务缺口（元）",
+        "yuan of service gaps the allocation leaves unfunded",
+    ),
+}
+# keyed by scheme, reform and the stored planning datasets (names and modification times): an upload is seen at once
+_results: OrderedDict[tuple[str | None, Scenario | None, tuple[tuple[str, int], ...]], FiscalResults] = OrderedDict()
 _lock = threading.Lock()
 
 
-def _scheme(scheme_id: str | None) -> FiscalParameters:
+@dataclass(frozen=True)
+class FiscalChoice:
+    """A scheme, a saved reform of its parameters, and changes given with the request (all optional)."""
+
+    scheme: str | None
+    reform: str | None
+    fund_yuan: int | None
+    weight_population: float | None
+    weight_migrants: float | None
+    weight_incentive: float | None
+    floor_yuan_per_resident: float | None
+    max_min_per_capita_ratio: float | None
+    resident_conversion_ratio: float | None
+
+    def overrides(self) -> tuple[Override, ...]:
+        """The request's own parameter changes, as reform overrides of the `fiscal.*` keys."""
+        keys = {
+            "fiscal.fund_yuan": self.fund_yuan,
+            "fiscal.transfer.weights.population": self.weight_population,
+            "fiscal.transfer.weights.migrants": self.weight_migrants,
+            "fiscal.transfer.weights.incentive": self.weight_incentive,
+            "fiscal.allocation.floor_yuan_per_resident": self.floor_yuan_per_resident,
+            "fiscal.allocation.max_min_per_capita_ratio": self.max_min_per_capita_ratio,
+            "fiscal.transfer.resident_conversion_ratio": self.resident_conversion_ratio,
+        }
+        return tuple(Override(key, value) for key, value in keys.items() if value is not None)
+
+
+def fiscal_choice(
+    settings: SettingsDep,
+    engine: EngineDep,
+    scheme: Annotated[
+        str | None, Query(max_length=60, description="scheme id from GET /fiscal/schemes (default: in force today)")
+    ] = None,
+    reform: Annotated[
+        str | None, Query(max_length=80, description="a saved scenario whose overrides change fiscal.* parameters")
+    ] = None,
+    fund_yuan: Annotated[int | None, Query(gt=0, le=10**14, description="central fund, yuan")] = None,
+    weight_population: Annotated[float | None, Query(ge=0, le=1, description="pot weight (three sum to 1)")] = None,
+    weight_migrants: Annotated[float | None, Query(ge=0, le=1)] = None,
+    weight_incentive: Annotated[float | None, Query(ge=0, le=1)] = None,
+    floor_yuan_per_resident: Annotated[float | None, Query(ge=0, le=100_000, description="LP floor")] = None,
+    max_min_per_capita_ratio: Annotated[float | None, Query(ge=1, le=100, description="LP max/min ratio")] = None,
+    resident_conversion_ratio: Annotated[
+        float | None, Query(ge=0, le=1, description="0: registered basis, 1: resident basis")
+    ] = None,
+) -> tuple[FiscalChoice, Scenario | None]:
+    """The request's choice of scheme and parameters, and the reform scenario they make (None: unchanged)."""
+    choice = FiscalChoice(
+        scheme,
+        reform,
+        fund_yuan,
+        weight_population,
+        weight_migrants,
+        weight_incentive,
+        floor_yuan_per_resident,
+        max_min_per_capita_ratio,
+        resident_conversion_ratio,
+    )
+    saved: tuple[Override, ...] = ()
+    if reform is not None:
+        reformed = check_yaml(scenario_yaml(engine, settings.scenarios_dir, reform)[0])[1]
+        saved = tuple(o for o in reformed.overrides if o.parameter.startswith("fiscal."))
+    changes = (*saved, *choice.overrides())
+    return choice, Scenario(f"fiscal:{reform or 'request'}", changes) if changes else None
+
+
+ChoiceDep = Annotated[tuple[FiscalChoice, Scenario | None], Depends(fiscal_choice)]
+
+
+def _scheme(scheme_id: str | None, scenario: Scenario | None) -> FiscalParameters:
     if scheme_id is None:
-        return fiscal_parameters(date.today())
-    for scheme in load_schemes():
+        return fiscal_parameters(date.today(), scenario=scenario)
+    schemes = load_schemes(scenario=scenario)
+    for scheme in schemes:
         if scheme.scheme_id == scheme_id:
             return scheme
-    known = ", ".join(s.scheme_id for s in load_schemes())
+    known = ", ".join(s.scheme_id for s in schemes)
     raise NotFound(f"no fiscal scheme {scheme_id!r} (schemes: {known})")
 
 
-def results_for(scheme_id: str | None) -> FiscalResults:
-    """The fiscal job's tables for a scheme on the shipped census and gaps (computed once per scheme)."""
-    params = _scheme(scheme_id)
+def results_for(chosen: tuple[FiscalChoice, Scenario | None]) -> FiscalResults:
+    """The fiscal job's tables for a scheme (and reform) on the shipped census and the gaps with the planning datasets
+    stored now, kept for reuse until a dataset changes."""
+    choice, scenario = chosen
+    params = _scheme(choice.scheme, scenario)
+    key = (params.scheme_id, scenario, fingerprint(datasets_root()))
     with _lock:
-        if params.scheme_id not in _results:
+        if key not in _results:
             provinces = census_2020().provinces
-            _results[params.scheme_id] = compute_fiscal(provinces, gaps_at(RegionLevel.PROVINCE), params)
-        return _results[params.scheme_id]
+            _results[key] = compute_fiscal(provinces, gaps_at(RegionLevel.PROVINCE), params)
+            while len(_results) > KEPT:
+                _results.popitem(last=False)
+        _results.move_to_end(key)
+        return _results[key]
 
 
 @router.get("/schemes", responses={401: {}, 403: {}})
@@ -55,54 +214,117 @@ def schemes(principal: PrincipalDep) -> list[dict[str, Any]]:
         {
             "scheme_id": s.scheme_id,
             "effective_from": s.effective_from,
-            "title": s.title,
+            "title_zh": s.title_zh,
+            "title_en": s.title_en,
             "fund_yuan": s.fund_yuan,
+            "weights": dict(s.transfer.weights),
+            "resident_conversion_ratio": s.transfer.resident_conversion_ratio,
+            "floor_yuan_per_resident": s.allocation.floor_yuan_per_resident,
+            "max_min_per_capita_ratio": s.allocation.max_min_per_capita_ratio,
             "in_force": s.scheme_id == today,
         }
         for s in load_schemes()
     ]
 
 
-@router.get("/allocation", response_model=Page[dict[str, Any]], responses={401: {}, 403: {}, 404: {}})
+@router.get("/allocation", response_model=Page[dict[str, Any]], responses={401: {}, 403: {}, 404: {}, **FILE_RESPONSES})
 def allocation(
-    principal: PrincipalDep, scheme: SchemeQuery = None, limit: LimitQuery = 100, offset: OffsetQuery = 0
-) -> Page[dict[str, Any]]:
+    principal: PrincipalDep,
+    choice: ChoiceDep,
+    limit: LimitQuery = 100,
+    offset: OffsetQuery = 0,
+    fmt: FormatQuery = ExportFormat.JSON,
+) -> Page[dict[str, Any]] | Response:
     """Per province: the LP allocation of the central fund next to per-registered-head and per-resident splits."""
     require_analyst(principal)
-    return frame_page(in_jurisdiction(results_for(scheme).splits, principal, "region_code"), limit, offset)
+    table = in_jurisdiction(results_for(choice).splits, principal, "region_code")
+    return frame_page_as(table, limit, offset, fmt, "allocation")
 
 
-@router.get("/allocation/services", response_model=Page[dict[str, Any]], responses={401: {}, 403: {}, 404: {}})
+@router.get(
+    "/allocation/services", response_model=Page[dict[str, Any]], responses={401: {}, 403: {}, 404: {}, **FILE_RESPONSES}
+)
 def allocation_by_service(
-    principal: PrincipalDep, scheme: SchemeQuery = None, limit: LimitQuery = 100, offset: OffsetQuery = 0
-) -> Page[dict[str, Any]]:
+    principal: PrincipalDep,
+    choice: ChoiceDep,
+    limit: LimitQuery = 100,
+    offset: OffsetQuery = 0,
+    fmt: FormatQuery = ExportFormat.JSON,
+) -> Page[dict[str, Any]] | Response:
     """Per province and service: gap cost, LP allocation and what stays unmet."""
     require_analyst(principal)
-    cells = results_for(scheme).allocation.cells
-    return frame_page(in_jurisdiction(cells, principal, "region_code"), limit, offset)
+    cells = results_for(choice).allocation.cells
+    return frame_page_as(in_jurisdiction(cells, principal, "region_code"), limit, offset, fmt, "allocation_services")
 
 
-@router.get("/transfers", response_model=Page[dict[str, Any]], responses={401: {}, 403: {}, 404: {}})
+@router.get("/transfers", response_model=Page[dict[str, Any]], responses={401: {}, 403: {}, 404: {}, **FILE_RESPONSES})
 def transfers(
-    principal: PrincipalDep, scheme: SchemeQuery = None, limit: LimitQuery = 100, offset: OffsetQuery = 0
-) -> Page[dict[str, Any]]:
+    principal: PrincipalDep,
+    choice: ChoiceDep,
+    limit: LimitQuery = 100,
+    offset: OffsetQuery = 0,
+    fmt: FormatQuery = ExportFormat.JSON,
+) -> Page[dict[str, Any]] | Response:
     """Per province: the transfer term by term (population, migrants, incentive) and the land quota."""
     require_analyst(principal)
-    return frame_page(in_jurisdiction(results_for(scheme).transfers, principal, "region_code"), limit, offset)
+    table = in_jurisdiction(results_for(choice).transfers, principal, "region_code")
+    return frame_page_as(table, limit, offset, fmt, "transfers")
 
 
 @router.get("/equity", responses={401: {}, 403: {}, 404: {}})
-def equity(principal: PrincipalDep, scheme: SchemeQuery = None) -> list[dict[str, Any]]:
+def equity(principal: PrincipalDep, choice: ChoiceDep) -> list[dict[str, Any]]:
     """National equity measures (per-capita range, Gini, Theil, unmet need) of the three allocations."""
     require_analyst(principal)
-    return json_rows(results_for(scheme).equity)
+    return json_rows(results_for(choice).equity)
 
 
-@router.get("/flows", response_model=Page[dict[str, Any]], responses={401: {}, 403: {}, 404: {}})
+@router.get("/flows", response_model=Page[dict[str, Any]], responses={401: {}, 403: {}, 404: {}, **FILE_RESPONSES})
 def flows(
-    principal: PrincipalDep, scheme: SchemeQuery = None, limit: LimitQuery = 100, offset: OffsetQuery = 0
-) -> Page[dict[str, Any]]:
+    principal: PrincipalDep,
+    choice: ChoiceDep,
+    limit: LimitQuery = 100,
+    offset: OffsetQuery = 0,
+    fmt: FormatQuery = ExportFormat.JSON,
+) -> Page[dict[str, Any]] | Response:
     """Net compensation between provinces (inflow pays outflow), where the caller's region pays or is paid."""
     require_analyst(principal)
-    net = results_for(scheme).net_flows.sort("net_yuan", descending=True)
-    return frame_page(in_jurisdiction(net, principal, "payer_code", "payee_code"), limit, offset)
+    net = results_for(choice).net_flows.sort("net_yuan", descending=True)
+    return frame_page_as(in_jurisdiction(net, principal, "payer_code", "payee_code"), limit, offset, fmt, "flows")
+
+
+@router.get("/equity/measures", responses={401: {}, 403: {}})
+def equity_measures(principal: PrincipalDep) -> list[dict[str, str]]:
+    """What each equity measure means, in one line (Chinese and English)."""
+    require_analyst(principal)
+    return [
+        {"measure": k, "label_zh": label_zh, "label_en": label_en, "explanation_zh": zh, "explanation_en": en}
+        for k, (label_zh, label_en, zh, en) in EQUITY_MEASURES.items()
+    ]
+
+
+@router.get("/winners", response_model=Page[dict[str, Any]], responses={401: {}, 403: {}, 404: {}, **FILE_RESPONSES})
+def winners(
+    principal: PrincipalDep,
+    choice: ChoiceDep,
+    limit: LimitQuery = 100,
+    offset: OffsetQuery = 0,
+    fmt: FormatQuery = ExportFormat.JSON,
+) -> Page[dict[str, Any]] | Response:
+    """Per province: the transfer on the registered and on the resident basis (亿 yuan), the gain or loss and %."""
+    require_analyst(principal)
+    table = results_for(choice).comparison.select(
+        "region_code",
+        "region_name_zh",
+        (pl.col("transfer_registered_basis_yuan") / YI).alias("registered_basis_yi"),
+        (pl.col("transfer_resident_basis_yuan") / YI).alias("resident_basis_yi"),
+        (pl.col("difference_yuan") / YI).alias("change_yi"),
+        (pl.col("difference_share") * 100).alias("change_percent"),
+        pl.when(pl.col("difference_yuan") > 0)
+        .then(pl.lit("gains 增加"))
+        .when(pl.col("difference_yuan") < 0)
+        .then(pl.lit("loses 减少"))
+        .otherwise(pl.lit("unchanged 不变"))
+        .alias("outcome"),
+        "estimate",  # the registered basis is gravity-estimated
+    )
+    return frame_page_as(in_jurisdiction(table, principal, "region_code"), limit, offset, fmt, "winners")

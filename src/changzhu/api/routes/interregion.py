@@ -7,20 +7,18 @@ from typing import Annotated, Any
 
 import httpx
 from fastapi import APIRouter, Header, Request
+from fastapi.concurrency import run_in_threadpool
 from pydantic import BaseModel, Field
-from sqlalchemy import select
 
 from changzhu.api.access import open_person
 from changzhu.api.auth.roles import Role
 from changzhu.api.deps import EngineDep, PrincipalDep, SettingsDep
 from changzhu.api.errors import Conflict
-from changzhu.api.interregion import inbox, outbox, transfer
+from changzhu.api.interregion import inbox, outbox, reconcile
 from changzhu.api.interregion.protocol import MESSAGES_PATH
 from changzhu.api.keys import load_or_create_signing_key
 from changzhu.api.settings import ApiSettings
-from changzhu.registry import audit
-from changzhu.registry.resident_models import PersonRow
-from changzhu.registry.txn import write_session
+from changzhu.store.audit_reasons import because
 
 router = APIRouter(prefix="/interregion", tags=["跨省通办"])
 SIGNING_KEY_FILE = "instance_ed25519.pem"
@@ -33,6 +31,13 @@ class TransferRequest(BaseModel):
     to_region: str = Field(pattern=r"^[1-8]\d{5}$", description="the peer instance's region")
     to_city: str = Field(pattern=r"^[1-8]\d{5}$", description="the city the person moves to")
     moved_on: date
+
+
+class Resolution(BaseModel):
+    """How a caseworker settles a disputed message, and why."""
+
+    action: str = Field(pattern=r"^(reverse|resend)$", description="reverse here, or send again")
+    reason: str = Field(min_length=4, max_length=400)
 
 
 def _sender(settings: ApiSettings) -> str:
@@ -58,17 +63,21 @@ async def receive_message(
     x_changzhu_signature: Annotated[str | None, Header()] = None,
 ) -> dict[str, Any]:
     """A peer instance's signed message; applied exactly once, a retry gets the same receipt."""
-    body = await request.body()
-    sender = inbox.authenticate_peer(
-        engine,
-        x_changzhu_region,
-        x_changzhu_timestamp,
-        x_changzhu_signature,
-        MESSAGES_PATH,
-        body,
-        settings.signature_max_age_seconds,
-    )
-    return inbox.receive(engine, sender, inbox.parse_message(body), settings.instance_region)
+    body = await request.body()  # the signature covers the raw bytes; the database work runs off the event loop
+
+    def authenticate_and_apply() -> dict[str, Any]:
+        sender = inbox.authenticate_peer(
+            engine,
+            x_changzhu_region,
+            x_changzhu_timestamp,
+            x_changzhu_signature,
+            MESSAGES_PATH,
+            body,
+            settings.signature_max_age_seconds,
+        )
+        return inbox.receive(engine, sender, inbox.parse_message(body), settings.instance_region)
+
+    return await run_in_threadpool(authenticate_and_apply)
 
 
 @router.post("/transfers", status_code=202, responses={401: {}, 403: {}, 404: {}, 409: {}})
@@ -78,22 +87,18 @@ def start_transfer(
     """Pack the person's records for the destination and try to deliver at once (retried until acknowledged)."""
     principal.require_role(Role.CASEWORKER, Role.ADMINISTRATOR)
     sender = _sender(settings)
-    open_person(engine, principal, body.person_key, "跨省通办 transfer out")
-    with write_session(engine) as session:
-        person = session.scalar(select(PersonRow).where(PersonRow.person_key == body.person_key))
-        assert person is not None
-        principal.require_region(person.residence_region)
-        message = transfer.pack(session, person, sender, body.to_region, body.to_city, body.moved_on)
-        outbox.enqueue(session, message, person.id)
-        audit.append(
-            session,
-            actor=f"user:{principal.username}",
-            action="interregion_transfer_out",
-            subject=person.person_key,
-            details={"message_id": message.message_id, "to": body.to_city},
-            reason="跨省通办",
-        )
-    return {"message_id": message.message_id, "deliveries": _deliver(settings, message.message_id, engine)}
+    open_person(engine, principal, body.person_key, because("transfer_out_read"))
+    message_id = outbox.start_transfer(
+        engine,
+        body.person_key,
+        sender,
+        body.to_region,
+        body.to_city,
+        body.moved_on,
+        actor=f"user:{principal.username}",
+        authorize=principal.require_region,
+    )
+    return {"message_id": message_id, "deliveries": _deliver(settings, message_id, engine)}
 
 
 @router.post("/outbox/deliver", responses={401: {}, 403: {}})
@@ -101,3 +106,35 @@ def deliver_pending(engine: EngineDep, settings: SettingsDep, principal: Princip
     """Re-send every message a peer has not acknowledged yet (same ids: the peer applies each once)."""
     principal.require_role(Role.CASEWORKER, Role.ADMINISTRATOR)
     return {"deliveries": _deliver(settings, None, engine)}
+
+
+@router.post(reconcile.SUMMARY_PATH.removeprefix("/api/v1/interregion"), responses={401: {}})
+async def summary(
+    request: Request,
+    engine: EngineDep,
+    settings: SettingsDep,
+    x_changzhu_region: Annotated[str | None, Header()] = None,
+    x_changzhu_timestamp: Annotated[str | None, Header()] = None,
+    x_changzhu_signature: Annotated[str | None, Header()] = None,
+) -> dict[str, Any]:
+    """For a peer's `ledger check --peers`: the amounts of every message it sent that was applied here."""
+    body = await request.body()
+    sender = inbox.authenticate_peer(
+        engine,
+        x_changzhu_region,
+        x_changzhu_timestamp,
+        x_changzhu_signature,
+        reconcile.SUMMARY_PATH,
+        body,
+        settings.signature_max_age_seconds,
+    )
+    return {"messages": await run_in_threadpool(reconcile.received_summary, engine, sender)}
+
+
+@router.post("/outbox/{message_id}/resolve", responses={401: {}, 403: {}, 404: {}, 409: {}})
+def resolve_disputed(message_id: str, body: Resolution, engine: EngineDep, principal: PrincipalDep) -> dict[str, Any]:
+    """Settle a disputed message after checking with the peer: reverse it here, or send it again."""
+    principal.require_role(Role.CASEWORKER, Role.ADMINISTRATOR)
+    principal.require_region(outbox.sender_region_of(engine, message_id))
+    delivery = outbox.resolve(engine, message_id, body.action, f"user:{principal.username}", body.reason)
+    return delivery.__dict__

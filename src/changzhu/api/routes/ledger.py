@@ -9,45 +9,47 @@ from __future__ import annotations
 from datetime import date
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Path
+from fastapi import APIRouter, Path, Response
 from pydantic import BaseModel, Field
-from sqlalchemy import select
 
-from changzhu.api.access import STAFF_WITH_PERSONAL_ACCESS, open_person
-from changzhu.api.auth.principal import Principal
+from changzhu.api import approvals
+from changzhu.api import ledger_writes as writes
+from changzhu.api.access import open_person
+from changzhu.api.approvals import HeldKind
 from changzhu.api.auth.roles import Role
-from changzhu.api.deps import EngineDep, PrincipalDep
-from changzhu.api.errors import Forbidden, NotFound
+from changzhu.api.controls import controls_for
+from changzhu.api.deps import EngineDep, PrincipalDep, SettingsDep
+from changzhu.api.overview import transfers_of
+from changzhu.api.write_access import person_facts, require_insured
+from changzhu.domain import field_sizes as sizes
+from changzhu.ledger.budgets import BudgetKind
 from changzhu.ledger.medical import FilingKind, clear_medical, file_treatment, set_catalogue, set_policy, settle_bill
 from changzhu.ledger.medical_rules import Policy
-from changzhu.ledger.transfers import TransferScheme, apply_transfer, complete_transfer
-from changzhu.ledger.vouchers import clear_vouchers, issue_voucher, redeem_voucher, vouchers_frame
-from changzhu.registry.db import session_scope
-from changzhu.registry.resident_models import TransferRow
+from changzhu.ledger.transfers import TransferScheme
+from changzhu.ledger.vouchers import vouchers_frame
+from changzhu.store.audit_reasons import because
 
 router = APIRouter(tags=["ledger"])
 CODE = r"^[1-8]\d{5}$"
-Key = Annotated[str, Field(min_length=8, max_length=120, description="idempotency key: a retry sends the same")]
-OptionalKey = Annotated[str | None, Field(default=None, min_length=8, max_length=120)]
+Key = Annotated[
+    str, Field(min_length=8, max_length=sizes.IDEMPOTENCY_KEY, description="idempotency key: a retry sends the same")
+]
+OptionalKey = Annotated[str | None, Field(default=None, min_length=8, max_length=sizes.IDEMPOTENCY_KEY)]
+PersonKey = Annotated[str, Field(min_length=8, max_length=sizes.PERSON_KEY)]
+PersonKeyPath = Annotated[str, Path(max_length=sizes.PERSON_KEY)]
 Day = Annotated[date, Field(ge=date(1990, 1, 1), le=date(2100, 12, 31))]
 Fen = Annotated[int, Field(gt=0, le=10**12, description="amount in fen (0.01 yuan)")]
-FISCAL = (Role.FISCAL_OFFICER, Role.ADMINISTRATOR)
+FISCAL = writes.FISCAL
 
 
-def _actor(principal: Principal) -> str:
-    return f"user:{principal.username}"
-
-
-def _staff_in(principal: Principal, region: str) -> None:
-    principal.require_role(*STAFF_WITH_PERSONAL_ACCESS)
-    principal.require_region(region)
+_actor, _staff_in = writes.actor_of, writes.staff_in
 
 
 class TransferApplication(BaseModel):
     """An application, made in the new place, to take over what the old place holds (转移接续申请)."""
 
-    transfer_no: str = Field(min_length=4, max_length=60, pattern=r"^[A-Za-z0-9_.:-]+$")
-    person_key: str = Field(min_length=8, max_length=32)
+    transfer_no: str = Field(min_length=4, max_length=sizes.TRANSFER_NO, pattern=r"^[A-Za-z0-9_.:-]+$")
+    person_key: PersonKey
     scheme: TransferScheme
     from_region: str = Field(pattern=CODE)
     to_region: str = Field(pattern=CODE)
@@ -56,92 +58,74 @@ class TransferApplication(BaseModel):
 
 @router.post("/transfers", status_code=201, responses={401: {}, 403: {}, 404: {}, 409: {}})
 def apply(body: TransferApplication, engine: EngineDep, principal: PrincipalDep) -> dict[str, object]:
-    """Record the application (caseworkers of the new place); nothing moves until it is completed."""
-    _staff_in(principal, body.to_region)
-    return apply_transfer(
+    """Record the application where the person lives now (its staff); nothing moves until the old place releases."""
+    return writes.apply_transfer_as(
         engine,
+        principal,
         body.person_key,
         body.scheme,
         body.from_region,
         body.to_region,
         body.applied_on,
-        transfer_no=body.transfer_no,
-        actor=_actor(principal),
+        body.transfer_no,
     )
 
 
 @router.post("/transfers/{transfer_no}/complete", responses={401: {}, 403: {}, 404: {}, 409: {}})
 def complete(
-    transfer_no: Annotated[str, Path(max_length=60)], engine: EngineDep, principal: PrincipalDep
+    transfer_no: Annotated[str, Path(max_length=sizes.TRANSFER_NO)], engine: EngineDep, principal: PrincipalDep
 ) -> dict[str, object]:
-    """Release from the old place and receive in the new one, all at once (staff of either place)."""
-    principal.require_role(*STAFF_WITH_PERSONAL_ACCESS)
-    with session_scope(engine) as session:
-        found = session.execute(
-            select(TransferRow.from_region, TransferRow.to_region).where(TransferRow.transfer_no == transfer_no)
-        ).first()
-    if found is None:
-        raise NotFound(f"no transfer application {transfer_no!r}")
-    if not (principal.covers(found[0]) or principal.covers(found[1])):
-        raise Forbidden(f"transfer {transfer_no} is between {found[0]} and {found[1]}, outside your jurisdiction")
-    return complete_transfer(engine, transfer_no, actor=_actor(principal))
+    """Release from the old place and receive in the new one, all at once (staff of the old place, whose fund
+    pays: the new place applied, the old place completes)."""
+    return writes.complete_transfer_as(engine, principal, transfer_no)
 
 
 @router.get("/residents/{person_key}/transfers", responses={401: {}, 403: {}, 404: {}})
-def person_transfers(person_key: str, engine: EngineDep, principal: PrincipalDep) -> list[dict[str, Any]]:
+def person_transfers(person_key: PersonKeyPath, engine: EngineDep, principal: PrincipalDep) -> list[dict[str, Any]]:
     """The person's transfer applications and what each moved."""
-    person = open_person(engine, principal, person_key, "view transfers")
-    with session_scope(engine) as session:
-        rows = session.scalars(
-            select(TransferRow).where(TransferRow.person_id == person.id).order_by(TransferRow.applied_on)
-        ).all()
-        return [
-            {
-                "transfer_no": t.transfer_no,
-                "scheme": t.scheme,
-                "from_region": t.from_region,
-                "to_region": t.to_region,
-                "status": t.status,
-                "applied_on": t.applied_on,
-                "amounts": t.amounts,
-            }
-            for t in rows
-        ]
+    person = open_person(engine, principal, person_key, because("view_transfers"))
+    return transfers_of(engine, person.id)
 
 
 class NewVoucher(BaseModel):
     """A service voucher funded by `issuer_region` for a registered person."""
 
-    holder_key: str = Field(min_length=8, max_length=32)
+    holder_key: PersonKey
     issuer_region: str = Field(pattern=CODE)
-    service: str = Field(min_length=1, max_length=60)
+    service: str = Field(min_length=1, max_length=sizes.VOUCHER_SERVICE)
     value_fen: Fen
     issued_on: Day
     expires_on: Day
     idempotency_key: OptionalKey = None
 
 
-@router.post("/vouchers", status_code=201, responses={401: {}, 403: {}, 404: {}, 409: {}})
-def issue(body: NewVoucher, engine: EngineDep, principal: PrincipalDep) -> dict[str, object]:
-    """Issue a voucher (staff of the issuing region)."""
-    _staff_in(principal, body.issuer_region)
-    return issue_voucher(
+@router.post("/vouchers", status_code=201, responses={202: {}, 401: {}, 403: {}, 404: {}, 409: {}, 422: {}})
+def issue(
+    body: NewVoucher, response: Response, engine: EngineDep, settings: SettingsDep, principal: PrincipalDep
+) -> dict[str, object]:
+    """Issue a voucher (staff of the issuing region, for its hukou holders or residents); above the approval
+    threshold it is held (202) until another user approves it; above the limit or the budget it is refused."""
+    held, result = writes.issue_voucher_as(
         engine,
+        principal,
         body.holder_key,
         body.issuer_region,
         body.service,
         body.value_fen,
         body.issued_on,
         body.expires_on,
-        actor=_actor(principal),
         key=body.idempotency_key,
+        scenario=settings.controls_scenario,
     )
+    if held:
+        response.status_code = 202
+    return result
 
 
 class Redemption(BaseModel):
     """A provider where the holder lives redeems the voucher."""
 
-    provider: str = Field(min_length=1, max_length=100)
+    provider: str = Field(min_length=1, max_length=sizes.PROVIDER)
     provider_region: str = Field(pattern=CODE)
     redeemed_on: Day
     idempotency_key: Key
@@ -152,15 +136,8 @@ def redeem(
     voucher_no: Annotated[str, Path(max_length=60)], body: Redemption, engine: EngineDep, principal: PrincipalDep
 ) -> dict[str, object]:
     """Redeem once (staff of the providing region); a second redemption is refused."""
-    _staff_in(principal, body.provider_region)
-    return redeem_voucher(
-        engine,
-        voucher_no,
-        body.provider,
-        body.provider_region,
-        body.redeemed_on,
-        actor=_actor(principal),
-        key=body.idempotency_key,
+    return writes.redeem_voucher_as(
+        engine, principal, voucher_no, body.provider, body.provider_region, body.redeemed_on, key=body.idempotency_key
     )
 
 
@@ -175,24 +152,20 @@ class Clearing(BaseModel):
 @router.post("/vouchers/clearing", responses={401: {}, 403: {}, 409: {}})
 def clear(body: Clearing, engine: EngineDep, principal: PrincipalDep) -> dict[str, object]:
     """Pay the providing region for every redeemed voucher of the issuer (fiscal officers of the issuer)."""
-    principal.require_role(*FISCAL)
-    principal.require_region(body.payer_region)
-    return clear_vouchers(
-        engine, body.payer_region, body.payee_region, actor=_actor(principal), key=body.idempotency_key
-    )
+    return writes.clear_vouchers_as(engine, principal, body.payer_region, body.payee_region, key=body.idempotency_key)
 
 
 @router.get("/residents/{person_key}/vouchers", responses={401: {}, 403: {}, 404: {}})
-def person_vouchers(person_key: str, engine: EngineDep, principal: PrincipalDep) -> list[dict[str, Any]]:
+def person_vouchers(person_key: PersonKeyPath, engine: EngineDep, principal: PrincipalDep) -> list[dict[str, Any]]:
     """The person's vouchers and their status."""
-    open_person(engine, principal, person_key, "view vouchers")
+    open_person(engine, principal, person_key, because("view_vouchers"))
     return vouchers_frame(engine, person_key).to_dicts()
 
 
 class Filing(BaseModel):
     """异地就医备案: treatment in another province than the insured place."""
 
-    person_key: str = Field(min_length=8, max_length=32)
+    person_key: PersonKey
     insured_region: str = Field(pattern=CODE)
     treatment_region: str = Field(pattern=CODE)
     kind: FilingKind
@@ -202,11 +175,13 @@ class Filing(BaseModel):
 
 @router.post("/medical/filings", status_code=201, responses={401: {}, 403: {}, 404: {}, 409: {}})
 def file(body: Filing, engine: EngineDep, principal: PrincipalDep) -> dict[str, object]:
-    """File for treatment elsewhere: the insured person themself online (跨省通办), or the insured place's staff."""
+    """File for treatment elsewhere: the insured person themself online (跨省通办), or the insured place's staff;
+    the person must be insured in `insured_region` on the filing date."""
     if principal.role == Role.RESIDENT:
-        open_person(engine, principal, body.person_key, "medical filing")
+        open_person(engine, principal, body.person_key, because("medical_filing_read"))
     else:
         _staff_in(principal, body.insured_region)
+    require_insured(engine, person_facts(engine, body.person_key), body.insured_region, body.filed_on)
     return file_treatment(
         engine,
         body.person_key,
@@ -222,26 +197,46 @@ def file(body: Filing, engine: EngineDep, principal: PrincipalDep) -> dict[str, 
 class BillItem(BaseModel):
     """One line of a hospital bill."""
 
-    item_code: str = Field(min_length=1, max_length=40)
+    item_code: str = Field(min_length=1, max_length=sizes.ITEM_CODE)
     amount_fen: Fen
 
 
 class Bill(BaseModel):
     """A hospital bill settled directly (跨省直接结算)."""
 
-    person_key: str = Field(min_length=8, max_length=32)
+    person_key: PersonKey
     insured_region: str = Field(pattern=CODE)
     treatment_region: str = Field(pattern=CODE)
-    hospital: str = Field(min_length=1, max_length=100)
+    hospital: str = Field(min_length=1, max_length=sizes.HOSPITAL)
     treated_on: Day
     items: list[BillItem] = Field(min_length=1, max_length=500)
     idempotency_key: Key
 
 
-@router.post("/medical/settlements", status_code=201, responses={401: {}, 403: {}, 404: {}, 409: {}})
-def settle(body: Bill, engine: EngineDep, principal: PrincipalDep) -> dict[str, object]:
-    """Split the bill into fund and self-pay (staff of the treatment place, where the hospital is)."""
+@router.post("/medical/settlements", status_code=201, responses={202: {}, 401: {}, 403: {}, 404: {}, 409: {}, 422: {}})
+def settle(
+    body: Bill, response: Response, engine: EngineDep, settings: SettingsDep, principal: PrincipalDep
+) -> dict[str, object]:
+    """Split the bill into fund and self-pay (staff of the treatment place, where the hospital is), charged to the
+    fund of the place where the person is insured; a large bill is held (202) for a checker of that place."""
     _staff_in(principal, body.treatment_region)
+    require_insured(engine, person_facts(engine, body.person_key), body.insured_region, body.treated_on)
+    controls = controls_for(BudgetKind.MEDICAL, body.insured_region, body.treated_on, settings.controls_scenario)
+    total = sum(i.amount_fen for i in body.items)
+    controls.check_limit(total, "a hospital bill")
+    if controls.needs_approval(total):
+        request = body.model_dump(mode="json")
+        request["items"] = [[i.item_code, i.amount_fen] for i in body.items]
+        response.status_code = 202
+        return approvals.hold(
+            engine,
+            principal,
+            HeldKind.SETTLEMENT,
+            body.insured_region,
+            request,
+            key=body.idempotency_key,
+            amount_fen=total,
+        )
     return settle_bill(
         engine,
         body.person_key,
@@ -252,6 +247,7 @@ def settle(body: Bill, engine: EngineDep, principal: PrincipalDep) -> dict[str, 
         [(i.item_code, i.amount_fen) for i in body.items],
         actor=_actor(principal),
         key=body.idempotency_key,
+        budget=controls.budget,
     )
 
 
@@ -273,7 +269,7 @@ class MedicalPolicy(BaseModel):
     cap_fen: int = Field(ge=0, le=10**12)
     temporary_cut_permille: int = Field(ge=0, le=1000)
     unfiled_cut_permille: int = Field(ge=0, le=1000)
-    source: str = Field(min_length=1, max_length=300, description="document and date")
+    source: str = Field(min_length=1, max_length=sizes.POLICY_SOURCE, description="document and date")
 
 
 @router.put("/medical/policies/{region}", responses={401: {}, 403: {}, 409: {}})
@@ -292,8 +288,8 @@ def put_policy(
 class CatalogueItem(BaseModel):
     """A catalogue item: class A fully covered, B after a self-pay share, C not covered."""
 
-    item_code: str = Field(min_length=1, max_length=40)
-    name: str = Field(min_length=1, max_length=100)
+    item_code: str = Field(min_length=1, max_length=sizes.ITEM_CODE)
+    name: str = Field(min_length=1, max_length=sizes.ITEM_NAME)
     category: str = Field(pattern="^[ABC]$")
     self_pay_permille: int = Field(ge=0, le=1000)
 

@@ -2,39 +2,43 @@
 
 from __future__ import annotations
 
-from functools import cache
 from typing import Annotated, Any
 
 import polars as pl
-from fastapi import APIRouter, Query
+from fastapi import APIRouter, Query, Response
 
-from changzhu.api.aggregates import frame_page, in_jurisdiction, require_analyst
+from changzhu.api.aggregates import in_jurisdiction, require_analyst
 from changzhu.api.deps import LimitQuery, OffsetQuery, PrincipalDep
+from changzhu.api.export import FILE_RESPONSES, ExportFormat, FormatQuery, frame_page_as
 from changzhu.api.pagination import Page
 from changzhu.domain.regions import RegionLevel
-from changzhu.planning.gaps import compute_gaps
+from changzhu.planning.datasets import current_gaps
 
 router = APIRouter(prefix="/planning", tags=["planning"])
 CODE = r"^[1-8]\d{5}$"
 
 
-@cache
 def gaps_at(level: RegionLevel) -> pl.DataFrame:
-    """The gap table at one level on the shipped census and standards (computed once per process)."""
-    return compute_gaps(level=level.value)
+    """The gap table at one level on the shipped census and standards with the planning datasets the
+    jurisdictions uploaded (POST /uploads/{facility,supply,standard,population}); recomputed when they change."""
+    return current_gaps(level.value)
 
 
-@router.get("/gaps", response_model=Page[dict[str, Any]], responses={401: {}, 403: {}})
+@router.get("/gaps", response_model=Page[dict[str, Any]], responses={401: {}, 403: {}, **FILE_RESPONSES})
 def gaps(
     principal: PrincipalDep,
     level: RegionLevel = RegionLevel.PROVINCE,
     service: Annotated[str | None, Query(max_length=60, description="e.g. primary_school_places")] = None,
-    basis: Annotated[str | None, Query(pattern="^(resident|registered)$", description="population basis")] = None,
+    basis: Annotated[
+        str | None, Query(pattern="^(resident|local_hukou_resident)$", description="population basis")
+    ] = None,
     province: Annotated[str | None, Query(pattern=CODE, description="only regions of this province")] = None,
     limit: LimitQuery = 100,
     offset: OffsetQuery = 0,
-) -> Page[dict[str, Any]]:
-    """Demand, supply, gap and cost to close it, per region in the caller's jurisdiction (aggregates only)."""
+    fmt: FormatQuery = ExportFormat.JSON,
+) -> Page[dict[str, Any]] | Response:
+    """Demand, supply, gap and cost to close it, per region in the caller's jurisdiction (aggregates only); the
+    `supply_source` column says where a region's supply is an uploaded facility list and where it remains estimated."""
     require_analyst(principal)
     table = in_jurisdiction(gaps_at(level), principal, "region_code")
     if service is not None:
@@ -43,4 +47,4 @@ def gaps(
         table = table.filter(pl.col("basis") == basis)
     if province is not None:
         table = table.filter(pl.col("province_code") == province)
-    return frame_page(table, limit, offset)
+    return frame_page_as(table, limit, offset, fmt, f"gaps_{level.value}")

@@ -4,19 +4,20 @@ from __future__ import annotations
 
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Query
+from fastapi import APIRouter, Query, Response
 from pydantic import BaseModel
 from sqlalchemy import Engine, select
 from sqlalchemy.orm import aliased
 
 from changzhu.api.deps import EngineDep, LimitQuery, OffsetQuery, PrincipalDep
 from changzhu.api.errors import NotFound
+from changzhu.api.export import FILE_RESPONSES, ExportFormat, FormatQuery, file_response, models_page_as
 from changzhu.api.pagination import Page, page_of
-from changzhu.data.geo import province_geojson
+from changzhu.data.geo import LEVELS, boundaries_within, boundary_source, inset_geojson, maritime_line, province_geojson
 from changzhu.domain.regions import RegionLevel, validate_code
-from changzhu.registry.db import session_scope
-from changzhu.registry.models import PopulationStatRow, RegionRow
 from changzhu.registry.queries import PopulationSort, population_table
+from changzhu.store.db import session_scope
+from changzhu.store.models import PopulationStatRow, RegionRow
 
 router = APIRouter(tags=["regions"])
 
@@ -83,7 +84,7 @@ def query_regions(
     ]
 
 
-@router.get("/regions", response_model=Page[RegionOut], responses={401: {}})
+@router.get("/regions", response_model=Page[RegionOut], responses={401: {}, **FILE_RESPONSES})
 def regions(
     engine: EngineDep,
     _principal: PrincipalDep,
@@ -92,9 +93,10 @@ def regions(
     name: Annotated[str | None, Query(max_length=40, description="part of the Chinese or English name")] = None,
     limit: LimitQuery = 50,
     offset: OffsetQuery = 0,
-) -> Page[RegionOut]:
+    fmt: FormatQuery = ExportFormat.JSON,
+) -> Page[Any] | Response:
     """Regions (province, prefecture, county) with 2020 census figures; filter by level, parent, name."""
-    return page_of(query_regions(engine, level, parent, name), limit, offset)
+    return models_page_as(query_regions(engine, level, parent, name), limit, offset, fmt, "regions")
 
 
 @router.get("/regions/{code}", response_model=list[RegionOut], responses={401: {}, 404: {}})
@@ -107,7 +109,7 @@ def region(code: str, engine: EngineDep, _principal: PrincipalDep) -> list[Regio
     return found
 
 
-@router.get("/population", response_model=Page[dict[str, Any]], responses={401: {}})
+@router.get("/population", response_model=Page[dict[str, Any]], responses={401: {}, **FILE_RESPONSES})
 def population(
     engine: EngineDep,
     _principal: PrincipalDep,
@@ -115,13 +117,33 @@ def population(
     sort: PopulationSort = PopulationSort.RESIDENT,
     limit: LimitQuery = 50,
     offset: OffsetQuery = 0,
-) -> Page[dict[str, Any]]:
+    fmt: FormatQuery = ExportFormat.JSON,
+) -> Page[Any] | Response:
     """Resident population (常住), 人户分离 and 跨省流入 with shares, 2020 census, per region."""
-    rows = population_table(engine, level, sort).to_dicts()
-    return page_of(rows, limit, offset)
+    table = population_table(engine, level, sort)
+    if fmt != ExportFormat.JSON:
+        return file_response(table.slice(offset, limit), fmt, f"population_{level.value}")
+    return page_of(table.to_dicts(), limit, offset)
 
 
 @router.get("/geo/provinces", responses={401: {}})
 def provinces_geojson(_principal: PrincipalDep) -> dict[str, Any]:
     """Simplified province boundaries (GeoJSON FeatureCollection, property `code`)."""
     return province_geojson()
+
+
+@router.get("/geo/boundaries", responses={401: {}, 422: {}})
+def boundaries_geojson(
+    _principal: PrincipalDep,
+    level: Annotated[str, Query(pattern="^(" + "|".join(LEVELS) + ")$")] = "province",
+    province: CodeQuery = None,
+) -> dict[str, Any]:
+    """Boundaries of one level (province, prefecture, county), optionally of one province (property `code`)."""
+    collection = boundaries_within(level, province)
+    return {**collection, "source": boundary_source()}
+
+
+@router.get("/geo/south-china-sea", responses={401: {}})
+def south_china_sea(_principal: PrincipalDep) -> dict[str, Any]:
+    """The 南海诸岛 inset (provinces clipped to its window) and the maritime boundary line."""
+    return {"inset": inset_geojson(), "maritime": maritime_line(), "source": boundary_source()}

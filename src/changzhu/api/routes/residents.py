@@ -3,25 +3,29 @@
 from __future__ import annotations
 
 from datetime import date
-from typing import Annotated
+from typing import Annotated, Literal
 
-from fastapi import APIRouter, Query
+from fastapi import APIRouter, Path, Query, Response
 from pydantic import BaseModel, Field
-from sqlalchemy import func, or_, select
 
 from changzhu.api.access import STAFF_WITH_PERSONAL_ACCESS, audit_listing, open_person
 from changzhu.api.auth.principal import Principal
-from changzhu.api.auth.roles import NATIONAL_SCOPE
 from changzhu.api.deps import EngineDep, LimitQuery, OffsetQuery, PrincipalDep
 from changzhu.api.errors import Forbidden
+from changzhu.api.overview import account_of
 from changzhu.api.pagination import Page
-from changzhu.registry.db import session_scope
+from changzhu.api.registry_writes import move_as, register_as
+from changzhu.api.resident_search import Search, SearchBy, SortBy, search_residents
+from changzhu.domain import field_sizes as sizes
+from changzhu.registry.contact import NAME_MAX
 from changzhu.registry.identity import mask
-from changzhu.registry.resident_models import ContributionMonthRow, PersonRow, SchoolRecordRow, TransferRow
-from changzhu.registry.residents import ProofKind, Registration, record_move, register_resident
+from changzhu.registry.residents import ProofKind, Registration
+from changzhu.store.audit_reasons import because
+from changzhu.store.resident_models import PersonRow
 
 router = APIRouter(prefix="/residents", tags=["residents"])
 CODE = r"^[1-8]\d{5}$"
+PersonKeyPath = Annotated[str, Path(max_length=sizes.PERSON_KEY)]
 
 
 class ResidentOut(BaseModel):
@@ -46,9 +50,28 @@ class NewResident(BaseModel):
     residence_region: str = Field(pattern=CODE)
     residence_since: date
     proof_kind: ProofKind
-    proof_ref: str = Field(min_length=1, max_length=120)
+    proof_ref: str = Field(min_length=1, max_length=sizes.PROOF_REF)
     attributes: dict[str, str | int | float | bool | None] = Field(default_factory=dict, max_length=30)
-    idempotency_key: str | None = Field(default=None, min_length=8, max_length=120)
+    name: str | None = Field(default=None, min_length=1, max_length=NAME_MAX, description="姓名 (stored encrypted)")
+    phone: str | None = Field(default=None, min_length=11, max_length=20, description="手机号 (stored encrypted)")
+    idempotency_key: str | None = Field(default=None, min_length=8, max_length=sizes.IDEMPOTENCY_KEY)
+
+
+class ResidentItem(BaseModel):
+    """A resident in a list: registry facts with region names; the name only for roles that may see it."""
+
+    person_key: str
+    name: str | None
+    sex: str
+    birth_date: date
+    hukou_region: str
+    hukou_region_name: str | None
+    hukou_region_name_en: str | None
+    residence_region: str
+    residence_region_name: str | None
+    residence_region_name_en: str | None
+    residence_since: date
+    residence_permit_since: date | None
 
 
 class Move(BaseModel):
@@ -57,8 +80,8 @@ class Move(BaseModel):
     to_region: str = Field(pattern=CODE)
     moved_on: date
     proof_kind: ProofKind
-    proof_ref: str = Field(min_length=1, max_length=120)
-    idempotency_key: str | None = Field(default=None, min_length=8, max_length=120)
+    proof_ref: str = Field(min_length=1, max_length=sizes.PROOF_REF)
+    idempotency_key: str | None = Field(default=None, min_length=8, max_length=sizes.IDEMPOTENCY_KEY)
 
 
 def resident_out(p: PersonRow) -> ResidentOut:
@@ -76,47 +99,37 @@ def resident_out(p: PersonRow) -> ResidentOut:
     )
 
 
-def _scope_filter(scope: str):  # type: ignore[no-untyped-def]
-    if scope == NATIONAL_SCOPE:
-        return PersonRow.id.is_not(None)
-    prefix = scope[:2] if scope.endswith("0000") else scope[:4] if scope.endswith("00") else scope
-    moving_in = select(TransferRow.person_id).where(TransferRow.to_region.like(prefix + "%"))
-    return or_(PersonRow.residence_region.like(prefix + "%"), PersonRow.id.in_(moving_in))
-
-
 def _require_staff(principal: Principal) -> None:
     if principal.role not in STAFF_WITH_PERSONAL_ACCESS:
         raise Forbidden(f"role {principal.role.value} may not list or change residents' records")
 
 
-@router.get("", response_model=Page[ResidentOut], responses={401: {}, 403: {}})
+@router.get("", response_model=Page[ResidentItem], responses={401: {}, 403: {}, 422: {}})
 def residents(
     engine: EngineDep,
     principal: PrincipalDep,
+    q: Annotated[str | None, Query(min_length=1, max_length=64, description="name, ID number, key or phone")] = None,
+    by: Annotated[SearchBy, Query(description="what q is; auto decides from the text")] = SearchBy.AUTO,
     region: Annotated[str | None, Query(pattern=CODE, description="only residents living in this region")] = None,
+    sort: Annotated[SortBy, Query(description="order of the list")] = SortBy.PERSON_KEY,
+    order: Annotated[Literal["asc", "desc"], Query(description="ascending or descending")] = "asc",
     limit: LimitQuery = 50,
     offset: OffsetQuery = 0,
-) -> Page[ResidentOut]:
-    """Residents living in, or moving to, the caller's jurisdiction (caseworkers, administrators)."""
+) -> Page[ResidentItem]:
+    """Residents living in, or moving to, the caller's jurisdiction, found by name, ID number, person key or phone
+    through keyed hashes (caseworkers, administrators; each search showing names is audited)."""
     _require_staff(principal)
     if region is not None:
         principal.require_region(region)
-    condition = or_(*[_scope_filter(s) for s in principal.scopes])
-    query = select(PersonRow).where(condition)
-    if region is not None:
-        query = query.where(PersonRow.residence_region == region)
-    with session_scope(engine) as session:
-        people = list(session.scalars(query.order_by(PersonRow.id)))
-    page = [resident_out(p) for p in people[offset : offset + limit]]
-    audit_listing(engine, principal, region, len(page))
-    return Page[ResidentOut](items=page, total=len(people), limit=limit, offset=offset)
+    search = Search(q, by, region, sort, order == "desc", offset, limit)
+    items, total = search_residents(engine, principal, search)
+    audit_listing(engine, principal, region, len(items), searched_by=None if q is None else by.value)
+    return Page[ResidentItem](items=[ResidentItem(**i) for i in items], total=total, limit=limit, offset=offset)
 
 
 @router.post("", status_code=201, responses={401: {}, 403: {}, 409: {}})
 def register(body: NewResident, engine: EngineDep, principal: PrincipalDep) -> dict[str, object]:
     """Register a person's habitual residence in the caller's jurisdiction (idempotent under its key)."""
-    _require_staff(principal)
-    principal.require_region(body.residence_region)
     reg = Registration(
         id_number=body.id_number,
         hukou_region=body.hukou_region,
@@ -125,36 +138,38 @@ def register(body: NewResident, engine: EngineDep, principal: PrincipalDep) -> d
         proof_kind=body.proof_kind,
         proof_ref=body.proof_ref,
         attributes=dict(body.attributes),
+        name=body.name,
+        phone=body.phone,
     )
-    result = register_resident(engine, reg, actor=f"user:{principal.username}", key=body.idempotency_key)
+    result = register_as(engine, principal, reg, key=body.idempotency_key)
     return {**result, "id_number": mask(body.id_number)}
 
 
 @router.get("/{person_key}", response_model=ResidentOut, responses={401: {}, 403: {}, 404: {}})
-def resident(person_key: str, engine: EngineDep, principal: PrincipalDep) -> ResidentOut:
+def resident(person_key: PersonKeyPath, engine: EngineDep, principal: PrincipalDep) -> ResidentOut:
     """One resident's record: the person themself, or staff of the place they live in or move to."""
-    return resident_out(open_person(engine, principal, person_key, "view record"))
+    return resident_out(open_person(engine, principal, person_key, because("view_record")))
 
 
-@router.post("/{person_key}/moves", responses={401: {}, 403: {}, 404: {}})
-def move(person_key: str, body: Move, engine: EngineDep, principal: PrincipalDep) -> dict[str, object]:
-    """Record a move of habitual residence into the caller's jurisdiction (the new place registers it)."""
-    _require_staff(principal)
-    principal.require_region(body.to_region)
-    with session_scope(engine) as session:
-        found = session.scalar(select(PersonRow.id).where(PersonRow.person_key == person_key))
-    if found is None:
-        open_person(engine, principal, person_key, "record move")  # raises NotFound
-    return record_move(
+@router.post("/{person_key}/moves", responses={202: {}, 401: {}, 403: {}, 404: {}, 409: {}})
+def move(
+    person_key: PersonKeyPath, body: Move, response: Response, engine: EngineDep, principal: PrincipalDep
+) -> dict[str, object]:
+    """Record a move into the caller's jurisdiction (the new place registers it). From a place outside the
+    caller's jurisdiction the move is held (202) until the old place's staff, or the person themself, confirm."""
+    held, result = move_as(
         engine,
+        principal,
         person_key,
         body.to_region,
         body.moved_on,
         body.proof_kind,
         body.proof_ref,
-        actor=f"user:{principal.username}",
         key=body.idempotency_key,
     )
+    if held:
+        response.status_code = 202
+    return result
 
 
 class AccountOut(BaseModel):
@@ -166,40 +181,7 @@ class AccountOut(BaseModel):
 
 
 @router.get("/{person_key}/account", response_model=AccountOut, responses={401: {}, 403: {}, 404: {}})
-def account(person_key: str, engine: EngineDep, principal: PrincipalDep) -> AccountOut:
+def account(person_key: PersonKeyPath, engine: EngineDep, principal: PrincipalDep) -> AccountOut:
     """Contribution months by scheme, paying and holding region, and the school record (学籍)."""
-    person = open_person(engine, principal, person_key, "view account")
-    with session_scope(engine) as session:
-        months = session.execute(
-            select(
-                ContributionMonthRow.scheme,
-                ContributionMonthRow.paid_region,
-                ContributionMonthRow.held_region,
-                func.count(),
-                func.min(ContributionMonthRow.period),
-                func.max(ContributionMonthRow.period),
-            )
-            .where(ContributionMonthRow.person_id == person.id)
-            .group_by(ContributionMonthRow.scheme, ContributionMonthRow.paid_region, ContributionMonthRow.held_region)
-            .order_by(ContributionMonthRow.scheme)
-        ).all()
-        schools = session.scalars(
-            select(SchoolRecordRow).where(SchoolRecordRow.person_id == person.id).order_by(SchoolRecordRow.school_year)
-        ).all()
-        return AccountOut(
-            person_key=person_key,
-            contribution_months=[
-                {"scheme": m[0], "paid_region": m[1], "held_region": m[2], "months": m[3], "first": m[4], "last": m[5]}
-                for m in months
-            ],
-            school_records=[
-                {
-                    "school_year": r.school_year,
-                    "grade": r.grade,
-                    "school": r.school,
-                    "enrolled_region": r.enrolled_region,
-                    "held_region": r.held_region,
-                }
-                for r in schools
-            ],
-        )
+    person = open_person(engine, principal, person_key, because("view_account"))
+    return AccountOut(**account_of(engine, person.id, person_key))

@@ -1,72 +1,289 @@
-"""Reform scenarios: the files offered, small runs against the baseline, and their results compared."""
+"""Reform scenarios: saved and shipped ones (CRUD, YAML up and down), runs in the background, results, compare."""
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Annotated, Any
 
-from fastapi import APIRouter, Request
-from pydantic import BaseModel, Field
+import polars as pl
+from fastapi import APIRouter, Query, Request, Response
+from pydantic import BaseModel, Field, model_validator
 
-from changzhu.api.aggregates import frame_page, in_jurisdiction, require_analyst
-from changzhu.api.deps import LimitQuery, OffsetQuery, PrincipalDep, SettingsDep
-from changzhu.api.pagination import Page, page_of
-from changzhu.api.scenario_files import describe, scenario_path, scenario_paths
-from changzhu.api.scenario_runs import MAX_SAMPLE, RunStore
+from changzhu.api.aggregates import in_jurisdiction, require_analyst
+from changzhu.api.deps import EngineDep, LimitQuery, OffsetQuery, PrincipalDep, SettingsDep
+from changzhu.api.errors import Conflict
+from changzhu.api.export import (
+    FILE_RESPONSES,
+    ExportFormat,
+    FormatQuery,
+    dicts_page_as,
+    file_response,
+    frame_page_as,
+    list_page_as,
+)
+from changzhu.api.pagination import Page
+from changzhu.api.scenario_files import (
+    all_scenarios,
+    create_scenario,
+    delete_scenario,
+    describe_row,
+    describe_yaml,
+    saved_row,
+    scenario_paths,
+    scenario_yaml,
+    to_yaml,
+    update_scenario,
+)
+from changzhu.api.scenario_runs import (
+    MAX_SAMPLE,
+    REGIONAL_DIMENSIONS,
+    RunQueue,
+    band_table,
+    describe_run,
+    result_frame,
+)
+from changzhu.rules.errors import ScenarioError
+from changzhu.simulation.breakdown import DIMENSIONS as BREAKDOWN_DIMENSIONS
 
 router = APIRouter(prefix="/scenarios", tags=["scenarios"])
+YAML_MAX = 20_000
+NameQuery = Annotated[str | None, Query(max_length=80, description="only runs of this scenario")]
+RESULT_RESPONSES: dict[int | str, dict[str, Any]] = {401: {}, 403: {}, 404: {}, 409: {}, **FILE_RESPONSES}
+# the breakdown's dimensions as results show them: income bins are reported as deciles
+DIMENSIONS = tuple("income_decile" if d == "income_bin" else d for d in BREAKDOWN_DIMENSIONS)
+
+
+class ScenarioBody(BaseModel):
+    """A reform: the CLI's YAML as text (`yaml`), or its fields (name, description, overrides, simulation)."""
+
+    yaml: str | None = Field(default=None, max_length=YAML_MAX, description="the scenario file as the CLI reads it")
+    name: str | None = Field(default=None, max_length=80)
+    description: str = Field(default="", max_length=400)
+    overrides: dict[str, Any] | list[dict[str, Any]] | None = Field(
+        default=None, description="{parameter: value} or [{parameter, value, since, jurisdiction}]"
+    )
+    simulation: dict[str, Any] | None = Field(default=None, description="years, sample, seed, services, costs")
+
+    @model_validator(mode="after")
+    def _one_form(self) -> ScenarioBody:
+        if (self.yaml is None) == (self.overrides is None):
+            raise ValueError("give either yaml or name and overrides")
+        return self
+
+    def text(self, name: str | None = None) -> str:
+        """The scenario as YAML text (fields without a name take `name`)."""
+        if self.yaml is not None:
+            return self.yaml
+        named = self.name or name
+        if not named:
+            raise ScenarioError("a scenario given by its fields needs a name")
+        return to_yaml({**self.model_dump(), "name": named})
 
 
 class RunRequest(BaseModel):
-    """Settings of a small run (bounded so that a request finishes in seconds)."""
+    """Settings of a run; the defaults come from the scenario file (years: its own and its effective years)."""
 
-    sample: float = Field(default=0.00002, gt=0, le=MAX_SAMPLE, description="fraction of the 2020 residents")
-    year: int | None = Field(default=None, ge=2020, le=2035, description="default: the file's first year")
+    sample: float | None = Field(default=None, gt=0, le=MAX_SAMPLE, description="fraction of the 2020 residents")
+    years: list[int] | None = Field(default=None, min_length=1, max_length=10, description="evaluation years")
     seed: int | None = Field(default=None, ge=0, le=2**31 - 1)
+    target_relative_half_width: float | None = Field(
+        default=None,
+        gt=0.001,
+        le=1,
+        description="precision wanted on the headline change (0.05: ±5% at 90%); a larger sample is chosen if needed",
+    )
+
+    @model_validator(mode="after")
+    def _years(self) -> RunRequest:
+        if self.years is not None and (
+            sorted(set(self.years)) != self.years or not all(2020 <= y <= 2035 for y in self.years)
+        ):
+            raise ValueError("years must be distinct increasing years between 2020 and 2035")
+        return self
 
 
-def _store(request: Request) -> RunStore:
-    store: RunStore = request.app.state.scenario_runs
-    return store
+def _queue(request: Request) -> RunQueue:
+    queue: RunQueue = request.app.state.scenario_runs
+    return queue
 
 
-@router.get("", response_model=Page[dict[str, Any]], responses={401: {}, 403: {}})
+@router.get("", response_model=Page[dict[str, Any]], responses={401: {}, 403: {}, **FILE_RESPONSES})
 def scenarios(
-    settings: SettingsDep, principal: PrincipalDep, limit: LimitQuery = 50, offset: OffsetQuery = 0
-) -> Page[dict[str, Any]]:
-    """Reform scenario files: name, description, parameter overrides, simulation settings."""
+    settings: SettingsDep,
+    engine: EngineDep,
+    principal: PrincipalDep,
+    limit: LimitQuery = 50,
+    offset: OffsetQuery = 0,
+    fmt: FormatQuery = ExportFormat.JSON,
+) -> Page[dict[str, Any]] | Response:
+    """Reform scenarios, shipped files and saved ones: name, description, overrides, simulation settings."""
     require_analyst(principal)
-    return page_of([describe(p) for p in scenario_paths(settings.scenarios_dir).values()], limit, offset)
+    return list_page_as(all_scenarios(engine, settings.scenarios_dir), limit, offset, fmt, "scenarios")
 
 
-@router.get("/runs", responses={401: {}, 403: {}})
-def runs(request: Request, principal: PrincipalDep) -> list[dict[str, Any]]:
-    """Runs of this service process, newest first, with national totals per scenario and service (compare them)."""
+@router.post("", status_code=201, responses={400: {}, 401: {}, 403: {}, 409: {}})
+def create(body: ScenarioBody, settings: SettingsDep, engine: EngineDep, principal: PrincipalDep) -> dict[str, Any]:
+    """Save a reform (the CLI's YAML, or its fields); the caller's jurisdiction must cover every override."""
     require_analyst(principal)
-    return [run.summary() for run in _store(request).all()]
+    return describe_row(create_scenario(engine, settings.scenarios_dir, principal, body.text()))
 
 
-@router.get("/runs/{run_id}", response_model=Page[dict[str, Any]], responses={401: {}, 403: {}, 404: {}})
-def run_rows(
-    run_id: str, request: Request, principal: PrincipalDep, limit: LimitQuery = 100, offset: OffsetQuery = 0
-) -> Page[dict[str, Any]]:
-    """A run's estimates per province and service, baseline and reform, in the caller's jurisdiction."""
+@router.get("/runs", response_model=Page[dict[str, Any]], responses={401: {}, 403: {}, **FILE_RESPONSES})
+def runs(
+    request: Request,
+    principal: PrincipalDep,
+    scenario: NameQuery = None,
+    limit: LimitQuery = 50,
+    offset: OffsetQuery = 0,
+    fmt: FormatQuery = ExportFormat.JSON,
+) -> Page[dict[str, Any]] | Response:
+    """Stored runs, newest first: settings, versions, status, progress and summary."""
     require_analyst(principal)
-    run = _store(request).get(run_id)
-    return frame_page(in_jurisdiction(run.by_province, principal, "province_code"), limit, offset)
+    rows, total = _queue(request).listing(scenario, limit, offset)
+    return dicts_page_as([describe_run(r) for r in rows], total, limit, offset, fmt, "runs")
+
+
+def _results(request: Request, run_id: str) -> pl.DataFrame:
+    row = _queue(request).get(run_id)
+    if row.status != "done" or row.result_parquet is None:
+        raise Conflict(f"run {run_id} is {row.status}; its results come when it is done")
+    return result_frame(row.result_parquet)
+
+
+@router.get(
+    "/runs/compare",
+    response_model=Page[dict[str, Any]],
+    responses=RESULT_RESPONSES,
+)
+def compare(
+    request: Request,
+    principal: PrincipalDep,
+    a: Annotated[str, Query(max_length=32, description="first run id")],
+    b: Annotated[str, Query(max_length=32, description="second run id")],
+    limit: LimitQuery = 100,
+    offset: OffsetQuery = 0,
+    fmt: FormatQuery = ExportFormat.JSON,
+) -> Page[dict[str, Any]] | Response:
+    """Two runs side by side: national estimates per reform, year, service and measure, and their difference."""
+    require_analyst(principal)
+    keys = ["year", "service", "measure"]
+
+    def national(run_id: str, tag: str) -> pl.DataFrame:
+        frame = _results(request, run_id).filter(pl.col("dimension") == "national")
+        return frame.select(
+            *keys,
+            pl.col("scenario").alias(f"scenario_{tag}"),
+            *[pl.col(c).alias(f"{c}_{tag}") for c in ("estimate", "low", "high", "note")],
+        )
+
+    joined = national(a, "a").join(national(b, "b"), on=keys, how="full", coalesce=True)
+    joined = joined.with_columns((pl.col("estimate_b") - pl.col("estimate_a")).alias("difference")).sort(keys)
+    return frame_page_as(joined, limit, offset, fmt, f"compare_{a}_{b}")
+
+
+@router.get("/runs/{run_id}", responses={401: {}, 403: {}, 404: {}})
+def run(run_id: str, request: Request, principal: PrincipalDep) -> dict[str, Any]:
+    """A run's status and progress, its settings and versions, and its summary (sample, precision, unit costs)."""
+    require_analyst(principal)
+    return describe_run(_queue(request).get(run_id))
+
+
+@router.get(
+    "/runs/{run_id}/results",
+    response_model=Page[dict[str, Any]],
+    responses=RESULT_RESPONSES,
+)
+def results(
+    run_id: str,
+    request: Request,
+    principal: PrincipalDep,
+    dimension: Annotated[str | None, Query(max_length=20, description=", ".join(DIMENSIONS))] = None,
+    measure: Annotated[str | None, Query(max_length=40, description="e.g. newly_eligible, delta_cost_yuan")] = None,
+    service: Annotated[str | None, Query(max_length=60)] = None,
+    year: Annotated[int | None, Query(ge=2000, le=2100)] = None,
+    limit: LimitQuery = 100,
+    offset: OffsetQuery = 0,
+    fmt: FormatQuery = ExportFormat.JSON,
+    whole: Annotated[bool, Query(description="with format=csv|xlsx|parquet: every row, not one page")] = False,
+) -> Page[dict[str, Any]] | Response:
+    """Estimates with 90% intervals by group; provinces, prefectures and counties outside the caller's
+    jurisdiction are left out."""
+    require_analyst(principal)
+    frame = _results(request, run_id)
+    for column, value in (("dimension", dimension), ("measure", measure), ("service", service), ("year", year)):
+        if value is not None:
+            frame = frame.filter(pl.col(column) == value)
+    regional = pl.col("dimension").is_in(list(REGIONAL_DIMENSIONS))
+    regions = in_jurisdiction(frame.filter(regional), principal, "group")
+    frame = pl.concat([frame.filter(~regional), regions])
+    if whole and fmt != ExportFormat.JSON:
+        return file_response(frame, fmt, f"run_{run_id}")
+    return frame_page_as(frame, limit, offset, fmt, f"run_{run_id}")
+
+
+@router.get(
+    "/runs/{run_id}/bands",
+    response_model=Page[dict[str, Any]],
+    responses=RESULT_RESPONSES,
+)
+def bands(
+    run_id: str,
+    request: Request,
+    principal: PrincipalDep,
+    year: Annotated[int | None, Query(ge=2000, le=2100)] = None,
+    limit: LimitQuery = 500,
+    offset: OffsetQuery = 0,
+    fmt: FormatQuery = ExportFormat.JSON,
+) -> Page[dict[str, Any]] | Response:
+    """Households and persons whose yearly benefit value gains or loses (five bands, PolicyEngine-style), nationally
+    and by income decile: share of the group (with a 90% interval) and count (estimate and interval)."""
+    require_analyst(principal)
+    frame = band_table(_results(request, run_id))
+    if year is not None:
+        frame = frame.filter(pl.col("year") == year)
+    return frame_page_as(frame, limit, offset, fmt, f"run_{run_id}_bands")
 
 
 @router.get("/{name}", responses={401: {}, 403: {}, 404: {}})
-def scenario(name: str, settings: SettingsDep, principal: PrincipalDep) -> dict[str, Any]:
-    """One scenario file."""
+def scenario(name: str, settings: SettingsDep, engine: EngineDep, principal: PrincipalDep) -> dict[str, Any]:
+    """One scenario, shipped or saved."""
     require_analyst(principal)
-    return describe(scenario_path(settings.scenarios_dir, name))
+    text, scenario_id = scenario_yaml(engine, settings.scenarios_dir, name)
+    if scenario_id is not None:
+        return describe_row(saved_row(engine, name))
+    return describe_yaml(text, source="file", editable=False, file=scenario_paths(settings.scenarios_dir)[name].name)
 
 
-@router.post("/{name}/runs", status_code=201, responses={401: {}, 403: {}, 404: {}, 429: {}})
+@router.get("/{name}/yaml", responses={200: {"content": {"application/yaml": {}}}, 401: {}, 403: {}, 404: {}})
+def download(name: str, settings: SettingsDep, engine: EngineDep, principal: PrincipalDep) -> Response:
+    """The scenario as the YAML file `changzhu simulate --scenario` reads."""
+    require_analyst(principal)
+    text, _ = scenario_yaml(engine, settings.scenarios_dir, name)
+    headers = {"Content-Disposition": f'attachment; filename="{name}.yaml"'}
+    return Response(text, media_type="application/yaml", headers=headers)
+
+
+@router.put("/{name}", responses={400: {}, 401: {}, 403: {}, 404: {}})
+def replace(name: str, body: ScenarioBody, engine: EngineDep, principal: PrincipalDep) -> dict[str, Any]:
+    """Replace a saved scenario (same name; the version goes up). Shipped files are not editable."""
+    require_analyst(principal)
+    return describe_row(update_scenario(engine, principal, name, body.text(name)))
+
+
+@router.delete("/{name}", status_code=204, responses={401: {}, 403: {}, 404: {}})
+def delete(name: str, engine: EngineDep, principal: PrincipalDep) -> Response:
+    """Delete a saved scenario; its runs stay (each holds the YAML it ran)."""
+    require_analyst(principal)
+    delete_scenario(engine, principal, name)
+    return Response(status_code=204)
+
+
+@router.post("/{name}/runs", status_code=202, responses={400: {}, 401: {}, 403: {}, 404: {}, 429: {}})
 def start_run(
-    name: str, body: RunRequest, request: Request, settings: SettingsDep, principal: PrincipalDep
+    name: str, body: RunRequest, request: Request, settings: SettingsDep, engine: EngineDep, principal: PrincipalDep
 ) -> dict[str, Any]:
-    """Run the reform against the baseline on a small synthetic sample (same settings: the stored run)."""
+    """Queue a run of the reform against the baseline; poll GET /scenarios/runs/{run_id} for progress."""
     require_analyst(principal)
-    path = scenario_path(settings.scenarios_dir, name)
-    return _store(request).run(path, body.sample, body.year, body.seed).summary()
+    text, scenario_id = scenario_yaml(engine, settings.scenarios_dir, name)
+    queue = _queue(request)
+    run_id = queue.start(name, scenario_id, text, body.model_dump(), principal.username)
+    return describe_run(queue.get(run_id))

@@ -1,17 +1,35 @@
-"""Account administration (administrators only)."""
+"""Account administration (administrators only): nobody grants more reach than they hold."""
 
 from __future__ import annotations
 
-from fastapi import APIRouter
-from pydantic import BaseModel, Field
+from typing import Annotated
 
-from changzhu.api.auth.accounts import create_user, list_users
+from fastapi import APIRouter, Path, Response
+from pydantic import BaseModel, Field
+from sqlalchemy import Engine, select
+
+from changzhu.api.auth.accounts import (
+    account_view,
+    create_user,
+    require_within_reach,
+    reset_password,
+    update_user,
+    within_reach,
+)
 from changzhu.api.auth.principal import Principal
 from changzhu.api.auth.roles import Role
 from changzhu.api.deps import EngineDep, LimitQuery, OffsetQuery, PrincipalDep
-from changzhu.api.pagination import Page, page_of
+from changzhu.api.export import FILE_RESPONSES, ExportFormat, FormatQuery, records_file
+from changzhu.api.pagination import Page
+from changzhu.domain import field_sizes as sizes
+from changzhu.store import audit
+from changzhu.store.audit_reasons import because
+from changzhu.store.auth_models import UserRow
+from changzhu.store.db import session_scope
+from changzhu.store.txn import write_session
 
 router = APIRouter(prefix="/users", tags=["users"])
+UsernamePath = Annotated[str, Path(min_length=1, max_length=sizes.USERNAME)]
 
 
 class UserOut(BaseModel):
@@ -21,43 +39,97 @@ class UserOut(BaseModel):
     role: str
     jurisdictions: list[str]
     person_id: int | None
+    person_key: str | None = None
+    display_name: str | None = None
+    disabled: bool = False
 
 
 class NewUser(BaseModel):
     """A request to create an account."""
 
-    username: str = Field(min_length=3, max_length=64)
+    username: str = Field(min_length=3, max_length=sizes.USERNAME)
     password: str = Field(min_length=10, max_length=256)
     role: Role
     jurisdictions: list[str] = Field(default_factory=list, max_length=50)
-    person_id: int | None = Field(default=None, ge=1)
-    display_name: str | None = Field(default=None, max_length=100)
+    person_id: int | None = Field(default=None, ge=1, le=2**31 - 1)
+    display_name: str | None = Field(default=None, max_length=sizes.DISPLAY_NAME)
 
 
-def _out(p: Principal) -> UserOut:
-    return UserOut(username=p.username, role=p.role.value, jurisdictions=list(p.scopes), person_id=p.person_id)
+class UserChange(BaseModel):
+    """What an administrator changes about an account (fields left out stay as they are)."""
+
+    disabled: bool | None = None
+    jurisdictions: list[str] | None = Field(default=None, max_length=50)
+    role: Role | None = None
 
 
-@router.get("", response_model=Page[UserOut], responses={401: {}, 403: {}})
-def users(engine: EngineDep, principal: PrincipalDep, limit: LimitQuery = 50, offset: OffsetQuery = 0) -> Page[UserOut]:
-    """Accounts whose jurisdictions lie within the administrator's (residents: all, for national admins)."""
+class OneTimePassword(BaseModel):
+    """A new password, shown this once and stored only as its hash: hand it to the account's owner."""
+
+    username: str
+    one_time_password: str
+
+
+def _audit(engine: Engine, principal: Principal, action: str, username: str, details: dict[str, object]) -> None:
+    with write_session(engine) as session:
+        audit.append(
+            session,
+            actor=f"user:{principal.username}",
+            action=action,
+            subject=f"user:{username}",
+            details=details,
+            reason=because("account_administration"),
+        )
+
+
+@router.get("", response_model=Page[UserOut], responses={401: {}, 403: {}, **FILE_RESPONSES})
+def users(
+    engine: EngineDep,
+    principal: PrincipalDep,
+    limit: LimitQuery = 50,
+    offset: OffsetQuery = 0,
+    fmt: FormatQuery = ExportFormat.JSON,
+) -> Page[UserOut] | Response:
+    """Accounts within the administrator's reach: jurisdictions inside theirs, resident logins of people living
+    there (a national administrator sees every account)."""
     principal.require_role(Role.ADMINISTRATOR)
-    visible = [
-        _out(u)
-        for u in list_users(engine)
-        if principal.is_national or (u.scopes and all(principal.covers(s) for s in u.scopes))
-    ]
-    return page_of(visible, limit, offset)
+    with session_scope(engine) as session:
+        rows = list(session.scalars(select(UserRow).order_by(UserRow.username)))
+        session.expunge_all()
+    visible = [r.username for r in rows if within_reach(engine, principal, r)]
+    page = [UserOut(**account_view(engine, name)) for name in visible[offset : offset + limit]]  # type: ignore[arg-type]
+    if fmt != ExportFormat.JSON:
+        return records_file([u.model_dump(mode="json") for u in page], fmt, "users")
+    return Page[UserOut](items=page, total=len(visible), limit=limit, offset=offset)
 
 
 @router.post("", response_model=UserOut, status_code=201, responses={401: {}, 403: {}, 409: {}})
 def add_user(body: NewUser, engine: EngineDep, principal: PrincipalDep) -> UserOut:
-    """Create an account within the administrator's jurisdiction."""
+    """Create an account with no more reach than the administrator's own (docs/api.md, "Who may change what")."""
     principal.require_role(Role.ADMINISTRATOR)
-    for scope in body.jurisdictions:
-        if not principal.is_national:
-            principal.require_region(scope)
+    require_within_reach(engine, principal, body.role, body.jurisdictions, body.person_id)
     created = create_user(
         engine, body.username, body.password, body.role, body.jurisdictions, body.person_id, body.display_name
     )
-    return _out(created)
+    _audit(engine, principal, "account.create", created.username, {"role": created.role.value})
+    return UserOut(**account_view(engine, created.username))  # type: ignore[arg-type]
+
+
+@router.patch("/{username}", response_model=UserOut, responses={401: {}, 403: {}, 404: {}})
+def change_user(username: UsernamePath, body: UserChange, engine: EngineDep, principal: PrincipalDep) -> UserOut:
+    """Disable or enable an account, or change its role or jurisdictions, within the administrator's reach; a
+    disabled account's tokens stop working at once."""
+    principal.require_role(Role.ADMINISTRATOR)
+    update_user(engine, principal, username, disabled=body.disabled, jurisdictions=body.jurisdictions, role=body.role)
+    _audit(engine, principal, "account.update", username, body.model_dump(mode="json", exclude_none=True))
+    return UserOut(**account_view(engine, username))  # type: ignore[arg-type]
+
+
+@router.post("/{username}/password", response_model=OneTimePassword, responses={401: {}, 403: {}, 404: {}})
+def new_password(username: UsernamePath, engine: EngineDep, principal: PrincipalDep) -> OneTimePassword:
+    """Reset an account's password: a random one is returned once (stored only hashed) and the old one stops
+    working."""
+    principal.require_role(Role.ADMINISTRATOR)
+    password = reset_password(engine, principal, username)
+    _audit(engine, principal, "account.password_reset", username, {})
+    return OneTimePassword(username=username, one_time_password=password)

@@ -1,11 +1,12 @@
-"""Alembic environment: runs on the connection handed over by changzhu.registry.migrate."""
+"""Alembic environment: runs on the connection handed over by changzhu.registry.migrate; compares against every
+table of changzhu.store.schema (regions, residents, ledger, audit, auth, inter-region)."""
 
 from alembic import context
 
-from changzhu.registry.models import Base
+from changzhu.store.schema import metadata
 
 config = context.config
 connection = config.attributes["connection"]
-context.configure(connection=connection, target_metadata=Base.metadata, render_as_batch=True)
+context.configure(connection=connection, target_metadata=metadata(), render_as_batch=True)
 with context.begin_transaction():
     context.run_migrations()

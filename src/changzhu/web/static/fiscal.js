@@ -4,7 +4,7 @@ CZ.ready(async () => {
   const schemes = await CZ.api("/fiscal/schemes");
   const select = document.getElementById("fiscal-scheme");
   select.innerHTML = schemes.map(s => `<option value="${CZ.escape(s.scheme_id)}"${s.in_force ? " selected" : ""}>` +
-    `${CZ.escape(s.scheme_id)} — ${CZ.escape(s.title)}</option>`).join("");
+    `${CZ.escape(s.scheme_id)} — ${CZ.escape(CZ.lang() === "en" ? s.title_en : s.title_zh)}</option>`).join("");
   async function render() {
     const q = "scheme=" + encodeURIComponent(select.value);
     const rows = (await CZ.api("/fiscal/allocation?limit=500&" + q)).items;

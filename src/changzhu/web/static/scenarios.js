@@ -1,23 +1,51 @@
 "use strict";
-// Scenario comparison: reform files, small runs on demand, each run's change from the baseline by service and province.
+// Scenario comparison: reform files and saved reforms, runs in the background (kept in the database), each run's
+// change from the baseline by service (90% interval) and by province (names).
+function interval(r) {
+  if (!r || r.estimate === null) return r && r.note ? r.note : "";
+  return CZ.fmt(r.estimate) + " [" + CZ.fmt(r.low) + " – " + CZ.fmt(r.high) + "]";
+}
+
 async function showRuns() {
-  const runs = await CZ.api("/scenarios/runs");
-  const lines = runs.flatMap(run => run.totals.filter(t => t.scenario !== "baseline").map(t => ({run, ...t})));
+  const runs = (await CZ.api("/scenarios/runs?limit=20")).items.filter(run => run.status === "done");
+  const lines = [];
+  for (const run of runs.slice(0, 5)) {
+    const rows = (await CZ.api("/scenarios/runs/" + run.run_id + "/results?dimension=national&limit=500")).items;
+    const byKey = {};
+    for (const r of rows) {
+      const key = r.scenario + "|" + r.year + "|" + r.service;
+      (byKey[key] = byKey[key] || {run, scenario: r.scenario, year: r.year, service: r.service})[r.measure] = r;
+    }
+    lines.push(...Object.values(byKey));
+  }
   CZ.table(document.getElementById("scenario-table"), [
-    {label: CZ.t("scenarios.choose"), fmt: r => r.scenario + " (" + r.run.year + ", " + r.run.sample + ")"},
+    {label: CZ.t("scenarios.choose"), fmt: r => r.scenario + " (" + r.year + ", " + r.run.summary.sample + ")"},
     {label: CZ.t("col.service"), fmt: r => CZ.t("service." + r.service)},
-    {label: CZ.t("scenarios.delta"), num: true, fmt: r => CZ.fmt(r.delta_eligible)},
-    {label: CZ.t("scenarios.delta_cost"), num: true, fmt: r => CZ.fmt(r.delta_cost_yuan)},
+    {label: CZ.t("scenarios.delta"), num: true, fmt: r => interval(r.delta_eligible)},
+    {label: CZ.t("scenarios.delta_cost"), num: true, fmt: r => interval(r.delta_cost_yuan)},
   ], lines);
   if (!runs.length) return;
   const latest = runs[0];
-  const rows = (await CZ.api("/scenarios/runs/" + latest.run_id + "?limit=500")).items.filter(r => r.scenario !== "baseline");
+  const path = "/scenarios/runs/" + latest.run_id + "/results?dimension=province&measure=delta_eligible&limit=500";
+  const rows = (await CZ.api(path)).items;
   const services = [...new Set(rows.map(r => r.service))];
   await Plotly.react(document.getElementById("scenario-chart"), services.map(service => {
-    const mine = rows.filter(r => r.service === service);
-    return {type: "bar", name: CZ.t("service." + service), x: mine.map(r => r.province_code), y: mine.map(r => r.delta_eligible)};
+    const mine = rows.filter(r => r.service === service && r.year === rows[rows.length - 1].year);
+    return {type: "bar", name: CZ.t("service." + service), x: mine.map(r => r.group_label), y: mine.map(r => r.estimate),
+            error_y: {type: "data", symmetric: false, array: mine.map(r => r.high - r.estimate),
+                      arrayminus: mine.map(r => r.estimate - r.low)}};
   }), {title: {text: latest.scenario + ": " + CZ.t("scenarios.delta")}, barmode: "group", height: 420,
-       margin: {t: 40, l: 60, r: 10, b: 60}, legend: {orientation: "h"}}, {displaylogo: false, responsive: true});
+       margin: {t: 40, l: 60, r: 10, b: 90}, legend: {orientation: "h"}}, {displaylogo: false, responsive: true});
+}
+
+async function waitFor(runId, status) {
+  for (;;) {
+    const run = await CZ.api("/scenarios/runs/" + runId);
+    if (run.status === "done") return;
+    if (run.status === "failed") throw new Error(run.message);
+    status.textContent = CZ.t("scenarios.running") + " " + Math.round(100 * run.progress) + "%";
+    await new Promise(resolve => setTimeout(resolve, 1000));
+  }
 }
 
 CZ.ready(async () => {
@@ -28,13 +56,15 @@ CZ.ready(async () => {
     {label: "overrides", fmt: r => r.overrides.map(o => o.parameter + " = " + o.value).join("; ")},
   ], scenarios);
   const select = document.getElementById("scenario-name");
-  select.innerHTML = scenarios.filter(s => s.simulation).map(s => `<option>${CZ.escape(s.name)}</option>`).join("");
+  select.innerHTML = scenarios.map(s => `<option>${CZ.escape(s.name)}</option>`).join("");
   const button = document.getElementById("scenario-run"), status = document.getElementById("scenario-status");
   button.addEventListener("click", async () => {
     button.disabled = true;
     status.textContent = CZ.t("scenarios.running");
     try {
-      await CZ.api("/scenarios/" + encodeURIComponent(select.value) + "/runs", {method: "POST", body: {sample: 0.00002}});
+      const body = {sample: 0.00002};
+      const run = await CZ.api("/scenarios/" + encodeURIComponent(select.value) + "/runs", {method: "POST", body});
+      await waitFor(run.run_id, status);
       status.textContent = "";
       await showRuns();
     } catch (error) { CZ.showError(error); status.textContent = ""; }

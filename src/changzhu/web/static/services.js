@@ -1,5 +1,7 @@
 "use strict";
 // Services: demand on both population bases against supply, per province and service (GET /planning/gaps).
+// gap = demand − supply on the resident basis; shortages and idle capacity are summed apart (never netted), and
+// the cost covers shortages only.
 CZ.ready(async () => {
   const target = document.getElementById("service-charts");
   const rows = (await CZ.api("/planning/gaps?level=province&limit=500")).items;
@@ -8,8 +10,11 @@ CZ.ready(async () => {
   const totals = services.map(service => {
     const of = basis => rows.filter(r => r.service === service && r.basis === basis);
     const sum = (list, key) => list.reduce((a, r) => a + (r[key] || 0), 0);
-    return {service, resident: sum(of("resident"), "demand"), registered: sum(of("registered"), "demand"),
-      supply: sum(of("resident"), "supply"), gap: sum(of("resident"), "gap"), cost: sum(of("resident"), "gap_cost_yuan")};
+    const resident = of("resident");
+    return {service, resident: sum(resident, "demand"), registered: sum(of("local_hukou_resident"), "demand"),
+      supply: sum(resident, "supply"), shortage: resident.reduce((a, r) => a + Math.max(r.gap || 0, 0), 0),
+      idle: sum(resident, "idle"), cost: sum(resident, "gap_cost_yuan"),
+      estimate: resident.some(r => r.supply_is_estimate)};
   });
   const table = document.createElement("table");
   table.className = "data";
@@ -19,13 +24,14 @@ CZ.ready(async () => {
     {label: CZ.t("col.service"), fmt: r => CZ.t("service." + r.service)},
     {label: CZ.t("svc.demand_resident"), num: true, fmt: r => CZ.fmt(r.resident)},
     {label: CZ.t("svc.demand_registered"), num: true, fmt: r => CZ.fmt(r.registered)},
-    {label: CZ.t("svc.supply"), num: true, fmt: r => CZ.fmt(r.supply)},
-    {label: CZ.t("svc.gap_resident"), num: true, fmt: r => CZ.fmt(r.gap)},
-    {label: CZ.t("svc.gap_cost"), num: true, fmt: r => CZ.fmt(r.cost)},
+    {label: CZ.t("svc.supply"), num: true, fmt: r => CZ.fmt(r.supply) + (r.estimate ? " (" + CZ.t("label.estimate") + ")" : "")},
+    {label: CZ.t("svc.shortage"), num: true, fmt: r => CZ.fmt(r.shortage)},
+    {label: CZ.t("svc.idle"), num: true, fmt: r => CZ.fmt(r.idle)},
+    {label: CZ.t("svc.gap_cost_shortage"), num: true, fmt: r => CZ.fmt(r.cost)},
   ], totals);
   for (const service of services) {
     const resident = rows.filter(r => r.service === service && r.basis === "resident");
-    const registered = rows.filter(r => r.service === service && r.basis === "registered");
+    const registered = rows.filter(r => r.service === service && r.basis === "local_hukou_resident");
     const names = resident.map(r => r.region_name_zh);
     const div = document.createElement("div");
     div.className = "chart service-chart";

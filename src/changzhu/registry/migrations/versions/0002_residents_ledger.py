@@ -229,7 +229,7 @@ def upgrade() -> None:
         sa.Column("hash", sa.String(64), nullable=False),
         sa.UniqueConstraint("chain", "seq", name="uq_audit_log_chain_seq"),
     )
-    op.create_table(  # one head per chain (changzhu.registry.audit.CHAINS = 16)
+    op.create_table(  # one head per chain (changzhu.store.audit.CHAINS = 16)
         "audit_head",
         sa.Column("id", sa.Integer(), primary_key=True),
         sa.Column("last_hash", sa.String(64), nullable=False),

@@ -1,0 +1,49 @@
+// How values read on screen: places by name with their code, money in yuan, months as YYYY-MM.
+import { i18n } from "./i18n.js";
+
+const isEn = () => i18n.global.locale.value === "en";
+
+/** "广州市 (440100)" from a name (zh, optionally en) and a code; the code alone when no name came. */
+export function place(code, nameZh, nameEn) {
+  if (!code) return "—";
+  const name = isEn() ? nameEn || nameZh : nameZh;
+  return name ? `${name} (${code})` : code;
+}
+
+export function yuan(fen) {
+  if (fen === null || fen === undefined) return "—";
+  return (fen / 100).toLocaleString(isEn() ? "en-US" : "zh-CN", { minimumFractionDigits: 2, maximumFractionDigits: 2 });
+}
+
+export function period(yyyymm) {
+  if (!yyyymm) return "—";
+  const text = String(yyyymm);
+  return `${text.slice(0, 4)}-${text.slice(4, 6)}`;
+}
+
+export function day(value) {
+  return value ? String(value).slice(0, 10) : "—";
+}
+
+export function dateTime(value) {
+  return value ? String(value).replace("T", " ").slice(0, 19) : "—";
+}
+
+/** A fresh idempotency key for one write (a retry of the same dialog sends the same). */
+export function newKey(prefix) {
+  const random = crypto.getRandomValues(new Uint32Array(3)).join("");
+  return `${prefix}-${random}`.slice(0, 60);
+}
+
+export function today() {
+  return new Date().toISOString().slice(0, 10);
+}
+
+/** One event of the residence history: "迁移：成都市 (510100) → 广州市 (440100)". */
+export function historyLine(event) {
+  const t = i18n.global.t;
+  const kind = t(`historyKind.${event.kind}`, event.kind);
+  const to = place(event.to_region, event.to_region_name, event.to_region_name_en);
+  if (!event.from_region) return t("history.to", { kind, to });
+  return t("history.fromTo", { kind, from: place(event.from_region, event.from_region_name, event.from_region_name_en), to });
+}

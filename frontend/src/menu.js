@@ -1,0 +1,28 @@
+// What each role finds in the menu: the office's own views, then the older dashboard pages at /app/*.
+export const MENU = [
+  { key: "residents", to: "/residents", roles: ["caseworker", "administrator"] },
+  { key: "applications", to: "/applications", roles: ["caseworker", "administrator"] },
+  { key: "quotas", to: "/quotas", roles: ["caseworker", "administrator", "planner"] },
+  { key: "reforms", to: "/reforms/new", roles: ["planner", "fiscal_officer", "administrator"] },
+  { key: "fiscalView", to: "/fiscal", roles: ["planner", "fiscal_officer", "administrator"] },
+  { key: "me", to: "/me", roles: ["resident"] },
+  { key: "myApplications", to: "/me/applications", roles: ["resident"] },
+  { key: "statement", to: "/me/statement", roles: ["resident"] },
+  { key: "users", to: "/admin/users", roles: ["administrator"] },
+  { key: "audit", to: "/admin/audit", roles: ["administrator"] },
+  { key: "uploads", to: "/admin/uploads", roles: ["caseworker", "planner", "administrator"] },
+];
+
+export const LEGACY = [
+  { key: "map", href: "/app/map", roles: ["planner", "fiscal_officer", "administrator", "caseworker"] },
+  { key: "services", href: "/app/services", roles: ["planner", "fiscal_officer", "administrator"] },
+  { key: "fiscal", href: "/app/fiscal", roles: ["planner", "fiscal_officer", "administrator"] },
+  { key: "scenarios", href: "/app/scenarios", roles: ["planner", "fiscal_officer", "administrator"] },
+  { key: "caseload", href: "/app/caseload", roles: ["caseworker", "administrator"] },
+];
+
+/** The first view a role lands on after logging in. */
+export function homeFor(role) {
+  const first = MENU.find((item) => item.roles.includes(role));
+  return first ? first.to : "/welcome";
+}

@@ -1,0 +1,69 @@
+// How reform results read on screen: services, measures and groups by name, counts and yuan with intervals.
+import { i18n } from "./i18n.js";
+import { session } from "./api.js";
+
+const t = (...args) => i18n.global.t(...args);
+const te = (key) => i18n.global.te(key);
+const isEn = () => i18n.global.locale.value === "en";
+
+/** A service's (or a parameter section's) name; the code only when no name is known. */
+export function serviceName(code) {
+  return te(`rf.service.${code}`) ? t(`rf.service.${code}`) : code;
+}
+
+export function measureName(code) {
+  return te(`rf.measure.${code}`) ? t(`rf.measure.${code}`) : code;
+}
+
+/** A result row's group by name: provinces and prefectures by their name, deciles and age bands spelt out. */
+export function groupName(row, regionNames) {
+  if (row.dimension === "province" || row.dimension === "prefecture") {
+    return (isEn() && regionNames?.[row.group]) || row.group_label || row.group;
+  }
+  if (row.dimension === "income_decile") return t("rf.group.decile", { n: Number(String(row.group).replace(/\D/g, "")) });
+  if (row.dimension === "age_band") return t("rf.group.age", { band: row.group });
+  return te(`rf.group.${row.group}`) ? t(`rf.group.${row.group}`) : row.group_label || row.group;
+}
+
+/** A whole number in the reader's language ("—" for unknown: never 0). */
+export function whole(value) {
+  if (value === null || value === undefined || Number.isNaN(value)) return "—";
+  return Math.round(value).toLocaleString(isEn() ? "en-US" : "zh-CN");
+}
+
+export function decimal(value, digits = 2) {
+  if (value === null || value === undefined || Number.isNaN(value)) return "—";
+  return Number(value).toLocaleString(isEn() ? "en-US" : "zh-CN", { minimumFractionDigits: digits, maximumFractionDigits: digits });
+}
+
+export function percent(share, digits = 1) {
+  if (share === null || share === undefined) return "—";
+  return `${(share * 100).toFixed(digits)}%`;
+}
+
+/** "low – high" of a row's 90% interval. */
+export function interval(row) {
+  return row.low === null || row.low === undefined ? "—" : `${whole(row.low)} – ${whole(row.high)}`;
+}
+
+/** Save what `GET /api/v1{path}` answers as a file (the token goes in the header, never in the URL). */
+export async function download(path, params, filename) {
+  const query = new URLSearchParams(Object.entries(params || {}).filter(([, v]) => v !== undefined && v !== null));
+  const response = await fetch(`/api/v1${path}${query.size ? "?" + query : ""}`, { headers: { Authorization: `Bearer ${session.token()}` } });
+  if (!response.ok) throw new Error(String(response.status));
+  const link = document.createElement("a");
+  link.href = URL.createObjectURL(await response.blob());
+  link.download = filename;
+  link.click();
+  URL.revokeObjectURL(link.href);
+}
+
+/** Every item of a paged listing (pages of 500). */
+export async function everyItem(get, path, params) {
+  const items = [];
+  for (let offset = 0; ; offset += 500) {
+    const page = await get(path, { ...params, limit: 500, offset });
+    items.push(...page.items);
+    if (items.length >= page.total || !page.items.length) return items;
+  }
+}

@@ -1,0 +1,103 @@
+"""Who may submit an application, take a step on one, or publish a quota run: shared by the API routes and the
+operator CLI (`changzhu applications|quota ... --as USER`). A resident acts for themself and, for the kinds a guardian
+applies for, their linked minor children (api/guardians.py); caseworkers and
+administrators on applications whose region (where the applicant lived when applying), or the run's city, lies in
+their jurisdiction (docs/applications.md)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sqlalchemy import Engine, select
+
+from changzhu.api.access import STAFF_WITH_PERSONAL_ACCESS
+from changzhu.api.auth.principal import Principal
+from changzhu.api.auth.roles import Role
+from changzhu.api.casework_errors import casework_errors
+from changzhu.api.errors import Forbidden, NotFound
+from changzhu.api.guardians import acts_for, guardian_of
+from changzhu.casework import application_records as records
+from changzhu.casework.applications import GUARDIAN_KINDS, KIND_LABELS, Action, ApplicationKind
+from changzhu.store.application_models import ApplicationRow
+from changzhu.store.db import session_scope
+from changzhu.store.resident_models import PersonRow
+
+
+def may_act(engine: Engine, principal: Principal, region: str, person_id: int, *, self_service: bool) -> None:
+    """Staff covering the region; where `self_service`, the applicant themself or their guardian (a linked parent
+    while the applicant is a minor); Forbidden otherwise."""
+    if principal.role == Role.RESIDENT:
+        if self_service and person_id in acts_for(engine, principal):
+            return
+        raise Forbidden(
+            "居民只能办理本人或未成年子女的申请／"
+            "a resident may act on their own or their minor children's applications only"
+        )
+    principal.require_role(*STAFF_WITH_PERSONAL_ACCESS)
+    if not principal.covers(region):
+        raise Forbidden(
+            f"申请所在地 {region} 不在您的辖区内／the application's region {region} is outside your jurisdiction"
+        )
+
+
+def applicant(engine: Engine, principal: Principal, person_key: str, kind: ApplicationKind) -> PersonRow:
+    """The person applied for: any registered person for staff (checked by `may_act`); for a resident their own
+    record, or a linked minor child's for a kind a guardian applies for (Forbidden for anyone else's key, existing
+    or not)."""
+    with session_scope(engine) as session:
+        person = session.scalar(select(PersonRow).where(PersonRow.person_key == person_key))
+        if person is not None:
+            session.expunge(person)
+    if principal.role != Role.RESIDENT:
+        if person is None:
+            raise NotFound(f"没有该登记人员／no registered person with key {person_key!r}")
+        return person
+    if person is not None and person.id == principal.person_id:
+        return person
+    if person is None or not guardian_of(engine, principal, person.id):
+        raise Forbidden(
+            "居民只能为本人或未成年子女申请／a resident may apply for themself or a linked minor child only"
+        )
+    if kind not in GUARDIAN_KINDS:
+        allowed_zh = "、".join(KIND_LABELS[k][0] for k in GUARDIAN_KINDS)
+        allowed_en = ", ".join(KIND_LABELS[k][1] for k in GUARDIAN_KINDS)
+        raise Forbidden(
+            f"监护人只能为子女申请：{allowed_zh}／a parent may apply on a child's behalf only for: {allowed_en}"
+        )
+    return person
+
+
+def submit_as(
+    engine: Engine, principal: Principal, person_key: str, kind: ApplicationKind, note: str | None
+) -> dict[str, Any]:
+    """Start an application for a person living in the caller's jurisdiction (or a resident's own)."""
+    if principal.role not in (Role.RESIDENT, *STAFF_WITH_PERSONAL_ACCESS):
+        raise Forbidden(f"role {principal.role.value} may not submit applications")
+    person = applicant(engine, principal, person_key, kind)
+    may_act(engine, principal, person.residence_region, person.id, self_service=True)
+    return records.submit(engine, person, kind, note, principal.username)
+
+
+def open_application(
+    engine: Engine, principal: Principal, application_id: int, *, self_service: bool
+) -> tuple[ApplicationRow, PersonRow]:
+    """The application and its applicant, if the caller may act on it."""
+    with casework_errors():
+        row, person = records.load(engine, application_id)
+    may_act(engine, principal, row.region, person.id, self_service=self_service)
+    return row, person
+
+
+def step_as(
+    engine: Engine, principal: Principal, application_id: int, action: Action, reason: str | None
+) -> dict[str, Any]:
+    """Take a step: staff of the application's region; the applicant may appeal."""
+    open_application(engine, principal, application_id, self_service=action == Action.APPEAL)
+    with casework_errors():
+        return records.transition(engine, application_id, action, reason, principal.username)
+
+
+def publisher(principal: Principal, region: str) -> None:
+    """Quota runs of a city are published by its caseworkers and administrators."""
+    principal.require_role(*STAFF_WITH_PERSONAL_ACCESS)
+    principal.require_region(region)

@@ -1,0 +1,31 @@
+"""The errors of applications and quota runs, answered with the API's statuses and kinds."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+
+from changzhu.api.errors import ApiError, Conflict, NotFound
+from changzhu.casework.application_records import ApplicationNotFound, ReasonRequired
+from changzhu.casework.applications import IllegalTransition
+from changzhu.casework.quota_runs import QuotaError, RunNotFound
+
+
+class InvalidRequest(ApiError):
+    """A well-formed request the rules cannot act on (an appeal without grounds, a run without a quota)."""
+
+    http_status = 422
+    kind = "invalid_request"
+
+
+@contextmanager
+def casework_errors() -> Iterator[None]:
+    """Turn the casework's errors into the API's: 409 conflict, 404 not found, 422 invalid request."""
+    try:
+        yield
+    except IllegalTransition as exc:
+        raise Conflict(str(exc)) from exc
+    except (ApplicationNotFound, RunNotFound) as exc:
+        raise NotFound(str(exc)) from exc
+    except (ReasonRequired, QuotaError) as exc:
+        raise InvalidRequest(str(exc)) from exc

@@ -1,0 +1,102 @@
+"""List endpoints as files: `format=csv|xlsx|parquet` returns the same rows as the page would, as a download."""
+
+from __future__ import annotations
+
+import io
+import json
+from collections.abc import Sequence
+from enum import StrEnum
+from typing import Annotated, Any
+
+import polars as pl
+from fastapi import Query, Response
+from pydantic import BaseModel
+
+from changzhu.api.aggregates import frame_page
+from changzhu.api.pagination import Page, page_of
+
+
+class ExportFormat(StrEnum):
+    """A page of JSON, or the page's rows as a file."""
+
+    JSON = "json"
+    CSV = "csv"
+    XLSX = "xlsx"
+    PARQUET = "parquet"
+
+
+FormatQuery = Annotated[
+    ExportFormat,
+    Query(
+        alias="format", description="json (a page), or the page's rows as a file: csv (UTF-8 with BOM), xlsx, parquet"
+    ),
+]
+MEDIA_TYPES = {
+    ExportFormat.CSV: "text/csv; charset=utf-8",
+    ExportFormat.XLSX: "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    ExportFormat.PARQUET: "application/vnd.apache.parquet",
+}
+FILE_RESPONSES: dict[int | str, dict[str, Any]] = {200: {"content": {t: {} for t in MEDIA_TYPES.values()}}}
+
+
+def file_response(frame: pl.DataFrame, fmt: ExportFormat, name: str) -> Response:
+    """The rows as a download named `name`.<format>."""
+    buffer = io.BytesIO()
+    if fmt != ExportFormat.PARQUET:  # a spreadsheet cell holds text: a list is written "a; b"
+        lists = [c for c, t in frame.schema.items() if isinstance(t, pl.List)]
+        frame = frame.with_columns(pl.col(c).cast(pl.List(pl.String)).list.join("; ") for c in lists)
+    if fmt == ExportFormat.CSV:
+        frame.write_csv(buffer, include_bom=True)
+    elif fmt == ExportFormat.XLSX:
+        frame.write_excel(buffer, autofit=True)
+    else:
+        frame.write_parquet(buffer)
+    headers = {"Content-Disposition": f'attachment; filename="{name}.{fmt.value}"'}
+    return Response(buffer.getvalue(), media_type=MEDIA_TYPES[fmt], headers=headers)
+
+
+def frame_page_as(
+    frame: pl.DataFrame, limit: int, offset: int, fmt: ExportFormat, name: str
+) -> Page[dict[str, Any]] | Response:
+    """One page of a table's rows, as JSON or as a file."""
+    if fmt == ExportFormat.JSON:
+        return frame_page(frame, limit, offset)
+    return file_response(frame.slice(offset, limit), fmt, name)
+
+
+def models_page_as(
+    rows: Sequence[BaseModel], limit: int, offset: int, fmt: ExportFormat, name: str
+) -> Page[Any] | Response:
+    """One page of records, as JSON or as a file."""
+    if fmt == ExportFormat.JSON:
+        return page_of(rows, limit, offset)
+    records = [r.model_dump(mode="json") for r in rows[offset : offset + limit]]
+    return file_response(pl.DataFrame(records, infer_schema_length=None), fmt, name)
+
+
+def _cell(value: Any) -> Any:
+    """A value a file's cell holds: nested records and lists as JSON text."""
+    return json.dumps(value, ensure_ascii=False, default=str) if isinstance(value, dict | list | tuple) else value
+
+
+def dicts_page_as(
+    rows: Sequence[dict[str, Any]], total: int, limit: int, offset: int, fmt: ExportFormat, name: str
+) -> Page[dict[str, Any]] | Response:
+    """A page of records (`rows`, already the page's, of `total`), as JSON or as a file; in a file, nested values
+    are JSON text."""
+    if fmt == ExportFormat.JSON:
+        return Page[dict[str, Any]](items=list(rows), total=total, limit=limit, offset=offset)
+    return records_file(rows, fmt, name)
+
+
+def records_file(rows: Sequence[dict[str, Any]], fmt: ExportFormat, name: str) -> Response:
+    """Records as a download; nested values as JSON text."""
+    records = [{k: _cell(v) for k, v in row.items()} for row in rows]
+    return file_response(pl.DataFrame(records, infer_schema_length=None), fmt, name)
+
+
+def list_page_as(
+    rows: Sequence[dict[str, Any]], limit: int, offset: int, fmt: ExportFormat, name: str
+) -> Page[dict[str, Any]] | Response:
+    """One page of a whole list of records, as JSON or as a file."""
+    return dicts_page_as(rows[offset : offset + limit], len(rows), limit, offset, fmt, name)

@@ -1,0 +1,176 @@
+"""Ledger writes under the API's authorization and financial controls, shared by the API routes and the operator
+CLI (`changzhu ledger|voucher ... --as USER`): whoever writes is a named principal with a role and jurisdictions,
+checked against the resource's own regions; vouchers go through the per-item limit, the second approver above
+the threshold and the annual budget (docs/operations.md, "Operator commands")."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+from sqlalchemy import Engine, select
+
+from changzhu.api import approvals
+from changzhu.api.access import STAFF_WITH_PERSONAL_ACCESS
+from changzhu.api.approvals import HeldKind
+from changzhu.api.auth.accounts import load_principal
+from changzhu.api.auth.principal import Principal
+from changzhu.api.auth.roles import Role
+from changzhu.api.controls import controls_for
+from changzhu.api.errors import Forbidden, NotAuthenticated, NotFound
+from changzhu.api.write_access import person_facts, staff_over_resident
+from changzhu.ledger.budgets import BudgetKind
+from changzhu.ledger.digest_baseline import take_baseline
+from changzhu.ledger.transfers import TransferScheme, apply_transfer, complete_transfer
+from changzhu.ledger.vouchers import clear_vouchers, issue_voucher, redeem_voucher
+from changzhu.rules.scenario import Scenario
+from changzhu.store.auth_models import UserRow
+from changzhu.store.db import session_scope
+from changzhu.store.resident_models import TransferRow
+
+FISCAL = (Role.FISCAL_OFFICER, Role.ADMINISTRATOR)
+
+
+def actor_of(principal: Principal) -> str:
+    """How the audit log names the principal."""
+    return f"user:{principal.username}"
+
+
+def operator(engine: Engine, username: str) -> Principal:
+    """The principal an operator command acts as: an active account of the users table, by name."""
+    with session_scope(engine) as session:
+        user_id = session.scalar(select(UserRow.id).where(UserRow.username == username))
+    if user_id is None:
+        raise NotAuthenticated(f"no account named {username!r}: an operator command acts as an existing user")
+    return load_principal(engine, int(user_id))
+
+
+def staff_in(principal: Principal, region: str) -> None:
+    """Caseworkers and administrators whose jurisdiction contains `region`."""
+    principal.require_role(*STAFF_WITH_PERSONAL_ACCESS)
+    principal.require_region(region)
+
+
+def apply_transfer_as(
+    engine: Engine,
+    principal: Principal,
+    person_key: str,
+    scheme: TransferScheme,
+    from_region: str,
+    to_region: str,
+    applied_on: date,
+    transfer_no: str,
+) -> dict[str, object]:
+    """The application, made by staff of the place where the person lives now (the destination)."""
+    staff_in(principal, to_region)
+    person = staff_over_resident(engine, principal, person_key)
+    if person.residence_region != to_region:
+        raise Forbidden(
+            f"an application to take over records is made where the person lives ({person.residence_region}), "
+            f"not in {to_region}"
+        )
+    return apply_transfer(
+        engine,
+        person_key,
+        scheme,
+        from_region,
+        to_region,
+        applied_on,
+        transfer_no=transfer_no,
+        actor=actor_of(principal),
+    )
+
+
+def complete_transfer_as(engine: Engine, principal: Principal, transfer_no: str) -> dict[str, object]:
+    """The release, by staff of the old place (whose fund pays)."""
+    principal.require_role(*STAFF_WITH_PERSONAL_ACCESS)
+    with session_scope(engine) as session:
+        found = session.scalar(select(TransferRow.from_region).where(TransferRow.transfer_no == transfer_no))
+    if found is None:
+        raise NotFound(f"no transfer application {transfer_no!r}")
+    if not principal.covers(found):
+        raise Forbidden(f"transfer {transfer_no} is released by {found}: only its staff complete it")
+    return complete_transfer(engine, transfer_no, actor=actor_of(principal))
+
+
+def issue_voucher_as(
+    engine: Engine,
+    principal: Principal,
+    holder_key: str,
+    issuer_region: str,
+    service: str,
+    value_fen: int,
+    issued_on: date,
+    expires_on: date,
+    *,
+    key: str | None,
+    scenario: Scenario | None,
+) -> tuple[bool, dict[str, Any]]:
+    """Issue (False, the voucher), or hold it for a second approver (True, the held item); above the per-item
+    limit or the budget it is refused. Staff of the issuing region, for its hukou holders or residents."""
+    staff_in(principal, issuer_region)
+    holder = person_facts(engine, holder_key)
+    if issuer_region not in (holder.hukou_region, holder.residence_region):
+        raise Forbidden(f"{issuer_region} funds vouchers for its hukou holders and residents only")
+    controls = controls_for(BudgetKind.VOUCHERS, issuer_region, issued_on, scenario)
+    controls.check_limit(value_fen, "a voucher")
+    if controls.needs_approval(value_fen):
+        request = {
+            "holder_key": holder_key,
+            "issuer_region": issuer_region,
+            "service": service,
+            "value_fen": value_fen,
+            "issued_on": issued_on.isoformat(),
+            "expires_on": expires_on.isoformat(),
+        }
+        held = approvals.hold(
+            engine, principal, HeldKind.VOUCHER, issuer_region, request, key=key, amount_fen=value_fen
+        )
+        return True, held
+    issued = issue_voucher(
+        engine,
+        holder_key,
+        issuer_region,
+        service,
+        value_fen,
+        issued_on,
+        expires_on,
+        actor=actor_of(principal),
+        key=key,
+        budget=controls.budget,
+    )
+    return False, issued
+
+
+def redeem_voucher_as(
+    engine: Engine, principal: Principal, voucher_no: str, provider: str, region: str, on: date, *, key: str
+) -> dict[str, object]:
+    """Redeem once, by staff of the providing region."""
+    staff_in(principal, region)
+    return redeem_voucher(engine, voucher_no, provider, region, on, actor=actor_of(principal), key=key)
+
+
+def clear_vouchers_as(
+    engine: Engine, principal: Principal, payer_region: str, payee_region: str, *, key: str
+) -> dict[str, object]:
+    """Pay the providing region for the issuer's redeemed vouchers: fiscal officers of the issuer."""
+    principal.require_role(*FISCAL)
+    principal.require_region(payer_region)
+    return clear_vouchers(engine, payer_region, payee_region, actor=actor_of(principal), key=key)
+
+
+def record_at_as(engine: Engine, principal: Principal, person_key: str, region: str) -> None:
+    """Months or school years recorded at `region`: staff of that region, for a registered person."""
+    staff_in(principal, region)
+    person_facts(engine, person_key)
+
+
+def drawing_as(engine: Engine, principal: Principal, person_key: str) -> None:
+    """Where the pension is drawn, decided by staff of the place where the person lives."""
+    staff_over_resident(engine, principal, person_key)
+
+
+def baseline_as(engine: Engine, principal: Principal) -> dict[str, object]:
+    """Vouch for the entries written before digests existed (administrators: it speaks for the whole ledger)."""
+    principal.require_role(Role.ADMINISTRATOR)
+    return take_baseline(engine, actor_of(principal))

@@ -1,0 +1,139 @@
+"""One resident's whole file as the office and the resident see it: record, history across cities, entitlements,
+the portable account, vouchers, transfers and applications, and the account statement."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+from sqlalchemy import Engine, func, select
+
+from changzhu.api.resident_search import person_item, region_names
+from changzhu.ledger.accounts import balances_frame
+from changzhu.ledger.vouchers import vouchers_frame
+from changzhu.registry.contact import unseal
+from changzhu.store.db import session_scope
+from changzhu.store.resident_models import (
+    ContributionMonthRow,
+    PersonRow,
+    ResidenceEventRow,
+    ResidencePermitRow,
+    SchoolRecordRow,
+    TransferRow,
+)
+
+
+def record_of(engine: Engine, person: PersonRow, show_contact: bool) -> dict[str, Any]:
+    """The registry record with region names; name and phone only for those who may see them."""
+    with session_scope(engine) as session:
+        codes = {person.hukou_region, person.residence_region, *([person.prior_region] if person.prior_region else [])}
+        names = region_names(session, codes)
+        permits = session.scalars(
+            select(ResidencePermitRow)
+            .where(ResidencePermitRow.person_id == person.id)
+            .order_by(ResidencePermitRow.issued_on)
+        ).all()
+        return {
+            **person_item(person, names, show_name=show_contact),
+            "phone": unseal(person.phone_cipher, person.phone_hash) if show_contact else None,
+            "prior_region": person.prior_region,
+            "prior_residence_months": person.prior_residence_months,
+            "permits": [
+                {"permit_no": p.permit_no, "region": p.region, "issued_on": p.issued_on, "expires_on": p.expires_on}
+                for p in permits
+            ],
+        }
+
+
+def history_of(engine: Engine, person_id: int) -> list[dict[str, Any]]:
+    """Registrations, moves and hukou settlements in date order, with the names of the places."""
+    with session_scope(engine) as session:
+        events = session.scalars(
+            select(ResidenceEventRow)
+            .where(ResidenceEventRow.person_id == person_id)
+            .order_by(ResidenceEventRow.on_date, ResidenceEventRow.id)
+        ).all()
+        names = region_names(session, {c for e in events for c in (e.from_region, e.to_region) if c})
+        return [
+            {
+                "kind": e.kind,
+                "on": e.on_date,
+                "from_region": e.from_region,
+                "from_region_name": names.get(e.from_region, (None,))[0] if e.from_region else None,
+                "to_region": e.to_region,
+                "to_region_name": names.get(e.to_region, (None,))[0],
+                "proof_kind": e.proof_kind,
+            }
+            for e in events
+        ]
+
+
+def account_of(engine: Engine, person_id: int, person_key: str) -> dict[str, Any]:
+    """Contribution months by scheme, paying and holding region, and the school record (学籍)."""
+    with session_scope(engine) as session:
+        months = session.execute(
+            select(
+                ContributionMonthRow.scheme,
+                ContributionMonthRow.paid_region,
+                ContributionMonthRow.held_region,
+                func.count(),
+                func.min(ContributionMonthRow.period),
+                func.max(ContributionMonthRow.period),
+            )
+            .where(ContributionMonthRow.person_id == person_id)
+            .group_by(ContributionMonthRow.scheme, ContributionMonthRow.paid_region, ContributionMonthRow.held_region)
+            .order_by(ContributionMonthRow.scheme)
+        ).all()
+        schools = session.scalars(
+            select(SchoolRecordRow).where(SchoolRecordRow.person_id == person_id).order_by(SchoolRecordRow.school_year)
+        ).all()
+        return {
+            "person_key": person_key,
+            "contribution_months": [
+                {"scheme": m[0], "paid_region": m[1], "held_region": m[2], "months": m[3], "first": m[4], "last": m[5]}
+                for m in months
+            ],
+            "school_records": [
+                {
+                    "school_year": r.school_year,
+                    "grade": r.grade,
+                    "school": r.school,
+                    "enrolled_region": r.enrolled_region,
+                    "held_region": r.held_region,
+                }
+                for r in schools
+            ],
+        }
+
+
+def transfers_of(engine: Engine, person_id: int) -> list[dict[str, Any]]:
+    """The person's transfer applications and what each moved."""
+    with session_scope(engine) as session:
+        rows = session.scalars(
+            select(TransferRow).where(TransferRow.person_id == person_id).order_by(TransferRow.applied_on)
+        ).all()
+        return [
+            {
+                "transfer_no": t.transfer_no,
+                "scheme": t.scheme,
+                "from_region": t.from_region,
+                "to_region": t.to_region,
+                "status": t.status,
+                "applied_on": t.applied_on,
+                "amounts": t.amounts,
+            }
+            for t in rows
+        ]
+
+
+def statement_of(engine: Engine, person: PersonRow, on: date) -> dict[str, Any]:
+    """The account statement as data: balances of every account, months by scheme and place, vouchers."""
+    balances = balances_frame(engine, person_key=person.person_key).to_dicts()
+    return {
+        "person_key": person.person_key,
+        "on": on,
+        "balances": [{**b, "yuan": b["balance"] / 100 if b["unit"] == "fen" else None} for b in balances],
+        **{k: v for k, v in account_of(engine, person.id, person.person_key).items() if k != "person_key"},
+        "vouchers": vouchers_frame(engine, person.person_key).to_dicts(),
+        "transfers": transfers_of(engine, person.id),
+    }

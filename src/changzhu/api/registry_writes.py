@@ -1,0 +1,138 @@
+"""Registry writes under the API's authorization, shared by the API routes and the operator CLI
+(`changzhu resident|import ... --as USER`): registrations, permits, moves, household links, settlement and bulk
+imports are made by a named principal whose role and jurisdictions are checked against the person's residence
+(and, for a move, both of its ends) before anything is stored (docs/api.md, "Who may change what")."""
+
+from __future__ import annotations
+
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import Engine, select
+
+from changzhu.api import approvals
+from changzhu.api.approvals import HeldKind
+from changzhu.api.auth.principal import Principal
+from changzhu.api.errors import NotFound
+from changzhu.api.ledger_writes import actor_of
+from changzhu.api.upload_tables import ROLES, UploadKind, read_upload, require_rows_inside
+from changzhu.api.write_access import person_facts, require_staff, staff_over_resident
+from changzhu.casework.bulk_import import import_contributions, import_residents
+from changzhu.registry.residents import (
+    ProofKind,
+    Registration,
+    issue_permit,
+    link_household,
+    record_move,
+    register_resident,
+    renew_permit,
+    settle_hukou,
+)
+from changzhu.store.db import session_scope
+from changzhu.store.resident_models import PersonRow, ResidencePermitRow
+
+IMPORTS = {UploadKind.RESIDENT: import_residents, UploadKind.CONTRIBUTION: import_contributions}
+
+
+def register_as(engine: Engine, principal: Principal, reg: Registration, *, key: str | None) -> dict[str, object]:
+    """Register a person living in the caller's jurisdiction (caseworkers and administrators)."""
+    require_staff(principal)
+    principal.require_region(reg.residence_region)
+    return register_resident(engine, reg, actor=actor_of(principal), key=key)
+
+
+def permit_as(
+    engine: Engine, principal: Principal, person_key: str, issued_on: date, *, key: str | None
+) -> dict[str, object]:
+    """Issue the 居住证, by staff of the place where the person lives."""
+    staff_over_resident(engine, principal, person_key)
+    return issue_permit(engine, person_key, issued_on, actor=actor_of(principal), key=key)
+
+
+def renew_as(
+    engine: Engine, principal: Principal, permit_no: str, renewed_on: date, *, key: str | None
+) -> dict[str, object]:
+    """Renew (签注) a permit, by staff of the region that issued it, where the holder still lives."""
+    with session_scope(engine) as session:
+        found = session.execute(
+            select(ResidencePermitRow.region, PersonRow.person_key)
+            .join(PersonRow, PersonRow.id == ResidencePermitRow.person_id)
+            .where(ResidencePermitRow.permit_no == permit_no)
+        ).first()
+    if found is None:
+        raise NotFound(f"no residence permit {permit_no!r}")
+    require_staff(principal)
+    principal.require_region(str(found[0]))
+    staff_over_resident(engine, principal, str(found[1]))
+    return renew_permit(engine, permit_no, renewed_on, actor=actor_of(principal), key=key)
+
+
+def move_as(
+    engine: Engine,
+    principal: Principal,
+    person_key: str,
+    to_region: str,
+    moved_on: date,
+    proof_kind: ProofKind,
+    proof_ref: str,
+    *,
+    key: str | None,
+) -> tuple[bool, dict[str, Any]]:
+    """A move into the caller's jurisdiction: recorded (False, the move) when the person lives there too, else
+    held (True, the held item) until staff of the old place, or the person themself, confirm it."""
+    require_staff(principal)
+    principal.require_region(to_region)
+    person = person_facts(engine, person_key)
+    if not principal.covers(person.residence_region):
+        request = {
+            "person_key": person_key,
+            "to_region": to_region,
+            "moved_on": moved_on.isoformat(),
+            "proof_kind": proof_kind.value,
+            "proof_ref": proof_ref,
+        }
+        held = approvals.hold(
+            engine, principal, HeldKind.MOVE, person.residence_region, request, key=key, person_id=person.id
+        )
+        return True, held
+    moved = record_move(
+        engine, person_key, to_region, moved_on, proof_kind, proof_ref, actor=actor_of(principal), key=key
+    )
+    return False, moved
+
+
+def link_as(
+    engine: Engine, principal: Principal, parent_key: str, child_key: str, *, key: str | None
+) -> dict[str, object]:
+    """Link a parent and a child: staff of the place where each of them lives (both in the caller's reach)."""
+    for person_key in (parent_key, child_key):
+        staff_over_resident(engine, principal, person_key)
+    return link_household(engine, parent_key, child_key, actor=actor_of(principal), key=key)
+
+
+def settle_as(
+    engine: Engine, principal: Principal, person_key: str, settled_on: date, *, key: str | None
+) -> dict[str, object]:
+    """Settle the hukou at the place of residence (落户), by staff of that place."""
+    staff_over_resident(engine, principal, person_key)
+    return settle_hukou(engine, person_key, settled_on, actor=actor_of(principal), key=key)
+
+
+def import_as(
+    engine: Engine,
+    principal: Principal,
+    kind: UploadKind,
+    path: Path,
+    *,
+    sheet: str | None = None,
+    skip_bad_rows: bool = False,
+    dry_run: bool = False,
+) -> dict[str, object]:
+    """Residents or contribution histories from a file, as `POST /uploads/{kind}` takes them: caseworkers and
+    administrators, and every row's region (where the resident lives, where the months were paid) in their
+    jurisdiction, else the whole file is refused and nothing is stored."""
+    run = IMPORTS[kind]
+    principal.require_role(*ROLES[kind])
+    require_rows_inside(read_upload(path, kind, sheet=sheet, ignore_unknown=True), kind, principal)
+    return run(engine, path, actor=actor_of(principal), sheet=sheet, skip_bad_rows=skip_bad_rows, dry_run=dry_run)

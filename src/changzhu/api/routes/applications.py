@@ -1,0 +1,158 @@
+"""Applications (申请): kinds and materials, submit with a pre-check, list, read, take a step, draft a reason.
+
+A resident applies and appeals for themself, and as guardian for a linked child who is a minor (a school place
+only); caseworkers and administrators act on applications whose region (where the applicant lived when applying)
+lies in their jurisdiction (docs/applications.md).
+"""
+
+from __future__ import annotations
+
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Path, Query
+from pydantic import BaseModel, Field
+from sqlalchemy import select
+
+from changzhu.api.access import STAFF_WITH_PERSONAL_ACCESS, audit_listing
+from changzhu.api.applicant_names import with_names
+from changzhu.api.application_writes import open_application, step_as, submit_as
+from changzhu.api.auth.principal import Principal
+from changzhu.api.auth.roles import NATIONAL_SCOPE, Role
+from changzhu.api.deps import EngineDep, PrincipalDep
+from changzhu.api.errors import Forbidden
+from changzhu.api.guardians import acts_for, guardian_of
+from changzhu.casework import application_records as records
+from changzhu.casework.applications import KIND_LABELS, Action, ApplicationKind, Status
+from changzhu.casework.materials import materials
+from changzhu.domain import field_sizes as sizes
+from changzhu.registry.contact import unseal
+from changzhu.store import audit
+from changzhu.store.audit_reasons import because
+from changzhu.store.db import session_scope
+from changzhu.store.resident_models import PersonRow
+from changzhu.store.txn import write_session
+
+router = APIRouter(tags=["applications"])
+CODE = r"^\d{6}$"
+MAX_ID = 2**31 - 1
+ApplicationId = Annotated[int, Path(ge=1, le=MAX_ID)]
+
+
+class NewApplication(BaseModel):
+    """Who applies, for what, with an optional note."""
+
+    person_key: str = Field(min_length=1, max_length=sizes.PERSON_KEY)
+    kind: ApplicationKind
+    note: str | None = Field(default=None, max_length=sizes.APPLICATION_NOTE)
+
+
+class Step(BaseModel):
+    """A step of the state machine; a decision without a reason takes the reason drafted from the explanation."""
+
+    action: Action
+    reason: str | None = Field(default=None, min_length=1, max_length=sizes.APPLICATION_REASON)
+
+
+def _prefixes(principal: Principal) -> list[str] | None:
+    return None if NATIONAL_SCOPE in principal.scopes else [records.region_prefix(s) for s in principal.scopes]
+
+
+@router.get("/applications/kinds", responses={401: {}})
+def kinds(
+    principal: PrincipalDep,
+    engine: EngineDep,
+    region: Annotated[str | None, Query(pattern=CODE, description="whose rules (default: your own city)")] = None,
+) -> list[dict[str, Any]]:
+    """Every kind of application with its labels and its materials list (材料清单) under the region's rules."""
+    where = region
+    if where is None and principal.person_id is not None:
+        with session_scope(engine) as session:
+            where = session.scalar(select(PersonRow.residence_region).where(PersonRow.id == principal.person_id))
+    where = where or NATIONAL_SCOPE
+    return [
+        {
+            "kind": kind.value,
+            "label_zh": KIND_LABELS[kind][0],
+            "label_en": KIND_LABELS[kind][1],
+            "region": where,
+            "materials": [m.to_dict() for m in materials(kind, where)],
+        }
+        for kind in ApplicationKind
+    ]
+
+
+@router.post("/applications", status_code=201, responses={401: {}, 403: {}, 404: {}})
+def submit(body: NewApplication, engine: EngineDep, principal: PrincipalDep) -> dict[str, Any]:
+    """Start an application: pre-checked by the rules engine, stored as submitted, audited."""
+    return submit_as(engine, principal, body.person_key, body.kind, body.note)
+
+
+@router.get("/applications", responses={401: {}, 403: {}})
+def listing(
+    engine: EngineDep,
+    principal: PrincipalDep,
+    status: Status | None = None,
+    kind: ApplicationKind | None = None,
+    region: Annotated[str | None, Query(pattern=CODE)] = None,
+    person_key: Annotated[str | None, Query(max_length=sizes.PERSON_KEY)] = None,
+    offset: Annotated[int, Query(ge=0, le=MAX_ID)] = 0,
+    limit: Annotated[int, Query(ge=1, le=500)] = 50,
+) -> dict[str, Any]:
+    """A page of applications: a resident's own, or those in the caller's jurisdiction."""
+    person_id = None
+    if person_key is not None:
+        with session_scope(engine) as session:
+            person_id = session.scalar(select(PersonRow.id).where(PersonRow.person_key == person_key)) or -1
+    if principal.role == Role.RESIDENT:
+        mine = acts_for(engine, principal)
+        if person_id is not None and person_id not in mine:
+            raise Forbidden(
+                "居民只能查看本人及未成年子女的申请／"
+                "a resident sees their own and their minor children's applications only"
+            )
+        who = tuple(mine) if person_id is None else (person_id,)
+        where = records.Filter(status and status.value, kind and kind.value, region, person_ids=who)
+        own = records.listing(engine, where, None, offset, limit)
+        with_names(engine, principal, own["items"], None)  # a resident's list carries no names
+        return own
+    principal.require_role(*STAFF_WITH_PERSONAL_ACCESS)
+    where = records.Filter(status and status.value, kind and kind.value, region, person_id)
+    page = records.listing(engine, where, _prefixes(principal), offset, limit)
+    audit_listing(engine, principal, region, len(page["items"]))
+    with_names(engine, principal, page["items"], None)  # the listing's audit record says names are shown
+    return page
+
+
+@router.get("/applications/{application_id}", responses={401: {}, 403: {}, 404: {}})
+def read(application_id: ApplicationId, engine: EngineDep, principal: PrincipalDep) -> dict[str, Any]:
+    """One application with its events (the resident sees status and reason; a parent also the name of the minor
+    child it is for); the read is audited."""
+    row, person = open_application(engine, principal, application_id, self_service=True)
+    with write_session(engine) as session:
+        audit.append(
+            session,
+            actor=f"user:{principal.username}",
+            action="read_personal_data",
+            subject=person.person_key,
+            details={"purpose": "read application", "application_id": row.id, "role": principal.role.value},
+            reason=because("read_application"),
+        )
+    found = records.view(row, person.person_key, records.events_of(engine, application_id))
+    with_names(engine, principal, [found], None)  # the read is audited above
+    if guardian_of(engine, principal, person.id):  # a parent sees the name of the child they act for
+        found["name"] = unseal(person.name_cipher, person.name_hash)
+    return found
+
+
+@router.post("/applications/{application_id}/transition", responses={401: {}, 403: {}, 404: {}, 409: {}})
+def transition(application_id: ApplicationId, body: Step, engine: EngineDep, principal: PrincipalDep) -> dict[str, Any]:
+    """Take a step: review, approve, reject, uphold, overturn (staff), appeal (the applicant, their guardian, or
+    staff)."""
+    return step_as(engine, principal, application_id, body.action, body.reason)
+
+
+@router.get("/applications/{application_id}/draft-reason", responses={401: {}, 403: {}, 404: {}})
+def draft_reason(application_id: ApplicationId, engine: EngineDep, principal: PrincipalDep) -> dict[str, str]:
+    """The reason drafted from today's explanation, for the caseworker to sign or edit (zh/en)."""
+    open_application(engine, principal, application_id, self_service=False)
+    return records.draft_reason(engine, application_id)

@@ -1,0 +1,129 @@
+"""The audit log for administrators: entries within their reach, and verification of the hash chains."""
+
+from __future__ import annotations
+
+import json
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Query, Response
+from pydantic import BaseModel
+from sqlalchemy import ColumnElement, Engine, func, or_, select
+
+from changzhu.api.auth.accounts import within_reach
+from changzhu.api.auth.principal import Principal
+from changzhu.api.auth.roles import Role
+from changzhu.api.deps import EngineDep, LimitQuery, OffsetQuery, PrincipalDep
+from changzhu.api.export import FILE_RESPONSES, ExportFormat, FormatQuery, records_file
+from changzhu.api.pagination import Page
+from changzhu.api.resident_search import scope_condition, scope_prefix
+from changzhu.store import audit
+from changzhu.store.audit_reasons import shown
+from changzhu.store.auth_models import UserRow
+from changzhu.store.db import session_scope
+from changzhu.store.resident_models import AuditRow, PersonRow
+
+router = APIRouter(prefix="/audit", tags=["audit"])
+Text = Annotated[str | None, Query(min_length=1, max_length=160)]
+
+
+class AuditEntry(BaseModel):
+    """One record of the log: when, who, what, about whom, why, and its place in its hash chain. `reason` is the
+    text the record holds; reason_zh and reason_en the reason in each language (one text typed by a person, or held
+    by a record written before reasons had two languages, is shown in both)."""
+
+    id: int
+    at: str
+    actor: str
+    action: str
+    subject: str
+    reason: str
+    reason_zh: str
+    reason_en: str
+    details: dict[str, Any]
+    chain: int
+    seq: int
+
+
+class AuditVerification(BaseModel):
+    """Whether every chain still hashes as written (and matches the signed checkpoints), and the first problem."""
+
+    ok: bool
+    records: int
+    problem: str | None
+
+
+def _reach(engine: Engine, principal: Principal) -> ColumnElement[bool] | None:
+    """Records about people living in (or moving to) the administrator's jurisdiction, about or by accounts in
+    it, or about its regions; None for a national administrator (everything)."""
+    if principal.is_national:
+        return None
+    with session_scope(engine) as session:
+        rows = list(session.scalars(select(UserRow)))
+        session.expunge_all()
+    accounts = [f"user:{r.username}" for r in rows if within_reach(engine, principal, r)]
+    people = select(PersonRow.person_key).where(or_(*[scope_condition(s) for s in principal.scopes]))
+    regions = [AuditRow.subject.like(f"region:{scope_prefix(s)}%") for s in principal.scopes]
+    return or_(AuditRow.subject.in_(people), AuditRow.actor.in_(accounts), AuditRow.subject.in_(accounts), *regions)
+
+
+def _details(text: str) -> dict[str, Any]:
+    try:
+        parsed = json.loads(text)
+    except ValueError:
+        return {"text": text}
+    return parsed if isinstance(parsed, dict) else {"value": parsed}
+
+
+def _entry(r: AuditRow) -> AuditEntry:
+    details = _details(r.details)
+    said = shown(r.reason, details)
+    return AuditEntry(
+        id=r.id,
+        at=r.at,
+        actor=r.actor,
+        action=r.action,
+        subject=r.subject,
+        reason=r.reason,
+        reason_zh=said.zh,
+        reason_en=said.en,
+        details=details,
+        chain=r.chain,
+        seq=r.seq,
+    )
+
+
+@router.get("", response_model=Page[AuditEntry], responses={401: {}, 403: {}, **FILE_RESPONSES})
+def audit_log(
+    engine: EngineDep,
+    principal: PrincipalDep,
+    actor: Text = None,
+    subject: Text = None,
+    action: Annotated[str | None, Query(min_length=1, max_length=40)] = None,
+    limit: LimitQuery = 50,
+    offset: OffsetQuery = 0,
+    fmt: FormatQuery = ExportFormat.JSON,
+) -> Page[AuditEntry] | Response:
+    """Audit records in the administrator's reach, newest first, filtered by actor, subject or action."""
+    principal.require_role(Role.ADMINISTRATOR)
+    query = select(AuditRow)
+    reach = _reach(engine, principal)
+    if reach is not None:
+        query = query.where(reach)
+    for column, value in ((AuditRow.actor, actor), (AuditRow.subject, subject), (AuditRow.action, action)):
+        if value is not None:
+            query = query.where(column == value)
+    with session_scope(engine) as session:
+        total = int(session.scalar(select(func.count()).select_from(query.subquery())) or 0)
+        rows = session.scalars(query.order_by(AuditRow.at.desc(), AuditRow.id.desc()).offset(offset).limit(limit))
+        items = [_entry(r) for r in rows]
+    if fmt != ExportFormat.JSON:
+        return records_file([i.model_dump(mode="json") for i in items], fmt, "audit")
+    return Page[AuditEntry](items=items, total=total, limit=limit, offset=offset)
+
+
+@router.get("/verify", response_model=AuditVerification, responses={401: {}, 403: {}})
+def verify(engine: EngineDep, principal: PrincipalDep) -> AuditVerification:
+    """Recompute every hash chain of the log and check the signed checkpoints (administrators)."""
+    principal.require_role(Role.ADMINISTRATOR)
+    report = audit.verify(engine)
+    return AuditVerification(ok=report.ok, records=report.length, problem=report.problem)

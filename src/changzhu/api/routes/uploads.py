@@ -1,0 +1,275 @@
+"""Uploads: a file of any table kind, checked row by row before anything is used. Residents and contribution
+histories go into the registry (the CLI's import, casework/bulk_import.py); a person table is evaluated and its
+decisions returned; facility lists, supply, standards and scenario populations become the jurisdiction's planning
+datasets, which GET /planning/gaps uses. All rows or none unless bad rows are skipped; a dry run stores nothing."""
+
+from __future__ import annotations
+
+import tempfile
+from datetime import date
+from pathlib import Path as FilePath
+from typing import Annotated, Any
+
+import polars as pl
+from fastapi import APIRouter, File, Query, Response, UploadFile
+from fastapi.encoders import jsonable_encoder
+from fastapi.responses import JSONResponse
+from pydantic import BaseModel
+from sqlalchemy import Engine
+
+from changzhu.api.aggregates import json_rows
+from changzhu.api.auth.principal import Principal
+from changzhu.api.deps import EngineDep, PrincipalDep, SettingsDep
+from changzhu.api.errors import ApiError, Conflict, error_body
+from changzhu.api.export import FILE_RESPONSES, ExportFormat, FormatQuery, file_response
+from changzhu.api.upload_tables import (
+    PREVIEW_ROWS,
+    REGISTRY_KINDS,
+    ROLES,
+    RowProblem,
+    UploadKind,
+    preview,
+    problem,
+    problems_of,
+    read_upload,
+    require_rows_inside,
+    rows_in_file,
+    schema_for,
+)
+from changzhu.casework.bulk_import import ImportRejected, import_contributions, import_residents
+from changzhu.domain.regions import RegionLevel
+from changzhu.planning import datasets
+from changzhu.planning.errors import PlanningInputError
+from changzhu.planning.facilities import covered, replacement_summary
+from changzhu.rules import evaluate
+from changzhu.rules.summary import eligibility_summary
+from changzhu.store import audit
+from changzhu.store.audit_reasons import because
+from changzhu.store.txn import write_session
+from changzhu.tables import TableRead, TableRejected
+from changzhu.tables.formats import SUFFIXES, FileUnreadable
+
+router = APIRouter(prefix="/uploads", tags=["uploads"])
+ESTIMATED = {
+    UploadKind.FACILITY: (
+        "其余地区和服务的供给仍为按2019年分省数据分摊的估计值",
+        "every other region and service keeps the supply estimated from the 2019 province figures",
+    ),
+    UploadKind.SUPPLY: ("其余省份仍用2019年统计数据", "every other province keeps the shipped 2019 figures"),
+    UploadKind.STANDARD: (
+        "其余地区和服务仍用上级或国家标准",
+        "every other region and service keeps its province's or the national standard",
+    ),
+    UploadKind.POPULATION: ("其余地区仍用2020年人口普查数据", "every other region keeps the 2020 census counts"),
+}
+
+
+class UploadResult(BaseModel):
+    """What the upload did: data rows read, rows stored or evaluated (0 on a dry run), the rows left out and why,
+    the first rows as read; for planning datasets what they replaced and what remains estimated; for a person
+    table the decisions (first rows) and their summary."""
+
+    kind: UploadKind
+    rows: int
+    stored: int
+    dry_run: bool
+    replayed: bool
+    errors: list[RowProblem]
+    preview: list[dict[str, Any]]
+    stored_as: str
+    replaced: list[dict[str, Any]] = []
+    remains_estimated_zh: str | None = None
+    remains_estimated_en: str | None = None
+    summary: list[dict[str, Any]] | None = None
+    decisions: list[dict[str, Any]] | None = None
+
+
+class UnknownFormat(ApiError):
+    """A file whose name does not end in a format the readers know."""
+
+    http_status = 422
+    kind = "invalid_request"
+
+
+def _rejected(kind: UploadKind, rows: int, problems: list[RowProblem], message: str, shown: list[Any]) -> JSONResponse:
+    body = error_body(
+        "invalid_request",
+        f"文件有 {len({p.row for p in problems})} 行有误，未导入任何数据 / {message}",
+        table_kind=kind.value,
+        rows=rows,
+        stored=0,
+        errors=[p.model_dump() for p in problems],
+        preview=shown,
+    )
+    return JSONResponse(jsonable_encoder(body), status_code=422)
+
+
+def _bad_rows(kind: UploadKind, read: TableRead, shown: list[Any]) -> JSONResponse:
+    bad = len({e.line for e in read.errors})
+    message = f"{bad} of {rows_in_file(read)} row(s) rejected, nothing used"
+    return _rejected(kind, rows_in_file(read), problems_of(read.errors), message, shown)
+
+
+def _audit(engine: Engine, principal: Principal, kind: UploadKind, subject: str, details: dict[str, object]) -> None:
+    with write_session(engine) as session:
+        audit.append(
+            session,
+            actor=f"user:{principal.username}",
+            action=f"upload_{kind.value}",
+            subject=subject,
+            details={**details, "role": principal.role.value},
+            reason=because("upload"),
+        )
+
+
+def _registry(
+    engine: Engine, path: FilePath, kind: UploadKind, principal: Principal, skip_bad_rows: bool, dry_run: bool
+) -> UploadResult | JSONResponse:
+    """Residents or contribution histories into the registry, through the CLI's import."""
+    first = read_upload(path, kind, ignore_unknown=True)
+    require_rows_inside(first, kind, principal)
+    rows, shown = rows_in_file(first), preview(first.frame, schema_for(kind))
+    run = import_residents if kind == UploadKind.RESIDENT else import_contributions
+    try:
+        result = run(engine, path, actor=f"user:{principal.username}", skip_bad_rows=skip_bad_rows, dry_run=dry_run)
+    except ImportRejected as exc:
+        problems = [problem(e.line, e.column, e.message) for e in exc.errors]
+        return _rejected(kind, rows, problems, str(exc).replace(str(path), "upload"), shown)
+    stored = int(result["residents" if kind == UploadKind.RESIDENT else "rows"])  # type: ignore[call-overload]
+    left_out: list[dict[str, Any]] = result.get("errors", [])  # type: ignore[assignment]
+    return UploadResult(
+        kind=kind,
+        rows=rows,
+        stored=0 if dry_run else stored,
+        dry_run=dry_run,
+        replayed=bool(result.get("replayed")),
+        errors=[problem(int(e["line"]), str(e["column"]), str(e["reason"]), str(e.get("value", ""))) for e in left_out],
+        preview=shown,
+        stored_as="registry",
+    )
+
+
+def _facility_replaced(frame: pl.DataFrame, scope: str) -> list[dict[str, Any]]:
+    """Per scope region and service: the list's supply and the estimate it replaces."""
+    estimate = datasets.current_gaps(scope).filter(pl.col("basis") == "resident")
+    return json_rows(replacement_summary(frame, scope, estimate))
+
+
+def _planning(
+    engine: Engine,
+    read: TableRead,
+    kind: UploadKind,
+    principal: Principal,
+    scope: RegionLevel | None,
+    dry_run: bool,
+    shown: list[Any],
+) -> UploadResult:
+    """A planning dataset stored per key region, replacing that region's previous one of the kind."""
+    root = datasets.datasets_root()
+    try:
+        level = datasets.scope_of(read.frame, scope.value if scope else None) if kind == UploadKind.FACILITY else None
+        if level is not None:
+            covered(read.frame, level)
+        keys = datasets.key_regions(read.frame, kind.value, level)
+        require_rows_inside(read, kind, principal, keys)
+        datasets.check_compatible(root, kind.value, keys)
+    except PlanningInputError as exc:
+        raise Conflict(f"规划数据无法使用 / {exc}") from exc
+    regions = sorted(set(keys.to_list()))
+    before = set(datasets.stored_regions(root, kind.value))
+    if level is not None:
+        replaced = _facility_replaced(read.frame, level)
+    else:
+        replaced = [{"region_code": r, "replaces_stored_upload": r in before} for r in regions]
+    if not dry_run:
+        datasets.store_dataset(root, kind.value, read.frame, keys)
+        details: dict[str, object] = {"rows": read.frame.height, "regions": regions, "scope": level}
+        _audit(engine, principal, kind, f"planning dataset {kind.value}", details)
+    zh, en = ESTIMATED[kind]
+    return UploadResult(
+        kind=kind,
+        rows=rows_in_file(read),
+        stored=0 if dry_run else read.frame.height,
+        dry_run=dry_run,
+        replayed=False,
+        errors=problems_of(read.errors),
+        preview=shown,
+        stored_as="planning_dataset",
+        replaced=replaced,
+        remains_estimated_zh=zh,
+        remains_estimated_en=en,
+    )
+
+
+def _evaluated(
+    engine: Engine, read: TableRead, principal: Principal, on: date | None, fmt: ExportFormat, shown: list[Any]
+) -> UploadResult | Response:
+    """A person table decided like `changzhu evaluate`: nothing stored; the decisions as JSON or as a file."""
+    result = evaluate(read.frame, on or date.today(), earliest=False)
+    _audit(
+        engine,
+        principal,
+        UploadKind.PERSON,
+        f"uploaded table of {read.frame.height} people",
+        {"rows": read.frame.height},
+    )
+    if fmt != ExportFormat.JSON:
+        return file_response(result, fmt, "decisions")
+    return UploadResult(
+        kind=UploadKind.PERSON,
+        rows=rows_in_file(read),
+        stored=0,
+        dry_run=False,
+        replayed=False,
+        errors=problems_of(read.errors),
+        preview=shown,
+        stored_as="evaluated",
+        summary=json_rows(eligibility_summary(result)),
+        decisions=json_rows(result.head(PREVIEW_ROWS)),
+    )
+
+
+@router.post(
+    "/{kind}", response_model=UploadResult, responses={401: {}, 403: {}, 409: {}, 413: {}, 422: {}, **FILE_RESPONSES}
+)
+def upload(
+    kind: UploadKind,
+    file: Annotated[UploadFile, File(description="CSV (UTF-8 or GBK), Excel, Parquet, JSON or YAML")],
+    engine: EngineDep,
+    settings: SettingsDep,
+    principal: PrincipalDep,
+    dry_run: Annotated[bool, Query(description="check every row and store nothing")] = False,
+    skip_bad_rows: Annotated[bool, Query(description="store the good rows, report the others")] = False,
+    scope: Annotated[
+        RegionLevel | None, Query(description="facility lists: what the list is complete for (default: its cities)")
+    ] = None,
+    on: Annotated[date | None, Query(description="person tables: the date decided on (default today)")] = None,
+    fmt: FormatQuery = ExportFormat.JSON,
+) -> Any:
+    """Load a file of `kind`: registry imports (caseworkers, administrators), person tables evaluated (caseworkers,
+    planners, administrators), planning datasets (planners, administrators); every row inside the caller's
+    jurisdiction."""
+    principal.require_role(*ROLES[kind])
+    suffix = FilePath(file.filename or "").suffix.lower()
+    if suffix not in SUFFIXES:
+        raise UnknownFormat(f"文件格式未知 / unknown file format {suffix!r}; give one of {', '.join(SUFFIXES)}")
+    name = file.filename or "upload"
+    with tempfile.TemporaryDirectory(prefix="changzhu-upload-") as folder:
+        path = FilePath(folder) / f"upload{suffix}"
+        path.write_bytes(file.file.read(settings.max_body_bytes + 1))
+        try:
+            if kind in REGISTRY_KINDS:
+                return _registry(engine, path, kind, principal, skip_bad_rows, dry_run)
+            read = read_upload(path, kind)
+        except TableRejected as exc:
+            message = str(exc).replace(str(path), name)
+            return _rejected(kind, exc.rows, problems_of(exc.errors), message, [])
+        except FileUnreadable as exc:
+            raise UnknownFormat(f"文件无法读取 / {str(exc).replace(str(path), name)}") from exc
+    shown = preview(read.frame, schema_for(kind))
+    require_rows_inside(read, kind, principal)
+    if read.errors and not skip_bad_rows:
+        return _bad_rows(kind, read, shown)
+    if kind == UploadKind.PERSON:
+        return _evaluated(engine, read, principal, on, fmt, shown)
+    return _planning(engine, read, kind, principal, scope, dry_run, shown)

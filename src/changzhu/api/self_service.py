@@ -1,0 +1,100 @@
+"""What a resident is missing and the points they hold, in Chinese and English, from the rules' decisions.
+
+Missing items come from the three-valued decisions of evaluate_registered (a record lacking core facts is decided
+under every value they can take): an undetermined service lists the
+facts it still needs (needs_<service>), a service not yet granted lists the conditions still unmet and the day
+each is met (earliest_<service>). Points items are the indicators of the points scheme of the resident's city.
+"""
+
+from __future__ import annotations
+
+import math
+from datetime import date
+from typing import Any
+
+import polars as pl
+
+from changzhu.registry.decide import evaluate_registered
+from changzhu.rules import person_inputs
+from changzhu.rules.explain import Explanation
+
+
+def _labels(region: str) -> dict[str, tuple[str, str]]:
+    return {s.name: (s.label_zh, s.label_en) for s in person_inputs(region)}
+
+
+def _fact_item(head: dict[str, Any], name: str, labels: dict[str, tuple[str, str]]) -> dict[str, Any]:
+    zh_label, en_label = labels.get(name, (name, name))
+    return {**head, "fact": name, "condition": None, "label_zh": zh_label, "label_en": en_label, "from_date": None}
+
+
+def missing_items(
+    table: pl.DataFrame, person_id: int, on: date, zh: Explanation, en: Explanation
+) -> list[dict[str, Any]]:
+    """Facts the undetermined services need, unmet conditions of services granted later (with the day), and
+    facts behind the points indicators that cannot be assessed (unassessed_<scheme>)."""
+    row = evaluate_registered(table, on).filter(pl.col("person_id") == person_id).row(0, named=True)
+    labels = _labels(zh.residence_region)
+    items: list[dict[str, Any]] = []
+    for s_zh, s_en in zip(zh.services, en.services, strict=True):
+        if s_zh.for_person not in (None, person_id):
+            continue
+        service = s_zh.service
+        head = {"service": service, "service_label_zh": s_zh.title, "service_label_en": s_en.title}
+        if row.get(f"undetermined_{service}"):
+            items += [_fact_item(head, name, labels) for name in row.get(f"needs_{service}") or []]
+        elif s_zh.decision == "not_eligible" and s_zh.earliest is not None:
+            for c_zh, c_en in zip(s_zh.conditions, s_en.conditions, strict=True):
+                if c_zh.kind == "group" or c_zh.passed is not False:
+                    continue
+                items.append(
+                    {
+                        **head,
+                        "fact": None,
+                        "condition": c_en.label,
+                        "label_zh": c_zh.label,
+                        "label_en": c_en.label,
+                        "from_date": c_zh.earliest or s_zh.earliest,
+                    }
+                )
+    for p_zh, p_en in zip(zh.points, en.points, strict=True):
+        unassessed = set(row.get(f"unassessed_{p_zh.scheme}") or [])
+        if p_zh.of != "self" or not unassessed:
+            continue
+        head = {"service": p_zh.scheme, "service_label_zh": p_zh.title, "service_label_en": p_en.title}
+        by_label = {zh_label: name for name, (zh_label, _en) in labels.items()}
+        names = {by_label.get(need, need) for i in p_zh.indicators if i.name in unassessed for need in i.needs}
+        items += [_fact_item(head, name, labels) for name in sorted(names)]
+    return items
+
+
+def points_items(zh: Explanation, en: Explanation) -> list[dict[str, Any]]:
+    """Each points scheme of the resident's city for the resident: every indicator with its points, and totals."""
+    schemes = []
+    for p_zh, p_en in zip(zh.points, en.points, strict=True):
+        if p_zh.of != "self":
+            continue
+        items = [
+            {
+                "item": i_zh.name,
+                "label_zh": i_zh.label,
+                "label_en": i_en.label,
+                "points": i_zh.points,
+                "needs": i_zh.inputs if i_zh.points is None else [],
+            }
+            for i_zh, i_en in zip(p_zh.indicators, p_en.indicators, strict=True)
+        ]
+        schemes.append(
+            {
+                "scheme": p_zh.scheme,
+                "title_zh": p_zh.title,
+                "title_en": p_en.title,
+                "status": p_zh.status,
+                "total": p_zh.total,
+                "low": p_zh.low,
+                "high": p_zh.high if math.isfinite(p_zh.high) else None,  # None: no upper bound
+                "line": p_zh.line,
+                "items": items,
+            }
+        )
+    return schemes

@@ -1,0 +1,126 @@
+"""Reading an uploaded table of any kind (changzhu.tables): its schema, who may load it, where each row lies, a
+preview of the first rows and every refused cell with its reason in Chinese and English."""
+
+from __future__ import annotations
+
+from enum import StrEnum
+from pathlib import Path
+from typing import Any
+
+import polars as pl
+from fastapi.encoders import jsonable_encoder
+from pydantic import BaseModel
+
+from changzhu.api.aggregates import json_rows
+from changzhu.api.auth.principal import Principal
+from changzhu.api.auth.roles import Role
+from changzhu.api.errors import Forbidden
+from changzhu.api.upload_reasons import reason_pair
+from changzhu.planning.standards import load_standards, service_catalog
+from changzhu.registry.declared import declared_columns
+from changzhu.tables import CellError, TableRead, TableSchema, read_table, schema_of
+from changzhu.tables.read import masked
+
+PREVIEW_ROWS = 20
+
+
+class UploadKind(StrEnum):
+    """Every table kind of changzhu.tables: person tables are evaluated, registry imports stored in the registry,
+    facility lists, supply, standards and scenario populations stored as the jurisdiction's planning datasets."""
+
+    PERSON = "person"
+    RESIDENT = "resident"
+    CONTRIBUTION = "contribution"
+    FACILITY = "facility"
+    SUPPLY = "supply"
+    STANDARD = "standard"
+    POPULATION = "population"
+
+
+REGISTRY_KINDS = (UploadKind.RESIDENT, UploadKind.CONTRIBUTION)
+PLANNING_KINDS = (UploadKind.FACILITY, UploadKind.SUPPLY, UploadKind.STANDARD, UploadKind.POPULATION)
+ROLES: dict[UploadKind, tuple[Role, ...]] = {
+    UploadKind.PERSON: (Role.CASEWORKER, Role.PLANNER, Role.ADMINISTRATOR),
+    **{k: (Role.CASEWORKER, Role.ADMINISTRATOR) for k in REGISTRY_KINDS},
+    **{k: (Role.PLANNER, Role.ADMINISTRATOR) for k in PLANNING_KINDS},
+}
+# the column naming the place a row belongs to: it must lie in the caller's jurisdiction
+REGION_COLUMNS = {
+    UploadKind.PERSON: "residence_region",
+    UploadKind.RESIDENT: "residence_region",
+    UploadKind.CONTRIBUTION: "region",
+    UploadKind.FACILITY: "region_code",
+    UploadKind.SUPPLY: "code",
+    UploadKind.STANDARD: "region_code",
+    UploadKind.POPULATION: "region_code",
+}
+
+
+class RowProblem(BaseModel):
+    """One refused cell or row: the file line (the header is line 1), the column, the value, why (Chinese and
+    English)."""
+
+    row: int
+    column: str
+    value: str = ""
+    reason_zh: str
+    reason_en: str
+
+
+def problem(line: int, column: str, reason: str, value: str = "") -> RowProblem:
+    """A refused cell with its reason in both languages."""
+    zh, en = reason_pair(reason)
+    return RowProblem(row=line, column=column, value=value, reason_zh=zh, reason_en=en)
+
+
+def problems_of(errors: list[CellError]) -> list[RowProblem]:
+    """The reader's refused cells as problems (identity numbers already masked by the reader)."""
+    return [problem(e.line, e.column, e.reason, e.value) for e in errors]
+
+
+def schema_for(kind: UploadKind) -> TableSchema:
+    """The kind's schema with the services of the shipped standards and the inputs the policies declare."""
+    services = service_catalog(load_standards()) if kind in PLANNING_KINDS else ()
+    declared = declared_columns(None) if kind in (UploadKind.PERSON, UploadKind.RESIDENT) else ()
+    return schema_of(kind.value, services, declared)
+
+
+def read_upload(path: Path, kind: UploadKind, *, sheet: str | None = None, ignore_unknown: bool = False) -> TableRead:
+    """The file (or its `sheet`) read against the kind's schema, every bad row reported (never raised for bad
+    rows)."""
+    return read_table(path, schema_for(kind), sheet=sheet, skip_bad_rows=True, ignore_unknown=ignore_unknown)
+
+
+def rows_in_file(read: TableRead) -> int:
+    """Data rows of the file, good and bad."""
+    return read.frame.height + len({e.line for e in read.errors})
+
+
+def require_rows_inside(
+    read: TableRead, kind: UploadKind, principal: Principal, extra: pl.Series | None = None
+) -> None:
+    """Forbidden, naming the first rows, when a row's region (or its key region, `extra`) lies outside the
+    caller's jurisdiction."""
+    regions = read.frame.get_column(REGION_COLUMNS[kind]).to_list()
+    keys = extra.to_list() if extra is not None else [None] * len(regions)
+    outside = [
+        (line, code if not principal.covers(code) else key)
+        for line, code, key in zip(read.lines, regions, keys, strict=True)
+        if code is not None and (not principal.covers(code) or (key is not None and not principal.covers(key)))
+    ]
+    if outside:
+        named = ", ".join(f"line {line} ({code})" for line, code in outside[:5])
+        raise Forbidden(
+            f"文件第 {outside[0][0]} 行等 {len(outside)} 行的地区不属于您的辖区 / "
+            f"{len(outside)} row(s) outside your jurisdiction: {named}"
+        )
+
+
+def preview(frame: pl.DataFrame, schema: TableSchema) -> list[dict[str, Any]]:
+    """The first rows as typed JSON values; identity numbers and phones masked like the error report."""
+    head = frame.head(PREVIEW_ROWS)
+    sensitive = [c.name for c in schema.columns if c.sensitive and c.name in head.columns]
+    head = head.with_columns(
+        pl.col(c).map_elements(masked, return_dtype=pl.String) for c in sensitive if head.height
+    ).with_columns(pl.col(c).cast(pl.String) for c, t in head.schema.items() if isinstance(t, pl.Enum | pl.Categorical))
+    return list(jsonable_encoder(json_rows(head)))

@@ -1,0 +1,84 @@
+"""Who may change what: every write is checked against the jurisdictions of the resource it changes.
+
+A person's record belongs to the place they live now; a voucher to the region that funds it; a medical
+settlement to the fund of the place where the person is insured; a transfer to both of its ends. Writes never
+widen who may read a person (docs/api.md, "Who may change what").
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+
+from sqlalchemy import Engine, select
+
+from changzhu.api.access import STAFF_WITH_PERSONAL_ACCESS
+from changzhu.api.auth.principal import Principal
+from changzhu.api.errors import Forbidden, NotFound
+from changzhu.store.db import session_scope
+from changzhu.store.resident_models import ContributionMonthRow, PersonRow
+
+
+@dataclass(frozen=True)
+class PersonFacts:
+    """The facts of a person that decide who may write to their record."""
+
+    id: int
+    person_key: str
+    hukou_region: str
+    residence_region: str
+
+
+def person_facts(engine: Engine, person_key: str) -> PersonFacts:
+    """The person's id and regions; NotFound if no one has this key."""
+    with session_scope(engine) as session:
+        row = session.execute(
+            select(PersonRow.id, PersonRow.hukou_region, PersonRow.residence_region).where(
+                PersonRow.person_key == person_key
+            )
+        ).first()
+    if row is None:
+        raise NotFound(f"no registered person with key {person_key!r}")
+    return PersonFacts(int(row[0]), person_key, str(row[1]), str(row[2]))
+
+
+def require_staff(principal: Principal) -> None:
+    """Only caseworkers and administrators change personal records."""
+    principal.require_role(*STAFF_WITH_PERSONAL_ACCESS)
+
+
+def staff_over_resident(engine: Engine, principal: Principal, person_key: str) -> PersonFacts:
+    """The person, if they live in the caller's jurisdiction and the caller is staff; Forbidden otherwise."""
+    require_staff(principal)
+    person = person_facts(engine, person_key)
+    if not principal.covers(person.residence_region):
+        raise Forbidden(f"this person lives in {person.residence_region}, outside your jurisdiction")
+    return person
+
+
+def insured_place(engine: Engine, person_id: int, on: date) -> str | None:
+    """Where the person is insured for medical care on `on`: where their latest month up to then was paid."""
+    month = on.year * 100 + on.month
+    with session_scope(engine) as session:
+        found = session.scalar(
+            select(ContributionMonthRow.paid_region)
+            .where(
+                ContributionMonthRow.person_id == person_id,
+                ContributionMonthRow.scheme == "medical",
+                ContributionMonthRow.period <= month,
+            )
+            .order_by(ContributionMonthRow.period.desc())
+            .limit(1)
+        )
+    return None if found is None else str(found)
+
+
+def require_insured(engine: Engine, person: PersonFacts, insured_region: str, on: date) -> None:
+    """Refuse to charge a medical fund for someone not insured in its region on `on`."""
+    place = insured_place(engine, person.id, on)
+    if place != insured_region:
+        where = "has no medical insurance months" if place is None else f"is insured in {place}"
+        raise Forbidden(
+            f"on {on} this person {where}, not in {insured_region}: {insured_region}'s medical fund does not pay "
+            "for them"
+        )

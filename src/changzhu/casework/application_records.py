@@ -1,0 +1,253 @@
+"""Applications in the database: submit with a pre-check, take a step of the state machine, read them back.
+
+Every submission and every step is one transaction with its audit record, which names the policy version and
+the parameter values the decision used.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+from typing import Any
+
+from sqlalchemy import Engine, func, or_, select
+
+from changzhu.casework.applications import ACTION_LABELS, DECISIONS, Action, ApplicationKind, Status, next_status
+from changzhu.casework.precheck import Precheck, precheck
+from changzhu.errors import ChangzhuError
+from changzhu.store import audit
+from changzhu.store.application_models import ApplicationEventRow, ApplicationRow
+from changzhu.store.audit import now_iso
+from changzhu.store.audit_reasons import Reason, because
+from changzhu.store.db import session_scope
+from changzhu.store.resident_models import PersonRow
+from changzhu.store.txn import write_session
+
+
+class ApplicationNotFound(ChangzhuError):
+    """No application has this number."""
+
+    http_status = 404
+
+
+class ReasonRequired(ChangzhuError):
+    """An appeal names its grounds."""
+
+    http_status = 422
+
+
+@dataclass(frozen=True)
+class Filter:
+    """Which applications to list."""
+
+    status: str | None = None
+    kind: str | None = None
+    region: str | None = None
+    person_id: int | None = None
+    person_ids: tuple[int, ...] | None = None  # any of these applicants (a resident and their minor children)
+
+
+def _event(row: ApplicationEventRow) -> dict[str, Any]:
+    return {
+        "action": row.action,
+        "from_status": row.from_status,
+        "to_status": row.to_status,
+        "actor": row.actor,
+        "reason_zh": row.reason_zh,
+        "reason_en": row.reason_en,
+        "policy_version": row.policy_version,
+        "parameters": row.parameters,
+        "at": row.at,
+    }
+
+
+def view(row: ApplicationRow, person_key: str, events: list[ApplicationEventRow] | None = None) -> dict[str, Any]:
+    """An application as the API shows it (with its events when given)."""
+    out: dict[str, Any] = {
+        "id": row.id,
+        "person_key": person_key,
+        "kind": row.kind,
+        "region": row.region,
+        "status": row.status,
+        "note": row.note,
+        "precheck": row.precheck,
+        "points": row.points,
+        "reason_zh": row.reason_zh,
+        "reason_en": row.reason_en,
+        "submitted_by": row.submitted_by,
+        "submitted_at": row.submitted_at,
+        "updated_at": row.updated_at,
+    }
+    if events is not None:
+        out["events"] = [_event(e) for e in events]
+    return out
+
+
+def _audit(
+    session: Any, actor: str, action: str, person_key: str, row: ApplicationRow, check: Precheck, said: Reason | str
+) -> None:
+    audit.append(
+        session,
+        actor=f"user:{actor}",
+        action=f"application_{action}",
+        subject=person_key,
+        details={
+            "application_id": row.id,
+            "kind": row.kind,
+            "status": row.status,
+            "policy_version": check.policy_version,
+            "parameters": check.parameters,
+            "decision": check.decision,
+        },
+        reason=said,
+    )
+
+
+def _step_reason(step: tuple[str, str], zh: str | None, en: str | None) -> Reason | str:
+    """The audit reason of a step: its reason in both languages (one text when typed), or the step's name."""
+    if zh and en:
+        return Reason(zh, en) if zh != en else zh
+    return because("application_step", zh=step[0], en=step[1])
+
+
+def submit(engine: Engine, person: PersonRow, kind: ApplicationKind, note: str | None, actor: str) -> dict[str, Any]:
+    """A new application, pre-checked today, stored as submitted with its first event and audit record."""
+    check = precheck(engine, person.id, kind, date.today())
+    at = now_iso()
+    points = check.points["total"] if check.points and check.points["low"] == check.points["high"] else None
+    with write_session(engine) as session:
+        row = ApplicationRow(
+            person_id=person.id,
+            kind=kind.value,
+            region=person.residence_region,
+            status=Status.SUBMITTED.value,
+            note=note,
+            precheck=check.to_dict(),
+            points=points,
+            submitted_by=actor,
+            submitted_at=at,
+            updated_at=at,
+        )
+        session.add(row)
+        session.flush()
+        event = ApplicationEventRow(
+            application_id=row.id,
+            action="submit",
+            from_status=None,
+            to_status=row.status,
+            actor=actor,
+            policy_version=check.policy_version,
+            parameters=check.parameters,
+            at=at,
+        )
+        session.add(event)
+        _audit(session, actor, "submit", person.person_key, row, check, _step_reason(("提交", "submitted"), None, None))
+        return view(row, person.person_key, [event])
+
+
+def load(engine: Engine, application_id: int) -> tuple[ApplicationRow, PersonRow]:
+    """The application and its applicant; ApplicationNotFound if there is none."""
+    with session_scope(engine) as session:
+        found = session.execute(
+            select(ApplicationRow, PersonRow)
+            .join(PersonRow, PersonRow.id == ApplicationRow.person_id)
+            .where(ApplicationRow.id == application_id)
+        ).first()
+        if found is None:
+            raise ApplicationNotFound(f"没有编号为 {application_id} 的申请／no application number {application_id}")
+        session.expunge_all()
+        return found[0], found[1]
+
+
+def events_of(engine: Engine, application_id: int) -> list[ApplicationEventRow]:
+    """The application's events, oldest first."""
+    with session_scope(engine) as session:
+        rows = session.scalars(
+            select(ApplicationEventRow)
+            .where(ApplicationEventRow.application_id == application_id)
+            .order_by(ApplicationEventRow.id)
+        ).all()
+        session.expunge_all()
+        return list(rows)
+
+
+def draft_reason(engine: Engine, application_id: int) -> dict[str, str]:
+    """The reason drafted from today's explanation of the application (zh/en)."""
+    row, person = load(engine, application_id)
+    check = precheck(engine, person.id, ApplicationKind(row.kind), date.today())
+    return {"reason_zh": check.reason_zh, "reason_en": check.reason_en, "decision": check.decision}
+
+
+def transition(engine: Engine, application_id: int, action: Action, reason: str | None, actor: str) -> dict[str, Any]:
+    """Take one step; a decision without a reason gets the reason drafted from today's explanation."""
+    row, person = load(engine, application_id)
+    next_status(Status(row.status), action)  # refused before the pre-check runs
+    if action == Action.APPEAL and not (reason and reason.strip()):
+        raise ReasonRequired("申请复核须说明理由／an appeal needs a reason")
+    check = precheck(engine, person.id, ApplicationKind(row.kind), date.today())
+    reason_zh, reason_en = (reason, reason) if reason else (None, None)
+    if reason is None and action in DECISIONS:
+        reason_zh, reason_en = check.reason_zh, check.reason_en
+    at = now_iso()
+    with write_session(engine) as session:
+        stored = session.get(ApplicationRow, application_id, with_for_update=True)
+        assert stored is not None
+        before = stored.status
+        new = next_status(Status(before), action)  # again under the lock: a concurrent step may have come first
+        stored.status = new.value
+        stored.updated_at = at
+        stored.precheck = check.to_dict()
+        if action in DECISIONS:
+            stored.reason_zh, stored.reason_en = reason_zh, reason_en
+        session.add(
+            ApplicationEventRow(
+                application_id=application_id,
+                action=action.value,
+                from_status=before,
+                to_status=new.value,
+                actor=actor,
+                reason_zh=reason_zh,
+                reason_en=reason_en,
+                policy_version=check.policy_version,
+                parameters=check.parameters,
+                at=at,
+            )
+        )
+        said = _step_reason(ACTION_LABELS[action], reason_zh, reason_en)
+        _audit(session, actor, action.value, person.person_key, stored, check, said)
+        session.flush()
+        result = view(stored, person.person_key)
+    return {**result, "events": [_event(e) for e in events_of(engine, application_id)]}
+
+
+def listing(engine: Engine, where: Filter, regions: list[str] | None, offset: int, limit: int) -> dict[str, Any]:
+    """A page of applications matching `where`; `regions` (region-code prefixes) limits staff to their reach."""
+    query = select(ApplicationRow, PersonRow.person_key).join(PersonRow, PersonRow.id == ApplicationRow.person_id)
+    if where.status:
+        query = query.where(ApplicationRow.status == where.status)
+    if where.kind:
+        query = query.where(ApplicationRow.kind == where.kind)
+    if where.region:
+        query = query.where(ApplicationRow.region.startswith(region_prefix(where.region)))
+    if where.person_id is not None:
+        query = query.where(ApplicationRow.person_id == where.person_id)
+    if where.person_ids is not None:
+        query = query.where(ApplicationRow.person_id.in_(where.person_ids))
+    if regions is not None:
+        query = query.where(or_(*[ApplicationRow.region.startswith(p) for p in regions]))
+    with session_scope(engine) as session:
+        total = int(session.scalar(select(func.count()).select_from(query.subquery())) or 0)
+        rows = session.execute(query.order_by(ApplicationRow.id).offset(offset).limit(limit)).all()
+        items = [view(r, str(key)) for r, key in rows]
+    return {"items": items, "total": total, "offset": offset, "limit": limit}
+
+
+def region_prefix(code: str) -> str:
+    """The prefix of the codes a region contains (a province xx0000, a prefecture xxxx00, or a county)."""
+    if code == "000000":
+        return ""
+    if code.endswith("0000"):
+        return code[:2]
+    if code.endswith("00"):
+        return code[:4]
+    return code

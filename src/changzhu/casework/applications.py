@@ -1,0 +1,117 @@
+"""Applications (申请): their kinds, the service each is decided by, and the state machine of their decisions.
+
+submitted → in_review → approved | rejected; rejected → appealed → upheld | overturned. Any other step is
+refused with a message in Chinese and English naming the state and the steps it allows.
+"""
+
+from __future__ import annotations
+
+from enum import StrEnum
+
+from changzhu.domain.services import Service
+from changzhu.errors import ChangzhuError
+
+
+class ApplicationKind(StrEnum):
+    """What a resident applies for."""
+
+    RESIDENCE_PERMIT = "residence_permit"
+    POINTS = "points"
+    PUBLIC_RENTAL = "public_rental"
+    SCHOOL_PLACE = "school_place"
+    DIBAO = "dibao"
+    HUKOU = "hukou"
+
+
+class Status(StrEnum):
+    """Where an application stands."""
+
+    SUBMITTED = "submitted"
+    IN_REVIEW = "in_review"
+    APPROVED = "approved"
+    REJECTED = "rejected"
+    APPEALED = "appealed"
+    UPHELD = "upheld"
+    OVERTURNED = "overturned"
+
+
+class Action(StrEnum):
+    """A step taken on an application."""
+
+    REVIEW = "review"
+    APPROVE = "approve"
+    REJECT = "reject"
+    APPEAL = "appeal"
+    UPHOLD = "uphold"
+    OVERTURN = "overturn"
+
+
+KIND_SERVICE: dict[ApplicationKind, Service] = {
+    ApplicationKind.RESIDENCE_PERMIT: Service.RESIDENCE_PERMIT,
+    ApplicationKind.POINTS: Service.POINTS_SETTLEMENT,
+    ApplicationKind.PUBLIC_RENTAL: Service.PUBLIC_RENTAL_HOUSING,
+    ApplicationKind.SCHOOL_PLACE: Service.COMPULSORY_SCHOOLING,
+    ApplicationKind.DIBAO: Service.MINIMUM_LIVING_ALLOWANCE,
+    ApplicationKind.HUKOU: Service.RESIDENCE_REGISTRATION_SETTLEMENT,
+}
+KIND_LABELS: dict[ApplicationKind, tuple[str, str]] = {
+    ApplicationKind.RESIDENCE_PERMIT: ("居住证", "residence permit"),
+    ApplicationKind.POINTS: ("积分（积分落户）", "points (points-based settlement)"),
+    ApplicationKind.PUBLIC_RENTAL: ("公租房", "public rental housing"),
+    ApplicationKind.SCHOOL_PLACE: ("随迁子女入学", "school place for a migrant child"),
+    ApplicationKind.DIBAO: ("最低生活保障（低保）", "minimum living allowance (dibao)"),
+    ApplicationKind.HUKOU: ("常住地落户", "hukou where one lives"),
+}
+STATUS_LABELS: dict[Status, tuple[str, str]] = {
+    Status.SUBMITTED: ("已提交", "submitted"),
+    Status.IN_REVIEW: ("审核中", "in review"),
+    Status.APPROVED: ("已批准", "approved"),
+    Status.REJECTED: ("未批准", "rejected"),
+    Status.APPEALED: ("复核中", "appealed"),
+    Status.UPHELD: ("维持原决定", "rejection upheld"),
+    Status.OVERTURNED: ("撤销原决定（批准）", "rejection overturned (approved)"),
+}
+ACTION_LABELS: dict[Action, tuple[str, str]] = {
+    Action.REVIEW: ("受理审核", "take into review"),
+    Action.APPROVE: ("批准", "approve"),
+    Action.REJECT: ("不予批准", "reject"),
+    Action.APPEAL: ("申请复核", "appeal"),
+    Action.UPHOLD: ("维持", "uphold"),
+    Action.OVERTURN: ("撤销并批准", "overturn"),
+}
+TRANSITIONS: dict[tuple[Status, Action], Status] = {
+    (Status.SUBMITTED, Action.REVIEW): Status.IN_REVIEW,
+    (Status.IN_REVIEW, Action.APPROVE): Status.APPROVED,
+    (Status.IN_REVIEW, Action.REJECT): Status.REJECTED,
+    (Status.REJECTED, Action.APPEAL): Status.APPEALED,
+    (Status.APPEALED, Action.UPHOLD): Status.UPHELD,
+    (Status.APPEALED, Action.OVERTURN): Status.OVERTURNED,
+}
+GUARDIAN_KINDS = (ApplicationKind.SCHOOL_PLACE,)  # what a parent applies for on behalf of a linked minor child
+DECISIONS = (Action.APPROVE, Action.REJECT, Action.UPHOLD, Action.OVERTURN)  # a reason goes with each
+GRANTED = (Status.APPROVED, Status.OVERTURNED)  # what the applicant was finally given
+
+
+class IllegalTransition(ChangzhuError):
+    """A step the state machine does not allow from the application's state."""
+
+    http_status = 409
+
+
+def allowed_actions(status: Status) -> list[Action]:
+    """The steps that may be taken from `status`."""
+    return [action for (at, action) in TRANSITIONS if at == status]
+
+
+def next_status(status: Status, action: Action) -> Status:
+    """The state after taking `action` in `status`; IllegalTransition (zh/en) if the machine does not allow it."""
+    found = TRANSITIONS.get((status, action))
+    if found is None:
+        allowed = allowed_actions(status)
+        zh_allowed = "、".join(ACTION_LABELS[a][0] for a in allowed) or "无（已办结）"
+        en_allowed = ", ".join(a.value for a in allowed) or "none (closed)"
+        raise IllegalTransition(
+            f"申请当前为「{STATUS_LABELS[status][0]}」，不能「{ACTION_LABELS[action][0]}」（可进行：{zh_allowed}）／"
+            f"an application that is {status.value} does not allow the step {action.value} (allowed: {en_allowed})"
+        )
+    return found

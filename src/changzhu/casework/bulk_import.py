@@ -1,0 +1,247 @@
+"""Bulk import of residents and contribution histories from the files offices have (CSV in UTF-8 or GBK, Excel,
+Parquet, JSON, YAML): all or nothing per file, with a row-level error report, unless bad rows are skipped on
+request. Re-importing the same file is a no-op (the file's SHA-256 is the idempotency key)."""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
+
+import polars as pl
+from sqlalchemy import Engine, select
+from sqlalchemy.orm import Session
+
+from changzhu.errors import ChangzhuError
+from changzhu.ledger.contributions import MonthPaid, Scheme, record_in_session, validate_months
+from changzhu.registry.contact import CONTACT_KINDS, normalise
+from changzhu.registry.declared import declared_columns
+from changzhu.registry.identity import identity_keys, parse_id_number
+from changzhu.registry.residents import ProofKind, Registration, register_in_session
+from changzhu.store.audit_reasons import because
+from changzhu.store.resident_models import LedgerTransactionRow, PersonRow
+from changzhu.store.txn import Operation, Outcome, run_operation
+from changzhu.tables import TableRead, TableSchema, read_table
+from changzhu.tables.kinds import CONTACT_COLUMNS, contribution_schema, resident_schema
+from changzhu.tables.read import CellError, errors_frame, masked
+
+
+@dataclass(frozen=True)
+class RowError:
+    """One rejected row: its line in the file (header is line 1), the column, the value and why."""
+
+    line: int
+    column: str
+    message: str
+    value: str = ""
+
+
+class ImportRejected(ChangzhuError):
+    """A file with bad rows: nothing was imported; `errors` lists every problem found."""
+
+    def __init__(self, path: str, errors: list[RowError]) -> None:
+        self.errors = errors
+        first = "; ".join(f"line {e.line} {e.column}: {e.message}" for e in errors[:3])
+        more = f" (and {len(errors) - 3} more)" if len(errors) > 3 else ""
+        super().__init__(f"{path}: {len(errors)} bad row(s), nothing imported: {first}{more}")
+
+    def report(self) -> pl.DataFrame:
+        """The errors as a table (line, column, value, reason), as the file reader reports them."""
+        return errors_frame([CellError(e.line, e.column, e.value, e.message) for e in self.errors])
+
+
+def _read(
+    path: Path, schema: TableSchema, sheet: str | None, skip_bad_rows: bool
+) -> tuple[str, TableRead, list[RowError]]:
+    """The file read against its kind (good rows), the bad cells found on the way, and the idempotency digest
+    (the file's bytes, and whether bad rows are skipped). The registry's own checks add to the same report."""
+    read = read_table(path, schema, sheet=sheet, skip_bad_rows=True)
+    digest = hashlib.sha256(path.read_bytes() + (b"skip-bad-rows" if skip_bad_rows else b"")).hexdigest()
+    return digest, read, [RowError(e.line, e.column, e.reason, e.value) for e in read.errors]
+
+
+def _reject(path: Path, errors: list[RowError]) -> ImportRejected:
+    return ImportRejected(str(path), sorted(errors, key=lambda e: e.line))
+
+
+class _DryRun(Exception):
+    """Raised at the end of a dry run so that its transaction rolls back; carries what would have been stored."""
+
+    def __init__(self, result: dict[str, object]) -> None:
+        self.result = result
+
+
+def _rows_left_out(errors: list[RowError]) -> list[dict[str, object]]:
+    """The left-out rows as the result keeps them: line, column and reason (never the value)."""
+    return [{"line": e.line, "column": e.column, "reason": e.message} for e in sorted(errors, key=lambda e: e.line)]
+
+
+def _run(
+    engine: Engine, op: Operation, apply: Callable[[Session, LedgerTransactionRow], Outcome], dry_run: bool
+) -> dict[str, object]:
+    """Run the import; a dry run does every check and write, then rolls back, and says so."""
+    if not dry_run:
+        return run_operation(engine, op, apply)
+
+    def rehearse(session: Session, txn: LedgerTransactionRow) -> Outcome:
+        raise _DryRun(apply(session, txn).result)
+
+    try:
+        return {**run_operation(engine, op, rehearse), "dry_run": True}
+    except _DryRun as done:
+        return {**done.result, "dry_run": True, "replayed": False}
+
+
+def _contact_errors(line: int, row: dict[str, object]) -> list[RowError]:
+    """The row's name and phone, where given, as the registry can store them; an error for each it cannot."""
+    errors = []
+    for kind in CONTACT_KINDS:
+        value = row[kind]
+        if value is None:
+            continue
+        try:
+            normalise(kind, str(value))
+        except ChangzhuError as exc:
+            errors.append(RowError(line, kind, str(exc), masked(str(value))))
+    return errors
+
+
+def import_residents(
+    engine: Engine,
+    path: Path,
+    *,
+    actor: str,
+    sheet: str | None = None,
+    skip_bad_rows: bool = False,
+    dry_run: bool = False,
+) -> dict[str, object]:
+    """Register every resident of the file (any format `changzhu schema resident` describes) in one transaction,
+    or none; with `skip_bad_rows`, the good rows and the rows left out; with `dry_run`, store nothing."""
+    schema = resident_schema(declared_columns())
+    digest, read, errors = _read(path, schema, sheet, skip_bad_rows)
+    regs: list[tuple[int, Registration]] = []
+    seen: dict[str, int] = {}
+    keys = identity_keys()
+    contact = {c.name for c in CONTACT_COLUMNS}
+    facts = [c.name for c in schema.columns if not c.required and c.name not in contact]
+    for line, row in zip(read.lines, read.frame.iter_rows(named=True), strict=True):
+        try:
+            number = parse_id_number(row["id_number"])
+        except ChangzhuError as exc:
+            errors.append(RowError(line, "id_number", str(exc), masked(row["id_number"])))
+            continue
+        lookup = keys.lookup_hash(number)
+        if lookup in seen:
+            errors.append(RowError(line, "id_number", f"same person as line {seen[lookup]}", masked(number.value)))
+            continue
+        seen[lookup] = line
+        bad_contact = _contact_errors(line, row)
+        if bad_contact:
+            errors.extend(bad_contact)
+            continue
+        attributes = {name: row[name] for name in facts if row[name] is not None}
+        reg = Registration(
+            number.value,
+            row["hukou_region"],
+            row["residence_region"],
+            row["residence_since"],
+            ProofKind(row["proof_kind"]),
+            row["proof_ref"],
+            attributes,
+            name=row["name"],
+            phone=row["phone"],
+        )
+        regs.append((line, reg))
+    if errors and not skip_bad_rows:
+        raise _reject(path, errors)
+
+    def apply(session: Session, _txn: LedgerTransactionRow) -> Outcome:
+        stored = 0
+        for line, reg in regs:
+            try:
+                register_in_session(session, reg, today=date.today())
+                stored += 1
+            except ChangzhuError as exc:
+                errors.append(RowError(line, "row", str(exc)))
+        if errors and not skip_bad_rows:
+            raise _reject(path, errors)
+        left_out = len({e.line for e in errors})
+        result = {"residents": stored, "left_out": left_out, "file_sha256": digest, "errors": _rows_left_out(errors)}
+        return Outcome(result, str(path.name), {"rows": stored, "left_out": left_out})
+
+    op = Operation(
+        "import.residents", f"import-residents-{digest}", {"sha256": digest}, actor, because("import_residents")
+    )
+    return _run(engine, op, apply, dry_run)
+
+
+def import_contributions(
+    engine: Engine,
+    path: Path,
+    *,
+    actor: str,
+    sheet: str | None = None,
+    skip_bad_rows: bool = False,
+    dry_run: bool = False,
+) -> dict[str, object]:
+    """Record every contribution range of the file in one transaction, or none (or the good ones, with
+    `skip_bad_rows`; nothing with `dry_run`)."""
+    digest, read, errors = _read(path, contribution_schema(), sheet, skip_bad_rows)
+    parsed: list[tuple[int, str, Scheme, str, list[MonthPaid]]] = []
+    keys = identity_keys()
+    for line, row in zip(read.lines, read.frame.iter_rows(named=True), strict=True):
+        try:
+            lookup = keys.lookup_hash(parse_id_number(row["id_number"]))
+        except ChangzhuError as exc:
+            errors.append(RowError(line, "id_number", str(exc), masked(row["id_number"])))
+            continue
+        scheme, start, end = Scheme(row["scheme"]), row["period_from"], row["period_to"]
+        base = round(row["monthly_base_yuan"] * 100)
+        months, p = [], start
+        while p <= end:
+            months.append(MonthPaid(p, base))
+            p = p + 89 if p % 100 == 12 else p + 1
+        try:
+            validate_months(months, scheme, date.today())
+        except ChangzhuError as exc:
+            errors.append(RowError(line, "row", str(exc)))
+            continue
+        parsed.append((line, lookup, scheme, row["region"], months))
+    if errors and not skip_bad_rows:
+        raise _reject(path, errors)
+
+    def apply(session: Session, txn: LedgerTransactionRow) -> Outcome:
+        total = rows = 0
+        for line, lookup, scheme, region, months in parsed:
+            person = session.execute(select(PersonRow).where(PersonRow.id_hash == lookup).with_for_update()).scalar()
+            if person is None:
+                errors.append(RowError(line, "id_number", "no registered person has this identity number"))
+                continue
+            try:  # every check of record_in_session comes before its first write, so a failed row writes nothing
+                record_in_session(session, txn, person, scheme, region, months)
+                session.flush()
+                total += len(months)
+                rows += 1
+            except ChangzhuError as exc:
+                errors.append(RowError(line, "row", str(exc)))
+        if errors and not skip_bad_rows:
+            raise _reject(path, errors)
+        left_out = len({e.line for e in errors})
+        return Outcome(
+            {
+                "rows": rows,
+                "months": total,
+                "left_out": left_out,
+                "file_sha256": digest,
+                "errors": _rows_left_out(errors),
+            },
+            str(path.name),
+            {"rows": rows, "months": total, "left_out": left_out},
+        )
+
+    op = Operation(
+        "import.contributions", f"import-contrib-{digest}", {"sha256": digest}, actor, because("import_contributions")
+    )
+    return _run(engine, op, apply, dry_run)

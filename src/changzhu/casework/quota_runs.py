@@ -1,0 +1,282 @@
+"""Quota runs: the candidates of a points admission, the declared rule that ranks them, and published runs.
+
+A candidate's points are evaluated by the rules engine on the run date (not taken from the pre-check), so a run
+ranks the facts on file that day. For 积分落户 the candidate's own points count, and only where the scheme's
+prerequisites hold; for 随迁子女积分入学 the parent's points count and the child's place of residence is the
+district. Points that are not fully assessed (an indicator's input unknown) are not ranked: such candidates are
+returned apart with the items still unassessed.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from datetime import date
+from enum import StrEnum
+from typing import Any
+
+import polars as pl
+from sqlalchemy import Engine, select
+
+from changzhu.casework.applications import GRANTED, ApplicationKind
+from changzhu.casework.precheck import policy_version
+from changzhu.casework.quotas import Candidate, Ranking, TieBreak
+from changzhu.domain.services import Service
+from changzhu.errors import ChangzhuError
+from changzhu.registry.frames import person_frame
+from changzhu.rules import evaluate
+from changzhu.rules.catalog import ResolvedPolicy, policies_in_use, resolve
+from changzhu.rules.errors import PolicyError
+from changzhu.rules.model import PointsScheme
+from changzhu.rules.scenario import Override, Scenario
+from changzhu.store.application_models import ApplicationRow, QuotaRunRow
+from changzhu.store.audit import append, now_iso
+from changzhu.store.audit_reasons import because
+from changzhu.store.db import session_scope
+from changzhu.store.resident_models import HouseholdLinkRow, PersonRow
+from changzhu.store.txn import write_session
+
+TIE_LOCAL_INSURANCE = "quota.tie_break.local_insurance_first"
+TIE_EARLIER_RESIDENCE = "quota.tie_break.earlier_residence_first"
+ANNUAL_QUOTA = "quota.points_hukou.annual_quota"
+
+
+class QuotaKind(StrEnum):
+    """What a run admits to."""
+
+    POINTS_HUKOU = "points_hukou"  # 积分落户: an annual quota
+    SCHOOL_PLACE = "school_place"  # 随迁子女积分入学: places per school district
+
+
+APPLICATION_KIND = {
+    QuotaKind.POINTS_HUKOU: ApplicationKind.POINTS,
+    QuotaKind.SCHOOL_PLACE: ApplicationKind.SCHOOL_PLACE,
+}
+
+
+class QuotaError(ChangzhuError):
+    """A run that cannot be made: no points scheme, no quota, no capacity."""
+
+    http_status = 422
+
+
+class RunNotFound(ChangzhuError):
+    """No run has this number."""
+
+    http_status = 404
+
+
+def city_policy(region: str) -> ResolvedPolicy:
+    """The rules in force for a prefecture."""
+    policies = policies_in_use()
+    return resolve(policies, policies.chain_for(region), None)
+
+
+def city_scheme(region: str) -> PointsScheme:
+    """The points scheme of the region's city; QuotaError if it has none."""
+    schemes = list(city_policy(region).schemes.values())
+    if not schemes:
+        raise QuotaError(f"{region} 没有积分办法，无法排名／{region} has no points scheme to rank by")
+    return schemes[0]
+
+
+def tie_break(region: str, on: date) -> TieBreak:
+    """The declared tie-break of the region on `on`, with the sources of its values."""
+    policy = city_policy(region)
+    values: dict[str, bool] = {}
+    sources: dict[str, str] = {}
+    for key in (TIE_LOCAL_INSURANCE, TIE_EARLIER_RESIDENCE):
+        _param, dated = policy.value(key, on)
+        values[key], sources[key] = bool(dated.value), f"{dated.since}: {dated.source}"
+    return TieBreak(values[TIE_LOCAL_INSURANCE], values[TIE_EARLIER_RESIDENCE], sources)
+
+
+def annual_quota(region: str, on: date) -> tuple[int, str]:
+    """The region's annual 积分落户 quota and its source; QuotaError naming the parameter if none is declared."""
+    try:
+        _param, dated = city_policy(region).value(ANNUAL_QUOTA, on)
+    except PolicyError as exc:
+        raise QuotaError(
+            f"{region} 未规定年度积分落户指标（参数 {ANNUAL_QUOTA}），请在请求中给出 quota／"
+            f"{region} declares no annual quota ({ANNUAL_QUOTA}): give quota in the request"
+        ) from exc
+    return int(dated.value), f"{ANNUAL_QUOTA} since {dated.since}: {dated.source}"
+
+
+def scored(table: pl.DataFrame, on: date, scheme: PointsScheme) -> pl.DataFrame:
+    """Per person: assessed points, their range, unassessed items and whether the scheme's prerequisites hold.
+
+    The prerequisites are read as the points route's decision with the admission line set out of reach below.
+    """
+    floor = Scenario("prerequisites only", (Override(scheme.line_param, -1_000_000, scheme.jurisdiction),))
+    result = evaluate(table, on, scenario=floor, services=[Service.POINTS_SETTLEMENT])
+    name = scheme.name
+    prereq = result["eligible_points_settlement"]
+    return pl.DataFrame(
+        {
+            "person_id": result["person_id"],
+            "points": result[f"points_{name}"],
+            "low": result[f"points_low_{name}"],
+            "high": result[f"points_high_{name}"],
+            "unassessed": result[f"unassessed_{name}"],
+            "prerequisites": prereq,
+        }
+    ).join(table.select("person_id", "si_months_local", "residence_since", "residence_region"), on="person_id")
+
+
+def _parents(engine: Engine, child_ids: list[int]) -> dict[int, int]:
+    query = select(HouseholdLinkRow.child_id, HouseholdLinkRow.parent_id).where(
+        HouseholdLinkRow.child_id.in_(child_ids)
+    )
+    with session_scope(engine) as session:
+        found: dict[int, int] = {}
+        for child, parent in session.execute(query).all():
+            found[int(child)] = min(found.get(int(child), int(parent)), int(parent))
+    return found
+
+
+def application_candidates(
+    engine: Engine, kind: QuotaKind, region: str, on: date
+) -> tuple[list[Candidate], list[dict[str, Any]]]:
+    """The granted applications of the kind in the region's city as candidates, and those that cannot be ranked."""
+    prefix = region[:4] if region.endswith("00") else region
+    query = (
+        select(ApplicationRow, PersonRow.person_key, PersonRow.residence_region)
+        .join(PersonRow, PersonRow.id == ApplicationRow.person_id)
+        .where(
+            ApplicationRow.kind == APPLICATION_KIND[kind].value,
+            ApplicationRow.status.in_([s.value for s in GRANTED]),
+            ApplicationRow.region.startswith(prefix),
+        )
+    )
+    with session_scope(engine) as session:
+        rows = [(a.id, a.person_id, a.submitted_at, str(k), str(r)) for a, k, r in session.execute(query).all()]
+    if not rows:
+        return [], []
+    parents = _parents(engine, [r[1] for r in rows]) if kind == QuotaKind.SCHOOL_PLACE else {}
+    ranked_ids = {r[1]: parents.get(r[1]) if kind == QuotaKind.SCHOOL_PLACE else r[1] for r in rows}
+    wanted = sorted({p for p in ranked_ids.values() if p is not None})
+    scores = {
+        row["person_id"]: row
+        for row in scored(person_frame(engine, wanted), on, city_scheme(region)).iter_rows(named=True)
+    }
+    candidates: list[Candidate] = []
+    apart: list[dict[str, Any]] = []
+    for app_id, person_id, submitted_at, key, residence in rows:
+        ranked = ranked_ids[person_id]
+        score = scores.get(ranked) if ranked is not None else None
+        problem = _unrankable(kind, score)
+        if problem is not None:
+            apart.append({"application_id": app_id, "person_key": key, "reason": problem})
+            continue
+        assert score is not None
+        candidates.append(
+            Candidate(
+                app_id,
+                key,
+                float(score["points"]),
+                int(score["si_months_local"]),
+                score["residence_since"],
+                submitted_at,
+                residence if kind == QuotaKind.SCHOOL_PLACE else None,
+            )
+        )
+    return candidates, apart
+
+
+def _unrankable(kind: QuotaKind, score: Mapping[str, Any] | None) -> dict[str, Any] | None:
+    """Why a candidate cannot be ranked (zh/en and the unassessed items), or None."""
+    if score is None:
+        return {"zh": "未登记父母，无法按父母积分排名", "en": "no linked parent whose points rank the child"}
+    if kind == QuotaKind.POINTS_HUKOU and not score["prerequisites"]:
+        return {"zh": "积分办法的申请条件不满足或未知", "en": "the scheme's prerequisites are not met or unknown"}
+    if score["low"] != score["high"]:
+        items = list(score["unassessed"] or [])
+        return {"zh": "积分未完全评定", "en": "points not fully assessed", "unassessed": items}
+    return None
+
+
+def run_view(row: QuotaRunRow) -> dict[str, Any]:
+    """A stored run as the API shows it."""
+    return {
+        "id": row.id,
+        "kind": row.kind,
+        "region": row.region,
+        "year": row.year,
+        "quota": row.quota,
+        "capacity": row.capacity,
+        "cutoff_points": row.cutoff_points,
+        "admitted": row.admitted,
+        "waiting": row.waiting,
+        "rule": row.rule,
+        "published_by": row.published_by,
+        "published_at": row.published_at,
+    }
+
+
+def publish(
+    engine: Engine,
+    kind: QuotaKind,
+    region: str,
+    year: int,
+    quota: int | None,
+    capacity: Mapping[str, int] | None,
+    ranking: Ranking,
+    rule: dict[str, Any],
+    actor: str,
+) -> dict[str, Any]:
+    """Store a run (with an audit record) and return it."""
+    with write_session(engine) as session:
+        row = QuotaRunRow(
+            kind=kind.value,
+            region=region,
+            year=year,
+            quota=quota,
+            capacity=dict(capacity) if capacity is not None else None,
+            cutoff_points=ranking.cutoff_points,
+            admitted=[c.to_dict() for c in ranking.admitted],
+            waiting=[c.to_dict() for c in ranking.waiting],
+            rule={**rule, "policy_version": policy_version(), "cutoffs": ranking.cutoffs},
+            published_by=actor,
+            published_at=now_iso(),
+        )
+        session.add(row)
+        session.flush()
+        append(
+            session,
+            actor=f"user:{actor}",
+            action="quota_run_publish",
+            subject=f"quota:{region}:{kind.value}:{year}",
+            details={"run_id": row.id, "cutoff_points": row.cutoff_points, "admitted": len(row.admitted),
+                     "waiting": len(row.waiting), "rule": row.rule},
+            reason=because("quota_ranking", kind=kind.value, year=year),
+        )  # fmt: skip
+        return run_view(row)
+
+
+def load_run(engine: Engine, run_id: int) -> dict[str, Any]:
+    """A stored run; RunNotFound if none."""
+    with session_scope(engine) as session:
+        row = session.get(QuotaRunRow, run_id)
+        if row is None:
+            raise RunNotFound(f"没有编号为 {run_id} 的排名／no quota run number {run_id}")
+        return run_view(row)
+
+
+def list_runs(engine: Engine, prefixes: list[str] | None, region: str | None) -> list[dict[str, Any]]:
+    """Stored runs, newest first, within `prefixes` (None: everywhere) and of `region` if given."""
+    query = select(QuotaRunRow).order_by(QuotaRunRow.id.desc())
+    if region:
+        query = query.where(QuotaRunRow.region == region)
+    with session_scope(engine) as session:
+        rows = session.scalars(query).all()
+        return [run_view(r) for r in rows if prefixes is None or any(r.region.startswith(p) for p in prefixes)]
+
+
+def school_places(facilities: pl.DataFrame, level: str = "prefecture") -> dict[str, int]:
+    """Primary-school places per district from a city's facility list (设施清单, `changzhu schema facility`):
+    the capacity of its `primary_school_places` rows summed per county, or per prefecture (the level the registry
+    records where a child lives)."""
+    rows = facilities.filter(pl.col("service") == "primary_school_places")
+    code = pl.col("region_code") if level == "county" else pl.col("region_code").str.slice(0, 4) + "00"
+    summed = rows.group_by(code.alias("district")).agg(pl.col("capacity").sum().floor().cast(pl.Int64))
+    return {str(d): int(c) for d, c in summed.sort("district").iter_rows()}

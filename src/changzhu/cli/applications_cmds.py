@@ -1,0 +1,216 @@
+"""Commands for applications (申请) and quota runs (积分排名) on the registry database."""
+
+from __future__ import annotations
+
+import json
+from datetime import date
+from enum import StrEnum
+from pathlib import Path
+from typing import Annotated, Any, TypeVar
+
+import typer
+
+from changzhu.cli.registry_cmds import As, migrated_engine
+from changzhu.errors import ChangzhuError
+from changzhu.output import console
+
+E = TypeVar("E", bound=StrEnum)
+
+applications_app = typer.Typer(help="Applications (申请): submit with a pre-check, list, show, take a step.")
+quota_app = typer.Typer(help="Quotas (积分排名): publish a ranking run, or simulate one without storing it.")
+
+
+def _show(data: Any) -> None:
+    console.print_json(json.dumps(data, ensure_ascii=False, default=str))
+
+
+@applications_app.command("submit")
+def submit(
+    person_key: Annotated[str, typer.Argument(help="the applicant's person key")],
+    kind: Annotated[str, typer.Argument(help="residence_permit, points, public_rental, school_place, dibao, hukou")],
+    as_user: As,
+    note: Annotated[str | None, typer.Option("--note")] = None,
+) -> None:
+    """Submit an application: the rules engine pre-checks it (eligible, not eligible, or the facts missing); staff
+    of the place where the applicant lives."""
+    from changzhu.api.application_writes import submit_as
+    from changzhu.api.ledger_writes import operator
+    from changzhu.casework.applications import ApplicationKind
+
+    engine = migrated_engine()
+    _show(submit_as(engine, operator(engine, as_user), person_key, _choice(ApplicationKind, kind), note))
+
+
+@applications_app.command("list")
+def listing(
+    status: Annotated[str | None, typer.Option("--status")] = None,
+    kind: Annotated[str | None, typer.Option("--kind")] = None,
+    region: Annotated[str | None, typer.Option("--region")] = None,
+    limit: Annotated[int, typer.Option("--limit")] = 50,
+) -> None:
+    """List applications (newest last)."""
+    from changzhu.casework.application_records import Filter
+    from changzhu.casework.application_records import listing as list_applications
+
+    page = list_applications(migrated_engine(), Filter(status, kind, region), None, 0, limit)
+    for item in page["items"]:
+        decision = item["precheck"]["decision"]
+        console.print(f"{item['id']:>6}  {item['kind']:<17} {item['status']:<11} {item['region']}  {decision}")
+    console.print(f"{page['total']} application(s)")
+
+
+@applications_app.command("show")
+def show(application_id: Annotated[int, typer.Argument()]) -> None:
+    """One application with its events."""
+    from changzhu.casework.application_records import events_of, load, view
+
+    engine = migrated_engine()
+    row, person = load(engine, application_id)
+    _show(view(row, person.person_key, events_of(engine, application_id)))
+
+
+@applications_app.command("step")
+def step(
+    application_id: Annotated[int, typer.Argument()],
+    action: Annotated[str, typer.Argument(help="review, approve, reject, appeal, uphold, overturn")],
+    as_user: As,
+    reason: Annotated[str | None, typer.Option("--reason", help="default: drafted from the explanation")] = None,
+) -> None:
+    """Take one step of the state machine (an illegal step is refused, naming the steps allowed); staff of the
+    application's region."""
+    from changzhu.api.application_writes import step_as
+    from changzhu.api.ledger_writes import operator
+    from changzhu.casework.applications import Action
+
+    engine = migrated_engine()
+    _show(step_as(engine, operator(engine, as_user), application_id, _choice(Action, action), reason))
+
+
+def _choice(enum: type[E], value: str) -> E:
+    """The member of `enum` named `value`, or an error listing the members."""
+    try:
+        return enum(value)
+    except ValueError as exc:
+        raise ChangzhuError(f"{value!r} is not one of {', '.join(e.value for e in enum)}") from exc
+
+
+def _capacity(raw: list[str] | None) -> dict[str, int] | None:
+    """DISTRICT=PLACES pairs as a mapping."""
+    if not raw:
+        return None
+    out: dict[str, int] = {}
+    for item in raw:
+        district, _, places = item.partition("=")
+        if not places.isdigit():
+            raise ChangzhuError(f"--capacity {item!r}: expected DISTRICT=PLACES, e.g. 440103=120")
+        out[district] = int(places)
+    return out
+
+
+Kind = Annotated[str, typer.Option("--kind", help="points_hukou or school_place")]
+Region = Annotated[str, typer.Option("--region", help="the city (prefecture code)")]
+Quota = Annotated[int | None, typer.Option("--quota", help="places (积分落户); default the city's declared quota")]
+Places = Annotated[list[str] | None, typer.Option("--capacity", help="DISTRICT=PLACES (积分入学), repeatable")]
+Facilities = Annotated[
+    Path | None,
+    typer.Option("--facilities", help="facility list (设施清单): primary-school places per district (积分入学)"),
+]
+Level = Annotated[str, typer.Option("--by", help="sum the facility list's places per county or prefecture")]
+
+
+def _places(capacity: list[str] | None, facilities: Path | None, level: str) -> dict[str, int] | None:
+    """The places per district: the facility list's, then those given with --capacity (which win)."""
+    from changzhu.casework.quota_runs import school_places
+
+    found: dict[str, int] = {}
+    if facilities is not None:
+        from changzhu.cli.tables_cmds import read_user_table
+        from changzhu.planning.standards import load_standards, service_catalog
+        from changzhu.tables.kinds import facility_schema
+
+        schema = facility_schema(service_catalog(load_standards()))
+        table = read_user_table(facilities, schema, sheet=None, skip_bad_rows=False, errors=None)
+        found = school_places(table, level)
+    found |= _capacity(capacity) or {}
+    return found or None
+
+
+@quota_app.command("run")
+def run(
+    kind: Kind,
+    region: Region,
+    year: Annotated[int, typer.Option("--year")],
+    as_user: As,
+    quota: Quota = None,
+    capacity: Places = None,
+    facilities: Facilities = None,
+    level: Level = "prefecture",
+) -> None:
+    """Rank the city's granted applications and publish the cut-off, admitted and waiting lists (staff of the
+    city)."""
+    from changzhu.api.application_writes import publisher
+    from changzhu.api.ledger_writes import operator
+    from changzhu.casework import quota_runs as runs
+    from changzhu.casework.quotas import by_capacity, by_quota
+
+    engine, on, chosen = migrated_engine(), date.today(), runs.QuotaKind(kind)
+    principal = operator(engine, as_user)
+    publisher(principal, region)
+    candidates, apart = runs.application_candidates(engine, chosen, region, on)
+    rule = runs.tie_break(region, on)
+    places = _places(capacity, facilities, level)
+    if chosen == runs.QuotaKind.SCHOOL_PLACE:
+        if places is None:
+            raise ChangzhuError("积分入学须给出 --capacity／a school-place run needs --capacity DISTRICT=PLACES")
+        ranking, source = by_capacity(candidates, rule, places), None
+    else:
+        source = "given on the command line"
+        if quota is None:
+            quota, source = runs.annual_quota(region, on)
+        ranking = by_quota(candidates, rule, quota)
+    described = {
+        "tie_break": rule.describe(),
+        "quota_source": source,
+        "evaluated_on": on.isoformat(),
+        "not_ranked": apart,
+    }
+    _show(runs.publish(engine, chosen, region, year, quota, places, ranking, described, principal.username))
+
+
+@quota_app.command("simulate")
+def simulate(
+    kind: Kind,
+    region: Region,
+    quota: Quota = None,
+    capacity: Places = None,
+    facilities: Facilities = None,
+    level: Level = "prefecture",
+    fraction: Annotated[float, typer.Option("--fraction")] = 0.001,
+    seed: Annotated[int, typer.Option("--seed")] = 1,
+) -> None:
+    """On a synthetic sample of the city: the cut-off a quota gives, or the children admitted with --capacity."""
+    from changzhu.casework import quota_runs as runs
+    from changzhu.casework.quotas import by_capacity, by_quota, half_up
+
+    on, chosen = date.today(), runs.QuotaKind(kind)
+    from changzhu.api.quota_population import synthetic_candidates
+
+    candidates, unassessed = synthetic_candidates(chosen, region, on, fraction, seed)
+    rule = runs.tie_break(region, on)
+    places = _places(capacity, facilities, level)
+    if chosen == runs.QuotaKind.SCHOOL_PLACE:
+        if places is None:
+            raise ChangzhuError("积分入学须给出 --capacity／a school-place simulation needs --capacity DISTRICT=PLACES")
+        ranking = by_capacity(candidates, rule, {d: half_up(n * fraction) for d, n in places.items()})
+    else:
+        quota = quota if quota is not None else runs.annual_quota(region, on)[0]
+        ranking = by_quota(candidates, rule, half_up(quota * fraction))
+    _show({"candidates": round(len(candidates) / fraction), "cutoff_points": ranking.cutoff_points,
+           "admitted_count": round(len(ranking.admitted) / fraction), "cutoffs": ranking.cutoffs,
+           "ranked_on_lower_bound": round(unassessed / fraction), "fraction": fraction, "seed": seed})  # fmt: skip
+
+
+def register(app: typer.Typer) -> None:
+    """Add the applications and quota command groups."""
+    app.add_typer(applications_app, name="applications")
+    app.add_typer(quota_app, name="quota")

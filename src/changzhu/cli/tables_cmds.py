@@ -1,0 +1,106 @@
+"""`changzhu schema`: the columns of every kind of table, and templates; and reading a user's file for a command
+(row-level error report printed and optionally written, all or nothing unless --skip-bad-rows)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import TYPE_CHECKING, Annotated
+
+import typer
+
+from changzhu.errors import ChangzhuError
+from changzhu.output import OutputFormat, console, emit_table, err_console, export_table
+
+if TYPE_CHECKING:  # the readers (polars) are imported when a file is read, not for `--help`
+    import polars as pl
+
+    from changzhu.tables import TableSchema
+
+SheetOption = Annotated[str | None, typer.Option("--sheet", help="Excel sheet to read (default: the first)")]
+SkipOption = Annotated[
+    bool, typer.Option("--skip-bad-rows", help="use the good rows of a file with bad rows (says how many were left)")
+]
+ErrorsOption = Annotated[
+    Path | None, typer.Option("--errors", help="write the row-level error report to this CSV file")
+]
+
+
+def person_file_schema(jurisdiction: str | None = None) -> TableSchema:
+    """The person table as a file: the core columns and the inputs the policies in use declare (of every
+    jurisdiction, or of one code's chain)."""
+    from changzhu.registry.declared import declared_columns
+    from changzhu.tables.person import person_schema
+
+    return person_schema(declared_columns(jurisdiction))
+
+
+def read_user_table(
+    path: Path, schema: TableSchema, *, sheet: str | None, skip_bad_rows: bool, errors: Path | None
+) -> pl.DataFrame:
+    """`path` read as `schema`'s kind; bad rows are printed (and written to `errors`), then nothing is used,
+    unless `skip_bad_rows`: then the good rows are, and the count of the others is said."""
+    from changzhu.tables import TableRejected, read_table
+
+    try:
+        read = read_table(path, schema, sheet=sheet, skip_bad_rows=skip_bad_rows)
+    except TableRejected as exc:
+        report_errors(exc.report(), errors)
+        raise
+    if read.errors:
+        report_errors(read.report(), errors)
+        err_console.print(
+            f"{read.skipped:,} bad row(s) left out (--skip-bad-rows); {read.frame.height:,} row(s) used",
+            highlight=False,
+        )
+    return read.frame
+
+
+def report_errors(report: pl.DataFrame, errors: Path | None) -> None:
+    """Print the row-level error report (first rows) and write all of it to `errors` if given."""
+    if errors is not None:
+        export_table(report, errors, OutputFormat.CSV)
+        err_console.print(f"error report ({report.height} problems) written to {errors}", highlight=False)
+    emit_table(report, OutputFormat.TABLE, "rejected rows 被拒绝的行", limit=20)
+
+
+SCHEMA_FORMATS = ("table", "markdown", "json", "csv")
+
+
+def schema_command(
+    kind: Annotated[
+        str, typer.Argument(help="person, resident, contribution, facility, supply, standard or population")
+    ],
+    fmt: Annotated[str, typer.Option("--format", "-f", help="table, markdown, json or csv")] = "table",
+    template: Annotated[
+        Path | None, typer.Option("--template", help="write an empty template (.csv or .xlsx) with one example row")
+    ] = None,
+    jurisdiction: Annotated[
+        str | None,
+        typer.Option("--jurisdiction", help="person, resident: the inputs this code's rules declare (default: all)"),
+    ] = None,
+) -> None:
+    """Every column of a kind of table (type, unit, categories, Chinese and English labels, example)."""
+    from changzhu.planning.standards import load_standards, service_catalog
+    from changzhu.tables import schema_of
+    from changzhu.tables.template import describe, describe_json, describe_markdown, write_template
+
+    schema = (
+        person_file_schema(jurisdiction) if kind == "person" else schema_of(kind, service_catalog(load_standards()))
+    )
+    if template is not None:
+        write_template(schema, template)
+        console.print(f"template for {schema.zh} / {schema.en} written to {template}", highlight=False)
+        return
+    if fmt == "markdown":
+        console.print(describe_markdown(schema), markup=False, highlight=False, soft_wrap=True)
+    elif fmt == "json":
+        print(describe_json(schema))
+    elif fmt in ("csv", "table"):
+        emit_table(describe(schema), OutputFormat(fmt), f"{schema.zh} / {schema.en} ({schema.kind})")
+    else:
+        raise ChangzhuError(f"--format {fmt}: give one of {', '.join(SCHEMA_FORMATS)}")
+
+
+def register(app: typer.Typer) -> None:
+    """Add `changzhu schema` to the app."""
+    app.command("schema")(schema_command)

@@ -1,0 +1,43 @@
+"""The label of an estimated figure: one text per kind of estimate, in Chinese and English, with its method.
+
+A table holding estimates carries the label in a column `estimate` on every row, so that the report, the
+dashboard, CSV/XLSX/Parquet exports and API responses say the same thing. Apportioned supply says it in
+`supply_is_estimate` and `supply_source` (planning gaps).
+"""
+
+from __future__ import annotations
+
+import polars as pl
+
+ESTIMATE_COLUMN = "estimate"
+ESTIMATED_SUFFIX = "_est"  # a column whose name ends so holds an estimate (e.g. registered_est)
+
+GRAVITY = (
+    "估算：户籍人口与流动人口来源地由引力模型推算（没有随附的来源地—目的地表）/ estimate: registered population and "
+    "migrants' origins from a gravity model (no origin–destination table ships)"
+)
+PROJECTION = (
+    "估算：队列要素法人口预测，迁移由引力模型推算，假设见 projection.* 参数 / estimate: cohort-component projection "
+    "with gravity-model migration; assumptions are the projection.* parameters"
+)
+
+
+def synthetic(fraction: float) -> str:
+    """The label of a figure counted on a synthetic sample of `fraction` and scaled up."""
+    return (
+        f"估算：{fraction:.4%} 合成人口抽样 × {1 / fraction:,.0f}，规则判定；低保需求为通过收入和财产核查并申领者 / "
+        f"estimate: a {fraction:.4%} synthetic sample × {1 / fraction:,.0f}, decided by the rules; 低保 demand is "
+        "those passing the income and asset tests who take it up (docs/simulation.md, docs/validation.md)"
+    )
+
+
+def labelled(frame: pl.DataFrame, label: str) -> pl.DataFrame:
+    """`frame` with the label in the `estimate` column on every row."""
+    return frame.with_columns(pl.lit(label, dtype=pl.String).alias(ESTIMATE_COLUMN))
+
+
+def unlabelled_estimates(frame: pl.DataFrame) -> list[str]:
+    """Columns holding estimates (named *_est) in a table that has no `estimate` label: empty when labelled."""
+    if ESTIMATE_COLUMN in frame.columns:
+        return []
+    return [c for c in frame.columns if c.endswith(ESTIMATED_SUFFIX)]

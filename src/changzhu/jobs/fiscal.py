@@ -1,0 +1,68 @@
+"""The fiscal job: transfers on both bases, LP allocation, compensation, voucher clearing; tables and a section."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import polars as pl
+
+from changzhu.fiscal.errors import FiscalError
+from changzhu.fiscal.parameters import FiscalParameters
+from changzhu.report.lang import Lang, pick
+
+
+def _gaps() -> pl.DataFrame:
+    try:
+        from changzhu.planning.gaps import compute_gaps
+    except ImportError as exc:
+        raise FiscalError(f"the planning gaps (changzhu.planning.gaps.compute_gaps) are not available: {exc}") from exc
+    return compute_gaps(level="province")
+
+
+def _read_redemptions(path: Path) -> pl.DataFrame:
+    if not path.is_file():
+        raise FiscalError(f"{path}: file not found")
+    try:
+        if path.suffix == ".parquet":
+            return pl.read_parquet(path)
+        return pl.read_csv(path, schema_overrides={"issuing_region": pl.String, "providing_region": pl.String})
+    except (pl.exceptions.PolarsError, OSError) as exc:
+        raise FiscalError(f"{path}: cannot read redemptions ({str(exc).splitlines()[0]})") from exc
+
+
+def clear_redemptions_file(path: Path, out_dir: Path) -> dict[str, pl.DataFrame]:
+    """Clear a CSV/Parquet file of redemptions and write the results under out_dir/fiscal/."""
+    from changzhu.fiscal.clearing import clear_vouchers
+
+    cleared = clear_vouchers(_read_redemptions(path))
+    folder = out_dir / "fiscal"
+    folder.mkdir(parents=True, exist_ok=True)
+    for name, table in cleared.items():
+        table.write_parquet(folder / f"voucher_clearing_{name}.parquet")
+        table.write_csv(folder / f"voucher_clearing_{name}.csv")
+    return cleared
+
+
+def run_fiscal(out_dir: Path, params: FiscalParameters, lang: Lang = Lang.ZH) -> str:
+    """Compute on the 2020 census and the planning gaps, write tables and the report section; a one-line summary."""
+    from changzhu.data.census import census_2020
+    from changzhu.data.geo import province_geojson
+    from changzhu.fiscal.run import compute_fiscal, write_tables
+    from changzhu.report.fiscal import fiscal_section
+    from changzhu.report.sections import write_section
+
+    gaps = _gaps()
+    gaps_note = pick(
+        "规划模块的分省缺口（常住口径，与 changzhu plan 相同）",
+        "the planning module's gaps by province, resident basis (as `changzhu plan` computes them)",
+        lang,
+    )
+    results = compute_fiscal(census_2020().provinces, gaps, params)
+    write_tables(out_dir, results)
+    write_section(out_dir, fiscal_section(results, province_geojson(), gaps_note, lang))
+    lp = results.equity.row(0, named=True)
+    return (
+        f"fiscal: {params.fund_yuan / 1e8:,.0f} 亿 yuan under {params.scheme_id}; LP Gini (per resident) "
+        f"{lp['gini_resident']:.3f}, max/min {lp['max_min_ratio_resident']:.2f}; "
+        f"{results.net_flows.height} net compensation payments"
+    )

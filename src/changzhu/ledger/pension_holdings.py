@@ -1,0 +1,181 @@
+"""Keep a person's pension months where the recorded facts put them, whatever the order they were recorded in.
+
+After every pension contribution and transfer, the holdings are replayed from all the person's months and
+completed transfers (pension_rules.replay_pension); months whose place or temporary status differs are moved,
+with their months, individual-account share and, between places, the 12% pooled share (国办发〔2009〕66号).
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass
+from typing import cast
+
+from sqlalchemy import Table, insert, select, update
+from sqlalchemy.orm import Session
+from sqlalchemy.sql.dml import UpdateBase
+
+from changzhu.ledger import pension_rules as rules
+from changzhu.ledger import rates
+from changzhu.ledger.accounts import Leg, person_account
+from changzhu.store.checks import RegistryError
+from changzhu.store.resident_models import (
+    ContributionMonthRow,
+    LedgerTransactionRow,
+    PensionRelationRow,
+    PersonRow,
+    TransferRow,
+)
+
+_MONTHS = cast(Table, ContributionMonthRow.__table__)
+_RELATIONS = cast(Table, PensionRelationRow.__table__)
+
+
+@dataclass(frozen=True)
+class Move:
+    """One month moved: from and to (place, temporary), its individual-account share and pooled share moved."""
+
+    src: rules.Holding
+    dst: rules.Holding
+    individual_fen: int
+    pooled_fen: int
+
+
+def _months(session: Session, person: PersonRow) -> list[tuple[ContributionMonthRow, bool]]:
+    """The person's pension months, each with whether it came through another instance (interregion)."""
+    rows = session.execute(
+        select(ContributionMonthRow, LedgerTransactionRow.kind)
+        .join(LedgerTransactionRow, LedgerTransactionRow.id == ContributionMonthRow.transaction_id)
+        .where(ContributionMonthRow.person_id == person.id, ContributionMonthRow.scheme == "pension")
+        .order_by(ContributionMonthRow.period)
+    ).all()
+    return [(row, kind.startswith("interregion")) for row, kind in rows]
+
+
+def _transfers(session: Session, person: PersonRow, completing: TransferRow | None) -> list[rules.PensionTransfer]:
+    """The person's completed pension transfers, with `completing` (being completed in this transaction)."""
+    rows = list(
+        session.execute(
+            select(TransferRow).where(
+                TransferRow.person_id == person.id, TransferRow.scheme == "pension", TransferRow.status == "completed"
+            )
+        ).scalars()
+    )
+    if completing is not None and all(t.id != completing.id for t in rows):
+        rows.append(completing)
+    return [
+        rules.PensionTransfer(t.applied_on.year * 100 + t.applied_on.month, t.from_region, t.to_region, t.transfer_no)
+        for t in rows
+    ]
+
+
+def _holding_writes(
+    person: PersonRow,
+    by_target: dict[rules.Holding, list[int]],
+    relation: PensionRelationRow | None,
+    state: rules.PensionState,
+) -> list[UpdateBase]:
+    """Statements re-homing the moved months and recording the pension relation (loaded rows are not updated)."""
+    writes: list[UpdateBase] = [
+        update(_MONTHS).where(_MONTHS.c.id.in_(ids)).values(held_region=region, temporary=temporary)
+        for (region, temporary), ids in sorted(by_target.items())
+    ]
+    if state.region is not None and relation is None:
+        writes.append(
+            insert(_RELATIONS).values(
+                person_id=person.id, region=state.region, temp_region=state.temp_region, drawing_region=None
+            )
+        )
+    elif state.region is not None:
+        writes.append(
+            update(_RELATIONS)
+            .where(_RELATIONS.c.person_id == person.id)
+            .values(region=state.region, temp_region=state.temp_region)
+        )
+    return writes
+
+
+def reconcile_pension(
+    session: Session,
+    person: PersonRow,
+    completing: TransferRow | None = None,
+    deferred: list[UpdateBase] | None = None,
+) -> tuple[list[Leg], dict[int, Move]]:
+    """Move every pension month to where the replay puts it; returns the legs (to post) and the moves made.
+
+    `completing` is a transfer completed by this transaction, counted as completed before its status is written.
+    With `deferred`, the statements re-homing months and recording the relation are appended there for the
+    caller to send (with its audit record) instead of being run now; rows loaded in the session then stay stale.
+
+    A month handed to or received from another instance keeps its holding; so does one held at a place that
+    neither its payment nor a completed transfer explains (moved there by another instance's message).
+    """
+    transfers = _transfers(session, person, completing)
+    local = {t.to_region for t in transfers}
+    relation = session.get(PensionRelationRow, person.id)
+    if relation is not None and relation.drawing_region is not None:
+        raise RegistryError("the person already draws a pension: no further contributions or transfers (art. 2)")
+    months = _months(session, person)
+    facts = [
+        rules.PensionMonth(
+            row.id,
+            row.period,
+            row.paid_region,
+            (row.held_region, row.temporary) if foreign or row.held_region not in local | {row.paid_region} else None,
+        )
+        for row, foreign in months
+    ]
+    try:
+        state = rules.replay_pension(person.sex, person.birth_date, person.hukou_region, facts, transfers)
+    except rules.TransferConflict as exc:
+        raise RegistryError(str(exc)) from exc
+    key = person.person_key
+    amounts: dict[tuple[str, str], int] = defaultdict(int)
+    moved: dict[int, Move] = {}
+    for row, _ in months:
+        target = state.held[row.id]
+        if target == (row.held_region, row.temporary):
+            continue
+        (src, src_temp), (dst, dst_temp) = (row.held_region, row.temporary), target
+        individual = rules.share(row.base_fen, rates.individual_rate_permille(row.period))
+        for region, temporary, sign in ((src, src_temp, -1), (dst, dst_temp, 1)):
+            suffix = "_temp" if temporary else ""
+            amounts[(person_account(key, f"pension_months{suffix}", region), "month")] += sign
+            amounts[(person_account(key, f"pension_individual{suffix}", region), "fen")] += sign * individual
+        pooled = rules.pooled_share(row.period, row.base_fen) if src != dst else 0
+        amounts[(f"F:pension_pooled:{src}", "fen")] -= pooled
+        amounts[(f"F:pension_pooled:{dst}", "fen")] += pooled
+        moved[row.id] = Move((src, src_temp), target, individual, pooled)
+    by_target: dict[rules.Holding, list[int]] = defaultdict(list)
+    for row_id, move in moved.items():
+        by_target[move.dst].append(row_id)
+    if deferred is not None:
+        deferred += _holding_writes(person, by_target, relation, state)
+    else:
+        for (region, temporary), ids in sorted(by_target.items()):
+            session.execute(
+                update(ContributionMonthRow)
+                .where(ContributionMonthRow.id.in_(ids))
+                .values(held_region=region, temporary=temporary)
+                .execution_options(synchronize_session="evaluate")
+            )
+        if state.region is not None and relation is None:
+            session.add(
+                PensionRelationRow(
+                    person_id=person.id, region=state.region, temp_region=state.temp_region, drawing_region=None
+                )
+            )
+        elif state.region is not None and relation is not None:
+            relation.region, relation.temp_region = state.region, state.temp_region
+    legs = [Leg(account, amount, unit) for (account, unit), amount in sorted(amounts.items()) if amount]
+    return legs, moved
+
+
+def moved_totals(moved: dict[int, Move], into: str) -> dict[str, int]:
+    """Months, individual-account and pooled amounts that the moves brought into `into` from another place."""
+    into_here = [m for m in moved.values() if m.dst[0] == into and m.src[0] != into]
+    return {
+        "months": len(into_here),
+        "individual_fen": sum(m.individual_fen for m in into_here),
+        "pooled_fen": sum(m.pooled_fen for m in into_here),
+    }

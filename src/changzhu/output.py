@@ -1,0 +1,153 @@
+"""Printing tables for people (rich) and for machines (CSV, JSON), and exporting them (CSV, XLSX, Parquet)."""
+
+from __future__ import annotations
+
+import json
+import sys
+from enum import StrEnum
+from pathlib import Path
+from typing import TYPE_CHECKING, Annotated
+
+import typer
+from rich.console import Console
+
+from changzhu.errors import ChangzhuError
+
+if TYPE_CHECKING:  # polars is imported where a table is written, so `changzhu <cmd> --help` stays light
+    import polars as pl
+
+# Piped output gets a wide console so tables are not truncated to 80 columns.
+console = Console(width=None if sys.stdout.isatty() else 160)
+err_console = Console(stderr=True, width=None if sys.stderr.isatty() else 160)
+
+
+class OutputFormat(StrEnum):
+    """How a command prints its table."""
+
+    TABLE = "table"
+    CSV = "csv"
+    JSON = "json"
+    XLSX = "xlsx"
+    PARQUET = "parquet"
+
+
+FILE_FORMATS = {
+    ".csv": OutputFormat.CSV,
+    ".xlsx": OutputFormat.XLSX,
+    ".parquet": OutputFormat.PARQUET,
+    ".json": OutputFormat.JSON,
+}
+ExportOption = Annotated[
+    Path | None,
+    typer.Option("--out", help="write the table to this file (.csv with BOM, .xlsx, .parquet or .json)"),
+]
+# For commands whose --out is a directory of results: the tables they print, to one file (several: see export_tables).
+ExportTablesOption = Annotated[
+    Path | None,
+    typer.Option(
+        "--export",
+        help="also write the printed tables to this file: .csv (BOM), .xlsx (a sheet each), .parquet or .json; "
+        "several CSV/Parquet tables go to FILE_<table>.<ext>",
+    ),
+]
+
+
+PERCENT_SUFFIXES = ("share", "gap", "rate", "pct_of_residents")
+
+
+def _cell(column: str, value: object) -> str:
+    if value is None:
+        return "—"
+    if isinstance(value, float):
+        if column.endswith(PERCENT_SUFFIXES):
+            return f"{value:.2%}"
+        return f"{value:,.2f}" if abs(value) >= 100 else f"{value:,.4g}"
+    if isinstance(value, int) and not isinstance(value, bool):
+        return f"{value:,}"
+    return str(value)
+
+
+def export_table(df: pl.DataFrame, path: Path, fmt: OutputFormat | None = None) -> None:
+    """Write every row of `df` to `path`: CSV (UTF-8 with BOM, so Excel opens it), XLSX or Parquet.
+
+    The format is `fmt` if it is one of these, else the file's suffix."""
+    given = (OutputFormat.CSV, OutputFormat.XLSX, OutputFormat.PARQUET)  # --format json prints; the suffix decides
+    chosen = fmt if fmt in given else FILE_FORMATS.get(path.suffix.lower())
+    if chosen is None:
+        raise ChangzhuError(f"--out {path}: give a .csv, .xlsx, .parquet or .json file (or --format)")
+    path.parent.mkdir(parents=True, exist_ok=True)
+    if chosen == OutputFormat.CSV:
+        df.write_csv(path, include_bom=True)
+    elif chosen == OutputFormat.XLSX:
+        df.write_excel(path, autofit=True)
+    elif chosen == OutputFormat.JSON:
+        path.write_text(_json(df), encoding="utf-8")
+    else:
+        df.write_parquet(path)
+
+
+def export_tables(tables: dict[str, pl.DataFrame], path: Path) -> list[Path]:
+    """Write named tables by `path`'s suffix: one table to `path`; several to one workbook (.xlsx, a sheet each),
+    one JSON object of row lists (.json), or `<stem>_<name><suffix>` files (.csv, .parquet). The paths written."""
+    suffix = path.suffix.lower()
+    if FILE_FORMATS.get(suffix) is None:
+        raise ChangzhuError(f"--export {path}: give a .csv, .xlsx, .parquet or .json file")
+    if len(tables) == 1:
+        export_table(next(iter(tables.values())), path)
+        return [path]
+    path.parent.mkdir(parents=True, exist_ok=True)
+    if suffix == ".xlsx":
+        from xlsxwriter import Workbook
+
+        with Workbook(path) as book:
+            for name, df in tables.items():
+                df.write_excel(book, worksheet=name[:31], autofit=True)
+        return [path]
+    if suffix == ".json":
+        rows = {name: json.loads(_json(df)) for name, df in tables.items()}
+        path.write_text(json.dumps(rows, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
+        return [path]
+    written = [path.with_name(f"{path.stem}_{name}{path.suffix}") for name in tables]
+    for target, df in zip(written, tables.values(), strict=True):
+        export_table(df, target)
+    return written
+
+
+def _json(df: pl.DataFrame) -> str:
+    """Rows as a JSON list of objects (dates as ISO strings), Chinese as is."""
+    return json.dumps(df.to_dicts(), ensure_ascii=False, default=str, indent=1) + "\n"
+
+
+def emit_table(
+    df: pl.DataFrame,
+    fmt: OutputFormat,
+    title: str | None = None,
+    *,
+    limit: int | None = None,
+    out: Path | None = None,
+) -> None:
+    """Print `df` as a rich table (first `limit` rows), or all rows as CSV or JSON on stdout; with `out`, write
+    all rows to that file instead (CSV, XLSX or Parquet, by `fmt` or the file's suffix)."""
+    if out is not None:
+        export_table(df, out, fmt)
+        err_console.print(f"{df.height:,} rows written to {out}", highlight=False)
+        return
+    if fmt in (OutputFormat.XLSX, OutputFormat.PARQUET):
+        raise ChangzhuError(f"--format {fmt.value} writes a file: give --out FILE")
+    if fmt == OutputFormat.CSV:
+        sys.stdout.write(df.write_csv())
+        return
+    if fmt == OutputFormat.JSON:
+        sys.stdout.write(_json(df))
+        return
+    from rich.table import Table
+
+    shown = df.head(limit) if limit else df
+    table = Table(title=title, show_lines=False, header_style="bold")
+    for name, dtype in df.schema.items():
+        table.add_column(name, justify="right" if dtype.is_numeric() else "left")
+    for row in shown.iter_rows():
+        table.add_row(*(_cell(name, v) for name, v in zip(df.columns, row, strict=True)))
+    console.print(table)
+    if limit and df.height > limit:
+        console.print(f"[dim]{df.height - limit} more rows; use --limit 0 or --format csv for all[/dim]")

@@ -1,0 +1,169 @@
+"""A dated, sourced number: the one model of every parameter (rules, standards, costs, fiscal, projection, registry).
+
+A parameter entry in YAML (policy files and the parameter tree use the same form)::
+
+    registry.residence_permit.min_months:
+      unit: months
+      description: months of residence before a residence permit can be issued
+      label: {zh: 居住证申领所需居住月数, en: Months of residence before a residence permit}
+      values:
+        - since: 2016-01-01
+          value: 6
+          source: 《居住证暂行条例》(国务院令第663号) 第二条
+          verified: true
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+from typing import Any
+
+from changzhu.parameters.errors import ParameterError
+
+UNITS = (
+    "months",
+    "years",
+    "yuan",
+    "points",
+    "bool",
+    "count",
+    "ratio",
+    "coefficient",
+    "per_thousand",
+    "km",
+    "square_metres",
+    "people",
+    "number",
+)
+NON_NEGATIVE_UNITS = (
+    "months",
+    "years",
+    "yuan",
+    "count",
+    "coefficient",
+    "per_thousand",
+    "km",
+    "square_metres",
+    "people",
+)
+
+
+@dataclass(frozen=True)
+class DatedValue:
+    """A parameter value in force from `since` until the next value, with its source (document, article)."""
+
+    since: date
+    value: Any
+    source: str
+    verified: bool
+    note: str | None = None
+
+
+@dataclass(frozen=True)
+class Parameter:
+    """A named, dated parameter defined by one jurisdiction (000000 national, a province or a city)."""
+
+    key: str
+    unit: str
+    description: str
+    values: tuple[DatedValue, ...]
+    jurisdiction: str
+    label_zh: str = ""
+    label_en: str = ""
+
+    def at(self, on: date) -> DatedValue | None:
+        """The value in force on `on` (the latest one whose `since` is not after it)."""
+        in_force = [v for v in self.values if v.since <= on]
+        return max(in_force, key=lambda v: v.since) if in_force else None
+
+
+def as_date(raw: Any, where: str) -> date:
+    """A date from YAML (a date or an ISO string); ParameterError naming `where` otherwise."""
+    if isinstance(raw, date):
+        return raw
+    try:
+        return date.fromisoformat(str(raw))
+    except ValueError as exc:
+        raise ParameterError(where, f"{raw!r} is not a date (YYYY-MM-DD)") from exc
+
+
+def _only(raw: Any, allowed: set[str], where: str) -> None:
+    if not isinstance(raw, dict):
+        raise ParameterError(where, "must be a mapping")
+    unknown = sorted(set(raw) - allowed)
+    if unknown:
+        raise ParameterError(where, f"unknown field(s) {unknown}; allowed: {sorted(allowed)}")
+
+
+def _req(raw: dict[str, Any], key: str, where: str) -> Any:
+    if key not in raw:
+        raise ParameterError(where, f"missing field {key!r}")
+    return raw[key]
+
+
+def check_value(unit: str, value: Any, where: str) -> None:
+    """A bool for a bool parameter, a finite number otherwise, not negative for counts, money and durations."""
+    if unit == "bool":
+        if not isinstance(value, bool):
+            raise ParameterError(where, f"needs true or false, got {value!r}")
+        return
+    if isinstance(value, bool) or not isinstance(value, int | float) or value != value:
+        raise ParameterError(where, f"needs a number ({unit}), got {value!r}")
+    if value < 0 and unit in NON_NEGATIVE_UNITS:
+        raise ParameterError(where, f"cannot be negative ({unit}), got {value!r}")
+
+
+def parse_label(raw: Any, where: str) -> tuple[str, str]:
+    """A parameter's name shown to people, `{zh: ..., en: ...}` (both or neither; absent: two empty strings)."""
+    if raw is None:
+        return "", ""
+    _only(raw, {"zh", "en"}, where)
+    zh, en = (str(_req(raw, lang, where)).strip() for lang in ("zh", "en"))
+    if not zh or not en:
+        raise ParameterError(where, "needs a Chinese (zh) and an English (en) name")
+    return zh, en
+
+
+def parse_parameter(key: str, raw: Any, jurisdiction: str, where: str | None = None) -> Parameter:
+    """A parameter entry: unit, description, label {zh, en}, values [{since, value, source, verified, note}]."""
+    where = where or f"parameters.{key}"
+    _only(raw, {"unit", "description", "label", "values"}, where)
+    unit = _req(raw, "unit", where)
+    if unit not in UNITS:
+        raise ParameterError(where, f"unit {unit!r} is not one of {UNITS}")
+    items = _req(raw, "values", where)
+    if not isinstance(items, list) or not items:
+        raise ParameterError(where, "needs at least one value")
+    values = []
+    for i, item in enumerate(items):
+        w = f"{where}.values[{i}]"
+        _only(item, {"since", "value", "source", "verified", "note"}, w)
+        source = _req(item, "source", w)
+        if not str(source).strip():
+            raise ParameterError(w, "source must name the document and article")
+        value = _req(item, "value", w)
+        check_value(unit, value, w)
+        note = item.get("note")
+        values.append(
+            DatedValue(
+                as_date(_req(item, "since", w), w),
+                value,
+                str(source),
+                bool(item.get("verified", False)),
+                str(note) if note is not None else None,
+            )
+        )
+    dates = [v.since for v in values]
+    if len(set(dates)) != len(dates):
+        raise ParameterError(where, "two values start on the same date")
+    label_zh, label_en = parse_label(raw.get("label"), f"{where}.label")
+    return Parameter(
+        key,
+        unit,
+        str(raw.get("description", "")),
+        tuple(sorted(values, key=lambda v: v.since)),
+        jurisdiction,
+        label_zh,
+        label_en,
+    )

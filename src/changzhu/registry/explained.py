@@ -1,0 +1,177 @@
+"""explain() for registered residents whose core facts may be missing, deciding as evaluate_registered decides.
+
+A record lacking a core fact (employed, criminal_record, education, housing, income_per_capita_month) gets every
+decision, earliest date, list of facts needed and points range from evaluate_registered (decided under every value
+the missing facts can take). The conditions and points items around those decisions are the rules' own, read with
+the missing facts set to one of their values, except where they depend on one: a condition reading a missing fact
+(or citing a service or points line the missing facts leave undetermined) is shown as unknown with the fact it
+needs, and a points item reading one as not assessed. Records with every core fact are explained as explain() does.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import replace
+from datetime import date
+from typing import Any
+
+import polars as pl
+
+from changzhu.domain.services import Service
+from changzhu.registry.decide import FACT_VALUES, evaluate_registered
+from changzhu.rules import explain
+from changzhu.rules.catalog import policies_in_use
+from changzhu.rules.explain import (
+    ConditionExplanation,
+    Explanation,
+    Lang,
+    PointsExplanation,
+    ServiceExplanation,
+    needs_text,
+)
+from changzhu.rules.scenario import Scenario
+
+
+def lacking(people: pl.DataFrame) -> dict[int, list[str]]:
+    """Per person_id, the core facts the record lacks (only people lacking some)."""
+    out: dict[int, list[str]] = {}
+    for fact in FACT_VALUES:
+        for pid in people.filter(pl.col(fact).is_null())["person_id"].to_list():
+            out.setdefault(int(pid), []).append(fact)
+    return out
+
+
+def explain_registered(
+    people: pl.DataFrame,
+    on: date,
+    person_id: int,
+    *,
+    lang: Lang,
+    scenario: Scenario | None = None,
+    services: list[Service] | None = None,
+) -> Explanation:
+    """The explanation of one registered person (the table holds them and their parent or children, if any)."""
+    gaps = lacking(people)
+    if not gaps:
+        return explain(people, on, person_id=person_id, scenario=scenario, services=services, lang=lang)
+    missing = sorted({f for facts in gaps.values() for f in facts})
+    filled = people.with_columns(pl.col(f).fill_null(pl.lit(FACT_VALUES[f][0])).alias(f) for f in missing)
+    shown = explain(filled, on, person_id=person_id, scenario=scenario, services=services, lang=lang)
+    decided = evaluate_registered(people, on, scenario=scenario)  # every service: conditions may cite any
+    overlay = _Overlay(
+        {int(r["person_id"]): r for r in decided.iter_rows(named=True)},
+        dict(zip(people["person_id"].to_list(), people["parent_id"].to_list(), strict=True)),
+        gaps,
+        lang,
+    )
+    parent = overlay.parents.get(person_id)
+    return replace(
+        shown,
+        services=[overlay.service(s, s.for_person or person_id) for s in shown.services],
+        points=[overlay.points(p, person_id if p.of == "self" else parent) for p in shown.points],
+    )
+
+
+class _Overlay:
+    """The decisions of evaluate_registered laid over an explanation of the record with missing facts filled in."""
+
+    def __init__(
+        self, rows: dict[int, dict[str, Any]], parents: dict[int, int | None], gaps: dict[int, list[str]], lang: str
+    ) -> None:
+        self.rows = rows
+        self.parents = parents
+        self.gaps = gaps
+        self.lang = lang
+        self.labels = {name: spec.label(lang) for name, spec in policies_in_use().variables.items()}
+
+    def label(self, fact: str) -> str:
+        """A fact's label in the explanation's language."""
+        return self.labels.get(fact, fact)
+
+    def service(self, s: ServiceExplanation, who: int) -> ServiceExplanation:
+        """The service's decision, earliest date and needs as evaluate_registered gives them for `who`."""
+        conditions = [self.condition(c, who) for c in s.conditions]
+        row = self.rows.get(who, {})
+        if f"eligible_{s.service}" not in row:
+            return replace(s, conditions=conditions)
+        eligible, undetermined = bool(row[f"eligible_{s.service}"]), bool(row[f"undetermined_{s.service}"])
+        decision = "eligible" if eligible else "undetermined" if undetermined else "not_eligible"
+        earliest, note = s.earliest, s.earliest_note
+        if eligible or undetermined:
+            earliest, note = None, None
+        elif row[f"earliest_{s.service}"] != s.earliest:  # the filled-in record's date is not everyone's
+            earliest, note = row[f"earliest_{s.service}"], None
+        needs = [self.label(n) for n in row[f"needs_{s.service}"] or []]
+        return replace(
+            s, decision=decision, eligible=eligible, earliest=earliest, earliest_note=note, needs=needs,
+            conditions=conditions,
+        )  # fmt: skip
+
+    def condition(self, c: ConditionExplanation, holder: int | None) -> ConditionExplanation:
+        """The condition as is, or unknown where it depends on a fact missing for the person it is about."""
+        about = holder if c.of == "self" else self.parents.get(holder) if holder is not None else None
+        facts = self.gaps.get(about, []) if about is not None else []
+        if not facts or c.passed is None or c.subject is None:
+            return c
+        row = self.rows.get(about, {})  # type: ignore[arg-type]
+        if c.kind == "variable" and c.subject in facts:
+            needed = [c.subject]
+        elif c.kind == "service" and row.get(f"undetermined_{c.subject}"):
+            needed = [f for f in row.get(f"needs_{c.subject}") or [] if f in facts] or facts
+        elif c.kind == "points" and self._line_open(row, c.subject, c.threshold):
+            needed = [f for f in row.get(f"unassessed_{c.subject}") or [] if f in facts] or facts
+        else:
+            return c
+        missing = needs_text([self.label(f) for f in needed], self.lang)
+        value = ("未知" if self.lang == "zh" else "unknown") if c.kind == "variable" else None
+        return replace(c, value=value, passed=None, earliest=None, earliest_note=None, missing=missing)
+
+    @staticmethod
+    def _line_open(row: dict[str, Any], scheme: str, line: str | None) -> bool:
+        """The points range evaluate_registered gives straddles the line (or there is no range to compare)."""
+        low, high = row.get(f"points_low_{scheme}"), row.get(f"points_high_{scheme}")
+        if line is None or low is None:
+            return True
+        return bool(low < float(line) <= (math.inf if high is None else high))
+
+    def points(self, p: PointsExplanation, who: int | None) -> PointsExplanation:
+        """The scheme with items reading a missing fact not assessed and the range evaluate_registered gives."""
+        facts = self.gaps.get(who, []) if who is not None else []
+        row = self.rows.get(who, {}) if who is not None else {}
+        if not facts or f"points_low_{p.scheme}" not in row:
+            return p
+        prerequisites = [self.condition(c, who) for c in p.prerequisites]
+        indicators = []
+        for item in p.indicators:
+            prefixes = {f: f"{self.label(f)}: " for f in facts}
+            read = [f for f, prefix in prefixes.items() if any(i.startswith(prefix) for i in item.inputs)]
+            if not read:
+                indicators.append(item)
+                continue
+            kept = [i for i in item.inputs if not any(i.startswith(prefixes[f]) for f in read)]
+            needs = sorted({*item.needs, *(self.label(f) for f in read)})
+            indicators.append(replace(item, points=None, low=-math.inf, high=math.inf, inputs=kept, needs=needs))
+        low = row[f"points_low_{p.scheme}"]
+        high = row[f"points_high_{p.scheme}"]
+        low = -math.inf if low is None else float(low)
+        high = math.inf if high is None else float(high)
+        met = [c.passed for c in prerequisites]
+        pre_met = False if False in met else None if None in met else True
+        status = _status(pre_met, low, high, p.line)
+        keep_date = status == p.status and low == high
+        return replace(
+            p, prerequisites=prerequisites, prerequisites_met=pre_met, status=status, low=low, high=high,
+            total=float(sum(i.points for i in indicators if i.points is not None)), indicators=indicators,
+            earliest=p.earliest if keep_date else None, earliest_note=p.earliest_note if keep_date else None,
+        )  # fmt: skip
+
+
+def _status(pre_met: bool | None, low: float, high: float, line: float) -> str:
+    """A scheme's status from its prerequisites and points range, as explain() words it."""
+    if pre_met is False:
+        return "prerequisites_not_met"
+    if pre_met and low >= line:
+        return "reached"
+    if pre_met is not None and (high < line or low == high):
+        return "not_reached"
+    return "undetermined"

@@ -1,0 +1,294 @@
+"""The fiscal section of the report: transfers on both bases, LP equity vs simple splits, compensation flows."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import plotly.graph_objects as go
+import polars as pl
+
+from changzhu.data.census import census_2020
+from changzhu.fiscal.parameters import FiscalParameters
+from changzhu.fiscal.population import ESTIMATE_LABEL
+from changzhu.fiscal.run import SPLIT_LP, SPLIT_REGISTERED, SPLIT_RESIDENT, FiscalResults
+from changzhu.fiscal.transfers import explain_transfer
+from changzhu.report.lang import Lang, pick
+from changzhu.report.maps import province_choropleth
+from changzhu.report.sections import ReportSection, escape, figure_html
+from changzhu.report.tables import Column, decimal, html_table, signed, yuan
+
+SECTION_ORDER = 60
+YI = 1e8  # 亿 yuan
+TOP_FLOWS = 40
+EXPLAINED = ("440000", "410000")  # 广东 (largest inflow), 河南 (largest outflow)
+ESTIMATE_ZH = "估算：按引力模型推算流动人口来源地（没有随附的来源地—目的地表）"
+SPLITS = {
+    SPLIT_LP: ("线性规划：加权未满足需求最小（HiGHS）", "LP: least weighted unmet need (HiGHS)"),
+    SPLIT_REGISTERED: ("按户籍人口平均分配（估算）", "per registered head (户籍人口, est.)"),
+    SPLIT_RESIDENT: ("按常住人口平均分配", "per resident head (常住人口)"),
+}
+
+
+def _names(lang: Lang) -> dict[str, str]:
+    provinces = census_2020().provinces
+    column = "name_zh" if lang == Lang.ZH else "name_en"
+    return dict(zip(provinces["name_zh"].to_list(), provinces[column].to_list(), strict=True))
+
+
+def basis_bars(comparison: pl.DataFrame, lang: Lang = Lang.ZH) -> go.Figure:
+    """Each province's transfer on the registered and on the resident basis (亿 yuan), by difference."""
+    ranked = comparison.sort("difference_yuan")
+    names = _names(lang)
+    labels = [names.get(n, n) for n in ranked["region_name_zh"].to_list()]
+    figure = go.Figure()
+    for column, label, color in (
+        (
+            "transfer_registered_basis_yuan",
+            pick(
+                "按户籍人口（估算）",
+                "registered basis 户籍 (est.)",
+                lang,
+            ),
+            "#8c8c8c",
+        ),
+        ("transfer_resident_basis_yuan", pick("按常住人口", "resident basis 常住", lang), "#b22222"),
+    ):
+        figure.add_trace(
+            go.Bar(y=labels, x=(ranked[column] / YI).to_list(), name=label, orientation="h", marker_color=color)
+        )
+    figure.update_layout(
+        barmode="group",
+        height=900,
+        title=pick(
+            "各省转移支付：户籍口径与常住口径（亿元）",
+            "Transfer by province: registered vs resident basis (亿 yuan)",
+            lang,
+        ),
+        xaxis_title=pick("亿元", "亿 yuan (10⁸ yuan)", lang),
+        margin={"l": 0, "r": 0, "t": 40, "b": 0},
+        legend={"orientation": "h"},
+    )
+    return figure
+
+
+def flows_sankey(net: pl.DataFrame, lang: Lang = Lang.ZH) -> go.Figure:
+    """Sankey of the largest net payments between provinces (payer on the left, payee on the right)."""
+    top = net.sort("net_yuan", descending=True).head(TOP_FLOWS)
+    names = _names(lang)
+    payers = top["payer_name_zh"].unique(maintain_order=True).to_list()
+    payees = top["payee_name_zh"].unique(maintain_order=True).to_list()
+    labels = [pick(f"{names.get(n, n)}（付）", f"{names.get(n, n)} (pays)", lang) for n in payers] + [
+        pick(f"{names.get(n, n)}（收）", f"{names.get(n, n)} (receives)", lang) for n in payees
+    ]
+    figure = go.Figure(
+        go.Sankey(
+            node={"label": labels, "pad": 8, "thickness": 14},
+            link={
+                "source": [payers.index(p) for p in top["payer_name_zh"].to_list()],
+                "target": [len(payers) + payees.index(p) for p in top["payee_name_zh"].to_list()],
+                "value": (top["net_yuan"] / 1e4).to_list(),
+            },
+            valueformat=",.0f",
+            valuesuffix=pick(" 万元", " 万 yuan (10⁴)", lang),
+        )
+    )
+    figure.update_layout(
+        title=pick(
+            f"省际横向补偿净额，最大 {TOP_FLOWS} 对（万元/年；来源地为估算）",
+            f"Net compensation between provinces, largest {TOP_FLOWS} pairs (万 yuan a year; origins estimated)",
+            lang,
+        ),
+        height=800,
+        margin={"l": 0, "r": 0, "t": 40, "b": 0},
+    )
+    return figure
+
+
+def _split(value: Any, lang: Lang) -> str:
+    zh, en = SPLITS.get(str(value), (str(value), str(value)))
+    return pick(zh, en, lang)
+
+
+def _pct(value: Any, lang: Lang) -> str:
+    return "—" if value is None else f"{float(value) * 100:+.1f}"
+
+
+def _ratio(value: Any, lang: Lang) -> str:
+    return "—" if value is None else f"{float(value):,.3f}"
+
+
+def _explain_zh(row: dict[str, Any], params: FiscalParameters) -> str:
+    """The terms of one region's transfer in Chinese (the same figures as `explain_transfer`)."""
+    t = params.transfer
+    rho = t.resident_conversion_ratio
+    return "\n".join(
+        [
+            f"{row['region_name_zh']}：转移支付 {int(row['transfer_yuan']) / YI:,.2f} 亿元"
+            " = 人口项 + 流动人口项 + 激励项"
+            f"（自 {params.effective_from} 起执行的方案）。",
+            f"  人口项 {int(row['population_term_yuan']) / YI:,.2f} 亿元："
+            f"资金的 {t.weights['population']:.0%} 按 N·u·a 分配，"
+            f"N = {1 - rho:.2f}×户籍人口（估算）+ {rho:.2f}×常住人口 = {float(row['counted_population']):,.0f}，"
+            f"单位成本指数 u = {float(row['unit_cost_index']):.3f}，财力系数 a = {float(row['capacity_factor']):.3f}"
+            "（以城镇化率近似）。",
+            f"  流动人口项 {int(row['migrant_term_yuan']) / YI:,.2f} 亿元：资金的 {t.weights['migrants']:.0%} 按服务的"
+            "跨省流入人口 × u 分配。",
+            f"  激励项 {int(row['incentive_term_yuan']) / YI:,.2f} 亿元："
+            f"资金的 {t.weights['incentive']:.0%} 按落户 "
+            f"{float(row['settled']):,.0f} 人 + {t.served_weight} × 服务 {float(row['served']):,.0f} 人"
+            "分配（市民化奖励）。",
+            f"  建设用地指标 {float(row['land_quota_m2']):,.0f} 平方米 = 落户人数 × "
+            f"{params.land_m2_per_settled_migrant:g} 平方米（城镇建设用地挂钩）。",
+        ]
+    )
+
+
+def _explanations(results: FiscalResults, lang: Lang) -> str:
+    """Each term of two provinces' transfers."""
+    rows = [row for row in results.transfers.iter_rows(named=True) if row["region_code"] in EXPLAINED]
+    if lang == Lang.ZH:
+        text = "\n\n".join(_explain_zh(row, results.params) for row in rows)
+    else:
+        text = "\n\n".join(explain_transfer(row, results.params) for row in rows)
+    return f"<pre style='white-space: pre-wrap'>{escape(text)}</pre>"
+
+
+def fiscal_section(
+    results: FiscalResults, geojson: dict[str, Any], gaps_note: str, lang: Lang = Lang.ZH
+) -> ReportSection:
+    """The report section for `changzhu fiscal`."""
+    p = results.params
+    comparison = results.comparison
+    names = _names(lang)
+    per_head = {r["region_code"]: r["difference_yuan"] / r["resident"] for r in comparison.iter_rows(named=True)}
+    hover = {
+        r["region_code"]: pick(
+            f"{r['region_name_zh']}<br>户籍口径 {r['transfer_registered_basis_yuan'] / YI:,.2f} 亿元<br>"
+            f"常住口径 {r['transfer_resident_basis_yuan'] / YI:,.2f} 亿元<br>"
+            f"差额 {r['difference_yuan'] / YI:+,.2f} 亿元（{r['difference_share']:+.1%}）",
+            f"{names.get(r['region_name_zh'], r['region_name_zh'])}<br>registered basis "
+            f"{r['transfer_registered_basis_yuan'] / YI:,.2f} 亿<br>"
+            f"resident basis {r['transfer_resident_basis_yuan'] / YI:,.2f} 亿<br>"
+            f"difference {r['difference_yuan'] / YI:+,.2f} 亿 ({r['difference_share']:+.1%})",
+            lang,
+        )
+        for r in comparison.iter_rows(named=True)
+    }
+    difference_map = province_choropleth(
+        per_head,
+        geojson,
+        title=pick(
+            "常住口径减户籍口径，每常住人口（元）", "Resident basis minus registered basis, yuan per resident", lang
+        ),
+        colorbar_title=pick("元/常住人口", "yuan / resident", lang),
+        hover=hover,
+        colorscale="RdBu",
+        lang=lang,
+        data_source=pick("changzhu 转移支付测算（估算）", "changzhu transfer model (estimate)", lang),
+    )
+    basis = comparison.with_columns(
+        pl.col("region_name_zh").replace_strict(names, default=pl.col("region_name_zh")).alias("province")
+    )
+    basis_columns = [
+        Column("province", "省份", "province"),
+        Column("transfer_registered_basis_yuan", "户籍口径（亿元）", "registered basis (亿 yuan)", yuan),
+        Column("transfer_resident_basis_yuan", "常住口径（亿元）", "resident basis (亿 yuan)", yuan),
+        Column("difference_yuan", "差额（亿元）", "difference (亿 yuan)", lambda v, g: signed(v / YI, g)),
+        Column("difference_share", "差额 %", "difference %", _pct),
+    ]
+    equity_columns = [
+        Column("allocation", "分配方式", "allocation", _split),
+        Column("per_resident_min", "每常住人口最低（元）", "lowest per resident (yuan)", decimal),
+        Column("per_resident_max", "每常住人口最高（元）", "highest per resident (yuan)", decimal),
+        Column("max_min_ratio_resident", "最高/最低（常住）", "max / min (resident)", _ratio),
+        Column("gini_resident", "基尼系数（常住）", "Gini (resident)", _ratio),
+        Column("theil_resident", "泰尔指数（常住）", "Theil (resident)", _ratio),
+        Column("max_min_ratio_registered", "最高/最低（户籍）", "max / min (registered)", _ratio),
+        Column("gini_registered", "基尼系数（户籍）", "Gini (registered)", _ratio),
+        Column("theil_registered", "泰尔指数（户籍）", "Theil (registered)", _ratio),
+        Column("unmet_need_yuan", "未满足需求（亿元）", "unmet need (亿 yuan)", yuan),
+        Column("weighted_unmet_need", "加权未满足需求（亿）", "weighted unmet need (亿)", yuan),
+    ]
+    a = p.allocation
+    estimate = pick(ESTIMATE_ZH, ESTIMATE_LABEL, lang)
+    intro = pick(
+        f"<p>方案 <b>{escape(p.title('zh'))}</b>，"
+        f"自 {p.effective_from} 起执行。资金 "
+        f"{p.fund_yuan / YI:,.0f} 亿元（{escape(p.fund_source)}）。来源：{escape(p.source)}</p>"
+        f"<p class='note'>户籍人口为{escape(estimate)}：户籍人口 = 常住人口 − 跨省流入人口 + 估算的流出人口。"
+        "财力以普查城镇化率近似（没有随附的财政收入表）。缺口：{gaps}。未对应公开数字的权重、比例和费率只作示意，"
+        "已在 fiscal_parameters.yaml 中标明；见 docs/fiscal.md。</p>",
+        f"<p>Scheme <b>{escape(p.title('en'))}</b>, "
+        f"in force from {p.effective_from}. Fund "
+        f"{p.fund_yuan / YI:,.0f} 亿 yuan ({escape(p.fund_source)}). Source: {escape(p.source)}</p>"
+        f"<p class='note'>户籍人口 (registered population) is an {escape(estimate)}: registered = resident − "
+        "inter-provincial in-migrants + estimated out-migrants. Fiscal capacity uses the census urbanisation rate "
+        "as a proxy (no revenue table ships). Gaps: {gaps}. Weights, shares and rates not tied to a published "
+        "figure are illustrative and labelled so in fiscal_parameters.yaml; see docs/fiscal.md.</p>",
+        lang,
+    ).replace("{gaps}", escape(gaps_note))
+    allocation_text = pick(
+        f"<p>线性规划按常住口径的服务缺口分配资金，使加权未满足需求最小；每常住人口不少于 "
+        f"{a.floor_yuan_per_resident:g} 元，人均最高不超过人均最低的 {a.max_min_per_capita_ratio:g} 倍。"
+        "两种简单分法把同一笔资金按户籍人头和常住人头平分；其未满足需求假定各省把所得先用于本省权重最高的缺口。"
+        "（种子 002 的上海例子：每人 35,665 元对 7,342 元，最高/最低 4.86。）</p>",
+        "<p>The LP fills resident-basis service gaps to minimise weighted unmet need, with a floor of "
+        f"{a.floor_yuan_per_resident:g} yuan per resident and the highest allocation per resident at most "
+        f"{a.max_min_per_capita_ratio:g} × the lowest. The simple splits share the same fund per registered head "
+        "and per resident head; their unmet need assumes each province spends its share on its own gaps, heaviest "
+        "weight first. (Seed 002's Shanghai example: 35,665 vs 7,342 yuan per head, a max/min ratio of 4.86.)</p>",
+        lang,
+    )
+    compensation_text = pick(
+        f"<p>流入省按每名跨省流动人口每年 {p.compensation_yuan_per_migrant:g} 元向流出省付费；流出省按流出地分担"
+        f"比例承担其流动人口在流入地的年度费用。两者逐对轧差。流动人口来源地为{escape(estimate)}。</p>",
+        f"<p>Inflow provinces pay outflow provinces {p.compensation_yuan_per_migrant:g} yuan per inter-provincial "
+        "migrant a year; outflow provinces contribute their outflow-city share of the yearly cost of their migrants at "
+        f"destination. Both are netted pair by pair. Origins of migrants are an {escape(estimate)}.</p>",
+        lang,
+    )
+    body = "\n".join(
+        [
+            intro,
+            "<h3>"
+            + pick(
+                "转移支付：户籍口径与常住口径（常住人口折算比例 ρ = 0 与 1）",
+                "Transfers: registered basis vs resident basis (常住人口折算比例 ρ = 0 vs 1)",
+                lang,
+            )
+            + "</h3>",
+            figure_html(basis_bars(comparison, lang)),
+            figure_html(difference_map),
+            html_table(basis, basis_columns, lang),
+            "<h3>"
+            + pick(
+                "转移支付的各项（常住口径）",
+                "Each term of a transfer (resident basis)",
+                lang,
+            )
+            + "</h3>",
+            _explanations(results, lang),
+            "<h3>"
+            + pick(
+                "预算分配：线性规划与简单分法",
+                "Budget allocation: LP vs simple splits",
+                lang,
+            )
+            + "</h3>",
+            allocation_text,
+            html_table(results.equity, equity_columns, lang),
+            "<h3>" + pick("省际横向补偿", "Horizontal compensation between provinces", lang) + "</h3>",
+            compensation_text,
+            figure_html(flows_sankey(results.net_flows, lang)),
+        ]
+    )
+    return ReportSection(
+        SECTION_ORDER,
+        "fiscal",
+        pick(
+            "人地钱挂钩：转移支付、预算分配与横向补偿",
+            "Money and land follow people (人地钱挂钩): transfers, allocation, compensation",
+            lang,
+        ),
+        body,
+    )

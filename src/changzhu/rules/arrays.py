@@ -1,0 +1,128 @@
+"""Per-row intervals of days with three-valued truth, and the array helpers the interval engine shares."""
+
+from __future__ import annotations
+
+import functools
+from dataclasses import dataclass
+
+import numpy as np
+
+from changzhu.rules.dates import FOREVER, NEVER
+
+
+@dataclass
+class Interval:
+    """Per row, the span [start, end] of days on which a condition holds, as far as the known inputs tell.
+
+    unknown: the result depends on an unknown input, so the span (the earliest date) cannot be trusted;
+    decided: the value on the evaluation date is certain all the same (e.g. an all_of with a known-false part).
+    None means False for unknown and "wherever not unknown" for decided: the common case costs nothing.
+    """
+
+    start: np.ndarray
+    end: np.ndarray
+    unknown: np.ndarray | None = None
+    decided: np.ndarray | None = None
+
+    def decided_mask(self) -> np.ndarray | None:
+        """Where the value on the date is certain (None: everywhere)."""
+        if self.decided is not None:
+            return self.decided
+        return None if self.unknown is None else ~self.unknown
+
+    def holds(self, on: int) -> np.ndarray:
+        """Holds on the date as far as known (False where unknown)."""
+        return (self.start <= on) & (on <= self.end)
+
+    def take(self, rows: np.ndarray) -> Interval:
+        """The interval of some positions."""
+        return Interval(
+            self.start[rows],
+            self.end[rows],
+            None if self.unknown is None else self.unknown[rows],
+            None if self.decided is None else self.decided[rows],
+        )
+
+
+def unknown_leaf(start: np.ndarray, end: np.ndarray, known: np.ndarray | None) -> Interval:
+    """A condition whose input is known only where `known` (None: everywhere)."""
+    if known is None or bool(known.all()):
+        return Interval(start, end)
+    return Interval(np.where(known, start, NEVER), end, ~known, known)
+
+
+def all_of(parts: list[Interval], on: int) -> Interval:
+    """Every part holds: intervals intersect; false if a known part is false, unknown if a part is unknown."""
+    start = fold(np.maximum, [p.start for p in parts])
+    end = fold(np.minimum, [p.end for p in parts])
+    start = np.where(start > end, NEVER, start)
+    if all(p.unknown is None for p in parts):
+        return Interval(start, end)
+    known_never = _any([_and(_not(p.unknown), p.start >= NEVER) for p in parts])
+    unknown = _any([p.unknown for p in parts if p.unknown is not None]) & ~known_never
+    known_false_now = _any([_certain(p) & ~p.holds(on) for p in parts])
+    decided = _all([p.decided_mask() for p in parts]) | known_false_now
+    return Interval(start, end, unknown, decided)
+
+
+def any_of(parts: list[Interval], on: int) -> Interval:
+    """One part is enough: the earliest start and latest end; true if a known part is true, else unknown if a part
+    is unknown."""
+    start = fold(np.minimum, [p.start for p in parts])
+    if all(endless(p.end) for p in parts):  # every branch holds forever once it starts
+        end = parts[0].end
+    else:
+        live = [p.start < NEVER for p in parts]
+        end = fold(np.maximum, [np.where(ok, p.end, -1) for p, ok in zip(parts, live, strict=True)])
+        end = np.where(start < NEVER, end, FOREVER)
+    if all(p.unknown is None for p in parts):
+        return Interval(start, end)
+    known_for_good = _any([_and(_not(p.unknown), (p.start <= on) & (p.end >= FOREVER)) for p in parts])
+    unknown = _any([p.unknown for p in parts if p.unknown is not None]) & ~known_for_good
+    known_true_now = _any([_certain(p) & p.holds(on) for p in parts])
+    decided = _all([p.decided_mask() for p in parts]) | known_true_now
+    return Interval(start, end, unknown, decided)
+
+
+def _certain(p: Interval) -> np.ndarray:
+    """Where a part's value on the date is certain."""
+    decided = p.decided_mask()
+    return np.ones(p.start.shape, dtype=bool) if decided is None else decided
+
+
+def _not(mask: np.ndarray | None) -> np.ndarray | bool:
+    return True if mask is None else ~mask
+
+
+def _and(a: np.ndarray | bool, b: np.ndarray) -> np.ndarray:
+    return b if a is True else np.asarray(a) & b
+
+
+def _any(masks: list[np.ndarray]) -> np.ndarray:
+    return functools.reduce(np.logical_or, masks)
+
+
+def _all(masks: list[np.ndarray | None]) -> np.ndarray:
+    present = [m for m in masks if m is not None]
+    if not present:
+        raise ValueError("no masks")
+    return functools.reduce(np.logical_and, present)
+
+
+def endless(end: np.ndarray) -> bool:
+    """An interval end that is FOREVER for every row, kept as a broadcast view (no memory per row)."""
+    return end.ndim == 1 and end.strides == (0,) and (end.size == 0 or end[0] == FOREVER)
+
+
+def fold(ufunc: np.ufunc, arrays: list[np.ndarray]) -> np.ndarray:
+    """ufunc applied pairwise over the arrays (ufunc.reduce on a list would first copy them into one 2-D array)."""
+    if len(arrays) > 1 and all(a.ndim == 1 and a.strides == (0,) and a.size for a in arrays):
+        return np.broadcast_to(functools.reduce(ufunc, [a[:1] for a in arrays])[0], arrays[0].shape)
+    return functools.reduce(ufunc, arrays)
+
+
+def category_table(categories: tuple[str, ...], wanted: list[str]) -> np.ndarray:
+    """Indexed by category code: whether it is among `wanted`; code -1 (unknown) indexes the last entry, False."""
+    table = np.zeros(len(categories) + 1, dtype=bool)
+    table[[categories.index(w) for w in wanted]] = True
+    return table

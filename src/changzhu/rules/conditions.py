@@ -1,0 +1,543 @@
+"""Rule conditions: one class per kind, each the single definition of its meaning.
+
+Every condition says, in one place, what it means to the interval engine (`interval`: the days on which it
+holds, three-valued where an input is unknown), to the code generator (`emit`: a kernel expression of
+whether it holds on the date and whether that is unknown), and to an explanation (`describe`: the value the
+person has and what the rule needs, in Chinese or English).
+"""
+
+from __future__ import annotations
+
+from abc import ABC, abstractmethod
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any, Literal
+
+import numpy as np
+
+from changzhu.domain.services import Service
+from changzhu.rules.arrays import Interval, all_of, any_of, category_table, endless, unknown_leaf
+from changzhu.rules.dates import FOREVER, NEVER, add_months
+from changzhu.rules.protocols import Cell, LeafResult
+
+if TYPE_CHECKING:
+    from changzhu.parameters.model import DatedValue, Parameter
+    from changzhu.rules.protocols import EngineView as Engine
+    from changzhu.rules.protocols import PolicyView as ResolvedPolicy
+    from changzhu.rules.protocols import WriterView as Writer
+    from changzhu.rules.variables import VariableSpec
+
+Label = tuple[str, str]  # (zh, en)
+
+
+class Condition(ABC):
+    """A node of a rule tree."""
+
+    label: Label
+    source: str | None
+
+    def children(self) -> tuple[Condition, ...]:
+        return ()
+
+    @abstractmethod
+    def interval(self, ev: Engine, policy: ResolvedPolicy, rows: np.ndarray, path: str) -> Interval:
+        """The days on which the condition holds, for the rows."""
+
+    @abstractmethod
+    def emit(self, w: Writer, row: str) -> Cell:
+        """Kernel expressions of the condition on the writer's date for the person in `row`."""
+
+    def reads(self) -> frozenset[str]:
+        """The person variables this node itself reads (not through a service or a scheme)."""
+        return frozenset()
+
+    def walk(self) -> list[Condition]:
+        """This node and every node below it."""
+        return [self, *(n for c in self.children() for n in c.walk())]
+
+    def title(self, lang: str) -> str:
+        """The label in the language asked for."""
+        zh, en = self.label
+        return en if lang == "en" else zh
+
+
+@dataclass(frozen=True)
+class AllOf(Condition):
+    """Every child must hold."""
+
+    parts: tuple[Condition, ...]
+    label: Label = ("", "")
+    source: str | None = None
+
+    def children(self) -> tuple[Condition, ...]:
+        return self.parts
+
+    def interval(self, ev: Engine, policy: ResolvedPolicy, rows: np.ndarray, path: str) -> Interval:
+        return all_of([c.interval(ev, policy, rows, f"{path}.{i}") for i, c in enumerate(self.parts)], ev.frame.on)
+
+    def emit(self, w: Writer, row: str) -> Cell:
+        cells = [c.emit(w, row) for c in self.parts]
+        t = w.var(" & ".join(c.t for c in cells))
+        uncertain = [c for c in cells if c.u != "False"]
+        if not uncertain:
+            return Cell(t)
+        known_false = " | ".join(f"((not {c.t}) & (not {c.u}))" for c in cells)
+        return Cell(t, w.var(f"({' | '.join(c.u for c in uncertain)}) & (not ({known_false}))"))
+
+    def title(self, lang: str) -> str:
+        return super().title(lang) or ("以下全部满足" if lang == "zh" else "all of")
+
+
+@dataclass(frozen=True)
+class AnyOf(Condition):
+    """One child is enough."""
+
+    parts: tuple[Condition, ...]
+    label: Label = ("", "")
+    source: str | None = None
+
+    def children(self) -> tuple[Condition, ...]:
+        return self.parts
+
+    def interval(self, ev: Engine, policy: ResolvedPolicy, rows: np.ndarray, path: str) -> Interval:
+        return any_of([c.interval(ev, policy, rows, f"{path}.{i}") for i, c in enumerate(self.parts)], ev.frame.on)
+
+    def emit(self, w: Writer, row: str) -> Cell:
+        cells = [c.emit(w, row) for c in self.parts]
+        t = w.var(" | ".join(c.t for c in cells))
+        uncertain = [c for c in cells if c.u != "False"]
+        if not uncertain:
+            return Cell(t)
+        return Cell(t, w.var(f"({' | '.join(c.u for c in uncertain)}) & (not {t})"))
+
+    def title(self, lang: str) -> str:
+        return super().title(lang) or ("满足以下任一项" if lang == "zh" else "any one of")
+
+
+class Leaf(Condition):
+    """A condition on one person (or, with of=parent, on the person's parent)."""
+
+    of: Literal["self", "parent"]
+    kind: str  # for explanations: variable, service, points, flag, constant
+
+    @abstractmethod
+    def own(self, ev: Engine, policy: ResolvedPolicy, rows: np.ndarray) -> LeafResult:
+        """The condition for the rows themselves."""
+
+    @abstractmethod
+    def emit_own(self, w: Writer, row: str) -> Cell:
+        """The kernel expressions for the person in `row` (already the parent's row where of=parent)."""
+
+    def interval(self, ev: Engine, policy: ResolvedPolicy, rows: np.ndarray, path: str) -> Interval:
+        if self.of == "parent":
+            parent = ev.frame.parent_idx[rows]
+            present = parent >= 0
+            got = self.own(ev, policy, parent[present])
+            got = _spread(got, present)
+        else:
+            got = self.own(ev, policy, rows)
+        ev.record(path, self, rows, got)
+        if got.decided is not None and got.known is not None:
+            return Interval(got.start, got.end, ~got.known, got.decided)
+        return unknown_leaf(got.start, got.end, got.known)
+
+    def emit(self, w: Writer, row: str) -> Cell:
+        if self.of != "parent":
+            return self.emit_own(w, row)
+        parent = w.var(w.arg("parent", row))
+        held = self.emit_own(w, w.var(f"np.uint64(max({parent}, 0))"))  # no parent: row 0, result dropped
+        t = w.var(f"({parent} >= 0) & {held.t}")
+        return Cell(t, "False" if held.u == "False" else w.var(f"({parent} >= 0) & {held.u}"))
+
+    def describe(self, value: float | None, threshold: Any, lang: str) -> tuple[str | None, str | None]:
+        """The person's value and what the condition needs, as text (None where there is nothing to show)."""
+        return None, None
+
+    def shortfall(self, value: float | None, threshold: Any) -> tuple[str, str] | None:
+        """How far a known value is from a line still to reach: (explanation word, amount); None if no such line."""
+        return None
+
+
+def _spread(got: LeafResult, present: np.ndarray) -> LeafResult:
+    """A parent's result back on the children's rows: no parent in the table never holds (and is known)."""
+    n = present.shape[0]
+    start = np.full(n, NEVER, dtype=np.int32)
+    start[present] = got.start
+    if endless(got.end):
+        end = np.broadcast_to(FOREVER, (n,))
+    else:
+        end = np.full(n, FOREVER, dtype=np.int32)
+        end[present] = got.end
+    known = decided = None
+    if got.known is not None:
+        known = np.ones(n, dtype=bool)
+        known[present] = got.known
+    if got.decided is not None:
+        decided = np.ones(n, dtype=bool)
+        decided[present] = got.decided
+    value = None
+    if got.value is not None:
+        value = np.full(n, np.nan)
+        value[present] = got.value
+    return LeafResult(start, end, known, value, got.threshold, got.parameter, got.dated, decided)
+
+
+@dataclass(frozen=True)
+class ConstantCondition(Leaf):
+    """Always or never (e.g. "this city has no points route")."""
+
+    value: bool
+    of: Literal["self", "parent"] = "self"
+    label: Label = ("", "")
+    source: str | None = None
+    kind: str = "constant"
+
+    def own(self, ev: Engine, policy: ResolvedPolicy, rows: np.ndarray) -> LeafResult:
+        m = rows.shape[0]
+        start = np.broadcast_to(np.int32(ev.frame.on) if self.value else NEVER, (m,))
+        return LeafResult(start, np.broadcast_to(FOREVER, (m,)), None, None, self.value)
+
+    def emit_own(self, w: Writer, row: str) -> Cell:
+        return Cell(repr(bool(self.value)))
+
+
+@dataclass(frozen=True)
+class FlagCondition(Leaf):
+    """A bool parameter is true (a reform switch)."""
+
+    flag: str
+    of: Literal["self", "parent"] = "self"
+    label: Label = ("", "")
+    source: str | None = None
+    kind: str = "flag"
+
+    def own(self, ev: Engine, policy: ResolvedPolicy, rows: np.ndarray) -> LeafResult:
+        param, dated = policy.value(self.flag, ev.frame.on_date)
+        m = rows.shape[0]
+        start = np.broadcast_to(np.int32(ev.frame.on) if bool(dated.value) else NEVER, (m,))
+        return LeafResult(start, np.broadcast_to(FOREVER, (m,)), None, None, dated.value, param, dated)
+
+    def emit_own(self, w: Writer, row: str) -> Cell:
+        return Cell(repr(bool(w.value(self.flag))))
+
+
+@dataclass(frozen=True)
+class ServiceCondition(Leaf):
+    """Another service's decision (e.g. the residence permit), three-valued like any condition."""
+
+    service: Service
+    of: Literal["self", "parent"] = "self"
+    label: Label = ("", "")
+    source: str | None = None
+    kind: str = "service"
+
+    def own(self, ev: Engine, policy: ResolvedPolicy, rows: np.ndarray) -> LeafResult:
+        got = ev.service_interval(self.service, rows)
+        known = None if got.unknown is None else ~got.unknown
+        return LeafResult(got.start, got.end, known, None, None, decided=got.decided_mask())
+
+    def emit_own(self, w: Writer, row: str) -> Cell:
+        t = w.var(w.arg(f"v_{self.service.value}", row))
+        if not w.service_may_be_unknown(self.service):
+            return Cell(t)
+        return Cell(t, w.var(w.arg(f"u_{self.service.value}", row)))
+
+
+@dataclass(frozen=True)
+class PointsCondition(Leaf):
+    """A points scheme's prerequisites hold and its points reach its admission line."""
+
+    scheme: str
+    of: Literal["self", "parent"] = "self"
+    label: Label = ("", "")
+    source: str | None = None
+    kind: str = "points"
+
+    def own(self, ev: Engine, policy: ResolvedPolicy, rows: np.ndarray) -> LeafResult:
+        return ev.points_condition(policy, policy.schemes[self.scheme], rows, self.of)
+
+    def emit_own(self, w: Writer, row: str) -> Cell:
+        return w.points_cell(w.policy.schemes[self.scheme], row)
+
+    def describe(self, value: float | None, threshold: Any, lang: str) -> tuple[str | None, str | None]:
+        if value is None or np.isnan(value):
+            shown = "未评定" if lang == "zh" else "not assessed"
+        else:
+            shown = f"{value:g} 分" if lang == "zh" else f"{value:g} points"
+        return shown, f"{float(threshold):g}"
+
+    def shortfall(self, value: float | None, threshold: Any) -> tuple[str, str] | None:
+        if value is None or np.isnan(value):
+            return None
+        gap = float(threshold) - value
+        return ("more_points", f"{gap:g}") if gap > 0 else None
+
+
+_ORDER = {">=": np.greater_equal, ">": np.greater, "<": np.less, "<=": np.less_equal}
+_WORDS = {
+    ">=": ("至少", "at least"),
+    ">": ("多于", "more than"),
+    "<": ("不满", "under"),
+    "<=": ("至多", "at most"),
+    "==": ("等于", "equal to"),
+    "!=": ("不等于", "not"),
+}
+
+
+@dataclass(frozen=True)
+class VariableCondition(Leaf):
+    """A person variable compared with a literal or a parameter.
+
+    Durations (clocks, months inputs) compare whole months, or whole years with `years:`/a parameter in years;
+    numbers with order and equality operators; bools and categories with == != in not_in; a set of categories
+    with contains / not_contains (any of the codes); a date with within / not_within N months or years of the
+    evaluation date. An unknown (null) input makes the condition unknown.
+    """
+
+    variable: str
+    op: str
+    value: Any
+    param: str | None
+    unit: str | None
+    spec: VariableSpec
+    of: Literal["self", "parent"] = "self"
+    label: Label = ("", "")
+    source: str | None = None
+    kind: str = "variable"
+
+    def reads(self) -> frozenset[str]:
+        return frozenset({self.variable})
+
+    def threshold(self, policy: ResolvedPolicy, on: Any) -> tuple[Any, Parameter | None, DatedValue | None]:
+        """The literal or the parameter's value on the date; durations in months."""
+        raw: Any = self.value
+        param = dated = None
+        if self.param is not None:
+            param, dated = policy.value(self.param, on)
+            raw = dated.value
+        if self.spec.kind == "clock" or self.spec.duration or self.spec.kind == "date":
+            unit = self.unit or (param.unit if param is not None else "months")
+            raw = float(raw) * (12 if unit == "years" else 1)
+        return raw, param, dated
+
+    # ---- interval engine --------------------------------------------------------------------------------
+    def own(self, ev: Engine, policy: ResolvedPolicy, rows: np.ndarray) -> LeafResult:
+        frame = ev.frame
+        on = frame.on
+        m = rows.shape[0]
+        everyone = m == frame.n
+        now = np.broadcast_to(np.int32(on), (m,))
+        never = np.broadcast_to(NEVER, (m,))
+        forever = np.broadcast_to(FOREVER, (m,))
+        raw, param, dated = self.threshold(policy, frame.on_date)
+        kind = self.spec.kind
+        if kind == "clock":
+            full_clock = frame.clocks[self.variable]
+            value_now = full_clock.now(on) if everyone else full_clock.now(on)[rows]
+            value = value_now.astype(np.float64) if ev.trace else value_now
+            clock = full_clock if everyone else full_clock.take(rows)
+            known = ev.clock_known(self.variable, rows)
+            t = float(raw)
+            if self.op in (">=", ">"):
+                target = t if self.op == ">=" else np.floor(t) + 1
+                return LeafResult(clock.reach(target, on), forever, known, value, t, param, dated)
+            target = t if self.op == "<" else np.floor(t) + 1
+            reached = clock.reach(target, on)
+            start = np.where(reached > on, now, never)
+            end = np.where(reached < NEVER, reached - 1, FOREVER)
+            return LeafResult(start, end, known, value, t, param, dated)
+        values = frame.statics[self.variable]
+        values = values if everyone else values[rows]
+        known = _known(kind, values) if self.spec.nullable else None
+        if kind == "date":
+            return self._date(values, known, float(raw), on, param, dated)
+        holds = self._holds(values, raw)
+        if known is not None:
+            holds = holds & known
+        shown = values.astype(np.float64)
+        threshold = raw if kind in ("number", "bool") else (raw if isinstance(raw, list) else [raw])
+        return LeafResult(np.where(holds, np.int32(on), NEVER), forever, known, shown, threshold, param, dated)
+
+    def _holds(self, values: np.ndarray, raw: Any) -> np.ndarray:
+        kind, op = self.spec.kind, self.op
+        if kind == "number":
+            t = float(raw)
+            if op in _ORDER:
+                return _ORDER[op](values, t)
+            return (values == t) if op == "==" else (values != t)
+        if kind == "bool":
+            truth = values == 1 if values.dtype == np.int8 else values.astype(bool)
+            return truth == bool(raw) if op in ("==", "in") else truth != bool(raw)
+        wanted = raw if isinstance(raw, list) else [raw]
+        if kind == "set":
+            mask = _set_mask(self.spec.categories, wanted)
+            inside = (values & mask) != 0
+            return inside if op == "contains" else ~inside
+        inside = category_table(self.spec.categories, wanted)[values]
+        return inside if op in ("==", "in") else ~inside
+
+    def _date(
+        self,
+        days: np.ndarray,
+        known: np.ndarray | None,
+        months: float,
+        on: int,
+        param: Parameter | None,
+        dated: DatedValue | None,
+    ) -> LeafResult:
+        """within: from the date until the day before N months later; not_within: the rest (one interval)."""
+        safe = np.where(days < NEVER, days, 0)
+        expiry = add_months(safe, int(months)).astype(np.int64)
+        begins = np.maximum(safe, on)
+        inside_start = np.where(expiry - 1 >= begins, begins, NEVER)
+        if self.op == "within":
+            start, end = inside_start, np.where(inside_start < NEVER, expiry - 1, FOREVER)
+        else:
+            before = safe > on
+            start = np.where(before | (expiry <= on), on, expiry)
+            end = np.where(before, safe - 1, FOREVER)
+        if known is not None:
+            start = np.where(known, start, NEVER)
+        value = days.astype(np.float64)
+        return LeafResult(start.astype(np.int32), end.astype(np.int32), known, value, months, param, dated)
+
+    # ---- code generation --------------------------------------------------------------------------------
+    def emit_own(self, w: Writer, row: str) -> Cell:
+        raw, _, _ = self.threshold(w.policy, w.on)
+        kind = self.spec.kind
+        if kind == "clock":
+            value, unknown = w.clock(self.variable, row)
+            whole = np.ceil(raw) if self.op in (">=", "<") else np.floor(raw)
+            holds = w.var(f"{value} {self.op} {int(whole)}")
+            if unknown == "False":
+                return Cell(holds)
+            return Cell(w.var(f"(not {unknown}) & {holds}"), unknown)
+        value = w.var(w.arg("s_" + self.variable, row))
+        holds = self._emit_holds(w, value, raw)
+        if not self.spec.nullable:
+            return Cell(holds)
+        known = w.var(_known_expr(kind, value))
+        return Cell(w.var(f"{known} & {holds}"), w.var(f"not {known}"))
+
+    def _emit_holds(self, w: Writer, value: str, raw: Any) -> str:
+        kind, op = self.spec.kind, self.op
+        if kind == "number":
+            return w.var(f"{value} {op} {w.number(raw)}")
+        if kind == "bool":
+            truth = f"({value} == 1)" if self.spec.declared else value
+            positive = bool(raw) if op in ("==", "in") else not bool(raw)
+            return w.var(truth if positive else f"(not {truth})")
+        if kind == "date":
+            cutoff = w.within_cutoff(int(raw))
+            inside = w.var(f"({value} <= {w.on_days}) & ({value} >= {cutoff})")
+            return inside if op == "within" else w.var(f"not {inside}")
+        wanted = raw if isinstance(raw, list) else [raw]
+        if kind == "set":
+            inside = w.var(f"({value} & {int(_set_mask(self.spec.categories, wanted))}) != 0")
+            return inside if op == "contains" else w.var(f"not {inside}")
+        inside_table = w.table([c in wanted for c in self.spec.categories] + [False], "bool_")
+        held = w.lookup(inside_table, value, len(self.spec.categories))
+        return w.var(held if op in ("==", "in") else f"(not {held})")
+
+    # ---- explanation ------------------------------------------------------------------------------------
+    def shortfall(self, value: float | None, threshold: Any) -> tuple[str, str] | None:
+        if self.spec.kind != "clock" or self.op not in (">=", ">") or value is None:
+            return None
+        gap = float(threshold) - max(float(value), 0)
+        return ("more_months", str(int(np.ceil(gap)))) if gap > 0 else None
+
+    def describe(self, value: float | None, threshold: Any, lang: str) -> tuple[str | None, str | None]:
+        zh = lang == "zh"
+        spec = self.spec
+        unknown = "未知（未提供）" if zh else "unknown (not given)"
+        if value is None or np.isnan(value) or not _value_known(spec, value):
+            shown = unknown
+        elif spec.kind == "clock" or spec.duration:
+            shown = _years(value, zh) if self.variable == "age" else _months_text(value, zh)
+        elif spec.kind == "bool":
+            shown = ("是" if zh else "yes") if bool(value) else ("否" if zh else "no")
+        elif spec.kind == "category":
+            shown = category_title(spec, spec.categories[int(value)], lang)
+        elif spec.kind == "set":
+            codes = [c for i, c in enumerate(spec.categories) if int(value) >> i & 1]
+            shown = "、".join(category_title(spec, c, lang) for c in codes) or ("无" if zh else "none")
+        elif spec.kind == "date":
+            from changzhu.rules.dates import from_days
+
+            shown = str(from_days(int(value)))
+        else:
+            shown = f"{value:g}"
+        if spec.kind == "clock" or spec.duration:
+            t = float(threshold)
+            need = _years(t, zh) if self.variable == "age" else _months_text(t, zh)
+            return shown, f"{_WORDS[self.op][0 if zh else 1]} {need}"
+        if spec.kind == "date":
+            n = _months_text(float(threshold), zh)
+            if self.op == "within":
+                return shown, (f"在评估日前{n}之内" if zh else f"within {n} before the date")
+            return shown, (f"不在评估日前{n}之内" if zh else f"not within {n} before the date")
+        if spec.kind in ("bool", "category", "set"):
+            wanted = threshold if isinstance(threshold, list) else [threshold]
+            words = "、".join(
+                (
+                    ("是" if zh else "yes")
+                    if w is True
+                    else ("否" if zh else "no")
+                    if w is False
+                    else category_title(spec, str(w), lang)
+                )
+                for w in wanted
+            )
+            negate = self.op in ("!=", "not_in", "not_contains")
+            return shown, (("不是 " if zh else "not ") if negate else "") + words
+        word = _WORDS[self.op][0 if zh else 1]
+        return shown, f"{word} {float(threshold):g}"
+
+
+def category_title(spec: VariableSpec, code: str, lang: str) -> str:
+    """A category code's label in the language asked for."""
+    return spec.category_label(code, lang)
+
+
+def _value_known(spec: VariableSpec, value: float) -> bool:
+    if not spec.nullable:
+        return True
+    if spec.kind in ("bool", "category", "set", "clock"):
+        return bool(value >= 0)
+    if spec.kind == "date":
+        return bool(value < NEVER)
+    return not bool(np.isnan(value))
+
+
+def _known(kind: str, values: np.ndarray) -> np.ndarray:
+    """Where a nullable input is known: NaN numbers, code -1 (bool, category, set) and NEVER dates are unknown."""
+    if kind == "number":
+        return ~np.isnan(values)
+    if kind == "date":
+        return values < NEVER
+    return values >= 0
+
+
+def _known_expr(kind: str, value: str) -> str:
+    if kind == "number":
+        return f"({value} == {value})"
+    if kind == "date":
+        return f"({value} < {int(NEVER)})"
+    return f"({value} >= 0)"
+
+
+def _set_mask(categories: tuple[str, ...], wanted: list[str]) -> np.int64:
+    return np.int64(sum(1 << categories.index(w) for w in wanted))
+
+
+def _years(months: float, zh: bool) -> str:
+    return f"{int(months) // 12} 岁" if zh else f"{int(months) // 12} years"
+
+
+def _months_text(months: float, zh: bool) -> str:
+    m = int(months)
+    if m < 0:
+        return "无" if zh else "none"
+    years, rest = divmod(m, 12)
+    if zh:
+        return f"{m} 个月（{years} 年 {rest} 个月）" if years else f"{m} 个月"
+    return f"{m} months ({years}y {rest}m)" if years else f"{m} months"

@@ -1,0 +1,430 @@
+"""The YAML of rule conditions and points indicators, parsed into the typed nodes that define their meaning.
+
+The syntax is documented in docs/policies.md (§2, §3, §3a); every error names the file and the field.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Literal
+
+from changzhu.domain.services import Service
+from changzhu.rules.conditions import (
+    AllOf,
+    AnyOf,
+    Condition,
+    ConstantCondition,
+    FlagCondition,
+    Label,
+    Leaf,
+    PointsCondition,
+    ServiceCondition,
+    VariableCondition,
+)
+from changzhu.rules.errors import PolicyError
+from changzhu.rules.indicators import (
+    CategoryPoints,
+    Combination,
+    Fixed,
+    Indicator,
+    MaxOf,
+    Multiplier,
+    Num,
+    ParamRef,
+    PerEvent,
+    PerItem,
+    PerUnit,
+    Rate,
+    Scale,
+    SumOf,
+    Tiers,
+)
+from changzhu.rules.inputs import parse_label
+from changzhu.rules.variables import VariableKind, VariableSpec
+
+ORDER_OPS = (">=", ">", "<", "<=")
+SET_OPS = ("==", "!=", "in", "not_in")
+NUMBER_OPS = (*ORDER_OPS, "==", "!=")
+OPS_BY_KIND: dict[str, tuple[str, ...]] = {
+    "clock": ORDER_OPS,
+    "number": NUMBER_OPS,
+    "bool": ("==", "!="),
+    "category": SET_OPS,
+    "set": ("contains", "not_contains"),
+    "date": ("within", "not_within"),
+}
+
+
+class Ctx:
+    """Where we are in a file, and the variables its rules may read, for parsing and error messages."""
+
+    def __init__(self, path: Path, variables: dict[str, VariableSpec]) -> None:
+        self.path = path
+        self.variables = variables
+
+    def fail(self, where: str, why: str) -> PolicyError:
+        return PolicyError(f"{self.path.name}: {where}: {why}")
+
+    def req(self, d: dict[str, Any], key: str, where: str) -> Any:
+        if not isinstance(d, dict) or key not in d:
+            raise self.fail(where, f"missing field {key!r}")
+        return d[key]
+
+    def only(self, d: dict[str, Any], allowed: set[str], where: str) -> None:
+        unknown = sorted(set(d) - allowed)
+        if unknown:
+            raise self.fail(where, f"unknown field(s) {unknown}; allowed: {sorted(allowed)}")
+
+    def variable(self, name: Any, where: str) -> VariableSpec:
+        spec = self.variables.get(str(name)) if name is not None else None
+        if spec is None:
+            raise self.fail(where, f"unknown variable {name!r}; known: {sorted(self.variables)}")
+        return spec
+
+    def label(self, raw: Any, where: str, fallback: str = "") -> Label:
+        try:
+            zh, en = parse_label(raw, where)
+        except PolicyError as exc:
+            raise self.fail(where, str(exc)) from exc
+        return (zh or fallback, en or fallback)
+
+
+Of = Literal["self", "parent"]
+LeafSyntax = Callable[[Ctx, dict[str, Any], str, Of, str | None], Leaf]
+"""Builds one kind of leaf from its YAML mapping, where it is (for errors), `of` and `source`."""
+
+
+def _label(ctx: Ctx, raw: dict[str, Any], where: str, fallback: str) -> Label:
+    return ctx.label(raw.get("label"), where, fallback)
+
+
+def _service(ctx: Ctx, raw: dict[str, Any], where: str, of: Of, source: str | None) -> Leaf:
+    try:
+        service = Service(raw["service"])
+    except ValueError as exc:
+        raise ctx.fail(where, f"unknown service {raw['service']!r}") from exc
+    return ServiceCondition(service, of, _label(ctx, raw, where, str(raw["service"])), source)
+
+
+def _points(ctx: Ctx, raw: dict[str, Any], where: str, of: Of, source: str | None) -> Leaf:
+    return PointsCondition(str(raw["points"]), of, _label(ctx, raw, where, str(raw["points"])), source)
+
+
+def _flag(ctx: Ctx, raw: dict[str, Any], where: str, of: Of, source: str | None) -> Leaf:
+    return FlagCondition(str(raw["flag"]), of, _label(ctx, raw, where, str(raw["flag"])), source)
+
+
+def _constant(ctx: Ctx, raw: dict[str, Any], where: str, of: Of, source: str | None) -> Leaf:
+    return ConstantCondition(bool(raw["constant"]), of, _label(ctx, raw, where, "—"), source)
+
+
+def _variable(ctx: Ctx, raw: dict[str, Any], where: str, of: Of, source: str | None) -> Leaf:
+    spec = ctx.variable(raw["variable"], where)
+    label = (spec.label("zh"), spec.label("en")) if raw.get("label") is None else _label(ctx, raw, where, spec.name)
+    op = ctx.req(raw, "op", where)
+    allowed_ops = OPS_BY_KIND[spec.kind]
+    if op not in allowed_ops:
+        raise ctx.fail(where, f"{spec.name} is a {spec.kind}: op must be one of {allowed_ops}")
+    given = [k for k in ("value", "param", "years", "months") if k in raw]
+    if len(given) != 1:
+        raise ctx.fail(where, "give exactly one of value, param, years, months")
+    if spec.kind in ("category", "set") and "value" in raw:
+        values = raw["value"] if isinstance(raw["value"], list) else [raw["value"]]
+        bad = [v for v in values if v not in spec.categories]
+        if bad:
+            raise ctx.fail(where, f"{bad} not among {spec.name}'s categories {list(spec.categories)}")
+    unit = "years" if "years" in raw else "months" if "months" in raw else None
+    duration = spec.kind in ("clock", "date") or spec.duration
+    if unit and not duration:
+        raise ctx.fail(where, f"{spec.name} is not a duration or a date; use value or param")
+    if spec.kind == "date" and unit is None and "param" not in raw:
+        raise ctx.fail(where, f"{spec.name} is a date: give years: or months:")
+    value = raw.get("value", raw.get("years", raw.get("months")))
+    param = raw.get("param")
+    if unit is not None:
+        value, param = _duration(ctx, value, f"{where}.{unit}")
+    return VariableCondition(spec.name, op, value, param, unit, spec, of, label, source)
+
+
+LEAF_KINDS: dict[str, LeafSyntax] = {
+    "variable": _variable,
+    "service": _service,
+    "points": _points,
+    "flag": _flag,
+    "constant": _constant,
+}
+"""Every kind of leaf condition: the field that names it, and how its mapping becomes the node."""
+_LEAF_FIELDS = {*LEAF_KINDS, "of", "op", "value", "param", "years", "months", "label", "source"}
+
+
+def parse_node(ctx: Ctx, raw: Any, where: str) -> Condition:
+    """A rule tree: {all_of: [...]}, {any_of: [...]} or a leaf condition (one of LEAF_KINDS)."""
+    if not isinstance(raw, dict):
+        raise ctx.fail(where, "a condition must be a mapping")
+    for mode, cls in (("all_of", AllOf), ("any_of", AnyOf)):
+        if mode in raw:
+            ctx.only(raw, {mode, "label", "source"}, where)
+            items = raw[mode]
+            if not isinstance(items, list) or not items:
+                raise ctx.fail(where, f"{mode} needs a non-empty list")
+            children = tuple(parse_node(ctx, c, f"{where}.{mode}[{i}]") for i, c in enumerate(items))
+            return cls(children, ctx.label(raw.get("label"), where), raw.get("source"))
+    ctx.only(raw, _LEAF_FIELDS, where)
+    kinds = [k for k in LEAF_KINDS if k in raw]
+    if len(kinds) != 1:
+        raise ctx.fail(where, f"a condition needs exactly one of {', '.join(LEAF_KINDS)}")
+    of = raw.get("of", "self")
+    if of not in ("self", "parent"):
+        raise ctx.fail(where, f"of must be self or parent, not {of!r}")
+    return LEAF_KINDS[kinds[0]](ctx, raw, where, of, raw.get("source"))
+
+
+def _duration(ctx: Ctx, raw: Any, where: str) -> tuple[Any, str | None]:
+    """`years:`/`months:` as a number or {param: key} (a parameter counted in that unit): (literal, parameter)."""
+    if isinstance(raw, dict):
+        ctx.only(raw, {"param"}, where)
+        return None, str(ctx.req(raw, "param", where))
+    if isinstance(raw, bool) or not isinstance(raw, int | float):
+        raise ctx.fail(where, f"expected a number or {{param: ...}}, not {raw!r}")
+    return raw, None
+
+
+_COMMON = {"name", "kind", "cap", "label", "source", "only_if", "within", "multiplier"}
+
+
+def parse_num(ctx: Ctx, raw: Any, where: str) -> Num:
+    """A number, or {param: KEY} naming a parameter of the chain."""
+    if isinstance(raw, dict):
+        ctx.only(raw, {"param"}, where)
+        return ParamRef(str(ctx.req(raw, "param", where)))
+    if isinstance(raw, bool) or not isinstance(raw, int | float):
+        raise ctx.fail(where, f"{raw!r} is not a number (or {{param: KEY}})")
+    return float(raw)
+
+
+def _rates(ctx: Ctx, raw: dict[str, Any], rate_key: str, where: str) -> tuple[Rate, ...]:
+    if "rates" in raw:
+        if rate_key in raw:
+            raise ctx.fail(where, f"give {rate_key} or rates, not both")
+        items = raw["rates"]
+        if not isinstance(items, list) or not items:
+            raise ctx.fail(where, "rates needs a non-empty list of {from, points}")
+        out = []
+        for i, r in enumerate(items):
+            w = f"{where}.rates[{i}]"
+            ctx.only(r, {"from", "points"}, w)
+            start = ctx.req(r, "from", w)
+            if not isinstance(start, int) or isinstance(start, bool) or start < 0:
+                raise ctx.fail(w, "from is a whole number of units (0 or more)")
+            out.append(Rate(start, parse_num(ctx, ctx.req(r, "points", w), w)))
+        starts = [r.start for r in out]
+        if starts[0] != 0 or starts != sorted(set(starts)):
+            raise ctx.fail(where, "rates start at from: 0 and increase")
+        return tuple(out)
+    return (Rate(0, parse_num(ctx, ctx.req(raw, rate_key, where), where)),)
+
+
+def _points_map(ctx: Ctx, raw: Any, spec: VariableSpec, where: str) -> tuple[tuple[str, Num], ...]:
+    if not isinstance(raw, dict) or not raw:
+        raise ctx.fail(where, "points must map category codes to points")
+    bad = [k for k in raw if k not in spec.categories]
+    if bad:
+        raise ctx.fail(where, f"{bad} not among {spec.name}'s categories {list(spec.categories)}")
+    return tuple((str(k), parse_num(ctx, v, f"{where}.{k}")) for k, v in raw.items())
+
+
+def _multiplier(ctx: Ctx, raw: Any, where: str) -> Multiplier | None:
+    if raw is None:
+        return None
+    ctx.only(raw, {"variable", "values", "default"}, where)
+    spec = ctx.variable(ctx.req(raw, "variable", where), where)
+    if spec.kind != "category":
+        raise ctx.fail(where, f"a multiplier is chosen by a category variable, {spec.name} is a {spec.kind}")
+    values = _points_map(ctx, ctx.req(raw, "values", where), spec, f"{where}.values")
+    default = parse_num(ctx, raw.get("default", 1.0), f"{where}.default")
+    for code, v in (*values, ("default", default)):
+        if isinstance(v, float) and v < 0:
+            raise ctx.fail(where, f"factor of {code} is negative")
+    return Multiplier(spec, values, default)
+
+
+def _only_if(ctx: Ctx, raw: dict[str, Any], where: str) -> Condition | None:
+    conditions: list[Condition] = []
+    if raw.get("only_if") is not None:
+        conditions.append(parse_node(ctx, raw["only_if"], f"{where}.only_if"))
+    within = raw.get("within")
+    if within is not None:
+        w = f"{where}.within"
+        ctx.only(within, {"date", "years", "months", "label"}, w)
+        leaf = {k: v for k, v in within.items() if k != "date"}
+        conditions.append(parse_node(ctx, {"variable": ctx.req(within, "date", w), "op": "within", **leaf}, w))
+    if not conditions:
+        return None
+    return conditions[0] if len(conditions) == 1 else AllOf(tuple(conditions))
+
+
+Common = tuple[str, Label, str | None, Num | None, Condition | None, Multiplier | None, str]
+"""The fields every indicator has, in the order of `Indicator`'s fields: name, label, source, cap, only_if,
+multiplier, kind."""
+
+
+def _members(ctx: Ctx, raw: dict[str, Any], where: str, kind: str) -> tuple[Indicator, ...]:
+    items = ctx.req(raw, "indicators", where)
+    if not isinstance(items, list) or not items:
+        raise ctx.fail(where, f"{kind} needs a non-empty list of indicators")
+    return tuple(parse_indicator(ctx, p, f"{where}.indicators[{i}]") for i, p in enumerate(items))
+
+
+def _max_of(ctx: Ctx, raw: dict[str, Any], where: str, common: Common, _spec: VariableSpec | None) -> Indicator:
+    return MaxOf(*common, _members(ctx, raw, where, "max_of"))
+
+
+def _sum_of(ctx: Ctx, raw: dict[str, Any], where: str, common: Common, _spec: VariableSpec | None) -> Indicator:
+    return SumOf(*common, _members(ctx, raw, where, "sum_of"))
+
+
+def _fixed(ctx: Ctx, raw: dict[str, Any], where: str, common: Common, _spec: VariableSpec | None) -> Indicator:
+    return Fixed(*common, parse_num(ctx, ctx.req(raw, "points", where), f"{where}.points"))
+
+
+def _combination(ctx: Ctx, raw: dict[str, Any], where: str, common: Common, _spec: VariableSpec | None) -> Indicator:
+    over = tuple(ctx.variable(v, where) for v in ctx.req(raw, "variables", where))
+    if len(over) < 2 or any(v.kind != "category" for v in over):
+        raise ctx.fail(where, "combination needs two or more category variables")
+    rows = []
+    for i, row in enumerate(ctx.req(raw, "table", where)):
+        w = f"{where}.table[{i}]"
+        ctx.only(row, {"when", "points"}, w)
+        codes = tuple(str(c) for c in ctx.req(row, "when", w))
+        if len(codes) != len(over):
+            raise ctx.fail(w, f"when needs {len(over)} codes (one per variable, * for any)")
+        for v, c in zip(over, codes, strict=True):
+            if c != "*" and c not in v.categories:
+                raise ctx.fail(w, f"{c!r} not among {v.name}'s categories {list(v.categories)}")
+        rows.append((codes, parse_num(ctx, ctx.req(row, "points", w), w)))
+    return Combination(*common, over, tuple(rows))
+
+
+def _scored(spec: VariableSpec | None) -> VariableSpec:
+    """The variable of a kind that scores one (checked against the kind's `reads` before the build)."""
+    if spec is None:
+        raise TypeError("a scored indicator kind has no `reads` in INDICATOR_KINDS")
+    return spec
+
+
+def _per_full_year(ctx: Ctx, raw: dict[str, Any], where: str, common: Common, spec: VariableSpec | None) -> Indicator:
+    if "rate_by" not in raw:
+        return PerUnit(*common, _scored(spec), 12.0, _rates(ctx, raw, "points_per_year", where))
+    by = raw["rate_by"]
+    w = f"{where}.rate_by"
+    ctx.only(by, {"variable", "values"}, w)
+    by_spec = ctx.variable(ctx.req(by, "variable", w), w)
+    if by_spec.kind != "category":
+        raise ctx.fail(w, f"rate_by needs a category variable, {by_spec.name} is a {by_spec.kind}")
+    table = _points_map(ctx, ctx.req(by, "values", w), by_spec, f"{w}.values")
+    return PerUnit(*common, _scored(spec), 12.0, (), (by_spec, table))
+
+
+def _per_full_month(ctx: Ctx, raw: dict[str, Any], where: str, common: Common, spec: VariableSpec | None) -> Indicator:
+    return PerUnit(*common, _scored(spec), 1.0, _rates(ctx, raw, "points_per_month", where))
+
+
+def _per_amount(ctx: Ctx, raw: dict[str, Any], where: str, common: Common, spec: VariableSpec | None) -> Indicator:
+    step = parse_num(ctx, ctx.req(raw, "step", where), f"{where}.step")
+    return PerUnit(*common, _scored(spec), step, _rates(ctx, raw, "points_per_step", where))
+
+
+def _scale(ctx: Ctx, raw: dict[str, Any], where: str, common: Common, spec: VariableSpec | None) -> Indicator:
+    brackets = []
+    for i, b in enumerate(ctx.req(raw, "brackets", where)):
+        w = f"{where}.brackets[{i}]"
+        ctx.only(b, {"min", "max", "points"}, w)
+        brackets.append(
+            (int(ctx.req(b, "min", w)), int(ctx.req(b, "max", w)), parse_num(ctx, ctx.req(b, "points", w), w))
+        )
+    return Scale(*common, _scored(spec), tuple(brackets))
+
+
+def _tiers(ctx: Ctx, raw: dict[str, Any], where: str, common: Common, spec: VariableSpec | None) -> Indicator:
+    tiers = []
+    for i, t in enumerate(ctx.req(raw, "tiers", where)):
+        w = f"{where}.tiers[{i}]"
+        ctx.only(t, {"at_least", "points"}, w)
+        tiers.append((parse_num(ctx, ctx.req(t, "at_least", w), w), parse_num(ctx, ctx.req(t, "points", w), w)))
+    return Tiers(*common, _scored(spec), tuple(tiers))
+
+
+def _category(ctx: Ctx, raw: dict[str, Any], where: str, common: Common, spec: VariableSpec | None) -> Indicator:
+    scored = _scored(spec)
+    return CategoryPoints(*common, scored, _points_map(ctx, ctx.req(raw, "points", where), scored, f"{where}.points"))
+
+
+def _per_item(ctx: Ctx, raw: dict[str, Any], where: str, common: Common, spec: VariableSpec | None) -> Indicator:
+    scored = _scored(spec)
+    return PerItem(*common, scored, _points_map(ctx, ctx.req(raw, "points", where), scored, f"{where}.points"))
+
+
+def _per_event(ctx: Ctx, raw: dict[str, Any], where: str, common: Common, spec: VariableSpec | None) -> Indicator:
+    points = parse_num(ctx, ctx.req(raw, "points_per_event", where), f"{where}.points_per_event")
+    return PerEvent(*common, _scored(spec), points)
+
+
+@dataclass(frozen=True)
+class IndicatorSyntax:
+    """One kind of indicator: its own fields (beside the common ones), the variable kinds it can score (none:
+    it reads no `variable`), and how its mapping becomes the node."""
+
+    fields: frozenset[str]
+    build: Callable[[Ctx, dict[str, Any], str, Common, VariableSpec | None], Indicator]
+    reads: tuple[VariableKind, ...] = ()
+
+
+def _kind(fields: set[str], build: Callable[..., Indicator], *reads: VariableKind) -> IndicatorSyntax:
+    return IndicatorSyntax(frozenset(fields | ({"variable"} if reads else set())), build, reads)
+
+
+INDICATOR_KINDS: dict[str, IndicatorSyntax] = {
+    "per_full_year": _kind({"points_per_year", "rate_by", "rates"}, _per_full_year, "clock"),
+    "per_full_month": _kind({"points_per_month", "rates"}, _per_full_month, "clock"),
+    "per_amount": _kind({"step", "points_per_step", "rates"}, _per_amount, "number"),
+    "scale": _kind({"brackets"}, _scale, "clock"),
+    "tiers": _kind({"tiers"}, _tiers, "clock", "number"),
+    "category": _kind({"points"}, _category, "category"),
+    "combination": _kind({"variables", "table"}, _combination),
+    "per_item": _kind({"points"}, _per_item, "set"),
+    "per_event": _kind({"points_per_event"}, _per_event, "number"),
+    "fixed": _kind({"points"}, _fixed),
+    "max_of": _kind({"indicators"}, _max_of),
+    "sum_of": _kind({"indicators"}, _sum_of),
+}
+"""Every kind of points indicator (docs/policies.md §3), each parsed by its own entry."""
+
+
+def parse_indicator(ctx: Ctx, raw: Any, where: str) -> Indicator:
+    """One indicator of a points scheme (any kind of INDICATOR_KINDS), with its common fields."""
+    if not isinstance(raw, dict):
+        raise ctx.fail(where, "an indicator must be a mapping")
+    name = str(ctx.req(raw, "name", where))
+    kind = ctx.req(raw, "kind", where)
+    syntax = INDICATOR_KINDS.get(kind) if isinstance(kind, str) else None
+    if syntax is None:
+        raise ctx.fail(where, f"kind {kind!r} is not one of {tuple(INDICATOR_KINDS)}")
+    ctx.only(raw, _COMMON | syntax.fields, where)
+    cap = parse_num(ctx, raw["cap"], f"{where}.cap") if raw.get("cap") is not None else None
+    common: Common = (
+        name,
+        ctx.label(raw.get("label"), where, name),
+        raw.get("source"),
+        cap,
+        _only_if(ctx, raw, where),
+        _multiplier(ctx, raw.get("multiplier"), f"{where}.multiplier"),
+        kind,
+    )
+    spec = None
+    if syntax.reads:
+        spec = ctx.variable(ctx.req(raw, "variable", where), where)
+        if spec.kind not in syntax.reads:
+            raise ctx.fail(where, f"{kind} reads a {' or '.join(syntax.reads)} variable, {spec.name} is a {spec.kind}")
+    return syntax.build(ctx, raw, where, common, spec)

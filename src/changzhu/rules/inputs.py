@@ -1,0 +1,268 @@
+"""The inputs rules read: the national core columns of the person table and the inputs a jurisdiction declares.
+
+A declared input (a jurisdiction file's `inputs:` section, docs/policies.md §3a) is an optional, nullable column
+of the person table named after the input; a missing column or a null value is "unknown", never zero.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+from typing import Any, Literal
+
+import polars as pl
+
+from changzhu.domain.person import CORE_EXAMPLES, CORE_LABELS_ZH, PERSON_COLUMNS, PersonColumn
+from changzhu.rules.errors import PolicyError
+from changzhu.rules.label_glossary import bilingual, english_only
+
+InputType = Literal["bool", "integer", "number", "months", "date", "category", "categories", "region"]
+DECLARED_TYPES = ("bool", "integer", "number", "months", "date", "category", "categories")
+_NAME_CHARS = set("abcdefghijklmnopqrstuvwxyz0123456789_")
+
+
+@dataclass(frozen=True)
+class Category:
+    """One allowed code of a category input, with its labels."""
+
+    code: str
+    label_zh: str
+    label_en: str
+
+
+@dataclass(frozen=True)
+class InputSpec:
+    """One input of the person table: a core column or an input a jurisdiction declares.
+
+    type: bool, integer, number, months (whole months, as of the evaluation date), date, category, categories
+    (a set of codes), region (a six-digit prefecture code; core columns only). core: a national column (required
+    unless `optional`); declared inputs are always optional and nullable (null = unknown). jurisdictions: the
+    files declaring it (empty for core columns). grows (months inputs): how the count goes on after the evaluation
+    date when the earliest date is searched — `while_positive` (one a month if it is above 0: the status holds
+    and continues), `never` (a closed count) or a core bool variable (one a month while it is true, e.g. employed).
+    """
+
+    name: str
+    type: InputType
+    unit: str
+    label_zh: str
+    label_en: str
+    categories: tuple[Category, ...]
+    source: str
+    example: Any
+    core: bool
+    optional: bool
+    nullable: bool
+    jurisdictions: tuple[str, ...] = ()
+    grows: str = ""
+
+    def label(self, lang: str = "zh") -> str:
+        """The label in Chinese (zh) or English (en)."""
+        return self.label_en if lang == "en" else self.label_zh
+
+    def category_label(self, code: str, lang: str = "zh") -> str:
+        """The label of one category code (the code itself if it is not one of them)."""
+        for c in self.categories:
+            if c.code == code:
+                return c.label_en if lang == "en" else c.label_zh
+        return code
+
+    @property
+    def dtype(self) -> pl.DataType:
+        """The polars type of the column."""
+        return input_dtype(self)
+
+    def same_column(self, other: InputSpec) -> bool:
+        """Two declarations of one input agree on what the column holds."""
+        mine = (self.type, self.unit, self.categories, self.grows)
+        return mine == (other.type, other.unit, other.categories, other.grows)
+
+
+def input_dtype(spec: InputSpec) -> pl.DataType:
+    """The polars type of an input's column."""
+    if spec.core:
+        return next(c.dtype for c in PERSON_COLUMNS if c.name == spec.name)
+    return {
+        "bool": pl.Boolean(),
+        "integer": pl.Int64(),
+        "number": pl.Float64(),
+        "months": pl.Int32(),
+        "date": pl.Date(),
+        "category": pl.String(),
+        "categories": pl.List(pl.String()),
+    }[spec.type]
+
+
+def _core_type(col: PersonColumn) -> InputType:
+    if col.unit == "months":
+        return "months"
+    if col.unit == "code":
+        return "region"
+    dtype = col.dtype
+    if isinstance(dtype, pl.Enum):
+        return "category"
+    if dtype == pl.Boolean():
+        return "bool"
+    if dtype == pl.Date():
+        return "date"
+    if dtype in (pl.Int64(), pl.Int32()):
+        return "integer"
+    return "number"
+
+
+def core_inputs() -> list[InputSpec]:
+    """The national core columns of the person table as InputSpecs."""
+    from changzhu.rules.labels import category_labels
+
+    out = []
+    for col in PERSON_COLUMNS:
+        kind = _core_type(col)
+        cats: tuple[Category, ...] = ()
+        if isinstance(col.dtype, pl.Enum):
+            cats = tuple(Category(code, *category_labels(col.name, code)) for code in col.dtype.categories.to_list())
+        out.append(
+            InputSpec(
+                col.name,
+                kind,
+                "" if col.unit in ("code", "date") else col.unit,
+                CORE_LABELS_ZH[col.name],
+                english_only(col.doc),
+                cats,
+                "changzhu person table (changzhu.domain.person)",
+                CORE_EXAMPLES[col.name],
+                True,
+                col.optional,
+                col.nullable or col.optional,
+            )
+        )
+    return out
+
+
+def parse_inputs(path_name: str, raw: Any, code: str, reserved: set[str]) -> dict[str, InputSpec]:
+    """A jurisdiction file's `inputs:` mapping; every error names the file and the input."""
+    if raw is None:
+        return {}
+    if not isinstance(raw, dict):
+        raise PolicyError(f"{path_name}: inputs: must be a mapping of input name to its definition")
+    out: dict[str, InputSpec] = {}
+    allowed = {"type", "unit", "label", "categories", "source", "example", "grows"}
+    for name, entry in raw.items():
+        where = f"{path_name}: inputs.{name}"
+        if not isinstance(name, str) or not name or not set(name) <= _NAME_CHARS or name[0].isdigit():
+            raise PolicyError(f"{where}: an input name is a lower-case identifier (letters, digits, _)")
+        if name in reserved:
+            raise PolicyError(f"{where}: {name!r} is a core column or variable; choose another name")
+        if not isinstance(entry, dict):
+            raise PolicyError(f"{where}: must be a mapping")
+        unknown = sorted(set(entry) - allowed)
+        if unknown:
+            raise PolicyError(f"{where}: unknown field(s) {unknown}; allowed: {sorted(allowed)}")
+        kind = entry.get("type")
+        if kind not in DECLARED_TYPES:
+            raise PolicyError(f"{where}: type {kind!r} is not one of {DECLARED_TYPES}")
+        label_zh, label_en = parse_label(entry.get("label"), where)
+        if not label_zh or not label_en:
+            raise PolicyError(f"{where}: needs label: {{zh: ..., en: ...}}")
+        source = str(entry.get("source") or "").strip()
+        if not source:
+            raise PolicyError(f"{where}: source must name the document that defines it")
+        cats: tuple[Category, ...] = ()
+        if kind in ("category", "categories"):
+            raw_cats = entry.get("categories")
+            if not isinstance(raw_cats, dict) or not raw_cats:
+                raise PolicyError(f"{where}: a {kind} input needs categories: {{code: {{zh, en}}}}")
+            parsed = []
+            for c, lab in raw_cats.items():
+                zh, en = parse_label(lab, f"{where}.categories.{c}")
+                if not zh or not en:
+                    raise PolicyError(f"{where}.categories.{c}: needs {{zh: ..., en: ...}}")
+                parsed.append(Category(str(c), zh, en))
+            if kind == "categories" and len(parsed) > 62:
+                raise PolicyError(f"{where}: a set input has at most 62 categories")
+            cats = tuple(parsed)
+        elif "categories" in entry:
+            raise PolicyError(f"{where}: categories are only for category and categories inputs")
+        example = _check_example(entry.get("example"), kind, cats, where)
+        grows = _grows(entry, kind, where)
+        out[name] = InputSpec(
+            name,
+            kind,
+            str(entry.get("unit", "months" if kind == "months" else "")),
+            label_zh,
+            label_en,
+            cats,
+            source,
+            example,
+            False,
+            True,
+            True,
+            (code,),
+            grows,
+        )
+    return out
+
+
+GROWS_RULES = ("while_positive", "never")
+GROWS_WHILE = ("employed", "hukou_local", "hukou_other_province", "criminal_record", "parent_same_region")
+
+
+def _grows(entry: dict[str, Any], kind: str, where: str) -> str:
+    """How a months input goes on after the evaluation date (see InputSpec); only months inputs have it."""
+    if kind != "months":
+        if "grows" in entry:
+            raise PolicyError(f"{where}: grows: is only for months inputs")
+        return ""
+    grows = str(entry.get("grows", "while_positive"))
+    if grows not in GROWS_RULES + GROWS_WHILE:
+        raise PolicyError(
+            f"{where}: grows {grows!r} is not one of {list(GROWS_RULES)} or a core bool variable {list(GROWS_WHILE)}"
+        )
+    return grows
+
+
+def parse_label(raw: Any, where: str) -> tuple[str, str]:
+    """A label: {zh: ..., en: ...} or one string (its two languages from the label glossary, else used for both)."""
+    if raw is None:
+        return "", ""
+    if isinstance(raw, dict):
+        unknown = sorted(set(raw) - {"zh", "en"})
+        if unknown:
+            raise PolicyError(f"{where}: label has unknown language(s) {unknown}; use zh and en")
+        zh, en = str(raw.get("zh", "")), str(raw.get("en", ""))
+        return zh or en, en or zh
+    return bilingual(str(raw))
+
+
+def _check_example(value: Any, kind: str, cats: tuple[Category, ...], where: str) -> Any:
+    if value is None:
+        raise PolicyError(f"{where}: needs an example value")
+    codes = {c.code for c in cats}
+    ok = {
+        "bool": isinstance(value, bool),
+        "integer": isinstance(value, int) and not isinstance(value, bool),
+        "number": isinstance(value, int | float) and not isinstance(value, bool),
+        "months": isinstance(value, int) and not isinstance(value, bool) and value >= 0,
+        "date": isinstance(value, date),
+        "category": isinstance(value, str) and value in codes,
+        "categories": isinstance(value, list) and all(v in codes for v in value),
+    }[kind]
+    if not ok:
+        raise PolicyError(f"{where}: example {value!r} is not a valid {kind} value")
+    return value
+
+
+def merge_declared(found: list[InputSpec]) -> dict[str, InputSpec]:
+    """The declared inputs of several files by name; one name declared twice must describe the same column."""
+    out: dict[str, InputSpec] = {}
+    for spec in found:
+        seen = out.get(spec.name)
+        if seen is None:
+            out[spec.name] = spec
+            continue
+        if not seen.same_column(spec):
+            raise PolicyError(
+                f"input {spec.name!r} is declared by {seen.jurisdictions[0]} and {spec.jurisdictions[0]} with a "
+                "different type, unit or categories: one name is one column of the person table"
+            )
+        out[spec.name] = InputSpec(**{**seen.__dict__, "jurisdictions": seen.jurisdictions + spec.jurisdictions})
+    return out

@@ -1,0 +1,302 @@
+"""The audit log: who did what, when and why, each record chained to the previous one by SHA-256.
+
+The log is split into CHAINS independent hash chains; a record goes to the chain of its subject, so one
+person's history is a single ordered chain. Each chain has a head row (last hash, length) that an append
+locks until commit: appends to different chains commit in parallel, appends to one chain one after another.
+Heads 0..15 were seeded by migration 0002 (when there were 16 chains); the others are created by their
+first append. A database written with 16 chains still verifies: each record names its chain, and no check
+recomputes a record's chain from its subject (a subject's later records may go to another chain).
+Every record carries its chain and position (seq), and both are hashed, so an edited, deleted, inserted,
+reordered or truncated record breaks its chain or disagrees with the head.
+
+The heads live in the same database, so someone who can write it could delete a whole chain (or its tail)
+and reset the head to match. Signed checkpoints close that hole: `checkpoint` writes every chain's length and
+last hash to a file outside the database (<data dir>/audit_checkpoints/<database>.jsonl), each line signed
+with HMAC-SHA256 under the instance's audit key (CHANGZHU_AUDIT_KEY or <data dir>/audit.key, never in the
+database); `verify` checks that every chain
+still holds the record each checkpoint names.
+
+A ledger posting (changzhu.ledger.accounts.post) notes a digest of its entries on the session; the next
+record appended in that transaction carries the digests ("postings"), so the chained log vouches for the
+exact entries of every ledger transaction.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import json
+import os
+import secrets
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any, cast
+
+from sqlalchemy import Engine, Table, event, insert, select, update
+from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.orm import Session, SessionTransaction
+from sqlalchemy.sql.dml import UpdateBase
+
+from changzhu.config import create_private_once, data_dir
+from changzhu.errors import ChangzhuError
+from changzhu.store.audit_reasons import EN_KEY, Reason
+from changzhu.store.db import session_scope
+from changzhu.store.resident_models import AuditHeadRow, AuditRow
+
+GENESIS = "0" * 64
+CHAINS = 1024  # chains subjects hash into: few clients ever wait for the same head
+SEEDED_CHAINS = 16  # head rows seeded by migration 0002; the others are created on first append
+_HEAD = cast(Table, AuditHeadRow.__table__)
+_LOG = cast(Table, AuditRow.__table__)
+_CHAIN_KEY = "changzhu.audit_chain"
+_POSTINGS_KEY = "changzhu.audit_postings"
+_TIP_KEY = "changzhu.audit_tip"
+CHECKPOINT_DIR = "audit_checkpoints"
+AUDIT_KEY_ENV = "CHANGZHU_AUDIT_KEY"
+AUDIT_KEY_FILE = "audit.key"
+
+
+class AuditKeyError(ChangzhuError):
+    """The audit key is malformed."""
+
+
+def canonical(details: Mapping[str, object]) -> str:
+    """Deterministic JSON text (sorted keys, no spaces) so the hash does not depend on dict order."""
+    return json.dumps(details, sort_keys=True, separators=(",", ":"), ensure_ascii=False, default=str)
+
+
+def record_hash(
+    prev_hash: str, chain: int, seq: int, at: str, actor: str, action: str, subject: str, details: str, reason: str
+) -> str:
+    """The chained hash of one record."""
+    payload = "\x1f".join((prev_hash, str(chain), str(seq), at, actor, action, subject, details, reason))
+    return hashlib.sha256(payload.encode()).hexdigest()
+
+
+def now_iso() -> str:
+    """The current UTC time as ISO 8601 text (what the log stores)."""
+    return datetime.now(UTC).isoformat(timespec="microseconds")
+
+
+def chain_of(subject: str) -> int:
+    """The chain a subject's records go to."""
+    return int.from_bytes(hashlib.sha256(subject.encode()).digest()[:4], "big") % CHAINS
+
+
+def note_posting(session: Session, transaction_id: int, digest: str) -> None:
+    """Remember a ledger transaction's entry digest; the next record appended in this session carries it."""
+    session.info.setdefault(_POSTINGS_KEY, {})[str(transaction_id)] = digest
+
+
+def keyed_hash(text: str) -> str:
+    """A keyed hash (HMAC-SHA256 under the audit key) for values the log must not hold in clear."""
+    return hmac.new(audit_key(), b"key\x1f" + text.encode(), hashlib.sha256).hexdigest()[:32]
+
+
+@event.listens_for(Session, "after_transaction_end")
+def _forget_tip(session: Session, _transaction: SessionTransaction) -> None:
+    """The head is unlocked when a transaction ends: the next record locks it again."""
+    session.info.pop(_TIP_KEY, None)
+
+
+def _take_head(session: Session, chain: int) -> tuple[str, int]:
+    """Lock the chain's head (creating it on first use) and advance its length: (last hash, new record's seq)."""
+    dialect = session.get_bind().dialect.name
+    stmt = (postgresql.insert(_HEAD) if dialect == "postgresql" else sqlite.insert(_HEAD)).values(
+        id=chain, last_hash=GENESIS, length=1
+    )
+    upsert = stmt.on_conflict_do_update(index_elements=["id"], set_={"length": _HEAD.c.length + 1})
+    last_hash, seq = session.execute(upsert.returning(_HEAD.c.last_hash, _HEAD.c.length)).one()
+    return str(last_hash), int(seq)
+
+
+def append(
+    session: Session,
+    *,
+    actor: str,
+    action: str,
+    subject: str,
+    details: dict[str, object],
+    reason: str | Reason,
+    writes: Sequence[UpdateBase] = (),
+) -> None:
+    """Append one record; locks its chain's head until commit, so appends to one chain are serialised.
+
+    A Reason is kept in both languages (changzhu.store.audit_reasons); a str (a reason a person typed) as it is.
+
+    A transaction appends every record to the chain of its first one: it never waits for two head rows,
+    so appends cannot deadlock one another. Ledger postings noted on the session go into this record.
+    `writes` are further statements of the transaction, sent with the record in one statement on PostgreSQL.
+    """
+    if isinstance(reason, Reason):
+        details, reason = {**details, EN_KEY: reason.en}, reason.zh
+    postings = session.info.pop(_POSTINGS_KEY, None)
+    if postings:
+        details = {**details, "postings": postings}
+    chain = session.info.setdefault(_CHAIN_KEY, chain_of(subject))
+    tip = session.info.get(_TIP_KEY)
+    if tip is None:  # first record of the transaction: lock the head
+        last_hash, seq = _take_head(session, chain)
+    else:  # the head is locked already: continue from this transaction's last record
+        last_hash, seq = tip[0], tip[1] + 1
+    at, text = now_iso(), canonical(details)
+    digest = record_hash(last_hash, chain, seq, at, actor, action, subject, text, reason)
+    session.info[_TIP_KEY] = (digest, seq)
+    record = insert(_LOG).values(
+        chain=chain,
+        seq=seq,
+        at=at,
+        actor=actor,
+        action=action,
+        subject=subject,
+        details=text,
+        reason=reason,
+        prev_hash=last_hash,
+        hash=digest,
+    )
+    statements = [update(_HEAD).where(_HEAD.c.id == chain).values(last_hash=digest, length=seq), *writes]
+    if session.get_bind().dialect.name == "postgresql":  # one round trip: the others ride as CTEs
+        for number, statement in enumerate(statements):
+            record = record.add_cte(statement.cte(f"audit_write_{number}"))
+        session.execute(record)
+    else:
+        for statement in (record, *statements):
+            session.execute(statement)
+
+
+@dataclass(frozen=True)
+class AuditReport:
+    """Result of verifying the chains: ok, how many records, and the first problem found."""
+
+    ok: bool
+    length: int
+    problem: str | None
+
+
+def _snapshot(session: Session) -> None:
+    """Read heads and records from one snapshot, so a concurrent append is not mistaken for tampering."""
+    connection = session.connection()
+    if connection.dialect.name == "sqlite":
+        connection.exec_driver_sql("BEGIN")
+    else:
+        connection.exec_driver_sql("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ")
+
+
+def audit_key() -> bytes:
+    """The instance's audit key (32 bytes): CHANGZHU_AUDIT_KEY (64 hex digits), else <data dir>/audit.key,
+    generated with mode 600 on first use. Never stored in the database."""
+    text = os.environ.get(AUDIT_KEY_ENV)
+    if not text:
+        path = data_dir() / AUDIT_KEY_FILE
+        if not path.exists():
+            create_private_once(path, (secrets.token_hex(32) + "\n").encode())
+        text = path.read_text().strip()
+    try:
+        key = bytes.fromhex(text)
+    except ValueError:
+        key = b""
+    if len(key) != 32:
+        raise AuditKeyError(f"{AUDIT_KEY_ENV} or {AUDIT_KEY_FILE} must hold 64 hexadecimal digits (32 bytes)")
+    return key
+
+
+def _checkpoint_key() -> bytes:
+    return hmac.new(audit_key(), b"changzhu audit checkpoint v1", hashlib.sha256).digest()
+
+
+def checkpoint_file(engine: Engine) -> Path:
+    """Where the checkpoints of this database are kept: one file per database under the data directory."""
+    url = engine.url.set(password=None).render_as_string(hide_password=True)
+    name = hashlib.sha256(url.encode()).hexdigest()[:16]
+    return data_dir() / CHECKPOINT_DIR / f"{name}.jsonl"
+
+
+def _sign(body: Mapping[str, object]) -> str:
+    return hmac.new(_checkpoint_key(), canonical(body).encode(), hashlib.sha256).hexdigest()
+
+
+def checkpoint(engine: Engine) -> dict[str, Any]:
+    """Append a signed checkpoint of every chain's (length, last hash) to the checkpoint file; returns it."""
+    with session_scope(engine) as session:
+        _snapshot(session)
+        heads = {
+            str(c): [int(n), h]
+            for c, h, n in session.execute(select(_HEAD.c.id, _HEAD.c.last_hash, _HEAD.c.length).order_by(_HEAD.c.id))
+        }
+    body: dict[str, object] = {"at": now_iso(), "heads": heads}
+    line = {**body, "signature": _sign(body)}
+    path = checkpoint_file(engine)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_APPEND, 0o600)
+    with os.fdopen(fd, "a") as handle:
+        handle.write(canonical(line) + "\n")
+        handle.flush()
+        os.fsync(handle.fileno())
+    return line
+
+
+def _anchors(engine: Engine) -> tuple[dict[tuple[int, int], str], str | None]:
+    """(chain, seq) -> hash named by the signed checkpoints, or the problem with the checkpoint file."""
+    path = checkpoint_file(engine)
+    anchors: dict[tuple[int, int], str] = {}
+    if not path.exists():
+        return anchors, None
+    for number, text in enumerate(path.read_text().splitlines(), start=1):
+        try:
+            line = json.loads(text)
+            body = {"at": line["at"], "heads": line["heads"]}
+            signature = str(line["signature"])
+        except (ValueError, KeyError, TypeError):
+            return anchors, f"checkpoint {number} in {path} is not a checkpoint line"
+        if not hmac.compare_digest(_sign(body), signature):
+            return anchors, f"checkpoint {number} in {path} does not carry a valid signature"
+        for chain, (length, last_hash) in body["heads"].items():
+            if int(length) > 0:
+                anchors[(int(chain), int(length))] = str(last_hash)
+    return anchors, None
+
+
+def verify(engine: Engine) -> AuditReport:
+    """Recompute every chain in order; detects edited, deleted, inserted, reordered or truncated records.
+
+    Every signed checkpoint must still be matched: the record at each checkpointed position exists with the
+    checkpointed hash, so deleting a whole chain or its tail and resetting the head shows too.
+    """
+    count = 0
+    anchors, problem = _anchors(engine)
+    if problem is not None:
+        return AuditReport(False, 0, problem)
+    with session_scope(engine) as session:
+        _snapshot(session)
+        heads = {
+            int(c): (h, int(n)) for c, h, n in session.execute(select(_HEAD.c.id, _HEAD.c.last_hash, _HEAD.c.length))
+        }
+        if not set(range(SEEDED_CHAINS)) <= set(heads):
+            missing = sorted(set(range(SEEDED_CHAINS)) - set(heads))
+            return AuditReport(False, 0, f"chain heads {missing} are missing")
+        tails = {c: (GENESIS, 0) for c in heads}
+        for row in session.execute(select(AuditRow).order_by(AuditRow.chain, AuditRow.seq)).scalars():
+            count += 1
+            if row.chain not in tails:
+                return AuditReport(False, count, f"record {row.id}: unknown chain {row.chain}")
+            prev, seq = tails[row.chain]
+            if row.prev_hash != prev or row.seq != seq + 1:
+                return AuditReport(False, count, f"record {row.id}: does not follow the previous record")
+            fields = (row.at, row.actor, row.action, row.subject, row.details, row.reason)
+            if record_hash(prev, row.chain, row.seq, *fields) != row.hash:
+                return AuditReport(False, count, f"record {row.id}: content does not match its hash")
+            anchored = anchors.pop((row.chain, row.seq), None)
+            if anchored is not None and anchored != row.hash:
+                return AuditReport(False, count, f"chain {row.chain} record {row.seq}: differs from the checkpoint")
+            tails[row.chain] = (row.hash, row.seq)
+    for chain, (last_hash, length) in sorted(heads.items()):
+        if tails[chain] != (last_hash, length):
+            found = tails[chain][1]
+            return AuditReport(False, count, f"chain {chain}: the head expects {length} records, found {found}")
+    if anchors:
+        (chain, seq), _hash = min(anchors.items())
+        length = tails[chain][1]
+        return AuditReport(False, count, f"chain {chain}: a signed checkpoint saw {seq} records, {length} remain")
+    return AuditReport(True, count, None)

@@ -1,0 +1,174 @@
+"""Write transactions for registry and ledger operations: serialised per subject, idempotent, audited.
+
+Every change is an *operation* with an idempotency key, stored in ledger_transactions together with a hash
+of the request. Replaying a key returns the stored result; reusing it for a different request is an error.
+On SQLite the transaction starts with BEGIN IMMEDIATE (one writer at a time); on PostgreSQL the operation
+locks the rows it reads (SELECT ... FOR UPDATE) before checking and writing.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import threading
+import time
+import uuid
+import weakref
+from collections.abc import Callable, Iterator, Mapping
+from contextlib import ExitStack, contextmanager
+from dataclasses import dataclass, field
+from typing import cast
+
+from sqlalchemy import Engine, Insert, Table, select, update
+from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.exc import IntegrityError, OperationalError
+from sqlalchemy.orm import Session
+from sqlalchemy.sql.dml import UpdateBase
+
+from changzhu.errors import ChangzhuError
+from changzhu.store import audit
+from changzhu.store.audit_reasons import Reason
+from changzhu.store.resident_models import LedgerTransactionRow
+
+_RETRYABLE_PG_CODES = {"40001", "40P01"}  # serialization failure, deadlock detected
+_TXN = cast(Table, LedgerTransactionRow.__table__)
+
+
+class IdempotencyConflict(ChangzhuError):
+    """An idempotency key already used for a different request."""
+
+
+_SQLITE_WRITERS: weakref.WeakKeyDictionary[Engine, threading.Lock] = weakref.WeakKeyDictionary()
+_SQLITE_WRITERS_GUARD = threading.Lock()
+
+
+def _sqlite_writer_lock(engine: Engine) -> threading.Lock:
+    """One lock per SQLite engine: threads of a process queue for the write lock here, not in SQLite."""
+    with _SQLITE_WRITERS_GUARD:
+        return _SQLITE_WRITERS.setdefault(engine, threading.Lock())
+
+
+@contextmanager
+def write_session(engine: Engine) -> Iterator[Session]:
+    """A session whose transaction holds the write lock on SQLite from its first statement.
+
+    SQLite allows one writer; its busy handler polls with growing sleeps, so threads contending for the lock
+    wait seconds in the worst case. Threads of this process therefore queue on a Python lock first (woken
+    as soon as the writer commits); other processes still wait in BEGIN IMMEDIATE (busy_timeout).
+    """
+    sqlite = engine.dialect.name == "sqlite"
+    with ExitStack() as stack:
+        if sqlite:
+            stack.enter_context(_sqlite_writer_lock(engine))
+        session = stack.enter_context(Session(engine, expire_on_commit=False))
+        if sqlite:
+            session.connection().exec_driver_sql("BEGIN IMMEDIATE")
+        try:
+            yield session
+            session.commit()
+        except BaseException:
+            session.rollback()
+            raise
+
+
+def new_key(prefix: str) -> str:
+    """A fresh idempotency key, for callers that do not retry."""
+    return f"{prefix}-{uuid.uuid4().hex}"
+
+
+def request_hash(kind: str, request: Mapping[str, object]) -> str:
+    """Hash of an operation's kind and arguments: the same key must always carry the same request."""
+    return hashlib.sha256((kind + "\x1f" + audit.canonical(request)).encode()).hexdigest()
+
+
+@dataclass
+class Outcome:
+    """What an operation did: its result (returned to the caller and stored), its audit subject, and writes
+    left to send with the audit record (one statement on PostgreSQL)."""
+
+    result: dict[str, object]
+    subject: str
+    details: dict[str, object] = field(default_factory=dict)
+    writes: list[UpdateBase] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class Operation:
+    """An operation's identity: kind, idempotency key, request, actor and reason."""
+
+    kind: str
+    key: str
+    request: Mapping[str, object]
+    actor: str
+    reason: str | Reason
+
+
+def _is_retryable(exc: OperationalError) -> bool:
+    code = getattr(exc.orig, "sqlstate", None)
+    return code in _RETRYABLE_PG_CODES or "database is locked" in str(exc.orig)
+
+
+def insert_ignoring(session: Session, table: Table, index_elements: list[str]) -> Insert:
+    """INSERT ... ON CONFLICT (index_elements) DO NOTHING for the session's database."""
+    dialect = session.get_bind().dialect.name
+    stmt = postgresql.insert(table) if dialect == "postgresql" else sqlite.insert(table)
+    return stmt.on_conflict_do_nothing(index_elements=index_elements)
+
+
+def _claim(session: Session, op: Operation, digest: str) -> LedgerTransactionRow | dict[str, object]:
+    """The operation's new row, or the stored result if the key was used before (a replay)."""
+    created_at = audit.now_iso()
+    values = {
+        "idempotency_key": op.key,
+        "kind": op.kind,
+        "request_hash": digest,
+        "result": {},
+        "actor": op.actor,
+        "created_at": created_at,
+    }
+    stmt = insert_ignoring(session, _TXN, ["idempotency_key"]).values(values).returning(_TXN.c.id)
+    new_id = session.execute(stmt).scalar()
+    if new_id is not None:  # a plain object: apply() reads its id; the row is written by the statement above
+        return LedgerTransactionRow(id=new_id, **values)
+    prior = session.execute(select(_TXN.c.request_hash, _TXN.c.result).where(_TXN.c.idempotency_key == op.key)).one()
+    if prior.request_hash != digest:
+        raise IdempotencyConflict(f"idempotency key {op.key!r} was already used for another request")
+    return {**prior.result, "replayed": True}
+
+
+def run_operation(
+    engine: Engine,
+    op: Operation,
+    apply: Callable[[Session, LedgerTransactionRow], Outcome],
+    lock: Callable[[Session], None] | None = None,
+) -> dict[str, object]:
+    """Run `apply` once for `op.key`: lock, claim the key, write, audit, commit; retries are no-ops."""
+    digest = request_hash(op.kind, op.request)
+    for attempt in range(5):
+        try:
+            with write_session(engine) as session:
+                if lock is not None:
+                    lock(session)
+                txn = _claim(session, op, digest)
+                if isinstance(txn, dict):
+                    return txn
+                outcome = apply(session, txn)
+                result = {**outcome.result, "operation_id": txn.id}
+                audit.append(
+                    session,
+                    actor=op.actor,
+                    action=op.kind,
+                    subject=outcome.subject,
+                    details={**outcome.details, "key_hash": audit.keyed_hash(op.key), "operation_id": txn.id},
+                    reason=op.reason,
+                    writes=[*outcome.writes, update(_TXN).where(_TXN.c.id == txn.id).values(result=result)],
+                )
+                return {**result, "replayed": False}
+        except IntegrityError:
+            # a racing unique row (e.g. the same person registered twice at once) committed first: re-check
+            if attempt == 4:
+                raise
+        except OperationalError as exc:
+            if not _is_retryable(exc) or attempt == 4:
+                raise
+            time.sleep(0.01 * (attempt + 1))
+    raise AssertionError("unreachable")

@@ -1,0 +1,126 @@
+"""Opening a file of any supported format as a raw table: CSV (UTF-8, UTF-8 with BOM, GBK/GB18030), Excel,
+Parquet, JSON and YAML. Columns keep their own headers; cells are text unless the format is typed."""
+
+from __future__ import annotations
+
+import io
+import json
+from dataclasses import dataclass
+from datetime import date, datetime
+from pathlib import Path
+
+import polars as pl
+import yaml
+
+from changzhu.errors import ChangzhuError
+
+CSV_SUFFIXES = (".csv", ".tsv", ".txt")
+EXCEL_SUFFIXES = (".xlsx", ".xlsm", ".xls", ".ods")
+RECORD_SUFFIXES = (".json", ".yaml", ".yml")
+SUFFIXES = (*CSV_SUFFIXES, *EXCEL_SUFFIXES, ".parquet", *RECORD_SUFFIXES)
+
+
+class FileUnreadable(ChangzhuError, ValueError):
+    """A file that cannot be opened as a table at all (format, encoding, sheet)."""
+
+
+@dataclass(frozen=True)
+class RawTable:
+    """A file's cells with its own headers; `first_line` is the file line (or record number) of data row 0."""
+
+    frame: pl.DataFrame
+    first_line: int
+    row_word: str  # "line", "row" (Excel, Parquet) or "record" (JSON, YAML)
+    encoding: str = ""
+
+
+def _csv(path: Path) -> RawTable:
+    separator = "\t" if path.suffix.lower() == ".tsv" else ","
+    try:
+        frame = pl.read_csv(path, infer_schema=False, separator=separator, encoding="utf8")
+        encoding = "utf-8"
+        if any("\ufffd" in c for c in frame.columns):  # polars reads a header that is not UTF-8 lossily
+            raise pl.exceptions.ComputeError("invalid utf-8 in the header")
+    except pl.exceptions.ComputeError as exc:
+        if "utf-8" not in str(exc).lower() and "utf8" not in str(exc).lower():
+            raise FileUnreadable(f"{path}: not a readable CSV file ({str(exc).splitlines()[0]})") from exc
+        try:
+            text = path.read_bytes().decode("gb18030")
+        except UnicodeDecodeError as err:
+            raise FileUnreadable(f"{path}: neither UTF-8 nor GBK/GB18030 text ({err.reason})") from err
+        frame = pl.read_csv(io.StringIO(text), infer_schema=False, separator=separator)
+        encoding = "gb18030"
+    except pl.exceptions.NoDataError as exc:
+        raise FileUnreadable(f"{path}: the file is empty") from exc
+    return RawTable(frame.rename({c: c.lstrip("\ufeff") for c in frame.columns}), 2, "line", encoding)
+
+
+def _excel(path: Path, sheet: str | None) -> RawTable:
+    try:
+        if sheet is None:
+            frame = pl.read_excel(path, sheet_id=1, engine="calamine", infer_schema_length=0)
+        else:
+            frame = pl.read_excel(path, sheet_name=sheet, engine="calamine", infer_schema_length=0)
+    except Exception as exc:  # fastexcel raises its own types for a missing sheet or a damaged file
+        raise FileUnreadable(f"{path}: cannot be read as a workbook ({str(exc).splitlines()[0]})") from exc
+    return RawTable(frame, 2, "row")
+
+
+def _cell(value: object) -> str | None:
+    if value is None:
+        return None
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, datetime | date):
+        return value.isoformat()
+    if isinstance(value, list) and all(isinstance(v, str | int | float) for v in value):
+        return ";".join(str(v) for v in value)  # a set of categories
+    if isinstance(value, dict | list):
+        raise ValueError("a nested value where a single value is expected")
+    return str(value)
+
+
+def _records(path: Path, key: str) -> RawTable:
+    try:
+        text = path.read_text(encoding="utf-8-sig")
+        raw = json.loads(text) if path.suffix.lower() == ".json" else yaml.safe_load(text)
+    except (OSError, UnicodeDecodeError, json.JSONDecodeError, yaml.YAMLError) as exc:
+        raise FileUnreadable(f"{path}: cannot be read ({str(exc).splitlines()[0]})") from exc
+    records = raw.get(key) if isinstance(raw, dict) and key else raw
+    if not isinstance(records, list) or not all(isinstance(r, dict) for r in records):
+        where = f" or a mapping with {key!r}" if key else ""
+        raise FileUnreadable(f"{path}: expected a list of records{where}")
+    headers: dict[str, None] = {}
+    for record in records:
+        headers.update(dict.fromkeys(str(k) for k in record))
+    try:
+        data = {h: [_cell(r.get(h)) for r in records] for h in headers}
+    except ValueError as exc:
+        raise FileUnreadable(f"{path}: {exc}") from exc
+    return RawTable(pl.DataFrame(data, schema=dict.fromkeys(headers, pl.String)), 1, "record")
+
+
+def read_raw(path: Path, *, sheet: str | None = None, records_key: str = "") -> RawTable:
+    """The cells of `path` by its suffix (a directory: its .parquet parts, as `changzhu simulate --store` writes)."""
+    suffix = path.suffix.lower()
+    if path.is_dir():
+        parts = sorted(path.glob("*.parquet"))
+        if not parts:
+            raise FileUnreadable(f"{path}: a directory without .parquet files")
+        return RawTable(pl.concat([pl.read_parquet(p) for p in parts], how="vertical"), 1, "row")
+    if not path.is_file():
+        raise FileUnreadable(f"{path}: file not found")
+    if suffix not in SUFFIXES:
+        raise FileUnreadable(f"{path}: unknown format {suffix!r}; give one of {', '.join(SUFFIXES)}")
+    if sheet is not None and suffix not in EXCEL_SUFFIXES:
+        raise FileUnreadable(f"{path}: --sheet is only for Excel workbooks")
+    if suffix in CSV_SUFFIXES:
+        return _csv(path)
+    if suffix in EXCEL_SUFFIXES:
+        return _excel(path, sheet)
+    if suffix == ".parquet":
+        try:
+            return RawTable(pl.read_parquet(path), 1, "row")
+        except (OSError, pl.exceptions.PolarsError) as exc:
+            raise FileUnreadable(f"{path}: not a readable Parquet file ({str(exc).splitlines()[0]})") from exc
+    return _records(path, records_key)

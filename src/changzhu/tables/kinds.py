@@ -1,0 +1,449 @@
+"""Every kind of table a user can load, one schema each: person, resident, contribution, facility, supply, standard,
+population."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+
+import polars as pl
+
+from changzhu.domain import field_sizes
+from changzhu.domain.person import PERSON_COLUMNS
+from changzhu.errors import ChangzhuError
+from changzhu.tables.person import person_column, person_schema
+from changzhu.tables.schema import Category, Column, ColumnType, RowProblem, TableSchema
+
+# core person-table columns a registered resident gives as facts (the registry derives or keeps the others itself)
+RESIDENT_FACTS = (
+    "employed",
+    "education",
+    "housing",
+    "income_per_capita_month",
+    "criminal_record",
+    "professional_title",
+    "admin_detentions",
+    "si_base_ratio",
+)
+PROOF_KINDS = (
+    Category("housing", "住房", "housing"),
+    Category("employment", "就业", "employment"),
+    Category("study", "就学", "study"),
+)
+SCHEMES = (
+    Category("pension", "养老保险", "pension"),
+    Category("medical", "医疗保险", "medical insurance"),
+    Category("unemployment", "失业保险", "unemployment insurance"),
+)
+ID_NUMBER = Column(
+    "id_number",
+    ColumnType.TEXT,
+    "公民身份号码",
+    "identity number",
+    aliases=("身份证号", "身份证号码"),
+    example="11010519491231002X",
+    sensitive=True,
+    max_length=18,
+)
+
+# a resident's name and phone (optional): the registry keeps them encrypted, with a keyed look-up hash
+CONTACT_COLUMNS = (
+    Column("name", ColumnType.TEXT, "姓名", "name", required=False, nullable=True, example="张三", max_length=50),
+    Column(
+        "phone",
+        ColumnType.TEXT,
+        "手机号",
+        "phone",
+        required=False,
+        nullable=True,
+        aliases=("联系电话", "手机号码"),
+        example="13800138000",
+        sensitive=True,
+        max_length=20,
+    ),
+)
+
+
+def fact_column(name: str) -> Column:
+    """A person-table column as an optional fact of a registered resident (missing stays unknown)."""
+    core = person_column({c.name: c for c in PERSON_COLUMNS}[name])
+    return Column(
+        core.name,
+        core.type,
+        core.zh,
+        core.en,
+        required=False,
+        nullable=True,
+        unit=core.unit,
+        categories=core.categories,
+        aliases=core.aliases,
+        example=core.example,
+        minimum=core.minimum,
+    )
+
+
+def _unique(column: str) -> Callable[[pl.DataFrame], list[RowProblem]]:
+    def check(frame: pl.DataFrame) -> list[RowProblem]:
+        dup = frame.get_column(column).is_duplicated() & frame.get_column(column).is_not_null()
+        return [RowProblem(int(r), column, "appears on another row too") for r in dup.arg_true().to_list()]
+
+    return check
+
+
+def resident_schema(declared: Sequence[Column] = ()) -> TableSchema:
+    """A registry import of residents: identity, places, proof, and the facts the rules need (the core ones and
+    the inputs the jurisdictions declare, `declared`)."""
+    return TableSchema(
+        "resident",
+        "常住人口登记表",
+        "residents to register",
+        (
+            ID_NUMBER,
+            *CONTACT_COLUMNS,
+            Column(
+                "hukou_region",
+                ColumnType.REGION,
+                "户籍地",
+                "hukou place",
+                aliases=("户籍所在地",),
+                example="510100",
+                region_level="prefecture",
+            ),
+            Column(
+                "residence_region",
+                ColumnType.REGION,
+                "常住地",
+                "place of residence",
+                aliases=("居住地",),
+                example="440300",
+                region_level="prefecture",
+            ),
+            Column("residence_since", ColumnType.DATE, "居住起始日期", "resident since", example="2019-09-01"),
+            Column("proof_kind", ColumnType.CATEGORY, "证明类型", "proof", categories=PROOF_KINDS, example="就业"),
+            Column(
+                "proof_ref",
+                ColumnType.TEXT,
+                "证明编号",
+                "proof reference",
+                example="劳动合同 2019-0815",
+                max_length=field_sizes.PROOF_REF,
+            ),
+            *(fact_column(n) for n in RESIDENT_FACTS),
+            *declared,
+        ),
+        records_key="residents",
+    )
+
+
+def _period_check(frame: pl.DataFrame) -> list[RowProblem]:
+    problems = []
+    for name in ("period_from", "period_to"):
+        p = frame.get_column(name)
+        bad = ~(p.is_between(195001, 999912) & (p % 100).is_between(1, 12))
+        problems += [RowProblem(int(r), name, "not a month written YYYYMM") for r in bad.arg_true().to_list()]
+    order = (frame["period_to"] < frame["period_from"]).arg_true().to_list()
+    return problems + [RowProblem(int(r), "period_to", "is before period_from") for r in order]
+
+
+def contribution_schema() -> TableSchema:
+    """A registry import of contribution histories: one row per range of months paid in one region."""
+    return TableSchema(
+        "contribution",
+        "社保缴费记录",
+        "contribution history",
+        (
+            ID_NUMBER,
+            Column("scheme", ColumnType.CATEGORY, "险种", "scheme", categories=SCHEMES, example="养老保险"),
+            Column(
+                "region", ColumnType.REGION, "参保地", "region paid in", example="440300", region_level="prefecture"
+            ),
+            Column("period_from", ColumnType.INTEGER, "起始年月", "first month", unit="YYYYMM", example="201909"),
+            Column("period_to", ColumnType.INTEGER, "截止年月", "last month", unit="YYYYMM", example="202405"),
+            Column(
+                "monthly_base_yuan",
+                ColumnType.NUMBER,
+                "月缴费基数",
+                "monthly base",
+                unit="yuan",
+                minimum=0,
+                maximum=1e9,
+                example="6500",
+            ),
+        ),
+        checks=(_period_check,),
+        records_key="contributions",
+    )
+
+
+@dataclass(frozen=True)
+class ServiceInfo:
+    """A planned service as the facility and supply tables name it: key, Chinese title, supply column."""
+
+    key: str
+    title_zh: str
+    supply_column: str
+
+
+def _services(services: Sequence[ServiceInfo]) -> tuple[Category, ...]:
+    """The services a facility row may name: those of the standards in use."""
+    return tuple(Category(s.key, s.title_zh, s.key.replace("_", " ")) for s in services)
+
+
+def _lon_lat_check(frame: pl.DataFrame) -> list[RowProblem]:
+    half = (frame["lon"].is_null() != frame["lat"].is_null()).arg_true().to_list()
+    return [RowProblem(int(r), "lat", "lon and lat must both be given or both be empty") for r in half]
+
+
+def facility_schema(services: Sequence[ServiceInfo]) -> TableSchema:
+    """A facility list (设施清单): one row per facility with its service, region and capacity."""
+    return TableSchema(
+        "facility",
+        "设施清单",
+        "facility list",
+        (
+            Column("facility_id", ColumnType.TEXT, "设施编号", "facility id", example="SZ-H-001"),
+            Column("name", ColumnType.TEXT, "名称", "name", aliases=("设施名称", "机构名称"), example="深圳市人民医院"),
+            Column(
+                "service",
+                ColumnType.CATEGORY,
+                "服务",
+                "service",
+                categories=_services(services),
+                aliases=("服务类型",),
+                example="hospital_beds",
+            ),
+            Column("region_code", ColumnType.REGION, "所在地区", "region", aliases=("区县", "地区"), example="440303"),
+            Column(
+                "capacity",
+                ColumnType.NUMBER,
+                "容量",
+                "capacity",
+                unit="beds, places or staff",
+                minimum=0,
+                aliases=("床位数", "学位数"),
+                example="2800",
+            ),
+            Column(
+                "lon",
+                ColumnType.NUMBER,
+                "经度",
+                "longitude",
+                required=False,
+                nullable=True,
+                unit="degrees",
+                minimum=73.0,
+                maximum=136.0,
+                example="114.12",
+            ),
+            Column(
+                "lat",
+                ColumnType.NUMBER,
+                "纬度",
+                "latitude",
+                required=False,
+                nullable=True,
+                unit="degrees",
+                minimum=3.0,
+                maximum=54.0,
+                example="22.55",
+            ),
+        ),
+        checks=(_unique("facility_id"), _lon_lat_check),
+        records_key="facilities",
+    )
+
+
+SUPPLY_LABELS = {
+    "beds_total": ("医疗卫生机构床位数", "beds"),
+    "licensed_doctors_incl_assistant": ("执业(助理)医师数", "licensed doctors incl. assistants"),
+    "registered_nurses": ("注册护士数", "registered nurses"),
+    "primary_enrolment": ("小学在校生数", "primary enrolment"),
+    "primary_fulltime_teachers": ("小学专任教师数", "primary teachers"),
+    "junior_secondary_enrolment": ("初中在校生数", "junior secondary enrolment"),
+    "junior_secondary_fulltime_teachers": ("初中专任教师数", "junior secondary teachers"),
+}
+
+
+def supply_schema(services: Sequence[ServiceInfo]) -> TableSchema:
+    """Supply by province (the columns the service standards name); replaces the shipped 2019 figures."""
+    needed = sorted({s.supply_column for s in services})
+    return TableSchema(
+        "supply",
+        "分省服务供给",
+        "supply by province",
+        (
+            Column(
+                "code",
+                ColumnType.REGION,
+                "省份",
+                "province",
+                aliases=("地区", "省份代码"),
+                example="440000",
+                region_level="province",
+            ),
+            *(
+                Column(name, ColumnType.NUMBER, *SUPPLY_LABELS.get(name, (name, name)), minimum=0, example="1000")
+                for name in needed
+            ),
+        ),
+        checks=(_unique("code"),),
+        records_key="supply",
+    )
+
+
+def _value_given(frame: pl.DataFrame) -> list[RowProblem]:
+    none = (frame["standard_value"].is_null() & frame["unit_cost_yuan"].is_null()).arg_true().to_list()
+    return [RowProblem(int(r), "standard_value", "give a standard value, a unit cost or both") for r in none]
+
+
+def _one_value_a_day(frame: pl.DataFrame) -> list[RowProblem]:
+    problems = []
+    for column in ("standard_value", "unit_cost_yuan"):
+        given = pl.col(column).is_not_null()
+        twice = frame.select(pl.struct("region_code", "service", "since", given).is_duplicated() & given).to_series()
+        problems += [
+            RowProblem(int(r), column, "another row gives it for the same region and service from the same date")
+            for r in twice.arg_true().to_list()
+        ]
+    return problems
+
+
+def standard_schema(services: Sequence[ServiceInfo]) -> TableSchema:
+    """A planner's own service standards (本地服务标准): dated, sourced values of a region's standard or unit cost."""
+    return TableSchema(
+        "standard",
+        "本地服务标准",
+        "local service standards",
+        (
+            Column(
+                "region_code", ColumnType.REGION, "地区", "region", aliases=("地区代码", "行政区划"), example="440300"
+            ),
+            Column(
+                "service",
+                ColumnType.CATEGORY,
+                "服务",
+                "service",
+                categories=_services(services),
+                aliases=("服务类型",),
+                example="hospital_beds",
+            ),
+            Column(
+                "standard_value",
+                ColumnType.NUMBER,
+                "标准值",
+                "standard",
+                required=False,
+                nullable=True,
+                unit="the standard's unit (changzhu check --list-parameters)",
+                minimum=0,
+                aliases=("配置标准",),
+                example="4.5",
+            ),
+            Column(
+                "unit_cost_yuan",
+                ColumnType.NUMBER,
+                "单位成本",
+                "unit cost",
+                required=False,
+                nullable=True,
+                unit="yuan",
+                minimum=0,
+                aliases=("单位造价",),
+                example="",
+            ),
+            Column("since", ColumnType.DATE, "起始日期", "in force from", aliases=("施行日期",), example="2021-01-01"),
+            Column(
+                "source",
+                ColumnType.TEXT,
+                "依据",
+                "source",
+                aliases=("文件依据", "来源"),
+                example="《深圳市医疗卫生设施布局规划》第3条",
+            ),
+            Column(
+                "verified",
+                ColumnType.BOOL,
+                "已核实",
+                "verified",
+                required=False,
+                default=False,
+                example="否",
+            ),
+        ),
+        checks=(_value_given, _one_value_a_day),
+        records_key="standards",
+    )
+
+
+POPULATION_COUNTS = (
+    ("pop_resident", "常住人口", "resident population", True),
+    ("pop_age_0_4", "0-4岁人口", "aged 0-4", False),
+    ("pop_age_5_14", "5-14岁人口", "aged 5-14", False),
+    ("pop_age_0_14", "0-14岁人口", "aged 0-14", False),
+    ("pop_age_65plus", "65岁及以上人口", "aged 65 and over", False),
+    ("interprov_in_migrants", "省外流入人口", "from other provinces", False),
+)
+
+
+def _parts_fit(frame: pl.DataFrame) -> list[RowProblem]:
+    problems = []
+    for name, *_ in POPULATION_COUNTS[1:]:
+        over = (frame[name] > frame["pop_resident"]).fill_null(False).arg_true().to_list()
+        problems += [RowProblem(int(r), name, "is more than the resident population") for r in over]
+    young = (frame["pop_age_0_4"] + frame["pop_age_5_14"] > frame["pop_age_0_14"]).fill_null(False)
+    return problems + [RowProblem(int(r), "pop_age_0_14", "is less than 0-4 plus 5-14") for r in young.arg_true()]
+
+
+def population_schema() -> TableSchema:
+    """An analyst's own resident population (情景人口) by region, replacing the census where a plan reads it."""
+    return TableSchema(
+        "population",
+        "情景人口",
+        "scenario population",
+        (
+            Column(
+                "region_code", ColumnType.REGION, "地区", "region", aliases=("地区代码", "行政区划"), example="440300"
+            ),
+            *(
+                Column(
+                    name,
+                    ColumnType.NUMBER,
+                    zh,
+                    en,
+                    required=required,
+                    nullable=not required,
+                    unit="people",
+                    minimum=0,
+                    maximum=2e9,
+                    example="17560000" if required else "",
+                )
+                for name, zh, en, required in POPULATION_COUNTS
+            ),
+        ),
+        checks=(_unique("region_code"), _parts_fit),
+        records_key="population",
+    )
+
+
+KINDS = ("person", "resident", "contribution", "facility", "supply", "standard", "population")
+
+
+def schema_of(kind: str, services: Sequence[ServiceInfo], declared: Sequence[Column] = ()) -> TableSchema:
+    """The schema of a kind by name (`services`: those of the standards in use, for facilities and supply;
+    `declared`: the declared inputs, for people and residents)."""
+    match kind:
+        case "person":
+            return person_schema(declared)
+        case "resident":
+            return resident_schema(declared)
+        case "contribution":
+            return contribution_schema()
+        case "facility":
+            return facility_schema(services)
+        case "supply":
+            return supply_schema(services)
+        case "standard":
+            return standard_schema(services)
+        case "population":
+            return population_schema()
+    raise ChangzhuError(f"unknown table kind {kind!r}; kinds: {', '.join(KINDS)}")

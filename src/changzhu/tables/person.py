@@ -1,0 +1,166 @@
+"""The person table as a file kind: the core columns of domain/person.py with Chinese and English labels."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any, Protocol
+
+import polars as pl
+
+from changzhu.domain.person import (
+    EDUCATION_LEVELS,
+    HOUSING_TENURES,
+    PERSON_COLUMNS,
+    TITLE_LEVELS,
+    PersonColumn,
+    PersonTableError,
+    validate_person_table,
+)
+from changzhu.tables.schema import Category, Column, ColumnType, RowProblem, TableSchema
+
+SEX = (Category("F", "女", "female"), Category("M", "男", "male"))
+EDUCATION = (
+    Category("none", "未上学", "no schooling"),
+    Category("primary", "小学", "primary school"),
+    Category("junior_secondary", "初中", "junior secondary"),
+    Category("senior_secondary", "高中", "senior secondary"),
+    Category("vocational_college", "大专", "vocational college"),
+    Category("bachelor", "本科", "bachelor"),
+    Category("master", "硕士", "master"),
+    Category("doctor", "博士", "doctor"),
+)
+HOUSING = (
+    Category("owned", "自有住房", "owned"),
+    Category("rented", "租房", "rented"),
+    Category("public_rental", "公租房", "public rental"),
+    Category("dormitory", "宿舍", "dormitory"),
+    Category("none", "无固定住所", "no fixed housing"),
+)
+TITLES = (
+    Category("none", "无", "none"),
+    Category("skill_5", "五级/初级工", "level 5 (entry)"),
+    Category("skill_4", "四级/中级工", "level 4"),
+    Category("skill_3", "三级/高级工", "level 3"),
+    Category("skill_2_or_intermediate", "二级/技师/中级职称", "level 2 or intermediate title"),
+    Category("skill_1_or_senior", "一级/高级技师/高级职称", "level 1 or senior title"),
+)
+assert [c.code for c in EDUCATION] == EDUCATION_LEVELS
+assert [c.code for c in HOUSING] == HOUSING_TENURES
+assert [c.code for c in TITLES] == TITLE_LEVELS
+
+# name: (type, Chinese label, English label, aliases, example)
+LABELS: dict[str, tuple[ColumnType, str, str, tuple[str, ...], str]] = {
+    "person_id": (ColumnType.INTEGER, "编号", "person id", ("序号", "人员编号"), "1"),
+    "sex": (ColumnType.CATEGORY, "性别", "sex", (), "女"),
+    "birth_date": (ColumnType.DATE, "出生日期", "date of birth", ("出生年月日", "生日"), "1990-03-15"),
+    "hukou_region": (ColumnType.REGION, "户籍地", "hukou place", ("户籍所在地", "户口所在地"), "510100"),
+    "residence_region": (ColumnType.REGION, "常住地", "place of residence", ("居住地", "现居住地"), "440300"),
+    "residence_since": (ColumnType.DATE, "居住起始日期", "resident since", ("来本地居住日期",), "2019-09-01"),
+    "residence_permit_since": (ColumnType.DATE, "居住证办理日期", "residence permit since", ("居住证日期",), ""),
+    "si_months_local": (ColumnType.MONTHS, "本地社保缴费月数", "social insurance months here", (), "60"),
+    "si_months_total": (ColumnType.MONTHS, "社保缴费总月数", "social insurance months in all", (), "96"),
+    "medical_months_local": (ColumnType.MONTHS, "本地医保缴费月数", "medical insurance months here", (), "60"),
+    "prior_region": (ColumnType.REGION, "上一居住地", "previous place of residence", ("原居住地",), "510100"),
+    "prior_residence_months": (ColumnType.MONTHS, "上一居住地居住月数", "months lived there", (), "36"),
+    "prior_si_months": (ColumnType.MONTHS, "上一居住地社保月数", "social insurance months there", (), "36"),
+    "employed": (ColumnType.BOOL, "合法稳定就业", "employed", ("就业", "是否就业"), "是"),
+    "education": (ColumnType.CATEGORY, "学历", "education", ("文化程度", "最高学历"), "本科"),
+    "housing": (ColumnType.CATEGORY, "住房", "housing", ("住房情况",), "租房"),
+    "income_per_capita_month": (ColumnType.NUMBER, "家庭人均月收入", "household income per head", (), "4500"),
+    "parent_id": (ColumnType.INTEGER, "父母编号", "parent's person id", ("父亲或母亲编号",), ""),
+    "criminal_record": (ColumnType.BOOL, "犯罪记录", "criminal record", ("有无犯罪记录",), "否"),
+    "professional_title": (ColumnType.CATEGORY, "职业资格或职称", "vocational level or title", ("职称",), "无"),
+    "admin_detentions": (ColumnType.INTEGER, "行政拘留次数", "administrative detentions", (), "0"),
+    "si_base_ratio": (ColumnType.NUMBER, "社保缴费基数比", "insurance base ratio", ("缴费基数比",), "1.2"),
+}
+CATEGORIES = {"sex": SEX, "education": EDUCATION, "housing": HOUSING, "professional_title": TITLES}
+REGION_COLUMNS = ("hukou_region", "residence_region", "prior_region")
+
+
+def person_column(col: PersonColumn) -> Column:
+    """The file column of one core person-table column."""
+    kind, zh, en, aliases, example = LABELS[col.name]
+    minimum = 0.0 if kind in (ColumnType.MONTHS, ColumnType.NUMBER, ColumnType.INTEGER) else None
+    return Column(
+        col.name,
+        kind,
+        zh,
+        en,
+        required=not col.optional,
+        nullable=col.nullable,
+        unit=col.unit,
+        categories=CATEGORIES.get(col.name, ()),
+        aliases=aliases,
+        example=example,
+        default=col.default,
+        minimum=minimum if col.name not in ("person_id", "parent_id") else None,
+        region_level="prefecture" if col.name in REGION_COLUMNS else None,
+    )
+
+
+def _cross_checks(frame: pl.DataFrame) -> list[RowProblem]:
+    """The person table's own checks across columns (months, dates, duplicates), row by row."""
+    try:
+        validate_person_table(frame.select(c.name for c in PERSON_COLUMNS))
+    except PersonTableError as exc:
+        return [RowProblem(row, p.column, p.message) for p in exc.problems for row in p.rows]
+    return []
+
+
+def person_schema(inputs: Sequence[Column] = ()) -> TableSchema:
+    """The person table: the core columns, then a jurisdiction's declared inputs (optional columns)."""
+    return TableSchema(
+        "person",
+        "人员表",
+        "person table",
+        (*(person_column(c) for c in PERSON_COLUMNS), *inputs),
+        checks=(_cross_checks,),
+        records_key="people",
+    )
+
+
+class DeclaredCategory(Protocol):
+    """A category of a declared input (rules.inputs.Category)."""
+
+    @property
+    def code(self) -> str: ...
+    @property
+    def label_zh(self) -> str: ...
+    @property
+    def label_en(self) -> str: ...
+
+
+class DeclaredInput(Protocol):
+    """An input a jurisdiction declares (rules.inputs.InputSpec), as far as a file column needs it."""
+
+    @property
+    def name(self) -> str: ...
+    @property
+    def type(self) -> str: ...
+    @property
+    def unit(self) -> str: ...
+    @property
+    def label_zh(self) -> str: ...
+    @property
+    def label_en(self) -> str: ...
+    @property
+    def categories(self) -> tuple[DeclaredCategory, ...]: ...
+    @property
+    def example(self) -> Any: ...
+
+
+def declared_column(spec: DeclaredInput) -> Column:
+    """A declared input as an optional, nullable column of the person file (a missing value stays unknown)."""
+    example = ";".join(spec.example) if isinstance(spec.example, list) else spec.example
+    return Column(
+        spec.name,
+        ColumnType(spec.type),
+        spec.label_zh,
+        spec.label_en,
+        required=False,
+        nullable=True,
+        unit=spec.unit,
+        categories=tuple(Category(c.code, c.label_zh, c.label_en) for c in spec.categories),
+        example="" if example is None else str(example).lower() if isinstance(example, bool) else str(example),
+        minimum=0.0 if spec.type in ("integer", "months") else None,
+    )

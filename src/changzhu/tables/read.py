@@ -1,0 +1,190 @@
+"""Reading a file of one kind: headers matched to the schema, every cell read, every bad row in one report."""
+
+from __future__ import annotations
+
+import difflib
+import os
+from collections.abc import Sequence
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass
+from pathlib import Path
+
+import polars as pl
+
+from changzhu.errors import ChangzhuError
+from changzhu.tables.formats import RawTable, read_raw
+from changzhu.tables.schema import Column, TableSchema, header_candidates, normalize_header
+from changzhu.tables.vocab import RegionIndex, parse_column
+
+ERROR_SCHEMA: dict[str, pl.DataType] = {
+    "line": pl.Int64(),
+    "column": pl.String(),
+    "value": pl.String(),
+    "reason": pl.String(),
+}
+
+
+@dataclass(frozen=True)
+class CellError:
+    """One rejected cell: the line (or row, or record) in the file, the column as headed there, value and why."""
+
+    line: int
+    column: str
+    value: str
+    reason: str
+
+
+def errors_frame(errors: list[CellError]) -> pl.DataFrame:
+    """The report as a table: line, column, value, reason."""
+    return pl.DataFrame([vars(e) for e in errors], schema=ERROR_SCHEMA)
+
+
+class TableRejected(ChangzhuError, ValueError):
+    """A file with bad rows, or bad headers: nothing of it was used. `errors` lists every problem."""
+
+    def __init__(self, path: Path, errors: list[CellError], bad_rows: int, rows: int, row_word: str = "line") -> None:
+        self.path, self.errors, self.bad_rows, self.rows = path, errors, bad_rows, rows
+        first = "; ".join(f"{row_word} {e.line} {e.column} {e.value!r}: {e.reason}" for e in errors[:3])
+        more = f" (and {len(errors) - 3} more)" if len(errors) > 3 else ""
+        what = f"{bad_rows} of {rows} row(s) rejected" if rows else "the header cannot be used"
+        super().__init__(f"{path}: {what}, nothing used: {first}{more}")
+
+    def report(self) -> pl.DataFrame:
+        """The errors as a table (line, column, value, reason)."""
+        return errors_frame(self.errors)
+
+
+def masked(value: str) -> str:
+    """An identity number as an error report may show it: the region part only."""
+    return value[:6] + "…" if len(value) > 6 else value
+
+
+@dataclass(frozen=True)
+class TableRead:
+    """A file read against its schema: the typed table, each kept row's line in the file, the rows left out
+    with --skip-bad-rows and why."""
+
+    frame: pl.DataFrame
+    lines: Sequence[int]
+    errors: list[CellError]
+    skipped: int
+    encoding: str = ""
+
+    def report(self) -> pl.DataFrame:
+        """The rejected rows of a read with --skip-bad-rows (empty otherwise)."""
+        return errors_frame(self.errors)
+
+
+def _match_headers(path: Path, raw: RawTable, schema: TableSchema, *, ignore_unknown: bool) -> dict[str, str]:
+    """Each schema column to the file's header naming it; unknown, doubled and missing headers are errors."""
+    known = schema.header_map()
+    found: dict[str, str] = {}
+    errors: list[CellError] = []
+    for header in raw.frame.columns:
+        name = next((known[k] for k in header_candidates(header) if k in known), None)
+        if name is None:
+            if ignore_unknown:
+                continue
+            near = difflib.get_close_matches(normalize_header(header), list(known), n=1, cutoff=0.6)
+            hint = f"; did you mean {schema.column(known[near[0]]).zh} ({known[near[0]]})?" if near else ""
+            errors.append(CellError(1, header, header, f"unknown column{hint}"))
+        elif name in found:
+            errors.append(CellError(1, header, header, f"names the same column as {found[name]!r} ({name})"))
+        else:
+            found[name] = header
+    for col in schema.columns:
+        if col.required and col.name not in found:
+            errors.append(CellError(1, f"{col.zh} {col.name}", "", "column is missing"))
+    if errors:
+        raise TableRejected(path, errors, 0, 0)
+    return found
+
+
+def _read_column(cells: pl.Series, col: Column, regions: RegionIndex | None) -> tuple[pl.Series, pl.Series]:
+    """One column read by its type, with its default, and a reason per bad cell (missing, out of range)."""
+    parsed = parse_column(cells, col, regions)
+    values = parsed.values
+    why = parsed.reasons
+    if col.default is not None:
+        values = values.fill_null(pl.lit(col.default, dtype=values.dtype))
+    if not col.nullable:
+        why = pl.select(
+            pl.when(pl.lit(values).is_null() & pl.lit(why).is_null())
+            .then(pl.lit("value is missing"))
+            .otherwise(pl.lit(why))
+        ).to_series()
+    bounds = []
+    if col.minimum is not None:
+        bounds.append((values < col.minimum, f"must be at least {col.minimum:g}"))
+    if col.maximum is not None:
+        bounds.append((values > col.maximum, f"must be at most {col.maximum:g}"))
+    for out_of_range, reason in bounds:
+        why = pl.select(pl.coalesce(pl.lit(why), pl.when(pl.lit(out_of_range)).then(pl.lit(reason)))).to_series()
+    return values.cast(col.dtype()).alias(col.name), why
+
+
+def read_table(
+    path: Path,
+    schema: TableSchema,
+    *,
+    sheet: str | None = None,
+    skip_bad_rows: bool = False,
+    regions: RegionIndex | None = None,
+    ignore_unknown: bool = False,
+) -> TableRead:
+    """Read `path` as a table of `schema`'s kind. Raises TableRejected listing every bad cell unless
+    `skip_bad_rows`, which keeps the good rows and counts the others."""
+    raw = read_raw(path, sheet=sheet, records_key=schema.records_key or schema.kind)
+    headers = _match_headers(path, raw, schema, ignore_unknown=ignore_unknown)
+    height = raw.frame.height
+    given = [col for col in schema.columns if col.name in headers]
+    # columns are read in parallel: polars releases the GIL, so each core parses its own columns
+    with ThreadPoolExecutor(max_workers=min(len(given), os.cpu_count() or 1) or 1) as pool:
+        read = dict(
+            zip(
+                [c.name for c in given],
+                pool.map(lambda col: _read_column(raw.frame.get_column(headers[col.name]), col, regions), given),
+                strict=True,
+            )
+        )
+    columns: list[pl.Series] = []
+    reasons: list[tuple[str, pl.Series, pl.Series]] = []
+    for col in schema.columns:
+        if col.name not in headers:
+            default = pl.lit(col.default, dtype=col.dtype())
+            columns.append(pl.select(pl.repeat(default, height)).to_series().alias(col.name))
+            continue
+        values, why = read[col.name]
+        columns.append(values)
+        reasons.append((headers[col.name], raw.frame.get_column(headers[col.name]), why))
+    typed = pl.DataFrame(columns)
+    sensitive = {headers[c.name] for c in schema.columns if c.sensitive and c.name in headers}
+    bad: dict[int, list[CellError]] = {}
+    for header, cells, why in reasons:
+        rows = why.is_not_null().arg_true()
+        if rows.len():
+            shown = cells.gather(rows).cast(pl.String).fill_null("").to_list()
+            if header in sensitive:
+                shown = [masked(v) for v in shown]
+            for row, value, reason in zip(rows.to_list(), shown, why.gather(rows).to_list(), strict=True):
+                bad.setdefault(row, []).append(CellError(row + raw.first_line, header, value, reason))
+    good = pl.repeat(True, height, dtype=pl.Boolean, eager=True)
+    if bad:
+        good = good.scatter(list(bad), False)
+    for check in schema.checks:
+        kept = typed.filter(good)
+        index = good.arg_true()
+        for problem in check(kept):
+            row = int(index[problem.row])
+            header = headers.get(problem.column, problem.column)
+            value = "" if header not in raw.frame.columns else str(raw.frame[header][row] or "")
+            value = masked(value) if header in sensitive else value
+            bad.setdefault(row, []).append(CellError(row + raw.first_line, header, value, problem.reason))
+        if bad:
+            good = good.scatter(list(bad), False)
+    errors = [e for row in sorted(bad) for e in bad[row]]
+    if errors and not skip_bad_rows:
+        raise TableRejected(path, errors, len(bad), height, raw.row_word)
+    first = raw.first_line
+    lines = [i + first for i in good.arg_true().to_list()] if bad else range(first, first + height)
+    return TableRead(typed.filter(good) if bad else typed, lines, errors, len(bad), raw.encoding)

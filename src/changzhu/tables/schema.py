@@ -1,0 +1,136 @@
+"""What a table of one kind holds: its columns with type, unit, labels in Chinese and English, aliases, example."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from enum import StrEnum
+
+import polars as pl
+
+
+class ColumnType(StrEnum):
+    """How a cell is read: the vocabulary each type accepts is in tables/vocab.py."""
+
+    TEXT = "text"
+    INTEGER = "integer"
+    NUMBER = "number"
+    MONTHS = "months"
+    DATE = "date"
+    BOOL = "bool"
+    CATEGORY = "category"
+    CATEGORIES = "categories"  # a set of categories, written a;b (or 、 , ，)
+    REGION = "region"
+
+
+@dataclass(frozen=True)
+class Category:
+    """One allowed value of a category column, with its labels (each label is accepted on input)."""
+
+    code: str
+    zh: str
+    en: str = ""
+
+
+@dataclass(frozen=True)
+class Column:
+    """One column: name (the stored name), type, whether required and nullable, unit, labels, aliases, example."""
+
+    name: str
+    type: ColumnType
+    zh: str
+    en: str
+    required: bool = True
+    nullable: bool = False
+    unit: str = ""
+    categories: tuple[Category, ...] = ()
+    aliases: tuple[str, ...] = ()
+    example: str = ""
+    default: object = None
+    minimum: float | None = None
+    maximum: float | None = None
+    region_level: str | None = None  # for REGION columns: the level a name is looked up at (None: any level)
+    sensitive: bool = False  # an identity number: error reports show only its first six characters
+    max_length: int = 1000  # the longest text a TEXT cell may hold (the database column's length where stored)
+
+    def headers(self) -> tuple[str, ...]:
+        """Every header that names this column: the name, the Chinese and English labels and the aliases."""
+        return (self.name, self.zh, self.en, *self.aliases)
+
+    def dtype(self) -> pl.DataType:
+        """The polars type the column is stored as."""
+        match self.type:
+            case ColumnType.INTEGER:
+                return pl.Int64()
+            case ColumnType.MONTHS:
+                return pl.Int32()
+            case ColumnType.NUMBER:
+                return pl.Float64()
+            case ColumnType.DATE:
+                return pl.Date()
+            case ColumnType.BOOL:
+                return pl.Boolean()
+            case ColumnType.CATEGORY:
+                return pl.Enum([c.code for c in self.categories])
+            case ColumnType.CATEGORIES:
+                return pl.List(pl.String())
+        return pl.String()
+
+
+@dataclass(frozen=True)
+class RowProblem:
+    """A problem found across columns of one row, by a table-level check (0-based row, column, reason)."""
+
+    row: int
+    column: str
+    reason: str
+
+
+# A table-level check: given the typed table, the problems of its rows (after every cell was read).
+TableCheck = Callable[[pl.DataFrame], list[RowProblem]]
+
+
+@dataclass(frozen=True)
+class TableSchema:
+    """A kind of table: its columns, a one-line description, and checks across columns or rows."""
+
+    kind: str
+    zh: str
+    en: str
+    columns: tuple[Column, ...]
+    checks: tuple[TableCheck, ...] = ()
+    records_key: str = ""  # the key holding the list in a JSON/YAML mapping ({people: [...]})
+    notes: tuple[str, ...] = field(default=())
+
+    def column(self, name: str) -> Column:
+        """The column called `name`."""
+        return {c.name: c for c in self.columns}[name]
+
+    def header_map(self) -> Mapping[str, str]:
+        """Every accepted header (case- and space-insensitive key) to the column's name.
+
+        A column's own name always wins; a label or alias two columns share names the earlier one (the core
+        columns come before declared inputs), so a city's label never captures a core column's header."""
+        out: dict[str, str] = {}
+        for col in self.columns:
+            for header in (col.zh, col.en, *col.aliases):
+                if header:
+                    out.setdefault(normalize_header(header), col.name)
+        for col in self.columns:
+            out[normalize_header(col.name)] = col.name
+        return out
+
+
+def header_candidates(text: str) -> tuple[str, ...]:
+    """A header as written and, for a template's "出生日期 (birth_date)", each of its two halves."""
+    key = normalize_header(text)
+    if key.endswith(")") and "(" in key:
+        label, _, name = key[:-1].rpartition("(")
+        return (key, name, label)
+    return (key,)
+
+
+def normalize_header(text: str) -> str:
+    """Headers compare without case, spaces, underscores, and with full-width brackets as ASCII."""
+    table = str.maketrans({"（": "(", "）": ")", " ": "", "_": "", "\u3000": "", "\ufeff": ""})
+    return text.strip().translate(table).lower()

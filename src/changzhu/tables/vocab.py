@@ -1,0 +1,269 @@
+"""The words a cell may hold: dates, booleans, numbers, categories and regions as offices write them.
+
+Every parser takes the raw column (text, or an already typed column from Parquet or Excel) and returns the typed
+column and a reason for each cell that could not be read (null where the cell is fine or empty).
+"""
+
+from __future__ import annotations
+
+import difflib
+from dataclasses import dataclass
+from functools import cache
+
+import polars as pl
+
+from changzhu.tables.schema import Column, ColumnType
+
+TRUE_WORDS = ("true", "t", "yes", "y", "1", "1.0", "是", "有", "对")
+FALSE_WORDS = ("false", "f", "no", "n", "0", "0.0", "否", "无", "不是")
+# 2026-06-01, 2026/6/1, 2026.6.1, 2026年6月1日 (time of day 00:00 allowed, as Excel writes dates); and 20260601
+DATE_PATTERN = r"^(\d{4})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})\s*日?(?:[ T]0?0:00(?::00(?:\.0+)?)?)?$"
+COMPACT_DATE_PATTERN = r"^(\d{4})(\d{2})(\d{2})$"
+
+
+@dataclass(frozen=True)
+class Parsed:
+    """A typed column and, per cell, why it could not be read (null where it was read or was empty)."""
+
+    values: pl.Series
+    reasons: pl.Series
+
+
+def as_text(raw: pl.Series) -> pl.Series:
+    """Any column as stripped text, empty cells as null."""
+    text = (raw if raw.dtype == pl.String else raw.cast(pl.String)).str.strip_chars()
+    return pl.select(pl.when(pl.lit(text).str.len_bytes() > 0).then(pl.lit(text))).to_series().alias(raw.name)
+
+
+def _when(bad: pl.Series, reason: str) -> pl.Series:
+    frame = pl.DataFrame({"bad": bad})
+    return frame.select(pl.when(pl.col("bad")).then(pl.lit(reason)).otherwise(pl.lit(None, pl.String))).to_series()
+
+
+def _dates_of_words(words: pl.Series) -> pl.Series:
+    """Each distinct written date as a date (null if it is none), by the accepted patterns."""
+    frame = pl.DataFrame({"t": words})
+    long = pl.col("t").str.extract_groups(DATE_PATTERN)
+    short = pl.col("t").str.extract_groups(COMPACT_DATE_PATTERN)
+    iso = pl.coalesce(
+        pl.concat_str(
+            long.struct.field("1"),
+            pl.lit("-"),
+            long.struct.field("2").str.zfill(2),
+            pl.lit("-"),
+            long.struct.field("3").str.zfill(2),
+        ),
+        pl.concat_str(
+            short.struct.field("1"), pl.lit("-"), short.struct.field("2"), pl.lit("-"), short.struct.field("3")
+        ),
+    )
+    return frame.select(iso.str.to_date("%Y-%m-%d", strict=False)).to_series()
+
+
+def parse_date(raw: pl.Series) -> Parsed:
+    """Dates as 2026-06-01, 2026/6/1, 2026.6.1, 20260601 or 2026年6月1日 (Parquet/Excel dates kept).
+
+    ISO dates are read directly; any other form is read once per distinct value (a table has few distinct dates)."""
+    if raw.dtype == pl.Date:
+        return Parsed(raw, _when(pl.Series([False] * raw.len()), ""))
+    if isinstance(raw.dtype, pl.Datetime):
+        return Parsed(raw.dt.date(), _when(pl.Series([False] * raw.len()), ""))
+    text = as_text(raw)
+    values = text.str.to_date("%Y-%m-%d", strict=False)
+    unread = text.is_not_null() & values.is_null()
+    if unread.any():
+        words = text.filter(unread).unique()
+        mapping = dict(zip(words.to_list(), _dates_of_words(words).to_list(), strict=True))
+        other = text.replace_strict(mapping, default=None, return_dtype=pl.Date)
+        values = values.fill_null(other)
+    bad = text.is_not_null() & values.is_null()
+    return Parsed(values, _when(bad, "not a date (2026-06-01, 2026/6/1, 20260601 or 2026年6月1日)"))
+
+
+def parse_bool(raw: pl.Series) -> Parsed:
+    """Booleans as 是/否, true/false, 1/0, Y/N, yes/no."""
+    if raw.dtype == pl.Boolean:
+        return Parsed(raw, _when(pl.Series([False] * raw.len()), ""))
+    text = as_text(raw)
+    mapping: dict[str, object] = {**dict.fromkeys(TRUE_WORDS, True), **dict.fromkeys(FALSE_WORDS, False)}
+    values = _by_distinct(text, mapping, pl.Boolean())
+    bad = text.is_not_null() & values.is_null()
+    return Parsed(values, _when(bad, "not yes or no (是/否, true/false, 1/0, Y/N)"))
+
+
+def parse_number(raw: pl.Series, *, integer: bool) -> Parsed:
+    """Numbers with optional thousands separators; integers may be written 3 or 3.0 (as Excel stores them).
+
+    Plain numbers are read in one pass; only cells that are not are read again without separators."""
+    if raw.dtype.is_numeric():
+        number = raw.cast(pl.Float64)
+        text_null = raw.is_null()
+    else:
+        text = as_text(raw)
+        text_null = text.is_null()
+        if integer:
+            whole = text.cast(pl.Int64, strict=False)
+            if whole.null_count() == text.null_count():  # every written cell is a plain whole number
+                return Parsed(whole, _when(pl.Series([False] * raw.len()), ""))
+        number = text.cast(pl.Float64, strict=False)
+        unread = ~text_null & number.is_null()
+        if unread.any():
+            plain = text.str.replace_all(",", "", literal=True).str.replace_all("，", "", literal=True)
+            number = number.fill_null(plain.cast(pl.Float64, strict=False))
+    finite = number.is_finite().fill_null(False)
+    unreadable = ~text_null & ~finite
+    if integer:
+        fractional = finite & (number != number.floor())
+        bad = unreadable | fractional
+        values = number.set(bad, None).cast(pl.Int64)
+        return Parsed(values, _when(bad, "not a whole number"))
+    if not unreadable.any():
+        return Parsed(number, _when(unreadable, "not a number"))
+    return Parsed(number.set(unreadable, None), _when(unreadable, "not a number"))
+
+
+def _by_distinct(text: pl.Series, words: dict[str, object], dtype: pl.DataType) -> pl.Series:
+    """Each cell looked up case-insensitively in `words`, one Python look-up per distinct cell (null: not found)."""
+    distinct = text.drop_nulls().unique().to_list()
+    mapping = {w: words[w.lower()] for w in distinct if w.lower() in words}
+    return text.replace_strict(mapping, default=None, return_dtype=dtype)
+
+
+def parse_category(raw: pl.Series, column: Column) -> Parsed:
+    """A category by its code or by its Chinese or English label (case-insensitive)."""
+    text = as_text(raw)
+    words: dict[str, str] = {}
+    for cat in column.categories:
+        for word in (cat.code, cat.zh, cat.en):
+            if word:
+                words[word.lower()] = cat.code
+    values = _by_distinct(text, dict(words), pl.String())
+    bad = text.is_not_null() & values.is_null()
+    reasons = pl.Series([None] * text.len(), dtype=pl.String)
+    if bad.any():
+        allowed = ", ".join(f"{c.code} ({c.zh})" for c in column.categories)
+        for word in text.filter(bad).unique().to_list():
+            near = difflib.get_close_matches(word.lower(), list(words), n=1, cutoff=0.6)
+            hint = f"; did you mean {words[near[0]]}?" if near else ""
+            reasons = reasons.set(text == word, f"not one of {allowed}{hint}")
+    return Parsed(values.cast(column.dtype()), reasons)
+
+
+def parse_categories(raw: pl.Series, column: Column) -> Parsed:
+    """A set of categories written a;b (or with 、 , ，), each by code or label; an empty cell is unknown."""
+    text = as_text(raw.list.join(";") if isinstance(raw.dtype, pl.List) else raw)
+    words = {w.lower(): c.code for c in column.categories for w in (c.code, c.zh, c.en) if w}
+    items = text.str.replace_all(r"[、,，|；]", ";").str.split(";")
+    exploded = items.explode().str.strip_chars().str.to_lowercase()
+    mapped = exploded.replace_strict(words, default=None, return_dtype=pl.String)
+    bad_item = exploded.is_not_null() & (exploded != "") & mapped.is_null()
+    owner = pl.int_range(0, text.len(), eager=True).repeat_by(items.list.len().fill_null(1)).explode()
+    bad_rows = owner.filter(bad_item).unique().to_list()
+    values = (
+        pl.DataFrame({"row": owner, "code": mapped})
+        .group_by("row", maintain_order=True)
+        .agg(pl.col("code").drop_nulls().unique(maintain_order=True))["code"]
+    )
+    values = values.set(text.is_null(), None)
+    allowed = ", ".join(f"{c.code} ({c.zh})" for c in column.categories)
+    bad = pl.Series([False] * text.len()).scatter(bad_rows, True) if bad_rows else pl.Series([False] * text.len())
+    return Parsed(values, _when(bad, f"not among {allowed} (several: a;b)"))
+
+
+@dataclass(frozen=True)
+class RegionIndex:
+    """Region codes and names by level, for reading regions given by code or by exact name."""
+
+    codes: dict[str | None, frozenset[str]]
+    names: dict[str | None, dict[str, tuple[str, ...]]]
+
+    def resolve(self, word: str, level: str | None) -> tuple[str | None, str | None]:
+        """(code, None) if `word` is a known code or a unique exact name at `level`; else (None, reason)."""
+        codes = self.codes[level]
+        if word.isdigit() and len(word) == 6:
+            if word in codes:
+                return word, None
+            return None, f"unknown region code{' at ' + level + ' level' if level else ''}"
+        found = self.names[level].get(word) or self.names[level].get(word.lower())
+        if found and len(found) == 1:
+            return found[0], None
+        if found:
+            return None, f"the name {word} is ambiguous: give the code ({', '.join(sorted(found)[:6])})"
+        near = difflib.get_close_matches(word, list(self.names[level]), n=3, cutoff=0.5)
+        hint = f"; did you mean {' or '.join(near)}?" if near else ""
+        return None, f"not a region code or the exact name of a region{hint}"
+
+
+@cache
+def shipped_region_index() -> RegionIndex:
+    """The index of the shipped regions (GB/T 2260 with the census names)."""
+    from changzhu.data.regions import region_table
+
+    return region_index(region_table())
+
+
+def region_index(regions: pl.DataFrame) -> RegionIndex:
+    """An index over a region table (level, code, name_zh, name_en)."""
+    codes: dict[str | None, set[str]] = {None: set()}
+    names: dict[str | None, dict[str, set[str]]] = {None: {}}
+    for level, code, zh, en in regions.select("level", "code", "name_zh", "name_en").iter_rows():
+        for key in (None, level):
+            codes.setdefault(key, set()).add(code)
+            table = names.setdefault(key, {})
+            for name in (zh, (en or "").lower()):
+                if name:
+                    table.setdefault(name, set()).add(code)
+    return RegionIndex(
+        {k: frozenset(v) for k, v in codes.items()},
+        {k: {n: tuple(sorted(c)) for n, c in t.items()} for k, t in names.items()},
+    )
+
+
+def parse_region(raw: pl.Series, column: Column, index: RegionIndex) -> Parsed:
+    """Regions by six-digit code or exact name (广东省, 深圳市); each distinct value is looked up once."""
+    text = as_text(raw)
+    distinct = text.drop_nulls().unique().to_list()
+    resolved = {word: index.resolve(word, column.region_level) for word in distinct}
+    codes = {w: c for w, (c, _) in resolved.items() if c is not None}
+    reasons = {w: r for w, (_, r) in resolved.items() if r is not None}
+    values = text.replace_strict(codes, default=None, return_dtype=pl.String)
+    why = text.replace_strict(reasons, default=None, return_dtype=pl.String)
+    return Parsed(values, why)
+
+
+def parse_text(raw: pl.Series, column: Column) -> Parsed:
+    """Text, stripped; empty cells are missing; no control characters, at most the column's length."""
+    text = as_text(raw)
+    too_long = (text.str.len_chars() > column.max_length).fill_null(False)
+    nul = text.str.contains("\x00", literal=True).fill_null(False)
+    control = text.str.contains(r"[\x01-\x08\x0b\x0c\x0e-\x1f]").fill_null(False)
+    reasons = pl.select(
+        pl.when(pl.lit(nul))
+        .then(pl.lit("holds a NUL character (\\x00)"))
+        .when(pl.lit(control))
+        .then(pl.lit("holds a control character"))
+        .when(pl.lit(too_long))
+        .then(pl.lit(f"is longer than allowed: at most {column.max_length} characters"))
+        .otherwise(pl.lit(None, pl.String))
+    ).to_series()
+    return Parsed(text, reasons)
+
+
+def parse_column(raw: pl.Series, column: Column, regions: RegionIndex | None) -> Parsed:
+    """Read one column by its type."""
+    match column.type:
+        case ColumnType.DATE:
+            return parse_date(raw)
+        case ColumnType.BOOL:
+            return parse_bool(raw)
+        case ColumnType.INTEGER | ColumnType.MONTHS:
+            return parse_number(raw, integer=True)
+        case ColumnType.NUMBER:
+            return parse_number(raw, integer=False)
+        case ColumnType.CATEGORY:
+            return parse_category(raw, column)
+        case ColumnType.CATEGORIES:
+            return parse_categories(raw, column)
+        case ColumnType.REGION:
+            return parse_region(raw, column, regions or shipped_region_index())
+    return parse_text(raw, column)

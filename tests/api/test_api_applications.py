@@ -1,0 +1,246 @@
+"""Applications and quota runs through the API: submit, pre-check, steps, drafted reason, ranking, simulation."""
+
+from __future__ import annotations
+
+import json
+from datetime import date
+
+from api_support import Service
+from sqlalchemy import select
+
+from changzhu.api.people import person_table
+from changzhu.casework.applications import KIND_SERVICE, ApplicationKind
+from changzhu.registry.decide import evaluate_registered
+from changzhu.store.audit import verify
+from changzhu.store.db import session_scope
+from changzhu.store.resident_models import AuditRow, PersonRow
+
+
+def _person_id(service: Service, name: str) -> int:
+    with session_scope(service.engine) as session:
+        return int(session.scalar(select(PersonRow.id).where(PersonRow.person_key == service.people[name])))
+
+
+def _submit(service: Service, who: str, key: str, kind: str) -> dict:  # type: ignore[type-arg]
+    response = service.client.post(
+        "/api/v1/applications", json={"person_key": key, "kind": kind}, headers=service.as_(who)
+    )
+    assert response.status_code == 201, response.text
+    return response.json()  # type: ignore[no-any-return]
+
+
+def test_kinds_list_materials(service: Service) -> None:
+    kinds = service.client.get("/api/v1/applications/kinds?region=110100", headers=service.as_("cw_gz")).json()
+    assert [k["kind"] for k in kinds] == [
+        "residence_permit",
+        "points",
+        "public_rental",
+        "school_place",
+        "dibao",
+        "hukou",
+    ]
+    points = next(k for k in kinds if k["kind"] == "points")
+    inputs = {m["input"] for m in points["materials"]}
+    assert {"si_months_local", "residence_permit_since", "degree"} <= inputs  # Beijing's scheme reads `degree`
+    assert all(m["label_zh"] and m["label_en"] for m in points["materials"])
+
+
+def test_application_journey(db_service: Service) -> None:
+    """A caseworker takes a permit application, approves it with the drafted reason; the resident sees it,
+    a second step is refused, and every step is in the audit chain."""
+    service = db_service
+    created = _submit(service, "cw_gz", service.people["gz"], "residence_permit")
+    assert created["status"] == "submitted" and created["precheck"]["decision"] == "eligible"
+    assert "居住证" in created["precheck"]["explanation_zh"]
+    assert "residence_permit.min_residence_months" in created["precheck"]["parameters"]
+    path = f"/api/v1/applications/{created['id']}"
+    early = service.client.post(f"{path}/transition", json={"action": "approve"}, headers=service.as_("cw_gz"))
+    assert early.status_code == 409 and early.json()["error"] == "conflict"
+    assert "不能" in early.json()["message"] and "allowed: review" in early.json()["message"]
+    assert (
+        service.client.post(f"{path}/transition", json={"action": "review"}, headers=service.as_("cw_gz")).status_code
+        == 200
+    )
+    draft = service.client.get(f"{path}/draft-reason", headers=service.as_("cw_gz")).json()
+    assert draft["reason_zh"].startswith("经审核") and draft["reason_en"].startswith("Reviewed")
+    approved = service.client.post(f"{path}/transition", json={"action": "approve"}, headers=service.as_("cw_gz"))
+    assert approved.status_code == 200 and approved.json()["status"] == "approved"
+    assert approved.json()["reason_zh"] == draft["reason_zh"]
+    seen = service.client.get(path, headers=service.as_("res_gz")).json()
+    assert seen["status"] == "approved" and [e["action"] for e in seen["events"]] == ["submit", "review", "approve"]
+    assert all(e["policy_version"] for e in seen["events"])
+    assert service.client.get(path, headers=service.as_("res_cd")).status_code == 403
+    assert service.client.get(path, headers=service.as_("cw_cd")).status_code == 403
+    mine = service.client.get("/api/v1/applications", headers=service.as_("res_gz")).json()
+    assert mine["total"] == 1 and mine["items"][0]["id"] == created["id"]
+    assert mine["items"][0]["name"] is None  # a resident's list carries no names
+    staff = service.client.get("/api/v1/applications", headers=service.as_("cw_gz")).json()
+    assert "name" in staff["items"][0] and "name" in service.client.get(path, headers=service.as_("cw_gz")).json()
+    assert service.client.get("/api/v1/applications", headers=service.as_("cw_cd")).json()["total"] == 0
+    missing = service.client.get("/api/v1/applications/999999", headers=service.as_("cw_gz"))
+    assert missing.status_code == 404 and missing.json()["error"] == "not_found"
+    with session_scope(service.engine) as session:
+        audited = session.scalar(select(AuditRow.details).where(AuditRow.action == "application_approve"))
+    details = json.loads(str(audited))
+    assert details["policy_version"] == seen["events"][-1]["policy_version"]
+    assert details["parameters"]["residence_permit.min_residence_months"]["value"] == 6
+    assert verify(service.engine).ok
+
+
+def test_reject_appeal_overturn(service: Service) -> None:
+    created = _submit(service, "res_gz", service.people["gz"], "dibao")
+    assert created["precheck"]["decision"] == "not_eligible"
+    path = f"/api/v1/applications/{created['id']}/transition"
+    assert service.client.post(path, json={"action": "review"}, headers=service.as_("res_gz")).status_code == 403
+    for action in ("review", "reject"):
+        assert service.client.post(path, json={"action": action}, headers=service.as_("cw_gz")).status_code == 200
+    no_grounds = service.client.post(path, json={"action": "appeal"}, headers=service.as_("res_gz"))
+    assert no_grounds.status_code == 422 and no_grounds.json()["error"] == "invalid_request"
+    appeal = service.client.post(path, json={"action": "appeal", "reason": "收入已下降"}, headers=service.as_("res_gz"))
+    assert appeal.status_code == 200 and appeal.json()["status"] == "appealed"
+    done = service.client.post(path, json={"action": "overturn", "reason": "复核认定"}, headers=service.as_("cw_gz"))
+    assert done.json()["status"] == "overturned" and done.json()["reason_zh"] == "复核认定"
+    closed = service.client.post(path, json={"action": "uphold"}, headers=service.as_("cw_gz"))
+    assert closed.status_code == 409 and "已办结" in closed.json()["message"]
+
+
+def test_incomplete_record_is_undetermined(service: Service) -> None:
+    created = _submit(service, "cw_cd", service.people["mover"], "residence_permit")
+    check = created["precheck"]
+    assert check["decision"] == "undetermined"
+    assert {"input": "employed", "label_zh": "合法稳定就业", "label_en": "legal, stable employment"} in check["needs"]
+    assert "合法稳定就业" in check["explanation_zh"] and "legal, stable employment" in check["explanation_en"]
+
+
+def test_incomplete_record_gets_the_decisions_its_missing_facts_cannot_change(service: Service) -> None:
+    """The pre-check decides as evaluate_registered does: where no value of the missing facts changes the decision
+    it is given (with its reasons), not reported as incomplete."""
+    table = person_table(service.engine, _person_id(service, "mover"))
+    decided = evaluate_registered(table, date.today()).row(0, named=True)
+    for kind, name in KIND_SERVICE.items():
+        if kind in (ApplicationKind.SCHOOL_PLACE, ApplicationKind.HUKOU):
+            continue
+        check = _submit(service, "cw_cd", service.people["mover"], kind.value)["precheck"]
+        expected = (
+            "eligible" if decided[f"eligible_{name.value}"]
+            else "undetermined" if decided[f"undetermined_{name.value}"] else "not_eligible"
+        )  # fmt: skip
+        assert check["decision"] == expected, (kind, check)
+        assert sorted(n["input"] for n in check["needs"]) == sorted(decided[f"needs_{name.value}"] or [])
+
+
+def test_resident_applies_for_self_only(service: Service) -> None:
+    body = {"person_key": service.people["cd"], "kind": "points"}
+    assert service.client.post("/api/v1/applications", json=body, headers=service.as_("res_gz")).status_code == 403
+    assert service.client.post("/api/v1/applications", json=body, headers=service.as_("cw_gz")).status_code == 403
+    assert service.client.post("/api/v1/applications", json=body, headers=service.as_("pl_nat")).status_code == 403
+
+
+def test_quota_run_on_granted_applications(service: Service) -> None:
+    """Guangzhou's worker's points application granted; a run with a quota of 1 admits them at their points."""
+    created = _submit(service, "cw_gz", service.people["gz"], "points")
+    points = created["precheck"]["points"]
+    assert points["scheme"] == "guangzhou_settlement_points" and points["items"]
+    path = f"/api/v1/applications/{created['id']}/transition"
+    for action in ("review", "approve"):
+        assert service.client.post(path, json={"action": action}, headers=service.as_("cw_gz")).status_code == 200
+    body = {"kind": "points_hukou", "region": "440100", "year": 2026}
+    no_quota = service.client.post("/api/v1/quotas/runs", json=body, headers=service.as_("cw_gz"))
+    assert no_quota.status_code == 422 and "quota.points_hukou.annual_quota" in no_quota.json()["message"]
+    run = service.client.post("/api/v1/quotas/runs", json={**body, "quota": 1}, headers=service.as_("cw_gz"))
+    assert run.status_code == 201, run.text
+    published = run.json()
+    # the worker's prerequisites (Guangzhou's scheme) decide whether they are ranked at all
+    ranked = published["admitted"] + published["waiting"]
+    apart = published["rule"]["not_ranked"]
+    assert len(ranked) + len(apart) == 1
+    if ranked:
+        assert published["cutoff_points"] == ranked[0]["points"]
+        assert all("name" in entry for entry in ranked)  # staff see the applicants' names (audited)
+        with session_scope(service.engine) as session:
+            reasons = set(session.scalars(select(AuditRow.reason).where(AuditRow.action == "list_personal_data")))
+        assert "查看排名名单" in reasons  # quota run entries
+    assert service.client.get(f"/api/v1/quotas/runs/{published['id']}", headers=service.as_("cw_cd")).status_code == 403
+    listed = service.client.get("/api/v1/quotas/runs", headers=service.as_("cw_gz")).json()
+    assert [r["id"] for r in listed] == [published["id"]]
+    assert service.client.get("/api/v1/quotas/runs", headers=service.as_("cw_cd")).json() == []
+
+
+def test_school_place_simulation_on_synthetic_population(service: Service) -> None:
+    body = {
+        "kind": "school_place", "region": "440100", "population": "synthetic", "fraction": 0.0005,
+        "capacity": {"440100": 20000}, "added_places": {"440100": 20000}, "on": "2026-09-01",
+    }  # fmt: skip
+    result = service.client.post("/api/v1/quotas/simulate", json=body, headers=service.as_("pl_gd")).json()
+    assert result["candidates"] > 0
+    assert result["admitted_count"] <= 20000 + 2000  # rounding of the sample
+    assert result["with_added_places"]["admitted_count"] >= result["admitted_count"]
+    quota = {"kind": "points_hukou", "region": "440100", "population": "synthetic", "fraction": 0.0005, "quota": 10000}
+    first = service.client.post("/api/v1/quotas/simulate", json=quota, headers=service.as_("pl_gd")).json()
+    more = service.client.post("/api/v1/quotas/simulate", json={**quota, "quota": 40000}, headers=service.as_("pl_gd"))
+    assert more.json()["cutoff_points"] is None or first["cutoff_points"] >= more.json()["cutoff_points"]
+    assert service.client.post("/api/v1/quotas/simulate", json=quota, headers=service.as_("pl_nat")).status_code == 200
+    outside = service.client.post("/api/v1/quotas/simulate", json=quota, headers=service.as_("cw_cd"))
+    assert outside.status_code == 403
+
+
+def _grant(service: Service, key: str, kind: str) -> dict:  # type: ignore[type-arg]
+    created = _submit(service, "cw_gz", key, kind)
+    path = f"/api/v1/applications/{created['id']}/transition"
+    for action in ("review", "approve"):
+        assert service.client.post(path, json={"action": action}, headers=service.as_("cw_gz")).status_code == 200
+    return created
+
+
+def test_runs_rank_granted_applications(service: Service) -> None:
+    """With a 居住证 and five years of insurance the Guangzhou worker meets the scheme's prerequisites: ranked
+    for 积分落户 at their points, and their child for a school place by the parent's points against the places."""
+    from datetime import date
+
+    from api_support import months
+
+    from changzhu.ledger.contributions import Scheme, record_contributions
+    from changzhu.registry.residents import issue_permit
+
+    issue_permit(service.engine, service.people["gz"], date(2022, 1, 1), actor="test")
+    # Guangzhou's scheme asks four years of Guangzhou insurance: two more years of pension months
+    record_contributions(
+        service.engine, service.people["gz"], Scheme.PENSION, "440100", months((2024, 3), (2026, 2), 800000), actor="t"
+    )
+    worker = _grant(service, service.people["gz"], "points")
+    assert worker["precheck"]["points"]["status"] in ("reached", "not_reached")
+    _grant(service, service.people["child"], "school_place")
+    run = service.client.post(
+        "/api/v1/quotas/runs",
+        json={"kind": "points_hukou", "region": "440100", "year": 2026, "quota": 1},
+        headers=service.as_("cw_gz"),
+    ).json()
+    assert [c["person_key"] for c in run["admitted"]] == [service.people["gz"]] and run["waiting"] == []
+    assert run["cutoff_points"] == run["admitted"][0]["points"] > 0
+    assert run["rule"]["not_ranked"] == [] and run["rule"]["policy_version"]
+    school = {"kind": "school_place", "region": "440100", "year": 2026}
+    full = service.client.post(
+        "/api/v1/quotas/runs", json={**school, "capacity": {"440100": 0}}, headers=service.as_("cw_gz")
+    ).json()
+    assert full["admitted"] == [] and [c["person_key"] for c in full["waiting"]] == [service.people["child"]]
+    places = service.client.post(
+        "/api/v1/quotas/runs", json={**school, "capacity": {"440100": 1}}, headers=service.as_("cw_gz")
+    ).json()
+    assert [c["person_key"] for c in places["admitted"]] == [service.people["child"]]
+    assert places["cutoff_points"] == run["cutoff_points"]  # the parent's points rank the child
+    no_places = service.client.post("/api/v1/quotas/runs", json=school, headers=service.as_("cw_gz"))
+    assert no_places.status_code == 422 and "capacity" in no_places.json()["message"]
+    simulated = service.client.post(
+        "/api/v1/quotas/simulate",
+        json={**school, "capacity": {"440100": 0}, "added_places": {"440100": 1}},
+        headers=service.as_("cw_gz"),
+    ).json()
+    assert simulated["admitted_count"] == 0 and simulated["with_added_places"]["admitted_count"] == 1
+
+
+def test_points_precheck_with_no_upper_bound_is_stored(db_service: Service) -> None:
+    """A child with Guangzhou's points facts unknown has no upper bound: stored and sent as null on both databases."""
+    created = _submit(db_service, "cw_gz", db_service.people["child"], "points")
+    points = created["precheck"]["points"]
+    assert points is not None and points["high"] is None and points["low"] <= points["line"]
+    assert db_service.client.get(f"/api/v1/applications/{created['id']}", headers=db_service.as_("cw_gz")).is_success

@@ -1,0 +1,166 @@
+"""First-login password change: an account holding a one-time password may only ask who it is and change it."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from api_support import ACCOUNTS, PASSWORD, Service
+from sqlalchemy import inspect, select, text, update
+from test_api_matrix import CASES, _fill
+from typer.testing import CliRunner
+
+from changzhu.api.auth.passwords import MIN_PASSWORD_LENGTH
+from changzhu.registry.migrate import downgrade, upgrade
+from changzhu.store.auth_models import UserRow
+from changzhu.store.db import make_engine, session_scope
+from changzhu.store.resident_models import AuditRow
+
+NEW_PASSWORD = "my own passphrase 2026"
+STILL_OPEN = {("GET", "/api/v1/auth/me"), ("POST", "/api/v1/auth/password")}
+
+
+def _login_status(service: Service, username: str, password: str) -> int:
+    return service.client.post("/api/v1/auth/login", json={"username": username, "password": password}).status_code
+
+
+def _login(service: Service, username: str, password: str) -> dict[str, str]:
+    token = service.client.post("/api/v1/auth/login", json={"username": username, "password": password})
+    assert token.status_code == 200, token.text
+    return {"Authorization": f"Bearer {token.json()['access_token']}"}
+
+
+def _change(service: Service, headers: dict[str, str], old: str, new: str) -> tuple[int, dict[str, object]]:
+    body = {"old_password": old, "new_password": new}
+    answer = service.client.post("/api/v1/auth/password", headers=headers, json=body)
+    return answer.status_code, answer.json()
+
+
+def test_a_reset_password_must_be_changed_before_anything_else(db_service: Service) -> None:
+    service = db_service
+    reset = service.client.post("/api/v1/users/res_gz/password", headers=service.as_("ad_gd"))
+    assert reset.status_code == 200, reset.text
+    one_time = reset.json()["one_time_password"]
+    headers = _login(service, "res_gz", one_time)
+    me = service.client.get("/api/v1/auth/me", headers=headers)
+    assert me.status_code == 200 and me.json()["must_change_password"] is True
+    blocked = service.client.get("/api/v1/me/overview", headers=headers)
+    assert blocked.status_code == 403
+    assert blocked.json()["error"] == "password_change_required"
+    message = blocked.json()["message"]
+    assert "请先修改初始密码" in message and "change your one-time password" in message
+
+    status, body = _change(service, headers, "not the password", NEW_PASSWORD)
+    assert (status, body["error"]) == (403, "forbidden") and "当前密码不正确" in str(body["message"])
+    for weak, says in (
+        ("short", f"至少需要 {MIN_PASSWORD_LENGTH} 个字符"),
+        (one_time, "不能与当前密码相同"),
+        ("RES_GZ", "不能与用户名相同"),
+    ):
+        status, body = _change(service, headers, one_time, weak)
+        assert status == 400 and says in str(body["message"]) and " / " in str(body["message"]), body
+    assert service.client.get("/api/v1/me/overview", headers=headers).status_code == 403  # nothing changed yet
+
+    status, body = _change(service, headers, one_time, NEW_PASSWORD)
+    assert (status, body) == (200, {"username": "res_gz", "must_change_password": False})
+    assert service.client.get("/api/v1/me/overview", headers=headers).status_code == 200  # the same token now works
+    assert service.client.get("/api/v1/auth/me", headers=headers).json()["must_change_password"] is False
+    assert _login_status(service, "res_gz", one_time) == 401
+    _login(service, "res_gz", NEW_PASSWORD)
+    with session_scope(service.engine) as session:
+        changes = session.scalars(select(AuditRow.details).where(AuditRow.action == "account.password_change")).all()
+    assert [json.loads(c) for c in changes] == [{"was_one_time": True, "reason_en": "own password"}]
+
+
+def test_every_other_endpoint_refuses_a_flagged_account(service: Service) -> None:
+    with session_scope(service.engine) as session:
+        session.execute(update(UserRow).values(must_change_password=True))
+    seen = set()
+    for case in CASES:
+        if (case.method, case.route) in STILL_OPEN or (case.method, case.route) in seen:
+            continue
+        seen.add((case.method, case.route))
+        for username in ("ad_nat", "res_gz"):
+            path = case.path(service)  # first: a path may register the people the body names
+            body = _fill(case.body(), service) if case.body else None
+            files = case.files() if case.files else None
+            response = service.client.request(case.method, path, headers=service.as_(username), json=body, files=files)
+            assert response.status_code == 403, (username, case.route, response.text)
+            assert response.json()["error"] == "password_change_required", (username, case.route)
+    assert len(seen) > 50
+    for username in ACCOUNTS:
+        assert service.client.get("/api/v1/auth/me", headers=service.as_(username)).status_code == 200
+
+
+def test_an_account_changes_its_password_without_a_flag_too(service: Service) -> None:
+    status, body = _change(service, service.as_("cw_gz"), PASSWORD, NEW_PASSWORD)
+    assert (status, body["must_change_password"]) == (200, False)
+    assert _login_status(service, "cw_gz", PASSWORD) == 401
+
+
+def test_wrong_current_passwords_are_rate_limited_like_logins(service: Service) -> None:
+    for _ in range(5):
+        assert _change(service, service.as_("pl_gd"), "a wrong guess", NEW_PASSWORD)[0] == 403
+    assert _change(service, service.as_("pl_gd"), PASSWORD, NEW_PASSWORD)[0] == 429
+
+
+def test_a_new_resident_login_is_flagged(db_service: Service) -> None:
+    service = db_service
+    first17 = "44010619950303"
+    from changzhu.registry.identity import check_char
+
+    id_number = f"{first17}777" + check_char(f"{first17}777")
+    registered = service.client.post(
+        "/api/v1/residents",
+        headers=service.as_("cw_gz"),
+        json={"id_number": id_number, "hukou_region": "510100", "residence_region": "440100",
+              "residence_since": "2024-01-01", "proof_kind": "employment", "proof_ref": "contract-9"},
+    )  # fmt: skip
+    assert registered.status_code == 201, registered.text
+    key = registered.json()["person_key"]
+    made = service.client.post(f"/api/v1/residents/{key}/login", json={}, headers=service.as_("cw_gz")).json()
+    headers = _login(service, made["username"], made["one_time_password"])
+    assert service.client.get("/api/v1/auth/me", headers=headers).json()["must_change_password"] is True
+    assert service.client.get("/api/v1/me/statement", headers=headers).status_code == 403
+    assert _change(service, headers, made["one_time_password"], NEW_PASSWORD)[0] == 200
+    assert service.client.get("/api/v1/me/statement", headers=headers).status_code == 200
+
+
+@pytest.mark.parametrize("flag, expected", [([], True), (["--keep-password"], False)])
+def test_user_add_gives_a_one_time_password_unless_kept(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, flag: list[str], expected: bool
+) -> None:
+    from changzhu.cli.main import app
+
+    url = f"sqlite:///{tmp_path / 'changzhu.sqlite3'}"
+    monkeypatch.setenv("CHANGZHU_DATABASE_URL", url)
+    args = ["user", "add", "first_admin", "--role", "administrator", "--jurisdiction", "000000", "--password-stdin"]
+    result = CliRunner().invoke(app, [*args, *flag], input="a long enough password\n")
+    assert result.exit_code == 0, result.output
+    assert ("changed at the first login" in result.output) is expected
+    engine = make_engine(url)
+    with session_scope(engine) as session:
+        assert session.scalar(select(UserRow.must_change_password).where(UserRow.username == "first_admin")) is expected
+    engine.dispose()
+
+
+def test_migration_0009_up_down_up(database_url: str) -> None:
+    engine = make_engine(database_url)
+    upgrade(engine, "0008")
+    with engine.begin() as conn:
+        conn.execute(
+            text(
+                "INSERT INTO users (username, password_hash, role, active, created_at) "
+                "VALUES ('before', 'x', 'planner', true, CURRENT_TIMESTAMP)"
+            )
+        )
+    assert "must_change_password" not in {c["name"] for c in inspect(engine).get_columns("users")}
+    upgrade(engine, "0009")
+    with engine.connect() as conn:
+        assert conn.scalar(text("SELECT must_change_password FROM users WHERE username = 'before'")) in (False, 0)
+    downgrade(engine, "0008")
+    assert "must_change_password" not in {c["name"] for c in inspect(engine).get_columns("users")}
+    upgrade(engine)
+    assert "must_change_password" in {c["name"] for c in inspect(engine).get_columns("users")}
+    engine.dispose()

@@ -1,0 +1,55 @@
+"""The fiscal endpoints follow the scheme, the fund, weights and floors of the request, or of a saved reform."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from api_support import Service
+
+
+def _rows(service: Service, query: str, who: str = "fo_nat") -> list[dict[str, Any]]:
+    response = service.client.get(f"/api/v1/fiscal/winners?limit=100&{query}", headers=service.as_(who))
+    assert response.status_code == 200, response.text
+    return response.json()["items"]  # type: ignore[no-any-return]
+
+
+def test_winners_follow_the_scheme_and_the_fund(service: Service) -> None:
+    today = {r["region_code"]: r for r in _rows(service, "")}
+    assert len(today) == 31
+    assert today["440000"]["change_yi"] > 0 and today["440000"]["outcome"].startswith("gains")
+    assert today["410000"]["change_yi"] < 0 and today["410000"]["outcome"].startswith("loses")
+    gd = today["440000"]
+    assert abs(gd["change_percent"] - 100 * gd["change_yi"] / gd["registered_basis_yi"]) < 1e-9
+    fund = sum(r["resident_basis_yi"] for r in today.values()) * 1e8
+    doubled = {r["region_code"]: r for r in _rows(service, f"fund_yuan={round(fund * 2)}")}
+    assert abs(doubled["440000"]["change_yi"] / gd["change_yi"] - 2) < 0.01
+    old = {r["region_code"]: r for r in _rows(service, "scheme=hukou_baseline_2014")}
+    assert old["440000"]["resident_basis_yi"] != gd["resident_basis_yi"]
+    weights = "weight_population=1&weight_migrants=0&weight_incentive=0"
+    assert {r["region_code"]: r["change_yi"] for r in _rows(service, weights)} != {
+        k: r["change_yi"] for k, r in today.items()
+    }
+    bad = service.client.get("/api/v1/fiscal/winners?weight_population=1", headers=service.as_("fo_nat"))
+    assert bad.status_code == 400 and "sum" in bad.json()["message"]
+    guangdong = _rows(service, "", "pl_gd")
+    assert [r["region_code"] for r in guangdong] == ["440000"]
+
+
+def test_a_saved_reform_changes_the_allocation_floor(service: Service) -> None:
+    body = {"name": "higher_floor", "overrides": {"fiscal.allocation.floor_yuan_per_resident": 50}}
+    saved = service.client.post("/api/v1/scenarios", json=body, headers=service.as_("fo_nat"))
+    assert saved.status_code == 201, saved.text
+    path = "/api/v1/fiscal/allocation?limit=100"
+    base = service.client.get(path, headers=service.as_("fo_nat")).json()["items"]
+    response = service.client.get(path + "&reform=higher_floor", headers=service.as_("fo_nat"))
+    assert response.status_code == 200, response.text
+    floored = response.json()["items"]
+    per_resident = [r["lp_yuan"] / r["resident"] for r in floored]
+    assert min(per_resident) >= 50 - 1e-6
+    assert [r["lp_yuan"] for r in base] != [r["lp_yuan"] for r in floored]
+    measures = service.client.get("/api/v1/fiscal/equity/measures", headers=service.as_("fo_nat")).json()
+    equity = service.client.get("/api/v1/fiscal/equity", headers=service.as_("fo_nat")).json()
+    explained = {m["measure"] for m in measures}
+    assert set(equity[0]) - {"allocation", "estimate"} <= explained  # `estimate` labels the row, it is no measure
+    assert all(row["estimate"] for row in equity)
+    assert all(m[f] for m in measures for f in ("label_zh", "label_en", "explanation_zh", "explanation_en"))

@@ -1,0 +1,169 @@
+"""The two 跨省通办 endpoints a token or a signature opens, over HTTP on SQLite and PostgreSQL: a peer's signed
+`/interregion/summary` (no user token opens it), and a caseworker resolving a disputed message
+(`/interregion/outbox/{id}/resolve`, refused to other roles and to other places)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
+
+import httpx
+import pytest
+from api_support import SCENARIOS, Service, populate, start_service
+from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
+from fastapi.testclient import TestClient
+from sqlalchemy import Engine, select
+
+from changzhu.api import ApiSettings, create_app
+from changzhu.api.interregion import outbox
+from changzhu.api.interregion.peers import add_peer
+from changzhu.api.interregion.protocol import MESSAGES_PATH, Message, canonical_json
+from changzhu.api.interregion.reconcile import SUMMARY_PATH
+from changzhu.api.interregion.signing import sign_request
+from changzhu.api.keys import public_key_text
+from changzhu.ledger.accounts import balances_frame
+from changzhu.ledger.checks import ledger_problems
+from changzhu.ledger.contributions import MonthPaid, Scheme, record_contributions
+from changzhu.registry.identity import check_char
+from changzhu.store.audit import verify
+from changzhu.store.db import make_engine, session_scope
+from changzhu.store.interregion_models import OutboxRow
+
+PEER = "440000"
+NEWCOMER17 = "44010619920202002"
+
+
+@dataclass
+class Sichuan(Service):
+    """The populated service as Sichuan's instance (510000), and the key of its peer Guangdong."""
+
+    peer_key: Ed25519PrivateKey
+
+
+@pytest.fixture
+def instance(database_url: str, populated_sqlite: tuple[Path, dict[str, str]], tmp_path: Path) -> Iterator[Sichuan]:
+    """Sichuan's instance on SQLite (a copy of the template) or a fresh PostgreSQL database, trusting Guangdong."""
+    if database_url.startswith("sqlite"):
+        template, people = populated_sqlite
+        (tmp_path / "db.sqlite3").write_bytes(template.read_bytes())
+        engine = make_engine(f"sqlite:///{tmp_path / 'db.sqlite3'}")
+    else:
+        engine = make_engine(database_url)
+        people = populate(engine)
+    settings = ApiSettings(
+        database_url=str(engine.url),
+        jwt_secret=b"k" * 32,
+        keys_dir=tmp_path / "keys",
+        scenarios_dir=SCENARIOS,
+        instance_region="510000",
+    )
+    tokens = start_service(engine, people, tmp_path / "keys").headers
+    key = Ed25519PrivateKey.generate()
+    add_peer(engine, PEER, "http://guangdong.invalid", public_key_text(key))
+    yield Sichuan(TestClient(create_app(settings, engine)), engine, people, tokens, key)
+    engine.dispose()
+
+
+def _signed(key: Ed25519PrivateKey, region: str, path: str, body: bytes) -> dict[str, str]:
+    return {"Content-Type": "application/json", **sign_request(key, region, "POST", path, body)}
+
+
+def _arrival(service: Sichuan) -> str:
+    """Guangdong hands a newcomer (12 pension months in Guangzhou) to Chengdu: a signed message, applied here."""
+    months = [
+        {"scheme": "pension", "period": 202401 + m, "paid_region": "440100", "base_fen": 500_000} for m in range(12)
+    ]
+    payload = {
+        "id_number": NEWCOMER17 + check_char(NEWCOMER17),
+        "hukou_region": "440100",
+        "to_city": "510100",
+        "moved_on": "2026-03-01",
+        "pension_individual_fen": 12 * 40_000,
+        "pension_pooled_fen": 12 * 60_000,
+        "school_records": [],
+        "contributions": months,
+    }
+    message = Message("g" * 32, PEER, "510000", "account_transfer", payload)
+    body = message.body()
+    response = service.client.post(
+        MESSAGES_PATH, content=body, headers=_signed(service.peer_key, PEER, MESSAGES_PATH, body)
+    )
+    assert response.status_code == 200, response.text
+    return message.message_id
+
+
+def test_summary_answers_a_signed_peer_and_no_one_else(instance: Sichuan) -> None:
+    message_id = _arrival(instance)
+    body = canonical_json({"from_region": PEER})
+    ok = instance.client.post(SUMMARY_PATH, content=body, headers=_signed(instance.peer_key, PEER, SUMMARY_PATH, body))
+    assert ok.status_code == 200, ok.text
+    assert ok.json()["messages"] == {message_id: {"fen": 12 * 100_000, "month": 12, "year": 0}}
+    refused = {
+        "unsigned": {"Content-Type": "application/json"},
+        "a user's token, no signature": instance.as_("ad_nat"),
+        "signed by a stranger's key": _signed(Ed25519PrivateKey.generate(), PEER, SUMMARY_PATH, body),
+        "signed for another path": _signed(instance.peer_key, PEER, MESSAGES_PATH, body),
+        "a region that is no peer": _signed(instance.peer_key, "310000", SUMMARY_PATH, body),
+        "another body than signed": _signed(instance.peer_key, PEER, SUMMARY_PATH, b'{"from_region":"310000"}'),
+    }
+    for why, headers in refused.items():
+        response = instance.client.post(SUMMARY_PATH, content=body, headers=headers)
+        assert response.status_code == 401, (why, response.status_code, response.text)
+        assert "messages" not in response.json(), why
+
+
+def _disputed(engine: Engine, person_key: str) -> str:
+    """The Chengdu worker handed to Guangdong; the peer answers with a conflict: disputed (applied or not?)."""
+    message_id = outbox.start_transfer(
+        engine, person_key, "510000", PEER, "440100", date(2026, 3, 1), actor="test", authorize=lambda _r: None
+    )
+    conflict = httpx.MockTransport(lambda _request: httpx.Response(409, json={"error": "conflict", "message": "?"}))
+    with httpx.Client(transport=conflict) as client:
+        (delivery,) = outbox.deliver(engine, "510000", Ed25519PrivateKey.generate(), client, message_id)
+    assert delivery.status == outbox.DISPUTED
+    return message_id
+
+
+def _person_balances(engine: Engine, person_key: str) -> dict[str, int]:
+    frame = balances_frame(engine, person_key=person_key)
+    return {a: b for a, b in zip(frame["account"], frame["balance"], strict=True) if b}
+
+
+def test_resolve_reverses_or_resends_for_the_senders_caseworkers_only(instance: Sichuan) -> None:
+    engine, person = instance.engine, instance.people["cd"]
+    paid = [MonthPaid(202401 + m, 600_000) for m in range(12)]
+    record_contributions(engine, person, Scheme.PENSION, "510100", paid, actor="test", key="cd-2024")
+    before = _person_balances(engine, person)
+    message_id = _disputed(engine, person)
+    assert _person_balances(engine, person) != before  # handed over: held for Guangzhou on the sender
+    path = f"/api/v1/interregion/outbox/{message_id}/resolve"
+    reverse = {"action": "reverse", "reason": "广东确认未入账 / the peer confirms nothing was applied"}
+    assert instance.client.post(path, json=reverse).status_code == 401
+    for user in ("res_cd", "pl_nat", "fo_nat", "cw_gz", "ad_gd"):  # a role that may not, or another place
+        response = instance.client.post(path, json=reverse, headers=instance.as_(user))
+        assert response.status_code == 403, (user, response.text)
+    bad = instance.client.post(path, json={"action": "delete", "reason": "nope"}, headers=instance.as_("cw_cd"))
+    assert bad.status_code == 422
+    unknown = instance.client.post(
+        "/api/v1/interregion/outbox/none/resolve", json=reverse, headers=instance.as_("cw_cd")
+    )
+    assert unknown.status_code == 404
+    with session_scope(engine) as session:
+        assert session.scalar(select(OutboxRow.status).where(OutboxRow.message_id == message_id)) == outbox.DISPUTED
+
+    done = instance.client.post(path, json=reverse, headers=instance.as_("cw_cd"))
+    assert done.status_code == 200, done.text
+    assert done.json()["status"] == outbox.REVERSED
+    assert _person_balances(engine, person) == before  # months and money back where they were, nothing doubled
+    assert instance.client.post(path, json=reverse, headers=instance.as_("cw_cd")).status_code == 409
+    assert ledger_problems(engine) == [] and verify(engine).ok
+
+    again = _disputed(engine, person)  # a second dispute, sent again by the national administrator
+    resend = {"action": "resend", "reason": "广东未收到 / the peer has no record: send again"}
+    response = instance.client.post(
+        f"/api/v1/interregion/outbox/{again}/resolve", json=resend, headers=instance.as_("ad_nat")
+    )
+    assert response.status_code == 200, response.text
+    assert response.json()["status"] == outbox.PENDING

@@ -1,0 +1,181 @@
+"""The office's administration half of issue 17 (O1): users, the audit log and uploads, on SQLite and PostgreSQL."""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from api_support import PASSWORD, Service
+from sqlalchemy import func, select
+
+from changzhu.registry.identity import check_char
+from changzhu.store import audit
+from changzhu.store.db import session_scope
+from changzhu.store.resident_models import PersonRow
+from changzhu.store.txn import write_session
+
+HEADER = "身份证号,姓名,联系电话,户籍地,常住地,居住起始日期,证明类型,证明编号\n"
+
+
+def _id(tail: str) -> str:
+    first17 = f"51010419920202{tail}"
+    return first17 + check_char(first17)
+
+
+def _patch(service: Service, username: str, body: dict[str, Any], who: str = "ad_gd") -> Any:
+    return service.client.patch(f"/api/v1/users/{username}", json=body, headers=service.as_(who))
+
+
+def _persons(service: Service) -> int:
+    with session_scope(service.engine) as session:
+        return int(session.scalar(select(func.count()).select_from(PersonRow)) or 0)
+
+
+def test_a_disabled_account_stops_working_at_once(db_service: Service) -> None:
+    service = db_service
+    assert service.client.get("/api/v1/residents", headers=service.as_("cw_gz")).status_code == 200
+    disabled = _patch(service, "cw_gz", {"disabled": True})
+    assert disabled.status_code == 200 and disabled.json()["disabled"] is True
+    assert service.client.get("/api/v1/residents", headers=service.as_("cw_gz")).status_code == 401
+    assert (
+        service.client.post("/api/v1/auth/login", json={"username": "cw_gz", "password": PASSWORD}).status_code == 401
+    )
+    assert _patch(service, "cw_gz", {"disabled": False}).json()["disabled"] is False
+    assert service.client.get("/api/v1/residents", headers=service.as_("cw_gz")).status_code == 200
+
+
+def test_nobody_grants_more_than_they_hold(db_service: Service) -> None:
+    service = db_service
+    # Guangdong's administrator: not the whole country, not Chengdu, not an account outside Guangdong
+    assert _patch(service, "cw_gz", {"jurisdictions": ["000000"]}).status_code == 403
+    assert _patch(service, "cw_gz", {"jurisdictions": ["510100"]}).status_code == 403
+    assert _patch(service, "cw_cd", {"disabled": True}).status_code == 404
+    assert _patch(service, "ad_nat", {"disabled": True}).status_code == 404
+    # within Guangdong: Shenzhen instead of Guangzhou, and a caseworker made an administrator of Guangzhou
+    moved = _patch(service, "cw_gz", {"jurisdictions": ["440300"], "role": "administrator"})
+    assert moved.status_code == 200, moved.text
+    assert moved.json()["jurisdictions"] == ["440300"] and moved.json()["role"] == "administrator"
+    gz = service.people["gz"]
+    assert service.client.get(f"/api/v1/residents/{gz}", headers=service.as_("cw_gz")).status_code == 403
+    # an administrator does not widen, demote or disable themself; staff does not become a resident login
+    assert _patch(service, "ad_gd", {"disabled": True}).status_code == 403
+    assert _patch(service, "pl_gd", {"role": "resident"}).status_code == 400
+    assert _patch(service, "pl_gd", {"role": "planner"}, who="cw_cd").status_code == 403
+    listed = service.client.get("/api/v1/users", headers=service.as_("ad_gd")).json()
+    names = {u["username"] for u in listed["items"]}
+    assert {"cw_gz", "pl_gd", "res_gz", "ad_gd"} <= names and not names & {"cw_cd", "res_cd", "ad_nat", "pl_nat"}
+
+
+def test_password_reset_gives_a_one_time_password(db_service: Service) -> None:
+    service = db_service
+    reset = service.client.post("/api/v1/users/res_gz/password", headers=service.as_("ad_gd"))
+    assert reset.status_code == 200, reset.text
+    fresh = reset.json()["one_time_password"]
+    assert len(fresh) >= 16
+    assert (
+        service.client.post("/api/v1/auth/login", json={"username": "res_gz", "password": PASSWORD}).status_code == 401
+    )
+    assert service.client.post("/api/v1/auth/login", json={"username": "res_gz", "password": fresh}).status_code == 200
+    assert service.client.post("/api/v1/users/res_cd/password", headers=service.as_("ad_gd")).status_code == 404
+
+
+def test_audit_log_within_reach_and_verified(db_service: Service) -> None:
+    service = db_service
+    gz, cd = service.people["gz"], service.people["cd"]
+    for who, key in (("cw_gz", gz), ("cw_cd", cd)):
+        assert service.client.get(f"/api/v1/residents/{key}", headers=service.as_(who)).status_code == 200
+    regional = service.client.get(f"/api/v1/audit?subject={gz}&limit=500", headers=service.as_("ad_gd")).json()
+    assert regional["total"] >= 1 and {e["subject"] for e in regional["items"]} == {gz}
+    assert "read_personal_data" in {e["action"] for e in regional["items"]}
+    assert service.client.get(f"/api/v1/audit?subject={cd}", headers=service.as_("ad_gd")).json()["total"] == 0
+    everything = service.client.get("/api/v1/audit?limit=500", headers=service.as_("ad_gd")).json()
+    assert cd not in {e["subject"] for e in everything["items"]}
+    national = service.client.get(f"/api/v1/audit?subject={cd}&actor=user:cw_cd", headers=service.as_("ad_nat"))
+    assert national.json()["total"] == 1 and national.json()["items"][0]["details"]["purpose"] == "view record"
+    verified = service.client.get("/api/v1/audit/verify", headers=service.as_("ad_gd")).json()
+    assert verified["ok"] is True and verified["records"] > 0 and verified["problem"] is None
+    assert service.client.get("/api/v1/audit", headers=service.as_("cw_gz")).status_code == 403
+
+
+def _upload(service: Service, text: str, who: str = "cw_gz", **params: str) -> Any:
+    files = {"file": ("登记.csv", text.encode(), "text/csv")}
+    return service.client.post("/api/v1/uploads/resident", params=params, files=files, headers=service.as_(who))
+
+
+def test_upload_residents_dry_run_errors_and_skip(db_service: Service) -> None:
+    service = db_service
+    good = f"{_id('111')},李 雷,13912345678,510100,440100,2023-03-01,就业,合同-1\n"
+    bad = f"{_id('222')},韩梅梅,13912345679,510100,440100,2023-13-01,就业,合同-2\n"
+    before = _persons(service)
+    dry = _upload(service, HEADER + good, dry_run="true")
+    assert dry.status_code == 200, dry.text
+    expected = {"kind": "resident", "rows": 1, "stored": 0, "dry_run": True, "replayed": False, "errors": []}
+    assert {k: v for k, v in dry.json().items() if k in expected} == expected
+    assert dry.json()["preview"][0]["id_number"].endswith("…") and dry.json()["preview"][0]["name"] == "李 雷"
+    assert _persons(service) == before
+    rejected = _upload(service, HEADER + good + bad)
+    assert rejected.status_code == 422 and rejected.json()["stored"] == 0 and rejected.json()["rows"] == 2
+    (problem,) = rejected.json()["errors"]
+    assert problem["row"] == 3 and problem["column"] == "居住起始日期"
+    assert problem["reason_en"].startswith("not a date") and problem["reason_zh"].startswith("不是日期")
+    assert _persons(service) == before
+    skipped = _upload(service, HEADER + good + bad, skip_bad_rows="true")
+    assert skipped.status_code == 200, skipped.text
+    assert skipped.json()["stored"] == 1 and [e["row"] for e in skipped.json()["errors"]] == [3]
+    assert _persons(service) == before + 1
+    found = service.client.get("/api/v1/residents?q=李雷", headers=service.as_("cw_gz")).json()
+    assert found["total"] == 1 and found["items"][0]["name"] == "李雷"
+    by_phone = service.client.get("/api/v1/residents?q=13912345678", headers=service.as_("cw_gz")).json()
+    assert by_phone["items"] == found["items"]
+
+
+def test_upload_refuses_rows_outside_the_jurisdiction_and_bad_formats(db_service: Service) -> None:
+    service = db_service
+    row = f"{_id('333')},张三,,510100,440100,2023-03-01,就业,合同-3\n"
+    assert _upload(service, HEADER + row, who="cw_cd").status_code == 403
+    assert _upload(service, HEADER + row, who="pl_nat").status_code == 403
+    files = {"file": ("people.exe", b"MZ", "application/octet-stream")}
+    odd = service.client.post("/api/v1/uploads/resident", files=files, headers=service.as_("cw_gz"))
+    assert odd.status_code == 422 and ".exe" in odd.json()["message"]
+    wrong_phone = _upload(service, HEADER + row.replace(",,", ",12345,"))
+    assert wrong_phone.status_code == 422
+    assert (
+        wrong_phone.json()["errors"][0]["column"] == "phone"
+        and "手机号" in wrong_phone.json()["errors"][0]["reason_zh"]
+    )
+
+
+def test_upload_contributions(db_service: Service) -> None:
+    service = db_service
+    assert _upload(service, HEADER + f"{_id('444')},王五,,510100,440100,2023-03-01,就业,合同-4\n").status_code == 200
+    text = "身份证号,险种,参保地,起始年月,截止年月,月缴费基数\n" + f"{_id('444')},医疗保险,440100,202401,202406,7000\n"
+    files = {"file": ("缴费.csv", text.encode(), "text/csv")}
+    done = service.client.post("/api/v1/uploads/contribution", files=files, headers=service.as_("cw_gz"))
+    assert done.status_code == 200, done.text
+    assert done.json()["stored"] == 1 and done.json()["errors"] == []
+    again = service.client.post("/api/v1/uploads/contribution", files=files, headers=service.as_("cw_gz"))
+    assert again.json()["replayed"] is True  # the same file is imported once
+
+
+def test_audit_reasons_in_both_languages(db_service: Service) -> None:
+    """Every reason a route or the ledger writes is kept in Chinese and English; a record written before (one
+    text) shows what it holds in both."""
+    service = db_service
+    gz = service.people["gz"]
+    assert service.client.get(f"/api/v1/residents/{gz}/overview", headers=service.as_("cw_gz")).status_code == 200
+    assert service.client.get("/api/v1/residents?limit=5", headers=service.as_("cw_gz")).status_code == 200
+    items = service.client.get("/api/v1/audit?limit=500", headers=service.as_("ad_nat")).json()["items"]
+    by_reason = {e["reason_en"]: e for e in items}
+    overview = by_reason["view overview"]
+    assert overview["reason_zh"] == "查看居民页面" and overview["reason"] == "查看居民页面"
+    assert overview["details"]["purpose"] == "view overview"
+    assert by_reason["caseload listing"]["reason_zh"] == "辖区居民列表"
+    written = [e for e in items if e["action"] in ("register", "contribute.pension", "permit.issue")]
+    assert written and all(e["reason_zh"] != e["reason_en"] for e in written)
+    assert all(re.search(r"[\u4e00-\u9fff]", e["reason_zh"]) for e in items if e["reason_zh"] != e["reason_en"])
+    assert all(not re.search(r"[\u4e00-\u9fff]", e["reason_en"]) for e in items if e["reason_zh"] != e["reason_en"])
+    with write_session(service.engine) as session:  # a record as written before reasons had two languages
+        audit.append(session, actor="user:old", action="read_personal_data", subject=gz, details={}, reason="legacy")
+    old = service.client.get("/api/v1/audit?actor=user:old", headers=service.as_("ad_nat")).json()["items"][0]
+    assert old["reason"] == old["reason_zh"] == old["reason_en"] == "legacy"
+    assert service.client.get("/api/v1/audit/verify", headers=service.as_("ad_nat")).json()["ok"] is True

@@ -1,0 +1,303 @@
+"""The office's resident half of issue 17 (O1): search through keyed hashes, the resident page and its actions,
+resident logins and self-service, each on SQLite and PostgreSQL."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from api_support import ID_GZ, PASSWORD, Service
+from sqlalchemy import func, select
+
+from changzhu.ledger.checks import ledger_problems
+from changzhu.registry.identity import check_char
+from changzhu.store.auth_models import UserRow
+from changzhu.store.db import session_scope
+from changzhu.store.resident_models import AuditRow, ContributionMonthRow, PersonAttributeRow, PersonRow
+
+NAME, PHONE = "欧阳 小梅", "138-0013-8000"
+
+
+def _new_id(tail: str) -> str:
+    first17 = f"44010619980808{tail}"
+    return first17 + check_char(first17)
+
+
+def _register(service: Service, who: str = "cw_gz", **extra: Any) -> Any:
+    body = {
+        "id_number": _new_id("123"), "hukou_region": "510100", "residence_region": "440100",
+        "residence_since": "2022-05-01", "proof_kind": "employment", "proof_ref": "合同-88", "name": NAME,
+        "phone": PHONE, **extra,
+    }  # fmt: skip
+    return service.client.post("/api/v1/residents", json=body, headers=service.as_(who))
+
+
+def _first_login(service: Service, made: dict[str, Any]) -> dict[str, str]:
+    """Log in with a new resident login's one-time password and change it (nothing else is allowed before)."""
+    token = service.client.post("/api/v1/auth/login",
+                                json={"username": made["username"], "password": made["one_time_password"]})  # fmt: skip
+    headers = {"Authorization": f"Bearer {token.json()['access_token']}"}
+    body = {"old_password": made["one_time_password"], "new_password": PASSWORD}
+    changed = service.client.post("/api/v1/auth/password", headers=headers, json=body)
+    assert changed.status_code == 200, changed.text
+    return headers
+
+
+def _search(service: Service, who: str, **params: str) -> Any:
+    return service.client.get("/api/v1/residents", params=params, headers=service.as_(who))
+
+
+def _audit_count(service: Service, action: str) -> int:
+    with session_scope(service.engine) as session:
+        return int(session.scalar(select(func.count()).select_from(AuditRow).where(AuditRow.action == action)) or 0)
+
+
+def test_search_by_name_phone_id_and_key_through_keyed_hashes(db_service: Service) -> None:
+    service = db_service
+    created = _register(service)
+    assert created.status_code == 201, created.text
+    key = created.json()["person_key"]
+    with session_scope(service.engine) as session:
+        row = session.scalar(select(PersonRow).where(PersonRow.person_key == key))
+        assert row is not None and row.name_hash and row.phone_hash and row.name_cipher and row.phone_cipher
+        assert "小梅".encode() not in row.name_cipher and b"13800138000" not in row.phone_cipher
+    before = _audit_count(service, "list_personal_data")
+    # the name with a full-width space and no space, the phone in another spelling, the ID number, the key
+    for q, by in (("欧阳\u3000小梅", "auto"), ("欧阳小梅", "name"), ("+86 13800138000", "auto"),
+                  (_new_id("123"), "auto"), (key, "auto"), (key, "person_key")):  # fmt: skip
+        found = _search(service, "cw_gz", q=q, by=by)
+        assert found.status_code == 200, (q, found.text)
+        assert [p["person_key"] for p in found.json()["items"]] == [key], q
+        item = found.json()["items"][0]
+        assert item["name"] == "欧阳小梅" and item["residence_region_name"] == "广州市"
+        assert item["hukou_region_name"] == "成都市"
+    assert _audit_count(service, "list_personal_data") == before + 6
+    # an exact match only: a part of the name finds nobody; Chengdu's caseworker does not find a Guangzhou resident
+    assert _search(service, "cw_gz", q="小梅").json()["total"] == 0
+    assert _search(service, "cw_cd", q="欧阳小梅").json()["total"] == 0
+    assert _search(service, "pl_nat", q="欧阳小梅").status_code == 403
+    # the search text is not written to the audit log
+    with session_scope(service.engine) as session:
+        details = list(session.scalars(select(AuditRow.details).where(AuditRow.action == "list_personal_data")))
+    assert not any("小梅" in d or "13800138000" in d for d in details)
+
+
+def test_list_is_paged_and_sorted(db_service: Service) -> None:
+    service = db_service
+    _register(service)
+    by_birth = _search(service, "cw_gz", sort="birth_date", order="desc", limit="2").json()
+    assert by_birth["total"] == 4 and len(by_birth["items"]) == 2  # worker, child, new person, the mover (moving in)
+    births = [p["birth_date"] for p in by_birth["items"]]
+    assert births == sorted(births, reverse=True) and births[0] == "2018-06-06"
+    rest = _search(service, "cw_gz", sort="birth_date", order="desc", limit="2", offset="2").json()["items"]
+    assert max(p["birth_date"] for p in rest) <= births[-1]
+    named = _search(service, "cw_gz", sort="name", order="desc").json()["items"]
+    assert named[0]["name"] == "欧阳小梅" and {p["name"] for p in named[1:]} == {None}
+    assert _search(service, "cw_gz", sort="nonsense").status_code == 422
+
+
+def test_overview_gathers_the_residents_page(db_service: Service) -> None:
+    service = db_service
+    gz = service.people["gz"]
+    headers = service.as_("cw_gz")
+    page = service.client.get(f"/api/v1/residents/{gz}/overview?on=2026-11-24", headers=headers)
+    assert page.status_code == 200, page.text
+    body = page.json()
+    assert set(body) == {
+        "record", "history", "entitlements", "incomplete", "account", "vouchers", "transfers", "applications"
+    }  # fmt: skip
+    assert body["incomplete"] == []
+    assert body["record"]["person_key"] == gz and body["record"]["residence_region_name"] == "广州市"
+    assert [(e["kind"], e["from_region"], e["to_region"]) for e in body["history"]] == [
+        ("registration", "510100", "440100")
+    ]
+    entitlements = service.client.get(f"/api/v1/residents/{gz}/entitlements?on=2026-11-24", headers=headers).json()
+    assert body["entitlements"] == entitlements
+    assert body["account"] == service.client.get(f"/api/v1/residents/{gz}/account", headers=headers).json()
+    assert [v["voucher_no"] for v in body["vouchers"]] == [service.voucher_no]
+    assert body["applications"] == []
+    applied = service.client.post("/api/v1/applications", json={"person_key": gz, "kind": "points"}, headers=headers)
+    assert applied.status_code == 201, applied.text
+    again = service.client.get(f"/api/v1/residents/{gz}/overview?on=2026-11-24", headers=headers).json()
+    assert [(a["id"], a["kind"], a["status"]) for a in again["applications"]] == [
+        (applied.json()["id"], "points", "submitted")
+    ]
+    assert service.client.get(f"/api/v1/residents/{gz}/overview", headers=service.as_("cw_cd")).status_code == 403
+
+
+def test_facts_are_checked_against_the_declared_inputs(db_service: Service) -> None:
+    service = db_service
+    mover = service.people["mover"]  # lives in Chengdu, no facts on file
+    path = f"/api/v1/residents/{mover}/facts"
+    bad = service.client.patch(path, json={"facts": {"education": "phd"}}, headers=service.as_("cw_cd"))
+    assert bad.status_code == 422 and "学历" in bad.json()["message"] and "education" in bad.json()["message"]
+    unknown = service.client.patch(path, json={"facts": {"shoe_size": 42}}, headers=service.as_("cw_cd"))
+    assert unknown.status_code == 422 and "shoe_size" in unknown.json()["message"]
+    wrong_type = service.client.patch(path, json={"facts": {"employed": "perhaps"}}, headers=service.as_("cw_cd"))
+    assert wrong_type.status_code == 422 and "合法稳定就业" in wrong_type.json()["message"]
+    ok = service.client.patch(path, json={"facts": {"education": "master", "employed": True}},
+                              headers=service.as_("cw_cd"))  # fmt: skip
+    assert ok.status_code == 200, ok.text and ok.json()["set"] == ["education", "employed"]
+    cleared = service.client.patch(path, json={"facts": {"employed": None}}, headers=service.as_("cw_cd"))
+    assert cleared.json()["removed"] == ["employed"]
+    with session_scope(service.engine) as session:
+        stored = {a.name: a.value() for a in session.scalars(select(PersonAttributeRow).join(
+            PersonRow, PersonRow.id == PersonAttributeRow.person_id).where(PersonRow.person_key == mover))}  # fmt: skip
+    assert stored == {"education": "master"}  # employed is unknown again, not false
+    # Guangzhou sees the mover (moving in) but does not write to Chengdu's record
+    assert (
+        service.client.patch(path, json={"facts": {"education": "master"}}, headers=service.as_("cw_gz")).status_code
+        == 403
+    )
+
+
+def test_permit_issue_then_renew(db_service: Service) -> None:
+    service = db_service
+    gz = service.people["gz"]
+    path = f"/api/v1/residents/{gz}/permits"
+    issued = service.client.post(path, json={"issued_on": "2025-06-01"}, headers=service.as_("cw_gz"))
+    assert issued.status_code == 201, issued.text
+    assert issued.json()["action"] == "issued" and issued.json()["expires_on"] == "2026-06-01"
+    renewed = service.client.post(path, json={"issued_on": "2026-05-20"}, headers=service.as_("cw_gz"))
+    assert renewed.json()["action"] == "renewed" and renewed.json()["expires_on"] == "2027-06-01"
+    record = service.client.get(f"/api/v1/residents/{gz}", headers=service.as_("cw_gz")).json()
+    assert record["residence_permit_since"] == "2025-06-01"  # held without a break since the first issue
+    created = _register(service, residence_since="2026-10-01")
+    early = service.client.post(f"/api/v1/residents/{created.json()['person_key']}/permits",
+                                json={"issued_on": "2026-11-01"}, headers=service.as_("cw_gz"))  # fmt: skip
+    assert early.status_code == 400 and "6 months" in early.json()["message"]
+    assert service.client.post(path, json={"issued_on": "2026-06-01"}, headers=service.as_("cw_cd")).status_code == 403
+
+
+def test_contributions_go_through_the_ledger(db_service: Service) -> None:
+    service = db_service
+    created = _register(service)
+    key = created.json()["person_key"]
+    body = {"scheme": "medical", "region": "440100", "from_period": 202601, "months": 6, "amount_yuan": 7500}
+    done = service.client.post(f"/api/v1/residents/{key}/contributions", json=body, headers=service.as_("cw_gz"))
+    assert done.status_code == 201, done.text and done.json()["months"] == 6
+    with session_scope(service.engine) as session:
+        periods = sorted(session.scalars(select(ContributionMonthRow.period).join(
+            PersonRow, PersonRow.id == ContributionMonthRow.person_id).where(PersonRow.person_key == key)))  # fmt: skip
+    assert periods == [202601, 202602, 202603, 202604, 202605, 202606]
+    again = service.client.post(f"/api/v1/residents/{key}/contributions", json=body, headers=service.as_("cw_gz"))
+    assert again.status_code == 400 and "already recorded" in again.json()["message"]
+    elsewhere = {**body, "region": "510100", "from_period": 202607}
+    refused = service.client.post(f"/api/v1/residents/{key}/contributions", json=elsewhere,
+                                  headers=service.as_("cw_gz"))  # fmt: skip
+    assert refused.status_code == 403
+    assert ledger_problems(service.engine) == []
+
+
+def test_a_resident_login_without_a_person_id(db_service: Service) -> None:
+    service = db_service
+    key = _register(service).json()["person_key"]
+    made = service.client.post(f"/api/v1/residents/{key}/login", json={}, headers=service.as_("cw_gz"))
+    assert made.status_code == 201, made.text
+    username, password = made.json()["username"], made.json()["one_time_password"]
+    assert (
+        service.client.post(f"/api/v1/residents/{key}/login", json={}, headers=service.as_("cw_gz")).status_code == 409
+    )
+    token = service.client.post("/api/v1/auth/login", json={"username": username, "password": password})
+    assert token.status_code == 200, token.text
+    me = service.client.get("/api/v1/auth/me", headers={"Authorization": f"Bearer {token.json()['access_token']}"})
+    assert me.json()["person_key"] == key and me.json()["role"] == "resident"
+    with session_scope(service.engine) as session:
+        stored = session.scalar(select(UserRow.password_hash).where(UserRow.username == username))
+    assert stored is not None and password not in stored
+
+
+def test_my_overview_lists_what_is_missing_and_my_points(db_service: Service) -> None:
+    service = db_service
+    mine = service.client.get("/api/v1/me/overview?on=2026-11-24", headers=service.as_("res_gz"))
+    assert mine.status_code == 200, mine.text
+    body = mine.json()
+    assert body["record"]["person_key"] == service.people["gz"]
+    for item in body["missing"]:
+        assert set(item) >= {"service", "fact", "condition", "label_zh", "label_en", "from_date"}
+        assert item["label_zh"] and item["label_en"]
+    assert body["points"], "Guangzhou has a points scheme"
+    scheme = body["points"][0]
+    assessed = [i["points"] for i in scheme["items"] if i["points"] is not None]
+    assert abs(sum(assessed) - scheme["total"]) < 1e-9
+    assert all(i["label_zh"] and i["label_en"] for i in scheme["items"])
+    # a new resident with no facts on file: the undetermined services name the facts they need, never zero
+    key = _register(service).json()["person_key"]
+    made = service.client.post(f"/api/v1/residents/{key}/login", json={}, headers=service.as_("cw_gz")).json()
+    headers = _first_login(service, made)
+    new = service.client.get("/api/v1/me/overview?on=2026-11-24", headers=headers).json()
+    assert "employed" in new["incomplete"]  # decided under every value the missing facts can take
+    unsure = {u["service"]: u["needs"] for u in new["entitlements"]["undetermined"]}
+    assert "合法稳定就业" in unsure["residence_permit"]
+    employed = next(m for m in new["missing"] if m["fact"] == "employed")
+    assert employed["label_zh"] == "合法稳定就业" and employed["from_date"] is None
+    assert all(i["points"] is None for s in new["points"] for i in s["items"] if "最高学历" in str(i))
+    # once the facts are given, the services decide; an unknown fact leaves a decision undetermined and named
+    facts = {"employed": True, "education": "bachelor", "housing": "rented", "income_per_capita_month": 6000.0,
+             "criminal_record": False}  # fmt: skip
+    given = service.client.patch(f"/api/v1/residents/{key}/facts", json={"facts": facts}, headers=service.as_("cw_gz"))
+    assert given.status_code == 200, given.text
+    decided = service.client.get("/api/v1/me/overview?on=2026-11-24", headers=headers).json()
+    assert decided["entitlements"] is not None and decided["points"]
+    later = [m for m in decided["missing"] if m["service"] == "points_settlement"]
+    # Guangzhou's full points table reads facts not given here: each is named (no date); a date is never invented
+    assert later and all(
+        (m["fact"] is None and m["from_date"] > "2026-11-24") or (m["fact"] and m["from_date"] is None) for m in later
+    )
+    assert service.client.get("/api/v1/me/overview", headers=service.as_("cw_gz")).status_code == 403
+
+
+def test_my_statement(db_service: Service) -> None:
+    service = db_service
+    statement = service.client.get("/api/v1/me/statement?on=2026-11-24", headers=service.as_("res_gz"))
+    assert statement.status_code == 200, statement.text
+    body = statement.json()
+    pension = [b for b in body["balances"] if b["kind"] == "pension_individual"]
+    assert pension and all(b["yuan"] == b["balance"] / 100 for b in pension)
+    months = {(m["scheme"], m["paid_region"]): m["months"] for m in body["contribution_months"]}
+    assert months[("pension", "510100")] == 38 and months[("medical", "510100")] == 32
+    assert [v["voucher_no"] for v in body["vouchers"]] == [service.voucher_no]
+    assert ID_GZ not in statement.text
+
+
+def test_registering_with_a_bad_phone_names_it(service: Service) -> None:
+    bad = _register(service, phone="12345678901")
+    assert bad.status_code == 400 and "手机号" in bad.json()["message"]
+    assert service.client.get("/api/v1/residents?q=欧阳小梅", headers=service.as_("cw_gz")).json()["total"] == 0
+    assert PASSWORD  # the fixture's accounts are untouched
+
+
+def test_undetermined_services_name_the_declared_inputs_they_need(db_service: Service) -> None:
+    """A Shanghai resident with the core facts but none of Shanghai's declared inputs: the residence points are
+    undetermined and name the inputs they need; once given through PATCH /facts they are no longer missing."""
+    service = db_service
+    body = {
+        "id_number": "310104199202023337", "hukou_region": "510100", "residence_region": "310100",
+        "residence_since": "2019-05-01", "proof_kind": "housing", "proof_ref": "沪房-1",
+        "attributes": {"employed": True, "education": "master", "housing": "rented",
+                       "income_per_capita_month": 9000.0, "criminal_record": False},
+    }  # fmt: skip
+    created = service.client.post("/api/v1/residents", json=body, headers=service.as_("ad_nat"))
+    assert created.status_code == 201, created.text
+    key = created.json()["person_key"]
+    for scheme in ("pension", "medical"):  # six years of insurance in Shanghai, for the points prerequisites
+        paid = {"scheme": scheme, "region": "310100", "from_period": 202001, "months": 72, "amount_yuan": 12000}
+        done = service.client.post(f"/api/v1/residents/{key}/contributions", json=paid, headers=service.as_("ad_nat"))
+        assert done.status_code == 201, done.text
+    made = service.client.post(f"/api/v1/residents/{key}/login", json={}, headers=service.as_("ad_nat")).json()
+    headers = _first_login(service, made)
+    page = service.client.get("/api/v1/me/overview?on=2026-11-24", headers=headers).json()
+    needed = {m["fact"]: m for m in page["missing"] if m["fact"]}
+    assert "degree" in needed, page["missing"]  # an input only Shanghai declares, behind an unassessed indicator
+    assert needed["degree"]["service"] == "shanghai_residence_points" and needed["degree"]["from_date"] is None
+    assert needed["degree"]["label_zh"] != "degree" and needed["degree"]["label_en"]
+    scheme = next(p for p in page["points"] if p["scheme"] == "shanghai_residence_points")
+    assert scheme["status"] == "undetermined" and any(i["points"] is None for i in scheme["items"])
+    # Shanghai's inputs are declared for Shanghai only: refused for a Guangzhou resident
+    gz_facts = f"/api/v1/residents/{service.people['gz']}/facts"
+    refused = service.client.patch(gz_facts, json={"facts": {"degree": "master"}}, headers=service.as_("ad_nat"))
+    assert refused.status_code == 422 and "degree" in refused.json()["message"]
+    given = service.client.patch(f"/api/v1/residents/{key}/facts", json={"facts": {"degree": "master"}},
+                                 headers=service.as_("ad_nat"))  # fmt: skip
+    assert given.status_code == 200, given.text
+    again = service.client.get("/api/v1/me/overview?on=2026-11-24", headers=headers).json()
+    assert "degree" not in {m["fact"] for m in again["missing"]}

@@ -1,0 +1,265 @@
+"""Reform analysis over the API: saved scenarios (CRUD, YAML), runs in the background kept in the database,
+results by group with intervals, a run that survives a restart, compare and export."""
+
+from __future__ import annotations
+
+import io
+from typing import Any
+
+import polars as pl
+from api_support import Service, start_service
+from sqlalchemy import update
+
+from changzhu.api.scenario_runs import MAX_WAITING
+from changzhu.simulation.bands import BANDS
+from changzhu.store.db import session_scope
+from changzhu.store.scenario_models import ScenarioRunRow
+
+EXAM = """name: exam_1y_2027
+description: 中考 residence threshold 3 → 1 year from 2027
+overrides:
+  entrance_exam.child_residence_months: {value: 12, since: 2027-01-01}
+  entrance_exam.parent_si_months: {value: 12, since: 2027-01-01}
+  minimum_living_allowance.standard_yuan_month: {value: 1600, since: 2027-01-01}
+simulation:
+  sample: 0.00002
+  services: [local_entrance_exam, compulsory_schooling, minimum_living_allowance]
+"""
+DIMENSIONS = [
+    "national",
+    "province",
+    "prefecture",
+    "age_band",
+    "urban_rural",
+    "residence",
+    "hukou_type",
+    "income_decile",
+]
+
+
+def _ok(response: Any, status: int = 200) -> Any:
+    assert response.status_code == status, response.text
+    return response.json() if response.content and status != 204 else None
+
+
+def _wait(service: Service, run_id: str) -> dict[str, Any]:
+    row = service.client.app.state.scenario_runs.wait(run_id, timeout=600)  # type: ignore[attr-defined]
+    assert row.status == "done", row.message
+    return _ok(service.client.get(f"/api/v1/scenarios/runs/{run_id}", headers=service.as_("pl_nat")))  # type: ignore[no-any-return]
+
+
+def test_saved_scenario_crud_and_yaml_round_trip(db_service: Service) -> None:
+    service = db_service
+    nat = service.as_("pl_nat")
+    created = _ok(service.client.post("/api/v1/scenarios", json={"yaml": EXAM}, headers=nat), 201)
+    assert created["source"] == "saved" and created["version"] == 1
+    assert created["overrides"][0]["since"] == "2027-01-01"
+    assert _ok(service.client.post("/api/v1/scenarios", json={"yaml": EXAM}, headers=nat), 409)
+    names = {s["name"] for s in _ok(service.client.get("/api/v1/scenarios?limit=100", headers=nat))["items"]}
+    assert {"exam_1y_2027", "entrance_exam_residence_1y"} <= names
+    download = service.client.get("/api/v1/scenarios/exam_1y_2027/yaml", headers=nat)
+    assert download.status_code == 200 and download.text == EXAM
+    fields = {
+        "name": "exam_1y_2027",
+        "description": "changed",
+        "overrides": {"entrance_exam.child_residence_months": 6},
+    }
+    updated = _ok(service.client.put("/api/v1/scenarios/exam_1y_2027", json=fields, headers=nat))
+    assert updated["version"] == 2 and updated["description"] == "changed"
+    shipped = service.client.get("/api/v1/scenarios/entrance_exam_residence_1y/yaml", headers=nat)
+    again = _ok(service.client.post("/api/v1/scenarios", json={"yaml": shipped.text}, headers=nat), 409)
+    assert "exists" in again["message"]
+    unknown = EXAM.replace("exam_1y_2027", "bad_one").replace("entrance_exam.parent_si_months", "no.such.param")
+    assert (
+        "no.such.param"
+        in _ok(service.client.post("/api/v1/scenarios", json={"yaml": unknown}, headers=nat), 400)["message"]
+    )
+    # a province's planner may not save a national reform
+    other = EXAM.replace("exam_1y_2027", "gd_try")
+    assert _ok(service.client.post("/api/v1/scenarios", json={"yaml": other}, headers=service.as_("pl_gd")), 403)
+    _ok(service.client.delete("/api/v1/scenarios/exam_1y_2027", headers=nat), 204)
+    assert _ok(service.client.get("/api/v1/scenarios/exam_1y_2027", headers=nat), 404)
+
+
+def test_run_covers_the_effective_year_and_reports_groups_with_intervals(service: Service) -> None:
+    nat = service.as_("pl_nat")
+    _ok(service.client.post("/api/v1/scenarios", json={"yaml": EXAM}, headers=nat), 201)
+    started = _ok(service.client.post("/api/v1/scenarios/exam_1y_2027/runs", json={}, headers=nat), 202)
+    assert started["status"] in ("queued", "running", "done")
+    assert started["settings"]["years"] == [2025, 2027]  # the default year and the reform's effective year
+    run = _wait(service, started["run_id"])
+    summary = run["summary"]
+    assert summary["sampled_persons"] > 20_000 and summary["sample"] == 0.00002
+    results = f"/api/v1/scenarios/runs/{run['run_id']}/results?measure=newly_eligible&service=local_entrance_exam"
+    national = {r["year"]: r for r in _ok(service.client.get(results + "&dimension=national", headers=nat))["items"]}
+    rows = [
+        r
+        for d in DIMENSIONS
+        for r in _ok(service.client.get(results + f"&year=2027&dimension={d}&limit=500", headers=nat))["items"]
+    ]
+    assert national[2025]["estimate"] == 0  # not yet in force
+    gained = national[2027]
+    assert gained["low"] < gained["estimate"] < gained["high"] and gained["low"] > 0
+    assert {r["dimension"] for r in rows} == set(DIMENSIONS)
+    kinds = {r["group"]: r for r in rows if r["dimension"] == "hukou_type"}
+    assert set(kinds) == {"agricultural", "non_agricultural"} and "农业户口" in kinds["agricultural"]["group_label"]
+    counties = [
+        r
+        for offset in range(0, 5000, 500)
+        for r in _ok(
+            service.client.get(results + f"&year=2027&dimension=county&limit=500&offset={offset}", headers=nat)
+        )["items"]
+    ]
+    gd_counties = [r for r in counties if r["group"].startswith("44")]
+    assert len(counties) > 1000 and any(r["group_label"] == "天河区" for r in gd_counties)
+    cities = {r["group"]: r for r in rows if r["dimension"] == "prefecture"}
+    assert cities["440100"]["group_label"] == "广州市" and len(cities) > 300
+    gd_cities = sum(r["estimate"] for code, r in cities.items() if code.startswith("44"))
+    gd = next(r for r in rows if r["dimension"] == "province" and r["group"] == "440000")
+    assert abs(gd_cities - gd["estimate"]) < 1e-6 * max(1.0, gd["estimate"])  # cities add up to their province
+    gd_by_county = sum(r["estimate"] for r in gd_counties)
+    assert abs(gd_by_county - gd["estimate"]) < 1e-6 * max(1.0, gd["estimate"])  # and so do its counties
+    provinces = {r["group_label"] for r in rows if r["dimension"] == "province"}
+    assert "广东省" in provinces or "广东" in provinces
+    deciles = sorted({r["group"] for r in rows if r["dimension"] == "income_decile"})
+    assert deciles[:2] == ["D01", "D02"] and "D10" in deciles
+    migrants = [r for r in rows if r["dimension"] == "residence"]
+    assert {r["group"]: r["estimate"] > 0 for r in migrants} == {"local": False, "migrant": True}
+    costs = _ok(
+        service.client.get(
+            f"/api/v1/scenarios/runs/{run['run_id']}/results?dimension=national&measure=delta_cost_yuan&limit=50",
+            headers=nat,
+        )
+    )["items"]
+    exam_cost = [r for r in costs if r["service"] == "local_entrance_exam"]
+    assert exam_cost and all(r["estimate"] is None and "no unit cost" in r["note"] for r in exam_cost)
+    assert "local_entrance_exam" in summary["services_without_unit_cost"]
+    school = [u for u in summary["unit_costs"] if u["service"] == "compulsory_schooling"]
+    assert school and all(u["source"] for u in school)
+    guangdong = _ok(
+        service.client.get(
+            f"/api/v1/scenarios/runs/{run['run_id']}/results?dimension=province&limit=500", headers=service.as_("pl_gd")
+        )
+    )["items"]
+    assert {r["group"] for r in guangdong} == {"440000"}
+    gd_cities = _ok(
+        service.client.get(
+            f"/api/v1/scenarios/runs/{run['run_id']}/results?dimension=prefecture&limit=500",
+            headers=service.as_("pl_gd"),
+        )
+    )["items"]
+    assert gd_cities and {r["group"][:2] for r in gd_cities} == {"44"}
+    csv = service.client.get(f"/api/v1/scenarios/runs/{run['run_id']}/results?format=csv&limit=100", headers=nat)
+    assert csv.status_code == 200 and pl.read_csv(io.BytesIO(csv.content)).height == 100
+    whole = service.client.get(f"/api/v1/scenarios/runs/{run['run_id']}/results?format=csv&whole=true", headers=nat)
+    assert pl.read_csv(io.BytesIO(whole.content)).height > 1000 + len(counties)  # every row, counties included
+    xlsx = service.client.get(f"/api/v1/scenarios/runs/{run['run_id']}/results?format=xlsx&limit=10", headers=nat)
+    assert xlsx.status_code == 200 and xlsx.content[:2] == b"PK"
+    _check_bands(service, run["run_id"])
+
+
+def _check_bands(service: Service, run_id: str) -> None:
+    """Households that gain and lose: five bands that cover everyone, with intervals, by decile, as files too."""
+    nat = service.as_("pl_nat")
+    bands = _ok(service.client.get(f"/api/v1/scenarios/runs/{run_id}/bands", headers=nat))["items"]
+    national = {(r["year"], r["unit"], r["band"]): r for r in bands if r["dimension"] == "national"}
+    for year in (2025, 2027):
+        for unit in ("households", "persons"):
+            shares = [national[(year, unit, b)]["share"] for b in BANDS]
+            assert abs(sum(shares) - 1) < 1e-9
+    assert national[(2025, "households", "no_change")]["share"] == 1  # nothing in force yet
+    gains = national[(2027, "households", "gain_more_5")]  # the higher 低保 line makes households eligible
+    assert gains["share_low"] <= gains["share"] <= gains["share_high"] and gains["count"] > 0
+    # 1600 yuan is above every city's standard (Shanghai's 1510 is the highest), so nobody's line falls
+    assert national[(2027, "households", "lose_more_5")]["share"] == 0
+    deciles = {r["group"] for r in bands if r["dimension"] == "income_decile"}
+    assert {"D01", "D10"} <= deciles
+    csv = service.client.get(f"/api/v1/scenarios/runs/{run_id}/bands?format=csv&year=2027", headers=nat)
+    table = pl.read_csv(io.BytesIO(csv.content))
+    assert csv.status_code == 200 and set(table["year"]) == {2027}
+    assert {"share", "share_low", "share_high", "count", "count_low", "count_high"} <= set(table.columns)
+
+
+def test_a_run_survives_a_restart_and_an_unfinished_one_is_failed(db_service: Service, tmp_path: Any) -> None:
+    service = db_service
+    nat = service.as_("pl_nat")
+    first = _ok(
+        service.client.post(
+            "/api/v1/scenarios/entrance_exam_residence_1y/runs", json={"sample": 0.00002, "years": [2025]}, headers=nat
+        ),
+        202,
+    )
+    done = _wait(service, first["run_id"])
+    second = _ok(
+        service.client.post(
+            "/api/v1/scenarios/entrance_exam_residence_1y/runs",
+            json={"sample": 0.00002, "years": [2025], "seed": 7},
+            headers=nat,
+        ),
+        202,
+    )
+    _wait(service, second["run_id"])
+    with session_scope(service.engine) as session:  # as if the service stopped while this one was computing
+        session.execute(update(ScenarioRunRow).where(ScenarioRunRow.id == second["run_id"]).values(status="running"))
+    restarted = start_service(service.engine, service.people, tmp_path / "keys2")
+    kept = _ok(restarted.client.get(f"/api/v1/scenarios/runs/{first['run_id']}", headers=restarted.as_("fo_nat")))
+    assert kept["status"] == "done" and kept["summary"] == done["summary"]
+    interrupted = _ok(
+        restarted.client.get(f"/api/v1/scenarios/runs/{second['run_id']}", headers=restarted.as_("fo_nat"))
+    )
+    assert interrupted["status"] == "failed" and "restart" in interrupted["message"]
+    listed = _ok(
+        restarted.client.get(
+            "/api/v1/scenarios/runs?scenario=entrance_exam_residence_1y", headers=restarted.as_("fo_nat")
+        )
+    )
+    assert listed["total"] == 2
+    compare = _ok(
+        restarted.client.get(
+            f"/api/v1/scenarios/runs/compare?a={first['run_id']}&b={first['run_id']}&limit=500",
+            headers=restarted.as_("fo_nat"),
+        )
+    )
+    assert compare["items"] and all(r["difference"] in (0, None) for r in compare["items"])
+    busy = restarted.client.get(
+        f"/api/v1/scenarios/runs/compare?a={first['run_id']}&b={second['run_id']}", headers=restarted.as_("fo_nat")
+    )
+    assert busy.status_code == 409
+
+
+def test_precision_target_chooses_a_bigger_sample(service: Service) -> None:
+    nat = service.as_("pl_nat")
+    body = {"sample": 0.00001, "years": [2025], "target_relative_half_width": 0.15}
+    started = _ok(service.client.post("/api/v1/scenarios/entrance_exam_residence_1y/runs", json=body, headers=nat), 202)
+    summary = _wait(service, started["run_id"])["summary"]
+    assert summary["pilot"]["relative_half_width"] > 0.15 and summary["sample"] > 0.00001
+    assert summary["headline"]["relative_half_width"] < summary["pilot"]["relative_half_width"]
+
+
+def test_parameters_and_variables(service: Service) -> None:
+    nat = service.as_("pl_nat")
+    tree = _ok(service.client.get("/api/v1/parameters?limit=500&jurisdiction=000000", headers=nat))
+    keys = {p["key"]: p for p in tree["items"]}
+    cost = keys["simulation.cost.medical_insurance"]
+    assert cost["value"] == 670 and cost["source"] and cost["since"] == "2024-01-01"
+    assert "entrance_exam.child_residence_months" in keys
+    variables = _ok(service.client.get("/api/v1/variables?limit=500", headers=nat))["items"]
+    names = {v["name"]: v for v in variables}
+    assert names["birth_date"]["direction"] == "input" and names["eligible_local_entrance_exam"]["type"] == "bool"
+    assert _ok(service.client.get("/api/v1/parameters", headers=service.as_("res_gz")), 403)
+
+
+def test_too_many_waiting_runs_are_refused(service: Service) -> None:
+    _ok(service.client.get("/api/v1/scenarios/runs", headers=service.as_("pl_nat")))  # this service has started
+    with session_scope(service.engine) as session:
+        for i in range(MAX_WAITING):
+            session.add(
+                ScenarioRunRow(
+                    id=f"waiting{i}", scenario_id=None, scenario_name="x", scenario_yaml="", settings={},
+                    status="queued", progress=0.0, message=None, data_version="d", code_version="c",
+                    created_by="pl_nat", created_at="2026-11-30T00:00:00+00:00",
+                )
+            )  # fmt: skip
+    path = "/api/v1/scenarios/entrance_exam_residence_1y/runs"
+    refused = service.client.post(path, json={"sample": 0.00001}, headers=service.as_("pl_nat"))
+    assert refused.status_code == 429 and "queued or running" in refused.json()["message"]

@@ -1,0 +1,105 @@
+"""The application state machine and the ranking, by property: no path leaves the machine, ties rank the same."""
+
+from __future__ import annotations
+
+import random
+from datetime import date
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from changzhu.casework.applications import (
+    TRANSITIONS,
+    Action,
+    ApplicationKind,
+    IllegalTransition,
+    Status,
+    allowed_actions,
+    next_status,
+)
+from changzhu.casework.materials import materials
+from changzhu.casework.quotas import Candidate, TieBreak, by_capacity, by_quota, rank, with_added_places
+
+RULE = TieBreak(local_insurance_first=True, earlier_residence_first=True)
+
+
+@given(st.lists(st.sampled_from(list(Action)), max_size=30))
+def test_no_sequence_of_steps_leaves_the_machine(actions: list[Action]) -> None:
+    status = Status.SUBMITTED
+    reachable = {Status.SUBMITTED, *TRANSITIONS.values()}
+    for action in actions:
+        try:
+            after = next_status(status, action)
+        except IllegalTransition as exc:
+            assert action not in allowed_actions(status)
+            assert "不能" in str(exc) and "allowed" in str(exc)
+            continue
+        assert (status, action) in TRANSITIONS and after in reachable
+        status = after
+    assert status in set(Status)
+
+
+def test_closed_states_allow_nothing() -> None:
+    for status in (Status.APPROVED, Status.UPHELD, Status.OVERTURNED):
+        assert allowed_actions(status) == []
+    assert allowed_actions(Status.REJECTED) == [Action.APPEAL]
+
+
+candidates = st.builds(
+    Candidate,
+    application_id=st.integers(1, 10_000),
+    person_key=st.just("k"),
+    points=st.sampled_from([80.0, 90.0, 100.0, 100.5]),  # few values: many ties
+    local_insurance_months=st.sampled_from([12, 36, 84]),
+    residence_since=st.sampled_from([date(2015, 1, 1), date(2020, 6, 1)]),
+    submitted_at=st.sampled_from(["2026-01-01T00:00:00", "2026-02-01T00:00:00"]),
+    district=st.sampled_from(["440103", "440104", None]),
+)
+
+
+@given(st.lists(candidates, max_size=40, unique_by=lambda c: c.application_id), st.integers(0, 50), st.randoms())
+def test_ranking_is_deterministic_under_ties(people: list[Candidate], quota: int, rnd: random.Random) -> None:
+    shuffled = list(people)
+    rnd.shuffle(shuffled)
+    assert rank(people, RULE) == rank(shuffled, RULE)
+    first, second = by_quota(people, RULE, quota), by_quota(shuffled, RULE, quota)
+    assert first == second
+    assert len(first.admitted) == min(quota, len(people))
+    if first.admitted and first.waiting:
+        assert first.cutoff_points is not None and all(c.points <= first.cutoff_points for c in first.waiting)
+    capacity = {"440103": quota // 2, "440100": quota - quota // 2}
+    assert by_capacity(people, RULE, capacity) == by_capacity(shuffled, RULE, capacity)
+
+
+def test_tie_break_order() -> None:
+    def c(i: int, points: float, months: int, since: date) -> Candidate:
+        return Candidate(i, f"p{i}", points, months, since, "2026-01-01T00:00:00")
+
+    people = [c(1, 100, 36, date(2020, 1, 1)), c(2, 100, 84, date(2021, 1, 1)), c(3, 100, 84, date(2019, 1, 1))]
+    assert [x.application_id for x in rank(people, RULE)] == [3, 2, 1]
+    plain = TieBreak(local_insurance_first=False, earlier_residence_first=False)
+    assert [x.application_id for x in rank(people, plain)] == [1, 2, 3]  # earlier submission, then number
+    result = by_quota(people, RULE, 2)
+    assert result.cutoff_points == 100 and [x.application_id for x in result.waiting] == [1]
+
+
+def test_capacity_by_district() -> None:
+    people = [
+        Candidate(i, f"p{i}", float(p), 0, date(2020, 1, 1), "t", d)
+        for i, (p, d) in enumerate([(90, "440103"), (80, "440103"), (70, "440104"), (60, "510104")], start=1)
+    ]
+    result = by_capacity(people, RULE, {"440103": 1, "440100": 1})
+    assert [x.application_id for x in result.admitted] == [1, 3]
+    assert result.cutoffs == {"440103": 90.0, "440100": 70.0}
+    more = by_capacity(people, RULE, with_added_places({"440103": 1, "440100": 1}, {"440103": 1}))
+    assert [x.application_id for x in more.admitted] == [1, 2, 3]
+    with pytest.raises(ValueError):
+        by_quota(people, RULE, -1)
+
+
+def test_materials_follow_the_rules() -> None:
+    beijing = {m.input for m in materials(ApplicationKind.POINTS, "110100")}
+    assert {"degree", "si_months_local"} <= beijing
+    school = materials(ApplicationKind.SCHOOL_PLACE, "440100")
+    assert any(m.of == "parent" for m in school) and any(m.input == "birth_date" for m in school)

@@ -1,0 +1,166 @@
+"""Operator commands that write act as a named user, under the API's controls: the role and jurisdictions of
+`--as USER` are checked against the resource's regions, and vouchers meet the per-item limit and the second
+approver (the CLI used to write as `cli:<login>` with no check at all)."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+from sqlalchemy import Engine, func, select
+from typer.testing import CliRunner
+
+from changzhu.api.auth.accounts import create_user, set_active
+from changzhu.api.auth.roles import Role
+from changzhu.cli.main import app
+from changzhu.ledger.accounts import Leg, account_ids, balances_frame
+from changzhu.ledger.checks import ledger_problems
+from changzhu.ledger.contributions import MonthPaid, Scheme, record_contributions
+from changzhu.registry.identity import check_char
+from changzhu.registry.residents import ProofKind, Registration, register_resident
+from changzhu.store import audit
+from changzhu.store.approval_models import PendingApprovalRow
+from changzhu.store.db import session_scope
+from changzhu.store.resident_models import AuditRow, LedgerEntryRow, LedgerTransactionRow, TransferRow, VoucherRow
+
+PASSWORD = "correct horse battery staple"
+
+
+@pytest.fixture
+def chengdu(engine: Engine, database_url: str, monkeypatch: pytest.MonkeyPatch) -> str:
+    """A Chengdu resident, the CLI pointed at the database, and staff of Chengdu and Guangzhou."""
+    monkeypatch.setenv("CHANGZHU_DATABASE_URL", database_url)
+    monkeypatch.delenv("CHANGZHU_OPERATOR", raising=False)
+    first17 = "51010419900101003"
+    reg = Registration(first17 + check_char(first17), "510100", "510100", date(2020, 1, 1), ProofKind.HOUSING, "x", {})
+    person = str(register_resident(engine, reg, actor="test")["person_key"])
+    create_user(engine, "cw_cd", PASSWORD, Role.CASEWORKER, ["510100"])
+    create_user(engine, "cw_gz", PASSWORD, Role.CASEWORKER, ["440100"])
+    create_user(engine, "pl_nat", PASSWORD, Role.PLANNER, ["000000"])
+    create_user(engine, "fo_cd", PASSWORD, Role.FISCAL_OFFICER, ["510100"])
+    return person
+
+
+def _run(*args: str) -> tuple[int, str]:
+    result = CliRunner().invoke(app, list(args))
+    return result.exit_code, f"{result.output}{result.exception or ''}"
+
+
+def test_a_write_without_a_named_user_or_by_the_wrong_one_is_refused(engine: Engine, chengdu: str) -> None:
+    contribute = ["ledger", "contribute", chengdu, "--scheme", "pension", "--region", "510100"]
+    contribute += ["--from", "202401", "--to", "202403", "--base", "8000"]
+    code, out = _run(*contribute)
+    assert code != 0 and "--as" in out  # no principal: refused before anything is written
+    for user, why in (("nobody", "no account"), ("cw_gz", "outside your jurisdiction"), ("pl_nat", "role planner")):
+        code, out = _run(*contribute, "--as", user)
+        assert code != 0 and why in out, (user, out)
+    set_active(engine, "cw_cd", False)
+    code, out = _run(*contribute, "--as", "cw_cd")
+    assert code != 0 and "disabled" in out
+    assert balances_frame(engine, person_key=chengdu).is_empty()  # nothing written by any refused call
+    set_active(engine, "cw_cd", True)
+    code, out = _run(*contribute, "--as", "cw_cd")
+    assert code == 0, out
+    with session_scope(engine) as session:  # the audit names the user, not the shell login
+        actors = set(session.scalars(select(AuditRow.actor).where(AuditRow.subject == chengdu)))
+    assert "user:cw_cd" in actors and not any(a.startswith("cli:") for a in actors)
+
+
+def test_vouchers_meet_the_limit_the_second_approver_and_the_issuers_staff(engine: Engine, chengdu: str) -> None:
+    issue = ["voucher", "issue", chengdu, "--issuer", "510100", "--service", "training"]
+    dates = ["--on", "2026-03-01", "--expires", "2026-12-31"]
+    code, out = _run(*issue, "--value", "2000", *dates, "--as", "cw_gz")  # another city's staff
+    assert code != 0 and "outside your jurisdiction" in out
+    code, out = _run(*issue, "--value", "10000000000", *dates, "--as", "cw_cd")  # the 10-billion-yuan voucher
+    assert code != 0 and "above the limit" in out
+    code, out = _run(*issue, "--value", "20000", *dates, "--as", "cw_cd")  # above the approval threshold
+    assert code == 0 and "held for a second approver" in out, out
+    with session_scope(engine) as session:
+        assert session.scalar(select(func.count()).select_from(VoucherRow)) == 0
+        assert session.scalar(select(PendingApprovalRow.maker)) == "cw_cd"
+    code, out = _run(*issue, "--value", "2000", *dates, "--as", "cw_cd", "--key", "V-1")
+    assert code == 0, out
+    with session_scope(engine) as session:
+        voucher_no = session.scalar(select(VoucherRow.voucher_no))
+    assert voucher_no is not None
+    redeem = ["voucher", "redeem", voucher_no, "--provider", "学校", "--region", "510100", "--on", "2026-04-01"]
+    code, out = _run(*redeem, "--key", "R-1", "--as", "cw_gz")
+    assert code != 0 and "outside your jurisdiction" in out
+    code, out = _run("voucher", "clear", "510100", "510100", "--key", "C-1", "--as", "cw_cd")
+    assert code != 0 and "role caseworker" in out  # clearing is the fiscal officers'
+    assert _run("voucher", "clear", "510100", "510100", "--key", "C-1", "--as", "fo_cd")[0] == 0
+
+
+def test_a_transfer_needs_staff_of_both_ends(engine: Engine, chengdu: str) -> None:
+    _run("ledger", "contribute", chengdu, "--scheme", "pension", "--region", "510100", "--from", "202401", "--to",
+         "202412", "--base", "8000", "--as", "cw_cd")  # fmt: skip
+    move = ["ledger", "transfer", chengdu, "--scheme", "pension", "--from", "510100", "--to", "440100"]
+    move += ["--on", "2025-03-01", "--transfer-no", "T-1"]
+    code, out = _run(*move, "--as", "cw_gz")  # Guangzhou's staff cannot apply for someone living in Chengdu
+    assert code != 0 and "lives in 510100" in out
+    code, out = _run(*move, "--as", "pl_nat")
+    assert code != 0 and "role planner" in out
+    months = balances_frame(engine, person_key=chengdu)
+    assert dict(zip(months["account"], months["balance"], strict=True))[f"P:{chengdu}:pension_months:510100"] == 12
+
+
+def test_each_place_does_its_part_of_a_transfer(engine: Engine, chengdu: str) -> None:
+    """Months paid in Guangzhou move to Chengdu, where the person lives: Chengdu applies, Guangzhou releases."""
+    code, out = _run("ledger", "contribute", chengdu, "--scheme", "pension", "--region", "440100", "--from", "202001",
+                     "--to", "202012", "--base", "8000", "--as", "cw_gz")  # fmt: skip
+    assert code == 0, out
+    move = ["ledger", "transfer", chengdu, "--scheme", "pension", "--from", "440100", "--to", "510100"]
+    move += ["--on", "2021-03-01", "--transfer-no", "T-2"]
+    code, out = _run(*move, "--as", "cw_cd")  # the application, where the person lives
+    assert code == 0 and "applied" in out, out
+    with session_scope(engine) as session:
+        assert session.scalar(select(TransferRow.status).where(TransferRow.transfer_no == "T-2")) == "applied"
+    code, out = _run(*move, "--as", "cw_gz")  # the release, by the old place: the same command completes it
+    assert code == 0 and "completed" in out, out
+    balances = balances_frame(engine, person_key=chengdu)
+    held = dict(zip(balances["account"], balances["balance"], strict=True))
+    assert held[f"P:{chengdu}:pension_months:510100"] == 12 and held.get(f"P:{chengdu}:pension_months:440100", 0) == 0
+
+
+def _legacy_transaction(engine: Engine, name: str) -> None:
+    """A balanced transaction written as the code before entries digests wrote them: no audit digest."""
+    with session_scope(engine) as session:
+        txn = LedgerTransactionRow(
+            idempotency_key=name, kind="legacy", request_hash="0" * 64, result={}, actor="old", created_at="2024"
+        )
+        session.add(txn)
+        session.flush()
+        ids = account_ids(session, [Leg("F:medical:510100", 1, "fen"), Leg("X:self_pay", -1, "fen")])
+        for code, amount in (("F:medical:510100", 5_000), ("X:self_pay", -5_000)):
+            session.add(LedgerEntryRow(transaction_id=txn.id, account_id=ids[code], amount=amount, unit="fen"))
+
+
+def test_a_digest_baseline_vouches_for_legacy_entries_only(
+    engine: Engine, database_url: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("CHANGZHU_DATABASE_URL", database_url)
+    create_user(engine, "ad_nat", PASSWORD, Role.ADMINISTRATOR, ["000000"])
+    create_user(engine, "cw_cd", PASSWORD, Role.CASEWORKER, ["510100"])
+    _legacy_transaction(engine, "legacy-1")  # before digests existed
+    first17 = "51010419900101004"
+    reg = Registration(first17 + check_char(first17), "510100", "510100", date(2020, 1, 1), ProofKind.HOUSING, "x", {})
+    person = str(register_resident(engine, reg, actor="test")["person_key"])
+    record_contributions(engine, person, Scheme.PENSION, "510100", [MonthPaid(202401, 800_000)], actor="t")
+    _legacy_transaction(engine, "added-later")  # after digests existed: added behind the service's back
+    assert sum("no audit record vouches" in p for p in ledger_problems(engine)) == 2
+    code, out = _run("ledger", "baseline", "--as", "cw_cd")
+    assert code != 0 and "role caseworker" in out
+    code, out = _run("ledger", "baseline", "--as", "ad_nat")
+    assert code == 0, out
+    problems = ledger_problems(engine)
+    assert len(problems) == 1 and "no audit record vouches" in problems[0]  # the later one is still reported
+    assert audit.verify(engine).ok
+    with session_scope(engine) as session:  # from now on an edit to the legacy entries shows
+        legacy = session.scalar(
+            select(LedgerTransactionRow.id).where(LedgerTransactionRow.idempotency_key == "legacy-1")
+        )
+        for entry in session.scalars(select(LedgerEntryRow).where(LedgerEntryRow.transaction_id == legacy)):
+            entry.amount *= 2
+    assert any("differ from those recorded" in p for p in ledger_problems(engine))
+    assert _run("ledger", "baseline", "--as", "ad_nat")[0] == 0  # a second run vouches for nothing new
+    assert any("differ from those recorded" in p for p in ledger_problems(engine))

@@ -1,0 +1,173 @@
+"""`changzhu resident ...` and `changzhu import ...` act as a named user (`--as USER`) under the API's checks: staff
+of the place where the person lives (for a move, of both ends: from outside it is held for the old place), every
+imported row's region in the user's jurisdiction. A refused write prints why and stores nothing (these commands used
+to write as `cli:<login>` with no check at all)."""
+
+from __future__ import annotations
+
+from datetime import date
+from pathlib import Path
+
+import pytest
+from sqlalchemy import Engine, func, select
+from typer.testing import CliRunner
+
+from changzhu.api.auth.accounts import create_user
+from changzhu.api.auth.roles import Role
+from changzhu.cli.main import app
+from changzhu.registry.identity import check_char
+from changzhu.registry.residents import ProofKind, Registration, register_resident
+from changzhu.store.approval_models import PendingApprovalRow
+from changzhu.store.db import session_scope
+from changzhu.store.resident_models import (
+    AuditRow,
+    ContributionMonthRow,
+    HouseholdLinkRow,
+    PersonRow,
+    ResidencePermitRow,
+)
+
+PASSWORD = "correct horse battery staple"
+CHENGDU, GUANGZHOU = "510100", "440100"
+
+
+def _number(first17: str) -> str:
+    return first17 + check_char(first17)
+
+
+@pytest.fixture
+def people(engine: Engine, database_url: str, monkeypatch: pytest.MonkeyPatch) -> dict[str, str]:
+    """A parent and a child living in Chengdu, the CLI pointed at the database, and staff of several places."""
+    monkeypatch.setenv("CHANGZHU_DATABASE_URL", database_url)
+    monkeypatch.delenv("CHANGZHU_OPERATOR", raising=False)
+    keys = {}
+    for who, first17 in (("parent", "51010419800101003"), ("child", "51010420100101004")):
+        reg = Registration(_number(first17), "510300", CHENGDU, date(2015, 1, 1), ProofKind.HOUSING, "x", {})
+        keys[who] = str(register_resident(engine, reg, actor="test")["person_key"])
+    create_user(engine, "cw_cd", PASSWORD, Role.CASEWORKER, [CHENGDU])
+    create_user(engine, "cw_gz", PASSWORD, Role.CASEWORKER, [GUANGZHOU])
+    create_user(engine, "cw_both", PASSWORD, Role.CASEWORKER, [CHENGDU, GUANGZHOU])
+    create_user(engine, "pl_nat", PASSWORD, Role.PLANNER, ["000000"])
+    return keys
+
+
+def _run(*args: str) -> tuple[int, str]:
+    result = CliRunner().invoke(app, list(args))
+    return result.exit_code, f"{result.output}{result.exception or ''}"
+
+
+def _count(engine: Engine, table: type) -> int:
+    with session_scope(engine) as session:
+        return int(session.scalar(select(func.count()).select_from(table)) or 0)
+
+
+def _person(engine: Engine, key: str) -> PersonRow:
+    with session_scope(engine) as session:
+        person = session.scalar(select(PersonRow).where(PersonRow.person_key == key))
+        assert person is not None
+        session.expunge(person)
+        return person
+
+
+def test_register_is_made_by_staff_of_the_place_of_residence(engine: Engine, people: dict[str, str]) -> None:
+    register = ["resident", "register", "--id-number", _number("44010419920202005"), "--hukou", "440100"]
+    register += ["--residence", CHENGDU, "--since", "2020-01-01", "--proof", "housing", "--proof-ref", "R-1"]
+    code, out = _run(*register)
+    assert code != 0 and "--as" in out  # no named user: refused before anything is written
+    for user, why in (("nobody", "no account"), ("cw_gz", "outside your jurisdiction"), ("pl_nat", "role planner")):
+        code, out = _run(*register, "--as", user)
+        assert code != 0 and why in out, (user, out)
+    assert _count(engine, PersonRow) == 2  # nothing stored by any refused call
+    code, out = _run(*register, "--as", "cw_cd")
+    assert code == 0, out
+    assert _count(engine, PersonRow) == 3
+    with session_scope(engine) as session:
+        actors = set(session.scalars(select(AuditRow.actor).where(AuditRow.action == "register")))
+    assert actors == {"test", "user:cw_cd"}  # the fixture's two, then the named user: never the shell login
+
+
+def test_permit_renewal_settlement_and_links_are_for_staff_where_the_people_live(
+    engine: Engine, people: dict[str, str]
+) -> None:
+    parent, child = people["parent"], people["child"]
+    refused = [
+        ["resident", "permit", parent, "--on", "2016-01-01"],
+        ["resident", "settle", parent, "--on", "2020-01-01"],
+        ["resident", "link", parent, child],
+    ]
+    for args in refused:
+        code, out = _run(*args, "--as", "cw_gz")
+        assert code != 0 and "outside your jurisdiction" in out, (args, out)
+        code, out = _run(*args, "--as", "pl_nat")
+        assert code != 0 and "role planner" in out, (args, out)
+    assert _count(engine, ResidencePermitRow) == _count(engine, HouseholdLinkRow) == 0
+    assert _person(engine, parent).hukou_region == "510300"
+    code, out = _run("resident", "permit", parent, "--on", "2016-01-01", "--as", "cw_cd")
+    assert code == 0, out
+    with session_scope(engine) as session:
+        permit_no = str(session.scalar(select(ResidencePermitRow.permit_no)))
+    code, out = _run("resident", "renew", permit_no, "--on", "2016-12-01", "--as", "cw_gz")
+    assert code != 0 and "outside your jurisdiction" in out
+    assert _count(engine, ResidencePermitRow) == 1
+    for args in (["resident", "renew", permit_no, "--on", "2016-12-01"], *refused[1:]):
+        code, out = _run(*args, "--as", "cw_cd")
+        assert code == 0, (args, out)
+    assert _count(engine, ResidencePermitRow) == 2 and _count(engine, HouseholdLinkRow) == 1
+    assert _person(engine, parent).hukou_region == CHENGDU
+
+
+def test_a_move_from_outside_is_held_for_the_old_place(engine: Engine, people: dict[str, str]) -> None:
+    parent = people["parent"]
+    move = ["resident", "move", parent, "--on", "2024-01-01", "--proof", "employment", "--proof-ref", "C-9"]
+    code, out = _run(*move, "--to", GUANGZHOU, "--as", "cw_cd")  # the new place is not Chengdu's to register
+    assert code != 0 and "outside your jurisdiction" in out
+    code, out = _run(*move, "--to", GUANGZHOU, "--as", "pl_nat")
+    assert code != 0 and "role planner" in out
+    assert _count(engine, PendingApprovalRow) == 0
+    code, out = _run(*move, "--to", GUANGZHOU, "--as", "cw_gz", "--key", "move-key-1")
+    assert code == 0 and "held until the old place confirms" in out, out
+    assert _person(engine, parent).residence_region == CHENGDU  # not moved: Chengdu has to confirm
+    with session_scope(engine) as session:
+        held = session.scalar(select(PendingApprovalRow))
+        assert held is not None and (held.kind, held.region, held.maker) == ("residence.move", CHENGDU, "cw_gz")
+    code, out = _run(*move, "--to", GUANGZHOU, "--as", "cw_both")  # staff of both ends record it at once
+    assert code == 0, out
+    assert _person(engine, parent).residence_region == GUANGZHOU
+
+
+def _file(path: Path, text: str) -> Path:
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+def test_an_import_with_a_row_outside_the_users_jurisdiction_stores_nothing(
+    engine: Engine, people: dict[str, str], tmp_path: Path
+) -> None:
+    header = "id_number,hukou_region,residence_region,residence_since,proof_kind,proof_ref\n"
+    rows = (
+        f"{_number('44010419920202005')},440100,{CHENGDU},2020-01-01,housing,R-1\n"
+        f"{_number('44010419930303006')},440100,{GUANGZHOU},2020-01-01,housing,R-2\n"
+    )
+    mixed = _file(tmp_path / "mixed.csv", header + rows)
+    for user, why in (("cw_cd", "line 3 (440100)"), ("pl_nat", "role planner"), ("nobody", "no account")):
+        code, out = _run("import", "residents", str(mixed), "--as", user)
+        assert code != 0 and why in out, (user, out)
+    code, out = _run("import", "residents", str(mixed))
+    assert code != 0 and "--as" in out
+    assert _count(engine, PersonRow) == 2
+    code, out = _run("import", "residents", str(mixed), "--as", "cw_both")
+    assert code == 0, out
+    assert _count(engine, PersonRow) == 4
+
+    months = "id_number,scheme,region,period_from,period_to,monthly_base_yuan\n"
+    months += f"{_number('51010419800101003')},pension,{GUANGZHOU},202001,202003,8000\n"
+    paid_elsewhere = _file(tmp_path / "months.csv", months)
+    code, out = _run("import", "contributions", str(paid_elsewhere), "--as", "cw_cd")
+    assert code != 0 and "outside your jurisdiction" in out
+    assert _count(engine, ContributionMonthRow) == 0
+    code, out = _run("import", "contributions", str(paid_elsewhere), "--as", "cw_gz")  # paid in Guangzhou
+    assert code == 0, out
+    assert _count(engine, ContributionMonthRow) == 3
+    with session_scope(engine) as session:
+        actors = set(session.scalars(select(AuditRow.actor).where(AuditRow.action.like("import%"))))
+    assert actors == {"user:cw_both", "user:cw_gz"}

@@ -1,0 +1,31 @@
+"""Every parameter has a name in Chinese and in English (`label: {zh, en}` in its file), shown per language."""
+
+from __future__ import annotations
+
+import pytest
+
+from changzhu.parameters import ParameterError, parameter_tree, parse_parameter
+from changzhu.rules.catalog import shipped_policies
+
+ENTRY = {"unit": "months", "values": [{"since": "2020-01-01", "value": 6, "source": "test"}]}
+
+
+def test_every_shipped_parameter_has_both_names() -> None:
+    national = parameter_tree().by_jurisdiction["000000"]
+    unnamed = [k for k, p in national.items() if not (p.label_zh and p.label_en)]
+    assert unnamed == []
+    policies = shipped_policies().jurisdictions
+    named = {p.key for j in policies.values() for p in j.parameters.values() if p.label_zh and p.label_en}
+    rule_keys = {p.key for j in policies.values() for p in j.parameters.values()}
+    assert rule_keys - named == set()  # a city's own value may reuse the national name; every key has one
+    assert len(named) > 40 and len(national) > 150
+
+
+def test_a_label_needs_both_languages() -> None:
+    param = parse_parameter("x.months", {**ENTRY, "label": {"zh": "月数", "en": "Months"}}, "000000")
+    assert (param.label_zh, param.label_en) == ("月数", "Months")
+    assert parse_parameter("x.months", ENTRY, "000000").label_zh == ""
+    with pytest.raises(ParameterError, match=r"x\.months\.label.*'en'"):
+        parse_parameter("x.months", {**ENTRY, "label": {"zh": "月数"}}, "000000")
+    with pytest.raises(ParameterError, match="unknown field"):
+        parse_parameter("x.months", {**ENTRY, "label": {"zh": "月数", "en": "Months", "fr": "mois"}}, "000000")

@@ -1,0 +1,30 @@
+"""`--lang zh|en` on plan and fiscal: the report section in the language asked for (Chinese by default)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from changzhu.cli.main import app
+
+
+@pytest.mark.parametrize(
+    ("command", "section", "english", "chinese"),
+    [
+        (["plan", "--years", "5", "--p", "3"], "planning", "Where to build", "在哪里建"),
+        (["fiscal"], "fiscal", "resident basis", "按常住人口"),
+    ],
+)
+def test_lang_chooses_the_report_language(
+    command: list[str], section: str, english: str, chinese: str, tmp_path: Path
+) -> None:
+    for lang in ("en", "zh"):
+        out = tmp_path / lang
+        ran = CliRunner().invoke(app, [*command, "--out", str(out), "--lang", lang])
+        assert ran.exit_code == 0, ran.output
+        page = (out / "report.html").read_text(encoding="utf-8")
+        assert f"<section id='{section}'>" in page
+        assert (english in page) == (lang == "en") and (chinese in page) == (lang == "zh"), lang
+        assert ('<html lang="en">' in page) == (lang == "en")

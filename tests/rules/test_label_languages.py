@@ -1,0 +1,47 @@
+"""Every label and title of the shipped policies is shown in one language at a time: no English words on a
+Chinese page, no Chinese on an English page (a one-string label takes its two languages from the glossary)."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from changzhu.rules.inputs import core_inputs, parse_label
+from changzhu.rules.label_glossary import GLOSSARY, english_only
+
+POLICIES = Path(__file__).resolve().parents[2] / "src" / "changzhu" / "rules" / "policies" / "jurisdictions"
+CJK = re.compile(r"[\u3400-\u9fff]")
+ENGLISH_WORD = re.compile(r"[A-Za-z]{2,}")
+
+
+def _labels(node: Any, where: str) -> Iterator[tuple[str, Any]]:
+    if isinstance(node, dict):
+        for key, value in node.items():
+            if key in ("label", "title") and isinstance(value, str | dict):
+                yield f"{where}.{key}", value
+            yield from _labels(value, f"{where}.{key}")
+    elif isinstance(node, list):
+        for i, value in enumerate(node):
+            yield from _labels(value, f"{where}[{i}]")
+
+
+def test_each_language_is_pure() -> None:
+    mixed, written = [], set()
+    for path in sorted(POLICIES.glob("*.yaml")):
+        for where, raw in _labels(yaml.safe_load(path.read_text(encoding="utf-8")), path.name):
+            zh, en = parse_label(raw, where)
+            written.add(raw if isinstance(raw, str) else "")
+            if ENGLISH_WORD.search(zh) or CJK.search(en):
+                mixed.append(f"{where}: {zh} / {en}")
+    assert mixed == []
+    assert set(GLOSSARY) <= written, f"glossary entries no policy uses: {sorted(set(GLOSSARY) - written)}"
+
+
+def test_core_inputs_english_without_chinese_glosses() -> None:
+    assert all(not CJK.search(spec.label_en) for spec in core_inputs())
+    assert english_only("in legal, stable employment (合法稳定就业)") == "in legal, stable employment"
+    assert english_only("previous city (for mutual recognition 互认)") == "previous city (for mutual recognition)"

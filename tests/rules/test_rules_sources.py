@@ -1,0 +1,69 @@
+"""Service and points-scheme sources are citations in the language of the page: Chinese on a zh page, English on
+an en page, with the project's own notes kept out of them (in the service's note)."""
+
+from __future__ import annotations
+
+import re
+import shutil
+from datetime import date
+from pathlib import Path
+
+import polars as pl
+import pytest
+import yaml
+
+from changzhu.domain.services import Service
+from changzhu.rules import explain
+from changzhu.rules.catalog import POLICY_DIR, load_policy_dir, policies_in_use
+
+CJK = re.compile(r"[\u3400-\u9fff]")
+LATIN = re.compile(r"[A-Za-z]")
+NOTES = ("unverified", "from memory", "seed 004", "design choice", "placeholder")
+
+
+def _cited() -> list[tuple[str, tuple[str, str]]]:
+    policies = policies_in_use()
+    out = []
+    for code, j in policies.jurisdictions.items():
+        out += [(f"{code} {s.value}", rule.source) for s, rule in j.services.items()]
+        out += [(f"{code} {name}", scheme.source) for name, scheme in j.schemes.items()]
+    return out
+
+
+@pytest.mark.parametrize(("where", "source"), _cited(), ids=[w for w, _ in _cited()])
+def test_each_source_has_a_chinese_and_an_english_citation(where: str, source: tuple[str, str]) -> None:
+    zh, en = source
+    assert zh and CJK.search(zh) and not LATIN.search(zh), zh
+    assert en and not CJK.search(en), en
+    assert not any(note in zh or note in en for note in NOTES), source
+
+
+def test_a_source_written_as_one_string_is_used_for_both(tmp_path: Path) -> None:
+    """Another policy set may still give a one-string source: it is shown as written in both languages."""
+    shutil.copytree(POLICY_DIR / "jurisdictions", tmp_path / "jurisdictions")
+    shutil.copytree(POLICY_DIR / "agreements", tmp_path / "agreements")
+    national = tmp_path / "jurisdictions" / "000000.yaml"
+    raw = yaml.safe_load(national.read_text(encoding="utf-8"))
+    raw["services"]["residence_permit"]["source"] = "居住证条例 art. 2"
+    national.write_text(yaml.safe_dump(raw, allow_unicode=True), encoding="utf-8")
+    rule = load_policy_dir(tmp_path).jurisdictions["000000"].services[Service.RESIDENCE_PERMIT]
+    assert rule.source == ("居住证条例 art. 2", "居住证条例 art. 2")
+
+
+def test_explanations_cite_in_their_own_language() -> None:
+    person = pl.DataFrame(
+        {"person_id": [1], "sex": ["F"], "birth_date": [date(1990, 3, 7)], "hukou_region": ["510100"],
+         "residence_region": ["310100"], "residence_since": [date(2019, 9, 1)],
+         "residence_permit_since": [date(2020, 3, 1)], "si_months_local": [60], "si_months_total": [96],
+         "medical_months_local": [60], "prior_region": ["510100"], "prior_residence_months": [36],
+         "prior_si_months": [36], "employed": [True], "education": ["bachelor"], "housing": ["rented"],
+         "income_per_capita_month": [4500.5], "parent_id": pl.Series([None], dtype=pl.Int64),
+         "criminal_record": [False]}
+    )  # fmt: skip
+    on = date(2026, 6, 1)
+    zh, en = (explain(person, on, lang=lang, all_services=True) for lang in ("zh", "en"))
+    assert zh.services and zh.points
+    for s_zh, s_en in zip(zh.services, en.services, strict=True):
+        assert not LATIN.search(s_zh.source) and not CJK.search(s_en.source), (s_zh.source, s_en.source)
+    for p_zh, p_en in zip(zh.points, en.points, strict=True):
+        assert not LATIN.search(p_zh.source) and not CJK.search(p_en.source)

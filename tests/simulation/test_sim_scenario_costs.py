@@ -1,0 +1,65 @@
+"""Each reform is priced with the unit costs of its own scenario (overrides of `simulation.cost.*`)."""
+
+from __future__ import annotations
+
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+import polars as pl
+import pytest
+
+from changzhu.simulation.aggregate import BASELINE
+from changzhu.simulation.engine import LocalEngine, SimulationPlan
+from changzhu.simulation.errors import SimulationError
+from changzhu.simulation.evaluators import load_rules_scenario
+from changzhu.simulation.run import simulate
+from changzhu.simulation.spec import load_spec
+
+REFORM = """name: dearer_insurance
+description: 居民医保财政补助 670 → 1,000 yuan
+overrides:
+  simulation.cost.medical_insurance: 1000
+simulation:
+  years: [2025]
+  services: [medical_insurance]
+"""
+
+
+def everyone_insured(people: pl.DataFrame, on: date, scenario: Any) -> pl.DataFrame:
+    """Every person eligible for medical insurance under every scenario: only the unit cost differs."""
+    return pl.DataFrame({"person_id": people["person_id"], "eligible_medical_insurance": True})
+
+
+def test_a_reform_overriding_a_unit_cost_is_priced_with_it(tmp_path: Path) -> None:
+    path = tmp_path / "reform.yaml"
+    path.write_text(REFORM, encoding="utf-8")
+    plan = load_spec([path], load_rules_scenario).plan(sample=2e-6)
+    [reform_place] = plan.costs_of("dearer_insurance")["medical_insurance"].places
+    [baseline_place] = plan.costs_of(BASELINE)["medical_insurance"].places
+    assert (reform_place.yuan_per_year, baseline_place.yuan_per_year) == (1000, 670)
+    assert plan.costs_of("dearer_insurance")["compulsory_schooling"] == plan.costs["compulsory_schooling"]
+
+    result = simulate(plan, everyone_insured, LocalEngine(), chunk_persons=10**9)
+    counts = result.counts.group_by("scenario").agg(pl.col("persons", "cost_yuan").sum())
+    cost = dict(zip(counts["scenario"], counts["cost_yuan"], strict=True))
+    persons = dict(zip(counts["scenario"], counts["persons"], strict=True))
+    assert cost[BASELINE] == 670 * persons[BASELINE] > 0
+    assert cost["dearer_insurance"] == 1000 * persons["dearer_insurance"]
+    reform = result.by_province.filter(pl.col("scenario") == "dearer_insurance")
+    assert reform["delta_eligible"].sum() == 0
+    assert reform["delta_cost_yuan"].sum() == pytest.approx(330 * persons[BASELINE] / plan.fraction)
+
+
+def test_a_reform_without_cost_overrides_shares_the_baseline_costs() -> None:
+    exam = (
+        Path(__file__).resolve().parents[2] / "src" / "changzhu" / "scenarios" / "sim_entrance_exam_residence_1y.yaml"
+    )
+    plan = load_spec([exam], load_rules_scenario).plan(sample=2e-6)
+    assert plan.scenario_costs == {}
+    assert plan.costs_of("entrance_exam_residence_1y") is plan.costs
+
+
+def test_costs_for_an_unknown_scenario_are_refused() -> None:
+    with pytest.raises(SimulationError, match="not a reform"):
+        SimulationPlan(((BASELINE, None),), (date(2025, 9, 1),), 1e-5, 1, scenario_costs={"nope": {}})

@@ -1,0 +1,136 @@
+"""A registered resident with missing core facts gets undetermined decisions naming them, never an error."""
+
+from __future__ import annotations
+
+from datetime import date
+from pathlib import Path
+
+import polars as pl
+import pytest
+from sqlalchemy import Engine
+from tables_support import reference
+from typer.testing import CliRunner
+
+from changzhu.api.auth.accounts import create_user
+from changzhu.api.auth.roles import Role
+from changzhu.cli.main import app
+from changzhu.registry import person_frame
+from changzhu.registry.decide import evaluate_registered
+from changzhu.registry.explained import explain_registered
+from changzhu.rules import evaluate as plain_evaluate
+from changzhu.rules.catalog import policies_in_use
+
+REGISTER = [
+    "resident",
+    "register",
+    "--id-number",
+    "510104199003070138",
+    "--hukou",
+    "510100",
+    "--residence",
+    "440300",
+    "--since",
+    "2020-01-01",
+    "--proof",
+    "employment",
+    "--proof-ref",
+    "合同 1",
+    "--as",
+    "cw_sz",
+]
+
+
+@pytest.fixture
+def registered(engine: Engine, monkeypatch: pytest.MonkeyPatch) -> Engine:
+    """One resident registered with no facts beyond the registration itself."""
+    monkeypatch.setenv("CHANGZHU_DATABASE_URL", str(engine.url.render_as_string(hide_password=False)))
+    create_user(engine, "cw_sz", "correct horse battery staple", Role.CASEWORKER, ["440300"])
+    ran = CliRunner().invoke(app, REGISTER)
+    assert ran.exit_code == 0, ran.output
+    return engine
+
+
+def test_missing_core_facts_make_decisions_undetermined_and_name_them(registered: Engine) -> None:
+    result = evaluate_registered(person_frame(registered), date(2026, 6, 1))
+    assert result.height == 1
+    undetermined = [c for c in result.columns if c.startswith("undetermined_") and result[c][0]]
+    assert undetermined, "a resident without employment, income or housing facts cannot be decided"
+    named = {
+        fact for c in undetermined for fact in (result["needs_" + c.removeprefix("undetermined_")].to_list()[0] or [])
+    }
+    assert named & {"employed", "income_per_capita_month", "housing", "education", "criminal_record"}
+    for column in undetermined:
+        assert not result["eligible_" + column.removeprefix("undetermined_")][0]
+
+
+def test_evaluate_registry_command_runs_for_a_resident_with_missing_facts(registered: Engine) -> None:
+    ran = CliRunner().invoke(app, ["evaluate", "--registry", "--on", "2026-06-01"])
+    assert ran.exit_code == 0, ran.output
+
+
+def test_a_complete_resident_is_decided_as_evaluate_decides_it(registered: Engine) -> None:
+    facts = ["employed=是", "学历=本科", "housing=rented", "income_per_capita_month=3000", "criminal_record=否"]
+    other = [a if a != "510104199003070138" else "11010519491231002X" for a in REGISTER]
+    ran = CliRunner().invoke(app, [*other, *(x for f in facts for x in ("--fact", f))])
+    assert ran.exit_code == 0, ran.output
+    table = person_frame(registered)
+    both = evaluate_registered(table, date(2026, 6, 1))
+    complete = table.filter(pl.col("employed").is_not_null())
+    alone = plain_evaluate(complete, date(2026, 6, 1))
+    assert both.filter(pl.col("person_id").is_in(complete["person_id"].to_list())).equals(alone)
+    assert both["person_id"].to_list() == table["person_id"].to_list()
+
+
+def test_a_decision_is_given_only_where_every_value_of_the_missing_fact_agrees(tmp_path: Path) -> None:
+    people = reference("person", tmp_path).with_columns(
+        pl.when(pl.col("person_id") == 1).then(None).otherwise(pl.col("employed")).alias("employed"),
+        pl.when(pl.col("person_id") == 3).then(None).otherwise(pl.col("housing")).alias("housing"),
+    )
+    on = date(2026, 6, 1)
+    got = evaluate_registered(people, on)
+    fills = [
+        people.with_columns(pl.col("employed").fill_null(e), pl.col("housing").fill_null(h))
+        for e in (True, False)
+        for h in ("owned", "rented", "public_rental", "dormitory", "none")
+    ]
+    every = [plain_evaluate(f, on) for f in fills]
+    services = [c.removeprefix("eligible_") for c in got.columns if c.startswith("eligible_")]
+    for row in range(people.height):
+        for s in services:
+            outcomes = {e[f"eligible_{s}"][row] for e in every}
+            agreed = len({e[f"eligible_{s}"][row] for e in every}) == 1 and not any(
+                e[f"undetermined_{s}"][row] for e in every
+            )
+            assert got[f"undetermined_{s}"][row] == (not agreed), (row, s, outcomes)
+            if agreed:
+                assert got[f"eligible_{s}"][row] == every[0][f"eligible_{s}"][row]
+            else:
+                assert not got[f"eligible_{s}"][row]
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_the_explanation_decides_as_evaluate_registered(tmp_path: Path, lang: str) -> None:
+    """A person lacking employment and education: every decision, its needs and the points range are those of
+    evaluate_registered; conditions reading a missing fact are unknown and points items reading one unassessed."""
+    first = reference("person", tmp_path).filter(pl.col("parent_id").is_null()).head(1)
+    people = first.with_columns(pl.lit("440100").cast(first["residence_region"].dtype).alias("residence_region"))
+    lacking = people.with_columns(
+        pl.lit(None, pl.Boolean).alias("employed"), pl.lit(None).cast(people["education"].dtype).alias("education")
+    )
+    on, pid = date(2026, 6, 1), int(people["person_id"][0])
+    shown = explain_registered(lacking, on, pid, lang=lang)  # type: ignore[arg-type]
+    row = evaluate_registered(lacking, on).row(0, named=True)
+    labels = {name: spec.label(lang) for name, spec in policies_in_use().variables.items()}
+    assert any(s.decision == "undetermined" for s in shown.services)
+    for s in shown.services:
+        assert s.eligible == row[f"eligible_{s.service}"], s.service
+        assert (s.decision == "undetermined") == row[f"undetermined_{s.service}"], s.service
+        assert s.needs == [labels[n] for n in row[f"needs_{s.service}"] or []]
+        for c in s.conditions:
+            if c.kind == "variable" and c.subject in ("employed", "education"):
+                assert c.passed is None and labels[c.subject] in (c.missing or "")
+    (scheme,) = [p for p in shown.points if p.of == "self"]
+    assert scheme.low == row[f"points_low_{scheme.scheme}"]
+    education = [i for i in scheme.indicators if labels["education"] in " ".join(i.needs)]
+    assert education and all(i.points is None for i in education)
+    assert scheme.total == sum(i.points for i in scheme.indicators if i.points is not None)

@@ -1,0 +1,173 @@
+"""One reader for every kind: the same records from UTF-8, GBK, Excel and Parquet; every bad row reported."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import polars as pl
+import pytest
+from tables_support import KINDS, chinese_text, reference, schema_of, write_forms
+
+from changzhu.tables import TableRejected, read_table
+from changzhu.tables.template import template_header, write_template
+
+
+@pytest.mark.parametrize("kind", KINDS)
+def test_every_form_of_the_same_records_reads_the_same(kind: str, tmp_path: Path) -> None:
+    expected = reference(kind, tmp_path)
+    assert expected.height >= 2
+    for form, path in write_forms(kind, expected, tmp_path).items():
+        read = read_table(path, schema_of(kind))
+        assert read.frame.equals(expected), form
+        assert read.errors == [] and read.skipped == 0
+    gbk = tmp_path / f"{kind}_gbk.csv"
+    assert read_table(gbk, schema_of(kind)).encoding == "gb18030"
+
+
+@pytest.mark.parametrize("kind", KINDS)
+@pytest.mark.parametrize("suffix", [".csv", ".xlsx"])
+def test_template_round_trips(kind: str, suffix: str, tmp_path: Path) -> None:
+    schema = schema_of(kind)
+    template = tmp_path / f"template{suffix}"
+    write_template(schema, template)
+    example = read_table(template, schema).frame
+    assert example.height == 1
+    expected = reference(kind, tmp_path)
+    filled = chinese_text(expected, schema).rename({c.zh: template_header(c) for c in schema.columns})
+    out = tmp_path / f"filled{suffix}"
+    filled.write_csv(out, include_bom=True) if suffix == ".csv" else filled.write_excel(out)
+    assert read_table(out, schema).frame.equals(expected)
+
+
+def test_a_file_with_bad_rows_is_reported_row_by_row_and_not_used(tmp_path: Path) -> None:
+    lines = reference("person", tmp_path).height
+    text = (tmp_path / "person_en.csv").read_text(encoding="utf-8").splitlines()
+    text[1] = text[1].replace("1990-03-07", "1990-02-30").replace(",rented,", ",tent,")
+    text[3] = text[3].replace(",true,none,1,0.6", ",perhaps,none,-1,0.6")
+    bad = tmp_path / "bad.csv"
+    bad.write_text("\n".join(text) + "\n", encoding="utf-8")
+    with pytest.raises(TableRejected) as info:
+        read_table(bad, schema_of("person"))
+    report = info.value.report()
+    assert report.select("line", "column", "value").rows() == [
+        (2, "birth_date", "1990-02-30"),
+        (2, "housing", "tent"),
+        (4, "criminal_record", "perhaps"),
+        (4, "admin_detentions", "-1"),
+    ]
+    assert report["reason"].str.len_chars().min() > 5
+    assert info.value.bad_rows == 2 and info.value.rows == lines
+    kept = read_table(bad, schema_of("person"), skip_bad_rows=True)
+    assert kept.frame["person_id"].to_list() == [2] and kept.skipped == 2 and kept.lines == [3]
+
+
+def test_cross_column_problems_name_their_row(tmp_path: Path) -> None:
+    text = reference("person", tmp_path).with_columns(
+        pl.when(pl.col("person_id") == 3).then(999).otherwise(pl.col("si_months_local")).alias("si_months_local")
+    )
+    path = tmp_path / "p.parquet"
+    text.write_parquet(path)
+    with pytest.raises(TableRejected) as info:
+        read_table(path, schema_of("person"))
+    assert info.value.report().select("line", "column").rows() == [(3, "si_months_local")]
+    assert "exceeds si_months_total" in info.value.report()["reason"][0]
+
+
+def test_headers_unknown_doubled_or_missing_are_named(tmp_path: Path) -> None:
+    path = tmp_path / "f.csv"
+    path.write_text("设施编号,名称,服务,所在地,容量,region_code,capacity\nA,B,hospital_beds,440303,1,440303,1\n")
+    with pytest.raises(TableRejected) as info:
+        read_table(path, schema_of("facility"))
+    rows = info.value.report().select("column", "reason").rows()
+    assert rows[0][0] == "所在地" and rows[0][1].startswith("unknown column; did you mean 所在地区")
+    assert rows[1][0] == "capacity" and "same column as '容量'" in rows[1][1]
+
+
+def test_regions_by_name_near_miss_and_ambiguity(tmp_path: Path) -> None:
+    path = tmp_path / "f.csv"
+    path.write_text(
+        "facility_id,name,service,region_code,capacity\n"
+        "a,A,hospital_beds,深圳市,1\nb,B,hospital_beds,广东省,1\nc,C,hospital_beds,深圳,1\n"
+        "d,D,hospital_beds,朝阳区,1\ne,E,hospital_beds,999999,1\n"
+    )
+    read = read_table(path, schema_of("facility"), skip_bad_rows=True)
+    assert read.frame["region_code"].to_list() == ["440300", "440000"]
+    reasons = dict(zip(read.report()["value"].to_list(), read.report()["reason"].to_list(), strict=True))
+    assert "did you mean 深圳市" in reasons["深圳"]
+    assert "ambiguous" in reasons["朝阳区"] and "110105" in reasons["朝阳区"]
+    assert reasons["999999"].startswith("unknown region code")
+
+
+@pytest.mark.parametrize(
+    ("cell", "expected"),
+    [
+        ("2026-06-01", "2026-06-01"),
+        ("2026/6/1", "2026-06-01"),
+        ("20260601", "2026-06-01"),
+        ("2026年6月1日", "2026-06-01"),
+        ("2026.06.01", "2026-06-01"),
+        ("2026-06-01 00:00:00", "2026-06-01"),
+    ],
+)
+def test_dates_as_offices_write_them(cell: str, expected: str, tmp_path: Path) -> None:
+    path = tmp_path / "r.csv"
+    path.write_text(
+        f"身份证号,户籍地,常住地,居住起始日期,证明类型,证明编号\n510104199003070138,510100,440300,{cell},住房,x\n"
+    )
+    assert str(read_table(path, schema_of("resident")).frame["residence_since"][0]) == expected
+
+
+@pytest.mark.parametrize(
+    ("cell", "expected"),
+    [("是", True), ("否", False), ("TRUE", True), ("0", False), ("Y", True), ("n", False), ("", None)],
+)
+def test_booleans_as_offices_write_them(cell: str, expected: bool | None, tmp_path: Path) -> None:
+    path = tmp_path / "r.csv"
+    path.write_text(
+        f"身份证号,户籍地,常住地,居住起始日期,证明类型,证明编号,就业\n510104199003070138,510100,440300,2020-01-01,住房,x,{cell}\n"
+    )
+    assert read_table(path, schema_of("resident")).frame["employed"][0] is expected
+
+
+def test_identity_numbers_are_masked_in_reports(tmp_path: Path) -> None:
+    path = tmp_path / "c.csv"
+    path.write_text(
+        "id_number,scheme,region,period_from,period_to,monthly_base_yuan\n510104199003070138,pension,440300,202013,202001,1\n"
+    )
+    with pytest.raises(TableRejected) as info:
+        read_table(path, schema_of("contribution"))
+    assert "510104199003070138" not in str(info.value.report().rows())
+
+
+def test_excel_sheet_by_name_and_unknown_format(tmp_path: Path) -> None:
+    path = tmp_path / "t.xlsx"
+    write_template(schema_of("facility"), path)
+    assert read_table(path, schema_of("facility"), sheet="facility").frame.height == 1
+    with pytest.raises(Exception, match="cannot be read as a workbook"):
+        read_table(path, schema_of("facility"), sheet="nope")
+    odd = tmp_path / "t.dbf"
+    odd.write_text("x")
+    with pytest.raises(Exception, match="unknown format"):
+        read_table(odd, schema_of("facility"))
+
+
+def test_over_long_text_control_characters_and_huge_amounts_are_bad_rows(tmp_path: Path) -> None:
+    path = tmp_path / "c.csv"
+    path.write_text(
+        "身份证号,户籍地,常住地,居住起始日期,证明类型,证明编号\n"
+        f"510104199003070138,510100,440300,2020-01-01,住房,{'x' * 121}\n"
+        "510104198511200248,510100,440300,2020-01-01,住房,a\x01b\n"
+    )
+    with pytest.raises(TableRejected) as info:
+        read_table(path, schema_of("resident"))
+    assert info.value.report()["reason"].to_list() == [
+        "is longer than allowed: at most 120 characters",
+        "holds a control character",
+    ]
+    money = tmp_path / "m.csv"
+    money.write_text(
+        "id_number,scheme,region,period_from,period_to,monthly_base_yuan\n"
+        "510104199003070138,pension,440300,202001,202012,1e12\n"
+    )
+    with pytest.raises(TableRejected, match="must be at most 1e\\+09"):
+        read_table(money, schema_of("contribution"))

@@ -1,0 +1,101 @@
+"""`changzhu validate`: the table, its sources and tolerances, the exit code, the CSV and the report section."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import polars as pl
+import pytest
+from typer.testing import CliRunner
+
+from changzhu.cli.main import app
+from changzhu.data.census import CENSUS_DAY, census_2020
+from changzhu.simulation.means_test import dibao_model
+from changzhu.validation import official as off
+from changzhu.validation.checks import Check, calibrated_takeup, census_checks
+
+SAMPLE = "0.0002"
+
+
+def test_status_follows_the_tolerance() -> None:
+    inside = Check("x", "x", "x", 104.0, off.Official(100.0, "persons", "d", "t", 2020, "", True), 0.05, "m")
+    outside = Check("x", "x", "x", 106.0, off.Official(100.0, "persons", "d", "t", 2020, "", True), 0.05, "m")
+    unknown = Check("x", "x", "x", None, off.Official(100.0, "persons", "d", "t", 2020, "", True), 0.05, "m")
+    other = Check("x", "x", "x", 160.0, off.Official(100.0, "persons", "d", "t", 2020, "", True), 0.05, "m", "r", False)
+    assert (inside.status, outside.status, unknown.status) == ("ok", "out_of_range", "no_estimate")
+    assert other.status == "definition_differs"  # a different count is never shown as within tolerance
+    assert outside.ratio == pytest.approx(1.06)
+    fitted = Check(
+        "x", "x", "x", 104.0, off.Official(100.0, "persons", "d", "t", 2020, "", True), 0.05, "m", calibrated=True
+    )
+    assert fitted.status == "calibrated"  # a calibration target is shown as one, not as an independent "ok"
+
+
+def test_stored_takeup_is_the_calibration_of_the_current_model() -> None:
+    """simulation.dibao.takeup_* say how they were calibrated; recomputing it must give them (else recalibrate)."""
+    urban, rural = calibrated_takeup(float(SAMPLE))
+    model = dibao_model(CENSUS_DAY)
+    assert model.takeup_rural == pytest.approx(rural, rel=0.05)
+    assert model.takeup_urban == pytest.approx(min(urban, 1.0), rel=0.05)
+
+
+def test_census_figures_match_the_communique() -> None:
+    checks = {c.key: c for c in census_checks(census_2020())}
+    assert checks["renhu_fenli"].produced == 492_762_506
+    assert checks["kuasheng"].produced == 124_837_153
+    assert checks["urban_rate"].status == "ok"
+    gap = checks["urbanisation_gap"]
+    assert gap.produced == pytest.approx((63.89 - 45.4) / 100 * 1_411_778_724)
+    assert gap.status == "ok"  # seed 004's 约2.5亿 is the urbanisation gap, within 10 %
+
+
+def test_validate_command_prints_the_table_and_exits_one_when_a_figure_is_out(tmp_path: Path) -> None:
+    result = CliRunner().invoke(app, ["validate", "--sample", SAMPLE, "--lang", "en", "--out", str(tmp_path)])
+    table = pl.read_csv(tmp_path / "validation.csv")
+    rows = {r["key"]: r for r in table.iter_rows(named=True)}
+    out = [k for k, r in rows.items() if r["status"] == "out_of_range"]
+    fit = pl.read_csv(tmp_path / "validation_fit.csv")
+    assert result.exit_code == (1 if out or (fit["status"] == "out_of_range").any() else 0)
+    assert "Living away from hukou township" in result.output and "492,762,506" in result.output
+    for key in (
+        "renhu_fenli",
+        "shixiaqu_renhu",
+        "liudong",
+        "kuasheng",
+        "urban_rate",
+        "hukou_urban_rate",
+        "urbanisation_gap",
+        "beds_per_1000",
+        "dibao_urban",
+        "dibao_rural",
+        "dibao_simulation",
+        "suiqian",
+        "settlement",
+    ):
+        assert key in rows
+        assert rows[key]["source"] and rows[key]["source_year"] >= 2019
+    for key in [*out, *(k for k, r in rows.items() if r["status"] == "definition_differs")]:
+        assert rows[key]["reason"], f"{key} is out of range without a reason"
+    assert {rows["shixiaqu_renhu"]["status"], rows["liudong"]["status"]} == {"definition_differs"}
+    # the simulation's own 低保 count (rules on the means-tested income, then take-up) against all recipients
+    assert rows["dibao_simulation"]["official"] == 8_051_000 + 36_208_000
+    assert "take-up" in rows["dibao_simulation"]["method"] and "asset test" in rows["dibao_simulation"]["method"]
+    assert rows["dibao_simulation"]["status"] in ("ok", "out_of_range")
+    assert rows["dibao_rural"]["status"] in ("calibrated", "out_of_range")  # never "ok": its take-up was fitted to it
+    assert "calibrated" in rows["dibao_rural"]["method"]
+    assert rows["dibao_urban"]["status"] in ("calibrated", "out_of_range")  # its take-up was fitted to it too
+    assert "calibrated" in rows["dibao_urban"]["method"]
+    assert rows["settlement"]["status"] == "no_estimate" and rows["settlement"]["changzhu"] is None
+    assert rows["dibao_urban"]["source_verified"] is False  # not read here: the table says so
+    assert set(fit["level"]) == {"prefecture", "province", "national", "county"}
+    prefecture = fit.filter(pl.col("level") == "prefecture")
+    assert (prefecture["pct_rmse"] <= prefecture["tolerance_pct_rmse"]).all()
+    report = (tmp_path / "report.html").read_text(encoding="utf-8")
+    assert "Validation against official figures" in report and "PopulationSim" in report
+
+
+def test_validate_in_chinese_uses_wan_and_yi(tmp_path: Path) -> None:
+    result = CliRunner().invoke(app, ["validate", "--sample", SAMPLE, "--out", str(tmp_path)])
+    assert "人户分离人口" in result.output and "4.93亿" in result.output
+    report = (tmp_path / "report.html").read_text(encoding="utf-8")
+    assert "数字核对" in report and "未核实" in report

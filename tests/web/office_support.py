@@ -1,0 +1,118 @@
+"""The office in Chromium: a server on a copy of the populated database, a page per test, logging in, screenshots."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import httpx
+import pytest
+from api_support import PASSWORD, fresh_postgres, populate, serving, sqlite_copy
+
+from changzhu.store.db import make_engine
+
+CHROMIUM = "/usr/bin/chromium"
+ROOT = Path(__file__).resolve().parents[2]
+SHOTS = ROOT / "docs" / "images" / "office"
+ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update"]
+DESKTOP, PHONE = (1366, 900), (390, 844)
+
+
+@pytest.fixture(scope="module")
+def server(populated_sqlite: tuple[Path, dict[str, str]], tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """`changzhu serve` on a free loopback port, on a copy of the populated database."""
+    with served("sqlite", populated_sqlite, tmp_path_factory.mktemp("office")) as url:
+        yield url
+
+
+@contextmanager
+def served(database: str, populated_sqlite: tuple[Path, dict[str, str]], folder: Path) -> Iterator[str]:
+    """The office on the populated database: a copy of the SQLite template, or a fresh PostgreSQL database
+    populated the same way (`database` is "sqlite" or "postgresql")."""
+    assert (ROOT / "src" / "changzhu" / "web" / "dist" / "index.html").is_file(), "run make install (builds the office)"
+    if database == "sqlite":
+        with serving(sqlite_copy(populated_sqlite[0], folder), folder, "c", "/office/login") as url:
+            yield url
+        return
+    with fresh_postgres("changzhu_office") as database_url:
+        engine = make_engine(database_url)
+        populate(engine)
+        engine.dispose()
+        with serving(database_url, folder, "c", "/office/login") as url:
+            yield url
+
+
+@dataclass
+class Office:
+    """A browser on the office: opens pages at a size and language, logs in, saves screenshots."""
+
+    url: str
+    browser: object
+    outside: list[str] = field(default_factory=list)
+    errors: list[str] = field(default_factory=list)
+
+    def open(self, size: tuple[int, int] = DESKTOP, lang: str = "zh") -> object:
+        """A fresh page (own storage) at `size`, the office in `lang` ("zh" or "en")."""
+        context = self.browser.new_context(  # type: ignore[attr-defined]
+            viewport={"width": size[0], "height": size[1]}, locale="zh-CN" if lang == "zh" else "en-US"
+        )
+        context.add_init_script(f"localStorage.getItem('cz.lang') || localStorage.setItem('cz.lang', '{lang}')")
+        context.on("request", lambda r: self.outside.append(r.url) if not r.url.startswith(self.url) else None)
+        page = context.new_page()
+        page.set_default_timeout(60_000)  # generous: a busy 2-core machine; a real failure still fails
+        page.on("pageerror", lambda e: self.errors.append(str(e)))
+        return page
+
+    def login(self, page: object, username: str) -> None:
+        """Log in through the form and wait for the shell."""
+        page.goto(self.url + "/office/login")  # type: ignore[attr-defined]
+        page.fill("#username", username)  # type: ignore[attr-defined]
+        page.fill("#password", PASSWORD)  # type: ignore[attr-defined]
+        page.click("#login-button")  # type: ignore[attr-defined]
+        page.wait_for_selector("#logout")  # type: ignore[attr-defined]
+
+    @staticmethod
+    def shot(page: object, name: str) -> Path:
+        """Save a full-page screenshot under docs/images/office/."""
+        SHOTS.mkdir(parents=True, exist_ok=True)
+        path = SHOTS / f"{name}.png"
+        page.wait_for_load_state("networkidle")  # type: ignore[attr-defined]
+        page.wait_for_timeout(500)  # type: ignore[attr-defined]  # dropdowns and messages finish their transitions
+        page.screenshot(path=str(path), full_page=True)  # type: ignore[attr-defined]
+        return path
+
+
+@pytest.fixture
+def office(server: str) -> Iterator[Office]:
+    """A Chromium on the office; fails the test on any request leaving the loopback address or any script error."""
+    if not Path(CHROMIUM).exists():
+        pytest.fail(f"Chromium is required at {CHROMIUM}")
+    from playwright.sync_api import expect, sync_playwright
+
+    expect.set_options(timeout=60_000)  # as the pages' own timeout: a busy 2-core machine; a real failure still fails
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=CHROMIUM, args=ARGS)
+        office = Office(server, browser)
+        yield office
+        browser.close()
+        assert office.outside == [], f"requests left the machine: {office.outside}"
+        assert office.errors == [], f"script errors: {office.errors}"
+
+
+def has_endpoint(url: str, method: str, path: str) -> bool:
+    """Whether the running server offers `method path` (some office endpoints land from parallel work)."""
+    paths = httpx.get(url + "/api/v1/openapi.json", timeout=30).json()["paths"]
+    return method.lower() in paths.get(path, {})
+
+
+def pick_option(page: object, field: str, typed: str, option: str) -> None:
+    """Choose `option` in the Element Plus select of form field `field`, typing `typed` first (remote search)."""
+    page.click(f"[data-field={field}] .el-select__wrapper")  # type: ignore[attr-defined]
+    if typed:
+        page.keyboard.type(typed)  # type: ignore[attr-defined]
+    page.locator(".el-select-dropdown__item:visible", has_text=option).first.click()  # type: ignore[attr-defined]
+
+
+NOT_AVAILABLE_ZH = "该功能在本服务器上尚未提供"

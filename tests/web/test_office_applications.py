@@ -1,0 +1,64 @@
+"""Applications and points ranking in the office (Chromium): a resident applies and sees the pre-check, a
+caseworker reviews and decides with the drafted reason, the resident sees the decision; a quota run publishes."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+from office_support import DESKTOP, PHONE, Office, pick_option
+from playwright.sync_api import expect
+
+pytestmark = pytest.mark.browser
+
+
+def test_apply_review_decide_with_the_drafted_reason(office: Office) -> None:
+    resident = office.open(PHONE, "zh")
+    office.login(resident, "res_gz")
+    resident.goto(office.url + "/office/me/applications")
+    resident.click("#apply-button")
+    pick_option(resident, "kind", "", "积分（积分落户）")
+    resident.wait_for_selector("text=材料清单")
+    assert "出生日期" in resident.inner_text(".materials")  # the materials list, labelled from the rule's inputs
+    resident.click("#application-submit")
+    resident.wait_for_selector(".precheck")
+    assert "预审" in resident.inner_text(".precheck") and "广州市来穗人员积分" in resident.inner_text(".precheck")
+    office.shot(resident, "apply_zh_390")
+    resident.locator(".el-dialog:visible .el-dialog__footer button").first.click()
+    resident.wait_for_url(re.compile(r".*/office/applications/\d+$"))
+    number = resident.url.rsplit("/", 1)[1]
+
+    worker = office.open(DESKTOP, "zh")
+    office.login(worker, "cw_gz")
+    worker.goto(office.url + "/office/applications")
+    worker.locator("#application-table .el-table__row", has_text="已提交").first.click()
+    worker.wait_for_url(f"**/office/applications/{number}")
+    worker.click("#transition-review")
+    worker.click("#transition-confirm")
+    expect(worker.locator("#application-status")).to_have_text("审核中")
+    worker.click("#transition-reject")  # 95 points against a line of 100: the draft says not eligible
+    expect(worker.locator("#transition-reason")).to_have_value(re.compile("经审核.*积分落户"))
+    office.shot(worker, "decide_zh_1366")
+    worker.click("#transition-confirm")
+    expect(worker.locator("#application-status")).to_have_text("未批准")
+
+    resident.reload()
+    expect(resident.locator("#application-status")).to_have_text("未批准")
+    assert "积分落户" in resident.inner_text("#application-reason")
+    assert resident.is_visible("#transition-appeal") and not resident.is_visible("#transition-uphold")
+    office.shot(resident, "decision_zh_390")
+
+
+def test_quota_run_publishes_a_cut_off(office: Office) -> None:
+    page = office.open(DESKTOP, "en")
+    office.login(page, "cw_gz")
+    page.goto(office.url + "/office/quotas")
+    page.wait_for_selector("#quota-run")  # the region is the caseworker's own city by default
+    page.fill("[data-field=quota] input", "1")
+    page.click("#quota-run")
+    page.wait_for_selector("#quota-cutoff")
+    assert "Cut-off" in page.inner_text("#quota-cutoff")
+    assert "higher points first" in page.inner_text("main")  # the tie-break rule stated with the run
+    page.click("#quota-simulate")
+    page.wait_for_selector("text=Simulated")
+    office.shot(page, "quotas_en_1366")

@@ -1,0 +1,71 @@
+"""A resident on a phone and an administrator in the office (Chromium), in Chinese and English."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+from office_support import DESKTOP, NOT_AVAILABLE_ZH, PHONE, Office, has_endpoint, pick_option
+
+pytestmark = pytest.mark.browser
+
+
+def test_resident_on_a_phone(office: Office) -> None:
+    page = office.open(PHONE, "zh")
+    office.login(page, "res_gz")
+    page.wait_for_url("**/office/me")
+    if not has_endpoint(office.url, "get", "/api/v1/me/overview"):
+        page.wait_for_selector(f"text={NOT_AVAILABLE_ZH}")
+        return
+    page.wait_for_selector("#me-entitled li[data-service='medical_insurance']")
+    assert "常住地基本医疗保险" in page.inner_text("#me-entitled")
+    assert "积分落户" in page.inner_text("#me-missing") and "起满足" in page.inner_text("#me-missing")
+    assert "广州市来穗人员积分" in page.inner_text("#me-points") and "总分" in page.inner_text("#me-points")
+    width = page.evaluate("document.documentElement.scrollWidth")
+    assert width <= PHONE[0], f"the page is {width} px wide on a {PHONE[0]} px phone"
+    office.shot(page, "me_zh_390")
+    page.click("#lang-switch")
+    page.wait_for_selector("#me-entitled >> text=/basic medical insurance/i")  # labels fetched again in English
+    assert "What I get here" in page.inner_text("#me-entitled")
+    office.shot(page, "me_en_390")
+    if has_endpoint(office.url, "get", "/api/v1/me/statement"):
+        page.goto(office.url + "/office/me/statement")
+        page.wait_for_selector("#print-statement")
+        assert "Pension" in page.inner_text("main")
+        office.shot(page, "statement_en_390")
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_administrator_manages_users(office: Office, lang: str) -> None:
+    page = office.open(DESKTOP, lang)
+    office.login(page, "ad_gd")
+    page.goto(office.url + "/office/admin/users")
+    page.wait_for_selector("#user-table .el-table__row")
+    table = page.inner_text("#user-table")
+    assert "cw_gz" in table and "pl_nat" not in table  # accounts within Guangdong only
+    page.click("#create-user")
+    page.fill("[data-field=username] input", f"cw_tianhe_{lang}")
+    page.fill("[data-field=password] input", "a long enough password")
+    pick_option(page, "role", "", "经办人员" if lang == "zh" else "Caseworker")
+    page.fill("[data-field=jurisdictions] input", "510100")  # Chengdu: beyond a Guangdong administrator
+    page.locator(".el-dialog:visible .confirm").click()
+    page.wait_for_selector(".el-dialog:visible .error-box")
+    assert "510100" in page.inner_text(".el-dialog:visible .error-box")
+    page.fill("[data-field=jurisdictions] input", "440106")
+    page.locator(".el-dialog:visible .confirm").click()
+    page.wait_for_selector(f"#user-table >> text=cw_tianhe_{lang}")
+    office.shot(page, f"users_{lang}_1366")
+    page.goto(office.url + "/office/admin/audit")
+    if has_endpoint(office.url, "get", "/api/v1/audit/verify"):
+        page.wait_for_selector("#audit-verification")
+        page.wait_for_selector(".audit-reason")
+        reasons = [r.strip() for r in page.locator(".audit-reason").all_inner_texts() if r.strip()]
+        # the account just created was audited with a reason stored in both languages: the page shows the one chosen
+        assert ("账户管理" if lang == "zh" else "account administration") in reasons, reasons
+        if lang == "zh":  # every reason the system wrote shows in Chinese
+            assert all(re.search(r"[\u4e00-\u9fff]", r) for r in reasons), reasons
+        else:
+            assert "账户管理" not in reasons
+        office.shot(page, f"audit_{lang}_1366")
+    else:
+        page.wait_for_selector(".error-box")
