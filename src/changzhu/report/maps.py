@@ -177,6 +177,20 @@ def colorbar(low: float, high: float, unit: str, lang: Lang) -> dict[str, Any]:
     }
 
 
+def _filled(xs: list[float | None], ys: list[float | None], color: str, width: float, **hover: Any) -> go.Scatter:
+    """Filled outlines (rings separated by None) in one colour, with white borders of `width`."""
+    return go.Scatter(
+        x=xs,
+        y=ys,
+        mode="lines",
+        fill="toself",
+        fillcolor=color,
+        showlegend=False,
+        line={"color": "white", "width": width},
+        **hover,
+    )
+
+
 def choropleth(
     values: Mapping[str, float | None],
     geojson: Mapping[str, Any],
@@ -224,34 +238,9 @@ def choropleth(
             points[1].append(sum(finite_ys) / len(finite_ys))
             points[2].append(label)
             continue
-        figure.add_trace(
-            go.Scatter(
-                x=xs,
-                y=ys,
-                mode="lines",
-                fill="toself",
-                fillcolor=color,
-                hoveron="fills",
-                text=label,
-                hoverinfo="text",
-                name=name,
-                showlegend=False,
-                line={"color": "white", "width": 0.5},
-            )
-        )
+        figure.add_trace(_filled(xs, ys, color, 0.5, hoveron="fills", text=label, hoverinfo="text", name=name))
     for color, (xs, ys) in groups.items():
-        figure.add_trace(
-            go.Scatter(
-                x=xs,
-                y=ys,
-                mode="lines",
-                fill="toself",
-                fillcolor=color,
-                hoverinfo="skip",
-                showlegend=False,
-                line={"color": "white", "width": 0.3},
-            )
-        )
+        figure.add_trace(_filled(xs, ys, color, 0.3, hoverinfo="skip"))
     if many:  # names and values on hover, at each region's middle
         figure.add_trace(
             go.Scatter(

@@ -184,9 +184,17 @@ class ServiceInfo:
     supply_column: str
 
 
-def _services(services: Sequence[ServiceInfo]) -> tuple[Category, ...]:
-    """The services a facility row may name: those of the standards in use."""
-    return tuple(Category(s.key, s.title_zh, s.key.replace("_", " ")) for s in services)
+def _service_column(services: Sequence[ServiceInfo]) -> Column:
+    """The service a row is about: one of the standards in use, by key or Chinese title."""
+    return Column(
+        "service",
+        ColumnType.CATEGORY,
+        "服务",
+        "service",
+        categories=tuple(Category(s.key, s.title_zh, s.key.replace("_", " ")) for s in services),
+        aliases=("服务类型",),
+        example="hospital_beds",
+    )
 
 
 def _lon_lat_check(frame: pl.DataFrame) -> list[RowProblem]:
@@ -203,15 +211,7 @@ def facility_schema(services: Sequence[ServiceInfo]) -> TableSchema:
         (
             Column("facility_id", ColumnType.TEXT, "设施编号", "facility id", example="SZ-H-001"),
             Column("name", ColumnType.TEXT, "名称", "name", aliases=("设施名称", "机构名称"), example="深圳市人民医院"),
-            Column(
-                "service",
-                ColumnType.CATEGORY,
-                "服务",
-                "service",
-                categories=_services(services),
-                aliases=("服务类型",),
-                example="hospital_beds",
-            ),
+            _service_column(services),
             Column("region_code", ColumnType.REGION, "所在地区", "region", aliases=("区县", "地区"), example="440303"),
             Column(
                 "capacity",
@@ -318,15 +318,7 @@ def standard_schema(services: Sequence[ServiceInfo]) -> TableSchema:
             Column(
                 "region_code", ColumnType.REGION, "地区", "region", aliases=("地区代码", "行政区划"), example="440300"
             ),
-            Column(
-                "service",
-                ColumnType.CATEGORY,
-                "服务",
-                "service",
-                categories=_services(services),
-                aliases=("服务类型",),
-                example="hospital_beds",
-            ),
+            _service_column(services),
             Column(
                 "standard_value",
                 ColumnType.NUMBER,
