@@ -471,7 +471,9 @@ def test_a_scheme_title_is_a_label_in_both_languages(policies: PolicySet, tmp_pa
 
 def test_a_scheme_total_has_a_floor(tmp_path: Path) -> None:
     text = FIXTURE.read_text(encoding="utf-8").replace(
-        "    admission_line: {param: test.points.line}\n", "    admission_line: {param: test.points.line}\n    min: 0\n", 1
+        "    admission_line: {param: test.points.line}\n",
+        "    admission_line: {param: test.points.line}\n    min: 0\n",
+        1,
     )
     floored = load_policy_dir(_policy_dir(tmp_path, text))
     for earliest in (True, False):  # both evaluators

@@ -98,8 +98,8 @@ def evaluate(
         open_rows |= undetermined
     for _, low, high in points.values():
         open_rows |= ~np.isnan(low) & (low != high)
-    if needs and open_rows.any():
-        finder.focus(open_rows, wanted)
+    if needs and open_rows.any():  # the services with an undetermined decision (the schemes come with any run)
+        finder.focus(open_rows, [service for service, _, undetermined, _ in decisions if undetermined.any()])
     for service, eligible, undetermined, start in decisions:
         columns.extend(_decision_columns(service, eligible, undetermined, pl.Series(start)))
         if needs:
