@@ -407,3 +407,84 @@ def test_a_bad_grows_is_named(tmp_path: Path, entry: str, message: str) -> None:
     )
     with pytest.raises(PolicyError, match=message):
         load_policy_dir(_policy_dir(tmp_path, text))
+
+
+@pytest.mark.parametrize(
+    ("service", "changes", "line", "needed"),
+    [
+        # any_of(awards, all_of(..., degree in [bachelor, master], spouse ≥ 1 year, ...)): the degree is known to
+        # fail the all_of, so the spouse's months cannot change the decision; only the awards can
+        ("social_integration", {"awards": None, "degree": "none", "spouse_si_months": None}, 140, ["awards"]),
+        # the same with the degree met: the spouse's months are needed too
+        (
+            "social_integration",
+            {"awards": None, "spouse_si_months": None, "sanction_date": None},
+            140,
+            ["awards", "sanction_date", "spouse_si_months"],
+        ),
+        # the title counts only if the base reaches the average, but the person has no title: the title indicator
+        # is 0 whatever the base, so the base is not needed (the tax paid is, through three indicators)
+        (SETTLE, {"si_base_ratio": None, "professional_title": "none", "tax_paid_year": None}, 140, ["tax_paid_year"]),
+        # with a senior title the base decides whether 40 points count: needed
+        (SETTLE, {"si_base_ratio": None, "tax_paid_year": None}, 140, ["si_base_ratio", "tax_paid_year"]),
+        # the ladders: a known title of 40 points (base 1.2) is above anything the tax ladder gives (30), so the
+        # ladder is assessed; the tax paid is still needed, by the tax and tax_tiers indicators
+        (SETTLE, {"si_base_ratio": 1.2, "tax_paid_year": None}, 180, ["tax_paid_year"]),
+        # the capped group (patents + age 5, cap 12) and the district multiplier of a 4-point item: both open
+        (SETTLE, {"patents": None, "work_district": None}, 130, ["patents", "work_district"]),
+    ],
+)
+def test_needs_names_only_inputs_that_could_change_the_decision(
+    policies: PolicySet, service: str, changes: dict[str, Any], line: float, needed: list[str]
+) -> None:
+    for earliest in (True, False):  # both evaluators
+        out = evaluate(_table([_person(**changes)]), ON, policies=policies, scenario=_line(line), earliest=earliest)
+        row = out.row(0, named=True)
+        assert row[f"undetermined_{service}"], (earliest, row)
+        assert row[f"needs_{service}"] == needed, (earliest, row[f"needs_{service}"])
+
+
+def test_unassessed_names_only_open_indicators(policies: PolicySet) -> None:
+    """No title: the title's condition on the base cannot change its 0 points, so the ladders are assessed."""
+    person = _person(si_base_ratio=None, professional_title="none", awards=None)
+    for earliest in (True, False):
+        row = evaluate(_table([person]), ON, policies=policies, scenario=_line(140), earliest=earliest).row(
+            0, named=True
+        )
+        assert row["unassessed_test_points"] == ["awards"], (earliest, row["unassessed_test_points"])
+        with_title = evaluate(
+            _table([_person(si_base_ratio=None, awards=None)]), ON, policies=policies, scenario=_line(140)
+        ).row(0, named=True)
+        assert with_title["unassessed_test_points"] == ["ladders", "awards"]
+
+
+def test_a_scheme_title_is_a_label_in_both_languages(policies: PolicySet, tmp_path: Path) -> None:
+    for lang, title in (("zh", "测试积分"), ("en", "test points")):
+        explained = explain(_table([_person()]), ON, person_id=1, policies=policies, lang=lang)
+        assert [p.title for p in explained.points] == [title]
+    bad = FIXTURE.read_text(encoding="utf-8").replace(
+        "title: {zh: 测试积分, en: test points}", "title: {zh: 测试, fr: x}"
+    )
+    with pytest.raises(PolicyError, match="title: label has unknown language"):
+        load_policy_dir(_policy_dir(tmp_path, bad))
+
+
+def test_a_scheme_total_has_a_floor(tmp_path: Path) -> None:
+    text = FIXTURE.read_text(encoding="utf-8").replace(
+        "    admission_line: {param: test.points.line}\n",
+        "    admission_line: {param: test.points.line}\n    min: 0\n",
+        1,
+    )
+    floored = load_policy_dir(_policy_dir(tmp_path, text))
+    for earliest in (True, False):  # both evaluators
+        row = evaluate(_table([_person(false_material=True)]), ON, policies=floored, earliest=earliest).row(
+            0, named=True
+        )
+        assert row["points_test_points"] == 0.0  # 136 − 150 = −14, floored at 0
+        open_row = evaluate(
+            _table([_person(false_material=True, tax_paid_year=None)]), ON, policies=floored, earliest=earliest
+        ).row(0, named=True)
+        # without the tax items (40 + 3 + ladder 0..30 + tiers 0..8 + tax 0..50): −57 … 31 → 0 … 31
+        assert (open_row["points_low_test_points"], open_row["points_high_test_points"]) == (0.0, 31.0)
+        kept = evaluate(_table([_person()]), ON, policies=floored, earliest=earliest).row(0, named=True)
+        assert kept["points_test_points"] == 136.0  # above the floor: unchanged

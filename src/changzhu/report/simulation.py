@@ -93,11 +93,12 @@ def newly_eligible_map(
 
 
 def cost_table(by_province: pl.DataFrame) -> pl.DataFrame:
-    """National totals per scenario, year and service: eligible, newly eligible, demand, yearly cost, change."""
+    """National totals per scenario, year and service: eligible, undetermined, newly eligible, demand, yearly cost,
+    change."""
     return (
         by_province.group_by(["scenario", "year", "service"])
         .agg(
-            *[pl.col(c).sum() for c in ("eligible", "newly_eligible", "demand", "delta_demand")],
+            *[pl.col(c).sum() for c in ("eligible", "undetermined", "newly_eligible", "demand", "delta_demand")],
             *[
                 pl.when(pl.col(c).is_not_null().any()).then(pl.col(c).sum()).alias(c)
                 for c in ("cost_yuan", "delta_cost_yuan")
@@ -210,6 +211,7 @@ def simulation_section(
         Column("year", "年份", "year", _plain),
         Column("service", "服务", "service", _service),
         Column("eligible", "符合条件", "eligible", count),
+        Column("undetermined", "无法判定（缺少输入）", "undetermined (inputs missing)", count),
         Column("newly_eligible", "新增符合条件", "newly eligible", count),
         Column("demand", "需求", "demand", count),
         Column("delta_demand", "需求变化", "change in demand", count),

@@ -27,6 +27,7 @@ import numpy as np
 from changzhu.domain.services import Service
 from changzhu.rules.catalog import ResolvedPolicy
 from changzhu.rules.dates import add_months, to_days
+from changzhu.rules.indicators import num
 from changzhu.rules.model import PointsScheme
 from changzhu.rules.protocols import Cell
 from changzhu.rules.variables import VARIABLES
@@ -211,11 +212,17 @@ class Writer:
         parts = [ind.emit(self, row) for ind in scheme.indicators]
         if not parts:
             return "0.0", "0.0", "0.0"
+        floor = None if scheme.floor is None else self.number(num(scheme.floor, self.policy, self.on))
         low = self.var(" + ".join(lo for lo, _ in parts))
+        if floor is not None:  # `min:` the total is never below it
+            low = self.var(f"max({low}, {floor})")
         if all(lo == hi for lo, hi in parts):
             return low, low, low
         high = self.var(" + ".join(hi for _, hi in parts))
         assessed = self.var(" + ".join(f"({lo} if {lo} == {hi} else 0.0)" for lo, hi in parts))
+        if floor is not None:
+            high = self.var(f"max({high}, {floor})")
+            assessed = self.var(f"({low} if {low} == {high} else {assessed})")
         return assessed, low, high
 
     def points_cell(self, scheme: PointsScheme, row: str) -> Cell:

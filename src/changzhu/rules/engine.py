@@ -22,7 +22,7 @@ from changzhu.rules.conditions import Condition, Leaf, PointsCondition, ServiceC
 from changzhu.rules.dates import FOREVER, NEVER
 from changzhu.rules.errors import PolicyError
 from changzhu.rules.frame import Clock, Frame
-from changzhu.rules.indicators import Indicator, flat
+from changzhu.rules.indicators import Indicator, flat, num
 from changzhu.rules.model import PointsScheme
 from changzhu.rules.protocols import LeafResult
 from changzhu.rules.scenario import Scenario
@@ -115,6 +115,8 @@ class IntervalEvaluator:
             for scheme in policy.schemes.values():
                 lo, hi, parts = self.points_at(policy, scheme, rows, self.frame.on)
                 result = _points_result(lo, hi, parts)
+                if scheme.floor is not None:  # a known total is the floored one
+                    result.assessed = np.where(lo == hi, lo, result.assessed)
                 if rows.shape[0] == n:
                     self.points_now[scheme.name] = result
                 else:
@@ -168,7 +170,11 @@ class IntervalEvaluator:
         if not parts:
             zero = np.zeros(rows.shape[0])
             return zero, zero, []
-        return fold(np.add, [lo for _, lo, _ in parts]), fold(np.add, [hi for _, _, hi in parts]), parts
+        lo, hi = fold(np.add, [lo for _, lo, _ in parts]), fold(np.add, [hi for _, _, hi in parts])
+        if scheme.floor is not None:  # `min:` the total is never below it
+            floor = num(scheme.floor, policy, self.frame.on_date)
+            lo, hi = np.maximum(lo, floor), np.maximum(hi, floor)
+        return lo, hi, parts
 
     def points_condition(self, policy: ResolvedPolicy, scheme: PointsScheme, rows: np.ndarray, of: str) -> LeafResult:
         """The prerequisites hold and the points reach the line: from which day (three-valued)."""

@@ -15,6 +15,7 @@ from changzhu.rules.dates import NEVER
 from changzhu.rules.engine import IntervalEvaluator, chain_groups, reads_of
 from changzhu.rules.frame import Frame, build_frame
 from changzhu.rules.kernels import CompiledRules
+from changzhu.rules.relevance import Relevance
 from changzhu.rules.scenario import Scenario
 
 CODE_BITS = 62  # names per int64 word when rows are grouped by the set of names they hold
@@ -45,6 +46,7 @@ def evaluate(
     services: list[Service] | None = None,
     policies: PolicySet | None = None,
     earliest: bool = True,
+    needs: bool = True,
 ) -> pl.DataFrame:
     """One row per person: person_id; per service eligible_, undetermined_, needs_, earliest_; per scheme points_,
     points_low_, points_high_, unassessed_.
@@ -58,13 +60,15 @@ def evaluate(
     inputs are known), points_low_/points_high_ the range the total could reach with the unassessed indicators
     (listed in unassessed_<scheme>); all null where the scheme does not apply. earliest=False decides on `on`
     only, with the compiled rules (changzhu.rules.kernels): earliest_<service> is then `on` where eligible, else
-    null. Raises PersonTableError (rows and columns named) on bad input; nothing is evaluated.
+    null. needs=False leaves out the needs_ and unassessed_ columns (finding them evaluates the open rows again;
+    the simulation counts decisions only). Raises PersonTableError (rows and columns named) on bad input; nothing
+    is evaluated.
     """
     wanted = list(services) if services is not None else list(Service)
     frame = prepare(people, on, scenario=scenario, policies=policies)
     columns: list[pl.Series] = [pl.Series("person_id", frame.person_id)]
     compiled = None if earliest else CompiledRules(frame, wanted, scenario)
-    needs = NeedsFinder(frame, scenario, None if compiled is None else compiled.groups)
+    finder = NeedsFinder(frame, scenario)
     points: dict[str, tuple[np.ndarray, np.ndarray, np.ndarray]] = {}
     decisions: list[tuple[Service, np.ndarray, np.ndarray, np.ndarray]] = []
     if compiled is None:
@@ -89,9 +93,17 @@ def evaluate(
             decisions.append((service, eligible, result.undetermined.pop(service), start))
         for name, total in result.points.items():
             points[name] = (total, result.points_low[name], result.points_high[name])
+    open_rows = np.zeros(frame.n, dtype=bool)
+    for _, _, undetermined, _ in decisions:
+        open_rows |= undetermined
+    for _, low, high in points.values():
+        open_rows |= ~np.isnan(low) & (low != high)
+    if needs and open_rows.any():  # the services with an undetermined decision (the schemes come with any run)
+        finder.focus(open_rows, [service for service, _, undetermined, _ in decisions if undetermined.any()])
     for service, eligible, undetermined, start in decisions:
         columns.extend(_decision_columns(service, eligible, undetermined, pl.Series(start)))
-        columns.append(needs.service(service, undetermined))
+        if needs:
+            columns.append(finder.service(service, undetermined))
     every_scheme = {name for j in frame.policies.jurisdictions.values() for name in j.schemes}
     for scheme in sorted(every_scheme):
         found = points.pop(scheme, None)
@@ -99,7 +111,9 @@ def evaluate(
         total, low, high = found if found is not None else (blank, blank, blank)
         for prefix, values in (("points_", total), ("points_low_", low), ("points_high_", high)):
             columns.append(pl.Series(f"{prefix}{scheme}", values).fill_nan(None))
-        columns.append(_names_column(f"unassessed_{scheme}", frame.n, needs.unassessed(scheme, low != high)))
+        if needs:
+            uncertain = ~np.isnan(low) & (low != high)
+            columns.append(_names_column(f"unassessed_{scheme}", frame.n, finder.unassessed(scheme, uncertain)))
     frame.clocks.clear()  # the inputs are no longer needed
     frame.statics.clear()
     return pl.DataFrame(columns)
@@ -152,26 +166,56 @@ def _names_column(name: str, n: int, masks: dict[str, np.ndarray]) -> pl.Series:
 
 
 class NeedsFinder:
-    """The missing inputs behind an undetermined decision, and the unassessed indicators of a scheme."""
+    """The missing inputs that could change an undetermined decision, and the open indicators of a scheme
+    (changzhu.rules.relevance), found by the interval evaluator on the open rows (and their parents) only."""
 
-    def __init__(
-        self, frame: Frame, scenario: Scenario | None, groups: list[tuple[ResolvedPolicy, np.ndarray]] | None = None
-    ) -> None:
+    def __init__(self, frame: Frame, scenario: Scenario | None) -> None:
         self.frame = frame
-        self.groups = groups if groups is not None else chain_groups(frame, frame.policies, scenario)
-        self._group_of: np.ndarray | None = None
+        self.scenario = scenario
+        self._sub: tuple[IntervalEvaluator, np.ndarray, list[tuple[ResolvedPolicy, np.ndarray]]] | None = None
 
-    def _in_groups(self, groups: list[int]) -> np.ndarray | None:
-        """Where a row belongs to one of these chain groups (None: to any, every row)."""
-        if len(groups) == len(self.groups):
-            return None
-        if self._group_of is None:
-            self._group_of = np.zeros(self.frame.n, dtype=np.int32)
-            for g, (_, rows) in enumerate(self.groups):
-                self._group_of[rows] = g
-        wanted = np.zeros(len(self.groups), dtype=bool)
-        wanted[groups] = True
-        return wanted[self._group_of]
+    def focus(self, open_rows: np.ndarray, services: list[Service]) -> None:
+        """Evaluate the rows with an open result (and their parents, transitively) for the services."""
+        rows = open_rows.copy()
+        parent = self.frame.parent_idx
+        while True:
+            more = rows.copy()
+            more[parent[rows & (parent >= 0)]] = True
+            if (more == rows).all():
+                break
+            rows = more
+        index = np.flatnonzero(rows)
+        sub = build_frame(self.frame.people[index], self.frame.on_date, self.frame.policies, self.frame.regions)
+        for name, values in self.frame.statics.items():  # the arrays already built, not derived again
+            sub.statics[name] = values[index]
+        for name, clock in self.frame.clocks.items():
+            if name != "permit":  # the interval evaluator sets permit months from the permit decision
+                sub.clocks[name] = clock.take(index)
+        engine = IntervalEvaluator(sub, sub.policies, self.scenario)
+        engine.run(services)
+        self._sub = (engine, index, chain_groups(sub, sub.policies, self.scenario))
+
+    def _each_group(self, wanted: np.ndarray) -> list[tuple[ResolvedPolicy, np.ndarray, np.ndarray, Relevance]]:
+        """Per chain group of the focused rows: (policy, rows of the sub-frame, their rows in the whole frame)."""
+        if self._sub is None or not wanted.any():
+            return []
+        engine, index, groups = self._sub
+        relevance = Relevance(engine)
+        out = []
+        for policy, rows in groups:
+            mine = rows[wanted[index[rows]]]
+            if mine.size:
+                out.append((policy, mine, index[mine], relevance))
+        return out
+
+    def service(self, service: Service, undetermined: np.ndarray) -> pl.Series:
+        """needs_<service>: the missing inputs (the person's or the parent's) whose value could change the
+        undetermined decision."""
+        masks: dict[str, np.ndarray] = {}
+        for policy, rows, whole, relevance in self._each_group(undetermined):
+            for name, mask in sorted(relevance.service(policy, service, rows).items()):
+                masks.setdefault(name, np.zeros(self.frame.n, dtype=bool))[whole[mask]] = True
+        return _names_column(f"needs_{service.value}", self.frame.n, {k: masks[k] for k in sorted(masks)})
 
     def _missing(self, name: str) -> np.ndarray | None:
         """Where a nullable variable is unknown (None: never)."""
@@ -188,31 +232,6 @@ class NeedsFinder:
             return values >= NEVER
         return values < 0
 
-    def service(self, service: Service, undetermined: np.ndarray) -> pl.Series:
-        """needs_<service>: the inputs the service reads (itself, through services, schemes or the parent) that are
-        missing for the person or the parent, where the decision is undetermined."""
-        masks: dict[str, np.ndarray] = {}
-        if undetermined.any():
-            readers: dict[tuple[str, str], list[int]] = {}  # (input, of) -> the chain groups reading it
-            for g, (policy, _) in enumerate(self.groups):
-                rule = policy.services.get(service)
-                if rule is not None:
-                    for read in sorted(reads_of(policy, rule.rule)):
-                        readers.setdefault(read, []).append(g)
-            parent = self.frame.parent_idx
-            for (name, of), groups in readers.items():  # one pass over the rows per input, not per group
-                missing = self._missing(name)
-                if missing is None:
-                    continue
-                if of == "parent":
-                    missing = np.where(parent >= 0, missing[np.maximum(parent, 0)], False)
-                hit = missing & undetermined
-                inside = self._in_groups(groups)
-                if inside is not None:
-                    hit &= inside
-                masks[name] = masks[name] | hit if name in masks else hit
-        return _names_column(f"needs_{service.value}", self.frame.n, {k: v for k, v in masks.items() if v.any()})
-
     def missing_for(self, policy: ResolvedPolicy, node: Condition, row: int) -> list[str]:
         """The inputs a rule tree reads (through services, schemes, the parent) that are missing for one person."""
         parent = int(self.frame.parent_idx[row])
@@ -227,27 +246,14 @@ class NeedsFinder:
         return out
 
     def unassessed(self, scheme: str, uncertain: np.ndarray) -> dict[str, np.ndarray]:
-        """Per indicator of the scheme, where an input it reads is missing, on the rows whose total is open."""
-        readers: dict[str, dict[str, list[int]]] = {}  # indicator -> input -> the chain groups reading it
-        for g, (policy, _) in enumerate(self.groups):
+        """Per indicator of the scheme, where its points are a range (an input that could change them is
+        missing), on the rows whose total is open."""
+        masks: dict[str, np.ndarray] = {}
+        for policy, rows, whole, relevance in self._each_group(uncertain):
             found = policy.schemes.get(scheme)
             if found is None:
                 continue
-            for ind in found.indicators:
-                reads = readers.setdefault(ind.name, {})
-                for name in sorted({n for part in ind.walk() for n in part.reads()}):
-                    reads.setdefault(name, []).append(g)
-        masks: dict[str, np.ndarray] = {}
-        if not uncertain.any():
-            return masks
-        for indicator, reads in readers.items():
-            mask = np.zeros(self.frame.n, dtype=bool)
-            for name, groups in reads.items():
-                missing = self._missing(name)
-                if missing is not None:
-                    hit = missing & uncertain
-                    inside = self._in_groups(groups)
-                    mask |= hit if inside is None else hit & inside
-            if mask.any():
-                masks[indicator] = mask
+            for name, mask in relevance.open_indicators(policy, found, rows).items():
+                if mask.any():
+                    masks.setdefault(name, np.zeros(self.frame.n, dtype=bool))[whole[mask]] = True
         return masks

@@ -26,7 +26,6 @@ from changzhu.rules.engine import IntervalEvaluator, LeafTrace, PointsTrace
 from changzhu.rules.errors import PersonNotFound
 from changzhu.rules.evaluate import NeedsFinder, prepare
 from changzhu.rules.indicators import Indicator
-from changzhu.rules.label_glossary import bilingual
 from changzhu.rules.scenario import Scenario
 
 Lang = Literal["zh", "en"]
@@ -625,7 +624,7 @@ def _points(
         earliest, note = reader.day(earliest_day)
     return PointsExplanation(
         scheme.name,
-        bilingual(scheme.title)[1 if reader.lang == "en" else 0],
+        scheme.title[1 if reader.lang == "en" else 0],
         trace.of,
         status,
         prereq,

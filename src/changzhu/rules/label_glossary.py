@@ -109,24 +109,13 @@ GLOSSARY: dict[str, tuple[str, str]] = {
     ),
     "years holding a 上海市居住证": ("持有上海市居住证年限", "years holding a Shanghai residence permit"),
     "years of Shanghai social insurance": ("上海市社会保险缴费年限", "years of Shanghai social insurance"),
-    "上海市居住证积分": ("上海市居住证积分", "Shanghai residence permit points"),
     "低保 open to permit holders here": (
         "本地居住证持有人可申请低保",
         "minimum living allowance open to permit holders here",
     ),
-    "北京市积分落户": ("北京市积分落户", "Beijing points-based settlement"),
-    "天津市居住证积分": ("天津市居住证积分", "Tianjin residence permit points"),
     "年龄 (56–60: 5; each year younger +2; at most 30)": (
         "年龄（56至60岁5分，每年轻一岁加2分，最高30分）",
         "age (56–60: 5; each year younger +2; at most 30)",
-    ),
-    "广州市来穗人员积分（积分入户）": (
-        "广州市来穗人员积分（积分入户）",
-        "Guangzhou points for newcomers (points-based settlement)",
-    ),
-    "成都市居住证积分入户（占位分值，未经核实）": (
-        "成都市居住证积分入户（占位分值，未经核实）",
-        "Chengdu residence permit points settlement (placeholder values, not verified)",
     ),
 }
 

@@ -16,8 +16,8 @@ from changzhu.parameters.model import DatedValue as DatedValue  # re-exported: t
 from changzhu.parameters.model import Parameter
 from changzhu.parameters.model import parse_parameter as parse_dated_parameter
 from changzhu.rules.conditions import Condition
-from changzhu.rules.grammar import Ctx, parse_indicator, parse_node
-from changzhu.rules.indicators import Indicator
+from changzhu.rules.grammar import Ctx, parse_indicator, parse_node, parse_num
+from changzhu.rules.indicators import Indicator, Num
 from changzhu.rules.inputs import InputSpec
 from changzhu.rules.variables import VariableSpec
 
@@ -52,13 +52,14 @@ class PointsScheme:
     published table that are not modelled (explain names them: a caseworker scores them by hand)."""
 
     name: str
-    title: str
+    title: tuple[str, str]  # (zh, en): `title: {zh, en}`, or one string (its English from the label glossary)
     source: tuple[str, str]  # (zh, en): the citation in each language
     jurisdiction: str
     line_param: str
     prerequisites: Condition | None
     indicators: tuple[Indicator, ...]
     unmodelled: tuple[Unmodelled, ...] = ()
+    floor: Num | None = None  # `min:` the total is never below it (a literal or {param: ...})
 
 
 @dataclass(frozen=True)
@@ -110,7 +111,7 @@ def parse_parameter(ctx: Ctx, key: str, raw: Any, code: str) -> Parameter:
 def parse_scheme(ctx: Ctx, name: str, raw: Any, code: str) -> PointsScheme:
     """A points scheme entry."""
     where = f"points_schemes.{name}"
-    ctx.only(raw, {"title", "source", "admission_line", "prerequisites", "indicators", "unmodelled"}, where)
+    ctx.only(raw, {"title", "source", "admission_line", "prerequisites", "indicators", "unmodelled", "min"}, where)
     prereq = raw.get("prerequisites")
     indicators = tuple(
         parse_indicator(ctx, r, f"{where}.indicators[{i}]") for i, r in enumerate(ctx.req(raw, "indicators", where))
@@ -120,13 +121,14 @@ def parse_scheme(ctx: Ctx, name: str, raw: Any, code: str) -> PointsScheme:
         raise ctx.fail(where, f"indicator names repeat: {sorted({n for n in names if names.count(n) > 1})}")
     return PointsScheme(
         name,
-        str(ctx.req(raw, "title", where)),
+        ctx.label(ctx.req(raw, "title", where), f"{where}.title"),
         ctx.label(ctx.req(raw, "source", where), f"{where}.source"),
         code,
         str(ctx.req(ctx.req(raw, "admission_line", where), "param", f"{where}.admission_line")),
         parse_node(ctx, prereq, f"{where}.prerequisites") if prereq is not None else None,
         indicators,
         _unmodelled(ctx, raw.get("unmodelled") or [], f"{where}.unmodelled", set(names)),
+        parse_num(ctx, raw["min"], f"{where}.min") if raw.get("min") is not None else None,
     )
 
 

@@ -3,6 +3,10 @@
 Counts are integers (sample persons, whole yuan), so partial results add up exactly in any order: the
 chunked and the Dask engines give identical tables. Demand for 低保 is its eligible people who take it up
 (`changzhu.simulation.means_test`, a draw fixed by the household): recipients, not everyone entitled.
+
+A decision is undetermined where the evaluator says so (`undetermined_<service>`) or gives no answer (a null
+`eligible_<service>`): such a person is counted in `undetermined`, never as eligible, and never as a change
+(newly or no longer eligible) from or to an undetermined decision.
 """
 
 from __future__ import annotations
@@ -16,8 +20,18 @@ from changzhu.simulation.errors import SimulationError
 from changzhu.simulation.means_test import dibao_model, takes_up
 
 ELIGIBLE_PREFIX = "eligible_"
+UNDETERMINED_PREFIX = "undetermined_"
 KEYS = ["scenario", "year", "region_code", "service"]
-COUNT_COLUMNS = ["persons", "eligible", "newly_eligible", "no_longer_eligible", "demand", "new_demand", "cost_yuan"]
+COUNT_COLUMNS = [
+    "persons",
+    "eligible",
+    "undetermined",
+    "newly_eligible",
+    "no_longer_eligible",
+    "demand",
+    "new_demand",
+    "cost_yuan",
+]
 BASELINE = "baseline"
 TAKEUP_SERVICES = ("minimum_living_allowance",)  # demand is eligible × take-up (means_test.takes_up)
 
@@ -25,6 +39,16 @@ TAKEUP_SERVICES = ("minimum_living_allowance",)  # demand is eligible × take-up
 def services_of(result: pl.DataFrame) -> list[str]:
     """Service names in an evaluator result (its `eligible_<service>` columns)."""
     return [c.removeprefix(ELIGIBLE_PREFIX) for c in result.columns if c.startswith(ELIGIBLE_PREFIX)]
+
+
+def decision(result: pl.DataFrame, service: str) -> tuple[pl.Series, pl.Series]:
+    """(eligible for certain, undetermined) of one service: a null eligible or a true undetermined_<service> is
+    undetermined, and an undetermined person is not counted as eligible."""
+    eligible = result[ELIGIBLE_PREFIX + service]
+    unknown = eligible.is_null()
+    if UNDETERMINED_PREFIX + service in result.columns:
+        unknown = unknown | result[UNDETERMINED_PREFIX + service].fill_null(True)
+    return (eligible.fill_null(False) & ~unknown).alias("eligible"), unknown.alias("undetermined")
 
 
 def aligned(people: pl.DataFrame, result: pl.DataFrame) -> pl.DataFrame:
@@ -73,23 +97,24 @@ def count_chunk(
     )
     parts = []
     for service in services:
-        col = ELIGIBLE_PREFIX + service
-        base = baseline[col].fill_null(False)
-        now = reform[col].fill_null(False)
+        base, base_unknown = decision(baseline, service)
+        now, unknown = decision(reform, service)
         needs, cost = _need(service, costs, pl.col("age"))
         if service in TAKEUP_SERVICES:
             needs = needs & pl.lit(pl.Series(takes_up(people, dibao_model(on))))
+        known_both = ~pl.col("u") & ~pl.col("bu")  # a change is counted only between two definite decisions
         parts.append(
-            frame.with_columns(b=base, e=now)
+            frame.with_columns(b=base, e=now, u=unknown, bu=base_unknown)
             .with_columns(needs=needs, unit=cost)
             .group_by("region_code")
             .agg(
                 pl.len().alias("persons"),
                 pl.col("e").sum().alias("eligible"),
-                (pl.col("e") & ~pl.col("b")).sum().alias("newly_eligible"),
-                (pl.col("b") & ~pl.col("e")).sum().alias("no_longer_eligible"),
+                pl.col("u").sum().alias("undetermined"),
+                (pl.col("e") & ~pl.col("b") & known_both).sum().alias("newly_eligible"),
+                (pl.col("b") & ~pl.col("e") & known_both).sum().alias("no_longer_eligible"),
                 (pl.col("e") & pl.col("needs")).sum().alias("demand"),
-                (pl.col("e") & ~pl.col("b") & pl.col("needs")).sum().alias("new_demand"),
+                (pl.col("e") & ~pl.col("b") & known_both & pl.col("needs")).sum().alias("new_demand"),
                 pl.when(pl.col("e") & pl.col("needs")).then(pl.col("unit")).otherwise(0).sum().alias("cost_yuan"),
             )
             .with_columns(pl.lit(service).alias("service"))
@@ -139,6 +164,7 @@ def estimates(counts: pl.DataFrame, fraction: float, province_of: dict[str, str]
         "service",
         pl.col("eligible").alias("_b_eligible"),
         pl.col("demand").alias("_b_demand"),
+        pl.col("undetermined").alias("_b_undetermined"),
         pl.col("cost_yuan").alias("_b_cost"),
     )
     joined = scaled.join(base, on=["year", "region_code", "service"], how="left")
@@ -151,12 +177,14 @@ def estimates(counts: pl.DataFrame, fraction: float, province_of: dict[str, str]
         "persons_sampled",
         "residents",
         "eligible",
+        "undetermined",
         "newly_eligible",
         "no_longer_eligible",
         "demand",
         "new_demand",
         "cost_yuan",
         (pl.col("eligible") - pl.col("_b_eligible")).alias("delta_eligible"),
+        (pl.col("undetermined") - pl.col("_b_undetermined")).alias("delta_undetermined"),
         (pl.col("demand") - pl.col("_b_demand")).alias("delta_demand"),
         (pl.col("cost_yuan") - pl.col("_b_cost")).alias("delta_cost_yuan"),
     )
@@ -168,12 +196,14 @@ def by_province(estimated: pl.DataFrame) -> pl.DataFrame:
         "persons_sampled",
         "residents",
         "eligible",
+        "undetermined",
         "newly_eligible",
         "no_longer_eligible",
         "demand",
         "new_demand",
         "cost_yuan",
         "delta_eligible",
+        "delta_undetermined",
         "delta_demand",
         "delta_cost_yuan",
     ]

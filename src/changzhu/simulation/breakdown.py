@@ -5,7 +5,8 @@ counts are kept per group, and `changzhu.simulation.intervals` turns them into e
 jackknife interval. The groups: province, prefecture and county (where people live), age band, urban/rural
 residence, local vs migrant hukou, agricultural vs non-agricultural hukou, and a fine income bin that becomes an
 income decile once the whole population has been counted. A population without the county or hukou-type column
-(one stored before they were drawn) counts everyone there as "unknown".
+(one stored before they were drawn) counts everyone there as "unknown". Undetermined decisions (a declared input
+without a default, docs/simulation.md) are counted as `undetermined`, never as eligible or as a change.
 """
 
 from __future__ import annotations
@@ -15,7 +16,7 @@ from datetime import date
 
 import polars as pl
 
-from changzhu.simulation.aggregate import ELIGIBLE_PREFIX, services_of
+from changzhu.simulation.aggregate import ELIGIBLE_PREFIX, decision, services_of
 from changzhu.simulation.costs import ServiceCost
 from changzhu.simulation.errors import SimulationError
 
@@ -37,6 +38,8 @@ MEASURES = (
     "residents",
     "eligible_baseline",
     "eligible",
+    "undetermined_baseline",
+    "undetermined",
     "newly_eligible",
     "no_longer_eligible",
     "cost_baseline_yuan",
@@ -124,16 +127,20 @@ def count_groups(
     migrant = pl.col("residence") == "migrant"
     parts = []
     for service in services:
-        frame = groups.with_columns(
-            b=baseline[ELIGIBLE_PREFIX + service].fill_null(False),
-            e=reform[ELIGIBLE_PREFIX + service].fill_null(False),
-        ).with_columns(ub=unit_cost(service, base_costs, age), ue=unit_cost(service, costs, age))
+        base, base_unknown = decision(baseline, service)
+        now, unknown = decision(reform, service)
+        frame = groups.with_columns(b=base, e=now, bu=base_unknown, u=unknown).with_columns(
+            ub=unit_cost(service, base_costs, age), ue=unit_cost(service, costs, age)
+        )
+        known_both = ~pl.col("u") & ~pl.col("bu")  # a change is counted only between two definite decisions
         sums = [
             pl.len().alias("residents"),
             pl.col("b").sum().alias("eligible_baseline"),
             pl.col("e").sum().alias("eligible"),
-            (pl.col("e") & ~pl.col("b")).sum().alias("newly_eligible"),
-            (pl.col("b") & ~pl.col("e")).sum().alias("no_longer_eligible"),
+            pl.col("bu").sum().alias("undetermined_baseline"),
+            pl.col("u").sum().alias("undetermined"),
+            (pl.col("e") & ~pl.col("b") & known_both).sum().alias("newly_eligible"),
+            (pl.col("b") & ~pl.col("e") & known_both).sum().alias("no_longer_eligible"),
             pl.when(pl.col("b")).then(pl.col("ub")).otherwise(0).sum().alias("cost_baseline_yuan"),
             pl.when(pl.col("e")).then(pl.col("ue")).otherwise(0).sum().alias("cost_yuan"),
             pl.when(pl.col("b") & migrant).then(pl.col("ub")).otherwise(0).sum().alias("migrant_cost_baseline_yuan"),

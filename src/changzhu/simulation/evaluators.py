@@ -24,8 +24,9 @@ DIBAO = Service.MINIMUM_LIVING_ALLOWANCE
 
 @dataclass(frozen=True)
 class RulesEvaluator:
-    """evaluate(people, on, scenario=..., earliest=False) for the chosen services (all when empty): the compiled
-    rules, since the simulation counts who is eligible on each date and never reads earliest dates; picklable."""
+    """evaluate(people, on, scenario=..., earliest=False, needs=False) for the chosen services (all when empty):
+    the compiled rules, since the simulation counts who is eligible (or undetermined) on each date and never reads
+    earliest dates or the inputs an undetermined decision needs; picklable."""
 
     services: tuple[Service, ...] = ()
 
@@ -33,11 +34,11 @@ class RulesEvaluator:
         """One row per person: eligible_<service>, earliest_<service> (the date where eligible), points_<scheme>."""
         wanted = list(self.services) or list(Service)
         others = [s for s in wanted if s != DIBAO]
-        result = evaluate(people, on, scenario=scenario, services=others, earliest=False)
+        result = evaluate(people, on, scenario=scenario, services=others, earliest=False, needs=False)
         if DIBAO not in wanted:
             return result
         tested = means_for_rules(people, dibao_model(on))
-        dibao = evaluate(tested, on, scenario=scenario, services=[DIBAO], earliest=False)
+        dibao = evaluate(tested, on, scenario=scenario, services=[DIBAO], earliest=False, needs=False)
         return result.with_columns(dibao.select(pl.col(f"^.*_{DIBAO.value}$")))
 
 

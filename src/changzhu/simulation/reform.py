@@ -29,6 +29,7 @@ HEADLINE_MEASURES = ("newly_eligible", "no_longer_eligible")
 COUNTY_MEASURES = (
     "residents",
     "eligible",
+    "undetermined",
     "newly_eligible",
     "no_longer_eligible",
     "delta_eligible",

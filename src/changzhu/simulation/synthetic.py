@@ -17,10 +17,12 @@ import polars as pl
 
 from changzhu.data.census import census_2020
 from changzhu.domain.person import EDUCATION_LEVELS, HOUSING_TENURES, PERSON_COLUMNS, SEXES, TITLE_LEVELS
-from changzhu.parameters import Scenario
+from changzhu.parameters import Scenario, parameter_tree
+from changzhu.rules.catalog import policies_in_use
 from changzhu.simulation import attributes as attr
-from changzhu.simulation.attribute_parameters import AttributeParameters, attribute_parameters
+from changzhu.simulation.attribute_parameters import CENSUS_DATE, AttributeParameters, attribute_parameters
 from changzhu.simulation.counties import CountyModel, county_model
+from changzhu.simulation.declared import InputDefault, input_defaults, with_input_defaults
 from changzhu.simulation.errors import SimulationError
 from changzhu.simulation.gravity import OriginModel, origin_model
 from changzhu.simulation.households import link_parents
@@ -63,6 +65,7 @@ class PopulationModel:
     attributes: AttributeParameters
     non_agricultural: FloatArray  # P(non-agricultural hukou): urban/rural × local/migrant
     counties: CountyModel
+    declared: tuple[InputDefault, ...] = ()  # declared inputs with a default (the others are unknown)
 
     @property
     def total(self) -> float:
@@ -116,6 +119,7 @@ def population_model(scenario: Scenario | None = None) -> PopulationModel:
         attributes=attributes,
         non_agricultural=attr.non_agricultural_shares(by_area_and_migrancy, attributes),
         counties=county_model(codes),
+        declared=input_defaults(parameter_tree(), policies_in_use().declared_inputs(), CENSUS_DATE, scenario),
     )
 
 
@@ -283,6 +287,8 @@ def generate_city(
         _enum(attr.HUKOU_TYPES, kind).alias("hukou_type"),
         pl.Series("residence_county", model.counties.codes, dtype=pl.String).gather(county),
     )
+    # Declared inputs with a default come after (and draw nothing when none has one); the rest stay unknown.
+    frame = with_input_defaults(frame, model.declared, rng)
     return frame.with_columns(
         pl.when(pl.Series(permit_holder)).then(pl.col("residence_permit_since")),
         pl.when(pl.Series(prior >= 0)).then(pl.col("prior_region")),

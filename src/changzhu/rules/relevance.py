@@ -1,0 +1,146 @@
+"""Which missing inputs could change an undetermined result (needs_<service>, unassessed_<scheme>).
+
+Three-valued (Kleene) logic on the evaluation date, walked down the rule tree: an all_of or any_of that is
+undetermined is so through its undetermined parts only (a part decided by known facts, e.g. a condition a known
+value already fails, is not reopened by any input below it); a condition on a variable is undetermined only where
+the variable is unknown; a service condition through that service's rule; a points condition through its
+undetermined prerequisites and the indicators whose range is still open (an indicator that counts only if a
+condition known to fail, or a ladder below a known higher one, or items of a group already at its cap, adds the
+same whatever its input). The walk evaluates with the interval evaluator, on the rows it is given only.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from changzhu.domain.services import Service
+from changzhu.rules.arrays import Interval
+from changzhu.rules.catalog import ResolvedPolicy
+from changzhu.rules.conditions import AllOf, AnyOf, Condition, PointsCondition, ServiceCondition, VariableCondition
+from changzhu.rules.dates import NEVER
+from changzhu.rules.engine import IntervalEvaluator
+from changzhu.rules.indicators import Indicator
+from changzhu.rules.model import PointsScheme
+
+Live = dict[str, np.ndarray]  # input name -> where (on the rows given) its value could change the result
+
+
+def _open(iv: Interval, m: int) -> np.ndarray:
+    """Where the value on the evaluation date is not certain."""
+    decided = iv.decided_mask()
+    return np.zeros(m, dtype=bool) if decided is None else ~decided
+
+
+def _merge(into: Live, got: Live, where: np.ndarray | None = None) -> None:
+    for name, mask in got.items():
+        hit = mask if where is None else mask & where
+        if hit.any():
+            into[name] = into[name] | hit if name in into else hit
+
+
+class Relevance:
+    """The live missing inputs of rule trees and indicators, by the interval evaluator `ev` (already run)."""
+
+    def __init__(self, ev: IntervalEvaluator) -> None:
+        self.ev = ev
+        self.frame = ev.frame
+
+    def missing(self, name: str, rows: np.ndarray) -> np.ndarray:
+        """Where a variable is unknown, on the rows."""
+        spec = self.frame.variables.get(name)
+        if spec is None or not spec.nullable:
+            return np.zeros(rows.shape[0], dtype=bool)
+        if spec.kind == "clock":
+            known = self.ev.clock_known(name, rows)
+            return np.zeros(rows.shape[0], dtype=bool) if known is None else ~known
+        values = self.frame.statics[name][rows]
+        if spec.kind == "number":
+            return np.isnan(values)
+        if spec.kind == "date":
+            return values >= NEVER
+        return values < 0
+
+    def condition(self, policy: ResolvedPolicy, node: Condition, rows: np.ndarray) -> Live:
+        """The inputs that could change the node's value on the date, on the rows where it is undetermined."""
+        m = rows.shape[0]
+        undecided = _open(node.interval(self.ev, policy, rows, "needs"), m)
+        out: Live = {}
+        if not undecided.any():
+            return out
+        if isinstance(node, AllOf | AnyOf):
+            for part in node.parts:
+                _merge(out, self.condition(policy, part, rows[undecided]), None)
+            return self._lift(out, undecided, m)
+        if getattr(node, "of", "self") == "parent":
+            parent = self.frame.parent_idx[rows]
+            present = undecided & (parent >= 0)
+            return self._lift(self._leaf(policy, node, parent[present]), present, m)
+        return self._lift(self._leaf(policy, node, rows[undecided]), undecided, m)
+
+    @staticmethod
+    def _lift(got: Live, where: np.ndarray, m: int) -> Live:
+        """Masks over a subset of rows (`where`) back onto all m rows."""
+        out: Live = {}
+        for name, mask in got.items():
+            full = np.zeros(m, dtype=bool)
+            full[where] = mask
+            out[name] = full
+        return out
+
+    def _leaf(self, policy: ResolvedPolicy, node: Condition, rows: np.ndarray) -> Live:
+        """A leaf's live inputs on rows where it is undetermined (for of=parent: the parents' rows)."""
+        if isinstance(node, VariableCondition):
+            if node.variable == "permit":  # permit months are unknown where the permit decision is
+                return self.service(policy, Service.RESIDENCE_PERMIT, rows)
+            return {node.variable: self.missing(node.variable, rows)}
+        if isinstance(node, ServiceCondition):
+            return self.service(policy, node.service, rows)
+        if isinstance(node, PointsCondition) and node.scheme in policy.schemes:
+            return self.scheme(policy, policy.schemes[node.scheme], rows)
+        return {}
+
+    def service(self, policy: ResolvedPolicy, service: Service, rows: np.ndarray) -> Live:
+        """The live inputs of a service's rule."""
+        rule = policy.services.get(service)
+        return {} if rule is None else self.condition(policy, rule.rule, rows)
+
+    def scheme(self, policy: ResolvedPolicy, scheme: PointsScheme, rows: np.ndarray) -> Live:
+        """The live inputs of a points condition: undetermined prerequisites and open indicators."""
+        out: Live = {}
+        if scheme.prerequisites is not None:
+            _merge(out, self.condition(policy, scheme.prerequisites, rows))
+        for ind in scheme.indicators:
+            _merge(out, self.indicator(policy, scheme, ind, rows))
+        return out
+
+    def open_indicators(self, policy: ResolvedPolicy, scheme: PointsScheme, rows: np.ndarray) -> dict[str, np.ndarray]:
+        """Per top-level indicator, where its points on the date are a range (not one number)."""
+        out = {}
+        for ind in scheme.indicators:
+            lo, hi = ind.score(self.ev, policy, rows, self.frame.on, f"needs:{scheme.name}:{ind.name}")
+            out[ind.name] = lo != hi
+        return out
+
+    def indicator(self, policy: ResolvedPolicy, scheme: PointsScheme, ind: Indicator, rows: np.ndarray) -> Live:
+        """The live inputs of an indicator: where its range is open, its own unknown inputs, those of its open
+        parts and of its undetermined only_if condition."""
+        lo, hi = ind.score(self.ev, policy, rows, self.frame.on, f"needs:{scheme.name}:{ind.name}")
+        is_open = lo != hi
+        out: Live = {}
+        if not is_open.any():
+            return out
+        inside = rows[is_open]
+        got: Live = {}
+        for part in ind.parts():
+            _merge(got, self.indicator(policy, scheme, part, inside))
+        own = [v.name for v in ind.variables()]
+        if ind.multiplier is not None:
+            own.append(ind.multiplier.variable.name)
+        for name in own:
+            if name == "permit":  # permit months are unknown where the permit decision is
+                _merge(got, self.service(policy, Service.RESIDENCE_PERMIT, inside))
+            else:
+                _merge(got, {name: self.missing(name, inside)})
+        if ind.only_if is not None:
+            _merge(got, self.condition(policy, ind.only_if, inside))
+        return self._lift(got, is_open, rows.shape[0])
