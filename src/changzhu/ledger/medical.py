@@ -118,9 +118,9 @@ def file_treatment(
         raise MedicalError(f"no filing rule in force on {filed_on}: {exc}") from exc
 
     def apply(session: Session, _txn: LedgerTransactionRow) -> Outcome:
-        person = lock_person(session, person_key)
-        check_region(session, insured_region, "insured_region")
-        check_region(session, treatment_region, "treatment_region")
+        person = lock_person(
+            session, person_key, {"insured_region": insured_region, "treatment_region": treatment_region}
+        )
         recent = session.scalar(
             select(MedicalFilingRow)
             .where(

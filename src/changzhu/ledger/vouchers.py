@@ -20,7 +20,7 @@ from changzhu.ledger.accounts import Leg, post
 from changzhu.ledger.budgets import Budget, charge
 from changzhu.store import audit
 from changzhu.store.audit_reasons import Reason, because
-from changzhu.store.checks import RegistryError, check_region, lock_person
+from changzhu.store.checks import RegistryError, lock_person
 from changzhu.store.db import session_scope
 from changzhu.store.resident_models import LedgerTransactionRow, PersonRow, VoucherRow
 from changzhu.store.txn import Operation, Outcome, insert_ignoring, new_key, run_operation
@@ -71,8 +71,7 @@ def issue_voucher(
         raise VoucherError("service: a service name is required")
 
     def apply(session: Session, txn: LedgerTransactionRow) -> Outcome:
-        holder = lock_person(session, holder_key)
-        check_region(session, issuer_region, "issuer_region")
+        holder = lock_person(session, holder_key, {"issuer_region": issuer_region})
         if budget is not None:
             charge(session, budget, value_fen)
         voucher = VoucherRow(
