@@ -34,7 +34,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any, cast
 
-from sqlalchemy import Engine, Insert, Table, bindparam, event, insert, select, update
+from sqlalchemy import Engine, Insert, Table, bindparam, event, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session, SessionTransaction
 from sqlalchemy.sql.dml import UpdateBase
@@ -42,6 +42,7 @@ from sqlalchemy.sql.dml import UpdateBase
 from changzhu.config import create_private_once, data_dir
 from changzhu.errors import ChangzhuError
 from changzhu.store.audit_reasons import EN_KEY, Reason
+from changzhu.store.bound import Bound, bind_row, insert_row
 from changzhu.store.db import session_scope
 from changzhu.store.resident_models import AuditHeadRow, AuditRow
 
@@ -111,20 +112,12 @@ def _head_upsert(dialect: Any) -> Insert:
 # at execution under these parameter names, which no other statement sent with a record may use.
 _TAKE_HEAD = {"postgresql": _head_upsert(postgresql), "sqlite": _head_upsert(sqlite)}
 _RECORD_COLUMNS = ("chain", "seq", "at", "actor", "action", "subject", "details", "reason", "prev_hash", "hash")
-_RECORD = insert(_LOG).values({column: bindparam(f"audit_{column}") for column in _RECORD_COLUMNS})
+_RECORD = insert_row(_LOG, "audit", _RECORD_COLUMNS)
 _ADVANCE_HEAD = (
     update(_HEAD)
     .where(_HEAD.c.id == bindparam("audit_head_id"))
     .values(last_hash=bindparam("audit_head_hash"), length=bindparam("audit_head_length"))
 )
-
-
-@dataclass(frozen=True)
-class Bound:
-    """A statement built once (module level) with named bind parameters, and the values to send with it."""
-
-    statement: UpdateBase
-    params: Mapping[str, object]
 
 
 # PostgreSQL: the record with its further writes as CTEs, one statement per combination of built-once writes
@@ -180,15 +173,15 @@ def append(
     digest = record_hash(last_hash, chain, seq, at, actor, action, subject, text, reason)
     session.info[_TIP_KEY] = (digest, seq)
     values = (chain, seq, at, actor, action, subject, text, reason, last_hash, digest)
-    record = {f"audit_{column}": value for column, value in zip(_RECORD_COLUMNS, values, strict=True)}
     head = {"audit_head_id": chain, "audit_head_hash": digest, "audit_head_length": seq}
+    record = bind_row(_RECORD, "audit", dict(zip(_RECORD_COLUMNS, values, strict=True)))
     bound = [Bound(_ADVANCE_HEAD, head)] + [w if isinstance(w, Bound) else Bound(w, {}) for w in writes]
     if session.get_bind().dialect.name != "postgresql":
-        for statement, params in ((_RECORD, record), *((b.statement, b.params) for b in bound)):
-            session.execute(statement, params)
+        for b in (record, *bound):
+            session.execute(b.statement, b.params)
         return
     # PostgreSQL, one round trip: the other writes ride as CTEs of the record's insert
-    params = dict(record)
+    params = dict(record.params)
     for b in bound:
         if params.keys() & b.params.keys():
             raise ValueError(f"bind parameters sent twice with one audit record: {sorted(params.keys() & b.params)}")

@@ -28,7 +28,7 @@ def _forget_known(session: Session, _transaction: SessionTransaction) -> None:
     session.info.pop(_KNOWN_KEY, None)
 
 
-def _region_columns(n: int) -> list:  # type: ignore[type-arg]
+def _region_columns(n: int) -> list:
     """Whether any prefecture is loaded, then whether each of n codes (bound as region_0 ...) is one."""
     prefecture = RegionRow.level == "prefecture"
     codes = [exists().where(prefecture, RegionRow.code == bindparam(f"region_{i}")) for i in range(n)]
@@ -36,18 +36,18 @@ def _region_columns(n: int) -> list:  # type: ignore[type-arg]
 
 
 # Built once per number of codes: the SQL is compiled once per engine and reused.
-_REGIONS: dict[int, Select] = {}  # type: ignore[type-arg]
-_PERSON_AND_REGIONS: dict[int, Select] = {}  # type: ignore[type-arg]
+_REGIONS: dict[int, Select] = {}
+_PERSON_AND_REGIONS: dict[int, Select] = {}
 
 
-def _regions_query(n: int) -> Select:  # type: ignore[type-arg]
+def _regions_query(n: int) -> Select:
     query = _REGIONS.get(n)
     if query is None:
         query = _REGIONS.setdefault(n, select(*_region_columns(n)))
     return query
 
 
-def _person_query(n: int) -> Select:  # type: ignore[type-arg]
+def _person_query(n: int) -> Select:
     query = _PERSON_AND_REGIONS.get(n)
     if query is None:
         built = (

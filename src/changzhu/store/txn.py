@@ -13,7 +13,7 @@ import threading
 import time
 import uuid
 import weakref
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass, field
 from typing import Any, cast
@@ -27,6 +27,7 @@ from sqlalchemy.sql.dml import UpdateBase
 from changzhu.errors import ChangzhuError
 from changzhu.store import audit
 from changzhu.store.audit_reasons import Reason
+from changzhu.store.bound import Bound
 from changzhu.store.resident_models import LedgerTransactionRow
 
 _RETRYABLE_PG_CODES = {"40001", "40P01"}  # serialization failure, deadlock detected
@@ -88,7 +89,7 @@ class Outcome:
     result: dict[str, object]
     subject: str
     details: dict[str, object] = field(default_factory=dict)
-    writes: list[UpdateBase | audit.Bound] = field(default_factory=list)
+    writes: Sequence[UpdateBase | Bound] = field(default_factory=list)
 
 
 @dataclass(frozen=True)
@@ -173,7 +174,7 @@ def run_operation(
                     subject=outcome.subject,
                     details={**outcome.details, "key_hash": audit.keyed_hash(op.key), "operation_id": txn.id},
                     reason=op.reason,
-                    writes=[*outcome.writes, audit.Bound(_STORE_RESULT, {"txn_id": txn.id, "txn_result": result})],
+                    writes=[*outcome.writes, Bound(_STORE_RESULT, {"txn_id": txn.id, "txn_result": result})],
                 )
                 return {**result, "replayed": False}
         except IntegrityError:
