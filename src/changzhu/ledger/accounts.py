@@ -21,7 +21,7 @@ from dataclasses import dataclass
 from typing import cast
 
 import polars as pl
-from sqlalchemy import Engine, Table, func, insert, select, text
+from sqlalchemy import Engine, Table, bindparam, func, insert, select, text
 from sqlalchemy.orm import Session
 
 from changzhu.store import audit
@@ -177,6 +177,14 @@ def post(session: Session, transaction_id: int, legs: list[Leg]) -> None:
     )
 
 
+_BALANCES = (  # built once: the SQL is compiled once per engine and reused
+    select(LedgerAccountRow.code, func.sum(LedgerEntryRow.amount))
+    .join(LedgerEntryRow, LedgerEntryRow.account_id == LedgerAccountRow.id)
+    .where(LedgerAccountRow.code.in_(bindparam("codes", expanding=True)))
+    .group_by(LedgerAccountRow.code)
+)
+
+
 def balance(session: Session, code: str) -> int:
     """Balance of one account: the sum of its entries (0 if it has none)."""
     return balances(session, [code])[code]
@@ -186,12 +194,7 @@ def balances(session: Session, codes: list[str]) -> dict[str, int]:
     """Balances of several accounts in one query (0 for an account with no entries or not yet created)."""
     if not codes:
         return {}
-    rows = session.execute(
-        select(LedgerAccountRow.code, func.sum(LedgerEntryRow.amount))
-        .join(LedgerEntryRow, LedgerEntryRow.account_id == LedgerAccountRow.id)
-        .where(LedgerAccountRow.code.in_(sorted(set(codes))))
-        .group_by(LedgerAccountRow.code)
-    ).all()
+    rows = session.execute(_BALANCES, {"codes": sorted(set(codes))}).all()
     found = {code: int(total or 0) for code, total in rows}
     return {code: found.get(code, 0) for code in codes}
 

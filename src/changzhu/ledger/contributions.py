@@ -9,13 +9,13 @@ from datetime import date
 from enum import StrEnum
 from typing import cast
 
-from sqlalchemy import Engine, Table, func, insert, select
+from sqlalchemy import Engine, Table, bindparam, insert, select
 from sqlalchemy.orm import Session
 
 from changzhu.ledger import pension_rules as rules
 from changzhu.ledger import rates
 from changzhu.ledger.accounts import Leg, person_account, post
-from changzhu.ledger.pension_holdings import reconcile_pension
+from changzhu.ledger.pension_holdings import HeldMonth, pension_months, reconcile_pension
 from changzhu.store.audit_reasons import Reason, because
 from changzhu.store.checks import RegistryError, check_region, lock_person
 from changzhu.store.resident_models import (
@@ -66,19 +66,36 @@ def validate_months(months: list[MonthPaid], scheme: Scheme, today: date) -> Non
             raise RegistryError(f"period {m.period}: contribution base must be positive")
 
 
+_MONTHS = cast(Table, ContributionMonthRow.__table__)
+# Built once: the SQL is compiled once per engine and reused.
+_CLASH = (
+    select(_MONTHS.c.period, _MONTHS.c.paid_region)
+    .where(
+        _MONTHS.c.person_id == bindparam("person_id"),
+        _MONTHS.c.scheme == bindparam("scheme"),
+        _MONTHS.c.period.in_(bindparam("periods", expanding=True)),
+    )
+    .limit(1)
+)
+_INSERT_MONTHS = insert(_MONTHS)
+
+
 def record_in_session(
     session: Session, txn: LedgerTransactionRow, person: PersonRow, scheme: Scheme, region: str, months: list[MonthPaid]
 ) -> dict[str, object]:
-    """Write contribution months and their legs (no commit): shared by the service call and bulk import."""
+    """Write contribution months and their legs (no commit): shared by the service call and bulk import.
+
+    Every check comes before the first write, so a refused call writes nothing."""
     check_region(session, region, "region")
     periods = sorted(m.period for m in months)
-    clash = session.execute(
-        select(ContributionMonthRow.period, ContributionMonthRow.paid_region).where(
-            ContributionMonthRow.person_id == person.id,
-            ContributionMonthRow.scheme == scheme.value,
-            ContributionMonthRow.period.in_(periods),
-        )
-    ).first()
+    held: list[HeldMonth] = []
+    if scheme == Scheme.PENSION:  # the person's pension months, read once: the clash check and the replay
+        held = pension_months(session, person.id)
+        wanted = set(periods)
+        clash = next(((m.period, m.paid_region) for m in held if m.period in wanted), None)
+    else:
+        params = {"person_id": person.id, "scheme": scheme.value, "periods": periods}
+        clash = session.execute(_CLASH, params).first()
     if clash is not None:
         raise RegistryError(f"period {clash[0]}: {scheme.value} month already recorded (paid in {clash[1]})")
     if scheme == Scheme.PENSION:
@@ -101,37 +118,33 @@ def record_in_session(
     elif scheme == Scheme.MEDICAL:
         paid = sum(rules.share(m.base_fen, rates.medical_fund_rate_permille(m.period)) for m in months)
         legs += [Leg(f"X:contributions:{region}", -paid, "fen"), Leg(f"F:medical:{region}", paid, "fen")]
+    holding: dict[int, tuple[str, bool]] = {m.period: (region, False) for m in months}
+    if scheme == Scheme.PENSION:  # where the months belong by the facts recorded, whatever the order (art. 5)
+        new = [HeldMonth(-1 - i, m.period, region, region, False, m.base_fen, False) for i, m in enumerate(months)]
+        moves, moved = reconcile_pension(session, person, months=held + new)
+        holding.update((m.period, moved[m.id].dst) for m in new if m.id in moved)
+        net: dict[tuple[str, str], int] = defaultdict(int)
+        for leg in legs + moves:
+            net[(leg.account, leg.unit)] += leg.amount
+        legs = [Leg(account, amount, unit) for (account, unit), amount in net.items() if amount]
     session.execute(
-        insert(cast(Table, ContributionMonthRow.__table__)),
+        _INSERT_MONTHS,
         [
             {
                 "person_id": person.id,
                 "scheme": scheme.value,
                 "period": m.period,
                 "paid_region": region,
-                "held_region": region,
+                "held_region": holding[m.period][0],
                 "base_fen": m.base_fen,
-                "temporary": False,
+                "temporary": holding[m.period][1],
                 "transaction_id": txn.id,
             }
             for m in months
         ],
     )
-    temporary = False
-    if scheme == Scheme.PENSION:  # where the months belong by the facts recorded, whatever the order (art. 5)
-        moves, _ = reconcile_pension(session, person)
-        net: dict[tuple[str, str], int] = defaultdict(int)
-        for leg in legs + moves:
-            net[(leg.account, leg.unit)] += leg.amount
-        legs = [Leg(account, amount, unit) for (account, unit), amount in net.items() if amount]
-        temporary = bool(
-            session.scalar(
-                select(func.count()).where(
-                    ContributionMonthRow.transaction_id == txn.id, ContributionMonthRow.temporary.is_(True)
-                )
-            )
-        )
     post(session, txn.id, legs)
+    temporary = any(temp for _region, temp in holding.values())
     return {"months": n, "temporary": temporary, "region": region, "scheme": scheme.value}
 
 
@@ -152,7 +165,7 @@ def record_contributions(
     validate_months(months, scheme, date.today())
 
     def apply(session: Session, txn: LedgerTransactionRow) -> Outcome:
-        person = lock_person(session, person_key)
+        person = lock_person(session, person_key, {"region": region})  # record_in_session finds it checked
         result = record_in_session(session, txn, person, scheme, region, months)
         return Outcome(result, person_key, result)
 
@@ -190,8 +203,7 @@ def record_school_year(
         raise RegistryError("school: a school name is required")
 
     def apply(session: Session, txn: LedgerTransactionRow) -> Outcome:
-        person = lock_person(session, person_key)
-        check_region(session, region, "region")
+        person = lock_person(session, person_key, {"region": region})
         if not person.birth_date.year + 5 <= school_year <= person.birth_date.year + 20:
             raise RegistryError(f"school_year {school_year}: the child was born in {person.birth_date.year}")
         if session.scalar(

@@ -10,8 +10,9 @@ from __future__ import annotations
 
 from datetime import date, timedelta
 from enum import StrEnum
+from typing import cast
 
-from sqlalchemy import Engine, delete, func, select
+from sqlalchemy import Engine, Table, bindparam, delete, func, select
 from sqlalchemy.orm import Session
 
 from changzhu.ledger.accounts import Leg, post
@@ -21,6 +22,7 @@ from changzhu.ledger.thresholds import long_term_filing_lock_months, temporary_f
 from changzhu.parameters import ParameterError
 from changzhu.rules.dates import add_months_scalar
 from changzhu.store.audit_reasons import because
+from changzhu.store.bound import bind_row, insert_row
 from changzhu.store.checks import RegistryError, check_region, lock_person
 from changzhu.store.resident_models import (
     LedgerTransactionRow,
@@ -32,6 +34,54 @@ from changzhu.store.resident_models import (
 from changzhu.store.txn import Operation, Outcome, new_key, run_operation
 
 OPEN_END = date(9999, 12, 31)
+
+
+_FILINGS = cast(Table, MedicalFilingRow.__table__)
+_CLAIMS = cast(Table, MedicalClaimRow.__table__)
+# Built once: the SQL is compiled once per engine and reused.
+_FILING_IN_FORCE = (
+    select(_FILINGS.c.kind)
+    .where(
+        _FILINGS.c.person_id == bindparam("person_id"),
+        _FILINGS.c.insured_region == bindparam("region"),
+        _FILINGS.c.treatment_region == bindparam("treatment"),
+        _FILINGS.c.filed_on <= bindparam("treated_on"),
+        _FILINGS.c.valid_until >= bindparam("treated_on"),
+    )
+    .order_by(_FILINGS.c.filed_on.desc())
+    .limit(1)
+    .scalar_subquery()
+)
+_PAID_IN_YEAR = (
+    select(func.coalesce(func.sum(_CLAIMS.c.fund_fen), 0))
+    .where(
+        _CLAIMS.c.person_id == bindparam("person_id"),
+        _CLAIMS.c.insured_region == bindparam("region"),
+        _CLAIMS.c.treated_on.between(bindparam("year_start"), bindparam("year_end")),
+    )
+    .scalar_subquery()
+)
+_POLICY_FILING_PAID = select(MedicalPolicyRow, _FILING_IN_FORCE, _PAID_IN_YEAR).where(
+    MedicalPolicyRow.region == bindparam("region")
+)
+_CATALOGUE = select(
+    MedicalCatalogueRow.item_code, MedicalCatalogueRow.category, MedicalCatalogueRow.self_pay_permille
+).where(MedicalCatalogueRow.region == bindparam("region"))
+_CLAIM = insert_row(
+    _CLAIMS,
+    "claim",
+    (
+        "claim_no",
+        "person_id",
+        "insured_region",
+        "treatment_region",
+        "hospital",
+        "treated_on",
+        "total_fen",
+        "fund_fen",
+        "self_fen",
+    ),
+)
 
 
 class FilingKind(StrEnum):
@@ -118,9 +168,9 @@ def file_treatment(
         raise MedicalError(f"no filing rule in force on {filed_on}: {exc}") from exc
 
     def apply(session: Session, _txn: LedgerTransactionRow) -> Outcome:
-        person = lock_person(session, person_key)
-        check_region(session, insured_region, "insured_region")
-        check_region(session, treatment_region, "treatment_region")
+        person = lock_person(
+            session, person_key, {"insured_region": insured_region, "treatment_region": treatment_region}
+        )
         recent = session.scalar(
             select(MedicalFilingRow)
             .where(
@@ -185,36 +235,24 @@ def settle_bill(
 
     def apply(session: Session, txn: LedgerTransactionRow) -> Outcome:
         person = lock_person(session, person_key)
-        policy_row = session.get(MedicalPolicyRow, insured_region)
-        if policy_row is None:
+        params = {
+            "region": insured_region,
+            "person_id": person.id,
+            "treatment": treatment_region,
+            "treated_on": treated_on,
+            "year_start": date(treated_on.year, 1, 1),
+            "year_end": date(treated_on.year, 12, 31),
+        }
+        found = session.execute(_POLICY_FILING_PAID, params).first()  # one statement for the three
+        if found is None:
             raise MedicalError(f"no cross-province policy recorded for the insured place {insured_region}")
+        policy_row, filing, paid = found
         catalogue = {
-            r.item_code: CatalogueItem(r.item_code, r.category, r.self_pay_permille)
-            for r in session.execute(
-                select(MedicalCatalogueRow).where(MedicalCatalogueRow.region == treatment_region)
-            ).scalars()
+            code: CatalogueItem(code, category, share)
+            for code, category, share in session.execute(_CATALOGUE, {"region": treatment_region})
         }
         if not catalogue:
             raise MedicalError(f"no catalogue recorded for the treatment place {treatment_region}")
-        filing = session.scalar(
-            select(MedicalFilingRow.kind)
-            .where(
-                MedicalFilingRow.person_id == person.id,
-                MedicalFilingRow.insured_region == insured_region,
-                MedicalFilingRow.treatment_region == treatment_region,
-                MedicalFilingRow.filed_on <= treated_on,
-                MedicalFilingRow.valid_until >= treated_on,
-            )
-            .order_by(MedicalFilingRow.filed_on.desc())
-        )
-        year_start, year_end = date(treated_on.year, 1, 1), date(treated_on.year, 12, 31)
-        paid = session.scalar(
-            select(func.coalesce(func.sum(MedicalClaimRow.fund_fen), 0)).where(
-                MedicalClaimRow.person_id == person.id,
-                MedicalClaimRow.insured_region == insured_region,
-                MedicalClaimRow.treated_on.between(year_start, year_end),
-            )
-        )
         policy = Policy(
             policy_row.deductible_fen,
             policy_row.rate_permille,
@@ -225,19 +263,17 @@ def settle_bill(
         s = settle(bill, catalogue, policy, filing, int(paid or 0))
         if budget is not None:
             charge(session, budget, s.fund_fen)
-        session.add(
-            MedicalClaimRow(
-                claim_no=key,
-                person_id=person.id,
-                insured_region=insured_region,
-                treatment_region=treatment_region,
-                hospital=hospital,
-                treated_on=treated_on,
-                total_fen=s.total_fen,
-                fund_fen=s.fund_fen,
-                self_fen=s.self_fen,
-            )
-        )
+        claim = {
+            "claim_no": key,
+            "person_id": person.id,
+            "insured_region": insured_region,
+            "treatment_region": treatment_region,
+            "hospital": hospital,
+            "treated_on": treated_on,
+            "total_fen": s.total_fen,
+            "fund_fen": s.fund_fen,
+            "self_fen": s.self_fen,
+        }
         post(
             session,
             txn.id,
@@ -250,7 +286,8 @@ def settle_bill(
             ],
         )
         result: dict[str, object] = {"claim_no": key, "filing": filing or "none", **vars(s)}
-        return Outcome(result, person_key, result)
+        writes = [bind_row(_CLAIM, "claim", claim)]  # sent with the audit record
+        return Outcome(result, person_key, result, writes=writes)
 
     request = {
         "person": person_key,

@@ -11,7 +11,7 @@ from collections import defaultdict
 from dataclasses import dataclass
 from typing import cast
 
-from sqlalchemy import Table, insert, select, update
+from sqlalchemy import Table, bindparam, insert, select, update
 from sqlalchemy.orm import Session
 from sqlalchemy.sql.dml import UpdateBase
 
@@ -29,6 +29,8 @@ from changzhu.store.resident_models import (
 
 _MONTHS = cast(Table, ContributionMonthRow.__table__)
 _RELATIONS = cast(Table, PensionRelationRow.__table__)
+_TRANSFERS = cast(Table, TransferRow.__table__)
+_TXNS = cast(Table, LedgerTransactionRow.__table__)
 
 
 @dataclass(frozen=True)
@@ -41,32 +43,65 @@ class Move:
     pooled_fen: int
 
 
-def _months(session: Session, person: PersonRow) -> list[tuple[ContributionMonthRow, bool]]:
-    """The person's pension months, each with whether it came through another instance (interregion)."""
-    rows = session.execute(
-        select(ContributionMonthRow, LedgerTransactionRow.kind)
-        .join(LedgerTransactionRow, LedgerTransactionRow.id == ContributionMonthRow.transaction_id)
-        .where(ContributionMonthRow.person_id == person.id, ContributionMonthRow.scheme == "pension")
-        .order_by(ContributionMonthRow.period)
-    ).all()
-    return [(row, kind.startswith("interregion")) for row, kind in rows]
+@dataclass(frozen=True)
+class HeldMonth:
+    """A pension month as the replay reads it; a negative id is a month about to be written by the caller."""
+
+    id: int
+    period: int
+    paid_region: str
+    held_region: str
+    temporary: bool
+    base_fen: int
+    foreign: bool  # came through another instance (interregion): its holding is kept as it is
+
+
+# Built once: the SQL is compiled once per engine and reused.
+_PENSION_MONTHS = (
+    select(
+        _MONTHS.c.id,
+        _MONTHS.c.period,
+        _MONTHS.c.paid_region,
+        _MONTHS.c.held_region,
+        _MONTHS.c.temporary,
+        _MONTHS.c.base_fen,
+        _TXNS.c.kind,
+    )
+    .join(_TXNS, _TXNS.c.id == _MONTHS.c.transaction_id)
+    .where(_MONTHS.c.person_id == bindparam("person_id"), _MONTHS.c.scheme == "pension")
+    .order_by(_MONTHS.c.period)
+)
+_COMPLETED_TRANSFERS = select(
+    _TRANSFERS.c.id, _TRANSFERS.c.applied_on, _TRANSFERS.c.from_region, _TRANSFERS.c.to_region, _TRANSFERS.c.transfer_no
+).where(
+    _TRANSFERS.c.person_id == bindparam("person_id"),
+    _TRANSFERS.c.scheme == "pension",
+    _TRANSFERS.c.status == "completed",
+)
+
+
+def pension_months(session: Session, person_id: int) -> list[HeldMonth]:
+    """The person's pension months in the order of their periods (one statement, no ORM objects)."""
+    rows = session.execute(_PENSION_MONTHS, {"person_id": person_id})
+    return [
+        HeldMonth(id_, period, paid, held, bool(temporary), base, kind.startswith("interregion"))
+        for id_, period, paid, held, temporary, base, kind in rows
+    ]
 
 
 def _transfers(session: Session, person: PersonRow, completing: TransferRow | None) -> list[rules.PensionTransfer]:
     """The person's completed pension transfers, with `completing` (being completed in this transaction)."""
-    rows = list(
-        session.execute(
-            select(TransferRow).where(
-                TransferRow.person_id == person.id, TransferRow.scheme == "pension", TransferRow.status == "completed"
-            )
-        ).scalars()
-    )
-    if completing is not None and all(t.id != completing.id for t in rows):
-        rows.append(completing)
-    return [
-        rules.PensionTransfer(t.applied_on.year * 100 + t.applied_on.month, t.from_region, t.to_region, t.transfer_no)
-        for t in rows
+    rows = [
+        (id_, applied.year * 100 + applied.month, src, dst, number)
+        for id_, applied, src, dst, number in session.execute(_COMPLETED_TRANSFERS, {"person_id": person.id})
     ]
+    if completing is not None and all(id_ != completing.id for id_, *_ in rows):
+        applied = completing.applied_on
+        rows.append(
+            (completing.id, applied.year * 100 + applied.month, completing.from_region, completing.to_region,
+             completing.transfer_no)
+        )  # fmt: skip
+    return [rules.PensionTransfer(period, src, dst, number) for _id, period, src, dst, number in rows]
 
 
 def _holding_writes(
@@ -100,12 +135,16 @@ def reconcile_pension(
     person: PersonRow,
     completing: TransferRow | None = None,
     deferred: list[UpdateBase] | None = None,
+    months: list[HeldMonth] | None = None,
 ) -> tuple[list[Leg], dict[int, Move]]:
     """Move every pension month to where the replay puts it; returns the legs (to post) and the moves made.
 
     `completing` is a transfer completed by this transaction, counted as completed before its status is written.
     With `deferred`, the statements re-homing months and recording the relation are appended there for the
     caller to send (with its audit record) instead of being run now; rows loaded in the session then stay stale.
+    `months` are the person's pension months if the caller has read them (pension_months), with the months it is
+    about to write under negative ids: their holdings come back in the moves (none moved: where they were paid),
+    and no statement re-homes them.
 
     A month handed to or received from another instance keeps its holding; so does one held at a place that
     neither its payment nor a completed transfer explains (moved there by another instance's message).
@@ -115,15 +154,16 @@ def reconcile_pension(
     relation = session.get(PensionRelationRow, person.id)
     if relation is not None and relation.drawing_region is not None:
         raise RegistryError("the person already draws a pension: no further contributions or transfers (art. 2)")
-    months = _months(session, person)
+    if months is None:
+        months = pension_months(session, person.id)
     facts = [
         rules.PensionMonth(
-            row.id,
-            row.period,
-            row.paid_region,
-            (row.held_region, row.temporary) if foreign or row.held_region not in local | {row.paid_region} else None,
+            m.id,
+            m.period,
+            m.paid_region,
+            (m.held_region, m.temporary) if m.foreign or m.held_region not in local | {m.paid_region} else None,
         )
-        for row, foreign in months
+        for m in months
     ]
     try:
         state = rules.replay_pension(person.sex, person.birth_date, person.hukou_region, facts, transfers)
@@ -132,23 +172,24 @@ def reconcile_pension(
     key = person.person_key
     amounts: dict[tuple[str, str], int] = defaultdict(int)
     moved: dict[int, Move] = {}
-    for row, _ in months:
-        target = state.held[row.id]
-        if target == (row.held_region, row.temporary):
+    for m in months:
+        target = state.held[m.id]
+        if target == (m.held_region, m.temporary):
             continue
-        (src, src_temp), (dst, dst_temp) = (row.held_region, row.temporary), target
-        individual = rules.share(row.base_fen, rates.individual_rate_permille(row.period))
+        (src, src_temp), (dst, dst_temp) = (m.held_region, m.temporary), target
+        individual = rules.share(m.base_fen, rates.individual_rate_permille(m.period))
         for region, temporary, sign in ((src, src_temp, -1), (dst, dst_temp, 1)):
             suffix = "_temp" if temporary else ""
             amounts[(person_account(key, f"pension_months{suffix}", region), "month")] += sign
             amounts[(person_account(key, f"pension_individual{suffix}", region), "fen")] += sign * individual
-        pooled = rules.pooled_share(row.period, row.base_fen) if src != dst else 0
+        pooled = rules.pooled_share(m.period, m.base_fen) if src != dst else 0
         amounts[(f"F:pension_pooled:{src}", "fen")] -= pooled
         amounts[(f"F:pension_pooled:{dst}", "fen")] += pooled
-        moved[row.id] = Move((src, src_temp), target, individual, pooled)
+        moved[m.id] = Move((src, src_temp), target, individual, pooled)
     by_target: dict[rules.Holding, list[int]] = defaultdict(list)
     for row_id, move in moved.items():
-        by_target[move.dst].append(row_id)
+        if row_id > 0:  # a month about to be written is written where it belongs
+            by_target[move.dst].append(row_id)
     if deferred is not None:
         deferred += _holding_writes(person, by_target, relation, state)
     else:

@@ -21,7 +21,7 @@ from changzhu.ledger import pension_rules as rules
 from changzhu.ledger.accounts import Leg, balance, balances, person_account, post
 from changzhu.ledger.pension_holdings import moved_totals, reconcile_pension
 from changzhu.store.audit_reasons import Reason, because
-from changzhu.store.checks import RegistryError, check_regions, lock_person
+from changzhu.store.checks import RegistryError, lock_person
 from changzhu.store.resident_models import (
     ContributionMonthRow,
     LedgerTransactionRow,
@@ -166,8 +166,7 @@ def apply_transfer(
     """The new place records an application to take over what `from_region` holds (nothing moves yet)."""
 
     def apply(session: Session, _txn: LedgerTransactionRow) -> Outcome:
-        person = lock_person(session, person_key)
-        check_regions(session, {"from_region": from_region, "to_region": to_region})
+        person = lock_person(session, person_key, {"from_region": from_region, "to_region": to_region})
         if from_region == to_region:
             raise RegistryError("from_region and to_region are the same")
         held, relation = _holdings(session, person, scheme, from_region)

@@ -20,10 +20,17 @@ from changzhu.ledger.accounts import Leg, post
 from changzhu.ledger.budgets import Budget, charge
 from changzhu.store import audit
 from changzhu.store.audit_reasons import Reason, because
-from changzhu.store.checks import RegistryError, check_region, lock_person
+from changzhu.store.bound import bind_row, insert_row
+from changzhu.store.checks import RegistryError, lock_person
 from changzhu.store.db import session_scope
 from changzhu.store.resident_models import LedgerTransactionRow, PersonRow, VoucherRow
 from changzhu.store.txn import Operation, Outcome, insert_ignoring, new_key, run_operation
+
+_ISSUE = insert_row(
+    cast(Table, VoucherRow.__table__),
+    "voucher",
+    ("voucher_no", "holder_id", "service", "value_fen", "issuer_region", "issued_on", "expires_on", "status"),
+)
 
 
 class VoucherError(RegistryError):
@@ -71,21 +78,20 @@ def issue_voucher(
         raise VoucherError("service: a service name is required")
 
     def apply(session: Session, txn: LedgerTransactionRow) -> Outcome:
-        holder = lock_person(session, holder_key)
-        check_region(session, issuer_region, "issuer_region")
+        holder = lock_person(session, holder_key, {"issuer_region": issuer_region})
         if budget is not None:
             charge(session, budget, value_fen)
-        voucher = VoucherRow(
-            voucher_no=f"FWQ-{issuer_region}-{uuid.uuid4().hex[:16]}",
-            holder_id=holder.id,
-            service=service,
-            value_fen=value_fen,
-            issuer_region=issuer_region,
-            issued_on=issued_on,
-            expires_on=expires_on,
-            status="issued",
-        )
-        session.add(voucher)
+        voucher_no = f"FWQ-{issuer_region}-{uuid.uuid4().hex[:16]}"
+        voucher = {
+            "voucher_no": voucher_no,
+            "holder_id": holder.id,
+            "service": service,
+            "value_fen": value_fen,
+            "issuer_region": issuer_region,
+            "issued_on": issued_on,
+            "expires_on": expires_on,
+            "status": "issued",
+        }
         post(
             session,
             txn.id,
@@ -95,9 +101,10 @@ def issue_voucher(
             ],
         )
         return Outcome(
-            {"voucher_no": voucher.voucher_no, "value_fen": value_fen},
-            voucher.voucher_no,
+            {"voucher_no": voucher_no, "value_fen": value_fen},
+            voucher_no,
             {"holder": holder_key, "service": service, "value_fen": value_fen},
+            writes=[bind_row(_ISSUE, "voucher", voucher)],  # sent with the audit record
         )
 
     request = {

@@ -22,7 +22,7 @@ from changzhu.registry.identity import IdentityKeys, identity_keys, parse_id_num
 from changzhu.rules.catalog import policies_in_use, resolve
 from changzhu.store.audit import now_iso
 from changzhu.store.audit_reasons import Reason, because
-from changzhu.store.checks import RegistryError, UnknownPerson, check_region, check_regions, lock_person
+from changzhu.store.checks import RegistryError, UnknownPerson, check_regions, lock_person
 from changzhu.store.db import session_scope
 from changzhu.store.resident_models import (
     Fact,
@@ -359,8 +359,7 @@ def record_move(
     """Record a move of habitual residence; the old place becomes the prior region (for 互认)."""
 
     def apply(session: Session, _txn: LedgerTransactionRow) -> Outcome:
-        person = lock_person(session, person_key)
-        check_region(session, to_region, "to_region")
+        person = lock_person(session, person_key, {"to_region": to_region})
         if to_region == person.residence_region:
             raise RegistryError(f"the person already lives in {to_region}")
         if moved_on < person.residence_since:

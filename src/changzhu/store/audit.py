@@ -34,7 +34,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any, cast
 
-from sqlalchemy import Engine, Table, event, insert, select, update
+from sqlalchemy import Engine, Insert, Table, bindparam, event, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session, SessionTransaction
 from sqlalchemy.sql.dml import UpdateBase
@@ -42,6 +42,7 @@ from sqlalchemy.sql.dml import UpdateBase
 from changzhu.config import create_private_once, data_dir
 from changzhu.errors import ChangzhuError
 from changzhu.store.audit_reasons import EN_KEY, Reason
+from changzhu.store.bound import Bound, bind_row, insert_row
 from changzhu.store.db import session_scope
 from changzhu.store.resident_models import AuditHeadRow, AuditRow
 
@@ -101,14 +102,40 @@ def _forget_tip(session: Session, _transaction: SessionTransaction) -> None:
     session.info.pop(_TIP_KEY, None)
 
 
+def _head_upsert(dialect: Any) -> Insert:
+    stmt = dialect.insert(_HEAD).values(id=bindparam("audit_chain"), last_hash=GENESIS, length=1)
+    upsert = stmt.on_conflict_do_update(index_elements=["id"], set_={"length": _HEAD.c.length + 1})
+    return cast(Insert, upsert.returning(_HEAD.c.last_hash, _HEAD.c.length))
+
+
+# The statements of every append, built once (their SQL is compiled once per engine and reused): values are bound
+# at execution under these parameter names, which no other statement sent with a record may use.
+_TAKE_HEAD = {"postgresql": _head_upsert(postgresql), "sqlite": _head_upsert(sqlite)}
+_RECORD_COLUMNS = ("chain", "seq", "at", "actor", "action", "subject", "details", "reason", "prev_hash", "hash")
+_RECORD = insert_row(_LOG, "audit", _RECORD_COLUMNS)
+_ADVANCE_HEAD = (
+    update(_HEAD)
+    .where(_HEAD.c.id == bindparam("audit_head_id"))
+    .values(last_hash=bindparam("audit_head_hash"), length=bindparam("audit_head_length"))
+)
+
+
+# PostgreSQL: the record with its further writes as CTEs, one statement per combination of built-once writes
+_COMBINED: dict[tuple[UpdateBase, ...], Insert] = {}
+
+
+def _combined(writes: Sequence[UpdateBase]) -> Insert:
+    """The record insert carrying `writes` as CTEs (cached when every write is a built-once statement)."""
+    record = _RECORD
+    for number, statement in enumerate(writes):
+        record = record.add_cte(statement.cte(f"audit_write_{number}"))
+    return record
+
+
 def _take_head(session: Session, chain: int) -> tuple[str, int]:
     """Lock the chain's head (creating it on first use) and advance its length: (last hash, new record's seq)."""
-    dialect = session.get_bind().dialect.name
-    stmt = (postgresql.insert(_HEAD) if dialect == "postgresql" else sqlite.insert(_HEAD)).values(
-        id=chain, last_hash=GENESIS, length=1
-    )
-    upsert = stmt.on_conflict_do_update(index_elements=["id"], set_={"length": _HEAD.c.length + 1})
-    last_hash, seq = session.execute(upsert.returning(_HEAD.c.last_hash, _HEAD.c.length)).one()
+    upsert = _TAKE_HEAD[session.get_bind().dialect.name]
+    last_hash, seq = session.execute(upsert, {"audit_chain": chain}).one()
     return str(last_hash), int(seq)
 
 
@@ -120,7 +147,7 @@ def append(
     subject: str,
     details: dict[str, object],
     reason: str | Reason,
-    writes: Sequence[UpdateBase] = (),
+    writes: Sequence[UpdateBase | Bound] = (),
 ) -> None:
     """Append one record; locks its chain's head until commit, so appends to one chain are serialised.
 
@@ -128,7 +155,8 @@ def append(
 
     A transaction appends every record to the chain of its first one: it never waits for two head rows,
     so appends cannot deadlock one another. Ledger postings noted on the session go into this record.
-    `writes` are further statements of the transaction, sent with the record in one statement on PostgreSQL.
+    `writes` are further statements of the transaction, sent with the record in one statement on PostgreSQL;
+    a `Bound` one is built once and its values sent as parameters (no statement is built per call).
     """
     if isinstance(reason, Reason):
         details, reason = {**details, EN_KEY: reason.en}, reason.zh
@@ -144,26 +172,28 @@ def append(
     at, text = now_iso(), canonical(details)
     digest = record_hash(last_hash, chain, seq, at, actor, action, subject, text, reason)
     session.info[_TIP_KEY] = (digest, seq)
-    record = insert(_LOG).values(
-        chain=chain,
-        seq=seq,
-        at=at,
-        actor=actor,
-        action=action,
-        subject=subject,
-        details=text,
-        reason=reason,
-        prev_hash=last_hash,
-        hash=digest,
-    )
-    statements = [update(_HEAD).where(_HEAD.c.id == chain).values(last_hash=digest, length=seq), *writes]
-    if session.get_bind().dialect.name == "postgresql":  # one round trip: the others ride as CTEs
-        for number, statement in enumerate(statements):
-            record = record.add_cte(statement.cte(f"audit_write_{number}"))
-        session.execute(record)
+    values = (chain, seq, at, actor, action, subject, text, reason, last_hash, digest)
+    head = {"audit_head_id": chain, "audit_head_hash": digest, "audit_head_length": seq}
+    record = bind_row(_RECORD, "audit", dict(zip(_RECORD_COLUMNS, values, strict=True)))
+    bound = [Bound(_ADVANCE_HEAD, head)] + [w if isinstance(w, Bound) else Bound(w, {}) for w in writes]
+    if session.get_bind().dialect.name != "postgresql":
+        for b in (record, *bound):
+            session.execute(b.statement, b.params)
+        return
+    # PostgreSQL, one round trip: the other writes ride as CTEs of the record's insert
+    params = dict(record.params)
+    for b in bound:
+        if params.keys() & b.params.keys():
+            raise ValueError(f"bind parameters sent twice with one audit record: {sorted(params.keys() & b.params)}")
+        params.update(b.params)
+    statements = tuple(b.statement for b in bound)
+    if all(isinstance(w, Bound) for w in writes):  # built-once statements: so is their combination
+        combined = _COMBINED.get(statements)
+        if combined is None:
+            combined = _COMBINED.setdefault(statements, _combined(statements))
     else:
-        for statement in (record, *statements):
-            session.execute(statement)
+        combined = _combined(statements)
+    session.execute(combined, params)
 
 
 @dataclass(frozen=True)

@@ -2,13 +2,17 @@
 
 from __future__ import annotations
 
-from sqlalchemy import exists, select
-from sqlalchemy.orm import Session
+from collections.abc import Mapping
+
+from sqlalchemy import Select, bindparam, event, exists, select
+from sqlalchemy.orm import Session, SessionTransaction
 
 from changzhu.domain.regions import validate_code
 from changzhu.errors import ChangzhuError
 from changzhu.store.models import RegionRow
 from changzhu.store.resident_models import PersonRow
+
+_KNOWN_KEY = "changzhu.regions_known"  # codes found in this transaction (session.info; forgotten when it ends)
 
 
 class RegistryError(ChangzhuError, ValueError):
@@ -19,26 +23,73 @@ class UnknownPerson(RegistryError):
     """No registered person has this key or identity number."""
 
 
-def check_regions(session: Session, codes: dict[str, str]) -> None:
-    """Each code (by field name) a well-formed prefecture-level code, known if the regions table is loaded.
+@event.listens_for(Session, "after_transaction_end")
+def _forget_known(session: Session, _transaction: SessionTransaction) -> None:
+    session.info.pop(_KNOWN_KEY, None)
 
-    One query: whether any prefecture is loaded, and whether each code is one.
-    """
+
+def _region_columns(n: int) -> list:
+    """Whether any prefecture is loaded, then whether each of n codes (bound as region_0 ...) is one."""
+    prefecture = RegionRow.level == "prefecture"
+    codes = [exists().where(prefecture, RegionRow.code == bindparam(f"region_{i}")) for i in range(n)]
+    return [exists().where(prefecture), *codes]
+
+
+# Built once per number of codes: the SQL is compiled once per engine and reused.
+_REGIONS: dict[int, Select] = {}
+_PERSON_AND_REGIONS: dict[int, Select] = {}
+
+
+def _regions_query(n: int) -> Select:
+    query = _REGIONS.get(n)
+    if query is None:
+        query = _REGIONS.setdefault(n, select(*_region_columns(n)))
+    return query
+
+
+def _person_query(n: int) -> Select:
+    query = _PERSON_AND_REGIONS.get(n)
+    if query is None:
+        built = (
+            select(PersonRow, *_region_columns(n))
+            .where(PersonRow.person_key == bindparam("person_key"))
+            .with_for_update(of=PersonRow)
+        )
+        query = _PERSON_AND_REGIONS.setdefault(n, built)
+    return query
+
+
+def _well_formed(codes: Mapping[str, str]) -> list[str]:
+    """The distinct codes to look up (each checked well-formed first), in a stable order."""
     for field, code in codes.items():
         try:
             validate_code(code)
         except ChangzhuError as exc:
             raise RegistryError(f"{field}: {exc}") from exc
-    prefecture = RegionRow.level == "prefecture"
-    distinct = sorted(set(codes.values()))
-    row = session.execute(
-        select(exists().where(prefecture), *(exists().where(prefecture, RegionRow.code == c) for c in distinct))
-    ).one()
-    if row[0]:
-        known = dict(zip(distinct, row[1:], strict=True))
+    return sorted(set(codes.values()))
+
+
+def _judge(session: Session, codes: Mapping[str, str], distinct: list[str], found: tuple[bool, ...]) -> None:
+    """Raise for the first code that is not a known prefecture (when any is loaded); remember the known ones."""
+    if found[0]:
+        known = dict(zip(distinct, found[1:], strict=True))
         for field, code in codes.items():
             if not known[code]:
                 raise RegistryError(f"{field}: {code} is not a known prefecture-level region")
+    session.info.setdefault(_KNOWN_KEY, set()).update(distinct)
+
+
+def check_regions(session: Session, codes: Mapping[str, str]) -> None:
+    """Each code (by field name) a well-formed prefecture-level code, known if the regions table is loaded.
+
+    One query (whether any prefecture is loaded, and whether each code is one), none for codes already found
+    in this transaction.
+    """
+    distinct = _well_formed(codes)
+    if set(distinct) <= session.info.get(_KNOWN_KEY, set()):
+        return
+    row = session.execute(_regions_query(len(distinct)), {f"region_{i}": c for i, c in enumerate(distinct)}).one()
+    _judge(session, codes, distinct, tuple(row))
 
 
 def check_region(session: Session, code: str, field: str) -> str:
@@ -47,9 +98,16 @@ def check_region(session: Session, code: str, field: str) -> str:
     return code
 
 
-def lock_person(session: Session, person_key: str) -> PersonRow:
-    """The person's row, locked for the rest of the transaction (FOR UPDATE on PostgreSQL)."""
-    row = session.execute(select(PersonRow).where(PersonRow.person_key == person_key).with_for_update()).scalar()
+def lock_person(session: Session, person_key: str, regions: Mapping[str, str] | None = None) -> PersonRow:
+    """The person's row, locked for the rest of the transaction (FOR UPDATE on PostgreSQL); with `regions`, each
+    code is also checked as by check_regions, in the same statement (an unknown person is reported first)."""
+    codes = regions or {}
+    distinct = sorted(set(codes.values()))
+    params = {"person_key": person_key, **{f"region_{i}": c for i, c in enumerate(distinct)}}
+    row = session.execute(_person_query(len(distinct)), params).first()
     if row is None:
         raise UnknownPerson(f"no registered person with key {person_key!r}")
-    return row
+    if codes:
+        _well_formed(codes)
+        _judge(session, codes, distinct, tuple(row[1:]))
+    return row[0]

@@ -13,12 +13,12 @@ import threading
 import time
 import uuid
 import weakref
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass, field
-from typing import cast
+from typing import Any, cast
 
-from sqlalchemy import Engine, Insert, Table, select, update
+from sqlalchemy import Engine, Insert, Table, bindparam, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.exc import IntegrityError, OperationalError
 from sqlalchemy.orm import Session
@@ -27,6 +27,7 @@ from sqlalchemy.sql.dml import UpdateBase
 from changzhu.errors import ChangzhuError
 from changzhu.store import audit
 from changzhu.store.audit_reasons import Reason
+from changzhu.store.bound import Bound
 from changzhu.store.resident_models import LedgerTransactionRow
 
 _RETRYABLE_PG_CODES = {"40001", "40P01"}  # serialization failure, deadlock detected
@@ -88,7 +89,7 @@ class Outcome:
     result: dict[str, object]
     subject: str
     details: dict[str, object] = field(default_factory=dict)
-    writes: list[UpdateBase] = field(default_factory=list)
+    writes: Sequence[UpdateBase | Bound] = field(default_factory=list)
 
 
 @dataclass(frozen=True)
@@ -114,22 +115,35 @@ def insert_ignoring(session: Session, table: Table, index_elements: list[str]) -
     return stmt.on_conflict_do_nothing(index_elements=index_elements)
 
 
+_CLAIM_COLUMNS = ("idempotency_key", "kind", "request_hash", "result", "actor", "created_at")
+
+
+def _claim_statement(dialect: Any) -> Insert:
+    stmt = dialect.insert(_TXN).values({column: bindparam(f"claim_{column}") for column in _CLAIM_COLUMNS})
+    return cast(Insert, stmt.on_conflict_do_nothing(index_elements=["idempotency_key"]).returning(_TXN.c.id))
+
+
+# Built once: the SQL of each is compiled once per engine and reused; values are bound at execution.
+_CLAIMS = {"postgresql": _claim_statement(postgresql), "sqlite": _claim_statement(sqlite)}
+_PRIOR = select(_TXN.c.request_hash, _TXN.c.result).where(_TXN.c.idempotency_key == bindparam("claim_key"))
+_STORE_RESULT = update(_TXN).where(_TXN.c.id == bindparam("txn_id")).values(result=bindparam("txn_result"))
+
+
 def _claim(session: Session, op: Operation, digest: str) -> LedgerTransactionRow | dict[str, object]:
     """The operation's new row, or the stored result if the key was used before (a replay)."""
-    created_at = audit.now_iso()
     values = {
         "idempotency_key": op.key,
         "kind": op.kind,
         "request_hash": digest,
         "result": {},
         "actor": op.actor,
-        "created_at": created_at,
+        "created_at": audit.now_iso(),
     }
-    stmt = insert_ignoring(session, _TXN, ["idempotency_key"]).values(values).returning(_TXN.c.id)
-    new_id = session.execute(stmt).scalar()
+    claim = _CLAIMS[session.get_bind().dialect.name]
+    new_id = session.execute(claim, {f"claim_{column}": value for column, value in values.items()}).scalar()
     if new_id is not None:  # a plain object: apply() reads its id; the row is written by the statement above
         return LedgerTransactionRow(id=new_id, **values)
-    prior = session.execute(select(_TXN.c.request_hash, _TXN.c.result).where(_TXN.c.idempotency_key == op.key)).one()
+    prior = session.execute(_PRIOR, {"claim_key": op.key}).one()
     if prior.request_hash != digest:
         raise IdempotencyConflict(f"idempotency key {op.key!r} was already used for another request")
     return {**prior.result, "replayed": True}
@@ -160,7 +174,7 @@ def run_operation(
                     subject=outcome.subject,
                     details={**outcome.details, "key_hash": audit.keyed_hash(op.key), "operation_id": txn.id},
                     reason=op.reason,
-                    writes=[*outcome.writes, update(_TXN).where(_TXN.c.id == txn.id).values(result=result)],
+                    writes=[*outcome.writes, Bound(_STORE_RESULT, {"txn_id": txn.id, "txn_result": result})],
                 )
                 return {**result, "replayed": False}
         except IntegrityError:

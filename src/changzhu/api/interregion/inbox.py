@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 import json
-from typing import Any
+from typing import Any, cast
 
-from sqlalchemy import Engine, select
+from sqlalchemy import Engine, Table, select
 from sqlalchemy.exc import IntegrityError
 
 from changzhu.api.errors import ApiError, Conflict, Forbidden, NotAuthenticated
@@ -15,9 +15,16 @@ from changzhu.api.keys import parse_public_key
 from changzhu.errors import ChangzhuError
 from changzhu.store import audit
 from changzhu.store.audit_reasons import because
+from changzhu.store.bound import bind_row, insert_row
 from changzhu.store.db import session_scope
 from changzhu.store.interregion_models import InboxRow, PeerRow
 from changzhu.store.txn import write_session
+
+_INBOX = insert_row(
+    cast(Table, InboxRow.__table__),
+    "inbox",
+    ("message_id", "from_region", "kind", "payload_hash", "person_id", "receipt", "received_at"),
+)
 
 
 class MalformedMessage(ChangzhuError):
@@ -88,17 +95,15 @@ def receive(engine: Engine, sender: str, message: Message, instance_region: str 
                     person_id, receipt = handler_for(message.kind)(session, message, sender)
                 except (ChangzhuError, ValueError) as exc:  # the transaction rolls back: nothing is applied
                     raise MessageRefused(f"message {message.message_id} refused: {exc}") from exc
-                session.add(
-                    InboxRow(
-                        message_id=message.message_id,
-                        from_region=sender,
-                        kind=message.kind,
-                        payload_hash=digest,
-                        person_id=person_id,
-                        receipt=receipt,
-                        received_at=audit.now_iso(),
-                    )
-                )
+                stored = {
+                    "message_id": message.message_id,
+                    "from_region": sender,
+                    "kind": message.kind,
+                    "payload_hash": digest,
+                    "person_id": person_id,
+                    "receipt": receipt,
+                    "received_at": audit.now_iso(),
+                }
                 audit.append(
                     session,
                     actor=f"peer:{sender}",
@@ -106,8 +111,8 @@ def receive(engine: Engine, sender: str, message: Message, instance_region: str 
                     subject=f"person:{person_id}",
                     details={"message_id": message.message_id},
                     reason=because("interregion_received"),
+                    writes=[bind_row(_INBOX, "inbox", stored)],  # a racing delivery of the same id fails here
                 )
-                session.flush()
                 return {**receipt, "replayed": False}
         except IntegrityError:
             continue  # a concurrent delivery of the same message committed first: read its receipt

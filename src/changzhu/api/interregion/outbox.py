@@ -22,13 +22,13 @@ import secrets
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
-from typing import Any
+from typing import Any, cast
 
 import httpx
 from cryptography.exceptions import InvalidTag
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
-from sqlalchemy import Engine, select
+from sqlalchemy import Engine, Table, select
 from sqlalchemy.orm import Session
 
 from changzhu.api.errors import Conflict, NotFound
@@ -38,6 +38,7 @@ from changzhu.api.interregion.signing import sign_request
 from changzhu.registry.identity import IdentityKeyError, identity_keys
 from changzhu.store import audit
 from changzhu.store.audit_reasons import Reason, because
+from changzhu.store.bound import Bound, bind_row, insert_row
 from changzhu.store.checks import lock_person
 from changzhu.store.db import session_scope
 from changzhu.store.interregion_models import OutboxRow, PeerRow
@@ -46,6 +47,13 @@ from changzhu.store.txn import write_session
 PENDING, DELIVERED, REVERSED, DISPUTED = "pending", "delivered", "reversed", "disputed"
 REFUSED = "refused"  # an attempt's outcome only: the row becomes reversed
 REFUSAL_KIND = "message_refused"  # the error kind a peer answers when it applied nothing
+
+
+_QUEUE = insert_row(
+    cast(Table, OutboxRow.__table__),
+    "outbox",
+    ("message_id", "to_region", "kind", "person_id", "payload", "status", "attempts", "created_at"),
+)
 
 
 @dataclass(frozen=True)
@@ -82,23 +90,22 @@ def unseal(message_id: str, stored: dict[str, object]) -> dict[str, Any]:
     return dict(json.loads(data))
 
 
-def enqueue(session: Session, message: Message, person_id: int) -> OutboxRow:
-    """Queue `message` inside the caller's transaction (so the local change and the message commit together)."""
+def queued(session: Session, message: Message, person_id: int) -> Bound:
+    """The outbox row queuing `message`, to send with the audit record of the caller's transaction (so the local
+    change and the message commit together)."""
     if session.get(PeerRow, message.to_region) is None:
         raise NotFound(f"region {message.to_region} is not a registered peer of this instance")
-    row = OutboxRow(
-        message_id=message.message_id,
-        to_region=message.to_region,
-        kind=message.kind,
-        person_id=person_id,
-        payload=seal(message.message_id, message.payload),
-        status=PENDING,
-        attempts=0,
-        created_at=audit.now_iso(),
-    )
-    session.add(row)
-    session.flush()
-    return row
+    values = {
+        "message_id": message.message_id,
+        "to_region": message.to_region,
+        "kind": message.kind,
+        "person_id": person_id,
+        "payload": seal(message.message_id, message.payload),
+        "status": PENDING,
+        "attempts": 0,
+        "created_at": audit.now_iso(),
+    }
+    return bind_row(_QUEUE, "outbox", values)
 
 
 def start_transfer(
@@ -120,7 +127,6 @@ def start_transfer(
         person = lock_person(session, person_key)  # a concurrent transfer of this person waits here
         authorize(person.residence_region)
         message = transfer.pack(session, person, from_region, to_region, to_city, moved_on)
-        enqueue(session, message, person.id)
         audit.append(
             session,
             actor=actor,
@@ -128,6 +134,7 @@ def start_transfer(
             subject=person.person_key,
             details={"message_id": message.message_id, "to": to_city},
             reason=because("interregion_sent"),
+            writes=[queued(session, message, person.id)],
         )
     return message.message_id
 
@@ -196,20 +203,23 @@ def deliver(
     engine: Engine, from_region: str, key: Ed25519PrivateKey, client: httpx.Client, message_id: str | None = None
 ) -> list[Delivery]:
     """Send every pending message (or the one named) and record the outcome; safe to run again at any time."""
-    with session_scope(engine) as session:
-        query = select(OutboxRow).where(OutboxRow.status == PENDING).order_by(OutboxRow.id)
-        if message_id is not None:
-            query = select(OutboxRow).where(OutboxRow.message_id == message_id)
-        rows = list(session.scalars(query))
-        peers = {p.region_code: p for p in session.scalars(select(PeerRow))}
+    query = select(OutboxRow, PeerRow).outerjoin(PeerRow, PeerRow.region_code == OutboxRow.to_region)
+    if message_id is None:
+        query = query.where(OutboxRow.status == PENDING).order_by(OutboxRow.id)
+    else:
+        query = query.where(OutboxRow.message_id == message_id)
+    with session_scope(engine) as session:  # each message with its peer, in one statement
+        rows = [(row, peer) for row, peer in session.execute(query)]
     if message_id is not None and not rows:
         raise NotFound(f"no outgoing message {message_id}")
     results = []
-    for row in rows:
+    for row, peer in rows:
         if row.status != PENDING:
             results.append(Delivery(row.message_id, row.status, row.attempts, row.receipt, row.last_error))
             continue
-        results.append(_record(engine, row.id, _send(row, peers[row.to_region], from_region, key, client)))
+        if peer is None:
+            raise NotFound(f"message {row.message_id}: region {row.to_region} is no longer a registered peer")
+        results.append(_record(engine, row.id, _send(row, peer, from_region, key, client)))
     return results
 
 

@@ -15,16 +15,17 @@ from __future__ import annotations
 
 import uuid
 from collections import defaultdict
+from collections.abc import Sequence
 from datetime import date
-from typing import Any
+from typing import Any, cast
 
-from sqlalchemy import select
+from sqlalchemy import Table, bindparam, insert, select, update
 from sqlalchemy.orm import Session
 
 from changzhu.api.interregion.protocol import Message, register_handler
 from changzhu.errors import ChangzhuError
 from changzhu.ledger import pension_rules
-from changzhu.ledger.accounts import Leg, balance, person_account, post
+from changzhu.ledger.accounts import Leg, balances, person_account, post
 from changzhu.ledger.pension_holdings import reconcile_pension
 from changzhu.registry.identity import identity_keys, parse_id_number
 from changzhu.registry.residents import ProofKind, Registration, register_in_session
@@ -44,13 +45,41 @@ SEND_KEY, RECEIVE_KEY, REVERSE_KEY = "interregion-out:", "interregion:", "interr
 REPLAY_KEY = "interregion-reverse-replay:"
 
 
+_MONTHS = cast(Table, ContributionMonthRow.__table__)
+# Built once: the SQL is compiled once per engine and reused.
+_MONTH_COLUMNS = (
+    _MONTHS.c.id,
+    _MONTHS.c.person_id,
+    _MONTHS.c.scheme,
+    _MONTHS.c.period,
+    _MONTHS.c.paid_region,
+    _MONTHS.c.held_region,
+    _MONTHS.c.base_fen,
+    _MONTHS.c.temporary,
+)
+_HELD_MONTHS = select(*_MONTH_COLUMNS).where(
+    _MONTHS.c.person_id == bindparam("person_id"), _MONTHS.c.held_region == bindparam("held_region")
+)
+_MONTHS_BY_ID = select(*_MONTH_COLUMNS).where(_MONTHS.c.id.in_(bindparam("ids", expanding=True)))
+_REHOME = (
+    update(_MONTHS).where(_MONTHS.c.id.in_(bindparam("ids", expanding=True))).values(held_region=bindparam("region"))
+)
+
+
 class TransferRefused(ChangzhuError):
     """A transfer that cannot be carried (wrong destination, nothing held here)."""
 
 
-def _ledger_txn(session: Session, key: str, kind: str, request_hash: str, actor: str) -> LedgerTransactionRow:
+def _ledger_txn(
+    session: Session, key: str, kind: str, request_hash: str, actor: str, result: dict[str, Any]
+) -> LedgerTransactionRow:
     txn = LedgerTransactionRow(
-        idempotency_key=key, kind=kind, request_hash=request_hash, result={}, actor=actor, created_at=audit.now_iso()
+        idempotency_key=key,
+        kind=kind,
+        request_hash=request_hash,
+        result=result,
+        actor=actor,
+        created_at=audit.now_iso(),
     )
     session.add(txn)
     session.flush()
@@ -58,11 +87,11 @@ def _ledger_txn(session: Session, key: str, kind: str, request_hash: str, actor:
 
 
 def _hand_over_legs(
-    session: Session, person: PersonRow, months: list[ContributionMonthRow], school_years: int, peer: str, to_city: str
+    session: Session, person: PersonRow, months: Sequence[Any], school_years: int, peer: str, to_city: str
 ) -> tuple[list[Leg], int, int]:
     """Legs moving the records to `to_city` and the pension money out to the peer; (legs, individual, pooled)."""
     key, here = person.person_key, person.residence_region
-    groups: dict[tuple[str, bool], list[ContributionMonthRow]] = defaultdict(list)
+    groups: dict[tuple[str, bool], list[Any]] = defaultdict(list)  # rows of _HELD_MONTHS
     for m in months:
         groups[(m.scheme, m.temporary)].append(m)
     legs = [
@@ -70,6 +99,9 @@ def _hand_over_legs(
         Leg(person_account(key, "school_years", to_city), school_years, "year"),
     ]
     individual = pooled = 0
+    suffixes = ["_temp" if temporary else "" for scheme, temporary in groups if scheme == "pension"]
+    accounts = [person_account(key, f"pension_individual{suffix}", here) for suffix in suffixes]
+    held = balances(session, accounts)  # one statement for the individual accounts
     for (scheme, temporary), group in sorted(groups.items()):
         kind = f"{scheme}_months{'_temp' if temporary else ''}"
         legs += [
@@ -78,7 +110,7 @@ def _hand_over_legs(
         ]
         if scheme == "pension":
             account = person_account(key, f"pension_individual{'_temp' if temporary else ''}", here)
-            moved = balance(session, account)
+            moved = held[account]
             share = pension_rules.pooled_transfer([(m.period, m.base_fen) for m in group])
             legs += [
                 Leg(account, -moved, "fen"),
@@ -112,13 +144,7 @@ def pack(
             select(SchoolRecordRow).where(SchoolRecordRow.person_id == person.id, SchoolRecordRow.held_region == here)
         )
     )
-    months = list(
-        session.scalars(
-            select(ContributionMonthRow).where(
-                ContributionMonthRow.person_id == person.id, ContributionMonthRow.held_region == here
-            )
-        )
-    )
+    months = list(session.execute(_HELD_MONTHS, {"person_id": person.id, "held_region": here}))
     if not schools and not months:
         raise TransferRefused(f"{here} holds no school or contribution record of this person: nothing to transfer")
     message_id = uuid.uuid4().hex
@@ -140,20 +166,25 @@ def pack(
         ],
     }
     message = Message(message_id, from_region, to_region, KIND, payload)
-    txn = _ledger_txn(session, SEND_KEY + message_id, "interregion.send", message.payload_hash(), "system")
-    post(session, txn.id, legs)
-    for school in schools:
-        school.held_region = to_city
-    for month in months:
-        month.held_region = to_city
-    txn.result = {
+    result = {
         "message_id": message_id,
         "from_region": here,
         "to_city": to_city,
         "school_record_ids": [s.id for s in schools],
         "contribution_month_ids": [m.id for m in months],
     }
+    txn = _ledger_txn(session, SEND_KEY + message_id, "interregion.send", message.payload_hash(), "system", result)
+    post(session, txn.id, legs)
+    for school in schools:
+        school.held_region = to_city
+    _rehome(session, [m.id for m in months], to_city)
     return message
+
+
+def _rehome(session: Session, month_ids: list[int], region: str) -> None:
+    """Contribution months now held by `region` (one statement)."""
+    if month_ids:
+        session.execute(_REHOME, {"ids": month_ids, "region": region})
 
 
 def transaction_entries(session: Session, key: str) -> tuple[LedgerTransactionRow | None, list[Leg]]:
@@ -183,24 +214,23 @@ def reverse(session: Session, message_id: str, actor: str, why: str) -> dict[str
     school_ids = [int(i) for i in result["school_record_ids"]]  # type: ignore[attr-defined]
     month_ids = [int(i) for i in result["contribution_month_ids"]]  # type: ignore[attr-defined]
     schools = list(session.scalars(select(SchoolRecordRow).where(SchoolRecordRow.id.in_(school_ids))))
-    months = list(session.scalars(select(ContributionMonthRow).where(ContributionMonthRow.id.in_(month_ids))))
+    months = list(session.execute(_MONTHS_BY_ID, {"ids": month_ids}))
     if any(h != to_city for h in [s.held_region for s in schools] + [m.held_region for m in months]):
         raise TransferRefused(f"records of message {message_id} moved on since the hand-over: resolve by hand")
-    txn = _ledger_txn(session, REVERSE_KEY + message_id, "interregion.reverse", sent.request_hash, actor)
-    post(session, txn.id, [Leg(leg.account, -leg.amount, leg.unit) for leg in legs])
-    for school in schools:
-        school.held_region = from_region
-    for month in months:
-        month.held_region = from_region
-    txn.result = {
+    reversal = {
         "message_id": message_id,
         "reason": why[:300],
         "school_records": len(schools),
         "contribution_months": len(months),
     }
+    txn = _ledger_txn(session, REVERSE_KEY + message_id, "interregion.reverse", sent.request_hash, actor, reversal)
+    post(session, txn.id, [Leg(leg.account, -leg.amount, leg.unit) for leg in legs])
+    for school in schools:
+        school.held_region = from_region
+    _rehome(session, [m.id for m in months], from_region)
     if any(m.scheme == "pension" for m in months):  # back here, the months follow the recorded facts again
         _replay_after_reversal(session, months[0].person_id, message_id, sent.request_hash, actor)
-    return dict(txn.result)
+    return reversal
 
 
 def _replay_after_reversal(session: Session, person_id: int, message_id: str, request_hash: str, actor: str) -> None:
@@ -210,13 +240,13 @@ def _replay_after_reversal(session: Session, person_id: int, message_id: str, re
     session.flush()
     legs, _moved = reconcile_pension(session, person)
     if legs:
-        txn = _ledger_txn(session, REPLAY_KEY + message_id, "pension.replay", request_hash, actor)
+        txn = _ledger_txn(session, REPLAY_KEY + message_id, "pension.replay", request_hash, actor, {})
         post(session, txn.id, legs)
 
 
 def _take_in(
     session: Session, txn: LedgerTransactionRow, person: PersonRow, p: dict[str, Any], sender: str, to_city: str
-) -> tuple[int, int]:
+) -> None:
     """Records and balanced legs for what arrived: months and school years from the peer, and the pension money."""
     key = person.person_key
     schools, months = list(p["school_records"]), list(p["contributions"])
@@ -250,20 +280,21 @@ def _take_in(
         )
         for s in schools
     )
-    session.add_all(
-        ContributionMonthRow(
-            person_id=person.id,
-            scheme=str(m["scheme"]),
-            period=int(m["period"]),
-            paid_region=str(m["paid_region"]),
-            held_region=to_city,
-            base_fen=int(m["base_fen"]),
-            temporary=False,
-            transaction_id=txn.id,
-        )
+    rows = [
+        {
+            "person_id": person.id,
+            "scheme": str(m["scheme"]),
+            "period": int(m["period"]),
+            "paid_region": str(m["paid_region"]),
+            "held_region": to_city,
+            "base_fen": int(m["base_fen"]),
+            "temporary": False,
+            "transaction_id": txn.id,
+        }
         for m in months
-    )
-    return len(schools), len(months)
+    ]
+    if rows:
+        session.execute(insert(_MONTHS), rows)
 
 
 def _receive(session: Session, message: Message, sender: str) -> tuple[int | None, dict[str, Any]]:
@@ -290,15 +321,23 @@ def _receive(session: Session, message: Message, sender: str) -> tuple[int | Non
             {},
         )
         person = register_in_session(session, reg)
+    receipt = {
+        "person_key": person.person_key,
+        "school_records": len(p["school_records"]),
+        "contribution_months": len(p["contributions"]),
+    }
     txn = _ledger_txn(
-        session, RECEIVE_KEY + message.message_id, "interregion.receive", message.payload_hash(), f"peer:{sender}"
+        session,
+        RECEIVE_KEY + message.message_id,
+        "interregion.receive",
+        message.payload_hash(),
+        f"peer:{sender}",
+        receipt,
     )
     try:
-        n_schools, n_months = _take_in(session, txn, person, p, sender, to_city)
+        _take_in(session, txn, person, p, sender, to_city)
     except (KeyError, ValueError, TypeError) as exc:
         raise TransferRefused(f"transfer payload has a malformed record: {exc}") from exc
-    receipt = {"person_key": person.person_key, "school_records": n_schools, "contribution_months": n_months}
-    txn.result = receipt
     return person.id, receipt
 
 
