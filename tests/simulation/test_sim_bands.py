@@ -84,3 +84,35 @@ def test_households_are_counted_in_their_band_with_their_members() -> None:
     assert national["households_gain_more_5"].item() == 1 and national["persons_gain_more_5"].item() == 2
     assert national["households_no_change"].item() == 1 and national["persons_no_change"].item() == 1
     assert set(counts["service"]) == {ALL_SERVICES} and set(counts["group"]) >= {"300", "330", "all"}
+
+
+def test_a_household_with_an_undetermined_costed_decision_is_undetermined_not_unchanged() -> None:
+    # household 1: the child's school decision is undetermined in the reform (a needed fact unknown); household 2:
+    # undetermined for an uncosted service only, so its value is known (no change); household 3: unchanged
+    groups = pl.DataFrame(
+        {
+            "household": [1, 1, 2, 3],
+            "replicate": [0, 0, 1, 2],
+            "age_years": [40, 10, 10, 10],
+            "income_bin": ["300"] * 4,
+            "national": ["all"] * 4,
+        }
+    ).with_columns(pl.col("replicate").cast(pl.Int32), pl.col("age_years").cast(pl.Int32))
+    school = {"school": ServiceCost("school", (PlaceCost(6, 15, 1000, "test"),))}
+    baseline = pl.DataFrame(
+        {
+            "eligible_school": [False, True, True, True],
+            "undetermined_school": [False, False, False, False],
+            "eligible_exam": [False, False, False, False],
+            "undetermined_exam": [False, False, True, False],
+        }
+    )
+    reform = baseline.with_columns(
+        pl.Series("eligible_school", [False, None, True, True], dtype=pl.Boolean),
+        pl.Series("undetermined_school", [False, True, False, False]),
+    )
+    counts = count_bands(groups, "r", date(2027, 1, 1), baseline, reform, school, school)
+    national = counts.filter(pl.col("dimension") == "national").select(pl.all().exclude(pl.String).sum())
+    assert national["households_undetermined"][0] == 1 and national["persons_undetermined"][0] == 2
+    assert national["households_no_change"][0] == 2  # never the undetermined household
+    assert sum(national[f"households_{b}"][0] for b in BANDS) == 3

@@ -4,8 +4,11 @@ A household's benefit value is the yearly yuan of the places its members are eli
 services that have a unit cost (a service without one has no value and is left out, never counted as 0 yuan).
 The reform's value against the baseline's puts the household in one of five bands: gains more than 5%, gains up
 to 5%, no change, loses up to 5%, loses more than 5% (a household with no value in the baseline that gains any
-is in "gains more than 5%"). Households (parent and linked children) and their persons are counted per band,
-nationally and by income decile, and the share of each band gets a delete-a-group jackknife interval.
+is in "gains more than 5%"). A household with a member whose decision on a costed service is undetermined (a
+needed fact unknown) in the baseline or the reform has no known value: it is in a sixth band, "undetermined",
+never counted as a gain, a loss or no change. Households (parent and linked children) and their persons are
+counted per band, nationally and by income decile, and the share of each band gets a delete-a-group jackknife
+interval.
 """
 
 from __future__ import annotations
@@ -14,12 +17,12 @@ from datetime import date
 
 import polars as pl
 
-from changzhu.simulation.aggregate import ELIGIBLE_PREFIX
+from changzhu.simulation.aggregate import ELIGIBLE_PREFIX, decision
 from changzhu.simulation.breakdown import GROUP_KEYS, REPLICATES, unit_cost
 from changzhu.simulation.costs import ServiceCost
 from changzhu.simulation.intervals import t_quantile
 
-BANDS = ("gain_more_5", "gain_less_5", "no_change", "lose_less_5", "lose_more_5")
+BANDS = ("gain_more_5", "gain_less_5", "no_change", "lose_less_5", "lose_more_5", "undetermined")
 THRESHOLD = 0.05
 ALL_SERVICES = "all_costed_services"
 BAND_DIMENSIONS = ("national", "income_bin")
@@ -31,15 +34,22 @@ BAND_MEASURES = (
 )
 
 
-def _value(frame: pl.DataFrame, services: list[str], costs: dict[str, ServiceCost]) -> pl.Expr:
-    """A person's yearly benefit value (whole yuan) from the eligibility columns of `frame`."""
+def _value(frame: pl.DataFrame, services: list[str], costs: dict[str, ServiceCost]) -> pl.Series:
+    """A person's yearly benefit value (whole yuan) from the decisions of `frame`; null (unknown) when a decision on a
+    costed service is undetermined."""
     total = pl.lit(0, dtype=pl.Int64)
+    unknown = pl.lit(False)
+    columns = []
     for service in services:
         if service not in costs or ELIGIBLE_PREFIX + service not in frame.columns:
             continue
-        eligible = pl.col(ELIGIBLE_PREFIX + service).fill_null(False)
-        total = total + pl.when(eligible).then(unit_cost(service, costs, pl.col("age_years"))).otherwise(0)
-    return total
+        eligible, undetermined = decision(frame, service)
+        columns += [eligible.alias(f"_e_{service}"), undetermined.alias(f"_u_{service}")]
+        cost = unit_cost(service, costs, pl.col("age_years"))
+        total = total + pl.when(pl.col(f"_e_{service}")).then(cost).otherwise(0)
+        unknown = unknown | pl.col(f"_u_{service}")
+    value = pl.when(unknown).then(None).otherwise(total)
+    return frame.select("age_years").with_columns(columns).select(value.alias("value")).to_series()
 
 
 def band_of(baseline: pl.Expr, reform: pl.Expr) -> pl.Expr:
@@ -47,7 +57,9 @@ def band_of(baseline: pl.Expr, reform: pl.Expr) -> pl.Expr:
     change = (reform - baseline).cast(pl.Float64)
     relative = change / baseline.cast(pl.Float64)
     return (
-        pl.when(change == 0)
+        pl.when(change.is_null())
+        .then(pl.lit("undetermined"))
+        .when(change == 0)
         .then(pl.lit("no_change"))
         .when((change > 0) & ((baseline == 0) | (relative > THRESHOLD)))
         .then(pl.lit("gain_more_5"))
@@ -73,12 +85,16 @@ def count_bands(
     before = baseline.with_columns(groups["age_years"])
     after = reform.with_columns(groups["age_years"])
     values = groups.select("household", "replicate", "age_years", "income_bin", "national").with_columns(
-        before.select(_value(before, services, base_costs).alias("b")).to_series(),
-        after.select(_value(after, services, costs).alias("r")).to_series(),
+        _value(before, services, base_costs).alias("b"),
+        _value(after, services, costs).alias("r"),
     )
+    # a household's value is unknown when any member's is (a sum would silently read the unknown as 0)
+    household_value = [
+        pl.when(pl.col(c).is_null().any()).then(None).otherwise(pl.col(c).sum()).alias(c) for c in ("b", "r")
+    ]
     households = (
         values.group_by("household", "replicate")
-        .agg(pl.len().alias("size"), pl.col("b").sum(), pl.col("r").sum(), pl.first("income_bin"), pl.first("national"))
+        .agg(pl.len().alias("size"), *household_value, pl.first("income_bin"), pl.first("national"))
         .with_columns(band_of(pl.col("b"), pl.col("r")).alias("band"))
     )
     sums = [pl.col("size").sum().alias("residents"), pl.len().alias("households")]
