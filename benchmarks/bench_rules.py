@@ -5,6 +5,11 @@ is its own:
   full      changzhu only: every service (12) with earliest dates and every points scheme, people spread over
             the country (the interval engine)
   full-now  changzhu only: the same on the date only (evaluate(earliest=False): the compiled rules)
+  earliest  the earliest dates of every service, today's code against BASELINE_COMMIT's (the interval engine before
+            issue 19's work, extracted with `git archive` and put first on the child's PYTHONPATH), runs
+            interleaved: the engine (IntervalEvaluator.run over all services) from prepared inputs (the table
+            validated, the variables the rules read built, as `three` times CompiledRules.run after load), then
+            the whole evaluate(earliest=True); both must give the same result columns
   three     three outputs in every engine (Shanghai 居住证积分, eligible_residence_permit,
             eligible_residence_registration_settlement = 居转户), everyone living in Shanghai
   process   whole processes from the Parquet file to a written result, start-up and imports included:
@@ -73,6 +78,8 @@ METHOD = (
     "file -> written result, everything included but compiling. Ratios: medians of interleaved runs, spread over "
     "the runs paired. peak = peak RSS - RSS before the timed work"
 )
+# issue 19's "today" for earliest dates: the interval engine before it was sped up
+BASELINE_COMMIT = "4486a05095bbd5275ff6f10c0ad6c3564625e586"
 CITIES = ["310100", "110100", "440100", "510100", "320500", "330100", "420100", "341000", "500100", "340800"]
 
 
@@ -498,10 +505,73 @@ def compile_case(n: int) -> dict[str, Any]:
     }
 
 
+def _engine_inputs(frame: Any) -> None:
+    """Build every input the chains' rules and schemes read (the frame builds each on first use), as
+    CompiledRules.load does for the kernels in `three`: the engine is then timed from prepared inputs."""
+    from changzhu.rules.engine import chain_groups, reads_of
+    from changzhu.rules.indicators import flat
+
+    names: set[str] = set()
+    for policy, _ in chain_groups(frame, frame.policies, None):
+        for rule in policy.services.values():
+            names |= {name for name, _ in reads_of(policy, rule.rule)}
+        for scheme in policy.schemes.values():
+            names |= {name for ind in flat(scheme.indicators) for name in ind.reads()}
+    for name in sorted(names):
+        if frame.variables[name].kind == "clock":
+            frame.clocks[name].now(frame.on)
+        else:
+            frame.statics[name]  # built on first use
+    frame.parent_idx  # noqa: B018 (built on first use)
+
+
+def earliest_case(engine: str, n: int) -> dict[str, Any]:
+    """Earliest dates of every service on the full table, with the changzhu found first on the path (`engine`:
+    "changzhu" for this checkout, "baseline" for BASELINE_COMMIT's): the interval engine on the prepared table, then
+    the whole evaluate(earliest=True); wall and CPU seconds of each, the result kept for the comparison."""
+    import changzhu
+    from changzhu.domain.services import Service
+    from changzhu.rules.engine import IntervalEvaluator
+    from changzhu.rules.evaluate import evaluate, prepare
+
+    df = pl.read_parquet(_input_path("full", n))
+    evaluate(df.head(1000), ON)  # imports, policies, numba's kernels loaded: excluded
+    frame = prepare(df, ON)
+    gc.collect()
+    wall, cpu = time.perf_counter(), time.process_time()
+    _engine_inputs(frame)
+    inputs_seconds, inputs_cpu = time.perf_counter() - wall, time.process_time() - cpu
+    wall, cpu = time.perf_counter(), time.process_time()
+    IntervalEvaluator(frame, frame.policies, None).run(list(Service))
+    engine_seconds, engine_cpu = time.perf_counter() - wall, time.process_time() - cpu
+    del frame
+    gc.collect()
+    wall, cpu = time.perf_counter(), time.process_time()
+    result = evaluate(df, ON)
+    seconds, cpu_seconds = time.perf_counter() - wall, time.process_time() - cpu
+    result.write_parquet(f"/tmp/bench_rules_earliest_{engine}_{n}.parquet")
+    return {
+        "kind": "earliest",
+        "engine": engine,
+        "persons": n,
+        "code": str(Path(changzhu.__file__).parent),
+        "inputs_seconds": inputs_seconds,
+        "inputs_cpu_seconds": inputs_cpu,
+        "engine_seconds": engine_seconds,
+        "engine_cpu_seconds": engine_cpu,
+        "seconds": seconds,
+        "cpu_seconds": cpu_seconds,
+        "persons_per_s": n / seconds,
+        "outputs": result.width - 1,
+    }
+
+
 def run_case(kind: str, engine: str, n: int) -> dict[str, Any]:
     """One measured run (called in a child process)."""
     if kind == "compile":
         return compile_case(n)
+    if kind == "earliest":
+        return earliest_case(engine, n)
     df = pl.read_parquet(_input_path(kind, n))
     input_bytes = df.estimated_size()
     state = _setup(engine, df)
@@ -510,7 +580,7 @@ def run_case(kind: str, engine: str, n: int) -> dict[str, Any]:
     Path("/proc/self/clear_refs").write_text("5")  # reset the peak-RSS mark: measure from here
     base = _rss("VmRSS")
     timings: dict[str, float] = {}
-    started = time.perf_counter()
+    started, cpu = time.perf_counter(), time.process_time()
     got: dict[str, np.ndarray] = {}
     outputs = 0
     if kind in ("full", "full-now"):
@@ -524,7 +594,7 @@ def run_case(kind: str, engine: str, n: int) -> dict[str, Any]:
         got = floor_three(df, timings)
     else:
         got = openfisca_three(df, timings, state)
-    seconds = time.perf_counter() - started
+    seconds, cpu_seconds = time.perf_counter() - started, time.process_time() - cpu
     peak = _rss("VmHWM") - base
     if got:
         outputs = len(got)
@@ -537,6 +607,7 @@ def run_case(kind: str, engine: str, n: int) -> dict[str, Any]:
         "engine": engine,
         "persons": n,
         "seconds": seconds,
+        "cpu_seconds": cpu_seconds,
         "persons_per_s": n / seconds,
         "peak_extra_bytes": peak,
         "input_bytes": input_bytes,
@@ -589,7 +660,8 @@ def _median_run(tries: list[dict[str, Any]]) -> dict[str, Any]:
     if not ok:
         return tries[0]
     row = dict(sorted(ok, key=lambda t: t["seconds"])[len(ok) // 2])
-    for key in ("seconds", "prepare_seconds", "rules_seconds"):
+    for key in ("seconds", "prepare_seconds", "rules_seconds", "cpu_seconds", "engine_seconds", "engine_cpu_seconds",
+                "inputs_seconds", "inputs_cpu_seconds"):  # fmt: skip
         if key in row:
             row[f"{key}_each_run"] = [t[key] for t in ok]
     if "peak_extra_bytes" in row:
@@ -636,7 +708,30 @@ def ratios_of(runs: list[dict[str, Any]], n: int) -> dict[str, dict[str, float]]
         out["prepare_changzhu_time_over_polars_floor"] = _ratio(cz, floor, "prepare_seconds")
     if {"changzhu", "openfisca"} <= set(process):
         out["process_changzhu_over_openfisca_throughput"] = _ratio(process["openfisca"], process["changzhu"], "seconds")
+    earliest = {r["engine"]: r for r in runs if r["kind"] == "earliest" and r["persons"] == n and "error" not in r}
+    if {"changzhu", "baseline"} <= set(earliest):  # how many times faster than BASELINE_COMMIT's code
+        now, then = earliest["changzhu"], earliest["baseline"]
+        out["earliest_engine_baseline_over_changzhu_time"] = _ratio(then, now, "engine_seconds")
+        out["earliest_engine_baseline_over_changzhu_cpu"] = _ratio(then, now, "engine_cpu_seconds")
+        out["earliest_evaluate_baseline_over_changzhu_time"] = _ratio(then, now, "seconds")
+        out["earliest_evaluate_baseline_over_changzhu_cpu"] = _ratio(then, now, "cpu_seconds")
     return out
+
+
+def baseline_source(folder: Path) -> Path:
+    """BASELINE_COMMIT's src/ extracted into `folder` (git archive: the repository is not touched)."""
+    archive = subprocess.run(
+        ["git", "archive", BASELINE_COMMIT, "src"], capture_output=True, check=True, cwd=ROOT
+    ).stdout
+    subprocess.run(["tar", "-x", "-C", str(folder)], input=archive, check=True)
+    return folder / "src"
+
+
+def same_earliest(n: int) -> bool:
+    """Whether today's evaluate(earliest=True) gave exactly the baseline's columns (names, types, values)."""
+    now = pl.read_parquet(f"/tmp/bench_rules_earliest_changzhu_{n}.parquet")
+    then = pl.read_parquet(f"/tmp/bench_rules_earliest_baseline_{n}.parquet")
+    return now.equals(then)
 
 
 ENGINES = ("changzhu", "numpy", "openfisca", "floor")
@@ -678,6 +773,16 @@ def main() -> None:
                 }
         runs.append(_child("full", "changzhu", n))
         runs.append(_child("full-now", "changzhu", n))
+        with tempfile.TemporaryDirectory() as folder:
+            env = {**os.environ, "PYTHONPATH": str(baseline_source(Path(folder)))}
+            pairs: dict[str, list[dict[str, Any]]] = {"changzhu": [], "baseline": []}
+            for _ in range(args.repeat):  # interleaved, like the other repeated cases
+                pairs["changzhu"].append(_child("earliest", "changzhu", n))
+                pairs["baseline"].append(_child("earliest", "baseline", n, env))
+            earliest_rows = [_median_run(got) for got in pairs.values()]
+        if all("error" not in r for r in earliest_rows):
+            earliest_rows[0]["same_results_as_baseline"] = same_earliest(n)
+        runs.extend(earliest_rows)
         for kind, engines in (("three", ENGINES), ("process", ("changzhu", "openfisca"))):
             tries: dict[str, list[dict[str, Any]]] = {e: [] for e in engines}
             for _ in range(args.repeat):  # interleaved, so a busy moment on the machine hits every engine alike
@@ -715,7 +820,7 @@ def _print(
     """The runs as a table, then the ratios."""
     table = Table(title=f"rules engine benchmark (same synthetic data; three outputs: median of {repeat} runs)")
     columns = ("case", "engine", "persons", "seconds", "of which prepare", "of which rules", "persons/s",
-               "peak MiB", "peak/input", "same as numpy")  # fmt: skip
+               "peak MiB", "peak/input", "same as numpy / baseline")  # fmt: skip
     for col in columns:
         table.add_column(col, justify="right")
     for r in runs:
@@ -732,7 +837,7 @@ def _print(
             f"{r['persons_per_s']:,.0f}",
             f"{r['peak_extra_bytes'] / 2**20:,.0f}" if "peak_extra_bytes" in r else "—",
             f"{r['peak_over_input']:.2f}" if "peak_over_input" in r else "—",
-            str(r.get("same_outputs_as_numpy", "—")),
+            str(r.get("same_outputs_as_numpy", r.get("same_results_as_baseline", "—"))),
         )
     console = Console(width=160)
     console.print(table)

@@ -321,27 +321,37 @@ class VariableCondition(Leaf):
 
     # ---- interval engine --------------------------------------------------------------------------------
     def own(self, ev: Engine, policy: ResolvedPolicy, rows: np.ndarray) -> LeafResult:
+        raw, param, dated = self.threshold(policy, ev.frame.on_date)
+        key = (self.variable, self.op, repr(raw), id(rows))  # the same comparison in another rule: computed once
+        anchor = ev.frame.clocks[self.variable] if self.spec.kind == "clock" else None
+        got = ev.once(key, rows, anchor, lambda: self._own(ev, rows, raw))
+        return LeafResult(got.start, got.end, got.known, got.value, got.threshold, param, dated, got.decided)
+
+    def _own(self, ev: Engine, rows: np.ndarray, raw: Any) -> LeafResult:
+        """The comparison with the threshold `raw` for the rows (no parameter attached)."""
         frame = ev.frame
         on = frame.on
+        param = dated = None
         m = rows.shape[0]
         everyone = m == frame.n
         now = np.broadcast_to(np.int32(on), (m,))
         never = np.broadcast_to(NEVER, (m,))
         forever = np.broadcast_to(FOREVER, (m,))
-        raw, param, dated = self.threshold(policy, frame.on_date)
         kind = self.spec.kind
         if kind == "clock":
             full_clock = frame.clocks[self.variable]
-            value_now = full_clock.now(on) if everyone else full_clock.now(on)[rows]
-            value = value_now.astype(np.float64) if ev.trace else value_now
-            clock = full_clock if everyone else full_clock.take(rows)
+            value = None
+            if ev.trace:  # the months on the date, for explanations only
+                value_now = full_clock.now(on) if everyone else full_clock.now(on)[rows]
+                value = value_now.astype(np.float64)
+            asked = None if everyone else rows
             known = ev.clock_known(self.variable, rows)
             t = float(raw)
             if self.op in (">=", ">"):
                 target = t if self.op == ">=" else np.floor(t) + 1
-                return LeafResult(clock.reach(target, on), forever, known, value, t, param, dated)
+                return LeafResult(full_clock.reach(target, on, asked), forever, known, value, t, param, dated)
             target = t if self.op == "<" else np.floor(t) + 1
-            reached = clock.reach(target, on)
+            reached = full_clock.reach(target, on, asked)
             start = np.where(reached > on, now, never)
             end = np.where(reached < NEVER, reached - 1, FOREVER)
             return LeafResult(start, end, known, value, t, param, dated)
@@ -353,7 +363,7 @@ class VariableCondition(Leaf):
         holds = self._holds(values, raw)
         if known is not None:
             holds = holds & known
-        shown = values.astype(np.float64)
+        shown = values.astype(np.float64) if ev.trace else None
         threshold = raw if kind in ("number", "bool") else (raw if isinstance(raw, list) else [raw])
         return LeafResult(np.where(holds, np.int32(on), NEVER), forever, known, shown, threshold, param, dated)
 

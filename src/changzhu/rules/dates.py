@@ -63,13 +63,11 @@ def _from_civil_arith(ym: np.ndarray, day0: np.ndarray) -> np.ndarray:
 # Lookup tables for 1850-01-01 .. 2250-01-01: day -> (ym, day0), ym -> (first day, length).
 LUT_LO = (date(1850, 1, 1) - EPOCH).days
 LUT_HI = (date(2250, 1, 1) - EPOCH).days
-_YM_LO = 1850 * 12
-_YM_HI = 2250 * 12
+YM_LO = 1850 * 12
+YM_HI = 2250 * 12
 _DAY_YM, _DAY_D0 = (a.astype(np.int32) for a in _civil_arith(np.arange(LUT_LO, LUT_HI + 1)))
-_YM_START = _from_civil_arith(np.arange(_YM_LO, _YM_HI + 1), np.zeros(_YM_HI - _YM_LO + 1, dtype=np.int64)).astype(
-    np.int32
-)
-_YM_LEN = _month_length_arith(np.arange(_YM_LO, _YM_HI + 1)).astype(np.int32)
+YM_START = _from_civil_arith(np.arange(YM_LO, YM_HI + 1), np.zeros(YM_HI - YM_LO + 1, dtype=np.int64)).astype(np.int32)
+YM_LEN = _month_length_arith(np.arange(YM_LO, YM_HI + 1)).astype(np.int32)
 
 
 def _within(a: np.ndarray, lo: int, hi: int) -> bool:
@@ -88,16 +86,16 @@ def civil(days: np.ndarray | int) -> tuple[np.ndarray, np.ndarray]:
 def month_length(ym: np.ndarray) -> np.ndarray:
     """Days in the month given as year*12 + month-1."""
     m = np.asarray(ym)
-    if m.ndim and _within(m, _YM_LO, _YM_HI):
-        return _YM_LEN[m - _YM_LO]
+    if m.ndim and _within(m, YM_LO, YM_HI):
+        return YM_LEN[m - YM_LO]
     return _month_length_arith(m)
 
 
 def from_civil(ym: np.ndarray, day0: np.ndarray) -> np.ndarray:
     """Day numbers from (year*12 + month-1, day of month - 1)."""
     m = np.asarray(ym)
-    if m.ndim and _within(m, _YM_LO, _YM_HI):
-        return _YM_START[m - _YM_LO] + np.asarray(day0)
+    if m.ndim and _within(m, YM_LO, YM_HI):
+        return YM_START[m - YM_LO] + np.asarray(day0)
     return _from_civil_arith(m, np.asarray(day0))
 
 

@@ -10,13 +10,15 @@ changzhu.rules.arrays.Interval), never zero.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
+from typing import Any
 
 import numpy as np
 
 from changzhu.domain.services import Service
 from changzhu.parameters.model import DatedValue, Parameter
-from changzhu.rules.arrays import Interval, fold
+from changzhu.rules.arrays import Interval, endless, fold
 from changzhu.rules.catalog import PolicySet, ResolvedPolicy, resolve, scenario_scope, scheme_conditions
 from changzhu.rules.conditions import Condition, Leaf, PointsCondition, ServiceCondition, VariableCondition
 from changzhu.rules.dates import FOREVER, NEVER
@@ -81,6 +83,9 @@ class IntervalEvaluator:
     points_now: dict[str, PointsResult] = field(default_factory=dict)
     permit_unknown: np.ndarray | None = None
     _points_cache: dict[tuple[tuple[str, ...], str, str], tuple[np.ndarray, LeafResult]] = field(default_factory=dict)
+    _leaf_cache: dict[tuple[Any, ...], tuple[np.ndarray, object, LeafResult]] = field(default_factory=dict)
+    _taken: dict[tuple[Service, int], tuple[np.ndarray, Interval]] = field(default_factory=dict)
+    _points_on: dict[tuple[tuple[str, ...], str], tuple[np.ndarray, Any]] = field(default_factory=dict)
 
     def run(self, services: list[Service]) -> None:
         """Evaluate the services (in dependency order) and every scheme's points on the evaluation date."""
@@ -94,20 +99,10 @@ class IntervalEvaluator:
                 assert rule is not None
                 interval = rule.rule.interval(self, policy, rows, service.value)
             else:
-                interval = Interval(np.full(n, NEVER, dtype=np.int32), np.full(n, FOREVER, dtype=np.int32))
-                unknown = np.zeros(n, dtype=bool)
-                decided = np.ones(n, dtype=bool)
-                for policy, rows, rule in rules:
-                    if rule is None:
-                        continue
-                    got = rule.rule.interval(self, policy, rows, service.value)
-                    interval.start[rows] = got.start
-                    interval.end[rows] = got.end
-                    if got.unknown is not None:
-                        unknown[rows] = got.unknown
-                        decided[rows] = got.decided_mask()
-                if unknown.any():
-                    interval = Interval(interval.start, interval.end, unknown, decided)
+                interval = _assemble(
+                    n, [(rows, rule.rule.interval(self, policy, rows, service.value)) for policy, rows, rule in rules
+                        if rule is not None]
+                )  # fmt: skip
             self.services[service] = interval
             if service == Service.RESIDENCE_PERMIT:
                 self._set_permit_clock(interval)
@@ -142,7 +137,13 @@ class IntervalEvaluator:
         interval = self.services.get(service)
         if interval is None:
             raise PolicyError(f"service {service.value} is used before it is evaluated (dependency cycle?)")
-        return interval if rows.shape[0] == self.frame.n else interval.take(rows)
+        if rows.shape[0] == self.frame.n:
+            return interval
+        taken = self._taken.get((service, id(rows)))
+        if taken is None or taken[0] is not rows:  # the same chain's rows ask again: gathered once
+            taken = (rows, interval.take(rows))
+            self._taken[(service, id(rows))] = taken
+        return taken[1]
 
     def clock_known(self, name: str, rows: np.ndarray) -> np.ndarray | None:
         """Where a clock's months are known (None: everywhere): permit months where the permit is undetermined and
@@ -154,6 +155,18 @@ class IntervalEvaluator:
             return None
         return ~(self.permit_unknown if rows.shape[0] == self.frame.n else self.permit_unknown[rows])
 
+    def once(
+        self, key: tuple[Any, ...], rows: np.ndarray, anchor: object, compute: Callable[[], LeafResult]
+    ) -> LeafResult:
+        """A leaf's result computed once for the same rows (the same array) and the same `anchor` (the input it read,
+        e.g. a clock that is replaced later): another service or chain asking the same comparison reuses it."""
+        cached = self._leaf_cache.get(key)
+        if cached is not None and cached[0] is rows and cached[1] is anchor:
+            return cached[2]
+        result = compute()
+        self._leaf_cache[key] = (rows, anchor, result)
+        return result
+
     def record(self, path: str, leaf: Leaf, rows: np.ndarray, result: LeafResult) -> None:
         """Keep what a condition saw (when explaining)."""
         if self.trace:
@@ -163,18 +176,30 @@ class IntervalEvaluator:
     def points_at(
         self, policy: ResolvedPolicy, scheme: PointsScheme, rows: np.ndarray, days: np.ndarray | int
     ) -> tuple[np.ndarray, np.ndarray, list[tuple[Indicator, np.ndarray, np.ndarray]]]:
-        """Lowest and highest total and each indicator's (low, high) for the rows on the days (one or one per row)."""
+        """Lowest and highest total and each indicator's (low, high) for the rows on the days (one or one per row).
+        On the evaluation date the points of a chain's rows are computed once (a points condition and the scheme's
+        points both ask)."""
+        on_date = np.ndim(days) == 0 and int(days) == self.frame.on
+        key = (policy.chain, scheme.name)
+        if on_date:
+            cached = self._points_on.get(key)
+            if cached is not None and cached[0] is rows:
+                return cached[1]
         parts = [
             (ind, *ind.score(self, policy, rows, days, f"points:{scheme.name}:{ind.name}")) for ind in scheme.indicators
         ]
         if not parts:
             zero = np.zeros(rows.shape[0])
-            return zero, zero, []
-        lo, hi = fold(np.add, [lo for _, lo, _ in parts]), fold(np.add, [hi for _, _, hi in parts])
-        if scheme.floor is not None:  # `min:` the total is never below it
-            floor = num(scheme.floor, policy, self.frame.on_date)
-            lo, hi = np.maximum(lo, floor), np.maximum(hi, floor)
-        return lo, hi, parts
+            got: tuple[np.ndarray, np.ndarray, list[tuple[Indicator, np.ndarray, np.ndarray]]] = (zero, zero, [])
+        else:
+            lo, hi = fold(np.add, [lo for _, lo, _ in parts]), fold(np.add, [hi for _, _, hi in parts])
+            if scheme.floor is not None:  # `min:` the total is never below it
+                floor = num(scheme.floor, policy, self.frame.on_date)
+                lo, hi = np.maximum(lo, floor), np.maximum(hi, floor)
+            got = lo, hi, parts
+        if on_date:
+            self._points_on[key] = (rows, got)
+        return got
 
     def points_condition(self, policy: ResolvedPolicy, scheme: PointsScheme, rows: np.ndarray, of: str) -> LeafResult:
         """The prerequisites hold and the points reach the line: from which day (three-valued)."""
@@ -266,14 +291,38 @@ class IntervalEvaluator:
             if unresolved.size == 0 or not clock_names:
                 break
             cands = []
+            at = rows[unresolved]
             for name in clock_names:
-                clock = self.frame.clocks[name].take(rows[unresolved])
-                now_value = clock.at(on)
-                cands.append(clock.reach(step * (np.floor_divide(now_value, step) + 1 + k), on))
+                clock = self.frame.clocks[name]
+                now_value = clock.now(on)[at]
+                cands.append(clock.reach(step * (np.floor_divide(now_value, step) + 1 + k), on, at))
             try_candidates(unresolved, cands)
             next_step = fold(np.minimum, cands)
             unresolved = unresolved[(next_step < best[unresolved]) & (next_step <= pre.end[unresolved])]
         return best
+
+
+def _assemble(n: int, parts: list[tuple[np.ndarray, Interval]]) -> Interval:
+    """One interval for every row from those of the chain groups (rows of no group: never, known). An end that is
+    FOREVER in every group stays one broadcast value; unknown and decided are built only where a group has them."""
+    start = np.full(n, NEVER, dtype=np.int32)
+    for rows, got in parts:
+        start[rows] = got.start
+    if all(endless(got.end) for _, got in parts):
+        end = np.broadcast_to(FOREVER, (n,))
+    else:
+        end = np.full(n, FOREVER, dtype=np.int32)
+        for rows, got in parts:
+            end[rows] = got.end
+    if all(got.unknown is None for _, got in parts):
+        return Interval(start, end)
+    unknown = np.zeros(n, dtype=bool)
+    decided = np.ones(n, dtype=bool)
+    for rows, got in parts:
+        if got.unknown is not None:
+            unknown[rows] = got.unknown
+            decided[rows] = got.decided_mask()
+    return Interval(start, end, unknown, decided) if unknown.any() else Interval(start, end)
 
 
 def _points_result(
@@ -305,7 +354,12 @@ def chain_groups(
     everyone = len(chains) == 1
     out = []
     for (chain, scope), region_ids in chains.items():
-        rows = np.arange(frame.n) if everyone else np.flatnonzero(np.isin(frame.region_idx, region_ids))
+        if everyone:
+            rows = np.arange(frame.n)
+        else:  # the group's regions as a table over region indices (index -1, no region: the last slot), one gather
+            inside = np.zeros(len(frame.regions.codes) + 1, dtype=bool)
+            inside[region_ids] = True
+            rows = np.flatnonzero(inside[frame.region_idx])
         out.append((resolve(policies, chain, scenario, scope), rows))
     return out
 

@@ -12,7 +12,17 @@ import polars as pl
 
 from changzhu.domain.person import EDUCATION_LEVELS, HOUSING_TENURES, SEXES, TITLE_LEVELS
 from changzhu.rules.catalog import PolicySet, RegionLookup
-from changzhu.rules.dates import LUT_LO, NEVER, civil, from_civil, month_length, months_until, to_days
+from changzhu.rules.dates import (
+    LUT_LO,
+    NEVER,
+    YM_LEN,
+    YM_LO,
+    YM_START,
+    civil,
+    month_length,
+    months_until,
+    to_days,
+)
 from changzhu.rules.variables import CITY_SIZE_ORDER, VariableSpec
 
 
@@ -79,16 +89,34 @@ class Clock:
         grown = np.where(self.grows & started, months, 0)
         return np.where(started, self.const + grown, self.before)
 
-    def reach(self, threshold: float | np.ndarray, on: int) -> np.ndarray:
-        """First day (>= on) the value is at least `threshold`; NEVER if it never gets there."""
-        need = np.ceil(threshold - self.const).astype(np.int64)
-        valid = self.base < NEVER
+    def reach(self, threshold: float | np.ndarray, on: int, rows: np.ndarray | None = None) -> np.ndarray:
+        """First day (>= on) the value is at least `threshold` (one, or one per row asked); NEVER if it never gets
+        there. rows: the rows asked (None: every row), read in place rather than gathered."""
+        from changzhu.rules.clock_kernels import reach  # numba, loaded when an earliest date is searched
+
+        m = self.base.shape[0] if rows is None else rows.shape[0]
         bym, bday = self.civil_base()
-        target = bym + np.maximum(need, 0)
-        later = from_civil(target, np.minimum(bday, month_length(target) - 1))
-        out = np.where(valid & ((need <= 0) | self.grows), later, NEVER)
-        out = np.where(out < NEVER, np.maximum(out, on), out)
-        return np.where(self.before >= threshold, on, out)
+        wanted = np.zeros(0, dtype=np.int64) if rows is None else np.asarray(rows, dtype=np.int64)
+        line = np.broadcast_to(np.asarray(threshold, dtype=np.float64), (m,))
+        out = np.empty(m, dtype=np.int64)
+        reach(
+            wanted,
+            rows is None,
+            self.base,
+            self.const,
+            self.grows,
+            self.before,
+            bym,
+            bday,
+            line,
+            on,
+            int(NEVER),
+            YM_LO,
+            YM_START,
+            YM_LEN,
+            out,
+        )
+        return out
 
 
 def _uniform(values: np.ndarray) -> bool:

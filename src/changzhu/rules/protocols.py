@@ -7,7 +7,7 @@ written against them only.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import date
 from typing import TYPE_CHECKING, Any, Protocol
@@ -99,6 +99,10 @@ class EngineView(Protocol):
     def clock_known(self, name: str, rows: np.ndarray) -> np.ndarray | None: ...
 
     def record(self, path: str, leaf: Any, rows: np.ndarray, result: LeafResult) -> None: ...
+
+    def once(
+        self, key: tuple[Any, ...], rows: np.ndarray, anchor: object, compute: Callable[[], LeafResult]
+    ) -> LeafResult: ...
 
     def points_condition(self, policy: Any, scheme: Any, rows: np.ndarray, of: str) -> LeafResult: ...
 

@@ -1,0 +1,76 @@
+"""Numba kernels of the interval engine's clocks: the first day a month count reaches a line, one pass over the rows.
+
+The calendar arithmetic is that of changzhu.rules.dates: month starts and lengths read from its tables (1850-2250),
+Howard Hinnant's integer algorithms outside them, per row, so a clock's rows are neither gathered nor passed through
+a dozen whole-array temporaries for each line it is compared with.
+"""
+
+from __future__ import annotations
+
+import numba
+import numpy as np
+
+_DAYS = np.array([31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31], dtype=np.int64)
+
+
+@numba.njit(nogil=True, cache=True)
+def _month_length(ym: int) -> int:
+    year = ym // 12
+    month0 = ym - year * 12
+    leap = (year % 4 == 0 and year % 100 != 0) or year % 400 == 0
+    return _DAYS[month0] + (1 if month0 == 1 and leap else 0)
+
+
+@numba.njit(nogil=True, cache=True)
+def _from_civil(ym: int, day0: int) -> int:
+    year = ym // 12
+    month0 = ym - year * 12
+    y = year - (1 if month0 <= 1 else 0)
+    era = y // 400
+    yoe = y - era * 400
+    mp = month0 - 2 if month0 >= 2 else month0 + 10
+    doy = (153 * mp + 2) // 5 + day0
+    doe = yoe * 365 + yoe // 4 - yoe // 100 + doy
+    return era * 146097 + doe - 719468
+
+
+@numba.njit(nogil=True, cache=True)
+def _day_outside(ym: int, day0: int) -> int:
+    """The day of (year*12 + month-1, day of month - 1 clipped to the month's length), outside the tables."""
+    return _from_civil(ym, min(day0, _month_length(ym) - 1))
+
+
+@numba.njit(nogil=True, cache=True)
+def reach(
+    rows: np.ndarray,
+    every: bool,
+    base: np.ndarray,
+    const: np.ndarray,
+    grows: np.ndarray,
+    before: np.ndarray,
+    bym: np.ndarray,
+    bday: np.ndarray,
+    threshold: np.ndarray,
+    on: int,
+    never: int,
+    ym_lo: int,
+    ym_start: np.ndarray,
+    ym_len: np.ndarray,
+    out: np.ndarray,
+) -> None:
+    """out[i]: first day (>= on) the clock of row rows[i] (row i if every) is at least threshold[i]; never if not."""
+    for i in range(out.shape[0]):
+        r = i if every else rows[i]
+        t = threshold[i]
+        if before[r] >= t:
+            out[i] = on
+            continue
+        need = np.int64(np.ceil(t - const[r]))
+        if base[r] >= never or not (need <= 0 or grows[r]):
+            out[i] = never
+            continue
+        ym = bym[r] + max(need, 0)
+        j = ym - ym_lo
+        inside = 0 <= j < ym_start.shape[0]  # the tables' years, else the arithmetic
+        day = ym_start[j] + min(bday[r], ym_len[j] - 1) if inside else _day_outside(ym, bday[r])
+        out[i] = day if day >= never else max(day, on)
