@@ -17,6 +17,7 @@ weight or the residence permit's six months exactly as it changes a rule paramet
 
 from __future__ import annotations
 
+import threading
 from dataclasses import dataclass, field
 from datetime import date
 from functools import cache
@@ -155,7 +156,16 @@ def load_tree(directory: Path = TREE_DIR, extra: Path | None = None) -> Paramete
     return ParameterTree(merged)
 
 
+_SHIPPED_LOCK = threading.Lock()
+
+
 @cache
-def parameter_tree() -> ParameterTree:
-    """The tree shipped with the package (src/changzhu/parameters/files)."""
+def _shipped_tree() -> ParameterTree:
     return load_tree()
+
+
+def parameter_tree() -> ParameterTree:
+    """The tree shipped with the package (src/changzhu/parameters/files), read once per process (threads that ask
+    at the same time wait for the one reading it rather than each reading it)."""
+    with _SHIPPED_LOCK:
+        return _shipped_tree()

@@ -31,6 +31,7 @@ import secrets
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from functools import lru_cache
 from pathlib import Path
 from typing import Any, cast
 
@@ -220,9 +221,24 @@ def audit_key() -> bytes:
     text = os.environ.get(AUDIT_KEY_ENV)
     if not text:
         path = data_dir() / AUDIT_KEY_FILE
-        if not path.exists():
+        try:
+            found = path.stat()
+        except FileNotFoundError:
             create_private_once(path, (secrets.token_hex(32) + "\n").encode())
-        text = path.read_text().strip()
+            found = path.stat()
+        text = _key_text(path, found.st_ino, found.st_mtime_ns)
+    return _key_bytes(text)
+
+
+@lru_cache(maxsize=16)
+def _key_text(path: Path, inode: int, modified_ns: int) -> str:
+    """The text of a key file, read once per version of the file (a replaced or edited file is read again)."""
+    return path.read_text().strip()
+
+
+@lru_cache(maxsize=16)
+def _key_bytes(text: str) -> bytes:
+    """The 32 key bytes that `text` spells in hexadecimal, or AuditKeyError."""
     try:
         key = bytes.fromhex(text)
     except ValueError:
