@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
-from datetime import date
+import calendar
+from datetime import date, timedelta
 
 import numpy as np
 import polars as pl
+
+from changzhu.rules.dates import to_days
 
 ON = date(2026, 6, 1)
 CITIES = ["310100", "110100", "440100", "510100", "320500", "420100", "341000", "500100"]
@@ -51,3 +54,13 @@ def random_people(n: int, seed: int) -> pl.DataFrame:
             "admin_detentions": (rng.random(n) < 0.05).astype(np.int32),
         }
     )
+
+
+def add_months_by_calendar(d: int, k: int) -> int:
+    """The oracle of month arithmetic: day number `d` plus `k` months by Python's calendar (the day clamped to the
+    month's last)."""
+    start = date(1970, 1, 1) + timedelta(days=d)
+    total = start.year * 12 + start.month - 1 + k
+    year, month0 = divmod(total, 12)
+    day = min(start.day, calendar.monthrange(year, month0 + 1)[1])
+    return to_days(date(year, month0 + 1, day))

@@ -3,12 +3,12 @@ the date tables, for every row and for rows asked by index."""
 
 from __future__ import annotations
 
-import calendar
-from datetime import date, timedelta
+from datetime import date
 
 import numpy as np
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from rules_support import add_months_by_calendar
 
 from changzhu.rules.dates import NEVER, to_days
 from changzhu.rules.frame import Clock
@@ -27,14 +27,6 @@ clocks = st.lists(
 )
 
 
-def _add(d: int, k: int) -> int:
-    start = date(1970, 1, 1) + timedelta(days=d)
-    total = start.year * 12 + start.month - 1 + k
-    year, month0 = divmod(total, 12)
-    day = min(start.day, calendar.monthrange(year, month0 + 1)[1])
-    return to_days(date(year, month0 + 1, day))
-
-
 def _expected(base: int, const: int, grows: bool, before: int, line: float) -> int:
     """The first day on or after ON the count is at least the line: before base `before`, from base const plus the
     whole months since base if it grows."""
@@ -45,7 +37,7 @@ def _expected(base: int, const: int, grows: bool, before: int, line: float) -> i
     need = int(np.ceil(line - const))
     if need > 0 and not grows:
         return int(NEVER)
-    return max(_add(base, max(need, 0)), ON)
+    return max(add_months_by_calendar(base, max(need, 0)), ON)
 
 
 @settings(max_examples=200, deadline=None)
