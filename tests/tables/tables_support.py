@@ -124,3 +124,24 @@ def write_forms(kind: str, frame: pl.DataFrame, tmp: Path) -> dict[str, Path]:
 def some_day() -> date:
     """A date after every date in the records."""
     return date(2026, 6, 1)
+
+
+# `changzhu resident register` for one Chengdu-registered resident living in Shenzhen, as caseworker cw_sz
+REGISTER_ARGS = [
+    "resident",
+    "register",
+    "--id-number",
+    "510104199003070138",
+    "--hukou",
+    "510100",
+    "--residence",
+    "440300",
+    "--since",
+    "2020-01-01",
+    "--proof",
+    "employment",
+    "--proof-ref",
+    "合同 1",
+    "--as",
+    "cw_sz",
+]

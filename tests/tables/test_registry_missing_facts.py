@@ -8,7 +8,7 @@ from pathlib import Path
 import polars as pl
 import pytest
 from sqlalchemy import Engine
-from tables_support import reference
+from tables_support import REGISTER_ARGS, reference
 from typer.testing import CliRunner
 
 from changzhu.api.auth.accounts import create_user
@@ -20,32 +20,13 @@ from changzhu.registry.explained import explain_registered
 from changzhu.rules import evaluate as plain_evaluate
 from changzhu.rules.catalog import policies_in_use
 
-REGISTER = [
-    "resident",
-    "register",
-    "--id-number",
-    "510104199003070138",
-    "--hukou",
-    "510100",
-    "--residence",
-    "440300",
-    "--since",
-    "2020-01-01",
-    "--proof",
-    "employment",
-    "--proof-ref",
-    "合同 1",
-    "--as",
-    "cw_sz",
-]
-
 
 @pytest.fixture
 def registered(engine: Engine, monkeypatch: pytest.MonkeyPatch) -> Engine:
     """One resident registered with no facts beyond the registration itself."""
     monkeypatch.setenv("CHANGZHU_DATABASE_URL", str(engine.url.render_as_string(hide_password=False)))
     create_user(engine, "cw_sz", "correct horse battery staple", Role.CASEWORKER, ["440300"])
-    ran = CliRunner().invoke(app, REGISTER)
+    ran = CliRunner().invoke(app, REGISTER_ARGS)
     assert ran.exit_code == 0, ran.output
     return engine
 
@@ -70,7 +51,7 @@ def test_evaluate_registry_command_runs_for_a_resident_with_missing_facts(regist
 
 def test_a_complete_resident_is_decided_as_evaluate_decides_it(registered: Engine) -> None:
     facts = ["employed=是", "学历=本科", "housing=rented", "income_per_capita_month=3000", "criminal_record=否"]
-    other = [a if a != "510104199003070138" else "11010519491231002X" for a in REGISTER]
+    other = [a if a != "510104199003070138" else "11010519491231002X" for a in REGISTER_ARGS]
     ran = CliRunner().invoke(app, [*other, *(x for f in facts for x in ("--fact", f))])
     assert ran.exit_code == 0, ran.output
     table = person_frame(registered)

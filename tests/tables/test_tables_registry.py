@@ -8,7 +8,7 @@ from pathlib import Path
 import polars as pl
 import pytest
 from sqlalchemy import Engine, inspect, select, text
-from tables_support import reference, write_forms
+from tables_support import REGISTER_ARGS, reference, write_forms
 from typer.testing import CliRunner
 
 from changzhu.api.auth.accounts import create_user
@@ -62,27 +62,9 @@ def test_bad_rows_store_nothing_and_skip_stores_the_good_ones(engine: Engine, tm
 
 def test_register_takes_facts_by_english_or_chinese_name(engine: Engine, tmp_path: Path, monkeypatch) -> None:  # type: ignore[no-untyped-def]
     monkeypatch.setenv("CHANGZHU_DATABASE_URL", str(engine.url.render_as_string(hide_password=False)))
-    args = [
-        "resident",
-        "register",
-        "--id-number",
-        "510104199003070138",
-        "--hukou",
-        "510100",
-        "--residence",
-        "440300",
-        "--since",
-        "2020-01-01",
-        "--proof",
-        "employment",
-        "--proof-ref",
-        "合同 1",
-        "--as",
-        "cw_sz",
-    ]
     create_user(engine, "cw_sz", "correct horse battery staple", Role.CASEWORKER, ["440300"])
     ran = CliRunner().invoke(
-        app, [*args, "--fact", "学历=本科", "--fact", "employed=是", "--fact", "si_base_ratio=0.8"]
+        app, [*REGISTER_ARGS, "--fact", "学历=本科", "--fact", "employed=是", "--fact", "si_base_ratio=0.8"]
     )
     assert ran.exit_code == 0, ran.output
     frame = person_frame(engine)
@@ -90,7 +72,7 @@ def test_register_takes_facts_by_english_or_chinese_name(engine: Engine, tmp_pat
     with session_scope(engine) as session:
         kinds = dict(session.execute(select(PersonAttributeRow.name, PersonAttributeRow.kind)).all())
     assert kinds == {"education": "text", "employed": "bool", "si_base_ratio": "number"}
-    wrong = CliRunner().invoke(app, [*args, "--fact", "学历=大学"])
+    wrong = CliRunner().invoke(app, [*REGISTER_ARGS, "--fact", "学历=大学"])
     assert wrong.exit_code != 0 and "学历" in str(wrong.exception)
 
 
