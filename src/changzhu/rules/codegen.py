@@ -1,23 +1,26 @@
 """A service rule or a points scheme, in force on one date, as the source of a fused per-row kernel.
 
 The kernel is plain Python that numba compiles (see changzhu.rules.kernels): one pass over the rows computes a
-whole rule tree (or a scheme's points) per person, with every threshold, table and parameter written in as a
-constant. What each condition and indicator means is defined by its class (changzhu.rules.conditions,
-changzhu.rules.indicators, method `emit`); the Writer here only holds the plumbing: statements, constant tables
-and inputs. Conditions combine with & and | (no short-circuit, so no unpredictable branches) and are
-three-valued where an input may be unknown. Tests hold the kernels to the interval engine's answers.
+whole rule tree (or a scheme's points) per person. Its text depends only on the rule's structure: every threshold,
+table entry, parameter value and date cutoff is a kernel argument (KernelSource.constants), so a chain compiles once
+and the same machine code runs on every date and under every scenario that changes only values. What each
+condition and indicator means is defined by its class (changzhu.rules.conditions, changzhu.rules.indicators, method
+`emit`); the Writer here only holds the plumbing: statements, constants, tables and inputs. Conditions combine
+with & and | (no short-circuit, so no unpredictable branches) and are three-valued where an input may be unknown.
+Tests hold the kernels to the interval engine's answers.
 
 Kernel outputs: a service kernel writes `out` (eligible for certain) and `unk` (undetermined); a scheme kernel
 writes `out` (the assessed total), `low` and `high` (the range with unassessed indicators). Kernel inputs, by
 argument name: c_<clock> whole months on the date (int32), s_<variable> the person's variable (bool, int8
 category code, float64 number, int32 day, int64 set of codes; unknown: NaN, -1 or NEVER), v_<service> /
-u_<service> a service already decided (bool), parent the row of each person's parent (-1 none).
+u_<service> a service already decided (bool), parent the row of each person's parent (-1 none). After the inputs
+come the constants: kf (float64 scalars), ki (int64 scalars and flags), then one array per table (tb<n>, float64 or
+bool), all read into locals before the row loop (loop invariants).
 """
 
 from __future__ import annotations
 
 import hashlib
-import math
 from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
@@ -39,12 +42,14 @@ SCHEME_OUTPUTS = ("out", "low", "high")
 
 @dataclass(frozen=True)
 class KernelSource:
-    """One kernel: its function name, output and input argument names (after rows) and module source text."""
+    """One kernel: its function name, output and input argument names (after rows), module source text and the
+    constants passed after the inputs (kf, ki, then each table), which the text does not contain."""
 
     name: str
     outputs: tuple[str, ...]
     inputs: tuple[str, ...]
     source: str
+    constants: tuple[np.ndarray, ...]
 
 
 @dataclass
@@ -95,20 +100,8 @@ def source_digest(text: str) -> str:
     return hashlib.sha256(text.encode()).hexdigest()[:20]
 
 
-def _number(value: Any) -> str:
-    """A float literal valid in Python source, infinities included."""
-    x = float(value)
-    if math.isnan(x):
-        return "np.nan"
-    if math.isinf(x):
-        return "np.inf" if x > 0 else "-np.inf"
-    return repr(x)
-
-
 class Writer:
-    """Collects the statements, constant tables and inputs of one kernel."""
-
-    scale_table_max = SCALE_TABLE_MAX
+    """Collects the statements, constants, tables and inputs of one kernel."""
 
     def __init__(self, shared: Shared, label: str) -> None:
         self.shared = shared
@@ -117,8 +110,16 @@ class Writer:
         self.on_days = to_days(shared.on)
         self.name = "k_" + "".join(ch if ch.isalnum() else "_" for ch in label)
         self.lines: list[str] = []
-        self.tables: list[str] = []
         self.inputs: set[str] = set()
+        self.prologue: list[str] = []  # constants read into locals before the row loop
+        self.floats: list[float] = []
+        self.ints: list[int] = []
+        self.tables: list[np.ndarray] = []
+
+    @property
+    def scale_table_max(self) -> int:
+        """Scales over more whole years than this are scored bracket by bracket (read when written: tests lower it)."""
+        return SCALE_TABLE_MAX
 
     # ---- plumbing -----------------------------------------------------------------------------------------
     def var(self, expr: str) -> str:
@@ -128,20 +129,37 @@ class Writer:
         return name
 
     def number(self, value: Any) -> str:
-        """A float literal."""
-        return _number(value)
-
-    def table(self, values: list[float] | list[bool], dtype: str) -> str:
-        """A module-level constant array."""
-        name = f"{self.name.upper()}_T{len(self.tables)}"
-        literal = ", ".join(str(v) if dtype == "bool_" else _number(v) for v in values)
-        self.tables.append(f"{name} = np.array([{literal}], dtype=np.{dtype})")
+        """A float constant (an argument slot, read before the loop): the text does not depend on the value."""
+        name = f"kf{len(self.floats)}"
+        self.prologue.append(f"{name} = kf[{len(self.floats)}]")
+        self.floats.append(float(value))
         return name
 
-    def lookup(self, table: str, index: str, last: int) -> str:
-        """table[index] with the index unsigned (no negative-index check, so loops vectorize) and at most `last`:
-        a code of -1 (unknown) reads the table's last entry."""
-        return f"{table}[min(np.uint64({index}), np.uint64({last}))]"
+    def integer(self, value: int) -> str:
+        """An int64 constant (months, days, a set's mask)."""
+        name = f"ki{len(self.ints)}"
+        self.prologue.append(f"{name} = ki[{len(self.ints)}]")
+        self.ints.append(int(value))
+        return name
+
+    def truth(self, value: bool) -> str:
+        """A bool constant (a reform switch)."""
+        name = f"kb{len(self.ints)}"
+        self.prologue.append(f"{name} = ki[{len(self.ints)}] != 0")
+        self.ints.append(int(bool(value)))
+        return name
+
+    def table(self, values: list[float] | list[bool], dtype: str) -> str:
+        """A constant array (an argument), with the index of its last entry read before the loop."""
+        name = f"tb{len(self.tables)}"
+        self.tables.append(np.array(values, dtype=getattr(np, dtype)))
+        self.prologue.append(f"{name}_last = np.uint64({name}.shape[0] - 1)")
+        return name
+
+    def lookup(self, table: str, index: str) -> str:
+        """table[index] with the index unsigned (no negative-index check, so loops vectorize) and at most the
+        table's last entry: a code of -1 (unknown) reads the last entry."""
+        return f"{table}[min(np.uint64({index}), {table}_last)]"
 
     def arg(self, name: str, row: str) -> str:
         """An input array read at the row."""
@@ -155,13 +173,13 @@ class Writer:
     def service_may_be_unknown(self, service: Service) -> bool:
         return self.shared.service_may_be_unknown(service)
 
-    def within_cutoff(self, months: int) -> int:
+    def within_cutoff(self, months: int) -> str:
         """The first day d with d + months (calendar months, day clipped) after the date: a date is within
-        `months` of the date when it is on or after this day."""
+        `months` of the date when it is on or after this day (an int64 constant)."""
         guess = self.on_days - 31 * months - 2
         days = np.arange(guess, self.on_days + 2, dtype=np.int64)
         after = add_months(days, months) > self.on_days
-        return int(days[int(np.argmax(after))])
+        return self.integer(int(days[int(np.argmax(after))]))
 
     def kernel(self, outputs: dict[str, str]) -> KernelSource:
         """Two functions over the same body: name(rows, outs..., inputs...) for listed rows and
@@ -170,25 +188,27 @@ class Writer:
         inputs = tuple(sorted(self.inputs))
         names = tuple(outputs)
         body = [f"        {line}" for line in self.lines] + [f"        {k}[r] = {v}" for k, v in outputs.items()] + [""]
-        rest = "".join(f", {name}" for name in (*names, *inputs))
+        prologue = [f"    {line}" for line in self.prologue]
+        tables = tuple(f"tb{i}" for i in range(len(self.tables)))
+        rest = "".join(f", {name}" for name in (*names, *inputs, "kf", "ki", *tables))
         source = "\n".join(
             [
-                *self.tables,
-                "",
-                "",
                 "@numba.njit(nogil=True, cache=True)",
                 f"def {self.name}(rows{rest}):",
+                *prologue,
                 "    for t in range(np.uint64(rows.shape[0])):",
                 "        r = np.uint64(rows[t])",
                 *body,
                 "",
                 "@numba.njit(nogil=True, cache=True)",
                 f"def {self.name}_span(start, stop{rest}):",
+                *prologue,
                 "    for r in range(np.uint64(start), np.uint64(stop)):",
                 *body,
             ]
         )
-        return KernelSource(self.name, names, inputs, source)
+        constants = (np.array(self.floats, dtype=np.float64), np.array(self.ints, dtype=np.int64), *self.tables)
+        return KernelSource(self.name, names, inputs, source, constants)
 
     def clock(self, name: str, row: str) -> tuple[str, str]:
         """Whole months of a clock on the date, and whether they are unknown. Permit months are -1 without a
@@ -229,7 +249,7 @@ class Writer:
         """The scheme's prerequisites hold and its lowest total reaches the line (for certain); undetermined where
         neither that nor the opposite is certain."""
         _, low, high = self.points(scheme, row)
-        line = _number(self.value(scheme.line_param))
+        line = self.number(self.value(scheme.line_param))
         pre = scheme.prerequisites.emit(self, row) if scheme.prerequisites is not None else Cell("True")
         t = self.var(f"{pre.t} & ({low} >= {line})")
         if pre.u == "False" and low == high:

@@ -63,8 +63,8 @@ class Decisions:
 @dataclass(frozen=True)
 class _Kernel:
     source: KernelSource
-    rows: Any  # compiled: (rows, out, *inputs)
-    span: Any  # compiled: (start, stop, out, *inputs)
+    rows: Any  # compiled: (rows, *outs, *inputs, *constants)
+    span: Any  # compiled: (start, stop, *outs, *inputs, *constants)
 
 
 class CompiledRules:
@@ -101,9 +101,9 @@ class CompiledRules:
                 outs: list[np.ndarray] = [np.zeros(0, dtype=dtype) for _ in kernel.source.outputs]
                 args: list[np.ndarray] = [np.zeros(0, dtype=_dtype(name, self.frame)) for name in kernel.source.inputs]
                 if rows.shape[0] == self.frame.n:
-                    kernel.span(0, 0, *outs, *args)
+                    kernel.span(0, 0, *outs, *args, *kernel.source.constants)
                 else:
-                    kernel.rows(np.zeros(0, dtype=np.int64), *outs, *args)
+                    kernel.rows(np.zeros(0, dtype=np.int64), *outs, *args, *kernel.source.constants)
 
     def load(self) -> None:
         """Build every input the kernels read: whole months on the date, category codes, numbers, parents."""
@@ -157,7 +157,7 @@ class CompiledRules:
 
     def _call(self, kernel: _Kernel, rows: np.ndarray, outs: list[np.ndarray]) -> None:
         """The kernel over the rows, split over threads; a contiguous loop when the rows are everyone."""
-        args = [self._inputs[name] for name in kernel.source.inputs]
+        args = [*(self._inputs[name] for name in kernel.source.inputs), *kernel.source.constants]
         everyone = rows.shape[0] == self.frame.n
         workers = threads() if rows.shape[0] >= PARALLEL_MIN_ROWS else 1
         cuts = np.linspace(0, rows.shape[0], workers + 1).astype(np.int64)
