@@ -1,26 +1,29 @@
 """A service rule or a points scheme, in force on one date, as the source of a fused per-row kernel.
 
 The kernel is plain Python that numba compiles (see changzhu.rules.kernels): one pass over the rows computes a
-whole rule tree (or a scheme's points) per person. Its text depends only on the rule's structure: every threshold,
-table entry, parameter value and date cutoff is a kernel argument (KernelSource.constants), so a chain compiles once
-and the same machine code runs on every date and under every scenario that changes only values. What each
-condition and indicator means is defined by its class (changzhu.rules.conditions, changzhu.rules.indicators, method
-`emit`); the Writer here only holds the plumbing: statements, constants, tables and inputs. Conditions combine
-with & and | (no short-circuit, so no unpredictable branches) and are three-valued where an input may be unknown.
-Tests hold the kernels to the interval engine's answers.
+whole rule tree (or a scheme's points) per person. Scalar constants (thresholds, parameter values, the date and
+date cutoffs, points, ranges, caps, lines, flags) are kernel arguments (KernelSource.constants), read into locals
+before the row loop, so the text, and the compiled module, serve every date and every scenario that changes only
+them. Two kinds of value stay written into the text, because the loops are 2-3x slower without them (measured on
+Shanghai's points kernel): tables (a table argument may alias the outputs, so the loop does not vectorize) and the
+unit size a per-unit indicator divides by; changing one compiles a new module. What each condition and indicator
+means is defined by its class (changzhu.rules.conditions, changzhu.rules.indicators, method `emit`); the Writer
+here only holds the plumbing: statements, constants, tables and inputs. Conditions combine with & and | (no
+short-circuit, so no unpredictable branches) and are three-valued where an input may be unknown. Tests hold the
+kernels to the interval engine's answers.
 
 Kernel outputs: a service kernel writes `out` (eligible for certain) and `unk` (undetermined); a scheme kernel
 writes `out` (the assessed total), `low` and `high` (the range with unassessed indicators). Kernel inputs, by
 argument name: c_<clock> whole months on the date (int32), s_<variable> the person's variable (bool, int8
 category code, float64 number, int32 day, int64 set of codes; unknown: NaN, -1 or NEVER), v_<service> /
 u_<service> a service already decided (bool), parent the row of each person's parent (-1 none). After the inputs
-come the constants: kf (float64 scalars), ki (int64 scalars and flags), then one array per table (tb<n>, float64 or
-bool), all read into locals before the row loop (loop invariants).
+come the constants: kf (float64 scalars) and ki (int64 scalars: whole months, days, set masks, flags).
 """
 
 from __future__ import annotations
 
 import hashlib
+import math
 from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
@@ -43,13 +46,13 @@ SCHEME_OUTPUTS = ("out", "low", "high")
 @dataclass(frozen=True)
 class KernelSource:
     """One kernel: its function name, output and input argument names (after rows), module source text and the
-    constants passed after the inputs (kf, ki, then each table), which the text does not contain."""
+    constants passed after the inputs (kf, ki), which the text does not contain."""
 
     name: str
     outputs: tuple[str, ...]
     inputs: tuple[str, ...]
     source: str
-    constants: tuple[np.ndarray, ...]
+    constants: tuple[np.ndarray, np.ndarray]
 
 
 @dataclass
@@ -100,6 +103,16 @@ def source_digest(text: str) -> str:
     return hashlib.sha256(text.encode()).hexdigest()[:20]
 
 
+def _number(value: Any) -> str:
+    """A float literal valid in Python source, infinities included."""
+    x = float(value)
+    if math.isnan(x):
+        return "np.nan"
+    if math.isinf(x):
+        return "np.inf" if x > 0 else "-np.inf"
+    return repr(x)
+
+
 class Writer:
     """Collects the statements, constants, tables and inputs of one kernel."""
 
@@ -114,7 +127,7 @@ class Writer:
         self.prologue: list[str] = []  # constants read into locals before the row loop
         self.floats: list[float] = []
         self.ints: list[int] = []
-        self.tables: list[np.ndarray] = []
+        self.tables: list[str] = []
 
     @property
     def scale_table_max(self) -> int:
@@ -136,8 +149,15 @@ class Writer:
         return name
 
     def integer(self, value: int) -> str:
-        """An int64 constant (months, days, a set's mask)."""
+        """An int32 constant (whole months, a day), compared with int32 inputs without widening them."""
         name = f"ki{len(self.ints)}"
+        self.prologue.append(f"{name} = np.int32(ki[{len(self.ints)}])")
+        self.ints.append(int(np.int32(value)))
+        return name
+
+    def mask(self, value: int) -> str:
+        """An int64 constant (a set of category codes)."""
+        name = f"km{len(self.ints)}"
         self.prologue.append(f"{name} = ki[{len(self.ints)}]")
         self.ints.append(int(value))
         return name
@@ -149,11 +169,18 @@ class Writer:
         self.ints.append(int(bool(value)))
         return name
 
+    def literal(self, value: Any) -> str:
+        """A float written into the text, for a value the compiler must see to make the loop fast (a unit size
+        divided by: measured 2.5x slower as an argument); a new value is a new module."""
+        return _number(value)
+
     def table(self, values: list[float] | list[bool], dtype: str) -> str:
-        """A constant array (an argument), with the index of its last entry read before the loop."""
-        name = f"tb{len(self.tables)}"
-        self.tables.append(np.array(values, dtype=getattr(np, dtype)))
-        self.prologue.append(f"{name}_last = np.uint64({name}.shape[0] - 1)")
+        """A module-level constant array, written into the text: an array argument may alias the outputs, which
+        stops the loop vectorizing (measured 2-3x slower), and tuples are slower still past a few entries."""
+        name = f"{self.name.upper()}_T{len(self.tables)}"
+        literal = ", ".join(str(bool(v)) if dtype == "bool_" else _number(v) for v in values)
+        self.tables.append(f"{name} = np.array([{literal}], dtype=np.{dtype})")
+        self.prologue.append(f"{name}_last = np.uint64(len({name}) - 1)")
         return name
 
     def lookup(self, table: str, index: str) -> str:
@@ -189,10 +216,12 @@ class Writer:
         names = tuple(outputs)
         body = [f"        {line}" for line in self.lines] + [f"        {k}[r] = {v}" for k, v in outputs.items()] + [""]
         prologue = [f"    {line}" for line in self.prologue]
-        tables = tuple(f"tb{i}" for i in range(len(self.tables)))
-        rest = "".join(f", {name}" for name in (*names, *inputs, "kf", "ki", *tables))
+        rest = "".join(f", {name}" for name in (*names, *inputs, "kf", "ki"))
         source = "\n".join(
             [
+                *self.tables,
+                "",
+                "",
                 "@numba.njit(nogil=True, cache=True)",
                 f"def {self.name}(rows{rest}):",
                 *prologue,
@@ -207,7 +236,7 @@ class Writer:
                 *body,
             ]
         )
-        constants = (np.array(self.floats, dtype=np.float64), np.array(self.ints, dtype=np.int64), *self.tables)
+        constants = (np.array(self.floats, dtype=np.float64), np.array(self.ints, dtype=np.int64))
         return KernelSource(self.name, names, inputs, source, constants)
 
     def clock(self, name: str, row: str) -> tuple[str, str]:

@@ -442,7 +442,7 @@ class VariableCondition(Leaf):
             return inside if op == "within" else w.var(f"not {inside}")
         wanted = raw if isinstance(raw, list) else [raw]
         if kind == "set":
-            inside = w.var(f"({value} & {w.integer(int(_set_mask(self.spec.categories, wanted)))}) != 0")
+            inside = w.var(f"({value} & {w.mask(int(_set_mask(self.spec.categories, wanted)))}) != 0")
             return inside if op == "contains" else w.var(f"not {inside}")
         inside_table = w.table([c in wanted for c in self.spec.categories] + [False], "bool_")
         held = w.lookup(inside_table, value)
