@@ -189,14 +189,27 @@ def test_a_bad_thread_count_is_named(value: str, monkeypatch: pytest.MonkeyPatch
         evaluate(random_people(20, 95), ON, earliest=False)
 
 
+def test_reforms_that_change_only_values_share_one_kernel_module(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(kernels, "_modules", OrderedDict())
+    people = random_people(300, 97).with_columns(pl.lit("310100").alias("residence_region"))
+    loaded, eligible = [], []
+    for months in (1, 6, 24, 120):  # four reforms: four parameter sets, one structure of the Shanghai chain
+        reform = Scenario.from_overrides({"residence_permit.min_residence_months": months})
+        _same_decisions(people, reform)
+        eligible.append(evaluate(people, ON, scenario=reform, earliest=False)["eligible_residence_permit"].sum())
+        loaded.append(next(reversed(kernels._modules)))
+    assert len(set(loaded)) == 1  # the values are arguments, not part of the module's text
+    assert eligible == sorted(eligible, reverse=True) and eligible[0] > eligible[-1]  # and the kernel reads them
+
+
 def test_a_long_lived_process_keeps_a_bounded_number_of_kernel_modules(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(kernels, "_modules", OrderedDict())
     monkeypatch.setattr(kernels, "MODULES_KEPT", 2)
-    people = random_people(60, 97).with_columns(pl.lit("310100").alias("residence_region"))
+    people = random_people(60, 97)
     loaded = []
-    for months in (1, 2, 3, 4):  # four reforms: four parameter sets of the Shanghai chain
-        reform = Scenario.from_overrides({"residence_permit.min_residence_months": months})
-        evaluate(people, ON, services=[Service.RESIDENCE_PERMIT], scenario=reform, earliest=False)
+    for region in ("310100", "110100", "440100", "320500"):  # four chains: four rule structures
+        one_city = people.with_columns(pl.lit(region).alias("residence_region"))
+        evaluate(one_city, ON, services=[Service.RESIDENCE_PERMIT], earliest=False)
         loaded.append(next(reversed(kernels._modules)))
     assert len(set(loaded)) == 4
     assert list(kernels._modules) == loaded[2:]

@@ -1,17 +1,23 @@
 """A service rule or a points scheme, in force on one date, as the source of a fused per-row kernel.
 
 The kernel is plain Python that numba compiles (see changzhu.rules.kernels): one pass over the rows computes a
-whole rule tree (or a scheme's points) per person, with every threshold, table and parameter written in as a
-constant. What each condition and indicator means is defined by its class (changzhu.rules.conditions,
-changzhu.rules.indicators, method `emit`); the Writer here only holds the plumbing: statements, constant tables
-and inputs. Conditions combine with & and | (no short-circuit, so no unpredictable branches) and are
-three-valued where an input may be unknown. Tests hold the kernels to the interval engine's answers.
+whole rule tree (or a scheme's points) per person. Scalar constants (thresholds, parameter values, the date and
+date cutoffs, points, ranges, caps, lines, flags) are kernel arguments (KernelSource.constants), read into locals
+before the row loop, so the text, and the compiled module, serve every date and every scenario that changes only
+them. Two kinds of value stay written into the text, because the loops are 2-3x slower without them (measured on
+Shanghai's points kernel): tables (a table argument may alias the outputs, so the loop does not vectorize) and the
+unit size a per-unit indicator divides by; changing one compiles a new module. What each condition and indicator
+means is defined by its class (changzhu.rules.conditions, changzhu.rules.indicators, method `emit`); the Writer
+here only holds the plumbing: statements, constants, tables and inputs. Conditions combine with & and | (no
+short-circuit, so no unpredictable branches) and are three-valued where an input may be unknown. Tests hold the
+kernels to the interval engine's answers.
 
 Kernel outputs: a service kernel writes `out` (eligible for certain) and `unk` (undetermined); a scheme kernel
 writes `out` (the assessed total), `low` and `high` (the range with unassessed indicators). Kernel inputs, by
 argument name: c_<clock> whole months on the date (int32), s_<variable> the person's variable (bool, int8
 category code, float64 number, int32 day, int64 set of codes; unknown: NaN, -1 or NEVER), v_<service> /
-u_<service> a service already decided (bool), parent the row of each person's parent (-1 none).
+u_<service> a service already decided (bool), parent the row of each person's parent (-1 none). After the inputs
+come the constants: kf (float64 scalars) and ki (int64 scalars: whole months, days, set masks, flags).
 """
 
 from __future__ import annotations
@@ -39,12 +45,14 @@ SCHEME_OUTPUTS = ("out", "low", "high")
 
 @dataclass(frozen=True)
 class KernelSource:
-    """One kernel: its function name, output and input argument names (after rows) and module source text."""
+    """One kernel: its function name, output and input argument names (after rows), module source text and the
+    constants passed after the inputs (kf, ki), which the text does not contain."""
 
     name: str
     outputs: tuple[str, ...]
     inputs: tuple[str, ...]
     source: str
+    constants: tuple[np.ndarray, np.ndarray]
 
 
 @dataclass
@@ -106,9 +114,7 @@ def _number(value: Any) -> str:
 
 
 class Writer:
-    """Collects the statements, constant tables and inputs of one kernel."""
-
-    scale_table_max = SCALE_TABLE_MAX
+    """Collects the statements, constants, tables and inputs of one kernel."""
 
     def __init__(self, shared: Shared, label: str) -> None:
         self.shared = shared
@@ -117,8 +123,16 @@ class Writer:
         self.on_days = to_days(shared.on)
         self.name = "k_" + "".join(ch if ch.isalnum() else "_" for ch in label)
         self.lines: list[str] = []
-        self.tables: list[str] = []
         self.inputs: set[str] = set()
+        self.prologue: list[str] = []  # constants read into locals before the row loop
+        self.floats: list[float] = []
+        self.ints: list[int] = []
+        self.tables: list[str] = []
+
+    @property
+    def scale_table_max(self) -> int:
+        """Scales over more whole years than this are scored bracket by bracket (read when written: tests lower it)."""
+        return SCALE_TABLE_MAX
 
     # ---- plumbing -----------------------------------------------------------------------------------------
     def var(self, expr: str) -> str:
@@ -128,20 +142,51 @@ class Writer:
         return name
 
     def number(self, value: Any) -> str:
-        """A float literal."""
+        """A float constant (an argument slot, read before the loop): the text does not depend on the value."""
+        name = f"kf{len(self.floats)}"
+        self.prologue.append(f"{name} = kf[{len(self.floats)}]")
+        self.floats.append(float(value))
+        return name
+
+    def integer(self, value: int) -> str:
+        """An int32 constant (whole months, a day), compared with int32 inputs without widening them."""
+        name = f"ki{len(self.ints)}"
+        self.prologue.append(f"{name} = np.int32(ki[{len(self.ints)}])")
+        self.ints.append(int(np.int32(value)))
+        return name
+
+    def mask(self, value: int) -> str:
+        """An int64 constant (a set of category codes)."""
+        name = f"km{len(self.ints)}"
+        self.prologue.append(f"{name} = ki[{len(self.ints)}]")
+        self.ints.append(int(value))
+        return name
+
+    def truth(self, value: bool) -> str:
+        """A bool constant (a reform switch)."""
+        name = f"kb{len(self.ints)}"
+        self.prologue.append(f"{name} = ki[{len(self.ints)}] != 0")
+        self.ints.append(int(bool(value)))
+        return name
+
+    def literal(self, value: Any) -> str:
+        """A float written into the text, for a value the compiler must see to make the loop fast (a unit size
+        divided by: measured 2.5x slower as an argument); a new value is a new module."""
         return _number(value)
 
     def table(self, values: list[float] | list[bool], dtype: str) -> str:
-        """A module-level constant array."""
+        """A module-level constant array, written into the text: an array argument may alias the outputs, which
+        stops the loop vectorizing (measured 2-3x slower), and tuples are slower still past a few entries."""
         name = f"{self.name.upper()}_T{len(self.tables)}"
-        literal = ", ".join(str(v) if dtype == "bool_" else _number(v) for v in values)
+        literal = ", ".join(str(bool(v)) if dtype == "bool_" else _number(v) for v in values)
         self.tables.append(f"{name} = np.array([{literal}], dtype=np.{dtype})")
+        self.prologue.append(f"{name}_last = np.uint64(len({name}) - 1)")
         return name
 
-    def lookup(self, table: str, index: str, last: int) -> str:
-        """table[index] with the index unsigned (no negative-index check, so loops vectorize) and at most `last`:
-        a code of -1 (unknown) reads the table's last entry."""
-        return f"{table}[min(np.uint64({index}), np.uint64({last}))]"
+    def lookup(self, table: str, index: str) -> str:
+        """table[index] with the index unsigned (no negative-index check, so loops vectorize) and at most the
+        table's last entry: a code of -1 (unknown) reads the last entry."""
+        return f"{table}[min(np.uint64({index}), {table}_last)]"
 
     def arg(self, name: str, row: str) -> str:
         """An input array read at the row."""
@@ -155,13 +200,13 @@ class Writer:
     def service_may_be_unknown(self, service: Service) -> bool:
         return self.shared.service_may_be_unknown(service)
 
-    def within_cutoff(self, months: int) -> int:
+    def within_cutoff(self, months: int) -> str:
         """The first day d with d + months (calendar months, day clipped) after the date: a date is within
-        `months` of the date when it is on or after this day."""
+        `months` of the date when it is on or after this day (an int64 constant)."""
         guess = self.on_days - 31 * months - 2
         days = np.arange(guess, self.on_days + 2, dtype=np.int64)
         after = add_months(days, months) > self.on_days
-        return int(days[int(np.argmax(after))])
+        return self.integer(int(days[int(np.argmax(after))]))
 
     def kernel(self, outputs: dict[str, str]) -> KernelSource:
         """Two functions over the same body: name(rows, outs..., inputs...) for listed rows and
@@ -170,7 +215,8 @@ class Writer:
         inputs = tuple(sorted(self.inputs))
         names = tuple(outputs)
         body = [f"        {line}" for line in self.lines] + [f"        {k}[r] = {v}" for k, v in outputs.items()] + [""]
-        rest = "".join(f", {name}" for name in (*names, *inputs))
+        prologue = [f"    {line}" for line in self.prologue]
+        rest = "".join(f", {name}" for name in (*names, *inputs, "kf", "ki"))
         source = "\n".join(
             [
                 *self.tables,
@@ -178,17 +224,20 @@ class Writer:
                 "",
                 "@numba.njit(nogil=True, cache=True)",
                 f"def {self.name}(rows{rest}):",
+                *prologue,
                 "    for t in range(np.uint64(rows.shape[0])):",
                 "        r = np.uint64(rows[t])",
                 *body,
                 "",
                 "@numba.njit(nogil=True, cache=True)",
                 f"def {self.name}_span(start, stop{rest}):",
+                *prologue,
                 "    for r in range(np.uint64(start), np.uint64(stop)):",
                 *body,
             ]
         )
-        return KernelSource(self.name, names, inputs, source)
+        constants = (np.array(self.floats, dtype=np.float64), np.array(self.ints, dtype=np.int64))
+        return KernelSource(self.name, names, inputs, source, constants)
 
     def clock(self, name: str, row: str) -> tuple[str, str]:
         """Whole months of a clock on the date, and whether they are unknown. Permit months are -1 without a
@@ -229,7 +278,7 @@ class Writer:
         """The scheme's prerequisites hold and its lowest total reaches the line (for certain); undetermined where
         neither that nor the opposite is certain."""
         _, low, high = self.points(scheme, row)
-        line = _number(self.value(scheme.line_param))
+        line = self.number(self.value(scheme.line_param))
         pre = scheme.prerequisites.emit(self, row) if scheme.prerequisites is not None else Cell("True")
         t = self.var(f"{pre.t} & ({low} >= {line})")
         if pre.u == "False" and low == high:

@@ -217,7 +217,7 @@ class FlagCondition(Leaf):
         return LeafResult(start, np.broadcast_to(FOREVER, (m,)), None, None, dated.value, param, dated)
 
     def emit_own(self, w: Writer, row: str) -> Cell:
-        return Cell(repr(bool(w.value(self.flag))))
+        return Cell(w.truth(bool(w.value(self.flag))))
 
 
 @dataclass(frozen=True)
@@ -417,7 +417,7 @@ class VariableCondition(Leaf):
         if kind == "clock":
             value, unknown = w.clock(self.variable, row)
             whole = np.ceil(raw) if self.op in (">=", "<") else np.floor(raw)
-            holds = w.var(f"{value} {self.op} {int(whole)}")
+            holds = w.var(f"{value} {self.op} {w.integer(int(whole))}")
             if unknown == "False":
                 return Cell(holds)
             return Cell(w.var(f"(not {unknown}) & {holds}"), unknown)
@@ -438,14 +438,14 @@ class VariableCondition(Leaf):
             return w.var(truth if positive else f"(not {truth})")
         if kind == "date":
             cutoff = w.within_cutoff(int(raw))
-            inside = w.var(f"({value} <= {w.on_days}) & ({value} >= {cutoff})")
+            inside = w.var(f"({value} <= {w.integer(w.on_days)}) & ({value} >= {cutoff})")
             return inside if op == "within" else w.var(f"not {inside}")
         wanted = raw if isinstance(raw, list) else [raw]
         if kind == "set":
-            inside = w.var(f"({value} & {int(_set_mask(self.spec.categories, wanted))}) != 0")
+            inside = w.var(f"({value} & {w.mask(int(_set_mask(self.spec.categories, wanted)))}) != 0")
             return inside if op == "contains" else w.var(f"not {inside}")
         inside_table = w.table([c in wanted for c in self.spec.categories] + [False], "bool_")
-        held = w.lookup(inside_table, value, len(self.spec.categories))
+        held = w.lookup(inside_table, value)
         return w.var(held if op in ("==", "in") else f"(not {held})")
 
     # ---- explanation ------------------------------------------------------------------------------------

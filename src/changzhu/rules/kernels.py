@@ -2,8 +2,10 @@
 
 The source of each chain's kernels (changzhu.rules.codegen) is written once to the cache directory (private to the
 user, 0700) under a name taken from its text and checked against that text before every import, and numba keeps
-the machine code beside it, so a policy is compiled once per machine (about 0.1–0.3 s a kernel) and later runs load
-it. Rows are split over threads; the kernels release the GIL.
+the machine code beside it, so a chain is compiled once per machine (about 10 CPU seconds a module) and later runs
+load it. The text holds the rules' structure and tables, not the scalar values in force: those are passed at every
+call (KernelSource.constants), so other dates and reforms of the same chain reuse the module.
+Rows are split over threads; the kernels release the GIL.
 Services run in dependency order, one pass each, so a rule can read a service already decided for the person or
 for the parent.
 """
@@ -42,7 +44,7 @@ from changzhu.rules.frame import Frame, static_dtype
 from changzhu.rules.scenario import Scenario
 
 PARALLEL_MIN_ROWS = 200_000  # below this, one thread: starting threads costs more than it saves
-MODULES_KEPT = 64  # kernel modules kept loaded per process (each parameter set of a chain is one module)
+MODULES_KEPT = 64  # kernel modules kept loaded per process (one per chain structure and table values)
 _modules: OrderedDict[str, ModuleType] = OrderedDict()
 _threads: tuple[int, ThreadPoolExecutor] | None = None  # (workers, pool) shared by every kernel call
 
@@ -63,8 +65,8 @@ class Decisions:
 @dataclass(frozen=True)
 class _Kernel:
     source: KernelSource
-    rows: Any  # compiled: (rows, out, *inputs)
-    span: Any  # compiled: (start, stop, out, *inputs)
+    rows: Any  # compiled: (rows, *outs, *inputs, *constants)
+    span: Any  # compiled: (start, stop, *outs, *inputs, *constants)
 
 
 class CompiledRules:
@@ -101,9 +103,9 @@ class CompiledRules:
                 outs: list[np.ndarray] = [np.zeros(0, dtype=dtype) for _ in kernel.source.outputs]
                 args: list[np.ndarray] = [np.zeros(0, dtype=_dtype(name, self.frame)) for name in kernel.source.inputs]
                 if rows.shape[0] == self.frame.n:
-                    kernel.span(0, 0, *outs, *args)
+                    kernel.span(0, 0, *outs, *args, *kernel.source.constants)
                 else:
-                    kernel.rows(np.zeros(0, dtype=np.int64), *outs, *args)
+                    kernel.rows(np.zeros(0, dtype=np.int64), *outs, *args, *kernel.source.constants)
 
     def load(self) -> None:
         """Build every input the kernels read: whole months on the date, category codes, numbers, parents."""
@@ -157,7 +159,7 @@ class CompiledRules:
 
     def _call(self, kernel: _Kernel, rows: np.ndarray, outs: list[np.ndarray]) -> None:
         """The kernel over the rows, split over threads; a contiguous loop when the rows are everyone."""
-        args = [self._inputs[name] for name in kernel.source.inputs]
+        args = [*(self._inputs[name] for name in kernel.source.inputs), *kernel.source.constants]
         everyone = rows.shape[0] == self.frame.n
         workers = threads() if rows.shape[0] >= PARALLEL_MIN_ROWS else 1
         cuts = np.linspace(0, rows.shape[0], workers + 1).astype(np.int64)
