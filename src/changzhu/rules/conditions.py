@@ -515,7 +515,8 @@ class VariableCondition(Leaf):
         if spec.kind == "dates" and self.window is not None:
             n = _months_text(float((self.window[0] or 0) * (12 if self.window[2] == "years" else 1)), zh)
             word = _WORDS[self.op][0 if zh else 1]
-            return shown, (f"评估日前{n}之内{word} {float(threshold):g} 次" if zh else f"{word} {float(threshold):g} within {n}")
+            count = f"{float(threshold):g}"
+            return shown, (f"评估日前{n}之内{word} {count} 次" if zh else f"{word} {count} within {n}")
         if spec.kind == "date":
             n = _months_text(float(threshold), zh)
             if self.op == "within":

@@ -168,15 +168,17 @@ def _dated_list(
     `not_within` (none) or a count compared with `value:` / `param:`."""
     op, of, label, source = leaf
     window = _window(ctx, raw, where)
+    value: Any
+    param: str | None
     if op in ("within", "not_within"):
         if "value" in raw or "param" in raw:
             raise ctx.fail(where, f"op {op} counts any date in the window; compare a count with >= and value:")
-        op, value, param = (">=" if op == "within" else "<"), 1.0, None
+        op, value, param = (">=" if op == "within" else "<"), 1, None
     else:
         given = [k for k in ("value", "param") if k in raw]
         if len(given) != 1:
             raise ctx.fail(where, "give the count as value: or param:")
-        value, param = raw.get("value"), raw.get("param")
+        value, param = raw.get("value"), (None if raw.get("param") is None else str(raw["param"]))
         if param is None and (isinstance(value, bool) or not isinstance(value, int | float)):
             raise ctx.fail(where, f"the count {value!r} is not a number")
     return VariableCondition(spec.name, op, value, param, None, spec, of, label, source, window=window)

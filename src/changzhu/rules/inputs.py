@@ -35,11 +35,12 @@ class InputSpec:
     """One input of the person table: a core column or an input a jurisdiction declares.
 
     type: bool, integer, number, months (whole months, as of the evaluation date), date, dates (a list of dates,
-    one per occurrence; [] none), category, categories (a set of codes), region (a six-digit prefecture code; core columns only). core: a national column (required
-    unless `optional`); declared inputs are always optional and nullable (null = unknown). jurisdictions: the
-    files declaring it (empty for core columns). grows (months inputs): how the count goes on after the evaluation
-    date when the earliest date is searched — `while_positive` (one a month if it is above 0: the status holds
-    and continues), `never` (a closed count) or a core bool variable (one a month while it is true, e.g. employed).
+    one per occurrence; [] none), category, categories (a set of codes), region (a six-digit prefecture code; core
+    columns only). core: a national column (required unless `optional`); declared inputs are always optional and
+    nullable (null = unknown). jurisdictions: the files declaring it (empty for core columns). grows (months
+    inputs): how the count goes on after the evaluation date when the earliest date is searched —
+    `while_positive` (one a month if it is above 0: the status holds and continues), `never` (a closed count) or
+    a core bool variable (one a month while it is true, e.g. employed).
     """
 
     name: str
