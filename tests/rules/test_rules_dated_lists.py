@@ -146,13 +146,11 @@ def _random_lists(rng: random.Random, n: int) -> list[list[date] | None]:
 def _random_people(seed: int, n: int, employed: bool) -> pl.DataFrame:
     rng = random.Random(seed)
     findings, awards = _random_lists(rng, n), _random_lists(rng, n)
-    return _table(
-        [
-            _person(i + 1, false_material_dates=findings[i], award_dates=awards[i], employed=employed,
-                    si_months_local=rng.randint(90, 130))
-            for i in range(n)
-        ]  # fmt: skip
-    )
+    rows = []
+    for i in range(n):
+        changes = {"false_material_dates": findings[i], "award_dates": awards[i], "employed": employed}
+        rows.append(_person(i + 1, si_months_local=rng.randint(90, 130), **changes))
+    return _table(rows)
 
 
 @pytest.mark.parametrize("seed", [1, 2, 3])
@@ -205,9 +203,7 @@ def test_counts_within_a_window_follow_the_calendar(seed: int) -> None:
         last = calendar.monthrange(year, month)[1]
         return D(year, month, min(last, rng.choice([1, 15, 28, 29, 30, 31])))
 
-    lists = [
-        [month_end_heavy() for _ in range(rng.randint(0, 3))] if rng.random() < 0.9 else None for _ in range(40)
-    ]
+    lists = [[month_end_heavy() for _ in range(rng.randint(0, 3))] if rng.random() < 0.9 else None for _ in range(40)]
     matrix, listed = dates_matrix(pl.Series(lists, dtype=pl.List(pl.Date)))
     months = rng.choice([1, 12, 13, 60])
     day = to_days(D(2020, 1, 1)) + rng.randint(0, 1200)
@@ -230,17 +226,18 @@ def test_a_day_of_a_month_the_target_month_lacks_ages_out_on_its_last_day() -> N
 @pytest.mark.parametrize(
     ("rule", "message"),
     [
-        ('{variable: award_dates, op: within}', "give one"),
+        ("{variable: award_dates, op: within}", "give one"),
         ('{variable: award_dates, op: ">=", years: 2}', "give the count as value: or param:"),
-        ('{variable: award_dates, op: within, years: 2, value: 1}', "counts any date in the window"),
-        ('{variable: award_dates, op: contains, value: 1, years: 2}', "op must be one of"),
+        ("{variable: award_dates, op: within, years: 2, value: 1}", "counts any date in the window"),
+        ("{variable: award_dates, op: contains, value: 1, years: 2}", "op must be one of"),
     ],
 )
 def test_a_wrong_dates_condition_is_refused(tmp_path: Path, rule: str, message: str) -> None:
-    city = FIXTURE.read_text(encoding="utf-8").replace(
-        "rule: {variable: award_dates, op: within, years: 3, label: {zh: 近3年获奖, en: an award in the last three years}}",
-        f"rule: {rule}",
+    old = (
+        "rule: {variable: award_dates, op: within, years: 3, label: {zh: 近3年获奖, en: an award in the last three "
+        "years}}"
     )
+    city = FIXTURE.read_text(encoding="utf-8").replace(old, f"rule: {rule}")
     with pytest.raises(PolicyError, match=message):
         load_policy_dir(_policy_dir(tmp_path, city))
 

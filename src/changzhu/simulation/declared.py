@@ -3,8 +3,9 @@
 A declared input has a default distribution when the parameter tree holds `simulation.input.<name>.*`
 (docs/simulation.md, "Declared inputs"): a constant (`.value`, for integer, number and months inputs; 0, no
 occurrence, for a dates input), the share of persons for whom it is true (`.share_true`, bool inputs) or the
-shares of its categories (`.share.<code>`, category inputs, summing to one). Every other declared input is left out of the population: it is unknown to the
-rules, so a decision that reads it comes out undetermined and is counted as such, never as 0 or false.
+shares of its categories (`.share.<code>`, category inputs, summing to one). Every other declared input is left
+out of the population: it is unknown to the rules, so a decision that reads it comes out undetermined and is
+counted as such, never as 0 or false.
 """
 
 from __future__ import annotations
