@@ -84,10 +84,10 @@ def _oracle_points(since: date, on: date) -> float:
 CASES = [
     (date(2024, 1, 31), date(2024, 2, 28), 0.0),  # leap year: a month from Jan 31 ends on Feb 29
     (date(2024, 1, 31), date(2024, 2, 29), 1.0),
-    (date(2023, 1, 31), date(2023, 2, 28), 1.0),  # Feb 28 is the last day of a 28-day February
-    (date(2023, 1, 31), date(2023, 3, 30), 1.0),  # Mar 30: not yet two months from Jan 31
-    (date(2023, 1, 31), date(2023, 3, 31), 2.0),
-    (date(2023, 3, 31), date(2023, 4, 30), 1.0),  # April has 30 days
+    (date(2025, 1, 31), date(2025, 2, 28), 1.0),  # Feb 28 is the last day of a 28-day February
+    (date(2025, 1, 31), date(2025, 3, 30), 1.0),  # Mar 30: not yet two months from Jan 31
+    (date(2025, 1, 31), date(2025, 3, 31), 2.0),
+    (date(2025, 3, 31), date(2025, 4, 30), 1.0),  # April has 30 days
     (date(2023, 5, 31), date(2024, 5, 30), 11.0),  # one day short of a full year
     (date(2023, 5, 31), date(2024, 5, 31), 112.0),  # a full year: 12 months + 100
     (date(2024, 2, 29), date(2025, 2, 28), 112.0),  # from Feb 29, a year ends on Feb 28
@@ -104,9 +104,9 @@ def test_full_months_and_years_are_calendar_months(policies: PolicySet, since: d
         assert out["points_test_points"][0] == points, compiled
 
 
-@pytest.mark.parametrize("since", [date(2024, 1, 31), date(2023, 1, 31), date(2023, 5, 31), date(2024, 2, 29)])
+@pytest.mark.parametrize("since", [date(2024, 1, 31), date(2025, 1, 31), date(2025, 5, 31), date(2024, 2, 29)])
 def test_the_earliest_date_is_the_day_the_twelfth_month_completes(policies: PolicySet, since: date) -> None:
-    on = date(2024, 3, 1) if since.year == 2024 else date(2023, 6, 1)
+    on = date(2024, 3, 1) if since.year == 2024 else date(2025, 6, 1)
     out = evaluate(pl.DataFrame([_person(1, since)]), on, policies=policies, needs=False)
     # the line (13) is first reached at 12 whole months (12 + a full year's 100); 11 months score 11
     want = from_days(add_months_by_calendar(to_days(since), 12))
