@@ -25,7 +25,7 @@ HEADER = (
 CORE = "女,1990年3月1日,340800,杭州市,2020/6/1,2020-12-01,120,130,70,,0,0,是,本科,租房,8000,,否"
 ROWS = [
     f"1,{CORE},无,2023/6/2；2023-06-01",  # none; awards: one still within 36 months (+30) → 150
-    f"2,{CORE},2022年1月15日;2025-07-01,",  # two findings within five years → −300; awards unknown
+    f"2,{CORE},2022年1月15日;2025-07-01,",  # two findings within five years → −300 (−180); awards unknown
     f"3,{CORE},,无",  # findings unknown
 ]
 
@@ -61,7 +61,9 @@ def test_a_csv_with_dates_lists_is_read_in_any_date_form(policy_dir: Path, tmp_p
     result = _decide(path, tmp_path)
     assert result["points_test_points"].to_list() == [150.0, -180.0, 120.0]
     assert result["points_low_test_points"].to_list() == [150.0, -180.0, -180.0]
-    assert result["undetermined_points_settlement"].to_list() == [False, False, True]
+    # 2: awards unknown could add any number of +30 (the line is reachable); 3: the findings unknown
+    assert result["undetermined_points_settlement"].to_list() == [False, True, True]
+    assert result["needs_points_settlement"][1].to_list() == ["award_dates"]
     assert result["needs_points_settlement"][2].to_list() == ["false_material_dates"]
 
 
@@ -74,13 +76,13 @@ def test_parquet_list_of_dates_and_json_lists_give_the_same(policy_dir: Path, tm
          "residence_region": "330100", "residence_since": date(2020, 6, 1), "residence_permit_since": date(2020, 12, 1),
          "si_months_local": 120, "si_months_total": 130, "medical_months_local": 70, "prior_residence_months": 0,
          "prior_si_months": 0, "employed": True, "education": "bachelor", "housing": "rented",
-         "income_per_capita_month": 8000.0, "criminal_record": False}
+         "income_per_capita_month": 8000.0, "criminal_record": False, "prior_region": None, "parent_id": None}
         for i in range(3)
     ]  # fmt: skip
     findings = [[], [date(2022, 1, 15), date(2025, 7, 1)], None]
     awards = [[date(2023, 6, 2), date(2023, 6, 1)], None, []]
     parquet = tmp_path / "people.parquet"
-    table = pl.DataFrame(people).with_columns(
+    table = pl.DataFrame(people, schema_overrides={"prior_region": pl.String, "parent_id": pl.Int64}).with_columns(
         pl.Series("false_material_dates", findings, dtype=pl.List(pl.Date)),
         pl.Series("award_dates", awards, dtype=pl.List(pl.Date)),
     )
