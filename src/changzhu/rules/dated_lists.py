@@ -28,7 +28,8 @@ MATRIX = "__dates"  # suffix of the frame's static holding the padded matrix
 
 
 def dates_matrix(series: pl.Series) -> tuple[np.ndarray, np.ndarray]:
-    """(matrix of day numbers padded with NEVER, number of dates per row with -1 where the list is unknown)."""
+    """(matrix of day numbers, each row sorted and padded with NEVER, number of dates per row with -1 where the list
+    is unknown)."""
     lists = series.cast(pl.List(pl.Date))
     lengths = lists.list.len().fill_null(-1).to_numpy().astype(np.int32, copy=False)
     width = max(int(lengths.max()) if lengths.size else 0, 1)
@@ -42,7 +43,7 @@ def dates_matrix(series: pl.Series) -> tuple[np.ndarray, np.ndarray]:
     )
     if long.height:
         matrix[long["row"].to_numpy(), long["col"].to_numpy()] = long["d"].to_numpy()
-    return matrix, lengths
+    return np.sort(matrix, axis=1), lengths
 
 
 def expiries(matrix: np.ndarray, months: int) -> np.ndarray:
@@ -100,4 +101,9 @@ def emit_count(w: Writer, name: str, row: str, months: int) -> str:
     lo = w.var(w.arg(at, row))
     hi = w.var(w.arg(at, f"{row} + np.uint64(1)"))
     listed = w.var(w.arg(flat, f"{lo}:{hi}"))
-    return w.var(f"np.sum(({listed} >= {w.within_cutoff(months)}) & ({listed} <= {w.on_days}))")
+    first = w.var(w.arg(flat, lo))
+    # each row's dates are sorted (padding NEVER last): none yet (most people) is one comparison, else two binary
+    # searches (no temporary array)
+    on, cutoff = w.on_days, w.within_cutoff(months)
+    found = f"np.searchsorted({listed}, {on}, side='right') - np.searchsorted({listed}, {cutoff}, side='left')"
+    return w.var(f"0 if {first} > {on} else {found}")
