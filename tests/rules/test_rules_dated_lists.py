@@ -19,6 +19,7 @@ import polars as pl
 import pytest
 from rules_support import ON, add_months_by_calendar
 
+from changzhu.domain.person import PersonTableError
 from changzhu.rules import evaluate
 from changzhu.rules.catalog import POLICY_DIR, PolicySet, load_policy_dir
 from changzhu.rules.dated_lists import count_on, dates_matrix, expiries
@@ -246,3 +247,14 @@ def test_per_occurrence_reads_a_dates_input(tmp_path: Path) -> None:
     )
     with pytest.raises(PolicyError, match="per_occurrence reads a dates variable"):
         load_policy_dir(_policy_dir(tmp_path, city))
+
+
+def test_lists_of_iso_texts_are_read_as_dates_and_a_bad_one_is_named(policies: PolicySet) -> None:
+    """As an API request sends them (JSON has no dates)."""
+    rows = [_person(1, false_material_dates=["2022-01-15"]), _person(2, false_material_dates=[])]
+    texts = pl.DataFrame(rows, schema_overrides={"false_material_dates": pl.List(pl.String)}).drop("award_dates")
+    out = evaluate(texts, ON, policies=policies).sort("person_id")
+    assert out[f"points_{SCHEME}"].to_list() == [-30.0, 120.0]
+    bad = texts.with_columns(pl.Series("false_material_dates", [["2022-01-15"], ["2022-02-30"]]))
+    with pytest.raises(PersonTableError, match=r"column 'false_material_dates' rows 1: not a list of ISO dates"):
+        evaluate(bad, ON, policies=policies)
