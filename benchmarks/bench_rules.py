@@ -208,7 +208,12 @@ def prepare_inputs(df: pl.DataFrame) -> dict[str, np.ndarray]:
             pl.col("local_hires_avg_3y").alias("hires"),
             pl.col("fresh_graduate").alias("fresh"),
             pl.col("spouse_local_marriage_months").alias("spouse_months"),
-            pl.col("false_material_count_5y").alias("false_material"),
+            # findings of false material within five years of ON (each counts from its date until the same day five
+            # years later: on or after 2021-06-02, and none is after ON)
+            pl.col("false_material_dates")
+            .list.eval(pl.element().is_between(date(2021, 6, 2), ON))
+            .list.sum()
+            .alias("false_material"),
         )
         .collect()
     )
@@ -237,8 +242,21 @@ def _shanghai_inputs(df: pl.DataFrame, rng: np.random.Generator) -> list[pl.Seri
         pl.Series("spouse_local_marriage_months", np.where(rng.random(n) < 0.15, rng.integers(0, 200, n), 0)).cast(
             pl.Int32
         ),
-        pl.Series("false_material_count_5y", (rng.random(n) < 0.01).astype(np.int64)),
+        _finding_dates(rng, n),
     ]
+
+
+def _finding_dates(rng: np.random.Generator, n: int) -> pl.Series:
+    """Dates false material was found: none for most, one for 1% and two for 0.2%, spread over 2019-2026 (some
+    aged out of the five years, some within)."""
+    start = np.datetime64("2019-01-01")
+    first, second = (start + rng.integers(0, 2700, n).astype("timedelta64[D]") for _ in range(2))
+    r = rng.random(n)
+    taken = np.where(r < 0.01, 1, np.where(r < 0.012, 2, 0))
+    both = pl.DataFrame({"a": first, "b": second, "k": taken}).select(
+        pl.concat_list(pl.col("a").cast(pl.Date), pl.col("b").cast(pl.Date)).list.head(pl.col("k"))
+    )
+    return both.to_series().alias("false_material_dates")
 
 
 # Shanghai's thresholds and points, as in policies/jurisdictions/310100.yaml, indexed by the category codes.

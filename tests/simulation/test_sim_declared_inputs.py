@@ -44,18 +44,18 @@ def _entry(key: str, unit: str, value: object) -> str:
 
 def test_shipped_defaults_are_only_those_the_tree_lists() -> None:
     defaults = {d.name: d for d in population_model().declared}
-    assert set(defaults) == {"false_material_count_5y"}
-    assert defaults["false_material_count_5y"].value == 0
+    assert set(defaults) == {"false_material_dates"}
+    assert defaults["false_material_dates"].value == 0
     people = generate_cities(population_model(), [population_model().codes.index("310100")], 1e-5, 3, ON)
-    assert people["false_material_count_5y"].to_list() == [0] * people.height
+    assert people["false_material_dates"].to_list() == [[]] * people.height  # no finding for anyone
     # every other declared input is absent from the population: unknown to the rules, not 0 or false
-    assert not set(INPUTS) - {"false_material_count_5y"} & set(people.columns)
+    assert not set(INPUTS) - {"false_material_dates"} & set(people.columns)
 
 
-def test_a_scenario_changes_a_default() -> None:
-    scenario = Scenario.from_overrides({"simulation.input.false_material_count_5y.value": 2})
-    (only,) = input_defaults(parameter_tree(), INPUTS, CENSUS_DATE, scenario)
-    assert only.value == 2
+def test_a_dates_default_other_than_none_is_refused() -> None:
+    scenario = Scenario.from_overrides({"simulation.input.false_material_dates.value": 2})
+    with pytest.raises(SimulationError, match="a dates input's default is 0"):
+        input_defaults(parameter_tree(), INPUTS, CENSUS_DATE, scenario)
 
 
 def test_bool_and_category_shares_are_drawn(tmp_path: Path) -> None:

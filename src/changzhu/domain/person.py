@@ -289,6 +289,11 @@ def _extra_problems(df: pl.DataFrame, extra: tuple[ExtraColumn, ...]) -> tuple[p
         if raw.dtype == pl.Null:
             cast.append(raw.cast(col.dtype))
             continue
+        if col.dtype == pl.List(pl.Date) and raw.dtype in (pl.List(pl.String), pl.String):
+            raw, bad_rows = _iso_date_lists(raw)
+            if bad_rows:
+                problems.append(PersonTableProblem(col.name, bad_rows, "not a list of ISO dates (2024-03-01)"))
+                continue
         try:
             typed = raw.cast(col.dtype, strict=True)
         except (pl.exceptions.InvalidOperationError, pl.exceptions.ComputeError) as exc:
@@ -324,6 +329,17 @@ def _extra_problems(df: pl.DataFrame, extra: tuple[ExtraColumn, ...]) -> tuple[p
     if cast:
         df = df.with_columns(cast)
     return df, problems
+
+
+def _iso_date_lists(raw: pl.Series) -> tuple[pl.Series, tuple[int, ...]]:
+    """Lists of ISO dates given as text (JSON, an API request; one text: dates separated by ;) as dates, and the
+    rows holding one that is not a date."""
+    lists = raw.str.split(";") if raw.dtype == pl.String else raw
+    read = lists.list.eval(pl.element().str.strip_chars().str.to_date("%Y-%m-%d", strict=False))
+    unread = (
+        lists.list.eval(pl.element().is_not_null()).list.sum() != read.list.eval(pl.element().is_not_null()).list.sum()
+    )
+    return read, tuple(unread.fill_null(False).arg_true().to_list())
 
 
 def validate_person_table(

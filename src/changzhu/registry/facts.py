@@ -18,8 +18,9 @@ from changzhu.rules import person_inputs
 from changzhu.rules.inputs import InputSpec
 from changzhu.store.audit_reasons import because
 from changzhu.store.checks import RegistryError, lock_person
-from changzhu.store.resident_models import Fact, LedgerTransactionRow, PersonAttributeRow
+from changzhu.store.resident_models import MAX_STORED_DATES, Fact, LedgerTransactionRow, PersonAttributeRow
 from changzhu.store.txn import Operation, Outcome, new_key, run_operation
+from changzhu.tables.vocab import dates_value
 
 
 class InvalidFact(RegistryError):
@@ -39,6 +40,7 @@ TYPE_ZH = {
     "number": "数值",
     "months": "整月数",
     "date": "日期（YYYY-MM-DD）",
+    "dates": "日期列表（YYYY-MM-DD，以 ; 分隔）",
     "category": "可选值之一",
     "categories": "可选值的列表",
     "region": "地区代码",
@@ -55,6 +57,18 @@ def _typed(spec: InputSpec, dtype: pl.DataType, value: object) -> Fact | None:
     """The value read as the input's type; InvalidFact naming the fact otherwise."""
     if value is None:
         return None
+    if spec.type == "dates":
+        dates, why = dates_value(value)
+        if dates is None:
+            raise InvalidFact(spec.name, f"{value!r} 不是{TYPE_ZH['dates']}：{why}", f"{value!r}: {why}", spec.label_zh)
+        if len(dates) > MAX_STORED_DATES:
+            raise InvalidFact(
+                spec.name,
+                f"最多保存 {MAX_STORED_DATES} 个日期",
+                f"the registry keeps at most {MAX_STORED_DATES} dates",
+                spec.label_zh,
+            )
+        return dates
     try:
         typed = pl.Series(spec.name, [value]).cast(dtype, strict=True)
     except (pl.exceptions.InvalidOperationError, pl.exceptions.ComputeError, TypeError) as exc:

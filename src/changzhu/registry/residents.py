@@ -25,6 +25,7 @@ from changzhu.store.audit_reasons import Reason, because
 from changzhu.store.checks import RegistryError, UnknownPerson, check_regions, lock_person
 from changzhu.store.db import session_scope
 from changzhu.store.resident_models import (
+    MAX_STORED_DATES,
     Fact,
     HouseholdLinkRow,
     LedgerTransactionRow,
@@ -34,6 +35,7 @@ from changzhu.store.resident_models import (
     ResidencePermitRow,
 )
 from changzhu.store.txn import Operation, Outcome, new_key, run_operation
+from changzhu.tables.vocab import dates_value
 
 # person-table columns the registry keeps in its own columns or derives; the rest live in `attributes`
 STORED_COLUMNS = frozenset(
@@ -92,6 +94,12 @@ def _check_attributes(attributes: dict[str, object]) -> dict[str, Fact]:
     for name, value in attributes.items():
         if name not in types:
             raise RegistryError(f"attribute {name!r} is not a person-table column the registry stores as given")
+        if types[name] == pl.List(pl.Date) and value is not None:  # a list of dates (a dates input)
+            dates, why = dates_value(value)
+            if dates is None or len(dates) > MAX_STORED_DATES:
+                raise RegistryError(f"attribute {name!r}: {why or f'at most {MAX_STORED_DATES} dates are kept'}")
+            clean[name] = dates
+            continue
         try:
             typed = pl.Series(name, [value]).cast(types[name], strict=True)
         except (pl.exceptions.InvalidOperationError, pl.exceptions.ComputeError) as exc:

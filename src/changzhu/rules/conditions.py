@@ -16,6 +16,7 @@ import numpy as np
 
 from changzhu.domain.services import Service
 from changzhu.rules.arrays import Interval, all_of, any_of, category_table, endless, unknown_leaf
+from changzhu.rules.dated_lists import emit_count, expiries, first_span, of_rows
 from changzhu.rules.dates import FOREVER, NEVER, add_months
 from changzhu.rules.protocols import Cell, LeafResult
 
@@ -290,7 +291,8 @@ class VariableCondition(Leaf):
     Durations (clocks, months inputs) compare whole months, or whole years with `years:`/a parameter in years;
     numbers with order and equality operators; bools and categories with == != in not_in; a set of categories
     with contains / not_contains (any of the codes); a date with within / not_within N months or years of the
-    evaluation date. An unknown (null) input makes the condition unknown.
+    evaluation date; a list of dates by how many of them are within `window` (N months or years) of the day,
+    compared with a count. An unknown (null) input makes the condition unknown.
     """
 
     variable: str
@@ -303,6 +305,14 @@ class VariableCondition(Leaf):
     label: Label = ("", "")
     source: str | None = None
     kind: str = "variable"
+    window: tuple[float | None, str | None, str] | None = None  # dates: (literal, parameter, months or years)
+
+    def window_months(self, policy: ResolvedPolicy, on: Any) -> int:
+        """A dates condition's window in whole months on the date."""
+        assert self.window is not None
+        literal, param, unit = self.window
+        raw = float(policy.value(param, on)[1].value) if param is not None else float(literal or 0)
+        return int(raw * (12 if unit == "years" else 1))
 
     def reads(self) -> frozenset[str]:
         return frozenset({self.variable})
@@ -322,6 +332,10 @@ class VariableCondition(Leaf):
     # ---- interval engine --------------------------------------------------------------------------------
     def own(self, ev: Engine, policy: ResolvedPolicy, rows: np.ndarray) -> LeafResult:
         raw, param, dated = self.threshold(policy, ev.frame.on_date)
+        if self.spec.kind == "dates":
+            months = self.window_months(policy, ev.frame.on_date)
+            got = self._dates(ev, rows, float(raw), months)
+            return LeafResult(got.start, got.end, got.known, got.value, got.threshold, param, dated)
         key = (self.variable, self.op, repr(raw), id(rows))  # the same comparison in another rule: computed once
         anchor = ev.frame.clocks[self.variable] if self.spec.kind == "clock" else None
         got = ev.once(key, rows, anchor, lambda: self._own(ev, rows, raw))
@@ -385,6 +399,17 @@ class VariableCondition(Leaf):
         inside = category_table(self.spec.categories, wanted)[values]
         return inside if op in ("==", "in") else ~inside
 
+    def _dates(self, ev: Engine, rows: np.ndarray, count: float, months: int) -> LeafResult:
+        """How many dates are within the window, compared with `count`: the first span of days it holds."""
+        frame = ev.frame
+        matrix, listed = of_rows(frame.statics, self.variable, rows, frame.n)
+        compare = _ORDER.get(self.op) or (np.equal if self.op == "==" else np.not_equal)
+        start, end, now = first_span(matrix, expiries(matrix, months), frame.on, lambda c: compare(c, count))
+        known = listed >= 0
+        start = np.where(known, start, NEVER).astype(np.int64)
+        value = np.where(known, now, np.nan)
+        return LeafResult(start, end.astype(np.int64), known, value, count)
+
     def _date(
         self,
         days: np.ndarray,
@@ -414,6 +439,11 @@ class VariableCondition(Leaf):
     def emit_own(self, w: Writer, row: str) -> Cell:
         raw, _, _ = self.threshold(w.policy, w.on)
         kind = self.spec.kind
+        if kind == "dates":
+            count = emit_count(w, self.variable, row, self.window_months(w.policy, w.on))
+            known = w.var(f"{w.arg('s_' + self.variable, row)} >= 0")
+            holds = w.var(f"{count} {self.op} {w.number(raw)}")
+            return Cell(w.var(f"{known} & {holds}"), w.var(f"not {known}"))
         if kind == "clock":
             value, unknown = w.clock(self.variable, row)
             whole = np.ceil(raw) if self.op in (">=", "<") else np.floor(raw)
@@ -474,12 +504,19 @@ class VariableCondition(Leaf):
             from changzhu.rules.dates import from_days
 
             shown = str(from_days(int(value)))
+        elif spec.kind == "dates":
+            shown = f"{int(value)} 次" if zh else f"{int(value)} on record"
         else:
             shown = f"{value:g}"
         if spec.kind == "clock" or spec.duration:
             t = float(threshold)
             need = _years(t, zh) if self.variable == "age" else _months_text(t, zh)
             return shown, f"{_WORDS[self.op][0 if zh else 1]} {need}"
+        if spec.kind == "dates" and self.window is not None:
+            n = _months_text(float((self.window[0] or 0) * (12 if self.window[2] == "years" else 1)), zh)
+            word = _WORDS[self.op][0 if zh else 1]
+            count = f"{float(threshold):g}"
+            return shown, (f"评估日前{n}之内{word} {count} 次" if zh else f"{word} {count} within {n}")
         if spec.kind == "date":
             n = _months_text(float(threshold), zh)
             if self.op == "within":
@@ -511,7 +548,7 @@ def category_title(spec: VariableSpec, code: str, lang: str) -> str:
 def _value_known(spec: VariableSpec, value: float) -> bool:
     if not spec.nullable:
         return True
-    if spec.kind in ("bool", "category", "set", "clock"):
+    if spec.kind in ("bool", "category", "set", "clock", "dates"):
         return bool(value >= 0)
     if spec.kind == "date":
         return bool(value < NEVER)

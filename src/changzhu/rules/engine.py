@@ -257,8 +257,8 @@ class IntervalEvaluator:
     ) -> np.ndarray:
         """First day the prerequisites hold and the points reach the line (NEVER within the horizon), for rows
         whose inputs are all known. Candidate days: today, the day the prerequisites start, every change of a
-        scored duration (each whole year, or each month where points count per month) and every day an
-        indicator's condition starts or stops holding."""
+        scored duration (each whole year, or each month where points count per month), every day an indicator's
+        condition starts or stops holding and every day a dated occurrence arrives or ages out."""
         on = self.frame.on
         best = np.full(rows.shape[0], NEVER, dtype=np.int64)
 
@@ -279,6 +279,7 @@ class IntervalEvaluator:
             if ind.only_if is not None:
                 got = ind.only_if.interval(self, policy, rows[live], f"points:{scheme.name}:{ind.name}.only_if")
                 fixed += [got.start.astype(np.int64), np.minimum(got.end.astype(np.int64) + 1, NEVER)]
+            fixed += [np.asarray(d, dtype=np.int64) for d in ind.change_days(self, policy, rows[live])]
         try_candidates(live, fixed)
         scored = [v for ind in flat(scheme.indicators) for v in ind.variables() if v.kind == "clock"]
         clock_names = sorted({v.name for v in scored})

@@ -12,6 +12,7 @@ import polars as pl
 
 from changzhu.domain.person import EDUCATION_LEVELS, HOUSING_TENURES, SEXES, TITLE_LEVELS
 from changzhu.rules.catalog import PolicySet, RegionLookup
+from changzhu.rules.dated_lists import AT, FLAT, MATRIX, dates_matrix
 from changzhu.rules.dates import (
     LUT_LO,
     NEVER,
@@ -221,8 +222,12 @@ class Frame:
 
     def _static(self, name: str) -> np.ndarray:
         people, regions = self.people, self.regions
+        if name.endswith((MATRIX, FLAT, AT)):
+            return self._dated_list(name)
         spec = self.variables.get(name)
         if spec is not None and spec.declared:
+            if spec.kind == "dates":
+                return self._dated_list(name)
             return declared_array(people[name], spec)
         if name in ("employed", "criminal_record"):
             return people[name].to_numpy().astype(bool)
@@ -241,6 +246,19 @@ class Frame:
             parent = self.parent_idx
             return (parent >= 0) & (res[np.maximum(parent, 0)] == res)
         raise KeyError(name)
+
+    def _dated_list(self, name: str) -> np.ndarray:
+        """A dates input: under its name the number of dates listed (-1: unknown), under name + MATRIX the dates
+        padded with NEVER, and for kernels the matrix flattened (FLAT) with each row's offsets (AT)."""
+        base = name.removesuffix(MATRIX).removesuffix(FLAT).removesuffix(AT)
+        if name.endswith(FLAT):
+            return self.statics[base + MATRIX].ravel()
+        if name.endswith(AT):
+            return np.arange(self.n + 1, dtype=np.int64) * self.statics[base + MATRIX].shape[1]
+        matrix, lengths = dates_matrix(self.people[base])
+        self.statics[base + MATRIX] = matrix
+        self.statics[base] = lengths
+        return matrix if name.endswith(MATRIX) else lengths
 
     @property
     def hukou_idx(self) -> np.ndarray:
@@ -307,7 +325,12 @@ def declared_array(series: pl.Series, spec: VariableSpec) -> np.ndarray:
 
 
 def static_dtype(name: str, frame: Frame | None) -> type:
-    """The array type of a static variable in kernels."""
+    """The array type of a static variable in kernels (a dates input: its count and flattened dates int32, the
+    offsets int64)."""
+    if name.endswith(AT):
+        return np.int64
+    if name.endswith(FLAT):
+        return np.int32
     variables = frame.variables if frame is not None else {}
     spec = variables.get(name)
     if spec is None:
@@ -315,9 +338,8 @@ def static_dtype(name: str, frame: Frame | None) -> type:
 
         spec = VARIABLES[name]
     if spec.declared:
-        return {"bool": np.int8, "category": np.int8, "number": np.float64, "date": np.int32, "set": np.int64}[
-            spec.kind
-        ]
+        kinds = {"bool": np.int8, "category": np.int8, "number": np.float64, "date": np.int32, "dates": np.int32}
+        return kinds.get(spec.kind, np.int64)  # set: a bit mask
     return {"bool": np.bool_, "category": np.int8, "number": np.float64}[spec.kind]
 
 

@@ -35,6 +35,7 @@ from changzhu.rules.indicators import (
     ParamRef,
     PerEvent,
     PerItem,
+    PerOccurrence,
     PerUnit,
     Rate,
     Scale,
@@ -54,6 +55,7 @@ OPS_BY_KIND: dict[str, tuple[str, ...]] = {
     "category": SET_OPS,
     "set": ("contains", "not_contains"),
     "date": ("within", "not_within"),
+    "dates": (*NUMBER_OPS, "within", "not_within"),
 }
 
 
@@ -127,6 +129,8 @@ def _variable(ctx: Ctx, raw: dict[str, Any], where: str, of: Of, source: str | N
     allowed_ops = OPS_BY_KIND[spec.kind]
     if op not in allowed_ops:
         raise ctx.fail(where, f"{spec.name} is a {spec.kind}: op must be one of {allowed_ops}")
+    if spec.kind == "dates":
+        return _dated_list(ctx, raw, where, spec, (op, of, label, source))
     given = [k for k in ("value", "param", "years", "months") if k in raw]
     if len(given) != 1:
         raise ctx.fail(where, "give exactly one of value, param, years, months")
@@ -146,6 +150,38 @@ def _variable(ctx: Ctx, raw: dict[str, Any], where: str, of: Of, source: str | N
     if unit is not None:
         value, param = _duration(ctx, value, f"{where}.{unit}")
     return VariableCondition(spec.name, op, value, param, unit, spec, of, label, source)
+
+
+def _window(ctx: Ctx, raw: dict[str, Any], where: str) -> tuple[float | None, str | None, str]:
+    """The `years:` or `months:` of a dates condition or indicator: (literal, parameter, unit)."""
+    units = [k for k in ("years", "months") if k in raw]
+    if len(units) != 1:
+        raise ctx.fail(where, "a list of dates counts those within years: or months: of the date; give one")
+    literal, param = _duration(ctx, raw[units[0]], f"{where}.{units[0]}")
+    return (None if literal is None else float(literal)), param, units[0]
+
+
+def _dated_list(
+    ctx: Ctx, raw: dict[str, Any], where: str, spec: VariableSpec, leaf: tuple[str, Of, Label, str | None]
+) -> Leaf:
+    """A condition on how many dates of a list are within N years or months: `op: within` (at least one),
+    `not_within` (none) or a count compared with `value:` / `param:`."""
+    op, of, label, source = leaf
+    window = _window(ctx, raw, where)
+    value: Any
+    param: str | None
+    if op in ("within", "not_within"):
+        if "value" in raw or "param" in raw:
+            raise ctx.fail(where, f"op {op} counts any date in the window; compare a count with >= and value:")
+        op, value, param = (">=" if op == "within" else "<"), 1, None
+    else:
+        given = [k for k in ("value", "param") if k in raw]
+        if len(given) != 1:
+            raise ctx.fail(where, "give the count as value: or param:")
+        value, param = raw.get("value"), (None if raw.get("param") is None else str(raw["param"]))
+        if param is None and (isinstance(value, bool) or not isinstance(value, int | float)):
+            raise ctx.fail(where, f"the count {value!r} is not a number")
+    return VariableCondition(spec.name, op, value, param, None, spec, of, label, source, window=window)
 
 
 LEAF_KINDS: dict[str, LeafSyntax] = {
@@ -366,6 +402,19 @@ def _per_item(ctx: Ctx, raw: dict[str, Any], where: str, common: Common, spec: V
     return PerItem(*common, scored, _points_map(ctx, ctx.req(raw, "points", where), scored, f"{where}.points"))
 
 
+def _per_occurrence(ctx: Ctx, raw: dict[str, Any], where: str, common: Common, spec: VariableSpec | None) -> Indicator:
+    literal, param, unit = _window(ctx, raw, where)
+    months = parse_num(ctx, {"param": param} if param is not None else literal, f"{where}.{unit}")
+    if unit == "years" and not isinstance(months, ParamRef):
+        months *= 12
+    elif unit == "years":
+        raise ctx.fail(where, "a window given by a parameter is in months: (months: {param: KEY})")
+    points = parse_num(ctx, ctx.req(raw, "points_per_occurrence", where), f"{where}.points_per_occurrence")
+    most = raw.get("max_count")
+    max_count = None if most is None else parse_num(ctx, most, f"{where}.max_count")
+    return PerOccurrence(*common, _scored(spec), months, points, max_count)
+
+
 def _per_event(ctx: Ctx, raw: dict[str, Any], where: str, common: Common, spec: VariableSpec | None) -> Indicator:
     points = parse_num(ctx, ctx.req(raw, "points_per_event", where), f"{where}.points_per_event")
     return PerEvent(*common, _scored(spec), points)
@@ -395,6 +444,7 @@ INDICATOR_KINDS: dict[str, IndicatorSyntax] = {
     "combination": _kind({"variables", "table"}, _combination),
     "per_item": _kind({"points"}, _per_item, "set"),
     "per_event": _kind({"points_per_event"}, _per_event, "number"),
+    "per_occurrence": _kind({"years", "months", "points_per_occurrence", "max_count"}, _per_occurrence, "dates"),
     "fixed": _kind({"points"}, _fixed),
     "max_of": _kind({"indicators"}, _max_of),
     "sum_of": _kind({"indicators"}, _sum_of),

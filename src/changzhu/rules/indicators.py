@@ -18,6 +18,7 @@ from typing import TYPE_CHECKING, ClassVar
 import numpy as np
 
 from changzhu.rules.arrays import fold
+from changzhu.rules.dated_lists import change_days, count_on, emit_count, expiries, of_rows
 
 if TYPE_CHECKING:
     from datetime import date
@@ -108,6 +109,11 @@ class Indicator(ABC):
     def monthly(self) -> bool:
         """Whether its points can change in any month as a duration runs (else only on whole years)."""
         return False
+
+    def change_days(self, ev: Engine, policy: ResolvedPolicy, rows: np.ndarray) -> list[np.ndarray]:
+        """Days (one array per candidate, a day per row; NEVER none) after the evaluation date on which the kind's
+        points change other than as a duration runs (a dated occurrence arriving or ageing out)."""
+        return []
 
     # ---- shared --------------------------------------------------------------------------------------------
     def title(self, lang: str) -> str:
@@ -655,3 +661,55 @@ class SumOf(Group):
 def flat(indicators: tuple[Indicator, ...]) -> list[Indicator]:
     """Every indicator and part, depth first."""
     return [i for ind in indicators for i in ind.walk()]
+
+
+@dataclass(frozen=True)
+class PerOccurrence(Indicator):
+    """Points per date of a dates input within `window` months of the day (each occurrence counts until it ages
+    out), at most `max_count` of them."""
+
+    variable: VariableSpec
+    window: Num  # months
+    points: Num
+    max_count: Num | None = None
+
+    def variables(self) -> tuple[VariableSpec, ...]:
+        return (self.variable,)
+
+    def _months(self, policy: ResolvedPolicy, on: date) -> int:
+        return int(num(self.window, policy, on))
+
+    def unknown_range(self, policy: ResolvedPolicy, on: date) -> tuple[float, float]:
+        p = num(self.points, policy, on)
+        most = INF if self.max_count is None else num(self.max_count, policy, on)
+        extreme = 0.0 if p == 0 else p * most
+        return min(0.0, extreme), max(0.0, extreme)
+
+    def _counted(self, count: np.ndarray, policy: ResolvedPolicy, on: date) -> np.ndarray:
+        counted = count.astype(np.float64)
+        if self.max_count is not None:
+            counted = np.minimum(counted, num(self.max_count, policy, on))
+        return counted * num(self.points, policy, on)
+
+    def base(
+        self, ev: Engine, policy: ResolvedPolicy, rows: np.ndarray, days: np.ndarray | int
+    ) -> tuple[np.ndarray, np.ndarray]:
+        on = ev.frame.on_date
+        matrix, listed = of_rows(ev.frame.statics, self.variable.name, rows, ev.frame.n)
+        count = count_on(matrix, expiries(matrix, self._months(policy, on)), days)
+        return _unknown_to_range(self._counted(count, policy, on), listed >= 0, self.unknown_range(policy, on))
+
+    def emit_base(self, w: Writer, row: str) -> tuple[str, str]:
+        count = emit_count(w, self.variable.name, row, self._months(w.policy, w.on))
+        if self.max_count is not None:
+            count = w.var(f"min(float({count}), {w.number(num(self.max_count, w.policy, w.on))})")
+        pts = w.var(f"float({count}) * {w.number(num(self.points, w.policy, w.on))}")
+        known = f"({w.arg('s_' + self.variable.name, row)} >= 0)"
+        return _emit_range(w, pts, known, self.unknown_range(w.policy, w.on))
+
+    def change_days(self, ev: Engine, policy: ResolvedPolicy, rows: np.ndarray) -> list[np.ndarray]:
+        """Every day after the evaluation date its points change (an occurrence arrives or ages out), per row."""
+        on = ev.frame.on_date
+        matrix, _ = of_rows(ev.frame.statics, self.variable.name, rows, ev.frame.n)
+        days = change_days(matrix, expiries(matrix, self._months(policy, on)), ev.frame.on)
+        return list(days.T)

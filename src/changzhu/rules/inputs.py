@@ -16,8 +16,8 @@ from changzhu.domain.person import CORE_EXAMPLES, CORE_LABELS_ZH, PERSON_COLUMNS
 from changzhu.rules.errors import PolicyError
 from changzhu.rules.label_glossary import bilingual, english_only
 
-InputType = Literal["bool", "integer", "number", "months", "date", "category", "categories", "region"]
-DECLARED_TYPES = ("bool", "integer", "number", "months", "date", "category", "categories")
+InputType = Literal["bool", "integer", "number", "months", "date", "dates", "category", "categories", "region"]
+DECLARED_TYPES = ("bool", "integer", "number", "months", "date", "dates", "category", "categories")
 _NAME_CHARS = set("abcdefghijklmnopqrstuvwxyz0123456789_")
 
 
@@ -34,12 +34,13 @@ class Category:
 class InputSpec:
     """One input of the person table: a core column or an input a jurisdiction declares.
 
-    type: bool, integer, number, months (whole months, as of the evaluation date), date, category, categories
-    (a set of codes), region (a six-digit prefecture code; core columns only). core: a national column (required
-    unless `optional`); declared inputs are always optional and nullable (null = unknown). jurisdictions: the
-    files declaring it (empty for core columns). grows (months inputs): how the count goes on after the evaluation
-    date when the earliest date is searched — `while_positive` (one a month if it is above 0: the status holds
-    and continues), `never` (a closed count) or a core bool variable (one a month while it is true, e.g. employed).
+    type: bool, integer, number, months (whole months, as of the evaluation date), date, dates (a list of dates,
+    one per occurrence; [] none), category, categories (a set of codes), region (a six-digit prefecture code; core
+    columns only). core: a national column (required unless `optional`); declared inputs are always optional and
+    nullable (null = unknown). jurisdictions: the files declaring it (empty for core columns). grows (months
+    inputs): how the count goes on after the evaluation date when the earliest date is searched —
+    `while_positive` (one a month if it is above 0: the status holds and continues), `never` (a closed count) or
+    a core bool variable (one a month while it is true, e.g. employed).
     """
 
     name: str
@@ -88,6 +89,7 @@ def input_dtype(spec: InputSpec) -> pl.DataType:
         "number": pl.Float64(),
         "months": pl.Int32(),
         "date": pl.Date(),
+        "dates": pl.List(pl.Date()),
         "category": pl.String(),
         "categories": pl.List(pl.String()),
     }[spec.type]
@@ -243,6 +245,7 @@ def _check_example(value: Any, kind: str, cats: tuple[Category, ...], where: str
         "number": isinstance(value, int | float) and not isinstance(value, bool),
         "months": isinstance(value, int) and not isinstance(value, bool) and value >= 0,
         "date": isinstance(value, date),
+        "dates": isinstance(value, list) and all(isinstance(v, date) for v in value),
         "category": isinstance(value, str) and value in codes,
         "categories": isinstance(value, list) and all(v in codes for v in value),
     }[kind]

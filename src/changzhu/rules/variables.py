@@ -18,7 +18,7 @@ from changzhu.rules.labels import category_labels, variable_labels
 if TYPE_CHECKING:
     from changzhu.rules.inputs import InputSpec
 
-VariableKind = Literal["clock", "bool", "category", "number", "date", "set"]
+VariableKind = Literal["clock", "bool", "category", "number", "date", "dates", "set"]
 CITY_SIZE_ORDER = [c.value for c in CitySizeClass][::-1]  # small … super, smallest first
 
 
@@ -105,6 +105,7 @@ _DECLARED_KINDS: dict[str, VariableKind] = {
     "number": "number",
     "months": "clock",
     "date": "date",
+    "dates": "dates",
     "category": "category",
     "categories": "set",
 }

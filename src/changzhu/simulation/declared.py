@@ -1,10 +1,11 @@
 """Declared inputs (a jurisdiction's optional person columns) in the synthetic population: a default or unknown.
 
 A declared input has a default distribution when the parameter tree holds `simulation.input.<name>.*`
-(docs/simulation.md, "Declared inputs"): a constant (`.value`, for integer, number and months inputs), the share
-of persons for whom it is true (`.share_true`, bool inputs) or the shares of its categories (`.share.<code>`,
-category inputs, summing to one). Every other declared input is left out of the population: it is unknown to the
-rules, so a decision that reads it comes out undetermined and is counted as such, never as 0 or false.
+(docs/simulation.md, "Declared inputs"): a constant (`.value`, for integer, number and months inputs; 0, no
+occurrence, for a dates input), the share of persons for whom it is true (`.share_true`, bool inputs) or the
+shares of its categories (`.share.<code>`, category inputs, summing to one). Every other declared input is left
+out of the population: it is unknown to the rules, so a decision that reads it comes out undetermined and is
+counted as such, never as 0 or false.
 """
 
 from __future__ import annotations
@@ -30,7 +31,7 @@ class InputDefault:
 
     name: str
     type: str
-    value: float = 0.0  # the constant (integer, number, months) or the share of true (bool)
+    value: float = 0.0  # the constant (integer, number, months; dates: 0, none) or the share of true (bool)
     codes: tuple[str, ...] = ()  # category inputs: the codes, in the order of `shares`
     shares: tuple[float, ...] = ()
 
@@ -42,6 +43,8 @@ class InputDefault:
             picked = np.searchsorted(np.cumsum(self.shares), rng.random(n), side="right")
             picked = np.minimum(picked, len(self.codes) - 1)
             return pl.Series(self.name, self.codes, dtype=pl.String).gather(picked).alias(self.name)
+        if self.type == "dates":  # no occurrence for anyone
+            return pl.Series(self.name, [[]] * n, dtype=pl.List(pl.Date))
         dtype = {"integer": pl.Int64(), "months": pl.Int32()}.get(self.type, pl.Float64())
         return pl.repeat(self.value, n, dtype=dtype, eager=True).alias(self.name)
 
@@ -89,6 +92,10 @@ def input_defaults(
             if abs(sum(shares) - 1.0) > SUM_TOLERANCE or min(shares) < 0:
                 raise SimulationError(f"{PREFIX}{name}.share.*: shares must be non-negative and sum to one")
             out.append(InputDefault(name, "category", codes=codes, shares=shares))
+        elif spec.type == "dates" and parts == ["value"]:
+            if number(f"{name}.value") != 0:
+                raise SimulationError(f"{PREFIX}{name}.value: a dates input's default is 0 (no occurrence for anyone)")
+            out.append(InputDefault(name, "dates", 0.0))
         elif spec.type in ("date", "categories"):
             raise SimulationError(f"{PREFIX}{name}: a {spec.type} input has no default; it stays unknown")
         else:

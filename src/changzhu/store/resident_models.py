@@ -55,7 +55,8 @@ class PersonRow(Base):
     phone_hash: Mapped[str | None] = mapped_column(String(64), index=True)
 
 
-Fact = bool | int | float | date | str | list[str]  # a set of categories is a list of codes
+Fact = bool | int | float | date | str | list[str] | list[date]  # a set of codes; a list of dates (sorted)
+MAX_STORED_DATES = 18  # dates a list keeps in value_text (200 characters, 11 a date)
 
 
 class PersonAttributeRow(Base):
@@ -65,7 +66,7 @@ class PersonAttributeRow(Base):
 
     person_id: Mapped[int] = mapped_column(ForeignKey("persons.id"), primary_key=True)
     name: Mapped[str] = mapped_column(String(64), primary_key=True)
-    kind: Mapped[str] = mapped_column(String(16))  # bool, integer, number, date, text or categories (text a;b)
+    kind: Mapped[str] = mapped_column(String(16))  # bool, integer, number, date, text, categories or dates (text a;b)
     value_bool: Mapped[bool | None] = mapped_column(Boolean)
     value_int: Mapped[int | None] = mapped_column(BigInteger)
     value_number: Mapped[float | None] = mapped_column(Float)
@@ -75,8 +76,11 @@ class PersonAttributeRow(Base):
     @classmethod
     def of(cls, person_id: int, name: str, value: Fact) -> PersonAttributeRow:
         """The row holding `value` in the column of its type."""
+        if isinstance(value, list) and value and all(isinstance(v, date) for v in value):
+            days = ";".join(sorted(v.isoformat() for v in value if isinstance(v, date)))
+            return cls(person_id=person_id, name=name, kind="dates", value_text=days)
         if isinstance(value, list):
-            return cls(person_id=person_id, name=name, kind="categories", value_text=";".join(sorted(value)))
+            return cls(person_id=person_id, name=name, kind="categories", value_text=";".join(sorted(map(str, value))))
         if isinstance(value, bool):
             return cls(person_id=person_id, name=name, kind="bool", value_bool=value)
         if isinstance(value, int):
@@ -91,6 +95,8 @@ class PersonAttributeRow(Base):
         """The stored value, in its type."""
         if self.kind == "categories":
             return [c for c in (self.value_text or "").split(";") if c]
+        if self.kind == "dates":
+            return [date.fromisoformat(d) for d in (self.value_text or "").split(";") if d]
         return {
             "bool": self.value_bool,
             "integer": self.value_int,

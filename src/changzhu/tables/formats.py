@@ -73,8 +73,8 @@ def _cell(value: object) -> str | None:
         return "true" if value else "false"
     if isinstance(value, datetime | date):
         return value.isoformat()
-    if isinstance(value, list) and all(isinstance(v, str | int | float) for v in value):
-        return ";".join(str(v) for v in value)  # a set of categories
+    if isinstance(value, list) and all(isinstance(v, str | int | float | date) for v in value):
+        return ";".join(v.isoformat() if isinstance(v, date) else str(v) for v in value) or "[]"  # a set, dates
     if isinstance(value, dict | list):
         raise ValueError("a nested value where a single value is expected")
     return str(value)

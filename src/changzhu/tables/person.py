@@ -151,7 +151,7 @@ class DeclaredInput(Protocol):
 
 def declared_column(spec: DeclaredInput) -> Column:
     """A declared input as an optional, nullable column of the person file (a missing value stays unknown)."""
-    example = ";".join(spec.example) if isinstance(spec.example, list) else spec.example
+    example = ";".join(str(v) for v in spec.example) if isinstance(spec.example, list) else spec.example
     return Column(
         spec.name,
         ColumnType(spec.type),

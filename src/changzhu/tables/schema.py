@@ -17,6 +17,7 @@ class ColumnType(StrEnum):
     NUMBER = "number"
     MONTHS = "months"
     DATE = "date"
+    DATES = "dates"  # a list of dates, one per occurrence, written a;b (or ；); 无 / none: no occurrence
     BOOL = "bool"
     CATEGORY = "category"
     CATEGORIES = "categories"  # a set of categories, written a;b (or 、 , ，)
@@ -68,6 +69,8 @@ class Column:
                 return pl.Float64()
             case ColumnType.DATE:
                 return pl.Date()
+            case ColumnType.DATES:
+                return pl.List(pl.Date())
             case ColumnType.BOOL:
                 return pl.Boolean()
             case ColumnType.CATEGORY:

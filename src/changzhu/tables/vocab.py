@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import difflib
 from dataclasses import dataclass
+from datetime import date
 from functools import cache
 
 import polars as pl
@@ -78,6 +79,35 @@ def parse_date(raw: pl.Series) -> Parsed:
         values = values.fill_null(other)
     bad = text.is_not_null() & values.is_null()
     return Parsed(values, _when(bad, "not a date (2026-06-01, 2026/6/1, 20260601 or 2026年6月1日)"))
+
+
+NONE_WORDS = ("无", "none", "[]")  # a list of dates with no occurrence (an empty cell is unknown)
+
+
+def parse_dates(raw: pl.Series) -> Parsed:
+    """A list of dates, one per occurrence, written 2024-03-01;2025/1/2 (separated by ; or ；), each in any form
+    parse_date reads; 无 or none is the empty list, an empty cell unknown. Parquet list<date> is kept."""
+    if isinstance(raw.dtype, pl.List) and raw.dtype.inner in (pl.Date, pl.Datetime):
+        values = raw.list.eval(pl.element().cast(pl.Date))
+        return Parsed(values, _when(pl.Series([False] * raw.len()), ""))
+    text = as_text(raw.list.join(";") if isinstance(raw.dtype, pl.List) else raw)
+    empty = text.str.to_lowercase().is_in(list(NONE_WORDS)).fill_null(False)
+    items = text.set(empty, None).str.replace_all("；", ";", literal=True).str.split(";")
+    owner = pl.int_range(0, text.len(), eager=True).repeat_by(items.list.len().fill_null(1)).explode()
+    words = items.explode().str.strip_chars()
+    words = pl.select(pl.when(pl.lit(words).str.len_bytes() > 0).then(pl.lit(words))).to_series()
+    parsed = parse_date(words)
+    bad_item = parsed.reasons.is_not_null()
+    values = (
+        pl.DataFrame({"row": owner, "d": parsed.values})
+        .group_by("row", maintain_order=True)
+        .agg(pl.col("d").drop_nulls().sort())["d"]
+    )
+    values = values.set(text.is_null() & ~empty, None)
+    reasons = pl.Series([None] * text.len(), dtype=pl.String)
+    for row, word in zip(owner.filter(bad_item).to_list(), words.filter(bad_item).to_list(), strict=True):
+        reasons[row] = f"{word!r} is not a date (2026-06-01, 2026/6/1 or 2026年6月1日; several: a;b; none: 无)"
+    return Parsed(values, reasons)
 
 
 def parse_bool(raw: pl.Series) -> Parsed:
@@ -153,7 +183,7 @@ def parse_categories(raw: pl.Series, column: Column) -> Parsed:
     """A set of categories written a;b (or with 、 , ，), each by code or label; an empty cell is unknown."""
     text = as_text(raw.list.join(";") if isinstance(raw.dtype, pl.List) else raw)
     words = {w.lower(): c.code for c in column.categories for w in (c.code, c.zh, c.en) if w}
-    items = text.str.replace_all(r"[、,，|；]", ";").str.split(";")
+    items = text.str.replace_all(r"[、,，|；]", ";").str.replace("^\\[\\]$", "").str.split(";")  # [] (JSON): none
     exploded = items.explode().str.strip_chars().str.to_lowercase()
     mapped = exploded.replace_strict(words, default=None, return_dtype=pl.String)
     bad_item = exploded.is_not_null() & (exploded != "") & mapped.is_null()
@@ -254,6 +284,8 @@ def parse_column(raw: pl.Series, column: Column, regions: RegionIndex | None) ->
     match column.type:
         case ColumnType.DATE:
             return parse_date(raw)
+        case ColumnType.DATES:
+            return parse_dates(raw)
         case ColumnType.BOOL:
             return parse_bool(raw)
         case ColumnType.INTEGER | ColumnType.MONTHS:
@@ -267,3 +299,16 @@ def parse_column(raw: pl.Series, column: Column, regions: RegionIndex | None) ->
         case ColumnType.REGION:
             return parse_region(raw, column, regions or shipped_region_index())
     return parse_text(raw, column)
+
+
+def dates_value(value: object) -> tuple[list[date] | None, str | None]:
+    """One list of dates given as a value (a list of dates or texts, or one text a;b): (dates, None) or (None, why)."""
+    if isinstance(value, list):
+        if all(isinstance(v, date) for v in value):
+            return sorted(v for v in value if isinstance(v, date)), None
+        text = ";".join(v.isoformat() if isinstance(v, date) else str(v) for v in value) or "[]"
+    else:
+        text = str(value)
+    parsed = parse_dates(pl.Series([text], dtype=pl.String))
+    reason = parsed.reasons[0]
+    return (None, reason) if reason is not None else (parsed.values.to_list()[0], None)

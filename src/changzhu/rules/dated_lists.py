@@ -1,0 +1,109 @@
+"""Dated lists (a `dates` input: the dates of each occurrence, e.g. each time false material was found): how many of
+them count within N months of a day, and on which days that count changes.
+
+An occurrence dated d counts on the days d … add_months(d, N) - 1 (the same span as a `date` input's `within`), so
+its count rises on d (a date after the evaluation date counts from then) and falls on the day it ages out.
+
+The frame holds a dates input as a matrix of day numbers (one row per person, NEVER where a row has fewer dates;
+an unknown list is a row of NEVER) and, beside it, the number of dates listed (-1: unknown). Kernels read the
+matrix flattened with each row's offsets (changzhu.rules.codegen: `s_<name>__flat`, `s_<name>__at`).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from typing import TYPE_CHECKING
+
+import numpy as np
+import polars as pl
+
+from changzhu.rules.dates import FOREVER, NEVER, add_months
+
+if TYPE_CHECKING:
+    from changzhu.rules.protocols import WriterView as Writer
+
+FLAT = "__flat"  # suffix of the kernel input holding every date, row after row
+AT = "__at"  # suffix of the kernel input holding where each row's dates start (n + 1 offsets)
+MATRIX = "__dates"  # suffix of the frame's static holding the padded matrix
+
+
+def dates_matrix(series: pl.Series) -> tuple[np.ndarray, np.ndarray]:
+    """(matrix of day numbers, each row sorted and padded with NEVER, number of dates per row with -1 where the list
+    is unknown)."""
+    lists = series.cast(pl.List(pl.Date))
+    lengths = lists.list.len().fill_null(-1).to_numpy().astype(np.int32, copy=False)
+    width = max(int(lengths.max()) if lengths.size else 0, 1)
+    matrix = np.full((lists.len(), width), NEVER, dtype=np.int32)
+    long = (
+        pl.DataFrame({"d": lists})
+        .with_row_index("row")
+        .explode("d")
+        .drop_nulls("d")
+        .with_columns(pl.int_range(pl.len()).over("row").alias("col"), pl.col("d").to_physical())
+    )
+    if long.height:
+        matrix[long["row"].to_numpy(), long["col"].to_numpy()] = long["d"].to_numpy()
+    return np.sort(matrix, axis=1), lengths
+
+
+def expiries(matrix: np.ndarray, months: int) -> np.ndarray:
+    """The first day each date no longer counts (NEVER for padding)."""
+    real = matrix < NEVER
+    out = add_months(np.where(real, matrix, 0).ravel(), months).reshape(matrix.shape)
+    return np.where(real, out, NEVER).astype(np.int64)
+
+
+def count_on(matrix: np.ndarray, ends: np.ndarray, days: np.ndarray | int) -> np.ndarray:
+    """Per row, how many dates count on the row's day (one day, or one per row)."""
+    d = np.asarray(days, dtype=np.int64)
+    d = d[:, None] if d.ndim else d
+    return ((matrix <= d) & (d < ends)).sum(axis=1).astype(np.int64)
+
+
+def change_days(matrix: np.ndarray, ends: np.ndarray, on: int) -> np.ndarray:
+    """Per row, every day after `on` the count changes (a date arrives or ages out), sorted, NEVER-padded."""
+    days = np.concatenate([matrix.astype(np.int64), ends], axis=1)
+    days = np.where((days > on) & (days < NEVER), days, NEVER)
+    return np.sort(days, axis=1)
+
+
+def of_rows(statics: Mapping[str, np.ndarray], name: str, rows: np.ndarray, n: int) -> tuple[np.ndarray, np.ndarray]:
+    """(padded matrix, number of dates listed with -1 unknown) of a dates input for the rows."""
+    matrix, listed = statics[name + MATRIX], statics[name]
+    if rows.shape[0] == n:
+        return matrix, listed
+    return matrix[rows], listed[rows]
+
+
+def first_span(
+    matrix: np.ndarray, ends: np.ndarray, on: int, test: Callable[[np.ndarray], np.ndarray]
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """(start, end, count on `on`): the first span of days from `on` on which test(count) holds (start NEVER: it
+    never does; end FOREVER: it goes on), found on the days the count changes."""
+    m = matrix.shape[0]
+    days = np.concatenate([np.full((m, 1), on, dtype=np.int64), change_days(matrix, ends, on)], axis=1)
+    counts = ((matrix[:, None, :] <= days[:, :, None]) & (days[:, :, None] < ends[:, None, :])).sum(axis=2)
+    real = days < NEVER
+    holds = test(counts) & real
+    found = holds.any(axis=1)
+    first = np.argmax(holds, axis=1)
+    later = real & ~holds & (np.arange(days.shape[1])[None, :] > first[:, None])
+    stops = later.any(axis=1)
+    picked = np.arange(m)
+    start = np.where(found, days[picked, first], NEVER)
+    end = np.where(found & stops, days[picked, np.argmax(later, axis=1)] - 1, FOREVER)
+    return start, end, counts[:, 0]
+
+
+def emit_count(w: Writer, name: str, row: str, months: int) -> str:
+    """Kernel expression: how many of the person's dates count on the writer's date (within `months` before it)."""
+    flat, at = f"s_{name}{FLAT}", f"s_{name}{AT}"
+    lo = w.var(w.arg(at, row))
+    hi = w.var(w.arg(at, f"{row} + np.uint64(1)"))
+    listed = w.var(w.arg(flat, f"{lo}:{hi}"))
+    first = w.var(w.arg(flat, lo))
+    # each row's dates are sorted (padding NEVER last): none yet (most people) is one comparison, else two binary
+    # searches (no temporary array)
+    on, cutoff = w.on_days, w.within_cutoff(months)
+    found = f"np.searchsorted({listed}, {on}, side='right') - np.searchsorted({listed}, {cutoff}, side='left')"
+    return w.var(f"0 if {first} > {on} else {found}")
