@@ -17,6 +17,7 @@ from changzhu.api.people import person_table
 from changzhu.domain.person import PERSON_COLUMNS, PERSON_SCHEMA
 from changzhu.registry import person_frame
 from changzhu.registry.decide import evaluate_registered
+from changzhu.rules import person_inputs
 from changzhu.rules.catalog import POLICY_DIR, policies_in_use
 from changzhu.store.db import session_scope
 from changzhu.store.resident_models import AuditRow, PersonRow
@@ -164,6 +165,41 @@ def test_a_missing_input_gives_an_undetermined_decision_naming_it(service: Servi
     decided = next(r for r in _post(service, "/api/v1/eligibility", known).json()["rows"] if r["person_id"] == 2)
     # the base is known now: it is no longer named (the full Shanghai table still needs the parent's other facts)
     assert "si_base_ratio" not in (decided["needs_local_entrance_exam"] or [])
+
+
+def test_explain_names_the_inputs_eligibility_names(service: Service) -> None:
+    """Shanghai parents each missing one input a 居住证积分 indicator reads, each with a child whose 中考 rests on
+    the parent's points: the explanation of each (the child's exam shown on the parent too) names exactly the
+    needs_ and unassessed_ of the eligibility rows."""
+    parent = {
+        **_person_in_guangzhou()["people"][0],
+        "residence_region": "310100", "hukou_region": "340800", "residence_since": "2022-01-01",
+        "residence_permit_since": "2022-07-01", "si_months_local": 40, "si_months_total": 40,
+        "education": "senior_secondary", "si_base_ratio": 1.1, "professional_title": "none", "admin_detentions": 0,
+    }  # fmt: skip
+    parent |= {i.name: i.example for i in person_inputs("310100") if not i.core}
+    missing = [i.name for i in person_inputs("310100") if not i.core] + ["si_base_ratio", "professional_title"]
+    people = []
+    for k, name in enumerate(missing):
+        people.append({**parent, "person_id": 2 * k + 1, name: None})
+        people.append({
+            **parent, "person_id": 2 * k + 2, "birth_date": "2011-03-01", "parent_id": 2 * k + 1, "employed": False,
+            "si_months_local": 0, "si_months_total": 0, "medical_months_local": 0, "residence_permit_since": None,
+        })  # fmt: skip
+    body = {"on": "2026-06-01", "people": people}
+    rows = {r["person_id"]: r for r in _post(service, "/api/v1/eligibility", body).json()["rows"]}
+    named = 0
+    for pid in rows:
+        explained = _post(service, "/api/v1/eligibility/explain", {**body, "person_id": pid, "lang": "en"}).json()
+        for s in explained["services"]:
+            row = rows[s["for_person"] or pid]
+            assert s["needed_inputs"] == (row[f"needs_{s['service']}"] or []), (pid, s["service"])
+            named += bool(s["needed_inputs"])
+        for p in explained["points"]:
+            if p["of"] == "self":
+                unassessed = [i["name"] for i in p["indicators"] if i["points"] is None]
+                assert unassessed == (rows[pid][f"unassessed_{p['scheme']}"] or []), pid
+    assert named >= len(missing)  # the children's 中考 (each on the child and on the parent) are undetermined
 
 
 def test_a_running_service_sees_a_new_city_without_a_restart(

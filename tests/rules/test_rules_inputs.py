@@ -184,6 +184,40 @@ def test_one_missing_input_per_indicator_is_undetermined_and_named(policies: Pol
         assert points.status == "undetermined" and any(i.points is None for i in points.indicators)
 
 
+def test_explain_names_exactly_the_inputs_evaluate_names(policies: PolicySet) -> None:
+    """One person per missing input (every indicator's): explain's needed inputs are evaluate's needs_ and
+    unassessed_, with the labels in the caller's language and the range the unassessed indicators span."""
+    missing = [*DECLARED, "si_base_ratio", "professional_title"]
+    rows = [_person(person_id=i + 1, **{name: None}) for i, name in enumerate(missing)]
+    # and two with a missing input that cannot change the decision beside one that can (needs_ names one only)
+    rows.append(_person(person_id=len(rows) + 1, awards=None, degree="none", spouse_si_months=None))
+    rows.append(_person(person_id=len(rows) + 1, si_base_ratio=None, professional_title="none", tax_paid_year=None))
+    table = _table(rows)
+    undetermined = set()
+    for line, lang in ((136.0, "zh"), (137.0, "en")):
+        out = evaluate(table, ON, policies=policies, scenario=_line(line))
+        for row in out.iter_rows(named=True):
+            got = explain(table, ON, row["person_id"], _line(line), policies=policies, lang=lang, all_services=True)
+            assert {s.service for s in got.services} == {c.removeprefix("needs_") for c in out.columns if "needs_" in c}
+            for s in got.services:
+                assert s.needed_inputs == (row[f"needs_{s.service}"] or []), (row["person_id"], s.service)
+                assert s.needs == [policies.variables[n].label(lang) for n in s.needed_inputs]
+                assert (s.decision == "undetermined") == row[f"undetermined_{s.service}"]
+                if s.needed_inputs and row["person_id"] <= len(missing):
+                    undetermined.add(missing[row["person_id"] - 1])
+                elif (row["person_id"] - len(missing), s.service) in ((1, "social_integration"), (2, SETTLE)):
+                    assert s.needed_inputs == [["awards"], ["tax_paid_year"]][row["person_id"] - len(missing) - 1]
+            points = got.points[0]
+            open_items = [i for i in points.indicators if i.points is None]
+            assert [i.name for i in open_items] == (row["unassessed_test_points"] or [])
+            assert all(i.needed_inputs for i in open_items)
+            assert points.needed_inputs == sorted({n for i in open_items for n in i.needed_inputs})
+            assert (points.low, points.high) == (row["points_low_test_points"], row["points_high_test_points"])
+            assert points.total + points.unassessed_low == points.low  # no floor in the fixture
+            assert points.total + points.unassessed_high == points.high
+    assert undetermined == set(missing) - {"professional_title"}  # the title's 0 points need no base either way
+
+
 def test_explanation_puts_a_failed_prerequisite_first(policies: PolicySet) -> None:
     table = _table([_person(si_months_local=3, si_months_total=3, employed=False)])
     result = explain(table, ON, person_id=1, policies=policies, lang="en")

@@ -38,6 +38,16 @@ def test_each_source_has_a_chinese_and_an_english_citation(where: str, source: t
     assert not any(note in zh or note in en for note in NOTES), source
 
 
+def test_parameter_sources_are_citations_with_the_notes_kept_apart() -> None:
+    """A parameter's source is shown as the citation of a condition: the project's notes go in the value's note."""
+    notes = (*NOTES, "not modelled", "reported figure", "not policy", "as reported")
+    values = [(code, key, v) for code, j in policies_in_use().jurisdictions.items()
+              for key, p in j.parameters.items() for v in p.values]  # fmt: skip
+    assert len(values) > 40 and any(v.note for _, _, v in values)
+    for code, key, value in values:
+        assert not any(note in value.source for note in notes), (code, key, value.source)
+
+
 def test_a_source_written_as_one_string_is_used_for_both(tmp_path: Path) -> None:
     """Another policy set may still give a one-string source: it is shown as written in both languages."""
     shutil.copytree(POLICY_DIR / "jurisdictions", tmp_path / "jurisdictions")

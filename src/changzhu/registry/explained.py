@@ -101,10 +101,10 @@ class _Overlay:
             earliest, note = None, None
         elif row[f"earliest_{s.service}"] != s.earliest:  # the filled-in record's date is not everyone's
             earliest, note = row[f"earliest_{s.service}"], None
-        needs = [self.label(n) for n in row[f"needs_{s.service}"] or []]
+        needed = list(row[f"needs_{s.service}"] or [])
         return replace(
-            s, decision=decision, eligible=eligible, earliest=earliest, earliest_note=note, needs=needs,
-            conditions=conditions,
+            s, decision=decision, eligible=eligible, earliest=earliest, earliest_note=note,
+            needs=[self.label(n) for n in needed], needed_inputs=needed, conditions=conditions,
         )  # fmt: skip
 
     def condition(self, c: ConditionExplanation, holder: int | None) -> ConditionExplanation:
@@ -149,8 +149,11 @@ class _Overlay:
                 indicators.append(item)
                 continue
             kept = [i for i in item.inputs if not any(i.startswith(prefixes[f]) for f in read)]
-            needs = sorted({*item.needs, *(self.label(f) for f in read)})
-            indicators.append(replace(item, points=None, low=-math.inf, high=math.inf, inputs=kept, needs=needs))
+            needed = sorted({*item.needed_inputs, *read})
+            indicators.append(
+                replace(item, points=None, low=-math.inf, high=math.inf, inputs=kept,
+                        needs=[self.label(f) for f in needed], needed_inputs=needed)
+            )  # fmt: skip
         low = row[f"points_low_{p.scheme}"]
         high = row[f"points_high_{p.scheme}"]
         low = -math.inf if low is None else float(low)
@@ -159,10 +162,15 @@ class _Overlay:
         pre_met = False if False in met else None if None in met else True
         status = _status(pre_met, low, high, p.line)
         keep_date = status == p.status and low == high
+        open_items = [i for i in indicators if i.points is None]
+        needed = sorted({n for i in open_items for n in i.needed_inputs})
         return replace(
             p, prerequisites=prerequisites, prerequisites_met=pre_met, status=status, low=low, high=high,
             total=float(sum(i.points for i in indicators if i.points is not None)), indicators=indicators,
             earliest=p.earliest if keep_date else None, earliest_note=p.earliest_note if keep_date else None,
+            unassessed_low=float(sum(i.low for i in open_items)),
+            unassessed_high=float(sum(i.high for i in open_items)),
+            needs=[self.label(n) for n in needed], needed_inputs=needed,
         )  # fmt: skip
 
 

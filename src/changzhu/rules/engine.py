@@ -77,6 +77,7 @@ class IntervalEvaluator:
     policies: PolicySet
     scenario: Scenario | None
     trace: bool = False
+    search: bool = True  # False: decide on the date only (no search for the day a points line is reached)
     leaf_traces: list[LeafTrace] = field(default_factory=list)
     points_traces: list[PointsTrace] = field(default_factory=list)
     services: dict[Service, Interval] = field(default_factory=dict)
@@ -87,8 +88,9 @@ class IntervalEvaluator:
     _taken: dict[tuple[Service, int], tuple[np.ndarray, Interval]] = field(default_factory=dict)
     _points_on: dict[tuple[tuple[str, ...], str], tuple[np.ndarray, Any]] = field(default_factory=dict)
 
-    def run(self, services: list[Service]) -> None:
-        """Evaluate the services (in dependency order) and every scheme's points on the evaluation date."""
+    def run(self, services: list[Service], *, points: bool = True) -> None:
+        """Evaluate the services (in dependency order) and, unless points=False, every scheme's points on the
+        evaluation date."""
         groups = chain_groups(self.frame, self.policies, self.scenario)
         order = service_order([p for p, _ in groups], services)
         n = self.frame.n
@@ -106,7 +108,7 @@ class IntervalEvaluator:
             self.services[service] = interval
             if service == Service.RESIDENCE_PERMIT:
                 self._set_permit_clock(interval)
-        for policy, rows in groups:
+        for policy, rows in groups if points else []:
             for scheme in policy.schemes.values():
                 lo, hi, parts = self.points_at(policy, scheme, rows, self.frame.on)
                 result = _points_result(lo, hi, parts)
@@ -219,7 +221,10 @@ class IntervalEvaluator:
         assessed = lo == hi
         pre_unknown = pre.unknown if pre.unknown is not None else np.zeros(m, dtype=bool)
         searchable = assessed & ~pre_unknown
-        best = self._earliest(policy, scheme, rows, pre, line, np.flatnonzero(searchable))
+        if self.search:
+            best = self._earliest(policy, scheme, rows, pre, line, np.flatnonzero(searchable))
+        else:  # on the date only: the same start where it is the date, NEVER for any later day
+            best = np.where(pre.holds(on) & (lo >= line), on, NEVER).astype(np.int64)
         # rows with an unknown input: decide on the date where the known facts allow, else undetermined
         pre_now = pre.holds(on)
         pre_decided = pre.decided_mask()

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import date
 
 import numpy as np
@@ -10,10 +11,11 @@ import polars as pl
 from changzhu.domain.person import ExtraColumn, validate_person_table
 from changzhu.domain.services import Service
 from changzhu.rules.catalog import PolicySet, ResolvedPolicy, policies_in_use, region_lookup
-from changzhu.rules.conditions import Condition
+from changzhu.rules.conditions import ServiceCondition
 from changzhu.rules.dates import NEVER
-from changzhu.rules.engine import IntervalEvaluator, chain_groups, reads_of
+from changzhu.rules.engine import IntervalEvaluator, chain_groups
 from changzhu.rules.frame import Frame, build_frame
+from changzhu.rules.indicators import flat
 from changzhu.rules.kernels import CompiledRules
 from changzhu.rules.relevance import Relevance
 from changzhu.rules.scenario import Scenario
@@ -75,7 +77,7 @@ def evaluate(
         engine = IntervalEvaluator(frame, frame.policies, scenario)
         engine.run(wanted)
         for service in wanted:
-            interval = engine.services.pop(service)
+            interval = engine.services[service]
             decided = interval.decided_mask()
             undetermined = np.zeros(frame.n, dtype=bool) if decided is None else ~decided
             start = np.asarray(interval.start, dtype=np.int32)
@@ -93,13 +95,12 @@ def evaluate(
             decisions.append((service, eligible, result.undetermined.pop(service), start))
         for name, total in result.points.items():
             points[name] = (total, result.points_low[name], result.points_high[name])
-    open_rows = np.zeros(frame.n, dtype=bool)
-    for _, _, undetermined, _ in decisions:
-        open_rows |= undetermined
+    open_points = np.zeros(frame.n, dtype=bool)
     for _, low, high in points.values():
-        open_rows |= ~np.isnan(low) & (low != high)
-    if needs and open_rows.any():  # the services with an undetermined decision (the schemes come with any run)
-        finder.focus(open_rows, [service for service, _, undetermined, _ in decisions if undetermined.any()])
+        open_points |= ~np.isnan(low) & (low != high)
+    if needs:
+        undetermined_by = {s: undetermined for s, _, undetermined, _ in decisions if undetermined.any()}
+        finder.focus(undetermined_by, open_points, engine=None if compiled is not None else engine)
     for service, eligible, undetermined, start in decisions:
         columns.extend(_decision_columns(service, eligible, undetermined, pl.Series(start)))
         if needs:
@@ -157,26 +158,60 @@ def _names_column(name: str, n: int, masks: dict[str, np.ndarray]) -> pl.Series:
         combo_words, which = np.unique(words[:, named].T, axis=0, return_inverse=True)
         index = np.full(n, combo_words.shape[0], dtype=np.uint32)
         index[named] = which.reshape(-1)
-    lists = pl.Series(
-        name,
-        [[k for i, k in enumerate(names) if int(c[i // CODE_BITS]) >> (i % CODE_BITS) & 1] for c in combo_words],
-        dtype=pl.List(pl.Enum(names)),
-    )  # gathered as codes (a list of strings is gathered string by string, about twice as slow), then named
+    bits = (combo_words[:, np.arange(len(names)) // CODE_BITS] >> (np.arange(len(names)) % CODE_BITS)) & 1
+    combo, which = np.nonzero(bits)  # every combination holds a name: each appears, in order
+    codes = pl.DataFrame({"combo": combo, "name": pl.Series(names, dtype=pl.Enum(names)).gather(which)})
+    lists = codes.group_by("combo", maintain_order=True).agg("name")["name"]
+    # built and gathered as codes (a Python list per combination, or a list of strings gathered string by string,
+    # is several times slower), then named
     return lists.extend_constant(None, 1).gather(index).cast(pl.List(pl.String)).alias(name)
+
+
+@dataclass
+class _Focus:
+    """An interval evaluator run on some rows of the frame: the engine, those rows' indices and their chain groups."""
+
+    engine: IntervalEvaluator
+    index: np.ndarray
+    groups: list[tuple[ResolvedPolicy, np.ndarray]]
 
 
 class NeedsFinder:
     """The missing inputs that could change an undetermined decision, and the open indicators of a scheme
-    (changzhu.rules.relevance), found by the interval evaluator on the open rows (and their parents) only."""
+    (changzhu.rules.relevance), found by the interval evaluator on the open rows (and their parents) only, on the
+    date only. evaluate() and explain() both name needs through it."""
 
     def __init__(self, frame: Frame, scenario: Scenario | None) -> None:
         self.frame = frame
         self.scenario = scenario
-        self._sub: tuple[IntervalEvaluator, np.ndarray, list[tuple[ResolvedPolicy, np.ndarray]]] | None = None
+        self._decisions: _Focus | None = None
+        self._points: _Focus | None = None
 
-    def focus(self, open_rows: np.ndarray, services: list[Service]) -> None:
-        """Evaluate the rows with an open result (and their parents, transitively) for the services."""
-        rows = open_rows.copy()
+    def focus(
+        self, undetermined: dict[Service, np.ndarray], open_points: np.ndarray, engine: IntervalEvaluator | None = None
+    ) -> None:
+        """Evaluate, on the date, the services with an undetermined decision on the rows where one is (the
+        prerequisites and points of a scheme they cite are evaluated with them), and the indicators of the rows with
+        an open points total (with only the services indicators read: the permit, for permit months).
+
+        `engine`: an interval evaluator already run on the whole frame for every service with an undetermined
+        decision (evaluate(earliest=True)): its results are read, nothing is evaluated again, and the walk then
+        decides on the date only (engine.search is turned off)."""
+        if engine is not None:
+            engine.search = False
+            whole = _Focus(engine, np.arange(self.frame.n), chain_groups(self.frame, engine.policies, self.scenario))
+            self._decisions = self._points = whole
+            return
+        decisions = np.zeros(self.frame.n, dtype=bool)
+        for mask in undetermined.values():
+            decisions |= mask
+        read = indicator_services([p for p, _ in chain_groups(self.frame, self.frame.policies, self.scenario)])
+        self._decisions = self._run(decisions, [*undetermined, *read]) if decisions.any() else None
+        self._points = self._run(open_points, read) if open_points.any() else None
+
+    def _run(self, wanted: np.ndarray, services: list[Service]) -> _Focus:
+        """The interval evaluator on the wanted rows and their parents (transitively), for the services."""
+        rows = wanted.copy()
         parent = self.frame.parent_idx
         while True:
             more = rows.copy()
@@ -185,71 +220,44 @@ class NeedsFinder:
                 break
             rows = more
         index = np.flatnonzero(rows)
-        sub = build_frame(self.frame.people[index], self.frame.on_date, self.frame.policies, self.frame.regions)
-        for name, values in self.frame.statics.items():  # the arrays already built, not derived again
-            sub.statics[name] = values[index]
-        for name, clock in self.frame.clocks.items():
-            if name != "permit":  # the interval evaluator sets permit months from the permit decision
-                sub.clocks[name] = clock.take(index)
-        engine = IntervalEvaluator(sub, sub.policies, self.scenario)
-        engine.run(services)
-        self._sub = (engine, index, chain_groups(sub, sub.policies, self.scenario))
+        sub = self.frame.subset(index)
+        engine = IntervalEvaluator(sub, sub.policies, self.scenario, search=False)
+        engine.run(services, points=False)
+        return _Focus(engine, index, chain_groups(sub, sub.policies, self.scenario))
 
-    def _each_group(self, wanted: np.ndarray) -> list[tuple[ResolvedPolicy, np.ndarray, np.ndarray, Relevance]]:
+    @staticmethod
+    def _each_group(
+        focus: _Focus | None, wanted: np.ndarray
+    ) -> list[tuple[ResolvedPolicy, np.ndarray, np.ndarray, Relevance]]:
         """Per chain group of the focused rows: (policy, rows of the sub-frame, their rows in the whole frame)."""
-        if self._sub is None or not wanted.any():
+        if focus is None or not wanted.any():
             return []
-        engine, index, groups = self._sub
-        relevance = Relevance(engine)
+        relevance = Relevance(focus.engine)
         out = []
-        for policy, rows in groups:
-            mine = rows[wanted[index[rows]]]
+        for policy, rows in focus.groups:
+            mine = rows[wanted[focus.index[rows]]]
             if mine.size:
-                out.append((policy, mine, index[mine], relevance))
+                out.append((policy, mine, focus.index[mine], relevance))
         return out
+
+    def service_masks(self, service: Service, undetermined: np.ndarray) -> dict[str, np.ndarray]:
+        """Per missing input (the person's or the parent's), in name order, where its value could change the
+        undetermined decision (over the whole frame)."""
+        masks: dict[str, np.ndarray] = {}
+        for policy, rows, whole, relevance in self._each_group(self._decisions, undetermined):
+            for name, mask in relevance.service(policy, service, rows).items():
+                masks.setdefault(name, np.zeros(self.frame.n, dtype=bool))[whole[mask]] = True
+        return {k: masks[k] for k in sorted(masks)}
 
     def service(self, service: Service, undetermined: np.ndarray) -> pl.Series:
-        """needs_<service>: the missing inputs (the person's or the parent's) whose value could change the
-        undetermined decision."""
-        masks: dict[str, np.ndarray] = {}
-        for policy, rows, whole, relevance in self._each_group(undetermined):
-            for name, mask in sorted(relevance.service(policy, service, rows).items()):
-                masks.setdefault(name, np.zeros(self.frame.n, dtype=bool))[whole[mask]] = True
-        return _names_column(f"needs_{service.value}", self.frame.n, {k: masks[k] for k in sorted(masks)})
-
-    def _missing(self, name: str) -> np.ndarray | None:
-        """Where a nullable variable is unknown (None: never)."""
-        spec = self.frame.variables.get(name)
-        if spec is None or not spec.nullable:
-            return None
-        if spec.kind == "clock":
-            known = self.frame.clock_known(name)
-            return None if known is None else ~known
-        values = self.frame.statics[name]
-        if spec.kind == "number":
-            return np.isnan(values)
-        if spec.kind == "date":
-            return values >= NEVER
-        return values < 0
-
-    def missing_for(self, policy: ResolvedPolicy, node: Condition, row: int) -> list[str]:
-        """The inputs a rule tree reads (through services, schemes, the parent) that are missing for one person."""
-        parent = int(self.frame.parent_idx[row])
-        out = []
-        for name, of in sorted(reads_of(policy, node)):
-            missing = self._missing(name)
-            if missing is None:
-                continue
-            at = parent if of == "parent" else row
-            if at >= 0 and bool(missing[at]) and name not in out:
-                out.append(name)
-        return out
+        """needs_<service>: the missing inputs whose value could change the undetermined decision."""
+        return _names_column(f"needs_{service.value}", self.frame.n, self.service_masks(service, undetermined))
 
     def unassessed(self, scheme: str, uncertain: np.ndarray) -> dict[str, np.ndarray]:
         """Per indicator of the scheme, where its points are a range (an input that could change them is
         missing), on the rows whose total is open."""
         masks: dict[str, np.ndarray] = {}
-        for policy, rows, whole, relevance in self._each_group(uncertain):
+        for policy, rows, whole, relevance in self._each_group(self._points, uncertain):
             found = policy.schemes.get(scheme)
             if found is None:
                 continue
@@ -257,3 +265,28 @@ class NeedsFinder:
                 if mask.any():
                     masks.setdefault(name, np.zeros(self.frame.n, dtype=bool))[whole[mask]] = True
         return masks
+
+    def indicator_needs(self, scheme: str, indicator: str, row: int) -> list[str]:
+        """The missing inputs that could change one top-level indicator's points for one person, in name order."""
+        wanted = np.zeros(self.frame.n, dtype=bool)
+        wanted[row] = True
+        names: set[str] = set()
+        for policy, rows, _, relevance in self._each_group(self._points, wanted):
+            found = policy.schemes.get(scheme)
+            ind = next((i for i in found.indicators if i.name == indicator), None) if found is not None else None
+            if found is not None and ind is not None:
+                names |= {k for k, mask in relevance.indicator(policy, found, ind, rows).items() if mask.any()}
+        return sorted(names)
+
+
+def indicator_services(policies: list[ResolvedPolicy]) -> list[Service]:
+    """The services the schemes' indicators read (a service condition in an only_if; permit months)."""
+    found: set[Service] = set()
+    for policy in policies:
+        for scheme in policy.schemes.values():
+            for ind in flat(scheme.indicators):
+                if "permit" in ind.reads():
+                    found.add(Service.RESIDENCE_PERMIT)
+                if ind.only_if is not None:
+                    found |= {n.service for n in ind.only_if.walk() if isinstance(n, ServiceCondition)}
+    return sorted(found)

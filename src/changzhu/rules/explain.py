@@ -64,6 +64,11 @@ _WORDS: dict[str, tuple[str, str]] = {
     ),
     "prereq_unknown": ("前提条件无法判定：积分是否计入尚不确定", "prerequisites undetermined: the score may not count"),
     "total": ("已评定积分 {t}，分数线 {l}", "assessed points {t}, line {l}"),
+    "total_void": (
+        "积分 {t}（不计入：前提条件未满足），分数线 {l}",
+        "points {t} (not counting: a prerequisite is not met), line {l}",
+    ),
+    "prereq_verdict": ("前提条件未满足", "a prerequisite is not met"),
     "range": (
         "（加上未评定指标，总分可能在 {lo} 至 {hi} 之间）",
         " (with the unassessed items the total is {lo} to {hi})",
@@ -73,8 +78,13 @@ _WORDS: dict[str, tuple[str, str]] = {
     "not_reached": ("情况不变则达不到分数线", "does not reach the line if nothing changes"),
     "reach_unknown": ("能否达到分数线无法判定", "whether the line is reached is undetermined"),
     "unassessed": ("未评定（缺少：{x}）：可能 {lo} 至 {hi} 分", "not assessed (missing: {x}): {lo} to {hi} points"),
+    "unassessed_range": (
+        "未评定指标可增减 {lo} 至 {hi} 分；需要补充：{x}",
+        "the unassessed items could add {lo} to {hi} points; needs: {x}",
+    ),
     "because": ("计入，因为：{c}", "counted because: {c}"),
     "not_counted": ("不计入，因为不满足：{c}", "not counted: {c} does not hold"),
+    "either_way": ("{c} 未知，但不影响本项分数", "{c} unknown, but these points are the same either way"),
     "child": ("子女（编号 {p}）", "child (person {p})"),
     "parent": ("父母的", "parent's "),
     "met": ("✓", "✓"),
@@ -101,9 +111,13 @@ def _w(key: str, lang: str, **kw: Any) -> str:
     return (en if lang == "en" else zh).format(**kw)
 
 
+def _join(labels: list[str], lang: str) -> str:
+    return ("、" if lang == "zh" else ", ").join(labels) or "—"
+
+
 def needs_text(labels: list[str], lang: str) -> str:
     """What an unknown condition needs, as the explanation words it ("需要补充：…" / "needs: …")."""
-    return _w("needs", lang, x=("、" if lang == "zh" else ", ").join(labels))
+    return _w("needs", lang, x=_join(labels, lang))
 
 
 def _subject(node: Leaf) -> str | None:
@@ -160,8 +174,9 @@ class IndicatorPoints:
     high: float
     inputs: list[str]
     condition: str | None = None
-    needs: list[str] = field(default_factory=list)
+    needs: list[str] = field(default_factory=list)  # labels of needed_inputs, in the explanation's language
     source: str | None = None
+    needed_inputs: list[str] = field(default_factory=list)  # the missing inputs that could change its points
 
 
 @dataclass
@@ -194,6 +209,10 @@ class PointsExplanation:
     earliest: date | None
     earliest_note: str | None
     unmodelled: list[UnmodelledIndicator] = field(default_factory=list)
+    unassessed_low: float = 0.0  # what the unassessed indicators could add (or, below 0, take away) at least
+    unassessed_high: float = 0.0  # ... and at most
+    needs: list[str] = field(default_factory=list)  # labels of needed_inputs
+    needed_inputs: list[str] = field(default_factory=list)  # the missing inputs of the unassessed indicators
 
 
 @dataclass
@@ -211,6 +230,7 @@ class ServiceExplanation:
     source: str
     conditions: list[ConditionExplanation] = field(default_factory=list)
     for_person: int | None = None  # a child's service shown on the parent: the child's person_id
+    needed_inputs: list[str] = field(default_factory=list)  # as needs_<service> of evaluate() names them
 
 
 @dataclass
@@ -271,17 +291,26 @@ def _points_text(p: PointsExplanation, lang: str) -> list[str]:
         lines.append("  ⚠ " + _w("prereq_failed", lang))
     elif p.prerequisites_met is None:
         lines.append("  ⚠ " + _w("prereq_unknown", lang))
-    total = _w("total", lang, t=f"{p.total:g}", l=f"{p.line:g}")
+    total = _w("total_void" if p.prerequisites_met is False else "total", lang, t=f"{p.total:g}", l=f"{p.line:g}")
     if p.low != p.high:
         total += _w("range", lang, lo=_pts(p.low), hi=_pts(p.high))
     lines.append(f"  {total} [{_cite(p.line_citation, lang)}]")
+    if p.needed_inputs:
+        shown = _w(
+            "unassessed_range",
+            lang,
+            lo=_signed(p.unassessed_low),
+            hi=_signed(p.unassessed_high),
+            x=_join(p.needs, lang),
+        )
+        lines.append(f"  {shown}")
     for ind in p.indicators:
         if ind.points is None:
             lines.append(
                 "      ?  "
                 + ind.label
                 + " — "
-                + _w("unassessed", lang, x="、".join(ind.needs) or "—", lo=_pts(ind.low), hi=_pts(ind.high))
+                + _w("unassessed", lang, x=_join(ind.needs, lang), lo=_pts(ind.low), hi=_pts(ind.high))
             )
             continue
         text = f"      {ind.points + 0.0:+g}  {ind.label}"  # + 0.0: a deduction of nothing shows +0, not -0
@@ -293,7 +322,10 @@ def _points_text(p: PointsExplanation, lang: str) -> list[str]:
     if p.unmodelled:
         lines.append("  " + _w("unmodelled", lang))
         lines.extend(f"      —  {u.label}: {u.reason} [{u.source}]" for u in p.unmodelled)
-    if p.status == "reached":
+    if p.status == "prerequisites_not_met":
+        when = _w("from", lang, d=p.earliest) if p.earliest else p.earliest_note or _w("never", lang)
+        verdict = f"{_w('prereq_verdict', lang)} — {when}"
+    elif p.status == "reached":
         verdict = _w("reached", lang)
     elif p.status == "undetermined":
         verdict = _w("reach_unknown", lang)
@@ -317,7 +349,7 @@ def _service_text(s: ServiceExplanation, lang: str) -> list[str]:
     who = f" — {_w('child', lang, p=s.for_person)}" if s.for_person is not None else ""
     lines = [f"\n{s.title}{who}: {verdict}"]
     if s.needs:
-        lines.append("  " + _w("needs", lang, x="、".join(s.needs)))
+        lines.append("  " + needs_text(s.needs, lang))
     lines.append("  " + _w("rule", lang, j=s.jurisdiction, s=s.source))
     lines.extend(_condition_lines(s.conditions, lang, 1))
     return lines
@@ -348,11 +380,17 @@ def _condition_lines(conditions: list[ConditionExplanation], lang: str, base: in
 
 def _cite(c: Citation, lang: str) -> str:
     flag = "" if c.verified else _w("unverified", lang)
-    return f"{c.source}, {c.since}{flag}"
+    since = "" if c.since == date.min else f", {c.since}"  # a scenario's override has no date of its own
+    return f"{c.source}{since}{flag}"
 
 
 def _pts(x: float) -> str:
     return "∞" if x == np.inf else "−∞" if x == -np.inf else f"{x:g}"
+
+
+def _signed(x: float) -> str:
+    """Points added (+) or taken away (−)."""
+    return "+∞" if x == np.inf else "−∞" if x == -np.inf else f"{x + 0.0:+g}".replace("-", "−")
 
 
 def _jsonable(obj: Any) -> Any:
@@ -370,27 +408,27 @@ def _jsonable(obj: Any) -> Any:
 class _Reader:
     """Turns the engine's traces for one row into explanations in one language."""
 
-    def __init__(self, engine: IntervalEvaluator, lang: str) -> None:
+    def __init__(self, engine: IntervalEvaluator, lang: str, finder: NeedsFinder) -> None:
         self.engine = engine
         self.lang = lang
         self.on = engine.frame.on
         self.on_date = engine.frame.on_date
-        self.finder = NeedsFinder(engine.frame, engine.scenario)
+        self.finder = finder
         self.traces: dict[str, LeafTrace] = {}
         for t in engine.leaf_traces:
             self.traces.setdefault(t.path, t)
             self.traces[t.path] = t if t.rows.shape[0] >= self.traces[t.path].rows.shape[0] else self.traces[t.path]
 
-    def engine_policy(self, row: int) -> ResolvedPolicy:
-        """The rules in force for a row."""
-        engine = self.engine
-        code = region_lookup().codes[int(engine.frame.region_idx[row])]
-        return resolve_region(engine.policies, code, engine.scenario)
+    def service_needs(self, service: Service, row: int) -> list[str]:
+        """The missing inputs that could change the person's undetermined decision: needs_<service> of evaluate()."""
+        one = np.zeros(self.engine.frame.n, dtype=bool)
+        one[row] = True
+        return [name for name, mask in self.finder.service_masks(service, one).items() if mask[row]]
 
-    def needs(self, policy: ResolvedPolicy, node: Condition, row: int) -> list[str]:
-        """Labels of the inputs a rule reads that are missing for the person (or the parent)."""
+    def labels(self, names: list[str]) -> list[str]:
+        """Inputs' labels in the explanation's language."""
         variables = self.engine.frame.variables
-        return [variables[name].label(self.lang) for name in self.finder.missing_for(policy, node, row)]
+        return [variables[name].label(self.lang) for name in names]
 
     def day(self, d: int) -> tuple[date | None, str | None]:
         """A start day as a date, or a note: never, or beyond the display horizon."""
@@ -496,7 +534,9 @@ def explain(
     policy = resolve_region(engine.policies, code, scenario)
     for scheme in policy.schemes.values():
         engine.points_condition(policy, scheme, np.array([row]), "self")
-    reader = _Reader(engine, lang)
+    finder = NeedsFinder(frame, scenario)
+    finder.focus(*_open_rows(engine, wanted, row))
+    reader = _Reader(engine, lang, finder)
     keep_all = all_services or services is not None
     out_services = [s for service in wanted if (s := _service(reader, policy, service, row, keep_all)) is not None]
     children = np.flatnonzero(frame.parent_idx == row)
@@ -531,6 +571,24 @@ def explain(
     )
 
 
+def _open_rows(
+    engine: IntervalEvaluator, wanted: list[Service], row: int
+) -> tuple[dict[Service, np.ndarray], np.ndarray]:
+    """The rows an explanation of `row` shows (the person, the parent, the children): per service where the
+    decision is undetermined, and all of them for their points."""
+    frame = engine.frame
+    shown = frame.parent_idx == row
+    shown[row] = True
+    if frame.parent_idx[row] >= 0:
+        shown[frame.parent_idx[row]] = True
+    undetermined = {}
+    for service in wanted:
+        decided = engine.services[service].decided_mask()
+        if decided is not None and (open_here := shown & ~decided).any():
+            undetermined[service] = open_here
+    return undetermined, shown
+
+
 def _service(
     reader: _Reader, policy: ResolvedPolicy, service: Service, row: int, keep_all: bool
 ) -> ServiceExplanation | None:
@@ -551,7 +609,7 @@ def _service(
     earliest, note = (None, None)
     if not eligible and not unknown:
         earliest, note = reader.day(start)
-    needs = reader.needs(policy, rule.rule, row) if rule is not None and not decided else []
+    needed = reader.service_needs(service, row) if rule is not None and not decided else []
     return ServiceExplanation(
         service.value,
         SERVICE_TITLES_EN[service] if reader.lang == "en" else SERVICE_TITLES_ZH[service],
@@ -559,10 +617,11 @@ def _service(
         eligible,
         earliest if not eligible else None,
         note,
-        needs,
+        reader.labels(needed),
         rule.jurisdiction if rule else "—",
         _pick(rule.source, reader.lang) if rule else "—",
         conditions,
+        needed_inputs=needed,
     )
 
 
@@ -610,6 +669,8 @@ def _points(
     indicators = [_indicator(reader, scheme.name, ind, lo, hi, pos, target) for ind, lo, hi in trace.indicators]
     low, high = float(trace.low[pos]), float(trace.high[pos])
     assessed = sum(i.points for i in indicators if i.points is not None)
+    open_items = [i for i in indicators if i.points is None]
+    needed = sorted({n for i in open_items for n in i.needed_inputs})
     if pre_met is False:
         status = "prerequisites_not_met"
     elif pre_met and low >= trace.line:
@@ -642,7 +703,34 @@ def _points(
             UnmodelledIndicator(u.name, _pick(u.label, reader.lang), _pick(u.reason, reader.lang), u.source)
             for u in scheme.unmodelled
         ],
+        float(sum(i.low for i in open_items)),
+        float(sum(i.high for i in open_items)),
+        reader.labels(needed),
+        needed,
     )
+
+
+def _counts(reader: _Reader, only_if: Condition, path: str, row: int, assessed: bool) -> str | None:
+    """Why an indicator (or a part) counts or not: its condition with the person's values; None when unknown and
+    its points are open (the inputs it needs are named instead)."""
+    parts: list[ConditionExplanation] = []
+    reader.conditions(only_if, path, 0, row, parts)
+    leaves = [c for c in parts if c.kind != "group"]
+    lang = reader.lang
+    if not leaves:
+        return None
+    if any(c.passed is None for c in leaves):
+        unknown = [c.label for c in leaves if c.passed is None]
+        return _w("either_way", lang, c=_join(unknown, lang)) if assessed else None
+    if all(c.passed for c in leaves):
+        return _w("because", lang, c=_holding(leaves, lang))
+    return _w("not_counted", lang, c=_holding([c for c in leaves if not c.passed], lang))
+
+
+def _holding(conditions: list[ConditionExplanation], lang: str) -> str:
+    """Conditions with the person's value and what the rule asks ("base over the average — 1.2 (at least 1)")."""
+    shown = [c.label if c.value is None else f"{c.label} — {c.value} ({c.threshold})" for c in conditions]
+    return ("；" if lang == "zh" else "; ").join(shown)
 
 
 def _pick(label: tuple[str, str], lang: str) -> str:
@@ -654,9 +742,9 @@ def _indicator(
 ) -> IndicatorPoints:
     lang = reader.lang
     low, high = float(lo[pos]), float(hi[pos])
+    assessed = low == high
     frame = reader.engine.frame
     inputs: list[str] = []
-    needs: list[str] = []
     variables = frame.variables
     names = sorted({n for part in ind.walk() for n in part.reads()})
     for spec in (variables[n] for n in names):
@@ -666,34 +754,21 @@ def _indicator(
             value = float(frame.statics[spec.name][row])
         probe = VariableCondition(spec.name, ">=", 0, None, None, spec)
         shown, _ = probe.describe(value, 0, lang)
-        if shown is not None and ("未知" in shown or "unknown" in shown):
-            needs.append(spec.label(lang))
-        else:
-            inputs.append(f"{spec.label(lang)}: {shown}")
-    condition = None
+        inputs.append(f"{spec.label(lang)}: {shown}")  # an unknown one too: it is shown as unknown
+    said = []  # the indicator's condition, then those of its parts (a title counted only if the base reaches ...)
     if ind.only_if is not None:
-        parts: list[ConditionExplanation] = []
-        reader.conditions(ind.only_if, f"points:{scheme}:{ind.name}.only_if", 0, row, parts)
-        leaves = [c for c in parts if c.kind != "group"]
-        labels = "、".join(c.label for c in leaves)
-        if any(c.passed is None for c in leaves):
-            needs += reader.needs(reader.engine_policy(row), ind.only_if, row)
-        elif all(c.passed for c in leaves):
-            condition = _w("because", lang, c=labels)
-        else:
-            condition = _w("not_counted", lang, c="、".join(c.label for c in leaves if not c.passed))
-    assessed = low == high
+        said.append(_counts(reader, ind.only_if, f"points:{scheme}:{ind.name}.only_if", row, low == high))
+    for group in ind.walk():
+        for part in group.parts():
+            if part.only_if is not None:
+                got = _counts(reader, part.only_if, f"{group.name}.{part.name}.only_if", row, low == high)
+                said.append(f"{part.title(lang)}: {got}" if got else None)
+    condition = ("；" if lang == "zh" else "; ").join(x for x in said if x) or None
+    needed = [] if assessed else reader.finder.indicator_needs(scheme, ind.name, row)
     return IndicatorPoints(
-        ind.name,
-        ind.title(lang),
-        low if assessed else None,
-        low,
-        high,
-        inputs,
-        condition,
-        sorted(set(needs)) if not assessed else [],
-        ind.source,
-    )
+        ind.name, ind.title(lang), low if assessed else None, low, high, inputs, condition, reader.labels(needed),
+        ind.source, needed,
+    )  # fmt: skip
 
 
 def _recognition(engine: IntervalEvaluator, row: int, lang: str) -> str | None:
