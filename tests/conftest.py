@@ -3,16 +3,22 @@
 PostgreSQL is CHANGZHU_TEST_PG_URL (`make test` starts a throwaway server when none runs, tools/with_postgres.sh),
 else 127.0.0.1:5432; a test that needs it fails, never skips, when it is unreachable. The session's kernel cache and
 data directory are temporary directories made once by the controlling process, so xdist workers share the compiled
-kernels and no test writes to the user's own directories.
+kernels and no test writes to the user's own directories. The controlling process also names the session
+(CHANGZHU_TEST_SESSION: the workers' shared PostgreSQL templates carry it, and are dropped when the session ends)
+and makes a directory the workers share for outputs built once per session (CHANGZHU_TEST_SHARED).
 """
 
 from __future__ import annotations
 
+import fcntl
 import os
 import shutil
+import subprocess
+import sys
 import tempfile
 import uuid
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
+from pathlib import Path
 
 import pytest
 from sqlalchemy import create_engine, text
@@ -20,7 +26,12 @@ from sqlalchemy.engine import make_url
 from sqlalchemy.exc import OperationalError
 
 PG_ADMIN_URL = os.environ.get("CHANGZHU_TEST_PG_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/test")
-SESSION_DIRS = {"CHANGZHU_CACHE_DIR": "changzhu-test-cache-", "CHANGZHU_HOME": "changzhu-test-home-"}
+SESSION_DIRS = {
+    "CHANGZHU_CACHE_DIR": "changzhu-test-cache-",
+    "CHANGZHU_HOME": "changzhu-test-home-",
+}
+SESSION_ENV = "CHANGZHU_TEST_SESSION"
+TEMPLATE_PREFIX = "changzhu_tpl_"  # + the session's name: the populated PostgreSQL templates (tests/api/api_support.py)
 
 
 def pytest_configure(config: pytest.Config) -> None:
@@ -33,12 +44,29 @@ def pytest_configure(config: pytest.Config) -> None:
         if not os.environ.get(name):
             os.environ[name] = tempfile.mkdtemp(prefix=prefix)
             made.append(os.environ[name])
+    os.environ["CHANGZHU_TEST_SHARED"] = tempfile.mkdtemp(prefix="changzhu-test-shared-")  # never an older session's
+    made.append(os.environ["CHANGZHU_TEST_SHARED"])
     config.stash[_MADE] = made
+    os.environ[SESSION_ENV] = uuid.uuid4().hex[:12]
 
 
 def pytest_unconfigure(config: pytest.Config) -> None:
     for path in config.stash.get(_MADE, []):
         shutil.rmtree(path, ignore_errors=True)
+    if not hasattr(config, "workerinput"):
+        _drop_templates(os.environ[SESSION_ENV])
+
+
+def _drop_templates(session: str) -> None:
+    """Drop the session's PostgreSQL templates (none when no test needed one or no server is reachable)."""
+    try:
+        with _pg_admin_engine().connect() as conn:
+            pattern = f"{TEMPLATE_PREFIX}{session}%"
+            names = conn.scalars(text("SELECT datname FROM pg_database WHERE datname LIKE :p"), {"p": pattern})
+            for name in list(names):
+                conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+    except OperationalError:
+        return
 
 
 _MADE = pytest.StashKey[list[str]]()
@@ -89,3 +117,49 @@ def database_url(request: pytest.FixtureRequest) -> str:
     """A fresh database URL, once on SQLite and once on PostgreSQL."""
     name = "sqlite_url" if request.param == "sqlite" else "postgres_url"
     return str(request.getfixturevalue(name))
+
+
+def built_once(name: str, build: Callable[[Path], None]) -> Path:
+    """The folder `name` in the session's shared directory, filled by `build` once per test session: by whichever
+    xdist worker asks first, under a file lock, while the others wait and then read what it made."""
+    root = Path(os.environ["CHANGZHU_TEST_SHARED"])
+    folder = root / name
+    with open(root / f"{name}.lock", "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        if not (folder / ".complete").exists():
+            shutil.rmtree(folder, ignore_errors=True)
+            folder.mkdir()
+            build(folder)
+            (folder / ".complete").touch()
+    return folder
+
+
+def _run_demo(lang: str | None) -> Callable[[Path], None]:
+    def build(folder: Path) -> None:
+        done = subprocess.run(
+            [
+                sys.executable,
+                "-m",
+                "changzhu.cli.main",
+                "demo",
+                *(["--lang", lang] if lang else []),
+                "--out",
+                str(folder / "out"),
+            ],
+            capture_output=True,
+            text=True,
+            timeout=900,
+            check=False,
+            env={**os.environ, "CHANGZHU_HOME": str(folder / "data"), "CHANGZHU_DATABASE_URL": ""},
+        )
+        assert done.returncode == 0, done.stderr
+        (folder / "stdout.txt").write_text(done.stdout, encoding="utf-8")
+
+    return build
+
+
+@pytest.fixture(scope="session")
+def demo_output() -> Callable[[str], Path]:
+    """`changzhu demo`'s output folder (report.html, tables, the command's stdout.txt) in a language, "zh" being the
+    default (run without --lang): made once per test session and shared by the workers; tests only read it."""
+    return lambda lang: built_once(f"demo_{lang}", _run_demo(None if lang == "zh" else lang)) / "out"

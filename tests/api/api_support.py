@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 import shutil
 import socket
@@ -10,6 +11,7 @@ import sys
 import time
 import uuid
 import warnings
+import zlib
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -18,7 +20,7 @@ from pathlib import Path
 
 import httpx
 import pytest
-from sqlalchemy import Engine, create_engine, select, text
+from sqlalchemy import Connection, Engine, create_engine, select, text
 from sqlalchemy.engine import make_url
 
 warnings.filterwarnings("ignore", message="Using `httpx` with")
@@ -234,16 +236,59 @@ def service(populated_sqlite: tuple[Path, dict[str, str]], tmp_path: Path) -> It
 
 @pytest.fixture
 def db_service(database_url: str, populated_sqlite: tuple[Path, dict[str, str]], tmp_path: Path) -> Iterator[Service]:
-    """The populated service on SQLite (a copy of the template) and on a fresh PostgreSQL database."""
+    """The populated service on SQLite and on PostgreSQL (each a copy of the session's populated template)."""
     if database_url.startswith("sqlite"):
         template, people = populated_sqlite
         shutil.copy(template, tmp_path / "changzhu.sqlite3")
         engine = make_engine(f"sqlite:///{tmp_path / 'changzhu.sqlite3'}")
     else:
+        people = populated_postgres(database_url)
         engine = make_engine(database_url)
-        people = populate(engine)
     yield start_service(engine, people, tmp_path / "keys")
     engine.dispose()
+
+
+def populated_postgres(url: str) -> dict[str, str]:
+    """Make the PostgreSQL database at `url` a copy of the session's populated template (`populate` builds the
+    template once per test session, under an advisory lock the xdist workers share); returns the person keys."""
+    session = os.environ.get("CHANGZHU_TEST_SESSION") or _SESSION
+    template, target = f"changzhu_tpl_{session}_api", make_url(url).database
+    admin = create_engine(PG_ADMIN_URL, isolation_level="AUTOCOMMIT")
+    try:
+        with admin.connect() as conn:
+            conn.execute(text("SELECT pg_advisory_lock(:k)"), {"k": zlib.crc32(template.encode())})
+            try:
+                if not conn.scalar(text("SELECT 1 FROM pg_database WHERE datname = :n"), {"n": template}):
+                    _build_template(conn, template)
+                note = conn.scalar(
+                    text("SELECT shobj_description(oid, 'pg_database') FROM pg_database WHERE datname = :n"),
+                    {"n": template},
+                )
+                conn.execute(text(f'DROP DATABASE IF EXISTS "{target}" WITH (FORCE)'))
+                conn.execute(text(f'CREATE DATABASE "{target}" TEMPLATE "{template}"'))
+            finally:
+                conn.execute(text("SELECT pg_advisory_unlock(:k)"), {"k": zlib.crc32(template.encode())})
+    finally:
+        admin.dispose()
+    return dict(json.loads(note))
+
+
+_SESSION = uuid.uuid4().hex[:12]  # outside pytest (no session name given): this process's own template
+
+
+def _build_template(conn: Connection, template: str) -> None:
+    """Populate a new database and give it the name `template` once complete, its person keys as its comment."""
+    building = f"{template}_building"
+    conn.execute(text(f'DROP DATABASE IF EXISTS "{building}" WITH (FORCE)'))
+    conn.execute(text(f'CREATE DATABASE "{building}"'))
+    engine = make_engine(make_url(PG_ADMIN_URL).set(database=building).render_as_string(hide_password=False))
+    try:
+        people = populate(engine)
+    finally:
+        engine.dispose()  # a template must have no open connection
+    note = json.dumps(people).replace("'", "''")
+    conn.execute(text(f"COMMENT ON DATABASE \"{building}\" IS '{note}'"))
+    conn.execute(text(f'ALTER DATABASE "{building}" RENAME TO "{template}"'))
 
 
 @contextmanager

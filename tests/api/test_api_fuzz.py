@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 import schemathesis
-from api_support import PASSWORD, SCENARIOS, fresh_postgres, populate, populated_sqlite  # noqa: F401  (fixture reused)
+from api_support import PASSWORD, SCENARIOS, fresh_postgres, populated_postgres, populated_sqlite  # noqa: F401  (fixture reused)
 from hypothesis import HealthCheck, given, settings
 
 from changzhu.api import ApiSettings, create_app
@@ -42,8 +42,9 @@ def fuzz_app(
         shutil.copy(populated_sqlite[0], folder / "changzhu.sqlite3")
         engine = make_engine(f"sqlite:///{folder / 'changzhu.sqlite3'}")
     else:
-        engine = make_engine(request.getfixturevalue("pg_fuzz_url"))
-        populate(engine)
+        url = request.getfixturevalue("pg_fuzz_url")
+        populated_postgres(url)
+        engine = make_engine(url)
     settings = ApiSettings(str(engine.url), b"f" * 32, folder / "keys", scenarios_dir=SCENARIOS)
     _state["app"] = create_app(settings, engine)
     yield

@@ -11,7 +11,7 @@ from pathlib import Path
 
 import httpx
 import pytest
-from api_support import SCENARIOS, Service, populate, start_service
+from api_support import SCENARIOS, Service, populated_postgres, start_service
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 from fastapi.testclient import TestClient
 from sqlalchemy import Engine, select
@@ -44,14 +44,14 @@ class Sichuan(Service):
 
 @pytest.fixture
 def instance(database_url: str, populated_sqlite: tuple[Path, dict[str, str]], tmp_path: Path) -> Iterator[Sichuan]:
-    """Sichuan's instance on SQLite (a copy of the template) or a fresh PostgreSQL database, trusting Guangdong."""
+    """Sichuan's instance on a copy of the populated SQLite or PostgreSQL template, trusting Guangdong."""
     if database_url.startswith("sqlite"):
         template, people = populated_sqlite
         (tmp_path / "db.sqlite3").write_bytes(template.read_bytes())
         engine = make_engine(f"sqlite:///{tmp_path / 'db.sqlite3'}")
     else:
+        people = populated_postgres(database_url)
         engine = make_engine(database_url)
-        people = populate(engine)
     settings = ApiSettings(
         database_url=str(engine.url),
         jwt_secret=b"k" * 32,

@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-import os
-import subprocess
-import sys
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -22,19 +20,11 @@ CHROMIUM_ARGS = [
 
 
 @pytest.fixture(scope="module")
-def demo_report(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    work = tmp_path_factory.mktemp("demo")
-    result = subprocess.run(
-        [sys.executable, "-m", "changzhu.cli.main", "demo", "--out", str(work / "out")],
-        capture_output=True,
-        text=True,
-        timeout=600,
-        check=False,
-        env={**os.environ, "CHANGZHU_HOME": str(work / "data"), "CHANGZHU_DATABASE_URL": ""},
-    )
-    assert result.returncode == 0, result.stderr
-    assert "report written to" in result.stdout
-    return work / "out" / "report.html"
+def demo_report(demo_output: Callable[[str], Path]) -> Path:
+    """The report of `changzhu demo` run without options (the session's shared run)."""
+    out = demo_output("zh")
+    assert "report written to" in (out.parent / "stdout.txt").read_text(encoding="utf-8")
+    return out / "report.html"
 
 
 def test_report_is_self_contained(demo_report: Path) -> None:

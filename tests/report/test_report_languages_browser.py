@@ -6,10 +6,8 @@ their headings, table headers, chart titles, axes and legends, and must be in th
 
 from __future__ import annotations
 
-import os
 import re
-import subprocess
-import sys
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -30,19 +28,10 @@ def raw_keys(text: str) -> list[str]:
 
 
 @pytest.fixture(scope="module", params=["zh", "en"])
-def report(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> tuple[str, Path]:
+def report(request: pytest.FixtureRequest, demo_output: Callable[[str], Path]) -> tuple[str, Path]:
+    """The demo report in a language (the session's shared `changzhu demo` run; zh is the default language)."""
     lang = str(request.param)
-    work = tmp_path_factory.mktemp(f"demo_{lang}")
-    done = subprocess.run(
-        [sys.executable, "-m", "changzhu.cli.main", "demo", "--lang", lang, "--out", str(work / "out")],
-        capture_output=True,
-        text=True,
-        timeout=900,
-        check=False,
-        env={**os.environ, "CHANGZHU_HOME": str(work / "data"), "CHANGZHU_DATABASE_URL": ""},
-    )
-    assert done.returncode == 0, done.stderr
-    return lang, work / "out" / "report.html"
+    return lang, demo_output(lang) / "report.html"
 
 
 def test_raw_keys_are_found() -> None:

@@ -9,9 +9,7 @@ from pathlib import Path
 
 import httpx
 import pytest
-from api_support import PASSWORD, fresh_postgres, populate, serving, sqlite_copy
-
-from changzhu.store.db import make_engine
+from api_support import PASSWORD, fresh_postgres, populated_postgres, serving, sqlite_copy
 
 CHROMIUM = "/usr/bin/chromium"
 ROOT = Path(__file__).resolve().parents[2]
@@ -29,17 +27,15 @@ def server(populated_sqlite: tuple[Path, dict[str, str]], tmp_path_factory: pyte
 
 @contextmanager
 def served(database: str, populated_sqlite: tuple[Path, dict[str, str]], folder: Path) -> Iterator[str]:
-    """The office on the populated database: a copy of the SQLite template, or a fresh PostgreSQL database
-    populated the same way (`database` is "sqlite" or "postgresql")."""
+    """The office on the populated database: a copy of the SQLite template or of the PostgreSQL one (`database` is
+    "sqlite" or "postgresql")."""
     assert (ROOT / "src" / "changzhu" / "web" / "dist" / "index.html").is_file(), "run make install (builds the office)"
     if database == "sqlite":
         with serving(sqlite_copy(populated_sqlite[0], folder), folder, "c", "/office/login") as url:
             yield url
         return
     with fresh_postgres("changzhu_office") as database_url:
-        engine = make_engine(database_url)
-        populate(engine)
-        engine.dispose()
+        populated_postgres(database_url)
         with serving(database_url, folder, "c", "/office/login") as url:
             yield url
 

@@ -14,7 +14,8 @@ import threading
 import time
 import uuid
 from collections.abc import Mapping
-from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import Future, ThreadPoolExecutor
+from concurrent.futures import wait as futures_wait
 from datetime import UTC, date, datetime
 from typing import Any
 
@@ -184,6 +185,7 @@ class RunQueue:
     def __init__(self, engine: Engine) -> None:
         self.engine = engine
         self._pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="scenario-run")
+        self._futures: dict[str, Future[None]] = {}  # runs of this process's worker not yet finished, to wait on
         self._recovered = False
         self._recovering = threading.Lock()
 
@@ -249,7 +251,9 @@ class RunQueue:
                     created_at=_now(),
                 )
             )
-        self._pool.submit(self._work, run_id)
+        future = self._pool.submit(self._work, run_id)
+        self._futures[run_id] = future
+        future.add_done_callback(lambda _: self._futures.pop(run_id, None))
         return run_id
 
     def _set(self, run_id: str, **values: Any) -> None:
@@ -323,8 +327,12 @@ class RunQueue:
             return rows, int(session.scalar(count) or 0)
 
     def wait(self, run_id: str, timeout: float) -> ScenarioRunRow:
-        """The run once it has finished (or after `timeout` seconds), read from the database."""
+        """The run once it has finished (or after `timeout` seconds), read from the database: woken when this
+        process's worker finishes it, else (a run of another process) polled."""
         deadline = time.monotonic() + timeout
+        future = self._futures.get(run_id)
+        if future is not None:
+            futures_wait([future], timeout=timeout)
         row = self.get(run_id)
         while row.status in ACTIVE and time.monotonic() < deadline:
             time.sleep(0.2)
