@@ -180,13 +180,12 @@ class Writer:
         name = f"{self.name.upper()}_T{len(self.tables)}"
         literal = ", ".join(str(bool(v)) if dtype == "bool_" else _number(v) for v in values)
         self.tables.append(f"{name} = np.array([{literal}], dtype=np.{dtype})")
-        self.prologue.append(f"{name}_last = np.uint64(len({name}) - 1)")
         return name
 
-    def lookup(self, table: str, index: str) -> str:
-        """table[index] with the index unsigned (no negative-index check, so loops vectorize) and at most the
-        table's last entry: a code of -1 (unknown) reads the last entry."""
-        return f"{table}[min(np.uint64({index}), {table}_last)]"
+    def lookup(self, table: str, index: str, last: int) -> str:
+        """table[index] with the index unsigned (no negative-index check, so loops vectorize) and at most `last`:
+        a code of -1 (unknown) reads the table's last entry."""
+        return f"{table}[min(np.uint64({index}), np.uint64({last}))]"
 
     def arg(self, name: str, row: str) -> str:
         """An input array read at the row."""

@@ -475,7 +475,7 @@ class VariableCondition(Leaf):
             inside = w.var(f"({value} & {w.mask(int(_set_mask(self.spec.categories, wanted)))}) != 0")
             return inside if op == "contains" else w.var(f"not {inside}")
         inside_table = w.table([c in wanted for c in self.spec.categories] + [False], "bool_")
-        held = w.lookup(inside_table, value)
+        held = w.lookup(inside_table, value, len(self.spec.categories))
         return w.var(held if op in ("==", "in") else f"(not {held})")
 
     # ---- explanation ------------------------------------------------------------------------------------

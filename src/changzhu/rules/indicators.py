@@ -175,7 +175,7 @@ class Indicator(ABC):
             table = self.multiplier.table(w.policy, w.on)
             var = self.multiplier.variable
             code = w.var(w.arg("s_" + var.name, row))
-            factor = w.var(w.lookup(w.table([*table, 1.0], "float64"), code))
+            factor = w.var(w.lookup(w.table([*table, 1.0], "float64"), code, len(table)))
             lo_k, hi_k = w.var(_times_expr(lo, factor)), w.var(_times_expr(hi, factor))
             if var.nullable:
                 low_f, high_f = w.number(min(table)), w.number(max(table))
@@ -330,7 +330,7 @@ class PerUnit(Indicator):
             given = {c: num(v, w.policy, w.on) for c, v in table}
             rates = [given.get(c, 0.0) for c in by.categories]
             code = w.var(w.arg("s_" + by.name, row))
-            rate = w.lookup(w.table([*rates, 0.0], "float64"), code)
+            rate = w.lookup(w.table([*rates, 0.0], "float64"), code, len(rates))
             pts = w.var(f"{units} * {rate}")
             if by.nullable:
                 known = f"{known} & ({code} >= 0)" if known else f"({code} >= 0)"
@@ -395,7 +395,7 @@ class Scale(Indicator):
                 for year in range(b_min, b_max + 1):
                     by_year[year - low + 1] = num(points, w.policy, w.on)
             name = w.table(by_year, "float64")
-            pts = w.var(w.lookup(name, f"max({years} - {low - 1}, 0)"))
+            pts = w.var(w.lookup(name, f"max({years} - {low - 1}, 0)", high - low + 2))
         return _emit_range(w, pts, known, self.unknown_range(w.policy, w.on))
 
 
@@ -434,7 +434,7 @@ class Tiers(Indicator):
         table = self._table(w.policy, w.on)
         reached = " + ".join(f"({value} >= {w.number(a)})" for a, _ in table)
         lut = w.table([0.0, *(p for _, p in table)], "float64")
-        pts = w.var(w.lookup(lut, f"0 + {reached}"))  # NaN reaches no tier
+        pts = w.var(w.lookup(lut, f"0 + {reached}", len(table)))  # NaN reaches no tier
         return _emit_range(w, pts, known, self.unknown_range(w.policy, w.on))
 
 
@@ -468,7 +468,7 @@ class CategoryPoints(Indicator):
     def emit_base(self, w: Writer, row: str) -> tuple[str, str]:
         code = self.emit_value(w, row, self.variable)
         lut = self._lut(w.policy, w.on)
-        pts = w.var(w.lookup(w.table([*lut, 0.0], "float64"), code))
+        pts = w.var(w.lookup(w.table([*lut, 0.0], "float64"), code, len(lut)))
         known = f"({code} >= 0)" if self.variable.nullable else None
         return _emit_range(w, pts, known, self.unknown_range(w.policy, w.on))
 
@@ -521,7 +521,7 @@ class Combination(Indicator):
         grid = self._grid(w.policy, w.on)
         codes = [self.emit_value(w, row, v) for v in self.over]
         flat = " + ".join(f"max({c}, 0) * {s}" for c, s in zip(codes, self._strides(), strict=True))
-        pts = w.var(w.lookup(w.table(grid.tolist(), "float64"), flat))
+        pts = w.var(w.lookup(w.table(grid.tolist(), "float64"), flat, grid.size - 1))
         nullable = [c for c, v in zip(codes, self.over, strict=True) if v.nullable]
         known = " & ".join(f"({c} >= 0)" for c in nullable) or None
         return _emit_range(w, pts, known, self.unknown_range(w.policy, w.on))
