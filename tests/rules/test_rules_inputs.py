@@ -21,6 +21,7 @@ from rules_support import ON, random_people
 from changzhu.rules import Scenario, evaluate, explain, person_inputs
 from changzhu.rules.catalog import POLICY_DIR, PolicySet, load_policy_dir
 from changzhu.rules.errors import PolicyError
+from changzhu.rules.people import people_from_records
 
 FIXTURE = Path(__file__).parent / "fixtures" / "330100.yaml"
 DECLARED = [
@@ -34,6 +35,14 @@ DECLARED = [
     "patents",
 ]
 SETTLE = "points_settlement"
+SHANGHAI_PARENT: dict[str, Any] = {
+    "person_id": 1, "sex": "F", "birth_date": date(1988, 4, 2), "hukou_region": "340800", "residence_region": "310100",
+    "residence_since": date(2019, 3, 1), "residence_permit_since": date(2019, 9, 1), "si_months_local": 30,
+    "si_months_total": 96, "medical_months_local": 30, "prior_region": None, "prior_residence_months": 0,
+    "prior_si_months": 0, "employed": True, "education": "bachelor", "housing": "rented",
+    "income_per_capita_month": 6500.0, "parent_id": None, "criminal_record": False,
+    "professional_title": "skill_1_or_senior", "si_base_ratio": 0.9, "admin_detentions": 0,
+}  # fmt: skip
 
 
 def _policy_dir(root: Path, city: str | None = None) -> Path:
@@ -224,8 +233,9 @@ def test_explanation_puts_a_failed_prerequisite_first(policies: PolicySet) -> No
     points = result.points[0]
     assert points.prerequisites_met is False and points.status == "prerequisites_not_met"
     text = result.to_text()
-    assert text.index("prerequisites") < text.index("assessed points")
-    assert "the score below does not count" in text
+    assert text.index("prerequisites") < text.index("points 97.5 (not counting")
+    assert "the score below does not count" in text and "assessed points" not in text
+    assert "→ a prerequisite is not met" in text
     zh = explain(table, ON, person_id=1, policies=policies, lang="zh").to_text()
     assert "前提条件未满足" in zh and "not met" not in zh
 
@@ -234,7 +244,17 @@ def test_explanation_names_the_input_behind_each_score(policies: PolicySet) -> N
     result = explain(_table([_person(si_base_ratio=1.2)]), ON, person_id=1, policies=policies, lang="en")
     by_name = {i.name: i for i in result.points[0].indicators}
     assert by_name["education"].points == 30 and "academic degree: bachelor's degree" in by_name["education"].inputs
-    assert by_name["ladders"].points == 40
+    assert by_name["ladders"].points == 40  # the title's 40, counted because the base reaches the average
+    assert (
+        by_name["ladders"].condition == "title: counted because: insurance base at least the average — 1.2 (at least 1)"
+    )
+    below = explain(_table([_person()]), ON, person_id=1, policies=policies, lang="en").points[0].indicators
+    assert next(i for i in below if i.name == "ladders").condition == (
+        "title: not counted: insurance base at least the average — 0.9 (at least 1) does not hold"
+    )
+    unknown = explain(_table([_person(si_base_ratio=None, professional_title="none")]), ON, 1, policies=policies)
+    ladders = next(i for i in unknown.points[0].indicators if i.name == "ladders")
+    assert ladders.points == 0 and ladders.condition == "title: 社保基数达到平均工资 未知，但不影响本项分数"
     assert by_name["location"].points == 8 and "district of work: county" in by_name["location"].inputs
     title = explain(_table([_person(si_base_ratio=1.2)]), ON, person_id=1, policies=policies, lang="zh")
     assert "县" in " ".join(next(i for i in title.points[0].indicators if i.name == "location").inputs)
@@ -251,6 +271,23 @@ def test_far_dates_and_services_of_no_concern_are_not_shown(policies: PolicySet)
     assert "employment_services" not in shown and "medical_insurance" in shown
     adult = {s.service for s in explain(_table([_person()]), ON, person_id=1, policies=policies).services}
     assert "compulsory_schooling" not in adult and "local_entrance_exam" not in adult and SETTLE in adult
+
+
+def test_a_childs_explanation_shows_the_parents_scheme_not_its_own_failed_one() -> None:
+    """The 中考 of a Shanghai child rests on the parent's 居住证积分: the child's explanation shows the parent's
+    scheme with its prerequisites (read on the parent's row), not the child's own, whose gate the child fails."""
+    parent = {**SHANGHAI_PARENT}
+    child = {**parent, "person_id": 2, "birth_date": date(2011, 9, 10), "parent_id": 1, "employed": False,
+             "si_months_local": 0, "si_months_total": 0, "medical_months_local": 0,
+             "residence_permit_since": None}  # fmt: skip
+    table = people_from_records([parent, child])
+    got = explain(table, ON, person_id=2, lang="en")
+    assert [(p.scheme, p.of) for p in got.points] == [("shanghai_residence_points", "parent")]
+    assert got.points[0].prerequisites_met is True and all(c.passed for c in got.points[0].prerequisites)
+    assert any(c.kind != "group" for c in got.points[0].prerequisites)
+    assert got.to_text().startswith("Person 2 on 2026-06-01: lives in 上海市 (310100); rules: 000000 national → 310100")
+    everything = explain(table, ON, person_id=2, lang="en", all_services=True)
+    assert ("shanghai_residence_points", "self") in [(p.scheme, p.of) for p in everything.points]
 
 
 def _random_table(n: int, seed: int, null_share: float) -> pl.DataFrame:

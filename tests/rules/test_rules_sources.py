@@ -40,7 +40,7 @@ def test_each_source_has_a_chinese_and_an_english_citation(where: str, source: t
 
 def test_parameter_sources_are_citations_with_the_notes_kept_apart() -> None:
     """A parameter's source is shown as the citation of a condition: the project's notes go in the value's note."""
-    notes = (*NOTES, "not modelled", "reported figure", "not policy", "as reported")
+    notes = (*NOTES, "not modelled", "reported figure", "not policy", "as reported", "modelling assumption")
     values = [(code, key, v) for code, j in policies_in_use().jurisdictions.items()
               for key, p in j.parameters.items() for v in p.values]  # fmt: skip
     assert len(values) > 40 and any(v.note for _, _, v in values)

@@ -62,8 +62,7 @@ def missing_items(
         if p_zh.of != "self" or not unassessed:
             continue
         head = {"service": p_zh.scheme, "service_label_zh": p_zh.title, "service_label_en": p_en.title}
-        by_label = {zh_label: name for name, (zh_label, _en) in labels.items()}
-        names = {by_label.get(need, need) for i in p_zh.indicators if i.name in unassessed for need in i.needs}
+        names = {n for i in p_zh.indicators if i.name in unassessed for n in i.needed_inputs}
         items += [_fact_item(head, name, labels) for name in sorted(names)]
     return items
 
@@ -80,7 +79,7 @@ def points_items(zh: Explanation, en: Explanation) -> list[dict[str, Any]]:
                 "label_zh": i_zh.label,
                 "label_en": i_en.label,
                 "points": i_zh.points,
-                "needs": i_zh.inputs if i_zh.points is None else [],
+                "needs": i_zh.needed_inputs,  # the inputs that could change its points (none when assessed)
             }
             for i_zh, i_en in zip(p_zh.indicators, p_en.indicators, strict=True)
         ]

@@ -56,7 +56,8 @@ def evaluate(
     People are judged by the rules of their residence_region (national → province → city) in force on `on`,
     with `scenario`'s overrides. Decisions are three-valued: eligible_<service> is true when the person is
     eligible for certain, undetermined_<service> when a missing input could change the decision, and
-    needs_<service> then lists the inputs the service reads that are missing for the person (null otherwise).
+    needs_<service> then lists the missing inputs (the person's or the parent's) whose value could change the
+    decision (null otherwise; explain() names the same, through NeedsFinder).
     earliest_<service> is the first date on or after `on` the person qualifies if nothing else changes (null: not
     under unchanged circumstances, or undetermined). points_<scheme> is the assessed total (indicators whose
     inputs are known), points_low_/points_high_ the range the total could reach with the unassessed indicators

@@ -414,10 +414,9 @@ class _Reader:
         self.on = engine.frame.on
         self.on_date = engine.frame.on_date
         self.finder = finder
-        self.traces: dict[str, LeafTrace] = {}
+        self.traces: dict[str, list[LeafTrace]] = {}  # per path, every evaluation (e.g. on a parent's row, too)
         for t in engine.leaf_traces:
-            self.traces.setdefault(t.path, t)
-            self.traces[t.path] = t if t.rows.shape[0] >= self.traces[t.path].rows.shape[0] else self.traces[t.path]
+            self.traces.setdefault(t.path, []).append(t)
 
     def service_needs(self, service: Service, row: int) -> list[str]:
         """The missing inputs that could change the person's undetermined decision: needs_<service> of evaluate()."""
@@ -447,12 +446,10 @@ class _Reader:
             for i, child in enumerate(node.children()):
                 self.conditions(child, f"{path}.{i}", depth + 1, row, out)
             return
-        trace = self.traces.get(path)
-        if trace is None:
+        found = [(t, hits) for t in self.traces.get(path, []) if (hits := np.flatnonzero(t.rows == row)).size]
+        if not found:
             return
-        hits = np.flatnonzero(trace.rows == row)
-        if hits.size == 0:
-            return
+        trace, hits = found[0]
         pos = int(hits[0])
         got = trace.result
         value = None if got.value is None else float(got.value[pos])
@@ -539,6 +536,7 @@ def explain(
     reader = _Reader(engine, lang, finder)
     keep_all = all_services or services is not None
     out_services = [s for service in wanted if (s := _service(reader, policy, service, row, keep_all)) is not None]
+    cited = _cited(policy, [Service(s.service) for s in out_services], "self")  # schemes of the person's points
     children = np.flatnonzero(frame.parent_idx == row)
     for child in children.tolist():
         child_policy = resolve_region(engine.policies, regions.codes[int(frame.region_idx[child])], scenario)
@@ -550,25 +548,44 @@ def explain(
             if found is not None:
                 found.for_person = int(ids[child])
                 out_services.append(found)
+                cited |= _cited(child_policy, [service], "parent")
     parent = int(frame.parent_idx[row])
+    is_child = frame.people["parent_id"][row] is not None
     unique: list[PointsExplanation] = []
     for trace in engine.points_traces:
         found_points = _points(reader, policy, trace, row, parent)
-        if found_points is not None and all((u.scheme, u.of) != (found_points.scheme, found_points.of) for u in unique):
+        if found_points is None or any((u.scheme, u.of) == (found_points.scheme, found_points.of) for u in unique):
+            continue
+        # a child's own scheme, whose gate the child fails, is shown only where a service of theirs rests on it
+        failed_own = found_points.of == "self" and found_points.prerequisites_met is False and is_child
+        if keep_all or not failed_own or found_points.scheme in cited:
             unique.append(found_points)
-    names = dict(zip(regions.codes, _names(), strict=True))
+    names = _names(lang)
+    own = {c: names.get(c) or engine.policies.jurisdictions[c].name_zh for c in chain}
+    if lang == "en":
+        own["000000"] = "national"
     return Explanation(
         person_id,
         on,
         lang,
         code,
         names.get(code, code),
-        [f"{c} {engine.policies.jurisdictions[c].name_zh}" for c in chain],
+        [f"{c} {own[c]}" for c in chain],
         scenario.name if scenario else None,
         _recognition(engine, row, lang),
         unique,
         out_services,
     )
+
+
+def _cited(policy: ResolvedPolicy, services: list[Service], of: str) -> set[str]:
+    """The points schemes the services' rules cite on the person (of="self") or on the parent ("parent")."""
+    out = set()
+    for service in services:
+        rule = policy.services.get(service)
+        if rule is not None:
+            out |= {n.scheme for n in rule.rule.walk() if isinstance(n, PointsCondition) and n.of == of}
+    return out
 
 
 def _open_rows(
@@ -790,8 +807,10 @@ def _recognition(engine: IntervalEvaluator, row: int, lang: str) -> str | None:
     )
 
 
-def _names() -> list[str]:
+def _names(lang: str) -> dict[str, str]:
+    """Region names by code, in English where the region table has one (else the Chinese name)."""
     from changzhu.data.regions import region_table
 
-    pref = region_table().filter(pl.col("level") == "prefecture").sort("code")
-    return [str(n) for n in pref["name_zh"].to_list()]
+    name = pl.col("name_en").fill_null(pl.col("name_zh")) if lang == "en" else pl.col("name_zh")
+    table = region_table().select("code", name.alias("name"))
+    return dict(zip(table["code"].to_list(), table["name"].to_list(), strict=True))

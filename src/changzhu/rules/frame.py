@@ -172,12 +172,17 @@ class Frame:
         """The frame of some rows (parents are found among them): an array already built here is taken for those
         rows when first read, not derived again (permit months excepted: the interval evaluator sets them from the
         permit decision); a column whose array is built is not gathered."""
-        built = [c for c in self.people.columns if c in self.statics or c in self.clocks]
-        sub = Frame(self.people[[c for c in self.people.columns if c not in built]][index], self.on_date,
-                    self.policies, self.regions)  # fmt: skip
+        needed = [c for c in self.people.columns if c not in self.statics and c not in self.clocks]
+        sub = Frame(self.people[needed][index], self.on_date, self.policies, self.regions)
         statics, clocks = dict(self.statics), {k: v for k, v in self.clocks.items() if k != "permit"}
-        sub.statics = _Lazy(lambda name: _take(statics[name], index) if name in statics else sub._static(name))  # type: ignore[assignment]
-        sub.clocks = _Lazy(lambda name: clocks[name].take(index) if name in clocks else sub._clock(name))  # type: ignore[assignment]
+
+        def static(name: str) -> np.ndarray:
+            return _take(statics[name], index) if name in statics else sub._static(name)
+
+        def clock(name: str) -> Clock:
+            return clocks[name].take(index) if name in clocks else sub._clock(name)
+
+        sub.statics, sub.clocks = _Lazy(static), _Lazy(clock)  # type: ignore[assignment]
         return sub
 
     # ---- helpers ---------------------------------------------------------------------------------------
