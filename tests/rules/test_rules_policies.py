@@ -87,7 +87,7 @@ def test_parameter_without_source_is_rejected(tmp_path: Path) -> None:
     target = _copy_policies(tmp_path)
     path = target / "jurisdictions" / "440100.yaml"
     text = path.read_text(encoding="utf-8")
-    start = text.index("        source: placeholder — the line is published each year")
+    start = text.index("        source: 广州市积分制入户年度分数线")
     end = text.index("\n", start)
     path.write_text(text[:start] + '        source: ""' + text[end:])
     with pytest.raises(PolicyError, match="source must name"):
