@@ -243,6 +243,9 @@ def test_parameters_and_variables(service: Service) -> None:
     cost = keys["simulation.cost.medical_insurance"]
     assert cost["value"] == 670 and cost["source"] and cost["since"] == "2024-01-01"
     assert "entrance_exam.child_residence_months" in keys
+    limit = keys["public_rental_housing.income_limit_yuan_month"]  # the citation, and the project's remark apart
+    assert "placeholder" in limit["note"] and "placeholder" not in limit["source"]
+    assert limit["history"][0]["note"] == limit["note"]
     variables = _ok(service.client.get("/api/v1/variables?limit=500", headers=nat))["items"]
     names = {v["name"]: v for v in variables}
     assert names["birth_date"]["direction"] == "input" and names["eligible_local_entrance_exam"]["type"] == "bool"

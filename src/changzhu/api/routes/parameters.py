@@ -49,8 +49,9 @@ def _node(
         "since": current.since.isoformat() if current is not None else None,
         "source": current.source if current is not None else None,
         "verified": current.verified if current is not None else None,
+        "note": current.note if current is not None else None,  # the project's remark on the value, not a citation
         "history": [
-            {"since": v.since.isoformat(), "value": v.value, "source": v.source, "verified": v.verified}
+            {"since": v.since.isoformat(), "value": v.value, "source": v.source, "verified": v.verified, "note": v.note}
             for v in sorted(param.values, key=lambda v: v.since)
         ],
     }
