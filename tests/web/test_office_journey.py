@@ -216,6 +216,9 @@ def test_the_office_journey(office: Office) -> None:
     for fact, value in GUANGZHOU_FACTS.items():
         worker.fill(f"[data-field={fact}] input", value)
     pick_option(worker, "professional_title", "", "无")
+    # units in the caseworker's language (the API gives "yuan/month")
+    income_label = worker.locator("[data-field=income_per_capita_month] .el-form-item__label")
+    expect(income_label).to_have_text("家庭人均月收入 (元/月)")
     for fact, option in GUANGZHOU_CHOICES.items():
         pick_option(worker, fact, "", option)
         worker.locator(".el-dialog:visible .el-dialog__title").click()  # closes a multiple select's dropdown

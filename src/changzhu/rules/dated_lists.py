@@ -104,6 +104,6 @@ def emit_count(w: Writer, name: str, row: str, months: int) -> str:
     first = w.var(w.arg(flat, lo))
     # each row's dates are sorted (padding NEVER last): none yet (most people) is one comparison, else two binary
     # searches (no temporary array)
-    on, cutoff = w.on_days, w.within_cutoff(months)
+    on, cutoff = w.integer(w.on_days), w.within_cutoff(months)  # arguments: one module serves every date
     found = f"np.searchsorted({listed}, {on}, side='right') - np.searchsorted({listed}, {cutoff}, side='left')"
     return w.var(f"0 if {first} > {on} else {found}")
