@@ -36,6 +36,7 @@ EARLIEST, LATEST = date(2000, 1, 1), date(2100, 12, 31)
 EVALUATORS = (Role.CASEWORKER, Role.PLANNER, Role.FISCAL_OFFICER, Role.ADMINISTRATOR)
 MAX_PEOPLE = 1000
 Scalar = str | int | float | bool | None
+Cell = Scalar | list[str]  # a list: a set of category codes, or a dates input's ISO dates (docs/policies.md)
 Lang = Literal["zh", "en"]
 
 
@@ -47,7 +48,7 @@ class PeopleRequest(BaseModel):
     """A person table (rows of PERSON_COLUMNS, see docs/policies.md) to judge on a date, optionally under a reform."""
 
     on: date = Field(ge=EARLIEST, le=LATEST, description="evaluation date")
-    people: list[dict[str, Scalar]] = Field(min_length=1, max_length=MAX_PEOPLE)
+    people: list[dict[str, Cell]] = Field(min_length=1, max_length=MAX_PEOPLE)
     scenario: str | None = Field(default=None, max_length=80, description="a scenario name from GET /scenarios")
     overrides: dict[str, Any] | None = Field(default=None, description="ad-hoc parameter overrides (a reform)")
     services: list[Service] | None = Field(default=None, max_length=len(Service))
