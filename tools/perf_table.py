@@ -115,11 +115,39 @@ def _simulation(found: dict[str, Any]) -> Iterator[Row]:
         )
 
 
+def _country(found: dict[str, Any]) -> Iterator[Row]:
+    cases = [c for c in found["cases"] if c["engine"] == "local"]
+    if cases:
+        peaks = [c["peak_rss_bytes"] / 1e9 for c in cases]
+        sizes = ", ".join(f"{c['persons'] / 1e6:,.0f}M" for c in cases)
+        yield (
+            f"simulation, local engine: peak memory at shares of the country ({sizes} persons)",
+            f"{max(peaks):.2f} GB",
+            f"{min(peaks):.2f}–{max(peaks):.2f} GB",
+            "< 2 GB",
+        )
+
+
+def _cli(found: dict[str, Any]) -> Iterator[Row]:
+    commands = {k: v for k, v in found["cases"].items() if k.startswith("changzhu ")}
+    top = commands["changzhu --help"]
+    yield ("`changzhu --help`, whole process, wall", f"{top['wall_median_s']:.2f} s", "median of rounds", "< 0.3 s")
+    walls = [v["wall_median_s"] for k, v in commands.items() if k != "changzhu --help"]
+    yield (
+        f"`changzhu <command> --help`, whole process, wall: the slowest of {len(walls)} commands",
+        f"{max(walls):.2f} s",
+        f"{min(walls):.2f}–{max(walls):.2f} s over the commands",
+        "< 0.3 s",
+    )
+
+
 SOURCES: dict[str, Callable[[dict[str, Any]], Iterator[Row]]] = {
     "rules": _rules,
     "io": _io,
     "ledger": _ledger,
     "simulation": _simulation,
+    "simulation_country": _country,
+    "cli": _cli,
 }
 
 
