@@ -258,3 +258,17 @@ def test_lists_of_iso_texts_are_read_as_dates_and_a_bad_one_is_named(policies: P
     bad = texts.with_columns(pl.Series("false_material_dates", [["2022-01-15"], ["2022-02-30"]]))
     with pytest.raises(PersonTableError, match=r"column 'false_material_dates' rows 1: not a list of ISO dates"):
         evaluate(bad, ON, policies=policies)
+
+
+def test_explain_shows_the_dates_behind_a_per_occurrence_item(policies: PolicySet) -> None:
+    """The caseworker sees each finding's date (one aged out, one counted), not only how many are on record; an
+    unknown list is said to be unknown."""
+    from changzhu.rules import explain
+
+    rows = [_person(1, false_material_dates=[D(2025, 7, 1), D(2021, 6, 1)]), _person(2, false_material_dates=None)]
+    for lang, label, listed, unknown in (
+        ("zh", "提供虚假材料被认定的日期: ", "2021-06-01、2025-07-01", "未评定（缺少：提供虚假材料被认定的日期）"),
+        ("en", "dates false material was found: ", "2021-06-01, 2025-07-01", "not assessed (missing: dates false"),
+    ):
+        assert label + listed in explain(_table(rows), ON, person_id=1, policies=policies, lang=lang).to_text()
+        assert unknown in explain(_table(rows), ON, person_id=2, policies=policies, lang=lang).to_text()

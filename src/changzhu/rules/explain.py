@@ -21,6 +21,7 @@ import polars as pl
 from changzhu.domain.services import SERVICE_TITLES_ZH, Service
 from changzhu.rules.catalog import PolicySet, ResolvedPolicy, region_lookup, resolve_region
 from changzhu.rules.conditions import AllOf, Condition, Leaf, PointsCondition, ServiceCondition, VariableCondition
+from changzhu.rules.dated_lists import MATRIX
 from changzhu.rules.dates import NEVER, add_months_scalar, from_days
 from changzhu.rules.engine import IntervalEvaluator, LeafTrace, PointsTrace
 from changzhu.rules.errors import PersonNotFound
@@ -754,6 +755,17 @@ def _pick(label: tuple[str, str], lang: str) -> str:
     return label[1] if lang == "en" else label[0]
 
 
+def _dates_shown(statics: dict[str, np.ndarray], name: str, row: int, lang: str) -> str:
+    """A dates input of one person as written: the dates in order, "none", or unknown."""
+    listed = int(statics[name][row])
+    if listed < 0:
+        return "未知（未提供）" if lang == "zh" else "unknown (not given)"
+    if listed == 0:
+        return "无" if lang == "zh" else "none"
+    days = statics[name + MATRIX][row][:listed]
+    return ("、" if lang == "zh" else ", ").join(str(from_days(int(d))) for d in days)
+
+
 def _indicator(
     reader: _Reader, scheme: str, ind: Indicator, lo: np.ndarray, hi: np.ndarray, pos: int, row: int
 ) -> IndicatorPoints:
@@ -765,6 +777,9 @@ def _indicator(
     variables = frame.variables
     names = sorted({n for part in ind.walk() for n in part.reads()})
     for spec in (variables[n] for n in names):
+        if spec.kind == "dates":  # the dates themselves, so the caseworker sees which fall in the window
+            inputs.append(f"{spec.label(lang)}: {_dates_shown(frame.statics, spec.name, row, lang)}")
+            continue
         if spec.kind == "clock":
             value = float(frame.clocks[spec.name].now(frame.on)[row])
         else:
