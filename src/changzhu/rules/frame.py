@@ -12,7 +12,7 @@ import polars as pl
 
 from changzhu.domain.person import EDUCATION_LEVELS, HOUSING_TENURES, SEXES, TITLE_LEVELS
 from changzhu.rules.catalog import PolicySet, RegionLookup
-from changzhu.rules.dated_lists import AT, FLAT, MATRIX, dates_matrix
+from changzhu.rules.dated_lists import MATRIX, WITHIN, count_on, dates_matrix, expiries
 from changzhu.rules.dates import (
     LUT_LO,
     NEVER,
@@ -239,7 +239,11 @@ class Frame:
 
     def _static(self, name: str) -> np.ndarray:
         people, regions = self.people, self.regions
-        if name.endswith((MATRIX, FLAT, AT)):
+        if WITHIN in name:  # how many dates count on the date, for the kernels
+            base, months = name.split(WITHIN)
+            matrix = self.statics[base + MATRIX]
+            return count_on(matrix, expiries(matrix, int(months)), self.on).astype(np.int32)
+        if name.endswith(MATRIX):
             return self._dated_list(name)
         spec = self.variables.get(name)
         if spec is not None and spec.declared:
@@ -266,12 +270,8 @@ class Frame:
 
     def _dated_list(self, name: str) -> np.ndarray:
         """A dates input: under its name the number of dates listed (-1: unknown), under name + MATRIX the dates
-        padded with NEVER, and for kernels the matrix flattened (FLAT) with each row's offsets (AT)."""
-        base = name.removesuffix(MATRIX).removesuffix(FLAT).removesuffix(AT)
-        if name.endswith(FLAT):
-            return self.statics[base + MATRIX].ravel()
-        if name.endswith(AT):
-            return np.arange(self.n + 1, dtype=np.int64) * self.statics[base + MATRIX].shape[1]
+        padded with NEVER."""
+        base = name.removesuffix(MATRIX)
         matrix, lengths = dates_matrix(self.people[base])
         self.statics[base + MATRIX] = matrix
         self.statics[base] = lengths
@@ -342,11 +342,8 @@ def declared_array(series: pl.Series, spec: VariableSpec) -> np.ndarray:
 
 
 def static_dtype(name: str, frame: Frame | None) -> type:
-    """The array type of a static variable in kernels (a dates input: its count and flattened dates int32, the
-    offsets int64)."""
-    if name.endswith(AT):
-        return np.int64
-    if name.endswith(FLAT):
+    """The array type of a static variable in kernels (a dates input: its counts int32)."""
+    if WITHIN in name:
         return np.int32
     variables = frame.variables if frame is not None else {}
     spec = variables.get(name)
