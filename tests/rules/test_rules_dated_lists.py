@@ -272,3 +272,15 @@ def test_explain_shows_the_dates_behind_a_per_occurrence_item(policies: PolicySe
     ):
         assert label + listed in explain(_table(rows), ON, person_id=1, policies=policies, lang=lang).to_text()
         assert unknown in explain(_table(rows), ON, person_id=2, policies=policies, lang=lang).to_text()
+
+
+@pytest.mark.parametrize("seed", range(3))
+def test_counting_the_listed_dates_equals_ageing_out_the_whole_matrix(seed: int) -> None:
+    """count_within (what kernels read) reads only the listed dates; it agrees with count_on over every row."""
+    from changzhu.rules.dated_lists import count_within
+
+    rng = random.Random(seed)
+    matrix, _ = dates_matrix(pl.Series(_random_lists(rng, 300), dtype=pl.List(pl.Date)))
+    for months in (1, 24, 60):
+        on = to_days(ON) + rng.randint(-400, 400)
+        assert count_within(matrix, months, on).tolist() == count_on(matrix, expiries(matrix, months), on).tolist()

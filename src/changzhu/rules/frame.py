@@ -12,7 +12,7 @@ import polars as pl
 
 from changzhu.domain.person import EDUCATION_LEVELS, HOUSING_TENURES, SEXES, TITLE_LEVELS
 from changzhu.rules.catalog import PolicySet, RegionLookup
-from changzhu.rules.dated_lists import MATRIX, WITHIN, count_on, dates_matrix, expiries
+from changzhu.rules.dated_lists import MATRIX, WITHIN, count_within, dates_matrix
 from changzhu.rules.dates import (
     LUT_LO,
     NEVER,
@@ -241,8 +241,7 @@ class Frame:
         people, regions = self.people, self.regions
         if WITHIN in name:  # how many dates count on the date, for the kernels
             base, months = name.split(WITHIN)
-            matrix = self.statics[base + MATRIX]
-            return count_on(matrix, expiries(matrix, int(months)), self.on).astype(np.int32)
+            return count_within(self.statics[base + MATRIX], int(months), self.on)
         if name.endswith(MATRIX):
             return self._dated_list(name)
         spec = self.variables.get(name)
