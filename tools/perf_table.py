@@ -102,30 +102,24 @@ def _ledger(found: dict[str, Any]) -> Iterator[Row]:
             )
 
 
+def _peak_memory(cases: list[dict[str, Any]], what: str, sizes: str) -> Iterator[Row]:
+    """One row: the highest peak memory of the local engine's runs, with the spread over them."""
+    if cases:
+        peaks = [c["peak_rss_bytes"] / 1e9 for c in cases]
+        yield (f"{what} ({sizes} persons)", f"{max(peaks):.2f} GB", f"{min(peaks):.2f}–{max(peaks):.2f} GB", "< 2 GB")
+
+
 def _simulation(found: dict[str, Any]) -> Iterator[Row]:
     local = [c for c in found["cases"] if c["engine"] == "local"]
-    if local:
-        peaks = [c["peak_rss_bytes"] / 1e9 for c in local]
-        sizes = f"{min(c['persons'] for c in local) / 1e6:.0f}M–{max(c['persons'] for c in local) / 1e6:.1f}M"
-        yield (
-            f"simulation, local engine: peak memory ({sizes} persons)",
-            f"{max(peaks):.2f} GB",
-            f"{min(peaks):.2f}–{max(peaks):.2f} GB",
-            "< 2 GB",
-        )
+    persons = [c["persons"] / 1e6 for c in local] or [0.0]
+    sizes = f"{min(persons):.0f}M–{max(persons):.1f}M"
+    yield from _peak_memory(local, "simulation, local engine: peak memory", sizes)
 
 
 def _country(found: dict[str, Any]) -> Iterator[Row]:
-    cases = [c for c in found["cases"] if c["engine"] == "local"]
-    if cases:
-        peaks = [c["peak_rss_bytes"] / 1e9 for c in cases]
-        sizes = ", ".join(f"{c['persons'] / 1e6:,.0f}M" for c in cases)
-        yield (
-            f"simulation, local engine: peak memory at shares of the country ({sizes} persons)",
-            f"{max(peaks):.2f} GB",
-            f"{min(peaks):.2f}–{max(peaks):.2f} GB",
-            "< 2 GB",
-        )
+    local = [c for c in found["cases"] if c["engine"] == "local"]
+    sizes = ", ".join(f"{c['persons'] / 1e6:,.0f}M" for c in local)
+    yield from _peak_memory(local, "simulation, local engine: peak memory at shares of the country", sizes)
 
 
 def _cli(found: dict[str, Any]) -> Iterator[Row]:

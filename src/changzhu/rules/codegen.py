@@ -150,29 +150,27 @@ class Writer:
 
     def integer(self, value: int) -> str:
         """An int32 constant (whole months, a day), compared with int32 inputs without widening them."""
-        name = f"ki{len(self.ints)}"
-        self.prologue.append(f"{name} = np.int32(ki[{len(self.ints)}])")
-        self.ints.append(int(np.int32(value)))
-        return name
+        return self._int_slot("ki", "np.int32(ki[{}])", int(np.int32(value)))
 
     def mask(self, value: int) -> str:
         """An int64 constant (a set of category codes)."""
-        name = f"km{len(self.ints)}"
-        self.prologue.append(f"{name} = ki[{len(self.ints)}]")
-        self.ints.append(int(value))
-        return name
+        return self._int_slot("km", "ki[{}]", int(value))
 
     def truth(self, value: bool) -> str:
         """A bool constant (a reform switch)."""
-        name = f"kb{len(self.ints)}"
-        self.prologue.append(f"{name} = ki[{len(self.ints)}] != 0")
-        self.ints.append(int(bool(value)))
-        return name
+        return self._int_slot("kb", "ki[{}] != 0", int(bool(value)))
 
     def literal(self, value: Any) -> str:
         """A float written into the text, for a value the compiler must see to make the loop fast (a unit size
         divided by: measured 2.5x slower as an argument); a new value is a new module."""
         return _number(value)
+
+    def _int_slot(self, prefix: str, read: str, value: int) -> str:
+        """A local read before the loop from the next slot of the int64 constants (`read` formats the slot)."""
+        name = f"{prefix}{len(self.ints)}"
+        self.prologue.append(f"{name} = {read.format(len(self.ints))}")
+        self.ints.append(value)
+        return name
 
     def table(self, values: list[float] | list[bool], dtype: str) -> str:
         """A module-level constant array, written into the text: an array argument may alias the outputs, which
