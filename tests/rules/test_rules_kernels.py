@@ -217,6 +217,19 @@ def test_a_long_lived_process_keeps_a_bounded_number_of_kernel_modules(monkeypat
     assert not any(name in sys.modules for name in loaded[:2])
 
 
+def test_a_kept_module_dropped_from_sys_modules_is_findable_again(monkeypatch: pytest.MonkeyPatch) -> None:
+    """numba loads a cached kernel by importing its module by name: a module this process keeps must be in
+    sys.modules whenever it is used, even after something else removed it (in CI another test's bounded cache
+    evicted the Shanghai chain's name while the process still held its module: ModuleNotFoundError)."""
+    monkeypatch.setattr(kernels, "_modules", OrderedDict())
+    people = random_people(40, 98).with_columns(pl.lit("310100").alias("residence_region"))
+    evaluate(people, ON, services=[Service.RESIDENCE_PERMIT], earliest=False)
+    name = next(reversed(kernels._modules))
+    monkeypatch.delitem(sys.modules, name)
+    evaluate(people, ON, earliest=False)  # every service: kernels of the kept module not called before
+    assert name in sys.modules
+
+
 def test_an_edited_cached_kernel_is_never_run(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """A cached kernel file changed after it was written (an attacker, a bad disk) is rewritten, not imported."""
     people = random_people(200, 71).with_columns(pl.lit(NATIONAL_ONLY).alias("residence_region"))

@@ -297,6 +297,8 @@ def test_the_office_journey(office: Office) -> None:
     # 11. the quota run publishes a cut-off; she is on the admitted list by name
     worker.goto(office.url + "/office/quotas")
     worker.wait_for_selector("#quota-run")
+    # the city comes from her account once the page has it (opened directly, it renders before the account answers)
+    expect(worker.locator("[data-field=region]")).to_contain_text("440100")
     worker.fill("[data-field=quota] input", "5")
     worker.click("#quota-run")
     worker.wait_for_selector("#quota-cutoff")

@@ -210,6 +210,7 @@ def _module(kernels: list[KernelSource]) -> ModuleType:
     module = _modules.get(name)
     if module is not None:
         _modules.move_to_end(name)
+        sys.modules[name] = module  # numba's cache imports it by name when it loads a kernel: keep it findable
         return module
     path = _write(text, f"{name}.py")
     module = ModuleType(name)
