@@ -24,7 +24,7 @@ from changzhu.domain.services import Service
 from changzhu.errors import ChangzhuError
 from changzhu.registry.frames import person_frame
 from changzhu.rules import evaluate
-from changzhu.rules.catalog import ResolvedPolicy, policies_in_use, resolve
+from changzhu.rules.catalog import ResolvedPolicy, person_inputs, policies_in_use, resolve
 from changzhu.rules.errors import PolicyError
 from changzhu.rules.model import PointsScheme
 from changzhu.rules.scenario import Override, Scenario
@@ -119,6 +119,7 @@ def scored(table: pl.DataFrame, on: date, scheme: PointsScheme) -> pl.DataFrame:
             "high": result[f"points_high_{name}"],
             "unassessed": result[f"unassessed_{name}"],
             "prerequisites": prereq,
+            "prerequisites_need": result[f"needs_{Service.POINTS_SETTLEMENT.value}"],
         }
     ).join(table.select("person_id", "si_months_local", "residence_since", "residence_region"), on="person_id")
 
@@ -155,16 +156,15 @@ def application_candidates(
     parents = _parents(engine, [r[1] for r in rows]) if kind == QuotaKind.SCHOOL_PLACE else {}
     ranked_ids = {r[1]: parents.get(r[1]) if kind == QuotaKind.SCHOOL_PLACE else r[1] for r in rows}
     wanted = sorted({p for p in ranked_ids.values() if p is not None})
-    scores = {
-        row["person_id"]: row
-        for row in scored(person_frame(engine, wanted), on, city_scheme(region)).iter_rows(named=True)
-    }
+    scheme = city_scheme(region)
+    scores = {row["person_id"]: row for row in scored(person_frame(engine, wanted), on, scheme).iter_rows(named=True)}
+    labels = _labels(region, scheme)
     candidates: list[Candidate] = []
     apart: list[dict[str, Any]] = []
     for app_id, person_id, submitted_at, key, residence in rows:
         ranked = ranked_ids[person_id]
         score = scores.get(ranked) if ranked is not None else None
-        problem = _unrankable(kind, score)
+        problem = _unrankable(kind, score, labels)
         if problem is not None:
             apart.append({"application_id": app_id, "person_key": key, "reason": problem})
             continue
@@ -183,16 +183,38 @@ def application_candidates(
     return candidates, apart
 
 
-def _unrankable(kind: QuotaKind, score: Mapping[str, Any] | None) -> dict[str, Any] | None:
-    """Why a candidate cannot be ranked (zh/en and the unassessed items), or None."""
+def _labels(region: str, scheme: PointsScheme) -> dict[str, tuple[str, str]]:
+    """(zh, en) of every input of the region's chain and every indicator of its scheme, by name."""
+    found = {spec.name: (spec.label_zh, spec.label_en) for spec in person_inputs(region)}
+    return found | {ind.name: ind.label for ind in scheme.indicators}
+
+
+def _unrankable(
+    kind: QuotaKind, score: Mapping[str, Any] | None, labels: Mapping[str, tuple[str, str]]
+) -> dict[str, Any] | None:
+    """Why a candidate cannot be ranked (zh/en, naming what is missing), or None."""
     if score is None:
         return {"zh": "未登记父母，无法按父母积分排名", "en": "no linked parent whose points rank the child"}
     if kind == QuotaKind.POINTS_HUKOU and not score["prerequisites"]:
-        return {"zh": "积分办法的申请条件不满足或未知", "en": "the scheme's prerequisites are not met or unknown"}
+        missing = list(score["prerequisites_need"] or [])
+        if score["prerequisites"] is None and missing:
+            return _missing(
+                "积分办法的申请条件尚不能判断", "the scheme's prerequisites cannot be decided yet", missing, labels
+            )
+        return {"zh": "不满足积分办法的申请条件", "en": "the scheme's prerequisites are not met"}
     if score["low"] != score["high"]:
-        items = list(score["unassessed"] or [])
-        return {"zh": "积分未完全评定", "en": "points not fully assessed", "unassessed": items}
+        return _missing("积分未完全评定", "points not fully assessed", list(score["unassessed"] or []), labels)
     return None
+
+
+def _missing(zh: str, en: str, names: list[str], labels: Mapping[str, tuple[str, str]]) -> dict[str, Any]:
+    """A reason naming what is missing in both languages (the names kept for programs)."""
+    shown = [labels.get(n, (n, n)) for n in names]
+    return {
+        "zh": f"{zh}，缺少：{'、'.join(z for z, _ in shown)}",
+        "en": f"{en}; missing: {', '.join(e for _, e in shown)}",
+        "missing": names,
+    }
 
 
 def run_view(row: QuotaRunRow) -> dict[str, Any]:

@@ -125,7 +125,8 @@ PERSON_COLUMNS: tuple[PersonColumn, ...] = (
     ),
 )
 
-# Chinese labels of the core columns (the English ones are the columns' docs), for schemas and explanations.
+# Labels of the core columns as a person reads them (the docs say more, for programmers), for forms,
+# schemas and explanations.
 CORE_LABELS_ZH: dict[str, str] = {
     "person_id": "人员编号",
     "sex": "性别",
@@ -149,6 +150,30 @@ CORE_LABELS_ZH: dict[str, str] = {
     "professional_title": "职业资格/职称",
     "admin_detentions": "近5年行政拘留次数",
     "si_base_ratio": "社保缴费基数与全市平均工资之比",
+}
+CORE_LABELS_EN: dict[str, str] = {
+    "person_id": "person number",
+    "sex": "sex",
+    "birth_date": "date of birth",
+    "hukou_region": "hukou (registered) place",
+    "residence_region": "place of residence",
+    "residence_since": "living here continuously since",
+    "residence_permit_since": "residence permit issued on",
+    "si_months_local": "employee social insurance months paid here",
+    "si_months_total": "employee social insurance months paid anywhere",
+    "medical_months_local": "basic medical insurance months here",
+    "prior_region": "previous place of residence",
+    "prior_residence_months": "months lived in the previous place",
+    "prior_si_months": "social insurance months paid in the previous place",
+    "employed": "in legal, stable employment",
+    "education": "highest education completed",
+    "housing": "housing tenure",
+    "income_per_capita_month": "household income per head per month",
+    "parent_id": "registered parent (household link)",
+    "criminal_record": "has a criminal record",
+    "professional_title": "vocational qualification or professional title",
+    "admin_detentions": "administrative detentions in the last 5 years",
+    "si_base_ratio": "insurance base over the city average wage",
 }
 # One plausible example row of the core columns (shown by schema listings).
 CORE_EXAMPLES: dict[str, object] = {

@@ -12,9 +12,9 @@ from typing import Any, Literal
 
 import polars as pl
 
-from changzhu.domain.person import CORE_EXAMPLES, CORE_LABELS_ZH, PERSON_COLUMNS, PersonColumn
+from changzhu.domain.person import CORE_EXAMPLES, CORE_LABELS_EN, CORE_LABELS_ZH, PERSON_COLUMNS, PersonColumn
 from changzhu.rules.errors import PolicyError
-from changzhu.rules.label_glossary import bilingual, english_only
+from changzhu.rules.label_glossary import bilingual
 
 InputType = Literal["bool", "integer", "number", "months", "date", "dates", "category", "categories", "region"]
 DECLARED_TYPES = ("bool", "integer", "number", "months", "date", "dates", "category", "categories")
@@ -128,7 +128,7 @@ def core_inputs() -> list[InputSpec]:
                 kind,
                 "" if col.unit in ("code", "date") else col.unit,
                 CORE_LABELS_ZH[col.name],
-                english_only(col.doc),
+                CORE_LABELS_EN[col.name],
                 cats,
                 "changzhu person table (changzhu.domain.person)",
                 CORE_EXAMPLES[col.name],

@@ -104,8 +104,9 @@ def publish(body: RunRequest, engine: EngineDep, principal: PrincipalDep) -> dic
 
 
 def _named(engine: Engine, principal: Principal, run: dict[str, Any]) -> dict[str, Any]:
-    """The run with each admitted and waiting applicant's name (the names shown are audited)."""
-    with_names(engine, principal, [*run["admitted"], *run["waiting"]], because("quota_entries"))
+    """The run with the name of each applicant admitted, waiting or not ranked (the names shown are audited)."""
+    entries = [*run["admitted"], *run["waiting"], *run["rule"].get("not_ranked", [])]
+    with_names(engine, principal, entries, because("quota_entries"))
     return run
 
 

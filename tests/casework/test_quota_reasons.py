@@ -1,0 +1,44 @@
+"""Why a granted application is left out of a quota run: the reason names the missing facts in the caseworker's
+words (labels, never input names), in both languages."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from changzhu.casework.quota_runs import QuotaKind, _labels, _unrankable, city_scheme
+
+GUANGZHOU = "440100"
+
+
+def _score(**changed: Any) -> dict[str, Any]:
+    base = {"prerequisites": True, "prerequisites_need": [], "low": 80.0, "high": 80.0, "unassessed": []}
+    return base | changed
+
+
+def test_undecided_prerequisites_name_the_missing_facts() -> None:
+    labels = _labels(GUANGZHOU, city_scheme(GUANGZHOU))
+    reason = _unrankable(
+        QuotaKind.POINTS_HUKOU, _score(prerequisites=None, prerequisites_need=["admin_detentions"]), labels
+    )
+    assert reason is not None
+    assert reason["zh"] == "积分办法的申请条件尚不能判断，缺少：近5年行政拘留次数"
+    assert reason["en"].endswith("missing: administrative detentions in the last 5 years")
+    assert reason["missing"] == ["admin_detentions"]
+
+
+def test_unmet_prerequisites_are_not_called_unknown() -> None:
+    reason = _unrankable(QuotaKind.POINTS_HUKOU, _score(prerequisites=False), {})
+    assert reason == {"zh": "不满足积分办法的申请条件", "en": "the scheme's prerequisites are not met"}
+
+
+def test_unassessed_points_name_the_indicators() -> None:
+    scheme = city_scheme(GUANGZHOU)
+    indicator = scheme.indicators[0]
+    score = _score(low=60.0, high=90.0, unassessed=[indicator.name])
+    reason = _unrankable(QuotaKind.POINTS_HUKOU, score, _labels(GUANGZHOU, scheme))
+    assert reason is not None and reason["zh"].endswith(f"缺少：{indicator.label[0]}")
+    assert indicator.name not in reason["zh"] + reason["en"]
+
+
+def test_a_fully_assessed_candidate_is_ranked() -> None:
+    assert _unrankable(QuotaKind.POINTS_HUKOU, _score(), {}) is None
