@@ -35,8 +35,11 @@ export function newKey(prefix) {
   return `${prefix}-${random}`.slice(0, 60);
 }
 
+/** Today's date where the user is (YYYY-MM-DD); toISOString would give the UTC date, yesterday before 08:00 in China. */
 export function today() {
-  return new Date().toISOString().slice(0, 10);
+  const now = new Date();
+  const pad = (n) => String(n).padStart(2, "0");
+  return `${now.getFullYear()}-${pad(now.getMonth() + 1)}-${pad(now.getDate())}`;
 }
 
 /** One event of the residence history: "迁移：成都市 (510100) → 广州市 (440100)". */
