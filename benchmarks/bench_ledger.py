@@ -4,15 +4,21 @@ p50/p99 latency, on SQLite and PostgreSQL, one client and concurrent clients.
 Each row also gives the SQL statements and transactions per operation (counted by engine events), and each
 database the throughput ratio of every client count to one client.
 
-Clients are threads of this process, each with its own connection from the engine's pool.
+Clients are processes by default (`--clients-are processes`), each with its own engine and connection, as the
+API's server workers are (`uvicorn --workers N`): threads of one Python process share its interpreter lock, and a
+transfer spends about a third of its time in Python on the client side, so threads measure the lock rather than
+the database. `--clients-are threads` runs them as threads of this process (the earlier method) for comparison.
+Every client (forked from this process) connects before the clock starts; the time is from the common start to
+the last client's end.
 
-Run: .venv/bin/python benchmarks/bench_ledger.py [--n 150] [--clients 1,2,4,8] [--pg-only] [--label ...]
+Run: .venv/bin/python benchmarks/bench_ledger.py [--n 150] [--clients 1,2,4,8] [--pg-only] [--clients-are ...]
 Writes benchmarks/results/ledger.json (machine, git revision, date, load average).
 """
 
 from __future__ import annotations
 
 import argparse
+import multiprocessing
 import os
 import tempfile
 import threading
@@ -99,18 +105,21 @@ def _one(engine: Engine, counter: StatementCounter, kind: str, arg: object) -> t
 
 
 def _timed(
-    engine: Engine, counter: StatementCounter, kind: str, args: list[Any], clients: int
+    engine: Engine, counter: StatementCounter, kind: str, args: list[Any], clients: int, processes: bool
 ) -> tuple[list[str], dict[str, float]]:
-    """Run `kind` on every argument with `clients` threads; results and the row of figures."""
+    """Run `kind` on every argument with `clients` clients (threads or processes); results and the row of figures."""
     kinds = [kind] * len(args)
     if clients == 1:
         start = time.perf_counter()
         done = [_one(engine, counter, kind, a) for a in args]
+        wall = time.perf_counter() - start
+    elif processes:
+        done, wall = _in_processes(engine, counter, kind, args, clients)
     else:
         with ThreadPoolExecutor(clients) as pool:
             start = time.perf_counter()
             done = list(pool.map(lambda k, a: _one(engine, counter, k, a), kinds, args))
-    wall = time.perf_counter() - start
+        wall = time.perf_counter() - start
     ms = np.array([d[1] for d in done]) * 1000
     row = {
         "ops": len(args),
@@ -123,7 +132,43 @@ def _timed(
     return [d[0] for d in done], row
 
 
-def run_backend(engine: Engine, n: int, clients: list[int], offset: int) -> dict[str, dict[str, float]]:
+def _client(engine: Engine, counter: StatementCounter, kind: str, args: list[Any], ready: Any, results: Any) -> None:
+    """One client process (forked: the engine's compiled-statement cache is warm, its pool empty): connects before
+    the common start, then sends its results and end time."""
+    engine.dispose(close=False)  # connections are never shared with the parent
+    with engine.connect() as conn:
+        conn.execute(text("SELECT 1"))
+    ready.wait()
+    done = [_one(engine, counter, kind, a) for a in args]
+    results.put((done, time.perf_counter()))
+    engine.dispose()
+
+
+def _in_processes(
+    engine: Engine, counter: StatementCounter, kind: str, args: list[Any], clients: int
+) -> tuple[list[tuple[str, float, int, int]], float]:
+    """Run the arguments split over `clients` processes; each operation's figures and the wall time."""
+    context = multiprocessing.get_context("fork")
+    ready, results = context.Barrier(clients + 1), context.Queue()
+    shares = [args[i::clients] for i in range(clients)]
+    workers = [context.Process(target=_client, args=(engine, counter, kind, share, ready, results)) for share in shares]
+    engine.dispose()  # the children open their own connections
+    for w in workers:
+        w.start()
+    ready.wait()
+    start = time.perf_counter()
+    collected = [results.get() for _ in workers]
+    for w in workers:
+        w.join()
+        if w.exitcode != 0:
+            raise RuntimeError(f"a {kind} client process failed (exit code {w.exitcode})")
+    done = [d for part, _end in collected for d in part]
+    return done, max(end for _part, end in collected) - start
+
+
+def run_backend(
+    engine: Engine, n: int, clients: list[int], offset: int, processes: bool = True
+) -> dict[str, dict[str, float]]:
     """Registrations, transfers and redemptions with each number of clients in turn (fresh people each)."""
     upgrade(engine)
     counter = StatementCounter(engine)
@@ -143,7 +188,7 @@ def run_backend(engine: Engine, n: int, clients: list[int], offset: int) -> dict
             )
             for i in range(n)
         ]
-        keys, out[f"register ({label})"] = _timed(engine, counter, "register", regs, w)
+        keys, out[f"register ({label})"] = _timed(engine, counter, "register", regs, w, processes)
         for k in keys:  # setup, not timed: 12 months at Chengdu and a voucher each
             record_contributions(
                 engine,
@@ -161,8 +206,8 @@ def run_backend(engine: Engine, n: int, clients: list[int], offset: int) -> dict
             )
             for k in keys
         ]
-        _, out[f"transfer ({label})"] = _timed(engine, counter, "transfer", keys, w)
-        _, out[f"redeem ({label})"] = _timed(engine, counter, "redeem", vouchers, w)
+        _, out[f"transfer ({label})"] = _timed(engine, counter, "transfer", keys, w, processes)
+        _, out[f"redeem ({label})"] = _timed(engine, counter, "redeem", vouchers, w, processes)
     return out
 
 
@@ -185,6 +230,9 @@ def main() -> None:
     parser.add_argument("--out", type=Path, default=RESULTS, help="where to write the results JSON")
     parser.add_argument("--label", default="", help="a note stored with the results (e.g. baseline)")
     parser.add_argument(
+        "--clients-are", choices=("processes", "threads"), default="processes", help="how concurrent clients run"
+    )
+    parser.add_argument(
         "--pg-url", default=os.environ.get("CHANGZHU_TEST_PG_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/test")
     )
     parser.add_argument("--smoke", action="store_true", help="tiny sizes, results to a scratch file (make bench-smoke)")
@@ -201,7 +249,7 @@ def main() -> None:
     if not args.pg_only:
         with tempfile.TemporaryDirectory() as tmp:
             engine = make_engine(f"sqlite:///{Path(tmp) / 'bench.sqlite3'}")
-            results["sqlite"] = run_backend(engine, args.n, clients, 0)
+            results["sqlite"] = run_backend(engine, args.n, clients, 0, args.clients_are == "processes")
             engine.dispose()
     admin = create_engine(args.pg_url, isolation_level="AUTOCOMMIT")
     name = f"changzhu_bench_{uuid.uuid4().hex[:8]}"
@@ -209,7 +257,7 @@ def main() -> None:
         conn.execute(text(f'CREATE DATABASE "{name}"'))
     try:
         engine = make_engine(make_url(args.pg_url).set(database=name).render_as_string(hide_password=False))
-        results["postgresql"] = run_backend(engine, args.n, clients, 5000)
+        results["postgresql"] = run_backend(engine, args.n, clients, 5000, args.clients_are == "processes")
         engine.dispose()
     finally:
         with admin.connect() as conn:
@@ -238,7 +286,7 @@ def main() -> None:
             "n": args.n,
             "clients": clients,
             "label": args.label,
-            "clients_are": "threads",
+            "clients_are": args.clients_are,
             "results": results,
             "scaling": ratios,
         },
