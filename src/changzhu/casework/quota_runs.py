@@ -22,8 +22,8 @@ from changzhu.casework.precheck import policy_version
 from changzhu.casework.quotas import Candidate, Ranking, TieBreak
 from changzhu.domain.services import Service
 from changzhu.errors import ChangzhuError
+from changzhu.registry.decide import evaluate_registered
 from changzhu.registry.frames import person_frame
-from changzhu.rules import evaluate
 from changzhu.rules.catalog import ResolvedPolicy, person_inputs, policies_in_use, resolve
 from changzhu.rules.errors import PolicyError
 from changzhu.rules.model import PointsScheme
@@ -105,10 +105,11 @@ def annual_quota(region: str, on: date) -> tuple[int, str]:
 def scored(table: pl.DataFrame, on: date, scheme: PointsScheme) -> pl.DataFrame:
     """Per person: assessed points, their range, unassessed items and whether the scheme's prerequisites hold.
 
-    The prerequisites are read as the points route's decision with the admission line set out of reach below.
+    The prerequisites are read as the points route's decision with the admission line set out of reach below. A
+    record lacking core facts is decided as evaluate_registered decides it (unknown where a missing fact matters).
     """
     floor = Scenario("prerequisites only", (Override(scheme.line_param, -1_000_000, scheme.jurisdiction),))
-    result = evaluate(table, on, scenario=floor, services=[Service.POINTS_SETTLEMENT])
+    result = evaluate_registered(table, on, scenario=floor, services=[Service.POINTS_SETTLEMENT])
     name = scheme.name
     prereq = result["eligible_points_settlement"]
     return pl.DataFrame(
