@@ -254,6 +254,7 @@ def test_the_office_journey(office: Office) -> None:
     worker.wait_for_selector(".el-dialog:visible .precheck")
     precheck = clean(worker, ".el-dialog:visible .precheck")
     assert "广州市来穗人员积分" in precheck
+    assert "未评定" not in precheck, precheck  # every fact of step 5 was stored: her points are fully assessed
     office.shot(worker, "journey_apply_zh_1366")
     worker.locator(".el-dialog:visible .el-dialog__footer button").first.click()
     worker.wait_for_url(re.compile(r".*/office/applications/\d+$"))
