@@ -169,7 +169,7 @@ class PMedian(_Model):
         weights: npt.ArrayLike | None,
         p: int,
         predefined: Sequence[int] = (),
-        formulation: str = "levels",
+        formulation: str = "lagrangian",
     ) -> None:
         super().__init__(distances, weights, predefined)
         if not 1 <= p <= self.free.size:
