@@ -151,7 +151,7 @@ def bench_network(cases: list[tuple[str, int, int]], time_limit: float, results_
             f"{r['load_average_1min'][0]:.1f}",
             "—" if r["cpu_ratio_old_over_new"] is None else f"{r['cpu_ratio_old_over_new']:.1f}",
         )
-    console = Console()
+    console = Console(width=140)
     console.print(table)
     recorded = json.loads(results_file.read_text(encoding="utf-8")) if results_file.exists() else {}
     recorded["location_network"] = {"run": finish_run(run), "time_limit_seconds": time_limit, "cases": runs}

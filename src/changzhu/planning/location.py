@@ -130,10 +130,11 @@ def _lagrangian(
     lam = cost[:, sites].min(axis=1)  # each point's cost in the incumbent: a warm start near the dual optimum
     best_lower, best_lam = -np.inf, lam.copy()
     theta, stall, it = 2.0, 0, 0
+    clipped = np.empty_like(cost)  # min(0, c_ij - λ_i), one buffer for all iterations
     for it in range(1, max_iter + 1):
-        reduced = cost - lam[:, None]
-        negative = reduced < 0
-        rho = np.where(negative, reduced, 0.0).sum(axis=0)
+        np.subtract(cost, lam[:, None], out=clipped)
+        np.minimum(clipped, 0.0, out=clipped)
+        rho = clipped.sum(axis=0)
         chosen = np.argpartition(rho, p - 1)[:p]
         lower = float(lam.sum() + rho[chosen].sum())
         if lower > best_lower + 1e-12 * abs(lower):
@@ -154,7 +155,7 @@ def _lagrangian(
             upper, sites = candidate, [int(j) for j in chosen]
         if upper - best_lower <= PROOF_TOLERANCE * abs(upper) or theta < 1e-4 or time.perf_counter() > deadline:
             break
-        grad = 1.0 - negative[:, chosen].sum(axis=1)
+        grad = 1.0 - (clipped[:, chosen] < 0).sum(axis=1)
         norm = float(grad @ grad)
         if norm == 0.0:
             break

@@ -72,10 +72,11 @@ class _Search:
         lam = node.multipliers.copy()
         best = (-np.inf, lam, np.zeros(self.cost.shape[1]), np.zeros(0, dtype=np.int64))
         theta, stall = 1.0, 0
+        clipped = np.empty_like(self.cost)  # min(0, c_ij - λ_i), one buffer for all iterations
         for _ in range(iterations):
-            reduced = self.cost - lam[:, None]
-            negative = reduced < 0
-            rho = np.where(negative, reduced, 0.0).sum(axis=0)
+            np.subtract(self.cost, lam[:, None], out=clipped)
+            np.minimum(clipped, 0.0, out=clipped)
+            rho = clipped.sum(axis=0)
             chosen = _relaxed_choice(rho, node.opened, node.closed, self.p)
             lower = float(lam.sum() + rho[chosen].sum())
             self.offer(chosen)
@@ -87,7 +88,7 @@ class _Search:
                     theta, stall = theta / 2.0, 0
             if lower >= self.cutoff() or theta < 1e-3:
                 break
-            grad = 1.0 - negative[:, chosen].sum(axis=1)
+            grad = 1.0 - (clipped[:, chosen] < 0).sum(axis=1)
             norm = float(grad @ grad)
             if norm == 0.0:
                 break
