@@ -12,9 +12,10 @@ A filtered run (`--models`, `--sizes`, `--only-location`) merges into the JSON: 
 by a new run of the same tool, model, size, time limit and gap target.
 
 `--network` runs only the p-median cases where p is small against n (p = 5 and 10 on 500- and 1,000-node grid
-and road networks, shortest-path distances, every node a demand point and a candidate), each with the level
-formulation (Elloumi 2010, the default) and the classic assignment formulation in the same run, 10 s each, and
-records them under "location_network" with the machine, git revision and date:
+and road networks, shortest-path distances, every node a demand point and a candidate), each with the Lagrangian
+branch-and-bound (the default) and HiGHS on the level formulation (Elloumi 2010, the previous default) in the same
+run, 10 s each, with wall and CPU seconds and the load average, and records them under "location_network" with
+the machine, git revision and date:
 
     .venv/bin/python benchmarks/bench_planning.py --network
 """
@@ -23,6 +24,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import resource
 import subprocess
 import sys
@@ -40,6 +42,7 @@ TIME_LIMIT = 120.0
 RADIUS = 15.0  # on a 100 x 100 square
 NETWORK_CASES = [(kind, nodes, p) for kind in ("grid", "road") for nodes in (500, 1000) for p in (5, 10)]
 NETWORK_TIME_LIMIT = 10.0
+NETWORK_FORMULATIONS = ("lagrangian", "levels")  # new (the default), old (the previous default)
 
 
 def instance(n: int, m: int, seed: int = 0) -> tuple[np.ndarray, np.ndarray]:
@@ -84,8 +87,10 @@ def run_network_case(kind: str, nodes: int, p: int, formulation: str, time_limit
     from changzhu.planning.location_models import PMedian
 
     weights, dist = network_instance(nodes, kind)
-    start = time.perf_counter()
+    load_before = os.getloadavg()[0]
+    start, cpu_start = time.perf_counter(), time.process_time()
     r = PMedian(dist, weights, p, formulation=formulation).solve(time_limit=time_limit)
+    cpu_seconds = time.process_time() - cpu_start  # this process, all its threads (HiGHS's too)
     return {
         "kind": kind,
         "nodes": int(dist.shape[0]),
@@ -98,6 +103,8 @@ def run_network_case(kind: str, nodes: int, p: int, formulation: str, time_limit
         "bound": r.bound,
         "gap": r.gap,
         "seconds": time.perf_counter() - start,
+        "cpu_seconds": cpu_seconds,
+        "load_average_1min": [load_before, os.getloadavg()[0]],
         "peak_mb": _peak_mb(),
         "detail": {k: v for k, v in r.detail.items() if k != "proof"},
     }
@@ -121,12 +128,16 @@ def bench_network(cases: list[tuple[str, int, int]], time_limit: float, results_
     runs = [
         _network_subprocess(kind, nodes, p, formulation, time_limit)
         for kind, nodes, p in cases
-        for formulation in ("levels", "assignment")
+        for formulation in NETWORK_FORMULATIONS
     ]
-    table = Table(title=f"p-median on networks, {time_limit:.0f} s limit")
-    for col in ("network", "nodes", "p", "formulation", "status", "proven", "gap", "seconds", "HiGHS s"):
+    new, old = NETWORK_FORMULATIONS
+    table = Table(title=f"p-median on networks, {time_limit:.0f} s limit ({new} = new, {old} = old)")
+    columns = ("network", "nodes", "p", "formulation", "status", "proven", "gap", "seconds", "CPU s", "load", "old/new")
+    for col in columns:
         table.add_column(col)
     for r in runs:
+        pair = {c["formulation"]: c for c in runs if (c["kind"], c["nodes"], c["p"]) == (r["kind"], r["nodes"], r["p"])}
+        r["cpu_ratio_old_over_new"] = _proof_ratio(pair[old], pair[new])
         table.add_row(
             r["kind"],
             str(r["nodes"]),
@@ -136,14 +147,23 @@ def bench_network(cases: list[tuple[str, int, int]], time_limit: float, results_
             "yes" if r["proven_optimal"] else "no",
             f"{r['gap']:.4%}",
             f"{r['seconds']:.2f}",
-            f"{r['detail'].get('highs_seconds', 0.0):.2f}",
+            f"{r['cpu_seconds']:.2f}",
+            f"{r['load_average_1min'][0]:.1f}",
+            "—" if r["cpu_ratio_old_over_new"] is None else f"{r['cpu_ratio_old_over_new']:.1f}",
         )
-    console = Console()
+    console = Console(width=140)
     console.print(table)
     recorded = json.loads(results_file.read_text(encoding="utf-8")) if results_file.exists() else {}
     recorded["location_network"] = {"run": finish_run(run), "time_limit_seconds": time_limit, "cases": runs}
     write_json(results_file, recorded)
     console.print(f"recorded under location_network in {results_file}")
+
+
+def _proof_ratio(old: dict[str, Any], new: dict[str, Any]) -> float | None:
+    """CPU seconds to proof, old over new; None unless both proved (an unproven run has no time to proof)."""
+    if not (old["proven_optimal"] and new["proven_optimal"]):
+        return None
+    return float(old["cpu_seconds"] / max(new["cpu_seconds"], 1e-9))
 
 
 def _peak_mb() -> float:

@@ -146,9 +146,16 @@ class PMedian(_Model):
 
     With F fixed open, d_ij is replaced by min(d_ij, min_{f∈F} d_if) for j ∉ F — each point goes to its nearest
     open site, so this is the same problem — and solved by changzhu.planning.location.p_median: a greedy start
-    improved by Teitz–Bart interchange, a Lagrangian bound, pairs and sites the bound rules out dropped, and HiGHS
-    on the reduced model with the interchange answer as its warm start. By default HiGHS gets Elloumi's (2010)
-    formulation instead of x_ij (c_ij = w_i d_ij; for point i, c_i^1 < ... < c_i^{K_i} its distinct kept costs)::
+    improved by Teitz–Bart interchange, a Lagrangian bound (assignment rows relaxed with multipliers λ_i), and the
+    sites that bound rules out dropped. By default (`formulation="lagrangian"`) the rest is a branch-and-bound over
+    the kept sites (changzhu.planning.pmedian_branch) whose bound at every node is
+
+        L(λ) = Σ_i λ_i + min { Σ_{j ∈ T} Σ_i min(0, w_i d_ij - λ_i) : |T| = p, T ⊇ opened, T ∩ closed = ∅ }
+
+    re-optimised by subgradient steps from the parent's λ, with reduced-cost fixing of sites and branching on
+    y_j (open / closed). `formulation="levels"` instead hands the reduced model (pairs the bound rules out
+    dropped too) to HiGHS in Elloumi's (2010) formulation, with the interchange answer as its warm start
+    (c_ij = w_i d_ij; for point i, c_i^1 < ... < c_i^{K_i} its distinct kept costs)::
 
         min  Σ_i c_i^1 + Σ_i Σ_{k<K_i} (c_i^{k+1} - c_i^k) z_i^k
         s.t. z_i^1 + Σ_{j: c_ij = c_i^1} y_j ≥ 1                     for every i
@@ -157,8 +164,9 @@ class PMedian(_Model):
              Σ_j y_j = p,   y_j ∈ {0, 1},   0 ≤ z_i^k ≤ 1
 
     z_i^k = 1 when no open site is within c_i^k. Its LP bound equals the classic one; it has one column per
-    distinct distance of a point rather than one per pair, and fewer nonzeros. `formulation="assignment"` keeps the
-    classic model (for comparison; both give the same optimum).
+    distinct distance of a point rather than one per pair, and fewer nonzeros. `formulation="assignment"` gives
+    HiGHS the classic model. All three give the same optimum; on road and grid networks of 500–1,000 nodes with
+    p = 5–10 the Lagrangian branch-and-bound proves more of them in 10 s (docs/planning.md has the numbers).
     """
 
     name = "p_median"
@@ -169,7 +177,7 @@ class PMedian(_Model):
         weights: npt.ArrayLike | None,
         p: int,
         predefined: Sequence[int] = (),
-        formulation: str = "levels",
+        formulation: str = "lagrangian",
     ) -> None:
         super().__init__(distances, weights, predefined)
         if not 1 <= p <= self.free.size:
