@@ -84,7 +84,8 @@ def any_of(parts: list[Interval], on: int) -> Interval:
     return Interval(start, end, unknown, decided)
 
 
-NARROW_BELOW = 0.6  # an all_of / any_of asks its later parts only for the rows still open once fewer than this share are
+# an all_of / any_of asks its later parts only for the rows still open once fewer than this share of them are
+NARROW_BELOW = 0.6
 
 
 def closes(got: Interval) -> np.ndarray:

@@ -9,8 +9,8 @@ person has and what the rule needs, in Chinese or English).
 from __future__ import annotations
 
 from abc import ABC, abstractmethod
-from dataclasses import dataclass
 from collections.abc import Callable
+from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Literal
 
 import numpy as np
@@ -85,7 +85,7 @@ class AllOf(Condition):
         return self.parts
 
     def interval(self, ev: Engine, policy: ResolvedPolicy, rows: np.ndarray, path: str) -> Interval:
-        return all_of(_parts(ev, policy, rows, path, self.parts, closes, NEVER), ev.frame.on)
+        return all_of(_parts(ev, policy, rows, path, self.parts, closes, int(NEVER)), ev.frame.on)
 
     def emit(self, w: Writer, row: str) -> Cell:
         cells = [c.emit(w, row) for c in self.parts]

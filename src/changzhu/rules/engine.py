@@ -336,13 +336,14 @@ def _merged(
     for members in keyed.values():
         policy, rows, rule = rules[members[0]]
         if len(members) > 1:
-            rows = shared.get(tuple(members))
-            if rows is None:
+            together = shared.get(tuple(members))
+            if together is None:
                 inside = np.zeros(n, dtype=bool)
                 for i in members:
                     inside[rules[i][1]] = True
-                rows = np.arange(n) if inside.all() else np.flatnonzero(inside)
-                shared[tuple(members)] = rows
+                together = np.arange(n) if inside.all() else np.flatnonzero(inside)
+                shared[tuple(members)] = together
+            rows = together
         out.append((policy, rows, rule))
     return out
 
