@@ -80,6 +80,7 @@ METHOD = (
 )
 # issue 19's "today" for earliest dates: the interval engine before it was sped up
 BASELINE_COMMIT = "4486a05095bbd5275ff6f10c0ad6c3564625e586"
+SCRATCH_ENV = "BENCH_RULES_SCRATCH"
 CITIES = ["310100", "110100", "440100", "510100", "320500", "330100", "420100", "341000", "500100", "340800"]
 
 
@@ -567,7 +568,7 @@ def earliest_case(engine: str, n: int) -> dict[str, Any]:
     wall, cpu = time.perf_counter(), time.process_time()
     result = evaluate(df, ON)
     seconds, cpu_seconds = time.perf_counter() - wall, time.process_time() - cpu
-    result.write_parquet(f"/tmp/bench_rules_earliest_{engine}_{n}.parquet")
+    result.write_parquet(_scratch() / f"bench_rules_earliest_{engine}_{n}.parquet")
     return {
         "kind": "earliest",
         "engine": engine,
@@ -617,7 +618,7 @@ def run_case(kind: str, engine: str, n: int) -> dict[str, Any]:
     if got:
         outputs = len(got)
         np.save(
-            Path(f"/tmp/bench_rules_{engine}_{n}.npy"),
+            _scratch() / f"bench_rules_{engine}_{n}.npy",
             np.stack([got["points"].astype(float), got["permit"].astype(float), got["settlement"].astype(float)]),
         )
     return {
@@ -688,8 +689,14 @@ def _median_run(tries: list[dict[str, Any]]) -> dict[str, Any]:
     return row
 
 
+def _scratch() -> Path:
+    """This run's folder for the input tables and the results compared across processes (made by main() and
+    passed to the children: another benchmark run on the machine must not overwrite what this one compares)."""
+    return Path(os.environ.get(SCRATCH_ENV) or tempfile.gettempdir())
+
+
 def _input_path(kind: str, n: int) -> Path:
-    return Path(f"/tmp/bench_rules_input_{'full' if kind.startswith('full') else 'three'}_{n}.parquet")
+    return _scratch() / f"bench_rules_input_{'full' if kind.startswith('full') else 'three'}_{n}.parquet"
 
 
 def _child(kind: str, engine: str, n: int, env: dict[str, str] | None = None) -> dict[str, Any]:
@@ -749,8 +756,8 @@ def same_earliest(n: int) -> bool:
     """Whether today's evaluate(earliest=True) gave exactly the baseline's decisions, earliest dates and points
     (names, types, values). The needs_/unassessed_ lists are left out: since the baseline commit they name only the
     inputs that could change a decision (docs/policies.md), a deliberate change of what they hold."""
-    now = pl.read_parquet(f"/tmp/bench_rules_earliest_changzhu_{n}.parquet")
-    then = pl.read_parquet(f"/tmp/bench_rules_earliest_baseline_{n}.parquet")
+    now = pl.read_parquet(_scratch() / f"bench_rules_earliest_changzhu_{n}.parquet")
+    then = pl.read_parquet(_scratch() / f"bench_rules_earliest_baseline_{n}.parquet")
     lists = ("needs_", "unassessed_")
     return now.select(c for c in now.columns if not c.startswith(lists)).equals(
         then.select(c for c in then.columns if not c.startswith(lists))
@@ -775,6 +782,8 @@ def main() -> None:
         openfisca_process(*args.openfisca_process)
         return
     run = start_run()
+    scratch = tempfile.TemporaryDirectory(prefix="bench_rules_")
+    os.environ[SCRATCH_ENV] = scratch.name  # the children inherit it
     sizes = [1_000_000, 10_000_000] if args.large else [1_000_000]
     if args.smoke:
         sizes, args.repeat = [2_000], 1
@@ -782,7 +791,7 @@ def main() -> None:
     compiling: dict[str, dict[str, Any]] = {}
     for n in sizes:
         for engine in ENGINES:
-            Path(f"/tmp/bench_rules_{engine}_{n}.npy").unlink(missing_ok=True)
+            (_scratch() / f"bench_rules_{engine}_{n}.npy").unlink(missing_ok=True)
         for kind in ("full", "three"):  # the same table for every engine, built once
             synthetic_people(n, seed=7, all_in="310100" if kind == "three" else None).write_parquet(
                 _input_path(kind, n)
@@ -812,9 +821,9 @@ def main() -> None:
                 for engine, got in tries.items():
                     got.append(_child(kind, engine, n))
             runs.extend(_median_run(got) for got in tries.values())
-        ref = np.load(f"/tmp/bench_rules_numpy_{n}.npy")
+        ref = np.load(_scratch() / f"bench_rules_numpy_{n}.npy")
         for engine in ("changzhu", "openfisca"):
-            path = Path(f"/tmp/bench_rules_{engine}_{n}.npy")
+            path = _scratch() / f"bench_rules_{engine}_{n}.npy"
             if path.exists():
                 same = bool(np.allclose(np.load(path), ref))
                 for r in runs:

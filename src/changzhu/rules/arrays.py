@@ -84,6 +84,58 @@ def any_of(parts: list[Interval], on: int) -> Interval:
     return Interval(start, end, unknown, decided)
 
 
+# an all_of / any_of asks its later parts only for the rows still open once fewer than this share of them are
+NARROW_BELOW = 0.6
+
+
+def closes(got: Interval) -> np.ndarray:
+    """Where a part of an all_of is known never to hold (and that is decided): there the all_of is never, known
+    and decided whatever its other parts say, so the later parts need not be asked."""
+    dead = got.start >= NEVER
+    decided = got.decided_mask()
+    if got.unknown is not None:
+        dead = dead & ~got.unknown
+    return dead if decided is None else dead & decided
+
+
+def opens(got: Interval, on: int) -> np.ndarray:
+    """Where a part of an any_of is known to hold from the date on for good (and that is decided): there the
+    any_of holds from the date for good, known and decided, whatever its other parts say (no part starts before
+    the date)."""
+    good = (got.start <= on) & (got.end >= FOREVER)
+    decided = got.decided_mask()
+    if got.unknown is not None:
+        good = good & ~got.unknown
+    return good if decided is None else good & decided
+
+
+def open_positions(closed: np.ndarray) -> np.ndarray | None:
+    """The positions an all_of's later parts still decide; None (ask every row) while too few are closed to pay
+    for gathering them."""
+    still = np.flatnonzero(~closed)
+    return still if still.shape[0] < NARROW_BELOW * closed.shape[0] else None
+
+
+def widen(got: Interval, live: np.ndarray, m: int, settled_start: int) -> Interval:
+    """A part asked for the positions `live` back on all m rows: elsewhere starting on `settled_start` (NEVER:
+    never) for good, known and decided (the group is settled there by an earlier part)."""
+    start = np.full(m, settled_start, dtype=got.start.dtype)
+    start[live] = got.start
+    if endless(got.end):
+        end = np.broadcast_to(FOREVER, (m,))
+    else:
+        end = np.full(m, FOREVER, dtype=got.end.dtype)
+        end[live] = got.end
+    unknown = decided = None
+    if got.unknown is not None:
+        unknown = np.zeros(m, dtype=bool)
+        unknown[live] = got.unknown
+    if got.decided is not None:
+        decided = np.ones(m, dtype=bool)
+        decided[live] = got.decided
+    return Interval(start, end, unknown, decided)
+
+
 def _certain(p: Interval) -> np.ndarray:
     """Where a part's value on the date is certain."""
     decided = p.decided_mask()

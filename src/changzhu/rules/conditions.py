@@ -9,13 +9,25 @@ person has and what the rule needs, in Chinese or English).
 from __future__ import annotations
 
 from abc import ABC, abstractmethod
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Literal
 
 import numpy as np
 
 from changzhu.domain.services import Service
-from changzhu.rules.arrays import Interval, all_of, any_of, category_table, endless, unknown_leaf
+from changzhu.rules.arrays import (
+    Interval,
+    all_of,
+    any_of,
+    category_table,
+    closes,
+    endless,
+    open_positions,
+    opens,
+    unknown_leaf,
+    widen,
+)
 from changzhu.rules.dated_lists import emit_count, expiries, first_span, of_rows
 from changzhu.rules.dates import FOREVER, NEVER, add_months
 from changzhu.rules.protocols import Cell, LeafResult
@@ -73,7 +85,7 @@ class AllOf(Condition):
         return self.parts
 
     def interval(self, ev: Engine, policy: ResolvedPolicy, rows: np.ndarray, path: str) -> Interval:
-        return all_of([c.interval(ev, policy, rows, f"{path}.{i}") for i, c in enumerate(self.parts)], ev.frame.on)
+        return all_of(_parts(ev, policy, rows, path, self.parts, closes, int(NEVER)), ev.frame.on)
 
     def emit(self, w: Writer, row: str) -> Cell:
         cells = [c.emit(w, row) for c in self.parts]
@@ -100,7 +112,8 @@ class AnyOf(Condition):
         return self.parts
 
     def interval(self, ev: Engine, policy: ResolvedPolicy, rows: np.ndarray, path: str) -> Interval:
-        return any_of([c.interval(ev, policy, rows, f"{path}.{i}") for i, c in enumerate(self.parts)], ev.frame.on)
+        on = ev.frame.on
+        return any_of(_parts(ev, policy, rows, path, self.parts, lambda got: opens(got, on), on), on)
 
     def emit(self, w: Writer, row: str) -> Cell:
         cells = [c.emit(w, row) for c in self.parts]
@@ -112,6 +125,38 @@ class AnyOf(Condition):
 
     def title(self, lang: str) -> str:
         return super().title(lang) or ("满足以下任一项" if lang == "zh" else "any one of")
+
+
+def _parts(
+    ev: Engine,
+    policy: ResolvedPolicy,
+    rows: np.ndarray,
+    path: str,
+    children: tuple[Condition, ...],
+    settles: Callable[[Interval], np.ndarray],
+    settled_start: int,
+) -> list[Interval]:
+    """The intervals of an all_of's (any_of's) parts, a later part asked only for the rows an earlier one has not
+    settled (known never to hold, resp. known to hold from the date on for good), once enough are: elsewhere it
+    is given as settled too (start `settled_start`), which leaves the group's result unchanged. An explanation
+    (ev.trace) sees every part on every row."""
+    if ev.trace:
+        return [c.interval(ev, policy, rows, f"{path}.{i}") for i, c in enumerate(children)]
+    m = rows.shape[0]
+    parts: list[Interval] = []
+    settled = np.zeros(m, dtype=bool)  # rows an earlier part settles (while every row is asked)
+    live: np.ndarray | None = None  # positions of the rows the later parts still decide (None: every row)
+    for i, child in enumerate(children):
+        got = child.interval(ev, policy, rows if live is None else rows[live], f"{path}.{i}")
+        parts.append(got if live is None else widen(got, live, m, settled_start))
+        if i + 1 == len(children):
+            break
+        if live is None:
+            settled |= settles(got)
+            live = open_positions(settled)
+        else:
+            live = live[~settles(got)]
+    return parts
 
 
 class Leaf(Condition):

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from datetime import date
 from typing import Any
 
 import numpy as np
@@ -20,7 +21,17 @@ from changzhu.domain.services import Service
 from changzhu.parameters.model import DatedValue, Parameter
 from changzhu.rules.arrays import Interval, endless, fold
 from changzhu.rules.catalog import PolicySet, ResolvedPolicy, resolve, scenario_scope, scheme_conditions
-from changzhu.rules.conditions import Condition, Leaf, PointsCondition, ServiceCondition, VariableCondition
+from changzhu.rules.conditions import (
+    AllOf,
+    AnyOf,
+    Condition,
+    ConstantCondition,
+    FlagCondition,
+    Leaf,
+    PointsCondition,
+    ServiceCondition,
+    VariableCondition,
+)
 from changzhu.rules.dates import FOREVER, NEVER
 from changzhu.rules.errors import PolicyError
 from changzhu.rules.frame import Clock, Frame
@@ -94,8 +105,11 @@ class IntervalEvaluator:
         groups = chain_groups(self.frame, self.policies, self.scenario)
         order = service_order([p for p, _ in groups], services)
         n = self.frame.n
+        shared: dict[tuple[int, ...], np.ndarray] = {}  # the rows of chain groups evaluated together, one array each
         for service in order:
             rules = [(policy, rows, policy.services.get(service)) for policy, rows in groups]
+            if not self.trace:  # an explanation cites each chain's own parameters
+                rules = _merged(rules, self.frame.on_date, n, shared)
             if len(rules) == 1 and rules[0][2] is not None and rules[0][1].shape[0] == n:
                 policy, rows, rule = rules[0]
                 assert rule is not None
@@ -306,6 +320,50 @@ class IntervalEvaluator:
             next_step = fold(np.minimum, cands)
             unresolved = unresolved[(next_step < best[unresolved]) & (next_step <= pre.end[unresolved])]
         return best
+
+
+def _merged(
+    rules: list[tuple[ResolvedPolicy, np.ndarray, Any]], on: date, n: int, shared: dict[tuple[int, ...], np.ndarray]
+) -> list[tuple[ResolvedPolicy, np.ndarray, Any]]:
+    """The chain groups whose rule for a service is the same tree reading the same parameter values, evaluated
+    together on their rows (in row order; a union of every row is arange(n), read in place): their intervals
+    are those of each group alone, at one pass over the rows instead of one per group and no gathering."""
+    keyed: dict[tuple[Any, ...], list[int]] = {}
+    for i, (policy, _, rule) in enumerate(rules):
+        if rule is not None:
+            keyed.setdefault(_reads_key(policy, rule.rule, on, i), []).append(i)
+    out = []
+    for members in keyed.values():
+        policy, rows, rule = rules[members[0]]
+        if len(members) > 1:
+            together = shared.get(tuple(members))
+            if together is None:
+                inside = np.zeros(n, dtype=bool)
+                for i in members:
+                    inside[rules[i][1]] = True
+                together = np.arange(n) if inside.all() else np.flatnonzero(inside)
+                shared[tuple(members)] = together
+            rows = together
+        out.append((policy, rows, rule))
+    return out
+
+
+def _reads_key(policy: ResolvedPolicy, rule: Condition, on: date, i: int) -> tuple[Any, ...]:
+    """What a rule tree's intervals depend on besides the rows: the tree and every parameter value (and unit) it
+    reads on the date; a tree with a points condition (the chain's own scheme) or an unknown kind of node is
+    its group's alone (keyed by `i`)."""
+    key: list[Any] = [id(rule)]
+    for node in rule.walk():
+        if isinstance(node, VariableCondition):
+            for name in (node.param, node.window[1] if node.window is not None else None):
+                if name is not None:
+                    param, dated = policy.value(name, on)
+                    key.append((name, repr(dated.value), param.unit))
+        elif isinstance(node, FlagCondition):
+            key.append((node.flag, repr(policy.value(node.flag, on)[1].value)))
+        elif not isinstance(node, AllOf | AnyOf | ConstantCondition | ServiceCondition):
+            return ("alone", i)
+    return tuple(key)
 
 
 def _assemble(n: int, parts: list[tuple[np.ndarray, Interval]]) -> Interval:
