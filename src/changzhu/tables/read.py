@@ -172,10 +172,9 @@ def read_table(
     if bad:
         good = good.scatter(list(bad), False)
     for check in schema.checks:
-        kept = typed.filter(good)
-        index = good.arg_true()
+        kept, index = (typed.filter(good), good.arg_true()) if bad else (typed, None)  # every row, or the good ones
         for problem in check(kept):
-            row = int(index[problem.row])
+            row = problem.row if index is None else int(index[problem.row])
             header = headers.get(problem.column, problem.column)
             value = "" if header not in raw.frame.columns else str(raw.frame[header][row] or "")
             value = masked(value) if header in sensitive else value
