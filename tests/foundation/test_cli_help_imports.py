@@ -1,4 +1,5 @@
-"""`changzhu <command> --help` imports no heavy module (polars, numpy, scipy, plotly, SQLAlchemy, ...)."""
+"""`changzhu <command> --help` imports no heavy module (polars, numpy, scipy, plotly, SQLAlchemy, ...), nor pydantic:
+typer would build a pydantic adapter for the group's unset options (changzhu.cli.typer_params)."""
 
 from __future__ import annotations
 
@@ -9,7 +10,19 @@ import pytest
 
 from changzhu.cli.main import COMMANDS
 
-HEAVY = ("polars", "numpy", "scipy", "plotly", "sqlalchemy", "pyarrow", "fastapi", "highspy", "dask", "distributed")
+HEAVY = (
+    "polars",
+    "numpy",
+    "scipy",
+    "plotly",
+    "sqlalchemy",
+    "pyarrow",
+    "fastapi",
+    "highspy",
+    "dask",
+    "distributed",
+    "pydantic",
+)
 PROBE = """
 import sys
 from changzhu.cli.main import app

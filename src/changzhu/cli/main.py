@@ -16,8 +16,11 @@ import typer
 from typer import _click as click  # typer vendors its own click
 from typer.core import TyperGroup
 
+from changzhu.cli import typer_params
 from changzhu.config import POLICY_DIR_ENV
 from changzhu.errors import ChangzhuError
+
+typer_params.install()
 
 # command -> (module under changzhu.cli whose register() adds it, its one-line help)
 COMMANDS: dict[str, tuple[str, str]] = {

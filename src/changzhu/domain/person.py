@@ -308,8 +308,11 @@ def _extra_problems(df: pl.DataFrame, extra: tuple[ExtraColumn, ...]) -> tuple[p
     absent = [c for c in extra if c.name not in df.columns]
     if absent:
         df = df.with_columns(pl.lit(None, dtype=c.dtype).alias(c.name) for c in absent)
+    added = {c.name for c in absent}
     cast: list[pl.Series] = []
     for col in extra:
+        if col.name in added:  # added above as nulls of its type: nothing to read or check
+            continue
         raw = df.get_column(col.name)
         if raw.dtype == pl.Null:
             cast.append(raw.cast(col.dtype))

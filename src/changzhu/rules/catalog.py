@@ -148,9 +148,14 @@ def load_policy_dir(directory: Path) -> PolicySet:
     return policies
 
 
+# libyaml's parser when PyYAML was built with it: the same documents, read about ten times faster (the policy files
+# are read at every start of a command that decides)
+SAFE_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+
 def _read_yaml(path: Path, text: str) -> object:
     try:
-        return yaml.safe_load(text)
+        return yaml.load(text, Loader=SAFE_LOADER)  # a safe loader (C or Python)
     except yaml.YAMLError as exc:
         raise PolicyError(f"{path.name} is not valid YAML: {exc}") from exc
 

@@ -44,7 +44,10 @@ def dates_matrix(series: pl.Series) -> tuple[np.ndarray, np.ndarray]:
     )
     if long.height:
         matrix[long["row"].to_numpy(), long["col"].to_numpy()] = long["d"].to_numpy()
-    return np.sort(matrix, axis=1), lengths
+    several = lengths >= 2  # a row of one date (or none) is sorted already: only the others are sorted
+    if several.any():
+        matrix[several] = np.sort(matrix[several], axis=1)
+    return matrix, lengths
 
 
 def expiries(matrix: np.ndarray, months: int) -> np.ndarray:

@@ -107,7 +107,7 @@ def _read_column(cells: pl.Series, col: Column, regions: RegionIndex | None) -> 
     why = parsed.reasons
     if col.default is not None:
         values = values.fill_null(pl.lit(col.default, dtype=values.dtype))
-    if not col.nullable:
+    if not col.nullable and values.null_count():  # reasons only where a value is missing
         why = pl.select(
             pl.when(pl.lit(values).is_null() & pl.lit(why).is_null())
             .then(pl.lit("value is missing"))
@@ -119,6 +119,8 @@ def _read_column(cells: pl.Series, col: Column, regions: RegionIndex | None) -> 
     if col.maximum is not None:
         bounds.append((values > col.maximum, f"must be at most {col.maximum:g}"))
     for out_of_range, reason in bounds:
+        if not out_of_range.any():
+            continue
         why = pl.select(pl.coalesce(pl.lit(why), pl.when(pl.lit(out_of_range)).then(pl.lit(reason)))).to_series()
     return values.cast(col.dtype()).alias(col.name), why
 
@@ -161,6 +163,8 @@ def read_table(
     sensitive = {headers[c.name] for c in schema.columns if c.sensitive and c.name in headers}
     bad: dict[int, list[CellError]] = {}
     for header, cells, why in reasons:
+        if why.null_count() == height:  # every cell read
+            continue
         rows = why.is_not_null().arg_true()
         if rows.len():
             shown = cells.gather(rows).cast(pl.String).fill_null("").to_list()
@@ -172,10 +176,9 @@ def read_table(
     if bad:
         good = good.scatter(list(bad), False)
     for check in schema.checks:
-        kept = typed.filter(good)
-        index = good.arg_true()
+        kept, index = (typed.filter(good), good.arg_true()) if bad else (typed, None)  # every row, or the good ones
         for problem in check(kept):
-            row = int(index[problem.row])
+            row = problem.row if index is None else int(index[problem.row])
             header = headers.get(problem.column, problem.column)
             value = "" if header not in raw.frame.columns else str(raw.frame[header][row] or "")
             value = masked(value) if header in sensitive else value

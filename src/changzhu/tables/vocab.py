@@ -36,6 +36,11 @@ def as_text(raw: pl.Series) -> pl.Series:
     return pl.select(pl.when(pl.lit(text).str.len_bytes() > 0).then(pl.lit(text))).to_series().alias(raw.name)
 
 
+def _no_reasons(n: int) -> pl.Series:
+    """No reason for any of n cells (every one read)."""
+    return pl.repeat(None, n, dtype=pl.String, eager=True)
+
+
 def _when(bad: pl.Series, reason: str) -> pl.Series:
     frame = pl.DataFrame({"bad": bad})
     return frame.select(pl.when(pl.col("bad")).then(pl.lit(reason)).otherwise(pl.lit(None, pl.String))).to_series()
@@ -66,9 +71,9 @@ def parse_date(raw: pl.Series) -> Parsed:
 
     ISO dates are read directly; any other form is read once per distinct value (a table has few distinct dates)."""
     if raw.dtype == pl.Date:
-        return Parsed(raw, _when(pl.Series([False] * raw.len()), ""))
+        return Parsed(raw, _no_reasons(raw.len()))
     if isinstance(raw.dtype, pl.Datetime):
-        return Parsed(raw.dt.date(), _when(pl.Series([False] * raw.len()), ""))
+        return Parsed(raw.dt.date(), _no_reasons(raw.len()))
     text = as_text(raw)
     values = text.str.to_date("%Y-%m-%d", strict=False)
     unread = text.is_not_null() & values.is_null()
@@ -89,7 +94,7 @@ def parse_dates(raw: pl.Series) -> Parsed:
     parse_date reads; 无 or none is the empty list, an empty cell unknown. Parquet list<date> is kept."""
     if isinstance(raw.dtype, pl.List) and raw.dtype.inner in (pl.Date, pl.Datetime):
         values = raw.list.eval(pl.element().cast(pl.Date))
-        return Parsed(values, _when(pl.Series([False] * raw.len()), ""))
+        return Parsed(values, _no_reasons(raw.len()))
     text = as_text(raw.list.join(";") if isinstance(raw.dtype, pl.List) else raw)
     empty = text.str.to_lowercase().is_in(list(NONE_WORDS)).fill_null(False)
     items = text.set(empty, None).str.replace_all("；", ";", literal=True).str.split(";")
@@ -104,7 +109,7 @@ def parse_dates(raw: pl.Series) -> Parsed:
         .agg(pl.col("d").drop_nulls().sort())["d"]
     )
     values = values.set(text.is_null() & ~empty, None)
-    reasons = pl.Series([None] * text.len(), dtype=pl.String)
+    reasons = _no_reasons(text.len())
     for row, word in zip(owner.filter(bad_item).to_list(), words.filter(bad_item).to_list(), strict=True):
         reasons[row] = f"{word!r} is not a date (2026-06-01, 2026/6/1 or 2026年6月1日; several: a;b; none: 无)"
     return Parsed(values, reasons)
@@ -113,7 +118,7 @@ def parse_dates(raw: pl.Series) -> Parsed:
 def parse_bool(raw: pl.Series) -> Parsed:
     """Booleans as 是/否, true/false, 1/0, Y/N, yes/no."""
     if raw.dtype == pl.Boolean:
-        return Parsed(raw, _when(pl.Series([False] * raw.len()), ""))
+        return Parsed(raw, _no_reasons(raw.len()))
     text = as_text(raw)
     mapping: dict[str, object] = {**dict.fromkeys(TRUE_WORDS, True), **dict.fromkeys(FALSE_WORDS, False)}
     values = _by_distinct(text, mapping, pl.Boolean())
@@ -125,6 +130,8 @@ def parse_number(raw: pl.Series, *, integer: bool) -> Parsed:
     """Numbers with optional thousands separators; integers may be written 3 or 3.0 (as Excel stores them).
 
     Plain numbers are read in one pass; only cells that are not are read again without separators."""
+    if integer and raw.dtype.is_integer():  # whole numbers already (Parquet, Excel): kept exactly
+        return Parsed(raw.cast(pl.Int64), _no_reasons(raw.len()))
     if raw.dtype.is_numeric():
         number = raw.cast(pl.Float64)
         text_null = raw.is_null()
@@ -134,7 +141,7 @@ def parse_number(raw: pl.Series, *, integer: bool) -> Parsed:
         if integer:
             whole = text.cast(pl.Int64, strict=False)
             if whole.null_count() == text.null_count():  # every written cell is a plain whole number
-                return Parsed(whole, _when(pl.Series([False] * raw.len()), ""))
+                return Parsed(whole, _no_reasons(raw.len()))
         number = text.cast(pl.Float64, strict=False)
         unread = ~text_null & number.is_null()
         if unread.any():
@@ -159,24 +166,53 @@ def _by_distinct(text: pl.Series, words: dict[str, object], dtype: pl.DataType) 
     return text.replace_strict(mapping, default=None, return_dtype=dtype)
 
 
+def _by_cell(raw: pl.Series, read: dict[str, tuple[str | None, str | None]], dtype: pl.DataType) -> Parsed:
+    """Every cell's value and reason from `read`, which holds them for each distinct non-null cell of the text
+    column `raw`. A column whose every cell is already its own value is kept as is (no per-cell look-up); a column
+    with no bad cell gets no per-cell reasons."""
+    if all(value == cell for cell, (value, _) in read.items()):
+        values = raw
+    else:
+        values = raw.replace_strict({c: v for c, (v, _) in read.items()}, default=None, return_dtype=pl.String)
+    reasons = {c: why for c, (_, why) in read.items() if why is not None}
+    if not reasons:
+        return Parsed(values.cast(dtype), _no_reasons(raw.len()))
+    return Parsed(values.cast(dtype), raw.replace_strict(reasons, default=None, return_dtype=pl.String))
+
+
+def _distinct_texts(raw: pl.Series) -> dict[str, str | None]:
+    """Each distinct non-null cell of the text column `raw` and its stripped text (as_text: None if empty)."""
+    cells = raw.drop_nulls().unique()
+    return dict(zip(cells.to_list(), as_text(cells).to_list(), strict=True))
+
+
+def _as_string(raw: pl.Series) -> pl.Series:
+    return raw if raw.dtype == pl.String else raw.cast(pl.String)
+
+
 def parse_category(raw: pl.Series, column: Column) -> Parsed:
-    """A category by its code or by its Chinese or English label (case-insensitive)."""
-    text = as_text(raw)
+    """A category by its code or by its Chinese or English label (case-insensitive); each distinct cell is read
+    once."""
     words: dict[str, str] = {}
     for cat in column.categories:
         for word in (cat.code, cat.zh, cat.en):
             if word:
                 words[word.lower()] = cat.code
-    values = _by_distinct(text, dict(words), pl.String())
-    bad = text.is_not_null() & values.is_null()
-    reasons = pl.Series([None] * text.len(), dtype=pl.String)
-    if bad.any():
-        allowed = ", ".join(f"{c.code} ({c.zh})" for c in column.categories)
-        for word in text.filter(bad).unique().to_list():
-            near = difflib.get_close_matches(word.lower(), list(words), n=1, cutoff=0.6)
-            hint = f"; did you mean {words[near[0]]}?" if near else ""
-            reasons = reasons.set(text == word, f"not one of {allowed}{hint}")
-    return Parsed(values.cast(column.dtype()), reasons)
+    allowed = ", ".join(f"{c.code} ({c.zh})" for c in column.categories)
+    read: dict[str, tuple[str | None, str | None]] = {}
+    cells = _as_string(raw)
+    for cell, text in _distinct_texts(cells).items():
+        if text is None:  # an empty cell: unknown
+            read[cell] = (None, None)
+            continue
+        code = words.get(text.lower())
+        if code is not None:
+            read[cell] = (code, None)
+            continue
+        near = difflib.get_close_matches(text.lower(), list(words), n=1, cutoff=0.6)
+        hint = f"; did you mean {words[near[0]]}?" if near else ""
+        read[cell] = (None, f"not one of {allowed}{hint}")
+    return _by_cell(cells, read, column.dtype())
 
 
 def parse_categories(raw: pl.Series, column: Column) -> Parsed:
@@ -251,14 +287,12 @@ def region_index(regions: pl.DataFrame) -> RegionIndex:
 
 def parse_region(raw: pl.Series, column: Column, index: RegionIndex) -> Parsed:
     """Regions by six-digit code or exact name (广东省, 深圳市); each distinct value is looked up once."""
-    text = as_text(raw)
-    distinct = text.drop_nulls().unique().to_list()
-    resolved = {word: index.resolve(word, column.region_level) for word in distinct}
-    codes = {w: c for w, (c, _) in resolved.items() if c is not None}
-    reasons = {w: r for w, (_, r) in resolved.items() if r is not None}
-    values = text.replace_strict(codes, default=None, return_dtype=pl.String)
-    why = text.replace_strict(reasons, default=None, return_dtype=pl.String)
-    return Parsed(values, why)
+    cells = _as_string(raw)
+    read = {
+        cell: (None, None) if text is None else index.resolve(text, column.region_level)
+        for cell, text in _distinct_texts(cells).items()
+    }
+    return _by_cell(cells, read, pl.String())
 
 
 def parse_text(raw: pl.Series, column: Column) -> Parsed:
