@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import fcntl
 import os
+import pickle
 import shutil
 import subprocess
 import sys
@@ -19,11 +20,17 @@ import tempfile
 import uuid
 from collections.abc import Callable, Iterator
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pytest
 from sqlalchemy import create_engine, text
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import OperationalError
+
+if TYPE_CHECKING:
+    import polars as pl
+
+    from changzhu.validation.checks import Check
 
 PG_ADMIN_URL = os.environ.get("CHANGZHU_TEST_PG_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/test")
 SESSION_DIRS = {
@@ -134,8 +141,29 @@ def built_once(name: str, build: Callable[[Path], None]) -> Path:
     return folder
 
 
+VALIDATION_SAMPLE = 2e-4  # the validation tests' synthetic sample (docs/validation.md: 1e-3 by default)
+
+
+def _compute_validation(folder: Path) -> None:
+    from changzhu.validation.checks import validation_checks
+    from changzhu.validation.fit import fit_table
+
+    figures = (validation_checks(VALIDATION_SAMPLE), fit_table(VALIDATION_SAMPLE))
+    (folder / "figures.pickle").write_bytes(pickle.dumps(figures))
+
+
+def shared_validation_figures() -> tuple[list[Check], pl.DataFrame]:
+    """`validation_checks` and `fit_table` at VALIDATION_SAMPLE, computed once per test session by one worker while
+    the others wait. Their 低保 rule kernels (the same modules at every sample size) are the costliest compile of the
+    validation tests and of the demo: computed here first, every other user loads them from the kernel cache instead
+    of compiling them again at the same time in another process."""
+    folder = built_once("validation_figures", _compute_validation)
+    return pickle.loads((folder / "figures.pickle").read_bytes())  # written by this session
+
+
 def _run_demo(lang: str | None) -> Callable[[Path], None]:
     def build(folder: Path) -> None:
+        shared_validation_figures()  # the demo's validation step then loads the 低保 kernels (see there)
         done = subprocess.run(
             [
                 sys.executable,
@@ -156,6 +184,12 @@ def _run_demo(lang: str | None) -> Callable[[Path], None]:
         (folder / "stdout.txt").write_text(done.stdout, encoding="utf-8")
 
     return build
+
+
+@pytest.fixture(scope="session")
+def validation_figures() -> tuple[list[Check], pl.DataFrame]:
+    """(checks, fit) of the validation at VALIDATION_SAMPLE, shared by the session (see shared_validation_figures)."""
+    return shared_validation_figures()
 
 
 @pytest.fixture(scope="session")

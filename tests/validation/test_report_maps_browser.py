@@ -17,25 +17,26 @@ from changzhu.report.lang import Lang
 from changzhu.report.population import population_section
 from changzhu.report.render import render_report
 from changzhu.report.sections import write_section
-from changzhu.validation.checks import validation_checks
-from changzhu.validation.fit import fit_table
+from changzhu.validation.checks import Check
 from changzhu.validation.section import validation_section
 
 CHROMIUM = Path("/usr/bin/chromium")
 ARTIFACTS = Path(__file__).resolve().parents[1] / "artifacts"
 ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update"]
-SAMPLE = 2e-4
+SAMPLE = 2e-4  # tests/conftest.py's VALIDATION_SAMPLE: the figures are the session's shared ones
 
 pytestmark = pytest.mark.browser
 
 
 @pytest.fixture(scope="module")
-def reports(tmp_path_factory: pytest.TempPathFactory) -> dict[Lang, Path]:
+def reports(
+    tmp_path_factory: pytest.TempPathFactory, validation_figures: tuple[list[Check], pl.DataFrame]
+) -> dict[Lang, Path]:
     provinces = census_2020().provinces.with_columns(
         (pl.col("interprov_in_migrants_2020") / pl.col("pop_resident_2020")).alias("interprov_in_migrants_share"),
         (pl.col("renhu_fenli_2020") / pl.col("pop_resident_2020")).alias("renhu_fenli_share"),
     )
-    checks, fit = validation_checks(SAMPLE), fit_table(SAMPLE)
+    checks, fit = validation_figures
     out = {}
     for lang in Lang:
         folder = tmp_path_factory.mktemp(f"report_{lang.value}")

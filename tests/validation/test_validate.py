@@ -14,7 +14,7 @@ from changzhu.simulation.means_test import dibao_model
 from changzhu.validation import official as off
 from changzhu.validation.checks import Check, calibrated_takeup, census_checks
 
-SAMPLE = "0.0002"
+SAMPLE = "0.0002"  # tests/conftest.py's VALIDATION_SAMPLE: the session's shared figures are the same sample's
 
 
 def test_status_follows_the_tolerance() -> None:
@@ -49,12 +49,17 @@ def test_census_figures_match_the_communique() -> None:
     assert gap.status == "ok"  # seed 004's 约2.5亿 is the urbanisation gap, within 10 %
 
 
-def test_validate_command_prints_the_table_and_exits_one_when_a_figure_is_out(tmp_path: Path) -> None:
+def test_validate_command_prints_the_table_and_exits_one_when_a_figure_is_out(
+    tmp_path: Path, validation_figures: tuple[list[Check], pl.DataFrame]
+) -> None:
     result = CliRunner().invoke(app, ["validate", "--sample", SAMPLE, "--lang", "en", "--out", str(tmp_path)])
     table = pl.read_csv(tmp_path / "validation.csv")
     rows = {r["key"]: r for r in table.iter_rows(named=True)}
+    shared, shared_fit = validation_figures  # computed in another process: same sample and seed, same figures
+    assert {c.key: c.produced for c in shared} == pytest.approx({k: r["changzhu"] for k, r in rows.items()})
     out = [k for k, r in rows.items() if r["status"] == "out_of_range"]
     fit = pl.read_csv(tmp_path / "validation_fit.csv")
+    assert fit["pct_rmse"].to_list() == pytest.approx(shared_fit["pct_rmse"].to_list())
     assert result.exit_code == (1 if out or (fit["status"] == "out_of_range").any() else 0)
     assert "Living away from hukou township" in result.output and "492,762,506" in result.output
     for key in (
@@ -94,8 +99,13 @@ def test_validate_command_prints_the_table_and_exits_one_when_a_figure_is_out(tm
     assert "Validation against official figures" in report and "PopulationSim" in report
 
 
-def test_validate_in_chinese_uses_wan_and_yi(tmp_path: Path) -> None:
+def test_validate_in_chinese_uses_wan_and_yi(
+    tmp_path: Path, validation_figures: tuple[list[Check], pl.DataFrame]
+) -> None:
     result = CliRunner().invoke(app, ["validate", "--sample", SAMPLE, "--out", str(tmp_path)])
     assert "人户分离人口" in result.output and "4.93亿" in result.output
+    rows = pl.read_csv(tmp_path / "validation.csv").iter_rows(named=True)
+    produced = {c.key: c.produced for c in validation_figures[0]}  # the language changes no figure
+    assert {r["key"]: r["changzhu"] for r in rows} == pytest.approx(produced)
     report = (tmp_path / "report.html").read_text(encoding="utf-8")
     assert "数字核对" in report and "未核实" in report
