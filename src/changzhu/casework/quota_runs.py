@@ -197,12 +197,11 @@ def _unrankable(
     if score is None:
         return {"zh": "未登记父母，无法按父母积分排名", "en": "no linked parent whose points rank the child"}
     if kind == QuotaKind.POINTS_HUKOU and not score["prerequisites"]:
+        if score["prerequisites"] is not None:
+            return {"zh": "不满足积分办法的申请条件", "en": "the scheme's prerequisites are not met"}
+        zh, en = "积分办法的申请条件尚不能判断", "the scheme's prerequisites cannot be decided yet"
         missing = list(score["prerequisites_need"] or [])
-        if score["prerequisites"] is None and missing:
-            return _missing(
-                "积分办法的申请条件尚不能判断", "the scheme's prerequisites cannot be decided yet", missing, labels
-            )
-        return {"zh": "不满足积分办法的申请条件", "en": "the scheme's prerequisites are not met"}
+        return _missing(zh, en, missing, labels) if missing else {"zh": zh, "en": en}
     if score["low"] != score["high"]:
         return _missing("积分未完全评定", "points not fully assessed", list(score["unassessed"] or []), labels)
     return None
