@@ -9,6 +9,7 @@ from pathlib import Path
 
 import httpx
 import pytest
+from playwright.sync_api import expect
 from api_support import PASSWORD, fresh_postgres, populated_postgres, serving, sqlite_copy
 
 CHROMIUM = "/usr/bin/chromium"
@@ -109,6 +110,14 @@ def pick_option(page: object, field: str, typed: str, option: str) -> None:
     if typed:
         page.keyboard.type(typed)  # type: ignore[attr-defined]
     page.locator(".el-select-dropdown__item:visible", has_text=option).first.click()  # type: ignore[attr-defined]
+    shown = page.locator(f"[data-field={field}] .el-select__wrapper")  # type: ignore[attr-defined]
+    try:  # the choice is on the form, as the caseworker sees it before confirming
+        expect(shown).to_contain_text(option, timeout=10_000)
+    except AssertionError:  # a click lost while a slow page was still opening the list: chosen again, as a person would
+        print(f"pick_option: {field} did not show {option!r} after the first click; choosing it again")
+        page.click(f"[data-field={field}] .el-select__wrapper")  # type: ignore[attr-defined]
+        page.locator(".el-select-dropdown__item:visible", has_text=option).first.click()  # type: ignore[attr-defined]
+        expect(shown).to_contain_text(option)
 
 
 NOT_AVAILABLE_ZH = "该功能在本服务器上尚未提供"
