@@ -60,8 +60,7 @@ bench-smoke: $(BENCH_STAMP)
 	tools/with_postgres.sh $(MAKE) --no-print-directory bench-smoke-run
 
 bench-smoke-run:
-	@failed=""; for b in benchmarks/bench_*.py; do echo "== $$b --smoke"; $(BIN)/python $$b --smoke || failed="$$failed $$b"; done; \
-	[ -z "$$failed" ] || { echo "FAILED --smoke:$$failed"; exit 1; }
+	tools/bench_smoke.sh $(BIN)/python
 
 clean:
 	rm -rf $(VENV) out frontend/node_modules src/changzhu/web/dist
