@@ -175,6 +175,36 @@ CORE_LABELS_EN: dict[str, str] = {
     "admin_detentions": "administrative detentions in the last 5 years",
     "si_base_ratio": "insurance base over the city average wage",
 }
+# Labels (zh, en) of the core category columns' codes, as a person reads them: the one table forms, schemas,
+# explanations and the person file's reader use (the reader also accepts tables/person.py's spreadsheet synonyms).
+CORE_CATEGORY_LABELS: dict[str, dict[str, tuple[str, str]]] = {
+    "sex": {"F": ("女", "female"), "M": ("男", "male")},
+    "education": {
+        "none": ("未上学", "no schooling"),
+        "primary": ("小学", "primary school"),
+        "junior_secondary": ("初中", "junior secondary"),
+        "senior_secondary": ("高中/中专", "senior secondary"),
+        "vocational_college": ("大专", "vocational college"),
+        "bachelor": ("本科", "bachelor's"),
+        "master": ("硕士研究生", "master's"),
+        "doctor": ("博士研究生", "doctorate"),
+    },
+    "housing": {
+        "owned": ("自有住房", "owned home"),
+        "rented": ("租房", "rented home"),
+        "public_rental": ("公租房", "public rental housing"),
+        "dormitory": ("单位宿舍", "employer dormitory"),
+        "none": ("无固定住所", "no fixed home"),
+    },
+    "professional_title": {
+        "none": ("无", "none"),
+        "skill_5": ("五级/初级工", "skill level 5"),
+        "skill_4": ("四级/中级工", "skill level 4"),
+        "skill_3": ("三级/高级工", "skill level 3"),
+        "skill_2_or_intermediate": ("二级/技师或中级职称", "skill level 2 or intermediate title"),
+        "skill_1_or_senior": ("一级/高级技师或高级职称", "skill level 1 or senior title"),
+    },
+}
 # One plausible example row of the core columns (shown by schema listings).
 CORE_EXAMPLES: dict[str, object] = {
     "person_id": 1,

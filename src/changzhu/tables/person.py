@@ -8,6 +8,7 @@ from typing import Any, Protocol
 import polars as pl
 
 from changzhu.domain.person import (
+    CORE_CATEGORY_LABELS,
     EDUCATION_LEVELS,
     HOUSING_TENURES,
     PERSON_COLUMNS,
@@ -18,37 +19,48 @@ from changzhu.domain.person import (
 )
 from changzhu.tables.schema import Category, Column, ColumnType, RowProblem, TableSchema
 
-SEX = (Category("F", "女", "female"), Category("M", "男", "male"))
-EDUCATION = (
-    Category("none", "未上学", "no schooling"),
-    Category("primary", "小学", "primary school"),
-    Category("junior_secondary", "初中", "junior secondary"),
-    Category("senior_secondary", "高中", "senior secondary"),
-    Category("vocational_college", "大专", "vocational college"),
-    Category("bachelor", "本科", "bachelor"),
-    Category("master", "硕士", "master"),
-    Category("doctor", "博士", "doctor"),
-)
-HOUSING = (
-    Category("owned", "自有住房", "owned"),
-    Category("rented", "租房", "rented"),
-    Category("public_rental", "公租房", "public rental"),
-    Category("dormitory", "宿舍", "dormitory"),
-    Category("none", "无固定住所", "no fixed housing"),
-)
-TITLES = (
-    Category("none", "无", "none"),
-    Category("skill_5", "五级/初级工", "level 5 (entry)"),
-    Category("skill_4", "四级/中级工", "level 4"),
-    Category("skill_3", "三级/高级工", "level 3"),
-    Category("skill_2_or_intermediate", "二级/技师/中级职称", "level 2 or intermediate title"),
-    Category("skill_1_or_senior", "一级/高级技师/高级职称", "level 1 or senior title"),
-)
+# Words a spreadsheet may hold for a code besides its labels (CORE_CATEGORY_LABELS): short forms and older labels.
+SYNONYMS: dict[str, dict[str, tuple[str, ...]]] = {
+    "education": {
+        "senior_secondary": ("高中", "中专"),
+        "master": ("硕士", "master"),
+        "doctor": ("博士", "doctor"),
+        "bachelor": ("bachelor",),
+    },
+    "housing": {
+        "owned": ("owned",),
+        "rented": ("rented",),
+        "public_rental": ("public rental",),
+        "dormitory": ("宿舍", "dormitory"),
+        "none": ("no fixed housing",),
+    },
+    "professional_title": {
+        "skill_5": ("level 5 (entry)",),
+        "skill_4": ("level 4",),
+        "skill_3": ("level 3",),
+        "skill_2_or_intermediate": ("二级/技师/中级职称", "level 2 or intermediate title"),
+        "skill_1_or_senior": ("一级/高级技师/高级职称", "level 1 or senior title"),
+    },
+}
+
+
+def _categories(column: str) -> tuple[Category, ...]:
+    """The codes of a core category column with their labels and synonyms."""
+    synonyms = SYNONYMS.get(column, {})
+    labels = CORE_CATEGORY_LABELS[column]
+    return tuple(Category(code, zh, en, synonyms.get(code, ())) for code, (zh, en) in labels.items())
+
+
+SEX = _categories("sex")
+EDUCATION = _categories("education")
+HOUSING = _categories("housing")
+TITLES = _categories("professional_title")
 assert [c.code for c in EDUCATION] == EDUCATION_LEVELS
 assert [c.code for c in HOUSING] == HOUSING_TENURES
 assert [c.code for c in TITLES] == TITLE_LEVELS
 
-# name: (type, Chinese label, English label, aliases, example)
+# name: (type, Chinese header, English header, other headers accepted, example): the words of a spreadsheet's header
+# row; forms, schemas and explanations label the same columns with domain/person.py's CORE_LABELS_ZH / _EN.
 LABELS: dict[str, tuple[ColumnType, str, str, tuple[str, ...], str]] = {
     "person_id": (ColumnType.INTEGER, "编号", "person id", ("序号", "人员编号"), "1"),
     "sex": (ColumnType.CATEGORY, "性别", "sex", (), "女"),

@@ -31,6 +31,11 @@ class Category:
     code: str
     zh: str
     en: str = ""
+    aliases: tuple[str, ...] = ()  # other words accepted on input (short forms, older labels)
+
+    def words(self) -> tuple[str, ...]:
+        """Every word read as this category: the code, the labels, the aliases."""
+        return (self.code, self.zh, self.en, *self.aliases)
 
 
 @dataclass(frozen=True)

@@ -28,7 +28,9 @@ def describe(schema: TableSchema) -> pl.DataFrame:
             "required": c.required,
             "may_be_empty": c.nullable or c.default is not None,
             "default": "" if c.default is None else str(c.default),
-            "categories": "; ".join(f"{k.code}={k.zh}" for k in c.categories),
+            "categories": "; ".join(
+                f"{k.code}={k.zh}" + (f" (also {', '.join(k.aliases)})" if k.aliases else "") for k in c.categories
+            ),
             "aliases": "; ".join(c.aliases),
             "example": c.example,
         }

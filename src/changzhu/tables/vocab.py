@@ -195,7 +195,7 @@ def parse_category(raw: pl.Series, column: Column) -> Parsed:
     once."""
     words: dict[str, str] = {}
     for cat in column.categories:
-        for word in (cat.code, cat.zh, cat.en):
+        for word in cat.words():
             if word:
                 words[word.lower()] = cat.code
     allowed = ", ".join(f"{c.code} ({c.zh})" for c in column.categories)
@@ -218,7 +218,7 @@ def parse_category(raw: pl.Series, column: Column) -> Parsed:
 def parse_categories(raw: pl.Series, column: Column) -> Parsed:
     """A set of categories written a;b (or with 、 , ，), each by code or label; an empty cell is unknown."""
     text = as_text(raw.list.join(";") if isinstance(raw.dtype, pl.List) else raw)
-    words = {w.lower(): c.code for c in column.categories for w in (c.code, c.zh, c.en) if w}
+    words = {w.lower(): c.code for c in column.categories for w in c.words() if w}
     items = text.str.replace_all(r"[、,，|；]", ";").str.replace("^\\[\\]$", "").str.split(";")  # [] (JSON): none
     exploded = items.explode().str.strip_chars().str.to_lowercase()
     mapped = exploded.replace_strict(words, default=None, return_dtype=pl.String)

@@ -1,0 +1,40 @@
+"""One table of the core columns' category labels: the file reader, the rules' explanations and the office agree."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import polars as pl
+
+from changzhu.domain.person import CORE_CATEGORY_LABELS
+from changzhu.rules.labels import category_labels
+from changzhu.tables.person import CATEGORIES, person_schema
+from changzhu.tables.vocab import parse_category
+
+LOCALES = Path(__file__).parents[2] / "frontend" / "src" / "locales"
+
+
+def test_the_reader_and_the_rules_label_each_code_alike() -> None:
+    for column, categories in CATEGORIES.items():
+        assert {c.code: (c.zh, c.en) for c in categories} == CORE_CATEGORY_LABELS[column]
+        for c in categories:
+            assert category_labels(column, c.code) == (c.zh, c.en)
+
+
+def test_the_office_shows_the_same_words() -> None:
+    for lang, index in (("zh-CN", 0), ("en", 1)):
+        shown = json.loads((LOCALES / f"{lang}.json").read_text(encoding="utf-8"))
+        for column in ("education", "housing"):
+            ours = {code: labels[index] for code, labels in CORE_CATEGORY_LABELS[column].items()}
+            theirs = {code: text[0].lower() + text[1:] for code, text in shown[column].items()}  # sentence case
+            assert theirs == ours, f"{lang} {column}"
+
+
+def test_a_spreadsheet_may_use_the_short_words_and_the_labels() -> None:
+    column = next(c for c in person_schema().columns if c.name == "education")
+    cells = ["博士", "博士研究生", "doctorate", "硕士", "高中", "本科", "博 士"]
+    read = parse_category(pl.Series("学历", cells), column)
+    assert read.values.to_list()[:6] == ["doctor", "doctor", "doctor", "master", "senior_secondary", "bachelor"]
+    assert read.values.to_list()[6] is None
+    assert "doctor (博士研究生)" in read.reasons.to_list()[6]  # the reason names the allowed codes and labels
