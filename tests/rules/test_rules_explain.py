@@ -143,3 +143,49 @@ def test_a_placeholder_scheme_says_so_on_screen() -> None:
         text = got.to_text()
         assert "+0  " in text and "-0  " not in text
         assert sum(placeholder in ind.label for ind in scheme.indicators) == 5  # all but 区域导向, taken from a page
+
+
+def test_a_line_reached_by_the_assessed_items_alone_says_at_least() -> None:
+    """Guangzhou's line is met by the assessed items while the skills item waits for the title: the condition shows
+    "at least" the assessed total, never "not assessed" beside a tick; with the title given it shows the total."""
+    from changzhu.rules.people import people_from_records
+
+    gz = {f"guangzhou_{name}_months": 60 for name in ("housing_fund", "injury_insurance", "maternity_insurance")}
+    gz |= {"guangzhou_unemployment_insurance_months": 60, "guangzhou_rented_home_months": 60}
+    zeros = ("moved_out_months", "invention_patent_shares", "high_tech_months", "hardship_frontline_months")
+    zeros += ("blood_donations_5y", "volunteer_years_5y", "first_class_merits", "second_class_merits")
+    gz |= {f"guangzhou_{name}": 0 for name in (*zeros, "third_class_merits")}
+    gz |= {"guangzhou_shortage_occupation": False, "guangzhou_awards": []}
+    row = {
+        "person_id": 1,
+        "sex": "F",
+        "birth_date": date(1991, 3, 12),
+        "hukou_region": "510100",
+        "residence_region": "440100",
+        "residence_since": date(2021, 9, 1),
+        "residence_permit_since": date(2021, 10, 1),
+        "si_months_local": 61,
+        "si_months_total": 61,
+        "medical_months_local": 61,
+        "employed": True,
+        "education": "bachelor",
+        "housing": "rented",
+        "income_per_capita_month": 5600.0,
+        "criminal_record": False,
+        "admin_detentions": 0,
+        "prior_region": None,
+        "prior_residence_months": 0,
+        "prior_si_months": 0,
+        "parent_id": None,
+        **gz,
+    }
+
+    def line_condition(title: str | None, lang: str) -> tuple[str | None, bool | None]:
+        people = people_from_records([row | {"professional_title": title}])
+        got = explain(people, date(2026, 11, 30), 1, services=[Service.POINTS_SETTLEMENT], lang=lang)
+        shown = next(c for c in got.services[0].conditions if c.kind == "points")
+        return shown.value, shown.passed
+
+    assert line_condition(None, "zh") == ("至少 180 分（尚有未评定指标）", True)
+    assert line_condition(None, "en") == ("at least 180 points (some items not assessed)", True)
+    assert line_condition("none", "zh") == ("180 分", True)

@@ -220,11 +220,14 @@ def _spread(got: LeafResult, present: np.ndarray) -> LeafResult:
     if got.decided is not None:
         decided = np.ones(n, dtype=bool)
         decided[present] = got.decided
-    value = None
+    value = floor = None
     if got.value is not None:
         value = np.full(n, np.nan)
         value[present] = got.value
-    return LeafResult(start, end, known, value, got.threshold, got.parameter, got.dated, decided)
+    if got.floor is not None:
+        floor = np.full(n, np.nan)
+        floor[present] = got.floor
+    return LeafResult(start, end, known, value, got.threshold, got.parameter, got.dated, decided, floor)
 
 
 @dataclass(frozen=True)

@@ -259,6 +259,7 @@ class IntervalEvaluator:
             param,
             dated,
             decided if unknown.any() else None,
+            np.where(assessed, np.nan, lo) if unknown.any() or not assessed.all() else None,
         )
         self._points_cache[key] = (rows, result)
         if self.trace:

@@ -93,6 +93,7 @@ _WORDS: dict[str, tuple[str, str]] = {
     "unknown": ("?", "?"),
     "more_months": ("还差 {n} 个月", "{n} more months"),
     "more_points": ("还差 {n} 分", "{n} more points"),
+    "at_least": ("至少 {n} 分（尚有未评定指标）", "at least {n} points (some items not assessed)"),
     "no_parent": ("表中没有父母的记录", "no parent in the table"),
     "person": (
         "人员 {p}，{d}：常住 {r}（{c}）；适用规则：{chain}",
@@ -460,6 +461,9 @@ class _Reader:
         holds = start <= self.on <= end
         passed: bool | None = holds if (known or decided) else None
         shown, needed = node.describe(value, got.threshold, self.lang)
+        floor = None if got.floor is None else float(got.floor[pos])
+        if passed and floor is not None and np.isfinite(floor):  # the known items already reach what is asked
+            shown = _w("at_least", self.lang, n=f"{floor:g}")
         earliest, note = (None, None) if passed is not False else self.day(start)
         if passed is False and not known:
             earliest, note = None, None

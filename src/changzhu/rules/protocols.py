@@ -43,6 +43,7 @@ class LeafResult:
     parameter: Parameter | None = None
     dated: DatedValue | None = None
     decided: np.ndarray | None = None  # where the value on the date is certain although unknown (a service)
+    floor: np.ndarray | None = None  # a known lower bound where the value is unknown (points: the assessed items)
 
 
 class PolicyView(Protocol):
