@@ -138,7 +138,7 @@ def cluster_estimate(cases: list[dict[str, Any]]) -> dict[str, Any]:
         runs = [c for c in cases if c["engine"] == engine]
         if not runs:
             continue
-        big = max(runs, key=lambda c: c["persons"])
+        big = max(runs, key=lambda c: (c["persons"], c.get("workers", 1)))  # the largest run, on the most workers
         core_seconds = big["wall_seconds"] * big.get("cores", big["workers"]) / big["persons"] * COUNTRY
         out[engine] = {
             "core_seconds_per_million": core_seconds / COUNTRY * 1e6,
@@ -161,7 +161,7 @@ def main() -> None:
     parser.add_argument("--engines", type=str, default="local,dask")
     parser.add_argument("--chunk-persons", type=int, default=1_000_000, help="local engine chunk size")
     parser.add_argument("--dask-chunk-persons", type=int, default=500_000, help="Dask chunk (task) size")
-    parser.add_argument("--workers", type=int, default=2)
+    parser.add_argument("--workers", type=str, default="2", help="Dask workers, comma-separated: each count is a case")
     parser.add_argument("--case", nargs=4, metavar=("ENGINE", "PERSONS", "CHUNK", "WORKERS"), help=argparse.SUPPRESS)
     parser.add_argument("--smoke", action="store_true", help="tiny sizes, results to a scratch file (make bench-smoke)")
     args = parser.parse_args()
@@ -190,21 +190,27 @@ def main() -> None:
     run = start_run()  # before the runs: the load, code version and date they started with
     cases = []
     table = Table(title="microsimulation: generate + evaluate + aggregate (中考 residence 3 → 1 year, one year)")
-    for col in ("engine", "persons", "chunks", "wall s", "s per 1M", "peak memory GB", "newly eligible (est.)"):
+    columns = ("engine", "workers", "persons", "chunks", "wall s", "s per 1M", "peak memory GB", "per worker GB")
+    for col in (*columns, "newly eligible (est.)"):
         table.add_column(col, justify="right")
+    worker_counts = [int(w) for w in args.workers.split(",")]
+    runs = [(e, w) for e in args.engines.split(",") for w in (worker_counts if e == "dask" else [1])]
     for persons in sizes:
-        for engine in args.engines.split(","):
-            console.print(f"running {engine} with {persons:,} persons …")
+        for engine, workers in runs:
+            console.print(f"running {engine} ({workers} workers) with {persons:,} persons …")
             chunk = args.chunk_persons if engine == "local" else args.dask_chunk_persons
-            case = child(engine, persons, chunk, args.workers, args.city, args.max_chunks)
+            case = child(engine, persons, chunk, workers, args.city, args.max_chunks)
             cases.append(case)
+            per_worker = case.get("peak_worker_rss_bytes")
             table.add_row(
                 engine,
+                str(case.get("workers", 1)),
                 f"{case['persons']:,}",
                 f"{case['chunks']:,}",
                 f"{case['wall_seconds']:.1f}",
                 f"{case['seconds_per_million']:.2f}",
                 f"{case['peak_rss_bytes'] / 1e9:.2f}",
+                "—" if per_worker is None else f"{per_worker / 1e9:.2f}",
                 f"{case['newly_eligible_estimate']:,.0f}" if "newly_eligible_estimate" in case else "—",
             )
     console.print(table)
