@@ -263,3 +263,41 @@ def test_the_kernel_cache_is_private_to_the_user(tmp_path: Path, monkeypatch: py
     monkeypatch.setattr(kernels, "_modules", OrderedDict())
     with pytest.raises(ChangzhuError, match=r"writable by other users .*chmod 700"):
         evaluate(people, ON, services=CACHED, earliest=False)
+
+
+_COMPILE_ONE_CHAIN = """
+import sys
+from rules_support import ON, random_people
+from changzhu.domain.services import Service
+from changzhu.rules.evaluate import prepare
+from changzhu.rules.kernels import CompiledRules
+import polars as pl
+people = random_people(40, 3).with_columns(
+    residence_region=pl.lit("320500"), prior_region=pl.lit(None, pl.String), prior_residence_months=0, prior_si_months=0
+)
+rules = CompiledRules(prepare(people, ON), [Service.RESIDENCE_PERMIT])
+rules.compile()
+kernels = rules._kernels[0].values()
+misses = sum(sum(k.span.stats.cache_misses.values()) + sum(k.rows.stats.cache_misses.values()) for k in kernels)
+print(misses)
+"""
+
+
+def test_a_second_process_waits_for_the_module_being_compiled_then_loads_it(tmp_path: Path) -> None:
+    """Two processes needing the same new module: the second waits on the module's lock while the first compiles,
+    then loads the machine code from the cache (no compilation of its own)."""
+    import os
+    import subprocess
+    import time
+
+    env = {**os.environ, "CHANGZHU_CACHE_DIR": str(tmp_path), "PYTHONPATH": str(Path(__file__).parent)}
+    command = [sys.executable, "-c", _COMPILE_ONE_CHAIN]
+    first = subprocess.Popen(command, env=env, stdout=subprocess.PIPE, text=True)
+    deadline = time.monotonic() + 120
+    while not list((tmp_path / "kernels").glob("*.lock")):  # the first holds the lock: it is compiling
+        assert first.poll() is None and time.monotonic() < deadline, "no module lock was taken while compiling"
+        time.sleep(0.05)
+    second = subprocess.run(command, env=env, capture_output=True, text=True, timeout=600, check=True)
+    compiled_by_first = int(first.communicate(timeout=600)[0])
+    assert first.returncode == 0 and compiled_by_first > 0
+    assert int(second.stdout) == 0, "the second process compiled kernels the first was compiling"

@@ -12,13 +12,16 @@ for the parent.
 
 from __future__ import annotations
 
+import fcntl
 import itertools
 import os
 import stat
 import sys
 import tempfile
 from collections import OrderedDict
+from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
@@ -67,6 +70,7 @@ class _Kernel:
     source: KernelSource
     rows: Any  # compiled: (rows, *outs, *inputs, *constants)
     span: Any  # compiled: (start, stop, *outs, *inputs, *constants)
+    module_file: str  # the module's file in the kernel cache (its lock file is beside it)
 
 
 class CompiledRules:
@@ -95,17 +99,25 @@ class CompiledRules:
         return out
 
     def compile(self) -> None:
-        """Compile (or load from the cache) every kernel that will run: a call on no rows."""
+        """Compile (or load from the cache) every kernel that will run: a call on no rows. One process at a time
+        per module: another process that needs the same module waits, then loads what this one compiled."""
         for rows, kernels, keys in self._needed():
-            for key in keys:
-                kernel = kernels[key]
-                dtype = np.bool_ if isinstance(key, Service) else np.float64
-                outs: list[np.ndarray] = [np.zeros(0, dtype=dtype) for _ in kernel.source.outputs]
-                args: list[np.ndarray] = [np.zeros(0, dtype=_dtype(name, self.frame)) for name in kernel.source.inputs]
-                if rows.shape[0] == self.frame.n:
-                    kernel.span(0, 0, *outs, *args, *kernel.source.constants)
-                else:
-                    kernel.rows(np.zeros(0, dtype=np.int64), *outs, *args, *kernel.source.constants)
+            if not keys:
+                continue
+            with _compiling(kernels[keys[0]].module_file):
+                self._compile(rows, kernels, keys)
+
+    def _compile(self, rows: np.ndarray, kernels: dict[Service | str, _Kernel], keys: list[Service | str]) -> None:
+        """The kernels of one chain, each called on no rows."""
+        for key in keys:
+            kernel = kernels[key]
+            dtype = np.bool_ if isinstance(key, Service) else np.float64
+            outs: list[np.ndarray] = [np.zeros(0, dtype=dtype) for _ in kernel.source.outputs]
+            args: list[np.ndarray] = [np.zeros(0, dtype=_dtype(name, self.frame)) for name in kernel.source.inputs]
+            if rows.shape[0] == self.frame.n:
+                kernel.span(0, 0, *outs, *args, *kernel.source.constants)
+            else:
+                kernel.rows(np.zeros(0, dtype=np.int64), *outs, *args, *kernel.source.constants)
 
     def load(self) -> None:
         """Build every input the kernels read: whole months on the date, category codes, numbers, parents."""
@@ -193,9 +205,10 @@ def _chain_kernels(policy: ResolvedPolicy, on: date) -> dict[Service | str, _Ker
     sources: dict[Service | str, KernelSource] = {s: service_kernel(shared, s) for s in policy.services}
     sources.update({name: scheme_kernel(shared, scheme) for name, scheme in policy.schemes.items()})
     module = _module(list(sources.values()))
+    path = str(module.__file__)
     kernels: dict[Service | str, _Kernel] = {}
     for key, src in sources.items():
-        kernels[key] = _Kernel(src, getattr(module, src.name), getattr(module, f"{src.name}_span"))
+        kernels[key] = _Kernel(src, getattr(module, src.name), getattr(module, f"{src.name}_span"), path)
     return kernels
 
 
@@ -222,6 +235,20 @@ def _module(kernels: list[KernelSource]) -> ModuleType:
         dropped, _ = _modules.popitem(last=False)
         sys.modules.pop(dropped, None)
     return module
+
+
+@contextmanager
+def _compiling(module_file: str) -> Iterator[None]:
+    """An exclusive lock on the module's lock file while its kernels are compiled or loaded (released by the
+    system if the process dies); without a writable lock file, no lock."""
+    try:
+        handle = open(f"{module_file}.lock", "a")  # noqa: SIM115 (held for the block)
+    except OSError:
+        yield
+        return
+    with handle:
+        fcntl.flock(handle, fcntl.LOCK_EX)
+        yield
 
 
 def _private_directory(directory: Path) -> Path:
