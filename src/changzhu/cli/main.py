@@ -83,6 +83,9 @@ class LazyGroup(TyperGroup):
         if cmd_name not in COMMANDS:
             return None
         if cmd_name not in self.commands:
+            from changzhu.cli import typer_help
+
+            typer_help.load()  # before the command's help is drawn
             module = importlib.import_module(f"changzhu.cli.{COMMANDS[cmd_name][0]}")
             part = typer.Typer()
             module.register(part)
