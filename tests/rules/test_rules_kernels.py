@@ -301,3 +301,34 @@ def test_a_second_process_waits_for_the_module_being_compiled_then_loads_it(tmp_
     compiled_by_first = int(first.communicate(timeout=600)[0])
     assert first.returncode == 0 and compiled_by_first > 0
     assert int(second.stdout) == 0, "the second process compiled kernels the first was compiling"
+
+
+_LOAD_WITHOUT_SCIPY = """
+import sys
+import numpy as np
+import changzhu.rules.kernels  # numba's start-up, as a cached kernel's load begins
+import numba
+assert numba.njit(lambda x: x + 1)(1) == 2  # numba's first compilation registers its NumPy implementations
+assert "scipy.linalg" not in sys.modules, "numba's start-up imported scipy.linalg"
+
+@numba.njit
+def determinant(a):
+    return np.linalg.det(a)
+
+@numba.njit
+def correlate(a, b):
+    return np.correlate(a, b)
+
+print(determinant(np.array([[2.0, 1.0], [1.0, 3.0]])), correlate(np.arange(3.0), np.ones(2))[0])
+"""
+
+
+def test_numba_starts_without_scipy_and_its_linear_algebra_still_works() -> None:
+    """The kernels' numba start-up skips SciPy's BLAS check (most of a cached kernel's load); numba's linear algebra,
+    if a later function uses it, imports SciPy itself and computes as before."""
+    import subprocess
+
+    done = subprocess.run([sys.executable, "-c", _LOAD_WITHOUT_SCIPY], capture_output=True, text=True, check=False)
+    assert done.returncode == 0, done.stderr
+    det, first = (float(x) for x in done.stdout.split())
+    assert det == pytest.approx(5.0) and first == pytest.approx(1.0)

@@ -10,6 +10,8 @@ from __future__ import annotations
 import numba
 import numpy as np
 
+import changzhu.rules.numba_start  # noqa: F401  (before any kernel: numba without SciPy)
+
 _DAYS = np.array([31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31], dtype=np.int64)
 
 

@@ -30,6 +30,7 @@ from typing import Any
 
 import numpy as np
 
+import changzhu.rules.numba_start  # noqa: F401  (before any kernel: numba without SciPy)
 from changzhu.config import CACHE_DIR_ENV, cache_dir, threads
 from changzhu.domain.services import Service
 from changzhu.errors import ChangzhuError
