@@ -44,6 +44,7 @@ minus the RSS just before the timed work, over the input table's size.
 
     .venv/bin/python benchmarks/bench_rules.py            # 1M persons
     .venv/bin/python benchmarks/bench_rules.py --large    # also 10M persons
+    .venv/bin/python benchmarks/bench_rules.py --cases earliest --repeat 5   # one case (JSON to a scratch file)
 """
 
 from __future__ import annotations
@@ -81,6 +82,7 @@ METHOD = (
 # issue 19's "today" for earliest dates: the interval engine before it was sped up
 BASELINE_COMMIT = "4486a05095bbd5275ff6f10c0ad6c3564625e586"
 SCRATCH_ENV = "BENCH_RULES_SCRATCH"
+CASES = ("compile", "full", "full-now", "earliest", "three", "process")  # --cases: all by default
 CITIES = ["310100", "110100", "440100", "510100", "320500", "330100", "420100", "341000", "500100", "340800"]
 
 
@@ -767,6 +769,20 @@ def same_earliest(n: int) -> bool:
 ENGINES = ("changzhu", "numpy", "openfisca", "floor")
 
 
+def _earliest_pair(n: int, repeat: int) -> list[dict[str, Any]]:
+    """The earliest case: today's code and BASELINE_COMMIT's, `repeat` runs each, interleaved (median of each)."""
+    with tempfile.TemporaryDirectory() as folder:
+        env = {**os.environ, "PYTHONPATH": str(baseline_source(Path(folder)))}
+        pairs: dict[str, list[dict[str, Any]]] = {"changzhu": [], "baseline": []}
+        for _ in range(repeat):  # interleaved, like the other repeated cases
+            pairs["changzhu"].append(_child("earliest", "changzhu", n))
+            pairs["baseline"].append(_child("earliest", "baseline", n, env))
+        rows = [_median_run(got) for got in pairs.values()]
+    if all("error" not in r for r in rows):
+        rows[0]["same_results_as_baseline"] = same_earliest(n)
+    return rows
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--large", action="store_true", help="also run 10M persons")
@@ -774,7 +790,15 @@ def main() -> None:
     parser.add_argument("--child", nargs=3, help=argparse.SUPPRESS)
     parser.add_argument("--openfisca-process", nargs=2, help=argparse.SUPPRESS)
     parser.add_argument("--smoke", action="store_true", help="tiny sizes, results to a scratch file (make bench-smoke)")
+    parser.add_argument(
+        "--cases",
+        nargs="+",
+        choices=CASES,
+        default=list(CASES),
+        help="only these cases (default: all); a partial run writes its JSON to a scratch file, not the results",
+    )
     args = parser.parse_args()
+    cases = set(args.cases)
     if args.child:
         print(json.dumps(run_case(args.child[0], args.child[1], int(args.child[2]))))
         return
@@ -793,38 +817,34 @@ def main() -> None:
         for engine in ENGINES:
             (_scratch() / f"bench_rules_{engine}_{n}.npy").unlink(missing_ok=True)
         for kind in ("full", "three"):  # the same table for every engine, built once
+            if kind == "three" and not cases & {"three", "process"}:
+                continue
             synthetic_people(n, seed=7, all_in="310100" if kind == "three" else None).write_parquet(
                 _input_path(kind, n)
             )
-        if n == sizes[0] and not args.smoke:  # compiling every chain from cold takes minutes
+        if n == sizes[0] and not args.smoke and "compile" in cases:  # compiling every chain from cold takes minutes
             with tempfile.TemporaryDirectory() as cache:
                 env = {**os.environ, "CHANGZHU_CACHE_DIR": cache}
                 compiling = {
                     "cold": _child("compile", "changzhu", n, env),
                     "warm": _child("compile", "changzhu", n, env),
                 }
-        runs.append(_child("full", "changzhu", n))
-        runs.append(_child("full-now", "changzhu", n))
-        with tempfile.TemporaryDirectory() as folder:
-            env = {**os.environ, "PYTHONPATH": str(baseline_source(Path(folder)))}
-            pairs: dict[str, list[dict[str, Any]]] = {"changzhu": [], "baseline": []}
-            for _ in range(args.repeat):  # interleaved, like the other repeated cases
-                pairs["changzhu"].append(_child("earliest", "changzhu", n))
-                pairs["baseline"].append(_child("earliest", "baseline", n, env))
-            earliest_rows = [_median_run(got) for got in pairs.values()]
-        if all("error" not in r for r in earliest_rows):
-            earliest_rows[0]["same_results_as_baseline"] = same_earliest(n)
-        runs.extend(earliest_rows)
+        runs.extend(_child(kind, "changzhu", n) for kind in ("full", "full-now") if kind in cases)
+        if "earliest" in cases:
+            runs.extend(_earliest_pair(n, args.repeat))
         for kind, engines in (("three", ENGINES), ("process", ("changzhu", "openfisca"))):
+            if kind not in cases:
+                continue
             tries: dict[str, list[dict[str, Any]]] = {e: [] for e in engines}
             for _ in range(args.repeat):  # interleaved, so a busy moment on the machine hits every engine alike
                 for engine, got in tries.items():
                     got.append(_child(kind, engine, n))
             runs.extend(_median_run(got) for got in tries.values())
-        ref = np.load(_scratch() / f"bench_rules_numpy_{n}.npy")
+        numpy_path = _scratch() / f"bench_rules_numpy_{n}.npy"
         for engine in ("changzhu", "openfisca"):
             path = _scratch() / f"bench_rules_{engine}_{n}.npy"
-            if path.exists():
+            if path.exists() and numpy_path.exists():
+                ref = np.load(numpy_path)
                 same = bool(np.allclose(np.load(path), ref))
                 for r in runs:
                     if r.get("persons") == n and r["engine"] == engine and r["kind"] == "three":
@@ -832,7 +852,7 @@ def main() -> None:
     ratios = {str(n): ratios_of(runs, n) for n in sizes}
     _print(runs, ratios, compiling, args.repeat)
     write_results(
-        results_path("rules", args.smoke),
+        results_path("rules", args.smoke or cases != set(CASES)),
         run,
         {
             "evaluation_date": ON.isoformat(),

@@ -55,7 +55,8 @@ def all_of(parts: list[Interval], on: int) -> Interval:
     """Every part holds: intervals intersect; false if a known part is false, unknown if a part is unknown."""
     start = fold(np.maximum, [p.start for p in parts])
     end = fold(np.minimum, [p.end for p in parts])
-    start = np.where(start > end, NEVER, start)
+    if not endless(end):  # an endless end is FOREVER: only a start of NEVER is after it, and stays NEVER
+        start = np.where(start > end, NEVER, start)
     if all(p.unknown is None for p in parts):
         return Interval(start, end)
     known_never = _any([_and(_not(p.unknown), p.start >= NEVER) for p in parts])
