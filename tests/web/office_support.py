@@ -9,8 +9,8 @@ from pathlib import Path
 
 import httpx
 import pytest
-from playwright.sync_api import expect
 from api_support import PASSWORD, fresh_postgres, populated_postgres, serving, sqlite_copy
+from playwright.sync_api import expect
 
 CHROMIUM = "/usr/bin/chromium"
 ROOT = Path(__file__).resolve().parents[2]
