@@ -62,3 +62,33 @@ def test_past_the_deadline_it_says_unproven_with_a_valid_bound() -> None:
     best = _enumerated(cost, 3)
     assert not result.proven and result.nodes == 0
     assert result.lower <= best <= result.upper
+
+
+def test_pair_list_gives_the_dense_rho_and_served_counts_as_multipliers_move() -> None:
+    """ρ and the served counts from the capped pair list equal the dense ones, also after λ passes its cap."""
+    from changzhu.planning.pmedian_branch import _Pairs
+
+    cost, _ = _road_like(20, 7)
+    pairs = _Pairs(cost)
+    rng = np.random.default_rng(7)
+    lam = np.zeros(20)
+    for step in range(12):
+        lam = np.maximum(lam + rng.normal(0.0, cost.mean() / 2, 20), -1.0) if step % 3 else lam * 1.5 + 1.0
+        rho, reduced = pairs.rho(lam)
+        dense = np.minimum(cost - lam[:, None], 0.0)
+        assert rho == pytest.approx(dense.sum(axis=0), abs=1e-9)
+        chosen = rng.choice(20, 4, replace=False)
+        assert np.array_equal(pairs.served(reduced, chosen), (dense[:, chosen] < 0).sum(axis=1))
+
+
+@pytest.mark.parametrize("seed", range(4))
+def test_branch_and_bound_proves_the_enumerated_optimum_on_larger_instances(seed: int) -> None:
+    """22 sites, p = 5 (26,334 subsets): deep enough that best-first search and node fixing both get used."""
+    cost, _ = _road_like(22, 100 + seed)
+    start = [0, 1, 2, 3, 4]
+    result = lagrangian_branch_and_bound(
+        cost, 5, np.zeros(22), start, assignment_cost(cost, start), time.perf_counter() + 60, 1e-9
+    )
+    best = _enumerated(cost, 5)
+    assert result.proven and result.upper == pytest.approx(best) and result.lower == pytest.approx(best)
+    assert assignment_cost(cost, result.sites) == pytest.approx(best)

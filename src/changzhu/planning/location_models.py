@@ -152,10 +152,10 @@ class PMedian(_Model):
 
         L(λ) = Σ_i λ_i + min { Σ_{j ∈ T} Σ_i min(0, w_i d_ij - λ_i) : |T| = p, T ⊇ opened, T ∩ closed = ∅ }
 
-    re-optimised by subgradient steps from the parent's λ, with reduced-cost fixing of sites and branching on
-    y_j (open / closed). `formulation="levels"` instead hands the reduced model (pairs the bound rules out
-    dropped too) to HiGHS in Elloumi's (2010) formulation, with the interchange answer as its warm start
-    (c_ij = w_i d_ij; for point i, c_i^1 < ... < c_i^{K_i} its distinct kept costs)::
+    re-optimised by subgradient steps from the parent's λ, with reduced-cost fixing of sites, branching on
+    y_j (open / closed) and nodes taken best-first. `formulation="levels"` instead hands the reduced model (pairs
+    the bound rules out dropped too) to HiGHS in Elloumi's (2010) formulation, with the interchange answer as its
+    warm start (c_ij = w_i d_ij; for point i, c_i^1 < ... < c_i^{K_i} its distinct kept costs)::
 
         min  Σ_i c_i^1 + Σ_i Σ_{k<K_i} (c_i^{k+1} - c_i^k) z_i^k
         s.t. z_i^1 + Σ_{j: c_ij = c_i^1} y_j ≥ 1                     for every i
