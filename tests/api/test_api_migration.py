@@ -44,3 +44,29 @@ def test_migration_0004_pending_approvals_up_down_up(database_url: str) -> None:
     upgrade(engine)
     assert "pending_approvals" in inspect(engine).get_table_names()
     engine.dispose()
+
+
+def test_migration_0010_names_the_prefectures_in_english(database_url: str) -> None:
+    """A database whose census was loaded before 0010 (prefectures without English names) gets them on upgrade; a
+    name already stored is kept."""
+    from sqlalchemy import update
+
+    from changzhu.data.census import census_2020
+    from changzhu.registry.census_import import load_census
+    from changzhu.store.models import RegionRow
+
+    engine = make_engine(database_url)
+    upgrade(engine, "0009")
+    load_census(engine, census_2020())
+    with session_scope(engine) as session:  # as loaded before 0010
+        session.execute(update(RegionRow).where(RegionRow.level == "prefecture").values(name_en=None))
+        session.execute(update(RegionRow).where(RegionRow.code == "440300").values(name_en="Shenzhen (our name)"))
+    upgrade(engine, "0010")
+    with session_scope(engine) as session:
+        query = select(RegionRow.code, RegionRow.name_en).where(RegionRow.level == "prefecture")
+        names = {code: name for code, name in session.execute(query)}
+    assert names["440100"] == "Guangzhou" and names["540100"] == "Lhasa" and names["140400"] == "Changzhi"
+    assert names["222400"] == "Yanbian Korean Autonomous Prefecture"
+    assert names["440300"] == "Shenzhen (our name)"
+    assert all(names.values()), [code for code, name in names.items() if not name]
+    engine.dispose()

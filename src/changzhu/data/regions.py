@@ -54,15 +54,23 @@ def _prefectures(census: Census2020, files_dir: Path) -> pl.DataFrame:
             pl.lit(RegionLevel.PREFECTURE.value).alias("level"),
             "code",
             "name_zh",
-            pl.lit(None, dtype=pl.String).alias("name_en"),
             pl.col("province_code").alias("parent_code"),
             "division_type",
             pl.coalesce("seat_lon", "centroid_lon").alias("lon"),
             pl.coalesce("seat_lat", "centroid_lat").alias("lat"),
             pl.col("in_nbs_codes_2023").alias("current"),
         )
+        .join(prefecture_names_en(files_dir), on="code", how="left")
         .join(sizes, on="code", how="left")
         .join(members, left_on="code", right_on="region_code", how="left")
+    )
+
+
+def prefecture_names_en(files_dir: Path = FILES_DIR) -> pl.DataFrame:
+    """code, name_en of every prefecture-level region: place-name pinyin, or the customary English form of a name
+    from a minority language (prefecture_names_en.csv, made by tools/prefecture_names_en.py)."""
+    return pl.read_csv(files_dir / "prefecture_names_en.csv", schema_overrides={"code": pl.String}).select(
+        "code", "name_en"
     )
 
 
