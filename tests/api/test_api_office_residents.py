@@ -110,6 +110,9 @@ def test_overview_gathers_the_residents_page(db_service: Service) -> None:
     assert [(e["kind"], e["from_region"], e["to_region"]) for e in body["history"]] == [
         ("registration", "510100", "440100")
     ]
+    names = [(e["from_region_name_en"], e["to_region_name_en"]) for e in body["history"]]
+    assert names == [("Chengdu", "Guangzhou")]  # an English screen names the places in English
+    assert body["record"]["residence_region_name_en"] == "Guangzhou"
     entitlements = service.client.get(f"/api/v1/residents/{gz}/entitlements?on=2026-11-24", headers=headers).json()
     assert body["entitlements"] == entitlements
     assert body["account"] == service.client.get(f"/api/v1/residents/{gz}/account", headers=headers).json()

@@ -59,9 +59,11 @@ def history_of(engine: Engine, person_id: int) -> list[dict[str, Any]]:
                 "kind": e.kind,
                 "on": e.on_date,
                 "from_region": e.from_region,
-                "from_region_name": names.get(e.from_region, (None,))[0] if e.from_region else None,
+                "from_region_name": names.get(e.from_region, (None, None))[0] if e.from_region else None,
+                "from_region_name_en": names.get(e.from_region, (None, None))[1] if e.from_region else None,
                 "to_region": e.to_region,
-                "to_region_name": names.get(e.to_region, (None,))[0],
+                "to_region_name": names.get(e.to_region, (None, None))[0],
+                "to_region_name_en": names.get(e.to_region, (None, None))[1],
                 "proof_kind": e.proof_kind,
             }
             for e in events
