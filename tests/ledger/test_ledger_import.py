@@ -60,7 +60,7 @@ def test_a_bad_row_rejects_the_whole_file(engine: Engine, tmp_path: Path) -> Non
     late.write_text(
         HEADER
         + f"{ids[0]},510100,440300,2019-01-01,housing,lease,bachelor\n"
-        + f"{ids[1]},510100,440300,2019-01-01,housing,lease,doctorate\n"
+        + f"{ids[1]},510100,440300,2019-01-01,housing,lease,phd\n"
     )
     with pytest.raises(ImportRejected, match="line 3"):
         import_residents(engine, late, actor="t")
