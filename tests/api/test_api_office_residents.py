@@ -259,6 +259,7 @@ def test_my_statement(db_service: Service) -> None:
     assert pension and all(b["yuan"] == b["balance"] / 100 for b in pension)
     months = {(m["scheme"], m["paid_region"]): m["months"] for m in body["contribution_months"]}
     assert months[("pension", "510100")] == 38 and months[("medical", "510100")] == 32
+    assert body["region_names"]["510100"] == {"name_zh": "成都市", "name_en": "Chengdu"}
     assert [v["voucher_no"] for v in body["vouchers"]] == [service.voucher_no]
     assert ID_GZ not in statement.text
 

@@ -7,7 +7,6 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
-import httpx
 import pytest
 from api_support import PASSWORD, fresh_postgres, populated_postgres, serving, sqlite_copy
 from playwright.sync_api import expect
@@ -98,12 +97,6 @@ def office(server: str) -> Iterator[Office]:
         assert office.errors == [], f"script errors: {office.errors}"
 
 
-def has_endpoint(url: str, method: str, path: str) -> bool:
-    """Whether the running server offers `method path` (some office endpoints land from parallel work)."""
-    paths = httpx.get(url + "/api/v1/openapi.json", timeout=30).json()["paths"]
-    return method.lower() in paths.get(path, {})
-
-
 def pick_option(page: object, field: str, typed: str, option: str) -> None:
     """Choose `option` in the Element Plus select of form field `field`, typing `typed` first (remote search)."""
     page.click(f"[data-field={field}] .el-select__wrapper")  # type: ignore[attr-defined]
@@ -118,6 +111,3 @@ def pick_option(page: object, field: str, typed: str, option: str) -> None:
         page.click(f"[data-field={field}] .el-select__wrapper")  # type: ignore[attr-defined]
         page.locator(".el-select-dropdown__item:visible", has_text=option).first.click()  # type: ignore[attr-defined]
         expect(shown).to_contain_text(option)
-
-
-NOT_AVAILABLE_ZH = "该功能在本服务器上尚未提供"

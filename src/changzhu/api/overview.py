@@ -131,11 +131,18 @@ def transfers_of(engine: Engine, person_id: int) -> list[dict[str, Any]]:
 def statement_of(engine: Engine, person: PersonRow, on: date) -> dict[str, Any]:
     """The account statement as data: balances of every account, months by scheme and place, vouchers."""
     balances = balances_frame(engine, person_key=person.person_key).to_dicts()
+    account = {k: v for k, v in account_of(engine, person.id, person.person_key).items() if k != "person_key"}
+    transfers = transfers_of(engine, person.id)
+    codes = {b["region"] for b in balances} | {t[end] for t in transfers for end in ("from_region", "to_region")}
+    codes |= {m[where] for m in account["contribution_months"] for where in ("paid_region", "held_region")}
+    with session_scope(engine) as session:
+        names = region_names(session, {c for c in codes if c})
     return {
         "person_key": person.person_key,
         "on": on,
         "balances": [{**b, "yuan": b["balance"] / 100 if b["unit"] == "fen" else None} for b in balances],
-        **{k: v for k, v in account_of(engine, person.id, person.person_key).items() if k != "person_key"},
+        **account,
         "vouchers": vouchers_frame(engine, person.person_key).to_dicts(),
-        "transfers": transfers_of(engine, person.id),
+        "transfers": transfers,
+        "region_names": {code: {"name_zh": zh, "name_en": en} for code, (zh, en) in names.items()},
     }
