@@ -176,3 +176,31 @@ def test_a_line_reached_by_the_assessed_items_alone_says_at_least() -> None:
     assert line_condition(None, "zh") == ("至少 180 分（尚有未评定指标）", True)
     assert line_condition(None, "en") == ("at least 180 points (some items not assessed)", True)
     assert line_condition("none", "zh") == ("180 分", True)
+
+
+def test_a_yes_no_condition_names_the_fact_it_shows() -> None:
+    """Guangzhou asks "hukou is elsewhere" (hukou_local == false): the person's value is shown with the fact's own
+    name ("hukou here: no"), never a bare "no (no)" beside a label that states the opposite; in the explanation,
+    the reason a caseworker signs from and the resident's pre-check text."""
+    from changzhu.rules.people import people_from_records
+
+    row = _migrant(
+        birth_date=date(1991, 3, 12),
+        hukou_region="510100",
+        residence_region="440100",
+        residence_since=date(2021, 9, 1),
+        residence_permit_since=date(2021, 10, 1),
+        si_months_local=61,
+        si_months_total=61,
+        medical_months_local=61,
+        income_per_capita_month=5600.0,
+    )
+    people = people_from_records([row])
+    cases = (("zh", "户籍不在本市", "户籍在本市：否"), ("en", "hukou is elsewhere", "hukou here: no"))
+    for lang, label, shown in cases:
+        got = explain(people, date(2026, 11, 30), 1, services=[Service.POINTS_SETTLEMENT], lang=lang)
+        hukou = next(c for c in got.services[0].conditions if c.label == label)
+        assert (hukou.value, hukou.threshold, hukou.passed) == (shown, None, True)
+        text = got.to_text()
+        assert f"{label} — {shown}\n" in text or text.endswith(f"{label} — {shown}")
+        assert "(否)" not in text and "no (no)" not in text

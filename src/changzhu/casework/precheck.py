@@ -92,8 +92,9 @@ def _text(service: ServiceExplanation, lang: str) -> str:
     for c in _leaves(service):
         mark = {"met": "✓", "not_met": "✗", "unknown": "?"}[c.status]
         detail = f"{c.value} / {c.threshold}" if c.threshold else (c.value or "")
+        shown = (f"（{detail}）" if zh else f" ({detail})") if detail else ""
         extra = f" — {c.missing}" if c.missing else ""
-        lines.append(f"{mark} {c.label}: {detail}{extra}".rstrip(": "))
+        lines.append(f"{mark} {c.label}{shown}{extra}")
     if service.earliest:
         lines.append(
             f"最早可于 {service.earliest} 起符合条件" if zh else f"eligible from {service.earliest} at the earliest"

@@ -541,8 +541,9 @@ class VariableCondition(Leaf):
             shown = unknown
         elif spec.kind == "clock" or spec.duration:
             shown = _years(value, zh) if self.variable == "age" else _months_text(value, zh)
-        elif spec.kind == "bool":
-            shown = ("是" if zh else "yes") if bool(value) else ("否" if zh else "no")
+        elif spec.kind == "bool":  # the variable named: the leaf's label may state the opposite ("户籍不在本市")
+            answer = ("是" if zh else "yes") if bool(value) else ("否" if zh else "no")
+            shown = f"{spec.label(lang)}：{answer}" if zh else f"{spec.label(lang)}: {answer}"
         elif spec.kind == "category":
             shown = category_title(spec, spec.categories[int(value)], lang)
         elif spec.kind == "set":
@@ -570,18 +571,11 @@ class VariableCondition(Leaf):
             if self.op == "within":
                 return shown, (f"在评估日前{n}之内" if zh else f"within {n} before the date")
             return shown, (f"不在评估日前{n}之内" if zh else f"not within {n} before the date")
-        if spec.kind in ("bool", "category", "set"):
+        if spec.kind == "bool":
+            return shown, None  # the label says what is asked; "no (no)" would only repeat it
+        if spec.kind in ("category", "set"):
             wanted = threshold if isinstance(threshold, list) else [threshold]
-            words = "、".join(
-                (
-                    ("是" if zh else "yes")
-                    if w is True
-                    else ("否" if zh else "no")
-                    if w is False
-                    else category_title(spec, str(w), lang)
-                )
-                for w in wanted
-            )
+            words = "、".join(category_title(spec, str(w), lang) for w in wanted)
             negate = self.op in ("!=", "not_in", "not_contains")
             return shown, (("不是 " if zh else "not ") if negate else "") + words
         word = _WORDS[self.op][0 if zh else 1]

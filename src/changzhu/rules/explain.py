@@ -366,8 +366,7 @@ def _condition_lines(conditions: list[ConditionExplanation], lang: str, base: in
             continue
         mark = _w("unknown" if c.passed is None else "met" if c.passed else "failed", lang)
         text = f"{indent}{mark} {c.label}"
-        if c.value is not None or c.threshold is not None:
-            text += f" — {c.value} ({c.threshold})"
+        text += _shown(c)
         if c.passed is False:
             text += f"; {c.missing}" if c.missing else ""
             if c.earliest:
@@ -751,8 +750,14 @@ def _counts(reader: _Reader, only_if: Condition, path: str, row: int, assessed: 
 
 def _holding(conditions: list[ConditionExplanation], lang: str) -> str:
     """Conditions with the person's value and what the rule asks ("base over the average — 1.2 (at least 1)")."""
-    shown = [c.label if c.value is None else f"{c.label} — {c.value} ({c.threshold})" for c in conditions]
-    return ("；" if lang == "zh" else "; ").join(shown)
+    return ("；" if lang == "zh" else "; ").join(c.label + _shown(c) for c in conditions)
+
+
+def _shown(c: ConditionExplanation) -> str:
+    """The person's value and what is asked, after a condition's label (" — 1.2 (at least 1)"), or nothing."""
+    if c.value is None:
+        return ""
+    return f" — {c.value}" + ("" if c.threshold is None else f" ({c.threshold})")
 
 
 def _pick(label: tuple[str, str], lang: str) -> str:
