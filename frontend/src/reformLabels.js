@@ -15,9 +15,9 @@ export function measureName(code) {
   return te(`rf.measure.${code}`) ? t(`rf.measure.${code}`) : code;
 }
 
-/** A result row's group by name: provinces and prefectures by their name, deciles and age bands spelt out. */
+/** A result row's group by name: provinces, prefectures and counties by their name, deciles and age bands spelt out. */
 export function groupName(row, regionNames) {
-  if (row.dimension === "province" || row.dimension === "prefecture") {
+  if (row.dimension === "province" || row.dimension === "prefecture" || row.dimension === "county") {
     return (isEn() && regionNames?.[row.group]) || row.group_label || row.group;
   }
   if (row.dimension === "income_decile") return t("rf.group.decile", { n: Number(String(row.group).replace(/\D/g, "")) });

@@ -70,3 +70,32 @@ def test_migration_0010_names_the_prefectures_in_english(database_url: str) -> N
     assert names["440300"] == "Shenzhen (our name)"
     assert all(names.values()), [code for code, name in names.items() if not name]
     engine.dispose()
+
+
+def test_migration_0011_names_the_counties_in_english(database_url: str) -> None:
+    """A database whose census was loaded before 0011 (counties without English names) gets them on upgrade; a name
+    already stored is kept, and the prefectures' names are left alone."""
+    from sqlalchemy import update
+
+    from changzhu.data.census import census_2020
+    from changzhu.registry.census_import import load_census
+    from changzhu.store.models import RegionRow
+
+    engine = make_engine(database_url)
+    upgrade(engine, "0010")
+    load_census(engine, census_2020())
+    with session_scope(engine) as session:  # as loaded before 0011
+        session.execute(update(RegionRow).where(RegionRow.level == "county").values(name_en=None))
+        session.execute(update(RegionRow).where(RegionRow.code == "440113").values(name_en="Panyu (our name)"))
+    upgrade(engine, "0011")
+    with session_scope(engine) as session:
+        query = select(RegionRow.level, RegionRow.code, RegionRow.name_en).where(RegionRow.level != "province")
+        names = {(level, code): name for level, code, name in session.execute(query)}
+    assert names["county", "110108"] == "Haidian District" and names["county", "653101"] == "Kashgar City"
+    assert names["county", "422828"] == "Hefeng County" and names["county", "420528"] == (
+        "Changyang Tujia Autonomous County"
+    )
+    assert names["county", "440113"] == "Panyu (our name)"
+    assert names["prefecture", "440100"] == "Guangzhou"
+    assert all(names.values()), [key for key, name in names.items() if not name]
+    engine.dispose()

@@ -28,3 +28,5 @@ def test_lang_chooses_the_report_language(
         assert f"<section id='{section}'>" in page
         assert (english in page) == (lang == "en") and (chinese in page) == (lang == "zh"), lang
         assert ('<html lang="en">' in page) == (lang == "en")
+        if section == "planning":  # counties on the siting map by name in the reader's language
+            assert ("Panyu District" in page) == (lang == "en"), lang

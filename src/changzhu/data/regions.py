@@ -60,37 +60,40 @@ def _prefectures(census: Census2020, files_dir: Path) -> pl.DataFrame:
             pl.coalesce("seat_lat", "centroid_lat").alias("lat"),
             pl.col("in_nbs_codes_2023").alias("current"),
         )
-        .join(prefecture_names_en(files_dir), on="code", how="left")
+        .join(region_names_en(RegionLevel.PREFECTURE, files_dir), on="code", how="left")
         .join(sizes, on="code", how="left")
         .join(members, left_on="code", right_on="region_code", how="left")
     )
 
 
-def prefecture_names_en(files_dir: Path = FILES_DIR) -> pl.DataFrame:
-    """code, name_en of every prefecture-level region: place-name pinyin, or the customary English form of a name
-    from a minority language (prefecture_names_en.csv, made by tools/prefecture_names_en.py)."""
-    return pl.read_csv(files_dir / "prefecture_names_en.csv", schema_overrides={"code": pl.String}).select(
-        "code", "name_en"
-    )
+def region_names_en(level: RegionLevel, files_dir: Path = FILES_DIR) -> pl.DataFrame:
+    """code, name_en of every prefecture-level or county-level region: place-name pinyin with the type in English,
+    or the customary English form of a name from a minority language (region_names_en.csv, made by
+    tools/region_names_en.py)."""
+    names = pl.read_csv(files_dir / "region_names_en.csv", schema_overrides={"code": pl.String})
+    return names.filter(pl.col("level") == level.value).select("code", "name_en")
 
 
-def _counties(census: Census2020) -> pl.DataFrame:
-    return census.counties.filter(pl.col("code").is_not_null()).select(
-        pl.lit(RegionLevel.COUNTY.value).alias("level"),
-        "code",
-        "name_zh",
-        pl.lit(None, dtype=pl.String).alias("name_en"),
-        pl.coalesce("prefecture_code", "province_code").alias("parent_code"),
-        pl.lit("county").alias("division_type"),
-        pl.col("seat_lon").alias("lon"),
-        pl.col("seat_lat").alias("lat"),
-        pl.col("in_nbs_codes_2023").alias("current"),
+def _counties(census: Census2020, files_dir: Path) -> pl.DataFrame:
+    return (
+        census.counties.filter(pl.col("code").is_not_null())
+        .select(
+            pl.lit(RegionLevel.COUNTY.value).alias("level"),
+            "code",
+            "name_zh",
+            pl.coalesce("prefecture_code", "province_code").alias("parent_code"),
+            pl.lit("county").alias("division_type"),
+            pl.col("seat_lon").alias("lon"),
+            pl.col("seat_lat").alias("lat"),
+            pl.col("in_nbs_codes_2023").alias("current"),
+        )
+        .join(region_names_en(RegionLevel.COUNTY, files_dir), on="code", how="left")
     )
 
 
 def build_region_table(census: Census2020, files_dir: Path = FILES_DIR) -> pl.DataFrame:
     """Every region with the columns in REGION_COLUMNS (county parents are prefectures)."""
-    frames = [_provinces(census), _prefectures(census, files_dir), _counties(census)]
+    frames = [_provinces(census), _prefectures(census, files_dir), _counties(census, files_dir)]
     return pl.concat(frames, how="diagonal_relaxed").select(REGION_COLUMNS)
 
 

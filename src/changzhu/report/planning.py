@@ -8,7 +8,7 @@ from typing import Any
 import plotly.graph_objects as go
 import polars as pl
 
-from changzhu.data.census import census_2020
+from changzhu.data.regions import region_table
 from changzhu.planning.siting import SitingPlan, result_rows
 from changzhu.report.labels import service_name
 from changzhu.report.lang import Lang, people, pick
@@ -35,10 +35,29 @@ MODEL = {
 
 
 def _region_names(lang: Lang) -> dict[str, str]:
-    """Province code → name in the report's language (prefectures and counties keep their Chinese names)."""
-    provinces = census_2020().provinces
-    column = "name_zh" if lang == Lang.ZH else "name_en"
-    return dict(zip(provinces["code"].to_list(), provinces[column].to_list(), strict=True))
+    """Region code → name in the report's language, at every level (a code two levels share names one unit)."""
+    regions = region_table()
+    names = regions["name_zh"] if lang == Lang.ZH else regions["name_en"].fill_null(regions["name_zh"])
+    return dict(zip(regions["code"].to_list(), names.to_list(), strict=True))
+
+
+def _named(frame: pl.DataFrame, names: dict[str, str]) -> pl.DataFrame:
+    """`region_name_zh` in the report's language (the Chinese name where a code has no region row)."""
+    return frame.with_columns(
+        pl.col("region_code").replace_strict(names, default=pl.col("region_name_zh")).alias("region_name_zh")
+    )
+
+
+def _towns_named(towns: pl.DataFrame, names: dict[str, str], lang: Lang) -> pl.DataFrame:
+    """The mega-town table with its county, city and province names in the report's language."""
+    if lang == Lang.ZH:
+        return towns
+    regions = region_table().filter(pl.col("level") != "county")
+    english = regions["name_en"].fill_null(regions["name_zh"])
+    by_zh = dict(zip(regions["name_zh"].to_list(), english.to_list(), strict=True))
+    return _named(towns, names).with_columns(
+        pl.col(c).replace_strict(by_zh, default=pl.col(c)) for c in ("city_name_zh", "province_name_zh")
+    )
 
 
 def _gap_bars(side: pl.DataFrame, service: str, title: str, lang: Lang) -> go.Figure:
@@ -93,7 +112,8 @@ def _sites_map(plan: SitingPlan, geojson: dict[str, Any], province_code: str, la
     """Counties coloured by access before, existing hospitals and proposed ones: every marker names its place."""
     fig = go.Figure()
     _boundary(fig, geojson, province_code)
-    pts = plan.points
+    names = _region_names(lang)
+    pts = _named(plan.points, names)
     heaviest = max(float(w) for w in pts["weight"].to_list()) or 1.0
     size = [4 + 18 * math.sqrt(w / heaviest) for w in pts["weight"].to_list()]
     fig.add_scatter(
@@ -125,7 +145,7 @@ def _sites_map(plan: SitingPlan, geojson: dict[str, Any], province_code: str, la
         hoverinfo="text",
         name=pick("县（市、区），大小为常住人口", "counties (size: residents)", lang),
     )
-    existing = plan.sites.filter(pl.col("existing"))
+    existing = _named(plan.sites.filter(pl.col("existing")), names)
     fig.add_scatter(
         x=[x * X_SCALE for x in existing["lon"].to_list()],
         y=existing["lat"].to_list(),
@@ -235,9 +255,7 @@ def planning_section(
         Column("gap_resident", "缺口（常住）", "gap, residents", count),
         Column("gap_cost_yuan_resident", "补齐缺口费用（常住，亿元）", "cost to close, residents (亿 yuan)", yuan),
     ]
-    gap_rows = side.with_columns(
-        pl.col("region_code").replace_strict(names, default=pl.col("region_name_zh")).alias("region_name_zh")
-    )
+    gap_rows = _named(side, names)
     parts = [
         pick(
             "<p>需求 = 人口 × 配置标准（data/files/service_standards.yaml，取 2020-11-01 普查日有效的标准）；"
@@ -306,7 +324,7 @@ def planning_section(
             )
         )
     )
-    top = pl.concat([growth_prefecture.head(15), growth_prefecture.tail(15)])
+    top = _named(pl.concat([growth_prefecture.head(15), growth_prefecture.tail(15)]), names)
     bar = go.Figure(go.Bar(x=top["change_pct"].to_list(), y=top["region_name_zh"].to_list(), orientation="h"))
     bar.update_layout(
         title=pick(
@@ -335,7 +353,7 @@ def planning_section(
             lang,
         )
         + "</h3>",
-        html_table(towns, town_columns, lang, 30),
+        html_table(_towns_named(towns, names, lang), town_columns, lang, 30),
     ]
     province = names.get(province_code, province_code)
     result_columns = [

@@ -10,7 +10,8 @@ from collections.abc import Sequence
 import sqlalchemy as sa
 from alembic import op
 
-from changzhu.data.regions import prefecture_names_en
+from changzhu.data.regions import region_names_en
+from changzhu.domain.regions import RegionLevel
 
 revision: str = "0010"
 down_revision: str | None = "0009"
@@ -27,7 +28,7 @@ def upgrade() -> None:
         .where(_REGIONS.c.name_en.is_(None))
         .values(name_en=sa.bindparam("b_name"))
     )
-    rows = [{"b_code": code, "b_name": name} for code, name in prefecture_names_en().iter_rows()]
+    rows = [{"b_code": code, "b_name": name} for code, name in region_names_en(RegionLevel.PREFECTURE).iter_rows()]
     op.get_bind().execute(update, rows)
 
 
