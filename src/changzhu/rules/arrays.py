@@ -113,8 +113,9 @@ def opens(got: Interval, on: int) -> np.ndarray:
 def open_positions(closed: np.ndarray) -> np.ndarray | None:
     """The positions an all_of's later parts still decide; None (ask every row) while too few are closed to pay
     for gathering them."""
-    still = np.flatnonzero(~closed)
-    return still if still.shape[0] < NARROW_BELOW * closed.shape[0] else None
+    if closed.shape[0] - np.count_nonzero(closed) >= NARROW_BELOW * closed.shape[0]:  # counted, not gathered
+        return None
+    return np.flatnonzero(~closed)
 
 
 def widen(got: Interval, live: np.ndarray, m: int, settled_start: int) -> Interval:
@@ -168,10 +169,20 @@ def endless(end: np.ndarray) -> bool:
 
 
 def fold(ufunc: np.ufunc, arrays: list[np.ndarray]) -> np.ndarray:
-    """ufunc applied pairwise over the arrays (ufunc.reduce on a list would first copy them into one 2-D array)."""
+    """ufunc applied pairwise over the arrays, left to right (ufunc.reduce on a list would first copy them into one
+    2-D array). The first result is the accumulator: the later ones are folded into it in place where that keeps
+    its type and shape, so k arrays cost one new array, not k - 1 (each a fresh allocation, page faults included)."""
     if len(arrays) > 1 and all(a.ndim == 1 and a.strides == (0,) and a.size for a in arrays):
         return np.broadcast_to(functools.reduce(ufunc, [a[:1] for a in arrays])[0], arrays[0].shape)
-    return functools.reduce(ufunc, arrays)
+    if len(arrays) < 2:
+        return functools.reduce(ufunc, arrays)
+    acc = ufunc(arrays[0], arrays[1])  # a new array, never one of the inputs
+    for a in arrays[2:]:
+        if np.result_type(acc, a) == acc.dtype and np.broadcast_shapes(acc.shape, a.shape) == acc.shape:
+            ufunc(acc, a, out=acc)
+        else:
+            acc = ufunc(acc, a)
+    return acc
 
 
 def category_table(categories: tuple[str, ...], wanted: list[str]) -> np.ndarray:

@@ -43,6 +43,21 @@ def _day_outside(ym: int, day0: int) -> int:
 
 
 @numba.njit(nogil=True, cache=True)
+def _civil_of(day: int) -> tuple[int, int]:
+    """(year*12 + month-1, day of month - 1) of a day number (Hinnant's civil_from_days)."""
+    z = day + 719468
+    era = z // 146097
+    doe = z - era * 146097
+    yoe = (doe - doe // 1460 + doe // 36524 - doe // 146096) // 365
+    doy = doe - (365 * yoe + yoe // 4 - yoe // 100)
+    mp = (5 * doy + 2) // 153
+    day0 = doy - (153 * mp + 2) // 5
+    month0 = mp + 2 if mp < 10 else mp - 10
+    year = yoe + era * 400 + (1 if month0 <= 1 else 0)
+    return year * 12 + month0, day0
+
+
+@numba.njit(nogil=True, cache=True)
 def reach(
     rows: np.ndarray,
     every: bool,
@@ -50,17 +65,19 @@ def reach(
     const: np.ndarray,
     grows: np.ndarray,
     before: np.ndarray,
-    bym: np.ndarray,
-    bday: np.ndarray,
     threshold: np.ndarray,
     on: int,
     never: int,
     ym_lo: int,
     ym_start: np.ndarray,
     ym_len: np.ndarray,
+    day_lo: int,
+    day_ym: np.ndarray,
+    day_d0: np.ndarray,
     out: np.ndarray,
 ) -> None:
-    """out[i]: first day (>= on) the clock of row rows[i] (row i if every) is at least threshold[i]; never if not."""
+    """out[i]: first day (>= on) the clock of row rows[i] (row i if every) is at least threshold[i]; never if not.
+    The base date's month and day are worked out per row here (no whole-array civil dates)."""
     for i in range(out.shape[0]):
         r = i if every else rows[i]
         t = threshold[i]
@@ -71,8 +88,14 @@ def reach(
         if base[r] >= never or not (need <= 0 or grows[r]):
             out[i] = never
             continue
-        ym = bym[r] + max(need, 0)
+        b = int(base[r])
+        k = b - day_lo
+        if 0 <= k < day_ym.shape[0]:  # the tables' days, else the arithmetic
+            bym, bday = int(day_ym[k]), int(day_d0[k])
+        else:
+            bym, bday = _civil_of(b)
+        ym = bym + max(int(need), 0)
         j = ym - ym_lo
         inside = 0 <= j < ym_start.shape[0]  # the tables' years, else the arithmetic
-        day = ym_start[j] + min(bday[r], ym_len[j] - 1) if inside else _day_outside(ym, bday[r])
+        day = ym_start[j] + min(bday, ym_len[j] - 1) if inside else _day_outside(ym, bday)
         out[i] = day if day >= never else max(day, on)

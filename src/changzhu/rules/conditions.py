@@ -418,34 +418,46 @@ class VariableCondition(Leaf):
             end = np.where(reached < NEVER, reached - 1, FOREVER)
             return LeafResult(start, end, known, value, t, param, dated)
         values = frame.statics[self.variable]
-        values = values if everyone else values[rows]
-        known = _known(kind, values) if self.spec.nullable else None
         if kind == "date":
+            values = values if everyone else values[rows]
+            known = _known(kind, values) if self.spec.nullable else None
             return self._date(values, known, float(raw), on, param, dated)
-        holds = self._holds(values, raw)
-        if known is not None:
-            holds = holds & known
-        shown = values.astype(np.float64) if ev.trace else None
+        start = np.empty(m, dtype=np.int32)
+        known = np.empty(m if self.spec.nullable else 0, dtype=bool)
+        self._compare(values, rows, everyone, raw, on, start, known)
+        shown = (values if everyone else values[rows]).astype(np.float64) if ev.trace else None
         threshold = raw if kind in ("number", "bool") else (raw if isinstance(raw, list) else [raw])
-        return LeafResult(np.where(holds, np.int32(on), NEVER), forever, known, shown, threshold, param, dated)
+        return LeafResult(start, forever, known if self.spec.nullable else None, shown, threshold, param, dated)
 
-    def _holds(self, values: np.ndarray, raw: Any) -> np.ndarray:
+    def _compare(
+        self, values: np.ndarray, rows: np.ndarray, every: bool, raw: Any, on: int, start: np.ndarray, known: np.ndarray
+    ) -> None:
+        """The comparison of a number, bool, category or set with `raw` for the rows (values read in place): start
+        `on` where it holds and is known, else NEVER; known where the value is (a nullable input)."""
+        from changzhu.rules import leaf_kernels  # numba, loaded when an earliest date is searched
+
         kind, op = self.spec.kind, self.op
+        tail = (self.spec.nullable, on, int(NEVER), start, known)
         if kind == "number":
-            t = float(raw)
-            if op in _ORDER:
-                return _ORDER[op](values, t)
-            return (values == t) if op == "==" else (values != t)
+            code = leaf_kernels.ORDER_CODES.get(op, leaf_kernels.ORDER_CODES["!="])  # else: not equal
+            leaf_kernels.number(values, rows, every, code, float(raw), *tail)
+            return
         if kind == "bool":
-            truth = values == 1 if values.dtype == np.int8 else values.astype(bool)
-            return truth == bool(raw) if op in ("==", "in") else truth != bool(raw)
+            want = bool(raw) if op in ("==", "in") else not bool(raw)
+            leaf_kernels.truth(values, rows, every, values.dtype == np.int8, want, *tail)
+            return
         wanted = raw if isinstance(raw, list) else [raw]
         if kind == "set":
-            mask = _set_mask(self.spec.categories, wanted)
-            inside = (values & mask) != 0
-            return inside if op == "contains" else ~inside
-        inside = category_table(self.spec.categories, wanted)[values]
-        return inside if op in ("==", "in") else ~inside
+            mask = int(_set_mask(self.spec.categories, wanted))
+            leaf_kernels.codes(values, rows, every, mask, op != "contains", *tail)
+            return
+        negate = op not in ("==", "in")
+        if len(self.spec.categories) <= leaf_kernels.BIT_CODES:
+            bits = sum(1 << self.spec.categories.index(w) for w in wanted)
+            leaf_kernels.category(values, rows, every, bits, negate, *tail)
+            return
+        inside = category_table(self.spec.categories, wanted)
+        leaf_kernels.category_table(values, rows, every, inside, negate, *tail)
 
     def _dates(self, ev: Engine, rows: np.ndarray, count: float, months: int) -> LeafResult:
         """How many dates are within the window, compared with `count`: the first span of days it holds."""

@@ -65,7 +65,7 @@ LUT_LO = (date(1850, 1, 1) - EPOCH).days
 LUT_HI = (date(2250, 1, 1) - EPOCH).days
 YM_LO = 1850 * 12
 YM_HI = 2250 * 12
-_DAY_YM, _DAY_D0 = (a.astype(np.int32) for a in _civil_arith(np.arange(LUT_LO, LUT_HI + 1)))
+DAY_YM, DAY_D0 = (a.astype(np.int32) for a in _civil_arith(np.arange(LUT_LO, LUT_HI + 1)))
 YM_START = _from_civil_arith(np.arange(YM_LO, YM_HI + 1), np.zeros(YM_HI - YM_LO + 1, dtype=np.int64)).astype(np.int32)
 YM_LEN = _month_length_arith(np.arange(YM_LO, YM_HI + 1)).astype(np.int32)
 
@@ -79,7 +79,7 @@ def civil(days: np.ndarray | int) -> tuple[np.ndarray, np.ndarray]:
     d = np.asarray(days)
     if d.ndim and _within(d, LUT_LO, LUT_HI):
         i = d - LUT_LO
-        return _DAY_YM[i], _DAY_D0[i]
+        return DAY_YM[i], DAY_D0[i]
     return _civil_arith(d)
 
 

@@ -14,6 +14,8 @@ from changzhu.domain.person import EDUCATION_LEVELS, HOUSING_TENURES, SEXES, TIT
 from changzhu.rules.catalog import PolicySet, RegionLookup
 from changzhu.rules.dated_lists import MATRIX, WITHIN, count_within, dates_matrix
 from changzhu.rules.dates import (
+    DAY_D0,
+    DAY_YM,
     LUT_LO,
     NEVER,
     YM_LEN,
@@ -96,7 +98,6 @@ class Clock:
         from changzhu.rules.clock_kernels import reach  # numba, loaded when an earliest date is searched
 
         m = self.base.shape[0] if rows is None else rows.shape[0]
-        bym, bday = self.civil_base()
         wanted = np.zeros(0, dtype=np.int64) if rows is None else np.asarray(rows, dtype=np.int64)
         line = np.broadcast_to(np.asarray(threshold, dtype=np.float64), (m,))
         out = np.empty(m, dtype=np.int32)  # days fit (NEVER is int32's largest): half the memory of int64
@@ -107,14 +108,15 @@ class Clock:
             self.const,
             self.grows,
             self.before,
-            bym,
-            bday,
             line,
             on,
             int(NEVER),
             YM_LO,
             YM_START,
             YM_LEN,
+            LUT_LO,
+            DAY_YM,
+            DAY_D0,
             out,
         )
         return out
