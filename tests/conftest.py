@@ -11,6 +11,7 @@ and makes a directory the workers share for outputs built once per session (CHAN
 from __future__ import annotations
 
 import fcntl
+import importlib.util
 import os
 import pickle
 import shutil
@@ -20,6 +21,7 @@ import tempfile
 import uuid
 from collections.abc import Callable, Iterator
 from pathlib import Path
+from types import ModuleType
 from typing import TYPE_CHECKING
 
 import pytest
@@ -90,6 +92,20 @@ def _pg_reachable() -> bool:
         return True
     except OperationalError:
         return False
+
+
+@pytest.fixture(scope="session")
+def load_tool() -> Callable[[str], ModuleType]:
+    """A script of tools/ loaded as a module by its name ("perf_table"): tools/ is not a package."""
+
+    def load(name: str) -> ModuleType:
+        spec = importlib.util.spec_from_file_location(name, Path(__file__).parents[1] / "tools" / f"{name}.py")
+        assert spec is not None and spec.loader is not None
+        module = importlib.util.module_from_spec(spec)
+        spec.loader.exec_module(module)
+        return module
+
+    return load
 
 
 @pytest.fixture

@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-import importlib.util
 import json
 import shutil
+from collections.abc import Callable
 from pathlib import Path
 from types import ModuleType
 
@@ -13,23 +13,18 @@ import pytest
 ROOT = Path(__file__).resolve().parents[2]
 
 
-def _perf_table() -> ModuleType:
-    spec = importlib.util.spec_from_file_location("perf_table", ROOT / "tools" / "perf_table.py")
-    assert spec is not None and spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
+@pytest.fixture
+def perf(load_tool: Callable[[str], ModuleType]) -> ModuleType:
+    return load_tool("perf_table")
 
 
-def test_readme_table_matches_the_results() -> None:
-    perf = _perf_table()
+def test_readme_table_matches_the_results(perf: ModuleType) -> None:
     text = (ROOT / "README.md").read_text(encoding="utf-8")
     assert perf.START in text and perf.END in text
     assert perf.rewrite(text) == text, "README.md's performance table is stale: run python tools/perf_table.py"
 
 
-def test_table_follows_a_changed_result(tmp_path: Path) -> None:
-    perf = _perf_table()
+def test_table_follows_a_changed_result(perf: ModuleType, tmp_path: Path) -> None:
     results = tmp_path / "results"
     shutil.copytree(ROOT / "benchmarks" / "results", results)
     rules = json.loads((results / "rules.json").read_text(encoding="utf-8"))

@@ -3,27 +3,21 @@
 from __future__ import annotations
 
 import csv
-import importlib.util
 import re
-from pathlib import Path
+from collections.abc import Callable
 from types import ModuleType
 
 import pytest
 
 from changzhu.data.census import FILES_DIR
 
-TOOL = Path(__file__).parents[2] / "tools" / "region_names_en.py"
 WORD = r"[A-Za-z][a-zü']*(-[A-Za-z][a-zü']*)?"  # Xi'an, Lüliang, Shangri-La, High-tech
 NAME = re.compile(rf"(?=[A-Z]){WORD}(,? {WORD})*")
 
 
 @pytest.fixture(scope="module")
-def tool() -> ModuleType:
-    spec = importlib.util.spec_from_file_location("region_names_en", TOOL)
-    assert spec is not None and spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
+def tool(load_tool: Callable[[str], ModuleType]) -> ModuleType:
+    return load_tool("region_names_en")
 
 
 def _shipped() -> list[dict[str, str]]:
