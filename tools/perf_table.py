@@ -112,8 +112,8 @@ def _peak_memory(cases: list[dict[str, Any]], what: str, sizes: str) -> Iterator
 def _simulation(found: dict[str, Any]) -> Iterator[Row]:
     local = [c for c in found["cases"] if c["engine"] == "local"]
     persons = [c["persons"] / 1e6 for c in local] or [0.0]
-    sizes = f"{min(persons):.0f}M–{max(persons):.1f}M"
-    yield from _peak_memory(local, "simulation, local engine: peak memory", sizes)
+    low, high = f"{min(persons):.1f}M".replace(".0M", "M"), f"{max(persons):.1f}M".replace(".0M", "M")
+    yield from _peak_memory(local, "simulation, local engine: peak memory", low if low == high else f"{low}–{high}")
 
 
 def _country(found: dict[str, Any]) -> Iterator[Row]:
