@@ -44,7 +44,8 @@ class InputDefault:
             picked = np.minimum(picked, len(self.codes) - 1)
             return pl.Series(self.name, self.codes, dtype=pl.String).gather(picked).alias(self.name)
         if self.type == "dates":  # no occurrence for anyone
-            return pl.Series(self.name, [[]] * n, dtype=pl.List(pl.Date))
+            # polars repeats one empty list natively: a Python list of n lists built 1M Series (6-12 s per 1M)
+            return pl.repeat(pl.lit([], dtype=pl.List(pl.Date)), n, eager=True).alias(self.name)
         dtype = {"integer": pl.Int64(), "months": pl.Int32()}.get(self.type, pl.Float64())
         return pl.repeat(self.value, n, dtype=dtype, eager=True).alias(self.name)
 
