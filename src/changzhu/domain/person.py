@@ -293,11 +293,12 @@ def _bad_rows(df: pl.DataFrame, mask: pl.Expr) -> tuple[int, ...]:
     return tuple(df.with_row_index("_row").filter(mask)["_row"].to_list())
 
 
-def _region_checks(df: pl.DataFrame, known_regions: set[str] | None) -> list[tuple[str, pl.Expr, str]]:
-    """Region code rules, judged once per distinct code; an expression selects the bad rows only if one fails."""
+def _region_checks(codes: dict[str, pl.Series], known_regions: set[str] | None) -> list[tuple[str, pl.Expr, str]]:
+    """Region code rules, judged once per distinct code (`codes`: each region column's); an expression selects the
+    bad rows only if one fails."""
     checks = []
     for name in REGION_COLUMNS:
-        distinct = df.get_column(name).unique().drop_nulls()
+        distinct = codes[name]
         malformed = distinct.filter(~distinct.str.contains(r"^[1-8]\d{5}$"))
         if malformed.len():
             checks.append((name, pl.col(name).is_in(malformed.implode()), "not a six-digit GB/T 2260 code"))
@@ -369,7 +370,10 @@ def _extra_problems(df: pl.DataFrame, extra: tuple[ExtraColumn, ...]) -> tuple[p
                 PersonTableProblem(col.name, rows, f"cannot be read as {col.dtype}: {str(exc).splitlines()[0]}")
             )
             continue
-        if col.categories:
+        if typed.null_count() == typed.len():  # nothing given: nulls of its type, nothing to check
+            cast.append(typed.alias(col.name))
+            continue
+        if col.categories and not _among(raw.dtype, col.categories):
             values = typed.explode() if isinstance(col.dtype, pl.List) else typed
             rows_of = (
                 typed.to_frame("v").with_row_index("row").explode("v")["row"]
@@ -392,6 +396,11 @@ def _extra_problems(df: pl.DataFrame, extra: tuple[ExtraColumn, ...]) -> tuple[p
     if cast:
         df = df.with_columns(cast)
     return df, problems
+
+
+def _among(dtype: pl.DataType, codes: tuple[str, ...]) -> bool:
+    """Whether every value a column of this type can hold is one of the codes (an Enum of some of them)."""
+    return isinstance(dtype, pl.Enum) and set(dtype.categories.to_list()) <= set(codes)
 
 
 def _iso_date_lists(raw: pl.Series) -> tuple[pl.Series, tuple[int, ...]]:
@@ -461,15 +470,19 @@ def _rows_checked(
     """The typed table if no row fails `checks`, the region codes and (unless `checked`: it passed them) the
     duplicate check; else PersonTableError listing them in the order they always were."""
     increasing = (pl.col("person_id").diff().drop_nulls() > 0).all().alias("increasing")
-    found = typed.select(increasing, *(expr.any().alias(str(i)) for i, (_, expr, _) in enumerate(checks))).row(0)
+    flags = (expr.any().alias(str(i)) for i, (_, expr, _) in enumerate(checks))
+    distinct = (pl.col(name).unique().implode().alias(f"distinct {name}") for name in REGION_COLUMNS)
+    got = typed.select(increasing, *flags, *distinct)  # one parallel pass
+    found = got.row(0)[: len(checks) + 1]
+    codes = {name: got.get_column(f"distinct {name}").explode().drop_nulls() for name in REGION_COLUMNS}
     failing: list[tuple[str, pl.Expr, str]] = []
     if checked:  # only region codes still unknown and the date checks can fail; region problems came first
-        failing += _region_checks(typed, known_regions)
+        failing += _region_checks(codes, known_regions)
     for check, bad in zip(checks, found[1:], strict=True):
         if bad:
             failing.append(check)
         if check[2] == "ratio cannot be negative":  # region problems are listed here, as they always were
-            failing += _region_checks(typed, known_regions)
+            failing += _region_checks(codes, known_regions)
         if check[2] == "income cannot be negative" and not found[0] and typed["person_id"].is_duplicated().any():
             failing.append(("person_id", pl.col("person_id").is_duplicated(), "duplicate person_id"))
     problems = [PersonTableProblem(column, _bad_rows(typed, expr), message) for column, expr, message in failing]
