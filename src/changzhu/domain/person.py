@@ -473,7 +473,7 @@ def _rows_checked(
     flags = (expr.any().alias(str(i)) for i, (_, expr, _) in enumerate(checks))
     distinct = (pl.col(name).unique().implode().alias(f"distinct {name}") for name in REGION_COLUMNS)
     got = typed.select(increasing, *flags, *distinct)  # one parallel pass
-    found = got.row(0)[: len(checks) + 1]
+    found = got.select(pl.exclude([f"distinct {name}" for name in REGION_COLUMNS])).row(0)
     codes = {name: got.get_column(f"distinct {name}").explode().drop_nulls() for name in REGION_COLUMNS}
     failing: list[tuple[str, pl.Expr, str]] = []
     if checked:  # only region codes still unknown and the date checks can fail; region problems came first
