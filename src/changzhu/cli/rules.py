@@ -10,13 +10,15 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from changzhu.cli.tables_cmds import ErrorsOption, SheetOption, SkipOption, person_file_schema, read_user_table
+from changzhu.cli.tables_cmds import ErrorsOption, SheetOption, SkipOption, read_user_people
 from changzhu.domain.services import Service
 from changzhu.errors import ChangzhuError
 from changzhu.output import ExportOption, OutputFormat, console, emit_table, export_table
 
 if TYPE_CHECKING:
     import polars as pl
+
+    from changzhu.domain.person import CheckedPersonTable
 
 
 def _parse_date(raw: str | None) -> date:
@@ -59,13 +61,13 @@ def explain_command(
     if lang not in ("zh", "en"):
         raise ChangzhuError(f"--lang {lang!r}: use zh or en")
     reform = load_scenario(scenario) if scenario else None
-    jobs: list[tuple[str, pl.DataFrame, date, int | None, list[Service] | None]] = []
+    jobs: list[tuple[str, pl.DataFrame | CheckedPersonTable, date, int | None, list[Service] | None]] = []
     if example is not None:
         for case in load_example(example):
             for case_pid, shown in case.explain:
                 jobs.append((case.title, case.people, case.on, case_pid, _services(service) or list(shown)))
     elif people is not None:
-        table = read_user_table(people, person_file_schema(), sheet=sheet, skip_bad_rows=skip_bad_rows, errors=errors)
+        table = read_user_people(people, sheet=sheet, skip_bad_rows=skip_bad_rows, errors=errors)
         jobs.append((str(people), table, _parse_date(on), person_id, _services(service)))
     else:
         raise ChangzhuError("give --example NAME or --people FILE (see `changzhu explain --help`)")
@@ -172,6 +174,7 @@ def evaluate_command(
     from rich.progress import Progress
 
     from changzhu.data.regions import region_table
+    from changzhu.domain.person import CheckedPersonTable
     from changzhu.rules import evaluate, load_scenario
     from changzhu.rules.summary import eligibility_by_region, eligibility_summary
 
@@ -182,20 +185,22 @@ def evaluate_command(
     if (people is None) == (not registry):
         raise ChangzhuError("give a person file or --registry (one of them)")
     decide: Callable[..., pl.DataFrame] = evaluate
+    given: pl.DataFrame | CheckedPersonTable
     if people is not None:
-        table = read_user_table(people, person_file_schema(), sheet=sheet, skip_bad_rows=skip_bad_rows, errors=errors)
+        given = read_user_people(people, sheet=sheet, skip_bad_rows=skip_bad_rows, errors=errors)
+        table = given.frame if isinstance(given, CheckedPersonTable) else given
     else:
         from changzhu.cli.registry_cmds import migrated_engine
         from changzhu.registry.decide import evaluate_registered
         from changzhu.registry.frames import person_frame
 
-        table = person_frame(migrated_engine())
+        table = given = person_frame(migrated_engine())
         decide = evaluate_registered
     when, wanted = _parse_date(on), _services(service)
     reform = load_scenario(scenario) if scenario else None
     with Progress(console=console, transient=True) as progress:
         task = progress.add_task(f"deciding for {table.height:,} people", total=2)
-        result = decide(table, when, scenario=reform, services=wanted, earliest=earliest)
+        result = decide(given, when, scenario=reform, services=wanted, earliest=earliest)
         progress.update(task, advance=1, description="writing")
         if out is not None:
             export_table(result, out)

@@ -14,7 +14,8 @@ from changzhu.output import OutputFormat, console, emit_table, err_console, expo
 if TYPE_CHECKING:  # the readers (polars) are imported when a file is read, not for `--help`
     import polars as pl
 
-    from changzhu.tables import TableSchema
+    from changzhu.domain.person import CheckedPersonTable
+    from changzhu.tables import TableRead, TableSchema
 
 SheetOption = Annotated[str | None, typer.Option("--sheet", help="Excel sheet to read (default: the first)")]
 SkipOption = Annotated[
@@ -46,13 +47,36 @@ def read_user_table(
     except TableRejected as exc:
         report_errors(exc.report(), errors)
         raise
+    _report_skipped(read, errors)
+    return read.frame
+
+
+def read_user_people(
+    path: Path, *, sheet: str | None, skip_bad_rows: bool, errors: Path | None
+) -> pl.DataFrame | CheckedPersonTable:
+    """A person file (person_file_schema) read as read_user_table reads it: the table as the reader checked it (a
+    CheckedPersonTable: evaluate and explain do not check it again), or the rows kept when that check left some
+    out."""
+    from changzhu.tables import TableRejected
+    from changzhu.tables.person import read_person_table
+
+    try:
+        read, checked = read_person_table(path, person_file_schema(), sheet=sheet, skip_bad_rows=skip_bad_rows)
+    except TableRejected as exc:
+        report_errors(exc.report(), errors)
+        raise
+    _report_skipped(read, errors)
+    return read.frame if checked is None else checked
+
+
+def _report_skipped(read: TableRead, errors: Path | None) -> None:
+    """The rows left out with --skip-bad-rows: printed (and written to `errors`) and counted."""
     if read.errors:
         report_errors(read.report(), errors)
         err_console.print(
             f"{read.skipped:,} bad row(s) left out (--skip-bad-rows); {read.frame.height:,} row(s) used",
             highlight=False,
         )
-    return read.frame
 
 
 def report_errors(report: pl.DataFrame, errors: Path | None) -> None:

@@ -17,6 +17,7 @@ _EXPORTS = {
     "PERSON_SCHEMA": "person",
     "PersonColumn": "person",
     "PersonTableError": "person",
+    "CheckedPersonTable": "person",
     "validate_person_table": "person",
     "empty_person_table": "person",
 }

@@ -293,11 +293,12 @@ def _bad_rows(df: pl.DataFrame, mask: pl.Expr) -> tuple[int, ...]:
     return tuple(df.with_row_index("_row").filter(mask)["_row"].to_list())
 
 
-def _region_checks(df: pl.DataFrame, known_regions: set[str] | None) -> list[tuple[str, pl.Expr, str]]:
-    """Region code rules, judged once per distinct code; an expression selects the bad rows only if one fails."""
+def _region_checks(codes: dict[str, pl.Series], known_regions: set[str] | None) -> list[tuple[str, pl.Expr, str]]:
+    """Region code rules, judged once per distinct code (`codes`: each region column's); an expression selects the
+    bad rows only if one fails."""
     checks = []
     for name in REGION_COLUMNS:
-        distinct = df.get_column(name).unique().drop_nulls()
+        distinct = codes[name]
         malformed = distinct.filter(~distinct.str.contains(r"^[1-8]\d{5}$"))
         if malformed.len():
             checks.append((name, pl.col(name).is_in(malformed.implode()), "not a six-digit GB/T 2260 code"))
@@ -324,12 +325,17 @@ def _row_checks(as_of: date | None) -> list[tuple[str, pl.Expr, str]]:
         ("income_per_capita_month", pl.col("income_per_capita_month") < 0, "income cannot be negative"),
         ("residence_since", pl.col("residence_since") < pl.col("birth_date"), "residence starts before birth"),
     ]
-    if as_of is not None:
-        checks += [
-            (name, pl.col(name) > pl.lit(as_of), f"date is after the evaluation date {as_of}")
-            for name in ("birth_date", "residence_since", "residence_permit_since")
-        ]
-    return checks
+    return checks + _date_checks(as_of)
+
+
+def _date_checks(as_of: date | None) -> list[tuple[str, pl.Expr, str]]:
+    """The rules that depend on the evaluation date: no date after it."""
+    if as_of is None:
+        return []
+    return [
+        (name, pl.col(name) > pl.lit(as_of), f"date is after the evaluation date {as_of}")
+        for name in ("birth_date", "residence_since", "residence_permit_since")
+    ]
 
 
 def _extra_problems(df: pl.DataFrame, extra: tuple[ExtraColumn, ...]) -> tuple[pl.DataFrame, list[PersonTableProblem]]:
@@ -364,7 +370,10 @@ def _extra_problems(df: pl.DataFrame, extra: tuple[ExtraColumn, ...]) -> tuple[p
                 PersonTableProblem(col.name, rows, f"cannot be read as {col.dtype}: {str(exc).splitlines()[0]}")
             )
             continue
-        if col.categories:
+        if typed.null_count() == typed.len():  # nothing given: nulls of its type, nothing to check
+            cast.append(typed.alias(col.name))
+            continue
+        if col.categories and not _among(raw.dtype, col.categories):
             values = typed.explode() if isinstance(col.dtype, pl.List) else typed
             rows_of = (
                 typed.to_frame("v").with_row_index("row").explode("v")["row"]
@@ -389,6 +398,11 @@ def _extra_problems(df: pl.DataFrame, extra: tuple[ExtraColumn, ...]) -> tuple[p
     return df, problems
 
 
+def _among(dtype: pl.DataType, codes: tuple[str, ...]) -> bool:
+    """Whether every value a column of this type can hold is one of the codes (an Enum of some of them)."""
+    return isinstance(dtype, pl.Enum) and set(dtype.categories.to_list()) <= set(codes)
+
+
 def _iso_date_lists(raw: pl.Series) -> tuple[pl.Series, tuple[int, ...]]:
     """Lists of ISO dates given as text (JSON, an API request; one text: dates separated by ;) as dates, and the
     rows holding one that is not a date."""
@@ -401,7 +415,7 @@ def _iso_date_lists(raw: pl.Series) -> tuple[pl.Series, tuple[int, ...]]:
 
 
 def validate_person_table(
-    df: pl.DataFrame,
+    df: pl.DataFrame | CheckedPersonTable,
     *,
     as_of: date | None = None,
     known_regions: set[str] | None = None,
@@ -410,10 +424,17 @@ def validate_person_table(
     """Check a person table against the schema and return it cast to the schema's types.
 
     extra: optional, nullable columns declared by the rules (a missing one is added as null: unknown).
+    A CheckedPersonTable is not checked again for what it was checked for: only the dates against `as_of`, the
+    region codes against `known_regions` and the `extra` columns are (the problems named as for a DataFrame).
     Raises PersonTableError naming every bad column and row; the input is never partly accepted.
     """
-    df, extra_problems = _extra_problems(df, extra)
+    checked = isinstance(df, CheckedPersonTable)
+    df, extra_problems = _extra_problems(df.frame if isinstance(df, CheckedPersonTable) else df, extra)
     problems: list[PersonTableProblem] = list(extra_problems)
+    if checked:
+        if problems:
+            raise PersonTableError(problems)
+        return _rows_checked(df, _date_checks(as_of), known_regions, checked=True)
     missing = [c.name for c in PERSON_COLUMNS if c.name not in df.columns and not c.optional]
     for name in missing:
         problems.append(PersonTableProblem(name, (), "column is missing"))
@@ -440,23 +461,46 @@ def validate_person_table(
         raise PersonTableError(problems)
     others = [c for c in df.columns if c not in PERSON_SCHEMA]
     typed = pl.DataFrame(cast_columns).hstack([df.get_column(c) for c in others])
+    return _rows_checked(typed, _row_checks(as_of), known_regions, checked=False)
 
-    checks = _row_checks(as_of)
+
+def _rows_checked(
+    typed: pl.DataFrame, checks: list[tuple[str, pl.Expr, str]], known_regions: set[str] | None, *, checked: bool
+) -> pl.DataFrame:
+    """The typed table if no row fails `checks`, the region codes and (unless `checked`: it passed them) the
+    duplicate check; else PersonTableError listing them in the order they always were."""
     increasing = (pl.col("person_id").diff().drop_nulls() > 0).all().alias("increasing")
-    found = typed.select(increasing, *(expr.any().alias(str(i)) for i, (_, expr, _) in enumerate(checks))).row(0)
+    flags = (expr.any().alias(str(i)) for i, (_, expr, _) in enumerate(checks))
+    distinct = (pl.col(name).unique().implode().alias(f"distinct {name}") for name in REGION_COLUMNS)
+    got = typed.select(increasing, *flags, *distinct)  # one parallel pass
+    found = got.select(pl.exclude([f"distinct {name}" for name in REGION_COLUMNS])).row(0)
+    codes = {name: got.get_column(f"distinct {name}").explode().drop_nulls() for name in REGION_COLUMNS}
     failing: list[tuple[str, pl.Expr, str]] = []
+    if checked:  # only region codes still unknown and the date checks can fail; region problems came first
+        failing += _region_checks(codes, known_regions)
     for check, bad in zip(checks, found[1:], strict=True):
         if bad:
             failing.append(check)
         if check[2] == "ratio cannot be negative":  # region problems are listed here, as they always were
-            failing += _region_checks(typed, known_regions)
+            failing += _region_checks(codes, known_regions)
         if check[2] == "income cannot be negative" and not found[0] and typed["person_id"].is_duplicated().any():
             failing.append(("person_id", pl.col("person_id").is_duplicated(), "duplicate person_id"))
-    for column, expr, message in failing:
-        problems.append(PersonTableProblem(column, _bad_rows(typed, expr), message))
+    problems = [PersonTableProblem(column, _bad_rows(typed, expr), message) for column, expr, message in failing]
     if problems:
         raise PersonTableError(problems)
     return typed
+
+
+class CheckedPersonTable:
+    """A person table checked against the schema once (validate_person_table without an evaluation date, known
+    regions or declared inputs): its core columns of the schema's types. Evaluating it checks only what depends
+    on the date and the policies (the table reader makes one of every person file it accepts). Do not change
+    its frame in place: it is trusted as checked."""
+
+    __slots__ = ("frame",)
+
+    def __init__(self, people: pl.DataFrame) -> None:
+        self.frame = validate_person_table(people)
 
 
 def empty_person_table() -> pl.DataFrame:

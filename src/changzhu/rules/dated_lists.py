@@ -35,15 +35,12 @@ def dates_matrix(series: pl.Series) -> tuple[np.ndarray, np.ndarray]:
     lengths = lists.list.len().fill_null(-1).to_numpy().astype(np.int32, copy=False)
     width = max(int(lengths.max()) if lengths.size else 0, 1)
     matrix = np.full((lists.len(), width), NEVER, dtype=np.int32)
-    long = (
-        pl.DataFrame({"d": lists})
-        .with_row_index("row")
-        .explode("d")
-        .drop_nulls("d")
-        .with_columns(pl.int_range(pl.len()).over("row").alias("col"), pl.col("d").to_physical())
-    )
-    if long.height:
-        matrix[long["row"].to_numpy(), long["col"].to_numpy()] = long["d"].to_numpy()
+    long = pl.DataFrame({"d": lists}).with_row_index("row").explode("d").drop_nulls("d")
+    if long.height:  # each date's column: its place among its row's dates (a row's dates are consecutive)
+        rows = long["row"].to_numpy()
+        starts = np.flatnonzero(np.r_[True, rows[1:] != rows[:-1]])
+        cols = np.arange(rows.size) - np.repeat(starts, np.diff(np.r_[starts, rows.size]))
+        matrix[rows, cols] = long["d"].to_physical().to_numpy()
     several = lengths >= 2  # a row of one date (or none) is sorted already: only the others are sorted
     if several.any():
         matrix[several] = np.sort(matrix[several], axis=1)

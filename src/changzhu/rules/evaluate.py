@@ -8,7 +8,7 @@ from datetime import date
 import numpy as np
 import polars as pl
 
-from changzhu.domain.person import ExtraColumn, validate_person_table
+from changzhu.domain.person import CheckedPersonTable, ExtraColumn, validate_person_table
 from changzhu.domain.services import Service
 from changzhu.rules.catalog import PolicySet, ResolvedPolicy, policies_in_use, region_lookup
 from changzhu.rules.conditions import ServiceCondition
@@ -25,9 +25,14 @@ DIRECT_BITS = 20  # up to this many names, combinations are found through a tabl
 
 
 def prepare(
-    people: pl.DataFrame, on: date, *, scenario: Scenario | None = None, policies: PolicySet | None = None
+    people: pl.DataFrame | CheckedPersonTable,
+    on: date,
+    *,
+    scenario: Scenario | None = None,
+    policies: PolicySet | None = None,
 ) -> Frame:
-    """Validate the table (all or nothing) and the scenario; the people as the arrays the rules read on `on`."""
+    """Validate the table (all or nothing; a CheckedPersonTable only for the date, the regions and the declared
+    inputs) and the scenario; the people as the arrays the rules read on `on`."""
     policies = policies or policies_in_use()
     regions = region_lookup()
     extra = tuple(
@@ -41,7 +46,7 @@ def prepare(
 
 
 def evaluate(
-    people: pl.DataFrame,
+    people: pl.DataFrame | CheckedPersonTable,
     on: date,
     *,
     scenario: Scenario | None = None,

@@ -18,6 +18,7 @@ from typing import Any, Literal
 import numpy as np
 import polars as pl
 
+from changzhu.domain.person import CheckedPersonTable
 from changzhu.domain.services import SERVICE_TITLES_ZH, Service
 from changzhu.rules.catalog import PolicySet, ResolvedPolicy, region_lookup, resolve_region
 from changzhu.rules.conditions import AllOf, Condition, Leaf, PointsCondition, ServiceCondition, VariableCondition
@@ -500,7 +501,7 @@ class _Reader:
 
 
 def explain(
-    people: pl.DataFrame,
+    people: pl.DataFrame | CheckedPersonTable,
     on: date,
     person_id: int | None = None,
     scenario: Scenario | None = None,

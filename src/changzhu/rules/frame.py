@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import date
 from typing import Any
@@ -163,11 +163,12 @@ class Frame:
         self.variables: dict[str, VariableSpec] = policies.variables
         self.regions = regions
         self.person_id = people["person_id"].to_numpy()
-        self.region_idx = _region_idx(people["residence_region"], regions)
+        # the three region columns read in one parallel pass: where one lives, the hukou place, the prior place
+        columns = ("residence_region", "hukou_region", "prior_region")
+        self.region_idx, self.hukou_idx, self._prior_idx = _region_indices(people, columns, regions)
         self.clocks: dict[str, Clock] = _Lazy(self._clock)  # type: ignore[assignment]
         self.statics: dict[str, np.ndarray] = _Lazy(self._static)  # type: ignore[assignment]
         self._parent: np.ndarray | None = None
-        self._hukou: np.ndarray | None = None
         self._recognition: dict[str, np.ndarray] | None = None
 
     def subset(self, index: np.ndarray) -> Frame:
@@ -239,6 +240,31 @@ class Frame:
             return None
         return self.clocks[name].const >= 0
 
+    def prefetch(self, names: Iterable[str]) -> None:
+        """Build the statics among `names` that are one column each (flags, numbers, category codes, declared
+        inputs) in one parallel polars pass rather than one after another; the others are built on first use."""
+        wanted = {name: self._column(name) for name in dict.fromkeys(names) if name not in self.statics}
+        columns = {name: found for name, found in wanted.items() if found is not None}
+        if len(columns) < 2:
+            return
+        got = self.people.lazy().select(expr.alias(name) for name, (expr, _) in columns.items()).collect()
+        for name, (_, dtype) in columns.items():
+            self.statics[name] = got.get_column(name).to_numpy().astype(dtype, copy=False)
+
+    def _column(self, name: str) -> tuple[pl.Expr, type] | None:
+        """A static that is one column of the table: the expression giving it, and its array's type (None if it is
+        not one)."""
+        spec = self.variables.get(name)
+        if spec is not None and spec.declared:
+            return None if spec.kind == "dates" else declared_expr(pl.col(name), spec)
+        if name in ("employed", "criminal_record"):
+            return pl.col(name), np.bool_
+        if name in ("income_per_capita_month", "si_base_ratio", "admin_detentions"):  # null (unknown): NaN
+            return pl.col(name).cast(pl.Float64).fill_null(float("nan")), np.float64
+        if name in _CATEGORIES:
+            return _codes(pl.col(name), _CATEGORIES[name]), np.int8
+        return None
+
     def _static(self, name: str) -> np.ndarray:
         people, regions = self.people, self.regions
         if WITHIN in name:  # how many dates count on the date, for the kernels
@@ -246,17 +272,13 @@ class Frame:
             return count_within(self.statics[base + MATRIX], int(months), self.on)
         if name.endswith(MATRIX):
             return self._dated_list(name)
+        column = self._column(name)
+        if column is not None:
+            expr, dtype = column
+            return people.select(expr).to_series().to_numpy().astype(dtype, copy=False)
         spec = self.variables.get(name)
-        if spec is not None and spec.declared:
-            if spec.kind == "dates":
-                return self._dated_list(name)
-            return declared_array(people[name], spec)
-        if name in ("employed", "criminal_record"):
-            return people[name].to_numpy().astype(bool)
-        if name in ("income_per_capita_month", "si_base_ratio", "admin_detentions"):  # null (unknown): NaN
-            return people[name].cast(pl.Float64).fill_null(float("nan")).to_numpy().astype(np.float64, copy=False)
-        if name in _CATEGORIES:
-            return _codes(people[name], _CATEGORIES[name])
+        if spec is not None and spec.declared:  # a dates input
+            return self._dated_list(name)
         res = self.region_idx
         if name == "city_size_class":
             return np.where(res >= 0, regions.size_class[np.maximum(res, 0)], -1).astype(np.int8)
@@ -279,13 +301,6 @@ class Frame:
         return matrix if name.endswith(MATRIX) else lengths
 
     @property
-    def hukou_idx(self) -> np.ndarray:
-        """Dense region index of each person's hukou region (computed once)."""
-        if self._hukou is None:
-            self._hukou = _region_idx(self.people["hukou_region"], self.regions)
-        return self._hukou
-
-    @property
     def parent_idx(self) -> np.ndarray:
         """Row of each person's parent in the table, -1 when there is none."""
         if self._parent is None:
@@ -297,9 +312,8 @@ class Frame:
         """Coefficient, agreement index and recognised prior residence / insurance months per row (互认)."""
         if self._recognition is None:
             people = self.people
-            prior_idx = _region_idx(people["prior_region"], self.regions)
             coef, agreement = recognition_coefficients(
-                self.region_idx, prior_idx, self.on_date, self.policies, self.regions
+                self.region_idx, self._prior_idx, self.on_date, self.policies, self.regions
             )
             recognises = [(a.recognises, i) for i, a in enumerate(self.policies.agreements)]
             res_ok = np.isin(agreement, [i for r, i in recognises if "residence" in r])
@@ -324,22 +338,21 @@ _CATEGORIES = {
 }
 
 
-def declared_array(series: pl.Series, spec: VariableSpec) -> np.ndarray:
-    """A declared input's column as the array rules read; null (unknown) is NaN (numbers), -1 (bool as int8,
-    category code, set of codes as an int64 bit mask) or NEVER (dates)."""
+def declared_expr(column: pl.Expr, spec: VariableSpec) -> tuple[pl.Expr, type]:
+    """A declared input's column as the array rules read (the expression and the array's type); null (unknown) is
+    NaN (numbers), -1 (bool as int8, category code, set of codes as an int64 bit mask) or NEVER (dates)."""
     if spec.kind == "number":
-        return series.cast(pl.Float64).fill_null(float("nan")).to_numpy().astype(np.float64, copy=False)
+        return column.cast(pl.Float64).fill_null(float("nan")), np.float64
     if spec.kind == "bool":
-        return series.cast(pl.Int8).fill_null(-1).to_numpy().astype(np.int8, copy=False)
+        return column.cast(pl.Int8).fill_null(-1), np.int8
     if spec.kind == "date":
-        return series.cast(pl.Date).to_physical().fill_null(int(NEVER)).to_numpy().astype(np.int32, copy=False)
+        return column.cast(pl.Date).to_physical().fill_null(int(NEVER)), np.int32
     if spec.kind == "category":
-        codes = series.cast(pl.Enum(list(spec.categories))).to_physical().cast(pl.Int16).fill_null(-1)
-        return codes.to_numpy().astype(np.int8, copy=False)
+        return _codes(column, list(spec.categories)), np.int8
     bits = {code: 1 << i for i, code in enumerate(spec.categories)}
     as_bits = pl.element().replace_strict(bits, default=0, return_dtype=pl.Int64)
-    masks = series.cast(pl.List(pl.String)).list.eval(as_bits).list.unique().list.sum()
-    return masks.fill_null(-1).to_numpy().astype(np.int64, copy=False)
+    masks = column.cast(pl.List(pl.String)).list.eval(as_bits).list.unique().list.sum()
+    return masks.fill_null(-1), np.int64
 
 
 def static_dtype(name: str, frame: Frame | None) -> type:
@@ -358,19 +371,23 @@ def static_dtype(name: str, frame: Frame | None) -> type:
     return {"bool": np.bool_, "category": np.int8, "number": np.float64}[spec.kind]
 
 
-def _codes(series: pl.Series, categories: list[str]) -> np.ndarray:
+def _codes(column: pl.Expr, categories: list[str]) -> pl.Expr:
     """Category codes; null (unknown, in an optional column) is -1."""
-    codes = series.cast(pl.Enum(categories)).to_physical().cast(pl.Int16).fill_null(-1)
-    return codes.to_numpy().astype(np.int8, copy=False)
+    return column.cast(pl.Enum(categories)).to_physical().cast(pl.Int16).fill_null(-1)
 
 
-def _region_idx(series: pl.Series, regions: RegionLookup) -> np.ndarray:
-    """Dense index of each prefecture code (-1 for null, unknown or malformed): six-character codes read as numbers
-    and looked up in regions.lut (a parse and a gather: no hashing of strings)."""
-    code = pl.col("code")
-    number = pl.when(code.str.len_bytes() == 6).then(code.str.to_integer(strict=False))
-    found = series.to_frame("code").select(number.fill_null(0).clip(0, regions.lut.size - 1)).to_series()
-    return regions.lut[found.to_numpy()]
+def _region_indices(people: pl.DataFrame, columns: tuple[str, ...], regions: RegionLookup) -> list[np.ndarray]:
+    """Per column, the dense index of each prefecture code (-1 for null, unknown or malformed): six-character codes
+    read as numbers and looked up in regions.lut (a parse and a gather: no hashing of strings), the columns in
+    parallel."""
+
+    def number(name: str) -> pl.Expr:
+        code = pl.col(name)
+        parsed = pl.when(code.str.len_bytes() == 6).then(code.str.to_integer(strict=False))
+        return parsed.fill_null(0).clip(0, regions.lut.size - 1)
+
+    found = people.lazy().select(number(name) for name in columns).collect()
+    return [regions.lut[found.get_column(name).to_numpy()] for name in columns]
 
 
 def build_frame(people: pl.DataFrame, on: date, policies: PolicySet, regions: RegionLookup) -> Frame:

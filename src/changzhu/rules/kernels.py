@@ -122,13 +122,17 @@ class CompiledRules:
 
     def load(self) -> None:
         """Build every input the kernels read: whole months on the date, category codes, numbers, parents."""
-        for _, kernels, keys in self._needed():
-            for key in keys:
-                for name in kernels[key].source.inputs:
-                    if not name.startswith(("v_", "u_")) and name not in self._inputs:
-                        self._inputs[name] = np.ascontiguousarray(
-                            _input(self.frame, name), dtype=_dtype(name, self.frame)
-                        )
+        names = [
+            name
+            for _, kernels, keys in self._needed()
+            for key in keys
+            for name in kernels[key].source.inputs
+            if not name.startswith(("v_", "u_")) and name not in self._inputs
+        ]
+        self.frame.prefetch(name[2:] for name in names if name != "parent" and not name.startswith("c_"))
+        for name in names:
+            if name not in self._inputs:
+                self._inputs[name] = np.ascontiguousarray(_input(self.frame, name), dtype=_dtype(name, self.frame))
 
     def run(self) -> Decisions:
         """Every requested service (and those they depend on) and every scheme of the chains present."""

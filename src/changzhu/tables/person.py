@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import replace
+from pathlib import Path
 from typing import Any, Protocol
 
 import polars as pl
@@ -13,11 +15,13 @@ from changzhu.domain.person import (
     HOUSING_TENURES,
     PERSON_COLUMNS,
     TITLE_LEVELS,
+    CheckedPersonTable,
     PersonColumn,
     PersonTableError,
-    validate_person_table,
 )
+from changzhu.tables.read import TableRead, read_table
 from changzhu.tables.schema import Category, Column, ColumnType, RowProblem, TableSchema
+from changzhu.tables.vocab import RegionIndex
 
 # Words a spreadsheet may hold for a code besides its labels (CORE_CATEGORY_LABELS): short forms and older labels.
 SYNONYMS: dict[str, dict[str, tuple[str, ...]]] = {
@@ -112,11 +116,33 @@ def person_column(col: PersonColumn) -> Column:
 
 def _cross_checks(frame: pl.DataFrame) -> list[RowProblem]:
     """The person table's own checks across columns (months, dates, duplicates), row by row."""
+    return _checked(frame, [])
+
+
+def _checked(frame: pl.DataFrame, keep: list[CheckedPersonTable]) -> list[RowProblem]:
+    """The cross-column checks' problems; when there are none, the rows as a CheckedPersonTable put in `keep`."""
     try:
-        validate_person_table(frame.select(c.name for c in PERSON_COLUMNS))
+        keep.append(CheckedPersonTable(frame))
     except PersonTableError as exc:
         return [RowProblem(row, p.column, p.message) for p in exc.problems for row in p.rows]
     return []
+
+
+def read_person_table(
+    path: Path,
+    schema: TableSchema,
+    *,
+    sheet: str | None = None,
+    skip_bad_rows: bool = False,
+    regions: RegionIndex | None = None,
+) -> tuple[TableRead, CheckedPersonTable | None]:
+    """A person file read as read_table reads it (`schema`: person_schema's), and the table read as the
+    CheckedPersonTable its cross-column check made, so that evaluating it does not check the whole table again
+    (None when that check left rows out: --skip-bad-rows)."""
+    kept: list[CheckedPersonTable] = []
+    checks = tuple((lambda frame: _checked(frame, kept)) if c is _cross_checks else c for c in schema.checks)
+    read = read_table(path, replace(schema, checks=checks), sheet=sheet, skip_bad_rows=skip_bad_rows, regions=regions)
+    return read, kept[0] if kept else None
 
 
 def person_schema(inputs: Sequence[Column] = ()) -> TableSchema:
