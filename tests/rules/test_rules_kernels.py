@@ -249,6 +249,31 @@ def test_an_edited_cached_kernel_is_never_run(tmp_path: Path, monkeypatch: pytes
     assert [p.read_text(encoding="utf-8") for p in written] == originals
 
 
+def test_a_modules_bytecode_is_used_only_for_its_own_text(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The bytecode kept beside a kernel module is read back (nothing compiled) when it was compiled from the same
+    text at the same path; a damaged file, or one compiled from other text, is compiled again and rewritten."""
+    path = tmp_path / "module.py"
+    text, other = "X = 1\n", "X = 2\n"
+    kernels._code(text, path)
+    kept = path.with_suffix(".code")
+    written = kept.read_bytes()
+
+    def value(source: str) -> int:
+        found: dict[str, int] = {}
+        exec(kernels._code(source, path), found)
+        return found["X"]
+
+    def no_compiling(*args: object) -> None:
+        raise AssertionError("compiled although its bytecode was kept")
+
+    with monkeypatch.context() as patched:
+        patched.setattr(kernels, "compile", no_compiling, raising=False)
+        assert value(text) == 1
+    kept.write_bytes(written[:-4])  # damaged
+    assert value(text) == 1 and kept.read_bytes() == written
+    assert value(other) == 2 and kept.read_bytes() != written
+
+
 def test_the_kernel_cache_is_private_to_the_user(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """The cache directory is created 0700; one that others may write to is refused with the fix named."""
     monkeypatch.setenv("CHANGZHU_CACHE_DIR", str(tmp_path / "cache"))
