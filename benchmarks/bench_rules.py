@@ -15,6 +15,10 @@ is its own:
   process   whole processes from the Parquet file to a written result, start-up and imports included:
             `changzhu evaluate FILE -s residence_permit -s residence_registration_settlement --out result.parquet`
             vs an OpenFisca script doing the same (read, prepare, calculate, write)
+  load      CPU seconds a fresh process spends loading cached kernels, from numba imported to every kernel the run
+            needs callable (load_case), for Shanghai's three outputs and for every service of every shipped chain
+            (1,000 people), today's code against LOAD_BASELINE_COMMIT's, runs interleaved; written to
+            results/rules_load.json
 
 Equal work: the NumPy and OpenFisca versions score all 15 indicators of Shanghai's scheme, as the policy file
 does (SHANGHAI_INDICATORS), on inputs that vary so every indicator scores for some people, and their outputs are
@@ -81,8 +85,11 @@ METHOD = (
 )
 # issue 19's "today" for earliest dates: the interval engine before it was sped up
 BASELINE_COMMIT = "4486a05095bbd5275ff6f10c0ad6c3564625e586"
+# the kernels' load before it was cut (numba's registries started at every cache load, bytecode compiled each run)
+LOAD_BASELINE_COMMIT = "d6d12fb556a84500f5cab964ca25ee9ca55a0a0f"
 SCRATCH_ENV = "BENCH_RULES_SCRATCH"
-CASES = ("compile", "full", "full-now", "earliest", "three", "process")  # --cases: all by default
+CASES = ("compile", "full", "full-now", "earliest", "three", "process", "load")  # --cases: all by default
+LOAD_TABLES = ("three", "full")  # the load case: Shanghai's three outputs; every service of every shipped chain
 CITIES = ["310100", "110100", "440100", "510100", "320500", "330100", "420100", "341000", "500100", "340800"]
 
 
@@ -528,6 +535,114 @@ def compile_case(n: int) -> dict[str, Any]:
     }
 
 
+def load_case(table: str, engine: str) -> dict[str, Any]:
+    """CPU seconds in this fresh process from numba imported to every kernel the run needs callable, the cache
+    filled: numba's start-up module run on its own (the code's changzhu.rules.numba_start: main's imported numba's
+    NumPy registry there), then, after the other imports, the policies and the 1,000-person frame (not counted),
+    CompiledRules built (the kernels' modules), compiled (loaded from the cache) and run on those rows. Shanghai's
+    three outputs for the "three" table, every service for "full"."""
+    import importlib.util
+    import runpy
+
+    import numba  # noqa: F401  (the start: numba imported)
+
+    cpu = time.process_time()
+    spec = importlib.util.find_spec("changzhu")  # the package found, not imported
+    assert spec is not None and spec.submodule_search_locations is not None
+    runpy.run_path(str(Path(spec.submodule_search_locations[0]) / "rules" / "numba_start.py"))
+    start_cpu = time.process_time() - cpu
+    from changzhu.domain.services import Service
+    from changzhu.rules.catalog import region_lookup, shipped_policies
+    from changzhu.rules.evaluate import prepare
+    from changzhu.rules.kernels import CompiledRules
+
+    shipped_policies()
+    region_lookup()
+    frame = prepare(pl.read_parquet(_load_table(table)), ON)
+    services = [Service(s) for s in THREE_SERVICES] if table == "three" else None
+    cpu = time.process_time()
+    rules = CompiledRules(frame, services)
+    built = time.process_time()
+    rules.compile()
+    loaded = time.process_time()
+    rules.run()
+    ran = time.process_time()
+    kernels = [k for chain in rules._kernels for k in chain.values()]
+    return {
+        "kind": f"load-{table}",
+        "engine": engine,
+        "code": str(Path(spec.submodule_search_locations[0])),
+        "chains": len(rules.groups),
+        "numba_start_cpu_seconds": start_cpu,
+        "modules_cpu_seconds": built - cpu,
+        "compile_cpu_seconds": loaded - built,
+        "first_run_cpu_seconds": ran - loaded,
+        "cpu_seconds": start_cpu + ran - cpu,
+        "overloads_loaded": sum(len(k.span.overloads) + len(k.rows.overloads) for k in kernels),
+        "compiled_not_loaded": sum(
+            sum(k.span.stats.cache_misses.values()) + sum(k.rows.stats.cache_misses.values()) for k in kernels
+        ),
+    }
+
+
+def _load_people(table: str) -> pl.DataFrame:
+    """1,000 people: all in Shanghai ("three"), or spread over ten cities with 20 living in each city that has a
+    policy file ("full"), so every shipped chain runs."""
+    if table == "three":
+        return synthetic_people(1000, seed=7, all_in="310100")
+    people = synthetic_people(1000, seed=7)
+    folder = ROOT / "src" / "changzhu" / "rules" / "policies" / "jurisdictions"
+    cities = sorted(p.stem for p in folder.glob("*.yaml") if p.stem != "000000")
+    residence = people["residence_region"].to_numpy().copy()
+    for i, code in enumerate(cities):
+        residence[20 * i : 20 * (i + 1)] = code
+    return people.with_columns(residence_region=pl.Series(residence))
+
+
+def _load_table(table: str) -> Path:
+    return _scratch() / f"bench_rules_input_{table}_load.parquet"
+
+
+def _load_pairs(repeat: int, tables: tuple[str, ...]) -> dict[str, Any]:
+    """The load case: today's code and LOAD_BASELINE_COMMIT's, on each table, with one cache filled by a first run
+    of each (not counted), then `repeat` runs each, interleaved; the median of each and every run's CPU seconds."""
+    for table in tables:
+        _load_people(table).write_parquet(_load_table(table))
+    with tempfile.TemporaryDirectory() as folder, tempfile.TemporaryDirectory() as cache:
+        plain = {**os.environ, "CHANGZHU_CACHE_DIR": cache}
+        envs = {
+            "changzhu": plain,
+            "baseline": {**plain, "PYTHONPATH": str(baseline_source(Path(folder), LOAD_BASELINE_COMMIT))},
+        }
+        for table in tables:  # compile into the cache
+            for engine, env in envs.items():
+                _child(f"load-{table}", engine, 0, env)
+        tries: dict[tuple[str, str], list[dict[str, Any]]] = {(t, e): [] for t in tables for e in envs}
+        for _ in range(repeat):
+            for (table, engine), got in tries.items():
+                got.append(_child(f"load-{table}", engine, 0, envs[engine]))
+    rows = []
+    for got in tries.values():
+        ok = [t for t in got if "error" not in t]
+        if not ok:
+            rows.append(got[0])
+            continue
+        row = dict(sorted(ok, key=lambda t: t["cpu_seconds"])[len(ok) // 2])
+        row["cpu_seconds_each_run"] = [t["cpu_seconds"] for t in ok]
+        rows.append(row)
+    ratios = {}
+    for table in tables:
+        now, then = (next((r for r in rows if r["kind"] == f"load-{table}" and r["engine"] == e), {}) for e in envs)
+        if "error" not in now and "error" not in then:
+            ratios[table] = _ratio(then, now, "cpu_seconds")
+    return {
+        "baseline_commit": LOAD_BASELINE_COMMIT,
+        "repeat": repeat,
+        "runs": rows,
+        "baseline_over_changzhu_cpu": ratios,
+    }
+
+
 def _engine_inputs(frame: Any) -> None:
     """Build every input the chains' rules and schemes read (the frame builds each on first use), as
     CompiledRules.load does for the kernels in `three`: the engine is then timed from prepared inputs."""
@@ -593,6 +708,8 @@ def run_case(kind: str, engine: str, n: int) -> dict[str, Any]:
     """One measured run (called in a child process)."""
     if kind == "compile":
         return compile_case(n)
+    if kind.startswith("load-"):
+        return load_case(kind.removeprefix("load-"), engine)
     if kind == "earliest":
         return earliest_case(engine, n)
     df = pl.read_parquet(_input_path(kind, n))
@@ -748,11 +865,9 @@ def ratios_of(runs: list[dict[str, Any]], n: int) -> dict[str, dict[str, float]]
     return out
 
 
-def baseline_source(folder: Path) -> Path:
-    """BASELINE_COMMIT's src/ extracted into `folder` (git archive: the repository is not touched)."""
-    archive = subprocess.run(
-        ["git", "archive", BASELINE_COMMIT, "src"], capture_output=True, check=True, cwd=ROOT
-    ).stdout
+def baseline_source(folder: Path, commit: str = BASELINE_COMMIT) -> Path:
+    """A commit's src/ extracted into `folder` (git archive: the repository is not touched)."""
+    archive = subprocess.run(["git", "archive", commit, "src"], capture_output=True, check=True, cwd=ROOT).stdout
     subprocess.run(["tar", "-x", "-C", str(folder)], input=archive, check=True)
     return folder / "src"
 
@@ -814,6 +929,12 @@ def main() -> None:
     sizes = [1_000_000, 10_000_000] if args.large else [1_000_000]
     if args.smoke:
         sizes, args.repeat = [2_000], 1
+    if "load" in cases:  # its own results file: small tables, minutes of compiling the first time
+        loading = _load_pairs(args.repeat, ("three",) if args.smoke else LOAD_TABLES)  # all chains: minutes cold
+        _print_load(loading)
+        write_results(results_path("rules_load", args.smoke), run, {"method": load_case.__doc__, **loading})
+        if cases == {"load"}:
+            return
     runs: list[dict[str, Any]] = []
     compiling: dict[str, dict[str, Any]] = {}
     for n in sizes:
@@ -904,6 +1025,36 @@ def _print(
     for size, found in ratios.items():
         for name, r in found.items():
             console.print(f"{int(size):,} persons, {name}: {r['median']:.2f} (runs {r['low']:.2f}–{r['high']:.2f})")
+
+
+def _print_load(loading: dict[str, Any]) -> None:
+    """The load case: CPU seconds to load the cached kernels, each code and table, and the ratios."""
+    table = Table(title=f"loading cached kernels, CPU seconds in a fresh process (median of {loading['repeat']})")
+    for col in (
+        "table",
+        "code",
+        "chains",
+        "total",
+        "numba start",
+        "modules",
+        "compile (load)",
+        "first run",
+        "compiled",
+    ):
+        table.add_column(col, justify="right")
+    for r in loading["runs"]:
+        if "error" in r:
+            table.add_row(r["kind"], r["engine"], "error", r["error"], "", "", "", "", "")
+            continue
+        table.add_row(
+            r["kind"], r["engine"], str(r["chains"]), f"{r['cpu_seconds']:.3f}", f"{r['numba_start_cpu_seconds']:.3f}",
+            f"{r['modules_cpu_seconds']:.3f}", f"{r['compile_cpu_seconds']:.3f}", f"{r['first_run_cpu_seconds']:.3f}",
+            str(r["compiled_not_loaded"]),
+        )  # fmt: skip
+    console = Console(width=160)
+    console.print(table)
+    for name, r in loading["baseline_over_changzhu_cpu"].items():
+        console.print(f"{name}: baseline CPU over today's {r['median']:.2f} (runs {r['low']:.2f}–{r['high']:.2f})")
 
 
 if __name__ == "__main__":

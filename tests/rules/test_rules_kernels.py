@@ -249,6 +249,31 @@ def test_an_edited_cached_kernel_is_never_run(tmp_path: Path, monkeypatch: pytes
     assert [p.read_text(encoding="utf-8") for p in written] == originals
 
 
+def test_a_modules_bytecode_is_used_only_for_its_own_text(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The bytecode kept beside a kernel module is read back (nothing compiled) when it was compiled from the same
+    text at the same path; a damaged file, or one compiled from other text, is compiled again and rewritten."""
+    path = tmp_path / "module.py"
+    text, other = "X = 1\n", "X = 2\n"
+    kernels._code(text, path)
+    kept = path.with_suffix(".code")
+    written = kept.read_bytes()
+
+    def value(source: str) -> int:
+        found: dict[str, int] = {}
+        exec(kernels._code(source, path), found)
+        return found["X"]
+
+    def no_compiling(*args: object) -> None:
+        raise AssertionError("compiled although its bytecode was kept")
+
+    with monkeypatch.context() as patched:
+        patched.setattr(kernels, "compile", no_compiling, raising=False)
+        assert value(text) == 1
+    kept.write_bytes(written[:-4])  # damaged
+    assert value(text) == 1 and kept.read_bytes() == written
+    assert value(other) == 2 and kept.read_bytes() != written
+
+
 def test_the_kernel_cache_is_private_to_the_user(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """The cache directory is created 0700; one that others may write to is refused with the fix named."""
     monkeypatch.setenv("CHANGZHU_CACHE_DIR", str(tmp_path / "cache"))
@@ -303,13 +328,32 @@ def test_a_second_process_waits_for_the_module_being_compiled_then_loads_it(tmp_
     assert int(second.stdout) == 0, "the second process compiled kernels the first was compiling"
 
 
-_LOAD_WITHOUT_SCIPY = """
+_KERNEL_MODULE = """
+from changzhu.rules.numba_start import kernel
+
+
+@kernel
+def scaled(x, by):
+    total = 0.0
+    for i in range(x.shape[0]):
+        total += x[i] * by[0]
+    return total
+"""
+
+_LOAD_A_KERNEL = """
 import sys
 import numpy as np
-import changzhu.rules.kernels  # numba's start-up, as a cached kernel's load begins
 import numba
-assert numba.njit(lambda x: x + 1)(1) == 2  # numba's first compilation registers its NumPy implementations
-assert "scipy.linalg" not in sys.modules, "numba's start-up imported scipy.linalg"
+from kernel_module import scaled
+by = np.array([2.0])
+by.flags.writeable = False
+value = scaled(np.arange(4.0), by)
+loaded = {
+    "value": float(value),
+    "misses": sum(scaled.stats.cache_misses.values()),
+    "registries": "numba.np.arraymath" in sys.modules,
+    "scipy_linalg": "scipy.linalg" in sys.modules,
+}
 
 @numba.njit
 def determinant(a):
@@ -319,16 +363,32 @@ def determinant(a):
 def correlate(a, b):
     return np.correlate(a, b)
 
-print(determinant(np.array([[2.0, 1.0], [1.0, 3.0]])), correlate(np.arange(3.0), np.ones(2))[0])
+loaded["det"] = float(determinant(np.array([[2.0, 1.0], [1.0, 3.0]])))
+loaded["first"] = float(correlate(np.arange(3.0), np.ones(2))[0])
+print(repr(loaded))
 """
 
 
-def test_numba_starts_without_scipy_and_its_linear_algebra_still_works() -> None:
-    """The kernels' numba start-up skips SciPy's BLAS check (most of a cached kernel's load); numba's linear algebra,
-    if a later function uses it, imports SciPy itself and computes as before."""
+def test_a_cached_kernel_loads_without_numbas_registries_and_compiles_without_scipy(tmp_path: Path) -> None:
+    """A kernel compiled in one process (numba's registries started without SciPy's BLAS check) loads from the cache
+    in the next without them and gives the same value; numba's linear algebra, if a later function uses it,
+    imports SciPy itself and computes as before."""
+    import ast
+    import os
     import subprocess
 
-    done = subprocess.run([sys.executable, "-c", _LOAD_WITHOUT_SCIPY], capture_output=True, text=True, check=False)
-    assert done.returncode == 0, done.stderr
-    det, first = (float(x) for x in done.stdout.split())
-    assert det == pytest.approx(5.0) and first == pytest.approx(1.0)
+    (tmp_path / "kernel_module.py").write_text(_KERNEL_MODULE)
+    env = {**os.environ, "PYTHONPATH": str(tmp_path)}
+    runs = []
+    for _ in range(2):
+        done = subprocess.run(
+            [sys.executable, "-c", _LOAD_A_KERNEL], capture_output=True, text=True, check=False, env=env, cwd=tmp_path
+        )
+        assert done.returncode == 0, done.stderr
+        runs.append(ast.literal_eval(done.stdout.strip()))
+    compiled, loaded = runs
+    assert compiled["misses"] == 1 and compiled["registries"] and not compiled["scipy_linalg"]
+    assert loaded["misses"] == 0 and not loaded["registries"]
+    assert compiled["value"] == loaded["value"] == 12.0
+    for run in runs:
+        assert run["det"] == pytest.approx(5.0) and run["first"] == pytest.approx(1.0)

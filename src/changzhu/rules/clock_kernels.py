@@ -7,15 +7,14 @@ a dozen whole-array temporaries for each line it is compared with.
 
 from __future__ import annotations
 
-import numba
 import numpy as np
 
-import changzhu.rules.numba_start  # noqa: F401  (before any kernel: numba without SciPy)
+from changzhu.rules.numba_start import kernel
 
 _DAYS = np.array([31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31], dtype=np.int64)
 
 
-@numba.njit(nogil=True, cache=True)
+@kernel
 def _month_length(ym: int) -> int:
     year = ym // 12
     month0 = ym - year * 12
@@ -23,7 +22,7 @@ def _month_length(ym: int) -> int:
     return _DAYS[month0] + (1 if month0 == 1 and leap else 0)
 
 
-@numba.njit(nogil=True, cache=True)
+@kernel
 def _from_civil(ym: int, day0: int) -> int:
     year = ym // 12
     month0 = ym - year * 12
@@ -36,13 +35,13 @@ def _from_civil(ym: int, day0: int) -> int:
     return era * 146097 + doe - 719468
 
 
-@numba.njit(nogil=True, cache=True)
+@kernel
 def _day_outside(ym: int, day0: int) -> int:
     """The day of (year*12 + month-1, day of month - 1 clipped to the month's length), outside the tables."""
     return _from_civil(ym, min(day0, _month_length(ym) - 1))
 
 
-@numba.njit(nogil=True, cache=True)
+@kernel
 def _civil_of(day: int) -> tuple[int, int]:
     """(year*12 + month-1, day of month - 1) of a day number (Hinnant's civil_from_days)."""
     z = day + 719468
@@ -57,7 +56,7 @@ def _civil_of(day: int) -> tuple[int, int]:
     return year * 12 + month0, day0
 
 
-@numba.njit(nogil=True, cache=True)
+@kernel
 def reach(
     rows: np.ndarray,
     every: bool,

@@ -94,8 +94,16 @@ def scheme_kernel(shared: Shared, scheme: PointsScheme) -> KernelSource:
 
 def module_source(kernels: list[KernelSource]) -> str:
     """The text of one importable module holding the kernels."""
-    header = "import numba\nimport numpy as np\n\n"
+    header = "import numpy as np\n\nfrom changzhu.rules.numba_start import kernel\n\n"
     return header + "\n\n".join(k.source for k in kernels)
+
+
+def read_only(array: np.ndarray) -> np.ndarray:
+    """A read-only view of the array: every kernel input is passed read-only, so each kernel has one signature (numba
+    types a read-only array apart from a writable one) and one overload is loaded from the cache."""
+    view = array.view()
+    view.flags.writeable = False
+    return view
 
 
 def source_digest(text: str) -> str:
@@ -219,21 +227,21 @@ class Writer:
                 *self.tables,
                 "",
                 "",
-                "@numba.njit(nogil=True, cache=True)",
+                "@kernel",
                 f"def {self.name}(rows{rest}):",
                 *prologue,
                 "    for t in range(np.uint64(rows.shape[0])):",
                 "        r = np.uint64(rows[t])",
                 *body,
                 "",
-                "@numba.njit(nogil=True, cache=True)",
+                "@kernel",
                 f"def {self.name}_span(start, stop{rest}):",
                 *prologue,
                 "    for r in range(np.uint64(start), np.uint64(stop)):",
                 *body,
             ]
         )
-        constants = (np.array(self.floats, dtype=np.float64), np.array(self.ints, dtype=np.int64))
+        constants = (read_only(np.array(self.floats, dtype=np.float64)), read_only(np.array(self.ints, dtype=np.int64)))
         return KernelSource(self.name, names, inputs, source, constants)
 
     def clock(self, name: str, row: str) -> tuple[str, str]:

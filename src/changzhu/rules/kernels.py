@@ -12,8 +12,12 @@ for the parent.
 
 from __future__ import annotations
 
+import contextlib
 import fcntl
+import hashlib
+import importlib.util
 import itertools
+import marshal
 import os
 import stat
 import sys
@@ -25,12 +29,11 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
-from types import ModuleType
+from types import CodeType, ModuleType
 from typing import Any
 
 import numpy as np
 
-import changzhu.rules.numba_start  # noqa: F401  (before any kernel: numba without SciPy)
 from changzhu.config import CACHE_DIR_ENV, cache_dir, threads
 from changzhu.domain.services import Service
 from changzhu.errors import ChangzhuError
@@ -39,6 +42,7 @@ from changzhu.rules.codegen import (
     KernelSource,
     Shared,
     module_source,
+    read_only,
     scheme_kernel,
     service_kernel,
     source_digest,
@@ -114,11 +118,11 @@ class CompiledRules:
             kernel = kernels[key]
             dtype = np.bool_ if isinstance(key, Service) else np.float64
             outs: list[np.ndarray] = [np.zeros(0, dtype=dtype) for _ in kernel.source.outputs]
-            args: list[np.ndarray] = [np.zeros(0, dtype=_dtype(name, self.frame)) for name in kernel.source.inputs]
+            args = [read_only(np.zeros(0, dtype=_dtype(name, self.frame))) for name in kernel.source.inputs]
             if rows.shape[0] == self.frame.n:
                 kernel.span(0, 0, *outs, *args, *kernel.source.constants)
             else:
-                kernel.rows(np.zeros(0, dtype=np.int64), *outs, *args, *kernel.source.constants)
+                kernel.rows(rows[:0], *outs, *args, *kernel.source.constants)
 
     def load(self) -> None:
         """Build every input the kernels read: whole months on the date, category codes, numbers, parents."""
@@ -132,7 +136,9 @@ class CompiledRules:
         self.frame.prefetch(name[2:] for name in names if name != "parent" and not name.startswith("c_"))
         for name in names:
             if name not in self._inputs:
-                self._inputs[name] = np.ascontiguousarray(_input(self.frame, name), dtype=_dtype(name, self.frame))
+                self._inputs[name] = read_only(
+                    np.ascontiguousarray(_input(self.frame, name), dtype=_dtype(name, self.frame))
+                )
 
     def run(self) -> Decisions:
         """Every requested service (and those they depend on) and every scheme of the chains present."""
@@ -149,11 +155,11 @@ class CompiledRules:
                     self._call(kernels[service], rows, [out, unk])
             eligible[service] = out
             undetermined[service] = unk
-            self._inputs[f"v_{service.value}"] = out
-            self._inputs[f"u_{service.value}"] = unk
+            self._inputs[f"v_{service.value}"] = read_only(out)
+            self._inputs[f"u_{service.value}"] = read_only(unk)
         # permit months without a permit stay -1 unless the permit service was decided (as in IntervalEvaluator)
         for prefix in ("v_", "u_"):
-            self._inputs.setdefault(f"{prefix}{Service.RESIDENCE_PERMIT.value}", np.zeros(n, dtype=bool))
+            self._inputs.setdefault(f"{prefix}{Service.RESIDENCE_PERMIT.value}", read_only(np.zeros(n, dtype=bool)))
         points: dict[str, np.ndarray] = {}
         low: dict[str, np.ndarray] = {}
         high: dict[str, np.ndarray] = {}
@@ -222,7 +228,7 @@ def _module(kernels: list[KernelSource]) -> ModuleType:
 
     What runs is always the text generated here: the cached file is read back and compared with it before import
     (an edited or damaged file is rewritten, never run), and the text is compiled from memory under the file's name
-    so numba's cache beside it still applies."""
+    so numba's cache beside it still applies (its bytecode kept beside it: _code)."""
     text = module_source(kernels)
     name = f"changzhu_rules_{source_digest(text)}"
     module = _modules.get(name)
@@ -234,7 +240,7 @@ def _module(kernels: list[KernelSource]) -> ModuleType:
     module = ModuleType(name)
     module.__file__ = str(path)
     sys.modules[name] = module  # numba's cache finds the kernels' globals through the module's name
-    exec(compile(text, str(path), "exec"), module.__dict__)
+    exec(_code(text, path), module.__dict__)
     _modules[name] = module
     while len(_modules) > MODULES_KEPT:  # a long-lived process running many reforms: drop the oldest
         dropped, _ = _modules.popitem(last=False)
@@ -282,11 +288,37 @@ def _write(text: str, name: str) -> Path:
     except (OSError, UnicodeDecodeError):
         current = None
     if current != text:
-        handle, temporary = tempfile.mkstemp(dir=directory, suffix=".tmp")
-        with os.fdopen(handle, "w", encoding="utf-8") as f:
-            f.write(text)
-        os.replace(temporary, path)
+        _replace(path, text.encode("utf-8"))
     return path
+
+
+def _code(text: str, path: Path) -> CodeType:
+    """The module's bytecode, compiled from `text` under the file's name: read from the file beside it when that was
+    compiled from this very text at this path by this Python (a header of Python's magic number and the SHA-256 of
+    both), else compiled and written there. Compiling costs 5-15 ms of CPU a chain, reading it 0.1-0.2 ms; the file
+    is trusted as numba's machine code beside it is (the directory is private, _private_directory)."""
+    header = importlib.util.MAGIC_NUMBER + hashlib.sha256(f"{path}\n{text}".encode()).digest()
+    kept = path.with_suffix(".code")
+    try:
+        data = kept.read_bytes()
+        if data.startswith(header):
+            code = marshal.loads(data[len(header) :])
+            if isinstance(code, CodeType):
+                return code
+    except (OSError, EOFError, ValueError, TypeError):
+        pass
+    code = compile(text, str(path), "exec")
+    with contextlib.suppress(OSError):  # a read-only cache: compiled again next time
+        _replace(kept, header + marshal.dumps(code))
+    return code
+
+
+def _replace(path: Path, data: bytes) -> None:
+    """Write `data` to `path` atomically (a temporary file in the same directory, renamed over it)."""
+    handle, temporary = tempfile.mkstemp(dir=path.parent, suffix=".tmp")
+    with os.fdopen(handle, "wb") as f:
+        f.write(data)
+    os.replace(temporary, path)
 
 
 def _dtype(name: str, frame: Frame | None = None) -> type:

@@ -9,17 +9,16 @@ temporaries for the comparison, the known mask and the start.
 
 from __future__ import annotations
 
-import numba
 import numpy as np
 
-import changzhu.rules.numba_start  # noqa: F401  (before any kernel: numba without SciPy)
+from changzhu.rules.numba_start import kernel
 
 # operators of number comparisons, by code
 ORDER_CODES = {">=": 0, ">": 1, "<": 2, "<=": 3, "==": 4, "!=": 5}
 BIT_CODES = 63  # categories with at most this many codes are compared as bits of one integer
 
 
-@numba.njit(nogil=True, cache=True)
+@kernel
 def number(
     values: np.ndarray,
     rows: np.ndarray,
@@ -54,7 +53,7 @@ def number(
         start[i] = on if holds else never
 
 
-@numba.njit(nogil=True, cache=True)
+@kernel
 def truth(
     values: np.ndarray,
     rows: np.ndarray,
@@ -78,7 +77,7 @@ def truth(
         start[i] = on if holds else never
 
 
-@numba.njit(nogil=True, cache=True)
+@kernel
 def category(
     values: np.ndarray,
     rows: np.ndarray,
@@ -105,7 +104,7 @@ def category(
         start[i] = on if holds else never
 
 
-@numba.njit(nogil=True, cache=True)
+@kernel
 def category_table(
     values: np.ndarray,
     rows: np.ndarray,
@@ -130,7 +129,7 @@ def category_table(
         start[i] = on if holds else never
 
 
-@numba.njit(nogil=True, cache=True)
+@kernel
 def codes(
     values: np.ndarray,
     rows: np.ndarray,
