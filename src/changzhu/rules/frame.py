@@ -275,7 +275,9 @@ class Frame:
         column = self._column(name)
         if column is not None:
             expr, dtype = column
-            return people.select(expr).to_series().to_numpy().astype(dtype, copy=False)
+            # from the one column, not the whole table: a select on the table costs ~15 ms at 1M rows (69 columns,
+            # 10 chunks) against ~1 ms on its column, and a chain reads some 30 of them
+            return people[name].to_frame().select(expr).to_series().to_numpy().astype(dtype, copy=False)
         spec = self.variables.get(name)
         if spec is not None and spec.declared:  # a dates input
             return self._dated_list(name)
