@@ -142,6 +142,22 @@ def test_a_placeholder_scheme_says_so_on_screen() -> None:
         assert sum(placeholder in ind.label for ind in scheme.indicators) == 5  # all but 区域导向, taken from a page
 
 
+def _guangzhou_migrant(**facts: object) -> dict[str, object]:
+    """A migrant from Chengdu living in Guangzhou since 2021 with a permit and five years of insurance."""
+    return _migrant(
+        birth_date=date(1991, 3, 12),
+        hukou_region="510100",
+        residence_region="440100",
+        residence_since=date(2021, 9, 1),
+        residence_permit_since=date(2021, 10, 1),
+        si_months_local=61,
+        si_months_total=61,
+        medical_months_local=61,
+        income_per_capita_month=5600.0,
+        **facts,
+    )
+
+
 def test_a_line_reached_by_the_assessed_items_alone_says_at_least() -> None:
     """Guangzhou's line is met by the assessed items while the skills item waits for the title: the condition shows
     "at least" the assessed total, never "not assessed" beside a tick; with the title given it shows the total."""
@@ -153,19 +169,7 @@ def test_a_line_reached_by_the_assessed_items_alone_says_at_least() -> None:
     zeros += ("blood_donations_5y", "volunteer_years_5y", "first_class_merits", "second_class_merits")
     gz |= {f"guangzhou_{name}": 0 for name in (*zeros, "third_class_merits")}
     gz |= {"guangzhou_shortage_occupation": False, "guangzhou_awards": []}
-    row = _migrant(
-        birth_date=date(1991, 3, 12),
-        hukou_region="510100",
-        residence_region="440100",
-        residence_since=date(2021, 9, 1),
-        residence_permit_since=date(2021, 10, 1),
-        si_months_local=61,
-        si_months_total=61,
-        medical_months_local=61,
-        income_per_capita_month=5600.0,
-        admin_detentions=0,
-        **gz,
-    )
+    row = _guangzhou_migrant(admin_detentions=0, **gz)
 
     def line_condition(title: str | None, lang: str) -> tuple[str | None, bool | None]:
         people = people_from_records([row | {"professional_title": title}])
@@ -180,21 +184,11 @@ def test_a_line_reached_by_the_assessed_items_alone_says_at_least() -> None:
 
 def test_a_yes_no_condition_names_the_fact_it_shows() -> None:
     """Guangzhou asks "hukou is elsewhere" (hukou_local == false): the person's value is shown with the fact's own
-    name ("hukou here: no"), never a bare "no (no)" beside a label that states the opposite; in the explanation,
-    the reason a caseworker signs from and the resident's pre-check text."""
+    name ("hukou here: no"), never a bare "no (no)" beside a label that states the opposite (the office journey
+    checks the resident's pre-check text)."""
     from changzhu.rules.people import people_from_records
 
-    row = _migrant(
-        birth_date=date(1991, 3, 12),
-        hukou_region="510100",
-        residence_region="440100",
-        residence_since=date(2021, 9, 1),
-        residence_permit_since=date(2021, 10, 1),
-        si_months_local=61,
-        si_months_total=61,
-        medical_months_local=61,
-        income_per_capita_month=5600.0,
-    )
+    row = _guangzhou_migrant()
     people = people_from_records([row])
     cases = (("zh", "户籍不在本市", "户籍在本市：否"), ("en", "hukou is elsewhere", "hukou here: no"))
     for lang, label, shown in cases:
