@@ -3,19 +3,17 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
-from contextlib import contextmanager, suppress
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import pytest
 from api_support import PASSWORD, fresh_postgres, populated_postgres, serving, sqlite_copy
-from playwright.sync_api import TimeoutError as PlaywrightTimeout
 from playwright.sync_api import expect
 
 CHROMIUM = "/usr/bin/chromium"
 ROOT = Path(__file__).resolve().parents[2]
 SHOTS = ROOT / "docs" / "images" / "office"
-SETTLED = "document.getAnimations().every((a) => a.playState !== 'running')"  # no transition under way
 ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update"]
 DESKTOP, PHONE = (1366, 900), (390, 844)
 
@@ -78,10 +76,6 @@ class Office:
         path = SHOTS / f"{name}.png"
         page.wait_for_load_state("networkidle")  # type: ignore[attr-defined]
         page.wait_for_timeout(500)  # type: ignore[attr-defined]  # dropdowns and messages finish their transitions
-        # on a slow machine 500 ms is not enough (a status tag still zooming in was captured empty); an endless
-        # animation (a spinner) is what the page shows: after 5 s it is taken as it is
-        with suppress(PlaywrightTimeout):
-            page.wait_for_function(SETTLED, timeout=5000)  # type: ignore[attr-defined]
         page.screenshot(path=str(path), full_page=True)  # type: ignore[attr-defined]
         return path
 
