@@ -63,3 +63,23 @@ def test_bad_facility_row_is_named(tmp_path: Path) -> None:
     )
     with pytest.raises(TableRejected, match=r"line 2 service 'clinics': not one of hospital_beds"):
         read_table(path, facility_schema(service_catalog(load_standards())))
+
+
+def test_a_list_far_below_the_estimate_it_replaces_is_flagged(tmp_path: Path) -> None:
+    """Dongguan's two hospitals (1,500 beds) replace an estimate of tens of thousands: warned, not refused;
+    Zhongshan's list, larger than its estimate, is not."""
+    from changzhu.planning.facilities import possibly_incomplete, replacement_summary
+
+    path = tmp_path / "facilities.csv"
+    path.write_text(
+        "facility_id,name,service,region_code,capacity\nh1,A,床位,441900,1000\nh2,B,床位,441900,500\n"
+        "h3,C,床位,442000,900000\n",
+        encoding="utf-8",
+    )
+    facilities = read_table(path, facility_schema(service_catalog(load_standards()))).frame
+    summary = replacement_summary(facilities, "prefecture", compute_gaps("prefecture"))
+    shares = dict(zip(summary["region_code"], summary["list_share_of_estimate"], strict=True))
+    estimate = summary.filter(pl.col("region_code") == "441900")["estimate_replaced"].item()
+    assert shares["441900"] == pytest.approx(1500 / estimate) and shares["441900"] < 0.5 < shares["442000"]
+    (warning,) = possibly_incomplete(summary)
+    assert warning.startswith(f"441900 hospital_beds: the list holds {1500 / estimate:.0%} of the estimated supply")

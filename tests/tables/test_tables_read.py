@@ -98,6 +98,30 @@ def test_regions_by_name_near_miss_and_ambiguity(tmp_path: Path) -> None:
     assert reasons["999999"].startswith("unknown region code")
 
 
+def test_regions_by_name_with_their_parents_and_services_by_office_words(tmp_path: Path) -> None:
+    """深圳市南山区 / 广东省深圳市南山区 / 湖北省仙桃市 name one county; a bare 南山区 lists both with their cities;
+    床位 and 小学 are read as the services offices mean by them."""
+    path = tmp_path / "f.csv"
+    path.write_text(
+        "设施编号,机构名称,服务类型,所在地区,床位数\n"
+        "a,A,床位,深圳市南山区,1\nb,B,小学,广东省深圳市南山区,1\nc,C,医院床位,湖北省仙桃市,1\n"
+        "d,D,病床,南山区,1\ne,E,床铺,北京市东城区,1\n",
+        encoding="gbk",
+    )
+    read = read_table(path, schema_of("facility"), skip_bad_rows=True)
+    assert read.frame.select("region_code", "service").rows() == [
+        ("440305", "hospital_beds"),
+        ("440305", "primary_school_places"),
+        ("429004", "hospital_beds"),
+    ]
+    reasons = dict(zip(read.report()["value"].to_list(), read.report()["reason"].to_list(), strict=True))
+    assert reasons["南山区"] == (
+        "the name 南山区 is ambiguous: give the code or the name with its city"
+        " (230404 黑龙江省鹤岗市南山区; 440305 广东省深圳市南山区)"
+    )
+    assert reasons["床铺"].startswith("not one of hospital_beds")
+
+
 @pytest.mark.parametrize(
     ("cell", "expected"),
     [

@@ -11,7 +11,7 @@ import typer
 
 from changzhu.cli.tables_cmds import ErrorsOption, SheetOption, SkipOption, read_user_table
 from changzhu.domain.regions import RegionLevel
-from changzhu.output import ExportTablesOption, OutputFormat, console, emit_table, export_tables
+from changzhu.output import ExportTablesOption, OutputFormat, console, emit_table, err_console, export_tables
 from changzhu.report.lang import Lang
 
 OutOption = Annotated[Path, typer.Option("--out", help="output directory (tables in <out>/planning/)")]
@@ -57,6 +57,7 @@ def plan(
     import polars as pl
 
     from changzhu.jobs.planning import run_planning
+    from changzhu.planning.facilities import possibly_incomplete
     from changzhu.planning.standards import is_parameter_file, load_standards, service_catalog
     from changzhu.tables.kinds import facility_schema, population_schema, standard_schema, supply_schema
 
@@ -94,6 +95,8 @@ def plan(
     if run.replaced is not None:
         shown = {"replaced": run.replaced, **shown}
         emit_table(run.replaced, fmt, "Supply replaced by the facility list; every other figure remains estimated")
+        for warning in possibly_incomplete(run.replaced):
+            err_console.print(f"[yellow]warning:[/yellow] {warning}", highlight=False)
     emit_table(shown["shortage"], fmt, "Shortage summed over provinces with a shortage")
     emit_table(run.sites, fmt, f"Where to build in {siting_province}")
     if export is not None:

@@ -143,8 +143,9 @@ def merge_facility_supply(
 
 
 def replacement_summary(facilities: pl.DataFrame, scope: str, estimate_at_scope: pl.DataFrame) -> pl.DataFrame:
-    """What a list replaced: per scope region and service, its facilities, their supply and the estimate they
-    replace; everything else remains estimated."""
+    """What a list replaced: per scope region and service, its facilities, their supply, the estimate they
+    replace and the list's supply as a share of it (a low share can mean a list that is not complete);
+    everything else remains estimated."""
     est = estimate_at_scope.unique(["region_code", "service"]).select(
         pl.col("region_code").alias("scope_code"), "service", pl.col("supply").alias("estimate_replaced")
     )
@@ -152,4 +153,25 @@ def replacement_summary(facilities: pl.DataFrame, scope: str, estimate_at_scope:
         covered(facilities, scope)
         .join(est, on=["scope_code", "service"], how="left")
         .rename({"scope_code": "region_code", "supply": "facility_list_supply"})
+        .with_columns(
+            pl.when(pl.col("estimate_replaced") > 0)
+            .then(pl.col("facility_list_supply") / pl.col("estimate_replaced"))
+            .alias("list_share_of_estimate")
+        )
     )
+
+
+INCOMPLETE_SHARE = 0.5  # a list holding less than half the estimate it replaces is flagged as possibly incomplete
+
+
+def possibly_incomplete(summary: pl.DataFrame) -> list[str]:
+    """A warning for each region and service whose list holds under half the estimate it replaces."""
+    low = summary.filter(pl.col("list_share_of_estimate") < INCOMPLETE_SHARE)
+    return [
+        f"{code} {service}: the list holds {share:.0%} of the estimated supply it replaces ({listed:,.0f} of"
+        f" {estimate:,.0f}); a list is taken as the region's whole supply, so a partial list makes the shortage"
+        " look larger"
+        for code, service, share, listed, estimate in low.select(
+            "region_code", "service", "list_share_of_estimate", "facility_list_supply", "estimate_replaced"
+        ).iter_rows()
+    ]

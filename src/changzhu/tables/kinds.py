@@ -184,14 +184,28 @@ class ServiceInfo:
     supply_column: str
 
 
+# How facility lists and supply tables name the shipped services besides the standards' titles (医疗卫生机构床位…)
+SERVICE_WORDS: dict[str, tuple[str, ...]] = {
+    "hospital_beds": ("床位", "病床", "医院床位", "医疗床位"),
+    "licensed_doctors": ("医师", "执业医师", "执业助理医师"),
+    "registered_nurses": ("护士",),
+    "primary_school_places": ("小学", "小学学位", "小学学位数"),
+    "junior_secondary_places": ("初中", "初中学位", "初中学位数"),
+    "primary_teachers": ("小学教师", "小学教职员"),
+    "junior_secondary_teachers": ("初中教师", "初中教职员"),
+}
+
+
 def _service_column(services: Sequence[ServiceInfo]) -> Column:
-    """The service a row is about: one of the standards in use, by key or Chinese title."""
+    """The service a row is about: one of the standards in use, by key, Chinese title or an office word for it."""
     return Column(
         "service",
         ColumnType.CATEGORY,
         "服务",
         "service",
-        categories=tuple(Category(s.key, s.title_zh, s.key.replace("_", " ")) for s in services),
+        categories=tuple(
+            Category(s.key, s.title_zh, s.key.replace("_", " "), SERVICE_WORDS.get(s.key, ())) for s in services
+        ),
         aliases=("服务类型",),
         example="hospital_beds",
     )

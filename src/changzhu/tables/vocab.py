@@ -238,13 +238,14 @@ def parse_categories(raw: pl.Series, column: Column) -> Parsed:
 
 @dataclass(frozen=True)
 class RegionIndex:
-    """Region codes and names by level, for reading regions given by code or by exact name."""
+    """Region codes and names by level, for reading regions given by code, exact name or name with its parents."""
 
     codes: dict[str | None, frozenset[str]]
     names: dict[str | None, dict[str, tuple[str, ...]]]
+    full_names: dict[str, str]  # code -> the name with its province and prefecture (广东省深圳市南山区)
 
     def resolve(self, word: str, level: str | None) -> tuple[str | None, str | None]:
-        """(code, None) if `word` is a known code or a unique exact name at `level`; else (None, reason)."""
+        """(code, None) if `word` is a known code or a unique name at `level`; else (None, reason)."""
         codes = self.codes[level]
         if word.isdigit() and len(word) == 6:
             if word in codes:
@@ -254,7 +255,8 @@ class RegionIndex:
         if found and len(found) == 1:
             return found[0], None
         if found:
-            return None, f"the name {word} is ambiguous: give the code ({', '.join(sorted(found)[:6])})"
+            options = "; ".join(f"{code} {self.full_names.get(code, '')}".strip() for code in sorted(found)[:6])
+            return None, f"the name {word} is ambiguous: give the code or the name with its city ({options})"
         near = difflib.get_close_matches(word, list(self.names[level]), n=3, cutoff=0.5)
         hint = f"; did you mean {' or '.join(near)}?" if near else ""
         return None, f"not a region code or the exact name of a region{hint}"
@@ -268,20 +270,36 @@ def shipped_region_index() -> RegionIndex:
     return region_index(region_table())
 
 
+def _qualified_names(own: str, ancestors: list[str]) -> list[str]:
+    """A name as offices write it with its parents in order: 南山区, 深圳市南山区, 广东省南山区, 广东省深圳市南山区."""
+    names = [own]
+    for parent in reversed(ancestors):  # nearest parent first
+        names += [parent + name for name in names]
+    return names
+
+
 def region_index(regions: pl.DataFrame) -> RegionIndex:
-    """An index over a region table (level, code, name_zh, name_en)."""
+    """An index over a region table (level, code, name_zh, name_en); a region's parents are read from its code."""
+    table_rows = regions.select("level", "code", "name_zh", "name_en").rows()
+    zh_of = {code: zh for _level, code, zh, _en in table_rows}
     codes: dict[str | None, set[str]] = {None: set()}
     names: dict[str | None, dict[str, set[str]]] = {None: {}}
-    for level, code, zh, en in regions.select("level", "code", "name_zh", "name_en").iter_rows():
+    full_names: dict[str, str] = {}
+    for level, code, zh, en in table_rows:
+        parents = dict.fromkeys(p for p in (code[:2] + "0000", code[:4] + "00") if p != code and p in zh_of)
+        ancestors = [zh_of[p] for p in parents]
+        written = _qualified_names(zh, ancestors) if zh else []
+        full_names[code] = "".join(dict.fromkeys([*ancestors, zh]))  # 北京市 (province and city) once
         for key in (None, level):
             codes.setdefault(key, set()).add(code)
             table = names.setdefault(key, {})
-            for name in (zh, (en or "").lower()):
+            for name in (*written, (en or "").lower()):
                 if name:
                     table.setdefault(name, set()).add(code)
     return RegionIndex(
         {k: frozenset(v) for k, v in codes.items()},
         {k: {n: tuple(sorted(c)) for n, c in t.items()} for k, t in names.items()},
+        full_names,
     )
 
 
