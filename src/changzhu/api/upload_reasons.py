@@ -13,8 +13,9 @@ _REASONS: tuple[tuple[str, str], ...] = (
     (r"^not one of (.*)", "不是可选值之一：{0}"),
     (r"^not among (.*)", "不在可选值之中：{0}"),
     (r"^unknown region code", "未知的地区代码"),
+    (r"^the name (\S+) is ambiguous.*\((.+)\)$", "地名 {0} 有重名：请填写代码或连同所属城市的地名（{1}）"),
     (r"^the name (\S+) is ambiguous", "地名 {0} 有重名：请填写代码"),
-    (r"^not a region code or the exact name.*did you mean (\S+?)\?", "不是地区代码或准确的地名；是否指 {0}？"),
+    (r"^not a region code or the exact name.*did you mean (.+?)\?$", "不是地区代码或准确的地名；是否指 {0}？"),
     (r"^not a region code or the exact name", "不是地区代码或准确的地名"),
     (r"^holds a NUL character", "含有 NUL 字符"),
     (r"^holds a control character", "含有控制字符"),
@@ -55,5 +56,6 @@ def reason_pair(reason: str) -> tuple[str, str]:
     for pattern, zh in _COMPILED:
         found = pattern.search(reason)
         if found:
-            return zh.format(*(g for g in found.groups() if g is not None)), reason
+            words = (g.replace(" or ", "、") for g in found.groups() if g is not None)
+            return zh.format(*words), reason
     return f"此行无法使用：{reason}", reason

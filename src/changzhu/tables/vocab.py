@@ -243,6 +243,7 @@ class RegionIndex:
     codes: dict[str | None, frozenset[str]]
     names: dict[str | None, dict[str, tuple[str, ...]]]
     full_names: dict[str, str]  # code -> the name with its province and prefecture (广东省深圳市南山区)
+    plain_names: dict[str | None, tuple[str, ...]]  # the regions' own names, for suggestions to a bare name
 
     def resolve(self, word: str, level: str | None) -> tuple[str | None, str | None]:
         """(code, None) if `word` is a known code or a unique name at `level`; else (None, reason)."""
@@ -257,7 +258,9 @@ class RegionIndex:
         if found:
             options = "; ".join(f"{code} {self.full_names.get(code, '')}".strip() for code in sorted(found)[:6])
             return None, f"the name {word} is ambiguous: give the code or the name with its city ({options})"
-        near = difflib.get_close_matches(word, list(self.names[level]), n=3, cutoff=0.5)
+        qualified = any(mark in word[:-1] for mark in "省市")  # 深圳市南山: suggest among names with parents
+        choices = list(self.names[level]) if qualified else list(self.plain_names[level])
+        near = difflib.get_close_matches(word, choices, n=3, cutoff=0.5)
         hint = f"; did you mean {' or '.join(near)}?" if near else ""
         return None, f"not a region code or the exact name of a region{hint}"
 
@@ -285,6 +288,7 @@ def region_index(regions: pl.DataFrame) -> RegionIndex:
     codes: dict[str | None, set[str]] = {None: set()}
     names: dict[str | None, dict[str, set[str]]] = {None: {}}
     full_names: dict[str, str] = {}
+    plain: dict[str | None, set[str]] = {None: set()}
     for level, code, zh, en in table_rows:
         parents = dict.fromkeys(p for p in (code[:2] + "0000", code[:4] + "00") if p != code and p in zh_of)
         ancestors = [zh_of[p] for p in parents]
@@ -296,10 +300,12 @@ def region_index(regions: pl.DataFrame) -> RegionIndex:
             for name in (*written, (en or "").lower()):
                 if name:
                     table.setdefault(name, set()).add(code)
+            plain.setdefault(key, set()).update(n for n in (zh, (en or "").lower()) if n)
     return RegionIndex(
         {k: frozenset(v) for k, v in codes.items()},
         {k: {n: tuple(sorted(c)) for n, c in t.items()} for k, t in names.items()},
         full_names,
+        {k: tuple(sorted(v)) for k, v in plain.items()},
     )
 
 
