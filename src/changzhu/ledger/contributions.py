@@ -15,7 +15,7 @@ from sqlalchemy.orm import Session
 from changzhu.ledger import pension_rules as rules
 from changzhu.ledger import rates
 from changzhu.ledger.accounts import Leg, person_account, post
-from changzhu.ledger.pension_holdings import HeldMonth, pension_months, reconcile_pension
+from changzhu.ledger.pension_holdings import HeldMonth, PensionHistory, pension_history, reconcile_pension
 from changzhu.store.audit_reasons import Reason, because
 from changzhu.store.checks import RegistryError, check_region, lock_person
 from changzhu.store.resident_models import (
@@ -89,8 +89,10 @@ def record_in_session(
     check_region(session, region, "region")
     periods = sorted(m.period for m in months)
     held: list[HeldMonth] = []
-    if scheme == Scheme.PENSION:  # the person's pension months, read once: the clash check and the replay
-        held = pension_months(session, person.id)
+    history: PensionHistory | None = None
+    if scheme == Scheme.PENSION:  # the person's pension months and transfers, read once: the clash check, the replay
+        history = pension_history(session, person.id)
+        held = history.months
         wanted = set(periods)
         clash = next(((m.period, m.paid_region) for m in held if m.period in wanted), None)
     else:
@@ -121,7 +123,7 @@ def record_in_session(
     holding: dict[int, tuple[str, bool]] = {m.period: (region, False) for m in months}
     if scheme == Scheme.PENSION:  # where the months belong by the facts recorded, whatever the order (art. 5)
         new = [HeldMonth(-1 - i, m.period, region, region, False, m.base_fen, False) for i, m in enumerate(months)]
-        moves, moved = reconcile_pension(session, person, months=held + new)
+        moves, moved = reconcile_pension(session, person, months=held + new, history=history)
         holding.update((m.period, moved[m.id].dst) for m in new if m.id in moved)
         net: dict[tuple[str, str], int] = defaultdict(int)
         for leg in legs + moves:

@@ -9,15 +9,18 @@ from __future__ import annotations
 
 from collections import defaultdict
 from dataclasses import dataclass
+from datetime import date
 from typing import cast
 
-from sqlalchemy import Table, bindparam, insert, select, update
+from sqlalchemy import Integer, Table, any_, bindparam, literal, null, select, union_all, update
+from sqlalchemy.dialects import postgresql
 from sqlalchemy.orm import Session
 from sqlalchemy.sql.dml import UpdateBase
 
 from changzhu.ledger import pension_rules as rules
 from changzhu.ledger import rates
 from changzhu.ledger.accounts import Leg, person_account
+from changzhu.store.bound import Bound, bind_row, insert_row
 from changzhu.store.checks import RegistryError
 from changzhu.store.resident_models import (
     ContributionMonthRow,
@@ -56,9 +59,45 @@ class HeldMonth:
     foreign: bool  # came through another instance (interregion): its holding is kept as it is
 
 
-# Built once: the SQL is compiled once per engine and reused.
-_PENSION_MONTHS = (
+@dataclass(frozen=True)
+class CompletedTransfer:
+    """A completed pension transfer as the replay reads it."""
+
+    id: int
+    applied_on: date
+    from_region: str
+    to_region: str
+    transfer_no: str
+
+
+@dataclass(frozen=True)
+class PensionHistory:
+    """A person's pension months (in the order of their periods) and completed pension transfers."""
+
+    months: list[HeldMonth]
+    transfers: list[CompletedTransfer]
+
+
+# Built once: the SQL is compiled once per engine and reused. The transfers come first: their applied_on column
+# types the union's (a date, read back as one on SQLite too); a month has none.
+_HISTORY = union_all(
     select(
+        literal("transfer"),
+        _TRANSFERS.c.id,
+        null(),
+        _TRANSFERS.c.from_region,
+        _TRANSFERS.c.to_region,
+        null(),
+        null(),
+        _TRANSFERS.c.transfer_no,
+        _TRANSFERS.c.applied_on,
+    ).where(
+        _TRANSFERS.c.person_id == bindparam("person_id"),
+        _TRANSFERS.c.scheme == "pension",
+        _TRANSFERS.c.status == "completed",
+    ),
+    select(
+        literal("month"),
         _MONTHS.c.id,
         _MONTHS.c.period,
         _MONTHS.c.paid_region,
@@ -66,34 +105,34 @@ _PENSION_MONTHS = (
         _MONTHS.c.temporary,
         _MONTHS.c.base_fen,
         _TXNS.c.kind,
+        null(),
     )
     .join(_TXNS, _TXNS.c.id == _MONTHS.c.transaction_id)
-    .where(_MONTHS.c.person_id == bindparam("person_id"), _MONTHS.c.scheme == "pension")
-    .order_by(_MONTHS.c.period)
-)
-_COMPLETED_TRANSFERS = select(
-    _TRANSFERS.c.id, _TRANSFERS.c.applied_on, _TRANSFERS.c.from_region, _TRANSFERS.c.to_region, _TRANSFERS.c.transfer_no
-).where(
-    _TRANSFERS.c.person_id == bindparam("person_id"),
-    _TRANSFERS.c.scheme == "pension",
-    _TRANSFERS.c.status == "completed",
+    .where(_MONTHS.c.person_id == bindparam("person_id"), _MONTHS.c.scheme == "pension"),
 )
 
 
-def pension_months(session: Session, person_id: int) -> list[HeldMonth]:
-    """The person's pension months in the order of their periods (one statement, no ORM objects)."""
-    rows = session.execute(_PENSION_MONTHS, {"person_id": person_id})
-    return [
-        HeldMonth(id_, period, paid, held, bool(temporary), base, kind.startswith("interregion"))
-        for id_, period, paid, held, temporary, base, kind in rows
-    ]
+def pension_history(session: Session, person_id: int) -> PensionHistory:
+    """The person's pension months and completed pension transfers (one statement, no ORM objects)."""
+    months: list[HeldMonth] = []
+    transfers: list[CompletedTransfer] = []
+    for what, id_, period, paid_or_from, held_or_to, temporary, base, kind_or_no, applied_on in session.execute(
+        _HISTORY, {"person_id": person_id}
+    ):
+        if what == "month":
+            foreign = kind_or_no.startswith("interregion")
+            months.append(HeldMonth(id_, period, paid_or_from, held_or_to, bool(temporary), base, foreign))
+        else:
+            transfers.append(CompletedTransfer(id_, applied_on, paid_or_from, held_or_to, kind_or_no))
+    months.sort(key=lambda m: m.period)  # one month per period (unique person, scheme, period)
+    return PensionHistory(months, transfers)
 
 
-def _transfers(session: Session, person: PersonRow, completing: TransferRow | None) -> list[rules.PensionTransfer]:
+def _transfers(completed: list[CompletedTransfer], completing: TransferRow | None) -> list[rules.PensionTransfer]:
     """The person's completed pension transfers, with `completing` (being completed in this transaction)."""
     rows = [
-        (id_, applied.year * 100 + applied.month, src, dst, number)
-        for id_, applied, src, dst, number in session.execute(_COMPLETED_TRANSFERS, {"person_id": person.id})
+        (t.id, t.applied_on.year * 100 + t.applied_on.month, t.from_region, t.to_region, t.transfer_no)
+        for t in completed
     ]
     if completing is not None and all(id_ != completing.id for id_, *_ in rows):
         applied = completing.applied_on
@@ -104,29 +143,55 @@ def _transfers(session: Session, person: PersonRow, completing: TransferRow | No
     return [rules.PensionTransfer(period, src, dst, number) for _id, period, src, dst, number in rows]
 
 
+_RELATION_NEW = insert_row(_RELATIONS, "relation", ("person_id", "region", "temp_region", "drawing_region"))
+_RELATION_MOVED = (
+    update(_RELATIONS)
+    .where(_RELATIONS.c.person_id == bindparam("relation_person_id"))
+    .values(region=bindparam("relation_region"), temp_region=bindparam("relation_temp_region"))
+)
+_REHOMED: dict[tuple[bool, int], UpdateBase] = {}  # built once per database kind and place among the targets
+
+
+def _rehome(postgres: bool, number: int) -> UpdateBase:
+    """UPDATE of the months whose ids are bound as rehome<number>_ids: on PostgreSQL one array parameter (a list
+    of hundreds of months is one value, and the statement's text does not change with their count)."""
+    statement = _REHOMED.get((postgres, number))
+    if statement is None:
+        name = f"rehome{number}"
+        if postgres:
+            ids = _MONTHS.c.id == any_(bindparam(f"{name}_ids", type_=postgresql.ARRAY(Integer)))
+        else:
+            ids = _MONTHS.c.id.in_(bindparam(f"{name}_ids", expanding=True))
+        built = (
+            update(_MONTHS)
+            .where(ids)
+            .values(held_region=bindparam(f"{name}_region"), temporary=bindparam(f"{name}_temporary"))
+        )
+        statement = _REHOMED.setdefault((postgres, number), built)
+    return statement
+
+
 def _holding_writes(
+    postgres: bool,
     person: PersonRow,
     by_target: dict[rules.Holding, list[int]],
     relation: PensionRelationRow | None,
     state: rules.PensionState,
-) -> list[UpdateBase]:
+) -> list[Bound]:
     """Statements re-homing the moved months and recording the pension relation (loaded rows are not updated)."""
-    writes: list[UpdateBase] = [
-        update(_MONTHS).where(_MONTHS.c.id.in_(ids)).values(held_region=region, temporary=temporary)
-        for (region, temporary), ids in sorted(by_target.items())
+    writes = [
+        Bound(
+            _rehome(postgres, n),
+            {f"rehome{n}_ids": ids, f"rehome{n}_region": region, f"rehome{n}_temporary": temporary},
+        )
+        for n, ((region, temporary), ids) in enumerate(sorted(by_target.items()))
     ]
     if state.region is not None and relation is None:
-        writes.append(
-            insert(_RELATIONS).values(
-                person_id=person.id, region=state.region, temp_region=state.temp_region, drawing_region=None
-            )
-        )
+        row = {"person_id": person.id, "region": state.region, "temp_region": state.temp_region, "drawing_region": None}
+        writes.append(bind_row(_RELATION_NEW, "relation", row))
     elif state.region is not None:
-        writes.append(
-            update(_RELATIONS)
-            .where(_RELATIONS.c.person_id == person.id)
-            .values(region=state.region, temp_region=state.temp_region)
-        )
+        moved = {"relation_person_id": person.id, "relation_region": state.region}
+        writes.append(Bound(_RELATION_MOVED, {**moved, "relation_temp_region": state.temp_region}))
     return writes
 
 
@@ -134,28 +199,32 @@ def reconcile_pension(
     session: Session,
     person: PersonRow,
     completing: TransferRow | None = None,
-    deferred: list[UpdateBase] | None = None,
+    deferred: list[UpdateBase | Bound] | None = None,
     months: list[HeldMonth] | None = None,
+    history: PensionHistory | None = None,
 ) -> tuple[list[Leg], dict[int, Move]]:
     """Move every pension month to where the replay puts it; returns the legs (to post) and the moves made.
 
     `completing` is a transfer completed by this transaction, counted as completed before its status is written.
     With `deferred`, the statements re-homing months and recording the relation are appended there for the
     caller to send (with its audit record) instead of being run now; rows loaded in the session then stay stale.
-    `months` are the person's pension months if the caller has read them (pension_months), with the months it is
+    `months` are the person's pension months if the caller has read them (pension_history), with the months it is
     about to write under negative ids: their holdings come back in the moves (none moved: where they were paid),
-    and no statement re-homes them.
+    and no statement re-homes them. `history` is the person's pension history if the caller has read it
+    (pension_history): its transfers are used, and its months unless `months` are given; else it is read here.
 
     A month handed to or received from another instance keeps its holding; so does one held at a place that
     neither its payment nor a completed transfer explains (moved there by another instance's message).
     """
-    transfers = _transfers(session, person, completing)
+    if history is None:
+        history = pension_history(session, person.id)
+    if months is None:
+        months = history.months
+    transfers = _transfers(history.transfers, completing)
     local = {t.to_region for t in transfers}
     relation = session.get(PensionRelationRow, person.id)
     if relation is not None and relation.drawing_region is not None:
         raise RegistryError("the person already draws a pension: no further contributions or transfers (art. 2)")
-    if months is None:
-        months = pension_months(session, person.id)
     facts = [
         rules.PensionMonth(
             m.id,
@@ -191,7 +260,8 @@ def reconcile_pension(
         if row_id > 0:  # a month about to be written is written where it belongs
             by_target[move.dst].append(row_id)
     if deferred is not None:
-        deferred += _holding_writes(person, by_target, relation, state)
+        postgres = session.get_bind().dialect.name == "postgresql"
+        deferred += _holding_writes(postgres, person, by_target, relation, state)
     else:
         for (region, temporary), ids in sorted(by_target.items()):
             session.execute(

@@ -19,9 +19,10 @@ from sqlalchemy.sql.dml import UpdateBase
 
 from changzhu.ledger import pension_rules as rules
 from changzhu.ledger.accounts import Leg, balance, balances, person_account, post
-from changzhu.ledger.pension_holdings import moved_totals, reconcile_pension
+from changzhu.ledger.pension_holdings import PensionHistory, moved_totals, pension_history, reconcile_pension
 from changzhu.store.audit_reasons import Reason, because
-from changzhu.store.checks import RegistryError, lock_person
+from changzhu.store.bound import Bound, bind_row, insert_row
+from changzhu.store.checks import RegistryError, lock_person, lock_person_with
 from changzhu.store.resident_models import (
     ContributionMonthRow,
     LedgerTransactionRow,
@@ -30,9 +31,14 @@ from changzhu.store.resident_models import (
     SchoolRecordRow,
     TransferRow,
 )
-from changzhu.store.txn import Operation, Outcome, run_operation
+from changzhu.store.txn import Operation, Outcome, run_operation, run_together
 
 _TRANSFERS = cast(Table, TransferRow.__table__)
+_COMPLETED = insert_row(  # built once: a transfer applied and completed in one transaction, sent with the audit record
+    _TRANSFERS,
+    "transfer",
+    ("transfer_no", "person_id", "scheme", "from_region", "to_region", "status", "applied_on", "amounts"),
+)
 
 
 class TransferScheme(StrEnum):
@@ -167,19 +173,7 @@ def apply_transfer(
 
     def apply(session: Session, _txn: LedgerTransactionRow) -> Outcome:
         person = lock_person(session, person_key, {"from_region": from_region, "to_region": to_region})
-        if from_region == to_region:
-            raise RegistryError("from_region and to_region are the same")
-        held, relation = _holdings(session, person, scheme, from_region)
-        if not held:
-            raise RegistryError(f"{from_region} holds no {scheme.value} record of this person")
-        if scheme == TransferScheme.PENSION:
-            if relation is not None and relation.drawing_region is not None:
-                raise RegistryError("the person already draws a pension: no transfer (art. 2)")
-            if relation is not None and to_region == relation.temp_region:
-                raise RegistryError(
-                    f"{to_region} holds a temporary account (art. 5): the relationship stays in place and is "
-                    "consolidated on return to the hukou place or where the pension is drawn"
-                )
+        _check_application(session, person, scheme, from_region, to_region)
         application = insert(_TRANSFERS).values(
             transfer_no=transfer_no,
             person_id=person.id,
@@ -190,13 +184,63 @@ def apply_transfer(
             applied_on=applied_on,
             amounts={},
         )
-        return Outcome(
-            {"transfer_no": transfer_no, "status": "applied"},
-            person_key,
-            {"scheme": scheme.value, "from": from_region, "to": to_region},
-            writes=[application],
-        )
+        return _applied(transfer_no, person_key, scheme, from_region, to_region, writes=[application])
 
+    op = _apply_operation(person_key, scheme, from_region, to_region, applied_on, transfer_no, actor, reason)
+    return run_operation(engine, op, apply)
+
+
+def _check_application(
+    session: Session,
+    person: PersonRow,
+    scheme: TransferScheme,
+    from_region: str,
+    to_region: str,
+    known: tuple[bool, PensionRelationRow | None] | None = None,
+) -> None:
+    """Refuse an application the person's holdings and pension relation do not allow; `known` is whether
+    `from_region` holds a record and the relation, if the caller has read them."""
+    if from_region == to_region:
+        raise RegistryError("from_region and to_region are the same")
+    held, relation = known if known is not None else _holdings(session, person, scheme, from_region)
+    if not held:
+        raise RegistryError(f"{from_region} holds no {scheme.value} record of this person")
+    if scheme == TransferScheme.PENSION:
+        if relation is not None and relation.drawing_region is not None:
+            raise RegistryError("the person already draws a pension: no transfer (art. 2)")
+        if relation is not None and to_region == relation.temp_region:
+            raise RegistryError(
+                f"{to_region} holds a temporary account (art. 5): the relationship stays in place and is "
+                "consolidated on return to the hukou place or where the pension is drawn"
+            )
+
+
+def _applied(
+    transfer_no: str,
+    person_key: str,
+    scheme: TransferScheme,
+    from_region: str,
+    to_region: str,
+    writes: list[UpdateBase],
+) -> Outcome:
+    return Outcome(
+        {"transfer_no": transfer_no, "status": "applied"},
+        person_key,
+        {"scheme": scheme.value, "from": from_region, "to": to_region},
+        writes=writes,
+    )
+
+
+def _apply_operation(
+    person_key: str,
+    scheme: TransferScheme,
+    from_region: str,
+    to_region: str,
+    applied_on: date,
+    transfer_no: str,
+    actor: str,
+    reason: Reason | None,
+) -> Operation:
     request = {
         "person": person_key,
         "scheme": scheme.value,
@@ -204,10 +248,58 @@ def apply_transfer(
         "to": to_region,
         "on": applied_on.isoformat(),
     }
-    return run_operation(
-        engine,
-        Operation("transfer.apply", f"{transfer_no}:apply", request, actor, reason or because("transfer_apply")),
-        apply,
+    return Operation("transfer.apply", f"{transfer_no}:apply", request, actor, reason or because("transfer_apply"))
+
+
+def _complete_operation(transfer_no: str, actor: str, reason: Reason | None) -> Operation:
+    return Operation(
+        "transfer.complete",
+        f"{transfer_no}:complete",
+        {"transfer": transfer_no},
+        actor,
+        reason or because("transfer_complete"),
+    )
+
+
+def _release_and_receive(
+    session: Session,
+    txn: LedgerTransactionRow,
+    person: PersonRow,
+    transfer: TransferRow,
+    history: PensionHistory | None = None,
+) -> tuple[dict[str, object], list[UpdateBase | Bound]]:
+    """Post the legs moving what the old place holds to the new one: the amounts moved, and the writes (re-homed
+    months, the pension relation) left to send with the audit record. `history`: the person's pension history,
+    if the caller has read it in this transaction."""
+    writes: list[UpdateBase | Bound] = []
+    scheme, src, dst = TransferScheme(transfer.scheme), transfer.from_region, transfer.to_region
+    amounts: dict[str, object]
+    if scheme == TransferScheme.SCHOOL:
+        legs, n = _move_school(session, person, src, dst)
+        amounts = {"years": n}
+    elif scheme == TransferScheme.PENSION:  # replayed with every month and transfer, in the order they happened
+        legs, moved = reconcile_pension(session, person, completing=transfer, deferred=writes, history=history)
+        amounts = dict(moved_totals(moved, dst))
+    else:
+        rows = _held_rows(session, person, scheme.value, {src}, None)
+        legs, totals = _move_months(session, person, scheme.value, rows, dst)
+        amounts = dict(totals)
+    post(session, txn.id, legs)
+    return amounts, writes
+
+
+def _completed(
+    transfer_no: str,
+    person_key: str,
+    transfer: TransferRow,
+    amounts: dict[str, object],
+    writes: list[UpdateBase | Bound],
+) -> Outcome:
+    return Outcome(
+        {"transfer_no": transfer_no, "status": "completed", **amounts},
+        person_key,
+        {"scheme": transfer.scheme, "from": transfer.from_region, "to": transfer.to_region, **amounts},
+        writes=writes,
     )
 
 
@@ -234,38 +326,13 @@ def complete_transfer(
 
     def apply(session: Session, txn: LedgerTransactionRow) -> Outcome:
         person, transfer, _relation = locked[0]
-        writes: list[UpdateBase] = []  # sent with the audit record
         if transfer.status != "applied":
             raise RegistryError(f"transfer {transfer_no} is {transfer.status}, not waiting to be completed")
-        scheme, src, dst = TransferScheme(transfer.scheme), transfer.from_region, transfer.to_region
-        amounts: dict[str, object]
-        if scheme == TransferScheme.SCHOOL:
-            legs, n = _move_school(session, person, src, dst)
-            amounts = {"years": n}
-        elif scheme == TransferScheme.PENSION:  # replayed with every month and transfer, in the order they happened
-            legs, moved = reconcile_pension(session, person, completing=transfer, deferred=writes)
-            amounts = dict(moved_totals(moved, dst))
-        else:
-            rows = _held_rows(session, person, scheme.value, {src}, None)
-            legs, totals = _move_months(session, person, scheme.value, rows, dst)
-            amounts = dict(totals)
-        post(session, txn.id, legs)
+        amounts, writes = _release_and_receive(session, txn, person, transfer)
         completed = update(_TRANSFERS).where(_TRANSFERS.c.id == transfer.id).values(status="completed", amounts=amounts)
-        return Outcome(
-            {"transfer_no": transfer_no, "status": "completed", **amounts},
-            person.person_key,
-            {"scheme": scheme.value, "from": src, "to": dst, **amounts},
-            writes=[*writes, completed],
-        )
+        return _completed(transfer_no, person.person_key, transfer, amounts, [*writes, completed])
 
-    op = Operation(
-        "transfer.complete",
-        f"{transfer_no}:complete",
-        {"transfer": transfer_no},
-        actor,
-        reason or because("transfer_complete"),
-    )
-    return run_operation(engine, op, apply, lock=lock)
+    return run_operation(engine, _complete_operation(transfer_no, actor, reason), apply, lock=lock)
 
 
 def transfer(
@@ -279,9 +346,82 @@ def transfer(
     transfer_no: str,
     actor: str,
 ) -> dict[str, object]:
-    """Apply and complete in one call; each step is idempotent, so calling again after a crash finishes it."""
+    """Apply and complete in one call (one actor for both places).
+
+    When neither step has run before, both run in one transaction (two operations with their own keys, stored
+    results and audit records, committed together: a crash leaves neither); otherwise as apply_transfer then
+    complete_transfer, each idempotent, so calling again after a crash or after a separate application finishes
+    the transfer without repeating it.
+    """
+    both = _apply_and_complete(engine, person_key, scheme, from_region, to_region, applied_on, transfer_no, actor)
+    if both is not None:
+        return both
     apply_transfer(engine, person_key, scheme, from_region, to_region, applied_on, transfer_no=transfer_no, actor=actor)
     return complete_transfer(engine, transfer_no, actor=actor)
+
+
+def _apply_and_complete(
+    engine: Engine,
+    person_key: str,
+    scheme: TransferScheme,
+    from_region: str,
+    to_region: str,
+    applied_on: date,
+    transfer_no: str,
+    actor: str,
+) -> dict[str, object] | None:
+    """Both steps in one transaction, the completion's result; None (nothing written) if a step ran before.
+
+    The person is locked with their pension relation; for a pension the application's check and the completion's
+    replay share one read of the person's months and transfers."""
+    locked: list[tuple[PersonRow, PensionRelationRow | None]] = []  # strong references: kept in the identity map
+    histories: list[PensionHistory] = []
+    application = TransferRow(  # completed by the second step before it is written: one insert, as completed
+        transfer_no=transfer_no,
+        scheme=scheme.value,
+        from_region=from_region,
+        to_region=to_region,
+        status="applied",
+        applied_on=applied_on,
+    )
+
+    def lock(session: Session) -> None:
+        regions = {"from_region": from_region, "to_region": to_region}
+        locked[:] = [lock_person_with(session, person_key, regions, PensionRelationRow)]
+
+    def apply(session: Session, _txn: LedgerTransactionRow) -> Outcome:
+        person, relation = locked[0]
+        known = None
+        if scheme == TransferScheme.PENSION and from_region != to_region:
+            histories[:] = [pension_history(session, person.id)]
+            known = (any(m.held_region == from_region for m in histories[0].months), relation)
+        _check_application(session, person, scheme, from_region, to_region, known)
+        return _applied(transfer_no, person_key, scheme, from_region, to_region, writes=[])
+
+    def complete(session: Session, txn: LedgerTransactionRow) -> Outcome:
+        person = locked[0][0]
+        application.person_id = person.id
+        amounts, writes = _release_and_receive(session, txn, person, application, *histories)
+        row = {
+            "transfer_no": transfer_no,
+            "person_id": person.id,
+            "scheme": scheme.value,
+            "from_region": from_region,
+            "to_region": to_region,
+            "status": "completed",
+            "applied_on": applied_on,
+            "amounts": amounts,
+        }
+        return _completed(
+            transfer_no, person_key, application, amounts, [*writes, bind_row(_COMPLETED, "transfer", row)]
+        )
+
+    steps = [
+        (_apply_operation(person_key, scheme, from_region, to_region, applied_on, transfer_no, actor, None), apply),
+        (_complete_operation(transfer_no, actor, None), complete),
+    ]
+    done = run_together(engine, steps, lock=lock)
+    return None if done is None else done[1]
 
 
 def settle_drawing(

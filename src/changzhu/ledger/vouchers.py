@@ -13,23 +13,36 @@ from datetime import date
 from typing import cast
 
 import polars as pl
-from sqlalchemy import Engine, Table, select, update
+from sqlalchemy import Engine, Table, bindparam, select, update
 from sqlalchemy.orm import Session
 
 from changzhu.ledger.accounts import Leg, post
 from changzhu.ledger.budgets import Budget, charge
 from changzhu.store import audit
 from changzhu.store.audit_reasons import Reason, because
-from changzhu.store.bound import bind_row, insert_row
+from changzhu.store.bound import Bound, bind_row, insert_row
 from changzhu.store.checks import RegistryError, lock_person
 from changzhu.store.db import session_scope
 from changzhu.store.resident_models import LedgerTransactionRow, PersonRow, VoucherRow
-from changzhu.store.txn import Operation, Outcome, insert_ignoring, new_key, run_operation
+from changzhu.store.txn import Operation, Outcome, claim_row, new_key, run_operation
 
+_VOUCHERS = cast(Table, VoucherRow.__table__)
 _ISSUE = insert_row(
-    cast(Table, VoucherRow.__table__),
+    _VOUCHERS,
     "voucher",
     ("voucher_no", "holder_id", "service", "value_fen", "issuer_region", "issued_on", "expires_on", "status"),
+)
+
+
+_REDEEM = (  # built once: sent with the audit record
+    update(_VOUCHERS)
+    .where(_VOUCHERS.c.id == bindparam("redeem_id"), _VOUCHERS.c.status == "issued")
+    .values(
+        status="redeemed",
+        provider=bindparam("redeem_provider"),
+        provider_region=bindparam("redeem_provider_region"),
+        redeemed_on=bindparam("redeem_on"),
+    )
 )
 
 
@@ -39,7 +52,6 @@ class VoucherError(RegistryError):
 
 def _claim_redemption(session: Session, voucher_no: str, txn: LedgerTransactionRow) -> None:
     """Claim the voucher's one redemption: a unique marker row, so resetting the status cannot redeem it again."""
-    table = cast(Table, LedgerTransactionRow.__table__)
     marker = {
         "idempotency_key": f"voucher-redeemed:{voucher_no}",
         "kind": "voucher.redeemed",
@@ -48,10 +60,7 @@ def _claim_redemption(session: Session, voucher_no: str, txn: LedgerTransactionR
         "actor": txn.actor,
         "created_at": audit.now_iso(),
     }
-    claimed = session.execute(
-        insert_ignoring(session, table, ["idempotency_key"]).values(marker).returning(table.c.id)
-    ).scalar()
-    if claimed is None:
+    if claim_row(session, marker) is None:
         raise VoucherError(f"voucher {voucher_no} was already redeemed")
 
 
@@ -160,16 +169,18 @@ def redeem_voucher(
                 f"the holder lives in {holder.residence_region}; a provider in {provider_region} "
                 "cannot redeem this voucher"
             )
-        # conditional update: even without the row lock, only one redemption can flip the status
-        flipped = session.execute(
-            update(VoucherRow)
-            .where(VoucherRow.id == voucher.id, VoucherRow.status == "issued")
-            .values(status="redeemed", provider=provider, provider_region=provider_region, redeemed_on=redeemed_on)
-            .execution_options(synchronize_session=False)
-        )
-        if flipped.rowcount != 1:  # type: ignore[attr-defined]
-            raise VoucherError(f"voucher {voucher_no} was already redeemed")
+        # the voucher is locked and still issued; its one redemption is claimed by a unique marker row (so a
+        # status reset cannot redeem it again); the status flips with the audit record (one statement on PostgreSQL)
         _claim_redemption(session, voucher_no, txn)
+        flip = Bound(
+            _REDEEM,
+            {
+                "redeem_id": voucher.id,
+                "redeem_provider": provider,
+                "redeem_provider_region": provider_region,
+                "redeem_on": redeemed_on,
+            },
+        )
         v, issuer = voucher.value_fen, voucher.issuer_region
         post(
             session,
@@ -185,6 +196,7 @@ def redeem_voucher(
             {"voucher_no": voucher_no, "value_fen": v, "provider": provider},
             voucher_no,
             {"provider": provider, "provider_region": provider_region, "value_fen": v},
+            writes=[flip],
         )
 
     request = {"voucher": voucher_no, "provider": provider, "region": provider_region, "on": redeemed_on.isoformat()}

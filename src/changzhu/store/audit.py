@@ -39,6 +39,8 @@ from sqlalchemy import Engine, Insert, Table, bindparam, event, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session, SessionTransaction
 from sqlalchemy.sql.dml import UpdateBase
+from sqlalchemy.sql.elements import BindParameter
+from sqlalchemy.sql.visitors import replacement_traverse
 
 from changzhu.config import create_private_once, data_dir
 from changzhu.errors import ChangzhuError
@@ -55,6 +57,7 @@ _LOG = cast(Table, AuditRow.__table__)
 _CHAIN_KEY = "changzhu.audit_chain"
 _POSTINGS_KEY = "changzhu.audit_postings"
 _TIP_KEY = "changzhu.audit_tip"
+_HELD_KEY = "changzhu.audit_held"  # PostgreSQL: records (and their writes) waiting for the transaction's next record
 CHECKPOINT_DIR = "audit_checkpoints"
 AUDIT_KEY_ENV = "CHANGZHU_AUDIT_KEY"
 AUDIT_KEY_FILE = "audit.key"
@@ -99,8 +102,17 @@ def keyed_hash(text: str) -> str:
 
 @event.listens_for(Session, "after_transaction_end")
 def _forget_tip(session: Session, _transaction: SessionTransaction) -> None:
-    """The head is unlocked when a transaction ends: the next record locks it again."""
+    """The head is unlocked when a transaction ends: the next record locks it again (records held and not sent
+    are dropped with a rolled-back transaction)."""
     session.info.pop(_TIP_KEY, None)
+    session.info.pop(_HELD_KEY, None)
+
+
+@event.listens_for(Session, "before_commit")
+def _nothing_held(session: Session) -> None:
+    """A transaction never commits with an audit record held back (append(hold=True) with no record after it)."""
+    if session.info.get(_HELD_KEY):
+        raise AssertionError("an audit record was held for a next record that never came: not committed")
 
 
 def _head_upsert(dialect: Any) -> Insert:
@@ -123,6 +135,26 @@ _ADVANCE_HEAD = (
 
 # PostgreSQL: the record with its further writes as CTEs, one statement per combination of built-once writes
 _COMBINED: dict[tuple[UpdateBase, ...], Insert] = {}
+# Built-once statements with their parameters renamed, for a held record (as sent with the next one)
+_RENAMED: dict[tuple[UpdateBase, str], UpdateBase] = {}
+
+
+def _renamed(bound: Bound, prefix: str) -> Bound:
+    """`bound` with its parameters renamed <prefix>_<name>, so that it can travel with statements that use the
+    same names (the renamed statement is built once per statement and prefix)."""
+    if not bound.params:  # built per call: its parameters are anonymous, named apart when compiled
+        return bound
+    statement = _RENAMED.get((bound.statement, prefix))
+    if statement is None:
+
+        def rename(element: Any, **_kw: Any) -> Any:
+            if isinstance(element, BindParameter) and element.key in bound.params:
+                return bindparam(f"{prefix}_{element.key}", type_=element.type)
+            return None
+
+        built = cast(UpdateBase, replacement_traverse(bound.statement, {}, rename))
+        statement = _RENAMED.setdefault((bound.statement, prefix), built)
+    return Bound(statement, {f"{prefix}_{name}": value for name, value in bound.params.items()})
 
 
 def _combined(writes: Sequence[UpdateBase]) -> Insert:
@@ -149,6 +181,7 @@ def append(
     details: dict[str, object],
     reason: str | Reason,
     writes: Sequence[UpdateBase | Bound] = (),
+    hold: bool = False,
 ) -> None:
     """Append one record; locks its chain's head until commit, so appends to one chain are serialised.
 
@@ -158,6 +191,10 @@ def append(
     so appends cannot deadlock one another. Ledger postings noted on the session go into this record.
     `writes` are further statements of the transaction, sent with the record in one statement on PostgreSQL;
     a `Bound` one is built once and its values sent as parameters (no statement is built per call).
+
+    With `hold`, on PostgreSQL the record and its writes are not sent yet: they go in the statement of the next
+    record appended in this transaction, which the caller must append (a transaction committed with a record
+    still held would lose it). Only for writes that nothing in the transaction reads before that next record.
     """
     if isinstance(reason, Reason):
         details, reason = {**details, EN_KEY: reason.en}, reason.zh
@@ -176,19 +213,24 @@ def append(
     values = (chain, seq, at, actor, action, subject, text, reason, last_hash, digest)
     head = {"audit_head_id": chain, "audit_head_hash": digest, "audit_head_length": seq}
     record = bind_row(_RECORD, "audit", dict(zip(_RECORD_COLUMNS, values, strict=True)))
-    bound = [Bound(_ADVANCE_HEAD, head)] + [w if isinstance(w, Bound) else Bound(w, {}) for w in writes]
+    own = [w if isinstance(w, Bound) else Bound(w, {}) for w in writes]
     if session.get_bind().dialect.name != "postgresql":
-        for b in (record, *bound):
+        for b in (record, Bound(_ADVANCE_HEAD, head), *own):
             session.execute(b.statement, b.params)
         return
-    # PostgreSQL, one round trip: the other writes ride as CTEs of the record's insert
+    held: list[list[Bound]] = session.info.pop(_HELD_KEY, [])  # per held record: it and its writes
+    if hold:  # the next record advances the head past this one
+        session.info[_HELD_KEY] = [*held, [_renamed(b, f"held{len(held)}") for b in (record, *own)]]
+        return
+    # PostgreSQL, one round trip: held records and the other writes ride as CTEs of the record's insert
+    bound = [*(b for record_and_writes in held for b in record_and_writes), Bound(_ADVANCE_HEAD, head), *own]
     params = dict(record.params)
     for b in bound:
         if params.keys() & b.params.keys():
             raise ValueError(f"bind parameters sent twice with one audit record: {sorted(params.keys() & b.params)}")
         params.update(b.params)
     statements = tuple(b.statement for b in bound)
-    if all(isinstance(w, Bound) for w in writes):  # built-once statements: so is their combination
+    if all(isinstance(w, Bound) for w in writes) and all(b.params for b in bound):  # built once: so is the combination
         combined = _COMBINED.get(statements)
         if combined is None:
             combined = _COMBINED.setdefault(statements, _combined(statements))

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
+from typing import Any
 
 from sqlalchemy import Select, bindparam, event, exists, select
 from sqlalchemy.orm import Session, SessionTransaction
@@ -37,7 +38,7 @@ def _region_columns(n: int) -> list:
 
 # Built once per number of codes: the SQL is compiled once per engine and reused.
 _REGIONS: dict[int, Select] = {}
-_PERSON_AND_REGIONS: dict[int, Select] = {}
+_PERSON_AND_REGIONS: dict[tuple[int, Any], Select] = {}
 
 
 def _regions_query(n: int) -> Select:
@@ -47,15 +48,15 @@ def _regions_query(n: int) -> Select:
     return query
 
 
-def _person_query(n: int) -> Select:
-    query = _PERSON_AND_REGIONS.get(n)
+def _person_query(n: int, joined: Any = None) -> Select:
+    query = _PERSON_AND_REGIONS.get((n, joined))
     if query is None:
-        built = (
-            select(PersonRow, *_region_columns(n))
-            .where(PersonRow.person_key == bindparam("person_key"))
-            .with_for_update(of=PersonRow)
-        )
-        query = _PERSON_AND_REGIONS.setdefault(n, built)
+        entities = [PersonRow] if joined is None else [PersonRow, joined]
+        built = select(*entities, *_region_columns(n))
+        if joined is not None:
+            built = built.outerjoin(joined, joined.person_id == PersonRow.id)
+        built = built.where(PersonRow.person_key == bindparam("person_key")).with_for_update(of=PersonRow)
+        query = _PERSON_AND_REGIONS.setdefault((n, joined), built)
     return query
 
 
@@ -101,13 +102,23 @@ def check_region(session: Session, code: str, field: str) -> str:
 def lock_person(session: Session, person_key: str, regions: Mapping[str, str] | None = None) -> PersonRow:
     """The person's row, locked for the rest of the transaction (FOR UPDATE on PostgreSQL); with `regions`, each
     code is also checked as by check_regions, in the same statement (an unknown person is reported first)."""
+    person, _joined = lock_person_with(session, person_key, regions)
+    return person
+
+
+def lock_person_with(
+    session: Session, person_key: str, regions: Mapping[str, str] | None = None, joined: Any = None
+) -> tuple[PersonRow, Any]:
+    """As lock_person, also loading in the same statement the person's row of `joined` (a mapped class keyed by
+    person_id; None if the person has none): (person, that row)."""
     codes = regions or {}
     distinct = sorted(set(codes.values()))
     params = {"person_key": person_key, **{f"region_{i}": c for i, c in enumerate(distinct)}}
-    row = session.execute(_person_query(len(distinct)), params).first()
+    row = session.execute(_person_query(len(distinct), joined), params).first()
     if row is None:
         raise UnknownPerson(f"no registered person with key {person_key!r}")
+    found = 1 if joined is None else 2
     if codes:
         _well_formed(codes)
-        _judge(session, codes, distinct, tuple(row[1:]))
-    return row[0]
+        _judge(session, codes, distinct, tuple(row[found:]))
+    return row[0], (row[1] if joined is not None else None)

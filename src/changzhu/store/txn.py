@@ -18,7 +18,7 @@ from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass, field
 from typing import Any, cast
 
-from sqlalchemy import Engine, Insert, Table, bindparam, select, update
+from sqlalchemy import Engine, Insert, Integer, String, Table, TextualSelect, bindparam, select, text, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.exc import IntegrityError, OperationalError
 from sqlalchemy.orm import Session
@@ -129,6 +129,14 @@ _PRIOR = select(_TXN.c.request_hash, _TXN.c.result).where(_TXN.c.idempotency_key
 _STORE_RESULT = update(_TXN).where(_TXN.c.id == bindparam("txn_id")).values(result=bindparam("txn_result"))
 
 
+def claim_row(session: Session, values: Mapping[str, object]) -> int | None:
+    """Insert a row of ledger_transactions (the claim columns) unless its idempotency key is taken: its id, or None.
+
+    The statement is built once (as every operation's own claim)."""
+    claim = _CLAIMS[session.get_bind().dialect.name]
+    return cast(int | None, session.execute(claim, {f"claim_{c}": values[c] for c in _CLAIM_COLUMNS}).scalar())
+
+
 def _claim(session: Session, op: Operation, digest: str) -> LedgerTransactionRow | dict[str, object]:
     """The operation's new row, or the stored result if the key was used before (a replay)."""
     values = {
@@ -139,8 +147,7 @@ def _claim(session: Session, op: Operation, digest: str) -> LedgerTransactionRow
         "actor": op.actor,
         "created_at": audit.now_iso(),
     }
-    claim = _CLAIMS[session.get_bind().dialect.name]
-    new_id = session.execute(claim, {f"claim_{column}": value for column, value in values.items()}).scalar()
+    new_id = claim_row(session, values)
     if new_id is not None:  # a plain object: apply() reads its id; the row is written by the statement above
         return LedgerTransactionRow(id=new_id, **values)
     prior = session.execute(_PRIOR, {"claim_key": op.key}).one()
@@ -149,40 +156,141 @@ def _claim(session: Session, op: Operation, digest: str) -> LedgerTransactionRow
     return {**prior.result, "replayed": True}
 
 
+Apply = Callable[[Session, LedgerTransactionRow], Outcome]
+
+
+def _apply_and_audit(
+    session: Session, op: Operation, apply: Apply, txn: LedgerTransactionRow, *, more: bool = False
+) -> dict[str, object]:
+    """Apply a claimed operation, append its audit record (with its writes and stored result): the result.
+
+    `more`: another operation follows in this transaction; if this one leaves no writes of its own, its record
+    travels with the next one's (audit.append's hold)."""
+    outcome = apply(session, txn)
+    result = {**outcome.result, "operation_id": txn.id}
+    audit.append(
+        session,
+        actor=op.actor,
+        action=op.kind,
+        subject=outcome.subject,
+        details={**outcome.details, "key_hash": audit.keyed_hash(op.key), "operation_id": txn.id},
+        reason=op.reason,
+        writes=[*outcome.writes, Bound(_STORE_RESULT, {"txn_id": txn.id, "txn_result": result})],
+        hold=more and not outcome.writes,
+    )
+    return {**result, "replayed": False}
+
+
+def _retrying(attempt: Callable[[], dict[str, object] | list[dict[str, object]] | None]) -> Any:
+    """Run a transaction's attempt, again after a racing unique row, a deadlock or a serialization failure."""
+    for number in range(5):
+        try:
+            return attempt()
+        except IntegrityError:
+            # a racing unique row (e.g. the same person registered twice at once) committed first: re-check
+            if number == 4:
+                raise
+        except OperationalError as exc:
+            if not _is_retryable(exc) or number == 4:
+                raise
+            time.sleep(0.01 * (number + 1))
+    raise AssertionError("unreachable")
+
+
 def run_operation(
-    engine: Engine,
-    op: Operation,
-    apply: Callable[[Session, LedgerTransactionRow], Outcome],
-    lock: Callable[[Session], None] | None = None,
+    engine: Engine, op: Operation, apply: Apply, lock: Callable[[Session], None] | None = None
 ) -> dict[str, object]:
     """Run `apply` once for `op.key`: lock, claim the key, write, audit, commit; retries are no-ops."""
     digest = request_hash(op.kind, op.request)
-    for attempt in range(5):
+
+    def attempt() -> dict[str, object]:
+        with write_session(engine) as session:
+            if lock is not None:
+                lock(session)
+            txn = _claim(session, op, digest)
+            if isinstance(txn, dict):
+                return txn
+            return _apply_and_audit(session, op, apply, txn)
+
+    return cast(dict[str, object], _retrying(attempt))
+
+
+class _KeyUsed(Exception):
+    """A key of operations run together was used before: their transaction is rolled back."""
+
+
+_CLAIMS_OF_N: dict[int, TextualSelect] = {}  # one statement claiming n keys, built once per n
+
+
+def _claims_of(n: int) -> TextualSelect:
+    """INSERT of n operation rows, skipping keys already used, returning the new rows' keys and ids (plain SQL: an
+    INSERT of several rows built by SQLAlchemy is compiled again at every call; this text is the same on both
+    databases)."""
+    statement = _CLAIMS_OF_N.get(n)
+    if statement is None:
+        rows = ", ".join(
+            "(" + ", ".join(f":claim{i}_{c}" if c != "result" else "'{}'" for c in _CLAIM_COLUMNS) + ")"
+            for i in range(n)
+        )
+        sql = (
+            f"INSERT INTO {_TXN.name} ({', '.join(_CLAIM_COLUMNS)}) VALUES {rows} "
+            "ON CONFLICT (idempotency_key) DO NOTHING RETURNING idempotency_key, id"
+        )
+        statement = _CLAIMS_OF_N.setdefault(n, text(sql).columns(idempotency_key=String, id=Integer))
+    return statement
+
+
+def _claim_all(session: Session, ops: Sequence[Operation]) -> list[LedgerTransactionRow] | None:
+    """New rows for every operation, claimed in one statement; None if any key was used before."""
+    at = audit.now_iso()
+    values: list[dict[str, Any]] = [
+        {
+            "idempotency_key": op.key,
+            "kind": op.kind,
+            "request_hash": request_hash(op.kind, op.request),
+            "result": {},
+            "actor": op.actor,
+            "created_at": at,
+        }
+        for op in ops
+    ]
+    params = {
+        f"claim{i}_{column}": value
+        for i, row in enumerate(values)
+        for column, value in row.items()
+        if column != "result"
+    }
+    statement = _claims_of(len(ops))
+    claimed: dict[str, int] = dict(session.execute(statement, params).all())
+    if len(claimed) < len(ops):
+        return None
+    return [LedgerTransactionRow(id=claimed[v["idempotency_key"]], **v) for v in values]
+
+
+def run_together(
+    engine: Engine, steps: Sequence[tuple[Operation, Apply]], lock: Callable[[Session], None] | None = None
+) -> list[dict[str, object]] | None:
+    """Run operations in one transaction, each as run_operation runs it (its own key, row, stored result and audit
+    record), when none of their keys was used before; all commit or none.
+
+    None, with nothing written, if a key was used before (an earlier call ran some of them): the caller then runs
+    them one by one with run_operation, which replays what was done.
+    """
+
+    def attempt() -> list[dict[str, object]] | None:
         try:
             with write_session(engine) as session:
                 if lock is not None:
                     lock(session)
-                txn = _claim(session, op, digest)
-                if isinstance(txn, dict):
-                    return txn
-                outcome = apply(session, txn)
-                result = {**outcome.result, "operation_id": txn.id}
-                audit.append(
-                    session,
-                    actor=op.actor,
-                    action=op.kind,
-                    subject=outcome.subject,
-                    details={**outcome.details, "key_hash": audit.keyed_hash(op.key), "operation_id": txn.id},
-                    reason=op.reason,
-                    writes=[*outcome.writes, Bound(_STORE_RESULT, {"txn_id": txn.id, "txn_result": result})],
-                )
-                return {**result, "replayed": False}
-        except IntegrityError:
-            # a racing unique row (e.g. the same person registered twice at once) committed first: re-check
-            if attempt == 4:
-                raise
-        except OperationalError as exc:
-            if not _is_retryable(exc) or attempt == 4:
-                raise
-            time.sleep(0.01 * (attempt + 1))
-    raise AssertionError("unreachable")
+                txns = _claim_all(session, [op for op, _apply in steps])
+                if txns is None:
+                    raise _KeyUsed  # rolls back the keys that were claimed
+                last = len(steps) - 1
+                return [
+                    _apply_and_audit(session, op, apply, txn, more=number < last)
+                    for number, ((op, apply), txn) in enumerate(zip(steps, txns, strict=True))
+                ]
+        except _KeyUsed:
+            return None
+
+    return cast(list[dict[str, object]] | None, _retrying(attempt))
