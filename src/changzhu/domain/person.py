@@ -340,15 +340,44 @@ def _date_checks(as_of: date | None) -> list[tuple[str, pl.Expr, str]]:
 
 def _extra_problems(df: pl.DataFrame, extra: tuple[ExtraColumn, ...]) -> tuple[pl.DataFrame, list[PersonTableProblem]]:
     """Cast the extra columns (adding missing ones as null: unknown) and list every bad value."""
-    problems: list[PersonTableProblem] = []
     absent = [c for c in extra if c.name not in df.columns]
     if absent:
         df = df.with_columns(pl.lit(None, dtype=c.dtype).alias(c.name) for c in absent)
-    added = {c.name for c in absent}
+    added = {c.name for c in absent}  # nulls of their type: nothing to read or check
+    given = [c for c in extra if c.name not in added]
+    if not given:
+        return df, []
+    cast = _extra_cast(df, given)
+    if cast is not None:  # every value good: nothing to name
+        return df.with_columns(cast.get_columns()), []
+    return _extra_checked(df, given)
+
+
+def _extra_cast(df: pl.DataFrame, extra: list[ExtraColumn]) -> pl.DataFrame | None:
+    """The extra columns cast in one parallel pass, their codes and signs checked in another; None if a value is bad
+    (or a column needs _extra_checked's reading of dates written as text): _extra_checked then names the problems."""
+    if any(c.dtype == pl.List(pl.Date) and df.schema[c.name] in (pl.List(pl.String), pl.String) for c in extra):
+        return None
+    try:
+        cast = df.lazy().select(pl.col(c.name).cast(c.dtype, strict=True) for c in extra).collect()
+    except pl.exceptions.PolarsError:  # a value (or a column) that cannot be cast: named one by one
+        return None
+    flags: list[pl.Expr] = []
+    for col in extra:
+        if col.categories and not _among(df.schema[col.name], col.categories):
+            values = pl.col(col.name).explode() if isinstance(col.dtype, pl.List) else pl.col(col.name)
+            flags.append((values.is_not_null() & ~values.is_in(list(col.categories))).any())
+        if col.non_negative:
+            flags.append((pl.col(col.name) < 0).any())
+    bad = cast.select(flag.alias(str(i)) for i, flag in enumerate(flags)).row(0) if flags else ()
+    return None if any(bad) else cast
+
+
+def _extra_checked(df: pl.DataFrame, extra: list[ExtraColumn]) -> tuple[pl.DataFrame, list[PersonTableProblem]]:
+    """The extra columns cast one by one, every bad value named."""
+    problems: list[PersonTableProblem] = []
     cast: list[pl.Series] = []
     for col in extra:
-        if col.name in added:  # added above as nulls of its type: nothing to read or check
-            continue
         raw = df.get_column(col.name)
         if raw.dtype == pl.Null:
             cast.append(raw.cast(col.dtype))
