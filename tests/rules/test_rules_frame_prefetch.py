@@ -15,7 +15,7 @@ import polars as pl
 import pytest
 from rules_support import ON, random_people
 
-from changzhu.domain.person import validate_person_table
+from changzhu.domain.person import ExtraColumn, PersonTableError, _extra_checked, validate_person_table
 from changzhu.rules.catalog import policies_in_use, region_lookup
 from changzhu.rules.dated_lists import count_within, dates_matrix
 from changzhu.rules.dates import to_days
@@ -92,3 +92,35 @@ def test_dates_before_the_table_of_months_are_counted_as_clock_now_counts_them()
     ahead.prefetch(["employed", "housing"], ["age", "residence"])
     assert np.array_equal(ahead.clocks["age"].now(ahead.on), lazy.clocks["age"].now(lazy.on))
     assert np.array_equal(ahead.clocks["residence"].now(ahead.on), lazy.clocks["residence"].now(lazy.on))
+
+
+def _extra() -> tuple[ExtraColumn, ...]:
+    declared = policies_in_use().declared_inputs().values()
+    return tuple(
+        ExtraColumn(i.name, i.dtype, tuple(c.code for c in i.categories), i.type in ("integer", "months"))
+        for i in declared
+    )
+
+
+def test_bad_declared_inputs_are_named_as_one_by_one() -> None:
+    """The declared inputs' parallel check finds a bad code (also when it is cast to codes) or a negative count, and
+    the problems are those the one-by-one path names, in its order."""
+    people = random_people(50, 3).with_columns(
+        degree=pl.Series(["bachelor"] * 50).scatter([2, 7], "phd"),
+        local_hires_avg_3y=pl.Series([0] * 50).scatter(4, -1),
+    )
+    extra = _extra()
+    _, expected = _extra_checked(people, [c for c in extra if c.name in people.columns])
+    assert [(p.column, p.rows) for p in expected] == [("degree", (2, 7)), ("local_hires_avg_3y", (4,))]
+    for codes in (False, True):
+        with pytest.raises(PersonTableError) as raised:
+            validate_person_table(people, as_of=ON, extra=extra, codes=codes)
+        assert raised.value.problems == expected
+
+
+def test_a_declared_category_is_read_as_its_codes_only_when_asked() -> None:
+    people = random_people(50, 4).with_columns(degree=pl.Series(["bachelor", None] * 25))
+    assert validate_person_table(people, as_of=ON, extra=_extra())["degree"].dtype == pl.String
+    typed = validate_person_table(people, as_of=ON, extra=_extra(), codes=True)
+    assert typed["degree"].dtype == pl.Enum(["none", "bachelor", "master", "doctor"])
+    assert typed["degree"].cast(pl.String).equals(people["degree"])

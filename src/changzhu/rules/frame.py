@@ -257,7 +257,11 @@ class Frame:
         wanted = {name: self._pass(name) for name in dict.fromkeys(names) if name not in self.statics}
         exprs = {name: found for name, found in wanted.items() if found is not None}
         statics = list(exprs)
-        dated = [name for name in dict.fromkeys(clocks) if name in DATE_CLOCKS and name not in self.clocks]
+        dated = [
+            name
+            for name in dict.fromkeys(clocks)
+            if name in DATE_CLOCKS and name not in self.clocks and DATE_CLOCKS[name] in self.people.columns
+        ]
         table = months_until(self.on)  # as Clock.now reads it: whole months from each day to the date
         for column in dict.fromkeys(DATE_CLOCKS[name] for name in dated if table.size):
             days = pl.col(column).to_physical().fill_null(int(NEVER)).cast(pl.Int32)
@@ -281,12 +285,14 @@ class Frame:
     def _pass(self, name: str) -> tuple[pl.Expr, type] | None:
         """A static prefetch builds: one column (_column), or a dates input's count of dates (-1: unknown) or of
         those counting on the date (as the padded matrix gives them: dated_lists.dates_matrix, count_within)."""
-        if WITHIN in name:
+        if WITHIN in name:  # (a subset's table may lack the column: its matrix is then taken from the whole frame)
             base, months = name.split(WITHIN)
-            return within_on(pl.col(base), int(months), self.on_date), np.int32
+            found = within_on(pl.col(base), int(months), self.on_date)
+            return (found, np.int32) if base in self.people.columns else None
         spec = self.variables.get(name)
         if spec is not None and spec.declared and spec.kind == "dates":
-            return pl.col(name).cast(pl.List(pl.Date)).list.len().fill_null(-1).cast(pl.Int32), np.int32
+            found = pl.col(name).cast(pl.List(pl.Date)).list.len().fill_null(-1).cast(pl.Int32)
+            return (found, np.int32) if name in self.people.columns else None
         return self._column(name)
 
     def _date_clock(self, name: str, days: np.ndarray, months: np.ndarray) -> Clock:
