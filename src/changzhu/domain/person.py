@@ -366,8 +366,9 @@ def _extra_cast(df: pl.DataFrame, extra: list[ExtraColumn], *, codes: bool) -> p
     as_codes = [c.name for c in extra if codes and c.categories and c.dtype == pl.String]
     exprs = [pl.col(c.name).cast(c.dtype, strict=True) for c in extra]
     for i, col in enumerate(extra):
-        if col.name in as_codes:
-            exprs[i] = exprs[i].cast(pl.Enum(list(col.categories)))
+        if col.name in as_codes:  # (an Enum of some of the codes is cast to all of them without its text)
+            among = _among(df.schema[col.name], col.categories)
+            exprs[i] = (pl.col(col.name) if among else exprs[i]).cast(pl.Enum(list(col.categories)))
     try:
         cast = df.lazy().select(exprs).collect()
     except pl.exceptions.PolarsError:  # a value (or a column) that cannot be cast, or a code not among them
