@@ -38,3 +38,16 @@ def test_a_spreadsheet_may_use_the_short_words_and_the_labels() -> None:
     assert read.values.to_list()[:6] == ["doctor", "doctor", "doctor", "master", "senior_secondary", "bachelor"]
     assert read.values.to_list()[6] is None
     assert "doctor (博士研究生)" in read.reasons.to_list()[6]  # the reason names the allowed codes and labels
+
+
+def test_codes_as_written_are_read_as_cell_by_cell() -> None:
+    """A column of codes only is cast at once; a code padded, in capitals or empty, or a bad cell, is read cell by
+    cell: the values and reasons are those of the cell-by-cell reading."""
+    column = next(c for c in person_schema().columns if c.name == "education")
+    codes = ["bachelor", "master", None, "doctor"]
+    read = parse_category(pl.Series("education", codes), column)
+    assert read.values.dtype == column.dtype() and read.values.to_list() == codes
+    assert read.reasons.null_count() == len(codes)
+    mixed = parse_category(pl.Series("education", [*codes, " master", "Doctor", "", "phd"]), column)
+    assert mixed.values.to_list() == [*codes, "master", "doctor", None, None]
+    assert mixed.reasons.to_list()[:7] == [None] * 7 and "not one of" in mixed.reasons.to_list()[7]

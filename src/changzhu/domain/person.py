@@ -338,17 +338,57 @@ def _date_checks(as_of: date | None) -> list[tuple[str, pl.Expr, str]]:
     ]
 
 
-def _extra_problems(df: pl.DataFrame, extra: tuple[ExtraColumn, ...]) -> tuple[pl.DataFrame, list[PersonTableProblem]]:
-    """Cast the extra columns (adding missing ones as null: unknown) and list every bad value."""
-    problems: list[PersonTableProblem] = []
+def _extra_problems(
+    df: pl.DataFrame, extra: tuple[ExtraColumn, ...], *, codes: bool = False
+) -> tuple[pl.DataFrame, list[PersonTableProblem]]:
+    """Cast the extra columns (adding missing ones as null: unknown) and list every bad value (codes: see
+    validate_person_table)."""
     absent = [c for c in extra if c.name not in df.columns]
     if absent:
         df = df.with_columns(pl.lit(None, dtype=c.dtype).alias(c.name) for c in absent)
-    added = {c.name for c in absent}
+    added = {c.name for c in absent}  # nulls of their type: nothing to read or check
+    given = [c for c in extra if c.name not in added]
+    if not given:
+        return df, []
+    cast = _extra_cast(df, given, codes=codes)
+    if cast is not None:  # every value good: nothing to name
+        return df.with_columns(cast.get_columns()), []
+    return _extra_checked(df, given)
+
+
+def _extra_cast(df: pl.DataFrame, extra: list[ExtraColumn], *, codes: bool) -> pl.DataFrame | None:
+    """The extra columns cast in one parallel pass, their codes and signs checked in another; None if a value is bad
+    (or a column needs _extra_checked's reading of dates written as text): _extra_checked then names the problems.
+    With `codes`, a category column of text is cast to an Enum of its codes, which is its check (a cell not among
+    them fails the cast)."""
+    if any(c.dtype == pl.List(pl.Date) and df.schema[c.name] in (pl.List(pl.String), pl.String) for c in extra):
+        return None
+    as_codes = [c.name for c in extra if codes and c.categories and c.dtype == pl.String]
+    exprs = [pl.col(c.name).cast(c.dtype, strict=True) for c in extra]
+    for i, col in enumerate(extra):
+        if col.name in as_codes:  # (an Enum of some of the codes is cast to all of them without its text)
+            among = _among(df.schema[col.name], col.categories)
+            exprs[i] = (pl.col(col.name) if among else exprs[i]).cast(pl.Enum(list(col.categories)))
+    try:
+        cast = df.lazy().select(exprs).collect()
+    except pl.exceptions.PolarsError:  # a value (or a column) that cannot be cast, or a code not among them
+        return None
+    flags: list[pl.Expr] = []
+    for col in extra:
+        if col.categories and col.name not in as_codes and not _among(df.schema[col.name], col.categories):
+            values = pl.col(col.name).explode() if isinstance(col.dtype, pl.List) else pl.col(col.name)
+            flags.append((values.is_not_null() & ~values.is_in(list(col.categories))).any())
+        if col.non_negative:
+            flags.append((pl.col(col.name) < 0).any())
+    bad = cast.select(flag.alias(str(i)) for i, flag in enumerate(flags)).row(0) if flags else ()
+    return None if any(bad) else cast
+
+
+def _extra_checked(df: pl.DataFrame, extra: list[ExtraColumn]) -> tuple[pl.DataFrame, list[PersonTableProblem]]:
+    """The extra columns cast one by one, every bad value named."""
+    problems: list[PersonTableProblem] = []
     cast: list[pl.Series] = []
     for col in extra:
-        if col.name in added:  # added above as nulls of its type: nothing to read or check
-            continue
         raw = df.get_column(col.name)
         if raw.dtype == pl.Null:
             cast.append(raw.cast(col.dtype))
@@ -420,16 +460,19 @@ def validate_person_table(
     as_of: date | None = None,
     known_regions: set[str] | None = None,
     extra: tuple[ExtraColumn, ...] = (),
+    codes: bool = False,
 ) -> pl.DataFrame:
     """Check a person table against the schema and return it cast to the schema's types.
 
     extra: optional, nullable columns declared by the rules (a missing one is added as null: unknown).
+    codes: a declared category column given as text may come back as an Enum of its codes (the rules read codes:
+    checking it is casting it, done once).
     A CheckedPersonTable is not checked again for what it was checked for: only the dates against `as_of`, the
     region codes against `known_regions` and the `extra` columns are (the problems named as for a DataFrame).
     Raises PersonTableError naming every bad column and row; the input is never partly accepted.
     """
     checked = isinstance(df, CheckedPersonTable)
-    df, extra_problems = _extra_problems(df.frame if isinstance(df, CheckedPersonTable) else df, extra)
+    df, extra_problems = _extra_problems(df.frame if isinstance(df, CheckedPersonTable) else df, extra, codes=codes)
     problems: list[PersonTableProblem] = list(extra_problems)
     if checked:
         if problems:

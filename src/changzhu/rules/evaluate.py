@@ -39,7 +39,7 @@ def prepare(
         ExtraColumn(i.name, i.dtype, tuple(c.code for c in i.categories), i.type in ("integer", "months"))
         for i in policies.declared_inputs().values()
     )
-    typed = validate_person_table(people, as_of=on, known_regions=set(regions.codes), extra=extra)
+    typed = validate_person_table(people, as_of=on, known_regions=set(regions.codes), extra=extra, codes=True)
     if scenario is not None:
         scenario.check(policies.parameter_units())
     return build_frame(typed, on, policies, regions)

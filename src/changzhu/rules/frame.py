@@ -175,7 +175,7 @@ class Frame:
         """The frame of some rows (parents are found among them): an array already built here is taken for those
         rows when first read, not derived again (permit months excepted: the interval evaluator sets them from the
         permit decision); a column whose array is built is not gathered."""
-        needed = [c for c in self.people.columns if c not in self.statics and c not in self.clocks]
+        needed = [c for c in self.people.columns if not self._built(c)]
         sub = Frame(self.people[needed][index], self.on_date, self.policies, self.regions)
         statics, clocks = dict(self.statics), {k: v for k, v in self.clocks.items() if k != "permit"}
 
@@ -187,6 +187,15 @@ class Frame:
 
         sub.statics, sub.clocks = _Lazy(static), _Lazy(clock)  # type: ignore[assignment]
         return sub
+
+    def _built(self, column: str) -> bool:
+        """Whether every array read from the column is built (a dates input's matrix is read from it: its count of
+        dates, which prefetch builds alone, is not all)."""
+        if column in self.clocks:
+            return True
+        spec = self.variables.get(column)
+        dates = spec is not None and spec.declared and spec.kind == "dates"
+        return column in self.statics and (not dates or column + MATRIX in self.statics)
 
     # ---- helpers ---------------------------------------------------------------------------------------
     def _ints(self, col: str) -> np.ndarray:
@@ -201,8 +210,8 @@ class Frame:
 
     def _clock(self, name: str) -> Clock:
         minus_one = self._scalar(-1)
-        if name in ("age", "residence", "residence_recognised", "permit"):
-            column = {"age": "birth_date", "permit": "residence_permit_since"}.get(name, "residence_since")
+        if name in DATE_CLOCKS:
+            column = DATE_CLOCKS[name]
             const = self.recognition["prior_residence"] if name == "residence_recognised" else self._scalar(0)
             return Clock(self._days(column), const, np.broadcast_to(True, (self.n,)), minus_one)
         spec = self.variables.get(name)
@@ -240,16 +249,61 @@ class Frame:
             return None
         return self.clocks[name].const >= 0
 
-    def prefetch(self, names: Iterable[str]) -> None:
-        """Build the statics among `names` that are one column each (flags, numbers, category codes, declared
-        inputs) in one parallel polars pass rather than one after another; the others are built on first use."""
-        wanted = {name: self._column(name) for name in dict.fromkeys(names) if name not in self.statics}
-        columns = {name: found for name, found in wanted.items() if found is not None}
-        if len(columns) < 2:
+    def prefetch(self, names: Iterable[str], clocks: Iterable[str] = ()) -> None:
+        """Build in one parallel polars pass, rather than one after another on this thread: the statics among `names`
+        that are one column each (flags, numbers, category codes, declared inputs, a dates input's count of dates and
+        of those counting on the date) and the clocks among `clocks` that count whole months from a date (their days
+        and their value on the date); the others are built on first use."""
+        wanted = {name: self._pass(name) for name in dict.fromkeys(names) if name not in self.statics}
+        exprs = {name: found for name, found in wanted.items() if found is not None}
+        statics = list(exprs)
+        dated = [
+            name
+            for name in dict.fromkeys(clocks)
+            if name in DATE_CLOCKS and name not in self.clocks and DATE_CLOCKS[name] in self.people.columns
+        ]
+        table = months_until(self.on)  # as Clock.now reads it: whole months from each day to the date
+        for column in dict.fromkeys(DATE_CLOCKS[name] for name in dated if table.size):
+            days = pl.col(column).to_physical().fill_null(int(NEVER)).cast(pl.Int32)
+            months = pl.lit(pl.Series(table)).gather((days.cast(pl.Int64) - LUT_LO).clip(0, table.size - 1))
+            exprs[f"{column} days"] = days, np.int32
+            exprs[f"{column} months"] = pl.when(days <= self.on).then(months).otherwise(-1).cast(pl.Int32), np.int32
+        if len(exprs) < 2:
             return
-        got = self.people.lazy().select(expr.alias(name) for name, (expr, _) in columns.items()).collect()
-        for name, (_, dtype) in columns.items():
-            self.statics[name] = got.get_column(name).to_numpy().astype(dtype, copy=False)
+        # rechunked in the pool's threads: to_numpy of a column in many chunks would copy it on this thread
+        got = self.people.lazy().select(expr.alias(name) for name, (expr, _) in exprs.items()).collect().rechunk()
+        arrays: dict[str, np.ndarray] = {
+            name: got.get_column(name).to_numpy().astype(dtype, copy=False) for name, (_, dtype) in exprs.items()
+        }
+        for name in statics:
+            self.statics[name] = arrays[name]
+        for name in dated:
+            base = arrays.get(f"{DATE_CLOCKS[name]} days")
+            if base is not None and (not base.size or int(base.min()) >= LUT_LO):  # else Clock.now counts them
+                self.clocks[name] = self._date_clock(name, base, arrays[f"{DATE_CLOCKS[name]} months"])
+
+    def _pass(self, name: str) -> tuple[pl.Expr, type] | None:
+        """A static prefetch builds: one column (_column), or a dates input's count of dates (-1: unknown) or of
+        those counting on the date (as the padded matrix gives them: dated_lists.dates_matrix, count_within)."""
+        if WITHIN in name:  # (a subset's table may lack the column: its matrix is then taken from the whole frame)
+            base, months = name.split(WITHIN)
+            found = within_on(pl.col(base), int(months), self.on_date)
+            return (found, np.int32) if base in self.people.columns else None
+        spec = self.variables.get(name)
+        if spec is not None and spec.declared and spec.kind == "dates":
+            found = pl.col(name).cast(pl.List(pl.Date)).list.len().fill_null(-1).cast(pl.Int32)
+            return (found, np.int32) if name in self.people.columns else None
+        return self._column(name)
+
+    def _date_clock(self, name: str, days: np.ndarray, months: np.ndarray) -> Clock:
+        """A clock counting whole months from a date (DATE_CLOCKS) with its value on the date (`months`: as
+        Clock.now gives it, -1 where the date is unknown or later)."""
+        grows, minus_one = np.broadcast_to(True, (self.n,)), self._scalar(-1)
+        if name != "residence_recognised":
+            return Clock(days, self._scalar(0), grows, minus_one, _now=(self.on, months))
+        prior = self.recognition["prior_residence"]
+        now = np.where(months >= 0, prior + months, minus_one) if prior.any() else months
+        return Clock(days, prior, grows, minus_one, _now=(self.on, now))
 
     def _column(self, name: str) -> tuple[pl.Expr, type] | None:
         """A static that is one column of the table: the expression giving it, and its array's type (None if it is
@@ -318,11 +372,14 @@ class Frame:
                 self.region_idx, self._prior_idx, self.on_date, self.policies, self.regions
             )
             recognises = [(a.recognises, i) for i, a in enumerate(self.policies.agreements)]
-            res_ok = np.isin(agreement, [i for r, i in recognises if "residence" in r])
-            si_ok = np.isin(agreement, [i for r, i in recognises if "social_insurance" in r])
-            months = people["prior_residence_months"].to_numpy()
-            prior_res = np.floor(np.where(res_ok, coef, 0.0) * months).astype(np.int32)
-            prior_si = np.floor(np.where(si_ok, coef, 0.0) * people["prior_si_months"].to_numpy()).astype(np.int32)
+            prior_res, prior_si = np.zeros(self.n, dtype=np.int32), np.zeros(self.n, dtype=np.int32)
+            rows = np.flatnonzero(agreement >= 0)  # months are recognised only under an agreement: 0 elsewhere
+            if rows.size:
+                which, part = agreement[rows], coef[rows]
+                for out, kind, column in ((prior_res, "residence", "prior_residence_months"),
+                                          (prior_si, "social_insurance", "prior_si_months")):  # fmt: skip
+                    ok = np.isin(which, [i for r, i in recognises if kind in r])
+                    out[rows] = np.floor(np.where(ok, part, 0.0) * people[column].to_numpy()[rows]).astype(np.int32)
             self._recognition = {
                 "coefficient": coef,
                 "agreement": agreement,
@@ -338,6 +395,23 @@ _CATEGORIES = {
     "housing": HOUSING_TENURES,
     "professional_title": TITLE_LEVELS,
 }
+
+
+# the clocks counting whole months from a date in the table (from 0, one a month, -1 before it), by that column
+DATE_CLOCKS = {
+    "age": "birth_date",
+    "residence": "residence_since",
+    "residence_recognised": "residence_since",
+    "permit": "residence_permit_since",
+}
+
+
+def within_on(column: pl.Expr, months: int, on: date) -> pl.Expr:
+    """How many dates of a dates input count on `on` (each from its day until `months` later, the day clipped as
+    dates.add_months clips it), 0 where the list is unknown: count_within of the padded matrix."""
+    day = pl.element()
+    counting = (day <= pl.lit(on)) & (day.dt.offset_by(f"{months}mo") > pl.lit(on))
+    return column.cast(pl.List(pl.Date)).list.eval(counting).list.sum().fill_null(0).cast(pl.Int32)
 
 
 def declared_expr(column: pl.Expr, spec: VariableSpec) -> tuple[pl.Expr, type]:
@@ -381,15 +455,16 @@ def _codes(column: pl.Expr, categories: list[str]) -> pl.Expr:
 def _region_indices(people: pl.DataFrame, columns: tuple[str, ...], regions: RegionLookup) -> list[np.ndarray]:
     """Per column, the dense index of each prefecture code (-1 for null, unknown or malformed): six-character codes
     read as numbers and looked up in regions.lut (a parse and a gather: no hashing of strings), the columns in
-    parallel."""
+    parallel, gathered in polars' threads rather than on this one."""
+    lut = pl.Series(regions.lut)
 
-    def number(name: str) -> pl.Expr:
+    def index(name: str) -> pl.Expr:
         code = pl.col(name)
         parsed = pl.when(code.str.len_bytes() == 6).then(code.str.to_integer(strict=False))
-        return parsed.fill_null(0).clip(0, regions.lut.size - 1)
+        return pl.lit(lut).gather(parsed.fill_null(0).clip(0, lut.len() - 1)).alias(name)
 
-    found = people.lazy().select(number(name) for name in columns).collect()
-    return [regions.lut[found.get_column(name).to_numpy()] for name in columns]
+    found = people.lazy().select(index(name) for name in columns).collect().rechunk()
+    return [found.get_column(name).to_numpy() for name in columns]
 
 
 def build_frame(people: pl.DataFrame, on: date, policies: PolicySet, regions: RegionLookup) -> Frame:

@@ -133,7 +133,10 @@ class CompiledRules:
             for name in kernels[key].source.inputs
             if not name.startswith(("v_", "u_")) and name not in self._inputs
         ]
-        self.frame.prefetch(name[2:] for name in names if name != "parent" and not name.startswith("c_"))
+        self.frame.prefetch(
+            (name[2:] for name in names if name != "parent" and not name.startswith("c_")),
+            (name[2:] for name in names if name.startswith("c_")),
+        )
         for name in names:
             if name not in self._inputs:
                 self._inputs[name] = read_only(

@@ -192,7 +192,15 @@ def _as_string(raw: pl.Series) -> pl.Series:
 
 def parse_category(raw: pl.Series, column: Column) -> Parsed:
     """A category by its code or by its Chinese or English label (case-insensitive); each distinct cell is read
-    once."""
+    once. A text column whose every cell is a code as written (as a program writes them) is cast at once."""
+    codes = pl.Enum([c.code for c in column.categories])
+    if raw.dtype == pl.String and column.categories:
+        try:
+            as_codes = raw.cast(codes)
+        except pl.exceptions.PolarsError:  # labels, synonyms, padding, bad cells: read cell by cell
+            pass
+        else:
+            return Parsed(as_codes.cast(column.dtype()), _no_reasons(raw.len()))
     words: dict[str, str] = {}
     for cat in column.categories:
         for word in cat.words():

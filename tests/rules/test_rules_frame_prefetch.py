@@ -1,0 +1,126 @@
+"""Frame.prefetch builds in one polars pass what the frame otherwise builds one array at a time: the same arrays.
+
+Its date clocks read the same table of whole months as Clock.now; a dates input's counts are polars list
+expressions that must agree with the padded matrix (dated_lists.dates_matrix, count_within), month ends included.
+"""
+
+from __future__ import annotations
+
+import calendar
+import random
+from datetime import date, timedelta
+
+import numpy as np
+import polars as pl
+import pytest
+from rules_support import ON, random_people
+
+from changzhu.domain.person import ExtraColumn, PersonTableError, _extra_checked, validate_person_table
+from changzhu.rules.catalog import policies_in_use, region_lookup
+from changzhu.rules.dated_lists import count_within, dates_matrix
+from changzhu.rules.dates import to_days
+from changzhu.rules.frame import DATE_CLOCKS, Frame, within_on
+
+
+def _month_end_heavy(rng: random.Random, low: int, high: int) -> date:
+    """A date whose day is often the 28th to the 31st (where adding months clips the day)."""
+    year, month = rng.randint(low, high), rng.randint(1, 12)
+    return date(year, month, min(calendar.monthrange(year, month)[1], rng.choice([1, 15, 28, 29, 30, 31])))
+
+
+@pytest.mark.parametrize("seed", range(4))
+def test_counts_of_a_dates_input_are_the_matrix_counts(seed: int) -> None:
+    rng = random.Random(seed)
+    lists = [
+        [_month_end_heavy(rng, 2015, 2028) for _ in range(rng.randint(0, 4))] if rng.random() < 0.85 else None
+        for _ in range(400)
+    ]
+    lists[0] = [date(2024, 1, 31), None]  # a null date in a list counts nowhere, as in the matrix
+    series = pl.Series("d", lists, dtype=pl.List(pl.Date))
+    matrix, lengths = dates_matrix(series)
+    for _ in range(6):
+        on = _month_end_heavy(rng, 2019, 2027)
+        months = rng.choice([1, 12, 13, 24, 60])
+        got = series.to_frame().select(within_on(pl.col("d"), months, on)).to_series().to_numpy()
+        assert np.array_equal(got, count_within(matrix, months, to_days(on)))
+    counted = series.to_frame().select(pl.col("d").list.len().fill_null(-1).cast(pl.Int32)).to_series().to_numpy()
+    assert np.array_equal(counted, lengths)
+
+
+def _people(seed: int) -> pl.DataFrame:
+    """Valid people with month-end birth, residence and permit dates (some unknown), on ON."""
+    rng = random.Random(seed)
+    people = random_people(300, seed)
+    n = people.height
+
+    def dates(low: int, high: int, unknown: float) -> pl.Series:
+        return pl.Series(
+            [None if rng.random() < unknown else _month_end_heavy(rng, low, high) for _ in range(n)], dtype=pl.Date
+        )
+
+    birth, since = dates(1950, 1990, 0.0), dates(1995, 2025, 0.0)
+    permit = dates(1996, 2025, 0.4)
+    permit = pl.Series([p if p is None or p >= s else s for p, s in zip(permit, since, strict=True)], dtype=pl.Date)
+    return people.with_columns(birth_date=birth, residence_since=since, residence_permit_since=permit)
+
+
+@pytest.mark.parametrize("seed", range(3))
+def test_prefetched_arrays_are_those_built_one_by_one(seed: int) -> None:
+    policies, regions = policies_in_use(), region_lookup()
+    typed = validate_person_table(_people(seed), as_of=ON)
+    statics = ["employed", "criminal_record", "education", "housing", "professional_title", "si_base_ratio"]
+    for on in (ON, ON - timedelta(days=1), date(2026, 2, 28), date(2024, 2, 29)):
+        ahead, lazy = Frame(typed, on, policies, regions), Frame(typed, on, policies, regions)
+        ahead.prefetch(statics, DATE_CLOCKS)
+        assert set(DATE_CLOCKS) <= set(ahead.clocks) and set(statics) <= set(ahead.statics)
+        for name in statics:
+            assert np.array_equal(ahead.statics[name], lazy.statics[name]), name
+        for name in DATE_CLOCKS:
+            now, want = ahead.clocks[name].now(ahead.on), lazy.clocks[name].now(lazy.on)
+            assert now.dtype == want.dtype and np.array_equal(now, want), (name, on)
+            assert np.array_equal(ahead.clocks[name].base, lazy.clocks[name].base), name
+
+
+def test_dates_before_the_table_of_months_are_counted_as_clock_now_counts_them() -> None:
+    """A birth date before 1850 (outside the table of whole months): the clock is left to Clock.now."""
+    policies, regions = policies_in_use(), region_lookup()
+    people = _people(5).with_columns(
+        pl.when(pl.col("person_id") == 3).then(date(1840, 2, 29)).otherwise(pl.col("birth_date")).alias("birth_date")
+    )
+    typed = validate_person_table(people, as_of=ON)
+    ahead, lazy = Frame(typed, ON, policies, regions), Frame(typed, ON, policies, regions)
+    ahead.prefetch(["employed", "housing"], ["age", "residence"])
+    assert np.array_equal(ahead.clocks["age"].now(ahead.on), lazy.clocks["age"].now(lazy.on))
+    assert np.array_equal(ahead.clocks["residence"].now(ahead.on), lazy.clocks["residence"].now(lazy.on))
+
+
+def _extra() -> tuple[ExtraColumn, ...]:
+    declared = policies_in_use().declared_inputs().values()
+    return tuple(
+        ExtraColumn(i.name, i.dtype, tuple(c.code for c in i.categories), i.type in ("integer", "months"))
+        for i in declared
+    )
+
+
+def test_bad_declared_inputs_are_named_as_one_by_one() -> None:
+    """The declared inputs' parallel check finds a bad code (also when it is cast to codes) or a negative count, and
+    the problems are those the one-by-one path names, in its order."""
+    people = random_people(50, 3).with_columns(
+        degree=pl.Series(["bachelor"] * 50).scatter([2, 7], "phd"),
+        local_hires_avg_3y=pl.Series([0] * 50).scatter(4, -1),
+    )
+    extra = _extra()
+    _, expected = _extra_checked(people, [c for c in extra if c.name in people.columns])
+    assert [(p.column, p.rows) for p in expected] == [("degree", (2, 7)), ("local_hires_avg_3y", (4,))]
+    for codes in (False, True):
+        with pytest.raises(PersonTableError) as raised:
+            validate_person_table(people, as_of=ON, extra=extra, codes=codes)
+        assert raised.value.problems == expected
+
+
+def test_a_declared_category_is_read_as_its_codes_only_when_asked() -> None:
+    people = random_people(50, 4).with_columns(degree=pl.Series(["bachelor", None] * 25))
+    assert validate_person_table(people, as_of=ON, extra=_extra())["degree"].dtype == pl.String
+    typed = validate_person_table(people, as_of=ON, extra=_extra(), codes=True)
+    assert typed["degree"].dtype == pl.Enum(["none", "bachelor", "master", "doctor"])
+    assert typed["degree"].cast(pl.String).equals(people["degree"])
