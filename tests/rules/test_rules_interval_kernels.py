@@ -6,6 +6,8 @@ columns and in every declared input) and with rows whose inputs fall outside the
 
 from __future__ import annotations
 
+import functools
+import importlib
 from datetime import timedelta
 
 import numpy as np
@@ -23,6 +25,7 @@ from changzhu.rules.engine import IntervalEvaluator
 from changzhu.rules.evaluate import evaluate, prepare
 
 INPUTS = policies_in_use().declared_inputs()
+evaluate_module = importlib.import_module("changzhu.rules.evaluate")  # the module (the package exports the function)
 
 
 def _with_unknowns(people: pl.DataFrame, seed: int, unknown_share: float) -> pl.DataFrame:
@@ -122,6 +125,17 @@ def test_compiled_trees_equal_the_numpy_engine_in_one_city(
             (pl.col("residence_since") - shift).alias("residence_since"),
         )
     _assert_same(_with_unknowns(people, seed, unknown_share))
+
+
+def test_evaluate_gives_the_same_table_with_either_engine(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Every column of evaluate(earliest=True), the needs_ and unassessed_ names included (found by walking the
+    engine's results), is the same whether the engine's trees are compiled or not."""
+    people = _with_unknowns(random_people(1200, 81), 81, 0.3)
+    compiled = evaluate(people, ON)
+    monkeypatch.setattr(evaluate_module, "IntervalEvaluator", functools.partial(IntervalEvaluator, compiled=False))
+    assert evaluate(people, ON).equals(compiled)
+    needs = [c for c in compiled.columns if c.startswith("needs_")]
+    assert any(compiled[c].drop_nulls().len() > 0 for c in needs)  # unknowns reached the walk: inputs are named
 
 
 def test_an_explanation_still_runs_the_numpy_engine() -> None:

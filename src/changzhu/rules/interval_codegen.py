@@ -48,7 +48,6 @@ from changzhu.rules.conditions import (
     VariableCondition,
 )
 from changzhu.rules.dates import FOREVER, LUT_LO, NEVER, YM_LO, to_days
-from changzhu.rules.leaf_kernels import BIT_CODES
 
 _NEVER = str(int(NEVER))
 _FOREVER = str(int(FOREVER))
@@ -239,6 +238,8 @@ def _compiled_leaf(leaf: Leaf, policy: ResolvedPolicy) -> bool:
         return True
     if not isinstance(leaf, VariableCondition):
         return False
+    from changzhu.rules.leaf_kernels import BIT_CODES  # numba, loaded when an earliest date is searched
+
     spec = leaf.spec
     if spec.kind == "category":
         return len(spec.categories) <= BIT_CODES

@@ -33,11 +33,7 @@ _TABLES = {
     "t_day_ym": read_only(DAY_YM),
     "t_day_d0": read_only(DAY_D0),
 }
-
-
 CHAINS_KEPT = 64  # chains whose kernels are kept per process (a long-lived process running many reforms)
-
-
 _NONE_INT = np.zeros(0, dtype=np.int32)  # an output the kernel is told not to write
 _NONE_BOOL = np.zeros(0, dtype=bool)
 
@@ -56,7 +52,7 @@ class _Arrays:
 @dataclass(frozen=True)
 class _Compiled:
     source: IntervalSource
-    function: Any  # compiled: (rows, o_start, o_end, o_unknown, o_decided, *inputs, kf, ki)
+    function: Any  # compiled: (rows, o_start, o_end, o_unknown, o_decided, *inputs, kf, ki, write_end, write_unknown)
     module_file: str
 
 
