@@ -18,6 +18,7 @@ from hypothesis import strategies as st
 from rules_support import CITIES, ON, random_people
 
 from changzhu.domain.services import Service
+from changzhu.rules import engine
 from changzhu.rules.arrays import Interval
 from changzhu.rules.catalog import policies_in_use
 from changzhu.rules.dates import NEVER
@@ -25,6 +26,14 @@ from changzhu.rules.engine import IntervalEvaluator
 from changzhu.rules.evaluate import evaluate, prepare
 
 INPUTS = policies_in_use().declared_inputs()
+
+
+@pytest.fixture(autouse=True)
+def _compiled_on_small_tables(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The kernels run on these small tables too (in use, only from engine.COMPILED_MIN_ROWS rows)."""
+    monkeypatch.setattr(engine, "COMPILED_MIN_ROWS", 0)
+
+
 evaluate_module = importlib.import_module("changzhu.rules.evaluate")  # the module (the package exports the function)
 
 
@@ -136,6 +145,14 @@ def test_evaluate_gives_the_same_table_with_either_engine(monkeypatch: pytest.Mo
     assert evaluate(people, ON).equals(compiled)
     needs = [c for c in compiled.columns if c.startswith("needs_")]
     assert any(compiled[c].drop_nulls().len() > 0 for c in needs)  # unknowns reached the walk: inputs are named
+
+
+def test_few_rows_run_the_numpy_engine(monkeypatch: pytest.MonkeyPatch) -> None:
+    frame = prepare(random_people(100, 91), ON)
+    monkeypatch.setattr(engine, "COMPILED_MIN_ROWS", 101)
+    assert not IntervalEvaluator(frame, frame.policies, None)._compiled()
+    monkeypatch.setattr(engine, "COMPILED_MIN_ROWS", 100)
+    assert IntervalEvaluator(frame, frame.policies, None)._compiled()
 
 
 def test_an_explanation_still_runs_the_numpy_engine() -> None:

@@ -43,6 +43,7 @@ from changzhu.rules.protocols import LeafResult
 from changzhu.rules.scenario import Scenario
 
 HORIZON_YEARS = 40  # how far ahead the earliest date of a points line is searched
+COMPILED_MIN_ROWS = 200_000  # below this, the NumPy engine alone (see IntervalEvaluator._compiled)
 
 
 @dataclass
@@ -110,7 +111,7 @@ class IntervalEvaluator:
         order = service_order([p for p, _ in groups], services)
         n = self.frame.n
         shared: dict[tuple[int, ...], np.ndarray] = {}  # the rows of chain groups evaluated together, one array each
-        trees = TreeKernels(self.frame.on_date) if self.compiled and not self.trace else None
+        trees = TreeKernels(self.frame.on_date) if self._compiled() else None
         for service in order:
             rules = [(policy, rows, policy.services.get(service)) for policy, rows in groups]
             if not self.trace:  # an explanation cites each chain's own parameters
@@ -146,13 +147,18 @@ class IntervalEvaluator:
                         mine[rows] = theirs
                     whole.high[rows] = result.high
 
+    def _compiled(self) -> bool:
+        """Whether the kernels run: not when explaining, nor on fewer than COMPILED_MIN_ROWS rows (loading a chain's
+        cached kernels, ≈0.25 s of CPU once per process for every chain, costs more than they save on few rows)."""
+        return self.compiled and not self.trace and self.frame.n >= COMPILED_MIN_ROWS
+
     def _totals(
         self, policy: ResolvedPolicy, scheme: PointsScheme, rows: np.ndarray
     ) -> tuple[np.ndarray, np.ndarray, np.ndarray] | None:
         """A scheme's (assessed, low, high) totals on the date over every row (NaN outside the chain's rows) from its
         one-date kernel, once per chain; None when explaining, with compiled=False, or where the kernel does not fit
         (changzhu.rules.points_kernels)."""
-        if not self.compiled or self.trace:
+        if not self._compiled():
             return None
         key = (policy.chain, scheme.name)
         kept = self._kernel_totals.get(key)
