@@ -669,11 +669,13 @@ def earliest_case(engine: str, n: int) -> dict[str, Any]:
     the whole evaluate(earliest=True); wall and CPU seconds of each, the result kept for the comparison."""
     import changzhu
     from changzhu.domain.services import Service
+    from changzhu.rules import engine as engine_module
     from changzhu.rules.engine import IntervalEvaluator
     from changzhu.rules.evaluate import evaluate, prepare
 
     df = pl.read_parquet(_input_path("full", n))
-    evaluate(df.head(1000), ON)  # imports, policies, numba's kernels loaded: excluded
+    # imports, policies, numba's kernels loaded: excluded (the compiled trees load from COMPILED_MIN_ROWS rows on)
+    evaluate(df.head(max(1000, getattr(engine_module, "COMPILED_MIN_ROWS", 0))), ON)
     frame = prepare(df, ON)
     gc.collect()
     wall, cpu = time.perf_counter(), time.process_time()

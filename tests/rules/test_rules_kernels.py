@@ -16,7 +16,7 @@ from rules_support import ON, random_people
 
 from changzhu.domain.services import Service
 from changzhu.errors import ChangzhuError
-from changzhu.rules import Scenario, ScenarioError, codegen, evaluate, kernels
+from changzhu.rules import Scenario, ScenarioError, codegen, evaluate, kernel_cache, kernels
 from changzhu.rules.evaluate import prepare
 from changzhu.rules.kernels import CompiledRules
 
@@ -79,12 +79,12 @@ def test_kernels_are_written_once_to_the_cache_and_reused(tmp_path: Path, monkey
     people = random_people(200, 51).with_columns(pl.lit(NATIONAL_ONLY).alias("residence_region"))
     expected = evaluate(people, ON, services=CACHED, earliest=False)
     monkeypatch.setenv("CHANGZHU_CACHE_DIR", str(tmp_path / "cache"))
-    monkeypatch.setattr(kernels, "_modules", OrderedDict())
+    monkeypatch.setattr(kernel_cache, "_modules", OrderedDict())
     assert evaluate(people, ON, services=CACHED, earliest=False).equals(expected)
     written = sorted((tmp_path / "cache" / "kernels").glob("changzhu_rules_*.py"))
     assert written
     stamps = [p.stat().st_mtime_ns for p in written]
-    monkeypatch.setattr(kernels, "_modules", OrderedDict())  # a new process: reads the files, writes nothing
+    monkeypatch.setattr(kernel_cache, "_modules", OrderedDict())  # a new process: reads the files, writes nothing
     assert evaluate(people, ON, services=CACHED, earliest=False).equals(expected)
     assert sorted((tmp_path / "cache" / "kernels").glob("changzhu_rules_*.py")) == written
     assert [p.stat().st_mtime_ns for p in written] == stamps
@@ -94,7 +94,7 @@ def test_an_unwritable_cache_falls_back_to_a_private_directory(tmp_path: Path, m
     blocker = tmp_path / "not-a-directory"
     blocker.write_text("")
     monkeypatch.setenv("CHANGZHU_CACHE_DIR", str(blocker / "cache"))
-    monkeypatch.setattr(kernels, "_modules", OrderedDict())
+    monkeypatch.setattr(kernel_cache, "_modules", OrderedDict())
     people = random_people(100, 61).with_columns(pl.lit(NATIONAL_ONLY).alias("residence_region"))
     decided = evaluate(people, ON, services=CACHED, earliest=False)
     assert decided.equals(
@@ -190,29 +190,29 @@ def test_a_bad_thread_count_is_named(value: str, monkeypatch: pytest.MonkeyPatch
 
 
 def test_reforms_that_change_only_values_share_one_kernel_module(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(kernels, "_modules", OrderedDict())
+    monkeypatch.setattr(kernel_cache, "_modules", OrderedDict())
     people = random_people(300, 97).with_columns(pl.lit("310100").alias("residence_region"))
     loaded, eligible = [], []
     for months in (1, 6, 24, 120):  # four reforms: four parameter sets, one structure of the Shanghai chain
         reform = Scenario.from_overrides({"residence_permit.min_residence_months": months})
         _same_decisions(people, reform)
         eligible.append(evaluate(people, ON, scenario=reform, earliest=False)["eligible_residence_permit"].sum())
-        loaded.append(next(reversed(kernels._modules)))
+        loaded.append(next(reversed(kernel_cache._modules)))
     assert len(set(loaded)) == 1  # the values are arguments, not part of the module's text
     assert eligible == sorted(eligible, reverse=True) and eligible[0] > eligible[-1]  # and the kernel reads them
 
 
 def test_a_long_lived_process_keeps_a_bounded_number_of_kernel_modules(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(kernels, "_modules", OrderedDict())
-    monkeypatch.setattr(kernels, "MODULES_KEPT", 2)
+    monkeypatch.setattr(kernel_cache, "_modules", OrderedDict())
+    monkeypatch.setattr(kernel_cache, "MODULES_KEPT", 2)
     people = random_people(60, 97)
     loaded = []
     for region in ("310100", "110100", "440100", "320500"):  # four chains: four rule structures
         one_city = people.with_columns(pl.lit(region).alias("residence_region"))
         evaluate(one_city, ON, services=[Service.RESIDENCE_PERMIT], earliest=False)
-        loaded.append(next(reversed(kernels._modules)))
+        loaded.append(next(reversed(kernel_cache._modules)))
     assert len(set(loaded)) == 4
-    assert list(kernels._modules) == loaded[2:]
+    assert list(kernel_cache._modules) == loaded[2:]
     assert all(name in sys.modules for name in loaded[2:])
     assert not any(name in sys.modules for name in loaded[:2])
 
@@ -221,10 +221,10 @@ def test_a_kept_module_dropped_from_sys_modules_is_findable_again(monkeypatch: p
     """numba loads a cached kernel by importing its module by name: a module this process keeps must be in
     sys.modules whenever it is used, even after something else removed it (in CI another test's bounded cache
     evicted the Shanghai chain's name while the process still held its module: ModuleNotFoundError)."""
-    monkeypatch.setattr(kernels, "_modules", OrderedDict())
+    monkeypatch.setattr(kernel_cache, "_modules", OrderedDict())
     people = random_people(40, 98).with_columns(pl.lit("310100").alias("residence_region"))
     evaluate(people, ON, services=[Service.RESIDENCE_PERMIT], earliest=False)
-    name = next(reversed(kernels._modules))
+    name = next(reversed(kernel_cache._modules))
     monkeypatch.delitem(sys.modules, name)
     evaluate(people, ON, earliest=False)  # every service: kernels of the kept module not called before
     assert name in sys.modules
@@ -234,14 +234,14 @@ def test_an_edited_cached_kernel_is_never_run(tmp_path: Path, monkeypatch: pytes
     """A cached kernel file changed after it was written (an attacker, a bad disk) is rewritten, not imported."""
     people = random_people(200, 71).with_columns(pl.lit(NATIONAL_ONLY).alias("residence_region"))
     monkeypatch.setenv("CHANGZHU_CACHE_DIR", str(tmp_path / "cache"))
-    monkeypatch.setattr(kernels, "_modules", OrderedDict())
+    monkeypatch.setattr(kernel_cache, "_modules", OrderedDict())
     expected = evaluate(people, ON, services=CACHED, earliest=False)
     written = sorted((tmp_path / "cache" / "kernels").glob("changzhu_rules_*.py"))
     originals = [p.read_text(encoding="utf-8") for p in written]
     marker = tmp_path / "ran"
     for path in written:
         path.write_text(f"open({str(marker)!r}, 'w').close()\n" + path.read_text(encoding="utf-8"), encoding="utf-8")
-    monkeypatch.setattr(kernels, "_modules", OrderedDict())  # a new process
+    monkeypatch.setattr(kernel_cache, "_modules", OrderedDict())  # a new process
     for name in [n for n in sys.modules if n.startswith("changzhu_rules_")]:
         monkeypatch.delitem(sys.modules, name)
     assert evaluate(people, ON, services=CACHED, earliest=False).equals(expected)
@@ -254,13 +254,13 @@ def test_a_modules_bytecode_is_used_only_for_its_own_text(tmp_path: Path, monkey
     text at the same path; a damaged file, or one compiled from other text, is compiled again and rewritten."""
     path = tmp_path / "module.py"
     text, other = "X = 1\n", "X = 2\n"
-    kernels._code(text, path)
+    kernel_cache._code(text, path)
     kept = path.with_suffix(".code")
     written = kept.read_bytes()
 
     def value(source: str) -> int:
         found: dict[str, int] = {}
-        exec(kernels._code(source, path), found)
+        exec(kernel_cache._code(source, path), found)
         return found["X"]
 
     def no_compiling(*args: object) -> None:
@@ -277,7 +277,7 @@ def test_a_modules_bytecode_is_used_only_for_its_own_text(tmp_path: Path, monkey
 def test_the_kernel_cache_is_private_to_the_user(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """The cache directory is created 0700; one that others may write to is refused with the fix named."""
     monkeypatch.setenv("CHANGZHU_CACHE_DIR", str(tmp_path / "cache"))
-    monkeypatch.setattr(kernels, "_modules", OrderedDict())
+    monkeypatch.setattr(kernel_cache, "_modules", OrderedDict())
     people = random_people(50, 72).with_columns(pl.lit(NATIONAL_ONLY).alias("residence_region"))
     evaluate(people, ON, services=CACHED, earliest=False)
     assert (tmp_path / "cache" / "kernels").stat().st_mode & 0o777 == 0o700
@@ -285,7 +285,7 @@ def test_the_kernel_cache_is_private_to_the_user(tmp_path: Path, monkeypatch: py
     shared.mkdir(parents=True)
     shared.chmod(0o777)
     monkeypatch.setenv("CHANGZHU_CACHE_DIR", str(tmp_path / "shared"))
-    monkeypatch.setattr(kernels, "_modules", OrderedDict())
+    monkeypatch.setattr(kernel_cache, "_modules", OrderedDict())
     with pytest.raises(ChangzhuError, match=r"writable by other users .*chmod 700"):
         evaluate(people, ON, services=CACHED, earliest=False)
 

@@ -36,13 +36,13 @@ def _from_civil(ym: int, day0: int) -> int:
 
 
 @kernel
-def _day_outside(ym: int, day0: int) -> int:
+def day_outside(ym: int, day0: int) -> int:
     """The day of (year*12 + month-1, day of month - 1 clipped to the month's length), outside the tables."""
     return _from_civil(ym, min(day0, _month_length(ym) - 1))
 
 
 @kernel
-def _civil_of(day: int) -> tuple[int, int]:
+def civil_of(day: int) -> tuple[int, int]:
     """(year*12 + month-1, day of month - 1) of a day number (Hinnant's civil_from_days)."""
     z = day + 719468
     era = z // 146097
@@ -92,9 +92,9 @@ def reach(
         if 0 <= k < day_ym.shape[0]:  # the tables' days, else the arithmetic
             bym, bday = int(day_ym[k]), int(day_d0[k])
         else:
-            bym, bday = _civil_of(b)
+            bym, bday = civil_of(b)
         ym = bym + max(int(need), 0)
         j = ym - ym_lo
         inside = 0 <= j < ym_start.shape[0]  # the tables' years, else the arithmetic
-        day = ym_start[j] + min(bday, ym_len[j] - 1) if inside else _day_outside(ym, bday)
+        day = ym_start[j] + min(bday, ym_len[j] - 1) if inside else day_outside(ym, bday)
         out[i] = day if day >= never else max(day, on)

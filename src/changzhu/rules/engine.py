@@ -36,11 +36,14 @@ from changzhu.rules.dates import FOREVER, NEVER
 from changzhu.rules.errors import PolicyError
 from changzhu.rules.frame import Clock, Frame
 from changzhu.rules.indicators import Indicator, flat, num
+from changzhu.rules.interval_kernels import TreeKernels
 from changzhu.rules.model import PointsScheme
+from changzhu.rules.points_kernels import totals_on_date
 from changzhu.rules.protocols import LeafResult
 from changzhu.rules.scenario import Scenario
 
 HORIZON_YEARS = 40  # how far ahead the earliest date of a points line is searched
+COMPILED_MIN_ROWS = 200_000  # below this, the NumPy engine alone (see IntervalEvaluator._compiled)
 
 
 @dataclass
@@ -72,12 +75,12 @@ class PointsTrace:
 
 @dataclass
 class PointsResult:
-    """A scheme's points on the date: the assessed total, the possible range, and which indicators are unassessed."""
+    """A scheme's points on the date: the assessed total and the possible range (which indicators are unassessed is
+    found on the open rows only, by changzhu.rules.evaluate.NeedsFinder)."""
 
     assessed: np.ndarray
     low: np.ndarray
     high: np.ndarray
-    unassessed: dict[str, np.ndarray]
 
 
 @dataclass
@@ -89,6 +92,7 @@ class IntervalEvaluator:
     scenario: Scenario | None
     trace: bool = False
     search: bool = True  # False: decide on the date only (no search for the day a points line is reached)
+    compiled: bool = True  # rule trees and points on the date as compiled kernels (not when explaining); False: NumPy
     leaf_traces: list[LeafTrace] = field(default_factory=list)
     points_traces: list[PointsTrace] = field(default_factory=list)
     services: dict[Service, Interval] = field(default_factory=dict)
@@ -98,6 +102,7 @@ class IntervalEvaluator:
     _leaf_cache: dict[tuple[Any, ...], tuple[np.ndarray, object, LeafResult]] = field(default_factory=dict)
     _taken: dict[tuple[Service, int], tuple[np.ndarray, Interval]] = field(default_factory=dict)
     _points_on: dict[tuple[tuple[str, ...], str], tuple[np.ndarray, Any]] = field(default_factory=dict)
+    _kernel_totals: dict[tuple[tuple[str, ...], str], tuple[np.ndarray, Any]] = field(default_factory=dict)
 
     def run(self, services: list[Service], *, points: bool = True) -> None:
         """Evaluate the services (in dependency order) and, unless points=False, every scheme's points on the
@@ -106,11 +111,14 @@ class IntervalEvaluator:
         order = service_order([p for p, _ in groups], services)
         n = self.frame.n
         shared: dict[tuple[int, ...], np.ndarray] = {}  # the rows of chain groups evaluated together, one array each
+        trees = TreeKernels(self.frame.on_date) if self._compiled() else None
         for service in order:
             rules = [(policy, rows, policy.services.get(service)) for policy, rows in groups]
             if not self.trace:  # an explanation cites each chain's own parameters
                 rules = _merged(rules, self.frame.on_date, n, shared)
-            if len(rules) == 1 and rules[0][2] is not None and rules[0][1].shape[0] == n:
+            if trees is not None:
+                interval = trees.service(self, service, rules, n)
+            elif len(rules) == 1 and rules[0][2] is not None and rules[0][1].shape[0] == n:
                 policy, rows, rule = rules[0]
                 assert rule is not None
                 interval = rule.rule.interval(self, policy, rows, service.value)
@@ -124,6 +132,9 @@ class IntervalEvaluator:
                 self._set_permit_clock(interval)
         for policy, rows in groups if points else []:
             for scheme in policy.schemes.values():
+                if self._totals(policy, scheme, rows) is not None:
+                    self._kernel_points_now(policy, scheme, rows)
+                    continue
                 lo, hi, parts = self.points_at(policy, scheme, rows, self.frame.on)
                 result = _points_result(lo, hi, parts)
                 if scheme.floor is not None:  # a known total is the floored one
@@ -135,8 +146,37 @@ class IntervalEvaluator:
                     for mine, theirs in ((whole.assessed, result.assessed), (whole.low, result.low)):
                         mine[rows] = theirs
                     whole.high[rows] = result.high
-                    for name, mask in result.unassessed.items():
-                        whole.unassessed.setdefault(name, np.zeros(n, dtype=bool))[rows] = mask
+
+    def _compiled(self) -> bool:
+        """Whether the kernels run: not when explaining, nor on fewer than COMPILED_MIN_ROWS rows (loading a chain's
+        cached kernels, ≈0.25 s of CPU once per process for every chain, costs more than they save on few rows)."""
+        return self.compiled and not self.trace and self.frame.n >= COMPILED_MIN_ROWS
+
+    def _totals(
+        self, policy: ResolvedPolicy, scheme: PointsScheme, rows: np.ndarray
+    ) -> tuple[np.ndarray, np.ndarray, np.ndarray] | None:
+        """A scheme's (assessed, low, high) totals on the date over every row (NaN outside the chain's rows) from its
+        one-date kernel, once per chain; None when explaining, with compiled=False, or where the kernel does not fit
+        (changzhu.rules.points_kernels)."""
+        if not self._compiled():
+            return None
+        key = (policy.chain, scheme.name)
+        kept = self._kernel_totals.get(key)
+        if kept is None or kept[0] is not rows:
+            kept = (rows, totals_on_date(self.frame, policy, scheme, rows, self.frame.on_date))
+            self._kernel_totals[key] = kept
+        return kept[1]
+
+    def _kernel_points_now(self, policy: ResolvedPolicy, scheme: PointsScheme, rows: np.ndarray) -> None:
+        """The scheme's points on the date from its kernel's totals (arrays over every row, NaN outside the chain's)."""
+        totals = self._totals(policy, scheme, rows)
+        assert totals is not None
+        whole = self.points_now.get(scheme.name)
+        if whole is None:
+            self.points_now[scheme.name] = PointsResult(*totals)
+            return
+        for mine, theirs in zip((whole.assessed, whole.low, whole.high), totals, strict=True):
+            mine[rows] = theirs[rows]
 
     def _set_permit_clock(self, permit: Interval) -> None:
         """Without a permit, permit months start at -1 and count from the first day one can be had."""
@@ -201,6 +241,16 @@ class IntervalEvaluator:
             cached = self._points_on.get(key)
             if cached is not None and cached[0] is rows:
                 return cached[1]
+            totals = self._totals(policy, scheme, rows)
+            if totals is not None:  # the kernel's totals (the indicators' own points only for explanations)
+                everyone = rows.shape[0] == self.frame.n
+                got_now: tuple[np.ndarray, np.ndarray, list[tuple[Indicator, np.ndarray, np.ndarray]]] = (
+                    totals[1] if everyone else totals[1][rows],
+                    totals[2] if everyone else totals[2][rows],
+                    [],
+                )
+                self._points_on[key] = (rows, got_now)
+                return got_now
         parts = [
             (ind, *ind.score(self, policy, rows, days, f"points:{scheme.name}:{ind.name}")) for ind in scheme.indicators
         ]
@@ -394,17 +444,13 @@ def _points_result(
     lo: np.ndarray, hi: np.ndarray, parts: list[tuple[Indicator, np.ndarray, np.ndarray]]
 ) -> PointsResult:
     assessed = np.zeros(lo.shape[0])
-    unassessed: dict[str, np.ndarray] = {}
-    for ind, p_lo, p_hi in parts:
-        known = p_lo == p_hi
-        assessed = assessed + np.where(known, p_lo, 0.0)
-        if not known.all():
-            unassessed[ind.name] = ~known
-    return PointsResult(assessed, np.asarray(lo, dtype=np.float64), np.asarray(hi, dtype=np.float64), unassessed)
+    for _, p_lo, p_hi in parts:
+        assessed = assessed + np.where(p_lo == p_hi, p_lo, 0.0)
+    return PointsResult(assessed, np.asarray(lo, dtype=np.float64), np.asarray(hi, dtype=np.float64))
 
 
 def _empty_points(n: int) -> PointsResult:
-    return PointsResult(np.full(n, np.nan), np.full(n, np.nan), np.full(n, np.nan), {})
+    return PointsResult(np.full(n, np.nan), np.full(n, np.nan), np.full(n, np.nan))
 
 
 def chain_groups(

@@ -12,31 +12,16 @@ for the parent.
 
 from __future__ import annotations
 
-import contextlib
-import fcntl
-import hashlib
-import importlib.util
 import itertools
-import marshal
-import os
-import stat
-import sys
-import tempfile
-from collections import OrderedDict
-from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
-from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import date
-from pathlib import Path
-from types import CodeType, ModuleType
 from typing import Any
 
 import numpy as np
 
-from changzhu.config import CACHE_DIR_ENV, cache_dir, threads
+from changzhu.config import threads
 from changzhu.domain.services import Service
-from changzhu.errors import ChangzhuError
 from changzhu.rules.catalog import ResolvedPolicy
 from changzhu.rules.codegen import (
     KernelSource,
@@ -45,15 +30,13 @@ from changzhu.rules.codegen import (
     read_only,
     scheme_kernel,
     service_kernel,
-    source_digest,
 )
 from changzhu.rules.engine import chain_groups, service_order
 from changzhu.rules.frame import Frame, static_dtype
+from changzhu.rules.kernel_cache import compiling, load_module
 from changzhu.rules.scenario import Scenario
 
 PARALLEL_MIN_ROWS = 200_000  # below this, one thread: starting threads costs more than it saves
-MODULES_KEPT = 64  # kernel modules kept loaded per process (one per chain structure and table values)
-_modules: OrderedDict[str, ModuleType] = OrderedDict()
 _threads: tuple[int, ThreadPoolExecutor] | None = None  # (workers, pool) shared by every kernel call
 
 
@@ -109,7 +92,7 @@ class CompiledRules:
         for rows, kernels, keys in self._needed():
             if not keys:
                 continue
-            with _compiling(kernels[keys[0]].module_file):
+            with compiling(kernels[keys[0]].module_file):
                 self._compile(rows, kernels, keys)
 
     def _compile(self, rows: np.ndarray, kernels: dict[Service | str, _Kernel], keys: list[Service | str]) -> None:
@@ -218,110 +201,12 @@ def _chain_kernels(policy: ResolvedPolicy, on: date) -> dict[Service | str, _Ker
     shared = Shared(policy, on)
     sources: dict[Service | str, KernelSource] = {s: service_kernel(shared, s) for s in policy.services}
     sources.update({name: scheme_kernel(shared, scheme) for name, scheme in policy.schemes.items()})
-    module = _module(list(sources.values()))
+    module = load_module(module_source(list(sources.values())))
     path = str(module.__file__)
     kernels: dict[Service | str, _Kernel] = {}
     for key, src in sources.items():
         kernels[key] = _Kernel(src, getattr(module, src.name), getattr(module, f"{src.name}_span"), path)
     return kernels
-
-
-def _module(kernels: list[KernelSource]) -> ModuleType:
-    """The module of these kernels, written to the cache directory once and imported once per process.
-
-    What runs is always the text generated here: the cached file is read back and compared with it before import
-    (an edited or damaged file is rewritten, never run), and the text is compiled from memory under the file's name
-    so numba's cache beside it still applies (its bytecode kept beside it: _code)."""
-    text = module_source(kernels)
-    name = f"changzhu_rules_{source_digest(text)}"
-    module = _modules.get(name)
-    if module is not None:
-        _modules.move_to_end(name)
-        sys.modules[name] = module  # numba's cache imports it by name when it loads a kernel: keep it findable
-        return module
-    path = _write(text, f"{name}.py")
-    module = ModuleType(name)
-    module.__file__ = str(path)
-    sys.modules[name] = module  # numba's cache finds the kernels' globals through the module's name
-    exec(_code(text, path), module.__dict__)
-    _modules[name] = module
-    while len(_modules) > MODULES_KEPT:  # a long-lived process running many reforms: drop the oldest
-        dropped, _ = _modules.popitem(last=False)
-        sys.modules.pop(dropped, None)
-    return module
-
-
-@contextmanager
-def _compiling(module_file: str) -> Iterator[None]:
-    """An exclusive lock on the module's lock file while its kernels are compiled or loaded (released by the
-    system if the process dies); without a writable lock file, no lock."""
-    try:
-        handle = open(f"{module_file}.lock", "a")  # noqa: SIM115 (held for the block)
-    except OSError:
-        yield
-        return
-    with handle:
-        fcntl.flock(handle, fcntl.LOCK_EX)
-        yield
-
-
-def _private_directory(directory: Path) -> Path:
-    """`directory`, created 0700 if missing; refused if another user owns it or others may write to it (numba's
-    cache beside the kernels is loaded as code)."""
-    directory.mkdir(mode=0o700, parents=True, exist_ok=True)
-    status = directory.stat()
-    if status.st_uid != os.getuid() or status.st_mode & (stat.S_IWGRP | stat.S_IWOTH):
-        raise ChangzhuError(
-            f"kernel cache {directory} is writable by other users (mode {stat.filemode(status.st_mode)}, owner uid "
-            f"{status.st_uid}): run `chmod 700 {directory}` or set {CACHE_DIR_ENV} to a private directory"
-        )
-    return directory
-
-
-def _write(text: str, name: str) -> Path:
-    """The file holding exactly `text` (written atomically if missing or different) in the private cache directory;
-    a private temporary directory if the cache cannot be created."""
-    try:
-        directory = _private_directory(cache_dir() / "kernels")
-    except OSError:
-        directory = Path(tempfile.mkdtemp(prefix="changzhu-kernels-"))
-    path = directory / name
-    try:
-        current = path.read_text(encoding="utf-8")
-    except (OSError, UnicodeDecodeError):
-        current = None
-    if current != text:
-        _replace(path, text.encode("utf-8"))
-    return path
-
-
-def _code(text: str, path: Path) -> CodeType:
-    """The module's bytecode, compiled from `text` under the file's name: read from the file beside it when that was
-    compiled from this very text at this path by this Python (a header of Python's magic number and the SHA-256 of
-    both), else compiled and written there. Compiling costs 5-15 ms of CPU a chain, reading it 0.1-0.2 ms; the file
-    is trusted as numba's machine code beside it is (the directory is private, _private_directory)."""
-    header = importlib.util.MAGIC_NUMBER + hashlib.sha256(f"{path}\n{text}".encode()).digest()
-    kept = path.with_suffix(".code")
-    try:
-        data = kept.read_bytes()
-        if data.startswith(header):
-            code = marshal.loads(data[len(header) :])
-            if isinstance(code, CodeType):
-                return code
-    except (OSError, EOFError, ValueError, TypeError):
-        pass
-    code = compile(text, str(path), "exec")
-    with contextlib.suppress(OSError):  # a read-only cache: compiled again next time
-        _replace(kept, header + marshal.dumps(code))
-    return code
-
-
-def _replace(path: Path, data: bytes) -> None:
-    """Write `data` to `path` atomically (a temporary file in the same directory, renamed over it)."""
-    handle, temporary = tempfile.mkstemp(dir=path.parent, suffix=".tmp")
-    with os.fdopen(handle, "wb") as f:
-        f.write(data)
-    os.replace(temporary, path)
 
 
 def _dtype(name: str, frame: Frame | None = None) -> type:

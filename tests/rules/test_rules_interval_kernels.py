@@ -1,0 +1,162 @@
+"""The compiled interval trees (changzhu.rules.interval_kernels) and the schemes' points on the date from their kernels
+(changzhu.rules.points_kernels) give the NumPy interval engine's results: the same start, unknown and decided for
+every service and row, the same end wherever the start is a day (the end of an interval that never starts is read by
+nobody), the same points totals and ranges, on random tables with unknown inputs (nulls in the optional core
+columns and in every declared input) and with rows whose inputs fall outside the calendar tables."""
+
+from __future__ import annotations
+
+import functools
+import importlib
+from datetime import timedelta
+
+import numpy as np
+import polars as pl
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+from rules_support import CITIES, ON, random_people
+
+from changzhu.domain.services import Service
+from changzhu.rules import engine
+from changzhu.rules.arrays import Interval
+from changzhu.rules.catalog import policies_in_use
+from changzhu.rules.dates import NEVER
+from changzhu.rules.engine import IntervalEvaluator
+from changzhu.rules.evaluate import evaluate, prepare
+
+INPUTS = policies_in_use().declared_inputs()
+
+
+@pytest.fixture(autouse=True)
+def _compiled_on_small_tables(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The kernels run on these small tables too (in use, only from engine.COMPILED_MIN_ROWS rows)."""
+    monkeypatch.setattr(engine, "COMPILED_MIN_ROWS", 0)
+
+
+evaluate_module = importlib.import_module("changzhu.rules.evaluate")  # the module (the package exports the function)
+
+
+def _with_unknowns(people: pl.DataFrame, seed: int, unknown_share: float) -> pl.DataFrame:
+    """The table with the optional core columns null for some rows and every declared input drawn, null (unknown)
+    for some rows: a missing fact must leave a decision undetermined, never count as zero or false."""
+    rng = np.random.default_rng(seed)
+    n = people.height
+
+    def holes(values: list[object]) -> list[object]:
+        return [None if rng.random() < unknown_share else v for v in values]
+
+    columns = [
+        pl.Series(name, holes(people[name].to_list()), dtype=people[name].dtype)
+        for name in ("professional_title", "admin_detentions", "si_base_ratio")
+    ]
+    for spec in INPUTS.values():
+        codes = [c.code for c in spec.categories]
+        if spec.type == "bool":
+            values: list[object] = (rng.random(n) < 0.5).tolist()
+        elif spec.type == "category":
+            values = rng.choice(codes, n).tolist()
+        elif spec.type == "categories":
+            values = [list(rng.choice(codes, int(rng.integers(0, 3)), replace=False)) for _ in range(n)]
+        elif spec.type in ("integer", "months"):
+            values = rng.integers(0, 150, n).tolist()
+        elif spec.type == "number":
+            values = rng.gamma(2.0, 50.0, n).tolist()
+        elif spec.type == "date":
+            values = [ON - timedelta(days=int(d)) for d in rng.integers(0, 3000, n)]
+        elif spec.type == "dates":
+            values = [
+                [ON - timedelta(days=int(d)) for d in rng.integers(0, 3000, rng.integers(0, 3))] for _ in range(n)
+            ]
+        else:
+            continue
+        columns.append(pl.Series(spec.name, holes(values)))
+    return people.with_columns(columns)
+
+
+def _run(people: pl.DataFrame, compiled: bool) -> IntervalEvaluator:
+    frame = prepare(people, ON)
+    engine = IntervalEvaluator(frame, frame.policies, None, compiled=compiled)
+    engine.run(list(Service))
+    return engine
+
+
+def _masks(interval: Interval, n: int) -> tuple[np.ndarray, np.ndarray]:
+    """Where the interval is unknown and where its value on the date is decided (None stands for every row)."""
+    decided = interval.decided_mask()
+    unknown = np.zeros(n, dtype=bool) if interval.unknown is None else interval.unknown
+    return unknown, np.ones(n, dtype=bool) if decided is None else decided
+
+
+def _assert_same(people: pl.DataFrame) -> None:
+    numpy, kernels = _run(people, False), _run(people, True)
+    n = people.height
+    for service in Service:
+        a, b = numpy.services[service], kernels.services[service]
+        assert np.array_equal(a.start, b.start), service
+        for want, got in zip(_masks(a, n), _masks(b, n), strict=True):
+            assert np.array_equal(want, got), service
+        starts = a.start < NEVER
+        assert np.array_equal(np.broadcast_to(a.end, (n,))[starts], np.broadcast_to(b.end, (n,))[starts]), service
+    assert set(numpy.points_now) == set(kernels.points_now)
+    for name, want in numpy.points_now.items():  # the schemes' points on the date
+        got = kernels.points_now[name]
+        for x, y in ((want.assessed, got.assessed), (want.low, got.low), (want.high, got.high)):
+            assert np.array_equal(x, y, equal_nan=True), name
+
+
+@pytest.mark.parametrize(("seed", "unknown_share"), [(61, 0.0), (62, 0.2), (63, 0.6)])
+def test_compiled_trees_equal_the_numpy_engine_over_every_shipped_city(seed: int, unknown_share: float) -> None:
+    people = _with_unknowns(random_people(1500, seed), seed, unknown_share)
+    _assert_same(people)
+    undetermined = evaluate(people, ON)
+    if unknown_share:  # the unknowns reach the decisions: some are undetermined, not decided as if zero
+        assert any(undetermined[f"undetermined_{s.value}"].any() for s in Service)
+
+
+@settings(max_examples=8, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(
+    seed=st.integers(0, 2**31 - 1),
+    city=st.sampled_from([*CITIES, "120100"]),
+    unknown_share=st.sampled_from([0.05, 0.5, 1.0]),
+    years_back=st.sampled_from([0, 200]),
+)
+def test_compiled_trees_equal_the_numpy_engine_in_one_city(
+    seed: int, city: str, unknown_share: float, years_back: int
+) -> None:
+    """One chain for everyone (the kernel writes every row); dates long ago reach the arithmetic outside the calendar
+    tables (1850-2250)."""
+    people = random_people(300, seed).with_columns(pl.lit(city).alias("residence_region"))
+    if years_back:
+        shift = timedelta(days=365 * years_back)
+        people = people.with_columns(
+            (pl.col("birth_date") - shift).alias("birth_date"),
+            (pl.col("residence_since") - shift).alias("residence_since"),
+        )
+    _assert_same(_with_unknowns(people, seed, unknown_share))
+
+
+def test_evaluate_gives_the_same_table_with_either_engine(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Every column of evaluate(earliest=True), the needs_ and unassessed_ names included (found by walking the
+    engine's results), is the same whether the engine's trees are compiled or not."""
+    people = _with_unknowns(random_people(1200, 81), 81, 0.3)
+    compiled = evaluate(people, ON)
+    monkeypatch.setattr(evaluate_module, "IntervalEvaluator", functools.partial(IntervalEvaluator, compiled=False))
+    assert evaluate(people, ON).equals(compiled)
+    needs = [c for c in compiled.columns if c.startswith("needs_")]
+    assert any(compiled[c].drop_nulls().len() > 0 for c in needs)  # unknowns reached the walk: inputs are named
+
+
+def test_few_rows_run_the_numpy_engine(monkeypatch: pytest.MonkeyPatch) -> None:
+    frame = prepare(random_people(100, 91), ON)
+    monkeypatch.setattr(engine, "COMPILED_MIN_ROWS", 101)
+    assert not IntervalEvaluator(frame, frame.policies, None)._compiled()
+    monkeypatch.setattr(engine, "COMPILED_MIN_ROWS", 100)
+    assert IntervalEvaluator(frame, frame.policies, None)._compiled()
+
+
+def test_an_explanation_still_runs_the_numpy_engine() -> None:
+    frame = prepare(random_people(200, 71), ON)
+    traced = IntervalEvaluator(frame, frame.policies, None, trace=True)
+    traced.run([Service.RESIDENCE_PERMIT])
+    assert traced.leaf_traces  # every leaf seen on every row: what an explanation cites
