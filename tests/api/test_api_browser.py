@@ -144,3 +144,16 @@ def test_planner_sees_services_fiscal_allocation_and_scenarios(page, server: str
     page.wait_for_selector("#scenario-chart .main-svg")
     assert "随迁子女流入地中考" in page.inner_text("#scenario-table")
     page.screenshot(path=str(ARTIFACTS / "planner_scenarios.png"), full_page=True)
+
+
+def test_caseworker_sees_the_caseload_by_name_of_place(page, server: str) -> None:  # type: ignore[no-untyped-def]
+    _login(page, server, "cw_gz")
+    page.wait_for_url("**/app/caseload")
+    page.wait_for_selector("#caseload-table tbody tr")
+    table = page.inner_text("#caseload-table")
+    assert "广州市 (440100)" in table and "成都市 (510100)" in table and "人员编号" in table
+    assert page.locator("#caseload-table th").all_inner_texts() == ["姓名", "人员编号", "常住地", "户籍地", "居住起始"]
+    page.click("#lang-toggle")
+    page.wait_for_selector("#caseload-table tbody tr")
+    english = page.inner_text("#caseload-table")
+    assert "Guangzhou (440100)" in english and "Chengdu (510100)" in english and "Person key" in english
