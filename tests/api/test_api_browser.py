@@ -152,6 +152,9 @@ def test_planner_sees_services_fiscal_allocation_and_scenarios(page, server: str
     page.click("#lang-toggle")
     page.goto(server + "/app/scenarios")
     page.wait_for_selector("#scenario-list tbody tr")
+    listed = page.inner_text("#scenario-list")  # each changed parameter by its label, under translated headers
+    assert "改变的参数" in listed and "overrides" not in listed
+    assert "residence_permit.min_residence_months" not in listed
     page.select_option("#scenario-name", "entrance_exam_residence_1y")
     page.click("#scenario-run")
     page.wait_for_selector("#scenario-table tbody tr:has-text('entrance_exam_residence_1y')")
