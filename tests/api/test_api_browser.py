@@ -174,3 +174,7 @@ def test_caseworker_sees_the_caseload_by_name_of_place(page, server: str) -> Non
     page.wait_for_selector("#caseload-table tbody tr")
     english = page.inner_text("#caseload-table")
     assert "Guangzhou (440100)" in english and "Chengdu (510100)" in english and "Person key" in english
+    page.goto(server + "/app/map")  # the map's table in English: no Chinese header left
+    page.wait_for_selector("#region-table tbody tr")
+    headers = page.locator("#region-table th").all_inner_texts()
+    assert "Living away from hukou" in headers and "人户分离" not in headers, headers

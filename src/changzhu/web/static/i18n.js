@@ -165,7 +165,7 @@ const I18N = {
     "col.region": "Region",
     "col.code": "Code",
     "col.resident": "Residents",
-    "col.renhu": "人户分离",
+    "col.renhu": "Living away from hukou",
     "col.inflow": "Inter-provincial in-migrants",
     "col.share": "Share",
     "col.service": "Service",
