@@ -76,6 +76,8 @@ def test_application_journey(db_service: Service) -> None:
     assert mine["items"][0]["name"] is None  # a resident's list carries no names
     staff = service.client.get("/api/v1/applications", headers=service.as_("cw_gz")).json()
     assert "name" in staff["items"][0] and "name" in service.client.get(path, headers=service.as_("cw_gz")).json()
+    named = {(i["region"], i["region_name_zh"], i["region_name_en"]) for i in staff["items"] + mine["items"]}
+    assert named == {("440100", "广州市", "Guangzhou")}  # the list shows the city by name, not its code alone
     assert service.client.get("/api/v1/applications", headers=service.as_("cw_cd")).json()["total"] == 0
     missing = service.client.get("/api/v1/applications/999999", headers=service.as_("cw_gz"))
     assert missing.status_code == 404 and missing.json()["error"] == "not_found"

@@ -127,20 +127,54 @@ def test_planner_sees_services_fiscal_allocation_and_scenarios(page, server: str
     definition = page.inner_text("main")
     assert "缺口 = 需求 − 供给" in definition and "闲置" in definition  # one definition; idle capacity apart
     assert "按户籍人口计算的需求之差" not in definition  # the old, wrong definition is gone
+    assert "广东省" in (page.locator(".service-chart").first.text_content() or "")  # the provinces on the x axis
     ARTIFACTS.mkdir(exist_ok=True)
     page.screenshot(path=str(ARTIFACTS / "planner_services.png"), full_page=True)
+    page.click("#lang-toggle")  # in English the charts name the provinces in English too
+    page.wait_for_selector(".service-chart .main-svg")
+    charts = page.locator(".service-chart").first.text_content() or ""
+    assert "Guangdong" in charts and "广东省" not in charts, charts
+    page.click("#lang-toggle")  # back to Chinese for the pages below
     page.goto(server + "/app/fiscal")
     page.wait_for_selector("#fiscal-table tbody tr:nth-child(31)")
     page.wait_for_selector("#fiscal-chart .main-svg")
     page.wait_for_selector("#fiscal-flows tbody tr")
     assert "广东省" in page.inner_text("#fiscal-table")
     assert "按户籍人口（引力模型估算）平均" in page.inner_text("#fiscal-table")  # the registered basis is an estimate
+    equity = page.inner_text("#fiscal-equity")  # measures by label, allocations by name: no variable names
+    assert "指标" in equity and "线性规划分配" in equity and "total_yuan" not in equity and "gini_" not in equity
+    assert "净额（元）" in page.inner_text("#fiscal-flows")
     page.screenshot(path=str(ARTIFACTS / "planner_fiscal.png"), full_page=True)
+    page.click("#lang-toggle")
+    page.wait_for_selector("#fiscal-flows tbody tr")
+    assert "Guangdong" in page.inner_text("#fiscal-table") and "Net (yuan)" in page.inner_text("#fiscal-flows")
+    assert "广东省" not in page.inner_text("#fiscal-flows") and "Measure" in page.inner_text("#fiscal-equity")
+    page.click("#lang-toggle")
     page.goto(server + "/app/scenarios")
     page.wait_for_selector("#scenario-list tbody tr")
+    listed = page.inner_text("#scenario-list")  # each changed parameter by its label, under translated headers
+    assert "改变的参数" in listed and "overrides" not in listed
+    assert "residence_permit.min_residence_months" not in listed
     page.select_option("#scenario-name", "entrance_exam_residence_1y")
     page.click("#scenario-run")
     page.wait_for_selector("#scenario-table tbody tr:has-text('entrance_exam_residence_1y')")
     page.wait_for_selector("#scenario-chart .main-svg")
     assert "随迁子女流入地中考" in page.inner_text("#scenario-table")
     page.screenshot(path=str(ARTIFACTS / "planner_scenarios.png"), full_page=True)
+
+
+def test_caseworker_sees_the_caseload_by_name_of_place(page, server: str) -> None:  # type: ignore[no-untyped-def]
+    _login(page, server, "cw_gz")
+    page.wait_for_url("**/app/caseload")
+    page.wait_for_selector("#caseload-table tbody tr")
+    table = page.inner_text("#caseload-table")
+    assert "广州市 (440100)" in table and "成都市 (510100)" in table and "人员编号" in table
+    assert page.locator("#caseload-table th").all_inner_texts() == ["姓名", "人员编号", "常住地", "户籍地", "居住起始"]
+    page.click("#lang-toggle")
+    page.wait_for_selector("#caseload-table tbody tr")
+    english = page.inner_text("#caseload-table")
+    assert "Guangzhou (440100)" in english and "Chengdu (510100)" in english and "Person key" in english
+    page.goto(server + "/app/map")  # the map's table in English: no Chinese header left
+    page.wait_for_selector("#region-table tbody tr")
+    headers = page.locator("#region-table th").all_inner_texts()
+    assert "Living away from hukou" in headers and "人户分离" not in headers, headers

@@ -55,6 +55,7 @@ def test_nobody_grants_more_than_they_hold(db_service: Service) -> None:
     moved = _patch(service, "cw_gz", {"jurisdictions": ["440300"], "role": "administrator"})
     assert moved.status_code == 200, moved.text
     assert moved.json()["jurisdictions"] == ["440300"] and moved.json()["role"] == "administrator"
+    assert (moved.json()["jurisdiction_names_zh"], moved.json()["jurisdiction_names_en"]) == (["深圳市"], ["Shenzhen"])
     gz = service.people["gz"]
     assert service.client.get(f"/api/v1/residents/{gz}", headers=service.as_("cw_gz")).status_code == 403
     # an administrator does not widen, demote or disable themself; staff does not become a resident login
@@ -64,6 +65,8 @@ def test_nobody_grants_more_than_they_hold(db_service: Service) -> None:
     listed = service.client.get("/api/v1/users", headers=service.as_("ad_gd")).json()
     names = {u["username"] for u in listed["items"]}
     assert {"cw_gz", "pl_gd", "res_gz", "ad_gd"} <= names and not names & {"cw_cd", "res_cd", "ad_nat", "pl_nat"}
+    (gd,) = [u for u in listed["items"] if u["username"] == "ad_gd"]
+    assert gd["jurisdiction_names_zh"] == ["广东省"] and gd["jurisdiction_names_en"] == ["Guangdong"]
 
 
 def test_password_reset_gives_a_one_time_password(db_service: Service) -> None:
@@ -92,6 +95,11 @@ def test_audit_log_within_reach_and_verified(db_service: Service) -> None:
     assert cd not in {e["subject"] for e in everything["items"]}
     national = service.client.get(f"/api/v1/audit?subject={cd}&actor=user:cw_cd", headers=service.as_("ad_nat"))
     assert national.json()["total"] == 1 and national.json()["items"][0]["details"]["purpose"] == "view record"
+    assert {e["subject_name_zh"] for e in regional["items"]} == {None}  # a person is not named in the log
+    assert service.client.get("/api/v1/residents", headers=service.as_("cw_gz")).status_code == 200
+    listing = service.client.get("/api/v1/audit?subject=region:440100", headers=service.as_("ad_gd")).json()
+    named = {(e["subject_name_zh"], e["subject_name_en"]) for e in listing["items"]}
+    assert listing["total"] >= 1 and named == {("广州市", "Guangzhou")}
     verified = service.client.get("/api/v1/audit/verify", headers=service.as_("ad_gd")).json()
     assert verified["ok"] is True and verified["records"] > 0 and verified["problem"] is None
     assert service.client.get("/api/v1/audit", headers=service.as_("cw_gz")).status_code == 403

@@ -98,8 +98,18 @@ def test_every_format_gives_the_same_result(service: Service, kind: str) -> None
     assert first["errors"] == [] and first["rows"] == len(RECORDS[kind]) and len(first["preview"]) == first["rows"]
     for fmt, got in results.items():
         assert got == first, fmt
+    labels = {c.name: (c.zh, c.en) for c in schema_for(UploadKind(kind)).columns}
+    columns = first["preview_columns"]
+    assert [c["name"] for c in columns] == list(first["preview"][0])
+    assert all((c["zh"], c["en"]) == labels[c["name"]] for c in columns), columns
     if kind == "person":
         assert first["stored_as"] == "evaluated" and first["decisions"][0]["person_id"] == 1
+        assert [c["name"] for c in first["summary_columns"]] == list(first["summary"][0])
+        assert all(c["zh"] != c["name"] for c in first["summary_columns"])
+        outputs = next(c for c in first["summary_columns"] if c["name"] == "output")["values"]
+        assert {row["output"] for row in first["summary"]} == set(outputs)  # every service or scheme by its title
+        medical = {"zh": "常住地基本医疗保险", "en": "basic medical insurance where one lives"}
+        assert outputs["medical_insurance"] == medical
     if kind in ("facility", "supply", "standard", "population"):
         assert first["stored"] == 0 and stored_regions(datasets_root(), kind) == []
 
@@ -135,6 +145,7 @@ def test_a_bad_file_stores_nothing_and_names_each_bad_row(service: Service) -> N
     ]
     assert "深圳市" in body["errors"][1]["reason_en"] and body["errors"][0]["reason_zh"] == "不是数字"
     assert len(body["preview"]) == 2
+    assert [c["zh"] for c in body["preview_columns"]][:3] == ["设施编号", "名称", "服务"]
     assert stored_regions(datasets_root(), "facility") == []
     skipped = _upload(service, "facility", "设施.csv", data, skip_bad_rows="true")
     assert skipped.status_code == 200 and skipped.json()["stored"] == 2 and len(skipped.json()["errors"]) == 2
@@ -156,6 +167,16 @@ def test_a_city_facility_list_changes_that_city_only(service: Service) -> None:
     assert replaced["region_code"] == "440300" and replaced["facility_list_supply"] == 4300
     assert replaced["estimate_replaced"] == pytest.approx(cities["440300"][0])
     assert "estimated" in answer.json()["remains_estimated_en"]
+    columns = {c["name"]: c for c in answer.json()["replaced_columns"]}
+    assert list(columns) == list(replaced) and all(c["zh"] != c["name"] for c in columns.values())
+    assert columns["region_code"]["values"] == {"440300": {"zh": "深圳市", "en": "Shenzhen"}}
+    assert columns["service"]["values"]["hospital_beds"]["zh"] == "医疗卫生机构床位"
+    assert columns["list_share_of_estimate"]["type"] == "share"
+    (warning,) = answer.json()["warnings"]  # 4,300 listed beds against Shenzhen's estimate: the list looks partial
+    assert "深圳市（440300）医疗卫生机构床位" in warning["zh"]
+    assert warning["en"].startswith("Shenzhen (440300) hospital beds")
+    regions = next(c for c in answer.json()["preview_columns"] if c["name"] == "region_code")
+    assert regions["zh"] == "所在地区" and regions["values"]["440303"]["zh"].endswith("罗湖区")
     after = _beds(service, "prefecture")
     assert after["440300"] == (4300, "facility list")
     assert {c: v for c, v in after.items() if c != "440300"} == {c: v for c, v in cities.items() if c != "440300"}

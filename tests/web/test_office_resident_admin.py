@@ -53,6 +53,8 @@ def test_administrator_manages_users(office: Office, lang: str) -> None:
     page.fill("[data-field=jurisdictions] input", "440106")
     page.locator(".el-dialog:visible .confirm").click()
     page.wait_for_selector(f"#user-table >> text=cw_tianhe_{lang}")
+    table = page.inner_text("#user-table")  # jurisdictions by name and code, not the code alone
+    assert ("广东省 (440000)" if lang == "zh" else "Guangdong (440000)") in table and "(440106)" in table
     office.shot(page, f"users_{lang}_1366")
     page.goto(office.url + "/office/admin/audit")
     page.wait_for_selector("#audit-verification")
@@ -64,4 +66,6 @@ def test_administrator_manages_users(office: Office, lang: str) -> None:
         assert all(re.search(r"[\u4e00-\u9fff]", r) for r in reasons), reasons
     else:
         assert "账户管理" not in reasons
+    log = page.inner_text("#audit-table")  # the caseload listing on logging in: its region by name, not region:440000
+    assert ("广东省 (440000)" if lang == "zh" else "Guangdong (440000)") in log and "region:" not in log
     office.shot(page, f"audit_{lang}_1366")

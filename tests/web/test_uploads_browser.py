@@ -1,17 +1,28 @@
 """The uploads page in Chromium (issue 15): a Guangdong planner loads Shenzhen's facility list, GBK with Chinese
-headers, sees the first rows and the bad row, then stores the good rows; /planning/gaps then uses the list."""
+headers, sees the first rows and the bad row, then stores the good rows; /planning/gaps then uses the list. The
+tables read in the user's language: headers and services by their labels, regions by name, numbers formatted (no
+variable name or code shown alone), in Chinese and English, at desktop and phone width."""
 
 from __future__ import annotations
 
 import httpx
 from api_support import PASSWORD
-from office_support import DESKTOP, Office
+from office_support import DESKTOP, PHONE, Office
 
 FACILITIES = (
     "设施编号,名称,服务,所在地区,容量,经度,纬度\n"
     "SZ-H-001,深圳市人民医院,医疗卫生机构床位,440303,2800,114.12,22.55\n"
     "SZ-H-002,北京大学深圳医院,医疗卫生机构床位,福田区,1500,,\n"
     "SZ-H-003,某医院,医疗卫生机构床位,深圳,很多,,\n"
+)
+
+# Guangzhou's hospitals (the English test): a city no other test stores a list for, so the estimate it would replace
+# is the shipped one
+FACILITIES_GZ = (
+    "设施编号,名称,服务,所在地区,容量,经度,纬度\n"
+    "GZ-H-001,中山大学附属第一医院,医疗卫生机构床位,440104,3000,113.29,23.13\n"
+    "GZ-H-002,广州市第一人民医院,医疗卫生机构床位,440104,1800,,\n"
+    "GZ-H-003,某医院,医疗卫生机构床位,广州,很多,,\n"
 )
 
 
@@ -26,31 +37,100 @@ def _beds_of_shenzhen(url: str) -> tuple[float, str]:
     return shenzhen["supply"], shenzhen["supply_source"]
 
 
+RAW = ("facility_id", "region_code", "hospital_beds", "facility_list_supply", "estimate_replaced", "list_share")
+
+
+def _check_facility_list(page: object, kind: str, skip: str = "", facilities: str = FACILITIES) -> None:
+    """Choose the facility list kind (its label `kind`), the GBK file of `facilities`, and check it (leaving out the
+    bad row when `skip` names the checkbox)."""
+    page.wait_for_selector("#upload-dry-run")  # type: ignore[attr-defined]
+    page.locator(".el-select").first.click()  # type: ignore[attr-defined]
+    page.locator(".el-select-dropdown__item:visible", has_text=kind).first.click()  # type: ignore[attr-defined]
+    page.set_input_files(  # type: ignore[attr-defined]
+        ".el-upload__input",
+        files=[{"name": "设施.csv", "mimeType": "text/csv", "buffer": facilities.encode("gbk")}],
+    )
+    if skip:
+        page.locator(".el-checkbox", has_text=skip).click()  # type: ignore[attr-defined]
+    page.click("#upload-dry-run")  # type: ignore[attr-defined]
+    page.wait_for_selector("#upload-preview")  # type: ignore[attr-defined]
+
+
+def _no_raw_names(text: str) -> None:
+    assert not [word for word in RAW if word in text], text
+
+
 def test_planner_previews_then_stores_a_facility_list(office: Office) -> None:
     page = office.open(DESKTOP, "zh")
     office.login(page, "pl_gd")
     page.click(".shell-menu >> text=数据上传")
-    page.wait_for_selector("#upload-dry-run")
-    page.locator(".el-select").first.click()
-    page.locator(".el-select-dropdown__item:visible", has_text="设施清单").first.click()
-    page.set_input_files(
-        ".el-upload__input",
-        files=[{"name": "深圳设施.csv", "mimeType": "text/csv", "buffer": FACILITIES.encode("gbk")}],
-    )
-    page.click("#upload-dry-run")
-    page.wait_for_selector("#upload-preview")
+    _check_facility_list(page, "设施清单")
     errors = page.inner_text("#upload-errors")
     assert "4" in errors and "容量" in errors and "很多" in errors and "不是数字" in errors
     assert "深圳市" in errors  # did you mean 深圳市?
     preview = page.inner_text("#upload-preview")
-    assert "SZ-H-001" in preview and "440304" in preview and "hospital_beds" in preview
+    assert "SZ-H-001" in preview and "440304" in preview and "医疗卫生机构床位" in preview
+    assert "设施编号" in preview and "所在地区" in preview and "罗湖区 (440303)" in preview and "2,800" in preview
+    _no_raw_names(preview)
     office.shot(page, "uploads_facility_check_zh_1366")
     before = _beds_of_shenzhen(office.url)
     assert before[1] != "facility list"
     page.locator(".el-checkbox", has_text="跳过有误的行").click()
     page.click("#upload-store")
     page.wait_for_selector("#upload-replaced")
-    assert "440300" in page.inner_text("#upload-replaced") and "估计值" in page.inner_text("#upload-replaced")
+    replaced = page.inner_text("#upload-replaced")
+    assert "深圳市 (440300)" in replaced and "估计值" in replaced and "4,300" in replaced and "%" in replaced
+    assert "清单供给" in replaced and "被替换的估计供给" in replaced and "清单占估计的比例" in replaced
+    assert "请确认清单完整" in replaced
+    _no_raw_names(replaced)
     assert "已保存 2 行" in page.inner_text("#upload-result")
     office.shot(page, "uploads_facility_stored_zh_1366")
     assert _beds_of_shenzhen(office.url) == (4300, "facility list")
+
+
+def test_the_check_reads_in_english_at_desktop_and_phone_width(office: Office) -> None:
+    for size, width in ((DESKTOP, 1366), (PHONE, 390)):
+        page = office.open(size, "en")
+        office.login(page, "pl_gd")
+        page.goto(office.url + "/office/admin/uploads")
+        _check_facility_list(page, "Facility list", "Skip bad rows", FACILITIES_GZ)
+        preview = page.inner_text("#upload-preview")
+        assert "Facility id" in preview and "Region" in preview and "Capacity" in preview and "Longitude" in preview
+        assert "hospital beds" in preview and "(440104)" in preview and "3,000" in preview
+        _no_raw_names(preview)
+        replaced = page.inner_text("#upload-replaced")
+        assert "Guangzhou (440100)" in replaced and "Supply in the list" in replaced and "%" in replaced
+        assert "check that the list is complete" in replaced
+        _no_raw_names(replaced)
+        office.shot(page, f"uploads_facility_check_en_{width}")
+
+
+PEOPLE = (
+    "person_id,sex,birth_date,hukou_region,residence_region,residence_since,residence_permit_since,si_months_local,"
+    "si_months_total,medical_months_local,prior_region,prior_residence_months,prior_si_months,employed,education,"
+    "housing,income_per_capita_month,parent_id,criminal_record\n"
+    "1,女,1990-03-15,510100,440100,2019-09-01,,60,96,60,,0,0,是,本科,租房,4500,,否\n"
+    "2,男,1985-07-01,510100,440100,2024-01-01,,12,120,12,,0,0,是,高中,租房,3800,,否\n"
+)
+
+
+def test_a_person_table_s_decisions_read_in_english_on_a_phone(office: Office) -> None:
+    page = office.open(PHONE, "en")
+    office.login(page, "cw_gz")
+    page.goto(office.url + "/office/admin/uploads")
+    page.wait_for_selector("#upload-dry-run")
+    page.locator(".el-select").first.click()
+    page.locator(".el-select-dropdown__item:visible", has_text="People").first.click()
+    page.set_input_files(
+        ".el-upload__input", files=[{"name": "people.csv", "mimeType": "text/csv", "buffer": PEOPLE.encode()}]
+    )
+    page.click("#upload-store")
+    page.wait_for_selector("#upload-decisions")
+    decisions = page.inner_text("#upload-decisions")
+    assert "Share eligible" in decisions and "Undetermined" in decisions and "%" in decisions
+    assert "basic medical insurance where one lives" in decisions
+    assert "eligible_share" not in decisions and "medical_insurance" not in decisions
+    preview = page.inner_text("#upload-preview")
+    assert "Guangzhou (440100)" in preview and "Chengdu (510100)" in preview and "female" in preview.lower()
+    assert "residence_region" not in preview and "hukou_region" not in preview
+    office.shot(page, "uploads_person_decisions_en_390")

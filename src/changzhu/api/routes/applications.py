@@ -11,7 +11,7 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, Path, Query
 from pydantic import BaseModel, Field
-from sqlalchemy import select
+from sqlalchemy import Engine, select
 
 from changzhu.api.access import STAFF_WITH_PERSONAL_ACCESS, audit_listing
 from changzhu.api.applicant_names import with_names
@@ -21,6 +21,7 @@ from changzhu.api.auth.roles import NATIONAL_SCOPE, Role
 from changzhu.api.deps import EngineDep, PrincipalDep
 from changzhu.api.errors import Forbidden
 from changzhu.api.guardians import acts_for, guardian_of
+from changzhu.api.resident_search import region_names
 from changzhu.casework import application_records as records
 from changzhu.casework.applications import KIND_LABELS, Action, ApplicationKind, Status
 from changzhu.casework.materials import materials
@@ -87,6 +88,15 @@ def submit(body: NewApplication, engine: EngineDep, principal: PrincipalDep) -> 
     return submit_as(engine, principal, body.person_key, body.kind, body.note)
 
 
+def _with_region_names(engine: Engine, items: list[dict[str, Any]]) -> None:
+    """Add region_name_zh and region_name_en (the English name, else the Chinese) to each application."""
+    with session_scope(engine) as session:
+        names = region_names(session, {str(i["region"]) for i in items if i.get("region")})
+    for item in items:
+        zh, en = names.get(str(item.get("region")), (None, None))
+        item["region_name_zh"], item["region_name_en"] = zh, en or zh
+
+
 @router.get("/applications", responses={401: {}, 403: {}})
 def listing(
     engine: EngineDep,
@@ -114,12 +124,14 @@ def listing(
         where = records.Filter(status and status.value, kind and kind.value, region, person_ids=who)
         own = records.listing(engine, where, None, offset, limit)
         with_names(engine, principal, own["items"], None)  # a resident's list carries no names
+        _with_region_names(engine, own["items"])
         return own
     principal.require_role(*STAFF_WITH_PERSONAL_ACCESS)
     where = records.Filter(status and status.value, kind and kind.value, region, person_id)
     page = records.listing(engine, where, _prefixes(principal), offset, limit)
     audit_listing(engine, principal, region, len(page["items"]))
     with_names(engine, principal, page["items"], None)  # the listing's audit record says names are shown
+    _with_region_names(engine, page["items"])
     return page
 
 

@@ -15,7 +15,7 @@ from changzhu.api.auth.roles import Role
 from changzhu.api.deps import EngineDep, LimitQuery, OffsetQuery, PrincipalDep
 from changzhu.api.export import FILE_RESPONSES, ExportFormat, FormatQuery, records_file
 from changzhu.api.pagination import Page
-from changzhu.api.resident_search import scope_condition, scope_prefix
+from changzhu.api.resident_search import region_names, scope_condition, scope_prefix
 from changzhu.store import audit
 from changzhu.store.audit_reasons import shown
 from changzhu.store.auth_models import UserRow
@@ -24,6 +24,7 @@ from changzhu.store.resident_models import AuditRow, PersonRow
 
 router = APIRouter(prefix="/audit", tags=["audit"])
 Text = Annotated[str | None, Query(min_length=1, max_length=160)]
+REGION = "region:"  # the subject of a record about a region (a caseload listing, a quota run)
 
 
 class AuditEntry(BaseModel):
@@ -42,6 +43,8 @@ class AuditEntry(BaseModel):
     details: dict[str, Any]
     chain: int
     seq: int
+    subject_name_zh: str | None = None  # a region subject's name (region:440000 → 广东省); None for other subjects
+    subject_name_en: str | None = None
 
 
 class AuditVerification(BaseModel):
@@ -116,6 +119,10 @@ def audit_log(
         total = int(session.scalar(select(func.count()).select_from(query.subquery())) or 0)
         rows = session.scalars(query.order_by(AuditRow.at.desc(), AuditRow.id.desc()).offset(offset).limit(limit))
         items = [_entry(r) for r in rows]
+        names = region_names(session, {i.subject.removeprefix(REGION) for i in items if i.subject.startswith(REGION)})
+    for item in items:
+        if item.subject.startswith(REGION) and (named := names.get(item.subject.removeprefix(REGION))):
+            item.subject_name_zh, item.subject_name_en = named[0], named[1] or named[0]
     if fmt != ExportFormat.JSON:
         return records_file([i.model_dump(mode="json") for i in items], fmt, "audit")
     return Page[AuditEntry](items=items, total=total, limit=limit, offset=offset)

@@ -22,6 +22,7 @@ from changzhu.api.auth.principal import Principal
 from changzhu.api.deps import EngineDep, PrincipalDep, SettingsDep
 from changzhu.api.errors import ApiError, Conflict, error_body
 from changzhu.api.export import FILE_RESPONSES, ExportFormat, FormatQuery, file_response
+from changzhu.api.upload_labels import ColumnLabel, result_columns, schema_columns
 from changzhu.api.upload_tables import (
     PREVIEW_ROWS,
     REGISTRY_KINDS,
@@ -40,7 +41,7 @@ from changzhu.casework.bulk_import import ImportRejected, import_contributions, 
 from changzhu.domain.regions import RegionLevel
 from changzhu.planning import datasets
 from changzhu.planning.errors import PlanningInputError
-from changzhu.planning.facilities import covered, replacement_summary
+from changzhu.planning.facilities import INCOMPLETE_SHARE, covered, replacement_summary
 from changzhu.rules import evaluate
 from changzhu.rules.summary import eligibility_summary
 from changzhu.store import audit
@@ -53,21 +54,30 @@ router = APIRouter(prefix="/uploads", tags=["uploads"])
 ESTIMATED = {
     UploadKind.FACILITY: (
         "其余地区和服务的供给仍为按2019年分省数据分摊的估计值",
-        "every other region and service keeps the supply estimated from the 2019 province figures",
+        "Every other region and service keeps the supply estimated from the 2019 province figures",
     ),
-    UploadKind.SUPPLY: ("其余省份仍用2019年统计数据", "every other province keeps the shipped 2019 figures"),
+    UploadKind.SUPPLY: ("其余省份仍用2019年统计数据", "Every other province keeps the shipped 2019 figures"),
     UploadKind.STANDARD: (
         "其余地区和服务仍用上级或国家标准",
-        "every other region and service keeps its province's or the national standard",
+        "Every other region and service keeps its province's or the national standard",
     ),
-    UploadKind.POPULATION: ("其余地区仍用2020年人口普查数据", "every other region keeps the 2020 census counts"),
+    UploadKind.POPULATION: ("其余地区仍用2020年人口普查数据", "Every other region keeps the 2020 census counts"),
 }
+
+
+class UploadWarning(BaseModel):
+    """Something the uploader should check before relying on the data, in Chinese and English."""
+
+    zh: str
+    en: str
 
 
 class UploadResult(BaseModel):
     """What the upload did: data rows read, rows stored or evaluated (0 on a dry run), the rows left out and why,
     the first rows as read; for planning datasets what they replaced and what remains estimated; for a person
-    table the decisions (first rows) and their summary."""
+    table the decisions (first rows) and their summary. Each shown table's columns (preview_columns,
+    replaced_columns, summary_columns) come labelled in Chinese and English, with how their values read and the
+    labels of the codes in them (regions named, categories labelled)."""
 
     kind: UploadKind
     rows: int
@@ -82,6 +92,10 @@ class UploadResult(BaseModel):
     remains_estimated_en: str | None = None
     summary: list[dict[str, Any]] | None = None
     decisions: list[dict[str, Any]] | None = None
+    preview_columns: list[ColumnLabel] = []
+    replaced_columns: list[ColumnLabel] = []
+    summary_columns: list[ColumnLabel] = []
+    warnings: list[UploadWarning] = []
 
 
 class UnknownFormat(ApiError):
@@ -91,7 +105,9 @@ class UnknownFormat(ApiError):
     kind = "invalid_request"
 
 
-def _rejected(kind: UploadKind, rows: int, problems: list[RowProblem], message: str, shown: list[Any]) -> JSONResponse:
+def _rejected(
+    engine: Engine, kind: UploadKind, rows: int, problems: list[RowProblem], message: str, shown: list[Any]
+) -> JSONResponse:
     body = error_body(
         "invalid_request",
         f"文件有 {len({p.row for p in problems})} 行有误，未导入任何数据 / {message}",
@@ -100,14 +116,15 @@ def _rejected(kind: UploadKind, rows: int, problems: list[RowProblem], message: 
         stored=0,
         errors=[p.model_dump() for p in problems],
         preview=shown,
+        preview_columns=schema_columns(engine, schema_for(kind), shown),
     )
     return JSONResponse(jsonable_encoder(body), status_code=422)
 
 
-def _bad_rows(kind: UploadKind, read: TableRead, shown: list[Any]) -> JSONResponse:
+def _bad_rows(engine: Engine, kind: UploadKind, read: TableRead, shown: list[Any]) -> JSONResponse:
     bad = len({e.line for e in read.errors})
     message = f"{bad} of {rows_in_file(read)} row(s) rejected, nothing used"
-    return _rejected(kind, rows_in_file(read), problems_of(read.errors), message, shown)
+    return _rejected(engine, kind, rows_in_file(read), problems_of(read.errors), message, shown)
 
 
 def _audit(engine: Engine, principal: Principal, kind: UploadKind, subject: str, details: dict[str, object]) -> None:
@@ -134,7 +151,7 @@ def _registry(
         result = run(engine, path, actor=f"user:{principal.username}", skip_bad_rows=skip_bad_rows, dry_run=dry_run)
     except ImportRejected as exc:
         problems = [problem(e.line, e.column, e.message) for e in exc.errors]
-        return _rejected(kind, rows, problems, str(exc).replace(str(path), "upload"), shown)
+        return _rejected(engine, kind, rows, problems, str(exc).replace(str(path), "upload"), shown)
     stored = int(result["residents" if kind == UploadKind.RESIDENT else "rows"])  # type: ignore[call-overload]
     left_out: list[dict[str, Any]] = result.get("errors", [])  # type: ignore[assignment]
     return UploadResult(
@@ -146,6 +163,7 @@ def _registry(
         errors=[problem(int(e["line"]), str(e["column"]), str(e["reason"]), str(e.get("value", ""))) for e in left_out],
         preview=shown,
         stored_as="registry",
+        preview_columns=schema_columns(engine, schema_for(kind), shown),
     )
 
 
@@ -153,6 +171,33 @@ def _facility_replaced(frame: pl.DataFrame, scope: str) -> list[dict[str, Any]]:
     """Per scope region and service: the list's supply and the estimate it replaces."""
     estimate = datasets.current_gaps(scope).filter(pl.col("basis") == "resident")
     return json_rows(replacement_summary(frame, scope, estimate))
+
+
+def _possibly_incomplete(replaced: list[dict[str, Any]], columns: list[ColumnLabel]) -> list[UploadWarning]:
+    """A warning for each region and service whose facility list holds under half the estimate it replaces (as
+    `changzhu plan` warns): the list is taken as the region's whole supply, so a partial list inflates the gap."""
+    values = {c.name: c.values for c in columns}
+    out = []
+    for row in replaced:
+        share = row.get("list_share_of_estimate")
+        if share is None or share >= INCOMPLETE_SHARE:
+            continue
+        region = values["region_code"].get(row["region_code"])
+        service = values["service"].get(row["service"])
+        where_zh = f"{region.zh if region else ''}（{row['region_code']}）{service.zh if service else row['service']}"
+        where_en = f"{region.en if region else ''} ({row['region_code']}) {service.en if service else row['service']}"
+        listed, estimate = row["facility_list_supply"], row["estimate_replaced"]
+        zh = (
+            f"{where_zh}：清单只有所替换估计供给的 {share:.0%}（{listed:,.0f} / {estimate:,.0f}）。清单被视为该地区的"
+            "全部供给，不完整的清单会使缺口显得更大，请确认清单完整。"
+        )
+        en = (
+            f"{where_en.strip()}: the list holds {share:.0%} of the estimated supply it replaces ({listed:,.0f} of"
+            f" {estimate:,.0f}). A list is taken as the region's whole supply, so a partial list makes the shortage"
+            " look larger: check that the list is complete."
+        )
+        out.append(UploadWarning(zh=zh, en=en))
+    return out
 
 
 def _planning(
@@ -186,6 +231,8 @@ def _planning(
         details: dict[str, object] = {"rows": read.frame.height, "regions": regions, "scope": level}
         _audit(engine, principal, kind, f"planning dataset {kind.value}", details)
     zh, en = ESTIMATED[kind]
+    schema = schema_for(kind)
+    columns = result_columns(engine, replaced, schema)
     return UploadResult(
         kind=kind,
         rows=rows_in_file(read),
@@ -198,6 +245,9 @@ def _planning(
         replaced=replaced,
         remains_estimated_zh=zh,
         remains_estimated_en=en,
+        preview_columns=schema_columns(engine, schema, shown),
+        replaced_columns=columns,
+        warnings=_possibly_incomplete(replaced, columns) if level is not None else [],
     )
 
 
@@ -215,6 +265,7 @@ def _evaluated(
     )
     if fmt != ExportFormat.JSON:
         return file_response(result, fmt, "decisions")
+    summary = json_rows(eligibility_summary(result))
     return UploadResult(
         kind=UploadKind.PERSON,
         rows=rows_in_file(read),
@@ -224,8 +275,10 @@ def _evaluated(
         errors=problems_of(read.errors),
         preview=shown,
         stored_as="evaluated",
-        summary=json_rows(eligibility_summary(result)),
+        summary=summary,
         decisions=json_rows(result.head(PREVIEW_ROWS)),
+        preview_columns=schema_columns(engine, schema_for(UploadKind.PERSON), shown),
+        summary_columns=result_columns(engine, summary),
     )
 
 
@@ -263,13 +316,13 @@ def upload(
             read = read_upload(path, kind)
         except TableRejected as exc:
             message = str(exc).replace(str(path), name)
-            return _rejected(kind, exc.rows, problems_of(exc.errors), message, [])
+            return _rejected(engine, kind, exc.rows, problems_of(exc.errors), message, [])
         except FileUnreadable as exc:
             raise UnknownFormat(f"文件无法读取 / {str(exc).replace(str(path), name)}") from exc
     shown = preview(read.frame, schema_for(kind))
     require_rows_inside(read, kind, principal)
     if read.errors and not skip_bad_rows:
-        return _bad_rows(kind, read, shown)
+        return _bad_rows(engine, kind, read, shown)
     if kind == UploadKind.PERSON:
         return _evaluated(engine, read, principal, on, fmt, shown)
     return _planning(engine, read, kind, principal, scope, dry_run, shown)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Annotated
+from typing import Annotated, cast
 
 from fastapi import APIRouter, Path, Response
 from pydantic import BaseModel, Field
@@ -21,6 +21,7 @@ from changzhu.api.auth.roles import Role
 from changzhu.api.deps import EngineDep, LimitQuery, OffsetQuery, PrincipalDep
 from changzhu.api.export import FILE_RESPONSES, ExportFormat, FormatQuery, records_file
 from changzhu.api.pagination import Page
+from changzhu.api.resident_search import region_names
 from changzhu.domain import field_sizes as sizes
 from changzhu.store import audit
 from changzhu.store.audit_reasons import because
@@ -42,6 +43,28 @@ class UserOut(BaseModel):
     person_key: str | None = None
     display_name: str | None = None
     disabled: bool = False
+    jurisdiction_names_zh: list[str] = []  # the jurisdictions' names, in the order of `jurisdictions`
+    jurisdiction_names_en: list[str] = []
+
+
+NATIONAL = {"000000": ("全国", "national")}
+
+
+def _named(engine: Engine, usernames: list[str]) -> list[UserOut]:
+    """The accounts with their jurisdictions' names (000000: national; the code where no region has it)."""
+    views = [account_view(engine, name) for name in usernames]
+    held = [cast(list[str], v["jurisdictions"]) for v in views]
+    with session_scope(engine) as session:
+        found = region_names(session, {c for codes in held for c in codes})
+    names = {**{c: (zh, en or zh) for c, (zh, en) in found.items()}, **NATIONAL}
+    return [
+        UserOut(
+            **v,  # type: ignore[arg-type]
+            jurisdiction_names_zh=[names.get(c, (c, c))[0] for c in codes],
+            jurisdiction_names_en=[names.get(c, (c, c))[1] for c in codes],
+        )
+        for v, codes in zip(views, held, strict=True)
+    ]
 
 
 class NewUser(BaseModel):
@@ -97,7 +120,7 @@ def users(
         rows = list(session.scalars(select(UserRow).order_by(UserRow.username)))
         session.expunge_all()
     visible = [r.username for r in rows if within_reach(engine, principal, r)]
-    page = [UserOut(**account_view(engine, name)) for name in visible[offset : offset + limit]]  # type: ignore[arg-type]
+    page = _named(engine, visible[offset : offset + limit])
     if fmt != ExportFormat.JSON:
         return records_file([u.model_dump(mode="json") for u in page], fmt, "users")
     return Page[UserOut](items=page, total=len(visible), limit=limit, offset=offset)
@@ -112,7 +135,7 @@ def add_user(body: NewUser, engine: EngineDep, principal: PrincipalDep) -> UserO
         engine, body.username, body.password, body.role, body.jurisdictions, body.person_id, body.display_name
     )
     _audit(engine, principal, "account.create", created.username, {"role": created.role.value})
-    return UserOut(**account_view(engine, created.username))  # type: ignore[arg-type]
+    return _named(engine, [created.username])[0]
 
 
 @router.patch("/{username}", response_model=UserOut, responses={401: {}, 403: {}, 404: {}})
@@ -122,7 +145,7 @@ def change_user(username: UsernamePath, body: UserChange, engine: EngineDep, pri
     principal.require_role(Role.ADMINISTRATOR)
     update_user(engine, principal, username, disabled=body.disabled, jurisdictions=body.jurisdictions, role=body.role)
     _audit(engine, principal, "account.update", username, body.model_dump(mode="json", exclude_none=True))
-    return UserOut(**account_view(engine, username))  # type: ignore[arg-type]
+    return _named(engine, [username])[0]
 
 
 @router.post("/{username}/password", response_model=OneTimePassword, responses={401: {}, 403: {}, 404: {}})

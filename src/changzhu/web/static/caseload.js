@@ -4,10 +4,16 @@ CZ.ready(async () => {
   const page = await CZ.api("/residents?limit=200");
   const table = document.getElementById("caseload-table");
   if (!page.items.length) { table.outerHTML = `<p class="note">${CZ.escape(CZ.t("caseload.none"))}</p>`; return; }
+  // a place as "广州市 (440100)" (its English name in English), the code alone only where no name came
+  const place = (code, zh, en) => {
+    const name = CZ.lang() === "en" ? en || zh : zh;
+    return name ? `${name} (${code})` : code;
+  };
   CZ.table(table, [
-    {label: "ID", key: "person_key"},
-    {label: CZ.t("me.residence"), key: "residence_region"},
-    {label: CZ.t("me.hukou"), key: "hukou_region"},
+    {label: CZ.t("caseload.name"), fmt: r => r.name || CZ.t("caseload.nameHidden")},
+    {label: CZ.t("caseload.key"), key: "person_key"},
+    {label: CZ.t("me.residence"), fmt: r => place(r.residence_region, r.residence_region_name, r.residence_region_name_en)},
+    {label: CZ.t("me.hukou"), fmt: r => place(r.hukou_region, r.hukou_region_name, r.hukou_region_name_en)},
     {label: CZ.t("me.since"), key: "residence_since"},
   ], page.items);
 });

@@ -50,10 +50,19 @@ async function waitFor(runId, status) {
 
 CZ.ready(async () => {
   const scenarios = (await CZ.api("/scenarios?limit=100")).items;
+  // each changed parameter by its label in the chosen language (its key where it has none)
+  const labels = new Map();
+  for (let offset = 0, total = 1; offset < total; offset += 500) {
+    const page = await CZ.api("/parameters?limit=500&offset=" + offset);
+    total = page.total;
+    for (const p of page.items) labels.set(p.key, CZ.lang() === "en" ? p.label_en || p.label_zh : p.label_zh || p.label_en);
+  }
+  const shown = value => (value === true ? CZ.t("scenarios.yes") : value === false ? CZ.t("scenarios.no") : value);
   CZ.table(document.getElementById("scenario-list"), [
     {label: CZ.t("scenarios.choose"), key: "name"},
-    {label: "", key: "description"},
-    {label: "overrides", fmt: r => r.overrides.map(o => o.parameter + " = " + o.value).join("; ")},
+    {label: CZ.t("scenarios.description"), key: "description"},
+    {label: CZ.t("scenarios.overrides"),
+     fmt: r => r.overrides.map(o => (labels.get(o.parameter) || o.parameter) + " = " + shown(o.value)).join("; ")},
   ], scenarios);
   const select = document.getElementById("scenario-name");
   select.innerHTML = scenarios.map(s => `<option>${CZ.escape(s.name)}</option>`).join("");

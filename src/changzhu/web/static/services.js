@@ -7,6 +7,9 @@ CZ.ready(async () => {
   const rows = (await CZ.api("/planning/gaps?level=province&limit=500")).items;
   if (!rows.length) { target.innerHTML = `<p class="note">${CZ.escape(CZ.t("services.none"))}</p>`; return; }
   const services = [...new Set(rows.map(r => r.service))];
+  // each province by its name in the chosen language (the gaps carry the Chinese name only)
+  const provinces = new Map((await CZ.api("/regions?level=province&limit=500")).items.map(r => [r.code, r]));
+  const named = r => (provinces.has(r.region_code) ? CZ.name(provinces.get(r.region_code)) : r.region_name_zh);
   const totals = services.map(service => {
     const of = basis => rows.filter(r => r.service === service && r.basis === basis);
     const sum = (list, key) => list.reduce((a, r) => a + (r[key] || 0), 0);
@@ -32,7 +35,7 @@ CZ.ready(async () => {
   for (const service of services) {
     const resident = rows.filter(r => r.service === service && r.basis === "resident");
     const registered = rows.filter(r => r.service === service && r.basis === "local_hukou_resident");
-    const names = resident.map(r => r.region_name_zh);
+    const names = resident.map(named);
     const div = document.createElement("div");
     div.className = "chart service-chart";
     target.appendChild(div);

@@ -1,0 +1,145 @@
+"""What an upload result's tables mean to a reader: each column's label in Chinese and English, how its values read
+(a number, a share, a region, a category) and the labels of the codes shown (region names, category labels)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping, Sequence
+from typing import Any
+
+from pydantic import BaseModel
+from sqlalchemy import Engine
+
+from changzhu.api.resident_search import region_names
+from changzhu.domain.services import SERVICE_TITLES_ZH, Service
+from changzhu.rules.catalog import policies_in_use
+from changzhu.rules.explain import SERVICE_TITLES_EN
+from changzhu.rules.summary import POINTS
+from changzhu.store.db import session_scope
+from changzhu.tables import TableSchema
+from changzhu.tables.schema import Column, ColumnType
+
+
+class ValueLabel(BaseModel):
+    """A code's label in Chinese and English (a region's name, a category's label)."""
+
+    zh: str
+    en: str
+
+
+class ColumnLabel(BaseModel):
+    """A column of a result table: its name (the key in the rows), labels, how its values read, and the labels of
+    the codes it holds in these rows.
+
+    type: text, integer, number, share (0-1, shown as a percentage), coordinate, period (YYYYMM), date, dates,
+    bool, category (values labelled), region (values named)."""
+
+    name: str
+    zh: str
+    en: str
+    type: str
+    values: dict[str, ValueLabel] = {}
+
+
+# the columns of what a planning dataset replaced (planning.facilities.replacement_summary) and of a person table's
+# decisions summary (rules.summary.eligibility_summary): (zh, en, type)
+RESULT_COLUMNS: dict[str, tuple[str, str, str]] = {
+    "region_code": ("地区", "region", "region"),
+    "service": ("服务", "service", "category"),
+    "facility_list_supply": ("清单供给", "supply in the list", "number"),
+    "facilities": ("设施数", "facilities", "integer"),
+    "estimate_replaced": ("被替换的估计供给", "estimate replaced", "number"),
+    "list_share_of_estimate": ("清单占估计的比例", "list as share of estimate", "share"),
+    "replaces_stored_upload": ("替换此前上传的数据", "replaces an earlier upload", "bool"),
+    "output": ("服务或积分", "service or points", "category"),
+    "people": ("人数", "people", "integer"),
+    "eligible": ("符合条件", "eligible", "integer"),
+    "eligible_share": ("符合条件比例", "share eligible", "share"),
+    "undetermined": ("无法判定", "undetermined", "integer"),
+    "mean_points": ("平均积分", "mean points", "number"),
+    "max_points": ("最高积分", "highest points", "number"),
+}
+
+
+def _type(column: Column) -> str:
+    if column.unit == "YYYYMM":
+        return "period"
+    if column.unit == "degrees":
+        return "coordinate"
+    return {
+        ColumnType.MONTHS: "integer",
+        ColumnType.CATEGORIES: "category",
+    }.get(column.type, column.type.value)
+
+
+def _category_labels(column: Column) -> dict[str, ValueLabel]:
+    return {c.code: ValueLabel(zh=c.zh, en=c.en or c.code.replace("_", " ")) for c in column.categories}
+
+
+def _codes(rows: Iterable[Mapping[str, Any]], name: str) -> set[str]:
+    return {str(row[name]) for row in rows if row.get(name) is not None}
+
+
+def _named(engine: Engine, codes: set[str]) -> dict[str, ValueLabel]:
+    """Region codes with their names (the English one where the region table has it, else the Chinese)."""
+    with session_scope(engine) as session:
+        names = region_names(session, codes)
+    return {code: ValueLabel(zh=zh, en=en or zh) for code, (zh, en) in names.items()}
+
+
+def schema_columns(engine: Engine, schema: TableSchema, rows: Sequence[Mapping[str, Any]]) -> list[ColumnLabel]:
+    """The columns of rows read against `schema` (a preview), labelled by the schema; the regions in them named."""
+    shown = list(rows[0]) if rows else []
+    known = {c.name: c for c in schema.columns}
+    out = []
+    for name in shown:
+        column = known.get(name)
+        if column is None:
+            out.append(ColumnLabel(name=name, zh=name, en=name.replace("_", " "), type="text"))
+            continue
+        kind = _type(column)
+        values = _category_labels(column) if kind == "category" else {}
+        if kind == "region":
+            values = _named(engine, _codes(rows, name))
+        out.append(ColumnLabel(name=name, zh=column.zh, en=column.en, type=kind, values=values))
+    return out
+
+
+SERVICE_KEYS = {s.value for s in Service}
+
+
+def _output_labels(outputs: set[str]) -> dict[str, ValueLabel]:
+    """Services by their titles, points totals by their scheme's title."""
+    titles = {
+        POINTS + name: scheme.title
+        for jurisdiction in policies_in_use().jurisdictions.values()
+        for name, scheme in jurisdiction.schemes.items()
+    }
+    labels = {}
+    for output in outputs:
+        if output in SERVICE_KEYS:
+            service = Service(output)
+            labels[output] = ValueLabel(zh=SERVICE_TITLES_ZH[service], en=SERVICE_TITLES_EN[service])
+        elif output in titles:
+            zh, en = titles[output]
+            labels[output] = ValueLabel(zh=zh, en=en or zh)
+    return labels
+
+
+def result_columns(
+    engine: Engine, rows: Sequence[Mapping[str, Any]], schema: TableSchema | None = None
+) -> list[ColumnLabel]:
+    """The columns of a replaced or summary table, labelled; services labelled by `schema`'s service column,
+    regions named, decided outputs by their titles."""
+    services = {c.name: c for c in schema.columns}.get("service") if schema is not None else None
+    out = []
+    for name in list(rows[0]) if rows else []:
+        zh, en, kind = RESULT_COLUMNS.get(name, (name, name.replace("_", " "), "text"))
+        values: dict[str, ValueLabel] = {}
+        if kind == "region":
+            values = _named(engine, _codes(rows, name))
+        elif name == "service" and services is not None:
+            values = _category_labels(services)
+        elif name == "output":
+            values = _output_labels(_codes(rows, name))
+        out.append(ColumnLabel(name=name, zh=zh, en=en, type=kind, values=values))
+    return out
