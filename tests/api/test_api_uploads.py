@@ -280,3 +280,19 @@ def test_an_uploaded_dataset_reaches_the_fiscal_results_at_once(service: Service
     data = pl.DataFrame(few).write_csv().encode()
     assert _upload(service, "supply", "supply.csv", data).status_code == 200
     assert beds() > before  # 1,000 beds in Guangdong: a far larger gap to fund
+
+
+def test_a_person_upload_is_checked_once(tmp_path: Path) -> None:
+    """The uploads route reads a person table with the reader's cross-column check kept (evaluate then does not
+    check the whole table again); a table whose check fails keeps nothing to pass on."""
+    from changzhu.api.upload_tables import read_person_upload
+    from changzhu.domain.person import CheckedPersonTable
+
+    good = tmp_path / "people.csv"
+    pl.DataFrame(RECORDS["person"]).write_csv(good)
+    read, checked = read_person_upload(good)
+    assert isinstance(checked, CheckedPersonTable) and checked.frame.equals(read.frame)
+    twice = tmp_path / "twice.csv"
+    pl.DataFrame(RECORDS["person"] * 2).write_csv(twice)  # the same person_id twice: the cross-column check fails
+    read, checked = read_person_upload(twice)
+    assert checked is None and read.errors

@@ -16,9 +16,11 @@ from changzhu.api.auth.principal import Principal
 from changzhu.api.auth.roles import Role
 from changzhu.api.errors import Forbidden
 from changzhu.api.upload_reasons import reason_pair
+from changzhu.domain.person import CheckedPersonTable
 from changzhu.planning.standards import load_standards, service_catalog
 from changzhu.registry.declared import declared_columns
 from changzhu.tables import CellError, TableRead, TableSchema, read_table, schema_of
+from changzhu.tables.person import read_person_table
 from changzhu.tables.read import masked
 
 PREVIEW_ROWS = 20
@@ -89,6 +91,12 @@ def read_upload(path: Path, kind: UploadKind, *, sheet: str | None = None, ignor
     """The file (or its `sheet`) read against the kind's schema, every bad row reported (never raised for bad
     rows)."""
     return read_table(path, schema_for(kind), sheet=sheet, skip_bad_rows=True, ignore_unknown=ignore_unknown)
+
+
+def read_person_upload(path: Path) -> tuple[TableRead, CheckedPersonTable | None]:
+    """A person table read as read_upload reads it, and the table as the reader's cross-column check made it (None
+    when that check left rows out), so that evaluating it does not check the whole table again."""
+    return read_person_table(path, schema_for(UploadKind.PERSON), skip_bad_rows=True)
 
 
 def rows_in_file(read: TableRead) -> int:

@@ -32,12 +32,14 @@ from changzhu.api.upload_tables import (
     preview,
     problem,
     problems_of,
+    read_person_upload,
     read_upload,
     require_rows_inside,
     rows_in_file,
     schema_for,
 )
 from changzhu.casework.bulk_import import ImportRejected, import_contributions, import_residents
+from changzhu.domain.person import CheckedPersonTable
 from changzhu.domain.regions import RegionLevel
 from changzhu.planning import datasets
 from changzhu.planning.errors import PlanningInputError
@@ -252,10 +254,17 @@ def _planning(
 
 
 def _evaluated(
-    engine: Engine, read: TableRead, principal: Principal, on: date | None, fmt: ExportFormat, shown: list[Any]
+    engine: Engine,
+    read: TableRead,
+    checked: CheckedPersonTable | None,
+    principal: Principal,
+    on: date | None,
+    fmt: ExportFormat,
+    shown: list[Any],
 ) -> UploadResult | Response:
-    """A person table decided like `changzhu evaluate`: nothing stored; the decisions as JSON or as a file."""
-    result = evaluate(read.frame, on or date.today(), earliest=False)
+    """A person table decided like `changzhu evaluate` (`checked`: the table as the reader checked it, not checked
+    again): nothing stored; the decisions as JSON or as a file."""
+    result = evaluate(read.frame if checked is None else checked, on or date.today(), earliest=False)
     _audit(
         engine,
         principal,
@@ -313,7 +322,7 @@ def upload(
         try:
             if kind in REGISTRY_KINDS:
                 return _registry(engine, path, kind, principal, skip_bad_rows, dry_run)
-            read = read_upload(path, kind)
+            read, checked = read_person_upload(path) if kind == UploadKind.PERSON else (read_upload(path, kind), None)
         except TableRejected as exc:
             message = str(exc).replace(str(path), name)
             return _rejected(engine, kind, exc.rows, problems_of(exc.errors), message, [])
@@ -324,5 +333,5 @@ def upload(
     if read.errors and not skip_bad_rows:
         return _bad_rows(engine, kind, read, shown)
     if kind == UploadKind.PERSON:
-        return _evaluated(engine, read, principal, on, fmt, shown)
+        return _evaluated(engine, read, checked, principal, on, fmt, shown)
     return _planning(engine, read, kind, principal, scope, dry_run, shown)
