@@ -14,6 +14,7 @@ from api_support import ID_GZ, Service
 
 from changzhu.api.upload_tables import UploadKind, schema_for
 from changzhu.planning.datasets import datasets_root, stored_regions
+from changzhu.rules.decision_sheet import WORDS
 
 # one or two records per kind, by column name (values as a clerk types them)
 RECORDS: dict[str, list[dict[str, str]]] = {
@@ -212,6 +213,23 @@ def test_a_person_table_comes_back_decided_as_a_file(service: Service) -> None:
     outside = _upload(service, "person", name, data, who="pl_gd")
     assert outside.status_code == 200
     assert _upload(service, "person", name, data, who="cw_cd").status_code == 403
+
+
+def test_a_person_table_comes_back_as_the_workbook_an_office_reads(service: Service) -> None:
+    """format=xlsx: titles and words in the asked language, the fields behind each column on a second sheet."""
+    name, data = _files("person")["gbk"]
+    for lang, decisions, columns, permit in (("en", "decisions", "columns", "residence permit (juzhuzheng)"),
+                                             ("zh", "决定", "列说明", "居住证")):  # fmt: skip
+        answer = service.client.post(
+            f"/api/v1/uploads/person?format=xlsx&lang={lang}&on=2026-06-01",
+            files={"file": (name, data, "text/csv")},
+            headers=service.as_("pl_nat"),
+        )
+        assert answer.status_code == 200, answer.text
+        sheets = pl.read_excel(io.BytesIO(answer.content), sheet_id=0)
+        assert list(sheets) == [decisions, columns]
+        assert sheets[decisions][permit].to_list()[0] in WORDS[lang].values()
+        assert not any("_" in header for header in sheets[decisions].columns)
 
 
 @pytest.mark.parametrize("kind", [k.value for k in UploadKind])

@@ -10,6 +10,7 @@ from tables_support import KINDS, chinese_text, reference, schema_of, write_form
 
 from changzhu.tables import TableRejected, read_table
 from changzhu.tables.template import template_header, write_template
+from changzhu.tables.vocab import parse_number, shipped_region_index
 
 
 @pytest.mark.parametrize("kind", KINDS)
@@ -195,3 +196,25 @@ def test_over_long_text_control_characters_and_huge_amounts_are_bad_rows(tmp_pat
     )
     with pytest.raises(TableRejected, match="must be at most 1e\\+09"):
         read_table(money, schema_of("contribution"))
+
+
+def test_where_people_live_may_be_written_down_to_the_district() -> None:
+    """A person's residence and hukou place (prefecture level) written as a district or county, by name with its
+    city or by code, are read as its city; a bare district name shared by two cities is still refused with both."""
+    index = shipped_region_index()
+    assert index.resolve("深圳市南山区", "prefecture") == ("440300", None)
+    assert index.resolve("440305", "prefecture") == ("440300", None)
+    assert index.resolve("湖北省仙桃市", "prefecture") == ("429004", None)  # a city below its province directly
+    assert index.resolve("北京市朝阳区", "prefecture") == ("110100", None)
+    assert index.resolve("440305", "county") == ("440305", None)  # other levels are not rolled up
+    code, reason = index.resolve("南山区", "prefecture")
+    assert code is None and reason is not None and "230404" in reason and "440305" in reason
+    code, reason = index.resolve("深圳市南山", "prefecture")
+    assert code is None and reason is not None and reason.startswith("not a region code")
+
+
+def test_a_whole_number_too_large_for_any_count_is_a_bad_cell() -> None:
+    """1e100 as a person id (found by the upload fuzz: it was a server error) is refused on its cell."""
+    parsed = parse_number(pl.Series(["1e100", "3", "-9.3e18", "2.5"]), integer=True)
+    assert parsed.values.to_list() == [None, 3, None, None]
+    assert parsed.reasons.to_list() == ["too large a number", None, "too large a number", "not a whole number"]

@@ -55,6 +55,17 @@ def file_response(frame: pl.DataFrame, fmt: ExportFormat, name: str) -> Response
     return Response(buffer.getvalue(), media_type=MEDIA_TYPES[fmt], headers=headers)
 
 
+def decision_workbook_response(result: pl.DataFrame, lang: str, name: str) -> Response:
+    """evaluate()'s per-person decisions as the workbook an office reads (titles and words in `lang`, a sheet
+    explaining each column: rules.decision_sheet), named `name`.xlsx."""
+    from changzhu.rules.decision_sheet import write_decision_workbook
+
+    buffer = io.BytesIO()
+    write_decision_workbook(result, buffer, lang)
+    headers = {"Content-Disposition": f'attachment; filename="{name}.xlsx"'}
+    return Response(buffer.getvalue(), media_type=MEDIA_TYPES[ExportFormat.XLSX], headers=headers)
+
+
 def frame_page_as(
     frame: pl.DataFrame, limit: int, offset: int, fmt: ExportFormat, name: str
 ) -> Page[dict[str, Any]] | Response:

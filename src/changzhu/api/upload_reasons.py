@@ -10,6 +10,7 @@ _REASONS: tuple[tuple[str, str], ...] = (
     (r"^not yes or no", "不是“是”或“否”"),
     (r"^not a whole number", "不是整数"),
     (r"^not a number", "不是数字"),
+    (r"^too large a number", "数值过大"),
     (r"^not one of (.*)", "不是可选值之一：{0}"),
     (r"^not among (.*)", "不在可选值之中：{0}"),
     (r"^unknown region code", "未知的地区代码"),

@@ -163,12 +163,18 @@ def evaluate_command(
     ] = False,
     by_region: Annotated[bool, typer.Option("--by-region", help="count eligible people per residence region")] = False,
     out: Annotated[
-        Path | None, typer.Option("--out", help="write the per-person result (.parquet, .csv or .xlsx)")
+        Path | None,
+        typer.Option(
+            "--out",
+            help="write the per-person result: .parquet or .csv with the fields' names (for programs), or .xlsx "
+            "for people (titles and words in --lang, and a sheet explaining each column)",
+        ),
     ] = None,
     fmt: Annotated[OutputFormat, typer.Option("--format", "-f", help="table, csv or json")] = OutputFormat.TABLE,
     sheet: SheetOption = None,
     skip_bad_rows: SkipOption = False,
     errors: ErrorsOption = None,
+    lang: Annotated[str, typer.Option("--lang", help="the .xlsx file's language: zh (中文) or en (English)")] = "zh",
 ) -> None:
     """Decide every service and points scheme for a whole table of people on a date; counts, optionally a file."""
     from rich.progress import Progress
@@ -180,6 +186,8 @@ def evaluate_command(
 
     if out is not None and out.suffix.lower() not in (".parquet", ".csv", ".xlsx"):
         raise ChangzhuError(f"--out {out}: give a .parquet, .csv or .xlsx file")
+    if lang not in ("zh", "en"):
+        raise ChangzhuError(f"--lang {lang}: give zh or en")
     if fmt in (OutputFormat.XLSX, OutputFormat.PARQUET):
         raise ChangzhuError("--format prints the summary (table, csv or json); --out writes the per-person file")
     if (people is None) == (not registry):
@@ -202,7 +210,11 @@ def evaluate_command(
         task = progress.add_task(f"deciding for {table.height:,} people", total=2)
         result = decide(given, when, scenario=reform, services=wanted, earliest=earliest)
         progress.update(task, advance=1, description="writing")
-        if out is not None:
+        if out is not None and out.suffix.lower() == ".xlsx":
+            from changzhu.rules.decision_sheet import write_decision_workbook
+
+            write_decision_workbook(result, out, lang, earliest=earliest)
+        elif out is not None:
             export_table(result, out)
         progress.advance(task)
     if by_region:

@@ -41,6 +41,9 @@ def _no_reasons(n: int) -> pl.Series:
     return pl.repeat(None, n, dtype=pl.String, eager=True)
 
 
+TOO_LARGE = "too large a number"
+
+
 def _when(bad: pl.Series, reason: str) -> pl.Series:
     frame = pl.DataFrame({"bad": bad})
     return frame.select(pl.when(pl.col("bad")).then(pl.lit(reason)).otherwise(pl.lit(None, pl.String))).to_series()
@@ -151,9 +154,11 @@ def parse_number(raw: pl.Series, *, integer: bool) -> Parsed:
     unreadable = ~text_null & ~finite
     if integer:
         fractional = finite & (number != number.floor())
-        bad = unreadable | fractional
+        too_large = finite & (number.abs() >= 2.0**63)  # 1e100: no whole number column holds it
+        bad = unreadable | fractional | too_large
         values = number.set(bad, None).cast(pl.Int64)
-        return Parsed(values, _when(bad, "not a whole number"))
+        reasons = _when(unreadable | fractional, "not a whole number").zip_with(~too_large, _when(too_large, TOO_LARGE))
+        return Parsed(values, reasons)
     if not unreadable.any():
         return Parsed(number, _when(unreadable, "not a number"))
     return Parsed(number.set(unreadable, None), _when(unreadable, "not a number"))
@@ -252,9 +257,23 @@ class RegionIndex:
     names: dict[str | None, dict[str, tuple[str, ...]]]
     full_names: dict[str, str]  # code -> the name with its province and prefecture (广东省深圳市南山区)
     plain_names: dict[str | None, tuple[str, ...]]  # the regions' own names, for suggestions to a bare name
+    city_of: dict[str, str]  # a county-level code -> its prefecture-level city's code
 
     def resolve(self, word: str, level: str | None) -> tuple[str | None, str | None]:
-        """(code, None) if `word` is a known code or a unique name at `level`; else (None, reason)."""
+        """(code, None) if `word` is a known code or a unique name at `level`; else (None, reason). At prefecture
+        level a district or county (南山区's code 440305, 深圳市南山区) is read as its city (440300): the rules and
+        the census are by city, and offices write where people live down to the district."""
+        code, reason = self._resolve_at(word, level)
+        if code is not None or level != "prefecture" or "county" not in self.codes:
+            return code, reason
+        county, county_reason = self._resolve_at(word, "county")
+        if county is not None and county in self.city_of:
+            return self.city_of[county], None
+        if county_reason is not None and county_reason.startswith("the name"):  # ambiguous among districts
+            return None, county_reason
+        return None, reason
+
+    def _resolve_at(self, word: str, level: str | None) -> tuple[str | None, str | None]:
         codes = self.codes[level]
         if word.isdigit() and len(word) == 6:
             if word in codes:
@@ -293,11 +312,18 @@ def region_index(regions: pl.DataFrame) -> RegionIndex:
     """An index over a region table (level, code, name_zh, name_en); a region's parents are read from its code."""
     table_rows = regions.select("level", "code", "name_zh", "name_en").rows()
     zh_of = {code: zh for _level, code, zh, _en in table_rows}
+    cities = {code for level, code, _zh, _en in table_rows if level == "prefecture"}
+    parent_of = dict(regions.select("code", "parent_code").rows()) if "parent_code" in regions.columns else {}
     codes: dict[str | None, set[str]] = {None: set()}
     names: dict[str | None, dict[str, set[str]]] = {None: {}}
     full_names: dict[str, str] = {}
     plain: dict[str | None, set[str]] = {None: set()}
+    city_of: dict[str, str] = {}
     for level, code, zh, en in table_rows:
+        if level == "county":  # its city: the parent named in the table, else by code; 仙桃市 is both
+            city = next((c for c in (parent_of.get(code), code[:4] + "00", code) if c in cities), None)
+            if city is not None:
+                city_of[code] = city
         parents = dict.fromkeys(p for p in (code[:2] + "0000", code[:4] + "00") if p != code and p in zh_of)
         ancestors = [zh_of[p] for p in parents]
         written = _qualified_names(zh, ancestors) if zh else []
@@ -314,6 +340,7 @@ def region_index(regions: pl.DataFrame) -> RegionIndex:
         {k: {n: tuple(sorted(c)) for n, c in t.items()} for k, t in names.items()},
         full_names,
         {k: tuple(sorted(v)) for k, v in plain.items()},
+        city_of,
     )
 
 

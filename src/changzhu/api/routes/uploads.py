@@ -8,7 +8,7 @@ from __future__ import annotations
 import tempfile
 from datetime import date
 from pathlib import Path as FilePath
-from typing import Annotated, Any
+from typing import Annotated, Any, Literal
 
 import polars as pl
 from fastapi import APIRouter, File, Query, Response, UploadFile
@@ -21,7 +21,13 @@ from changzhu.api.aggregates import json_rows
 from changzhu.api.auth.principal import Principal
 from changzhu.api.deps import EngineDep, PrincipalDep, SettingsDep
 from changzhu.api.errors import ApiError, Conflict, error_body
-from changzhu.api.export import FILE_RESPONSES, ExportFormat, FormatQuery, file_response
+from changzhu.api.export import (
+    FILE_RESPONSES,
+    ExportFormat,
+    FormatQuery,
+    decision_workbook_response,
+    file_response,
+)
 from changzhu.api.upload_labels import ColumnLabel, result_columns, schema_columns
 from changzhu.api.upload_tables import (
     PREVIEW_ROWS,
@@ -260,10 +266,11 @@ def _evaluated(
     principal: Principal,
     on: date | None,
     fmt: ExportFormat,
+    lang: str,
     shown: list[Any],
 ) -> UploadResult | Response:
     """A person table decided like `changzhu evaluate` (`checked`: the table as the reader checked it, not checked
-    again): nothing stored; the decisions as JSON or as a file."""
+    again): nothing stored; the decisions as JSON or as a file (xlsx: the workbook an office reads, in `lang`)."""
     result = evaluate(read.frame if checked is None else checked, on or date.today(), earliest=False)
     _audit(
         engine,
@@ -272,6 +279,8 @@ def _evaluated(
         f"uploaded table of {read.frame.height} people",
         {"rows": read.frame.height},
     )
+    if fmt == ExportFormat.XLSX:
+        return decision_workbook_response(result, lang, "decisions")
     if fmt != ExportFormat.JSON:
         return file_response(result, fmt, "decisions")
     summary = json_rows(eligibility_summary(result))
@@ -307,6 +316,9 @@ def upload(
     ] = None,
     on: Annotated[date | None, Query(description="person tables: the date decided on (default today)")] = None,
     fmt: FormatQuery = ExportFormat.JSON,
+    lang: Annotated[
+        Literal["zh", "en"], Query(description="person tables as xlsx: the workbook's titles and words in zh or en")
+    ] = "zh",
 ) -> Any:
     """Load a file of `kind`: registry imports (caseworkers, administrators), person tables evaluated (caseworkers,
     planners, administrators), planning datasets (planners, administrators); every row inside the caller's
@@ -333,5 +345,5 @@ def upload(
     if read.errors and not skip_bad_rows:
         return _bad_rows(engine, kind, read, shown)
     if kind == UploadKind.PERSON:
-        return _evaluated(engine, read, checked, principal, on, fmt, shown)
+        return _evaluated(engine, read, checked, principal, on, fmt, lang, shown)
     return _planning(engine, read, kind, principal, scope, dry_run, shown)
