@@ -148,7 +148,7 @@ def test_upload_refuses_rows_outside_the_jurisdiction_and_bad_formats(db_service
     wrong_phone = _upload(service, HEADER + row.replace(",,", ",12345,"))
     assert wrong_phone.status_code == 422
     assert (
-        wrong_phone.json()["errors"][0]["column"] == "phone"
+        wrong_phone.json()["errors"][0]["column"] == "联系电话"  # as the file names it, like every other bad cell
         and "手机号" in wrong_phone.json()["errors"][0]["reason_zh"]
     )
 

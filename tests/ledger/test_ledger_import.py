@@ -56,6 +56,14 @@ def test_a_bad_row_rejects_the_whole_file(engine: Engine, tmp_path: Path) -> Non
     assert report["line"].to_list() == [3, 4, 5, 6]
     assert report["column"].to_list() == ["id_number", "residence_since", "proof_kind", "id_number"]
     assert moves_frame(engine).height == 0
+    chinese = tmp_path / "chinese.csv"  # the registry's own checks name the column as the file does
+    chinese.write_text(
+        "身份证号,户籍地,常住地,居住起始日期,证明类型,证明编号\n"
+        + f"{ids[1][:-1]}0,510100,440300,2019-01-01,住房,租赁合同\n"
+    )
+    with pytest.raises(ImportRejected) as info:
+        import_residents(engine, chinese, actor="t")
+    assert info.value.report()["column"].to_list() == ["身份证号"]
     late = tmp_path / "late.csv"  # rows valid on their own, one fails against the database: still nothing
     late.write_text(
         HEADER

@@ -94,8 +94,9 @@ def _run(
         return {**done.result, "dry_run": True, "replayed": False}
 
 
-def _contact_errors(line: int, row: dict[str, object]) -> list[RowError]:
-    """The row's name and phone, where given, as the registry can store them; an error for each it cannot."""
+def _contact_errors(line: int, row: dict[str, object], read: TableRead) -> list[RowError]:
+    """The row's name and phone, where given, as the registry can store them; an error for each it cannot (named
+    by the file's header)."""
     errors = []
     for kind in CONTACT_KINDS:
         value = row[kind]
@@ -104,7 +105,7 @@ def _contact_errors(line: int, row: dict[str, object]) -> list[RowError]:
         try:
             normalise(kind, str(value))
         except ChangzhuError as exc:
-            errors.append(RowError(line, kind, str(exc), masked(str(value))))
+            errors.append(RowError(line, read.header(kind), str(exc), masked(str(value))))
     return errors
 
 
@@ -130,14 +131,14 @@ def import_residents(
         try:
             number = parse_id_number(row["id_number"])
         except ChangzhuError as exc:
-            errors.append(RowError(line, "id_number", str(exc), masked(row["id_number"])))
+            errors.append(RowError(line, read.header("id_number"), str(exc), masked(row["id_number"])))
             continue
         lookup = keys.lookup_hash(number)
         if lookup in seen:
-            errors.append(RowError(line, "id_number", f"same person as line {seen[lookup]}", masked(number.value)))
+            errors.append(RowError(line, read.header("id_number"), f"same person as line {seen[lookup]}", masked(number.value)))
             continue
         seen[lookup] = line
-        bad_contact = _contact_errors(line, row)
+        bad_contact = _contact_errors(line, row, read)
         if bad_contact:
             errors.extend(bad_contact)
             continue
@@ -195,7 +196,7 @@ def import_contributions(
         try:
             lookup = keys.lookup_hash(parse_id_number(row["id_number"]))
         except ChangzhuError as exc:
-            errors.append(RowError(line, "id_number", str(exc), masked(row["id_number"])))
+            errors.append(RowError(line, read.header("id_number"), str(exc), masked(row["id_number"])))
             continue
         scheme, start, end = Scheme(row["scheme"]), row["period_from"], row["period_to"]
         base = round(row["monthly_base_yuan"] * 100)
@@ -217,7 +218,7 @@ def import_contributions(
         for line, lookup, scheme, region, months in parsed:
             person = session.execute(select(PersonRow).where(PersonRow.id_hash == lookup).with_for_update()).scalar()
             if person is None:
-                errors.append(RowError(line, "id_number", "no registered person has this identity number"))
+                errors.append(RowError(line, read.header("id_number"), "no registered person has this identity number"))
                 continue
             try:  # every check of record_in_session comes before its first write, so a failed row writes nothing
                 record_in_session(session, txn, person, scheme, region, months)

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import difflib
 import os
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import polars as pl
@@ -69,10 +69,15 @@ class TableRead:
     errors: list[CellError]
     skipped: int
     encoding: str = ""
+    headers: Mapping[str, str] = field(default_factory=dict)  # a schema column -> the file's header naming it
 
     def report(self) -> pl.DataFrame:
         """The rejected rows of a read with --skip-bad-rows (empty otherwise)."""
         return errors_frame(self.errors)
+
+    def header(self, column: str) -> str:
+        """The file's header of a schema column (a later check names its row's column as the file does)."""
+        return self.headers.get(column, column)
 
 
 def _match_headers(path: Path, raw: RawTable, schema: TableSchema, *, ignore_unknown: bool) -> dict[str, str]:
@@ -190,4 +195,4 @@ def read_table(
         raise TableRejected(path, errors, len(bad), height, raw.row_word)
     first = raw.first_line
     lines = [i + first for i in good.arg_true().to_list()] if bad else range(first, first + height)
-    return TableRead(typed.filter(good) if bad else typed, lines, errors, len(bad), raw.encoding)
+    return TableRead(typed.filter(good) if bad else typed, lines, errors, len(bad), raw.encoding, headers)
