@@ -135,7 +135,9 @@ def import_residents(
             continue
         lookup = keys.lookup_hash(number)
         if lookup in seen:
-            errors.append(RowError(line, read.header("id_number"), f"same person as line {seen[lookup]}", masked(number.value)))
+            errors.append(
+                RowError(line, read.header("id_number"), f"same person as line {seen[lookup]}", masked(number.value))
+            )
             continue
         seen[lookup] = line
         bad_contact = _contact_errors(line, row, read)
