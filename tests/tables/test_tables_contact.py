@@ -60,7 +60,7 @@ def test_import_stores_them_encrypted_and_refuses_a_bad_phone(engine: Engine, tm
     bad.write_text(ROWS.splitlines()[0] + "\n310104199202023337,张三,12345,310100,310100,2020-05-01,住房,沪-1\n")
     with pytest.raises(ImportRejected) as info:
         import_residents(engine, bad, actor="t")
-    assert [(e.line, e.column) for e in info.value.errors] == [(2, "phone")]
+    assert [(e.line, e.column) for e in info.value.errors] == [(2, "联系电话")]  # as the file names it
 
 
 def test_the_cli_registers_a_name_and_phone(engine: Engine, monkeypatch: pytest.MonkeyPatch) -> None:
