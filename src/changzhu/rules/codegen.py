@@ -173,6 +173,21 @@ class Writer:
         divided by: measured 2.5x slower as an argument); a new value is a new module."""
         return _number(value)
 
+    def floor_div(self, value: str, size: float) -> str:
+        """float(value) // size, as Python and NumPy's floor_divide give it, without fmod where it can: numba's float
+        `//` calls fmod (≈100 ns a row; four of them on often-NaN inputs made Shanghai's points kernel ≈5x slower).
+        For a value under 2**52 in size and a whole size from 1 to 2**31, Python's quotient is the exact floor of
+        value / size: the rounded division's floor is that or one more, and the products that tell them apart are
+        whole numbers under 2**53, so exact. NaN stays NaN that way too; an infinity or a larger value divides as
+        before (`not abs(x) >= ...` is true for NaN)."""
+        x = self.var(f"float({value})")
+        if not (float(size).is_integer() and 1 <= size <= 2**31):
+            return self.var(f"{x} // {self.literal(size)}")
+        c = self.literal(size)
+        q = self.var(f"np.floor({x} / {c})")
+        exact = self.var(f"{q} - 1.0 if {q} * {c} > {x} else ({q} + 1.0 if ({q} + 1.0) * {c} <= {x} else {q})")
+        return self.var(f"{exact} if not abs({x}) >= 4503599627370496.0 else {x} // {c}")
+
     def _int_slot(self, prefix: str, read: str, value: int) -> str:
         """A local read before the loop from the next slot of the int64 constants (`read` formats the slot)."""
         name = f"{prefix}{len(self.ints)}"

@@ -38,7 +38,7 @@ from changzhu.rules.frame import Clock, Frame
 from changzhu.rules.indicators import Indicator, flat, num
 from changzhu.rules.interval_kernels import TreeKernels
 from changzhu.rules.model import PointsScheme
-from changzhu.rules.points_kernels import totals_on_date
+from changzhu.rules.points_kernels import SchemeTotals
 from changzhu.rules.protocols import LeafResult
 from changzhu.rules.scenario import Scenario
 
@@ -102,7 +102,7 @@ class IntervalEvaluator:
     _leaf_cache: dict[tuple[Any, ...], tuple[np.ndarray, object, LeafResult]] = field(default_factory=dict)
     _taken: dict[tuple[Service, int], tuple[np.ndarray, Interval]] = field(default_factory=dict)
     _points_on: dict[tuple[tuple[str, ...], str], tuple[np.ndarray, Any]] = field(default_factory=dict)
-    _kernel_totals: dict[tuple[tuple[str, ...], str], tuple[np.ndarray, Any]] = field(default_factory=dict)
+    _scheme_totals: SchemeTotals | None = None
 
     def run(self, services: list[Service], *, points: bool = True) -> None:
         """Evaluate the services (in dependency order) and, unless points=False, every scheme's points on the
@@ -155,21 +155,19 @@ class IntervalEvaluator:
     def _totals(
         self, policy: ResolvedPolicy, scheme: PointsScheme, rows: np.ndarray
     ) -> tuple[np.ndarray, np.ndarray, np.ndarray] | None:
-        """A scheme's (assessed, low, high) totals on the date over every row (NaN outside the chain's rows) from its
-        one-date kernel, once per chain; None when explaining, with compiled=False, or where the kernel does not fit
-        (changzhu.rules.points_kernels)."""
+        """A scheme's (assessed, low, high) totals on the date over every row (computed at least on `rows`, NaN where
+        no row asked was) from its one-date kernel, each row once; None when explaining, with compiled=False, or
+        where the kernel does not fit (changzhu.rules.points_kernels)."""
         if not self._compiled():
             return None
-        key = (policy.chain, scheme.name)
-        kept = self._kernel_totals.get(key)
-        if kept is None or kept[0] is not rows:
-            kept = (rows, totals_on_date(self.frame, policy, scheme, rows, self.frame.on_date))
-            self._kernel_totals[key] = kept
-        return kept[1]
+        if self._scheme_totals is None:
+            self._scheme_totals = SchemeTotals(self.frame, self.frame.on_date)
+        return self._scheme_totals.totals(policy, scheme, rows)
 
     def _kernel_points_now(self, policy: ResolvedPolicy, scheme: PointsScheme, rows: np.ndarray) -> None:
         """The scheme's points on the date from its kernel's totals (arrays over every row, NaN outside the chain's)."""
-        totals = self._totals(policy, scheme, rows)
+        assert self._scheme_totals is not None
+        totals = self._scheme_totals.result(policy, scheme, rows)
         assert totals is not None
         whole = self.points_now.get(scheme.name)
         if whole is None:

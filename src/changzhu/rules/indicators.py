@@ -321,7 +321,7 @@ class PerUnit(Indicator):
     def emit_base(self, w: Writer, row: str) -> tuple[str, str]:
         value = self.emit_value(w, row, self.variable)
         size = num(self.size, w.policy, w.on)
-        units = w.var(f"max(float({value}) // {w.literal(size)}, 0.0)")
+        units = w.var(f"max({w.floor_div(value, size)}, 0.0)")
         known = _known_expr(self.variable, value)
         if known is not None:  # NaN // size is NaN: count no units where unknown
             units = w.var(f"{units} if {known} else 0.0")

@@ -81,13 +81,15 @@ class TreeKernels:
                 unknowns = compiled.source.maybe_unknown or any(got.unknown is not None for got in read)
                 parts.append((policy, rows, compiled, ends, unknowns))
         everyone = len(parts) == 1 and parts[0][1].shape[0] == n  # the kernel writes every row
-        start = np.empty(n, dtype=np.int32) if everyone else np.full(n, NEVER, dtype=np.int32)
-        end = unknown = decided = None
-        if any(p[3] for p in parts):
-            end = np.empty(n, dtype=np.int32) if everyone else np.full(n, FOREVER, dtype=np.int32)
-        if any(p[4] for p in parts):
-            unknown = np.empty(n, dtype=bool) if everyone else np.zeros(n, dtype=bool)
-            decided = np.empty(n, dtype=bool) if everyone else np.ones(n, dtype=bool)
+        any_end, any_unknown = any(p[3] for p in parts), any(p[4] for p in parts)
+        start, end, unknown, decided = _outputs(n, any_end, any_unknown)
+        if not everyone:  # rows of no group: never, known
+            start.fill(NEVER)
+            if end is not None:
+                end.fill(FOREVER)
+            if unknown is not None and decided is not None:
+                unknown.fill(False)
+                decided.fill(True)
         outs = [start, _NONE_INT if end is None else end, _NONE_BOOL, _NONE_BOOL]
         if unknown is not None and decided is not None:
             outs[2:] = [unknown, decided]
@@ -144,6 +146,22 @@ class TreeKernels:
                 return self._constant(frame.n, prefix == "sd", np.bool_)
             return read_only(got.unknown if prefix == "su" else got.decided)
         return leaves[int(name[1:-1])]["seud".index(name[-1])]  # l<k><s|e|u|d>: a leaf the engine evaluates
+
+
+def _outputs(
+    n: int, ends: bool, unknowns: bool
+) -> tuple[np.ndarray, np.ndarray | None, np.ndarray | None, np.ndarray | None]:
+    """A service's start and, if asked, end, unknown and decided: views of one block of memory. NumPy asks the system
+    for huge pages only for a block of at least 4 MiB (1M int32 starts are 3.8 MiB), so one block of all four is
+    touched in 2 MiB pages instead of ≈2,400 faults of 4 KiB for 1M rows."""
+    size = 4 * n * (1 + ends) + 2 * n * unknowns
+    block = np.empty(size, dtype=np.uint8)
+    start = block[: 4 * n].view(np.int32)
+    end = block[4 * n : 8 * n].view(np.int32) if ends else None
+    at = 4 * n * (1 + ends)
+    unknown = block[at : at + n].view(np.bool_) if unknowns else None
+    decided = block[at + n : at + 2 * n].view(np.bool_) if unknowns else None
+    return start, end, unknown, decided
 
 
 def _chain(policy: ResolvedPolicy, on: date) -> dict[Service, _Compiled]:
