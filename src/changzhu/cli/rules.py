@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import threading
 from collections.abc import Callable
 from datetime import date
 from pathlib import Path
@@ -147,6 +148,21 @@ def check_command(
         raise ChangzhuError(f"{len(failed)} policy test expectation(s) failed (see the table above)")
 
 
+def _start_numba() -> None:
+    """numba imported and its runtime started in a thread (changzhu.rules.numba_start.start): reading the table
+    runs mostly in polars, which releases the GIL, so the kernels find numba ready instead of starting it after."""
+
+    def start() -> None:
+        try:
+            from changzhu.rules.numba_start import start
+
+            start()
+        except Exception:  # the kernels import numba again and report the error there
+            pass
+
+    threading.Thread(target=start, name="changzhu-numba-start", daemon=True).start()
+
+
 def evaluate_command(
     people: Annotated[
         Path | None,
@@ -184,6 +200,8 @@ def evaluate_command(
         raise ChangzhuError("--format prints the summary (table, csv or json); --out writes the per-person file")
     if (people is None) == (not registry):
         raise ChangzhuError("give a person file or --registry (one of them)")
+    if not earliest:  # the compiled rules run on numba: started while the table is read
+        _start_numba()
     decide: Callable[..., pl.DataFrame] = evaluate
     given: pl.DataFrame | CheckedPersonTable
     if people is not None:
