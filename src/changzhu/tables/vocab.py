@@ -10,6 +10,7 @@ import difflib
 from dataclasses import dataclass
 from datetime import date
 from functools import cache, cached_property
+from typing import Any
 
 import polars as pl
 
@@ -261,7 +262,7 @@ class RegionIndex:
     known code."""
 
     codes: dict[str | None, frozenset[str]]
-    rows: tuple[tuple[str, str, str | None, str | None], ...]  # (level, code, name_zh, name_en) of every region
+    rows: tuple[tuple[Any, ...], ...]  # (level, code, name_zh, name_en) of every region, as the table holds them
 
     @cached_property
     def _names(self) -> _RegionNames:
@@ -328,7 +329,7 @@ def region_index(regions: pl.DataFrame) -> RegionIndex:
     return RegionIndex({k: frozenset(v) for k, v in codes.items()}, table_rows)
 
 
-def _region_names(table_rows: tuple[tuple[str, str, str | None, str | None], ...]) -> _RegionNames:
+def _region_names(table_rows: tuple[tuple[Any, ...], ...]) -> _RegionNames:
     """The names of a region index's rows (see RegionIndex.names)."""
     zh_of = {code: zh for _level, code, zh, _en in table_rows}
     names: dict[str | None, dict[str, set[str]]] = {None: {}}
