@@ -164,6 +164,8 @@ def _start_in_threads() -> None:
 
         region_table()
 
+    import numpy.ma  # noqa: F401  # numba's import and polars' first Series from NumPy both need it: here, not in a race
+
     for name, job in (("regions", regions), ("numba", numba)):
         threading.Thread(target=_quietly, args=(job,), name=f"changzhu-start-{name}", daemon=True).start()
 
