@@ -218,3 +218,21 @@ def test_a_whole_number_too_large_for_any_count_is_a_bad_cell() -> None:
     parsed = parse_number(pl.Series(["1e100", "3", "-9.3e18", "2.5"]), integer=True)
     assert parsed.values.to_list() == [None, 3, None, None]
     assert parsed.reasons.to_list() == ["too large a number", None, "too large a number", "not a whole number"]
+
+
+def test_regions_by_code_need_no_names_and_names_read_the_same_after(tmp_path: Path) -> None:
+    """A column of known codes is read without building the index's names; a name read later with the same index
+    (its names then built) resolves as a fresh index resolves it."""
+    from changzhu.data.regions import region_table
+    from changzhu.tables.vocab import region_index
+
+    index = region_index(region_table())
+    codes = tmp_path / "codes.csv"
+    codes.write_text("facility_id,name,service,region_code,capacity\na,A,hospital_beds,440305,1\n")
+    assert read_table(codes, schema_of("facility"), regions=index).frame["region_code"].to_list() == ["440305"]
+    assert "_names" not in vars(index)
+    words = ["深圳市南山区", "南山区", "深圳", "shenzhen", "999999", "440300"]
+    fresh = region_index(region_table())
+    assert [index.resolve(w, "county") for w in words] == [fresh.resolve(w, "county") for w in words]
+    assert "_names" in vars(index)
+    assert index.resolve("深圳市南山区", "county") == ("440305", None)

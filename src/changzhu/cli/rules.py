@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import contextlib
 import json
+import threading
 from collections.abc import Callable
 from datetime import date
 from pathlib import Path
@@ -147,6 +149,33 @@ def check_command(
         raise ChangzhuError(f"{len(failed)} policy test expectation(s) failed (see the table above)")
 
 
+def _start_in_threads() -> None:
+    """numba imported and its runtime started (changzhu.rules.numba_start.start), and the region table built from
+    the census files, each in a thread while the file is read: reading runs mostly in polars, which releases the
+    GIL, so the reader's region columns and the kernels find them ready instead of starting them after."""
+
+    def numba() -> None:
+        from changzhu.rules.numba_start import start
+
+        start()
+
+    def regions() -> None:
+        from changzhu.data.regions import region_table
+
+        region_table()
+
+    import numpy.ma  # noqa: F401  # numba's import and polars' first Series from NumPy both need it: here, not in a race
+
+    for name, job in (("regions", regions), ("numba", numba)):
+        threading.Thread(target=_quietly, args=(job,), name=f"changzhu-start-{name}", daemon=True).start()
+
+
+def _quietly(job: Callable[[], None]) -> None:
+    """`job`, its error left to the main thread: it does the same work when it needs it, and reports the error."""
+    with contextlib.suppress(Exception):
+        job()
+
+
 def evaluate_command(
     people: Annotated[
         Path | None,
@@ -192,6 +221,8 @@ def evaluate_command(
         raise ChangzhuError("--format prints the summary (table, csv or json); --out writes the per-person file")
     if (people is None) == (not registry):
         raise ChangzhuError("give a person file or --registry (one of them)")
+    if people is not None and not earliest:  # the compiled rules run on numba: started while the table is read
+        _start_in_threads()
     decide: Callable[..., pl.DataFrame] = evaluate
     given: pl.DataFrame | CheckedPersonTable
     if people is not None:

@@ -1,35 +1,81 @@
-"""Typer parameters left unset cost nothing: no pydantic adapter is built to turn "not given" into None.
+"""Typer parameters cost no pydantic when they need none: unset ones, and given text, paths and choices.
 
-Typer 0.29 coerces every parameter's value through a pydantic TypeAdapter, built (and pydantic imported, ~0.1 s)
-the first time a parameter is processed, even when the value is None because the option was not given. A group's
-unset options and its own `--help` flag are processed before a subcommand's `--help`, so without this every
-`changzhu <command> --help` paid for pydantic. Here a parameter whose value is None gets what typer's coercion would
-give it (None, or () for a multi-value parameter), then the same required check and callback; any given value still
-goes through typer's own coercion unchanged.
+Typer 0.29 coerces every parameter's value through a pydantic TypeAdapter, built (and pydantic imported, ~0.1-0.2 s
+of a command's start) the first time a parameter is processed, even when the value is None because the option was
+not given. A group's unset options and its own `--help` flag are processed before a subcommand's `--help`, so
+without this every `changzhu <command> --help` paid for pydantic, and every command given an option paid for it too.
+
+Here a parameter whose value is None gets what typer's coercion would give it (None, or () for a multi-value
+parameter); a given value of a plain type gets what typer's adapter would return, through typer's own path and
+choice functions (`str`: the text; `Path`: typer's path checks; an Enum: the member typer's choice matching
+finds; a list of one of these: a list), then the same required check and callback. Anything else (numbers, files,
+custom parsers, a choice that matches nothing, so the error is typer's own) goes through typer's coercion
+unchanged.
 """
 
 from __future__ import annotations
 
-from typing import Any
+from enum import Enum
+from pathlib import Path
+from typing import Any, get_args, get_origin
 
 from typer import _click as click
 from typer._click.exceptions import MissingParameter
+from typer._param_types import coerce_cli_choice, coerce_cli_path
 from typer.core import _TyperParameter
+from typer.models import ParameterInfo
 
 _typer_process_value = _TyperParameter.process_value
+_TYPER = object()  # "let typer's own coercion do it"
+
+
+def _plain(annotation: Any, info: ParameterInfo, value: Any, ctx: click.Context, param: _TyperParameter) -> Any:
+    """`value` coerced as typer's adapter for a plain `annotation` would, or _TYPER."""
+    if info.parser is not None:
+        return _TYPER
+    if annotation is str:
+        return value if isinstance(value, str) else _TYPER
+    if isinstance(annotation, type) and issubclass(annotation, Enum):
+        try:
+            return coerce_cli_choice(value, choices=list(annotation), case_sensitive=info.case_sensitive, ctx=ctx)
+        except ValueError:  # no match: typer says so in its own words
+            return _TYPER
+    if annotation is Path and info.path_type is None and isinstance(value, str):
+        return coerce_cli_path(Path(value), info, path_type=Path, param=param, ctx=ctx)
+    return _TYPER
+
+
+def _coerce(self: _TyperParameter, ctx: click.Context, value: Any) -> Any:
+    """A given value without pydantic where the annotation is plain (or a list of a plain one), else _TYPER."""
+    described = self.type_descriptor
+    if described.file_annotation is not None:
+        return _TYPER
+    annotation, info = described.annotation, described.parameter_info
+    if get_origin(annotation) is list and (self.multiple or self.nargs == -1):
+        if isinstance(value, str) or not isinstance(value, (list, tuple)):
+            return _TYPER
+        items = [_plain(get_args(annotation)[0], info, item, ctx, self) for item in value]
+        return _TYPER if any(item is _TYPER for item in items) else items
+    if self.multiple or self.nargs != 1:
+        return _TYPER
+    return _plain(annotation, info, value, ctx, self)
 
 
 def _process_value(self: _TyperParameter, ctx: click.Context, value: Any) -> Any:
     if value is not None:
-        return _typer_process_value(self, ctx, value)
-    unset: Any = () if self.multiple or self.nargs == -1 else None
-    if self.required and self.value_is_missing(unset):
+        coerced = _TYPER if isinstance(value, bool) else _coerce(self, ctx, value)
+        if coerced is _TYPER:
+            return _typer_process_value(self, ctx, value)
+        value = coerced
+    else:
+        value = () if self.multiple or self.nargs == -1 else None
+    if self.required and self.value_is_missing(value):
         raise MissingParameter(ctx=ctx, param=self)
     if self.callback is not None:
-        return self.callback(ctx, self, unset)
-    return unset
+        return self.callback(ctx, self, value)
+    return value
 
 
 def install() -> None:
-    """Process unset typer parameters without coercion (idempotent)."""
+    """Process unset and plain typer parameters without pydantic (idempotent)."""
     _TyperParameter.process_value = _process_value  # type: ignore[method-assign]

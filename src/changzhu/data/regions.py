@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import threading
 from functools import cache
 from pathlib import Path
 
@@ -127,9 +128,17 @@ def build_population_table(census: Census2020) -> pl.DataFrame:
     )
 
 
-@cache
+_building = threading.Lock()
+
+
 def region_table() -> pl.DataFrame:
-    """The shipped regions, built once per process."""
+    """The shipped regions, built once per process (a thread asking while another builds them waits for it)."""
+    with _building:
+        return _shipped_regions()
+
+
+@cache
+def _shipped_regions() -> pl.DataFrame:
     from changzhu.data.census import census_2020
 
     return build_region_table(census_2020())

@@ -48,6 +48,14 @@ class _Cache(FunctionCache):
         return None
 
 
+def start() -> None:
+    """numba's runtime started, as a kernel's first cache load starts it (changzhu evaluate runs this in a thread
+    while it reads the file, so the kernels do not wait for it)."""
+    from numba.core.registry import cpu_target
+
+    rtsys.initialize(cpu_target.target_context)
+
+
 def registries_without_scipy() -> None:
     """Import numba's NumPy registry with SciPy's BLAS marked absent (before numba's first compilation)."""
     if "numba.np.arraymath" in sys.modules:

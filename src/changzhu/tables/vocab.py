@@ -9,7 +9,8 @@ from __future__ import annotations
 import difflib
 from dataclasses import dataclass
 from datetime import date
-from functools import cache
+from functools import cache, cached_property
+from typing import Any
 
 import polars as pl
 
@@ -250,14 +251,43 @@ def parse_categories(raw: pl.Series, column: Column) -> Parsed:
 
 
 @dataclass(frozen=True)
-class RegionIndex:
-    """Region codes and names by level, for reading regions given by code, exact name or name with its parents."""
+class _RegionNames:
+    """The names part of a RegionIndex (built on first use: a file of codes needs none of it)."""
 
-    codes: dict[str | None, frozenset[str]]
     names: dict[str | None, dict[str, tuple[str, ...]]]
     full_names: dict[str, str]  # code -> the name with its province and prefecture (广东省深圳市南山区)
     plain_names: dict[str | None, tuple[str, ...]]  # the regions' own names, for suggestions to a bare name
+
+
+@dataclass(frozen=True)
+class RegionIndex:
+    """Region codes and names by level, for reading regions given by code, exact name or name with its parents.
+
+    The codes are indexed at once; the names (tens of thousands of written forms) the first time a cell is not a
+    known code."""
+
+    codes: dict[str | None, frozenset[str]]
+    rows: tuple[tuple[Any, ...], ...]  # (level, code, name_zh, name_en) of every region, as the table holds them
     city_of: dict[str, str]  # a county-level code -> its prefecture-level city's code
+
+    @cached_property
+    def _names(self) -> _RegionNames:
+        return _region_names(self.rows)
+
+    @property
+    def names(self) -> dict[str | None, dict[str, tuple[str, ...]]]:
+        """Every written form of a region's name (own, with its parents, English lower-cased) -> its codes."""
+        return self._names.names
+
+    @property
+    def full_names(self) -> dict[str, str]:
+        """code -> the name with its province and prefecture (广东省深圳市南山区)."""
+        return self._names.full_names
+
+    @property
+    def plain_names(self) -> dict[str | None, tuple[str, ...]]:
+        """The regions' own names by level, for suggestions to a bare name."""
+        return self._names.plain_names
 
     def resolve(self, word: str, level: str | None) -> tuple[str | None, str | None]:
         """(code, None) if `word` is a known code or a unique name at `level`; else (None, reason). At prefecture
@@ -310,37 +340,42 @@ def _qualified_names(own: str, ancestors: list[str]) -> list[str]:
 
 def region_index(regions: pl.DataFrame) -> RegionIndex:
     """An index over a region table (level, code, name_zh, name_en); a region's parents are read from its code."""
-    table_rows = regions.select("level", "code", "name_zh", "name_en").rows()
-    zh_of = {code: zh for _level, code, zh, _en in table_rows}
-    cities = {code for level, code, _zh, _en in table_rows if level == "prefecture"}
-    parent_of = dict(regions.select("code", "parent_code").rows()) if "parent_code" in regions.columns else {}
+    table_rows = tuple(regions.select("level", "code", "name_zh", "name_en").rows())
     codes: dict[str | None, set[str]] = {None: set()}
+    for level, code, _zh, _en in table_rows:
+        codes[None].add(code)
+        codes.setdefault(level, set()).add(code)
+    cities = codes.get("prefecture", set())
+    parent_of = dict(regions.select("code", "parent_code").rows()) if "parent_code" in regions.columns else {}
+    city_of: dict[str, str] = {}
+    for county in codes.get("county", set()):  # its city: the parent the table names, else by code; 仙桃市 is both
+        city = next((c for c in (parent_of.get(county), county[:4] + "00", county) if c in cities), None)
+        if city is not None:
+            city_of[county] = city
+    return RegionIndex({k: frozenset(v) for k, v in codes.items()}, table_rows, city_of)
+
+
+def _region_names(table_rows: tuple[tuple[Any, ...], ...]) -> _RegionNames:
+    """The names of a region index's rows (see RegionIndex.names)."""
+    zh_of = {code: zh for _level, code, zh, _en in table_rows}
     names: dict[str | None, dict[str, set[str]]] = {None: {}}
     full_names: dict[str, str] = {}
     plain: dict[str | None, set[str]] = {None: set()}
-    city_of: dict[str, str] = {}
     for level, code, zh, en in table_rows:
-        if level == "county":  # its city: the parent named in the table, else by code; 仙桃市 is both
-            city = next((c for c in (parent_of.get(code), code[:4] + "00", code) if c in cities), None)
-            if city is not None:
-                city_of[code] = city
         parents = dict.fromkeys(p for p in (code[:2] + "0000", code[:4] + "00") if p != code and p in zh_of)
         ancestors = [zh_of[p] for p in parents]
         written = _qualified_names(zh, ancestors) if zh else []
         full_names[code] = "".join(dict.fromkeys([*ancestors, zh]))  # 北京市 (province and city) once
         for key in (None, level):
-            codes.setdefault(key, set()).add(code)
             table = names.setdefault(key, {})
             for name in (*written, (en or "").lower()):
                 if name:
                     table.setdefault(name, set()).add(code)
             plain.setdefault(key, set()).update(n for n in (zh, (en or "").lower()) if n)
-    return RegionIndex(
-        {k: frozenset(v) for k, v in codes.items()},
+    return _RegionNames(
         {k: {n: tuple(sorted(c)) for n, c in t.items()} for k, t in names.items()},
         full_names,
         {k: tuple(sorted(v)) for k, v in plain.items()},
-        city_of,
     )
 
 
