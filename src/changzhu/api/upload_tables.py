@@ -75,6 +75,9 @@ class RowProblem(BaseModel):
     header: str | None = None
 
 
+WHOLE_ROW = "row"  # a registry import's problem with the whole row (a duplicate person, a refused write)
+
+
 class ColumnNames:
     """The schema column a refused cell's column names, read as the table reader matched the file's headers."""
 
@@ -85,6 +88,8 @@ class ColumnNames:
 
     def of(self, column: str) -> tuple[Column | None, str | None]:
         """(the schema column or None, the header as written or None for a column missing from the file)."""
+        if column == WHOLE_ROW:
+            return None, None
         if column in self.missing:
             return self.schema.column(self.missing[column]), None
         name = next((self.headers[k] for k in header_candidates(column) if k in self.headers), None)
@@ -95,14 +100,17 @@ def problem(line: int, column: str, reason: str, value: str = "", names: ColumnN
     """A refused cell with its reason in both languages and (given `names`) its column's labels."""
     zh, en = reason_pair(reason)
     found, header = names.of(column) if names is not None else (None, column)
+    label_zh, label_en = (found.zh, found.en or found.name.replace("_", " ")) if found else (None, None)
+    if column == WHOLE_ROW:
+        label_zh, label_en = "整行", "whole row"
     return RowProblem(
         row=line,
         column=column,
         value=value,
         reason_zh=zh,
         reason_en=en,
-        column_zh=found.zh if found else None,
-        column_en=(found.en or found.name.replace("_", " ")) if found else None,
+        column_zh=label_zh,
+        column_en=label_en,
         header=header,
     )
 
