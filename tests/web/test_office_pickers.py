@@ -49,21 +49,35 @@ def test_residents_filtered_by_a_region_picked_by_name(office: Office, size: tup
     expect(page.locator("#resident-table")).to_contain_text("No resident matches" if lang == "en" else "没有")
 
 
+def _login(client: httpx.Client, username: str) -> dict[str, str]:
+    token = client.post("/auth/login", json={"username": username, "password": PASSWORD}).json()["access_token"]
+    return {"Authorization": f"Bearer {token}"}
+
+
 def test_applications_filtered_by_a_region_picked_by_name(office: Office) -> None:
+    with httpx.Client(base_url=office.url + "/api/v1", timeout=60) as client:  # the Guangzhou worker applies
+        resident = _login(client, "res_gz")
+        key = client.get("/auth/me", headers=resident).json()["person_key"]
+        made = client.post("/applications", json={"person_key": key, "kind": "residence_permit"}, headers=resident)
+        assert made.status_code == 201, made.text
     page = office.open(DESKTOP, "zh")
     office.login(page, "cw_gz")
     page.goto(office.url + "/office/applications")
-    page.wait_for_selector("[data-field=application-region]")
-    assert _typed_offers(page, "application-region", "成都") == []
-    with page.expect_request(re.compile(r".*/api/v1/applications\?.*region=440113")):
-        pick_option(page, "application-region", "番禺", "广东省广州市番禺区 (440113)")
+    rows = page.locator("#application-table .el-table__row")
+    expect(rows).to_have_count(1)
+    assert _typed_offers(page, "application-region", "成都") == []  # outside the caseworker's city
+    pick_option(page, "application-region", "广州", "广东省广州市 (440100)")
+    expect(rows).to_have_count(1)  # applied where the worker lives: Guangzhou
+    expect(rows.first).to_contain_text("广州市 (440100)")
     office.shot(page, "applications_region_zh_1366")
+    pick_option(page, "application-region", "番禺", "广东省广州市番禺区 (440113)")
+    expect(rows).to_have_count(0)
+    expect(page.locator("#application-table")).to_contain_text("暂无申请")
 
 
 def _listed_by_a_two_city_caseworker(url: str) -> None:
     """An administrator opens an account over Guangzhou and Chengdu; it lists its residents (an audited listing)."""
     with httpx.Client(base_url=url + "/api/v1", timeout=60) as client:
-        admin = client.post("/auth/login", json={"username": "ad_nat", "password": PASSWORD}).json()["access_token"]
         made = client.post(
             "/users",
             json={
@@ -72,11 +86,10 @@ def _listed_by_a_two_city_caseworker(url: str) -> None:
                 "role": "caseworker",
                 "jurisdictions": ["440100", "510100"],
             },
-            headers={"Authorization": f"Bearer {admin}"},
+            headers=_login(client, "ad_nat"),
         )
         assert made.status_code in (201, 409), made.text  # 409: made by the other language's run on this server
-        token = client.post("/auth/login", json={"username": "cw_two", "password": PASSWORD}).json()["access_token"]
-        assert client.get("/residents", headers={"Authorization": f"Bearer {token}"}).status_code == 200
+        assert client.get("/residents", headers=_login(client, "cw_two")).status_code == 200
 
 
 @pytest.mark.parametrize(("size", "lang"), [(DESKTOP, "en"), (PHONE, "zh")], ids=["en-1366", "zh-390"])
@@ -143,3 +156,8 @@ def test_dashboards_list_schemes_and_scenarios_by_title(office: Office, lang: st
     title = "Dibao for residence-permit holders where they live" if lang == "en" else "居住证持有人在居住地申请低保"
     assert title in listed
     office.shot(page, f"dashboard_scenarios_{lang}_1366")
+    page.goto(office.url + "/office/reforms/new")  # the office's reform builder opens them by title too
+    page.click(".open-select .el-select__wrapper")
+    opened = page.locator(".el-select-dropdown__item:visible", has_text=title)
+    expect(opened).to_have_count(1)
+    assert "dibao_permit_holders" not in " ".join(page.locator(".el-select-dropdown__item:visible").all_inner_texts())
