@@ -62,6 +62,10 @@ def test_audit_names_actors_and_region_subjects_but_no_person(service: Service) 
     assert (listing["actor_kind"], listing["actor_name"]) == ("user", "cw_two")
     assert listing["subject"] == "region:440100,510100" and listing["subject_kind"] == "region"
     assert (listing["subject_name_zh"], listing["subject_name_en"]) == ("广州市、成都市", "Guangzhou, Chengdu")
+    assert listing["subject_regions"] == [
+        {"code": "440100", "name_zh": "广州市", "name_en": "Guangzhou"},
+        {"code": "510100", "name_zh": "成都市", "name_en": "Chengdu"},
+    ]
     everything = service.client.get("/api/v1/audit?limit=200", headers=service.as_("ad_nat")).json()["items"]
     people = [i for i in everything if i["subject"] in service.people.values()]
     assert people and all(i["subject_kind"] == "person" and i["subject_name_zh"] is None for i in people)

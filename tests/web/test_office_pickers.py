@@ -102,7 +102,9 @@ def test_audit_names_accounts_and_regions_not_people(office: Office, size: tuple
     table = page.inner_text("#audit-table")
     assert "user:" not in table and "region:" not in table and not HEX_KEY.search(table)
     listing = page.locator("#audit-table .el-table__row", has=page.locator(".audit-actor", has_text="cw_two")).first
-    expect(listing).to_contain_text("Guangzhou, Chengdu" if lang == "en" else "广州市、成都市")
+    expect(listing).to_contain_text(
+        "Guangzhou (440100), Chengdu (510100)" if lang == "en" else "广州市 (440100)、成都市 (510100)"
+    )
     person = page.locator("#audit-table .el-table__row", has_text="Open record" if lang == "en" else "查看档案").first
     expect(person.locator(".audit-subject")).to_have_text("A resident" if lang == "en" else "居民")
     assert ("System: test" if lang == "en" else "系统：test") in table  # the seeding process, said to be one

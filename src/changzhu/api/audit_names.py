@@ -28,6 +28,7 @@ class Named:
     zh: str | None = None
     en: str | None = None
     person_key: str | None = None
+    regions: tuple[tuple[str, str, str], ...] = ()  # a region subject's (code, Chinese name, English name)
 
 
 def actor_shown(actor: str) -> tuple[str, str]:
@@ -79,9 +80,9 @@ def _named(subject: str, names: dict[str, tuple[str, str | None]], keys: dict[in
     if subject.startswith(USER):
         return Named("user", subject.removeprefix(USER), subject.removeprefix(USER))
     if (codes := _region_codes(subject)) and all(c in names for c in codes):
-        zh = "、".join(names[c][0] for c in codes)
-        en = ", ".join(names[c][1] or names[c][0] for c in codes)
-        return Named("region", zh, en)
+        regions = tuple((c, names[c][0], names[c][1] or names[c][0]) for c in codes)
+        zh, en = "、".join(r[1] for r in regions), ", ".join(r[2] for r in regions)
+        return Named("region", zh, en, regions=regions)
     quota = _quota(subject)
     if quota and quota[0] in names and quota[1] in set(ApplicationKind):
         (region_zh, region_en), (kind_zh, kind_en) = names[quota[0]], KIND_LABELS[ApplicationKind(quota[1])]

@@ -27,6 +27,14 @@ router = APIRouter(prefix="/audit", tags=["audit"])
 Text = Annotated[str | None, Query(min_length=1, max_length=160)]
 
 
+class SubjectRegion(BaseModel):
+    """One region a subject names: its code and names (000000: the whole country)."""
+
+    code: str
+    name_zh: str
+    name_en: str
+
+
 class AuditEntry(BaseModel):
     """One record of the log: when, who, what, about whom, why, and its place in its hash chain. `reason` is the
     text the record holds; reason_zh and reason_en the reason in each language (one text typed by a person, or held
@@ -46,6 +54,7 @@ class AuditEntry(BaseModel):
     subject_name_zh: str | None = None  # a region subject's name(s) (region:440100,510100 → 广州市、成都市), an
     subject_name_en: str | None = None  # account's user name, a quota run's city, kind and year; None: as recorded
     subject_kind: str = "other"  # region, user, person, quota, other
+    subject_regions: list[SubjectRegion] = []  # a region subject's regions, each by code and name
     subject_person_key: str | None = None  # a person subject's key, to open their record (an audited read)
     actor_kind: str = "system"  # user (an account), peer (another office), system (command line, test, simulation)
     actor_name: str = ""  # the account's user name, the office's name, or the actor as recorded
@@ -133,6 +142,7 @@ def audit_log(
         named = names[item.subject]
         item.subject_kind, item.subject_person_key = named.kind, named.person_key
         item.subject_name_zh, item.subject_name_en = named.zh, named.en
+        item.subject_regions = [SubjectRegion(code=c, name_zh=zh, name_en=en) for c, zh, en in named.regions]
     if fmt != ExportFormat.JSON:
         return records_file([i.model_dump(mode="json") for i in items], fmt, "audit")
     return Page[AuditEntry](items=items, total=total, limit=limit, offset=offset)
