@@ -101,6 +101,7 @@ def test_audit_names_accounts_and_regions_not_people(office: Office, size: tuple
     page.wait_for_selector("#audit-table .el-table__row")
     table = page.inner_text("#audit-table")
     assert "user:" not in table and "region:" not in table and not HEX_KEY.search(table)
+    assert "application_submit" not in table  # the action by its label (the Guangzhou worker applied above)
     listing = page.locator("#audit-table .el-table__row", has=page.locator(".audit-actor", has_text="cw_two")).first
     expect(listing).to_contain_text(
         "Guangzhou (440100), Chengdu (510100)" if lang == "en" else "广州市 (440100)、成都市 (510100)"
