@@ -113,7 +113,7 @@ def scope_condition(scope: str) -> ColumnElement[bool]:
 def _filtered(principal: Principal, search: Search) -> Select[PersonRow]:
     query = select(PersonRow).where(or_(*[scope_condition(s) for s in principal.scopes]))
     if search.region is not None:
-        query = query.where(PersonRow.residence_region == search.region)
+        query = query.where(PersonRow.residence_region.startswith(scope_prefix(search.region)))
     if search.q:
         query = query.where(match_condition(search.q, search.by))
     return query

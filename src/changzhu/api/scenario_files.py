@@ -43,16 +43,31 @@ def scenario_paths(directory: Path | None) -> dict[str, Path]:
     return found
 
 
+def _bilingual(raw: object, key: str) -> tuple[str | None, str | None]:
+    """A {zh, en} field of a scenario's YAML (title, summary); None where the file does not give it."""
+    field = raw.get(key) if isinstance(raw, dict) else None
+    if not isinstance(field, dict):
+        return None, None
+    zh, en = field.get("zh"), field.get("en")
+    return (str(zh) if zh else None), (str(en) if en else None)
+
+
 def describe_yaml(text: str, **extra: Any) -> dict[str, Any]:
-    """Name, description, overrides and simulation settings of one scenario's YAML."""
+    """Name, title and summary in Chinese and English (None where the YAML gives none), description, overrides
+    and simulation settings of one scenario's YAML."""
     with tempfile.TemporaryDirectory() as folder:
         path = Path(folder) / "scenario.yaml"
         path.write_text(text, encoding="utf-8")
         scenario = load_scenario(path)
     raw = yaml.safe_load(text)
     block = raw.get("simulation") if isinstance(raw, dict) else None
+    (title_zh, title_en), (summary_zh, summary_en) = _bilingual(raw, "title"), _bilingual(raw, "summary")
     return {
         "name": scenario.name,
+        "title_zh": title_zh,
+        "title_en": title_en,
+        "summary_zh": summary_zh,
+        "summary_en": summary_en,
         "description": scenario.description,
         "overrides": [
             {

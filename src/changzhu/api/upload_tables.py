@@ -22,6 +22,7 @@ from changzhu.registry.declared import declared_columns
 from changzhu.tables import CellError, TableRead, TableSchema, read_table, schema_of
 from changzhu.tables.person import read_person_table
 from changzhu.tables.read import masked
+from changzhu.tables.schema import Column, header_candidates
 
 PREVIEW_ROWS = 20
 
@@ -59,25 +60,66 @@ REGION_COLUMNS = {
 
 
 class RowProblem(BaseModel):
-    """One refused cell or row: the file line (the header is line 1), the column, the value, why (Chinese and
-    English)."""
+    """One refused cell or row: the file line (the header is line 1), the column as the file heads it (or, for a
+    missing column, its label and name), the value, why (Chinese and English). column_zh and column_en are the
+    schema column's label (None for a header that names no column); header is the column's header as written in
+    the file (None when the column is missing from the file)."""
 
     row: int
     column: str
     value: str = ""
     reason_zh: str
     reason_en: str
+    column_zh: str | None = None
+    column_en: str | None = None
+    header: str | None = None
 
 
-def problem(line: int, column: str, reason: str, value: str = "") -> RowProblem:
-    """A refused cell with its reason in both languages."""
+WHOLE_ROW = "row"  # a registry import's problem with the whole row (a duplicate person, a refused write)
+
+
+class ColumnNames:
+    """The schema column a refused cell's column names, read as the table reader matched the file's headers."""
+
+    def __init__(self, schema: TableSchema) -> None:
+        self.schema = schema
+        self.headers = schema.header_map()
+        self.missing = {f"{c.zh} {c.name}": c.name for c in schema.columns}  # how the reader names a missing one
+
+    def of(self, column: str) -> tuple[Column | None, str | None]:
+        """(the schema column or None, the header as written or None for a column missing from the file)."""
+        if column == WHOLE_ROW:
+            return None, None
+        if column in self.missing:
+            return self.schema.column(self.missing[column]), None
+        name = next((self.headers[k] for k in header_candidates(column) if k in self.headers), None)
+        return (self.schema.column(name) if name else None), column
+
+
+def problem(line: int, column: str, reason: str, value: str = "", names: ColumnNames | None = None) -> RowProblem:
+    """A refused cell with its reason in both languages and (given `names`) its column's labels."""
     zh, en = reason_pair(reason)
-    return RowProblem(row=line, column=column, value=value, reason_zh=zh, reason_en=en)
+    found, header = names.of(column) if names is not None else (None, column)
+    label_zh, label_en = (found.zh, found.en or found.name.replace("_", " ")) if found else (None, None)
+    if column == WHOLE_ROW:
+        label_zh, label_en = "整行", "whole row"
+    return RowProblem(
+        row=line,
+        column=column,
+        value=value,
+        reason_zh=zh,
+        reason_en=en,
+        column_zh=label_zh,
+        column_en=label_en,
+        header=header,
+    )
 
 
-def problems_of(errors: list[CellError]) -> list[RowProblem]:
-    """The reader's refused cells as problems (identity numbers already masked by the reader)."""
-    return [problem(e.line, e.column, e.reason, e.value) for e in errors]
+def problems_of(errors: list[CellError], kind: UploadKind) -> list[RowProblem]:
+    """The reader's refused cells as problems, columns labelled by the kind's schema (identity numbers already
+    masked by the reader)."""
+    names = ColumnNames(schema_for(kind))
+    return [problem(e.line, e.column, e.reason, e.value, names) for e in errors]
 
 
 def schema_for(kind: UploadKind) -> TableSchema:

@@ -9,13 +9,14 @@ from fastapi import APIRouter, Query, Response
 from pydantic import BaseModel
 from sqlalchemy import ColumnElement, Engine, func, or_, select
 
+from changzhu.api.audit_names import actor_shown, name_subjects
 from changzhu.api.auth.accounts import within_reach
 from changzhu.api.auth.principal import Principal
 from changzhu.api.auth.roles import Role
 from changzhu.api.deps import EngineDep, LimitQuery, OffsetQuery, PrincipalDep
 from changzhu.api.export import FILE_RESPONSES, ExportFormat, FormatQuery, records_file
 from changzhu.api.pagination import Page
-from changzhu.api.resident_search import region_names, scope_condition, scope_prefix
+from changzhu.api.resident_search import scope_condition, scope_prefix
 from changzhu.store import audit
 from changzhu.store.audit_reasons import shown
 from changzhu.store.auth_models import UserRow
@@ -24,7 +25,14 @@ from changzhu.store.resident_models import AuditRow, PersonRow
 
 router = APIRouter(prefix="/audit", tags=["audit"])
 Text = Annotated[str | None, Query(min_length=1, max_length=160)]
-REGION = "region:"  # the subject of a record about a region (a caseload listing, a quota run)
+
+
+class SubjectRegion(BaseModel):
+    """One region a subject names: its code and names (000000: the whole country)."""
+
+    code: str
+    name_zh: str
+    name_en: str
 
 
 class AuditEntry(BaseModel):
@@ -43,8 +51,13 @@ class AuditEntry(BaseModel):
     details: dict[str, Any]
     chain: int
     seq: int
-    subject_name_zh: str | None = None  # a region subject's name (region:440000 → 广东省); None for other subjects
-    subject_name_en: str | None = None
+    subject_name_zh: str | None = None  # a region subject's name(s) (region:440100,510100 → 广州市、成都市), an
+    subject_name_en: str | None = None  # account's user name, a quota run's city, kind and year; None: as recorded
+    subject_kind: str = "other"  # region, user, person, quota, other
+    subject_regions: list[SubjectRegion] = []  # a region subject's regions, each by code and name
+    subject_person_key: str | None = None  # a person subject's key, to open their record (an audited read)
+    actor_kind: str = "system"  # user (an account), peer (another office), system (command line, test, simulation)
+    actor_name: str = ""  # the account's user name, the office's name, or the actor as recorded
 
 
 class AuditVerification(BaseModel):
@@ -80,6 +93,7 @@ def _details(text: str) -> dict[str, Any]:
 def _entry(r: AuditRow) -> AuditEntry:
     details = _details(r.details)
     said = shown(r.reason, details)
+    actor_kind, actor_name = actor_shown(r.actor)
     return AuditEntry(
         id=r.id,
         at=r.at,
@@ -92,6 +106,8 @@ def _entry(r: AuditRow) -> AuditEntry:
         details=details,
         chain=r.chain,
         seq=r.seq,
+        actor_kind=actor_kind,
+        actor_name=actor_name,
     )
 
 
@@ -112,17 +128,21 @@ def audit_log(
     reach = _reach(engine, principal)
     if reach is not None:
         query = query.where(reach)
-    for column, value in ((AuditRow.actor, actor), (AuditRow.subject, subject), (AuditRow.action, action)):
+    if actor is not None:  # an account by its user name as the log shows it (cw_gz), or as recorded (user:cw_gz)
+        query = query.where(AuditRow.actor.in_([actor, f"user:{actor}"]))
+    for column, value in ((AuditRow.subject, subject), (AuditRow.action, action)):
         if value is not None:
             query = query.where(column == value)
     with session_scope(engine) as session:
         total = int(session.scalar(select(func.count()).select_from(query.subquery())) or 0)
         rows = session.scalars(query.order_by(AuditRow.at.desc(), AuditRow.id.desc()).offset(offset).limit(limit))
         items = [_entry(r) for r in rows]
-        names = region_names(session, {i.subject.removeprefix(REGION) for i in items if i.subject.startswith(REGION)})
+        names = name_subjects(session, {i.subject for i in items})
     for item in items:
-        if item.subject.startswith(REGION) and (named := names.get(item.subject.removeprefix(REGION))):
-            item.subject_name_zh, item.subject_name_en = named[0], named[1] or named[0]
+        named = names[item.subject]
+        item.subject_kind, item.subject_person_key = named.kind, named.person_key
+        item.subject_name_zh, item.subject_name_en = named.zh, named.en
+        item.subject_regions = [SubjectRegion(code=c, name_zh=zh, name_en=en) for c, zh, en in named.regions]
     if fmt != ExportFormat.JSON:
         return records_file([i.model_dump(mode="json") for i in items], fmt, "audit")
     return Page[AuditEntry](items=items, total=total, limit=limit, offset=offset)

@@ -6,13 +6,15 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, Query, Response
 from pydantic import BaseModel
-from sqlalchemy import Engine, select
+from sqlalchemy import Engine, false, or_, select
 from sqlalchemy.orm import aliased
 
+from changzhu.api.auth.principal import Principal
 from changzhu.api.deps import EngineDep, LimitQuery, OffsetQuery, PrincipalDep
 from changzhu.api.errors import NotFound
 from changzhu.api.export import FILE_RESPONSES, ExportFormat, FormatQuery, file_response, models_page_as
 from changzhu.api.pagination import Page, page_of
+from changzhu.api.resident_search import scope_prefix
 from changzhu.data.geo import LEVELS, boundaries_within, boundary_source, inset_geojson, maritime_line, province_geojson
 from changzhu.domain.regions import RegionLevel, validate_code
 from changzhu.registry.queries import PopulationSort, population_table
@@ -38,6 +40,32 @@ class RegionOut(BaseModel):
     pop_resident_2020: int | None
     interprov_in_migrants_2020: int | None
     renhu_fenli_2020: int | None
+    full_name_zh: str = ""  # with its province and city: 广东省深圳市南山区
+    full_name_en: str | None = None  # Nanshan District, Shenzhen, Guangdong (None where the region has no English name)
+
+
+def _ancestors(code: str) -> list[str]:
+    """The codes of a region's province and prefecture, province first (none for a province)."""
+    return [p for p in dict.fromkeys((code[:2] + "0000", code[:4] + "00")) if p != code]
+
+
+def full_names(engine: Engine, own: dict[str, tuple[str, str | None]]) -> dict[str, tuple[str, str | None]]:
+    """Each region's name with its province and prefecture, in Chinese (广东省深圳市南山区) and English (Nanshan
+    District, Shenzhen, Guangdong); a municipality's name once (北京市东城区)."""
+    wanted = {p for code in own for p in _ancestors(code)}
+    with session_scope(engine) as session:
+        rows = session.execute(
+            select(RegionRow.code, RegionRow.name_zh, RegionRow.name_en).where(RegionRow.code.in_(wanted))
+        ).all()
+    names = {code: (zh, en) for code, zh, en in rows}
+    out: dict[str, tuple[str, str | None]] = {}
+    for code, (zh, en) in own.items():
+        parents = [names[p] for p in _ancestors(code) if p in names]
+        full_zh = "".join(dict.fromkeys([*(p[0] for p in parents), zh]))
+        english = [en, *(p[1] for p in reversed(parents))]
+        full_en = ", ".join(dict.fromkeys(e for e in english if e)) if en else None
+        out[code] = (full_zh, full_en)
+    return out
 
 
 def query_regions(
@@ -46,8 +74,10 @@ def query_regions(
     parent: str | None = None,
     name: str | None = None,
     code: str | None = None,
+    within: tuple[str, ...] | None = None,
 ) -> list[RegionOut]:
-    """Regions with their 2020 census figures, filtered by level, parent code, name part or code."""
+    """Regions with their 2020 census figures, filtered by level, parent code, name part, code or jurisdictions
+    (`within`: region codes whose regions are kept)."""
     parent_row = aliased(RegionRow)
     query = (
         select(RegionRow, parent_row.code, PopulationStatRow)
@@ -64,8 +94,11 @@ def query_regions(
     if name:
         pattern = f"%{name}%"
         query = query.where(RegionRow.name_zh.like(pattern) | RegionRow.name_en.ilike(pattern))
+    if within is not None:
+        query = query.where(or_(false(), *[RegionRow.code.startswith(scope_prefix(s)) for s in within]))
     with session_scope(engine) as session:
         rows = session.execute(query).all()
+    full = full_names(engine, {r.code: (r.name_zh, r.name_en) for r, _parent, _stat in rows})
     return [
         RegionOut(
             code=r.code,
@@ -79,6 +112,8 @@ def query_regions(
             pop_resident_2020=stat.pop_resident if stat else None,
             interprov_in_migrants_2020=stat.interprov_in_migrants if stat else None,
             renhu_fenli_2020=stat.renhu_fenli if stat else None,
+            full_name_zh=full[r.code][0],
+            full_name_en=full[r.code][1],
         )
         for r, parent_code, stat in rows
     ]
@@ -87,16 +122,25 @@ def query_regions(
 @router.get("/regions", response_model=Page[RegionOut], responses={401: {}, **FILE_RESPONSES})
 def regions(
     engine: EngineDep,
-    _principal: PrincipalDep,
+    principal: PrincipalDep,
     level: RegionLevel | None = None,
     parent: CodeQuery = None,
     name: Annotated[str | None, Query(max_length=40, description="part of the Chinese or English name")] = None,
+    code: CodeQuery = None,
+    mine: Annotated[bool, Query(description="only regions inside the caller's jurisdiction")] = False,
     limit: LimitQuery = 50,
     offset: OffsetQuery = 0,
     fmt: FormatQuery = ExportFormat.JSON,
 ) -> Page[Any] | Response:
-    """Regions (province, prefecture, county) with 2020 census figures; filter by level, parent, name."""
-    return models_page_as(query_regions(engine, level, parent, name), limit, offset, fmt, "regions")
+    """Regions (province, prefecture, county) with 2020 census figures and full names; filter by level, parent,
+    name, code, and with `mine` to the caller's jurisdiction (a national one: every region; none: no region)."""
+    found = query_regions(engine, level, parent, name, code, _jurisdiction(principal) if mine else None)
+    return models_page_as(found, limit, offset, fmt, "regions")
+
+
+def _jurisdiction(principal: Principal) -> tuple[str, ...] | None:
+    """The region codes a caller's jurisdiction is made of (None: the whole country)."""
+    return None if principal.is_national else principal.scopes
 
 
 @router.get("/regions/{code}", response_model=list[RegionOut], responses={401: {}, 404: {}})

@@ -110,7 +110,10 @@ def residents(
     principal: PrincipalDep,
     q: Annotated[str | None, Query(min_length=1, max_length=64, description="name, ID number, key or phone")] = None,
     by: Annotated[SearchBy, Query(description="what q is; auto decides from the text")] = SearchBy.AUTO,
-    region: Annotated[str | None, Query(pattern=CODE, description="only residents living in this region")] = None,
+    region: Annotated[
+        str | None,
+        Query(pattern=CODE, description="only residents living in this region (a province, city: anywhere in it)"),
+    ] = None,
     sort: Annotated[SortBy, Query(description="order of the list")] = SortBy.PERSON_KEY,
     order: Annotated[Literal["asc", "desc"], Query(description="ascending or descending")] = "asc",
     limit: LimitQuery = 50,

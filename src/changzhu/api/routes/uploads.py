@@ -33,6 +33,7 @@ from changzhu.api.upload_tables import (
     PREVIEW_ROWS,
     REGISTRY_KINDS,
     ROLES,
+    ColumnNames,
     RowProblem,
     UploadKind,
     preview,
@@ -132,7 +133,7 @@ def _rejected(
 def _bad_rows(engine: Engine, kind: UploadKind, read: TableRead, shown: list[Any]) -> JSONResponse:
     bad = len({e.line for e in read.errors})
     message = f"{bad} of {rows_in_file(read)} row(s) rejected, nothing used"
-    return _rejected(engine, kind, rows_in_file(read), problems_of(read.errors), message, shown)
+    return _rejected(engine, kind, rows_in_file(read), problems_of(read.errors, kind), message, shown)
 
 
 def _audit(engine: Engine, principal: Principal, kind: UploadKind, subject: str, details: dict[str, object]) -> None:
@@ -158,8 +159,10 @@ def _registry(
     try:
         result = run(engine, path, actor=f"user:{principal.username}", skip_bad_rows=skip_bad_rows, dry_run=dry_run)
     except ImportRejected as exc:
-        problems = [problem(e.line, e.column, e.message) for e in exc.errors]
+        names = ColumnNames(schema_for(kind))
+        problems = [problem(e.line, e.column, e.message, e.value, names) for e in exc.errors]
         return _rejected(engine, kind, rows, problems, str(exc).replace(str(path), "upload"), shown)
+    names = ColumnNames(schema_for(kind))
     stored = int(result["residents" if kind == UploadKind.RESIDENT else "rows"])  # type: ignore[call-overload]
     left_out: list[dict[str, Any]] = result.get("errors", [])  # type: ignore[assignment]
     return UploadResult(
@@ -168,7 +171,10 @@ def _registry(
         stored=0 if dry_run else stored,
         dry_run=dry_run,
         replayed=bool(result.get("replayed")),
-        errors=[problem(int(e["line"]), str(e["column"]), str(e["reason"]), str(e.get("value", ""))) for e in left_out],
+        errors=[
+            problem(int(e["line"]), str(e["column"]), str(e["reason"]), str(e.get("value", "")), names)
+            for e in left_out
+        ],
         preview=shown,
         stored_as="registry",
         preview_columns=schema_columns(engine, schema_for(kind), shown),
@@ -247,7 +253,7 @@ def _planning(
         stored=0 if dry_run else read.frame.height,
         dry_run=dry_run,
         replayed=False,
-        errors=problems_of(read.errors),
+        errors=problems_of(read.errors, kind),
         preview=shown,
         stored_as="planning_dataset",
         replaced=replaced,
@@ -290,7 +296,7 @@ def _evaluated(
         stored=0,
         dry_run=False,
         replayed=False,
-        errors=problems_of(read.errors),
+        errors=problems_of(read.errors, UploadKind.PERSON),
         preview=shown,
         stored_as="evaluated",
         summary=summary,
@@ -337,7 +343,7 @@ def upload(
             read, checked = read_person_upload(path) if kind == UploadKind.PERSON else (read_upload(path, kind), None)
         except TableRejected as exc:
             message = str(exc).replace(str(path), name)
-            return _rejected(engine, kind, exc.rows, problems_of(exc.errors), message, [])
+            return _rejected(engine, kind, exc.rows, problems_of(exc.errors, kind), message, [])
         except FileUnreadable as exc:
             raise UnknownFormat(f"文件无法读取 / {str(exc).replace(str(path), name)}") from exc
     shown = preview(read.frame, schema_for(kind))

@@ -3,8 +3,9 @@
 CZ.ready(async () => {
   const schemes = await CZ.api("/fiscal/schemes");
   const select = document.getElementById("fiscal-scheme");
+  // each scheme by its title in the chosen language (the id is the option's value only)
   select.innerHTML = schemes.map(s => `<option value="${CZ.escape(s.scheme_id)}"${s.in_force ? " selected" : ""}>` +
-    `${CZ.escape(s.scheme_id)} — ${CZ.escape(CZ.lang() === "en" ? s.title_en : s.title_zh)}</option>`).join("");
+    `${CZ.escape(CZ.lang() === "en" ? s.title_en || s.title_zh : s.title_zh || s.title_en)}</option>`).join("");
   // provinces by name in the chosen language (the results carry the Chinese name only); allocations by their label
   const provinces = new Map((await CZ.api("/regions?level=province&limit=500")).items.map(r => [r.code, r]));
   const province = (code, nameZh) => (provinces.has(code) ? CZ.name(provinces.get(code)) : nameZh);

@@ -6,6 +6,10 @@ function interval(r) {
   return CZ.fmt(r.estimate) + " [" + CZ.fmt(r.low) + " – " + CZ.fmt(r.high) + "]";
 }
 
+// a scenario by its title in the chosen language; one without a title (a saved reform) by its name
+const titles = new Map();
+const titled = name => titles.get(name) || name;
+
 async function showRuns() {
   const runs = (await CZ.api("/scenarios/runs?limit=20")).items.filter(run => run.status === "done");
   const lines = [];
@@ -19,7 +23,7 @@ async function showRuns() {
     lines.push(...Object.values(byKey));
   }
   CZ.table(document.getElementById("scenario-table"), [
-    {label: CZ.t("scenarios.choose"), fmt: r => r.scenario + " (" + r.year + ", " + r.run.summary.sample + ")"},
+    {label: CZ.t("scenarios.choose"), fmt: r => titled(r.scenario) + " (" + r.year + ", " + r.run.summary.sample + ")"},
     {label: CZ.t("col.service"), fmt: r => CZ.t("service." + r.service)},
     {label: CZ.t("scenarios.delta"), num: true, fmt: r => interval(r.delta_eligible)},
     {label: CZ.t("scenarios.delta_cost"), num: true, fmt: r => interval(r.delta_cost_yuan)},
@@ -34,7 +38,7 @@ async function showRuns() {
     return {type: "bar", name: CZ.t("service." + service), x: mine.map(r => r.group_label), y: mine.map(r => r.estimate),
             error_y: {type: "data", symmetric: false, array: mine.map(r => r.high - r.estimate),
                       arrayminus: mine.map(r => r.estimate - r.low)}};
-  }), {title: {text: latest.scenario + ": " + CZ.t("scenarios.delta")}, barmode: "group", height: 420,
+  }), {title: {text: titled(latest.scenario) + ": " + CZ.t("scenarios.delta")}, barmode: "group", height: 420,
        margin: {t: 40, l: 60, r: 10, b: 90}, legend: {orientation: "h"}}, {displaylogo: false, responsive: true});
 }
 
@@ -50,6 +54,9 @@ async function waitFor(runId, status) {
 
 CZ.ready(async () => {
   const scenarios = (await CZ.api("/scenarios?limit=100")).items;
+  const en = CZ.lang() === "en";
+  for (const s of scenarios) titles.set(s.name, (en ? s.title_en || s.title_zh : s.title_zh || s.title_en) || s.name);
+  const summary = s => (en ? s.summary_en || s.summary_zh : s.summary_zh || s.summary_en) || s.description;
   // each changed parameter by its label in the chosen language (its key where it has none)
   const labels = new Map();
   for (let offset = 0, total = 1; offset < total; offset += 500) {
@@ -59,13 +66,13 @@ CZ.ready(async () => {
   }
   const shown = value => (value === true ? CZ.t("scenarios.yes") : value === false ? CZ.t("scenarios.no") : value);
   CZ.table(document.getElementById("scenario-list"), [
-    {label: CZ.t("scenarios.choose"), key: "name"},
-    {label: CZ.t("scenarios.description"), key: "description"},
+    {label: CZ.t("scenarios.choose"), fmt: s => titled(s.name)},
+    {label: CZ.t("scenarios.description"), fmt: summary},
     {label: CZ.t("scenarios.overrides"),
      fmt: r => r.overrides.map(o => (labels.get(o.parameter) || o.parameter) + " = " + shown(o.value)).join("; ")},
   ], scenarios);
   const select = document.getElementById("scenario-name");
-  select.innerHTML = scenarios.map(s => `<option>${CZ.escape(s.name)}</option>`).join("");
+  select.innerHTML = scenarios.map(s => `<option value="${CZ.escape(s.name)}">${CZ.escape(titled(s.name))}</option>`).join("");
   const button = document.getElementById("scenario-run"), status = document.getElementById("scenario-status");
   button.addEventListener("click", async () => {
     button.disabled = true;

@@ -1,0 +1,166 @@
+"""Names instead of codes in the office (Chromium): the residents and applications searches pick a region by name
+inside the caseworker's city; the audit log names accounts and regions and opens a person's record instead of
+showing their key; refused upload cells name the column in the user's language beside the file's header; the older
+dashboards list schemes and scenarios by their titles."""
+
+from __future__ import annotations
+
+import re
+
+import httpx
+import pytest
+from api_support import PASSWORD
+from office_support import DESKTOP, PHONE, Office, pick_option
+from playwright.sync_api import expect
+
+pytestmark = pytest.mark.browser
+HEX_KEY = re.compile(r"\b[0-9a-f]{32}\b")
+
+
+def _typed_offers(page: object, field: str, typed: str) -> list[str]:
+    """The options the region box offers for `typed` (the box closed again afterwards)."""
+    page.click(f"[data-field={field}] .el-select__wrapper")  # type: ignore[attr-defined]
+    page.keyboard.type(typed)  # type: ignore[attr-defined]
+    page.wait_for_load_state("networkidle")  # type: ignore[attr-defined]
+    page.wait_for_timeout(500)  # type: ignore[attr-defined]  # the remote search's debounce and the list's redraw
+    offered = page.locator(".el-select-dropdown__item:visible").all_inner_texts()  # type: ignore[attr-defined]
+    page.keyboard.press("Escape")  # type: ignore[attr-defined]
+    return offered
+
+
+@pytest.mark.parametrize(("size", "lang"), [(DESKTOP, "en"), (PHONE, "zh")], ids=["en-1366", "zh-390"])
+def test_residents_filtered_by_a_region_picked_by_name(office: Office, size: tuple[int, int], lang: str) -> None:
+    page = office.open(size, lang)
+    office.login(page, "cw_gz")
+    page.wait_for_selector("#resident-table .el-table__row")
+    rows = page.locator("#resident-table .el-table__row")
+    expect(rows).to_have_count(3)  # the worker, the child, and the mover moving in from Chengdu
+    outside = "Shenzhen" if lang == "en" else "深圳"
+    assert _typed_offers(page, "resident-region", outside) == []  # not in the caseworker's jurisdiction
+    city = "Guangzhou, Guangdong (440100)" if lang == "en" else "广东省广州市 (440100)"
+    pick_option(page, "resident-region", "Guangzhou" if lang == "en" else "广州", city)
+    expect(rows).to_have_count(2)  # living in Guangzhou: the mover lives in Chengdu still
+    for text in rows.all_inner_texts():
+        assert ("Guangzhou (440100)" if lang == "en" else "广州市 (440100)") in text.split("\t")[4]
+    office.shot(page, f"residents_region_{lang}_{size[0]}")
+    district = "Panyu District, Guangzhou, Guangdong (440113)" if lang == "en" else "广东省广州市番禺区 (440113)"
+    pick_option(page, "resident-region", "Panyu" if lang == "en" else "番禺", district)
+    expect(rows).to_have_count(0)
+    expect(page.locator("#resident-table")).to_contain_text("No resident matches" if lang == "en" else "没有")
+
+
+def _login(client: httpx.Client, username: str) -> dict[str, str]:
+    token = client.post("/auth/login", json={"username": username, "password": PASSWORD}).json()["access_token"]
+    return {"Authorization": f"Bearer {token}"}
+
+
+def test_applications_filtered_by_a_region_picked_by_name(office: Office) -> None:
+    with httpx.Client(base_url=office.url + "/api/v1", timeout=60) as client:  # the Guangzhou worker applies
+        resident = _login(client, "res_gz")
+        key = client.get("/auth/me", headers=resident).json()["person_key"]
+        made = client.post("/applications", json={"person_key": key, "kind": "residence_permit"}, headers=resident)
+        assert made.status_code == 201, made.text
+    page = office.open(DESKTOP, "zh")
+    office.login(page, "cw_gz")
+    page.goto(office.url + "/office/applications")
+    rows = page.locator("#application-table .el-table__row")
+    expect(rows).to_have_count(1)
+    assert _typed_offers(page, "application-region", "成都") == []  # outside the caseworker's city
+    pick_option(page, "application-region", "广州", "广东省广州市 (440100)")
+    expect(rows).to_have_count(1)  # applied where the worker lives: Guangzhou
+    expect(rows.first).to_contain_text("广州市 (440100)")
+    office.shot(page, "applications_region_zh_1366")
+    pick_option(page, "application-region", "番禺", "广东省广州市番禺区 (440113)")
+    expect(rows).to_have_count(0)
+    expect(page.locator("#application-table")).to_contain_text("暂无申请")
+
+
+def _listed_by_a_two_city_caseworker(url: str) -> None:
+    """An administrator opens an account over Guangzhou and Chengdu; it lists its residents (an audited listing)."""
+    with httpx.Client(base_url=url + "/api/v1", timeout=60) as client:
+        made = client.post(
+            "/users",
+            json={
+                "username": "cw_two",
+                "password": PASSWORD,
+                "role": "caseworker",
+                "jurisdictions": ["440100", "510100"],
+            },
+            headers=_login(client, "ad_nat"),
+        )
+        assert made.status_code in (201, 409), made.text  # 409: made by the other language's run on this server
+        assert client.get("/residents", headers=_login(client, "cw_two")).status_code == 200
+
+
+@pytest.mark.parametrize(("size", "lang"), [(DESKTOP, "en"), (PHONE, "zh")], ids=["en-1366", "zh-390"])
+def test_audit_names_accounts_and_regions_not_people(office: Office, size: tuple[int, int], lang: str) -> None:
+    _listed_by_a_two_city_caseworker(office.url)
+    page = office.open(size, lang)
+    office.login(page, "ad_nat")
+    page.goto(office.url + "/office/admin/audit")
+    page.wait_for_selector("#audit-table .el-table__row")
+    table = page.inner_text("#audit-table")
+    assert "user:" not in table and "region:" not in table and not HEX_KEY.search(table)
+    assert "application_submit" not in table  # the action by its label (the Guangzhou worker applied above)
+    listing = page.locator("#audit-table .el-table__row", has=page.locator(".audit-actor", has_text="cw_two")).first
+    expect(listing).to_contain_text(
+        "Guangzhou (440100), Chengdu (510100)" if lang == "en" else "广州市 (440100)、成都市 (510100)"
+    )
+    person = page.locator("#audit-table .el-table__row", has_text="Open record" if lang == "en" else "查看档案").first
+    expect(person.locator(".audit-subject")).to_have_text("A resident" if lang == "en" else "居民")
+    assert ("System: test" if lang == "en" else "系统：test") in table  # the seeding process, said to be one
+    office.shot(page, f"audit_{lang}_{size[0]}")
+    person.locator(".audit-open").click()
+    page.wait_for_url(re.compile(r".*/office/residents/[0-9a-f]{32}$"))
+    page.wait_for_selector(".record")  # the record opens (an audited read, checked against the jurisdiction)
+
+
+BAD_DATE = (
+    "公民身份号码,户籍地,常住地,居住起始日期,证明类型,证明编号\n51010420100606001X,510100,440100,不是日期,就学,s-1\n"
+)
+
+
+@pytest.mark.parametrize("lang", ["en", "zh"])
+def test_refused_cells_name_the_column_in_the_users_language(office: Office, lang: str) -> None:
+    page = office.open(DESKTOP, lang)
+    office.login(page, "cw_gz")
+    page.goto(office.url + "/office/admin/uploads")
+    page.wait_for_selector("#upload-dry-run")
+    page.set_input_files(
+        ".el-upload__input", files=[{"name": "居民.csv", "mimeType": "text/csv", "buffer": BAD_DATE.encode()}]
+    )
+    page.click("#upload-dry-run")
+    page.wait_for_selector("#upload-errors .el-table__row")
+    refused = page.locator("#upload-errors .el-table__row").first
+    column = refused.locator(".upload-column")
+    if lang == "en":
+        expect(column).to_have_text("Resident since")
+        expect(refused.locator(".upload-header")).to_have_text("in the file: “居住起始日期”")  # to find it in the file
+    else:
+        expect(column).to_have_text("居住起始日期")
+        expect(refused.locator(".upload-header")).to_have_count(0)  # the label is the header as written
+    office.shot(page, f"uploads_refused_{lang}_1366")
+
+
+@pytest.mark.parametrize("lang", ["en", "zh"])
+def test_dashboards_list_schemes_and_scenarios_by_title(office: Office, lang: str) -> None:
+    page = office.open(DESKTOP, lang)
+    office.login(page, "pl_nat")
+    page.goto(office.url + "/app/fiscal")
+    page.wait_for_selector("#fiscal-scheme option", state="attached")
+    schemes = page.locator("#fiscal-scheme option").all_inner_texts()
+    values = [o.get_attribute("value") for o in page.locator("#fiscal-scheme option").all()]
+    assert schemes and not any(v in text for v in values for text in schemes if v)  # titles, not ids
+    assert all(re.search(r"[\u4e00-\u9fff]", s) for s in schemes) == (lang == "zh")
+    page.goto(office.url + "/app/scenarios")
+    page.wait_for_selector("#scenario-list tbody tr")
+    listed = page.inner_text("#scenario-list") + " ".join(page.locator("#scenario-name option").all_inner_texts())
+    assert "dibao_permit_holders" not in listed and "entrance_exam_residence_1y" not in listed
+    title = "Dibao for residence-permit holders where they live" if lang == "en" else "居住证持有人在居住地申请低保"
+    assert title in listed
+    office.shot(page, f"dashboard_scenarios_{lang}_1366")
+    page.goto(office.url + "/office/reforms/new")  # the office's reform builder opens them by title too
+    page.click(".open-select .el-select__wrapper")
+    opened = page.locator(".el-select-dropdown__item:visible", has_text=title)
+    expect(opened).to_have_count(1)
+    assert "dibao_permit_holders" not in " ".join(page.locator(".el-select-dropdown__item:visible").all_inner_texts())
