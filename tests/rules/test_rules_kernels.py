@@ -392,3 +392,51 @@ def test_a_cached_kernel_loads_without_numbas_registries_and_compiles_without_sc
     assert compiled["value"] == loaded["value"] == 12.0
     for run in runs:
         assert run["det"] == pytest.approx(5.0) and run["first"] == pytest.approx(1.0)
+
+
+_LINK_A_CACHED_KERNEL = """
+import numpy as np
+import numba
+from kernel_module import scaled, unused
+by = np.array([2.0])
+by.flags.writeable = False
+x = np.arange(4.0)
+value = scaled(x, by)
+
+@numba.njit
+def twice(x, by):
+    return 2.0 * scaled(x, by)
+
+print(repr({"value": float(value), "misses": sum(scaled.stats.cache_misses.values()), "linked": float(twice(x, by)),
+            "unused_made": unused._dispatcher is not None}))
+"""
+
+
+def test_a_kernel_loaded_from_the_cache_links_into_a_function_compiled_later(tmp_path: Path) -> None:
+    """A cache hit leaves the kernel's linking bitcode unparsed until a function calling the kernel is compiled: that
+    function still links it and computes the same value; a kernel made on call that is never called makes no
+    dispatcher."""
+    import ast
+    import os
+    import subprocess
+
+    module = _KERNEL_MODULE.replace("import kernel\n", "import kernel, kernel_on_call\n")
+    module += "\n\n@kernel_on_call\ndef unused(x):\n    return x[0]\n"
+    (tmp_path / "kernel_module.py").write_text(module)
+    env = {**os.environ, "PYTHONPATH": str(tmp_path)}
+    runs = []
+    for _ in range(2):
+        done = subprocess.run(
+            [sys.executable, "-c", _LINK_A_CACHED_KERNEL],
+            capture_output=True,
+            text=True,
+            check=False,
+            env=env,
+            cwd=tmp_path,
+        )
+        assert done.returncode == 0, done.stderr
+        runs.append(ast.literal_eval(done.stdout.strip()))
+    compiled, loaded = runs
+    assert compiled["misses"] == 1 and loaded["misses"] == 0
+    for run in runs:
+        assert run["value"] == 12.0 and run["linked"] == 24.0 and not run["unused_made"]

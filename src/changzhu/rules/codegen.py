@@ -94,7 +94,7 @@ def scheme_kernel(shared: Shared, scheme: PointsScheme) -> KernelSource:
 
 def module_source(kernels: list[KernelSource]) -> str:
     """The text of one importable module holding the kernels."""
-    header = "import numpy as np\n\nfrom changzhu.rules.numba_start import kernel\n\n"
+    header = "import numpy as np\n\nfrom changzhu.rules.numba_start import kernel_on_call as kernel\n\n"
     return header + "\n\n".join(k.source for k in kernels)
 
 

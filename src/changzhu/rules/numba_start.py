@@ -13,16 +13,25 @@ linear algebra (np.linalg, np.dot) still imports SciPy itself when a function us
 The overloads a dispatcher holds are keyed by the argument types (numba.typeof of each argument), so a call whose
 types match a loaded overload runs it with no typing: callers pass the same array types on every call (see
 changzhu.rules.kernels: inputs read-only, outputs writable) so one overload per kernel is loaded.
+
+A cache hit also skips two parts of numba's rebuild (_Impl): the bitcode numba keeps beside the machine code for
+linking the function into another is parsed only when one links it (a kernel called from Python: never), and of its
+symbols only the entry point is recorded (numba listed every one of them through LLVM); about 2.5 ms of CPU a kernel.
+The generated rule modules make their dispatchers on first use (kernel_on_call): each rule has a loop over given
+rows and one over a span, and a chain runs one of them.
 """
 
 from __future__ import annotations
 
 import sys
 from collections.abc import Callable
-from typing import Any
+from typing import Any, cast
 
 import numba
-from numba.core.caching import FunctionCache
+from llvmlite import binding as ll
+from numba.core.caching import CompileResultCacheImpl, FunctionCache
+from numba.core.codegen import JITCodeLibrary
+from numba.core.compiler import CompileResult
 from numba.core.runtime import rtsys
 
 _BLAS = "scipy.linalg.cython_blas"
@@ -35,8 +44,90 @@ def kernel(function: Callable[..., Any]) -> Any:
     return dispatcher
 
 
+def kernel_on_call(function: Callable[..., Any]) -> Any:
+    """`kernel(function)`, made when first called or inspected: a module's kernels that a run does not call (each
+    rule's loop over given rows or over a span, of which a chain runs one) cost no dispatcher and no cache lookup.
+    Only for kernels called from Python (numba cannot call this wrapper from a kernel)."""
+    return _OnCall(function)
+
+
+class _OnCall:
+    """A kernel made at its first use (kernel_on_call)."""
+
+    __slots__ = ("_dispatcher", "_function")
+
+    def __init__(self, function: Callable[..., Any]) -> None:
+        self._function = function
+        self._dispatcher: Any = None
+
+    def _made(self) -> Any:
+        if self._dispatcher is None:
+            self._dispatcher = kernel(self._function)
+        return self._dispatcher
+
+    def __call__(self, *args: Any) -> Any:
+        return (self._dispatcher or self._made())(*args)
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._made(), name)
+
+
+class _Library(JITCodeLibrary):
+    """A kernel's machine code loaded from numba's cache; the bitcode numba keeps beside it for linking the kernel
+    into another function is parsed only if one does (a kernel is called from Python: never)."""
+
+    def __init__(self, codegen: Any, name: str, linking: bytes) -> None:
+        super().__init__(codegen, name)
+        self._linking = linking
+
+    def _get_module_for_linking(self) -> Any:
+        if self._shared_module is None:
+            self._shared_module = ll.parse_bitcode(self._linking)
+        return self._shared_module
+
+
+class _Impl(CompileResultCacheImpl):
+    """numba's rebuild of a cached kernel (numba.core.compiler.CompileResult._rebuild) without parsing the bitcode
+    kept for linking and listing all its symbols: only the entry point's name is recorded as defined."""
+
+    def rebuild(self, target_context: Any, payload: Any) -> Any:
+        libdata, fndesc, env, signature, objectmode, lifted, typeann, reload_init, referenced_envs = payload
+        name, kind, data = libdata
+        if kind != "object" or reload_init or objectmode or lifted:
+            return super().rebuild(target_context, payload)
+        object_code, linking = data
+        codegen = target_context.codegen()
+        library = _Library(codegen, name, linking)
+        library.enable_object_caching()
+        library._set_compiled_object(object_code)
+        library._finalize_final_module()  # the machine code loaded into the JIT (object cache hook)
+        codegen._engine._defined_symbols.add(fndesc.llvm_cpython_wrapper_name)
+        cres = cast(Any, CompileResult)(  # a namedtuple subclass mypy does not see through
+            target_context=target_context,
+            typing_context=target_context.typing_context,
+            library=library,
+            environment=env,
+            entry_point=target_context.get_executable(library, fndesc, env),
+            fndesc=fndesc,
+            type_annotation=typeann,
+            signature=signature,
+            objectmode=objectmode,
+            lifted=lifted,
+            typing_error=None,
+            call_helper=None,
+            metadata=None,
+            reload_init=reload_init,
+            referenced_envs=referenced_envs,
+        )
+        for referenced in referenced_envs:
+            codegen.set_env(referenced.env_name, referenced)
+        return cres
+
+
 class _Cache(FunctionCache):
     """numba's cache of one function; a load starts only numba's runtime, a miss numba's registries (without SciPy)."""
+
+    _impl_class = _Impl
 
     def load_overload(self, sig: Any, target_context: Any) -> Any:
         rtsys.initialize(target_context)  # numba's runtime, which the machine code calls (what a refresh starts first)
