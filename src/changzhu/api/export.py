@@ -51,8 +51,13 @@ def file_response(frame: pl.DataFrame, fmt: ExportFormat, name: str) -> Response
         frame.write_excel(buffer, autofit=True)
     else:
         frame.write_parquet(buffer)
+    return _download(buffer.getvalue(), fmt, name)
+
+
+def _download(data: bytes, fmt: ExportFormat, name: str) -> Response:
+    """`data` as a download named `name`.<format>."""
     headers = {"Content-Disposition": f'attachment; filename="{name}.{fmt.value}"'}
-    return Response(buffer.getvalue(), media_type=MEDIA_TYPES[fmt], headers=headers)
+    return Response(data, media_type=MEDIA_TYPES[fmt], headers=headers)
 
 
 def decision_workbook_response(result: pl.DataFrame, lang: str, name: str) -> Response:
@@ -62,8 +67,7 @@ def decision_workbook_response(result: pl.DataFrame, lang: str, name: str) -> Re
 
     buffer = io.BytesIO()
     write_decision_workbook(result, buffer, lang)
-    headers = {"Content-Disposition": f'attachment; filename="{name}.xlsx"'}
-    return Response(buffer.getvalue(), media_type=MEDIA_TYPES[ExportFormat.XLSX], headers=headers)
+    return _download(buffer.getvalue(), ExportFormat.XLSX, name)
 
 
 def frame_page_as(

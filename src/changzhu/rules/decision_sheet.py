@@ -5,6 +5,8 @@ naming, for each of its columns, the fields of the machine file (Parquet/CSV) it
 from __future__ import annotations
 
 from dataclasses import dataclass
+from pathlib import Path
+from typing import IO
 
 import polars as pl
 
@@ -183,7 +185,9 @@ def decision_sheets(
     return DecisionSheets(result.select(shown), columns)
 
 
-def write_decision_workbook(result: pl.DataFrame, path: object, lang: str = "zh", *, earliest: bool = False) -> None:
+def write_decision_workbook(
+    result: pl.DataFrame, path: Path | IO[bytes], lang: str = "zh", *, earliest: bool = False
+) -> None:
     """The decisions as an Excel workbook at `path` (a path or a binary buffer): the decisions sheet and the sheet
     explaining its columns, sheet names in `lang`."""
     from xlsxwriter import Workbook
