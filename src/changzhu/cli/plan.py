@@ -5,14 +5,19 @@ from __future__ import annotations
 from datetime import date
 from functools import partial
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
 from changzhu.cli.tables_cmds import ErrorsOption, SheetOption, SkipOption, read_user_table
-from changzhu.domain.regions import RegionLevel
+from changzhu.domain.regions import RegionLevel, province_code_of
 from changzhu.output import ExportTablesOption, OutputFormat, console, emit_table, err_console, export_tables
 from changzhu.report.lang import Lang
+
+if TYPE_CHECKING:
+    import polars as pl
+
+DEFAULT_SITING_PROVINCE = "440000"  # 广东省: the most populous province, with the most inter-provincial in-migrants
 
 OutOption = Annotated[Path, typer.Option("--out", help="output directory (tables in <out>/planning/)")]
 
@@ -46,7 +51,13 @@ def plan(
     sheet: SheetOption = None,
     skip_bad_rows: SkipOption = False,
     errors: ErrorsOption = None,
-    siting_province: Annotated[str, typer.Option(help="province code for the where-to-build example")] = "440000",
+    siting_province: Annotated[
+        str | None,
+        typer.Option(
+            help="province code for the where-to-build example (default: the facility list's province when the list"
+            f" lies in one, else {DEFAULT_SITING_PROVINCE})"
+        ),
+    ] = None,
     p: Annotated[int, typer.Option(help="number of new hospitals to place")] = 10,
     monitor: Annotated[bool, typer.Option(help="also read registry moves and write monthly flows and alerts")] = False,
     fmt: Annotated[OutputFormat, typer.Option("--format", "-f", help="table, csv or json")] = OutputFormat.TABLE,
@@ -66,6 +77,8 @@ def plan(
     if standards is not None and not is_parameter_file(standards):
         local = read(standards, standard_schema(service_catalog(load_standards())))
     services = service_catalog(load_standards(local=local))
+    facility_list = None if facilities is None else read(facilities, facility_schema(services))
+    province = siting_province or _list_province(facility_list) or DEFAULT_SITING_PROVINCE
     run = run_planning(
         out,
         years=years,
@@ -73,10 +86,10 @@ def plan(
         standards=local,
         population=None if population is None else read(population, population_schema()),
         scenario=scenario,
-        facilities=None if facilities is None else read(facilities, facility_schema(services)),
+        facilities=facility_list,
         facility_scope=None if scope is None else scope.value,
         supply=None if supply is None else read(supply, supply_schema(services)),
-        siting_province=siting_province,
+        siting_province=province,
         p=p,
         monitor=monitor,
         lang=lang,
@@ -98,10 +111,28 @@ def plan(
         for warning in possibly_incomplete(run.replaced):
             err_console.print(f"[yellow]warning:[/yellow] {warning}", highlight=False)
     emit_table(shown["shortage"], fmt, "Shortage summed over provinces with a shortage")
-    emit_table(run.sites, fmt, f"Where to build in {siting_province}")
+    emit_table(run.sites, fmt, f"Where to build in {_province_title(province)}")
     if export is not None:
         console.print(f"tables written to {', '.join(map(str, export_tables(shown, export)))}")
     console.print(f"tables in {run.folder}, report {run.report}")
+
+
+def _list_province(facility_list: pl.DataFrame | None) -> str | None:
+    """The province every facility of the list lies in, if there is one."""
+    if facility_list is None:
+        return None
+    provinces = {province_code_of(code) for code in facility_list["region_code"].unique().to_list()}
+    return provinces.pop() if len(provinces) == 1 else None
+
+
+def _province_title(code: str) -> str:
+    """广东省 Guangdong (440000): a province by both names and its code."""
+    import polars as pl
+
+    from changzhu.data.census import read_provinces
+
+    row = read_provinces().filter(pl.col("code") == code)
+    return f"{row['name_zh'][0]} {row['name_en'][0]} ({code})" if row.height else code
 
 
 def register(app: typer.Typer) -> None:
