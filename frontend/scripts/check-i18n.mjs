@@ -3,7 +3,8 @@
 //  - a key used in the code (t("a.b"), t(`a.${x}`)) that no language defines;
 //  - text written straight into a template (Chinese or English words outside {{ }}), or in a
 //    user-facing attribute (label="...", placeholder="...", ...);
-//  - Chinese characters anywhere in the code outside the message files.
+//  - Chinese characters anywhere in the code outside the message files;
+//  - an English message counting in a plural noun ("{n} rows") with no singular form ("{n} row | {n} rows").
 // Usage: node scripts/check-i18n.mjs [source folder, default src]
 import { readFileSync, readdirSync, statSync } from "node:fs";
 import { join, relative } from "node:path";
@@ -45,6 +46,13 @@ for (const lang of LANGUAGES) {
     for (const other of LANGUAGES) {
       if (other !== lang && !messages[other].has(key)) problems.push(`locales/${other}.json: missing ${key} (present in ${lang})`);
     }
+  }
+}
+// "{rows} rows", "{n} provinces gain": a count before a plural noun needs vue-i18n's "one | other" forms
+const COUNTED = /\{\w+\} (?!is\b|was\b|has\b|does\b)[a-z]+s\b/;
+for (const [key, value] of messages.en) {
+  if (typeof value === "string" && COUNTED.test(value) && !value.includes("|")) {
+    problems.push(`locales/en: ${key} counts without a singular form: ${JSON.stringify(value)}`);
   }
 }
 const known = new Set(LANGUAGES.flatMap((lang) => [...messages[lang].keys()]));

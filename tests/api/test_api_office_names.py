@@ -109,3 +109,50 @@ def test_scenarios_carry_bilingual_titles(service: Service) -> None:
     assert shipped and all(s["title_zh"] and s["title_en"] and s["summary_zh"] and s["summary_en"] for s in shipped)
     titled = {s["name"]: s["title_zh"] for s in shipped}
     assert titled["dibao_permit_holders"] == "居住证持有人在居住地申请低保"
+
+
+def test_audit_names_vouchers_clearings_and_worded_subjects_in_both_languages(service: Service) -> None:
+    """The subjects the system records by number or in English words are shown by name in Chinese and English: a
+    voucher by its service, issuer and grouped number, a clearing by its two regions, a posted table by its size
+    (one person, not "1 people"), a planning dataset by its kind, the ledger, an approval, a file; the record as
+    written (its evidence) is unchanged."""
+    from datetime import date
+
+    from changzhu.ledger.vouchers import issue_voucher
+    from changzhu.store import audit
+    from changzhu.store.txn import write_session
+
+    issued = issue_voucher(service.engine, service.people["gz"], "440100", "childcare", 50_000, date(2026, 6, 1),
+                           date(2026, 12, 31), actor="test", key="audit-names-voucher")  # fmt: skip
+    number = str(issued["voucher_no"])
+    subjects = ["440100>510100", "posted table of 1 people", "uploaded table of 30 people", "planning dataset supply",
+                "ledger", "approval:7", "常住人口.xlsx", "FWQ-510100-00000000000000ff"]  # fmt: skip
+    with write_session(service.engine) as session:
+        for subject in subjects:
+            audit.append(session, actor="test", action="voucher.clear", subject=subject, details={}, reason="r")
+    items = service.client.get("/api/v1/audit?limit=200", headers=service.as_("ad_nat")).json()["items"]
+    by_subject = {i["subject"]: i for i in items}
+    voucher = by_subject[number]
+    digits = number.split("-")[2]
+    assert voucher["subject_kind"] == "voucher" and voucher["action"] == "voucher.issue"
+    assert voucher["subject_voucher"] == {
+        "number": " ".join(digits[i : i + 4] for i in range(0, 16, 4)),
+        "service": "childcare",
+        "issuer": {"code": "440100", "name_zh": "广州市", "name_en": "Guangzhou"},
+    }
+    unknown = by_subject["FWQ-510100-00000000000000ff"]  # a voucher not in this store: no service, still named
+    assert unknown["subject_voucher"]["service"] is None
+    assert unknown["subject_name_en"] == "voucher 0000 0000 0000 00ff of Chengdu"
+    named = {s: (by_subject[s]["subject_kind"], by_subject[s]["subject_name_zh"], by_subject[s]["subject_name_en"])
+             for s in subjects[:-1]}  # fmt: skip
+    assert named == {
+        "440100>510100": ("between", "广州市 → 成都市", "Guangzhou → Chengdu"),
+        "posted table of 1 people": ("table", "经接口提交的 1 人名单", "a table of 1 person posted to the API"),
+        "uploaded table of 30 people": ("table", "上传的 30 人名单", "an uploaded table of 30 people"),
+        "planning dataset supply": ("dataset", "规划数据：分省服务供给", "planning dataset: supply by province"),
+        "ledger": ("ledger", "账本", "the ledger"),
+        "approval:7": ("approval", "复核事项 7 号", "review item no. 7"),
+        "常住人口.xlsx": ("file", "文件 常住人口.xlsx", "file 常住人口.xlsx"),
+    }
+    assert [r["code"] for r in by_subject["440100>510100"]["subject_regions"]] == ["440100", "510100"]
+    assert service.client.get("/api/v1/audit/verify", headers=service.as_("ad_nat")).json()["ok"] is True

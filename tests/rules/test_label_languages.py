@@ -45,3 +45,15 @@ def test_core_inputs_english_without_chinese_glosses() -> None:
     assert all(not CJK.search(spec.label_en) for spec in core_inputs())
     assert english_only("in legal, stable employment (合法稳定就业)") == "in legal, stable employment"
     assert english_only("previous city (for mutual recognition 互认)") == "previous city (for mutual recognition)"
+
+
+def test_one_picker_gives_a_label_in_its_language_with_fallbacks() -> None:
+    """rules.labels.pick_label, used by explanations and the decisions workbook: the language's text, the Chinese
+    where the English is empty, the fallback (a scheme's or indicator's name) where both are."""
+    from changzhu.rules.labels import pick_label
+
+    assert pick_label(("积分", "points"), "zh") == "积分"
+    assert pick_label(("积分", "points"), "en") == "points"
+    assert pick_label(("积分", ""), "en") == "积分"
+    assert pick_label(("", ""), "en", "shanghai_points") == "shanghai_points"
+    assert pick_label(("", "points"), "zh", "shanghai_points") == "shanghai_points"

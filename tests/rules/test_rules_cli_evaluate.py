@@ -30,6 +30,24 @@ def test_evaluate_counts_and_writes_what_evaluate_returns(tmp_path: Path) -> Non
     assert summary["residence_permit"]["people"] == 300
     shanghai = expected["points_shanghai_residence_points"].drop_nulls()
     assert summary["points_shanghai_residence_points"]["people"] == shanghai.len()
+    assert summary["residence_permit"]["title"] == "居住证"  # the service by its title in --lang (zh by default)
+    assert summary["points_shanghai_residence_points"]["title"] == "上海市居住证积分"
+
+
+def test_the_summary_names_services_by_title_in_the_language_with_the_field_beside(tmp_path: Path) -> None:
+    """The printed table leads with each service's title in --lang (as the decisions workbook heads its columns),
+    the field name in the next column; a language other than zh or en is refused by the option itself."""
+    source = tmp_path / "people.parquet"
+    random_people(40, 94).write_parquet(source)
+    args = ["evaluate", str(source), "--on", ON.isoformat(), "-s", "residence_permit", "--lang", "en"]
+    shown = CliRunner().invoke(app, [*args, "-f", "csv"])
+    assert shown.exit_code == 0, shown.output
+    table = pl.read_csv(shown.output[shown.output.index("title,") :].encode())
+    assert table.columns[:2] == ["title", "output"]
+    assert table.row(0, named=True)["title"] == "residence permit (juzhuzheng)"
+    assert table.row(0, named=True)["output"] == "residence_permit"
+    refused = CliRunner().invoke(app, [*args[:-1], "fr"])
+    assert refused.exit_code == 2 and "'fr' is not one of 'zh', 'en'" in refused.output
 
 
 def test_evaluate_by_region_reads_a_stored_population_directory(tmp_path: Path) -> None:

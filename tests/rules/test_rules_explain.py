@@ -63,6 +63,8 @@ def test_cli_explain_example_and_check() -> None:
     zh = runner.invoke(app, ["explain", "--example", "shanghai-migrant"])
     assert zh.exit_code == 0, zh.output
     assert "可于 2026-11-20 起符合" in zh.output
+    refused = runner.invoke(app, ["explain", "--example", "shanghai-migrant", "--lang", "fr"])  # the option's choices
+    assert refused.exit_code == 2 and "'fr' is not one of 'zh', 'en'" in refused.output
     checked = runner.invoke(app, ["check"])
     assert checked.exit_code == 0, checked.output
     assert "expectations hold" in checked.output

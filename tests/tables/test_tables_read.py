@@ -215,9 +215,10 @@ def test_where_people_live_may_be_written_down_to_the_district() -> None:
 
 def test_a_whole_number_too_large_for_any_count_is_a_bad_cell() -> None:
     """1e100 as a person id (found by the upload fuzz: it was a server error) is refused on its cell."""
-    parsed = parse_number(pl.Series(["1e100", "3", "-9.3e18", "2.5"]), integer=True)
-    assert parsed.values.to_list() == [None, 3, None, None]
-    assert parsed.reasons.to_list() == ["too large a number", None, "too large a number", "not a whole number"]
+    parsed = parse_number(pl.Series(["1e100", "3", "-9.3e18", "2.5", "x", None, "1,200"]), integer=True)
+    assert parsed.values.to_list() == [None, 3, None, None, None, None, 1200]
+    big, fraction = "too large a number", "not a whole number"
+    assert parsed.reasons.to_list() == [big, None, big, fraction, fraction, None, None]
 
 
 def test_regions_by_code_need_no_names_and_names_read_the_same_after(tmp_path: Path) -> None:

@@ -56,3 +56,25 @@ def test_checker_names_a_key_missing_in_one_language(tiny_source: Path) -> None:
     (tiny_source / "locales" / "en.json").write_text(json.dumps({"a": {}}), encoding="utf-8")
     result = _check(tiny_source)
     assert result.returncode == 1 and "locales/en.json: missing a.title" in result.stderr, result.stderr
+
+
+@pytest.mark.parametrize(
+    ("message", "refused"),
+    [
+        ("{n} rows", True),
+        ("First {shown} rows", True),
+        ("{n} provinces gain", True),
+        ("{n} row | {n} rows", False),
+        ("{field} is required", False),
+        ("{count} admitted", False),
+    ],
+)
+def test_checker_names_a_count_without_a_singular_form(tiny_source: Path, message: str, refused: bool) -> None:
+    """An English count before a plural noun ("1 rows" when n is 1) needs vue-i18n's "one | other" forms."""
+    messages = {"a": {"title": "Title", "count": message}}
+    (tiny_source / "locales" / "en.json").write_text(json.dumps(messages), encoding="utf-8")
+    zh = {"a": {"title": "标题", "count": "{n} 行"}}
+    (tiny_source / "locales" / "zh-CN.json").write_text(json.dumps(zh, ensure_ascii=False), encoding="utf-8")
+    result = _check(tiny_source)
+    assert (result.returncode == 1) == refused, result.stderr
+    assert ("a.count counts without a singular form" in result.stderr) == refused

@@ -164,3 +164,46 @@ def test_dashboards_list_schemes_and_scenarios_by_title(office: Office, lang: st
     opened = page.locator(".el-select-dropdown__item:visible", has_text=title)
     expect(opened).to_have_count(1)
     assert "dibao_permit_holders" not in " ".join(page.locator(".el-select-dropdown__item:visible").all_inner_texts())
+
+
+def _voucher_issued_redeemed_and_cleared(url: str) -> str:
+    """Chengdu issues a childcare voucher to the Guangzhou worker, Guangzhou redeems it, Chengdu's debt is cleared
+    (each write replayed, or refused as done, on the other language's run): the voucher's number."""
+    with httpx.Client(base_url=url + "/api/v1", timeout=60) as client:
+        worker = client.get("/residents", headers=_login(client, "cw_gz")).json()["items"][0]["person_key"]
+        issue = {"holder_key": worker, "issuer_region": "510100", "service": "childcare", "value_fen": 80000,
+                 "issued_on": "2026-10-01", "expires_on": "2027-10-01",
+                 "idempotency_key": "audit-voucher-1"}  # fmt: skip
+        issued = client.post("/vouchers", json=issue, headers=_login(client, "cw_cd"))
+        assert issued.status_code == 201, issued.text
+        number = str(issued.json()["voucher_no"])
+        redeem = {"provider": "托育中心", "provider_region": "440100", "redeemed_on": "2026-11-01",
+                  "idempotency_key": "audit-redeem-1"}  # fmt: skip
+        client.post(f"/vouchers/{number}/redeem", json=redeem, headers=_login(client, "cw_gz"))
+        clearing = {"payer_region": "510100", "payee_region": "440100", "idempotency_key": "audit-clear-1"}
+        assert client.post("/vouchers/clearing", json=clearing, headers=_login(client, "fo_nat")).status_code == 200
+    return number
+
+
+@pytest.mark.parametrize(("size", "lang"), [(DESKTOP, "en"), (PHONE, "zh")], ids=["en-1366", "zh-390"])
+def test_audit_names_vouchers_and_clearings(office: Office, size: tuple[int, int], lang: str) -> None:
+    """A voucher is shown by its service, issuer and grouped number, a clearing by its two regions, never as the
+    number or the payer>payee key the log records."""
+    number = _voucher_issued_redeemed_and_cleared(office.url)
+    digits = number.split("-")[2]
+    grouped = " ".join(digits[i : i + 4] for i in range(0, 16, 4))
+    page = office.open(size, lang)
+    office.login(page, "ad_nat")
+    page.goto(office.url + "/office/admin/audit")
+    page.wait_for_selector("#audit-table .el-table__row")
+    table = page.inner_text("#audit-table")
+    assert "FWQ-" not in table and "510100>440100" not in table
+    assert "voucher_issue" not in table and "voucher.clear" not in table
+    issued = page.locator("#audit-table .el-table__row", has_text="voucher issued" if lang == "en" else "发放服务券")
+    expect(issued.first.locator(".audit-subject")).to_have_text(
+        f"Childcare voucher of Chengdu, no. {grouped}" if lang == "en" else f"成都市服务券（托育服务），编号 {grouped}"
+    )
+    cleared = page.locator("#audit-table .el-table__row", has_text="voucher cleared" if lang == "en" else "服务券清算")
+    expect(cleared.first.locator(".audit-subject")).to_have_text(
+        "Chengdu (510100) → Guangzhou (440100)" if lang == "en" else "成都市 (510100) → 广州市 (440100)"
+    )

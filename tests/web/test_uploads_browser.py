@@ -134,3 +134,21 @@ def test_a_person_table_s_decisions_read_in_english_on_a_phone(office: Office) -
     assert "Guangzhou (440100)" in preview and "Chengdu (510100)" in preview and "female" in preview.lower()
     assert "residence_region" not in preview and "hukou_region" not in preview
     office.shot(page, "uploads_person_decisions_en_390")
+
+
+def test_the_summary_counts_one_row_in_the_singular(office: Office) -> None:
+    """A one-person table checked in English: "1 row, 0 stored, 0 errors" and "First row", never "1 rows"."""
+    page = office.open(DESKTOP, "en")
+    office.login(page, "cw_gz")
+    page.goto(office.url + "/office/admin/uploads")
+    page.wait_for_selector("#upload-dry-run")
+    page.locator(".el-select").first.click()
+    page.locator(".el-select-dropdown__item:visible", has_text="People").first.click()
+    one = "\n".join(PEOPLE.splitlines()[:2]) + "\n"
+    page.set_input_files(
+        ".el-upload__input", files=[{"name": "one.csv", "mimeType": "text/csv", "buffer": one.encode()}]
+    )
+    page.click("#upload-store")
+    page.wait_for_selector("#upload-decisions")
+    assert page.inner_text("#upload-result .el-card__header") == "1 row, 0 stored, 0 errors"
+    assert page.inner_text("#upload-preview .el-card__header") == "First row"

@@ -16,6 +16,7 @@ from changzhu.cli.tables_cmds import ErrorsOption, SheetOption, SkipOption, read
 from changzhu.domain.services import Service
 from changzhu.errors import ChangzhuError
 from changzhu.output import ExportOption, OutputFormat, console, emit_table, export_table
+from changzhu.report.lang import Lang
 
 if TYPE_CHECKING:
     import polars as pl
@@ -51,7 +52,7 @@ def explain_command(
     service: Annotated[list[str] | None, typer.Option("--service", "-s", help="only these services")] = None,
     scenario: Annotated[Path | None, typer.Option("--scenario", help="reform YAML (parameter overrides)")] = None,
     as_json: Annotated[bool, typer.Option("--json", help="print the explanation as JSON (as the API does)")] = False,
-    lang: Annotated[str, typer.Option("--lang", help="zh (中文) or en (English)")] = "zh",
+    lang: Annotated[Lang, typer.Option("--lang", help="zh (中文) or en (English)")] = Lang.ZH,
     sheet: SheetOption = None,
     skip_bad_rows: SkipOption = False,
     errors: ErrorsOption = None,
@@ -60,8 +61,6 @@ def explain_command(
     from changzhu.rules import explain, load_scenario
     from changzhu.rules.examples import load_example
 
-    if lang not in ("zh", "en"):
-        raise ChangzhuError(f"--lang {lang!r}: use zh or en")
     reform = load_scenario(scenario) if scenario else None
     jobs: list[tuple[str, pl.DataFrame | CheckedPersonTable, date, int | None, list[Service] | None]] = []
     if example is not None:
@@ -76,7 +75,7 @@ def explain_command(
     out = []
     for title, table, when, pid, wanted in jobs:
         result = explain(
-            table, when, person_id=pid, scenario=reform, services=wanted, lang="en" if lang == "en" else "zh"
+            table, when, person_id=pid, scenario=reform, services=wanted, lang="en" if lang == Lang.EN else "zh"
         )
         if as_json:
             out.append({"case": title, **result.to_dict()})
@@ -203,7 +202,10 @@ def evaluate_command(
     sheet: SheetOption = None,
     skip_bad_rows: SkipOption = False,
     errors: ErrorsOption = None,
-    lang: Annotated[str, typer.Option("--lang", help="the .xlsx file's language: zh (中文) or en (English)")] = "zh",
+    lang: Annotated[
+        Lang,
+        typer.Option("--lang", help="the summary's titles and the .xlsx file's language: zh (中文) or en (English)"),
+    ] = Lang.ZH,
 ) -> None:
     """Decide every service and points scheme for a whole table of people on a date; counts, optionally a file."""
     from rich.progress import Progress
@@ -215,8 +217,6 @@ def evaluate_command(
 
     if out is not None and out.suffix.lower() not in (".parquet", ".csv", ".xlsx"):
         raise ChangzhuError(f"--out {out}: give a .parquet, .csv or .xlsx file")
-    if lang not in ("zh", "en"):
-        raise ChangzhuError(f"--lang {lang}: give zh or en")
     if fmt in (OutputFormat.XLSX, OutputFormat.PARQUET):
         raise ChangzhuError("--format prints the summary (table, csv or json); --out writes the per-person file")
     if (people is None) == (not registry):
@@ -251,9 +251,28 @@ def evaluate_command(
     if by_region:
         emit_table(eligibility_by_region(table, result, region_table()), fmt, f"eligible people by region on {when}")
     else:
-        emit_table(eligibility_summary(result), fmt, f"{table.height:,} people on {when}")
+        emit_table(_titled(eligibility_summary(result), lang), fmt, f"{table.height:,} people on {when}")
     if out is not None and fmt == OutputFormat.TABLE:
         console.print(f"per-person result written to {out}")
+
+
+def _titled(summary: pl.DataFrame, lang: Lang) -> pl.DataFrame:
+    """The summary with each output's title in `lang` first, as the decisions workbook names it (a service's title,
+    a points scheme's), and its field name (`output`) beside it for those who look for it in a program's file."""
+    import polars as pl
+
+    from changzhu.domain.services import SERVICE_TITLES_ZH
+    from changzhu.rules.catalog import policies_in_use
+    from changzhu.rules.explain import SERVICE_TITLES_EN
+    from changzhu.rules.labels import pick_label
+
+    services = SERVICE_TITLES_ZH if lang == Lang.ZH else SERVICE_TITLES_EN
+    titles = {service.value: title for service, title in services.items()}
+    for jurisdiction in policies_in_use().jurisdictions.values():
+        for name, scheme in jurisdiction.schemes.items():
+            titles.setdefault(f"points_{name}", pick_label(scheme.title, lang, name))
+    title = pl.col("output").replace_strict(titles, default=pl.col("output"), return_dtype=pl.String)
+    return summary.select(title.alias("title"), pl.all())
 
 
 def register(app: typer.Typer) -> None:

@@ -13,6 +13,7 @@ import polars as pl
 from changzhu.domain.services import SERVICE_TITLES_ZH, Service
 from changzhu.rules.catalog import PolicySet, policies_in_use
 from changzhu.rules.explain import SERVICE_TITLES_EN
+from changzhu.rules.labels import pick_label
 
 WORDS: dict[str, dict[str, str]] = {
     "zh": {
@@ -84,11 +85,6 @@ def _scheme_titles(policies: PolicySet) -> dict[str, tuple[tuple[str, str], dict
             known = out.get(name, (scheme.title, {}))[1]
             out[name] = (scheme.title, {**known, **labels})
     return out
-
-
-def _pick(label: tuple[str, str], lang: str, fallback: str) -> str:
-    zh, en = label
-    return (zh if lang == "zh" else en or zh) or fallback
 
 
 def _number(value: pl.Expr) -> pl.Expr:
@@ -169,12 +165,12 @@ def decision_sheets(
             continue
         if scheme_name is not None:
             label, indicators = schemes[scheme_name]
-            title = _pick(label, lang, scheme_name)
+            title = pick_label(label, lang, scheme_name)
             add(pl.col(column), words["points"].format(title=title), [column], words["points_means"])
             if {low, high} <= set(result.columns):
                 add(_range(low, high, words), words["range"].format(title=title), [low, high], words["range_means"])
             if unassessed in result.columns:
-                names = {k: _pick(v, lang, k) for k, v in indicators.items()}
+                names = {k: pick_label(v, lang, k) for k, v in indicators.items()}
                 add(_listed(unassessed, names, words["join"]), words["unassessed"].format(title=title), [unassessed],
                     words["unassessed_means"])  # fmt: skip
             done |= {column, low, high, unassessed}

@@ -28,6 +28,7 @@ from changzhu.rules.engine import IntervalEvaluator, LeafTrace, PointsTrace
 from changzhu.rules.errors import PersonNotFound
 from changzhu.rules.evaluate import NeedsFinder, prepare
 from changzhu.rules.indicators import Indicator
+from changzhu.rules.labels import pick_label
 from changzhu.rules.scenario import Scenario
 
 Lang = Literal["zh", "en"]
@@ -641,7 +642,7 @@ def _service(
         note,
         reader.labels(needed),
         rule.jurisdiction if rule else "—",
-        _pick(rule.source, reader.lang) if rule else "—",
+        pick_label(rule.source, reader.lang) if rule else "—",
         conditions,
         needed_inputs=needed,
     )
@@ -717,12 +718,12 @@ def _points(
         high,
         trace.line,
         Citation(trace.line_parameter.key, trace.line_dated.since, trace.line_dated.source, trace.line_dated.verified),
-        _pick(scheme.source, reader.lang),
+        pick_label(scheme.source, reader.lang),
         indicators,
         earliest,
         note,
         [
-            UnmodelledIndicator(u.name, _pick(u.label, reader.lang), _pick(u.reason, reader.lang), u.source)
+            UnmodelledIndicator(u.name, pick_label(u.label, reader.lang), pick_label(u.reason, reader.lang), u.source)
             for u in scheme.unmodelled
         ],
         float(sum(i.low for i in open_items)),
@@ -759,10 +760,6 @@ def _shown(c: ConditionExplanation) -> str:
     if c.value is None:
         return ""
     return f" — {c.value}" + ("" if c.threshold is None else f" ({c.threshold})")
-
-
-def _pick(label: tuple[str, str], lang: str) -> str:
-    return label[1] if lang == "en" else label[0]
 
 
 def _dates_shown(statics: dict[str, np.ndarray], name: str, row: int, lang: str) -> str:

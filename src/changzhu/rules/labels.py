@@ -1,5 +1,5 @@
 """Chinese and English labels of the rules' core variables and their categories, for explanations and schemas
-(the person columns' own labels are domain/person.py's)."""
+(the person columns' own labels are domain/person.py's), and the one picker of a (zh, en) label's text."""
 
 from __future__ import annotations
 
@@ -46,3 +46,10 @@ def variable_labels(variable: str) -> tuple[str, str]:
     if variable in CORE_LABELS_ZH:
         return CORE_LABELS_ZH[variable], CORE_LABELS_EN[variable]
     return variable, variable.replace("_", " ")
+
+
+def pick_label(label: tuple[str, str], lang: str, fallback: str = "") -> str:
+    """A (zh, en) label's text in `lang` (zh, else en): English falls back to the Chinese where it is empty, and
+    `fallback` is given when both are."""
+    zh, en = label
+    return (zh if lang == "zh" else en or zh) or fallback

@@ -158,7 +158,14 @@ def parse_number(raw: pl.Series, *, integer: bool) -> Parsed:
         too_large = finite & (number.abs() >= 2.0**63)  # 1e100: no whole number column holds it
         bad = unreadable | fractional | too_large
         values = number.set(bad, None).cast(pl.Int64)
-        reasons = _when(unreadable | fractional, "not a whole number").zip_with(~too_large, _when(too_large, TOO_LARGE))
+        cells = pl.DataFrame({"too_large": too_large, "not_whole": unreadable | fractional})
+        reasons = cells.select(
+            pl.when("too_large")
+            .then(pl.lit(TOO_LARGE))
+            .when("not_whole")
+            .then(pl.lit("not a whole number"))
+            .otherwise(pl.lit(None, pl.String))
+        ).to_series()
         return Parsed(values, reasons)
     if not unreadable.any():
         return Parsed(number, _when(unreadable, "not a number"))

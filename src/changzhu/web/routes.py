@@ -22,7 +22,6 @@ PAGES: dict[str, str] = {
     "services": "services.html",
     "fiscal": "fiscal.html",
     "scenarios": "scenarios.html",
-    "me": "me.html",
     "caseload": "caseload.html",
 }
 CSP = (

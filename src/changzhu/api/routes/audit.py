@@ -35,6 +35,15 @@ class SubjectRegion(BaseModel):
     name_en: str
 
 
+class SubjectVoucher(BaseModel):
+    """A voucher subject: its number grouped for reading, its service as recorded (the office labels it; None: the
+    voucher is not in this store) and the region that issued it."""
+
+    number: str
+    service: str | None
+    issuer: SubjectRegion
+
+
 class AuditEntry(BaseModel):
     """One record of the log: when, who, what, about whom, why, and its place in its hash chain. `reason` is the
     text the record holds; reason_zh and reason_en the reason in each language (one text typed by a person, or held
@@ -53,8 +62,10 @@ class AuditEntry(BaseModel):
     seq: int
     subject_name_zh: str | None = None  # a region subject's name(s) (region:440100,510100 → 广州市、成都市), an
     subject_name_en: str | None = None  # account's user name, a quota run's city, kind and year; None: as recorded
-    subject_kind: str = "other"  # region, user, person, quota, other
-    subject_regions: list[SubjectRegion] = []  # a region subject's regions, each by code and name
+    subject_kind: str = "other"  # region, between, user, person, quota, voucher, table, dataset, approval, file,
+    # ledger or other (api/audit_names.py)
+    subject_regions: list[SubjectRegion] = []  # a region subject's regions (a clearing's payer and payee), named
+    subject_voucher: SubjectVoucher | None = None  # a voucher subject's service, issuer and number
     subject_person_key: str | None = None  # a person subject's key, to open their record (an audited read)
     actor_kind: str = "system"  # user (an account), peer (another office), system (command line, test, simulation)
     actor_name: str = ""  # the account's user name, the office's name, or the actor as recorded
@@ -143,6 +154,10 @@ def audit_log(
         item.subject_kind, item.subject_person_key = named.kind, named.person_key
         item.subject_name_zh, item.subject_name_en = named.zh, named.en
         item.subject_regions = [SubjectRegion(code=c, name_zh=zh, name_en=en) for c, zh, en in named.regions]
+        if (voucher := named.voucher) is not None:
+            code, zh, en = voucher.issuer
+            issuer = SubjectRegion(code=code, name_zh=zh, name_en=en)
+            item.subject_voucher = SubjectVoucher(number=voucher.number, service=voucher.service, issuer=issuer)
     if fmt != ExportFormat.JSON:
         return records_file([i.model_dump(mode="json") for i in items], fmt, "audit")
     return Page[AuditEntry](items=items, total=total, limit=limit, offset=offset)

@@ -110,5 +110,5 @@ const CZ = {
     });
   },
 
-  homeFor(role) { return role === "resident" ? "/app/me" : (role === "caseworker" ? "/app/caseload" : "/app/map"); },
+  homeFor(role) { return role === "resident" ? "/office/me" : (role === "caseworker" ? "/app/caseload" : "/app/map"); },
 };

@@ -12,8 +12,8 @@ CZ.ready(async () => {
   CZ.table(table, [
     {label: CZ.t("caseload.name"), fmt: r => r.name || CZ.t("caseload.nameHidden")},
     {label: CZ.t("caseload.key"), key: "person_key"},
-    {label: CZ.t("me.residence"), fmt: r => place(r.residence_region, r.residence_region_name, r.residence_region_name_en)},
-    {label: CZ.t("me.hukou"), fmt: r => place(r.hukou_region, r.hukou_region_name, r.hukou_region_name_en)},
-    {label: CZ.t("me.since"), key: "residence_since"},
+    {label: CZ.t("col.residence"), fmt: r => place(r.residence_region, r.residence_region_name, r.residence_region_name_en)},
+    {label: CZ.t("col.hukou"), fmt: r => place(r.hukou_region, r.hukou_region_name, r.hukou_region_name_en)},
+    {label: CZ.t("col.since"), key: "residence_since"},
   ], page.items);
 });
