@@ -110,26 +110,10 @@ class IntervalEvaluator:
         groups = chain_groups(self.frame, self.policies, self.scenario)
         order = service_order([p for p, _ in groups], services)
         n = self.frame.n
-        shared: dict[tuple[int, ...], np.ndarray] = {}  # the rows of chain groups evaluated together, one array each
-        trees = TreeKernels(self.frame.on_date) if self._compiled() else None
-        for service in order:
-            rules = [(policy, rows, policy.services.get(service)) for policy, rows in groups]
-            if not self.trace:  # an explanation cites each chain's own parameters
-                rules = _merged(rules, self.frame.on_date, n, shared)
-            if trees is not None:
-                interval = trees.service(self, service, rules, n)
-            elif len(rules) == 1 and rules[0][2] is not None and rules[0][1].shape[0] == n:
-                policy, rows, rule = rules[0]
-                assert rule is not None
-                interval = rule.rule.interval(self, policy, rows, service.value)
-            else:
-                interval = _assemble(
-                    n, [(rows, rule.rule.interval(self, policy, rows, service.value)) for policy, rows, rule in rules
-                        if rule is not None]
-                )  # fmt: skip
-            self.services[service] = interval
-            if service == Service.RESIDENCE_PERMIT:
-                self._set_permit_clock(interval)
+        if self._compiled():
+            self._kernel_services(groups, order)
+        else:
+            self._numpy_services(groups, order)
         for policy, rows in groups if points else []:
             for scheme in policy.schemes.values():
                 if self._totals(policy, scheme, rows) is not None:
@@ -146,6 +130,39 @@ class IntervalEvaluator:
                     for mine, theirs in ((whole.assessed, result.assessed), (whole.low, result.low)):
                         mine[rows] = theirs
                     whole.high[rows] = result.high
+
+    def _kernel_services(self, groups: list[tuple[ResolvedPolicy, np.ndarray]], order: list[Service]) -> None:
+        """The services from the compiled trees: per stage (services none of which uses another), each chain group's
+        kernel in one pass over its rows."""
+        stages = service_stages([p for p, _ in groups], order)
+        trees = TreeKernels(self.frame.on_date, stages)
+        for stage in stages:
+            for service, interval in trees.stage(self, stage, groups, self.frame.n).items():
+                self.services[service] = interval
+                if service == Service.RESIDENCE_PERMIT:
+                    self._set_permit_clock(interval)
+
+    def _numpy_services(self, groups: list[tuple[ResolvedPolicy, np.ndarray]], order: list[Service]) -> None:
+        """The services from the rule trees' NumPy intervals, one service after the other (chain groups with the same
+        tree and parameters together, unless explaining)."""
+        n = self.frame.n
+        shared: dict[tuple[int, ...], np.ndarray] = {}  # the rows of chain groups evaluated together, one array each
+        for service in order:
+            rules = [(policy, rows, policy.services.get(service)) for policy, rows in groups]
+            if not self.trace:  # an explanation cites each chain's own parameters
+                rules = _merged(rules, self.frame.on_date, n, shared)
+            if len(rules) == 1 and rules[0][2] is not None and rules[0][1].shape[0] == n:
+                policy, rows, rule = rules[0]
+                assert rule is not None
+                interval = rule.rule.interval(self, policy, rows, service.value)
+            else:
+                interval = _assemble(
+                    n, [(rows, rule.rule.interval(self, policy, rows, service.value)) for policy, rows, rule in rules
+                        if rule is not None]
+                )  # fmt: skip
+            self.services[service] = interval
+            if service == Service.RESIDENCE_PERMIT:
+                self._set_permit_clock(interval)
 
     def _compiled(self) -> bool:
         """Whether the kernels run: not when explaining, nor on fewer than COMPILED_MIN_ROWS rows (loading a chain's
@@ -475,18 +492,7 @@ def chain_groups(
 
 def service_order(policies: list[ResolvedPolicy], wanted: list[Service]) -> list[Service]:
     """Services in an order where every service comes after those its rules (or points schemes) use."""
-    deps: dict[Service, set[Service]] = {s: set() for s in Service}
-    for policy in policies:
-        for service, rule in policy.services.items():
-            nodes = rule.rule.walk()
-            for node in list(nodes):
-                if isinstance(node, PointsCondition) and node.scheme in policy.schemes:
-                    nodes.extend(scheme_conditions(policy.schemes[node.scheme]))
-            for node in nodes:
-                if isinstance(node, ServiceCondition):
-                    deps[service].add(node.service)
-                if isinstance(node, VariableCondition) and node.variable == "permit":
-                    deps[service].add(Service.RESIDENCE_PERMIT)
+    deps = _dependencies(policies)
     order: list[Service] = []
     visiting: set[Service] = set()
 
@@ -504,6 +510,40 @@ def service_order(policies: list[ResolvedPolicy], wanted: list[Service]) -> list
     for s in wanted:
         visit(s)
     return order
+
+
+def service_stages(policies: list[ResolvedPolicy], order: list[Service]) -> tuple[tuple[Service, ...], ...]:
+    """The services in `order` cut into stages that can run as one pass over the rows: a service starts a new stage
+    where it uses a service of the current one (its rules, its schemes' conditions, or any indicator or condition
+    reading permit months, which count from the permit decision once it is made)."""
+    deps = _dependencies(policies)
+    for policy in policies:
+        for service, rule in policy.services.items():
+            if any(name == "permit" for name, _ in reads_of(policy, rule.rule)):
+                deps[service].add(Service.RESIDENCE_PERMIT)
+    stages: list[list[Service]] = []
+    for service in order:
+        if not stages or deps[service] & set(stages[-1]):
+            stages.append([])
+        stages[-1].append(service)
+    return tuple(tuple(stage) for stage in stages)
+
+
+def _dependencies(policies: list[ResolvedPolicy]) -> dict[Service, set[Service]]:
+    """The services each service's rules (or points schemes' conditions) use, in any of the chains."""
+    deps: dict[Service, set[Service]] = {s: set() for s in Service}
+    for policy in policies:
+        for service, rule in policy.services.items():
+            nodes = rule.rule.walk()
+            for node in list(nodes):
+                if isinstance(node, PointsCondition) and node.scheme in policy.schemes:
+                    nodes.extend(scheme_conditions(policy.schemes[node.scheme]))
+            for node in nodes:
+                if isinstance(node, ServiceCondition):
+                    deps[service].add(node.service)
+                if isinstance(node, VariableCondition) and node.variable == "permit":
+                    deps[service].add(Service.RESIDENCE_PERMIT)
+    return deps
 
 
 def reads_of(policy: ResolvedPolicy, node: Condition, of: str = "self") -> set[tuple[str, str]]:
