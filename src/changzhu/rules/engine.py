@@ -44,6 +44,7 @@ from changzhu.rules.scenario import Scenario
 
 HORIZON_YEARS = 40  # how far ahead the earliest date of a points line is searched
 COMPILED_MIN_ROWS = 200_000  # below this, the NumPy engine alone (see IntervalEvaluator._compiled)
+TREES_PER_KERNEL = 4  # services per compiled kernel at most (compiling one larger function costs more than it saves)
 
 
 @dataclass
@@ -477,15 +478,15 @@ def chain_groups(
         code = frame.regions.codes[idx]
         key = (policies.chain_for(code), scenario_scope(policies, code, scenario))
         chains.setdefault(key, []).append(idx)
-    everyone = len(chains) == 1
+    group = None
+    if len(chains) > 1:  # each row's group from a table over region indices (index -1, no region: the last slot)
+        table = np.zeros(len(frame.regions.codes) + 1, dtype=np.int8 if len(chains) < 128 else np.int64)
+        for k, region_ids in enumerate(chains.values()):
+            table[region_ids] = k
+        group = table[frame.region_idx]  # one gather for every group
     out = []
-    for (chain, scope), region_ids in chains.items():
-        if everyone:
-            rows = np.arange(frame.n)
-        else:  # the group's regions as a table over region indices (index -1, no region: the last slot), one gather
-            inside = np.zeros(len(frame.regions.codes) + 1, dtype=bool)
-            inside[region_ids] = True
-            rows = np.flatnonzero(inside[frame.region_idx])
+    for k, (chain, scope) in enumerate(chains):
+        rows = np.arange(frame.n) if group is None else np.flatnonzero(group == k)
         out.append((resolve(policies, chain, scenario, scope), rows))
     return out
 
@@ -513,9 +514,10 @@ def service_order(policies: list[ResolvedPolicy], wanted: list[Service]) -> list
 
 
 def service_stages(policies: list[ResolvedPolicy], order: list[Service]) -> tuple[tuple[Service, ...], ...]:
-    """The services in `order` cut into stages that can run as one pass over the rows: a service starts a new stage
-    where it uses a service of the current one (its rules, its schemes' conditions, or any indicator or condition
-    reading permit months, which count from the permit decision once it is made)."""
+    """The services in `order` cut into stages that each run as one kernel, one pass over a chain's rows: a service
+    starts a new stage where it uses a service of the current one (its rules, its schemes' conditions, or any
+    indicator or condition reading permit months, which count from the permit decision once it is made), or where
+    the current one holds TREES_PER_KERNEL services."""
     deps = _dependencies(policies)
     for policy in policies:
         for service, rule in policy.services.items():
@@ -523,7 +525,7 @@ def service_stages(policies: list[ResolvedPolicy], order: list[Service]) -> tupl
                 deps[service].add(Service.RESIDENCE_PERMIT)
     stages: list[list[Service]] = []
     for service in order:
-        if not stages or deps[service] & set(stages[-1]):
+        if not stages or deps[service] & set(stages[-1]) or len(stages[-1]) >= TREES_PER_KERNEL:
             stages.append([])
         stages[-1].append(service)
     return tuple(tuple(stage) for stage in stages)
