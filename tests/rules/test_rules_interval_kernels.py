@@ -21,6 +21,7 @@ from changzhu.domain.services import Service
 from changzhu.rules import engine
 from changzhu.rules.arrays import Interval
 from changzhu.rules.catalog import policies_in_use
+from changzhu.rules.conditions import ServiceCondition
 from changzhu.rules.dates import NEVER
 from changzhu.rules.engine import IntervalEvaluator
 from changzhu.rules.evaluate import evaluate, prepare
@@ -160,3 +161,25 @@ def test_an_explanation_still_runs_the_numpy_engine() -> None:
     traced = IntervalEvaluator(frame, frame.policies, None, trace=True)
     traced.run([Service.RESIDENCE_PERMIT])
     assert traced.leaf_traces  # every leaf seen on every row: what an explanation cites
+
+
+def test_a_stage_runs_after_every_service_its_trees_read() -> None:
+    """The services cut into stages (one kernel each): in dependency order, none reading a service of its own stage
+    (nor permit months while the permit is decided in the same stage), at most TREES_PER_KERNEL each."""
+    frame = prepare(random_people(400, 5), ON)
+    policies = [policy for policy, _ in engine.chain_groups(frame, frame.policies, None)]
+    assert len(policies) > 1
+    order = engine.service_order(policies, list(Service))
+    stages = engine.service_stages(policies, order)
+    assert [s for stage in stages for s in stage] == order
+    assert len(stages) < len(order)  # several services share a kernel
+    for k, stage in enumerate(stages):
+        assert 0 < len(stage) <= engine.TREES_PER_KERNEL
+        earlier = {s for before in stages[:k] for s in before}
+        for policy in policies:
+            for service in (s for s in stage if s in policy.services):
+                rule = policy.services[service].rule
+                read = {node.service for node in rule.walk() if isinstance(node, ServiceCondition)}
+                if any(name == "permit" for name, _ in engine.reads_of(policy, rule)):
+                    read.add(Service.RESIDENCE_PERMIT)
+                assert read <= earlier, (service, read - earlier)

@@ -1,4 +1,4 @@
-"""A chain's rule tree for one service as the source of one interval kernel: per row, the days it holds.
+"""A chain's rule trees for some services as the source of one interval kernel: per row, the days each holds.
 
 The kernel writes, for each row, what the interval engine gives for the tree (changzhu.rules.arrays.Interval): the
 start and end of the days it holds, whether that depends on an unknown input, and whether the value on the date is
@@ -17,13 +17,16 @@ codes) are evaluated by the engine for the chain's rows and read by the kernel a
 NumPy. Scalar constants (thresholds, the date, flags) are kernel arguments, as in changzhu.rules.codegen, so a module
 serves every date and reform of the same structure.
 
-Kernel arguments: rows (the rows evaluated), the four outputs o_start, o_end, o_unknown, o_decided (indexed by row;
-the end written only if write_end, unknown and decided only if write_unknown: the caller knows when neither can
-differ from FOREVER, known and decided, and then keeps no array for them),
-then the inputs by name: cb_/cc_/cg_/cx_<clock> a clock's base, const, grows and before (changzhu.rules.frame.Clock),
-pu where the permit months are unknown, s_<variable> a static variable, parent, ss_/se_/su_/sd_<service> a service's
-interval, l<k>s/l<k>e/l<k>u/l<k>d the engine's interval of the k-th leaf it evaluates (indexed by position in rows),
-the calendar tables (t_*), kf (float64) and ki (int64) constants, and last write_end and write_unknown.
+One kernel holds the trees of several services none of which reads another (a stage, changzhu.rules.engine.
+service_stages): one pass over the rows writes each row's trees one after the other, so an input or the parent's row
+read by several trees is in cache. Kernel arguments: rows (the rows evaluated), the four outputs of each tree j in
+order, o<j>s, o<j>e, o<j>u, o<j>d (start, end, unknown, decided, indexed by row; the end written only if we<j>,
+unknown and decided only if wu<j>: the caller knows when neither can differ from FOREVER, known and decided, and then
+keeps no array for them), then the inputs by name: cb_/cc_/cg_/cx_<clock> a clock's base, const, grows and before
+(changzhu.rules.frame.Clock), pu where the permit months are unknown, s_<variable> a static variable, parent,
+ss_/se_/su_/sd_<service> a service's interval, l<k>s/l<k>e/l<k>u/l<k>d the engine's interval of the k-th leaf it
+evaluates (indexed by position in rows), the calendar tables (t_*), kf (float64) and ki (int64) constants, and last
+we<j> and wu<j> of each tree in order.
 """
 
 from __future__ import annotations

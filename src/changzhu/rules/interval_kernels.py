@@ -1,9 +1,11 @@
-"""Compiled interval trees: each chain's rule for a service run as one kernel that writes the service's interval.
+"""Compiled interval trees: a chain's rules for a stage of services run as one kernel that writes their intervals.
 
-The interval engine (changzhu.rules.engine.IntervalEvaluator) asks here for a service's interval over every row: the
-kernel of each chain group's rule (changzhu.rules.interval_codegen) writes the start, end, unknown and decided of its
-rows straight into the service's arrays, with no leaf results, folds or gathering in between. The kernels of a chain
-are one module in the kernel cache (changzhu.rules.kernel_cache, under CHANGZHU_CACHE_DIR), compiled once per machine.
+The interval engine (changzhu.rules.engine.IntervalEvaluator) asks here for the intervals of a stage's services over
+every row: the kernel of each chain group's rules (changzhu.rules.interval_codegen) writes the start, end, unknown and
+decided of its rows straight into the services' arrays, with no leaf results, folds or gathering in between. Chain
+groups whose kernels for a stage are the same (the same text and constants, no leaf the engine evaluates) run as one
+call over their rows together. The kernels of a chain are one module in the kernel cache (changzhu.rules.kernel_cache,
+under CHANGZHU_CACHE_DIR), compiled once per machine.
 """
 
 from __future__ import annotations
@@ -68,19 +70,20 @@ class TreeKernels:
     stages: Stages
     done: dict[Service, _Arrays] = field(default_factory=dict)
     constants: dict[tuple[Any, type], np.ndarray] = field(default_factory=dict)
+    unions: dict[tuple[int, ...], np.ndarray] = field(default_factory=dict)  # rows of chain groups run together
 
     def stage(
         self, ev: Engine, services: tuple[Service, ...], groups: list[tuple[ResolvedPolicy, np.ndarray]], n: int
     ) -> dict[Service, Interval]:
         """The intervals of a stage's services (one of self.stages) for every row: each chain group's kernel for the
-        stage, one pass over its rows writing every service its chain has a rule for (rows of no group, or whose
-        chain has no rule for a service: never, known). The end is kept only where a kernel may end, unknown and
-        decided only where one may be unknown."""
-        calls = []
+        stage, one pass over its rows (those of every group with the same kernel) writing every service its chain has
+        a rule for (rows of no group, or whose chain has no rule for a service: never, known). The end is kept only
+        where a kernel may end, unknown and decided only where one may be unknown."""
         ends: dict[Service, bool] = dict.fromkeys(services, False)
         unknowns: dict[Service, bool] = dict.fromkeys(services, False)
         covered = dict.fromkeys(services, 0)
-        for policy, rows in groups:
+        same: dict[tuple[Any, ...], list[tuple[int, ResolvedPolicy, np.ndarray, _Compiled]]] = {}
+        for g, (policy, rows) in enumerate(groups):
             mine = tuple(s for s in services if s in policy.services)
             if not mine:
                 continue
@@ -90,7 +93,10 @@ class TreeKernels:
                 ends[tree.service] |= tree.finite_end or any(got.end is not None for got in read)
                 unknowns[tree.service] |= tree.maybe_unknown or any(got.unknown is not None for got in read)
                 covered[tree.service] += rows.shape[0]
-            calls.append((policy, rows, compiled))
+            source = compiled.source  # the same text and constants, no leaf of the engine's: the same kernel
+            key = (source.source, *(c.tobytes() for c in source.constants)) if not source.leaves else (g,)
+            same.setdefault(key, []).append((g, policy, rows, compiled))
+        calls = [(m[0][1], self._rows(m, n), m[0][3]) for m in same.values()]
         made = {s: _outputs(n, ends[s], unknowns[s]) for s in services}
         for service, (start, end, unknown, decided) in made.items():
             if covered[service] != n:  # rows of no group: never, known
@@ -125,6 +131,21 @@ class TreeKernels:
             else:
                 out[service] = Interval(start, interval_end, unknown, decided)
         return out
+
+    def _rows(self, members: list[tuple[int, ResolvedPolicy, np.ndarray, _Compiled]], n: int) -> np.ndarray:
+        """The rows of the chain groups that run the same kernel, in order (made once per evaluation for the same
+        groups): one pass over them all instead of one per group, so each line of memory is read once."""
+        if len(members) == 1:
+            return members[0][2]
+        key = tuple(m[0] for m in members)
+        rows = self.unions.get(key)
+        if rows is None:
+            inside = np.zeros(n, dtype=bool)
+            for _, _, some, _ in members:
+                inside[some] = True
+            rows = np.arange(n) if inside.all() else np.flatnonzero(inside)
+            self.unions[key] = rows
+        return rows
 
     def _constant(self, n: int, value: Any, dtype: type) -> np.ndarray:
         """A read-only array of one value for every row, made once per evaluation (a service read by a kernel that is
