@@ -134,10 +134,13 @@ class IntervalEvaluator:
 
     def _kernel_services(self, groups: list[tuple[ResolvedPolicy, np.ndarray]], order: list[Service]) -> None:
         """The services from the compiled trees: per stage (services none of which uses another), each chain group's
-        kernel in one pass over its rows."""
-        stages = service_stages([p for p, _ in groups], order)
+        kernel in one pass over its rows. The stages are those of every service, so that a chain's kernels are the
+        same whichever services are asked for (one module, compiled once); a stage runs whole where it holds a
+        service asked for or one that such a stage uses."""
+        policies = [p for p, _ in groups]
+        stages = service_stages(policies, service_order(policies, list(Service)))
         trees = TreeKernels(self.frame.on_date, stages)
-        for stage in stages:
+        for stage in stages_to_run(policies, stages, order):
             for service, interval in trees.stage(self, stage, groups, self.frame.n).items():
                 self.services[service] = interval
                 if service == Service.RESIDENCE_PERMIT:
@@ -518,17 +521,38 @@ def service_stages(policies: list[ResolvedPolicy], order: list[Service]) -> tupl
     starts a new stage where it uses a service of the current one (its rules, its schemes' conditions, or any
     indicator or condition reading permit months, which count from the permit decision once it is made), or where
     the current one holds TREES_PER_KERNEL services."""
-    deps = _dependencies(policies)
-    for policy in policies:
-        for service, rule in policy.services.items():
-            if any(name == "permit" for name, _ in reads_of(policy, rule.rule)):
-                deps[service].add(Service.RESIDENCE_PERMIT)
+    deps = _stage_dependencies(policies)
     stages: list[list[Service]] = []
     for service in order:
         if not stages or deps[service] & set(stages[-1]) or len(stages[-1]) >= TREES_PER_KERNEL:
             stages.append([])
         stages[-1].append(service)
     return tuple(tuple(stage) for stage in stages)
+
+
+def stages_to_run(
+    policies: list[ResolvedPolicy], stages: tuple[tuple[Service, ...], ...], order: list[Service]
+) -> list[tuple[Service, ...]]:
+    """The stages holding a service of `order`, and those holding a service that a stage run uses (in turn)."""
+    deps = _stage_dependencies(policies)
+    needed = set(order)
+    out = []
+    for stage in reversed(stages):  # a stage uses only earlier ones
+        if needed.intersection(stage):
+            out.append(stage)
+            needed.update(*(deps[s] for s in stage))
+    return out[::-1]
+
+
+def _stage_dependencies(policies: list[ResolvedPolicy]) -> dict[Service, set[Service]]:
+    """The services each service uses (_dependencies) and the permit for a rule that reads permit months anywhere,
+    an indicator included (they count from the permit decision once it is made)."""
+    deps = _dependencies(policies)
+    for policy in policies:
+        for service, rule in policy.services.items():
+            if any(name == "permit" for name, _ in reads_of(policy, rule.rule)):
+                deps[service].add(Service.RESIDENCE_PERMIT)
+    return deps
 
 
 def _dependencies(policies: list[ResolvedPolicy]) -> dict[Service, set[Service]]:
