@@ -21,6 +21,7 @@ from changzhu.domain.services import Service
 from changzhu.rules import engine
 from changzhu.rules.arrays import Interval
 from changzhu.rules.catalog import policies_in_use
+from changzhu.rules.conditions import ServiceCondition
 from changzhu.rules.dates import NEVER
 from changzhu.rules.engine import IntervalEvaluator
 from changzhu.rules.evaluate import evaluate, prepare
@@ -74,10 +75,10 @@ def _with_unknowns(people: pl.DataFrame, seed: int, unknown_share: float) -> pl.
     return people.with_columns(columns)
 
 
-def _run(people: pl.DataFrame, compiled: bool) -> IntervalEvaluator:
+def _run(people: pl.DataFrame, compiled: bool, services: list[Service] | None = None) -> IntervalEvaluator:
     frame = prepare(people, ON)
     engine = IntervalEvaluator(frame, frame.policies, None, compiled=compiled)
-    engine.run(list(Service))
+    engine.run(list(Service) if services is None else services)
     return engine
 
 
@@ -88,10 +89,10 @@ def _masks(interval: Interval, n: int) -> tuple[np.ndarray, np.ndarray]:
     return unknown, np.ones(n, dtype=bool) if decided is None else decided
 
 
-def _assert_same(people: pl.DataFrame) -> None:
-    numpy, kernels = _run(people, False), _run(people, True)
+def _assert_same(people: pl.DataFrame, services: list[Service] | None = None) -> None:
+    numpy, kernels = _run(people, False, services), _run(people, True, services)
     n = people.height
-    for service in Service:
+    for service in list(Service) if services is None else services:
         a, b = numpy.services[service], kernels.services[service]
         assert np.array_equal(a.start, b.start), service
         for want, got in zip(_masks(a, n), _masks(b, n), strict=True):
@@ -160,3 +161,42 @@ def test_an_explanation_still_runs_the_numpy_engine() -> None:
     traced = IntervalEvaluator(frame, frame.policies, None, trace=True)
     traced.run([Service.RESIDENCE_PERMIT])
     assert traced.leaf_traces  # every leaf seen on every row: what an explanation cites
+
+
+def test_a_stage_runs_after_every_service_its_trees_read() -> None:
+    """The services cut into stages (one kernel each): in dependency order, none reading a service of its own stage
+    (nor permit months while the permit is decided in the same stage), at most TREES_PER_KERNEL each."""
+    frame = prepare(random_people(400, 5), ON)
+    policies = [policy for policy, _ in engine.chain_groups(frame, frame.policies, None)]
+    assert len(policies) > 1
+    order = engine.service_order(policies, list(Service))
+    stages = engine.service_stages(policies, order)
+    assert [s for stage in stages for s in stage] == order
+    assert len(stages) < len(order)  # several services share a kernel
+    for k, stage in enumerate(stages):
+        assert 0 < len(stage) <= engine.TREES_PER_KERNEL
+        earlier = {s for before in stages[:k] for s in before}
+        for policy in policies:
+            for service in (s for s in stage if s in policy.services):
+                rule = policy.services[service].rule
+                read = {node.service for node in rule.walk() if isinstance(node, ServiceCondition)}
+                if any(name == "permit" for name, _ in engine.reads_of(policy, rule)):
+                    read.add(Service.RESIDENCE_PERMIT)
+                assert read <= earlier, (service, read - earlier)
+
+
+@pytest.mark.parametrize(
+    "wanted", [[Service.POINTS_SETTLEMENT], [Service.MEDICAL_INSURANCE, Service.SOCIAL_INTEGRATION]]
+)
+def test_some_services_asked_equal_the_numpy_engine(wanted: list[Service]) -> None:
+    """A part of the services runs whole stages of every service's (one module a chain whichever are asked), with
+    the stages those use before them: the services asked are the NumPy engine's."""
+    people = _with_unknowns(random_people(600, 17), 17, 0.2)
+    _assert_same(people, wanted)
+    frame = prepare(people, ON)
+    policies = [policy for policy, _ in engine.chain_groups(frame, frame.policies, None)]
+    stages = engine.service_stages(policies, engine.service_order(policies, list(Service)))
+    run = engine.stages_to_run(policies, stages, engine.service_order(policies, wanted))
+    assert set(wanted) <= {s for stage in run for s in stage}
+    if Service.MEDICAL_INSURANCE in wanted:  # it reads the permit: the permit's stage runs first
+        assert Service.RESIDENCE_PERMIT in run[0]

@@ -44,6 +44,7 @@ from changzhu.rules.scenario import Scenario
 
 HORIZON_YEARS = 40  # how far ahead the earliest date of a points line is searched
 COMPILED_MIN_ROWS = 200_000  # below this, the NumPy engine alone (see IntervalEvaluator._compiled)
+TREES_PER_KERNEL = 4  # services per compiled kernel at most (compiling one larger function costs more than it saves)
 
 
 @dataclass
@@ -110,26 +111,10 @@ class IntervalEvaluator:
         groups = chain_groups(self.frame, self.policies, self.scenario)
         order = service_order([p for p, _ in groups], services)
         n = self.frame.n
-        shared: dict[tuple[int, ...], np.ndarray] = {}  # the rows of chain groups evaluated together, one array each
-        trees = TreeKernels(self.frame.on_date) if self._compiled() else None
-        for service in order:
-            rules = [(policy, rows, policy.services.get(service)) for policy, rows in groups]
-            if not self.trace:  # an explanation cites each chain's own parameters
-                rules = _merged(rules, self.frame.on_date, n, shared)
-            if trees is not None:
-                interval = trees.service(self, service, rules, n)
-            elif len(rules) == 1 and rules[0][2] is not None and rules[0][1].shape[0] == n:
-                policy, rows, rule = rules[0]
-                assert rule is not None
-                interval = rule.rule.interval(self, policy, rows, service.value)
-            else:
-                interval = _assemble(
-                    n, [(rows, rule.rule.interval(self, policy, rows, service.value)) for policy, rows, rule in rules
-                        if rule is not None]
-                )  # fmt: skip
-            self.services[service] = interval
-            if service == Service.RESIDENCE_PERMIT:
-                self._set_permit_clock(interval)
+        if self._compiled():
+            self._kernel_services(groups, order)
+        else:
+            self._numpy_services(groups, order)
         for policy, rows in groups if points else []:
             for scheme in policy.schemes.values():
                 if self._totals(policy, scheme, rows) is not None:
@@ -146,6 +131,42 @@ class IntervalEvaluator:
                     for mine, theirs in ((whole.assessed, result.assessed), (whole.low, result.low)):
                         mine[rows] = theirs
                     whole.high[rows] = result.high
+
+    def _kernel_services(self, groups: list[tuple[ResolvedPolicy, np.ndarray]], order: list[Service]) -> None:
+        """The services from the compiled trees: per stage (services none of which uses another), each chain group's
+        kernel in one pass over its rows. The stages are those of every service, so that a chain's kernels are the
+        same whichever services are asked for (one module, compiled once); a stage runs whole where it holds a
+        service asked for or one that such a stage uses."""
+        policies = [p for p, _ in groups]
+        stages = service_stages(policies, service_order(policies, list(Service)))
+        trees = TreeKernels(self.frame.on_date, stages)
+        for stage in stages_to_run(policies, stages, order):
+            for service, interval in trees.stage(self, stage, groups, self.frame.n).items():
+                self.services[service] = interval
+                if service == Service.RESIDENCE_PERMIT:
+                    self._set_permit_clock(interval)
+
+    def _numpy_services(self, groups: list[tuple[ResolvedPolicy, np.ndarray]], order: list[Service]) -> None:
+        """The services from the rule trees' NumPy intervals, one service after the other (chain groups with the same
+        tree and parameters together, unless explaining)."""
+        n = self.frame.n
+        shared: dict[tuple[int, ...], np.ndarray] = {}  # the rows of chain groups evaluated together, one array each
+        for service in order:
+            rules = [(policy, rows, policy.services.get(service)) for policy, rows in groups]
+            if not self.trace:  # an explanation cites each chain's own parameters
+                rules = _merged(rules, self.frame.on_date, n, shared)
+            if len(rules) == 1 and rules[0][2] is not None and rules[0][1].shape[0] == n:
+                policy, rows, rule = rules[0]
+                assert rule is not None
+                interval = rule.rule.interval(self, policy, rows, service.value)
+            else:
+                interval = _assemble(
+                    n, [(rows, rule.rule.interval(self, policy, rows, service.value)) for policy, rows, rule in rules
+                        if rule is not None]
+                )  # fmt: skip
+            self.services[service] = interval
+            if service == Service.RESIDENCE_PERMIT:
+                self._set_permit_clock(interval)
 
     def _compiled(self) -> bool:
         """Whether the kernels run: not when explaining, nor on fewer than COMPILED_MIN_ROWS rows (loading a chain's
@@ -460,33 +481,22 @@ def chain_groups(
         code = frame.regions.codes[idx]
         key = (policies.chain_for(code), scenario_scope(policies, code, scenario))
         chains.setdefault(key, []).append(idx)
-    everyone = len(chains) == 1
+    group = None
+    if len(chains) > 1:  # each row's group from a table over region indices (index -1, no region: the last slot)
+        table = np.zeros(len(frame.regions.codes) + 1, dtype=np.int8 if len(chains) < 128 else np.int64)
+        for k, region_ids in enumerate(chains.values()):
+            table[region_ids] = k
+        group = table[frame.region_idx]  # one gather for every group
     out = []
-    for (chain, scope), region_ids in chains.items():
-        if everyone:
-            rows = np.arange(frame.n)
-        else:  # the group's regions as a table over region indices (index -1, no region: the last slot), one gather
-            inside = np.zeros(len(frame.regions.codes) + 1, dtype=bool)
-            inside[region_ids] = True
-            rows = np.flatnonzero(inside[frame.region_idx])
+    for k, (chain, scope) in enumerate(chains):
+        rows = np.arange(frame.n) if group is None else np.flatnonzero(group == k)
         out.append((resolve(policies, chain, scenario, scope), rows))
     return out
 
 
 def service_order(policies: list[ResolvedPolicy], wanted: list[Service]) -> list[Service]:
     """Services in an order where every service comes after those its rules (or points schemes) use."""
-    deps: dict[Service, set[Service]] = {s: set() for s in Service}
-    for policy in policies:
-        for service, rule in policy.services.items():
-            nodes = rule.rule.walk()
-            for node in list(nodes):
-                if isinstance(node, PointsCondition) and node.scheme in policy.schemes:
-                    nodes.extend(scheme_conditions(policy.schemes[node.scheme]))
-            for node in nodes:
-                if isinstance(node, ServiceCondition):
-                    deps[service].add(node.service)
-                if isinstance(node, VariableCondition) and node.variable == "permit":
-                    deps[service].add(Service.RESIDENCE_PERMIT)
+    deps = _dependencies(policies)
     order: list[Service] = []
     visiting: set[Service] = set()
 
@@ -504,6 +514,62 @@ def service_order(policies: list[ResolvedPolicy], wanted: list[Service]) -> list
     for s in wanted:
         visit(s)
     return order
+
+
+def service_stages(policies: list[ResolvedPolicy], order: list[Service]) -> tuple[tuple[Service, ...], ...]:
+    """The services in `order` cut into stages that each run as one kernel, one pass over a chain's rows: a service
+    starts a new stage where it uses a service of the current one (its rules, its schemes' conditions, or any
+    indicator or condition reading permit months, which count from the permit decision once it is made), or where
+    the current one holds TREES_PER_KERNEL services."""
+    deps = _stage_dependencies(policies)
+    stages: list[list[Service]] = []
+    for service in order:
+        if not stages or deps[service] & set(stages[-1]) or len(stages[-1]) >= TREES_PER_KERNEL:
+            stages.append([])
+        stages[-1].append(service)
+    return tuple(tuple(stage) for stage in stages)
+
+
+def stages_to_run(
+    policies: list[ResolvedPolicy], stages: tuple[tuple[Service, ...], ...], order: list[Service]
+) -> list[tuple[Service, ...]]:
+    """The stages holding a service of `order`, and those holding a service that a stage run uses (in turn)."""
+    deps = _stage_dependencies(policies)
+    needed = set(order)
+    out = []
+    for stage in reversed(stages):  # a stage uses only earlier ones
+        if needed.intersection(stage):
+            out.append(stage)
+            needed.update(*(deps[s] for s in stage))
+    return out[::-1]
+
+
+def _stage_dependencies(policies: list[ResolvedPolicy]) -> dict[Service, set[Service]]:
+    """The services each service uses (_dependencies) and the permit for a rule that reads permit months anywhere,
+    an indicator included (they count from the permit decision once it is made)."""
+    deps = _dependencies(policies)
+    for policy in policies:
+        for service, rule in policy.services.items():
+            if any(name == "permit" for name, _ in reads_of(policy, rule.rule)):
+                deps[service].add(Service.RESIDENCE_PERMIT)
+    return deps
+
+
+def _dependencies(policies: list[ResolvedPolicy]) -> dict[Service, set[Service]]:
+    """The services each service's rules (or points schemes' conditions) use, in any of the chains."""
+    deps: dict[Service, set[Service]] = {s: set() for s in Service}
+    for policy in policies:
+        for service, rule in policy.services.items():
+            nodes = rule.rule.walk()
+            for node in list(nodes):
+                if isinstance(node, PointsCondition) and node.scheme in policy.schemes:
+                    nodes.extend(scheme_conditions(policy.schemes[node.scheme]))
+            for node in nodes:
+                if isinstance(node, ServiceCondition):
+                    deps[service].add(node.service)
+                if isinstance(node, VariableCondition) and node.variable == "permit":
+                    deps[service].add(Service.RESIDENCE_PERMIT)
+    return deps
 
 
 def reads_of(policy: ResolvedPolicy, node: Condition, of: str = "self") -> set[tuple[str, str]]:

@@ -1,4 +1,4 @@
-"""A chain's rule tree for one service as the source of one interval kernel: per row, the days it holds.
+"""A chain's rule trees for some services as the source of one interval kernel: per row, the days each holds.
 
 The kernel writes, for each row, what the interval engine gives for the tree (changzhu.rules.arrays.Interval): the
 start and end of the days it holds, whether that depends on an unknown input, and whether the value on the date is
@@ -17,13 +17,16 @@ codes) are evaluated by the engine for the chain's rows and read by the kernel a
 NumPy. Scalar constants (thresholds, the date, flags) are kernel arguments, as in changzhu.rules.codegen, so a module
 serves every date and reform of the same structure.
 
-Kernel arguments: rows (the rows evaluated), the four outputs o_start, o_end, o_unknown, o_decided (indexed by row;
-the end written only if write_end, unknown and decided only if write_unknown: the caller knows when neither can
-differ from FOREVER, known and decided, and then keeps no array for them),
-then the inputs by name: cb_/cc_/cg_/cx_<clock> a clock's base, const, grows and before (changzhu.rules.frame.Clock),
-pu where the permit months are unknown, s_<variable> a static variable, parent, ss_/se_/su_/sd_<service> a service's
-interval, l<k>s/l<k>e/l<k>u/l<k>d the engine's interval of the k-th leaf it evaluates (indexed by position in rows),
-the calendar tables (t_*), kf (float64) and ki (int64) constants, and last write_end and write_unknown.
+One kernel holds the trees of several services none of which reads another (a stage, changzhu.rules.engine.
+service_stages): one pass over the rows writes each row's trees one after the other, so an input or the parent's row
+read by several trees is in cache. Kernel arguments: rows (the rows evaluated), the four outputs of each tree j in
+order, o<j>s, o<j>e, o<j>u, o<j>d (start, end, unknown, decided, indexed by row; the end written only if we<j>,
+unknown and decided only if wu<j>: the caller knows when neither can differ from FOREVER, known and decided, and then
+keeps no array for them), then the inputs by name: cb_/cc_/cg_/cx_<clock> a clock's base, const, grows and before
+(changzhu.rules.frame.Clock), pu where the permit months are unknown, s_<variable> a static variable, parent,
+ss_/se_/su_/sd_<service> a service's interval, l<k>s/l<k>e/l<k>u/l<k>d the engine's interval of the k-th leaf it
+evaluates (indexed by position in rows), the calendar tables (t_*), kf (float64) and ki (int64) constants, and last
+we<j> and wu<j> of each tree in order.
 """
 
 from __future__ import annotations
@@ -57,18 +60,29 @@ _ORDERS = {">=", ">", "<", "<=", "==", "!="}
 
 
 @dataclass(frozen=True)
+class TreeOutput:
+    """One service's rule tree in a chain kernel: whether a leaf of its own may end or be unknown (else every end is
+    FOREVER, every row known, unless a service it reads is not), and the services it reads (for the person or the
+    parent). Its outputs are the kernel's arguments o<j>s/o<j>e/o<j>u/o<j>d and its flags we<j>/wu<j>, j its place."""
+
+    service: Service
+    finite_end: bool
+    maybe_unknown: bool
+    services: tuple[Service, ...]
+
+
+@dataclass(frozen=True)
 class IntervalSource:
-    """One interval kernel: its function name, input argument names, source text, constants, and the leaves the
-    engine evaluates for it (their intervals are the inputs l<k>*, in order)."""
+    """One interval kernel for some services of a chain: its function name, input argument names, source text,
+    constants, its trees in the order of their outputs, and the leaves the engine evaluates for it (their intervals
+    are the inputs l<k>*, in order, each with the service whose tree holds it)."""
 
     name: str
     inputs: tuple[str, ...]
     source: str
     constants: tuple[np.ndarray, np.ndarray]
-    leaves: tuple[Condition, ...]
-    finite_end: bool  # a leaf of its own may end (else every end is FOREVER unless a service read ends)
-    maybe_unknown: bool  # a leaf of its own may be unknown (else it is known unless a service read is not)
-    services: tuple[Service, ...]  # the services it reads (for the person or the parent)
+    trees: tuple[TreeOutput, ...]
+    leaves: tuple[tuple[Condition, Service], ...]
 
 
 @dataclass
@@ -77,15 +91,15 @@ class _Writer:
 
     policy: ResolvedPolicy
     on: date
-    name: str
     lines: list[str] = field(default_factory=list)
     depth: int = 2
     inputs: set[str] = field(default_factory=set)
     floats: list[float] = field(default_factory=list)
     ints: list[int] = field(default_factory=list)
-    leaves: list[Condition] = field(default_factory=list)
+    leaves: list[tuple[Condition, Service]] = field(default_factory=list)
     count: int = 0
-    finite_end: bool = False
+    service: Service | None = None  # the service whose tree is being written
+    finite_end: bool = False  # of that tree
     maybe_unknown: bool = False
 
     def put(self, line: str) -> None:
@@ -116,25 +130,34 @@ class _Writer:
             self.put(f"{name} = {value}")
 
 
-def interval_kernel(policy: ResolvedPolicy, on: date, service: Service) -> IntervalSource:
-    """The kernel of the chain's rule for `service` on the date."""
-    w = _Writer(policy, on, f"i_{service.value}")
+def interval_kernel(policy: ResolvedPolicy, on: date, services: tuple[Service, ...]) -> IntervalSource:
+    """One kernel for the chain's rules of `services` on the date (none reading another): one pass over the rows,
+    each row's trees written one after the other, so an input or the parent's row is read while it is in cache."""
+    w = _Writer(policy, on)
     w.int_(to_days(on))  # ki[0]: the date
-    got = _emit(w, policy.services[service].rule, "r")
-    w.put(f"o_start[r] = {got[0]}")
-    w.put("if write_end:")
-    w.put(f"    o_end[r] = {got[1]}")
-    w.put("if write_unknown:")
-    w.put(f"    o_unknown[r] = {got[2]}")
-    w.put(f"    o_decided[r] = {got[3]}")
-    w.inputs.update(TABLES)
-    inputs = tuple(sorted(w.inputs))
-    outputs = ("o_start", "o_end", "o_unknown", "o_decided")
-    rest = "".join(f", {name}" for name in (*outputs, *inputs, "kf", "ki", "write_end", "write_unknown"))
+    trees = []
+    inputs: set[str] = set(TABLES)
+    for j, service in enumerate(services):
+        w.service, w.finite_end, w.maybe_unknown, w.inputs = service, False, False, set()
+        got = _emit(w, policy.services[service].rule, "r")
+        w.put(f"o{j}s[r] = {got[0]}")
+        w.put(f"if we{j}:")
+        w.put(f"    o{j}e[r] = {got[1]}")
+        w.put(f"if wu{j}:")
+        w.put(f"    o{j}u[r] = {got[2]}")
+        w.put(f"    o{j}d[r] = {got[3]}")
+        read = tuple(sorted({Service(name[3:]) for name in w.inputs if name.startswith("ss_")}))
+        trees.append(TreeOutput(service, w.finite_end, w.maybe_unknown, read))
+        inputs |= w.inputs
+    names = tuple(sorted(inputs))
+    outputs = [f"o{j}{part}" for j in range(len(services)) for part in "seud"]
+    flags = [f"w{kind}{j}" for j in range(len(services)) for kind in "eu"]
+    rest = "".join(f", {name}" for name in (*outputs, *names, "kf", "ki", *flags))
+    name = f"i_{services[0].value}"
     source = "\n".join(
         [
             "@kernel",
-            f"def {w.name}(rows{rest}):",
+            f"def {name}(rows{rest}):",
             "    on = ki[0]",
             "    for i in range(rows.shape[0]):",
             "        r = rows[i]",
@@ -143,8 +166,7 @@ def interval_kernel(policy: ResolvedPolicy, on: date, service: Service) -> Inter
         ]
     )
     constants = (read_only(np.array(w.floats, dtype=np.float64)), read_only(np.array(w.ints, dtype=np.int64)))
-    services = tuple(sorted({Service(name[3:]) for name in inputs if name.startswith("ss_")}))
-    return IntervalSource(w.name, inputs, source, constants, tuple(w.leaves), w.finite_end, w.maybe_unknown, services)
+    return IntervalSource(name, names, source, constants, tuple(trees), tuple(w.leaves))
 
 
 def module_text(sources: list[IntervalSource]) -> str:
@@ -249,7 +271,8 @@ def _compiled_leaf(leaf: Leaf, policy: ResolvedPolicy) -> bool:
 def _engine_leaf(w: _Writer, leaf: Condition) -> tuple[str, str, str, str]:
     """A node the engine evaluates for the chain's rows: its interval read at the row's position."""
     k = len(w.leaves)
-    w.leaves.append(leaf)
+    assert w.service is not None
+    w.leaves.append((leaf, w.service))
     w.finite_end = w.maybe_unknown = True
     out = w.quad()
     w.assign(out, tuple(f"{w.arg(f'l{k}{part}')}[i]" for part in "seud"))

@@ -1,9 +1,11 @@
-"""Compiled interval trees: each chain's rule for a service run as one kernel that writes the service's interval.
+"""Compiled interval trees: a chain's rules for a stage of services run as one kernel that writes their intervals.
 
-The interval engine (changzhu.rules.engine.IntervalEvaluator) asks here for a service's interval over every row: the
-kernel of each chain group's rule (changzhu.rules.interval_codegen) writes the start, end, unknown and decided of its
-rows straight into the service's arrays, with no leaf results, folds or gathering in between. The kernels of a chain
-are one module in the kernel cache (changzhu.rules.kernel_cache, under CHANGZHU_CACHE_DIR), compiled once per machine.
+The interval engine (changzhu.rules.engine.IntervalEvaluator) asks here for the intervals of a stage's services over
+every row: the kernel of each chain group's rules (changzhu.rules.interval_codegen) writes the start, end, unknown and
+decided of its rows straight into the services' arrays, with no leaf results, folds or gathering in between. Chain
+groups whose kernels for a stage are the same (the same text and constants, no leaf the engine evaluates) run as one
+call over their rows together. The kernels of a chain are one module in the kernel cache (changzhu.rules.kernel_cache,
+under CHANGZHU_CACHE_DIR), compiled once per machine.
 """
 
 from __future__ import annotations
@@ -52,11 +54,12 @@ class _Arrays:
 @dataclass(frozen=True)
 class _Compiled:
     source: IntervalSource
-    function: Any  # compiled: (rows, o_start, o_end, o_unknown, o_decided, *inputs, kf, ki, write_end, write_unknown)
+    function: Any  # compiled: (rows, *outputs of each tree, *inputs, kf, ki, *write_end and write_unknown of each)
     module_file: str
 
 
-_chains: OrderedDict[int, tuple[ResolvedPolicy, date, dict[Service, _Compiled]]] = OrderedDict()
+Stages = tuple[tuple[Service, ...], ...]  # services in the order they run, cut where one reads an earlier one
+_chains: OrderedDict[int, tuple[ResolvedPolicy, date, Stages, dict[tuple[Service, ...], _Compiled]]] = OrderedDict()
 
 
 @dataclass
@@ -64,50 +67,85 @@ class TreeKernels:
     """The compiled interval trees of one evaluation: each service's arrays once its kernels have run."""
 
     on: date
+    stages: Stages
     done: dict[Service, _Arrays] = field(default_factory=dict)
     constants: dict[tuple[Any, type], np.ndarray] = field(default_factory=dict)
+    unions: dict[tuple[int, ...], np.ndarray] = field(default_factory=dict)  # rows of chain groups run together
 
-    def service(
-        self, ev: Engine, service: Service, rules: list[tuple[ResolvedPolicy, np.ndarray, Any]], n: int
-    ) -> Interval:
-        """The service's interval for every row: each chain group's kernel over its rows (rows of no group: never,
-        known). The end is kept only where a kernel may end, unknown and decided only where one may be unknown."""
-        parts = []
-        for policy, rows, rule in rules:
-            if rule is not None:
-                compiled = _chain(policy, self.on)[service]
-                read = [self.done[s] for s in compiled.source.services]
-                ends = compiled.source.finite_end or any(got.end is not None for got in read)
-                unknowns = compiled.source.maybe_unknown or any(got.unknown is not None for got in read)
-                parts.append((policy, rows, compiled, ends, unknowns))
-        everyone = len(parts) == 1 and parts[0][1].shape[0] == n  # the kernel writes every row
-        any_end, any_unknown = any(p[3] for p in parts), any(p[4] for p in parts)
-        start, end, unknown, decided = _outputs(n, any_end, any_unknown)
-        if not everyone:  # rows of no group: never, known
-            start.fill(NEVER)
-            if end is not None:
-                end.fill(FOREVER)
-            if unknown is not None and decided is not None:
-                unknown.fill(False)
-                decided.fill(True)
-        outs = [start, _NONE_INT if end is None else end, _NONE_BOOL, _NONE_BOOL]
-        if unknown is not None and decided is not None:
-            outs[2:] = [unknown, decided]
-        for policy, rows, compiled, ends, unknowns in parts:
-            leaves = [_leaf_arrays(ev, policy, rows, leaf, service.value) for leaf in compiled.source.leaves]
+    def stage(
+        self, ev: Engine, services: tuple[Service, ...], groups: list[tuple[ResolvedPolicy, np.ndarray]], n: int
+    ) -> dict[Service, Interval]:
+        """The intervals of a stage's services (one of self.stages) for every row: each chain group's kernel for the
+        stage, one pass over its rows (those of every group with the same kernel) writing every service its chain has
+        a rule for (rows of no group, or whose chain has no rule for a service: never, known). The end is kept only
+        where a kernel may end, unknown and decided only where one may be unknown."""
+        ends: dict[Service, bool] = dict.fromkeys(services, False)
+        unknowns: dict[Service, bool] = dict.fromkeys(services, False)
+        covered = dict.fromkeys(services, 0)
+        same: dict[tuple[Any, ...], list[tuple[int, ResolvedPolicy, np.ndarray, _Compiled]]] = {}
+        for g, (policy, rows) in enumerate(groups):
+            mine = tuple(s for s in services if s in policy.services)
+            if not mine:
+                continue
+            compiled = _chain(policy, self.on, self.stages)[mine]
+            for tree in compiled.source.trees:
+                read = [self.done[s] for s in tree.services]
+                ends[tree.service] |= tree.finite_end or any(got.end is not None for got in read)
+                unknowns[tree.service] |= tree.maybe_unknown or any(got.unknown is not None for got in read)
+                covered[tree.service] += rows.shape[0]
+            source = compiled.source  # the same text and constants, no leaf of the engine's: the same kernel
+            key = (source.source, *(c.tobytes() for c in source.constants)) if not source.leaves else (g,)
+            same.setdefault(key, []).append((g, policy, rows, compiled))
+        calls = [(m[0][1], self._rows(m, n), m[0][3]) for m in same.values()]
+        made = {s: _outputs(n, ends[s], unknowns[s]) for s in services}
+        for service, (start, end, unknown, decided) in made.items():
+            if covered[service] != n:  # rows of no group: never, known
+                start.fill(NEVER)
+                if end is not None:
+                    end.fill(FOREVER)
+                if unknown is not None and decided is not None:
+                    unknown.fill(False)
+                    decided.fill(True)
+        for policy, rows, compiled in calls:
+            outs: list[np.ndarray] = []
+            flags = []  # a kernel writes an end (unknown, decided) wherever its service keeps one, for every row
+            for tree in compiled.source.trees:
+                flags += [ends[tree.service], unknowns[tree.service]]
+                start, end, unknown, decided = made[tree.service]
+                outs += [start, _NONE_INT if end is None else end]
+                outs += [_NONE_BOOL, _NONE_BOOL] if unknown is None or decided is None else [unknown, decided]
+            leaves = [_leaf_arrays(ev, policy, rows, leaf, s.value) for leaf, s in compiled.source.leaves]
             args = [self._input(ev, leaves, name) for name in compiled.source.inputs]
-            call = (rows, *outs, *args, *compiled.source.constants, ends, unknowns)
+            call = (rows, *outs, *args, *compiled.source.constants, *flags)
             if compiled.function.overloads:
                 compiled.function(*call)
             else:
                 with compiling(compiled.module_file):  # one process compiles a module, the others load it
                     compiled.function(*call)
-        got = _Arrays(start, end, unknown, decided)
-        self.done[service] = got
-        interval_end = np.broadcast_to(FOREVER, (n,)) if end is None else end
-        if unknown is None or decided is None or not (unknown.any() or not decided.all()):
-            return Interval(start, interval_end)
-        return Interval(start, interval_end, unknown, decided)
+        out = {}
+        for service, (start, end, unknown, decided) in made.items():
+            self.done[service] = _Arrays(start, end, unknown, decided)
+            interval_end = np.broadcast_to(FOREVER, (n,)) if end is None else end
+            if unknown is None or decided is None or not (unknown.any() or not decided.all()):
+                out[service] = Interval(start, interval_end)
+            else:
+                out[service] = Interval(start, interval_end, unknown, decided)
+        return out
+
+    def _rows(self, members: list[tuple[int, ResolvedPolicy, np.ndarray, _Compiled]], n: int) -> np.ndarray:
+        """The rows of the chain groups that run the same kernel, in order (made once per evaluation for the same
+        groups): one pass over them all instead of one per group, so each line of memory is read once."""
+        if len(members) == 1:
+            return members[0][2]
+        key = tuple(m[0] for m in members)
+        rows = self.unions.get(key)
+        if rows is None:
+            inside = np.zeros(n, dtype=bool)
+            for _, _, some, _ in members:
+                inside[some] = True
+            rows = np.arange(n) if inside.all() else np.flatnonzero(inside)
+            self.unions[key] = rows
+        return rows
 
     def _constant(self, n: int, value: Any, dtype: type) -> np.ndarray:
         """A read-only array of one value for every row, made once per evaluation (a service read by a kernel that is
@@ -164,18 +202,19 @@ def _outputs(
     return start, end, unknown, decided
 
 
-def _chain(policy: ResolvedPolicy, on: date) -> dict[Service, _Compiled]:
-    """The chain's kernels on the date: written once per process for the same resolved policy (kept with it, so its
-    id is not reused while it is cached)."""
+def _chain(policy: ResolvedPolicy, on: date, stages: Stages) -> dict[tuple[Service, ...], _Compiled]:
+    """The chain's kernels on the date, one per stage (its services the chain has a rule for): written once per
+    process for the same resolved policy and stages (kept with it, so its id is not reused while it is cached)."""
     kept = _chains.get(id(policy))
-    if kept is not None and kept[0] is policy and kept[1] == on:
+    if kept is not None and kept[0] is policy and kept[1] == on and kept[2] == stages:
         _chains.move_to_end(id(policy))
-        return kept[2]
-    sources = {s: interval_kernel(policy, on, s) for s in policy.services}
-    module = load_module(module_text(list(sources.values())))
+        return kept[3]
+    wanted = [mine for stage in stages if (mine := tuple(s for s in stage if s in policy.services))]
+    sources = [interval_kernel(policy, on, mine) for mine in wanted]
+    module = load_module(module_text(sources))
     path = str(module.__file__)
-    found = {s: _Compiled(src, getattr(module, src.name), path) for s, src in sources.items()}
-    _chains[id(policy)] = (policy, on, found)
+    found = {mine: _Compiled(src, getattr(module, src.name), path) for mine, src in zip(wanted, sources, strict=True)}
+    _chains[id(policy)] = (policy, on, stages, found)
     while len(_chains) > CHAINS_KEPT:
         _chains.popitem(last=False)
     return found
