@@ -567,7 +567,8 @@ def load_case(table: str, engine: str) -> dict[str, Any]:
     loaded = time.process_time()
     rules.run()
     ran = time.process_time()
-    kernels = [k for chain in rules._kernels for k in chain.values()]
+    # this code: one kernel per chain (rows, span); main's before one-kernel chains: a dict of kernels per chain
+    kernels = [k for chain in rules._kernels for k in (chain.values() if isinstance(chain, dict) else [chain])]
     return {
         "kind": f"load-{table}",
         "engine": engine,

@@ -115,6 +115,32 @@ def test_prepared_inputs_are_reused_by_later_runs() -> None:
         assert np.array_equal(decided, second.eligible[s])
 
 
+def test_a_rule_reading_a_parents_decision_runs_after_every_chain_decided_it() -> None:
+    """Each chain's kernel runs its stages in waves: a stage reading a decision at the parent's row (the parent may
+    live in another chain) starts after a wave in which every chain decided it."""
+    rules = CompiledRules(prepare(random_people(300, 71), ON))
+    decided: set[Service | str] = set()
+    cuts = 0
+    for wave in rules._waves:
+        for chain, todo in zip(rules._kernels, wave, strict=True):
+            for i in todo:
+                reads = chain.source.stages[i].other_rows
+                assert {Service(name[2:]) for name in reads} <= decided
+                cuts += bool(reads)
+        decided |= {chain.source.stages[i].key for chain, todo in zip(rules._kernels, wave, strict=True) for i in todo}
+    assert cuts and len(rules._waves) > 1
+
+
+def test_a_run_of_a_few_services_runs_only_their_stages_of_the_chains_kernel() -> None:
+    people = random_people(200, 73).with_columns(pl.lit("310100").alias("residence_region"))
+    rules = CompiledRules(prepare(people, ON), SHANGHAI_SERVICES)
+    chain = rules._kernels[0]
+    ran = [chain.source.stages[i].key for wave in rules._waves for i in wave[0]]
+    assert set(ran) == {*rules.order, *rules.groups[0][0].schemes}
+    assert len(ran) < len(chain.source.stages)  # the chain has more rules than these
+    assert set(rules.run().eligible) == set(rules.order)
+
+
 def test_a_reform_with_an_unknown_parameter_is_refused_before_anything_runs() -> None:
     frame = prepare(random_people(50, 81), ON)
     with pytest.raises(ScenarioError, match="unknown parameter"):
@@ -226,7 +252,9 @@ def test_a_kept_module_dropped_from_sys_modules_is_findable_again(monkeypatch: p
     evaluate(people, ON, services=[Service.RESIDENCE_PERMIT], earliest=False)
     name = next(reversed(kernel_cache._modules))
     monkeypatch.delitem(sys.modules, name)
-    evaluate(people, ON, earliest=False)  # every service: kernels of the kept module not called before
+    halves = pl.when(pl.int_range(pl.len()) < 20).then(pl.lit("310100")).otherwise(pl.lit("110100"))
+    mixed = people.with_columns(halves.alias("residence_region"))
+    evaluate(mixed, ON, earliest=False)  # the kept module's kernel over given rows, not called before (a run of rows)
     assert name in sys.modules
 
 
@@ -302,8 +330,8 @@ people = random_people(40, 3).with_columns(
 )
 rules = CompiledRules(prepare(people, ON), [Service.RESIDENCE_PERMIT])
 rules.compile()
-kernels = rules._kernels[0].values()
-misses = sum(sum(k.span.stats.cache_misses.values()) + sum(k.rows.stats.cache_misses.values()) for k in kernels)
+chain = rules._kernels[0]
+misses = sum(chain.span.stats.cache_misses.values()) + sum(chain.rows.stats.cache_misses.values())
 print(misses)
 """
 

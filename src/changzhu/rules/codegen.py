@@ -1,4 +1,6 @@
-"""A service rule or a points scheme, in force on one date, as the source of a fused per-row kernel.
+"""A chain's service rules and points schemes, in force on one date, as the source of one numba kernel (chain_kernel,
+each rule a stage: a fused pass over the rows), or one rule or scheme as a kernel of its own (service_kernel,
+scheme_kernel: changzhu.rules.points_kernels runs the latter for the interval engine).
 
 The kernel is plain Python that numba compiles (see changzhu.rules.kernels): one pass over the rows computes a
 whole rule tree (or a scheme's points) per person. Scalar constants (thresholds, parameter values, the date and
@@ -13,11 +15,12 @@ short-circuit, so no unpredictable branches) and are three-valued where an input
 kernels to the interval engine's answers.
 
 Kernel outputs: a service kernel writes `out` (eligible for certain) and `unk` (undetermined); a scheme kernel
-writes `out` (the assessed total), `low` and `high` (the range with unassessed indicators). Kernel inputs, by
-argument name: c_<clock> whole months on the date (int32), s_<variable> the person's variable (bool, int8
-category code, float64 number, int32 day, int64 set of codes; unknown: NaN, -1 or NEVER), v_<service> /
-u_<service> a service already decided (bool), parent the row of each person's parent (-1 none). After the inputs
-come the constants: kf (float64 scalars) and ki (int64 scalars: whole months, days, set masks, flags).
+writes `out` (the assessed total), `low` and `high` (the range with unassessed indicators); in a chain's kernel,
+stage i writes o<i>_out, o<i>_unk... (ChainSource). Kernel inputs, by argument name: c_<clock> whole months on the
+date (int32), s_<variable> the person's variable (bool, int8 category code, float64 number, int32 day, int64 set of
+codes; unknown: NaN, -1 or NEVER), v_<service> / u_<service> a service already decided (bool), parent the row of
+each person's parent (-1 none). After the inputs come the constants: kf (float64 scalars) and ki (int64 scalars:
+whole months, days, set masks, flags).
 """
 
 from __future__ import annotations
@@ -41,6 +44,8 @@ from changzhu.rules.variables import VARIABLES
 SCALE_TABLE_MAX = 10_000  # a scale over at most this many whole years becomes one table lookup
 SERVICE_OUTPUTS = ("out", "unk")
 SCHEME_OUTPUTS = ("out", "low", "high")
+ROW = "r"  # the row a kernel's loop is at (a chain kernel's stage: its own, Writer.row)
+CHAIN_KERNEL = "k_chain"  # a chain's kernel over given rows; CHAIN_KERNEL + "_span" over a run of rows
 
 
 @dataclass(frozen=True)
@@ -72,30 +77,116 @@ class Shared:
             else:
                 self.uncertain[service] = False  # no cycles: service_order rejects them
                 writer = Writer(self, f"probe_{service.value}")
-                self.uncertain[service] = rule.rule.emit(writer, "r").u != "False"
+                self.uncertain[service] = rule.rule.emit(writer, ROW).u != "False"
         return self.uncertain[service]
 
 
 def service_kernel(shared: Shared, service: Service) -> KernelSource:
     """Kernel writing, for each row, whether the chain's rule for `service` holds on the date, and whether that is
     undetermined."""
-    rule = shared.policy.services[service]
     writer = Writer(shared, f"svc_{service.value}")
-    cell = rule.rule.emit(writer, "r")
-    return writer.kernel({"out": cell.t, "unk": cell.u})
+    return writer.kernel(_service_outputs(writer, service))
 
 
 def scheme_kernel(shared: Shared, scheme: PointsScheme) -> KernelSource:
     """Kernel writing, for each row, the scheme's assessed total and its possible range on the date."""
     writer = Writer(shared, f"pts_{scheme.name}")
-    assessed, low, high = writer.points(scheme, "r")
-    return writer.kernel({"out": assessed, "low": low, "high": high})
+    return writer.kernel(_scheme_outputs(writer, scheme))
+
+
+def _service_outputs(writer: Writer, service: Service) -> dict[str, str]:
+    cell = writer.policy.services[service].rule.emit(writer, writer.row)
+    return {"out": cell.t, "unk": cell.u}
+
+
+def _scheme_outputs(writer: Writer, scheme: PointsScheme) -> dict[str, str]:
+    assessed, low, high = writer.points(scheme, writer.row)
+    return {"out": assessed, "low": low, "high": high}
+
+
+@dataclass(frozen=True)
+class Stage:
+    """One service rule or points scheme inside a chain's kernel: its key (the service, or the scheme's name), the
+    kernel's arguments it writes (SERVICE_OUTPUTS or SCHEME_OUTPUTS, in that order) and the inputs it reads, and
+    the decisions it reads at another person's row (a parent's: they must be complete on every row first)."""
+
+    key: Service | str
+    outputs: tuple[str, ...]
+    inputs: tuple[str, ...]
+    other_rows: frozenset[str]
+
+
+@dataclass(frozen=True)
+class ChainSource:
+    """A chain's kernel: every service rule and points scheme of the chain on the date as the stages of one
+    function, run in the order a call lists them (`todo`, stage indices). Arguments: todo, then rows (CHAIN_KERNEL)
+    or start, stop (its _span), then every stage's outputs in stage order, the inputs (sorted) and the constants
+    (kf, ki: every stage's, one after another)."""
+
+    stages: tuple[Stage, ...]
+    inputs: tuple[str, ...]
+    source: str
+    constants: tuple[np.ndarray, np.ndarray]
+
+
+def chain_kernel(shared: Shared, services: list[Service], schemes: list[PointsScheme]) -> ChainSource:
+    """One kernel for the chain's services (in the order given: a service after those it reads) and schemes: one
+    numba function, so one compiled library to load per chain instead of one per rule; each stage its own loop over
+    the rows (the loops vectorize as separate kernels' did), local names and constant slots its own."""
+    stages: list[Stage] = []
+    tables: list[str] = []
+    branches: list[tuple[list[str], list[str], str]] = []  # per stage: prologue, loop body, row
+    floats: list[float] = []
+    ints: list[int] = []
+    keys: list[Service | str] = [*services, *(scheme.name for scheme in schemes)]
+    for i, key in enumerate(keys):
+        if isinstance(key, Service):
+            writer = Writer(shared, f"svc_{key.value}", f"s{i}_", (len(floats), len(ints)))
+            outputs = _service_outputs(writer, key)
+        else:
+            writer = Writer(shared, f"pts_{key}", f"s{i}_", (len(floats), len(ints)))
+            outputs = _scheme_outputs(writer, shared.policy.schemes[key])
+        names = {f"o{i}_{name}": expr for name, expr in outputs.items()}
+        stages.append(Stage(key, tuple(names), tuple(sorted(writer.inputs)), frozenset(writer.other_rows)))
+        tables.extend(writer.tables)
+        branches.append((writer.prologue, writer.body(names), writer.row))
+        floats.extend(writer.floats)
+        ints.extend(writer.ints)
+    inputs = tuple(sorted({name for stage in stages for name in stage.inputs}))
+    rest = "".join(f", {name}" for name in (*(o for stage in stages for o in stage.outputs), *inputs, "kf", "ki"))
+    loops = {  # per function: its arguments, and each stage's loop over its row `r` (`t` the position in rows)
+        CHAIN_KERNEL: (
+            f"todo, rows{rest}",
+            "for {t} in range(np.uint64(rows.shape[0])):\n    {r} = np.uint64(rows[{t}])",
+        ),
+        f"{CHAIN_KERNEL}_span": (f"todo, start, stop{rest}", "for {r} in range(np.uint64(start), np.uint64(stop)):"),
+    }
+    text = [*tables, ""]
+    for name, (arguments, loop) in loops.items():
+        text += ["", "@kernel", f"def {name}({arguments}):", "    for stage in todo:"]
+        for i, (prologue, body, row) in enumerate(branches):
+            text.append(f"        {'if' if i == 0 else 'elif'} stage == {i}:")
+            header = loop.format(r=row, t=f"{row}_t").split("\n")
+            text += [f"            {line}" for line in [*prologue, *header]]
+            text += [f"                {line}" for line in body]
+        if not branches:
+            text.append("        pass")
+        text.append("")
+    constants = (read_only(np.array(floats, dtype=np.float64)), read_only(np.array(ints, dtype=np.int64)))
+    return ChainSource(tuple(stages), inputs, "\n".join(text), constants)
+
+
+_HEADER = "import numpy as np\n\nfrom changzhu.rules.numba_start import kernel_on_call as kernel\n\n"
 
 
 def module_source(kernels: list[KernelSource]) -> str:
     """The text of one importable module holding the kernels."""
-    header = "import numpy as np\n\nfrom changzhu.rules.numba_start import kernel_on_call as kernel\n\n"
-    return header + "\n\n".join(k.source for k in kernels)
+    return _HEADER + "\n\n".join(k.source for k in kernels)
+
+
+def chain_module_source(chain: ChainSource) -> str:
+    """The text of one importable module holding a chain's kernel (over given rows and over a run of rows)."""
+    return _HEADER + chain.source
 
 
 def read_only(array: np.ndarray) -> np.ndarray:
@@ -124,14 +215,23 @@ def _number(value: Any) -> str:
 class Writer:
     """Collects the statements, constants, tables and inputs of one kernel."""
 
-    def __init__(self, shared: Shared, label: str) -> None:
+    def __init__(self, shared: Shared, label: str, local: str = "", after: tuple[int, int] = (0, 0)) -> None:
+        """`local` prefixes the kernel's local names (its row too) and `after` counts the float and int constants of
+        the kernels before it: both set for a stage of a chain's kernel (chain_kernel), where the stages share one
+        function and one pair of constant arrays. A name defined once in the function, not once per stage, keeps
+        numba's SSA pass from rewriting every block of the function for it (its compile time grew with the square
+        of the stages)."""
         self.shared = shared
         self.policy = shared.policy
         self.on = shared.on
         self.on_days = to_days(shared.on)
         self.name = "k_" + "".join(ch if ch.isalnum() else "_" for ch in label)
+        self.local = local
+        self.row = f"{local}{ROW}"
+        self.float_base, self.int_base = after
         self.lines: list[str] = []
         self.inputs: set[str] = set()
+        self.other_rows: set[str] = set()  # decisions (v_/u_ inputs) read at another person's row (a parent's)
         self.prologue: list[str] = []  # constants read into locals before the row loop
         self.floats: list[float] = []
         self.ints: list[int] = []
@@ -145,14 +245,15 @@ class Writer:
     # ---- plumbing -----------------------------------------------------------------------------------------
     def var(self, expr: str) -> str:
         """A new local holding the expression."""
-        name = f"x{len(self.lines)}"
+        name = f"{self.local}x{len(self.lines)}"
         self.lines.append(f"{name} = {expr}")
         return name
 
     def number(self, value: Any) -> str:
         """A float constant (an argument slot, read before the loop): the text does not depend on the value."""
-        name = f"kf{len(self.floats)}"
-        self.prologue.append(f"{name} = kf[{len(self.floats)}]")
+        slot = self.float_base + len(self.floats)
+        name = f"kf{slot}"
+        self.prologue.append(f"{name} = kf[{slot}]")
         self.floats.append(float(value))
         return name
 
@@ -190,8 +291,9 @@ class Writer:
 
     def _int_slot(self, prefix: str, read: str, value: int) -> str:
         """A local read before the loop from the next slot of the int64 constants (`read` formats the slot)."""
-        name = f"{prefix}{len(self.ints)}"
-        self.prologue.append(f"{name} = {read.format(len(self.ints))}")
+        slot = self.int_base + len(self.ints)
+        name = f"{prefix}{slot}"
+        self.prologue.append(f"{name} = {read.format(slot)}")
         self.ints.append(value)
         return name
 
@@ -211,6 +313,8 @@ class Writer:
     def arg(self, name: str, row: str) -> str:
         """An input array read at the row."""
         self.inputs.add(name)
+        if name.startswith(("v_", "u_")) and row != self.row:
+            self.other_rows.add(name)
         return f"{name}[{row}]"
 
     def value(self, key: str) -> Any:
@@ -234,7 +338,7 @@ class Writer:
         vectorize)."""
         inputs = tuple(sorted(self.inputs))
         names = tuple(outputs)
-        body = [f"        {line}" for line in self.lines] + [f"        {k}[r] = {v}" for k, v in outputs.items()] + [""]
+        body = [f"        {line}" for line in self.body(outputs)] + [""]
         prologue = [f"    {line}" for line in self.prologue]
         rest = "".join(f", {name}" for name in (*names, *inputs, "kf", "ki"))
         source = "\n".join(
@@ -258,6 +362,10 @@ class Writer:
         )
         constants = (read_only(np.array(self.floats, dtype=np.float64)), read_only(np.array(self.ints, dtype=np.int64)))
         return KernelSource(self.name, names, inputs, source, constants)
+
+    def body(self, outputs: dict[str, str]) -> list[str]:
+        """The loop's statements for one row: the locals, then each output argument written at the row."""
+        return [*self.lines, *(f"{name}[{self.row}] = {expr}" for name, expr in outputs.items())]
 
     def clock(self, name: str, row: str) -> tuple[str, str]:
         """Whole months of a clock on the date, and whether they are unknown. Permit months are -1 without a

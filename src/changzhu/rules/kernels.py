@@ -1,13 +1,15 @@
-"""Compiled rules: every decision and points total on one date, each rule tree one fused pass over the rows.
+"""Compiled rules: every decision and points total on one date, each chain's rules one kernel, each rule tree one
+fused pass over the rows.
 
-The source of each chain's kernels (changzhu.rules.codegen) is written once to the cache directory (private to the
-user, 0700) under a name taken from its text and checked against that text before every import, and numba keeps
-the machine code beside it, so a chain is compiled once per machine (about 10 CPU seconds a module) and later runs
-load it. The text holds the rules' structure and tables, not the scalar values in force: those are passed at every
-call (KernelSource.constants), so other dates and reforms of the same chain reuse the module.
-Rows are split over threads; the kernels release the GIL.
+The source of each chain's kernel (changzhu.rules.codegen.chain_kernel: every service rule and points scheme of the
+chain as the stages of one numba function, so a process loads one compiled library per chain, not one per rule) is
+written once to the cache directory (private to the user, 0700) under a name taken from its text and checked against
+that text before every import, and numba keeps the machine code beside it, so a chain is compiled once per machine
+(about 6 CPU seconds a chain) and later runs load it. The text holds the rules' structure and tables, not the scalar
+values in force: those are passed at every call (ChainSource.constants), so other dates and reforms of the same
+chain reuse the module. Rows are split over threads; the kernels release the GIL.
 Services run in dependency order, one pass each, so a rule can read a service already decided for the person or
-for the parent.
+for the parent (CompiledRules: the stages run in waves).
 """
 
 from __future__ import annotations
@@ -24,12 +26,13 @@ from changzhu.config import threads
 from changzhu.domain.services import Service
 from changzhu.rules.catalog import ResolvedPolicy
 from changzhu.rules.codegen import (
-    KernelSource,
+    CHAIN_KERNEL,
+    ChainSource,
     Shared,
-    module_source,
+    Stage,
+    chain_kernel,
+    chain_module_source,
     read_only,
-    scheme_kernel,
-    service_kernel,
 )
 from changzhu.rules.engine import chain_groups, service_order
 from changzhu.rules.frame import Frame, static_dtype
@@ -54,19 +57,33 @@ class Decisions:
 
 
 @dataclass(frozen=True)
-class _Kernel:
-    source: KernelSource
-    rows: Any  # compiled: (rows, *outs, *inputs, *constants)
-    span: Any  # compiled: (start, stop, *outs, *inputs, *constants)
+class _Chain:
+    """A chain's kernel loaded: its source (stages, inputs, constants), the compiled function over given rows and
+    over a run of rows, and where each stage is."""
+
+    source: ChainSource
+    rows: Any  # compiled: (todo, rows, *outs, *inputs, kf, ki)
+    span: Any  # compiled: (todo, start, stop, *outs, *inputs, kf, ki)
     module_file: str  # the module's file in the kernel cache (its lock file is beside it)
+    index: dict[Service | str, int]  # stage of each service and scheme
+
+
+# A call: per chain group, the stages it runs in that order (empty: the group does not run)
+_Wave = list[list[int]]
 
 
 class CompiledRules:
-    """The rules in force on the frame's date (with a scenario) for its people, compiled to kernels.
+    """The rules in force on the frame's date (with a scenario) for its people, compiled to one kernel per chain.
 
     compile() compiles (or loads from the cache) the kernels that will run; load() builds every input they read
     (whole months on the date, category codes); run() does both if not yet done, then evaluates.
     evaluate(..., earliest=False) is prepare → CompiledRules → run.
+
+    Each chain's kernel holds all its services and schemes (one compiled library to load, not one per rule) and
+    runs the stages a call lists: a run of a few services lists only those and what they read, in dependency
+    order, then the chain's schemes. The stages run in waves: a stage reading a decision at another person's row (a
+    parent's, maybe in another chain) starts a new wave, so that decision is complete on every row first; each
+    wave is one call per chain, its rows split over threads.
     """
 
     def __init__(self, frame: Frame, services: list[Service] | None = None, scenario: Scenario | None = None) -> None:
@@ -75,86 +92,118 @@ class CompiledRules:
         self.frame = frame
         self.groups = chain_groups(frame, frame.policies, scenario)
         self.order = service_order([p for p, _ in self.groups], list(services) if services else list(Service))
-        self._kernels = [_chain_kernels(policy, frame.on_date) for policy, _ in self.groups]
+        self._kernels = [_chain_kernel(policy, frame.on_date) for policy, _ in self.groups]
+        self._waves = self._plan()
         self._inputs: dict[str, np.ndarray] = {}
+        self._dummies: dict[tuple[type, bool], np.ndarray] = {}
 
-    def _needed(self) -> list[tuple[np.ndarray, dict[Service | str, _Kernel], list[Service | str]]]:
-        """Per group: its rows, its kernels and the keys of those that run (requested services, every scheme)."""
-        out = []
-        for (policy, rows), kernels in zip(self.groups, self._kernels, strict=True):
-            keys: list[Service | str] = [s for s in self.order if s in policy.services]
-            out.append((rows, kernels, [*keys, *policy.schemes]))
-        return out
+    def _plan(self) -> list[_Wave]:
+        """The calls: every requested service (and those it reads) of each chain in dependency order, then every
+        scheme, cut into waves before a stage that reads a decision at another person's row."""
+        steps: list[list[Service | str]] = [[s] for s in self.order]
+        steps.append(sorted({name for policy, _ in self.groups for name in policy.schemes}))
+        waves: list[_Wave] = []
+        current: _Wave = [[] for _ in self.groups]
+        for keys in steps:
+            found = [[chain.index[k] for k in keys if k in chain.index] for chain in self._kernels]
+            if any(
+                chain.source.stages[i].other_rows for chain, got in zip(self._kernels, found, strict=True) for i in got
+            ):
+                if any(current):
+                    waves.append(current)
+                current = [[] for _ in self.groups]
+            for stages, got in zip(current, found, strict=True):
+                stages.extend(got)
+        if any(current):
+            waves.append(current)
+        return waves
+
+    def _running(self) -> list[set[int]]:
+        """Per group, the stages that run."""
+        return [{i for wave in self._waves for i in wave[g]} for g in range(len(self.groups))]
 
     def compile(self) -> None:
-        """Compile (or load from the cache) every kernel that will run: a call on no rows. One process at a time
-        per module: another process that needs the same module waits, then loads what this one compiled."""
-        for rows, kernels, keys in self._needed():
-            if not keys:
+        """Compile (or load from the cache) every chain kernel that will run: a call running no stage on no rows.
+        One process at a time per module: another process that needs the same module waits, then loads what this
+        one compiled."""
+        n = self.frame.n
+        for (_, rows), chain, running in zip(self.groups, self._kernels, self._running(), strict=True):
+            if not running:
                 continue
-            with compiling(kernels[keys[0]].module_file):
-                self._compile(rows, kernels, keys)
+            outs = [self._dummy(dtype, True) for dtype in _output_dtypes(chain)]
+            args = [self._dummy(_dtype(name, self.frame), False) for name in chain.source.inputs]
+            todo = np.zeros(0, dtype=np.int64)
+            with compiling(chain.module_file):
+                if rows.shape[0] == n:
+                    chain.span(todo, 0, 0, *outs, *args, *chain.source.constants)
+                else:
+                    chain.rows(todo, rows[:0], *outs, *args, *chain.source.constants)
 
-    def _compile(self, rows: np.ndarray, kernels: dict[Service | str, _Kernel], keys: list[Service | str]) -> None:
-        """The kernels of one chain, each called on no rows."""
-        for key in keys:
-            kernel = kernels[key]
-            dtype = np.bool_ if isinstance(key, Service) else np.float64
-            outs: list[np.ndarray] = [np.zeros(0, dtype=dtype) for _ in kernel.source.outputs]
-            args = [read_only(np.zeros(0, dtype=_dtype(name, self.frame))) for name in kernel.source.inputs]
-            if rows.shape[0] == self.frame.n:
-                kernel.span(0, 0, *outs, *args, *kernel.source.constants)
-            else:
-                kernel.rows(rows[:0], *outs, *args, *kernel.source.constants)
+    def _dummy(self, dtype: type, writable: bool) -> np.ndarray:
+        """An empty array standing for an argument a call does not read or write (a stage not run)."""
+        key = (dtype, writable)
+        if key not in self._dummies:
+            empty: np.ndarray = np.zeros(0, dtype=dtype)
+            self._dummies[key] = empty if writable else read_only(empty)
+        return self._dummies[key]
+
+    def _read(self) -> list[str]:
+        """Every input the running stages read that comes from the frame."""
+        names: list[str] = []
+        for chain, running in zip(self._kernels, self._running(), strict=True):
+            for i in sorted(running):
+                names += [n for n in chain.source.stages[i].inputs if not n.startswith(("v_", "u_")) and n not in names]
+        return names
 
     def load(self) -> None:
         """Build every input the kernels read: whole months on the date, category codes, numbers, parents."""
-        names = [
-            name
-            for _, kernels, keys in self._needed()
-            for key in keys
-            for name in kernels[key].source.inputs
-            if not name.startswith(("v_", "u_")) and name not in self._inputs
-        ]
+        names = [name for name in self._read() if name not in self._inputs]
         self.frame.prefetch(
             (name[2:] for name in names if name != "parent" and not name.startswith("c_")),
             (name[2:] for name in names if name.startswith("c_")),
         )
         for name in names:
-            if name not in self._inputs:
-                self._inputs[name] = read_only(
-                    np.ascontiguousarray(_input(self.frame, name), dtype=_dtype(name, self.frame))
-                )
+            self._inputs[name] = read_only(
+                np.ascontiguousarray(_input(self.frame, name), dtype=_dtype(name, self.frame))
+            )
 
     def run(self) -> Decisions:
         """Every requested service (and those they depend on) and every scheme of the chains present."""
         self.compile()
         self.load()
         n = self.frame.n
-        eligible: dict[Service, np.ndarray] = {}
-        undetermined: dict[Service, np.ndarray] = {}
+        eligible = {s: self._output(s, np.bool_, False) for s in self.order}
+        undetermined = {s: self._output(s, np.bool_, False) for s in self.order}
+        schemes = sorted({name for policy, _ in self.groups for name in policy.schemes})
+        points = {name: self._output(name, np.float64, np.nan) for name in schemes}
+        low = {name: self._output(name, np.float64, np.nan) for name in schemes}
+        high = {name: self._output(name, np.float64, np.nan) for name in schemes}
+        decided = dict(self._inputs)
         for service in self.order:
-            out = self._output(service, np.bool_, False)
-            unk = self._output(service, np.bool_, False)
-            for (policy, rows), kernels in zip(self.groups, self._kernels, strict=True):
-                if service in policy.services:
-                    self._call(kernels[service], rows, [out, unk])
-            eligible[service] = out
-            undetermined[service] = unk
-            self._inputs[f"v_{service.value}"] = read_only(out)
-            self._inputs[f"u_{service.value}"] = read_only(unk)
+            decided[f"v_{service.value}"] = read_only(eligible[service])
+            decided[f"u_{service.value}"] = read_only(undetermined[service])
         # permit months without a permit stay -1 unless the permit service was decided (as in IntervalEvaluator)
         for prefix in ("v_", "u_"):
-            self._inputs.setdefault(f"{prefix}{Service.RESIDENCE_PERMIT.value}", read_only(np.zeros(n, dtype=bool)))
-        points: dict[str, np.ndarray] = {}
-        low: dict[str, np.ndarray] = {}
-        high: dict[str, np.ndarray] = {}
-        for (policy, rows), kernels in zip(self.groups, self._kernels, strict=True):
-            for scheme in policy.schemes:
-                outs = [
-                    found.setdefault(scheme, self._output(scheme, np.float64, np.nan)) for found in (points, low, high)
+            decided.setdefault(f"{prefix}{Service.RESIDENCE_PERMIT.value}", read_only(np.zeros(n, dtype=bool)))
+        for wave in self._waves:
+            for (_, rows), chain, todo in zip(self.groups, self._kernels, wave, strict=True):
+                if not todo:
+                    continue
+                running = set(todo)
+                outs: list[np.ndarray] = []
+                for i, stage in enumerate(chain.source.stages):
+                    if i not in running:
+                        outs += [self._dummy(_stage_dtype(stage), True) for _ in stage.outputs]
+                    elif isinstance(stage.key, Service):
+                        outs += [eligible[stage.key], undetermined[stage.key]]
+                    else:
+                        outs += [points[stage.key], low[stage.key], high[stage.key]]
+                reads = {name for i in running for name in chain.source.stages[i].inputs}
+                args = [
+                    decided[name] if name in reads else self._dummy(_dtype(name, self.frame), False)
+                    for name in chain.source.inputs
                 ]
-                self._call(kernels[scheme], rows, outs)
+                self._call(chain, np.array(todo, dtype=np.int64), rows, [*outs, *args, *chain.source.constants])
         return Decisions(self.frame.on_date, eligible, undetermined, points, low, high)
 
     def _output(self, key: Service | str, dtype: type, fill: bool | float) -> np.ndarray:
@@ -166,9 +215,9 @@ class CompiledRules:
                 return np.empty(self.frame.n, dtype=dtype)
         return np.full(self.frame.n, fill, dtype=dtype)
 
-    def _call(self, kernel: _Kernel, rows: np.ndarray, outs: list[np.ndarray]) -> None:
-        """The kernel over the rows, split over threads; a contiguous loop when the rows are everyone."""
-        args = [*(self._inputs[name] for name in kernel.source.inputs), *kernel.source.constants]
+    def _call(self, chain: _Chain, todo: np.ndarray, rows: np.ndarray, args: list[np.ndarray]) -> None:
+        """The chain's kernel running the stages `todo` over the rows, split over threads; a contiguous loop when
+        the rows are everyone."""
         everyone = rows.shape[0] == self.frame.n
         workers = threads() if rows.shape[0] >= PARALLEL_MIN_ROWS else 1
         cuts = np.linspace(0, rows.shape[0], workers + 1).astype(np.int64)
@@ -176,9 +225,9 @@ class CompiledRules:
 
         def part(bounds: tuple[int, int]) -> None:
             if everyone:
-                kernel.span(bounds[0], bounds[1], *outs, *args)
+                chain.span(todo, bounds[0], bounds[1], *args)
             else:
-                kernel.rows(rows[bounds[0] : bounds[1]], *outs, *args)
+                chain.rows(todo, rows[bounds[0] : bounds[1]], *args)
 
         if workers == 1:
             part(parts[0])
@@ -196,17 +245,23 @@ def _pool(workers: int) -> ThreadPoolExecutor:
     return _threads[1]
 
 
-def _chain_kernels(policy: ResolvedPolicy, on: date) -> dict[Service | str, _Kernel]:
-    """Every service rule and scheme of a chain, compiled from one module."""
-    shared = Shared(policy, on)
-    sources: dict[Service | str, KernelSource] = {s: service_kernel(shared, s) for s in policy.services}
-    sources.update({name: scheme_kernel(shared, scheme) for name, scheme in policy.schemes.items()})
-    module = load_module(module_source(list(sources.values())))
-    path = str(module.__file__)
-    kernels: dict[Service | str, _Kernel] = {}
-    for key, src in sources.items():
-        kernels[key] = _Kernel(src, getattr(module, src.name), getattr(module, f"{src.name}_span"), path)
-    return kernels
+def _chain_kernel(policy: ResolvedPolicy, on: date) -> _Chain:
+    """The chain's kernel: every service rule and scheme of the chain, one function in one module."""
+    source = chain_kernel(Shared(policy, on), list(policy.services), list(policy.schemes.values()))
+    module = load_module(chain_module_source(source))
+    index = {stage.key: i for i, stage in enumerate(source.stages)}
+    kernel, span = getattr(module, CHAIN_KERNEL), getattr(module, f"{CHAIN_KERNEL}_span")
+    return _Chain(source, kernel, span, str(module.__file__), index)
+
+
+def _stage_dtype(stage: Stage) -> type:
+    """The element type of a stage's outputs: a service's decisions, a scheme's totals."""
+    return np.bool_ if isinstance(stage.key, Service) else np.float64
+
+
+def _output_dtypes(chain: _Chain) -> list[type]:
+    """The element type of each output argument of the chain's kernel."""
+    return [_stage_dtype(stage) for stage in chain.source.stages for _ in stage.outputs]
 
 
 def _dtype(name: str, frame: Frame | None = None) -> type:

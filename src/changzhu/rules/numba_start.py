@@ -17,8 +17,8 @@ changzhu.rules.kernels: inputs read-only, outputs writable) so one overload per 
 A cache hit also skips two parts of numba's rebuild (_Impl): the bitcode numba keeps beside the machine code for
 linking the function into another is parsed only when one links it (a kernel called from Python: never), and of its
 symbols only the entry point is recorded (numba listed every one of them through LLVM); about 2.5 ms of CPU a kernel.
-The generated rule modules make their dispatchers on first use (kernel_on_call): each rule has a loop over given
-rows and one over a span, and a chain runs one of them.
+The generated rule modules make their dispatchers on first use (kernel_on_call): each chain's kernel has a function
+over given rows and one over a span, and a run calls one of them.
 """
 
 from __future__ import annotations
@@ -45,8 +45,9 @@ def kernel(function: Callable[..., Any]) -> Any:
 
 
 def kernel_on_call(function: Callable[..., Any]) -> Any:
-    """`kernel(function)`, made when first called or inspected: a module's kernels that a run does not call (each
-    rule's loop over given rows or over a span, of which a chain runs one) cost no dispatcher and no cache lookup.
+    """`kernel(function)`, made when first called or inspected: a module's kernels that a run does not call (a
+    chain's function over given rows or over a span, of which a run calls one) cost no dispatcher and no cache
+    lookup.
     Only for kernels called from Python (numba cannot call this wrapper from a kernel)."""
     return _OnCall(function)
 
