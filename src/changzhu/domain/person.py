@@ -347,6 +347,7 @@ def _extra_problems(
     if absent:
         df = df.with_columns(pl.lit(None, dtype=c.dtype).alias(c.name) for c in absent)
     added = {c.name for c in absent}  # nulls of their type: nothing to read or check
+    added |= {c.name for c in extra if _all_null_of(df, c, codes=codes)}  # as a reader gives a column not in its file
     given = [c for c in extra if c.name not in added]
     if not given:
         return df, []
@@ -354,6 +355,14 @@ def _extra_problems(
     if cast is not None:  # every value good: nothing to name
         return df.with_columns(cast.get_columns()), []
     return _extra_checked(df, given)
+
+
+def _all_null_of(df: pl.DataFrame, col: ExtraColumn, *, codes: bool) -> bool:
+    """Whether the table's column is given, of the column's type, with no value in it: nothing to cast or check
+    (a text category column that `codes` makes an Enum excepted)."""
+    given = df.get_column(col.name)
+    to_codes = codes and bool(col.categories) and col.dtype == pl.String
+    return not to_codes and given.dtype == col.dtype and df.height > 0 and given.null_count() == df.height
 
 
 def _extra_cast(df: pl.DataFrame, extra: list[ExtraColumn], *, codes: bool) -> pl.DataFrame | None:
