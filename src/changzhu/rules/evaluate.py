@@ -216,6 +216,9 @@ class NeedsFinder:
         decisions = np.zeros(self.frame.n, dtype=bool)
         for mask in undetermined.values():
             decisions |= mask
+        if not decisions.any() and not open_points.any():  # every decision and total known: nothing to find
+            self._decisions = self._points = None
+            return
         read = indicator_services([p for p, _ in chain_groups(self.frame, self.frame.policies, self.scenario)])
         self._decisions = self._run(decisions, [*undetermined, *read]) if decisions.any() else None
         self._points = self._run(open_points, read) if open_points.any() else None
