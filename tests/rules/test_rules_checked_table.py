@@ -84,3 +84,19 @@ def test_the_reader_hands_over_its_checked_table(tmp_path: Path) -> None:
     doubled.write_csv(path)
     kept, none = read_person_table(path, person_schema(), skip_bad_rows=True)
     assert none is None and kept.frame.height == 39
+
+
+def test_declared_inputs_given_all_null_are_prepared_as_inputs_not_given() -> None:
+    """A reader gives each declared input its file lacks as nulls of the input's type: they are prepared as inputs
+    not given at all (the same typed columns: a text category column too becomes its codes), with the same result."""
+    from changzhu.rules.catalog import policies_in_use
+    from changzhu.rules.evaluate import prepare
+
+    people = random_people(80, 5)
+    declared = [i for i in policies_in_use().declared_inputs().values() if i.name not in people.columns]
+    assert any(i.categories for i in declared) and any(i.type == "months" for i in declared)
+    nulls = people.with_columns(pl.lit(None, dtype=i.dtype).alias(i.name) for i in declared)
+    absent, given = prepare(people, ON).people, prepare(nulls, ON).people
+    assert set(given.columns) == set(absent.columns)
+    assert given.select(absent.columns).equals(absent)
+    assert evaluate(nulls, ON, earliest=False).equals(evaluate(people, ON, earliest=False))

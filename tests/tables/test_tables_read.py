@@ -237,3 +237,24 @@ def test_regions_by_code_need_no_names_and_names_read_the_same_after(tmp_path: P
     assert [index.resolve(w, "county") for w in words] == [fresh.resolve(w, "county") for w in words]
     assert "_names" in vars(index)
     assert index.resolve("深圳市南山区", "county") == ("440305", None)
+
+
+@pytest.mark.parametrize("small", [pl.Int16(), pl.UInt16(), pl.Int32(), pl.Int64()])
+def test_whole_numbers_of_any_integer_type_read_as_the_schemas(small: pl.DataType, tmp_path: Path) -> None:
+    """A Parquet file's counts as a program writes them (Int16, UInt16, …) are kept in their own type while read and
+    come out of the schema's type, equal to the same file written with Int64; a negative count is still a bad cell,
+    compared in the column's own type."""
+    expected = reference("person", tmp_path)
+    counts = ["si_months_local", "si_months_total", "admin_detentions"]
+    path = tmp_path / "small.parquet"
+    expected.with_columns(pl.col(c).cast(small) for c in counts).write_parquet(path)
+    assert read_table(path, schema_of("person")).frame.equals(expected)
+    if small.is_signed_integer():
+        bad = tmp_path / "negative.parquet"
+        negative = pl.when(pl.col("person_id") == 2).then(-1).otherwise(pl.col("admin_detentions"))
+        expected.with_columns(negative.cast(small).alias("admin_detentions")).write_parquet(bad)
+        with pytest.raises(TableRejected) as info:
+            read_table(bad, schema_of("person"))
+        assert info.value.report().select("line", "column", "value", "reason").rows() == [
+            (2, "admin_detentions", "-1", "must be at least 0")
+        ]

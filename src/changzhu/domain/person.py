@@ -347,6 +347,7 @@ def _extra_problems(
     if absent:
         df = df.with_columns(pl.lit(None, dtype=c.dtype).alias(c.name) for c in absent)
     added = {c.name for c in absent}  # nulls of their type: nothing to read or check
+    added |= {c.name for c in extra if _all_null_of(df, c, codes=codes)}  # as a reader gives a column not in its file
     given = [c for c in extra if c.name not in added]
     if not given:
         return df, []
@@ -354,6 +355,14 @@ def _extra_problems(
     if cast is not None:  # every value good: nothing to name
         return df.with_columns(cast.get_columns()), []
     return _extra_checked(df, given)
+
+
+def _all_null_of(df: pl.DataFrame, col: ExtraColumn, *, codes: bool) -> bool:
+    """Whether the table's column is given, of the column's type, with no value in it: nothing to cast or check
+    (a text category column that `codes` makes an Enum excepted)."""
+    given = df.get_column(col.name)
+    to_codes = codes and bool(col.categories) and col.dtype == pl.String
+    return not to_codes and given.dtype == col.dtype and df.height > 0 and given.null_count() == df.height
 
 
 def _extra_cast(df: pl.DataFrame, extra: list[ExtraColumn], *, codes: bool) -> pl.DataFrame | None:
@@ -512,7 +521,8 @@ def _rows_checked(
 ) -> pl.DataFrame:
     """The typed table if no row fails `checks`, the region codes and (unless `checked`: it passed them) the
     duplicate check; else PersonTableError listing them in the order they always were."""
-    increasing = (pl.col("person_id").diff().drop_nulls() > 0).all().alias("increasing")
+    # ids strictly increasing cannot repeat (a checked table has none repeated: not looked at again)
+    increasing = (pl.lit(True) if checked else (pl.col("person_id").diff().drop_nulls() > 0).all()).alias("increasing")
     flags = (expr.any().alias(str(i)) for i, (_, expr, _) in enumerate(checks))
     distinct = (pl.col(name).unique().implode().alias(f"distinct {name}") for name in REGION_COLUMNS)
     got = typed.select(increasing, *flags, *distinct)  # one parallel pass

@@ -308,8 +308,7 @@ def _param_refs(value: object) -> list[ParamRef]:
 class RegionLookup:
     """Prefecture codes as dense indices, with size class, province and agglomeration membership."""
 
-    codes: tuple[str, ...]
-    lut: np.ndarray  # int32 of length 900000: code -> index, -1 unknown
+    codes: tuple[str, ...]  # in code order: a code's index is its place here
     size_class: np.ndarray  # int8 index into CITY_SIZE_ORDER, -1 unknown
     agglomerations: tuple[frozenset[str], ...]
     province: np.ndarray  # int32 province number (first two digits)
@@ -322,15 +321,13 @@ def region_lookup() -> RegionLookup:
 
     pref = region_table().filter(pl.col("level") == "prefecture").sort("code")
     codes = tuple(pref["code"].to_list())
-    lut = np.full(900_000, -1, dtype=np.int32)
-    lut[np.array([int(c) for c in codes])] = np.arange(len(codes), dtype=np.int32)
     size = np.array(
         [CITY_SIZE_ORDER.index(s) if s in CITY_SIZE_ORDER else -1 for s in pref["city_size_class"].to_list()],
         dtype=np.int8,
     )
     aggs = tuple(frozenset(a.split(",")) if a else frozenset() for a in pref["agglomerations"].to_list())
     province = np.array([int(c[:2]) for c in codes], dtype=np.int32)
-    return RegionLookup(codes, lut, size, aggs, province)
+    return RegionLookup(codes, size, aggs, province)
 
 
 def person_inputs(jurisdiction: str | None = None, *, policies: PolicySet | None = None) -> list[InputSpec]:

@@ -114,8 +114,13 @@ def evaluate(
     every_scheme = {name for j in frame.policies.jurisdictions.values() for name in j.schemes}
     for scheme in sorted(every_scheme):
         found = points.pop(scheme, None)
-        blank = np.full(frame.n, np.nan)
-        total, low, high = found if found is not None else (blank, blank, blank)
+        if found is None:  # no one's rules hold the scheme: its columns are null (no array of NaN built for them)
+            blank = pl.repeat(None, frame.n, dtype=pl.Float64, eager=True)
+            columns.extend(blank.alias(f"{prefix}{scheme}") for prefix in ("points_", "points_low_", "points_high_"))
+            if needs:
+                columns.append(_names_column(f"unassessed_{scheme}", frame.n, {}))
+            continue
+        total, low, high = found
         for prefix, values in (("points_", total), ("points_low_", low), ("points_high_", high)):
             columns.append(pl.Series(f"{prefix}{scheme}", values).fill_nan(None))
         if needs:
@@ -211,6 +216,9 @@ class NeedsFinder:
         decisions = np.zeros(self.frame.n, dtype=bool)
         for mask in undetermined.values():
             decisions |= mask
+        if not decisions.any() and not open_points.any():  # every decision and total known: nothing to find
+            self._decisions = self._points = None
+            return
         read = indicator_services([p for p, _ in chain_groups(self.frame, self.frame.policies, self.scenario)])
         self._decisions = self._run(decisions, [*undetermined, *read]) if decisions.any() else None
         self._points = self._run(open_points, read) if open_points.any() else None

@@ -453,17 +453,15 @@ def _codes(column: pl.Expr, categories: list[str]) -> pl.Expr:
 
 
 def _region_indices(people: pl.DataFrame, columns: tuple[str, ...], regions: RegionLookup) -> list[np.ndarray]:
-    """Per column, the dense index of each prefecture code (-1 for null, unknown or malformed): six-character codes
-    read as numbers and looked up in regions.lut (a parse and a gather: no hashing of strings), the columns in
-    parallel, gathered in polars' threads rather than on this one."""
-    lut = pl.Series(regions.lut)
+    """Per column, the dense index of each prefecture code (-1 for null, unknown or malformed): each column cast to
+    an Enum of the prefecture codes in their dense order (a code not among them null), whose physical codes are the
+    indices; the columns in parallel, in polars' threads rather than on this one."""
+    codes = pl.Enum(list(regions.codes))
 
     def index(name: str) -> pl.Expr:
-        code = pl.col(name)
-        parsed = pl.when(code.str.len_bytes() == 6).then(code.str.to_integer(strict=False))
-        return pl.lit(lut).gather(parsed.fill_null(0).clip(0, lut.len() - 1)).alias(name)
+        return pl.col(name).cast(codes, strict=False).to_physical().cast(pl.Int32).fill_null(-1).alias(name)
 
-    found = people.lazy().select(index(name) for name in columns).collect().rechunk()
+    found = people.lazy().select(index(name) for name in columns).collect()
     return [found.get_column(name).to_numpy() for name in columns]
 
 

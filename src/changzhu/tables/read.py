@@ -120,14 +120,20 @@ def _read_column(cells: pl.Series, col: Column, regions: RegionIndex | None) -> 
         ).to_series()
     bounds = []
     if col.minimum is not None:
-        bounds.append((values < col.minimum, f"must be at least {col.minimum:g}"))
+        bounds.append((values < _bound(values, col.minimum), f"must be at least {col.minimum:g}"))
     if col.maximum is not None:
-        bounds.append((values > col.maximum, f"must be at most {col.maximum:g}"))
+        bounds.append((values > _bound(values, col.maximum), f"must be at most {col.maximum:g}"))
     for out_of_range, reason in bounds:
         if not out_of_range.any():
             continue
         why = pl.select(pl.coalesce(pl.lit(why), pl.when(pl.lit(out_of_range)).then(pl.lit(reason)))).to_series()
     return values.cast(col.dtype()).alias(col.name), why
+
+
+def _bound(values: pl.Series, bound: float) -> float | int:
+    """A bound as compared with `values`: a whole bound of an integer column as an integer (compared in the
+    column's own type, not each value made a float first)."""
+    return int(bound) if values.dtype.is_integer() and float(bound).is_integer() else bound
 
 
 def read_table(

@@ -133,9 +133,10 @@ def parse_bool(raw: pl.Series) -> Parsed:
 def parse_number(raw: pl.Series, *, integer: bool) -> Parsed:
     """Numbers with optional thousands separators; integers may be written 3 or 3.0 (as Excel stores them).
 
+    A column of whole numbers already (Parquet) is kept in its integer type (no copy), other integers come as Int64.
     Plain numbers are read in one pass; only cells that are not are read again without separators."""
-    if integer and raw.dtype.is_integer():  # whole numbers already (Parquet, Excel): kept exactly
-        return Parsed(raw.cast(pl.Int64), _no_reasons(raw.len()))
+    if integer and raw.dtype.is_integer():  # whole numbers already (Parquet, Excel): kept exactly, in their own type
+        return Parsed(raw, _no_reasons(raw.len()))
     if raw.dtype.is_numeric():
         number = raw.cast(pl.Float64)
         text_null = raw.is_null()
