@@ -248,8 +248,9 @@ def service(populated_sqlite: tuple[Path, dict[str, str]], shared_app: FastAPI, 
     copy = tmp_path / "changzhu.sqlite3"
     shutil.copy(template, copy)
     engine = make_engine(f"sqlite:///{copy}")
-    yield start_service(engine, people, tmp_path / "keys", shared_app)
-    shared_app.state.scenario_runs.shutdown()
+    running = start_service(engine, people, tmp_path / "keys", shared_app)
+    with running.client:  # one event loop serves the test's requests; leaving it shuts the test's run queue down
+        yield running
     engine.dispose()
 
 
@@ -266,8 +267,9 @@ def db_service(
     else:
         people = populated_postgres(database_url)
         engine = make_engine(database_url)
-    yield start_service(engine, people, tmp_path / "keys", shared_app)
-    shared_app.state.scenario_runs.shutdown()
+    running = start_service(engine, people, tmp_path / "keys", shared_app)
+    with running.client:  # one event loop serves the test's requests; leaving it shuts the test's run queue down
+        yield running
     engine.dispose()
 
 
