@@ -224,8 +224,7 @@ def shared_app(tmp_path_factory: pytest.TempPathFactory) -> FastAPI:
 
 def start_service(engine: Engine, people: dict[str, str], keys_dir: Path, app: FastAPI | None = None) -> Service:
     """An in-process app on `engine` (a new one, or `app` given this database and settings) with a token per
-    account (issued directly: test_api_auth covers logging in, and argon2 verification costs about half a second
-    per login on a busy machine)."""
+    account (issued directly: test_api_auth covers logging in)."""
     settings = _settings(engine, keys_dir)
     if app is None:
         app = create_app(settings, engine)
