@@ -31,6 +31,7 @@ from sqlalchemy.exc import OperationalError
 
 if TYPE_CHECKING:
     import polars as pl
+    from argon2 import PasswordHasher
 
     from changzhu.validation.checks import Check
 
@@ -92,6 +93,24 @@ def _pg_reachable() -> bool:
         return True
     except OperationalError:
         return False
+
+
+@pytest.fixture(scope="session", autouse=True)
+def production_password_hasher() -> Iterator[PasswordHasher]:
+    """argon2id at its cheapest (one pass over 8 KiB, one lane) for the accounts the tests create and log in with,
+    instead of the production parameters (RFC 9106's low-memory profile: 3 passes over 64 MiB, 4 lanes, about
+    0.19 s of CPU a hash or a check, thousands of times a session); yields the production hasher, whose parameters
+    tests/api/test_api_auth.py checks. A stored hash is checked with the parameters it carries, and the
+    `changzhu serve` processes of the browser tests hash new passwords with the production ones."""
+    from argon2 import PasswordHasher
+
+    from changzhu.api.auth import passwords
+
+    production, cheap = passwords._hasher, PasswordHasher(time_cost=1, memory_cost=8, parallelism=1)
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setattr(passwords, "_hasher", cheap)
+        mp.setattr(passwords, "_DUMMY_HASH", cheap.hash("changzhu-no-such-user"))
+        yield production
 
 
 @pytest.fixture(scope="session")

@@ -20,6 +20,7 @@ from pathlib import Path
 
 import httpx
 import pytest
+from fastapi import FastAPI
 from sqlalchemy import Connection, Engine, create_engine, select, text
 from sqlalchemy.engine import make_url
 
@@ -28,6 +29,7 @@ warnings.filterwarnings("ignore", message="Using `httpx` with")
 from fastapi.testclient import TestClient  # noqa: E402
 
 from changzhu.api import ApiSettings, create_app  # noqa: E402
+from changzhu.api.app import attach  # noqa: E402
 from changzhu.api.auth.accounts import create_user  # noqa: E402
 from changzhu.api.auth.roles import Role  # noqa: E402
 from changzhu.api.auth.tokens import issue_token  # noqa: E402
@@ -207,13 +209,28 @@ def populated_sqlite(tmp_path_factory: pytest.TempPathFactory, identity_key_env:
     return path, people
 
 
-def start_service(engine: Engine, people: dict[str, str], keys_dir: Path) -> Service:
-    """An in-process app on `engine` with a token per account (issued directly: test_api_auth covers logging in,
-    and argon2 verification costs about half a second per login on a busy machine)."""
-    settings = ApiSettings(
-        database_url=str(engine.url), jwt_secret=b"k" * 32, keys_dir=keys_dir, scenarios_dir=SCENARIOS
-    )
-    client = TestClient(create_app(settings, engine))
+def _settings(engine: Engine, keys_dir: Path) -> ApiSettings:
+    return ApiSettings(database_url=str(engine.url), jwt_secret=b"k" * 32, keys_dir=keys_dir, scenarios_dir=SCENARIOS)
+
+
+@pytest.fixture(scope="session")
+def shared_app(tmp_path_factory: pytest.TempPathFactory) -> FastAPI:
+    """One app for the session's `service` and `db_service` tests: building its routes costs about 0.2 s of CPU, and
+    each test gives it its own database, settings, run queue and login limiter (`attach`)."""
+    folder = tmp_path_factory.mktemp("shared_app")
+    engine = make_engine(f"sqlite:///{folder / 'unused.sqlite3'}", check=False)  # replaced by each test's
+    return create_app(_settings(engine, folder / "keys"), engine)
+
+
+def start_service(engine: Engine, people: dict[str, str], keys_dir: Path, app: FastAPI | None = None) -> Service:
+    """An in-process app on `engine` (a new one, or `app` given this database and settings) with a token per
+    account (issued directly: test_api_auth covers logging in)."""
+    settings = _settings(engine, keys_dir)
+    if app is None:
+        app = create_app(settings, engine)
+    else:
+        attach(app, settings, engine)
+    client = TestClient(app)
     with session_scope(engine) as session:
         ids = {name: int(uid) for name, uid in session.execute(select(UserRow.username, UserRow.id))}
     headers = {
@@ -224,19 +241,24 @@ def start_service(engine: Engine, people: dict[str, str], keys_dir: Path) -> Ser
 
 
 @pytest.fixture
-def service(populated_sqlite: tuple[Path, dict[str, str]], tmp_path: Path) -> Iterator[Service]:
-    """A fresh copy of the populated database behind a new app."""
+def service(populated_sqlite: tuple[Path, dict[str, str]], shared_app: FastAPI, tmp_path: Path) -> Iterator[Service]:
+    """A fresh copy of the populated database behind the shared app."""
     template, people = populated_sqlite
     copy = tmp_path / "changzhu.sqlite3"
     shutil.copy(template, copy)
     engine = make_engine(f"sqlite:///{copy}")
-    yield start_service(engine, people, tmp_path / "keys")
+    running = start_service(engine, people, tmp_path / "keys", shared_app)
+    with running.client:  # one event loop serves the test's requests; leaving it shuts the test's run queue down
+        yield running
     engine.dispose()
 
 
 @pytest.fixture
-def db_service(database_url: str, populated_sqlite: tuple[Path, dict[str, str]], tmp_path: Path) -> Iterator[Service]:
-    """The populated service on SQLite and on PostgreSQL (each a copy of the session's populated template)."""
+def db_service(
+    database_url: str, populated_sqlite: tuple[Path, dict[str, str]], shared_app: FastAPI, tmp_path: Path
+) -> Iterator[Service]:
+    """The populated service on SQLite and on PostgreSQL (each a copy of the session's populated template), behind
+    the shared app."""
     if database_url.startswith("sqlite"):
         template, people = populated_sqlite
         shutil.copy(template, tmp_path / "changzhu.sqlite3")
@@ -244,7 +266,9 @@ def db_service(database_url: str, populated_sqlite: tuple[Path, dict[str, str]],
     else:
         people = populated_postgres(database_url)
         engine = make_engine(database_url)
-    yield start_service(engine, people, tmp_path / "keys")
+    running = start_service(engine, people, tmp_path / "keys", shared_app)
+    with running.client:  # one event loop serves the test's requests; leaving it shuts the test's run queue down
+        yield running
     engine.dispose()
 
 

@@ -5,7 +5,9 @@ from __future__ import annotations
 import time
 
 import jwt
+import pytest
 from api_support import PASSWORD, Service
+from argon2 import PasswordHasher
 
 from changzhu.api.auth.tokens import issue_token
 
@@ -67,6 +69,22 @@ def test_password_is_stored_as_argon2_hash(service: Service) -> None:
     with session_scope(service.engine) as session:
         hashes = list(session.scalars(select(UserRow.password_hash)))
     assert hashes and all(h.startswith("$argon2id$") and PASSWORD not in h for h in hashes)
+
+
+def test_password_hashes_use_rfc_9106_low_memory_parameters(
+    production_password_hasher: PasswordHasher, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The service hashes with argon2id at RFC 9106's low-memory profile (the other tests use the cheapest
+    parameters, tests/conftest.py), and checks a password against such a hash."""
+    from argon2 import extract_parameters
+    from argon2.profiles import RFC_9106_LOW_MEMORY
+
+    from changzhu.api.auth import passwords
+
+    monkeypatch.setattr(passwords, "_hasher", production_password_hasher)
+    stored = passwords.hash_password(PASSWORD)
+    assert extract_parameters(stored) == RFC_9106_LOW_MEMORY
+    assert passwords.verify_password(stored, PASSWORD) and not passwords.verify_password(stored, PASSWORD + "!")
 
 
 def test_oversized_body_gets_413_and_bad_input_names_the_field(service: Service) -> None:

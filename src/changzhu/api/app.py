@@ -83,14 +83,21 @@ def create_app(settings: ApiSettings | None = None, engine: Engine | None = None
         docs_url=None,  # Swagger UI loads from a CDN; the dashboard must work offline
         redoc_url=None,
     )
-    app.state.settings = settings
-    app.state.engine = apply_timeouts(engine, settings) if engine is not None else service_engine(settings)
-    app.state.scenario_runs = RunQueue(app.state.engine)
-    app.router.on_shutdown.append(app.state.scenario_runs.shutdown)
-    app.state.login_limiter = LoginRateLimiter(settings.login_attempts, settings.login_window_seconds)
+    attach(app, settings, engine)
+    app.router.on_shutdown.append(lambda: app.state.scenario_runs.shutdown())
     install_error_handlers(app)
     app.include_router(api_router())
     app.include_router(docs_page.router)
     install_web(app)
     app.add_middleware(BodySizeLimit, max_bytes=settings.max_body_bytes)
     return app
+
+
+def attach(app: FastAPI, settings: ApiSettings, engine: Engine | None = None) -> None:
+    """Give `app` its settings, its database (`engine`, default: settings' database), a scenario run queue and a
+    login limiter: everything an app holds besides its routes. `create_app` calls it; the tests call it again to
+    serve each test's database from one app built once (settings' body size limit is the app's from then on)."""
+    app.state.settings = settings
+    app.state.engine = apply_timeouts(engine, settings) if engine is not None else service_engine(settings)
+    app.state.scenario_runs = RunQueue(app.state.engine)
+    app.state.login_limiter = LoginRateLimiter(settings.login_attempts, settings.login_window_seconds)
