@@ -5,6 +5,8 @@ variable name or code shown alone), in Chinese and English, at desktop and phone
 
 from __future__ import annotations
 
+from typing import Any
+
 import httpx
 from api_support import PASSWORD
 from office_support import DESKTOP, PHONE, Office
@@ -114,18 +116,22 @@ PEOPLE = (
 )
 
 
-def test_a_person_table_s_decisions_read_in_english_on_a_phone(office: Office) -> None:
-    page = office.open(PHONE, "en")
+def _people_checked(office: Office, size: tuple[int, int], name: str, text: str) -> Any:
+    """A caseworker of Guangzhou, in English, uploads `text` as a person table and waits for its decisions."""
+    page = office.open(size, "en")
     office.login(page, "cw_gz")
     page.goto(office.url + "/office/admin/uploads")
     page.wait_for_selector("#upload-dry-run")
     page.locator(".el-select").first.click()
     page.locator(".el-select-dropdown__item:visible", has_text="People").first.click()
-    page.set_input_files(
-        ".el-upload__input", files=[{"name": "people.csv", "mimeType": "text/csv", "buffer": PEOPLE.encode()}]
-    )
+    page.set_input_files(".el-upload__input", files=[{"name": name, "mimeType": "text/csv", "buffer": text.encode()}])
     page.click("#upload-store")
     page.wait_for_selector("#upload-decisions")
+    return page
+
+
+def test_a_person_table_s_decisions_read_in_english_on_a_phone(office: Office) -> None:
+    page = _people_checked(office, PHONE, "people.csv", PEOPLE)
     decisions = page.inner_text("#upload-decisions")
     assert "Share eligible" in decisions and "Undetermined" in decisions and "%" in decisions
     assert "basic medical insurance where one lives" in decisions
@@ -138,17 +144,6 @@ def test_a_person_table_s_decisions_read_in_english_on_a_phone(office: Office) -
 
 def test_the_summary_counts_one_row_in_the_singular(office: Office) -> None:
     """A one-person table checked in English: "1 row, 0 stored, 0 errors" and "First row", never "1 rows"."""
-    page = office.open(DESKTOP, "en")
-    office.login(page, "cw_gz")
-    page.goto(office.url + "/office/admin/uploads")
-    page.wait_for_selector("#upload-dry-run")
-    page.locator(".el-select").first.click()
-    page.locator(".el-select-dropdown__item:visible", has_text="People").first.click()
-    one = "\n".join(PEOPLE.splitlines()[:2]) + "\n"
-    page.set_input_files(
-        ".el-upload__input", files=[{"name": "one.csv", "mimeType": "text/csv", "buffer": one.encode()}]
-    )
-    page.click("#upload-store")
-    page.wait_for_selector("#upload-decisions")
+    page = _people_checked(office, DESKTOP, "one.csv", "\n".join(PEOPLE.splitlines()[:2]) + "\n")
     assert page.inner_text("#upload-result .el-card__header") == "1 row, 0 stored, 0 errors"
     assert page.inner_text("#upload-preview .el-card__header") == "First row"
