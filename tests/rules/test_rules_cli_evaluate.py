@@ -13,7 +13,9 @@ from rules_support import ON, random_people
 from typer.testing import CliRunner
 
 from changzhu.cli.main import app
+from changzhu.domain.services import Service
 from changzhu.rules import evaluate
+from changzhu.rules.explain import SERVICE_TITLES_EN
 
 
 def test_evaluate_counts_and_writes_what_evaluate_returns(tmp_path: Path) -> None:
@@ -51,11 +53,14 @@ def test_the_summary_names_services_by_title_in_the_language_with_the_field_besi
 
 
 def test_evaluate_by_region_reads_a_stored_population_directory(tmp_path: Path) -> None:
-    people = random_people(400, 92)
+    unknown = pl.col("person_id") % 5 == 0  # a fifth whose title and detentions (points indicators) are not known
+    people = random_people(400, 92).with_columns(
+        pl.when(~unknown).then(pl.col(c)).alias(c) for c in ("professional_title", "admin_detentions")
+    )
     (tmp_path / "pop").mkdir()
     people.head(150).write_parquet(tmp_path / "pop" / "part-00000.parquet")
     people.tail(250).write_parquet(tmp_path / "pop" / "part-00001.parquet")
-    args = ["evaluate", str(tmp_path / "pop"), "--on", ON.isoformat(), "--by-region", "-s", "residence_permit"]
+    args = ["evaluate", str(tmp_path / "pop"), "--on", ON.isoformat(), "--by-region", "-s", "points_settlement"]
     ran = CliRunner().invoke(app, [*args, "-f", "csv"])
     assert ran.exit_code == 0, ran.output
     counted = pl.read_csv(ran.output.encode(), schema_overrides={"residence_region": pl.String})
@@ -63,12 +68,23 @@ def test_evaluate_by_region_reads_a_stored_population_directory(tmp_path: Path) 
         evaluate(people, ON, services=None)
         .join(people.select("person_id", "residence_region"), on="person_id")
         .group_by("residence_region")
-        .agg(pl.len().alias("people"), pl.col("eligible_residence_permit").sum().alias("residence_permit"))
+        .agg(
+            pl.len().alias("people"),
+            pl.col("eligible_points_settlement").sum().alias("points_settlement"),
+            pl.col("undetermined_points_settlement").sum().alias("points_settlement_undetermined"),
+        )
     )
-    got = counted.select("residence_region", "people", "residence_permit").sort("residence_region")
-    assert got.equals(expected.sort("residence_region").cast({"people": pl.Int64, "residence_permit": pl.Int64}))
+    columns = ["residence_region", "people", "points_settlement", "points_settlement_undetermined"]
+    got = counted.select(columns).sort("residence_region")
+    assert got.equals(expected.sort("residence_region").select(columns).cast({c: pl.Int64 for c in columns[1:]}))
+    assert counted["points_settlement_undetermined"].sum() > 0  # open decisions counted apart, not as "not eligible"
     assert counted["people"].sum() == 400
     assert counted.filter(pl.col("residence_region") == "310100")["name_zh"].to_list() == ["上海市"]
+    printed = CliRunner(env={"COLUMNS": "250"}).invoke(app, [*args, "--lang", "en"])
+    assert printed.exit_code == 0, printed.output
+    title = SERVICE_TITLES_EN[Service.POINTS_SETTLEMENT]
+    assert f"{title}: eligible" in printed.output and f"{title}: undetermined" in printed.output
+    assert "points_settlement" not in printed.output
 
 
 def test_a_bad_table_is_one_line_and_writes_nothing(tmp_path: Path) -> None:

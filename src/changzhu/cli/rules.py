@@ -249,7 +249,9 @@ def evaluate_command(
             export_table(result, out)
         progress.advance(task)
     if by_region:
-        emit_table(eligibility_by_region(table, result, region_table()), fmt, f"eligible people by region on {when}")
+        counts = eligibility_by_region(table, result, region_table())
+        shown = _headed(counts, lang) if fmt == OutputFormat.TABLE else counts
+        emit_table(shown, fmt, f"eligible and undetermined people by region on {when}")
     else:
         emit_table(_titled(eligibility_summary(result), lang), fmt, f"{table.height:,} people on {when}")
     if out is not None and fmt == OutputFormat.TABLE:
@@ -261,6 +263,37 @@ def _titled(summary: pl.DataFrame, lang: Lang) -> pl.DataFrame:
     a points scheme's), and its field name (`output`) beside it for those who look for it in a program's file."""
     import polars as pl
 
+    title = pl.col("output").replace_strict(_titles(lang), default=pl.col("output"), return_dtype=pl.String)
+    return summary.select(title.alias("title"), pl.all())
+
+
+def _headed(by_region: pl.DataFrame, lang: Lang) -> pl.DataFrame:
+    """The per-region counts headed as a person reads them (居住证：符合条件 / residence permit: eligible), for the
+    printed table; CSV and JSON keep the field names for programs."""
+    titles = _titles(lang)
+    fixed = {
+        "residence_region": ("地区代码", "region code"),
+        "name_zh": ("地区", "region"),
+        "people": ("人数", "people"),
+    }
+    states = ("符合条件", "无法判定") if lang == Lang.ZH else ("eligible", "undetermined")
+    headers = {}
+    for column in by_region.columns:
+        service = column.removesuffix("_undetermined")
+        if column in fixed:
+            headers[column] = fixed[column][0 if lang == Lang.ZH else 1]
+        else:
+            state = states[column != service]
+            headers[column] = (
+                f"{titles.get(service, service)}：{state}"
+                if lang == Lang.ZH
+                else f"{titles.get(service, service)}: {state}"
+            )
+    return by_region.rename(headers)
+
+
+def _titles(lang: Lang) -> dict[str, str]:
+    """Each service's and points scheme's title in `lang`, by its field name (residence_permit, points_<scheme>)."""
     from changzhu.domain.services import SERVICE_TITLES_ZH
     from changzhu.rules.catalog import policies_in_use
     from changzhu.rules.explain import SERVICE_TITLES_EN
@@ -271,8 +304,7 @@ def _titled(summary: pl.DataFrame, lang: Lang) -> pl.DataFrame:
     for jurisdiction in policies_in_use().jurisdictions.values():
         for name, scheme in jurisdiction.schemes.items():
             titles.setdefault(f"points_{name}", pick_label(scheme.title, lang, name))
-    title = pl.col("output").replace_strict(titles, default=pl.col("output"), return_dtype=pl.String)
-    return summary.select(title.alias("title"), pl.all())
+    return titles
 
 
 def register(app: typer.Typer) -> None:

@@ -45,21 +45,30 @@ def eligibility_summary(result: pl.DataFrame) -> pl.DataFrame:
 
 
 def eligibility_by_region(people: pl.DataFrame, result: pl.DataFrame, regions: pl.DataFrame) -> pl.DataFrame:
-    """One row per residence region (most people first): residents in the table and how many get each service.
+    """One row per residence region (most people first): residents in the table and, per service, how many are
+    eligible for certain (`<service>`) and how many undetermined for want of a fact (`<service>_undetermined`), so
+    that nobody whose decision is open is counted as not eligible.
 
     regions: code and name_zh of the prefectures (changzhu.data.regions.region_table()).
     """
-    services = [c for c in result.columns if c.startswith(ELIGIBLE)]
-    joined = result.select("person_id", *services).join(
+    services = [c.removeprefix(ELIGIBLE) for c in result.columns if c.startswith(ELIGIBLE)]
+    names = {f"{ELIGIBLE}{s}": s for s in services} | {f"{UNDETERMINED}{s}": f"{s}_undetermined" for s in services}
+    counted = [
+        column
+        for service in services
+        for column in (f"{ELIGIBLE}{service}", f"{UNDETERMINED}{service}")
+        if column in result.columns
+    ]
+    joined = result.select("person_id", *counted).join(
         people.select("person_id", pl.col("residence_region").cast(pl.String)), on="person_id", how="left"
     )
     counts = joined.group_by("residence_region").agg(
-        pl.len().alias("people"), *(pl.col(c).sum().alias(c.removeprefix(ELIGIBLE)) for c in services)
+        pl.len().alias("people"), *(pl.col(c).sum().alias(names[c]) for c in counted)
     )
-    names = regions.select(pl.col("code").alias("residence_region"), "name_zh").unique("residence_region")
+    region_names = regions.select(pl.col("code").alias("residence_region"), "name_zh").unique("residence_region")
     return (
-        counts.join(names, on="residence_region", how="left")
-        .select("residence_region", "name_zh", "people", *(c.removeprefix(ELIGIBLE) for c in services))
+        counts.join(region_names, on="residence_region", how="left")
+        .select("residence_region", "name_zh", "people", *(names[c] for c in counted))
         .sort(["people", "residence_region"], descending=[True, False])
     )
 
