@@ -14,6 +14,7 @@ from sqlalchemy.orm import Session
 from changzhu.api.auth.roles import NATIONAL_SCOPE
 from changzhu.api.resident_search import region_names
 from changzhu.casework.applications import KIND_LABELS, ApplicationKind
+from changzhu.ledger.vouchers import VOUCHER_NUMBER
 from changzhu.store.resident_models import PersonRow, VoucherRow
 from changzhu.tables.kinds import schema_of
 
@@ -21,7 +22,6 @@ USER, PEER, REGION, PERSON, QUOTA = "user:", "peer:", "region:", "person:", "quo
 NATIONWIDE = ("全国", "nationwide")
 _KEY = re.compile(r"^[0-9a-f]{32}$")
 _CODE = re.compile(r"^\d{6}$")
-_VOUCHER = re.compile(r"^FWQ-(\d{6})-([0-9a-f]{16})$")  # ledger/vouchers.py: FWQ-<issuer>-<16 hex digits>
 _BETWEEN = re.compile(r"^(\d{6})>(\d{6})$")  # a clearing between two regions: payer>payee
 _TABLE = re.compile(r"^(posted|uploaded) table of (\d+) people$")  # api/routes/eligibility.py, routes/uploads.py
 _DATASET = re.compile(r"^planning dataset (facility|supply|standard|population)$")  # api/routes/uploads.py
@@ -85,14 +85,14 @@ def name_subjects(session: Session, subjects: set[str]) -> dict[str, Named]:
     codes = {c for s in subjects for c in (_region_codes(s) or [])}
     codes |= {q[0] for s in subjects if (q := _quota(s))}
     codes |= {
-        c for s in subjects if (m := _BETWEEN.match(s) or _VOUCHER.match(s)) for c in m.groups() if _CODE.match(c)
+        c for s in subjects if (m := _BETWEEN.match(s) or VOUCHER_NUMBER.match(s)) for c in m.groups() if _CODE.match(c)
     }
     names = region_names(session, codes - {NATIONAL_SCOPE})
     names[NATIONAL_SCOPE] = NATIONWIDE
     ids = {int(s.removeprefix(PERSON)) for s in subjects if s.startswith(PERSON) and s[len(PERSON) :].isdigit()}
     rows = session.execute(select(PersonRow.id, PersonRow.person_key).where(PersonRow.id.in_(ids))).all()
     keys = {int(person_id): str(key) for person_id, key in rows}
-    numbers = {s for s in subjects if _VOUCHER.match(s)}
+    numbers = {s for s in subjects if VOUCHER_NUMBER.match(s)}
     found = session.execute(select(VoucherRow.voucher_no, VoucherRow.service).where(VoucherRow.voucher_no.in_(numbers)))
     services = {str(number): str(service) for number, service in found.all()}
     out = {}

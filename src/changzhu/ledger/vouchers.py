@@ -8,6 +8,7 @@ clear   C:voucher:<issuer>><provider region> → F:services:<provider region>.
 
 from __future__ import annotations
 
+import re
 import uuid
 from datetime import date
 from typing import cast
@@ -26,6 +27,7 @@ from changzhu.store.db import session_scope
 from changzhu.store.resident_models import LedgerTransactionRow, PersonRow, VoucherRow
 from changzhu.store.txn import Operation, Outcome, claim_row, new_key, run_operation
 
+VOUCHER_NUMBER = re.compile(r"^FWQ-(\d{6})-([0-9a-f]{16})$")  # FWQ-<issuing region>-<16 hex digits>
 _VOUCHERS = cast(Table, VoucherRow.__table__)
 _ISSUE = insert_row(
     _VOUCHERS,
@@ -90,7 +92,7 @@ def issue_voucher(
         holder = lock_person(session, holder_key, {"issuer_region": issuer_region})
         if budget is not None:
             charge(session, budget, value_fen)
-        voucher_no = f"FWQ-{issuer_region}-{uuid.uuid4().hex[:16]}"
+        voucher_no = _voucher_number(issuer_region)
         voucher = {
             "voucher_no": voucher_no,
             "holder_id": holder.id,
@@ -272,3 +274,8 @@ def vouchers_frame(engine: Engine, holder_key: str | None = None) -> pl.DataFram
         "redeemed_on": pl.Date,
     }
     return pl.DataFrame(rows, schema=schema, orient="row")
+
+
+def _voucher_number(issuer_region: str) -> str:
+    """A new voucher's number: FWQ-<issuing region>-<16 random hex digits> (VOUCHER_NUMBER)."""
+    return f"FWQ-{issuer_region}-{uuid.uuid4().hex[:16]}"
