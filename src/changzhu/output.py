@@ -68,7 +68,7 @@ def _cell(column: str, value: object) -> str:
 
 
 # zstd at level 2 rather than polars' default (3): `evaluate`'s 29 result columns at 1M people 0.27 → 0.21 s of CPU
-# and 6.8 → 5.6 MB (docs/policies.md, the whole process)
+# and 6.8 → 5.6 MB (docs/performance-history.md, the whole process)
 PARQUET_ZSTD_LEVEL = 2
 
 
