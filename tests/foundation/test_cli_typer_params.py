@@ -4,6 +4,8 @@ options does not import pydantic."""
 
 from __future__ import annotations
 
+import inspect
+import re
 import subprocess
 import sys
 from enum import Enum
@@ -87,3 +89,34 @@ def test_plain_options_need_no_pydantic(tmp_path: Path) -> None:
     )
     done = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, check=True)
     assert done.stdout.split() == ["FileUnreadable", "False"], done.stdout  # options read, then the file sought
+
+
+def test_help_shows_values_in_words() -> None:
+    """Every option of every command, as help shows it: a flag takes no value (typer printed `<bool>`), and no
+    value is named by a Python type (`<str>`, `<int>`, `<float>`, `<list[...]>`)."""
+    ctx = click.Context(typer.main.get_command(app))
+    found = parameters()
+    shown = {(path, param.name): param.display_type(ctx) for path, _, param in found}
+    flags = [(path, param.name) for path, _, param in found if getattr(param, "is_flag", False)]
+    assert flags and all(shown[key] is None for key in flags)
+    python_names = {
+        key: label for key, label in shown.items() if label and re.search(r"<(str|int|float|bool|Path)\b|list\[", label)
+    }
+    assert not python_names, python_names
+    assert shown[("evaluate", "on")] == "<text>"
+    assert shown[("evaluate", "service")] == "<text …>"
+
+
+def test_group_help_lists_each_command_on_whole_lines() -> None:
+    """A group's help lists each subcommand with its help's first paragraph reflowed (typer's rich help kept the
+    docstring's line breaks, so `changzhu ledger --help` broke sentences mid-line and left short lines)."""
+    group = typer.main.get_command(app)
+    ctx = click.Context(group)
+    checked = 0
+    for name in COMMANDS:
+        command = group.get_command(ctx, name)  # type: ignore[attr-defined]
+        for sub in getattr(command, "commands", {}).values():
+            first = inspect.cleandoc(sub.help or "").split("\n\n")[0]
+            assert sub.short_help == " ".join(first.split()), (name, sub.name)
+            checked += "\n" in first
+    assert checked > 10  # docstrings whose first paragraph spans lines

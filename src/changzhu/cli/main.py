@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import gc
 import importlib
+import inspect
 import os
 import sys
 from pathlib import Path
@@ -74,6 +75,15 @@ COMMANDS: dict[str, tuple[str, str]] = {
 }
 
 
+def _one_line_helps(command: click.Command) -> None:
+    """A group's subcommands listed with their help's first paragraph as one line (typer's rich help keeps the
+    docstring's line breaks there, which broke the list's lines mid-sentence)."""
+    for sub in getattr(command, "commands", {}).values():
+        if sub.short_help is None and sub.help:
+            sub.short_help = " ".join(inspect.cleandoc(sub.help).split("\n\n")[0].split())
+        _one_line_helps(sub)
+
+
 class LazyGroup(TyperGroup):
     """The top-level group: lists commands from COMMANDS and imports a command's module when it is called."""
 
@@ -90,7 +100,10 @@ class LazyGroup(TyperGroup):
             module = importlib.import_module(f"changzhu.cli.{COMMANDS[cmd_name][0]}")
             part = typer.Typer()
             module.register(part)
-            self.commands.update(typer.main.get_group(part).commands)
+            loaded = typer.main.get_group(part).commands
+            for command in loaded.values():
+                _one_line_helps(command)
+            self.commands.update(loaded)
         return self.commands.get(cmd_name)
 
     def format_commands(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:

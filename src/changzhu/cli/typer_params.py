@@ -11,6 +11,10 @@ choice functions (`str`: the text; `Path`: typer's path checks; an Enum: the mem
 finds; a list of one of these: a list), then the same required check and callback. Anything else (numbers, files,
 custom parsers, a choice that matches nothing, so the error is typer's own) goes through typer's coercion
 unchanged.
+
+Help shows each option's value in words, not typer 0.29's Python type names: a flag shows none (typer printed
+`<bool>`, as if it took a value), and `str`, `int`, `float` and lists read
+`<text>`, `<integer>`, `<number>`, `<text …>` (repeatable).
 """
 
 from __future__ import annotations
@@ -26,7 +30,9 @@ from typer.core import _TyperParameter
 from typer.models import ParameterInfo
 
 _typer_process_value = _TyperParameter.process_value
+_typer_display_type = _TyperParameter.display_type
 _TYPER = object()  # "let typer's own coercion do it"
+_WORDS = {str: "text", int: "integer", float: "number", Path: "path"}  # a value's kind as help shows it
 
 
 def _plain(annotation: Any, info: ParameterInfo, value: Any, ctx: click.Context, param: _TyperParameter) -> Any:
@@ -76,6 +82,21 @@ def _process_value(self: _TyperParameter, ctx: click.Context, value: Any) -> Any
     return value
 
 
+def _display_type(self: _TyperParameter, ctx: click.Context) -> str | None:
+    """The value an option takes, as help shows it: nothing for a flag, else in words (typer shows a declared
+    metavar instead)."""
+    if getattr(self, "is_flag", False):
+        return None
+    described = self.type_descriptor
+    annotation = described.annotation
+    if described.is_list and not described.is_choice:
+        word = _WORDS.get(get_args(annotation)[0])
+        return f"<{word} …>" if word else _typer_display_type(self, ctx)
+    word = _WORDS.get(annotation)
+    return f"<{word}>" if word and not described.is_path else _typer_display_type(self, ctx)
+
+
 def install() -> None:
-    """Process unset and plain typer parameters without pydantic (idempotent)."""
+    """Process unset and plain typer parameters without pydantic, and show their values in words (idempotent)."""
     _TyperParameter.process_value = _process_value  # type: ignore[method-assign]
+    _TyperParameter.display_type = _display_type  # type: ignore[method-assign, assignment]  # typer's callers take None
