@@ -102,7 +102,7 @@ def _assert_same(people: pl.DataFrame, services: list[Service] | None = None) ->
     assert set(numpy.points_now) == set(kernels.points_now)
     for name, want in numpy.points_now.items():  # the schemes' points on the date
         got = kernels.points_now[name]
-        for x, y in ((want.assessed, got.assessed), (want.low, got.low), (want.high, got.high)):
+        for x, y in zip(engine.spread_points(want, n), engine.spread_points(got, n), strict=True):
             assert np.array_equal(x, y, equal_nan=True), name
 
 
@@ -170,7 +170,7 @@ def test_a_stage_runs_after_every_service_its_trees_read() -> None:
     policies = [policy for policy, _ in engine.chain_groups(frame, frame.policies, None)]
     assert len(policies) > 1
     order = engine.service_order(policies, list(Service))
-    stages = engine.service_stages(policies, order)
+    stages = engine.service_stages(engine.stage_dependencies(policies), order)
     assert [s for stage in stages for s in stage] == order
     assert len(stages) < len(order)  # several services share a kernel
     for k, stage in enumerate(stages):
@@ -195,8 +195,9 @@ def test_some_services_asked_equal_the_numpy_engine(wanted: list[Service]) -> No
     _assert_same(people, wanted)
     frame = prepare(people, ON)
     policies = [policy for policy, _ in engine.chain_groups(frame, frame.policies, None)]
-    stages = engine.service_stages(policies, engine.service_order(policies, list(Service)))
-    run = engine.stages_to_run(policies, stages, engine.service_order(policies, wanted))
+    deps = engine.stage_dependencies(policies)
+    stages = engine.service_stages(deps, engine.service_order(policies, list(Service)))
+    run = engine.stages_to_run(deps, stages, engine.service_order(policies, wanted))
     assert set(wanted) <= {s for stage in run for s in stage}
     if Service.MEDICAL_INSURANCE in wanted:  # it reads the permit: the permit's stage runs first
         assert Service.RESIDENCE_PERMIT in run[0]

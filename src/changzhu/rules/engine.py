@@ -76,12 +76,26 @@ class PointsTrace:
 
 @dataclass
 class PointsResult:
-    """A scheme's points on the date: the assessed total and the possible range (which indicators are unassessed is
-    found on the open rows only, by changzhu.rules.evaluate.NeedsFinder)."""
+    """A scheme's points on the date for some rows (a chain group's), by position in `rows`: the assessed total and
+    the possible range (which indicators are unassessed is found on the open rows only, by
+    changzhu.rules.evaluate.NeedsFinder)."""
 
+    rows: np.ndarray | None  # None: every row of the frame, in order
     assessed: np.ndarray
     low: np.ndarray
     high: np.ndarray
+
+
+def spread_points(parts: list[PointsResult], n: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """A scheme's (assessed, low, high) over every row from its chain groups' results (NaN on rows of none)."""
+    if len(parts) == 1 and parts[0].rows is None:
+        return parts[0].assessed, parts[0].low, parts[0].high
+    whole = np.full(n, np.nan), np.full(n, np.nan), np.full(n, np.nan)
+    for part in parts:
+        assert part.rows is not None  # every row's part is a scheme's only one
+        for mine, theirs in zip(whole, (part.assessed, part.low, part.high), strict=True):
+            mine[part.rows] = theirs
+    return whole
 
 
 @dataclass
@@ -97,7 +111,7 @@ class IntervalEvaluator:
     leaf_traces: list[LeafTrace] = field(default_factory=list)
     points_traces: list[PointsTrace] = field(default_factory=list)
     services: dict[Service, Interval] = field(default_factory=dict)
-    points_now: dict[str, PointsResult] = field(default_factory=dict)
+    points_now: dict[str, list[PointsResult]] = field(default_factory=dict)  # per scheme, one per chain group
     permit_unknown: np.ndarray | None = None
     _points_cache: dict[tuple[tuple[str, ...], str, str], tuple[np.ndarray, LeafResult]] = field(default_factory=dict)
     _leaf_cache: dict[tuple[Any, ...], tuple[np.ndarray, object, LeafResult]] = field(default_factory=dict)
@@ -110,27 +124,22 @@ class IntervalEvaluator:
         evaluation date."""
         groups = chain_groups(self.frame, self.policies, self.scenario)
         order = service_order([p for p, _ in groups], services)
-        n = self.frame.n
         if self._compiled():
             self._kernel_services(groups, order)
         else:
             self._numpy_services(groups, order)
         for policy, rows in groups if points else []:
             for scheme in policy.schemes.values():
-                if self._totals(policy, scheme, rows) is not None:
-                    self._kernel_points_now(policy, scheme, rows)
-                    continue
-                lo, hi, parts = self.points_at(policy, scheme, rows, self.frame.on)
-                result = _points_result(lo, hi, parts)
-                if scheme.floor is not None:  # a known total is the floored one
-                    result.assessed = np.where(lo == hi, lo, result.assessed)
-                if rows.shape[0] == n:
-                    self.points_now[scheme.name] = result
+                totals = self._totals(policy, scheme, rows)
+                at = None if rows.shape[0] == self.frame.n else rows
+                if totals is not None:
+                    result = PointsResult(at, *totals)
                 else:
-                    whole = self.points_now.setdefault(scheme.name, _empty_points(n))
-                    for mine, theirs in ((whole.assessed, result.assessed), (whole.low, result.low)):
-                        mine[rows] = theirs
-                    whole.high[rows] = result.high
+                    lo, hi, parts = self.points_at(policy, scheme, rows, self.frame.on)
+                    result = _points_result(at, lo, hi, parts)
+                    if scheme.floor is not None:  # a known total is the floored one
+                        result.assessed = np.where(lo == hi, lo, result.assessed)
+                self.points_now.setdefault(scheme.name, []).append(result)
 
     def _kernel_services(self, groups: list[tuple[ResolvedPolicy, np.ndarray]], order: list[Service]) -> None:
         """The services from the compiled trees: per stage (services none of which uses another), each chain group's
@@ -138,9 +147,10 @@ class IntervalEvaluator:
         same whichever services are asked for (one module, compiled once); a stage runs whole where it holds a
         service asked for or one that such a stage uses."""
         policies = [p for p, _ in groups]
-        stages = service_stages(policies, service_order(policies, list(Service)))
+        deps = stage_dependencies(policies)
+        stages = service_stages(deps, service_order(policies, list(Service)))
         trees = TreeKernels(self.frame.on_date, stages)
-        for stage in stages_to_run(policies, stages, order):
+        for stage in stages_to_run(deps, stages, order):
             for service, interval in trees.stage(self, stage, groups, self.frame.n).items():
                 self.services[service] = interval
                 if service == Service.RESIDENCE_PERMIT:
@@ -176,26 +186,14 @@ class IntervalEvaluator:
     def _totals(
         self, policy: ResolvedPolicy, scheme: PointsScheme, rows: np.ndarray
     ) -> tuple[np.ndarray, np.ndarray, np.ndarray] | None:
-        """A scheme's (assessed, low, high) totals on the date over every row (computed at least on `rows`, NaN where
-        no row asked was) from its one-date kernel, each row once; None when explaining, with compiled=False, or
-        where the kernel does not fit (changzhu.rules.points_kernels)."""
+        """A scheme's (assessed, low, high) totals on the date for the rows (by position) from its one-date kernel,
+        computed once per array of rows; None when explaining, with compiled=False, or where the kernel does not fit
+        (changzhu.rules.points_kernels)."""
         if not self._compiled():
             return None
         if self._scheme_totals is None:
             self._scheme_totals = SchemeTotals(self.frame, self.frame.on_date)
         return self._scheme_totals.totals(policy, scheme, rows)
-
-    def _kernel_points_now(self, policy: ResolvedPolicy, scheme: PointsScheme, rows: np.ndarray) -> None:
-        """The scheme's points on the date from its kernel's totals (arrays over every row, NaN outside the chain's)."""
-        assert self._scheme_totals is not None
-        totals = self._scheme_totals.result(policy, scheme, rows)
-        assert totals is not None
-        whole = self.points_now.get(scheme.name)
-        if whole is None:
-            self.points_now[scheme.name] = PointsResult(*totals)
-            return
-        for mine, theirs in zip((whole.assessed, whole.low, whole.high), totals, strict=True):
-            mine[rows] = theirs[rows]
 
     def _set_permit_clock(self, permit: Interval) -> None:
         """Without a permit, permit months start at -1 and count from the first day one can be had."""
@@ -262,10 +260,9 @@ class IntervalEvaluator:
                 return cached[1]
             totals = self._totals(policy, scheme, rows)
             if totals is not None:  # the kernel's totals (the indicators' own points only for explanations)
-                everyone = rows.shape[0] == self.frame.n
                 got_now: tuple[np.ndarray, np.ndarray, list[tuple[Indicator, np.ndarray, np.ndarray]]] = (
-                    totals[1] if everyone else totals[1][rows],
-                    totals[2] if everyone else totals[2][rows],
+                    totals[1],
+                    totals[2],
                     [],
                 )
                 self._points_on[key] = (rows, got_now)
@@ -460,16 +457,12 @@ def _assemble(n: int, parts: list[tuple[np.ndarray, Interval]]) -> Interval:
 
 
 def _points_result(
-    lo: np.ndarray, hi: np.ndarray, parts: list[tuple[Indicator, np.ndarray, np.ndarray]]
+    rows: np.ndarray | None, lo: np.ndarray, hi: np.ndarray, parts: list[tuple[Indicator, np.ndarray, np.ndarray]]
 ) -> PointsResult:
     assessed = np.zeros(lo.shape[0])
     for _, p_lo, p_hi in parts:
         assessed = assessed + np.where(p_lo == p_hi, p_lo, 0.0)
-    return PointsResult(assessed, np.asarray(lo, dtype=np.float64), np.asarray(hi, dtype=np.float64))
-
-
-def _empty_points(n: int) -> PointsResult:
-    return PointsResult(np.full(n, np.nan), np.full(n, np.nan), np.full(n, np.nan))
+    return PointsResult(rows, assessed, np.asarray(lo, dtype=np.float64), np.asarray(hi, dtype=np.float64))
 
 
 def chain_groups(
@@ -516,12 +509,11 @@ def service_order(policies: list[ResolvedPolicy], wanted: list[Service]) -> list
     return order
 
 
-def service_stages(policies: list[ResolvedPolicy], order: list[Service]) -> tuple[tuple[Service, ...], ...]:
+def service_stages(deps: dict[Service, set[Service]], order: list[Service]) -> tuple[tuple[Service, ...], ...]:
     """The services in `order` cut into stages that each run as one kernel, one pass over a chain's rows: a service
-    starts a new stage where it uses a service of the current one (its rules, its schemes' conditions, or any
-    indicator or condition reading permit months, which count from the permit decision once it is made), or where
-    the current one holds TREES_PER_KERNEL services."""
-    deps = _stage_dependencies(policies)
+    starts a new stage where it uses a service of the current one (`deps`, stage_dependencies: its rules, its
+    schemes' conditions, or any indicator or condition reading permit months, which count from the permit decision
+    once it is made), or where the current one holds TREES_PER_KERNEL services."""
     stages: list[list[Service]] = []
     for service in order:
         if not stages or deps[service] & set(stages[-1]) or len(stages[-1]) >= TREES_PER_KERNEL:
@@ -531,10 +523,10 @@ def service_stages(policies: list[ResolvedPolicy], order: list[Service]) -> tupl
 
 
 def stages_to_run(
-    policies: list[ResolvedPolicy], stages: tuple[tuple[Service, ...], ...], order: list[Service]
+    deps: dict[Service, set[Service]], stages: tuple[tuple[Service, ...], ...], order: list[Service]
 ) -> list[tuple[Service, ...]]:
-    """The stages holding a service of `order`, and those holding a service that a stage run uses (in turn)."""
-    deps = _stage_dependencies(policies)
+    """The stages holding a service of `order`, and those holding a service that a stage run uses (in turn, by
+    `deps`, stage_dependencies)."""
     needed = set(order)
     out = []
     for stage in reversed(stages):  # a stage uses only earlier ones
@@ -544,7 +536,7 @@ def stages_to_run(
     return out[::-1]
 
 
-def _stage_dependencies(policies: list[ResolvedPolicy]) -> dict[Service, set[Service]]:
+def stage_dependencies(policies: list[ResolvedPolicy]) -> dict[Service, set[Service]]:
     """The services each service uses (_dependencies) and the permit for a rule that reads permit months anywhere,
     an indicator included (they count from the permit decision once it is made)."""
     deps = _dependencies(policies)

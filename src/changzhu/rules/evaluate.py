@@ -13,7 +13,7 @@ from changzhu.domain.services import Service
 from changzhu.rules.catalog import PolicySet, ResolvedPolicy, policies_in_use, region_lookup
 from changzhu.rules.conditions import ServiceCondition
 from changzhu.rules.dates import NEVER
-from changzhu.rules.engine import IntervalEvaluator, chain_groups
+from changzhu.rules.engine import IntervalEvaluator, PointsResult, chain_groups, spread_points
 from changzhu.rules.frame import Frame, build_frame
 from changzhu.rules.indicators import flat
 from changzhu.rules.kernels import CompiledRules
@@ -77,7 +77,7 @@ def evaluate(
     columns: list[pl.Series] = [pl.Series("person_id", frame.person_id)]
     compiled = None if earliest else CompiledRules(frame, wanted, scenario)
     finder = NeedsFinder(frame, scenario)
-    points: dict[str, tuple[np.ndarray, np.ndarray, np.ndarray]] = {}
+    points: dict[str, list[PointsResult]] = {}  # per scheme, its results on some rows each (a chain group's)
     decisions: list[tuple[Service, np.ndarray, np.ndarray, np.ndarray]] = []
     if compiled is None:
         engine = IntervalEvaluator(frame, frame.policies, scenario)
@@ -91,8 +91,7 @@ def evaluate(
             if interval.unknown is not None:  # an earliest date that depends on an unknown input is not given
                 start = np.where(interval.unknown & ~eligible, NEVER, start).astype(np.int32)
             decisions.append((service, eligible, undetermined, start))
-        for name, got in engine.points_now.items():
-            points[name] = (got.assessed, got.low, got.high)
+        points = dict(engine.points_now)
     else:
         result = compiled.run()
         for service in wanted:
@@ -100,10 +99,11 @@ def evaluate(
             start = np.where(eligible, np.int32(frame.on), NEVER).astype(np.int32)
             decisions.append((service, eligible, result.undetermined.pop(service), start))
         for name, total in result.points.items():
-            points[name] = (total, result.points_low[name], result.points_high[name])
+            points[name] = [PointsResult(None, total, result.points_low[name], result.points_high[name])]
+    uncertain = {name: _open_totals(parts, frame.n) for name, parts in points.items()}
     open_points = np.zeros(frame.n, dtype=bool)
-    for _, low, high in points.values():
-        open_points |= ~np.isnan(low) & (low != high)
+    for mask in uncertain.values():
+        open_points |= mask
     if needs:
         undetermined_by = {s: undetermined for s, _, undetermined, _ in decisions if undetermined.any()}
         finder.focus(undetermined_by, open_points, engine=None if compiled is not None else engine)
@@ -120,15 +120,26 @@ def evaluate(
             if needs:
                 columns.append(_names_column(f"unassessed_{scheme}", frame.n, {}))
             continue
-        total, low, high = found
-        for prefix, values in (("points_", total), ("points_low_", low), ("points_high_", high)):
+        spread = spread_points(found, frame.n)
+        for prefix, values in zip(("points_", "points_low_", "points_high_"), spread, strict=True):
             columns.append(pl.Series(f"{prefix}{scheme}", values).fill_nan(None))
         if needs:
-            uncertain = ~np.isnan(low) & (low != high)
-            columns.append(_names_column(f"unassessed_{scheme}", frame.n, finder.unassessed(scheme, uncertain)))
+            masks = finder.unassessed(scheme, uncertain[scheme])
+            columns.append(_names_column(f"unassessed_{scheme}", frame.n, masks))
     frame.clocks.clear()  # the inputs are no longer needed
     frame.statics.clear()
     return pl.DataFrame(columns)
+
+
+def _open_totals(parts: list[PointsResult], n: int) -> np.ndarray:
+    """Where a scheme's total is a range (an indicator unassessed), over every row."""
+    if len(parts) == 1 and parts[0].rows is None:
+        low = parts[0].low
+        return ~np.isnan(low) & (low != parts[0].high)
+    mask = np.zeros(n, dtype=bool)
+    for part in parts:
+        mask[part.rows] = ~np.isnan(part.low) & (part.low != part.high)
+    return mask
 
 
 def _decision_columns(
