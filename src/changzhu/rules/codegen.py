@@ -333,12 +333,13 @@ class Writer:
         return self.integer(int(days[int(np.argmax(after))]))
 
     def kernel(self, outputs: dict[str, str]) -> KernelSource:
-        """Two functions over the same body: name(rows, outs..., inputs...) for listed rows and
-        name_span(start, stop, outs..., inputs...) for a contiguous run of rows (a loop the compiler can
-        vectorize)."""
+        """Two functions over the same body: name(rows, outs..., inputs...) for listed rows, writing each row's
+        outputs at its position in `rows` (outputs of rows.shape[0]), and name_span(start, stop, outs..., inputs...)
+        for a contiguous run of rows, writing at the row (a loop the compiler can vectorize)."""
         inputs = tuple(sorted(self.inputs))
         names = tuple(outputs)
         body = [f"        {line}" for line in self.body(outputs)] + [""]
+        by_position = [f"        {line}" for line in self.body(outputs, "t")] + [""]
         prologue = [f"    {line}" for line in self.prologue]
         rest = "".join(f", {name}" for name in (*names, *inputs, "kf", "ki"))
         source = "\n".join(
@@ -351,7 +352,7 @@ class Writer:
                 *prologue,
                 "    for t in range(np.uint64(rows.shape[0])):",
                 "        r = np.uint64(rows[t])",
-                *body,
+                *by_position,
                 "",
                 "@kernel",
                 f"def {self.name}_span(start, stop{rest}):",
@@ -363,9 +364,9 @@ class Writer:
         constants = (read_only(np.array(self.floats, dtype=np.float64)), read_only(np.array(self.ints, dtype=np.int64)))
         return KernelSource(self.name, names, inputs, source, constants)
 
-    def body(self, outputs: dict[str, str]) -> list[str]:
-        """The loop's statements for one row: the locals, then each output argument written at the row."""
-        return [*self.lines, *(f"{name}[{self.row}] = {expr}" for name, expr in outputs.items())]
+    def body(self, outputs: dict[str, str], at: str | None = None) -> list[str]:
+        """The loop's statements for one row: the locals, then each output argument written at the row (or at `at`)."""
+        return [*self.lines, *(f"{name}[{at or self.row}] = {expr}" for name, expr in outputs.items())]
 
     def clock(self, name: str, row: str) -> tuple[str, str]:
         """Whole months of a clock on the date, and whether they are unknown. Permit months are -1 without a

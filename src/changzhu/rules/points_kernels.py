@@ -31,11 +31,12 @@ Totals = tuple[np.ndarray, np.ndarray, np.ndarray]
 
 @dataclass
 class _Scheme:
-    """One scheme's kernel and the totals computed so far, per array of rows asked for (kept with it, so that the
+    """One scheme's kernels and the totals computed so far, per array of rows asked for (kept with it, so that the
     same array asked again is recognised by identity)."""
 
     source: KernelSource
-    function: Any  # the kernel over a contiguous run of rows: (start, stop, out, low, high, *inputs, *constants)
+    rows_function: Any  # over listed rows, written by position: (rows, out, low, high, *inputs, *constants)
+    span_function: Any  # over a run of rows, written at the row: (start, stop, out, low, high, *inputs, *constants)
     module_file: str
     done: list[tuple[np.ndarray, Totals]] = field(default_factory=list)
 
@@ -44,16 +45,17 @@ class _Scheme:
 class SchemeTotals:
     """The schemes' totals on the date for one evaluation, by position in the rows asked for (a chain's rows, or
     the parents of some of them): each array of rows computed once however often it is asked for (a points
-    condition, then the scheme's points), each kernel input converted once per array of rows (only on those rows)."""
+    condition, then the scheme's points), each kernel input converted once per evaluation."""
 
     frame: FrameView
     on: date
     _schemes: dict[tuple[int, str], tuple[ResolvedPolicy, _Scheme | None]] = field(default_factory=dict)
-    _inputs: dict[tuple[str, int], tuple[object, np.ndarray | None, np.ndarray]] = field(default_factory=dict)
+    _inputs: dict[str, tuple[object, np.ndarray]] = field(default_factory=dict)
 
     def totals(self, policy: ResolvedPolicy, scheme: PointsScheme, rows: np.ndarray) -> Totals | None:
-        """(assessed, low, high) of each of `rows`, in their order (the arrays are shared: read them, do not write);
-        None where the engine scores the scheme itself."""
+        """(assessed, low, high) of each of `rows`, in their order (shared arrays: read them, do not write); rows as
+        many as the frame's are every row in order (a chain group of everyone). None where the engine scores the
+        scheme itself."""
         key = (id(policy), scheme.name)  # the policy is kept with it, so its id is not reused
         kept = self._schemes.get(key)
         if kept is None:
@@ -67,19 +69,21 @@ class SchemeTotals:
                 return totals
         m = rows.shape[0]
         totals = (np.empty(m), np.empty(m), np.empty(m))
-        every = m == self.frame.n  # the frame's every row, in order (a chain group of everyone)
-        inputs = (self._input(name, None if every else rows) for name in got.source.inputs)
-        call = (0, m, *totals, *inputs, *got.source.constants)
-        if got.function.overloads:
-            got.function(*call)
+        inputs = (self._input(name) for name in got.source.inputs)
+        if m == self.frame.n:
+            function, call = got.span_function, (0, m, *totals, *inputs, *got.source.constants)
+        else:
+            function, call = got.rows_function, (rows, *totals, *inputs, *got.source.constants)
+        if function.overloads:
+            function(*call)
         else:
             with compiling(got.module_file):  # one process compiles a module, the others load it
-                got.function(*call)
+                function(*call)
         got.done.append((rows, totals))
         return totals
 
     def _kernel(self, policy: ResolvedPolicy, scheme: PointsScheme) -> _Scheme | None:
-        """The scheme's kernel over a run of rows; None where it does not fit."""
+        """The scheme's kernels; None where they do not fit."""
         if scheme.floor is not None:
             return None
         source = scheme_kernel(Shared(policy, self.on), scheme)
@@ -87,12 +91,12 @@ class SchemeTotals:
         if any(name.startswith(("u_", "parent")) or (name.startswith("v_") and name != _PERMIT) for name in reads):
             return None
         module = load_module(module_source([source]))
-        return _Scheme(source, getattr(module, f"{source.name}_span"), str(module.__file__))
+        rows, span = getattr(module, source.name), getattr(module, f"{source.name}_span")
+        return _Scheme(source, rows, span, str(module.__file__))
 
-    def _input(self, name: str, rows: np.ndarray | None) -> np.ndarray:
-        """One kernel input from the engine's frame for the rows (None: every row), read-only, of the type the kernel
-        is compiled for; converted once per evaluation and array of rows (a clock again once the engine replaced it:
-        the permit's)."""
+    def _input(self, name: str) -> np.ndarray:
+        """One kernel input from the engine's frame (read-only, of the type the kernel is compiled for), converted
+        once per evaluation (a clock again once the engine replaced it: the permit's)."""
         frame = self.frame
         if name == _PERMIT:  # the permit clock already counts from the day a permit can be had
             origin: object = None
@@ -100,18 +104,15 @@ class SchemeTotals:
             origin = frame.clocks[name[2:]]
         else:
             origin = frame.statics[name[2:]]
-        key = (name, id(rows))
-        kept = self._inputs.get(key)
-        if kept is not None and kept[0] is origin and kept[1] is rows:
-            return kept[2]
-        m = frame.n if rows is None else rows.shape[0]
+        kept = self._inputs.get(name)
+        if kept is not None and kept[0] is origin:
+            return kept[1]
         if name == _PERMIT:
-            made = np.zeros(m, dtype=bool)
+            made = np.zeros(frame.n, dtype=bool)
+        elif name.startswith("c_"):
+            made = np.ascontiguousarray(frame.clocks[name[2:]].now(frame.on), dtype=np.int32)
         else:
-            clock = name.startswith("c_")
-            values = frame.clocks[name[2:]].now(frame.on) if clock else frame.statics[name[2:]]
-            dtype = np.int32 if clock else static_dtype(name[2:], frame)  # type: ignore[arg-type]
-            made = np.ascontiguousarray(values if rows is None else values[rows], dtype=dtype)
+            made = np.ascontiguousarray(frame.statics[name[2:]], dtype=static_dtype(name[2:], frame))  # type: ignore[arg-type]
         array = read_only(made)
-        self._inputs[key] = (origin, rows, array)
+        self._inputs[name] = (origin, array)
         return array
