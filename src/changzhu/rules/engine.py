@@ -111,6 +111,7 @@ class IntervalEvaluator:
     leaf_traces: list[LeafTrace] = field(default_factory=list)
     points_traces: list[PointsTrace] = field(default_factory=list)
     services: dict[Service, Interval] = field(default_factory=dict)
+    groups: list[tuple[ResolvedPolicy, np.ndarray]] = field(default_factory=list)  # chain groups, once run
     points_now: dict[str, list[PointsResult]] = field(default_factory=dict)  # per scheme, one per chain group
     permit_unknown: np.ndarray | None = None
     _points_cache: dict[tuple[tuple[str, ...], str, str], tuple[np.ndarray, LeafResult]] = field(default_factory=dict)
@@ -123,9 +124,11 @@ class IntervalEvaluator:
         """Evaluate the services (in dependency order) and, unless points=False, every scheme's points on the
         evaluation date."""
         groups = chain_groups(self.frame, self.policies, self.scenario)
-        order = service_order([p for p, _ in groups], services)
+        self.groups = groups
+        deps = _dependencies([p for p, _ in groups])
+        order = service_order([p for p, _ in groups], services, deps)
         if self._compiled():
-            self._kernel_services(groups, order)
+            self._kernel_services(groups, order, deps)
         else:
             self._numpy_services(groups, order)
         for policy, rows in groups if points else []:
@@ -141,14 +144,16 @@ class IntervalEvaluator:
                         result.assessed = np.where(lo == hi, lo, result.assessed)
                 self.points_now.setdefault(scheme.name, []).append(result)
 
-    def _kernel_services(self, groups: list[tuple[ResolvedPolicy, np.ndarray]], order: list[Service]) -> None:
+    def _kernel_services(
+        self, groups: list[tuple[ResolvedPolicy, np.ndarray]], order: list[Service], uses: dict[Service, set[Service]]
+    ) -> None:
         """The services from the compiled trees: per stage (services none of which uses another), each chain group's
         kernel in one pass over its rows. The stages are those of every service, so that a chain's kernels are the
         same whichever services are asked for (one module, compiled once); a stage runs whole where it holds a
-        service asked for or one that such a stage uses."""
+        service asked for or one that such a stage uses. `uses`: the services each service uses (_dependencies)."""
         policies = [p for p, _ in groups]
-        deps = stage_dependencies(policies)
-        stages = service_stages(deps, service_order(policies, list(Service)))
+        deps = stage_dependencies(policies, uses)
+        stages = service_stages(deps, service_order(policies, list(Service), uses))
         trees = TreeKernels(self.frame.on_date, stages)
         for stage in stages_to_run(deps, stages, order):
             for service, interval in trees.stage(self, stage, groups, self.frame.n).items():
@@ -487,9 +492,12 @@ def chain_groups(
     return out
 
 
-def service_order(policies: list[ResolvedPolicy], wanted: list[Service]) -> list[Service]:
-    """Services in an order where every service comes after those its rules (or points schemes) use."""
-    deps = _dependencies(policies)
+def service_order(
+    policies: list[ResolvedPolicy], wanted: list[Service], deps: dict[Service, set[Service]] | None = None
+) -> list[Service]:
+    """Services in an order where every service comes after those its rules (or points schemes) use (`deps`, as
+    _dependencies finds them when not given)."""
+    deps = _dependencies(policies) if deps is None else deps
     order: list[Service] = []
     visiting: set[Service] = set()
 
@@ -536,10 +544,12 @@ def stages_to_run(
     return out[::-1]
 
 
-def stage_dependencies(policies: list[ResolvedPolicy]) -> dict[Service, set[Service]]:
+def stage_dependencies(
+    policies: list[ResolvedPolicy], uses: dict[Service, set[Service]] | None = None
+) -> dict[Service, set[Service]]:
     """The services each service uses (_dependencies) and the permit for a rule that reads permit months anywhere,
     an indicator included (they count from the permit decision once it is made)."""
-    deps = _dependencies(policies)
+    deps = {s: set(used) for s, used in (_dependencies(policies) if uses is None else uses).items()}
     for policy in policies:
         for service, rule in policy.services.items():
             if any(name == "permit" for name, _ in reads_of(policy, rule.rule)):

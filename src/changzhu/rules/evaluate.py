@@ -221,7 +221,7 @@ class NeedsFinder:
         decides on the date only (engine.search is turned off)."""
         if engine is not None:
             engine.search = False
-            whole = _Focus(engine, np.arange(self.frame.n), chain_groups(self.frame, engine.policies, self.scenario))
+            whole = _Focus(engine, np.arange(self.frame.n), engine.groups)
             self._decisions = self._points = whole
             return
         decisions = np.zeros(self.frame.n, dtype=bool)

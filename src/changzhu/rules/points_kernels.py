@@ -10,6 +10,7 @@ is left to the engine's NumPy scoring (None).
 
 from __future__ import annotations
 
+from collections import OrderedDict
 from dataclasses import dataclass, field
 from datetime import date
 from typing import TYPE_CHECKING, Any
@@ -26,7 +27,21 @@ if TYPE_CHECKING:
     from changzhu.rules.protocols import FrameView
 
 _PERMIT = "v_residence_permit"
+SCHEMES_KEPT = 256  # schemes whose kernels are kept per process (a long-lived process running many reforms)
 Totals = tuple[np.ndarray, np.ndarray, np.ndarray]
+
+
+@dataclass(frozen=True)
+class _Kernels:
+    """One scheme's kernels on a date."""
+
+    source: KernelSource
+    rows_function: Any  # over listed rows, written by position: (rows, out, low, high, *inputs, *constants)
+    span_function: Any  # over a run of rows, written at the row: (start, stop, out, low, high, *inputs, *constants)
+    module_file: str
+
+
+_kept: OrderedDict[tuple[int, str, date], tuple[ResolvedPolicy, _Kernels | None]] = OrderedDict()
 
 
 @dataclass
@@ -34,10 +49,7 @@ class _Scheme:
     """One scheme's kernels and the totals computed so far, per array of rows asked for (kept with it, so that the
     same array asked again is recognised by identity)."""
 
-    source: KernelSource
-    rows_function: Any  # over listed rows, written by position: (rows, out, low, high, *inputs, *constants)
-    span_function: Any  # over a run of rows, written at the row: (start, stop, out, low, high, *inputs, *constants)
-    module_file: str
+    kernels: _Kernels
     done: list[tuple[np.ndarray, Totals]] = field(default_factory=list)
 
 
@@ -59,7 +71,8 @@ class SchemeTotals:
         key = (id(policy), scheme.name)  # the policy is kept with it, so its id is not reused
         kept = self._schemes.get(key)
         if kept is None:
-            kept = (policy, self._kernel(policy, scheme))
+            found = _kernels(policy, scheme, self.on)
+            kept = (policy, None if found is None else _Scheme(found))
             self._schemes[key] = kept
         got = kept[1]
         if got is None:
@@ -69,30 +82,19 @@ class SchemeTotals:
                 return totals
         m = rows.shape[0]
         totals = (np.empty(m), np.empty(m), np.empty(m))
-        inputs = (self._input(name) for name in got.source.inputs)
+        kernels = got.kernels
+        inputs = (*(self._input(name) for name in kernels.source.inputs), *kernels.source.constants)
         if m == self.frame.n:
-            function, call = got.span_function, (0, m, *totals, *inputs, *got.source.constants)
+            function, call = kernels.span_function, (0, m, *totals, *inputs)
         else:
-            function, call = got.rows_function, (rows, *totals, *inputs, *got.source.constants)
+            function, call = kernels.rows_function, (rows, *totals, *inputs)
         if function.overloads:
             function(*call)
         else:
-            with compiling(got.module_file):  # one process compiles a module, the others load it
+            with compiling(kernels.module_file):  # one process compiles a module, the others load it
                 function(*call)
         got.done.append((rows, totals))
         return totals
-
-    def _kernel(self, policy: ResolvedPolicy, scheme: PointsScheme) -> _Scheme | None:
-        """The scheme's kernels; None where they do not fit."""
-        if scheme.floor is not None:
-            return None
-        source = scheme_kernel(Shared(policy, self.on), scheme)
-        reads = source.inputs
-        if any(name.startswith(("u_", "parent")) or (name.startswith("v_") and name != _PERMIT) for name in reads):
-            return None
-        module = load_module(module_source([source]))
-        rows, span = getattr(module, source.name), getattr(module, f"{source.name}_span")
-        return _Scheme(source, rows, span, str(module.__file__))
 
     def _input(self, name: str) -> np.ndarray:
         """One kernel input from the engine's frame (read-only, of the type the kernel is compiled for), converted
@@ -116,3 +118,25 @@ class SchemeTotals:
         array = read_only(made)
         self._inputs[name] = (origin, array)
         return array
+
+
+def _kernels(policy: ResolvedPolicy, scheme: PointsScheme, on: date) -> _Kernels | None:
+    """The scheme's kernels on the date, None where they do not fit: written once per process for the same resolved
+    policy (kept with it, so its id is not reused while it is kept)."""
+    key = (id(policy), scheme.name, on)
+    kept = _kept.get(key)
+    if kept is not None and kept[0] is policy:
+        _kept.move_to_end(key)
+        return kept[1]
+    found = None
+    source = scheme_kernel(Shared(policy, on), scheme) if scheme.floor is None else None
+    reads = () if source is None else source.inputs
+    fits = not any(name.startswith(("u_", "parent")) or (name.startswith("v_") and name != _PERMIT) for name in reads)
+    if source is not None and fits:
+        module = load_module(module_source([source]))
+        rows, span = getattr(module, source.name), getattr(module, f"{source.name}_span")
+        found = _Kernels(source, rows, span, str(module.__file__))
+    _kept[key] = (policy, found)
+    while len(_kept) > SCHEMES_KEPT:
+        _kept.popitem(last=False)
+    return found
