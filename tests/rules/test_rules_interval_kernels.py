@@ -25,6 +25,7 @@ from changzhu.rules.conditions import ServiceCondition
 from changzhu.rules.dates import NEVER
 from changzhu.rules.engine import IntervalEvaluator
 from changzhu.rules.evaluate import evaluate, prepare
+from changzhu.rules.points_kernels import SchemeTotals
 
 INPUTS = policies_in_use().declared_inputs()
 
@@ -201,3 +202,24 @@ def test_some_services_asked_equal_the_numpy_engine(wanted: list[Service]) -> No
     assert set(wanted) <= {s for stage in run for s in stage}
     if Service.MEDICAL_INSURANCE in wanted:  # it reads the permit: the permit's stage runs first
         assert Service.RESIDENCE_PERMIT in run[0]
+
+
+def test_scheme_totals_on_listed_rows_are_by_position() -> None:
+    """A scheme's kernel over listed rows (in any order, some repeated, as a child's parents are) writes each row's
+    totals at its position in the rows: the totals over every row, taken at those rows."""
+    frame = prepare(_with_unknowns(random_people(800, 71), 71, 0.2), ON)
+    everyone = np.arange(frame.n)
+    checked = 0
+    for policy, rows in engine.chain_groups(frame, frame.policies, None):
+        for scheme in policy.schemes.values():
+            whole = SchemeTotals(frame, frame.on_date).totals(policy, scheme, everyone)
+            if whole is None:  # scored by the NumPy engine
+                continue
+            listed = np.concatenate([rows[::-1], rows[:3], everyone[-2:]])
+            got = SchemeTotals(frame, frame.on_date).totals(policy, scheme, listed)
+            assert got is not None
+            for over_every_row, by_position in zip(whole, got, strict=True):
+                assert by_position.shape == listed.shape
+                assert np.array_equal(over_every_row[listed], by_position, equal_nan=True), scheme.name
+            checked += 1
+    assert checked >= 3  # several cities' schemes run as kernels
