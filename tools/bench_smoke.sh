@@ -16,10 +16,7 @@ run() {  # one benchmark; its output to a log, its name to failed.txt when it fa
 }
 export -f run
 export python logs
-# the longest first (their CPU at smoke size, docs/operations.md "Test suite time"), then the others by name: a long
-# one started last would run alone at the end while the other core idles (a name not found fails as a benchmark)
-longest=$(printf 'benchmarks/bench_%s.py\n' reform rules office simulation api planning)
-{ echo "$longest"; ls benchmarks/bench_*.py | grep -vxF "$longest"; } | xargs -P "$jobs" -I{} bash -c 'run {}'
+ls benchmarks/bench_*.py | xargs -P "$jobs" -I{} bash -c 'run {}'
 if [ -s "$logs/failed.txt" ]; then
     echo "FAILED --smoke: $(tr '\n' ' ' <"$logs/failed.txt")"
     exit 1
