@@ -136,7 +136,8 @@ def main() -> None:
     args = parser.parse_args()
     run = start_run()
     if args.smoke:
-        args.residents, args.import_batch, args.applications, args.requests, args.max_seconds = 300, 150, 5, 32, 10.0
+        # two import files, and one request per client at 16 users: every path of the full run, at the least
+        args.residents, args.import_batch, args.applications, args.requests, args.max_seconds = 80, 40, 5, 16, 10.0
     os.environ.setdefault("CHANGZHU_ID_HASH_KEY", "11" * 32)
     os.environ.setdefault("CHANGZHU_ID_ENC_KEY", "22" * 32)
     from api_support import PASSWORD

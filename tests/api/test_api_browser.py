@@ -31,26 +31,34 @@ def server(populated_sqlite: tuple[Path, dict[str, str]], tmp_path_factory: pyte
         yield url
 
 
-@pytest.fixture
-def page(server: str) -> Iterator[object]:
-    """A fresh browser page that fails the test on any request leaving the loopback address."""
+@pytest.fixture(scope="module")
+def chromium() -> Iterator[object]:
+    """One Chromium for the module's tests (starting one costs about 1 s of CPU; each test opens its own context)."""
     if not Path(CHROMIUM).exists():
         pytest.fail(f"Chromium is required at {CHROMIUM}")
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as p:
         browser = p.chromium.launch(executable_path=CHROMIUM, args=ARGS)
-        context = browser.new_context(viewport={"width": 1280, "height": 900}, locale="zh-CN")
-        outside: list[str] = []
-        context.on("request", lambda r: outside.append(r.url) if not r.url.startswith(server) else None)
-        page = context.new_page()
-        page.set_default_timeout(120_000)  # generous: a busy 2-core CI machine; a real failure still fails
-        errors: list[str] = []
-        page.on("pageerror", lambda e: errors.append(str(e)))
-        yield page
+        yield browser
         browser.close()
-        assert outside == [], f"requests left the machine: {outside}"
-        assert errors == [], f"script errors: {errors}"
+
+
+@pytest.fixture
+def page(server: str, chromium: object) -> Iterator[object]:
+    """A fresh page in a context of its own (storage apart) that fails the test on any request leaving the loopback
+    address."""
+    context = chromium.new_context(viewport={"width": 1280, "height": 900}, locale="zh-CN")  # type: ignore[attr-defined]
+    outside: list[str] = []
+    context.on("request", lambda r: outside.append(r.url) if not r.url.startswith(server) else None)
+    page = context.new_page()
+    page.set_default_timeout(120_000)  # generous: a busy 2-core CI machine; a real failure still fails
+    errors: list[str] = []
+    page.on("pageerror", lambda e: errors.append(str(e)))
+    yield page
+    context.close()
+    assert outside == [], f"requests left the machine: {outside}"
+    assert errors == [], f"script errors: {errors}"
 
 
 def _login(page, server: str, username: str) -> None:  # type: ignore[no-untyped-def]
