@@ -10,6 +10,7 @@ from sqlalchemy import func, select
 
 from changzhu.registry.identity import check_char
 from changzhu.store import audit
+from changzhu.store.audit_subjects import person
 from changzhu.store.db import session_scope
 from changzhu.store.resident_models import PersonRow
 from changzhu.store.txn import write_session
@@ -183,7 +184,9 @@ def test_audit_reasons_in_both_languages(db_service: Service) -> None:
     assert all(re.search(r"[\u4e00-\u9fff]", e["reason_zh"]) for e in items if e["reason_zh"] != e["reason_en"])
     assert all(not re.search(r"[\u4e00-\u9fff]", e["reason_en"]) for e in items if e["reason_zh"] != e["reason_en"])
     with write_session(service.engine) as session:  # a record as written before reasons had two languages
-        audit.append(session, actor="user:old", action="read_personal_data", subject=gz, details={}, reason="legacy")
+        audit.append(
+            session, actor="user:old", action="read_personal_data", subject=person(gz), details={}, reason="legacy"
+        )
     old = service.client.get("/api/v1/audit?actor=user:old", headers=service.as_("ad_nat")).json()["items"][0]
     assert old["reason"] == old["reason_zh"] == old["reason_en"] == "legacy"
     assert service.client.get("/api/v1/audit/verify", headers=service.as_("ad_nat")).json()["ok"] is True

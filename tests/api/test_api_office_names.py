@@ -120,16 +120,19 @@ def test_audit_names_vouchers_clearings_and_worded_subjects_in_both_languages(se
 
     from changzhu.ledger.vouchers import issue_voucher
     from changzhu.store import audit
+    from changzhu.store import audit_subjects as about
     from changzhu.store.txn import write_session
 
     issued = issue_voucher(service.engine, service.people["gz"], "440100", "childcare", 50_000, date(2026, 6, 1),
                            date(2026, 12, 31), actor="test", key="audit-names-voucher")  # fmt: skip
     number = str(issued["voucher_no"])
-    subjects = ["440100>510100", "posted table of 1 people", "uploaded table of 30 people", "planning dataset supply",
-                "ledger", "approval:7", "常住人口.xlsx", "FWQ-510100-00000000000000ff"]  # fmt: skip
+    written = [about.between("440100", "510100"), about.table("posted", 1), about.table("uploaded", 30),
+               about.dataset("supply"), about.LEDGER, about.approval(7), about.file("常住人口.xlsx"),
+               about.voucher("FWQ-510100-00000000000000ff", "510100", "00000000000000ff")]  # fmt: skip
     with write_session(service.engine) as session:
-        for subject in subjects:
+        for subject in written:
             audit.append(session, actor="test", action="voucher.clear", subject=subject, details={}, reason="r")
+    subjects = [s.text for s in written]
     items = service.client.get("/api/v1/audit?limit=200", headers=service.as_("ad_nat")).json()["items"]
     by_subject = {i["subject"]: i for i in items}
     voucher = by_subject[number]

@@ -15,6 +15,7 @@ from changzhu.ledger.contributions import MonthPaid, Scheme, record_contribution
 from changzhu.ledger.transfers import TransferScheme, apply_transfer, complete_transfer, transfer
 from changzhu.registry.residents import ProofKind, Registration, register_resident
 from changzhu.store.audit import append, verify
+from changzhu.store.audit_subjects import other
 from changzhu.store.checks import RegistryError
 from changzhu.store.db import session_scope
 from changzhu.store.resident_models import AuditRow, LedgerTransactionRow, TransferRow
@@ -93,16 +94,16 @@ def test_a_held_audit_record_is_sent_or_nothing_commits(engine: Engine) -> None:
         before = s.execute(select(func.count()).select_from(AuditRow)).scalar_one()
     if postgres:
         with pytest.raises(AssertionError, match="held"), write_session(engine) as session:
-            append(session, actor="t", action="test.held", subject="s", details={}, reason="r", hold=True)
+            append(session, actor="t", action="test.held", subject=other("s"), details={}, reason="r", hold=True)
     else:
         with write_session(engine) as session:
-            append(session, actor="t", action="test.held", subject="s", details={}, reason="r", hold=True)
+            append(session, actor="t", action="test.held", subject=other("s"), details={}, reason="r", hold=True)
     with session_scope(engine) as s:
         after = s.execute(select(func.count()).select_from(AuditRow)).scalar_one()
     assert after == before + (0 if postgres else 1) and verify(engine).ok
     with write_session(engine) as session:
-        append(session, actor="t", action="test.held", subject="s", details={}, reason="r", hold=True)
-        append(session, actor="t", action="test.next", subject="s", details={}, reason="r")
+        append(session, actor="t", action="test.held", subject=other("s"), details={}, reason="r", hold=True)
+        append(session, actor="t", action="test.next", subject=other("s"), details={}, reason="r")
     with session_scope(engine) as s:
         actions = s.execute(select(AuditRow.action).where(AuditRow.subject == "s").order_by(AuditRow.seq)).scalars()
         assert list(actions)[-2:] == ["test.held", "test.next"]

@@ -13,11 +13,11 @@ from rules_support import ON, random_people
 from typer.testing import CliRunner
 
 from changzhu.cli.main import app
-from changzhu.domain.services import SERVICE_TITLES_ZH
+from changzhu.domain.lang import Lang
+from changzhu.domain.services import Service, service_title
 from changzhu.rules import evaluate
 from changzhu.rules.catalog import policies_in_use
 from changzhu.rules.decision_sheet import WORDS, decision_sheets
-from changzhu.rules.explain import SERVICE_TITLES_EN
 
 CJK = re.compile(r"[\u3400-\u9fff]")
 
@@ -31,11 +31,10 @@ def decided() -> pl.DataFrame:
 def test_each_decision_reads_as_words_under_its_title(decided: pl.DataFrame, lang: str) -> None:
     sheet = decision_sheets(decided, lang).decisions
     words = WORDS[lang]
-    titles = SERVICE_TITLES_ZH if lang == "zh" else SERVICE_TITLES_EN
     assert sheet.columns[0] == words["person_id"]
     assert sheet[words["person_id"]].to_list() == decided["person_id"].to_list()
-    for service, title in titles.items():
-        cells = sheet[title]
+    for service in Service:
+        cells = sheet[service_title(service, Lang(lang))]
         eligible, undetermined = decided[f"eligible_{service.value}"], decided[f"undetermined_{service.value}"]
         assert (cells == words["undetermined"]).sum() == undetermined.sum()
         assert (cells == words["eligible"]).sum() == (eligible & ~undetermined).sum()
@@ -48,8 +47,8 @@ def test_each_decision_reads_as_words_under_its_title(decided: pl.DataFrame, lan
 def test_the_facts_needed_are_named_by_their_labels(decided: pl.DataFrame) -> None:
     variables = policies_in_use().variables
     sheet = decision_sheets(decided, "zh").decisions
-    service = next(s for s in SERVICE_TITLES_ZH if decided[f"undetermined_{s.value}"].any())
-    cells = sheet[f"{SERVICE_TITLES_ZH[service]}：需补充的信息"].to_list()
+    service = next(s for s in Service if decided[f"undetermined_{s.value}"].any())
+    cells = sheet[f"{service_title(service, Lang.ZH)}：需补充的信息"].to_list()
     needs = decided[f"needs_{service.value}"].to_list()
     assert any(needs)
     for cell, names in zip(cells, needs, strict=True):
@@ -85,7 +84,7 @@ def test_the_columns_sheet_names_every_field_shown(decided: pl.DataFrame) -> Non
         assert field.startswith("earliest_") or values.null_count() == decided.height, field
     assert sheets.columns["列"].to_list() == sheets.decisions.columns
     with_dates = decision_sheets(decided, "zh", earliest=True).decisions
-    assert f"{SERVICE_TITLES_ZH[next(iter(SERVICE_TITLES_ZH))]}：可符合日期" in with_dates.columns
+    assert f"{service_title(next(iter(Service)), Lang.ZH)}：可符合日期" in with_dates.columns
 
 
 def test_the_cli_writes_the_workbook_from_a_clerks_gbk_file(tmp_path: Path) -> None:

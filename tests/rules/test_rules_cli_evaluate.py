@@ -13,9 +13,9 @@ from rules_support import ON, random_people
 from typer.testing import CliRunner
 
 from changzhu.cli.main import app
-from changzhu.domain.services import Service
+from changzhu.domain.lang import Lang
+from changzhu.domain.services import Service, service_title
 from changzhu.rules import evaluate
-from changzhu.rules.explain import SERVICE_TITLES_EN
 
 
 def test_evaluate_counts_and_writes_what_evaluate_returns(tmp_path: Path) -> None:
@@ -82,7 +82,7 @@ def test_evaluate_by_region_reads_a_stored_population_directory(tmp_path: Path) 
     assert counted.filter(pl.col("residence_region") == "310100")["name_zh"].to_list() == ["上海市"]
     printed = CliRunner(env={"COLUMNS": "250"}).invoke(app, [*args, "--lang", "en"])
     assert printed.exit_code == 0, printed.output
-    title = SERVICE_TITLES_EN[Service.POINTS_SETTLEMENT]
+    title = service_title(Service.POINTS_SETTLEMENT, Lang.EN)
     assert f"{title}: eligible" in printed.output and f"{title}: undetermined" in printed.output
     assert "points_settlement" not in printed.output
 

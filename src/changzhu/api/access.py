@@ -8,7 +8,7 @@ from sqlalchemy.orm import Session
 from changzhu.api.auth.principal import Principal
 from changzhu.api.auth.roles import Role
 from changzhu.api.errors import Forbidden, NotFound
-from changzhu.store import audit
+from changzhu.store import audit, audit_subjects
 from changzhu.store.audit_reasons import Reason, because
 from changzhu.store.resident_models import PersonRow, TransferRow
 from changzhu.store.txn import write_session
@@ -52,7 +52,7 @@ def open_person(engine: Engine, principal: Principal, person_key: str, purpose: 
             session,
             actor=f"user:{principal.username}",
             action="read_personal_data",
-            subject=person.person_key,
+            subject=audit_subjects.person(person.person_key),
             details={"purpose": purpose.en, "role": principal.role.value},
             reason=purpose,
         )
@@ -69,7 +69,7 @@ def audit_listing(
             session,
             actor=f"user:{principal.username}",
             action="list_personal_data",
-            subject=f"region:{region or ','.join(principal.scopes)}",
+            subject=audit_subjects.regions([region] if region else principal.scopes),
             details={"rows": count, "names_shown": True, "searched_by": searched_by},
             reason=because("caseload_listing" if searched_by is None else "resident_search"),
         )

@@ -9,7 +9,7 @@ from sqlalchemy import Engine, select
 from changzhu.api.access import STAFF_WITH_PERSONAL_ACCESS
 from changzhu.api.auth.principal import Principal
 from changzhu.registry.contact import unseal
-from changzhu.store import audit
+from changzhu.store import audit, audit_subjects
 from changzhu.store.audit_reasons import Reason
 from changzhu.store.resident_models import PersonRow
 from changzhu.store.txn import write_session
@@ -39,7 +39,7 @@ def with_names(engine: Engine, principal: Principal, entries: list[dict[str, Any
                 session,
                 actor=f"user:{principal.username}",
                 action="list_personal_data",
-                subject=f"region:{','.join(principal.scopes)}",
+                subject=audit_subjects.regions(principal.scopes),
                 details={"rows": len(keys), "names_shown": True, "purpose": purpose.en},
                 reason=purpose,
             )

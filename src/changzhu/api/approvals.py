@@ -28,7 +28,7 @@ from changzhu.ledger.medical import settle_bill
 from changzhu.ledger.vouchers import issue_voucher
 from changzhu.registry.residents import ProofKind, record_move
 from changzhu.rules.scenario import Scenario
-from changzhu.store import audit
+from changzhu.store import audit, audit_subjects
 from changzhu.store.approval_models import PendingApprovalRow
 from changzhu.store.audit_reasons import because
 from changzhu.store.db import session_scope
@@ -107,7 +107,7 @@ def hold(
                     session,
                     actor=f"user:{principal.username}",
                     action="approval.hold",
-                    subject=f"approval:{row.id}",
+                    subject=audit_subjects.approval(row.id),
                     details={"kind": kind.value, "region": region, "amount_fen": amount_fen},
                     reason=because("held_for_checker"),
                 )
@@ -225,7 +225,7 @@ def decide(
             session,
             actor=f"user:{principal.username}",
             action=f"approval.{'approve' if approve else 'reject'}",
-            subject=f"approval:{approval_id}",
+            subject=audit_subjects.approval(approval_id),
             details={"kind": row.kind, "maker": row.maker, "region": row.region},
             reason=note or because("checker_approved" if approve else "checker_rejected"),
         )

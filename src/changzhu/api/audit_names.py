@@ -1,12 +1,15 @@
 """Who and what an audit record is about, as a reader of the log sees it: accounts by user name, regions by name,
 quota runs by their city, kind and year, vouchers by their service, issuer and grouped number, and the subjects the
 system writes in words (a posted table, a planning dataset, the ledger) in both languages; a person by no name
-(docs/api-office.md, "The audit log"). The record itself is never changed: only how it is shown."""
+(docs/api-office.md, "The audit log"). Each subject is named from the kind and fields its writer recorded with it
+(store/audit_subjects.py), never by reading its text. The record itself is never changed: only how it is shown."""
 
 from __future__ import annotations
 
-import re
+import json
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
+from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -14,22 +17,31 @@ from sqlalchemy.orm import Session
 from changzhu.api.auth.roles import NATIONAL_SCOPE
 from changzhu.api.resident_search import region_names
 from changzhu.casework.applications import KIND_LABELS, ApplicationKind
-from changzhu.ledger.vouchers import VOUCHER_NUMBER
+from changzhu.store.audit_subjects import SubjectKind
 from changzhu.store.resident_models import PersonRow, VoucherRow
 from changzhu.tables.kinds import schema_of
 
-USER, PEER, REGION, PERSON, QUOTA = "user:", "peer:", "region:", "person:", "quota:"
+USER, PEER = "user:", "peer:"
 NATIONWIDE = ("全国", "nationwide")
-_KEY = re.compile(r"^[0-9a-f]{32}$")
-_CODE = re.compile(r"^\d{6}$")
-_BETWEEN = re.compile(r"^(\d{6})>(\d{6})$")  # a clearing between two regions: payer>payee
-_TABLE = re.compile(r"^(posted|uploaded) table of (\d+) people$")  # api/routes/eligibility.py, routes/uploads.py
-_DATASET = re.compile(r"^planning dataset (facility|supply|standard|population)$")  # api/routes/uploads.py
-_APPROVAL = re.compile(r"^approval:(\d+)$")  # api/approvals.py
-_FILE = re.compile(r"^[^/\\:>]+\.(csv|xlsx|xls|parquet|json|ya?ml)$", re.IGNORECASE)  # a bulk import's file name
-_WORDS: dict[str, tuple[str, str]] = {"ledger": ("账本", "the ledger")}  # ledger/digest_baseline.py
+_LEDGER = ("账本", "the ledger")
 _TABLE_ZH = {"posted": "经接口提交的 {n} 人名单", "uploaded": "上传的 {n} 人名单"}
 _TABLE_EN = {"posted": "a table of {n} {people} posted to the API", "uploaded": "an uploaded table of {n} {people}"}
+RegionNames = dict[str, tuple[str, str | None]]
+
+
+@dataclass(frozen=True)
+class RecordedSubject:
+    """A subject as a record holds it: its text, its kind and the kind's fields (store/audit_subjects.py)."""
+
+    text: str
+    kind: str
+    fields: Mapping[str, Any]
+
+    @classmethod
+    def of(cls, text: str, kind: str, fields: str) -> RecordedSubject:
+        """From a record's columns (fields as the JSON text the record keeps)."""
+        parsed = json.loads(fields)
+        return cls(text, kind, parsed if isinstance(parsed, dict) else {})
 
 
 @dataclass(frozen=True)
@@ -63,93 +75,92 @@ def actor_shown(actor: str) -> tuple[str, str]:
     return "system", actor
 
 
-def _region_codes(subject: str) -> list[str] | None:
-    """The region codes a region subject names (region:440100, region:440100,510100, a bare 440100); else None."""
-    body = subject.removeprefix(REGION)
-    codes = body.split(",")
-    if (subject.startswith(REGION) or len(codes) == 1) and all(_CODE.match(c) for c in codes):
-        return codes
-    return None
+def _codes(subject: RecordedSubject) -> list[str]:
+    """The region codes a subject names (a region subject's, a clearing's payer and payee, a quota run's city, a
+    voucher's issuer)."""
+    f = subject.fields
+    if subject.kind in (SubjectKind.REGION, SubjectKind.BETWEEN):
+        return [str(c) for c in f.get("regions", [])]
+    if subject.kind == SubjectKind.QUOTA:
+        return [str(f["region"])]
+    if subject.kind == SubjectKind.VOUCHER:
+        return [str(f["issuer"])]
+    return []
 
 
-def _quota(subject: str) -> tuple[str, str, str] | None:
-    """(region, kind, year) of a quota run's subject quota:440100:points:2026."""
-    parts = subject.removeprefix(QUOTA).split(":")
-    if subject.startswith(QUOTA) and len(parts) == 3 and _CODE.match(parts[0]):
-        return parts[0], parts[1], parts[2]
-    return None
-
-
-def name_subjects(session: Session, subjects: set[str]) -> dict[str, Named]:
-    """Each subject named for the log's reader (one query for the regions, one for people recorded by number)."""
-    codes = {c for s in subjects for c in (_region_codes(s) or [])}
-    codes |= {q[0] for s in subjects if (q := _quota(s))}
-    codes |= {
-        c for s in subjects if (m := _BETWEEN.match(s) or VOUCHER_NUMBER.match(s)) for c in m.groups() if _CODE.match(c)
-    }
+def name_subjects(session: Session, subjects: Iterable[RecordedSubject]) -> dict[str, Named]:
+    """Each subject, by its text, named for the log's reader (one query for the regions, one for people recorded by
+    number, one for vouchers)."""
+    subjects = {s.text: s for s in subjects}.values()
+    codes = {c for s in subjects for c in _codes(s)}
     names = region_names(session, codes - {NATIONAL_SCOPE})
     names[NATIONAL_SCOPE] = NATIONWIDE
-    ids = {int(s.removeprefix(PERSON)) for s in subjects if s.startswith(PERSON) and s[len(PERSON) :].isdigit()}
+    ids = {int(s.fields["person_id"]) for s in subjects if s.kind == SubjectKind.PERSON and "person_id" in s.fields}
     rows = session.execute(select(PersonRow.id, PersonRow.person_key).where(PersonRow.id.in_(ids))).all()
     keys = {int(person_id): str(key) for person_id, key in rows}
-    numbers = {s for s in subjects if VOUCHER_NUMBER.match(s)}
+    numbers = {s.text for s in subjects if s.kind == SubjectKind.VOUCHER}
     found = session.execute(select(VoucherRow.voucher_no, VoucherRow.service).where(VoucherRow.voucher_no.in_(numbers)))
     services = {str(number): str(service) for number, service in found.all()}
     out = {}
     for subject in subjects:
-        out[subject] = _named(subject, names, keys) if subject not in numbers else _voucher(subject, names, services)
+        named = _voucher(subject, names, services) if subject.kind == SubjectKind.VOUCHER else None
+        out[subject.text] = named or _named(subject, names, keys)
     return out
 
 
-def _voucher(subject: str, names: dict[str, tuple[str, str | None]], services: dict[str, str]) -> Named:
-    """A voucher by its service, issuing region and number in groups of four (3f2a 9b1c 0d4e 7f60)."""
-    code, digits = subject.split("-")[1:]
+def _voucher(subject: RecordedSubject, names: RegionNames, services: dict[str, str]) -> Named:
+    """A voucher by its service, issuing region and serial in groups of four (3f2a 9b1c 0d4e 7f60)."""
+    code, serial = str(subject.fields["issuer"]), str(subject.fields["serial"])
     zh, en = names.get(code, (code, code))
-    number = " ".join(digits[i : i + 4] for i in range(0, len(digits), 4))
-    shown = VoucherShown(number, services.get(subject), (code, zh, en or zh))
+    number = " ".join(serial[i : i + 4] for i in range(0, len(serial), 4))
+    shown = VoucherShown(number, services.get(subject.text), (code, zh, en or zh))
     return Named("voucher", f"{zh}服务券 {number}", f"voucher {number} of {en or zh}", voucher=shown)
 
 
-def _worded(subject: str) -> Named | None:
+def _regions(codes: list[str], names: RegionNames) -> tuple[tuple[str, str, str], ...] | None:
+    """(code, Chinese name, English name) of each code; None unless every one is named."""
+    if not codes or not all(c in names for c in codes):
+        return None
+    return tuple((c, names[c][0], names[c][1] or names[c][0]) for c in codes)
+
+
+def _worded(subject: RecordedSubject) -> Named | None:
     """A subject the system writes in words or by a number (a posted table, a planning dataset, the ledger, an
     approval, a bulk import's file), named in both languages; None for any other."""
-    if table := _TABLE.match(subject):
-        how, n = table.group(1), int(table.group(2))
+    f = subject.fields
+    if subject.kind == SubjectKind.TABLE:
+        how, n = str(f["how"]), int(f["people"])
         en = _TABLE_EN[how].format(n=n, people="person" if n == 1 else "people")
         return Named("table", _TABLE_ZH[how].format(n=n), en)
-    if dataset := _DATASET.match(subject):
-        schema = schema_of(dataset.group(1), ())
+    if subject.kind == SubjectKind.DATASET:
+        schema = schema_of(str(f["dataset"]), ())
         return Named("dataset", f"规划数据：{schema.zh}", f"planning dataset: {schema.en}")
-    if approval := _APPROVAL.match(subject):
-        return Named("approval", f"复核事项 {approval.group(1)} 号", f"review item no. {approval.group(1)}")
-    if subject in _WORDS:
-        zh, en = _WORDS[subject]
-        return Named(subject, zh, en)
-    if _FILE.match(subject):
-        return Named("file", f"文件 {subject}", f"file {subject}")
+    if subject.kind == SubjectKind.APPROVAL:
+        number = f["approval"]
+        return Named("approval", f"复核事项 {number} 号", f"review item no. {number}")
+    if subject.kind == SubjectKind.LEDGER:
+        return Named("ledger", *_LEDGER)
+    if subject.kind == SubjectKind.FILE:
+        return Named("file", f"文件 {f['file']}", f"file {f['file']}")
     return None
 
 
-def _named(subject: str, names: dict[str, tuple[str, str | None]], keys: dict[int, str]) -> Named:
-    if _KEY.match(subject):
-        return Named("person", person_key=subject)
-    if subject.startswith(PERSON) and subject[len(PERSON) :].isdigit():
-        return Named("person", person_key=keys.get(int(subject[len(PERSON) :])))
-    if subject.startswith(USER):
-        return Named("user", subject.removeprefix(USER), subject.removeprefix(USER))
-    if (codes := _region_codes(subject)) and all(c in names for c in codes):
-        regions = tuple((c, names[c][0], names[c][1] or names[c][0]) for c in codes)
+def _named(subject: RecordedSubject, names: RegionNames, keys: dict[int, str]) -> Named:
+    f = subject.fields
+    if subject.kind == SubjectKind.PERSON:
+        key = keys.get(int(f["person_id"])) if "person_id" in f else str(f["person_key"])
+        return Named("person", person_key=key)
+    if subject.kind == SubjectKind.USER:
+        return Named("user", str(f["username"]), str(f["username"]))
+    if subject.kind == SubjectKind.REGION and (regions := _regions(_codes(subject), names)):
         zh, en = "、".join(r[1] for r in regions), ", ".join(r[2] for r in regions)
         return Named("region", zh, en, regions=regions)
-    quota = _quota(subject)
-    if quota and quota[0] in names and quota[1] in set(ApplicationKind):
-        (region_zh, region_en), (kind_zh, kind_en) = names[quota[0]], KIND_LABELS[ApplicationKind(quota[1])]
-        zh = f"{region_zh} {kind_zh} {quota[2]}年排名"
-        en = f"{region_en or region_zh}, {kind_en}, ranking of {quota[2]}"
+    if subject.kind == SubjectKind.QUOTA and f["region"] in names and f["kind"] in set(ApplicationKind):
+        (region_zh, region_en), (kind_zh, kind_en) = names[f["region"]], KIND_LABELS[ApplicationKind(f["kind"])]
+        zh = f"{region_zh} {kind_zh} {f['year']}年排名"
+        en = f"{region_en or region_zh}, {kind_en}, ranking of {f['year']}"
         return Named("quota", zh, en)
-    between = _BETWEEN.match(subject)
-    if between and all(c in names for c in between.groups()):
-        regions = tuple((c, names[c][0], names[c][1] or names[c][0]) for c in between.groups())
+    if subject.kind == SubjectKind.BETWEEN and (regions := _regions(_codes(subject), names)):
         return Named(
             "between", f"{regions[0][1]} → {regions[1][1]}", f"{regions[0][2]} → {regions[1][2]}", regions=regions
         )

@@ -10,9 +10,9 @@ from pydantic import BaseModel
 from sqlalchemy import Engine
 
 from changzhu.api.resident_search import region_names
-from changzhu.domain.services import SERVICE_TITLES_ZH, Service
+from changzhu.domain.lang import Lang
+from changzhu.domain.services import Service, service_title
 from changzhu.rules.catalog import policies_in_use
-from changzhu.rules.explain import SERVICE_TITLES_EN
 from changzhu.rules.summary import POINTS
 from changzhu.store.db import session_scope
 from changzhu.tables import TableSchema
@@ -118,7 +118,7 @@ def _output_labels(outputs: set[str]) -> dict[str, ValueLabel]:
     for output in outputs:
         if output in SERVICE_KEYS:
             service = Service(output)
-            labels[output] = ValueLabel(zh=SERVICE_TITLES_ZH[service], en=SERVICE_TITLES_EN[service])
+            labels[output] = ValueLabel(zh=service_title(service, Lang.ZH), en=service_title(service, Lang.EN))
         elif output in titles:
             zh, en = titles[output]
             labels[output] = ValueLabel(zh=zh, en=en or zh)

@@ -15,7 +15,7 @@ from sqlalchemy import Engine, func, or_, select
 from changzhu.casework.applications import ACTION_LABELS, DECISIONS, Action, ApplicationKind, Status, next_status
 from changzhu.casework.precheck import Precheck, precheck
 from changzhu.errors import ChangzhuError
-from changzhu.store import audit
+from changzhu.store import audit, audit_subjects
 from changzhu.store.application_models import ApplicationEventRow, ApplicationRow
 from changzhu.store.audit import now_iso
 from changzhu.store.audit_reasons import Reason, because
@@ -90,7 +90,7 @@ def _audit(
         session,
         actor=f"user:{actor}",
         action=f"application_{action}",
-        subject=person_key,
+        subject=audit_subjects.person(person_key),
         details={
             "application_id": row.id,
             "kind": row.kind,

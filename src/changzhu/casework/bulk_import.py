@@ -20,6 +20,7 @@ from changzhu.registry.contact import CONTACT_KINDS, normalise
 from changzhu.registry.declared import declared_columns
 from changzhu.registry.identity import identity_keys, parse_id_number
 from changzhu.registry.residents import ProofKind, Registration, register_in_session
+from changzhu.store import audit_subjects
 from changzhu.store.audit_reasons import because
 from changzhu.store.resident_models import LedgerTransactionRow, PersonRow
 from changzhu.store.txn import Operation, Outcome, run_operation
@@ -172,7 +173,7 @@ def import_residents(
             raise _reject(path, errors)
         left_out = len({e.line for e in errors})
         result = {"residents": stored, "left_out": left_out, "file_sha256": digest, "errors": _rows_left_out(errors)}
-        return Outcome(result, str(path.name), {"rows": stored, "left_out": left_out})
+        return Outcome(result, audit_subjects.file(path.name), {"rows": stored, "left_out": left_out})
 
     op = Operation(
         "import.residents", f"import-residents-{digest}", {"sha256": digest}, actor, because("import_residents")
@@ -240,7 +241,7 @@ def import_contributions(
                 "file_sha256": digest,
                 "errors": _rows_left_out(errors),
             },
-            str(path.name),
+            audit_subjects.file(path.name),
             {"rows": rows, "months": total, "left_out": left_out},
         )
 

@@ -28,6 +28,7 @@ from changzhu.rules.catalog import ResolvedPolicy, person_inputs, policies_in_us
 from changzhu.rules.errors import PolicyError
 from changzhu.rules.model import PointsScheme
 from changzhu.rules.scenario import Override, Scenario
+from changzhu.store import audit_subjects
 from changzhu.store.application_models import ApplicationRow, QuotaRunRow
 from changzhu.store.audit import append, now_iso
 from changzhu.store.audit_reasons import because
@@ -267,7 +268,7 @@ def publish(
             session,
             actor=f"user:{actor}",
             action="quota_run_publish",
-            subject=f"quota:{region}:{kind.value}:{year}",
+            subject=audit_subjects.quota(region, kind.value, year),
             details={"run_id": row.id, "cutoff_points": row.cutoff_points, "admitted": len(row.admitted),
                      "waiting": len(row.waiting), "rule": row.rule},
             reason=because("quota_ranking", kind=kind.value, year=year),

@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING, Annotated
 import typer
 
 from changzhu.cli.tables_cmds import ErrorsOption, SheetOption, SkipOption, read_user_people
-from changzhu.domain.services import Service
+from changzhu.domain.services import Service, service_title
 from changzhu.errors import ChangzhuError
 from changzhu.output import ExportOption, OutputFormat, console, emit_table, export_table
 from changzhu.report.lang import Lang
@@ -294,13 +294,10 @@ def _headed(by_region: pl.DataFrame, lang: Lang) -> pl.DataFrame:
 
 def _titles(lang: Lang) -> dict[str, str]:
     """Each service's and points scheme's title in `lang`, by its field name (residence_permit, points_<scheme>)."""
-    from changzhu.domain.services import SERVICE_TITLES_ZH
     from changzhu.rules.catalog import policies_in_use
-    from changzhu.rules.explain import SERVICE_TITLES_EN
     from changzhu.rules.labels import pick_label
 
-    services = SERVICE_TITLES_ZH if lang == Lang.ZH else SERVICE_TITLES_EN
-    titles = {service.value: title for service, title in services.items()}
+    titles = {service.value: service_title(service, lang) for service in Service}
     for jurisdiction in policies_in_use().jurisdictions.values():
         for name, scheme in jurisdiction.schemes.items():
             titles.setdefault(f"points_{name}", pick_label(scheme.title, lang, name))

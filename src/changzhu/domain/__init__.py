@@ -1,5 +1,5 @@
-"""Pure domain types: regions, services, population bases, the person table schema. No I/O, no other changzhu
-package (import-linter holds it so)."""
+"""Pure domain types: regions, services and their titles, the two languages, population bases, the person table
+schema. No I/O, no other changzhu package (import-linter holds it so)."""
 
 from changzhu import lazy_exports
 
@@ -11,7 +11,8 @@ _EXPORTS = {
     "validate_code": "regions",
     "province_code_of": "regions",
     "Service": "services",
-    "SERVICE_TITLES_ZH": "services",
+    "service_title": "services",
+    "Lang": "lang",
     "PopulationBasis": "population",
     "PERSON_COLUMNS": "person",
     "PERSON_SCHEMA": "person",

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from enum import StrEnum
 
+from changzhu.domain.lang import Lang
+
 
 class Service(StrEnum):
     """A service decided by the rules engine; the value is the suffix of its output columns."""
@@ -22,17 +24,23 @@ class Service(StrEnum):
     RESIDENCE_REGISTRATION_SETTLEMENT = "residence_registration_settlement"  # 常住地登记户口
 
 
-SERVICE_TITLES_ZH: dict[Service, str] = {
-    Service.PUBLIC_RENTAL_HOUSING: "公租房",
-    Service.MEDICAL_INSURANCE: "常住地基本医疗保险",
-    Service.CROSS_PROVINCE_SETTLEMENT_FILING: "跨省异地就医直接结算备案",
-    Service.MINIMUM_LIVING_ALLOWANCE: "最低生活保障",
-    Service.COMPULSORY_SCHOOLING: "随迁子女义务教育",
-    Service.LOCAL_ENTRANCE_EXAM: "随迁子女流入地中考",
-    Service.EMPLOYMENT_SERVICES: "基本公共就业服务",
-    Service.WORKPLACE_SOCIAL_INSURANCE: "就业地参保",
-    Service.SOCIAL_INTEGRATION: "社会融入服务",
-    Service.RESIDENCE_PERMIT: "居住证",
-    Service.POINTS_SETTLEMENT: "积分落户",
-    Service.RESIDENCE_REGISTRATION_SETTLEMENT: "常住地登记户口",
+_TITLES: dict[Service, tuple[str, str]] = {  # (Chinese, English)
+    Service.PUBLIC_RENTAL_HOUSING: ("公租房", "public rental housing"),
+    Service.MEDICAL_INSURANCE: ("常住地基本医疗保险", "basic medical insurance where one lives"),
+    Service.CROSS_PROVINCE_SETTLEMENT_FILING: ("跨省异地就医直接结算备案", "cross-province medical settlement filing"),
+    Service.MINIMUM_LIVING_ALLOWANCE: ("最低生活保障", "minimum living allowance (dibao)"),
+    Service.COMPULSORY_SCHOOLING: ("随迁子女义务教育", "compulsory schooling for migrant children"),
+    Service.LOCAL_ENTRANCE_EXAM: ("随迁子女流入地中考", "senior-high entrance exam (zhongkao) where one lives"),
+    Service.EMPLOYMENT_SERVICES: ("基本公共就业服务", "basic public employment services"),
+    Service.WORKPLACE_SOCIAL_INSURANCE: ("就业地参保", "social insurance where one works"),
+    Service.SOCIAL_INTEGRATION: ("社会融入服务", "social integration services"),
+    Service.RESIDENCE_PERMIT: ("居住证", "residence permit (juzhuzheng)"),
+    Service.POINTS_SETTLEMENT: ("积分落户", "points-based hukou settlement"),
+    Service.RESIDENCE_REGISTRATION_SETTLEMENT: ("常住地登记户口", "hukou registration where one lives"),
 }
+
+
+def service_title(service: Service, lang: Lang) -> str:
+    """The service's title in `lang`, as decisions, explanations and their tables head it."""
+    zh, en = _TITLES[service]
+    return zh if lang == Lang.ZH else en

@@ -16,6 +16,7 @@ from changzhu.ledger import pension_rules as rules
 from changzhu.ledger import rates
 from changzhu.ledger.accounts import Leg, person_account, post
 from changzhu.ledger.pension_holdings import HeldMonth, PensionHistory, pension_history, reconcile_pension
+from changzhu.store import audit_subjects
 from changzhu.store.audit_reasons import Reason, because
 from changzhu.store.checks import RegistryError, check_region, lock_person
 from changzhu.store.resident_models import (
@@ -169,7 +170,7 @@ def record_contributions(
     def apply(session: Session, txn: LedgerTransactionRow) -> Outcome:
         person = lock_person(session, person_key, {"region": region})  # record_in_session finds it checked
         result = record_in_session(session, txn, person, scheme, region, months)
-        return Outcome(result, person_key, result)
+        return Outcome(result, audit_subjects.person(person_key), result)
 
     request = {
         "person": person_key,
@@ -231,7 +232,7 @@ def record_school_year(
         )
         return Outcome(
             {"school_year": school_year, "grade": grade, "region": region},
-            person_key,
+            audit_subjects.person(person_key),
             {"school_year": school_year, "region": region},
         )
 

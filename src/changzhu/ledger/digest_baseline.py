@@ -17,7 +17,7 @@ from sqlalchemy import Engine
 
 from changzhu.ledger.accounts import entries_digest
 from changzhu.ledger.checks import posted_entries, recorded_digests
-from changzhu.store import audit
+from changzhu.store import audit, audit_subjects
 from changzhu.store.audit_reasons import because
 from changzhu.store.txn import write_session
 
@@ -38,7 +38,7 @@ def take_baseline(engine: Engine, actor: str) -> dict[str, object]:
                 session,
                 actor=actor,
                 action=ACTION,
-                subject="ledger",
+                subject=audit_subjects.LEDGER,
                 details={
                     "postings": {str(t): entries_digest(t, entries[t]) for t in batch},
                     "before": first_vouched,

@@ -21,6 +21,7 @@ from changzhu.ledger.medical_rules import CatalogueItem, Policy, settle
 from changzhu.ledger.thresholds import long_term_filing_lock_months, temporary_filing_months
 from changzhu.parameters import ParameterError
 from changzhu.rules.dates import add_months_scalar
+from changzhu.store import audit_subjects
 from changzhu.store.audit_reasons import because
 from changzhu.store.bound import bind_row, insert_row
 from changzhu.store.checks import RegistryError, check_region, lock_person
@@ -108,7 +109,7 @@ def set_policy(
         check_region(session, region, "region")
         session.execute(delete(MedicalPolicyRow).where(MedicalPolicyRow.region == region))
         session.add(MedicalPolicyRow(region=region, source=source, **vars(policy)))
-        return Outcome({"region": region}, region, {**vars(policy), "source": source})
+        return Outcome({"region": region}, audit_subjects.region(region), {**vars(policy), "source": source})
 
     request = {"region": region, **vars(policy), "source": source}
     return run_operation(
@@ -135,7 +136,7 @@ def set_catalogue(
                 for c, n, k, s in items
             ]
         )
-        return Outcome({"region": region, "items": len(items)}, region, {"items": len(items)})
+        return Outcome({"region": region, "items": len(items)}, audit_subjects.region(region), {"items": len(items)})
 
     request = {"region": region, "items": [list(i) for i in items]}
     return run_operation(
@@ -199,7 +200,7 @@ def file_treatment(
         session.flush()
         return Outcome(
             {"filing_id": filing.id, "valid_until": valid.isoformat()},
-            person_key,
+            audit_subjects.person(person_key),
             {"insured": insured_region, "treatment": treatment_region, "kind": kind.value},
         )
 
@@ -287,7 +288,7 @@ def settle_bill(
         )
         result: dict[str, object] = {"claim_no": key, "filing": filing or "none", **vars(s)}
         writes = [bind_row(_CLAIM, "claim", claim)]  # sent with the audit record
-        return Outcome(result, person_key, result, writes=writes)
+        return Outcome(result, audit_subjects.person(person_key), result, writes=writes)
 
     request = {
         "person": person_key,
@@ -330,7 +331,7 @@ def clear_medical(
             ],
         )
         result: dict[str, object] = {"claims": len(claims), "total_fen": total}
-        return Outcome(result, f"{insured_region}>{treatment_region}", result)
+        return Outcome(result, audit_subjects.between(insured_region, treatment_region), result)
 
     request = {"insured": insured_region, "treatment": treatment_region}
     return run_operation(engine, Operation("medical.clear", key, request, actor, because("medical_clear")), apply)

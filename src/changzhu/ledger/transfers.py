@@ -20,6 +20,7 @@ from sqlalchemy.sql.dml import UpdateBase
 from changzhu.ledger import pension_rules as rules
 from changzhu.ledger.accounts import Leg, balance, balances, person_account, post
 from changzhu.ledger.pension_holdings import PensionHistory, moved_totals, pension_history, reconcile_pension
+from changzhu.store import audit_subjects
 from changzhu.store.audit_reasons import Reason, because
 from changzhu.store.bound import Bound, bind_row, insert_row
 from changzhu.store.checks import RegistryError, lock_person, lock_person_with
@@ -225,7 +226,7 @@ def _applied(
 ) -> Outcome:
     return Outcome(
         {"transfer_no": transfer_no, "status": "applied"},
-        person_key,
+        audit_subjects.person(person_key),
         {"scheme": scheme.value, "from": from_region, "to": to_region},
         writes=writes,
     )
@@ -297,7 +298,7 @@ def _completed(
 ) -> Outcome:
     return Outcome(
         {"transfer_no": transfer_no, "status": "completed", **amounts},
-        person_key,
+        audit_subjects.person(person_key),
         {"scheme": transfer.scheme, "from": transfer.from_region, "to": transfer.to_region, **amounts},
         writes=writes,
     )
@@ -456,7 +457,7 @@ def settle_drawing(
             "moved_months": totals["months"],
             "moved_pooled_fen": totals["pooled_fen"],
         }
-        return Outcome(result, person_key, result)
+        return Outcome(result, audit_subjects.person(person_key), result)
 
     op = Operation(
         "pension.drawing",

@@ -8,7 +8,6 @@ clear   C:voucher:<issuer>><provider region> → F:services:<provider region>.
 
 from __future__ import annotations
 
-import re
 import uuid
 from datetime import date
 from typing import cast
@@ -19,7 +18,7 @@ from sqlalchemy.orm import Session
 
 from changzhu.ledger.accounts import Leg, post
 from changzhu.ledger.budgets import Budget, charge
-from changzhu.store import audit
+from changzhu.store import audit, audit_subjects
 from changzhu.store.audit_reasons import Reason, because
 from changzhu.store.bound import Bound, bind_row, insert_row
 from changzhu.store.checks import RegistryError, lock_person
@@ -27,7 +26,6 @@ from changzhu.store.db import session_scope
 from changzhu.store.resident_models import LedgerTransactionRow, PersonRow, VoucherRow
 from changzhu.store.txn import Operation, Outcome, claim_row, new_key, run_operation
 
-VOUCHER_NUMBER = re.compile(r"^FWQ-(\d{6})-([0-9a-f]{16})$")  # FWQ-<issuing region>-<16 hex digits>
 _VOUCHERS = cast(Table, VoucherRow.__table__)
 _ISSUE = insert_row(
     _VOUCHERS,
@@ -92,7 +90,8 @@ def issue_voucher(
         holder = lock_person(session, holder_key, {"issuer_region": issuer_region})
         if budget is not None:
             charge(session, budget, value_fen)
-        voucher_no = _voucher_number(issuer_region)
+        subject = _new_voucher(issuer_region)
+        voucher_no = subject.text
         voucher = {
             "voucher_no": voucher_no,
             "holder_id": holder.id,
@@ -113,7 +112,7 @@ def issue_voucher(
         )
         return Outcome(
             {"voucher_no": voucher_no, "value_fen": value_fen},
-            voucher_no,
+            subject,
             {"holder": holder_key, "service": service, "value_fen": value_fen},
             writes=[bind_row(_ISSUE, "voucher", voucher)],  # sent with the audit record
         )
@@ -196,7 +195,7 @@ def redeem_voucher(
         )
         return Outcome(
             {"voucher_no": voucher_no, "value_fen": v, "provider": provider},
-            voucher_no,
+            _voucher_subject(voucher_no, issuer),
             {"provider": provider, "provider_region": provider_region, "value_fen": v},
             writes=[flip],
         )
@@ -237,7 +236,7 @@ def clear_vouchers(
             ],
         )
         result: dict[str, object] = {"vouchers": len(vouchers), "total_fen": total}
-        return Outcome(result, f"{issuer_region}>{provider_region}", result)
+        return Outcome(result, audit_subjects.between(issuer_region, provider_region), result)
 
     request = {"issuer": issuer_region, "provider_region": provider_region}
     return run_operation(
@@ -276,6 +275,18 @@ def vouchers_frame(engine: Engine, holder_key: str | None = None) -> pl.DataFram
     return pl.DataFrame(rows, schema=schema, orient="row")
 
 
-def _voucher_number(issuer_region: str) -> str:
-    """A new voucher's number: FWQ-<issuing region>-<16 random hex digits> (VOUCHER_NUMBER)."""
-    return f"FWQ-{issuer_region}-{uuid.uuid4().hex[:16]}"
+def _voucher_number(issuer_region: str, serial: str) -> str:
+    """A voucher's number: FWQ-<issuing region>-<serial>."""
+    return f"FWQ-{issuer_region}-{serial}"
+
+
+def _new_voucher(issuer_region: str) -> audit_subjects.AuditSubject:
+    """A new voucher's number (its serial 16 random hex digits), as an audit subject."""
+    serial = uuid.uuid4().hex[:16]
+    return audit_subjects.voucher(_voucher_number(issuer_region, serial), issuer_region, serial)
+
+
+def _voucher_subject(voucher_no: str, issuer_region: str) -> audit_subjects.AuditSubject:
+    """A stored voucher's number as an audit subject."""
+    serial = voucher_no.removeprefix(_voucher_number(issuer_region, ""))
+    return audit_subjects.voucher(voucher_no, issuer_region, serial)

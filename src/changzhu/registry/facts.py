@@ -16,6 +16,7 @@ from sqlalchemy.orm import Session
 from changzhu.registry.residents import fact_types
 from changzhu.rules import person_inputs
 from changzhu.rules.inputs import InputSpec
+from changzhu.store import audit_subjects
 from changzhu.store.audit_reasons import because
 from changzhu.store.checks import RegistryError, lock_person
 from changzhu.store.resident_models import MAX_STORED_DATES, Fact, LedgerTransactionRow, PersonAttributeRow
@@ -124,7 +125,7 @@ def update_facts(
         session.add_all(PersonAttributeRow.of(person.id, n, v) for n, v in clean.items() if v is not None)
         removed = [n for n in names if clean[n] is None]
         result: dict[str, object] = {"person_key": person_key, "set": [n for n in names if n not in removed]}
-        return Outcome({**result, "removed": removed}, person_key, {"facts": names})
+        return Outcome({**result, "removed": removed}, audit_subjects.person(person_key), {"facts": names})
 
     request = {"person": person_key, "facts": {k: facts[k] for k in sorted(facts)}}
     return run_operation(

@@ -20,6 +20,7 @@ from changzhu.parameters.tree import chain_for
 from changzhu.registry.contact import CONTACT_KINDS, contact_hash, normalise, seal
 from changzhu.registry.identity import IdentityKeys, identity_keys, parse_id_number
 from changzhu.rules.catalog import policies_in_use, resolve
+from changzhu.store import audit_subjects
 from changzhu.store.audit import now_iso
 from changzhu.store.audit_reasons import Reason, because
 from changzhu.store.checks import RegistryError, UnknownPerson, check_regions, lock_person
@@ -211,7 +212,7 @@ def register_resident(
         person = register_in_session(session, reg, today=date.today())
         return Outcome(
             {"person_key": person.person_key},
-            person.person_key,
+            audit_subjects.person(person.person_key),
             {"residence_region": reg.residence_region, "proof": reg.proof_kind.value},
         )
 
@@ -289,7 +290,7 @@ def issue_permit(
         person.residence_permit_since = issued_on
         return Outcome(
             {"permit_no": permit.permit_no, "expires_on": permit.expires_on.isoformat()},
-            person_key,
+            audit_subjects.person(person_key),
             {"region": permit.region},
         )
 
@@ -338,7 +339,7 @@ def renew_permit(
         session.add(permit)
         return Outcome(
             {"permit_no": permit.permit_no, "expires_on": permit.expires_on.isoformat()},
-            person.person_key,
+            audit_subjects.person(person.person_key),
             {"previous": permit_no},
         )
 
@@ -392,7 +393,7 @@ def record_move(
         person.residence_permit_since = None
         return Outcome(
             {"from_region": from_region, "to_region": to_region},
-            person_key,
+            audit_subjects.person(person_key),
             {"from": from_region, "to": to_region, "on": moved_on.isoformat()},
         )
 
@@ -441,7 +442,9 @@ def link_household(
         if len(existing) >= 2:
             raise HouseholdConflict("该子女已关联两位父母／the child already has two linked parents")
         session.add(HouseholdLinkRow(parent_id=parent.id, child_id=child.id))
-        return Outcome({"parent": parent_key, "child": child_key}, child_key, {"parent": parent_key})
+        return Outcome(
+            {"parent": parent_key, "child": child_key}, audit_subjects.person(child_key), {"parent": parent_key}
+        )
 
     op = Operation(
         "household.link",
@@ -483,7 +486,7 @@ def settle_hukou(
         person.hukou_region = person.residence_region
         return Outcome(
             {"from_region": old, "to_region": person.residence_region},
-            person_key,
+            audit_subjects.person(person_key),
             {"from": old, "to": person.residence_region, "on": settled_on.isoformat()},
         )
 

@@ -2,14 +2,7 @@
 
 from __future__ import annotations
 
-from enum import StrEnum
-
-
-class Lang(StrEnum):
-    """Report language."""
-
-    ZH = "zh"
-    EN = "en"
+from changzhu.domain.lang import Lang  # the one language type (domain); report modules import it from here too
 
 
 def people(value: float | None, lang: Lang) -> str:

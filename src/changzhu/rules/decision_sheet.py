@@ -10,9 +10,9 @@ from typing import IO
 
 import polars as pl
 
-from changzhu.domain.services import SERVICE_TITLES_ZH, Service
+from changzhu.domain.lang import Lang
+from changzhu.domain.services import Service, service_title
 from changzhu.rules.catalog import PolicySet, policies_in_use
-from changzhu.rules.explain import SERVICE_TITLES_EN
 from changzhu.rules.labels import pick_label
 
 WORDS: dict[str, dict[str, str]] = {
@@ -143,7 +143,7 @@ def decision_sheets(
         if column.startswith("eligible_"):
             key = column.removeprefix("eligible_")
             service = Service(key)
-            title = SERVICE_TITLES_ZH[service] if lang == "zh" else SERVICE_TITLES_EN[service]
+            title = service_title(service, Lang(lang))
             open_ = f"undetermined_{key}"
             decision = pl.when(pl.col(column)).then(pl.lit(words["eligible"])).otherwise(pl.lit(words["not_eligible"]))
             if open_ in result.columns:

@@ -18,8 +18,9 @@ from typing import Any, Literal
 import numpy as np
 import polars as pl
 
+import changzhu.domain.lang as languages
 from changzhu.domain.person import CheckedPersonTable
-from changzhu.domain.services import SERVICE_TITLES_ZH, Service
+from changzhu.domain.services import Service, service_title
 from changzhu.rules.catalog import PolicySet, ResolvedPolicy, region_lookup, resolve_region
 from changzhu.rules.conditions import AllOf, Condition, Leaf, PointsCondition, ServiceCondition, VariableCondition
 from changzhu.rules.dated_lists import MATRIX
@@ -31,24 +32,9 @@ from changzhu.rules.indicators import Indicator
 from changzhu.rules.labels import pick_label
 from changzhu.rules.scenario import Scenario
 
-Lang = Literal["zh", "en"]
+Lang = Literal["zh", "en"]  # the language codes explain() takes (titles are looked up by domain.lang.Lang)
 DISPLAY_HORIZON_YEARS = 10  # an earliest date further ahead is shown as "not within N years"
 CONCERN_YEARS = 1  # a service whose age condition cannot hold within this many years does not concern the person
-
-SERVICE_TITLES_EN: dict[Service, str] = {
-    Service.PUBLIC_RENTAL_HOUSING: "public rental housing",
-    Service.MEDICAL_INSURANCE: "basic medical insurance where one lives",
-    Service.CROSS_PROVINCE_SETTLEMENT_FILING: "cross-province medical settlement filing",
-    Service.MINIMUM_LIVING_ALLOWANCE: "minimum living allowance (dibao)",
-    Service.COMPULSORY_SCHOOLING: "compulsory schooling for migrant children",
-    Service.LOCAL_ENTRANCE_EXAM: "senior-high entrance exam (zhongkao) where one lives",
-    Service.EMPLOYMENT_SERVICES: "basic public employment services",
-    Service.WORKPLACE_SOCIAL_INSURANCE: "social insurance where one works",
-    Service.SOCIAL_INTEGRATION: "social integration services",
-    Service.RESIDENCE_PERMIT: "residence permit (juzhuzheng)",
-    Service.POINTS_SETTLEMENT: "points-based hukou settlement",
-    Service.RESIDENCE_REGISTRATION_SETTLEMENT: "hukou registration where one lives",
-}
 
 _WORDS: dict[str, tuple[str, str]] = {
     "eligible": ("符合条件", "eligible now"),
@@ -635,7 +621,7 @@ def _service(
     needed = reader.service_needs(service, row) if rule is not None and not decided else []
     return ServiceExplanation(
         service.value,
-        SERVICE_TITLES_EN[service] if reader.lang == "en" else SERVICE_TITLES_ZH[service],
+        service_title(service, languages.Lang(reader.lang)),
         decision,
         eligible,
         earliest if not eligible else None,

@@ -16,6 +16,10 @@ with HMAC-SHA256 under the instance's audit key (CHANGZHU_AUDIT_KEY or <data dir
 database); `verify` checks that every chain
 still holds the record each checkpoint names.
 
+Each record also keeps what its subject is (store/audit_subjects.py: a kind and the fields that name it). From
+hash version 2 on these are hashed with the record; records of version 1 (written before) keep their hash over the
+fields they had, and verify as they did.
+
 A ledger posting (changzhu.ledger.accounts.post) notes a digest of its entries on the session; the next
 record appended in that transaction carries the digests ("postings"), so the chained log vouches for the
 exact entries of every ledger transaction.
@@ -45,11 +49,13 @@ from sqlalchemy.sql.visitors import replacement_traverse
 from changzhu.config import create_private_once, data_dir
 from changzhu.errors import ChangzhuError
 from changzhu.store.audit_reasons import EN_KEY, Reason
+from changzhu.store.audit_subjects import AuditSubject
 from changzhu.store.bound import Bound, bind_row, insert_row
 from changzhu.store.db import session_scope
 from changzhu.store.resident_models import AuditHeadRow, AuditRow
 
 GENESIS = "0" * 64
+HASH_VERSION = 2  # what a new record's hash covers: version 1 without the subject's kind and fields
 CHAINS = 1024  # chains subjects hash into: few clients ever wait for the same head
 SEEDED_CHAINS = 16  # head rows seeded by migration 0002; the others are created on first append
 _HEAD = cast(Table, AuditHeadRow.__table__)
@@ -75,9 +81,40 @@ def canonical(details: Mapping[str, object]) -> str:
 def record_hash(
     prev_hash: str, chain: int, seq: int, at: str, actor: str, action: str, subject: str, details: str, reason: str
 ) -> str:
-    """The chained hash of one record."""
+    """The chained hash of one record of hash version 1 (records written before subjects had kinds)."""
     payload = "\x1f".join((prev_hash, str(chain), str(seq), at, actor, action, subject, details, reason))
     return hashlib.sha256(payload.encode()).hexdigest()
+
+
+def record_hash_v2(
+    prev_hash: str,
+    chain: int,
+    seq: int,
+    at: str,
+    actor: str,
+    action: str,
+    subject: str,
+    details: str,
+    reason: str,
+    subject_kind: str,
+    subject_fields: str,
+) -> str:
+    """The chained hash of one record of hash version 2: version 1's fields, then the subject's kind and fields
+    (after a version mark, so no version 2 record hashes as a version 1 one)."""
+    fields = (
+        prev_hash,
+        str(chain),
+        str(seq),
+        at,
+        actor,
+        action,
+        subject,
+        details,
+        reason,
+        subject_kind,
+        subject_fields,
+    )
+    return hashlib.sha256("\x1f".join(("v2", *fields)).encode()).hexdigest()
 
 
 def now_iso() -> str:
@@ -124,7 +161,21 @@ def _head_upsert(dialect: Any) -> Insert:
 # The statements of every append, built once (their SQL is compiled once per engine and reused): values are bound
 # at execution under these parameter names, which no other statement sent with a record may use.
 _TAKE_HEAD = {"postgresql": _head_upsert(postgresql), "sqlite": _head_upsert(sqlite)}
-_RECORD_COLUMNS = ("chain", "seq", "at", "actor", "action", "subject", "details", "reason", "prev_hash", "hash")
+_RECORD_COLUMNS = (
+    "chain",
+    "seq",
+    "at",
+    "actor",
+    "action",
+    "subject",
+    "details",
+    "reason",
+    "subject_kind",
+    "subject_fields",
+    "hash_version",
+    "prev_hash",
+    "hash",
+)
 _RECORD = insert_row(_LOG, "audit", _RECORD_COLUMNS)
 _ADVANCE_HEAD = (
     update(_HEAD)
@@ -177,7 +228,7 @@ def append(
     *,
     actor: str,
     action: str,
-    subject: str,
+    subject: AuditSubject,
     details: dict[str, object],
     reason: str | Reason,
     writes: Sequence[UpdateBase | Bound] = (),
@@ -185,6 +236,7 @@ def append(
 ) -> None:
     """Append one record; locks its chain's head until commit, so appends to one chain are serialised.
 
+    The subject is kept as its text, kind and fields (store/audit_subjects.py), all hashed.
     A Reason is kept in both languages (changzhu.store.audit_reasons); a str (a reason a person typed) as it is.
 
     A transaction appends every record to the chain of its first one: it never waits for two head rows,
@@ -201,16 +253,17 @@ def append(
     postings = session.info.pop(_POSTINGS_KEY, None)
     if postings:
         details = {**details, "postings": postings}
-    chain = session.info.setdefault(_CHAIN_KEY, chain_of(subject))
+    chain = session.info.setdefault(_CHAIN_KEY, chain_of(subject.text))
     tip = session.info.get(_TIP_KEY)
     if tip is None:  # first record of the transaction: lock the head
         last_hash, seq = _take_head(session, chain)
     else:  # the head is locked already: continue from this transaction's last record
         last_hash, seq = tip[0], tip[1] + 1
-    at, text = now_iso(), canonical(details)
-    digest = record_hash(last_hash, chain, seq, at, actor, action, subject, text, reason)
+    at, text, named = now_iso(), canonical(details), canonical(subject.fields)
+    kind = subject.kind.value
+    digest = record_hash_v2(last_hash, chain, seq, at, actor, action, subject.text, text, reason, kind, named)
     session.info[_TIP_KEY] = (digest, seq)
-    values = (chain, seq, at, actor, action, subject, text, reason, last_hash, digest)
+    values = (chain, seq, at, actor, action, subject.text, text, reason, kind, named, HASH_VERSION, last_hash, digest)
     head = {"audit_head_id": chain, "audit_head_hash": digest, "audit_head_length": seq}
     record = bind_row(_RECORD, "audit", dict(zip(_RECORD_COLUMNS, values, strict=True)))
     own = [w if isinstance(w, Bound) else Bound(w, {}) for w in writes]
@@ -237,6 +290,16 @@ def append(
     else:
         combined = _combined(statements)
     session.execute(combined, params)
+
+
+def _hash_of(row: AuditRow, prev: str) -> str | None:
+    """The hash `row` should carry after `prev`, by its hash version (None: a version no writer uses)."""
+    fields = (row.at, row.actor, row.action, row.subject, row.details, row.reason)
+    if row.hash_version == 1:
+        return record_hash(prev, row.chain, row.seq, *fields)
+    if row.hash_version == 2:
+        return record_hash_v2(prev, row.chain, row.seq, *fields, row.subject_kind, row.subject_fields)
+    return None
 
 
 @dataclass(frozen=True)
@@ -372,8 +435,7 @@ def verify(engine: Engine) -> AuditReport:
             prev, seq = tails[row.chain]
             if row.prev_hash != prev or row.seq != seq + 1:
                 return AuditReport(False, count, f"record {row.id}: does not follow the previous record")
-            fields = (row.at, row.actor, row.action, row.subject, row.details, row.reason)
-            if record_hash(prev, row.chain, row.seq, *fields) != row.hash:
+            if _hash_of(row, prev) != row.hash:
                 return AuditReport(False, count, f"record {row.id}: content does not match its hash")
             anchored = anchors.pop((row.chain, row.seq), None)
             if anchored is not None and anchored != row.hash:

@@ -340,6 +340,11 @@ class AuditRow(Base):
     reason: Mapped[str] = mapped_column(String(400))
     prev_hash: Mapped[str] = mapped_column(String(64))
     hash: Mapped[str] = mapped_column(String(64))
+    # what the subject is (store/audit_subjects.py) and the fields that name it, as canonical JSON; hashed from
+    # hash_version 2 on (records of version 1, written before, got theirs from their subject in migration 0012)
+    subject_kind: Mapped[str] = mapped_column(String(16), server_default="other")
+    subject_fields: Mapped[str] = mapped_column(Text, server_default="{}")
+    hash_version: Mapped[int] = mapped_column(Integer, server_default="1")
 
 
 class AuditHeadRow(Base):

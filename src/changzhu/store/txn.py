@@ -27,6 +27,7 @@ from sqlalchemy.sql.dml import UpdateBase
 from changzhu.errors import ChangzhuError
 from changzhu.store import audit
 from changzhu.store.audit_reasons import Reason
+from changzhu.store.audit_subjects import AuditSubject
 from changzhu.store.bound import Bound
 from changzhu.store.resident_models import LedgerTransactionRow
 
@@ -87,7 +88,7 @@ class Outcome:
     left to send with the audit record (one statement on PostgreSQL)."""
 
     result: dict[str, object]
-    subject: str
+    subject: AuditSubject
     details: dict[str, object] = field(default_factory=dict)
     writes: Sequence[UpdateBase | Bound] = field(default_factory=list)
 

@@ -13,7 +13,7 @@ from changzhu.api.interregion.protocol import Message, handler_for
 from changzhu.api.interregion.signing import verify_request
 from changzhu.api.keys import parse_public_key
 from changzhu.errors import ChangzhuError
-from changzhu.store import audit
+from changzhu.store import audit, audit_subjects
 from changzhu.store.audit_reasons import because
 from changzhu.store.bound import bind_row, insert_row
 from changzhu.store.db import session_scope
@@ -104,11 +104,14 @@ def receive(engine: Engine, sender: str, message: Message, instance_region: str 
                     "receipt": receipt,
                     "received_at": audit.now_iso(),
                 }
+                about = (  # a message about no one is recorded as before: by its text
+                    audit_subjects.other("person:None") if person_id is None else audit_subjects.person_by_id(person_id)
+                )
                 audit.append(
                     session,
                     actor=f"peer:{sender}",
                     action=f"interregion_{message.kind}",
-                    subject=f"person:{person_id}",
+                    subject=about,
                     details={"message_id": message.message_id},
                     reason=because("interregion_received"),
                     writes=[bind_row(_INBOX, "inbox", stored)],  # a racing delivery of the same id fails here

@@ -36,7 +36,7 @@ from changzhu.api.interregion import transfer
 from changzhu.api.interregion.protocol import MESSAGES_PATH, Message, canonical_json
 from changzhu.api.interregion.signing import sign_request
 from changzhu.registry.identity import IdentityKeyError, identity_keys
-from changzhu.store import audit
+from changzhu.store import audit, audit_subjects
 from changzhu.store.audit_reasons import Reason, because
 from changzhu.store.bound import Bound, bind_row, insert_row
 from changzhu.store.checks import lock_person
@@ -131,7 +131,7 @@ def start_transfer(
             session,
             actor=actor,
             action="interregion_transfer_out",
-            subject=person.person_key,
+            subject=audit_subjects.person(person.person_key),
             details={"message_id": message.message_id, "to": to_city},
             reason=because("interregion_sent"),
             writes=[queued(session, message, person.id)],
@@ -174,7 +174,7 @@ def _reverse_row(session: Session, stored: OutboxRow, actor: str, why: str | Rea
         session,
         actor=actor,
         action="interregion_reversed",
-        subject=f"person:{stored.person_id}",
+        subject=audit_subjects.person_by_id(stored.person_id),
         details={"message_id": stored.message_id, **result},
         reason=why if isinstance(why, Reason) else why[:400],
     )
@@ -252,7 +252,7 @@ def resolve(engine: Engine, message_id: str, action: str, actor: str, reason: st
                 session,
                 actor=actor,
                 action="interregion_resend",
-                subject=f"person:{stored.person_id}",
+                subject=audit_subjects.person_by_id(stored.person_id),
                 details={"message_id": message_id},
                 reason=reason[:400],
             )

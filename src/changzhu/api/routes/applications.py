@@ -27,7 +27,7 @@ from changzhu.casework.applications import KIND_LABELS, Action, ApplicationKind,
 from changzhu.casework.materials import materials
 from changzhu.domain import field_sizes as sizes
 from changzhu.registry.contact import unseal
-from changzhu.store import audit
+from changzhu.store import audit, audit_subjects
 from changzhu.store.audit_reasons import because
 from changzhu.store.db import session_scope
 from changzhu.store.resident_models import PersonRow
@@ -145,7 +145,7 @@ def read(application_id: ApplicationId, engine: EngineDep, principal: PrincipalD
             session,
             actor=f"user:{principal.username}",
             action="read_personal_data",
-            subject=person.person_key,
+            subject=audit_subjects.person(person.person_key),
             details={"purpose": "read application", "application_id": row.id, "role": principal.role.value},
             reason=because("read_application"),
         )

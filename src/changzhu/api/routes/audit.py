@@ -9,7 +9,7 @@ from fastapi import APIRouter, Query, Response
 from pydantic import BaseModel
 from sqlalchemy import ColumnElement, Engine, func, or_, select
 
-from changzhu.api.audit_names import actor_shown, name_subjects
+from changzhu.api.audit_names import RecordedSubject, actor_shown, name_subjects
 from changzhu.api.auth.accounts import within_reach
 from changzhu.api.auth.principal import Principal
 from changzhu.api.auth.roles import Role
@@ -147,8 +147,9 @@ def audit_log(
     with session_scope(engine) as session:
         total = int(session.scalar(select(func.count()).select_from(query.subquery())) or 0)
         rows = session.scalars(query.order_by(AuditRow.at.desc(), AuditRow.id.desc()).offset(offset).limit(limit))
-        items = [_entry(r) for r in rows]
-        names = name_subjects(session, {i.subject for i in items})
+        recorded = [(_entry(r), RecordedSubject.of(r.subject, r.subject_kind, r.subject_fields)) for r in rows]
+        items = [item for item, _subject in recorded]
+        names = name_subjects(session, (subject for _item, subject in recorded))
     for item in items:
         named = names[item.subject]
         item.subject_kind, item.subject_person_key = named.kind, named.person_key

@@ -12,7 +12,7 @@ from changzhu.api.auth.tokens import issue_token
 from changzhu.api.deps import EngineDep, PendingPrincipalDep, SettingsDep
 from changzhu.api.errors import Forbidden, NotAuthenticated
 from changzhu.api.limits import LoginRateLimiter, client_address
-from changzhu.store import audit
+from changzhu.store import audit, audit_subjects
 from changzhu.store.audit_reasons import because
 from changzhu.store.db import session_scope
 from changzhu.store.resident_models import PersonRow
@@ -128,7 +128,7 @@ def new_password(
             session,
             actor=f"user:{principal.username}",
             action="account.password_change",
-            subject=f"user:{principal.username}",
+            subject=audit_subjects.user(principal.username),
             details={"was_one_time": principal.must_change_password},
             reason=because("own_password"),
         )

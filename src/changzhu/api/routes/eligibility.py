@@ -26,7 +26,7 @@ from changzhu.registry.explained import explain_registered
 from changzhu.rules import evaluate, explain
 from changzhu.rules.explain import Explanation
 from changzhu.rules.people import people_from_records
-from changzhu.store import audit
+from changzhu.store import audit, audit_subjects
 from changzhu.store.audit_reasons import because
 from changzhu.store.resident_models import PersonRow
 from changzhu.store.txn import write_session
@@ -159,7 +159,7 @@ def _audit(engine: Any, principal: Principal, action: str, rows: int) -> None:
             session,
             actor=f"user:{principal.username}",
             action=action,
-            subject=f"posted table of {rows} people",
+            subject=audit_subjects.table("posted", rows),
             details={"rows": rows, "role": principal.role.value},
             reason=because("eligibility_request"),
         )

@@ -24,7 +24,7 @@ from changzhu.api.write_access import staff_over_resident
 from changzhu.domain import field_sizes as sizes
 from changzhu.registry.households import household, is_minor
 from changzhu.registry.residents import link_household
-from changzhu.store import audit
+from changzhu.store import audit, audit_subjects
 from changzhu.store.audit_reasons import because
 from changzhu.store.resident_models import PersonRow
 from changzhu.store.txn import write_session
@@ -70,7 +70,7 @@ def _members(
                     session,
                     actor=f"user:{principal.username}",
                     action="read_personal_data",
-                    subject=p.person_key,
+                    subject=audit_subjects.person(p.person_key),
                     details={"purpose": "household member", "of": of, "role": principal.role.value},
                     reason=because("household_member"),
                 )

@@ -31,7 +31,7 @@ from changzhu.registry.facts import update_facts
 from changzhu.registry.frames import person_frame
 from changzhu.registry.residents import issue_or_renew_permit
 from changzhu.rules.explain import Explanation
-from changzhu.store import audit
+from changzhu.store import audit, audit_subjects
 from changzhu.store.audit_reasons import because
 from changzhu.store.resident_models import PersonRow
 from changzhu.store.txn import write_session
@@ -198,7 +198,7 @@ def resident_login(
             session,
             actor=f"user:{principal.username}",
             action="account.create",
-            subject=person_key,
+            subject=audit_subjects.person(person_key),
             details={"username": username, "role": Role.RESIDENT.value},
             reason=because("resident_login"),
         )

@@ -53,8 +53,9 @@ from changzhu.planning.errors import PlanningInputError
 from changzhu.planning.facilities import INCOMPLETE_SHARE, covered, replacement_summary
 from changzhu.rules import evaluate
 from changzhu.rules.summary import eligibility_summary
-from changzhu.store import audit
+from changzhu.store import audit, audit_subjects
 from changzhu.store.audit_reasons import because
+from changzhu.store.audit_subjects import AuditSubject
 from changzhu.store.txn import write_session
 from changzhu.tables import TableRead, TableRejected
 from changzhu.tables.formats import SUFFIXES, FileUnreadable
@@ -136,7 +137,9 @@ def _bad_rows(engine: Engine, kind: UploadKind, read: TableRead, shown: list[Any
     return _rejected(engine, kind, rows_in_file(read), problems_of(read.errors, kind), message, shown)
 
 
-def _audit(engine: Engine, principal: Principal, kind: UploadKind, subject: str, details: dict[str, object]) -> None:
+def _audit(
+    engine: Engine, principal: Principal, kind: UploadKind, subject: AuditSubject, details: dict[str, object]
+) -> None:
     with write_session(engine) as session:
         audit.append(
             session,
@@ -243,7 +246,7 @@ def _planning(
     if not dry_run:
         datasets.store_dataset(root, kind.value, read.frame, keys)
         details: dict[str, object] = {"rows": read.frame.height, "regions": regions, "scope": level}
-        _audit(engine, principal, kind, f"planning dataset {kind.value}", details)
+        _audit(engine, principal, kind, audit_subjects.dataset(kind.value), details)
     zh, en = ESTIMATED[kind]
     schema = schema_for(kind)
     columns = result_columns(engine, replaced, schema)
@@ -282,7 +285,7 @@ def _evaluated(
         engine,
         principal,
         UploadKind.PERSON,
-        f"uploaded table of {read.frame.height} people",
+        audit_subjects.table("uploaded", read.frame.height),
         {"rows": read.frame.height},
     )
     if fmt == ExportFormat.XLSX:

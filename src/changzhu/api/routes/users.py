@@ -23,7 +23,7 @@ from changzhu.api.export import FILE_RESPONSES, ExportFormat, FormatQuery, recor
 from changzhu.api.pagination import Page
 from changzhu.api.resident_search import region_names
 from changzhu.domain import field_sizes as sizes
-from changzhu.store import audit
+from changzhu.store import audit, audit_subjects
 from changzhu.store.audit_reasons import because
 from changzhu.store.auth_models import UserRow
 from changzhu.store.db import session_scope
@@ -99,7 +99,7 @@ def _audit(engine: Engine, principal: Principal, action: str, username: str, det
             session,
             actor=f"user:{principal.username}",
             action=action,
-            subject=f"user:{username}",
+            subject=audit_subjects.user(username),
             details=details,
             reason=because("account_administration"),
         )
