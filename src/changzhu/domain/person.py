@@ -7,6 +7,8 @@ prefecture level (the city whose rules apply; municipalities use xx0100).
 
 from __future__ import annotations
 
+import re
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
 
@@ -293,17 +295,27 @@ def _bad_rows(df: pl.DataFrame, mask: pl.Expr) -> tuple[int, ...]:
     return tuple(df.with_row_index("_row").filter(mask)["_row"].to_list())
 
 
+WELL_FORMED_REGION = r"^[1-8]\d{5}$"  # a six-digit GB/T 2260 code
+
+
+def region_place(column: str, regions: Sequence[str]) -> pl.Expr:
+    """Each row's place among `regions` (Int32), null where the code is null or not among them: the column cast to
+    an Enum of the codes in their order, whose physical codes are the places."""
+    return pl.col(column).cast(pl.Enum(list(regions)), strict=False).to_physical().cast(pl.Int32)
+
+
 def _region_checks(codes: dict[str, pl.Series], known_regions: set[str] | None) -> list[tuple[str, pl.Expr, str]]:
     """Region code rules, judged once per distinct code (`codes`: each region column's); an expression selects the
     bad rows only if one fails."""
     checks = []
     for name in REGION_COLUMNS:
         distinct = codes[name]
-        malformed = distinct.filter(~distinct.str.contains(r"^[1-8]\d{5}$"))
+        malformed = distinct.filter(~distinct.str.contains(WELL_FORMED_REGION))
         if malformed.len():
             checks.append((name, pl.col(name).is_in(malformed.implode()), "not a six-digit GB/T 2260 code"))
         if known_regions is not None:
-            unknown = distinct.filter(distinct.str.contains(r"^[1-8]\d{5}$") & ~distinct.is_in(sorted(known_regions)))
+            well_formed = distinct.str.contains(WELL_FORMED_REGION)
+            unknown = distinct.filter(well_formed & ~distinct.is_in(sorted(known_regions)))
             if unknown.len():
                 checks.append((name, pl.col(name).is_in(unknown.implode()), "unknown region code"))
     return checks
@@ -480,13 +492,42 @@ def validate_person_table(
     region codes against `known_regions` and the `extra` columns are (the problems named as for a DataFrame).
     Raises PersonTableError naming every bad column and row; the input is never partly accepted.
     """
+    return _validated(df, as_of, known_regions, extra, codes, None)[0]
+
+
+def validate_placing_regions(
+    df: pl.DataFrame | CheckedPersonTable,
+    *,
+    as_of: date,
+    regions: Sequence[str],
+    extra: tuple[ExtraColumn, ...] = (),
+    codes: bool = False,
+) -> tuple[pl.DataFrame, pl.DataFrame]:
+    """validate_person_table against the known regions `regions`, and each row's place among them (region_place,
+    -1 for null) in each region column (a table of those columns): the places are read in the pass that checks the
+    codes (a code is unknown or malformed where it has none), rather than the text read again for each."""
+    typed, places = _validated(df, as_of, set(regions), extra, codes, regions)
+    if places is None:  # a known code that is not well formed: the codes were judged one by one
+        places = typed.select(region_place(name, regions).fill_null(-1) for name in REGION_COLUMNS)
+    return typed, places
+
+
+def _validated(
+    df: pl.DataFrame | CheckedPersonTable,
+    as_of: date | None,
+    known_regions: set[str] | None,
+    extra: tuple[ExtraColumn, ...],
+    codes: bool,
+    regions: Sequence[str] | None,
+) -> tuple[pl.DataFrame, pl.DataFrame | None]:
+    """The typed table (validate_person_table) and, given the known regions in order, the region places."""
     checked = isinstance(df, CheckedPersonTable)
     df, extra_problems = _extra_problems(df.frame if isinstance(df, CheckedPersonTable) else df, extra, codes=codes)
     problems: list[PersonTableProblem] = list(extra_problems)
     if checked:
         if problems:
             raise PersonTableError(problems)
-        return _rows_checked(df, _date_checks(as_of), known_regions, checked=True)
+        return _rows_checked(df, _date_checks(as_of), known_regions, regions, checked=True)
     missing = [c.name for c in PERSON_COLUMNS if c.name not in df.columns and not c.optional]
     for name in missing:
         problems.append(PersonTableProblem(name, (), "column is missing"))
@@ -513,21 +554,44 @@ def validate_person_table(
         raise PersonTableError(problems)
     others = [c for c in df.columns if c not in PERSON_SCHEMA]
     typed = pl.DataFrame(cast_columns).hstack([df.get_column(c) for c in others])
-    return _rows_checked(typed, _row_checks(as_of), known_regions, checked=False)
+    return _rows_checked(typed, _row_checks(as_of), known_regions, regions, checked=False)
 
 
 def _rows_checked(
-    typed: pl.DataFrame, checks: list[tuple[str, pl.Expr, str]], known_regions: set[str] | None, *, checked: bool
-) -> pl.DataFrame:
+    typed: pl.DataFrame,
+    checks: list[tuple[str, pl.Expr, str]],
+    known_regions: set[str] | None,
+    regions: Sequence[str] | None,
+    *,
+    checked: bool,
+) -> tuple[pl.DataFrame, pl.DataFrame | None]:
     """The typed table if no row fails `checks`, the region codes and (unless `checked`: it passed them) the
-    duplicate check; else PersonTableError listing them in the order they always were."""
+    duplicate check; else PersonTableError listing them in the order they always were. Given the known regions in
+    order (each well formed), also each row's place among them per region column, found in the same parallel pass:
+    a column's codes are then judged one by one only if one has no place; else (None) every column's are."""
     # ids strictly increasing cannot repeat (a checked table has none repeated: not looked at again)
     increasing = (pl.lit(True) if checked else (pl.col("person_id").diff().drop_nulls() > 0).all()).alias("increasing")
-    flags = (expr.any().alias(str(i)) for i, (_, expr, _) in enumerate(checks))
-    distinct = (pl.col(name).unique().implode().alias(f"distinct {name}") for name in REGION_COLUMNS)
-    got = typed.select(increasing, *flags, *distinct)  # one parallel pass
-    found = got.select(pl.exclude([f"distinct {name}" for name in REGION_COLUMNS])).row(0)
-    codes = {name: got.get_column(f"distinct {name}").explode().drop_nulls() for name in REGION_COLUMNS}
+    flags = [expr.any().alias(str(i)) for i, (_, expr, _) in enumerate(checks)]
+    placing = regions is not None and all(re.match(WELL_FORMED_REGION, code) for code in regions)
+    if regions is not None and placing:
+        place = {name: region_place(name, regions) for name in REGION_COLUMNS}
+        outside = [(pl.col(name).is_not_null() & place[name].is_null()).any().alias(name) for name in REGION_COLUMNS]
+        queries = [
+            typed.lazy().select(increasing, *flags, *outside),
+            typed.lazy().select(place[name].fill_null(-1) for name in REGION_COLUMNS),
+        ]
+        got, places = pl.collect_all(queries)  # one parallel pass
+        codes = {
+            name: typed.get_column(name).drop_nulls().unique() if got.item(0, name) else pl.Series(name, [], pl.String)
+            for name in REGION_COLUMNS
+        }
+        found = got.select(pl.exclude(REGION_COLUMNS)).row(0)
+    else:
+        distinct = (pl.col(name).unique().implode().alias(f"distinct {name}") for name in REGION_COLUMNS)
+        all_got = typed.select(increasing, *flags, *distinct)  # one parallel pass
+        found = all_got.select(pl.exclude([f"distinct {name}" for name in REGION_COLUMNS])).row(0)
+        codes = {name: all_got.get_column(f"distinct {name}").explode().drop_nulls() for name in REGION_COLUMNS}
+        places = None
     failing: list[tuple[str, pl.Expr, str]] = []
     if checked:  # only region codes still unknown and the date checks can fail; region problems came first
         failing += _region_checks(codes, known_regions)
@@ -541,7 +605,7 @@ def _rows_checked(
     problems = [PersonTableProblem(column, _bad_rows(typed, expr), message) for column, expr, message in failing]
     if problems:
         raise PersonTableError(problems)
-    return typed
+    return typed, places
 
 
 class CheckedPersonTable:

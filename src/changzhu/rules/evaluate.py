@@ -8,7 +8,7 @@ from datetime import date
 import numpy as np
 import polars as pl
 
-from changzhu.domain.person import CheckedPersonTable, ExtraColumn, validate_person_table
+from changzhu.domain.person import CheckedPersonTable, ExtraColumn, validate_placing_regions
 from changzhu.domain.services import Service
 from changzhu.rules.catalog import PolicySet, ResolvedPolicy, policies_in_use, region_lookup
 from changzhu.rules.conditions import ServiceCondition
@@ -39,10 +39,10 @@ def prepare(
         ExtraColumn(i.name, i.dtype, tuple(c.code for c in i.categories), i.type in ("integer", "months"))
         for i in policies.declared_inputs().values()
     )
-    typed = validate_person_table(people, as_of=on, known_regions=set(regions.codes), extra=extra, codes=True)
+    typed, places = validate_placing_regions(people, as_of=on, regions=regions.codes, extra=extra, codes=True)
     if scenario is not None:
         scenario.check(policies.parameter_units())
-    return build_frame(typed, on, policies, regions)
+    return build_frame(typed, on, policies, regions, places)
 
 
 def evaluate(

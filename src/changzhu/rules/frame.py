@@ -5,12 +5,13 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import date
+from functools import cached_property
 from typing import Any
 
 import numpy as np
 import polars as pl
 
-from changzhu.domain.person import EDUCATION_LEVELS, HOUSING_TENURES, SEXES, TITLE_LEVELS
+from changzhu.domain.person import EDUCATION_LEVELS, HOUSING_TENURES, SEXES, TITLE_LEVELS, region_place
 from changzhu.rules.catalog import PolicySet, RegionLookup
 from changzhu.rules.dated_lists import MATRIX, WITHIN, count_within, dates_matrix
 from changzhu.rules.dates import (
@@ -154,7 +155,14 @@ class Frame:
     person's parent (-1 none); recognition: coefficient, agreement index and recognised prior months per row.
     """
 
-    def __init__(self, people: pl.DataFrame, on: date, policies: PolicySet, regions: RegionLookup) -> None:
+    def __init__(
+        self,
+        people: pl.DataFrame,
+        on: date,
+        policies: PolicySet,
+        regions: RegionLookup,
+        places: pl.DataFrame | None = None,
+    ) -> None:
         self.people = people
         self.n = people.height
         self.on = to_days(on)
@@ -162,14 +170,21 @@ class Frame:
         self.policies = policies
         self.variables: dict[str, VariableSpec] = policies.variables
         self.regions = regions
-        self.person_id = people["person_id"].to_numpy()
-        # the three region columns read in one parallel pass: where one lives, the hukou place, the prior place
+        # where one lives, the hukou place, the prior place: as validation found them (places), else in one pass
         columns = ("residence_region", "hukou_region", "prior_region")
-        self.region_idx, self.hukou_idx, self._prior_idx = _region_indices(people, columns, regions)
+        found: list[np.ndarray] = (
+            _region_indices(people, columns, regions) if places is None else [places[c].to_numpy() for c in columns]
+        )
+        self.region_idx, self.hukou_idx, self._prior_idx = found
         self.clocks: dict[str, Clock] = _Lazy(self._clock)  # type: ignore[assignment]
         self.statics: dict[str, np.ndarray] = _Lazy(self._static)  # type: ignore[assignment]
         self._parent: np.ndarray | None = None
         self._recognition: dict[str, np.ndarray] | None = None
+
+    @cached_property
+    def person_id(self) -> np.ndarray:
+        """Each row's person_id (read when first asked: preparing the rules' inputs does not)."""
+        return self.people["person_id"].to_numpy()
 
     def subset(self, index: np.ndarray) -> Frame:
         """The frame of some rows (parents are found among them): an array already built here is taken for those
@@ -226,8 +241,9 @@ class Frame:
         if count_column is None:
             raise KeyError(name)
         const = self._ints(count_column)
-        if name == "si_recognised":
-            const = const + self.recognition["prior_si"]
+        prior = self.recognition["prior_si"] if name == "si_recognised" else self._scalar(0)
+        if not (_uniform(prior) and prior[0] == 0):  # months recognised for someone
+            const = const + prior
         return Clock(self._scalar(self.on), const, self.statics["employed"], minus_one)
 
     def _declared_clock(self, spec: VariableSpec) -> Clock:
@@ -372,9 +388,10 @@ class Frame:
                 self.region_idx, self._prior_idx, self.on_date, self.policies, self.regions
             )
             recognises = [(a.recognises, i) for i, a in enumerate(self.policies.agreements)]
-            prior_res, prior_si = np.zeros(self.n, dtype=np.int32), np.zeros(self.n, dtype=np.int32)
             rows = np.flatnonzero(agreement >= 0)  # months are recognised only under an agreement: 0 elsewhere
+            prior_res, prior_si = self._scalar(0), self._scalar(0)  # none recognised: one 0 for every row
             if rows.size:
+                prior_res, prior_si = np.zeros(self.n, dtype=np.int32), np.zeros(self.n, dtype=np.int32)
                 which, part = agreement[rows], coef[rows]
                 for out, kind, column in ((prior_res, "residence", "prior_residence_months"),
                                           (prior_si, "social_insurance", "prior_si_months")):  # fmt: skip
@@ -449,25 +466,22 @@ def static_dtype(name: str, frame: Frame | None) -> type:
 
 def _codes(column: pl.Expr, categories: list[str]) -> pl.Expr:
     """Category codes; null (unknown, in an optional column) is -1."""
-    return column.cast(pl.Enum(categories)).to_physical().cast(pl.Int16).fill_null(-1)
+    return column.cast(pl.Enum(categories)).to_physical().cast(pl.Int8).fill_null(-1)
 
 
 def _region_indices(people: pl.DataFrame, columns: tuple[str, ...], regions: RegionLookup) -> list[np.ndarray]:
-    """Per column, the dense index of each prefecture code (-1 for null, unknown or malformed): each column cast to
-    an Enum of the prefecture codes in their dense order (a code not among them null), whose physical codes are the
-    indices; the columns in parallel, in polars' threads rather than on this one."""
-    codes = pl.Enum(list(regions.codes))
-
-    def index(name: str) -> pl.Expr:
-        return pl.col(name).cast(codes, strict=False).to_physical().cast(pl.Int32).fill_null(-1).alias(name)
-
-    found = people.lazy().select(index(name) for name in columns).collect()
+    """Per column, the dense index of each prefecture code (-1 for null, unknown or malformed: region_place); the
+    columns in parallel, in polars' threads rather than on this one."""
+    found = people.lazy().select(region_place(name, regions.codes).fill_null(-1) for name in columns).collect()
     return [found.get_column(name).to_numpy() for name in columns]
 
 
-def build_frame(people: pl.DataFrame, on: date, policies: PolicySet, regions: RegionLookup) -> Frame:
-    """Arrays from a validated person table (see changzhu.domain.person.validate_person_table)."""
-    return Frame(people, on, policies, regions)
+def build_frame(
+    people: pl.DataFrame, on: date, policies: PolicySet, regions: RegionLookup, places: pl.DataFrame | None = None
+) -> Frame:
+    """Arrays from a validated person table (see changzhu.domain.person.validate_person_table); places: each row's
+    region indices if validation found them (validate_placing_regions)."""
+    return Frame(people, on, policies, regions, places)
 
 
 def _parent_index(people: pl.DataFrame) -> np.ndarray:
