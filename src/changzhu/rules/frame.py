@@ -281,7 +281,8 @@ class Frame:
         table = months_until(self.on)  # as Clock.now reads it: whole months from each day to the date
         for column in dict.fromkeys(DATE_CLOCKS[name] for name in dated if table.size):
             days = pl.col(column).to_physical().fill_null(int(NEVER)).cast(pl.Int32)
-            months = pl.lit(pl.Series(table)).gather((days.cast(pl.Int64) - LUT_LO).clip(0, table.size - 1))
+            at = (days.clip(LUT_LO, LUT_LO + table.size - 1) - LUT_LO).cast(pl.UInt32)  # 32 bits throughout
+            months = pl.lit(pl.Series(table)).gather(at)
             exprs[f"{column} days"] = days, np.int32
             exprs[f"{column} months"] = pl.when(days <= self.on).then(months).otherwise(-1).cast(pl.Int32), np.int32
         if len(exprs) < 2:
