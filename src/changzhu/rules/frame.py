@@ -180,6 +180,7 @@ class Frame:
         self.statics: dict[str, np.ndarray] = _Lazy(self._static)  # type: ignore[assignment]
         self._parent: np.ndarray | None = None
         self._recognition: dict[str, np.ndarray] | None = None
+        self._counts: dict[str, np.ndarray] = {}  # months columns as clocks read them, read by prefetch
 
     @cached_property
     def person_id(self) -> np.ndarray:
@@ -213,8 +214,12 @@ class Frame:
         return column in self.statics and (not dates or column + MATRIX in self.statics)
 
     # ---- helpers ---------------------------------------------------------------------------------------
-    def _ints(self, col: str) -> np.ndarray:
-        return self.people[col].to_numpy().astype(np.int32, copy=False)
+    def _count(self, col: str) -> np.ndarray:
+        """A column of months as int32, -1 where null: as prefetch read it, else read now."""
+        found = self._counts.get(col)
+        if found is None:
+            found = self.people[col].cast(pl.Int32).fill_null(-1).to_numpy().astype(np.int32, copy=False)
+        return found
 
     def _days(self, col: str) -> np.ndarray:
         return self.people[col].to_physical().fill_null(int(NEVER)).to_numpy().astype(np.int32, copy=False)
@@ -232,15 +237,10 @@ class Frame:
         spec = self.variables.get(name)
         if spec is not None and spec.declared:
             return self._declared_clock(spec)
-        count_column = {
-            "si_local": "si_months_local",
-            "si_total": "si_months_total",
-            "si_recognised": "si_months_local",
-            "medical_local": "medical_months_local",
-        }.get(name)
+        count_column = COUNT_CLOCKS.get(name)
         if count_column is None:
             raise KeyError(name)
-        const = self._ints(count_column)
+        const = self._count(count_column)
         prior = self.recognition["prior_si"] if name == "si_recognised" else self._scalar(0)
         if not (_uniform(prior) and prior[0] == 0):  # months recognised for someone
             const = const + prior
@@ -249,7 +249,7 @@ class Frame:
     def _declared_clock(self, spec: VariableSpec) -> Clock:
         """A declared months input: its count on the evaluation date (-1 where unknown), growing one a month while
         it is above 0 (while_positive), while a core bool variable holds, or not at all (never)."""
-        count = self.people[spec.name].cast(pl.Int32).fill_null(-1).to_numpy().astype(np.int32, copy=False)
+        count = self._count(spec.name)
         if spec.grows == "never":
             grows = np.broadcast_to(False, (self.n,))
         elif spec.grows == "while_positive":
@@ -268,14 +268,16 @@ class Frame:
     def prefetch(self, names: Iterable[str], clocks: Iterable[str] = ()) -> None:
         """Build in one parallel polars pass, rather than one after another on this thread: the statics among `names`
         that are one column each (flags, numbers, category codes, declared inputs, a dates input's count of dates and
-        of those counting on the date) and the clocks among `clocks` that count whole months from a date (their days
-        and their value on the date); the others are built on first use."""
+        of those counting on the date), the clocks among `clocks` that count whole months from a date (their days
+        and their value on the date) and the months columns the others among `clocks` count from (the clocks then
+        built on first use, as every other static)."""
+        clocks = list(dict.fromkeys(clocks))  # (read twice)
         wanted = {name: self._pass(name) for name in dict.fromkeys(names) if name not in self.statics}
         exprs = {name: found for name, found in wanted.items() if found is not None}
         statics = list(exprs)
         dated = [
             name
-            for name in dict.fromkeys(clocks)
+            for name in clocks
             if name in DATE_CLOCKS and name not in self.clocks and DATE_CLOCKS[name] in self.people.columns
         ]
         table = months_until(self.on)  # as Clock.now reads it: whole months from each day to the date
@@ -285,6 +287,9 @@ class Frame:
             months = pl.lit(pl.Series(table)).gather(at)
             exprs[f"{column} days"] = days, np.int32
             exprs[f"{column} months"] = pl.when(days <= self.on).then(months).otherwise(-1).cast(pl.Int32), np.int32
+        counted = [column for column in dict.fromkeys(self._counted(name) for name in clocks) if column is not None]
+        for column in counted:
+            exprs[f"{column} count"] = pl.col(column).cast(pl.Int32).fill_null(-1), np.int32
         if len(exprs) < 2:
             return
         # rechunked in the pool's threads: to_numpy of a column in many chunks would copy it on this thread
@@ -294,10 +299,21 @@ class Frame:
         }
         for name in statics:
             self.statics[name] = arrays[name]
+        for column in counted:
+            self._counts[column] = arrays[f"{column} count"]
         for name in dated:
             base = arrays.get(f"{DATE_CLOCKS[name]} days")
             if base is not None and (not base.size or int(base.min()) >= LUT_LO):  # else Clock.now counts them
                 self.clocks[name] = self._date_clock(name, base, arrays[f"{DATE_CLOCKS[name]} months"])
+
+    def _counted(self, clock: str) -> str | None:
+        """The months column a clock not yet built counts from (a count clock's, a declared months input), if the
+        table has it."""
+        if clock in self.clocks or clock in DATE_CLOCKS:
+            return None
+        spec = self.variables.get(clock)
+        column = clock if spec is not None and spec.declared else COUNT_CLOCKS.get(clock)
+        return column if column in self.people.columns and column not in self._counts else None
 
     def _pass(self, name: str) -> tuple[pl.Expr, type] | None:
         """A static prefetch builds: one column (_column), or a dates input's count of dates (-1: unknown) or of
@@ -415,6 +431,13 @@ _CATEGORIES = {
 }
 
 
+# the clocks adding a month a month (while employed) to a count of months in the table, by that column
+COUNT_CLOCKS = {
+    "si_local": "si_months_local",
+    "si_total": "si_months_total",
+    "si_recognised": "si_months_local",
+    "medical_local": "medical_months_local",
+}
 # the clocks counting whole months from a date in the table (from 0, one a month, -1 before it), by that column
 DATE_CLOCKS = {
     "age": "birth_date",
