@@ -46,6 +46,7 @@ SERVICE_OUTPUTS = ("out", "unk")
 SCHEME_OUTPUTS = ("out", "low", "high")
 ROW = "r"  # the row a kernel's loop is at (a chain kernel's stage: its own, Writer.row)
 CHAIN_KERNEL = "k_chain"  # a chain's kernel over given rows; CHAIN_KERNEL + "_span" over a run of rows
+EXACT = "_exact"  # CHAIN_KERNEL + EXACT (+ "_span"): the chain's kernel dividing as Python on every row
 
 
 @dataclass(frozen=True)
@@ -121,12 +122,28 @@ class ChainSource:
     """A chain's kernel: every service rule and points scheme of the chain on the date as the stages of one
     function, run in the order a call lists them (`todo`, stage indices). Arguments: todo, then rows (CHAIN_KERNEL)
     or start, stop (its _span), then every stage's outputs in stage order, the inputs (sorted) and the constants
-    (kf, ki: every stage's, one after another)."""
+    (kf, ki: every stage's, one after another). The function returns whether a stage met a row its fast body does
+    not divide as Python does (Writer.floor_div: beyond 2**52, infinite); then the same call of its exact twin
+    (CHAIN_KERNEL + EXACT, + "_span"; present when `exact`) gives every output as Python would."""
 
     stages: tuple[Stage, ...]
     inputs: tuple[str, ...]
     source: str
     constants: tuple[np.ndarray, np.ndarray]
+    exact: bool
+
+
+@dataclass(frozen=True)
+class _Branch:
+    """One stage in the text of a chain's kernel: constants read before the loop, the fast and the exact loop body,
+    its row's name, and the conditions under which a row needs the exact body."""
+
+    prologue: list[str]
+    fast: list[str]
+    exact: list[str]
+    row: str
+    slow: list[str]
+    flag: str  # the local noting a row that needs the exact body
 
 
 def chain_kernel(shared: Shared, services: list[Service], schemes: list[PointsScheme]) -> ChainSource:
@@ -135,7 +152,7 @@ def chain_kernel(shared: Shared, services: list[Service], schemes: list[PointsSc
     the rows (the loops vectorize as separate kernels' did), local names and constant slots its own."""
     stages: list[Stage] = []
     tables: list[str] = []
-    branches: list[tuple[list[str], list[str], str]] = []  # per stage: prologue, loop body, row
+    branches: list[_Branch] = []
     floats: list[float] = []
     ints: list[int] = []
     keys: list[Service | str] = [*services, *(scheme.name for scheme in schemes)]
@@ -149,31 +166,43 @@ def chain_kernel(shared: Shared, services: list[Service], schemes: list[PointsSc
         names = {f"o{i}_{name}": expr for name, expr in outputs.items()}
         stages.append(Stage(key, tuple(names), tuple(sorted(writer.inputs)), frozenset(writer.other_rows)))
         tables.extend(writer.tables)
-        branches.append((writer.prologue, writer.body(names), writer.row))
+        fast, exact = writer.body(names, exact=False), writer.body(names)
+        branches.append(_Branch(writer.prologue, fast, exact, writer.row, writer.slow, f"{writer.local}slow"))
         floats.extend(writer.floats)
         ints.extend(writer.ints)
     inputs = tuple(sorted({name for stage in stages for name in stage.inputs}))
     rest = "".join(f", {name}" for name in (*(o for stage in stages for o in stage.outputs), *inputs, "kf", "ki"))
     loops = {  # per function: its arguments, and each stage's loop over its row `r` (`t` the position in rows)
-        CHAIN_KERNEL: (
-            f"todo, rows{rest}",
-            "for {t} in range(np.uint64(rows.shape[0])):\n    {r} = np.uint64(rows[{t}])",
-        ),
-        f"{CHAIN_KERNEL}_span": (f"todo, start, stop{rest}", "for {r} in range(np.uint64(start), np.uint64(stop)):"),
+        "": (f"todo, rows{rest}", "for {t} in range(np.uint64(rows.shape[0])):\n    {r} = np.uint64(rows[{t}])"),
+        "_span": (f"todo, start, stop{rest}", "for {r} in range(np.uint64(start), np.uint64(stop)):"),
     }
+    twin = any(branch.slow for branch in branches)  # some row may need the exact body
     text = [*tables, ""]
-    for name, (arguments, loop) in loops.items():
-        text += ["", "@kernel", f"def {name}({arguments}):", "    for stage in todo:"]
-        for i, (prologue, body, row) in enumerate(branches):
-            text.append(f"        {'if' if i == 0 else 'elif'} stage == {i}:")
-            header = loop.format(r=row, t=f"{row}_t").split("\n")
-            text += [f"            {line}" for line in [*prologue, *header]]
-            text += [f"                {line}" for line in body]
-        if not branches:
-            text.append("        pass")
-        text.append("")
+    for variant in ("", EXACT) if twin else ("",):
+        for suffix, (arguments, loop) in loops.items():
+            text += ["", "@kernel", f"def {CHAIN_KERNEL}{variant}{suffix}({arguments}):"]
+            text += _chain_function(branches, loop, bool(variant))
     constants = (read_only(np.array(floats, dtype=np.float64)), read_only(np.array(ints, dtype=np.int64)))
-    return ChainSource(tuple(stages), inputs, "\n".join(text), constants)
+    return ChainSource(tuple(stages), inputs, "\n".join(text), constants, twin)
+
+
+def _chain_function(branches: list[_Branch], loop: str, exact: bool) -> list[str]:
+    """The statements of a chain's function (fast: each stage's loop noting a row that needs the exact body, and the
+    function returning True as soon as a stage had one; exact: every stage's exact body)."""
+    text = ["    for stage in todo:"]
+    for i, branch in enumerate(branches):
+        text.append(f"        {'if' if i == 0 else 'elif'} stage == {i}:")
+        header = loop.format(r=branch.row, t=f"{branch.row}_t").split("\n")
+        slow, noted = branch.flag, bool(branch.slow) and not exact
+        text += [f"            {line}" for line in [*branch.prologue, *([f"{slow} = False"] if noted else []), *header]]
+        text += [f"                {line}" for line in (branch.exact if exact else branch.fast)]
+        if noted:
+            text.append(f"                {slow} = {' | '.join([slow, *(f'({c})' for c in branch.slow)])}")
+            text += [f"            if {slow}:", "                return True"]
+    if not branches:
+        text.append("        pass")
+    text += [] if exact else ["    return False"]
+    return [*text, ""]
 
 
 _HEADER = "import numpy as np\n\nfrom changzhu.rules.numba_start import kernel_on_call as kernel\n\n"
@@ -236,6 +265,8 @@ class Writer:
         self.floats: list[float] = []
         self.ints: list[int] = []
         self.tables: list[str] = []
+        self.exact: dict[int, str] = {}  # line index -> the line in the exact body (Python's `//` beyond 2**52)
+        self.slow: list[str] = []  # conditions on a row under which only the exact body gives Python's answer
 
     @property
     def scale_table_max(self) -> int:
@@ -276,18 +307,23 @@ class Writer:
 
     def floor_div(self, value: str, size: float) -> str:
         """float(value) // size, as Python and NumPy's floor_divide give it, without fmod where it can: numba's float
-        `//` calls fmod (≈100 ns a row; four of them on often-NaN inputs made Shanghai's points kernel ≈5x slower).
-        For a value under 2**52 in size and a whole size from 1 to 2**31, Python's quotient is the exact floor of
-        value / size: the rounded division's floor is that or one more, and the products that tell them apart are
-        whole numbers under 2**53, so exact. NaN stays NaN that way too; an infinity or a larger value divides as
-        before (`not abs(x) >= ...` is true for NaN)."""
+        `//` calls fmod (≈100 ns a row), and LLVM calls it for every row of a vectorized loop even when it is only
+        in a branch never taken. For a value under 2**52 in size and a whole size from 1 to 2**31, Python's quotient
+        is the exact floor of value / size: the rounded division's floor is that or one more, and the products that
+        tell them apart are whole numbers under 2**53, so exact. NaN stays NaN that way too. An infinity or a larger
+        value divides as Python does only in the exact body (body(exact=True)); the fast body counts it as a row
+        needing it (`slow`): a chain's fast kernel then returns True and its exact twin runs the call again."""
         x = self.var(f"float({value})")
         if not (float(size).is_integer() and 1 <= size <= 2**31):
             return self.var(f"{x} // {self.literal(size)}")
         c = self.literal(size)
         q = self.var(f"np.floor({x} / {c})")
-        exact = self.var(f"{q} - 1.0 if {q} * {c} > {x} else ({q} + 1.0 if ({q} + 1.0) * {c} <= {x} else {q})")
-        return self.var(f"{exact} if not abs({x}) >= 4503599627370496.0 else {x} // {c}")
+        fast = self.var(f"{q} - 1.0 if {q} * {c} > {x} else ({q} + 1.0 if ({q} + 1.0) * {c} <= {x} else {q})")
+        beyond = f"abs({x}) >= 4503599627370496.0"  # false for NaN
+        quotient = self.var(fast)
+        self.exact[len(self.lines) - 1] = f"{quotient} = {fast} if not {beyond} else {x} // {c}"
+        self.slow.append(beyond)
+        return quotient
 
     def _int_slot(self, prefix: str, read: str, value: int) -> str:
         """A local read before the loop from the next slot of the int64 constants (`read` formats the slot)."""
@@ -364,9 +400,12 @@ class Writer:
         constants = (read_only(np.array(self.floats, dtype=np.float64)), read_only(np.array(self.ints, dtype=np.int64)))
         return KernelSource(self.name, names, inputs, source, constants)
 
-    def body(self, outputs: dict[str, str], at: str | None = None) -> list[str]:
-        """The loop's statements for one row: the locals, then each output argument written at the row (or at `at`)."""
-        return [*self.lines, *(f"{name}[{at or self.row}] = {expr}" for name, expr in outputs.items())]
+    def body(self, outputs: dict[str, str], at: str | None = None, exact: bool = True) -> list[str]:
+        """The loop's statements for one row: the locals, then each output argument written at the row (or at `at`).
+        Exact: every quotient as Python gives it; else the fast body, whose quotients are Python's unless the row is
+        `slow`."""
+        lines = [self.exact.get(i, line) for i, line in enumerate(self.lines)] if exact else self.lines
+        return [*lines, *(f"{name}[{at or self.row}] = {expr}" for name, expr in outputs.items())]
 
     def clock(self, name: str, row: str) -> tuple[str, str]:
         """Whole months of a clock on the date, and whether they are unknown. Permit months are -1 without a

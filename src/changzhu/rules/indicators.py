@@ -321,7 +321,11 @@ class PerUnit(Indicator):
     def emit_base(self, w: Writer, row: str) -> tuple[str, str]:
         value = self.emit_value(w, row, self.variable)
         size = num(self.size, w.policy, w.on)
-        units = w.var(f"max({w.floor_div(value, size)}, 0.0)")
+        if self.variable.kind == "clock" and size.is_integer() and size >= 1:  # whole months: an integer's `//`
+            quotient = w.var(f"float({value} // {int(size)})")
+        else:
+            quotient = w.floor_div(value, size)
+        units = w.var(f"max({quotient}, 0.0)")
         known = _known_expr(self.variable, value)
         if known is not None:  # NaN // size is NaN: count no units where unknown
             units = w.var(f"{units} if {known} else 0.0")

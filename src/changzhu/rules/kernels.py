@@ -27,6 +27,7 @@ from changzhu.domain.services import Service
 from changzhu.rules.catalog import ResolvedPolicy
 from changzhu.rules.codegen import (
     CHAIN_KERNEL,
+    EXACT,
     ChainSource,
     Shared,
     Stage,
@@ -59,11 +60,13 @@ class Decisions:
 @dataclass(frozen=True)
 class _Chain:
     """A chain's kernel loaded: its source (stages, inputs, constants), the compiled function over given rows and
-    over a run of rows, and where each stage is."""
+    over a run of rows, their exact twins (ChainSource: compiled when first needed), and where each stage is."""
 
     source: ChainSource
-    rows: Any  # compiled: (todo, rows, *outs, *inputs, kf, ki)
-    span: Any  # compiled: (todo, start, stop, *outs, *inputs, kf, ki)
+    rows: Any  # compiled: (todo, rows, *outs, *inputs, kf, ki) -> whether the exact twin must run the call again
+    span: Any  # compiled: (todo, start, stop, *outs, *inputs, kf, ki) -> the same
+    exact_rows: Any  # the exact twins (None: the chain has none, every row's fast answer is exact)
+    exact_span: Any
     module_file: str  # the module's file in the kernel cache (its lock file is beside it)
     index: dict[Service | str, int]  # stage of each service and scheme
 
@@ -217,22 +220,23 @@ class CompiledRules:
 
     def _call(self, chain: _Chain, todo: np.ndarray, rows: np.ndarray, args: list[np.ndarray]) -> None:
         """The chain's kernel running the stages `todo` over the rows, split over threads; a contiguous loop when
-        the rows are everyone."""
+        the rows are everyone. A part where the fast kernel met a row it does not divide exactly (a number beyond
+        2**52 or infinite: never in real data) is run again by the exact kernel."""
         everyone = rows.shape[0] == self.frame.n
         workers = threads() if rows.shape[0] >= PARALLEL_MIN_ROWS else 1
         cuts = np.linspace(0, rows.shape[0], workers + 1).astype(np.int64)
         parts = [(int(a), int(b)) for a, b in itertools.pairwise(cuts)]
 
-        def part(bounds: tuple[int, int]) -> None:
+        def part(bounds: tuple[int, int], exact: bool = False) -> bool:
             if everyone:
-                chain.span(todo, bounds[0], bounds[1], *args)
-            else:
-                chain.rows(todo, rows[bounds[0] : bounds[1]], *args)
+                return bool((chain.exact_span if exact else chain.span)(todo, bounds[0], bounds[1], *args))
+            return bool((chain.exact_rows if exact else chain.rows)(todo, rows[bounds[0] : bounds[1]], *args))
 
-        if workers == 1:
-            part(parts[0])
-            return
-        list(_pool(workers).map(part, parts))
+        again = [part(parts[0])] if workers == 1 else list(_pool(workers).map(part, parts))
+        for bounds, redo in zip(parts, again, strict=True):
+            if redo:
+                with compiling(chain.module_file):
+                    part(bounds, exact=True)
 
 
 def _pool(workers: int) -> ThreadPoolExecutor:
@@ -246,12 +250,15 @@ def _pool(workers: int) -> ThreadPoolExecutor:
 
 
 def _chain_kernel(policy: ResolvedPolicy, on: date) -> _Chain:
-    """The chain's kernel: every service rule and scheme of the chain, one function in one module."""
+    """The chain's kernel: every service rule and scheme of the chain, one function in one module (with its exact
+    twin when it has one)."""
     source = chain_kernel(Shared(policy, on), list(policy.services), list(policy.schemes.values()))
     module = load_module(chain_module_source(source))
     index = {stage.key: i for i, stage in enumerate(source.stages)}
     kernel, span = getattr(module, CHAIN_KERNEL), getattr(module, f"{CHAIN_KERNEL}_span")
-    return _Chain(source, kernel, span, str(module.__file__), index)
+    twin = CHAIN_KERNEL + EXACT
+    exact_rows, exact_span = (getattr(module, twin), getattr(module, f"{twin}_span")) if source.exact else (None, None)
+    return _Chain(source, kernel, span, exact_rows, exact_span, str(module.__file__), index)
 
 
 def _stage_dtype(stage: Stage) -> type:
