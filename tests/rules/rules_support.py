@@ -27,7 +27,8 @@ def random_people(n: int, seed: int) -> pl.DataFrame:
     residence = np.array(CITIES)[rng.integers(0, len(CITIES), n)]
     prior = np.where(prior == residence, None, prior)
     prior_months = np.where(prior != None, rng.integers(0, 100, n), 0)  # noqa: E711
-    parent = np.where(age < 16 * 365, rng.integers(0, n, n), None)
+    adults = np.flatnonzero(age >= 18 * 365)  # a parent is an adult of the table: no one their own ancestor
+    parent = np.where(age < 16 * 365, adults[rng.integers(0, len(adults), n)] if adults.size else None, None)
     return pl.DataFrame(
         {
             "person_id": np.arange(n),

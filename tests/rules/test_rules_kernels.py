@@ -207,7 +207,9 @@ def _boundary_people(draw: st.DrawFn) -> pl.DataFrame:
                 "education": draw(st.sampled_from(["junior_secondary", "bachelor", "master", "doctor"])),
                 "housing": draw(st.sampled_from(["owned", "rented", "none"])),
                 "income_per_capita_month": draw(st.sampled_from([0.0, 800.0, 1500.0, 5000.0])),
-                "parent_id": draw(st.one_of(st.none(), st.integers(0, n - 1))) if age_years < 18 else None,
+                "parent_id": draw(st.one_of(st.none(), st.integers(0, i - 1)))
+                if age_years < 18 and i
+                else None,  # acyclic
                 "criminal_record": draw(st.booleans()),
                 "professional_title": draw(st.sampled_from(["none", "skill_3", "skill_2_or_intermediate"])),
                 "admin_detentions": draw(st.sampled_from([0, 1])),

@@ -336,6 +336,7 @@ def _row_checks(as_of: date | None) -> list[tuple[str, pl.Expr, str]]:
         ),
         ("income_per_capita_month", pl.col("income_per_capita_month") < 0, "income cannot be negative"),
         ("residence_since", pl.col("residence_since") < pl.col("birth_date"), "residence starts before birth"),
+        ("parent_id", pl.col("parent_id") == pl.col("person_id"), "a person cannot be their own parent"),
     ]
     return checks + _date_checks(as_of)
 

@@ -11,7 +11,15 @@ from typing import Any
 import numpy as np
 import polars as pl
 
-from changzhu.domain.person import EDUCATION_LEVELS, HOUSING_TENURES, SEXES, TITLE_LEVELS, region_place
+from changzhu.domain.person import (
+    EDUCATION_LEVELS,
+    HOUSING_TENURES,
+    SEXES,
+    TITLE_LEVELS,
+    PersonTableError,
+    PersonTableProblem,
+    region_place,
+)
 from changzhu.rules.catalog import PolicySet, RegionLookup
 from changzhu.rules.dated_lists import MATRIX, WITHIN, count_within, dates_matrix
 from changzhu.rules.dates import (
@@ -517,12 +525,31 @@ def _parent_index(people: pl.DataFrame) -> np.ndarray:
     wanted = parent.fill_null(-(2**62)).to_numpy()
     if ids.size and ids[0] == 0 and ids[-1] == ids.size - 1 and bool(np.all(np.diff(ids) == 1)):
         inside = (wanted >= 0) & (wanted < ids.size)
-        return np.where(inside, wanted, -1).astype(np.int32)
-    order = np.argsort(ids, kind="stable")
-    sorted_ids = ids[order]
-    pos = np.clip(np.searchsorted(sorted_ids, wanted), 0, len(ids) - 1)
-    found = sorted_ids[pos] == wanted
-    return np.where(found, order[pos], -1).astype(np.int32)
+        parent_rows = np.where(inside, wanted, -1).astype(np.int32)
+    else:
+        order = np.argsort(ids, kind="stable")
+        sorted_ids = ids[order]
+        pos = np.clip(np.searchsorted(sorted_ids, wanted), 0, len(ids) - 1)
+        found = sorted_ids[pos] == wanted
+        parent_rows = np.where(found, order[pos], -1).astype(np.int32)
+    _refuse_parent_cycles(parent_rows)
+    return parent_rows
+
+
+def _refuse_parent_cycles(parent_rows: np.ndarray) -> None:
+    """PersonTableError naming the rows whose parents, followed up, never end (someone their own ancestor): the
+    rules read a parent's decisions, which such a table cannot order. Pointer doubling: after k rounds each row holds
+    its 2**k-th ancestor; a table without cycles runs out of ancestors within a few rounds."""
+    ancestor, steps = parent_rows, 1
+    while steps < parent_rows.size and bool((ancestor >= 0).any()):
+        ancestor = np.where(ancestor >= 0, ancestor[np.maximum(ancestor, 0)], -1)
+        steps *= 2
+    looping = np.flatnonzero(ancestor >= 0)
+    if looping.size:
+        problem = PersonTableProblem(
+            "parent_id", tuple(int(r) for r in looping), "parent links form or lead into a cycle"
+        )
+        raise PersonTableError([problem])
 
 
 def recognition_coefficients(
