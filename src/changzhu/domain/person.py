@@ -321,6 +321,9 @@ def _region_checks(codes: dict[str, pl.Series], known_regions: set[str] | None) 
     return checks
 
 
+INFINITE = "not a finite number (leave the cell empty where it is not known)"
+
+
 def _row_checks(as_of: date | None) -> list[tuple[str, pl.Expr, str]]:
     """Every row-level rule except region codes and duplicates as (column, expression true on bad rows, message)."""
     checks = [(c.name, pl.col(c.name).is_null(), "value is missing") for c in PERSON_COLUMNS if not c.nullable]
@@ -335,6 +338,7 @@ def _row_checks(as_of: date | None) -> list[tuple[str, pl.Expr, str]]:
             "prior months given without a prior_region",
         ),
         ("income_per_capita_month", pl.col("income_per_capita_month") < 0, "income cannot be negative"),
+        *((name, pl.col(name).is_infinite(), INFINITE) for name in ("income_per_capita_month", "si_base_ratio")),
         ("residence_since", pl.col("residence_since") < pl.col("birth_date"), "residence starts before birth"),
         ("parent_id", pl.col("parent_id") == pl.col("person_id"), "a person cannot be their own parent"),
     ]
@@ -402,6 +406,8 @@ def _extra_cast(df: pl.DataFrame, extra: list[ExtraColumn], *, codes: bool) -> p
             flags.append((values.is_not_null() & ~values.is_in(list(col.categories))).any())
         if col.non_negative:
             flags.append((pl.col(col.name) < 0).any())
+        if col.dtype == pl.Float64:
+            flags.append(pl.col(col.name).is_infinite().any())
     bad = cast.select(flag.alias(str(i)) for i, flag in enumerate(flags)).row(0) if flags else ()
     return None if any(bad) else cast
 
@@ -454,6 +460,8 @@ def _extra_checked(df: pl.DataFrame, extra: list[ExtraColumn]) -> tuple[pl.DataF
             bad = typed < 0
             if bad.any():
                 problems.append(PersonTableProblem(col.name, tuple(bad.arg_true().to_list()), "cannot be negative"))
+        if col.dtype == pl.Float64 and typed.is_infinite().any():
+            problems.append(PersonTableProblem(col.name, tuple(typed.is_infinite().arg_true().to_list()), INFINITE))
         cast.append(typed.alias(col.name))
     if cast:
         df = df.with_columns(cast)
