@@ -221,13 +221,14 @@ def _chain(policy: ResolvedPolicy, on: date, stages: Stages) -> dict[tuple[Servi
 
 
 def _leaf_arrays(ev: Engine, policy: ResolvedPolicy, rows: np.ndarray, leaf: Condition, path: str) -> list[np.ndarray]:
-    """The engine's interval of a leaf for the rows (by position): start, end, unknown, decided, each one array."""
+    """The engine's interval of a leaf for the rows (by position): start, end, unknown, decided, each one array. Days
+    as int32 (every day, NEVER and FOREVER fit), as the engine gives most of them: no copy to a wider type."""
     got = leaf.interval(ev, policy, rows, path)
     m = rows.shape[0]
     decided = got.decided_mask()
     return [
-        read_only(np.ascontiguousarray(got.start, dtype=np.int64)),
-        read_only(np.ascontiguousarray(np.broadcast_to(got.end, (m,)), dtype=np.int64)),
+        read_only(np.ascontiguousarray(got.start, dtype=np.int32)),
+        read_only(np.ascontiguousarray(np.broadcast_to(got.end, (m,)), dtype=np.int32)),
         read_only(np.zeros(m, dtype=bool) if got.unknown is None else np.ascontiguousarray(got.unknown)),
         read_only(np.ones(m, dtype=bool) if decided is None else np.ascontiguousarray(decided)),
     ]
