@@ -18,7 +18,7 @@ from hypothesis import strategies as st
 from rules_support import CITIES, ON, random_people
 
 from changzhu.domain.services import Service
-from changzhu.rules import engine
+from changzhu.rules import engine, points_kernels
 from changzhu.rules.arrays import Interval
 from changzhu.rules.catalog import policies_in_use
 from changzhu.rules.conditions import ServiceCondition
@@ -223,3 +223,35 @@ def test_scheme_totals_on_listed_rows_are_by_position() -> None:
                 assert np.array_equal(over_every_row[listed], by_position, equal_nan=True), scheme.name
             checked += 1
     assert checked >= 3  # several cities' schemes run as kernels
+
+
+@pytest.mark.parametrize("everyone", [True, False])
+def test_numbers_the_fast_scheme_kernel_cannot_divide_are_run_again_by_the_exact_one(everyone: bool) -> None:
+    """Beyond 2**52, a number's whole units (codegen.Writer.floor_div) are Python's only in a scheme's exact kernel:
+    the fast one says it met one, and SchemeTotals runs the call again. The engine's points and decisions are the
+    NumPy engine's and the compiled rules' (one city for everyone: the kernel over a run of rows; else over listed
+    rows)."""
+    people = random_people(300, 61)
+    if everyone:
+        people = people.with_columns(pl.lit("310100").alias("residence_region"))
+    amounts = [1e300, -1e300, 1.7e308, 2.0**53 + 2, -(2.0**60) - 4096, 4503599627370497.0, np.nan, 1.5e5]
+    counts = [2**62 + 1, 2**60 + 3, 2**53 + 1, 4503599627370497, None, 15, 0]  # whole numbers (Int64), not negative
+    people = people.with_columns(
+        pl.Series("tax_paid_avg_3y", np.resize(np.array(amounts), people.height)),
+        pl.Series("local_hires_avg_3y", [counts[i % len(counts)] for i in range(people.height)], dtype=pl.Int64),
+    )
+    _assert_same(people)
+    full, compiled = evaluate(people, ON), evaluate(people, ON, earliest=False)
+    for s in Service:
+        assert compiled[f"eligible_{s.value}"].equals(full[f"eligible_{s.value}"]), s
+    points = [c for c in full.columns if c.startswith("points_")]
+    assert compiled.select(points).equals(full.select(points))
+    assert full["points_shanghai_residence_points"].drop_nulls().n_unique() > 10  # the huge numbers scored
+    frame = prepare(people, ON)
+    for policy, rows in engine.chain_groups(frame, frame.policies, None):
+        if "shanghai_residence_points" in policy.schemes:
+            scheme = policy.schemes["shanghai_residence_points"]
+            assert SchemeTotals(frame, frame.on_date).totals(policy, scheme, rows) is not None
+            kernels = points_kernels._kernels(policy, scheme, frame.on_date)
+            assert kernels is not None
+            assert (kernels.exact_span if everyone else kernels.exact_rows).overloads  # the exact twin ran

@@ -46,19 +46,22 @@ SERVICE_OUTPUTS = ("out", "unk")
 SCHEME_OUTPUTS = ("out", "low", "high")
 ROW = "r"  # the row a kernel's loop is at (a chain kernel's stage: its own, Writer.row)
 CHAIN_KERNEL = "k_chain"  # a chain's kernel over given rows; CHAIN_KERNEL + "_span" over a run of rows
-EXACT = "_exact"  # CHAIN_KERNEL + EXACT (+ "_span"): the chain's kernel dividing as Python on every row
+EXACT = "_exact"  # a kernel's name + EXACT (+ "_span"): the kernel dividing as Python on every row
 
 
 @dataclass(frozen=True)
 class KernelSource:
     """One kernel: its function name, output and input argument names (after rows), module source text and the
-    constants passed after the inputs (kf, ki), which the text does not contain."""
+    constants passed after the inputs (kf, ki), which the text does not contain. Its functions (Writer.kernel)
+    return whether a row needs the exact body; then the same call of their exact twins (name + EXACT, + "_span";
+    present when `exact`) gives every output as Python would."""
 
     name: str
     outputs: tuple[str, ...]
     inputs: tuple[str, ...]
     source: str
     constants: tuple[np.ndarray, np.ndarray]
+    exact: bool
 
 
 @dataclass
@@ -193,16 +196,24 @@ def _chain_function(branches: list[_Branch], loop: str, exact: bool) -> list[str
     for i, branch in enumerate(branches):
         text.append(f"        {'if' if i == 0 else 'elif'} stage == {i}:")
         header = loop.format(r=branch.row, t=f"{branch.row}_t").split("\n")
-        slow, noted = branch.flag, bool(branch.slow) and not exact
-        text += [f"            {line}" for line in [*branch.prologue, *([f"{slow} = False"] if noted else []), *header]]
-        text += [f"                {line}" for line in (branch.exact if exact else branch.fast)]
-        if noted:
-            text.append(f"                {slow} = {' | '.join([slow, *(f'({c})' for c in branch.slow)])}")
-            text += [f"            if {slow}:", "                return True"]
+        text += [f"            {line}" for line in _stage_loop(branch, header, exact)]
     if not branches:
         text.append("        pass")
     text += [] if exact else ["    return False"]
     return [*text, ""]
+
+
+def _stage_loop(branch: _Branch, header: list[str], exact: bool) -> list[str]:
+    """A stage's statements: its constants, then its loop (`header`) over the exact body, or over the fast body
+    noting a row that needs the exact one, returning True after the loop if it met one."""
+    noted = bool(branch.slow) and not exact
+    slow = branch.flag
+    text = [*branch.prologue, *([f"{slow} = False"] if noted else []), *header]
+    text += [f"    {line}" for line in (branch.exact if exact else branch.fast)]
+    if noted:
+        text.append(f"    {slow} = {' | '.join([slow, *(f'({c})' for c in branch.slow)])}")
+        text += [f"if {slow}:", "    return True"]
+    return text
 
 
 _HEADER = "import numpy as np\n\nfrom changzhu.rules.numba_start import kernel_on_call as kernel\n\n"
@@ -371,34 +382,26 @@ class Writer:
     def kernel(self, outputs: dict[str, str]) -> KernelSource:
         """Two functions over the same body: name(rows, outs..., inputs...) for listed rows, writing each row's
         outputs at its position in `rows` (outputs of rows.shape[0]), and name_span(start, stop, outs..., inputs...)
-        for a contiguous run of rows, writing at the row (a loop the compiler can vectorize)."""
+        for a contiguous run of rows, writing at the row (a loop the compiler can vectorize). Both return whether a
+        row needs the exact body (as a chain's kernel: _chain_function); their twins name + EXACT (+ "_span"),
+        written when some row may, run it on every row."""
         inputs = tuple(sorted(self.inputs))
         names = tuple(outputs)
-        body = [f"        {line}" for line in self.body(outputs)] + [""]
-        by_position = [f"        {line}" for line in self.body(outputs, "t")] + [""]
-        prologue = [f"    {line}" for line in self.prologue]
         rest = "".join(f", {name}" for name in (*names, *inputs, "kf", "ki"))
-        source = "\n".join(
-            [
-                *self.tables,
-                "",
-                "",
-                "@kernel",
-                f"def {self.name}(rows{rest}):",
-                *prologue,
-                "    for t in range(np.uint64(rows.shape[0])):",
-                "        r = np.uint64(rows[t])",
-                *by_position,
-                "",
-                "@kernel",
-                f"def {self.name}_span(start, stop{rest}):",
-                *prologue,
-                "    for r in range(np.uint64(start), np.uint64(stop)):",
-                *body,
-            ]
-        )
+        loops = {  # per function: its arguments, the position its outputs are written at, and its loop
+            "": (f"rows{rest}", "t", f"for t in range(np.uint64(rows.shape[0])):\n    {self.row} = np.uint64(rows[t])"),
+            "_span": (f"start, stop{rest}", None, f"for {self.row} in range(np.uint64(start), np.uint64(stop)):"),
+        }
+        text = [*self.tables, ""]
+        for variant in ("", EXACT) if self.slow else ("",):
+            for suffix, (arguments, at, header) in loops.items():
+                fast, exact = self.body(outputs, at, exact=False), self.body(outputs, at)
+                branch = _Branch(self.prologue, fast, exact, self.row, self.slow, f"{self.local}slow")
+                text += ["", "@kernel", f"def {self.name}{variant}{suffix}({arguments}):"]
+                text += [f"    {line}" for line in _stage_loop(branch, header.split("\n"), bool(variant))]
+                text += [""] if variant else ["    return False", ""]
         constants = (read_only(np.array(self.floats, dtype=np.float64)), read_only(np.array(self.ints, dtype=np.int64)))
-        return KernelSource(self.name, names, inputs, source, constants)
+        return KernelSource(self.name, names, inputs, "\n".join(text), constants, bool(self.slow))
 
     def body(self, outputs: dict[str, str], at: str | None = None, exact: bool = True) -> list[str]:
         """The loop's statements for one row: the locals, then each output argument written at the row (or at `at`).

@@ -3,7 +3,9 @@
 The kernel is changzhu.rules.codegen's (scheme_kernel: the assessed total and the lowest and highest total, as
 the compiled rules give them, held equal to the engine's by tests/rules/test_rules_kernels.py), here run on the
 engine's frame: whole months on the date from its clocks, permit months from the permit clock the engine set from
-the permit decision (so the kernel's own correction for someone without a permit adds nothing). A scheme whose
+the permit decision (so the kernel's own correction for someone without a permit adds nothing). The kernel's fast
+functions divide without fmod; a call where one met a number they do not divide as Python does (beyond 2**52: never
+in real data) is run again by the exact twin (codegen.KernelSource), compiled only then. A scheme whose
 kernel reads a decision other than the permit, an undetermined permit, or a parent, or that has a floor (`min:`),
 is left to the engine's NumPy scoring (None).
 """
@@ -18,7 +20,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 
 from changzhu.rules.catalog import ResolvedPolicy
-from changzhu.rules.codegen import KernelSource, Shared, module_source, read_only, scheme_kernel
+from changzhu.rules.codegen import EXACT, KernelSource, Shared, module_source, read_only, scheme_kernel
 from changzhu.rules.frame import static_dtype
 from changzhu.rules.kernel_cache import compiling, load_module
 from changzhu.rules.model import PointsScheme
@@ -33,11 +35,13 @@ Totals = tuple[np.ndarray, np.ndarray, np.ndarray]
 
 @dataclass(frozen=True)
 class _Kernels:
-    """One scheme's kernels on a date."""
+    """One scheme's kernels on a date (each returns whether its exact twin must run the call again)."""
 
     source: KernelSource
     rows_function: Any  # over listed rows, written by position: (rows, out, low, high, *inputs, *constants)
     span_function: Any  # over a run of rows, written at the row: (start, stop, out, low, high, *inputs, *constants)
+    exact_rows: Any  # the exact twins (None: the kernel has none, every row's fast answer is exact)
+    exact_span: Any
     module_file: str
 
 
@@ -85,14 +89,17 @@ class SchemeTotals:
         kernels = got.kernels
         inputs = (*(self._input(name) for name in kernels.source.inputs), *kernels.source.constants)
         if m == self.frame.n:
-            function, call = kernels.span_function, (0, m, *totals, *inputs)
+            function, exact, call = kernels.span_function, kernels.exact_span, (0, m, *totals, *inputs)
         else:
-            function, call = kernels.rows_function, (rows, *totals, *inputs)
+            function, exact, call = kernels.rows_function, kernels.exact_rows, (rows, *totals, *inputs)
         if function.overloads:
-            function(*call)
+            again = function(*call)
         else:
             with compiling(kernels.module_file):  # one process compiles a module, the others load it
-                function(*call)
+                again = function(*call)
+        if again:
+            with compiling(kernels.module_file):
+                exact(*call)
         got.done.append((rows, totals))
         return totals
 
@@ -135,7 +142,11 @@ def _kernels(policy: ResolvedPolicy, scheme: PointsScheme, on: date) -> _Kernels
     if source is not None and fits:
         module = load_module(module_source([source]))
         rows, span = getattr(module, source.name), getattr(module, f"{source.name}_span")
-        found = _Kernels(source, rows, span, str(module.__file__))
+        exact_rows = exact_span = None
+        if source.exact:
+            twin = source.name + EXACT
+            exact_rows, exact_span = getattr(module, twin), getattr(module, f"{twin}_span")
+        found = _Kernels(source, rows, span, exact_rows, exact_span, str(module.__file__))
     _kept[key] = (policy, found)
     while len(_kept) > SCHEMES_KEPT:
         _kept.popitem(last=False)
