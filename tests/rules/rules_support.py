@@ -65,3 +65,14 @@ def add_months_by_calendar(d: int, k: int) -> int:
     year, month0 = divmod(total, 12)
     day = min(start.day, calendar.monthrange(year, month0 + 1)[1])
     return to_days(date(year, month0 + 1, day))
+
+
+def with_huge_numbers(people: pl.DataFrame) -> pl.DataFrame:
+    """Shanghai's declared numbers beyond 2**52 (and NaN, unknown), whose whole units the fast kernels leave to their
+    exact twins (codegen.Writer.floor_div)."""
+    amounts = [1e300, -1e300, 1.7e308, 2.0**53 + 2, -(2.0**60) - 4096, 4503599627370497.0, np.nan, 1.5e5]
+    counts = [2**62 + 1, 2**60 + 3, 2**53 + 1, 4503599627370497, None, 15, 0]  # whole numbers (Int64), not negative
+    return people.with_columns(
+        pl.Series("tax_paid_avg_3y", np.resize(np.array(amounts), people.height)),
+        pl.Series("local_hires_avg_3y", [counts[i % len(counts)] for i in range(people.height)], dtype=pl.Int64),
+    )
