@@ -21,3 +21,17 @@ def test_region_hints_keep_every_suggestion_in_chinese() -> None:
 
 def test_an_unknown_reason_is_still_shown() -> None:
     assert reason_pair("something new") == ("此行无法使用：something new", "something new")
+
+
+def test_every_person_table_check_has_its_chinese() -> None:
+    """The person table's own checks (row checks, infinite numbers, parent cycles) reach the office in Chinese, not
+    as the fallback "此行无法使用：<English>"."""
+    from datetime import date
+
+    from changzhu.domain.person import INFINITE, _row_checks
+
+    messages = {message for _, _, message in _row_checks(date(2026, 6, 1))}
+    messages |= {INFINITE, "parent links form or lead into a cycle", "duplicate person_id", "cannot be negative"}
+    fallback = {m: reason_pair(m)[0] for m in messages if reason_pair(m)[0].startswith("此行无法使用")}
+    assert not fallback
+    assert reason_pair("date is after the evaluation date 2026-06-01")[0] == "日期晚于判定日期 2026-06-01"

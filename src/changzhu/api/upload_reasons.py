@@ -45,6 +45,20 @@ _REASONS: tuple[tuple[str, str], ...] = (
     (r"^period (\d+): month already recorded|^period (\d+): .*already recorded", "该月份已有缴费记录"),
     (r"^period (\d+): not a month", "{0} 不是 1950 年至今的月份"),
     (r"^period (\d+): contribution base must be positive", "{0}：缴费基数必须大于零"),
+    # the person table's checks across columns (changzhu.domain.person, rules.frame)
+    (r"^months cannot be negative", "月数不能为负"),
+    (r"^count cannot be negative", "次数不能为负"),
+    (r"^ratio cannot be negative", "比值不能为负"),
+    (r"^income cannot be negative", "收入不能为负"),
+    (r"^cannot be negative", "不能为负"),
+    (r"^exceeds si_months_total", "超过社保缴费总月数"),
+    (r"^prior months given without a prior_region", "填写了上一居住地的月数，但没有填写上一居住地"),
+    (r"^residence starts before birth", "居住起始日期早于出生日期"),
+    (r"^a person cannot be their own parent", "本人不能是自己的父母"),
+    (r"^parent links form or lead into a cycle", "父母关系形成循环（某人成了自己的祖辈）"),
+    (r"^not a finite number", "不是有限的数值（不清楚时请留空）"),
+    (r"^duplicate person_id", "编号与另一行重复"),
+    (r"^date is after the evaluation date (\S+)", "日期晚于判定日期 {0}"),
 )
 _COMPILED = tuple((re.compile(p), zh) for p, zh in _REASONS)
 
