@@ -22,13 +22,22 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 from types import CodeType, ModuleType
+from typing import Any
 
 from changzhu.config import CACHE_DIR_ENV, cache_dir
 from changzhu.errors import ChangzhuError
-from changzhu.rules.codegen import source_digest
+from changzhu.rules.codegen import EXACT, source_digest
 
 MODULES_KEPT = 64  # kernel modules kept loaded per process (one per chain structure and table values)
 _modules: OrderedDict[str, ModuleType] = OrderedDict()
+
+
+def kernel_functions(module: ModuleType, name: str, exact: bool) -> tuple[Any, Any, Any, Any]:
+    """A loaded kernel's fast functions over listed rows and over a run of rows, and their exact twins (None, None
+    where the kernel has none: every row's fast answer is exact)."""
+    twin = name + EXACT
+    twins = (getattr(module, twin), getattr(module, f"{twin}_span")) if exact else (None, None)
+    return getattr(module, name), getattr(module, f"{name}_span"), *twins
 
 
 def load_module(text: str) -> ModuleType:

@@ -27,7 +27,6 @@ from changzhu.domain.services import Service
 from changzhu.rules.catalog import ResolvedPolicy
 from changzhu.rules.codegen import (
     CHAIN_KERNEL,
-    EXACT,
     ChainSource,
     Shared,
     Stage,
@@ -37,7 +36,7 @@ from changzhu.rules.codegen import (
 )
 from changzhu.rules.engine import chain_groups, service_order
 from changzhu.rules.frame import Frame, static_dtype
-from changzhu.rules.kernel_cache import compiling, load_module
+from changzhu.rules.kernel_cache import compiling, kernel_functions, load_module
 from changzhu.rules.scenario import Scenario
 
 PARALLEL_MIN_ROWS = 200_000  # below this, one thread: starting threads costs more than it saves
@@ -255,9 +254,7 @@ def _chain_kernel(policy: ResolvedPolicy, on: date) -> _Chain:
     source = chain_kernel(Shared(policy, on), list(policy.services), list(policy.schemes.values()))
     module = load_module(chain_module_source(source))
     index = {stage.key: i for i, stage in enumerate(source.stages)}
-    kernel, span = getattr(module, CHAIN_KERNEL), getattr(module, f"{CHAIN_KERNEL}_span")
-    twin = CHAIN_KERNEL + EXACT
-    exact_rows, exact_span = (getattr(module, twin), getattr(module, f"{twin}_span")) if source.exact else (None, None)
+    kernel, span, exact_rows, exact_span = kernel_functions(module, CHAIN_KERNEL, source.exact)
     return _Chain(source, kernel, span, exact_rows, exact_span, str(module.__file__), index)
 
 

@@ -20,9 +20,9 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 
 from changzhu.rules.catalog import ResolvedPolicy
-from changzhu.rules.codegen import EXACT, KernelSource, Shared, module_source, read_only, scheme_kernel
+from changzhu.rules.codegen import KernelSource, Shared, module_source, read_only, scheme_kernel
 from changzhu.rules.frame import static_dtype
-from changzhu.rules.kernel_cache import compiling, load_module
+from changzhu.rules.kernel_cache import compiling, kernel_functions, load_module
 from changzhu.rules.model import PointsScheme
 
 if TYPE_CHECKING:
@@ -141,11 +141,7 @@ def _kernels(policy: ResolvedPolicy, scheme: PointsScheme, on: date) -> _Kernels
     fits = not any(name.startswith(("u_", "parent")) or (name.startswith("v_") and name != _PERMIT) for name in reads)
     if source is not None and fits:
         module = load_module(module_source([source]))
-        rows, span = getattr(module, source.name), getattr(module, f"{source.name}_span")
-        exact_rows = exact_span = None
-        if source.exact:
-            twin = source.name + EXACT
-            exact_rows, exact_span = getattr(module, twin), getattr(module, f"{twin}_span")
+        rows, span, exact_rows, exact_span = kernel_functions(module, source.name, source.exact)
         found = _Kernels(source, rows, span, exact_rows, exact_span, str(module.__file__))
     _kept[key] = (policy, found)
     while len(_kept) > SCHEMES_KEPT:
