@@ -74,9 +74,7 @@ def explain_command(
         raise ChangzhuError("give --example NAME or --people FILE (see `changzhu explain --help`)")
     out = []
     for title, table, when, pid, wanted in jobs:
-        result = explain(
-            table, when, person_id=pid, scenario=reform, services=wanted, lang="en" if lang == Lang.EN else "zh"
-        )
+        result = explain(table, when, person_id=pid, scenario=reform, services=wanted, lang=lang)
         if as_json:
             out.append({"case": title, **result.to_dict()})
         else:

@@ -17,6 +17,7 @@ from typing import Any
 
 import polars as pl
 
+from changzhu.domain.lang import Lang
 from changzhu.domain.services import Service
 from changzhu.registry.decide import FACT_VALUES, evaluate_registered
 from changzhu.rules import explain
@@ -24,7 +25,6 @@ from changzhu.rules.catalog import policies_in_use
 from changzhu.rules.explain import (
     ConditionExplanation,
     Explanation,
-    Lang,
     PointsExplanation,
     ServiceExplanation,
     needs_text,
@@ -76,7 +76,7 @@ class _Overlay:
     """The decisions of evaluate_registered laid over an explanation of the record with missing facts filled in."""
 
     def __init__(
-        self, rows: dict[int, dict[str, Any]], parents: dict[int, int | None], gaps: dict[int, list[str]], lang: str
+        self, rows: dict[int, dict[str, Any]], parents: dict[int, int | None], gaps: dict[int, list[str]], lang: Lang
     ) -> None:
         self.rows = rows
         self.parents = parents

@@ -13,12 +13,12 @@ from __future__ import annotations
 
 from dataclasses import asdict, dataclass, field
 from datetime import date
-from typing import Any, Literal
+from typing import Any
 
 import numpy as np
 import polars as pl
 
-import changzhu.domain.lang as languages
+from changzhu.domain.lang import Lang
 from changzhu.domain.person import CheckedPersonTable
 from changzhu.domain.services import Service, service_title
 from changzhu.rules.catalog import PolicySet, ResolvedPolicy, region_lookup, resolve_region
@@ -32,7 +32,6 @@ from changzhu.rules.indicators import Indicator
 from changzhu.rules.labels import pick_label
 from changzhu.rules.scenario import Scenario
 
-Lang = Literal["zh", "en"]  # the language codes explain() takes (titles are looked up by domain.lang.Lang)
 DISPLAY_HORIZON_YEARS = 10  # an earliest date further ahead is shown as "not within N years"
 CONCERN_YEARS = 1  # a service whose age condition cannot hold within this many years does not concern the person
 
@@ -96,16 +95,16 @@ _WORDS: dict[str, tuple[str, str]] = {
 }
 
 
-def _w(key: str, lang: str, **kw: Any) -> str:
+def _w(key: str, lang: Lang, **kw: Any) -> str:
     zh, en = _WORDS[key]
     return (en if lang == "en" else zh).format(**kw)
 
 
-def _join(labels: list[str], lang: str) -> str:
+def _join(labels: list[str], lang: Lang) -> str:
     return ("、" if lang == "zh" else ", ").join(labels) or "—"
 
 
-def needs_text(labels: list[str], lang: str) -> str:
+def needs_text(labels: list[str], lang: Lang) -> str:
     """What an unknown condition needs, as the explanation words it ("需要补充：…" / "needs: …")."""
     return _w("needs", lang, x=_join(labels, lang))
 
@@ -229,7 +228,7 @@ class Explanation:
 
     person_id: int
     on: date
-    lang: str
+    lang: Lang
     residence_region: str
     residence_name: str
     chain: list[str]
@@ -271,7 +270,7 @@ class Explanation:
         return "\n".join(lines)
 
 
-def _points_text(p: PointsExplanation, lang: str) -> list[str]:
+def _points_text(p: PointsExplanation, lang: Lang) -> list[str]:
     whose = _w("parent", lang) if p.of == "parent" else ""
     lines = [f"\n{whose}{p.title}"]
     if p.prerequisites:
@@ -327,7 +326,7 @@ def _points_text(p: PointsExplanation, lang: str) -> list[str]:
     return lines
 
 
-def _service_text(s: ServiceExplanation, lang: str) -> list[str]:
+def _service_text(s: ServiceExplanation, lang: Lang) -> list[str]:
     if s.decision == "eligible":
         verdict = _w("eligible", lang)
     elif s.decision == "undetermined":
@@ -345,7 +344,7 @@ def _service_text(s: ServiceExplanation, lang: str) -> list[str]:
     return lines
 
 
-def _condition_lines(conditions: list[ConditionExplanation], lang: str, base: int) -> list[str]:
+def _condition_lines(conditions: list[ConditionExplanation], lang: Lang, base: int) -> list[str]:
     lines = []
     for c in conditions:
         indent = "  " * (c.depth + base)
@@ -367,7 +366,7 @@ def _condition_lines(conditions: list[ConditionExplanation], lang: str, base: in
     return lines
 
 
-def _cite(c: Citation, lang: str) -> str:
+def _cite(c: Citation, lang: Lang) -> str:
     flag = "" if c.verified else _w("unverified", lang)
     since = "" if c.since == date.min else f", {c.since}"  # a scenario's override has no date of its own
     return f"{c.source}{since}{flag}"
@@ -397,7 +396,7 @@ def _jsonable(obj: Any) -> Any:
 class _Reader:
     """Turns the engine's traces for one row into explanations in one language."""
 
-    def __init__(self, engine: IntervalEvaluator, lang: str, finder: NeedsFinder) -> None:
+    def __init__(self, engine: IntervalEvaluator, lang: Lang, finder: NeedsFinder) -> None:
         self.engine = engine
         self.lang = lang
         self.on = engine.frame.on
@@ -495,15 +494,16 @@ def explain(
     *,
     services: list[Service] | None = None,
     policies: PolicySet | None = None,
-    lang: Lang = "zh",
+    lang: Lang = Lang.ZH,
     all_services: bool = False,
 ) -> Explanation:
-    """Explain one person (person_id, or the only row) in Chinese (lang="zh") or English ("en").
+    """Explain one person (person_id, or the only row) in Chinese (Lang.ZH, "zh") or English (Lang.EN, "en").
 
     Pass the parent's row too for a child's school rules, and the children's rows to see their school places on
     the parent. Services that do not concern the person (an age condition that cannot hold within a year) are
     left out unless named in `services` or all_services=True.
     """
+    lang = Lang(lang)  # "zh" or "en" given as text
     frame = prepare(people, on, scenario=scenario, policies=policies)
     engine = IntervalEvaluator(frame, frame.policies, scenario, trace=True)
     ids = frame.person_id
@@ -621,7 +621,7 @@ def _service(
     needed = reader.service_needs(service, row) if rule is not None and not decided else []
     return ServiceExplanation(
         service.value,
-        service_title(service, languages.Lang(reader.lang)),
+        service_title(service, reader.lang),
         decision,
         eligible,
         earliest if not eligible else None,
@@ -736,7 +736,7 @@ def _counts(reader: _Reader, only_if: Condition, path: str, row: int, assessed: 
     return _w("not_counted", lang, c=_holding([c for c in leaves if not c.passed], lang))
 
 
-def _holding(conditions: list[ConditionExplanation], lang: str) -> str:
+def _holding(conditions: list[ConditionExplanation], lang: Lang) -> str:
     """Conditions with the person's value and what the rule asks ("base over the average — 1.2 (at least 1)")."""
     return ("；" if lang == "zh" else "; ").join(c.label + _shown(c) for c in conditions)
 
@@ -748,7 +748,7 @@ def _shown(c: ConditionExplanation) -> str:
     return f" — {c.value}" + ("" if c.threshold is None else f" ({c.threshold})")
 
 
-def _dates_shown(statics: dict[str, np.ndarray], name: str, row: int, lang: str) -> str:
+def _dates_shown(statics: dict[str, np.ndarray], name: str, row: int, lang: Lang) -> str:
     """A dates input of one person as written: the dates in order, "none", or unknown."""
     listed = int(statics[name][row])
     if listed < 0:
@@ -796,7 +796,7 @@ def _indicator(
     )  # fmt: skip
 
 
-def _recognition(engine: IntervalEvaluator, row: int, lang: str) -> str | None:
+def _recognition(engine: IntervalEvaluator, row: int, lang: Lang) -> str | None:
     frame = engine.frame
     coef = float(frame.recognition["coefficient"][row])
     if coef <= 0:
@@ -815,7 +815,7 @@ def _recognition(engine: IntervalEvaluator, row: int, lang: str) -> str | None:
     )
 
 
-def _names(lang: str) -> dict[str, str]:
+def _names(lang: Lang) -> dict[str, str]:
     """Region names by code, in English where the region table has one (else the Chinese name)."""
     from changzhu.data.regions import region_table
 

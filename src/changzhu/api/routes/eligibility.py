@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from datetime import date
-from typing import Annotated, Any, Literal
+from typing import Annotated, Any
 
 import polars as pl
 from fastapi import APIRouter, Path, Query
@@ -19,6 +19,7 @@ from changzhu.api.people import person_table
 from changzhu.api.scenario_files import rules_scenario
 from changzhu.api.settings import ApiSettings
 from changzhu.domain import field_sizes as sizes
+from changzhu.domain.lang import Lang
 from changzhu.domain.person import PERSON_SCHEMA
 from changzhu.domain.services import Service
 from changzhu.errors import ChangzhuError
@@ -37,7 +38,6 @@ EVALUATORS = (Role.CASEWORKER, Role.PLANNER, Role.FISCAL_OFFICER, Role.ADMINISTR
 MAX_PEOPLE = 1000
 Scalar = str | int | float | bool | None
 Cell = Scalar | list[str]  # a list: a set of category codes, or a dates input's ISO dates (docs/policies.md)
-Lang = Literal["zh", "en"]
 
 
 class InvalidPeople(ChangzhuError):
@@ -58,7 +58,7 @@ class ExplainRequest(PeopleRequest):
     """As for eligibility, plus whom to explain (optional when the table has one row)."""
 
     person_id: int | None = None
-    lang: Literal["zh", "en"] = "zh"
+    lang: Lang = Lang.ZH
 
 
 def _unmet(service: dict[str, Any]) -> list[dict[str, Any]]:
@@ -101,7 +101,7 @@ def entitlements(
     principal: PrincipalDep,
     on: Annotated[date | None, Query(ge=EARLIEST, le=LATEST, description="date (default today)")] = None,
     scenario: Annotated[str | None, Query(max_length=80, description="a reform scenario name")] = None,
-    lang: Annotated[Literal["zh", "en"], Query(description="language of labels: zh or en")] = "zh",
+    lang: Annotated[Lang, Query(description="language of labels: zh or en")] = Lang.ZH,
 ) -> dict[str, Any]:
     """What the person is entitled to where they live, what is missing for the rest, and when they qualify."""
     person = open_person(engine, principal, person_key, because("view_entitlements"))

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from datetime import date
-from typing import Annotated, Any, Literal
+from typing import Annotated, Any
 
 from fastapi import APIRouter, Query
 from sqlalchemy import Engine, select
@@ -19,6 +19,7 @@ from changzhu.api.people import person_table
 from changzhu.api.routes.eligibility import EARLIEST, LATEST, person_explanation
 from changzhu.api.routes.resident_actions import overview_of
 from changzhu.api.self_service import missing_items, points_items
+from changzhu.domain.lang import Lang
 from changzhu.store.audit_reasons import because
 from changzhu.store.db import session_scope
 from changzhu.store.resident_models import PersonRow
@@ -42,7 +43,7 @@ def my_overview(
     settings: SettingsDep,
     principal: PrincipalDep,
     on: OnQuery = None,
-    lang: Annotated[Literal["zh", "en"], Query(description="language of the entitlement labels")] = "zh",
+    lang: Annotated[Lang, Query(description="language of the entitlement labels")] = Lang.ZH,
 ) -> dict[str, Any]:
     """My page (resident role): as the office's overview, plus what is missing (facts to give, conditions met
     later with the day) and my points in my city's scheme, each item in Chinese and English. The applications are
@@ -50,9 +51,9 @@ def my_overview(
     person = open_person(engine, principal, _own_key(engine, principal), because("self_service"))
     day = on or date.today()
     mine = tuple(acts_for(engine, principal))
-    zh, en = (person_explanation(engine, settings, person, day, None, x) for x in ("zh", "en"))
+    zh, en = (person_explanation(engine, settings, person, day, None, x) for x in (Lang.ZH, Lang.EN))
     return {
-        **overview_of(engine, person, zh if lang == "zh" else en, mine),
+        **overview_of(engine, person, zh if lang == Lang.ZH else en, mine),
         "missing": missing_items(person_table(engine, person.id), person.id, day, zh, en),
         "points": points_items(zh, en),
     }

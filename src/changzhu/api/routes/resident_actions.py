@@ -24,6 +24,7 @@ from changzhu.api.write_access import staff_over_resident
 from changzhu.casework import application_records
 from changzhu.casework.application_records import Filter
 from changzhu.domain import field_sizes as sizes
+from changzhu.domain.lang import Lang
 from changzhu.ledger.contributions import MonthPaid, Scheme, record_contributions
 from changzhu.ledger.vouchers import vouchers_frame
 from changzhu.registry.explained import lacking
@@ -123,7 +124,7 @@ def overview(
     settings: SettingsDep,
     principal: PrincipalDep,
     on: Annotated[date | None, Query(ge=EARLIEST, le=LATEST, description="date (default today)")] = None,
-    lang: Annotated[Literal["zh", "en"], Query(description="language of labels: zh or en")] = "zh",
+    lang: Annotated[Lang, Query(description="language of labels: zh or en")] = Lang.ZH,
 ) -> dict[str, Any]:
     """The resident's page: record, history across cities, entitlements, account, vouchers, transfers and
     applications (the person themself, or staff of the place they live in or move to; audited)."""

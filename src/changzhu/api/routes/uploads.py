@@ -8,7 +8,7 @@ from __future__ import annotations
 import tempfile
 from datetime import date
 from pathlib import Path as FilePath
-from typing import Annotated, Any, Literal
+from typing import Annotated, Any
 
 import polars as pl
 from fastapi import APIRouter, File, Query, Response, UploadFile
@@ -46,6 +46,7 @@ from changzhu.api.upload_tables import (
     schema_for,
 )
 from changzhu.casework.bulk_import import ImportRejected, import_contributions, import_residents
+from changzhu.domain.lang import Lang
 from changzhu.domain.person import CheckedPersonTable
 from changzhu.domain.regions import RegionLevel
 from changzhu.planning import datasets
@@ -326,8 +327,8 @@ def upload(
     on: Annotated[date | None, Query(description="person tables: the date decided on (default today)")] = None,
     fmt: FormatQuery = ExportFormat.JSON,
     lang: Annotated[
-        Literal["zh", "en"], Query(description="person tables as xlsx: the workbook's titles and words in zh or en")
-    ] = "zh",
+        Lang, Query(description="person tables as xlsx: the workbook's titles and words in zh or en")
+    ] = Lang.ZH,
 ) -> Any:
     """Load a file of `kind`: registry imports (caseworkers, administrators), person tables evaluated (caseworkers,
     planners, administrators), planning datasets (planners, administrators); every row inside the caller's
