@@ -2,8 +2,9 @@
 
 What runs is always the text generated in this process: the file is checked against it before import, numba keeps
 the machine code beside it (changzhu.rules.numba_start), and the module's bytecode is kept beside it too (_code).
-Used by the compiled rules of one date (changzhu.rules.kernels) and the compiled interval trees
-(changzhu.rules.interval_kernels).
+Used by the compiled rules of one date (changzhu.rules.kernels), the points schemes' kernels
+(changzhu.rules.points_kernels) and the compiled interval trees (changzhu.rules.interval_kernels); run_checked is
+how the first two call a kernel that has an exact twin.
 """
 
 from __future__ import annotations
@@ -18,7 +19,7 @@ import stat
 import sys
 import tempfile
 from collections import OrderedDict
-from collections.abc import Iterator
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
 from types import CodeType, ModuleType
@@ -27,6 +28,10 @@ from typing import Any
 from changzhu.config import CACHE_DIR_ENV, cache_dir
 from changzhu.errors import ChangzhuError
 from changzhu.rules.codegen import EXACT, source_digest
+
+# a kernel call's arguments (one part of the rows), and how calls are spread: a thread pool's map, or map
+Call = tuple[Any, ...]
+Spread = Callable[[Callable[[Call], bool], Sequence[Call]], Iterable[bool]]
 
 MODULES_KEPT = 64  # kernel modules kept loaded per process (one per chain structure and table values)
 _modules: OrderedDict[str, ModuleType] = OrderedDict()
@@ -38,6 +43,30 @@ def kernel_functions(module: ModuleType, name: str, exact: bool) -> tuple[Any, A
     twin = name + EXACT
     twins = (getattr(module, twin), getattr(module, f"{twin}_span")) if exact else (None, None)
     return getattr(module, name), getattr(module, f"{name}_span"), *twins
+
+
+def run_checked(fast: Any, exact: Any, calls: Sequence[Call], module_file: str, spread: Spread = map) -> None:
+    """Each call (a kernel's arguments over one part of the rows) run by the fast kernel, the calls spread by
+    `spread` (a thread pool's map: the kernels release the GIL; map: one after another), then the exact twin over
+    each call whose part had a row the fast kernel does not divide exactly (it returned True: a number beyond 2**52
+    or infinite, never in real data); `exact` is None where the kernel has no twin (it never returns True).
+
+    A kernel not loaded yet in this process (no overload) is compiled or loaded under the module's lock (one
+    process compiles a module, the others wait and load it): the fast kernel's first call, and every call of the
+    twin, which is compiled when first needed. A caller that has loaded the fast kernel (CompiledRules.compile)
+    pays no lock.
+    Callers: CompiledRules._call (a chain's parts over threads), SchemeTotals.totals (one call, `[call]`)."""
+    rest = list(calls)
+    flagged: list[bool] = []
+    if rest and not fast.overloads:
+        with compiling(module_file):
+            flagged.append(bool(fast(*rest[0])))
+        rest = rest[1:]
+    flagged += spread(lambda call: bool(fast(*call)), rest)
+    for call, again in zip(calls, flagged, strict=True):
+        if again:
+            with compiling(module_file):
+                exact(*call)
 
 
 def load_module(text: str) -> ModuleType:

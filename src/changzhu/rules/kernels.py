@@ -36,7 +36,7 @@ from changzhu.rules.codegen import (
 )
 from changzhu.rules.engine import chain_groups, service_order
 from changzhu.rules.frame import Frame, static_dtype
-from changzhu.rules.kernel_cache import compiling, kernel_functions, load_module
+from changzhu.rules.kernel_cache import compiling, kernel_functions, load_module, run_checked
 from changzhu.rules.scenario import Scenario
 
 PARALLEL_MIN_ROWS = 200_000  # below this, one thread: starting threads costs more than it saves
@@ -220,22 +220,16 @@ class CompiledRules:
     def _call(self, chain: _Chain, todo: np.ndarray, rows: np.ndarray, args: list[np.ndarray]) -> None:
         """The chain's kernel running the stages `todo` over the rows, split over threads; a contiguous loop when
         the rows are everyone. A part where the fast kernel met a row it does not divide exactly (a number beyond
-        2**52 or infinite: never in real data) is run again by the exact kernel."""
+        2**52 or infinite: never in real data) is run again by the exact kernel (kernel_cache.run_checked)."""
         everyone = rows.shape[0] == self.frame.n
         workers = threads() if rows.shape[0] >= PARALLEL_MIN_ROWS else 1
         cuts = np.linspace(0, rows.shape[0], workers + 1).astype(np.int64)
         parts = [(int(a), int(b)) for a, b in itertools.pairwise(cuts)]
-
-        def part(bounds: tuple[int, int], exact: bool = False) -> bool:
-            if everyone:
-                return bool((chain.exact_span if exact else chain.span)(todo, bounds[0], bounds[1], *args))
-            return bool((chain.exact_rows if exact else chain.rows)(todo, rows[bounds[0] : bounds[1]], *args))
-
-        again = [part(parts[0])] if workers == 1 else list(_pool(workers).map(part, parts))
-        for bounds, redo in zip(parts, again, strict=True):
-            if redo:
-                with compiling(chain.module_file):
-                    part(bounds, exact=True)
+        if everyone:
+            fast, exact, calls = chain.span, chain.exact_span, [(todo, a, b, *args) for a, b in parts]
+        else:
+            fast, exact, calls = chain.rows, chain.exact_rows, [(todo, rows[a:b], *args) for a, b in parts]
+        run_checked(fast, exact, calls, chain.module_file, map if workers == 1 else _pool(workers).map)
 
 
 def _pool(workers: int) -> ThreadPoolExecutor:
