@@ -58,6 +58,7 @@ import ctypes
 import gc
 import json
 import os
+import resource
 import subprocess
 import sys
 import tempfile
@@ -482,8 +483,15 @@ def changzhu_three(df: pl.DataFrame, timings: dict[str, float]) -> dict[str, np.
     rules.load()
     timings["prepare_seconds"] = time.perf_counter() - started
     timings["prepare_cpu_seconds"] = time.process_time() - cpu
+    before = resource.getrusage(resource.RUSAGE_SELF)
     decided = rules.run()
     timings["rules_seconds"] = time.perf_counter() - started - timings["prepare_seconds"]
+    after = resource.getrusage(resource.RUSAGE_SELF)
+    # the rules' first writes to fresh outputs: on a VM whose host took freed memory back (free page reporting),
+    # each fault costs far more system time (docs/performance.md, "Where the rules phase went, and goes")
+    timings["rules_user_cpu_seconds"] = after.ru_utime - before.ru_utime
+    timings["rules_system_cpu_seconds"] = after.ru_stime - before.ru_stime
+    timings["rules_minor_faults"] = after.ru_minflt - before.ru_minflt
     return {
         "points": decided.points["shanghai_residence_points"],
         "permit": decided.eligible[Service.RESIDENCE_PERMIT],
@@ -804,7 +812,8 @@ def _median_run(tries: list[dict[str, Any]]) -> dict[str, Any]:
         return tries[0]
     row = dict(sorted(ok, key=lambda t: t["seconds"])[len(ok) // 2])
     for key in ("seconds", "prepare_seconds", "prepare_cpu_seconds", "rules_seconds", "cpu_seconds", "engine_seconds",
-                "engine_cpu_seconds", "inputs_seconds", "inputs_cpu_seconds"):  # fmt: skip
+                "engine_cpu_seconds", "inputs_seconds", "inputs_cpu_seconds", "rules_user_cpu_seconds",
+                "rules_system_cpu_seconds", "rules_minor_faults"):  # fmt: skip
         if key in row:
             row[f"{key}_each_run"] = [t[key] for t in ok]
     if "peak_extra_bytes" in row:
