@@ -18,6 +18,7 @@ from changzhu.rules.frame import Frame, build_frame
 from changzhu.rules.indicators import flat
 from changzhu.rules.kernels import CompiledRules
 from changzhu.rules.relevance import Relevance
+from changzhu.rules.rows import everyone
 from changzhu.rules.scenario import Scenario
 
 CODE_BITS = 62  # names per int64 word when rows are grouped by the set of names they hold
@@ -221,7 +222,7 @@ class NeedsFinder:
         decides on the date only (engine.search is turned off)."""
         if engine is not None:
             engine.search = False
-            whole = _Focus(engine, np.arange(self.frame.n), engine.groups)
+            whole = _Focus(engine, everyone(self.frame.n), engine.groups)
             self._decisions = self._points = whole
             return
         decisions = np.zeros(self.frame.n, dtype=bool)
