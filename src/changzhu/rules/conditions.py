@@ -31,6 +31,7 @@ from changzhu.rules.arrays import (
 from changzhu.rules.dated_lists import emit_count, expiries, first_span, of_rows
 from changzhu.rules.dates import FOREVER, NEVER, add_months
 from changzhu.rules.protocols import Cell, LeafResult
+from changzhu.rules.rows import is_everyone
 
 if TYPE_CHECKING:
     from changzhu.parameters.model import DatedValue, Parameter
@@ -395,7 +396,7 @@ class VariableCondition(Leaf):
         on = frame.on
         param = dated = None
         m = rows.shape[0]
-        everyone = m == frame.n
+        everyone = is_everyone(rows)
         now = np.broadcast_to(np.int32(on), (m,))
         never = np.broadcast_to(NEVER, (m,))
         forever = np.broadcast_to(FOREVER, (m,))
@@ -462,7 +463,7 @@ class VariableCondition(Leaf):
     def _dates(self, ev: Engine, rows: np.ndarray, count: float, months: int) -> LeafResult:
         """How many dates are within the window, compared with `count`: the first span of days it holds."""
         frame = ev.frame
-        matrix, listed = of_rows(frame.statics, self.variable, rows, frame.n)
+        matrix, listed = of_rows(frame.statics, self.variable, rows)
         compare = _ORDER.get(self.op) or (np.equal if self.op == "==" else np.not_equal)
         start, end, now = first_span(matrix, expiries(matrix, months), frame.on, lambda c: compare(c, count))
         known = listed >= 0

@@ -20,6 +20,7 @@ import numpy as np
 import polars as pl
 
 from changzhu.rules.dates import FOREVER, NEVER, add_months
+from changzhu.rules.rows import take
 
 if TYPE_CHECKING:
     from changzhu.rules.protocols import WriterView as Writer
@@ -77,12 +78,9 @@ def change_days(matrix: np.ndarray, ends: np.ndarray, on: int) -> np.ndarray:
     return np.sort(days, axis=1)
 
 
-def of_rows(statics: Mapping[str, np.ndarray], name: str, rows: np.ndarray, n: int) -> tuple[np.ndarray, np.ndarray]:
-    """(padded matrix, number of dates listed with -1 unknown) of a dates input for the rows."""
-    matrix, listed = statics[name + MATRIX], statics[name]
-    if rows.shape[0] == n:
-        return matrix, listed
-    return matrix[rows], listed[rows]
+def of_rows(statics: Mapping[str, np.ndarray], name: str, rows: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """(padded matrix, number of dates listed with -1 unknown) of a dates input for the rows (changzhu.rules.rows)."""
+    return take(statics[name + MATRIX], rows), take(statics[name], rows)
 
 
 def first_span(

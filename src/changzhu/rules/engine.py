@@ -40,6 +40,7 @@ from changzhu.rules.interval_kernels import TreeKernels
 from changzhu.rules.model import PointsScheme
 from changzhu.rules.points_kernels import SchemeTotals
 from changzhu.rules.protocols import LeafResult
+from changzhu.rules.rows import everyone, is_everyone, take
 from changzhu.rules.scenario import Scenario
 
 HORIZON_YEARS = 40  # how far ahead the earliest date of a points line is searched
@@ -134,7 +135,7 @@ class IntervalEvaluator:
         for policy, rows in groups if points else []:
             for scheme in policy.schemes.values():
                 totals = self._totals(policy, scheme, rows)
-                at = None if rows.shape[0] == self.frame.n else rows
+                at = None if is_everyone(rows) else rows
                 if totals is not None:
                     result = PointsResult(at, *totals)
                 else:
@@ -170,7 +171,7 @@ class IntervalEvaluator:
             rules = [(policy, rows, policy.services.get(service)) for policy, rows in groups]
             if not self.trace:  # an explanation cites each chain's own parameters
                 rules = _merged(rules, self.frame.on_date, n, shared)
-            if len(rules) == 1 and rules[0][2] is not None and rules[0][1].shape[0] == n:
+            if len(rules) == 1 and rules[0][2] is not None and is_everyone(rules[0][1]):
                 policy, rows, rule = rules[0]
                 assert rule is not None
                 interval = rule.rule.interval(self, policy, rows, service.value)
@@ -215,7 +216,7 @@ class IntervalEvaluator:
         interval = self.services.get(service)
         if interval is None:
             raise PolicyError(f"service {service.value} is used before it is evaluated (dependency cycle?)")
-        if rows.shape[0] == self.frame.n:
+        if is_everyone(rows):
             return interval
         taken = self._taken.get((service, id(rows)))
         if taken is None or taken[0] is not rows:  # the same chain's rows ask again: gathered once
@@ -228,10 +229,10 @@ class IntervalEvaluator:
         declared months inputs where null."""
         if name != "permit":
             known = self.frame.clock_known(name)
-            return known if known is None or rows.shape[0] == self.frame.n else known[rows]
+            return None if known is None else take(known, rows)
         if self.permit_unknown is None:
             return None
-        return ~(self.permit_unknown if rows.shape[0] == self.frame.n else self.permit_unknown[rows])
+        return ~take(self.permit_unknown, rows)
 
     def once(
         self, key: tuple[Any, ...], rows: np.ndarray, anchor: object, compute: Callable[[], LeafResult]
@@ -398,7 +399,7 @@ def _merged(
     rules: list[tuple[ResolvedPolicy, np.ndarray, Any]], on: date, n: int, shared: dict[tuple[int, ...], np.ndarray]
 ) -> list[tuple[ResolvedPolicy, np.ndarray, Any]]:
     """The chain groups whose rule for a service is the same tree reading the same parameter values, evaluated
-    together on their rows (in row order; a union of every row is arange(n), read in place): their intervals
+    together on their rows (in row order; a union of every row is everyone(n), read in place): their intervals
     are those of each group alone, at one pass over the rows instead of one per group and no gathering."""
     keyed: dict[tuple[Any, ...], list[int]] = {}
     for i, (policy, _, rule) in enumerate(rules):
@@ -413,7 +414,7 @@ def _merged(
                 inside = np.zeros(n, dtype=bool)
                 for i in members:
                     inside[rules[i][1]] = True
-                together = np.arange(n) if inside.all() else np.flatnonzero(inside)
+                together = everyone(n) if inside.all() else np.flatnonzero(inside)
                 shared[tuple(members)] = together
             rows = together
         out.append((policy, rows, rule))
@@ -487,7 +488,7 @@ def chain_groups(
         group = table[frame.region_idx]  # one gather for every group
     out = []
     for k, (chain, scope) in enumerate(chains):
-        rows = np.arange(frame.n) if group is None else np.flatnonzero(group == k)
+        rows = everyone(frame.n) if group is None else np.flatnonzero(group == k)
         out.append((resolve(policies, chain, scenario, scope), rows))
     return out
 

@@ -7,6 +7,7 @@ from datetime import date
 
 import numpy as np
 import polars as pl
+import pyarrow as pa
 
 from changzhu.domain.person import CheckedPersonTable, ExtraColumn, validate_placing_regions
 from changzhu.domain.services import Service
@@ -18,6 +19,7 @@ from changzhu.rules.frame import Frame, build_frame
 from changzhu.rules.indicators import flat
 from changzhu.rules.kernels import CompiledRules
 from changzhu.rules.relevance import Relevance
+from changzhu.rules.rows import everyone, is_everyone, take
 from changzhu.rules.scenario import Scenario
 
 CODE_BITS = 62  # names per int64 word when rows are grouped by the set of names they hold
@@ -122,7 +124,7 @@ def evaluate(
             continue
         spread = spread_points(found, frame.n)
         for prefix, values in zip(("points_", "points_low_", "points_high_"), spread, strict=True):
-            columns.append(pl.Series(f"{prefix}{scheme}", values).fill_nan(None))
+            columns.append(pl.Series(f"{prefix}{scheme}", values, nan_to_null=True))
         if needs:
             masks = finder.unassessed(scheme, uncertain[scheme])
             columns.append(_names_column(f"unassessed_{scheme}", frame.n, masks))
@@ -158,35 +160,51 @@ def _decision_columns(
 def _names_column(name: str, n: int, masks: dict[str, np.ndarray]) -> pl.Series:
     """A list-of-names column: per row, the names whose mask is true there, in the masks' order (null when none).
 
-    Rows with the same set of names share one list: each distinct combination is built once and gathered, so the
-    cost is a few passes over the masks, not a Python object (or a polars list) per row."""
+    Only the rows holding a name are read after one pass that finds them: they are grouped by the set of names they
+    hold (each distinct set found once), and the column is built as Arrow offsets over the names they hold, so the
+    cost is one pass over the masks and the offsets, not a Python object (or a gathered polars list) per row."""
     names = list(masks)
     if not names:  # nobody: an all-null column
         return pl.repeat(None, n, dtype=pl.List(pl.String), eager=True).alias(name)
-    words = np.zeros(((len(names) + CODE_BITS - 1) // CODE_BITS, n), dtype=np.int64)
-    for i, mask in enumerate(masks.values()):
-        words[i // CODE_BITS] |= mask.astype(np.int64) << (i % CODE_BITS)
-    if len(names) <= DIRECT_BITS:  # one word, small: each combination's slot read from a table, no sorting
-        seen = np.zeros(1 << len(names), dtype=bool)
-        seen[words[0]] = True
-        seen[0] = False
-        combos = np.flatnonzero(seen)
-        slot = np.full(seen.shape[0], combos.shape[0], dtype=np.uint32)  # one past the combinations: null
-        slot[combos] = np.arange(combos.shape[0], dtype=np.uint32)
-        index = slot[words[0]]
-        combo_words = combos[:, None]
-    else:
-        named = np.flatnonzero(words.any(axis=0))
-        combo_words, which = np.unique(words[:, named].T, axis=0, return_inverse=True)
-        index = np.full(n, combo_words.shape[0], dtype=np.uint32)
-        index[named] = which.reshape(-1)
+    held = np.zeros(n, dtype=bool)
+    for mask in masks.values():
+        held |= mask
+    named = np.flatnonzero(held)
+    combo_words, combo_of = _combinations(named, list(masks.values()))
     bits = (combo_words[:, np.arange(len(names)) // CODE_BITS] >> (np.arange(len(names)) % CODE_BITS)) & 1
-    combo, which = np.nonzero(bits)  # every combination holds a name: each appears, in order
-    codes = pl.DataFrame({"combo": combo, "name": pl.Series(names, dtype=pl.Enum(names)).gather(which)})
-    lists = codes.group_by("combo", maintain_order=True).agg("name")["name"]
-    # built and gathered as codes (a Python list per combination, or a list of strings gathered string by string,
-    # is several times slower), then named
-    return lists.extend_constant(None, 1).gather(index).cast(pl.List(pl.String)).alias(name)
+    combo, which = np.nonzero(bits)  # per combination, in order, the names it holds
+    sizes = np.bincount(combo, minlength=combo_words.shape[0])
+    firsts = np.cumsum(sizes) - sizes  # where each combination's names start in `which`
+    counts = sizes[combo_of]
+    offsets = np.zeros(n + 1, dtype=np.int64)
+    offsets[named + 1] = counts
+    np.cumsum(offsets, out=offsets)
+    within = np.arange(offsets[-1]) - np.repeat(offsets[named], counts)  # each name's place in its row's list
+    codes = which[np.repeat(firsts[combo_of], counts) + within]
+    values = pl.Series(names, dtype=pl.String).gather(codes).to_arrow()
+    valid = pa.py_buffer(np.packbits(held, bitorder="little"))
+    lists = pa.Array.from_buffers(pa.large_list(values.type), n, [valid, pa.py_buffer(offsets)], children=[values])
+    return pl.Series(name, lists)
+
+
+def _combinations(named: np.ndarray, masks: list[np.ndarray]) -> tuple[np.ndarray, np.ndarray]:
+    """The distinct sets of names held by the rows `named` (one row of CODE_BITS-name words each), and each row's
+    set, by position in `named`."""
+    words = np.zeros(((len(masks) + CODE_BITS - 1) // CODE_BITS, named.shape[0]), dtype=np.int64)
+    for i, mask in enumerate(masks):
+        words[i // CODE_BITS] |= mask[named].astype(np.int64) << (i % CODE_BITS)
+    if len(masks) <= DIRECT_BITS:  # one word, small: each combination's slot read from a table, no sorting
+        seen = np.zeros(1 << len(masks), dtype=bool)
+        seen[words[0]] = True
+        combos = np.flatnonzero(seen)
+        slot = np.zeros(seen.shape[0], dtype=np.int64)
+        slot[combos] = np.arange(combos.shape[0])
+        return combos[:, None], slot[words[0]]
+    if words.shape[0] == 1:
+        combos, which = np.unique(words[0], return_inverse=True)
+        return combos[:, None], which
+    combo_words, which = np.unique(words.T, axis=0, return_inverse=True)
+    return combo_words, which.reshape(-1)
 
 
 @dataclass
@@ -221,7 +239,7 @@ class NeedsFinder:
         decides on the date only (engine.search is turned off)."""
         if engine is not None:
             engine.search = False
-            whole = _Focus(engine, np.arange(self.frame.n), engine.groups)
+            whole = _Focus(engine, everyone(self.frame.n), engine.groups)
             self._decisions = self._points = whole
             return
         decisions = np.zeros(self.frame.n, dtype=bool)
@@ -259,10 +277,11 @@ class NeedsFinder:
             return []
         relevance = Relevance(focus.engine)
         out = []
+        whole = is_everyone(focus.index)  # the engine ran on every row: its rows are the frame's
         for policy, rows in focus.groups:
-            mine = rows[wanted[focus.index[rows]]]
+            mine = rows[take(wanted, rows if whole else focus.index[rows])]
             if mine.size:
-                out.append((policy, mine, focus.index[mine], relevance))
+                out.append((policy, mine, mine if whole else focus.index[mine], relevance))
         return out
 
     def service_masks(self, service: Service, undetermined: np.ndarray) -> dict[str, np.ndarray]:

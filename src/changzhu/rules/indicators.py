@@ -19,6 +19,7 @@ import numpy as np
 
 from changzhu.rules.arrays import fold
 from changzhu.rules.dated_lists import change_days, count_on, emit_count, expiries, of_rows
+from changzhu.rules.rows import take
 
 if TYPE_CHECKING:
     from datetime import date
@@ -205,12 +206,10 @@ class Indicator(ABC):
         frame = ev.frame
         if spec.kind == "clock":
             clock = frame.clocks[spec.name]
-            everyone = rows.shape[0] == frame.n
             if np.ndim(days) == 0:
-                return clock.now(int(days)) if everyone else clock.now(int(days))[rows]
+                return take(clock.now(int(days)), rows)
             return clock.at_rows(rows, np.asarray(days))
-        values = frame.statics[spec.name]
-        return values if rows.shape[0] == frame.n else values[rows]
+        return take(frame.statics[spec.name], rows)
 
     def emit_value(self, w: Writer, row: str, spec: VariableSpec) -> str:
         if spec.kind == "clock":
@@ -699,7 +698,7 @@ class PerOccurrence(Indicator):
         self, ev: Engine, policy: ResolvedPolicy, rows: np.ndarray, days: np.ndarray | int
     ) -> tuple[np.ndarray, np.ndarray]:
         on = ev.frame.on_date
-        matrix, listed = of_rows(ev.frame.statics, self.variable.name, rows, ev.frame.n)
+        matrix, listed = of_rows(ev.frame.statics, self.variable.name, rows)
         count = count_on(matrix, expiries(matrix, self._months(policy, on)), days)
         return _unknown_to_range(self._counted(count, policy, on), listed >= 0, self.unknown_range(policy, on))
 
@@ -714,6 +713,6 @@ class PerOccurrence(Indicator):
     def change_days(self, ev: Engine, policy: ResolvedPolicy, rows: np.ndarray) -> list[np.ndarray]:
         """Every day after the evaluation date its points change (an occurrence arrives or ages out), per row."""
         on = ev.frame.on_date
-        matrix, _ = of_rows(ev.frame.statics, self.variable.name, rows, ev.frame.n)
+        matrix, _ = of_rows(ev.frame.statics, self.variable.name, rows)
         days = change_days(matrix, expiries(matrix, self._months(policy, on)), ev.frame.on)
         return list(days.T)

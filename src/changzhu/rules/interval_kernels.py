@@ -25,6 +25,7 @@ from changzhu.rules.conditions import Condition
 from changzhu.rules.dates import DAY_D0, DAY_YM, FOREVER, NEVER, YM_LEN, YM_START
 from changzhu.rules.interval_codegen import IntervalSource, interval_kernel, module_text
 from changzhu.rules.kernel_cache import compiling, load_module
+from changzhu.rules.rows import everyone
 
 if TYPE_CHECKING:
     from changzhu.rules.protocols import EngineView as Engine
@@ -143,7 +144,7 @@ class TreeKernels:
             inside = np.zeros(n, dtype=bool)
             for _, _, some, _ in members:
                 inside[some] = True
-            rows = np.arange(n) if inside.all() else np.flatnonzero(inside)
+            rows = everyone(n) if inside.all() else np.flatnonzero(inside)
             self.unions[key] = rows
         return rows
 

@@ -37,6 +37,7 @@ from changzhu.rules.codegen import (
 from changzhu.rules.engine import chain_groups, service_order
 from changzhu.rules.frame import Frame, static_dtype
 from changzhu.rules.kernel_cache import compiling, kernel_functions, load_module, run_checked
+from changzhu.rules.rows import is_everyone
 from changzhu.rules.scenario import Scenario
 
 PARALLEL_MIN_ROWS = 200_000  # below this, one thread: starting threads costs more than it saves
@@ -128,7 +129,6 @@ class CompiledRules:
         """Compile (or load from the cache) every chain kernel that will run: a call running no stage on no rows.
         One process at a time per module: another process that needs the same module waits, then loads what this
         one compiled."""
-        n = self.frame.n
         for (_, rows), chain, running in zip(self.groups, self._kernels, self._running(), strict=True):
             if not running:
                 continue
@@ -136,7 +136,7 @@ class CompiledRules:
             args = [self._dummy(_dtype(name, self.frame), False) for name in chain.source.inputs]
             todo = np.zeros(0, dtype=np.int64)
             with compiling(chain.module_file):
-                if rows.shape[0] == n:
+                if is_everyone(rows):
                     chain.span(todo, 0, 0, *outs, *args, *chain.source.constants)
                 else:
                     chain.rows(todo, rows[:0], *outs, *args, *chain.source.constants)
@@ -221,7 +221,7 @@ class CompiledRules:
         """The chain's kernel running the stages `todo` over the rows, split over threads; a contiguous loop when
         the rows are everyone. A part where the fast kernel met a row it does not divide exactly (a number beyond
         2**52 or infinite: never in real data) is run again by the exact kernel (kernel_cache.run_checked)."""
-        everyone = rows.shape[0] == self.frame.n
+        everyone = is_everyone(rows)
         workers = threads() if rows.shape[0] >= PARALLEL_MIN_ROWS else 1
         cuts = np.linspace(0, rows.shape[0], workers + 1).astype(np.int64)
         parts = [(int(a), int(b)) for a, b in itertools.pairwise(cuts)]

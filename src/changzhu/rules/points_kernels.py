@@ -22,8 +22,9 @@ import numpy as np
 from changzhu.rules.catalog import ResolvedPolicy
 from changzhu.rules.codegen import KernelSource, Shared, module_source, read_only, scheme_kernel
 from changzhu.rules.frame import static_dtype
-from changzhu.rules.kernel_cache import compiling, kernel_functions, load_module
+from changzhu.rules.kernel_cache import kernel_functions, load_module, run_checked
 from changzhu.rules.model import PointsScheme
+from changzhu.rules.rows import is_everyone
 
 if TYPE_CHECKING:
     from changzhu.rules.protocols import FrameView
@@ -69,8 +70,8 @@ class SchemeTotals:
     _inputs: dict[str, tuple[object, np.ndarray]] = field(default_factory=dict)
 
     def totals(self, policy: ResolvedPolicy, scheme: PointsScheme, rows: np.ndarray) -> Totals | None:
-        """(assessed, low, high) of each of `rows`, in their order (shared arrays: read them, do not write); rows as
-        many as the frame's are every row in order (a chain group of everyone). None where the engine scores the
+        """(assessed, low, high) of each of `rows`, in their order (shared arrays: read them, do not write); rows that
+        are everyone(n) are every row in order, read in place (changzhu.rules.rows). None where the engine scores the
         scheme itself."""
         key = (id(policy), scheme.name)  # the policy is kept with it, so its id is not reused
         kept = self._schemes.get(key)
@@ -88,18 +89,11 @@ class SchemeTotals:
         totals = (np.empty(m), np.empty(m), np.empty(m))
         kernels = got.kernels
         inputs = (*(self._input(name) for name in kernels.source.inputs), *kernels.source.constants)
-        if m == self.frame.n:
+        if is_everyone(rows):
             function, exact, call = kernels.span_function, kernels.exact_span, (0, m, *totals, *inputs)
         else:
             function, exact, call = kernels.rows_function, kernels.exact_rows, (rows, *totals, *inputs)
-        if function.overloads:
-            again = function(*call)
-        else:
-            with compiling(kernels.module_file):  # one process compiles a module, the others load it
-                again = function(*call)
-        if again:
-            with compiling(kernels.module_file):
-                exact(*call)
+        run_checked(function, exact, [call], kernels.module_file)
         got.done.append((rows, totals))
         return totals
 

@@ -1,0 +1,34 @@
+"""Which of a table's rows a computation reads. An array of row indices names exactly those rows, in its order,
+whatever its length: a permutation of every row, or the parents of every row (as many as the table's rows), is
+not every row in order. Every row in order is named by one array alone, `everyone(n)`, made here once per table
+size and recognised by identity (`is_everyone`): a place that means everyone passes it, a place that reads the
+table in place (no gather) asks `is_everyone`, never the length.
+"""
+
+from __future__ import annotations
+
+import weakref
+
+import numpy as np
+
+_made: weakref.WeakValueDictionary[int, np.ndarray] = weakref.WeakValueDictionary()  # kept while one holds it
+
+
+def everyone(n: int) -> np.ndarray:
+    """The rows 0..n-1 in order, as the one array that names every row of a table of n rows (the same array for the
+    same n while one holds it; never write into it)."""
+    made = _made.get(n)
+    if made is None:
+        made = np.arange(n)
+        _made[n] = made
+    return made
+
+
+def is_everyone(rows: np.ndarray) -> bool:
+    """Whether `rows` is the array naming every row in order (everyone(n)), not merely as many rows."""
+    return _made.get(rows.shape[0]) is rows
+
+
+def take(values: np.ndarray, rows: np.ndarray) -> np.ndarray:
+    """The values of the rows, in their order: the array itself (no copy) for everyone."""
+    return values if is_everyone(rows) else values[rows]
