@@ -360,18 +360,25 @@ def _extra_problems(
 ) -> tuple[pl.DataFrame, list[PersonTableProblem]]:
     """Cast the extra columns (adding missing ones as null: unknown) and list every bad value (codes: see
     validate_person_table)."""
-    absent = [c for c in extra if c.name not in df.columns]
-    if absent:
-        df = df.with_columns(pl.lit(None, dtype=c.dtype).alias(c.name) for c in absent)
-    added = {c.name for c in absent}  # nulls of their type: nothing to read or check
-    added |= {c.name for c in extra if _all_null_of(df, c, codes=codes)}  # as a reader gives a column not in its file
-    given = [c for c in extra if c.name not in added]
+    df, given = _extra_given(df, extra, codes=codes)
     if not given:
         return df, []
     cast = _extra_cast(df, given, codes=codes)
     if cast is not None:  # every value good: nothing to name
         return df.with_columns(cast.get_columns()), []
     return _extra_checked(df, given)
+
+
+def _extra_given(
+    df: pl.DataFrame, extra: tuple[ExtraColumn, ...], *, codes: bool
+) -> tuple[pl.DataFrame, list[ExtraColumn]]:
+    """The table with the missing extra columns added as null (unknown), and the extra columns with values to read."""
+    absent = [c for c in extra if c.name not in df.columns]
+    if absent:
+        df = df.with_columns(pl.lit(None, dtype=c.dtype).alias(c.name) for c in absent)
+    added = {c.name for c in absent}  # nulls of their type: nothing to read or check
+    added |= {c.name for c in extra if _all_null_of(df, c, codes=codes)}  # as a reader gives a column not in its file
+    return df, [c for c in extra if c.name not in added]
 
 
 def _all_null_of(df: pl.DataFrame, col: ExtraColumn, *, codes: bool) -> bool:
@@ -384,32 +391,44 @@ def _all_null_of(df: pl.DataFrame, col: ExtraColumn, *, codes: bool) -> bool:
 
 def _extra_cast(df: pl.DataFrame, extra: list[ExtraColumn], *, codes: bool) -> pl.DataFrame | None:
     """The extra columns cast in one parallel pass, their codes and signs checked in another; None if a value is bad
-    (or a column needs _extra_checked's reading of dates written as text): _extra_checked then names the problems.
-    With `codes`, a category column of text is cast to an Enum of its codes, which is its check (a cell not among
-    them fails the cast)."""
-    if any(c.dtype == pl.List(pl.Date) and df.schema[c.name] in (pl.List(pl.String), pl.String) for c in extra):
+    (or a column needs _extra_checked's reading of dates written as text): _extra_checked then names the problems."""
+    found = _extra_exprs(df.schema, extra, codes=codes)
+    if found is None:
+        return None
+    exprs, flags = found
+    try:
+        cast = df.lazy().select(exprs).collect()
+    except pl.exceptions.PolarsError:  # a value (or a column) that cannot be cast, or a code not among them
+        return None
+    bad = cast.select(flag.alias(str(i)) for i, flag in enumerate(flags)).row(0) if flags else ()
+    return None if any(bad) else cast
+
+
+def _extra_exprs(
+    schema: pl.Schema, extra: list[ExtraColumn], *, codes: bool
+) -> tuple[list[pl.Expr], list[pl.Expr]] | None:
+    """The expressions casting the extra columns (strict: one fails on a value it cannot cast) and those true if a
+    cast value is bad (a code not among the column's, a negative count, an infinite number), read on the cast
+    columns; None if a column needs _extra_checked's reading of dates written as text. With `codes`, a category
+    column of text is cast to an Enum of its codes, which is its check (a cell not among them fails the cast)."""
+    if any(c.dtype == pl.List(pl.Date) and schema[c.name] in (pl.List(pl.String), pl.String) for c in extra):
         return None
     as_codes = [c.name for c in extra if codes and c.categories and c.dtype == pl.String]
     exprs = [pl.col(c.name).cast(c.dtype, strict=True) for c in extra]
     for i, col in enumerate(extra):
         if col.name in as_codes:  # (an Enum of some of the codes is cast to all of them without its text)
-            among = _among(df.schema[col.name], col.categories)
+            among = _among(schema[col.name], col.categories)
             exprs[i] = (pl.col(col.name) if among else exprs[i]).cast(pl.Enum(list(col.categories)))
-    try:
-        cast = df.lazy().select(exprs).collect()
-    except pl.exceptions.PolarsError:  # a value (or a column) that cannot be cast, or a code not among them
-        return None
     flags: list[pl.Expr] = []
     for col in extra:
-        if col.categories and col.name not in as_codes and not _among(df.schema[col.name], col.categories):
+        if col.categories and col.name not in as_codes and not _among(schema[col.name], col.categories):
             values = pl.col(col.name).explode() if isinstance(col.dtype, pl.List) else pl.col(col.name)
             flags.append((values.is_not_null() & ~values.is_in(list(col.categories))).any())
         if col.non_negative:
             flags.append((pl.col(col.name) < 0).any())
         if col.dtype == pl.Float64:
             flags.append(pl.col(col.name).is_infinite().any())
-    bad = cast.select(flag.alias(str(i)) for i, flag in enumerate(flags)).row(0) if flags else ()
-    return None if any(bad) else cast
+    return exprs, flags
 
 
 def _extra_checked(df: pl.DataFrame, extra: list[ExtraColumn]) -> tuple[pl.DataFrame, list[PersonTableProblem]]:
@@ -530,6 +549,10 @@ def _validated(
     regions: Sequence[str] | None,
 ) -> tuple[pl.DataFrame, pl.DataFrame | None]:
     """The typed table (validate_person_table) and, given the known regions in order, the region places."""
+    if regions is not None and all(re.match(WELL_FORMED_REGION, code) for code in regions):
+        at_once = _placed_at_once(df, as_of, extra, codes, regions)
+        if at_once is not None:
+            return at_once
     checked = isinstance(df, CheckedPersonTable)
     df, extra_problems = _extra_problems(df.frame if isinstance(df, CheckedPersonTable) else df, extra, codes=codes)
     problems: list[PersonTableProblem] = list(extra_problems)
@@ -566,6 +589,60 @@ def _validated(
     return _rows_checked(typed, _row_checks(as_of), known_regions, regions, checked=False)
 
 
+def _placed_at_once(
+    df: pl.DataFrame | CheckedPersonTable,
+    as_of: date | None,
+    extra: tuple[ExtraColumn, ...],
+    codes: bool,
+    regions: Sequence[str],
+) -> tuple[pl.DataFrame, pl.DataFrame] | None:
+    """A good table validated and placed among `regions` (each well formed) in one parallel polars call: every
+    column cast (the core columns and the extra ones), every check read on the cast columns and the region places
+    found, the casts computed once for all (collect_all shares the plan they have in common). None where a value
+    cannot be cast, a check fails, a code has no place, a column is missing or dates are written as text: the
+    passes one after another (_validated) then find and name every problem, as they always have."""
+    checked = isinstance(df, CheckedPersonTable)
+    table = df.frame if isinstance(df, CheckedPersonTable) else df
+    if any(c.name in PERSON_SCHEMA for c in extra):
+        return None
+    table, given = _extra_given(table, extra, codes=codes)
+    found = _extra_exprs(table.schema, given, codes=codes)
+    if found is None or any(c.name not in table.columns and not c.optional for c in PERSON_COLUMNS):
+        return None
+    extra_casts = {c.name: expr for c, expr in zip(given, found[0], strict=True)}
+    if checked:  # its core columns are of the schema's types: only the dates and the regions can fail
+        exprs = [extra_casts.get(name, pl.col(name)) for name in table.columns]
+        checks = _date_checks(as_of)
+    else:
+        absent = [c for c in PERSON_COLUMNS if c.name not in table.columns]
+        if absent:
+            table = table.with_columns(pl.lit(c.default, dtype=c.dtype).alias(c.name) for c in absent)
+        exprs = [pl.col(c.name).cast(c.dtype) for c in PERSON_COLUMNS]
+        exprs += [extra_casts.get(name, pl.col(name)) for name in table.columns if name not in PERSON_SCHEMA]
+        checks = _row_checks(as_of)
+    cast = table.lazy().select(exprs)
+    # ids strictly increasing cannot repeat (a checked table has none repeated: not looked at again)
+    increasing = pl.lit(True) if checked else (pl.col("person_id").diff().drop_nulls() > 0).all()
+    flags = [increasing, *(expr.any() for _, expr, _ in checks), *found[1]]
+    placed = cast.select(region_place(name, regions) for name in REGION_COLUMNS)
+    queries = [
+        cast,
+        cast.select(flag.alias(str(i)) for i, flag in enumerate(flags)),
+        placed.select(pl.all().null_count()),
+        placed.select(pl.all().fill_null(-1)),
+    ]
+    try:
+        typed, got, unplaced, places = pl.collect_all(queries)  # one parallel pass
+    except pl.exceptions.PolarsError:  # a value that cannot be cast, or a code not among a column's
+        return None
+    ordered, *bad = got.row(0)
+    if any(bad) or any(unplaced.item(0, name) > typed.get_column(name).null_count() for name in REGION_COLUMNS):
+        return None
+    if not ordered and typed.get_column("person_id").is_duplicated().any():
+        return None
+    return typed, places
+
+
 def _rows_checked(
     typed: pl.DataFrame,
     checks: list[tuple[str, pl.Expr, str]],
@@ -583,18 +660,22 @@ def _rows_checked(
     flags = [expr.any().alias(str(i)) for i, (_, expr, _) in enumerate(checks)]
     placing = regions is not None and all(re.match(WELL_FORMED_REGION, code) for code in regions)
     if regions is not None and placing:
-        place = {name: region_place(name, regions) for name in REGION_COLUMNS}
-        outside = [(pl.col(name).is_not_null() & place[name].is_null()).any().alias(name) for name in REGION_COLUMNS]
+        # the places found once (the plan they share is computed once in collect_all): a code has no place where
+        # it is unknown or malformed, so a column has such a code where it has more rows without a place than nulls
+        placed = typed.lazy().select(region_place(name, regions) for name in REGION_COLUMNS)
         queries = [
-            typed.lazy().select(increasing, *flags, *outside),
-            typed.lazy().select(place[name].fill_null(-1) for name in REGION_COLUMNS),
+            typed.lazy().select(increasing, *flags),
+            placed.select(pl.all().null_count()),
+            placed.select(pl.all().fill_null(-1)),
         ]
-        got, places = pl.collect_all(queries)  # one parallel pass
+        got, unplaced, places = pl.collect_all(queries)  # one parallel pass
         codes = {
-            name: typed.get_column(name).drop_nulls().unique() if got.item(0, name) else pl.Series(name, [], pl.String)
+            name: typed.get_column(name).drop_nulls().unique()
+            if unplaced.item(0, name) > typed.get_column(name).null_count()
+            else pl.Series(name, [], pl.String)
             for name in REGION_COLUMNS
         }
-        found = got.select(pl.exclude(REGION_COLUMNS)).row(0)
+        found = got.row(0)
     else:
         distinct = (pl.col(name).unique().implode().alias(f"distinct {name}") for name in REGION_COLUMNS)
         all_got = typed.select(increasing, *flags, *distinct)  # one parallel pass

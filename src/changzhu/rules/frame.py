@@ -303,7 +303,7 @@ class Frame:
         # rechunked in the pool's threads: to_numpy of a column in many chunks would copy it on this thread
         got = self.people.lazy().select(expr.alias(name) for name, (expr, _) in exprs.items()).collect().rechunk()
         arrays: dict[str, np.ndarray] = {
-            name: got.get_column(name).to_numpy().astype(dtype, copy=False) for name, (_, dtype) in exprs.items()
+            name: _array(got.get_column(name), dtype) for name, (_, dtype) in exprs.items()
         }
         for name in statics:
             self.statics[name] = arrays[name]
@@ -372,7 +372,7 @@ class Frame:
             expr, dtype = column
             # from the one column, not the whole table: a select on the table costs ~15 ms at 1M rows (69 columns,
             # 10 chunks) against ~1 ms on its column, and a chain reads some 30 of them
-            return people[name].to_frame().select(expr).to_series().to_numpy().astype(dtype, copy=False)
+            return _array(people[name].to_frame().select(expr).to_series(), dtype)
         spec = self.variables.get(name)
         if spec is not None and spec.declared:  # a dates input
             return self._dated_list(name)
@@ -497,8 +497,22 @@ def static_dtype(name: str, frame: Frame | None) -> type:
 
 
 def _codes(column: pl.Expr, categories: list[str]) -> pl.Expr:
-    """Category codes; null (unknown, in an optional column) is -1."""
-    return column.cast(pl.Enum(categories)).to_physical().cast(pl.Int8).fill_null(-1)
+    """Category codes; null (unknown, in an optional column) is -1. Up to 127 categories, as the Enum's physical
+    UInt8 with 255 for null, which _array sees as int8 without a copy (a cast to Int8 in polars copies the column)."""
+    codes = column.cast(pl.Enum(categories)).to_physical()
+    return codes.fill_null(255) if len(categories) <= INT8_MAX else codes.cast(pl.Int8).fill_null(-1)
+
+
+INT8_MAX = 127
+
+
+def _array(column: pl.Series, dtype: type) -> np.ndarray:
+    """A column as the array rules read: category codes (UInt8, _codes) seen as int8 without a copy, else cast to
+    `dtype` (no copy when it is of that type)."""
+    values = column.to_numpy()
+    if values.dtype == np.uint8 and dtype is np.int8:
+        return values.view(np.int8)
+    return values.astype(dtype, copy=False)
 
 
 def _region_indices(people: pl.DataFrame, columns: tuple[str, ...], regions: RegionLookup) -> list[np.ndarray]:
