@@ -1,4 +1,4 @@
-"""A person table as an office makes it (an Excel sheet, a GBK CSV, Chinese headers, the mistakes clerks make: a
+"""A residents file as an office makes it (an Excel sheet, a GBK CSV, Chinese headers, the mistakes clerks make: a
 month 13, a district name several cities share, a city name without 市, a missing column) refused with a line in
 the user's language above the cells, and nothing of it stored."""
 
@@ -17,6 +17,20 @@ from changzhu.store.db import session_scope
 from changzhu.store.resident_models import PersonRow
 
 HEADERS = ["身份证号", "姓名", "联系电话", "户籍地", "常住地", "居住起始日期", "证明类型", "证明编号", "就业", "学历"]
+
+
+FILE_COLUMNS = (
+    "id_number",
+    "name",
+    "phone",
+    "hukou_region",
+    "residence_region",
+    "residence_since",
+    "proof_kind",
+    "proof_ref",
+    "employed",
+    "education",
+)
 
 
 def _id(tail: str) -> str:
@@ -78,6 +92,9 @@ def test_an_office_file_with_bad_rows_is_refused_in_both_languages(db_service: S
             assert month["reason_en"] == "no such day: there is no month 13 (year 2024, month 13, day 1)"
             assert month["reason_zh"] == "没有这一天：没有 13 月（月份为 1–12）"
             assert "440305 广东省深圳市南山区" in by_row[4]["reason_zh"] and "赣州市" in by_row[5]["reason_zh"]
+            # the first rows in the file's own columns, not every other city's optional inputs, empty in each row
+            assert set(body["preview"][0]) == set(FILE_COLUMNS), body["preview"][0]
+            assert [c["name"] for c in body["preview_columns"]] == list(FILE_COLUMNS)
     assert _persons(db_service) == before
 
 

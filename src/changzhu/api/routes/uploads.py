@@ -167,7 +167,7 @@ def _registry(
     """Residents or contribution histories into the registry, through the CLI's import."""
     first = read_upload(path, kind, ignore_unknown=True)
     require_rows_inside(first, kind, principal)
-    rows, shown = rows_in_file(first), preview(first.frame, schema_for(kind))
+    rows, shown = rows_in_file(first), preview(first, schema_for(kind))
     run = import_residents if kind == UploadKind.RESIDENT else import_contributions
     try:
         result = run(engine, path, actor=f"user:{principal.username}", skip_bad_rows=skip_bad_rows, dry_run=dry_run)
@@ -358,7 +358,7 @@ def upload(
             return _rejected(engine, kind, exc.rows, problems_of(exc.errors, kind), [])
         except FileUnreadable as exc:
             raise UnknownFormat(f"文件无法读取 / {str(exc).replace(str(path), name)}") from exc
-    shown = preview(read.frame, schema_for(kind))
+    shown = preview(read, schema_for(kind))
     require_rows_inside(read, kind, principal)
     if read.errors and not skip_bad_rows:
         return _bad_rows(engine, kind, read, shown)
