@@ -50,3 +50,15 @@ export function historyLine(event) {
   if (!event.from_region) return t("history.to", { kind, to });
   return t("history.fromTo", { kind, from: place(event.from_region, event.from_region_name, event.from_region_name_en), to });
 }
+
+/** A points total as one line: the total when every item is assessed; otherwise the range the unassessed items
+ * leave open (at least `low`, or `low`–`high`), never a partial sum shown as the total. */
+export function pointsTotal(scheme) {
+  const t = i18n.global.t;
+  const line = scheme.line ?? "—";
+  const low = scheme.low ?? scheme.total;
+  if (scheme.total === null || scheme.total === undefined) return t("points.total", { total: "—", line });
+  if (scheme.high === null && low !== null && low !== undefined) return t("points.totalAtLeast", { low, line });
+  if (scheme.high !== undefined && low !== undefined && scheme.high !== low) return t("points.totalRange", { low, high: scheme.high, line });
+  return t("points.total", { total: scheme.total, line });
+}

@@ -126,7 +126,9 @@ def test_upload_residents_dry_run_errors_and_skip(db_service: Service) -> None:
     assert rejected.status_code == 422 and rejected.json()["stored"] == 0 and rejected.json()["rows"] == 2
     (problem,) = rejected.json()["errors"]
     assert problem["row"] == 3 and problem["column"] == "居住起始日期"
-    assert problem["reason_en"].startswith("not a date") and problem["reason_zh"].startswith("不是日期")
+    assert problem["reason_en"].startswith("no such day: there is no month 13") and problem["reason_zh"].startswith(
+        "没有这一天：没有 13 月"
+    )
     assert _persons(service) == before
     skipped = _upload(service, HEADER + good + bad, skip_bad_rows="true")
     assert skipped.status_code == 200, skipped.text

@@ -59,6 +59,7 @@ def test_a_bad_person_file_is_reported_and_nothing_is_evaluated(tmp_path: Path) 
     out, errors = tmp_path / "result.parquet", tmp_path / "errors.csv"
     ran = CliRunner().invoke(app, ["evaluate", str(bad), "--on", ON, "--out", str(out), "--errors", str(errors)])
     assert ran.exit_code != 0 and "1 of 3 row(s) rejected" in str(ran.exception)
+    assert "error report (1 problem) written to" in ran.output  # not "1 problems"
     assert not out.exists()
     report = pl.read_csv(errors, infer_schema=False)
     assert report.rows() == [("3", "birth_date", "2016-05-32", report["reason"][0])]

@@ -4,10 +4,53 @@ from __future__ import annotations
 
 import re
 
+import httpx
 import pytest
+from api_support import PASSWORD
 from office_support import DESKTOP, PHONE, Office, pick_option
 
+from changzhu.registry.identity import check_char
+
 pytestmark = pytest.mark.browser
+
+
+def _token(url: str, username: str, password: str = PASSWORD) -> dict[str, str]:
+    answer = httpx.post(url + "/api/v1/auth/login", json={"username": username, "password": password}, timeout=60)
+    return {"Authorization": "Bearer " + answer.json()["access_token"]}
+
+
+def test_a_newcomer_reads_what_each_service_still_needs_once(office: Office) -> None:
+    """A resident registered without the facts Guangzhou's points read sees each service once, with the facts it
+    needs in one line, not the service's name again above every fact."""
+    staff = _token(office.url, "cw_gz")
+    first17 = "44010619850607002"
+    person = {
+        "id_number": first17 + check_char(first17),
+        "hukou_region": "510100",
+        "residence_region": "440100",
+        "residence_since": "2021-03-01",
+        "proof_kind": "employment",
+        "proof_ref": "劳动合同-2021-001",
+        "name": "李娟",
+    }
+    made = httpx.post(office.url + "/api/v1/residents", json=person, headers=staff, timeout=60)
+    assert made.status_code == 201, made.text
+    login = httpx.post(
+        office.url + f"/api/v1/residents/{made.json()['person_key']}/login",
+        json={"username": "res_newcomer"},
+        headers=staff,
+        timeout=60,
+    ).json()
+    own = {"old_password": login["one_time_password"], "new_password": PASSWORD}
+    first = _token(office.url, "res_newcomer", login["one_time_password"])
+    assert httpx.post(office.url + "/api/v1/auth/password", json=own, headers=first, timeout=60).status_code == 200
+    page = office.open(PHONE, "zh")
+    office.login(page, "res_newcomer")
+    page.wait_for_selector("#me-missing .missing-item")
+    blocks = page.locator("#me-missing .missing-item").evaluate_all("items => items.map(i => i.dataset.service)")
+    assert blocks and len(blocks) == len(set(blocks)), blocks
+    text = page.inner_text("#me-missing")
+    assert text.count("需要提供：") == len(blocks) and "在穗缴存住房公积金月数；" in text, text
 
 
 def test_resident_on_a_phone(office: Office) -> None:

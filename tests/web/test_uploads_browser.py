@@ -147,3 +147,38 @@ def test_the_summary_counts_one_row_in_the_singular(office: Office) -> None:
     page = _people_checked(office, DESKTOP, "one.csv", "\n".join(PEOPLE.splitlines()[:2]) + "\n")
     assert page.inner_text("#upload-result .el-card__header") == "1 row, 0 stored, 0 errors"
     assert page.inner_text("#upload-preview .el-card__header") == "First row"
+
+
+NO_PROOF_REF = (
+    "身份证号,姓名,户籍地,常住地,居住起始日期,证明类型\n510107198803122046,李娟,510100,440100,2021-03-01,就业\n"
+)
+
+
+def test_a_file_missing_a_column_is_named_in_the_user_s_language(office: Office) -> None:
+    """A GBK residents file without its 证明编号 column: the line above the errors says the header is wrong and
+    which column is missing, in Chinese and in English, with no row count the reader never made ("0 rows")."""
+    for lang, kind, said, counted in (
+        ("zh", "居民登记表", "证明编号（缺少此列）", "表头有误，未读取任何数据行：1 处错误"),
+        (
+            "en",
+            "Residents to register",
+            "proof reference (column is missing)",
+            "The header cannot be used, no row was read: 1 error",
+        ),
+    ):
+        page = office.open(DESKTOP, lang)
+        office.login(page, "cw_gz")
+        page.goto(office.url + "/office/admin/uploads")
+        page.wait_for_selector("#upload-dry-run")
+        page.locator(".el-select").first.click()
+        page.locator(".el-select-dropdown__item:visible", has_text=kind).first.click()
+        page.set_input_files(
+            ".el-upload__input",
+            files=[{"name": "缺列.csv", "mimeType": "text/csv", "buffer": NO_PROOF_REF.encode("gbk")}],
+        )
+        page.click("#upload-store")
+        page.wait_for_selector("#upload-result")
+        banner = page.inner_text(".error-box")
+        assert said in banner and "proof_ref" not in banner and "缺列.csv" not in banner, banner
+        assert page.inner_text("#upload-result .el-card__header") == counted
+        office.shot(page, f"uploads_missing_column_{lang}_1366")

@@ -6,7 +6,9 @@ import re
 
 # (English pattern, Chinese template using the pattern's groups); the first match wins
 _REASONS: tuple[tuple[str, str], ...] = (
-    (r"^not a date", "不是日期（2026-06-01、2026/6/1、20260601 或 2026年6月1日）"),
+    (r"^not a date", "不是日期（2026-06-01、2026/6/1、2026.6.1、20260601 或 2026年6月1日）"),
+    (r"^no such day: there is no month (\d+)", "没有这一天：没有 {0} 月（月份为 1–12）"),
+    (r"^no such day: month (\d+) of (\d+) has no day (\d+)", "没有这一天：{1} 年 {0} 月没有 {2} 日"),
     (r"^not yes or no", "不是“是”或“否”"),
     (r"^not a whole number", "不是整数"),
     (r"^not a number", "不是数字"),

@@ -166,9 +166,12 @@ def require_rows_inside(
         )
 
 
-def preview(frame: pl.DataFrame, schema: TableSchema) -> list[dict[str, Any]]:
-    """The first rows as typed JSON values; identity numbers and phones masked like the error report."""
-    head = frame.head(PREVIEW_ROWS)
+def preview(read: TableRead, schema: TableSchema) -> list[dict[str, Any]]:
+    """The first rows as typed JSON values, in the columns the file holds (not every optional column the schema
+    knows, such as the inputs of other cities' rules: empty for every row); identity numbers and phones masked like
+    the error report."""
+    held = [c for c in read.frame.columns if c in read.headers] or read.frame.columns
+    head = read.frame.select(held).head(PREVIEW_ROWS)
     sensitive = [c.name for c in schema.columns if c.sensitive and c.name in head.columns]
     head = head.with_columns(
         pl.col(c).map_elements(masked, return_dtype=pl.String) for c in sensitive if head.height

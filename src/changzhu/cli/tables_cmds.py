@@ -83,7 +83,8 @@ def report_errors(report: pl.DataFrame, errors: Path | None) -> None:
     """Print the row-level error report (first rows) and write all of it to `errors` if given."""
     if errors is not None:
         export_table(report, errors, OutputFormat.CSV)
-        err_console.print(f"error report ({report.height} problems) written to {errors}", highlight=False)
+        problems = "1 problem" if report.height == 1 else f"{report.height} problems"
+        err_console.print(f"error report ({problems}) written to {errors}", highlight=False)
     emit_table(report, OutputFormat.TABLE, "rejected rows 被拒绝的行", limit=20)
 
 

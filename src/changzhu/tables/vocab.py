@@ -7,6 +7,7 @@ column and a reason for each cell that could not be read (null where the cell is
 from __future__ import annotations
 
 import difflib
+import re
 from dataclasses import dataclass
 from datetime import date
 from functools import cache, cached_property
@@ -87,7 +88,25 @@ def parse_date(raw: pl.Series) -> Parsed:
         other = text.replace_strict(mapping, default=None, return_dtype=pl.Date)
         values = values.fill_null(other)
     bad = text.is_not_null() & values.is_null()
-    return Parsed(values, _when(bad, "not a date (2026-06-01, 2026/6/1, 20260601 or 2026年6月1日)"))
+    if not bad.any():
+        return Parsed(values, _no_reasons(text.len()))
+    reasons = {word: _why_not_a_date(word) for word in text.filter(bad).unique().to_list()}
+    return Parsed(values, text.replace_strict(reasons, default=None, return_dtype=pl.String).set(~bad, None))
+
+
+NOT_A_DATE = "not a date (2026-06-01, 2026/6/1, 2026.6.1, 20260601 or 2026年6月1日)"
+
+
+def _why_not_a_date(word: str) -> str:
+    """Why a written date was not read: a date in an accepted form whose month or day does not exist (2024.13.01,
+    2023-02-29) is named as such, anything else gets the accepted forms."""
+    found = re.match(DATE_PATTERN, word) or re.match(COMPACT_DATE_PATTERN, word)
+    if found is None:
+        return NOT_A_DATE
+    year, month, day = (int(g) for g in found.groups())
+    if not 1 <= month <= 12:
+        return f"no such day: there is no month {month} (year {year}, month {month}, day {day})"
+    return f"no such day: month {month} of {year} has no day {day}"
 
 
 NONE_WORDS = ("无", "none", "[]")  # a list of dates with no occurrence (an empty cell is unknown)

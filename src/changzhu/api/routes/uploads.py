@@ -116,12 +116,24 @@ class UnknownFormat(ApiError):
     kind = "invalid_request"
 
 
+def refusal_message(rows: int, problems: list[RowProblem]) -> str:
+    """The line above a refused file's cells, "Chinese / English": how many of its rows are bad, or (no row read)
+    what is wrong with its header; the cells themselves, with row, column and reason, are the body's `errors`."""
+    if rows == 0 and problems:
+        zh = "；".join(dict.fromkeys(f"{p.column_zh or p.header or p.column}（{p.reason_zh}）" for p in problems))
+        en = "; ".join(dict.fromkeys(f"{p.column_en or p.header or p.column} ({p.reason_en})" for p in problems))
+        return f"文件的表头（第 1 行）有误，未导入任何数据：{zh} / The header (line 1) is wrong, nothing imported: {en}"
+    bad = len({p.row for p in problems})
+    rows_word, verb = ("row" if rows == 1 else "rows"), ("has" if bad == 1 else "have")
+    return f"文件有 {bad} 行有误，未导入任何数据 / {bad} of its {rows} {rows_word} {verb} errors, nothing imported"
+
+
 def _rejected(
-    engine: Engine, kind: UploadKind, rows: int, problems: list[RowProblem], message: str, shown: list[Any]
+    engine: Engine, kind: UploadKind, rows: int, problems: list[RowProblem], shown: list[Any]
 ) -> JSONResponse:
     body = error_body(
         "invalid_request",
-        f"文件有 {len({p.row for p in problems})} 行有误，未导入任何数据 / {message}",
+        refusal_message(rows, problems),
         table_kind=kind.value,
         rows=rows,
         stored=0,
@@ -133,9 +145,7 @@ def _rejected(
 
 
 def _bad_rows(engine: Engine, kind: UploadKind, read: TableRead, shown: list[Any]) -> JSONResponse:
-    bad = len({e.line for e in read.errors})
-    message = f"{bad} of {rows_in_file(read)} row(s) rejected, nothing used"
-    return _rejected(engine, kind, rows_in_file(read), problems_of(read.errors, kind), message, shown)
+    return _rejected(engine, kind, rows_in_file(read), problems_of(read.errors, kind), shown)
 
 
 def _audit(
@@ -158,14 +168,14 @@ def _registry(
     """Residents or contribution histories into the registry, through the CLI's import."""
     first = read_upload(path, kind, ignore_unknown=True)
     require_rows_inside(first, kind, principal)
-    rows, shown = rows_in_file(first), preview(first.frame, schema_for(kind))
+    rows, shown = rows_in_file(first), preview(first, schema_for(kind))
     run = import_residents if kind == UploadKind.RESIDENT else import_contributions
     try:
         result = run(engine, path, actor=f"user:{principal.username}", skip_bad_rows=skip_bad_rows, dry_run=dry_run)
     except ImportRejected as exc:
         names = ColumnNames(schema_for(kind))
         problems = [problem(e.line, e.column, e.message, e.value, names) for e in exc.errors]
-        return _rejected(engine, kind, rows, problems, str(exc).replace(str(path), "upload"), shown)
+        return _rejected(engine, kind, rows, problems, shown)
     names = ColumnNames(schema_for(kind))
     stored = int(result["residents" if kind == UploadKind.RESIDENT else "rows"])  # type: ignore[call-overload]
     left_out: list[dict[str, Any]] = result.get("errors", [])  # type: ignore[assignment]
@@ -346,11 +356,10 @@ def upload(
                 return _registry(engine, path, kind, principal, skip_bad_rows, dry_run)
             read, checked = read_person_upload(path) if kind == UploadKind.PERSON else (read_upload(path, kind), None)
         except TableRejected as exc:
-            message = str(exc).replace(str(path), name)
-            return _rejected(engine, kind, exc.rows, problems_of(exc.errors, kind), message, [])
+            return _rejected(engine, kind, exc.rows, problems_of(exc.errors, kind), [])
         except FileUnreadable as exc:
             raise UnknownFormat(f"文件无法读取 / {str(exc).replace(str(path), name)}") from exc
-    shown = preview(read.frame, schema_for(kind))
+    shown = preview(read, schema_for(kind))
     require_rows_inside(read, kind, principal)
     if read.errors and not skip_bad_rows:
         return _bad_rows(engine, kind, read, shown)

@@ -1,0 +1,111 @@
+"""A residents file as an office makes it (an Excel sheet, a GBK CSV, Chinese headers, the mistakes clerks make: a
+month 13, a district name several cities share, a city name without 市, a missing column) refused with a line in
+the user's language above the cells, and nothing of it stored."""
+
+from __future__ import annotations
+
+import io
+from datetime import date
+from typing import Any
+
+import xlsxwriter
+from api_support import Service
+from sqlalchemy import func, select
+
+from changzhu.registry.identity import check_char
+from changzhu.store.db import session_scope
+from changzhu.store.resident_models import PersonRow
+
+HEADERS = ["身份证号", "姓名", "联系电话", "户籍地", "常住地", "居住起始日期", "证明类型", "证明编号", "就业", "学历"]
+
+
+FILE_COLUMNS = (
+    "id_number",
+    "name",
+    "phone",
+    "hukou_region",
+    "residence_region",
+    "residence_since",
+    "proof_kind",
+    "proof_ref",
+    "employed",
+    "education",
+)
+
+
+def _id(tail: str) -> str:
+    first17 = f"51010719880312{tail}"
+    return first17 + check_char(first17)
+
+
+ROWS: list[list[Any]] = [
+    [_id("204"), "李娟", "13912345678", "510100", "440100", date(2021, 3, 1), "就业", "劳动合同-1", "是", "本科"],
+    [_id("304"), "张伟", "13912345679", "成都市", "广州市", "2024.13.01", "就业", "劳动合同-2", "是", "大专"],
+    [_id("404"), "刘芳", "", "430100", "南山区", "2022-05-01", "住房", "租赁合同-3", "否", "高中"],
+    [_id("504"), "陈强", "", "赣州", "440100", "2023/1/5", "就业", "合同-4", "是", "硕士"],
+]
+
+
+def _xlsx(rows: list[list[Any]]) -> bytes:
+    """The sheet as a clerk saves it: Chinese headers, a date cell, the rest typed in as text."""
+    buffer = io.BytesIO()
+    book = xlsxwriter.Workbook(buffer, {"in_memory": True})
+    sheet = book.add_worksheet("常住人口")
+    dated = book.add_format({"num_format": "yyyy-mm-dd"})
+    sheet.write_row(0, 0, HEADERS)
+    for r, row in enumerate(rows, start=1):
+        for c, value in enumerate(row):
+            sheet.write_datetime(r, c, value, dated) if isinstance(value, date) else sheet.write_string(r, c, value)
+    book.close()
+    return buffer.getvalue()
+
+
+def _gbk_csv(headers: list[str], rows: list[list[Any]]) -> bytes:
+    lines = [",".join(headers)] + [",".join(str(v) for v in row) for row in rows]
+    return ("\r\n".join(lines) + "\r\n").encode("gbk")
+
+
+def _persons(service: Service) -> int:
+    with session_scope(service.engine) as session:
+        return int(session.scalar(select(func.count()).select_from(PersonRow)) or 0)
+
+
+def _upload(service: Service, name: str, content: bytes, **params: str) -> Any:
+    files = {"file": (name, content, "application/octet-stream")}
+    return service.client.post("/api/v1/uploads/resident", params=params, files=files, headers=service.as_("cw_gz"))
+
+
+def test_an_office_file_with_bad_rows_is_refused_in_both_languages(db_service: Service) -> None:
+    before = _persons(db_service)
+    for name, content in (("常住人口.xlsx", _xlsx(ROWS)), ("常住人口.csv", _gbk_csv(HEADERS, ROWS))):
+        for params in ({"dry_run": "true"}, {}):
+            refused = _upload(db_service, name, content, **params)
+            assert refused.status_code == 422, refused.text
+            body = refused.json()
+            zh, en = body["message"].split(" / ")
+            assert zh == "文件有 3 行有误，未导入任何数据"
+            assert en == "3 of its 4 rows have errors, nothing imported"  # not the reader's internal line
+            by_row = {p["row"]: p for p in body["errors"]}
+            assert sorted(by_row) == [3, 4, 5]
+            month = by_row[3]
+            assert month["value"] == "2024.13.01" and month["column_en"] == "resident since"
+            assert month["reason_en"] == "no such day: there is no month 13 (year 2024, month 13, day 1)"
+            assert month["reason_zh"] == "没有这一天：没有 13 月（月份为 1–12）"
+            assert "440305 广东省深圳市南山区" in by_row[4]["reason_zh"] and "赣州市" in by_row[5]["reason_zh"]
+            # the first rows in the file's own columns, not every other city's optional inputs, empty in each row
+            assert set(body["preview"][0]) == set(FILE_COLUMNS), body["preview"][0]
+            assert [c["name"] for c in body["preview_columns"]] == list(FILE_COLUMNS)
+    assert _persons(db_service) == before
+
+
+def test_a_file_missing_a_required_column_names_it_not_its_variable(db_service: Service) -> None:
+    before = _persons(db_service)
+    cut = HEADERS.index("证明编号")
+    rows = [row[:cut] + row[cut + 1 :] for row in ROWS[:1]]
+    refused = _upload(db_service, "缺列.csv", _gbk_csv(HEADERS[:cut] + HEADERS[cut + 1 :], rows))
+    assert refused.status_code == 422, refused.text
+    zh, en = refused.json()["message"].split(" / ")
+    assert zh == "文件的表头（第 1 行）有误，未导入任何数据：证明编号（缺少此列）"
+    assert en == "The header (line 1) is wrong, nothing imported: proof reference (column is missing)"
+    assert "proof_ref" not in refused.json()["message"] and "upload" not in en
+    assert _persons(db_service) == before
