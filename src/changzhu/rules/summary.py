@@ -12,7 +12,9 @@ RANGE_PREFIXES = ("points_low_", "points_high_")
 
 def eligibility_summary(result: pl.DataFrame) -> pl.DataFrame:
     """One row per service: people eligible, their share and people undetermined (a missing input could change the
-    decision); one per points scheme: people scored, mean and max of the assessed total."""
+    decision); one per points scheme: people scored, how many of them have a total still open (an indicator not
+    assessed for want of a fact: their total is a range, `points_low_` to `points_high_`), and the mean and max of
+    the totals that are final. An open total never enters the mean as if its unassessed items scored 0."""
     people = result.height
     services = [c for c in result.columns if c.startswith(ELIGIBLE)]
     rows: list[dict[str, object]] = []
@@ -31,17 +33,30 @@ def eligibility_summary(result: pl.DataFrame) -> pl.DataFrame:
             }
         )
     for c in (c for c in result.columns if c.startswith(POINTS) and not c.startswith(RANGE_PREFIXES)):
-        scored = result[c].drop_nulls().cast(pl.Float64).to_numpy()
-        if scored.size:
+        scheme = c.removeprefix(POINTS)
+        scored = result.get_column(c).is_not_null()
+        final = scored & _total_known(result, scheme)
+        totals = result.get_column(c).filter(final).cast(pl.Float64).to_numpy()
+        open_totals = int(scored.sum()) - totals.size
+        if totals.size or open_totals:
             rows.append(
                 {
                     "output": c,
-                    "people": scored.size,
-                    "mean_points": float(scored.mean()),
-                    "max_points": float(scored.max()),
+                    "people": totals.size + open_totals,
+                    "undetermined": open_totals,
+                    "mean_points": float(totals.mean()) if totals.size else None,
+                    "max_points": float(totals.max()) if totals.size else None,
                 }
             )
     return pl.DataFrame(rows, schema=_SUMMARY_SCHEMA)
+
+
+def _total_known(result: pl.DataFrame, scheme: str) -> pl.Series:
+    """True where the scheme's total is final: its range is one number (no indicator left unassessed)."""
+    low, high = (f"{prefix}{scheme}" for prefix in RANGE_PREFIXES)
+    if low not in result.columns or high not in result.columns:
+        return pl.Series([True] * result.height, dtype=pl.Boolean)
+    return (result.get_column(low) == result.get_column(high)).fill_null(False)
 
 
 def eligibility_by_region(people: pl.DataFrame, result: pl.DataFrame, regions: pl.DataFrame) -> pl.DataFrame:
