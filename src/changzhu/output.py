@@ -31,6 +31,14 @@ class OutputFormat(StrEnum):
     PARQUET = "parquet"
 
 
+class PrintFormat(StrEnum):
+    """How a command that only prints its table prints it (its files are written by --out, by their suffix)."""
+
+    TABLE = "table"
+    CSV = "csv"
+    JSON = "json"
+
+
 FILE_FORMATS = {
     ".csv": OutputFormat.CSV,
     ".xlsx": OutputFormat.XLSX,
@@ -125,7 +133,7 @@ def _json(df: pl.DataFrame) -> str:
 
 def emit_table(
     df: pl.DataFrame,
-    fmt: OutputFormat,
+    fmt: OutputFormat | PrintFormat,
     title: str | None = None,
     *,
     limit: int | None = None,
@@ -134,7 +142,7 @@ def emit_table(
     """Print `df` as a rich table (first `limit` rows), or all rows as CSV or JSON on stdout; with `out`, write
     all rows to that file instead (CSV, XLSX or Parquet, by `fmt` or the file's suffix)."""
     if out is not None:
-        export_table(df, out, fmt)
+        export_table(df, out, OutputFormat(fmt.value))
         err_console.print(f"{df.height:,} rows written to {out}", highlight=False)
         return
     if fmt in (OutputFormat.XLSX, OutputFormat.PARQUET):

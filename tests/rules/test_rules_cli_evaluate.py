@@ -105,3 +105,15 @@ def test_a_bad_table_is_one_line_and_writes_nothing(tmp_path: Path) -> None:
     assert ran.returncode == 1
     assert "si_months_local" in ran.stderr and "Traceback" not in ran.stderr
     assert not out.exists()
+
+
+def test_evaluate_offers_only_the_formats_it_prints(tmp_path: Path) -> None:
+    """--format prints the summary: the choices shown are those it takes (xlsx and parquet are files: --out)."""
+    people = random_people(5, 3)
+    source = tmp_path / "people.parquet"
+    people.write_parquet(source)
+    refused = CliRunner().invoke(app, ["evaluate", str(source), "--on", ON.isoformat(), "-f", "xlsx"])
+    assert refused.exit_code == 2
+    shown = CliRunner().invoke(app, ["evaluate", "--help"], env={"COLUMNS": "160"})
+    assert "<table|csv|json>" in shown.output
+    assert "parquet>" not in shown.output

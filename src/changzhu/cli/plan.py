@@ -11,7 +11,14 @@ import typer
 
 from changzhu.cli.tables_cmds import ErrorsOption, SheetOption, SkipOption, read_user_table
 from changzhu.domain.regions import RegionLevel, province_code_of
-from changzhu.output import ExportTablesOption, OutputFormat, console, emit_table, err_console, export_tables
+from changzhu.output import (
+    ExportTablesOption,
+    PrintFormat,
+    console,
+    emit_table,
+    err_console,
+    export_tables,
+)
 from changzhu.report.lang import Lang
 
 if TYPE_CHECKING:
@@ -60,7 +67,7 @@ def plan(
     ] = None,
     p: Annotated[int, typer.Option(help="number of new hospitals to place")] = 10,
     monitor: Annotated[bool, typer.Option(help="also read registry moves and write monthly flows and alerts")] = False,
-    fmt: Annotated[OutputFormat, typer.Option("--format", "-f", help="table, csv or json")] = OutputFormat.TABLE,
+    fmt: Annotated[PrintFormat, typer.Option("--format", "-f", help="table, csv or json")] = PrintFormat.TABLE,
     export: ExportTablesOption = None,
     lang: Annotated[Lang, typer.Option(help="report language: zh (default) or en")] = Lang.ZH,
 ) -> None:

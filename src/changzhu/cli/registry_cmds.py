@@ -25,7 +25,7 @@ voucher_app = typer.Typer(help="Service vouchers (服务券): issue, redeem, cle
 import_app = typer.Typer(help="Bulk import from CSV, Excel, Parquet, JSON or YAML, all or nothing per file.")
 audit_app = typer.Typer(help="The hash-chained audit log.")
 
-Fmt = Annotated[OutputFormat, typer.Option("--format", help="table, csv or json")]
+Fmt = Annotated[OutputFormat, typer.Option("--format", help="table, csv, json; xlsx or parquet with --out")]
 Key = Annotated[str | None, typer.Option("--key", help="idempotency key: repeating a call with it is a no-op")]
 Day = Annotated[str, typer.Option("--on", help="date (YYYY-MM-DD)")]
 As = Annotated[

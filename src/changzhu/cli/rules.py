@@ -15,7 +15,7 @@ import typer
 from changzhu.cli.tables_cmds import ErrorsOption, SheetOption, SkipOption, read_user_people
 from changzhu.domain.services import Service, service_title
 from changzhu.errors import ChangzhuError
-from changzhu.output import ExportOption, OutputFormat, console, emit_table, export_table
+from changzhu.output import ExportOption, OutputFormat, PrintFormat, console, emit_table, export_table
 from changzhu.report.lang import Lang
 
 if TYPE_CHECKING:
@@ -86,7 +86,9 @@ def explain_command(
 
 def check_command(
     files: Annotated[list[Path] | None, typer.Argument(help="policy test files (default: all shipped)")] = None,
-    fmt: Annotated[OutputFormat, typer.Option("--format", "-f", help="table, csv or json")] = OutputFormat.TABLE,
+    fmt: Annotated[
+        OutputFormat, typer.Option("--format", "-f", help="table, csv, json; xlsx or parquet with --out")
+    ] = OutputFormat.TABLE,
     list_parameters: Annotated[bool, typer.Option("--list-parameters", help="list every parameter instead")] = False,
     export: ExportOption = None,
 ) -> None:
@@ -196,7 +198,7 @@ def evaluate_command(
             "for people (titles and words in --lang, and a sheet explaining each column)",
         ),
     ] = None,
-    fmt: Annotated[OutputFormat, typer.Option("--format", "-f", help="table, csv or json")] = OutputFormat.TABLE,
+    fmt: Annotated[PrintFormat, typer.Option("--format", "-f", help="table, csv or json")] = PrintFormat.TABLE,
     sheet: SheetOption = None,
     skip_bad_rows: SkipOption = False,
     errors: ErrorsOption = None,
@@ -215,8 +217,6 @@ def evaluate_command(
 
     if out is not None and out.suffix.lower() not in (".parquet", ".csv", ".xlsx"):
         raise ChangzhuError(f"--out {out}: give a .parquet, .csv or .xlsx file")
-    if fmt in (OutputFormat.XLSX, OutputFormat.PARQUET):
-        raise ChangzhuError("--format prints the summary (table, csv or json); --out writes the per-person file")
     if (people is None) == (not registry):
         raise ChangzhuError("give a person file or --registry (one of them)")
     if people is not None and not earliest:  # the compiled rules run on numba: started while the table is read
@@ -248,11 +248,11 @@ def evaluate_command(
         progress.advance(task)
     if by_region:
         counts = eligibility_by_region(table, result, region_table())
-        shown = _headed(counts, lang) if fmt == OutputFormat.TABLE else counts
+        shown = _headed(counts, lang) if fmt == PrintFormat.TABLE else counts
         emit_table(shown, fmt, f"eligible and undetermined people by region on {when}")
     else:
         emit_table(_titled(eligibility_summary(result), lang), fmt, f"{table.height:,} people on {when}")
-    if out is not None and fmt == OutputFormat.TABLE:
+    if out is not None and fmt == PrintFormat.TABLE:
         console.print(f"per-person result written to {out}")
 
 

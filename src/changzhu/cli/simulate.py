@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from changzhu.output import ExportTablesOption, OutputFormat, console, emit_table, export_tables
+from changzhu.output import ExportTablesOption, PrintFormat, console, emit_table, export_tables
 from changzhu.report.lang import Lang
 
 if TYPE_CHECKING:  # the simulation (numpy, scipy, polars) is imported when it runs, not for `--help`
@@ -60,7 +60,7 @@ def simulate_command(
     population: Annotated[Path | None, typer.Option(help="read a stored population (partitioned Parquet)")] = None,
     store: Annotated[Path | None, typer.Option(help="first write the population as partitioned Parquet here")] = None,
     out: Annotated[Path, typer.Option(help="directory for the report and tables")] = Path("out"),
-    fmt: Annotated[OutputFormat, typer.Option("--format", "-f", help="table, csv or json")] = OutputFormat.TABLE,
+    fmt: Annotated[PrintFormat, typer.Option("--format", "-f", help="table, csv or json")] = PrintFormat.TABLE,
     export: ExportTablesOption = None,
     lang: Annotated[Lang, typer.Option(help="report language: zh (default) or en")] = Lang.ZH,
 ) -> None:
@@ -110,12 +110,12 @@ def simulate_command(
     shown = cost_table(result.by_province).with_columns(
         pl.col("year").cast(pl.String), pl.exclude("scenario", "year", "service").round(0).cast(pl.Int64)
     )
-    if fmt != OutputFormat.TABLE or export is not None:  # files and machine output carry the label in every row
+    if fmt != PrintFormat.TABLE or export is not None:  # files and machine output carry the label in every row
         shown = labelled(shown, synthetic(plan.fraction))
     emit_table(shown, fmt, "whole country: people (estimates) and yuan per year; — = no unit cost")
     if export is not None:
         console.print(f"table written to {', '.join(map(str, export_tables({'costs': shown}, export)))}")
-    if fmt == OutputFormat.TABLE:
+    if fmt == PrintFormat.TABLE:
         fit = float(population_model().fit_errors().select(pl.col("max_relative_error").max()).item())
         fit_sample = sample_fit(result.by_province, census_2020().provinces, plan.fraction)
         worst = float(fit_sample.select(pl.col("relative_error").abs().max()).item())
