@@ -66,7 +66,9 @@ def plan(
         ),
     ] = None,
     p: Annotated[int, typer.Option(help="number of new hospitals to place")] = 10,
-    monitor: Annotated[bool, typer.Option(help="also read registry moves and write monthly flows and alerts")] = False,
+    monitor: Annotated[
+        bool, typer.Option("--monitor", help="also read registry moves and write monthly flows and alerts")
+    ] = False,
     fmt: Annotated[PrintFormat, typer.Option("--format", "-f", help="table, csv or json")] = PrintFormat.TABLE,
     export: ExportTablesOption = None,
     lang: Annotated[Lang, typer.Option(help="report language: zh (default) or en")] = Lang.ZH,

@@ -62,14 +62,17 @@ def user_add(
         list[str] | None, typer.Option(help="region code the account acts in (repeatable; 000000 = national)")
     ] = None,
     person_id: Annotated[int | None, typer.Option(help="for a resident: their person id in the registry")] = None,
-    password_stdin: Annotated[bool, typer.Option(help="read the password from the first line of stdin")] = False,
-    must_change_password: Annotated[
+    password_stdin: Annotated[
+        bool, typer.Option("--password-stdin", help="read the password from the first line of stdin")
+    ] = False,
+    keep_password: Annotated[
         bool,
         typer.Option(
-            "--must-change-password/--keep-password",
-            help="the password is a one-time one: the account changes it at its first login (POST /auth/password)",
+            "--keep-password",
+            help="keep this password (the operator's own account); without it the password is a one-time one, "
+            "changed at the first login (POST /auth/password)",
         ),
-    ] = True,
+    ] = False,
 ) -> None:
     """Create an account (the password is asked for twice, or read from stdin); by default the password is a
     one-time one, to be changed at the first login."""
@@ -91,10 +94,10 @@ def user_add(
         chosen,
         jurisdiction or [],
         person_id,
-        must_change_password=must_change_password,
+        must_change_password=not keep_password,
     )
     scopes = ", ".join(created.scopes) or f"person {created.person_id}"
-    first = "; the password must be changed at the first login" if must_change_password else ""
+    first = "; the password must be changed at the first login" if not keep_password else ""
     console.print(f"created {created.role.value} account {created.username!r} ({scopes}){first}")
 
 

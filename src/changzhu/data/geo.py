@@ -84,7 +84,7 @@ def maritime_line() -> dict[str, Any]:
 
 def boundary_source() -> str:
     """Where the boundaries come from, for the note on every map."""
-    return (FILES_DIR / BOUNDARIES / "VERSION").read_text(encoding="utf-8").strip() + " (高德 boundaries, MIT)"
+    return (FILES_DIR / BOUNDARIES / "VERSION").read_text(encoding="utf-8").strip() + " (AutoNavi 高德 boundaries, MIT)"
 
 
 @cache
