@@ -117,3 +117,25 @@ def test_evaluate_offers_only_the_formats_it_prints(tmp_path: Path) -> None:
     shown = CliRunner().invoke(app, ["evaluate", "--help"], env={"COLUMNS": "160"})
     assert "<table|csv|json>" in shown.output
     assert "parquet>" not in shown.output
+
+
+def test_a_stored_population_is_read_with_its_own_attributes_left_out(tmp_path: Path) -> None:
+    """`changzhu simulate --store` writes the simulation's attributes (hukou type, county, …) beside the person
+    columns: evaluate reads such a directory (it has the manifest); the same columns in a user's file are refused."""
+    people = random_people(60, 5).with_columns(
+        pl.lit("agricultural").alias("hukou_type"), pl.lit("310101").alias("residence_county"), urban=pl.lit(True)
+    )
+    stored = tmp_path / "pop"
+    stored.mkdir()
+    people.write_parquet(stored / "part-00000.parquet")
+    (stored / "population.json").write_text("{}", encoding="utf-8")  # the manifest marks a stored population
+    args = ["--on", ON.isoformat(), "-s", "residence_permit", "-f", "json"]
+    ran = CliRunner().invoke(app, ["evaluate", str(stored), *args])
+    assert ran.exit_code == 0, ran.output
+    summary = {row["output"]: row for row in json.loads(ran.output[: ran.output.rindex("]") + 1])}
+    expected = evaluate(people.drop("hukou_type", "residence_county", "urban"), ON, earliest=False)
+    assert summary["residence_permit"]["eligible"] == expected["eligible_residence_permit"].sum()
+    (stored / "population.json").unlink()
+    refused = CliRunner().invoke(app, ["evaluate", str(stored), *args])
+    assert refused.exit_code != 0
+    assert "unknown column" in refused.output

@@ -57,11 +57,17 @@ def read_user_people(
     """A person file (person_file_schema) read as read_user_table reads it: the table as the reader checked it (a
     CheckedPersonTable: evaluate and explain do not check it again), or the rows kept when that check left some
     out."""
+    from changzhu.simulation.store import MANIFEST
     from changzhu.tables import TableRejected
     from changzhu.tables.person import read_person_table
 
+    # a population stored by `changzhu simulate --store` also holds the simulation's own attributes (hukou type,
+    # county, income band, …): read as a person table, those columns are left out rather than refused
+    stored = path.is_dir() and (path / MANIFEST).is_file()
     try:
-        read, checked = read_person_table(path, person_file_schema(), sheet=sheet, skip_bad_rows=skip_bad_rows)
+        read, checked = read_person_table(
+            path, person_file_schema(), sheet=sheet, skip_bad_rows=skip_bad_rows, ignore_unknown=stored
+        )
     except TableRejected as exc:
         report_errors(exc.report(), errors)
         raise

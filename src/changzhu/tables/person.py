@@ -135,13 +135,22 @@ def read_person_table(
     sheet: str | None = None,
     skip_bad_rows: bool = False,
     regions: RegionIndex | None = None,
+    ignore_unknown: bool = False,
 ) -> tuple[TableRead, CheckedPersonTable | None]:
     """A person file read as read_table reads it (`schema`: person_schema's), and the table read as the
     CheckedPersonTable its cross-column check made, so that evaluating it does not check the whole table again
-    (None when that check left rows out: --skip-bad-rows)."""
+    (None when that check left rows out: --skip-bad-rows). ignore_unknown: columns the schema does not know are
+    left out instead of refused (a stored population's own attributes)."""
     kept: list[CheckedPersonTable] = []
     checks = tuple((lambda frame: _checked(frame, kept)) if c is _cross_checks else c for c in schema.checks)
-    read = read_table(path, replace(schema, checks=checks), sheet=sheet, skip_bad_rows=skip_bad_rows, regions=regions)
+    read = read_table(
+        path,
+        replace(schema, checks=checks),
+        sheet=sheet,
+        skip_bad_rows=skip_bad_rows,
+        regions=regions,
+        ignore_unknown=ignore_unknown,
+    )
     return read, kept[0] if kept else None
 
 
