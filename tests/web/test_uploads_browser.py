@@ -181,4 +181,8 @@ def test_a_file_missing_a_column_is_named_in_the_user_s_language(office: Office)
         banner = page.inner_text(".error-box")
         assert said in banner and "proof_ref" not in banner and "缺列.csv" not in banner, banner
         assert page.inner_text("#upload-result .el-card__header") == counted
+        chosen = page.locator(".upload-picker .el-upload-list__item-file-name")
+        assert chosen.inner_text() == "缺列.csv"
+        # the chosen file's name is read whole, not cut to its first character (it was "缺…")
+        assert chosen.evaluate("e => e.scrollWidth <= e.clientWidth")
         office.shot(page, f"uploads_missing_column_{lang}_1366")
