@@ -262,6 +262,11 @@ def test_fiscal_view_follows_the_scheme_and_the_fund(office: Office) -> None:
     english.goto(office.url + "/office/fiscal")  # type: ignore[attr-defined]
     english.wait_for_selector("#winners .el-table__body tr")  # type: ignore[attr-defined]
     assert "Gini, per resident" in english.inner_text("#equity")  # type: ignore[attr-defined]
+    assert "100 million yuan" in english.inner_text("body")  # type: ignore[attr-defined]
+    assert "亿" not in english.inner_text("body"), "a Chinese unit left on the English screen"  # type: ignore[attr-defined]
+    highest = english.locator("#equity tr", has_text="highest per registered head").first  # type: ignore[attr-defined]
+    amounts = highest.locator("td").all_inner_texts()[1:-1]  # the allocations' values, between name and meaning
+    assert amounts and all(len(a.partition(".")[2]) == 3 for a in amounts), amounts  # one precision per measure
     _shot(english, "fiscal-en-1366")
     phone = office.open(PHONE, "zh")
     office.login(phone, "fo_nat")
