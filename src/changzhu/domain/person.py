@@ -549,7 +549,7 @@ def _validated(
     regions: Sequence[str] | None,
 ) -> tuple[pl.DataFrame, pl.DataFrame | None]:
     """The typed table (validate_person_table) and, given the known regions in order, the region places."""
-    if regions is not None and all(re.match(WELL_FORMED_REGION, code) for code in regions):
+    if regions is not None and _placeable(regions):
         at_once = _placed_at_once(df, as_of, extra, codes, regions)
         if at_once is not None:
             return at_once
@@ -587,6 +587,11 @@ def _validated(
     others = [c for c in df.columns if c not in PERSON_SCHEMA]
     typed = pl.DataFrame(cast_columns).hstack([df.get_column(c) for c in others])
     return _rows_checked(typed, _row_checks(as_of), known_regions, regions, checked=False)
+
+
+def _placeable(regions: Sequence[str]) -> bool:
+    """Whether rows can be placed among `regions`: every code well formed."""
+    return all(re.match(WELL_FORMED_REGION, code) for code in regions)
 
 
 def _placed_at_once(
@@ -658,8 +663,7 @@ def _rows_checked(
     # ids strictly increasing cannot repeat (a checked table has none repeated: not looked at again)
     increasing = (pl.lit(True) if checked else (pl.col("person_id").diff().drop_nulls() > 0).all()).alias("increasing")
     flags = [expr.any().alias(str(i)) for i, (_, expr, _) in enumerate(checks)]
-    placing = regions is not None and all(re.match(WELL_FORMED_REGION, code) for code in regions)
-    if regions is not None and placing:
+    if regions is not None and _placeable(regions):
         # the places found once (the plan they share is computed once in collect_all): a code has no place where
         # it is unknown or malformed, so a column has such a code where it has more rows without a place than nulls
         placed = typed.lazy().select(region_place(name, regions) for name in REGION_COLUMNS)

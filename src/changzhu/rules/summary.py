@@ -55,7 +55,7 @@ def _total_known(result: pl.DataFrame, scheme: str) -> pl.Series:
     """True where the scheme's total is final: its range is one number (no indicator left unassessed)."""
     low, high = (f"{prefix}{scheme}" for prefix in RANGE_PREFIXES)
     if low not in result.columns or high not in result.columns:
-        return pl.Series([True] * result.height, dtype=pl.Boolean)
+        return pl.repeat(True, result.height, dtype=pl.Boolean, eager=True)
     return (result.get_column(low) == result.get_column(high)).fill_null(False)
 
 
