@@ -24,7 +24,7 @@ from changzhu.rules.catalog import policies_in_use
 from changzhu.rules.conditions import ServiceCondition
 from changzhu.rules.dates import NEVER
 from changzhu.rules.engine import IntervalEvaluator
-from changzhu.rules.evaluate import evaluate, prepare
+from changzhu.rules.evaluate import _points_columns, evaluate, prepare
 from changzhu.rules.points_kernels import SchemeTotals
 
 INPUTS = policies_in_use().declared_inputs()
@@ -103,8 +103,8 @@ def _assert_same(people: pl.DataFrame, services: list[Service] | None = None) ->
     assert set(numpy.points_now) == set(kernels.points_now)
     for name, want in numpy.points_now.items():  # the schemes' points on the date
         got = kernels.points_now[name]
-        for x, y in zip(engine.spread_points(want, n), engine.spread_points(got, n), strict=True):
-            assert np.array_equal(x, y, equal_nan=True), name
+        for x, y in zip(_points_columns(name, want, n), _points_columns(name, got, n), strict=True):
+            assert x.equals(y), name
 
 
 @pytest.mark.parametrize(("seed", "unknown_share"), [(61, 0.0), (62, 0.2), (63, 0.6)])

@@ -87,18 +87,6 @@ class PointsResult:
     high: np.ndarray
 
 
-def spread_points(parts: list[PointsResult], n: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """A scheme's (assessed, low, high) over every row from its chain groups' results (NaN on rows of none)."""
-    if len(parts) == 1 and parts[0].rows is None:
-        return parts[0].assessed, parts[0].low, parts[0].high
-    whole = np.full(n, np.nan), np.full(n, np.nan), np.full(n, np.nan)
-    for part in parts:
-        assert part.rows is not None  # every row's part is a scheme's only one
-        for mine, theirs in zip(whole, (part.assessed, part.low, part.high), strict=True):
-            mine[part.rows] = theirs
-    return whole
-
-
 @dataclass
 class IntervalEvaluator:
     """The interval evaluator: every service and points scheme for a Frame, with earliest dates and traces."""

@@ -14,7 +14,7 @@ from changzhu.domain.services import Service
 from changzhu.rules.catalog import PolicySet, ResolvedPolicy, policies_in_use, region_lookup
 from changzhu.rules.conditions import ServiceCondition
 from changzhu.rules.dates import NEVER
-from changzhu.rules.engine import IntervalEvaluator, PointsResult, chain_groups, spread_points
+from changzhu.rules.engine import IntervalEvaluator, PointsResult, chain_groups
 from changzhu.rules.frame import Frame, build_frame
 from changzhu.rules.indicators import flat
 from changzhu.rules.kernels import CompiledRules
@@ -22,8 +22,7 @@ from changzhu.rules.relevance import Relevance
 from changzhu.rules.rows import everyone, is_everyone, take
 from changzhu.rules.scenario import Scenario
 
-CODE_BITS = 62  # names per int64 word when rows are grouped by the set of names they hold
-DIRECT_BITS = 20  # up to this many names, combinations are found through a table of 2**names slots
+VIEW_INLINE = 12  # texts of up to this many bytes are held in their Arrow string view itself
 
 
 def prepare(
@@ -80,7 +79,8 @@ def evaluate(
     compiled = None if earliest else CompiledRules(frame, wanted, scenario)
     finder = NeedsFinder(frame, scenario)
     points: dict[str, list[PointsResult]] = {}  # per scheme, its results on some rows each (a chain group's)
-    decisions: list[tuple[Service, np.ndarray, np.ndarray, np.ndarray]] = []
+    decisions: list[tuple[Service, np.ndarray, np.ndarray, np.ndarray, np.ndarray]] = []  # eligible, undetermined,
+    # the start day and where it is the earliest date
     if compiled is None:
         engine = IntervalEvaluator(frame, frame.policies, scenario)
         engine.run(wanted)
@@ -88,18 +88,19 @@ def evaluate(
             interval = engine.services[service]
             decided = interval.decided_mask()
             undetermined = np.zeros(frame.n, dtype=bool) if decided is None else ~decided
-            start = np.asarray(interval.start, dtype=np.int32)
+            start = np.ascontiguousarray(interval.start, dtype=np.int32)
             eligible = start <= frame.on
+            dated = start < NEVER
             if interval.unknown is not None:  # an earliest date that depends on an unknown input is not given
-                start = np.where(interval.unknown & ~eligible, NEVER, start).astype(np.int32)
-            decisions.append((service, eligible, undetermined, start))
+                dated &= eligible | ~interval.unknown
+            decisions.append((service, eligible, undetermined, start, dated))
         points = dict(engine.points_now)
     else:
         result = compiled.run()
         for service in wanted:
             eligible = result.eligible.pop(service)
-            start = np.where(eligible, np.int32(frame.on), NEVER).astype(np.int32)
-            decisions.append((service, eligible, result.undetermined.pop(service), start))
+            start = np.broadcast_to(np.int32(frame.on), (frame.n,))
+            decisions.append((service, eligible, result.undetermined.pop(service), start, eligible))
         for name, total in result.points.items():
             points[name] = [PointsResult(None, total, result.points_low[name], result.points_high[name])]
     uncertain = {name: _open_totals(parts, frame.n) for name, parts in points.items()}
@@ -107,10 +108,10 @@ def evaluate(
     for mask in uncertain.values():
         open_points |= mask
     if needs:
-        undetermined_by = {s: undetermined for s, _, undetermined, _ in decisions if undetermined.any()}
+        undetermined_by = {s: undetermined for s, _, undetermined, _, _ in decisions if undetermined.any()}
         finder.focus(undetermined_by, open_points, engine=None if compiled is not None else engine)
-    for service, eligible, undetermined, start in decisions:
-        columns.extend(_decision_columns(service, eligible, undetermined, pl.Series(start)))
+    for service, eligible, undetermined, start, dated in decisions:
+        columns.extend(_decision_columns(service, eligible, undetermined, start, dated))
         if needs:
             columns.append(finder.service(service, undetermined))
     every_scheme = {name for j in frame.policies.jurisdictions.values() for name in j.schemes}
@@ -122,9 +123,7 @@ def evaluate(
             if needs:
                 columns.append(_names_column(f"unassessed_{scheme}", frame.n, {}))
             continue
-        spread = spread_points(found, frame.n)
-        for prefix, values in zip(("points_", "points_low_", "points_high_"), spread, strict=True):
-            columns.append(pl.Series(f"{prefix}{scheme}", values, nan_to_null=True))
+        columns.extend(_points_columns(scheme, found, frame.n))
         if needs:
             masks = finder.unassessed(scheme, uncertain[scheme])
             columns.append(_names_column(f"unassessed_{scheme}", frame.n, masks))
@@ -145,66 +144,96 @@ def _open_totals(parts: list[PointsResult], n: int) -> np.ndarray:
 
 
 def _decision_columns(
-    service: Service, eligible: np.ndarray, undetermined: np.ndarray, start: pl.Series
+    service: Service, eligible: np.ndarray, undetermined: np.ndarray, start: np.ndarray, dated: np.ndarray
 ) -> list[pl.Series]:
-    """eligible_<service>, undetermined_<service> and earliest_<service> (the start day as a date; null when it
-    is NEVER)."""
-    earliest = start.to_frame().select(pl.when(start < int(NEVER)).then(start.cast(pl.Date))).to_series()
+    """eligible_<service>, undetermined_<service> and earliest_<service>: the start day (int32 days) as a date where
+    `dated`, else null, read in place (no column of dates written again)."""
     return [
         pl.Series(f"eligible_{service.value}", eligible),
         pl.Series(f"undetermined_{service.value}", undetermined),
-        earliest.alias(f"earliest_{service.value}"),
+        _nullable(f"earliest_{service.value}", pa.date32(), start, dated),
     ]
+
+
+def _nullable(name: str, kind: pa.DataType, values: np.ndarray, valid: np.ndarray) -> pl.Series:
+    """A column of `values` (of Arrow's type `kind`, read in place: contiguous, of its width) null where not `valid`."""
+    bits = None if valid.all() else pa.py_buffer(np.packbits(valid, bitorder="little"))
+    values = np.ascontiguousarray(values)  # a broadcast value: one per row
+    return pl.Series(name, pa.Array.from_buffers(kind, values.shape[0], [bits, pa.py_buffer(values)]))
+
+
+def _points_columns(scheme: str, parts: list[PointsResult], n: int) -> list[pl.Series]:
+    """points_, points_low_ and points_high_<scheme> over every row from its chain groups' results: null where NaN and
+    on the rows of no group. A total equal to one before it on every row is the same column (one array for both)."""
+    prefixes = ("points_", "points_low_", "points_high_")
+    if len(parts) == 1 and parts[0].rows is None:
+        whole = (parts[0].assessed, parts[0].low, parts[0].high)
+        return [pl.Series(f"{p}{scheme}", values, nan_to_null=True) for p, values in zip(prefixes, whole, strict=True)]
+    made: list[tuple[np.ndarray, np.ndarray]] = []  # each total's values and where they are not NaN
+    for k in range(3):
+        same = next((j for j in range(k) if all(_same_totals(part, j, k) for part in parts)), None)
+        if same is not None:
+            made.append(made[same])
+            continue
+        values = np.zeros(n)  # (the rows of no group are null: their values are never read)
+        valid = np.zeros(n, dtype=bool)
+        for part in parts:
+            total = (part.assessed, part.low, part.high)[k]
+            values[part.rows] = total
+            valid[part.rows] = ~np.isnan(total)
+        made.append((values, valid))
+    return [_nullable(f"{p}{scheme}", pa.float64(), *got) for p, got in zip(prefixes, made, strict=True)]
+
+
+def _same_totals(part: PointsResult, j: int, k: int) -> bool:
+    """Whether two of a part's totals (0 assessed, 1 low, 2 high) are equal on every row (NaN where the other is)."""
+    totals = (part.assessed, part.low, part.high)
+    return totals[j] is totals[k] or bool(np.array_equal(totals[j], totals[k], equal_nan=True))
 
 
 def _names_column(name: str, n: int, masks: dict[str, np.ndarray]) -> pl.Series:
     """A list-of-names column: per row, the names whose mask is true there, in the masks' order (null when none).
 
-    Only the rows holding a name are read after one pass that finds them: they are grouped by the set of names they
-    hold (each distinct set found once), and the column is built as Arrow offsets over the names they hold, so the
-    cost is one pass over the masks and the offsets, not a Python object (or a gathered polars list) per row."""
-    names = list(masks)
-    if not names:  # nobody: an all-null column
+    Only the rows holding a name are read after one pass that finds them, and the column is built as Arrow buffers
+    polars takes without a copy: the offsets of the rows' lists and, per name listed, its string view (16 bytes, the
+    name itself inline or its place among the names' bytes), gathered from the names' views by the name's number.
+    The cost is a pass over the masks, the offsets and the views, not a Python object or a copied string per row."""
+    if not masks:  # nobody: an all-null column
         return pl.repeat(None, n, dtype=pl.List(pl.String), eager=True).alias(name)
     held = np.zeros(n, dtype=bool)
     for mask in masks.values():
         held |= mask
     named = np.flatnonzero(held)
-    combo_words, combo_of = _combinations(named, list(masks.values()))
-    bits = (combo_words[:, np.arange(len(names)) // CODE_BITS] >> (np.arange(len(names)) % CODE_BITS)) & 1
-    combo, which = np.nonzero(bits)  # per combination, in order, the names it holds
-    sizes = np.bincount(combo, minlength=combo_words.shape[0])
-    firsts = np.cumsum(sizes) - sizes  # where each combination's names start in `which`
-    counts = sizes[combo_of]
+    holding = np.empty((named.shape[0], len(masks)), dtype=bool)  # per named row, which names it holds
+    for i, mask in enumerate(masks.values()):
+        holding[:, i] = mask[named]
     offsets = np.zeros(n + 1, dtype=np.int64)
-    offsets[named + 1] = counts
+    offsets[named + 1] = holding.sum(axis=1)
     np.cumsum(offsets, out=offsets)
-    within = np.arange(offsets[-1]) - np.repeat(offsets[named], counts)  # each name's place in its row's list
-    codes = which[np.repeat(firsts[combo_of], counts) + within]
-    values = pl.Series(names, dtype=pl.String).gather(codes).to_arrow()
+    views, data = _string_views(list(masks))
+    listed = np.broadcast_to(views, holding.shape)[holding]  # the names held, row after row, each row's in order
+    child = pa.Array.from_buffers(pa.string_view(), listed.shape[0], [None, pa.py_buffer(listed), data])
     valid = pa.py_buffer(np.packbits(held, bitorder="little"))
-    lists = pa.Array.from_buffers(pa.large_list(values.type), n, [valid, pa.py_buffer(offsets)], children=[values])
+    lists = pa.Array.from_buffers(pa.large_list(pa.string_view()), n, [valid, pa.py_buffer(offsets)], children=[child])
     return pl.Series(name, lists)
 
 
-def _combinations(named: np.ndarray, masks: list[np.ndarray]) -> tuple[np.ndarray, np.ndarray]:
-    """The distinct sets of names held by the rows `named` (one row of CODE_BITS-name words each), and each row's
-    set, by position in `named`."""
-    words = np.zeros(((len(masks) + CODE_BITS - 1) // CODE_BITS, named.shape[0]), dtype=np.int64)
-    for i, mask in enumerate(masks):
-        words[i // CODE_BITS] |= mask[named].astype(np.int64) << (i % CODE_BITS)
-    if len(masks) <= DIRECT_BITS:  # one word, small: each combination's slot read from a table, no sorting
-        seen = np.zeros(1 << len(masks), dtype=bool)
-        seen[words[0]] = True
-        combos = np.flatnonzero(seen)
-        slot = np.zeros(seen.shape[0], dtype=np.int64)
-        slot[combos] = np.arange(combos.shape[0])
-        return combos[:, None], slot[words[0]]
-    if words.shape[0] == 1:
-        combos, which = np.unique(words[0], return_inverse=True)
-        return combos[:, None], which
-    combo_words, which = np.unique(words.T, axis=0, return_inverse=True)
-    return combo_words, which.reshape(-1)
+def _string_views(texts: list[str]) -> tuple[np.ndarray, pa.Buffer]:
+    """Arrow's string views of the texts (16 bytes each, as one complex128 so that a gather moves each at once: the
+    length, then the text itself when it is of at most 12 bytes, else its first 4 bytes, buffer 0 and its offset
+    there) and the buffer of the longer ones."""
+    views = np.zeros((len(texts), 16), dtype=np.uint8)
+    data = bytearray()
+    for i, text in enumerate(texts):
+        raw = text.encode()
+        views[i, :4] = np.frombuffer(np.int32(len(raw)).tobytes(), dtype=np.uint8)
+        if len(raw) <= VIEW_INLINE:
+            views[i, 4 : 4 + len(raw)] = np.frombuffer(raw, dtype=np.uint8)
+        else:
+            views[i, 4:8] = np.frombuffer(raw[:4], dtype=np.uint8)
+            views[i, 12:16] = np.frombuffer(np.int32(len(data)).tobytes(), dtype=np.uint8)
+            data += raw
+    return views.view(np.complex128).reshape(-1), pa.py_buffer(bytes(data))
 
 
 @dataclass

@@ -189,6 +189,7 @@ class Frame:
         self._parent: np.ndarray | None = None
         self._recognition: dict[str, np.ndarray] | None = None
         self._counts: dict[str, np.ndarray] = {}  # months columns as clocks read them, read by prefetch
+        self._blanks: dict[tuple[str, bytes, tuple[int, ...]], np.ndarray] = {}  # see _blank
 
     @cached_property
     def person_id(self) -> np.ndarray:
@@ -226,11 +227,45 @@ class Frame:
         """A column of months as int32, -1 where null: as prefetch read it, else read now."""
         found = self._counts.get(col)
         if found is None:
-            found = self.people[col].cast(pl.Int32).fill_null(-1).to_numpy().astype(np.int32, copy=False)
+            found = self._read(col, pl.col(col).cast(pl.Int32).fill_null(-1), np.int32)
         return found
 
     def _days(self, col: str) -> np.ndarray:
-        return self.people[col].to_physical().fill_null(int(NEVER)).to_numpy().astype(np.int32, copy=False)
+        return self._read(col, pl.col(col).to_physical().fill_null(int(NEVER)).cast(pl.Int32), np.int32)
+
+    def _read(self, column: str, expr: pl.Expr, dtype: type) -> np.ndarray:
+        """The array `expr` gives from one column of the table (of type `dtype`): one shared array where the column
+        holds no value (_blank), else from the one column, not the whole table (a select on the table costs ~15 ms
+        at 1M rows (69 columns, 10 chunks) against ~1 ms on its column, and a chain reads some 30 of them)."""
+        blank = self._blank(column, expr, dtype)
+        if blank is not None:
+            return blank
+        return _array(self.people[column].to_frame().select(expr).to_series(), dtype)
+
+    def _no_value(self, column: str) -> bool:
+        """Whether the table's column holds no value on any row (all null: e.g. a declared input it does not give)."""
+        return self.n > 0 and column in self.people.columns and self.people[column].null_count() == self.n
+
+    def _blank(self, column: str, expr: pl.Expr, dtype: type) -> np.ndarray | None:
+        """Where the column holds no value (_no_value), the array `expr` gives from it: every row the value `expr`
+        gives for a null, as one read-only array per value, type and shape shared by every such column of the frame
+        (a table giving few of the declared inputs reads each of the others as one array, not one per input,
+        written once). None where the column holds a value."""
+        if not self._no_value(column):
+            return None
+        null = pl.Series(column, [None], dtype=self.people[column].dtype).to_frame()
+        one = _array(null.select(expr).to_series(), dtype)
+        return self._constant(one, (self.n,))
+
+    def _constant(self, one: np.ndarray, shape: tuple[int, ...]) -> np.ndarray:
+        """A read-only array of `shape` holding `one`'s only value, one per value, type and shape in the frame."""
+        key = (one.dtype.str, one.tobytes(), shape)
+        made = self._blanks.get(key)
+        if made is None:
+            made = np.full(shape, one[0], dtype=one.dtype)
+            made.flags.writeable = False
+            self._blanks[key] = made
+        return made
 
     def _scalar(self, value: int) -> np.ndarray:
         """A read-only broadcast view (no memory per row) of one value."""
@@ -260,6 +295,8 @@ class Frame:
         count = self._count(spec.name)
         if spec.grows == "never":
             grows = np.broadcast_to(False, (self.n,))
+        elif self._no_value(spec.name):  # unknown everywhere: never grows (the array its rule reads, shared)
+            grows = self._constant(np.zeros(1, dtype=bool), (self.n,))
         elif spec.grows == "while_positive":
             grows = count > 0
         else:
@@ -316,16 +353,20 @@ class Frame:
 
     def _counted(self, clock: str) -> str | None:
         """The months column a clock not yet built counts from (a count clock's, a declared months input), if the
-        table has it."""
+        table has it with a value."""
         if clock in self.clocks or clock in DATE_CLOCKS:
             return None
         spec = self.variables.get(clock)
         column = clock if spec is not None and spec.declared else COUNT_CLOCKS.get(clock)
-        return column if column in self.people.columns and column not in self._counts else None
+        wanted = column in self.people.columns and column not in self._counts and not self._no_value(column)
+        return column if wanted else None
 
     def _pass(self, name: str) -> tuple[pl.Expr, type] | None:
         """A static prefetch builds: one column (_column), or a dates input's count of dates (-1: unknown) or of
-        those counting on the date (as the padded matrix gives them: dated_lists.dates_matrix, count_within)."""
+        those counting on the date (as the padded matrix gives them: dated_lists.dates_matrix, count_within). None
+        for a column holding no value: its array is shared, built on first use (_blank)."""
+        if self._no_value(name.split(WITHIN)[0]):
+            return None
         if WITHIN in name:  # (a subset's table may lack the column: its matrix is then taken from the whole frame)
             base, months = name.split(WITHIN)
             found = within_on(pl.col(base), int(months), self.on_date)
@@ -361,18 +402,16 @@ class Frame:
         return None
 
     def _static(self, name: str) -> np.ndarray:
-        people, regions = self.people, self.regions
+        regions = self.regions
         if WITHIN in name:  # how many dates count on the date, for the kernels
             base, months = name.split(WITHIN)
-            return count_within(self.statics[base + MATRIX], int(months), self.on)
+            blank = self._blank(base, within_on(pl.col(base), int(months), self.on_date), np.int32)
+            return blank if blank is not None else count_within(self.statics[base + MATRIX], int(months), self.on)
         if name.endswith(MATRIX):
             return self._dated_list(name)
         column = self._column(name)
         if column is not None:
-            expr, dtype = column
-            # from the one column, not the whole table: a select on the table costs ~15 ms at 1M rows (69 columns,
-            # 10 chunks) against ~1 ms on its column, and a chain reads some 30 of them
-            return _array(people[name].to_frame().select(expr).to_series(), dtype)
+            return self._read(name, *column)
         spec = self.variables.get(name)
         if spec is not None and spec.declared:  # a dates input
             return self._dated_list(name)
@@ -392,7 +431,13 @@ class Frame:
         """A dates input: under its name the number of dates listed (-1: unknown), under name + MATRIX the dates
         padded with NEVER."""
         base = name.removesuffix(MATRIX)
-        matrix, lengths = dates_matrix(self.people[base])
+        lengths = self._blank(
+            base, pl.col(base).cast(pl.List(pl.Date)).list.len().fill_null(-1).cast(pl.Int32), np.int32
+        )
+        if lengths is None:
+            matrix, lengths = dates_matrix(self.people[base])
+        else:  # no list given: a column of NEVER, as dates_matrix pads an unknown list
+            matrix = self._constant(np.array([NEVER], dtype=np.int32), (self.n, 1))
         self.statics[base + MATRIX] = matrix
         self.statics[base] = lengths
         return matrix if name.endswith(MATRIX) else lengths
