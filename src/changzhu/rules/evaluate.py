@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date
+from functools import cached_property
 
 import numpy as np
 import polars as pl
@@ -110,23 +111,27 @@ def evaluate(
     if needs:
         undetermined_by = {s: undetermined for s, _, undetermined, _, _ in decisions if undetermined.any()}
         finder.focus(undetermined_by, open_points, engine=None if compiled is not None else engine)
-    for service, eligible, undetermined, start, dated in decisions:
-        columns.extend(_decision_columns(service, eligible, undetermined, start, dated))
-        if needs:
-            columns.append(finder.service(service, undetermined))
+    # the schemes' columns first: the open indicators of unassessed_ are scored once, and the walk for needs_ then
+    # reads them on the rows it asks about (Relevance)
+    schemes: list[pl.Series] = []
     every_scheme = {name for j in frame.policies.jurisdictions.values() for name in j.schemes}
     for scheme in sorted(every_scheme):
         found = points.pop(scheme, None)
         if found is None:  # no one's rules hold the scheme: its columns are null (no array of NaN built for them)
             blank = pl.repeat(None, frame.n, dtype=pl.Float64, eager=True)
-            columns.extend(blank.alias(f"{prefix}{scheme}") for prefix in ("points_", "points_low_", "points_high_"))
+            schemes.extend(blank.alias(f"{prefix}{scheme}") for prefix in ("points_", "points_low_", "points_high_"))
             if needs:
-                columns.append(_names_column(f"unassessed_{scheme}", frame.n, {}))
+                schemes.append(_names_column(f"unassessed_{scheme}", frame.n, {}))
             continue
-        columns.extend(_points_columns(scheme, found, frame.n))
+        schemes.extend(_points_columns(scheme, found, frame.n))
         if needs:
             masks = finder.unassessed(scheme, uncertain[scheme])
-            columns.append(_names_column(f"unassessed_{scheme}", frame.n, masks))
+            schemes.append(_names_column(f"unassessed_{scheme}", frame.n, masks))
+    for service, eligible, undetermined, start, dated in decisions:
+        columns.extend(_decision_columns(service, eligible, undetermined, start, dated))
+        if needs:
+            columns.append(finder.service(service, undetermined))
+    columns.extend(schemes)
     frame.clocks.clear()  # the inputs are no longer needed
     frame.statics.clear()
     return pl.DataFrame(columns)
@@ -244,6 +249,11 @@ class _Focus:
     index: np.ndarray
     groups: list[tuple[ResolvedPolicy, np.ndarray]]
 
+    @cached_property
+    def relevance(self) -> Relevance:
+        """The walk over the engine's results, one for every column named from them (what it scores, it keeps)."""
+        return Relevance(self.engine)
+
 
 class NeedsFinder:
     """The missing inputs that could change an undetermined decision, and the open indicators of a scheme
@@ -304,7 +314,7 @@ class NeedsFinder:
         """Per chain group of the focused rows: (policy, rows of the sub-frame, their rows in the whole frame)."""
         if focus is None or not wanted.any():
             return []
-        relevance = Relevance(focus.engine)
+        relevance = focus.relevance
         out = []
         whole = is_everyone(focus.index)  # the engine ran on every row: its rows are the frame's
         for policy, rows in focus.groups:

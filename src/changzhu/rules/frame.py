@@ -578,14 +578,17 @@ def build_frame(
 def _parent_index(people: pl.DataFrame) -> np.ndarray:
     """Row of each person's parent in the table, -1 when there is none."""
     parent = people["parent_id"]
-    if parent.null_count() == people.height:
-        return np.full(people.height, -1, dtype=np.int32)
+    n = people.height
+    if parent.null_count() == n:
+        return np.full(n, -1, dtype=np.int32)
     ids = people["person_id"].to_numpy()
-    wanted = parent.fill_null(-(2**62)).to_numpy()
-    if ids.size and ids[0] == 0 and ids[-1] == ids.size - 1 and bool(np.all(np.diff(ids) == 1)):
-        inside = (wanted >= 0) & (wanted < ids.size)
-        parent_rows = np.where(inside, wanted, -1).astype(np.int32)
+    # (read from the columns alone: a select on the whole table copies each of its columns into one chunk)
+    if n and ids[0] == 0 and ids[-1] == n - 1 and people["person_id"].diff().drop_nulls().eq(1).all():
+        parent_id = pl.col("parent_id")  # a row's id is its row: a parent's row is its id, where it is one
+        found = pl.when(parent_id.is_between(0, n - 1)).then(parent_id).otherwise(-1).cast(pl.Int32)
+        parent_rows = _array(parent.to_frame().select(found).to_series(), np.int32)
     else:
+        wanted = parent.fill_null(-(2**62)).to_numpy()
         order = np.argsort(ids, kind="stable")
         sorted_ids = ids[order]
         pos = np.clip(np.searchsorted(sorted_ids, wanted), 0, len(ids) - 1)
@@ -598,16 +601,17 @@ def _parent_index(people: pl.DataFrame) -> np.ndarray:
 def _refuse_parent_cycles(parent_rows: np.ndarray) -> None:
     """PersonTableError naming the rows whose parents, followed up, never end (someone their own ancestor): the
     rules read a parent's decisions, which such a table cannot order. Pointer doubling: after k rounds each row holds
-    its 2**k-th ancestor; a table without cycles runs out of ancestors within a few rounds."""
-    ancestor, steps = parent_rows, 1
-    while steps < parent_rows.size and bool((ancestor >= 0).any()):
-        ancestor = np.where(ancestor >= 0, ancestor[np.maximum(ancestor, 0)], -1)
+    its 2**k-th ancestor; a table without cycles runs out of ancestors within a few rounds. Each round reads only the
+    rows that still have one (those with a parent, then fewer)."""
+    live = np.flatnonzero(parent_rows >= 0)
+    ancestor = parent_rows.copy() if live.size else parent_rows  # -1 wherever a row has no 2**k-th ancestor
+    steps = 1
+    while steps < parent_rows.size and live.size:
+        ancestor[live] = ancestor[ancestor[live]]  # (read whole before written: every row's from the last round)
+        live = live[ancestor[live] >= 0]
         steps *= 2
-    looping = np.flatnonzero(ancestor >= 0)
-    if looping.size:
-        problem = PersonTableProblem(
-            "parent_id", tuple(int(r) for r in looping), "parent links form or lead into a cycle"
-        )
+    if live.size:
+        problem = PersonTableProblem("parent_id", tuple(int(r) for r in live), "parent links form or lead into a cycle")
         raise PersonTableError([problem])
 
 
@@ -617,9 +621,11 @@ def recognition_coefficients(
     """Per row: the coefficient applied to prior months (0 without an agreement) and the agreement's index."""
     coef = np.zeros(res_idx.shape, dtype=np.float64)
     which = np.full(res_idx.shape, -1, dtype=np.int8)
-    has_prior = (prior_idx >= 0) & (res_idx >= 0) & (prior_idx != res_idx)
-    if not has_prior.any():
+    rows = np.flatnonzero((prior_idx >= 0) & (res_idx >= 0) & (prior_idx != res_idx))  # a prior place elsewhere
+    if not rows.size:
         return coef, which
+    res, prior = res_idx[rows], prior_idx[rows]
+    left = np.ones(rows.shape, dtype=bool)  # under no agreement yet (the first that applies is the row's)
     size = regions.size_class
     n_sizes = int(size.max()) + 1
     for a_index, agreement in enumerate(policies.agreements):
@@ -629,11 +635,11 @@ def recognition_coefficients(
         matrix = np.zeros((n_sizes, n_sizes), dtype=np.float64)
         for (prior_class, current_class), value in agreement.coefficients.items():
             matrix[CITY_SIZE_ORDER.index(prior_class), CITY_SIZE_ORDER.index(current_class)] = value
-        rows = has_prior & (which < 0)
-        rows &= member[np.maximum(res_idx, 0)] & member[np.maximum(prior_idx, 0)]
-        if rows.any():
-            ps = size[prior_idx[rows]]
-            cs = size[res_idx[rows]]
-            coef[rows] = np.where((ps >= 0) & (cs >= 0), matrix[ps, cs], 0.0)
-            which[rows] = a_index
+        under = left & member[res] & member[prior]
+        if under.any():
+            ps = size[prior[under]]
+            cs = size[res[under]]
+            coef[rows[under]] = np.where((ps >= 0) & (cs >= 0), matrix[ps, cs], 0.0)
+            which[rows[under]] = a_index
+            left &= ~under
     return coef, which

@@ -21,6 +21,7 @@ from changzhu.rules.dates import NEVER
 from changzhu.rules.engine import IntervalEvaluator
 from changzhu.rules.indicators import Indicator
 from changzhu.rules.model import PointsScheme
+from changzhu.rules.rows import is_everyone, take
 
 Live = dict[str, np.ndarray]  # input name -> where (on the rows given) its value could change the result
 
@@ -44,6 +45,7 @@ class Relevance:
     def __init__(self, ev: IntervalEvaluator) -> None:
         self.ev = ev
         self.frame = ev.frame
+        self._open: dict[tuple[int, int], tuple[ResolvedPolicy, Indicator, np.ndarray, np.ndarray]] = {}  # _is_open
 
     def missing(self, name: str, rows: np.ndarray) -> np.ndarray:
         """Where a variable is unknown, on the rows."""
@@ -115,17 +117,12 @@ class Relevance:
 
     def open_indicators(self, policy: ResolvedPolicy, scheme: PointsScheme, rows: np.ndarray) -> dict[str, np.ndarray]:
         """Per top-level indicator, where its points on the date are a range (not one number)."""
-        out = {}
-        for ind in scheme.indicators:
-            lo, hi = ind.score(self.ev, policy, rows, self.frame.on, f"needs:{scheme.name}:{ind.name}")
-            out[ind.name] = lo != hi
-        return out
+        return {ind.name: self._is_open(policy, scheme, ind, rows) for ind in scheme.indicators}
 
     def indicator(self, policy: ResolvedPolicy, scheme: PointsScheme, ind: Indicator, rows: np.ndarray) -> Live:
         """The live inputs of an indicator: where its range is open, its own unknown inputs, those of its open
         parts and of its undetermined only_if condition."""
-        lo, hi = ind.score(self.ev, policy, rows, self.frame.on, f"needs:{scheme.name}:{ind.name}")
-        is_open = lo != hi
+        is_open = self._is_open(policy, scheme, ind, rows)
         out: Live = {}
         if not is_open.any():
             return out
@@ -144,3 +141,29 @@ class Relevance:
         if ind.only_if is not None:
             _merge(got, self.condition(policy, ind.only_if, inside))
         return self._lift(got, is_open, rows.shape[0])
+
+    def _is_open(self, policy: ResolvedPolicy, scheme: PointsScheme, ind: Indicator, rows: np.ndarray) -> np.ndarray:
+        """Where the indicator's points on the date are a range, on the rows (in order): scored once for the first
+        rows asked and read from there for rows among them (evaluate() asks for the open indicators of unassessed_
+        first, then the walk for needs_ asks again on some of those rows); other rows are scored themselves."""
+        key = (id(policy), id(ind))  # (the policy and indicator are kept with the answer: their ids are not reused)
+        found = self._open.get(key)
+        at = None if found is None or found[0] is not policy or found[1] is not ind else _places(found[2], rows)
+        if at is not None and found is not None:
+            return take(found[3], at)
+        lo, hi = ind.score(self.ev, policy, rows, self.frame.on, f"needs:{scheme.name}:{ind.name}")
+        is_open = lo != hi
+        if found is None:
+            is_open.flags.writeable = False  # (read by every later asker)
+            self._open[key] = (policy, ind, rows, is_open)
+        return is_open
+
+
+def _places(asked: np.ndarray, rows: np.ndarray) -> np.ndarray | None:
+    """The places of `rows` among the rows `asked` (in order), None where one is not among them."""
+    if is_everyone(asked) or rows.size == 0:
+        return rows
+    at = np.searchsorted(asked, rows)
+    if int(at.max()) >= asked.shape[0] or not np.array_equal(asked[at], rows):
+        return None
+    return at
