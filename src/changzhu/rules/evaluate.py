@@ -80,8 +80,9 @@ def evaluate(
     compiled = None if earliest else CompiledRules(frame, wanted, scenario)
     finder = NeedsFinder(frame, scenario)
     points: dict[str, list[PointsResult]] = {}  # per scheme, its results on some rows each (a chain group's)
-    decisions: list[tuple[Service, np.ndarray, np.ndarray, np.ndarray, np.ndarray]] = []  # eligible, undetermined,
-    # the start day and where it is the earliest date
+    # per service its eligible_, undetermined_ and earliest_ columns (made at once: the arrays they are made from are
+    # then free for the next service's) and where it is undetermined
+    decisions: list[tuple[Service, list[pl.Series], np.ndarray]] = []
     if compiled is None:
         engine = IntervalEvaluator(frame, frame.policies, scenario)
         engine.run(wanted)
@@ -94,14 +95,16 @@ def evaluate(
             dated = start < NEVER
             if interval.unknown is not None:  # an earliest date that depends on an unknown input is not given
                 dated &= eligible | ~interval.unknown
-            decisions.append((service, eligible, undetermined, start, dated))
+            decisions.append((service, _decision_columns(service, eligible, undetermined, start, dated), undetermined))
         points = dict(engine.points_now)
     else:
         result = compiled.run()
         for service in wanted:
-            eligible = result.eligible.pop(service)
+            eligible, undetermined = result.eligible.pop(service), result.undetermined.pop(service)
             start = np.broadcast_to(np.int32(frame.on), (frame.n,))
-            decisions.append((service, eligible, result.undetermined.pop(service), start, eligible))
+            decisions.append(
+                (service, _decision_columns(service, eligible, undetermined, start, eligible), undetermined)
+            )
         for name, total in result.points.items():
             points[name] = [PointsResult(None, total, result.points_low[name], result.points_high[name])]
     uncertain = {name: _open_totals(parts, frame.n) for name, parts in points.items()}
@@ -109,7 +112,7 @@ def evaluate(
     for mask in uncertain.values():
         open_points |= mask
     if needs:
-        undetermined_by = {s: undetermined for s, _, undetermined, _, _ in decisions if undetermined.any()}
+        undetermined_by = {s: undetermined for s, _, undetermined in decisions if undetermined.any()}
         finder.focus(undetermined_by, open_points, engine=None if compiled is not None else engine)
     # the schemes' columns first: the open indicators of unassessed_ are scored once, and the walk for needs_ then
     # reads them on the rows it asks about (Relevance)
@@ -127,8 +130,8 @@ def evaluate(
         if needs:
             masks = finder.unassessed(scheme, uncertain[scheme])
             schemes.append(_names_column(f"unassessed_{scheme}", frame.n, masks))
-    for service, eligible, undetermined, start, dated in decisions:
-        columns.extend(_decision_columns(service, eligible, undetermined, start, dated))
+    for service, made, undetermined in decisions:
+        columns.extend(made)
         if needs:
             columns.append(finder.service(service, undetermined))
     columns.extend(schemes)
