@@ -19,6 +19,7 @@ from changzhu.domain.person import ExtraColumn, PersonTableError, _extra_checked
 from changzhu.rules.catalog import policies_in_use, region_lookup
 from changzhu.rules.dated_lists import count_within, dates_matrix
 from changzhu.rules.dates import to_days
+from changzhu.rules.evaluate import prepare
 from changzhu.rules.frame import DATE_CLOCKS, Frame, within_on
 
 
@@ -124,3 +125,26 @@ def test_a_declared_category_is_read_as_its_codes_only_when_asked() -> None:
     typed = validate_person_table(people, as_of=ON, extra=_extra(), codes=True)
     assert typed["degree"].dtype == pl.Enum(["none", "bachelor", "master", "doctor"])
     assert typed["degree"].cast(pl.String).equals(people["degree"])
+
+
+def test_declared_inputs_a_table_leaves_out_are_one_shared_array_per_value() -> None:
+    """Declared inputs with no value anywhere (left out of the table, or given empty) are read as the arrays their
+    rules read, one read-only array per value and type for all of them; prefetched or not, their values are those of
+    a column given with a value on some row and null on the others."""
+    declared = {i.name: i for i in policies_in_use().declared_inputs().values()}
+    numbers = sorted(name for name, i in declared.items() if i.type == "number")[:3]
+    months = sorted(name for name, i in declared.items() if i.type == "months")[:2]
+    assert len(numbers) == 3 and len(months) == 2
+    people = random_people(40, 6).with_columns(pl.lit(None, dtype=pl.Float64).alias(numbers[2]))
+    frame = prepare(people, ON)
+    first, second, given_empty = (frame.statics[name] for name in numbers)
+    assert first is second is given_empty and not first.flags.writeable and np.isnan(first).all()
+    counts = [frame.clocks[name].const for name in months]
+    assert counts[0] is counts[1] and (counts[0] == -1).all()
+    ahead = prepare(people, ON)
+    ahead.prefetch(numbers, months)
+    assert ahead.statics[numbers[0]] is ahead.statics[numbers[1]]
+    one_known = people.with_columns(pl.Series(numbers[0], [2.5] + [None] * 39), pl.Series(months[0], [7] + [None] * 39))
+    read = prepare(one_known, ON)
+    assert np.array_equal(read.statics[numbers[0]][1:], first[1:], equal_nan=True)
+    assert np.array_equal(read.clocks[months[0]].const[1:], counts[0][1:])
