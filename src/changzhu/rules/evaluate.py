@@ -76,7 +76,7 @@ def evaluate(
     """
     wanted = list(services) if services is not None else list(Service)
     frame = prepare(people, on, scenario=scenario, policies=policies)
-    columns: list[pl.Series] = [pl.Series("person_id", frame.person_id)]
+    columns: list[pl.Series] = [frame.people.get_column("person_id")]  # (the table's, not copied)
     compiled = None if earliest else CompiledRules(frame, wanted, scenario)
     finder = NeedsFinder(frame, scenario)
     points: dict[str, list[PointsResult]] = {}  # per scheme, its results on some rows each (a chain group's)
