@@ -14,6 +14,7 @@ import polars as pl
 from sqlalchemy import Engine, select
 from sqlalchemy.orm import Session
 
+from changzhu.domain.refusals import Refusal, RefusalCode, refusal, refusal_of
 from changzhu.errors import ChangzhuError
 from changzhu.ledger.contributions import MonthPaid, Scheme, record_in_session, validate_months
 from changzhu.registry.contact import CONTACT_KINDS, normalise
@@ -35,7 +36,7 @@ class RowError:
 
     line: int
     column: str
-    message: str
+    message: Refusal
     value: str = ""
 
 
@@ -75,8 +76,12 @@ class _DryRun(Exception):
 
 
 def _rows_left_out(errors: list[RowError]) -> list[dict[str, object]]:
-    """The left-out rows as the result keeps them: line, column and reason (never the value)."""
-    return [{"line": e.line, "column": e.column, "reason": e.message} for e in sorted(errors, key=lambda e: e.line)]
+    """The left-out rows as the result keeps them: line, column and reason (never the value), the reason in
+    English and as its code with its parameters (Refusal.as_json), from which the API renders it in Chinese."""
+    return [
+        {"line": e.line, "column": e.column, "reason": e.message.en, "refusal": e.message.as_json()}
+        for e in sorted(errors, key=lambda e: e.line)
+    ]
 
 
 def _run(
@@ -106,7 +111,7 @@ def _contact_errors(line: int, row: dict[str, object], read: TableRead) -> list[
         try:
             normalise(kind, str(value))
         except ChangzhuError as exc:
-            errors.append(RowError(line, read.header(kind), str(exc), masked(str(value))))
+            errors.append(RowError(line, read.header(kind), refusal_of(exc), masked(str(value))))
     return errors
 
 
@@ -132,12 +137,17 @@ def import_residents(
         try:
             number = parse_id_number(row["id_number"])
         except ChangzhuError as exc:
-            errors.append(RowError(line, read.header("id_number"), str(exc), masked(row["id_number"])))
+            errors.append(RowError(line, read.header("id_number"), refusal_of(exc), masked(row["id_number"])))
             continue
         lookup = keys.lookup_hash(number)
         if lookup in seen:
             errors.append(
-                RowError(line, read.header("id_number"), f"same person as line {seen[lookup]}", masked(number.value))
+                RowError(
+                    line,
+                    read.header("id_number"),
+                    refusal(RefusalCode.SAME_PERSON_AS, line=seen[lookup]),
+                    masked(number.value),
+                )
             )
             continue
         seen[lookup] = line
@@ -168,7 +178,7 @@ def import_residents(
                 register_in_session(session, reg, today=date.today())
                 stored += 1
             except ChangzhuError as exc:
-                errors.append(RowError(line, "row", str(exc)))
+                errors.append(RowError(line, "row", refusal_of(exc)))
         if errors and not skip_bad_rows:
             raise _reject(path, errors)
         left_out = len({e.line for e in errors})
@@ -199,7 +209,7 @@ def import_contributions(
         try:
             lookup = keys.lookup_hash(parse_id_number(row["id_number"]))
         except ChangzhuError as exc:
-            errors.append(RowError(line, read.header("id_number"), str(exc), masked(row["id_number"])))
+            errors.append(RowError(line, read.header("id_number"), refusal_of(exc), masked(row["id_number"])))
             continue
         scheme, start, end = Scheme(row["scheme"]), row["period_from"], row["period_to"]
         base = round(row["monthly_base_yuan"] * 100)
@@ -210,7 +220,7 @@ def import_contributions(
         try:
             validate_months(months, scheme, date.today())
         except ChangzhuError as exc:
-            errors.append(RowError(line, "row", str(exc)))
+            errors.append(RowError(line, "row", refusal_of(exc)))
             continue
         parsed.append((line, lookup, scheme, row["region"], months))
     if errors and not skip_bad_rows:
@@ -221,7 +231,7 @@ def import_contributions(
         for line, lookup, scheme, region, months in parsed:
             person = session.execute(select(PersonRow).where(PersonRow.id_hash == lookup).with_for_update()).scalar()
             if person is None:
-                errors.append(RowError(line, read.header("id_number"), "no registered person has this identity number"))
+                errors.append(RowError(line, read.header("id_number"), refusal(RefusalCode.NO_SUCH_PERSON)))
                 continue
             try:  # every check of record_in_session comes before its first write, so a failed row writes nothing
                 record_in_session(session, txn, person, scheme, region, months)
@@ -229,7 +239,7 @@ def import_contributions(
                 total += len(months)
                 rows += 1
             except ChangzhuError as exc:
-                errors.append(RowError(line, "row", str(exc)))
+                errors.append(RowError(line, "row", refusal_of(exc)))
         if errors and not skip_bad_rows:
             raise _reject(path, errors)
         left_out = len({e.line for e in errors})

@@ -20,6 +20,7 @@ from changzhu.domain.person import (
     PersonTableProblem,
     region_place,
 )
+from changzhu.domain.refusals import RefusalCode, refusal
 from changzhu.rules.catalog import PolicySet, RegionLookup
 from changzhu.rules.dated_lists import MATRIX, WITHIN, count_within, dates_matrix
 from changzhu.rules.dates import (
@@ -560,9 +561,7 @@ def _refuse_parent_cycles(parent_rows: np.ndarray) -> None:
         steps *= 2
     looping = np.flatnonzero(ancestor >= 0)
     if looping.size:
-        problem = PersonTableProblem(
-            "parent_id", tuple(int(r) for r in looping), "parent links form or lead into a cycle"
-        )
+        problem = PersonTableProblem("parent_id", tuple(int(r) for r in looping), refusal(RefusalCode.PARENT_CYCLE))
         raise PersonTableError([problem])
 
 

@@ -36,6 +36,7 @@ from changzhu.api.upload_tables import (
     ColumnNames,
     RowProblem,
     UploadKind,
+    left_out_problem,
     preview,
     problem,
     problems_of,
@@ -185,10 +186,7 @@ def _registry(
         stored=0 if dry_run else stored,
         dry_run=dry_run,
         replayed=bool(result.get("replayed")),
-        errors=[
-            problem(int(e["line"]), str(e["column"]), str(e["reason"]), str(e.get("value", "")), names)
-            for e in left_out
-        ],
+        errors=[left_out_problem(e, names) for e in left_out],
         preview=shown,
         stored_as="registry",
         preview_columns=schema_columns(engine, schema_for(kind), shown),
