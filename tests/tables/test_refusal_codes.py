@@ -15,7 +15,8 @@ from changzhu.domain.lang import Lang
 from changzhu.domain.refusals import TEMPLATES, Refusal, RefusalCode, refusal, refusal_of, template_fields, untranslated
 from changzhu.registry.identity import parse_id_number
 from changzhu.tables import CellError, TableRejected, read_table
-from changzhu.tables.kinds import contribution_schema, resident_schema
+from changzhu.planning.standards import load_standards, service_catalog
+from changzhu.tables.kinds import contribution_schema, resident_schema, schema_of
 from changzhu.tables.person import person_schema, read_person_table
 from changzhu.tables.vocab import shipped_region_index
 
@@ -203,3 +204,36 @@ def test_every_reason_of_the_registry_files_and_their_headers_is_a_code(tmp_path
         read_table(header, resident_schema())
     codes = _assert_coded(caught.value.errors)
     assert {RefusalCode.SAME_COLUMN_AS, RefusalCode.UNKNOWN_COLUMN, RefusalCode.COLUMN_MISSING} <= codes
+
+
+def test_every_reason_of_the_planning_files_is_a_code(tmp_path: Path) -> None:
+    services = service_catalog(load_standards())
+    facilities = _gbk_csv(
+        tmp_path / "设施.csv",
+        ["设施编号", "名称", "服务", "所在地区", "容量", "经度", "纬度"],
+        [
+            ["F1", "一院", "hospital_beds", "440300", "100", "114.1", ""],
+            ["F2", "二院", "hospital_beds", "440300", "50", "", ""],
+            ["F2", "三院", "hospital_beds", "440300", "50", "", ""],
+        ],
+    )
+    read = read_table(facilities, schema_of("facility", services, ()), skip_bad_rows=True)
+    assert _assert_coded(read.errors) == {RefusalCode.LON_LAT_APART, RefusalCode.ON_ANOTHER_ROW}
+    standards = _gbk_csv(
+        tmp_path / "标准.csv",
+        ["地区", "服务", "标准值", "单位成本", "起始日期", "依据"],
+        [
+            ["440300", "hospital_beds", "", "", "2024-01-01", "文件"],
+            ["440300", "hospital_beds", "6", "", "2025-01-01", "文件"],
+            ["440300", "hospital_beds", "7", "", "2025-01-01", "文件"],
+        ],
+    )
+    read = read_table(standards, schema_of("standard", services, ()), skip_bad_rows=True)
+    assert _assert_coded(read.errors) == {RefusalCode.NO_STANDARD_VALUE, RefusalCode.SAME_DAY_TWICE}
+    population = _gbk_csv(
+        tmp_path / "人口.csv",
+        ["地区", "常住人口", "0-4岁人口", "5-14岁人口", "0-14岁人口"],
+        [["440300", "100", "200", "10", "20"]],
+    )
+    read = read_table(population, schema_of("population", services, ()), skip_bad_rows=True)
+    assert _assert_coded(read.errors) == {RefusalCode.ABOVE_POPULATION, RefusalCode.CHILDREN_BELOW_PARTS}
