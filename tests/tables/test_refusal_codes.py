@@ -13,9 +13,9 @@ import xlsxwriter
 
 from changzhu.domain.lang import Lang
 from changzhu.domain.refusals import TEMPLATES, Refusal, RefusalCode, refusal, refusal_of, template_fields, untranslated
+from changzhu.planning.standards import load_standards, service_catalog
 from changzhu.registry.identity import parse_id_number
 from changzhu.tables import CellError, TableRejected, read_table
-from changzhu.planning.standards import load_standards, service_catalog
 from changzhu.tables.kinds import contribution_schema, resident_schema, schema_of
 from changzhu.tables.person import person_schema, read_person_table
 from changzhu.tables.vocab import shipped_region_index

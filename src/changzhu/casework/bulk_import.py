@@ -36,7 +36,7 @@ class RowError:
 
     line: int
     column: str
-    message: Refusal
+    reason: Refusal
     value: str = ""
 
 
@@ -45,13 +45,13 @@ class ImportRejected(ChangzhuError):
 
     def __init__(self, path: str, errors: list[RowError]) -> None:
         self.errors = errors
-        first = "; ".join(f"line {e.line} {e.column}: {e.message}" for e in errors[:3])
+        first = "; ".join(f"line {e.line} {e.column}: {e.reason}" for e in errors[:3])
         more = f" (and {len(errors) - 3} more)" if len(errors) > 3 else ""
         super().__init__(f"{path}: {len(errors)} bad row(s), nothing imported: {first}{more}")
 
     def report(self) -> pl.DataFrame:
         """The errors as a table (line, column, value, reason), as the file reader reports them."""
-        return errors_frame([CellError(e.line, e.column, e.value, e.message) for e in self.errors])
+        return errors_frame([CellError(e.line, e.column, e.value, e.reason) for e in self.errors])
 
 
 def _read(
@@ -79,7 +79,7 @@ def _rows_left_out(errors: list[RowError]) -> list[dict[str, object]]:
     """The left-out rows as the result keeps them: line, column and reason (never the value), the reason in
     English and as its code with its parameters (Refusal.as_json), from which the API renders it in Chinese."""
     return [
-        {"line": e.line, "column": e.column, "reason": e.message.en, "refusal": e.message.as_json()}
+        {"line": e.line, "column": e.column, "reason": e.reason.en, "refusal": e.reason.as_json()}
         for e in sorted(errors, key=lambda e: e.line)
     ]
 

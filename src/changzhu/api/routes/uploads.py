@@ -175,7 +175,7 @@ def _registry(
         result = run(engine, path, actor=f"user:{principal.username}", skip_bad_rows=skip_bad_rows, dry_run=dry_run)
     except ImportRejected as exc:
         names = ColumnNames(schema_for(kind))
-        problems = [problem(e.line, e.column, e.message, e.value, names) for e in exc.errors]
+        problems = [problem(e.line, e.column, e.reason, e.value, names) for e in exc.errors]
         return _rejected(engine, kind, rows, problems, shown)
     names = ColumnNames(schema_for(kind))
     stored = int(result["residents" if kind == UploadKind.RESIDENT else "rows"])  # type: ignore[call-overload]
