@@ -10,6 +10,7 @@ from typing import Any
 
 from api_support import Service
 
+from changzhu.api.upload_tables import ColumnNames, UploadKind, left_out_problem, schema_for
 from changzhu.registry.identity import check_char
 
 CJK = re.compile(r"[\u4e00-\u9fff]")
@@ -82,3 +83,18 @@ def test_the_registry_imports_refusals_come_in_both_languages(db_service: Servic
             "period 202303: pension month already recorded (paid in 440100)",
         ),
     }
+
+
+def test_a_left_out_row_stored_before_reasons_were_coded_is_shown_as_it_came() -> None:
+    """A replayed import's result from before the codes holds only the English reason: shown, marked untranslated."""
+    names = ColumnNames(schema_for(UploadKind.RESIDENT))
+    old = left_out_problem({"line": 3, "column": "row", "reason": "residence_since is in the future"}, names)
+    assert (old.reason_zh, old.reason_en) == (
+        "此行无法使用：residence_since is in the future",
+        "residence_since is in the future",
+    )
+    coded = {"code": "residence_in_future", "params": {}}
+    new = left_out_problem(
+        {"line": 3, "column": "row", "reason": "residence_since is in the future", "refusal": coded}, names
+    )
+    assert (new.reason_zh, new.column_zh) == ("居住起始日期在未来", "整行")

@@ -19,6 +19,7 @@ import json
 import string
 from dataclasses import dataclass
 from enum import StrEnum
+from functools import cache
 from typing import Any
 
 from changzhu.domain.lang import Lang
@@ -258,6 +259,7 @@ TEMPLATES: dict[RefusalCode, tuple[str, str]] = {
 _JOINERS = {Lang.ZH: "、", Lang.EN: " or "}
 
 
+@cache
 def template_fields(template: str) -> frozenset[str]:
     """The parameters a template names."""
     return frozenset(name for _, name, _, _ in string.Formatter().parse(template) if name)
