@@ -15,9 +15,10 @@ from changzhu.api.aggregates import json_rows
 from changzhu.api.auth.principal import Principal
 from changzhu.api.auth.roles import Role
 from changzhu.api.errors import Forbidden
+from changzhu.casework.bulk_import import left_out_reason
 from changzhu.domain.lang import Lang
 from changzhu.domain.person import CheckedPersonTable
-from changzhu.domain.refusals import Refusal, untranslated
+from changzhu.domain.refusals import Refusal
 from changzhu.planning.standards import load_standards, service_catalog
 from changzhu.registry.declared import declared_columns
 from changzhu.tables import CellError, TableRead, TableSchema, read_table, schema_of
@@ -123,11 +124,8 @@ def problems_of(errors: list[CellError], kind: UploadKind) -> list[RowProblem]:
 
 
 def left_out_problem(row: dict[str, Any], names: ColumnNames) -> RowProblem:
-    """A row an import left out, as its result keeps it (bulk_import's "errors": line, column, reason, refusal); a
-    result stored before reasons were coded (replayed) has only the English reason, shown as it is."""
-    coded = row.get("refusal")
-    reason = Refusal.from_json(coded) if isinstance(coded, dict) else untranslated(str(row["reason"]))
-    return problem(int(row["line"]), str(row["column"]), reason, str(row.get("value", "")), names)
+    """A row an import left out, as its result keeps it (bulk_import's "errors": line, column, reason, refusal)."""
+    return problem(int(row["line"]), str(row["column"]), left_out_reason(row), str(row.get("value", "")), names)
 
 
 def schema_for(kind: UploadKind) -> TableSchema:

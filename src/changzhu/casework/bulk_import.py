@@ -9,12 +9,13 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
+from typing import Any
 
 import polars as pl
 from sqlalchemy import Engine, select
 from sqlalchemy.orm import Session
 
-from changzhu.domain.refusals import Refusal, RefusalCode, refusal, refusal_of
+from changzhu.domain.refusals import Refusal, RefusalCode, refusal, refusal_of, untranslated
 from changzhu.errors import ChangzhuError
 from changzhu.ledger.contributions import MonthPaid, Scheme, record_in_session, validate_months
 from changzhu.registry.contact import CONTACT_KINDS, normalise
@@ -47,7 +48,10 @@ class ImportRejected(ChangzhuError):
         self.errors = errors
         first = "; ".join(f"line {e.line} {e.column}: {e.reason}" for e in errors[:3])
         more = f" (and {len(errors) - 3} more)" if len(errors) > 3 else ""
-        super().__init__(f"{path}: {len(errors)} bad row(s), nothing imported: {first}{more}")
+        rows = len({e.line for e in errors})
+        bad = "1 bad row" if rows == 1 else f"{rows} bad rows"
+        problems = "" if len(errors) == rows else f" ({len(errors)} problems)"
+        super().__init__(f"{path}: {bad}{problems}, nothing imported: {first}{more}")
 
     def report(self) -> pl.DataFrame:
         """The errors as a table (line, column, value, reason), as the file reader reports them."""
@@ -82,6 +86,13 @@ def _rows_left_out(errors: list[RowError]) -> list[dict[str, object]]:
         {"line": e.line, "column": e.column, "reason": e.reason.en, "refusal": e.reason.as_json()}
         for e in sorted(errors, key=lambda e: e.line)
     ]
+
+
+def left_out_reason(row: dict[str, Any]) -> Refusal:
+    """The reason of a row an import's result kept as left out; a result stored before reasons were coded
+    (replayed) has only the English reason, shown as it is."""
+    coded = row.get("refusal")
+    return Refusal.from_json(coded) if isinstance(coded, dict) else untranslated(str(row["reason"]))
 
 
 def _run(
