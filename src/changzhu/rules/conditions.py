@@ -561,7 +561,8 @@ class VariableCondition(Leaf):
             shown = category_title(spec, spec.categories[int(value)], lang)
         elif spec.kind == "set":
             codes = [c for i, c in enumerate(spec.categories) if int(value) >> i & 1]
-            shown = "、".join(category_title(spec, c, lang) for c in codes) or ("无" if zh else "none")
+            comma = "、" if zh else ", "
+            shown = comma.join(category_title(spec, c, lang) for c in codes) or ("无" if zh else "none")
         elif spec.kind == "date":
             from changzhu.rules.dates import from_days
 
@@ -588,7 +589,7 @@ class VariableCondition(Leaf):
             return shown, None  # the label says what is asked; "no (no)" would only repeat it
         if spec.kind in ("category", "set"):
             wanted = threshold if isinstance(threshold, list) else [threshold]
-            words = "、".join(category_title(spec, str(w), lang) for w in wanted)
+            words = ("、" if zh else ", ").join(category_title(spec, str(w), lang) for w in wanted)
             negate = self.op in ("!=", "not_in", "not_contains")
             return shown, (("不是 " if zh else "not ") if negate else "") + words
         word = _WORDS[self.op][0 if zh else 1]
