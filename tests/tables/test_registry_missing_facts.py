@@ -13,6 +13,8 @@ from typer.testing import CliRunner
 
 from changzhu.api.auth.accounts import create_user
 from changzhu.api.auth.roles import Role
+from changzhu.casework.applications import ApplicationKind
+from changzhu.casework.precheck import precheck
 from changzhu.cli.main import app
 from changzhu.registry import person_frame
 from changzhu.registry.decide import evaluate_registered
@@ -129,3 +131,10 @@ def test_a_child_without_a_household_link_is_undetermined_unless_no_parent_lives
     assert table["parent_lives_here"].to_list() == [None, None, False]  # not given: null (unknown)
     got = evaluate_registered(table, date(2026, 6, 1)).select(pl.col("^(eligible|undetermined|needs)_compulsory.*$"))
     assert got.rows()[1:] == [(False, True, ["parent_id", "parent_lives_here"]), (False, False, None)]
+    unlinked, none_here = table["person_id"].to_list()[1:]
+    checked = precheck(registered, unlinked, ApplicationKind.SCHOOL_PLACE, date(2026, 6, 1))
+    assert checked.decision == "undetermined"
+    assert [n["input"] for n in checked.needs] == ["parent_id", "parent_lives_here"]
+    assert "? the parent holds a residence permit here (unknown: no parent linked)" in checked.explanation_en
+    assert "? 父母持有本地居住证（未知：未关联父母记录）" in checked.explanation_zh
+    assert precheck(registered, none_here, ApplicationKind.SCHOOL_PLACE, date(2026, 6, 1)).decision == "not_eligible"
