@@ -126,6 +126,16 @@ PERSON_COLUMNS: tuple[PersonColumn, ...] = (
         optional=True,
         default=None,
     ),
+    PersonColumn(
+        "parent_lives_here",
+        pl.Boolean(),
+        True,
+        "",
+        "without a linked parent (parent_id): whether a parent lives in the same city (父母在本市居住); false: none "
+        "does; null: unknown (rules on the parent are undetermined); with a linked parent, the parent's row decides",
+        optional=True,
+        default=None,
+    ),
 )
 
 # Labels of the core columns as a person reads them (the docs say more, for programmers), for forms,
@@ -153,6 +163,7 @@ CORE_LABELS_ZH: dict[str, str] = {
     "professional_title": "职业资格/职称",
     "admin_detentions": "近5年行政拘留次数",
     "si_base_ratio": "社保缴费基数与全市平均工资之比",
+    "parent_lives_here": "父母一方在本市居住（未登记家庭关系时）",
 }
 CORE_LABELS_EN: dict[str, str] = {
     "person_id": "person number",
@@ -177,6 +188,7 @@ CORE_LABELS_EN: dict[str, str] = {
     "professional_title": "vocational qualification or professional title",
     "admin_detentions": "administrative detentions in the last 5 years",
     "si_base_ratio": "insurance base over the city average wage",
+    "parent_lives_here": "a parent lives in this city (without a household link)",
 }
 # Labels (zh, en) of the core category columns' codes, as a person reads them: the one table forms, schemas,
 # explanations and the person file's reader use (the reader also accepts tables/person.py's spreadsheet synonyms).
@@ -232,6 +244,7 @@ CORE_EXAMPLES: dict[str, object] = {
     "professional_title": "none",
     "admin_detentions": 0,
     "si_base_ratio": 1.2,
+    "parent_lives_here": None,
 }
 
 PERSON_SCHEMA: dict[str, pl.DataType] = {c.name: c.dtype for c in PERSON_COLUMNS}

@@ -36,6 +36,7 @@ from changzhu.rules.dates import (
     months_until,
     to_days,
 )
+from changzhu.rules.parents import NO_PARENT, same_region, with_unlinked
 from changzhu.rules.variables import CITY_SIZE_ORDER, VariableSpec
 
 
@@ -161,7 +162,8 @@ class Frame:
     """The validated person table as arrays for the engine, each built the first time a rule needs it.
 
     clocks: growing month counts (Clock); statics: bool, category codes, numbers; parent_idx: row of each
-    person's parent (-1 none); recognition: coefficient, agreement index and recognised prior months per row.
+    person's parent (-1 none here, -2 unknown: rules.parents); recognition: coefficient, agreement index and
+    recognised prior months per row.
     """
 
     def __init__(
@@ -264,7 +266,7 @@ class Frame:
         elif spec.grows == "while_positive":
             grows = count > 0
         else:
-            grows = self.statics[spec.grows].astype(bool) & (count >= 0)
+            grows = (self.statics[spec.grows] > 0) & (count >= 0)  # (an unknown parent_same_region: -1)
         return Clock(self._scalar(self.on), count, grows, self._scalar(-1))
 
     def clock_known(self, name: str) -> np.ndarray | None:
@@ -385,8 +387,7 @@ class Frame:
         if name == "hukou_other_province":
             return regions.province[res] != regions.province[self.hukou_idx]
         if name == "parent_same_region":
-            parent = self.parent_idx
-            return (parent >= 0) & (res[np.maximum(parent, 0)] == res)
+            return same_region(self.parent_idx, res, people)
         raise KeyError(name)
 
     def _dated_list(self, name: str) -> np.ndarray:
@@ -400,7 +401,7 @@ class Frame:
 
     @property
     def parent_idx(self) -> np.ndarray:
-        """Row of each person's parent in the table, -1 when there is none."""
+        """Row of each person's parent in the table; NO_PARENT (-1) or UNLINKED (-2, unknown) when none is in it."""
         if self._parent is None:
             self._parent = _parent_index(self.people)
         return self._parent
@@ -494,6 +495,8 @@ def static_dtype(name: str, frame: Frame | None) -> type:
     if spec.declared:
         kinds = {"bool": np.int8, "category": np.int8, "number": np.float64, "date": np.int32, "dates": np.int32}
         return kinds.get(spec.kind, np.int64)  # set: a bit mask
+    if spec.kind == "bool" and spec.nullable:  # parent_same_region: -1 unknown
+        return np.int8
     return {"bool": np.bool_, "category": np.int8, "number": np.float64}[spec.kind]
 
 
@@ -532,10 +535,10 @@ def build_frame(
 
 
 def _parent_index(people: pl.DataFrame) -> np.ndarray:
-    """Row of each person's parent in the table, -1 when there is none."""
+    """Row of each person's parent in the table; NO_PARENT (-1) or UNLINKED (-2, unknown) when none is in it."""
     parent = people["parent_id"]
     if parent.null_count() == people.height:
-        return np.full(people.height, -1, dtype=np.int32)
+        return with_unlinked(np.full(people.height, NO_PARENT, dtype=np.int32), people)
     ids = people["person_id"].to_numpy()
     wanted = parent.fill_null(-(2**62)).to_numpy()
     if ids.size and ids[0] == 0 and ids[-1] == ids.size - 1 and bool(np.all(np.diff(ids) == 1)):
@@ -548,7 +551,7 @@ def _parent_index(people: pl.DataFrame) -> np.ndarray:
         found = sorted_ids[pos] == wanted
         parent_rows = np.where(found, order[pos], -1).astype(np.int32)
     _refuse_parent_cycles(parent_rows)
-    return parent_rows
+    return with_unlinked(parent_rows, people)
 
 
 def _refuse_parent_cycles(parent_rows: np.ndarray) -> None:

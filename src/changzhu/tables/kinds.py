@@ -25,6 +25,7 @@ RESIDENT_FACTS = (
     "professional_title",
     "admin_detentions",
     "si_base_ratio",
+    "parent_lives_here",
 )
 PROOF_KINDS = (
     Category("housing", "住房", "housing"),
