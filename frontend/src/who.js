@@ -20,3 +20,14 @@ export function forgetWho() {
   Object.assign(who, { username: "", role: "", jurisdictions: [], person_key: null, must_change_password: false });
   session.clear();
 }
+
+/** Whether the account's jurisdictions contain region `code` (a province covers its cities and counties), as the
+ * server decides it (principal.scope_covers): the office offers only the writes the server will take. */
+export function covers(code) {
+  return Boolean(code) && (who.jurisdictions || []).some((scope) => {
+    if (scope === "000000") return true;
+    if (scope.endsWith("0000")) return code.slice(0, 2) === scope.slice(0, 2);
+    if (scope.endsWith("00")) return code.slice(0, 4) === scope.slice(0, 4);
+    return code === scope;
+  });
+}

@@ -20,6 +20,7 @@ from changzhu.registry import person_frame
 from changzhu.registry.decide import evaluate_registered
 from changzhu.rules import person_inputs
 from changzhu.rules.catalog import POLICY_DIR, policies_in_use
+from changzhu.rules.labels import fact_labels
 from changzhu.store.db import session_scope
 from changzhu.store.resident_models import AuditRow, PersonRow
 
@@ -65,7 +66,7 @@ def test_record_lacking_core_facts_is_decided_as_the_registry_decides(service: S
     body = response.json()
     table = person_table(service.engine, _id(service, "mover"))
     decided = evaluate_registered(table, date(2026, 11, 24)).row(0, named=True)
-    labels = {name: spec.label("en") for name, spec in policies_in_use().variables.items()}
+    labels = fact_labels(policies_in_use().variables, "en")  # the variables, and parent_id, parent_lives_here
     for s in body["services"]:
         name = s["service"]
         assert s["eligible"] == decided[f"eligible_{name}"]

@@ -103,8 +103,14 @@ def test_overview_gathers_the_residents_page(db_service: Service) -> None:
     assert page.status_code == 200, page.text
     body = page.json()
     assert set(body) == {
-        "record", "history", "entitlements", "incomplete", "account", "vouchers", "transfers", "applications"
+        "record", "history", "entitlements", "incomplete", "account", "vouchers", "transfers", "applications",
+        "region_names",
     }  # fmt: skip
+    # every place the account and the voucher mention, by name (the page showed bare codes)
+    assert body["region_names"] == {
+        "440100": {"name_zh": "广州市", "name_en": "Guangzhou"},
+        "510100": {"name_zh": "成都市", "name_en": "Chengdu"},
+    }
     assert body["incomplete"] == []
     assert body["record"]["person_key"] == gz and body["record"]["residence_region_name"] == "广州市"
     assert [(e["kind"], e["from_region"], e["to_region"]) for e in body["history"]] == [

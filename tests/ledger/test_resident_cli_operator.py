@@ -171,3 +171,25 @@ def test_an_import_with_a_row_outside_the_users_jurisdiction_stores_nothing(
     with session_scope(engine) as session:
         actors = set(session.scalars(select(AuditRow.actor).where(AuditRow.action.like("import%"))))
     assert actors == {"user:cw_both", "user:cw_gz"}
+
+
+def test_an_import_counts_bad_rows_not_problems_and_lists_rows_left_out(
+    engine: Engine, people: dict[str, str], tmp_path: Path
+) -> None:
+    """One row with two bad cells is one bad row (two problems); kept with --skip-bad-rows, the rows left out are
+    listed as the error report (line, column, reason in English and Chinese), not printed as a Python list."""
+    header = "id_number,hukou_region,residence_region,residence_since,proof_kind,proof_ref\n"
+    rows = (
+        f"{_number('44010419920202005')},440100,{CHENGDU},2020-01-01,housing,R-1\n"
+        f"{_number('44010419930303006')},440100,成都,2020-13-01,housing,R-2\n"
+    )
+    path = _file(tmp_path / "two_problems.csv", header + rows)
+    code, out = _run("import", "residents", str(path), "--as", "cw_cd")
+    assert code != 0 and "1 bad row (2 problems), nothing imported" in out, out
+    assert _count(engine, PersonRow) == 2
+    report = tmp_path / "left_out.csv"
+    code, out = _run("import", "residents", str(path), "--as", "cw_cd", "--skip-bad-rows", "--errors", str(report))
+    assert code == 0, out
+    assert "[{" not in out and "1 bad row(s) left out" in out, out
+    assert "没有这一天" in report.read_text(encoding="utf-8-sig") and "did you mean 成都市" in out, out
+    assert _count(engine, PersonRow) == 3

@@ -28,5 +28,10 @@ def test_lang_chooses_the_report_language(
         assert f"<section id='{section}'>" in page
         assert (english in page) == (lang == "en") and (chinese in page) == (lang == "zh"), lang
         assert ('<html lang="en">' in page) == (lang == "en")
+        if lang == "en":  # money in words an English reader uses, as the office's fiscal page: never 亿
+            assert "亿" not in page and "亿" not in ran.output, lang
+        if section == "fiscal":  # the fund of 1,000 亿元 (10¹¹ yuan), in the report and in the summary line
+            fund = "100 billion yuan" if lang == "en" else "1,000 亿元"
+            assert fund in page and ("100 billion yuan" in ran.output), lang
         if section == "planning":  # counties on the siting map by name in the reader's language
             assert ("Panyu District" in page) == (lang == "en"), lang

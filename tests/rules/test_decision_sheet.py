@@ -18,6 +18,7 @@ from changzhu.domain.services import Service, service_title
 from changzhu.rules import evaluate
 from changzhu.rules.catalog import policies_in_use
 from changzhu.rules.decision_sheet import WORDS, decision_sheets
+from changzhu.rules.labels import fact_labels
 
 CJK = re.compile(r"[\u3400-\u9fff]")
 
@@ -45,7 +46,7 @@ def test_each_decision_reads_as_words_under_its_title(decided: pl.DataFrame, lan
 
 
 def test_the_facts_needed_are_named_by_their_labels(decided: pl.DataFrame) -> None:
-    variables = policies_in_use().variables
+    labels = fact_labels(policies_in_use().variables, "zh")  # the variables, and parent_id, parent_lives_here
     sheet = decision_sheets(decided, "zh").decisions
     service = next(s for s in Service if decided[f"undetermined_{s.value}"].any())
     cells = sheet[f"{service_title(service, Lang.ZH)}：需补充的信息"].to_list()
@@ -54,7 +55,7 @@ def test_the_facts_needed_are_named_by_their_labels(decided: pl.DataFrame) -> No
     for cell, names in zip(cells, needs, strict=True):
         assert (cell is None) == (names is None)
         if names:
-            assert cell == "、".join(variables[name].label("zh") for name in names)
+            assert cell == "、".join(labels[name] for name in names)
 
 
 def test_open_points_show_their_range_and_unscored_indicators(decided: pl.DataFrame) -> None:

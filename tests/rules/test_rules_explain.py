@@ -200,3 +200,15 @@ def test_a_yes_no_condition_names_the_fact_it_shows() -> None:
         text = got.to_text()
         assert f"{label} — {shown}\n" in text or text.endswith(f"{label} — {shown}")
         assert "(否)" not in text and "no (no)" not in text
+
+
+def test_english_explanations_list_categories_with_english_commas() -> None:
+    """A category condition's values, read in English, are separated as English lists are ("owned home, rented
+    home"), not by the Chinese enumeration comma (owned home、rented home), which stays in Chinese."""
+    case = load_example("shanghai-migrant")[1]  # in Suzhou: the national residence permit rule, four kinds of home
+    for lang, comma, foreign in (("en", ", ", "、"), ("zh", "、", ", ")):
+        explained = explain(case.people, case.on, person_id=1, services=[Service.RESIDENCE_PERMIT], lang=lang)
+        texts = json.dumps(explained.to_dict(), ensure_ascii=False)
+        housing = [t for t in texts.split('"') if ("dormitory" if lang == "en" else "宿舍") in t]
+        assert housing, lang  # the housing condition is among those explained
+        assert all(comma in t and foreign not in t for t in housing), housing

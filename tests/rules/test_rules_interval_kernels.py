@@ -2,7 +2,8 @@
 (changzhu.rules.points_kernels) give the NumPy interval engine's results: the same start, unknown and decided for
 every service and row, the same end wherever the start is a day (the end of an interval that never starts is read by
 nobody), the same points totals and ranges, on random tables with unknown inputs (nulls in the optional core
-columns and in every declared input) and with rows whose inputs fall outside the calendar tables."""
+columns and in every declared input, children without a linked parent) and with rows whose inputs fall outside
+the calendar tables."""
 
 from __future__ import annotations
 
@@ -50,8 +51,10 @@ def _with_unknowns(people: pl.DataFrame, seed: int, unknown_share: float) -> pl.
 
     columns = [
         pl.Series(name, holes(people[name].to_list()), dtype=people[name].dtype)
-        for name in ("professional_title", "admin_detentions", "si_base_ratio")
+        for name in ("professional_title", "admin_detentions", "si_base_ratio", "parent_id")  # children unlinked
     ]
+    says = [None, False, True]  # without a linked parent: unknown, none lives here, one does (its record unknown)
+    columns.append(pl.Series("parent_lives_here", [says[k] for k in rng.integers(0, 3, n)], dtype=pl.Boolean))
     for spec in INPUTS.values():
         codes = [c.code for c in spec.categories]
         if spec.type == "bool":

@@ -33,7 +33,8 @@ def _same_decisions(people: pl.DataFrame, scenario: Scenario | None = None) -> N
     full = evaluate(people, ON, scenario=scenario)
     fast = evaluate(people, ON, scenario=scenario, earliest=False)
     for s in Service:
-        assert fast[f"eligible_{s.value}"].equals(full[f"eligible_{s.value}"]), s
+        for column in (f"eligible_{s.value}", f"undetermined_{s.value}", f"needs_{s.value}"):
+            assert fast[column].equals(full[column]), column
     points = [c for c in full.columns if c.startswith("points_")]
     assert fast.select(points).equals(full.select(points))
 
@@ -209,9 +210,11 @@ def _boundary_people(draw: st.DrawFn) -> pl.DataFrame:
                 "professional_title": draw(st.sampled_from(["none", "skill_3", "skill_2_or_intermediate"])),
                 "admin_detentions": draw(st.sampled_from([0, 1])),
                 "si_base_ratio": draw(st.sampled_from([None, 0.79, 0.8, 1.0, 1.99, 2.0, 3.0])),
+                "parent_lives_here": draw(st.sampled_from([None, False, True])),  # read where no parent is linked
             }
         )
-    return pl.DataFrame(rows, schema_overrides={"parent_id": pl.Int64, "prior_region": pl.String})
+    overrides = {"parent_id": pl.Int64, "prior_region": pl.String, "parent_lives_here": pl.Boolean}
+    return pl.DataFrame(rows, schema_overrides=overrides)
 
 
 @settings(max_examples=60, deadline=None)

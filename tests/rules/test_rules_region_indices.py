@@ -70,7 +70,7 @@ def test_validation_placing_regions_names_the_same_problems() -> None:
     with pytest.raises(PersonTableError) as placed:
         validate_placing_regions(bad, as_of=ON, regions=codes)
     assert str(placed.value) == str(judged.value)
-    assert {p.message for p in placed.value.problems} == {"unknown region code", "not a six-digit GB/T 2260 code"}
+    assert {p.message.en for p in placed.value.problems} == {"unknown region code", "not a six-digit GB/T 2260 code"}
     checked = CheckedPersonTable(random_people(20, seed=3).with_columns(pl.lit("129999").alias("residence_region")))
     with pytest.raises(PersonTableError, match="unknown region code") as from_checked:
         validate_placing_regions(checked, as_of=ON, regions=codes)

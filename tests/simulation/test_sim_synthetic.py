@@ -87,6 +87,14 @@ def test_children_are_linked_to_a_parent_in_the_same_city(people: pl.DataFrame) 
     assert gap.min() > 2  # a parent is an adult when the child is born
 
 
+def test_the_only_parents_living_here_are_the_linked_ones(people: pl.DataFrame) -> None:
+    # someone unlinked (an adult; a child with no adult of its kind in the city) is known to have no parent here
+    # (a rule on the parent never holds), not unknown: the simulated figures count them as before
+    linked = people["parent_id"].is_not_null()
+    assert people["parent_lives_here"].null_count() == 0
+    assert (people["parent_lives_here"] == linked).all()
+
+
 def test_migrants_have_shorter_residence_and_permits(people: pl.DataFrame) -> None:
     years = ((pl.lit(AS_OF) - pl.col("residence_since")).dt.total_days() / 365.25).mean()
     locals_ = people.filter(pl.col("hukou_status") == "local").select(years).item()

@@ -13,10 +13,13 @@ from typer.testing import CliRunner
 
 from changzhu.api.auth.accounts import create_user
 from changzhu.api.auth.roles import Role
+from changzhu.casework.applications import ApplicationKind
+from changzhu.casework.precheck import precheck
 from changzhu.cli.main import app
 from changzhu.registry import person_frame
 from changzhu.registry.decide import evaluate_registered
 from changzhu.registry.explained import explain_registered
+from changzhu.registry.identity import check_char
 from changzhu.rules import evaluate as plain_evaluate
 from changzhu.rules.catalog import policies_in_use
 
@@ -115,3 +118,23 @@ def test_the_explanation_decides_as_evaluate_registered(tmp_path: Path, lang: st
     education = [i for i in scheme.indicators if labels["education"] in " ".join(i.needs)]
     assert education and all(i.points is None for i in education)
     assert scheme.total == sum(i.points for i in scheme.indicators if i.points is not None)
+
+
+def test_a_child_without_a_household_link_is_undetermined_unless_no_parent_lives_here(registered: Engine) -> None:
+    facts = ["employed=否", "学历=小学", "housing=rented", "income_per_capita_month=3000", "criminal_record=否"]
+    for seq, more in (("013", []), ("021", ["父母在本市居住=否"])):  # two children of 2015-09-20, no link
+        first17 = f"51010420150920{seq}"
+        child = [a if a != "510104199003070138" else first17 + check_char(first17) for a in REGISTER_ARGS]
+        ran = CliRunner().invoke(app, [*child, *(x for f in [*facts, *more] for x in ("--fact", f))])
+        assert ran.exit_code == 0, ran.output
+    table = person_frame(registered)
+    assert table["parent_lives_here"].to_list() == [None, None, False]  # not given: null (unknown)
+    got = evaluate_registered(table, date(2026, 6, 1)).select(pl.col("^(eligible|undetermined|needs)_compulsory.*$"))
+    assert got.rows()[1:] == [(False, True, ["parent_id", "parent_lives_here"]), (False, False, None)]
+    unlinked, none_here = table["person_id"].to_list()[1:]
+    checked = precheck(registered, unlinked, ApplicationKind.SCHOOL_PLACE, date(2026, 6, 1))
+    assert checked.decision == "undetermined"
+    assert [n["input"] for n in checked.needs] == ["parent_id", "parent_lives_here"]
+    assert "? the parent holds a residence permit here (unknown: no parent linked)" in checked.explanation_en
+    assert "? 父母持有本地居住证（未知：未关联父母记录）" in checked.explanation_zh
+    assert precheck(registered, none_here, ApplicationKind.SCHOOL_PLACE, date(2026, 6, 1)).decision == "not_eligible"

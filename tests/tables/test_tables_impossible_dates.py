@@ -14,7 +14,7 @@ def test_a_month_or_day_that_does_not_exist_is_named() -> None:
     cells = ["2024.13.01", "2023-02-29", "20241301", "2024年4月31日", "2024.2.29", "June 1", None]
     parsed = parse_date(pl.Series("d", cells))
     assert parsed.values.to_list() == [None, None, None, None, date(2024, 2, 29), None, None]
-    assert parsed.reasons.to_list() == [
+    assert [None if r is None else r.en for r in parsed.refusals()] == [
         "no such day: there is no month 13 (year 2024, month 13, day 1)",
         "no such day: month 2 of 2023 has no day 29",
         "no such day: there is no month 13 (year 2024, month 13, day 1)",

@@ -10,6 +10,7 @@ from typing import Any
 import httpx
 from api_support import PASSWORD
 from office_support import DESKTOP, PHONE, Office
+from playwright.sync_api import expect
 
 FACILITIES = (
     "设施编号,名称,服务,所在地区,容量,经度,纬度\n"
@@ -186,3 +187,63 @@ def test_a_file_missing_a_column_is_named_in_the_user_s_language(office: Office)
         # the chosen file's name is read whole, not cut to its first character (it was "缺…")
         assert chosen.evaluate("e => e.scrollWidth <= e.clientWidth")
         office.shot(page, f"uploads_missing_column_{lang}_1366")
+
+
+# a migrant worker from Chengdu whose start date is mistyped, and one from Chengdu whose row is right
+ONE_BAD_DATE = (
+    "公民身份号码,户籍地,常住地,居住起始日期,证明类型,证明编号\n"
+    "510104198805122310,510100,440100,2023-13-01,就业,contract-0412\n"
+    "440106199001011235,440100,440100,2020-05-01,就业,contract-0413\n"
+)
+
+
+def test_after_a_refusal_store_says_what_to_do_before_it_can_store(office: Office) -> None:
+    """A refused file cannot be stored as it is: Store is disabled and a line says why and what to do (correct the
+    file and choose it again, or skip the bad rows); ticking "skip bad rows" makes Store the next action, and it stores
+    the good row. It was enabled, greyed only by its focus colour, and storing again was refused again."""
+    for lang, blocked in (
+        ("en", "correct the rows listed below and choose the file again, or tick “Skip bad rows”"),
+        ("zh", "请按下表改正各行后重新选择文件，或勾选“跳过有误的行”"),
+    ):
+        page = office.open(DESKTOP, lang)
+        office.login(page, "cw_gz")
+        page.goto(office.url + "/office/admin/uploads")
+        page.wait_for_selector("#upload-dry-run")
+        page.set_input_files(
+            ".el-upload__input", files=[{"name": "居民.csv", "mimeType": "text/csv", "buffer": ONE_BAD_DATE.encode()}]
+        )
+        page.click("#upload-dry-run")
+        page.wait_for_selector("#upload-errors .el-table__row")
+        expect(page.locator("#upload-store")).to_be_disabled()
+        expect(page.locator("#upload-blocked")).to_contain_text(blocked)
+        if lang == "zh":
+            office.shot(page, "uploads_refused_blocked_zh_1366")
+            continue
+        page.locator(".el-checkbox", has_text="Skip bad rows").click()
+        expect(page.locator("#upload-store")).to_be_enabled()
+        expect(page.locator("#upload-blocked")).to_have_count(0)
+        page.click("#upload-store")
+        expect(page.locator("#upload-result .el-card__header")).to_have_text("2 rows, 1 stored, 1 error")
+
+
+def test_a_file_refused_for_its_header_waits_for_a_corrected_file(office: Office) -> None:
+    """A header missing a column refuses every row: skipping bad rows cannot help, so the line says only to correct
+    the file, and Store stays disabled until another file is chosen."""
+    page = office.open(DESKTOP, "en")
+    office.login(page, "cw_gz")
+    page.goto(office.url + "/office/admin/uploads")
+    page.wait_for_selector("#upload-dry-run")
+    page.set_input_files(
+        ".el-upload__input", files=[{"name": "缺列.csv", "mimeType": "text/csv", "buffer": NO_PROOF_REF.encode("gbk")}]
+    )
+    page.click("#upload-store")
+    page.wait_for_selector("#upload-result")
+    expect(page.locator("#upload-blocked")).to_have_text(
+        "This file was refused, so it cannot be stored as it is: correct it as listed below and choose the file again."
+    )
+    page.locator(".el-checkbox", has_text="Skip bad rows").click()
+    expect(page.locator("#upload-store")).to_be_disabled()
+    page.set_input_files(
+        ".el-upload__input", files=[{"name": "居民.csv", "mimeType": "text/csv", "buffer": ONE_BAD_DATE.encode()}]
+    )
+    expect(page.locator("#upload-store")).to_be_enabled()

@@ -3,6 +3,7 @@ the portable account, vouchers, transfers and applications, and the account stat
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import date
 from typing import Any
 
@@ -133,16 +134,31 @@ def statement_of(engine: Engine, person: PersonRow, on: date) -> dict[str, Any]:
     balances = balances_frame(engine, person_key=person.person_key).to_dicts()
     account = {k: v for k, v in account_of(engine, person.id, person.person_key).items() if k != "person_key"}
     transfers = transfers_of(engine, person.id)
-    codes = {b["region"] for b in balances} | {t[end] for t in transfers for end in ("from_region", "to_region")}
-    codes |= {m[where] for m in account["contribution_months"] for where in ("paid_region", "held_region")}
-    with session_scope(engine) as session:
-        names = region_names(session, {c for c in codes if c})
+    vouchers = vouchers_frame(engine, person.person_key).to_dicts()
     return {
         "person_key": person.person_key,
         "on": on,
         "balances": [{**b, "yuan": b["balance"] / 100 if b["unit"] == "fen" else None} for b in balances],
         **account,
-        "vouchers": vouchers_frame(engine, person.person_key).to_dicts(),
+        "vouchers": vouchers,
         "transfers": transfers,
-        "region_names": {code: {"name_zh": zh, "name_en": en} for code, (zh, en) in names.items()},
+        "region_names": names_of_places(engine, account, vouchers, transfers, balances),
     }
+
+
+def names_of_places(
+    engine: Engine,
+    account: dict[str, Any],
+    vouchers: list[dict[str, Any]],
+    transfers: list[dict[str, Any]],
+    balances: Sequence[dict[str, Any]] = (),
+) -> dict[str, dict[str, str | None]]:
+    """The Chinese and English name of every place the account, vouchers, transfers and balances mention (a reader
+    reads names, not six-digit codes)."""
+    codes = {b["region"] for b in balances} | {t[end] for t in transfers for end in ("from_region", "to_region")}
+    codes |= {m[where] for m in account["contribution_months"] for where in ("paid_region", "held_region")}
+    codes |= {r[where] for r in account["school_records"] for where in ("enrolled_region", "held_region")}
+    codes |= {v["issuer_region"] for v in vouchers}
+    with session_scope(engine) as session:
+        names = region_names(session, {c for c in codes if c})
+    return {code: {"name_zh": zh, "name_en": en} for code, (zh, en) in names.items()}

@@ -15,8 +15,10 @@ from changzhu.api.aggregates import json_rows
 from changzhu.api.auth.principal import Principal
 from changzhu.api.auth.roles import Role
 from changzhu.api.errors import Forbidden
-from changzhu.api.upload_reasons import reason_pair
+from changzhu.casework.bulk_import import left_out_reason
+from changzhu.domain.lang import Lang
 from changzhu.domain.person import CheckedPersonTable
+from changzhu.domain.refusals import Refusal
 from changzhu.planning.standards import load_standards, service_catalog
 from changzhu.registry.declared import declared_columns
 from changzhu.tables import CellError, TableRead, TableSchema, read_table, schema_of
@@ -96,9 +98,8 @@ class ColumnNames:
         return (self.schema.column(name) if name else None), column
 
 
-def problem(line: int, column: str, reason: str, value: str = "", names: ColumnNames | None = None) -> RowProblem:
+def problem(line: int, column: str, reason: Refusal, value: str = "", names: ColumnNames | None = None) -> RowProblem:
     """A refused cell with its reason in both languages and (given `names`) its column's labels."""
-    zh, en = reason_pair(reason)
     found, header = names.of(column) if names is not None else (None, column)
     label_zh, label_en = (found.zh, found.en or found.name.replace("_", " ")) if found else (None, None)
     if column == WHOLE_ROW:
@@ -107,8 +108,8 @@ def problem(line: int, column: str, reason: str, value: str = "", names: ColumnN
         row=line,
         column=column,
         value=value,
-        reason_zh=zh,
-        reason_en=en,
+        reason_zh=reason.text(Lang.ZH),
+        reason_en=reason.text(Lang.EN),
         column_zh=label_zh,
         column_en=label_en,
         header=header,
@@ -120,6 +121,11 @@ def problems_of(errors: list[CellError], kind: UploadKind) -> list[RowProblem]:
     masked by the reader)."""
     names = ColumnNames(schema_for(kind))
     return [problem(e.line, e.column, e.reason, e.value, names) for e in errors]
+
+
+def left_out_problem(row: dict[str, Any], names: ColumnNames) -> RowProblem:
+    """A row an import left out, as its result keeps it (bulk_import's "errors": line, column, reason, refusal)."""
+    return problem(int(row["line"]), str(row["column"]), left_out_reason(row), str(row.get("value", "")), names)
 
 
 def schema_for(kind: UploadKind) -> TableSchema:

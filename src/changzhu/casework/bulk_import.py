@@ -9,11 +9,13 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
+from typing import Any
 
 import polars as pl
 from sqlalchemy import Engine, select
 from sqlalchemy.orm import Session
 
+from changzhu.domain.refusals import Refusal, RefusalCode, refusal, refusal_of, untranslated
 from changzhu.errors import ChangzhuError
 from changzhu.ledger.contributions import MonthPaid, Scheme, record_in_session, validate_months
 from changzhu.registry.contact import CONTACT_KINDS, normalise
@@ -35,7 +37,7 @@ class RowError:
 
     line: int
     column: str
-    message: str
+    reason: Refusal
     value: str = ""
 
 
@@ -44,13 +46,16 @@ class ImportRejected(ChangzhuError):
 
     def __init__(self, path: str, errors: list[RowError]) -> None:
         self.errors = errors
-        first = "; ".join(f"line {e.line} {e.column}: {e.message}" for e in errors[:3])
+        first = "; ".join(f"line {e.line} {e.column}: {e.reason}" for e in errors[:3])
         more = f" (and {len(errors) - 3} more)" if len(errors) > 3 else ""
-        super().__init__(f"{path}: {len(errors)} bad row(s), nothing imported: {first}{more}")
+        rows = len({e.line for e in errors})
+        bad = "1 bad row" if rows == 1 else f"{rows} bad rows"
+        problems = "" if len(errors) == rows else f" ({len(errors)} problems)"
+        super().__init__(f"{path}: {bad}{problems}, nothing imported: {first}{more}")
 
     def report(self) -> pl.DataFrame:
         """The errors as a table (line, column, value, reason), as the file reader reports them."""
-        return errors_frame([CellError(e.line, e.column, e.value, e.message) for e in self.errors])
+        return errors_frame([CellError(e.line, e.column, e.value, e.reason) for e in self.errors])
 
 
 def _read(
@@ -75,8 +80,19 @@ class _DryRun(Exception):
 
 
 def _rows_left_out(errors: list[RowError]) -> list[dict[str, object]]:
-    """The left-out rows as the result keeps them: line, column and reason (never the value)."""
-    return [{"line": e.line, "column": e.column, "reason": e.message} for e in sorted(errors, key=lambda e: e.line)]
+    """The left-out rows as the result keeps them: line, column and reason (never the value), the reason in
+    English and as its code with its parameters (Refusal.as_json), from which the API renders it in Chinese."""
+    return [
+        {"line": e.line, "column": e.column, "reason": e.reason.en, "refusal": e.reason.as_json()}
+        for e in sorted(errors, key=lambda e: e.line)
+    ]
+
+
+def left_out_reason(row: dict[str, Any]) -> Refusal:
+    """The reason of a row an import's result kept as left out; a result stored before reasons were coded
+    (replayed) has only the English reason, shown as it is."""
+    coded = row.get("refusal")
+    return Refusal.from_json(coded) if isinstance(coded, dict) else untranslated(str(row["reason"]))
 
 
 def _run(
@@ -106,7 +122,7 @@ def _contact_errors(line: int, row: dict[str, object], read: TableRead) -> list[
         try:
             normalise(kind, str(value))
         except ChangzhuError as exc:
-            errors.append(RowError(line, read.header(kind), str(exc), masked(str(value))))
+            errors.append(RowError(line, read.header(kind), refusal_of(exc), masked(str(value))))
     return errors
 
 
@@ -132,12 +148,17 @@ def import_residents(
         try:
             number = parse_id_number(row["id_number"])
         except ChangzhuError as exc:
-            errors.append(RowError(line, read.header("id_number"), str(exc), masked(row["id_number"])))
+            errors.append(RowError(line, read.header("id_number"), refusal_of(exc), masked(row["id_number"])))
             continue
         lookup = keys.lookup_hash(number)
         if lookup in seen:
             errors.append(
-                RowError(line, read.header("id_number"), f"same person as line {seen[lookup]}", masked(number.value))
+                RowError(
+                    line,
+                    read.header("id_number"),
+                    refusal(RefusalCode.SAME_PERSON_AS, line=seen[lookup]),
+                    masked(number.value),
+                )
             )
             continue
         seen[lookup] = line
@@ -168,7 +189,7 @@ def import_residents(
                 register_in_session(session, reg, today=date.today())
                 stored += 1
             except ChangzhuError as exc:
-                errors.append(RowError(line, "row", str(exc)))
+                errors.append(RowError(line, "row", refusal_of(exc)))
         if errors and not skip_bad_rows:
             raise _reject(path, errors)
         left_out = len({e.line for e in errors})
@@ -199,7 +220,7 @@ def import_contributions(
         try:
             lookup = keys.lookup_hash(parse_id_number(row["id_number"]))
         except ChangzhuError as exc:
-            errors.append(RowError(line, read.header("id_number"), str(exc), masked(row["id_number"])))
+            errors.append(RowError(line, read.header("id_number"), refusal_of(exc), masked(row["id_number"])))
             continue
         scheme, start, end = Scheme(row["scheme"]), row["period_from"], row["period_to"]
         base = round(row["monthly_base_yuan"] * 100)
@@ -210,7 +231,7 @@ def import_contributions(
         try:
             validate_months(months, scheme, date.today())
         except ChangzhuError as exc:
-            errors.append(RowError(line, "row", str(exc)))
+            errors.append(RowError(line, "row", refusal_of(exc)))
             continue
         parsed.append((line, lookup, scheme, row["region"], months))
     if errors and not skip_bad_rows:
@@ -221,7 +242,7 @@ def import_contributions(
         for line, lookup, scheme, region, months in parsed:
             person = session.execute(select(PersonRow).where(PersonRow.id_hash == lookup).with_for_update()).scalar()
             if person is None:
-                errors.append(RowError(line, read.header("id_number"), "no registered person has this identity number"))
+                errors.append(RowError(line, read.header("id_number"), refusal(RefusalCode.NO_SUCH_PERSON)))
                 continue
             try:  # every check of record_in_session comes before its first write, so a failed row writes nothing
                 record_in_session(session, txn, person, scheme, region, months)
@@ -229,7 +250,7 @@ def import_contributions(
                 total += len(months)
                 rows += 1
             except ChangzhuError as exc:
-                errors.append(RowError(line, "row", str(exc)))
+                errors.append(RowError(line, "row", refusal_of(exc)))
         if errors and not skip_bad_rows:
             raise _reject(path, errors)
         left_out = len({e.line for e in errors})

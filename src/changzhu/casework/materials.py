@@ -26,7 +26,7 @@ VARIABLE_COLUMNS: dict[str, tuple[str, ...]] = {
     "medical_local": ("medical_months_local", "employed"),
     "hukou_local": ("hukou_region",),
     "hukou_other_province": ("hukou_region",),
-    "parent_same_region": ("parent_id",),
+    "parent_same_region": ("parent_id", "parent_lives_here"),
     "city_size_class": ("residence_region",),
 }
 

@@ -24,6 +24,7 @@ from changzhu.registry.frames import person_frame
 from changzhu.rules.catalog import policies_in_use, resolve
 from changzhu.rules.errors import PolicyError
 from changzhu.rules.explain import Explanation, PointsExplanation, ServiceExplanation
+from changzhu.rules.labels import fact_labels
 from changzhu.store.db import session_scope
 from changzhu.store.resident_models import HouseholdLinkRow
 
@@ -220,5 +221,5 @@ def precheck(engine: Engine, person_id: int, kind: ApplicationKind, on: date) ->
 
 def _labelled_needs(zh: list[str], en: list[str]) -> list[dict[str, str]]:
     """The facts a decision still needs, each as `{input, label_zh, label_en}` (the explanation gives labels)."""
-    by_label = {spec.label("zh"): name for name, spec in policies_in_use().variables.items()}
+    by_label = {label: name for name, label in fact_labels(policies_in_use().variables, "zh").items()}
     return [{"input": by_label.get(a, a), "label_zh": a, "label_en": b} for a, b in zip(zh, en, strict=True)]

@@ -5,7 +5,7 @@ from __future__ import annotations
 import tempfile
 from datetime import date
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
@@ -14,6 +14,7 @@ from changzhu.errors import ChangzhuError
 from changzhu.output import ExportOption, OutputFormat, console, emit_table
 
 if TYPE_CHECKING:
+    import polars as pl
     from sqlalchemy import Engine
 
     from changzhu.api.auth.principal import Principal
@@ -446,9 +447,20 @@ def _import(kind: str, path: Path, sheet: str | None, skip_bad_rows: bool, error
     except (ImportRejected, TableRejected) as exc:
         report_errors(exc.report(), errors)
         raise
+    left_out = result.pop("errors", None)
     _show(result)
-    if result.get("left_out"):
-        console.print(f"{result['left_out']} bad row(s) left out (--skip-bad-rows)", highlight=False)
+    if isinstance(left_out, list) and left_out:
+        report_errors(_left_out_report(left_out), errors)
+        rows = len({row["line"] for row in left_out})
+        console.print(f"{rows} bad row(s) left out (--skip-bad-rows)", highlight=False)
+
+
+def _left_out_report(left_out: list[dict[str, Any]]) -> pl.DataFrame:
+    """The rows an import left out (its result's "errors") as the error report a refused file gives."""
+    from changzhu.casework.bulk_import import left_out_reason
+    from changzhu.tables.read import CellError, errors_frame
+
+    return errors_frame([CellError(int(r["line"]), str(r["column"]), "", left_out_reason(r)) for r in left_out])
 
 
 @import_app.command("residents")

@@ -14,6 +14,7 @@ from datetime import date
 
 import polars as pl
 
+from changzhu.domain.refusals import Refusal, RefusalCode, refusal
 from changzhu.errors import ChangzhuError
 
 SEXES = ["F", "M"]
@@ -125,6 +126,16 @@ PERSON_COLUMNS: tuple[PersonColumn, ...] = (
         optional=True,
         default=None,
     ),
+    PersonColumn(
+        "parent_lives_here",
+        pl.Boolean(),
+        True,
+        "",
+        "without a linked parent (parent_id): whether a parent lives in the same city (父母在本市居住); false: none "
+        "does; null: unknown (rules on the parent are undetermined); with a linked parent, the parent's row decides",
+        optional=True,
+        default=None,
+    ),
 )
 
 # Labels of the core columns as a person reads them (the docs say more, for programmers), for forms,
@@ -152,6 +163,7 @@ CORE_LABELS_ZH: dict[str, str] = {
     "professional_title": "职业资格/职称",
     "admin_detentions": "近5年行政拘留次数",
     "si_base_ratio": "社保缴费基数与全市平均工资之比",
+    "parent_lives_here": "父母一方在本市居住（未登记家庭关系时）",
 }
 CORE_LABELS_EN: dict[str, str] = {
     "person_id": "person number",
@@ -176,6 +188,7 @@ CORE_LABELS_EN: dict[str, str] = {
     "professional_title": "vocational qualification or professional title",
     "admin_detentions": "administrative detentions in the last 5 years",
     "si_base_ratio": "insurance base over the city average wage",
+    "parent_lives_here": "a parent lives in this city (without a household link)",
 }
 # Labels (zh, en) of the core category columns' codes, as a person reads them: the one table forms, schemas,
 # explanations and the person file's reader use (the reader also accepts tables/person.py's spreadsheet synonyms).
@@ -231,6 +244,7 @@ CORE_EXAMPLES: dict[str, object] = {
     "professional_title": "none",
     "admin_detentions": 0,
     "si_base_ratio": 1.2,
+    "parent_lives_here": None,
 }
 
 PERSON_SCHEMA: dict[str, pl.DataType] = {c.name: c.dtype for c in PERSON_COLUMNS}
@@ -264,7 +278,7 @@ class PersonTableProblem:
 
     column: str
     rows: tuple[int, ...]
-    message: str
+    message: Refusal
 
     def __str__(self) -> str:
         shown = ", ".join(str(r) for r in self.rows[:10])
@@ -304,7 +318,7 @@ def region_place(column: str, regions: Sequence[str]) -> pl.Expr:
     return pl.col(column).cast(pl.Enum(list(regions)), strict=False).to_physical().cast(pl.Int32)
 
 
-def _region_checks(codes: dict[str, pl.Series], known_regions: set[str] | None) -> list[tuple[str, pl.Expr, str]]:
+def _region_checks(codes: dict[str, pl.Series], known_regions: set[str] | None) -> list[tuple[str, pl.Expr, Refusal]]:
     """Region code rules, judged once per distinct code (`codes`: each region column's); an expression selects the
     bad rows only if one fails."""
     checks = []
@@ -312,45 +326,64 @@ def _region_checks(codes: dict[str, pl.Series], known_regions: set[str] | None) 
         distinct = codes[name]
         malformed = distinct.filter(~distinct.str.contains(WELL_FORMED_REGION))
         if malformed.len():
-            checks.append((name, pl.col(name).is_in(malformed.implode()), "not a six-digit GB/T 2260 code"))
+            checks.append((name, pl.col(name).is_in(malformed.implode()), refusal(RefusalCode.NOT_A_GB_CODE)))
         if known_regions is not None:
             well_formed = distinct.str.contains(WELL_FORMED_REGION)
             unknown = distinct.filter(well_formed & ~distinct.is_in(sorted(known_regions)))
             if unknown.len():
-                checks.append((name, pl.col(name).is_in(unknown.implode()), "unknown region code"))
+                checks.append((name, pl.col(name).is_in(unknown.implode()), refusal(RefusalCode.UNKNOWN_REGION_CODE)))
     return checks
 
 
-INFINITE = "not a finite number (leave the cell empty where it is not known)"
+INFINITE = refusal(RefusalCode.NOT_FINITE)
 
 
-def _row_checks(as_of: date | None) -> list[tuple[str, pl.Expr, str]]:
+RATIO_NEGATIVE = refusal(RefusalCode.RATIO_NEGATIVE)
+INCOME_NEGATIVE = refusal(RefusalCode.INCOME_NEGATIVE)
+
+
+def _not_of_type(dtype: pl.DataType, detail: str) -> Refusal:
+    """A value polars could not cast to `dtype`: the first line of its message kept as it came."""
+    return refusal(RefusalCode.NOT_OF_TYPE, dtype=str(dtype), detail=detail.splitlines()[0])
+
+
+def _row_checks(as_of: date | None) -> list[tuple[str, pl.Expr, Refusal]]:
     """Every row-level rule except region codes and duplicates as (column, expression true on bad rows, message)."""
-    checks = [(c.name, pl.col(c.name).is_null(), "value is missing") for c in PERSON_COLUMNS if not c.nullable]
-    checks += [(name, pl.col(name) < 0, "months cannot be negative") for name in MONTH_COLUMNS]
-    checks += [(name, pl.col(name) < 0, "count cannot be negative") for name in COUNT_COLUMNS]
-    checks.append(("si_base_ratio", pl.col("si_base_ratio") < 0, "ratio cannot be negative"))
+    checks = [
+        (c.name, pl.col(c.name).is_null(), refusal(RefusalCode.VALUE_MISSING)) for c in PERSON_COLUMNS if not c.nullable
+    ]
+    checks += [(name, pl.col(name) < 0, refusal(RefusalCode.MONTHS_NEGATIVE)) for name in MONTH_COLUMNS]
+    checks += [(name, pl.col(name) < 0, refusal(RefusalCode.COUNT_NEGATIVE)) for name in COUNT_COLUMNS]
+    checks.append(("si_base_ratio", pl.col("si_base_ratio") < 0, RATIO_NEGATIVE))
     checks += [
-        ("si_months_local", pl.col("si_months_local") > pl.col("si_months_total"), "exceeds si_months_total"),
+        (
+            "si_months_local",
+            pl.col("si_months_local") > pl.col("si_months_total"),
+            refusal(RefusalCode.EXCEEDS_SI_TOTAL),
+        ),
         (
             "prior_region",
             pl.col("prior_region").is_null() & (pl.col("prior_residence_months") + pl.col("prior_si_months") > 0),
-            "prior months given without a prior_region",
+            refusal(RefusalCode.PRIOR_MONTHS_WITHOUT_REGION),
         ),
-        ("income_per_capita_month", pl.col("income_per_capita_month") < 0, "income cannot be negative"),
+        ("income_per_capita_month", pl.col("income_per_capita_month") < 0, INCOME_NEGATIVE),
         *((name, pl.col(name).is_infinite(), INFINITE) for name in ("income_per_capita_month", "si_base_ratio")),
-        ("residence_since", pl.col("residence_since") < pl.col("birth_date"), "residence starts before birth"),
-        ("parent_id", pl.col("parent_id") == pl.col("person_id"), "a person cannot be their own parent"),
+        (
+            "residence_since",
+            pl.col("residence_since") < pl.col("birth_date"),
+            refusal(RefusalCode.RESIDENCE_BEFORE_BIRTH),
+        ),
+        ("parent_id", pl.col("parent_id") == pl.col("person_id"), refusal(RefusalCode.OWN_PARENT)),
     ]
     return checks + _date_checks(as_of)
 
 
-def _date_checks(as_of: date | None) -> list[tuple[str, pl.Expr, str]]:
+def _date_checks(as_of: date | None) -> list[tuple[str, pl.Expr, Refusal]]:
     """The rules that depend on the evaluation date: no date after it."""
     if as_of is None:
         return []
     return [
-        (name, pl.col(name) > pl.lit(as_of), f"date is after the evaluation date {as_of}")
+        (name, pl.col(name) > pl.lit(as_of), refusal(RefusalCode.AFTER_EVALUATION_DATE, date=as_of.isoformat()))
         for name in ("birth_date", "residence_since", "residence_permit_since")
     ]
 
@@ -443,7 +476,7 @@ def _extra_checked(df: pl.DataFrame, extra: list[ExtraColumn]) -> tuple[pl.DataF
         if col.dtype == pl.List(pl.Date) and raw.dtype in (pl.List(pl.String), pl.String):
             raw, bad_rows = _iso_date_lists(raw)
             if bad_rows:
-                problems.append(PersonTableProblem(col.name, bad_rows, "not a list of ISO dates (2024-03-01)"))
+                problems.append(PersonTableProblem(col.name, bad_rows, refusal(RefusalCode.NOT_ISO_DATE_LIST)))
                 continue
         try:
             typed = raw.cast(col.dtype, strict=True)
@@ -453,9 +486,7 @@ def _extra_checked(df: pl.DataFrame, extra: list[ExtraColumn]) -> tuple[pl.DataF
                 if not isinstance(col.dtype, pl.List)
                 else ()
             )
-            problems.append(
-                PersonTableProblem(col.name, rows, f"cannot be read as {col.dtype}: {str(exc).splitlines()[0]}")
-            )
+            problems.append(PersonTableProblem(col.name, rows, _not_of_type(col.dtype, str(exc))))
             continue
         if typed.null_count() == typed.len():  # nothing given: nulls of its type, nothing to check
             cast.append(typed.alias(col.name))
@@ -473,12 +504,18 @@ def _extra_checked(df: pl.DataFrame, extra: list[ExtraColumn]) -> tuple[pl.DataF
                 rows = tuple(sorted(set((rows_of[idx] if rows_of is not None else idx).to_list())))
                 shown = sorted(set(values.filter(bad).cast(pl.String).to_list()))[:5]
                 problems.append(
-                    PersonTableProblem(col.name, rows, f"{shown} not among the codes {list(col.categories)}")
+                    PersonTableProblem(
+                        col.name,
+                        rows,
+                        refusal(RefusalCode.NOT_AMONG_CODES, shown=str(shown), codes=str(list(col.categories))),
+                    )
                 )
         if col.non_negative:
             bad = typed < 0
             if bad.any():
-                problems.append(PersonTableProblem(col.name, tuple(bad.arg_true().to_list()), "cannot be negative"))
+                problems.append(
+                    PersonTableProblem(col.name, tuple(bad.arg_true().to_list()), refusal(RefusalCode.NEGATIVE))
+                )
         if col.dtype == pl.Float64 and typed.is_infinite().any():
             problems.append(PersonTableProblem(col.name, tuple(typed.is_infinite().arg_true().to_list()), INFINITE))
         cast.append(typed.alias(col.name))
@@ -562,7 +599,7 @@ def _validated(
         return _rows_checked(df, _date_checks(as_of), known_regions, regions, checked=True)
     missing = [c.name for c in PERSON_COLUMNS if c.name not in df.columns and not c.optional]
     for name in missing:
-        problems.append(PersonTableProblem(name, (), "column is missing"))
+        problems.append(PersonTableProblem(name, (), refusal(RefusalCode.COLUMN_MISSING)))
     if problems:
         raise PersonTableError(problems)
     absent = [c for c in PERSON_COLUMNS if c.name not in df.columns]
@@ -578,10 +615,7 @@ def _validated(
         try:
             cast_columns.append(df.get_column(col.name).cast(col.dtype, strict=True))
         except (pl.exceptions.InvalidOperationError, pl.exceptions.ComputeError) as exc:
-            first_line = str(exc).splitlines()[0]
-            problems.append(
-                PersonTableProblem(col.name, _uncastable_rows(df, col), f"cannot be read as {col.dtype}: {first_line}")
-            )
+            problems.append(PersonTableProblem(col.name, _uncastable_rows(df, col), _not_of_type(col.dtype, str(exc))))
     if problems:
         raise PersonTableError(problems)
     others = [c for c in df.columns if c not in PERSON_SCHEMA]
@@ -650,7 +684,7 @@ def _placed_at_once(
 
 def _rows_checked(
     typed: pl.DataFrame,
-    checks: list[tuple[str, pl.Expr, str]],
+    checks: list[tuple[str, pl.Expr, Refusal]],
     known_regions: set[str] | None,
     regions: Sequence[str] | None,
     *,
@@ -686,16 +720,16 @@ def _rows_checked(
         found = all_got.select(pl.exclude([f"distinct {name}" for name in REGION_COLUMNS])).row(0)
         codes = {name: all_got.get_column(f"distinct {name}").explode().drop_nulls() for name in REGION_COLUMNS}
         places = None
-    failing: list[tuple[str, pl.Expr, str]] = []
+    failing: list[tuple[str, pl.Expr, Refusal]] = []
     if checked:  # only region codes still unknown and the date checks can fail; region problems came first
         failing += _region_checks(codes, known_regions)
     for check, bad in zip(checks, found[1:], strict=True):
         if bad:
             failing.append(check)
-        if check[2] == "ratio cannot be negative":  # region problems are listed here, as they always were
+        if check[2] == RATIO_NEGATIVE:  # region problems are listed here, as they always were
             failing += _region_checks(codes, known_regions)
-        if check[2] == "income cannot be negative" and not found[0] and typed["person_id"].is_duplicated().any():
-            failing.append(("person_id", pl.col("person_id").is_duplicated(), "duplicate person_id"))
+        if check[2] == INCOME_NEGATIVE and not found[0] and typed["person_id"].is_duplicated().any():
+            failing.append(("person_id", pl.col("person_id").is_duplicated(), refusal(RefusalCode.DUPLICATE_PERSON_ID)))
     problems = [PersonTableProblem(column, _bad_rows(typed, expr), message) for column, expr, message in failing]
     if problems:
         raise PersonTableError(problems)

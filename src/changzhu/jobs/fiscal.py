@@ -8,7 +8,7 @@ import polars as pl
 
 from changzhu.fiscal.errors import FiscalError
 from changzhu.fiscal.parameters import FiscalParameters
-from changzhu.report.lang import Lang, pick
+from changzhu.report.lang import Lang, money, pick
 
 
 def _gaps() -> pl.DataFrame:
@@ -62,7 +62,7 @@ def run_fiscal(out_dir: Path, params: FiscalParameters, lang: Lang = Lang.ZH) ->
     write_section(out_dir, fiscal_section(results, province_geojson(), gaps_note, lang))
     lp = results.equity.row(0, named=True)
     return (
-        f"fiscal: {params.fund_yuan / 1e8:,.0f} 亿 yuan under {params.scheme_id}; LP Gini (per resident) "
+        f"fiscal: {money(params.fund_yuan, Lang.EN, 0)} under {params.scheme_id}; LP Gini (per resident) "
         f"{lp['gini_resident']:.3f}, max/min {lp['max_min_ratio_resident']:.2f}; "
         f"{results.net_flows.height} net compensation payments"
     )

@@ -12,6 +12,7 @@ from typing import cast
 from sqlalchemy import Engine, Table, bindparam, insert, select
 from sqlalchemy.orm import Session
 
+from changzhu.domain.refusals import RefusalCode, refusal
 from changzhu.ledger import pension_rules as rules
 from changzhu.ledger import rates
 from changzhu.ledger.accounts import Leg, person_account, post
@@ -57,14 +58,14 @@ def validate_months(months: list[MonthPaid], scheme: Scheme, today: date) -> Non
     for m in months:
         year, month = divmod(m.period, 100)
         if not (year >= 1950 and 1 <= month <= 12) or period_of(year, month) > period_of(today.year, today.month):
-            raise RegistryError(f"period {m.period}: not a month between 1950 and now (YYYYMM)")
+            raise RegistryError(refusal(RefusalCode.PERIOD_NOT_A_MONTH, period=m.period))
         if m.period in seen:
-            raise RegistryError(f"period {m.period}: listed twice")
+            raise RegistryError(refusal(RefusalCode.PERIOD_TWICE, period=m.period))
         seen.add(m.period)
         if scheme == Scheme.HOUSING_WAIT and m.base_fen != 0:
-            raise RegistryError(f"period {m.period}: waiting months carry no contribution base")
+            raise RegistryError(refusal(RefusalCode.WAITING_MONTH_BASE, period=m.period))
         if scheme != Scheme.HOUSING_WAIT and m.base_fen <= 0:
-            raise RegistryError(f"period {m.period}: contribution base must be positive")
+            raise RegistryError(refusal(RefusalCode.BASE_NOT_POSITIVE, period=m.period))
 
 
 _MONTHS = cast(Table, ContributionMonthRow.__table__)
@@ -100,11 +101,12 @@ def record_in_session(
         params = {"person_id": person.id, "scheme": scheme.value, "periods": periods}
         clash = session.execute(_CLASH, params).first()
     if clash is not None:
-        raise RegistryError(f"period {clash[0]}: {scheme.value} month already recorded (paid in {clash[1]})")
+        recorded = refusal(RefusalCode.MONTH_RECORDED, period=clash[0], scheme=scheme.value, paid_in=clash[1])
+        raise RegistryError(recorded)
     if scheme == Scheme.PENSION:
         relation = session.get(PensionRelationRow, person.id)
         if relation is not None and relation.drawing_region is not None:
-            raise RegistryError("the person already draws a pension: no further contributions (art. 2)")
+            raise RegistryError(refusal(RefusalCode.DRAWS_PENSION))
     key, n = person.person_key, len(months)
     legs = [
         Leg(f"X:months:{scheme.value}:{region}", -n, "month"),

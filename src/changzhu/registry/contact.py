@@ -19,6 +19,7 @@ from typing import Literal
 from cryptography.exceptions import InvalidTag
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 
+from changzhu.domain.refusals import Refusal, RefusalCode, refusal
 from changzhu.registry.identity import IdentityKeyError, IdentityKeys, identity_keys
 from changzhu.store.checks import RegistryError
 
@@ -30,14 +31,19 @@ _MOBILE = re.compile(r"^1[3-9]\d{9}$")
 
 
 class InvalidContact(RegistryError):
-    """A name or phone number that cannot be stored (empty, too long, not a mainland mobile number)."""
+    """A name or phone number that cannot be stored (empty, too long, not a mainland mobile number): the message
+    is `refusal` in Chinese and English."""
+
+    def __init__(self, refusal: Refusal) -> None:
+        super().__init__(f"{refusal.zh} / {refusal.en}")
+        self.refusal = refusal
 
 
 def normalise_name(text: str) -> str:
     """NFKC form without any white space (full-width letters and spaces fold to their plain forms)."""
     name = "".join(unicodedata.normalize("NFKC", text).split())
     if not name or len(name) > NAME_MAX or any(unicodedata.category(c).startswith("C") for c in name):
-        raise InvalidContact(f"姓名须为 1 至 {NAME_MAX} 个字符 / a name has 1 to {NAME_MAX} printable characters")
+        raise InvalidContact(refusal(RefusalCode.NAME_LENGTH, limit=NAME_MAX))
     return name
 
 
@@ -48,7 +54,7 @@ def normalise_phone(text: str) -> str:
         if digits.startswith(prefix) and len(digits) == 11 + len(prefix):
             digits = digits[len(prefix) :]
     if not _MOBILE.match(digits):
-        raise InvalidContact("手机号须为 11 位大陆手机号码 / a phone number is an 11-digit mainland mobile number")
+        raise InvalidContact(refusal(RefusalCode.PHONE_FORM))
     return digits
 
 

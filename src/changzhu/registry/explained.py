@@ -29,6 +29,7 @@ from changzhu.rules.explain import (
     ServiceExplanation,
     needs_text,
 )
+from changzhu.rules.labels import fact_labels
 from changzhu.rules.scenario import Scenario
 
 
@@ -82,7 +83,7 @@ class _Overlay:
         self.parents = parents
         self.gaps = gaps
         self.lang = lang
-        self.labels = {name: spec.label(lang) for name, spec in policies_in_use().variables.items()}
+        self.labels = fact_labels(policies_in_use().variables, lang)
 
     def label(self, fact: str) -> str:
         """A fact's label in the explanation's language."""

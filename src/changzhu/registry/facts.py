@@ -13,6 +13,7 @@ import polars as pl
 from sqlalchemy import Engine, delete
 from sqlalchemy.orm import Session
 
+from changzhu.domain.refusals import Refusal
 from changzhu.registry.residents import fact_types
 from changzhu.rules import person_inputs
 from changzhu.rules.inputs import InputSpec
@@ -59,9 +60,11 @@ def _typed(spec: InputSpec, dtype: pl.DataType, value: object) -> Fact | None:
     if value is None:
         return None
     if spec.type == "dates":
-        dates, why = dates_value(value)
-        if dates is None:
-            raise InvalidFact(spec.name, f"{value!r} 不是{TYPE_ZH['dates']}：{why}", f"{value!r}: {why}", spec.label_zh)
+        dates = dates_value(value)
+        if isinstance(dates, Refusal):
+            raise InvalidFact(
+                spec.name, f"{value!r} 不是{TYPE_ZH['dates']}：{dates.zh}", f"{value!r}: {dates.en}", spec.label_zh
+            )
         if len(dates) > MAX_STORED_DATES:
             raise InvalidFact(
                 spec.name,

@@ -61,7 +61,9 @@ def _months(engine: Engine, scheme: str, person_ids: Collection[int] | None) -> 
 def person_frame(engine: Engine, person_ids: Collection[int] | None = None) -> pl.DataFrame:
     """Registered people (all, or those in `person_ids`, in that order) as a person table.
 
-    Columns come from PERSON_COLUMNS, in order; a parent outside the selection gives a null parent_id.
+    Columns come from PERSON_COLUMNS, in order; a parent outside the selection gives a null parent_id. Without a
+    household link, parent_lives_here is null (unknown: the rules on the parent are undetermined) unless the fact
+    was given.
 
     Then the inputs the jurisdictions in use declare, null where not given (unknown).
 

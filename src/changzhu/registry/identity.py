@@ -21,6 +21,7 @@ from cryptography.exceptions import InvalidTag
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 
 from changzhu.config import create_private_once, data_dir
+from changzhu.domain.refusals import Refusal, RefusalCode, refusal
 from changzhu.errors import ChangzhuError
 
 HASH_KEY_ENV = "CHANGZHU_ID_HASH_KEY"
@@ -36,7 +37,12 @@ _CIPHER_VERSION = b"\x01"
 
 
 class InvalidIdNumber(ChangzhuError, ValueError):
-    """An identity number that fails GB 11643-1999 (length, region, birth date or check digit)."""
+    """An identity number that fails GB 11643-1999 (length, region, birth date or check digit): the message is the
+    English of `refusal`, which an import's report gives in both languages."""
+
+    def __init__(self, refusal: Refusal) -> None:
+        self.refusal = refusal
+        super().__init__(refusal.en)
 
 
 class IdentityKeyError(ChangzhuError):
@@ -72,17 +78,17 @@ def parse_id_number(raw: str, *, today: date | None = None) -> IdNumber:
     """Validate an identity number; the error names what is wrong without echoing the number."""
     value = raw.strip().upper() if isinstance(raw, str) else ""
     if len(value) != 18 or not value[:17].isdigit() or not (value[17].isdigit() or value[17] == "X"):
-        raise InvalidIdNumber("identity number must be 17 digits followed by a digit or X")
+        raise InvalidIdNumber(refusal(RefusalCode.ID_NOT_18))
     if value[:2] not in _PROVINCE_PREFIXES:
-        raise InvalidIdNumber(f"identity number: region code starts with {value[:2]}, not a province code")
+        raise InvalidIdNumber(refusal(RefusalCode.ID_REGION, prefix=value[:2]))
     try:
         born = date(int(value[6:10]), int(value[10:12]), int(value[12:14]))
     except ValueError as exc:
-        raise InvalidIdNumber("identity number: birth date digits are not a calendar date") from exc
+        raise InvalidIdNumber(refusal(RefusalCode.ID_BIRTH_DIGITS)) from exc
     if born.year < 1900 or born > (today or date.today()):
-        raise InvalidIdNumber("identity number: birth date is before 1900 or in the future")
+        raise InvalidIdNumber(refusal(RefusalCode.ID_BIRTH_RANGE))
     if check_char(value[:17]) != value[17]:
-        raise InvalidIdNumber("identity number: check digit does not match (GB 11643-1999)")
+        raise InvalidIdNumber(refusal(RefusalCode.ID_CHECK_DIGIT))
     return IdNumber(value, value[:6], born, "M" if int(value[16]) % 2 else "F")
 
 

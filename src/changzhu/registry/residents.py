@@ -15,6 +15,7 @@ from sqlalchemy import Engine, select
 from sqlalchemy.orm import Session
 
 from changzhu.domain.person import PERSON_SCHEMA
+from changzhu.domain.refusals import Refusal, RefusalCode, refusal
 from changzhu.parameters import Scenario, parameter_tree
 from changzhu.parameters.tree import chain_for
 from changzhu.registry.contact import CONTACT_KINDS, contact_hash, normalise, seal
@@ -96,9 +97,10 @@ def _check_attributes(attributes: dict[str, object]) -> dict[str, Fact]:
         if name not in types:
             raise RegistryError(f"attribute {name!r} is not a person-table column the registry stores as given")
         if types[name] == pl.List(pl.Date) and value is not None:  # a list of dates (a dates input)
-            dates, why = dates_value(value)
-            if dates is None or len(dates) > MAX_STORED_DATES:
-                raise RegistryError(f"attribute {name!r}: {why or f'at most {MAX_STORED_DATES} dates are kept'}")
+            dates = dates_value(value)
+            if isinstance(dates, Refusal) or len(dates) > MAX_STORED_DATES:
+                why = dates if isinstance(dates, Refusal) else f"at most {MAX_STORED_DATES} dates are kept"
+                raise RegistryError(f"attribute {name!r}: {why}")
             clean[name] = dates
             continue
         try:
@@ -161,14 +163,14 @@ def register_in_session(session: Session, reg: Registration, today: date | None 
     keys = identity_keys()
     lookup = keys.lookup_hash(number)
     if session.scalar(select(PersonRow.id).where(PersonRow.id_hash == lookup)) is not None:
-        raise RegistryError("a person with this identity number is already registered")
+        raise RegistryError(refusal(RefusalCode.ALREADY_REGISTERED))
     check_regions(session, {"hukou_region": reg.hukou_region, "residence_region": reg.residence_region})
     if reg.residence_since < number.birth_date:
-        raise RegistryError("residence_since is before the birth date in the identity number")
+        raise RegistryError(refusal(RefusalCode.RESIDENCE_BEFORE_ID_BIRTH))
     if today is not None and reg.residence_since > today:
-        raise RegistryError("residence_since is in the future")
+        raise RegistryError(refusal(RefusalCode.RESIDENCE_IN_FUTURE))
     if not reg.proof_ref.strip():
-        raise RegistryError(f"proof_ref: a {reg.proof_kind.value} proof reference is required")
+        raise RegistryError(refusal(RefusalCode.PROOF_REF_REQUIRED, kind=reg.proof_kind.value))
     person = PersonRow(
         person_key=uuid.uuid4().hex,
         id_hash=lookup,
@@ -227,7 +229,7 @@ def find_person(engine: Engine, id_number: str) -> str:
     with session_scope(engine) as session:
         found = session.scalar(select(PersonRow.person_key).where(PersonRow.id_hash == lookup))
     if found is None:
-        raise UnknownPerson("no registered person has this identity number")
+        raise UnknownPerson(refusal(RefusalCode.NO_SUCH_PERSON))
     return str(found)
 
 

@@ -12,7 +12,7 @@ from changzhu.fiscal.parameters import FiscalParameters
 from changzhu.fiscal.population import ESTIMATE_LABEL
 from changzhu.fiscal.run import SPLIT_LP, SPLIT_REGISTERED, SPLIT_RESIDENT, FiscalResults
 from changzhu.fiscal.transfers import explain_transfer
-from changzhu.report.lang import Lang, pick
+from changzhu.report.lang import Lang, money, pick
 from changzhu.report.maps import province_choropleth
 from changzhu.report.sections import ReportSection, escape, figure_html
 from changzhu.report.tables import Column, decimal, html_table, signed, yuan
@@ -36,7 +36,7 @@ def _names(lang: Lang) -> dict[str, str]:
 
 
 def basis_bars(comparison: pl.DataFrame, lang: Lang = Lang.ZH) -> go.Figure:
-    """Each province's transfer on the registered and on the resident basis (亿 yuan), by difference."""
+    """Each province's transfer on the registered and on the resident basis (100 million yuan), by difference."""
     ranked = comparison.sort("difference_yuan")
     names = _names(lang)
     labels = [names.get(n, n) for n in ranked["region_name_zh"].to_list()]
@@ -61,10 +61,10 @@ def basis_bars(comparison: pl.DataFrame, lang: Lang = Lang.ZH) -> go.Figure:
         height=900,
         title=pick(
             "各省转移支付：户籍口径与常住口径（亿元）",
-            "Transfer by province: registered vs resident basis (亿 yuan)",
+            "Transfer by province: registered vs resident basis (100 million yuan)",
             lang,
         ),
-        xaxis_title=pick("亿元", "亿 yuan (10⁸ yuan)", lang),
+        xaxis_title=pick("亿元", "100 million yuan", lang),
         margin={"l": 0, "r": 0, "t": 40, "b": 0},
         legend={"orientation": "h"},
     )
@@ -167,9 +167,9 @@ def fiscal_section(
             f"常住口径 {r['transfer_resident_basis_yuan'] / YI:,.2f} 亿元<br>"
             f"差额 {r['difference_yuan'] / YI:+,.2f} 亿元（{r['difference_share']:+.1%}）",
             f"{names.get(r['region_name_zh'], r['region_name_zh'])}<br>registered basis "
-            f"{r['transfer_registered_basis_yuan'] / YI:,.2f} 亿<br>"
-            f"resident basis {r['transfer_resident_basis_yuan'] / YI:,.2f} 亿<br>"
-            f"difference {r['difference_yuan'] / YI:+,.2f} 亿 ({r['difference_share']:+.1%})",
+            f"{money(r['transfer_registered_basis_yuan'], lang)}<br>"
+            f"resident basis {money(r['transfer_resident_basis_yuan'], lang)}<br>"
+            f"difference {money(r['difference_yuan'], lang, signed=True)} ({r['difference_share']:+.1%})",
             lang,
         )
         for r in comparison.iter_rows(named=True)
@@ -191,9 +191,9 @@ def fiscal_section(
     )
     basis_columns = [
         Column("province", "省份", "province"),
-        Column("transfer_registered_basis_yuan", "户籍口径（亿元）", "registered basis (亿 yuan)", yuan),
-        Column("transfer_resident_basis_yuan", "常住口径（亿元）", "resident basis (亿 yuan)", yuan),
-        Column("difference_yuan", "差额（亿元）", "difference (亿 yuan)", lambda v, g: signed(v / YI, g)),
+        Column("transfer_registered_basis_yuan", "户籍口径（亿元）", "registered basis (100 million yuan)", yuan),
+        Column("transfer_resident_basis_yuan", "常住口径（亿元）", "resident basis (100 million yuan)", yuan),
+        Column("difference_yuan", "差额（亿元）", "difference (100 million yuan)", lambda v, g: signed(v / YI, g)),
         Column("difference_share", "差额 %", "difference %", _pct),
     ]
     equity_columns = [
@@ -206,8 +206,8 @@ def fiscal_section(
         Column("max_min_ratio_registered", "最高/最低（户籍）", "max / min (registered)", _ratio),
         Column("gini_registered", "基尼系数（户籍）", "Gini (registered)", _ratio),
         Column("theil_registered", "泰尔指数（户籍）", "Theil (registered)", _ratio),
-        Column("unmet_need_yuan", "未满足需求（亿元）", "unmet need (亿 yuan)", yuan),
-        Column("weighted_unmet_need", "加权未满足需求（亿）", "weighted unmet need (亿)", yuan),
+        Column("unmet_need_yuan", "未满足需求（亿元）", "unmet need (100 million yuan)", yuan),
+        Column("weighted_unmet_need", "加权未满足需求（亿）", "weighted unmet need (100 million)", yuan),
     ]
     a = p.allocation
     estimate = pick(ESTIMATE_ZH, ESTIMATE_LABEL, lang)
@@ -220,7 +220,7 @@ def fiscal_section(
         "已在 fiscal_parameters.yaml 中标明；见 docs/fiscal.md。</p>",
         f"<p>Scheme <b>{escape(p.title('en'))}</b>, "
         f"in force from {p.effective_from}. Fund "
-        f"{p.fund_yuan / YI:,.0f} 亿 yuan ({escape(p.fund_source)}). Source: {escape(p.source)}</p>"
+        f"{money(p.fund_yuan, lang, 0)} ({escape(p.fund_source)}). Source: {escape(p.source)}</p>"
         f"<p class='note'>户籍人口 (registered population) is an {escape(estimate)}: registered = resident − "
         "inter-provincial in-migrants + estimated out-migrants. Fiscal capacity uses the census urbanisation rate "
         "as a proxy (no revenue table ships). Gaps: {gaps}. Weights, shares and rates not tied to a published "

@@ -27,6 +27,16 @@ def number(value: float | None, unit: str, lang: Lang) -> str:
     return f"{value:,.2f}"
 
 
+def money(yuan: float, lang: Lang, decimals: int = 2, signed: bool = False) -> str:
+    """An amount of yuan in words a reader of the language uses: 1,000.00 亿元 in Chinese, 100.00 billion yuan
+    (or million yuan below a billion) in English, never 亿 in English text."""
+    sign = "+" if signed else ""
+    if lang == Lang.ZH:
+        return f"{yuan / 1e8:{sign},.{decimals}f} 亿元"
+    scale, word = (1e9, "billion") if abs(yuan) >= 1e9 else (1e6, "million")
+    return f"{yuan / scale:{sign},.{decimals}f} {word} yuan"
+
+
 def pick(zh: str, en: str, lang: Lang) -> str:
     """The text in the report's language."""
     return zh if lang == Lang.ZH else en

@@ -253,7 +253,9 @@ def planning_section(
         Column("demand_resident", "需求（常住）", "demand, residents", count),
         Column("gap_local_hukou_resident", "缺口（本地户籍常住）", "gap, local-hukou residents", count),
         Column("gap_resident", "缺口（常住）", "gap, residents", count),
-        Column("gap_cost_yuan_resident", "补齐缺口费用（常住，亿元）", "cost to close, residents (亿 yuan)", yuan),
+        Column(
+            "gap_cost_yuan_resident", "补齐缺口费用（常住，亿元）", "cost to close, residents (100 million yuan)", yuan
+        ),
     ]
     gap_rows = _named(side, names)
     parts = [

@@ -175,7 +175,7 @@ def simulation_section(
         Column("eligible", "符合条件", "eligible", count),
         Column("newly_eligible", "新增符合条件", "newly eligible", count),
         Column("delta_demand", "需求变化", "change in demand", count),
-        Column("delta_cost_yuan", "费用变化（亿元/年）", "change in cost (亿 yuan a year)", yuan),
+        Column("delta_cost_yuan", "费用变化（亿元/年）", "change in cost (100 million yuan a year)", yuan),
     ]
     for scenario in reforms:
         label = shown.get(scenario, scenario)
@@ -215,14 +215,14 @@ def simulation_section(
         Column("newly_eligible", "新增符合条件", "newly eligible", count),
         Column("demand", "需求", "demand", count),
         Column("delta_demand", "需求变化", "change in demand", count),
-        Column("cost_yuan", "费用（亿元/年）", "cost (亿 yuan a year)", yuan),
-        Column("delta_cost_yuan", "费用变化（亿元/年）", "change in cost (亿 yuan a year)", yuan),
+        Column("cost_yuan", "费用（亿元/年）", "cost (100 million yuan a year)", yuan),
+        Column("delta_cost_yuan", "费用变化（亿元/年）", "change in cost (100 million yuan a year)", yuan),
     ]
     parts.append(
         "<h3>"
         + pick(
             "各方案、各服务的费用（全国，亿元/年；人数为估算；低保需求为申领者；— 表示没有单位成本）",
-            "Costs by scenario and service (whole country, 亿 yuan = 10⁸ yuan a year; people are estimates; 低保 "
+            "Costs by scenario and service (whole country, 100 million yuan a year; people are estimates; 低保 "
             "demand is its take-up; — = no unit cost)",
             lang,
         )

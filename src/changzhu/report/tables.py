@@ -30,7 +30,7 @@ def count(value: Any, lang: Lang) -> str:
 
 
 def yuan(value: Any, lang: Lang) -> str:
-    """Yuan as 亿元 in Chinese and in English (a reader of Chinese budgets expects 亿)."""
+    """Yuan in units of 10⁸: the column says 亿元 in Chinese, 100 million yuan in English."""
     return "—" if value is None else f"{float(value) / 1e8:,.2f}"
 
 

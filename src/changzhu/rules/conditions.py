@@ -30,6 +30,7 @@ from changzhu.rules.arrays import (
 )
 from changzhu.rules.dated_lists import emit_count, expiries, first_span, of_rows
 from changzhu.rules.dates import FOREVER, NEVER, add_months
+from changzhu.rules.parents import UNLINKED
 from changzhu.rules.protocols import Cell, LeafResult
 from changzhu.rules.rows import is_everyone
 
@@ -179,7 +180,7 @@ class Leaf(Condition):
             parent = ev.frame.parent_idx[rows]
             present = parent >= 0
             got = self.own(ev, policy, parent[present])
-            got = _spread(got, present)
+            got = _spread(got, present, parent == UNLINKED)
         else:
             got = self.own(ev, policy, rows)
         ev.record(path, self, rows, got)
@@ -193,7 +194,8 @@ class Leaf(Condition):
         parent = w.var(w.arg("parent", row))
         held = self.emit_own(w, w.var(f"np.uint64(max({parent}, 0))"))  # no parent: row 0, result dropped
         t = w.var(f"({parent} >= 0) & {held.t}")
-        return Cell(t, "False" if held.u == "False" else w.var(f"({parent} >= 0) & {held.u}"))
+        unlinked = f"({parent} == {UNLINKED})"  # no parent in the table, none known not to live here: unknown
+        return Cell(t, w.var(unlinked if held.u == "False" else f"(({parent} >= 0) & {held.u}) | {unlinked}"))
 
     def describe(self, value: float | None, threshold: Any, lang: str) -> tuple[str | None, str | None]:
         """The person's value and what the condition needs, as text (None where there is nothing to show)."""
@@ -204,8 +206,9 @@ class Leaf(Condition):
         return None
 
 
-def _spread(got: LeafResult, present: np.ndarray) -> LeafResult:
-    """A parent's result back on the children's rows: no parent in the table never holds (and is known)."""
+def _spread(got: LeafResult, present: np.ndarray, unlinked: np.ndarray) -> LeafResult:
+    """A parent's result back on the children's rows: no parent in the table never holds, known where the table
+    says no parent lives here, unknown where it does not (`unlinked`)."""
     n = present.shape[0]
     start = np.full(n, NEVER, dtype=np.int32)
     start[present] = got.start
@@ -215,12 +218,15 @@ def _spread(got: LeafResult, present: np.ndarray) -> LeafResult:
         end = np.full(n, FOREVER, dtype=np.int32)
         end[present] = got.end
     known = decided = None
-    if got.known is not None:
+    if got.known is not None or unlinked.any():
         known = np.ones(n, dtype=bool)
-        known[present] = got.known
+        if got.known is not None:
+            known[present] = got.known
+        known[unlinked] = False
     if got.decided is not None:
         decided = np.ones(n, dtype=bool)
         decided[present] = got.decided
+        decided[unlinked] = False
     value = floor = None
     if got.value is not None:
         value = np.full(n, np.nan)
@@ -524,7 +530,7 @@ class VariableCondition(Leaf):
         if kind == "number":
             return w.var(f"{value} {op} {w.number(raw)}")
         if kind == "bool":
-            truth = f"({value} == 1)" if self.spec.declared else value
+            truth = f"({value} == 1)" if self.spec.declared or self.spec.nullable else value
             positive = bool(raw) if op in ("==", "in") else not bool(raw)
             return w.var(truth if positive else f"(not {truth})")
         if kind == "date":
@@ -561,7 +567,8 @@ class VariableCondition(Leaf):
             shown = category_title(spec, spec.categories[int(value)], lang)
         elif spec.kind == "set":
             codes = [c for i, c in enumerate(spec.categories) if int(value) >> i & 1]
-            shown = "、".join(category_title(spec, c, lang) for c in codes) or ("无" if zh else "none")
+            comma = "、" if zh else ", "
+            shown = comma.join(category_title(spec, c, lang) for c in codes) or ("无" if zh else "none")
         elif spec.kind == "date":
             from changzhu.rules.dates import from_days
 
@@ -588,7 +595,7 @@ class VariableCondition(Leaf):
             return shown, None  # the label says what is asked; "no (no)" would only repeat it
         if spec.kind in ("category", "set"):
             wanted = threshold if isinstance(threshold, list) else [threshold]
-            words = "、".join(category_title(spec, str(w), lang) for w in wanted)
+            words = ("、" if zh else ", ").join(category_title(spec, str(w), lang) for w in wanted)
             negate = self.op in ("!=", "not_in", "not_contains")
             return shown, (("不是 " if zh else "not ") if negate else "") + words
         word = _WORDS[self.op][0 if zh else 1]

@@ -13,7 +13,7 @@ import polars as pl
 from changzhu.domain.lang import Lang
 from changzhu.domain.services import Service, service_title
 from changzhu.rules.catalog import PolicySet, policies_in_use
-from changzhu.rules.labels import pick_label
+from changzhu.rules.labels import fact_labels, pick_label
 
 WORDS: dict[str, dict[str, str]] = {
     "zh": {
@@ -123,7 +123,7 @@ def decision_sheets(
     a column this does not know is kept under its own name."""
     words = WORDS[lang]
     policies = policies or policies_in_use()
-    variables = {name: spec.label(lang) for name, spec in policies.variables.items()}
+    variables = fact_labels(policies.variables, lang)
     schemes = _scheme_titles(policies)
     shown: list[pl.Expr] = []
     rows: list[tuple[str, str, str]] = []

@@ -29,7 +29,8 @@ from changzhu.rules.engine import IntervalEvaluator, LeafTrace, PointsTrace
 from changzhu.rules.errors import PersonNotFound
 from changzhu.rules.evaluate import NeedsFinder, prepare
 from changzhu.rules.indicators import Indicator
-from changzhu.rules.labels import pick_label
+from changzhu.rules.labels import fact_labels, pick_label
+from changzhu.rules.parents import PARENT_FACTS, UNLINKED
 from changzhu.rules.scenario import Scenario
 
 DISPLAY_HORIZON_YEARS = 10  # an earliest date further ahead is shown as "not within N years"
@@ -82,6 +83,7 @@ _WORDS: dict[str, tuple[str, str]] = {
     "more_points": ("还差 {n} 分", "{n} more points"),
     "at_least": ("至少 {n} 分（尚有未评定指标）", "at least {n} points (some items not assessed)"),
     "no_parent": ("表中没有父母的记录", "no parent in the table"),
+    "unlinked": ("未知：未关联父母记录", "unknown: no parent linked"),
     "person": (
         "人员 {p}，{d}：常住 {r}（{c}）；适用规则：{chain}",
         "Person {p} on {d}: lives in {r} ({c}); rules: {chain}",
@@ -414,8 +416,8 @@ class _Reader:
 
     def labels(self, names: list[str]) -> list[str]:
         """Inputs' labels in the explanation's language."""
-        variables = self.engine.frame.variables
-        return [variables[name].label(self.lang) for name in names]
+        labels = fact_labels(self.engine.frame.variables, self.lang)
+        return [labels[name] for name in names]
 
     def day(self, d: int) -> tuple[date | None, str | None]:
         """A start day as a date, or a note: never, or beyond the display horizon."""
@@ -447,6 +449,9 @@ class _Reader:
         holds = start <= self.on <= end
         passed: bool | None = holds if (known or decided) else None
         shown, needed = node.describe(value, got.threshold, self.lang)
+        needs_parent = self.unlinked(node, row) if passed is None else None
+        if needs_parent is not None:
+            shown = _w("unlinked", self.lang)
         floor = None if got.floor is None else float(got.floor[pos])
         if passed and floor is not None and np.isfinite(floor):  # the known items already reach what is asked
             shown = _w("at_least", self.lang, n=f"{floor:g}")
@@ -467,11 +472,19 @@ class _Reader:
                 passed,
                 earliest,
                 note,
-                self.missing(node, value, got.threshold, passed, known),
+                needs_parent or self.missing(node, value, got.threshold, passed, known),
                 citation,
                 _subject(node),
             )
         )
+
+    def unlinked(self, node: Leaf, row: int) -> str | None:
+        """What an undetermined condition on the parent (or on where the parent lives) needs where no parent is linked
+        (changzhu.rules.parents); None elsewhere."""
+        on_parent = node.of == "parent" or getattr(node, "variable", None) == "parent_same_region"
+        if on_parent and self.engine.frame.parent_idx[row] == UNLINKED:
+            return _w("needs", self.lang, x=_join(self.labels(list(PARENT_FACTS)), self.lang))
+        return None
 
     def missing(self, node: Leaf, value: float | None, threshold: Any, passed: bool | None, known: bool) -> str | None:
         """What is missing for a condition that is not met (or unknown)."""

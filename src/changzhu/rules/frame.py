@@ -20,6 +20,7 @@ from changzhu.domain.person import (
     PersonTableProblem,
     region_place,
 )
+from changzhu.domain.refusals import RefusalCode, refusal
 from changzhu.rules.catalog import PolicySet, RegionLookup
 from changzhu.rules.dated_lists import MATRIX, WITHIN, count_within, dates_matrix
 from changzhu.rules.dates import (
@@ -35,6 +36,7 @@ from changzhu.rules.dates import (
     months_until,
     to_days,
 )
+from changzhu.rules.parents import NO_PARENT, same_region, with_unlinked
 from changzhu.rules.variables import CITY_SIZE_ORDER, VariableSpec
 
 
@@ -160,7 +162,8 @@ class Frame:
     """The validated person table as arrays for the engine, each built the first time a rule needs it.
 
     clocks: growing month counts (Clock); statics: bool, category codes, numbers; parent_idx: row of each
-    person's parent (-1 none); recognition: coefficient, agreement index and recognised prior months per row.
+    person's parent (-1 none here, -2 unknown: rules.parents); recognition: coefficient, agreement index and
+    recognised prior months per row.
     """
 
     def __init__(
@@ -300,7 +303,7 @@ class Frame:
         elif spec.grows == "while_positive":
             grows = count > 0
         else:
-            grows = self.statics[spec.grows].astype(bool) & (count >= 0)
+            grows = (self.statics[spec.grows] > 0) & (count >= 0)  # (an unknown parent_same_region: -1)
         return Clock(self._scalar(self.on), count, grows, self._scalar(-1))
 
     def clock_known(self, name: str) -> np.ndarray | None:
@@ -423,8 +426,7 @@ class Frame:
         if name == "hukou_other_province":
             return regions.province[res] != regions.province[self.hukou_idx]
         if name == "parent_same_region":
-            parent = self.parent_idx
-            return (parent >= 0) & (res[np.maximum(parent, 0)] == res)
+            return same_region(self.parent_idx, res, self.people)
         raise KeyError(name)
 
     def _dated_list(self, name: str) -> np.ndarray:
@@ -444,7 +446,7 @@ class Frame:
 
     @property
     def parent_idx(self) -> np.ndarray:
-        """Row of each person's parent in the table, -1 when there is none."""
+        """Row of each person's parent in the table; NO_PARENT (-1) or UNLINKED (-2, unknown) when none is in it."""
         if self._parent is None:
             self._parent = _parent_index(self.people)
         return self._parent
@@ -538,6 +540,8 @@ def static_dtype(name: str, frame: Frame | None) -> type:
     if spec.declared:
         kinds = {"bool": np.int8, "category": np.int8, "number": np.float64, "date": np.int32, "dates": np.int32}
         return kinds.get(spec.kind, np.int64)  # set: a bit mask
+    if spec.kind == "bool" and spec.nullable:  # parent_same_region: -1 unknown
+        return np.int8
     return {"bool": np.bool_, "category": np.int8, "number": np.float64}[spec.kind]
 
 
@@ -576,11 +580,11 @@ def build_frame(
 
 
 def _parent_index(people: pl.DataFrame) -> np.ndarray:
-    """Row of each person's parent in the table, -1 when there is none."""
+    """Row of each person's parent in the table; NO_PARENT (-1) or UNLINKED (-2, unknown) when none is in it."""
     parent = people["parent_id"]
     n = people.height
     if parent.null_count() == n:
-        return np.full(n, -1, dtype=np.int32)
+        return with_unlinked(np.full(n, NO_PARENT, dtype=np.int32), people)
     ids = people["person_id"].to_numpy()
     # (read from the columns alone: a select on the whole table copies each of its columns into one chunk)
     if n and ids[0] == 0 and ids[-1] == n - 1 and people["person_id"].diff().drop_nulls().eq(1).all():
@@ -595,7 +599,7 @@ def _parent_index(people: pl.DataFrame) -> np.ndarray:
         found = sorted_ids[pos] == wanted
         parent_rows = np.where(found, order[pos], -1).astype(np.int32)
     _refuse_parent_cycles(parent_rows)
-    return parent_rows
+    return with_unlinked(parent_rows, people)
 
 
 def _refuse_parent_cycles(parent_rows: np.ndarray) -> None:
@@ -611,7 +615,7 @@ def _refuse_parent_cycles(parent_rows: np.ndarray) -> None:
         live = live[ancestor[live] >= 0]
         steps *= 2
     if live.size:
-        problem = PersonTableProblem("parent_id", tuple(int(r) for r in live), "parent links form or lead into a cycle")
+        problem = PersonTableProblem("parent_id", tuple(int(r) for r in live), refusal(RefusalCode.PARENT_CYCLE))
         raise PersonTableError([problem])
 
 

@@ -53,10 +53,12 @@ from changzhu.rules.conditions import (
     VariableCondition,
 )
 from changzhu.rules.dates import FOREVER, LUT_LO, NEVER, YM_LO, to_days
+from changzhu.rules.parents import UNLINKED
 
 _NEVER = str(int(NEVER))
 _FOREVER = str(int(FOREVER))
 _NEVER_KNOWN = (_NEVER, _FOREVER, "False", "True")  # never holds, known and decided
+_NEVER_UNKNOWN = (_NEVER, _FOREVER, "True", "False")  # unknown (as unknown_leaf gives it), undecided
 TABLES = ("t_ym_start", "t_ym_len", "t_day_ym", "t_day_d0")  # the calendar tables of changzhu.rules.dates
 _ORDERS = {">=", ">", "<", "<=", "==", "!="}
 _MONTHS_BOUND = 2.0**40  # a line beyond any month count (kept an int64 with room for the month arithmetic)
@@ -198,7 +200,12 @@ def _emit(w: _Writer, node: Condition, row: str) -> tuple[str, str, str, str]:
     w.depth += 1
     w.assign(out, _own(w, node, parent))
     w.depth -= 1
-    w.put("else:")  # no parent in the table: never, known
+    w.put(f"elif {parent} == {UNLINKED}:")  # no parent in the table, none known not to live here: unknown
+    w.depth += 1
+    w.assign(out, _NEVER_UNKNOWN)
+    w.maybe_unknown = True
+    w.depth -= 1
+    w.put("else:")  # no parent living here: never, known
     w.depth += 1
     w.assign(out, _NEVER_KNOWN)
     w.depth -= 1

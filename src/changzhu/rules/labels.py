@@ -3,7 +3,11 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+from typing import Protocol
+
 from changzhu.domain.person import CORE_CATEGORY_LABELS, CORE_LABELS_EN, CORE_LABELS_ZH
+from changzhu.rules.parents import PARENT_FACTS
 
 _CATEGORY_LABELS: dict[str, dict[str, tuple[str, str]]] = {
     **CORE_CATEGORY_LABELS,
@@ -53,3 +57,17 @@ def pick_label(label: tuple[str, str], lang: str, fallback: str = "") -> str:
     `fallback` is given when both are."""
     zh, en = label
     return (zh if lang == "zh" else en or zh) or fallback
+
+
+class _Labelled(Protocol):
+    def label(self, lang: str = "zh") -> str: ...
+
+
+def fact_labels(variables: Mapping[str, _Labelled], lang: str) -> dict[str, str]:
+    """The labels, in `lang`, of the facts a decision may need (needs_<service>): the rules' variables, and the
+    person columns that settle an unknown parent (changzhu.rules.parents.PARENT_FACTS)."""
+    out = {name: spec.label(lang) for name, spec in variables.items()}
+    for name in PARENT_FACTS:
+        zh, en = variable_labels(name)
+        out[name] = en if lang == "en" else zh
+    return out

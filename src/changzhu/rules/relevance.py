@@ -21,6 +21,7 @@ from changzhu.rules.dates import NEVER
 from changzhu.rules.engine import IntervalEvaluator
 from changzhu.rules.indicators import Indicator
 from changzhu.rules.model import PointsScheme
+from changzhu.rules.parents import PARENT_FACTS, UNLINKED
 from changzhu.rules.rows import is_everyone, take
 
 Live = dict[str, np.ndarray]  # input name -> where (on the rows given) its value could change the result
@@ -76,7 +77,9 @@ class Relevance:
         if getattr(node, "of", "self") == "parent":
             parent = self.frame.parent_idx[rows]
             present = undecided & (parent >= 0)
-            return self._lift(self._leaf(policy, node, parent[present]), present, m)
+            out = self._lift(self._leaf(policy, node, parent[present]), present, m)
+            _merge(out, dict.fromkeys(PARENT_FACTS, undecided & (parent == UNLINKED)))  # no parent linked
+            return out
         return self._lift(self._leaf(policy, node, rows[undecided]), undecided, m)
 
     @staticmethod
@@ -94,6 +97,8 @@ class Relevance:
         if isinstance(node, VariableCondition):
             if node.variable == "permit":  # permit months are unknown where the permit decision is
                 return self.service(policy, Service.RESIDENCE_PERMIT, rows)
+            if node.variable == "parent_same_region":  # unknown where no parent is linked: the parent's facts
+                return dict.fromkeys(PARENT_FACTS, self.missing(node.variable, rows))
             return {node.variable: self.missing(node.variable, rows)}
         if isinstance(node, ServiceCondition):
             return self.service(policy, node.service, rows)

@@ -76,7 +76,12 @@ _SPECS = (
     VariableSpec("hukou_other_province", "bool", "hukou is in another province than residence_region"),
     VariableSpec("employed", "bool", "in legal, stable employment (合法稳定就业)"),
     VariableSpec("criminal_record", "bool", "has a criminal record"),
-    VariableSpec("parent_same_region", "bool", "a parent is in the table and lives in the same region"),
+    VariableSpec(
+        "parent_same_region",
+        "bool",
+        "a linked parent lives in the same region; without one, parent_lives_here (null: unknown)",
+        nullable=True,
+    ),
     VariableSpec("sex", "category", "F or M", tuple(SEXES)),
     VariableSpec("education", "category", "highest education completed", tuple(EDUCATION_LEVELS)),
     VariableSpec("housing", "category", "housing tenure", tuple(HOUSING_TENURES)),

@@ -273,6 +273,8 @@ def generate_city(
             "professional_title": _enum(TITLE_LEVELS, attr.professional_title(employed, schooling, rng, p)),
             "admin_detentions": attr.admin_detentions(age, rng, p).astype(np.int32),
             "si_base_ratio": pl.Series(attr.si_base_ratio(insured, rng, p), nan_to_null=True),
+            # the model's only parents living here are the linked ones: someone unlinked has none here (known)
+            "parent_lives_here": linked,
             "hukou_status": _enum(HUKOU_STATUSES, status),
             "urban": urban == 0,
             "income_band": _enum(attr.INCOME_BANDS, attr.income_band(inc)),

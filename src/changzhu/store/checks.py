@@ -8,6 +8,7 @@ from typing import Any
 from sqlalchemy import Select, bindparam, event, exists, select
 from sqlalchemy.orm import Session, SessionTransaction
 
+from changzhu.domain.refusals import Refusal, RefusalCode, refusal
 from changzhu.domain.regions import validate_code
 from changzhu.errors import ChangzhuError
 from changzhu.store.models import RegionRow
@@ -17,7 +18,16 @@ _KNOWN_KEY = "changzhu.regions_known"  # codes found in this transaction (sessio
 
 
 class RegistryError(ChangzhuError, ValueError):
-    """A registry or ledger operation that cannot be done as asked (the message says why)."""
+    """A registry or ledger operation that cannot be done as asked (the message says why). Given a Refusal (the
+    checks a row of an import can fail), the message is its English and `refusal` keeps it for the import's
+    report in both languages."""
+
+    refusal: Refusal | None = None
+
+    def __init__(self, reason: str | Refusal) -> None:
+        if isinstance(reason, Refusal):
+            self.refusal = reason
+        super().__init__(str(reason))
 
 
 class UnknownPerson(RegistryError):
@@ -76,7 +86,7 @@ def _judge(session: Session, codes: Mapping[str, str], distinct: list[str], foun
         known = dict(zip(distinct, found[1:], strict=True))
         for field, code in codes.items():
             if not known[code]:
-                raise RegistryError(f"{field}: {code} is not a known prefecture-level region")
+                raise RegistryError(refusal(RefusalCode.NOT_A_PREFECTURE, field=field, code=code))
     session.info.setdefault(_KNOWN_KEY, set()).update(distinct)
 
 

@@ -27,8 +27,9 @@ def parse_facts(pairs: list[str], declared: Sequence[Column] = ()) -> dict[str, 
             known = ", ".join(c.name for c in columns)
             raise ChangzhuError(f"--fact {name!r}: not a fact the registry keeps; facts: {known}")
         parsed = parse_column(pl.Series([value]), col, None)
-        if parsed.reasons[0] is not None:
-            raise ChangzhuError(f"--fact {name}={value!r}: {parsed.reasons[0]}")
+        why = parsed.refusals()[0]
+        if why is not None:
+            raise ChangzhuError(f"--fact {name}={value!r}：{why.zh} / --fact {name}={value!r}: {why.en}")
         typed = parsed.values.cast(pl.String) if isinstance(parsed.values.dtype, pl.Enum) else parsed.values
         facts[col.name] = typed.to_list()[0]
     return facts

@@ -10,6 +10,7 @@ import polars as pl
 
 from changzhu.domain import field_sizes
 from changzhu.domain.person import PERSON_COLUMNS
+from changzhu.domain.refusals import RefusalCode, refusal
 from changzhu.errors import ChangzhuError
 from changzhu.tables.person import person_column, person_schema
 from changzhu.tables.schema import Category, Column, ColumnType, RowProblem, TableSchema
@@ -24,6 +25,7 @@ RESIDENT_FACTS = (
     "professional_title",
     "admin_detentions",
     "si_base_ratio",
+    "parent_lives_here",
 )
 PROOF_KINDS = (
     Category("housing", "住房", "housing"),
@@ -85,7 +87,7 @@ def fact_column(name: str) -> Column:
 def _unique(column: str) -> Callable[[pl.DataFrame], list[RowProblem]]:
     def check(frame: pl.DataFrame) -> list[RowProblem]:
         dup = frame.get_column(column).is_duplicated() & frame.get_column(column).is_not_null()
-        return [RowProblem(int(r), column, "appears on another row too") for r in dup.arg_true().to_list()]
+        return [RowProblem(int(r), column, refusal(RefusalCode.ON_ANOTHER_ROW)) for r in dup.arg_true().to_list()]
 
     return check
 
@@ -140,9 +142,9 @@ def _period_check(frame: pl.DataFrame) -> list[RowProblem]:
     for name in ("period_from", "period_to"):
         p = frame.get_column(name)
         bad = ~(p.is_between(195001, 999912) & (p % 100).is_between(1, 12))
-        problems += [RowProblem(int(r), name, "not a month written YYYYMM") for r in bad.arg_true().to_list()]
+        problems += [RowProblem(int(r), name, refusal(RefusalCode.NOT_YYYYMM)) for r in bad.arg_true().to_list()]
     order = (frame["period_to"] < frame["period_from"]).arg_true().to_list()
-    return problems + [RowProblem(int(r), "period_to", "is before period_from") for r in order]
+    return problems + [RowProblem(int(r), "period_to", refusal(RefusalCode.BEFORE_PERIOD_FROM)) for r in order]
 
 
 def contribution_schema() -> TableSchema:
@@ -213,7 +215,7 @@ def _service_column(services: Sequence[ServiceInfo]) -> Column:
 
 def _lon_lat_check(frame: pl.DataFrame) -> list[RowProblem]:
     half = (frame["lon"].is_null() != frame["lat"].is_null()).arg_true().to_list()
-    return [RowProblem(int(r), "lat", "lon and lat must both be given or both be empty") for r in half]
+    return [RowProblem(int(r), "lat", refusal(RefusalCode.LON_LAT_APART)) for r in half]
 
 
 def facility_schema(services: Sequence[ServiceInfo]) -> TableSchema:
@@ -307,7 +309,7 @@ def supply_schema(services: Sequence[ServiceInfo]) -> TableSchema:
 
 def _value_given(frame: pl.DataFrame) -> list[RowProblem]:
     none = (frame["standard_value"].is_null() & frame["unit_cost_yuan"].is_null()).arg_true().to_list()
-    return [RowProblem(int(r), "standard_value", "give a standard value, a unit cost or both") for r in none]
+    return [RowProblem(int(r), "standard_value", refusal(RefusalCode.NO_STANDARD_VALUE)) for r in none]
 
 
 def _one_value_a_day(frame: pl.DataFrame) -> list[RowProblem]:
@@ -316,8 +318,7 @@ def _one_value_a_day(frame: pl.DataFrame) -> list[RowProblem]:
         given = pl.col(column).is_not_null()
         twice = frame.select(pl.struct("region_code", "service", "since", given).is_duplicated() & given).to_series()
         problems += [
-            RowProblem(int(r), column, "another row gives it for the same region and service from the same date")
-            for r in twice.arg_true().to_list()
+            RowProblem(int(r), column, refusal(RefusalCode.SAME_DAY_TWICE)) for r in twice.arg_true().to_list()
         ]
     return problems
 
@@ -395,9 +396,11 @@ def _parts_fit(frame: pl.DataFrame) -> list[RowProblem]:
     problems = []
     for name, *_ in POPULATION_COUNTS[1:]:
         over = (frame[name] > frame["pop_resident"]).fill_null(False).arg_true().to_list()
-        problems += [RowProblem(int(r), name, "is more than the resident population") for r in over]
+        problems += [RowProblem(int(r), name, refusal(RefusalCode.ABOVE_POPULATION)) for r in over]
     young = (frame["pop_age_0_4"] + frame["pop_age_5_14"] > frame["pop_age_0_14"]).fill_null(False)
-    return problems + [RowProblem(int(r), "pop_age_0_14", "is less than 0-4 plus 5-14") for r in young.arg_true()]
+    return problems + [
+        RowProblem(int(r), "pop_age_0_14", refusal(RefusalCode.CHILDREN_BELOW_PARTS)) for r in young.arg_true()
+    ]
 
 
 def population_schema() -> TableSchema:

@@ -88,6 +88,7 @@ LABELS: dict[str, tuple[ColumnType, str, str, tuple[str, ...], str]] = {
     "professional_title": (ColumnType.CATEGORY, "职业资格或职称", "vocational level or title", ("职称",), "无"),
     "admin_detentions": (ColumnType.INTEGER, "行政拘留次数", "administrative detentions", (), "0"),
     "si_base_ratio": (ColumnType.NUMBER, "社保缴费基数比", "insurance base ratio", ("缴费基数比",), "1.2"),
+    "parent_lives_here": (ColumnType.BOOL, "父母在本市居住", "parent lives here", ("父母一方在本市居住",), ""),
 }
 CATEGORIES = {"sex": SEX, "education": EDUCATION, "housing": HOUSING, "professional_title": TITLES}
 REGION_COLUMNS = ("hukou_region", "residence_region", "prior_region")

@@ -11,6 +11,8 @@ from pathlib import Path
 
 import polars as pl
 
+from changzhu.domain.lang import Lang
+from changzhu.domain.refusals import Refusal, RefusalCode, refusal
 from changzhu.errors import ChangzhuError
 from changzhu.tables.formats import RawTable, read_raw
 from changzhu.tables.schema import Column, TableSchema, header_candidates, normalize_header
@@ -21,6 +23,7 @@ ERROR_SCHEMA: dict[str, pl.DataType] = {
     "column": pl.String(),
     "value": pl.String(),
     "reason": pl.String(),
+    "reason_zh": pl.String(),
 }
 
 
@@ -31,12 +34,13 @@ class CellError:
     line: int
     column: str
     value: str
-    reason: str
+    reason: Refusal
 
 
 def errors_frame(errors: list[CellError]) -> pl.DataFrame:
-    """The report as a table: line, column, value, reason."""
-    return pl.DataFrame([vars(e) for e in errors], schema=ERROR_SCHEMA)
+    """The report as a table: line, column, value, reason (English) and reason_zh (Chinese)."""
+    rows = [(e.line, e.column, e.value, e.reason.text(Lang.EN), e.reason.text(Lang.ZH)) for e in errors]
+    return pl.DataFrame(rows, schema=ERROR_SCHEMA, orient="row")
 
 
 class TableRejected(ChangzhuError, ValueError):
@@ -50,7 +54,7 @@ class TableRejected(ChangzhuError, ValueError):
         super().__init__(f"{path}: {what}, nothing used: {first}{more}")
 
     def report(self) -> pl.DataFrame:
-        """The errors as a table (line, column, value, reason)."""
+        """The errors as a table (line, column, value, reason, reason_zh)."""
         return errors_frame(self.errors)
 
 
@@ -91,22 +95,28 @@ def _match_headers(path: Path, raw: RawTable, schema: TableSchema, *, ignore_unk
             if ignore_unknown:
                 continue
             near = difflib.get_close_matches(normalize_header(header), list(known), n=1, cutoff=0.6)
-            hint = f"; did you mean {schema.column(known[near[0]]).zh} ({known[near[0]]})?" if near else ""
-            errors.append(CellError(1, header, header, f"unknown column{hint}"))
+            why = (
+                refusal(RefusalCode.UNKNOWN_COLUMN_NEAR, label=schema.column(known[near[0]]).zh, name=known[near[0]])
+                if near
+                else refusal(RefusalCode.UNKNOWN_COLUMN)
+            )
+            errors.append(CellError(1, header, header, why))
         elif name in found:
-            errors.append(CellError(1, header, header, f"names the same column as {found[name]!r} ({name})"))
+            why = refusal(RefusalCode.SAME_COLUMN_AS, header=found[name], name=name)
+            errors.append(CellError(1, header, header, why))
         else:
             found[name] = header
     for col in schema.columns:
         if col.required and col.name not in found:
-            errors.append(CellError(1, f"{col.zh} {col.name}", "", "column is missing"))
+            errors.append(CellError(1, f"{col.zh} {col.name}", "", refusal(RefusalCode.COLUMN_MISSING)))
     if errors:
         raise TableRejected(path, errors, 0, 0)
     return found
 
 
 def _read_column(cells: pl.Series, col: Column, regions: RegionIndex | None) -> tuple[pl.Series, pl.Series]:
-    """One column read by its type, with its default, and a reason per bad cell (missing, out of range)."""
+    """One column read by its type, with its default, and a reason per bad cell (missing, out of range; each an
+    encoded Refusal)."""
     parsed = parse_column(cells, col, regions)
     values = parsed.values
     why = parsed.reasons
@@ -115,14 +125,16 @@ def _read_column(cells: pl.Series, col: Column, regions: RegionIndex | None) -> 
     if not col.nullable and values.null_count():  # reasons only where a value is missing
         why = pl.select(
             pl.when(pl.lit(values).is_null() & pl.lit(why).is_null())
-            .then(pl.lit("value is missing"))
+            .then(pl.lit(refusal(RefusalCode.VALUE_MISSING).encoded()))
             .otherwise(pl.lit(why))
         ).to_series()
     bounds = []
     if col.minimum is not None:
-        bounds.append((values < _bound(values, col.minimum), f"must be at least {col.minimum:g}"))
+        at_least = refusal(RefusalCode.AT_LEAST, limit=f"{col.minimum:g}")
+        bounds.append((values < _bound(values, col.minimum), at_least.encoded()))
     if col.maximum is not None:
-        bounds.append((values > _bound(values, col.maximum), f"must be at most {col.maximum:g}"))
+        at_most = refusal(RefusalCode.AT_MOST, limit=f"{col.maximum:g}")
+        bounds.append((values > _bound(values, col.maximum), at_most.encoded()))
     for out_of_range, reason in bounds:
         if not out_of_range.any():
             continue
@@ -181,8 +193,10 @@ def read_table(
             shown = cells.gather(rows).cast(pl.String).fill_null("").to_list()
             if header in sensitive:
                 shown = [masked(v) for v in shown]
-            for row, value, reason in zip(rows.to_list(), shown, why.gather(rows).to_list(), strict=True):
-                bad.setdefault(row, []).append(CellError(row + raw.first_line, header, value, reason))
+            texts = why.gather(rows).to_list()
+            decoded = {t: Refusal.decoded(t) for t in set(texts)}  # a column has few distinct reasons
+            for row, value, reason in zip(rows.to_list(), shown, texts, strict=True):
+                bad.setdefault(row, []).append(CellError(row + raw.first_line, header, value, decoded[reason]))
     good = pl.repeat(True, height, dtype=pl.Boolean, eager=True)
     if bad:
         good = good.scatter(list(bad), False)

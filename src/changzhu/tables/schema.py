@@ -8,6 +8,8 @@ from enum import StrEnum
 
 import polars as pl
 
+from changzhu.domain.refusals import Refusal
+
 
 class ColumnType(StrEnum):
     """How a cell is read: the vocabulary each type accepts is in tables/vocab.py."""
@@ -91,7 +93,7 @@ class RowProblem:
 
     row: int
     column: str
-    reason: str
+    reason: Refusal
 
 
 # A table-level check: given the typed table, the problems of its rows (after every cell was read).

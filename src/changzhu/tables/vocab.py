@@ -15,6 +15,7 @@ from typing import Any
 
 import polars as pl
 
+from changzhu.domain.refusals import Refusal, RefusalCode, refusal
 from changzhu.tables.schema import Column, ColumnType
 
 TRUE_WORDS = ("true", "t", "yes", "y", "1", "1.0", "是", "有", "对")
@@ -26,10 +27,15 @@ COMPACT_DATE_PATTERN = r"^(\d{4})(\d{2})(\d{2})$"
 
 @dataclass(frozen=True)
 class Parsed:
-    """A typed column and, per cell, why it could not be read (null where it was read or was empty)."""
+    """A typed column and, per cell, why it could not be read (null where it was read or was empty): each reason a
+    Refusal encoded as text (Refusal.encoded), so that polars computes them like any column."""
 
     values: pl.Series
     reasons: pl.Series
+
+    def refusals(self) -> list[Refusal | None]:
+        """Each cell's reason as a Refusal (None where the cell was read or was empty)."""
+        return [None if r is None else Refusal.decoded(r) for r in self.reasons.to_list()]
 
 
 def as_text(raw: pl.Series) -> pl.Series:
@@ -43,12 +49,10 @@ def _no_reasons(n: int) -> pl.Series:
     return pl.repeat(None, n, dtype=pl.String, eager=True)
 
 
-TOO_LARGE = "too large a number"
-
-
-def _when(bad: pl.Series, reason: str) -> pl.Series:
+def _when(bad: pl.Series, reason: Refusal) -> pl.Series:
     frame = pl.DataFrame({"bad": bad})
-    return frame.select(pl.when(pl.col("bad")).then(pl.lit(reason)).otherwise(pl.lit(None, pl.String))).to_series()
+    why = pl.lit(reason.encoded())
+    return frame.select(pl.when(pl.col("bad")).then(why).otherwise(pl.lit(None, pl.String))).to_series()
 
 
 def _dates_of_words(words: pl.Series) -> pl.Series:
@@ -90,23 +94,19 @@ def parse_date(raw: pl.Series) -> Parsed:
     bad = text.is_not_null() & values.is_null()
     if not bad.any():
         return Parsed(values, _no_reasons(text.len()))
-    reasons = {word: _why_not_a_date(word) for word in text.filter(bad).unique().to_list()}
+    reasons = {word: _why_not_a_date(word).encoded() for word in text.filter(bad).unique().to_list()}
     return Parsed(values, text.replace_strict(reasons, default=None, return_dtype=pl.String).set(~bad, None))
 
 
-NOT_A_DATE = "not a date (2026-06-01, 2026/6/1, 2026.6.1, 20260601 or 2026年6月1日)"
-
-
-def _why_not_a_date(word: str) -> str:
+def _why_not_a_date(word: str) -> Refusal:
     """Why a written date was not read: a date in an accepted form whose month or day does not exist (2024.13.01,
     2023-02-29) is named as such, anything else gets the accepted forms."""
     found = re.match(DATE_PATTERN, word) or re.match(COMPACT_DATE_PATTERN, word)
     if found is None:
-        return NOT_A_DATE
+        return refusal(RefusalCode.NOT_A_DATE)
     year, month, day = (int(g) for g in found.groups())
-    if not 1 <= month <= 12:
-        return f"no such day: there is no month {month} (year {year}, month {month}, day {day})"
-    return f"no such day: month {month} of {year} has no day {day}"
+    code = RefusalCode.NO_SUCH_DAY if 1 <= month <= 12 else RefusalCode.NO_SUCH_MONTH
+    return refusal(code, year=year, month=month, day=day)
 
 
 NONE_WORDS = ("无", "none", "[]")  # a list of dates with no occurrence (an empty cell is unknown)
@@ -134,7 +134,7 @@ def parse_dates(raw: pl.Series) -> Parsed:
     values = values.set(text.is_null() & ~empty, None)
     reasons = _no_reasons(text.len())
     for row, word in zip(owner.filter(bad_item).to_list(), words.filter(bad_item).to_list(), strict=True):
-        reasons[row] = f"{word!r} is not a date (2026-06-01, 2026/6/1 or 2026年6月1日; several: a;b; none: 无)"
+        reasons[row] = refusal(RefusalCode.NOT_A_DATE_IN_LIST, word=word).encoded()
     return Parsed(values, reasons)
 
 
@@ -146,7 +146,7 @@ def parse_bool(raw: pl.Series) -> Parsed:
     mapping: dict[str, object] = {**dict.fromkeys(TRUE_WORDS, True), **dict.fromkeys(FALSE_WORDS, False)}
     values = _by_distinct(text, mapping, pl.Boolean())
     bad = text.is_not_null() & values.is_null()
-    return Parsed(values, _when(bad, "not yes or no (是/否, true/false, 1/0, Y/N)"))
+    return Parsed(values, _when(bad, refusal(RefusalCode.NOT_YES_OR_NO)))
 
 
 def parse_number(raw: pl.Series, *, integer: bool) -> Parsed:
@@ -181,15 +181,15 @@ def parse_number(raw: pl.Series, *, integer: bool) -> Parsed:
         cells = pl.DataFrame({"too_large": too_large, "not_whole": unreadable | fractional})
         reasons = cells.select(
             pl.when("too_large")
-            .then(pl.lit(TOO_LARGE))
+            .then(pl.lit(refusal(RefusalCode.TOO_LARGE).encoded()))
             .when("not_whole")
-            .then(pl.lit("not a whole number"))
+            .then(pl.lit(refusal(RefusalCode.NOT_A_WHOLE_NUMBER).encoded()))
             .otherwise(pl.lit(None, pl.String))
         ).to_series()
         return Parsed(values, reasons)
     if not unreadable.any():
-        return Parsed(number, _when(unreadable, "not a number"))
-    return Parsed(number.set(unreadable, None), _when(unreadable, "not a number"))
+        return Parsed(number, _when(unreadable, refusal(RefusalCode.NOT_A_NUMBER)))
+    return Parsed(number.set(unreadable, None), _when(unreadable, refusal(RefusalCode.NOT_A_NUMBER)))
 
 
 def _by_distinct(text: pl.Series, words: dict[str, object], dtype: pl.DataType) -> pl.Series:
@@ -251,8 +251,12 @@ def parse_category(raw: pl.Series, column: Column) -> Parsed:
             read[cell] = (code, None)
             continue
         near = difflib.get_close_matches(text.lower(), list(words), n=1, cutoff=0.6)
-        hint = f"; did you mean {words[near[0]]}?" if near else ""
-        read[cell] = (None, f"not one of {allowed}{hint}")
+        why = (
+            refusal(RefusalCode.NOT_ONE_OF_NEAR, allowed=allowed, near=words[near[0]])
+            if near
+            else refusal(RefusalCode.NOT_ONE_OF, allowed=allowed)
+        )
+        read[cell] = (None, why.encoded())
     return _by_cell(cells, read, column.dtype())
 
 
@@ -274,7 +278,7 @@ def parse_categories(raw: pl.Series, column: Column) -> Parsed:
     values = values.set(text.is_null(), None)
     allowed = ", ".join(f"{c.code} ({c.zh})" for c in column.categories)
     bad = pl.Series([False] * text.len()).scatter(bad_rows, True) if bad_rows else pl.Series([False] * text.len())
-    return Parsed(values, _when(bad, f"not among {allowed} (several: a;b)"))
+    return Parsed(values, _when(bad, refusal(RefusalCode.NOT_AMONG, allowed=allowed)))
 
 
 @dataclass(frozen=True)
@@ -316,7 +320,7 @@ class RegionIndex:
         """The regions' own names by level, for suggestions to a bare name."""
         return self._names.plain_names
 
-    def resolve(self, word: str, level: str | None) -> tuple[str | None, str | None]:
+    def resolve(self, word: str, level: str | None) -> tuple[str | None, Refusal | None]:
         """(code, None) if `word` is a known code or a unique name at `level`; else (None, reason). At prefecture
         level a district or county (南山区's code 440305, 深圳市南山区) is read as its city (440300): the rules and
         the census are by city, and offices write where people live down to the district."""
@@ -326,27 +330,30 @@ class RegionIndex:
         county, county_reason = self._resolve_at(word, "county")
         if county is not None and county in self.city_of:
             return self.city_of[county], None
-        if county_reason is not None and county_reason.startswith("the name"):  # ambiguous among districts
+        if county_reason is not None and county_reason.code == RefusalCode.AMBIGUOUS_REGION_NAME:  # among districts
             return None, county_reason
         return None, reason
 
-    def _resolve_at(self, word: str, level: str | None) -> tuple[str | None, str | None]:
+    def _resolve_at(self, word: str, level: str | None) -> tuple[str | None, Refusal | None]:
         codes = self.codes[level]
         if word.isdigit() and len(word) == 6:
             if word in codes:
                 return word, None
-            return None, f"unknown region code{' at ' + level + ' level' if level else ''}"
+            if level:
+                return None, refusal(RefusalCode.UNKNOWN_REGION_CODE_AT_LEVEL, level=level)
+            return None, refusal(RefusalCode.UNKNOWN_REGION_CODE)
         found = self.names[level].get(word) or self.names[level].get(word.lower())
         if found and len(found) == 1:
             return found[0], None
         if found:
             options = "; ".join(f"{code} {self.full_names.get(code, '')}".strip() for code in sorted(found)[:6])
-            return None, f"the name {word} is ambiguous: give the code or the name with its city ({options})"
+            return None, refusal(RefusalCode.AMBIGUOUS_REGION_NAME, name=word, options=options)
         qualified = any(mark in word[:-1] for mark in "省市")  # 深圳市南山: suggest among names with parents
         choices = list(self.names[level]) if qualified else list(self.plain_names[level])
         near = difflib.get_close_matches(word, choices, n=3, cutoff=0.5)
-        hint = f"; did you mean {' or '.join(near)}?" if near else ""
-        return None, f"not a region code or the exact name of a region{hint}"
+        if near:
+            return None, refusal(RefusalCode.NOT_A_REGION_NEAR, near=tuple(near))
+        return None, refusal(RefusalCode.NOT_A_REGION)
 
 
 @cache
@@ -409,10 +416,10 @@ def _region_names(table_rows: tuple[tuple[Any, ...], ...]) -> _RegionNames:
 def parse_region(raw: pl.Series, column: Column, index: RegionIndex) -> Parsed:
     """Regions by six-digit code or exact name (广东省, 深圳市); each distinct value is looked up once."""
     cells = _as_string(raw)
-    read = {
-        cell: (None, None) if text is None else index.resolve(text, column.region_level)
-        for cell, text in _distinct_texts(cells).items()
-    }
+    read: dict[str, tuple[str | None, str | None]] = {}
+    for cell, text in _distinct_texts(cells).items():
+        code, why = (None, None) if text is None else index.resolve(text, column.region_level)
+        read[cell] = (code, None if why is None else why.encoded())
     return _by_cell(cells, read, pl.String())
 
 
@@ -424,11 +431,11 @@ def parse_text(raw: pl.Series, column: Column) -> Parsed:
     control = text.str.contains(r"[\x01-\x08\x0b\x0c\x0e-\x1f]").fill_null(False)
     reasons = pl.select(
         pl.when(pl.lit(nul))
-        .then(pl.lit("holds a NUL character (\\x00)"))
+        .then(pl.lit(refusal(RefusalCode.HOLDS_NUL).encoded()))
         .when(pl.lit(control))
-        .then(pl.lit("holds a control character"))
+        .then(pl.lit(refusal(RefusalCode.HOLDS_CONTROL).encoded()))
         .when(pl.lit(too_long))
-        .then(pl.lit(f"is longer than allowed: at most {column.max_length} characters"))
+        .then(pl.lit(refusal(RefusalCode.TOO_LONG, limit=column.max_length).encoded()))
         .otherwise(pl.lit(None, pl.String))
     ).to_series()
     return Parsed(text, reasons)
@@ -456,14 +463,14 @@ def parse_column(raw: pl.Series, column: Column, regions: RegionIndex | None) ->
     return parse_text(raw, column)
 
 
-def dates_value(value: object) -> tuple[list[date] | None, str | None]:
-    """One list of dates given as a value (a list of dates or texts, or one text a;b): (dates, None) or (None, why)."""
+def dates_value(value: object) -> list[date] | Refusal:
+    """One list of dates given as a value (a list of dates or texts, or one text a;b): the dates, or why not."""
     if isinstance(value, list):
         if all(isinstance(v, date) for v in value):
-            return sorted(v for v in value if isinstance(v, date)), None
+            return sorted(v for v in value if isinstance(v, date))
         text = ";".join(v.isoformat() if isinstance(v, date) else str(v) for v in value) or "[]"
     else:
         text = str(value)
     parsed = parse_dates(pl.Series([text], dtype=pl.String))
-    reason = parsed.reasons[0]
-    return (None, reason) if reason is not None else (parsed.values.to_list()[0], None)
+    reason = parsed.refusals()[0]
+    return reason if reason is not None else list(parsed.values.to_list()[0])

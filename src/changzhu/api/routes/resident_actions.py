@@ -13,7 +13,7 @@ from changzhu.api.access import STAFF_WITH_PERSONAL_ACCESS, open_person
 from changzhu.api.auth.accounts import create_user, one_time_password, require_within_reach
 from changzhu.api.auth.roles import Role
 from changzhu.api.deps import EngineDep, PrincipalDep, SettingsDep
-from changzhu.api.overview import account_of, history_of, record_of, transfers_of
+from changzhu.api.overview import account_of, history_of, names_of_places, record_of, transfers_of
 from changzhu.api.routes.eligibility import (
     EARLIEST,
     LATEST,
@@ -105,14 +105,18 @@ def overview_of(
     names the core facts the record lacks; the entitlements are decided under every value they can take, and a
     decision one of them could change is undetermined and names it. Applications are the person's own, or those
     of `applicants` (a resident's own and their minor children's)."""
+    account = account_of(engine, person.id, person.person_key)
+    vouchers = vouchers_frame(engine, person.person_key).to_dicts()
+    transfers = transfers_of(engine, person.id)
     return {
         "record": record_of(engine, person, show_contact=True),
         "history": history_of(engine, person.id),
         "entitlements": entitlement_view(explanation.to_dict(), person.person_key),
         "incomplete": lacking_facts(engine, person),
-        "account": account_of(engine, person.id, person.person_key),
-        "vouchers": vouchers_frame(engine, person.person_key).to_dicts(),
-        "transfers": transfers_of(engine, person.id),
+        "account": account,
+        "vouchers": vouchers,
+        "transfers": transfers,
+        "region_names": names_of_places(engine, account, vouchers, transfers),
         "applications": applications_of(engine, applicants or (person.id,)),
     }
 

@@ -36,6 +36,7 @@ from changzhu.api.upload_tables import (
     ColumnNames,
     RowProblem,
     UploadKind,
+    left_out_problem,
     preview,
     problem,
     problems_of,
@@ -174,7 +175,7 @@ def _registry(
         result = run(engine, path, actor=f"user:{principal.username}", skip_bad_rows=skip_bad_rows, dry_run=dry_run)
     except ImportRejected as exc:
         names = ColumnNames(schema_for(kind))
-        problems = [problem(e.line, e.column, e.message, e.value, names) for e in exc.errors]
+        problems = [problem(e.line, e.column, e.reason, e.value, names) for e in exc.errors]
         return _rejected(engine, kind, rows, problems, shown)
     names = ColumnNames(schema_for(kind))
     stored = int(result["residents" if kind == UploadKind.RESIDENT else "rows"])  # type: ignore[call-overload]
@@ -185,10 +186,7 @@ def _registry(
         stored=0 if dry_run else stored,
         dry_run=dry_run,
         replayed=bool(result.get("replayed")),
-        errors=[
-            problem(int(e["line"]), str(e["column"]), str(e["reason"]), str(e.get("value", "")), names)
-            for e in left_out
-        ],
+        errors=[left_out_problem(e, names) for e in left_out],
         preview=shown,
         stored_as="registry",
         preview_columns=schema_columns(engine, schema_for(kind), shown),

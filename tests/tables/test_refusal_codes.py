@@ -1,0 +1,239 @@
+"""A refusal reason is a code with its parameters and both languages' templates (changzhu.domain.refusals): every
+code renders in Chinese and English, and every reason the table readers give for an office's bad rows (a GBK CSV
+and an Excel sheet) is such a code, with a Chinese rendering that is not the untranslated fallback."""
+
+from __future__ import annotations
+
+import io
+import re
+from pathlib import Path
+
+import pytest
+import xlsxwriter
+
+from changzhu.domain.lang import Lang
+from changzhu.domain.refusals import TEMPLATES, Refusal, RefusalCode, refusal, refusal_of, template_fields, untranslated
+from changzhu.planning.standards import load_standards, service_catalog
+from changzhu.registry.identity import parse_id_number
+from changzhu.tables import CellError, TableRejected, read_table
+from changzhu.tables.kinds import contribution_schema, resident_schema, schema_of
+from changzhu.tables.person import person_schema, read_person_table
+from changzhu.tables.vocab import shipped_region_index
+
+CJK = re.compile(r"[\u4e00-\u9fff]")
+
+
+def _sample(code: RefusalCode) -> Refusal:
+    """The code with each parameter a distinct value (the list ones a list of two)."""
+    names = sorted(template_fields(TEMPLATES[code][0]) | template_fields(TEMPLATES[code][1]))
+    return refusal(code, **{n: (f"{n}-a", f"{n}-b") if n == "near" else f"<{n}>" for n in names})
+
+
+@pytest.mark.parametrize("code", list(RefusalCode))
+def test_every_code_has_both_templates_and_renders_its_parameters(code: RefusalCode) -> None:
+    zh, en = TEMPLATES[code]
+    assert CJK.search(zh), zh  # Chinese, not the English copied
+    assert en.strip() and en != zh
+    assert template_fields(zh) <= template_fields(en)  # the English names every value (it is the log's text)
+    sample = _sample(code)
+    for name, value in sample.params:
+        shown = value if isinstance(value, str) else " or ".join(value)
+        assert shown in sample.text(Lang.EN) or repr(shown) in sample.text(Lang.EN), (name, sample.en)
+    assert "{" not in sample.text(Lang.ZH) and "{" not in sample.text(Lang.EN)
+    assert Refusal.decoded(sample.encoded()) == sample and Refusal.from_json(sample.as_json()) == sample
+    assert str(sample) == sample.en
+
+
+def test_a_refusal_takes_exactly_the_parameters_its_templates_name() -> None:
+    with pytest.raises(ValueError, match="takes"):
+        refusal(RefusalCode.TOO_LONG)
+    with pytest.raises(ValueError, match="takes"):
+        refusal(RefusalCode.NOT_A_NUMBER, value="x")
+    assert refusal(RefusalCode.TOO_LONG, limit=120).zh == "过长：最多 120 个字符"
+
+
+def test_region_hints_keep_every_suggestion_in_both_languages() -> None:
+    index = shipped_region_index()
+    _, one = index.resolve("深圳", None)
+    _, two = index.resolve("南山", None)
+    _, ambiguous = index.resolve("南山区", "county")
+    assert one is not None and two is not None and ambiguous is not None
+    assert (one.zh, one.en) == (
+        "不是地区代码或准确的地名；是否指 深圳市？",
+        "not a region code or the exact name of a region; did you mean 深圳市?",
+    )
+    assert two.zh == "不是地区代码或准确的地名；是否指 南山区、南县？"
+    assert two.en.endswith("did you mean 南山区 or 南县?")
+    assert ambiguous.zh == (
+        "地名 南山区 有重名：请填写代码或连同所属城市的地名（230404 黑龙江省鹤岗市南山区; 440305 广东省深圳市南山区）"
+    )
+
+
+def test_an_error_carries_its_refusal_and_any_other_is_shown_untranslated() -> None:
+    with pytest.raises(ValueError) as caught:
+        parse_id_number("123")
+    assert refusal_of(caught.value) == refusal(RefusalCode.ID_NOT_18)
+    assert str(caught.value) == "identity number must be 17 digits followed by a digit or X"
+    other = refusal_of(RuntimeError("disk full"))
+    assert other == untranslated("disk full") and other.zh == "此行无法使用：disk full" and other.en == "disk full"
+
+
+# an office's person table, Chinese headers: one good row, then rows each with one mistake a clerk makes
+GOOD = {
+    "person_id": "1",
+    "sex": "女",
+    "birth_date": "1990-03-15",
+    "hukou_region": "510100",
+    "residence_region": "440300",
+    "residence_since": "2019-09-01",
+    "residence_permit_since": "",
+    "si_months_local": "60",
+    "si_months_total": "96",
+    "medical_months_local": "60",
+    "prior_region": "510100",
+    "prior_residence_months": "36",
+    "prior_si_months": "36",
+    "employed": "是",
+    "education": "本科",
+    "housing": "租房",
+    "income_per_capita_month": "4500",
+    "parent_id": "",
+    "criminal_record": "否",
+    "professional_title": "无",
+    "admin_detentions": "0",
+    "si_base_ratio": "1.2",
+}
+MISTAKES: list[tuple[dict[str, str], RefusalCode]] = [
+    ({"birth_date": "2024.13.01"}, RefusalCode.NO_SUCH_MONTH),
+    ({"birth_date": "昨天"}, RefusalCode.NOT_A_DATE),
+    ({"birth_date": "2023-02-29"}, RefusalCode.NO_SUCH_DAY),
+    ({"employed": "也许"}, RefusalCode.NOT_YES_OR_NO),
+    ({"si_months_local": "6.5"}, RefusalCode.NOT_A_WHOLE_NUMBER),
+    ({"income_per_capita_month": "很多"}, RefusalCode.NOT_A_NUMBER),
+    ({"admin_detentions": "1e100"}, RefusalCode.TOO_LARGE),
+    ({"housing": "船"}, RefusalCode.NOT_ONE_OF),
+    ({"education": "bachelors"}, RefusalCode.NOT_ONE_OF_NEAR),
+    ({"hukou_region": "999999"}, RefusalCode.UNKNOWN_REGION_CODE_AT_LEVEL),
+    ({"residence_region": "南山区"}, RefusalCode.AMBIGUOUS_REGION_NAME),
+    ({"hukou_region": "赣州"}, RefusalCode.NOT_A_REGION_NEAR),
+    ({"hukou_region": "qqqqqqqqqqqqqqqq"}, RefusalCode.NOT_A_REGION),
+    ({"si_months_total": "-3"}, RefusalCode.AT_LEAST),
+    ({"sex": ""}, RefusalCode.VALUE_MISSING),
+    ({"si_months_local": "100"}, RefusalCode.EXCEEDS_SI_TOTAL),
+    ({"residence_since": "1980-01-01"}, RefusalCode.RESIDENCE_BEFORE_BIRTH),
+    ({"person_id": "20", "parent_id": "20"}, RefusalCode.OWN_PARENT),
+    ({"prior_region": ""}, RefusalCode.PRIOR_MONTHS_WITHOUT_REGION),
+    ({"person_id": "1"}, RefusalCode.DUPLICATE_PERSON_ID),
+]
+
+
+def _person_rows() -> tuple[list[str], list[list[str]]]:
+    labels = {c.name: c.zh for c in person_schema().columns}
+    headers = [labels[name] for name in GOOD]
+    rows = [list(GOOD.values())]
+    for i, (change, _) in enumerate(MISTAKES, start=2):
+        row = {**GOOD, "person_id": str(i), **change}
+        rows.append(list(row.values()))
+    return headers, rows
+
+
+def _gbk_csv(path: Path, headers: list[str], rows: list[list[str]]) -> Path:
+    lines = [",".join(headers)] + [",".join(row) for row in rows]
+    path.write_bytes(("\r\n".join(lines) + "\r\n").encode("gbk"))
+    return path
+
+
+def _xlsx(path: Path, headers: list[str], rows: list[list[str]]) -> Path:
+    buffer = io.BytesIO()
+    book = xlsxwriter.Workbook(buffer, {"in_memory": True})
+    sheet = book.add_worksheet("人员")
+    for r, row in enumerate([headers, *rows]):
+        sheet.write_row(r, 0, row)
+    book.close()
+    path.write_bytes(buffer.getvalue())
+    return path
+
+
+def _assert_coded(errors: list[CellError]) -> set[RefusalCode]:
+    """Every reason a Refusal of a code, rendered in Chinese (not the fallback) and English; the codes found."""
+    assert errors
+    for error in errors:
+        assert isinstance(error.reason, Refusal), error
+        assert error.reason.code != RefusalCode.UNTRANSLATED, error
+        assert CJK.search(error.reason.zh) and not error.reason.zh.startswith("此行无法使用"), error
+    return {e.reason.code for e in errors}
+
+
+@pytest.mark.parametrize("write", [_gbk_csv, _xlsx], ids=["gbk-csv", "xlsx"])
+def test_every_reason_the_person_reader_gives_is_a_code(tmp_path: Path, write: object) -> None:
+    headers, rows = _person_rows()
+    suffix = ".csv" if write is _gbk_csv else ".xlsx"
+    path = write(tmp_path / f"人员{suffix}", headers, rows)  # type: ignore[operator]
+    read, _ = read_person_table(path, person_schema(), skip_bad_rows=True)
+    found = _assert_coded(read.errors)
+    assert found == {code for _, code in MISTAKES}
+    assert read.frame.height == 0  # row 2 repeats the good row's id: both are refused
+    reasons = {(e.line, e.reason.code): e.reason for e in read.errors}
+    assert reasons[3, RefusalCode.NO_SUCH_MONTH].zh == "没有这一天：没有 13 月（月份为 1–12）"
+    assert reasons[14, RefusalCode.NOT_A_REGION_NEAR].zh.endswith("是否指 赣州市？")
+
+
+def test_every_reason_of_the_registry_files_and_their_headers_is_a_code(tmp_path: Path) -> None:
+    residents = _gbk_csv(
+        tmp_path / "常住人口.csv",
+        ["身份证号", "户籍地", "常住地", "居住起始日期", "证明类型", "证明编号", "联系电话", "住房"],
+        [
+            ["510107198803122048", "510100", "440100", "2021-03-01", "就业", "合同\x01", "13912345678", "租房"],
+            ["510107198803122048", "510100", "440100", "2021-03-01", "船", "x" * 200, "13912345678", "租房"],
+        ],
+    )
+    read = read_table(residents, resident_schema(), skip_bad_rows=True)
+    assert _assert_coded(read.errors) == {RefusalCode.HOLDS_CONTROL, RefusalCode.TOO_LONG, RefusalCode.NOT_ONE_OF}
+    contributions = _gbk_csv(
+        tmp_path / "缴费.csv",
+        ["公民身份号码", "险种", "参保地", "起始年月", "截止年月", "月缴费基数"],
+        [
+            ["510107198803122048", "pension", "440300", "202413", "202501", "6000"],
+            ["510107198803122048", "pension", "440300", "202401", "202301", "6000"],
+        ],
+    )
+    read = read_table(contributions, contribution_schema(), skip_bad_rows=True)
+    assert _assert_coded(read.errors) == {RefusalCode.NOT_YYYYMM, RefusalCode.BEFORE_PERIOD_FROM}
+    header = _gbk_csv(tmp_path / "表头.csv", ["身份证号", "户籍地", "户籍所在地", "常住地址", "其他"], [])
+    with pytest.raises(TableRejected) as caught:
+        read_table(header, resident_schema())
+    codes = _assert_coded(caught.value.errors)
+    assert {RefusalCode.SAME_COLUMN_AS, RefusalCode.UNKNOWN_COLUMN, RefusalCode.COLUMN_MISSING} <= codes
+
+
+def test_every_reason_of_the_planning_files_is_a_code(tmp_path: Path) -> None:
+    services = service_catalog(load_standards())
+    facilities = _gbk_csv(
+        tmp_path / "设施.csv",
+        ["设施编号", "名称", "服务", "所在地区", "容量", "经度", "纬度"],
+        [
+            ["F1", "一院", "hospital_beds", "440300", "100", "114.1", ""],
+            ["F2", "二院", "hospital_beds", "440300", "50", "", ""],
+            ["F2", "三院", "hospital_beds", "440300", "50", "", ""],
+        ],
+    )
+    read = read_table(facilities, schema_of("facility", services, ()), skip_bad_rows=True)
+    assert _assert_coded(read.errors) == {RefusalCode.LON_LAT_APART, RefusalCode.ON_ANOTHER_ROW}
+    standards = _gbk_csv(
+        tmp_path / "标准.csv",
+        ["地区", "服务", "标准值", "单位成本", "起始日期", "依据"],
+        [
+            ["440300", "hospital_beds", "", "", "2024-01-01", "文件"],
+            ["440300", "hospital_beds", "6", "", "2025-01-01", "文件"],
+            ["440300", "hospital_beds", "7", "", "2025-01-01", "文件"],
+        ],
+    )
+    read = read_table(standards, schema_of("standard", services, ()), skip_bad_rows=True)
+    assert _assert_coded(read.errors) == {RefusalCode.NO_STANDARD_VALUE, RefusalCode.SAME_DAY_TWICE}
+    population = _gbk_csv(
+        tmp_path / "人口.csv",
+        ["地区", "常住人口", "0-4岁人口", "5-14岁人口", "0-14岁人口"],
+        [["440300", "100", "200", "10", "20"]],
+    )
+    read = read_table(population, schema_of("population", services, ()), skip_bad_rows=True)
+    assert _assert_coded(read.errors) == {RefusalCode.ABOVE_POPULATION, RefusalCode.CHILDREN_BELOW_PARTS}

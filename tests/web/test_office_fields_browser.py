@@ -1,0 +1,76 @@
+"""Fields and labels in Chromium, read whole and named for what they hold: a placeholder is an example short enough to
+read in its field (a rule it cannot carry is said under the field); a choice's label fits its select on a phone; the
+applicant is labelled as the applicant; a resident's page says since when they have lived where they live."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import httpx
+import pytest
+from api_support import PASSWORD
+from office_support import DESKTOP, PHONE, Office
+from playwright.sync_api import expect
+
+# the width the placeholder's text needs, in the field's own font, and the width the field gives it
+FITS = """(e) => {
+  const style = getComputedStyle(e);
+  const pen = document.createElement("canvas").getContext("2d");
+  pen.font = style.font;
+  const room = e.clientWidth - parseFloat(style.paddingLeft) - parseFloat(style.paddingRight);
+  return [Math.ceil(pen.measureText(e.placeholder).width), Math.floor(room)];
+}"""
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+@pytest.mark.parametrize("size", [DESKTOP, PHONE])
+def test_the_reform_name_placeholder_is_read_whole(office: Office, lang: str, size: tuple[int, int]) -> None:
+    page = office.open(size, lang)
+    office.login(page, "pl_nat")
+    page.goto(office.url + "/office/reforms/new")
+    name = page.locator("#scenario-name")
+    expect(name).to_have_attribute(
+        "placeholder", "e.g. exam_1y_dibao_800" if lang == "en" else "例如 exam_1y_dibao_800"
+    )
+    needs, room = name.evaluate(FITS)
+    assert needs <= room, f"the placeholder needs {needs} px and has {room}"  # it needed 370 and had 255 in English
+    rule = "Letters, digits and underscores only" if lang == "en" else "只能用字母、数字和下划线"
+    expect(page.locator("#scenario-name-rule")).to_have_text(rule)
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_the_simulation_s_population_is_read_whole_on_a_phone(office: Office, lang: str) -> None:
+    """The population the cut-off is simulated on, beside the simulate button: "Current applications" was cut to
+    "Current applicati…" in a 170 px select, between the run button and the simulation's."""
+    page = office.open(PHONE, lang)
+    office.login(page, "cw_cd")
+    page.goto(office.url + "/office/quotas")
+    chosen = page.locator(".quota-population .el-select__placeholder")
+    expect(chosen).to_have_text("Current applications" if lang == "en" else "按现有申请")
+    assert chosen.evaluate("e => e.scrollWidth <= e.clientWidth")
+    row = page.locator(".toolbar", has=page.locator("#quota-simulate"))
+    expect(row.locator(".quota-population")).to_have_count(1)  # beside the button it is for
+    expect(page.locator(".toolbar", has=page.locator("#quota-run")).locator(".quota-population")).to_have_count(0)
+
+
+def test_an_application_names_its_applicant_and_a_resident_since_when(
+    office: Office, populated_sqlite: tuple[Any, dict[str, str]]
+) -> None:
+    token = httpx.post(office.url + "/api/v1/auth/login", json={"username": "cw_gz", "password": PASSWORD}).json()
+    headers = {"Authorization": "Bearer " + token["access_token"]}
+    key = populated_sqlite[1]["gz"]  # the Guangzhou worker applies for points
+    made = httpx.post(
+        office.url + "/api/v1/applications", json={"person_key": key, "kind": "points"}, headers=headers, timeout=60
+    )
+    assert made.status_code == 201, made.text
+    for lang, label in (("zh", "申请人"), ("en", "Applicant")):  # it was labelled with the menu's "居民查询"
+        page = office.open(DESKTOP, lang)
+        office.login(page, "cw_gz")
+        page.goto(f"{office.url}/office/applications/{made.json()['id']}")
+        item = page.locator(".el-descriptions__cell", has=page.locator("#application-applicant"))
+        expect(page.locator(".el-descriptions__label", has_text=label)).to_have_count(1)
+        expect(item).to_have_count(1)
+    page = office.open(PHONE, "en")
+    office.login(page, "res_gz")
+    page.goto(office.url + "/office/me")
+    expect(page.get_by_text("You have lived in Guangzhou (440100) since 2021-03-01")).to_be_visible()
