@@ -1,15 +1,12 @@
-"""Fixtures of the ledger tests: test identity keys and a migrated engine on SQLite and PostgreSQL."""
+"""Fixtures of the ledger tests: test identity keys and a peer database (`engine` is tests/conftest.py's)."""
 
 from __future__ import annotations
 
 from collections.abc import Iterator
 
 import pytest
-from sqlalchemy import Engine, create_engine, text
+from sqlalchemy import create_engine, text
 from sqlalchemy.engine import make_url
-
-from changzhu.registry.migrate import upgrade
-from changzhu.store.db import make_engine
 
 
 @pytest.fixture(autouse=True)
@@ -18,15 +15,6 @@ def identity_env(monkeypatch: pytest.MonkeyPatch, tmp_path) -> None:  # type: ig
     monkeypatch.setenv("CHANGZHU_ID_HASH_KEY", "11" * 32)
     monkeypatch.setenv("CHANGZHU_ID_ENC_KEY", "22" * 32)
     monkeypatch.setenv("CHANGZHU_HOME", str(tmp_path / "data"))
-
-
-@pytest.fixture
-def engine(database_url: str) -> Iterator[Engine]:
-    """A migrated, empty registry on each database."""
-    eng = make_engine(database_url)
-    upgrade(eng)
-    yield eng
-    eng.dispose()
 
 
 @pytest.fixture

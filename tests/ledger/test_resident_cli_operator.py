@@ -193,3 +193,12 @@ def test_an_import_counts_bad_rows_not_problems_and_lists_rows_left_out(
     assert "[{" not in out and "1 bad row(s) left out" in out, out
     assert "没有这一天" in report.read_text(encoding="utf-8-sig") and "did you mean 成都市" in out, out
     assert _count(engine, PersonRow) == 3
+
+
+def test_a_person_key_is_printed_whole_to_be_copied(people: dict[str, str], monkeypatch: pytest.MonkeyPatch) -> None:
+    """`resident find` is how a clerk gets the key that `resident link` and the others take: at 80 columns it is
+    printed whole (a one-row table cut it to '28d0a4df646049f3aa1f…'), one field per line, no Python None."""
+    monkeypatch.setenv("COLUMNS", "80")
+    code, out = _run("resident", "find", "--id-number", _number("51010419800101003"))
+    assert code == 0, out
+    assert people["parent"] in out and "None" not in out, out

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from datetime import date
 
 import pytest
@@ -11,20 +10,15 @@ from sqlalchemy import Engine
 from changzhu.casework.worked_example import example_id
 from changzhu.config import shipped_dir
 from changzhu.parameters import Scenario, load_scenario
-from changzhu.registry.migrate import upgrade
 from changzhu.registry.residents import ProofKind, Registration, RegistryError, issue_permit, register_resident
-from changzhu.store.db import make_engine
 
 
-@pytest.fixture
-def engine(database_url: str, monkeypatch: pytest.MonkeyPatch, tmp_path) -> Iterator[Engine]:  # type: ignore[no-untyped-def]
+@pytest.fixture(autouse=True)
+def identity_env(monkeypatch: pytest.MonkeyPatch, tmp_path) -> None:  # type: ignore[no-untyped-def]
+    """Test keys from the environment, and a scratch data dir (the migrated `engine` is tests/conftest.py's)."""
     monkeypatch.setenv("CHANGZHU_ID_HASH_KEY", "11" * 32)
     monkeypatch.setenv("CHANGZHU_ID_ENC_KEY", "22" * 32)
     monkeypatch.setenv("CHANGZHU_DATA_DIR", str(tmp_path / "data"))
-    eng = make_engine(database_url)
-    upgrade(eng)
-    yield eng
-    eng.dispose()
 
 
 def _register(engine: Engine, seq: int, since: date = date(2020, 1, 1)) -> str:

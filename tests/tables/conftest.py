@@ -1,14 +1,9 @@
-"""Fixtures of the table tests that store residents: test identity keys and a migrated engine on both databases."""
+"""Fixtures of the table tests that store residents: test identity keys (the migrated `engine` on each database is
+tests/conftest.py's)."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-
 import pytest
-from sqlalchemy import Engine
-
-from changzhu.registry.migrate import upgrade
-from changzhu.store.db import make_engine
 
 
 @pytest.fixture(autouse=True)
@@ -17,12 +12,3 @@ def identity_env(monkeypatch: pytest.MonkeyPatch, tmp_path) -> None:  # type: ig
     monkeypatch.setenv("CHANGZHU_ID_HASH_KEY", "11" * 32)
     monkeypatch.setenv("CHANGZHU_ID_ENC_KEY", "22" * 32)
     monkeypatch.setenv("CHANGZHU_DATA_DIR", str(tmp_path / "data"))
-
-
-@pytest.fixture
-def engine(database_url: str) -> Iterator[Engine]:
-    """A migrated, empty registry on each database."""
-    eng = make_engine(database_url)
-    upgrade(eng)
-    yield eng
-    eng.dispose()

@@ -64,8 +64,20 @@ def _operator(engine: Engine, username: str) -> Principal:
 
 
 def _show(result: dict[str, object], fmt: OutputFormat = OutputFormat.TABLE, out: Path | None = None) -> None:
+    """One record: on screen a field per line, values folded, never cut (a person key is there to be copied);
+    as CSV, JSON or a file, one row."""
     import polars as pl
 
+    if fmt == OutputFormat.TABLE and out is None:
+        from rich.table import Table
+
+        table = Table(show_header=False)
+        table.add_column(style="bold")
+        table.add_column(overflow="fold")
+        for field, value in result.items():
+            table.add_row(field, "—" if value is None else str(value))
+        console.print(table)
+        return
     emit_table(pl.DataFrame([{k: str(v) for k, v in result.items()}]), fmt, out=out)
 
 
