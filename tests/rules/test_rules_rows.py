@@ -68,3 +68,19 @@ def test_rule_trees_and_points_on_a_permutation_are_those_of_everyone_permuted()
         lo, hi, _ = engine.points_at(policy, scheme, rows, frame.on + 400)
         lo_all, hi_all, _ = engine.points_at(policy, scheme, whole, frame.on + 400)
         assert np.array_equal(lo, lo_all[rows], equal_nan=True) and np.array_equal(hi, hi_all[rows], equal_nan=True)
+
+
+def test_a_scheme_kernel_is_compiled_once_for_row_positions_of_either_width() -> None:
+    """A parent's rows are int32, a chain's int64: the scheme's kernel over rows takes one type (each type numba
+    sees compiles the kernel again, ≈10 s of CPU), with the same totals for the same rows."""
+    frame, engine = _engine()
+    policy = next(p for p, _ in engine.groups if p.schemes)
+    scheme = next(iter(policy.schemes.values()))
+    totals = SchemeTotals(frame, frame.on_date)
+    rows = _shuffled()[: N // 2]
+    wide, narrow = totals.totals(policy, scheme, rows), totals.totals(policy, scheme, rows.astype(np.int32))
+    assert wide is not None and narrow is not None
+    for a, b in zip(wide, narrow, strict=True):
+        assert np.array_equal(a, b, equal_nan=True)
+    kernel = totals._schemes[(id(policy), scheme.name)][1]
+    assert kernel is not None and len(kernel.kernels.rows_function.signatures) == 1

@@ -92,7 +92,9 @@ class SchemeTotals:
         if is_everyone(rows):
             function, exact, call = kernels.span_function, kernels.exact_span, (0, m, *totals, *inputs)
         else:
-            function, exact, call = kernels.rows_function, kernels.exact_rows, (rows, *totals, *inputs)
+            # one type of row positions (a parent's rows are int32): a kernel compiled for each type would compile twice
+            positions = rows.astype(np.int64, copy=False)
+            function, exact, call = kernels.rows_function, kernels.exact_rows, (positions, *totals, *inputs)
         run_checked(function, exact, [call], kernels.module_file)
         got.done.append((rows, totals))
         return totals
