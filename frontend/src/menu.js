@@ -2,6 +2,7 @@
 export const MENU = [
   { key: "residents", to: "/residents", roles: ["caseworker", "administrator"] },
   { key: "applications", to: "/applications", roles: ["caseworker", "administrator"] },
+  { key: "releases", to: "/releases", roles: ["caseworker", "administrator"] },
   { key: "quotas", to: "/quotas", roles: ["caseworker", "administrator", "planner"] },
   { key: "reforms", to: "/reforms/new", roles: ["planner", "fiscal_officer", "administrator"] },
   { key: "fiscalView", to: "/fiscal", roles: ["planner", "fiscal_officer", "administrator"] },

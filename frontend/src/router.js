@@ -13,6 +13,7 @@ const routes = [
   { path: "/residents/:key", component: () => import("./views/ResidentView.vue") },
   { path: "/applications", component: () => import("./views/ApplicationsView.vue") },
   { path: "/applications/:id", component: () => import("./views/ApplicationView.vue") },
+  { path: "/releases", component: () => import("./views/ReleasesView.vue") },
   { path: "/quotas", component: () => import("./views/QuotasView.vue") },
   { path: "/me", component: () => import("./views/MeView.vue") },
   { path: "/me/applications", component: () => import("./views/ApplicationsView.vue"), props: { mine: true } },

@@ -528,6 +528,8 @@ CASES = [
         lambda s: "/api/v1/transfers/t-mover-1/complete",
         {"cw_cd", "ad_nat"},
     ),
+    # the list of what waits for release: every caseworker and administrator (each sees their own origin's)
+    Case("GET", "/api/v1/transfers/awaiting-release", lambda s: "/api/v1/transfers/awaiting-release", STAFF),
     # Chengdu funds a voucher for its hukou holder in Guangzhou; a Guangzhou provider redeems; Chengdu's fund pays
     Case("POST", "/api/v1/vouchers", lambda s: "/api/v1/vouchers", {"cw_cd", "ad_nat"}, 201, body=_voucher),
     Case(

@@ -171,11 +171,13 @@ def events_of(engine: Engine, application_id: int) -> list[ApplicationEventRow]:
         return list(rows)
 
 
-def draft_reason(engine: Engine, application_id: int) -> dict[str, str]:
-    """The reason drafted from today's explanation of the application (zh/en)."""
+def draft_reason(engine: Engine, application_id: int) -> dict[str, Any]:
+    """The reason drafted from today's explanation of the application (zh/en), the decision it rests on, and the
+    facts an undetermined decision still needs (`{input, label_zh, label_en}` each)."""
     row, person = load(engine, application_id)
     check = precheck(engine, person.id, ApplicationKind(row.kind), date.today())
-    return {"reason_zh": check.reason_zh, "reason_en": check.reason_en, "decision": check.decision}
+    reasons = {"reason_zh": check.reason_zh, "reason_en": check.reason_en}
+    return {**reasons, "decision": check.decision, "needs": check.needs}
 
 
 def transition(engine: Engine, application_id: int, action: Action, reason: str | None, actor: str) -> dict[str, Any]:

@@ -7,7 +7,7 @@ lies in their jurisdiction (docs/applications.md).
 
 from __future__ import annotations
 
-from typing import Annotated, Any
+from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Path, Query
 from pydantic import BaseModel, Field
@@ -163,8 +163,28 @@ def transition(application_id: ApplicationId, body: Step, engine: EngineDep, pri
     return step_as(engine, principal, application_id, body.action, body.reason)
 
 
-@router.get("/applications/{application_id}/draft-reason", responses={401: {}, 403: {}, 404: {}})
-def draft_reason(application_id: ApplicationId, engine: EngineDep, principal: PrincipalDep) -> dict[str, str]:
-    """The reason drafted from today's explanation, for the caseworker to sign or edit (zh/en)."""
+class MissingFact(BaseModel):
+    """A fact the rules still need to decide: the rule input and its label."""
+
+    input: str
+    label_zh: str
+    label_en: str
+
+
+class DraftReason(BaseModel):
+    """The drafted reason (zh/en), the decision it rests on and, when undetermined, the facts still missing."""
+
+    reason_zh: str
+    reason_en: str
+    decision: Literal["eligible", "not_eligible", "undetermined"]
+    needs: list[MissingFact]
+
+
+@router.get(
+    "/applications/{application_id}/draft-reason", response_model=DraftReason, responses={401: {}, 403: {}, 404: {}}
+)
+def draft_reason(application_id: ApplicationId, engine: EngineDep, principal: PrincipalDep) -> DraftReason:
+    """The reason drafted from today's explanation, for the caseworker to sign or edit (zh/en), with the rules'
+    decision and the facts an undetermined decision still needs (an approval should not rest on "no decision yet")."""
     open_application(engine, principal, application_id, self_service=False)
-    return records.draft_reason(engine, application_id)
+    return DraftReason.model_validate(records.draft_reason(engine, application_id))

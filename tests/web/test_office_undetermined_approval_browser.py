@@ -1,0 +1,55 @@
+"""Approving on an undetermined decision in Chromium: Chengdu's caseworker opens the approve dialog of a residence
+permit application by a resident whose record lacks employment and housing; the dialog warns that the rules have
+not decided and names the missing facts (zh and en), instead of offering "No decision yet: … missing" as a reason
+without a word. A decided application's dialog carries no warning."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from office_support import DESKTOP, PHONE, Office
+from playwright.sync_api import expect
+
+
+def _in_review(office: Office, page: Any, person_key: str, kind: str) -> str:
+    """An application of `kind`, submitted and taken into review through the API as the logged-in caseworker; the
+    path of its page."""
+    headers = {"Authorization": "Bearer " + page.evaluate("sessionStorage.getItem('cz.token')")}
+    body = {"person_key": person_key, "kind": kind}
+    created = page.request.post(f"{office.url}/api/v1/applications", data=body, headers=headers)
+    assert created.status == 201, created.text()
+    number = created.json()["id"]
+    step = {"action": "review"}
+    review = page.request.post(f"{office.url}/api/v1/applications/{number}/transition", data=step, headers=headers)
+    assert review.ok, review.text()
+    return f"{office.url}/office/applications/{number}"
+
+
+def test_approving_an_undetermined_application_warns_and_names_the_missing_facts(
+    office: Office, populated_sqlite: tuple[Any, dict[str, str]]
+) -> None:
+    mover = populated_sqlite[1]["mover"]  # lives in Chengdu; no employment or housing on file
+    page = office.open(DESKTOP, "en")
+    office.login(page, "cw_cd")
+    page.goto(_in_review(office, page, mover, "residence_permit"))
+    page.click("#transition-approve")
+    warning = page.locator("#transition-undetermined")
+    expect(warning).to_contain_text("The rules have not decided yet")
+    expect(warning).to_contain_text("Missing: ")
+    for fact in ("legal, stable employment", "housing tenure"):
+        expect(warning).to_contain_text(fact)
+    office.shot(page, "approve_undetermined_en_1366")
+
+    phone = office.open(PHONE, "zh")
+    office.login(phone, "cw_cd")
+    phone.goto(_in_review(office, phone, mover, "residence_permit"))
+    phone.click("#transition-approve")
+    expect(phone.locator("#transition-undetermined")).to_contain_text("规则尚未作出判断")
+    expect(phone.locator("#transition-undetermined")).to_contain_text("缺少：")
+
+    decided = office.open(DESKTOP, "en")  # the mover's dibao: decided (not eligible), so no warning
+    office.login(decided, "cw_cd")
+    decided.goto(_in_review(office, decided, mover, "dibao"))
+    decided.click("#transition-reject")
+    expect(decided.locator(".el-dialog:visible #transition-reason")).not_to_have_value("")
+    expect(decided.locator("#transition-undetermined")).to_have_count(0)
