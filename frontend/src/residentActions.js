@@ -1,4 +1,5 @@
 // The caseworker's actions on one resident: each is the fields of its form and the public API call it makes.
+import { ElMessageBox } from "element-plus";
 import { api } from "./api.js";
 import { today } from "./format.js";
 
@@ -145,4 +146,20 @@ export function redeemAction(t, voucherNo, region) {
     initial: { provider_region: region, redeemed_on: today() },
     submit: (v, once) => api.post(`/vouchers/${encodeURIComponent(voucherNo)}/redeem`, { ...v, idempotency_key: once }),
   };
+}
+
+/** The old place releases an applied transfer (its fund pays), once the caseworker confirms: true when released,
+ * false when cancelled (an API error is thrown). `words` names the scheme and both places for the question. */
+export async function releaseTransfer(t, transferNo, words) {
+  try {
+    await ElMessageBox.confirm(t("resident.completeConfirm", words), t("resident.completeTransfer"), {
+      confirmButtonText: t("form.confirm"),
+      cancelButtonText: t("form.cancel"),
+      type: "warning",
+    });
+  } catch {
+    return false; // cancelled
+  }
+  await api.post(`/transfers/${encodeURIComponent(transferNo)}/complete`, {});
+  return true;
 }
