@@ -9,6 +9,7 @@ from api_support import PASSWORD, Service
 from changzhu.api.auth.accounts import create_user
 from changzhu.api.auth.roles import Role
 from changzhu.api.upload_tables import ColumnNames, UploadKind, problem, schema_for
+from changzhu.domain.refusals import RefusalCode, refusal
 from changzhu.store.db import session_scope
 from changzhu.store.resident_models import PersonRow
 
@@ -92,13 +93,19 @@ def test_refused_cells_name_the_schema_column_and_the_header_as_written(service:
     assert bad["column_en"] == "resident since"  # the English label, for the English view
     assert bad["value"] == "不是日期"  # the refused value, as the reader found it
     names = ColumnNames(schema_for(UploadKind.RESIDENT))
-    whole = problem(4, "row", "same person as line 2", names=names)  # a registry import's whole-row problem
+    whole = problem(
+        4, "row", refusal(RefusalCode.SAME_PERSON_AS, line=2), names=names
+    )  # a registry import's whole-row problem
     assert (whole.column_zh, whole.column_en, whole.header) == ("整行", "whole row", None)
-    missing = problem(1, "证明类型 proof_kind", "column is missing", names=names)  # as the reader names it
+    missing = problem(
+        1, "证明类型 proof_kind", refusal(RefusalCode.COLUMN_MISSING), names=names
+    )  # as the reader names it
     assert (missing.column_zh, missing.header) == ("证明类型", None)
-    template = problem(2, "常住地 (residence_region)", "unknown region code", names=names)  # a template's header
+    template = problem(
+        2, "常住地 (residence_region)", refusal(RefusalCode.UNKNOWN_REGION_CODE), names=names
+    )  # a template's header
     assert (template.column_en, template.header) == ("place of residence", "常住地 (residence_region)")
-    unknown = problem(1, "备注", "unknown column", names=names)
+    unknown = problem(1, "备注", refusal(RefusalCode.UNKNOWN_COLUMN), names=names)
     assert (unknown.column_zh, unknown.header) == (None, "备注")
 
 
