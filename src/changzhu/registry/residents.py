@@ -95,7 +95,7 @@ def _check_attributes(attributes: dict[str, object]) -> dict[str, Fact]:
     clean: dict[str, Fact] = {}
     for name, value in attributes.items():
         if name not in types:
-            raise RegistryError(f"attribute {name!r} is not a person-table column the registry stores as given")
+            raise RegistryError(refusal(RefusalCode.NOT_A_STORED_ATTRIBUTE, name=name))
         if types[name] == pl.List(pl.Date) and value is not None:  # a list of dates (a dates input)
             dates = dates_value(value)
             if isinstance(dates, Refusal) or len(dates) > MAX_STORED_DATES:
@@ -242,7 +242,7 @@ def _permit_number(key: str, on: date, region: str, scenario: Scenario | None) -
             params = scenario.apply(chain_for(region), params)
         dated = params[key].at(on)
         if dated is None:
-            raise RegistryError(f"no residence-permit rule in force on {on} ({key})")
+            raise RegistryError(refusal(RefusalCode.NO_PERMIT_RULE, on=on.isoformat(), parameter=key))
         return int(dated.value)
     return int(parameter_tree().number(key, on, region=region, scenario=scenario))
 
@@ -266,8 +266,13 @@ def issue_permit(
         needed = _permit_number(PERMIT_MIN_MONTHS, issued_on, person.residence_region, scenario)
         if lived < needed:
             raise RegistryError(
-                f"residence permit needs {needed} months of residence in {person.residence_region}; "
-                f"{lived} months on {issued_on}"
+                refusal(
+                    RefusalCode.PERMIT_TOO_EARLY,
+                    needed=needed,
+                    region=person.residence_region,
+                    lived=lived,
+                    on=issued_on.isoformat(),
+                )
             )
         current = session.scalar(
             select(ResidencePermitRow.id).where(
@@ -277,7 +282,7 @@ def issue_permit(
             )
         )
         if current is not None:
-            raise RegistryError("the person already holds a valid residence permit here: renew it instead")
+            raise RegistryError(refusal(RefusalCode.PERMIT_HELD))
         permit = ResidencePermitRow(
             permit_no=f"JZZ-{person.residence_region}-{uuid.uuid4().hex[:12]}",
             person_id=person.id,
@@ -321,12 +326,12 @@ def renew_permit(
     def apply(session: Session, _txn: LedgerTransactionRow) -> Outcome:
         old = session.execute(select(ResidencePermitRow).where(ResidencePermitRow.permit_no == permit_no)).scalar()
         if old is None:
-            raise RegistryError(f"no residence permit {permit_no!r}")
+            raise RegistryError(refusal(RefusalCode.NO_PERMIT, permit_no=permit_no))
         person = session.execute(select(PersonRow).where(PersonRow.id == old.person_id).with_for_update()).scalar_one()
         if person.residence_region != old.region:
-            raise RegistryError(f"the holder no longer lives in {old.region}; apply for a permit where they live")
+            raise RegistryError(refusal(RefusalCode.PERMIT_HOLDER_MOVED, region=old.region))
         if session.scalar(select(ResidencePermitRow.id).where(ResidencePermitRow.previous_id == old.id)):
-            raise RegistryError(f"permit {permit_no} has already been renewed")
+            raise RegistryError(refusal(RefusalCode.PERMIT_RENEWED, permit_no=permit_no))
         start = max(old.expires_on, renewed_on)
         if renewed_on > old.expires_on:  # lapsed: a new period of holding starts
             person.residence_permit_since = renewed_on
@@ -372,11 +377,13 @@ def record_move(
     def apply(session: Session, _txn: LedgerTransactionRow) -> Outcome:
         person = lock_person(session, person_key, {"to_region": to_region})
         if to_region == person.residence_region:
-            raise RegistryError(f"the person already lives in {to_region}")
+            raise RegistryError(refusal(RefusalCode.ALREADY_LIVES_THERE, region=to_region))
         if moved_on < person.residence_since:
-            raise RegistryError(f"moved_on {moved_on} is before residence in {person.residence_region} began")
+            raise RegistryError(
+                refusal(RefusalCode.MOVE_BEFORE_RESIDENCE, on=moved_on.isoformat(), region=person.residence_region)
+            )
         if not proof_ref.strip():
-            raise RegistryError(f"proof_ref: a {proof_kind.value} proof reference is required")
+            raise RegistryError(refusal(RefusalCode.PROOF_REF_REQUIRED, kind=proof_kind.value))
         session.add(
             ResidenceEventRow(
                 person_id=person.id,
@@ -433,16 +440,16 @@ def link_household(
 
     def apply(session: Session, _txn: LedgerTransactionRow) -> Outcome:
         if parent_key == child_key:
-            raise RegistryError("本人不能是自己的父母／a person cannot be their own parent")
+            raise RegistryError(refusal(RefusalCode.OWN_PARENT))
         parent, child = lock_person(session, parent_key), lock_person(session, child_key)
         if parent.birth_date >= child.birth_date:
-            raise RegistryError("父母的出生日期须早于子女／the parent must be born before the child")
+            raise RegistryError(refusal(RefusalCode.PARENT_BORN_AFTER))
         parents = session.scalars(select(HouseholdLinkRow.parent_id).where(HouseholdLinkRow.child_id == child.id))
         existing = list(parents)
         if parent.id in existing:
-            raise HouseholdConflict("该父母与子女已经关联／this parent and child are already linked")
+            raise HouseholdConflict(refusal(RefusalCode.ALREADY_LINKED))
         if len(existing) >= 2:
-            raise HouseholdConflict("该子女已关联两位父母／the child already has two linked parents")
+            raise HouseholdConflict(refusal(RefusalCode.TWO_PARENTS_LINKED))
         session.add(HouseholdLinkRow(parent_id=parent.id, child_id=child.id))
         return Outcome(
             {"parent": parent_key, "child": child_key}, audit_subjects.person(child_key), {"parent": parent_key}
@@ -472,9 +479,11 @@ def settle_hukou(
     def apply(session: Session, _txn: LedgerTransactionRow) -> Outcome:
         person = lock_person(session, person_key)
         if person.hukou_region == person.residence_region:
-            raise RegistryError(f"the hukou is already in the place of residence {person.residence_region}")
+            raise RegistryError(refusal(RefusalCode.HUKOU_ALREADY_THERE, region=person.residence_region))
         if settled_on < person.residence_since:
-            raise RegistryError(f"settled_on {settled_on} is before residence in {person.residence_region} began")
+            raise RegistryError(
+                refusal(RefusalCode.SETTLE_BEFORE_RESIDENCE, on=settled_on.isoformat(), region=person.residence_region)
+            )
         old = person.hukou_region
         session.add(
             ResidenceEventRow(
@@ -507,7 +516,7 @@ def person_summary(engine: Engine, person_key: str) -> dict[str, object]:
     with session_scope(engine) as session:
         person = session.execute(select(PersonRow).where(PersonRow.person_key == person_key)).scalar()
         if person is None:
-            raise UnknownPerson(f"no registered person with key {person_key!r}")
+            raise UnknownPerson(refusal(RefusalCode.NO_PERSON_WITH_KEY, key=person_key))
         return {
             "person_key": person.person_key,
             "sex": person.sex,
@@ -528,7 +537,7 @@ def issue_or_renew_permit(
     with session_scope(engine) as session:
         person = session.scalar(select(PersonRow).where(PersonRow.person_key == person_key))
         if person is None:
-            raise UnknownPerson(f"no registered person with key {person_key!r}")
+            raise UnknownPerson(refusal(RefusalCode.NO_PERSON_WITH_KEY, key=person_key))
         renewed = select(ResidencePermitRow.previous_id).where(ResidencePermitRow.previous_id.is_not(None))
         latest = session.scalar(
             select(ResidencePermitRow.permit_no)
