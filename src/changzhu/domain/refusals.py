@@ -185,6 +185,14 @@ class RefusalCode(StrEnum):
     PERSON_REGION_OUTSIDE = "person_region_outside"
     PEOPLE_NOT_DATES = "people_not_dates"
     NO_INSTANCE_REGION = "no_instance_region"
+    USER_NAME_TAKEN = "user_name_taken"
+    NOT_A_JURISDICTION = "not_a_jurisdiction"
+    MESSAGE_PURGED = "message_purged"
+    NOT_A_PEER = "not_a_peer"
+    NO_OUTGOING_MESSAGE = "no_outgoing_message"
+    NO_LONGER_A_PEER = "no_longer_a_peer"
+    REVERSE_OR_RESEND = "reverse_or_resend"
+    MESSAGE_NOT_DISPUTED = "message_not_disputed"
     CITY_OUTSIDE_DESTINATION = "city_outside_destination"
     NOTHING_TO_TRANSFER = "nothing_to_transfer"
     LOGIN_HAS_NO_PERSON = "login_has_no_person"
@@ -621,6 +629,32 @@ TEMPLATES: dict[RefusalCode, tuple[str, str]] = {
         "{region:place} 没有此人的学籍或缴费记录：无可转移",
         "{region:place} holds no school or contribution record of this person: nothing to transfer",
     ),
+    RefusalCode.USER_NAME_TAKEN: ("用户名 {username} 已被占用", "user name {username} is already taken"),
+    RefusalCode.NOT_A_JURISDICTION: (
+        "辖区 {code} 既不是 000000（全国）也不是地区代码",
+        "jurisdiction {code} is neither 000000 (national) nor a region code",
+    ),
+    RefusalCode.MESSAGE_PURGED: (
+        "报文 {message_id}：内容已在送达或冲正后清除",
+        "message {message_id}: its payload was purged after delivery or reversal",
+    ),
+    RefusalCode.NOT_A_PEER: (
+        "{region:place} 不是本实例登记的对端",
+        "region {region:place} is not a registered peer of this instance",
+    ),
+    RefusalCode.NO_OUTGOING_MESSAGE: ("没有编号为 {message_id} 的发出报文", "no outgoing message {message_id}"),
+    RefusalCode.NO_LONGER_A_PEER: (
+        "报文 {message_id}：{region:place} 已不是登记的对端",
+        "message {message_id}: region {region:place} is no longer a registered peer",
+    ),
+    RefusalCode.REVERSE_OR_RESEND: (
+        "操作 {action}：请选择冲正或重发",
+        "action {action}: use reverse or resend",
+    ),
+    RefusalCode.MESSAGE_NOT_DISPUTED: (
+        "报文 {message_id} 状态为{status:term}，不是有争议状态",
+        "message {message_id} is {status:term}, not disputed",
+    ),
     RefusalCode.LOGIN_HAS_NO_PERSON: ("此账户不属于任何登记人员", "this login belongs to no registered person"),
     RefusalCode.UNKNOWN_FILE_FORMAT: (
         "文件格式未知：{suffix}；可用格式：{known}",
@@ -827,6 +861,10 @@ TERMS: dict[str, tuple[str, str]] = {
     "running": ("运行中", "running"),
     "done": ("已完成", "done"),
     "failed": ("失败", "failed"),
+    "delivered": ("已送达", "delivered"),
+    "reversed": ("已冲正", "reversed"),
+    "disputed": ("有争议", "disputed"),
+    "refused": ("被拒收", "refused"),
 }
 _NATIONAL = "000000"
 _JOINERS = {Lang.ZH: "、", Lang.EN: ", "}

@@ -89,7 +89,7 @@ def create_user(
             session.flush()
             return _principal(row)
     except IntegrityError as exc:
-        raise Conflict(f"user name {username!r} is already taken") from exc
+        raise Conflict(refusal(RefusalCode.USER_NAME_TAKEN, username=username)) from exc
 
 
 def require_within_reach(

@@ -17,7 +17,7 @@ def validate_scope(code: str) -> str:
     try:
         return validate_code(code)
     except InvalidRegionCode as exc:
-        raise InvalidRegionCode(f"jurisdiction {code!r} is neither 000000 (national) nor a region code") from exc
+        raise InvalidRegionCode(refusal(RefusalCode.NOT_A_JURISDICTION, code=repr(code))) from exc
 
 
 def scope_covers(scope: str, code: str) -> bool:
