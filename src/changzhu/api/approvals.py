@@ -153,7 +153,7 @@ def _execute(row: PendingApprovalRow, engine: Engine, checker: str, scenario: Sc
     if row.kind == HeldKind.VOUCHER:
         issued_on = date.fromisoformat(str(r["issued_on"]))
         controls = controls_for(BudgetKind.VOUCHERS, str(r["issuer_region"]), issued_on, scenario)
-        controls.check_limit(int(r["value_fen"]), "a voucher")
+        controls.check_limit(int(r["value_fen"]), "voucher")
         return issue_voucher(
             engine,
             str(r["holder_key"]),
@@ -171,7 +171,7 @@ def _execute(row: PendingApprovalRow, engine: Engine, checker: str, scenario: Sc
         treated_on = date.fromisoformat(str(r["treated_on"]))
         controls = controls_for(BudgetKind.MEDICAL, str(r["insured_region"]), treated_on, scenario)
         items = [(str(code), int(amount)) for code, amount in r["items"]]
-        controls.check_limit(sum(a for _, a in items), "a hospital bill")
+        controls.check_limit(sum(a for _, a in items), "hospital_bill")
         return settle_bill(
             engine,
             str(r["person_key"]),

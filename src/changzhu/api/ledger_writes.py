@@ -113,7 +113,7 @@ def issue_voucher_as(
     if issuer_region not in (holder.hukou_region, holder.residence_region):
         raise Forbidden(refusal(RefusalCode.VOUCHER_ISSUER_OUTSIDE, region=issuer_region))
     controls = controls_for(BudgetKind.VOUCHERS, issuer_region, issued_on, scenario)
-    controls.check_limit(value_fen, "a voucher")
+    controls.check_limit(value_fen, "voucher")
     if controls.needs_approval(value_fen):
         request = {
             "holder_key": holder_key,

@@ -239,6 +239,7 @@ class RefusalCode(StrEnum):
     NO_PENSION_CONTRIBUTIONS = "no_pension_contributions"
     DRAWING_PLACE_DECIDED = "drawing_place_decided"
     OVER_BUDGET = "over_budget"
+    OVER_LIMIT = "over_limit"
     NO_MONTHS_GIVEN = "no_months_given"
     GRADE_RANGE = "grade_range"
     SCHOOL_REQUIRED = "school_required"
@@ -780,6 +781,10 @@ TEMPLATES: dict[RefusalCode, tuple[str, str]] = {
         "{region:place}'s {kind:term} budget for {year} is {limit} yuan ({source}); {used} yuan are used, {left} yuan "
         "are left, this item needs {needed} yuan",
     ),
+    RefusalCode.OVER_LIMIT: (
+        "{what:term}金额 {amount} 元，超过 {region:place} 每项 {limit} 元的上限（{source}）",
+        "{what:term} of {amount} yuan is above the limit of {limit} yuan per item in {region:place} ({source})",
+    ),
     RefusalCode.NO_MONTHS_GIVEN: ("没有要记录的月份", "no months to record"),
     RefusalCode.GRADE_RANGE: (
         "年级 {grade}：须为 1 至 12（小学至高中）",
@@ -865,6 +870,8 @@ TERMS: dict[str, tuple[str, str]] = {
     "reversed": ("已冲正", "reversed"),
     "disputed": ("有争议", "disputed"),
     "refused": ("被拒收", "refused"),
+    "voucher": ("服务券", "a voucher"),
+    "hospital_bill": ("医疗费用", "a hospital bill"),
 }
 _NATIONAL = "000000"
 _JOINERS = {Lang.ZH: "、", Lang.EN: ", "}
