@@ -37,7 +37,8 @@ def test_adapter_matches_the_registry_person_frame(service: Service) -> None:
     required = [c.name for c in PERSON_COLUMNS if not c.optional]
     assert ours["person_id"].to_list() == [child, _id(service, "gz")]  # the child, then the linked parent
     assert ours.select(required).sort("person_id").equals(theirs.select(required).sort("person_id"))
-    assert ours["si_months_total"].to_list() == [0, 74] and ours["prior_si_months"].to_list() == [0, 0]
+    # the child has no contribution record: months unknown (never 0); no previous place, so none paid there
+    assert ours["si_months_total"].to_list() == [None, 74] and ours["prior_si_months"].to_list() == [0, 0]
 
 
 def test_resident_sees_entitled_missing_and_when(service: Service) -> None:
