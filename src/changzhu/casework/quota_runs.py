@@ -202,6 +202,9 @@ def _unrankable(
         return _missing(zh, en, missing, labels) if missing else {"zh": zh, "en": en}
     if score["low"] != score["high"]:
         return _missing("积分未完全评定", "points not fully assessed", list(score["unassessed"] or []), labels)
+    if score["si_months_local"] is None:  # the tie-break: unknown without a contribution history (never 0)
+        zh, en = "同分排序所需的本地社保月数未知（未上传缴费记录）", "local insurance months for the tie-break unknown"
+        return _missing(zh, f"{en} (no contribution history uploaded)", ["si_months_local"], labels)
     return None
 
 

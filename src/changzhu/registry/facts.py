@@ -91,6 +91,8 @@ def _typed(spec: InputSpec, dtype: pl.DataType, value: object) -> Fact | None:
     unknown = [c for c in chosen if codes and c not in codes]
     if unknown:
         raise _not_listed(spec, unknown[0])
+    if spec.type == "months" and isinstance(read, int) and read < 0:
+        raise InvalidFact(spec.name, "月数不能为负", "months cannot be negative", spec.label_zh)
     if isinstance(read, bool | int | float | str | date | list):
         return read
     raise InvalidFact(spec.name, f"{value!r} 无法读取", f"{value!r} cannot be read", spec.label_zh)

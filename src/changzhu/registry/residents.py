@@ -14,7 +14,7 @@ import polars as pl
 from sqlalchemy import Engine, select
 from sqlalchemy.orm import Session
 
-from changzhu.domain.person import PERSON_SCHEMA
+from changzhu.domain.person import INSURANCE_MONTH_COLUMNS, MONTH_COLUMNS, PERSON_SCHEMA
 from changzhu.domain.refusals import Refusal, RefusalCode, refusal
 from changzhu.parameters import Scenario, parameter_tree
 from changzhu.parameters.tree import chain_for
@@ -54,7 +54,7 @@ STORED_COLUMNS = frozenset(
         "parent_id",
     }
 )
-DERIVED_COLUMNS = frozenset({"si_months_local", "si_months_total", "medical_months_local", "prior_si_months"})
+DERIVED_COLUMNS = frozenset(INSURANCE_MONTH_COLUMNS)  # counted from contribution records, else the facts given
 PERMIT_MIN_MONTHS = "residence_permit.min_residence_months"  # the rules' parameter (《居住证暂行条例》 art. 2)
 PERMIT_VALID_YEARS = "registry.residence_permit.valid_years"  # endorsed (签注) every year, in the parameter tree
 
@@ -81,11 +81,12 @@ def months_between(start: date, end: date) -> int:
 
 
 def fact_types() -> dict[str, pl.DataType]:
-    """Every fact the registry keeps as given: the person-table columns it does not keep or derive itself, and
-    the inputs the jurisdictions in use declare."""
+    """Every fact the registry keeps as given: the person-table columns it does not keep itself (the insurance
+    months among them: they count where no contribution record of the scheme is held, person_frame), and the
+    inputs the jurisdictions in use declare."""
     from changzhu.rules.catalog import policies_in_use
 
-    core = {n: t for n, t in PERSON_SCHEMA.items() if n not in STORED_COLUMNS and n not in DERIVED_COLUMNS}
+    core = {n: t for n, t in PERSON_SCHEMA.items() if n not in STORED_COLUMNS}
     return {**core, **{n: spec.dtype for n, spec in policies_in_use().declared_inputs().items()}}
 
 
@@ -109,6 +110,8 @@ def _check_attributes(attributes: dict[str, object]) -> dict[str, Fact]:
             raise RegistryError(f"attribute {name!r}: {value!r} is not a {types[name]}") from exc
         if isinstance(typed.dtype, pl.Enum):
             typed = typed.cast(pl.String)
+        if name in MONTH_COLUMNS and typed[0] is not None and typed[0] < 0:
+            raise RegistryError(f"attribute {name!r}: {refusal(RefusalCode.MONTHS_NEGATIVE)}")
         if typed[0] is not None:
             clean[name] = typed.to_list()[0]
     return clean
