@@ -13,7 +13,7 @@ from datetime import date
 from enum import StrEnum
 from typing import cast
 
-from sqlalchemy import Engine, Table, exists, insert, select, update
+from sqlalchemy import Engine, Table, exists, func, insert, select, update
 from sqlalchemy.orm import Session
 from sqlalchemy.sql.dml import UpdateBase
 
@@ -157,6 +157,22 @@ def _holdings(
         .where(PersonRow.id == person.id)
     ).one()
     return bool(found[0]), found[1]
+
+
+def held_at_origin(session: Session, transfer: TransferRow) -> int:
+    """How many months (school years) the transfer's old place holds of its scheme now: what a release would move
+    (0: nothing, and a release completes the application moving nothing)."""
+    if transfer.scheme == TransferScheme.SCHOOL:
+        count = select(func.count()).where(
+            SchoolRecordRow.person_id == transfer.person_id, SchoolRecordRow.held_region == transfer.from_region
+        )
+    else:
+        count = select(func.count()).where(
+            ContributionMonthRow.person_id == transfer.person_id,
+            ContributionMonthRow.scheme == transfer.scheme,
+            ContributionMonthRow.held_region == transfer.from_region,
+        )
+    return int(session.scalar(count) or 0)
 
 
 def apply_transfer(
