@@ -35,6 +35,5 @@ export function errorText(error) {
   const kind = KINDS.includes(error?.kind) ? error.kind : "other";
   const head = t(`error.kind.${kind}`);
   const detail = error?.message && error.message !== error.kind ? inLanguage(error.message) : "";
-  const colon = i18n.global.locale.value === "en" ? ": " : "：";
-  return detail ? `${head}${colon}${detail}` : head;
+  return detail ? t("error.withDetail", { head, detail }) : head;
 }
