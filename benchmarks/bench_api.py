@@ -25,7 +25,7 @@ from rich.table import Table
 from _support import Call, results_path, run_load, serve, start_run, write_results
 
 ROOT = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(ROOT / "tests" / "api"))
+sys.path[:0] = [str(ROOT / "tests" / "api"), str(ROOT / "tests")]  # api_support, and db_templates it imports
 
 
 def _table(rows: int) -> list[dict[str, object]]:

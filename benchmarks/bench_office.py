@@ -31,7 +31,7 @@ from sqlalchemy.engine import make_url
 from _support import Call, results_path, run_load, serve, start_run, write_results
 
 ROOT = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(ROOT / "tests" / "api"))
+sys.path[:0] = [str(ROOT / "tests" / "api"), str(ROOT / "tests")]  # api_support, and db_templates it imports
 SURNAMES = "王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗郑梁谢宋唐许韩冯邓曹彭曾肖田董袁潘于蒋蔡余杜叶程苏魏吕丁任沈"
 GIVEN = "伟芳娜敏静丽强磊军洋勇艳杰娟涛明超秀霞平刚桂英华玉兰萍红建文辉力兵斌宇浩凯鹏飞鑫波"
 CONCURRENCY = (1, 16)

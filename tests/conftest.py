@@ -19,16 +19,17 @@ import subprocess
 import sys
 import tempfile
 import uuid
-import zlib
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from types import ModuleType
 from typing import TYPE_CHECKING
 
 import pytest
-from sqlalchemy import Connection, Engine, create_engine, text
+from sqlalchemy import Engine, create_engine, text
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import OperationalError
+
+from db_templates import PG_ADMIN_URL, SESSION_ENV, TEMPLATE_PREFIX, template_copy
 
 if TYPE_CHECKING:
     import polars as pl
@@ -36,14 +37,10 @@ if TYPE_CHECKING:
 
     from changzhu.validation.checks import Check
 
-PG_ADMIN_URL = os.environ.get("CHANGZHU_TEST_PG_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/test")
 SESSION_DIRS = {
     "CHANGZHU_CACHE_DIR": "changzhu-test-cache-",
     "CHANGZHU_HOME": "changzhu-test-home-",
 }
-SESSION_ENV = "CHANGZHU_TEST_SESSION"
-# + the session's name: the session's PostgreSQL templates (populated, tests/api/api_support.py; migrated, below)
-TEMPLATE_PREFIX = "changzhu_tpl_"
 
 
 def pytest_configure(config: pytest.Config) -> None:
@@ -166,8 +163,8 @@ def migrated_copy(database_url: str) -> None:
     """Make the new, empty database at `database_url` what `upgrade` would leave it: a copy of a database migrated
     to the latest revision once per test session. SQLite: the file, built by the first worker that asks (under
     `built_once`'s lock) and copied. PostgreSQL: the database dropped and made again from the session's template
-    `changzhu_tpl_<session>_migrated` (`CREATE DATABASE … TEMPLATE`), built under the server's advisory lock by the
-    first worker that asks, named only once complete, dropped with the session's other templates. Per test, `upgrade`
+    `changzhu_tpl_<session>_migrated` (tests/db_templates.py: built under the server's advisory lock by the first
+    worker that asks, named only once complete, dropped with the session's other templates). Per test, `upgrade`
     cost 0.12 s of CPU and about 1 s of wall time on SQLite, and 0.4-0.5 s of CPU (client and server) on PostgreSQL;
     a copy, a few ms and 0.1-0.2 s."""
     url = make_url(database_url)
@@ -175,46 +172,22 @@ def migrated_copy(database_url: str) -> None:
         assert url.database and not Path(url.database).exists(), "migrated_copy makes a new database"
         shutil.copy(built_once("migrated_sqlite", _migrate_sqlite) / "changzhu.sqlite3", url.database)
         return
-    template = f"{TEMPLATE_PREFIX}{os.environ[SESSION_ENV]}_migrated"
-    lock = zlib.crc32(template.encode())
-    admin = _pg_admin_engine()
-    try:
-        with admin.connect() as conn:
-            conn.execute(text("SELECT pg_advisory_lock(:k)"), {"k": lock})
-            try:
-                if not conn.scalar(text("SELECT 1 FROM pg_database WHERE datname = :n"), {"n": template}):
-                    _build_migrated_template(conn, template)
-                conn.execute(text(f'DROP DATABASE "{url.database}" WITH (FORCE)'))
-                conn.execute(text(f'CREATE DATABASE "{url.database}" TEMPLATE "{template}"'))
-            finally:
-                conn.execute(text("SELECT pg_advisory_unlock(:k)"), {"k": lock})
-    finally:
-        admin.dispose()
+    template_copy(database_url, "migrated", _migrate)
 
 
 def _migrate_sqlite(folder: Path) -> None:
-    from changzhu.registry.migrate import upgrade
     from changzhu.store.db import make_engine
 
     engine = make_engine(f"sqlite:///{folder / 'changzhu.sqlite3'}")
-    upgrade(engine)
+    _migrate(engine)
     engine.dispose()
 
 
-def _build_migrated_template(conn: Connection, template: str) -> None:
-    """Migrate a new database and give it the name `template` once complete."""
+def _migrate(engine: Engine) -> None:
+    """The registry's tables at the latest revision (the migrated template's content)."""
     from changzhu.registry.migrate import upgrade
-    from changzhu.store.db import make_engine
 
-    building = f"{template}_building"
-    conn.execute(text(f'DROP DATABASE IF EXISTS "{building}" WITH (FORCE)'))
-    conn.execute(text(f'CREATE DATABASE "{building}"'))
-    engine = make_engine(make_url(PG_ADMIN_URL).set(database=building).render_as_string(hide_password=False))
-    try:
-        upgrade(engine)
-    finally:
-        engine.dispose()  # a template must have no open connection
-    conn.execute(text(f'ALTER DATABASE "{building}" RENAME TO "{template}"'))
+    upgrade(engine)
 
 
 @pytest.fixture

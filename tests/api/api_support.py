@@ -11,7 +11,6 @@ import sys
 import time
 import uuid
 import warnings
-import zlib
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -21,8 +20,10 @@ from pathlib import Path
 import httpx
 import pytest
 from fastapi import FastAPI
-from sqlalchemy import Connection, Engine, create_engine, select, text
+from sqlalchemy import Engine, create_engine, select, text
 from sqlalchemy.engine import make_url
+
+from db_templates import PG_ADMIN_URL, template_copy
 
 warnings.filterwarnings("ignore", message="Using `httpx` with")
 
@@ -50,7 +51,6 @@ ENGLISH = {"Accept-Language": "en"}  # the tests read error messages in English 
 ID_GZ, ID_CD, ID_MOVER = "510104199001011230", "510104198505054328", "440106199503031113"
 ID_CHILD = "51010420180606441X"
 ROOT = Path(__file__).resolve().parents[2]
-PG_ADMIN_URL = os.environ.get("CHANGZHU_TEST_PG_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/test")
 SCENARIOS = ROOT / "src" / "changzhu" / "scenarios"
 VOUCHER_KEY = "voucher-for-gz-1"
 # person-table facts a caseworker records at registration (the rules need them; the mover has none on file)
@@ -274,46 +274,11 @@ def db_service(
 
 
 def populated_postgres(url: str) -> dict[str, str]:
-    """Make the PostgreSQL database at `url` a copy of the session's populated template (`populate` builds the
-    template once per test session, under an advisory lock the xdist workers share); returns the person keys."""
-    session = os.environ.get("CHANGZHU_TEST_SESSION") or _SESSION
-    template, target = f"changzhu_tpl_{session}_api", make_url(url).database
-    admin = create_engine(PG_ADMIN_URL, isolation_level="AUTOCOMMIT")
-    try:
-        with admin.connect() as conn:
-            conn.execute(text("SELECT pg_advisory_lock(:k)"), {"k": zlib.crc32(template.encode())})
-            try:
-                if not conn.scalar(text("SELECT 1 FROM pg_database WHERE datname = :n"), {"n": template}):
-                    _build_template(conn, template)
-                note = conn.scalar(
-                    text("SELECT shobj_description(oid, 'pg_database') FROM pg_database WHERE datname = :n"),
-                    {"n": template},
-                )
-                conn.execute(text(f'DROP DATABASE IF EXISTS "{target}" WITH (FORCE)'))
-                conn.execute(text(f'CREATE DATABASE "{target}" TEMPLATE "{template}"'))
-            finally:
-                conn.execute(text("SELECT pg_advisory_unlock(:k)"), {"k": zlib.crc32(template.encode())})
-    finally:
-        admin.dispose()
+    """Make the PostgreSQL database at `url` a copy of the session's populated template (`populate` builds it once
+    per test session, tests/db_templates.py); returns the person keys (the template's comment)."""
+    note = template_copy(url, "api", lambda engine: json.dumps(populate(engine)))
+    assert note is not None, "the populated template carries its person keys"
     return dict(json.loads(note))
-
-
-_SESSION = uuid.uuid4().hex[:12]  # outside pytest (no session name given): this process's own template
-
-
-def _build_template(conn: Connection, template: str) -> None:
-    """Populate a new database and give it the name `template` once complete, its person keys as its comment."""
-    building = f"{template}_building"
-    conn.execute(text(f'DROP DATABASE IF EXISTS "{building}" WITH (FORCE)'))
-    conn.execute(text(f'CREATE DATABASE "{building}"'))
-    engine = make_engine(make_url(PG_ADMIN_URL).set(database=building).render_as_string(hide_password=False))
-    try:
-        people = populate(engine)
-    finally:
-        engine.dispose()  # a template must have no open connection
-    note = json.dumps(people).replace("'", "''")
-    conn.execute(text(f"COMMENT ON DATABASE \"{building}\" IS '{note}'"))
-    conn.execute(text(f'ALTER DATABASE "{building}" RENAME TO "{template}"'))
 
 
 @contextmanager

@@ -13,7 +13,7 @@ from fastapi import Query, Response
 from pydantic import BaseModel
 
 from changzhu.api.aggregates import frame_page
-from changzhu.api.pagination import Page, page_of
+from changzhu.api.pagination import Page
 
 
 class ExportFormat(StrEnum):
@@ -80,12 +80,12 @@ def frame_page_as(
 
 
 def models_page_as(
-    rows: Sequence[BaseModel], limit: int, offset: int, fmt: ExportFormat, name: str
+    rows: Sequence[BaseModel], total: int, limit: int, offset: int, fmt: ExportFormat, name: str
 ) -> Page[Any] | Response:
-    """One page of records, as JSON or as a file."""
+    """A page of records (`rows`, already the page's, of `total`), as JSON or as a file."""
     if fmt == ExportFormat.JSON:
-        return page_of(rows, limit, offset)
-    records = [r.model_dump(mode="json") for r in rows[offset : offset + limit]]
+        return Page[Any](items=list(rows), total=total, limit=limit, offset=offset)
+    records = [r.model_dump(mode="json") for r in rows]
     return file_response(pl.DataFrame(records, infer_schema_length=None), fmt, name)
 
 

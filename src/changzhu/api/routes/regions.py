@@ -6,7 +6,7 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, Query, Response
 from pydantic import BaseModel
-from sqlalchemy import Engine, false, or_, select
+from sqlalchemy import Engine, Select, false, func, or_, select
 from sqlalchemy.orm import aliased
 
 from changzhu.api.auth.principal import Principal
@@ -69,16 +69,11 @@ def full_names(engine: Engine, own: dict[str, tuple[str, str | None]]) -> dict[s
     return out
 
 
-def query_regions(
-    engine: Engine,
-    level: RegionLevel | None = None,
-    parent: str | None = None,
-    name: str | None = None,
-    code: str | None = None,
-    within: tuple[str, ...] | None = None,
-) -> list[RegionOut]:
-    """Regions with their 2020 census figures, filtered by level, parent code, name part, code or jurisdictions
-    (`within`: region codes whose regions are kept)."""
+def _region_select(
+    level: RegionLevel | None, parent: str | None, name: str | None, code: str | None, within: tuple[str, ...] | None
+) -> Select[RegionRow, str, PopulationStatRow]:
+    """The regions kept by the filters (see `query_regions`), each with its parent's code and 2020 census figures,
+    in code order."""
     parent_row = aliased(RegionRow)
     query = (
         select(RegionRow, parent_row.code, PopulationStatRow)
@@ -97,10 +92,31 @@ def query_regions(
         query = query.where(RegionRow.name_zh.like(pattern) | RegionRow.name_en.ilike(pattern))
     if within is not None:
         query = query.where(or_(false(), *[RegionRow.code.startswith(scope_prefix(s)) for s in within]))
+    return query
+
+
+def query_regions(
+    engine: Engine,
+    level: RegionLevel | None = None,
+    parent: str | None = None,
+    name: str | None = None,
+    code: str | None = None,
+    within: tuple[str, ...] | None = None,
+    page: tuple[int, int] | None = None,
+) -> tuple[list[RegionOut], int]:
+    """Regions with their 2020 census figures, filtered by level, parent code, name part, code or jurisdictions
+    (`within`: region codes whose regions are kept), and how many the filters keep; with `page` (limit, offset)
+    only that page of them is read and named (the whole list, about 3,200 regions, is not)."""
+    query = _region_select(level, parent, name, code, within)
     with session_scope(engine) as session:
-        rows = session.execute(query).all()
+        if page is None:
+            rows = session.execute(query).all()
+            total = len(rows)
+        else:
+            total = session.scalar(select(func.count()).select_from(query.order_by(None).subquery())) or 0
+            rows = session.execute(query.limit(page[0]).offset(page[1])).all()
     full = full_names(engine, {r.code: (r.name_zh, r.name_en) for r, _parent, _stat in rows})
-    return [
+    found = [
         RegionOut(
             code=r.code,
             level=r.level,
@@ -118,6 +134,7 @@ def query_regions(
         )
         for r, parent_code, stat in rows
     ]
+    return found, total
 
 
 @router.get("/regions", response_model=Page[RegionOut], responses={401: {}, **FILE_RESPONSES})
@@ -135,8 +152,9 @@ def regions(
 ) -> Page[Any] | Response:
     """Regions (province, prefecture, county) with 2020 census figures and full names; filter by level, parent,
     name, code, and with `mine` to the caller's jurisdiction (a national one: every region; none: no region)."""
-    found = query_regions(engine, level, parent, name, code, _jurisdiction(principal) if mine else None)
-    return models_page_as(found, limit, offset, fmt, "regions")
+    within = _jurisdiction(principal) if mine else None
+    found, total = query_regions(engine, level, parent, name, code, within, page=(limit, offset))
+    return models_page_as(found, total, limit, offset, fmt, "regions")
 
 
 def _jurisdiction(principal: Principal) -> tuple[str, ...] | None:
@@ -148,7 +166,7 @@ def _jurisdiction(principal: Principal) -> tuple[str, ...] | None:
 def region(code: str, engine: EngineDep, _principal: PrincipalDep) -> list[RegionOut]:
     """The region(s) with this code (a municipality's code names both its province and its city)."""
     validate_code(code)
-    found = query_regions(engine, code=code)
+    found, _count = query_regions(engine, code=code)
     if not found:
         raise NotFound(refusal(RefusalCode.NO_REGION, code=code))
     return found

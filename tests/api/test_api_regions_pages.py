@@ -1,0 +1,40 @@
+"""`GET /regions` reads one page from the database (not the whole list): its pages, one after another, are the whole
+list in code order, each region once, with the same full names and figures as when asked for alone."""
+
+from __future__ import annotations
+
+import csv
+import io
+
+from api_support import Service
+
+
+def _page(service: Service, query: str) -> dict[str, object]:
+    answer = service.client.get(f"/api/v1/regions?{query}", headers=service.as_("pl_nat"))
+    assert answer.status_code == 200, answer.text
+    return dict(answer.json())
+
+
+def test_pages_of_regions_make_the_whole_list_once_in_order(db_service: Service) -> None:
+    first = _page(db_service, "limit=500")
+    total = first["total"]
+    assert isinstance(total, int) and total > 3000  # every province, prefecture and county
+    regions: list[dict[str, object]] = []
+    for offset in range(0, total, 500):
+        page = _page(db_service, f"limit=500&offset={offset}")
+        assert page["total"] == total and page["offset"] == offset
+        regions += page["items"]  # type: ignore[arg-type]
+    keys = [(str(r["code"]), str(r["level"])) for r in regions]
+    assert len(regions) == total and keys == sorted(set(keys))  # each once, in code order
+    assert _page(db_service, f"offset={total}") == {"items": [], "total": total, "limit": 50, "offset": total}
+    panyu = next(r for r in regions if r["code"] == "440113")  # named with its province and city on a late page
+    assert panyu["full_name_zh"] == "广东省广州市番禺区" and regions.index(panyu) >= 500
+    alone = db_service.client.get("/api/v1/regions/440113", headers=db_service.as_("pl_nat")).json()
+    assert alone == [panyu]
+    counties = _page(db_service, "level=county&limit=7&offset=1000")
+    assert counties["items"] == [r for r in regions if r["level"] == "county"][1000:1007]
+    sheet = db_service.client.get(
+        "/api/v1/regions?level=county&limit=7&offset=1000&format=csv", headers=db_service.as_("pl_nat")
+    )
+    rows = list(csv.DictReader(io.StringIO(sheet.content.decode("utf-8-sig"))))
+    assert [row["code"] for row in rows] == [r["code"] for r in counties["items"]]  # type: ignore[union-attr]
