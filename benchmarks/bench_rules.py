@@ -143,6 +143,9 @@ def synthetic_people(n: int, seed: int, *, all_in: str | None = None) -> pl.Data
             ],
             "admin_detentions": (rng.random(n) < 0.02).astype(np.int32),
             "si_base_ratio": rng.gamma(4.0, 0.3, n),
+            # the table links every child it means to: one without a link has no parent in the city (as the
+            # synthetic population says; left unknown, today's rules are undetermined where BASELINE_COMMIT's were not)
+            "parent_lives_here": np.zeros(n, dtype=bool),
         }
     )
     if all_in == "310100":  # Shanghai's declared inputs, known for everyone (unknown ones would leave points open)

@@ -1,5 +1,8 @@
 // The one client of /api/v1: the token the login stored (shared with the /app/* pages), JSON in and out,
-// errors as ApiError carrying the status and the server's message so a view can show them translated.
+// errors as ApiError carrying the status and the server's message so a view can show them translated; every request
+// asks for the office's language (Accept-Language), the language the server writes its error messages in.
+import { i18n } from "./i18n.js";
+
 const TOKEN_KEY = "cz.token";
 const ROLE_KEY = "cz.role";
 
@@ -34,7 +37,8 @@ function query(params) {
 }
 
 async function request(method, path, { params, body, form, raw } = {}) {
-  const headers = { Accept: "application/json" };
+  const language = i18n.global.locale.value === "en" ? "en" : "zh-CN";
+  const headers = { Accept: "application/json", "Accept-Language": language };
   const token = session.token();
   if (token) headers.Authorization = "Bearer " + token;
   let payload;

@@ -1,4 +1,5 @@
-// An API failure as one translated sentence: what happened, then the server's own words.
+// An API failure as one translated sentence: what happened, then the server's own words (the API writes its
+// `message` in the language the client asks for: api.js sends the office's language as Accept-Language).
 import { i18n } from "./i18n.js";
 
 const KINDS = [
@@ -16,10 +17,12 @@ const KINDS = [
 
 /** True when the server has no such endpoint yet (the route is missing, not the resource). */
 export function notAvailable(error) {
-  return (error?.status === 404 && error?.message === "Not Found") || error?.status === 405;
+  const noRoute = error?.data?.code === "no_such_path" || error?.message === "Not Found";
+  return (error?.status === 404 && noRoute) || error?.status === 405;
 }
 
-/** A server message written "Chinese / English" in the user's language; a message in one language as it is. */
+/** A message written "Chinese / English" (by a server older than the coded errors) in the user's language; any
+ * other message as it is. */
 function inLanguage(message) {
   const cut = message.indexOf(" / ");
   if (cut < 0 || !/[\u4e00-\u9fff]/.test(message.slice(0, cut))) return message;
@@ -32,5 +35,5 @@ export function errorText(error) {
   const kind = KINDS.includes(error?.kind) ? error.kind : "other";
   const head = t(`error.kind.${kind}`);
   const detail = error?.message && error.message !== error.kind ? inLanguage(error.message) : "";
-  return detail ? `${head}: ${detail}` : head;
+  return detail ? t("error.withDetail", { head, detail }) : head;
 }

@@ -149,10 +149,12 @@ export function redeemAction(t, voucherNo, region) {
 }
 
 /** The old place releases an applied transfer (its fund pays), once the caseworker confirms: true when released,
- * false when cancelled (an API error is thrown). `words` names the scheme and both places for the question. */
-export async function releaseTransfer(t, transferNo, words) {
+ * false when cancelled (an API error is thrown). `words` names the scheme and both places for the question; `held`
+ * is what the old place holds (0: the release moves nothing and closes the application, and the question says so). */
+export async function releaseTransfer(t, transferNo, words, held) {
+  const nothing = held === 0;
   try {
-    await ElMessageBox.confirm(t("resident.completeConfirm", words), t("resident.completeTransfer"), {
+    await ElMessageBox.confirm(t(nothing ? "resident.closeConfirm" : "resident.completeConfirm", words), transferLabel(t, held), {
       confirmButtonText: t("form.confirm"),
       cancelButtonText: t("form.cancel"),
       type: "warning",
@@ -162,4 +164,9 @@ export async function releaseTransfer(t, transferNo, words) {
   }
   await api.post(`/transfers/${encodeURIComponent(transferNo)}/complete`, {});
   return true;
+}
+
+/** The release button's words: "release and complete", or "close" when the old place holds nothing to move. */
+export function transferLabel(t, held) {
+  return t(held === 0 ? "resident.closeTransfer" : "resident.completeTransfer");
 }

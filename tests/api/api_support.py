@@ -46,6 +46,7 @@ from changzhu.store.db import make_engine, session_scope  # noqa: E402
 from changzhu.store.resident_models import PersonRow, TransferRow, VoucherRow  # noqa: E402
 
 PASSWORD = "correct horse battery staple"
+ENGLISH = {"Accept-Language": "en"}  # the tests read error messages in English unless they ask for Chinese
 ID_GZ, ID_CD, ID_MOVER = "510104199001011230", "510104198505054328", "440106199503031113"
 ID_CHILD = "51010420180606441X"
 ROOT = Path(__file__).resolve().parents[2]
@@ -230,7 +231,7 @@ def start_service(engine: Engine, people: dict[str, str], keys_dir: Path, app: F
         app = create_app(settings, engine)
     else:
         attach(app, settings, engine)
-    client = TestClient(app)
+    client = TestClient(app, headers=ENGLISH)
     with session_scope(engine) as session:
         ids = {name: int(uid) for name, uid in session.execute(select(UserRow.username, UserRow.id))}
     headers = {

@@ -56,7 +56,9 @@ def test_application_journey(db_service: Service) -> None:
     path = f"/api/v1/applications/{created['id']}"
     early = service.client.post(f"{path}/transition", json={"action": "approve"}, headers=service.as_("cw_gz"))
     assert early.status_code == 409 and early.json()["error"] == "conflict"
-    assert "不能" in early.json()["message"] and "allowed: review" in early.json()["message"]
+    assert (
+        early.json()["message"] == "an application that is submitted does not allow the step approve (allowed: review)"
+    )
     assert (
         service.client.post(f"{path}/transition", json={"action": "review"}, headers=service.as_("cw_gz")).status_code
         == 200
@@ -103,7 +105,11 @@ def test_reject_appeal_overturn(service: Service) -> None:
     done = service.client.post(path, json={"action": "overturn", "reason": "复核认定"}, headers=service.as_("cw_gz"))
     assert done.json()["status"] == "overturned" and done.json()["reason_zh"] == "复核认定"
     closed = service.client.post(path, json={"action": "uphold"}, headers=service.as_("cw_gz"))
-    assert closed.status_code == 409 and "已办结" in closed.json()["message"]
+    assert closed.status_code == 409 and "(allowed: none (closed))" in closed.json()["message"]
+    chinese = service.client.post(
+        path, json={"action": "uphold"}, headers={**service.as_("cw_gz"), "Accept-Language": "zh"}
+    )
+    assert chinese.json()["message"] == "申请当前为「撤销原决定（批准）」，不能「维持」（可进行：无（已办结））"
 
 
 def test_incomplete_record_is_undetermined(service: Service) -> None:

@@ -28,7 +28,16 @@ def test_wrong_password_and_unknown_user_get_the_same_401(service: Service) -> N
     wrong = service.client.post("/api/v1/auth/login", json={"username": "cw_gz", "password": "nope"})
     unknown = service.client.post("/api/v1/auth/login", json={"username": "ghost", "password": "nope"})
     assert wrong.status_code == unknown.status_code == 401
-    assert wrong.json() == unknown.json() == {"error": "not_authenticated", "message": "wrong user name or password"}
+    assert (
+        wrong.json()
+        == unknown.json()
+        == {
+            "error": "not_authenticated",
+            "code": "wrong_login",
+            "params": {},
+            "message": "wrong user name or password",
+        }
+    )
 
 
 def test_login_is_rate_limited_after_five_failures(service: Service) -> None:

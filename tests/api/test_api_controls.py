@@ -7,7 +7,7 @@ from dataclasses import replace
 from datetime import date
 from typing import Any
 
-from api_support import Service
+from api_support import ENGLISH, Service
 from fastapi.testclient import TestClient
 from sqlalchemy import func, select
 
@@ -43,7 +43,7 @@ def _with_controls(service: Service, overrides: dict[str, Any]) -> TestClient:
         service.client.app.state.settings,  # type: ignore[attr-defined]
         controls_scenario=Scenario.from_overrides(overrides, name="test controls"),
     )
-    return TestClient(create_app(settings, service.engine))
+    return TestClient(create_app(settings, service.engine), headers=ENGLISH)
 
 
 def test_controls_are_dated_parameters_with_sources() -> None:

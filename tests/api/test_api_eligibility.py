@@ -37,7 +37,8 @@ def test_adapter_matches_the_registry_person_frame(service: Service) -> None:
     required = [c.name for c in PERSON_COLUMNS if not c.optional]
     assert ours["person_id"].to_list() == [child, _id(service, "gz")]  # the child, then the linked parent
     assert ours.select(required).sort("person_id").equals(theirs.select(required).sort("person_id"))
-    assert ours["si_months_total"].to_list() == [0, 74] and ours["prior_si_months"].to_list() == [0, 0]
+    # the child has no contribution record: months unknown (never 0); no previous place, so none paid there
+    assert ours["si_months_total"].to_list() == [None, 74] and ours["prior_si_months"].to_list() == [0, 0]
 
 
 def test_resident_sees_entitled_missing_and_when(service: Service) -> None:
@@ -78,6 +79,28 @@ def test_record_lacking_core_facts_is_decided_as_the_registry_decides(service: S
     unsure = {u["service"]: u["needs"] for u in body["undetermined"]}
     assert "in legal, stable employment" in unsure["residence_permit"]
     assert any(s["decision"] != "undetermined" for s in body["services"]), "some decisions hold whatever the facts"
+
+
+def test_months_without_a_contribution_history_are_unknown_not_zero(service: Service) -> None:
+    """The mover's contributions were never uploaded: a condition on insurance months is unknown, saying so, and
+    the decisions it could change name the months (as evaluate_registered does), in both languages."""
+    shown = {"en": "unknown: no contribution history uploaded", "zh": "未知：未上传缴费记录"}
+    for lang, unknown in shown.items():
+        response = service.client.get(
+            f"/api/v1/residents/{service.people['mover']}/entitlements?on=2026-11-24&lang={lang}",
+            headers=service.as_("cw_cd"),
+        )
+        assert response.status_code == 200, response.text
+        body = response.json()
+        on_months = [
+            c
+            for s in body["services"]
+            for c in s["conditions"]
+            if c["kind"] == "variable" and c["subject"] in {"si_local", "si_total", "si_recognised", "medical_local"}
+        ]
+        assert on_months and all(c["status"] == "unknown" and c["value"] == unknown for c in on_months), on_months
+        label = fact_labels(policies_in_use().variables, lang)["medical_months_local"]
+        assert any(label in u["needs"] for u in body["undetermined"]), body["undetermined"]
 
 
 def test_entitlements_reads_are_audited(service: Service) -> None:

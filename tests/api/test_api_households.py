@@ -41,12 +41,12 @@ def test_staff_link_within_their_jurisdiction_and_the_link_is_audited(db_service
     assert refused.status_code == 403 and "outside your jurisdiction" in refused.json()["message"]
     assert _link(service, "res_gz", parent, child).status_code == 403
     backwards = _link(service, "cw_gz", child, parent)
-    assert backwards.status_code == 400 and "父母的出生日期须早于子女" in backwards.json()["message"]
+    assert backwards.status_code == 400 and "the parent must be born before the child" in backwards.json()["message"]
     made = _link(service, "cw_gz", parent, child)
     assert made.status_code == 201, made.text
     assert made.json()["parent"] == parent and made.json()["child"] == child
     again = _link(service, "cw_gz", parent, child)
-    assert again.status_code == 409 and "已经关联" in again.json()["message"]
+    assert again.status_code == 409 and "already linked" in again.json()["message"]
     with session_scope(service.engine) as session:
         record = session.scalar(select(AuditRow).where(AuditRow.action == "household.link", AuditRow.subject == child))
         assert record is not None and record.actor == "user:cw_gz"
@@ -110,7 +110,7 @@ def test_a_resident_acts_for_no_one_else(db_service: Service) -> None:
     service = db_service
     child, cd = service.people["child"], service.people["cd"]
     other = _apply(service, "res_gz", child, "dibao")  # a guardian applies for a school place only
-    assert other.status_code == 403 and "随迁子女入学" in other.json()["message"]
+    assert other.status_code == 403 and "school place for a migrant child" in other.json()["message"]
     assert _apply(service, "res_cd", child).status_code == 403  # not her child
     assert _apply(service, "res_gz", cd).status_code == 403  # not his child
     assert _apply(service, "res_gz", "no-such-person").status_code == 403  # no hint whether the key exists

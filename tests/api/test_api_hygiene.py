@@ -10,7 +10,7 @@ from dataclasses import replace
 from typing import Any
 
 import pytest
-from api_support import PASSWORD, Service
+from api_support import ENGLISH, PASSWORD, Service
 from fastapi.testclient import TestClient
 from pydantic import BaseModel
 from sqlalchemy import String, create_engine, text
@@ -122,7 +122,7 @@ def test_a_statement_that_waits_too_long_is_a_503(db_service: Service, slow_sett
     """Another connection holds the lock the request needs (PostgreSQL: the persons table; SQLite: the write
     lock): the request gives up after the statement timeout with a 503 that says so."""
     service = db_service
-    client = TestClient(create_app(slow_settings, service.engine))
+    client = TestClient(create_app(slow_settings, service.engine), headers=ENGLISH)
     holder = create_engine(service.engine.url)
     with holder.connect() as conn:
         if holder.dialect.name == "postgresql":
@@ -174,7 +174,7 @@ def test_a_database_that_never_answers_is_a_503(silent_server: int, tmp_path: An
         keys_dir=tmp_path / "keys",
         db_connect_timeout_s=1,
     )
-    client = TestClient(create_app(settings))
+    client = TestClient(create_app(settings), headers=ENGLISH)
     token = issue_token(1, settings.jwt_secret, 60)
     answer = client.get("/api/v1/auth/me", headers={"Authorization": f"Bearer {token}"})
     assert answer.status_code == 503 and answer.json()["error"] == "timeout", answer.text

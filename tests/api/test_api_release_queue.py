@@ -102,3 +102,24 @@ def test_the_list_downloads_as_csv(service: Service) -> None:
         ("t-mover-1", "44**************13", "0"),
         ("T-gz-rq", "51**************30", "38"),
     ]
+
+
+def test_a_release_of_nothing_says_so_and_closes_the_application(service: Service) -> None:
+    """The populated mover's application: Chengdu holds none of the mover's pension months. The list and the person's
+    page say the old place holds nothing; the release is taken and completes the application moving nothing (the
+    office offers it as closing the application, not as moving a record)."""
+    mover = service.people["mover"]
+    overview = f"/api/v1/residents/{mover}/overview"
+
+    def transfer() -> Any:
+        found = service.client.get(overview, headers=service.as_("ad_nat"))
+        assert found.status_code == 200, found.text
+        return next(t for t in found.json()["transfers"] if t["transfer_no"] == "t-mover-1")
+
+    assert transfer()["held"] == 0 and transfer()["status"] == "applied"
+    assert _queue(service, "cw_cd")["items"][0]["held"] == 0
+    done = service.client.post("/api/v1/transfers/t-mover-1/complete", headers=service.as_("cw_cd"))
+    assert done.status_code == 200 and done.json()["status"] == "completed" and done.json()["months"] == 0, done.text
+    assert transfer()["status"] == "completed" and transfer()["held"] is None  # what it moved is in `amounts`
+    assert ledger_problems(service.engine) == []
+    assert _queue(service, "cw_cd")["items"] == []

@@ -82,9 +82,10 @@ def test_an_office_file_with_bad_rows_is_refused_in_both_languages(db_service: S
             refused = _upload(db_service, name, content, **params)
             assert refused.status_code == 422, refused.text
             body = refused.json()
-            zh, en = body["message"].split(" / ")
-            assert zh == "文件有 3 行有误，未导入任何数据"
-            assert en == "3 of its 4 rows have errors, nothing imported"  # not the reader's internal line
+            assert body["code"] == "file_rows_wrong" and body["params"] == {"bad": "3", "rows": "4"}
+            assert body["message"] == "rows with errors: 3 of 4, nothing imported"  # not the reader's internal line
+            chinese = _upload(db_service, name, content, lang="zh", **params).json()["message"]
+            assert chinese == "文件有 3 行有误，未导入任何数据"
             by_row = {p["row"]: p for p in body["errors"]}
             assert sorted(by_row) == [3, 4, 5]
             month = by_row[3]
@@ -104,8 +105,11 @@ def test_a_file_missing_a_required_column_names_it_not_its_variable(db_service: 
     rows = [row[:cut] + row[cut + 1 :] for row in ROWS[:1]]
     refused = _upload(db_service, "缺列.csv", _gbk_csv(HEADERS[:cut] + HEADERS[cut + 1 :], rows))
     assert refused.status_code == 422, refused.text
-    zh, en = refused.json()["message"].split(" / ")
+    en = refused.json()["message"]
+    zh = _upload(db_service, "缺列.csv", _gbk_csv(HEADERS[:cut] + HEADERS[cut + 1 :], rows), lang="zh").json()[
+        "message"
+    ]
     assert zh == "文件的表头（第 1 行）有误，未导入任何数据：证明编号（缺少此列）"
     assert en == "The header (line 1) is wrong, nothing imported: proof reference (column is missing)"
-    assert "proof_ref" not in refused.json()["message"] and "upload" not in en
+    assert "proof_ref" not in zh + en and "upload" not in en
     assert _persons(db_service) == before

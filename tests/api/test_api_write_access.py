@@ -44,7 +44,7 @@ def test_guangdong_caseworker_cannot_pull_a_chengdu_residents_pension(db_service
     pull = {"transfer_no": "pull-cd-1", "person_key": cd, "scheme": "pension", "from_region": "510100",
             "to_region": "440100", "applied_on": "2026-11-01"}  # fmt: skip
     refused = _post(service, "/api/v1/transfers", pull, "cw_gz")
-    assert refused.status_code == 403 and "lives in 510100" in refused.json()["message"]
+    assert refused.status_code == 403 and "lives in Chengdu (510100)" in refused.json()["message"]
     with session_scope(service.engine) as session:
         assert (
             session.scalar(select(func.count()).select_from(TransferRow).where(TransferRow.transfer_no == "pull-cd-1"))
@@ -114,7 +114,7 @@ def test_no_settlement_against_shanghais_fund_for_someone_never_insured_there(db
         "items": [{"item_code": "A001", "amount_fen": 100_000_000}],
     }  # fmt: skip
     refused = _post(service, "/api/v1/medical/settlements", bill, "cw_gz")
-    assert refused.status_code == 403 and "not in 310100" in refused.json()["message"]
+    assert refused.status_code == 403 and "not in Shanghai (310100)" in refused.json()["message"]
     filing = {"person_key": service.people["cd"], "insured_region": "510100", "treatment_region": "440100",
               "kind": "temporary", "filed_on": "2026-06-01"}  # fmt: skip
     never = _post(service, "/api/v1/medical/filings", filing, "cw_cd")  # Chengdu's staff, but cd never paid in

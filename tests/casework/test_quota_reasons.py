@@ -12,6 +12,7 @@ GUANGZHOU = "440100"
 
 def _score(**changed: Any) -> dict[str, Any]:
     base = {"prerequisites": True, "prerequisites_need": [], "low": 80.0, "high": 80.0, "unassessed": []}
+    base["si_months_local"] = 36
     return base | changed
 
 
@@ -42,3 +43,12 @@ def test_unassessed_points_name_the_indicators() -> None:
 
 def test_a_fully_assessed_candidate_is_ranked() -> None:
     assert _unrankable(QuotaKind.POINTS_HUKOU, _score(), {}) is None
+
+
+def test_unknown_local_insurance_months_are_not_ranked_as_zero() -> None:
+    """The tie-break reads the local insurance months: unknown (no contribution history), the candidate is left
+    out, naming them, even with every point assessed."""
+    labels = _labels(GUANGZHOU, city_scheme(GUANGZHOU))
+    reason = _unrankable(QuotaKind.POINTS_HUKOU, _score(si_months_local=None), labels)
+    assert reason is not None and reason["missing"] == ["si_months_local"]
+    assert reason["zh"].endswith("缺少：在常住地缴纳职工社会保险月数") and "no contribution history" in reason["en"]

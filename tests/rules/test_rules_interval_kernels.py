@@ -25,7 +25,7 @@ from changzhu.rules.catalog import policies_in_use
 from changzhu.rules.conditions import ServiceCondition
 from changzhu.rules.dates import NEVER
 from changzhu.rules.engine import IntervalEvaluator
-from changzhu.rules.evaluate import _points_columns, evaluate, prepare
+from changzhu.rules.evaluate import _points_columns, _TotalBuffers, evaluate, prepare
 from changzhu.rules.points_kernels import SchemeTotals
 
 INPUTS = policies_in_use().declared_inputs()
@@ -104,9 +104,11 @@ def _assert_same(people: pl.DataFrame, services: list[Service] | None = None) ->
         starts = a.start < NEVER
         assert np.array_equal(np.broadcast_to(a.end, (n,))[starts], np.broadcast_to(b.end, (n,))[starts]), service
     assert set(numpy.points_now) == set(kernels.points_now)
+    spread_numpy, spread_kernels = _TotalBuffers(n), _TotalBuffers(n)  # (each shared by the schemes, as evaluate's)
     for name, want in numpy.points_now.items():  # the schemes' points on the date
         got = kernels.points_now[name]
-        for x, y in zip(_points_columns(name, want, n), _points_columns(name, got, n), strict=True):
+        made = _points_columns(name, want, n, spread_numpy), _points_columns(name, got, n, spread_kernels)
+        for x, y in zip(*made, strict=True):
             assert x.equals(y), name
 
 

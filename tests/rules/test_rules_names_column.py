@@ -13,7 +13,7 @@ from changzhu.rules.evaluate import _names_column
 def test_names_column_lists_each_rows_names_in_order(count: int, share: float, n: int) -> None:
     rng = np.random.default_rng(count)
     masks = {f"input_{count - i}": rng.random(n) < share for i in range(count)}
-    got = _names_column("needs_x", n, masks)
+    got = _names_column("needs_x", n, {k: rng.permutation(np.flatnonzero(m)) for k, m in masks.items()})
     expected = [[k for k, m in masks.items() if m[r]] or None for r in range(n)]
     assert got.name == "needs_x" and got.dtype == pl.List(pl.String) and got.len() == n
     assert got.to_list() == expected

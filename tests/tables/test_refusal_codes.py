@@ -12,7 +12,19 @@ import pytest
 import xlsxwriter
 
 from changzhu.domain.lang import Lang
-from changzhu.domain.refusals import TEMPLATES, Refusal, RefusalCode, refusal, refusal_of, template_fields, untranslated
+from changzhu.domain.refusals import (
+    PLACE,
+    ROLE,
+    TEMPLATES,
+    Refusal,
+    RefusalCode,
+    named_fields,
+    refusal,
+    refusal_of,
+    template_fields,
+    uncoded,
+    untranslated,
+)
 from changzhu.planning.standards import load_standards, service_catalog
 from changzhu.registry.identity import parse_id_number
 from changzhu.tables import CellError, TableRejected, read_table
@@ -32,16 +44,51 @@ def _sample(code: RefusalCode) -> Refusal:
 @pytest.mark.parametrize("code", list(RefusalCode))
 def test_every_code_has_both_templates_and_renders_its_parameters(code: RefusalCode) -> None:
     zh, en = TEMPLATES[code]
-    assert CJK.search(zh), zh  # Chinese, not the English copied
+    assert CJK.search(zh) or code == RefusalCode.IN_TWO_LANGUAGES, zh  # Chinese, not the English copied
     assert en.strip() and en != zh
-    assert template_fields(zh) <= template_fields(en)  # the English names every value (it is the log's text)
+    in_chinese = {n for n in template_fields(zh) if n.endswith("_zh")}  # text already in Chinese (module docstring)
+    assert {n.removesuffix("_zh") + "_en" for n in in_chinese} <= template_fields(en)
+    assert template_fields(zh) - in_chinese <= template_fields(en)  # the English names every value (the log's text)
     sample = _sample(code)
     for name, value in sample.params:
+        if name.endswith("_zh"):
+            continue
         shown = value if isinstance(value, str) else " or ".join(value)
         assert shown in sample.text(Lang.EN) or repr(shown) in sample.text(Lang.EN), (name, sample.en)
     assert "{" not in sample.text(Lang.ZH) and "{" not in sample.text(Lang.EN)
     assert Refusal.decoded(sample.encoded()) == sample and Refusal.from_json(sample.as_json()) == sample
     assert str(sample) == sample.en
+
+
+# what a Chinese text may spell in Latin letters: codes, standards, field and header names a user types
+CODES_IN_CHINESE = re.compile(
+    r"GB/T|GB|YYYYMM|YYYY-MM-DD|ISO|NUL|X|POST|PUT|CHANGZHU_INSTANCE_REGION|quota|capacity"
+    r"|/api/v1/auth/login|Authorization: Bearer"
+)
+
+
+@pytest.mark.parametrize("code", list(RefusalCode))
+def test_every_code_renders_pure_chinese_and_english_with_every_place_named(code: RefusalCode) -> None:
+    """Each parameter a region code (places get their names): no template field left, no English in the Chinese
+    beyond codes, no Chinese in the English beyond what a parameter or a Chinese term of art brings."""
+    names = sorted(template_fields(TEMPLATES[code][0]) | template_fields(TEMPLATES[code][1]))
+    sample = refusal(code, **{n: "440100" for n in names})
+    places = {PLACE: {"440100": ("广州市", "Guangzhou")}, ROLE: {"440100": ("经办人员", "caseworker")}}
+    zh, en = sample.text(Lang.ZH, places), sample.text(Lang.EN, places)
+    assert "{" not in zh and "}" not in zh and "{" not in en and "}" not in en, (zh, en)
+    assert not re.search(r"[A-Za-z]", CODES_IN_CHINESE.sub("", zh)), zh
+    if any((n, PLACE) in named_fields(TEMPLATES[code][0]) for n in names):
+        assert "广州市 (440100)" in zh and "Guangzhou (440100)" in en
+    assert not CJK.search(re.sub("跨省通办|2026年6月1日|是|否|无", "", en)), en  # Chinese terms and examples only
+
+
+def test_a_message_of_no_code_is_split_by_language_or_shown_as_it_came() -> None:
+    both = uncoded("当前密码不正确 / the current password is wrong")
+    assert (both.zh, both.en) == ("当前密码不正确", "the current password is wrong")
+    fullwidth = uncoded("没有该登记人员／no registered person")
+    assert (fullwidth.zh, fullwidth.en) == ("没有该登记人员", "no registered person")
+    plain = uncoded("disk full / try later")
+    assert plain.code == RefusalCode.UNCODED and plain.en == "disk full / try later"
 
 
 def test_a_refusal_takes_exactly_the_parameters_its_templates_name() -> None:

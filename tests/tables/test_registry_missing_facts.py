@@ -54,6 +54,7 @@ def test_evaluate_registry_command_runs_for_a_resident_with_missing_facts(regist
 
 def test_a_complete_resident_is_decided_as_evaluate_decides_it(registered: Engine) -> None:
     facts = ["employed=是", "学历=本科", "housing=rented", "income_per_capita_month=3000", "criminal_record=否"]
+    facts += ["si_months_local=0", "si_months_total=0", "medical_months_local=0"]  # stated: never paid
     other = [a if a != "510104199003070138" else "11010519491231002X" for a in REGISTER_ARGS]
     ran = CliRunner().invoke(app, [*other, *(x for f in facts for x in ("--fact", f))])
     assert ran.exit_code == 0, ran.output

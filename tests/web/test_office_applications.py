@@ -43,12 +43,43 @@ def test_apply_review_decide_with_the_drafted_reason(office: Office) -> None:
     office.shot(worker, "decide_zh_1366")
     worker.click("#transition-confirm")
     expect(worker.locator("#application-status")).to_have_text("未批准")
+    _rules_read_as_dates(office, worker, number)
 
     resident.reload()
     expect(resident.locator("#application-status")).to_have_text("未批准")
     assert "积分落户" in resident.inner_text("#application-reason")
     assert resident.is_visible("#transition-appeal") and not resident.is_visible("#transition-uphold")
     office.shot(resident, "decision_zh_390")
+
+
+HEX = re.compile(r"\b[0-9a-f]{12,}\b")  # a policy version (a digest): not for a caseworker to read
+RULES_ZH = re.compile(r"^依据 \d{4}-\d{2}-\d{2} 施行的规定；所用参数中最新的一项自 \d{4}-\d{2}-\d{2} 起施行$")
+RULES_EN = re.compile(
+    r"^Rules in force on \d{4}-\d{2}-\d{2}; the newest parameter used took effect on \d{4}-\d{2}-\d{2}$"
+)
+
+
+def _rules_read_as_dates(office: Office, worker: object, number: str) -> None:
+    """Which rules a decision was taken under reads as dates (in force on, newest parameter) in both languages and
+    at both widths; the policy version is a tooltip for administrators only."""
+    words = worker.locator(".policy-words")  # type: ignore[attr-defined]
+    expect(words.first).to_have_text(RULES_ZH)
+    assert words.count() >= 3  # the pre-check and every step of the history
+    assert not HEX.search(worker.inner_text("main")), worker.inner_text("main")  # type: ignore[attr-defined]
+    assert words.first.get_attribute("title") is None  # a caseworker is not shown the digest
+    office.shot(worker, "application_rules_zh_1366")
+    for size, lang in ((PHONE, "en"), (DESKTOP, "en"), (PHONE, "zh")):
+        page = office.open(size, lang)
+        office.login(page, "cw_gz")
+        page.goto(f"{office.url}/office/applications/{number}")
+        expect(page.locator(".policy-words").first).to_have_text(RULES_EN if lang == "en" else RULES_ZH)
+        assert not HEX.search(page.inner_text("main"))
+        office.shot(page, f"application_rules_{lang}_{size[0]}")
+    admin = office.open(DESKTOP, "en")
+    office.login(admin, "ad_nat")
+    admin.goto(f"{office.url}/office/applications/{number}")
+    tip = re.compile(r"^Policy version [0-9a-f]{16} ")
+    expect(admin.locator(".policy-words").first).to_have_attribute("title", tip)
 
 
 def test_quota_run_publishes_a_cut_off(office: Office) -> None:

@@ -55,9 +55,15 @@ def test_register_a_resident_from_the_form(office: Office) -> None:
     page.fill("[data-field=phone] input", "13800138000")
     pick_option(page, "hukou_region", "成都", "成都市 (510100)")
     pick_option(page, "proof_kind", "", "合法稳定住所")
+    # the facts come from GET /inputs, labelled by the API: the newest optional column too, without editing the view
+    label = dialog.locator("[data-field=parent_lives_here] .el-form-item__label")
+    expect(label).to_have_text("父母一方在本市居住（未登记家庭关系时）")
+    pick_option(page, "parent_lives_here", "", "是")
     page.locator(".el-dialog:visible .el-dialog__title").click()  # closes the dropdown
     office.shot(page, "register_zh_1366")
-    dialog.locator(".confirm").click()
+    with page.expect_request(lambda r: r.method == "POST" and r.url.endswith("/api/v1/residents")) as sent:
+        dialog.locator(".confirm").click()
+    assert sent.value.post_data_json["attributes"] == {"parent_lives_here": True}  # only the facts given
     page.wait_for_url(re.compile(r".*/office/residents/[0-9a-f]{32}$"))
     page.wait_for_selector("#resident-name")
     assert page.inner_text("#resident-name") == "李四"
@@ -81,4 +87,20 @@ def test_register_form_in_english(office: Office, size: tuple[int, int]) -> None
     page.click("#register-button")
     page.locator(".el-dialog:visible .confirm").click()
     page.wait_for_selector("text=Name is required")
+    labels = [text.strip() for text in page.locator(".el-dialog:visible .el-form-item__label").all_inner_texts()]
+    assert "a parent lives in this city (without a household link)" in labels, labels  # from GET /inputs
+    assert not [text for text in labels if re.fullmatch(r"[a-z0-9_]+", text)], labels  # no variable names on screen
     office.shot(page, f"register_en_{size[0]}")
+
+
+def test_a_national_office_registers_with_every_place_s_facts(office: Office) -> None:
+    """An office without a city of its own (the national administrator) is offered every place's facts."""
+    page = office.open(DESKTOP, "en")
+    office.login(page, "ad_nat")
+    page.goto(office.url + "/office/residents")
+    page.click("#register-button")
+    dialog = page.locator(".el-dialog:visible")
+    expect(dialog.locator("[data-field=parent_lives_here]")).to_have_count(1)
+    tianjin_only = dialog.locator("[data-field=tianjin_si_continuous_12m]")  # declared by Tianjin's file
+    expect(tianjin_only).to_have_count(1)
+    office.shot(page, "register_national_en_1366")

@@ -44,6 +44,9 @@ def test_chengdu_finds_and_releases_what_guangzhou_applied_for(
     phone.locator(".drawer-menu .el-menu-item", has_text="待转出").click()
     expect(phone.locator("#release-table .el-table__row")).to_have_count(2)
     expect(phone.locator("#release-table .release-transfer").first).to_be_in_viewport(ratio=1)  # no sideways scroll
+    nothing = phone.locator("#release-table .el-table__row").first  # the mover's: Chengdu holds none of it
+    expect(nothing).to_contain_text("无可转移")
+    expect(nothing.locator(".release-transfer")).to_have_text("办结（无可转移）")
     office.shot(phone, "releases_zh_390")
 
     page = _page(office, "cw_cd", DESKTOP, "en")
@@ -71,6 +74,20 @@ def test_chengdu_finds_and_releases_what_guangzhou_applied_for(
     page.locator(".el-message-box button", has_text="Confirm").click()
     expect(page.locator("#release-table .el-table__row")).to_have_count(1)
     expect(page.locator("#release-table")).not_to_contain_text("38 months")
+
+    # the populated mover's application: Chengdu holds none of the mover's pension months. The row says so and its
+    # button closes the application (the server completes it moving nothing); it does not promise to move a record
+    empty = page.locator("#release-table .el-table__row").first
+    expect(empty).to_contain_text("Nothing to move")
+    expect(empty.locator(".release-transfer")).to_have_text("Close: nothing to move")
+    empty.locator(".release-transfer").click()
+    expect(page.locator(".el-message-box")).to_contain_text(
+        "No Pension insurance record of this person is held in Chengdu (510100): nothing will move."
+    )
+    office.shot(page, "releases_nothing_en_1366")
+    page.locator(".el-message-box button", has_text="Confirm").click()
+    expect(page.locator("#release-table .el-table__row")).to_have_count(0)
+    expect(page.locator("#release-table")).to_contain_text("No transfer waits for your release")
 
     guangzhou = _page(office, "cw_gz", DESKTOP, "en")
     guangzhou.goto(f"{office.url}/office/residents/{people['gz']}")

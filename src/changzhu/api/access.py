@@ -8,6 +8,7 @@ from sqlalchemy.orm import Session
 from changzhu.api.auth.principal import Principal
 from changzhu.api.auth.roles import Role
 from changzhu.api.errors import Forbidden, NotFound
+from changzhu.domain.refusals import RefusalCode, refusal
 from changzhu.store import audit, audit_subjects
 from changzhu.store.audit_reasons import Reason, because
 from changzhu.store.resident_models import PersonRow, TransferRow
@@ -39,15 +40,15 @@ def may_see(session: Session, principal: Principal, person: PersonRow) -> bool:
 def open_person(engine: Engine, principal: Principal, person_key: str, purpose: Reason) -> PersonRow:
     """The person's row if the caller may see it; the access is appended to the audit log first."""
     if principal.role not in (Role.RESIDENT, *STAFF_WITH_PERSONAL_ACCESS):
-        raise Forbidden(f"role {principal.role.value} sees aggregate figures only, not personal records")
+        raise Forbidden(refusal(RefusalCode.AGGREGATES_ONLY, role=principal.role.value))
     with write_session(engine) as session:
         person = session.scalar(select(PersonRow).where(PersonRow.person_key == person_key))
         if person is None or not may_see(session, principal, person):
             if principal.role == Role.RESIDENT:
-                raise Forbidden("a resident may see only their own record")
+                raise Forbidden(refusal(RefusalCode.OWN_RECORD_ONLY))
             if person is None:
-                raise NotFound(f"no registered person with key {person_key!r}")
-            raise Forbidden("this person neither lives in nor is moving to your jurisdiction")
+                raise NotFound(refusal(RefusalCode.NO_PERSON_WITH_KEY, key=person_key))
+            raise Forbidden(refusal(RefusalCode.PERSON_OUTSIDE))
         audit.append(
             session,
             actor=f"user:{principal.username}",

@@ -8,7 +8,7 @@ from sqlalchemy import Engine
 from changzhu import __version__
 from changzhu.api import docs_page
 from changzhu.api.database import apply_timeouts, service_engine
-from changzhu.api.errors import install_error_handlers
+from changzhu.api.error_handlers import install_error_handlers
 from changzhu.api.limits import BodySizeLimit, LoginRateLimiter
 from changzhu.api.routes import (
     applications,

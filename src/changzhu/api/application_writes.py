@@ -18,6 +18,7 @@ from changzhu.api.errors import Forbidden, NotFound
 from changzhu.api.guardians import acts_for, guardian_of
 from changzhu.casework import application_records as records
 from changzhu.casework.applications import GUARDIAN_KINDS, KIND_LABELS, Action, ApplicationKind
+from changzhu.domain.refusals import RefusalCode, refusal
 from changzhu.store.application_models import ApplicationRow
 from changzhu.store.db import session_scope
 from changzhu.store.resident_models import PersonRow
@@ -29,15 +30,10 @@ def may_act(engine: Engine, principal: Principal, region: str, person_id: int, *
     if principal.role == Role.RESIDENT:
         if self_service and person_id in acts_for(engine, principal):
             return
-        raise Forbidden(
-            "居民只能办理本人或未成年子女的申请／"
-            "a resident may act on their own or their minor children's applications only"
-        )
+        raise Forbidden(refusal(RefusalCode.RESIDENT_ACTS_FOR_OWN))
     principal.require_role(*STAFF_WITH_PERSONAL_ACCESS)
     if not principal.covers(region):
-        raise Forbidden(
-            f"申请所在地 {region} 不在您的辖区内／the application's region {region} is outside your jurisdiction"
-        )
+        raise Forbidden(refusal(RefusalCode.APPLICATION_REGION_OUTSIDE, region=region))
 
 
 def applicant(engine: Engine, principal: Principal, person_key: str, kind: ApplicationKind) -> PersonRow:
@@ -50,20 +46,16 @@ def applicant(engine: Engine, principal: Principal, person_key: str, kind: Appli
             session.expunge(person)
     if principal.role != Role.RESIDENT:
         if person is None:
-            raise NotFound(f"没有该登记人员／no registered person with key {person_key!r}")
+            raise NotFound(refusal(RefusalCode.NO_PERSON_WITH_KEY, key=person_key))
         return person
     if person is not None and person.id == principal.person_id:
         return person
     if person is None or not guardian_of(engine, principal, person.id):
-        raise Forbidden(
-            "居民只能为本人或未成年子女申请／a resident may apply for themself or a linked minor child only"
-        )
+        raise Forbidden(refusal(RefusalCode.RESIDENT_APPLIES_FOR_OWN))
     if kind not in GUARDIAN_KINDS:
         allowed_zh = "、".join(KIND_LABELS[k][0] for k in GUARDIAN_KINDS)
         allowed_en = ", ".join(KIND_LABELS[k][1] for k in GUARDIAN_KINDS)
-        raise Forbidden(
-            f"监护人只能为子女申请：{allowed_zh}／a parent may apply on a child's behalf only for: {allowed_en}"
-        )
+        raise Forbidden(refusal(RefusalCode.GUARDIAN_KINDS_ONLY, kinds_zh=allowed_zh, kinds_en=allowed_en))
     return person
 
 
@@ -72,7 +64,7 @@ def submit_as(
 ) -> dict[str, Any]:
     """Start an application for a person living in the caller's jurisdiction (or a resident's own)."""
     if principal.role not in (Role.RESIDENT, *STAFF_WITH_PERSONAL_ACCESS):
-        raise Forbidden(f"role {principal.role.value} may not submit applications")
+        raise Forbidden(refusal(RefusalCode.ROLE_MAY_NOT_APPLY, role=principal.role.value))
     person = applicant(engine, principal, person_key, kind)
     may_act(engine, principal, person.residence_region, person.id, self_service=True)
     return records.submit(engine, person, kind, note, principal.username)

@@ -23,6 +23,7 @@ from changzhu.api.auth.roles import Role
 from changzhu.api.controls import controls_for
 from changzhu.api.errors import Conflict, Forbidden, NotFound
 from changzhu.api.write_access import person_facts
+from changzhu.domain.refusals import RefusalCode, refusal
 from changzhu.ledger.budgets import BudgetKind
 from changzhu.ledger.medical import settle_bill
 from changzhu.ledger.vouchers import issue_voucher
@@ -86,7 +87,7 @@ def hold(
                 )
                 if existing is not None:
                     if existing.request_hash != digest:
-                        raise IdempotencyConflict(f"idempotency key {key!r} was already used for another request")
+                        raise IdempotencyConflict(refusal(RefusalCode.IDEMPOTENCY_KEY_REUSED, key=str(key)))
                     return view(existing, replayed=True)
                 row = PendingApprovalRow(
                     kind=kind.value,
@@ -114,13 +115,13 @@ def hold(
                 return view(row)
         except IntegrityError:
             continue  # the same key was held concurrently: read it on the next pass
-    raise Conflict(f"idempotency key {key!r} is being used by a concurrent request; retry")
+    raise Conflict(refusal(RefusalCode.IDEMPOTENCY_KEY_BUSY, key=str(key)))
 
 
 def may_decide(principal: Principal, row: PendingApprovalRow) -> None:
     """Raise Forbidden unless the caller may approve or reject this item."""
     if principal.user_id == row.maker_id:
-        raise Forbidden("the user who made a request cannot approve it: another user must (maker–checker)")
+        raise Forbidden(refusal(RefusalCode.MAKER_CANNOT_CHECK))
     if row.kind == HeldKind.MOVE and principal.role == Role.RESIDENT and principal.person_id == row.person_id:
         return
     principal.require_role(*CHECKERS)
@@ -152,7 +153,7 @@ def _execute(row: PendingApprovalRow, engine: Engine, checker: str, scenario: Sc
     if row.kind == HeldKind.VOUCHER:
         issued_on = date.fromisoformat(str(r["issued_on"]))
         controls = controls_for(BudgetKind.VOUCHERS, str(r["issuer_region"]), issued_on, scenario)
-        controls.check_limit(int(r["value_fen"]), "a voucher")
+        controls.check_limit(int(r["value_fen"]), "voucher")
         return issue_voucher(
             engine,
             str(r["holder_key"]),
@@ -170,7 +171,7 @@ def _execute(row: PendingApprovalRow, engine: Engine, checker: str, scenario: Sc
         treated_on = date.fromisoformat(str(r["treated_on"]))
         controls = controls_for(BudgetKind.MEDICAL, str(r["insured_region"]), treated_on, scenario)
         items = [(str(code), int(amount)) for code, amount in r["items"]]
-        controls.check_limit(sum(a for _, a in items), "a hospital bill")
+        controls.check_limit(sum(a for _, a in items), "hospital_bill")
         return settle_bill(
             engine,
             str(r["person_key"]),
@@ -184,7 +185,7 @@ def _execute(row: PendingApprovalRow, engine: Engine, checker: str, scenario: Sc
             budget=controls.budget,
         )
     if person_facts(engine, str(r["person_key"])).residence_region != row.region:
-        raise Conflict(f"the person no longer lives in {row.region}: the held move is out of date; reject it")
+        raise Conflict(refusal(RefusalCode.HELD_MOVE_STALE, region=row.region))
     return record_move(
         engine,
         str(r["person_key"]),
@@ -205,10 +206,17 @@ def decide(
     with session_scope(engine) as session:
         row = session.get(PendingApprovalRow, approval_id)
     if row is None:
-        raise NotFound(f"no held item {approval_id}")
+        raise NotFound(refusal(RefusalCode.NO_HELD_ITEM, approval_id=str(approval_id)))
     may_decide(principal, row)
     if row.status != "pending":
-        raise Conflict(f"held item {approval_id} was already {row.status} by {row.checker}")
+        raise Conflict(
+            refusal(
+                RefusalCode.HELD_ITEM_DECIDED,
+                approval_id=str(approval_id),
+                status=str(row.status),
+                checker=str(row.checker),
+            )
+        )
     # the operation is idempotent under a key derived from the item: approving twice, or after a crash, is safe
     result = _execute(row, engine, principal.username, scenario) if approve else None
     status = "approved" if approve else "rejected"
@@ -220,7 +228,7 @@ def decide(
             .execution_options(synchronize_session=False)
         )
         if flipped.rowcount != 1:  # type: ignore[attr-defined]
-            raise Conflict(f"held item {approval_id} was decided by someone else at the same time")
+            raise Conflict(refusal(RefusalCode.HELD_ITEM_RACE, approval_id=str(approval_id)))
         audit.append(
             session,
             actor=f"user:{principal.username}",

@@ -9,6 +9,7 @@ from changzhu.api.errors import ApiError, Conflict, NotFound
 from changzhu.casework.application_records import ApplicationNotFound, ReasonRequired
 from changzhu.casework.applications import IllegalTransition
 from changzhu.casework.quota_runs import QuotaError, RunNotFound
+from changzhu.domain.refusals import reason_of
 
 
 class InvalidRequest(ApiError):
@@ -24,8 +25,8 @@ def casework_errors() -> Iterator[None]:
     try:
         yield
     except IllegalTransition as exc:
-        raise Conflict(str(exc)) from exc
+        raise Conflict(reason_of(exc)) from exc
     except (ApplicationNotFound, RunNotFound) as exc:
-        raise NotFound(str(exc)) from exc
+        raise NotFound(reason_of(exc)) from exc
     except (ReasonRequired, QuotaError) as exc:
-        raise InvalidRequest(str(exc)) from exc
+        raise InvalidRequest(reason_of(exc)) from exc

@@ -9,13 +9,13 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 
-from changzhu.errors import ChangzhuError
+from changzhu.domain.refusals import CodedError, RefusalCode, refusal
 from changzhu.ledger.budgets import Budget, BudgetKind
 from changzhu.rules.catalog import policies_in_use, resolve_region
 from changzhu.rules.scenario import Scenario
 
 
-class OverLimit(ChangzhuError):
+class OverLimit(CodedError):
     """One item larger than its per-item limit: refused outright (no approval can take it)."""
 
     http_status = 422
@@ -34,12 +34,18 @@ class Controls:
     sources: dict[str, str]
 
     def check_limit(self, amount_fen: int, what: str) -> None:
-        """Refuse an item above the per-item limit, naming the limit and its source."""
+        """Refuse an item above the per-item limit, naming the limit and its source (`what`: voucher or
+        hospital_bill, a term of refusals.TERMS)."""
         if amount_fen > self.max_fen:
-            raise OverLimit(
-                f"{what} of {amount_fen / 100:,.2f} yuan is above the limit of {self.max_fen / 100:,.2f} yuan "
-                f"per item in {self.region} ({self.sources['max']})"
+            reason = refusal(
+                RefusalCode.OVER_LIMIT,
+                what=what,
+                amount=f"{amount_fen / 100:,.2f}",
+                limit=f"{self.max_fen / 100:,.2f}",
+                region=self.region,
+                source=self.sources["max"],
             )
+            raise OverLimit(reason)
 
     def needs_approval(self, amount_fen: int) -> bool:
         """Whether the item needs a second approver before it takes effect."""

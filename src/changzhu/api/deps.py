@@ -14,6 +14,7 @@ from changzhu.api.auth.principal import Principal
 from changzhu.api.auth.tokens import read_token
 from changzhu.api.errors import NotAuthenticated
 from changzhu.api.settings import ApiSettings
+from changzhu.domain.refusals import RefusalCode, refusal
 
 _bearer = HTTPBearer(auto_error=False, description="an access token from POST /api/v1/auth/login")
 
@@ -37,7 +38,7 @@ def token_principal(
     """The caller named by the bearer token, with role and scopes as stored now (even one that must still change
     its one-time password: only GET /auth/me and POST /auth/password take this one)."""
     if credentials is None or credentials.scheme.lower() != "bearer":
-        raise NotAuthenticated("log in first: send 'Authorization: Bearer <token>' from POST /api/v1/auth/login")
+        raise NotAuthenticated(refusal(RefusalCode.NOT_LOGGED_IN))
     settings = get_settings(request)
     user_id = read_token(credentials.credentials, settings.jwt_secret)
     return load_principal(get_engine(request), user_id)

@@ -19,6 +19,7 @@ from changzhu.api.auth.roles import Role
 from changzhu.api.controls import controls_for
 from changzhu.api.errors import Forbidden, NotAuthenticated, NotFound
 from changzhu.api.write_access import person_facts, staff_over_resident
+from changzhu.domain.refusals import RefusalCode, refusal
 from changzhu.ledger.budgets import BudgetKind
 from changzhu.ledger.digest_baseline import take_baseline
 from changzhu.ledger.transfers import TransferScheme, apply_transfer, complete_transfer
@@ -41,7 +42,7 @@ def operator(engine: Engine, username: str) -> Principal:
     with session_scope(engine) as session:
         user_id = session.scalar(select(UserRow.id).where(UserRow.username == username))
     if user_id is None:
-        raise NotAuthenticated(f"no account named {username!r}: an operator command acts as an existing user")
+        raise NotAuthenticated(refusal(RefusalCode.OPERATOR_NO_ACCOUNT, username=username))
     return load_principal(engine, int(user_id))
 
 
@@ -66,8 +67,7 @@ def apply_transfer_as(
     person = staff_over_resident(engine, principal, person_key)
     if person.residence_region != to_region:
         raise Forbidden(
-            f"an application to take over records is made where the person lives ({person.residence_region}), "
-            f"not in {to_region}"
+            refusal(RefusalCode.TRANSFER_APPLIED_ELSEWHERE, residence=person.residence_region, region=to_region)
         )
     return apply_transfer(
         engine,
@@ -87,9 +87,9 @@ def complete_transfer_as(engine: Engine, principal: Principal, transfer_no: str)
     with session_scope(engine) as session:
         found = session.scalar(select(TransferRow.from_region).where(TransferRow.transfer_no == transfer_no))
     if found is None:
-        raise NotFound(f"no transfer application {transfer_no!r}")
+        raise NotFound(refusal(RefusalCode.NO_TRANSFER, transfer_no=transfer_no))
     if not principal.covers(found):
-        raise Forbidden(f"transfer {transfer_no} is released by {found}: only its staff complete it")
+        raise Forbidden(refusal(RefusalCode.TRANSFER_RELEASED_BY, transfer_no=transfer_no, region=str(found)))
     return complete_transfer(engine, transfer_no, actor=actor_of(principal))
 
 
@@ -111,9 +111,9 @@ def issue_voucher_as(
     staff_in(principal, issuer_region)
     holder = person_facts(engine, holder_key)
     if issuer_region not in (holder.hukou_region, holder.residence_region):
-        raise Forbidden(f"{issuer_region} funds vouchers for its hukou holders and residents only")
+        raise Forbidden(refusal(RefusalCode.VOUCHER_ISSUER_OUTSIDE, region=issuer_region))
     controls = controls_for(BudgetKind.VOUCHERS, issuer_region, issued_on, scenario)
-    controls.check_limit(value_fen, "a voucher")
+    controls.check_limit(value_fen, "voucher")
     if controls.needs_approval(value_fen):
         request = {
             "holder_key": holder_key,

@@ -7,9 +7,12 @@ import threading
 import time
 from collections import defaultdict, deque
 
+from starlette.datastructures import Headers, QueryParams
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from changzhu.api.errors import TooManyRequests, error_body
+from changzhu.api.language import answer_lang
+from changzhu.domain.refusals import RefusalCode, refusal
 
 
 class BodyTooLarge(Exception):
@@ -23,10 +26,10 @@ class BodySizeLimit:
         self.app = app
         self.max_bytes = max_bytes
 
-    async def _reject(self, send: Send) -> None:
-        body = json.dumps(
-            error_body("payload_too_large", f"request body is larger than {self.max_bytes} bytes")
-        ).encode()
+    async def _reject(self, scope: Scope, send: Send) -> None:
+        lang = answer_lang(QueryParams(scope.get("query_string", b"")), Headers(scope=scope))
+        reason = refusal(RefusalCode.BODY_TOO_LARGE, limit=self.max_bytes)
+        body = json.dumps(error_body("payload_too_large", reason, lang), ensure_ascii=False).encode()
         await send(
             {
                 "type": "http.response.start",
@@ -42,7 +45,7 @@ class BodySizeLimit:
             return
         declared = dict(scope.get("headers", [])).get(b"content-length")
         if declared is not None and (not declared.isdigit() or int(declared) > self.max_bytes):
-            await self._reject(send)
+            await self._reject(scope, send)
             return
         seen = 0
         started = False
@@ -66,7 +69,7 @@ class BodySizeLimit:
             await self.app(scope, limited_receive, tracking_send)
         except BodyTooLarge:
             if not started:
-                await self._reject(send)
+                await self._reject(scope, send)
 
 
 class LoginRateLimiter:
@@ -108,7 +111,7 @@ class LoginRateLimiter:
                 times = self._recent(key, now)
                 if len(times) >= limit:
                     retry = max(1, int(times[0] + self.window - now) + 1)
-                    raise TooManyRequests(f"too many failed logins; try again in {retry} seconds", retry_after=retry)
+                    raise TooManyRequests(refusal(RefusalCode.TOO_MANY_LOGINS, seconds=retry), retry_after=retry)
                 if not times:
                     del self._failures[key]  # no growth from names and addresses seen once long ago
 

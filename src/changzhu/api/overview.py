@@ -11,6 +11,7 @@ from sqlalchemy import Engine, func, select
 
 from changzhu.api.resident_search import person_item, region_names
 from changzhu.ledger.accounts import balances_frame
+from changzhu.ledger.transfers import held_at_origin
 from changzhu.ledger.vouchers import vouchers_frame
 from changzhu.registry.contact import unseal
 from changzhu.store.db import session_scope
@@ -110,7 +111,8 @@ def account_of(engine: Engine, person_id: int, person_key: str) -> dict[str, Any
 
 
 def transfers_of(engine: Engine, person_id: int) -> list[dict[str, Any]]:
-    """The person's transfer applications and what each moved."""
+    """The person's transfer applications and what each moved; one still applied for with what its old place holds
+    now (`held`, months or school years: 0 when a release would move nothing)."""
     with session_scope(engine) as session:
         rows = session.scalars(
             select(TransferRow).where(TransferRow.person_id == person_id).order_by(TransferRow.applied_on)
@@ -124,6 +126,7 @@ def transfers_of(engine: Engine, person_id: int) -> list[dict[str, Any]]:
                 "status": t.status,
                 "applied_on": t.applied_on,
                 "amounts": t.amounts,
+                "held": held_at_origin(session, t) if t.status == "applied" else None,
             }
             for t in rows
         ]

@@ -15,6 +15,7 @@ import polars as pl
 
 from changzhu.casework.quota_runs import QuotaError, QuotaKind, city_policy, city_scheme, scored
 from changzhu.casework.quotas import Candidate
+from changzhu.domain.refusals import RefusalCode, refusal
 from changzhu.simulation.synthetic import generate_cities, population_model
 
 ENTRY_AGE = "compulsory_schooling.entry_age_years"
@@ -33,9 +34,7 @@ def synthetic_candidates(
     model = population_model()
     codes = list(model.codes)
     if region not in codes:
-        raise QuotaError(
-            f"{region} 不是可生成合成人口的地级市／{region} is not a prefecture of the synthetic population"
-        )
+        raise QuotaError(refusal(RefusalCode.NOT_A_SYNTHETIC_CITY, region=region))
     table = generate_cities(model, [codes.index(region)], fraction, seed, on)
     scores = scored(table, on, city_scheme(region))
     stamp = datetime.combine(on, datetime.min.time()).isoformat()

@@ -19,6 +19,7 @@ from changzhu.api.ledger_writes import actor_of
 from changzhu.api.upload_tables import ROLES, UploadKind, read_upload, require_rows_inside
 from changzhu.api.write_access import person_facts, require_staff, staff_over_resident
 from changzhu.casework.bulk_import import import_contributions, import_residents
+from changzhu.domain.refusals import RefusalCode, refusal
 from changzhu.registry.residents import (
     ProofKind,
     Registration,
@@ -61,7 +62,7 @@ def renew_as(
             .where(ResidencePermitRow.permit_no == permit_no)
         ).first()
     if found is None:
-        raise NotFound(f"no residence permit {permit_no!r}")
+        raise NotFound(refusal(RefusalCode.NO_PERMIT, permit_no=permit_no))
     require_staff(principal)
     principal.require_region(str(found[0]))
     staff_over_resident(engine, principal, str(found[1]))

@@ -14,15 +14,15 @@ from enum import StrEnum
 from typing import Any
 
 from sqlalchemy import ColumnElement, Engine, Select, func, or_, select
-from sqlalchemy.orm import Session
 
 from changzhu.api.auth.principal import Principal
 from changzhu.api.auth.roles import NATIONAL_SCOPE
 from changzhu.api.errors import ApiError
+from changzhu.api.region_names import region_names
+from changzhu.domain.refusals import RefusalCode, refusal
 from changzhu.registry.contact import contact_hash, normalise, unseal
 from changzhu.registry.identity import identity_keys, parse_id_number
 from changzhu.store.db import session_scope
-from changzhu.store.models import RegionRow
 from changzhu.store.resident_models import PersonRow, TransferRow
 
 MAX_NAME_SORT = 5000  # sorting by name decrypts every match: above this, narrow the search first
@@ -126,20 +126,6 @@ _ORDER = {
 }
 
 
-def region_names(session: Session, codes: set[str]) -> dict[str, tuple[str, str | None]]:
-    """Chinese and English names of region codes (the prefecture's where a code names several levels)."""
-    if not codes:
-        return {}
-    order = {"prefecture": 0, "province": 1, "county": 2}
-    rows = session.execute(
-        select(RegionRow.code, RegionRow.level, RegionRow.name_zh, RegionRow.name_en).where(RegionRow.code.in_(codes))
-    ).all()
-    names: dict[str, tuple[str, str | None]] = {}
-    for code, _level, zh, en in sorted(rows, key=lambda r: (r[0], order.get(r[1], 9)), reverse=True):
-        names[code] = (zh, en)
-    return names
-
-
 def person_item(person: PersonRow, names: dict[str, tuple[str, str | None]], show_name: bool) -> dict[str, Any]:
     """One resident as the list shows them (name only when the caller may see it)."""
     hukou, residence = names.get(person.hukou_region), names.get(person.residence_region)
@@ -166,10 +152,7 @@ def search_residents(engine: Engine, principal: Principal, search: Search) -> tu
         total = int(session.scalar(select(func.count()).select_from(query.subquery())) or 0)
         if search.sort == SortBy.NAME:
             if total > MAX_NAME_SORT:
-                raise TooManyToSort(
-                    f"按姓名排序最多 {MAX_NAME_SORT} 人，本次 {total} 人：请先缩小范围 / sorting by name is limited to "
-                    f"{MAX_NAME_SORT} residents ({total} match): narrow the search first"
-                )
+                raise TooManyToSort(refusal(RefusalCode.TOO_MANY_TO_SORT, limit=MAX_NAME_SORT, total=total))
             people = list(session.scalars(query.order_by(PersonRow.id)))
             people.sort(key=lambda p: unseal(p.name_cipher, p.name_hash) or "", reverse=search.descending)
             page = people[search.offset : search.offset + search.limit]

@@ -18,6 +18,7 @@ from sqlalchemy import Engine, select, update
 
 from changzhu.api.auth.principal import Principal
 from changzhu.api.errors import Conflict, Forbidden, NotFound
+from changzhu.domain.refusals import RefusalCode, refusal
 from changzhu.rules import Scenario, load_scenario
 from changzhu.rules.catalog import policies_in_use
 from changzhu.rules.errors import ScenarioError
@@ -123,10 +124,7 @@ def require_covers(principal: Principal, scenario: Scenario) -> None:
     """Forbidden unless the caller's jurisdiction covers every override of the scenario."""
     outside = sorted(code for code in jurisdictions(scenario) if not principal.covers(code))
     if outside:
-        raise Forbidden(
-            f"the scenario changes parameters of {', '.join(outside)}, outside your jurisdiction "
-            f"({', '.join(principal.scopes) or 'none'}); 000000 means every region"
-        )
+        raise Forbidden(refusal(RefusalCode.SCENARIO_OUTSIDE, outside=tuple(outside), scopes=tuple(principal.scopes)))
 
 
 def _now() -> str:
@@ -145,7 +143,7 @@ def saved_row(engine: Engine, name: str) -> ScenarioRow:
     """A saved scenario, or NotFound."""
     row = _row(engine, name)
     if row is None:
-        raise NotFound(f"no saved scenario named {name!r}")
+        raise NotFound(refusal(RefusalCode.NO_SAVED_SCENARIO, name=name))
     return row
 
 
@@ -178,7 +176,7 @@ def scenario_yaml(engine: Engine, directory: Path | None, name: str) -> tuple[st
     paths = scenario_paths(directory)
     if name in paths:
         return paths[name].read_text(encoding="utf-8"), None
-    raise NotFound(f"no scenario named {name!r} (shipped: {', '.join(sorted(paths)) or 'none'}; or a saved one)")
+    raise NotFound(refusal(RefusalCode.NO_SCENARIO, name=name, known=", ".join(sorted(paths)) or "-"))
 
 
 def create_scenario(engine: Engine, directory: Path | None, principal: Principal, text: str) -> ScenarioRow:
@@ -187,7 +185,7 @@ def create_scenario(engine: Engine, directory: Path | None, principal: Principal
     require_covers(principal, scenario)
     name = spec.reforms[0][0]
     if name in scenario_paths(directory) or _row(engine, name) is not None:
-        raise Conflict(f"a scenario named {name!r} exists; choose another name or update it (PUT)")
+        raise Conflict(refusal(RefusalCode.SCENARIO_EXISTS, name=name))
     now = _now()
     row = ScenarioRow(
         name=name,
@@ -216,7 +214,7 @@ def update_scenario(engine: Engine, principal: Principal, name: str, text: str) 
     with session_scope(engine) as session:
         row = session.get(ScenarioRow, old.id)
         if row is None:
-            raise NotFound(f"no saved scenario named {name!r}")
+            raise NotFound(refusal(RefusalCode.NO_SAVED_SCENARIO, name=name))
         row.body_yaml, row.title = text, scenario.description[:200] or name
         row.version, row.updated_at = row.version + 1, _now()
         session.flush()
@@ -248,7 +246,7 @@ def rules_scenario(directory: Path | None, name: str | None, overrides: dict[str
     if name:
         paths = scenario_paths(directory)
         if name not in paths:
-            raise NotFound(f"no scenario named {name!r} (available: {', '.join(sorted(paths)) or 'none'})")
+            raise NotFound(refusal(RefusalCode.NO_SCENARIO, name=name, known=", ".join(sorted(paths)) or "-"))
         return load_scenario(paths[name])
     if overrides:
         return Scenario.from_overrides(overrides, name="request")

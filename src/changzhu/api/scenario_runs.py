@@ -27,6 +27,7 @@ from changzhu import __version__
 from changzhu.api.errors import NotFound, TooManyRequests
 from changzhu.api.scenario_files import spec_of
 from changzhu.data.census import census_2020
+from changzhu.domain.refusals import RefusalCode, refusal
 from changzhu.domain.services import Service
 from changzhu.fiscal.parameters import fiscal_parameters
 from changzhu.parameters.tree import TREE_DIR
@@ -223,7 +224,7 @@ class RunQueue:
                 select(func.count()).select_from(ScenarioRunRow).where(ScenarioRunRow.status.in_(ACTIVE))
             )
         if int(waiting or 0) >= MAX_WAITING:
-            raise TooManyRequests(f"{waiting} runs are queued or running; try again when one has finished", 30)
+            raise TooManyRequests(refusal(RefusalCode.TOO_MANY_RUNS, waiting=str(waiting)), 30)
         spec = spec_of(text)
         years = settings.get("years") or list(covering_years(spec))
         filled: dict[str, Any] = {
@@ -307,7 +308,7 @@ class RunQueue:
         with session_scope(self.engine) as session:
             row = session.get(ScenarioRunRow, run_id)
             if row is None:
-                raise NotFound(f"no scenario run {run_id!r}")
+                raise NotFound(refusal(RefusalCode.NO_SCENARIO_RUN, run_id=str(run_id)))
             session.expunge(row)
             return row
 

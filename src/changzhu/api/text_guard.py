@@ -33,7 +33,7 @@ def _nul_fields(value: object, location: tuple[str | int, ...]) -> Iterator[tupl
 def _refuse(locations: list[tuple[str | int, ...]]) -> None:
     if locations:
         raise RequestValidationError(
-            [{"loc": loc, "msg": "contains a NUL character (U+0000)", "type": "value_error"} for loc in locations[:10]]
+            [{"loc": loc, "msg": "contains a NUL character (U+0000)", "type": "holds_nul"} for loc in locations[:10]]
         )
 
 

@@ -18,7 +18,7 @@ from changzhu.api.errors import Forbidden
 from changzhu.casework.bulk_import import left_out_reason
 from changzhu.domain.lang import Lang
 from changzhu.domain.person import CheckedPersonTable
-from changzhu.domain.refusals import Refusal
+from changzhu.domain.refusals import Refusal, RefusalCode, refusal
 from changzhu.planning.standards import load_standards, service_catalog
 from changzhu.registry.declared import declared_columns
 from changzhu.tables import CellError, TableRead, TableSchema, read_table, schema_of
@@ -165,11 +165,8 @@ def require_rows_inside(
         if code is not None and (not principal.covers(code) or (key is not None and not principal.covers(key)))
     ]
     if outside:
-        named = ", ".join(f"line {line} ({code})" for line, code in outside[:5])
-        raise Forbidden(
-            f"文件第 {outside[0][0]} 行等 {len(outside)} 行的地区不属于您的辖区 / "
-            f"{len(outside)} row(s) outside your jurisdiction: {named}"
-        )
+        lines = ", ".join(f"{line} ({code})" for line, code in outside[:5])
+        raise Forbidden(refusal(RefusalCode.ROWS_OUTSIDE, first=outside[0][0], count=len(outside), lines=lines))
 
 
 def preview(read: TableRead, schema: TableSchema) -> list[dict[str, Any]]:

@@ -15,6 +15,7 @@ from sqlalchemy import Engine, select
 from changzhu.api.access import STAFF_WITH_PERSONAL_ACCESS
 from changzhu.api.auth.principal import Principal
 from changzhu.api.errors import Forbidden, NotFound
+from changzhu.domain.refusals import RefusalCode, refusal
 from changzhu.store.db import session_scope
 from changzhu.store.resident_models import ContributionMonthRow, PersonRow
 
@@ -38,7 +39,7 @@ def person_facts(engine: Engine, person_key: str) -> PersonFacts:
             )
         ).first()
     if row is None:
-        raise NotFound(f"no registered person with key {person_key!r}")
+        raise NotFound(refusal(RefusalCode.NO_PERSON_WITH_KEY, key=person_key))
     return PersonFacts(int(row[0]), person_key, str(row[1]), str(row[2]))
 
 
@@ -52,7 +53,7 @@ def staff_over_resident(engine: Engine, principal: Principal, person_key: str) -
     require_staff(principal)
     person = person_facts(engine, person_key)
     if not principal.covers(person.residence_region):
-        raise Forbidden(f"this person lives in {person.residence_region}, outside your jurisdiction")
+        raise Forbidden(refusal(RefusalCode.PERSON_LIVES_OUTSIDE, region=person.residence_region))
     return person
 
 
@@ -77,8 +78,6 @@ def require_insured(engine: Engine, person: PersonFacts, insured_region: str, on
     """Refuse to charge a medical fund for someone not insured in its region on `on`."""
     place = insured_place(engine, person.id, on)
     if place != insured_region:
-        where = "has no medical insurance months" if place is None else f"is insured in {place}"
-        raise Forbidden(
-            f"on {on} this person {where}, not in {insured_region}: {insured_region}'s medical fund does not pay "
-            "for them"
-        )
+        if place is None:
+            raise Forbidden(refusal(RefusalCode.NO_INSURANCE_MONTHS, on=on.isoformat(), region=insured_region))
+        raise Forbidden(refusal(RefusalCode.NOT_INSURED_THERE, on=on.isoformat(), insured=place, region=insured_region))

@@ -14,7 +14,7 @@ from sqlalchemy import Engine, func, or_, select
 
 from changzhu.casework.applications import ACTION_LABELS, DECISIONS, Action, ApplicationKind, Status, next_status
 from changzhu.casework.precheck import Precheck, precheck
-from changzhu.errors import ChangzhuError
+from changzhu.domain.refusals import CodedError, RefusalCode, refusal
 from changzhu.store import audit, audit_subjects
 from changzhu.store.application_models import ApplicationEventRow, ApplicationRow
 from changzhu.store.audit import now_iso
@@ -24,13 +24,13 @@ from changzhu.store.resident_models import PersonRow
 from changzhu.store.txn import write_session
 
 
-class ApplicationNotFound(ChangzhuError):
+class ApplicationNotFound(CodedError):
     """No application has this number."""
 
     http_status = 404
 
 
-class ReasonRequired(ChangzhuError):
+class ReasonRequired(CodedError):
     """An appeal names its grounds."""
 
     http_status = 422
@@ -154,7 +154,7 @@ def load(engine: Engine, application_id: int) -> tuple[ApplicationRow, PersonRow
             .where(ApplicationRow.id == application_id)
         ).first()
         if found is None:
-            raise ApplicationNotFound(f"没有编号为 {application_id} 的申请／no application number {application_id}")
+            raise ApplicationNotFound(refusal(RefusalCode.NO_APPLICATION, application_id=str(application_id)))
         session.expunge_all()
         return found[0], found[1]
 
@@ -185,7 +185,7 @@ def transition(engine: Engine, application_id: int, action: Action, reason: str 
     row, person = load(engine, application_id)
     next_status(Status(row.status), action)  # refused before the pre-check runs
     if action == Action.APPEAL and not (reason and reason.strip()):
-        raise ReasonRequired("申请复核须说明理由／an appeal needs a reason")
+        raise ReasonRequired(refusal(RefusalCode.APPEAL_NEEDS_REASON))
     check = precheck(engine, person.id, ApplicationKind(row.kind), date.today())
     reason_zh, reason_en = (reason, reason) if reason else (None, None)
     if reason is None and action in DECISIONS:

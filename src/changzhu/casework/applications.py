@@ -8,8 +8,8 @@ from __future__ import annotations
 
 from enum import StrEnum
 
+from changzhu.domain.refusals import CodedError, RefusalCode, refusal
 from changzhu.domain.services import Service
-from changzhu.errors import ChangzhuError
 
 
 class ApplicationKind(StrEnum):
@@ -92,7 +92,7 @@ DECISIONS = (Action.APPROVE, Action.REJECT, Action.UPHOLD, Action.OVERTURN)  # a
 GRANTED = (Status.APPROVED, Status.OVERTURNED)  # what the applicant was finally given
 
 
-class IllegalTransition(ChangzhuError):
+class IllegalTransition(CodedError):
     """A step the state machine does not allow from the application's state."""
 
     http_status = 409
@@ -108,10 +108,14 @@ def next_status(status: Status, action: Action) -> Status:
     found = TRANSITIONS.get((status, action))
     if found is None:
         allowed = allowed_actions(status)
-        zh_allowed = "、".join(ACTION_LABELS[a][0] for a in allowed) or "无（已办结）"
-        en_allowed = ", ".join(a.value for a in allowed) or "none (closed)"
-        raise IllegalTransition(
-            f"申请当前为「{STATUS_LABELS[status][0]}」，不能「{ACTION_LABELS[action][0]}」（可进行：{zh_allowed}）／"
-            f"an application that is {status.value} does not allow the step {action.value} (allowed: {en_allowed})"
+        reason = refusal(
+            RefusalCode.STEP_NOT_ALLOWED,
+            status_zh=STATUS_LABELS[status][0],
+            status_en=status.value,
+            action_zh=ACTION_LABELS[action][0],
+            action_en=action.value,
+            allowed_zh="、".join(ACTION_LABELS[a][0] for a in allowed) or "无（已办结）",
+            allowed_en=", ".join(a.value for a in allowed) or "none (closed)",
         )
+        raise IllegalTransition(reason)
     return found

@@ -20,8 +20,8 @@ from sqlalchemy import Engine, select
 from changzhu.casework.applications import GRANTED, ApplicationKind
 from changzhu.casework.precheck import policy_version
 from changzhu.casework.quotas import Candidate, Ranking, TieBreak
+from changzhu.domain.refusals import CodedError, RefusalCode, refusal
 from changzhu.domain.services import Service
-from changzhu.errors import ChangzhuError
 from changzhu.registry.decide import evaluate_registered
 from changzhu.registry.frames import person_frame
 from changzhu.rules.catalog import ResolvedPolicy, person_inputs, policies_in_use, resolve
@@ -54,13 +54,13 @@ APPLICATION_KIND = {
 }
 
 
-class QuotaError(ChangzhuError):
+class QuotaError(CodedError):
     """A run that cannot be made: no points scheme, no quota, no capacity."""
 
     http_status = 422
 
 
-class RunNotFound(ChangzhuError):
+class RunNotFound(CodedError):
     """No run has this number."""
 
     http_status = 404
@@ -76,7 +76,7 @@ def city_scheme(region: str) -> PointsScheme:
     """The points scheme of the region's city; QuotaError if it has none."""
     schemes = list(city_policy(region).schemes.values())
     if not schemes:
-        raise QuotaError(f"{region} 没有积分办法，无法排名／{region} has no points scheme to rank by")
+        raise QuotaError(refusal(RefusalCode.NO_POINTS_SCHEME, region=region))
     return schemes[0]
 
 
@@ -96,10 +96,7 @@ def annual_quota(region: str, on: date) -> tuple[int, str]:
     try:
         _param, dated = city_policy(region).value(ANNUAL_QUOTA, on)
     except PolicyError as exc:
-        raise QuotaError(
-            f"{region} 未规定年度积分落户指标（参数 {ANNUAL_QUOTA}），请在请求中给出 quota／"
-            f"{region} declares no annual quota ({ANNUAL_QUOTA}): give quota in the request"
-        ) from exc
+        raise QuotaError(refusal(RefusalCode.NO_ANNUAL_QUOTA, region=region, parameter=ANNUAL_QUOTA)) from exc
     return int(dated.value), f"{ANNUAL_QUOTA} since {dated.since}: {dated.source}"
 
 
@@ -205,6 +202,9 @@ def _unrankable(
         return _missing(zh, en, missing, labels) if missing else {"zh": zh, "en": en}
     if score["low"] != score["high"]:
         return _missing("积分未完全评定", "points not fully assessed", list(score["unassessed"] or []), labels)
+    if score["si_months_local"] is None:  # the tie-break: unknown without a contribution history (never 0)
+        zh, en = "同分排序所需的本地社保月数未知（未上传缴费记录）", "local insurance months for the tie-break unknown"
+        return _missing(zh, f"{en} (no contribution history uploaded)", ["si_months_local"], labels)
     return None
 
 
@@ -281,7 +281,7 @@ def load_run(engine: Engine, run_id: int) -> dict[str, Any]:
     with session_scope(engine) as session:
         row = session.get(QuotaRunRow, run_id)
         if row is None:
-            raise RunNotFound(f"没有编号为 {run_id} 的排名／no quota run number {run_id}")
+            raise RunNotFound(refusal(RefusalCode.NO_QUOTA_RUN, run_id=str(run_id)))
         return run_view(row)
 
 

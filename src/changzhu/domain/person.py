@@ -261,6 +261,9 @@ class ExtraColumn:
     non_negative: bool = False
 
 
+# The insurance months a registry counts from contribution records: null there (unknown) while it holds neither a
+# contribution history for the scheme nor the months given as facts; a batch person table must give them.
+INSURANCE_MONTH_COLUMNS = ("si_months_local", "si_months_total", "medical_months_local", "prior_si_months")
 MONTH_COLUMNS = (
     "si_months_local",
     "si_months_total",

@@ -1,4 +1,5 @@
-"""Why a row (or a cell, or a header) of a user's file is refused: one code and its parameters, in both languages.
+"""Why a request, or a row (or a cell, or a header) of a user's file, is refused: one code and its parameters, in
+both languages.
 
 Every reader of a user's file (the table readers of changzhu.tables, the person table's checks across columns, the
 registry import and the contribution records) makes a Refusal: a RefusalCode and the values that complete it (the
@@ -11,6 +12,14 @@ One code holds text that is not ours to translate: UNTRANSLATED, for an error a 
 message of its own (a library's or the database's, or a registry check that names no code: refusal_of), and for
 the rows left out of an import stored before reasons were coded (its result replayed); its Chinese says the row
 cannot be used and gives the English as it came.
+
+The API's errors are refusals too (CodedError: ApiError, RegistryError and the casework's errors): their codes
+and templates sit in the same table, and the API renders each in the request's language. A parameter a template
+writes `{name:place}` is a region code, shown with the region's name in that language ("成都市 (510100)") where
+the caller gives the names (`text(lang, places)`), else as the code. An error raised with a plain message is
+UNCODED (its text as it came; a message written "中文 / English" is IN_TWO_LANGUAGES, each half in its language).
+A parameter named `*_zh` or `*_en` is text already in that language (labels the project keeps in both, such as
+an application kind's): the Chinese template takes the `_zh` one, the English the `_en` one.
 """
 
 from __future__ import annotations
@@ -23,6 +32,7 @@ from functools import cache
 from typing import Any
 
 from changzhu.domain.lang import Lang
+from changzhu.errors import ChangzhuError
 
 Param = str | tuple[str, ...]  # a value, or a list of values (joined "A or B" in English, "A、B" in Chinese)
 
@@ -107,6 +117,152 @@ class RefusalCode(StrEnum):
     MONTH_RECORDED = "month_recorded"
     DRAWS_PENSION = "draws_pension"
     UNTRANSLATED = "untranslated"
+    # the API's errors (api/, casework/, ledger/, registry/): who may do what, what exists, what clashes
+    NOT_LOGGED_IN = "not_logged_in"
+    WRONG_LOGIN = "wrong_login"
+    ACCOUNT_GONE = "account_gone"
+    TOKEN_NAMES_NO_USER = "token_names_no_user"
+    TOKEN_EXPIRED = "token_expired"
+    TOKEN_INVALID = "token_invalid"
+    TOO_MANY_LOGINS = "too_many_logins"
+    ROLE_MAY_NOT = "role_may_not"
+    ROLE_MAY_NOT_APPLY = "role_may_not_apply"
+    ROLE_MAY_NOT_RECORDS = "role_may_not_records"
+    REGION_OUTSIDE = "region_outside"
+    PERSON_OUTSIDE = "person_outside"
+    PERSON_LIVES_OUTSIDE = "person_lives_outside"
+    AGGREGATES_ONLY = "aggregates_only"
+    OWN_RECORD_ONLY = "own_record_only"
+    NO_PERSON_WITH_KEY = "no_person_with_key"
+    NOT_INSURED_THERE = "not_insured_there"
+    NO_INSURANCE_MONTHS = "no_insurance_months"
+    ROWS_OUTSIDE = "rows_outside"
+    RESIDENT_ACTS_FOR_OWN = "resident_acts_for_own"
+    APPLICATION_REGION_OUTSIDE = "application_region_outside"
+    RESIDENT_APPLIES_FOR_OWN = "resident_applies_for_own"
+    GUARDIAN_KINDS_ONLY = "guardian_kinds_only"
+    RESIDENT_SEES_OWN_APPLICATIONS = "resident_sees_own_applications"
+    PASSWORD_CHANGE_FIRST = "password_change_first"
+    PASSWORD_TOO_SHORT = "password_too_short"
+    PASSWORD_IS_USER_NAME = "password_is_user_name"
+    PASSWORD_UNCHANGED = "password_unchanged"
+    CURRENT_PASSWORD_WRONG = "current_password_wrong"
+    NO_ACCOUNT = "no_account"
+    NO_ACCOUNT_IN_JURISDICTION = "no_account_in_jurisdiction"
+    NO_PERSON_IN_JURISDICTION = "no_person_in_jurisdiction"
+    JURISDICTION_NOT_INSIDE = "jurisdiction_not_inside"
+    ALREADY_HAS_LOGIN = "already_has_login"
+    OWN_ACCOUNT_UNCHANGED = "own_account_unchanged"
+    USER_NAME_FORM = "user_name_form"
+    RESIDENT_NEEDS_PERSON = "resident_needs_person"
+    RESIDENT_HAS_NO_JURISDICTION = "resident_has_no_jurisdiction"
+    STAFF_NEEDS_JURISDICTION = "staff_needs_jurisdiction"
+    ONLY_RESIDENT_HAS_PERSON = "only_resident_has_person"
+    ROLE_KIND_FIXED = "role_kind_fixed"
+    TOO_MANY_TO_SORT = "too_many_to_sort"
+    TOO_MANY_RUNS = "too_many_runs"
+    NO_SCENARIO_RUN = "no_scenario_run"
+    RUN_NOT_DONE = "run_not_done"
+    SCENARIO_OUTSIDE = "scenario_outside"
+    NO_SAVED_SCENARIO = "no_saved_scenario"
+    NO_SCENARIO = "no_scenario"
+    SCENARIO_EXISTS = "scenario_exists"
+    IDEMPOTENCY_KEY_REUSED = "idempotency_key_reused"
+    IDEMPOTENCY_KEY_BUSY = "idempotency_key_busy"
+    MAKER_CANNOT_CHECK = "maker_cannot_check"
+    HELD_MOVE_STALE = "held_move_stale"
+    NO_HELD_ITEM = "no_held_item"
+    HELD_ITEM_DECIDED = "held_item_decided"
+    HELD_ITEM_RACE = "held_item_race"
+    TRANSFER_APPLIED_ELSEWHERE = "transfer_applied_elsewhere"
+    NO_TRANSFER = "no_transfer"
+    TRANSFER_RELEASED_BY = "transfer_released_by"
+    VOUCHER_ISSUER_OUTSIDE = "voucher_issuer_outside"
+    NO_PERMIT = "no_permit"
+    NO_REGION = "no_region"
+    REGION_CODE_FORM = "region_code_form"
+    NO_FISCAL_SCHEME = "no_fiscal_scheme"
+    PERSON_REGION_OUTSIDE = "person_region_outside"
+    PEOPLE_NOT_DATES = "people_not_dates"
+    NO_INSTANCE_REGION = "no_instance_region"
+    USER_NAME_TAKEN = "user_name_taken"
+    NOT_A_JURISDICTION = "not_a_jurisdiction"
+    MESSAGE_PURGED = "message_purged"
+    NOT_A_PEER = "not_a_peer"
+    NO_OUTGOING_MESSAGE = "no_outgoing_message"
+    NO_LONGER_A_PEER = "no_longer_a_peer"
+    REVERSE_OR_RESEND = "reverse_or_resend"
+    MESSAGE_NOT_DISPUTED = "message_not_disputed"
+    CITY_OUTSIDE_DESTINATION = "city_outside_destination"
+    NOTHING_TO_TRANSFER = "nothing_to_transfer"
+    LOGIN_HAS_NO_PERSON = "login_has_no_person"
+    UNKNOWN_FILE_FORMAT = "unknown_file_format"
+    FILE_UNREADABLE = "file_unreadable"
+    FILE_HEADER_WRONG = "file_header_wrong"
+    FILE_ROWS_WRONG = "file_rows_wrong"
+    OPERATOR_NO_ACCOUNT = "operator_no_account"
+    NO_APPLICATION = "no_application"
+    APPEAL_NEEDS_REASON = "appeal_needs_reason"
+    STEP_NOT_ALLOWED = "step_not_allowed"
+    NO_POINTS_SCHEME = "no_points_scheme"
+    NO_ANNUAL_QUOTA = "no_annual_quota"
+    NO_QUOTA_RUN = "no_quota_run"
+    NOT_A_SYNTHETIC_CITY = "not_a_synthetic_city"
+    CAPACITY_REQUIRED = "capacity_required"
+    NOT_A_STORED_ATTRIBUTE = "not_a_stored_attribute"
+    NO_PERMIT_RULE = "no_permit_rule"
+    PERMIT_TOO_EARLY = "permit_too_early"
+    PERMIT_HELD = "permit_held"
+    PERMIT_HOLDER_MOVED = "permit_holder_moved"
+    PERMIT_RENEWED = "permit_renewed"
+    ALREADY_LIVES_THERE = "already_lives_there"
+    MOVE_BEFORE_RESIDENCE = "move_before_residence"
+    PARENT_BORN_AFTER = "parent_born_after"
+    ALREADY_LINKED = "already_linked"
+    TWO_PARENTS_LINKED = "two_parents_linked"
+    HUKOU_ALREADY_THERE = "hukou_already_there"
+    SETTLE_BEFORE_RESIDENCE = "settle_before_residence"
+    REGION_CODE_FORM_OF = "region_code_form_of"
+    VOUCHER_REDEEMED = "voucher_redeemed"
+    VOUCHER_VALUE_NOT_POSITIVE = "voucher_value_not_positive"
+    VOUCHER_EXPIRES_BEFORE_ISSUE = "voucher_expires_before_issue"
+    VOUCHER_SERVICE_REQUIRED = "voucher_service_required"
+    NO_VOUCHER = "no_voucher"
+    VOUCHER_REDEEMED_ON = "voucher_redeemed_on"
+    VOUCHER_EXPIRED = "voucher_expired"
+    VOUCHER_PROVIDER_ELSEWHERE = "voucher_provider_elsewhere"
+    TRANSFER_SAME_PLACE = "transfer_same_place"
+    NOTHING_HELD = "nothing_held"
+    DRAWS_PENSION_NO_TRANSFER = "draws_pension_no_transfer"
+    TEMPORARY_ACCOUNT_THERE = "temporary_account_there"
+    TRANSFER_NOT_WAITING = "transfer_not_waiting"
+    NO_PENSION_CONTRIBUTIONS = "no_pension_contributions"
+    DRAWING_PLACE_DECIDED = "drawing_place_decided"
+    OVER_BUDGET = "over_budget"
+    OVER_LIMIT = "over_limit"
+    NO_MONTHS_GIVEN = "no_months_given"
+    GRADE_RANGE = "grade_range"
+    SCHOOL_REQUIRED = "school_required"
+    SCHOOL_YEAR_BEFORE_BIRTH = "school_year_before_birth"
+    SCHOOL_YEAR_RECORDED = "school_year_recorded"
+    FILING_SAME_PROVINCE = "filing_same_province"
+    FILING_LOCKED = "filing_locked"
+    BILL_EMPTY = "bill_empty"
+    NO_MEDICAL_POLICY = "no_medical_policy"
+    NO_CATALOGUE = "no_catalogue"
+    FACT_REFUSED = "fact_refused"
+    REQUEST_INVALID = "request_invalid"
+    FIELD_NOT_ALLOWED = "field_not_allowed"
+    VALUE_INVALID = "value_invalid"
+    NO_SUCH_PATH = "no_such_path"
+    METHOD_NOT_ALLOWED = "method_not_allowed"
+    BODY_TOO_LARGE = "body_too_large"
+    DATABASE_TIMEOUT = "database_timeout"
+    DATABASE_UNAVAILABLE = "database_unavailable"
+    VALUE_DOES_NOT_FIT = "value_does_not_fit"
+    INTERNAL = "internal"
+    IN_TWO_LANGUAGES = "in_two_languages"
+    UNCODED = "uncoded"
 
 
 _DATE_FORMS_ZH = "2026-06-01、2026/6/1、2026.6.1、20260601 或 2026年6月1日"
@@ -255,8 +411,475 @@ TEMPLATES: dict[RefusalCode, tuple[str, str]] = {
         "the person already draws a pension: no further contributions (art. 2)",
     ),
     RefusalCode.UNTRANSLATED: ("此行无法使用：{text}", "{text}"),
+    RefusalCode.NOT_LOGGED_IN: (
+        "请先登录（POST /api/v1/auth/login 取得令牌，以 Authorization: Bearer 发送）",
+        "log in first: send 'Authorization: Bearer <token>' from POST /api/v1/auth/login",
+    ),
+    RefusalCode.WRONG_LOGIN: ("用户名或密码错误", "wrong user name or password"),
+    RefusalCode.ACCOUNT_GONE: (
+        "此令牌的账户已不存在或已停用",
+        "the account of this token no longer exists or is disabled",
+    ),
+    RefusalCode.TOKEN_NAMES_NO_USER: ("访问令牌未指明用户", "the access token names no user"),
+    RefusalCode.TOKEN_EXPIRED: ("访问令牌已过期：请重新登录", "the access token has expired; log in again"),
+    RefusalCode.TOKEN_INVALID: ("访问令牌无效", "the access token is not valid"),
+    RefusalCode.TOO_MANY_LOGINS: (
+        "登录失败次数过多，请 {seconds} 秒后再试",
+        "too many failed logins; try again in {seconds} seconds",
+    ),
+    RefusalCode.ROLE_MAY_NOT: (
+        "{role:role}角色无权办理此项业务（可办理：{allowed:role}）",
+        "role {role:role} may not do this (allowed: {allowed:role})",
+    ),
+    RefusalCode.ROLE_MAY_NOT_APPLY: ("{role:role}角色不能提交申请", "role {role:role} may not submit applications"),
+    RefusalCode.ROLE_MAY_NOT_RECORDS: (
+        "{role:role}角色不能查看或更改居民记录",
+        "role {role:role} may not list or change residents' records",
+    ),
+    RefusalCode.REGION_OUTSIDE: (
+        "{region:place} 不在您的辖区（{scopes:place}）内",
+        "region {region:place} is outside your jurisdiction ({scopes:place})",
+    ),
+    RefusalCode.PERSON_OUTSIDE: (
+        "此人既不居住在、也不迁入您的辖区",
+        "this person neither lives in nor is moving to your jurisdiction",
+    ),
+    RefusalCode.PERSON_LIVES_OUTSIDE: (
+        "此人居住在 {region:place}，不在您的辖区内",
+        "this person lives in {region:place}, outside your jurisdiction",
+    ),
+    RefusalCode.AGGREGATES_ONLY: (
+        "{role:role}角色只能查看汇总数据，不能查看个人记录",
+        "role {role:role} sees aggregate figures only, not personal records",
+    ),
+    RefusalCode.OWN_RECORD_ONLY: ("居民只能查看本人的记录", "a resident may see only their own record"),
+    RefusalCode.NO_PERSON_WITH_KEY: ("没有编号为 {key} 的登记人员", "no registered person with key {key}"),
+    RefusalCode.NOT_INSURED_THERE: (
+        "{on} 此人在 {insured:place} 参保，不在 {region:place}：{region:place} 的医保基金不为其支付",
+        "on {on} this person is insured in {insured:place}, not in {region:place}: its medical fund does not pay "
+        "for them",
+    ),
+    RefusalCode.NO_INSURANCE_MONTHS: (
+        "{on} 此人没有医保缴费月份，不在 {region:place} 参保：{region:place} 的医保基金不为其支付",
+        "on {on} this person has no medical insurance months, not in {region:place}: its medical fund does not pay "
+        "for them",
+    ),
+    RefusalCode.ROWS_OUTSIDE: (
+        "文件第 {first} 行等 {count} 行的地区不属于您的辖区：第 {lines} 行",
+        "{count} row(s) from line {first} on are outside your jurisdiction: line {lines}",
+    ),
+    RefusalCode.RESIDENT_ACTS_FOR_OWN: (
+        "居民只能办理本人或未成年子女的申请",
+        "a resident may act on their own or their minor children's applications only",
+    ),
+    RefusalCode.APPLICATION_REGION_OUTSIDE: (
+        "申请所在地 {region:place} 不在您的辖区内",
+        "the application's region {region:place} is outside your jurisdiction",
+    ),
+    RefusalCode.RESIDENT_APPLIES_FOR_OWN: (
+        "居民只能为本人或未成年子女申请",
+        "a resident may apply for themself or a linked minor child only",
+    ),
+    RefusalCode.GUARDIAN_KINDS_ONLY: (
+        "监护人只能为子女申请：{kinds_zh}",
+        "a parent may apply on a child's behalf only for: {kinds_en}",
+    ),
+    RefusalCode.RESIDENT_SEES_OWN_APPLICATIONS: (
+        "居民只能查看本人及未成年子女的申请",
+        "a resident sees their own and their minor children's applications only",
+    ),
+    RefusalCode.PASSWORD_CHANGE_FIRST: (
+        "请先修改初始密码（POST {path}），再办理其他业务",
+        "change your one-time password first (POST {path})",
+    ),
+    RefusalCode.PASSWORD_TOO_SHORT: ("密码至少需要 {limit} 个字符", "password must have at least {limit} characters"),
+    RefusalCode.PASSWORD_IS_USER_NAME: ("新密码不能与用户名相同", "the new password must not be the user name"),
+    RefusalCode.PASSWORD_UNCHANGED: ("新密码不能与当前密码相同", "the new password must differ from the current one"),
+    RefusalCode.CURRENT_PASSWORD_WRONG: ("当前密码不正确", "the current password is wrong"),
+    RefusalCode.NO_ACCOUNT: ("没有名为 {username} 的账户", "no account named {username}"),
+    RefusalCode.NO_ACCOUNT_IN_JURISDICTION: (
+        "您的辖区内没有名为 {username} 的账户",
+        "no account named {username} within your jurisdiction",
+    ),
+    RefusalCode.JURISDICTION_NOT_INSIDE: (
+        "辖区 {region:place} 不在您的辖区（{scopes:place}）之内",
+        "jurisdiction {region:place} is not inside yours ({scopes:place})",
+    ),
+    RefusalCode.NO_PERSON_IN_JURISDICTION: (
+        "您的辖区（{scopes:place}）内没有人员 {person_id}",
+        "no person {person_id} lives in your jurisdiction ({scopes:place})",
+    ),
+    RefusalCode.ALREADY_HAS_LOGIN: ("人员 {person_id} 已有居民账户", "person {person_id} already has a resident login"),
+    RefusalCode.OWN_ACCOUNT_UNCHANGED: (
+        "管理员不能停用、降级或更改本人账户的辖区",
+        "an administrator does not disable, demote or re-scope their own account",
+    ),
+    RefusalCode.USER_NAME_FORM: (
+        "用户名 {username} 须为 3 至 64 个字母、数字或 _ . @ -",
+        "user name {username} must be 3-64 letters, digits or _ . @ -",
+    ),
+    RefusalCode.RESIDENT_NEEDS_PERSON: (
+        "居民账户须指明所属人员",
+        "a resident account needs the person id it belongs to",
+    ),
+    RefusalCode.RESIDENT_HAS_NO_JURISDICTION: (
+        "居民账户没有辖区：只能查看本人的记录",
+        "a resident account has no jurisdiction: it sees its own record only",
+    ),
+    RefusalCode.STAFF_NEEDS_JURISDICTION: (
+        "{role:role}账户至少需要一个辖区（地区代码，或 000000 表示全国）",
+        "a {role:role} account needs at least one jurisdiction (region code or 000000)",
+    ),
+    RefusalCode.ONLY_RESIDENT_HAS_PERSON: ("只有居民账户才关联人员", "only a resident account is tied to a person"),
+    RefusalCode.ROLE_KIND_FIXED: (
+        "居民账户不能改为工作人员账户，工作人员账户也不能改为居民账户",
+        "a resident login stays a resident login, and a staff account stays staff",
+    ),
+    RefusalCode.TOO_MANY_TO_SORT: (
+        "按姓名排序最多 {limit} 人，本次 {total} 人：请先缩小范围",
+        "sorting by name is limited to {limit} residents ({total} match): narrow the search first",
+    ),
+    RefusalCode.TOO_MANY_RUNS: (
+        "已有 {waiting} 个测算在排队或运行：请待其中一个完成后再试",
+        "{waiting} runs are queued or running; try again when one has finished",
+    ),
+    RefusalCode.NO_SCENARIO_RUN: ("没有编号为 {run_id} 的测算", "no scenario run {run_id}"),
+    RefusalCode.RUN_NOT_DONE: (
+        "测算 {run_id} 状态为{status:term}：完成后才有结果",
+        "run {run_id} is {status:term}; its results come when it is done",
+    ),
+    RefusalCode.SCENARIO_OUTSIDE: (
+        "该方案更改了 {outside:place} 的参数，不在您的辖区（{scopes:place}）内；000000 表示所有地区",
+        "the scenario changes parameters of {outside:place}, outside your jurisdiction ({scopes:place}); "
+        "000000 means every region",
+    ),
+    RefusalCode.NO_SAVED_SCENARIO: ("没有名为 {name} 的已保存方案", "no saved scenario named {name}"),
+    RefusalCode.NO_SCENARIO: (
+        "没有名为 {name} 的方案（内置方案：{known}；或已保存的方案）",
+        "no scenario named {name} (shipped: {known}; or a saved one)",
+    ),
+    RefusalCode.SCENARIO_EXISTS: (
+        "名为 {name} 的方案已存在：请换一个名称，或更新该方案（PUT）",
+        "a scenario named {name} exists; choose another name or update it (PUT)",
+    ),
+    RefusalCode.IDEMPOTENCY_KEY_REUSED: (
+        "幂等键 {key} 已用于另一个请求",
+        "idempotency key {key} was already used for another request",
+    ),
+    RefusalCode.IDEMPOTENCY_KEY_BUSY: (
+        "幂等键 {key} 正被另一个同时进行的请求使用：请重试",
+        "idempotency key {key} is being used by a concurrent request; retry",
+    ),
+    RefusalCode.MAKER_CANNOT_CHECK: (
+        "提出请求的用户不能审核自己的请求：须由另一名用户审核（双人复核）",
+        "the user who made a request cannot approve it: another user must (maker–checker)",
+    ),
+    RefusalCode.HELD_MOVE_STALE: (
+        "此人已不居住在 {region:place}：待审的迁移已过时，请驳回",
+        "the person no longer lives in {region:place}: the held move is out of date; reject it",
+    ),
+    RefusalCode.NO_HELD_ITEM: ("没有编号为 {approval_id} 的待审事项", "no held item {approval_id}"),
+    RefusalCode.HELD_ITEM_DECIDED: (
+        "待审事项 {approval_id} 已由 {checker} 处理（{status:term}）",
+        "held item {approval_id} was already {status:term} by {checker}",
+    ),
+    RefusalCode.HELD_ITEM_RACE: (
+        "待审事项 {approval_id} 已同时由他人处理",
+        "held item {approval_id} was decided by someone else at the same time",
+    ),
+    RefusalCode.TRANSFER_APPLIED_ELSEWHERE: (
+        "接续申请须在此人现居住地（{residence:place}）提出，而不是 {region:place}",
+        "an application to take over records is made where the person lives ({residence:place}), not in {region:place}",
+    ),
+    RefusalCode.NO_TRANSFER: ("没有编号为 {transfer_no} 的转移接续申请", "no transfer application {transfer_no}"),
+    RefusalCode.TRANSFER_RELEASED_BY: (
+        "转移接续 {transfer_no} 由 {region:place} 转出：只能由其工作人员办结",
+        "transfer {transfer_no} is released by {region:place}: only its staff complete it",
+    ),
+    RefusalCode.VOUCHER_ISSUER_OUTSIDE: (
+        "{region:place} 只为本地户籍人口和常住居民出资发放券",
+        "{region:place} funds vouchers for its hukou holders and residents only",
+    ),
+    RefusalCode.NO_PERMIT: ("没有编号为 {permit_no} 的居住证", "no residence permit {permit_no}"),
+    RefusalCode.NO_REGION: ("没有代码为 {code} 的地区", "no region has code {code}"),
+    RefusalCode.REGION_CODE_FORM: (
+        "地区代码 {code} 不是六位 GB/T 2260 代码",
+        "region code {code} is not a six-digit GB/T 2260 code",
+    ),
+    RefusalCode.NO_FISCAL_SCHEME: (
+        "没有名为 {scheme_id} 的财政方案（可选：{known}）",
+        "no fiscal scheme {scheme_id} (schemes: {known})",
+    ),
+    RefusalCode.PERSON_REGION_OUTSIDE: (
+        "第 {index} 人的居住地 {region:place} 不在您的辖区内",
+        "people[{index}].residence_region {region:place} is outside your jurisdiction",
+    ),
+    RefusalCode.PEOPLE_NOT_DATES: (
+        "人员表第 {rows} 行（从 0 起数）的 {column} 不是日期（YYYY-MM-DD）",
+        "people rows [{rows}]: {column} is not a date (YYYY-MM-DD)",
+    ),
+    RefusalCode.NO_INSTANCE_REGION: (
+        "本实例未设置 CHANGZHU_INSTANCE_REGION：不能参与跨省通办",
+        "this instance has no CHANGZHU_INSTANCE_REGION: it cannot take part in 跨省通办",
+    ),
+    RefusalCode.CITY_OUTSIDE_DESTINATION: (
+        "迁入城市 {city:place} 不在迁入地 {region:place} 内",
+        "destination city {city:place} is not in the destination region {region:place}",
+    ),
+    RefusalCode.NOTHING_TO_TRANSFER: (
+        "{region:place} 没有此人的学籍或缴费记录：无可转移",
+        "{region:place} holds no school or contribution record of this person: nothing to transfer",
+    ),
+    RefusalCode.USER_NAME_TAKEN: ("用户名 {username} 已被占用", "user name {username} is already taken"),
+    RefusalCode.NOT_A_JURISDICTION: (
+        "辖区 {code} 既不是 000000（全国）也不是地区代码",
+        "jurisdiction {code} is neither 000000 (national) nor a region code",
+    ),
+    RefusalCode.MESSAGE_PURGED: (
+        "报文 {message_id}：内容已在送达或冲正后清除",
+        "message {message_id}: its payload was purged after delivery or reversal",
+    ),
+    RefusalCode.NOT_A_PEER: (
+        "{region:place} 不是本实例登记的对端",
+        "region {region:place} is not a registered peer of this instance",
+    ),
+    RefusalCode.NO_OUTGOING_MESSAGE: ("没有编号为 {message_id} 的发出报文", "no outgoing message {message_id}"),
+    RefusalCode.NO_LONGER_A_PEER: (
+        "报文 {message_id}：{region:place} 已不是登记的对端",
+        "message {message_id}: region {region:place} is no longer a registered peer",
+    ),
+    RefusalCode.REVERSE_OR_RESEND: (
+        "操作 {action}：请选择冲正或重发",
+        "action {action}: use reverse or resend",
+    ),
+    RefusalCode.MESSAGE_NOT_DISPUTED: (
+        "报文 {message_id} 状态为{status:term}，不是有争议状态",
+        "message {message_id} is {status:term}, not disputed",
+    ),
+    RefusalCode.LOGIN_HAS_NO_PERSON: ("此账户不属于任何登记人员", "this login belongs to no registered person"),
+    RefusalCode.UNKNOWN_FILE_FORMAT: (
+        "文件格式未知：{suffix}；可用格式：{known}",
+        "unknown file format {suffix}; give one of {known}",
+    ),
+    RefusalCode.FILE_UNREADABLE: ("文件无法读取：{detail}", "{detail}"),
+    RefusalCode.FILE_HEADER_WRONG: (
+        "文件的表头（第 1 行）有误，未导入任何数据：{problems_zh}",
+        "The header (line 1) is wrong, nothing imported: {problems_en}",
+    ),
+    RefusalCode.FILE_ROWS_WRONG: (
+        "文件有 {bad} 行有误，未导入任何数据",
+        "rows with errors: {bad} of {rows}, nothing imported",
+    ),
+    RefusalCode.OPERATOR_NO_ACCOUNT: (
+        "没有名为 {username} 的账户：运维命令须以已有用户的身份执行",
+        "no account named {username}: an operator command acts as an existing user",
+    ),
+    RefusalCode.NO_APPLICATION: ("没有编号为 {application_id} 的申请", "no application number {application_id}"),
+    RefusalCode.APPEAL_NEEDS_REASON: ("申请复核须说明理由", "an appeal needs a reason"),
+    RefusalCode.STEP_NOT_ALLOWED: (
+        "申请当前为「{status_zh}」，不能「{action_zh}」（可进行：{allowed_zh}）",
+        "an application that is {status_en} does not allow the step {action_en} (allowed: {allowed_en})",
+    ),
+    RefusalCode.NO_POINTS_SCHEME: (
+        "{region:place} 没有积分办法，无法排名",
+        "{region:place} has no points scheme to rank by",
+    ),
+    RefusalCode.NO_ANNUAL_QUOTA: (
+        "{region:place} 未规定年度积分落户指标（参数 {parameter}），请在请求中给出 quota",
+        "{region:place} declares no annual quota ({parameter}): give quota in the request",
+    ),
+    RefusalCode.NO_QUOTA_RUN: ("没有编号为 {run_id} 的排名", "no quota run number {run_id}"),
+    RefusalCode.NOT_A_SYNTHETIC_CITY: (
+        "{region:place} 不是可生成合成人口的地级市",
+        "{region:place} is not a prefecture of the synthetic population",
+    ),
+    RefusalCode.CAPACITY_REQUIRED: (
+        "积分入学须给出各学区学位数（capacity）",
+        "a school-place run needs capacity per district",
+    ),
+    RefusalCode.NOT_A_STORED_ATTRIBUTE: (
+        "{name} 不是登记系统按原样保存的人员表字段",
+        "attribute {name} is not a person-table column the registry stores as given",
+    ),
+    RefusalCode.NO_PERMIT_RULE: (
+        "{on} 没有生效的居住证规定（{parameter}）",
+        "no residence-permit rule in force on {on} ({parameter})",
+    ),
+    RefusalCode.PERMIT_TOO_EARLY: (
+        "申领居住证须在 {region:place} 居住满 {needed} 个月；截至 {on} 为 {lived} 个月",
+        "residence permit needs {needed} months of residence in {region:place}; {lived} months on {on}",
+    ),
+    RefusalCode.PERMIT_HELD: (
+        "此人在本地已持有有效居住证：请办理续签",
+        "the person already holds a valid residence permit here: renew it instead",
+    ),
+    RefusalCode.PERMIT_HOLDER_MOVED: (
+        "持证人已不居住在 {region:place}：请在现居住地申领居住证",
+        "the holder no longer lives in {region:place}; apply for a permit where they live",
+    ),
+    RefusalCode.PERMIT_RENEWED: ("居住证 {permit_no} 已续签", "permit {permit_no} has already been renewed"),
+    RefusalCode.ALREADY_LIVES_THERE: ("此人已居住在 {region:place}", "the person already lives in {region:place}"),
+    RefusalCode.MOVE_BEFORE_RESIDENCE: (
+        "迁入日期 {on} 早于在 {region:place} 开始居住的日期",
+        "moved_on {on} is before residence in {region:place} began",
+    ),
+    RefusalCode.PARENT_BORN_AFTER: ("父母的出生日期须早于子女", "the parent must be born before the child"),
+    RefusalCode.ALREADY_LINKED: ("该父母与子女已经关联", "this parent and child are already linked"),
+    RefusalCode.TWO_PARENTS_LINKED: ("该子女已关联两位父母", "the child already has two linked parents"),
+    RefusalCode.HUKOU_ALREADY_THERE: (
+        "户籍已在常住地 {region:place}",
+        "the hukou is already in the place of residence {region:place}",
+    ),
+    RefusalCode.SETTLE_BEFORE_RESIDENCE: (
+        "落户日期 {on} 早于在 {region:place} 开始居住的日期",
+        "settled_on {on} is before residence in {region:place} began",
+    ),
+    RefusalCode.REGION_CODE_FORM_OF: (
+        "{field}：地区代码 {code} 不是六位 GB/T 2260 代码",
+        "{field}: region code {code} is not a six-digit GB/T 2260 code",
+    ),
+    RefusalCode.VOUCHER_REDEEMED: ("服务券 {voucher_no} 已兑付", "voucher {voucher_no} was already redeemed"),
+    RefusalCode.VOUCHER_VALUE_NOT_POSITIVE: ("面值必须大于零", "value must be positive"),
+    RefusalCode.VOUCHER_EXPIRES_BEFORE_ISSUE: ("有效期截止日须晚于发放日", "expires_on must be after issued_on"),
+    RefusalCode.VOUCHER_SERVICE_REQUIRED: ("须填写服务名称", "service: a service name is required"),
+    RefusalCode.NO_VOUCHER: ("没有编号为 {voucher_no} 的服务券", "no voucher {voucher_no}"),
+    RefusalCode.VOUCHER_REDEEMED_ON: (
+        "服务券 {voucher_no} 已于 {on} 兑付",
+        "voucher {voucher_no} was already redeemed on {on}",
+    ),
+    RefusalCode.VOUCHER_EXPIRED: ("服务券 {voucher_no} 已于 {on} 过期", "voucher {voucher_no} expired on {on}"),
+    RefusalCode.VOUCHER_PROVIDER_ELSEWHERE: (
+        "持券人居住在 {region:place}；{provider:place} 的服务机构不能兑付此券",
+        "the holder lives in {region:place}; a provider in {provider:place} cannot redeem this voucher",
+    ),
+    RefusalCode.TRANSFER_SAME_PLACE: ("转出地与转入地相同", "from_region and to_region are the same"),
+    RefusalCode.NOTHING_HELD: (
+        "{region:place} 没有此人的{scheme:term}记录",
+        "{region:place} holds no {scheme:term} record of this person",
+    ),
+    RefusalCode.DRAWS_PENSION_NO_TRANSFER: (
+        "此人已领取养老金：不再转移（第 2 条）",
+        "the person already draws a pension: no transfer (art. 2)",
+    ),
+    RefusalCode.TEMPORARY_ACCOUNT_THERE: (
+        "{region:place} 持有临时缴费账户（第 5 条）：关系保留在原地，回户籍地或待遇领取地时归集",
+        "{region:place} holds a temporary account (art. 5): the relationship stays in place and is consolidated on "
+        "return to the hukou place or where the pension is drawn",
+    ),
+    RefusalCode.TRANSFER_NOT_WAITING: (
+        "转移接续 {transfer_no} 状态为{status:term}，不在待办结状态",
+        "transfer {transfer_no} is {status:term}, not waiting to be completed",
+    ),
+    RefusalCode.NO_PENSION_CONTRIBUTIONS: ("此人没有养老保险缴费记录", "the person has no pension contributions"),
+    RefusalCode.DRAWING_PLACE_DECIDED: (
+        "待遇领取地已确定：{region:place}",
+        "the drawing place is already decided: {region:place}",
+    ),
+    RefusalCode.OVER_BUDGET: (
+        "{region:place} {year} 年{kind:term}预算为 {limit} 元（{source}）；已用 {used} 元，剩余 {left} 元，"
+        "本项需 {needed} 元",
+        "{region:place}'s {kind:term} budget for {year} is {limit} yuan ({source}); {used} yuan are used, {left} yuan "
+        "are left, this item needs {needed} yuan",
+    ),
+    RefusalCode.OVER_LIMIT: (
+        "{what:term}金额 {amount} 元，超过 {region:place} 每项 {limit} 元的上限（{source}）",
+        "{what:term} of {amount} yuan is above the limit of {limit} yuan per item in {region:place} ({source})",
+    ),
+    RefusalCode.NO_MONTHS_GIVEN: ("没有要记录的月份", "no months to record"),
+    RefusalCode.GRADE_RANGE: (
+        "年级 {grade}：须为 1 至 12（小学至高中）",
+        "grade {grade}: must be 1 to 12 (primary to senior secondary)",
+    ),
+    RefusalCode.SCHOOL_REQUIRED: ("须填写学校名称", "school: a school name is required"),
+    RefusalCode.SCHOOL_YEAR_BEFORE_BIRTH: (
+        "学年 {school_year}：该儿童出生于 {born} 年",
+        "school_year {school_year}: the child was born in {born}",
+    ),
+    RefusalCode.SCHOOL_YEAR_RECORDED: (
+        "学年 {school_year} 已有记录",
+        "school_year {school_year}: already in the record",
+    ),
+    RefusalCode.FILING_SAME_PROVINCE: (
+        "异地就医备案须为参保地以外省份的就医",
+        "filing is for treatment in another province than the insured place",
+    ),
+    RefusalCode.FILING_LOCKED: (
+        "{on} 办理的长期备案在 {months} 个月内不能变更",
+        "a long-term filing made on {on} cannot be changed within {months} months",
+    ),
+    RefusalCode.BILL_EMPTY: (
+        "费用清单至少须有一项，且每项金额大于零",
+        "bill: at least one item, every amount positive",
+    ),
+    RefusalCode.NO_MEDICAL_POLICY: (
+        "参保地 {region:place} 没有登记跨省就医政策",
+        "no cross-province policy recorded for the insured place {region:place}",
+    ),
+    RefusalCode.NO_CATALOGUE: (
+        "就医地 {region:place} 没有登记医保目录",
+        "no catalogue recorded for the treatment place {region:place}",
+    ),
+    RefusalCode.FACT_REFUSED: ("事实 {fact_zh}：{reason_zh}", "fact {fact_en}: {reason_en}"),
+    RefusalCode.REQUEST_INVALID: ("请求内容有误：{fields}", "{fields}"),
+    RefusalCode.FIELD_NOT_ALLOWED: ("不接受此项", "not a field of this request"),
+    RefusalCode.VALUE_INVALID: ("取值无效：{detail}", "{detail}"),
+    RefusalCode.NO_SUCH_PATH: ("没有此地址", "Not Found"),
+    RefusalCode.METHOD_NOT_ALLOWED: ("此地址不支持该操作", "Method Not Allowed"),
+    RefusalCode.BODY_TOO_LARGE: ("请求内容过大：最多 {limit} 字节", "request body is larger than {limit} bytes"),
+    RefusalCode.DATABASE_TIMEOUT: (
+        "数据库未能及时应答（语句超时 {statement_ms} 毫秒，连接超时 {connect_s} 秒）；请求未完成：请重试"
+        "（写入请使用同一幂等键）；事件编号 {incident}",
+        "the database did not answer in time (statement timeout {statement_ms} ms, connect timeout {connect_s} s); "
+        "the request did not complete: retry it (writes with the same idempotency key); incident {incident}",
+    ),
+    RefusalCode.DATABASE_UNAVAILABLE: (
+        "数据库不可用；事件编号 {incident}",
+        "the database is unavailable; incident {incident}",
+    ),
+    RefusalCode.VALUE_DOES_NOT_FIT: (
+        "有数值超出数据库的限制（过长或超出范围）；事件编号 {incident}",
+        "a value does not fit the database (too long or out of range); incident {incident}",
+    ),
+    RefusalCode.INTERNAL: (
+        "内部错误；运维人员可在日志中查到事件编号 {incident}",
+        "internal error; the operator can find incident {incident} in the log",
+    ),
+    RefusalCode.IN_TWO_LANGUAGES: ("{text_zh}", "{text_en}"),
+    RefusalCode.UNCODED: ("操作未能完成：{text}", "{text}"),
 }
-_JOINERS = {Lang.ZH: "、", Lang.EN: " or "}
+PLACE = "place"  # the format spec of a region code shown with its name: {region:place}
+ROLE = "role"  # the format spec of a role shown by its name: {role:role}
+TERM = "term"  # the format spec of a word of the ledger's vocabulary (TERMS) shown in each language: {scheme:term}
+TERMS: dict[str, tuple[str, str]] = {
+    "pension": ("养老保险", "pension"),
+    "medical": ("医疗保险", "medical"),
+    "unemployment": ("失业保险", "unemployment"),
+    "housing_wait": ("公租房轮候", "housing wait"),
+    "school": ("学籍", "school"),
+    "vouchers": ("服务券", "vouchers"),
+    "applied": ("已申请", "applied"),
+    "completed": ("已完成", "completed"),
+    "pending": ("待审核", "pending"),
+    "approved": ("已批准", "approved"),
+    "rejected": ("已驳回", "rejected"),
+    "queued": ("排队中", "queued"),
+    "running": ("运行中", "running"),
+    "done": ("已完成", "done"),
+    "failed": ("失败", "failed"),
+    "delivered": ("已送达", "delivered"),
+    "reversed": ("已冲正", "reversed"),
+    "disputed": ("有争议", "disputed"),
+    "refused": ("被拒收", "refused"),
+    "voucher": ("服务券", "a voucher"),
+    "hospital_bill": ("医疗费用", "a hospital bill"),
+}
+_NATIONAL = "000000"
+_JOINERS = {Lang.ZH: "、", Lang.EN: ", "}
+_LIST_JOINERS = {Lang.ZH: "、", Lang.EN: " or "}
+
+# spec -> value -> (Chinese name, English name or None): the names a caller looked up for a refusal's place and role
+# parameters (Refusal.named)
+Names = dict[str, dict[str, tuple[str, str | None]]]
 
 
 @cache
@@ -265,10 +888,41 @@ def template_fields(template: str) -> frozenset[str]:
     return frozenset(name for _, name, _, _ in string.Formatter().parse(template) if name)
 
 
+@cache
+def named_fields(template: str) -> frozenset[tuple[str, str]]:
+    """(parameter, spec) of each parameter a template shows by its name ({region:place}, {role:role})."""
+    return frozenset(
+        (name, spec) for _, name, spec, _ in string.Formatter().parse(template) if name and spec in (PLACE, ROLE, TERM)
+    )
+
+
+class _Filler(string.Formatter):
+    """str.format with the value of a named field already rendered (its spec says how it was)."""
+
+    def format_field(self, value: Any, format_spec: str) -> str:
+        return str(value) if format_spec in (PLACE, ROLE, TERM) else super().format_field(value, format_spec)
+
+
+_FILLER = _Filler()
+
+
+def _named(value: str, spec: str, lang: Lang, names: Names) -> str:
+    """One place ("成都市 (510100)", the code where no name is known), role or term (its name, else its value)."""
+    if spec == TERM:
+        return TERMS[value][0 if lang == Lang.ZH else 1] if value in TERMS else value
+    if spec == PLACE and value == _NATIONAL:
+        return "全国 (000000)" if lang == Lang.ZH else "the whole country (000000)"
+    found = names.get(spec, {}).get(value)
+    if found is None:
+        return value
+    shown = found[0] if lang == Lang.ZH or not found[1] else found[1]
+    return f"{shown} ({value})" if spec == PLACE else shown
+
+
 @dataclass(frozen=True)
 class Refusal:
-    """One reason a file's row, cell or header is refused: its code and the parameters its templates name (each a
-    value as text, or a list of values). Equal refusals are equal values; str() is the English."""
+    """One reason a request, or a file's row, cell or header, is refused: its code and the parameters its templates
+    name (each a value as text, or a list of values). Equal refusals are equal values; str() is the English."""
 
     code: RefusalCode
     params: tuple[tuple[str, Param], ...] = ()
@@ -279,11 +933,28 @@ class Refusal:
         if given != wanted:
             raise ValueError(f"refusal {self.code.value} takes {sorted(wanted)}, given {sorted(given)}")
 
-    def text(self, lang: Lang) -> str:
-        """The reason in `lang`, its parameters filled in."""
-        joiner = _JOINERS[lang]
-        values = {k: v if isinstance(v, str) else joiner.join(v) for k, v in self.params}
-        return TEMPLATES[self.code][0 if lang == Lang.ZH else 1].format(**values)
+    def text(self, lang: Lang, names: Names | None = None) -> str:
+        """The reason in `lang`, its parameters filled in (places and roles by the `names` given)."""
+        template = TEMPLATES[self.code][0 if lang == Lang.ZH else 1]
+        specs = dict(named_fields(template))
+        values: dict[str, str] = {}
+        for key, value in self.params:
+            items = (value,) if isinstance(value, str) else value
+            if key in specs:
+                values[key] = _JOINERS[lang].join(_named(v, specs[key], lang, names or {}) for v in items)
+            else:
+                values[key] = value if isinstance(value, str) else _LIST_JOINERS[lang].join(value)
+        return _FILLER.format(template, **values)
+
+    def named(self) -> dict[str, set[str]]:
+        """The values a caller looks names up for, by spec (region codes under "place", roles under "role")."""
+        wanted: dict[str, set[str]] = {}
+        fields = named_fields(TEMPLATES[self.code][0]) | named_fields(TEMPLATES[self.code][1])
+        params = dict(self.params)
+        for key, spec in fields - {(k, TERM) for k, _ in self.params}:
+            value = params[key]
+            wanted.setdefault(spec, set()).update((value,) if isinstance(value, str) else value)
+        return wanted
 
     @property
     def zh(self) -> str:
@@ -332,3 +1003,31 @@ def refusal_of(error: Exception) -> Refusal:
     """The refusal an error carries (its `refusal` attribute), else its message as UNTRANSLATED."""
     found = getattr(error, "refusal", None)
     return found if isinstance(found, Refusal) else untranslated(str(error))
+
+
+def uncoded(text: str) -> Refusal:
+    """An error's message that no code names: a message written "中文 / English" (or "中文／English") as its two
+    halves, any other as it came (UNCODED)."""
+    for cut in (" / ", "／"):
+        zh, found, en = text.partition(cut)
+        if found and any("\u4e00" <= c <= "\u9fff" for c in zh) and en.strip():
+            return refusal(RefusalCode.IN_TWO_LANGUAGES, text_zh=zh.strip(), text_en=en.strip())
+    return refusal(RefusalCode.UNCODED, text=text)
+
+
+class CodedError(ChangzhuError):
+    """An error whose reason is a Refusal (its message the English, `refusal` kept for a reader of either language);
+    given a plain message, `refusal` is None and the API shows the message as it came (uncoded)."""
+
+    refusal: Refusal | None = None
+
+    def __init__(self, reason: str | Refusal) -> None:
+        if isinstance(reason, Refusal):
+            self.refusal = reason
+        super().__init__(str(reason))
+
+
+def reason_of(error: Exception) -> Refusal:
+    """The refusal an error carries, else its message uncoded (`uncoded`): what the API shows of any error."""
+    found = getattr(error, "refusal", None)
+    return found if isinstance(found, Refusal) else uncoded(str(error))

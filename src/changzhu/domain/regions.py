@@ -6,7 +6,7 @@ import re
 from dataclasses import dataclass
 from enum import StrEnum
 
-from changzhu.errors import ChangzhuError
+from changzhu.domain.refusals import CodedError, RefusalCode, refusal
 
 _CODE_PATTERN = re.compile(r"^[1-8]\d{5}$")
 
@@ -40,14 +40,14 @@ class CitySizeBand:
     max_urban_pop: int | None
 
 
-class InvalidRegionCode(ChangzhuError, ValueError):
+class InvalidRegionCode(CodedError, ValueError):
     """A string that is not a well-formed GB/T 2260 six-digit division code."""
 
 
 def validate_code(code: str) -> str:
     """Return the code if it is a well-formed six-digit GB/T 2260 code, else raise InvalidRegionCode."""
     if not isinstance(code, str) or not _CODE_PATTERN.match(code):
-        raise InvalidRegionCode(f"region code {code!r} is not a six-digit GB/T 2260 code")
+        raise InvalidRegionCode(refusal(RefusalCode.REGION_CODE_FORM, code=repr(code)))
     return code
 
 

@@ -16,6 +16,7 @@ from enum import StrEnum
 from sqlalchemy import func, select, text
 from sqlalchemy.orm import Session
 
+from changzhu.domain.refusals import RefusalCode, refusal
 from changzhu.store.checks import RegistryError
 from changzhu.store.resident_models import MedicalClaimRow, VoucherRow
 
@@ -73,7 +74,15 @@ def charge(session: Session, budget: Budget, amount_fen: int) -> None:
     if used + amount_fen > budget.limit_fen:
         left = max(budget.limit_fen - used, 0)
         raise BudgetExceeded(
-            f"{budget.region}'s {budget.kind.value} budget for {budget.year} is {budget.limit_fen / 100:,.2f} yuan "
-            f"({budget.source}); {used / 100:,.2f} yuan are used, {left / 100:,.2f} yuan are left, "
-            f"this item needs {amount_fen / 100:,.2f} yuan"
+            refusal(
+                RefusalCode.OVER_BUDGET,
+                region=budget.region,
+                kind=budget.kind.value,
+                year=budget.year,
+                limit=f"{budget.limit_fen / 100:,.2f}",
+                source=budget.source,
+                used=f"{used / 100:,.2f}",
+                left=f"{left / 100:,.2f}",
+                needed=f"{amount_fen / 100:,.2f}",
+            )
         )

@@ -166,7 +166,7 @@ def record_contributions(
 ) -> dict[str, object]:
     """Record paid months at `region`; pension contributions go to a temporary account where art. 5 applies."""
     if not months:
-        raise RegistryError("no months to record")
+        raise RegistryError(refusal(RefusalCode.NO_MONTHS_GIVEN))
     validate_months(months, scheme, date.today())
 
     def apply(session: Session, txn: LedgerTransactionRow) -> Outcome:
@@ -203,20 +203,22 @@ def record_school_year(
 ) -> dict[str, object]:
     """Add one completed school year to a child's record (学籍), held by the enrolling region."""
     if not 1 <= grade <= 12:
-        raise RegistryError(f"grade {grade}: must be 1 to 12 (primary to senior secondary)")
+        raise RegistryError(refusal(RefusalCode.GRADE_RANGE, grade=grade))
     if not school.strip():
-        raise RegistryError("school: a school name is required")
+        raise RegistryError(refusal(RefusalCode.SCHOOL_REQUIRED))
 
     def apply(session: Session, txn: LedgerTransactionRow) -> Outcome:
         person = lock_person(session, person_key, {"region": region})
         if not person.birth_date.year + 5 <= school_year <= person.birth_date.year + 20:
-            raise RegistryError(f"school_year {school_year}: the child was born in {person.birth_date.year}")
+            raise RegistryError(
+                refusal(RefusalCode.SCHOOL_YEAR_BEFORE_BIRTH, school_year=school_year, born=person.birth_date.year)
+            )
         if session.scalar(
             select(SchoolRecordRow.id).where(
                 SchoolRecordRow.person_id == person.id, SchoolRecordRow.school_year == school_year
             )
         ):
-            raise RegistryError(f"school_year {school_year}: already in the record")
+            raise RegistryError(refusal(RefusalCode.SCHOOL_YEAR_RECORDED, school_year=school_year))
         session.add(
             SchoolRecordRow(
                 person_id=person.id,

@@ -15,6 +15,7 @@ from typing import cast
 from sqlalchemy import Engine, Table, bindparam, delete, func, select
 from sqlalchemy.orm import Session
 
+from changzhu.domain.refusals import RefusalCode, refusal
 from changzhu.ledger.accounts import Leg, post
 from changzhu.ledger.budgets import Budget, charge
 from changzhu.ledger.medical_rules import CatalogueItem, Policy, settle
@@ -162,7 +163,7 @@ def file_treatment(
     of months counts from the next day and ends on the same day of the last month, or that month's last day
     (民法典 arts. 201, 203): filed on 2026-08-31, valid until 2027-02-28."""
     if insured_region[:2] == treatment_region[:2]:
-        raise MedicalError("filing is for treatment in another province than the insured place")
+        raise MedicalError(refusal(RefusalCode.FILING_SAME_PROVINCE))
     try:
         valid_months, lock_months = temporary_filing_months(filed_on), long_term_filing_lock_months(filed_on)
     except ParameterError as exc:
@@ -183,9 +184,7 @@ def file_treatment(
         )
         if kind == FilingKind.LONG_TERM and recent is not None:
             if filed_on <= add_months_scalar(recent.filed_on, lock_months):
-                raise MedicalError(
-                    f"a long-term filing made on {recent.filed_on} cannot be changed within {lock_months} months"
-                )
+                raise MedicalError(refusal(RefusalCode.FILING_LOCKED, on=str(recent.filed_on), months=lock_months))
             recent.valid_until = filed_on - timedelta(days=1)  # the new long-term filing replaces it
         valid = OPEN_END if kind == FilingKind.LONG_TERM else add_months_scalar(filed_on, valid_months)
         filing = MedicalFilingRow(
@@ -232,7 +231,7 @@ def settle_bill(
     """Settle a hospital bill directly: the treatment place's catalogue, the insured place's policy (and the
     insured place's fund `budget`, if given)."""
     if not bill or any(amount <= 0 for _, amount in bill):
-        raise MedicalError("bill: at least one item, every amount positive")
+        raise MedicalError(refusal(RefusalCode.BILL_EMPTY))
 
     def apply(session: Session, txn: LedgerTransactionRow) -> Outcome:
         person = lock_person(session, person_key)
@@ -246,14 +245,14 @@ def settle_bill(
         }
         found = session.execute(_POLICY_FILING_PAID, params).first()  # one statement for the three
         if found is None:
-            raise MedicalError(f"no cross-province policy recorded for the insured place {insured_region}")
+            raise MedicalError(refusal(RefusalCode.NO_MEDICAL_POLICY, region=insured_region))
         policy_row, filing, paid = found
         catalogue = {
             code: CatalogueItem(code, category, share)
             for code, category, share in session.execute(_CATALOGUE, {"region": treatment_region})
         }
         if not catalogue:
-            raise MedicalError(f"no catalogue recorded for the treatment place {treatment_region}")
+            raise MedicalError(refusal(RefusalCode.NO_CATALOGUE, region=treatment_region))
         policy = Policy(
             policy_row.deductible_fen,
             policy_row.rate_permille,

@@ -17,6 +17,7 @@ from sqlalchemy.dialects import postgresql
 from sqlalchemy.orm import Session
 from sqlalchemy.sql.dml import UpdateBase
 
+from changzhu.domain.refusals import RefusalCode, refusal
 from changzhu.ledger import pension_rules as rules
 from changzhu.ledger import rates
 from changzhu.ledger.accounts import Leg, person_account
@@ -224,7 +225,7 @@ def reconcile_pension(
     local = {t.to_region for t in transfers}
     relation = session.get(PensionRelationRow, person.id)
     if relation is not None and relation.drawing_region is not None:
-        raise RegistryError("the person already draws a pension: no further contributions or transfers (art. 2)")
+        raise RegistryError(refusal(RefusalCode.DRAWS_PENSION))
     facts = [
         rules.PensionMonth(
             m.id,

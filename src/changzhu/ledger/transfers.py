@@ -13,10 +13,11 @@ from datetime import date
 from enum import StrEnum
 from typing import cast
 
-from sqlalchemy import Engine, Table, exists, insert, select, update
+from sqlalchemy import Engine, Table, exists, func, insert, select, update
 from sqlalchemy.orm import Session
 from sqlalchemy.sql.dml import UpdateBase
 
+from changzhu.domain.refusals import RefusalCode, refusal
 from changzhu.ledger import pension_rules as rules
 from changzhu.ledger.accounts import Leg, balance, balances, person_account, post
 from changzhu.ledger.pension_holdings import PensionHistory, moved_totals, pension_history, reconcile_pension
@@ -158,6 +159,22 @@ def _holdings(
     return bool(found[0]), found[1]
 
 
+def held_at_origin(session: Session, transfer: TransferRow) -> int:
+    """How many months (school years) the transfer's old place holds of its scheme now: what a release would move
+    (0: nothing, and a release completes the application moving nothing)."""
+    if transfer.scheme == TransferScheme.SCHOOL:
+        count = select(func.count()).where(
+            SchoolRecordRow.person_id == transfer.person_id, SchoolRecordRow.held_region == transfer.from_region
+        )
+    else:
+        count = select(func.count()).where(
+            ContributionMonthRow.person_id == transfer.person_id,
+            ContributionMonthRow.scheme == transfer.scheme,
+            ContributionMonthRow.held_region == transfer.from_region,
+        )
+    return int(session.scalar(count) or 0)
+
+
 def apply_transfer(
     engine: Engine,
     person_key: str,
@@ -202,18 +219,15 @@ def _check_application(
     """Refuse an application the person's holdings and pension relation do not allow; `known` is whether
     `from_region` holds a record and the relation, if the caller has read them."""
     if from_region == to_region:
-        raise RegistryError("from_region and to_region are the same")
+        raise RegistryError(refusal(RefusalCode.TRANSFER_SAME_PLACE))
     held, relation = known if known is not None else _holdings(session, person, scheme, from_region)
     if not held:
-        raise RegistryError(f"{from_region} holds no {scheme.value} record of this person")
+        raise RegistryError(refusal(RefusalCode.NOTHING_HELD, region=from_region, scheme=scheme.value))
     if scheme == TransferScheme.PENSION:
         if relation is not None and relation.drawing_region is not None:
-            raise RegistryError("the person already draws a pension: no transfer (art. 2)")
+            raise RegistryError(refusal(RefusalCode.DRAWS_PENSION_NO_TRANSFER))
         if relation is not None and to_region == relation.temp_region:
-            raise RegistryError(
-                f"{to_region} holds a temporary account (art. 5): the relationship stays in place and is "
-                "consolidated on return to the hukou place or where the pension is drawn"
-            )
+            raise RegistryError(refusal(RefusalCode.TEMPORARY_ACCOUNT_THERE, region=to_region))
 
 
 def _applied(
@@ -322,13 +336,15 @@ def complete_transfer(
             .with_for_update(of=PersonRow)
         ).first()
         if found is None:
-            raise RegistryError(f"no transfer application {transfer_no!r}")
+            raise RegistryError(refusal(RefusalCode.NO_TRANSFER, transfer_no=transfer_no))
         locked[:] = [(found[0], found[1], found[2])]
 
     def apply(session: Session, txn: LedgerTransactionRow) -> Outcome:
         person, transfer, _relation = locked[0]
         if transfer.status != "applied":
-            raise RegistryError(f"transfer {transfer_no} is {transfer.status}, not waiting to be completed")
+            raise RegistryError(
+                refusal(RefusalCode.TRANSFER_NOT_WAITING, transfer_no=transfer_no, status=str(transfer.status))
+            )
         amounts, writes = _release_and_receive(session, txn, person, transfer)
         completed = update(_TRANSFERS).where(_TRANSFERS.c.id == transfer.id).values(status="completed", amounts=amounts)
         return _completed(transfer_no, person.person_key, transfer, amounts, [*writes, completed])
@@ -434,9 +450,9 @@ def settle_drawing(
         person = lock_person(session, person_key)
         relation = session.get(PensionRelationRow, person.id)
         if relation is None:
-            raise RegistryError("the person has no pension contributions")
+            raise RegistryError(refusal(RefusalCode.NO_PENSION_CONTRIBUTIONS))
         if relation.drawing_region is not None:
-            raise RegistryError(f"the drawing place is already decided: {relation.drawing_region}")
+            raise RegistryError(refusal(RefusalCode.DRAWING_PLACE_DECIDED, region=relation.drawing_region))
         rows = _held_rows(session, person, "pension", None, None)
         months_paid: dict[str, int] = defaultdict(int)
         last_paid: dict[str, int] = {}

@@ -16,6 +16,7 @@ import polars as pl
 from sqlalchemy import Engine, Table, bindparam, select, update
 from sqlalchemy.orm import Session
 
+from changzhu.domain.refusals import RefusalCode, refusal
 from changzhu.ledger.accounts import Leg, post
 from changzhu.ledger.budgets import Budget, charge
 from changzhu.store import audit, audit_subjects
@@ -61,7 +62,7 @@ def _claim_redemption(session: Session, voucher_no: str, txn: LedgerTransactionR
         "created_at": audit.now_iso(),
     }
     if claim_row(session, marker) is None:
-        raise VoucherError(f"voucher {voucher_no} was already redeemed")
+        raise VoucherError(refusal(RefusalCode.VOUCHER_REDEEMED, voucher_no=voucher_no))
 
 
 def issue_voucher(
@@ -80,11 +81,11 @@ def issue_voucher(
 ) -> dict[str, object]:
     """Issue a voucher of `value_fen` for `service` to a registered person (within `budget`, if given)."""
     if value_fen <= 0:
-        raise VoucherError("value must be positive")
+        raise VoucherError(refusal(RefusalCode.VOUCHER_VALUE_NOT_POSITIVE))
     if expires_on <= issued_on:
-        raise VoucherError("expires_on must be after issued_on")
+        raise VoucherError(refusal(RefusalCode.VOUCHER_EXPIRES_BEFORE_ISSUE))
     if not service.strip():
-        raise VoucherError("service: a service name is required")
+        raise VoucherError(refusal(RefusalCode.VOUCHER_SERVICE_REQUIRED))
 
     def apply(session: Session, txn: LedgerTransactionRow) -> Outcome:
         holder = lock_person(session, holder_key, {"issuer_region": issuer_region})
@@ -156,19 +157,22 @@ def redeem_voucher(
             .with_for_update(of=VoucherRow)
         ).first()
         if found is None:
-            raise VoucherError(f"no voucher {voucher_no!r}")
+            raise VoucherError(refusal(RefusalCode.NO_VOUCHER, voucher_no=voucher_no))
         locked[:] = [(found[0], found[1])]
 
     def apply(session: Session, txn: LedgerTransactionRow) -> Outcome:
         voucher, holder = locked[0]
         if voucher.status != "issued":
-            raise VoucherError(f"voucher {voucher_no} was already redeemed on {voucher.redeemed_on}")
+            raise VoucherError(
+                refusal(RefusalCode.VOUCHER_REDEEMED_ON, voucher_no=voucher_no, on=str(voucher.redeemed_on))
+            )
         if redeemed_on > voucher.expires_on:
-            raise VoucherError(f"voucher {voucher_no} expired on {voucher.expires_on}")
+            raise VoucherError(refusal(RefusalCode.VOUCHER_EXPIRED, voucher_no=voucher_no, on=str(voucher.expires_on)))
         if provider_region != holder.residence_region:
             raise VoucherError(
-                f"the holder lives in {holder.residence_region}; a provider in {provider_region} "
-                "cannot redeem this voucher"
+                refusal(
+                    RefusalCode.VOUCHER_PROVIDER_ELSEWHERE, region=holder.residence_region, provider=provider_region
+                )
             )
         # the voucher is locked and still issued; its one redemption is claimed by a unique marker row (so a
         # status reset cannot redeem it again); the status flips with the audit record (one statement on PostgreSQL)

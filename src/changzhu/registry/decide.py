@@ -1,35 +1,70 @@
 """Decisions for registered residents whose core facts may be missing: undetermined where a missing fact matters.
 
-The rules engine reads five core facts as always known (employed, criminal_record, education, housing,
-income_per_capita_month). A resident registered without one of them is decided under every value the fact can
-take (both booleans, every category, and for income one value below and one above every threshold): a decision
-that is the same under all of them is determined; one that changes is undetermined and names the facts it changed
-with, in needs_<service> (unassessed_<scheme> for points). Residents with all facts are decided once, as usual.
+The rules engine reads these core facts as always known: employed, criminal_record, education, housing,
+income_per_capita_month and the insurance months (si_months_local, si_months_total, medical_months_local,
+prior_si_months; unknown in a registry holding no contribution history of the person, frames.person_frame). A
+resident registered without one of them is decided under every value the fact can take (both booleans, every
+category, for income one value below and one above every threshold, for months none and every month of the
+person's life): a decision that is the same under all of them is determined; one that changes is undetermined and
+names the facts it changed with, in needs_<service> (unassessed_<scheme> for points). Residents with all facts are
+decided once, as usual.
 """
 
 from __future__ import annotations
 
 import itertools
+from collections.abc import Mapping
 from datetime import date
 from math import prod
 
 import numpy as np
 import polars as pl
 
-from changzhu.domain.person import EDUCATION_LEVELS, HOUSING_TENURES
+from changzhu.domain.person import EDUCATION_LEVELS, HOUSING_TENURES, INSURANCE_MONTH_COLUMNS
 from changzhu.domain.services import Service
 from changzhu.rules import evaluate
 from changzhu.rules.scenario import Scenario
 
-# Every value a missing fact is tried with. Income rules are thresholds ("below N yuan a month"): no income and an
-# income above any threshold in the policies give both sides of each.
+
+class Lifetime:
+    """Stands for the whole months from a person's birth to the evaluation date: more than anyone can have paid."""
+
+    @staticmethod
+    def months(on: date) -> pl.Expr:
+        """Whole months from birth_date to `on` (0 for a date before birth), as the person table's Int32."""
+        birth = pl.col("birth_date")
+        months = (on.year - birth.dt.year()) * 12 + on.month - birth.dt.month() - (birth.dt.day() > on.day)
+        return months.clip(lower_bound=0).cast(pl.Int32)
+
+
+LIFETIME = Lifetime()
+
+# Every value a missing fact is tried with. Income and insurance months are read against thresholds ("below N yuan
+# a month", "at least N months"): none and more than any threshold (an income above any in the policies; months
+# paid all one's life) give both sides of each, and the range of points counted from months.
 FACT_VALUES: dict[str, tuple[object, ...]] = {
     "employed": (True, False),
     "criminal_record": (False, True),
     "education": tuple(EDUCATION_LEVELS),
     "housing": tuple(HOUSING_TENURES),
     "income_per_capita_month": (0.0, 1.0e9),
+    **{column: (0, LIFETIME) for column in INSURANCE_MONTH_COLUMNS},
 }
+
+
+def filled(people: pl.DataFrame, values: Mapping[str, object], on: date) -> pl.DataFrame:
+    """The table with each missing fact in `values` filled with its value (one of FACT_VALUES) on `on`.
+
+    Local months are at most the total (validate_person_table's rule): a missing total is at least the local
+    months, and missing local months at most the total, so every combination is a table the rules accept."""
+    value = {f: Lifetime.months(on) if isinstance(v, Lifetime) else pl.lit(v) for f, v in values.items()}
+    if "si_months_total" in value:
+        value["si_months_total"] = pl.max_horizontal(value["si_months_total"], pl.col("si_months_local"))
+    local = value.pop("si_months_local", None)
+    out = people.with_columns(pl.col(f).fill_null(v).cast(people[f].dtype).alias(f) for f, v in value.items())
+    if local is None:
+        return out
+    return out.with_columns(pl.col("si_months_local").fill_null(pl.min_horizontal(local, pl.col("si_months_total"))))
 
 
 MAX_ROWS = 2_000_000  # people × combinations decided in one call (about 1 GB at most)
@@ -124,12 +159,12 @@ def _decide_by_variants(
     span = int(people["person_id"].max()) + 1  # type: ignore[arg-type]
     tables = []
     for v, combo in enumerate(combos):
-        filled = people.with_columns(
-            *(pl.col(f).fill_null(pl.lit(value)).alias(f) for f, value in zip(facts, combo, strict=True)),
-            (pl.col("person_id") + v * span).alias("person_id"),
-            (pl.col("parent_id") + v * span).alias("parent_id"),
+        tables.append(
+            filled(people, dict(zip(facts, combo, strict=True)), on).with_columns(
+                (pl.col("person_id") + v * span).alias("person_id"),
+                (pl.col("parent_id") + v * span).alias("parent_id"),
+            )
         )
-        tables.append(filled)
     result = evaluate(pl.concat(tables), on, scenario=scenario, services=services, earliest=earliest)
     n = people.height
     out: dict[str, pl.Series] = {"person_id": people["person_id"]}

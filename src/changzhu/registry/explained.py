@@ -1,6 +1,7 @@
 """explain() for registered residents whose core facts may be missing, deciding as evaluate_registered decides.
 
-A record lacking a core fact (employed, criminal_record, education, housing, income_per_capita_month) gets every
+A record lacking a core fact (employed, criminal_record, education, housing, income_per_capita_month, the insurance
+months) gets every
 decision, earliest date, list of facts needed and points range from evaluate_registered (decided under every value
 the missing facts can take). The conditions and points items around those decisions are the rules' own, read with
 the missing facts set to one of their values, except where they depend on one: a condition reading a missing fact
@@ -18,8 +19,9 @@ from typing import Any
 import polars as pl
 
 from changzhu.domain.lang import Lang
+from changzhu.domain.person import INSURANCE_MONTH_COLUMNS
 from changzhu.domain.services import Service
-from changzhu.registry.decide import FACT_VALUES, evaluate_registered
+from changzhu.registry.decide import FACT_VALUES, evaluate_registered, filled
 from changzhu.rules import explain
 from changzhu.rules.catalog import policies_in_use
 from changzhu.rules.explain import (
@@ -29,8 +31,19 @@ from changzhu.rules.explain import (
     ServiceExplanation,
     needs_text,
 )
+from changzhu.rules.frame import COUNT_CLOCKS
 from changzhu.rules.labels import fact_labels
 from changzhu.rules.scenario import Scenario
+
+# The rules' variables that read a missing fact: its own (a core column's variable has its name) and, for the
+# insurance months, the clocks counting from them (rules.frame.COUNT_CLOCKS; si_recognised also adds the months
+# recognised from the previous place).
+READ_AS: dict[str, frozenset[str]] = {
+    fact: frozenset({fact, *(clock for clock, column in COUNT_CLOCKS.items() if column == fact)})
+    for fact in FACT_VALUES
+} | {"prior_si_months": frozenset({"prior_si_months", "si_recognised"})}
+# Why an insurance months condition is unknown: the registry holds no contribution history and no months given.
+NO_HISTORY = {"zh": "未知：未上传缴费记录", "en": "unknown: no contribution history uploaded"}
 
 
 def lacking(people: pl.DataFrame) -> dict[int, list[str]]:
@@ -56,8 +69,8 @@ def explain_registered(
     if not gaps:
         return explain(people, on, person_id=person_id, scenario=scenario, services=services, lang=lang)
     missing = sorted({f for facts in gaps.values() for f in facts})
-    filled = people.with_columns(pl.col(f).fill_null(pl.lit(FACT_VALUES[f][0])).alias(f) for f in missing)
-    shown = explain(filled, on, person_id=person_id, scenario=scenario, services=services, lang=lang)
+    one_value = filled(people, {f: FACT_VALUES[f][0] for f in missing}, on)
+    shown = explain(one_value, on, person_id=person_id, scenario=scenario, services=services, lang=lang)
     decided = evaluate_registered(people, on, scenario=scenario)  # every service: conditions may cite any
     overlay = _Overlay(
         {int(r["person_id"]): r for r in decided.iter_rows(named=True)},
@@ -115,8 +128,9 @@ class _Overlay:
         if not facts or c.passed is None or c.subject is None:
             return c
         row = self.rows.get(about, {})  # type: ignore[arg-type]
-        if c.kind == "variable" and c.subject in facts:
-            needed = [c.subject]
+        read = [f for f in facts if c.subject in READ_AS[f]]
+        if c.kind == "variable" and read:
+            needed = read
         elif c.kind == "service" and row.get(f"undetermined_{c.subject}"):
             needed = [f for f in row.get(f"needs_{c.subject}") or [] if f in facts] or facts
         elif c.kind == "points" and self._line_open(row, c.subject, c.threshold):
@@ -124,7 +138,10 @@ class _Overlay:
         else:
             return c
         missing = needs_text([self.label(f) for f in needed], self.lang)
-        value = ("未知" if self.lang == "zh" else "unknown") if c.kind == "variable" else None
+        value = None
+        if c.kind == "variable":
+            unknown = NO_HISTORY if set(needed) <= set(INSURANCE_MONTH_COLUMNS) else {"zh": "未知", "en": "unknown"}
+            value = unknown["zh" if self.lang == "zh" else "en"]
         return replace(c, value=value, passed=None, earliest=None, earliest_note=None, missing=missing)
 
     @staticmethod
@@ -144,7 +161,7 @@ class _Overlay:
         prerequisites = [self.condition(c, who) for c in p.prerequisites]
         indicators = []
         for item in p.indicators:
-            prefixes = {f: f"{self.label(f)}: " for f in facts}
+            prefixes = {f: tuple(f"{self.label(v)}: " for v in READ_AS[f]) for f in facts}
             read = [f for f, prefix in prefixes.items() if any(i.startswith(prefix) for i in item.inputs)]
             if not read:
                 indicators.append(item)

@@ -13,7 +13,7 @@ import polars as pl
 from sqlalchemy import Engine, delete
 from sqlalchemy.orm import Session
 
-from changzhu.domain.refusals import Refusal
+from changzhu.domain.refusals import Refusal, RefusalCode, refusal
 from changzhu.registry.residents import fact_types
 from changzhu.rules import person_inputs
 from changzhu.rules.inputs import InputSpec
@@ -33,7 +33,9 @@ class InvalidFact(RegistryError):
     def __init__(self, fact: str, reason_zh: str, reason_en: str, label_zh: str | None = None) -> None:
         self.fact, self.reason_zh, self.reason_en = fact, reason_zh, reason_en
         shown = f"{label_zh}（{fact}）" if label_zh else fact
-        super().__init__(f"事实 {shown}：{reason_zh} / fact {fact}: {reason_en}")
+        super().__init__(
+            refusal(RefusalCode.FACT_REFUSED, fact_zh=shown, fact_en=fact, reason_zh=reason_zh, reason_en=reason_en)
+        )
 
 
 TYPE_ZH = {
@@ -89,6 +91,8 @@ def _typed(spec: InputSpec, dtype: pl.DataType, value: object) -> Fact | None:
     unknown = [c for c in chosen if codes and c not in codes]
     if unknown:
         raise _not_listed(spec, unknown[0])
+    if spec.type == "months" and isinstance(read, int) and read < 0:
+        raise InvalidFact(spec.name, "月数不能为负", "months cannot be negative", spec.label_zh)
     if isinstance(read, bool | int | float | str | date | list):
         return read
     raise InvalidFact(spec.name, f"{value!r} 无法读取", f"{value!r} cannot be read", spec.label_zh)

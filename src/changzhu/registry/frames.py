@@ -67,9 +67,13 @@ def person_frame(engine: Engine, person_ids: Collection[int] | None = None) -> p
 
     Then the inputs the jurisdictions in use declare, null where not given (unknown).
 
-    Stored columns come from the persons table, insurance months are derived from contribution records,
-    parent_id from household links; any other column comes from the facts given at registration or import
-    (person_attributes) and is null where none was given (so validate_person_table names what is still missing).
+    Stored columns come from the persons table, parent_id from household links, and the insurance months
+    (INSURANCE_MONTH_COLUMNS) from contribution records: once the registry holds one record of a scheme for the
+    person, their history of it is known, and a place without a record counts 0 months. Without any record of the
+    scheme, the months are the facts given (a caseworker's statement, at registration, import or by PATCH facts),
+    else null: unknown, never 0 — the rules reading them are undetermined and name them. Any other column comes
+    from the facts given at registration or import (person_attributes) and is null where none was given (so
+    validate_person_table names what is still missing).
     """
     people_query = select(PersonRow)
     links_query = select(HouseholdLinkRow.child_id, func.min(HouseholdLinkRow.parent_id)).group_by(
@@ -99,8 +103,11 @@ def person_frame(engine: Engine, person_ids: Collection[int] | None = None) -> p
 
     pension_at, medical_at = months_at(pension), months_at(medical)
     pension_total = {pid: int(m) for pid, m in pension.group_by("pid").agg(pl.col("months").sum()).iter_rows()}
+    medical_held = set(medical["pid"].to_list())
     records = []
     for p in people:
+        given_facts = facts.get(p.id, {})
+        paid, here, prior = p.id in pension_total, p.residence_region, p.prior_region
         derived = {
             "person_id": p.id,
             "sex": p.sex,
@@ -112,12 +119,17 @@ def person_frame(engine: Engine, person_ids: Collection[int] | None = None) -> p
             "prior_region": p.prior_region,
             "prior_residence_months": p.prior_residence_months,
             "parent_id": parent_of.get(p.id),
-            "si_months_local": pension_at.get((p.id, p.residence_region), 0),
-            "si_months_total": pension_total.get(p.id, 0),
-            "medical_months_local": medical_at.get((p.id, p.residence_region), 0),
-            "prior_si_months": pension_at.get((p.id, p.prior_region or ""), 0),
+            "si_months_local": _counted(given_facts, "si_months_local", paid, pension_at.get((p.id, here), 0)),
+            "si_months_total": _counted(given_facts, "si_months_total", paid, pension_total.get(p.id, 0)),
+            "medical_months_local": _counted(
+                given_facts, "medical_months_local", p.id in medical_held, medical_at.get((p.id, here), 0)
+            ),
+            # no previous place: nothing paid there (validate_person_table's rule)
+            "prior_si_months": 0
+            if prior is None
+            else _counted(given_facts, "prior_si_months", paid, pension_at.get((p.id, prior), 0)),
         }
-        given = {c.name: derived.get(c.name, facts.get(p.id, {}).get(c.name)) for c in PERSON_COLUMNS}
+        given = {c.name: derived.get(c.name, given_facts.get(c.name)) for c in PERSON_COLUMNS}
         # optional columns not given at registration take the schema's default, as validate_person_table does
         records.append(
             {c.name: c.default if c.optional and given[c.name] is None else given[c.name] for c in PERSON_COLUMNS}
@@ -125,8 +137,13 @@ def person_frame(engine: Engine, person_ids: Collection[int] | None = None) -> p
     frame = pl.DataFrame(records, schema={c.name: _loose(c.name) for c in PERSON_COLUMNS}, orient="row")
     core = frame.cast(PERSON_SCHEMA, strict=True)  # type: ignore[arg-type]
     declared = {n: t for n, t in fact_types().items() if n not in PERSON_SCHEMA}
-    given_facts = [[facts.get(p.id, {}).get(name) for p in people] for name in declared]
-    return core.hstack([pl.Series(n, v, dtype=t) for (n, t), v in zip(declared.items(), given_facts, strict=True)])
+    declared_facts = [[facts.get(p.id, {}).get(name) for p in people] for name in declared]
+    return core.hstack([pl.Series(n, v, dtype=t) for (n, t), v in zip(declared.items(), declared_facts, strict=True)])
+
+
+def _counted(given: dict[str, object], column: str, held: bool, months: int) -> object:
+    """The months the records count once the scheme's history is held, else the fact given (null: unknown)."""
+    return months if held else given.get(column)
 
 
 def _loose(name: str) -> pl.DataType:

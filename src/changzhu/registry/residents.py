@@ -14,7 +14,7 @@ import polars as pl
 from sqlalchemy import Engine, select
 from sqlalchemy.orm import Session
 
-from changzhu.domain.person import PERSON_SCHEMA
+from changzhu.domain.person import INSURANCE_MONTH_COLUMNS, MONTH_COLUMNS, PERSON_SCHEMA
 from changzhu.domain.refusals import Refusal, RefusalCode, refusal
 from changzhu.parameters import Scenario, parameter_tree
 from changzhu.parameters.tree import chain_for
@@ -54,7 +54,7 @@ STORED_COLUMNS = frozenset(
         "parent_id",
     }
 )
-DERIVED_COLUMNS = frozenset({"si_months_local", "si_months_total", "medical_months_local", "prior_si_months"})
+DERIVED_COLUMNS = frozenset(INSURANCE_MONTH_COLUMNS)  # counted from contribution records, else the facts given
 PERMIT_MIN_MONTHS = "residence_permit.min_residence_months"  # the rules' parameter (《居住证暂行条例》 art. 2)
 PERMIT_VALID_YEARS = "registry.residence_permit.valid_years"  # endorsed (签注) every year, in the parameter tree
 
@@ -81,11 +81,12 @@ def months_between(start: date, end: date) -> int:
 
 
 def fact_types() -> dict[str, pl.DataType]:
-    """Every fact the registry keeps as given: the person-table columns it does not keep or derive itself, and
-    the inputs the jurisdictions in use declare."""
+    """Every fact the registry keeps as given: the person-table columns it does not keep itself (the insurance
+    months among them: they count where no contribution record of the scheme is held, person_frame), and the
+    inputs the jurisdictions in use declare."""
     from changzhu.rules.catalog import policies_in_use
 
-    core = {n: t for n, t in PERSON_SCHEMA.items() if n not in STORED_COLUMNS and n not in DERIVED_COLUMNS}
+    core = {n: t for n, t in PERSON_SCHEMA.items() if n not in STORED_COLUMNS}
     return {**core, **{n: spec.dtype for n, spec in policies_in_use().declared_inputs().items()}}
 
 
@@ -95,7 +96,7 @@ def _check_attributes(attributes: dict[str, object]) -> dict[str, Fact]:
     clean: dict[str, Fact] = {}
     for name, value in attributes.items():
         if name not in types:
-            raise RegistryError(f"attribute {name!r} is not a person-table column the registry stores as given")
+            raise RegistryError(refusal(RefusalCode.NOT_A_STORED_ATTRIBUTE, name=name))
         if types[name] == pl.List(pl.Date) and value is not None:  # a list of dates (a dates input)
             dates = dates_value(value)
             if isinstance(dates, Refusal) or len(dates) > MAX_STORED_DATES:
@@ -109,6 +110,8 @@ def _check_attributes(attributes: dict[str, object]) -> dict[str, Fact]:
             raise RegistryError(f"attribute {name!r}: {value!r} is not a {types[name]}") from exc
         if isinstance(typed.dtype, pl.Enum):
             typed = typed.cast(pl.String)
+        if name in MONTH_COLUMNS and typed[0] is not None and typed[0] < 0:
+            raise RegistryError(f"attribute {name!r}: {refusal(RefusalCode.MONTHS_NEGATIVE)}")
         if typed[0] is not None:
             clean[name] = typed.to_list()[0]
     return clean
@@ -242,7 +245,7 @@ def _permit_number(key: str, on: date, region: str, scenario: Scenario | None) -
             params = scenario.apply(chain_for(region), params)
         dated = params[key].at(on)
         if dated is None:
-            raise RegistryError(f"no residence-permit rule in force on {on} ({key})")
+            raise RegistryError(refusal(RefusalCode.NO_PERMIT_RULE, on=on.isoformat(), parameter=key))
         return int(dated.value)
     return int(parameter_tree().number(key, on, region=region, scenario=scenario))
 
@@ -266,8 +269,13 @@ def issue_permit(
         needed = _permit_number(PERMIT_MIN_MONTHS, issued_on, person.residence_region, scenario)
         if lived < needed:
             raise RegistryError(
-                f"residence permit needs {needed} months of residence in {person.residence_region}; "
-                f"{lived} months on {issued_on}"
+                refusal(
+                    RefusalCode.PERMIT_TOO_EARLY,
+                    needed=needed,
+                    region=person.residence_region,
+                    lived=lived,
+                    on=issued_on.isoformat(),
+                )
             )
         current = session.scalar(
             select(ResidencePermitRow.id).where(
@@ -277,7 +285,7 @@ def issue_permit(
             )
         )
         if current is not None:
-            raise RegistryError("the person already holds a valid residence permit here: renew it instead")
+            raise RegistryError(refusal(RefusalCode.PERMIT_HELD))
         permit = ResidencePermitRow(
             permit_no=f"JZZ-{person.residence_region}-{uuid.uuid4().hex[:12]}",
             person_id=person.id,
@@ -321,12 +329,12 @@ def renew_permit(
     def apply(session: Session, _txn: LedgerTransactionRow) -> Outcome:
         old = session.execute(select(ResidencePermitRow).where(ResidencePermitRow.permit_no == permit_no)).scalar()
         if old is None:
-            raise RegistryError(f"no residence permit {permit_no!r}")
+            raise RegistryError(refusal(RefusalCode.NO_PERMIT, permit_no=permit_no))
         person = session.execute(select(PersonRow).where(PersonRow.id == old.person_id).with_for_update()).scalar_one()
         if person.residence_region != old.region:
-            raise RegistryError(f"the holder no longer lives in {old.region}; apply for a permit where they live")
+            raise RegistryError(refusal(RefusalCode.PERMIT_HOLDER_MOVED, region=old.region))
         if session.scalar(select(ResidencePermitRow.id).where(ResidencePermitRow.previous_id == old.id)):
-            raise RegistryError(f"permit {permit_no} has already been renewed")
+            raise RegistryError(refusal(RefusalCode.PERMIT_RENEWED, permit_no=permit_no))
         start = max(old.expires_on, renewed_on)
         if renewed_on > old.expires_on:  # lapsed: a new period of holding starts
             person.residence_permit_since = renewed_on
@@ -372,11 +380,13 @@ def record_move(
     def apply(session: Session, _txn: LedgerTransactionRow) -> Outcome:
         person = lock_person(session, person_key, {"to_region": to_region})
         if to_region == person.residence_region:
-            raise RegistryError(f"the person already lives in {to_region}")
+            raise RegistryError(refusal(RefusalCode.ALREADY_LIVES_THERE, region=to_region))
         if moved_on < person.residence_since:
-            raise RegistryError(f"moved_on {moved_on} is before residence in {person.residence_region} began")
+            raise RegistryError(
+                refusal(RefusalCode.MOVE_BEFORE_RESIDENCE, on=moved_on.isoformat(), region=person.residence_region)
+            )
         if not proof_ref.strip():
-            raise RegistryError(f"proof_ref: a {proof_kind.value} proof reference is required")
+            raise RegistryError(refusal(RefusalCode.PROOF_REF_REQUIRED, kind=proof_kind.value))
         session.add(
             ResidenceEventRow(
                 person_id=person.id,
@@ -433,16 +443,16 @@ def link_household(
 
     def apply(session: Session, _txn: LedgerTransactionRow) -> Outcome:
         if parent_key == child_key:
-            raise RegistryError("本人不能是自己的父母／a person cannot be their own parent")
+            raise RegistryError(refusal(RefusalCode.OWN_PARENT))
         parent, child = lock_person(session, parent_key), lock_person(session, child_key)
         if parent.birth_date >= child.birth_date:
-            raise RegistryError("父母的出生日期须早于子女／the parent must be born before the child")
+            raise RegistryError(refusal(RefusalCode.PARENT_BORN_AFTER))
         parents = session.scalars(select(HouseholdLinkRow.parent_id).where(HouseholdLinkRow.child_id == child.id))
         existing = list(parents)
         if parent.id in existing:
-            raise HouseholdConflict("该父母与子女已经关联／this parent and child are already linked")
+            raise HouseholdConflict(refusal(RefusalCode.ALREADY_LINKED))
         if len(existing) >= 2:
-            raise HouseholdConflict("该子女已关联两位父母／the child already has two linked parents")
+            raise HouseholdConflict(refusal(RefusalCode.TWO_PARENTS_LINKED))
         session.add(HouseholdLinkRow(parent_id=parent.id, child_id=child.id))
         return Outcome(
             {"parent": parent_key, "child": child_key}, audit_subjects.person(child_key), {"parent": parent_key}
@@ -472,9 +482,11 @@ def settle_hukou(
     def apply(session: Session, _txn: LedgerTransactionRow) -> Outcome:
         person = lock_person(session, person_key)
         if person.hukou_region == person.residence_region:
-            raise RegistryError(f"the hukou is already in the place of residence {person.residence_region}")
+            raise RegistryError(refusal(RefusalCode.HUKOU_ALREADY_THERE, region=person.residence_region))
         if settled_on < person.residence_since:
-            raise RegistryError(f"settled_on {settled_on} is before residence in {person.residence_region} began")
+            raise RegistryError(
+                refusal(RefusalCode.SETTLE_BEFORE_RESIDENCE, on=settled_on.isoformat(), region=person.residence_region)
+            )
         old = person.hukou_region
         session.add(
             ResidenceEventRow(
@@ -507,7 +519,7 @@ def person_summary(engine: Engine, person_key: str) -> dict[str, object]:
     with session_scope(engine) as session:
         person = session.execute(select(PersonRow).where(PersonRow.person_key == person_key)).scalar()
         if person is None:
-            raise UnknownPerson(f"no registered person with key {person_key!r}")
+            raise UnknownPerson(refusal(RefusalCode.NO_PERSON_WITH_KEY, key=person_key))
         return {
             "person_key": person.person_key,
             "sex": person.sex,
@@ -528,7 +540,7 @@ def issue_or_renew_permit(
     with session_scope(engine) as session:
         person = session.scalar(select(PersonRow).where(PersonRow.person_key == person_key))
         if person is None:
-            raise UnknownPerson(f"no registered person with key {person_key!r}")
+            raise UnknownPerson(refusal(RefusalCode.NO_PERSON_WITH_KEY, key=person_key))
         renewed = select(ResidencePermitRow.previous_id).where(ResidencePermitRow.previous_id.is_not(None))
         latest = session.scalar(
             select(ResidencePermitRow.permit_no)

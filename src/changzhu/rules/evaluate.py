@@ -117,6 +117,7 @@ def evaluate(
     # the schemes' columns first: the open indicators of unassessed_ are scored once, and the walk for needs_ then
     # reads them on the rows it asks about (Relevance)
     schemes: list[pl.Series] = []
+    spread = _TotalBuffers(frame.n)
     every_scheme = {name for j in frame.policies.jurisdictions.values() for name in j.schemes}
     for scheme in sorted(every_scheme):
         found = points.pop(scheme, None)
@@ -126,10 +127,10 @@ def evaluate(
             if needs:
                 schemes.append(_names_column(f"unassessed_{scheme}", frame.n, {}))
             continue
-        schemes.extend(_points_columns(scheme, found, frame.n))
+        schemes.extend(_points_columns(scheme, found, frame.n, spread))
         if needs:
-            masks = finder.unassessed(scheme, uncertain[scheme])
-            schemes.append(_names_column(f"unassessed_{scheme}", frame.n, masks))
+            held_by = finder.unassessed(scheme, uncertain[scheme])
+            schemes.append(_names_column(f"unassessed_{scheme}", frame.n, held_by))
     for service, made, undetermined in decisions:
         columns.extend(made)
         if needs:
@@ -170,27 +171,49 @@ def _nullable(name: str, kind: pa.DataType, values: np.ndarray, valid: np.ndarra
     return pl.Series(name, pa.Array.from_buffers(kind, values.shape[0], [bits, pa.py_buffer(values)]))
 
 
-def _points_columns(scheme: str, parts: list[PointsResult], n: int) -> list[pl.Series]:
+def _points_columns(scheme: str, parts: list[PointsResult], n: int, spread: _TotalBuffers) -> list[pl.Series]:
     """points_, points_low_ and points_high_<scheme> over every row from its chain groups' results: null where NaN and
-    on the rows of no group. A total equal to one before it on every row is the same column (one array for both)."""
+    on the rows of no group. A total equal to one before it on every row is the same column (one array for both);
+    the others are written into `spread`'s arrays, which totals on other rows share."""
     prefixes = ("points_", "points_low_", "points_high_")
     if len(parts) == 1 and parts[0].rows is None:
         whole = (parts[0].assessed, parts[0].low, parts[0].high)
         return [pl.Series(f"{p}{scheme}", values, nan_to_null=True) for p, values in zip(prefixes, whole, strict=True)]
-    made: list[tuple[np.ndarray, np.ndarray]] = []  # each total's values and where they are not NaN
+    made: list[pa.Array] = []  # each total's values, null where NaN and on the rows of no group
     for k in range(3):
         same = next((j for j in range(k) if all(_same_totals(part, j, k) for part in parts)), None)
-        if same is not None:
-            made.append(made[same])
-            continue
-        values = np.zeros(n)  # (the rows of no group are null: their values are never read)
-        valid = np.zeros(n, dtype=bool)
+        made.append(made[same] if same is not None else spread.spread(parts, k))
+    return [pl.Series(f"{p}{scheme}", got) for p, got in zip(prefixes, made, strict=True)]
+
+
+class _TotalBuffers:
+    """The arrays over every row that schemes' totals are spread into, shared by totals on rows apart.
+
+    A chain group's scheme holds its own city's people only, and a points column reads its values only where it is
+    valid (Arrow's values under a null are never read), so a total whose rows no total already in an array holds is
+    written into that array: with people spread over ten cities, the four schemes' twelve totals take three arrays of
+    8 bytes a row, not twelve (every one written for the first time: this machine's cost, docs/performance.md)."""
+
+    def __init__(self, n: int) -> None:
+        self.n = n
+        self._arrays: list[tuple[np.ndarray, np.ndarray]] = []  # per array, its values and the rows holding a total
+        self._valid = np.zeros(n, dtype=bool)  # (one scratch mask, packed into each column's bits)
+
+    def spread(self, parts: list[PointsResult], k: int) -> pa.Array:
+        """Total `k` (0 assessed, 1 low, 2 high) of the parts, over every row: null where NaN and on no part's rows."""
+        found = next((got for got in self._arrays if not any(got[1][p.rows].any() for p in parts)), None)
+        if found is None:
+            found = (np.zeros(self.n), np.zeros(self.n, dtype=bool))
+            self._arrays.append(found)
+        values, taken = found
+        self._valid[:] = False
         for part in parts:
             total = (part.assessed, part.low, part.high)[k]
             values[part.rows] = total
-            valid[part.rows] = ~np.isnan(total)
-        made.append((values, valid))
-    return [_nullable(f"{p}{scheme}", pa.float64(), *got) for p, got in zip(prefixes, made, strict=True)]
+            taken[part.rows] = True
+            self._valid[part.rows] = ~np.isnan(total)
+        bits = pa.py_buffer(np.packbits(self._valid, bitorder="little"))
+        return pa.Array.from_buffers(pa.float64(), self.n, [bits, pa.py_buffer(values)])
 
 
 def _same_totals(part: PointsResult, j: int, k: int) -> bool:
@@ -199,26 +222,31 @@ def _same_totals(part: PointsResult, j: int, k: int) -> bool:
     return totals[j] is totals[k] or bool(np.array_equal(totals[j], totals[k], equal_nan=True))
 
 
-def _names_column(name: str, n: int, masks: dict[str, np.ndarray]) -> pl.Series:
-    """A list-of-names column: per row, the names whose mask is true there, in the masks' order (null when none).
+def _names_column(name: str, n: int, held_by: dict[str, np.ndarray]) -> pl.Series:
+    """A list-of-names column: per row, the names holding it (`held_by`: per name, the indices of its rows, each
+    once), in `held_by`'s order (null when none).
 
-    Only the rows holding a name are read after one pass that finds them, and the column is built as Arrow buffers
+    Only the rows holding a name are read after one pass that marks them, and the column is built as Arrow buffers
     polars takes without a copy: the offsets of the rows' lists and, per name listed, its string view (16 bytes, the
     name itself inline or its place among the names' bytes), gathered from the names' views by the name's number.
-    The cost is a pass over the masks, the offsets and the views, not a Python object or a copied string per row."""
-    if not masks:  # nobody: an all-null column
+    The cost is the offsets over every row and a pass over the names' rows, not a mask over every row per name, a
+    Python object or a copied string per row."""
+    if not held_by:  # nobody: an all-null column
         return pl.repeat(None, n, dtype=pl.List(pl.String), eager=True).alias(name)
     held = np.zeros(n, dtype=bool)
-    for mask in masks.values():
-        held |= mask
+    for rows in held_by.values():
+        held[rows] = True
     named = np.flatnonzero(held)
-    holding = np.empty((named.shape[0], len(masks)), dtype=bool)  # per named row, which names it holds
-    for i, mask in enumerate(masks.values()):
-        holding[:, i] = mask[named]
+    holding = np.zeros((named.shape[0], len(held_by)), dtype=bool)  # per named row, which names it holds
+    for i, rows in enumerate(held_by.values()):
+        if rows.shape[0] == named.shape[0]:  # (every named row)
+            holding[:, i] = True
+        else:
+            holding[np.searchsorted(named, rows), i] = True
     offsets = np.zeros(n + 1, dtype=np.int64)
     offsets[named + 1] = holding.sum(axis=1)
     np.cumsum(offsets, out=offsets)
-    views, data = _string_views(list(masks))
+    views, data = _string_views(list(held_by))
     listed = np.broadcast_to(views, holding.shape)[holding]  # the names held, row after row, each row's in order
     child = pa.Array.from_buffers(pa.string_view(), listed.shape[0], [None, pa.py_buffer(listed), data])
     valid = pa.py_buffer(np.packbits(held, bitorder="little"))
@@ -326,31 +354,31 @@ class NeedsFinder:
                 out.append((policy, mine, mine if whole else focus.index[mine], relevance))
         return out
 
-    def service_masks(self, service: Service, undetermined: np.ndarray) -> dict[str, np.ndarray]:
-        """Per missing input (the person's or the parent's), in name order, where its value could change the
-        undetermined decision (over the whole frame)."""
-        masks: dict[str, np.ndarray] = {}
+    def service_rows(self, service: Service, undetermined: np.ndarray) -> dict[str, np.ndarray]:
+        """Per missing input (the person's or the parent's), in name order, the rows of the whole frame (each once)
+        where its value could change the undetermined decision."""
+        found: dict[str, list[np.ndarray]] = {}
         for policy, rows, whole, relevance in self._each_group(self._decisions, undetermined):
             for name, mask in relevance.service(policy, service, rows).items():
-                masks.setdefault(name, np.zeros(self.frame.n, dtype=bool))[whole[mask]] = True
-        return {k: masks[k] for k in sorted(masks)}
+                found.setdefault(name, []).append(_chosen(whole, mask))
+        return {k: _joined(found[k]) for k in sorted(found)}
 
     def service(self, service: Service, undetermined: np.ndarray) -> pl.Series:
         """needs_<service>: the missing inputs whose value could change the undetermined decision."""
-        return _names_column(f"needs_{service.value}", self.frame.n, self.service_masks(service, undetermined))
+        return _names_column(f"needs_{service.value}", self.frame.n, self.service_rows(service, undetermined))
 
     def unassessed(self, scheme: str, uncertain: np.ndarray) -> dict[str, np.ndarray]:
-        """Per indicator of the scheme, where its points are a range (an input that could change them is
-        missing), on the rows whose total is open."""
-        masks: dict[str, np.ndarray] = {}
+        """Per indicator of the scheme, the rows of the whole frame (each once) where its points are a range (an input
+        that could change them is missing), among the rows whose total is open."""
+        found: dict[str, list[np.ndarray]] = {}
         for policy, rows, whole, relevance in self._each_group(self._points, uncertain):
-            found = policy.schemes.get(scheme)
-            if found is None:
+            scheme_found = policy.schemes.get(scheme)
+            if scheme_found is None:
                 continue
-            for name, mask in relevance.open_indicators(policy, found, rows).items():
+            for name, mask in relevance.open_indicators(policy, scheme_found, rows).items():
                 if mask.any():
-                    masks.setdefault(name, np.zeros(self.frame.n, dtype=bool))[whole[mask]] = True
-        return masks
+                    found.setdefault(name, []).append(_chosen(whole, mask))
+        return {k: _joined(got) for k, got in found.items()}
 
     def indicator_needs(self, scheme: str, indicator: str, row: int) -> list[str]:
         """The missing inputs that could change one top-level indicator's points for one person, in name order."""
@@ -363,6 +391,16 @@ class NeedsFinder:
             if found is not None and ind is not None:
                 names |= {k for k, mask in relevance.indicator(policy, found, ind, rows).items() if mask.any()}
         return sorted(names)
+
+
+def _chosen(rows: np.ndarray, mask: np.ndarray) -> np.ndarray:
+    """The rows where the mask holds: `rows` itself (no copy) where it holds on all of them."""
+    return rows if mask.all() else rows[mask]
+
+
+def _joined(parts: list[np.ndarray]) -> np.ndarray:
+    """The parts one after another: the only one itself (no copy)."""
+    return parts[0] if len(parts) == 1 else np.concatenate(parts)
 
 
 def indicator_services(policies: list[ResolvedPolicy]) -> list[Service]:

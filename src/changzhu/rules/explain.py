@@ -412,7 +412,7 @@ class _Reader:
         """The missing inputs that could change the person's undetermined decision: needs_<service> of evaluate()."""
         one = np.zeros(self.engine.frame.n, dtype=bool)
         one[row] = True
-        return [name for name, mask in self.finder.service_masks(service, one).items() if mask[row]]
+        return [name for name, rows in self.finder.service_rows(service, one).items() if row in rows]
 
     def labels(self, names: list[str]) -> list[str]:
         """Inputs' labels in the explanation's language."""

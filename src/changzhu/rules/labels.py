@@ -6,7 +6,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Protocol
 
-from changzhu.domain.person import CORE_CATEGORY_LABELS, CORE_LABELS_EN, CORE_LABELS_ZH
+from changzhu.domain.person import CORE_CATEGORY_LABELS, CORE_LABELS_EN, CORE_LABELS_ZH, INSURANCE_MONTH_COLUMNS
 from changzhu.rules.parents import PARENT_FACTS
 
 _CATEGORY_LABELS: dict[str, dict[str, tuple[str, str]]] = {
@@ -64,10 +64,10 @@ class _Labelled(Protocol):
 
 
 def fact_labels(variables: Mapping[str, _Labelled], lang: str) -> dict[str, str]:
-    """The labels, in `lang`, of the facts a decision may need (needs_<service>): the rules' variables, and the
-    person columns that settle an unknown parent (changzhu.rules.parents.PARENT_FACTS)."""
+    """The labels, in `lang`, of the facts a decision may need (needs_<service>): the rules' variables, the
+    person columns that settle an unknown parent (changzhu.rules.parents.PARENT_FACTS) and the insurance months."""
     out = {name: spec.label(lang) for name, spec in variables.items()}
-    for name in PARENT_FACTS:
+    for name in (*PARENT_FACTS, *INSURANCE_MONTH_COLUMNS):  # (months: a registry without their records lacks them)
         zh, en = variable_labels(name)
         out[name] = en if lang == "en" else zh
     return out

@@ -8,7 +8,7 @@ from typing import Any
 from sqlalchemy import Select, bindparam, event, exists, select
 from sqlalchemy.orm import Session, SessionTransaction
 
-from changzhu.domain.refusals import Refusal, RefusalCode, refusal
+from changzhu.domain.refusals import CodedError, RefusalCode, refusal
 from changzhu.domain.regions import validate_code
 from changzhu.errors import ChangzhuError
 from changzhu.store.models import RegionRow
@@ -17,17 +17,9 @@ from changzhu.store.resident_models import PersonRow
 _KNOWN_KEY = "changzhu.regions_known"  # codes found in this transaction (session.info; forgotten when it ends)
 
 
-class RegistryError(ChangzhuError, ValueError):
-    """A registry or ledger operation that cannot be done as asked (the message says why). Given a Refusal (the
-    checks a row of an import can fail), the message is its English and `refusal` keeps it for the import's
-    report in both languages."""
-
-    refusal: Refusal | None = None
-
-    def __init__(self, reason: str | Refusal) -> None:
-        if isinstance(reason, Refusal):
-            self.refusal = reason
-        super().__init__(str(reason))
+class RegistryError(CodedError, ValueError):
+    """A registry or ledger operation that cannot be done as asked (the message says why). Given a Refusal, the
+    message is its English and `refusal` keeps it for the import's report and the API in both languages."""
 
 
 class UnknownPerson(RegistryError):
@@ -76,7 +68,7 @@ def _well_formed(codes: Mapping[str, str]) -> list[str]:
         try:
             validate_code(code)
         except ChangzhuError as exc:
-            raise RegistryError(f"{field}: {exc}") from exc
+            raise RegistryError(refusal(RefusalCode.REGION_CODE_FORM_OF, field=field, code=repr(code))) from exc
     return sorted(set(codes.values()))
 
 
@@ -126,7 +118,7 @@ def lock_person_with(
     params = {"person_key": person_key, **{f"region_{i}": c for i, c in enumerate(distinct)}}
     row = session.execute(_person_query(len(distinct), joined), params).first()
     if row is None:
-        raise UnknownPerson(f"no registered person with key {person_key!r}")
+        raise UnknownPerson(refusal(RefusalCode.NO_PERSON_WITH_KEY, key=person_key))
     found = 1 if joined is None else 2
     if codes:
         _well_formed(codes)

@@ -24,7 +24,7 @@ from sqlalchemy.exc import IntegrityError, OperationalError
 from sqlalchemy.orm import Session
 from sqlalchemy.sql.dml import UpdateBase
 
-from changzhu.errors import ChangzhuError
+from changzhu.domain.refusals import CodedError, RefusalCode, refusal
 from changzhu.store import audit
 from changzhu.store.audit_reasons import Reason
 from changzhu.store.audit_subjects import AuditSubject
@@ -35,7 +35,7 @@ _RETRYABLE_PG_CODES = {"40001", "40P01"}  # serialization failure, deadlock dete
 _TXN = cast(Table, LedgerTransactionRow.__table__)
 
 
-class IdempotencyConflict(ChangzhuError):
+class IdempotencyConflict(CodedError):
     """An idempotency key already used for a different request."""
 
 
@@ -153,7 +153,7 @@ def _claim(session: Session, op: Operation, digest: str) -> LedgerTransactionRow
         return LedgerTransactionRow(id=new_id, **values)
     prior = session.execute(_PRIOR, {"claim_key": op.key}).one()
     if prior.request_hash != digest:
-        raise IdempotencyConflict(f"idempotency key {op.key!r} was already used for another request")
+        raise IdempotencyConflict(refusal(RefusalCode.IDEMPOTENCY_KEY_REUSED, key=op.key))
     return {**prior.result, "replayed": True}
 
 

@@ -9,7 +9,7 @@ from dataclasses import dataclass
 import polars as pl
 
 from changzhu.domain import field_sizes
-from changzhu.domain.person import PERSON_COLUMNS
+from changzhu.domain.person import INSURANCE_MONTH_COLUMNS, PERSON_COLUMNS
 from changzhu.domain.refusals import RefusalCode, refusal
 from changzhu.errors import ChangzhuError
 from changzhu.tables.person import person_column, person_schema
@@ -26,6 +26,7 @@ RESIDENT_FACTS = (
     "admin_detentions",
     "si_base_ratio",
     "parent_lives_here",
+    *INSURANCE_MONTH_COLUMNS,  # a caseworker's statement: counted only while no contribution record is held
 )
 PROOF_KINDS = (
     Category("housing", "住房", "housing"),

@@ -13,7 +13,7 @@ from changzhu.api.auth.passwords import hash_password, require_new_password_allo
 from changzhu.api.auth.principal import Principal, validate_scope
 from changzhu.api.auth.roles import NATIONAL_SCOPE, ROLE_DESCRIPTIONS, Role
 from changzhu.api.errors import Conflict, Forbidden, NotAuthenticated, NotFound
-from changzhu.errors import ChangzhuError
+from changzhu.domain.refusals import CodedError, RefusalCode, refusal
 from changzhu.store.auth_models import RoleRow, UserRow, UserScopeRow
 from changzhu.store.db import session_scope
 from changzhu.store.resident_models import PersonRow
@@ -21,7 +21,7 @@ from changzhu.store.resident_models import PersonRow
 _USERNAME = re.compile(r"^[A-Za-z0-9_.@-]{3,64}$")
 
 
-class InvalidAccount(ChangzhuError):
+class InvalidAccount(CodedError):
     """An account request with a bad user name, role, jurisdiction or person."""
 
 
@@ -59,18 +59,18 @@ def create_user(
     """Create an account; a resident needs a person id, every other role at least one jurisdiction. An account
     given a one-time password is created with `must_change_password` (changed at the first login)."""
     if not _USERNAME.match(username):
-        raise InvalidAccount(f"user name {username!r} must be 3-64 letters, digits or _ . @ -")
+        raise InvalidAccount(refusal(RefusalCode.USER_NAME_FORM, username=username))
     scopes = sorted({validate_scope(s) for s in scopes or []})
     if role == Role.RESIDENT:
         if person_id is None:
-            raise InvalidAccount("a resident account needs the person id it belongs to")
+            raise InvalidAccount(refusal(RefusalCode.RESIDENT_NEEDS_PERSON))
         if scopes:
-            raise InvalidAccount("a resident account has no jurisdiction: it sees its own record only")
+            raise InvalidAccount(refusal(RefusalCode.RESIDENT_HAS_NO_JURISDICTION))
     else:
         if not scopes:
-            raise InvalidAccount(f"a {role.value} account needs at least one jurisdiction (region code or 000000)")
+            raise InvalidAccount(refusal(RefusalCode.STAFF_NEEDS_JURISDICTION, role=role.value))
         if person_id is not None:
-            raise InvalidAccount("only a resident account is tied to a person")
+            raise InvalidAccount(refusal(RefusalCode.ONLY_RESIDENT_HAS_PERSON))
     row = UserRow(
         username=username,
         password_hash=hash_password(password),
@@ -89,7 +89,7 @@ def create_user(
             session.flush()
             return _principal(row)
     except IntegrityError as exc:
-        raise Conflict(f"user name {username!r} is already taken") from exc
+        raise Conflict(refusal(RefusalCode.USER_NAME_TAKEN, username=username)) from exc
 
 
 def require_within_reach(
@@ -100,15 +100,17 @@ def require_within_reach(
     for scope in scopes:
         code = validate_scope(scope)
         if not creator.is_national and (code == NATIONAL_SCOPE or not creator.covers(code)):
-            raise Forbidden(f"jurisdiction {code} is not inside yours ({', '.join(creator.scopes)})")
+            raise Forbidden(refusal(RefusalCode.JURISDICTION_NOT_INSIDE, region=code, scopes=tuple(creator.scopes)))
     if role == Role.RESIDENT and person_id is not None:
         with session_scope(engine) as session:
             residence = session.scalar(select(PersonRow.residence_region).where(PersonRow.id == person_id))
             taken = session.scalar(select(UserRow.id).where(UserRow.person_id == person_id))
         if residence is None or not creator.covers(residence):
-            raise Forbidden(f"no person {person_id} lives in your jurisdiction ({', '.join(creator.scopes)})")
+            raise Forbidden(
+                refusal(RefusalCode.NO_PERSON_IN_JURISDICTION, person_id=person_id, scopes=tuple(creator.scopes))
+            )
         if taken is not None:
-            raise Conflict(f"person {person_id} already has a resident login")
+            raise Conflict(refusal(RefusalCode.ALREADY_HAS_LOGIN, person_id=person_id))
 
 
 def authenticate(engine: Engine, username: str, password: str) -> Principal:
@@ -117,7 +119,7 @@ def authenticate(engine: Engine, username: str, password: str) -> Principal:
         row = session.scalar(select(UserRow).where(UserRow.username == username))
         ok = verify_password(row.password_hash if row else None, password)
         if row is None or not ok or not row.active:
-            raise NotAuthenticated("wrong user name or password")
+            raise NotAuthenticated(refusal(RefusalCode.WRONG_LOGIN))
         return _principal(row)
 
 
@@ -126,7 +128,7 @@ def load_principal(engine: Engine, user_id: int) -> Principal:
     with session_scope(engine) as session:
         row = session.get(UserRow, user_id)
         if row is None or not row.active:
-            raise NotAuthenticated("the account of this token no longer exists or is disabled")
+            raise NotAuthenticated(refusal(RefusalCode.ACCOUNT_GONE))
         return _principal(row)
 
 
@@ -141,7 +143,7 @@ def set_active(engine: Engine, username: str, active: bool) -> None:
     with session_scope(engine) as session:
         row = session.scalar(select(UserRow).where(UserRow.username == username))
         if row is None:
-            raise InvalidAccount(f"no account named {username!r}")
+            raise InvalidAccount(refusal(RefusalCode.NO_ACCOUNT, username=username))
         row.active = active
 
 
@@ -169,7 +171,7 @@ def account_in_reach(engine: Engine, admin: Principal, username: str) -> UserRow
         if row is not None:
             session.expunge(row)
     if row is None or not within_reach(engine, admin, row):
-        raise NotFound(f"no account named {username!r} within your jurisdiction")
+        raise NotFound(refusal(RefusalCode.NO_ACCOUNT_IN_JURISDICTION, username=username))
     return row
 
 
@@ -185,16 +187,16 @@ def update_user(
     """Disable or enable an account, change its jurisdictions or role: never beyond the administrator's reach."""
     target = account_in_reach(engine, admin, username)
     if target.id == admin.user_id and (disabled or role not in (None, admin.role) or jurisdictions is not None):
-        raise Forbidden("an administrator does not disable, demote or re-scope their own account")
+        raise Forbidden(refusal(RefusalCode.OWN_ACCOUNT_UNCHANGED))
     new_role = role or Role(target.role)
     if (new_role == Role.RESIDENT) != (Role(target.role) == Role.RESIDENT):
-        raise InvalidAccount("a resident login stays a resident login, and a staff account stays staff")
+        raise InvalidAccount(refusal(RefusalCode.ROLE_KIND_FIXED))
     if new_role == Role.RESIDENT and jurisdictions:
-        raise InvalidAccount("a resident account has no jurisdiction: it sees its own record only")
+        raise InvalidAccount(refusal(RefusalCode.RESIDENT_HAS_NO_JURISDICTION))
     scopes = None if jurisdictions is None else sorted({validate_scope(s) for s in jurisdictions})
     if scopes is not None:
         if not scopes:
-            raise InvalidAccount(f"a {new_role.value} account needs at least one jurisdiction")
+            raise InvalidAccount(refusal(RefusalCode.STAFF_NEEDS_JURISDICTION, role=new_role.value))
         require_within_reach(engine, admin, new_role, scopes, None)
     with session_scope(engine) as session:
         row = session.scalar(select(UserRow).where(UserRow.username == username).with_for_update())
@@ -233,9 +235,9 @@ def change_password(engine: Engine, user_id: int, current: str, new: str) -> Non
     with session_scope(engine) as session:
         row = session.scalar(select(UserRow).where(UserRow.id == user_id).with_for_update())
         if row is None or not row.active:
-            raise NotAuthenticated("the account of this token no longer exists or is disabled")
+            raise NotAuthenticated(refusal(RefusalCode.ACCOUNT_GONE))
         if not verify_password(row.password_hash, current):
-            raise Forbidden("当前密码不正确 / the current password is wrong")
+            raise Forbidden(refusal(RefusalCode.CURRENT_PASSWORD_WRONG))
         require_new_password_allowed(row.username, current, new)
         row.password_hash = hash_password(new)
         row.must_change_password = False
@@ -246,7 +248,7 @@ def account_view(engine: Engine, username: str) -> dict[str, object]:
     with session_scope(engine) as session:
         row = session.scalar(select(UserRow).where(UserRow.username == username))
         if row is None:
-            raise NotFound(f"no account named {username!r}")
+            raise NotFound(refusal(RefusalCode.NO_ACCOUNT, username=username))
         person_key = None
         if row.person_id is not None:
             person_key = session.scalar(select(PersonRow.person_key).where(PersonRow.id == row.person_id))

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from changzhu.api.auth.principal import Principal
 from changzhu.api.errors import Forbidden
+from changzhu.domain.refusals import RefusalCode, refusal
 
 CHANGE_PASSWORD_PATH = "/api/v1/auth/password"
 
@@ -17,7 +18,4 @@ class PasswordChangeRequired(Forbidden):
 def require_password_changed(principal: Principal) -> None:
     """Raise PasswordChangeRequired while the caller's account must still change its one-time password."""
     if principal.must_change_password:
-        raise PasswordChangeRequired(
-            f"请先修改初始密码（POST {CHANGE_PASSWORD_PATH}），再办理其他业务 / "
-            f"change your one-time password first (POST {CHANGE_PASSWORD_PATH})"
-        )
+        raise PasswordChangeRequired(refusal(RefusalCode.PASSWORD_CHANGE_FIRST, path=CHANGE_PASSWORD_PATH))

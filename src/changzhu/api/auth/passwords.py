@@ -6,7 +6,7 @@ from __future__ import annotations
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError, VerifyMismatchError
 
-from changzhu.errors import ChangzhuError
+from changzhu.domain.refusals import CodedError, RefusalCode, refusal
 
 MIN_PASSWORD_LENGTH = 10
 _hasher = PasswordHasher()
@@ -14,16 +14,14 @@ _hasher = PasswordHasher()
 _DUMMY_HASH = _hasher.hash("changzhu-no-such-user")
 
 
-class WeakPassword(ChangzhuError):
+class WeakPassword(CodedError):
     """A new password that the policy refuses (too short, the user name, or the one it replaces)."""
 
 
 def hash_password(password: str) -> str:
     """An argon2id hash of a password of at least MIN_PASSWORD_LENGTH characters."""
     if len(password) < MIN_PASSWORD_LENGTH:
-        raise WeakPassword(
-            f"密码至少需要 {MIN_PASSWORD_LENGTH} 个字符 / password must have at least {MIN_PASSWORD_LENGTH} characters"
-        )
+        raise WeakPassword(refusal(RefusalCode.PASSWORD_TOO_SHORT, limit=MIN_PASSWORD_LENGTH))
     return _hasher.hash(password)
 
 
@@ -31,9 +29,9 @@ def require_new_password_allowed(username: str, current: str, new: str) -> None:
     """Refuse a chosen password that is the account's user name or the password it replaces (the length is
     checked by hash_password)."""
     if new.strip().casefold() == username.casefold():
-        raise WeakPassword("新密码不能与用户名相同 / the new password must not be the user name")
+        raise WeakPassword(refusal(RefusalCode.PASSWORD_IS_USER_NAME))
     if new == current:
-        raise WeakPassword("新密码不能与当前密码相同 / the new password must differ from the current one")
+        raise WeakPassword(refusal(RefusalCode.PASSWORD_UNCHANGED))
 
 
 def verify_password(password_hash: str | None, password: str) -> bool:

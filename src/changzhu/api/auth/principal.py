@@ -6,6 +6,7 @@ from dataclasses import dataclass
 
 from changzhu.api.auth.roles import NATIONAL_SCOPE, Role
 from changzhu.api.errors import Forbidden
+from changzhu.domain.refusals import RefusalCode, refusal
 from changzhu.domain.regions import InvalidRegionCode, validate_code
 
 
@@ -16,7 +17,7 @@ def validate_scope(code: str) -> str:
     try:
         return validate_code(code)
     except InvalidRegionCode as exc:
-        raise InvalidRegionCode(f"jurisdiction {code!r} is neither 000000 (national) nor a region code") from exc
+        raise InvalidRegionCode(refusal(RefusalCode.NOT_A_JURISDICTION, code=repr(code))) from exc
 
 
 def scope_covers(scope: str, code: str) -> bool:
@@ -53,10 +54,11 @@ class Principal:
     def require_role(self, *roles: Role) -> None:
         """Raise Forbidden unless the caller has one of `roles`."""
         if self.role not in roles:
-            allowed = ", ".join(r.value for r in roles)
-            raise Forbidden(f"role {self.role.value} may not do this (allowed: {allowed})")
+            raise Forbidden(
+                refusal(RefusalCode.ROLE_MAY_NOT, role=self.role.value, allowed=tuple(r.value for r in roles))
+            )
 
     def require_region(self, code: str) -> None:
         """Raise Forbidden unless region `code` lies in the caller's jurisdictions."""
         if not self.covers(code):
-            raise Forbidden(f"region {code} is outside your jurisdiction ({', '.join(self.scopes) or 'none'})")
+            raise Forbidden(refusal(RefusalCode.REGION_OUTSIDE, region=code, scopes=tuple(self.scopes)))

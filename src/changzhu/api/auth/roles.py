@@ -23,4 +23,12 @@ ROLE_DESCRIPTIONS: dict[Role, str] = {
     Role.ADMINISTRATOR: "administrator: user accounts and all data within the jurisdiction",
 }
 
+ROLE_NAMES: dict[Role, tuple[str, str]] = {
+    Role.RESIDENT: ("居民", "resident"),
+    Role.CASEWORKER: ("经办人员", "caseworker"),
+    Role.PLANNER: ("规划人员", "planner"),
+    Role.FISCAL_OFFICER: ("财政人员", "fiscal officer"),
+    Role.ADMINISTRATOR: ("管理员", "administrator"),
+}
+
 NATIONAL_SCOPE = "000000"  # a scope covering the whole country (全国)

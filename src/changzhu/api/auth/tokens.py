@@ -8,6 +8,7 @@ import uuid
 import jwt
 
 from changzhu.api.errors import NotAuthenticated
+from changzhu.domain.refusals import RefusalCode, refusal
 
 ALGORITHM = "HS256"
 ISSUER = "changzhu"
@@ -27,10 +28,10 @@ def read_token(token: str, secret: bytes) -> int:
             token, secret, algorithms=[ALGORITHM], issuer=ISSUER, options={"require": ["exp", "sub", "iat"]}
         )
     except jwt.ExpiredSignatureError as exc:
-        raise NotAuthenticated("the access token has expired; log in again") from exc
+        raise NotAuthenticated(refusal(RefusalCode.TOKEN_EXPIRED)) from exc
     except jwt.PyJWTError as exc:
-        raise NotAuthenticated("the access token is not valid") from exc
+        raise NotAuthenticated(refusal(RefusalCode.TOKEN_INVALID)) from exc
     sub = claims.get("sub")
     if not isinstance(sub, str) or not sub.isdigit():
-        raise NotAuthenticated("the access token names no user")
+        raise NotAuthenticated(refusal(RefusalCode.TOKEN_NAMES_NO_USER))
     return int(sub)

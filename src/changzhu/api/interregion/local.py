@@ -12,6 +12,8 @@ from sqlalchemy import Engine
 from changzhu.api.errors import ApiError, error_body
 from changzhu.api.interregion import inbox
 from changzhu.api.interregion.protocol import MESSAGES_PATH
+from changzhu.domain.lang import Lang
+from changzhu.domain.refusals import reason_of
 from changzhu.errors import ChangzhuError
 
 DROP, LOSE_ACK = "drop", "lose_ack"
@@ -63,7 +65,7 @@ class LocalNetwork:
                 answer = {"messages": received_summary(engine, sender)}
         except ChangzhuError as exc:
             status, kind = (exc.http_status, exc.kind) if isinstance(exc, ApiError) else (400, "bad_request")
-            return httpx.Response(status, json=error_body(kind, str(exc)), request=request)
+            return httpx.Response(status, json=error_body(kind, reason_of(exc), Lang.EN), request=request)
         if fault == LOSE_ACK:
             raise httpx.ReadTimeout("simulated: the answer was lost", request=request)
         return httpx.Response(200, json=answer, request=request)

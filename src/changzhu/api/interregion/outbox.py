@@ -35,6 +35,7 @@ from changzhu.api.errors import Conflict, NotFound
 from changzhu.api.interregion import transfer
 from changzhu.api.interregion.protocol import MESSAGES_PATH, Message, canonical_json
 from changzhu.api.interregion.signing import sign_request
+from changzhu.domain.refusals import RefusalCode, refusal
 from changzhu.registry.identity import IdentityKeyError, identity_keys
 from changzhu.store import audit, audit_subjects
 from changzhu.store.audit_reasons import Reason, because
@@ -81,7 +82,7 @@ def seal(message_id: str, payload: dict[str, Any]) -> dict[str, object]:
 def unseal(message_id: str, stored: dict[str, object]) -> dict[str, Any]:
     """The payload of a stored outbox row."""
     if "sealed" not in stored:
-        raise Conflict(f"message {message_id}: its payload was purged after delivery or reversal")
+        raise Conflict(refusal(RefusalCode.MESSAGE_PURGED, message_id=message_id))
     blob = base64.b64decode(str(stored["sealed"]))
     try:
         data = AESGCM(_payload_key()).decrypt(blob[:12], blob[12:], message_id.encode())
@@ -94,7 +95,7 @@ def queued(session: Session, message: Message, person_id: int) -> Bound:
     """The outbox row queuing `message`, to send with the audit record of the caller's transaction (so the local
     change and the message commit together)."""
     if session.get(PeerRow, message.to_region) is None:
-        raise NotFound(f"region {message.to_region} is not a registered peer of this instance")
+        raise NotFound(refusal(RefusalCode.NOT_A_PEER, region=message.to_region))
     values = {
         "message_id": message.message_id,
         "to_region": message.to_region,
@@ -211,14 +212,14 @@ def deliver(
     with session_scope(engine) as session:  # each message with its peer, in one statement
         rows = [(row, peer) for row, peer in session.execute(query)]
     if message_id is not None and not rows:
-        raise NotFound(f"no outgoing message {message_id}")
+        raise NotFound(refusal(RefusalCode.NO_OUTGOING_MESSAGE, message_id=message_id))
     results = []
     for row, peer in rows:
         if row.status != PENDING:
             results.append(Delivery(row.message_id, row.status, row.attempts, row.receipt, row.last_error))
             continue
         if peer is None:
-            raise NotFound(f"message {row.message_id}: region {row.to_region} is no longer a registered peer")
+            raise NotFound(refusal(RefusalCode.NO_LONGER_A_PEER, message_id=row.message_id, region=row.to_region))
         results.append(_record(engine, row.id, _send(row, peer, from_region, key, client)))
     return results
 
@@ -228,7 +229,7 @@ def sender_region_of(engine: Engine, message_id: str) -> str:
     with session_scope(engine) as session:
         row = session.scalar(select(OutboxRow).where(OutboxRow.message_id == message_id))
         if row is None:
-            raise NotFound(f"no outgoing message {message_id}")
+            raise NotFound(refusal(RefusalCode.NO_OUTGOING_MESSAGE, message_id=message_id))
         txn, _legs = transfer.transaction_entries(session, transfer.SEND_KEY + message_id)
         return str(txn.result["from_region"]) if txn is not None else ""
 
@@ -237,13 +238,13 @@ def resolve(engine: Engine, message_id: str, action: str, actor: str, reason: st
     """A caseworker settles a disputed message: `reverse` it here (the peer confirmed it applied nothing) or
     `resend` it (back to pending: the peer applies it once, or answers with its receipt)."""
     if action not in ("reverse", "resend"):
-        raise Conflict(f"action {action!r}: use reverse or resend")
+        raise Conflict(refusal(RefusalCode.REVERSE_OR_RESEND, action=repr(action)))
     with write_session(engine) as session:
         stored = session.scalar(select(OutboxRow).where(OutboxRow.message_id == message_id).with_for_update())
         if stored is None:
-            raise NotFound(f"no outgoing message {message_id}")
+            raise NotFound(refusal(RefusalCode.NO_OUTGOING_MESSAGE, message_id=message_id))
         if stored.status != DISPUTED:
-            raise Conflict(f"message {message_id} is {stored.status}, not disputed")
+            raise Conflict(refusal(RefusalCode.MESSAGE_NOT_DISPUTED, message_id=message_id, status=str(stored.status)))
         if action == "reverse":
             _reverse_row(session, stored, actor, reason)
         else:

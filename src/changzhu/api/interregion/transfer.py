@@ -23,7 +23,7 @@ from sqlalchemy import Table, bindparam, insert, select, update
 from sqlalchemy.orm import Session
 
 from changzhu.api.interregion.protocol import Message, register_handler
-from changzhu.errors import ChangzhuError
+from changzhu.domain.refusals import CodedError, RefusalCode, refusal
 from changzhu.ledger import pension_rules
 from changzhu.ledger.accounts import Leg, balances, person_account, post
 from changzhu.ledger.pension_holdings import reconcile_pension
@@ -66,7 +66,7 @@ _REHOME = (
 )
 
 
-class TransferRefused(ChangzhuError):
+class TransferRefused(CodedError):
     """A transfer that cannot be carried (wrong destination, nothing held here)."""
 
 
@@ -135,7 +135,7 @@ def pack(
     held by `to_city`); the pension individual account and the pooled share (国办发〔2009〕66号) leave for the peer.
     """
     if to_city[:2] != to_region[:2]:
-        raise TransferRefused(f"destination city {to_city} is not in the destination region {to_region}")
+        raise TransferRefused(refusal(RefusalCode.CITY_OUTSIDE_DESTINATION, city=to_city, region=to_region))
     keys = identity_keys()
     id_number = keys.decrypt(person.id_cipher, person.id_hash)
     here = person.residence_region
@@ -146,7 +146,7 @@ def pack(
     )
     months = list(session.execute(_HELD_MONTHS, {"person_id": person.id, "held_region": here}))
     if not schools and not months:
-        raise TransferRefused(f"{here} holds no school or contribution record of this person: nothing to transfer")
+        raise TransferRefused(refusal(RefusalCode.NOTHING_TO_TRANSFER, region=here))
     message_id = uuid.uuid4().hex
     legs, individual, pooled = _hand_over_legs(session, person, months, len(schools), to_region, to_city)
     payload: dict[str, Any] = {

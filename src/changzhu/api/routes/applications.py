@@ -26,6 +26,7 @@ from changzhu.casework import application_records as records
 from changzhu.casework.applications import KIND_LABELS, Action, ApplicationKind, Status
 from changzhu.casework.materials import materials
 from changzhu.domain import field_sizes as sizes
+from changzhu.domain.refusals import RefusalCode, refusal
 from changzhu.registry.contact import unseal
 from changzhu.store import audit, audit_subjects
 from changzhu.store.audit_reasons import because
@@ -116,10 +117,7 @@ def listing(
     if principal.role == Role.RESIDENT:
         mine = acts_for(engine, principal)
         if person_id is not None and person_id not in mine:
-            raise Forbidden(
-                "居民只能查看本人及未成年子女的申请／"
-                "a resident sees their own and their minor children's applications only"
-            )
+            raise Forbidden(refusal(RefusalCode.RESIDENT_SEES_OWN_APPLICATIONS))
         who = tuple(mine) if person_id is None else (person_id,)
         where = records.Filter(status and status.value, kind and kind.value, region, person_ids=who)
         own = records.listing(engine, where, None, offset, limit)

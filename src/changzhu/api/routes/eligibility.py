@@ -21,6 +21,7 @@ from changzhu.api.settings import ApiSettings
 from changzhu.domain import field_sizes as sizes
 from changzhu.domain.lang import Lang
 from changzhu.domain.person import PERSON_SCHEMA
+from changzhu.domain.refusals import CodedError, RefusalCode, refusal
 from changzhu.domain.services import Service
 from changzhu.errors import ChangzhuError
 from changzhu.registry.explained import explain_registered
@@ -40,7 +41,7 @@ Scalar = str | int | float | bool | None
 Cell = Scalar | list[str]  # a list: a set of category codes, or a dates input's ISO dates (docs/policies.md)
 
 
-class InvalidPeople(ChangzhuError):
+class InvalidPeople(CodedError):
     """A posted person table that cannot be read as a table."""
 
 
@@ -131,7 +132,7 @@ def _table(body: PeopleRequest, principal: Principal) -> pl.DataFrame:
     for i, row in enumerate(body.people):
         region = row.get("residence_region")
         if isinstance(region, str) and not principal.covers(region):
-            raise Forbidden(f"people[{i}].residence_region {region} is outside your jurisdiction")
+            raise Forbidden(refusal(RefusalCode.PERSON_REGION_OUTSIDE, index=i, region=region))
     try:
         return _dates(people_from_records([dict(r) for r in body.people]))
     except (pl.exceptions.PolarsError, TypeError, ValueError) as exc:
@@ -148,7 +149,9 @@ def _dates(table: pl.DataFrame) -> pl.DataFrame:
         parsed = table[column].str.to_date("%Y-%m-%d", strict=False)
         bad = (table[column].is_not_null() & parsed.is_null()).arg_true().to_list()
         if bad:
-            raise InvalidPeople(f"people rows {bad[:10]}: {column} is not a date (YYYY-MM-DD)")
+            raise InvalidPeople(
+                refusal(RefusalCode.PEOPLE_NOT_DATES, rows=", ".join(map(str, bad[:10])), column=column)
+            )
         table = table.with_columns(parsed.alias(column))
     return table
 

@@ -19,6 +19,7 @@ from changzhu.api.pagination import Page
 from changzhu.api.routes.planning import gaps_at
 from changzhu.api.scenario_files import check_yaml, scenario_yaml
 from changzhu.data.census import census_2020
+from changzhu.domain.refusals import RefusalCode, refusal
 from changzhu.domain.regions import RegionLevel
 from changzhu.fiscal.parameters import FiscalParameters, fiscal_parameters, load_schemes
 from changzhu.fiscal.run import FiscalResults, compute_fiscal
@@ -186,7 +187,7 @@ def _scheme(scheme_id: str | None, scenario: Scenario | None) -> FiscalParameter
         if scheme.scheme_id == scheme_id:
             return scheme
     known = ", ".join(s.scheme_id for s in schemes)
-    raise NotFound(f"no fiscal scheme {scheme_id!r} (schemes: {known})")
+    raise NotFound(refusal(RefusalCode.NO_FISCAL_SCHEME, scheme_id=scheme_id, known=known))
 
 
 def results_for(chosen: tuple[FiscalChoice, Scenario | None]) -> FiscalResults:

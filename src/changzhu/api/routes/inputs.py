@@ -37,9 +37,14 @@ class InputOut(BaseModel):
 @router.get("/inputs", response_model=list[InputOut], responses={401: {}, 422: {}})
 def inputs(
     _principal: PrincipalDep,
-    region: Annotated[str, Query(pattern=r"^[1-8]\d{5}$", description="where the person lives")],
+    region: Annotated[
+        str | None,
+        Query(pattern=r"^[1-8]\d{5}$", description="where the person lives; omitted: every place's inputs"),
+    ] = None,
 ) -> list[InputOut]:
-    """The facts the rules of `region` (national → province → city) read and the registry keeps as given."""
+    """The facts the rules of `region` (national → province → city) read and the registry keeps as given; without
+    a region, those of every jurisdiction (what a registration anywhere may give: an office of a province or the
+    whole country)."""
     kept = fact_types()
     return [
         InputOut(

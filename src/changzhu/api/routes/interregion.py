@@ -18,6 +18,7 @@ from changzhu.api.interregion import inbox, outbox, reconcile
 from changzhu.api.interregion.protocol import MESSAGES_PATH
 from changzhu.api.keys import load_or_create_signing_key
 from changzhu.api.settings import ApiSettings
+from changzhu.domain.refusals import RefusalCode, refusal
 from changzhu.store.audit_reasons import because
 
 router = APIRouter(prefix="/interregion", tags=["跨省通办"])
@@ -42,7 +43,7 @@ class Resolution(BaseModel):
 
 def _sender(settings: ApiSettings) -> str:
     if settings.instance_region is None:
-        raise Conflict("this instance has no CHANGZHU_INSTANCE_REGION: it cannot take part in 跨省通办")
+        raise Conflict(refusal(RefusalCode.NO_INSTANCE_REGION))
     return settings.instance_region
 
 

@@ -223,7 +223,7 @@ def settle(
     require_insured(engine, person_facts(engine, body.person_key), body.insured_region, body.treated_on)
     controls = controls_for(BudgetKind.MEDICAL, body.insured_region, body.treated_on, settings.controls_scenario)
     total = sum(i.amount_fen for i in body.items)
-    controls.check_limit(total, "a hospital bill")
+    controls.check_limit(total, "hospital_bill")
     if controls.needs_approval(total):
         request = body.model_dump(mode="json")
         request["items"] = [[i.item_code, i.amount_fen] for i in body.items]

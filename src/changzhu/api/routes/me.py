@@ -20,6 +20,7 @@ from changzhu.api.routes.eligibility import EARLIEST, LATEST, person_explanation
 from changzhu.api.routes.resident_actions import overview_of
 from changzhu.api.self_service import missing_items, points_items
 from changzhu.domain.lang import Lang
+from changzhu.domain.refusals import RefusalCode, refusal
 from changzhu.store.audit_reasons import because
 from changzhu.store.db import session_scope
 from changzhu.store.resident_models import PersonRow
@@ -33,7 +34,7 @@ def _own_key(engine: Engine, principal: Principal) -> str:
     with session_scope(engine) as session:
         key = session.scalar(select(PersonRow.person_key).where(PersonRow.id == principal.person_id))
     if key is None:
-        raise NotFound("this login belongs to no registered person")
+        raise NotFound(refusal(RefusalCode.LOGIN_HAS_NO_PERSON))
     return str(key)
 
 

@@ -33,6 +33,7 @@ from changzhu.casework.quotas import (
     half_up,
     with_added_places,
 )
+from changzhu.domain.refusals import RefusalCode, refusal
 from changzhu.store.audit_reasons import because
 
 router = APIRouter(tags=["quotas"])
@@ -80,9 +81,7 @@ def _rank(
     """The ranking by quota or capacity; the quota used and its source."""  # fmt: skip
     if kind == runs.QuotaKind.SCHOOL_PLACE:
         if not capacity:
-            raise runs.QuotaError(
-                "积分入学须给出各学区学位数（capacity）／a school-place run needs capacity per district"
-            )
+            raise runs.QuotaError(refusal(RefusalCode.CAPACITY_REQUIRED))
         return by_capacity(candidates, rule, capacity), None, None
     source = "given in the request"
     if quota is None:

@@ -16,6 +16,7 @@ from changzhu.api.export import FILE_RESPONSES, ExportFormat, FormatQuery, file_
 from changzhu.api.pagination import Page, page_of
 from changzhu.api.resident_search import scope_prefix
 from changzhu.data.geo import LEVELS, boundaries_within, boundary_source, inset_geojson, maritime_line, province_geojson
+from changzhu.domain.refusals import RefusalCode, refusal
 from changzhu.domain.regions import RegionLevel, validate_code
 from changzhu.registry.queries import PopulationSort, population_table
 from changzhu.store.db import session_scope
@@ -149,7 +150,7 @@ def region(code: str, engine: EngineDep, _principal: PrincipalDep) -> list[Regio
     validate_code(code)
     found = query_regions(engine, code=code)
     if not found:
-        raise NotFound(f"no region has code {code}")
+        raise NotFound(refusal(RefusalCode.NO_REGION, code=code))
     return found
 
 

@@ -23,17 +23,15 @@ from changzhu.api.deps import EngineDep, LimitQuery, OffsetQuery, PrincipalDep
 from changzhu.api.export import FILE_RESPONSES, ExportFormat, FormatQuery, records_file
 from changzhu.api.pagination import Page
 from changzhu.api.resident_search import region_names, scope_prefix
-from changzhu.ledger.transfers import TransferScheme
+from changzhu.ledger.transfers import TransferScheme, held_at_origin
 from changzhu.registry.contact import unseal
 from changzhu.registry.identity import identity_keys, mask
 from changzhu.store import audit, audit_subjects
 from changzhu.store.audit_reasons import because
 from changzhu.store.db import session_scope
 from changzhu.store.resident_models import (
-    ContributionMonthRow,
     LedgerTransactionRow,
     PersonRow,
-    SchoolRecordRow,
     TransferRow,
 )
 from changzhu.store.txn import write_session
@@ -75,21 +73,6 @@ def _awaiting(principal: Principal) -> Select[TransferRow, PersonRow]:
     )
 
 
-def _held(session: Session, transfer: TransferRow) -> int:
-    """How many months (school years) the old place holds of the transfer's scheme: what the release moves."""
-    if transfer.scheme == TransferScheme.SCHOOL:
-        count = select(func.count()).where(
-            SchoolRecordRow.person_id == transfer.person_id, SchoolRecordRow.held_region == transfer.from_region
-        )
-    else:
-        count = select(func.count()).where(
-            ContributionMonthRow.person_id == transfer.person_id,
-            ContributionMonthRow.scheme == transfer.scheme,
-            ContributionMonthRow.held_region == transfer.from_region,
-        )
-    return int(session.scalar(count) or 0)
-
-
 def _appliers(session: Session, numbers: list[str]) -> dict[str, str]:
     """Who applied each transfer (the actor of its ledger operation `<transfer_no>:apply`), by transfer number."""
     keys = {f"{n}:apply": n for n in numbers}
@@ -126,7 +109,7 @@ def awaiting_release(
                 to_region=t.to_region,
                 to_region_name=names.get(t.to_region, (None, None))[0],
                 to_region_name_en=names.get(t.to_region, (None, None))[1],
-                held=_held(session, t),
+                held=held_at_origin(session, t),
                 unit="year" if t.scheme == TransferScheme.SCHOOL else "month",
                 applied_on=t.applied_on,
                 applied_by=appliers.get(t.transfer_no),

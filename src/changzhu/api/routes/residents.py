@@ -17,6 +17,7 @@ from changzhu.api.pagination import Page
 from changzhu.api.registry_writes import move_as, register_as
 from changzhu.api.resident_search import Search, SearchBy, SortBy, search_residents
 from changzhu.domain import field_sizes as sizes
+from changzhu.domain.refusals import RefusalCode, refusal
 from changzhu.registry.contact import NAME_MAX
 from changzhu.registry.identity import mask
 from changzhu.registry.residents import ProofKind, Registration
@@ -101,7 +102,7 @@ def resident_out(p: PersonRow) -> ResidentOut:
 
 def _require_staff(principal: Principal) -> None:
     if principal.role not in STAFF_WITH_PERSONAL_ACCESS:
-        raise Forbidden(f"role {principal.role.value} may not list or change residents' records")
+        raise Forbidden(refusal(RefusalCode.ROLE_MAY_NOT_RECORDS, role=principal.role.value))
 
 
 @router.get("", response_model=Page[ResidentItem], responses={401: {}, 403: {}, 422: {}})

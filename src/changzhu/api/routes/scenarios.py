@@ -41,6 +41,7 @@ from changzhu.api.scenario_runs import (
     describe_run,
     result_frame,
 )
+from changzhu.domain.refusals import RefusalCode, refusal
 from changzhu.rules.errors import ScenarioError
 from changzhu.simulation.breakdown import DIMENSIONS as BREAKDOWN_DIMENSIONS
 
@@ -145,7 +146,7 @@ def runs(
 def _results(request: Request, run_id: str) -> pl.DataFrame:
     row = _queue(request).get(run_id)
     if row.status != "done" or row.result_parquet is None:
-        raise Conflict(f"run {run_id} is {row.status}; its results come when it is done")
+        raise Conflict(refusal(RefusalCode.RUN_NOT_DONE, run_id=str(run_id), status=str(row.status)))
     return result_frame(row.result_parquet)
 
 

@@ -12,15 +12,13 @@ from typing import Annotated, Any
 
 import polars as pl
 from fastapi import APIRouter, File, Query, Response, UploadFile
-from fastapi.encoders import jsonable_encoder
-from fastapi.responses import JSONResponse
 from pydantic import BaseModel
 from sqlalchemy import Engine
 
 from changzhu.api.aggregates import json_rows
 from changzhu.api.auth.principal import Principal
 from changzhu.api.deps import EngineDep, PrincipalDep, SettingsDep
-from changzhu.api.errors import ApiError, Conflict, error_body
+from changzhu.api.errors import ApiError, Conflict
 from changzhu.api.export import (
     FILE_RESPONSES,
     ExportFormat,
@@ -49,6 +47,7 @@ from changzhu.api.upload_tables import (
 from changzhu.casework.bulk_import import ImportRejected, import_contributions, import_residents
 from changzhu.domain.lang import Lang
 from changzhu.domain.person import CheckedPersonTable
+from changzhu.domain.refusals import Refusal, RefusalCode, refusal
 from changzhu.domain.regions import RegionLevel
 from changzhu.planning import datasets
 from changzhu.planning.errors import PlanningInputError
@@ -117,35 +116,41 @@ class UnknownFormat(ApiError):
     kind = "invalid_request"
 
 
-def refusal_message(rows: int, problems: list[RowProblem]) -> str:
-    """The line above a refused file's cells, "Chinese / English": how many of its rows are bad, or (no row read)
-    what is wrong with its header; the cells themselves, with row, column and reason, are the body's `errors`."""
+class FileRefused(ApiError):
+    """A file with bad rows or a bad header, nothing stored: the body carries its refused cells and a preview."""
+
+    http_status = 422
+    kind = "invalid_request"
+
+    def __init__(self, reason: Refusal, details: dict[str, object]) -> None:
+        super().__init__(reason)
+        self.details = details
+
+
+def refusal_of_file(rows: int, problems: list[RowProblem]) -> Refusal:
+    """The line above a refused file's cells: how many of its rows are bad, or (no row read) what is wrong with its
+    header; the cells themselves, with row, column and reason, are the body's `errors`."""
     if rows == 0 and problems:
         zh = "；".join(dict.fromkeys(f"{p.column_zh or p.header or p.column}（{p.reason_zh}）" for p in problems))
         en = "; ".join(dict.fromkeys(f"{p.column_en or p.header or p.column} ({p.reason_en})" for p in problems))
-        return f"文件的表头（第 1 行）有误，未导入任何数据：{zh} / The header (line 1) is wrong, nothing imported: {en}"
+        return refusal(RefusalCode.FILE_HEADER_WRONG, problems_zh=zh, problems_en=en)
     bad = len({p.row for p in problems})
-    rows_word, verb = ("row" if rows == 1 else "rows"), ("has" if bad == 1 else "have")
-    return f"文件有 {bad} 行有误，未导入任何数据 / {bad} of its {rows} {rows_word} {verb} errors, nothing imported"
+    return refusal(RefusalCode.FILE_ROWS_WRONG, bad=bad, rows=rows)
 
 
-def _rejected(
-    engine: Engine, kind: UploadKind, rows: int, problems: list[RowProblem], shown: list[Any]
-) -> JSONResponse:
-    body = error_body(
-        "invalid_request",
-        refusal_message(rows, problems),
-        table_kind=kind.value,
-        rows=rows,
-        stored=0,
-        errors=[p.model_dump() for p in problems],
-        preview=shown,
-        preview_columns=schema_columns(engine, schema_for(kind), shown),
-    )
-    return JSONResponse(jsonable_encoder(body), status_code=422)
+def _rejected(engine: Engine, kind: UploadKind, rows: int, problems: list[RowProblem], shown: list[Any]) -> FileRefused:
+    details: dict[str, object] = {
+        "table_kind": kind.value,
+        "rows": rows,
+        "stored": 0,
+        "errors": [p.model_dump() for p in problems],
+        "preview": shown,
+        "preview_columns": schema_columns(engine, schema_for(kind), shown),
+    }
+    return FileRefused(refusal_of_file(rows, problems), details)
 
 
-def _bad_rows(engine: Engine, kind: UploadKind, read: TableRead, shown: list[Any]) -> JSONResponse:
+def _bad_rows(engine: Engine, kind: UploadKind, read: TableRead, shown: list[Any]) -> FileRefused:
     return _rejected(engine, kind, rows_in_file(read), problems_of(read.errors, kind), shown)
 
 
@@ -165,7 +170,7 @@ def _audit(
 
 def _registry(
     engine: Engine, path: FilePath, kind: UploadKind, principal: Principal, skip_bad_rows: bool, dry_run: bool
-) -> UploadResult | JSONResponse:
+) -> UploadResult:
     """Residents or contribution histories into the registry, through the CLI's import."""
     first = read_upload(path, kind, ignore_unknown=True)
     require_rows_inside(first, kind, principal)
@@ -176,7 +181,7 @@ def _registry(
     except ImportRejected as exc:
         names = ColumnNames(schema_for(kind))
         problems = [problem(e.line, e.column, e.reason, e.value, names) for e in exc.errors]
-        return _rejected(engine, kind, rows, problems, shown)
+        raise _rejected(engine, kind, rows, problems, shown) from exc
     names = ColumnNames(schema_for(kind))
     stored = int(result["residents" if kind == UploadKind.RESIDENT else "rows"])  # type: ignore[call-overload]
     left_out: list[dict[str, Any]] = result.get("errors", [])  # type: ignore[assignment]
@@ -344,7 +349,7 @@ def upload(
     principal.require_role(*ROLES[kind])
     suffix = FilePath(file.filename or "").suffix.lower()
     if suffix not in SUFFIXES:
-        raise UnknownFormat(f"文件格式未知 / unknown file format {suffix!r}; give one of {', '.join(SUFFIXES)}")
+        raise UnknownFormat(refusal(RefusalCode.UNKNOWN_FILE_FORMAT, suffix=repr(suffix), known=", ".join(SUFFIXES)))
     name = file.filename or "upload"
     with tempfile.TemporaryDirectory(prefix="changzhu-upload-") as folder:
         path = FilePath(folder) / f"upload{suffix}"
@@ -354,13 +359,13 @@ def upload(
                 return _registry(engine, path, kind, principal, skip_bad_rows, dry_run)
             read, checked = read_person_upload(path) if kind == UploadKind.PERSON else (read_upload(path, kind), None)
         except TableRejected as exc:
-            return _rejected(engine, kind, exc.rows, problems_of(exc.errors, kind), [])
+            raise _rejected(engine, kind, exc.rows, problems_of(exc.errors, kind), []) from exc
         except FileUnreadable as exc:
-            raise UnknownFormat(f"文件无法读取 / {str(exc).replace(str(path), name)}") from exc
+            raise UnknownFormat(refusal(RefusalCode.FILE_UNREADABLE, detail=str(exc).replace(str(path), name))) from exc
     shown = preview(read, schema_for(kind))
     require_rows_inside(read, kind, principal)
     if read.errors and not skip_bad_rows:
-        return _bad_rows(engine, kind, read, shown)
+        raise _bad_rows(engine, kind, read, shown)
     if kind == UploadKind.PERSON:
         return _evaluated(engine, read, checked, principal, on, fmt, lang, shown)
     return _planning(engine, read, kind, principal, scope, dry_run, shown)

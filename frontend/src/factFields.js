@@ -1,0 +1,28 @@
+// The form field of one rule input as GET /inputs describes it (type, unit, categories, labels in both languages):
+// the facts dialog and the registration dialog both build their fields from the API, so an input a policy file
+// declares appears in both without editing a view.
+import { pick } from "./i18n.js";
+
+/** A FormDialog field for `spec` (one item of GET /inputs), labelled in the current language (`t`, `te`). */
+export function factField(t, te, spec) {
+  const unitKey = `facts.units.${spec.unit}`;
+  const label = pick(spec, "label") + (spec.unit && te(unitKey) ? ` (${t(unitKey)})` : ""); // months, counts, ratios: no unit shown
+  const base = { prop: spec.name, label };
+  const options = spec.categories.map((c) => ({ value: c.code, label: pick(c, "label") }));
+  if (spec.type === "bool") return { ...base, kind: "select", options: [{ value: true, label: t("common.yes") }, { value: false, label: t("common.no") }] };
+  if (spec.type === "category") return { ...base, kind: "select", options };
+  if (spec.type === "categories") return { ...base, kind: "select", multiple: true, options };
+  if (spec.type === "date") return { ...base, kind: "date" };
+  if (spec.type === "dates") return { ...base, kind: "dates", help: t("facts.datesHelp") };
+  if (spec.type === "region") return { ...base, kind: "region" };
+  if (["integer", "months"].includes(spec.type)) return { ...base, kind: "number", min: 0, precision: 0 };
+  if (spec.type === "number") return { ...base, kind: "number", precision: 2 };
+  return { ...base, maxlength: 80 };
+}
+
+/** The facts of a form's values that were given (empty strings and empty lists are not facts). */
+export function givenFacts(values, names) {
+  return Object.fromEntries(
+    names.map((name) => [name, values[name]]).filter(([, v]) => v !== null && v !== undefined && v !== "" && !(Array.isArray(v) && !v.length)),
+  );
+}

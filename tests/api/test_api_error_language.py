@@ -1,0 +1,92 @@
+"""Errors in the caller's language: each body names its code and parameters and gives `message` in Chinese or
+English (Accept-Language, or ?lang=), one language only, a place with its name; a 422 names each field as the
+office labels it."""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from api_support import Service
+
+CHINESE = {"Accept-Language": "zh-CN,zh;q=0.9,en;q=0.8"}
+ENGLISH = {"Accept-Language": "en-US,en;q=0.9"}
+LATIN = re.compile(r"[A-Za-z]")
+
+
+def _both(service: Service, method: str, path: str, who: str | None, **kwargs: Any) -> tuple[Any, Any]:
+    """The same request asked in Chinese and in English: the two answers' bodies."""
+    auth = service.as_(who) if who else {}
+    zh = service.client.request(method, path, headers={**auth, **CHINESE}, **kwargs)
+    en = service.client.request(method, path, headers={**auth, **ENGLISH}, **kwargs)
+    assert zh.status_code == en.status_code, (zh.json(), en.json())
+    assert {k: v for k, v in zh.json().items() if k != "message"} == {
+        k: v for k, v in en.json().items() if k != "message"
+    } or zh.json()["error"] == "invalid_request"
+    return zh, en
+
+
+def test_a_move_into_another_province_is_refused_in_the_callers_language(service: Service) -> None:
+    move = {"to_region": "510100", "moved_on": "2026-02-01", "proof_kind": "housing", "proof_ref": "lease-9"}
+    zh, en = _both(service, "POST", f"/api/v1/residents/{service.people['cd']}/moves", "cw_gz", json=move)
+    assert zh.status_code == 403 and zh.json()["error"] == "forbidden"
+    assert zh.json()["code"] == "region_outside"
+    assert zh.json()["params"] == {"region": "510100", "scopes": ["440100"]}
+    assert zh.json()["message"] == "成都市 (510100) 不在您的辖区（广州市 (440100)）内"
+    assert (
+        en.json()["message"].startswith("region ") and "(510100) is outside your jurisdiction" in en.json()["message"]
+    )
+    assert not re.search(r"[\u4e00-\u9fff]", en.json()["message"])
+
+
+def test_no_header_means_chinese_and_lang_overrides_the_header(service: Service) -> None:
+    path = "/api/v1/regions/119999"
+    plain = service.client.get(path, headers={**service.as_("pl_nat"), "Accept-Language": ""})
+    asked = service.client.get(path + "?lang=en", headers={**service.as_("pl_nat"), **CHINESE})
+    assert plain.json()["message"] == "没有代码为 119999 的地区"
+    assert asked.json()["message"] == "no region has code 119999"
+
+
+def test_a_missing_region_is_not_found_in_both_languages(service: Service) -> None:
+    zh, en = _both(service, "GET", "/api/v1/regions/119999", "pl_nat")
+    assert zh.status_code == 404 and zh.json()["error"] == "not_found"
+    assert (zh.json()["code"], zh.json()["params"]) == ("no_region", {"code": "119999"})
+    assert zh.json()["message"] == "没有代码为 119999 的地区"
+    assert en.json()["message"] == "no region has code 119999"
+
+
+def test_a_scenario_name_taken_is_a_conflict_in_both_languages(service: Service) -> None:
+    shipped = service.client.get(
+        "/api/v1/scenarios/entrance_exam_residence_1y/yaml", headers=service.as_("pl_nat")
+    ).text
+    zh, en = _both(service, "POST", "/api/v1/scenarios", "pl_nat", json={"yaml": shipped})
+    assert zh.status_code == 409 and zh.json()["error"] == "conflict" and zh.json()["code"] == "scenario_exists"
+    assert zh.json()["message"] == "名为 entrance_exam_residence_1y 的方案已存在：请换一个名称，或更新该方案（PUT）"
+    assert en.json()["message"].startswith("a scenario named entrance_exam_residence_1y exists")
+
+
+def test_too_many_logins_are_refused_in_both_languages(service: Service) -> None:
+    for _ in range(5):
+        assert service.client.post("/api/v1/auth/login", json={"username": "pl_gd", "password": "x"}).status_code == 401
+    zh, en = _both(service, "POST", "/api/v1/auth/login", None, json={"username": "pl_gd", "password": "x"})
+    assert zh.status_code == 429 and zh.json()["error"] == "too_many_requests"
+    assert zh.json()["code"] == "too_many_logins" and int(zh.headers["Retry-After"]) > 0
+    seconds = zh.json()["params"]["seconds"]
+    assert zh.json()["message"] == f"登录失败次数过多，请 {seconds} 秒后再试"
+    assert en.json()["message"].startswith("too many failed logins; try again in ")
+
+
+def test_a_422_names_each_field_as_the_office_labels_it(service: Service) -> None:
+    body = {"id_number": "51010420100606001X", "hukou_region": "510100", "residence_region": "440100",
+            "residence_since": "2024-13-01", "proof_ref": "school-7"}  # fmt: skip
+    zh, en = _both(service, "POST", "/api/v1/residents", "cw_gz", json=body)
+    assert zh.status_code == 422 and zh.json()["error"] == "invalid_request" and zh.json()["code"] == "request_invalid"
+    fields = {p["field"]: p for p in zh.json()["problems"]}
+    assert fields["proof_kind"]["label"] == "证明类型" and fields["proof_kind"]["code"] == "value_missing"
+    assert fields["residence_since"]["label"] == "居住起始日期" and fields["residence_since"]["code"] == "not_a_date"
+    message = zh.json()["message"]
+    assert (
+        message.startswith("请求内容有误：") and "证明类型：缺少数值" in message and "居住起始日期：不是日期" in message
+    )
+    assert not LATIN.search(message.replace("2026/6/1", "").replace("2026年6月1日", "")), message
+    assert "proof_kind: value is missing" in en.json()["message"]
