@@ -464,8 +464,8 @@ def test_a_kernel_loaded_from_the_cache_links_into_a_function_compiled_later(tmp
     import os
     import subprocess
 
-    module = _KERNEL_MODULE.replace("import kernel\n", "import kernel, kernel_on_call\n")
-    module += "\n\n@kernel_on_call\ndef unused(x):\n    return x[0]\n"
+    module = _KERNEL_MODULE.replace("import kernel\n", "import kernel, kernel_without_runtime\n")
+    module += "\n\n@kernel_without_runtime\ndef unused(x):\n    return x[0]\n"
     (tmp_path / "kernel_module.py").write_text(module)
     env = {**os.environ, "PYTHONPATH": str(tmp_path)}
     runs = []

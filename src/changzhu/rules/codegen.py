@@ -216,7 +216,7 @@ def _stage_loop(branch: _Branch, header: list[str], exact: bool) -> list[str]:
     return text
 
 
-_HEADER = "import numpy as np\n\nfrom changzhu.rules.numba_start import kernel_on_call as kernel\n\n"
+_HEADER = "import numpy as np\n\nfrom changzhu.rules.numba_start import kernel_without_runtime as kernel\n\n"
 
 
 def module_source(kernels: list[KernelSource]) -> str:

@@ -39,6 +39,10 @@ _TABLES = {
 CHAINS_KEPT = 64  # chains whose kernels are kept per process (a long-lived process running many reforms)
 _NONE_INT = np.zeros(0, dtype=np.int32)  # an output the kernel is told not to write
 _NONE_BOOL = np.zeros(0, dtype=bool)
+# a clock's part that is one broadcast value until some row differs (the months residence_recognised recognises from
+# prior places: 0 for every row until someone has some, Frame.recognition): always given per row, so the kernel reading
+# it takes one layout whatever the table (a broadcast is numba's layout 'A', an array per row 'C': two compiles)
+_PER_ROW = frozenset({"cc_residence_recognised"})
 
 
 @dataclass(frozen=True)
@@ -116,7 +120,7 @@ class TreeKernels:
                 outs += [start, _NONE_INT if end is None else end]
                 outs += [_NONE_BOOL, _NONE_BOOL] if unknown is None or decided is None else [unknown, decided]
             leaves = [_leaf_arrays(ev, policy, rows, leaf, s.value) for leaf, s in compiled.source.leaves]
-            args = [self._input(ev, leaves, name) for name in compiled.source.inputs]
+            args = [_one_layout(self._input(ev, leaves, name)) for name in compiled.source.inputs]
             call = (rows, *outs, *args, *compiled.source.constants, *flags)
             if compiled.function.overloads:
                 compiled.function(*call)
@@ -172,7 +176,8 @@ class TreeKernels:
         if prefix in ("cb", "cc", "cg", "cx"):
             clock = frame.clocks[rest]
             field_ = {"cb": clock.base, "cc": clock.const, "cg": clock.grows, "cx": clock.before}[prefix]
-            return read_only(np.asarray(field_))
+            array = np.asarray(field_)
+            return read_only(array.copy() if name in _PER_ROW and array.strides == (0,) else array)
         if prefix == "s":
             return read_only(np.asarray(frame.statics[rest]))
         if prefix in ("ss", "se", "su", "sd"):
@@ -185,6 +190,16 @@ class TreeKernels:
                 return self._constant(frame.n, prefix == "sd", np.bool_)
             return read_only(got.unknown if prefix == "su" else got.decided)
         return leaves[int(name[1:-1])]["seud".index(name[-1])]  # l<k><s|e|u|d>: a leaf the engine evaluates
+
+
+def _one_layout(array: np.ndarray) -> np.ndarray:
+    """A kernel input as numba types it on any number of rows: a broadcast input (one value for every row, stride 0)
+    is non-contiguous (numba's layout 'A') from two rows on, but NumPy flags it contiguous ('C') on one row or none,
+    so a one-person evaluation compiled the kernel a second time (seconds of CPU); it is given as a broadcast over two
+    rows then (the kernel reads only the rows it is given)."""
+    if array.ndim != 1 or array.shape[0] > 1 or array.strides != (0,):
+        return array
+    return np.broadcast_to(array[:1] if array.size else np.zeros(1, dtype=array.dtype), (2,))
 
 
 def _outputs(
