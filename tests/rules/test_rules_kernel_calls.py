@@ -71,10 +71,10 @@ def test_a_rule_kernel_loads_and_runs_without_numbas_runtime_or_typing(tmp_path:
 def test_a_rule_kernel_runs_the_overload_numba_types_its_arguments_to(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    """Each kind of call (read-only or writable, contiguous or strided, int32 or float64 arrays, an int) compiles or
-    loads the overload of the signature numba.typeof gives its arguments, runs it with the same results as Python,
-    and a call of a kind already seen adds none; an argument of another kind (a float) goes through numba's
-    dispatcher."""
+    """Each kind of call (read-only or writable, contiguous or strided, aligned or not: numba.typeof does not read
+    alignment; int32 or float64 arrays, an int) compiles or loads the overload of the signature numba.typeof gives
+    its arguments, runs it with the same results as Python, and a call of a kind already seen adds none; an argument
+    of another kind (a float) goes through numba's dispatcher."""
     (tmp_path / "rule_module_calls.py").write_text(_RULE_MODULE)
     monkeypatch.syspath_prepend(str(tmp_path))
     from rule_module_calls import scaled
@@ -82,12 +82,14 @@ def test_a_rule_kernel_runs_the_overload_numba_types_its_arguments_to(
     read_only = np.arange(6.0)
     read_only.flags.writeable = False
     by = np.array([3.0])
+    unaligned = np.frombuffer(np.arange(7.0).tobytes()[:-7], dtype=np.float64, offset=1, count=6)
     calls = [
         (read_only, by, np.zeros(6)),
         (np.arange(6.0), by, np.zeros(6)),
         (read_only[::2], by, np.zeros(3)),
         (np.arange(5, dtype=np.int32), by, np.zeros(5)),
         (np.arange(6.0), by, np.zeros(6)),  # a kind already seen
+        (unaligned, by, np.zeros(6)),
     ]
     for x, factor, out in calls:
         assert bool(scaled(x, factor, out)) == (x.shape[0] > 3)
