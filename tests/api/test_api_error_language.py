@@ -90,3 +90,32 @@ def test_a_422_names_each_field_as_the_office_labels_it(service: Service) -> Non
     )
     assert not LATIN.search(message.replace("2026/6/1", "").replace("2026年6月1日", "")), message
     assert "proof_kind: value is missing" in en.json()["message"]
+
+
+def test_a_reform_with_a_bad_parameter_value_is_refused_in_both_languages(service: Service) -> None:
+    reform = "name: zh_bad_value\ndescription: x\noverrides:\n  entrance_exam.child_residence_months: -12\n"
+    zh, en = _both(service, "POST", "/api/v1/scenarios", "pl_nat", json={"yaml": reform})
+    assert zh.status_code == 400 and zh.json()["code"] == "scenario_parameter_value"
+    assert zh.json()["params"]["parameter"] == "entrance_exam.child_residence_months"
+    assert zh.json()["message"] == (
+        "情景 zh_bad_value：参数 entrance_exam.child_residence_months 不能为负数（months），实为 -12"
+    )
+    assert en.json()["message"] == (
+        "scenario zh_bad_value: entrance_exam.child_residence_months cannot be negative (months), got -12"
+    )
+
+
+def test_a_reform_naming_no_parameter_or_a_bad_setting_is_refused_in_chinese(service: Service) -> None:
+    unknown = "name: zh_unknown\ndescription: x\noverrides:\n  no.such.param: 3\n"
+    zh, en = _both(service, "POST", "/api/v1/scenarios", "pl_nat", json={"yaml": unknown})
+    assert zh.json()["code"] == "scenario_unknown_parameter"
+    assert zh.json()["message"] == "情景 zh_unknown：没有名为 'no.such.param' 的参数"
+    assert en.json()["message"].startswith("scenario zh_unknown: unknown parameter 'no.such.param'")
+    sample = "name: zh_sample\ndescription: x\noverrides: {}\nsimulation: {sample: 2}\n"
+    zh, en = _both(service, "POST", "/api/v1/scenarios", "pl_nat", json={"yaml": sample})
+    assert zh.json()["code"] == "simulation_sample_range"
+    assert zh.json()["message"] == "scenario.yaml：simulation.sample 须大于 0 且不超过 1，实为 2.0"
+    assert en.json()["message"] == "scenario.yaml: simulation.sample must be in (0, 1], got 2.0"
+    fields = {"description": "x", "overrides": {"entrance_exam.child_residence_months": 6}}
+    zh, _ = _both(service, "POST", "/api/v1/scenarios", "pl_nat", json=fields)
+    assert (zh.json()["code"], zh.json()["message"]) == ("scenario_needs_name", "按各项给出的情景须有名称")

@@ -263,6 +263,36 @@ class RefusalCode(StrEnum):
     INTERNAL = "internal"
     IN_TWO_LANGUAGES = "in_two_languages"
     UNCODED = "uncoded"
+    # a reform scenario and its simulation settings (parameters/, simulation/spec.py, api/scenario_files.py)
+    PARAMETER_NOT_BOOL = "parameter_not_bool"
+    PARAMETER_NOT_NUMBER = "parameter_not_number"
+    PARAMETER_NEGATIVE = "parameter_negative"
+    SCENARIO_UNKNOWN_PARAMETER = "scenario_unknown_parameter"
+    SCENARIO_PARAMETER_VALUE = "scenario_parameter_value"
+    SCENARIO_OVERRIDE_REGION = "scenario_override_region"
+    SCENARIO_REGION_NOT_MAPPING = "scenario_region_not_mapping"
+    SCENARIO_OVERRIDE_FIELDS = "scenario_override_fields"
+    SCENARIO_SINCE_NOT_DATE = "scenario_since_not_date"
+    SCENARIO_NEEDS_OVERRIDES = "scenario_needs_overrides"
+    SCENARIO_OVERRIDE_ITEM = "scenario_override_item"
+    SCENARIO_OVERRIDES_FORM = "scenario_overrides_form"
+    SCENARIO_NOT_YAML = "scenario_not_yaml"
+    SCENARIO_NOT_A_MAPPING = "scenario_not_a_mapping"
+    SCENARIO_NAME_FORM = "scenario_name_form"
+    SCENARIO_RENAMED = "scenario_renamed"
+    SCENARIO_OR_OVERRIDES = "scenario_or_overrides"
+    SCENARIO_NEEDS_NAME = "scenario_needs_name"
+    REFORMS_DISAGREE = "reforms_disagree"
+    REFORM_NAME_TAKEN = "reform_name_taken"
+    SIMULATION_NOT_A_MAPPING = "simulation_not_a_mapping"
+    SIMULATION_NOT_A_SETTING = "simulation_not_a_setting"
+    SIMULATION_SETTING_DIFFERS = "simulation_setting_differs"
+    SIMULATION_SAMPLE_FORM = "simulation_sample_form"
+    SIMULATION_SAMPLE_RANGE = "simulation_sample_range"
+    SIMULATION_YEARS_FORM = "simulation_years_form"
+    SIMULATION_YEARS_RANGE = "simulation_years_range"
+    SIMULATION_DAY_FORM = "simulation_day_form"
+    SIMULATION_SERVICES_FORM = "simulation_services_form"
 
 
 _DATE_FORMS_ZH = "2026-06-01、2026/6/1、2026.6.1、20260601 或 2026年6月1日"
@@ -846,6 +876,105 @@ TEMPLATES: dict[RefusalCode, tuple[str, str]] = {
     ),
     RefusalCode.IN_TWO_LANGUAGES: ("{text_zh}", "{text_en}"),
     RefusalCode.UNCODED: ("操作未能完成：{text}", "{text}"),
+    # a reform scenario and its simulation settings
+    RefusalCode.PARAMETER_NOT_BOOL: ("须为 true 或 false，实为 {value}", "needs true or false, got {value}"),
+    RefusalCode.PARAMETER_NOT_NUMBER: ("须为数值（{unit}），实为 {value}", "needs a number ({unit}), got {value}"),
+    RefusalCode.PARAMETER_NEGATIVE: ("不能为负数（{unit}），实为 {value}", "cannot be negative ({unit}), got {value}"),
+    RefusalCode.SCENARIO_UNKNOWN_PARAMETER: (
+        "情景 {scenario}：没有名为 {parameter} 的参数",
+        "scenario {scenario}: unknown parameter {parameter}; see `changzhu check --list-parameters`",
+    ),
+    RefusalCode.SCENARIO_PARAMETER_VALUE: (
+        "情景 {scenario}：参数 {parameter} {why_zh}",
+        "scenario {scenario}: {parameter} {why_en}",
+    ),
+    RefusalCode.SCENARIO_OVERRIDE_REGION: (
+        "情景 {scenario}：参数 {parameter} 的地区有误：{why_zh}",
+        "scenario {scenario}: {parameter}: {why_en}",
+    ),
+    RefusalCode.SCENARIO_REGION_NOT_MAPPING: (
+        "情景 {scenario}：{region:place} 之下须为“参数: 取值”的映射",
+        "scenario {scenario}: {region:place}: expected a mapping of parameter: value",
+    ),
+    RefusalCode.SCENARIO_OVERRIDE_FIELDS: (
+        "情景 {scenario}：参数 {parameter} 须给出 value（可另给 since、jurisdiction）",
+        "scenario {scenario}: {parameter}: give value (and optionally since, jurisdiction)",
+    ),
+    RefusalCode.SCENARIO_SINCE_NOT_DATE: (
+        "情景 {scenario}：参数 {parameter} 的起始日期 {since} 不是日期",
+        "scenario {scenario}: {parameter}: since {since} is not a date",
+    ),
+    RefusalCode.SCENARIO_NEEDS_OVERRIDES: (
+        "情景 {file}：须为含 overrides 一项的映射",
+        "scenario {file}: needs a mapping with an 'overrides' field",
+    ),
+    RefusalCode.SCENARIO_OVERRIDE_ITEM: (
+        "情景 {file}：overrides 第 {index} 项须给出 parameter 和 value",
+        "scenario {file}: overrides[{index}] needs parameter and value",
+    ),
+    RefusalCode.SCENARIO_OVERRIDES_FORM: (
+        "情景 {file}：overrides 须为列表或映射",
+        "scenario {file}: overrides must be a list or a mapping",
+    ),
+    RefusalCode.SCENARIO_NOT_YAML: ("不是有效的 YAML：{detail}", "not valid YAML: {detail}"),
+    RefusalCode.SCENARIO_NOT_A_MAPPING: (
+        "情景须为 YAML 映射，含 name、description、overrides",
+        "a scenario is a YAML mapping with name, description, overrides",
+    ),
+    RefusalCode.SCENARIO_NAME_FORM: (
+        "情景名称 {name}：只能用小写字母、数字、_ 或 -（最多 80 个）",
+        "scenario name {name}: use lower-case letters, digits, '_' or '-' (at most 80)",
+    ),
+    RefusalCode.SCENARIO_RENAMED: (
+        "YAML 中的情景名称为 {named}；修改时名称须保持为 {name}",
+        "the YAML names scenario {named}; an update keeps the name {name}",
+    ),
+    RefusalCode.SCENARIO_OR_OVERRIDES: (
+        "请只给出情景名称（scenario）或参数取值（overrides）之一",
+        "give either scenario (a name) or overrides, not both",
+    ),
+    RefusalCode.SCENARIO_NEEDS_NAME: ("按各项给出的情景须有名称", "a scenario given by its fields needs a name"),
+    RefusalCode.REFORMS_DISAGREE: (
+        "改革方案 {name} 对 {parameter} 的设定与另一方案不同；各方案共用同一人口",
+        "reform {name} sets {parameter} differently from another reform; the population is one for all reforms",
+    ),
+    RefusalCode.REFORM_NAME_TAKEN: (
+        "{file}：改革方案名称 {name} 为保留名称或已被使用",
+        "{file}: reform name {name} is reserved or used twice",
+    ),
+    RefusalCode.SIMULATION_NOT_A_MAPPING: ("{file}：simulation 须为映射", "{file}: 'simulation' must be a mapping"),
+    RefusalCode.SIMULATION_NOT_A_SETTING: (
+        "{file}：simulation.{key} 不是可设定项（{allowed}）",
+        "{file}: simulation.{key} is not a setting ({allowed})",
+    ),
+    RefusalCode.SIMULATION_SETTING_DIFFERS: (
+        "{file}：simulation.{key} 与第一个文件不同",
+        "{file}: simulation.{key} differs from the first file's",
+    ),
+    RefusalCode.SIMULATION_SAMPLE_FORM: (
+        "{file}：simulation.sample 须为数值，simulation.seed 须为整数",
+        "{file}: simulation.sample must be a number and simulation.seed a whole number",
+    ),
+    RefusalCode.SIMULATION_SAMPLE_RANGE: (
+        "{file}：simulation.sample 须大于 0 且不超过 1，实为 {sample}",
+        "{file}: simulation.sample must be in (0, 1], got {sample}",
+    ),
+    RefusalCode.SIMULATION_YEARS_FORM: (
+        "{file}：years 须为年份或年份列表",
+        "{file}: 'years' must be a year or a list of years",
+    ),
+    RefusalCode.SIMULATION_YEARS_RANGE: (
+        "{file}：years 须为 2000 至 2100 之间互不相同、依次递增的年份",
+        "{file}: 'years' must be distinct increasing years between 2000 and 2100",
+    ),
+    RefusalCode.SIMULATION_DAY_FORM: (
+        "{file}：evaluation_day 须为 MM-DD，实为 {value}",
+        "{file}: 'evaluation_day' must be MM-DD, got {value}",
+    ),
+    RefusalCode.SIMULATION_SERVICES_FORM: (
+        "{file}：simulation.services 须为服务名称的列表",
+        "{file}: simulation.services must be a list of service names",
+    ),
 }
 PLACE = "place"  # the format spec of a region code shown with its name: {region:place}
 ROLE = "role"  # the format spec of a role shown by its name: {role:role}

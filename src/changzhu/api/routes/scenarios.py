@@ -76,7 +76,7 @@ class ScenarioBody(BaseModel):
             return self.yaml
         named = self.name or name
         if not named:
-            raise ScenarioError("a scenario given by its fields needs a name")
+            raise ScenarioError(refusal(RefusalCode.SCENARIO_NEEDS_NAME))
         return to_yaml({**self.model_dump(), "name": named})
 
 
