@@ -119,3 +119,14 @@ def test_a_reform_naming_no_parameter_or_a_bad_setting_is_refused_in_chinese(ser
     fields = {"description": "x", "overrides": {"entrance_exam.child_residence_months": 6}}
     zh, _ = _both(service, "POST", "/api/v1/scenarios", "pl_nat", json=fields)
     assert (zh.json()["code"], zh.json()["message"]) == ("scenario_needs_name", "按各项给出的情景须有名称")
+
+
+def test_an_attribute_of_the_wrong_type_is_refused_in_both_languages(service: Service) -> None:
+    body = {"id_number": "510104201006060015", "hukou_region": "510100", "residence_region": "440100",
+            "residence_since": "2024-03-01", "proof_kind": "housing", "proof_ref": "lease-7",
+            "attributes": {"income_per_capita_month": "lots"}}  # fmt: skip
+    zh, en = _both(service, "POST", "/api/v1/residents", "cw_gz", json=body)
+    assert zh.status_code == 400 and zh.json()["code"] == "attribute_not_of_type"
+    assert zh.json()["params"] == {"name": "'income_per_capita_month'", "value": "'lots'", "dtype": "Float64"}
+    assert zh.json()["message"] == "属性 'income_per_capita_month'：'lots' 不是数值"
+    assert en.json()["message"] == "attribute 'income_per_capita_month': 'lots' is not a Float64"

@@ -293,6 +293,10 @@ class RefusalCode(StrEnum):
     SIMULATION_YEARS_RANGE = "simulation_years_range"
     SIMULATION_DAY_FORM = "simulation_day_form"
     SIMULATION_SERVICES_FORM = "simulation_services_form"
+    # a person's attributes as the registry keeps them (registry/residents.py)
+    ATTRIBUTE_REFUSED = "attribute_refused"
+    ATTRIBUTE_TOO_MANY_DATES = "attribute_too_many_dates"
+    ATTRIBUTE_NOT_OF_TYPE = "attribute_not_of_type"
 
 
 _DATE_FORMS_ZH = "2026-06-01、2026/6/1、2026.6.1、20260601 或 2026年6月1日"
@@ -975,6 +979,16 @@ TEMPLATES: dict[RefusalCode, tuple[str, str]] = {
         "{file}：simulation.services 须为服务名称的列表",
         "{file}: simulation.services must be a list of service names",
     ),
+    # a person's attributes
+    RefusalCode.ATTRIBUTE_REFUSED: ("属性 {name}：{why_zh}", "attribute {name}: {why_en}"),
+    RefusalCode.ATTRIBUTE_TOO_MANY_DATES: (
+        "属性 {name}：最多保存 {limit} 个日期",
+        "attribute {name}: at most {limit} dates are kept",
+    ),
+    RefusalCode.ATTRIBUTE_NOT_OF_TYPE: (
+        "属性 {name}：{value} 不是{dtype:term}",
+        "attribute {name}: {value} is not a {dtype:term}",
+    ),
 }
 PLACE = "place"  # the format spec of a region code shown with its name: {region:place}
 ROLE = "role"  # the format spec of a role shown by its name: {role:role}
@@ -1001,6 +1015,13 @@ TERMS: dict[str, tuple[str, str]] = {
     "refused": ("被拒收", "refused"),
     "voucher": ("服务券", "a voucher"),
     "hospital_bill": ("医疗费用", "a hospital bill"),
+    # a person-table column's type, as polars names it (an attribute's value that is not of it)
+    "Boolean": ("是或否", "Boolean"),
+    "Int32": ("整数", "Int32"),
+    "Int64": ("整数", "Int64"),
+    "Float64": ("数值", "Float64"),
+    "String": ("文本", "String"),
+    "Date": ("日期", "Date"),
 }
 _NATIONAL = "000000"
 _JOINERS = {Lang.ZH: "、", Lang.EN: ", "}
