@@ -130,3 +130,11 @@ def test_an_attribute_of_the_wrong_type_is_refused_in_both_languages(service: Se
     assert zh.json()["params"] == {"name": "'income_per_capita_month'", "value": "'lots'", "dtype": "Float64"}
     assert zh.json()["message"] == "属性 'income_per_capita_month'：'lots' 不是数值"
     assert en.json()["message"] == "attribute 'income_per_capita_month': 'lots' is not a Float64"
+
+
+def test_fiscal_weights_that_do_not_sum_to_one_are_refused_in_both_languages(service: Service) -> None:
+    zh, en = _both(service, "GET", "/api/v1/fiscal/winners?weight_population=1", "fo_nat")
+    assert zh.status_code == 400 and zh.json()["code"] == "fiscal_shares_sum"
+    assert zh.json()["params"]["total"] == "1.3"
+    assert re.fullmatch(r"财政参数 .*transfer\.weights 各份额之和为 1\.3，而非 1（\{.*\}）", zh.json()["message"])
+    assert re.fullmatch(r".*transfer\.weights shares sum to 1\.3, not 1 \(\{.*\}\)", en.json()["message"])

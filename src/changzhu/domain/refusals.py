@@ -297,6 +297,23 @@ class RefusalCode(StrEnum):
     ATTRIBUTE_REFUSED = "attribute_refused"
     ATTRIBUTE_TOO_MANY_DATES = "attribute_too_many_dates"
     ATTRIBUTE_NOT_OF_TYPE = "attribute_not_of_type"
+    # the fiscal parameters, as shipped or changed by a request or a reform (fiscal/parameters.py)
+    FISCAL_NOT_A_MAPPING = "fiscal_not_a_mapping"
+    FISCAL_MISSING = "fiscal_missing"
+    FISCAL_NOT_A_NUMBER = "fiscal_not_a_number"
+    FISCAL_NEGATIVE = "fiscal_negative"
+    FISCAL_NOT_A_SHARE = "fiscal_not_a_share"
+    FISCAL_FUND_NEGATIVE = "fiscal_fund_negative"
+    FISCAL_FUND_NOT_WHOLE = "fiscal_fund_not_whole"
+    FISCAL_SHARES_FORM = "fiscal_shares_form"
+    FISCAL_SHARES_UNKNOWN = "fiscal_shares_unknown"
+    FISCAL_SHARES_SUM = "fiscal_shares_sum"
+    FISCAL_CAPACITY_FACTORS = "fiscal_capacity_factors"
+    FISCAL_RATIO_BELOW_ONE = "fiscal_ratio_below_one"
+    FISCAL_SERVICE_WEIGHTS_FORM = "fiscal_service_weights_form"
+    FISCAL_COST_SHARES_FORM = "fiscal_cost_shares_form"
+    FISCAL_EFFECTIVE_NOT_DATE = "fiscal_effective_not_date"
+    NO_FISCAL_SCHEME_ON = "no_fiscal_scheme_on"
 
 
 _DATE_FORMS_ZH = "2026-06-01、2026/6/1、2026.6.1、20260601 或 2026年6月1日"
@@ -988,6 +1005,59 @@ TEMPLATES: dict[RefusalCode, tuple[str, str]] = {
     RefusalCode.ATTRIBUTE_NOT_OF_TYPE: (
         "属性 {name}：{value} 不是{dtype:term}",
         "attribute {name}: {value} is not a {dtype:term}",
+    ),
+    # the fiscal parameters ({where}: the parameter's place in the file, as the CLI shows it)
+    RefusalCode.FISCAL_NOT_A_MAPPING: ("财政参数 {where} 须为映射", "{where} must be a mapping"),
+    RefusalCode.FISCAL_MISSING: ("财政参数 {where}.{key} 缺失", "{where}.{key} is missing"),
+    RefusalCode.FISCAL_NOT_A_NUMBER: (
+        "财政参数 {where} 须为有限数值，实为 {value}",
+        "{where} must be a finite number, got {value}",
+    ),
+    RefusalCode.FISCAL_NEGATIVE: (
+        "财政参数 {where} 不能为负数，实为 {value}",
+        "{where} must not be negative, got {value}",
+    ),
+    RefusalCode.FISCAL_NOT_A_SHARE: (
+        "财政参数 {where} 须在 0 与 1 之间，实为 {value}",
+        "{where} must be between 0 and 1, got {value}",
+    ),
+    RefusalCode.FISCAL_FUND_NEGATIVE: (
+        "财政参数 {where} 不能为负数（资金 {value} 元）",
+        "{where} must not be negative (a fund of {value} yuan)",
+    ),
+    RefusalCode.FISCAL_FUND_NOT_WHOLE: (
+        "财政参数 {where} 须为整元，实为 {value}",
+        "{where} must be whole yuan, got {value}",
+    ),
+    RefusalCode.FISCAL_SHARES_FORM: ("财政参数 {where} 须为 {keys} 的映射", "{where} must be a mapping of {keys}"),
+    RefusalCode.FISCAL_SHARES_UNKNOWN: ("财政参数 {where} 有未知项 {unknown}", "{where} has unknown key(s) {unknown}"),
+    RefusalCode.FISCAL_SHARES_SUM: (
+        "财政参数 {where} 各份额之和为 {total}，而非 1（{shares}）",
+        "{where} shares sum to {total}, not 1 ({shares})",
+    ),
+    RefusalCode.FISCAL_CAPACITY_FACTORS: (
+        "财政参数 {where} 须满足 0 < 最小系数 ≤ 最大系数，实为 {min_factor} 与 {max_factor}",
+        "{where} needs 0 < min_factor <= max_factor, got {min_factor} and {max_factor}",
+    ),
+    RefusalCode.FISCAL_RATIO_BELOW_ONE: (
+        "财政参数 {where} 的人均最高与最低之比须至少为 1，实为 {ratio}",
+        "{where}.max_min_per_capita_ratio must be at least 1, got {ratio}",
+    ),
+    RefusalCode.FISCAL_SERVICE_WEIGHTS_FORM: (
+        "财政参数 {where} 的服务权重须为映射，且含 {default} 一项",
+        "{where}.service_weights must be a mapping with a '{default}' entry",
+    ),
+    RefusalCode.FISCAL_COST_SHARES_FORM: (
+        "财政参数 {where} 须为各服务的分担份额映射，且含 {default} 一行",
+        "{where} must be a mapping of service to shares with a '{default}' row",
+    ),
+    RefusalCode.FISCAL_EFFECTIVE_NOT_DATE: (
+        "财政参数 {where} 的生效日期不是日期（YYYY-MM-DD）：{value}",
+        "{where}.effective_from is not a date (YYYY-MM-DD): {value}",
+    ),
+    RefusalCode.NO_FISCAL_SCHEME_ON: (
+        "{on} 没有生效的财政方案：最早的方案自 {earliest} 起",
+        "no fiscal scheme is in force on {on}: the earliest starts {earliest}",
     ),
 }
 PLACE = "place"  # the format spec of a region code shown with its name: {region:place}
