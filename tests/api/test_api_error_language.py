@@ -138,3 +138,22 @@ def test_fiscal_weights_that_do_not_sum_to_one_are_refused_in_both_languages(ser
     assert zh.json()["params"]["total"] == "1.3"
     assert re.fullmatch(r"财政参数 .*transfer\.weights 各份额之和为 1\.3，而非 1（\{.*\}）", zh.json()["message"])
     assert re.fullmatch(r".*transfer\.weights shares sum to 1\.3, not 1 \(\{.*\}\)", en.json()["message"])
+
+
+def test_a_run_request_out_of_range_names_each_reason_in_both_languages(service: Service) -> None:
+    body = {"years": [2040], "sample": 0}
+    zh, en = _both(service, "POST", "/api/v1/scenarios/entrance_exam_residence_1y/runs", "pl_nat", json=body)
+    assert zh.status_code == 422
+    codes = {p["field"]: (p["code"], p["problem"]) for p in zh.json()["problems"]}
+    assert codes["sample"] == ("greater_than", "须大于 0.0")
+    assert {p["code"] for p in en.json()["problems"]} == {"greater_than"}  # the model's own check follows the fields
+    both = {"yaml": "name: x\n", "overrides": {"a": 1}}
+    zh, en = _both(service, "POST", "/api/v1/scenarios", "pl_nat", json=both)
+    assert [(p["code"], p["problem"]) for p in zh.json()["problems"]] == [
+        ("yaml_or_fields", "请只给出 YAML 文本，或名称（name）与参数取值（overrides）之一")
+    ]
+    assert en.json()["problems"][0]["problem"] == "give either yaml or name and overrides"
+    years = {"years": [2040]}
+    zh, en = _both(service, "POST", "/api/v1/scenarios/entrance_exam_residence_1y/runs", "pl_nat", json=years)
+    assert [p["code"] for p in zh.json()["problems"]] == ["run_years_range"]
+    assert not LATIN.search(zh.json()["message"].replace("YAML", "")), zh.json()["message"]

@@ -314,6 +314,15 @@ class RefusalCode(StrEnum):
     FISCAL_COST_SHARES_FORM = "fiscal_cost_shares_form"
     FISCAL_EFFECTIVE_NOT_DATE = "fiscal_effective_not_date"
     NO_FISCAL_SCHEME_ON = "no_fiscal_scheme_on"
+    # a request's field as its model checks it (api/error_handlers.py: pydantic's error types; api/routes/)
+    GREATER_THAN = "greater_than"
+    LESS_THAN = "less_than"
+    TOO_SHORT = "too_short"
+    TOO_FEW_ITEMS = "too_few_items"
+    TOO_MANY_ITEMS = "too_many_items"
+    PATTERN_MISMATCH = "pattern_mismatch"
+    YAML_OR_FIELDS = "yaml_or_fields"
+    RUN_YEARS_RANGE = "run_years_range"
 
 
 _DATE_FORMS_ZH = "2026-06-01、2026/6/1、2026.6.1、20260601 或 2026年6月1日"
@@ -1058,6 +1067,21 @@ TEMPLATES: dict[RefusalCode, tuple[str, str]] = {
     RefusalCode.NO_FISCAL_SCHEME_ON: (
         "{on} 没有生效的财政方案：最早的方案自 {earliest} 起",
         "no fiscal scheme is in force on {on}: the earliest starts {earliest}",
+    ),
+    # a request's field
+    RefusalCode.GREATER_THAN: ("须大于 {limit}", "must be greater than {limit}"),
+    RefusalCode.LESS_THAN: ("须小于 {limit}", "must be less than {limit}"),
+    RefusalCode.TOO_SHORT: ("过短：至少 {limit} 个字符", "is shorter than allowed: at least {limit} characters"),
+    RefusalCode.TOO_FEW_ITEMS: ("至少须有 {limit} 项", "needs at least {limit} items"),
+    RefusalCode.TOO_MANY_ITEMS: ("最多 {limit} 项", "has more than {limit} items"),
+    RefusalCode.PATTERN_MISMATCH: ("格式不符（{pattern}）", "does not match {pattern}"),
+    RefusalCode.YAML_OR_FIELDS: (
+        "请只给出 YAML 文本，或名称（name）与参数取值（overrides）之一",
+        "give either yaml or name and overrides",
+    ),
+    RefusalCode.RUN_YEARS_RANGE: (
+        "年份须为 2020 至 2035 之间互不相同、依次递增的年份",
+        "years must be distinct increasing years between 2020 and 2035",
     ),
 }
 PLACE = "place"  # the format spec of a region code shown with its name: {region:place}
