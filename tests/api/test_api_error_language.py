@@ -157,3 +157,13 @@ def test_a_run_request_out_of_range_names_each_reason_in_both_languages(service:
     zh, en = _both(service, "POST", "/api/v1/scenarios/entrance_exam_residence_1y/runs", "pl_nat", json=years)
     assert [p["code"] for p in zh.json()["problems"]] == ["run_years_range"]
     assert not LATIN.search(zh.json()["message"].replace("YAML", "")), zh.json()["message"]
+
+
+def test_a_catalogue_listing_an_item_twice_is_refused_in_both_languages(service: Service) -> None:
+    item = {"item_code": "A001", "name": "血常规", "category": "A", "self_pay_permille": 0}
+    zh, en = _both(service, "PUT", "/api/v1/medical/catalogues/440100", "ad_gd", json={"items": [item, item]})
+    assert zh.status_code == 400 and zh.json()["code"] == "catalogue_code_twice"
+    assert (zh.json()["message"], en.json()["message"]) == (
+        "目录：有项目编码重复出现",
+        "catalogue: an item code is listed twice",
+    )

@@ -323,6 +323,12 @@ class RefusalCode(StrEnum):
     PATTERN_MISMATCH = "pattern_mismatch"
     YAML_OR_FIELDS = "yaml_or_fields"
     RUN_YEARS_RANGE = "run_years_range"
+    # cross-province medical treatment: the insured place's policy, the treatment place's catalogue (ledger/medical.py)
+    MEDICAL_POLICY_RANGE = "medical_policy_range"
+    MEDICAL_POLICY_SOURCE = "medical_policy_source"
+    CATALOGUE_ITEM_FORM = "catalogue_item_form"
+    CATALOGUE_CODE_TWICE = "catalogue_code_twice"
+    NO_FILING_RULE = "no_filing_rule"
 
 
 _DATE_FORMS_ZH = "2026-06-01、2026/6/1、2026.6.1、20260601 或 2026年6月1日"
@@ -1082,6 +1088,24 @@ TEMPLATES: dict[RefusalCode, tuple[str, str]] = {
     RefusalCode.RUN_YEARS_RANGE: (
         "年份须为 2020 至 2035 之间互不相同、依次递增的年份",
         "years must be distinct increasing years between 2020 and 2035",
+    ),
+    # cross-province medical treatment
+    RefusalCode.MEDICAL_POLICY_RANGE: (
+        "政策：报销比例须为 0 至 1000‰，起付线和封顶线不能为负数",
+        "policy: rate must be 0..1000 permille, deductible and cap non-negative",
+    ),
+    RefusalCode.MEDICAL_POLICY_SOURCE: (
+        "政策：须注明依据（文件及日期）",
+        "policy: a source (document and date) is required",
+    ),
+    RefusalCode.CATALOGUE_ITEM_FORM: (
+        "目录项目 {code}：类别须为甲类、乙类或丙类，自付比例须为 0 至 1000‰",
+        "catalogue item {code}: category must be A, B or C and self-pay 0..1000 permille",
+    ),
+    RefusalCode.CATALOGUE_CODE_TWICE: ("目录：有项目编码重复出现", "catalogue: an item code is listed twice"),
+    RefusalCode.NO_FILING_RULE: (
+        "{on} 没有生效的异地就医备案规则：{detail}",
+        "no filing rule in force on {on}: {detail}",
     ),
 }
 PLACE = "place"  # the format spec of a region code shown with its name: {region:place}
