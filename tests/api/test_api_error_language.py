@@ -90,3 +90,80 @@ def test_a_422_names_each_field_as_the_office_labels_it(service: Service) -> Non
     )
     assert not LATIN.search(message.replace("2026/6/1", "").replace("2026年6月1日", "")), message
     assert "proof_kind: value is missing" in en.json()["message"]
+
+
+def test_a_reform_with_a_bad_parameter_value_is_refused_in_both_languages(service: Service) -> None:
+    reform = "name: zh_bad_value\ndescription: x\noverrides:\n  entrance_exam.child_residence_months: -12\n"
+    zh, en = _both(service, "POST", "/api/v1/scenarios", "pl_nat", json={"yaml": reform})
+    assert zh.status_code == 400 and zh.json()["code"] == "scenario_parameter_value"
+    assert zh.json()["params"]["parameter"] == "entrance_exam.child_residence_months"
+    assert zh.json()["message"] == (
+        "情景 zh_bad_value：参数 entrance_exam.child_residence_months 不能为负数（months），实为 -12"
+    )
+    assert en.json()["message"] == (
+        "scenario zh_bad_value: entrance_exam.child_residence_months cannot be negative (months), got -12"
+    )
+
+
+def test_a_reform_naming_no_parameter_or_a_bad_setting_is_refused_in_chinese(service: Service) -> None:
+    unknown = "name: zh_unknown\ndescription: x\noverrides:\n  no.such.param: 3\n"
+    zh, en = _both(service, "POST", "/api/v1/scenarios", "pl_nat", json={"yaml": unknown})
+    assert zh.json()["code"] == "scenario_unknown_parameter"
+    assert zh.json()["message"] == "情景 zh_unknown：没有名为 'no.such.param' 的参数"
+    assert en.json()["message"].startswith("scenario zh_unknown: unknown parameter 'no.such.param'")
+    sample = "name: zh_sample\ndescription: x\noverrides: {}\nsimulation: {sample: 2}\n"
+    zh, en = _both(service, "POST", "/api/v1/scenarios", "pl_nat", json={"yaml": sample})
+    assert zh.json()["code"] == "simulation_sample_range"
+    assert zh.json()["message"] == "scenario.yaml：simulation.sample 须大于 0 且不超过 1，实为 2.0"
+    assert en.json()["message"] == "scenario.yaml: simulation.sample must be in (0, 1], got 2.0"
+    fields = {"description": "x", "overrides": {"entrance_exam.child_residence_months": 6}}
+    zh, _ = _both(service, "POST", "/api/v1/scenarios", "pl_nat", json=fields)
+    assert (zh.json()["code"], zh.json()["message"]) == ("scenario_needs_name", "按各项给出的情景须有名称")
+
+
+def test_an_attribute_of_the_wrong_type_is_refused_in_both_languages(service: Service) -> None:
+    body = {"id_number": "510104201006060015", "hukou_region": "510100", "residence_region": "440100",
+            "residence_since": "2024-03-01", "proof_kind": "housing", "proof_ref": "lease-7",
+            "attributes": {"income_per_capita_month": "lots"}}  # fmt: skip
+    zh, en = _both(service, "POST", "/api/v1/residents", "cw_gz", json=body)
+    assert zh.status_code == 400 and zh.json()["code"] == "attribute_not_of_type"
+    assert zh.json()["params"] == {"name": "'income_per_capita_month'", "value": "'lots'", "dtype": "Float64"}
+    assert zh.json()["message"] == "属性 'income_per_capita_month'：'lots' 不是数值"
+    assert en.json()["message"] == "attribute 'income_per_capita_month': 'lots' is not a Float64"
+
+
+def test_fiscal_weights_that_do_not_sum_to_one_are_refused_in_both_languages(service: Service) -> None:
+    zh, en = _both(service, "GET", "/api/v1/fiscal/winners?weight_population=1", "fo_nat")
+    assert zh.status_code == 400 and zh.json()["code"] == "fiscal_shares_sum"
+    assert zh.json()["params"]["total"] == "1.3"
+    assert re.fullmatch(r"财政参数 .*transfer\.weights 各份额之和为 1\.3，而非 1（\{.*\}）", zh.json()["message"])
+    assert re.fullmatch(r".*transfer\.weights shares sum to 1\.3, not 1 \(\{.*\}\)", en.json()["message"])
+
+
+def test_a_run_request_out_of_range_names_each_reason_in_both_languages(service: Service) -> None:
+    body = {"years": [2040], "sample": 0}
+    zh, en = _both(service, "POST", "/api/v1/scenarios/entrance_exam_residence_1y/runs", "pl_nat", json=body)
+    assert zh.status_code == 422
+    codes = {p["field"]: (p["code"], p["problem"]) for p in zh.json()["problems"]}
+    assert codes["sample"] == ("greater_than", "须大于 0.0")
+    assert {p["code"] for p in en.json()["problems"]} == {"greater_than"}  # the model's own check follows the fields
+    both = {"yaml": "name: x\n", "overrides": {"a": 1}}
+    zh, en = _both(service, "POST", "/api/v1/scenarios", "pl_nat", json=both)
+    assert [(p["code"], p["problem"]) for p in zh.json()["problems"]] == [
+        ("yaml_or_fields", "请只给出 YAML 文本，或名称（name）与参数取值（overrides）之一")
+    ]
+    assert en.json()["problems"][0]["problem"] == "give either yaml or name and overrides"
+    years = {"years": [2040]}
+    zh, en = _both(service, "POST", "/api/v1/scenarios/entrance_exam_residence_1y/runs", "pl_nat", json=years)
+    assert [p["code"] for p in zh.json()["problems"]] == ["run_years_range"]
+    assert not LATIN.search(zh.json()["message"].replace("YAML", "")), zh.json()["message"]
+
+
+def test_a_catalogue_listing_an_item_twice_is_refused_in_both_languages(service: Service) -> None:
+    item = {"item_code": "A001", "name": "血常规", "category": "A", "self_pay_permille": 0}
+    zh, en = _both(service, "PUT", "/api/v1/medical/catalogues/440100", "ad_gd", json={"items": [item, item]})
+    assert zh.status_code == 400 and zh.json()["code"] == "catalogue_code_twice"
+    assert (zh.json()["message"], en.json()["message"]) == (
+        "目录：有项目编码重复出现",
+        "catalogue: an item code is listed twice",
+    )

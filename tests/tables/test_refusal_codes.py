@@ -64,6 +64,8 @@ def test_every_code_has_both_templates_and_renders_its_parameters(code: RefusalC
 CODES_IN_CHINESE = re.compile(
     r"GB/T|GB|YYYYMM|YYYY-MM-DD|ISO|NUL|X|POST|PUT|CHANGZHU_INSTANCE_REGION|quota|capacity"
     r"|/api/v1/auth/login|Authorization: Bearer"
+    r"|YAML|true|false|MM-DD|overrides|description|parameter|value|since|jurisdiction|evaluation_day|years|name"
+    r"|scenario|simulation(\.[a-z_]+)?"  # a reform scenario's fields, as its YAML spells them
 )
 
 

@@ -140,6 +140,21 @@ def _problem(error: Mapping[str, Any]) -> Refusal:
     }
     if kind in coded:
         return coded[kind]
+    carried = getattr(context.get("error"), "refusal", None)  # a validator's own error: the refusal it carries
+    if isinstance(carried, Refusal):
+        return carried
+    limits = {
+        "greater_than": (RefusalCode.GREATER_THAN, "gt"),
+        "less_than": (RefusalCode.LESS_THAN, "lt"),
+        "string_too_short": (RefusalCode.TOO_SHORT, "min_length"),
+        "too_short": (RefusalCode.TOO_FEW_ITEMS, "min_length"),
+        "too_long": (RefusalCode.TOO_MANY_ITEMS, "max_length"),
+    }
+    if kind in limits:
+        code, bound = limits[kind]
+        return refusal(code, limit=str(context.get(bound, "")))
+    if kind == "string_pattern_mismatch":
+        return refusal(RefusalCode.PATTERN_MISMATCH, pattern=str(context.get("pattern", "")))
     if kind == "string_too_long":
         return refusal(RefusalCode.TOO_LONG, limit=str(context.get("max_length", "")))
     if kind == "greater_than_equal":

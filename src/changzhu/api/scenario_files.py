@@ -7,6 +7,7 @@ a jurisdiction covering every override (an override without a jurisdiction appli
 
 from __future__ import annotations
 
+import dataclasses
 import re
 import tempfile
 from datetime import UTC, datetime
@@ -23,6 +24,7 @@ from changzhu.rules import Scenario, load_scenario
 from changzhu.rules.catalog import policies_in_use
 from changzhu.rules.errors import ScenarioError
 from changzhu.simulation import load_rules_scenario, load_spec
+from changzhu.simulation.errors import SimulationError
 from changzhu.simulation.spec import SimulationSpec
 from changzhu.store.db import session_scope
 from changzhu.store.scenario_models import ScenarioRow, ScenarioRunRow
@@ -89,12 +91,21 @@ def describe(path: Path) -> dict[str, Any]:
     return describe_yaml(path.read_text(encoding="utf-8"), file=path.name, source="file", editable=False)
 
 
+_BODY_FILE = "scenario.yaml"  # the name a request body's YAML is checked under (and shown in its errors)
+
+
 def spec_of(text: str) -> SimulationSpec:
     """The simulation spec of a scenario's YAML, checked as the CLI checks it (parameters known, values typed)."""
     with tempfile.TemporaryDirectory() as folder:
-        path = Path(folder) / "scenario.yaml"
+        path = Path(folder) / _BODY_FILE
         path.write_text(text, encoding="utf-8")
-        spec = load_spec([path], load_rules_scenario)
+        try:
+            spec = load_spec([path], load_rules_scenario)
+        except SimulationError as exc:
+            if exc.refusal is None:
+                raise
+            named = tuple((k, _BODY_FILE if v == str(path) else v) for k, v in exc.refusal.params)
+            raise SimulationError(dataclasses.replace(exc.refusal, params=named)) from exc  # no server path shown
     for _, reform in spec.reforms:
         reform.check(policies_in_use().parameter_units())
     return spec
@@ -105,13 +116,13 @@ def check_yaml(text: str) -> tuple[SimulationSpec, Scenario]:
     try:
         raw = yaml.safe_load(text)
     except yaml.YAMLError as exc:
-        raise ScenarioError(f"not valid YAML: {str(exc).splitlines()[0]}") from exc
+        raise ScenarioError(refusal(RefusalCode.SCENARIO_NOT_YAML, detail=str(exc).splitlines()[0])) from exc
     if not isinstance(raw, dict):
-        raise ScenarioError("a scenario is a YAML mapping with name, description, overrides")
+        raise ScenarioError(refusal(RefusalCode.SCENARIO_NOT_A_MAPPING))
     spec = spec_of(text)
     name, scenario = spec.reforms[0]
     if not NAME_PATTERN.match(name):
-        raise ScenarioError(f"scenario name {name!r}: use lower-case letters, digits, '_' or '-' (at most 80)")
+        raise ScenarioError(refusal(RefusalCode.SCENARIO_NAME_FORM, name=repr(name)))
     return spec, scenario
 
 
@@ -210,7 +221,7 @@ def update_scenario(engine: Engine, principal: Principal, name: str, text: str) 
     spec, scenario = check_yaml(text)
     require_covers(principal, scenario)
     if spec.reforms[0][0] != name:
-        raise ScenarioError(f"the YAML names scenario {spec.reforms[0][0]!r}; an update keeps the name {name!r}")
+        raise ScenarioError(refusal(RefusalCode.SCENARIO_RENAMED, named=repr(spec.reforms[0][0]), name=repr(name)))
     with session_scope(engine) as session:
         row = session.get(ScenarioRow, old.id)
         if row is None:
@@ -242,7 +253,7 @@ def to_yaml(body: dict[str, Any]) -> str:
 def rules_scenario(directory: Path | None, name: str | None, overrides: dict[str, Any] | None) -> Scenario | None:
     """A named scenario file, or ad-hoc parameter overrides, or None (the rules in force)."""
     if name and overrides:
-        raise ScenarioError("give either scenario (a name) or overrides, not both")
+        raise ScenarioError(refusal(RefusalCode.SCENARIO_OR_OVERRIDES))
     if name:
         paths = scenario_paths(directory)
         if name not in paths:

@@ -263,6 +263,72 @@ class RefusalCode(StrEnum):
     INTERNAL = "internal"
     IN_TWO_LANGUAGES = "in_two_languages"
     UNCODED = "uncoded"
+    # a reform scenario and its simulation settings (parameters/, simulation/spec.py, api/scenario_files.py)
+    PARAMETER_NOT_BOOL = "parameter_not_bool"
+    PARAMETER_NOT_NUMBER = "parameter_not_number"
+    PARAMETER_NEGATIVE = "parameter_negative"
+    SCENARIO_UNKNOWN_PARAMETER = "scenario_unknown_parameter"
+    SCENARIO_PARAMETER_VALUE = "scenario_parameter_value"
+    SCENARIO_OVERRIDE_REGION = "scenario_override_region"
+    SCENARIO_REGION_NOT_MAPPING = "scenario_region_not_mapping"
+    SCENARIO_OVERRIDE_FIELDS = "scenario_override_fields"
+    SCENARIO_SINCE_NOT_DATE = "scenario_since_not_date"
+    SCENARIO_NEEDS_OVERRIDES = "scenario_needs_overrides"
+    SCENARIO_OVERRIDE_ITEM = "scenario_override_item"
+    SCENARIO_OVERRIDES_FORM = "scenario_overrides_form"
+    SCENARIO_NOT_YAML = "scenario_not_yaml"
+    SCENARIO_NOT_A_MAPPING = "scenario_not_a_mapping"
+    SCENARIO_NAME_FORM = "scenario_name_form"
+    SCENARIO_RENAMED = "scenario_renamed"
+    SCENARIO_OR_OVERRIDES = "scenario_or_overrides"
+    SCENARIO_NEEDS_NAME = "scenario_needs_name"
+    REFORMS_DISAGREE = "reforms_disagree"
+    REFORM_NAME_TAKEN = "reform_name_taken"
+    SIMULATION_NOT_A_MAPPING = "simulation_not_a_mapping"
+    SIMULATION_NOT_A_SETTING = "simulation_not_a_setting"
+    SIMULATION_SETTING_DIFFERS = "simulation_setting_differs"
+    SIMULATION_SAMPLE_FORM = "simulation_sample_form"
+    SIMULATION_SAMPLE_RANGE = "simulation_sample_range"
+    SIMULATION_YEARS_FORM = "simulation_years_form"
+    SIMULATION_YEARS_RANGE = "simulation_years_range"
+    SIMULATION_DAY_FORM = "simulation_day_form"
+    SIMULATION_SERVICES_FORM = "simulation_services_form"
+    # a person's attributes as the registry keeps them (registry/residents.py)
+    ATTRIBUTE_REFUSED = "attribute_refused"
+    ATTRIBUTE_TOO_MANY_DATES = "attribute_too_many_dates"
+    ATTRIBUTE_NOT_OF_TYPE = "attribute_not_of_type"
+    # the fiscal parameters, as shipped or changed by a request or a reform (fiscal/parameters.py)
+    FISCAL_NOT_A_MAPPING = "fiscal_not_a_mapping"
+    FISCAL_MISSING = "fiscal_missing"
+    FISCAL_NOT_A_NUMBER = "fiscal_not_a_number"
+    FISCAL_NEGATIVE = "fiscal_negative"
+    FISCAL_NOT_A_SHARE = "fiscal_not_a_share"
+    FISCAL_FUND_NEGATIVE = "fiscal_fund_negative"
+    FISCAL_FUND_NOT_WHOLE = "fiscal_fund_not_whole"
+    FISCAL_SHARES_FORM = "fiscal_shares_form"
+    FISCAL_SHARES_UNKNOWN = "fiscal_shares_unknown"
+    FISCAL_SHARES_SUM = "fiscal_shares_sum"
+    FISCAL_CAPACITY_FACTORS = "fiscal_capacity_factors"
+    FISCAL_RATIO_BELOW_ONE = "fiscal_ratio_below_one"
+    FISCAL_SERVICE_WEIGHTS_FORM = "fiscal_service_weights_form"
+    FISCAL_COST_SHARES_FORM = "fiscal_cost_shares_form"
+    FISCAL_EFFECTIVE_NOT_DATE = "fiscal_effective_not_date"
+    NO_FISCAL_SCHEME_ON = "no_fiscal_scheme_on"
+    # a request's field as its model checks it (api/error_handlers.py: pydantic's error types; api/routes/)
+    GREATER_THAN = "greater_than"
+    LESS_THAN = "less_than"
+    TOO_SHORT = "too_short"
+    TOO_FEW_ITEMS = "too_few_items"
+    TOO_MANY_ITEMS = "too_many_items"
+    PATTERN_MISMATCH = "pattern_mismatch"
+    YAML_OR_FIELDS = "yaml_or_fields"
+    RUN_YEARS_RANGE = "run_years_range"
+    # cross-province medical treatment: the insured place's policy, the treatment place's catalogue (ledger/medical.py)
+    MEDICAL_POLICY_RANGE = "medical_policy_range"
+    MEDICAL_POLICY_SOURCE = "medical_policy_source"
+    CATALOGUE_ITEM_FORM = "catalogue_item_form"
+    CATALOGUE_CODE_TWICE = "catalogue_code_twice"
+    NO_FILING_RULE = "no_filing_rule"
 
 
 _DATE_FORMS_ZH = "2026-06-01、2026/6/1、2026.6.1、20260601 或 2026年6月1日"
@@ -846,6 +912,201 @@ TEMPLATES: dict[RefusalCode, tuple[str, str]] = {
     ),
     RefusalCode.IN_TWO_LANGUAGES: ("{text_zh}", "{text_en}"),
     RefusalCode.UNCODED: ("操作未能完成：{text}", "{text}"),
+    # a reform scenario and its simulation settings
+    RefusalCode.PARAMETER_NOT_BOOL: ("须为 true 或 false，实为 {value}", "needs true or false, got {value}"),
+    RefusalCode.PARAMETER_NOT_NUMBER: ("须为数值（{unit}），实为 {value}", "needs a number ({unit}), got {value}"),
+    RefusalCode.PARAMETER_NEGATIVE: ("不能为负数（{unit}），实为 {value}", "cannot be negative ({unit}), got {value}"),
+    RefusalCode.SCENARIO_UNKNOWN_PARAMETER: (
+        "情景 {scenario}：没有名为 {parameter} 的参数",
+        "scenario {scenario}: unknown parameter {parameter}; see `changzhu check --list-parameters`",
+    ),
+    RefusalCode.SCENARIO_PARAMETER_VALUE: (
+        "情景 {scenario}：参数 {parameter} {why_zh}",
+        "scenario {scenario}: {parameter} {why_en}",
+    ),
+    RefusalCode.SCENARIO_OVERRIDE_REGION: (
+        "情景 {scenario}：参数 {parameter} 的地区有误：{why_zh}",
+        "scenario {scenario}: {parameter}: {why_en}",
+    ),
+    RefusalCode.SCENARIO_REGION_NOT_MAPPING: (
+        "情景 {scenario}：{region:place} 之下须为“参数: 取值”的映射",
+        "scenario {scenario}: {region:place}: expected a mapping of parameter: value",
+    ),
+    RefusalCode.SCENARIO_OVERRIDE_FIELDS: (
+        "情景 {scenario}：参数 {parameter} 须给出 value（可另给 since、jurisdiction）",
+        "scenario {scenario}: {parameter}: give value (and optionally since, jurisdiction)",
+    ),
+    RefusalCode.SCENARIO_SINCE_NOT_DATE: (
+        "情景 {scenario}：参数 {parameter} 的起始日期 {since} 不是日期",
+        "scenario {scenario}: {parameter}: since {since} is not a date",
+    ),
+    RefusalCode.SCENARIO_NEEDS_OVERRIDES: (
+        "情景 {file}：须为含 overrides 一项的映射",
+        "scenario {file}: needs a mapping with an 'overrides' field",
+    ),
+    RefusalCode.SCENARIO_OVERRIDE_ITEM: (
+        "情景 {file}：overrides 第 {index} 项须给出 parameter 和 value",
+        "scenario {file}: overrides[{index}] needs parameter and value",
+    ),
+    RefusalCode.SCENARIO_OVERRIDES_FORM: (
+        "情景 {file}：overrides 须为列表或映射",
+        "scenario {file}: overrides must be a list or a mapping",
+    ),
+    RefusalCode.SCENARIO_NOT_YAML: ("不是有效的 YAML：{detail}", "not valid YAML: {detail}"),
+    RefusalCode.SCENARIO_NOT_A_MAPPING: (
+        "情景须为 YAML 映射，含 name、description、overrides",
+        "a scenario is a YAML mapping with name, description, overrides",
+    ),
+    RefusalCode.SCENARIO_NAME_FORM: (
+        "情景名称 {name}：只能用小写字母、数字、_ 或 -（最多 80 个）",
+        "scenario name {name}: use lower-case letters, digits, '_' or '-' (at most 80)",
+    ),
+    RefusalCode.SCENARIO_RENAMED: (
+        "YAML 中的情景名称为 {named}；修改时名称须保持为 {name}",
+        "the YAML names scenario {named}; an update keeps the name {name}",
+    ),
+    RefusalCode.SCENARIO_OR_OVERRIDES: (
+        "请只给出情景名称（scenario）或参数取值（overrides）之一",
+        "give either scenario (a name) or overrides, not both",
+    ),
+    RefusalCode.SCENARIO_NEEDS_NAME: ("按各项给出的情景须有名称", "a scenario given by its fields needs a name"),
+    RefusalCode.REFORMS_DISAGREE: (
+        "改革方案 {name} 对 {parameter} 的设定与另一方案不同；各方案共用同一人口",
+        "reform {name} sets {parameter} differently from another reform; the population is one for all reforms",
+    ),
+    RefusalCode.REFORM_NAME_TAKEN: (
+        "{file}：改革方案名称 {name} 为保留名称或已被使用",
+        "{file}: reform name {name} is reserved or used twice",
+    ),
+    RefusalCode.SIMULATION_NOT_A_MAPPING: ("{file}：simulation 须为映射", "{file}: 'simulation' must be a mapping"),
+    RefusalCode.SIMULATION_NOT_A_SETTING: (
+        "{file}：simulation.{key} 不是可设定项（{allowed}）",
+        "{file}: simulation.{key} is not a setting ({allowed})",
+    ),
+    RefusalCode.SIMULATION_SETTING_DIFFERS: (
+        "{file}：simulation.{key} 与第一个文件不同",
+        "{file}: simulation.{key} differs from the first file's",
+    ),
+    RefusalCode.SIMULATION_SAMPLE_FORM: (
+        "{file}：simulation.sample 须为数值，simulation.seed 须为整数",
+        "{file}: simulation.sample must be a number and simulation.seed a whole number",
+    ),
+    RefusalCode.SIMULATION_SAMPLE_RANGE: (
+        "{file}：simulation.sample 须大于 0 且不超过 1，实为 {sample}",
+        "{file}: simulation.sample must be in (0, 1], got {sample}",
+    ),
+    RefusalCode.SIMULATION_YEARS_FORM: (
+        "{file}：years 须为年份或年份列表",
+        "{file}: 'years' must be a year or a list of years",
+    ),
+    RefusalCode.SIMULATION_YEARS_RANGE: (
+        "{file}：years 须为 2000 至 2100 之间互不相同、依次递增的年份",
+        "{file}: 'years' must be distinct increasing years between 2000 and 2100",
+    ),
+    RefusalCode.SIMULATION_DAY_FORM: (
+        "{file}：evaluation_day 须为 MM-DD，实为 {value}",
+        "{file}: 'evaluation_day' must be MM-DD, got {value}",
+    ),
+    RefusalCode.SIMULATION_SERVICES_FORM: (
+        "{file}：simulation.services 须为服务名称的列表",
+        "{file}: simulation.services must be a list of service names",
+    ),
+    # a person's attributes
+    RefusalCode.ATTRIBUTE_REFUSED: ("属性 {name}：{why_zh}", "attribute {name}: {why_en}"),
+    RefusalCode.ATTRIBUTE_TOO_MANY_DATES: (
+        "属性 {name}：最多保存 {limit} 个日期",
+        "attribute {name}: at most {limit} dates are kept",
+    ),
+    RefusalCode.ATTRIBUTE_NOT_OF_TYPE: (
+        "属性 {name}：{value} 不是{dtype:term}",
+        "attribute {name}: {value} is not a {dtype:term}",
+    ),
+    # the fiscal parameters ({where}: the parameter's place in the file, as the CLI shows it)
+    RefusalCode.FISCAL_NOT_A_MAPPING: ("财政参数 {where} 须为映射", "{where} must be a mapping"),
+    RefusalCode.FISCAL_MISSING: ("财政参数 {where}.{key} 缺失", "{where}.{key} is missing"),
+    RefusalCode.FISCAL_NOT_A_NUMBER: (
+        "财政参数 {where} 须为有限数值，实为 {value}",
+        "{where} must be a finite number, got {value}",
+    ),
+    RefusalCode.FISCAL_NEGATIVE: (
+        "财政参数 {where} 不能为负数，实为 {value}",
+        "{where} must not be negative, got {value}",
+    ),
+    RefusalCode.FISCAL_NOT_A_SHARE: (
+        "财政参数 {where} 须在 0 与 1 之间，实为 {value}",
+        "{where} must be between 0 and 1, got {value}",
+    ),
+    RefusalCode.FISCAL_FUND_NEGATIVE: (
+        "财政参数 {where} 不能为负数（资金 {value} 元）",
+        "{where} must not be negative (a fund of {value} yuan)",
+    ),
+    RefusalCode.FISCAL_FUND_NOT_WHOLE: (
+        "财政参数 {where} 须为整元，实为 {value}",
+        "{where} must be whole yuan, got {value}",
+    ),
+    RefusalCode.FISCAL_SHARES_FORM: ("财政参数 {where} 须为 {keys} 的映射", "{where} must be a mapping of {keys}"),
+    RefusalCode.FISCAL_SHARES_UNKNOWN: ("财政参数 {where} 有未知项 {unknown}", "{where} has unknown key(s) {unknown}"),
+    RefusalCode.FISCAL_SHARES_SUM: (
+        "财政参数 {where} 各份额之和为 {total}，而非 1（{shares}）",
+        "{where} shares sum to {total}, not 1 ({shares})",
+    ),
+    RefusalCode.FISCAL_CAPACITY_FACTORS: (
+        "财政参数 {where} 须满足 0 < 最小系数 ≤ 最大系数，实为 {min_factor} 与 {max_factor}",
+        "{where} needs 0 < min_factor <= max_factor, got {min_factor} and {max_factor}",
+    ),
+    RefusalCode.FISCAL_RATIO_BELOW_ONE: (
+        "财政参数 {where} 的人均最高与最低之比须至少为 1，实为 {ratio}",
+        "{where}.max_min_per_capita_ratio must be at least 1, got {ratio}",
+    ),
+    RefusalCode.FISCAL_SERVICE_WEIGHTS_FORM: (
+        "财政参数 {where} 的服务权重须为映射，且含 {default} 一项",
+        "{where}.service_weights must be a mapping with a '{default}' entry",
+    ),
+    RefusalCode.FISCAL_COST_SHARES_FORM: (
+        "财政参数 {where} 须为各服务的分担份额映射，且含 {default} 一行",
+        "{where} must be a mapping of service to shares with a '{default}' row",
+    ),
+    RefusalCode.FISCAL_EFFECTIVE_NOT_DATE: (
+        "财政参数 {where} 的生效日期不是日期（YYYY-MM-DD）：{value}",
+        "{where}.effective_from is not a date (YYYY-MM-DD): {value}",
+    ),
+    RefusalCode.NO_FISCAL_SCHEME_ON: (
+        "{on} 没有生效的财政方案：最早的方案自 {earliest} 起",
+        "no fiscal scheme is in force on {on}: the earliest starts {earliest}",
+    ),
+    # a request's field
+    RefusalCode.GREATER_THAN: ("须大于 {limit}", "must be greater than {limit}"),
+    RefusalCode.LESS_THAN: ("须小于 {limit}", "must be less than {limit}"),
+    RefusalCode.TOO_SHORT: ("过短：至少 {limit} 个字符", "is shorter than allowed: at least {limit} characters"),
+    RefusalCode.TOO_FEW_ITEMS: ("至少须有 {limit} 项", "needs at least {limit} items"),
+    RefusalCode.TOO_MANY_ITEMS: ("最多 {limit} 项", "has more than {limit} items"),
+    RefusalCode.PATTERN_MISMATCH: ("格式不符（{pattern}）", "does not match {pattern}"),
+    RefusalCode.YAML_OR_FIELDS: (
+        "请只给出 YAML 文本，或名称（name）与参数取值（overrides）之一",
+        "give either yaml or name and overrides",
+    ),
+    RefusalCode.RUN_YEARS_RANGE: (
+        "年份须为 2020 至 2035 之间互不相同、依次递增的年份",
+        "years must be distinct increasing years between 2020 and 2035",
+    ),
+    # cross-province medical treatment
+    RefusalCode.MEDICAL_POLICY_RANGE: (
+        "政策：报销比例须为 0 至 1000‰，起付线和封顶线不能为负数",
+        "policy: rate must be 0..1000 permille, deductible and cap non-negative",
+    ),
+    RefusalCode.MEDICAL_POLICY_SOURCE: (
+        "政策：须注明依据（文件及日期）",
+        "policy: a source (document and date) is required",
+    ),
+    RefusalCode.CATALOGUE_ITEM_FORM: (
+        "目录项目 {code}：类别须为甲类、乙类或丙类，自付比例须为 0 至 1000‰",
+        "catalogue item {code}: category must be A, B or C and self-pay 0..1000 permille",
+    ),
+    RefusalCode.CATALOGUE_CODE_TWICE: ("目录：有项目编码重复出现", "catalogue: an item code is listed twice"),
+    RefusalCode.NO_FILING_RULE: (
+        "{on} 没有生效的异地就医备案规则：{detail}",
+        "no filing rule in force on {on}: {detail}",
+    ),
 }
 PLACE = "place"  # the format spec of a region code shown with its name: {region:place}
 ROLE = "role"  # the format spec of a role shown by its name: {role:role}
@@ -872,6 +1133,13 @@ TERMS: dict[str, tuple[str, str]] = {
     "refused": ("被拒收", "refused"),
     "voucher": ("服务券", "a voucher"),
     "hospital_bill": ("医疗费用", "a hospital bill"),
+    # a person-table column's type, as polars names it (an attribute's value that is not of it)
+    "Boolean": ("是或否", "Boolean"),
+    "Int32": ("整数", "Int32"),
+    "Int64": ("整数", "Int64"),
+    "Float64": ("数值", "Float64"),
+    "String": ("文本", "String"),
+    "Date": ("日期", "Date"),
 }
 _NATIONAL = "000000"
 _JOINERS = {Lang.ZH: "、", Lang.EN: ", "}

@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from changzhu.errors import ChangzhuError
+from changzhu.domain.refusals import CodedError
 
 
-class FiscalError(ChangzhuError):
+class FiscalError(CodedError):
     """A fiscal computation cannot run on the input it was given."""
 
 

@@ -16,6 +16,7 @@ from typing import Any
 
 import yaml
 
+from changzhu.domain.refusals import RefusalCode, refusal
 from changzhu.fiscal.errors import FiscalParameterError
 from changzhu.parameters import Scenario, parameter_tree
 
@@ -97,52 +98,55 @@ class FiscalParameters:
 
 def _get(raw: Mapping[str, Any], key: str, where: str) -> Any:
     if not isinstance(raw, Mapping):
-        raise FiscalParameterError(f"{where} must be a mapping")
+        raise FiscalParameterError(refusal(RefusalCode.FISCAL_NOT_A_MAPPING, where=where))
     if key not in raw:
-        raise FiscalParameterError(f"{where}.{key} is missing")
+        raise FiscalParameterError(refusal(RefusalCode.FISCAL_MISSING, where=where, key=key))
     return raw[key]
 
 
 def _number(value: Any, where: str) -> float:
     if isinstance(value, bool) or not isinstance(value, int | float) or not math.isfinite(value):
-        raise FiscalParameterError(f"{where} must be a finite number, got {value!r}")
+        raise FiscalParameterError(refusal(RefusalCode.FISCAL_NOT_A_NUMBER, where=where, value=repr(value)))
     return float(value)
 
 
 def _non_negative(value: Any, where: str) -> float:
     number = _number(value, where)
     if number < 0:
-        raise FiscalParameterError(f"{where} must not be negative, got {value!r}")
+        raise FiscalParameterError(refusal(RefusalCode.FISCAL_NEGATIVE, where=where, value=repr(value)))
     return number
 
 
 def _unit(value: Any, where: str) -> float:
     number = _number(value, where)
     if not 0.0 <= number <= 1.0:
-        raise FiscalParameterError(f"{where} must be between 0 and 1, got {value!r}")
+        raise FiscalParameterError(refusal(RefusalCode.FISCAL_NOT_A_SHARE, where=where, value=repr(value)))
     return number
 
 
 def _fund(value: Any, where: str) -> int:
     number = _number(value, where)
     if number < 0:
-        raise FiscalParameterError(f"{where} must not be negative (a fund of {value!r} yuan)")
+        raise FiscalParameterError(refusal(RefusalCode.FISCAL_FUND_NEGATIVE, where=where, value=repr(value)))
     if number != int(number):
-        raise FiscalParameterError(f"{where} must be whole yuan, got {value!r}")
+        raise FiscalParameterError(refusal(RefusalCode.FISCAL_FUND_NOT_WHOLE, where=where, value=repr(value)))
     return int(number)
 
 
 def check_shares(shares: Mapping[str, Any], keys: tuple[str, ...], where: str) -> dict[str, float]:
     """Shares over exactly `keys`, each in [0, 1], summing to one; raises naming the row otherwise."""
     if not isinstance(shares, Mapping):
-        raise FiscalParameterError(f"{where} must be a mapping of {', '.join(keys)}")
+        raise FiscalParameterError(refusal(RefusalCode.FISCAL_SHARES_FORM, where=where, keys=", ".join(keys)))
     unknown = sorted(set(shares) - set(keys))
     if unknown:
-        raise FiscalParameterError(f"{where} has unknown key(s) {', '.join(map(str, unknown))}")
+        named = ", ".join(map(str, unknown))
+        raise FiscalParameterError(refusal(RefusalCode.FISCAL_SHARES_UNKNOWN, where=where, unknown=named))
     out = {key: _unit(_get(shares, key, where), f"{where}.{key}") for key in keys}
     total = math.fsum(out.values())
     if abs(total - 1.0) > SHARE_TOLERANCE:
-        raise FiscalParameterError(f"{where} shares sum to {total:.6g}, not 1 ({out})")
+        raise FiscalParameterError(
+            refusal(RefusalCode.FISCAL_SHARES_SUM, where=where, total=f"{total:.6g}", shares=str(out))
+        )
     return out
 
 
@@ -152,7 +156,8 @@ def _transfer(raw: Mapping[str, Any], where: str) -> TransferParameters:
     min_factor = _non_negative(_get(capacity, "min_factor", cw), f"{cw}.min_factor")
     max_factor = _non_negative(_get(capacity, "max_factor", cw), f"{cw}.max_factor")
     if min_factor <= 0 or max_factor < min_factor:
-        raise FiscalParameterError(f"{cw} needs 0 < min_factor <= max_factor, got {min_factor} and {max_factor}")
+        factors = {"min_factor": str(min_factor), "max_factor": str(max_factor)}
+        raise FiscalParameterError(refusal(RefusalCode.FISCAL_CAPACITY_FACTORS, where=cw, **factors))
     settle = _get(raw, "settlement_assumption", where)
     sw = f"{where}.settlement_assumption"
     return TransferParameters(
@@ -175,10 +180,12 @@ def _transfer(raw: Mapping[str, Any], where: str) -> TransferParameters:
 def _allocation(raw: Mapping[str, Any], where: str) -> AllocationParameters:
     ratio = _number(_get(raw, "max_min_per_capita_ratio", where), f"{where}.max_min_per_capita_ratio")
     if ratio < 1:
-        raise FiscalParameterError(f"{where}.max_min_per_capita_ratio must be at least 1, got {ratio}")
+        raise FiscalParameterError(refusal(RefusalCode.FISCAL_RATIO_BELOW_ONE, where=where, ratio=str(ratio)))
     weights_raw = _get(raw, "service_weights", where)
     if not isinstance(weights_raw, Mapping) or DEFAULT_SERVICE not in weights_raw:
-        raise FiscalParameterError(f"{where}.service_weights must be a mapping with a '{DEFAULT_SERVICE}' entry")
+        raise FiscalParameterError(
+            refusal(RefusalCode.FISCAL_SERVICE_WEIGHTS_FORM, where=where, default=DEFAULT_SERVICE)
+        )
     weights = {str(k): _non_negative(v, f"{where}.service_weights.{k}") for k, v in weights_raw.items()}
     return AllocationParameters(
         floor_yuan_per_resident=_non_negative(
@@ -191,7 +198,7 @@ def _allocation(raw: Mapping[str, Any], where: str) -> AllocationParameters:
 
 def _cost_shares(raw: Mapping[str, Any], where: str) -> dict[str, dict[str, float]]:
     if not isinstance(raw, Mapping) or DEFAULT_SERVICE not in raw:
-        raise FiscalParameterError(f"{where} must be a mapping of service to shares with a '{DEFAULT_SERVICE}' row")
+        raise FiscalParameterError(refusal(RefusalCode.FISCAL_COST_SHARES_FORM, where=where, default=DEFAULT_SERVICE))
     return {str(service): check_shares(shares, PARTIES, f"{where}.{service}") for service, shares in raw.items()}
 
 
@@ -203,7 +210,9 @@ def parse_scheme(raw: Mapping[str, Any], where: str) -> FiscalParameters:
     try:
         effective_from = effective if isinstance(effective, date) else date.fromisoformat(str(effective))
     except ValueError as exc:
-        raise FiscalParameterError(f"{where}.effective_from is not a date (YYYY-MM-DD): {effective!r}") from exc
+        raise FiscalParameterError(
+            refusal(RefusalCode.FISCAL_EFFECTIVE_NOT_DATE, where=where, value=repr(effective))
+        ) from exc
     land = _get(raw, "land", where)
     compensation = _get(raw, "compensation", where)
     return FiscalParameters(
@@ -282,7 +291,9 @@ def _effective(entry: Mapping[str, Any], where: str) -> date:
     try:
         return raw if isinstance(raw, date) else date.fromisoformat(str(raw))
     except ValueError as exc:
-        raise FiscalParameterError(f"{where}.effective_from is not a date (YYYY-MM-DD): {raw!r}") from exc
+        raise FiscalParameterError(
+            refusal(RefusalCode.FISCAL_EFFECTIVE_NOT_DATE, where=where, value=repr(raw))
+        ) from exc
 
 
 def load_schemes(path: Path = PARAMETERS_FILE, scenario: Scenario | None = None) -> list[FiscalParameters]:
@@ -307,9 +318,8 @@ def fiscal_parameters(
         return schemes[-1]
     in_force = [s for s in schemes if s.effective_from <= on]
     if not in_force:
-        raise FiscalParameterError(
-            f"no fiscal scheme is in force on {on.isoformat()}: the earliest starts {schemes[0].effective_from}"
-        )
+        earliest = str(schemes[0].effective_from)
+        raise FiscalParameterError(refusal(RefusalCode.NO_FISCAL_SCHEME_ON, on=on.isoformat(), earliest=earliest))
     entry = next(e for e in _entries(path) if str(e.get("id")) == in_force[-1].scheme_id)
     return scheme_from_tree(entry, on, f"{path.name}: {in_force[-1].scheme_id}", scenario)
 

@@ -102,9 +102,9 @@ def set_policy(
 ) -> dict[str, object]:
     """Set the insured place's policy for cross-province treatment (replaces the previous one)."""
     if not (0 <= policy.rate_permille <= 1000 and policy.deductible_fen >= 0 and policy.cap_fen >= 0):
-        raise MedicalError("policy: rate must be 0..1000 permille, deductible and cap non-negative")
+        raise MedicalError(refusal(RefusalCode.MEDICAL_POLICY_RANGE))
     if not source.strip():
-        raise MedicalError("policy: a source (document and date) is required")
+        raise MedicalError(refusal(RefusalCode.MEDICAL_POLICY_SOURCE))
 
     def apply(session: Session, _txn: LedgerTransactionRow) -> Outcome:
         check_region(session, region, "region")
@@ -124,9 +124,9 @@ def set_catalogue(
     """Replace the treatment place's catalogue with (item_code, name, category A/B/C, self-pay permille)."""
     for code, _name, category, share in items:
         if category not in ("A", "B", "C") or not 0 <= share <= 1000:
-            raise MedicalError(f"catalogue item {code!r}: category must be A, B or C and self-pay 0..1000 permille")
+            raise MedicalError(refusal(RefusalCode.CATALOGUE_ITEM_FORM, code=repr(code)))
     if len({code for code, *_ in items}) != len(items):
-        raise MedicalError("catalogue: an item code is listed twice")
+        raise MedicalError(refusal(RefusalCode.CATALOGUE_CODE_TWICE))
 
     def apply(session: Session, _txn: LedgerTransactionRow) -> Outcome:
         check_region(session, region, "region")
@@ -167,7 +167,7 @@ def file_treatment(
     try:
         valid_months, lock_months = temporary_filing_months(filed_on), long_term_filing_lock_months(filed_on)
     except ParameterError as exc:
-        raise MedicalError(f"no filing rule in force on {filed_on}: {exc}") from exc
+        raise MedicalError(refusal(RefusalCode.NO_FILING_RULE, on=str(filed_on), detail=str(exc))) from exc
 
     def apply(session: Session, _txn: LedgerTransactionRow) -> Outcome:
         person = lock_person(

@@ -2,17 +2,20 @@
 
 from __future__ import annotations
 
+from changzhu.domain.refusals import CodedError, Refusal
 from changzhu.errors import ChangzhuError
 
 
 class ParameterError(ChangzhuError, ValueError):
-    """A parameter entry that does not follow the format; `where` names the field, `why` the reason."""
+    """A parameter entry that does not follow the format; `where` names the field, `why` the reason (in English;
+    `reason` the Refusal where the reason is coded)."""
 
-    def __init__(self, where: str, why: str) -> None:
+    def __init__(self, where: str, why: str | Refusal) -> None:
         super().__init__(f"{where}: {why}")
         self.where = where
-        self.why = why
+        self.why = str(why)
+        self.reason = why if isinstance(why, Refusal) else None
 
 
-class ScenarioError(ChangzhuError, ValueError):
+class ScenarioError(CodedError, ValueError):
     """A reform scenario that overrides an unknown parameter or gives a value of the wrong kind."""

@@ -19,6 +19,7 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
+from changzhu.domain.refusals import RefusalCode, refusal
 from changzhu.parameters.errors import ParameterError
 
 UNITS = (
@@ -106,12 +107,12 @@ def check_value(unit: str, value: Any, where: str) -> None:
     """A bool for a bool parameter, a finite number otherwise, not negative for counts, money and durations."""
     if unit == "bool":
         if not isinstance(value, bool):
-            raise ParameterError(where, f"needs true or false, got {value!r}")
+            raise ParameterError(where, refusal(RefusalCode.PARAMETER_NOT_BOOL, value=repr(value)))
         return
     if isinstance(value, bool) or not isinstance(value, int | float) or value != value:
-        raise ParameterError(where, f"needs a number ({unit}), got {value!r}")
+        raise ParameterError(where, refusal(RefusalCode.PARAMETER_NOT_NUMBER, unit=unit, value=repr(value)))
     if value < 0 and unit in NON_NEGATIVE_UNITS:
-        raise ParameterError(where, f"cannot be negative ({unit}), got {value!r}")
+        raise ParameterError(where, refusal(RefusalCode.PARAMETER_NEGATIVE, unit=unit, value=repr(value)))
 
 
 def parse_label(raw: Any, where: str) -> tuple[str, str]:

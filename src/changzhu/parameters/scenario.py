@@ -9,6 +9,7 @@ from typing import Any
 
 import yaml
 
+from changzhu.domain.refusals import RefusalCode, refusal, refusal_of
 from changzhu.domain.regions import InvalidRegionCode, validate_code
 from changzhu.parameters.errors import ParameterError, ScenarioError
 from changzhu.parameters.model import DatedValue, Parameter, check_value
@@ -42,7 +43,9 @@ class Scenario:
         for key, raw in overrides.items():
             if len(str(key)) == _CODE_LIKE and str(key).isdigit():
                 if not isinstance(raw, dict):
-                    raise ScenarioError(f"scenario {name}: {key}: expected a mapping of parameter: value")
+                    raise ScenarioError(
+                        refusal(RefusalCode.SCENARIO_REGION_NOT_MAPPING, scenario=name, region=str(key))
+                    )
                 for param, value in raw.items():
                     out.append(_one(name, str(param), value, str(key)))
             else:
@@ -75,25 +78,34 @@ class Scenario:
         for ov in self.overrides:
             unit = known.get(ov.parameter)
             if unit is None:
-                raise ScenarioError(
-                    f"scenario {self.name}: unknown parameter {ov.parameter!r}; see `changzhu check --list-parameters`"
-                )
+                name = repr(ov.parameter)
+                raise ScenarioError(refusal(RefusalCode.SCENARIO_UNKNOWN_PARAMETER, scenario=self.name, parameter=name))
             try:
                 check_value(unit, ov.value, ov.parameter)
             except ParameterError as exc:
-                raise ScenarioError(f"scenario {self.name}: {exc.where} {exc.why}") from exc
+                raise ScenarioError(
+                    refusal(
+                        RefusalCode.SCENARIO_PARAMETER_VALUE,
+                        scenario=self.name,
+                        parameter=exc.where,
+                        why_zh=exc.reason.zh if exc.reason else exc.why,
+                        why_en=exc.why,
+                    )
+                ) from exc
 
 
 def _one(name: str, param: str, raw: Any, jurisdiction: str | None) -> Override:
     if isinstance(raw, dict):
         unknown = set(raw) - {"value", "since", "jurisdiction"}
         if unknown or "value" not in raw:
-            raise ScenarioError(f"scenario {name}: {param}: give value (and optionally since, jurisdiction)")
+            raise ScenarioError(refusal(RefusalCode.SCENARIO_OVERRIDE_FIELDS, scenario=name, parameter=param))
         since = raw.get("since")
         try:
             since_date = date.fromisoformat(str(since)) if since is not None and not isinstance(since, date) else since
         except ValueError as exc:
-            raise ScenarioError(f"scenario {name}: {param}: since {since!r} is not a date") from exc
+            raise ScenarioError(
+                refusal(RefusalCode.SCENARIO_SINCE_NOT_DATE, scenario=name, parameter=param, since=repr(since))
+            ) from exc
         jurisdiction = raw.get("jurisdiction", jurisdiction)
         raw = raw["value"]
     else:
@@ -103,7 +115,16 @@ def _one(name: str, param: str, raw: Any, jurisdiction: str | None) -> Override:
             validate_code(str(jurisdiction))
         except InvalidRegionCode as exc:
             if str(jurisdiction) != "000000":
-                raise ScenarioError(f"scenario {name}: {param}: {exc}") from exc
+                why = refusal_of(exc)
+                raise ScenarioError(
+                    refusal(
+                        RefusalCode.SCENARIO_OVERRIDE_REGION,
+                        scenario=name,
+                        parameter=param,
+                        why_zh=why.zh,
+                        why_en=why.en,
+                    )
+                ) from exc
     return Override(param, raw, str(jurisdiction) if jurisdiction is not None else None, since_date)
 
 
@@ -117,18 +138,18 @@ def load_scenario(path: str | Path) -> Scenario:
     except yaml.YAMLError as exc:
         raise ScenarioError(f"scenario {p.name} is not valid YAML: {exc}") from exc
     if not isinstance(raw, dict) or "overrides" not in raw:
-        raise ScenarioError(f"scenario {p.name}: needs a mapping with an 'overrides' field")
+        raise ScenarioError(refusal(RefusalCode.SCENARIO_NEEDS_OVERRIDES, file=p.name))
     name = str(raw.get("name", p.stem))
     overrides = raw["overrides"]
     if isinstance(overrides, list):
         result: list[Override] = []
         for i, item in enumerate(overrides):
             if not isinstance(item, dict) or "parameter" not in item or "value" not in item:
-                raise ScenarioError(f"scenario {p.name}: overrides[{i}] needs parameter and value")
+                raise ScenarioError(refusal(RefusalCode.SCENARIO_OVERRIDE_ITEM, file=p.name, index=i))
             rest = {k: v for k, v in item.items() if k != "parameter"}
             result.append(_one(name, str(item["parameter"]), rest, None))
         return Scenario(name, tuple(result), str(raw.get("description", "")), str(p))
     if not isinstance(overrides, dict):
-        raise ScenarioError(f"scenario {p.name}: overrides must be a list or a mapping")
+        raise ScenarioError(refusal(RefusalCode.SCENARIO_OVERRIDES_FORM, file=p.name))
     scenario = Scenario.from_overrides(overrides, name, str(raw.get("description", "")))
     return Scenario(scenario.name, scenario.overrides, scenario.description, str(p))

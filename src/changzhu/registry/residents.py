@@ -100,14 +100,20 @@ def _check_attributes(attributes: dict[str, object]) -> dict[str, Fact]:
         if types[name] == pl.List(pl.Date) and value is not None:  # a list of dates (a dates input)
             dates = dates_value(value)
             if isinstance(dates, Refusal) or len(dates) > MAX_STORED_DATES:
-                why = dates if isinstance(dates, Refusal) else f"at most {MAX_STORED_DATES} dates are kept"
-                raise RegistryError(f"attribute {name!r}: {why}")
+                raise RegistryError(
+                    refusal(RefusalCode.ATTRIBUTE_REFUSED, name=repr(name), why_zh=dates.zh, why_en=dates.en)
+                    if isinstance(dates, Refusal)
+                    else refusal(RefusalCode.ATTRIBUTE_TOO_MANY_DATES, name=repr(name), limit=MAX_STORED_DATES)
+                )
             clean[name] = dates
             continue
         try:
             typed = pl.Series(name, [value]).cast(types[name], strict=True)
         except (pl.exceptions.InvalidOperationError, pl.exceptions.ComputeError) as exc:
-            raise RegistryError(f"attribute {name!r}: {value!r} is not a {types[name]}") from exc
+            wrong = refusal(
+                RefusalCode.ATTRIBUTE_NOT_OF_TYPE, name=repr(name), value=repr(value), dtype=str(types[name])
+            )
+            raise RegistryError(wrong) from exc
         if isinstance(typed.dtype, pl.Enum):
             typed = typed.cast(pl.String)
         if name in MONTH_COLUMNS and typed[0] is not None and typed[0] < 0:

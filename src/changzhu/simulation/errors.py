@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from changzhu.errors import ChangzhuError
+from changzhu.domain.refusals import CodedError
 
 
-class SimulationError(ChangzhuError, ValueError):
+class SimulationError(CodedError, ValueError):
     """Bad simulation input (sample fraction, scenario file, population directory, evaluator output)."""

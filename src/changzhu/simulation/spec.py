@@ -25,6 +25,7 @@ from typing import Any
 
 import yaml
 
+from changzhu.domain.refusals import RefusalCode, refusal
 from changzhu.parameters import Scenario
 from changzhu.parameters.scenario import Override
 from changzhu.simulation.aggregate import BASELINE
@@ -93,10 +94,8 @@ def population_scenario(reforms: tuple[tuple[str, Any], ...]) -> Scenario | None
                 continue
             key = (override.parameter, override.jurisdiction)
             if key in chosen and chosen[key] != override:
-                raise SimulationError(
-                    f"reform {name!r} sets {override.parameter} differently from another reform; the population "
-                    "is one for all reforms"
-                )
+                disagree = refusal(RefusalCode.REFORMS_DISAGREE, name=repr(name), parameter=override.parameter)
+                raise SimulationError(disagree)
             chosen[key] = override
     return Scenario("population", tuple(chosen.values())) if chosen else None
 
@@ -107,9 +106,9 @@ def parse_years(raw: object, where: str) -> tuple[int, ...]:
     try:
         years = tuple(int(v) for v in values)
     except (TypeError, ValueError) as exc:
-        raise SimulationError(f"{where}: 'years' must be a year or a list of years") from exc
+        raise SimulationError(refusal(RefusalCode.SIMULATION_YEARS_FORM, file=where)) from exc
     if not years or any(not 2000 <= y <= 2100 for y in years) or list(years) != sorted(set(years)):
-        raise SimulationError(f"{where}: 'years' must be distinct increasing years between 2000 and 2100")
+        raise SimulationError(refusal(RefusalCode.SIMULATION_YEARS_RANGE, file=where))
     return years
 
 
@@ -118,7 +117,7 @@ def _day(raw: object, where: str) -> tuple[int, int]:
         month, day = (int(p) for p in str(raw).split("-"))
         date(2024, month, day)
     except ValueError as exc:
-        raise SimulationError(f"{where}: 'evaluation_day' must be MM-DD, got {raw!r}") from exc
+        raise SimulationError(refusal(RefusalCode.SIMULATION_DAY_FORM, file=where, value=repr(raw))) from exc
     return month, day
 
 
@@ -133,10 +132,13 @@ def _settings(path: Path) -> dict[str, Any]:
     if block is None:
         return {}
     if not isinstance(block, dict):
-        raise SimulationError(f"{path}: 'simulation' must be a mapping")
+        raise SimulationError(refusal(RefusalCode.SIMULATION_NOT_A_MAPPING, file=str(path)))
     unknown = sorted(set(block) - SETTINGS_KEYS)
     if unknown:
-        raise SimulationError(f"{path}: simulation.{unknown[0]} is not a setting ({', '.join(sorted(SETTINGS_KEYS))})")
+        allowed = ", ".join(sorted(SETTINGS_KEYS))
+        raise SimulationError(
+            refusal(RefusalCode.SIMULATION_NOT_A_SETTING, file=str(path), key=unknown[0], allowed=allowed)
+        )
     return dict(block)
 
 
@@ -153,7 +155,7 @@ def load_spec(paths: list[Path], load_scenario: ScenarioLoader) -> SimulationSpe
         scenario = load_scenario(path)
         name = str(getattr(scenario, "name", path.stem))
         if name == BASELINE or name in dict(reforms):
-            raise SimulationError(f"{path}: reform name {name!r} is reserved or used twice")
+            raise SimulationError(refusal(RefusalCode.REFORM_NAME_TAKEN, file=str(path), name=repr(name)))
         reforms.append((name, scenario))
         for key, value in block.items():
             if key == "services" and isinstance(value, list):
@@ -161,18 +163,16 @@ def load_spec(paths: list[Path], load_scenario: ScenarioLoader) -> SimulationSpe
                 merged.extend(v for v in value if v not in merged)
                 continue
             if key in settings and settings[key] != value:
-                raise SimulationError(f"{path}: simulation.{key} differs from the first file's")
+                raise SimulationError(refusal(RefusalCode.SIMULATION_SETTING_DIFFERS, file=str(path), key=key))
             settings.setdefault(key, value)
     where = str(paths[0])
     try:
         sample = float(settings.get("sample", DEFAULT_SAMPLE))
         seed = int(settings.get("seed", DEFAULT_SEED))
     except (TypeError, ValueError) as exc:
-        raise SimulationError(
-            f"{where}: simulation.sample must be a number and simulation.seed a whole number"
-        ) from exc
+        raise SimulationError(refusal(RefusalCode.SIMULATION_SAMPLE_FORM, file=where)) from exc
     if not 0 < sample <= 1:
-        raise SimulationError(f"{where}: simulation.sample must be in (0, 1], got {sample}")
+        raise SimulationError(refusal(RefusalCode.SIMULATION_SAMPLE_RANGE, file=where, sample=str(sample)))
     titles = [str(getattr(s, "description", "") or n) for n, s in reforms]
     spec = SimulationSpec(
         title="; ".join(titles),
@@ -204,5 +204,5 @@ def covering_years(spec: SimulationSpec) -> tuple[int, ...]:
 
 def _services(raw: object, where: str) -> tuple[str, ...]:
     if not isinstance(raw, list) or not all(isinstance(s, str) for s in raw):
-        raise SimulationError(f"{where}: simulation.services must be a list of service names")
+        raise SimulationError(refusal(RefusalCode.SIMULATION_SERVICES_FORM, file=where))
     return tuple(raw)

@@ -67,7 +67,7 @@ class ScenarioBody(BaseModel):
     @model_validator(mode="after")
     def _one_form(self) -> ScenarioBody:
         if (self.yaml is None) == (self.overrides is None):
-            raise ValueError("give either yaml or name and overrides")
+            raise ScenarioError(refusal(RefusalCode.YAML_OR_FIELDS))
         return self
 
     def text(self, name: str | None = None) -> str:
@@ -76,7 +76,7 @@ class ScenarioBody(BaseModel):
             return self.yaml
         named = self.name or name
         if not named:
-            raise ScenarioError("a scenario given by its fields needs a name")
+            raise ScenarioError(refusal(RefusalCode.SCENARIO_NEEDS_NAME))
         return to_yaml({**self.model_dump(), "name": named})
 
 
@@ -98,7 +98,7 @@ class RunRequest(BaseModel):
         if self.years is not None and (
             sorted(set(self.years)) != self.years or not all(2020 <= y <= 2035 for y in self.years)
         ):
-            raise ValueError("years must be distinct increasing years between 2020 and 2035")
+            raise ScenarioError(refusal(RefusalCode.RUN_YEARS_RANGE))
         return self
 
 
