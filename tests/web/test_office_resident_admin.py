@@ -82,7 +82,7 @@ def test_resident_on_a_phone(office: Office) -> None:
 @pytest.mark.parametrize("lang", ["zh", "en"])
 def test_administrator_manages_users(office: Office, lang: str) -> None:
     page = office.open(DESKTOP, lang)
-    office.login(page, "ad_gd")
+    office.login_through_form(page, "ad_gd")
     page.goto(office.url + "/office/admin/users")
     page.wait_for_selector("#user-table .el-table__row")
     table = page.inner_text("#user-table")
