@@ -32,6 +32,13 @@ window.fetch = (...args) => {
   return fetchOnce(...args).finally(() => { window.czFetching -= 1; });
 };
 })();"""
+# A screenshot's wait inside the page (not `wait_for_function`, whose polling evaluates a string the office's CSP
+# refuses): every fetch answered, the fonts loaded, then two frames drawn.
+QUIET = """() => new Promise((done) => {
+  const drawn = () => requestAnimationFrame(() => requestAnimationFrame(done));
+  const poll = () => (window.czFetching > 0 ? setTimeout(poll, 20) : document.fonts.ready.then(drawn));
+  poll();
+})"""
 
 
 @pytest.fixture(scope="module")
@@ -117,10 +124,7 @@ def settle(page: object) -> None:
     """Wait until the page is ready for a screenshot: loaded, no fetch of its own unanswered, its fonts loaded, and
     two frames drawn since (transitions are off in the test browser, STILL, so what is drawn is final)."""
     page.wait_for_load_state("networkidle")  # type: ignore[attr-defined]  # the first load's modules and data
-    page.wait_for_function("window.czFetching === 0")  # type: ignore[attr-defined]
-    page.evaluate(  # type: ignore[attr-defined]
-        "document.fonts.ready.then(() => new Promise(r => requestAnimationFrame(() => requestAnimationFrame(r))))"
-    )
+    page.evaluate(QUIET)  # type: ignore[attr-defined]
 
 
 @pytest.fixture(scope="session")
