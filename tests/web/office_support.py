@@ -7,6 +7,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
+import httpx
 import pytest
 from api_support import PASSWORD, fresh_postgres, populated_postgres, serving, sqlite_copy
 from playwright.sync_api import expect
@@ -16,6 +17,28 @@ ROOT = Path(__file__).resolve().parents[2]
 SHOTS = ROOT / "docs" / "images" / "office"
 ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update"]
 DESKTOP, PHONE = (1366, 900), (390, 844)
+# The test browser's pages: no CSS transitions or animations, so a dropdown, dialog or message is in its final state
+# as soon as it is drawn (adopted, not a <style> element: it holds from the document's first script whatever the page
+# does to <head>); and a count of the page's fetches still unanswered, so a screenshot waits for the answers the page
+# asked for, not for a fixed time.
+STILL = """(() => {
+const still = new CSSStyleSheet();
+still.replaceSync("*, *::before, *::after { transition: none !important; animation: none !important; }");
+document.adoptedStyleSheets = [...document.adoptedStyleSheets, still];
+window.czFetching = 0;
+const fetchOnce = window.fetch;
+window.fetch = (...args) => {
+  window.czFetching += 1;
+  return fetchOnce(...args).finally(() => { window.czFetching -= 1; });
+};
+})();"""
+# A screenshot's wait inside the page (not `wait_for_function`, whose polling evaluates a string the office's CSP
+# refuses): every fetch answered, the fonts loaded, then two frames drawn.
+QUIET = """() => new Promise((done) => {
+  const drawn = () => requestAnimationFrame(() => requestAnimationFrame(done));
+  const poll = () => (window.czFetching > 0 ? setTimeout(poll, 20) : document.fonts.ready.then(drawn));
+  poll();
+})"""
 
 
 @pytest.fixture(scope="module")
@@ -48,6 +71,7 @@ class Office:
     browser: object
     outside: list[str] = field(default_factory=list)
     errors: list[str] = field(default_factory=list)
+    logins: int = 0
 
     def open(self, size: tuple[int, int] = DESKTOP, lang: str = "zh") -> object:
         """A fresh page (own storage) at `size`, the office in `lang` ("zh" or "en")."""
@@ -55,6 +79,7 @@ class Office:
             viewport={"width": size[0], "height": size[1]}, locale="zh-CN" if lang == "zh" else "en-US"
         )
         context.add_init_script(f"localStorage.getItem('cz.lang') || localStorage.setItem('cz.lang', '{lang}')")
+        context.add_init_script(STILL)
         context.on("request", lambda r: self.outside.append(r.url) if not r.url.startswith(self.url) else None)
         page = context.new_page()
         page.set_default_timeout(60_000)  # generous: a busy 2-core machine; a real failure still fails
@@ -62,6 +87,22 @@ class Office:
         return page
 
     def login(self, page: object, username: str) -> None:
+        """Log in as the office's own login would leave the page (its token and role in the tab's sessionStorage,
+        from POST /auth/login) and open the role's home: the login form's page load is spared. The form itself is
+        `login_through_form`, which tests of each role still use."""
+        answer = httpx.post(f"{self.url}/api/v1/auth/login", json={"username": username, "password": PASSWORD})
+        answer.raise_for_status()
+        token, role = answer.json()["access_token"], answer.json()["role"]
+        self.logins += 1  # each login's script stores its token once, so a later logout or login on the page holds
+        mark = f"cz.test-login-{self.logins}"
+        page.add_init_script(  # type: ignore[attr-defined]
+            f"if (!sessionStorage.getItem('{mark}')) {{ sessionStorage.setItem('{mark}', '1');"
+            f" sessionStorage.setItem('cz.token', '{token}'); sessionStorage.setItem('cz.role', '{role}'); }}"
+        )
+        page.goto(self.url + "/office/")  # type: ignore[attr-defined]  # the router sends the role to its home
+        page.wait_for_selector("#logout")  # type: ignore[attr-defined]
+
+    def login_through_form(self, page: object, username: str) -> None:
         """Log in through the form and wait for the shell."""
         page.goto(self.url + "/office/login")  # type: ignore[attr-defined]
         page.fill("#username", username)  # type: ignore[attr-defined]
@@ -74,16 +115,23 @@ class Office:
         """Save a full-page screenshot under docs/images/office/."""
         SHOTS.mkdir(parents=True, exist_ok=True)
         path = SHOTS / f"{name}.png"
-        page.wait_for_load_state("networkidle")  # type: ignore[attr-defined]
-        page.wait_for_timeout(500)  # type: ignore[attr-defined]  # dropdowns and messages finish their transitions
+        settle(page)
         page.screenshot(path=str(path), full_page=True)  # type: ignore[attr-defined]
         return path
 
 
-@pytest.fixture(scope="module")
+def settle(page: object) -> None:
+    """Wait until the page is ready for a screenshot: loaded, no fetch of its own unanswered, its fonts loaded, and
+    two frames drawn since (transitions are off in the test browser, STILL, so what is drawn is final)."""
+    page.wait_for_load_state("networkidle")  # type: ignore[attr-defined]  # the first load's modules and data
+    page.evaluate(QUIET)  # type: ignore[attr-defined]
+
+
+@pytest.fixture(scope="session")
 def chromium() -> Iterator[object]:
-    """One Chromium for a module's office tests: starting one costs about 1 s of CPU and 2 s of wall time, a new
-    context in a running one 0.01 s; each test opens its own contexts in it (storage apart) and closes them."""
+    """One Chromium for the session's (a worker's) office tests: starting one costs about 1 s of CPU and 2 s of wall
+    time, a new context in a running one 0.01 s; each test opens its own contexts in it (storage apart) and closes
+    them."""
     if not Path(CHROMIUM).exists():
         pytest.fail(f"Chromium is required at {CHROMIUM}")
     from playwright.sync_api import sync_playwright

@@ -6,11 +6,12 @@ dashboards list schemes and scenarios by their titles."""
 from __future__ import annotations
 
 import re
+from urllib.parse import quote
 
 import httpx
 import pytest
 from api_support import PASSWORD
-from office_support import DESKTOP, PHONE, Office, pick_option
+from office_support import DESKTOP, PHONE, Office, pick_option, settle
 from playwright.sync_api import expect
 
 pytestmark = pytest.mark.browser
@@ -20,9 +21,11 @@ HEX_KEY = re.compile(r"\b[0-9a-f]{32}\b")
 def _typed_offers(page: object, field: str, typed: str) -> list[str]:
     """The options the region box offers for `typed` (the box closed again afterwards)."""
     page.click(f"[data-field={field}] .el-select__wrapper")  # type: ignore[attr-defined]
-    page.keyboard.type(typed)  # type: ignore[attr-defined]
-    page.wait_for_load_state("networkidle")  # type: ignore[attr-defined]
-    page.wait_for_timeout(500)  # type: ignore[attr-defined]  # the remote search's debounce and the list's redraw
+    searched = f"name={quote(typed, safe='')}"  # the box's search for the whole text (GET /regions?name=...)
+    with page.expect_response(lambda r: "/api/v1/regions?" in r.url and searched in r.url) as answer:  # type: ignore[attr-defined]
+        page.keyboard.type(typed)  # type: ignore[attr-defined]
+    answer.value.finished()
+    settle(page)  # the list drawn with the answer
     offered = page.locator(".el-select-dropdown__item:visible").all_inner_texts()  # type: ignore[attr-defined]
     page.keyboard.press("Escape")  # type: ignore[attr-defined]
     return offered

@@ -28,14 +28,14 @@ def test_login_then_menu_by_role_in_both_languages(office: Office) -> None:
     page.fill("#password", "wrong password")
     page.click("#login-button")
     page.wait_for_selector("text=用户名或密码不正确")
-    office.login(page, "cw_gz")
+    office.login_through_form(page, "cw_gz")
     menu = page.inner_text(".shell-menu")
     assert "居民查询" in menu and "申请办理" in menu and "用户管理" not in menu
     page.click("#lang-switch")
     page.wait_for_selector("text=Residents")
     assert "Log out" in page.inner_text(".shell-header")
     resident = office.open(PHONE, "zh")
-    office.login(resident, "res_gz")
+    office.login_through_form(resident, "res_gz")
     assert resident.is_hidden(".shell-menu")  # on a phone the menu is a drawer
     resident.click("#menu-button")
     drawer = resident.locator(".drawer-menu")

@@ -16,7 +16,7 @@ from pathlib import Path
 import httpx
 import pytest
 from api_support import PASSWORD, SCENARIOS
-from office_support import DESKTOP, PHONE, ROOT, Office
+from office_support import DESKTOP, PHONE, ROOT, Office, settle
 
 from changzhu.api.settings import TOKEN_TTL_ENV
 
@@ -80,8 +80,7 @@ def server(database: Path) -> Iterator[str]:
 def _shot(page: object, name: str) -> None:
     """A full-page screenshot under docs/images/reform/ once the page is quiet."""
     SHOTS.mkdir(parents=True, exist_ok=True)
-    page.wait_for_load_state("networkidle")  # type: ignore[attr-defined]
-    page.wait_for_timeout(800)  # type: ignore[attr-defined]  # charts and transitions settle
+    settle(page)  # the charts draw without animation (animation: false), transitions are off in the test browser
     page.screenshot(path=str(SHOTS / f"{name}.png"), full_page=True)  # type: ignore[attr-defined]
 
 
@@ -92,7 +91,7 @@ def _no_raw_names(page: object) -> None:
 
 def _build_reform(office: Office) -> object:
     page = office.open(DESKTOP, "zh")
-    office.login(page, "pl_nat")
+    office.login_through_form(page, "pl_nat")
     page.goto(office.url + "/office/reforms/new")  # type: ignore[attr-defined]
     page.wait_for_selector("#parameter-tree .tree-node")  # type: ignore[attr-defined]
     for key, value, since in CHANGES:
@@ -246,7 +245,7 @@ def test_build_run_and_reload_a_reform(office: Office, database: Path) -> None:
 
 def test_fiscal_view_follows_the_scheme_and_the_fund(office: Office) -> None:
     page = office.open(DESKTOP, "zh")
-    office.login(page, "fo_nat")
+    office.login_through_form(page, "fo_nat")
     page.goto(office.url + "/office/fiscal")  # type: ignore[attr-defined]
     page.wait_for_selector("#winners .el-table__body tr")  # type: ignore[attr-defined]
     page.wait_for_selector("#fiscal-map canvas")  # type: ignore[attr-defined]
