@@ -29,6 +29,7 @@ from sqlalchemy import Engine, create_engine, text
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import OperationalError
 
+from chromium_support import chromium  # noqa: F401  # the session's one browser, a fixture for every directory
 from db_templates import PG_ADMIN_URL, SESSION_ENV, TEMPLATE_PREFIX, template_copy
 
 if TYPE_CHECKING:

@@ -12,9 +12,7 @@ from pathlib import Path
 
 import pytest
 
-CHROMIUM = Path("/usr/bin/chromium")
 ARTIFACTS = Path(__file__).resolve().parents[1] / "artifacts"
-ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--no-first-run"]
 SECTIONS = ("validation", "planning", "fiscal", "simulation")
 WIDTHS = (1366, 390)
 CJK = re.compile(r"[\u4e00-\u9fff]")
@@ -48,17 +46,14 @@ def test_demo_report_has_the_validation_section(report: tuple[str, Path]) -> Non
 
 
 @pytest.mark.browser
-def test_sections_read_in_their_language_at_two_widths(report: tuple[str, Path]) -> None:
-    if not CHROMIUM.exists():
-        pytest.fail("Chromium is not installed: `make test` installs it (tools/system_deps.sh)")
-    from playwright.sync_api import sync_playwright
-
+def test_sections_read_in_their_language_at_two_widths(report: tuple[str, Path], chromium: object) -> None:
     lang, path = report
     ARTIFACTS.mkdir(exist_ok=True)
-    with sync_playwright() as pw:
-        browser = pw.chromium.launch(executable_path=str(CHROMIUM), headless=True, args=ARGS)
+    context = chromium.new_context()  # type: ignore[attr-defined]  # the session's browser (tests/chromium_support.py)
+    try:
         for width in WIDTHS:
-            page = browser.new_page(viewport={"width": width, "height": 900})
+            page = context.new_page()
+            page.set_viewport_size({"width": width, "height": 900})
             page.set_default_timeout(180_000)
             page.goto(path.as_uri())
             page.wait_for_selector("#simulation .js-plotly-plot .gtitle")
@@ -78,7 +73,8 @@ def test_sections_read_in_their_language_at_two_widths(report: tuple[str, Path])
                 section.scroll_into_view_if_needed()
                 section.screenshot(path=str(ARTIFACTS / f"report_{name}_{lang}_{width}.png"))
             page.close()
-        browser.close()
+    finally:
+        context.close()
     for name in SECTIONS:
         for width in WIDTHS:
             assert (ARTIFACTS / f"report_{name}_{lang}_{width}.png").stat().st_size > 10_000

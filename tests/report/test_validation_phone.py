@@ -14,7 +14,6 @@ from changzhu.report.sections import write_section
 from changzhu.validation.checks import beds_check, census_checks
 from changzhu.validation.section import validation_section
 
-CHROMIUM = Path("/usr/bin/chromium")
 ARTIFACTS = Path(__file__).resolve().parents[1] / "artifacts"
 FIT = pl.DataFrame(
     {
@@ -31,17 +30,16 @@ FIT = pl.DataFrame(
 
 
 @pytest.mark.parametrize("lang", [Lang.ZH, Lang.EN])
-def test_validation_table_fits_a_phone(lang: Lang, tmp_path: Path) -> None:
-    from playwright.sync_api import sync_playwright
-
+def test_validation_table_fits_a_phone(lang: Lang, tmp_path: Path, chromium: object) -> None:
     checks = [*census_checks(census_2020()), beds_check()]
     write_section(tmp_path, validation_section(checks, FIT, 0.001, lang))
     report = render_report(tmp_path, lang=lang)
     ARTIFACTS.mkdir(exist_ok=True)
-    with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=str(CHROMIUM), args=["--no-sandbox", "--disable-gpu"])
+    context = chromium.new_context()  # type: ignore[attr-defined]  # the session's browser (tests/chromium_support.py)
+    try:
         for width in (390, 1366):
-            page = browser.new_page(viewport={"width": width, "height": 844})
+            page = context.new_page()
+            page.set_viewport_size({"width": width, "height": 844})
             page.goto(report.resolve().as_uri())
             widths = page.evaluate(
                 """() => [document.documentElement, ...document.querySelectorAll('#validation .table-wrap')]
@@ -56,4 +54,5 @@ def test_validation_table_fits_a_phone(lang: Lang, tmp_path: Path) -> None:
                 before = page.evaluate("getComputedStyle(document.querySelector('#validation td'), '::before').content")
                 assert before.strip('"') in ("指标", "figure")
             page.close()
-        browser.close()
+    finally:
+        context.close()

@@ -8,6 +8,6 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "api"))
 
 from api_support import identity_key_env, populated_sqlite
-from office_support import chromium, office, server
+from office_support import office, server
 
-__all__ = ["chromium", "identity_key_env", "office", "populated_sqlite", "server"]
+__all__ = ["identity_key_env", "office", "populated_sqlite", "server"]

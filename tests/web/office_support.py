@@ -12,10 +12,8 @@ import pytest
 from api_support import PASSWORD, fresh_postgres, populated_postgres, serving, sqlite_copy
 from playwright.sync_api import expect
 
-CHROMIUM = "/usr/bin/chromium"
 ROOT = Path(__file__).resolve().parents[2]
 SHOTS = ROOT / "docs" / "images" / "office"
-ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update"]
 DESKTOP, PHONE = (1366, 900), (390, 844)
 # The test browser's pages: no CSS transitions or animations, so a dropdown, dialog or message is in its final state
 # as soon as it is drawn (adopted, not a <style> element: it holds from the document's first script whatever the page
@@ -125,21 +123,6 @@ def settle(page: object) -> None:
     two frames drawn since (transitions are off in the test browser, STILL, so what is drawn is final)."""
     page.wait_for_load_state("networkidle")  # type: ignore[attr-defined]  # the first load's modules and data
     page.evaluate(QUIET)  # type: ignore[attr-defined]
-
-
-@pytest.fixture(scope="session")
-def chromium() -> Iterator[object]:
-    """One Chromium for the session's (a worker's) office tests: starting one costs about 1 s of CPU and 2 s of wall
-    time, a new context in a running one 0.01 s; each test opens its own contexts in it (storage apart) and closes
-    them."""
-    if not Path(CHROMIUM).exists():
-        pytest.fail(f"Chromium is required at {CHROMIUM}")
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=CHROMIUM, args=ARGS)
-        yield browser
-        browser.close()
 
 
 @pytest.fixture

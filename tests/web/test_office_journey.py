@@ -37,6 +37,9 @@ def id_number(body: str) -> str:
 
 GUANGZHOU_FACTS = {  # months in Guangzhou of what its 2021 points table counts, and no detention
     "admin_detentions": "0",
+    # her basic medical insurance, stated from her card: no medical contribution record is uploaded (step 3 is
+    # pension), so without it the months are unknown and her points not fully assessed (docs/ledger.md)
+    "medical_months_local": "60",
     "guangzhou_housing_fund_months": "60",
     "guangzhou_injury_insurance_months": "60",
     "guangzhou_maternity_insurance_months": "60",
