@@ -257,7 +257,8 @@ def test_the_office_journey(office: Office) -> None:
     worker.wait_for_selector(".el-dialog:visible .precheck")
     precheck = clean(worker, ".el-dialog:visible .precheck")
     assert "广州市来穗人员积分" in precheck
-    assert "未评定" not in precheck, precheck  # every fact of step 5 was stored: her points are fully assessed
+    # every fact of step 5 was stored: her points are fully assessed (an open total reads "总分至少 …（尚缺信息…）")
+    assert "尚缺信息" not in precheck and "未评定" not in precheck, precheck
     assert "户籍不在本市（户籍在本市：否）" in precheck, precheck  # the fact named beside a label stating the opposite
     office.shot(worker, "journey_apply_zh_1366")
     worker.locator(".el-dialog:visible .el-dialog__footer button").first.click()
