@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 from api_support import PASSWORD
-from test_api_browser import chromium, page, server  # noqa: F401  (the browser fixtures, reused)
+from test_api_browser import page, server  # noqa: F401  (the browser fixtures, reused)
 
 pytestmark = pytest.mark.browser
 

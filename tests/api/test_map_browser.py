@@ -6,9 +6,9 @@ legend and the 示意图 note are on the page and that no request leaves the mac
 
 from __future__ import annotations
 
-from test_api_browser import ARTIFACTS, _login, chromium, page, server
+from test_api_browser import ARTIFACTS, _login, page, server
 
-__all__ = ["chromium", "page", "server"]
+__all__ = ["page", "server"]
 
 
 def _filled(page) -> int:  # type: ignore[no-untyped-def]

@@ -7,16 +7,7 @@ from pathlib import Path
 
 import pytest
 
-CHROMIUM = Path("/usr/bin/chromium")
 ARTIFACTS = Path(__file__).resolve().parents[1] / "artifacts"
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-]
 
 
 @pytest.fixture(scope="module")
@@ -34,25 +25,20 @@ def test_report_is_self_contained(demo_report: Path) -> None:
 
 
 @pytest.mark.browser
-def test_report_map_renders_in_chromium(demo_report: Path) -> None:
-    if not CHROMIUM.exists():
-        pytest.fail("Chromium is not installed: `make test` installs it (tools/system_deps.sh)")
-    from playwright.sync_api import sync_playwright
-
+def test_report_map_renders_in_chromium(demo_report: Path, chromium: object) -> None:
     ARTIFACTS.mkdir(exist_ok=True)
-    with sync_playwright() as pw:
-        browser = pw.chromium.launch(executable_path=str(CHROMIUM), headless=True, args=CHROMIUM_ARGS)
-        page = browser.new_page(viewport={"width": 1200, "height": 1400})
-        page.set_default_timeout(120_000)  # a busy 2-core machine draws every section's maps before "load"
-        failed_requests: list[str] = []
-        page.on("requestfailed", lambda request: failed_requests.append(request.url))
-        page.goto(demo_report.as_uri())
-        page.wait_for_selector("#population .js-plotly-plot")
-        # one filled polygon per province/SAR in the map, drawn as SVG
-        filled = page.locator("#population .js-plotly-plot").first.locator("path.js-fill")
-        assert filled.count() >= 31
-        assert page.locator("text=跨省流入 %").count() >= 1
-        page.screenshot(path=str(ARTIFACTS / "report_population.png"), full_page=False)
-        browser.close()
+    # a page of the session's browser (tests/chromium_support.py), in a context of its own closed with it
+    page = chromium.new_page(viewport={"width": 1200, "height": 1400})  # type: ignore[attr-defined]
+    page.set_default_timeout(120_000)  # a busy 2-core machine draws every section's maps before "load"
+    failed_requests: list[str] = []
+    page.on("requestfailed", lambda request: failed_requests.append(request.url))
+    page.goto(demo_report.as_uri())
+    page.wait_for_selector("#population .js-plotly-plot")
+    # one filled polygon per province/SAR in the map, drawn as SVG
+    filled = page.locator("#population .js-plotly-plot").first.locator("path.js-fill")
+    assert filled.count() >= 31
+    assert page.locator("text=跨省流入 %").count() >= 1
+    page.screenshot(path=str(ARTIFACTS / "report_population.png"), full_page=False)
+    page.close()
     assert failed_requests == []
     assert (ARTIFACTS / "report_population.png").stat().st_size > 10_000

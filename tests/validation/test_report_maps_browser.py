@@ -20,9 +20,7 @@ from changzhu.report.sections import write_section
 from changzhu.validation.checks import Check
 from changzhu.validation.section import validation_section
 
-CHROMIUM = Path("/usr/bin/chromium")
 ARTIFACTS = Path(__file__).resolve().parents[1] / "artifacts"
-ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update"]
 SAMPLE = 2e-4  # tests/conftest.py's VALIDATION_SAMPLE: the figures are the session's shared ones
 
 pytestmark = pytest.mark.browser
@@ -46,39 +44,33 @@ def reports(
     return out
 
 
-def test_report_maps_in_both_languages_on_a_laptop_and_a_phone(reports: dict[Lang, Path]) -> None:
-    if not CHROMIUM.exists():
-        pytest.fail(f"Chromium is required at {CHROMIUM}")
-    from playwright.sync_api import sync_playwright
-
+def test_report_maps_in_both_languages_on_a_laptop_and_a_phone(reports: dict[Lang, Path], chromium: object) -> None:
     ARTIFACTS.mkdir(exist_ok=True)
-    with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=str(CHROMIUM), args=ARGS)
-        for lang, path in reports.items():
-            for width in (1366, 390):
-                page = browser.new_page(viewport={"width": width, "height": 900})
-                outside: list[str] = []
-                page.on("request", lambda r, seen=outside: None if r.url.startswith("file:") else seen.append(r.url))
-                page.set_default_timeout(180_000)  # a busy 2-core machine draws 3,000 polygons slowly
-                page.goto(path.as_uri(), wait_until="domcontentloaded")
-                page.wait_for_selector("#population .js-plotly-plot")
-                maps = page.locator("#population .js-plotly-plot")
-                assert maps.count() == 4  # provinces, prefectures, one province's counties, the ranking
-                for i in range(4):
-                    maps.nth(i).locator(".main-svg").first.wait_for()
-                text = page.inner_text("#population")
-                assert ("示意图" if lang == Lang.ZH else "Sketch map") in text and "南海诸岛" in text
-                assert page.locator("#population .colorbar").count() == 3  # each map has its legend
-                # nothing runs off the page: wide tables scroll inside their own box
-                overflow = page.evaluate("document.documentElement.scrollWidth - window.innerWidth")
-                assert overflow <= 1, f"{lang} at {width}px is {overflow}px wider than the window"
-                heading = "数字核对" if lang == Lang.ZH else "Validation against official figures"
-                assert heading in page.inner_text("#validation")
-                page.screenshot(path=str(ARTIFACTS / f"report_maps_{lang.value}_{width}.png"))
-                page.locator("#validation").scroll_into_view_if_needed()
-                page.locator("#validation").screenshot(
-                    path=str(ARTIFACTS / f"report_validation_{lang.value}_{width}.png")
-                )
-                assert outside == []
-                page.close()
-        browser.close()
+    # each page is the session's browser's (tests/chromium_support.py), in a context of its own
+    for lang, path in reports.items():
+        for width in (1366, 390):
+            page = chromium.new_page(  # type: ignore[attr-defined]
+                viewport={"width": width, "height": 900}
+            )
+            outside: list[str] = []
+            page.on("request", lambda r, seen=outside: None if r.url.startswith("file:") else seen.append(r.url))
+            page.set_default_timeout(180_000)  # a busy 2-core machine draws 3,000 polygons slowly
+            page.goto(path.as_uri(), wait_until="domcontentloaded")
+            page.wait_for_selector("#population .js-plotly-plot")
+            maps = page.locator("#population .js-plotly-plot")
+            assert maps.count() == 4  # provinces, prefectures, one province's counties, the ranking
+            for i in range(4):
+                maps.nth(i).locator(".main-svg").first.wait_for()
+            text = page.inner_text("#population")
+            assert ("示意图" if lang == Lang.ZH else "Sketch map") in text and "南海诸岛" in text
+            assert page.locator("#population .colorbar").count() == 3  # each map has its legend
+            # nothing runs off the page: wide tables scroll inside their own box
+            overflow = page.evaluate("document.documentElement.scrollWidth - window.innerWidth")
+            assert overflow <= 1, f"{lang} at {width}px is {overflow}px wider than the window"
+            heading = "数字核对" if lang == Lang.ZH else "Validation against official figures"
+            assert heading in page.inner_text("#validation")
+            page.screenshot(path=str(ARTIFACTS / f"report_maps_{lang.value}_{width}.png"))
+            page.locator("#validation").scroll_into_view_if_needed()
+            page.locator("#validation").screenshot(path=str(ARTIFACTS / f"report_validation_{lang.value}_{width}.png"))
+            assert outside == []
+            page.close()
