@@ -99,6 +99,10 @@ class Office:
         )
         page.goto(self.url + "/office/")  # type: ignore[attr-defined]  # the router sends the role to its home
         page.wait_for_selector("#logout")  # type: ignore[attr-defined]
+        # the shell shows before the first navigation (its lazy page) lands; the route's change then closes a
+        # drawer opened in between (CI on a56a3e8: the phone's menu item stayed hidden). Wait for the home's URL
+        home = self.url + "/office/"
+        page.wait_for_url(lambda url: url.split("?")[0].rstrip("/") != home.rstrip("/"))  # type: ignore[attr-defined]
 
     def login_through_form(self, page: object, username: str) -> None:
         """Log in through the form and wait for the shell."""
