@@ -369,6 +369,7 @@ class RefusalCode(StrEnum):
     POLICY_NEEDS_LIST = "policy_needs_list"
     POLICY_OF_SELF_OR_PARENT = "policy_of_self_or_parent"
     POLICY_NOT_A_NUMBER_OR_PARAM = "policy_not_a_number_or_param"
+    POLICY_DURATION_FORM = "policy_duration_form"
     POLICY_NOT_A_WHOLE_NUMBER = "policy_not_a_whole_number"
     POLICY_RATES_ORDER = "policy_rates_order"
     POLICY_POINTS_MAP = "policy_points_map"
@@ -1298,6 +1299,7 @@ TEMPLATES: dict[RefusalCode, tuple[str, str]] = {
         "{value} 不是数字（也可写作 {form}，用参数的值）",
         "{value} is not a number (or {form})",
     ),
+    RefusalCode.POLICY_DURATION_FORM: ("须为数字或 {form}，实为 {value}", "expected a number or {form}, not {value}"),
     RefusalCode.POLICY_NOT_A_WHOLE_NUMBER: (
         "{field} 须为不小于 0 的整数，实为 {value}",
         "{field} is a whole number of units (0 or more), not {value}",

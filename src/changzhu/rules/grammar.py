@@ -264,7 +264,7 @@ def _duration(ctx: Ctx, raw: Any, where: str) -> tuple[Any, str | None]:
         ctx.only(raw, {"param"}, where)
         return None, str(ctx.req(raw, "param", where))
     if isinstance(raw, bool) or not isinstance(raw, int | float):
-        raise ctx.fail(where, refusal(RefusalCode.POLICY_NOT_A_NUMBER_OR_PARAM, value=repr(raw), form="{param: ...}"))
+        raise ctx.fail(where, refusal(RefusalCode.POLICY_DURATION_FORM, value=repr(raw), form="{param: ...}"))
     return raw, None
 
 

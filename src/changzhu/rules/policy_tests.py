@@ -108,6 +108,7 @@ def _run_case(
         row = out.filter(pl.col("person_id") == pid)
         if row.height != 1:
             raise fail(refusal(RefusalCode.POLICY_TEST_NO_PERSON, person_id=str(pid)), f"{where}.expect[{j}]")
+        person = int(row["person_id"][0])
         for column, expected in exp.items():
             if column == "person_id":
                 continue
@@ -123,7 +124,7 @@ def _run_case(
                     raise fail(exc.reason, exc.where) from exc
             results.append(
                 PolicyTestResult(
-                    file, name, pid, column, expected, actual, _compare(expected, actual), str(case["source"])
+                    file, name, person, column, expected, actual, _compare(expected, actual), str(case["source"])
                 )
             )
     return results
