@@ -207,7 +207,9 @@ def test_quota_run_says_why_an_application_is_not_ranked(service: Service) -> No
     assert [a["application_id"] for a in apart] == [application["id"]]
     # no insurance paid in Guangzhou is a known fact, so the scheme's conditions are not met (the missing core
     # facts are tried with every value they can take); naming missing facts is held by tests/casework
-    assert apart[0]["reason"] == {"zh": "不满足积分办法的申请条件", "en": "the scheme's prerequisites are not met"}
+    reason = apart[0]["reason"]  # the office shows zh or en; programs read the code
+    assert (reason["code"], reason["zh"]) == ("quota_prerequisites_unmet", "不满足积分办法的申请条件")
+    assert reason["en"] == "the scheme's prerequisites are not met"
     assert "name" in apart[0]  # staff see who it is (the read is audited with the run)
 
 

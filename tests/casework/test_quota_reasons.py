@@ -6,6 +6,7 @@ from __future__ import annotations
 from typing import Any
 
 from changzhu.casework.quota_runs import QuotaKind, _labels, _unrankable, city_scheme
+from changzhu.domain.refusals import Refusal
 
 GUANGZHOU = "440100"
 
@@ -25,11 +26,18 @@ def test_undecided_prerequisites_name_the_missing_facts() -> None:
     assert reason["zh"] == "积分办法的申请条件尚不能判断，缺少：近5年行政拘留次数"
     assert reason["en"].endswith("missing: administrative detentions in the last 5 years")
     assert reason["missing"] == ["admin_detentions"]
+    assert reason["code"] == "quota_prerequisites_missing"  # a code of the one table (changzhu.domain.refusals)
+    assert Refusal.from_json(reason).zh == reason["zh"]
 
 
 def test_unmet_prerequisites_are_not_called_unknown() -> None:
     reason = _unrankable(QuotaKind.POINTS_HUKOU, _score(prerequisites=False), {})
-    assert reason == {"zh": "不满足积分办法的申请条件", "en": "the scheme's prerequisites are not met"}
+    assert reason == {
+        "code": "quota_prerequisites_unmet",
+        "params": {},
+        "zh": "不满足积分办法的申请条件",
+        "en": "the scheme's prerequisites are not met",
+    }
 
 
 def test_unassessed_points_name_the_indicators() -> None:
@@ -52,3 +60,4 @@ def test_unknown_local_insurance_months_are_not_ranked_as_zero() -> None:
     reason = _unrankable(QuotaKind.POINTS_HUKOU, _score(si_months_local=None), labels)
     assert reason is not None and reason["missing"] == ["si_months_local"]
     assert reason["zh"].endswith("缺少：在常住地缴纳职工社会保险月数") and "no contribution history" in reason["en"]
+    assert reason["code"] == "quota_tie_break_missing"

@@ -62,10 +62,13 @@ def test_every_code_has_both_templates_and_renders_its_parameters(code: RefusalC
 
 # what a Chinese text may spell in Latin letters: codes, standards, field and header names a user types
 CODES_IN_CHINESE = re.compile(
-    r"GB/T|GB|YYYYMM|YYYY-MM-DD|ISO|NUL|X|POST|PUT|CHANGZHU_INSTANCE_REGION|quota|capacity"
+    r"values|GB/T|GB|YYYYMM|YYYY-MM-DD|ISO|NUL|X|POST|PUT|CHANGZHU_INSTANCE_REGION|quota|capacity"
     r"|/api/v1/auth/login|Authorization: Bearer"
     r"|YAML|true|false|MM-DD|overrides|description|parameter|value|since|jurisdiction|evaluation_day|years|name"
     r"|scenario|simulation(\.[a-z_]+)?"  # a reform scenario's fields, as its YAML spells them
+    # a policy or parameter file's fields, as its YAML spells them
+    r"|UTF-8|docs/parameters\.md|op|self|parent|rates|from|points|when|source|cases|people|inputs|months"
+    r"|param|example|label|zh|en|of|local|combination|category"
 )
 
 

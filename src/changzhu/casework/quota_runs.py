@@ -20,7 +20,7 @@ from sqlalchemy import Engine, select
 from changzhu.casework.applications import GRANTED, ApplicationKind
 from changzhu.casework.precheck import policy_version
 from changzhu.casework.quotas import Candidate, Ranking, TieBreak
-from changzhu.domain.refusals import CodedError, RefusalCode, refusal
+from changzhu.domain.refusals import CodedError, Refusal, RefusalCode, refusal
 from changzhu.domain.services import Service
 from changzhu.registry.decide import evaluate_registered
 from changzhu.registry.frames import person_frame
@@ -191,31 +191,37 @@ def _labels(region: str, scheme: PointsScheme) -> dict[str, tuple[str, str]]:
 def _unrankable(
     kind: QuotaKind, score: Mapping[str, Any] | None, labels: Mapping[str, tuple[str, str]]
 ) -> dict[str, Any] | None:
-    """Why a candidate cannot be ranked (zh/en, naming what is missing), or None."""
+    """Why a candidate cannot be ranked (a refusal's code and parameters, its text in each language and the names
+    of what is missing), or None."""
     if score is None:
-        return {"zh": "未登记父母，无法按父母积分排名", "en": "no linked parent whose points rank the child"}
+        return _shown(refusal(RefusalCode.QUOTA_NO_LINKED_PARENT))
     if kind == QuotaKind.POINTS_HUKOU and not score["prerequisites"]:
         if score["prerequisites"] is not None:
-            return {"zh": "不满足积分办法的申请条件", "en": "the scheme's prerequisites are not met"}
-        zh, en = "积分办法的申请条件尚不能判断", "the scheme's prerequisites cannot be decided yet"
+            return _shown(refusal(RefusalCode.QUOTA_PREREQUISITES_UNMET))
         missing = list(score["prerequisites_need"] or [])
-        return _missing(zh, en, missing, labels) if missing else {"zh": zh, "en": en}
+        if not missing:
+            return _shown(refusal(RefusalCode.QUOTA_PREREQUISITES_UNDECIDED))
+        return _missing(RefusalCode.QUOTA_PREREQUISITES_MISSING, missing, labels)
     if score["low"] != score["high"]:
-        return _missing("积分未完全评定", "points not fully assessed", list(score["unassessed"] or []), labels)
+        unassessed = list(score["unassessed"] or [])
+        if not unassessed:
+            return _shown(refusal(RefusalCode.QUOTA_POINTS_UNASSESSED))
+        return _missing(RefusalCode.QUOTA_POINTS_MISSING, unassessed, labels)
     if score["si_months_local"] is None:  # the tie-break: unknown without a contribution history (never 0)
-        zh, en = "同分排序所需的本地社保月数未知（未上传缴费记录）", "local insurance months for the tie-break unknown"
-        return _missing(zh, f"{en} (no contribution history uploaded)", ["si_months_local"], labels)
+        return _missing(RefusalCode.QUOTA_TIE_BREAK_MISSING, ["si_months_local"], labels)
     return None
 
 
-def _missing(zh: str, en: str, names: list[str], labels: Mapping[str, tuple[str, str]]) -> dict[str, Any]:
-    """A reason naming what is missing in both languages (the names kept for programs)."""
+def _shown(reason: Refusal) -> dict[str, Any]:
+    """A reason as a run keeps and the office shows it: its code and parameters, and its text in each language."""
+    return {**reason.as_json(), "zh": reason.zh, "en": reason.en}
+
+
+def _missing(code: RefusalCode, names: list[str], labels: Mapping[str, tuple[str, str]]) -> dict[str, Any]:
+    """A reason naming what is missing by its labels in both languages (the names kept for programs)."""
     shown = [labels.get(n, (n, n)) for n in names]
-    return {
-        "zh": f"{zh}，缺少：{'、'.join(z for z, _ in shown)}",
-        "en": f"{en}; missing: {', '.join(e for _, e in shown)}",
-        "missing": names,
-    }
+    missing_zh, missing_en = "、".join(z for z, _ in shown), ", ".join(e for _, e in shown)
+    return {**_shown(refusal(code, missing_zh=missing_zh, missing_en=missing_en)), "missing": names}
 
 
 def run_view(row: QuotaRunRow) -> dict[str, Any]:

@@ -11,6 +11,7 @@ import importlib
 import inspect
 import os
 import sys
+from collections.abc import Mapping
 from pathlib import Path
 from typing import Annotated
 
@@ -20,6 +21,7 @@ from typer.core import TyperGroup
 
 from changzhu.cli import typer_params
 from changzhu.config import POLICY_DIR_ENV
+from changzhu.domain.lang import Lang
 from changzhu.errors import ChangzhuError
 
 typer_params.install()
@@ -140,6 +142,29 @@ def main(
         os.environ[POLICY_DIR_ENV] = str(policies.resolve())
 
 
+LANG_ENV = "CHANGZHU_LANG"
+LOCALE_ENVS = ("LC_ALL", "LC_MESSAGES", "LANG")  # POSIX: the first one set decides
+
+
+def error_lang(environ: Mapping[str, str]) -> Lang:
+    """The language of the error line: CHANGZHU_LANG (zh or en), else the locale's (the first of LC_ALL,
+    LC_MESSAGES, LANG that is set: zh_CN.UTF-8 or any zh* is Chinese, anything else English; docs/policies.md)."""
+    chosen = environ.get(LANG_ENV, "").strip().lower()
+    if chosen in (Lang.ZH, Lang.EN):
+        return Lang(chosen)
+    locale = next((environ[name] for name in LOCALE_ENVS if environ.get(name)), "")
+    return Lang.ZH if locale.lower().startswith("zh") else Lang.EN
+
+
+def error_text(exc: ChangzhuError, lang: Lang) -> str:
+    """An error's reason in `lang`: a coded one rendered (a policy file's names the file, the place and the line),
+    a message of its own as it came (written "中文 / English": its half in `lang`)."""
+    from changzhu.domain.refusals import RefusalCode, reason_of
+
+    reason = reason_of(exc)
+    return str(exc) if reason.code == RefusalCode.UNCODED else reason.text(lang)
+
+
 def run() -> None:
     """Console-script entry: run the app; a ChangzhuError becomes one line on stderr and exit code 1."""
     try:
@@ -154,9 +179,14 @@ def _run() -> None:
     try:
         app()
     except ChangzhuError as exc:
+        from rich.markup import escape
+
         from changzhu.output import err_console
 
-        err_console.print(f"[bold red]error:[/bold red] {exc}", highlight=False, soft_wrap=True, markup=True)
+        lang = error_lang(os.environ)
+        head = "错误：" if lang == Lang.ZH else "error: "
+        line = f"[bold red]{head}[/bold red]{escape(error_text(exc, lang))}"
+        err_console.print(line, highlight=False, soft_wrap=True, markup=True)
         sys.exit(1)
     except Exception as exc:
         from sqlalchemy.exc import SQLAlchemyError

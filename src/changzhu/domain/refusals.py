@@ -329,6 +329,102 @@ class RefusalCode(StrEnum):
     CATALOGUE_ITEM_FORM = "catalogue_item_form"
     CATALOGUE_CODE_TWICE = "catalogue_code_twice"
     NO_FILING_RULE = "no_filing_rule"
+    # a policy file, a policy test or a parameter file, as its author wrote it (rules/, parameters/): the place in
+    # the file (FILE_*: the file, the key path, the line where the YAML gives it) around the reason
+    FILE_REASON = "file_reason"
+    FILE_AT = "file_at"
+    FILE_AT_LINE = "file_at_line"
+    FILE_LINE = "file_line"
+    AT = "at"
+    POLICY_NOT_UTF8 = "policy_not_utf8"
+    POLICY_YAML_SYNTAX = "policy_yaml_syntax"
+    POLICY_NO_DIRECTORY = "policy_no_directory"
+    POLICY_NO_NATIONAL = "policy_no_national"
+    POLICY_NOT_A_MAPPING = "policy_not_a_mapping"
+    POLICY_MISSING_FIELD = "policy_missing_field"
+    POLICY_UNKNOWN_FIELDS = "policy_unknown_fields"
+    POLICY_NOT_A_DATE = "policy_not_a_date"
+    POLICY_DATE_WRITE_AS = "policy_date_write_as"
+    POLICY_NOT_A_CODE = "policy_not_a_code"
+    POLICY_NOT_A_CODE_NEAR = "policy_not_a_code_near"
+    POLICY_CODE_NOT_FILE_NAME = "policy_code_not_file_name"
+    POLICY_UNKNOWN_AGGLOMERATION = "policy_unknown_agglomeration"
+    POLICY_UNKNOWN_SIZE_CLASSES = "policy_unknown_size_classes"
+    POLICY_RECOGNISES = "policy_recognises"
+    POLICY_UNKNOWN_VARIABLE = "policy_unknown_variable"
+    POLICY_UNKNOWN_VARIABLE_NEAR = "policy_unknown_variable_near"
+    POLICY_UNKNOWN_SERVICE = "policy_unknown_service"
+    POLICY_LABEL_LANGUAGES = "policy_label_languages"
+    POLICY_LABEL_BOTH = "policy_label_both"
+    POLICY_OP_FOR_KIND = "policy_op_for_kind"
+    POLICY_ONE_OF_FIELDS = "policy_one_of_fields"
+    POLICY_COUNT_FORM = "policy_count_form"
+    POLICY_CONDITION_KIND = "policy_condition_kind"
+    POLICY_NOT_AMONG_CATEGORIES = "policy_not_among_categories"
+    POLICY_NOT_A_DURATION = "policy_not_a_duration"
+    POLICY_DATE_NEEDS_WINDOW = "policy_date_needs_window"
+    POLICY_DATES_WINDOW = "policy_dates_window"
+    POLICY_WITHIN_NO_VALUE = "policy_within_no_value"
+    POLICY_COUNT_NOT_A_NUMBER = "policy_count_not_a_number"
+    POLICY_NEEDS_LIST = "policy_needs_list"
+    POLICY_OF_SELF_OR_PARENT = "policy_of_self_or_parent"
+    POLICY_NOT_A_NUMBER_OR_PARAM = "policy_not_a_number_or_param"
+    POLICY_DURATION_FORM = "policy_duration_form"
+    POLICY_NOT_A_WHOLE_NUMBER = "policy_not_a_whole_number"
+    POLICY_RATES_ORDER = "policy_rates_order"
+    POLICY_POINTS_MAP = "policy_points_map"
+    POLICY_VARIABLE_KIND = "policy_variable_kind"
+    POLICY_FACTOR_NEGATIVE = "policy_factor_negative"
+    POLICY_WHEN_CODES = "policy_when_codes"
+    POLICY_COMBINATION = "policy_combination"
+    POLICY_WINDOW_IN_MONTHS = "policy_window_in_months"
+    POLICY_NOT_ONE_OF = "policy_not_one_of"
+    POLICY_NAMES_REPEAT = "policy_names_repeat"
+    POLICY_UNMODELLED_TWICE = "policy_unmodelled_twice"
+    POLICY_INPUT_NAME_FORM = "policy_input_name_form"
+    POLICY_INPUT_RESERVED = "policy_input_reserved"
+    POLICY_INPUT_NEEDS = "policy_input_needs"
+    POLICY_INPUT_TOO_MANY_CATEGORIES = "policy_input_too_many_categories"
+    POLICY_INPUT_ONLY_FOR = "policy_input_only_for"
+    POLICY_INPUT_EXAMPLE = "policy_input_example"
+    POLICY_INPUT_NEEDS_EXAMPLE = "policy_input_needs_example"
+    POLICY_INPUT_SOURCE = "policy_input_source"
+    POLICY_INPUT_DECLARED_TWICE = "policy_input_declared_twice"
+    POLICY_INPUT_NOT_DECLARED = "policy_input_not_declared"
+    POLICY_NOT_DEFINED = "policy_not_defined"
+    POLICY_PARAMETER_UNIT = "policy_parameter_unit"
+    POLICY_VALUE_UNUSABLE = "policy_value_unusable"
+    POLICY_PARAMETER_NOT_IN_FORCE = "policy_parameter_not_in_force"
+    POLICY_DEPENDENCY_CYCLE = "policy_dependency_cycle"
+    POLICY_NO_EXAMPLE = "policy_no_example"
+    POLICY_NO_PEOPLE = "policy_no_people"
+    POLICY_TEST_NEEDS_CASES = "policy_test_needs_cases"
+    POLICY_TEST_NO_PERSON = "policy_test_no_person"
+    POLICY_TEST_UNKNOWN_OUTPUT = "policy_test_unknown_output"
+    POLICY_TEST_UNKNOWN_OUTPUT_NEAR = "policy_test_unknown_output_near"
+    PARAMETER_UNIT = "parameter_unit"
+    PARAMETER_NEEDS_VALUE = "parameter_needs_value"
+    PARAMETER_SOURCE = "parameter_source"
+    PARAMETER_SAME_DATE = "parameter_same_date"
+    PARAMETER_UNKNOWN = "parameter_unknown"
+    PARAMETER_NOT_IN_FORCE = "parameter_not_in_force"
+    PARAMETER_NOT_IN_FORCE_IN = "parameter_not_in_force_in"
+    PARAMETER_FILE_NEEDS = "parameter_file_needs"
+    PARAMETER_KEY_PREFIX = "parameter_key_prefix"
+    PARAMETER_LOCAL_CODE = "parameter_local_code"
+    PARAMETER_NOT_NATIONAL = "parameter_not_national"
+    PARAMETER_UNIT_DIFFERS = "parameter_unit_differs"
+    PARAMETER_DEFINED_TWICE = "parameter_defined_twice"
+    PARAMETER_FILE_UNREADABLE = "parameter_file_unreadable"
+    PARAMETER_LOCAL_FILE = "parameter_local_file"
+    # a granted application left out of a quota run (casework/quota_runs.py)
+    QUOTA_NO_LINKED_PARENT = "quota_no_linked_parent"
+    QUOTA_PREREQUISITES_UNMET = "quota_prerequisites_unmet"
+    QUOTA_PREREQUISITES_UNDECIDED = "quota_prerequisites_undecided"
+    QUOTA_PREREQUISITES_MISSING = "quota_prerequisites_missing"
+    QUOTA_POINTS_UNASSESSED = "quota_points_unassessed"
+    QUOTA_POINTS_MISSING = "quota_points_missing"
+    QUOTA_TIE_BREAK_MISSING = "quota_tie_break_missing"
 
 
 _DATE_FORMS_ZH = "2026-06-01、2026/6/1、2026.6.1、20260601 或 2026年6月1日"
@@ -1106,6 +1202,246 @@ TEMPLATES: dict[RefusalCode, tuple[str, str]] = {
     RefusalCode.NO_FILING_RULE: (
         "{on} 没有生效的异地就医备案规则：{detail}",
         "no filing rule in force on {on}: {detail}",
+    ),
+    # a policy file, a policy test or a parameter file ({why_zh}/{why_en}: the reason, a code of its own)
+    RefusalCode.FILE_REASON: ("文件 {file}：{why_zh}", "{file}: {why_en}"),
+    RefusalCode.FILE_AT: ("{file} 中的 {where}：{why_zh}", "{file}: {where}: {why_en}"),
+    RefusalCode.FILE_AT_LINE: ("{file} 第 {line} 行（{where}）：{why_zh}", "{file}: {where}: {why_en} (line {line})"),
+    RefusalCode.FILE_LINE: ("{file} 第 {line} 行：{why_zh}", "{file}: line {line}: {why_en}"),
+    RefusalCode.AT: ("{where} 处：{why_zh}", "{where}: {why_en}"),
+    RefusalCode.POLICY_NOT_UTF8: ("不是 UTF-8 编码的文本（请另存为 UTF-8）", "is not UTF-8 text ({detail})"),
+    RefusalCode.POLICY_YAML_SYNTAX: (
+        "不是有效的 YAML（第 {column} 列）：{problem_zh}",
+        "not valid YAML: {problem_en} (column {column})",
+    ),
+    RefusalCode.POLICY_NO_DIRECTORY: ("没有这个政策目录", "no such policy directory"),
+    RefusalCode.POLICY_NO_NATIONAL: ("缺少全国基准文件 {path}", "no national baseline {path}"),
+    RefusalCode.POLICY_NOT_A_MAPPING: ("须为映射（键: 值）", "must be a mapping"),
+    RefusalCode.POLICY_MISSING_FIELD: ("缺少字段 {field}", "missing field '{field}'"),
+    RefusalCode.POLICY_UNKNOWN_FIELDS: (
+        "有未知字段 {unknown}；可用的字段：{allowed}",
+        "unknown field(s) {unknown}; allowed: {allowed}",
+    ),
+    RefusalCode.POLICY_NOT_A_DATE: (
+        "{value} 不是日期（请写作 YYYY-MM-DD，如 2024-01-01）",
+        "{value} is not a date (YYYY-MM-DD)",
+    ),
+    RefusalCode.POLICY_DATE_WRITE_AS: (
+        "{value} 不是 YYYY-MM-DD 格式的日期：请写作 {iso}",
+        "{value} is not a date (YYYY-MM-DD): write {iso}",
+    ),
+    RefusalCode.POLICY_NOT_A_CODE: (
+        "{value} 不是六位地区代码（文件名与 {field} 须为地区代码，如 310100）",
+        "{value} is not a six-digit region code (the file name and {field} are region codes, e.g. 310100)",
+    ),
+    RefusalCode.POLICY_NOT_A_CODE_NEAR: (
+        "{value} 不是地区代码：{name} 的代码是 {code}（文件名与 {field} 须为地区代码）",
+        "{value} is not a region code: the code of {name} is {code} (the file name and {field} are region codes)",
+    ),
+    RefusalCode.POLICY_CODE_NOT_FILE_NAME: (
+        "{code} 与文件名 {stem} 不一致",
+        "{code} does not match the file name {stem}",
+    ),
+    RefusalCode.POLICY_UNKNOWN_AGGLOMERATION: (
+        "{value} 不是已知的城市群代码：可选 {known}",
+        "{value} is not a known agglomeration: one of {known}",
+    ),
+    RefusalCode.POLICY_UNKNOWN_SIZE_CLASSES: (
+        "未知的城市规模等级 {bad}；可选：{known}",
+        "unknown city size classes {bad}; known: {known}",
+    ),
+    RefusalCode.POLICY_RECOGNISES: ("{bad}：只能互认 {known}", "{bad}: only {known} can be recognised"),
+    RefusalCode.POLICY_UNKNOWN_VARIABLE: (
+        "未知的变量 {name}；已知的变量：{known}",
+        "unknown variable {name}; known: {known}",
+    ),
+    RefusalCode.POLICY_UNKNOWN_VARIABLE_NEAR: (
+        "未知的变量 {name}；是否指 {near}？",
+        "unknown variable {name}; did you mean {near}?",
+    ),
+    RefusalCode.POLICY_UNKNOWN_SERVICE: ("未知的服务 {name}；可选：{known}", "unknown service {name}; known: {known}"),
+    RefusalCode.POLICY_LABEL_LANGUAGES: (
+        "名称（label）有未知的语言 {unknown}：只能用 zh（中文）与 en（英文）",
+        "label has unknown language(s) {unknown}; use zh and en",
+    ),
+    RefusalCode.POLICY_LABEL_BOTH: ("{what} 须同时有中文与英文：{form}", "{what} need {form}"),
+    RefusalCode.POLICY_OP_FOR_KIND: (
+        "{name} 的类型是 {kind}：op 须为 {ops} 之一",
+        "{name} is a {kind}: op must be one of {ops}",
+    ),
+    RefusalCode.POLICY_ONE_OF_FIELDS: ("请只给出 {fields} 中的一项", "give exactly one of {fields}"),
+    RefusalCode.POLICY_COUNT_FORM: ("请用 value: 或 param: 给出个数", "give the count as value: or param:"),
+    RefusalCode.POLICY_CONDITION_KIND: ("条件须有且只有 {kinds} 中的一项", "a condition needs exactly one of {kinds}"),
+    RefusalCode.POLICY_NOT_AMONG_CATEGORIES: (
+        "{bad} 不在 {name} 的类别之中：{known}",
+        "{bad} not among {name}'s categories {known}",
+    ),
+    RefusalCode.POLICY_NOT_A_DURATION: (
+        "{name} 不是时长或日期，请用 {fields}",
+        "{name} is not a duration or a date; use {fields}",
+    ),
+    RefusalCode.POLICY_DATE_NEEDS_WINDOW: ("{name} 是日期：请给出 {fields}", "{name} is a date: give {fields}"),
+    RefusalCode.POLICY_DATES_WINDOW: (
+        "日期列表按距该日期 {fields} 之内的个数计算：请给出其中一项",
+        "a list of dates counts those within {fields} of the date; give one",
+    ),
+    RefusalCode.POLICY_WITHIN_NO_VALUE: (
+        "op {op} 只看时段内是否有日期；如要比较个数，请用 >= 与 value:",
+        "op {op} counts any date in the window; compare a count with >= and value:",
+    ),
+    RefusalCode.POLICY_COUNT_NOT_A_NUMBER: ("个数 {value} 不是数字", "the count {value} is not a number"),
+    RefusalCode.POLICY_NEEDS_LIST: ("{field} 须为非空列表", "{field} needs a non-empty list"),
+    RefusalCode.POLICY_OF_SELF_OR_PARENT: (
+        "of 须为 self 或 parent，实为 {value}",
+        "of must be self or parent, not {value}",
+    ),
+    RefusalCode.POLICY_NOT_A_NUMBER_OR_PARAM: (
+        "{value} 不是数字（也可写作 {form}，用参数的值）",
+        "{value} is not a number (or {form})",
+    ),
+    RefusalCode.POLICY_DURATION_FORM: ("须为数字或 {form}，实为 {value}", "expected a number or {form}, not {value}"),
+    RefusalCode.POLICY_NOT_A_WHOLE_NUMBER: (
+        "{field} 须为不小于 0 的整数，实为 {value}",
+        "{field} is a whole number of units (0 or more), not {value}",
+    ),
+    RefusalCode.POLICY_RATES_ORDER: ("rates 须从 from: 0 开始并逐项递增", "rates start at from: 0 and increase"),
+    RefusalCode.POLICY_POINTS_MAP: ("points 须把类别代码对应到分值", "points must map category codes to points"),
+    RefusalCode.POLICY_VARIABLE_KIND: (
+        "{what} 须为 {kinds} 类型的变量，{name} 的类型是 {kind}",
+        "{what} reads a {kinds} variable, {name} is a {kind}",
+    ),
+    RefusalCode.POLICY_FACTOR_NEGATIVE: ("{code} 的系数为负数", "factor of {code} is negative"),
+    RefusalCode.POLICY_WHEN_CODES: (
+        "when 须有 {count} 个代码（每个变量一个，* 表示任意）",
+        "when needs {count} codes (one per variable, * for any)",
+    ),
+    RefusalCode.POLICY_COMBINATION: (
+        "combination 须有两个或以上的类别（category）变量",
+        "combination needs two or more category variables",
+    ),
+    RefusalCode.POLICY_WINDOW_IN_MONTHS: (
+        "用参数给出的时段须以月计（{form}）",
+        "a window given by a parameter is in months: ({form})",
+    ),
+    RefusalCode.POLICY_NOT_ONE_OF: (
+        "{field} {value} 不是可选值之一：{allowed}",
+        "{field} {value} is not one of {allowed}",
+    ),
+    RefusalCode.POLICY_NAMES_REPEAT: ("指标名称重复：{names}", "indicator names repeat: {names}"),
+    RefusalCode.POLICY_UNMODELLED_TWICE: (
+        "{name} 已是一项指标，或列出了两次",
+        "{name} is already an indicator or listed twice",
+    ),
+    RefusalCode.POLICY_INPUT_NAME_FORM: (
+        "输入项名称须为小写英文标识符（字母、数字、_，不以数字开头）",
+        "an input name is a lower-case identifier (letters, digits, _)",
+    ),
+    RefusalCode.POLICY_INPUT_RESERVED: (
+        "{name} 是核心列或变量，请另取名称",
+        "{name} is a core column or variable; choose another name",
+    ),
+    RefusalCode.POLICY_INPUT_NEEDS: ("缺少 {form}", "needs {form}"),
+    RefusalCode.POLICY_INPUT_TOO_MANY_CATEGORIES: (
+        "集合类输入项最多 {limit} 个类别",
+        "a set input has at most {limit} categories",
+    ),
+    RefusalCode.POLICY_INPUT_ONLY_FOR: ("{field} 只用于 {kinds} 类型的输入项", "{field} is only for {kinds} inputs"),
+    RefusalCode.POLICY_INPUT_EXAMPLE: (
+        "示例值 {value} 不是有效的 {kind} 值",
+        "example {value} is not a valid {kind} value",
+    ),
+    RefusalCode.POLICY_INPUT_NEEDS_EXAMPLE: ("缺少示例值（example）", "needs an example value"),
+    RefusalCode.POLICY_INPUT_SOURCE: ("source 须写明定义它的文件", "source must name the document that defines it"),
+    RefusalCode.POLICY_INPUT_DECLARED_TWICE: (
+        "输入项 {name} 由 {first} 与 {second} 声明，类型、单位或类别不同：一个名称只对应人员表中的一列",
+        "input {name} is declared by {first} and {second} with a different type, unit or categories: one name is "
+        "one column of the person table",
+    ),
+    RefusalCode.POLICY_INPUT_NOT_DECLARED: (
+        "输入项 {name} 未在适用链 {chain} 的 inputs 中声明",
+        "input {name} is not declared in this chain's inputs ({chain})",
+    ),
+    RefusalCode.POLICY_NOT_DEFINED: (
+        "{what_zh} {name} 未定义（适用链 {chain}）",
+        "{what_en} {name} is not defined ({chain})",
+    ),
+    RefusalCode.POLICY_PARAMETER_UNIT: ("{unit}：{form} 的单位是 {param_unit}", "{unit}: {form} is in {param_unit}"),
+    RefusalCode.POLICY_VALUE_UNUSABLE: ("有数值无法使用：{detail}", "a value cannot be used: {detail}"),
+    RefusalCode.POLICY_PARAMETER_NOT_IN_FORCE: (
+        "参数 {name} 在 {on} 没有生效的值（{jurisdiction}）",
+        "parameter {name} has no value in force on {on} ({jurisdiction})",
+    ),
+    RefusalCode.POLICY_DEPENDENCY_CYCLE: (
+        "各项服务相互依赖，形成循环（经过 {service}）",
+        "services depend on each other in a cycle through {service}",
+    ),
+    RefusalCode.POLICY_NO_EXAMPLE: ("没有示例 {name}；现有：{known}", "no example {name}; shipped: {known}"),
+    RefusalCode.POLICY_NO_PEOPLE: ("没有给出人员", "no people given"),
+    RefusalCode.POLICY_TEST_NEEDS_CASES: ("须为含 cases 列表的映射", "needs a mapping with 'cases'"),
+    RefusalCode.POLICY_TEST_NO_PERSON: (
+        "人员 {person_id} 不在 people 之中",
+        "person_id {person_id} is not among the people",
+    ),
+    RefusalCode.POLICY_TEST_UNKNOWN_OUTPUT: ("没有输出列 {column}", "unknown output column {column}"),
+    RefusalCode.POLICY_TEST_UNKNOWN_OUTPUT_NEAR: (
+        "没有输出列 {column}；是否指 {near}？",
+        "unknown output column {column}; did you mean {near}?",
+    ),
+    RefusalCode.PARAMETER_UNIT: ("单位 {unit} 不是可选单位之一：{units}", "unit {unit} is not one of {units}"),
+    RefusalCode.PARAMETER_NEEDS_VALUE: ("至少须有一个值（values）", "needs at least one value"),
+    RefusalCode.PARAMETER_SOURCE: (
+        "source 须写明依据的文件及条款",
+        "source must name the document and article",
+    ),
+    RefusalCode.PARAMETER_SAME_DATE: ("有两个值自同一天起生效", "two values start on the same date"),
+    RefusalCode.PARAMETER_UNKNOWN: (
+        "参数树中没有此参数（见 docs/parameters.md）",
+        "no such parameter in the tree (see docs/parameters.md)",
+    ),
+    RefusalCode.PARAMETER_NOT_IN_FORCE: (
+        "{on} 没有生效的值（最早的值自 {first} 起）",
+        "no value in force on {on} (the first starts {first})",
+    ),
+    RefusalCode.PARAMETER_NOT_IN_FORCE_IN: ("{month} 没有生效的值", "no value in force in {month}"),
+    RefusalCode.PARAMETER_FILE_NEEDS: ("须有 {form} 映射", "needs a '{form}' mapping"),
+    RefusalCode.PARAMETER_KEY_PREFIX: ("本文件的参数名须以 {prefix} 开头", "keys in {file} start with '{prefix}'"),
+    RefusalCode.PARAMETER_LOCAL_CODE: ("不是六位地区代码", "is not a six-digit region code"),
+    RefusalCode.PARAMETER_NOT_NATIONAL: (
+        "全国部分没有定义此参数，不能在地方覆盖",
+        "overrides a parameter the national part does not define",
+    ),
+    RefusalCode.PARAMETER_UNIT_DIFFERS: (
+        "单位 {unit} 与全国的单位 {national} 不同",
+        "unit {unit} differs from the national {national}",
+    ),
+    RefusalCode.PARAMETER_DEFINED_TWICE: ("{keys} 已由另一个文件定义", "{keys} already defined by another file"),
+    RefusalCode.PARAMETER_FILE_UNREADABLE: ("无法读取（{detail}）", "cannot read ({detail})"),
+    RefusalCode.PARAMETER_LOCAL_FILE: (
+        "本地参数文件只能有一个 local 映射（以地区代码为键）",
+        "a local parameter file holds only a 'local' mapping of region codes",
+    ),
+    # a granted application left out of a quota run ({missing_zh}/{missing_en}: the facts missing, by their labels)
+    RefusalCode.QUOTA_NO_LINKED_PARENT: (
+        "未登记父母，无法按父母积分排名",
+        "no linked parent whose points rank the child",
+    ),
+    RefusalCode.QUOTA_PREREQUISITES_UNMET: ("不满足积分办法的申请条件", "the scheme's prerequisites are not met"),
+    RefusalCode.QUOTA_PREREQUISITES_UNDECIDED: (
+        "积分办法的申请条件尚不能判断",
+        "the scheme's prerequisites cannot be decided yet",
+    ),
+    RefusalCode.QUOTA_PREREQUISITES_MISSING: (
+        "积分办法的申请条件尚不能判断，缺少：{missing_zh}",
+        "the scheme's prerequisites cannot be decided yet; missing: {missing_en}",
+    ),
+    RefusalCode.QUOTA_POINTS_UNASSESSED: ("积分未完全评定", "points not fully assessed"),
+    RefusalCode.QUOTA_POINTS_MISSING: (
+        "积分未完全评定，缺少：{missing_zh}",
+        "points not fully assessed; missing: {missing_en}",
+    ),
+    RefusalCode.QUOTA_TIE_BREAK_MISSING: (
+        "同分排序所需的本地社保月数未知（未上传缴费记录），缺少：{missing_zh}",
+        "local insurance months for the tie-break unknown (no contribution history uploaded); missing: {missing_en}",
     ),
 }
 PLACE = "place"  # the format spec of a region code shown with its name: {region:place}

@@ -6,6 +6,7 @@ from __future__ import annotations
 from datetime import date
 from functools import cache
 
+from changzhu.domain.refusals import RefusalCode, refusal
 from changzhu.parameters import ParameterError, parameter_tree
 
 
@@ -19,12 +20,12 @@ def _permille(key: str, period: int, none_before: bool = False) -> int:
     on = date(year, month, 1)
     param = parameter_tree().resolve().get(key)
     if param is None:
-        raise ParameterError(key, "no such parameter in the tree (see docs/parameters.md)")
+        raise ParameterError(key, refusal(RefusalCode.PARAMETER_UNKNOWN))
     dated = param.at(on)
     if dated is None:
         if none_before:
             return 0
-        raise ParameterError(key, f"no value in force in {year}-{month:02d}")
+        raise ParameterError(key, refusal(RefusalCode.PARAMETER_NOT_IN_FORCE_IN, month=f"{year}-{month:02d}"))
     return round(float(dated.value) * 1000)
 
 

@@ -19,7 +19,8 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
-from changzhu.domain.refusals import RefusalCode, refusal
+from changzhu.domain.dates import read_written_date
+from changzhu.domain.refusals import Refusal, RefusalCode, refusal
 from changzhu.parameters.errors import ParameterError
 
 UNITS = (
@@ -80,26 +81,36 @@ class Parameter:
 
 
 def as_date(raw: Any, where: str) -> date:
-    """A date from YAML (a date or an ISO string); ParameterError naming `where` otherwise."""
+    """A date from YAML (a date or an ISO string); ParameterError naming `where` otherwise (with the date written
+    YYYY-MM-DD where it is one written another way, 2024/1/1 or 2024年1月1日)."""
     if isinstance(raw, date):
         return raw
     try:
         return date.fromisoformat(str(raw))
     except ValueError as exc:
-        raise ParameterError(where, f"{raw!r} is not a date (YYYY-MM-DD)") from exc
+        raise ParameterError(where, not_a_date(raw)) from exc
+
+
+def not_a_date(raw: Any) -> Refusal:
+    """Why a value of a YAML file is not a date: the ISO form to write where it is a date written otherwise."""
+    written = read_written_date(str(raw))
+    if written is None:
+        return refusal(RefusalCode.POLICY_NOT_A_DATE, value=repr(raw))
+    return refusal(RefusalCode.POLICY_DATE_WRITE_AS, value=repr(raw), iso=written.isoformat())
 
 
 def _only(raw: Any, allowed: set[str], where: str) -> None:
     if not isinstance(raw, dict):
-        raise ParameterError(where, "must be a mapping")
+        raise ParameterError(where, refusal(RefusalCode.POLICY_NOT_A_MAPPING))
     unknown = sorted(set(raw) - allowed)
     if unknown:
-        raise ParameterError(where, f"unknown field(s) {unknown}; allowed: {sorted(allowed)}")
+        why = refusal(RefusalCode.POLICY_UNKNOWN_FIELDS, unknown=str(unknown), allowed=str(sorted(allowed)))
+        raise ParameterError(where, why)
 
 
 def _req(raw: dict[str, Any], key: str, where: str) -> Any:
     if key not in raw:
-        raise ParameterError(where, f"missing field {key!r}")
+        raise ParameterError(where, refusal(RefusalCode.POLICY_MISSING_FIELD, field=key))
     return raw[key]
 
 
@@ -122,7 +133,8 @@ def parse_label(raw: Any, where: str) -> tuple[str, str]:
     _only(raw, {"zh", "en"}, where)
     zh, en = (str(_req(raw, lang, where)).strip() for lang in ("zh", "en"))
     if not zh or not en:
-        raise ParameterError(where, "needs a Chinese (zh) and an English (en) name")
+        why = refusal(RefusalCode.POLICY_LABEL_BOTH, what="label", form="{zh: ..., en: ...}")
+        raise ParameterError(where, why)
     return zh, en
 
 
@@ -132,17 +144,17 @@ def parse_parameter(key: str, raw: Any, jurisdiction: str, where: str | None = N
     _only(raw, {"unit", "description", "label", "values"}, where)
     unit = _req(raw, "unit", where)
     if unit not in UNITS:
-        raise ParameterError(where, f"unit {unit!r} is not one of {UNITS}")
+        raise ParameterError(where, refusal(RefusalCode.PARAMETER_UNIT, unit=repr(unit), units=str(UNITS)))
     items = _req(raw, "values", where)
     if not isinstance(items, list) or not items:
-        raise ParameterError(where, "needs at least one value")
+        raise ParameterError(where, refusal(RefusalCode.PARAMETER_NEEDS_VALUE))
     values = []
     for i, item in enumerate(items):
         w = f"{where}.values[{i}]"
         _only(item, {"since", "value", "source", "verified", "note"}, w)
         source = _req(item, "source", w)
         if not str(source).strip():
-            raise ParameterError(w, "source must name the document and article")
+            raise ParameterError(w, refusal(RefusalCode.PARAMETER_SOURCE))
         value = _req(item, "value", w)
         check_value(unit, value, w)
         note = item.get("note")
@@ -157,7 +169,7 @@ def parse_parameter(key: str, raw: Any, jurisdiction: str, where: str | None = N
         )
     dates = [v.since for v in values]
     if len(set(dates)) != len(dates):
-        raise ParameterError(where, "two values start on the same date")
+        raise ParameterError(where, refusal(RefusalCode.PARAMETER_SAME_DATE))
     label_zh, label_en = parse_label(raw.get("label"), f"{where}.label")
     return Parameter(
         key,

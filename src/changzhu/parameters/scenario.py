@@ -88,7 +88,7 @@ class Scenario:
                         RefusalCode.SCENARIO_PARAMETER_VALUE,
                         scenario=self.name,
                         parameter=exc.where,
-                        why_zh=exc.reason.zh if exc.reason else exc.why,
+                        why_zh=exc.reason.zh,
                         why_en=exc.why,
                     )
                 ) from exc

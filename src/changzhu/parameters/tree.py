@@ -26,8 +26,10 @@ from typing import Any
 
 import yaml
 
+from changzhu.domain.refusals import RefusalCode, refusal
 from changzhu.parameters.errors import ParameterError
 from changzhu.parameters.model import DatedValue, Parameter, parse_parameter
+from changzhu.parameters.places import yaml_problem
 from changzhu.parameters.scenario import Scenario
 
 TREE_DIR = Path(__file__).parent / "files"
@@ -72,11 +74,11 @@ class ParameterTree:
         """The value of `key` in force on `on`; ParameterError naming the key if unknown or not yet in force."""
         param = self.resolve(region, scenario).get(key)
         if param is None:
-            raise ParameterError(key, "no such parameter in the tree (see docs/parameters.md)")
+            raise ParameterError(key, refusal(RefusalCode.PARAMETER_UNKNOWN))
         dated = param.at(on)
         if dated is None:
-            first = min(v.since for v in param.values)
-            raise ParameterError(key, f"no value in force on {on.isoformat()} (the first starts {first.isoformat()})")
+            first = min(v.since for v in param.values).isoformat()
+            raise ParameterError(key, refusal(RefusalCode.PARAMETER_NOT_IN_FORCE, on=on.isoformat(), first=first))
         return dated
 
     def number(self, key: str, on: date, *, region: str | None = None, scenario: Scenario | None = None) -> float:
@@ -88,72 +90,104 @@ class ParameterTree:
         return sorted(k for k in self.by_jurisdiction[NATIONAL] if k.startswith(prefix))
 
 
-def _read(path: Path) -> Any:
+def _read(path: Path) -> tuple[str, Any]:
+    """A parameter file's text and its YAML."""
     try:
-        return yaml.safe_load(path.read_text(encoding="utf-8"))
-    except OSError as exc:
-        raise ParameterError(path.name, f"cannot read ({exc.strerror})") from exc
+        text = path.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as exc:
+        detail = exc.strerror if isinstance(exc, OSError) else str(exc)
+        why = refusal(RefusalCode.PARAMETER_FILE_UNREADABLE, detail=str(detail))
+        raise ParameterError("", why, file=path.name) from exc
+    try:
+        return text, yaml.safe_load(text)
     except yaml.YAMLError as exc:
-        raise ParameterError(path.name, f"not valid YAML ({str(exc).splitlines()[0]})") from exc
+        reason, line = yaml_problem(exc)
+        raise ParameterError("", reason, file=path.name, line=line) from exc
 
 
 def parse_file(path: Path, raw: Any) -> dict[str, dict[str, Parameter]]:
     """One part's file: national parameters (keys prefixed with the file's stem) and local values."""
-    part = path.stem
+    part, file = path.stem, path.name
     if not isinstance(raw, dict) or not isinstance(raw.get("parameters"), dict):
-        raise ParameterError(path.name, "needs a 'parameters' mapping")
+        raise ParameterError("", refusal(RefusalCode.PARAMETER_FILE_NEEDS, form="parameters"), file=file)
     unknown = sorted(set(raw) - {"parameters", "local"})
     if unknown:
-        raise ParameterError(path.name, f"unknown top-level field(s) {unknown}")
+        why = refusal(RefusalCode.POLICY_UNKNOWN_FIELDS, unknown=str(unknown), allowed="['local', 'parameters']")
+        raise ParameterError("", why, file=file)
     national: dict[str, Parameter] = {}
     for key, body in raw["parameters"].items():
         if not str(key).startswith(part + "."):
-            raise ParameterError(f"{path.name}: {key}", f"keys in {path.name} start with '{part}.'")
-        national[str(key)] = parse_parameter(str(key), body, NATIONAL, f"{path.name}: {key}")
+            raise ParameterError(str(key), refusal(RefusalCode.PARAMETER_KEY_PREFIX, file=file, prefix=f"{part}."))
+        national[str(key)] = _parameter(file, str(key), body, NATIONAL, str(key))
     out = {NATIONAL: national}
     for code, entries in (raw.get("local") or {}).items():
         code = str(code)
         if len(code) != 6 or not code.isdigit():
-            raise ParameterError(f"{path.name}: local.{code}", "is not a six-digit region code")
+            raise ParameterError(f"local.{code}", refusal(RefusalCode.PARAMETER_LOCAL_CODE), file=file)
         if not isinstance(entries, dict):
-            raise ParameterError(f"{path.name}: local.{code}", "must be a mapping of parameter to entry")
-        out[code] = {}
-        for key, body in entries.items():
-            where = f"{path.name}: local.{code}.{key}"
-            if key not in national:
-                raise ParameterError(where, "overrides a parameter the national part does not define")
-            param = parse_parameter(str(key), body, code, where)
-            if param.unit != national[key].unit:
-                raise ParameterError(where, f"unit {param.unit} differs from the national {national[key].unit}")
-            out[code][str(key)] = param
+            raise ParameterError(f"local.{code}", refusal(RefusalCode.POLICY_NOT_A_MAPPING), file=file)
+        out[code] = {key: _local(file, code, key, body, national.get(key)) for key, body in entries.items()}
     return out
 
 
+def _parameter(file: str, key: str, body: Any, code: str, where: str) -> Parameter:
+    """parse_parameter, its error naming the file."""
+    try:
+        return parse_parameter(key, body, code, where)
+    except ParameterError as exc:
+        raise ParameterError(exc.where, exc.reason, file=file) from exc
+
+
+def _local(file: str, code: str, key: Any, body: Any, national: Parameter | None) -> Parameter:
+    """A region's own value of a national parameter: the same unit."""
+    where = f"local.{code}.{key}"
+    if national is None:
+        raise ParameterError(where, refusal(RefusalCode.PARAMETER_NOT_NATIONAL), file=file)
+    param = _parameter(file, str(key), body, code, where)
+    if param.unit != national.unit:
+        why = refusal(RefusalCode.PARAMETER_UNIT_DIFFERS, unit=param.unit, national=national.unit)
+        raise ParameterError(where, why, file=file)
+    return param
+
+
 def load_tree(directory: Path = TREE_DIR, extra: Path | None = None) -> ParameterTree:
-    """Every `*.yaml` of `directory`, plus an optional file of local values (`local:` only) on top."""
+    """Every `*.yaml` of `directory`, plus an optional file of local values (`local:` only) on top; an error names
+    the file, the key path and its line."""
     merged: dict[str, dict[str, Parameter]] = {NATIONAL: {}}
     for path in sorted(directory.glob("*.yaml")):
-        for code, params in parse_file(path, _read(path)).items():
-            twice = sorted(set(merged.get(code, {})) & set(params))
-            if twice:
-                raise ParameterError(path.name, f"{twice} already defined by another file")
-            merged.setdefault(code, {}).update(params)
+        text, raw = _read(path)
+        try:
+            for code, params in parse_file(path, raw).items():
+                twice = sorted(set(merged.get(code, {})) & set(params))
+                if twice:
+                    why = refusal(RefusalCode.PARAMETER_DEFINED_TWICE, keys=str(twice))
+                    raise ParameterError("", why, file=path.name)
+                merged.setdefault(code, {}).update(params)
+        except ParameterError as exc:
+            located = exc.on_line(text)
+            if located is exc:
+                raise
+            raise located from exc
     if extra is not None:
-        raw = _read(extra)
-        if not isinstance(raw, dict) or set(raw) != {"local"} or not isinstance(raw["local"], dict):
-            raise ParameterError(extra.name, "a local parameter file holds only a 'local' mapping of region codes")
-        for code, entries in raw["local"].items():
-            code = str(code)
-            for key, body in (entries or {}).items():
-                where = f"{extra.name}: local.{code}.{key}"
-                national = merged[NATIONAL].get(str(key))
-                if national is None:
-                    raise ParameterError(where, "unknown parameter")
-                param = parse_parameter(str(key), body, code, where)
-                if param.unit != national.unit:
-                    raise ParameterError(where, f"unit {param.unit} differs from the national {national.unit}")
-                merged.setdefault(code, {})[str(key)] = param
+        text, raw = _read(extra)
+        try:
+            _add_local(extra.name, raw, merged)
+        except ParameterError as exc:
+            located = exc.on_line(text)
+            if located is exc:
+                raise
+            raise located from exc
     return ParameterTree(merged)
+
+
+def _add_local(file: str, raw: Any, merged: dict[str, dict[str, Parameter]]) -> None:
+    """A file of local values (`local:` only) on top of the tree."""
+    if not isinstance(raw, dict) or set(raw) != {"local"} or not isinstance(raw["local"], dict):
+        raise ParameterError("", refusal(RefusalCode.PARAMETER_LOCAL_FILE), file=file)
+    for code, entries in raw["local"].items():
+        for key, body in (entries or {}).items():
+            param = _local(file, str(code), key, body, merged[NATIONAL].get(str(key)))
+            merged.setdefault(str(code), {})[str(key)] = param
 
 
 _SHIPPED_LOCK = threading.Lock()

@@ -19,8 +19,10 @@ import yaml
 
 from changzhu.config import policy_dir
 from changzhu.domain.person import PERSON_COLUMNS
+from changzhu.domain.refusals import Refusal, RefusalCode, refusal
 from changzhu.domain.services import Service
 from changzhu.parameters import parameter_tree
+from changzhu.parameters.places import yaml_problem
 from changzhu.parameters.tree import chain_for as region_chain
 from changzhu.rules.conditions import Condition, FlagCondition, PointsCondition, VariableCondition
 from changzhu.rules.errors import PolicyError
@@ -91,10 +93,15 @@ class ResolvedPolicy:
         """The parameter and its DatedValue in force on `on`; PolicyError if none."""
         param = self.parameters.get(key)
         if param is None:
-            raise PolicyError(f"parameter {key!r} is not defined for jurisdictions {'→'.join(self.chain)}")
+            chain = "→".join(self.chain)
+            why = refusal(RefusalCode.POLICY_NOT_DEFINED, name=repr(key), chain=chain, **_WHAT["parameter"])
+            raise PolicyError(why)
         dated = param.at(on)
         if dated is None:
-            raise PolicyError(f"parameter {key!r} has no value in force on {on} ({param.jurisdiction})")
+            why = refusal(
+                RefusalCode.POLICY_PARAMETER_NOT_IN_FORCE, name=repr(key), on=str(on), jurisdiction=param.jurisdiction
+            )
+            raise PolicyError(why)
         return param, dated
 
 
@@ -104,9 +111,10 @@ def policy_files(directory: Path) -> list[Path]:
 
 
 def load_policy_dir(directory: Path) -> PolicySet:
-    """Parse every jurisdictions/*.yaml and agreements/*.yaml file; check every reference resolves."""
+    """Parse every jurisdictions/*.yaml and agreements/*.yaml file; check every reference resolves. An error names
+    the file, the key path and its line (docs/policies.md, "Error messages")."""
     if not directory.is_dir():
-        raise PolicyError(f"{directory}: no such policy directory")
+        raise PolicyError(refusal(RefusalCode.POLICY_NO_DIRECTORY), str(directory))
     digest = hashlib.sha256()
     texts: dict[Path, str] = {}
     for path in policy_files(directory):
@@ -116,7 +124,19 @@ def load_policy_dir(directory: Path) -> PolicySet:
         try:
             texts[path] = data.decode("utf-8")
         except UnicodeDecodeError as exc:
-            raise PolicyError(f"{path.name} is not UTF-8 text ({exc})") from exc
+            raise PolicyError(refusal(RefusalCode.POLICY_NOT_UTF8, detail=str(exc)), path.name) from exc
+    try:
+        return _load(directory, texts, digest.hexdigest())
+    except PolicyError as exc:
+        text = next((t for p, t in texts.items() if p.name == exc.file), None)
+        located = exc if text is None else exc.on_line(text)
+        if located is exc:
+            raise
+        raise located from exc
+
+
+def _load(directory: Path, texts: dict[Path, str], digest: str) -> PolicySet:
+    """The policies of a directory's texts (load_policy_dir: the files read, their digest)."""
     files = [(path, _read_yaml(path, text)) for path, text in texts.items() if path.parent.name == "jurisdictions"]
     reserved = set(VARIABLES) | {c.name for c in PERSON_COLUMNS}
     declared: dict[Path, dict[str, InputSpec]] = {}
@@ -136,16 +156,28 @@ def load_policy_dir(directory: Path) -> PolicySet:
         if path.parent.name != "jurisdictions"
     ]
     if NATIONAL not in jurisdictions:
-        raise PolicyError(f"{directory}: no national baseline jurisdictions/{NATIONAL}.yaml")
-    policies = PolicySet(jurisdictions, tuple(agreement_list), f"{directory.resolve()}:{digest.hexdigest()}")
+        raise PolicyError(
+            refusal(RefusalCode.POLICY_NO_NATIONAL, path=f"jurisdictions/{NATIONAL}.yaml"), str(directory)
+        )
+    policies = PolicySet(jurisdictions, tuple(agreement_list), f"{directory.resolve()}:{digest}")
     for code in jurisdictions:
         chain = policies.chain_for(code) if code != NATIONAL else (NATIONAL,)
         check_references(resolve(policies, chain, None), policies.declared_inputs(code))
     for a in policies.agreements:
-        bad = [c for pair in a.coefficients for c in pair if c not in CITY_SIZE_ORDER]
-        if bad:
-            raise PolicyError(f"{a.path.name}: coefficients: unknown city size classes {sorted(set(bad))}")
+        _check_agreement(a)
     return policies
+
+
+def _check_agreement(a: Agreement) -> None:
+    """An agreement names a known agglomeration and known city size classes."""
+    known = sorted({g for groups in region_lookup().agglomerations for g in groups})
+    if a.agglomeration not in known:
+        why = refusal(RefusalCode.POLICY_UNKNOWN_AGGLOMERATION, value=repr(a.agglomeration), known=str(known))
+        raise PolicyError(why, a.path.name, "agglomeration")
+    bad = sorted({c for pair in a.coefficients for c in pair if c not in CITY_SIZE_ORDER})
+    if bad:
+        why = refusal(RefusalCode.POLICY_UNKNOWN_SIZE_CLASSES, bad=str(bad), known=str(list(CITY_SIZE_ORDER)))
+        raise PolicyError(why, a.path.name, "coefficients", near=bad[0])
 
 
 # libyaml's parser when PyYAML was built with it: the same documents, read about ten times faster (the policy files
@@ -157,7 +189,8 @@ def _read_yaml(path: Path, text: str) -> object:
     try:
         return yaml.load(text, Loader=SAFE_LOADER)  # a safe loader (C or Python)
     except yaml.YAMLError as exc:
-        raise PolicyError(f"{path.name} is not valid YAML: {exc}") from exc
+        reason, line = yaml_problem(exc)
+        raise PolicyError(reason, path.name, line=line) from exc
 
 
 @cache
@@ -248,50 +281,88 @@ def scheme_conditions(scheme: PointsScheme) -> list[Condition]:
     return out
 
 
+Place = tuple[str, str]
+"""Where a rule was written: its jurisdiction's code (the file) and its key path there."""
+
+
 def check_references(policy: ResolvedPolicy, declared: dict[str, InputSpec]) -> None:
-    """Every parameter, scheme, service and declared input a rule names must exist in the chain."""
-    where = "→".join(policy.chain)
+    """Every parameter, scheme, service and declared input a rule names must exist in the chain; an error names the
+    file and the rule where the name is written."""
     for rule in policy.services.values():
         for node in rule.rule.walk():
-            _check_condition(policy, node, declared, f"{where}: service {rule.service.value}")
+            _check_condition(policy, node, declared, (rule.jurisdiction, f"services.{rule.service.value}.rule"))
     for scheme in policy.schemes.values():
+        where = f"points_schemes.{scheme.name}"
         if scheme.line_param not in policy.parameters:
-            raise PolicyError(f"{where}: scheme {scheme.name}: admission line {scheme.line_param!r} not defined")
+            place = (scheme.jurisdiction, f"{where}.admission_line")
+            raise _undefined(policy, "admission line", scheme.line_param, place)
         for node in scheme_conditions(scheme):
-            _check_condition(policy, node, declared, f"{where}: scheme {scheme.name}")
+            _check_condition(policy, node, declared, (scheme.jurisdiction, where))
         for ind in flat(scheme.indicators):
-            _check_indicator(policy, ind, declared, f"{where}: scheme {scheme.name}: indicator {ind.name}")
+            _check_indicator(policy, ind, declared, (scheme.jurisdiction, where))
 
 
-def _check_condition(policy: ResolvedPolicy, node: Condition, declared: dict[str, InputSpec], where: str) -> None:
+def _broken(why: Refusal, place: Place, near: str) -> PolicyError:
+    """A reference that does not resolve, at its place (the line: where `near` is written there)."""
+    code, where = place
+    return PolicyError(why, f"{code}.yaml", where, near=near)
+
+
+# what a rule names that is not defined, in each language
+_WHAT = {
+    "parameter": {"what_zh": "参数", "what_en": "parameter"},
+    "admission line": {"what_zh": "分数线参数", "what_en": "admission line"},
+    "flag parameter": {"what_zh": "开关参数", "what_en": "flag parameter"},
+    "points scheme": {"what_zh": "积分办法", "what_en": "points scheme"},
+}
+
+
+def _undefined(policy: ResolvedPolicy, what: str, name: str, place: Place) -> PolicyError:
+    chain = "→".join(policy.chain)
+    why = refusal(RefusalCode.POLICY_NOT_DEFINED, name=repr(name), chain=chain, **_WHAT[what])
+    return _broken(why, place, name)
+
+
+def _undeclared(policy: ResolvedPolicy, name: str, place: Place) -> PolicyError:
+    chain = "→".join(policy.chain)
+    return _broken(refusal(RefusalCode.POLICY_INPUT_NOT_DECLARED, name=repr(name), chain=chain), place, name)
+
+
+def _check_condition(policy: ResolvedPolicy, node: Condition, declared: dict[str, InputSpec], place: Place) -> None:
     for name in node.reads():
         if name not in VARIABLES and name not in declared:
-            raise PolicyError(f"{where}: input {name!r} is not declared in this chain's inputs")
+            raise _undeclared(policy, name, place)
     if isinstance(node, VariableCondition) and node.param is not None:
         param = policy.parameters.get(node.param)
         if param is None:
-            raise PolicyError(f"{where}: parameter {node.param!r} is not defined")
+            raise _undefined(policy, "parameter", node.param, place)
         if node.unit is not None and param.unit in ("years", "months") and param.unit != node.unit:
-            raise PolicyError(f"{where}: {node.unit}: {{param: {node.param}}} is in {param.unit}")
+            why = refusal(
+                RefusalCode.POLICY_PARAMETER_UNIT,
+                unit=node.unit,
+                form=f"{{param: {node.param}}}",
+                param_unit=param.unit,
+            )
+            raise _broken(why, place, node.param)
     if isinstance(node, FlagCondition) and node.flag not in policy.parameters:
-        raise PolicyError(f"{where}: flag parameter {node.flag!r} is not defined")
+        raise _undefined(policy, "flag parameter", node.flag, place)
     if isinstance(node, PointsCondition) and node.scheme not in policy.schemes:
-        raise PolicyError(f"{where}: points scheme {node.scheme!r} is not defined")
+        raise _undefined(policy, "points scheme", node.scheme, place)
 
 
-def _check_indicator(policy: ResolvedPolicy, ind: Indicator, declared: dict[str, InputSpec], where: str) -> None:
+def _check_indicator(policy: ResolvedPolicy, ind: Indicator, declared: dict[str, InputSpec], place: Place) -> None:
     for name in ind.reads():
         if name not in VARIABLES and name not in declared:
-            raise PolicyError(f"{where}: input {name!r} is not declared in this chain's inputs")
+            raise _undeclared(policy, name, place)
     for ref in _param_refs(ind.__dict__):
         if ref.key not in policy.parameters:
-            raise PolicyError(f"{where}: parameter {ref.key!r} is not defined")
+            raise _undefined(policy, "parameter", ref.key, place)
     try:  # every number in force today resolves (a parameter holding a non-number fails here, not mid-run)
         ind.unknown_range(policy, date.today())
-    except (TypeError, ValueError) as exc:
-        raise PolicyError(f"{where}: {exc}") from exc
     except PolicyError:
         pass  # a parameter not yet in force today: checked when evaluated
+    except (TypeError, ValueError) as exc:
+        raise _broken(refusal(RefusalCode.POLICY_VALUE_UNUSABLE, detail=str(exc)), place, ind.name) from exc
 
 
 def _param_refs(value: object) -> list[ParamRef]:

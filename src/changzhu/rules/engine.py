@@ -17,6 +17,7 @@ from typing import Any
 
 import numpy as np
 
+from changzhu.domain.refusals import RefusalCode, refusal
 from changzhu.domain.services import Service
 from changzhu.parameters.model import DatedValue, Parameter
 from changzhu.rules.arrays import Interval, endless, fold
@@ -203,7 +204,7 @@ class IntervalEvaluator:
         """A service already decided, for some rows."""
         interval = self.services.get(service)
         if interval is None:
-            raise PolicyError(f"service {service.value} is used before it is evaluated (dependency cycle?)")
+            raise PolicyError(refusal(RefusalCode.POLICY_DEPENDENCY_CYCLE, service=service.value))
         if is_everyone(rows):
             return interval
         taken = self._taken.get((service, id(rows)))
@@ -494,7 +495,7 @@ def service_order(
         if s in order:
             return
         if s in visiting:
-            raise PolicyError(f"services depend on each other in a cycle through {s.value}")
+            raise PolicyError(refusal(RefusalCode.POLICY_DEPENDENCY_CYCLE, service=s.value))
         visiting.add(s)
         for d in sorted(deps[s]):
             visit(d)

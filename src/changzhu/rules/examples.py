@@ -8,6 +8,7 @@ from datetime import date
 import polars as pl
 import yaml
 
+from changzhu.domain.refusals import RefusalCode, refusal
 from changzhu.domain.services import Service
 from changzhu.rules.catalog import POLICY_DIR
 from changzhu.rules.errors import PolicyError
@@ -36,7 +37,7 @@ def load_example(name: str) -> list[ExampleCase]:
     """The cases of a shipped example."""
     path = EXAMPLE_DIR / f"{name}.yaml"
     if not path.exists():
-        raise PolicyError(f"no example {name!r}; shipped: {', '.join(example_names())}")
+        raise PolicyError(refusal(RefusalCode.POLICY_NO_EXAMPLE, name=repr(name), known=", ".join(example_names())))
     raw = yaml.safe_load(path.read_text(encoding="utf-8"))
     return [
         ExampleCase(

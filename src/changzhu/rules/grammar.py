@@ -5,11 +5,13 @@ The syntax is documented in docs/policies.md (§2, §3, §3a); every error names
 
 from __future__ import annotations
 
+import difflib
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Literal
 
+from changzhu.domain.refusals import Refusal, RefusalCode, refusal
 from changzhu.domain.services import Service
 from changzhu.rules.conditions import (
     AllOf,
@@ -66,31 +68,68 @@ class Ctx:
         self.path = path
         self.variables = variables
 
-    def fail(self, where: str, why: str) -> PolicyError:
-        return PolicyError(f"{self.path.name}: {where}: {why}")
+    def fail(self, where: str, why: Refusal) -> PolicyError:
+        """The error at `where` (a key path; "" the file as a whole) of this file."""
+        return PolicyError(why, self.path.name, where)
 
     def req(self, d: dict[str, Any], key: str, where: str) -> Any:
-        if not isinstance(d, dict) or key not in d:
-            raise self.fail(where, f"missing field {key!r}")
+        if not isinstance(d, dict):
+            raise self.fail(where, refusal(RefusalCode.POLICY_NOT_A_MAPPING))
+        if key not in d:
+            raise self.fail(where, refusal(RefusalCode.POLICY_MISSING_FIELD, field=key))
         return d[key]
 
     def only(self, d: dict[str, Any], allowed: set[str], where: str) -> None:
+        if not isinstance(d, dict):
+            raise self.fail(where, refusal(RefusalCode.POLICY_NOT_A_MAPPING))
         unknown = sorted(set(d) - allowed)
         if unknown:
-            raise self.fail(where, f"unknown field(s) {unknown}; allowed: {sorted(allowed)}")
+            why = refusal(RefusalCode.POLICY_UNKNOWN_FIELDS, unknown=str(unknown), allowed=str(sorted(allowed)))
+            raise self.fail(where, why)
 
     def variable(self, name: Any, where: str) -> VariableSpec:
         spec = self.variables.get(str(name)) if name is not None else None
         if spec is None:
-            raise self.fail(where, f"unknown variable {name!r}; known: {sorted(self.variables)}")
+            near = difflib.get_close_matches(str(name), list(self.variables), n=3, cutoff=0.6)
+            if near:
+                raise self.fail(
+                    where, refusal(RefusalCode.POLICY_UNKNOWN_VARIABLE_NEAR, name=repr(name), near=tuple(near))
+                )
+            why = refusal(RefusalCode.POLICY_UNKNOWN_VARIABLE, name=repr(name), known=str(sorted(self.variables)))
+            raise self.fail(where, why)
         return spec
 
     def label(self, raw: Any, where: str, fallback: str = "") -> Label:
         try:
             zh, en = parse_label(raw, where)
         except PolicyError as exc:
-            raise self.fail(where, str(exc)) from exc
+            raise self.fail(where, exc.reason) from exc
         return (zh or fallback, en or fallback)
+
+    def number(self, raw: Any, where: str, field: str) -> int:
+        """A whole number of units (0 or more)."""
+        if not isinstance(raw, int) or isinstance(raw, bool) or raw < 0:
+            raise self.fail(where, refusal(RefusalCode.POLICY_NOT_A_WHOLE_NUMBER, field=field, value=repr(raw)))
+        return raw
+
+    def items(self, raw: Any, where: str, field: str) -> list[Any]:
+        """A non-empty list."""
+        if not isinstance(raw, list) or not raw:
+            raise self.fail(where, refusal(RefusalCode.POLICY_NEEDS_LIST, field=field))
+        return raw
+
+
+def _not_among(bad: list[Any], spec: VariableSpec) -> Refusal:
+    """Codes that are not among a category variable's."""
+    return refusal(
+        RefusalCode.POLICY_NOT_AMONG_CATEGORIES, bad=str(bad), name=spec.name, known=str(list(spec.categories))
+    )
+
+
+def _reads(what: str, kinds: tuple[str, ...], spec: VariableSpec) -> Refusal:
+    """A field that reads a variable of other kinds than `spec`'s."""
+    kinds_read = " or ".join(kinds)
+    return refusal(RefusalCode.POLICY_VARIABLE_KIND, what=what, kinds=kinds_read, name=spec.name, kind=spec.kind)
 
 
 Of = Literal["self", "parent"]
@@ -106,7 +145,10 @@ def _service(ctx: Ctx, raw: dict[str, Any], where: str, of: Of, source: str | No
     try:
         service = Service(raw["service"])
     except ValueError as exc:
-        raise ctx.fail(where, f"unknown service {raw['service']!r}") from exc
+        known = str([s.value for s in Service])
+        raise ctx.fail(
+            where, refusal(RefusalCode.POLICY_UNKNOWN_SERVICE, name=repr(raw["service"]), known=known)
+        ) from exc
     return ServiceCondition(service, of, _label(ctx, raw, where, str(raw["service"])), source)
 
 
@@ -128,23 +170,24 @@ def _variable(ctx: Ctx, raw: dict[str, Any], where: str, of: Of, source: str | N
     op = ctx.req(raw, "op", where)
     allowed_ops = OPS_BY_KIND[spec.kind]
     if op not in allowed_ops:
-        raise ctx.fail(where, f"{spec.name} is a {spec.kind}: op must be one of {allowed_ops}")
+        why = refusal(RefusalCode.POLICY_OP_FOR_KIND, name=spec.name, kind=spec.kind, ops=str(allowed_ops))
+        raise ctx.fail(where, why)
     if spec.kind == "dates":
         return _dated_list(ctx, raw, where, spec, (op, of, label, source))
     given = [k for k in ("value", "param", "years", "months") if k in raw]
     if len(given) != 1:
-        raise ctx.fail(where, "give exactly one of value, param, years, months")
+        raise ctx.fail(where, refusal(RefusalCode.POLICY_ONE_OF_FIELDS, fields="value, param, years, months"))
     if spec.kind in ("category", "set") and "value" in raw:
         values = raw["value"] if isinstance(raw["value"], list) else [raw["value"]]
         bad = [v for v in values if v not in spec.categories]
         if bad:
-            raise ctx.fail(where, f"{bad} not among {spec.name}'s categories {list(spec.categories)}")
+            raise ctx.fail(where, _not_among(bad, spec))
     unit = "years" if "years" in raw else "months" if "months" in raw else None
     duration = spec.kind in ("clock", "date") or spec.duration
     if unit and not duration:
-        raise ctx.fail(where, f"{spec.name} is not a duration or a date; use value or param")
+        raise ctx.fail(where, refusal(RefusalCode.POLICY_NOT_A_DURATION, name=spec.name, fields="value: / param:"))
     if spec.kind == "date" and unit is None and "param" not in raw:
-        raise ctx.fail(where, f"{spec.name} is a date: give years: or months:")
+        raise ctx.fail(where, refusal(RefusalCode.POLICY_DATE_NEEDS_WINDOW, name=spec.name, fields="years: / months:"))
     value = raw.get("value", raw.get("years", raw.get("months")))
     param = raw.get("param")
     if unit is not None:
@@ -156,7 +199,7 @@ def _window(ctx: Ctx, raw: dict[str, Any], where: str) -> tuple[float | None, st
     """The `years:` or `months:` of a dates condition or indicator: (literal, parameter, unit)."""
     units = [k for k in ("years", "months") if k in raw]
     if len(units) != 1:
-        raise ctx.fail(where, "a list of dates counts those within years: or months: of the date; give one")
+        raise ctx.fail(where, refusal(RefusalCode.POLICY_DATES_WINDOW, fields="years: / months:"))
     literal, param = _duration(ctx, raw[units[0]], f"{where}.{units[0]}")
     return (None if literal is None else float(literal)), param, units[0]
 
@@ -172,15 +215,15 @@ def _dated_list(
     param: str | None
     if op in ("within", "not_within"):
         if "value" in raw or "param" in raw:
-            raise ctx.fail(where, f"op {op} counts any date in the window; compare a count with >= and value:")
+            raise ctx.fail(where, refusal(RefusalCode.POLICY_WITHIN_NO_VALUE, op=op))
         op, value, param = (">=" if op == "within" else "<"), 1, None
     else:
         given = [k for k in ("value", "param") if k in raw]
         if len(given) != 1:
-            raise ctx.fail(where, "give the count as value: or param:")
+            raise ctx.fail(where, refusal(RefusalCode.POLICY_COUNT_FORM))
         value, param = raw.get("value"), (None if raw.get("param") is None else str(raw["param"]))
         if param is None and (isinstance(value, bool) or not isinstance(value, int | float)):
-            raise ctx.fail(where, f"the count {value!r} is not a number")
+            raise ctx.fail(where, refusal(RefusalCode.POLICY_COUNT_NOT_A_NUMBER, value=repr(value)))
     return VariableCondition(spec.name, op, value, param, None, spec, of, label, source, window=window)
 
 
@@ -198,22 +241,20 @@ _LEAF_FIELDS = {*LEAF_KINDS, "of", "op", "value", "param", "years", "months", "l
 def parse_node(ctx: Ctx, raw: Any, where: str) -> Condition:
     """A rule tree: {all_of: [...]}, {any_of: [...]} or a leaf condition (one of LEAF_KINDS)."""
     if not isinstance(raw, dict):
-        raise ctx.fail(where, "a condition must be a mapping")
+        raise ctx.fail(where, refusal(RefusalCode.POLICY_NOT_A_MAPPING))
     for mode, cls in (("all_of", AllOf), ("any_of", AnyOf)):
         if mode in raw:
             ctx.only(raw, {mode, "label", "source"}, where)
-            items = raw[mode]
-            if not isinstance(items, list) or not items:
-                raise ctx.fail(where, f"{mode} needs a non-empty list")
+            items = ctx.items(raw[mode], where, mode)
             children = tuple(parse_node(ctx, c, f"{where}.{mode}[{i}]") for i, c in enumerate(items))
             return cls(children, ctx.label(raw.get("label"), where), raw.get("source"))
     ctx.only(raw, _LEAF_FIELDS, where)
     kinds = [k for k in LEAF_KINDS if k in raw]
     if len(kinds) != 1:
-        raise ctx.fail(where, f"a condition needs exactly one of {', '.join(LEAF_KINDS)}")
+        raise ctx.fail(where, refusal(RefusalCode.POLICY_CONDITION_KIND, kinds=", ".join(LEAF_KINDS)))
     of = raw.get("of", "self")
     if of not in ("self", "parent"):
-        raise ctx.fail(where, f"of must be self or parent, not {of!r}")
+        raise ctx.fail(where, refusal(RefusalCode.POLICY_OF_SELF_OR_PARENT, value=repr(of)))
     return LEAF_KINDS[kinds[0]](ctx, raw, where, of, raw.get("source"))
 
 
@@ -223,7 +264,7 @@ def _duration(ctx: Ctx, raw: Any, where: str) -> tuple[Any, str | None]:
         ctx.only(raw, {"param"}, where)
         return None, str(ctx.req(raw, "param", where))
     if isinstance(raw, bool) or not isinstance(raw, int | float):
-        raise ctx.fail(where, f"expected a number or {{param: ...}}, not {raw!r}")
+        raise ctx.fail(where, refusal(RefusalCode.POLICY_DURATION_FORM, value=repr(raw), form="{param: ...}"))
     return raw, None
 
 
@@ -236,38 +277,33 @@ def parse_num(ctx: Ctx, raw: Any, where: str) -> Num:
         ctx.only(raw, {"param"}, where)
         return ParamRef(str(ctx.req(raw, "param", where)))
     if isinstance(raw, bool) or not isinstance(raw, int | float):
-        raise ctx.fail(where, f"{raw!r} is not a number (or {{param: KEY}})")
+        raise ctx.fail(where, refusal(RefusalCode.POLICY_NOT_A_NUMBER_OR_PARAM, value=repr(raw), form="{param: KEY}"))
     return float(raw)
 
 
 def _rates(ctx: Ctx, raw: dict[str, Any], rate_key: str, where: str) -> tuple[Rate, ...]:
     if "rates" in raw:
         if rate_key in raw:
-            raise ctx.fail(where, f"give {rate_key} or rates, not both")
-        items = raw["rates"]
-        if not isinstance(items, list) or not items:
-            raise ctx.fail(where, "rates needs a non-empty list of {from, points}")
+            raise ctx.fail(where, refusal(RefusalCode.POLICY_ONE_OF_FIELDS, fields=f"{rate_key}, rates"))
         out = []
-        for i, r in enumerate(items):
+        for i, r in enumerate(ctx.items(raw["rates"], where, "rates")):
             w = f"{where}.rates[{i}]"
             ctx.only(r, {"from", "points"}, w)
-            start = ctx.req(r, "from", w)
-            if not isinstance(start, int) or isinstance(start, bool) or start < 0:
-                raise ctx.fail(w, "from is a whole number of units (0 or more)")
+            start = ctx.number(ctx.req(r, "from", w), w, "from")
             out.append(Rate(start, parse_num(ctx, ctx.req(r, "points", w), w)))
         starts = [r.start for r in out]
         if starts[0] != 0 or starts != sorted(set(starts)):
-            raise ctx.fail(where, "rates start at from: 0 and increase")
+            raise ctx.fail(where, refusal(RefusalCode.POLICY_RATES_ORDER))
         return tuple(out)
     return (Rate(0, parse_num(ctx, ctx.req(raw, rate_key, where), where)),)
 
 
 def _points_map(ctx: Ctx, raw: Any, spec: VariableSpec, where: str) -> tuple[tuple[str, Num], ...]:
     if not isinstance(raw, dict) or not raw:
-        raise ctx.fail(where, "points must map category codes to points")
+        raise ctx.fail(where, refusal(RefusalCode.POLICY_POINTS_MAP))
     bad = [k for k in raw if k not in spec.categories]
     if bad:
-        raise ctx.fail(where, f"{bad} not among {spec.name}'s categories {list(spec.categories)}")
+        raise ctx.fail(where, _not_among(bad, spec))
     return tuple((str(k), parse_num(ctx, v, f"{where}.{k}")) for k, v in raw.items())
 
 
@@ -277,12 +313,12 @@ def _multiplier(ctx: Ctx, raw: Any, where: str) -> Multiplier | None:
     ctx.only(raw, {"variable", "values", "default"}, where)
     spec = ctx.variable(ctx.req(raw, "variable", where), where)
     if spec.kind != "category":
-        raise ctx.fail(where, f"a multiplier is chosen by a category variable, {spec.name} is a {spec.kind}")
+        raise ctx.fail(where, _reads("multiplier", ("category",), spec))
     values = _points_map(ctx, ctx.req(raw, "values", where), spec, f"{where}.values")
     default = parse_num(ctx, raw.get("default", 1.0), f"{where}.default")
     for code, v in (*values, ("default", default)):
         if isinstance(v, float) and v < 0:
-            raise ctx.fail(where, f"factor of {code} is negative")
+            raise ctx.fail(where, refusal(RefusalCode.POLICY_FACTOR_NEGATIVE, code=code))
     return Multiplier(spec, values, default)
 
 
@@ -307,9 +343,7 @@ multiplier, kind."""
 
 
 def _members(ctx: Ctx, raw: dict[str, Any], where: str, kind: str) -> tuple[Indicator, ...]:
-    items = ctx.req(raw, "indicators", where)
-    if not isinstance(items, list) or not items:
-        raise ctx.fail(where, f"{kind} needs a non-empty list of indicators")
+    items = ctx.items(ctx.req(raw, "indicators", where), where, "indicators")
     return tuple(parse_indicator(ctx, p, f"{where}.indicators[{i}]") for i, p in enumerate(items))
 
 
@@ -328,17 +362,17 @@ def _fixed(ctx: Ctx, raw: dict[str, Any], where: str, common: Common, _spec: Var
 def _combination(ctx: Ctx, raw: dict[str, Any], where: str, common: Common, _spec: VariableSpec | None) -> Indicator:
     over = tuple(ctx.variable(v, where) for v in ctx.req(raw, "variables", where))
     if len(over) < 2 or any(v.kind != "category" for v in over):
-        raise ctx.fail(where, "combination needs two or more category variables")
+        raise ctx.fail(where, refusal(RefusalCode.POLICY_COMBINATION))
     rows = []
-    for i, row in enumerate(ctx.req(raw, "table", where)):
+    for i, row in enumerate(ctx.items(ctx.req(raw, "table", where), where, "table")):
         w = f"{where}.table[{i}]"
         ctx.only(row, {"when", "points"}, w)
         codes = tuple(str(c) for c in ctx.req(row, "when", w))
         if len(codes) != len(over):
-            raise ctx.fail(w, f"when needs {len(over)} codes (one per variable, * for any)")
+            raise ctx.fail(w, refusal(RefusalCode.POLICY_WHEN_CODES, count=len(over)))
         for v, c in zip(over, codes, strict=True):
             if c != "*" and c not in v.categories:
-                raise ctx.fail(w, f"{c!r} not among {v.name}'s categories {list(v.categories)}")
+                raise ctx.fail(w, _not_among([c], v))
         rows.append((codes, parse_num(ctx, ctx.req(row, "points", w), w)))
     return Combination(*common, over, tuple(rows))
 
@@ -358,7 +392,7 @@ def _per_full_year(ctx: Ctx, raw: dict[str, Any], where: str, common: Common, sp
     ctx.only(by, {"variable", "values"}, w)
     by_spec = ctx.variable(ctx.req(by, "variable", w), w)
     if by_spec.kind != "category":
-        raise ctx.fail(w, f"rate_by needs a category variable, {by_spec.name} is a {by_spec.kind}")
+        raise ctx.fail(w, _reads("rate_by", ("category",), by_spec))
     table = _points_map(ctx, ctx.req(by, "values", w), by_spec, f"{w}.values")
     return PerUnit(*common, _scored(spec), 12.0, (), (by_spec, table))
 
@@ -374,18 +408,17 @@ def _per_amount(ctx: Ctx, raw: dict[str, Any], where: str, common: Common, spec:
 
 def _scale(ctx: Ctx, raw: dict[str, Any], where: str, common: Common, spec: VariableSpec | None) -> Indicator:
     brackets = []
-    for i, b in enumerate(ctx.req(raw, "brackets", where)):
+    for i, b in enumerate(ctx.items(ctx.req(raw, "brackets", where), where, "brackets")):
         w = f"{where}.brackets[{i}]"
         ctx.only(b, {"min", "max", "points"}, w)
-        brackets.append(
-            (int(ctx.req(b, "min", w)), int(ctx.req(b, "max", w)), parse_num(ctx, ctx.req(b, "points", w), w))
-        )
+        low, high = ctx.number(ctx.req(b, "min", w), w, "min"), ctx.number(ctx.req(b, "max", w), w, "max")
+        brackets.append((low, high, parse_num(ctx, ctx.req(b, "points", w), w)))
     return Scale(*common, _scored(spec), tuple(brackets))
 
 
 def _tiers(ctx: Ctx, raw: dict[str, Any], where: str, common: Common, spec: VariableSpec | None) -> Indicator:
     tiers = []
-    for i, t in enumerate(ctx.req(raw, "tiers", where)):
+    for i, t in enumerate(ctx.items(ctx.req(raw, "tiers", where), where, "tiers")):
         w = f"{where}.tiers[{i}]"
         ctx.only(t, {"at_least", "points"}, w)
         tiers.append((parse_num(ctx, ctx.req(t, "at_least", w), w), parse_num(ctx, ctx.req(t, "points", w), w)))
@@ -408,7 +441,7 @@ def _per_occurrence(ctx: Ctx, raw: dict[str, Any], where: str, common: Common, s
     if unit == "years" and not isinstance(months, ParamRef):
         months *= 12
     elif unit == "years":
-        raise ctx.fail(where, "a window given by a parameter is in months: (months: {param: KEY})")
+        raise ctx.fail(where, refusal(RefusalCode.POLICY_WINDOW_IN_MONTHS, form="months: {param: KEY}"))
     points = parse_num(ctx, ctx.req(raw, "points_per_occurrence", where), f"{where}.points_per_occurrence")
     most = raw.get("max_count")
     max_count = None if most is None else parse_num(ctx, most, f"{where}.max_count")
@@ -455,12 +488,15 @@ INDICATOR_KINDS: dict[str, IndicatorSyntax] = {
 def parse_indicator(ctx: Ctx, raw: Any, where: str) -> Indicator:
     """One indicator of a points scheme (any kind of INDICATOR_KINDS), with its common fields."""
     if not isinstance(raw, dict):
-        raise ctx.fail(where, "an indicator must be a mapping")
+        raise ctx.fail(where, refusal(RefusalCode.POLICY_NOT_A_MAPPING))
     name = str(ctx.req(raw, "name", where))
     kind = ctx.req(raw, "kind", where)
     syntax = INDICATOR_KINDS.get(kind) if isinstance(kind, str) else None
     if syntax is None:
-        raise ctx.fail(where, f"kind {kind!r} is not one of {tuple(INDICATOR_KINDS)}")
+        why = refusal(
+            RefusalCode.POLICY_NOT_ONE_OF, field="kind", value=repr(kind), allowed=str(tuple(INDICATOR_KINDS))
+        )
+        raise ctx.fail(where, why)
     ctx.only(raw, _COMMON | syntax.fields, where)
     cap = parse_num(ctx, raw["cap"], f"{where}.cap") if raw.get("cap") is not None else None
     common: Common = (
@@ -476,5 +512,5 @@ def parse_indicator(ctx: Ctx, raw: Any, where: str) -> Indicator:
     if syntax.reads:
         spec = ctx.variable(ctx.req(raw, "variable", where), where)
         if spec.kind not in syntax.reads:
-            raise ctx.fail(where, f"{kind} reads a {' or '.join(syntax.reads)} variable, {spec.name} is a {spec.kind}")
+            raise ctx.fail(where, _reads(kind, syntax.reads, spec))
     return syntax.build(ctx, raw, where, common, spec)

@@ -13,6 +13,7 @@ from typing import Any, Literal
 import polars as pl
 
 from changzhu.domain.person import CORE_EXAMPLES, CORE_LABELS_EN, CORE_LABELS_ZH, PERSON_COLUMNS, PersonColumn
+from changzhu.domain.refusals import Refusal, RefusalCode, refusal
 from changzhu.rules.errors import PolicyError
 from changzhu.rules.label_glossary import bilingual
 
@@ -145,47 +146,54 @@ def parse_inputs(path_name: str, raw: Any, code: str, reserved: set[str]) -> dic
     if raw is None:
         return {}
     if not isinstance(raw, dict):
-        raise PolicyError(f"{path_name}: inputs: must be a mapping of input name to its definition")
+        raise PolicyError(refusal(RefusalCode.POLICY_NOT_A_MAPPING), path_name, "inputs")
     out: dict[str, InputSpec] = {}
     allowed = {"type", "unit", "label", "categories", "source", "example", "grows"}
     for name, entry in raw.items():
-        where = f"{path_name}: inputs.{name}"
+        where = f"inputs.{name}"
+
+        def fail(why: Refusal, at: str = where) -> PolicyError:
+            return PolicyError(why, path_name, at)
+
         if not isinstance(name, str) or not name or not set(name) <= _NAME_CHARS or name[0].isdigit():
-            raise PolicyError(f"{where}: an input name is a lower-case identifier (letters, digits, _)")
+            raise fail(refusal(RefusalCode.POLICY_INPUT_NAME_FORM))
         if name in reserved:
-            raise PolicyError(f"{where}: {name!r} is a core column or variable; choose another name")
+            raise fail(refusal(RefusalCode.POLICY_INPUT_RESERVED, name=repr(name)))
         if not isinstance(entry, dict):
-            raise PolicyError(f"{where}: must be a mapping")
+            raise fail(refusal(RefusalCode.POLICY_NOT_A_MAPPING))
         unknown = sorted(set(entry) - allowed)
         if unknown:
-            raise PolicyError(f"{where}: unknown field(s) {unknown}; allowed: {sorted(allowed)}")
+            raise fail(refusal(RefusalCode.POLICY_UNKNOWN_FIELDS, unknown=str(unknown), allowed=str(sorted(allowed))))
         kind = entry.get("type")
         if kind not in DECLARED_TYPES:
-            raise PolicyError(f"{where}: type {kind!r} is not one of {DECLARED_TYPES}")
-        label_zh, label_en = parse_label(entry.get("label"), where)
+            raise fail(
+                refusal(RefusalCode.POLICY_NOT_ONE_OF, field="type", value=repr(kind), allowed=str(DECLARED_TYPES))
+            )
+        label_zh, label_en = parse_label(entry.get("label"), where, path_name)
         if not label_zh or not label_en:
-            raise PolicyError(f"{where}: needs label: {{zh: ..., en: ...}}")
+            raise fail(refusal(RefusalCode.POLICY_INPUT_NEEDS, form="label: {zh: ..., en: ...}"))
         source = str(entry.get("source") or "").strip()
         if not source:
-            raise PolicyError(f"{where}: source must name the document that defines it")
+            raise fail(refusal(RefusalCode.POLICY_INPUT_SOURCE))
         cats: tuple[Category, ...] = ()
         if kind in ("category", "categories"):
             raw_cats = entry.get("categories")
             if not isinstance(raw_cats, dict) or not raw_cats:
-                raise PolicyError(f"{where}: a {kind} input needs categories: {{code: {{zh, en}}}}")
+                raise fail(refusal(RefusalCode.POLICY_INPUT_NEEDS, form="categories: {code: {zh: ..., en: ...}}"))
             parsed = []
             for c, lab in raw_cats.items():
-                zh, en = parse_label(lab, f"{where}.categories.{c}")
+                zh, en = parse_label(lab, f"{where}.categories.{c}", path_name)
                 if not zh or not en:
-                    raise PolicyError(f"{where}.categories.{c}: needs {{zh: ..., en: ...}}")
+                    at = f"{where}.categories.{c}"
+                    raise fail(refusal(RefusalCode.POLICY_LABEL_BOTH, what=str(c), form="{zh: ..., en: ...}"), at)
                 parsed.append(Category(str(c), zh, en))
             if kind == "categories" and len(parsed) > 62:
-                raise PolicyError(f"{where}: a set input has at most 62 categories")
+                raise fail(refusal(RefusalCode.POLICY_INPUT_TOO_MANY_CATEGORIES, limit=62))
             cats = tuple(parsed)
         elif "categories" in entry:
-            raise PolicyError(f"{where}: categories are only for category and categories inputs")
-        example = _check_example(entry.get("example"), kind, cats, where)
-        grows = _grows(entry, kind, where)
+            raise fail(refusal(RefusalCode.POLICY_INPUT_ONLY_FOR, field="categories", kinds="category, categories"))
+        example = _check_example(entry.get("example"), kind, cats, where, path_name)
+        grows = _grows(entry, kind, where, path_name)
         out[name] = InputSpec(
             name,
             kind,
@@ -208,36 +216,36 @@ GROWS_RULES = ("while_positive", "never")
 GROWS_WHILE = ("employed", "hukou_local", "hukou_other_province", "criminal_record", "parent_same_region")
 
 
-def _grows(entry: dict[str, Any], kind: str, where: str) -> str:
+def _grows(entry: dict[str, Any], kind: str, where: str, file: str) -> str:
     """How a months input goes on after the evaluation date (see InputSpec); only months inputs have it."""
     if kind != "months":
         if "grows" in entry:
-            raise PolicyError(f"{where}: grows: is only for months inputs")
+            raise PolicyError(refusal(RefusalCode.POLICY_INPUT_ONLY_FOR, field="grows:", kinds="months"), file, where)
         return ""
     grows = str(entry.get("grows", "while_positive"))
     if grows not in GROWS_RULES + GROWS_WHILE:
-        raise PolicyError(
-            f"{where}: grows {grows!r} is not one of {list(GROWS_RULES)} or a core bool variable {list(GROWS_WHILE)}"
-        )
+        allowed = f"{list(GROWS_RULES)} or a core bool variable {list(GROWS_WHILE)}"
+        why = refusal(RefusalCode.POLICY_NOT_ONE_OF, field="grows", value=repr(grows), allowed=allowed)
+        raise PolicyError(why, file, where)
     return grows
 
 
-def parse_label(raw: Any, where: str) -> tuple[str, str]:
+def parse_label(raw: Any, where: str, file: str = "") -> tuple[str, str]:
     """A label: {zh: ..., en: ...} or one string (its two languages from the label glossary, else used for both)."""
     if raw is None:
         return "", ""
     if isinstance(raw, dict):
         unknown = sorted(set(raw) - {"zh", "en"})
         if unknown:
-            raise PolicyError(f"{where}: label has unknown language(s) {unknown}; use zh and en")
+            raise PolicyError(refusal(RefusalCode.POLICY_LABEL_LANGUAGES, unknown=str(unknown)), file, where)
         zh, en = str(raw.get("zh", "")), str(raw.get("en", ""))
         return zh or en, en or zh
     return bilingual(str(raw))
 
 
-def _check_example(value: Any, kind: str, cats: tuple[Category, ...], where: str) -> Any:
+def _check_example(value: Any, kind: str, cats: tuple[Category, ...], where: str, file: str) -> Any:
     if value is None:
-        raise PolicyError(f"{where}: needs an example value")
+        raise PolicyError(refusal(RefusalCode.POLICY_INPUT_NEEDS_EXAMPLE), file, where)
     codes = {c.code for c in cats}
     ok = {
         "bool": isinstance(value, bool),
@@ -250,7 +258,7 @@ def _check_example(value: Any, kind: str, cats: tuple[Category, ...], where: str
         "categories": isinstance(value, list) and all(v in codes for v in value),
     }[kind]
     if not ok:
-        raise PolicyError(f"{where}: example {value!r} is not a valid {kind} value")
+        raise PolicyError(refusal(RefusalCode.POLICY_INPUT_EXAMPLE, value=repr(value), kind=kind), file, where)
     return value
 
 
@@ -263,9 +271,8 @@ def merge_declared(found: list[InputSpec]) -> dict[str, InputSpec]:
             out[spec.name] = spec
             continue
         if not seen.same_column(spec):
-            raise PolicyError(
-                f"input {spec.name!r} is declared by {seen.jurisdictions[0]} and {spec.jurisdictions[0]} with a "
-                "different type, unit or categories: one name is one column of the person table"
-            )
+            first, second = seen.jurisdictions[0], spec.jurisdictions[0]
+            why = refusal(RefusalCode.POLICY_INPUT_DECLARED_TWICE, name=repr(spec.name), first=first, second=second)
+            raise PolicyError(why, f"{second}.yaml", f"inputs.{spec.name}")
         out[spec.name] = InputSpec(**{**seen.__dict__, "jurisdictions": seen.jurisdictions + spec.jurisdictions})
     return out

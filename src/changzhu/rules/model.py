@@ -10,10 +10,13 @@ from datetime import date
 from pathlib import Path
 from typing import Any, Literal
 
+import polars as pl
+
+from changzhu.domain.refusals import Refusal, RefusalCode, refusal
 from changzhu.domain.services import Service
 from changzhu.parameters.errors import ParameterError
 from changzhu.parameters.model import DatedValue as DatedValue  # re-exported: the model lives in changzhu.parameters
-from changzhu.parameters.model import Parameter
+from changzhu.parameters.model import Parameter, as_date, check_value
 from changzhu.parameters.model import parse_parameter as parse_dated_parameter
 from changzhu.rules.conditions import Condition
 from changzhu.rules.grammar import Ctx, parse_indicator, parse_node, parse_num
@@ -92,12 +95,10 @@ class Agreement:
 
 
 def _as_date(ctx: Ctx, raw: Any, where: str) -> date:
-    if isinstance(raw, date):
-        return raw
     try:
-        return date.fromisoformat(str(raw))
-    except ValueError as exc:
-        raise ctx.fail(where, f"{raw!r} is not a date (YYYY-MM-DD)") from exc
+        return as_date(raw, where)
+    except ParameterError as exc:
+        raise ctx.fail(where, exc.reason) from exc
 
 
 def parse_parameter(ctx: Ctx, key: str, raw: Any, code: str) -> Parameter:
@@ -105,7 +106,7 @@ def parse_parameter(ctx: Ctx, key: str, raw: Any, code: str) -> Parameter:
     try:
         return parse_dated_parameter(key, raw, code, f"parameters.{key}")
     except ParameterError as exc:
-        raise ctx.fail(exc.where, exc.why) from exc
+        raise ctx.fail(exc.where, exc.reason) from exc
 
 
 def parse_scheme(ctx: Ctx, name: str, raw: Any, code: str) -> PointsScheme:
@@ -118,7 +119,8 @@ def parse_scheme(ctx: Ctx, name: str, raw: Any, code: str) -> PointsScheme:
     )
     names = [i.name for i in indicators]
     if len(set(names)) != len(names):
-        raise ctx.fail(where, f"indicator names repeat: {sorted({n for n in names if names.count(n) > 1})}")
+        twice = str(sorted({n for n in names if names.count(n) > 1}))
+        raise ctx.fail(where, refusal(RefusalCode.POLICY_NAMES_REPEAT, names=twice))
     return PointsScheme(
         name,
         ctx.label(ctx.req(raw, "title", where), f"{where}.title"),
@@ -135,17 +137,18 @@ def parse_scheme(ctx: Ctx, name: str, raw: Any, code: str) -> PointsScheme:
 def _unmodelled(ctx: Ctx, raw: Any, where: str, modelled: set[str]) -> tuple[Unmodelled, ...]:
     """`unmodelled:` [{name, label: {zh, en}, reason: {zh, en}, source}]: each needs both languages and a source."""
     if not isinstance(raw, list):
-        raise ctx.fail(where, "must be a list of {name, label, reason, source}")
+        raise ctx.fail(where, refusal(RefusalCode.POLICY_NEEDS_LIST, field="unmodelled"))
     out: list[Unmodelled] = []
     for i, item in enumerate(raw):
         at = f"{where}[{i}]"
         ctx.only(item, {"name", "label", "reason", "source"}, at)
         name = str(ctx.req(item, "name", at))
         if name in modelled or name in {u.name for u in out}:
-            raise ctx.fail(at, f"{name!r} is already an indicator or listed twice")
+            raise ctx.fail(at, refusal(RefusalCode.POLICY_UNMODELLED_TWICE, name=repr(name)))
         label, reason = ctx.label(ctx.req(item, "label", at), at), ctx.label(ctx.req(item, "reason", at), at)
         if not all((*label, *reason)) or not isinstance(item["label"], dict) or not isinstance(item["reason"], dict):
-            raise ctx.fail(at, "label and reason need {zh: ..., en: ...}")
+            why = refusal(RefusalCode.POLICY_LABEL_BOTH, what="label and reason", form="{zh: ..., en: ...}")
+            raise ctx.fail(at, why)
         out.append(Unmodelled(name, label, reason, str(ctx.req(item, "source", at))))
     return tuple(out)
 
@@ -155,20 +158,24 @@ def parse_jurisdiction(
 ) -> Jurisdiction:
     """A whole jurisdiction file; `variables`: those its rules may read, `inputs`: those it declares."""
     ctx = Ctx(path, variables)
-    if not isinstance(raw, dict):
-        raise ctx.fail("top level", "must be a mapping")
-    ctx.only(raw, {"jurisdiction", "name_zh", "inputs", "parameters", "services", "points_schemes"}, "top level")
-    code = str(ctx.req(raw, "jurisdiction", "top level"))
+    ctx.only(raw, {"jurisdiction", "name_zh", "inputs", "parameters", "services", "points_schemes"}, "")
+    code = str(ctx.req(raw, "jurisdiction", ""))
+    for value, where in ((path.stem, ""), (code, "jurisdiction")):
+        if not (len(value) == 6 and value.isdigit()):
+            raise ctx.fail(where, not_a_code(value))
     if code != path.stem:
-        raise ctx.fail("jurisdiction", f"{code!r} does not match the file name {path.stem!r}")
-    params = {k: parse_parameter(ctx, k, v, code) for k, v in (raw.get("parameters") or {}).items()}
+        raise ctx.fail(
+            "jurisdiction", refusal(RefusalCode.POLICY_CODE_NOT_FILE_NAME, code=repr(code), stem=repr(path.stem))
+        )
+    params = {k: parse_parameter(ctx, k, v, code) for k, v in _mapping(ctx, raw, "parameters").items()}
     services: dict[Service, ServiceRule] = {}
-    for name, entry in (raw.get("services") or {}).items():
+    for name, entry in _mapping(ctx, raw, "services").items():
         where = f"services.{name}"
         try:
             service = Service(name)
         except ValueError as exc:
-            raise ctx.fail(where, f"unknown service; known: {[s.value for s in Service]}") from exc
+            known = str([s.value for s in Service])
+            raise ctx.fail(where, refusal(RefusalCode.POLICY_UNKNOWN_SERVICE, name=repr(name), known=known)) from exc
         ctx.only(entry, {"source", "rule", "note"}, where)
         services[service] = ServiceRule(
             service,
@@ -177,7 +184,7 @@ def parse_jurisdiction(
             code,
             str(entry.get("note", "")),
         )
-    schemes = {k: parse_scheme(ctx, k, v, code) for k, v in (raw.get("points_schemes") or {}).items()}
+    schemes = {k: parse_scheme(ctx, k, v, code) for k, v in _mapping(ctx, raw, "points_schemes").items()}
     return Jurisdiction(code, str(raw.get("name_zh", code)), path, params, services, schemes, inputs)
 
 
@@ -195,25 +202,53 @@ def parse_agreement(path: Path, raw: Any) -> Agreement:
         "coefficients",
         "coefficient_source",
     }
-    ctx.only(raw, allowed, "top level")
+    ctx.only(raw, allowed, "")
     coefficients: dict[tuple[str, str], float] = {}
-    table = ctx.req(raw, "coefficients", "top level")
-    for prior, row in table.items():
-        for current, value in row.items():
+    ctx.req(raw, "coefficients", "")
+    for prior, row in _mapping(ctx, raw, "coefficients").items():
+        for current, value in _mapping(ctx, {prior: row}, prior, "coefficients.").items():
+            try:
+                check_value("coefficient", value, f"coefficients.{prior}.{current}")
+            except ParameterError as exc:
+                raise ctx.fail(exc.where, exc.reason) from exc
             coefficients[(str(prior), str(current))] = float(value)
-    recognises = tuple(ctx.req(raw, "recognises", "top level"))
+    recognises = tuple(ctx.items(ctx.req(raw, "recognises", ""), "", "recognises"))
     bad = [r for r in recognises if r not in ("residence", "social_insurance")]
     if bad:
-        raise ctx.fail("recognises", f"{bad}: only residence and social_insurance can be recognised")
+        known = "residence and social_insurance"
+        raise ctx.fail("recognises", refusal(RefusalCode.POLICY_RECOGNISES, bad=str(bad), known=known))
     return Agreement(
-        str(ctx.req(raw, "id", "top level")),
-        str(ctx.req(raw, "agglomeration", "top level")),
-        str(ctx.req(raw, "title", "top level")),
-        _as_date(ctx, ctx.req(raw, "since", "top level"), "since"),
-        str(ctx.req(raw, "source", "top level")),
+        str(ctx.req(raw, "id", "")),
+        str(ctx.req(raw, "agglomeration", "")),
+        str(ctx.req(raw, "title", "")),
+        _as_date(ctx, ctx.req(raw, "since", ""), "since"),
+        str(ctx.req(raw, "source", "")),
         bool(raw.get("verified", False)),
         recognises,
         coefficients,
-        str(ctx.req(raw, "coefficient_source", "top level")),
+        str(ctx.req(raw, "coefficient_source", "")),
         path,
     )
+
+
+def not_a_code(value: str) -> Refusal:
+    """Why a file name or a `jurisdiction:` is not a region code: the code to write where it is a region's name
+    (上海市 or 上海 → 310100; a prefecture before a province of the same name)."""
+    from changzhu.data.regions import region_table
+
+    regions = region_table().filter(pl.col("level").is_in(["prefecture", "province"])).sort("level")
+    names = (value, f"{value}市", f"{value}省")
+    for code, zh, en in regions.select("code", "name_zh", "name_en").iter_rows():
+        if zh in names or str(en).lower() == value.lower():
+            return refusal(
+                RefusalCode.POLICY_NOT_A_CODE_NEAR, value=repr(value), name=zh, code=code, field="jurisdiction"
+            )
+    return refusal(RefusalCode.POLICY_NOT_A_CODE, value=repr(value), field="jurisdiction")
+
+
+def _mapping(ctx: Ctx, raw: dict[str, Any], key: str, prefix: str = "") -> dict[Any, Any]:
+    """The mapping under `key` (absent or empty: none)."""
+    found = raw.get(key) or {}
+    if not isinstance(found, dict):
+        raise ctx.fail(f"{prefix}{key}", refusal(RefusalCode.POLICY_NOT_A_MAPPING))
+    return found

@@ -7,13 +7,14 @@ from typing import Any
 import polars as pl
 
 from changzhu.domain.person import PERSON_COLUMNS
+from changzhu.domain.refusals import RefusalCode, refusal
 from changzhu.rules.errors import PolicyError
 
 
 def people_from_records(records: list[dict[str, Any]], where: str = "people") -> pl.DataFrame:
     """A person table from a list of mappings; values are converted by validate_person_table later."""
     if not records:
-        raise PolicyError(f"{where}: no people given")
+        raise PolicyError(refusal(RefusalCode.POLICY_NO_PEOPLE), where=where)
     known = {c.name for c in PERSON_COLUMNS}
     present = [c for c in PERSON_COLUMNS if any(c.name in r for r in records)]
     data = {c.name: [r.get(c.name, c.default) for r in records] for c in present}

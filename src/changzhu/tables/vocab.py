@@ -15,14 +15,12 @@ from typing import Any
 
 import polars as pl
 
+from changzhu.domain.dates import COMPACT_DATE_PATTERN, DATE_PATTERN
 from changzhu.domain.refusals import Refusal, RefusalCode, refusal
 from changzhu.tables.schema import Column, ColumnType
 
 TRUE_WORDS = ("true", "t", "yes", "y", "1", "1.0", "是", "有", "对")
 FALSE_WORDS = ("false", "f", "no", "n", "0", "0.0", "否", "无", "不是")
-# 2026-06-01, 2026/6/1, 2026.6.1, 2026年6月1日 (time of day 00:00 allowed, as Excel writes dates); and 20260601
-DATE_PATTERN = r"^(\d{4})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})\s*日?(?:[ T]0?0:00(?::00(?:\.0+)?)?)?$"
-COMPACT_DATE_PATTERN = r"^(\d{4})(\d{2})(\d{2})$"
 
 
 @dataclass(frozen=True)

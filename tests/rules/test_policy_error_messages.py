@@ -1,0 +1,311 @@
+"""A policy author's mistakes, each in a copy of the shipped policies, and what the author is told: the file, the
+line and key path, and the reason, in Chinese and in English (docs/policies.md, "Error messages")."""
+
+from __future__ import annotations
+
+import os
+import re
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from changzhu.cli.main import error_lang
+from changzhu.domain.lang import Lang
+from changzhu.domain.refusals import RefusalCode
+from changzhu.parameters import ParameterError, load_tree
+from changzhu.parameters.tree import TREE_DIR
+from changzhu.rules import PolicyError
+from changzhu.rules.catalog import POLICY_DIR, load_policy_dir
+from changzhu.rules.policy_tests import run_policy_test_file
+
+SHANGHAI = "jurisdictions/310100.yaml"
+CJK = re.compile(r"[\u4e00-\u9fff]")
+
+
+def _copy(tmp_path: Path) -> Path:
+    target = tmp_path / "policies"
+    shutil.copytree(POLICY_DIR, target)
+    return target
+
+
+def _edit(path: Path, old: str, new: str) -> None:
+    text = path.read_text(encoding="utf-8")
+    assert text.count(old) >= 1, old
+    path.write_text(text.replace(old, new, 1), encoding="utf-8")
+
+
+def _line(path: Path, written: str) -> int:
+    """The line (from 1) of the first line of a file holding `written`."""
+    return next(i for i, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1) if written in line)
+
+
+def _refused(directory: Path) -> PolicyError:
+    with pytest.raises(PolicyError) as caught:
+        load_policy_dir(directory)
+    error = caught.value
+    assert error.refusal is not None and error.refusal.code in (RefusalCode.FILE_AT_LINE, RefusalCode.FILE_LINE)
+    assert str(error) == error.refusal.en
+    return error
+
+
+@pytest.mark.parametrize(
+    ("written", "iso"), [("2024/1/1", "2024-01-01"), ("2024年1月1日", "2024-01-01"), ("2013.7.1", "2013-07-01")]
+)
+def test_a_date_written_another_way_is_named_with_its_iso_form(tmp_path: Path, written: str, iso: str) -> None:
+    policies = _copy(tmp_path)
+    path = policies / SHANGHAI
+    _edit(path, "      - since: 2013-07-01\n        value: 120", f"      - since: {written}\n        value: 120")
+    error = _refused(policies)
+    line = _line(path, f"since: {written}")
+    where = "parameters.shanghai.points.standard_score.values[0]"
+    assert error.refusal is not None
+    assert (
+        error.refusal.zh == f"310100.yaml 第 {line} 行（{where}）：'{written}' 不是 YYYY-MM-DD 格式的日期：请写作 {iso}"
+    )
+    assert (
+        error.refusal.en == f"310100.yaml: {where}: '{written}' is not a date (YYYY-MM-DD): write {iso} (line {line})"
+    )
+
+
+def test_an_agreement_date_in_chinese_is_named_at_its_line(tmp_path: Path) -> None:
+    policies = _copy(tmp_path)
+    _edit(policies / "agreements/yrd.yaml", "since: 2019-12-01", "since: 2019年12月1日")
+    error = _refused(policies)
+    assert error.reason.code == RefusalCode.POLICY_DATE_WRITE_AS
+    assert error.refusal is not None
+    line = _line(policies / "agreements/yrd.yaml", "since:")
+    assert (
+        error.refusal.zh
+        == f"yrd.yaml 第 {line} 行（since）：'2019年12月1日' 不是 YYYY-MM-DD 格式的日期：请写作 2019-12-01"
+    )
+
+
+def test_a_city_name_as_the_file_name_is_told_its_code(tmp_path: Path) -> None:
+    policies = _copy(tmp_path)
+    (policies / SHANGHAI).rename(policies / "jurisdictions/上海市.yaml")
+    with pytest.raises(PolicyError) as caught:
+        load_policy_dir(policies)
+    reason = caught.value.refusal
+    assert reason is not None and caught.value.reason.code == RefusalCode.POLICY_NOT_A_CODE_NEAR
+    assert (
+        reason.zh
+        == "文件 上海市.yaml：'上海市' 不是地区代码：上海市 的代码是 310100（文件名与 jurisdiction 须为地区代码）"
+    )
+    assert reason.en.startswith("上海市.yaml: '上海市' is not a region code: the code of 上海市 is 310100")
+
+
+def test_a_city_name_as_the_jurisdiction_is_told_its_code(tmp_path: Path) -> None:
+    policies = _copy(tmp_path)
+    _edit(policies / SHANGHAI, 'jurisdiction: "310100"', "jurisdiction: 上海")
+    error = _refused(policies)
+    assert error.refusal is not None
+    assert error.refusal.zh == (
+        "310100.yaml 第 3 行（jurisdiction）：'上海' 不是地区代码：上海市 的代码是 310100"
+        "（文件名与 jurisdiction 须为地区代码）"
+    )
+
+
+def test_an_agreement_naming_its_agglomeration_in_chinese_lists_the_known_ones(tmp_path: Path) -> None:
+    policies = _copy(tmp_path)
+    _edit(policies / "agreements/yrd.yaml", "agglomeration: yrd", "agglomeration: 长三角")
+    error = _refused(policies)
+    assert error.refusal is not None
+    assert error.refusal.zh.startswith("yrd.yaml 第 3 行（agglomeration）：'长三角' 不是已知的城市群代码：可选 [")
+    assert "'yrd'" in error.refusal.zh and "'cy'" in error.refusal.en
+
+
+def test_an_unknown_variable_suggests_the_near_ones(tmp_path: Path) -> None:
+    policies = _copy(tmp_path)
+    path = policies / SHANGHAI
+    _edit(
+        path,
+        '{variable: hukou_local, op: "==", value: false, label: hukou is elsewhere}',
+        '{variable: hukou_locale, op: "==", value: false}',
+    )
+    error = _refused(policies)
+    line = _line(path, "hukou_locale")
+    assert error.refusal is not None
+    where = "services.residence_permit.rule.all_of[0]"
+    assert (
+        error.refusal.zh
+        == f"310100.yaml 第 {line} 行（{where}）：未知的变量 'hukou_locale'；是否指 hukou_local、si_local？"
+    )
+    assert (
+        error.refusal.en
+        == f"310100.yaml: {where}: unknown variable 'hukou_locale'; did you mean hukou_local or si_local? (line {line})"
+    )
+
+
+def test_an_unknown_parameter_is_named_at_the_line_that_uses_it(tmp_path: Path) -> None:
+    policies = _copy(tmp_path)
+    path = policies / SHANGHAI
+    _edit(path, "param: shanghai.permit.min_si_months", "param: shanghai.permit.min_si_month")
+    error = _refused(policies)
+    line = _line(path, "shanghai.permit.min_si_month,")
+    assert error.refusal is not None
+    assert error.refusal.zh == (
+        f"310100.yaml 第 {line} 行（services.residence_permit.rule）：参数 'shanghai.permit.min_si_month' 未定义"
+        "（适用链 000000→310100）"
+    )
+    assert "parameter 'shanghai.permit.min_si_month' is not defined (000000→310100)" in error.refusal.en
+
+
+def test_a_value_without_its_source_is_named(tmp_path: Path) -> None:
+    policies = _copy(tmp_path)
+    path = policies / SHANGHAI
+    _edit(path, "        source: 《上海市居住证积分管理办法》(沪府发〔2013〕40号) 标准分值120分\n", "")
+    error = _refused(policies)
+    assert error.refusal is not None
+    line = _line(path, "      - since: 2013-07-01")
+    assert (
+        error.refusal.zh
+        == f"310100.yaml 第 {line} 行（parameters.shanghai.points.standard_score.values[0]）：缺少字段 source"
+    )
+    assert error.refusal.en.endswith(f"values[0]: missing field 'source' (line {line})")
+
+
+@pytest.mark.parametrize(
+    ("old", "new", "zh"),
+    [
+        ("        value: 120\n", "        value: 120分\n", "须为数值（points），实为 '120分'"),
+        (
+            "    unit: points\n    description: standard score",
+            "    unit: 分\n    description: standard score",
+            "单位 '分' 不是可选单位之一",
+        ),
+    ],
+)
+def test_a_value_of_the_wrong_type_or_unit_is_named(tmp_path: Path, old: str, new: str, zh: str) -> None:
+    policies = _copy(tmp_path)
+    _edit(policies / SHANGHAI, old, new)
+    error = _refused(policies)
+    assert error.refusal is not None
+    assert error.refusal.zh.startswith("310100.yaml 第 ") and zh in error.refusal.zh
+
+
+def test_an_indentation_mistake_names_the_line_and_what_it_means(tmp_path: Path) -> None:
+    policies = _copy(tmp_path)
+    path = policies / SHANGHAI
+    _edit(path, "    description: standard score", "      description: standard score")
+    error = _refused(policies)
+    assert error.refusal is not None and error.reason.code == RefusalCode.POLICY_YAML_SYNTAX
+    line = _line(path, "      description: standard score")
+    assert error.refusal.zh.startswith(f"310100.yaml 第 {line} 行：不是有效的 YAML（第 ")
+    assert "缩进" in error.refusal.zh
+    assert error.refusal.en.startswith(f"310100.yaml: line {line}: not valid YAML: mapping values are not allowed")
+
+
+def test_a_points_row_missing_a_field_is_named_at_its_row(tmp_path: Path) -> None:
+    policies = _copy(tmp_path)
+    path = policies / SHANGHAI
+    _edit(path, "{at_least: 1.0, points: 50}", "{at_least: 1.0}")
+    error = _refused(policies)
+    assert error.refusal is not None
+    line = _line(path, "{at_least: 1.0}")
+    where = "points_schemes.shanghai_residence_points.indicators[3].tiers[1]"
+    assert error.refusal.zh == f"310100.yaml 第 {line} 行（{where}）：缺少字段 points"
+    assert error.refusal.en == f"310100.yaml: {where}: missing field 'points' (line {line})"
+
+
+def test_a_points_row_of_the_wrong_type_is_named_not_a_crash(tmp_path: Path) -> None:
+    policies = _copy(tmp_path)
+    _edit(policies / SHANGHAI, "{min: 18, max: 43, points: 30}", "{min: 18岁, max: 43, points: 30}")
+    error = _refused(policies)
+    assert error.refusal is not None
+    assert error.refusal.zh.endswith("min 须为不小于 0 的整数，实为 '18岁'")
+
+
+def test_a_policy_test_expecting_an_output_that_does_not_exist(tmp_path: Path) -> None:
+    policies = _copy(tmp_path)
+    path = policies / "tests/310100.yaml"
+    _edit(
+        path, "{person_id: 1, points_shanghai_residence_points: 179.0}", "{person_id: 1, points_shanghai_points: 179.0}"
+    )
+    with pytest.raises(PolicyError) as caught:
+        run_policy_test_file(path, load_policy_dir(policies))
+    reason = caught.value.refusal
+    assert reason is not None
+    line = _line(path, "points_shanghai_points")
+    where = "cases[0].expect[0].points_shanghai_points"
+    near = ("points_shanghai_residence_points", "points_low_shanghai_residence_points")
+    assert reason.zh.startswith(f"310100.yaml 第 {line} 行（{where}）：没有输出列 'points_shanghai_points'；")
+    assert reason.zh.endswith(f"是否指 {'、'.join(near)}、points_high_shanghai_residence_points？")
+    assert reason.en == (
+        f"310100.yaml: {where}: unknown output column 'points_shanghai_points'; did you mean {' or '.join(near)} "
+        f"or points_high_shanghai_residence_points? (line {line})"
+    )
+
+
+def test_a_policy_test_date_written_another_way(tmp_path: Path) -> None:
+    policies = _copy(tmp_path)
+    path = policies / "tests/310100.yaml"
+    _edit(path, "    date: 2026-06-01\n", "    date: 2026年6月1日\n")
+    with pytest.raises(PolicyError) as caught:
+        run_policy_test_file(path, load_policy_dir(policies))
+    reason = caught.value.refusal
+    assert reason is not None
+    line = _line(path, "date: 2026年6月1日")
+    assert (
+        reason.zh
+        == f"310100.yaml 第 {line} 行（cases[0].date）：'2026年6月1日' 不是 YYYY-MM-DD 格式的日期：请写作 2026-06-01"
+    )
+
+
+def test_a_parameter_file_mistake_names_the_file_line_and_key(tmp_path: Path) -> None:
+    tree = tmp_path / "tree"
+    shutil.copytree(TREE_DIR, tree)
+    path = tree / "registry.yaml"
+    text = path.read_text(encoding="utf-8")
+    first = re.search(r"\n( +)- since: (\d{4}-\d{2}-\d{2})", text)
+    assert first is not None
+    written = first.group(2).replace("-", "/")
+    path.write_text(text.replace(first.group(0), f"\n{first.group(1)}- since: {written}", 1), encoding="utf-8")
+    with pytest.raises(ParameterError) as caught:
+        load_tree(tree)
+    reason = caught.value.refusal
+    assert reason is not None and reason.code == RefusalCode.FILE_AT_LINE
+    line = _line(path, f"since: {written}")
+    assert reason.zh.startswith(f"registry.yaml 第 {line} 行（registry.")
+    assert reason.zh.endswith(f"'{written}' 不是 YYYY-MM-DD 格式的日期：请写作 {first.group(2)}")
+    assert reason.en.startswith("registry.yaml: registry.") and reason.en.endswith(f"(line {line})")
+
+
+@pytest.mark.parametrize(
+    ("environ", "lang"),
+    [
+        ({"LANG": "zh_CN.UTF-8"}, Lang.ZH),
+        ({"LANG": "en_US.UTF-8", "LC_ALL": "zh_TW.UTF-8"}, Lang.ZH),
+        ({"LANG": "zh_CN.UTF-8", "LC_MESSAGES": "C"}, Lang.EN),
+        ({"LANG": "C.UTF-8"}, Lang.EN),
+        ({}, Lang.EN),
+        ({"LANG": "C.UTF-8", "CHANGZHU_LANG": "zh"}, Lang.ZH),
+        ({"LANG": "zh_CN.UTF-8", "CHANGZHU_LANG": "en"}, Lang.EN),
+    ],
+)
+def test_the_error_line_follows_the_locale(environ: dict[str, str], lang: Lang) -> None:
+    assert error_lang(environ) == lang
+
+
+def test_changzhu_check_tells_a_chinese_author_in_chinese(tmp_path: Path) -> None:
+    policies = _copy(tmp_path)
+    _edit(policies / SHANGHAI, "{at_least: 1.0, points: 50}", "{at_least: 1.0}")
+    line = _line(policies / SHANGHAI, "{at_least: 1.0}")
+    shown = {}
+    for locale in ("zh_CN.UTF-8", "C.UTF-8"):
+        env = {k: v for k, v in os.environ.items() if k not in ("LC_ALL", "LC_MESSAGES", "CHANGZHU_LANG")}
+        ran = subprocess.run(
+            [sys.executable, "-m", "changzhu.cli.main", "--policies", str(policies), "check"],
+            capture_output=True,
+            text=True,
+            env={**env, "LANG": locale, "COLUMNS": "400"},
+            check=False,
+        )
+        assert ran.returncode == 1 and "Traceback" not in ran.stderr, ran.stderr
+        shown[locale] = " ".join(ran.stderr.split())
+    where = "points_schemes.shanghai_residence_points.indicators[3].tiers[1]"
+    assert shown["zh_CN.UTF-8"] == f"错误：310100.yaml 第 {line} 行（{where}）：缺少字段 points"
+    assert shown["C.UTF-8"] == f"error: 310100.yaml: {where}: missing field 'points' (line {line})"
+    assert not CJK.search(shown["C.UTF-8"])
