@@ -445,10 +445,10 @@ TEMPLATES: dict[RefusalCode, tuple[str, str]] = {
     ),
     RefusalCode.RESIDENCE_BEFORE_ID_BIRTH: (
         "居住起始日期早于身份证号码中的出生日期",
-        "residence_since is before the birth date in the identity number",
+        "the residence start date is before the date of birth in the identity number",
     ),
-    RefusalCode.RESIDENCE_IN_FUTURE: ("居住起始日期在未来", "residence_since is in the future"),
-    RefusalCode.PROOF_REF_REQUIRED: ("缺少证明编号", "proof_ref: a {kind} proof reference is required"),
+    RefusalCode.RESIDENCE_IN_FUTURE: ("居住起始日期在未来", "the residence start date is in the future"),
+    RefusalCode.PROOF_REF_REQUIRED: ("缺少{kind:term}证明的编号", "the reference of the {kind:term} proof is missing"),
     RefusalCode.NOT_A_PREFECTURE: (
         "{field}：{code} 不是已知的地级地区",
         "{field}: {code} is not a known prefecture-level region",
@@ -1116,6 +1116,9 @@ TERMS: dict[str, tuple[str, str]] = {
     "medical": ("医疗保险", "medical"),
     "unemployment": ("失业保险", "unemployment"),
     "housing_wait": ("公租房轮候", "housing wait"),
+    "employment": ("就业", "employment"),  # the kinds of proof of residence (ProofKind)
+    "housing": ("住房", "housing"),
+    "study": ("就学", "study"),
     "school": ("学籍", "school"),
     "vouchers": ("服务券", "vouchers"),
     "applied": ("已申请", "applied"),
