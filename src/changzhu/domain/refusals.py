@@ -329,6 +329,8 @@ class RefusalCode(StrEnum):
     CATALOGUE_ITEM_FORM = "catalogue_item_form"
     CATALOGUE_CODE_TWICE = "catalogue_code_twice"
     NO_FILING_RULE = "no_filing_rule"
+    # a decision on an application without a reason of its own (casework/application_records.py)
+    DRAFT_CONTRADICTS_DECISION = "draft_contradicts_decision"
 
 
 _DATE_FORMS_ZH = "2026-06-01、2026/6/1、2026.6.1、20260601 或 2026年6月1日"
@@ -1106,6 +1108,11 @@ TEMPLATES: dict[RefusalCode, tuple[str, str]] = {
     RefusalCode.NO_FILING_RULE: (
         "{on} 没有生效的异地就医备案规则：{detail}",
         "no filing rule in force on {on}: {detail}",
+    ),
+    RefusalCode.DRAFT_CONTRADICTS_DECISION: (
+        "规则的判断为「{decision_zh}」，草拟的理由不能作为「{action_zh}」的理由：请写明理由",
+        "the rules find the application {decision_en}, so the drafted reason cannot be the reason to {action_en}: "
+        "give the reason",
     ),
 }
 PLACE = "place"  # the format spec of a region code shown with its name: {region:place}
