@@ -43,7 +43,8 @@ def test_a_decision_without_a_reason_takes_the_draft_only_where_it_supports_the_
         " reason"
     )
     assert service.client.get(path, headers=cw).json()["status"] == "in_review"
-    written = service.client.post(f"{path}/transition", json={"action": "approve", "reason": "特殊人才引进"}, headers=cw)
+    own = {"action": "approve", "reason": "特殊人才引进"}
+    written = service.client.post(f"{path}/transition", json=own, headers=cw)
     assert written.status_code == 200 and written.json()["reason_zh"] == "特殊人才引进"
     other = _in_review(service, "gz", "public_rental", "cw_gz")  # not eligible: income above the limit
     rejected = service.client.post(f"{other}/transition", json={"action": "reject"}, headers=cw)

@@ -127,7 +127,8 @@ def test_a_police_station_export_is_read_by_its_own_headers_and_every_header_pro
     assert stored.json()["preview"][0]["residence_since"] == "2021-03-01"
     cut = headers.index("证明编号")
     extra = [*headers[:cut], *headers[cut + 1 :], "参保月数"]
-    refused = _upload(db_service, "派出所.csv", _gbk_csv(extra, [[*ROWS[0][:cut], *ROWS[0][cut + 1 :], "36"]]), lang="zh")
+    row = [*ROWS[0][:cut], *ROWS[0][cut + 1 :], "36"]
+    refused = _upload(db_service, "派出所.csv", _gbk_csv(extra, [row]), lang="zh")
     assert refused.status_code == 422, refused.text
     named = {(p["header"], p["column_zh"], p["reason_zh"]) for p in refused.json()["errors"]}
     assert named == {("参保月数", None, "未知的列"), (None, "证明编号", "缺少此列")}
@@ -145,7 +146,8 @@ def test_a_row_the_registry_refuses_is_named_by_its_column_in_words(db_service: 
     by_row = {p["row"]: p for p in refused.json()["errors"]}
     assert sorted(by_row) == [3, 4]
     for row, value in ((3, "2031-01-01"), (4, "1980-01-01")):
-        assert (by_row[row]["column_zh"], by_row[row]["header"], by_row[row]["value"]) == ("居住起始日期", "居住起始日期", value)
+        cell = (by_row[row]["column_zh"], by_row[row]["header"], by_row[row]["value"])
+        assert cell == ("居住起始日期", "居住起始日期", value)
         assert "residence_since" not in by_row[row]["reason_en"]
     assert by_row[3]["reason_en"] == "the residence start date is in the future"
     assert _persons(db_service) == before
