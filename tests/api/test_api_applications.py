@@ -151,8 +151,8 @@ def test_quota_run_on_granted_applications(service: Service) -> None:
     points = created["precheck"]["points"]
     assert points["scheme"] == "guangzhou_settlement_points" and points["items"]
     path = f"/api/v1/applications/{created['id']}/transition"
-    for action in ("review", "approve"):
-        assert service.client.post(path, json={"action": action}, headers=service.as_("cw_gz")).status_code == 200
+    for step in ({"action": "review"}, {"action": "approve", "reason": "经复核予以批准"}):  # the rules say not eligible
+        assert service.client.post(path, json=step, headers=service.as_("cw_gz")).status_code == 200
     body = {"kind": "points_hukou", "region": "440100", "year": 2026}
     no_quota = service.client.post("/api/v1/quotas/runs", json=body, headers=service.as_("cw_gz"))
     assert no_quota.status_code == 422 and "quota.points_hukou.annual_quota" in no_quota.json()["message"]
@@ -194,8 +194,8 @@ def test_quota_run_says_why_an_application_is_not_ranked(service: Service) -> No
     assert permit.status_code == 201, permit.text
     application = _submit(service, "cw_gz", key, "points")
     path = f"/api/v1/applications/{application['id']}/transition"
-    for action in ("review", "approve"):
-        step = service.client.post(path, json={"action": action}, headers=service.as_("cw_gz"))
+    for action in ({"action": "review"}, {"action": "approve", "reason": "经复核予以批准"}):  # the rules: undetermined
+        step = service.client.post(path, json=action, headers=service.as_("cw_gz"))
         assert step.status_code == 200, step.text
     run = service.client.post(
         "/api/v1/quotas/runs",
@@ -234,8 +234,8 @@ def test_school_place_simulation_on_synthetic_population(service: Service) -> No
 def _grant(service: Service, key: str, kind: str) -> dict:  # type: ignore[type-arg]
     created = _submit(service, "cw_gz", key, kind)
     path = f"/api/v1/applications/{created['id']}/transition"
-    for action in ("review", "approve"):
-        assert service.client.post(path, json={"action": action}, headers=service.as_("cw_gz")).status_code == 200
+    for step in ({"action": "review"}, {"action": "approve", "reason": "经复核予以批准"}):  # the rules say not eligible
+        assert service.client.post(path, json=step, headers=service.as_("cw_gz")).status_code == 200
     return created
 
 

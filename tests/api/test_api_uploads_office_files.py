@@ -113,3 +113,41 @@ def test_a_file_missing_a_required_column_names_it_not_its_variable(db_service: 
     assert en == "The header (line 1) is wrong, nothing imported: proof reference (column is missing)"
     assert "proof_ref" not in zh + en and "upload" not in en
     assert _persons(db_service) == before
+
+
+def test_a_police_station_export_is_read_by_its_own_headers_and_every_header_problem_is_named_at_once(
+    db_service: Service,
+) -> None:
+    """A 派出所 export heads the start of residence 来本市日期 (read as 居住起始日期) and carries columns the
+    import does not know (参保月数): the unknown ones are named together with a missing one, not one round each."""
+    before = _persons(db_service)
+    headers = [h if h != "居住起始日期" else "来本市日期" for h in HEADERS]
+    stored = _upload(db_service, "派出所.csv", _gbk_csv(headers, [ROWS[0]]), dry_run="true")
+    assert stored.status_code == 200, stored.text
+    assert stored.json()["preview"][0]["residence_since"] == "2021-03-01"
+    cut = headers.index("证明编号")
+    extra = [*headers[:cut], *headers[cut + 1 :], "参保月数"]
+    row = [*ROWS[0][:cut], *ROWS[0][cut + 1 :], "36"]
+    refused = _upload(db_service, "派出所.csv", _gbk_csv(extra, [row]), lang="zh")
+    assert refused.status_code == 422, refused.text
+    named = {(p["header"], p["column_zh"], p["reason_zh"]) for p in refused.json()["errors"]}
+    assert named == {("参保月数", None, "未知的列"), (None, "证明编号", "缺少此列")}
+    assert _persons(db_service) == before
+
+
+def test_a_row_the_registry_refuses_is_named_by_its_column_in_words(db_service: Service) -> None:
+    """A residence that starts in the future or before the birth in the identity number is refused on its row in the
+    column 居住起始日期 (not the whole row), with a reason that names no variable; nothing of the file is stored."""
+    before = _persons(db_service)
+    future = [_id("604"), "王敏", "", "510100", "440100", date(2031, 1, 1), "就业", "合同-6", "是", "本科"]
+    unborn = [_id("704"), "赵磊", "", "510100", "440100", date(1980, 1, 1), "就业", "合同-7", "是", "本科"]
+    refused = _upload(db_service, "常住人口.xlsx", _xlsx([ROWS[0], future, unborn]))
+    assert refused.status_code == 422, refused.text
+    by_row = {p["row"]: p for p in refused.json()["errors"]}
+    assert sorted(by_row) == [3, 4]
+    for row, value in ((3, "2031-01-01"), (4, "1980-01-01")):
+        cell = (by_row[row]["column_zh"], by_row[row]["header"], by_row[row]["value"])
+        assert cell == ("居住起始日期", "居住起始日期", value)
+        assert "residence_since" not in by_row[row]["reason_en"]
+    assert by_row[3]["reason_en"] == "the residence start date is in the future"
+    assert _persons(db_service) == before

@@ -30,12 +30,15 @@ def test_search_then_open_a_resident(office: Office) -> None:
     rows.first.click()
     page.wait_for_url(re.compile(r".*/office/residents/[0-9a-f]{32}$"))
     page.wait_for_selector("[data-service='medical_insurance']")
+    # the worker was registered without a name: a caseworker, who may see names, reads that none is on file
+    assert page.inner_text("#resident-name") == "（未登记姓名）"
     body = page.inner_text("main")
     assert "常住地基本医疗保险" in body and "可享受" in body and "积分" in body
     office.shot(page, "resident_zh_1366")
     page.click("#lang-switch")
     page.wait_for_selector("main >> text=/basic medical insurance/i")  # labels fetched again in English
     assert "Entitled" in page.inner_text("main")
+    assert page.inner_text("#resident-name") == "(no name on file)"
     office.shot(page, "resident_en_1366")
 
 

@@ -247,3 +247,23 @@ def test_a_file_refused_for_its_header_waits_for_a_corrected_file(office: Office
         ".el-upload__input", files=[{"name": "居民.csv", "mimeType": "text/csv", "buffer": ONE_BAD_DATE.encode()}]
     )
     expect(page.locator("#upload-store")).to_be_enabled()
+
+
+def test_on_a_phone_each_refused_cell_s_reason_is_on_the_screen(office: Office) -> None:
+    """At 390 px the refused cells read as one column (row, column and value above the reason), so the reason is on
+    the screen, not beyond its right edge in a 720 px wide table."""
+    page = office.open(PHONE, "zh")
+    office.login(page, "cw_gz")
+    page.goto(office.url + "/office/admin/uploads")
+    page.wait_for_selector("#upload-dry-run")
+    page.set_input_files(
+        ".el-upload__input",
+        files=[{"name": "登记.csv", "mimeType": "text/csv", "buffer": ONE_BAD_DATE.encode("gbk")}],
+    )
+    page.click("#upload-dry-run")
+    page.wait_for_selector("#upload-result")
+    cell = page.locator("#upload-errors .el-table__row").first
+    expect(cell).to_contain_text("第 2 行 · 居住起始日期")
+    reason = cell.get_by_text("没有这一天：没有 13 月（月份为 1–12）")
+    box = reason.bounding_box()
+    assert box is not None and box["x"] >= 0 and box["x"] + box["width"] <= PHONE[0], box

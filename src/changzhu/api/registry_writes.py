@@ -135,5 +135,5 @@ def import_as(
     jurisdiction, else the whole file is refused and nothing is stored."""
     run = IMPORTS[kind]
     principal.require_role(*ROLES[kind])
-    require_rows_inside(read_upload(path, kind, sheet=sheet, ignore_unknown=True), kind, principal)
+    require_rows_inside(read_upload(path, kind, sheet=sheet), kind, principal)
     return run(engine, path, actor=actor_of(principal), sheet=sheet, skip_bad_rows=skip_bad_rows, dry_run=dry_run)

@@ -135,10 +135,11 @@ def schema_for(kind: UploadKind) -> TableSchema:
     return schema_of(kind.value, services, declared)
 
 
-def read_upload(path: Path, kind: UploadKind, *, sheet: str | None = None, ignore_unknown: bool = False) -> TableRead:
+def read_upload(path: Path, kind: UploadKind, *, sheet: str | None = None) -> TableRead:
     """The file (or its `sheet`) read against the kind's schema, every bad row reported (never raised for bad
-    rows)."""
-    return read_table(path, schema_for(kind), sheet=sheet, skip_bad_rows=True, ignore_unknown=ignore_unknown)
+    rows); a header that cannot be used raises TableRejected naming every problem of it at once (a missing column
+    and the unknown ones together)."""
+    return read_table(path, schema_for(kind), sheet=sheet, skip_bad_rows=True)
 
 
 def read_person_upload(path: Path) -> tuple[TableRead, CheckedPersonTable | None]:

@@ -13,7 +13,7 @@ from typing import Any
 from sqlalchemy import Engine, func, or_, select
 
 from changzhu.casework.applications import ACTION_LABELS, DECISIONS, Action, ApplicationKind, Status, next_status
-from changzhu.casework.precheck import Precheck, precheck
+from changzhu.casework.precheck import DECISION_WORDS, Precheck, precheck
 from changzhu.domain.refusals import CodedError, RefusalCode, refusal
 from changzhu.store import audit, audit_subjects
 from changzhu.store.application_models import ApplicationEventRow, ApplicationRow
@@ -31,7 +31,7 @@ class ApplicationNotFound(CodedError):
 
 
 class ReasonRequired(CodedError):
-    """An appeal names its grounds."""
+    """An appeal names its grounds; a decision the rules' drafted reason does not support names its own."""
 
     http_status = 422
 
@@ -180,6 +180,33 @@ def draft_reason(engine: Engine, application_id: int) -> dict[str, Any]:
     return {**reasons, "decision": check.decision, "needs": check.needs}
 
 
+# the rules' decision whose drafted reason is the reason of a decision taken without one of its own: granting (approve,
+# overturn) rests on "eligible", refusing (reject, uphold) on "not eligible"; "no decision yet" is the reason of neither
+_DRAFT_SUPPORTS = {
+    Action.APPROVE: "eligible",
+    Action.OVERTURN: "eligible",
+    Action.REJECT: "not_eligible",
+    Action.UPHOLD: "not_eligible",
+}
+
+
+def _draft_supports(action: Action, decision: str) -> None:
+    """Refused (422) when the reason drafted from the rules' decision would contradict the step: an approval recorded
+    with "the applicant does not meet the conditions" as its reason."""
+    if _DRAFT_SUPPORTS[action] == decision:
+        return
+    zh, en = DECISION_WORDS[decision]
+    raise ReasonRequired(
+        refusal(
+            RefusalCode.DRAFT_CONTRADICTS_DECISION,
+            decision_zh=zh,
+            decision_en=en,
+            action_zh=ACTION_LABELS[action][0],
+            action_en=action.value,
+        )
+    )
+
+
 def transition(engine: Engine, application_id: int, action: Action, reason: str | None, actor: str) -> dict[str, Any]:
     """Take one step; a decision without a reason gets the reason drafted from today's explanation."""
     row, person = load(engine, application_id)
@@ -189,6 +216,7 @@ def transition(engine: Engine, application_id: int, action: Action, reason: str 
     check = precheck(engine, person.id, ApplicationKind(row.kind), date.today())
     reason_zh, reason_en = (reason, reason) if reason else (None, None)
     if reason is None and action in DECISIONS:
+        _draft_supports(action, check.decision)
         reason_zh, reason_en = check.reason_zh, check.reason_en
     at = now_iso()
     with write_session(engine) as session:

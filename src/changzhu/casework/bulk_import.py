@@ -68,6 +68,26 @@ def _read(
     return digest, read, [RowError(e.line, e.column, e.reason, e.value) for e in read.errors]
 
 
+# the column a registry check's refusal is about, named in the report as the file heads it (the other refusals of a
+# registration, such as a write the database refused, concern the row as a whole)
+_REGISTRY_COLUMNS = {
+    RefusalCode.ALREADY_REGISTERED: "id_number",
+    RefusalCode.RESIDENCE_BEFORE_ID_BIRTH: "residence_since",
+    RefusalCode.RESIDENCE_IN_FUTURE: "residence_since",
+    RefusalCode.PROOF_REF_REQUIRED: "proof_ref",
+}
+
+
+def _registration_error(line: int, reg: Registration, read: TableRead, reason: Refusal) -> RowError:
+    """A registration the registry refused, named by the column its reason is about (with the cell's value, an
+    identity number masked), else by the whole row."""
+    column = _REGISTRY_COLUMNS.get(reason.code)
+    if column is None:
+        return RowError(line, "row", reason)
+    value = {"id_number": masked(reg.id_number), "residence_since": reg.residence_since.isoformat()}.get(column, "")
+    return RowError(line, read.header(column), reason, value)
+
+
 def _reject(path: Path, errors: list[RowError]) -> ImportRejected:
     return ImportRejected(str(path), sorted(errors, key=lambda e: e.line))
 
@@ -189,7 +209,7 @@ def import_residents(
                 register_in_session(session, reg, today=date.today())
                 stored += 1
             except ChangzhuError as exc:
-                errors.append(RowError(line, "row", refusal_of(exc)))
+                errors.append(_registration_error(line, reg, read, refusal_of(exc)))
         if errors and not skip_bad_rows:
             raise _reject(path, errors)
         left_out = len({e.line for e in errors})

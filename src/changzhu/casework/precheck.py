@@ -28,7 +28,7 @@ from changzhu.rules.labels import fact_labels
 from changzhu.store.db import session_scope
 from changzhu.store.resident_models import HouseholdLinkRow
 
-_DECISION_WORDS = {
+DECISION_WORDS = {
     "eligible": ("符合条件", "eligible"),
     "not_eligible": ("暂不符合条件", "not eligible"),
     "undetermined": ("尚不能判断（缺少材料）", "undetermined (facts missing)"),
@@ -89,7 +89,7 @@ def _leaves(service: ServiceExplanation) -> list[Any]:
 
 def _text(service: ServiceExplanation, lang: str) -> str:
     zh = lang == "zh"
-    word = _DECISION_WORDS[service.decision][0 if zh else 1]
+    word = DECISION_WORDS[service.decision][0 if zh else 1]
     lines = [f"{service.title}：{word}" if zh else f"{service.title}: {word}"]
     for c in _leaves(service):
         mark = {"met": "✓", "not_met": "✗", "unknown": "?"}[c.status]

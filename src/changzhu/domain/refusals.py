@@ -425,6 +425,8 @@ class RefusalCode(StrEnum):
     QUOTA_POINTS_UNASSESSED = "quota_points_unassessed"
     QUOTA_POINTS_MISSING = "quota_points_missing"
     QUOTA_TIE_BREAK_MISSING = "quota_tie_break_missing"
+    # a decision on an application without a reason of its own (casework/application_records.py)
+    DRAFT_CONTRADICTS_DECISION = "draft_contradicts_decision"
 
 
 _DATE_FORMS_ZH = "2026-06-01、2026/6/1、2026.6.1、20260601 或 2026年6月1日"
@@ -541,10 +543,10 @@ TEMPLATES: dict[RefusalCode, tuple[str, str]] = {
     ),
     RefusalCode.RESIDENCE_BEFORE_ID_BIRTH: (
         "居住起始日期早于身份证号码中的出生日期",
-        "residence_since is before the birth date in the identity number",
+        "the residence start date is before the date of birth in the identity number",
     ),
-    RefusalCode.RESIDENCE_IN_FUTURE: ("居住起始日期在未来", "residence_since is in the future"),
-    RefusalCode.PROOF_REF_REQUIRED: ("缺少证明编号", "proof_ref: a {kind} proof reference is required"),
+    RefusalCode.RESIDENCE_IN_FUTURE: ("居住起始日期在未来", "the residence start date is in the future"),
+    RefusalCode.PROOF_REF_REQUIRED: ("缺少{kind:term}证明的编号", "the reference of the {kind:term} proof is missing"),
     RefusalCode.NOT_A_PREFECTURE: (
         "{field}：{code} 不是已知的地级地区",
         "{field}: {code} is not a known prefecture-level region",
@@ -1443,6 +1445,11 @@ TEMPLATES: dict[RefusalCode, tuple[str, str]] = {
         "同分排序所需的本地社保月数未知（未上传缴费记录），缺少：{missing_zh}",
         "local insurance months for the tie-break unknown (no contribution history uploaded); missing: {missing_en}",
     ),
+    RefusalCode.DRAFT_CONTRADICTS_DECISION: (
+        "规则的判断为「{decision_zh}」，草拟的理由不能作为「{action_zh}」的理由：请写明理由",
+        "the rules find the application {decision_en}, so the drafted reason cannot be the reason to {action_en}: "
+        "give the reason",
+    ),
 }
 PLACE = "place"  # the format spec of a region code shown with its name: {region:place}
 ROLE = "role"  # the format spec of a role shown by its name: {role:role}
@@ -1452,6 +1459,9 @@ TERMS: dict[str, tuple[str, str]] = {
     "medical": ("医疗保险", "medical"),
     "unemployment": ("失业保险", "unemployment"),
     "housing_wait": ("公租房轮候", "housing wait"),
+    "employment": ("就业", "employment"),  # the kinds of proof of residence (ProofKind)
+    "housing": ("住房", "housing"),
+    "study": ("就学", "study"),
     "school": ("学籍", "school"),
     "vouchers": ("服务券", "vouchers"),
     "applied": ("已申请", "applied"),

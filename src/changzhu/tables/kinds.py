@@ -121,7 +121,14 @@ def resident_schema(declared: Sequence[Column] = ()) -> TableSchema:
                 example="440300",
                 region_level="prefecture",
             ),
-            Column("residence_since", ColumnType.DATE, "居住起始日期", "resident since", example="2019-09-01"),
+            Column(
+                "residence_since",
+                ColumnType.DATE,
+                "居住起始日期",
+                "resident since",
+                aliases=("来本市日期", "来本地日期", "来本市居住日期", "来本地居住日期"),  # a 派出所's or 社区's header
+                example="2019-09-01",
+            ),
             Column("proof_kind", ColumnType.CATEGORY, "证明类型", "proof", categories=PROOF_KINDS, example="就业"),
             Column(
                 "proof_ref",

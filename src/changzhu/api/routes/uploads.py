@@ -172,7 +172,7 @@ def _registry(
     engine: Engine, path: FilePath, kind: UploadKind, principal: Principal, skip_bad_rows: bool, dry_run: bool
 ) -> UploadResult:
     """Residents or contribution histories into the registry, through the CLI's import."""
-    first = read_upload(path, kind, ignore_unknown=True)
+    first = read_upload(path, kind)
     require_rows_inside(first, kind, principal)
     rows, shown = rows_in_file(first), preview(first, schema_for(kind))
     run = import_residents if kind == UploadKind.RESIDENT else import_contributions
