@@ -1121,7 +1121,7 @@ TEMPLATES: dict[RefusalCode, tuple[str, str]] = {
         "lon {lon}, lat {lat} is not in China (longitude about 73–136, latitude about 3–54)",
     ),
     RefusalCode.FACILITY_OUTSIDE_REGION: (
-        "经度 {lon}、纬度 {lat} 在所填地区 {region:place} 的边界外约 {km} 公里：请核对经纬度（WGS-84）或所在地区",
+        "经度 {lon}、纬度 {lat} 在所填地区 {region:place} 的边界外约 {km} 公里：请核对经纬度或所在地区",
         "lon {lon}, lat {lat} lies about {km} km outside {region:place}, the region the row names: check the"
         " coordinates (WGS-84) or the region",
     ),

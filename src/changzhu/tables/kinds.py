@@ -237,8 +237,8 @@ def _coordinates_check(frame: pl.DataFrame) -> list[RowProblem]:
         given = {"lon": f"{lon:g}", "lat": f"{lat:g}"}
         if not (_within(lon, LON_RANGE) and _within(lat, LAT_RANGE)):
             swapped = _within(lat, LON_RANGE) and _within(lon, LAT_RANGE)
-            why = RefusalCode.LON_LAT_SWAPPED if swapped else RefusalCode.LON_LAT_OUTSIDE_CHINA
-            problems.append(RowProblem(row, "lon", refusal(why, **given)))
+            code_of = RefusalCode.LON_LAT_SWAPPED if swapped else RefusalCode.LON_LAT_OUTSIDE_CHINA
+            problems.append(RowProblem(row, "lon", refusal(code_of, **given)))
             continue
         outside = None if code is None else km_outside(code, lon, lat)
         if outside is not None and outside > OUTSIDE_KM:

@@ -152,7 +152,7 @@ def _results(request: Request, run_id: str) -> pl.DataFrame:
     row = _queue(request).get(run_id)
     if row.status != "done" or row.result_parquet is None:
         raise Conflict(refusal(RefusalCode.RUN_NOT_DONE, run_id=str(run_id), status=str(row.status)))
-    sample = float((row.summary or {}).get("sample") or row.settings["sample"])
+    sample = float(str((row.summary or {}).get("sample") or row.settings["sample"]))
     return result_frame(row.result_parquet).with_columns(pl.lit(synthetic(sample)).alias(ESTIMATE_NOTE))
 
 
