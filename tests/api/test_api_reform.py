@@ -11,6 +11,7 @@ from api_support import Service, start_service
 from sqlalchemy import update
 
 from changzhu.api.scenario_runs import MAX_WAITING
+from changzhu.domain.estimates import synthetic
 from changzhu.simulation.bands import BANDS
 from changzhu.store.db import session_scope
 from changzhu.store.scenario_models import ScenarioRunRow
@@ -151,6 +152,8 @@ def test_run_covers_the_effective_year_and_reports_groups_with_intervals(service
     assert gd_cities and {r["group"][:2] for r in gd_cities} == {"44"}
     csv = service.client.get(f"/api/v1/scenarios/runs/{run['run_id']}/results?format=csv&limit=100", headers=nat)
     assert csv.status_code == 200 and pl.read_csv(io.BytesIO(csv.content)).height == 100
+    # a downloaded file says on every row that its figures are estimates from the run's synthetic sample
+    assert set(pl.read_csv(io.BytesIO(csv.content))["estimate_note"]) == {synthetic(0.00002)}
     whole = service.client.get(f"/api/v1/scenarios/runs/{run['run_id']}/results?format=csv&whole=true", headers=nat)
     assert pl.read_csv(io.BytesIO(whole.content)).height > 1000 + len(counties)  # every row, counties included
     xlsx = service.client.get(f"/api/v1/scenarios/runs/{run['run_id']}/results?format=xlsx&limit=10", headers=nat)
@@ -178,6 +181,7 @@ def _check_bands(service: Service, run_id: str) -> None:
     table = pl.read_csv(io.BytesIO(csv.content))
     assert csv.status_code == 200 and set(table["year"]) == {2027}
     assert {"share", "share_low", "share_high", "count", "count_low", "count_high"} <= set(table.columns)
+    assert set(table["estimate_note"]) == {synthetic(0.00002)}
 
 
 def test_a_run_survives_a_restart_and_an_unfinished_one_is_failed(db_service: Service, tmp_path: Any) -> None:

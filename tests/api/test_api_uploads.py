@@ -186,7 +186,9 @@ def test_a_city_facility_list_changes_that_city_only(service: Service) -> None:
 
 
 def test_jurisdiction_and_roles(service: Service) -> None:
-    chengdu = pl.DataFrame([{**RECORDS["facility"][0], "region_code": "510104"}]).write_csv().encode()
+    # a Chengdu district, without the Shenzhen coordinates (which would be refused as lying outside it)
+    chengdu = pl.DataFrame([{**RECORDS["facility"][0], "region_code": "510104", "lon": None, "lat": None}])
+    chengdu = chengdu.write_csv().encode()
     refused = _upload(service, "facility", "成都.csv", chengdu)
     assert refused.status_code == 403 and "line 2 (510104)" in refused.json()["message"]
     name, data = _files("facility")["utf8"]

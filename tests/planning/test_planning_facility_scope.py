@@ -56,6 +56,9 @@ def test_a_city_list_replaces_that_city_only_and_the_province_keeps_the_rest() -
     assert changed["440000"] == pytest.approx(545_196 - _estimate("prefecture")["440300"] + 23_000)
     source = provinces.filter(pl.col("region_code") == "440000")["supply_source"][0]
     assert source == "facility list for 440300; estimate for the rest"
+    # the province's figure is partly the apportioned estimate of the listed city: it says it is an estimate
+    assert provinces.filter(pl.col("region_code") == "440000")["supply_is_estimate"][0] is True
+    assert cities.filter(pl.col("region_code") == "440300")["supply_is_estimate"][0] is False
     counties = _supply("county", SHENZHEN)
     changed = _changed("county", counties)
     assert set(changed) <= {c for c in _estimate("county") if c.startswith("4403")}
@@ -81,5 +84,6 @@ def test_a_list_that_names_only_cities_keeps_the_county_estimates_and_says_so() 
         "estimate: 2019 provincial supply apportioned by local-hukou residents (the facility list "
         "gives only the prefecture total)"
     }
+    assert counties.filter(pl.col("region_code").str.starts_with("4403"))["supply_is_estimate"].all()
     with pytest.raises(PlanningInputError, match="coarser than a county"):
         _supply("county", city_totals, "county")

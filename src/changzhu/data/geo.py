@@ -13,6 +13,8 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
+import numpy as np
+
 from changzhu.data.errors import DataFileError
 
 FILES_DIR = Path(__file__).parent / "files"
@@ -91,3 +93,42 @@ def boundary_source() -> str:
 def inset_geojson() -> dict[str, Any]:
     """Provinces and the maritime line clipped to the 南海诸岛 inset window (`window`: lon0, lat0, lon1, lat1)."""
     return _read(FILES_DIR / BOUNDARIES / "inset.geojson")
+
+
+@cache
+def _rings_by_code() -> dict[str, list[Any]]:
+    """Every boundary's rings (arrays of lon, lat) by region code; a code two levels share keeps the coarser."""
+    rings: dict[str, list[Any]] = {}
+    for level in LEVELS:
+        for feature in boundaries(level)["features"]:
+            code = str(feature["properties"]["code"])
+            if code in rings:
+                continue
+            geometry = feature["geometry"]
+            polygons = geometry["coordinates"] if geometry["type"] == "MultiPolygon" else [geometry["coordinates"]]
+            rings[code] = [np.asarray(ring, dtype=float) for polygon in polygons for ring in polygon]
+    return rings
+
+
+def km_outside(code: str, lon: float, lat: float) -> float | None:
+    """How far a point lies outside region `code`'s shipped boundary, in km (0 inside; None where no boundary of
+    that code ships). The boundaries are simplified to about 1 km, so a caller allows a few km."""
+    rings = _rings_by_code().get(code)
+    if rings is None:
+        return None
+    inside = False
+    nearest = np.inf
+    scale = np.cos(np.radians(lat))  # km per degree east, relative to north, at the point's latitude
+    for ring in rings:
+        x0, y0, x1, y1 = ring[:-1, 0], ring[:-1, 1], ring[1:, 0], ring[1:, 1]
+        crosses = (y0 > lat) != (y1 > lat)
+        with np.errstate(divide="ignore", invalid="ignore"):
+            at = x0 + (lat - y0) * (x1 - x0) / (y1 - y0)
+        inside ^= bool(np.count_nonzero(crosses & (lon < at)) % 2)
+        dx, dy = (x1 - x0) * scale, y1 - y0
+        px, py = (lon - x0) * scale, lat - y0
+        length = dx * dx + dy * dy
+        with np.errstate(divide="ignore", invalid="ignore"):
+            t = np.clip(np.where(length > 0, (px * dx + py * dy) / length, 0.0), 0.0, 1.0)
+        nearest = min(nearest, float(np.min(np.hypot(px - t * dx, py - t * dy))))
+    return 0.0 if inside else nearest * 111.195  # km per degree of a great circle (mean Earth radius 6,371 km)

@@ -21,6 +21,13 @@ PROJECTION = (
     "with gravity-model migration; assumptions are the projection.* parameters"
 )
 
+SITING_ACCESS = (
+    "估算：建设前的每千人床位中，设施清单以外的床位按本地户籍常住人口分摊到地级市驻地（不是统计数）；建设后把常住口径"
+    "床位缺口平均加到 p-中位新址 / estimate: before, the beds not in a facility list are apportioned to the prefecture "
+    "seats by local-hukou residents (not a statistic); after, the resident-basis bed gap is added in equal parts at "
+    "the p-median sites"
+)
+
 
 def synthetic(fraction: float) -> str:
     """The label of a figure counted on a synthetic sample of `fraction` and scaled up."""

@@ -427,6 +427,10 @@ class RefusalCode(StrEnum):
     QUOTA_TIE_BREAK_MISSING = "quota_tie_break_missing"
     # a decision on an application without a reason of its own (casework/application_records.py)
     DRAFT_CONTRADICTS_DECISION = "draft_contradicts_decision"
+    # a facility list's coordinates against China and the region the row names (tables/kinds.py: facility_schema)
+    LON_LAT_SWAPPED = "lon_lat_swapped"
+    LON_LAT_OUTSIDE_CHINA = "lon_lat_outside_china"
+    FACILITY_OUTSIDE_REGION = "facility_outside_region"
 
 
 _DATE_FORMS_ZH = "2026-06-01、2026/6/1、2026.6.1、20260601 或 2026年6月1日"
@@ -1449,6 +1453,20 @@ TEMPLATES: dict[RefusalCode, tuple[str, str]] = {
         "规则的判断为「{decision_zh}」，草拟的理由不能作为「{action_zh}」的理由：请写明理由",
         "the rules find the application {decision_en}, so the drafted reason cannot be the reason to {action_en}: "
         "give the reason",
+    ),
+    RefusalCode.LON_LAT_SWAPPED: (
+        "经度和纬度填反了：经度 {lon} 是纬度的数值，纬度 {lat} 是经度的数值（中国境内经度约 73–136，纬度约 3–54）",
+        "longitude and latitude are swapped: lon {lon} is a latitude and lat {lat} a longitude (in China the"
+        " longitude is about 73–136 and the latitude about 3–54)",
+    ),
+    RefusalCode.LON_LAT_OUTSIDE_CHINA: (
+        "经度 {lon}、纬度 {lat} 不在中国境内（经度约 73–136，纬度约 3–54）",
+        "lon {lon}, lat {lat} is not in China (longitude about 73–136, latitude about 3–54)",
+    ),
+    RefusalCode.FACILITY_OUTSIDE_REGION: (
+        "经度 {lon}、纬度 {lat} 在所填地区 {region:place} 的边界外约 {km} 公里：请核对经纬度或所在地区",
+        "lon {lon}, lat {lat} lies about {km} km outside {region:place}, the region the row names: check the"
+        " coordinates (WGS-84) or the region",
     ),
 }
 PLACE = "place"  # the format spec of a region code shown with its name: {region:place}

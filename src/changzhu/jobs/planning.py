@@ -54,7 +54,7 @@ def run_planning(
     file or a standards table; population: a scenario population (kind `population`) in place of the census's
     counts for demand and gaps."""
     from changzhu.data.geo import province_geojson
-    from changzhu.domain.estimates import PROJECTION, labelled
+    from changzhu.domain.estimates import PROJECTION, SITING_ACCESS, labelled
     from changzhu.parameters import load_scenario
     from changzhu.planning.facilities import default_scope, replacement_summary
     from changzhu.planning.flags import mega_towns, service_flags
@@ -118,8 +118,16 @@ def run_planning(
             & (pl.col("service") == "hospital_beds")
             & (pl.col("basis") == "resident")
         )
-        sites = plan_sites(siting_province, float(beds["gap"].sum()), float(beds["supply"].sum()), p=p, scenario=reform)
-        _write(folder, "sites", sites.points)
+        sites = plan_sites(
+            siting_province,
+            float(beds["gap"].sum()),
+            float(beds["supply"].sum()),
+            p=p,
+            scenario=reform,
+            facilities=facilities,
+            facility_scope=scope,
+        )
+        _write(folder, "sites", labelled(sites.points, SITING_ACCESS))
         _write(folder, "location_results", result_rows(sites))
         progress.advance(task)
         if monitor:

@@ -5,7 +5,8 @@ Each kind is stored per *key region*: a facility list per region of its scope (a
 county's under the county), supply per province, standards and populations per region they name. A file is
 ``<root>/<key region>/<kind>.parquet`` (root: ``<data home>/uploads``), written to a temporary file and renamed,
 so a reader sees the old dataset or the new one, never half of one. A new upload replaces the stored dataset of
-each key region it names and leaves the others alone.
+each key region it names and leaves the others alone; a facility list replaces the region's stored list of the
+services it names only (a city's hospital list does not remove its school list).
 """
 
 from __future__ import annotations
@@ -85,18 +86,23 @@ def _level(code: str) -> str:
 
 def store_dataset(root: Path, kind: str, frame: pl.DataFrame, keys: pl.Series) -> list[str]:
     """Write each key region's rows of `frame` as its `kind` dataset (atomically); the regions whose stored dataset
-    was replaced."""
+    was replaced. A facility list keeps the region's stored facilities of the services it does not name."""
     replaced = []
     plain = _plain(frame)
     for region in sorted(set(keys.to_list())):
         target = _path(root, region, kind)
         target.parent.mkdir(parents=True, exist_ok=True)
+        rows = plain.filter(keys == region)
         if target.exists():
             replaced.append(region)
+            if kind == "facility":
+                named = rows["service"].unique().to_list()
+                kept = pl.read_parquet(target).filter(~pl.col("service").is_in(named))
+                rows = pl.concat([kept, rows], how="diagonal_relaxed")
         handle, temporary = tempfile.mkstemp(dir=target.parent, prefix=f".{kind}-", suffix=".parquet")
         os.close(handle)
         try:
-            plain.filter(keys == region).write_parquet(temporary)
+            rows.write_parquet(temporary)
             os.replace(temporary, target)
         finally:
             Path(temporary).unlink(missing_ok=True)

@@ -127,7 +127,9 @@ def compute_gaps(
         .with_columns(
             (pl.col("gap").clip(lower_bound=0) * pl.col("unit_cost_yuan")).alias("gap_cost_yuan"),
             (-pl.col("gap")).clip(lower_bound=0).alias("idle"),
-            (pl.col("supply_source") == SOURCE_APPORTIONED).alias("supply_is_estimate"),
+            # apportioned, or partly so: a province's supply less a listed city's estimate, a city's estimate kept
+            # for its counties when the list names only the city
+            pl.col("supply_source").str.contains("estimate", literal=True).alias("supply_is_estimate"),
             pl.when(pl.col("supply_source") == SOURCE_FACILITIES)
             .then(None)
             .otherwise(pl.lit(SUPPLY_YEAR))

@@ -1,11 +1,13 @@
 """Where to build, on the real county data of one province: new hospitals for the resident-basis bed gap.
 
 Demand points are the province's county-level units (seat coordinates) weighted by resident population. The
-existing hospitals are the prefecture seats, predefined (fixed open) in every model; the candidate new sites are
-the county seats. p-median places `p` new hospitals; maximal covering and set covering use `radius_km`.
+existing hospitals, predefined (fixed open) in every model, are the hospitals of a facility list that have
+coordinates, and the prefecture seats of the cities the list does not cover; the candidate new sites are the
+county seats. p-median places `p` new hospitals; maximal covering and set covering use `radius_km`.
 Accessibility is compared before and after: nearest-hospital distance from the models' results, and 2SFCA beds
-per 1,000 — before, the province's 2019 beds sit at the prefecture seats, apportioned by local-hukou residents
-(an estimate); after, the resident-basis gap is added in equal parts at the p-median sites.
+per 1,000 — before, a listed hospital has its own beds and the rest of the province's supply sits at the other
+prefecture seats, apportioned by local-hukou residents (an estimate); after, the resident-basis gap is added in
+equal parts at the p-median sites.
 """
 
 from __future__ import annotations
@@ -20,6 +22,7 @@ from changzhu.geography import haversine_km
 from changzhu.parameters import Scenario, parameter_tree
 from changzhu.planning.accessibility import two_step_fca
 from changzhu.planning.errors import PlanningInputError
+from changzhu.planning.facilities import region_at_level
 from changzhu.planning.location_models import LSCP, MCLP, LocationSolution, PMedian
 from changzhu.planning.population import census_table
 
@@ -31,30 +34,59 @@ class SitingPlan:
     """Results of the three models and the accessibility before and after, per demand point."""
 
     points: pl.DataFrame
-    sites: pl.DataFrame  # candidate and existing sites: region_code, name, lon, lat, existing
+    sites: pl.DataFrame  # existing then candidate sites: region_code, region_name_zh, facility_name, lon, lat, existing
     p_median: LocationSolution
     max_covering: LocationSolution
     set_covering: LocationSolution
     beds_added: float
     radius_km: float
+    listed: int = 0  # hospitals of the facility list among the existing sites
 
 
-def _sites(counties: pl.DataFrame, prefectures: pl.DataFrame) -> pl.DataFrame:
-    existing = prefectures.select(
+def _existing(
+    prefectures: pl.DataFrame, beds_supply: float, facilities: pl.DataFrame | None, scope: str | None
+) -> tuple[pl.DataFrame, np.ndarray]:
+    """The existing hospitals and their beds: the list's located hospitals (their own capacity), the seat of each
+    covered city holding its listed beds without coordinates, and the seats of the other cities sharing the rest
+    of the province's supply by local-hukou residents."""
+    seats = prefectures.select(
         pl.col("code").alias("region_code"),
         pl.col("name_zh").alias("region_name_zh"),
+        pl.lit(None, pl.String).alias("facility_name"),
         pl.col("seat_lon").fill_null(pl.col("centroid_lon")).alias("lon"),
         pl.col("seat_lat").fill_null(pl.col("centroid_lat")).alias("lat"),
         pl.lit(True).alias(EXISTING),
     )
-    new = counties.select(
-        pl.col("code").alias("region_code"),
-        pl.col("name_zh").alias("region_name_zh"),
-        pl.col("seat_lon").alias("lon"),
-        pl.col("seat_lat").alias("lat"),
-        pl.lit(False).alias(EXISTING),
+    local = (prefectures["pop_resident_2020"] - prefectures["interprov_in_migrants_2020"]).to_numpy().astype(float)
+    if facilities is None or facilities.is_empty():
+        return seats, beds_supply * local / local.sum()
+    located = facilities.filter(pl.col("lon").is_not_null() & pl.col("lat").is_not_null())
+    city = region_at_level(pl.col("region_code"), "prefecture")
+    covered = set(prefectures["code"]) if scope == "province" else set()
+    if scope == "prefecture":
+        covered = set(facilities.select(city).to_series())
+    unlocated = dict(
+        facilities.filter(pl.col("lon").is_null() | pl.col("lat").is_null())
+        .group_by(city.alias("city"))
+        .agg(pl.col("capacity").sum())
+        .iter_rows()
     )
-    return pl.concat([existing, new])
+    codes = prefectures["code"].to_list()
+    rest = [c not in covered for c in codes]
+    pool = max(beds_supply - float(facilities["capacity"].sum()), 0.0)
+    share = np.where(rest, local, 0.0)
+    seat_beds = np.where(rest, pool * share / max(share.sum(), 1.0), [unlocated.get(c, 0.0) for c in codes])
+    keep = np.asarray(rest) | (seat_beds > 0)
+    listed = located.select(
+        "region_code",
+        pl.lit(None, pl.String).alias("region_name_zh"),
+        pl.col("name").alias("facility_name"),
+        "lon",
+        "lat",
+        pl.lit(True).alias(EXISTING),
+    )
+    sites = pl.concat([seats.filter(pl.Series(keep)), listed])
+    return sites, np.concatenate([seat_beds[keep], located["capacity"].to_numpy().astype(float)])
 
 
 def plan_sites(
@@ -68,10 +100,14 @@ def plan_sites(
     time_limit: float = 60.0,
     census: Census2020 | None = None,
     scenario: Scenario | None = None,
+    facilities: pl.DataFrame | None = None,
+    facility_scope: str | None = None,
 ) -> SitingPlan:
-    """Place `p` new hospitals among the province's county seats, the prefecture hospitals kept open.
+    """Place `p` new hospitals among the province's county seats, the existing hospitals kept open.
 
-    The cover radius and the 2SFCA catchment default to the parameter tree's (planning.siting.*)."""
+    `facilities`: a facility list (its hospital_beds rows in the province are used) complete at `facility_scope`;
+    its located hospitals are existing sites and replace the seats of the cities it covers. The cover radius and
+    the 2SFCA catchment default to the parameter tree's (planning.siting.*)."""
     census = census or census_2020()
     tree = parameter_tree()
     if radius_km is None:
@@ -91,13 +127,25 @@ def plan_sites(
         pl.col("seat_lat").alias("lat"),
         pl.col("pop_resident_2020").cast(pl.Float64).alias("weight"),
     )
-    sites = _sites(counties, prefectures)
+    if facilities is not None:
+        facilities = facilities.filter(
+            (pl.col("service").cast(pl.String) == "hospital_beds")
+            & (region_at_level(pl.col("region_code"), "province") == province_code)
+        )
+    held, before_supply = _existing(prefectures, beds_supply, facilities, facility_scope)
+    candidates = counties.select(
+        pl.col("code").alias("region_code"),
+        pl.col("name_zh").alias("region_name_zh"),
+        pl.lit(None, pl.String).alias("facility_name"),
+        pl.col("seat_lon").alias("lon"),
+        pl.col("seat_lat").alias("lat"),
+        pl.lit(False).alias(EXISTING),
+    )
+    sites = pl.concat([held, candidates])
     median = PMedian.from_frames(demand, sites, p, predefined_col=EXISTING).solve(time_limit)
     covering = MCLP.from_frames(demand, sites, p, radius_km, predefined_col=EXISTING).solve(time_limit)
     cover_all = LSCP.from_frames(demand, sites, radius_km, predefined_col=EXISTING).solve(time_limit)
-    local = (prefectures["pop_resident_2020"] - prefectures["interprov_in_migrants_2020"]).to_numpy().astype(float)
     weights = demand["weight"].to_numpy()
-    before_supply = beds_supply * local / local.sum()
     added = max(beds_gap, 0.0)
     lon, lat = sites["lon"].to_numpy(), sites["lat"].to_numpy()
     existing = np.flatnonzero(sites[EXISTING].to_numpy())
@@ -119,7 +167,8 @@ def plan_sites(
         chosen(covering).alias("max_covering_site"),
         chosen(cover_all).alias("set_covering_site"),
     )
-    return SitingPlan(points, sites, median, covering, cover_all, added, radius_km)
+    listed = int(held["facility_name"].is_not_null().sum())
+    return SitingPlan(points, sites, median, covering, cover_all, added, radius_km, listed)
 
 
 def result_rows(plan: SitingPlan) -> pl.DataFrame:

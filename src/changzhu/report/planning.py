@@ -125,7 +125,7 @@ def _sites_map(plan: SitingPlan, geojson: dict[str, Any], province_code: str, la
             "color": pts["access_before_per_1000"].to_list(),
             "colorscale": "YlOrRd",
             "reversescale": True,
-            "colorbar": {"title": {"text": pick("每千人床位（建设前）", "beds / 1,000 before", lang)}},
+            "colorbar": {"title": {"text": pick("每千人床位（建设前，估算）", "beds / 1,000 before (estimate)", lang)}},
         },
         text=[
             pick(
@@ -152,15 +152,17 @@ def _sites_map(plan: SitingPlan, geojson: dict[str, Any], province_code: str, la
         mode="markers",
         marker={"symbol": "square", "size": 10, "color": "#555"},
         text=[
-            pick(
-                f"现有医院：{n}",
-                f"existing hospital: {n}",
-                lang,
-            )
-            for n in existing["region_name_zh"]
+            pick(f"现有医院：{f or n}", f"existing hospital: {f or n}", lang)
+            for f, n in zip(existing["facility_name"], existing["region_name_zh"], strict=True)
         ],
         hoverinfo="text",
-        name=pick("现有医院（地级市驻地，保留）", "existing hospitals (prefecture seats, kept open)", lang),
+        name=pick(
+            "现有医院（设施清单中的医院与其他地级市驻地，保留）" if plan.listed else "现有医院（地级市驻地，保留）",
+            "existing hospitals (the facility list's and other prefecture seats, kept open)"
+            if plan.listed
+            else "existing hospitals (prefecture seats, kept open)",
+            lang,
+        ),
     )
     chosen = pts.filter(pl.col("p_median_site"))
     each = plan.beds_added / chosen.height if chosen.height else 0.0
@@ -358,6 +360,7 @@ def planning_section(
         html_table(_towns_named(towns, names, lang), town_columns, lang, 30),
     ]
     province = names.get(province_code, province_code)
+    kept_zh, kept_en = ("设施清单中的医院与其他", "the facility list's and other ") if plan.listed else ("", "")
     result_columns = [
         Column("model", "模型", "model", _model),
         Column("status", "求解状态", "status", _status),
@@ -387,10 +390,19 @@ def planning_section(
         )
         + "</h3>",
         pick(
-            "<p>现有医院（地级市驻地）在每个模型中都保留（预设设施），模型在县城选新址。建设前后的可达性："
+            f"<p>设施清单中有坐标的 {plan.listed} 家医院替代其所在城市的地级市驻地。</p>" if plan.listed else "",
+            f"<p>The facility list's {plan.listed} located hospitals replace the seats of the cities it covers.</p>"
+            if plan.listed
+            else "",
+            lang,
+        ),
+        pick(
+            f"<p>现有医院（{kept_zh}地级市驻地）在每个模型中都保留（预设设施），"
+            "模型在县城选新址。建设前后的可达性："
             f"按需求加权的到最近医院平均距离，以及 {plan.radius_km:g} 公里内的常住人口占比。"
             "把鼠标移到地图上的点可看到地名。</p>",
-            "<p>The existing hospitals (prefecture seats) stay open in every model (predefined facilities); the models "
+            f"<p>The existing hospitals ({kept_en}prefecture"
+            " seats) stay open in every model (predefined facilities); the models "
             "place new ones at county seats. Access before and after: demand-weighted mean distance to the nearest "
             f"hospital and the share of residents within {plan.radius_km:g} km. Hover a marker on the map for its "
             "place name.</p>",

@@ -8,6 +8,7 @@ from dataclasses import dataclass
 
 import polars as pl
 
+from changzhu.data.geo import km_outside
 from changzhu.domain import field_sizes
 from changzhu.domain.person import INSURANCE_MONTH_COLUMNS, PERSON_COLUMNS
 from changzhu.domain.refusals import RefusalCode, refusal
@@ -216,14 +217,41 @@ def _service_column(services: Sequence[ServiceInfo]) -> Column:
         categories=tuple(
             Category(s.key, s.title_zh, s.key.replace("_", " "), SERVICE_WORDS.get(s.key, ())) for s in services
         ),
-        aliases=("服务类型",),
+        aliases=("服务类型", "设施类型", "类别", "学段"),
         example="hospital_beds",
     )
 
 
-def _lon_lat_check(frame: pl.DataFrame) -> list[RowProblem]:
-    half = (frame["lon"].is_null() != frame["lat"].is_null()).arg_true().to_list()
-    return [RowProblem(int(r), "lat", refusal(RefusalCode.LON_LAT_APART)) for r in half]
+LON_RANGE = (73.0, 136.0)  # China's extent in degrees, with a margin
+LAT_RANGE = (3.0, 54.0)
+OUTSIDE_KM = 3.0  # a facility this far outside its region's boundary (simplified to ~1 km) is refused
+
+
+def _within(value: float, bounds: tuple[float, float]) -> bool:
+    return bounds[0] <= value <= bounds[1]
+
+
+def _coordinates_check(frame: pl.DataFrame) -> list[RowProblem]:
+    """lon and lat both given or both empty, in China, not swapped, and inside (or within a few km of) the region
+    the row names, where its boundary ships."""
+    problems = []
+    for row, (code, lon, lat) in enumerate(frame.select("region_code", "lon", "lat").iter_rows()):
+        if (lon is None) != (lat is None):
+            problems.append(RowProblem(row, "lat", refusal(RefusalCode.LON_LAT_APART)))
+            continue
+        if lon is None:
+            continue
+        given = {"lon": f"{lon:g}", "lat": f"{lat:g}"}
+        if not (_within(lon, LON_RANGE) and _within(lat, LAT_RANGE)):
+            swapped = _within(lat, LON_RANGE) and _within(lon, LAT_RANGE)
+            code_of = RefusalCode.LON_LAT_SWAPPED if swapped else RefusalCode.LON_LAT_OUTSIDE_CHINA
+            problems.append(RowProblem(row, "lon", refusal(code_of, **given)))
+            continue
+        outside = None if code is None else km_outside(code, lon, lat)
+        if outside is not None and outside > OUTSIDE_KM:
+            why = refusal(RefusalCode.FACILITY_OUTSIDE_REGION, region=code, km=f"{outside:,.0f}", **given)
+            problems.append(RowProblem(row, "lon", why))
+    return problems
 
 
 def facility_schema(services: Sequence[ServiceInfo]) -> TableSchema:
@@ -233,10 +261,43 @@ def facility_schema(services: Sequence[ServiceInfo]) -> TableSchema:
         "设施清单",
         "facility list",
         (
-            Column("facility_id", ColumnType.TEXT, "设施编号", "facility id", example="SZ-H-001"),
-            Column("name", ColumnType.TEXT, "名称", "name", aliases=("设施名称", "机构名称"), example="深圳市人民医院"),
+            Column(
+                "facility_id",
+                ColumnType.TEXT,
+                "设施编号",
+                "facility id",
+                required=False,  # offices' lists often have none; where given, each must be unique
+                nullable=True,
+                aliases=("编号", "序号", "机构代码", "学校代码", "学校标识码"),
+                example="SZ-H-001",
+            ),
+            Column(
+                "name",
+                ColumnType.TEXT,
+                "名称",
+                "name",
+                aliases=("设施名称", "机构名称", "学校名称", "医院名称", "单位名称"),
+                example="深圳市人民医院",
+            ),
             _service_column(services),
-            Column("region_code", ColumnType.REGION, "所在地区", "region", aliases=("区县", "地区"), example="440303"),
+            Column(
+                "region_code",
+                ColumnType.REGION,
+                "所在地区",
+                "region",
+                aliases=("区县", "地区", "所在区", "所在区县", "行政区", "行政区划代码"),
+                example="440303",
+            ),
+            Column(
+                "address",
+                ColumnType.TEXT,
+                "地址",
+                "address",
+                required=False,
+                nullable=True,
+                aliases=("详细地址",),
+                example="深圳市罗湖区东门北路1017号",
+            ),
             Column(
                 "capacity",
                 ColumnType.NUMBER,
@@ -254,9 +315,7 @@ def facility_schema(services: Sequence[ServiceInfo]) -> TableSchema:
                 "longitude",
                 required=False,
                 nullable=True,
-                unit="degrees",
-                minimum=73.0,
-                maximum=136.0,
+                unit="degrees (WGS-84)",
                 example="114.12",
             ),
             Column(
@@ -266,13 +325,11 @@ def facility_schema(services: Sequence[ServiceInfo]) -> TableSchema:
                 "latitude",
                 required=False,
                 nullable=True,
-                unit="degrees",
-                minimum=3.0,
-                maximum=54.0,
+                unit="degrees (WGS-84)",
                 example="22.55",
             ),
         ),
-        checks=(_unique("facility_id"), _lon_lat_check),
+        checks=(_unique("facility_id"), _coordinates_check),
         records_key="facilities",
     )
 

@@ -41,6 +41,7 @@ from changzhu.api.scenario_runs import (
     describe_run,
     result_frame,
 )
+from changzhu.domain.estimates import synthetic
 from changzhu.domain.refusals import RefusalCode, refusal
 from changzhu.rules.errors import ScenarioError
 from changzhu.simulation.breakdown import DIMENSIONS as BREAKDOWN_DIMENSIONS
@@ -143,11 +144,21 @@ def runs(
     return dicts_page_as([describe_run(r) for r in rows], total, limit, offset, fmt, "runs")
 
 
+ESTIMATE_NOTE = "estimate_note"  # the `estimate` column holds the figure, so the label of what it is goes here
+
+
 def _results(request: Request, run_id: str) -> pl.DataFrame:
+    """A finished run's results, each row saying it is an estimate from the run's synthetic sample (its files too)."""
     row = _queue(request).get(run_id)
     if row.status != "done" or row.result_parquet is None:
         raise Conflict(refusal(RefusalCode.RUN_NOT_DONE, run_id=str(run_id), status=str(row.status)))
-    return result_frame(row.result_parquet)
+    sample = float(str((row.summary or {}).get("sample") or row.settings["sample"]))
+    return result_frame(row.result_parquet).with_columns(pl.lit(synthetic(sample)).alias(ESTIMATE_NOTE))
+
+
+def _noted(frame: pl.DataFrame, results: pl.DataFrame) -> pl.DataFrame:
+    """`frame`, made from a run's `results`, with their estimate note on every row."""
+    return frame.with_columns(pl.lit(results[ESTIMATE_NOTE].first(), pl.String).alias(ESTIMATE_NOTE))
 
 
 @router.get(
@@ -173,7 +184,7 @@ def compare(
         return frame.select(
             *keys,
             pl.col("scenario").alias(f"scenario_{tag}"),
-            *[pl.col(c).alias(f"{c}_{tag}") for c in ("estimate", "low", "high", "note")],
+            *[pl.col(c).alias(f"{c}_{tag}") for c in ("estimate", "low", "high", "note", ESTIMATE_NOTE)],
         )
 
     joined = national(a, "a").join(national(b, "b"), on=keys, how="full", coalesce=True)
@@ -238,7 +249,8 @@ def bands(
     """Households and persons whose yearly benefit value gains or loses (five bands, PolicyEngine-style), nationally
     and by income decile: share of the group (with a 90% interval) and count (estimate and interval)."""
     require_analyst(principal)
-    frame = band_table(_results(request, run_id))
+    results = _results(request, run_id)
+    frame = _noted(band_table(results), results)
     if year is not None:
         frame = frame.filter(pl.col("year") == year)
     return frame_page_as(frame, limit, offset, fmt, f"run_{run_id}_bands")

@@ -11,6 +11,7 @@ CZ.ready(async () => {
   const province = (code, nameZh) => (provinces.has(code) ? CZ.name(provinces.get(code)) : nameZh);
   const named = r => province(r.region_code, r.region_name_zh);
   const measures = await CZ.api("/fiscal/equity/measures");
+  const yuan = key => CZ.t("unit.in_yuan", {label: CZ.t(key)});  // a column of yuan amounts says so
   const ALLOCATIONS = [["LP", "fiscal.lp"], ["per registered", "fiscal.per_registered"], ["per resident", "fiscal.per_resident"]];
   const allocationName = label => {
     const known = ALLOCATIONS.find(([start]) => String(label).startsWith(start));
@@ -26,13 +27,13 @@ CZ.ready(async () => {
       {type: "bar", name: CZ.t("fiscal.per_registered"), x: names, y: rows.map(r => perHead(r, "per_registered_head_yuan"))},
       {type: "bar", name: CZ.t("fiscal.per_resident"), x: names, y: rows.map(r => perHead(r, "per_resident_head_yuan"))},
     ], {barmode: "group", height: 460, margin: {t: 20, l: 60, r: 10, b: 90}, legend: {orientation: "h"},
-        yaxis: {title: {text: "yuan / " + CZ.t("col.resident")}}}, {displaylogo: false, responsive: true});
+        yaxis: {title: {text: CZ.t("fiscal.yuan_per_resident")}}}, {displaylogo: false, responsive: true});
     CZ.table(document.getElementById("fiscal-table"), [
       {label: CZ.t("col.region"), fmt: named},
       {label: CZ.t("col.resident"), num: true, fmt: r => CZ.fmt(r.resident)},
-      {label: CZ.t("fiscal.lp"), num: true, fmt: r => CZ.fmt(r.lp_yuan)},
-      {label: CZ.t("fiscal.per_registered"), num: true, fmt: r => CZ.fmt(r.per_registered_head_yuan)},
-      {label: CZ.t("fiscal.per_resident"), num: true, fmt: r => CZ.fmt(r.per_resident_head_yuan)},
+      {label: yuan("fiscal.lp"), num: true, fmt: r => CZ.fmt(r.lp_yuan)},
+      {label: yuan("fiscal.per_registered"), num: true, fmt: r => CZ.fmt(r.per_registered_head_yuan)},
+      {label: yuan("fiscal.per_resident"), num: true, fmt: r => CZ.fmt(r.per_resident_head_yuan)},
     ], rows);
     // one row per equity measure (its label), one column per allocation (its translated name)
     const equity = await CZ.api("/fiscal/equity?" + q);

@@ -195,12 +195,12 @@ async function render() {
     }
     const [x0, y0] = inset(...INSET_WINDOW[0]), [x1, y1] = inset(...INSET_WINDOW[1]);
     shapesLayout.push({type: "rect", x0, y0, x1, y1, line: {color: "#555", width: 1}});
-    annotations.push({x: x1, y: y0, xref: "x", yref: "y", text: "南海诸岛", showarrow: false, xanchor: "right",
-      yanchor: "bottom", font: {size: 11}});
+    annotations.push({x: x1, y: y0, xref: "x", yref: "y", text: CZ.t("map.south_sea"), showarrow: false, xanchor: "right",
+      yanchor: "bottom", font: {size: document.getElementById("map").clientWidth < 600 ? 8 : 11}});
   }
   traces.push({x: [null], y: [null], mode: "markers", hoverinfo: "skip", showlegend: false,
     marker: {colorscale: PLOTLY_SCALE, cmin: isShare() ? lo * 100 : lo, cmax: isShare() ? hi * 100 : hi, color: [lo], showscale: true,
-      colorbar: legend(isShare() ? CZ.t("map.unit_share") : CZ.t("map.unit_gap"))}});
+      colorbar: legend(isShare() ? CZ.t("map.unit_share") : CZ.t("map.unit_gap") + " · " + CZ.t("unit." + measure().slice(4)))}});
   codes.push(null);
   const xaxis = {visible: false}, yaxis = {visible: false, scaleanchor: "x"};
   if (level === "province") {

@@ -44,6 +44,6 @@ CZ.ready(async () => {
       {type: "bar", name: CZ.t("svc.demand_registered"), x: names, y: registered.map(r => r.demand)},
       {type: "scatter", mode: "markers", name: CZ.t("svc.supply"), x: names, y: resident.map(r => r.supply)},
     ], {title: {text: CZ.t("service." + service)}, barmode: "group", height: 360, margin: {t: 40, l: 70, r: 10, b: 90},
-        legend: {orientation: "h"}}, {displaylogo: false, responsive: true});
+        yaxis: {title: {text: CZ.t("unit." + service)}}, legend: {orientation: "h"}}, {displaylogo: false, responsive: true});
   }
 });
