@@ -10,7 +10,6 @@ and makes a directory the workers share for outputs built once per session (CHAN
 
 from __future__ import annotations
 
-import fcntl
 import importlib.util
 import os
 import pickle
@@ -31,6 +30,7 @@ from sqlalchemy.exc import OperationalError
 
 from chromium_support import chromium  # noqa: F401  # the session's one browser, a fixture for every directory
 from db_templates import PG_ADMIN_URL, SESSION_ENV, TEMPLATE_PREFIX, template_copy
+from session_files import built_once
 
 if TYPE_CHECKING:
     import polars as pl
@@ -202,21 +202,6 @@ def database_url(request: pytest.FixtureRequest) -> str:
     """A fresh database URL, once on SQLite and once on PostgreSQL."""
     name = "sqlite_url" if request.param == "sqlite" else "postgres_url"
     return str(request.getfixturevalue(name))
-
-
-def built_once(name: str, build: Callable[[Path], None]) -> Path:
-    """The folder `name` in the session's shared directory, filled by `build` once per test session: by whichever
-    xdist worker asks first, under a file lock, while the others wait and then read what it made."""
-    root = Path(os.environ["CHANGZHU_TEST_SHARED"])
-    folder = root / name
-    with open(root / f"{name}.lock", "w") as lock:
-        fcntl.flock(lock, fcntl.LOCK_EX)
-        if not (folder / ".complete").exists():
-            shutil.rmtree(folder, ignore_errors=True)
-            folder.mkdir()
-            build(folder)
-            (folder / ".complete").touch()
-    return folder
 
 
 VALIDATION_SAMPLE = 2e-4  # the validation tests' synthetic sample (docs/validation.md: 1e-3 by default)

@@ -24,6 +24,7 @@ from sqlalchemy import Engine, create_engine, select, text
 from sqlalchemy.engine import make_url
 
 from db_templates import PG_ADMIN_URL, template_copy
+from session_files import built_once
 
 warnings.filterwarnings("ignore", message="Using `httpx` with")
 
@@ -201,13 +202,18 @@ class Service:
 
 
 @pytest.fixture(scope="session")
-def populated_sqlite(tmp_path_factory: pytest.TempPathFactory, identity_key_env: None) -> tuple[Path, dict[str, str]]:
-    """A populated SQLite file, built once and copied for each test."""
-    path = tmp_path_factory.mktemp("api_template") / "changzhu.sqlite3"
-    engine = make_engine(f"sqlite:///{path}")
+def populated_sqlite(identity_key_env: None) -> tuple[Path, dict[str, str]]:
+    """A populated SQLite file and its person keys, built once per test session (by the first xdist worker that asks,
+    `built_once`; `populate` costs about 5 s of CPU) and copied for each test: never opened as it is."""
+    folder = built_once("populated_sqlite", _populate_sqlite)
+    return folder / "changzhu.sqlite3", json.loads((folder / "people.json").read_text(encoding="utf-8"))
+
+
+def _populate_sqlite(folder: Path) -> None:
+    engine = make_engine(f"sqlite:///{folder / 'changzhu.sqlite3'}")
     people = populate(engine)
     engine.dispose()
-    return path, people
+    (folder / "people.json").write_text(json.dumps(people), encoding="utf-8")
 
 
 def _settings(engine: Engine, keys_dir: Path) -> ApiSettings:

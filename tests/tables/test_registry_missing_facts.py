@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 from datetime import date
 from pathlib import Path
 
@@ -16,8 +17,10 @@ from changzhu.api.auth.roles import Role
 from changzhu.casework.applications import ApplicationKind
 from changzhu.casework.precheck import precheck
 from changzhu.cli.main import app
+from changzhu.domain.lang import Lang
+from changzhu.domain.services import Service
 from changzhu.registry import person_frame
-from changzhu.registry.decide import evaluate_registered
+from changzhu.registry.decide import FACT_VALUES, evaluate_registered, filled, missing_facts, variants
 from changzhu.registry.explained import explain_registered
 from changzhu.registry.identity import check_char
 from changzhu.rules import evaluate as plain_evaluate
@@ -139,3 +142,55 @@ def test_a_child_without_a_household_link_is_undetermined_unless_no_parent_lives
     assert "? the parent holds a residence permit here (unknown: no parent linked)" in checked.explanation_en
     assert "? 父母持有本地居住证（未知：未关联父母记录）" in checked.explanation_zh
     assert precheck(registered, none_here, ApplicationKind.SCHOOL_PLACE, date(2026, 6, 1)).decision == "not_eligible"
+
+
+def test_a_precheck_decides_a_record_lacking_facts_once_for_both_languages(
+    registered: Engine, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """evaluate_registered (every value of the missing facts, the costly part) runs once for the zh and en texts,
+    not once per language, and gives the explanation each language would get alone."""
+    import changzhu.registry.explained as explained
+
+    table = person_frame(registered)
+    pid = int(table["person_id"][0])
+    on = date(2026, 6, 1)
+    alone = {lang: explain_registered(table, on, pid, services=[Service.RESIDENCE_PERMIT], lang=lang) for lang in Lang}
+    calls: list[int] = []
+
+    def counted(*args: object, **kwargs: object) -> pl.DataFrame:
+        calls.append(1)
+        return evaluate_registered(*args, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(explained, "evaluate_registered", counted)
+    checked = precheck(registered, pid, ApplicationKind.RESIDENCE_PERMIT, on)
+    assert len(calls) == 1
+    assert checked.decision == alone[Lang.ZH].services[0].decision == "undetermined"
+    assert [n["label_zh"] for n in checked.needs] == alone[Lang.ZH].services[0].needs
+    assert [n["label_en"] for n in checked.needs] == alone[Lang.EN].services[0].needs
+
+
+def test_the_variants_of_a_record_are_each_combination_filled_in_turn(registered: Engine) -> None:
+    """The table evaluate_registered decides (built at once) is the record `filled` with each combination of its
+    missing facts' values, in itertools.product order, each copy's person_id and parent_id past the previous copy's."""
+    table = person_frame(registered)
+    on = date(2026, 6, 1)
+    missing = missing_facts(table)
+    assert len(missing) >= 8  # every core fact but what the registration gave
+    groups = (  # every missing fact in some group (all at once: 2,560 tables, seconds of `filled` for the check)
+        ["employed", "criminal_record", "housing", "income_per_capita_month"],
+        ["si_months_local", "si_months_total", "medical_months_local", "prior_si_months"],  # with lifetime months
+        ["education", "si_months_total"],
+        ["si_months_local", "si_months_total"],
+    )
+    for facts in ([f for f in group if f in missing] for group in groups):
+        span = int(table["person_id"].max()) + 1  # type: ignore[arg-type]
+        combos = itertools.product(*(FACT_VALUES[f] for f in facts))
+        one_by_one = pl.concat(
+            filled(table, dict(zip(facts, combo, strict=True)), on).with_columns(
+                pl.col("person_id") + v * span, pl.col("parent_id") + v * span
+            )
+            for v, combo in enumerate(combos)
+        )
+        built = variants(table, facts, on)
+        assert built.schema == one_by_one.schema
+        assert built.equals(one_by_one, null_equal=True), facts

@@ -17,7 +17,8 @@ def _page(office: Office, username: str, size: tuple[int, int], lang: str) -> An
     return page
 
 
-def _apply_in_guangzhou(office: Office, person_key: str) -> None:
+def _apply_in_guangzhou(office: Office, person_key: str) -> Any:
+    """Guangzhou's caseworker applies for the worker's pension from the worker's page; that page."""
     page = _page(office, "cw_gz", DESKTOP, "en")
     page.goto(f"{office.url}/office/residents/{person_key}")
     page.wait_for_selector(".record")
@@ -26,6 +27,7 @@ def _apply_in_guangzhou(office: Office, person_key: str) -> None:
     page.locator(".el-dialog:visible button", has_text="Confirm").click()
     expect(page.locator(".el-dialog:visible")).to_have_count(0)
     expect(page.locator("#pane-transfers .transfer-waiting")).to_have_count(1)
+    return page
 
 
 def _rows(page: Any) -> list[list[str]]:
@@ -37,7 +39,7 @@ def test_chengdu_finds_and_releases_what_guangzhou_applied_for(
     office: Office, populated_sqlite: tuple[Any, dict[str, str]]
 ) -> None:
     people = populated_sqlite[1]
-    _apply_in_guangzhou(office, people["gz"])
+    guangzhou = _apply_in_guangzhou(office, people["gz"])
 
     phone = _page(office, "cw_cd", PHONE, "zh")
     phone.click("#menu-button")
@@ -89,7 +91,6 @@ def test_chengdu_finds_and_releases_what_guangzhou_applied_for(
     expect(page.locator("#release-table .el-table__row")).to_have_count(0)
     expect(page.locator("#release-table")).to_contain_text("No transfer waits for your release")
 
-    guangzhou = _page(office, "cw_gz", DESKTOP, "en")
     guangzhou.goto(f"{office.url}/office/residents/{people['gz']}")
     guangzhou.wait_for_selector(".record")
     guangzhou.click("#tab-account")

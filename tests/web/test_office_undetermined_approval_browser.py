@@ -31,7 +31,8 @@ def test_approving_an_undetermined_application_warns_and_names_the_missing_facts
     mover = populated_sqlite[1]["mover"]  # lives in Chengdu; no employment or housing on file
     page = office.open(DESKTOP, "en")
     office.login(page, "cw_cd")
-    page.goto(_in_review(office, page, mover, "residence_permit"))
+    application = _in_review(office, page, mover, "residence_permit")
+    page.goto(application)
     page.click("#transition-approve")
     warning = page.locator("#transition-undetermined")
     expect(warning).to_contain_text("The rules have not decided yet")
@@ -40,16 +41,14 @@ def test_approving_an_undetermined_application_warns_and_names_the_missing_facts
         expect(warning).to_contain_text(fact)
     office.shot(page, "approve_undetermined_en_1366")
 
-    phone = office.open(PHONE, "zh")
+    phone = office.open(PHONE, "zh")  # the same application, still in review (the dialog above was not confirmed)
     office.login(phone, "cw_cd")
-    phone.goto(_in_review(office, phone, mover, "residence_permit"))
+    phone.goto(application)
     phone.click("#transition-approve")
     expect(phone.locator("#transition-undetermined")).to_contain_text("规则尚未作出判断")
     expect(phone.locator("#transition-undetermined")).to_contain_text("缺少：")
 
-    decided = office.open(DESKTOP, "en")  # the mover's dibao: decided (not eligible), so no warning
-    office.login(decided, "cw_cd")
-    decided.goto(_in_review(office, decided, mover, "dibao"))
-    decided.click("#transition-reject")
-    expect(decided.locator(".el-dialog:visible #transition-reason")).not_to_have_value("")
-    expect(decided.locator("#transition-undetermined")).to_have_count(0)
+    page.goto(_in_review(office, page, mover, "dibao"))  # the mover's dibao: decided (not eligible), so no warning
+    page.click("#transition-reject")
+    expect(page.locator(".el-dialog:visible #transition-reason")).not_to_have_value("")
+    expect(page.locator("#transition-undetermined")).to_have_count(0)

@@ -19,7 +19,7 @@ from sqlalchemy import Engine, func, select
 
 from changzhu.casework.applications import KIND_SERVICE, ApplicationKind
 from changzhu.domain.lang import Lang
-from changzhu.registry.explained import explain_registered
+from changzhu.registry.explained import explain_registered, registered_decisions
 from changzhu.registry.frames import person_frame
 from changzhu.rules.catalog import policies_in_use, resolve
 from changzhu.rules.errors import PolicyError
@@ -194,13 +194,19 @@ def precheck(engine: Engine, person_id: int, kind: ApplicationKind, on: date) ->
     parent = parent_of(engine, person_id)
     table = person_frame(engine, [person_id] if parent is None else [person_id, parent])
     service = KIND_SERVICE[kind]
-    zh, en = (explain_registered(table, on, person_id, services=[service], lang=lang) for lang in (Lang.ZH, Lang.EN))
+    decided = registered_decisions(table, on)  # decided once for every explanation below (the costly part)
+    zh, en = (
+        explain_registered(table, on, person_id, services=[service], lang=lang, decided=decided)
+        for lang in (Lang.ZH, Lang.EN)
+    )
     s_zh, s_en = _service(zh), _service(en)
     points = None
     if kind in (ApplicationKind.POINTS, ApplicationKind.HUKOU):
         points = _own_points(zh, en)
     elif kind == ApplicationKind.SCHOOL_PLACE and parent is not None:
-        points = _own_points(*(explain_registered(table, on, parent, services=[], lang=x) for x in (Lang.ZH, Lang.EN)))
+        points = _own_points(
+            *(explain_registered(table, on, parent, services=[], lang=x, decided=decided) for x in (Lang.ZH, Lang.EN))
+        )
         if points is not None:
             points["of"] = "parent"
     region = str(table["residence_region"][0])

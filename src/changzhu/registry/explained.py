@@ -55,6 +55,12 @@ def lacking(people: pl.DataFrame) -> dict[int, list[str]]:
     return out
 
 
+def registered_decisions(people: pl.DataFrame, on: date, scenario: Scenario | None = None) -> pl.DataFrame | None:
+    """What explain_registered lays over the explanation of a table lacking core facts: evaluate_registered of every
+    service (a condition may cite any) under every value of the missing facts; None when no fact is missing."""
+    return evaluate_registered(people, on, scenario=scenario) if lacking(people) else None
+
+
 def explain_registered(
     people: pl.DataFrame,
     on: date,
@@ -63,15 +69,20 @@ def explain_registered(
     lang: Lang,
     scenario: Scenario | None = None,
     services: list[Service] | None = None,
+    decided: pl.DataFrame | None = None,
 ) -> Explanation:
-    """The explanation of one registered person (the table holds them and their parent or children, if any)."""
+    """The explanation of one registered person (the table holds them and their parent or children, if any).
+
+    `decided` is registered_decisions(people, on, scenario) when the caller has it: several explanations of one table
+    (each language, a parent's points) then decide it once."""
     gaps = lacking(people)
     if not gaps:
         return explain(people, on, person_id=person_id, scenario=scenario, services=services, lang=lang)
     missing = sorted({f for facts in gaps.values() for f in facts})
     one_value = filled(people, {f: FACT_VALUES[f][0] for f in missing}, on)
     shown = explain(one_value, on, person_id=person_id, scenario=scenario, services=services, lang=lang)
-    decided = evaluate_registered(people, on, scenario=scenario)  # every service: conditions may cite any
+    if decided is None:
+        decided = evaluate_registered(people, on, scenario=scenario)  # every service: conditions may cite any
     overlay = _Overlay(
         {int(r["person_id"]): r for r in decided.iter_rows(named=True)},
         dict(zip(people["person_id"].to_list(), people["parent_id"].to_list(), strict=True)),
