@@ -20,6 +20,7 @@ ON = date(2026, 6, 1)
 # cities with their own rules (Beijing, Tianjin, Shanghai, Guangzhou, Chengdu) and two under the national ones only
 CITIES = ["110100", "120100", "310100", "440100", "510100", "440300", "320500"]
 FACTS = list(FACT_VALUES)
+NO_HISTORY = ("si_months_local", "si_months_total", "medical_months_local")
 
 
 @st.composite
@@ -56,8 +57,10 @@ def registries(draw: st.DrawFn) -> pl.DataFrame:
             "criminal_record": draw(st.booleans()),
             "parent_lives_here": draw(st.sampled_from([None, False, True])),
         }
-        # (prior months are known 0 where there is no previous place: the registry never lacks them there)
-        lacking = draw(st.sets(st.sampled_from([f for f in FACTS if prior or f != "prior_si_months"]), max_size=4))
+        # often no contribution history (the three months unknown); prior months are known 0 where there is no
+        # previous place: the registry never lacks them there
+        lacking = draw(st.sets(st.sampled_from([f for f in FACTS if prior or f != "prior_si_months"]), max_size=3))
+        lacking |= draw(st.sampled_from([set(), set(NO_HISTORY)]))
         rows.append({k: None if k in lacking else v for k, v in row.items()})
     return pl.DataFrame(rows, schema={name: PERSON_SCHEMA[name] for name in rows[0]})
 
