@@ -49,7 +49,7 @@ def _with_controls(service: Service, overrides: dict[str, Any]) -> TestClient:
 def test_controls_are_dated_parameters_with_sources() -> None:
     c = controls_for(BudgetKind.VOUCHERS, "510100", date(2026, 11, 1), None)
     assert (c.max_fen, c.approval_above_fen, c.budget.limit_fen) == (5_000_000, 1_000_000, 20_000_000_000)
-    assert all("project decision" in source for source in c.sources.values())
+    assert all("本项目设定" in source for source in c.sources.values())  # a project decision, not a regulation
     reform = Scenario.from_overrides({"510100": {"controls.voucher.max_value_yuan": 80000}})
     assert controls_for(BudgetKind.VOUCHERS, "510100", date(2026, 11, 1), reform).max_fen == 8_000_000
     assert controls_for(BudgetKind.VOUCHERS, "440100", date(2026, 11, 1), reform).max_fen == 5_000_000

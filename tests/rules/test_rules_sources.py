@@ -14,11 +14,13 @@ import yaml
 
 from changzhu.domain.services import Service
 from changzhu.rules import explain
-from changzhu.rules.catalog import POLICY_DIR, load_policy_dir, policies_in_use
+from changzhu.rules.catalog import POLICY_DIR, load_policy_dir, policies_in_use, scheme_conditions
+from changzhu.rules.indicators import flat
 
 CJK = re.compile(r"[\u3400-\u9fff]")
 LATIN = re.compile(r"[A-Za-z]")
 NOTES = ("unverified", "from memory", "seed 004", "design choice", "placeholder")
+ADDRESS = re.compile(r"https?://[\w./%?=&#:~-]+")  # a web address cited: the same in both languages
 
 
 def _cited() -> list[tuple[str, tuple[str, str]]]:
@@ -77,3 +79,30 @@ def test_explanations_cite_in_their_own_language() -> None:
         assert not LATIN.search(s_zh.source) and not CJK.search(s_en.source), (s_zh.source, s_en.source)
     for p_zh, p_en in zip(zh.points, en.points, strict=True):
         assert not LATIN.search(p_zh.source) and not CJK.search(p_en.source)
+
+
+def _one_string_sources() -> list[tuple[str, str]]:
+    """Every source written as one string that a page shows in both languages: a parameter value's, a declared
+    input's, a condition's, an indicator's, an unmodelled indicator's and an agreement's."""
+    policies = policies_in_use()
+    out = [(f"agreement {a.id}", a.source) for a in policies.agreements]
+    for code, j in policies.jurisdictions.items():
+        out += [(f"{code} {key} {v.since}", v.source) for key, p in j.parameters.items() for v in p.values]
+        out += [(f"{code} input {name}", spec.source) for name, spec in j.inputs.items()]
+        rules = [rule.rule for rule in j.services.values()]
+        rules += [c for scheme in j.schemes.values() for c in scheme_conditions(scheme)]
+        nodes = [node for c in rules for node in c.walk() if node.source]
+        out += [(f"{code} condition {node.title('en')}", node.source) for node in nodes]
+        for name, scheme in j.schemes.items():
+            out += [(f"{code} {name}.{ind.name}", ind.source) for ind in flat(scheme.indicators) if ind.source]
+            out += [(f"{code} {name} unmodelled {u.name}", u.source) for u in scheme.unmodelled]
+    return out
+
+
+def test_a_one_string_source_is_a_citation_without_english_remarks() -> None:
+    """A one-string source is shown as written on the Chinese page too: a citation (document, article, figures, web
+    address), never a remark in English; the project's remarks go in a parameter value's note or a YAML comment."""
+    sources = _one_string_sources()
+    assert len(sources) > 150
+    english = [(where, text) for where, text in sources if re.search(r"[A-Za-z]{2,}", ADDRESS.sub("", text))]
+    assert not english, english

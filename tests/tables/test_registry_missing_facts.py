@@ -20,7 +20,7 @@ from changzhu.cli.main import app
 from changzhu.domain.lang import Lang
 from changzhu.domain.services import Service
 from changzhu.registry import person_frame
-from changzhu.registry.decide import FACT_VALUES, evaluate_registered, filled, missing_facts, variants
+from changzhu.registry.decide import FACT_VALUES, _grid, evaluate_registered, filled, missing_facts
 from changzhu.registry.explained import explain_registered
 from changzhu.registry.identity import check_char
 from changzhu.rules import evaluate as plain_evaluate
@@ -171,7 +171,7 @@ def test_a_precheck_decides_a_record_lacking_facts_once_for_both_languages(
 
 def test_the_variants_of_a_record_are_each_combination_filled_in_turn(registered: Engine) -> None:
     """The table evaluate_registered decides (built at once) is the record `filled` with each combination of its
-    missing facts' values, in itertools.product order, each copy's person_id and parent_id past the previous copy's."""
+    missing facts' values, in itertools.product order."""
     table = person_frame(registered)
     on = date(2026, 6, 1)
     missing = missing_facts(table)
@@ -183,14 +183,8 @@ def test_the_variants_of_a_record_are_each_combination_filled_in_turn(registered
         ["si_months_local", "si_months_total"],
     )
     for facts in ([f for f in group if f in missing] for group in groups):
-        span = int(table["person_id"].max()) + 1  # type: ignore[arg-type]
         combos = itertools.product(*(FACT_VALUES[f] for f in facts))
-        one_by_one = pl.concat(
-            filled(table, dict(zip(facts, combo, strict=True)), on).with_columns(
-                pl.col("person_id") + v * span, pl.col("parent_id") + v * span
-            )
-            for v, combo in enumerate(combos)
-        )
-        built = variants(table, facts, on)
+        one_by_one = pl.concat(filled(table, dict(zip(facts, combo, strict=True)), on) for combo in combos)
+        built = _grid(table, facts, on)
         assert built.schema == one_by_one.schema
         assert built.equals(one_by_one, null_equal=True), facts

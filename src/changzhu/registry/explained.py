@@ -21,7 +21,7 @@ import polars as pl
 from changzhu.domain.lang import Lang
 from changzhu.domain.person import INSURANCE_MONTH_COLUMNS
 from changzhu.domain.services import Service
-from changzhu.registry.decide import FACT_VALUES, evaluate_registered, filled
+from changzhu.registry.decide import FACT_VALUES, READ_AS, evaluate_registered, filled
 from changzhu.rules import explain
 from changzhu.rules.catalog import policies_in_use
 from changzhu.rules.explain import (
@@ -31,17 +31,9 @@ from changzhu.rules.explain import (
     ServiceExplanation,
     needs_text,
 )
-from changzhu.rules.frame import COUNT_CLOCKS
 from changzhu.rules.labels import fact_labels
 from changzhu.rules.scenario import Scenario
 
-# The rules' variables that read a missing fact: its own (a core column's variable has its name) and, for the
-# insurance months, the clocks counting from them (rules.frame.COUNT_CLOCKS; si_recognised also adds the months
-# recognised from the previous place).
-READ_AS: dict[str, frozenset[str]] = {
-    fact: frozenset({fact, *(clock for clock, column in COUNT_CLOCKS.items() if column == fact)})
-    for fact in FACT_VALUES
-} | {"prior_si_months": frozenset({"prior_si_months", "si_recognised"})}
 # Why an insurance months condition is unknown: the registry holds no contribution history and no months given.
 NO_HISTORY = {"zh": "未知：未上传缴费记录", "en": "unknown: no contribution history uploaded"}
 

@@ -36,7 +36,7 @@ from changzhu.rules.dates import (
     months_until,
     to_days,
 )
-from changzhu.rules.parents import NO_PARENT, same_region, with_unlinked
+from changzhu.rules.parents import NO_PARENT, lives_here, same_region, with_unlinked
 from changzhu.rules.variables import CITY_SIZE_ORDER, VariableSpec
 
 
@@ -465,7 +465,7 @@ class Frame:
         if name == "hukou_other_province":
             return regions.province[res] != regions.province[self.hukou_idx]
         if name == "parent_same_region":
-            return same_region(self.parent_idx, res, self.people)
+            return same_region(self.parent_idx, res, self.parent_lives_here)
         raise KeyError(name)
 
     def _dated_list(self, name: str) -> np.ndarray:
@@ -483,11 +483,16 @@ class Frame:
         self.statics[base] = lengths
         return matrix if name.endswith(MATRIX) else lengths
 
+    @cached_property
+    def parent_lives_here(self) -> np.ndarray:
+        """parent_lives_here as int8 (rules.parents.lives_here), read once for parent_idx and parent_same_region."""
+        return lives_here(self.people)
+
     @property
     def parent_idx(self) -> np.ndarray:
         """Row of each person's parent in the table; NO_PARENT (-1) or UNLINKED (-2, unknown) when none is in it."""
         if self._parent is None:
-            self._parent = _parent_index(self.people)
+            self._parent = _parent_index(self.people, self.parent_lives_here)
         return self._parent
 
     @property
@@ -618,12 +623,13 @@ def build_frame(
     return Frame(people, on, policies, regions, places)
 
 
-def _parent_index(people: pl.DataFrame) -> np.ndarray:
-    """Row of each person's parent in the table; NO_PARENT (-1) or UNLINKED (-2, unknown) when none is in it."""
+def _parent_index(people: pl.DataFrame, says: np.ndarray) -> np.ndarray:
+    """Row of each person's parent in the table; NO_PARENT (-1) or UNLINKED (-2, unknown: `says`, lives_here) when
+    none is in it."""
     parent = people["parent_id"]
     n = people.height
     if parent.null_count() == n:
-        return with_unlinked(np.full(n, NO_PARENT, dtype=np.int32), people)
+        return with_unlinked(np.full(n, NO_PARENT, dtype=np.int32), says)
     ids = people["person_id"].to_numpy()
     # (read from the columns alone: a select on the whole table copies each of its columns into one chunk)
     if n and ids[0] == 0 and ids[-1] == n - 1 and people["person_id"].diff().drop_nulls().eq(1).all():
@@ -638,7 +644,7 @@ def _parent_index(people: pl.DataFrame) -> np.ndarray:
         found = sorted_ids[pos] == wanted
         parent_rows = np.where(found, order[pos], -1).astype(np.int32)
     _refuse_parent_cycles(parent_rows)
-    return with_unlinked(parent_rows, people)
+    return with_unlinked(parent_rows, says)
 
 
 def _refuse_parent_cycles(parent_rows: np.ndarray) -> None:

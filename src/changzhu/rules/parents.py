@@ -13,23 +13,24 @@ UNLINKED = -2  # parent_idx of a person with no parent in the table who may have
 PARENT_FACTS = ("parent_id", "parent_lives_here")  # the facts an unknown parent needs (person columns)
 
 
-def _says(people: pl.DataFrame) -> np.ndarray:
-    """parent_lives_here per row as int8: 1 true, 0 false, -1 null or no such column (unknown)."""
+def lives_here(people: pl.DataFrame) -> np.ndarray:
+    """parent_lives_here per row as int8: 1 true, 0 false, -1 null or no such column (unknown); read once per table
+    (with_unlinked and same_region take it)."""
     if "parent_lives_here" not in people.columns:
         return np.full(people.height, -1, dtype=np.int8)
     return people["parent_lives_here"].cast(pl.Int8).fill_null(-1).to_numpy().astype(np.int8, copy=False)
 
 
-def with_unlinked(parent_rows: np.ndarray, people: pl.DataFrame) -> np.ndarray:
+def with_unlinked(parent_rows: np.ndarray, says: np.ndarray) -> np.ndarray:
     """The parents' rows (NO_PARENT where none is in the table) with UNLINKED where the table does not say that no
-    parent lives here."""
-    unknown = (parent_rows < 0) & (_says(people) != 0)
+    parent lives here (`says`: lives_here)."""
+    unknown = (parent_rows < 0) & (says != 0)
     return np.where(unknown, UNLINKED, parent_rows).astype(np.int32, copy=False) if unknown.any() else parent_rows
 
 
-def same_region(parent_rows: np.ndarray, region_rows: np.ndarray, people: pl.DataFrame) -> np.ndarray:
+def same_region(parent_rows: np.ndarray, region_rows: np.ndarray, says: np.ndarray) -> np.ndarray:
     """parent_same_region as int8 (1 true, 0 false, -1 unknown): a linked parent lives in the person's region; without
-    one, what parent_lives_here says."""
+    one, what parent_lives_here says (`says`: lives_here)."""
     linked = parent_rows >= 0
     there = region_rows[np.maximum(parent_rows, 0)] == region_rows
-    return np.where(linked, there.astype(np.int8), _says(people)).astype(np.int8, copy=False)
+    return np.where(linked, there.astype(np.int8), says).astype(np.int8, copy=False)
