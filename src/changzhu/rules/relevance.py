@@ -157,7 +157,7 @@ class Relevance:
         themselves."""
         bit = next((i for i, top in enumerate(scheme.indicators[:OPEN_BITS]) if top is ind), None)
         flags = None if bit is None else self._flags(policy, scheme, rows)
-        if flags is not None:
+        if bit is not None and flags is not None:
             return (flags & (1 << bit)) != 0
         key = (id(policy), id(ind))  # (the policy and indicator are kept with the answer: their ids are not reused)
         found = self._open.get(key)
