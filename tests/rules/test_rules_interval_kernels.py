@@ -10,6 +10,7 @@ from __future__ import annotations
 import functools
 import importlib
 from datetime import timedelta
+from typing import Any
 
 import numpy as np
 import polars as pl
@@ -26,6 +27,7 @@ from changzhu.rules.conditions import ServiceCondition
 from changzhu.rules.dates import NEVER
 from changzhu.rules.engine import IntervalEvaluator
 from changzhu.rules.evaluate import _points_columns, _TotalBuffers, evaluate, prepare
+from changzhu.rules.indicators import Indicator
 from changzhu.rules.points_kernels import SchemeTotals
 
 INPUTS = policies_in_use().declared_inputs()
@@ -152,6 +154,33 @@ def test_evaluate_gives_the_same_table_with_either_engine(monkeypatch: pytest.Mo
     assert evaluate(people, ON).equals(compiled)
     needs = [c for c in compiled.columns if c.startswith("needs_")]
     assert any(compiled[c].drop_nulls().len() > 0 for c in needs)  # unknowns reached the walk: inputs are named
+
+
+def test_unassessed_indicators_are_read_from_the_scheme_kernels(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Which top-level indicators of a scheme are a range (unassessed_, and the needs_ walk through a points line) is
+    what the scheme's kernel wrote beside its totals: none of them is scored again in NumPy where the kernel ran (on
+    the table on which test_evaluate_gives_the_same_table_with_either_engine holds every column to the NumPy engine)."""
+    people = _with_unknowns(random_people(1200, 81), 81, 0.3)
+    frame = prepare(people, ON)
+    run_by_kernels = {  # (scheme, top-level indicator) where the scheme's kernel scores it
+        (scheme.name, ind.name)
+        for policy, _ in engine.chain_groups(frame, frame.policies, None)
+        for scheme in policy.schemes.values()
+        if points_kernels._kernels(policy, scheme, frame.on_date) is not None
+        for ind in scheme.indicators
+    }
+    assert run_by_kernels
+    scored: list[str] = []
+    original = Indicator.score
+
+    def counted(self: Indicator, *args: Any) -> tuple[np.ndarray, np.ndarray]:
+        scored.append(args[-1])  # the path: needs:<scheme>:<indicator> for the walk
+        return original(self, *args)
+
+    monkeypatch.setattr(Indicator, "score", counted)
+    got = evaluate(people, ON)
+    assert any(got[c].drop_nulls().len() > 0 for c in got.columns if c.startswith("unassessed_"))
+    assert not {f"needs:{scheme}:{name}" for scheme, name in run_by_kernels} & set(scored)
 
 
 def test_few_rows_run_the_numpy_engine(monkeypatch: pytest.MonkeyPatch) -> None:

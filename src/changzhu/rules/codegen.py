@@ -44,6 +44,7 @@ from changzhu.rules.variables import VARIABLES
 SCALE_TABLE_MAX = 10_000  # a scale over at most this many whole years becomes one table lookup
 SERVICE_OUTPUTS = ("out", "unk")
 SCHEME_OUTPUTS = ("out", "low", "high")
+OPEN_BITS = 63  # a scheme kernel's open top-level indicators, one bit each of an int64 (scheme_kernel)
 ROW = "r"  # the row a kernel's loop is at (a chain kernel's stage: its own, Writer.row)
 CHAIN_KERNEL = "k_chain"  # a chain's kernel over given rows; CHAIN_KERNEL + "_span" over a run of rows
 EXACT = "_exact"  # a kernel's name + EXACT (+ "_span"): the kernel dividing as Python on every row
@@ -93,9 +94,13 @@ def service_kernel(shared: Shared, service: Service) -> KernelSource:
 
 
 def scheme_kernel(shared: Shared, scheme: PointsScheme) -> KernelSource:
-    """Kernel writing, for each row, the scheme's assessed total and its possible range on the date."""
+    """Kernel writing, for each row, the scheme's assessed total and its possible range on the date, and which of its
+    top-level indicators are a range (`opn`, int64: bit i the i-th; none past the 63rd)."""
     writer = Writer(shared, f"pts_{scheme.name}")
-    return writer.kernel(_scheme_outputs(writer, scheme))
+    parts = [ind.emit(writer, writer.row) for ind in scheme.indicators]
+    assessed, low, high = writer.points(scheme, writer.row, parts)
+    ranges = [f"(np.int64({lo} != {hi}) << {i})" for i, (lo, hi) in enumerate(parts[:OPEN_BITS]) if lo != hi]
+    return writer.kernel({"out": assessed, "low": low, "high": high, "opn": " | ".join(ranges) or "np.int64(0)"})
 
 
 def _service_outputs(writer: Writer, service: Service) -> dict[str, str]:
@@ -427,9 +432,12 @@ class Writer:
         return value, self.var(f"({held} < 0) & {self.arg('u_residence_permit', row)}")
 
     # ---- points -------------------------------------------------------------------------------------------
-    def points(self, scheme: PointsScheme, row: str) -> tuple[str, str, str]:
-        """(assessed total, lowest total, highest total) of the scheme for the person in `row`."""
-        parts = [ind.emit(self, row) for ind in scheme.indicators]
+    def points(
+        self, scheme: PointsScheme, row: str, parts: list[tuple[str, str]] | None = None
+    ) -> tuple[str, str, str]:
+        """(assessed total, lowest total, highest total) of the scheme for the person in `row` (`parts`: its
+        indicators' (low, high) expressions, when already written)."""
+        parts = [ind.emit(self, row) for ind in scheme.indicators] if parts is None else parts
         if not parts:
             return "0.0", "0.0", "0.0"
         floor = None if scheme.floor is None else self.number(num(scheme.floor, self.policy, self.on))

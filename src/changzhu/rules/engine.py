@@ -190,6 +190,11 @@ class IntervalEvaluator:
             self._scheme_totals = SchemeTotals(self.frame, self.frame.on_date)
         return self._scheme_totals.totals(policy, scheme, rows)
 
+    def open_flags(self, policy: ResolvedPolicy, scheme: PointsScheme) -> list[tuple[np.ndarray, np.ndarray]]:
+        """Per array of rows the scheme's kernel scored on the date, those rows and which top-level indicators are a
+        range for each (points_kernels.SchemeTotals.open_flags); none where the engine scored the scheme itself."""
+        return [] if self._scheme_totals is None else self._scheme_totals.open_flags(policy, scheme)
+
     def _set_permit_clock(self, permit: Interval) -> None:
         """Without a permit, permit months start at -1 and count from the first day one can be had."""
         clock = self.frame.clocks["permit"]

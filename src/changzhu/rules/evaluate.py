@@ -13,12 +13,14 @@ import pyarrow as pa
 from changzhu.domain.person import CheckedPersonTable, ExtraColumn, validate_placing_regions
 from changzhu.domain.services import Service
 from changzhu.rules.catalog import PolicySet, ResolvedPolicy, policies_in_use, region_lookup
+from changzhu.rules.codegen import read_only
 from changzhu.rules.conditions import ServiceCondition
 from changzhu.rules.dates import NEVER
 from changzhu.rules.engine import IntervalEvaluator, PointsResult, chain_groups
 from changzhu.rules.frame import Frame, build_frame
 from changzhu.rules.indicators import flat
 from changzhu.rules.kernels import CompiledRules
+from changzhu.rules.names_kernels import count_rows, first_places, place
 from changzhu.rules.relevance import Relevance
 from changzhu.rules.rows import everyone, is_everyone, take
 from changzhu.rules.scenario import Scenario
@@ -226,31 +228,27 @@ def _names_column(name: str, n: int, held_by: dict[str, np.ndarray]) -> pl.Serie
     """A list-of-names column: per row, the names holding it (`held_by`: per name, the indices of its rows, each
     once), in `held_by`'s order (null when none).
 
-    Only the rows holding a name are read after one pass that marks them, and the column is built as Arrow buffers
-    polars takes without a copy: the offsets of the rows' lists and, per name listed, its string view (16 bytes, the
-    name itself inline or its place among the names' bytes), gathered from the names' views by the name's number.
-    The cost is the offsets over every row and a pass over the names' rows, not a mask over every row per name, a
-    Python object or a copied string per row."""
+    The column is Arrow buffers polars takes without a copy, written by changzhu.rules.names_kernels: the offsets of
+    the rows' lists (each name's rows counted, then placed), the validity bits, and per name listed its string view
+    (16 bytes, the name itself inline or its place among the names' bytes). The cost is the offsets over every row
+    and one pass over each name's rows, not a mask over every row per name, a Python object or a copied string per
+    row."""
     if not held_by:  # nobody: an all-null column
         return pl.repeat(None, n, dtype=pl.List(pl.String), eager=True).alias(name)
-    held = np.zeros(n, dtype=bool)
-    for rows in held_by.values():
-        held[rows] = True
-    named = np.flatnonzero(held)
-    holding = np.zeros((named.shape[0], len(held_by)), dtype=bool)  # per named row, which names it holds
-    for i, rows in enumerate(held_by.values()):
-        if rows.shape[0] == named.shape[0]:  # (every named row)
-            holding[:, i] = True
-        else:
-            holding[np.searchsorted(named, rows), i] = True
+    rows = [read_only(np.asarray(got, dtype=np.int64)) for got in held_by.values()]  # (one kernel signature)
     offsets = np.zeros(n + 1, dtype=np.int64)
-    offsets[named + 1] = holding.sum(axis=1)
-    np.cumsum(offsets, out=offsets)
+    valid = np.zeros((n + 7) // 8, dtype=np.uint8)
+    for got in rows:
+        count_rows(got, offsets)
+    listed = np.empty(first_places(offsets, valid), dtype=np.complex128)
     views, data = _string_views(list(held_by))
-    listed = np.broadcast_to(views, holding.shape)[holding]  # the names held, row after row, each row's in order
+    views = read_only(views)
+    for k, got in enumerate(rows):
+        place(got, views, k, offsets, listed)
     child = pa.Array.from_buffers(pa.string_view(), listed.shape[0], [None, pa.py_buffer(listed), data])
-    valid = pa.py_buffer(np.packbits(held, bitorder="little"))
-    lists = pa.Array.from_buffers(pa.large_list(pa.string_view()), n, [valid, pa.py_buffer(offsets)], children=[child])
+    lists = pa.Array.from_buffers(
+        pa.large_list(pa.string_view()), n, [pa.py_buffer(valid), pa.py_buffer(offsets)], children=[child]
+    )
     return pl.Series(name, lists)
 
 

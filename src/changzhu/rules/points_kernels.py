@@ -1,7 +1,8 @@
 """The points schemes' totals on the evaluation date for the interval engine, from the one-date scheme kernels.
 
 The kernel is changzhu.rules.codegen's (scheme_kernel: the assessed total and the lowest and highest total, as
-the compiled rules give them, held equal to the engine's by tests/rules/test_rules_kernels.py), here run on the
+the compiled rules give them, held equal to the engine's by tests/rules/test_rules_kernels.py, and which top-level
+indicators are a range, which the walk naming unassessed_ ones reads: changzhu.rules.relevance), here run on the
 engine's frame: whole months on the date from its clocks, permit months from the permit clock the engine set from
 the permit decision (so the kernel's own correction for someone without a permit adds nothing). The kernel's fast
 functions divide without fmod; a call where one met a number they do not divide as Python does (beyond 2**52: never
@@ -39,8 +40,8 @@ class _Kernels:
     """One scheme's kernels on a date (each returns whether its exact twin must run the call again)."""
 
     source: KernelSource
-    rows_function: Any  # over listed rows, written by position: (rows, out, low, high, *inputs, *constants)
-    span_function: Any  # over a run of rows, written at the row: (start, stop, out, low, high, *inputs, *constants)
+    rows_function: Any  # over listed rows, written by position: (rows, out, low, high, opn, *inputs, *constants)
+    span_function: Any  # over a run of rows, written at the row: (start, stop, out, low, high, opn, *inputs, ...)
     exact_rows: Any  # the exact twins (None: the kernel has none, every row's fast answer is exact)
     exact_span: Any
     module_file: str
@@ -55,7 +56,7 @@ class _Scheme:
     same array asked again is recognised by identity)."""
 
     kernels: _Kernels
-    done: list[tuple[np.ndarray, Totals]] = field(default_factory=list)
+    done: list[tuple[np.ndarray, Totals, np.ndarray]] = field(default_factory=list)  # rows, totals, open flags
 
 
 @dataclass
@@ -82,22 +83,31 @@ class SchemeTotals:
         got = kept[1]
         if got is None:
             return None
-        for asked, totals in got.done:
+        for asked, totals, _ in got.done:
             if asked is rows:
                 return totals
         m = rows.shape[0]
         totals = (np.empty(m), np.empty(m), np.empty(m))
+        flags = np.empty(m, dtype=np.int64)
         kernels = got.kernels
         inputs = (*(self._input(name) for name in kernels.source.inputs), *kernels.source.constants)
         if is_everyone(rows):
-            function, exact, call = kernels.span_function, kernels.exact_span, (0, m, *totals, *inputs)
+            function, exact, call = kernels.span_function, kernels.exact_span, (0, m, *totals, flags, *inputs)
         else:
             # one type of row positions (a parent's rows are int32): a kernel compiled for each type would compile twice
             positions = rows.astype(np.int64, copy=False)
-            function, exact, call = kernels.rows_function, kernels.exact_rows, (positions, *totals, *inputs)
+            function, exact, call = kernels.rows_function, kernels.exact_rows, (positions, *totals, flags, *inputs)
         run_checked(function, exact, [call], kernels.module_file)
-        got.done.append((rows, totals))
+        got.done.append((rows, totals, flags))
         return totals
+
+    def open_flags(self, policy: ResolvedPolicy, scheme: PointsScheme) -> list[tuple[np.ndarray, np.ndarray]]:
+        """Per array of rows the scheme's kernel ran on, those rows and which of its top-level indicators are a range
+        for each (bit i: the i-th of scheme.indicators, up to codegen.OPEN_BITS): read them, do not write."""
+        kept = self._schemes.get((id(policy), scheme.name))
+        if kept is None or kept[0] is not policy or kept[1] is None:
+            return []
+        return [(rows, flags) for rows, _, flags in kept[1].done]
 
     def _input(self, name: str) -> np.ndarray:
         """One kernel input from the engine's frame (read-only, of the type the kernel is compiled for), converted

@@ -16,6 +16,7 @@ import numpy as np
 from changzhu.domain.services import Service
 from changzhu.rules.arrays import Interval
 from changzhu.rules.catalog import ResolvedPolicy
+from changzhu.rules.codegen import OPEN_BITS
 from changzhu.rules.conditions import AllOf, AnyOf, Condition, PointsCondition, ServiceCondition, VariableCondition
 from changzhu.rules.dates import NEVER
 from changzhu.rules.engine import IntervalEvaluator
@@ -47,6 +48,7 @@ class Relevance:
         self.ev = ev
         self.frame = ev.frame
         self._open: dict[tuple[int, int], tuple[ResolvedPolicy, Indicator, np.ndarray, np.ndarray]] = {}  # _is_open
+        self._kernel_flags: dict[tuple[int, str, int], tuple[ResolvedPolicy, np.ndarray, np.ndarray | None]] = {}
 
     def missing(self, name: str, rows: np.ndarray) -> np.ndarray:
         """Where a variable is unknown, on the rows."""
@@ -148,9 +150,15 @@ class Relevance:
         return self._lift(got, is_open, rows.shape[0])
 
     def _is_open(self, policy: ResolvedPolicy, scheme: PointsScheme, ind: Indicator, rows: np.ndarray) -> np.ndarray:
-        """Where the indicator's points on the date are a range, on the rows (in order): scored once for the first
-        rows asked and read from there for rows among them (evaluate() asks for the open indicators of unassessed_
-        first, then the walk for needs_ asks again on some of those rows); other rows are scored themselves."""
+        """Where the indicator's points on the date are a range, on the rows (in order): a top-level indicator's from
+        its scheme's kernel where the engine ran it on rows among which these are (_flags); else scored once for the
+        first rows asked and read from there for rows among them (evaluate() asks for the open indicators of
+        unassessed_ first, then the walk for needs_ asks again on some of those rows); other rows are scored
+        themselves."""
+        bit = next((i for i, top in enumerate(scheme.indicators[:OPEN_BITS]) if top is ind), None)
+        flags = None if bit is None else self._flags(policy, scheme, rows)
+        if bit is not None and flags is not None:
+            return (flags & (1 << bit)) != 0
         key = (id(policy), id(ind))  # (the policy and indicator are kept with the answer: their ids are not reused)
         found = self._open.get(key)
         at = None if found is None or found[0] is not policy or found[1] is not ind else _places(found[2], rows)
@@ -162,6 +170,22 @@ class Relevance:
             is_open.flags.writeable = False  # (read by every later asker)
             self._open[key] = (policy, ind, rows, is_open)
         return is_open
+
+    def _flags(self, policy: ResolvedPolicy, scheme: PointsScheme, rows: np.ndarray) -> np.ndarray | None:
+        """The open top-level indicators of the scheme on the rows (in order) from its kernel, where the engine ran it
+        on rows among which these are (None elsewhere); found once for the same rows (the same array)."""
+        key = (id(policy), scheme.name, id(rows))  # (kept with the answer: the ids are not reused)
+        found = self._kernel_flags.get(key)
+        if found is not None and found[0] is policy and found[1] is rows:
+            return found[2]
+        flags = None
+        for asked, got in self.ev.open_flags(policy, scheme):
+            at = _places(asked, rows)
+            if at is not None:
+                flags = take(got, at)
+                break
+        self._kernel_flags[key] = (policy, rows, flags)
+        return flags
 
 
 def _places(asked: np.ndarray, rows: np.ndarray) -> np.ndarray | None:
