@@ -13,6 +13,7 @@ import pytest
 import yaml
 
 from changzhu.domain.services import Service
+from changzhu.parameters import parameter_tree
 from changzhu.rules import explain
 from changzhu.rules.catalog import POLICY_DIR, load_policy_dir, policies_in_use, scheme_conditions
 from changzhu.rules.indicators import flat
@@ -21,6 +22,15 @@ CJK = re.compile(r"[\u3400-\u9fff]")
 LATIN = re.compile(r"[A-Za-z]")
 NOTES = ("unverified", "from memory", "seed 004", "design choice", "placeholder")
 ADDRESS = re.compile(r"https?://[\w./%?=&#:~-]+")  # a web address cited: the same in both languages
+# A publication in another language is cited by its Chinese title with the original right after it in brackets,
+# 瑞信《全球财富数据手册2021》(Credit Suisse, Global Wealth Databook 2021): the original is a name, not a remark.
+ORIGINAL_TITLE = re.compile(r"》\s*[(（][^()（）]*[)）]")
+ENGLISH_WORD = re.compile(r"[A-Za-z]{2,}")
+
+
+def english_remarks(source: str) -> list[str]:
+    """The English words of a one-string source outside its web addresses and the original titles it cites."""
+    return ENGLISH_WORD.findall(ORIGINAL_TITLE.sub("》", ADDRESS.sub("", source)))
 
 
 def _cited() -> list[tuple[str, tuple[str, str]]]:
@@ -104,5 +114,28 @@ def test_a_one_string_source_is_a_citation_without_english_remarks() -> None:
     address), never a remark in English; the project's remarks go in a parameter value's note or a YAML comment."""
     sources = _one_string_sources()
     assert len(sources) > 150
-    english = [(where, text) for where, text in sources if re.search(r"[A-Za-z]{2,}", ADDRESS.sub("", text))]
+    english = [(where, text) for where, text in sources if english_remarks(text)]
     assert not english, english
+
+
+def test_a_source_of_the_parameter_tree_is_a_citation_without_english_remarks() -> None:
+    """The parameter tree's sources (fiscal, planning, projection, simulation, geography, registry, ledger) are shown
+    by the reform builder on the Chinese page too: citations in Chinese, the project's remarks in the value's note."""
+    values = [(f"{code} {key} {v.since}", v) for code, params in parameter_tree().by_jurisdiction.items()
+              for key, p in params.items() for v in p.values]  # fmt: skip
+    assert len(values) > 200
+    english = [(where, v.source) for where, v in values if english_remarks(v.source)]
+    assert not english, english
+    assert not [(where, v.source) for where, v in values if not CJK.search(v.source)]
+    notes = (*NOTES, "seed 00", "changzhu", "model assumption", "docs/")
+    assert not [(where, v.source) for where, v in values if any(note in v.source for note in notes)]
+
+
+def test_only_the_original_title_of_a_cited_publication_may_be_english() -> None:
+    cited = "瑞信《全球财富数据手册2021》(Credit Suisse, Global Wealth Databook 2021)，中国2020年"
+    assert english_remarks(cited) == []
+    assert english_remarks("转引自 https://www.gov.cn/zhengce/content/2016-10/11/content_5117347.htm") == []
+    uncited = "Credit Suisse Global Wealth Databook 2021，中国2020年"  # no Chinese title: the English is a remark
+    assert english_remarks(uncited) == ["Credit", "Suisse", "Global", "Wealth", "Databook"]
+    assert english_remarks("《居住证暂行条例》第九条 (a guardian applies for a child)")  # after the article: a remark
+    assert english_remarks("模型假设 (no official figure ships)") == ["no", "official", "figure", "ships"]
