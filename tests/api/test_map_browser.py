@@ -75,3 +75,25 @@ def test_a_gap_below_the_province_says_its_supply_is_apportioned(page, server: s
     page.locator("#map-note", has_text="估算").wait_for()
     assert "分摊" in page.inner_text("#map-note") and page.locator("#map .colorbar").count() == 1
     page.screenshot(path=str(ARTIFACTS / "map_guangdong_bed_gap_estimate_zh.png"))
+
+
+def test_a_late_answer_for_the_level_left_does_not_draw_over_the_level_chosen(page, server: str) -> None:  # type: ignore[no-untyped-def]
+    """A planner picks a measure, then a province before the measure's gaps have come: the national map, finishing
+    last, must not be drawn over the province's (CI on 852dcb3 met this order under load)."""
+    _login(page, server, "pl_nat")
+    page.wait_for_url("**/app/map")
+    _wait_drawn(page, "广东省")
+    held: list = []  # type: ignore[type-arg]
+    national_gaps = "**/planning/gaps?*level=province*"
+    page.route(national_gaps, lambda route: held.append(route))  # the national gaps' answer held back
+    page.select_option("#measure", "gap:hospital_beds")
+    while not held:
+        page.wait_for_timeout(20)
+    page.select_option("#drill", "440000")
+    _wait_drawn(page, "广州市")
+    with page.expect_response(national_gaps):
+        held[0].continue_()
+    page.wait_for_timeout(1000)  # the superseded render's own drawing, had it gone on
+    table = page.inner_text("#region-table")
+    assert "广州市" in table and "广东省" not in table
+    assert _filled(page) == 21  # Guangdong's prefecture-level cities, not the provinces

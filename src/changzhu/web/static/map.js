@@ -43,7 +43,7 @@ const plain = (lon, lat) => [lon * X_SCALE, lat];
 const inset = (lon, lat) => [(INSET_ORIGIN[0] + (lon - INSET_WINDOW[0][0]) * INSET_SCALE) * X_SCALE,
   INSET_ORIGIN[1] + (lat - INSET_WINDOW[0][1]) * INSET_SCALE];
 
-const state = {path: [], gaps: null, sea: null, shapes: {}, level: "prefecture"};
+const state = {path: [], gaps: null, sea: null, shapes: {}, level: "prefecture", renders: 0};
 
 function measure() { return document.getElementById("measure").value; }
 function isShare() { return ["inflow", "renhu"].includes(measure()); }
@@ -83,13 +83,16 @@ async function regionRows(level) {
   return lists.flatMap(l => l.items);
 }
 
-async function loadGaps(level) {
+async function loadGaps(level, turn) {
+  let gaps = null;
   try {
     const parent = state.path.length ? "&province=" + state.path[0].code : "";
-    state.gaps = (await CZ.api("/planning/gaps?basis=resident&level=" + level + parent + "&limit=500")).items;
+    gaps = (await CZ.api("/planning/gaps?basis=resident&level=" + level + parent + "&limit=500")).items;
   } catch (error) {
-    state.gaps = null;
+    gaps = null;
   }
+  if (turn !== state.renders) return;  // a later render asked for another level's gaps
+  state.gaps = gaps;
   const select = document.getElementById("measure");
   const chosen = select.value;
   for (const option of [...select.options]) if (option.value.startsWith("gap")) option.remove();
@@ -143,11 +146,16 @@ function legend(title) {
 }
 
 async function render() {
+  // a later render (a measure chosen, then a drill before the first answer came) supersedes this one: an earlier
+  // render finishing last would otherwise draw the level it started on over the one asked for
+  const turn = ++state.renders;
   crumbs();
   const level = currentLevel();
   const province = state.path.length ? state.path[0].code : null;
   const [rows, geo] = await Promise.all([regionRows(level), shapes(level, province)]);
-  await loadGaps(level);
+  if (turn !== state.renders) return;
+  await loadGaps(level, turn);
+  if (turn !== state.renders) return;
   const byCode = Object.fromEntries(rows.map(r => [r.code, r]));
   const finite = rows.map(measureOf).filter(v => v !== null && Number.isFinite(v));
   const lo = finite.length ? Math.min(...finite) : 0, hi = finite.length ? Math.max(...finite) : 1, span = (hi - lo) || 1;
@@ -211,6 +219,7 @@ async function render() {
     xaxis, yaxis, shapes: shapesLayout, annotations, plot_bgcolor: "#fff", paper_bgcolor: "#fff"};
   const chart = document.getElementById("map");
   await Plotly.react(chart, traces, layout, {displaylogo: false, responsive: true});
+  if (turn !== state.renders) return;
   chart.removeAllListeners && chart.removeAllListeners("plotly_click");
   chart.on("plotly_click", (event) => {
     const code = codes[event.points[0].curveNumber];
