@@ -153,6 +153,20 @@ def test_a_bad_file_stores_nothing_and_names_each_bad_row(service: Service) -> N
     assert stored_regions(datasets_root(), "facility") == ["440300"]
 
 
+def test_a_facility_lists_refused_rows_name_each_region_with_its_city_and_code(service: Service) -> None:
+    rows = [
+        *_records("facility"),
+        {**RECORDS["facility"][0], "facility_id": "SZ-H-003", "region_code": "南山区"},  # 鹤岗市 has one too
+        {**RECORDS["facility"][0], "facility_id": "SZ-H-004", "lon": "116.397", "lat": "39.909"},  # in Beijing
+    ]
+    body = _upload(service, "facility", "设施.csv", pl.DataFrame(rows).write_csv().encode()).json()
+    ambiguous, outside = body["errors"]
+    assert ambiguous["reason_zh"].endswith("（鹤岗市南山区 (230404)、深圳市南山区 (440305)）")
+    assert ambiguous["reason_en"].endswith("(Nanshan District, Hegang (230404), Nanshan District, Shenzhen (440305))")
+    assert "所填地区 深圳市罗湖区 (440303) 的边界外" in outside["reason_zh"]
+    assert "km outside Luohu District, Shenzhen (440303), the region the row names" in outside["reason_en"]
+
+
 def _beds(service: Service, level: str) -> dict[str, tuple[float, str]]:
     url = f"/api/v1/planning/gaps?level={level}&service=hospital_beds&basis=resident&province=440000&limit=500"
     items = service.client.get(url, headers=service.as_("pl_gd")).json()["items"]
