@@ -37,11 +37,8 @@ def test_plan_with_a_facility_list_names_its_regions_and_says_where_it_gives_the
         encoding="utf-8",
     )
     errors = tmp_path / "errors.csv"
-    result = CliRunner().invoke(
-        app,
-        ["plan", "--out", str(tmp_path), "--years", "5", "--p", "5", "--lang", "en", "--facilities", str(listed)]
-        + ["--skip-bad-rows", "--errors", str(errors)],
-    )
+    options = ["--lang", "en", "--facilities", str(listed), "--skip-bad-rows", "--errors", str(errors)]
+    result = CliRunner().invoke(app, ["plan", "--out", str(tmp_path), "--years", "5", "--p", "5", *options])
     assert result.exit_code == 0, result.output
     (refused,) = pl.read_csv(errors).iter_rows(named=True)  # the ambiguous district: each option by city and code
     assert refused["reason"].endswith("(Nanshan District, Hegang (230404), Nanshan District, Shenzhen (440305))")
