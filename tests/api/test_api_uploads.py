@@ -204,7 +204,8 @@ def test_jurisdiction_and_roles(service: Service) -> None:
     chengdu = pl.DataFrame([{**RECORDS["facility"][0], "region_code": "510104", "lon": None, "lat": None}])
     chengdu = chengdu.write_csv().encode()
     refused = _upload(service, "facility", "成都.csv", chengdu)
-    assert refused.status_code == 403 and "line 2 (510104)" in refused.json()["message"]
+    assert refused.status_code == 403
+    assert refused.json()["message"].endswith("line 2 (Jinjiang District, Chengdu (510104))")  # its city named too
     name, data = _files("facility")["utf8"]
     assert _upload(service, "facility", name, data, who="cw_gz").status_code == 403
     province_wide = _upload(service, "facility", name, data, who="pl_gd", scope="province")
@@ -212,7 +213,10 @@ def test_jurisdiction_and_roles(service: Service) -> None:
     assert _upload(service, "facility", name, data, who="fo_nat").status_code == 403
     assert stored_regions(datasets_root(), "facility") == ["440000"]
     mixed = _upload(service, "facility", name, data, who="pl_gd")
-    assert mixed.status_code == 409 and "440000" in mixed.json()["message"]
+    assert mixed.status_code == 409
+    assert mixed.json()["message"].startswith("a facility list of another scope is stored for Guangdong (440000) in")
+    chinese = _upload(service, "facility", name, data, who="pl_gd", lang="zh").json()["message"]
+    assert chinese.startswith("同一省内已存储了另一范围的设施清单：广东省 (440000)；")
 
 
 def test_a_person_table_comes_back_decided_as_a_file(service: Service) -> None:

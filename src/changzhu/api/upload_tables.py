@@ -168,8 +168,10 @@ def require_rows_inside(
         if code is not None and (not principal.covers(code) or (key is not None and not principal.covers(key)))
     ]
     if outside:
-        lines = ", ".join(f"{line} ({code})" for line, code in outside[:5])
-        raise Forbidden(refusal(RefusalCode.ROWS_OUTSIDE, first=outside[0][0], count=len(outside), lines=lines))
+        lines = ", ".join(str(line) for line, _ in outside[:5])
+        places = tuple(dict.fromkeys(str(code) for _, code in outside[:5]))
+        why = refusal(RefusalCode.ROWS_OUTSIDE, first=outside[0][0], count=len(outside), lines=lines, regions=places)
+        raise Forbidden(why)
 
 
 def preview(read: TableRead, schema: TableSchema) -> list[dict[str, Any]]:

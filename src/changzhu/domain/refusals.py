@@ -639,8 +639,8 @@ TEMPLATES: dict[RefusalCode, tuple[str, str]] = {
         "for them",
     ),
     RefusalCode.ROWS_OUTSIDE: (
-        "文件第 {first} 行等 {count} 行的地区不属于您的辖区：第 {lines} 行",
-        "{count} row(s) from line {first} on are outside your jurisdiction: line {lines}",
+        "文件第 {first} 行等 {count} 行的地区不属于您的辖区：第 {lines} 行（{regions:place}）",
+        "{count} row(s) from line {first} on are outside your jurisdiction: line {lines} ({regions:place})",
     ),
     RefusalCode.RESIDENT_ACTS_FOR_OWN: (
         "居民只能办理本人或未成年子女的申请",
