@@ -53,3 +53,10 @@ def test_a_saved_reform_changes_the_allocation_floor(service: Service) -> None:
     assert set(equity[0]) - {"allocation", "estimate"} <= explained  # `estimate` labels the row, it is no measure
     assert all(row["estimate"] for row in equity)
     assert all(m[f] for m in measures for f in ("label_zh", "label_en", "explanation_zh", "explanation_en"))
+    # an amount per head says its unit in each language (the equity table's rows on the fiscal screens)
+    labels = {m["measure"]: (m["label_zh"], m["label_en"]) for m in measures}
+    for measure in ("per_resident_min", "per_resident_max"):
+        assert "元/人" in labels[measure][0] and labels[measure][1].endswith("yuan per resident"), labels[measure]
+    for measure in ("per_registered_min", "per_registered_max"):
+        assert "元/人" in labels[measure][0] and labels[measure][1].endswith("yuan per head"), labels[measure]
+    assert labels["total_yuan"] == ("分配总额（元）", "total allocated, yuan")

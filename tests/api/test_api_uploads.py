@@ -153,6 +153,20 @@ def test_a_bad_file_stores_nothing_and_names_each_bad_row(service: Service) -> N
     assert stored_regions(datasets_root(), "facility") == ["440300"]
 
 
+def test_a_facility_lists_refused_rows_name_each_region_with_its_city_and_code(service: Service) -> None:
+    rows = [
+        *_records("facility"),
+        {**RECORDS["facility"][0], "facility_id": "SZ-H-003", "region_code": "南山区"},  # 鹤岗市 has one too
+        {**RECORDS["facility"][0], "facility_id": "SZ-H-004", "lon": "116.397", "lat": "39.909"},  # in Beijing
+    ]
+    body = _upload(service, "facility", "设施.csv", pl.DataFrame(rows).write_csv().encode()).json()
+    ambiguous, outside = body["errors"]
+    assert ambiguous["reason_zh"].endswith("（鹤岗市南山区 (230404)、深圳市南山区 (440305)）")
+    assert ambiguous["reason_en"].endswith("(Nanshan District, Hegang (230404), Nanshan District, Shenzhen (440305))")
+    assert "所填地区 深圳市罗湖区 (440303) 的边界外" in outside["reason_zh"]
+    assert "km outside Luohu District, Shenzhen (440303), the region the row names" in outside["reason_en"]
+
+
 def _beds(service: Service, level: str) -> dict[str, tuple[float, str]]:
     url = f"/api/v1/planning/gaps?level={level}&service=hospital_beds&basis=resident&province=440000&limit=500"
     items = service.client.get(url, headers=service.as_("pl_gd")).json()["items"]
@@ -190,7 +204,8 @@ def test_jurisdiction_and_roles(service: Service) -> None:
     chengdu = pl.DataFrame([{**RECORDS["facility"][0], "region_code": "510104", "lon": None, "lat": None}])
     chengdu = chengdu.write_csv().encode()
     refused = _upload(service, "facility", "成都.csv", chengdu)
-    assert refused.status_code == 403 and "line 2 (510104)" in refused.json()["message"]
+    assert refused.status_code == 403
+    assert refused.json()["message"].endswith("line 2 (Jinjiang District, Chengdu (510104))")  # its city named too
     name, data = _files("facility")["utf8"]
     assert _upload(service, "facility", name, data, who="cw_gz").status_code == 403
     province_wide = _upload(service, "facility", name, data, who="pl_gd", scope="province")
@@ -198,7 +213,10 @@ def test_jurisdiction_and_roles(service: Service) -> None:
     assert _upload(service, "facility", name, data, who="fo_nat").status_code == 403
     assert stored_regions(datasets_root(), "facility") == ["440000"]
     mixed = _upload(service, "facility", name, data, who="pl_gd")
-    assert mixed.status_code == 409 and "440000" in mixed.json()["message"]
+    assert mixed.status_code == 409
+    assert mixed.json()["message"].startswith("a facility list of another scope is stored for Guangdong (440000) in")
+    chinese = _upload(service, "facility", name, data, who="pl_gd", lang="zh").json()["message"]
+    assert chinese.startswith("同一省内已存储了另一范围的设施清单：广东省 (440000)；")
 
 
 def test_a_person_table_comes_back_decided_as_a_file(service: Service) -> None:

@@ -66,8 +66,11 @@ def test_swapped_foreign_and_misplaced_coordinates_are_named_and_nothing_is_used
     report = info.value.report()
     swapped = report.filter(pl.col("line") == 3).row(0, named=True)
     assert "swapped" in swapped["reason"] and "填反" in swapped["reason_zh"]
-    outside = report.filter(pl.col("line") == 5).row(0, named=True)["reason"]
-    assert outside.startswith("lon 116.397, lat 39.909 lies about ") and "km outside 440309" in outside
+    outside = report.filter(pl.col("line") == 5).row(0, named=True)
+    assert outside["reason"].startswith("lon 116.397, lat 39.909 lies about ")
+    assert "km outside Longhua District, Shenzhen (440309), the region" in outside["reason"]  # the district by name
+    assert "在所填地区 深圳市龙华区 (440309) 的边界外" in outside["reason_zh"]
+    assert "Longhua District, Shenzhen (440309)" in str(info.value)  # the CLI's one line names it too
 
 
 def test_a_point_near_its_region_boundary_is_accepted(tmp_path: Path) -> None:

@@ -3,12 +3,16 @@
 from __future__ import annotations
 
 from functools import cache
+from pathlib import Path
 
 import polars as pl
 import pytest
 
+from changzhu.domain.lang import Lang
+from changzhu.planning import datasets
 from changzhu.planning.errors import PlanningInputError
 from changzhu.planning.gaps import compute_gaps
+from changzhu.tables.places import reason_text
 
 BEDS = pl.col("service") == "hospital_beds"
 
@@ -85,5 +89,23 @@ def test_a_list_that_names_only_cities_keeps_the_county_estimates_and_says_so() 
         "gives only the prefecture total)"
     }
     assert counties.filter(pl.col("region_code").str.starts_with("4403"))["supply_is_estimate"].all()
-    with pytest.raises(PlanningInputError, match="coarser than a county"):
+    with pytest.raises(PlanningInputError, match="coarser than a county") as info:
         _supply("county", city_totals, "county")
+    assert info.value.refusal is not None
+    assert reason_text(info.value.refusal, Lang.ZH) == "设施清单的范围为县级：地区 深圳市 (440300) 的层级高于县级"
+
+
+def test_a_list_at_another_scope_in_the_province_is_refused_naming_the_stored_regions(tmp_path: Path) -> None:
+    counties = _facilities([("440305", 100.0), ("440303", 50.0)])
+    datasets.store_dataset(tmp_path, "facility", counties, datasets.key_regions(counties, "facility", "county"))
+    city = datasets.key_regions(_facilities([("440304", 10.0)]), "facility", "prefecture")
+    with pytest.raises(PlanningInputError) as info:
+        datasets.check_compatible(tmp_path, "facility", city)
+    assert info.value.refusal is not None
+    assert reason_text(info.value.refusal, Lang.EN).startswith(
+        "a facility list of another scope is stored for Luohu District, Shenzhen (440303),"
+        " Nanshan District, Shenzhen (440305) in the same province"
+    )
+    assert reason_text(info.value.refusal, Lang.ZH).startswith(
+        "同一省内已存储了另一范围的设施清单：深圳市罗湖区 (440303)、深圳市南山区 (440305)；"
+    )

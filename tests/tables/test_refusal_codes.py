@@ -30,6 +30,7 @@ from changzhu.registry.identity import parse_id_number
 from changzhu.tables import CellError, TableRejected, read_table
 from changzhu.tables.kinds import contribution_schema, resident_schema, schema_of
 from changzhu.tables.person import person_schema, read_person_table
+from changzhu.tables.places import reason_text
 from changzhu.tables.vocab import shipped_region_index
 
 CJK = re.compile(r"[\u4e00-\u9fff]")
@@ -116,8 +117,11 @@ def test_region_hints_keep_every_suggestion_in_both_languages() -> None:
     )
     assert two.zh == "不是地区代码或准确的地名；是否指 南山区、南县？"
     assert two.en.endswith("did you mean 南山区 or 南县?")
-    assert ambiguous.zh == (
-        "地名 南山区 有重名：请填写代码或连同所属城市的地名（230404 黑龙江省鹤岗市南山区; 440305 广东省深圳市南山区）"
+    assert reason_text(ambiguous, Lang.ZH) == (
+        "地名 南山区 有重名：请填写代码或连同所属城市的地名（鹤岗市南山区 (230404)、深圳市南山区 (440305)）"
+    )
+    assert reason_text(ambiguous, Lang.EN).endswith(
+        "with its city (Nanshan District, Hegang (230404), Nanshan District, Shenzhen (440305))"
     )
 
 

@@ -118,7 +118,7 @@ def test_regions_by_name_with_their_parents_and_services_by_office_words(tmp_pat
     reasons = dict(zip(read.report()["value"].to_list(), read.report()["reason"].to_list(), strict=True))
     assert reasons["南山区"] == (
         "the name 南山区 is ambiguous: give the code or the name with its city"
-        " (230404 黑龙江省鹤岗市南山区; 440305 广东省深圳市南山区)"
+        " (Nanshan District, Hegang (230404), Nanshan District, Shenzhen (440305))"
     )
     assert reasons["床铺"].startswith("not one of hospital_beds")
 

@@ -28,6 +28,7 @@ from changzhu.registry.queries import RegistryNotLoaded
 from changzhu.store.checks import UnknownPerson
 from changzhu.store.db import DatabaseUnavailable, session_scope
 from changzhu.store.txn import IdempotencyConflict
+from changzhu.tables.places import place_names
 
 log = logging.getLogger("changzhu.api")
 
@@ -35,14 +36,17 @@ _ROLE_NAMES = {role.value: names for role, names in ROLE_NAMES.items()}
 
 
 def _names(request: Request, reason: Refusal) -> Names:
-    """The names of the places and roles the reason shows (a place whose name cannot be read: its code only)."""
+    """The names of the places and roles the reason shows: a district with its city as the shipped regions name it
+    (place_names), a place they do not hold as the registry names it (one whose name cannot be read: its code)."""
     wanted = reason.named()
     names: Names = {ROLE: {v: _ROLE_NAMES[v] for v in wanted.get(ROLE, set()) if v in _ROLE_NAMES}}
     codes = wanted.get(PLACE, set())
-    if codes:
+    shipped = place_names(codes)
+    names[PLACE] = shipped
+    if codes - set(shipped):
         try:
             with session_scope(request.app.state.engine) as session:
-                names[PLACE] = region_names(session, codes)
+                names[PLACE] = {**region_names(session, codes - set(shipped)), **shipped}
         except (ChangzhuError, SQLAlchemyError):
             log.warning("region names of an error message could not be read", exc_info=True)
     return names

@@ -23,6 +23,7 @@ from changzhu.planning.standards import load_standards, service_catalog
 from changzhu.registry.declared import declared_columns
 from changzhu.tables import CellError, TableRead, TableSchema, read_table, schema_of
 from changzhu.tables.person import read_person_table
+from changzhu.tables.places import reason_text
 from changzhu.tables.read import masked
 from changzhu.tables.schema import Column, header_candidates
 
@@ -99,7 +100,8 @@ class ColumnNames:
 
 
 def problem(line: int, column: str, reason: Refusal, value: str = "", names: ColumnNames | None = None) -> RowProblem:
-    """A refused cell with its reason in both languages and (given `names`) its column's labels."""
+    """A refused cell with its reason in both languages (its regions by name) and (given `names`) its column's
+    labels."""
     found, header = names.of(column) if names is not None else (None, column)
     label_zh, label_en = (found.zh, found.en or found.name.replace("_", " ")) if found else (None, None)
     if column == WHOLE_ROW:
@@ -108,8 +110,8 @@ def problem(line: int, column: str, reason: Refusal, value: str = "", names: Col
         row=line,
         column=column,
         value=value,
-        reason_zh=reason.text(Lang.ZH),
-        reason_en=reason.text(Lang.EN),
+        reason_zh=reason_text(reason, Lang.ZH),
+        reason_en=reason_text(reason, Lang.EN),
         column_zh=label_zh,
         column_en=label_en,
         header=header,
@@ -166,8 +168,10 @@ def require_rows_inside(
         if code is not None and (not principal.covers(code) or (key is not None and not principal.covers(key)))
     ]
     if outside:
-        lines = ", ".join(f"{line} ({code})" for line, code in outside[:5])
-        raise Forbidden(refusal(RefusalCode.ROWS_OUTSIDE, first=outside[0][0], count=len(outside), lines=lines))
+        lines = ", ".join(str(line) for line, _ in outside[:5])
+        places = tuple(dict.fromkeys(str(code) for _, code in outside[:5]))
+        why = refusal(RefusalCode.ROWS_OUTSIDE, first=outside[0][0], count=len(outside), lines=lines, regions=places)
+        raise Forbidden(why)
 
 
 def preview(read: TableRead, schema: TableSchema) -> list[dict[str, Any]]:

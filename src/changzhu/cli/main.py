@@ -158,11 +158,12 @@ def error_lang(environ: Mapping[str, str]) -> Lang:
 
 def error_text(exc: ChangzhuError, lang: Lang) -> str:
     """An error's reason in `lang`: a coded one rendered (a policy file's names the file, the place and the line),
-    a message of its own as it came (written "中文 / English": its half in `lang`)."""
+    a message of its own as it came (written "中文 / English": its half in `lang`); regions by name and code."""
     from changzhu.domain.refusals import RefusalCode, reason_of
+    from changzhu.tables.places import reason_text
 
     reason = reason_of(exc)
-    return str(exc) if reason.code == RefusalCode.UNCODED else reason.text(lang)
+    return str(exc) if reason.code == RefusalCode.UNCODED else reason_text(reason, lang)
 
 
 def run() -> None:

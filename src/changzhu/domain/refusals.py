@@ -431,6 +431,12 @@ class RefusalCode(StrEnum):
     LON_LAT_SWAPPED = "lon_lat_swapped"
     LON_LAT_OUTSIDE_CHINA = "lon_lat_outside_china"
     FACILITY_OUTSIDE_REGION = "facility_outside_region"
+    # a facility list or scenario population that cannot be stored beside the stored ones (planning/datasets.py,
+    # planning/facilities.py)
+    FACILITY_SCOPE_CLASH = "facility_scope_clash"
+    FACILITY_COARSER_THAN_SCOPE = "facility_coarser_than_scope"
+    FACILITY_LIST_EMPTY = "facility_list_empty"
+    POPULATION_LEVEL_CLASH = "population_level_clash"
 
 
 _DATE_FORMS_ZH = "2026-06-01、2026/6/1、2026.6.1、20260601 或 2026年6月1日"
@@ -464,8 +470,8 @@ TEMPLATES: dict[RefusalCode, tuple[str, str]] = {
     RefusalCode.UNKNOWN_REGION_CODE: ("未知的地区代码", "unknown region code"),
     RefusalCode.UNKNOWN_REGION_CODE_AT_LEVEL: ("未知的地区代码", "unknown region code at {level} level"),
     RefusalCode.AMBIGUOUS_REGION_NAME: (
-        "地名 {name} 有重名：请填写代码或连同所属城市的地名（{options}）",
-        "the name {name} is ambiguous: give the code or the name with its city ({options})",
+        "地名 {name} 有重名：请填写代码或连同所属城市的地名（{options:place}）",
+        "the name {name} is ambiguous: give the code or the name with its city ({options:place})",
     ),
     RefusalCode.NOT_A_REGION: ("不是地区代码或准确的地名", "not a region code or the exact name of a region"),
     RefusalCode.NOT_A_REGION_NEAR: (
@@ -633,8 +639,8 @@ TEMPLATES: dict[RefusalCode, tuple[str, str]] = {
         "for them",
     ),
     RefusalCode.ROWS_OUTSIDE: (
-        "文件第 {first} 行等 {count} 行的地区不属于您的辖区：第 {lines} 行",
-        "{count} row(s) from line {first} on are outside your jurisdiction: line {lines}",
+        "文件第 {first} 行等 {count} 行的地区不属于您的辖区：第 {lines} 行（{regions:place}）",
+        "{count} row(s) from line {first} on are outside your jurisdiction: line {lines} ({regions:place})",
     ),
     RefusalCode.RESIDENT_ACTS_FOR_OWN: (
         "居民只能办理本人或未成年子女的申请",
@@ -1467,6 +1473,21 @@ TEMPLATES: dict[RefusalCode, tuple[str, str]] = {
         "经度 {lon}、纬度 {lat} 在所填地区 {region:place} 的边界外约 {km} 公里：请核对经纬度或所在地区",
         "lon {lon}, lat {lat} lies about {km} km outside {region:place}, the region the row names: check the"
         " coordinates (WGS-84) or the region",
+    ),
+    RefusalCode.FACILITY_SCOPE_CLASH: (
+        "同一省内已存储了另一范围的设施清单：{regions:place}；一个省只使用一种范围的设施清单（请先删除或重新上传这些清单）",
+        "a facility list of another scope is stored for {regions:place} in the same province; a province uses"
+        " facility lists of one scope (remove or re-upload those first)",
+    ),
+    RefusalCode.FACILITY_COARSER_THAN_SCOPE: (
+        "设施清单的范围为{scope_zh}：地区 {region:place} 的层级高于{scope_zh}",
+        "facility list of scope {scope_en}: region {region:place} is coarser than a {scope_en}",
+    ),
+    RefusalCode.FACILITY_LIST_EMPTY: ("设施清单为空，无法确定其范围", "an empty facility list has no scope"),
+    RefusalCode.POPULATION_LEVEL_CLASH: (
+        "已存储了另一层级的情景人口（{regions:place}）；情景人口须为同一层级的地区",
+        "scenario populations of another level are stored ({regions:place}); a scenario population gives regions of"
+        " one level",
     ),
 }
 PLACE = "place"  # the format spec of a region code shown with its name: {region:place}

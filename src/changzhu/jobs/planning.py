@@ -141,7 +141,9 @@ def run_planning(
         progress.advance(task)
         write_section(
             out,
-            planning_section(gaps, side, growth, growth_pref, towns, sites, siting_province, province_geojson(), lang),
+            planning_section(
+                gaps, side, growth, growth_pref, towns, sites, siting_province, province_geojson(), lang, replaced
+            ),
         )
         report = render_report(out, lang=lang)
         progress.advance(task)

@@ -21,6 +21,7 @@ import polars as pl
 
 from changzhu.config import data_dir
 from changzhu.data.supply import province_supply_2019
+from changzhu.domain.refusals import RefusalCode, refusal
 from changzhu.domain.regions import RegionLevel
 from changzhu.planning.errors import PlanningInputError
 from changzhu.planning.facilities import LEVELS, code_level, default_scope, region_at_level
@@ -67,17 +68,11 @@ def check_compatible(root: Path, kind: str, keys: pl.Series) -> None:
         provinces = {k[:2] for k in keys.to_list()}
         clash = [r for r in others if r[:2] in provinces and _level(r) not in levels]
         if clash:
-            raise PlanningInputError(
-                f"a facility list of another scope is stored for {', '.join(clash)} in the same province; "
-                "a province uses facility lists of one scope (remove or re-upload those first)"
-            )
+            raise PlanningInputError(refusal(RefusalCode.FACILITY_SCOPE_CLASH, regions=tuple(clash)))
     if kind == "population" and others:
         stored_level = {_level(r) for r in others}
         if stored_level != levels:
-            raise PlanningInputError(
-                f"scenario populations of another level are stored ({', '.join(others[:5])}); "
-                "a scenario population gives regions of one level"
-            )
+            raise PlanningInputError(refusal(RefusalCode.POPULATION_LEVEL_CLASH, regions=tuple(others[:5])))
 
 
 def _level(code: str) -> str:
@@ -185,7 +180,7 @@ def scope_of(frame: pl.DataFrame, scope: str | None) -> str:
     if scope is not None:
         return RegionLevel(scope).value
     if frame.height == 0:
-        raise PlanningInputError("an empty facility list has no scope")
+        raise PlanningInputError(refusal(RefusalCode.FACILITY_LIST_EMPTY))
     return default_scope(frame)
 
 

@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
-from changzhu.errors import ChangzhuError
+from changzhu.domain.refusals import CodedError
 
 
-class PlanningInputError(ChangzhuError, ValueError):
-    """Input to a planning computation that cannot be used as it is (the message names what and why)."""
+class PlanningInputError(CodedError, ValueError):
+    """Input to a planning computation that cannot be used as it is (its reason, coded where a user's file is the
+    cause, names what and why)."""

@@ -13,11 +13,13 @@ from __future__ import annotations
 
 import polars as pl
 
+from changzhu.domain.refusals import RefusalCode, refusal
 from changzhu.domain.regions import RegionLevel
 from changzhu.planning.errors import PlanningInputError
 
 LEVELS = (RegionLevel.PROVINCE.value, RegionLevel.PREFECTURE.value, RegionLevel.COUNTY.value)
 SOURCE_FACILITIES = "facility list"
+LEVEL_NAMES = {"province": ("省级", "province"), "prefecture": ("地级", "prefecture"), "county": ("县级", "county")}
 
 
 def region_at_level(code: pl.Expr, level: str) -> pl.Expr:
@@ -61,7 +63,10 @@ def covered(facilities: pl.DataFrame, scope: str) -> pl.DataFrame:
     coarse = (levels.replace_strict({lv: i for i, lv in enumerate(LEVELS)}) < LEVELS.index(scope)).arg_true()
     if coarse.len():
         code = facilities["region_code"][int(coarse[0])]
-        raise PlanningInputError(f"facility list of scope {scope}: region {code} is coarser than a {scope}")
+        zh, en = LEVEL_NAMES[scope]
+        raise PlanningInputError(
+            refusal(RefusalCode.FACILITY_COARSER_THAN_SCOPE, scope_zh=zh, scope_en=en, region=code)
+        )
     return (
         facilities.with_columns(region_at_level(pl.col("region_code"), scope).alias("scope_code"))
         .group_by("scope_code", "service")

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+from html import escape
 from typing import Any
 
 import plotly.graph_objects as go
@@ -45,6 +46,25 @@ def _named(frame: pl.DataFrame, names: dict[str, str]) -> pl.DataFrame:
     """`region_name_zh` in the report's language (the Chinese name where a code has no region row)."""
     return frame.with_columns(
         pl.col("region_code").replace_strict(names, default=pl.col("region_name_zh")).alias("region_name_zh")
+    )
+
+
+def listed_supply(listed: pl.DataFrame | None, lang: Lang, service: str | None = None) -> str:
+    """Where an uploaded facility list, not the shipped statistics, gives the supply (`listed`: the list's
+    replacement summary, region_code and service; only `service`'s where given), else ""."""
+    rows = None if listed is None else listed if service is None else listed.filter(pl.col("service") == service)
+    if rows is None or rows.height == 0:
+        return ""
+    names = _region_names(lang)
+    joiner = pick("、", ", ", lang)
+    by_region = rows.group_by("region_code").agg(pl.col("service").unique().sort()).sort("region_code")
+    services = {code: "" if service else " " + joiner.join(service_name(s, lang) for s in kinds)
+                for code, kinds in by_region.iter_rows()}  # fmt: skip
+    places = pick("；", "; ", lang).join(f"{names.get(code, code)} ({code}){kinds}" for code, kinds in services.items())
+    return pick(
+        f"供给来自上传的设施清单（不是国家统计局的统计数）：{places}",
+        f"supply from an uploaded facility list, not the NBS statistics: {places}",
+        lang,
     )
 
 
@@ -233,9 +253,13 @@ def planning_section(
     province_code: str,
     geojson: dict[str, Any],
     lang: Lang = Lang.ZH,
+    listed: pl.DataFrame | None = None,
 ) -> ReportSection:
-    """The report fragment: maps and charts plus the tables behind them."""
+    """The report fragment: maps and charts plus the tables behind them (`listed`: what an uploaded facility list
+    supplies in place of the statistics, its replacement summary)."""
     names = _region_names(lang)
+    listed_beds = listed_supply(listed, lang, "hospital_beds")
+    listed_all = listed_supply(listed, lang)
     beds = side.filter(pl.col("service") == "hospital_beds")
     hover = {
         r["region_code"]: pick(
@@ -272,7 +296,8 @@ def planning_section(
             "(2020 census): exact for provinces, an upper bound below. Numerator year 2019, population year 2020. "
             "The cost to close counts shortages only.</p>",
             lang,
-        ),
+        )
+        + (f"<p class='note'>{escape(listed_all)}.</p>" if listed_all else ""),
         figure_html(
             province_choropleth(
                 {r["region_code"]: r["gap_hidden_by_hukou_basis"] for r in beds.iter_rows(named=True)},
@@ -285,7 +310,7 @@ def planning_section(
                 colorbar_title=pick("床位（张）", "beds", lang),
                 hover=hover,
                 lang=lang,
-                data_source=SOURCE[lang],
+                data_source=SOURCE[lang] + (pick("；", "; ", lang) + listed_beds if listed_beds else ""),
             )
         ),
         figure_html(

@@ -15,6 +15,7 @@ from changzhu.domain.lang import Lang
 from changzhu.domain.refusals import Refusal, RefusalCode, refusal
 from changzhu.errors import ChangzhuError
 from changzhu.tables.formats import RawTable, read_raw
+from changzhu.tables.places import reason_text
 from changzhu.tables.schema import Column, TableSchema, header_candidates, normalize_header
 from changzhu.tables.vocab import RegionIndex, parse_column
 
@@ -39,7 +40,7 @@ class CellError:
 
 def errors_frame(errors: list[CellError]) -> pl.DataFrame:
     """The report as a table: line, column, value, reason (English) and reason_zh (Chinese)."""
-    rows = [(e.line, e.column, e.value, e.reason.text(Lang.EN), e.reason.text(Lang.ZH)) for e in errors]
+    rows = [(e.line, e.column, e.value, reason_text(e.reason, Lang.EN), reason_text(e.reason, Lang.ZH)) for e in errors]
     return pl.DataFrame(rows, schema=ERROR_SCHEMA, orient="row")
 
 
@@ -48,7 +49,9 @@ class TableRejected(ChangzhuError, ValueError):
 
     def __init__(self, path: Path, errors: list[CellError], bad_rows: int, rows: int, row_word: str = "line") -> None:
         self.path, self.errors, self.bad_rows, self.rows = path, errors, bad_rows, rows
-        first = "; ".join(f"{row_word} {e.line} {e.column} {e.value!r}: {e.reason}" for e in errors[:3])
+        first = "; ".join(
+            f"{row_word} {e.line} {e.column} {e.value!r}: {reason_text(e.reason, Lang.EN)}" for e in errors[:3]
+        )
         more = f" (and {len(errors) - 3} more)" if len(errors) > 3 else ""
         what = f"{bad_rows} of {rows} row(s) rejected" if rows else "the header cannot be used"
         super().__init__(f"{path}: {what}, nothing used: {first}{more}")

@@ -284,7 +284,6 @@ class _RegionNames:
     """The names part of a RegionIndex (built on first use: a file of codes needs none of it)."""
 
     names: dict[str | None, dict[str, tuple[str, ...]]]
-    full_names: dict[str, str]  # code -> the name with its province and prefecture (广东省深圳市南山区)
     plain_names: dict[str | None, tuple[str, ...]]  # the regions' own names, for suggestions to a bare name
 
 
@@ -307,11 +306,6 @@ class RegionIndex:
     def names(self) -> dict[str | None, dict[str, tuple[str, ...]]]:
         """Every written form of a region's name (own, with its parents, English lower-cased) -> its codes."""
         return self._names.names
-
-    @property
-    def full_names(self) -> dict[str, str]:
-        """code -> the name with its province and prefecture (广东省深圳市南山区)."""
-        return self._names.full_names
 
     @property
     def plain_names(self) -> dict[str | None, tuple[str, ...]]:
@@ -344,8 +338,7 @@ class RegionIndex:
         if found and len(found) == 1:
             return found[0], None
         if found:
-            options = "; ".join(f"{code} {self.full_names.get(code, '')}".strip() for code in sorted(found)[:6])
-            return None, refusal(RefusalCode.AMBIGUOUS_REGION_NAME, name=word, options=options)
+            return None, refusal(RefusalCode.AMBIGUOUS_REGION_NAME, name=word, options=tuple(sorted(found)[:6]))
         qualified = any(mark in word[:-1] for mark in "省市")  # 深圳市南山: suggest among names with parents
         choices = list(self.names[level]) if qualified else list(self.plain_names[level])
         near = difflib.get_close_matches(word, choices, n=3, cutoff=0.5)
@@ -391,13 +384,11 @@ def _region_names(table_rows: tuple[tuple[Any, ...], ...]) -> _RegionNames:
     """The names of a region index's rows (see RegionIndex.names)."""
     zh_of = {code: zh for _level, code, zh, _en in table_rows}
     names: dict[str | None, dict[str, set[str]]] = {None: {}}
-    full_names: dict[str, str] = {}
     plain: dict[str | None, set[str]] = {None: set()}
     for level, code, zh, en in table_rows:
         parents = dict.fromkeys(p for p in (code[:2] + "0000", code[:4] + "00") if p != code and p in zh_of)
         ancestors = [zh_of[p] for p in parents]
         written = _qualified_names(zh, ancestors) if zh else []
-        full_names[code] = "".join(dict.fromkeys([*ancestors, zh]))  # 北京市 (province and city) once
         for key in (None, level):
             table = names.setdefault(key, {})
             for name in (*written, (en or "").lower()):
@@ -406,7 +397,6 @@ def _region_names(table_rows: tuple[tuple[Any, ...], ...]) -> _RegionNames:
             plain.setdefault(key, set()).update(n for n in (zh, (en or "").lower()) if n)
     return _RegionNames(
         {k: {n: tuple(sorted(c)) for n, c in t.items()} for k, t in names.items()},
-        full_names,
         {k: tuple(sorted(v)) for k, v in plain.items()},
     )
 

@@ -30,18 +30,18 @@ router = APIRouter(prefix="/fiscal", tags=["fiscal"])
 YI = 1e8  # 亿
 KEPT = 16  # fiscal results kept in memory, by scheme and reform
 EQUITY_MEASURES = {  # measure: (label zh, label en, one-line explanation zh, en)
-    "total_yuan": ("分配总额", "total allocated", "分配的资金总额（元）", "the money allocated, in yuan"),
+    "total_yuan": ("分配总额（元）", "total allocated, yuan", "分配的资金总额（元）", "the money allocated, in yuan"),
     "per_resident_min": (
-        "人均最低（常住）",
-        "lowest per resident",
-        "各省按常住人口计的人均额中最低者",
-        "lowest amount per resident among provinces",
+        "人均最低（常住，元/人）",
+        "lowest per resident, yuan per resident",
+        "各省按常住人口计的人均额（元/人）中最低者",
+        "lowest amount per resident among provinces, in yuan per resident",
     ),
     "per_resident_max": (
-        "人均最高（常住）",
-        "highest per resident",
-        "各省按常住人口计的人均额中最高者",
-        "highest amount per resident among provinces",
+        "人均最高（常住，元/人）",
+        "highest per resident, yuan per resident",
+        "各省按常住人口计的人均额（元/人）中最高者",
+        "highest amount per resident among provinces, in yuan per resident",
     ),
     "max_min_ratio_resident": (
         "最高/最低（常住）",
@@ -62,16 +62,16 @@ EQUITY_MEASURES = {  # measure: (label zh, label en, one-line explanation zh, en
         "Theil index of per-resident amounts: 0 equal, larger is more unequal",
     ),
     "per_registered_min": (
-        "人均最低（户籍）",
-        "lowest per registered head",
-        "各省按户籍人口计的人均额中最低者",
-        "lowest amount per registered (hukou) head",
+        "人均最低（户籍，元/人）",
+        "lowest per registered head, yuan per head",
+        "各省按户籍人口计的人均额（元/人）中最低者",
+        "lowest amount per registered (hukou) head among provinces, in yuan per head",
     ),
     "per_registered_max": (
-        "人均最高（户籍）",
-        "highest per registered head",
-        "各省按户籍人口计的人均额中最高者",
-        "highest amount per registered (hukou) head",
+        "人均最高（户籍，元/人）",
+        "highest per registered head, yuan per head",
+        "各省按户籍人口计的人均额（元/人）中最高者",
+        "highest amount per registered (hukou) head among provinces, in yuan per head",
     ),
     "max_min_ratio_registered": (
         "最高/最低（户籍）",

@@ -250,7 +250,7 @@ def _planning(
         require_rows_inside(read, kind, principal, keys)
         datasets.check_compatible(root, kind.value, keys)
     except PlanningInputError as exc:
-        raise Conflict(f"规划数据无法使用 / {exc}") from exc
+        raise Conflict(exc.refusal or f"规划数据无法使用 / {exc}") from exc
     regions = sorted(set(keys.to_list()))
     before = set(datasets.stored_regions(root, kind.value))
     if level is not None:
