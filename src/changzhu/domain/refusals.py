@@ -431,6 +431,9 @@ class RefusalCode(StrEnum):
     LON_LAT_SWAPPED = "lon_lat_swapped"
     LON_LAT_OUTSIDE_CHINA = "lon_lat_outside_china"
     FACILITY_OUTSIDE_REGION = "facility_outside_region"
+    # a resident import's 出生日期 and 性别 against the identity number (casework/bulk_import.py)
+    BIRTH_DATE_NOT_ID = "birth_date_not_id"
+    SEX_NOT_ID = "sex_not_id"
 
 
 _DATE_FORMS_ZH = "2026-06-01、2026/6/1、2026.6.1、20260601 或 2026年6月1日"
@@ -1467,6 +1470,14 @@ TEMPLATES: dict[RefusalCode, tuple[str, str]] = {
         "经度 {lon}、纬度 {lat} 在所填地区 {region:place} 的边界外约 {km} 公里：请核对经纬度或所在地区",
         "lon {lon}, lat {lat} lies about {km} km outside {region:place}, the region the row names: check the"
         " coordinates (WGS-84) or the region",
+    ),
+    RefusalCode.BIRTH_DATE_NOT_ID: (
+        "出生日期与公民身份号码第7–14位所记的出生日期不符",
+        "the date of birth differs from the one the identity number gives (its digits 7–14)",
+    ),
+    RefusalCode.SEX_NOT_ID: (
+        "性别与公民身份号码第17位不符（奇数为男，偶数为女）",
+        "the sex differs from the one the identity number gives (its digit 17: odd male, even female)",
     ),
 }
 PLACE = "place"  # the format spec of a region code shown with its name: {region:place}
