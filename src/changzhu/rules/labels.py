@@ -63,6 +63,7 @@ _UNIT_WORDS: dict[str, tuple[str, str]] = {
     "years": ("年", "years"),
     "points": ("分", "points"),
     "people": ("人", "people"),
+    "patents": ("项", "patents"),
     "km": ("公里", "km"),
     "square_metres": ("平方米", "m²"),
     "per_thousand": ("‰", "‰"),
