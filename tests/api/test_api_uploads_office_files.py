@@ -14,7 +14,7 @@ from sqlalchemy import func, select
 
 from changzhu.registry.identity import check_char
 from changzhu.store.db import session_scope
-from changzhu.store.resident_models import PersonRow
+from changzhu.store.resident_models import PersonAttributeRow, PersonRow
 
 HEADERS = ["身份证号", "姓名", "联系电话", "户籍地", "常住地", "居住起始日期", "证明类型", "证明编号", "就业", "学历"]
 
@@ -132,6 +132,34 @@ def test_a_police_station_export_is_read_by_its_own_headers_and_every_header_pro
     assert refused.status_code == 422, refused.text
     named = {(p["header"], p["column_zh"], p["reason_zh"]) for p in refused.json()["errors"]}
     assert named == {("参保月数", None, "未知的列"), (None, "证明编号", "缺少此列")}
+    assert _persons(db_service) == before
+
+
+def test_a_police_station_export_s_birth_date_and_sex_are_checked_against_the_identity_number(
+    db_service: Service,
+) -> None:
+    """A 派出所 export's 出生日期 and 性别 are read, not refused as unknown: where they agree with the identity number
+    (born 1988-03-12, digit 17 even: female) nothing new is stored; where they do not, the row is refused naming
+    the column, the value and why, in both languages."""
+    headers = [*HEADERS, "出生日期", "性别"]
+    agrees = _upload(db_service, "派出所.csv", _gbk_csv(headers, [[*ROWS[0], "1988/3/12", "女"]]))
+    assert agrees.status_code == 200, agrees.text
+    with session_scope(db_service.engine) as session:
+        names = set(session.scalars(select(PersonAttributeRow.name)))
+    assert not names & {"birth_date", "sex"}  # the identity number is the source
+    before = _persons(db_service)
+    wrong = [[*ROWS[1][:5], "2021-03-01", *ROWS[1][6:], "1988-03-21", "男"]]
+    for lang in ("zh", "en"):
+        refused = _upload(db_service, "派出所.csv", _gbk_csv(headers, wrong), lang=lang)
+        assert refused.status_code == 422, refused.text
+        problems = {p["column_zh"]: p for p in refused.json()["errors"]}
+        assert set(problems) == {"出生日期", "性别"}, problems
+        born, sex = problems["出生日期"], problems["性别"]
+        assert born["row"] == 2 and born["value"] == "1988-03-21" and sex["row"] == 2 and sex["value"] == "男"
+        assert born["reason_zh"] == "出生日期与公民身份号码第7–14位所记的出生日期不符"
+        assert born["reason_en"] == "the date of birth differs from the one the identity number gives (its digits 7–14)"
+        assert sex["reason_zh"] == "性别与公民身份号码第17位不符（奇数为男，偶数为女）"
+        assert "digit 17" in sex["reason_en"] and sex["column_en"] == "sex"
     assert _persons(db_service) == before
 
 

@@ -212,3 +212,29 @@ def test_english_explanations_list_categories_with_english_commas() -> None:
         housing = [t for t in texts.split('"') if ("dormitory" if lang == "en" else "宿舍") in t]
         assert housing, lang  # the housing condition is among those explained
         assert all(comma in t and foreign not in t for t in housing), housing
+
+
+def test_amounts_in_explanations_carry_their_units() -> None:
+    """An income test shows the person's income and the line in 元/月 (yuan a month), from the variable's unit; a
+    points line in 分 (points), as the points are."""
+    case = load_example("shanghai-migrant")[0]
+    for lang, money, points in (("zh", "元/月", "分"), ("en", "yuan a month", "points")):
+        result = explain(
+            case.people,
+            case.on,
+            person_id=1,
+            services=[Service.MINIMUM_LIVING_ALLOWANCE, Service.PUBLIC_RENTAL_HOUSING],
+            lang=lang,
+        )
+        income = [
+            c
+            for s in result.services
+            for c in s.conditions
+            if c.citation is not None and c.citation.parameter.endswith("_yuan_month")
+        ]
+        assert income, "an income-tested service is explained"
+        for c in income:
+            assert c.value == f"3200 {money}" and c.threshold is not None and c.threshold.endswith(f" {money}")
+        child = explain(case.people, case.on, person_id=2, services=[Service.LOCAL_ENTRANCE_EXAM], lang=lang)
+        lines = [c for s in child.services for c in s.conditions if c.kind == "points"]
+        assert lines and all(c.threshold is not None and c.threshold.endswith(f" {points}") for c in lines)

@@ -65,6 +65,9 @@ def test_resident_on_a_phone(office: Office) -> None:
     expect(page.locator("#me-children")).to_contain_text("您的子女（未登记姓名）")  # her son has no name on record
     width = page.evaluate("document.documentElement.scrollWidth")
     assert width <= PHONE[0], f"the page is {width} px wide on a {PHONE[0]} px phone"
+    table = page.locator("#me-points .el-table").first  # its last column (分值) on the screen, not cut off
+    table.evaluate("t => window.scrollTo(0, t.getBoundingClientRect().top + window.scrollY - 80)")
+    expect(table.locator("th").last).to_be_in_viewport(ratio=1)
     office.shot(page, "me_zh_390")
     page.click("#lang-switch")
     page.wait_for_selector("#me-entitled >> text=/basic medical insurance/i")  # labels fetched again in English

@@ -20,14 +20,15 @@ from changzhu.errors import ChangzhuError
 from changzhu.ledger.contributions import MonthPaid, Scheme, record_in_session, validate_months
 from changzhu.registry.contact import CONTACT_KINDS, normalise
 from changzhu.registry.declared import declared_columns
-from changzhu.registry.identity import identity_keys, parse_id_number
+from changzhu.registry.identity import IdNumber, identity_keys, parse_id_number
 from changzhu.registry.residents import ProofKind, Registration, register_in_session
 from changzhu.store import audit_subjects
 from changzhu.store.audit_reasons import because
 from changzhu.store.resident_models import LedgerTransactionRow, PersonRow
 from changzhu.store.txn import Operation, Outcome, run_operation
 from changzhu.tables import TableRead, TableSchema, read_table
-from changzhu.tables.kinds import CONTACT_COLUMNS, contribution_schema, resident_schema
+from changzhu.tables.kinds import CONTACT_COLUMNS, ID_FACTS, contribution_schema, resident_schema
+from changzhu.tables.person import SEX
 from changzhu.tables.read import CellError, errors_frame, masked
 
 
@@ -146,6 +147,22 @@ def _contact_errors(line: int, row: dict[str, object], read: TableRead) -> list[
     return errors
 
 
+def _id_fact_errors(line: int, row: dict[str, Any], read: TableRead, number: IdNumber) -> list[RowError]:
+    """A 出生日期 or 性别 the row gives that the identity number contradicts (one it agrees with adds nothing: the
+    number is the source)."""
+    errors = []
+    born = row.get("birth_date")
+    if born is not None and born != number.birth_date:
+        errors.append(
+            RowError(line, read.header("birth_date"), refusal(RefusalCode.BIRTH_DATE_NOT_ID), born.isoformat())
+        )
+    sex = row.get("sex")
+    if sex is not None and sex != number.sex:
+        written = next(c.zh for c in SEX if c.code == sex)  # as a 派出所 writes it: 男 / 女
+        errors.append(RowError(line, read.header("sex"), refusal(RefusalCode.SEX_NOT_ID), written))
+    return errors
+
+
 def import_residents(
     engine: Engine,
     path: Path,
@@ -163,7 +180,7 @@ def import_residents(
     seen: dict[str, int] = {}
     keys = identity_keys()
     contact = {c.name for c in CONTACT_COLUMNS}
-    facts = [c.name for c in schema.columns if not c.required and c.name not in contact]
+    facts = [c.name for c in schema.columns if not c.required and c.name not in contact and c.name not in ID_FACTS]
     for line, row in zip(read.lines, read.frame.iter_rows(named=True), strict=True):
         try:
             number = parse_id_number(row["id_number"])
@@ -182,7 +199,7 @@ def import_residents(
             )
             continue
         seen[lookup] = line
-        bad_contact = _contact_errors(line, row, read)
+        bad_contact = _contact_errors(line, row, read) + _id_fact_errors(line, row, read, number)
         if bad_contact:
             errors.extend(bad_contact)
             continue

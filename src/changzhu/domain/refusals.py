@@ -437,6 +437,9 @@ class RefusalCode(StrEnum):
     FACILITY_COARSER_THAN_SCOPE = "facility_coarser_than_scope"
     FACILITY_LIST_EMPTY = "facility_list_empty"
     POPULATION_LEVEL_CLASH = "population_level_clash"
+    # a resident import's 出生日期 and 性别 against the identity number (casework/bulk_import.py)
+    BIRTH_DATE_NOT_ID = "birth_date_not_id"
+    SEX_NOT_ID = "sex_not_id"
 
 
 _DATE_FORMS_ZH = "2026-06-01、2026/6/1、2026.6.1、20260601 或 2026年6月1日"
@@ -1488,6 +1491,14 @@ TEMPLATES: dict[RefusalCode, tuple[str, str]] = {
         "已存储了另一层级的情景人口（{regions:place}）；情景人口须为同一层级的地区",
         "scenario populations of another level are stored ({regions:place}); a scenario population gives regions of"
         " one level",
+    ),
+    RefusalCode.BIRTH_DATE_NOT_ID: (
+        "出生日期与公民身份号码第7–14位所记的出生日期不符",
+        "the date of birth differs from the one the identity number gives (its digits 7–14)",
+    ),
+    RefusalCode.SEX_NOT_ID: (
+        "性别与公民身份号码第17位不符（奇数为男，偶数为女）",
+        "the sex differs from the one the identity number gives (its digit 17: odd male, even female)",
     ),
 }
 PLACE = "place"  # the format spec of a region code shown with its name: {region:place}

@@ -80,6 +80,7 @@ def explain_registered(
         dict(zip(people["person_id"].to_list(), people["parent_id"].to_list(), strict=True)),
         gaps,
         lang,
+        {p.scheme: p.line for p in shown.points},
     )
     parent = overlay.parents.get(person_id)
     return replace(
@@ -93,9 +94,15 @@ class _Overlay:
     """The decisions of evaluate_registered laid over an explanation of the record with missing facts filled in."""
 
     def __init__(
-        self, rows: dict[int, dict[str, Any]], parents: dict[int, int | None], gaps: dict[int, list[str]], lang: Lang
+        self,
+        rows: dict[int, dict[str, Any]],
+        parents: dict[int, int | None],
+        gaps: dict[int, list[str]],
+        lang: Lang,
+        lines: dict[str, float],
     ) -> None:
         self.rows = rows
+        self.lines = lines  # each explained scheme's admission line (a points condition's threshold, as a number)
         self.parents = parents
         self.gaps = gaps
         self.lang = lang
@@ -136,7 +143,7 @@ class _Overlay:
             needed = read
         elif c.kind == "service" and row.get(f"undetermined_{c.subject}"):
             needed = [f for f in row.get(f"needs_{c.subject}") or [] if f in facts] or facts
-        elif c.kind == "points" and self._line_open(row, c.subject, c.threshold):
+        elif c.kind == "points" and self._line_open(row, c.subject, self.lines.get(c.subject)):
             needed = [f for f in row.get(f"unassessed_{c.subject}") or [] if f in facts] or facts
         else:
             return c
@@ -148,12 +155,12 @@ class _Overlay:
         return replace(c, value=value, passed=None, earliest=None, earliest_note=None, missing=missing)
 
     @staticmethod
-    def _line_open(row: dict[str, Any], scheme: str, line: str | None) -> bool:
+    def _line_open(row: dict[str, Any], scheme: str, line: float | None) -> bool:
         """The points range evaluate_registered gives straddles the line (or there is no range to compare)."""
         low, high = row.get(f"points_low_{scheme}"), row.get(f"points_high_{scheme}")
         if line is None or low is None:
             return True
-        return bool(low < float(line) <= (math.inf if high is None else high))
+        return bool(low < line <= (math.inf if high is None else high))
 
     def points(self, p: PointsExplanation, who: int | None) -> PointsExplanation:
         """The scheme with items reading a missing fact not assessed and the range evaluate_registered gives."""

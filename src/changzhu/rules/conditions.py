@@ -30,6 +30,7 @@ from changzhu.rules.arrays import (
 )
 from changzhu.rules.dated_lists import emit_count, expiries, first_span, of_rows
 from changzhu.rules.dates import FOREVER, NEVER, add_months
+from changzhu.rules.labels import amount_text
 from changzhu.rules.parents import UNLINKED
 from changzhu.rules.protocols import Cell, LeafResult
 from changzhu.rules.rows import is_everyone
@@ -197,8 +198,11 @@ class Leaf(Condition):
         unlinked = f"({parent} == {UNLINKED})"  # no parent in the table, none known not to live here: unknown
         return Cell(t, w.var(unlinked if held.u == "False" else f"(({parent} >= 0) & {held.u}) | {unlinked}"))
 
-    def describe(self, value: float | None, threshold: Any, lang: str) -> tuple[str | None, str | None]:
-        """The person's value and what the condition needs, as text (None where there is nothing to show)."""
+    def describe(
+        self, value: float | None, threshold: Any, lang: str, parameter: Parameter | None = None
+    ) -> tuple[str | None, str | None]:
+        """The person's value and what the condition needs, as text with their units (None where there is nothing
+        to show); `parameter` is the one the threshold was read from, if any."""
         return None, None
 
     def shortfall(self, value: float | None, threshold: Any) -> tuple[str, str] | None:
@@ -314,12 +318,14 @@ class PointsCondition(Leaf):
     def emit_own(self, w: Writer, row: str) -> Cell:
         return w.points_cell(w.policy.schemes[self.scheme], row)
 
-    def describe(self, value: float | None, threshold: Any, lang: str) -> tuple[str | None, str | None]:
+    def describe(
+        self, value: float | None, threshold: Any, lang: str, parameter: Parameter | None = None
+    ) -> tuple[str | None, str | None]:
         if value is None or np.isnan(value):
             shown = "未评定" if lang == "zh" else "not assessed"
         else:
-            shown = f"{value:g} 分" if lang == "zh" else f"{value:g} points"
-        return shown, f"{float(threshold):g}"
+            shown = amount_text(value, "points", lang)
+        return shown, amount_text(float(threshold), "points", lang)
 
     def shortfall(self, value: float | None, threshold: Any) -> tuple[str, str] | None:
         if value is None or np.isnan(value):
@@ -552,9 +558,12 @@ class VariableCondition(Leaf):
         gap = float(threshold) - max(float(value), 0)
         return ("more_months", str(int(np.ceil(gap)))) if gap > 0 else None
 
-    def describe(self, value: float | None, threshold: Any, lang: str) -> tuple[str | None, str | None]:
+    def describe(
+        self, value: float | None, threshold: Any, lang: str, parameter: Parameter | None = None
+    ) -> tuple[str | None, str | None]:
         zh = lang == "zh"
         spec = self.spec
+        unit = spec.unit or (parameter.unit if parameter is not None else "")  # a number's: value and line alike
         unknown = "未知（未提供）" if zh else "unknown (not given)"
         if value is None or np.isnan(value) or not _value_known(spec, value):
             shown = unknown
@@ -576,7 +585,7 @@ class VariableCondition(Leaf):
         elif spec.kind == "dates":
             shown = f"{int(value)} 次" if zh else f"{int(value)} on record"
         else:
-            shown = f"{value:g}"
+            shown = amount_text(value, unit, lang)
         if spec.kind == "clock" or spec.duration:
             t = float(threshold)
             need = _years(t, zh) if self.variable == "age" else _months_text(t, zh)
@@ -599,7 +608,7 @@ class VariableCondition(Leaf):
             negate = self.op in ("!=", "not_in", "not_contains")
             return shown, (("不是 " if zh else "not ") if negate else "") + words
         word = _WORDS[self.op][0 if zh else 1]
-        return shown, f"{word} {float(threshold):g}"
+        return shown, f"{word} {amount_text(float(threshold), unit, lang)}"
 
 
 def category_title(spec: VariableSpec, code: str, lang: str) -> str:

@@ -448,7 +448,7 @@ class _Reader:
         decided = got.decided is not None and bool(got.decided[pos])
         holds = start <= self.on <= end
         passed: bool | None = holds if (known or decided) else None
-        shown, needed = node.describe(value, got.threshold, self.lang)
+        shown, needed = node.describe(value, got.threshold, self.lang, got.parameter)
         needs_parent = self.unlinked(node, row) if passed is None else None
         if needs_parent is not None:
             shown = _w("unlinked", self.lang)

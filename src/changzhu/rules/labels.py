@@ -52,6 +52,38 @@ def variable_labels(variable: str) -> tuple[str, str]:
     return variable, variable.replace("_", " ")
 
 
+# The words of the units an amount in an explanation is in (a person column's, a declared input's or a parameter's,
+# changzhu.parameters.model.UNITS); a unit without one (ratio, coefficient, count, bool) is shown as a bare number,
+# a declared input's free-text unit not listed here as written.
+_UNIT_WORDS: dict[str, tuple[str, str]] = {
+    "yuan": ("元", "yuan"),
+    "yuan/month": ("元/月", "yuan a month"),
+    "yuan/year": ("元/年", "yuan a year"),
+    "months": ("个月", "months"),
+    "years": ("年", "years"),
+    "points": ("分", "points"),
+    "people": ("人", "people"),
+    "patents": ("项", "patents"),
+    "km": ("公里", "km"),
+    "square_metres": ("平方米", "m²"),
+    "per_thousand": ("‰", "‰"),
+    "ratio": ("", ""),
+    "coefficient": ("", ""),
+    "count": ("", ""),
+    "number": ("", ""),
+    "bool": ("", ""),
+}
+
+
+def amount_text(amount: float, unit: str, lang: str) -> str:
+    """An amount with its unit's word in Chinese (zh) or English (en): `5200 元/月`, `5200 yuan a month`."""
+    zh, en = _UNIT_WORDS.get(unit, (unit, unit))
+    word = zh if lang == "zh" else en
+    if not word:
+        return f"{amount:g}"
+    return f"{amount:g}{word}" if word == "‰" else f"{amount:g} {word}"
+
+
 def pick_label(label: tuple[str, str], lang: str, fallback: str = "") -> str:
     """A (zh, en) label's text in `lang` (zh, else en): English falls back to the Chinese where it is empty, and
     `fallback` is given when both are."""

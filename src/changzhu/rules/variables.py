@@ -8,10 +8,10 @@ changes": booleans, categories and numbers.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING, Literal
 
-from changzhu.domain.person import EDUCATION_LEVELS, HOUSING_TENURES, SEXES, TITLE_LEVELS
+from changzhu.domain.person import EDUCATION_LEVELS, HOUSING_TENURES, PERSON_COLUMNS, SEXES, TITLE_LEVELS
 from changzhu.domain.regions import CitySizeClass
 from changzhu.rules.labels import category_labels, variable_labels
 
@@ -36,6 +36,7 @@ class VariableSpec:
     labels: tuple[str, str] = ("", "")  # (zh, en) of a declared input
     category_labels: tuple[tuple[str, str], ...] = ()  # (zh, en) of each category of a declared input
     grows: str = ""  # a declared months input: how it goes on (changzhu.rules.inputs.InputSpec.grows)
+    unit: str = ""  # a number's unit (the person column's or the declared input's), shown with its amounts
 
     def category_label(self, code: str, lang: str = "zh") -> str:
         """A category code's label in Chinese (zh) or English (en)."""
@@ -101,7 +102,11 @@ _SPECS = (
         "si_base_ratio", "number", "social-insurance base over the city average wage (null: unknown)", nullable=True
     ),
 )
-VARIABLES: dict[str, VariableSpec] = {v.name: v for v in _SPECS}
+_COLUMN_UNITS = {c.name: c.unit for c in PERSON_COLUMNS}
+# A number variable read from a person column has the column's unit (income_per_capita_month: yuan/month).
+VARIABLES: dict[str, VariableSpec] = {
+    v.name: replace(v, unit=_COLUMN_UNITS.get(v.name, "")) if v.kind == "number" else v for v in _SPECS
+}
 
 
 _DECLARED_KINDS: dict[str, VariableKind] = {
@@ -130,6 +135,7 @@ def declared_variable(spec: InputSpec) -> VariableSpec:
         labels=(spec.label_zh, spec.label_en),
         category_labels=tuple((c.label_zh, c.label_en) for c in spec.categories),
         grows=spec.grows,
+        unit=spec.unit,
     )
 
 

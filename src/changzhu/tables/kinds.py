@@ -29,6 +29,8 @@ RESIDENT_FACTS = (
     "parent_lives_here",
     *INSURANCE_MONTH_COLUMNS,  # a caseworker's statement: counted only while no contribution record is held
 )
+# columns a 派出所's export carries that the identity number already gives: read, checked against it, not stored
+ID_FACTS = ("birth_date", "sex")
 PROOF_KINDS = (
     Category("housing", "住房", "housing"),
     Category("employment", "就业", "employment"),
@@ -140,6 +142,7 @@ def resident_schema(declared: Sequence[Column] = ()) -> TableSchema:
                 max_length=field_sizes.PROOF_REF,
             ),
             *(fact_column(n) for n in RESIDENT_FACTS),
+            *(fact_column(n) for n in ID_FACTS),
             *declared,
         ),
         records_key="residents",
