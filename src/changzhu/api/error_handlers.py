@@ -19,12 +19,12 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 from changzhu.api.auth.roles import ROLE_NAMES
 from changzhu.api.errors import ApiError, TooManyRequests, error_body
 from changzhu.api.language import answer_lang
-from changzhu.api.region_names import region_names
 from changzhu.api.upload_tables import UploadKind, schema_for
 from changzhu.domain.lang import Lang
 from changzhu.domain.refusals import PLACE, ROLE, Names, Refusal, RefusalCode, reason_of, refusal, uncoded
 from changzhu.errors import ChangzhuError
 from changzhu.registry.queries import RegistryNotLoaded
+from changzhu.registry.region_names import region_names
 from changzhu.store.checks import UnknownPerson
 from changzhu.store.db import DatabaseUnavailable, session_scope
 from changzhu.store.txn import IdempotencyConflict
@@ -36,19 +36,18 @@ _ROLE_NAMES = {role.value: names for role, names in ROLE_NAMES.items()}
 
 
 def _names(request: Request, reason: Refusal) -> Names:
-    """The names of the places and roles the reason shows: a district with its city as the shipped regions name it
-    (place_names), a place they do not hold as the registry names it (one whose name cannot be read: its code)."""
+    """The names of the places and roles the reason shows: places by the one lookup of region names (a district with
+    its city; a region an office added as the registry names it); if the registry cannot be read, the shipped
+    names alone (a place they do not hold: its code)."""
     wanted = reason.named()
     names: Names = {ROLE: {v: _ROLE_NAMES[v] for v in wanted.get(ROLE, set()) if v in _ROLE_NAMES}}
     codes = wanted.get(PLACE, set())
-    shipped = place_names(codes)
-    names[PLACE] = shipped
-    if codes - set(shipped):
-        try:
-            with session_scope(request.app.state.engine) as session:
-                names[PLACE] = {**region_names(session, codes - set(shipped)), **shipped}
-        except (ChangzhuError, SQLAlchemyError):
-            log.warning("region names of an error message could not be read", exc_info=True)
+    try:
+        with session_scope(request.app.state.engine) as session:
+            names[PLACE] = region_names(session, codes)
+    except (ChangzhuError, SQLAlchemyError):
+        log.warning("region names of an error message could not be read", exc_info=True)
+        names[PLACE] = place_names(codes)
     return names
 
 
