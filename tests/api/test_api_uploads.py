@@ -167,6 +167,24 @@ def test_a_facility_lists_refused_rows_name_each_region_with_its_city_and_code(s
     assert "km outside Luohu District, Shenzhen (440303), the region the row names" in outside["reason_en"]
 
 
+def test_a_facility_lists_coordinates_are_converted_or_their_unknown_system_said(service: Service) -> None:
+    """GCJ-02 read off a Gaode map is stored as WGS-84 (eviltransform's published Shenzhen pair); coordinates
+    with no 坐标系 are kept as given and the upload's warnings say so, in Chinese and English."""
+    gaode = {**RECORDS["facility"][0], "region_code": "440305", "lon": "113.9171764808363", "lat": "22.540796131694766"}
+    rows = [{**gaode, "coord_system": "GCJ-02"}, {**gaode, "facility_id": "SZ-H-009", "coord_system": ""}]
+    body = _upload(service, "facility", "设施.csv", pl.DataFrame(rows).write_csv().encode(), dry_run="true").json()
+    assert body["errors"] == []
+    converted, as_given = body["preview"]
+    assert (converted["lon"], converted["lat"]) == pytest.approx((113.912316, 22.543847), abs=1e-6)
+    assert converted["coord_system"] == "wgs84" and as_given["coord_system"] is None
+    assert (as_given["lon"], as_given["lat"]) == (113.9171764808363, 22.540796131694766)
+    [note] = [w for w in body["warnings"] if "坐标系" in w["zh"]]
+    assert note["zh"].startswith("1 行给出经纬度但未注明坐标系（第 3 行）")
+    assert note["en"].startswith("1 row(s) give coordinates without a coordinate system (lines 3)")
+    labelled = _upload(service, "facility", "设施.csv", pl.DataFrame(rows[:1]).write_csv().encode(), dry_run="true")
+    assert not [w for w in labelled.json()["warnings"] if "坐标系" in w["zh"]]
+
+
 def _beds(service: Service, level: str) -> dict[str, tuple[float, str]]:
     url = f"/api/v1/planning/gaps?level={level}&service=hospital_beds&basis=resident&province=440000&limit=500"
     items = service.client.get(url, headers=service.as_("pl_gd")).json()["items"]

@@ -11,6 +11,8 @@ it lists and nothing else; the rest of the province keeps its estimate. A county
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 import polars as pl
 
 from changzhu.domain.refusals import RefusalCode, refusal
@@ -180,3 +182,27 @@ def possibly_incomplete(summary: pl.DataFrame) -> list[str]:
             "region_code", "service", "list_share_of_estimate", "facility_list_supply", "estimate_replaced"
         ).iter_rows()
     ]
+
+
+def coordinates_without_system(facilities: pl.DataFrame, lines: Sequence[int] | None = None) -> tuple[str, str] | None:
+    """A note (Chinese, English) when rows give coordinates but no coordinate system (坐标系): they are read as
+    WGS-84, as given, and would be a few hundred metres off if read off a GCJ-02 or BD-09 map; None when every row
+    with coordinates names its system. `lines`: each row's line in the file, to name the first five."""
+    if "coord_system" not in facilities.columns:
+        return None
+    unknown = (facilities["lon"].is_not_null() & facilities["coord_system"].is_null()).arg_true().to_list()
+    if not unknown:
+        return None
+    shown = ", ".join(str(lines[i] if lines is not None else i + 1) for i in unknown[:5])
+    more = "…" if len(unknown) > 5 else ""
+    where_zh, where_en = (f"第 {shown}{more} 行", f"lines {shown}{more}") if lines is not None else ("", "")
+    zh = (
+        f"{len(unknown)} 行给出经纬度但未注明坐标系{f'（{where_zh}）' if where_zh else ''}：已按 WGS-84 原样读取，"
+        "未作转换。若坐标取自高德、腾讯地图（GCJ-02）或百度地图（BD-09），会偏差数百米，请在“坐标系”列注明。"
+    )
+    en = (
+        f"{len(unknown)} row(s) give coordinates without a coordinate system{f' ({where_en})' if where_en else ''}:"
+        " read as WGS-84, as given, not converted. Coordinates read off Gaode or Tencent maps (GCJ-02) or Baidu maps"
+        " (BD-09) are then a few hundred metres off: name the system in a 坐标系 (coord_system) column."
+    )
+    return zh, en
