@@ -13,7 +13,8 @@ from changzhu.data.coordinate_systems import CoordinateSystem, from_wgs84
 from changzhu.domain.refusals import RefusalCode
 from changzhu.geography import haversine_km
 from changzhu.planning.facilities import coordinates_without_system
-from changzhu.planning.siting import plan_sites
+from changzhu.planning.population import census_table, group_columns
+from changzhu.planning.siting import listed_schools, plan_sites
 from changzhu.planning.standards import load_standards, service_catalog
 from changzhu.tables import TableRejected, read_table
 from changzhu.tables.kinds import facility_schema
@@ -195,3 +196,40 @@ def test_a_citys_hospital_list_does_not_remove_its_school_list(tmp_path: Path) -
     stored = load_dataset(tmp_path, "facility")
     assert stored is not None
     assert set(stored["name"]) == {"第二医院", "福田小学"}  # the new hospital list replaced the old one
+
+
+def test_where_to_build_schools_starts_from_the_lists_schools() -> None:
+    """A school list's located primary schools are the existing sites of primary-school siting (not of hospital
+    siting), demand weighted by the children of primary age, not all residents."""
+    listed = pl.DataFrame(
+        {
+            "facility_id": ["s1", "s2", "h1"],
+            "name": ["福田小学", "翠竹小学", "深圳市人民医院"],
+            "service": ["primary_school_places", "primary_school_places", "hospital_beds"],
+            "region_code": ["440304", "440303", "440303"],
+            "capacity": [1620.0, 1350.0, 3000.0],
+            "lon": [114.055, 114.126, 114.1219],
+            "lat": [22.541, 22.564, 22.5569],
+        }
+    )
+    assert listed_schools(listed, "440000") == ["primary_school_places"]
+    assert listed_schools(listed, "510000") == []  # none in Sichuan
+    plan = plan_sites(
+        "440000",
+        50_000.0,
+        8_000_000.0,
+        service="primary_school_places",
+        group="age_6_11",
+        p=2,
+        time_limit=20,
+        facilities=listed,
+        facility_scope="prefecture",
+    )
+    existing = plan.sites.filter(pl.col("existing"))
+    assert plan.service == "primary_school_places" and plan.listed == 2 and plan.added == 50_000.0
+    assert set(existing["facility_name"].drop_nulls()) == {"福田小学", "翠竹小学"}
+    counties = census_table("county").filter((pl.col("province_code") == "440000") & pl.col("seat_lon").is_not_null())
+    children = dict(zip(counties["code"], group_columns(counties)["age_6_11"], strict=True))
+    weights = dict(zip(plan.points["region_code"], plan.points["weight"], strict=True))
+    assert weights == pytest.approx(children)
+    assert weights["440304"] < float(counties.filter(pl.col("code") == "440304")["pop_resident_2020"][0]) / 5

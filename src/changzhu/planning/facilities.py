@@ -3,7 +3,9 @@
 Columns (``changzhu schema facility``): ``facility_id, name, service, region_code, capacity, lon, lat``.
 ``service`` is a service key of the standards file (hospital_beds, primary_school_places, ...), ``region_code``
 the code (or exact name) of the county, prefecture or province the facility is in, ``capacity`` in the
-service's unit; ``lon``/``lat`` (WGS84 degrees) may be empty but are needed for location and accessibility.
+service's unit; ``lon``/``lat`` (WGS84 degrees) may be empty but are needed for location and accessibility; the
+optional ``coord_system`` (坐标系) says a row's coordinates were read off a GCJ-02 or BD-09 map, and the reader makes
+them WGS-84 (tables/kinds.py).
 
 A list is complete for its *scope*: a city's list (scope prefecture) replaces that city's supply of the services
 it lists and nothing else; the rest of the province keeps its estimate. A county list replaces that county's.
