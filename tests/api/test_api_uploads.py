@@ -20,9 +20,9 @@ from changzhu.rules.decision_sheet import WORDS
 RECORDS: dict[str, list[dict[str, str]]] = {
     "facility": [
         {"facility_id": "SZ-H-001", "name": "深圳市人民医院", "service": "医疗卫生机构床位", "region_code": "440303",
-         "capacity": "2800", "lon": "114.12", "lat": "22.55"},
+         "capacity": "2800", "lon": "114.12", "lat": "22.55", "coord_system": "WGS-84"},
         {"facility_id": "SZ-H-002", "name": "北京大学深圳医院", "service": "hospital_beds", "region_code": "440304",
-         "capacity": "1,500", "lon": "", "lat": ""},
+         "capacity": "1,500", "lon": "", "lat": "", "coord_system": ""},
     ],
     "supply": [{"code": "440000", "beds_total": "560000", "licensed_doctors_incl_assistant": "300000",
                 "registered_nurses": "350000", "primary_enrolment": "11000000", "primary_fulltime_teachers": "560000",
