@@ -28,7 +28,7 @@ from changzhu.registry.region_names import region_names
 from changzhu.store.checks import UnknownPerson
 from changzhu.store.db import DatabaseUnavailable, session_scope
 from changzhu.store.txn import IdempotencyConflict
-from changzhu.tables.places import place_names
+from changzhu.tables.places import PlaceNames, place_names
 
 log = logging.getLogger("changzhu.api")
 
@@ -42,13 +42,19 @@ def _names(request: Request, reason: Refusal) -> Names:
     wanted = reason.named()
     names: Names = {ROLE: {v: _ROLE_NAMES[v] for v in wanted.get(ROLE, set()) if v in _ROLE_NAMES}}
     codes = wanted.get(PLACE, set())
+    names[PLACE] = _place_names(request, codes) if codes else {}
+    return names
+
+
+def _place_names(request: Request, codes: set[str]) -> PlaceNames:
+    """The one lookup (the registry is read only for a code the shipped regions do not hold); the shipped names
+    alone if the registry cannot be read."""
     try:
         with session_scope(request.app.state.engine) as session:
-            names[PLACE] = region_names(session, codes)
+            return region_names(session, codes)
     except (ChangzhuError, SQLAlchemyError):
         log.warning("region names of an error message could not be read", exc_info=True)
-        names[PLACE] = place_names(codes)
-    return names
+        return place_names(codes)
 
 
 def answer(
