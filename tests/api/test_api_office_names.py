@@ -11,6 +11,7 @@ from changzhu.api.auth.roles import Role
 from changzhu.api.upload_tables import ColumnNames, UploadKind, problem, schema_for
 from changzhu.domain.refusals import RefusalCode, refusal
 from changzhu.store.db import session_scope
+from changzhu.store.models import RegionRow
 from changzhu.store.resident_models import PersonRow
 
 
@@ -49,6 +50,38 @@ def test_residents_filtered_by_a_region_containing_where_they_live(service: Serv
     assert rows["440113"] == {service.people["gz"]}
     assert rows["440106"] == set()
     assert service.client.get("/api/v1/residents?region=440000", headers=service.as_("cw_gz")).status_code == 403
+
+
+def test_a_region_is_named_by_one_lookup_in_lists_and_in_errors(service: Service) -> None:
+    """A district with its city wherever it is shown (the resident list named it alone), a region an office added
+    as the registry names it."""
+    with session_scope(service.engine) as session:  # a region the shipped regions do not hold, added by an office
+        session.add(
+            RegionRow(
+                level="county", code="510199", name_zh="四川天府新区", name_en="Tianfu New Area", division_type="新区"
+            )
+        )
+        session.flush()
+        person = session.query(PersonRow).filter_by(person_key=service.people["gz"]).one()
+        person.residence_region, person.hukou_region = "440113", "510199"
+    answer = service.client.get("/api/v1/residents?region=440113", headers=service.as_("cw_gz"))
+    assert answer.status_code == 200, answer.text
+    [listed] = answer.json()["items"]
+    assert (listed["residence_region_name"], listed["residence_region_name_en"]) == (
+        "广州市番禺区",
+        "Panyu District, Guangzhou",
+    )
+    assert (listed["hukou_region_name"], listed["hukou_region_name_en"]) == ("四川天府新区", "Tianfu New Area")
+    move = {"to_region": "510199", "moved_on": "2026-02-01", "proof_kind": "housing", "proof_ref": "lease-9"}
+    refused = service.client.post(
+        f"/api/v1/residents/{service.people['cd']}/moves?lang=zh", json=move, headers=service.as_("cw_gz")
+    ).json()
+    assert refused["message"] == "四川天府新区 (510199) 不在您的辖区（广州市 (440100)）内", refused
+    move["to_region"] = "510104"
+    refused = service.client.post(
+        f"/api/v1/residents/{service.people['cd']}/moves?lang=en", json=move, headers=service.as_("cw_gz")
+    ).json()
+    assert refused["message"].startswith("region Jinjiang District, Chengdu (510104) is outside"), refused
 
 
 def test_audit_names_actors_and_region_subjects_but_no_person(service: Service) -> None:

@@ -20,9 +20,9 @@ from changzhu.rules.decision_sheet import WORDS
 RECORDS: dict[str, list[dict[str, str]]] = {
     "facility": [
         {"facility_id": "SZ-H-001", "name": "深圳市人民医院", "service": "医疗卫生机构床位", "region_code": "440303",
-         "capacity": "2800", "lon": "114.12", "lat": "22.55"},
+         "capacity": "2800", "lon": "114.12", "lat": "22.55", "coord_system": "WGS-84"},
         {"facility_id": "SZ-H-002", "name": "北京大学深圳医院", "service": "hospital_beds", "region_code": "440304",
-         "capacity": "1,500", "lon": "", "lat": ""},
+         "capacity": "1,500", "lon": "", "lat": "", "coord_system": ""},
     ],
     "supply": [{"code": "440000", "beds_total": "560000", "licensed_doctors_incl_assistant": "300000",
                 "registered_nurses": "350000", "primary_enrolment": "11000000", "primary_fulltime_teachers": "560000",
@@ -165,6 +165,24 @@ def test_a_facility_lists_refused_rows_name_each_region_with_its_city_and_code(s
     assert ambiguous["reason_en"].endswith("(Nanshan District, Hegang (230404), Nanshan District, Shenzhen (440305))")
     assert "所填地区 深圳市罗湖区 (440303) 的边界外" in outside["reason_zh"]
     assert "km outside Luohu District, Shenzhen (440303), the region the row names" in outside["reason_en"]
+
+
+def test_a_facility_lists_coordinates_are_converted_or_their_unknown_system_said(service: Service) -> None:
+    """GCJ-02 read off a Gaode map is stored as WGS-84 (eviltransform's published Shenzhen pair); coordinates
+    with no 坐标系 are kept as given and the upload's warnings say so, in Chinese and English."""
+    gaode = {**RECORDS["facility"][0], "region_code": "440305", "lon": "113.9171764808363", "lat": "22.540796131694766"}
+    rows = [{**gaode, "coord_system": "GCJ-02"}, {**gaode, "facility_id": "SZ-H-009", "coord_system": ""}]
+    body = _upload(service, "facility", "设施.csv", pl.DataFrame(rows).write_csv().encode(), dry_run="true").json()
+    assert body["errors"] == []
+    converted, as_given = body["preview"]
+    assert (converted["lon"], converted["lat"]) == pytest.approx((113.912316, 22.543847), abs=1e-6)
+    assert converted["coord_system"] == "wgs84" and as_given["coord_system"] is None
+    assert (as_given["lon"], as_given["lat"]) == (113.9171764808363, 22.540796131694766)
+    [note] = [w for w in body["warnings"] if "坐标系" in w["zh"]]
+    assert note["zh"].startswith("1 行给出经纬度但未注明坐标系（第 3 行）")
+    assert note["en"].startswith("1 row(s) give coordinates without a coordinate system (lines 3)")
+    labelled = _upload(service, "facility", "设施.csv", pl.DataFrame(rows[:1]).write_csv().encode(), dry_run="true")
+    assert not [w for w in labelled.json()["warnings"] if "坐标系" in w["zh"]]
 
 
 def _beds(service: Service, level: str) -> dict[str, tuple[float, str]]:

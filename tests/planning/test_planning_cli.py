@@ -46,3 +46,26 @@ def test_plan_with_a_facility_list_names_its_regions_and_says_where_it_gives_the
     html = (tmp_path / "report.html").read_text(encoding="utf-8")
     note = "supply from an uploaded facility list, not the NBS statistics: Shenzhen (440300)"
     assert html.count(note) == 2  # under the gaps' explanation, and in the bed map's note on its data
+
+
+def test_plan_with_a_school_list_says_where_to_build_schools(tmp_path: Path) -> None:
+    """A 学校清单 with coordinates: primary-school siting from its schools, written beside the hospitals'; its row
+    without a 坐标系 is named in a warning (read as WGS-84, never assumed silently)."""
+    listed = tmp_path / "学校清单.csv"
+    listed.write_text(
+        "序号,学校名称,学段,所在区,经度,纬度,学位数,坐标系\n"
+        "1,福田小学,小学,440304,114.0600,22.5385,1620,高德\n"
+        "2,翠竹小学,小学,440303,114.126,22.564,1350,\n",
+        encoding="utf-8",
+    )
+    options = ["--lang", "en", "--facilities", str(listed)]
+    result = CliRunner().invoke(app, ["plan", "--out", str(tmp_path), "--years", "5", "--p", "3", *options])
+    assert result.exit_code == 0, result.output
+    assert "1 row(s) give coordinates without a coordinate system: read as WGS-84" in " ".join(result.output.split())
+    folder = tmp_path / "planning"
+    sites = pl.read_parquet(folder / "sites_primary_school_places.parquet")
+    assert sites["region_code"].str.starts_with("44").all() and sites["p_median_site"].sum() == 3
+    assert sites["estimate"][0].startswith("估算：建设前的每千名学龄儿童学位中")
+    results = pl.read_parquet(folder / "location_results_primary_school_places.parquet")
+    assert results["existing_sites"].to_list()[0] >= 2  # the two listed schools among the existing sites
+    assert not (folder / "sites_junior_secondary_places.parquet").exists()  # the list has no junior schools

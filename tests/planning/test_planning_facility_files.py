@@ -9,9 +9,12 @@ import polars as pl
 import pytest
 import xlsxwriter
 
+from changzhu.data.coordinate_systems import CoordinateSystem, from_wgs84
 from changzhu.domain.refusals import RefusalCode
 from changzhu.geography import haversine_km
-from changzhu.planning.siting import plan_sites
+from changzhu.planning.facilities import coordinates_without_system
+from changzhu.planning.population import census_table, group_columns
+from changzhu.planning.siting import listed_schools, plan_sites
 from changzhu.planning.standards import load_standards, service_catalog
 from changzhu.tables import TableRejected, read_table
 from changzhu.tables.kinds import facility_schema
@@ -71,6 +74,57 @@ def test_swapped_foreign_and_misplaced_coordinates_are_named_and_nothing_is_used
     assert "km outside Longhua District, Shenzhen (440309), the region" in outside["reason"]  # the district by name
     assert "在所填地区 深圳市龙华区 (440309) 的边界外" in outside["reason_zh"]
     assert "Longhua District, Shenzhen (440309)" in str(info.value)  # the CLI's one line names it too
+
+
+# eviltransform's published pair in Shenzhen (Nanshan): WGS-84 and the GCJ-02 a Gaode map shows there
+NANSHAN_WGS84 = (113.912316, 22.543847)
+NANSHAN_GCJ02 = (113.9171764808363, 22.540796131694766)
+
+
+def test_coordinates_read_off_gaode_and_baidu_maps_are_made_wgs84(tmp_path: Path) -> None:
+    """The 坐标系 column, in Chinese or English spellings, converts GCJ-02 and BD-09 to WGS-84 on load; a row with
+    no system is read as given and named in the list's note."""
+    bd_lon, bd_lat = (float(v[0]) for v in from_wgs84(*([c] for c in NANSHAN_WGS84), CoordinateSystem.BD09))
+    gcj_lon, gcj_lat = NANSHAN_GCJ02
+    wgs_lon, wgs_lat = NANSHAN_WGS84
+    path = tmp_path / "医院清单.csv"
+    path.write_text(
+        "编号,医院名称,类别,所在区,经度,纬度,床位数,坐标系\n"
+        f"1,高德取点,床位,440305,{gcj_lon},{gcj_lat},100,高德\n"
+        f"2,国测局,床位,440305,{gcj_lon},{gcj_lat},100,gcj-02\n"
+        f"3,百度取点,床位,440305,{bd_lon!r},{bd_lat!r},100,百度坐标\n"
+        f"4,Baidu,床位,440305,{bd_lon!r},{bd_lat!r},100,BD09\n"
+        f"5,GPS,床位,440305,{wgs_lon},{wgs_lat},100,WGS84\n"
+        f"6,未注明,床位,440305,{gcj_lon},{gcj_lat},100,\n"
+        "7,无坐标,床位,440305,,,100,\n",
+        encoding="utf-8",
+    )
+    read = read_table(path, facility_schema(service_catalog(load_standards())))
+    table = read.frame
+    for lon, lat in zip(table["lon"][:5], table["lat"][:5], strict=True):
+        assert (lon, lat) == pytest.approx(NANSHAN_WGS84, abs=1e-6)
+    assert (table["lon"][5], table["lat"][5]) == (gcj_lon, gcj_lat)  # no system: as given, never assumed
+    assert table["lon"][6] is None
+    assert table["coord_system"].cast(pl.String).to_list() == ["wgs84"] * 5 + [None, None]  # what they are now
+    zh, en = coordinates_without_system(table, read.lines) or ("", "")
+    assert zh.startswith("1 行给出经纬度但未注明坐标系（第 7 行）：已按 WGS-84 原样读取")
+    assert en.startswith("1 row(s) give coordinates without a coordinate system (lines 7): read as WGS-84")
+
+
+def test_an_unknown_coordinate_system_is_a_row_error_in_both_languages(tmp_path: Path) -> None:
+    path = tmp_path / "list.csv"
+    path.write_text(
+        "facility_id,name,service,region_code,capacity,lon,lat,coordinate system\n"
+        f"h1,A,床位,440305,10,{NANSHAN_WGS84[0]},{NANSHAN_WGS84[1]},GPS\n"
+        f"h2,B,床位,440305,10,{NANSHAN_WGS84[0]},{NANSHAN_WGS84[1]},谷歌\n",
+        encoding="utf-8",
+    )
+    with pytest.raises(TableRejected) as info:
+        _read(path)
+    [error] = info.value.report().rows(named=True)
+    assert (error["line"], error["column"], error["value"]) == (3, "coordinate system", "谷歌")
+    assert error["reason"].startswith("not one of wgs84") and "gcj02" in error["reason"] and "bd09" in error["reason"]
+    assert error["reason_zh"].startswith("不是可选值之一：wgs84") and "BD-09（百度坐标）" in error["reason_zh"]
 
 
 def test_a_point_near_its_region_boundary_is_accepted(tmp_path: Path) -> None:
@@ -142,3 +196,40 @@ def test_a_citys_hospital_list_does_not_remove_its_school_list(tmp_path: Path) -
     stored = load_dataset(tmp_path, "facility")
     assert stored is not None
     assert set(stored["name"]) == {"第二医院", "福田小学"}  # the new hospital list replaced the old one
+
+
+def test_where_to_build_schools_starts_from_the_lists_schools() -> None:
+    """A school list's located primary schools are the existing sites of primary-school siting (not of hospital
+    siting), demand weighted by the children of primary age, not all residents."""
+    listed = pl.DataFrame(
+        {
+            "facility_id": ["s1", "s2", "h1"],
+            "name": ["福田小学", "翠竹小学", "深圳市人民医院"],
+            "service": ["primary_school_places", "primary_school_places", "hospital_beds"],
+            "region_code": ["440304", "440303", "440303"],
+            "capacity": [1620.0, 1350.0, 3000.0],
+            "lon": [114.055, 114.126, 114.1219],
+            "lat": [22.541, 22.564, 22.5569],
+        }
+    )
+    assert listed_schools(listed, "440000") == ["primary_school_places"]
+    assert listed_schools(listed, "510000") == []  # none in Sichuan
+    plan = plan_sites(
+        "440000",
+        50_000.0,
+        8_000_000.0,
+        service="primary_school_places",
+        group="age_6_11",
+        p=2,
+        time_limit=20,
+        facilities=listed,
+        facility_scope="prefecture",
+    )
+    existing = plan.sites.filter(pl.col("existing"))
+    assert plan.service == "primary_school_places" and plan.listed == 2 and plan.added == 50_000.0
+    assert set(existing["facility_name"].drop_nulls()) == {"福田小学", "翠竹小学"}
+    counties = census_table("county").filter((pl.col("province_code") == "440000") & pl.col("seat_lon").is_not_null())
+    children = dict(zip(counties["code"], group_columns(counties)["age_6_11"], strict=True))
+    weights = dict(zip(plan.points["region_code"], plan.points["weight"], strict=True))
+    assert weights == pytest.approx(children)
+    assert weights["440304"] < float(counties.filter(pl.col("code") == "440304")["pop_resident_2020"][0]) / 5

@@ -15,8 +15,8 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from changzhu.api.auth.roles import NATIONAL_SCOPE
-from changzhu.api.resident_search import region_names
 from changzhu.casework.applications import KIND_LABELS, ApplicationKind
+from changzhu.registry.region_names import region_names
 from changzhu.store.audit_subjects import SubjectKind
 from changzhu.store.resident_models import PersonRow, VoucherRow
 from changzhu.tables.kinds import schema_of

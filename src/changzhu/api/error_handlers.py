@@ -19,16 +19,16 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 from changzhu.api.auth.roles import ROLE_NAMES
 from changzhu.api.errors import ApiError, TooManyRequests, error_body
 from changzhu.api.language import answer_lang
-from changzhu.api.region_names import region_names
 from changzhu.api.upload_tables import UploadKind, schema_for
 from changzhu.domain.lang import Lang
 from changzhu.domain.refusals import PLACE, ROLE, Names, Refusal, RefusalCode, reason_of, refusal, uncoded
 from changzhu.errors import ChangzhuError
 from changzhu.registry.queries import RegistryNotLoaded
+from changzhu.registry.region_names import region_names
 from changzhu.store.checks import UnknownPerson
 from changzhu.store.db import DatabaseUnavailable, session_scope
 from changzhu.store.txn import IdempotencyConflict
-from changzhu.tables.places import place_names
+from changzhu.tables.places import PlaceNames, place_names
 
 log = logging.getLogger("changzhu.api")
 
@@ -36,20 +36,25 @@ _ROLE_NAMES = {role.value: names for role, names in ROLE_NAMES.items()}
 
 
 def _names(request: Request, reason: Refusal) -> Names:
-    """The names of the places and roles the reason shows: a district with its city as the shipped regions name it
-    (place_names), a place they do not hold as the registry names it (one whose name cannot be read: its code)."""
+    """The names of the places and roles the reason shows: places by the one lookup of region names (a district with
+    its city; a region an office added as the registry names it); if the registry cannot be read, the shipped
+    names alone (a place they do not hold: its code)."""
     wanted = reason.named()
     names: Names = {ROLE: {v: _ROLE_NAMES[v] for v in wanted.get(ROLE, set()) if v in _ROLE_NAMES}}
     codes = wanted.get(PLACE, set())
-    shipped = place_names(codes)
-    names[PLACE] = shipped
-    if codes - set(shipped):
-        try:
-            with session_scope(request.app.state.engine) as session:
-                names[PLACE] = {**region_names(session, codes - set(shipped)), **shipped}
-        except (ChangzhuError, SQLAlchemyError):
-            log.warning("region names of an error message could not be read", exc_info=True)
+    names[PLACE] = _place_names(request, codes) if codes else {}
     return names
+
+
+def _place_names(request: Request, codes: set[str]) -> PlaceNames:
+    """The one lookup (the registry is read only for a code the shipped regions do not hold); the shipped names
+    alone if the registry cannot be read."""
+    try:
+        with session_scope(request.app.state.engine) as session:
+            return region_names(session, codes)
+    except (ChangzhuError, SQLAlchemyError):
+        log.warning("region names of an error message could not be read", exc_info=True)
+        return place_names(codes)
 
 
 def answer(

@@ -18,10 +18,10 @@ from sqlalchemy import ColumnElement, Engine, Select, func, or_, select
 from changzhu.api.auth.principal import Principal
 from changzhu.api.auth.roles import NATIONAL_SCOPE
 from changzhu.api.errors import ApiError
-from changzhu.api.region_names import region_names
 from changzhu.domain.refusals import RefusalCode, refusal
 from changzhu.registry.contact import contact_hash, normalise, unseal
 from changzhu.registry.identity import identity_keys, parse_id_number
+from changzhu.registry.region_names import region_names
 from changzhu.store.db import session_scope
 from changzhu.store.resident_models import PersonRow, TransferRow
 

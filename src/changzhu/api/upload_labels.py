@@ -9,9 +9,9 @@ from typing import Any
 from pydantic import BaseModel
 from sqlalchemy import Engine
 
-from changzhu.api.resident_search import region_names
 from changzhu.domain.lang import Lang
 from changzhu.domain.services import Service, service_title
+from changzhu.registry.region_names import region_names
 from changzhu.rules.catalog import policies_in_use
 from changzhu.rules.summary import POINTS
 from changzhu.store.db import session_scope

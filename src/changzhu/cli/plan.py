@@ -77,7 +77,7 @@ def plan(
     import polars as pl
 
     from changzhu.jobs.planning import run_planning
-    from changzhu.planning.facilities import possibly_incomplete
+    from changzhu.planning.facilities import coordinates_without_system, possibly_incomplete
     from changzhu.planning.standards import is_parameter_file, load_standards, service_catalog
     from changzhu.tables.kinds import facility_schema, population_schema, standard_schema, supply_schema
 
@@ -87,6 +87,9 @@ def plan(
         local = read(standards, standard_schema(service_catalog(load_standards())))
     services = service_catalog(load_standards(local=local))
     facility_list = None if facilities is None else read(facilities, facility_schema(services))
+    unlabelled = None if facility_list is None else coordinates_without_system(facility_list)
+    if unlabelled is not None:
+        err_console.print(f"[yellow]warning:[/yellow] {unlabelled[0 if lang == Lang.ZH else 1]}", highlight=False)
     province = siting_province or _list_province(facility_list) or DEFAULT_SITING_PROVINCE
     run = run_planning(
         out,

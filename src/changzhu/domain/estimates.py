@@ -27,6 +27,13 @@ SITING_ACCESS = (
     "seats by local-hukou residents (not a statistic); after, the resident-basis bed gap is added in equal parts at "
     "the p-median sites"
 )
+SITING_ACCESS_SCHOOLS = (
+    "估算：建设前的每千名学龄儿童学位中，学校清单以外的学位按本地户籍常住人口分摊到地级市驻地（不是统计数），学龄儿童"
+    "按 planning.school_age.* 参数从5–14岁人口推算；建设后把常住口径学位缺口平均加到 p-中位新址 / estimate: before, "
+    "the places not in the school list are apportioned to the prefecture seats by local-hukou residents (not a "
+    "statistic), and the children of school age are the planning.school_age.* share of the census 5–14 band; after, "
+    "the resident-basis place gap is added in equal parts at the p-median sites"
+)
 
 
 def synthetic(fraction: float) -> str:

@@ -54,7 +54,7 @@ def run_planning(
     file or a standards table; population: a scenario population (kind `population`) in place of the census's
     counts for demand and gaps."""
     from changzhu.data.geo import province_geojson
-    from changzhu.domain.estimates import PROJECTION, SITING_ACCESS, labelled
+    from changzhu.domain.estimates import PROJECTION, SITING_ACCESS, SITING_ACCESS_SCHOOLS, labelled
     from changzhu.parameters import load_scenario
     from changzhu.planning.facilities import default_scope, replacement_summary
     from changzhu.planning.flags import mega_towns, service_flags
@@ -62,7 +62,7 @@ def run_planning(
     from changzhu.planning.migration import migration_balance
     from changzhu.planning.population import with_population
     from changzhu.planning.projection import ProjectionAssumptions, growth_summary, project
-    from changzhu.planning.siting import plan_sites, result_rows
+    from changzhu.planning.siting import listed_schools, plan_sites, result_rows
     from changzhu.planning.standards import load_standards
     from changzhu.report.planning import planning_section
     from changzhu.report.render import render_report
@@ -129,6 +129,25 @@ def run_planning(
         )
         _write(folder, "sites", labelled(sites.points, SITING_ACCESS))
         _write(folder, "location_results", result_rows(sites))
+        for school in listed_schools(facilities, siting_province):  # a school list: where to build schools too
+            places = gaps.filter(
+                (pl.col("region_code") == siting_province)
+                & (pl.col("service") == school)
+                & (pl.col("basis") == "resident")
+            )
+            schools = plan_sites(
+                siting_province,
+                float(places["gap"].sum()),
+                float(places["supply"].sum()),
+                service=school,
+                group=std[school].group,
+                p=p,
+                scenario=reform,
+                facilities=facilities,
+                facility_scope=scope,
+            )
+            _write(folder, f"sites_{school}", labelled(schools.points, SITING_ACCESS_SCHOOLS))
+            _write(folder, f"location_results_{school}", result_rows(schools))
         progress.advance(task)
         if monitor:
             from changzhu.planning.monitoring import capacity_alerts, monthly_flows

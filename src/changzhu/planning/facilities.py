@@ -3,13 +3,17 @@
 Columns (``changzhu schema facility``): ``facility_id, name, service, region_code, capacity, lon, lat``.
 ``service`` is a service key of the standards file (hospital_beds, primary_school_places, ...), ``region_code``
 the code (or exact name) of the county, prefecture or province the facility is in, ``capacity`` in the
-service's unit; ``lon``/``lat`` (WGS84 degrees) may be empty but are needed for location and accessibility.
+service's unit; ``lon``/``lat`` (WGS84 degrees) may be empty but are needed for location and accessibility; the
+optional ``coord_system`` (坐标系) says a row's coordinates were read off a GCJ-02 or BD-09 map, and the reader makes
+them WGS-84 (tables/kinds.py).
 
 A list is complete for its *scope*: a city's list (scope prefecture) replaces that city's supply of the services
 it lists and nothing else; the rest of the province keeps its estimate. A county list replaces that county's.
 """
 
 from __future__ import annotations
+
+from collections.abc import Sequence
 
 import polars as pl
 
@@ -180,3 +184,27 @@ def possibly_incomplete(summary: pl.DataFrame) -> list[str]:
             "region_code", "service", "list_share_of_estimate", "facility_list_supply", "estimate_replaced"
         ).iter_rows()
     ]
+
+
+def coordinates_without_system(facilities: pl.DataFrame, lines: Sequence[int] | None = None) -> tuple[str, str] | None:
+    """A note (Chinese, English) when rows give coordinates but no coordinate system (坐标系): they are read as
+    WGS-84, as given, and would be a few hundred metres off if read off a GCJ-02 or BD-09 map; None when every row
+    with coordinates names its system. `lines`: each row's line in the file, to name the first five."""
+    if "coord_system" not in facilities.columns:
+        return None
+    unknown = (facilities["lon"].is_not_null() & facilities["coord_system"].is_null()).arg_true().to_list()
+    if not unknown:
+        return None
+    shown = ", ".join(str(lines[i] if lines is not None else i + 1) for i in unknown[:5])
+    more = "…" if len(unknown) > 5 else ""
+    where_zh, where_en = (f"第 {shown}{more} 行", f"lines {shown}{more}") if lines is not None else ("", "")
+    zh = (
+        f"{len(unknown)} 行给出经纬度但未注明坐标系{f'（{where_zh}）' if where_zh else ''}：已按 WGS-84 原样读取，"
+        "未作转换。若坐标取自高德、腾讯地图（GCJ-02）或百度地图（BD-09），会偏差数百米，请在“坐标系”列注明。"
+    )
+    en = (
+        f"{len(unknown)} row(s) give coordinates without a coordinate system{f' ({where_en})' if where_en else ''}:"
+        " read as WGS-84, as given, not converted. Coordinates read off Gaode or Tencent maps (GCJ-02) or Baidu maps"
+        " (BD-09) are then a few hundred metres off: name the system in a 坐标系 (coord_system) column."
+    )
+    return zh, en

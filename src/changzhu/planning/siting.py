@@ -1,13 +1,16 @@
-"""Where to build, on the real county data of one province: new hospitals for the resident-basis bed gap.
+"""Where to build, on the real county data of one province: new facilities of one service for its resident-basis
+gap — hospitals for the bed gap (the default), schools for the primary or junior-secondary place gap.
 
-Demand points are the province's county-level units (seat coordinates) weighted by resident population. The
-existing hospitals, predefined (fixed open) in every model, are the hospitals of a facility list that have
-coordinates, and the prefecture seats of the cities the list does not cover; the candidate new sites are the
-county seats. p-median places `p` new hospitals; maximal covering and set covering use `radius_km`.
-Accessibility is compared before and after: nearest-hospital distance from the models' results, and 2SFCA beds
-per 1,000 — before, a listed hospital has its own beds and the rest of the province's supply sits at the other
-prefecture seats, apportioned by local-hukou residents (an estimate); after, the resident-basis gap is added in
-equal parts at the p-median sites.
+Demand points are the province's county-level units (seat coordinates) weighted by the resident population the
+service's standard counts (everyone for beds; the children of primary or junior-secondary age for school places,
+planning/population.py). The existing facilities, predefined (fixed open) in every model, are the facilities of
+that service in a facility list that have coordinates (its hospitals, or its schools), and the prefecture seats of
+the cities the list does not cover; the candidate new sites are the county seats. p-median places `p` new
+facilities; maximal covering and set covering use `radius_km`. Accessibility is compared before and after:
+nearest-facility distance from the models' results, and 2SFCA capacity per 1,000 of the demand group — before, a
+listed facility has its own capacity and the rest of the province's supply sits at the other prefecture seats,
+apportioned by local-hukou residents (an estimate); after, the resident-basis gap is added in equal parts at the
+p-median sites.
 """
 
 from __future__ import annotations
@@ -24,9 +27,10 @@ from changzhu.planning.accessibility import two_step_fca
 from changzhu.planning.errors import PlanningInputError
 from changzhu.planning.facilities import region_at_level
 from changzhu.planning.location_models import LSCP, MCLP, LocationSolution, PMedian
-from changzhu.planning.population import census_table
+from changzhu.planning.population import census_table, group_columns
 
 EXISTING = "existing"
+SCHOOL_SERVICES = ("primary_school_places", "junior_secondary_places")  # sited from a list's located schools
 
 
 @dataclass(frozen=True)
@@ -38,17 +42,18 @@ class SitingPlan:
     p_median: LocationSolution
     max_covering: LocationSolution
     set_covering: LocationSolution
-    beds_added: float
+    added: float  # capacity added at the p-median sites (the resident-basis gap), in the service's unit
     radius_km: float
-    listed: int = 0  # hospitals of the facility list among the existing sites
+    listed: int = 0  # facilities of the list (of the service) among the existing sites
+    service: str = "hospital_beds"
 
 
 def _existing(
-    prefectures: pl.DataFrame, beds_supply: float, facilities: pl.DataFrame | None, scope: str | None
+    prefectures: pl.DataFrame, supply: float, facilities: pl.DataFrame | None, scope: str | None
 ) -> tuple[pl.DataFrame, np.ndarray]:
-    """The existing hospitals and their beds: the list's located hospitals (their own capacity), the seat of each
-    covered city holding its listed beds without coordinates, and the seats of the other cities sharing the rest
-    of the province's supply by local-hukou residents."""
+    """The existing facilities and their capacity: the list's located facilities (their own capacity), the seat of
+    each covered city holding its listed capacity without coordinates, and the seats of the other cities sharing
+    the rest of the province's supply by local-hukou residents."""
     seats = prefectures.select(
         pl.col("code").alias("region_code"),
         pl.col("name_zh").alias("region_name_zh"),
@@ -59,7 +64,7 @@ def _existing(
     )
     local = (prefectures["pop_resident_2020"] - prefectures["interprov_in_migrants_2020"]).to_numpy().astype(float)
     if facilities is None or facilities.is_empty():
-        return seats, beds_supply * local / local.sum()
+        return seats, supply * local / local.sum()
     located = facilities.filter(pl.col("lon").is_not_null() & pl.col("lat").is_not_null())
     city = region_at_level(pl.col("region_code"), "prefecture")
     covered = set(prefectures["code"]) if scope == "province" else set()
@@ -73,7 +78,7 @@ def _existing(
     )
     codes = prefectures["code"].to_list()
     rest = [c not in covered for c in codes]
-    pool = max(beds_supply - float(facilities["capacity"].sum()), 0.0)
+    pool = max(supply - float(facilities["capacity"].sum()), 0.0)
     share = np.where(rest, local, 0.0)
     seat_beds = np.where(rest, pool * share / max(share.sum(), 1.0), [unlocated.get(c, 0.0) for c in codes])
     keep = np.asarray(rest) | (seat_beds > 0)
@@ -91,9 +96,11 @@ def _existing(
 
 def plan_sites(
     province_code: str,
-    beds_gap: float,
-    beds_supply: float,
+    gap: float,
+    supply: float,
     *,
+    service: str = "hospital_beds",
+    group: str = "all",
     p: int = 10,
     radius_km: float | None = None,
     catchment_km: float | None = None,
@@ -103,10 +110,12 @@ def plan_sites(
     facilities: pl.DataFrame | None = None,
     facility_scope: str | None = None,
 ) -> SitingPlan:
-    """Place `p` new hospitals among the province's county seats, the existing hospitals kept open.
+    """Place `p` new facilities of `service` among the province's county seats, the existing ones kept open; `gap`
+    and `supply` are the province's resident-basis gap and supply of the service, `group` the population group its
+    standard counts (demand weights: planning/population.py's groups, "all" for beds, "age_6_11" for primary places).
 
-    `facilities`: a facility list (its hospital_beds rows in the province are used) complete at `facility_scope`;
-    its located hospitals are existing sites and replace the seats of the cities it covers. The cover radius and
+    `facilities`: a facility list (its rows of `service` in the province are used) complete at `facility_scope`;
+    its located facilities are existing sites and replace the seats of the cities it covers. The cover radius and
     the 2SFCA catchment default to the parameter tree's (planning.siting.*)."""
     census = census or census_2020()
     tree = parameter_tree()
@@ -125,14 +134,14 @@ def plan_sites(
         pl.col("name_zh").alias("region_name_zh"),
         pl.col("seat_lon").alias("lon"),
         pl.col("seat_lat").alias("lat"),
-        pl.col("pop_resident_2020").cast(pl.Float64).alias("weight"),
+        group_columns(counties, scenario)[group].alias("weight"),
     )
     if facilities is not None:
         facilities = facilities.filter(
-            (pl.col("service").cast(pl.String) == "hospital_beds")
+            (pl.col("service").cast(pl.String) == service)
             & (region_at_level(pl.col("region_code"), "province") == province_code)
         )
-    held, before_supply = _existing(prefectures, beds_supply, facilities, facility_scope)
+    held, before_supply = _existing(prefectures, supply, facilities, facility_scope)
     candidates = counties.select(
         pl.col("code").alias("region_code"),
         pl.col("name_zh").alias("region_name_zh"),
@@ -146,7 +155,7 @@ def plan_sites(
     covering = MCLP.from_frames(demand, sites, p, radius_km, predefined_col=EXISTING).solve(time_limit)
     cover_all = LSCP.from_frames(demand, sites, radius_km, predefined_col=EXISTING).solve(time_limit)
     weights = demand["weight"].to_numpy()
-    added = max(beds_gap, 0.0)
+    added = max(gap, 0.0)
     lon, lat = sites["lon"].to_numpy(), sites["lat"].to_numpy()
     existing = np.flatnonzero(sites[EXISTING].to_numpy())
     opened = np.concatenate([existing, np.asarray(median.sites, dtype=np.int64)])
@@ -168,7 +177,21 @@ def plan_sites(
         chosen(cover_all).alias("set_covering_site"),
     )
     listed = int(held["facility_name"].is_not_null().sum())
-    return SitingPlan(points, sites, median, covering, cover_all, added, radius_km, listed)
+    return SitingPlan(points, sites, median, covering, cover_all, added, radius_km, listed, service)
+
+
+def listed_schools(facilities: pl.DataFrame | None, province_code: str) -> list[str]:
+    """The school services (SCHOOL_SERVICES) of which a facility list holds located schools in the province: where
+    to build schools is planned from those."""
+    if facilities is None:
+        return []
+    located = facilities.filter(
+        pl.col("lon").is_not_null()
+        & pl.col("lat").is_not_null()
+        & (region_at_level(pl.col("region_code"), "province") == province_code)
+    )
+    held = set(located["service"].cast(pl.String).to_list())
+    return [s for s in SCHOOL_SERVICES if s in held]
 
 
 def result_rows(plan: SitingPlan) -> pl.DataFrame:

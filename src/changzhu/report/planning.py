@@ -185,7 +185,7 @@ def _sites_map(plan: SitingPlan, geojson: dict[str, Any], province_code: str, la
         ),
     )
     chosen = pts.filter(pl.col("p_median_site"))
-    each = plan.beds_added / chosen.height if chosen.height else 0.0
+    each = plan.added / chosen.height if chosen.height else 0.0
     fig.add_scatter(
         x=[x * X_SCALE for x in chosen["lon"].to_list()],
         y=chosen["lat"].to_list(),
@@ -409,8 +409,8 @@ def planning_section(
     parts += [
         "<h3>"
         + pick(
-            f"在哪里建：{province}新增 {people(plan.beds_added, lang)} 张床位（常住口径缺口）",
-            f"Where to build: {plan.beds_added:,.0f} beds (resident-basis gap) in {province}",
+            f"在哪里建：{province}新增 {people(plan.added, lang)} 张床位（常住口径缺口）",
+            f"Where to build: {plan.added:,.0f} beds (resident-basis gap) in {province}",
             lang,
         )
         + "</h3>",

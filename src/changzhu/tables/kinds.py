@@ -8,6 +8,7 @@ from dataclasses import dataclass
 
 import polars as pl
 
+from changzhu.data.coordinate_systems import CoordinateSystem, to_wgs84
 from changzhu.data.geo import km_outside
 from changzhu.domain import field_sizes
 from changzhu.domain.person import INSURANCE_MONTH_COLUMNS, PERSON_COLUMNS
@@ -257,6 +258,54 @@ def _coordinates_check(frame: pl.DataFrame) -> list[RowProblem]:
     return problems
 
 
+COORDINATE_SYSTEMS = (
+    Category(
+        CoordinateSystem.WGS84.value,
+        "WGS-84（GPS、地球坐标）",
+        "WGS-84 (GPS)",
+        aliases=("WGS84", "WGS 84", "WGS-84", "GPS", "地球坐标", "地球坐标系", "EPSG:4326"),
+    ),
+    Category(
+        CoordinateSystem.GCJ02.value,
+        "GCJ-02（火星坐标：高德、腾讯）",
+        "GCJ-02 (Gaode, Tencent)",
+        aliases=(
+            *("GCJ-02", "GCJ02", "GCJ 02", "火星坐标", "火星坐标系", "国测局坐标", "国测局坐标系"),
+            *("高德", "高德坐标", "高德地图", "腾讯", "腾讯坐标", "腾讯地图", "Gaode", "AMap", "AutoNavi", "Tencent"),
+        ),
+    ),
+    Category(
+        CoordinateSystem.BD09.value,
+        "BD-09（百度坐标）",
+        "BD-09 (Baidu)",
+        aliases=("BD-09", "BD09", "BD 09", "BD09LL", "百度", "百度坐标", "百度坐标系", "百度地图", "Baidu"),
+    ),
+)
+
+
+def _coordinates_to_wgs84(frame: pl.DataFrame) -> pl.DataFrame:
+    """lon/lat a row gives in GCJ-02 or BD-09 made WGS-84 (data/coordinate_systems.py), its coord_system then
+    wgs84 (what the numbers now are, so a list exported and loaded again is not converted twice); a row with no
+    coordinate system is left as given (upload reports name those rows: planning/facilities.py)."""
+    system = frame["coord_system"].cast(pl.String)
+    lon, lat = frame["lon"].to_numpy().copy(), frame["lat"].to_numpy().copy()
+    converted = False
+    for given in (CoordinateSystem.GCJ02, CoordinateSystem.BD09):
+        rows = (system == given.value).fill_null(False).to_numpy()
+        if rows.any():
+            lon[rows], lat[rows] = to_wgs84(lon[rows], lat[rows], given)
+            converted = True
+    if not converted:
+        return frame
+    made = pl.when(pl.lit(system).is_in([CoordinateSystem.GCJ02.value, CoordinateSystem.BD09.value]))
+    now = made.then(pl.lit(CoordinateSystem.WGS84.value)).otherwise(pl.lit(system))
+    return frame.with_columns(
+        pl.Series("lon", lon, dtype=pl.Float64).fill_nan(None),  # an empty cell stays empty
+        pl.Series("lat", lat, dtype=pl.Float64).fill_nan(None),
+        now.cast(frame["coord_system"].dtype).alias("coord_system"),
+    )
+
+
 def facility_schema(services: Sequence[ServiceInfo]) -> TableSchema:
     """A facility list (设施清单): one row per facility with its service, region and capacity."""
     return TableSchema(
@@ -318,7 +367,7 @@ def facility_schema(services: Sequence[ServiceInfo]) -> TableSchema:
                 "longitude",
                 required=False,
                 nullable=True,
-                unit="degrees (WGS-84)",
+                unit="degrees (WGS-84; GCJ-02 or BD-09 converted when coord_system names it)",
                 example="114.12",
             ),
             Column(
@@ -328,11 +377,23 @@ def facility_schema(services: Sequence[ServiceInfo]) -> TableSchema:
                 "latitude",
                 required=False,
                 nullable=True,
-                unit="degrees (WGS-84)",
+                unit="degrees (WGS-84; GCJ-02 or BD-09 converted when coord_system names it)",
                 example="22.55",
+            ),
+            Column(
+                "coord_system",
+                ColumnType.CATEGORY,
+                "坐标系",
+                "coordinate system",
+                required=False,
+                nullable=True,
+                categories=COORDINATE_SYSTEMS,
+                aliases=("坐标系统", "坐标类型", "坐标来源", "CRS"),
+                example="gcj02",
             ),
         ),
         checks=(_unique("facility_id"), _coordinates_check),
+        conversions=(_coordinates_to_wgs84,),
         records_key="facilities",
     )
 

@@ -1,6 +1,7 @@
-"""The regions a reason about a table's cell shows ({region:place}) by name, from the shipped regions: a district or
-county with its city ("深圳市南山区 (440305)", "Nanshan District, Shenzhen (440305)"), a city or province by its own
-name, an unknown code as the code."""
+"""Region names from the shipped regions: a district or county with its city ("深圳市南山区 (440305)", "Nanshan
+District, Shenzhen (440305)"), a city or province by its own name, an unknown code as the code. The first step of
+the one lookup of a region's name (registry/region_names.py adds the regions an office added); used alone where no
+registry is open (the reasons a table reader gives about a cell, {region:place})."""
 
 from __future__ import annotations
 
@@ -10,6 +11,8 @@ from functools import cache
 from changzhu.domain.lang import Lang
 from changzhu.domain.refusals import PLACE, Refusal
 from changzhu.tables.vocab import shipped_region_index
+
+PlaceNames = dict[str, tuple[str, str | None]]  # code -> (Chinese name, English name or None)
 
 _LEVELS = {"county": 0, "province": 1, "prefecture": 2}  # a code of several levels (东莞市) is named as its highest
 
@@ -23,11 +26,11 @@ def _own_names() -> dict[str, tuple[str, str | None, str]]:
     return own
 
 
-def place_names(codes: Iterable[str]) -> dict[str, tuple[str, str | None]]:
+def place_names(codes: Iterable[str]) -> PlaceNames:
     """Chinese and English names of region codes, a district or county with its city (or, in a city that is a
     province, 北京市东城区, with that); codes not shipped are left out."""
     own, city_of = _own_names(), shipped_region_index().city_of
-    names: dict[str, tuple[str, str | None]] = {}
+    names: PlaceNames = {}
     for code in codes:
         if code not in own:
             continue

@@ -186,6 +186,8 @@ def read_table(
         columns.append(values)
         reasons.append((headers[col.name], raw.frame.get_column(headers[col.name]), why))
     typed = pl.DataFrame(columns)
+    for convert in schema.conversions:  # a bad cell is null here, so a conversion leaves its row as it is
+        typed = convert(typed)
     sensitive = {headers[c.name] for c in schema.columns if c.sensitive and c.name in headers}
     bad: dict[int, list[CellError]] = {}
     for header, cells, why in reasons:

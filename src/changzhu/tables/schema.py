@@ -98,6 +98,9 @@ class RowProblem:
 
 # A table-level check: given the typed table, the problems of its rows (after every cell was read).
 TableCheck = Callable[[pl.DataFrame], list[RowProblem]]
+# A conversion of the typed table into the units changzhu keeps, applied before the checks (a facility list's
+# coordinates read off a GCJ-02 or BD-09 map made WGS-84): same rows, same columns.
+TableConversion = Callable[[pl.DataFrame], pl.DataFrame]
 
 
 @dataclass(frozen=True)
@@ -109,6 +112,7 @@ class TableSchema:
     en: str
     columns: tuple[Column, ...]
     checks: tuple[TableCheck, ...] = ()
+    conversions: tuple[TableConversion, ...] = ()
     records_key: str = ""  # the key holding the list in a JSON/YAML mapping ({people: [...]})
     notes: tuple[str, ...] = field(default=())
 

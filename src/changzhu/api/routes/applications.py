@@ -21,13 +21,13 @@ from changzhu.api.auth.roles import NATIONAL_SCOPE, Role
 from changzhu.api.deps import EngineDep, PrincipalDep
 from changzhu.api.errors import Forbidden
 from changzhu.api.guardians import acts_for, guardian_of
-from changzhu.api.resident_search import region_names
 from changzhu.casework import application_records as records
 from changzhu.casework.applications import KIND_LABELS, Action, ApplicationKind, Status
 from changzhu.casework.materials import materials
 from changzhu.domain import field_sizes as sizes
 from changzhu.domain.refusals import RefusalCode, refusal
 from changzhu.registry.contact import unseal
+from changzhu.registry.region_names import region_names
 from changzhu.store import audit, audit_subjects
 from changzhu.store.audit_reasons import because
 from changzhu.store.db import session_scope

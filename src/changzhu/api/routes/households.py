@@ -19,10 +19,11 @@ from changzhu.api.auth.principal import Principal
 from changzhu.api.auth.roles import Role
 from changzhu.api.deps import EngineDep, PrincipalDep
 from changzhu.api.guardians import acts_for
-from changzhu.api.resident_search import person_item, region_names
+from changzhu.api.resident_search import person_item
 from changzhu.api.write_access import staff_over_resident
 from changzhu.domain import field_sizes as sizes
 from changzhu.registry.households import household, is_minor
+from changzhu.registry.region_names import region_names
 from changzhu.registry.residents import link_household
 from changzhu.store import audit, audit_subjects
 from changzhu.store.audit_reasons import because

@@ -22,10 +22,11 @@ from changzhu.api.auth.roles import NATIONAL_SCOPE
 from changzhu.api.deps import EngineDep, LimitQuery, OffsetQuery, PrincipalDep
 from changzhu.api.export import FILE_RESPONSES, ExportFormat, FormatQuery, records_file
 from changzhu.api.pagination import Page
-from changzhu.api.resident_search import region_names, scope_prefix
+from changzhu.api.resident_search import scope_prefix
 from changzhu.ledger.transfers import TransferScheme, held_at_origin
 from changzhu.registry.contact import unseal
 from changzhu.registry.identity import identity_keys, mask
+from changzhu.registry.region_names import region_names
 from changzhu.store import audit, audit_subjects
 from changzhu.store.audit_reasons import because
 from changzhu.store.db import session_scope

@@ -51,7 +51,12 @@ from changzhu.domain.refusals import Refusal, RefusalCode, refusal
 from changzhu.domain.regions import RegionLevel
 from changzhu.planning import datasets
 from changzhu.planning.errors import PlanningInputError
-from changzhu.planning.facilities import INCOMPLETE_SHARE, covered, replacement_summary
+from changzhu.planning.facilities import (
+    INCOMPLETE_SHARE,
+    coordinates_without_system,
+    covered,
+    replacement_summary,
+)
 from changzhu.rules import evaluate
 from changzhu.rules.summary import eligibility_summary
 from changzhu.store import audit, audit_subjects
@@ -278,8 +283,18 @@ def _planning(
         remains_estimated_en=en,
         preview_columns=schema_columns(engine, schema, shown),
         replaced_columns=columns,
-        warnings=_possibly_incomplete(replaced, columns) if level is not None else [],
+        warnings=_facility_warnings(read, replaced, columns) if level is not None else [],
     )
+
+
+def _facility_warnings(
+    read: TableRead, replaced: list[dict[str, Any]], columns: list[ColumnLabel]
+) -> list[UploadWarning]:
+    """What the planner should check in a facility list: coordinates whose system the list does not say (read as
+    WGS-84, never assumed silently), and regions whose list may be incomplete."""
+    unlabelled = coordinates_without_system(read.frame, read.lines)
+    found = [UploadWarning(zh=unlabelled[0], en=unlabelled[1])] if unlabelled else []
+    return found + _possibly_incomplete(replaced, columns)
 
 
 def _evaluated(

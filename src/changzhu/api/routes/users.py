@@ -21,8 +21,8 @@ from changzhu.api.auth.roles import Role
 from changzhu.api.deps import EngineDep, LimitQuery, OffsetQuery, PrincipalDep
 from changzhu.api.export import FILE_RESPONSES, ExportFormat, FormatQuery, records_file
 from changzhu.api.pagination import Page
-from changzhu.api.resident_search import region_names
 from changzhu.domain import field_sizes as sizes
+from changzhu.registry.region_names import region_names
 from changzhu.store import audit, audit_subjects
 from changzhu.store.audit_reasons import because
 from changzhu.store.auth_models import UserRow
