@@ -82,6 +82,21 @@ def test_saved_scenario_crud_and_yaml_round_trip(db_service: Service) -> None:
     assert _ok(service.client.get("/api/v1/scenarios/exam_1y_2027", headers=nat), 404)
 
 
+def test_a_share_typed_as_a_percentage_is_refused_with_its_reason(service: Service) -> None:
+    """A cost share of "5" (meant as 5%) is 500%: refused with the reason in the asked language, nothing saved."""
+    nat = service.as_("pl_nat")
+    share = {"parameter": "fiscal.cost_sharing.default.central", "value": 5, "since": "2026-01-01"}
+    body = {"name": "central_share_5", "overrides": [share]}
+    for language, words in (("zh-CN", "比例须在 0 到 1 之间"), ("en", "a share is between 0 and 1")):
+        refused = _ok(
+            service.client.post("/api/v1/scenarios", json=body, headers={**nat, "Accept-Language": language}), 400
+        )
+        assert refused["code"] == "scenario_parameter_value" and words in refused["message"], refused
+    assert _ok(service.client.get("/api/v1/scenarios/central_share_5", headers=nat), 404)
+    body["overrides"] = [{**share, "value": 0.05}]
+    assert _ok(service.client.post("/api/v1/scenarios", json=body, headers=nat), 201)["overrides"][0]["value"] == 0.05
+
+
 def test_run_covers_the_effective_year_and_reports_groups_with_intervals(service: Service) -> None:
     nat = service.as_("pl_nat")
     _ok(service.client.post("/api/v1/scenarios", json={"yaml": EXAM}, headers=nat), 201)
