@@ -81,6 +81,8 @@ export const api = {
   patch: (path, body) => request("PATCH", path, { body }),
   put: (path, body) => request("PUT", path, { body }),
   upload: (path, form, params) => request("POST", path, { form, params }),
+  /** The answer itself (a file to save); a refusal throws ApiError with the server's reason, as every call. */
+  file: (path, params) => request("GET", path, { params, raw: true }),
 };
 
 export async function login(username, password) {

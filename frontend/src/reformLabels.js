@@ -1,6 +1,6 @@
 // How reform results read on screen: services, measures and groups by name, counts and yuan with intervals.
 import { i18n } from "./i18n.js";
-import { session } from "./api.js";
+import { api } from "./api.js";
 
 const t = (...args) => i18n.global.t(...args);
 const te = (key) => i18n.global.te(key);
@@ -46,11 +46,10 @@ export function interval(row) {
   return row.low === null || row.low === undefined ? "—" : `${whole(row.low)} – ${whole(row.high)}`;
 }
 
-/** Save what `GET /api/v1{path}` answers as a file (the token goes in the header, never in the URL). */
+/** Save what `GET /api/v1{path}` answers as a file (the token goes in the header, never in the URL); a refusal
+ * throws the API's error with the server's reason in the office's language. */
 export async function download(path, params, filename) {
-  const query = new URLSearchParams(Object.entries(params || {}).filter(([, v]) => v !== undefined && v !== null));
-  const response = await fetch(`/api/v1${path}${query.size ? "?" + query : ""}`, { headers: { Authorization: `Bearer ${session.token()}` } });
-  if (!response.ok) throw new Error(String(response.status));
+  const response = await api.file(path, params);
   const link = document.createElement("a");
   link.href = URL.createObjectURL(await response.blob());
   link.download = filename;

@@ -82,6 +82,21 @@ def test_saved_scenario_crud_and_yaml_round_trip(db_service: Service) -> None:
     assert _ok(service.client.get("/api/v1/scenarios/exam_1y_2027", headers=nat), 404)
 
 
+def test_a_share_typed_as_a_percentage_is_refused_with_its_reason(service: Service) -> None:
+    """A cost share of "5" (meant as 5%) is 500%: refused with the reason in the asked language, nothing saved."""
+    nat = service.as_("pl_nat")
+    share = {"parameter": "fiscal.cost_sharing.default.central", "value": 5, "since": "2026-01-01"}
+    body = {"name": "central_share_5", "overrides": [share]}
+    for language, words in (("zh-CN", "比例须在 0 到 1 之间"), ("en", "a share is between 0 and 1")):
+        refused = _ok(
+            service.client.post("/api/v1/scenarios", json=body, headers={**nat, "Accept-Language": language}), 400
+        )
+        assert refused["code"] == "scenario_parameter_value" and words in refused["message"], refused
+    assert _ok(service.client.get("/api/v1/scenarios/central_share_5", headers=nat), 404)
+    body["overrides"] = [{**share, "value": 0.05}]
+    assert _ok(service.client.post("/api/v1/scenarios", json=body, headers=nat), 201)["overrides"][0]["value"] == 0.05
+
+
 def test_run_covers_the_effective_year_and_reports_groups_with_intervals(service: Service) -> None:
     nat = service.as_("pl_nat")
     _ok(service.client.post("/api/v1/scenarios", json={"yaml": EXAM}, headers=nat), 201)
@@ -158,7 +173,27 @@ def test_run_covers_the_effective_year_and_reports_groups_with_intervals(service
     assert pl.read_csv(io.BytesIO(whole.content)).height > 1000 + len(counties)  # every row, counties included
     xlsx = service.client.get(f"/api/v1/scenarios/runs/{run['run_id']}/results?format=xlsx&limit=10", headers=nat)
     assert xlsx.status_code == 200 and xlsx.content[:2] == b"PK"
+    _check_titled_files(service, run["run_id"])
     _check_bands(service, run["run_id"])
+
+
+def _check_titled_files(service: Service, run_id: str) -> None:
+    """Asked with a language, the file a person opens in Excel: headers, services and measures by name (a UTF-8
+    CSV with its BOM, an xlsx), each row still saying its figures are estimates; no code left."""
+    query = f"/api/v1/scenarios/runs/{run_id}/results?dimension=national&limit=500"
+    csv = service.client.get(f"{query}&format=csv&lang=zh", headers=service.as_("pl_nat"))
+    assert csv.content[:3] == b"\xef\xbb\xbf"  # the BOM Excel needs to read UTF-8
+    table = pl.read_csv(io.BytesIO(csv.content))
+    assert table.columns[:3] == ["改革方案", "年份", "服务"] and "90% 区间下限" in table.columns, table.columns
+    assert "随迁子女流入地中考" in set(table["服务"]) and "新增符合条件人数" in set(table["指标"])
+    assert set(table["估算说明"]) == {synthetic(0.00002).split(" / ")[0]}
+    codes = {"local_entrance_exam", "newly_eligible", "delta_cost_yuan", "national", "all_costed_services"}
+    assert not codes & {str(v) for c in ("服务", "指标", "分组方式") for v in table[c]}
+    xlsx = service.client.get(f"{query}&format=xlsx&lang=en", headers=service.as_("pl_nat"))
+    sheet = pl.read_excel(io.BytesIO(xlsx.content))
+    assert {"service", "measure", "90% interval, low", "what the estimate is"} <= set(sheet.columns)
+    assert "newly eligible (people)" in set(sheet["measure"]), set(sheet["measure"])
+    assert not codes & {str(v) for c in ("service", "measure", "grouping") for v in sheet[c]}
 
 
 def _check_bands(service: Service, run_id: str) -> None:

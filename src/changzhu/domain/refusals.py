@@ -440,6 +440,8 @@ class RefusalCode(StrEnum):
     # a resident import's 出生日期 and 性别 against the identity number (casework/bulk_import.py)
     BIRTH_DATE_NOT_ID = "birth_date_not_id"
     SEX_NOT_ID = "sex_not_id"
+    # a share (unit ratio) outside 0–1, e.g. a reform's "5" meant as 5% (parameters/model.py: check_value)
+    PARAMETER_SHARE_RANGE = "parameter_share_range"
 
 
 _DATE_FORMS_ZH = "2026-06-01、2026/6/1、2026.6.1、20260601 或 2026年6月1日"
@@ -1499,6 +1501,10 @@ TEMPLATES: dict[RefusalCode, tuple[str, str]] = {
     RefusalCode.SEX_NOT_ID: (
         "性别与公民身份号码第17位不符（奇数为男，偶数为女）",
         "the sex differs from the one the identity number gives (its digit 17: odd male, even female)",
+    ),
+    RefusalCode.PARAMETER_SHARE_RANGE: (
+        "比例须在 0 到 1 之间（5% 写作 0.05），实为 {value}",
+        "a share is between 0 and 1 (5% is 0.05), got {value}",
     ),
 }
 PLACE = "place"  # the format spec of a region code shown with its name: {region:place}

@@ -115,7 +115,8 @@ def _req(raw: dict[str, Any], key: str, where: str) -> Any:
 
 
 def check_value(unit: str, value: Any, where: str) -> None:
-    """A bool for a bool parameter, a finite number otherwise, not negative for counts, money and durations."""
+    """A bool for a bool parameter, a finite number otherwise, not negative for counts, money and durations, and
+    between 0 and 1 for a share (ratio: 5% is 0.05, so a "5" typed for 5% is refused, never saved as 500%)."""
     if unit == "bool":
         if not isinstance(value, bool):
             raise ParameterError(where, refusal(RefusalCode.PARAMETER_NOT_BOOL, value=repr(value)))
@@ -124,6 +125,8 @@ def check_value(unit: str, value: Any, where: str) -> None:
         raise ParameterError(where, refusal(RefusalCode.PARAMETER_NOT_NUMBER, unit=unit, value=repr(value)))
     if value < 0 and unit in NON_NEGATIVE_UNITS:
         raise ParameterError(where, refusal(RefusalCode.PARAMETER_NEGATIVE, unit=unit, value=repr(value)))
+    if unit == "ratio" and not 0 <= value <= 1:
+        raise ParameterError(where, refusal(RefusalCode.PARAMETER_SHARE_RANGE, value=repr(value)))
 
 
 def parse_label(raw: Any, where: str) -> tuple[str, str]:

@@ -21,6 +21,7 @@ from changzhu.api.export import (
     list_page_as,
 )
 from changzhu.api.pagination import Page
+from changzhu.api.result_titles import titled
 from changzhu.api.scenario_files import (
     all_scenarios,
     create_scenario,
@@ -42,6 +43,7 @@ from changzhu.api.scenario_runs import (
     result_frame,
 )
 from changzhu.domain.estimates import synthetic
+from changzhu.domain.lang import Lang
 from changzhu.domain.refusals import RefusalCode, refusal
 from changzhu.rules.errors import ScenarioError
 from changzhu.simulation.breakdown import DIMENSIONS as BREAKDOWN_DIMENSIONS
@@ -216,9 +218,13 @@ def results(
     offset: OffsetQuery = 0,
     fmt: FormatQuery = ExportFormat.JSON,
     whole: Annotated[bool, Query(description="with format=csv|xlsx|parquet: every row, not one page")] = False,
+    lang: Annotated[
+        Lang | None, Query(description="with format=csv|xlsx: headers, services and measures in zh or en")
+    ] = None,
 ) -> Page[dict[str, Any]] | Response:
     """Estimates with 90% intervals by group; provinces, prefectures and counties outside the caller's
-    jurisdiction are left out."""
+    jurisdiction are left out. A file asked with `lang` is for people: its headers, services, groupings and
+    measures are named in that language (without it, the codes scripts read)."""
     require_analyst(principal)
     frame = _results(request, run_id)
     for column, value in (("dimension", dimension), ("measure", measure), ("service", service), ("year", year)):
@@ -227,6 +233,8 @@ def results(
     regional = pl.col("dimension").is_in(list(REGIONAL_DIMENSIONS))
     regions = in_jurisdiction(frame.filter(regional), principal, "group")
     frame = pl.concat([frame.filter(~regional), regions])
+    if lang is not None and fmt in (ExportFormat.CSV, ExportFormat.XLSX):
+        frame = titled(frame, lang)
     if whole and fmt != ExportFormat.JSON:
         return file_response(frame, fmt, f"run_{run_id}")
     return frame_page_as(frame, limit, offset, fmt, f"run_{run_id}")

@@ -1,0 +1,118 @@
+"""A run's results as a spreadsheet reads them in one language: column headers, services, groupings and measures by
+their names (the codes stay for scripts: asked without a language, the export is unchanged)."""
+
+from __future__ import annotations
+
+import polars as pl
+
+from changzhu.domain.lang import Lang
+from changzhu.domain.services import Service, service_title
+from changzhu.simulation.intervals import NO_UNIT_COST as NO_UNIT_COST_NOTE
+
+# column -> (Chinese, English) header
+COLUMNS: dict[str, tuple[str, str]] = {
+    "scenario": ("改革方案", "reform"),
+    "year": ("年份", "year"),
+    "service": ("服务", "service"),
+    "dimension": ("分组方式", "grouping"),
+    "group": ("组别代码", "group code"),
+    "group_label": ("组别", "group"),
+    "measure": ("指标", "measure"),
+    "estimate": ("估计值", "estimate"),
+    "low": ("90% 区间下限", "90% interval, low"),
+    "high": ("90% 区间上限", "90% interval, high"),
+    "sampled_persons": ("抽样人数", "persons sampled"),
+    "note": ("备注", "note"),
+    "estimate_note": ("估算说明", "what the estimate is"),
+}
+DIMENSIONS: dict[str, tuple[str, str]] = {
+    "national": ("全国", "national"),
+    "province": ("省份", "province"),
+    "prefecture": ("地级市", "prefecture"),
+    "county": ("区县", "county"),
+    "age_band": ("年龄段", "age band"),
+    "urban_rural": ("城乡", "urban / rural"),
+    "residence": ("本地／外地户籍", "local / migrant hukou"),
+    "hukou_type": ("农业／非农业户口", "agricultural / non-agricultural hukou"),
+    "income_decile": ("收入十分位", "income decile"),
+}
+_MEASURES: dict[str, tuple[str, str]] = {
+    "residents": ("常住人口（人）", "residents (people)"),
+    "eligible_baseline": ("基线符合条件人数", "eligible, baseline (people)"),
+    "eligible": ("改革后符合条件人数", "eligible, reform (people)"),
+    "delta_eligible": ("符合条件人数变化", "change in eligible (people)"),
+    "newly_eligible": ("新增符合条件人数", "newly eligible (people)"),
+    "no_longer_eligible": ("不再符合条件人数", "no longer eligible (people)"),
+    "undetermined_baseline": ("基线待定人数（缺少所需信息）", "undetermined, baseline (people; a fact unknown)"),
+    "undetermined": ("改革后待定人数（缺少所需信息）", "undetermined, reform (people; a fact unknown)"),
+    "cost_baseline_yuan": ("基线成本（元/年）", "cost, baseline (yuan/year)"),
+    "cost_yuan": ("改革后成本（元/年）", "cost, reform (yuan/year)"),
+    "delta_cost_yuan": ("成本变化（元/年）", "change in cost (yuan/year)"),
+    "migrant_cost_baseline_yuan": ("外来人口基线成本（元/年）", "migrants' cost, baseline (yuan/year)"),
+    "migrant_cost_yuan": ("外来人口改革后成本（元/年）", "migrants' cost, reform (yuan/year)"),
+    "party_central_yuan": ("中央承担（元/年）", "central government pays (yuan/year)"),
+    "party_province_yuan": ("省级承担（元/年）", "province pays (yuan/year)"),
+    "party_inflow_city_yuan": ("流入地城市承担（元/年）", "inflow city pays (yuan/year)"),
+    "party_outflow_city_yuan": ("流出地城市承担（元/年）", "outflow city pays (yuan/year)"),
+    "party_employer_yuan": ("用人单位承担（元/年）", "employer pays (yuan/year)"),
+    "party_individual_yuan": ("个人承担（元/年）", "individual pays (yuan/year)"),
+    "households": ("家庭数", "households"),
+}
+_BANDS: dict[str, tuple[str, str]] = {
+    "gain_more_5": ("增加 5% 以上", "gain more than 5%"),
+    "gain_less_5": ("增加不足 5%", "gain less than 5%"),
+    "no_change": ("没有变化", "no change"),
+    "lose_less_5": ("减少不足 5%", "lose less than 5%"),
+    "lose_more_5": ("减少 5% 以上", "lose more than 5%"),
+    "undetermined": ("待定（缺少所需信息）", "undetermined (a needed fact unknown)"),
+}
+_UNITS: dict[str, tuple[str, str]] = {"households": ("家庭", "households"), "persons": ("人", "people")}
+# the gain and loss bands: households_gain_more_5 (a count), share_persons_no_change (a share, 0–1)
+MEASURES: dict[str, tuple[str, str]] = {
+    **_MEASURES,
+    **{
+        f"{unit}_{band}": (f"{band_zh}的{unit_zh}数", f"{unit_en} that {band_en}")
+        for unit, (unit_zh, unit_en) in _UNITS.items()
+        for band, (band_zh, band_en) in _BANDS.items()
+    },
+    **{
+        f"share_{unit}_{band}": (f"{band_zh}的{unit_zh}占比（0–1）", f"share of {unit_en} that {band_en} (0–1)")
+        for unit, (unit_zh, unit_en) in _UNITS.items()
+        for band, (band_zh, band_en) in _BANDS.items()
+    },
+}
+ALL_COSTED = ("所有计成本的服务", "all services with a unit cost")
+NO_UNIT_COST = ("不计成本（无单位成本）", "no unit cost")
+
+
+def _title(pair: tuple[str, str], lang: Lang) -> str:
+    return pair[0] if lang == Lang.ZH else pair[1]
+
+
+def _service(code: str, lang: Lang) -> str:
+    if code == "all_costed_services":
+        return _title(ALL_COSTED, lang)
+    return service_title(Service(code), lang) if code in Service._value2member_map_ else code
+
+
+def titled(frame: pl.DataFrame, lang: Lang) -> pl.DataFrame:
+    """`frame` (a run's results) with its services, groupings, measures and headers in `lang`; a code no table
+    names stays as it is (never a blank)."""
+
+    def named(column: str, table: dict[str, tuple[str, str]]) -> pl.Expr:
+        mapping = {code: _title(pair, lang) for code, pair in table.items()}
+        return pl.col(column).replace(mapping)
+
+    services = {code: _service(code, lang) for code in frame["service"].unique().to_list() if code is not None}
+    out = frame.with_columns(
+        pl.col("service").replace(services),
+        named("dimension", DIMENSIONS),
+        named("measure", MEASURES),
+        pl.col("note").replace({NO_UNIT_COST_NOTE: _title(NO_UNIT_COST, lang)}),
+        # the note is written "中文 / English": the half in `lang`
+        pl.col("estimate_note")
+        .str.splitn(" / ", 2)
+        .struct.field("field_0" if lang == Lang.ZH else "field_1")
+        .alias("estimate_note"),
+    )
+    return out.rename({c: _title(COLUMNS[c], lang) for c in out.columns if c in COLUMNS})
