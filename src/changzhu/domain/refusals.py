@@ -440,6 +440,9 @@ class RefusalCode(StrEnum):
     # a resident import's 出生日期 and 性别 against the identity number (casework/bulk_import.py)
     BIRTH_DATE_NOT_ID = "birth_date_not_id"
     SEX_NOT_ID = "sex_not_id"
+    # the list of fiscal schemes, fiscal_parameters.yaml (fiscal/parameters.py), placed in its file
+    FISCAL_SCHEMES_LIST = "fiscal_schemes_list"
+    FISCAL_SCHEME_TWICE = "fiscal_scheme_twice"
 
 
 _DATE_FORMS_ZH = "2026-06-01、2026/6/1、2026.6.1、20260601 或 2026年6月1日"
@@ -1500,6 +1503,8 @@ TEMPLATES: dict[RefusalCode, tuple[str, str]] = {
         "性别与公民身份号码第17位不符（奇数为男，偶数为女）",
         "the sex differs from the one the identity number gives (its digit 17: odd male, even female)",
     ),
+    RefusalCode.FISCAL_SCHEMES_LIST: ("schemes 须为非空列表（每项一个财政方案）", "'schemes' must be a non-empty list"),
+    RefusalCode.FISCAL_SCHEME_TWICE: ("财政方案 {scheme_id} 出现了两次", "scheme id {scheme_id} appears twice"),
 }
 PLACE = "place"  # the format spec of a region code shown with its name: {region:place}
 ROLE = "role"  # the format spec of a role shown by its name: {role:role}
