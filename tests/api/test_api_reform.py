@@ -136,7 +136,7 @@ def test_run_covers_the_effective_year_and_reports_groups_with_intervals(service
     assert exam_cost and all(r["estimate"] is None and "no unit cost" in r["note"] for r in exam_cost)
     assert "local_entrance_exam" in summary["services_without_unit_cost"]
     school = [u for u in summary["unit_costs"] if u["service"] == "compulsory_schooling"]
-    assert school and all(u["source"] for u in school)
+    assert school and all(u["source"] and u["source_en"] for u in school)
     guangdong = _ok(
         service.client.get(
             f"/api/v1/scenarios/runs/{run['run_id']}/results?dimension=province&limit=500", headers=service.as_("pl_gd")
@@ -252,7 +252,10 @@ def test_parameters_and_variables(service: Service) -> None:
     assert limit["history"][0]["note"] == limit["note"]
     # a project remark in the answer's language (Accept-Language or ?lang=), a Chinese document's citation as it is
     permit_citation = "《居住证暂行条例》(国务院令第663号) 第二条：居住半年以上"
-    fund_zh, fund_en = "本项目设定，非法规规定：示意资金规模", "changzhu's own setting, not a regulation: an illustrative fund"
+    fund_zh, fund_en = (
+        "本项目设定，非法规规定：示意资金规模",
+        "changzhu's own setting, not a regulation: an illustrative fund",
+    )
     zh, en = {"Accept-Language": "zh-CN,zh;q=0.9"}, {"Accept-Language": "en-GB,en;q=0.9"}
     for asked, fund in ((en, fund_en), (zh, fund_zh), ({**zh, "lang": "en"}, fund_en)):
         query = "&lang=en" if "lang" in asked else ""

@@ -103,7 +103,9 @@ def test_a_bad_scheme_file_is_named_with_its_place_and_line_in_both_languages(tm
     line = [i for i, text in enumerate(path.read_text().splitlines(), 1) if text.endswith(" id: test")][1]
     assert twice.value.reason.code == RefusalCode.FISCAL_SCHEME_TWICE
     assert (twice.value.file, twice.value.where, twice.value.line) == ("schemes.yaml", "schemes[1].id", line)
-    assert reason_of(twice.value).text(Lang.ZH) == f"schemes.yaml 第 {line} 行（schemes[1].id）：财政方案 test 出现了两次"
+    assert (
+        reason_of(twice.value).text(Lang.ZH) == f"schemes.yaml 第 {line} 行（schemes[1].id）：财政方案 test 出现了两次"
+    )
     assert str(twice.value) == f"schemes.yaml: schemes[1].id: scheme id test appears twice (line {line})"
 
     path.write_text("schemes:\n  - id: a\n    title_zh: [\n", encoding="utf-8")

@@ -12,16 +12,11 @@ from pathlib import Path
 
 import pytest
 
+from cli_support import cli_env, run_changzhu
+
 
 def changzhu(*args: str, env: dict[str, str]) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [sys.executable, "-m", "changzhu.cli.main", *args],
-        capture_output=True,
-        text=True,
-        env={**os.environ, **env},
-        timeout=120,
-        check=False,
-    )
+    return run_changzhu(*args, env=cli_env(**env))
 
 
 @pytest.fixture(scope="module")

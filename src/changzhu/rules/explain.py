@@ -717,7 +717,10 @@ def _points(
         high,
         trace.line,
         Citation(
-            trace.line_parameter.key, trace.line_dated.since, trace.line_dated.cited(reader.lang), trace.line_dated.verified
+            trace.line_parameter.key,
+            trace.line_dated.since,
+            trace.line_dated.cited(reader.lang),
+            trace.line_dated.verified,
         ),
         pick_label(scheme.source, reader.lang),
         indicators,

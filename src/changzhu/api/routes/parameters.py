@@ -11,8 +11,8 @@ from changzhu.api.aggregates import require_analyst
 from changzhu.api.deps import LimitQuery, OffsetQuery, PrincipalDep
 from changzhu.api.export import FILE_RESPONSES, ExportFormat, FormatQuery, list_page_as
 from changzhu.api.language import answer_lang
-from changzhu.domain.lang import Lang
 from changzhu.api.pagination import Page
+from changzhu.domain.lang import Lang
 from changzhu.domain.services import Service
 from changzhu.parameters import DatedValue, Parameter, parameter_tree
 from changzhu.rules import person_inputs
@@ -61,7 +61,13 @@ def _node(
         "verified": current.verified if current is not None else None,
         "note": current.note if current is not None else None,  # the project's remark on the value, not a citation
         "history": [
-            {"since": v.since.isoformat(), "value": v.value, **_sources(v, lang), "verified": v.verified, "note": v.note}
+            {
+                "since": v.since.isoformat(),
+                "value": v.value,
+                **_sources(v, lang),
+                "verified": v.verified,
+                "note": v.note,
+            }
             for v in sorted(param.values, key=lambda v: v.since)
         ],
     }
