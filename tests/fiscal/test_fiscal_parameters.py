@@ -117,7 +117,7 @@ def test_a_bad_scheme_file_is_named_with_its_place_and_line_in_both_languages(tm
     path.write_text("schemes: []\n", encoding="utf-8")
     with pytest.raises(FiscalParameterError) as empty:
         load_schemes(path)
-    assert reason_of(empty.value).text(Lang.ZH) == "schemes.yaml 中的 schemes：schemes 须为非空列表（每项一个财政方案）"
+    assert reason_of(empty.value).text(Lang.ZH) == "schemes.yaml 中的 schemes：须列出至少一个财政方案"
     with pytest.raises(FiscalParameterError) as missing:
         load_schemes(tmp_path / "absent.yaml")
     assert missing.value.reason.code == RefusalCode.PARAMETER_FILE_UNREADABLE

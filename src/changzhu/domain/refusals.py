@@ -1503,7 +1503,7 @@ TEMPLATES: dict[RefusalCode, tuple[str, str]] = {
         "性别与公民身份号码第17位不符（奇数为男，偶数为女）",
         "the sex differs from the one the identity number gives (its digit 17: odd male, even female)",
     ),
-    RefusalCode.FISCAL_SCHEMES_LIST: ("schemes 须为非空列表（每项一个财政方案）", "'schemes' must be a non-empty list"),
+    RefusalCode.FISCAL_SCHEMES_LIST: ("须列出至少一个财政方案", "'schemes' must be a non-empty list"),
     RefusalCode.FISCAL_SCHEME_TWICE: ("财政方案 {scheme_id} 出现了两次", "scheme id {scheme_id} appears twice"),
 }
 PLACE = "place"  # the format spec of a region code shown with its name: {region:place}
