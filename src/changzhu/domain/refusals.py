@@ -956,14 +956,14 @@ TEMPLATES: dict[RefusalCode, tuple[str, str]] = {
         "the drawing place is already decided: {region:place}",
     ),
     RefusalCode.OVER_BUDGET: (
-        "{region:place} {year} 年{kind:term}预算为 {limit} 元（{source}）；已用 {used} 元，剩余 {left} 元，"
+        "{region:place} {year} 年{kind:term}预算为 {limit} 元（{source_zh}）；已用 {used} 元，剩余 {left} 元，"
         "本项需 {needed} 元",
-        "{region:place}'s {kind:term} budget for {year} is {limit} yuan ({source}); {used} yuan are used, {left} yuan "
+        "{region:place}'s {kind:term} budget for {year} is {limit} yuan ({source_en}); {used} yuan are used, {left} yuan "
         "are left, this item needs {needed} yuan",
     ),
     RefusalCode.OVER_LIMIT: (
-        "{what:term}金额 {amount} 元，超过 {region:place} 每项 {limit} 元的上限（{source}）",
-        "{what:term} of {amount} yuan is above the limit of {limit} yuan per item in {region:place} ({source})",
+        "{what:term}金额 {amount} 元，超过 {region:place} 每项 {limit} 元的上限（{source_zh}）",
+        "{what:term} of {amount} yuan is above the limit of {limit} yuan per item in {region:place} ({source_en})",
     ),
     RefusalCode.NO_MONTHS_GIVEN: ("没有要记录的月份", "no months to record"),
     RefusalCode.GRADE_RANGE: (
