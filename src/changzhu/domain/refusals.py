@@ -958,8 +958,8 @@ TEMPLATES: dict[RefusalCode, tuple[str, str]] = {
     RefusalCode.OVER_BUDGET: (
         "{region:place} {year} 年{kind:term}预算为 {limit} 元（{source_zh}）；已用 {used} 元，剩余 {left} 元，"
         "本项需 {needed} 元",
-        "{region:place}'s {kind:term} budget for {year} is {limit} yuan ({source_en}); {used} yuan are used, {left} yuan "
-        "are left, this item needs {needed} yuan",
+        "{region:place}'s {kind:term} budget for {year} is {limit} yuan ({source_en}); {used} yuan are used, "
+        "{left} yuan are left, this item needs {needed} yuan",
     ),
     RefusalCode.OVER_LIMIT: (
         "{what:term}金额 {amount} 元，超过 {region:place} 每项 {limit} 元的上限（{source_zh}）",
