@@ -14,8 +14,6 @@ import importlib.util
 import os
 import pickle
 import shutil
-import subprocess
-import sys
 import tempfile
 import uuid
 from collections.abc import Callable, Iterator
@@ -29,6 +27,7 @@ from sqlalchemy.engine import make_url
 from sqlalchemy.exc import OperationalError
 
 from chromium_support import chromium  # noqa: F401  # the session's one browser, a fixture for every directory
+from cli_support import cli_env, run_changzhu
 from db_templates import PG_ADMIN_URL, SESSION_ENV, TEMPLATE_PREFIX, template_copy
 from session_files import built_once
 
@@ -227,22 +226,9 @@ def shared_validation_figures() -> tuple[list[Check], pl.DataFrame]:
 def _run_demo(lang: str | None) -> Callable[[Path], None]:
     def build(folder: Path) -> None:
         shared_validation_figures()  # the demo's validation step then loads the 低保 kernels (see there)
-        done = subprocess.run(
-            [
-                sys.executable,
-                "-m",
-                "changzhu.cli.main",
-                "demo",
-                *(["--lang", lang] if lang else []),
-                "--out",
-                str(folder / "out"),
-            ],
-            capture_output=True,
-            text=True,
-            timeout=900,
-            check=False,
-            env={**os.environ, "CHANGZHU_HOME": str(folder / "data"), "CHANGZHU_DATABASE_URL": ""},
-        )
+        args = ["demo", *(["--lang", lang] if lang else []), "--out", str(folder / "out")]
+        env = cli_env(CHANGZHU_HOME=str(folder / "data"), CHANGZHU_DATABASE_URL="")
+        done = run_changzhu(*args, env=env, timeout=900)
         assert done.returncode == 0, done.stderr
         (folder / "stdout.txt").write_text(done.stdout, encoding="utf-8")
 

@@ -49,7 +49,8 @@ def _with_controls(service: Service, overrides: dict[str, Any]) -> TestClient:
 def test_controls_are_dated_parameters_with_sources() -> None:
     c = controls_for(BudgetKind.VOUCHERS, "510100", date(2026, 11, 1), None)
     assert (c.max_fen, c.approval_above_fen, c.budget.limit_fen) == (5_000_000, 1_000_000, 20_000_000_000)
-    assert all("本项目设定" in source for source in c.sources.values())  # a project decision, not a regulation
+    for zh, en in c.sources.values():  # a project decision, not a regulation, said in each language
+        assert "本项目设定" in zh and "changzhu's own setting" in en and "本项目" not in en, (zh, en)
     reform = Scenario.from_overrides({"510100": {"controls.voucher.max_value_yuan": 80000}})
     assert controls_for(BudgetKind.VOUCHERS, "510100", date(2026, 11, 1), reform).max_fen == 8_000_000
     assert controls_for(BudgetKind.VOUCHERS, "440100", date(2026, 11, 1), reform).max_fen == 5_000_000
@@ -80,6 +81,9 @@ def test_a_ten_billion_yuan_voucher_is_refused(db_service: Service) -> None:
     )
     assert refused.status_code == 422 and "above the limit of 50,000.00 yuan" in refused.json()["message"]
     assert "controls.voucher.max_value_yuan" in refused.json()["message"]
+    # the limit's source, the project's own setting, in English on the English answer
+    assert "since 2000-01-01: changzhu's own setting (2026-11-30), not a regulation" in refused.json()["message"]
+    assert "本项目" not in refused.json()["message"]
     assert _vouchers(service) == before
 
 

@@ -151,7 +151,7 @@ def test_run_covers_the_effective_year_and_reports_groups_with_intervals(service
     assert exam_cost and all(r["estimate"] is None and "no unit cost" in r["note"] for r in exam_cost)
     assert "local_entrance_exam" in summary["services_without_unit_cost"]
     school = [u for u in summary["unit_costs"] if u["service"] == "compulsory_schooling"]
-    assert school and all(u["source"] for u in school)
+    assert school and all(u["source"] and u["source_en"] for u in school)
     guangdong = _ok(
         service.client.get(
             f"/api/v1/scenarios/runs/{run['run_id']}/results?dimension=province&limit=500", headers=service.as_("pl_gd")
@@ -285,6 +285,24 @@ def test_parameters_and_variables(service: Service) -> None:
     limit = keys["public_rental_housing.income_limit_yuan_month"]  # the citation, and the project's remark apart
     assert "placeholder" in limit["note"] and "placeholder" not in limit["source"]
     assert limit["history"][0]["note"] == limit["note"]
+    # a project remark in the answer's language (Accept-Language or ?lang=), a Chinese document's citation as it is
+    permit_citation = "《居住证暂行条例》(国务院令第663号) 第二条：居住半年以上"
+    fund_zh, fund_en = (
+        "本项目设定，非法规规定：示意资金规模",
+        "changzhu's own setting, not a regulation: an illustrative fund",
+    )
+    zh, en = {"Accept-Language": "zh-CN,zh;q=0.9"}, {"Accept-Language": "en-GB,en;q=0.9"}
+    for asked, fund in ((en, fund_en), (zh, fund_zh), ({**zh, "lang": "en"}, fund_en)):
+        query = "&lang=en" if "lang" in asked else ""
+        headers = {**nat, **{k: v for k, v in asked.items() if k != "lang"}}
+        answer = _ok(service.client.get(f"/api/v1/parameters?limit=500&jurisdiction=000000{query}", headers=headers))
+        found = {p["key"]: p for p in answer["items"]}
+        assert found["fiscal.fund_yuan"]["source"].startswith(fund), asked
+        assert found["fiscal.fund_yuan"]["history"][0]["source"].startswith(fund), asked
+        assert found["residence_permit.min_residence_months"]["source"] == permit_citation, asked
+        assert found["residence_permit.min_residence_months"]["source_en"] == permit_citation
+    assert keys["fiscal.fund_yuan"]["source_zh"].startswith(fund_zh)
+    assert keys["fiscal.fund_yuan"]["source_en"].startswith(fund_en)
     variables = _ok(service.client.get("/api/v1/variables?limit=500", headers=nat))["items"]
     names = {v["name"]: v for v in variables}
     assert names["birth_date"]["direction"] == "input" and names["eligible_local_entrance_exam"]["type"] == "bool"

@@ -9,6 +9,8 @@ import pytest
 import yaml
 from fiscal_helpers import BASE_SCHEME, raw_scheme, scheme
 
+from changzhu.domain.lang import Lang
+from changzhu.domain.refusals import RefusalCode, reason_of
 from changzhu.errors import ChangzhuError
 from changzhu.fiscal.parameters import (
     FiscalParameterError,
@@ -34,8 +36,10 @@ def test_no_scheme_before_the_first_date() -> None:
 
 
 def test_unknown_scheme_lists_known_ids() -> None:
-    with pytest.raises(FiscalParameterError, match="known: hukou_baseline_2014, renqian_guagou_2021"):
+    with pytest.raises(FiscalParameterError, match="schemes: hukou_baseline_2014, renqian_guagou_2021") as raised:
         scheme_by_id("nope")
+    assert raised.value.reason.code == RefusalCode.NO_FISCAL_SCHEME
+    assert raised.value.reason.zh == "没有名为 'nope' 的财政方案（可选：hukou_baseline_2014, renqian_guagou_2021）"
 
 
 def test_cost_shares_not_summing_to_one_are_named() -> None:
@@ -82,11 +86,53 @@ def test_missing_key_is_named() -> None:
 def test_parameter_errors_are_user_errors(tmp_path: Path) -> None:
     path = tmp_path / "params.yaml"
     path.write_text(yaml.safe_dump({"schemes": [BASE_SCHEME, BASE_SCHEME]}), encoding="utf-8")
-    with pytest.raises(ChangzhuError, match="scheme id 'test' appears twice"):
+    with pytest.raises(ChangzhuError, match="scheme id test appears twice"):
         load_schemes(path)
     path.write_text("schemes: [", encoding="utf-8")
     with pytest.raises(FiscalParameterError, match="not valid YAML"):
         load_schemes(path)
+
+
+def test_a_bad_scheme_file_is_named_with_its_place_and_line_in_both_languages(tmp_path: Path) -> None:
+    """Every error of the schemes file is a coded reason, in Chinese and English, naming the file, the key path and
+    the line where known (as a parameter file's error does)."""
+    path = tmp_path / "schemes.yaml"
+    path.write_text(yaml.safe_dump({"schemes": [raw_scheme(), raw_scheme()]}, sort_keys=False), encoding="utf-8")
+    with pytest.raises(FiscalParameterError) as twice:
+        load_schemes(path)
+    line = [i for i, text in enumerate(path.read_text().splitlines(), 1) if text.endswith(" id: test")][1]
+    assert twice.value.reason.code == RefusalCode.FISCAL_SCHEME_TWICE
+    assert (twice.value.file, twice.value.where, twice.value.line) == ("schemes.yaml", "schemes[1].id", line)
+    assert (
+        reason_of(twice.value).text(Lang.ZH) == f"schemes.yaml 第 {line} 行（schemes[1].id）：财政方案 test 出现了两次"
+    )
+    assert str(twice.value) == f"schemes.yaml: schemes[1].id: scheme id test appears twice (line {line})"
+
+    path.write_text("schemes:\n  - id: a\n    title_zh: [\n", encoding="utf-8")
+    with pytest.raises(FiscalParameterError) as syntax:
+        load_schemes(path)
+    assert syntax.value.reason.code == RefusalCode.POLICY_YAML_SYNTAX and syntax.value.line == 4
+    assert reason_of(syntax.value).text(Lang.ZH).startswith("schemes.yaml 第 4 行：不是有效的 YAML")
+
+    path.write_text("schemes: []\n", encoding="utf-8")
+    with pytest.raises(FiscalParameterError) as empty:
+        load_schemes(path)
+    assert reason_of(empty.value).text(Lang.ZH) == "schemes.yaml 中的 schemes：须列出至少一个财政方案"
+    with pytest.raises(FiscalParameterError) as missing:
+        load_schemes(tmp_path / "absent.yaml")
+    assert missing.value.reason.code == RefusalCode.PARAMETER_FILE_UNREADABLE
+    assert reason_of(missing.value).text(Lang.ZH).startswith(f"文件 {tmp_path / 'absent.yaml'}：无法读取")
+
+
+def test_a_scheme_source_in_two_languages_is_cited_in_each() -> None:
+    raw = raw_scheme(source={"zh": "本项目设定，非法规规定", "en": "changzhu's own setting, not a regulation"})
+    assert (parse_scheme(raw, "file.yaml").cited(Lang.ZH), parse_scheme(raw, "file.yaml").cited(Lang.EN)) == (
+        "本项目设定，非法规规定",
+        "changzhu's own setting, not a regulation",
+    )
+    with pytest.raises(FiscalParameterError, match=r"file\.yaml \(test\)\.source: missing field 'en'") as half:
+        parse_scheme(raw_scheme(source={"zh": "本项目设定"}), "file.yaml")
+    assert reason_of(half.value).text(Lang.ZH) == "file.yaml (test).source 处：缺少字段 en"
 
 
 def test_a_scenario_changes_a_fiscal_weight_like_a_rule_parameter() -> None:

@@ -2,9 +2,6 @@
 
 from __future__ import annotations
 
-import os
-import subprocess
-import sys
 from pathlib import Path
 
 import polars as pl
@@ -12,6 +9,7 @@ import pytest
 
 from changzhu.data.census import census_2020
 from changzhu.fiscal.population import province_bases
+from cli_support import run_changzhu
 
 
 def test_registered_estimate_keeps_the_national_total() -> None:
@@ -26,23 +24,7 @@ def test_registered_estimate_keeps_the_national_total() -> None:
 def test_changzhu_fiscal_end_to_end(tmp_path: Path) -> None:
     redemptions = tmp_path / "redemptions.csv"
     redemptions.write_text("issuing_region,providing_region,amount_yuan\n410000,440000,120.5\n440000,410000,20\n")
-    result = subprocess.run(
-        [
-            sys.executable,
-            "-m",
-            "changzhu.cli.main",
-            "fiscal",
-            "--out",
-            str(tmp_path / "out"),
-            "--redemptions",
-            str(redemptions),
-        ],
-        capture_output=True,
-        text=True,
-        timeout=300,
-        check=False,
-        env={**os.environ},
-    )
+    result = run_changzhu("fiscal", "--out", str(tmp_path / "out"), "--redemptions", str(redemptions), timeout=300)
     assert result.returncode == 0, result.stderr
     folder = tmp_path / "out" / "fiscal"
     comparison = pl.read_parquet(folder / "transfers_by_basis.parquet")
@@ -61,13 +43,7 @@ def test_changzhu_fiscal_end_to_end(tmp_path: Path) -> None:
 
 
 def test_changzhu_fiscal_bad_fund_is_one_line(tmp_path: Path) -> None:
-    result = subprocess.run(
-        [sys.executable, "-m", "changzhu.cli.main", "fiscal", "--out", str(tmp_path), "--fund-yuan", "-5"],
-        capture_output=True,
-        text=True,
-        timeout=120,
-        check=False,
-    )
+    result = run_changzhu("fiscal", "--out", str(tmp_path), "--fund-yuan", "-5")
     assert result.returncode == 1
     assert "fund_yuan must not be negative" in result.stderr
     assert "Traceback" not in result.stderr

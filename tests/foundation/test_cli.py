@@ -5,23 +5,17 @@ from __future__ import annotations
 import csv
 import io
 import json
-import os
 import subprocess
 import sys
 from pathlib import Path
 
 import pytest
 
+from cli_support import cli_env, run_changzhu
+
 
 def changzhu(*args: str, env: dict[str, str]) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [sys.executable, "-m", "changzhu.cli.main", *args],
-        capture_output=True,
-        text=True,
-        env={**os.environ, **env},
-        timeout=120,
-        check=False,
-    )
+    return run_changzhu(*args, env=cli_env(**env))
 
 
 @pytest.fixture(scope="module")
@@ -125,7 +119,7 @@ def test_damaged_shipped_file_is_one_line(tmp_path: Path) -> None:
         text=True,
         timeout=120,
         check=False,
-        env={**os.environ, "CHANGZHU_HOME": str(tmp_path), "CHANGZHU_DATABASE_URL": ""},
+        env=cli_env(CHANGZHU_HOME=str(tmp_path), CHANGZHU_DATABASE_URL=""),  # the English line on any machine
     )
     assert result.returncode == 1
     assert "china_provinces.csv line 2 column 'pop_resident_2020'" in result.stderr

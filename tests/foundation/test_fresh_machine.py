@@ -13,6 +13,7 @@ from pathlib import Path
 import typer
 
 from changzhu.cli.main import COMMANDS, app
+from cli_support import run_changzhu
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -62,15 +63,7 @@ def test_the_data_directory_is_per_user_not_per_working_directory(tmp_path: Path
     elsewhere.mkdir()
     env = {k: v for k, v in os.environ.items() if k not in ("CHANGZHU_HOME", "XDG_DATA_HOME", "CHANGZHU_DATABASE_URL")}
     env["HOME"] = str(home)
-    upgrade = subprocess.run(
-        [sys.executable, "-m", "changzhu.cli.main", "db", "upgrade"],
-        cwd=elsewhere,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=300,
-        check=False,
-    )
+    upgrade = run_changzhu("db", "upgrade", cwd=elsewhere, env=env, timeout=300)
     assert upgrade.returncode == 0, upgrade.stderr
     assert (home / ".local" / "share" / "changzhu" / "changzhu.sqlite3").is_file()
     assert list(elsewhere.iterdir()) == []
@@ -138,15 +131,7 @@ def test_the_policies_option_uses_a_directory_outside_the_package(tmp_path: Path
         encoding="utf-8",
     )
     env = {k: v for k, v in os.environ.items() if k != "CHANGZHU_POLICY_DIR"}
-    ran = subprocess.run(
-        [sys.executable, "-m", "changzhu.cli.main", "--policies", str(policies), "check"],
-        cwd=tmp_path,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=600,
-        check=False,
-    )
+    ran = run_changzhu("--policies", str(policies), "check", cwd=tmp_path, env=env, timeout=600)
     assert ran.returncode == 0, ran.stderr
     assert "7 jurisdictions" in ran.stdout  # the six shipped and the one added
 

@@ -57,7 +57,7 @@ def test_a_scenario_changes_a_bed_standard_like_a_rule_parameter() -> None:
     assert beds(changed, "440000") == pytest.approx(beds(base, "440000") * 8.0 / 6.0)
     assert beds(changed, "320000") == pytest.approx(beds(base, "320000"))
     source = changed.filter((pl.col("region_code") == "440000") & (pl.col("service") == "hospital_beds"))
-    assert source["standard_source"].unique().to_list() == ["scenario 'beds-8-gd' (reform override)"]
+    assert source["standard_source"].unique().to_list() == ["改革情景“beds-8-gd”的设定"]
 
 
 def test_a_service_needs_its_parameters_in_the_tree() -> None:

@@ -33,5 +33,9 @@ def test_lang_chooses_the_report_language(
         if section == "fiscal":  # the fund of 1,000 亿元 (10¹¹ yuan), in the report and in the summary line
             fund = "100 billion yuan" if lang == "en" else "1,000 亿元"
             assert fund in page and ("100 billion yuan" in ran.output), lang
+            # the fund's source is the project's remark, in the reader's language; the scheme's a Chinese citation
+            remark = "changzhu&#x27;s own setting, not a regulation" if lang == "en" else "本项目设定，非法规规定"
+            assert remark in page and ("本项目" in page) == (lang == "zh"), lang
+            assert "《中华人民共和国国民经济和社会发展第十四个五年规划和2035年远景目标纲要》" in page, lang
         if section == "planning":  # counties on the siting map by name in the reader's language
             assert ("Panyu District" in page) == (lang == "en"), lang

@@ -3,9 +3,6 @@
 from __future__ import annotations
 
 import json
-import os
-import subprocess
-import sys
 from pathlib import Path
 
 import polars as pl
@@ -16,6 +13,7 @@ from changzhu.cli.main import app
 from changzhu.domain.lang import Lang
 from changzhu.domain.services import Service, service_title
 from changzhu.rules import evaluate
+from cli_support import run_changzhu
 
 
 def test_evaluate_counts_and_writes_what_evaluate_returns(tmp_path: Path) -> None:
@@ -94,14 +92,7 @@ def test_a_bad_table_is_one_line_and_writes_nothing(tmp_path: Path) -> None:
     source = tmp_path / "people.parquet"
     people.write_parquet(source)
     out = tmp_path / "result.parquet"
-    ran = subprocess.run(
-        [sys.executable, "-m", "changzhu.cli.main", "evaluate", str(source), "--on", ON.isoformat(), "--out", str(out)],
-        capture_output=True,
-        text=True,
-        env=dict(os.environ),
-        timeout=120,
-        check=False,
-    )
+    ran = run_changzhu("evaluate", str(source), "--on", ON.isoformat(), "--out", str(out))
     assert ran.returncode == 1
     assert "si_months_local" in ran.stderr and "Traceback" not in ran.stderr
     assert not out.exists()

@@ -12,8 +12,10 @@ import polars as pl
 import pytest
 import yaml
 
+from changzhu.domain.lang import Lang
 from changzhu.domain.services import Service
-from changzhu.parameters import parameter_tree
+from changzhu.fiscal.parameters import load_schemes
+from changzhu.parameters import parameter_tree, parse_parameter
 from changzhu.rules import explain
 from changzhu.rules.catalog import POLICY_DIR, load_policy_dir, policies_in_use, scheme_conditions
 from changzhu.rules.indicators import flat
@@ -118,17 +120,56 @@ def test_a_one_string_source_is_a_citation_without_english_remarks() -> None:
     assert not english, english
 
 
+def _tree_and_scheme_sources() -> list[tuple[str, str, str]]:
+    """Every source of the parameter tree and of the fiscal schemes (fiscal_parameters.yaml): where, its Chinese (or
+    as written), its English where it is given in two languages."""
+    values = [(f"{code} {key} {v.since}", v.source, v.source_en) for code, params in
+              parameter_tree().by_jurisdiction.items() for key, p in params.items() for v in p.values]  # fmt: skip
+    return values + [(f"fiscal scheme {s.scheme_id}", s.source, s.source_en) for s in load_schemes()]
+
+
 def test_a_source_of_the_parameter_tree_is_a_citation_without_english_remarks() -> None:
-    """The parameter tree's sources (fiscal, planning, projection, simulation, geography, registry, ledger) are shown
-    by the reform builder on the Chinese page too: citations in Chinese, the project's remarks in the value's note."""
-    values = [(f"{code} {key} {v.since}", v) for code, params in parameter_tree().by_jurisdiction.items()
-              for key, p in params.items() for v in p.values]  # fmt: skip
-    assert len(values) > 200
-    english = [(where, v.source) for where, v in values if english_remarks(v.source)]
+    """The parameter tree's sources (fiscal, planning, projection, simulation, geography, registry, ledger) and the
+    fiscal schemes' are shown by the reform builder and the reports on the Chinese page too: citations in Chinese,
+    the project's remarks in the value's (or scheme's) note."""
+    values = _tree_and_scheme_sources()
+    assert len(values) > 200 and sum(where.startswith("fiscal scheme") for where, _, _ in values) == 2
+    english = [(where, zh) for where, zh, _ in values if english_remarks(zh)]
     assert not english, english
-    assert not [(where, v.source) for where, v in values if not CJK.search(v.source)]
-    notes = (*NOTES, "seed 00", "changzhu", "model assumption", "docs/")
-    assert not [(where, v.source) for where, v in values if any(note in v.source for note in notes)]
+    assert not [(where, zh) for where, zh, _ in values if not CJK.search(zh)]
+    notes = (*NOTES, "seed 00", "changzhu", "model assumption", "docs/", "Illustrative", "illustrative")
+    assert not [(where, zh) for where, zh, _ in values if any(note in zh for note in notes)]
+
+
+PROJECT_REMARK = re.compile(r"本项目|模型假设")  # changzhu's own setting, a model's assumption: not a document
+
+
+def _every_dated_source() -> list[tuple[str, str, str]]:
+    rules = [(f"{code} {key} {v.since}", v.source, v.source_en) for code, j in policies_in_use().jurisdictions.items()
+             for key, p in j.parameters.items() for v in p.values]  # fmt: skip
+    return rules + _tree_and_scheme_sources()
+
+
+def test_a_project_remark_is_given_in_both_languages() -> None:
+    """An English page shows a source's English where it has one, else the source as written: a Chinese document's
+    citation (its title) may stand on it, a remark of the project in Chinese may not."""
+    sources = _every_dated_source()
+    remarks = [(where, zh, en) for where, zh, en in sources if PROJECT_REMARK.search(zh)]
+    assert len(remarks) > 150
+    assert not [(where, zh) for where, zh, en in remarks if not en], "a project remark without its English"
+    assert not [(where, en) for where, _, en in sources if en and CJK.search(en)]
+    assert not [(where, en) for where, _, en in sources if PROJECT_REMARK.search(en)]
+
+
+def test_a_view_in_a_language_cites_each_source_in_it() -> None:
+    """One place (changzhu.parameters.cited) decides what a reader of a language sees, for every view."""
+    raw = {"unit": "years", "values": [
+        {"since": "2016-01-01", "value": 1, "source": "《居住证暂行条例》(国务院令第663号) 第二条"},
+        {"since": "2020-01-01", "value": 2, "source": {"zh": "本项目设定，非法规规定", "en": "changzhu's own setting"}},
+    ]}  # fmt: skip
+    citation, remark = parse_parameter("x.years", raw, "000000").values
+    assert citation.cited(Lang.EN) == citation.cited(Lang.ZH) == "《居住证暂行条例》(国务院令第663号) 第二条"
+    assert (remark.cited(Lang.ZH), remark.cited(Lang.EN)) == ("本项目设定，非法规规定", "changzhu's own setting")
 
 
 def test_only_the_original_title_of_a_cited_publication_may_be_english() -> None:

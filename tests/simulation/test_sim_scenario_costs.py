@@ -63,3 +63,20 @@ def test_a_reform_without_cost_overrides_shares_the_baseline_costs() -> None:
 def test_costs_for_an_unknown_scenario_are_refused() -> None:
     with pytest.raises(SimulationError, match="not a reform"):
         SimulationPlan(((BASELINE, None),), (date(2025, 9, 1),), 1e-5, 1, scenario_costs={"nope": {}})
+
+
+def test_a_unit_cost_cites_its_source_in_the_readers_language() -> None:
+    """A reform's own cost is cited in each language (the office's run page shows `source_en` in English); a cost
+    given in a scenario file without a source says so in both."""
+    from changzhu.domain.lang import Lang
+    from changzhu.parameters import Scenario, cited
+    from changzhu.simulation.costs import default_costs, parse_costs
+
+    reform = Scenario.from_overrides({"simulation.cost.medical_insurance": 1000}, "dearer_insurance")
+    (place,) = default_costs(date(2025, 1, 1), reform)["medical_insurance"].places
+    assert cited(place.source, place.source_en, Lang.ZH) == "改革情景“dearer_insurance”的设定"
+    assert cited(place.source, place.source_en, Lang.EN) == "scenario 'dearer_insurance' (reform override)"
+    (given,) = parse_costs({"medical_insurance": [{"age_min": 0, "age_max": 120, "yuan_per_year": 9}]}, "x")[
+        "medical_insurance"
+    ].places
+    assert (given.source, given.source_en) == ("改革情景文件给出", "given in the scenario file")

@@ -243,6 +243,24 @@ def test_build_run_and_reload_a_reform(office: Office, database: Path) -> None:
         second.wait(timeout=15)
 
 
+def test_the_builder_cites_a_project_remark_in_the_readers_language(office: Office) -> None:
+    """The project's own remark as a parameter's source reads in the office's language; a Chinese document's
+    citation is shown as it is (its title) on the English page too."""
+    citation = "《居住证暂行条例》(国务院令第663号) 第二条"
+    for lang, remark in (("en", "changzhu's own setting, not a regulation"), ("zh", "本项目设定，非法规规定")):
+        page = office.open(DESKTOP, lang)
+        office.login(page, "pl_nat")
+        page.goto(office.url + "/office/reforms/new")  # type: ignore[attr-defined]
+        page.wait_for_selector("#parameter-tree .tree-node")  # type: ignore[attr-defined]
+        for key, shown in (("fiscal.fund_yuan", remark), ("residence_permit.min_residence_months", citation)):
+            page.fill("#parameter-filter", key)  # type: ignore[attr-defined]
+            page.locator(f'#parameter-tree [data-key="{key}"]').first.click()  # type: ignore[attr-defined]
+            page.locator(".parameter-facts", has_text=key).wait_for()  # type: ignore[attr-defined]
+            facts = page.inner_text(".parameter-facts")  # type: ignore[attr-defined]
+            assert shown in facts and ("本项目" in facts) == (lang == "zh" and key == "fiscal.fund_yuan"), facts
+        page.close()  # type: ignore[attr-defined]
+
+
 def test_fiscal_view_follows_the_scheme_and_the_fund(office: Office) -> None:
     page = office.open(DESKTOP, "zh")
     office.login_through_form(page, "fo_nat")

@@ -9,6 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 
+from changzhu.domain.lang import Lang
 from changzhu.domain.refusals import CodedError, RefusalCode, refusal
 from changzhu.ledger.budgets import Budget, BudgetKind
 from changzhu.rules.catalog import policies_in_use, resolve_region
@@ -31,7 +32,7 @@ class Controls:
     max_fen: int
     approval_above_fen: int
     budget: Budget
-    sources: dict[str, str]
+    sources: dict[str, tuple[str, str]]  # each control's parameter, date and source, in Chinese and in English
 
     def check_limit(self, amount_fen: int, what: str) -> None:
         """Refuse an item above the per-item limit, naming the limit and its source (`what`: voucher or
@@ -43,7 +44,8 @@ class Controls:
                 amount=f"{amount_fen / 100:,.2f}",
                 limit=f"{self.max_fen / 100:,.2f}",
                 region=self.region,
-                source=self.sources["max"],
+                source_zh=self.sources["max"][0],
+                source_en=self.sources["max"][1],
             )
             raise OverLimit(reason)
 
@@ -62,9 +64,11 @@ def controls_for(kind: BudgetKind, region: str, on: date, scenario: Scenario | N
     policy = resolve_region(policies_in_use(), region, scenario)
     prefix = _PREFIX[kind]
 
-    def fen(name: str) -> tuple[int, str]:
+    def fen(name: str) -> tuple[int, tuple[str, str]]:
         _param, dated = policy.value(f"{prefix}.{name}", on)
-        return round(float(dated.value) * 100), f"{prefix}.{name} since {dated.since}: {dated.source}"
+        key = f"{prefix}.{name}"
+        zh = f"{key} 自 {dated.since} 起：{dated.cited(Lang.ZH)}"
+        return round(float(dated.value) * 100), (zh, f"{key} since {dated.since}: {dated.cited(Lang.EN)}")
 
     (max_fen, max_src), (above_fen, above_src), (budget_fen, budget_src) = (
         fen(_MAX[kind]),
@@ -77,6 +81,6 @@ def controls_for(kind: BudgetKind, region: str, on: date, scenario: Scenario | N
         on,
         max_fen,
         above_fen,
-        Budget(kind, region, on.year, budget_fen, budget_src),
+        Budget(kind, region, on.year, budget_fen, *budget_src),
         {"max": max_src, "approval": above_src, "budget": budget_src},
     )

@@ -112,7 +112,8 @@ def check_command(
                 "since": str(v.since),
                 "value": str(v.value),
                 "verified": v.verified,
-                "source": v.source,
+                "source": v.cited(Lang.ZH),
+                "source_en": v.cited(Lang.EN),  # a Chinese document's citation as written; a remark in English
             }
             for code, params in by_jurisdiction
             for k, p in sorted(params.items())

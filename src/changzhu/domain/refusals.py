@@ -442,6 +442,9 @@ class RefusalCode(StrEnum):
     SEX_NOT_ID = "sex_not_id"
     # a share (unit ratio) outside 0–1, e.g. a reform's "5" meant as 5% (parameters/model.py: check_value)
     PARAMETER_SHARE_RANGE = "parameter_share_range"
+    # the list of fiscal schemes, fiscal_parameters.yaml (fiscal/parameters.py), placed in its file
+    FISCAL_SCHEMES_LIST = "fiscal_schemes_list"
+    FISCAL_SCHEME_TWICE = "fiscal_scheme_twice"
 
 
 _DATE_FORMS_ZH = "2026-06-01、2026/6/1、2026.6.1、20260601 或 2026年6月1日"
@@ -955,14 +958,14 @@ TEMPLATES: dict[RefusalCode, tuple[str, str]] = {
         "the drawing place is already decided: {region:place}",
     ),
     RefusalCode.OVER_BUDGET: (
-        "{region:place} {year} 年{kind:term}预算为 {limit} 元（{source}）；已用 {used} 元，剩余 {left} 元，"
+        "{region:place} {year} 年{kind:term}预算为 {limit} 元（{source_zh}）；已用 {used} 元，剩余 {left} 元，"
         "本项需 {needed} 元",
-        "{region:place}'s {kind:term} budget for {year} is {limit} yuan ({source}); {used} yuan are used, {left} yuan "
-        "are left, this item needs {needed} yuan",
+        "{region:place}'s {kind:term} budget for {year} is {limit} yuan ({source_en}); {used} yuan are used, "
+        "{left} yuan are left, this item needs {needed} yuan",
     ),
     RefusalCode.OVER_LIMIT: (
-        "{what:term}金额 {amount} 元，超过 {region:place} 每项 {limit} 元的上限（{source}）",
-        "{what:term} of {amount} yuan is above the limit of {limit} yuan per item in {region:place} ({source})",
+        "{what:term}金额 {amount} 元，超过 {region:place} 每项 {limit} 元的上限（{source_zh}）",
+        "{what:term} of {amount} yuan is above the limit of {limit} yuan per item in {region:place} ({source_en})",
     ),
     RefusalCode.NO_MONTHS_GIVEN: ("没有要记录的月份", "no months to record"),
     RefusalCode.GRADE_RANGE: (
@@ -1506,6 +1509,8 @@ TEMPLATES: dict[RefusalCode, tuple[str, str]] = {
         "比例须在 0 到 1 之间（5% 写作 0.05），实为 {value}",
         "a share is between 0 and 1 (5% is 0.05), got {value}",
     ),
+    RefusalCode.FISCAL_SCHEMES_LIST: ("须列出至少一个财政方案", "'schemes' must be a non-empty list"),
+    RefusalCode.FISCAL_SCHEME_TWICE: ("财政方案 {scheme_id} 出现了两次", "scheme id {scheme_id} appears twice"),
 }
 PLACE = "place"  # the format spec of a region code shown with its name: {region:place}
 ROLE = "role"  # the format spec of a role shown by its name: {role:role}

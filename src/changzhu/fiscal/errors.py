@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from changzhu.domain.refusals import CodedError
+from changzhu.domain.refusals import CodedError, Refusal
+from changzhu.parameters.places import placed
 
 
 class FiscalError(CodedError):
@@ -10,7 +11,12 @@ class FiscalError(CodedError):
 
 
 class FiscalParameterError(FiscalError):
-    """A fiscal parameter is missing or out of range; the message names it."""
+    """A fiscal parameter is missing or out of range: `reason` the Refusal (in zh and en), placed like a parameter
+    file's error (changzhu.parameters.ParameterError) in `file` at the key path `where` and `line` where known."""
+
+    def __init__(self, why: Refusal, *, file: str = "", where: str = "", line: int | None = None) -> None:
+        super().__init__(placed(why, file, where, line))
+        self.reason, self.file, self.where, self.line = why, file, where, line
 
 
 class InfeasibleAllocationError(FiscalError):

@@ -16,9 +16,11 @@ from typing import Any
 
 import yaml
 
+from changzhu.domain.lang import Lang
 from changzhu.domain.refusals import RefusalCode, refusal
 from changzhu.fiscal.errors import FiscalParameterError
-from changzhu.parameters import Scenario, parameter_tree
+from changzhu.parameters import ParameterError, Scenario, cited, parameter_tree, parse_source
+from changzhu.parameters.places import line_of, yaml_problem
 
 PARAMETERS_FILE = Path(__file__).resolve().parent.parent / "data" / "files" / "fiscal_parameters.yaml"
 PARTIES = ("central", "province", "inflow_city", "outflow_city", "employer", "individual")
@@ -77,10 +79,20 @@ class FiscalParameters:
     compensation_yuan_per_migrant: float
     cost_shares: Mapping[str, Mapping[str, float]]
     allocation: AllocationParameters
+    source_en: str = ""  # the source's English where it is given in two languages (changzhu.parameters.cited)
+    fund_source_en: str = ""
 
     def title(self, lang: str) -> str:
         """The scheme's name in Chinese ('zh') or English."""
         return self.title_zh if lang == "zh" else self.title_en
+
+    def cited(self, lang: Lang | str) -> str:
+        """The scheme's source as a reader of `lang` sees it."""
+        return cited(self.source, self.source_en, lang)
+
+    def fund_cited(self, lang: Lang | str) -> str:
+        """The fund's source (the tree's `fiscal.fund_yuan`) as a reader of `lang` sees it."""
+        return cited(self.fund_source, self.fund_source_en, lang)
 
     def shares_of(self, service: str) -> Mapping[str, float]:
         """Cost shares by party for `service` (the default row if the service has none)."""
@@ -202,6 +214,14 @@ def _cost_shares(raw: Mapping[str, Any], where: str) -> dict[str, dict[str, floa
     return {str(service): check_shares(shares, PARTIES, f"{where}.{service}") for service, shares in raw.items()}
 
 
+def _source(raw: Mapping[str, Any], key: str, where: str) -> tuple[str, str]:
+    """A source of the scheme: a citation, or `{zh: ..., en: ...}` (changzhu.parameters.parse_source)."""
+    try:
+        return parse_source(_get(raw, key, where), f"{where}.{key}")
+    except ParameterError as exc:
+        raise FiscalParameterError(exc.reason, where=exc.where) from exc
+
+
 def parse_scheme(raw: Mapping[str, Any], where: str) -> FiscalParameters:
     """One scheme from its YAML mapping; raises FiscalParameterError naming the first bad parameter."""
     scheme_id = str(_get(raw, "id", where))
@@ -215,14 +235,16 @@ def parse_scheme(raw: Mapping[str, Any], where: str) -> FiscalParameters:
         ) from exc
     land = _get(raw, "land", where)
     compensation = _get(raw, "compensation", where)
+    source, source_en = _source(raw, "source", where)
+    fund_source, fund_source_en = _source(raw, "fund_source", where)
     return FiscalParameters(
         scheme_id=scheme_id,
         effective_from=effective_from,
         title_zh=str(_get(raw, "title_zh", where)),
         title_en=str(_get(raw, "title_en", where)),
-        source=str(_get(raw, "source", where)),
+        source=source,
         fund_yuan=_fund(_get(raw, "fund_yuan", where), f"{where}.fund_yuan"),
-        fund_source=str(_get(raw, "fund_source", where)),
+        fund_source=fund_source,
         transfer=_transfer(_get(raw, "transfer", where), f"{where}.transfer"),
         land_m2_per_settled_migrant=_non_negative(
             _get(land, "m2_per_settled_migrant", f"{where}.land"), f"{where}.land.m2_per_settled_migrant"
@@ -232,6 +254,8 @@ def parse_scheme(raw: Mapping[str, Any], where: str) -> FiscalParameters:
         ),
         cost_shares=_cost_shares(_get(raw, "cost_sharing", where), f"{where}.cost_sharing"),
         allocation=_allocation(_get(raw, "allocation", where), f"{where}.allocation"),
+        source_en=source_en,
+        fund_source_en=fund_source_en,
     )
 
 
@@ -269,7 +293,8 @@ def scheme_from_tree(
             continue
         _set_path(tree_values, key.removeprefix(TREE_PREFIX).split("."), dated.value)
         if key == TREE_PREFIX + "fund_yuan":
-            tree_values.setdefault("fund_source", dated.source)
+            fund_source = {"zh": dated.source, "en": dated.source_en} if dated.source_en else dated.source
+            tree_values.setdefault("fund_source", fund_source)
     return parse_scheme(_merge(entry, tree_values), where)
 
 
@@ -277,12 +302,14 @@ def _entries(path: Path) -> list[Mapping[str, Any]]:
     try:
         raw = yaml.safe_load(path.read_text(encoding="utf-8"))
     except OSError as exc:
-        raise FiscalParameterError(f"{path}: cannot read the fiscal parameters ({exc.strerror})") from exc
+        why = refusal(RefusalCode.PARAMETER_FILE_UNREADABLE, detail=str(exc.strerror or exc))
+        raise FiscalParameterError(why, file=str(path)) from exc
     except yaml.YAMLError as exc:
-        raise FiscalParameterError(f"{path}: not valid YAML ({str(exc).splitlines()[0]})") from exc
-    schemes = _get(raw, "schemes", str(path)) if isinstance(raw, Mapping) else None
+        why, line = yaml_problem(exc)
+        raise FiscalParameterError(why, file=path.name, line=line) from exc
+    schemes = _get(raw, "schemes", path.name) if isinstance(raw, Mapping) else None
     if not isinstance(schemes, list) or not schemes:
-        raise FiscalParameterError(f"{path}: 'schemes' must be a non-empty list")
+        raise FiscalParameterError(refusal(RefusalCode.FISCAL_SCHEMES_LIST), file=path.name, where="schemes")
     return schemes
 
 
@@ -303,9 +330,11 @@ def load_schemes(path: Path = PARAMETERS_FILE, scenario: Scenario | None = None)
         for i, s in enumerate(_entries(path))
     ]
     ids = [s.scheme_id for s in parsed]
-    duplicate = next((i for i in ids if ids.count(i) > 1), None)
-    if duplicate is not None:
-        raise FiscalParameterError(f"{path.name}: scheme id {duplicate!r} appears twice")
+    twice = next((i for i, scheme_id in enumerate(ids) if scheme_id in ids[:i]), None)
+    if twice is not None:
+        why = refusal(RefusalCode.FISCAL_SCHEME_TWICE, scheme_id=ids[twice])
+        where = f"schemes[{twice}].id"
+        raise FiscalParameterError(why, file=path.name, where=where, line=line_of(path.read_text("utf-8"), where))
     return sorted(parsed, key=lambda s: s.effective_from)
 
 
@@ -330,4 +359,5 @@ def scheme_by_id(scheme_id: str, path: Path = PARAMETERS_FILE, scenario: Scenari
     for scheme in schemes:
         if scheme.scheme_id == scheme_id:
             return scheme
-    raise FiscalParameterError(f"unknown fiscal scheme {scheme_id!r}; known: {', '.join(s.scheme_id for s in schemes)}")
+    known = ", ".join(s.scheme_id for s in schemes)
+    raise FiscalParameterError(refusal(RefusalCode.NO_FISCAL_SCHEME, scheme_id=repr(scheme_id), known=known))

@@ -36,13 +36,15 @@ class BudgetExceeded(RegistryError):
 
 @dataclass(frozen=True)
 class Budget:
-    """A region's budget of one kind for one calendar year, in fen, with the parameter's source."""
+    """A region's budget of one kind for one calendar year, in fen, with the parameter's source in Chinese and in
+    English (a Chinese document's citation is the same in both)."""
 
     kind: BudgetKind
     region: str
     year: int
     limit_fen: int
     source: str
+    source_en: str
 
 
 def _lock(session: Session, budget: Budget) -> None:
@@ -80,7 +82,8 @@ def charge(session: Session, budget: Budget, amount_fen: int) -> None:
                 kind=budget.kind.value,
                 year=budget.year,
                 limit=f"{budget.limit_fen / 100:,.2f}",
-                source=budget.source,
+                source_zh=budget.source,
+                source_en=budget.source_en,
                 used=f"{used / 100:,.2f}",
                 left=f"{left / 100:,.2f}",
                 needed=f"{amount_fen / 100:,.2f}",

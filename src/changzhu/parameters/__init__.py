@@ -5,7 +5,7 @@ load_scenario, ParameterError, ScenarioError (see docs/parameters.md).
 """
 
 from changzhu.parameters.errors import ParameterError, ScenarioError
-from changzhu.parameters.model import DatedValue, Parameter, parse_parameter
+from changzhu.parameters.model import DatedValue, Parameter, cited, parse_parameter, parse_source
 from changzhu.parameters.scenario import Override, Scenario, load_scenario
 from changzhu.parameters.tree import ParameterTree, load_tree, parameter_tree
 
@@ -17,8 +17,10 @@ __all__ = [
     "ParameterTree",
     "Scenario",
     "ScenarioError",
+    "cited",
     "load_scenario",
     "load_tree",
     "parameter_tree",
     "parse_parameter",
+    "parse_source",
 ]

@@ -11,6 +11,11 @@ A parameter entry in YAML (policy files and the parameter tree use the same form
           value: 6
           source: 《居住证暂行条例》(国务院令第663号) 第二条
           verified: true
+
+A value's `source` is a citation of a Chinese document, one string shown as written in both languages (the
+document's title is its name), or a text in two languages, `{zh: ..., en: ...}`: the project's own remark
+(本项目设定…, 模型假设…) or anything else an English reader must not see in Chinese. `cited(source, source_en,
+lang)` is the one place that picks what a reader of a language sees (the API, the CLI, the reports, explanations).
 """
 
 from __future__ import annotations
@@ -20,6 +25,7 @@ from datetime import date
 from typing import Any
 
 from changzhu.domain.dates import read_written_date
+from changzhu.domain.lang import Lang
 from changzhu.domain.refusals import Refusal, RefusalCode, refusal
 from changzhu.parameters.errors import ParameterError
 
@@ -51,15 +57,27 @@ NON_NEGATIVE_UNITS = (
 )
 
 
+def cited(source: str, source_en: str, lang: Lang | str) -> str:
+    """A source as a reader of `lang` sees it: its English where it has one (a remark of the project given in two
+    languages), else as written (a citation of a Chinese document: its title, in both languages)."""
+    return source_en if lang == Lang.EN and source_en else source
+
+
 @dataclass(frozen=True)
 class DatedValue:
-    """A parameter value in force from `since` until the next value, with its source (document, article)."""
+    """A parameter value in force from `since` until the next value, with its source (document, article) and the
+    source's English where it is given in two languages (`source_en`, empty for a citation shown as written)."""
 
     since: date
     value: Any
     source: str
     verified: bool
     note: str | None = None
+    source_en: str = ""
+
+    def cited(self, lang: Lang | str) -> str:
+        """The source as a reader of `lang` sees it (`cited`)."""
+        return cited(self.source, self.source_en, lang)
 
 
 @dataclass(frozen=True)
@@ -129,16 +147,28 @@ def check_value(unit: str, value: Any, where: str) -> None:
         raise ParameterError(where, refusal(RefusalCode.PARAMETER_SHARE_RANGE, value=repr(value)))
 
 
-def parse_label(raw: Any, where: str) -> tuple[str, str]:
-    """A parameter's name shown to people, `{zh: ..., en: ...}` (both or neither; absent: two empty strings)."""
+def parse_label(raw: Any, where: str, what: str = "label") -> tuple[str, str]:
+    """A parameter's name shown to people (or another text `what`), `{zh: ..., en: ...}` (both or neither; absent:
+    two empty strings)."""
     if raw is None:
         return "", ""
     _only(raw, {"zh", "en"}, where)
     zh, en = (str(_req(raw, lang, where)).strip() for lang in ("zh", "en"))
     if not zh or not en:
-        why = refusal(RefusalCode.POLICY_LABEL_BOTH, what="label", form="{zh: ..., en: ...}")
+        why = refusal(RefusalCode.POLICY_LABEL_BOTH, what=what, form="{zh: ..., en: ...}")
         raise ParameterError(where, why)
     return zh, en
+
+
+def parse_source(raw: Any, where: str) -> tuple[str, str]:
+    """A source: one string (a citation shown as written in both languages; English empty) or `{zh: ..., en: ...}`
+    (each language its own text, both given)."""
+    if isinstance(raw, dict):
+        return parse_label(raw, where, "source")
+    text = str(raw).strip() if raw is not None else ""
+    if not text:
+        raise ParameterError(where, refusal(RefusalCode.PARAMETER_SOURCE))
+    return text, ""
 
 
 def parse_parameter(key: str, raw: Any, jurisdiction: str, where: str | None = None) -> Parameter:
@@ -155,9 +185,7 @@ def parse_parameter(key: str, raw: Any, jurisdiction: str, where: str | None = N
     for i, item in enumerate(items):
         w = f"{where}.values[{i}]"
         _only(item, {"since", "value", "source", "verified", "note"}, w)
-        source = _req(item, "source", w)
-        if not str(source).strip():
-            raise ParameterError(w, refusal(RefusalCode.PARAMETER_SOURCE))
+        source, source_en = parse_source(_req(item, "source", w), f"{w}.source")
         value = _req(item, "value", w)
         check_value(unit, value, w)
         note = item.get("note")
@@ -165,9 +193,10 @@ def parse_parameter(key: str, raw: Any, jurisdiction: str, where: str | None = N
             DatedValue(
                 as_date(_req(item, "since", w), w),
                 value,
-                str(source),
+                source,
                 bool(item.get("verified", False)),
                 str(note) if note is not None else None,
+                source_en,
             )
         )
     dates = [v.since for v in values]

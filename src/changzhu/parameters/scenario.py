@@ -64,7 +64,8 @@ class Scenario:
             base = result.get(ov.parameter)
             if base is None:
                 continue
-            new = DatedValue(ov.since or date.min, ov.value, f"scenario {self.name!r} (reform override)", False)
+            zh, en = f"改革情景“{self.name}”的设定", f"scenario {self.name!r} (reform override)"
+            new = DatedValue(ov.since or date.min, ov.value, zh, False, source_en=en)
             kept = tuple(v for v in base.values if ov.since is not None and v.since < ov.since)
             result[ov.parameter] = replace(base, values=(*kept, new), jurisdiction=f"scenario:{self.name}")
         return result

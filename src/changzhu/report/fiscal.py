@@ -214,13 +214,13 @@ def fiscal_section(
     intro = pick(
         f"<p>方案 <b>{escape(p.title('zh'))}</b>，"
         f"自 {p.effective_from} 起执行。资金 "
-        f"{p.fund_yuan / YI:,.0f} 亿元（{escape(p.fund_source)}）。来源：{escape(p.source)}</p>"
+        f"{p.fund_yuan / YI:,.0f} 亿元（{escape(p.fund_cited(Lang.ZH))}）。来源：{escape(p.cited(Lang.ZH))}</p>"
         f"<p class='note'>户籍人口为{escape(estimate)}：户籍人口 = 常住人口 − 跨省流入人口 + 估算的流出人口。"
         "财力以普查城镇化率近似（没有随附的财政收入表）。缺口：{gaps}。未对应公开数字的权重、比例和费率只作示意，"
         "已在 fiscal_parameters.yaml 中标明；见 docs/fiscal.md。</p>",
         f"<p>Scheme <b>{escape(p.title('en'))}</b>, "
         f"in force from {p.effective_from}. Fund "
-        f"{money(p.fund_yuan, lang, 0)} ({escape(p.fund_source)}). Source: {escape(p.source)}</p>"
+        f"{money(p.fund_yuan, lang, 0)} ({escape(p.fund_cited(Lang.EN))}). Source: {escape(p.cited(Lang.EN))}</p>"
         f"<p class='note'>户籍人口 (registered population) is an {escape(estimate)}: registered = resident − "
         "inter-provincial in-migrants + estimated out-migrants. Fiscal capacity uses the census urbanisation rate "
         "as a proxy (no revenue table ships). Gaps: {gaps}. Weights, shares and rates not tied to a published "

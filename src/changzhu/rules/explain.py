@@ -460,7 +460,7 @@ class _Reader:
             earliest, note = None, None
         citation = None
         if got.parameter is not None and got.dated is not None:
-            citation = Citation(got.parameter.key, got.dated.since, got.dated.source, got.dated.verified)
+            citation = Citation(got.parameter.key, got.dated.since, got.dated.cited(self.lang), got.dated.verified)
         out.append(
             ConditionExplanation(
                 node.title(self.lang),
@@ -716,7 +716,12 @@ def _points(
         low,
         high,
         trace.line,
-        Citation(trace.line_parameter.key, trace.line_dated.since, trace.line_dated.source, trace.line_dated.verified),
+        Citation(
+            trace.line_parameter.key,
+            trace.line_dated.since,
+            trace.line_dated.cited(reader.lang),
+            trace.line_dated.verified,
+        ),
         pick_label(scheme.source, reader.lang),
         indicators,
         earliest,

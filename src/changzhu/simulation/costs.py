@@ -23,6 +23,7 @@ class PlaceCost:
     age_max: int
     yuan_per_year: int
     source: str
+    source_en: str = ""  # the source's English where it is given in two languages (changzhu.parameters.cited)
 
 
 @dataclass(frozen=True)
@@ -55,7 +56,7 @@ def default_costs(on: date, scenario: Scenario | None = None) -> dict[str, Servi
                 dated = tree.value(key, on, scenario=scenario)
             except ParameterError as exc:
                 raise SimulationError(f"unit cost of {service}: {exc}") from exc
-            parsed.append(PlaceCost(age_min, age_max, int(dated.value), dated.source))
+            parsed.append(PlaceCost(age_min, age_max, int(dated.value), dated.source, dated.source_en))
         out[service] = ServiceCost(service, tuple(parsed))
     return out
 
@@ -84,6 +85,8 @@ def parse_costs(raw: object, where: str) -> dict[str, ServiceCost]:
                 raise SimulationError(f"{label}: age_min, age_max and yuan_per_year must be whole numbers") from exc
             if age_min < 0 or age_max < age_min or yuan < 0:
                 raise SimulationError(f"{label}: need 0 <= age_min <= age_max and yuan_per_year >= 0")
-            parsed.append(PlaceCost(age_min, age_max, yuan, str(place.get("source", "given in the scenario file"))))
+            given = ("改革情景文件给出", "given in the scenario file")
+            source, source_en = (str(place["source"]), "") if "source" in place else given
+            parsed.append(PlaceCost(age_min, age_max, yuan, source, source_en))
         out[str(service)] = ServiceCost(str(service), tuple(parsed))
     return out

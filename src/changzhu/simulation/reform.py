@@ -15,6 +15,8 @@ from typing import Any
 
 import polars as pl
 
+from changzhu.domain.lang import Lang
+from changzhu.parameters import cited
 from changzhu.simulation.aggregate import aligned
 from changzhu.simulation.bands import band_shares, count_bands
 from changzhu.simulation.breakdown import combine_groups, count_groups, decile_of_bins, grouped_people, income_deciles
@@ -83,6 +85,7 @@ def _unit_costs(plan: SimulationPlan) -> list[dict[str, Any]]:
             "age_max": place.age_max,
             "yuan_per_year": place.yuan_per_year,
             "source": place.source,
+            "source_en": cited(place.source, place.source_en, Lang.EN),  # the office shows the one of its language
         }
         for name, _ in plan.scenarios
         for service, cost in sorted(plan.costs_of(name).items())

@@ -5,14 +5,16 @@ from __future__ import annotations
 from datetime import date
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Query, Response
+from fastapi import APIRouter, Query, Request, Response
 
 from changzhu.api.aggregates import require_analyst
 from changzhu.api.deps import LimitQuery, OffsetQuery, PrincipalDep
 from changzhu.api.export import FILE_RESPONSES, ExportFormat, FormatQuery, list_page_as
+from changzhu.api.language import answer_lang
 from changzhu.api.pagination import Page
+from changzhu.domain.lang import Lang
 from changzhu.domain.services import Service
-from changzhu.parameters import Parameter, parameter_tree
+from changzhu.parameters import DatedValue, Parameter, parameter_tree
 from changzhu.rules import person_inputs
 from changzhu.rules.catalog import policies_in_use
 
@@ -29,8 +31,16 @@ OUTPUTS = (
 )
 
 
+def _sources(dated: DatedValue | None, lang: Lang) -> dict[str, str | None]:
+    """A value's source as the reader of `lang` sees it, and as each language's reader does (`source_zh`,
+    `source_en`: the office picks by its language): a Chinese document's citation is the same in all three."""
+    if dated is None:
+        return {"source": None, "source_zh": None, "source_en": None}
+    return {"source": dated.cited(lang), "source_zh": dated.cited(Lang.ZH), "source_en": dated.cited(Lang.EN)}
+
+
 def _node(
-    param: Parameter, jurisdiction: str, kind: str, on: date, labels: dict[str, tuple[str, str]]
+    param: Parameter, jurisdiction: str, kind: str, on: date, labels: dict[str, tuple[str, str]], lang: Lang
 ) -> dict[str, Any]:
     """One parameter with its names (zh, en), the value in force on `on` and every dated value with its source."""
     current = param.at(on)
@@ -47,17 +57,23 @@ def _node(
         "description": param.description,
         "value": current.value if current is not None else None,
         "since": current.since.isoformat() if current is not None else None,
-        "source": current.source if current is not None else None,
+        **_sources(current, lang),
         "verified": current.verified if current is not None else None,
         "note": current.note if current is not None else None,  # the project's remark on the value, not a citation
         "history": [
-            {"since": v.since.isoformat(), "value": v.value, "source": v.source, "verified": v.verified, "note": v.note}
+            {
+                "since": v.since.isoformat(),
+                "value": v.value,
+                **_sources(v, lang),
+                "verified": v.verified,
+                "note": v.note,
+            }
             for v in sorted(param.values, key=lambda v: v.since)
         ],
     }
 
 
-def parameter_nodes(on: date) -> list[dict[str, Any]]:
+def parameter_nodes(on: date, lang: Lang = Lang.ZH) -> list[dict[str, Any]]:
     """Every parameter a scenario may override: the rules' (per jurisdiction file) and the parameter tree's.
 
     A local value without its own names takes the names given where the key is defined (national first)."""
@@ -70,12 +86,12 @@ def parameter_nodes(on: date) -> list[dict[str, Any]]:
         if param.label_zh:
             labels.setdefault(param.key, (param.label_zh, param.label_en))
     nodes = [
-        _node(param, code, "rule", on, labels)
+        _node(param, code, "rule", on, labels, lang)
         for code, jurisdiction in rules
         for param in sorted(jurisdiction.parameters.values(), key=lambda p: p.key)
     ]
     nodes += [
-        _node(param, code, "tree", on, labels)
+        _node(param, code, "tree", on, labels, lang)
         for code, params in sorted(tree.by_jurisdiction.items())
         for param in sorted(params.values(), key=lambda p: p.key)
     ]
@@ -84,6 +100,7 @@ def parameter_nodes(on: date) -> list[dict[str, Any]]:
 
 @router.get("/parameters", response_model=Page[dict[str, Any]], responses={401: {}, 403: {}, **FILE_RESPONSES})
 def parameters(
+    request: Request,
     principal: PrincipalDep,
     jurisdiction: Annotated[str | None, Query(pattern=r"^\d{6}$", description="only this jurisdiction's")] = None,
     service: Annotated[str | None, Query(max_length=60, description="first part of the key (rules) or second")] = None,
@@ -92,9 +109,10 @@ def parameters(
     offset: OffsetQuery = 0,
     fmt: FormatQuery = ExportFormat.JSON,
 ) -> Page[dict[str, Any]] | Response:
-    """Parameters by jurisdiction and service: current value, since when, source, and the dated history."""
+    """Parameters by jurisdiction and service: current value, since when, source, and the dated history; `source` in
+    the answer's language (`lang`, else Accept-Language, else Chinese), `source_zh` and `source_en` beside it."""
     require_analyst(principal)
-    nodes = parameter_nodes(on or date.today())
+    nodes = parameter_nodes(on or date.today(), answer_lang(request.query_params, request.headers))
     nodes = [
         n
         for n in nodes
