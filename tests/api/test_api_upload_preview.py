@@ -63,3 +63,6 @@ def test_the_check_of_a_file_lists_the_rows_the_registry_refuses_and_stores_what
     stored = _upload(service, content, skip_bad_rows="true").json()
     assert (stored["stored"], stored["would_store"]) == (2, 2) and _persons(service) == before + 2
     assert _problems(checked) == _problems(skipping) == _problems(stored)
+    # the preview shows the rows that go in, not a row the registry refuses after the reader read it well
+    for answer in (checked, skipping, stored):
+        assert [row["proof_ref"] for row in answer["preview"]] == ["租赁合同-4", "劳动合同-5"], answer["preview"]

@@ -187,17 +187,19 @@ def _registry(
     """Residents or contribution histories into the registry, through the CLI's import."""
     first = read_upload(path, kind)
     require_rows_inside(first, kind, principal)
-    rows, shown = rows_in_file(first), preview(first, schema_for(kind))
+    rows = rows_in_file(first)
     run = import_residents if kind == UploadKind.RESIDENT else import_contributions
     try:
         result = run(engine, path, actor=f"user:{principal.username}", skip_bad_rows=skip_bad_rows, dry_run=dry_run)
     except ImportRejected as exc:
         names = ColumnNames(schema_for(kind))
         problems = [problem(e.line, e.column, e.reason, e.value, names) for e in exc.errors]
+        shown = preview(first, schema_for(kind), {e.line for e in exc.errors})
         raise _rejected(engine, kind, rows, problems, shown, exc.would_store) from exc
     names = ColumnNames(schema_for(kind))
     stored = int(result["residents" if kind == UploadKind.RESIDENT else "rows"])  # type: ignore[call-overload]
     left_out: list[dict[str, Any]] = result.get("errors", [])  # type: ignore[assignment]
+    shown = preview(first, schema_for(kind), {int(e["line"]) for e in left_out})
     return UploadResult(
         kind=kind,
         rows=rows,
