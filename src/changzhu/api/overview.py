@@ -26,6 +26,11 @@ from changzhu.store.resident_models import (
 )
 
 
+def _masked_id(person: PersonRow) -> str:
+    """The person's identity number as shown to those who may see it: 51**************2X."""
+    return mask(identity_keys().decrypt(person.id_cipher, person.id_hash))
+
+
 def record_of(engine: Engine, person: PersonRow, show_contact: bool) -> dict[str, Any]:
     """The registry record with region names; name, phone and the masked identity number (51**************2X, what a
     caseworker checks against the card in front of them: the person key is the record's address, never shown) only
@@ -41,7 +46,7 @@ def record_of(engine: Engine, person: PersonRow, show_contact: bool) -> dict[str
         return {
             **person_item(person, names, show_name=show_contact),
             "phone": unseal(person.phone_cipher, person.phone_hash) if show_contact else None,
-            "id_number_masked": mask(identity_keys().decrypt(person.id_cipher, person.id_hash)) if show_contact else None,
+            "id_number_masked": _masked_id(person) if show_contact else None,
             "prior_region": person.prior_region,
             "prior_residence_months": person.prior_residence_months,
             "permits": [
