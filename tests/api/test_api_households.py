@@ -63,6 +63,8 @@ def test_household_lists_names_to_those_who_may_see_them(db_service: Service) ->
     assert kid["person_key"] == child and kid["minor"] is True and kid["guardian"] is True
     staff = service.client.get(f"/api/v1/residents/{gz}/household", headers=service.as_("cw_gz")).json()
     assert staff["children"][0]["guardian"] is False  # staff act for nobody
+    # the child was registered without a name: staff are told none is on file, not that it is withheld from them
+    assert (staff["children"][0]["name"], staff["children"][0]["name_shown"]) == (None, True)
     for who in ("res_cd", "cw_cd", "pl_gd"):
         assert service.client.get(f"/api/v1/residents/{gz}/household", headers=service.as_(who)).status_code == 403
     # the child's own household page is not the parent's to open

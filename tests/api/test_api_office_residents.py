@@ -113,6 +113,8 @@ def test_overview_gathers_the_residents_page(db_service: Service) -> None:
     }
     assert body["incomplete"] == []
     assert body["record"]["person_key"] == gz and body["record"]["residence_region_name"] == "广州市"
+    # what the page shows to know the person by: the identity number masked (the key is only the page's address)
+    assert body["record"]["id_number_masked"] == ID_GZ[:2] + "*" * 14 + ID_GZ[-2:]
     assert [(e["kind"], e["from_region"], e["to_region"]) for e in body["history"]] == [
         ("registration", "510100", "440100")
     ]

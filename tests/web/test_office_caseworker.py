@@ -34,12 +34,19 @@ def test_search_then_open_a_resident(office: Office) -> None:
     assert page.inner_text("#resident-name") == "（未登记姓名）"
     body = page.inner_text("main")
     assert "常住地基本医疗保险" in body and "可享受" in body and "积分" in body
+    # the record names the person by the masked identity number a caseworker checks against the card, never by the
+    # hex key of its address (it showed "人员编号 3f9c…")
+    assert page.inner_text("#resident-id-number") == "51**************30"
+    assert not re.search(r"[0-9a-f]{32}", body) and "人员编号" not in body
     office.shot(page, "resident_zh_1366")
     page.click("#lang-switch")
     page.wait_for_selector("main >> text=/basic medical insurance/i")  # labels fetched again in English
     assert "Entitled" in page.inner_text("main")
     assert page.inner_text("#resident-name") == "(no name on file)"
     office.shot(page, "resident_en_1366")
+    # his son was registered without a name, which a caseworker may see: none on file, not "name not shown"
+    page.click("#tab-household")
+    expect(page.locator("#household-table .el-table__row")).to_contain_text("(no name on file)")
 
 
 def test_register_a_resident_from_the_form(office: Office) -> None:

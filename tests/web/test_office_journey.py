@@ -128,12 +128,13 @@ def change_password(office: Office, page: object, one_time: str) -> None:
 
 
 def upload(page: object, kind_label: str, name: str, data: bytes, rows: int = 1) -> str:
-    """Choose the table kind and the file, dry-run it (nothing stored), then store it; the stored summary."""
+    """Choose the table kind and the file, dry-run it (nothing stored: it says what the import would store), then
+    store it; the stored summary."""
     page.locator(".el-select", has=page.locator("#upload-kind")).click()  # type: ignore[attr-defined]
     page.locator(".el-select-dropdown__item:visible", has_text=kind_label).first.click()  # type: ignore[attr-defined]
     page.set_input_files(".el-upload input[type=file]", files=[{"name": name, "mimeType": "text/csv", "buffer": data}])  # type: ignore[attr-defined]
     page.click("#upload-dry-run")  # type: ignore[attr-defined]
-    expect(page.locator("#upload-result")).to_contain_text("已保存 0 行")  # type: ignore[attr-defined]
+    expect(page.locator("#upload-result")).to_contain_text(f"将保存 {rows} 行")  # type: ignore[attr-defined]
     expect(page.locator("#upload-result")).to_contain_text("0 处错误")  # type: ignore[attr-defined]
     page.click("#upload-store")  # type: ignore[attr-defined]
     expect(page.locator("#upload-result")).to_contain_text(f"已保存 {rows} 行")  # type: ignore[attr-defined]

@@ -14,6 +14,7 @@ from changzhu.ledger.accounts import balances_frame
 from changzhu.ledger.transfers import held_at_origin
 from changzhu.ledger.vouchers import vouchers_frame
 from changzhu.registry.contact import unseal
+from changzhu.registry.identity import identity_keys, mask
 from changzhu.registry.region_names import region_names
 from changzhu.store.db import session_scope
 from changzhu.store.resident_models import (
@@ -26,8 +27,15 @@ from changzhu.store.resident_models import (
 )
 
 
+def _masked_id(person: PersonRow) -> str:
+    """The person's identity number as shown to those who may see it: 51**************2X."""
+    return mask(identity_keys().decrypt(person.id_cipher, person.id_hash))
+
+
 def record_of(engine: Engine, person: PersonRow, show_contact: bool) -> dict[str, Any]:
-    """The registry record with region names; name and phone only for those who may see them."""
+    """The registry record with region names; name, phone and the masked identity number (51**************2X, what a
+    caseworker checks against the card in front of them: the person key is the record's address, never shown) only
+    for those who may see them."""
     with session_scope(engine) as session:
         codes = {person.hukou_region, person.residence_region, *([person.prior_region] if person.prior_region else [])}
         names = region_names(session, codes)
@@ -39,6 +47,7 @@ def record_of(engine: Engine, person: PersonRow, show_contact: bool) -> dict[str
         return {
             **person_item(person, names, show_name=show_contact),
             "phone": unseal(person.phone_cipher, person.phone_hash) if show_contact else None,
+            "id_number_masked": _masked_id(person) if show_contact else None,
             "prior_region": person.prior_region,
             "prior_residence_months": person.prior_residence_months,
             "permits": [

@@ -3,6 +3,7 @@ preview of the first rows and every refused cell with its reason in Chinese and 
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from enum import StrEnum
 from pathlib import Path
 from typing import Any
@@ -174,12 +175,16 @@ def require_rows_inside(
         raise Forbidden(why)
 
 
-def preview(read: TableRead, schema: TableSchema) -> list[dict[str, Any]]:
+def preview(read: TableRead, schema: TableSchema, leaving_out: Collection[int] = ()) -> list[dict[str, Any]]:
     """The first rows as typed JSON values, in the columns the file holds (not every optional column the schema
     knows, such as the inputs of other cities' rules: empty for every row); identity numbers and phones masked like
-    the error report."""
+    the error report. The rows on the lines `leaving_out` (those an import refused after reading them, such as a
+    person already registered) are not shown: the preview is of the rows that go in."""
     held = [c for c in read.frame.columns if c in read.headers] or read.frame.columns
-    head = read.frame.select(held).head(PREVIEW_ROWS)
+    kept = read.frame
+    if leaving_out:
+        kept = kept.filter(pl.Series([line not in leaving_out for line in read.lines], dtype=pl.Boolean))
+    head = kept.select(held).head(PREVIEW_ROWS)
     sensitive = [c.name for c in schema.columns if c.sensitive and c.name in head.columns]
     head = head.with_columns(
         pl.col(c).map_elements(masked, return_dtype=pl.String) for c in sensitive if head.height

@@ -1,6 +1,8 @@
 """Bulk import of residents and contribution histories from the files offices have (CSV in UTF-8 or GBK, Excel,
 Parquet, JSON, YAML): all or nothing per file, with a row-level error report, unless bad rows are skipped on
-request. Re-importing the same file is a no-op (the file's SHA-256 is the idempotency key)."""
+request. Re-importing the same file is a no-op (the file's SHA-256 is the idempotency key). A dry run is the import
+itself, rolled back: every row goes through the reader's, the import's and the registry's checks, so what a dry run
+leaves out and would store is what the import then leaves out and stores."""
 
 from __future__ import annotations
 
@@ -43,10 +45,13 @@ class RowError:
 
 
 class ImportRejected(ChangzhuError):
-    """A file with bad rows: nothing was imported; `errors` lists every problem found."""
+    """A file with bad rows: nothing was imported; `errors` lists every problem found (the reader's, the import's and
+    the registry's: every row went through every check), `would_store` how many rows the same import would store
+    with bad rows skipped."""
 
-    def __init__(self, path: str, errors: list[RowError]) -> None:
+    def __init__(self, path: str, errors: list[RowError], would_store: int) -> None:
         self.errors = errors
+        self.would_store = would_store
         first = "; ".join(f"line {e.line} {e.column}: {e.reason}" for e in errors[:3])
         more = f" (and {len(errors) - 3} more)" if len(errors) > 3 else ""
         rows = len({e.line for e in errors})
@@ -89,8 +94,8 @@ def _registration_error(line: int, reg: Registration, read: TableRead, reason: R
     return RowError(line, read.header(column), reason, value)
 
 
-def _reject(path: Path, errors: list[RowError]) -> ImportRejected:
-    return ImportRejected(str(path), sorted(errors, key=lambda e: e.line))
+def _reject(path: Path, errors: list[RowError], would_store: int) -> ImportRejected:
+    return ImportRejected(str(path), sorted(errors, key=lambda e: e.line), would_store)
 
 
 class _DryRun(Exception):
@@ -216,21 +221,21 @@ def import_residents(
             phone=row["phone"],
         )
         regs.append((line, reg))
-    if errors and not skip_bad_rows:
-        raise _reject(path, errors)
 
+    # the registry's checks run on every good row even when the file has bad ones, and a refusal comes after them: a
+    # check (dry run) lists every row the import would leave out, and a refused file names all its bad rows at once
     def apply(session: Session, _txn: LedgerTransactionRow) -> Outcome:
-        stored = 0
+        stored, found = 0, list(errors)  # a copy: a retried transaction starts again from the file's own errors
         for line, reg in regs:
             try:
                 register_in_session(session, reg, today=date.today())
                 stored += 1
             except ChangzhuError as exc:
-                errors.append(_registration_error(line, reg, read, refusal_of(exc)))
-        if errors and not skip_bad_rows:
-            raise _reject(path, errors)
-        left_out = len({e.line for e in errors})
-        result = {"residents": stored, "left_out": left_out, "file_sha256": digest, "errors": _rows_left_out(errors)}
+                found.append(_registration_error(line, reg, read, refusal_of(exc)))
+        if found and not skip_bad_rows:
+            raise _reject(path, found, stored)
+        left_out = len({e.line for e in found})
+        result = {"residents": stored, "left_out": left_out, "file_sha256": digest, "errors": _rows_left_out(found)}
         return Outcome(result, audit_subjects.file(path.name), {"rows": stored, "left_out": left_out})
 
     op = Operation(
@@ -271,15 +276,15 @@ def import_contributions(
             errors.append(RowError(line, "row", refusal_of(exc)))
             continue
         parsed.append((line, lookup, scheme, row["region"], months))
-    if errors and not skip_bad_rows:
-        raise _reject(path, errors)
 
+    # as for residents: every good row goes through the registry's checks before a file with bad rows is refused
     def apply(session: Session, txn: LedgerTransactionRow) -> Outcome:
         total = rows = 0
+        found = list(errors)  # a copy: a retried transaction starts again from the file's own errors
         for line, lookup, scheme, region, months in parsed:
             person = session.execute(select(PersonRow).where(PersonRow.id_hash == lookup).with_for_update()).scalar()
             if person is None:
-                errors.append(RowError(line, read.header("id_number"), refusal(RefusalCode.NO_SUCH_PERSON)))
+                found.append(RowError(line, read.header("id_number"), refusal(RefusalCode.NO_SUCH_PERSON)))
                 continue
             try:  # every check of record_in_session comes before its first write, so a failed row writes nothing
                 record_in_session(session, txn, person, scheme, region, months)
@@ -287,17 +292,17 @@ def import_contributions(
                 total += len(months)
                 rows += 1
             except ChangzhuError as exc:
-                errors.append(RowError(line, "row", refusal_of(exc)))
-        if errors and not skip_bad_rows:
-            raise _reject(path, errors)
-        left_out = len({e.line for e in errors})
+                found.append(RowError(line, "row", refusal_of(exc)))
+        if found and not skip_bad_rows:
+            raise _reject(path, found, rows)
+        left_out = len({e.line for e in found})
         return Outcome(
             {
                 "rows": rows,
                 "months": total,
                 "left_out": left_out,
                 "file_sha256": digest,
-                "errors": _rows_left_out(errors),
+                "errors": _rows_left_out(found),
             },
             audit_subjects.file(path.name),
             {"rows": rows, "months": total, "left_out": left_out},

@@ -57,14 +57,19 @@ def _members(
     engine: Engine, principal: Principal, of: str, people: list[PersonRow], guarded: set[int], on: date
 ) -> list[dict[str, Any]]:
     """Each linked person as a list row, named only for staff who may see them or for their guardian (each name
-    shown is audited under that person's key)."""
+    shown is audited under that person's key); `name_shown` says whether the name was given to the caller."""
     with write_session(engine) as session:
         names = region_names(session, {c for p in people for c in (p.hukou_region, p.residence_region)})
         rows = []
         for p in people:
             show = p.id in guarded or (principal.role != Role.RESIDENT and may_see(session, principal, p))
             rows.append(
-                {**person_item(p, names, show_name=show), "minor": is_minor(p, on), "guardian": p.id in guarded}
+                {
+                    **person_item(p, names, show_name=show),
+                    "name_shown": show,  # a name of None shown is none on file, not one withheld
+                    "minor": is_minor(p, on),
+                    "guardian": p.id in guarded,
+                }
             )
             if show:
                 audit.append(

@@ -89,7 +89,9 @@ class UploadWarning(BaseModel):
 
 
 class UploadResult(BaseModel):
-    """What the upload did: data rows read, rows stored or evaluated (0 on a dry run), the rows left out and why,
+    """What the upload did: data rows read, rows stored or evaluated (0 on a dry run), for residents and contribution
+    histories the rows the import stores (on a dry run: would store, every check of the import run), the rows left
+    out and why,
     the first rows as read; for planning datasets what they replaced and what remains estimated; for a person
     table the decisions (first rows) and their summary. Each shown table's columns (preview_columns,
     replaced_columns, summary_columns) come labelled in Chinese and English, with how their values read and the
@@ -98,6 +100,7 @@ class UploadResult(BaseModel):
     kind: UploadKind
     rows: int
     stored: int
+    would_store: int | None = None
     dry_run: bool
     replayed: bool
     errors: list[RowProblem]
@@ -143,11 +146,21 @@ def refusal_of_file(rows: int, problems: list[RowProblem]) -> Refusal:
     return refusal(RefusalCode.FILE_ROWS_WRONG, bad=bad, rows=rows)
 
 
-def _rejected(engine: Engine, kind: UploadKind, rows: int, problems: list[RowProblem], shown: list[Any]) -> FileRefused:
+def _rejected(
+    engine: Engine,
+    kind: UploadKind,
+    rows: int,
+    problems: list[RowProblem],
+    shown: list[Any],
+    would_store: int | None = None,
+) -> FileRefused:
+    """A refused file's body; `would_store` (a registry import) is how many rows it would store with bad rows
+    skipped."""
     details: dict[str, object] = {
         "table_kind": kind.value,
         "rows": rows,
         "stored": 0,
+        **({} if would_store is None else {"would_store": would_store}),
         "errors": [p.model_dump() for p in problems],
         "preview": shown,
         "preview_columns": schema_columns(engine, schema_for(kind), shown),
@@ -179,21 +192,24 @@ def _registry(
     """Residents or contribution histories into the registry, through the CLI's import."""
     first = read_upload(path, kind)
     require_rows_inside(first, kind, principal)
-    rows, shown = rows_in_file(first), preview(first, schema_for(kind))
+    rows = rows_in_file(first)
     run = import_residents if kind == UploadKind.RESIDENT else import_contributions
     try:
         result = run(engine, path, actor=f"user:{principal.username}", skip_bad_rows=skip_bad_rows, dry_run=dry_run)
     except ImportRejected as exc:
         names = ColumnNames(schema_for(kind))
         problems = [problem(e.line, e.column, e.reason, e.value, names) for e in exc.errors]
-        raise _rejected(engine, kind, rows, problems, shown) from exc
+        shown = preview(first, schema_for(kind), {e.line for e in exc.errors})
+        raise _rejected(engine, kind, rows, problems, shown, exc.would_store) from exc
     names = ColumnNames(schema_for(kind))
     stored = int(result["residents" if kind == UploadKind.RESIDENT else "rows"])  # type: ignore[call-overload]
     left_out: list[dict[str, Any]] = result.get("errors", [])  # type: ignore[assignment]
+    shown = preview(first, schema_for(kind), {int(e["line"]) for e in left_out})
     return UploadResult(
         kind=kind,
         rows=rows,
         stored=0 if dry_run else stored,
+        would_store=stored,
         dry_run=dry_run,
         replayed=bool(result.get("replayed")),
         errors=[left_out_problem(e, names) for e in left_out],
