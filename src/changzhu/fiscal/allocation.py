@@ -16,17 +16,18 @@ to whole yuan by largest remainders, so it sums to F exactly.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import polars as pl
-from scipy.optimize import linprog
-from scipy.sparse import csr_matrix, lil_matrix
 
 from changzhu.domain.population import PopulationBasis
 from changzhu.fiscal.apportion import apportion
 from changzhu.fiscal.errors import FiscalError, InfeasibleAllocationError
 from changzhu.fiscal.parameters import AllocationParameters
+
+if TYPE_CHECKING:  # SciPy is imported when a budget is allocated, not by every process that imports the API
+    from scipy.sparse import csr_matrix
 
 GAP_INPUT_COLUMNS = (  # what the allocation reads of a planning gap table (changzhu.planning.gaps)
     "region_code",
@@ -113,6 +114,8 @@ def _build(
     floor_share: np.ndarray,
     ratio: float,
 ) -> _Problem:
+    from scipy.sparse import csr_matrix, lil_matrix
+
     n_cells, n_regions = gap_share.size, share.size
     lo, hi = n_cells + n_regions, n_cells + n_regions + 1
     n_vars = hi + 1
@@ -137,6 +140,8 @@ def _build(
 
 
 def _solve(problem: _Problem, keep: np.ndarray) -> Any:
+    from scipy.optimize import linprog
+
     return linprog(
         problem.c,
         A_ub=problem.a_ub[keep],

@@ -9,7 +9,6 @@ and share is a dated, sourced parameter of the tree (`simulation.*`), read by
 from __future__ import annotations
 
 import numpy as np
-from scipy.special import ndtr
 
 from changzhu.domain.person import EDUCATION_LEVELS, HOUSING_TENURES
 from changzhu.simulation.attribute_parameters import AttributeParameters
@@ -101,6 +100,8 @@ def education(age: FloatArray, urban: IntArray, rng: np.random.Generator, p: Att
 def income(urban: IntArray, rng: np.random.Generator, p: AttributeParameters) -> FloatArray:
     """Household income per head per month (yuan), from the area's Dagum distribution (a normal draw per person
     mapped through its quantile function)."""
+    from scipy.special import ndtr  # SciPy when people are drawn, not by every importer of the simulation
+
     u = ndtr(rng.standard_normal(urban.size))
     values = np.where(urban == 0, p.income_model[0].quantile(u), p.income_model[1].quantile(u))
     return np.asarray(np.round(values, 2), dtype=np.float64)

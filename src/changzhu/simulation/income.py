@@ -13,8 +13,6 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import numpy as np
-from scipy.optimize import minimize
-from scipy.special import beta, betainc
 
 from changzhu.simulation.ipf import FloatArray
 
@@ -31,6 +29,8 @@ class Dagum:
 
     def _mean_factor(self) -> float:
         """The mean over the scale: q B(q + 1/a, 1 - 1/a)."""
+        from scipy.special import beta  # SciPy when a distribution is used, not by every importer of the API
+
         return float(self.q * beta(self.q + 1 / self.a, 1 - 1 / self.a))
 
     def mean(self) -> float:
@@ -47,6 +47,8 @@ class Dagum:
 
     def quintile_means(self) -> FloatArray:
         """The mean income of each fifth of the population, poorest first (closed form)."""
+        from scipy.special import betainc
+
         t = QUINTILE_EDGES ** (1 / self.q)
         cum = betainc(self.q + 1 / self.a, 1 - 1 / self.a, t)
         return np.asarray(self.mean() * np.diff(cum) * 5)
@@ -60,6 +62,8 @@ def _shares(means: FloatArray) -> FloatArray:
 def fit_dagum(quintile_means: tuple[float, ...], mean: float) -> Dagum:
     """The Dagum distribution whose quintile shares fit the published ones (least squares on log shares) and
     whose mean is `mean`."""
+    from scipy.optimize import minimize
+
     target = np.log(_shares(np.asarray(quintile_means, dtype=np.float64)))
 
     def loss(x: FloatArray) -> float:

@@ -11,7 +11,6 @@ from __future__ import annotations
 from collections.abc import Mapping
 
 import polars as pl
-from scipy.stats import t as student_t
 
 from changzhu.simulation.breakdown import GROUP_KEYS, REPLICATES
 
@@ -29,6 +28,8 @@ NO_SHARING_RULE = "no cost-sharing rule for this service (无分担规则)"
 
 def t_quantile(replicates: int = REPLICATES, level: float = LEVEL) -> float:
     """The two-sided Student-t quantile of the interval."""
+    from scipy.stats import t as student_t  # scipy.stats (≈1 s of CPU) when an interval is computed, not at import
+
     return float(student_t.ppf(0.5 + level / 2, replicates - 1))
 
 

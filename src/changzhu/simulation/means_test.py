@@ -16,7 +16,6 @@ from datetime import date
 
 import numpy as np
 import polars as pl
-from scipy.special import ndtri
 
 from changzhu.parameters import parameter_tree
 
@@ -79,6 +78,8 @@ def household_keys(people: pl.DataFrame) -> np.ndarray:
 
 def money_assets(people: pl.DataFrame, model: DibaoModel) -> np.ndarray:
     """Money assets per head (yuan): the household's monthly income per head times a log-normal number of months."""
+    from scipy.special import ndtri  # SciPy when assets are drawn, not by every importer of the simulation
+
     z = ndtri(_uniform(household_keys(people), ASSET_SALT))
     sigma = model.assets_sigma
     months = model.assets_mean_months * np.exp(sigma * z - sigma**2 / 2)
