@@ -148,3 +148,29 @@ def test_declared_inputs_a_table_leaves_out_are_one_shared_array_per_value() -> 
     read = prepare(one_known, ON)
     assert np.array_equal(read.statics[numbers[0]][1:], first[1:], equal_nan=True)
     assert np.array_equal(read.clocks[months[0]].const[1:], counts[0][1:])
+
+
+def test_inputs_a_table_leaves_out_are_found_in_one_select_before_the_engine_reads_them(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """prefetch_blanks: every statics and clock among the names whose column holds no value is built by one select on
+    a row of nulls (not one select each on first use), as the same shared arrays; a column with a value is left to
+    be built on first use."""
+    declared = {i.name: i for i in policies_in_use().declared_inputs().values()}
+    numbers = sorted(name for name, i in declared.items() if i.type == "number")[:3]
+    months = sorted(name for name, i in declared.items() if i.type == "months")[:2]
+    people = random_people(40, 6)
+    lazy, ahead = prepare(people, ON), prepare(people, ON)
+    selects: list[set[str]] = []
+    blank_reads = Frame._blank_reads
+    monkeypatch.setattr(
+        Frame, "_blank_reads", lambda frame, reads: selects.append(set(reads)) or blank_reads(frame, reads)
+    )
+    ahead.prefetch_blanks([*numbers, *months, "employed", "age", "no such variable"])
+    assert len(selects) == 1 and set(numbers) <= selects[0] and "employed" not in ahead.statics
+    statics, counts = [ahead.statics[name] for name in numbers], [ahead.clocks[name].const for name in months]
+    assert len(selects) == 1  # the clocks' counts were found in that select too
+    for name, got in zip(numbers, statics, strict=True):
+        assert got is statics[0] and np.array_equal(got, lazy.statics[name], equal_nan=True)
+    for name, got in zip(months, counts, strict=True):
+        assert np.array_equal(got, lazy.clocks[name].const)

@@ -3,8 +3,9 @@
 import numpy as np
 import polars as pl
 import pytest
+from rules_support import ON, random_people
 
-from changzhu.rules.evaluate import _names_column
+from changzhu.rules.evaluate import _names_column, evaluate
 
 
 @pytest.mark.parametrize("count", [1, 3, 20, 21, 63, 70])
@@ -22,3 +23,18 @@ def test_names_column_lists_each_rows_names_in_order(count: int, share: float, n
 def test_names_column_without_names_is_all_null() -> None:
     got = _names_column("unassessed_x", 5, {})
     assert got.null_count() == 5
+
+
+def test_names_columns_naming_nobody_in_one_evaluation_are_one_column() -> None:
+    """evaluate(): every needs_ and unassessed_ column that names nobody reads one all-null column (its 8 bytes a row
+    of offsets written once, not once per column), each under its own name; a column naming someone has its own."""
+    people = random_people(300, 12)
+    result = evaluate(people, ON)
+    named = [c for c in result.columns if c.startswith(("needs_", "unassessed_"))]
+    empty = [c for c in named if result[c].null_count() == result.height]
+    assert len(empty) >= 2 and len(empty) < len(named)
+    offsets = {result[c].to_arrow().buffers()[1].address for c in empty}
+    assert len(offsets) == 1
+    assert all(result[c].dtype == pl.List(pl.String) for c in named)
+    some = next(c for c in named if c not in empty)
+    assert result[some].to_arrow().buffers()[1].address not in offsets

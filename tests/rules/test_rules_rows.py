@@ -4,14 +4,20 @@ any array as long as the table for everyone, and a child read its own permit ins
 
 from __future__ import annotations
 
+from typing import Any
+
 import numpy as np
 import polars as pl
+import pytest
 from rules_support import ON, random_people
 
 from changzhu.domain.services import Service
+from changzhu.rules import points_kernels
+from changzhu.rules.catalog import ResolvedPolicy
+from changzhu.rules.conditions import PointsCondition, ServiceCondition
 from changzhu.rules.dated_lists import MATRIX, of_rows
 from changzhu.rules.engine import IntervalEvaluator
-from changzhu.rules.evaluate import prepare
+from changzhu.rules.evaluate import NeedsFinder, prepare
 from changzhu.rules.frame import Frame
 from changzhu.rules.points_kernels import SchemeTotals
 from changzhu.rules.rows import everyone, is_everyone
@@ -78,9 +84,82 @@ def test_a_scheme_kernel_is_compiled_once_for_row_positions_of_either_width() ->
     scheme = next(iter(policy.schemes.values()))
     totals = SchemeTotals(frame, frame.on_date)
     rows = _shuffled()[: N // 2]
-    wide, narrow = totals.totals(policy, scheme, rows), totals.totals(policy, scheme, rows.astype(np.int32))
+    # (each on its own totals: the same rows asked again are read from the first run, not run again)
+    wide = totals.totals(policy, scheme, rows)
+    narrow = SchemeTotals(frame, frame.on_date).totals(policy, scheme, rows.astype(np.int32))
     assert wide is not None and narrow is not None
     for a, b in zip(wide, narrow, strict=True):
         assert np.array_equal(a, b, equal_nan=True)
     kernel = totals._schemes[(id(policy), scheme.name)][1]
     assert kernel is not None and len(kernel.kernels.rows_function.signatures) == 1
+
+
+def test_scheme_totals_of_rows_among_rows_already_scored_are_read_there(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The walk naming needs_ asks a points condition on some rows of a chain the engine scored whole: the scheme's
+    kernel does not run again, each row's totals are read from the first run (equal to a run on those rows alone);
+    rows not all among those scored are run."""
+    frame, engine = _engine()
+    policy, whole = engine.groups[0]
+    some = np.flatnonzero(np.random.default_rng(8).random(N) < 0.3)
+    calls = []
+    run_checked = points_kernels.run_checked
+    monkeypatch.setattr(points_kernels, "run_checked", lambda *a: calls.append(1) or run_checked(*a))
+    checked = 0
+    for scheme in policy.schemes.values():
+        totals = SchemeTotals(frame, frame.on_date)
+        if totals.totals(policy, scheme, whole) is None:  # scored by the NumPy engine
+            continue
+        ran = len(calls)
+        got = totals.totals(policy, scheme, some)
+        assert got is not None and len(calls) == ran, scheme.name
+        apart = SchemeTotals(frame, frame.on_date)
+        alone = apart.totals(policy, scheme, some)
+        assert alone is not None and len(calls) == ran + 1
+        for mine, theirs in zip(got, alone, strict=True):
+            assert np.array_equal(mine, theirs, equal_nan=True), scheme.name
+        outside = int(np.setdiff1d(whole, some)[0])
+        assert apart.totals(policy, scheme, np.array([some[0], outside])) is not None and len(calls) == ran + 2
+        checked += 1
+    assert checked
+
+
+def _without_points(policy: ResolvedPolicy, service: Service) -> bool:
+    """Whether a service's rule, through the services it uses, has no points condition."""
+    rule = policy.services.get(service)
+    nodes = [] if rule is None else rule.rule.walk()
+    return not any(isinstance(node, PointsCondition) for node in nodes) and all(
+        _without_points(policy, node.service) for node in nodes if isinstance(node, ServiceCondition)
+    )
+
+
+def test_the_needs_walk_computes_a_leaf_once_for_rows_all_undetermined(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Where every row a part of an undetermined rule is asked on is undetermined there too, the walk naming needs_
+    passes the same array on (Relevance), so a leaf the walk computed for those rows is read again, not computed
+    again on a copy of them: no leaf of a rule without a points condition is computed twice on the same rows in the
+    walk (a points condition's prerequisites are computed on the rows its cached result was first computed for)."""
+    rng = np.random.default_rng(9)
+    people = random_people(N, 9).with_columns(pl.lit("310100").alias("residence_region"))
+    people = people.with_columns(
+        pl.when(pl.Series(rng.random(N) < 0.3)).then(None).otherwise(pl.col(name)).alias(name)
+        for name in ("professional_title", "si_base_ratio", "admin_detentions")
+    )
+    frame = prepare(people, ON)
+    engine = IntervalEvaluator(frame, frame.policies, None, compiled=False)
+    engine.run(list(Service))
+    undetermined = {s: ~got.decided_mask() for s, got in engine.services.items() if got.decided_mask() is not None}
+    policy = engine.groups[0][0]
+    finder = NeedsFinder(frame, None)
+    finder.focus(undetermined, np.zeros(N, dtype=bool), engine=engine)
+    computed: list[tuple[object, bytes]] = []
+    once = IntervalEvaluator.once
+
+    def counted(ev: IntervalEvaluator, key: tuple[object, ...], rows: np.ndarray, anchor: object, compute: Any) -> Any:
+        # (the comparison's key without its last item, the identity of the rows' array: their values stand for it)
+        return once(ev, key, rows, anchor, lambda: computed.append((key[:-1], rows.tobytes())) or compute())
+
+    monkeypatch.setattr(IntervalEvaluator, "once", counted)
+    walked = {s: mask for s, mask in undetermined.items() if _without_points(policy, s)}
+    assert len(walked) >= 2
+    named = sum(len(finder.service_rows(service, mask)) for service, mask in walked.items())
+    assert named and computed
+    assert len(set(computed)) == len(computed)

@@ -118,6 +118,7 @@ class IntervalEvaluator:
         deps = _dependencies([p for p, _ in groups])
         order = service_order([p for p, _ in groups], services, deps)
         if self._compiled():
+            self.frame.prefetch_blanks(_variables_read([p for p, _ in groups]))
             self._kernel_services(groups, order, deps)
         else:
             self._numpy_services(groups, order)
@@ -222,8 +223,7 @@ class IntervalEvaluator:
         """Where a clock's months are known (None: everywhere): permit months where the permit is undetermined and
         declared months inputs where null."""
         if name != "permit":
-            known = self.frame.clock_known(name)
-            return None if known is None else take(known, rows)
+            return self.frame.clock_known(name, rows)
         if self.permit_unknown is None:
             return None
         return ~take(self.permit_unknown, rows)
@@ -567,6 +567,18 @@ def _dependencies(policies: list[ResolvedPolicy]) -> dict[Service, set[Service]]
                 if isinstance(node, VariableCondition) and node.variable == "permit":
                     deps[service].add(Service.RESIDENCE_PERMIT)
     return deps
+
+
+def _variables_read(policies: list[ResolvedPolicy]) -> set[str]:
+    """Every variable the chains' rules and points schemes read (of the person or the parent)."""
+    out: set[str] = set()
+    for policy in policies:
+        for rule in policy.services.values():
+            out.update(*(node.reads() for node in rule.rule.walk()))
+        for scheme in policy.schemes.values():
+            out.update(*(node.reads() for node in scheme_conditions(scheme)))
+            out.update(*(ind.reads() for ind in flat(scheme.indicators)))
+    return out
 
 
 def reads_of(policy: ResolvedPolicy, node: Condition, of: str = "self") -> set[tuple[str, str]]:

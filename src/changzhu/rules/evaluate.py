@@ -127,12 +127,12 @@ def evaluate(
             blank = pl.repeat(None, frame.n, dtype=pl.Float64, eager=True)
             schemes.extend(blank.alias(f"{prefix}{scheme}") for prefix in ("points_", "points_low_", "points_high_"))
             if needs:
-                schemes.append(_names_column(f"unassessed_{scheme}", frame.n, {}))
+                schemes.append(finder.names_column(f"unassessed_{scheme}", {}))
             continue
         schemes.extend(_points_columns(scheme, found, frame.n, spread))
         if needs:
             held_by = finder.unassessed(scheme, uncertain[scheme])
-            schemes.append(_names_column(f"unassessed_{scheme}", frame.n, held_by))
+            schemes.append(finder.names_column(f"unassessed_{scheme}", held_by))
     for service, made, undetermined in decisions:
         columns.extend(made)
         if needs:
@@ -294,6 +294,7 @@ class NeedsFinder:
         self.scenario = scenario
         self._decisions: _Focus | None = None
         self._points: _Focus | None = None
+        self._no_names: pl.Series | None = None  # the all-null names column (names_column)
 
     def focus(
         self, undetermined: dict[Service, np.ndarray], open_points: np.ndarray, engine: IntervalEvaluator | None = None
@@ -363,7 +364,16 @@ class NeedsFinder:
 
     def service(self, service: Service, undetermined: np.ndarray) -> pl.Series:
         """needs_<service>: the missing inputs whose value could change the undetermined decision."""
-        return _names_column(f"needs_{service.value}", self.frame.n, self.service_rows(service, undetermined))
+        return self.names_column(f"needs_{service.value}", self.service_rows(service, undetermined))
+
+    def names_column(self, name: str, held_by: dict[str, np.ndarray]) -> pl.Series:
+        """A names column over the frame's rows (_names_column); every one naming nobody is the same all-null column
+        (one array of offsets, 8 bytes a row written once, for most services and schemes of an evaluation)."""
+        if held_by:
+            return _names_column(name, self.frame.n, held_by)
+        if self._no_names is None:
+            self._no_names = _names_column(name, self.frame.n, {})
+        return self._no_names.alias(name)
 
     def unassessed(self, scheme: str, uncertain: np.ndarray) -> dict[str, np.ndarray]:
         """Per indicator of the scheme, the rows of the whole frame (each once) where its points are a range (an input

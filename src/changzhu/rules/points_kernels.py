@@ -25,7 +25,7 @@ from changzhu.rules.codegen import KernelSource, Shared, module_source, read_onl
 from changzhu.rules.frame import static_dtype
 from changzhu.rules.kernel_cache import kernel_functions, load_module, run_checked
 from changzhu.rules.model import PointsScheme
-from changzhu.rules.rows import is_everyone
+from changzhu.rules.rows import is_everyone, places
 
 if TYPE_CHECKING:
     from changzhu.rules.protocols import FrameView
@@ -56,7 +56,8 @@ class _Scheme:
     same array asked again is recognised by identity)."""
 
     kernels: _Kernels
-    done: list[tuple[np.ndarray, Totals, np.ndarray]] = field(default_factory=list)  # rows, totals, open flags
+    # rows, totals, open flags, the inputs read (each the array it was: a clock replaced since is read anew)
+    done: list[tuple[np.ndarray, Totals, np.ndarray, tuple[Any, ...]]] = field(default_factory=list)
 
 
 @dataclass
@@ -83,14 +84,20 @@ class SchemeTotals:
         got = kept[1]
         if got is None:
             return None
-        for asked, totals, _ in got.done:
+        for asked, totals, _, _ in got.done:
             if asked is rows:
                 return totals
+        kernels = got.kernels
+        inputs = (*(self._input(name) for name in kernels.source.inputs), *kernels.source.constants)
+        # rows among those of a run on the same inputs: each row's totals are its own, read there, not computed again
+        # (the walk naming needs_ asks a points condition on the undetermined rows of a chain the engine scored whole)
+        for asked, totals, _, read in got.done:
+            at = places(asked, rows) if all(a is b for a, b in zip(read, inputs, strict=True)) else None
+            if at is not None:
+                return totals[0][at], totals[1][at], totals[2][at]
         m = rows.shape[0]
         totals = (np.empty(m), np.empty(m), np.empty(m))
         flags = np.empty(m, dtype=np.int64)
-        kernels = got.kernels
-        inputs = (*(self._input(name) for name in kernels.source.inputs), *kernels.source.constants)
         if is_everyone(rows):
             function, exact, call = kernels.span_function, kernels.exact_span, (0, m, *totals, flags, *inputs)
         else:
@@ -98,7 +105,7 @@ class SchemeTotals:
             positions = rows.astype(np.int64, copy=False)
             function, exact, call = kernels.rows_function, kernels.exact_rows, (positions, *totals, flags, *inputs)
         run_checked(function, exact, [call], kernels.module_file)
-        got.done.append((rows, totals, flags))
+        got.done.append((rows, totals, flags, inputs))
         return totals
 
     def open_flags(self, policy: ResolvedPolicy, scheme: PointsScheme) -> list[tuple[np.ndarray, np.ndarray]]:
@@ -107,7 +114,7 @@ class SchemeTotals:
         kept = self._schemes.get((id(policy), scheme.name))
         if kept is None or kept[0] is not policy or kept[1] is None:
             return []
-        return [(rows, flags) for rows, _, flags in kept[1].done]
+        return [(rows, flags) for rows, _, flags, _ in kept[1].done]
 
     def _input(self, name: str) -> np.ndarray:
         """One kernel input from the engine's frame (read-only, of the type the kernel is compiled for), converted

@@ -23,7 +23,7 @@ from changzhu.rules.engine import IntervalEvaluator
 from changzhu.rules.indicators import Indicator
 from changzhu.rules.model import PointsScheme
 from changzhu.rules.parents import PARENT_FACTS, UNLINKED
-from changzhu.rules.rows import is_everyone, take
+from changzhu.rules.rows import places, take
 
 Live = dict[str, np.ndarray]  # input name -> where (on the rows given) its value could change the result
 
@@ -39,6 +39,13 @@ def _merge(into: Live, got: Live, where: np.ndarray | None = None) -> None:
         hit = mask if where is None else mask & where
         if hit.any():
             into[name] = into[name] | hit if name in into else hit
+
+
+def _within(rows: np.ndarray, mask: np.ndarray) -> np.ndarray:
+    """The rows where the mask holds: `rows` itself where it holds on all of them, so that the parts asked next read
+    what the engine computed for that array (ev.once, service_interval: by identity) rather than compute it again (the
+    walk naming needs_ starts from rows all undetermined, and its parts are most often undetermined on all of them)."""
+    return rows if mask.all() else rows[mask]
 
 
 class Relevance:
@@ -73,8 +80,9 @@ class Relevance:
         if not undecided.any():
             return out
         if isinstance(node, AllOf | AnyOf):
+            inside = _within(rows, undecided)
             for part in node.parts:
-                _merge(out, self.condition(policy, part, rows[undecided]), None)
+                _merge(out, self.condition(policy, part, inside), None)
             return self._lift(out, undecided, m)
         if getattr(node, "of", "self") == "parent":
             parent = self.frame.parent_idx[rows]
@@ -82,7 +90,7 @@ class Relevance:
             out = self._lift(self._leaf(policy, node, parent[present]), present, m)
             _merge(out, dict.fromkeys(PARENT_FACTS, undecided & (parent == UNLINKED)))  # no parent linked
             return out
-        return self._lift(self._leaf(policy, node, rows[undecided]), undecided, m)
+        return self._lift(self._leaf(policy, node, _within(rows, undecided)), undecided, m)
 
     @staticmethod
     def _lift(got: Live, where: np.ndarray, m: int) -> Live:
@@ -133,7 +141,7 @@ class Relevance:
         out: Live = {}
         if not is_open.any():
             return out
-        inside = rows[is_open]
+        inside = _within(rows, is_open)
         got: Live = {}
         for part in ind.parts():
             _merge(got, self.indicator(policy, scheme, part, inside))
@@ -161,7 +169,7 @@ class Relevance:
             return (flags & (1 << bit)) != 0
         key = (id(policy), id(ind))  # (the policy and indicator are kept with the answer: their ids are not reused)
         found = self._open.get(key)
-        at = None if found is None or found[0] is not policy or found[1] is not ind else _places(found[2], rows)
+        at = None if found is None or found[0] is not policy or found[1] is not ind else places(found[2], rows)
         if at is not None and found is not None:
             return take(found[3], at)
         lo, hi = ind.score(self.ev, policy, rows, self.frame.on, f"needs:{scheme.name}:{ind.name}")
@@ -180,19 +188,9 @@ class Relevance:
             return found[2]
         flags = None
         for asked, got in self.ev.open_flags(policy, scheme):
-            at = _places(asked, rows)
+            at = places(asked, rows)
             if at is not None:
                 flags = take(got, at)
                 break
         self._kernel_flags[key] = (policy, rows, flags)
         return flags
-
-
-def _places(asked: np.ndarray, rows: np.ndarray) -> np.ndarray | None:
-    """The places of `rows` among the rows `asked` (in order), None where one is not among them."""
-    if is_everyone(asked) or rows.size == 0:
-        return rows
-    at = np.searchsorted(asked, rows)
-    if int(at.max()) >= asked.shape[0] or not np.array_equal(asked[at], rows):
-        return None
-    return at

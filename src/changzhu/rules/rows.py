@@ -32,3 +32,14 @@ def is_everyone(rows: np.ndarray) -> bool:
 def take(values: np.ndarray, rows: np.ndarray) -> np.ndarray:
     """The values of the rows, in their order: the array itself (no copy) for everyone."""
     return values if is_everyone(rows) else values[rows]
+
+
+def places(asked: np.ndarray, rows: np.ndarray) -> np.ndarray | None:
+    """The places of `rows` among the rows `asked` (in order), None where one is not among them: what was computed
+    row by row for `asked` is read there for `rows`."""
+    if is_everyone(asked) or rows.size == 0:
+        return rows
+    at = np.searchsorted(asked, rows)
+    if int(at.max()) >= asked.shape[0] or not np.array_equal(asked[at], rows):
+        return None
+    return at
