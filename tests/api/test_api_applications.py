@@ -77,7 +77,10 @@ def test_application_journey(db_service: Service) -> None:
     assert mine["total"] == 1 and mine["items"][0]["id"] == created["id"]
     assert mine["items"][0]["name"] is None  # a resident's list carries no names
     staff = service.client.get("/api/v1/applications", headers=service.as_("cw_gz")).json()
-    assert "name" in staff["items"][0] and "name" in service.client.get(path, headers=service.as_("cw_gz")).json()
+    # the worker was registered without a name: staff are told none is on file, the resident's list withholds names
+    read = service.client.get(path, headers=service.as_("cw_gz")).json()
+    assert [(e["name"], e["name_shown"]) for e in (staff["items"][0], read)] == [(None, True), (None, True)]
+    assert mine["items"][0]["name_shown"] is False
     named = {(i["region"], i["region_name_zh"], i["region_name_en"]) for i in staff["items"] + mine["items"]}
     assert named == {("440100", "广州市", "Guangzhou")}  # the list shows the city by name, not its code alone
     assert service.client.get("/api/v1/applications", headers=service.as_("cw_cd")).json()["total"] == 0
@@ -164,7 +167,8 @@ def test_quota_run_on_granted_applications(service: Service) -> None:
     apart = published["rule"]["not_ranked"]
     assert len(ranked) == 1 and apart == []  # their points are fully assessed and the prerequisites hold
     assert published["cutoff_points"] == ranked[0]["points"]
-    assert all("name" in entry for entry in ranked)  # staff see the applicants' names (audited)
+    # staff see the applicants' names (audited); the worker has none on file, which is not a name withheld
+    assert [(entry["name"], entry["name_shown"]) for entry in ranked] == [(None, True)]
     with session_scope(service.engine) as session:
         reasons = set(session.scalars(select(AuditRow.reason).where(AuditRow.action == "list_personal_data")))
     assert "查看排名名单" in reasons  # quota run entries

@@ -120,7 +120,13 @@ def test_upload_residents_dry_run_errors_and_skip(db_service: Service) -> None:
     assert dry.status_code == 200, dry.text
     expected = {"kind": "resident", "rows": 1, "stored": 0, "dry_run": True, "replayed": False, "errors": []}
     assert {k: v for k, v in dry.json().items() if k in expected} == expected
-    assert dry.json()["preview"][0]["id_number"].endswith("…") and dry.json()["preview"][0]["name"] == "李 雷"
+    # the preview masks the identity number and the phone as the resident page does (51**************30)
+    shown = dry.json()["preview"][0]
+    assert (shown["id_number"], shown["phone"], shown["name"]) == (
+        "51" + "*" * 14 + _id("111")[-2:],
+        "13*******78",
+        "李 雷",
+    )
     assert _persons(service) == before
     rejected = _upload(service, HEADER + good + bad)
     assert rejected.status_code == 422 and rejected.json()["stored"] == 0 and rejected.json()["rows"] == 2
@@ -138,6 +144,16 @@ def test_upload_residents_dry_run_errors_and_skip(db_service: Service) -> None:
     assert found["total"] == 1 and found["items"][0]["name"] == "李雷"
     by_phone = service.client.get("/api/v1/residents?q=13912345678", headers=service.as_("cw_gz")).json()
     assert by_phone["items"] == found["items"]
+
+
+def test_upload_errors_mask_identity_numbers_as_the_resident_page_does(service: Service) -> None:
+    """A row whose identity number is refused (its check character wrong) names the number in the error table as
+    the resident page shows one: first two and last two characters, not the six-digit region code."""
+    wrong = _id("555")[:-1] + ("1" if _id("555")[-1] != "1" else "2")
+    rejected = _upload(service, HEADER + f"{wrong},王五,,510100,440100,2023-03-01,就业,合同-5\n")
+    assert rejected.status_code == 422, rejected.text
+    (problem,) = rejected.json()["errors"]
+    assert problem["column"] == "身份证号" and problem["value"] == "51" + "*" * 14 + wrong[-2:]
 
 
 def test_upload_refuses_rows_outside_the_jurisdiction_and_bad_formats(db_service: Service) -> None:

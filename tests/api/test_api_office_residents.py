@@ -315,3 +315,29 @@ def test_undetermined_services_name_the_declared_inputs_they_need(db_service: Se
     assert given.status_code == 200, given.text
     again = service.client.get("/api/v1/me/overview?on=2026-11-24", headers=headers).json()
     assert "degree" not in {m["fact"] for m in again["missing"]}
+
+
+def test_an_unknown_person_key_is_not_repeated_to_the_caller(service: Service, caplog: Any) -> None:
+    """A link to a person no one is (a key typed wrong, a record since removed): the page, an action and an
+    application say there is no such resident and what to do, in either language, without the 32-hex key; the
+    server log keeps the key."""
+    unknown = "0123456789abcdef" * 2
+    calls = (
+        ("get", f"/api/v1/residents/{unknown}", None),
+        ("get", f"/api/v1/residents/{unknown}/overview", None),
+        ("post", f"/api/v1/residents/{unknown}/permits", {"issued_on": "2026-06-01"}),
+        ("post", "/api/v1/applications", {"person_key": unknown, "kind": "points"}),
+    )
+    wanted = {
+        "en": "no such resident in the registry (check the link or search again)",
+        "zh": "登记系统中没有此居民（请检查链接或重新搜索）",
+    }
+    with caplog.at_level("INFO", logger="changzhu"):
+        for method, path, body in calls:
+            for lang, message in wanted.items():
+                headers = {**service.as_("cw_gz"), "Accept-Language": lang}
+                answer = service.client.request(method, path, json=body, headers=headers)
+                assert answer.status_code == 404, (path, answer.text)
+                assert (answer.json()["code"], answer.json()["message"]) == ("no_person_with_key", message)
+                assert unknown not in answer.text
+    assert unknown in caplog.text

@@ -7,10 +7,11 @@ from sqlalchemy.orm import Session
 
 from changzhu.api.auth.principal import Principal
 from changzhu.api.auth.roles import Role
-from changzhu.api.errors import Forbidden, NotFound
+from changzhu.api.errors import Forbidden
 from changzhu.domain.refusals import RefusalCode, refusal
 from changzhu.store import audit, audit_subjects
 from changzhu.store.audit_reasons import Reason, because
+from changzhu.store.checks import unknown_person
 from changzhu.store.resident_models import PersonRow, TransferRow
 from changzhu.store.txn import write_session
 
@@ -47,7 +48,7 @@ def open_person(engine: Engine, principal: Principal, person_key: str, purpose: 
             if principal.role == Role.RESIDENT:
                 raise Forbidden(refusal(RefusalCode.OWN_RECORD_ONLY))
             if person is None:
-                raise NotFound(refusal(RefusalCode.NO_PERSON_WITH_KEY, key=person_key))
+                raise unknown_person(person_key)
             raise Forbidden(refusal(RefusalCode.PERSON_OUTSIDE))
         audit.append(
             session,

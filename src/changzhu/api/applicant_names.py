@@ -17,12 +17,13 @@ from changzhu.store.txn import write_session
 
 def with_names(engine: Engine, principal: Principal, entries: list[dict[str, Any]], purpose: Reason | None) -> None:
     """Add `name` to each entry (by its `person_key`) when the caller is staff who may see names; None otherwise.
+    `name_shown` says which: a name of None shown is none on file, not one withheld from the caller.
 
     The entries must already be limited to the caller's jurisdiction. Showing names is appended to the audit log
     (how many, for what `purpose`), like a resident search; purpose None: the caller has audited this read."""
     if principal.role not in STAFF_WITH_PERSONAL_ACCESS:
         for entry in entries:
-            entry["name"] = None
+            entry["name"], entry["name_shown"] = None, False
         return
     keys = {str(e["person_key"]) for e in entries if e.get("person_key")}
     with write_session(engine) as session:
@@ -33,7 +34,8 @@ def with_names(engine: Engine, principal: Principal, entries: list[dict[str, Any
         ).all()
         names = {key: unseal(cipher, lookup) for key, cipher, lookup in rows}
         for entry in entries:
-            entry["name"] = names.get(str(entry.get("person_key")))
+            key = str(entry.get("person_key"))
+            entry["name"], entry["name_shown"] = names.get(key), key in names
         if keys and purpose is not None:
             audit.append(
                 session,

@@ -14,12 +14,13 @@ from changzhu.api.access import STAFF_WITH_PERSONAL_ACCESS
 from changzhu.api.auth.principal import Principal
 from changzhu.api.auth.roles import Role
 from changzhu.api.casework_errors import casework_errors
-from changzhu.api.errors import Forbidden, NotFound
+from changzhu.api.errors import Forbidden
 from changzhu.api.guardians import acts_for, guardian_of
 from changzhu.casework import application_records as records
 from changzhu.casework.applications import GUARDIAN_KINDS, KIND_LABELS, Action, ApplicationKind
 from changzhu.domain.refusals import RefusalCode, refusal
 from changzhu.store.application_models import ApplicationRow
+from changzhu.store.checks import unknown_person
 from changzhu.store.db import session_scope
 from changzhu.store.resident_models import PersonRow
 
@@ -46,7 +47,7 @@ def applicant(engine: Engine, principal: Principal, person_key: str, kind: Appli
             session.expunge(person)
     if principal.role != Role.RESIDENT:
         if person is None:
-            raise NotFound(refusal(RefusalCode.NO_PERSON_WITH_KEY, key=person_key))
+            raise unknown_person(person_key)
         return person
     if person is not None and person.id == principal.person_id:
         return person

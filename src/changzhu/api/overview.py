@@ -10,11 +10,12 @@ from typing import Any
 from sqlalchemy import Engine, func, select
 
 from changzhu.api.resident_search import person_item
+from changzhu.domain.masking import mask
 from changzhu.ledger.accounts import balances_frame
 from changzhu.ledger.transfers import held_at_origin
 from changzhu.ledger.vouchers import vouchers_frame
 from changzhu.registry.contact import unseal
-from changzhu.registry.identity import identity_keys, mask
+from changzhu.registry.identity import identity_keys
 from changzhu.registry.region_names import region_names
 from changzhu.store.db import session_scope
 from changzhu.store.resident_models import (

@@ -18,6 +18,7 @@ from changzhu.api.auth.roles import Role
 from changzhu.api.errors import Forbidden
 from changzhu.casework.bulk_import import left_out_reason
 from changzhu.domain.lang import Lang
+from changzhu.domain.masking import mask
 from changzhu.domain.person import CheckedPersonTable
 from changzhu.domain.refusals import Refusal, RefusalCode, refusal
 from changzhu.planning.standards import load_standards, service_catalog
@@ -25,7 +26,6 @@ from changzhu.registry.declared import declared_columns
 from changzhu.tables import CellError, TableRead, TableSchema, read_table, schema_of
 from changzhu.tables.person import read_person_table
 from changzhu.tables.places import reason_text
-from changzhu.tables.read import masked
 from changzhu.tables.schema import Column, header_candidates
 
 PREVIEW_ROWS = 20
@@ -187,6 +187,6 @@ def preview(read: TableRead, schema: TableSchema, leaving_out: Collection[int] =
     head = kept.select(held).head(PREVIEW_ROWS)
     sensitive = [c.name for c in schema.columns if c.sensitive and c.name in head.columns]
     head = head.with_columns(
-        pl.col(c).map_elements(masked, return_dtype=pl.String) for c in sensitive if head.height
+        pl.col(c).map_elements(mask, return_dtype=pl.String) for c in sensitive if head.height
     ).with_columns(pl.col(c).cast(pl.String) for c, t in head.schema.items() if isinstance(t, pl.Enum | pl.Categorical))
     return list(jsonable_encoder(json_rows(head)))

@@ -14,8 +14,9 @@ from sqlalchemy import Engine, select
 
 from changzhu.api.access import STAFF_WITH_PERSONAL_ACCESS
 from changzhu.api.auth.principal import Principal
-from changzhu.api.errors import Forbidden, NotFound
+from changzhu.api.errors import Forbidden
 from changzhu.domain.refusals import RefusalCode, refusal
+from changzhu.store.checks import unknown_person
 from changzhu.store.db import session_scope
 from changzhu.store.resident_models import ContributionMonthRow, PersonRow
 
@@ -31,7 +32,7 @@ class PersonFacts:
 
 
 def person_facts(engine: Engine, person_key: str) -> PersonFacts:
-    """The person's id and regions; NotFound if no one has this key."""
+    """The person's id and regions; UnknownPerson (404) if no one has this key."""
     with session_scope(engine) as session:
         row = session.execute(
             select(PersonRow.id, PersonRow.hukou_region, PersonRow.residence_region).where(
@@ -39,7 +40,7 @@ def person_facts(engine: Engine, person_key: str) -> PersonFacts:
             )
         ).first()
     if row is None:
-        raise NotFound(refusal(RefusalCode.NO_PERSON_WITH_KEY, key=person_key))
+        raise unknown_person(person_key)
     return PersonFacts(int(row[0]), person_key, str(row[1]), str(row[2]))
 
 

@@ -17,6 +17,7 @@ import polars as pl
 from sqlalchemy import Engine, select
 from sqlalchemy.orm import Session
 
+from changzhu.domain.masking import mask
 from changzhu.domain.refusals import Refusal, RefusalCode, refusal, refusal_of, untranslated
 from changzhu.errors import ChangzhuError
 from changzhu.ledger.contributions import MonthPaid, Scheme, record_in_session, validate_months
@@ -31,7 +32,7 @@ from changzhu.store.txn import Operation, Outcome, run_operation
 from changzhu.tables import TableRead, TableSchema, read_table
 from changzhu.tables.kinds import CONTACT_COLUMNS, ID_FACTS, contribution_schema, resident_schema
 from changzhu.tables.person import SEX
-from changzhu.tables.read import CellError, errors_frame, masked
+from changzhu.tables.read import CellError, errors_frame
 
 
 @dataclass(frozen=True)
@@ -90,7 +91,7 @@ def _registration_error(line: int, reg: Registration, read: TableRead, reason: R
     column = _REGISTRY_COLUMNS.get(reason.code)
     if column is None:
         return RowError(line, "row", reason)
-    value = {"id_number": masked(reg.id_number), "residence_since": reg.residence_since.isoformat()}.get(column, "")
+    value = {"id_number": mask(reg.id_number), "residence_since": reg.residence_since.isoformat()}.get(column, "")
     return RowError(line, read.header(column), reason, value)
 
 
@@ -148,7 +149,7 @@ def _contact_errors(line: int, row: dict[str, object], read: TableRead) -> list[
         try:
             normalise(kind, str(value))
         except ChangzhuError as exc:
-            errors.append(RowError(line, read.header(kind), refusal_of(exc), masked(str(value))))
+            errors.append(RowError(line, read.header(kind), refusal_of(exc), mask(str(value))))
     return errors
 
 
@@ -190,7 +191,7 @@ def import_residents(
         try:
             number = parse_id_number(row["id_number"])
         except ChangzhuError as exc:
-            errors.append(RowError(line, read.header("id_number"), refusal_of(exc), masked(row["id_number"])))
+            errors.append(RowError(line, read.header("id_number"), refusal_of(exc), mask(row["id_number"])))
             continue
         lookup = keys.lookup_hash(number)
         if lookup in seen:
@@ -199,7 +200,7 @@ def import_residents(
                     line,
                     read.header("id_number"),
                     refusal(RefusalCode.SAME_PERSON_AS, line=seen[lookup]),
-                    masked(number.value),
+                    mask(number.value),
                 )
             )
             continue
@@ -262,7 +263,7 @@ def import_contributions(
         try:
             lookup = keys.lookup_hash(parse_id_number(row["id_number"]))
         except ChangzhuError as exc:
-            errors.append(RowError(line, read.header("id_number"), refusal_of(exc), masked(row["id_number"])))
+            errors.append(RowError(line, read.header("id_number"), refusal_of(exc), mask(row["id_number"])))
             continue
         scheme, start, end = Scheme(row["scheme"]), row["period_from"], row["period_to"]
         base = round(row["monthly_base_yuan"] * 100)

@@ -635,7 +635,10 @@ TEMPLATES: dict[RefusalCode, tuple[str, str]] = {
         "role {role:role} sees aggregate figures only, not personal records",
     ),
     RefusalCode.OWN_RECORD_ONLY: ("居民只能查看本人的记录", "a resident may see only their own record"),
-    RefusalCode.NO_PERSON_WITH_KEY: ("没有编号为 {key} 的登记人员", "no registered person with key {key}"),
+    RefusalCode.NO_PERSON_WITH_KEY: (
+        "登记系统中没有此居民（请检查链接或重新搜索）",
+        "no such resident in the registry (check the link or search again)",
+    ),
     RefusalCode.NOT_INSURED_THERE: (
         "{on} 此人在 {insured:place} 参保，不在 {region:place}：{region:place} 的医保基金不为其支付",
         "on {on} this person is insured in {insured:place}, not in {region:place}: its medical fund does not pay "

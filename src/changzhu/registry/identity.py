@@ -21,6 +21,7 @@ from cryptography.exceptions import InvalidTag
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 
 from changzhu.config import create_private_once, data_dir
+from changzhu.domain.masking import mask
 from changzhu.domain.refusals import Refusal, RefusalCode, refusal
 from changzhu.errors import ChangzhuError
 
@@ -61,11 +62,6 @@ class IdNumber:
     def masked(self) -> str:
         """The number with all but the first two and last two characters hidden, for display."""
         return mask(self.value)
-
-
-def mask(value: str) -> str:
-    """Hide an identity number for display: 51**************2X."""
-    return value[:2] + "*" * (len(value) - 4) + value[-2:] if len(value) > 4 else "*" * len(value)
 
 
 def check_char(first17: str) -> str:

@@ -24,7 +24,7 @@ from changzhu.rules.catalog import policies_in_use, resolve
 from changzhu.store import audit_subjects
 from changzhu.store.audit import now_iso
 from changzhu.store.audit_reasons import Reason, because
-from changzhu.store.checks import RegistryError, UnknownPerson, check_regions, lock_person
+from changzhu.store.checks import RegistryError, UnknownPerson, check_regions, lock_person, unknown_person
 from changzhu.store.db import session_scope
 from changzhu.store.resident_models import (
     MAX_STORED_DATES,
@@ -525,7 +525,7 @@ def person_summary(engine: Engine, person_key: str) -> dict[str, object]:
     with session_scope(engine) as session:
         person = session.execute(select(PersonRow).where(PersonRow.person_key == person_key)).scalar()
         if person is None:
-            raise UnknownPerson(refusal(RefusalCode.NO_PERSON_WITH_KEY, key=person_key))
+            raise unknown_person(person_key)
         return {
             "person_key": person.person_key,
             "sex": person.sex,
@@ -546,7 +546,7 @@ def issue_or_renew_permit(
     with session_scope(engine) as session:
         person = session.scalar(select(PersonRow).where(PersonRow.person_key == person_key))
         if person is None:
-            raise UnknownPerson(refusal(RefusalCode.NO_PERSON_WITH_KEY, key=person_key))
+            raise unknown_person(person_key)
         renewed = select(ResidencePermitRow.previous_id).where(ResidencePermitRow.previous_id.is_not(None))
         latest = session.scalar(
             select(ResidencePermitRow.permit_no)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Mapping
 from typing import Any
 
@@ -14,6 +15,8 @@ from changzhu.errors import ChangzhuError
 from changzhu.store.models import RegionRow
 from changzhu.store.resident_models import PersonRow
 
+_log = logging.getLogger(__name__)
+
 _KNOWN_KEY = "changzhu.regions_known"  # codes found in this transaction (session.info; forgotten when it ends)
 
 
@@ -24,6 +27,13 @@ class RegistryError(CodedError, ValueError):
 
 class UnknownPerson(RegistryError):
     """No registered person has this key or identity number."""
+
+
+def unknown_person(person_key: str) -> UnknownPerson:
+    """The error for a person key no one has: its message, which people read, names no key (a 32-hex key says
+    nothing to them); the key is written to the server log for whoever follows the request up."""
+    _log.info("no registered person with key %s", person_key)
+    return UnknownPerson(refusal(RefusalCode.NO_PERSON_WITH_KEY))
 
 
 @event.listens_for(Session, "after_transaction_end")
@@ -118,7 +128,7 @@ def lock_person_with(
     params = {"person_key": person_key, **{f"region_{i}": c for i, c in enumerate(distinct)}}
     row = session.execute(_person_query(len(distinct), joined), params).first()
     if row is None:
-        raise UnknownPerson(refusal(RefusalCode.NO_PERSON_WITH_KEY, key=person_key))
+        raise unknown_person(person_key)
     found = 1 if joined is None else 2
     if codes:
         _well_formed(codes)

@@ -12,6 +12,7 @@ from pathlib import Path
 import polars as pl
 
 from changzhu.domain.lang import Lang
+from changzhu.domain.masking import mask
 from changzhu.domain.refusals import Refusal, RefusalCode, refusal
 from changzhu.errors import ChangzhuError
 from changzhu.tables.formats import RawTable, read_raw
@@ -59,11 +60,6 @@ class TableRejected(ChangzhuError, ValueError):
     def report(self) -> pl.DataFrame:
         """The errors as a table (line, column, value, reason, reason_zh)."""
         return errors_frame(self.errors)
-
-
-def masked(value: str) -> str:
-    """An identity number as an error report may show it: the region part only."""
-    return value[:6] + "…" if len(value) > 6 else value
 
 
 @dataclass(frozen=True)
@@ -197,7 +193,7 @@ def read_table(
         if rows.len():
             shown = cells.gather(rows).cast(pl.String).fill_null("").to_list()
             if header in sensitive:
-                shown = [masked(v) for v in shown]
+                shown = [mask(v) for v in shown]
             texts = why.gather(rows).to_list()
             decoded = {t: Refusal.decoded(t) for t in set(texts)}  # a column has few distinct reasons
             for row, value, reason in zip(rows.to_list(), shown, texts, strict=True):
@@ -211,7 +207,7 @@ def read_table(
             row = problem.row if index is None else int(index[problem.row])
             header = headers.get(problem.column, problem.column)
             value = "" if header not in raw.frame.columns else str(raw.frame[header][row] or "")
-            value = masked(value) if header in sensitive else value
+            value = mask(value) if header in sensitive else value
             bad.setdefault(row, []).append(CellError(row + raw.first_line, header, value, problem.reason))
         if bad:
             good = good.scatter(list(bad), False)

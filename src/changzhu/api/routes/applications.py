@@ -150,7 +150,7 @@ def read(application_id: ApplicationId, engine: EngineDep, principal: PrincipalD
     found = records.view(row, person.person_key, records.events_of(engine, application_id))
     with_names(engine, principal, [found], None)  # the read is audited above
     if guardian_of(engine, principal, person.id):  # a parent sees the name of the child they act for
-        found["name"] = unseal(person.name_cipher, person.name_hash)
+        found["name"], found["name_shown"] = unseal(person.name_cipher, person.name_hash), True
     return found
 
 

@@ -23,9 +23,10 @@ from changzhu.api.deps import EngineDep, LimitQuery, OffsetQuery, PrincipalDep
 from changzhu.api.export import FILE_RESPONSES, ExportFormat, FormatQuery, records_file
 from changzhu.api.pagination import Page
 from changzhu.api.resident_search import scope_prefix
+from changzhu.domain.masking import mask
 from changzhu.ledger.transfers import TransferScheme, held_at_origin
 from changzhu.registry.contact import unseal
-from changzhu.registry.identity import identity_keys, mask
+from changzhu.registry.identity import identity_keys
 from changzhu.registry.region_names import region_names
 from changzhu.store import audit, audit_subjects
 from changzhu.store.audit_reasons import because

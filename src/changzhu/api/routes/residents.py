@@ -17,9 +17,9 @@ from changzhu.api.pagination import Page
 from changzhu.api.registry_writes import move_as, register_as
 from changzhu.api.resident_search import Search, SearchBy, SortBy, search_residents
 from changzhu.domain import field_sizes as sizes
+from changzhu.domain.masking import mask
 from changzhu.domain.refusals import RefusalCode, refusal
 from changzhu.registry.contact import NAME_MAX
-from changzhu.registry.identity import mask
 from changzhu.registry.residents import ProofKind, Registration
 from changzhu.store.audit_reasons import because
 from changzhu.store.resident_models import PersonRow
