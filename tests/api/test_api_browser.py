@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -137,12 +138,14 @@ def test_caseworker_sees_the_caseload_by_name_of_place(page, server: str) -> Non
     page.wait_for_url("**/app/caseload")
     page.wait_for_selector("#caseload-table tbody tr")
     table = page.inner_text("#caseload-table")
-    assert "广州市 (440100)" in table and "成都市 (510100)" in table and "人员编号" in table
-    assert page.locator("#caseload-table th").all_inner_texts() == ["姓名", "人员编号", "常住地", "户籍地", "居住起始"]
+    assert "广州市 (440100)" in table and "成都市 (510100)" in table
+    assert page.locator("#caseload-table th").all_inner_texts() == ["姓名", "常住地", "户籍地", "居住起始"]
+    assert not re.search(r"[0-9a-f]{32}", table), table  # the person key is an address, never shown to people
+    assert "（未登记姓名）" in table and "姓名不可见" not in table  # staff see names: a missing one is not on file
     page.click("#lang-toggle")
     page.wait_for_selector("#caseload-table tbody tr")
     english = page.inner_text("#caseload-table")
-    assert "Guangzhou (440100)" in english and "Chengdu (510100)" in english and "Person key" in english
+    assert "Guangzhou (440100)" in english and "Chengdu (510100)" in english and "Person key" not in english
     page.goto(server + "/app/map")  # the map's table in English: no Chinese header left
     page.wait_for_selector("#region-table tbody tr")
     headers = page.locator("#region-table th").all_inner_texts()

@@ -10,8 +10,8 @@ CZ.ready(async () => {
     return name ? `${name} (${code})` : code;
   };
   CZ.table(table, [
-    {label: CZ.t("caseload.name"), fmt: r => r.name || CZ.t("caseload.nameHidden")},
-    {label: CZ.t("caseload.key"), key: "person_key"},
+    // staff see every name in this list: a missing one is not on file (the person key is an address, never shown)
+    {label: CZ.t("caseload.name"), fmt: r => r.name || CZ.t("caseload.noName")},
     {label: CZ.t("col.residence"), fmt: r => place(r.residence_region, r.residence_region_name, r.residence_region_name_en)},
     {label: CZ.t("col.hukou"), fmt: r => place(r.hukou_region, r.hukou_region_name, r.hukou_region_name_en)},
     {label: CZ.t("col.since"), key: "residence_since"},
