@@ -96,12 +96,13 @@ def test_a_reform_with_a_bad_parameter_value_is_refused_in_both_languages(servic
     reform = "name: zh_bad_value\ndescription: x\noverrides:\n  entrance_exam.child_residence_months: -12\n"
     zh, en = _both(service, "POST", "/api/v1/scenarios", "pl_nat", json={"yaml": reform})
     assert zh.status_code == 400 and zh.json()["code"] == "scenario_parameter_value"
-    assert zh.json()["params"]["parameter"] == "entrance_exam.child_residence_months"
+    # the parameter by its label, its unit in words (the key and the unit code are not for the analyst)
     assert zh.json()["message"] == (
-        "情景 zh_bad_value：参数 entrance_exam.child_residence_months 不能为负数（months），实为 -12"
+        "情景 zh_bad_value：参数“随迁子女中考：子女居住（就读）月数”不能为负数（单位：个月），实为 -12"
     )
     assert en.json()["message"] == (
-        "scenario zh_bad_value: entrance_exam.child_residence_months cannot be negative (months), got -12"
+        'scenario zh_bad_value: "Entrance exam for migrant children: child\'s months of residence" cannot be negative'
+        " (in months), got -12"
     )
 
 

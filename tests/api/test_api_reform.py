@@ -97,6 +97,27 @@ def test_a_share_typed_as_a_percentage_is_refused_with_its_reason(service: Servi
     assert _ok(service.client.post("/api/v1/scenarios", json=body, headers=nat), 201)["overrides"][0]["value"] == 0.05
 
 
+def test_a_refused_value_names_its_parameter_and_unit_as_the_builder_shows_them(service: Service) -> None:
+    """A negative 低保 standard is refused naming the parameter by its label and its unit in words, in the asked
+    language: never the key (minimum_living_allowance.standard_yuan_month) nor a unit code (yuan in Chinese)."""
+    nat = service.as_("pl_nat")
+    key = "minimum_living_allowance.standard_yuan_month"
+    body = {"name": "dibao_negative", "overrides": [{"parameter": key, "value": -5, "since": "2026-01-01"}]}
+    for language, words in (("zh-CN", "低保标准（人均每月）"), ("en", "Minimum living allowance standard per head")):
+        refused = _ok(
+            service.client.post("/api/v1/scenarios", json=body, headers={**nat, "Accept-Language": language}), 400
+        )
+        message = refused["message"]
+        assert refused["code"] == "scenario_parameter_value" and key not in message, message
+        assert words in message, message
+        assert (
+            ("不能为负数（单位：元）" in message)
+            if language == "zh-CN"
+            else ("cannot be negative (in yuan)" in message)
+        )
+    assert _ok(service.client.get("/api/v1/scenarios/dibao_negative", headers=nat), 404)
+
+
 def test_run_covers_the_effective_year_and_reports_groups_with_intervals(service: Service) -> None:
     nat = service.as_("pl_nat")
     _ok(service.client.post("/api/v1/scenarios", json={"yaml": EXAM}, headers=nat), 201)
@@ -194,6 +215,30 @@ def _check_titled_files(service: Service, run_id: str) -> None:
     assert {"service", "measure", "90% interval, low", "what the estimate is"} <= set(sheet.columns)
     assert "newly eligible (people)" in set(sheet["measure"]), set(sheet["measure"])
     assert not codes & {str(v) for c in ("service", "measure", "grouping") for v in sheet[c]}
+    _check_rounded_files(service, run_id)
+
+
+def _whole(value: float | None) -> bool:
+    return value is None or value == round(value)
+
+
+def _to_4(value: float | None) -> bool:
+    return value is None or abs(value - round(value, 4)) < 1e-12
+
+
+def _check_rounded_files(service: Service, run_id: str) -> None:
+    """A file's figures are rounded to what they measure (people, households and yuan whole, shares to 0.01%),
+    with no float noise (2470371299999.9995); the API's JSON keeps them as computed."""
+    query = f"/api/v1/scenarios/runs/{run_id}/results?dimension=national&limit=500"
+    raw = _ok(service.client.get(query, headers=service.as_("pl_nat")))["items"]
+    assert not all(_whole(r["estimate"]) for r in raw if not r["measure"].startswith("share_"))  # as computed
+    table = pl.read_csv(io.BytesIO(service.client.get(f"{query}&format=csv", headers=service.as_("pl_nat")).content))
+    shares = table.filter(pl.col("measure").str.starts_with("share_"))
+    assert shares.height and all(_to_4(v) for c in ("estimate", "low", "high") for v in shares[c])
+    rest = table.filter(~pl.col("measure").str.starts_with("share_"))
+    assert all(_whole(v) for c in ("estimate", "low", "high") for v in rest[c]), rest.filter(
+        pl.col("estimate") % 1 != 0
+    )
 
 
 def _check_bands(service: Service, run_id: str) -> None:
@@ -217,6 +262,21 @@ def _check_bands(service: Service, run_id: str) -> None:
     assert csv.status_code == 200 and set(table["year"]) == {2027}
     assert {"share", "share_low", "share_high", "count", "count_low", "count_high"} <= set(table.columns)
     assert set(table["estimate_note"]) == {synthetic(0.00002)}
+    assert all(_whole(v) for c in ("count", "count_low", "count_high") for v in table[c])
+    assert all(_to_4(v) for c in ("share", "share_low", "share_high") for v in table[c])
+    assert not all(_whole(r["count"]) for r in bands)  # the JSON as computed
+    named = service.client.get(f"/api/v1/scenarios/runs/{run_id}/bands?format=csv&year=2027&lang=zh", headers=nat)
+    titled = pl.read_csv(io.BytesIO(named.content))
+    assert {"年份", "统计对象", "收益变化", "占比（0–1）", "数量 90% 区间上限", "估算说明"} <= set(titled.columns)
+    assert set(titled["统计对象"]) == {"家庭数", "人数"} and "增加 5% 以上" in set(titled["收益变化"])
+    assert not {"unit", "band", "share", "count", "estimate_note"} & set(titled.columns), titled.columns
+    sheet = pl.read_excel(
+        io.BytesIO(
+            service.client.get(f"/api/v1/scenarios/runs/{run_id}/bands?format=xlsx&lang=en", headers=nat).content
+        )
+    )
+    assert {"counted", "change in benefits", "share (0–1)", "number"} <= set(sheet.columns)
+    assert "gain more than 5%" in set(sheet["change in benefits"]) and set(sheet["counted"]) == {"households", "people"}
 
 
 def test_a_run_survives_a_restart_and_an_unfinished_one_is_failed(db_service: Service, tmp_path: Any) -> None:

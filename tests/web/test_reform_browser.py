@@ -177,6 +177,20 @@ def _bands_counties_hukou_and_compare(page: object, other: str) -> None:
     assert "随迁子女流入地中考" in compared and "新增符合条件人数" in compared, compared
 
 
+def _runs_fit_a_phone(phone: object, url: str, run_id: str, lang: str) -> None:
+    """At 390 px the builder's runs list shows each run whole: its link, status, sample and date inside the screen
+    (four columns side by side were cut off at the date)."""
+    phone.goto(f"{url}/office/reforms/{REFORM}")  # type: ignore[attr-defined]
+    row = phone.locator("#runs .el-table__body tr", has_text=run_id).first  # type: ignore[attr-defined]
+    row.wait_for()
+    assert ("已完成" if lang == "zh" else "done") in row.inner_text() and re.search(r"\d{1,2}:\d{2}", row.inner_text())
+    width = phone.viewport_size["width"]  # type: ignore[attr-defined]
+    for cell in row.locator("td").all():
+        box = cell.bounding_box()
+        assert box is not None and box["x"] >= 0 and box["x"] + box["width"] <= width + 1, (box, cell.inner_text())
+    _shot(phone, f"builder-{lang}-390")
+
+
 def test_build_run_and_reload_a_reform(office: Office, database: Path) -> None:
     page = _build_reform(office)
     saved = httpx.get(office.url + "/api/v1/openapi.json", timeout=30)  # the server is up; the YAML is stored
@@ -227,6 +241,7 @@ def test_build_run_and_reload_a_reform(office: Office, database: Path) -> None:
         phone.wait_for_selector("#group-table .el-table__body tr")  # type: ignore[attr-defined]
         phone.wait_for_selector("#band-chart canvas")  # type: ignore[attr-defined]
         _shot(phone, f"run-{lang}-390")
+        _runs_fit_a_phone(phone, office.url, run_id, lang)
 
     # a second server on the same database shows the stored run (as after a restart)
     second, url = _serve(database, database.parent)

@@ -1,5 +1,7 @@
-"""A run's results as a spreadsheet reads them in one language: column headers, services, groupings and measures by
-their names (the codes stay for scripts: asked without a language, the export is unchanged)."""
+"""A run's results and its gains and losses (bands) as a spreadsheet reads them: figures rounded to what they measure
+(`rounded`, every CSV and XLSX file; the API's JSON keeps them as computed) and, in one language, column headers,
+services, groupings, measures and bands by their names (`titled`; the codes stay for scripts: asked without a
+language, the file keeps them)."""
 
 from __future__ import annotations
 
@@ -24,9 +26,18 @@ COLUMNS: dict[str, tuple[str, str]] = {
     "sampled_persons": ("抽样人数", "persons sampled"),
     "note": ("备注", "note"),
     "estimate_note": ("估算说明", "what the estimate is"),
+    # the gains and losses (bands)
+    "unit": ("统计对象", "counted"),
+    "band": ("收益变化", "change in benefits"),
+    "share": ("占比（0–1）", "share (0–1)"),
+    "share_low": ("占比 90% 区间下限", "share, 90% interval, low"),
+    "share_high": ("占比 90% 区间上限", "share, 90% interval, high"),
+    "count": ("数量", "number"),
+    "count_low": ("数量 90% 区间下限", "number, 90% interval, low"),
+    "count_high": ("数量 90% 区间上限", "number, 90% interval, high"),
 }
 DIMENSIONS: dict[str, tuple[str, str]] = {
-    "national": ("全国", "national"),
+    "national": ("全国", "the whole country"),
     "province": ("省份", "province"),
     "prefecture": ("地级市", "prefecture"),
     "county": ("区县", "county"),
@@ -67,6 +78,7 @@ _BANDS: dict[str, tuple[str, str]] = {
     "undetermined": ("待定（缺少所需信息）", "undetermined (a needed fact unknown)"),
 }
 _UNITS: dict[str, tuple[str, str]] = {"households": ("家庭", "households"), "persons": ("人", "people")}
+UNITS = {unit: (f"{zh}数", en) for unit, (zh, en) in _UNITS.items()}  # the bands' unit column: 家庭数, 人数
 # the gain and loss bands: households_gain_more_5 (a count), share_persons_no_change (a share, 0–1)
 MEASURES: dict[str, tuple[str, str]] = {
     **_MEASURES,
@@ -96,23 +108,45 @@ def _service(code: str, lang: Lang) -> str:
 
 
 def titled(frame: pl.DataFrame, lang: Lang) -> pl.DataFrame:
-    """`frame` (a run's results) with its services, groupings, measures and headers in `lang`; a code no table
-    names stays as it is (never a blank)."""
+    """`frame` (a run's results or its bands) with its services, groupings, measures, bands and headers in `lang`;
+    a code no table names stays as it is (never a blank)."""
 
     def named(column: str, table: dict[str, tuple[str, str]]) -> pl.Expr:
         mapping = {code: _title(pair, lang) for code, pair in table.items()}
         return pl.col(column).replace(mapping)
 
-    services = {code: _service(code, lang) for code in frame["service"].unique().to_list() if code is not None}
-    out = frame.with_columns(
-        pl.col("service").replace(services),
-        named("dimension", DIMENSIONS),
-        named("measure", MEASURES),
-        pl.col("note").replace({NO_UNIT_COST_NOTE: _title(NO_UNIT_COST, lang)}),
-        # the note is written "中文 / English": the half in `lang`
-        pl.col("estimate_note")
-        .str.splitn(" / ", 2)
-        .struct.field("field_0" if lang == Lang.ZH else "field_1")
-        .alias("estimate_note"),
-    )
+    columns = set(frame.columns)
+    renamed = [
+        named(c, t)
+        for c, t in (("dimension", DIMENSIONS), ("measure", MEASURES), ("unit", UNITS), ("band", _BANDS))
+        if c in columns
+    ]
+    if "service" in columns:
+        services = {code: _service(code, lang) for code in frame["service"].unique().to_list() if code is not None}
+        renamed.append(pl.col("service").replace(services))
+    if "note" in columns:
+        renamed.append(pl.col("note").replace({NO_UNIT_COST_NOTE: _title(NO_UNIT_COST, lang)}))
+    # the note is written "中文 / English": the half in `lang`
+    half = pl.col("estimate_note").str.splitn(" / ", 2).struct.field("field_0" if lang == Lang.ZH else "field_1")
+    out = frame.with_columns(*renamed, half.alias("estimate_note"))
     return out.rename({c: _title(COLUMNS[c], lang) for c in out.columns if c in COLUMNS})
+
+
+SHARE_DIGITS = 4  # a share (0–1) to 0.01%
+
+
+def rounded(frame: pl.DataFrame) -> pl.DataFrame:
+    """`frame` (a run's results or its bands) with its figures rounded to what they measure, for a file people open:
+    people, households and yuan a year whole, a share (0–1) to four decimals (no float noise, 2470371299999.9995); a
+    measure no table names keeps its figures as computed."""
+    if "measure" in frame.columns:
+        share = pl.col("measure").str.starts_with("share_")
+        whole = pl.col("measure").is_in(list(MEASURES)) & ~share  # people, households, yuan a year
+        return frame.with_columns(
+            pl.when(share).then(pl.col(c).round(SHARE_DIGITS)).when(whole).then(pl.col(c).round(0)).otherwise(pl.col(c))
+            for c in ("estimate", "low", "high")
+        )
+    return frame.with_columns(
+        *(pl.col(c).round(SHARE_DIGITS) for c in ("share", "share_low", "share_high") if c in frame.columns),
+        *(pl.col(c).round(0) for c in ("count", "count_low", "count_high") if c in frame.columns),
+    )

@@ -107,7 +107,7 @@ def spec_of(text: str) -> SimulationSpec:
             named = tuple((k, _BODY_FILE if v == str(path) else v) for k, v in exc.refusal.params)
             raise SimulationError(dataclasses.replace(exc.refusal, params=named)) from exc  # no server path shown
     for _, reform in spec.reforms:
-        reform.check(policies_in_use().parameter_units())
+        policies_in_use().check_scenario(reform)
     return spec
 
 

@@ -61,7 +61,7 @@ def _controls_scenario(path: str | None) -> Scenario | None:
     from changzhu.rules.catalog import policies_in_use
 
     scenario = load_scenario(path)
-    scenario.check(policies_in_use().parameter_units())
+    policies_in_use().check_scenario(scenario)
     return scenario
 
 

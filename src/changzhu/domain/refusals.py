@@ -1033,15 +1033,18 @@ TEMPLATES: dict[RefusalCode, tuple[str, str]] = {
     RefusalCode.UNCODED: ("操作未能完成：{text}", "{text}"),
     # a reform scenario and its simulation settings
     RefusalCode.PARAMETER_NOT_BOOL: ("须为 true 或 false，实为 {value}", "needs true or false, got {value}"),
-    RefusalCode.PARAMETER_NOT_NUMBER: ("须为数值（{unit}），实为 {value}", "needs a number ({unit}), got {value}"),
-    RefusalCode.PARAMETER_NEGATIVE: ("不能为负数（{unit}），实为 {value}", "cannot be negative ({unit}), got {value}"),
+    RefusalCode.PARAMETER_NOT_NUMBER: ("须为数值{in_unit_zh}，实为 {value}", "needs a number{in_unit_en}, got {value}"),
+    RefusalCode.PARAMETER_NEGATIVE: (
+        "不能为负数{in_unit_zh}，实为 {value}",
+        "cannot be negative{in_unit_en}, got {value}",
+    ),
     RefusalCode.SCENARIO_UNKNOWN_PARAMETER: (
         "情景 {scenario}：没有名为 {parameter} 的参数",
         "scenario {scenario}: unknown parameter {parameter}; see `changzhu check --list-parameters`",
     ),
     RefusalCode.SCENARIO_PARAMETER_VALUE: (
-        "情景 {scenario}：参数 {parameter} {why_zh}",
-        "scenario {scenario}: {parameter} {why_en}",
+        "情景 {scenario}：参数“{parameter_zh}”{why_zh}",
+        'scenario {scenario}: "{parameter_en}" {why_en}',
     ),
     RefusalCode.SCENARIO_OVERRIDE_REGION: (
         "情景 {scenario}：参数 {parameter} 的地区有误：{why_zh}",

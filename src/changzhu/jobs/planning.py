@@ -75,7 +75,7 @@ def run_planning(
         task = progress.add_task("planning", total=7)
         reform = load_scenario(scenario) if scenario else None
         if reform is not None:
-            reform.check(policies_in_use().parameter_units())
+            policies_in_use().check_scenario(reform)
         std = load_standards(local=standards, scenario=reform)
         assumptions = ProjectionAssumptions.from_tree(reform)
         scope = None if facilities is None else facility_scope or default_scope(facilities)

@@ -27,6 +27,7 @@ from typing import Any
 from changzhu.domain.dates import read_written_date
 from changzhu.domain.lang import Lang
 from changzhu.domain.refusals import Refusal, RefusalCode, refusal
+from changzhu.domain.units import unit_word
 from changzhu.parameters.errors import ParameterError
 
 UNITS = (
@@ -132,6 +133,13 @@ def _req(raw: dict[str, Any], key: str, where: str) -> Any:
     return raw[key]
 
 
+def in_unit(unit: str) -> dict[str, str]:
+    """The refusal parameters that say a value's unit in words ("（单位：元）", " (in yuan)"; nothing for a plain
+    number): `in_unit_zh`, `in_unit_en`."""
+    zh, en = unit_word(unit, Lang.ZH), unit_word(unit, Lang.EN)
+    return {"in_unit_zh": f"（单位：{zh}）" if zh else "", "in_unit_en": f" (in {en})" if en else ""}
+
+
 def check_value(unit: str, value: Any, where: str) -> None:
     """A bool for a bool parameter, a finite number otherwise, not negative for counts, money and durations, and
     between 0 and 1 for a share (ratio: 5% is 0.05, so a "5" typed for 5% is refused, never saved as 500%)."""
@@ -140,9 +148,9 @@ def check_value(unit: str, value: Any, where: str) -> None:
             raise ParameterError(where, refusal(RefusalCode.PARAMETER_NOT_BOOL, value=repr(value)))
         return
     if isinstance(value, bool) or not isinstance(value, int | float) or value != value:
-        raise ParameterError(where, refusal(RefusalCode.PARAMETER_NOT_NUMBER, unit=unit, value=repr(value)))
+        raise ParameterError(where, refusal(RefusalCode.PARAMETER_NOT_NUMBER, value=repr(value), **in_unit(unit)))
     if value < 0 and unit in NON_NEGATIVE_UNITS:
-        raise ParameterError(where, refusal(RefusalCode.PARAMETER_NEGATIVE, unit=unit, value=repr(value)))
+        raise ParameterError(where, refusal(RefusalCode.PARAMETER_NEGATIVE, value=repr(value), **in_unit(unit)))
     if unit == "ratio" and not 0 <= value <= 1:
         raise ParameterError(where, refusal(RefusalCode.PARAMETER_SHARE_RANGE, value=repr(value)))
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 from datetime import date
 from pathlib import Path
@@ -70,11 +71,13 @@ class Scenario:
             result[ov.parameter] = replace(base, values=(*kept, new), jurisdiction=f"scenario:{self.name}")
         return result
 
-    def check(self, known: dict[str, str]) -> None:
+    def check(self, known: dict[str, str], names: Mapping[str, tuple[str, str]] | None = None) -> None:
         """Reject overrides of unknown parameters or with values of the wrong kind.
 
         `known`: every key a scenario may name, with its unit (the policy parameters and the parameter tree:
-        `changzhu.rules.catalog.PolicySet.parameter_units`, or `ParameterTree.units` alone).
+        `changzhu.rules.catalog.PolicySet.parameter_units`, or `ParameterTree.units` alone). `names`: their labels
+        (Chinese, English), as the reform builder shows them (`PolicySet.parameter_labels`): a refused value names
+        its parameter by its label in each language, by its key where it has none.
         """
         for ov in self.overrides:
             unit = known.get(ov.parameter)
@@ -84,11 +87,13 @@ class Scenario:
             try:
                 check_value(unit, ov.value, ov.parameter)
             except ParameterError as exc:
+                label_zh, label_en = (names or {}).get(ov.parameter) or (ov.parameter, ov.parameter)
                 raise ScenarioError(
                     refusal(
                         RefusalCode.SCENARIO_PARAMETER_VALUE,
                         scenario=self.name,
-                        parameter=exc.where,
+                        parameter_zh=label_zh,
+                        parameter_en=label_en,
                         why_zh=exc.reason.zh,
                         why_en=exc.why,
                     )

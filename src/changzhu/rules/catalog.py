@@ -79,6 +79,24 @@ class PolicySet:
         units.update((k, p.unit) for j in self.jurisdictions.values() for k, p in j.parameters.items())
         return units
 
+    def parameter_labels(self) -> dict[str, tuple[str, str]]:
+        """Every labelled parameter key's (Chinese, English) label, as the reform builder names it: the first label
+        given for the key, the policy files' by jurisdiction (national first), then the parameter tree's (a local
+        value without names of its own takes those given where the key is defined)."""
+        tree = parameter_tree()
+        every = [p for _, j in sorted(self.jurisdictions.items()) for p in j.parameters.values()]
+        every += [p for _, params in sorted(tree.by_jurisdiction.items()) for p in params.values()]
+        labels: dict[str, tuple[str, str]] = {}
+        for param in every:
+            if param.label_zh:
+                labels.setdefault(param.key, (param.label_zh, param.label_en))
+        return labels
+
+    def check_scenario(self, scenario: Scenario) -> None:
+        """`scenario`'s overrides name known parameters with values of their kind (ScenarioError otherwise, naming
+        a parameter by its label and a unit in words)."""
+        scenario.check(self.parameter_units(), self.parameter_labels())
+
 
 @dataclass(frozen=True)
 class ResolvedPolicy:

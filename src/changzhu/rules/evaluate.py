@@ -45,7 +45,7 @@ def prepare(
     )
     typed, places = validate_placing_regions(people, as_of=on, regions=regions.codes, extra=extra, codes=True)
     if scenario is not None:
-        scenario.check(policies.parameter_units())
+        policies.check_scenario(scenario)
     return build_frame(typed, on, policies, regions, places)
 
 

@@ -91,7 +91,7 @@ class CompiledRules:
 
     def __init__(self, frame: Frame, services: list[Service] | None = None, scenario: Scenario | None = None) -> None:
         if scenario is not None:
-            scenario.check(frame.policies.parameter_units())
+            frame.policies.check_scenario(scenario)
         self.frame = frame
         self.groups = chain_groups(frame, frame.policies, scenario)
         self.order = service_order([p for p, _ in self.groups], list(services) if services else list(Service))

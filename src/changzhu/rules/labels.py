@@ -7,6 +7,7 @@ from collections.abc import Mapping
 from typing import Protocol
 
 from changzhu.domain.person import CORE_CATEGORY_LABELS, CORE_LABELS_EN, CORE_LABELS_ZH, INSURANCE_MONTH_COLUMNS
+from changzhu.domain.units import unit_word
 from changzhu.rules.parents import PARENT_FACTS
 
 _CATEGORY_LABELS: dict[str, dict[str, tuple[str, str]]] = {
@@ -52,33 +53,11 @@ def variable_labels(variable: str) -> tuple[str, str]:
     return variable, variable.replace("_", " ")
 
 
-# The words of the units an amount in an explanation is in (a person column's, a declared input's or a parameter's,
-# changzhu.parameters.model.UNITS); a unit without one (ratio, coefficient, count, bool) is shown as a bare number,
-# a declared input's free-text unit not listed here as written.
-_UNIT_WORDS: dict[str, tuple[str, str]] = {
-    "yuan": ("元", "yuan"),
-    "yuan/month": ("元/月", "yuan a month"),
-    "yuan/year": ("元/年", "yuan a year"),
-    "months": ("个月", "months"),
-    "years": ("年", "years"),
-    "points": ("分", "points"),
-    "people": ("人", "people"),
-    "patents": ("项", "patents"),
-    "km": ("公里", "km"),
-    "square_metres": ("平方米", "m²"),
-    "per_thousand": ("‰", "‰"),
-    "ratio": ("", ""),
-    "coefficient": ("", ""),
-    "count": ("", ""),
-    "number": ("", ""),
-    "bool": ("", ""),
-}
-
-
 def amount_text(amount: float, unit: str, lang: str) -> str:
-    """An amount with its unit's word in Chinese (zh) or English (en): `5200 元/月`, `5200 yuan a month`."""
-    zh, en = _UNIT_WORDS.get(unit, (unit, unit))
-    word = zh if lang == "zh" else en
+    """An amount with its unit's word in Chinese (zh) or English (en): `5200 元/月`, `5200 yuan a month` (the words:
+    changzhu.domain.units; a unit without one, a ratio or a count, as a bare number; a declared input's free-text
+    unit not listed there as written)."""
+    word = unit_word(unit, lang)
     if not word:
         return f"{amount:g}"
     return f"{amount:g}{word}" if word == "‰" else f"{amount:g} {word}"

@@ -79,12 +79,7 @@ def parameter_nodes(on: date, lang: Lang = Lang.ZH) -> list[dict[str, Any]]:
     A local value without its own names takes the names given where the key is defined (national first)."""
     rules = sorted(policies_in_use().jurisdictions.items())
     tree = parameter_tree()
-    every = [p for _, j in rules for p in j.parameters.values()]
-    every += [p for _, params in sorted(tree.by_jurisdiction.items()) for p in params.values()]
-    labels: dict[str, tuple[str, str]] = {}
-    for param in every:
-        if param.label_zh:
-            labels.setdefault(param.key, (param.label_zh, param.label_en))
+    labels = policies_in_use().parameter_labels()
     nodes = [
         _node(param, code, "rule", on, labels, lang)
         for code, jurisdiction in rules

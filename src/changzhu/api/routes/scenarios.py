@@ -21,7 +21,7 @@ from changzhu.api.export import (
     list_page_as,
 )
 from changzhu.api.pagination import Page
-from changzhu.api.result_titles import titled
+from changzhu.api.result_titles import rounded, titled
 from changzhu.api.scenario_files import (
     all_scenarios,
     create_scenario,
@@ -158,6 +158,15 @@ def _results(request: Request, run_id: str) -> pl.DataFrame:
     return result_frame(row.result_parquet).with_columns(pl.lit(synthetic(sample)).alias(ESTIMATE_NOTE))
 
 
+def _for_people(frame: pl.DataFrame, fmt: ExportFormat, lang: Lang | None) -> pl.DataFrame:
+    """A run's results or bands as a CSV or XLSX file shows them: figures rounded to what they measure and, asked
+    with a language, named in it (result_titles); JSON and Parquet keep the figures as computed, with their codes."""
+    if fmt not in (ExportFormat.CSV, ExportFormat.XLSX):
+        return frame
+    frame = rounded(frame)
+    return frame if lang is None else titled(frame, lang)
+
+
 def _noted(frame: pl.DataFrame, results: pl.DataFrame) -> pl.DataFrame:
     """`frame`, made from a run's `results`, with their estimate note on every row."""
     return frame.with_columns(pl.lit(results[ESTIMATE_NOTE].first(), pl.String).alias(ESTIMATE_NOTE))
@@ -233,8 +242,7 @@ def results(
     regional = pl.col("dimension").is_in(list(REGIONAL_DIMENSIONS))
     regions = in_jurisdiction(frame.filter(regional), principal, "group")
     frame = pl.concat([frame.filter(~regional), regions])
-    if lang is not None and fmt in (ExportFormat.CSV, ExportFormat.XLSX):
-        frame = titled(frame, lang)
+    frame = _for_people(frame, fmt, lang)
     if whole and fmt != ExportFormat.JSON:
         return file_response(frame, fmt, f"run_{run_id}")
     return frame_page_as(frame, limit, offset, fmt, f"run_{run_id}")
@@ -253,14 +261,19 @@ def bands(
     limit: LimitQuery = 500,
     offset: OffsetQuery = 0,
     fmt: FormatQuery = ExportFormat.JSON,
+    lang: Annotated[
+        Lang | None, Query(description="with format=csv|xlsx: headers, units and bands in zh or en")
+    ] = None,
 ) -> Page[dict[str, Any]] | Response:
     """Households and persons whose yearly benefit value gains or loses (five bands, PolicyEngine-style), nationally
-    and by income decile: share of the group (with a 90% interval) and count (estimate and interval)."""
+    and by income decile: share of the group (with a 90% interval) and count (estimate and interval). A file is
+    rounded, and named in `lang` where asked, as the results' are."""
     require_analyst(principal)
     results = _results(request, run_id)
     frame = _noted(band_table(results), results)
     if year is not None:
         frame = frame.filter(pl.col("year") == year)
+    frame = _for_people(frame, fmt, lang)
     return frame_page_as(frame, limit, offset, fmt, f"run_{run_id}_bands")
 
 
