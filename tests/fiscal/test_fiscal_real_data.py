@@ -57,7 +57,8 @@ def test_a_bad_redemptions_file_is_refused_in_the_chosen_language(tmp_path: Path
     redemptions.write_text("issuing_region,providing_region\n410000,440000\n", encoding="utf-8")
     args = ("fiscal", "--out", str(tmp_path / "out"), "--redemptions", str(redemptions))
     chinese = run_changzhu(*args, lang="zh")
-    assert chinese.returncode == 1 and chinese.stderr.strip() == "错误：服务券兑付记录缺少列 amount_yuan", chinese.stderr
+    assert chinese.returncode == 1, chinese.stderr
+    assert chinese.stderr.strip() == "错误：服务券兑付记录缺少列 amount_yuan"
     english = run_changzhu(*args)
     assert english.returncode == 1 and english.stderr.strip() == "error: redemptions lack column(s) amount_yuan"
     assert not (tmp_path / "out" / "fiscal").exists()
