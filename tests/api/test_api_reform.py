@@ -118,6 +118,21 @@ def test_a_refused_value_names_its_parameter_and_unit_as_the_builder_shows_them(
     assert _ok(service.client.get("/api/v1/scenarios/dibao_negative", headers=nat), 404)
 
 
+def test_a_bad_unit_cost_setting_is_refused_in_the_asked_language(service: Service) -> None:
+    """A reform's `simulation.costs` that is not a mapping: a coded reason naming the posted file, in the language
+    the request asks for (it was the simulation's English message, uncoded); nothing saved."""
+    nat = service.as_("pl_nat")
+    text = EXAM.replace("exam_1y_2027", "bad_costs") + "  costs: 5\n"
+    for language, message in (
+        ("zh-CN", "scenario.yaml：simulation.costs 须为服务名称到年龄段列表的映射"),
+        ("en", "scenario.yaml: 'costs' must be a mapping of service name to a list of places"),
+    ):
+        headers = {**nat, "Accept-Language": language}
+        refused = _ok(service.client.post("/api/v1/scenarios", json={"yaml": text}, headers=headers), 400)
+        assert (refused["code"], refused["message"]) == ("simulation_costs_form", message), refused
+    assert _ok(service.client.get("/api/v1/scenarios/bad_costs", headers=nat), 404)
+
+
 def test_run_covers_the_effective_year_and_reports_groups_with_intervals(service: Service) -> None:
     nat = service.as_("pl_nat")
     _ok(service.client.post("/api/v1/scenarios", json={"yaml": EXAM}, headers=nat), 201)

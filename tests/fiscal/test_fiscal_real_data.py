@@ -48,3 +48,17 @@ def test_changzhu_fiscal_bad_fund_is_one_line(tmp_path: Path) -> None:
     assert "fund_yuan must not be negative" in result.stderr
     assert "Traceback" not in result.stderr
     assert not (tmp_path / "fiscal").exists()
+
+
+def test_a_bad_redemptions_file_is_refused_in_the_chosen_language(tmp_path: Path) -> None:
+    """A redemptions file without its amount column: the one error line is a coded reason, in Chinese under
+    CHANGZHU_LANG=zh and in English under CHANGZHU_LANG=en (docs/api.md, "Errors")."""
+    redemptions = tmp_path / "redemptions.csv"
+    redemptions.write_text("issuing_region,providing_region\n410000,440000\n", encoding="utf-8")
+    args = ("fiscal", "--out", str(tmp_path / "out"), "--redemptions", str(redemptions))
+    chinese = run_changzhu(*args, lang="zh")
+    assert chinese.returncode == 1, chinese.stderr
+    assert chinese.stderr.strip() == "错误：服务券兑付记录缺少列 amount_yuan"
+    english = run_changzhu(*args)
+    assert english.returncode == 1 and english.stderr.strip() == "error: redemptions lack column(s) amount_yuan"
+    assert not (tmp_path / "out" / "fiscal").exists()

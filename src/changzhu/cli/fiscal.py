@@ -26,6 +26,7 @@ def fiscal(
     """Money and land follow people (人地钱挂钩): transfers, LP allocation, cost sharing, compensation, clearing."""
     import polars as pl
 
+    from changzhu.domain.refusals import RefusalCode, refusal
     from changzhu.fiscal.errors import FiscalError
     from changzhu.fiscal.parameters import fiscal_parameters, scheme_by_id
     from changzhu.jobs.fiscal import clear_redemptions_file, run_fiscal
@@ -37,7 +38,7 @@ def fiscal(
         try:
             when = date.fromisoformat(on) if on else None
         except ValueError as exc:
-            raise FiscalError(f"--on {on!r} is not a date (YYYY-MM-DD)") from exc
+            raise FiscalError(refusal(RefusalCode.FISCAL_OPTION_NOT_A_DATE, option="--on", value=repr(on))) from exc
         params = fiscal_parameters(when)
     if fund_yuan is not None:
         params = params.with_fund(fund_yuan)

@@ -445,6 +445,51 @@ class RefusalCode(StrEnum):
     # the list of fiscal schemes, fiscal_parameters.yaml (fiscal/parameters.py), placed in its file
     FISCAL_SCHEMES_LIST = "fiscal_schemes_list"
     FISCAL_SCHEME_TWICE = "fiscal_scheme_twice"
+    # a fiscal run's input (cli/fiscal.py, jobs/fiscal.py, fiscal/clearing.py) and an allocation with no solution
+    # (fiscal/allocation.py)
+    FISCAL_OPTION_NOT_A_DATE = "fiscal_option_not_a_date"
+    FISCAL_GAPS_UNAVAILABLE = "fiscal_gaps_unavailable"
+    FISCAL_FILE_NOT_FOUND = "fiscal_file_not_found"
+    FISCAL_REDEMPTIONS_UNREADABLE = "fiscal_redemptions_unreadable"
+    FISCAL_REDEMPTIONS_COLUMNS = "fiscal_redemptions_columns"
+    FISCAL_REDEMPTIONS_NOT_NUMERIC = "fiscal_redemptions_not_numeric"
+    FISCAL_REDEMPTIONS_EMPTY = "fiscal_redemptions_empty"
+    FISCAL_REDEMPTIONS_AMOUNT = "fiscal_redemptions_amount"
+    FISCAL_FLOORS_EXCEED_FUND = "fiscal_floors_exceed_fund"
+    FISCAL_EQUITY_BINDS = "fiscal_equity_binds"
+    FISCAL_FLOORS_BIND = "fiscal_floors_bind"
+    FISCAL_FLOORS_AND_EQUITY_BIND = "fiscal_floors_and_equity_bind"
+    # a simulation's scenario files, unit costs, declared-input defaults, population parameters and stored population
+    # (simulation/spec.py, costs.py, evaluators.py, declared.py, attribute_parameters.py, store.py, run.py)
+    SIMULATION_NO_FILES = "simulation_no_files"
+    SIMULATION_FILE_NOT_FOUND = "simulation_file_not_found"
+    SIMULATION_FILE_UNREADABLE = "simulation_file_unreadable"
+    SIMULATION_NOT_YAML = "simulation_not_yaml"
+    SIMULATION_UNIT_COST = "simulation_unit_cost"
+    SIMULATION_COSTS_FORM = "simulation_costs_form"
+    SIMULATION_COST_PLACES = "simulation_cost_places"
+    SIMULATION_COST_PLACE_FORM = "simulation_cost_place_form"
+    SIMULATION_COST_PLACE_MISSING = "simulation_cost_place_missing"
+    SIMULATION_COST_PLACE_NUMBERS = "simulation_cost_place_numbers"
+    SIMULATION_COST_PLACE_RANGE = "simulation_cost_place_range"
+    SIMULATION_UNKNOWN_SERVICE = "simulation_unknown_service"
+    SIMULATION_INPUT_NOT_DECLARED = "simulation_input_not_declared"
+    SIMULATION_INPUT_DEFAULTS = "simulation_input_defaults"
+    SIMULATION_INPUT_WHOLE = "simulation_input_whole"
+    SIMULATION_INPUT_SHARE = "simulation_input_share"
+    SIMULATION_INPUT_SHARE_EACH = "simulation_input_share_each"
+    SIMULATION_INPUT_SHARES_SUM = "simulation_input_shares_sum"
+    SIMULATION_INPUT_DATES_DEFAULT = "simulation_input_dates_default"
+    SIMULATION_INPUT_NO_DEFAULT = "simulation_input_no_default"
+    SIMULATION_INPUT_DEFAULT_FORM = "simulation_input_default_form"
+    SIMULATION_POPULATION_PARAMETER = "simulation_population_parameter"
+    SIMULATION_SHARES_SUM = "simulation_shares_sum"
+    SIMULATION_NO_MANIFEST = "simulation_no_manifest"
+    SIMULATION_MANIFEST_INVALID = "simulation_manifest_invalid"
+    SIMULATION_CHUNK_MISSING = "simulation_chunk_missing"
+    SIMULATION_CHUNK_UNKNOWN_CITY = "simulation_chunk_unknown_city"
+    SIMULATION_POPULATION_FIXED = "simulation_population_fixed"
+    SIMULATION_POPULATION_DIFFERS = "simulation_population_differs"
 
 
 _DATE_FORMS_ZH = "2026-06-01、2026/6/1、2026.6.1、20260601 或 2026年6月1日"
@@ -1517,6 +1562,153 @@ TEMPLATES: dict[RefusalCode, tuple[str, str]] = {
     ),
     RefusalCode.FISCAL_SCHEMES_LIST: ("须列出至少一个财政方案", "'schemes' must be a non-empty list"),
     RefusalCode.FISCAL_SCHEME_TWICE: ("财政方案 {scheme_id} 出现了两次", "scheme id {scheme_id} appears twice"),
+    RefusalCode.FISCAL_OPTION_NOT_A_DATE: (
+        "{option} 的值 {value} 不是日期（YYYY-MM-DD）",
+        "{option} {value} is not a date (YYYY-MM-DD)",
+    ),
+    RefusalCode.FISCAL_GAPS_UNAVAILABLE: (
+        "无法计算规划缺口（{module}）：{detail}",
+        "the planning gaps ({module}) are not available: {detail}",
+    ),
+    RefusalCode.FISCAL_FILE_NOT_FOUND: ("{file}：文件不存在", "{file}: file not found"),
+    RefusalCode.FISCAL_REDEMPTIONS_UNREADABLE: (
+        "{file}：无法读取服务券兑付记录（{detail}）",
+        "{file}: cannot read redemptions ({detail})",
+    ),
+    RefusalCode.FISCAL_REDEMPTIONS_COLUMNS: ("服务券兑付记录缺少列 {columns}", "redemptions lack column(s) {columns}"),
+    RefusalCode.FISCAL_REDEMPTIONS_NOT_NUMERIC: (
+        "服务券兑付记录的 {column} 列须为数值，实为 {dtype}",
+        "redemptions.{column} must be numeric, got {dtype}",
+    ),
+    RefusalCode.FISCAL_REDEMPTIONS_EMPTY: (
+        "服务券兑付记录第 {row} 行：{column} 为空",
+        "redemptions row {row}: {column} is empty",
+    ),
+    RefusalCode.FISCAL_REDEMPTIONS_AMOUNT: (
+        "服务券兑付记录第 {row} 行：{column} 为 {value}，须为非负数",
+        "redemptions row {row}: {column} {value} must be a non-negative number",
+    ),
+    RefusalCode.FISCAL_FLOORS_EXCEED_FUND: (
+        "保底额无法满足：各地区保底额合计 {floors} 元，超过资金 {fund} 元（{setting} = 每位常住人口 {floor} 元）",
+        "the floors bind: they add up to {floors} yuan, more than the fund of {fund} yuan ({setting} = {floor} yuan"
+        " per resident)",
+    ),
+    RefusalCode.FISCAL_EQUITY_BINDS: (
+        "均衡约束无法满足：{fund} 元资金在满足各地区保底额的同时，"
+        "无法使人均分配的最高值不超过最低值的 {ratio} 倍（{setting}）",
+        "the equity constraint binds: no allocation of {fund} yuan meets every floor while keeping the highest"
+        " allocation per resident within {ratio} × the lowest ({setting})",
+    ),
+    RefusalCode.FISCAL_FLOORS_BIND: (
+        "保底额无法满足：资金不足以满足各地区的保底额（{setting}）",
+        "the floors bind: they cannot all be met with the fund ({setting})",
+    ),
+    RefusalCode.FISCAL_FLOORS_AND_EQUITY_BIND: (
+        "保底额约束和均衡约束各自都无法满足：请放宽其中之一",
+        "the floors and the equity constraint each bind; relax either",
+    ),
+    RefusalCode.SIMULATION_NO_FILES: ("请至少给出一个改革情景文件", "give at least one scenario file"),
+    RefusalCode.SIMULATION_FILE_NOT_FOUND: ("{file}：找不到改革情景文件", "{file}: scenario file not found"),
+    RefusalCode.SIMULATION_FILE_UNREADABLE: (
+        "{file}：无法读取改革情景文件（{detail}）",
+        "{file}: cannot read the scenario file ({detail})",
+    ),
+    RefusalCode.SIMULATION_NOT_YAML: ("{file}：不是有效的 YAML（{detail}）", "{file}: not valid YAML ({detail})"),
+    RefusalCode.SIMULATION_UNIT_COST: ("{service} 的单位成本：{why_zh}", "unit cost of {service}: {why_en}"),
+    RefusalCode.SIMULATION_COSTS_FORM: (
+        "{file}：simulation.costs 须为服务名称到年龄段列表的映射",
+        "{file}: 'costs' must be a mapping of service name to a list of places",
+    ),
+    RefusalCode.SIMULATION_COST_PLACES: (
+        "{file}：simulation.costs 中的 {service} 须为非空的年龄段列表",
+        "{file}: costs.{service} must be a non-empty list of places",
+    ),
+    RefusalCode.SIMULATION_COST_PLACE_FORM: (
+        "{file}：simulation.costs 中 {service} 的第 {index} 项（从 0 起）须为映射",
+        "{file}: costs.{service}[{index}] must be a mapping",
+    ),
+    RefusalCode.SIMULATION_COST_PLACE_MISSING: (
+        "{file}：simulation.costs 中 {service} 的第 {index} 项（从 0 起）缺少 {key}",
+        "{file}: costs.{service}[{index}] lacks {key}",
+    ),
+    RefusalCode.SIMULATION_COST_PLACE_NUMBERS: (
+        "{file}：simulation.costs 中 {service} 的第 {index} 项（从 0 起）：{fields} 须为整数",
+        "{file}: costs.{service}[{index}]: {fields} must be whole numbers",
+    ),
+    RefusalCode.SIMULATION_COST_PLACE_RANGE: (
+        "{file}：simulation.costs 中 {service} 的第 {index} 项（从 0 起）须满足 {rule}",
+        "{file}: costs.{service}[{index}]: need {rule}",
+    ),
+    RefusalCode.SIMULATION_UNKNOWN_SERVICE: (
+        "未知的服务 {service}；可选：{known}",
+        "unknown service {service}; known: {known}",
+    ),
+    RefusalCode.SIMULATION_INPUT_NOT_DECLARED: (
+        "{key}：{name} 不是任何地区声明的输入项",
+        "{key}: {name} is not an input a jurisdiction declares",
+    ),
+    RefusalCode.SIMULATION_INPUT_DEFAULTS: ("声明输入项的默认值：{why_zh}", "declared-input defaults: {why_en}"),
+    RefusalCode.SIMULATION_INPUT_WHOLE: (
+        "{key}：{type} 类型的输入项须取整数",
+        "{key}: a {type} input takes a whole number",
+    ),
+    RefusalCode.SIMULATION_INPUT_SHARE: (
+        "{key}：比例须在 0 到 1 之间，实为 {share}",
+        "{key}: a share is between 0 and 1, got {share}",
+    ),
+    RefusalCode.SIMULATION_INPUT_SHARE_EACH: (
+        "{key}：须为 {codes} 每一类给出比例",
+        "{key}: give a share for each of {codes}",
+    ),
+    RefusalCode.SIMULATION_INPUT_SHARES_SUM: (
+        "{key}：各比例须为非负数且合计为 1",
+        "{key}: shares must be non-negative and sum to one",
+    ),
+    RefusalCode.SIMULATION_INPUT_DATES_DEFAULT: (
+        "{key}：日期列表类输入项的默认值为 0（任何人都没有发生）",
+        "{key}: a dates input's default is 0 (no occurrence for anyone)",
+    ),
+    RefusalCode.SIMULATION_INPUT_NO_DEFAULT: (
+        "{key}：{type} 类型的输入项没有默认值，保持未知",
+        "{key}: a {type} input has no default; it stays unknown",
+    ),
+    RefusalCode.SIMULATION_INPUT_DEFAULT_FORM: (
+        "{key}：{type} 类型输入项的默认值须写作 {expected}",
+        "{key}: the default of a {type} input is given as {expected}",
+    ),
+    RefusalCode.SIMULATION_POPULATION_PARAMETER: ("合成人口：{why_zh}", "synthetic population: {why_en}"),
+    RefusalCode.SIMULATION_SHARES_SUM: (
+        "{prefix}.* 各比例合计为 {total}，不等于 1：请同时调整另一个比例",
+        "the shares {prefix}.* sum to {total}, not 1; change another share too",
+    ),
+    RefusalCode.SIMULATION_NO_MANIFEST: (
+        "{directory}：没有 {manifest}；请先写出合成人口（{command}）",
+        "{directory}: no {manifest}; write the population first ({command})",
+    ),
+    RefusalCode.SIMULATION_MANIFEST_INVALID: (
+        "{file}：不是合成人口的清单文件（{detail}）",
+        "{file}: not a population manifest ({detail})",
+    ),
+    RefusalCode.SIMULATION_CHUNK_MISSING: (
+        "{file}：第 {index} 块的文件 {part} 不存在",
+        "{file}: chunk {index} file {part} is missing",
+    ),
+    RefusalCode.SIMULATION_CHUNK_UNKNOWN_CITY: (
+        "{file}：第 {index} 块含有未知的城市代码 {code}",
+        "{file}: chunk {index} has unknown city code {code}",
+    ),
+    RefusalCode.SIMULATION_POPULATION_FIXED: (
+        "{directory} 中的合成人口按参数树的人口属性参数抽取；"
+        "改变这些参数（simulation.share.* 等）的情景须在为其生成的人口上运行，不能使用 {option}",
+        "{directory} was drawn with the tree's attribute parameters; a scenario that changes them (simulation.share.*,"
+        " ...) runs on a population generated for it, without {option}",
+    ),
+    RefusalCode.SIMULATION_POPULATION_DIFFERS: (
+        "{directory} 中的合成人口为抽样比例 {fraction}、随机种子 {seed}、日期 {as_of}、每块 {block} 人；本次运行要求"
+        " {plan_fraction}、{plan_seed}、{plan_as_of}、{plan_block}",
+        "{directory} holds sample {fraction}, seed {seed}, date {as_of}, block size {block}; the plan asks for"
+        " {plan_fraction}, {plan_seed}, {plan_as_of}, {plan_block}",
+    ),
 }
 PLACE = "place"  # the format spec of a region code shown with its name: {region:place}
 ROLE = "role"  # the format spec of a role shown by its name: {role:role}

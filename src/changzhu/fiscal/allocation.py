@@ -22,6 +22,7 @@ import numpy as np
 import polars as pl
 
 from changzhu.domain.population import PopulationBasis
+from changzhu.domain.refusals import Refusal, RefusalCode, refusal
 from changzhu.fiscal.apportion import apportion
 from changzhu.fiscal.errors import FiscalError, InfeasibleAllocationError
 from changzhu.fiscal.parameters import AllocationParameters
@@ -44,6 +45,7 @@ BASES = (PopulationBasis.LOCAL_HUKOU_RESIDENT.value, PopulationBasis.RESIDENT.va
 GENERAL_GRANT = "general_grant"
 GENERAL_GRANT_COST = 1e-6
 HIGHS_INFEASIBLE = 2
+FLOOR_SETTING = "allocation.floor_yuan_per_resident"  # the scheme's key a floor error names
 
 
 @dataclass(frozen=True)
@@ -153,20 +155,18 @@ def _solve(problem: _Problem, keep: np.ndarray) -> Any:
     )
 
 
-def _diagnose(problem: _Problem, fund_yuan: int, ratio: float) -> str:
+def _diagnose(problem: _Problem, fund_yuan: int, ratio: float) -> Refusal:
     rows = problem.b_ub.size
     without_equity = np.ones(rows, dtype=bool)
     without_equity[problem.equity_rows] = False
     without_floors = np.ones(rows, dtype=bool)
     without_floors[problem.floor_rows] = False
     if _solve(problem, without_equity).status != HIGHS_INFEASIBLE:
-        return (
-            f"the equity constraint binds: no allocation of {fund_yuan:,} yuan meets every floor while keeping "
-            f"the highest allocation per resident within {ratio:g} × the lowest (allocation.max_min_per_capita_ratio)"
-        )
+        setting = "allocation.max_min_per_capita_ratio"
+        return refusal(RefusalCode.FISCAL_EQUITY_BINDS, fund=f"{fund_yuan:,}", ratio=f"{ratio:g}", setting=setting)
     if _solve(problem, without_floors).status != HIGHS_INFEASIBLE:
-        return "the floors bind: they cannot all be met with the fund (allocation.floor_yuan_per_resident)"
-    return "the floors and the equity constraint each bind; relax either"
+        return refusal(RefusalCode.FISCAL_FLOORS_BIND, setting=FLOOR_SETTING)
+    return refusal(RefusalCode.FISCAL_FLOORS_AND_EQUITY_BIND)
 
 
 def allocate_budget(
@@ -183,7 +183,7 @@ def allocate_budget(
     floor of params.floor_yuan_per_resident × residents.
     """
     if fund_yuan < 0:
-        raise FiscalError(f"the fund must not be negative, got {fund_yuan:,} yuan")
+        raise FiscalError(refusal(RefusalCode.FISCAL_FUND_NEGATIVE, where="fund_yuan", value=f"{fund_yuan:,}"))
     cells = check_gaps(gaps).sort("region_code", "service")
     codes = cells["region_code"].unique(maintain_order=True).to_list()
     resident = _population(populations, codes)
@@ -196,8 +196,13 @@ def allocate_budget(
             raise FiscalError(f"floor of region {codes[int(np.flatnonzero(floors < 0)[0])]} is negative")
     if floors.sum() > fund_yuan:
         raise InfeasibleAllocationError(
-            f"the floors bind: they add up to {floors.sum():,.0f} yuan, more than the fund of {fund_yuan:,} yuan "
-            f"(allocation.floor_yuan_per_resident = {params.floor_yuan_per_resident:g} yuan per resident)"
+            refusal(
+                RefusalCode.FISCAL_FLOORS_EXCEED_FUND,
+                floors=f"{floors.sum():,.0f}",
+                fund=f"{fund_yuan:,}",
+                setting=FLOOR_SETTING,
+                floor=f"{params.floor_yuan_per_resident:g}",
+            )
         )
     if fund_yuan == 0:
         return _result(cells, codes, resident, np.zeros(cells.height + len(codes)), params)

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import polars as pl
 
+from changzhu.domain.refusals import RefusalCode, refusal
 from changzhu.fiscal.errors import FiscalError
 
 REDEMPTION_COLUMNS = ("issuing_region", "providing_region", "amount_yuan")
@@ -26,20 +27,20 @@ def check_redemptions(redemptions: pl.DataFrame) -> pl.DataFrame:
     """Cross-region redemptions as (payer, payee, fen); raises naming the row and column of bad input."""
     missing = [c for c in REDEMPTION_COLUMNS if c not in redemptions.columns]
     if missing:
-        raise FiscalError(f"redemptions lack column(s) {', '.join(missing)}")
+        raise FiscalError(refusal(RefusalCode.FISCAL_REDEMPTIONS_COLUMNS, columns=", ".join(missing)))
     if not redemptions["amount_yuan"].dtype.is_numeric():
-        raise FiscalError(f"redemptions.amount_yuan must be numeric, got {redemptions['amount_yuan'].dtype}")
+        dtype = str(redemptions["amount_yuan"].dtype)
+        raise FiscalError(refusal(RefusalCode.FISCAL_REDEMPTIONS_NOT_NUMERIC, column="amount_yuan", dtype=dtype))
     for column in ("issuing_region", "providing_region"):
         bad = (redemptions[column].is_null() | (redemptions[column].cast(pl.String).str.strip_chars() == "")).arg_true()
         if bad.len():
-            raise FiscalError(f"redemptions row {int(bad[0])}: {column} is empty")
+            raise FiscalError(refusal(RefusalCode.FISCAL_REDEMPTIONS_EMPTY, row=int(bad[0]), column=column))
     amount = redemptions["amount_yuan"].cast(pl.Float64)
     bad = (amount.is_null() | amount.is_nan() | amount.is_infinite() | (amount < 0)).arg_true()
     if bad.len():
         row = int(bad[0])
-        raise FiscalError(
-            f"redemptions row {row}: amount_yuan {redemptions['amount_yuan'][row]!r} must be a non-negative number"
-        )
+        value = repr(redemptions["amount_yuan"][row])
+        raise FiscalError(refusal(RefusalCode.FISCAL_REDEMPTIONS_AMOUNT, row=row, column="amount_yuan", value=value))
     return redemptions.select(
         pl.col("issuing_region").cast(pl.String).alias("payer"),
         pl.col("providing_region").cast(pl.String).alias("payee"),

@@ -6,6 +6,7 @@ from pathlib import Path
 
 import polars as pl
 
+from changzhu.domain.refusals import RefusalCode, refusal
 from changzhu.fiscal.errors import FiscalError
 from changzhu.fiscal.parameters import FiscalParameters
 from changzhu.report.lang import Lang, money, pick
@@ -15,19 +16,21 @@ def _gaps() -> pl.DataFrame:
     try:
         from changzhu.planning.gaps import compute_gaps
     except ImportError as exc:
-        raise FiscalError(f"the planning gaps (changzhu.planning.gaps.compute_gaps) are not available: {exc}") from exc
+        module = "changzhu.planning.gaps.compute_gaps"
+        raise FiscalError(refusal(RefusalCode.FISCAL_GAPS_UNAVAILABLE, module=module, detail=str(exc))) from exc
     return compute_gaps(level="province")
 
 
 def _read_redemptions(path: Path) -> pl.DataFrame:
     if not path.is_file():
-        raise FiscalError(f"{path}: file not found")
+        raise FiscalError(refusal(RefusalCode.FISCAL_FILE_NOT_FOUND, file=str(path)))
     try:
         if path.suffix == ".parquet":
             return pl.read_parquet(path)
         return pl.read_csv(path, schema_overrides={"issuing_region": pl.String, "providing_region": pl.String})
     except (pl.exceptions.PolarsError, OSError) as exc:
-        raise FiscalError(f"{path}: cannot read redemptions ({str(exc).splitlines()[0]})") from exc
+        detail = str(exc).splitlines()[0]
+        raise FiscalError(refusal(RefusalCode.FISCAL_REDEMPTIONS_UNREADABLE, file=str(path), detail=detail)) from exc
 
 
 def clear_redemptions_file(path: Path, out_dir: Path) -> dict[str, pl.DataFrame]:

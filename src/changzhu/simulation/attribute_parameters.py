@@ -14,8 +14,9 @@ from functools import cache
 import numpy as np
 
 from changzhu.domain.person import EDUCATION_LEVELS, HOUSING_TENURES, TITLE_LEVELS
+from changzhu.domain.refusals import RefusalCode, refusal
 from changzhu.parameters import ParameterError, Scenario, parameter_tree
-from changzhu.simulation.errors import SimulationError
+from changzhu.simulation.errors import SimulationError, because_of
 from changzhu.simulation.income import Dagum, fit_dagum
 from changzhu.simulation.ipf import FloatArray
 from changzhu.simulation.marginals import HUKOU_STATUSES
@@ -65,13 +66,13 @@ class _Reader:
         try:
             return float(self.tree.value(key, CENSUS_DATE, scenario=self.scenario).value)
         except ParameterError as exc:
-            raise SimulationError(f"synthetic population: {exc}") from exc
+            raise SimulationError(because_of(RefusalCode.SIMULATION_POPULATION_PARAMETER, exc)) from exc
 
     def shares(self, prefix: str, names: tuple[str, ...] | list[str]) -> FloatArray:
         """One row of shares (`prefix.<name>` for each name), which must sum to one."""
         row = np.array([self.number(f"{prefix}.{name}") for name in names], dtype=np.float64)
         if abs(float(row.sum()) - 1.0) > SUM_TOLERANCE:
-            raise SimulationError(f"the shares {prefix}.* sum to {row.sum():.6f}, not 1; change another share too")
+            raise SimulationError(refusal(RefusalCode.SIMULATION_SHARES_SUM, prefix=prefix, total=f"{row.sum():.6f}"))
         return row
 
     def grid(self, prefix: str, rows: tuple[str, ...], cols: tuple[str, ...]) -> FloatArray:

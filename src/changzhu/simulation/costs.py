@@ -11,8 +11,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 
+from changzhu.domain.refusals import RefusalCode, refusal
 from changzhu.parameters import ParameterError, Scenario, parameter_tree
-from changzhu.simulation.errors import SimulationError
+from changzhu.simulation.errors import SimulationError, because_of
 
 
 @dataclass(frozen=True)
@@ -55,7 +56,7 @@ def default_costs(on: date, scenario: Scenario | None = None) -> dict[str, Servi
             try:
                 dated = tree.value(key, on, scenario=scenario)
             except ParameterError as exc:
-                raise SimulationError(f"unit cost of {service}: {exc}") from exc
+                raise SimulationError(because_of(RefusalCode.SIMULATION_UNIT_COST, exc, service=service)) from exc
             parsed.append(PlaceCost(age_min, age_max, int(dated.value), dated.source, dated.source_en))
         out[service] = ServiceCost(service, tuple(parsed))
     return out
@@ -66,25 +67,30 @@ def parse_costs(raw: object, where: str) -> dict[str, ServiceCost]:
     if raw is None:
         return {}
     if not isinstance(raw, dict):
-        raise SimulationError(f"{where}: 'costs' must be a mapping of service name to a list of places")
+        raise SimulationError(refusal(RefusalCode.SIMULATION_COSTS_FORM, file=where))
     out: dict[str, ServiceCost] = {}
     for service, places in raw.items():
         if not isinstance(places, list) or not places:
-            raise SimulationError(f"{where}: costs.{service} must be a non-empty list of places")
+            raise SimulationError(refusal(RefusalCode.SIMULATION_COST_PLACES, file=where, service=str(service)))
         parsed = []
         for i, place in enumerate(places):
-            label = f"{where}: costs.{service}[{i}]"
+            entry = {"file": where, "service": str(service), "index": str(i)}
             if not isinstance(place, dict):
-                raise SimulationError(f"{label} must be a mapping")
+                raise SimulationError(refusal(RefusalCode.SIMULATION_COST_PLACE_FORM, **entry))
             try:
                 age_min, age_max = int(place["age_min"]), int(place["age_max"])
                 yuan = int(place["yuan_per_year"])
             except KeyError as exc:
-                raise SimulationError(f"{label} lacks {exc.args[0]!r}") from exc
+                missing = repr(exc.args[0])
+                raise SimulationError(refusal(RefusalCode.SIMULATION_COST_PLACE_MISSING, key=missing, **entry)) from exc
             except (TypeError, ValueError) as exc:
-                raise SimulationError(f"{label}: age_min, age_max and yuan_per_year must be whole numbers") from exc
+                fields = "age_min, age_max, yuan_per_year"
+                raise SimulationError(
+                    refusal(RefusalCode.SIMULATION_COST_PLACE_NUMBERS, fields=fields, **entry)
+                ) from exc
             if age_min < 0 or age_max < age_min or yuan < 0:
-                raise SimulationError(f"{label}: need 0 <= age_min <= age_max and yuan_per_year >= 0")
+                rule = "0 <= age_min <= age_max, yuan_per_year >= 0"
+                raise SimulationError(refusal(RefusalCode.SIMULATION_COST_PLACE_RANGE, rule=rule, **entry))
             given = ("改革情景文件给出", "given in the scenario file")
             source, source_en = (str(place["source"]), "") if "source" in place else given
             parsed.append(PlaceCost(age_min, age_max, yuan, source, source_en))

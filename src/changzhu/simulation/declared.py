@@ -16,9 +16,10 @@ from datetime import date
 import numpy as np
 import polars as pl
 
+from changzhu.domain.refusals import RefusalCode, refusal
 from changzhu.parameters import ParameterError, ParameterTree, Scenario
 from changzhu.rules.inputs import InputSpec
-from changzhu.simulation.errors import SimulationError
+from changzhu.simulation.errors import SimulationError, because_of
 
 PREFIX = "simulation.input."
 SUM_TOLERANCE = 1e-9
@@ -62,14 +63,14 @@ def input_defaults(
     for key in keys:
         name = key.removeprefix(PREFIX).split(".", 1)[0]
         if name not in inputs:
-            raise SimulationError(f"{key}: {name!r} is not an input a jurisdiction declares")
+            raise SimulationError(refusal(RefusalCode.SIMULATION_INPUT_NOT_DECLARED, key=key, name=repr(name)))
         by_input.setdefault(name, []).append(key.removeprefix(PREFIX + name + "."))
 
     def number(key: str) -> float:
         try:
             return float(tree.value(PREFIX + key, on, scenario=scenario).value)
         except ParameterError as exc:
-            raise SimulationError(f"declared-input defaults: {exc}") from exc
+            raise SimulationError(because_of(RefusalCode.SIMULATION_INPUT_DEFAULTS, exc)) from exc
 
     out = []
     for name in sorted(by_input):
@@ -77,31 +78,39 @@ def input_defaults(
         if spec.type in CONSTANT_TYPES and parts == ["value"]:
             value = number(f"{name}.value")
             if spec.type != "number" and value != int(value):
-                raise SimulationError(f"{PREFIX}{name}.value: a {spec.type} input takes a whole number")
+                whole = refusal(RefusalCode.SIMULATION_INPUT_WHOLE, key=f"{PREFIX}{name}.value", type=spec.type)
+                raise SimulationError(whole)
             out.append(InputDefault(name, spec.type, value))
         elif spec.type == "bool" and parts == ["share_true"]:
             share = number(f"{name}.share_true")
             if not 0.0 <= share <= 1.0:
-                raise SimulationError(f"{PREFIX}{name}.share_true: a share is between 0 and 1, got {share}")
+                key = f"{PREFIX}{name}.share_true"
+                raise SimulationError(refusal(RefusalCode.SIMULATION_INPUT_SHARE, key=key, share=str(share)))
             out.append(InputDefault(name, "bool", share))
         elif spec.type == "category" and all(p.startswith("share.") for p in parts):
             codes = tuple(c.code for c in spec.categories)
             given = sorted(p.removeprefix("share.") for p in parts)
             if given != sorted(codes):
-                raise SimulationError(f"{PREFIX}{name}.share.*: give a share for each of {list(codes)}")
+                key = f"{PREFIX}{name}.share.*"
+                raise SimulationError(refusal(RefusalCode.SIMULATION_INPUT_SHARE_EACH, key=key, codes=str(list(codes))))
             shares = tuple(number(f"{name}.share.{c}") for c in codes)
             if abs(sum(shares) - 1.0) > SUM_TOLERANCE or min(shares) < 0:
-                raise SimulationError(f"{PREFIX}{name}.share.*: shares must be non-negative and sum to one")
+                raise SimulationError(refusal(RefusalCode.SIMULATION_INPUT_SHARES_SUM, key=f"{PREFIX}{name}.share.*"))
             out.append(InputDefault(name, "category", codes=codes, shares=shares))
         elif spec.type == "dates" and parts == ["value"]:
             if number(f"{name}.value") != 0:
-                raise SimulationError(f"{PREFIX}{name}.value: a dates input's default is 0 (no occurrence for anyone)")
+                raise SimulationError(refusal(RefusalCode.SIMULATION_INPUT_DATES_DEFAULT, key=f"{PREFIX}{name}.value"))
             out.append(InputDefault(name, "dates", 0.0))
         elif spec.type in ("date", "categories"):
-            raise SimulationError(f"{PREFIX}{name}: a {spec.type} input has no default; it stays unknown")
+            raise SimulationError(
+                refusal(RefusalCode.SIMULATION_INPUT_NO_DEFAULT, key=f"{PREFIX}{name}", type=spec.type)
+            )
         else:
-            expected = {"bool": "share_true", "category": "share.<code> for each category"}.get(spec.type, "value")
-            raise SimulationError(f"{PREFIX}{name}: the default of a {spec.type} input is given as {expected}")
+            expected = {"bool": "share_true", "category": "share.<code>"}.get(spec.type, "value")
+            form = refusal(
+                RefusalCode.SIMULATION_INPUT_DEFAULT_FORM, key=f"{PREFIX}{name}", type=spec.type, expected=expected
+            )
+            raise SimulationError(form)
     return tuple(out)
 
 

@@ -13,6 +13,7 @@ from typing import Any
 
 import polars as pl
 
+from changzhu.domain.refusals import RefusalCode, refusal
 from changzhu.domain.services import Service
 from changzhu.rules.evaluate import evaluate
 from changzhu.rules.scenario import Scenario, load_scenario
@@ -47,7 +48,10 @@ def rules_evaluator(services: tuple[str, ...] = ()) -> RulesEvaluator:
     known = {s.value: s for s in Service}
     unknown = [s for s in services if s not in known]
     if unknown:
-        raise SimulationError(f"unknown service {unknown[0]!r}; known: {', '.join(sorted(known))}")
+        known_names = ", ".join(sorted(known))
+        raise SimulationError(
+            refusal(RefusalCode.SIMULATION_UNKNOWN_SERVICE, service=repr(unknown[0]), known=known_names)
+        )
     return RulesEvaluator(tuple(known[s] for s in services))
 
 

@@ -7,6 +7,7 @@ from pathlib import Path
 
 import polars as pl
 
+from changzhu.domain.refusals import RefusalCode, refusal
 from changzhu.simulation.aggregate import by_province, estimates
 from changzhu.simulation.engine import (
     DEFAULT_CHUNK_PERSONS,
@@ -72,18 +73,21 @@ def simulate(
         chunks = plan_chunks(model, plan, chunk_persons)
     else:
         if plan.population is not None:
-            raise SimulationError(
-                f"{population_dir} was drawn with the tree's attribute parameters; a scenario that changes them "
-                "(simulation.share.*, ...) runs on a population generated for it, without --population"
+            fixed = refusal(
+                RefusalCode.SIMULATION_POPULATION_FIXED, directory=str(population_dir), option="--population"
             )
+            raise SimulationError(fixed)
         stored = read_manifest(population_dir, model.codes)
         made = (stored.fraction, stored.seed, stored.as_of, stored.block_persons)
-        if made != (plan.fraction, plan.seed, plan.as_of, plan.block_persons):
-            raise SimulationError(
-                f"{population_dir} holds sample {stored.fraction}, seed {stored.seed}, date {stored.as_of}, "
-                f"block size {stored.block_persons}; the plan asks for {plan.fraction}, {plan.seed}, "
-                f"{plan.as_of}, {plan.block_persons}"
+        wanted = (plan.fraction, plan.seed, plan.as_of, plan.block_persons)
+        if made != wanted:
+            differs = refusal(
+                RefusalCode.SIMULATION_POPULATION_DIFFERS,
+                directory=str(population_dir),
+                **dict(zip(("fraction", "seed", "as_of", "block"), map(str, made), strict=True)),
+                **dict(zip(("plan_fraction", "plan_seed", "plan_as_of", "plan_block"), map(str, wanted), strict=True)),
             )
+            raise SimulationError(differs)
         chunks = stored.chunks
     counts = (engine or LocalEngine()).run(chunks, plan, evaluator, progress)
     province_of = dict(zip(model.codes, model.province_of, strict=True))

@@ -125,9 +125,11 @@ def _settings(path: Path) -> dict[str, Any]:
     try:
         raw = yaml.safe_load(path.read_text(encoding="utf-8"))
     except OSError as exc:
-        raise SimulationError(f"{path}: cannot read the scenario file ({exc.strerror})") from exc
+        raise SimulationError(
+            refusal(RefusalCode.SIMULATION_FILE_UNREADABLE, file=str(path), detail=str(exc.strerror))
+        ) from exc
     except yaml.YAMLError as exc:
-        raise SimulationError(f"{path}: not valid YAML ({exc})") from exc
+        raise SimulationError(refusal(RefusalCode.SIMULATION_NOT_YAML, file=str(path), detail=str(exc))) from exc
     block = raw.get("simulation") if isinstance(raw, dict) else None
     if block is None:
         return {}
@@ -145,12 +147,12 @@ def _settings(path: Path) -> dict[str, Any]:
 def load_spec(paths: list[Path], load_scenario: ScenarioLoader) -> SimulationSpec:
     """Read one or more scenario files; each becomes a reform named by its scenario name."""
     if not paths:
-        raise SimulationError("give at least one scenario file")
+        raise SimulationError(refusal(RefusalCode.SIMULATION_NO_FILES))
     reforms: list[tuple[str, Any]] = []
     settings: dict[str, Any] = {}
     for path in paths:
         if not path.is_file():
-            raise SimulationError(f"{path}: scenario file not found")
+            raise SimulationError(refusal(RefusalCode.SIMULATION_FILE_NOT_FOUND, file=str(path)))
         block = _settings(path)
         scenario = load_scenario(path)
         name = str(getattr(scenario, "name", path.stem))

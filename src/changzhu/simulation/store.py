@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 
+from changzhu.domain.refusals import RefusalCode, refusal
 from changzhu.simulation.engine import Chunk
 from changzhu.simulation.errors import SimulationError
 from changzhu.simulation.synthetic import CityBlock
@@ -46,7 +47,10 @@ def read_manifest(directory: Path, codes: tuple[str, ...]) -> StoredPopulation:
     """The stored population in `directory`; errors name the missing file or bad field."""
     path = directory / MANIFEST
     if not path.is_file():
-        raise SimulationError(f"{directory}: no {MANIFEST}; write the population first (changzhu simulate --store)")
+        command = "changzhu simulate --store"
+        raise SimulationError(
+            refusal(RefusalCode.SIMULATION_NO_MANIFEST, directory=str(directory), manifest=MANIFEST, command=command)
+        )
     try:
         raw = json.loads(path.read_text(encoding="utf-8"))
         fraction, seed, as_of = float(raw["fraction"]), int(raw["seed"]), date.fromisoformat(raw["as_of"])
@@ -54,15 +58,23 @@ def read_manifest(directory: Path, codes: tuple[str, ...]) -> StoredPopulation:
         entries = list(raw["chunks"])
         listed = [[(str(code), int(block)) for code, block in entry["blocks"]] for entry in entries]
     except (json.JSONDecodeError, KeyError, TypeError, ValueError) as exc:
-        raise SimulationError(f"{path}: not a population manifest ({exc})") from exc
+        raise SimulationError(
+            refusal(RefusalCode.SIMULATION_MANIFEST_INVALID, file=str(path), detail=str(exc))
+        ) from exc
     position = {code: i for i, code in enumerate(codes)}
     chunks = []
     for entry, blocks in zip(entries, listed, strict=True):
         part = directory / str(entry.get("file", ""))
         if not part.is_file():
-            raise SimulationError(f"{path}: chunk {entry.get('index')} file {part.name!r} is missing")
+            index = str(entry.get("index"))
+            raise SimulationError(
+                refusal(RefusalCode.SIMULATION_CHUNK_MISSING, file=str(path), index=index, part=repr(part.name))
+            )
         unknown = [code for code, _ in blocks if code not in position]
         if unknown:
-            raise SimulationError(f"{path}: chunk {entry.get('index')} has unknown city code {unknown[0]}")
+            index = str(entry.get("index"))
+            raise SimulationError(
+                refusal(RefusalCode.SIMULATION_CHUNK_UNKNOWN_CITY, file=str(path), index=index, code=unknown[0])
+            )
         chunks.append(Chunk(int(entry["index"]), tuple(CityBlock(position[c], b) for c, b in blocks), str(part)))
     return StoredPopulation(fraction, seed, as_of, block_persons, chunks)
