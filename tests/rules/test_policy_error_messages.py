@@ -170,7 +170,7 @@ def test_a_value_without_its_source_is_named(tmp_path: Path) -> None:
 @pytest.mark.parametrize(
     ("old", "new", "zh"),
     [
-        ("        value: 120\n", "        value: 120分\n", "须为数值（points），实为 '120分'"),
+        ("        value: 120\n", "        value: 120分\n", "须为数值（单位：分），实为 '120分'"),
         (
             "    unit: points\n    description: standard score",
             "    unit: 分\n    description: standard score",
