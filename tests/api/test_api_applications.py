@@ -11,8 +11,10 @@ from sqlalchemy import select
 from changzhu.api.people import person_table
 from changzhu.casework.applications import KIND_SERVICE, ApplicationKind
 from changzhu.registry.decide import evaluate_registered
+from changzhu.store.application_models import ApplicationRow
 from changzhu.store.audit import verify
 from changzhu.store.db import session_scope
+from changzhu.store.models import RegionRow
 from changzhu.store.resident_models import AuditRow, PersonRow
 
 
@@ -92,6 +94,20 @@ def test_application_journey(db_service: Service) -> None:
     assert details["policy_version"] == seen["events"][-1]["policy_version"]
     assert details["parameters"]["residence_permit.min_residence_months"]["value"] == 6
     assert verify(service.engine).ok
+
+
+def test_the_list_names_regions_by_the_one_lookup(service: Service) -> None:
+    """A district with its city, in Chinese and English (registry/region_names.py's region_labels); a region an
+    office added without an English name by its Chinese name in both."""
+    first = _submit(service, "cw_gz", service.people["gz"], "residence_permit")
+    second = _submit(service, "cw_gz", service.people["gz"], "points")
+    with session_scope(service.engine) as session:
+        session.add(RegionRow(level="county", code="440199", name_zh="广州某新区", name_en=None, division_type="新区"))
+        session.get(ApplicationRow, first["id"]).region = "440113"
+        session.get(ApplicationRow, second["id"]).region = "440199"
+    listed = service.client.get("/api/v1/applications", headers=service.as_("cw_gz")).json()["items"]
+    named = {i["region"]: (i["region_name_zh"], i["region_name_en"]) for i in listed}
+    assert named == {"440113": ("广州市番禺区", "Panyu District, Guangzhou"), "440199": ("广州某新区", "广州某新区")}
 
 
 def test_reject_appeal_overturn(service: Service) -> None:

@@ -37,6 +37,30 @@ def test_regions_of_ones_jurisdiction_with_full_names(service: Service) -> None:
     assert beijing["full_name_zh"] == "北京市东城区"  # a municipality's name once
 
 
+def test_region_search_names_by_the_one_lookup(service: Service) -> None:
+    """Full names (registry/region_names.py's full_region_names): a county named with the city the shipped regions
+    give it (a Chongqing county under 重庆市, whose code names no city), a region an office added with the city and
+    province its code names, in Chinese and English."""
+    with session_scope(service.engine) as session:
+        session.add(
+            RegionRow(
+                level="county", code="510199", name_zh="天府新区", name_en="Tianfu New Area", division_type="新区"
+            )
+        )
+    added = _codes(service, "pl_nat", "code=510199")["510199"]
+    assert (added["full_name_zh"], added["full_name_en"]) == (
+        "四川省成都市天府新区",
+        "Tianfu New Area, Chengdu, Sichuan",
+    )
+    wushan = _codes(service, "pl_nat", "code=500237")["500237"]
+    assert (wushan["full_name_zh"], wushan["full_name_en"]) == ("重庆市巫山县", "Wushan County, Chongqing")
+    nanshan = _codes(service, "pl_nat", "code=440305")["440305"]
+    assert (nanshan["full_name_zh"], nanshan["full_name_en"]) == (
+        "广东省深圳市南山区",
+        "Nanshan District, Shenzhen, Guangdong",
+    )
+
+
 def test_residents_filtered_by_a_region_containing_where_they_live(service: Service) -> None:
     with session_scope(service.engine) as session:  # the worker moves to a district of Guangzhou
         person = session.query(PersonRow).filter_by(person_key=service.people["gz"]).one()

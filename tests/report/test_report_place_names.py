@@ -14,3 +14,4 @@ def test_level_maps_name_places_in_the_readers_language() -> None:
     english, chinese = _hover(Lang.EN), _hover(Lang.ZH)
     assert "Panyu District" in english and "Guangzhou" in english and "番禺区" not in english
     assert "番禺区" in chinese and "Panyu District" not in chinese
+    assert "Panyu District, Guangzhou" in english and "广州市番禺区" in chinese  # a district with its city

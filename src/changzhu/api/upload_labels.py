@@ -11,7 +11,7 @@ from sqlalchemy import Engine
 
 from changzhu.domain.lang import Lang
 from changzhu.domain.services import Service, service_title
-from changzhu.registry.region_names import region_names
+from changzhu.registry.region_names import region_labels
 from changzhu.rules.catalog import policies_in_use
 from changzhu.rules.summary import POINTS
 from changzhu.store.db import session_scope
@@ -82,8 +82,8 @@ def _codes(rows: Iterable[Mapping[str, Any]], name: str) -> set[str]:
 def _named(engine: Engine, codes: set[str]) -> dict[str, ValueLabel]:
     """Region codes with their names (the English one where the region table has it, else the Chinese)."""
     with session_scope(engine) as session:
-        names = region_names(session, codes)
-    return {code: ValueLabel(zh=zh, en=en or zh) for code, (zh, en) in names.items()}
+        names = region_labels(session, codes)
+    return {code: ValueLabel(zh=zh, en=en) for code, (zh, en) in names.items()}
 
 
 def schema_columns(engine: Engine, schema: TableSchema, rows: Sequence[Mapping[str, Any]]) -> list[ColumnLabel]:

@@ -1,9 +1,12 @@
-"""Names a reader sees for the system's keys (planning measures, services), in Chinese and English."""
+"""Names a reader sees for the system's keys (planning measures, services, regions), in Chinese and English."""
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+
 from changzhu.domain.services import Service, service_title
 from changzhu.report.lang import Lang
+from changzhu.tables.places import place_names
 
 MEASURES: dict[str, tuple[str, str]] = {  # the planning measures (facilities and staff by resident population)
     "hospital_beds": ("医院床位", "Hospital beds"),
@@ -28,3 +31,10 @@ def service_name(key: str, lang: Lang) -> str:
         return key
     title = service_title(service, lang)
     return title[:1].upper() + title[1:]
+
+
+def region_names(codes: Iterable[str], lang: Lang) -> dict[str, str]:
+    """Region codes' names in `lang` by the one lookup's shipped step (tables/places.py: a district or county with
+    its city, 深圳市南山区 / "Nanshan District, Shenzhen"; the English name, else the Chinese); the report reads the
+    shipped census, so it has no registry to ask. A code not shipped is left out."""
+    return {code: zh if lang == Lang.ZH else en or zh for code, (zh, en) in place_names(codes).items()}

@@ -9,7 +9,7 @@ import polars as pl
 
 from changzhu.data.census import census_2020
 from changzhu.data.geo import boundaries, boundaries_within
-from changzhu.data.regions import region_table
+from changzhu.report.labels import region_names
 from changzhu.report.lang import Lang, people, pick
 from changzhu.report.maps import choropleth, province_choropleth
 from changzhu.report.sections import ReportSection, escape, figure_html
@@ -80,7 +80,6 @@ def inflow_ranking(provinces: pl.DataFrame, lang: Lang = Lang.ZH) -> go.Figure:
 def level_maps(lang: Lang, province_code: str = "440000") -> list[go.Figure]:
     """The same share by prefecture (national) and by county for one province: every level has its map."""
     census = census_2020()
-    regions = region_table()
     figures = []
     for level, frame, collection, national in (
         ("prefecture", census.prefectures, boundaries("prefecture"), True),
@@ -106,12 +105,12 @@ def level_maps(lang: Lang, province_code: str = "440000") -> list[go.Figure]:
                 code, province = feature["properties"]["code"], feature["properties"]["province_code"]
                 if code not in values and whole.get(province) is not None:
                     values[code] = whole[province]
-        named = frame.join(regions.filter(pl.col("level") == level).select("code", "name_en"), on="code", how="left")
+        names = region_names(frame["code"].to_list(), lang)  # a county with its city (the one lookup)
         hover = {
-            r["code"]: f"{_name(r, lang)}<br>"
+            r["code"]: f"{names.get(r['code'], r['name_zh'])}<br>"
             f"{pick('常住人口', 'residents', lang)} {people(r['pop_resident_2020'], lang)}<br>"
             f"{pick('跨省流入', 'from other provinces', lang)} {values.get(r['code'], 0):.1f}%"
-            for r in named.iter_rows(named=True)
+            for r in frame.iter_rows(named=True)
         }
         province = census.provinces.filter(pl.col("code") == province_code).row(0, named=True)
         title = (

@@ -300,7 +300,7 @@ class RegionIndex:
 
     @cached_property
     def _names(self) -> _RegionNames:
-        return _region_names(self.rows)
+        return _written_names(self.rows)
 
     @property
     def names(self) -> dict[str | None, dict[str, tuple[str, ...]]]:
@@ -380,8 +380,10 @@ def region_index(regions: pl.DataFrame) -> RegionIndex:
     return RegionIndex({k: frozenset(v) for k, v in codes.items()}, table_rows, city_of)
 
 
-def _region_names(table_rows: tuple[tuple[Any, ...], ...]) -> _RegionNames:
-    """The names of a region index's rows (see RegionIndex.names)."""
+def _written_names(table_rows: tuple[tuple[Any, ...], ...]) -> _RegionNames:
+    """Every way an office writes a region index's rows (see RegionIndex.names), for reading a cell to a code: the
+    reverse of naming a region to a user (tables/places.py, registry/region_names.py), which gives one name per
+    code."""
     zh_of = {code: zh for _level, code, zh, _en in table_rows}
     names: dict[str | None, dict[str, set[str]]] = {None: {}}
     plain: dict[str | None, set[str]] = {None: set()}

@@ -27,7 +27,7 @@ from changzhu.casework.materials import materials
 from changzhu.domain import field_sizes as sizes
 from changzhu.domain.refusals import RefusalCode, refusal
 from changzhu.registry.contact import unseal
-from changzhu.registry.region_names import region_names
+from changzhu.registry.region_names import region_labels
 from changzhu.store import audit, audit_subjects
 from changzhu.store.audit_reasons import because
 from changzhu.store.db import session_scope
@@ -90,12 +90,12 @@ def submit(body: NewApplication, engine: EngineDep, principal: PrincipalDep) -> 
 
 
 def _with_region_names(engine: Engine, items: list[dict[str, Any]]) -> None:
-    """Add region_name_zh and region_name_en (the English name, else the Chinese) to each application."""
+    """Add region_name_zh and region_name_en (region_labels: the English name, else the Chinese; None for a code no
+    region has) to each application."""
     with session_scope(engine) as session:
-        names = region_names(session, {str(i["region"]) for i in items if i.get("region")})
+        names = region_labels(session, {str(i["region"]) for i in items if i.get("region")})
     for item in items:
-        zh, en = names.get(str(item.get("region")), (None, None))
-        item["region_name_zh"], item["region_name_en"] = zh, en or zh
+        item["region_name_zh"], item["region_name_en"] = names.get(str(item.get("region")), (None, None))
 
 
 @router.get("/applications", responses={401: {}, 403: {}})

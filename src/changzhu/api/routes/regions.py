@@ -19,6 +19,7 @@ from changzhu.data.geo import LEVELS, boundaries_within, boundary_source, inset_
 from changzhu.domain.refusals import RefusalCode, refusal
 from changzhu.domain.regions import RegionLevel, validate_code
 from changzhu.registry.queries import PopulationSort, population_table
+from changzhu.registry.region_names import full_region_names
 from changzhu.store.db import session_scope
 from changzhu.store.models import PopulationStatRow, RegionRow
 
@@ -43,30 +44,6 @@ class RegionOut(BaseModel):
     renhu_fenli_2020: int | None
     full_name_zh: str = ""  # with its province and city: 广东省深圳市南山区
     full_name_en: str | None = None  # Nanshan District, Shenzhen, Guangdong (None where the region has no English name)
-
-
-def _ancestors(code: str) -> list[str]:
-    """The codes of a region's province and prefecture, province first (none for a province)."""
-    return [p for p in dict.fromkeys((code[:2] + "0000", code[:4] + "00")) if p != code]
-
-
-def full_names(engine: Engine, own: dict[str, tuple[str, str | None]]) -> dict[str, tuple[str, str | None]]:
-    """Each region's name with its province and prefecture, in Chinese (广东省深圳市南山区) and English (Nanshan
-    District, Shenzhen, Guangdong); a municipality's name once (北京市东城区)."""
-    wanted = {p for code in own for p in _ancestors(code)}
-    with session_scope(engine) as session:
-        rows = session.execute(
-            select(RegionRow.code, RegionRow.name_zh, RegionRow.name_en).where(RegionRow.code.in_(wanted))
-        ).all()
-    names = {code: (zh, en) for code, zh, en in rows}
-    out: dict[str, tuple[str, str | None]] = {}
-    for code, (zh, en) in own.items():
-        parents = [names[p] for p in _ancestors(code) if p in names]
-        full_zh = "".join(dict.fromkeys([*(p[0] for p in parents), zh]))
-        english = [en, *(p[1] for p in reversed(parents))]
-        full_en = ", ".join(dict.fromkeys(e for e in english if e)) if en else None
-        out[code] = (full_zh, full_en)
-    return out
 
 
 def _region_select(
@@ -115,7 +92,7 @@ def query_regions(
         else:
             total = session.scalar(select(func.count()).select_from(query.order_by(None).subquery())) or 0
             rows = session.execute(query.limit(page[0]).offset(page[1])).all()
-    full = full_names(engine, {r.code: (r.name_zh, r.name_en) for r, _parent, _stat in rows})
+        full = full_region_names(session, {r.code for r, _parent, _stat in rows})
     found = [
         RegionOut(
             code=r.code,
@@ -129,7 +106,7 @@ def query_regions(
             pop_resident_2020=stat.pop_resident if stat else None,
             interprov_in_migrants_2020=stat.interprov_in_migrants if stat else None,
             renhu_fenli_2020=stat.renhu_fenli if stat else None,
-            full_name_zh=full[r.code][0],
+            full_name_zh=full[r.code][0],  # every region listed is in the registry, so it has a name
             full_name_en=full[r.code][1],
         )
         for r, parent_code, stat in rows

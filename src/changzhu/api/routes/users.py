@@ -22,7 +22,7 @@ from changzhu.api.deps import EngineDep, LimitQuery, OffsetQuery, PrincipalDep
 from changzhu.api.export import FILE_RESPONSES, ExportFormat, FormatQuery, records_file
 from changzhu.api.pagination import Page
 from changzhu.domain import field_sizes as sizes
-from changzhu.registry.region_names import region_names
+from changzhu.registry.region_names import region_labels
 from changzhu.store import audit, audit_subjects
 from changzhu.store.audit_reasons import because
 from changzhu.store.auth_models import UserRow
@@ -55,8 +55,7 @@ def _named(engine: Engine, usernames: list[str]) -> list[UserOut]:
     views = [account_view(engine, name) for name in usernames]
     held = [cast(list[str], v["jurisdictions"]) for v in views]
     with session_scope(engine) as session:
-        found = region_names(session, {c for codes in held for c in codes})
-    names = {**{c: (zh, en or zh) for c, (zh, en) in found.items()}, **NATIONAL}
+        names = {**region_labels(session, {c for codes in held for c in codes}), **NATIONAL}
     return [
         UserOut(
             **v,  # type: ignore[arg-type]
