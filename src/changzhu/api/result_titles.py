@@ -9,6 +9,8 @@ import polars as pl
 
 from changzhu.domain.lang import Lang
 from changzhu.domain.services import Service, service_title
+from changzhu.domain.units import unit_word
+from changzhu.rules.labels import pick_label
 from changzhu.simulation.intervals import NO_UNIT_COST as NO_UNIT_COST_NOTE
 
 # column -> (Chinese, English) header
@@ -47,27 +49,33 @@ DIMENSIONS: dict[str, tuple[str, str]] = {
     "hukou_type": ("农业／非农业户口", "agricultural / non-agricultural hukou"),
     "income_decile": ("收入十分位", "income decile"),
 }
-_MEASURES: dict[str, tuple[str, str]] = {
-    "residents": ("常住人口（人）", "residents (people)"),
-    "eligible_baseline": ("基线符合条件人数", "eligible, baseline (people)"),
-    "eligible": ("改革后符合条件人数", "eligible, reform (people)"),
-    "delta_eligible": ("符合条件人数变化", "change in eligible (people)"),
-    "newly_eligible": ("新增符合条件人数", "newly eligible (people)"),
-    "no_longer_eligible": ("不再符合条件人数", "no longer eligible (people)"),
-    "undetermined_baseline": ("基线待定人数（缺少所需信息）", "undetermined, baseline (people; a fact unknown)"),
-    "undetermined": ("改革后待定人数（缺少所需信息）", "undetermined, reform (people; a fact unknown)"),
-    "cost_baseline_yuan": ("基线成本（元/年）", "cost, baseline (yuan/year)"),
-    "cost_yuan": ("改革后成本（元/年）", "cost, reform (yuan/year)"),
-    "delta_cost_yuan": ("成本变化（元/年）", "change in cost (yuan/year)"),
-    "migrant_cost_baseline_yuan": ("外来人口基线成本（元/年）", "migrants' cost, baseline (yuan/year)"),
-    "migrant_cost_yuan": ("外来人口改革后成本（元/年）", "migrants' cost, reform (yuan/year)"),
-    "party_central_yuan": ("中央承担（元/年）", "central government pays (yuan/year)"),
-    "party_province_yuan": ("省级承担（元/年）", "province pays (yuan/year)"),
-    "party_inflow_city_yuan": ("流入地城市承担（元/年）", "inflow city pays (yuan/year)"),
-    "party_outflow_city_yuan": ("流出地城市承担（元/年）", "outflow city pays (yuan/year)"),
-    "party_employer_yuan": ("用人单位承担（元/年）", "employer pays (yuan/year)"),
-    "party_individual_yuan": ("个人承担（元/年）", "individual pays (yuan/year)"),
-    "households": ("家庭数", "households"),
+# measure -> (Chinese title, English title, unit): a title's {unit} is the unit's word (domain/units.py, the words
+# amounts are shown with everywhere), and the unit says how a file rounds the figures (`rounded`)
+_MEASURES: dict[str, tuple[str, str, str]] = {
+    "residents": ("常住人口（{unit}）", "residents ({unit})", "people"),
+    "eligible_baseline": ("基线符合条件人数", "eligible, baseline ({unit})", "people"),
+    "eligible": ("改革后符合条件人数", "eligible, reform ({unit})", "people"),
+    "delta_eligible": ("符合条件人数变化", "change in eligible ({unit})", "people"),
+    "newly_eligible": ("新增符合条件人数", "newly eligible ({unit})", "people"),
+    "no_longer_eligible": ("不再符合条件人数", "no longer eligible ({unit})", "people"),
+    "undetermined_baseline": (
+        "基线待定人数（缺少所需信息）",
+        "undetermined, baseline ({unit}; a fact unknown)",
+        "people",
+    ),
+    "undetermined": ("改革后待定人数（缺少所需信息）", "undetermined, reform ({unit}; a fact unknown)", "people"),
+    "cost_baseline_yuan": ("基线成本（{unit}）", "cost, baseline ({unit})", "yuan/year"),
+    "cost_yuan": ("改革后成本（{unit}）", "cost, reform ({unit})", "yuan/year"),
+    "delta_cost_yuan": ("成本变化（{unit}）", "change in cost ({unit})", "yuan/year"),
+    "migrant_cost_baseline_yuan": ("外来人口基线成本（{unit}）", "migrants' cost, baseline ({unit})", "yuan/year"),
+    "migrant_cost_yuan": ("外来人口改革后成本（{unit}）", "migrants' cost, reform ({unit})", "yuan/year"),
+    "party_central_yuan": ("中央承担（{unit}）", "central government pays ({unit})", "yuan/year"),
+    "party_province_yuan": ("省级承担（{unit}）", "province pays ({unit})", "yuan/year"),
+    "party_inflow_city_yuan": ("流入地城市承担（{unit}）", "inflow city pays ({unit})", "yuan/year"),
+    "party_outflow_city_yuan": ("流出地城市承担（{unit}）", "outflow city pays ({unit})", "yuan/year"),
+    "party_employer_yuan": ("用人单位承担（{unit}）", "employer pays ({unit})", "yuan/year"),
+    "party_individual_yuan": ("个人承担（{unit}）", "individual pays ({unit})", "yuan/year"),
+    "households": ("家庭数", "households", "households"),
 }
 _BANDS: dict[str, tuple[str, str]] = {
     "gain_more_5": ("增加 5% 以上", "gain more than 5%"),
@@ -80,15 +88,19 @@ _BANDS: dict[str, tuple[str, str]] = {
 _UNITS: dict[str, tuple[str, str]] = {"households": ("家庭", "households"), "persons": ("人", "people")}
 UNITS = {unit: (f"{zh}数", en) for unit, (zh, en) in _UNITS.items()}  # the bands' unit column: 家庭数, 人数
 # the gain and loss bands: households_gain_more_5 (a count), share_persons_no_change (a share, 0–1)
-MEASURES: dict[str, tuple[str, str]] = {
+MEASURES: dict[str, tuple[str, str, str]] = {
     **_MEASURES,
     **{
-        f"{unit}_{band}": (f"{band_zh}的{unit_zh}数", f"{unit_en} that {band_en}")
+        f"{unit}_{band}": (f"{band_zh}的{unit_zh}数", f"{unit_en}: {band_en}", "count")
         for unit, (unit_zh, unit_en) in _UNITS.items()
         for band, (band_zh, band_en) in _BANDS.items()
     },
     **{
-        f"share_{unit}_{band}": (f"{band_zh}的{unit_zh}占比（0–1）", f"share of {unit_en} that {band_en} (0–1)")
+        f"share_{unit}_{band}": (
+            f"{band_zh}的{unit_zh}占比（0–1）",
+            f"share of {unit_en}: {band_en} (0–1)",
+            "ratio",
+        )
         for unit, (unit_zh, unit_en) in _UNITS.items()
         for band, (band_zh, band_en) in _BANDS.items()
     },
@@ -97,13 +109,18 @@ ALL_COSTED = ("所有计成本的服务", "all services with a unit cost")
 NO_UNIT_COST = ("不计成本（无单位成本）", "no unit cost")
 
 
-def _title(pair: tuple[str, str], lang: Lang) -> str:
-    return pair[0] if lang == Lang.ZH else pair[1]
+def measure_title(measure: str, lang: Lang) -> str:
+    """A measure's title in `lang` with its unit's word (常住人口（人）, "cost, reform (yuan a year)"); the code
+    itself for a measure no table names."""
+    if measure not in MEASURES:
+        return measure
+    zh, en, unit = MEASURES[measure]
+    return pick_label((zh, en), lang).format(unit=unit_word(unit, lang))
 
 
 def _service(code: str, lang: Lang) -> str:
     if code == "all_costed_services":
-        return _title(ALL_COSTED, lang)
+        return pick_label(ALL_COSTED, lang)
     return service_title(Service(code), lang) if code in Service._value2member_map_ else code
 
 
@@ -112,36 +129,35 @@ def titled(frame: pl.DataFrame, lang: Lang) -> pl.DataFrame:
     a code no table names stays as it is (never a blank)."""
 
     def named(column: str, table: dict[str, tuple[str, str]]) -> pl.Expr:
-        mapping = {code: _title(pair, lang) for code, pair in table.items()}
+        mapping = {code: pick_label(pair, lang) for code, pair in table.items()}
         return pl.col(column).replace(mapping)
 
     columns = set(frame.columns)
-    renamed = [
-        named(c, t)
-        for c, t in (("dimension", DIMENSIONS), ("measure", MEASURES), ("unit", UNITS), ("band", _BANDS))
-        if c in columns
-    ]
+    renamed = [named(c, t) for c, t in (("dimension", DIMENSIONS), ("unit", UNITS), ("band", _BANDS)) if c in columns]
+    if "measure" in columns:
+        renamed.append(pl.col("measure").replace({m: measure_title(m, lang) for m in MEASURES}))
     if "service" in columns:
         services = {code: _service(code, lang) for code in frame["service"].unique().to_list() if code is not None}
         renamed.append(pl.col("service").replace(services))
     if "note" in columns:
-        renamed.append(pl.col("note").replace({NO_UNIT_COST_NOTE: _title(NO_UNIT_COST, lang)}))
+        renamed.append(pl.col("note").replace({NO_UNIT_COST_NOTE: pick_label(NO_UNIT_COST, lang)}))
     # the note is written "中文 / English": the half in `lang`
     half = pl.col("estimate_note").str.splitn(" / ", 2).struct.field("field_0" if lang == Lang.ZH else "field_1")
     out = frame.with_columns(*renamed, half.alias("estimate_note"))
-    return out.rename({c: _title(COLUMNS[c], lang) for c in out.columns if c in COLUMNS})
+    return out.rename({c: pick_label(COLUMNS[c], lang) for c in out.columns if c in COLUMNS})
 
 
 SHARE_DIGITS = 4  # a share (0–1) to 0.01%
+WHOLE_UNITS = ("people", "households", "count", "yuan/year")  # counted in whole people, households and yuan
 
 
 def rounded(frame: pl.DataFrame) -> pl.DataFrame:
-    """`frame` (a run's results or its bands) with its figures rounded to what they measure, for a file people open:
-    people, households and yuan a year whole, a share (0–1) to four decimals (no float noise, 2470371299999.9995); a
-    measure no table names keeps its figures as computed."""
+    """`frame` (a run's results or its bands) with its figures rounded to what they measure (the measure's unit in
+    MEASURES), for a file people open: people, households and yuan a year whole, a share (0–1) to four decimals (no
+    float noise, 2470371299999.9995); a measure no table names keeps its figures as computed."""
     if "measure" in frame.columns:
-        share = pl.col("measure").str.starts_with("share_")
-        whole = pl.col("measure").is_in(list(MEASURES)) & ~share  # people, households, yuan a year
+        share = pl.col("measure").is_in([m for m, (_zh, _en, unit) in MEASURES.items() if unit == "ratio"])
+        whole = pl.col("measure").is_in([m for m, (_zh, _en, unit) in MEASURES.items() if unit in WHOLE_UNITS])
         return frame.with_columns(
             pl.when(share).then(pl.col(c).round(SHARE_DIGITS)).when(whole).then(pl.col(c).round(0)).otherwise(pl.col(c))
             for c in ("estimate", "low", "high")
