@@ -19,7 +19,8 @@ def test_plan_writes_tables_and_report(tmp_path: Path) -> None:
     gaps = pl.read_parquet(tmp_path / "planning" / "gaps_province.parquet")
     assert set(gaps["basis"].unique().to_list()) == {"local_hukou_resident", "resident"}
     html = (tmp_path / "report.html").read_text(encoding="utf-8")
-    assert "按常住人口规划公共服务" in html and "在哪里建" in html  # Chinese by default
+    assert "按常住人口规划公共服务" in html and "在哪里建医院" in html  # Chinese by default
+    assert "小学、初中的选址需要一份有坐标的学校清单" in html and "在哪里建小学" not in html  # no school list given
 
 
 def test_the_siting_example_follows_a_facility_list_that_lies_in_one_province() -> None:
@@ -69,3 +70,6 @@ def test_plan_with_a_school_list_says_where_to_build_schools(tmp_path: Path) -> 
     results = pl.read_parquet(folder / "location_results_primary_school_places.parquet")
     assert results["existing_sites"].to_list()[0] >= 2  # the two listed schools among the existing sites
     assert not (folder / "sites_junior_secondary_places.parquet").exists()  # the list has no junior schools
+    html = (tmp_path / "report.html").read_text(encoding="utf-8")  # the report sites the schools beside hospitals
+    assert "Where to build hospitals:" in html and "Where to build primary schools:" in html
+    assert "Where to build junior secondary schools" not in html and "needs a school list" not in html

@@ -129,6 +129,7 @@ def run_planning(
         )
         _write(folder, "sites", labelled(sites.points, SITING_ACCESS))
         _write(folder, "location_results", result_rows(sites))
+        plans = [sites]
         for school in listed_schools(facilities, siting_province):  # a school list: where to build schools too
             places = gaps.filter(
                 (pl.col("region_code") == siting_province)
@@ -148,6 +149,7 @@ def run_planning(
             )
             _write(folder, f"sites_{school}", labelled(schools.points, SITING_ACCESS_SCHOOLS))
             _write(folder, f"location_results_{school}", result_rows(schools))
+            plans.append(schools)
         progress.advance(task)
         if monitor:
             from changzhu.planning.monitoring import capacity_alerts, monthly_flows
@@ -161,7 +163,7 @@ def run_planning(
         write_section(
             out,
             planning_section(
-                gaps, side, growth, growth_pref, towns, sites, siting_province, province_geojson(), lang, replaced
+                gaps, side, growth, growth_pref, towns, plans, siting_province, province_geojson(), lang, replaced
             ),
         )
         report = render_report(out, lang=lang)
