@@ -9,10 +9,14 @@ from pathlib import Path
 
 import pytest
 import xlsxwriter
+from sqlalchemy import Engine
 
+from changzhu.casework.bulk_import import ImportRejected, import_residents
 from changzhu.domain.lang import Lang
+from changzhu.domain.refusals import RefusalCode
 from changzhu.registry.declared import declared_columns
-from changzhu.registry.identity import check_char
+from changzhu.registry.identity import InvalidIdNumber, check_char, parse_id_number
+from changzhu.registry.migrate import upgrade
 from changzhu.tables import TableRejected, read_table
 from changzhu.tables.kinds import resident_schema
 from changzhu.tables.places import reason_text
@@ -91,3 +95,39 @@ def test_a_near_miss_is_suggested_by_its_label_in_chinese(tmp_path: Path) -> Non
     [error] = info.value.errors
     assert reason_text(error.reason, Lang.ZH) == "不是可选值之一：住房、就业、就学；是否指 就业？"
     assert reason_text(error.reason, Lang.EN).endswith("did you mean employment?")
+
+
+def test_an_identity_number_excel_kept_as_a_number_is_named_so(engine: Engine, tmp_path: Path) -> None:
+    """An 18-digit number typed into a General cell: the workbook holds a double (its last digits changed), a CSV
+    saved from it 5.10104E+17. The clerk is told to format the column as text, not only that a check digit fails."""
+    upgrade(engine)
+    first, second = _id("51010419880305012"), _id("51010419900412013")
+    book = tmp_path / "登记.xlsx"
+    with xlsxwriter.Workbook(str(book)) as workbook:
+        sheet = workbook.add_worksheet()
+        for c, value in enumerate(HEAD):
+            sheet.write_string(0, c, value)
+        for r, number in ((1, first), (2, second)):
+            sheet.write_number(r, 0, int(number)) if r == 1 else sheet.write_string(r, 0, number)
+            for c, value in enumerate(["张伟", "510100", "440100", "2024-03-05", "就业", f"合同-{r}"], start=1):
+                sheet.write_string(r, c, value)
+    saved = tmp_path / "登记.csv"
+    saved.write_bytes((",".join(HEAD) + "\r\n5.10104E+17,张伟,510100,440100,2024-03-05,就业,合同-1\r\n").encode("gbk"))
+    as_text = "请把这一列设为文本格式，再输入完整"
+    for path, reason in (
+        (
+            book,
+            "身份证号码校验位不符：号码像是被电子表格存成了数字（超过 15 位的数字，后几位会被改动）；"
+            + as_text
+            + "号码",
+        ),
+        (saved, f"身份证号码被存成了数字（科学计数法），号码已不完整：{as_text}的 18 位号码"),
+    ):
+        with pytest.raises(ImportRejected) as info:
+            import_residents(engine, path, actor="t")
+        [row] = info.value.report().rows(named=True)
+        assert (row["line"], row["column"], row["reason_zh"]) == (2, "身份证号", reason), row
+    assert parse_id_number(second).value == second  # a number typed as text is read as it is
+    with pytest.raises(InvalidIdNumber) as typo:  # a typo is no spreadsheet's number: the plain reason
+        parse_id_number(second[:-1] + ("1" if second[-1] != "1" else "2"))
+    assert typo.value.refusal.code == RefusalCode.ID_CHECK_DIGIT
