@@ -131,3 +131,11 @@ def test_an_identity_number_excel_kept_as_a_number_is_named_so(engine: Engine, t
     with pytest.raises(InvalidIdNumber) as typo:  # a typo is no spreadsheet's number: the plain reason
         parse_id_number(second[:-1] + ("1" if second[-1] != "1" else "2"))
     assert typo.value.refusal.code == RefusalCode.ID_CHECK_DIGIT
+
+
+def test_an_identity_number_in_full_width_digits_is_the_same_number() -> None:
+    """５１０１…Ｘ as a Chinese input method types it: the same person as 5101…X, not a bad region code."""
+    number = _id("51010419880305002")
+    full_width = "".join(chr(ord(c) + 0xFEE0) for c in number)
+    assert parse_id_number(full_width).value == number
+    assert parse_id_number(f" {number.lower()} ").value == number

@@ -14,6 +14,7 @@ import os
 import re
 import secrets
 import sys
+import unicodedata
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
@@ -65,6 +66,7 @@ class IdNumber:
         return mask(self.value)
 
 
+_ID_FORM = re.compile(r"[0-9]{17}[0-9X]")
 _SCIENTIFIC = re.compile(r"\d(?:\.\d+)?E\+?\d+")
 
 
@@ -82,10 +84,11 @@ def check_char(first17: str) -> str:
 
 def parse_id_number(raw: str, *, today: date | None = None) -> IdNumber:
     """Validate an identity number; the error names what is wrong without echoing the number."""
-    value = raw.strip().upper() if isinstance(raw, str) else ""
+    # full-width digits and Ｘ (a Chinese input method's) are the same characters: NFKC makes them ASCII
+    value = unicodedata.normalize("NFKC", raw).strip().upper() if isinstance(raw, str) else ""
     if _SCIENTIFIC.fullmatch(value):  # 5.10104E+17: a spreadsheet showed, or saved, the number as a number
         raise InvalidIdNumber(refusal(RefusalCode.ID_AS_NUMBER))
-    if len(value) != 18 or not value[:17].isdigit() or not (value[17].isdigit() or value[17] == "X"):
+    if not _ID_FORM.fullmatch(value):
         raise InvalidIdNumber(refusal(RefusalCode.ID_NOT_18))
     if value[:2] not in _PROVINCE_PREFIXES:
         raise InvalidIdNumber(refusal(RefusalCode.ID_REGION, prefix=value[:2]))
