@@ -341,3 +341,19 @@ def test_an_unknown_person_key_is_not_repeated_to_the_caller(service: Service, c
                 assert (answer.json()["code"], answer.json()["message"]) == ("no_person_with_key", message)
                 assert unknown not in answer.text
     assert unknown in caplog.text
+
+
+def test_every_points_item_i_cannot_score_names_its_facts_in_what_is_missing(db_service: Service) -> None:
+    """The mover lives in Chengdu with no facts and no contribution history: Chengdu's points table cannot score the
+    insurance years (its local insurance months are unknown), so what is missing names that fact too, not only the
+    facts of the other open items (the decision table lists such a fact itself, not its item)."""
+    service = db_service
+    made = service.client.post(
+        f"/api/v1/residents/{service.people['mover']}/login", json={}, headers=service.as_("cw_cd")
+    )
+    page = service.client.get("/api/v1/me/overview?on=2026-11-24", headers=_first_login(service, made.json())).json()
+    scheme = next(p for p in page["points"] if p["scheme"] == "chengdu_settlement_points")
+    open_items = {n for i in scheme["items"] if i["points"] is None for n in i["needs"]}
+    assert "si_months_local" in open_items, scheme["items"]
+    named = {m["fact"] for m in page["missing"] if m["service"] == "chengdu_settlement_points"}
+    assert named == open_items, (named, open_items)

@@ -58,7 +58,7 @@ def test_the_registry_imports_refusals_come_in_both_languages(db_service: Servic
         5: ("身份证号码校验位不符（GB 11643-1999）", "identity number: check digit does not match (GB 11643-1999)"),
         6: ("手机号须为 11 位大陆手机号码", "a phone number is an 11-digit mainland mobile number"),
         7: (
-            "不是可选值之一：housing (住房), employment (就业), study (就学)；是否指 employment？",  # no English in it
+            "不是可选值之一：住房、就业、就学；是否指 就业？",  # no English in it
             "not one of housing (住房), employment (就业), study (就学); did you mean employment?",
         ),
     }

@@ -124,7 +124,11 @@ def test_an_unknown_coordinate_system_is_a_row_error_in_both_languages(tmp_path:
     [error] = info.value.report().rows(named=True)
     assert (error["line"], error["column"], error["value"]) == (3, "coordinate system", "谷歌")
     assert error["reason"].startswith("not one of wgs84") and "gcj02" in error["reason"] and "bd09" in error["reason"]
-    assert error["reason_zh"].startswith("不是可选值之一：wgs84") and "BD-09（百度坐标）" in error["reason_zh"]
+    assert (
+        error["reason_zh"].startswith("不是可选值之一：WGS-84（GPS、地球坐标）、")
+        and "BD-09（百度坐标）" in error["reason_zh"]
+    )
+    assert "wgs84" not in error["reason_zh"]  # the labels a clerk writes, no code
 
 
 def test_a_point_near_its_region_boundary_is_accepted(tmp_path: Path) -> None:

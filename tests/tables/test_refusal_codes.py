@@ -167,8 +167,8 @@ MISTAKES: list[tuple[dict[str, str], RefusalCode]] = [
     ({"si_months_local": "6.5"}, RefusalCode.NOT_A_WHOLE_NUMBER),
     ({"income_per_capita_month": "很多"}, RefusalCode.NOT_A_NUMBER),
     ({"admin_detentions": "1e100"}, RefusalCode.TOO_LARGE),
-    ({"housing": "船"}, RefusalCode.NOT_ONE_OF),
-    ({"education": "bachelors"}, RefusalCode.NOT_ONE_OF_NEAR),
+    ({"housing": "船"}, RefusalCode.CATEGORY_NOT_ONE_OF),
+    ({"education": "bachelors"}, RefusalCode.CATEGORY_NOT_ONE_OF_NEAR),
     ({"hukou_region": "999999"}, RefusalCode.UNKNOWN_REGION_CODE_AT_LEVEL),
     ({"residence_region": "南山区"}, RefusalCode.AMBIGUOUS_REGION_NAME),
     ({"hukou_region": "赣州"}, RefusalCode.NOT_A_REGION_NEAR),
@@ -244,7 +244,11 @@ def test_every_reason_of_the_registry_files_and_their_headers_is_a_code(tmp_path
         ],
     )
     read = read_table(residents, resident_schema(), skip_bad_rows=True)
-    assert _assert_coded(read.errors) == {RefusalCode.HOLDS_CONTROL, RefusalCode.TOO_LONG, RefusalCode.NOT_ONE_OF}
+    assert _assert_coded(read.errors) == {
+        RefusalCode.HOLDS_CONTROL,
+        RefusalCode.TOO_LONG,
+        RefusalCode.CATEGORY_NOT_ONE_OF,
+    }
     contributions = _gbk_csv(
         tmp_path / "缴费.csv",
         ["公民身份号码", "险种", "参保地", "起始年月", "截止年月", "月缴费基数"],

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 import shutil
 import subprocess
 from pathlib import Path
@@ -12,6 +13,7 @@ import pytest
 ROOT = Path(__file__).resolve().parents[2]
 CHECKER = ROOT / "frontend" / "scripts" / "check-i18n.mjs"
 NODE = shutil.which("node")
+CJK = re.compile(r"[\u3400-\u9fff]")
 
 
 def _check(source: Path) -> subprocess.CompletedProcess[str]:
@@ -78,3 +80,24 @@ def test_checker_names_a_count_without_a_singular_form(tiny_source: Path, messag
     result = _check(tiny_source)
     assert (result.returncode == 1) == refused, result.stderr
     assert ("a.count counts without a singular form" in result.stderr) == refused
+
+
+def _messages(tree: dict[str, object], prefix: str = "") -> dict[str, str]:
+    """Every message of a locale file by its dotted key."""
+    flat: dict[str, str] = {}
+    for key, value in tree.items():
+        if isinstance(value, dict):
+            flat |= _messages(value, f"{prefix}{key}.")
+        else:
+            flat[f"{prefix}{key}"] = str(value)
+    return flat
+
+
+def test_no_english_message_reads_as_a_program_value_or_holds_chinese() -> None:
+    """A resident's empty statement table read "None" (a Python value to anyone who has seen one): an empty list says
+    what is empty in words. Chinese appears in the English office only in the brand and the language switch."""
+    english = _messages(json.loads((ROOT / "frontend" / "src" / "locales" / "en.json").read_text(encoding="utf-8")))
+    programmatic = {k: v for k, v in english.items() if v.strip() in {"None", "null", "undefined", "NaN", "nil"}}
+    assert programmatic == {}
+    chinese = {k: v for k, v in english.items() if CJK.search(v) and k not in {"app.logo", "app.switchLanguage"}}
+    assert chinese == {}

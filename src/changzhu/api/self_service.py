@@ -62,7 +62,9 @@ def missing_items(
         if p_zh.of != "self" or not unassessed:
             continue
         head = {"service": p_zh.scheme, "service_label_zh": p_zh.title, "service_label_en": p_en.title}
-        names = {n for i in p_zh.indicators if i.name in unassessed for n in i.needed_inputs}
+        # the facts the points table names for each item it cannot score (a record lacking a core fact lists that
+        # fact in unassessed_, not an indicator: every open item's own inputs are the facts to give)
+        names = {n for i in p_zh.indicators if i.points is None or i.name in unassessed for n in i.needed_inputs}
         items += [_fact_item(head, name, labels) for name in sorted(names)]
     return items
 

@@ -490,6 +490,11 @@ class RefusalCode(StrEnum):
     SIMULATION_CHUNK_UNKNOWN_CITY = "simulation_chunk_unknown_city"
     SIMULATION_POPULATION_FIXED = "simulation_population_fixed"
     SIMULATION_POPULATION_DIFFERS = "simulation_population_differs"
+    CATEGORY_NOT_ONE_OF = "category_not_one_of"
+    CATEGORY_NOT_ONE_OF_NEAR = "category_not_one_of_near"
+    TOTAL_ROW = "total_row"
+    ID_AS_NUMBER = "id_as_number"
+    ID_CHECK_DIGIT_AS_NUMBER = "id_check_digit_as_number"
 
 
 _DATE_FORMS_ZH = "2026-06-01、2026/6/1、2026.6.1、20260601 或 2026年6月1日"
@@ -1708,6 +1713,26 @@ TEMPLATES: dict[RefusalCode, tuple[str, str]] = {
         " {plan_fraction}、{plan_seed}、{plan_as_of}、{plan_block}",
         "{directory} holds sample {fraction}, seed {seed}, date {as_of}, block size {block}; the plan asks for"
         " {plan_fraction}, {plan_seed}, {plan_as_of}, {plan_block}",
+    ),
+    RefusalCode.CATEGORY_NOT_ONE_OF: ("不是可选值之一：{allowed_zh}", "not one of {allowed_en}"),
+    RefusalCode.CATEGORY_NOT_ONE_OF_NEAR: (
+        "不是可选值之一：{allowed_zh}；是否指 {near_zh}？",
+        "not one of {allowed_en}; did you mean {near_en}?",
+    ),
+    RefusalCode.TOTAL_ROW: (
+        "这一行是合计行（{value}），不是数据：请从文件中删去这一行",
+        "a total row ({value}), not data: delete this row from the file",
+    ),
+    RefusalCode.ID_AS_NUMBER: (
+        "身份证号码被存成了数字（科学计数法），号码已不完整：请把这一列设为文本格式，再输入完整的 18 位号码",
+        "the identity number was stored as a number (scientific notation) and is no longer whole: format the column"
+        " as text and type the 18 characters again",
+    ),
+    RefusalCode.ID_CHECK_DIGIT_AS_NUMBER: (
+        "身份证号码校验位不符：号码像是被电子表格存成了数字（超过 15 位的数字，后几位会被改动）；"
+        "请把这一列设为文本格式，再输入完整号码",
+        "identity number: check digit does not match; it looks stored as a number by Excel (digits after the 15th"
+        " are changed): format the column as text and type the number again",
     ),
 }
 PLACE = "place"  # the format spec of a region code shown with its name: {region:place}

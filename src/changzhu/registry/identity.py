@@ -11,8 +11,10 @@ from __future__ import annotations
 import hashlib
 import hmac
 import os
+import re
 import secrets
 import sys
+import unicodedata
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
@@ -64,6 +66,16 @@ class IdNumber:
         return mask(self.value)
 
 
+_ID_FORM = re.compile(r"[0-9]{17}[0-9X]")
+_SCIENTIFIC = re.compile(r"\d(?:\.\d+)?E\+?\d+")
+
+
+def _as_a_number(value: str) -> bool:
+    """Whether an 18-digit number reads as a spreadsheet's number cell: Excel keeps 15 significant digits (the rest
+    written 000) and a workbook holds a double (an integer this large only to a multiple of 64)."""
+    return value.isdigit() and (value.endswith("000") or float(int(value)) == int(value))
+
+
 def check_char(first17: str) -> str:
     """The GB 11643-1999 check character (ISO 7064 MOD 11-2) for the first 17 digits."""
     total = sum(int(d) * w for d, w in zip(first17, _WEIGHTS, strict=True))
@@ -72,8 +84,11 @@ def check_char(first17: str) -> str:
 
 def parse_id_number(raw: str, *, today: date | None = None) -> IdNumber:
     """Validate an identity number; the error names what is wrong without echoing the number."""
-    value = raw.strip().upper() if isinstance(raw, str) else ""
-    if len(value) != 18 or not value[:17].isdigit() or not (value[17].isdigit() or value[17] == "X"):
+    # full-width digits and Ｘ (a Chinese input method's) are the same characters: NFKC makes them ASCII
+    value = unicodedata.normalize("NFKC", raw).strip().upper() if isinstance(raw, str) else ""
+    if _SCIENTIFIC.fullmatch(value):  # 5.10104E+17: a spreadsheet showed, or saved, the number as a number
+        raise InvalidIdNumber(refusal(RefusalCode.ID_AS_NUMBER))
+    if not _ID_FORM.fullmatch(value):
         raise InvalidIdNumber(refusal(RefusalCode.ID_NOT_18))
     if value[:2] not in _PROVINCE_PREFIXES:
         raise InvalidIdNumber(refusal(RefusalCode.ID_REGION, prefix=value[:2]))
@@ -84,7 +99,8 @@ def parse_id_number(raw: str, *, today: date | None = None) -> IdNumber:
     if born.year < 1900 or born > (today or date.today()):
         raise InvalidIdNumber(refusal(RefusalCode.ID_BIRTH_RANGE))
     if check_char(value[:17]) != value[17]:
-        raise InvalidIdNumber(refusal(RefusalCode.ID_CHECK_DIGIT))
+        code = RefusalCode.ID_CHECK_DIGIT_AS_NUMBER if _as_a_number(value) else RefusalCode.ID_CHECK_DIGIT
+        raise InvalidIdNumber(refusal(code))
     return IdNumber(value, value[:6], born, "M" if int(value[16]) % 2 else "F")
 
 

@@ -26,12 +26,36 @@ class FileUnreadable(ChangzhuError, ValueError):
 
 @dataclass(frozen=True)
 class RawTable:
-    """A file's cells with its own headers; `first_line` is the file line (or record number) of data row 0."""
+    """A file's cells with its own headers; `first_line` is the file line (or record number) of the first data row.
+    `kept`, when blank rows were left out, is each remaining row's position among the file's data rows."""
 
     frame: pl.DataFrame
     first_line: int
     row_word: str  # "line", "row" (Excel, Parquet) or "record" (JSON, YAML)
     encoding: str = ""
+    kept: pl.Series | None = None
+
+    def line(self, row: int) -> int:
+        """The file line (sheet row, record number) of data row `row`."""
+        return self.first_line + (row if self.kept is None else int(self.kept[row]))
+
+    def lines(self, rows: pl.Series) -> list[int]:
+        """The file lines of the data rows `rows` (positions in `frame`)."""
+        positions = rows if self.kept is None else self.kept.gather(rows)
+        return (positions + self.first_line).to_list()
+
+
+def without_blank_rows(raw: RawTable) -> RawTable:
+    """`raw` without its wholly empty rows (a blank line of a CSV file, an empty sheet row between the data): they
+    hold nothing to read or refuse, and each remaining row keeps its own line in the file."""
+    frame = raw.frame
+    if not frame.width or not frame.height:
+        return raw
+    blank = frame.select(pl.all_horizontal(pl.all().is_null())).to_series()
+    if not blank.any():
+        return raw
+    keep = blank.not_()
+    return RawTable(frame.filter(keep), raw.first_line, raw.row_word, raw.encoding, keep.arg_true())
 
 
 def _csv(path: Path) -> RawTable:
@@ -52,18 +76,22 @@ def _csv(path: Path) -> RawTable:
         encoding = "gb18030"
     except pl.exceptions.NoDataError as exc:
         raise FileUnreadable(f"{path}: the file is empty") from exc
-    return RawTable(frame.rename({c: c.lstrip("\ufeff") for c in frame.columns}), 2, "line", encoding)
+    return without_blank_rows(
+        RawTable(frame.rename({c: c.lstrip("\ufeff") for c in frame.columns}), 2, "line", encoding)
+    )
 
 
 def _excel(path: Path, sheet: str | None) -> RawTable:
     try:
         if sheet is None:
-            frame = pl.read_excel(path, sheet_id=1, engine="calamine", infer_schema_length=0)
+            frame = pl.read_excel(path, sheet_id=1, engine="calamine", infer_schema_length=0, drop_empty_rows=False)
         else:
-            frame = pl.read_excel(path, sheet_name=sheet, engine="calamine", infer_schema_length=0)
+            frame = pl.read_excel(
+                path, sheet_name=sheet, engine="calamine", infer_schema_length=0, drop_empty_rows=False
+            )
     except Exception as exc:  # fastexcel raises its own types for a missing sheet or a damaged file
         raise FileUnreadable(f"{path}: cannot be read as a workbook ({str(exc).splitlines()[0]})") from exc
-    return RawTable(frame, 2, "row")
+    return without_blank_rows(RawTable(frame, 2, "row"))  # the rows keep their sheet row numbers
 
 
 def _cell(value: object) -> str | None:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import difflib
 import os
+import re
 from collections.abc import Mapping, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
@@ -147,6 +148,20 @@ def _bound(values: pl.Series, bound: float) -> float | int:
     return int(bound) if values.dtype.is_integer() and float(bound).is_integer() else bound
 
 
+# the words a spreadsheet's total row is headed by (合计 under a column of names, Total in an English sheet)
+TOTAL_WORDS = re.compile(r"\s*(合计|总计|小计|共计|总数|total|sum)\s*[:：]?\s*", re.IGNORECASE)
+
+
+def _total_cell(raw: RawTable, row: int) -> tuple[str, str] | None:
+    """The header and cell of a bad row's first non-empty cell when it reads as a total row (合计, 总计, …)."""
+    for header in raw.frame.columns:
+        cell = raw.frame[header][row]
+        if cell is None or not str(cell).strip():
+            continue
+        return (header, str(cell).strip()) if TOTAL_WORDS.fullmatch(str(cell)) else None
+    return None
+
+
 def read_table(
     path: Path,
     schema: TableSchema,
@@ -197,7 +212,7 @@ def read_table(
             texts = why.gather(rows).to_list()
             decoded = {t: Refusal.decoded(t) for t in set(texts)}  # a column has few distinct reasons
             for row, value, reason in zip(rows.to_list(), shown, texts, strict=True):
-                bad.setdefault(row, []).append(CellError(row + raw.first_line, header, value, decoded[reason]))
+                bad.setdefault(row, []).append(CellError(raw.line(row), header, value, decoded[reason]))
     good = pl.repeat(True, height, dtype=pl.Boolean, eager=True)
     if bad:
         good = good.scatter(list(bad), False)
@@ -208,12 +223,18 @@ def read_table(
             header = headers.get(problem.column, problem.column)
             value = "" if header not in raw.frame.columns else str(raw.frame[header][row] or "")
             value = mask(value) if header in sensitive else value
-            bad.setdefault(row, []).append(CellError(row + raw.first_line, header, value, problem.reason))
+            bad.setdefault(row, []).append(CellError(raw.line(row), header, value, problem.reason))
         if bad:
             good = good.scatter(list(bad), False)
+    for row in bad:
+        total = _total_cell(raw, row)
+        if total is not None:  # a sum a spreadsheet adds under its rows: one reason, not each cell it leaves empty
+            bad[row] = [CellError(raw.line(row), total[0], total[1], refusal(RefusalCode.TOTAL_ROW, value=total[1]))]
     errors = [e for row in sorted(bad) for e in bad[row]]
     if errors and not skip_bad_rows:
         raise TableRejected(path, errors, len(bad), height, raw.row_word)
-    first = raw.first_line
-    lines = [i + first for i in good.arg_true().to_list()] if bad else range(first, first + height)
+    if bad or raw.kept is not None:
+        lines: Sequence[int] = raw.lines(good.arg_true())
+    else:
+        lines = range(raw.first_line, raw.first_line + height)
     return TableRead(typed.filter(good) if bad else typed, lines, errors, len(bad), raw.encoding, headers)

@@ -237,7 +237,9 @@ def parse_category(raw: pl.Series, column: Column) -> Parsed:
         for word in cat.words():
             if word:
                 words[word.lower()] = cat.code
-    allowed = ", ".join(f"{c.code} ({c.zh})" for c in column.categories)
+    by_code = {c.code: c for c in column.categories}
+    allowed_zh = "、".join(c.zh for c in column.categories)  # a Chinese clerk writes the label
+    allowed_en = ", ".join(f"{c.code} ({c.zh})" for c in column.categories)  # either word, as the file may hold
     read: dict[str, tuple[str | None, str | None]] = {}
     cells = _as_string(raw)
     for cell, text in _distinct_texts(cells).items():
@@ -250,9 +252,15 @@ def parse_category(raw: pl.Series, column: Column) -> Parsed:
             continue
         near = difflib.get_close_matches(text.lower(), list(words), n=1, cutoff=0.6)
         why = (
-            refusal(RefusalCode.NOT_ONE_OF_NEAR, allowed=allowed, near=words[near[0]])
+            refusal(
+                RefusalCode.CATEGORY_NOT_ONE_OF_NEAR,
+                allowed_zh=allowed_zh,
+                allowed_en=allowed_en,
+                near_zh=by_code[words[near[0]]].zh,
+                near_en=words[near[0]],
+            )
             if near
-            else refusal(RefusalCode.NOT_ONE_OF, allowed=allowed)
+            else refusal(RefusalCode.CATEGORY_NOT_ONE_OF, allowed_zh=allowed_zh, allowed_en=allowed_en)
         )
         read[cell] = (None, why.encoded())
     return _by_cell(cells, read, column.dtype())
