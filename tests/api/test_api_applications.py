@@ -178,6 +178,14 @@ def test_quota_run_on_granted_applications(service: Service) -> None:
     run = service.client.post("/api/v1/quotas/runs", json={**body, "quota": 1}, headers=service.as_("cw_gz"))
     assert run.status_code == 201, run.text
     published = run.json()
+    # where the quota and the tie-break come from, in each language: the project's own setting in English too
+    assert published["rule"]["quota_source"] == {"source_zh": "发布时在请求中给出", "source_en": "given in the request"}
+    tie = published["rule"]["tie_break"]["sources"]["quota.tie_break.local_insurance_first"]
+    assert tie["source_zh"].startswith("本项目设定") and tie["source_en"].startswith("changzhu's own setting"), tie
+    assert (tie["label_zh"], tie["label_en"]) == (
+        "同分时本地社保月数多者优先",
+        "On equal points, more local social insurance first",
+    )
     # the worker's prerequisites (Guangzhou's scheme) decide whether they are ranked at all
     ranked = published["admitted"] + published["waiting"]
     apart = published["rule"]["not_ranked"]

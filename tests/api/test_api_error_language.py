@@ -137,8 +137,13 @@ def test_fiscal_weights_that_do_not_sum_to_one_are_refused_in_both_languages(ser
     zh, en = _both(service, "GET", "/api/v1/fiscal/winners?weight_population=1", "fo_nat")
     assert zh.status_code == 400 and zh.json()["code"] == "fiscal_shares_sum"
     assert zh.json()["params"]["total"] == "1.3"
-    assert re.fullmatch(r"财政参数 .*transfer\.weights 各份额之和为 1\.3，而非 1（\{.*\}）", zh.json()["message"])
-    assert re.fullmatch(r".*transfer\.weights shares sum to 1\.3, not 1 \(\{.*\}\)", en.json()["message"])
+    # the request's own weight: the weights named by their labels and values, no key path, no file (the caller's)
+    assert zh.json()["message"] == (
+        "财政参数“人口均衡性资金权重” 1、“服务流动人口资金权重” 0.2、“市民化奖励资金权重” 0.1 之和为 1.3，"
+        "而非 1：请同时调整其中另一项"
+    )
+    assert en.json()["message"].startswith('the fiscal parameters "Weight of the population pot" 1, "Weight of the')
+    assert "transfer.weights" not in zh.json()["message"] + en.json()["message"]
 
 
 def test_a_run_request_out_of_range_names_each_reason_in_both_languages(service: Service) -> None:

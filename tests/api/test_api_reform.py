@@ -4,15 +4,21 @@ results by group with intervals, a run that survives a restart, compare and expo
 from __future__ import annotations
 
 import io
+import logging
+import threading
 from typing import Any
 
 import polars as pl
+import pytest
 from api_support import Service, start_service
 from sqlalchemy import update
 
+from changzhu.api import export, scenario_runs
 from changzhu.api.scenario_runs import MAX_WAITING
 from changzhu.domain.estimates import synthetic
+from changzhu.domain.refusals import RefusalCode, refusal
 from changzhu.simulation.bands import BANDS
+from changzhu.simulation.errors import SimulationError
 from changzhu.store.db import session_scope
 from changzhu.store.scenario_models import ScenarioRunRow
 
@@ -133,7 +139,9 @@ def test_a_bad_unit_cost_setting_is_refused_in_the_asked_language(service: Servi
     assert _ok(service.client.get("/api/v1/scenarios/bad_costs", headers=nat), 404)
 
 
-def test_run_covers_the_effective_year_and_reports_groups_with_intervals(service: Service) -> None:
+def test_run_covers_the_effective_year_and_reports_groups_with_intervals(
+    service: Service, monkeypatch: pytest.MonkeyPatch
+) -> None:
     nat = service.as_("pl_nat")
     _ok(service.client.post("/api/v1/scenarios", json={"yaml": EXAM}, headers=nat), 201)
     started = _ok(service.client.post("/api/v1/scenarios/exam_1y_2027/runs", json={}, headers=nat), 202)
@@ -205,12 +213,45 @@ def test_run_covers_the_effective_year_and_reports_groups_with_intervals(service
     assert csv.status_code == 200 and pl.read_csv(io.BytesIO(csv.content)).height == 100
     # a downloaded file says on every row that its figures are estimates from the run's synthetic sample
     assert set(pl.read_csv(io.BytesIO(csv.content))["estimate_note"]) == {synthetic(0.00002)}
-    whole = service.client.get(f"/api/v1/scenarios/runs/{run['run_id']}/results?format=csv&whole=true", headers=nat)
-    assert pl.read_csv(io.BytesIO(whole.content)).height > 1000 + len(counties)  # every row, counties included
+    _check_view_and_whole_files(service, run["run_id"], len(counties), monkeypatch)
     xlsx = service.client.get(f"/api/v1/scenarios/runs/{run['run_id']}/results?format=xlsx&limit=10", headers=nat)
     assert xlsx.status_code == 200 and xlsx.content[:2] == b"PK"
     _check_titled_files(service, run["run_id"])
     _check_bands(service, run["run_id"])
+
+
+def _check_view_and_whole_files(service: Service, run_id: str, counties: int, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A file of the results is the size a spreadsheet opens: without groupings asked, the whole country, the
+    provinces and the population groups (no prefecture or county: every county of every service, measure and year
+    made a file of 620,000 rows); the run page's view (year, service, measure; the country, the map's level and the
+    grouping shown) asks for exactly those rows; the whole table is asked as `dimension=all`; an XLSX of more rows
+    than an Excel sheet holds is refused, coded and in the reader's language, rather than written for minutes."""
+    nat = service.as_("pl_nat")
+    query = f"/api/v1/scenarios/runs/{run_id}/results?whole=true"
+    default = service.client.get(f"{query}&format=csv", headers=nat)
+    table = pl.read_csv(io.BytesIO(default.content))
+    assert set(table["dimension"]) == {d for d in DIMENSIONS if d != "prefecture"}, set(table["dimension"])
+    assert default.headers["X-Row-Count"] == str(table.height)
+    view = "&year=2027&service=local_entrance_exam&measure=newly_eligible&dimension=national,county,residence"
+    shown = pl.read_csv(io.BytesIO(service.client.get(f"{query}&format=csv&lang=zh{view}", headers=nat).content))
+    assert shown.height == 1 + counties + 2, shown.height  # the country, every county, local and migrant
+    assert set(shown["年份"]) == {2027} and set(shown["服务"]) == {"随迁子女流入地中考"}
+    assert set(shown["指标"]) == {"新增符合条件人数"} and set(shown["分组方式"]) == {"全国", "区县", "本地／外地户籍"}
+    every = service.client.get(f"{query}&format=parquet&dimension=all", headers=nat)
+    whole = pl.read_parquet(io.BytesIO(every.content))
+    assert whole.height > table.height + counties and {"county", "prefecture"} <= set(whole["dimension"])
+    assert every.headers["X-Row-Count"] == str(whole.height)
+    monkeypatch.setattr(export, "EXCEL_MAX_ROWS", shown.height)  # the view's rows and a header: one too many
+    for language, words in (
+        ("zh-CN", f"所选结果有 {shown.height:,} 行，超过 Excel 工作表的上限"),
+        ("en", f"have {shown.height:,} rows, more than an Excel sheet holds"),
+    ):
+        refused = service.client.get(f"{query}&format=xlsx{view}", headers={**nat, "Accept-Language": language})
+        assert refused.status_code == 400 and refused.json()["code"] == "xlsx_too_many_rows", refused.text
+        assert words in refused.json()["message"], refused.json()["message"]
+    monkeypatch.setattr(export, "EXCEL_MAX_ROWS", shown.height + 1)
+    sheet = pl.read_excel(io.BytesIO(service.client.get(f"{query}&format=xlsx{view}", headers=nat).content))
+    assert sheet.height == shown.height
 
 
 def _check_titled_files(service: Service, run_id: str) -> None:
@@ -321,7 +362,8 @@ def test_a_run_survives_a_restart_and_an_unfinished_one_is_failed(db_service: Se
     interrupted = _ok(
         restarted.client.get(f"/api/v1/scenarios/runs/{second['run_id']}", headers=restarted.as_("fo_nat"))
     )
-    assert interrupted["status"] == "failed" and "restart" in interrupted["message"]
+    assert interrupted["status"] == "failed" and interrupted["note"]["code"] == "run_interrupted"
+    assert interrupted["message"] == "interrupted by a service restart before it finished: start it again"
     listed = _ok(
         restarted.client.get(
             "/api/v1/scenarios/runs?scenario=entrance_exam_residence_1y", headers=restarted.as_("fo_nat")
@@ -398,3 +440,73 @@ def test_too_many_waiting_runs_are_refused(service: Service) -> None:
     path = "/api/v1/scenarios/entrance_exam_residence_1y/runs"
     refused = service.client.post(path, json={"sample": 0.00001}, headers=service.as_("pl_nat"))
     assert refused.status_code == 429 and "queued or running" in refused.json()["message"]
+
+
+ZH, EN = {"Accept-Language": "zh-CN,zh;q=0.9"}, {"Accept-Language": "en-GB,en;q=0.9"}
+
+
+def _in_both(service: Service, run_id: str) -> tuple[dict[str, Any], dict[str, Any]]:
+    path = f"/api/v1/scenarios/runs/{run_id}"
+    nat = service.as_("pl_nat")
+    return _ok(service.client.get(path, headers={**nat, **ZH})), _ok(service.client.get(path, headers={**nat, **EN}))
+
+
+def test_a_run_says_its_step_and_why_it_failed_in_the_readers_language(
+    service: Service, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
+) -> None:
+    """While it runs, the run page says which year is being estimated (not "2027: chunk 3"); a run that fails on a
+    coded error says its reason in the reader's language, one that fails on an unexpected error a generic reason with
+    the run's number: never the exception's class or its text (they go to the server log only)."""
+    computing, go_on = threading.Event(), threading.Event()
+    failures: list[Exception] = [
+        SimulationError(refusal(RefusalCode.SIMULATION_UNKNOWN_SERVICE, service="dental_care", known="school")),
+        KeyError("internal_column_x"),
+    ]
+
+    def failing_run(*_args: Any, progress: Any, **_kwargs: Any) -> None:
+        progress(0.4, 2027)
+        computing.set()
+        go_on.wait(timeout=60)
+        raise failures.pop(0)
+
+    monkeypatch.setattr(scenario_runs, "run_reform", failing_run)
+    body = {"sample": 0.00001, "years": [2025, 2027]}
+    path = "/api/v1/scenarios/entrance_exam_residence_1y/runs"
+    first = _ok(service.client.post(path, json=body, headers=service.as_("pl_nat")), 202)["run_id"]
+    assert computing.wait(timeout=60)
+    zh, en = _in_both(service, first)
+    assert (zh["status"], zh["message"], en["message"]) == ("running", "正在测算 2027 年", "estimating 2027")
+    assert zh["note"] == {"code": "run_computing_year", "params": {"year": "2027"}}
+    go_on.set()
+    service.client.app.state.scenario_runs.wait(first, timeout=60)  # type: ignore[attr-defined]
+    zh, en = _in_both(service, first)
+    assert zh["status"] == "failed" and zh["note"]["code"] == "simulation_unknown_service"
+    assert zh["message"] == "未知的服务 dental_care；可选：school"
+    assert en["message"] == "unknown service dental_care; known: school"
+    with caplog.at_level(logging.ERROR, logger="changzhu.api.scenario_runs"):
+        second = _ok(service.client.post(path, json=body, headers=service.as_("pl_nat")), 202)["run_id"]
+        service.client.app.state.scenario_runs.wait(second, timeout=60)  # type: ignore[attr-defined]
+    zh, en = _in_both(service, second)
+    assert zh["status"] == "failed" and zh["note"] == {"code": "run_failed_unexpectedly", "params": {"run_id": second}}
+    assert zh["message"].startswith("测算意外失败") and second in zh["message"]
+    assert en["message"].startswith("the run failed unexpectedly") and second in en["message"]
+    for shown in (zh, en):
+        assert "KeyError" not in str(shown) and "internal_column_x" not in str(shown)
+    logged = [r for r in caplog.records if second in r.getMessage()]
+    assert logged and logged[0].exc_info is not None and "internal_column_x" in str(logged[0].exc_info[1])
+
+
+def test_a_run_stored_with_english_text_reads_as_failed_unexpectedly(service: Service) -> None:
+    """A run that failed before its reasons were coded kept "KeyError: ..." as its message: it is not shown."""
+    _ok(service.client.get("/api/v1/scenarios/runs", headers=service.as_("pl_nat")))  # this service has started
+    with session_scope(service.engine) as session:
+        session.add(
+            ScenarioRunRow(
+                id="oldfailure", scenario_id=None, scenario_name="x", scenario_yaml="", settings={}, status="failed",
+                progress=0.2, message="KeyError: 'internal_column_x'", data_version="d", code_version="c",
+                created_by="pl_nat", created_at="2026-11-30T00:00:00+00:00",
+            )
+        )  # fmt: skip
+    zh, en = _in_both(service, "oldfailure")
+    assert zh["message"].startswith("测算意外失败") and en["message"].startswith("the run failed unexpectedly")
+    assert "KeyError" not in str(zh) + str(en)

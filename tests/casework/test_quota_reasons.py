@@ -3,9 +3,10 @@ words (labels, never input names), in both languages."""
 
 from __future__ import annotations
 
+from datetime import date
 from typing import Any
 
-from changzhu.casework.quota_runs import QuotaKind, _labels, _unrankable, city_scheme
+from changzhu.casework.quota_runs import QuotaKind, _labels, _unrankable, annual_quota, city_scheme, tie_break
 from changzhu.domain.refusals import Refusal
 
 GUANGZHOU = "440100"
@@ -61,3 +62,20 @@ def test_unknown_local_insurance_months_are_not_ranked_as_zero() -> None:
     assert reason is not None and reason["missing"] == ["si_months_local"]
     assert reason["zh"].endswith("缺少：在常住地缴纳职工社会保险月数") and "no contribution history" in reason["en"]
     assert reason["code"] == "quota_tie_break_missing"
+
+
+def test_a_quota_and_a_tie_break_keep_their_sources_in_each_language() -> None:
+    """A run keeps where its quota and tie-break come from for a reader of either language (`cited`): Beijing's
+    quota cites a Chinese document (the same in each), the national tie-break is the project's own setting, said in
+    English to an English reader (it was the Chinese remark, 本项目设定…, for everyone)."""
+    on = date(2026, 6, 1)
+    quota, source = annual_quota("110100", on)
+    assert quota == 6000 and source["source_zh"] == source["source_en"] == "北京市人社局 积分落户公示"
+    assert (source["parameter"], source["since"], source["label_en"]) == (
+        "quota.points_hukou.annual_quota",
+        "2018-01-01",
+        "Annual points settlement quota",
+    )
+    earlier = tie_break(GUANGZHOU, on).describe()["sources"]["quota.tie_break.earlier_residence_first"]
+    assert earlier["source_zh"].startswith("本项目设定")
+    assert earlier["source_en"].startswith("changzhu's own setting") and "本项目" not in earlier["source_en"]

@@ -74,7 +74,9 @@ def test_bad_gaps_are_named() -> None:
         allocate_budget(GAPS.drop("gap_cost_yuan"), POP, 100, scheme().allocation)
     with pytest.raises(FiscalError, match="basis 'hukou' is not one of"):
         allocate_budget(GAPS.with_columns(pl.lit("hukou").alias("basis")), POP, 100, scheme().allocation)
-    with pytest.raises(FiscalError, match="fund_yuan must not be negative"):
+    with pytest.raises(
+        FiscalError, match='the fiscal parameter "Size of the central transfer fund" must not be negative'
+    ):
         allocate_budget(GAPS, POP, -1, scheme().allocation)
     with pytest.raises(FiscalError, match="no resident population for region"):
         allocate_budget(GAPS, POP.head(1), 100, scheme().allocation)

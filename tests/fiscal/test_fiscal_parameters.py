@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import date
 from pathlib import Path
 
@@ -12,6 +13,7 @@ from fiscal_helpers import BASE_SCHEME, raw_scheme, scheme
 from changzhu.domain.lang import Lang
 from changzhu.domain.refusals import RefusalCode, reason_of
 from changzhu.errors import ChangzhuError
+from changzhu.fiscal.parameter_places import CHANGED, FROM_TREE, TREE_FILE, At, origin
 from changzhu.fiscal.parameters import (
     FiscalParameterError,
     fiscal_parameters,
@@ -44,30 +46,53 @@ def test_unknown_scheme_lists_known_ids() -> None:
 
 def test_cost_shares_not_summing_to_one_are_named() -> None:
     raw = raw_scheme(**{"cost_sharing.default.central": 0.5})
-    with pytest.raises(FiscalParameterError, match=r"cost_sharing\.default shares sum to 1\.2, not 1"):
+    with pytest.raises(
+        FiscalParameterError, match=r"Cost sharing: other services \(default\), central's share\" 0\.5"
+    ) as raised:
         parse_scheme(raw, "file.yaml")
+    assert "sum to 1.2, not 1" in str(raised.value) and "cost_sharing" not in str(raised.value)
 
 
-def test_pot_weights_not_summing_to_one_are_named() -> None:
+def test_pot_weights_not_summing_to_one_are_named_by_their_labels() -> None:
+    """The shares that do not sum to one are named by their labels with their values, in each language, never by
+    the key path (fiscal_parameters.yaml: renqian_guagou_2021.transfer.weights) or a dict of keys."""
     raw = raw_scheme(**{"transfer.weights": {"population": 0.5, "migrants": 0.3, "incentive": 0.1}})
-    with pytest.raises(FiscalParameterError, match=r"transfer\.weights shares sum to 0\.9"):
+    with pytest.raises(FiscalParameterError) as raised:
         parse_scheme(raw, "file.yaml")
+    assert reason_of(raised.value).text(Lang.ZH) == (
+        "文件 file.yaml：财政参数“人口均衡性资金权重” 0.5、“服务流动人口资金权重” 0.3、“市民化奖励资金权重” 0.1"
+        " 之和为 0.9，而非 1：请同时调整其中另一项"
+    )
+    assert str(raised.value) == (
+        'file.yaml: the fiscal parameters "Weight of the population pot" 0.5, "Weight of the migrants-served pot" 0.3,'
+        ' "Weight of the incentive pot" 0.1 sum to 0.9, not 1: change another of them too'
+    )
 
 
 def test_negative_fund_is_refused_in_file_and_override() -> None:
-    with pytest.raises(FiscalParameterError, match=r"fund_yuan must not be negative"):
+    fund = 'the fiscal parameter "Size of the central transfer fund" must not be negative'
+    with pytest.raises(FiscalParameterError, match=f"^file.yaml: {fund}"):
         parse_scheme(raw_scheme(fund_yuan=-5), "file.yaml")
-    with pytest.raises(FiscalParameterError, match=r"test\.fund_yuan must not be negative"):
+    with pytest.raises(FiscalParameterError, match=f"^{fund}") as changed:  # a caller's value: no file to name
         scheme().with_fund(-1)
+    assert reason_of(changed.value).text(Lang.ZH) == "财政参数“中央转移支付资金规模”不能为负数（资金 -1 元）"
+
+
+def test_a_bad_value_of_the_tree_names_its_file_and_line() -> None:
+    """A number read from the parameter tree is placed at its parameter's line in fiscal.yaml."""
+    at = At("fiscal_parameters.yaml: renqian_guagou_2021.fund_yuan", path="fund_yuan", origins={"fund_yuan": FROM_TREE})
+    line = TREE_FILE.read_text(encoding="utf-8").splitlines().index("  fiscal.fund_yuan:") + 1
+    assert origin(at, ("fund_yuan",)) == ("fiscal.yaml", line)
+    assert origin(replace(at, origins={"fund_yuan": CHANGED}), ("fund_yuan",)) == ("", None)
 
 
 @pytest.mark.parametrize(
     ("key", "value", "message"),
     [
-        ("transfer.resident_conversion_ratio", 1.5, "resident_conversion_ratio must be between 0 and 1"),
-        ("allocation.max_min_per_capita_ratio", 0.5, "max_min_per_capita_ratio must be at least 1"),
-        ("cost_sharing.default.individual", -0.1, "cost_sharing.default.individual must be between 0 and 1"),
-        ("land.m2_per_settled_migrant", "a lot", "m2_per_settled_migrant must be a finite number"),
+        ("transfer.resident_conversion_ratio", 1.5, 'ratio" must be between 0 and 1 \\(5% is 0.05\\), got 1.5'),
+        ("allocation.max_min_per_capita_ratio", 0.5, 'highest to lowest per resident" must be at least 1'),
+        ("cost_sharing.default.individual", -0.1, "other services \\(default\\), individual's share\" must be"),
+        ("land.m2_per_settled_migrant", "a lot", 'land per settled migrant" must be a finite number'),
         ("effective_from", "soon", "effective_from is not a date"),
     ],
 )
@@ -155,5 +180,7 @@ def test_a_scenario_changes_a_fiscal_weight_like_a_rule_parameter() -> None:
     assert after.transfer.weights == {"population": 0.6, "migrants": 0.3, "incentive": 0.1}
     assert fiscal_parameters(date(2025, 6, 1)).transfer.weights["population"] == 0.7
     lopsided = Scenario.from_overrides({"fiscal.transfer.weights.population": 0.9}, "lopsided")
-    with pytest.raises(FiscalParameterError, match=r"transfer\.weights shares sum to 0\.9, not 1"):
+    with pytest.raises(FiscalParameterError, match=r'^the fiscal parameters "Weight of the population pot" 0\.9, .*'
+                       r"sum to 0\.9, not 1") as raised:  # fmt: skip
         fiscal_parameters(date(2025, 6, 1), scenario=lopsided)
+    assert raised.value.file == "" and raised.value.line is None  # the reform's value: no file of ours to name

@@ -45,7 +45,7 @@ def test_changzhu_fiscal_end_to_end(tmp_path: Path) -> None:
 def test_changzhu_fiscal_bad_fund_is_one_line(tmp_path: Path) -> None:
     result = run_changzhu("fiscal", "--out", str(tmp_path), "--fund-yuan", "-5")
     assert result.returncode == 1
-    assert "fund_yuan must not be negative" in result.stderr
+    assert 'the fiscal parameter "Size of the central transfer fund" must not be negative' in result.stderr
     assert "Traceback" not in result.stderr
     assert not (tmp_path / "fiscal").exists()
 

@@ -32,7 +32,7 @@ def test_the_locale_chooses_the_language_the_helper_fixes(tmp_path: Path) -> Non
     assert bare.returncode == 1 and bare.stderr.startswith("错误："), bare.stderr
     fixed = run_changzhu("fiscal", "--out", str(tmp_path), "--fund-yuan", "-5", env=_chinese_machine())
     assert fixed.returncode == 1 and fixed.stderr.startswith("error: "), fixed.stderr
-    assert "fund_yuan must not be negative" in fixed.stderr
+    assert 'the fiscal parameter "Size of the central transfer fund" must not be negative' in fixed.stderr
 
 
 def test_a_cli_test_passes_on_a_machine_with_a_chinese_locale() -> None:

@@ -70,6 +70,7 @@ CODES_IN_CHINESE = re.compile(
     # a policy or parameter file's fields, as its YAML spells them
     r"|UTF-8|docs/parameters\.md|op|self|parent|rates|from|points|when|source|cases|people|inputs|months"
     r"|param|example|label|zh|en|of|local|combination|category"
+    r"|Excel|CSV|Parquet"  # file formats by their names
 )
 
 

@@ -13,7 +13,9 @@ from fastapi import Query, Response
 from pydantic import BaseModel
 
 from changzhu.api.aggregates import frame_page
+from changzhu.api.errors import ApiError
 from changzhu.api.pagination import Page
+from changzhu.domain.refusals import RefusalCode, refusal
 
 
 class ExportFormat(StrEnum):
@@ -39,8 +41,17 @@ MEDIA_TYPES = {
 FILE_RESPONSES: dict[int | str, dict[str, Any]] = {200: {"content": {t: {} for t in MEDIA_TYPES.values()}}}
 
 
+EXCEL_MAX_ROWS = 1_048_576  # rows of an Excel sheet, its header row included
+AUTOFIT_MAX_ROWS = 10_000  # beyond, a sheet's columns keep a set width (fitting them reads every cell again)
+ROW_COUNT_HEADER = "X-Row-Count"  # a file's rows (its header not counted): its size before it is opened
+
+
 def file_response(frame: pl.DataFrame, fmt: ExportFormat, name: str) -> Response:
-    """The rows as a download named `name`.<format>."""
+    """The rows as a download named `name`.<format>, its rows counted in X-Row-Count; XLSX is refused (coded)
+    for more rows than an Excel sheet holds rather than written for minutes and then cut."""
+    if fmt == ExportFormat.XLSX and frame.height + 1 > EXCEL_MAX_ROWS:
+        limit = f"{EXCEL_MAX_ROWS:,}"
+        raise ApiError(refusal(RefusalCode.XLSX_TOO_MANY_ROWS, rows=f"{frame.height:,}", limit=limit))
     buffer = io.BytesIO()
     if fmt != ExportFormat.PARQUET:  # a spreadsheet cell holds text: a list is written "a; b"
         lists = [c for c, t in frame.schema.items() if isinstance(t, pl.List)]
@@ -48,15 +59,17 @@ def file_response(frame: pl.DataFrame, fmt: ExportFormat, name: str) -> Response
     if fmt == ExportFormat.CSV:
         frame.write_csv(buffer, include_bom=True)
     elif fmt == ExportFormat.XLSX:
-        frame.write_excel(buffer, autofit=True)
+        frame.write_excel(buffer, autofit=frame.height <= AUTOFIT_MAX_ROWS)
     else:
         frame.write_parquet(buffer)
-    return _download(buffer.getvalue(), fmt, name)
+    return _download(buffer.getvalue(), fmt, name, frame.height)
 
 
-def _download(data: bytes, fmt: ExportFormat, name: str) -> Response:
-    """`data` as a download named `name`.<format>."""
+def _download(data: bytes, fmt: ExportFormat, name: str, rows: int | None = None) -> Response:
+    """`data` as a download named `name`.<format> (with its number of rows where known)."""
     headers = {"Content-Disposition": f'attachment; filename="{name}.{fmt.value}"'}
+    if rows is not None:
+        headers[ROW_COUNT_HEADER] = str(rows)
     return Response(data, media_type=MEDIA_TYPES[fmt], headers=headers)
 
 

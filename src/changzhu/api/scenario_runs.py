@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import hashlib
 import io
+import logging
 import threading
 import time
 import uuid
@@ -27,7 +28,8 @@ from changzhu import __version__
 from changzhu.api.errors import NotFound, TooManyRequests
 from changzhu.api.scenario_files import spec_of
 from changzhu.data.census import census_2020
-from changzhu.domain.refusals import RefusalCode, refusal
+from changzhu.domain.lang import Lang
+from changzhu.domain.refusals import Refusal, RefusalCode, refusal
 from changzhu.domain.services import Service
 from changzhu.fiscal.parameters import fiscal_parameters
 from changzhu.parameters.tree import TREE_DIR
@@ -41,7 +43,7 @@ from changzhu.store.scenario_models import ScenarioRunRow
 MAX_SAMPLE = 0.001  # 1.4 million synthetic people at most; the CLI runs bigger samples
 ACTIVE = ("queued", "running")
 MAX_WAITING = 5  # runs queued or running at once; more are refused (429) rather than queued for hours
-INTERRUPTED = "interrupted by a service restart before it finished; start it again (中断：服务重启)"
+LOG = logging.getLogger(__name__)
 PROGRESS_EVERY_SECONDS = 1.0
 REGIONAL_DIMENSIONS = ("province", "prefecture", "county")
 BAND_SCHEMA: dict[str, pl.DataType] = {
@@ -205,7 +207,7 @@ class RunQueue:
             result = session.execute(
                 update(ScenarioRunRow)
                 .where(ScenarioRunRow.status.in_(ACTIVE))
-                .values(status="failed", message=INTERRUPTED, finished_at=_now())
+                .values(status="failed", note=refusal(RefusalCode.RUN_INTERRUPTED).as_json(), finished_at=_now())
             )
             return int(getattr(result, "rowcount", 0) or 0)
 
@@ -246,6 +248,7 @@ class RunQueue:
                     status="queued",
                     progress=0.0,
                     message=None,
+                    note=None,
                     data_version=data_version(),
                     code_version=f"changzhu {__version__}",
                     created_by=username,
@@ -262,10 +265,11 @@ class RunQueue:
             session.execute(update(ScenarioRunRow).where(ScenarioRunRow.id == run_id).values(**values))
 
     def _work(self, run_id: str) -> None:
-        """Compute one run (in the worker thread); any error ends it as failed with the reason."""
+        """Compute one run (in the worker thread); any error ends it as failed with its coded reason (an error the
+        project did not code: a generic reason, its details in the server log only)."""
         try:
             row = self.get(run_id)
-            self._set(run_id, status="running", started_at=_now(), message="starting")
+            self._set(run_id, status="running", started_at=_now(), note=refusal(RefusalCode.RUN_PREPARING).as_json())
             settings: dict[str, Any] = dict(row.settings)
             spec = spec_of(row.scenario_yaml)
             years = tuple(int(y) for y in settings["years"])
@@ -273,10 +277,11 @@ class RunQueue:
             shares = {service.value: scheme.shares_of(service.value) for service in Service}
             last = [0.0]
 
-            def progress(done: float, note: str) -> None:
+            def progress(done: float, year: int) -> None:
                 if time.monotonic() - last[0] >= PROGRESS_EVERY_SECONDS:
                     last[0] = time.monotonic()
-                    self._set(run_id, progress=round(done, 3), message=note)
+                    note = refusal(RefusalCode.RUN_COMPUTING_YEAR, year=year).as_json()
+                    self._set(run_id, progress=round(done, 3), note=note)
 
             target = settings.get("target_relative_half_width")
             result = run_reform(
@@ -294,13 +299,13 @@ class RunQueue:
                 run_id,
                 status="done",
                 progress=1.0,
-                message=None,
+                note=None,
                 finished_at=_now(),
                 summary={**summary_of(result), "cost_sharing": cost_sharing_rows(scheme.scheme_id, shares)},
                 result_parquet=result_bytes(labelled(result.estimates)),
             )
         except Exception as exc:  # a run's failure is recorded on its row, never lost in the thread
-            self._set(run_id, status="failed", message=f"{type(exc).__name__}: {exc}"[:400], finished_at=_now())
+            self._set(run_id, status="failed", note=failure_note(run_id, exc).as_json(), finished_at=_now())
 
     def get(self, run_id: str) -> ScenarioRunRow:
         """A stored run, or NotFound."""
@@ -345,8 +350,32 @@ class RunQueue:
         self._pool.shutdown(wait=False, cancel_futures=True)
 
 
-def describe_run(row: ScenarioRunRow) -> dict[str, Any]:
-    """A run's settings, versions, status and progress, and its summary once done."""
+def failure_note(run_id: str, error: Exception) -> Refusal:
+    """Why a run failed as its page says it: the coded reason the error carries (a scenario, parameter, fiscal or
+    simulation error), else a generic one with the run's number, the error itself going to the server log only
+    (never a class name or a traceback in front of a user)."""
+    found = getattr(error, "refusal", None)
+    if isinstance(found, Refusal) and found.code not in (RefusalCode.UNCODED, RefusalCode.UNTRANSLATED):
+        LOG.info("scenario run %s failed: %s", run_id, found.en)
+        return found
+    LOG.error("scenario run %s failed unexpectedly", run_id, exc_info=error)
+    return refusal(RefusalCode.RUN_FAILED_UNEXPECTEDLY, run_id=run_id)
+
+
+def run_note(row: ScenarioRunRow) -> Refusal | None:
+    """The run's step (queued or running) or why it failed, coded; a run stored before notes were coded (its
+    `message` English text) that failed reads as failed unexpectedly, its old text not shown."""
+    if row.note is not None:
+        return Refusal.from_json(dict(row.note))
+    if row.status == "failed":
+        return refusal(RefusalCode.RUN_FAILED_UNEXPECTEDLY, run_id=row.id)
+    return None
+
+
+def describe_run(row: ScenarioRunRow, lang: Lang) -> dict[str, Any]:
+    """A run's settings, versions, status and progress (its step or why it failed: `message` in `lang`, `note` its
+    code and parameters), and its summary once done."""
+    note = run_note(row)
     return {
         "run_id": row.id,
         "scenario": row.scenario_name,
@@ -354,7 +383,8 @@ def describe_run(row: ScenarioRunRow) -> dict[str, Any]:
         "settings": row.settings,
         "status": row.status,
         "progress": row.progress,
-        "message": row.message,
+        "message": None if note is None else note.text(lang),
+        "note": None if note is None else note.as_json(),
         "data_version": row.data_version,
         "code_version": row.code_version,
         "created_by": row.created_by,

@@ -20,8 +20,10 @@ from sqlalchemy import Engine, select
 from changzhu.casework.applications import GRANTED, ApplicationKind
 from changzhu.casework.precheck import policy_version
 from changzhu.casework.quotas import Candidate, Ranking, TieBreak
+from changzhu.domain.lang import Lang
 from changzhu.domain.refusals import CodedError, Refusal, RefusalCode, refusal
 from changzhu.domain.services import Service
+from changzhu.parameters import DatedValue, Parameter
 from changzhu.registry.decide import evaluate_registered
 from changzhu.registry.frames import person_frame
 from changzhu.rules.catalog import ResolvedPolicy, person_inputs, policies_in_use, resolve
@@ -80,24 +82,44 @@ def city_scheme(region: str) -> PointsScheme:
     return schemes[0]
 
 
+# where a quota given by the one who ranks comes from, in each language (a run keeps it as it keeps a parameter's)
+GIVEN_IN_REQUEST = {"source_zh": "发布时在请求中给出", "source_en": "given in the request"}
+GIVEN_ON_COMMAND_LINE = {"source_zh": "发布时在命令行中给出", "source_en": "given on the command line"}
+
+
+def sourced(param: Parameter, dated: DatedValue) -> dict[str, str]:
+    """Where a parameter's value a run used comes from, as the run keeps it for a reader of either language: the
+    parameter (its key and its names), the date it holds from and its source as each language's reader sees it
+    (`cited`: the project's own remark in English for an English reader, a Chinese document's citation as written)."""
+    return {
+        "parameter": param.key,
+        "label_zh": param.label_zh,
+        "label_en": param.label_en,
+        "since": dated.since.isoformat(),
+        "source_zh": dated.cited(Lang.ZH),
+        "source_en": dated.cited(Lang.EN),
+    }
+
+
 def tie_break(region: str, on: date) -> TieBreak:
     """The declared tie-break of the region on `on`, with the sources of its values."""
     policy = city_policy(region)
     values: dict[str, bool] = {}
-    sources: dict[str, str] = {}
+    sources: dict[str, dict[str, str]] = {}
     for key in (TIE_LOCAL_INSURANCE, TIE_EARLIER_RESIDENCE):
-        _param, dated = policy.value(key, on)
-        values[key], sources[key] = bool(dated.value), f"{dated.since}: {dated.source}"
+        param, dated = policy.value(key, on)
+        values[key], sources[key] = bool(dated.value), sourced(param, dated)
     return TieBreak(values[TIE_LOCAL_INSURANCE], values[TIE_EARLIER_RESIDENCE], sources)
 
 
-def annual_quota(region: str, on: date) -> tuple[int, str]:
-    """The region's annual 积分落户 quota and its source; QuotaError naming the parameter if none is declared."""
+def annual_quota(region: str, on: date) -> tuple[int, dict[str, str]]:
+    """The region's annual 积分落户 quota and its source (`sourced`); QuotaError naming the parameter if none is
+    declared."""
     try:
-        _param, dated = city_policy(region).value(ANNUAL_QUOTA, on)
+        param, dated = city_policy(region).value(ANNUAL_QUOTA, on)
     except PolicyError as exc:
         raise QuotaError(refusal(RefusalCode.NO_ANNUAL_QUOTA, region=region, parameter=ANNUAL_QUOTA)) from exc
-    return int(dated.value), f"{ANNUAL_QUOTA} since {dated.since}: {dated.source}"
+    return int(dated.value), sourced(param, dated)
 
 
 def scored(table: pl.DataFrame, on: date, scheme: PointsScheme) -> pl.DataFrame:

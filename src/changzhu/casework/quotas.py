@@ -37,7 +37,7 @@ class TieBreak:
 
     local_insurance_first: bool
     earlier_residence_first: bool
-    sources: Mapping[str, str] = field(default_factory=dict)
+    sources: Mapping[str, Mapping[str, str]] = field(default_factory=dict)  # key -> quota_runs.sourced
 
     def describe(self) -> dict[str, object]:
         """The rule in words (zh/en) with its sources, as stored with a run."""
@@ -50,7 +50,7 @@ class TieBreak:
             en.append("then the earlier start of residence first")
         zh.append("再同则提交早者、申请号小者优先")
         en.append("then the earlier submission and the smaller application number")
-        return {"zh": "；".join(zh), "en": "; ".join(en), "sources": dict(self.sources)}
+        return {"zh": "；".join(zh), "en": "; ".join(en), "sources": {k: dict(v) for k, v in self.sources.items()}}
 
 
 @dataclass(frozen=True)

@@ -164,7 +164,7 @@ def run(
             raise ChangzhuError("积分入学须给出 --capacity／a school-place run needs --capacity DISTRICT=PLACES")
         ranking, source = by_capacity(candidates, rule, places), None
     else:
-        source = "given on the command line"
+        source = runs.GIVEN_ON_COMMAND_LINE
         if quota is None:
             quota, source = runs.annual_quota(region, on)
         ranking = by_quota(candidates, rule, quota)

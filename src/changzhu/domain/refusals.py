@@ -495,6 +495,12 @@ class RefusalCode(StrEnum):
     TOTAL_ROW = "total_row"
     ID_AS_NUMBER = "id_as_number"
     ID_CHECK_DIGIT_AS_NUMBER = "id_check_digit_as_number"
+    # a scenario run's progress and end as its page shows them (api/scenario_runs.py), its results as a file
+    RUN_PREPARING = "run_preparing"
+    RUN_COMPUTING_YEAR = "run_computing_year"
+    RUN_INTERRUPTED = "run_interrupted"
+    RUN_FAILED_UNEXPECTEDLY = "run_failed_unexpectedly"
+    XLSX_TOO_MANY_ROWS = "xlsx_too_many_rows"
 
 
 _DATE_FORMS_ZH = "2026-06-01、2026/6/1、2026.6.1、20260601 或 2026年6月1日"
@@ -1193,42 +1199,43 @@ TEMPLATES: dict[RefusalCode, tuple[str, str]] = {
         "属性 {name}：{value} 不是{dtype:term}",
         "attribute {name}: {value} is not a {dtype:term}",
     ),
-    # the fiscal parameters ({where}: the parameter's place in the file, as the CLI shows it)
+    # the fiscal parameters: a bad value names its parameter by its label ({parameter_zh}, {parameter_en}; the error
+    # adds the file and line it was given in: fiscal/parameter_places.py); the schemes file's structure by {where}
     RefusalCode.FISCAL_NOT_A_MAPPING: ("财政参数 {where} 须为映射", "{where} must be a mapping"),
     RefusalCode.FISCAL_MISSING: ("财政参数 {where}.{key} 缺失", "{where}.{key} is missing"),
     RefusalCode.FISCAL_NOT_A_NUMBER: (
-        "财政参数 {where} 须为有限数值，实为 {value}",
-        "{where} must be a finite number, got {value}",
+        "财政参数“{parameter_zh}”须为有限数值，实为 {value}",
+        'the fiscal parameter "{parameter_en}" must be a finite number, got {value}',
     ),
     RefusalCode.FISCAL_NEGATIVE: (
-        "财政参数 {where} 不能为负数，实为 {value}",
-        "{where} must not be negative, got {value}",
+        "财政参数“{parameter_zh}”不能为负数，实为 {value}",
+        'the fiscal parameter "{parameter_en}" must not be negative, got {value}',
     ),
     RefusalCode.FISCAL_NOT_A_SHARE: (
-        "财政参数 {where} 须在 0 与 1 之间，实为 {value}",
-        "{where} must be between 0 and 1, got {value}",
+        "财政参数“{parameter_zh}”须在 0 与 1 之间（5% 写作 0.05），实为 {value}",
+        'the fiscal parameter "{parameter_en}" must be between 0 and 1 (5% is 0.05), got {value}',
     ),
     RefusalCode.FISCAL_FUND_NEGATIVE: (
-        "财政参数 {where} 不能为负数（资金 {value} 元）",
-        "{where} must not be negative (a fund of {value} yuan)",
+        "财政参数“{parameter_zh}”不能为负数（资金 {value} 元）",
+        'the fiscal parameter "{parameter_en}" must not be negative (a fund of {value} yuan)',
     ),
     RefusalCode.FISCAL_FUND_NOT_WHOLE: (
-        "财政参数 {where} 须为整元，实为 {value}",
-        "{where} must be whole yuan, got {value}",
+        "财政参数“{parameter_zh}”须为整元，实为 {value}",
+        'the fiscal parameter "{parameter_en}" must be whole yuan, got {value}',
     ),
     RefusalCode.FISCAL_SHARES_FORM: ("财政参数 {where} 须为 {keys} 的映射", "{where} must be a mapping of {keys}"),
     RefusalCode.FISCAL_SHARES_UNKNOWN: ("财政参数 {where} 有未知项 {unknown}", "{where} has unknown key(s) {unknown}"),
     RefusalCode.FISCAL_SHARES_SUM: (
-        "财政参数 {where} 各份额之和为 {total}，而非 1（{shares}）",
-        "{where} shares sum to {total}, not 1 ({shares})",
+        "财政参数{shares_zh} 之和为 {total}，而非 1：请同时调整其中另一项",
+        "the fiscal parameters {shares_en} sum to {total}, not 1: change another of them too",
     ),
     RefusalCode.FISCAL_CAPACITY_FACTORS: (
-        "财政参数 {where} 须满足 0 < 最小系数 ≤ 最大系数，实为 {min_factor} 与 {max_factor}",
-        "{where} needs 0 < min_factor <= max_factor, got {min_factor} and {max_factor}",
+        "财政参数“{min_zh}”须大于 0 且不大于“{max_zh}”，实为 {min_factor} 与 {max_factor}",
+        'the fiscal parameter "{min_en}" must be above 0 and at most "{max_en}", got {min_factor} and {max_factor}',
     ),
     RefusalCode.FISCAL_RATIO_BELOW_ONE: (
-        "财政参数 {where} 的人均最高与最低之比须至少为 1，实为 {ratio}",
-        "{where}.max_min_per_capita_ratio must be at least 1, got {ratio}",
+        "财政参数“{parameter_zh}”须至少为 1，实为 {ratio}",
+        'the fiscal parameter "{parameter_en}" must be at least 1, got {ratio}',
     ),
     RefusalCode.FISCAL_SERVICE_WEIGHTS_FORM: (
         "财政参数 {where} 的服务权重须为映射，且含 {default} 一项",
@@ -1594,19 +1601,19 @@ TEMPLATES: dict[RefusalCode, tuple[str, str]] = {
         "redemptions row {row}: {column} {value} must be a non-negative number",
     ),
     RefusalCode.FISCAL_FLOORS_EXCEED_FUND: (
-        "保底额无法满足：各地区保底额合计 {floors} 元，超过资金 {fund} 元（{setting} = 每位常住人口 {floor} 元）",
-        "the floors bind: they add up to {floors} yuan, more than the fund of {fund} yuan ({setting} = {floor} yuan"
-        " per resident)",
+        "保底额无法满足：各地区保底额合计 {floors} 元，超过资金 {fund} 元（“{setting_zh}”为每位常住人口 {floor} 元）",
+        'the floors bind: they add up to {floors} yuan, more than the fund of {fund} yuan ("{setting_en}" is {floor}'
+        " yuan per resident)",
     ),
     RefusalCode.FISCAL_EQUITY_BINDS: (
         "均衡约束无法满足：{fund} 元资金在满足各地区保底额的同时，"
-        "无法使人均分配的最高值不超过最低值的 {ratio} 倍（{setting}）",
+        "无法使人均分配的最高值不超过最低值的 {ratio} 倍（“{setting_zh}”）",
         "the equity constraint binds: no allocation of {fund} yuan meets every floor while keeping the highest"
-        " allocation per resident within {ratio} × the lowest ({setting})",
+        ' allocation per resident within {ratio} × the lowest ("{setting_en}")',
     ),
     RefusalCode.FISCAL_FLOORS_BIND: (
-        "保底额无法满足：资金不足以满足各地区的保底额（{setting}）",
-        "the floors bind: they cannot all be met with the fund ({setting})",
+        "保底额无法满足：资金不足以满足各地区的保底额（“{setting_zh}”）",
+        'the floors bind: they cannot all be met with the fund ("{setting_en}")',
     ),
     RefusalCode.FISCAL_FLOORS_AND_EQUITY_BIND: (
         "保底额约束和均衡约束各自都无法满足：请放宽其中之一",
@@ -1733,6 +1740,23 @@ TEMPLATES: dict[RefusalCode, tuple[str, str]] = {
         "请把这一列设为文本格式，再输入完整号码",
         "identity number: check digit does not match; it looks stored as a number by Excel (digits after the 15th"
         " are changed): format the column as text and type the number again",
+    ),
+    RefusalCode.RUN_PREPARING: ("正在准备合成人口与参数", "preparing the synthetic population and the parameters"),
+    RefusalCode.RUN_COMPUTING_YEAR: ("正在测算 {year} 年", "estimating {year}"),
+    RefusalCode.RUN_INTERRUPTED: (
+        "服务在测算完成前重启，测算已中断：请重新开始",
+        "interrupted by a service restart before it finished: start it again",
+    ),
+    RefusalCode.RUN_FAILED_UNEXPECTEDLY: (
+        "测算意外失败（详情已记入服务器日志）：请重试；如仍失败，请将测算编号 {run_id} 告知系统管理员",
+        "the run failed unexpectedly (the details are in the server log): try again, and if it fails again give"
+        " your administrator the run number {run_id}",
+    ),
+    RefusalCode.XLSX_TOO_MANY_ROWS: (
+        "所选结果有 {rows} 行，超过 Excel 工作表的上限（{limit} 行，含标题行）：请按年份、服务、指标或分组缩小范围，"
+        "或改用 CSV 或 Parquet 格式",
+        "the results asked for have {rows} rows, more than an Excel sheet holds ({limit} rows, the header"
+        " included): narrow them by year, service, measure or grouping, or ask for CSV or Parquet",
     ),
 }
 PLACE = "place"  # the format spec of a region code shown with its name: {region:place}

@@ -25,6 +25,7 @@ from changzhu.domain.population import PopulationBasis
 from changzhu.domain.refusals import Refusal, RefusalCode, refusal
 from changzhu.fiscal.apportion import apportion
 from changzhu.fiscal.errors import FiscalError, InfeasibleAllocationError
+from changzhu.fiscal.parameter_places import label, labelled
 from changzhu.fiscal.parameters import AllocationParameters
 
 if TYPE_CHECKING:  # SciPy is imported when a budget is allocated, not by every process that imports the API
@@ -45,7 +46,14 @@ BASES = (PopulationBasis.LOCAL_HUKOU_RESIDENT.value, PopulationBasis.RESIDENT.va
 GENERAL_GRANT = "general_grant"
 GENERAL_GRANT_COST = 1e-6
 HIGHS_INFEASIBLE = 2
-FLOOR_SETTING = "allocation.floor_yuan_per_resident"  # the scheme's key a floor error names
+FLOOR_SETTING = "allocation.floor_yuan_per_resident"  # the scheme's parameter a floor error names (by its label)
+RATIO_SETTING = "allocation.max_min_per_capita_ratio"
+
+
+def _setting(path: str) -> dict[str, str]:
+    """The refusal parameters naming the scheme's parameter at `path` by its label: setting_zh, setting_en."""
+    zh, en = label(path)
+    return {"setting_zh": zh, "setting_en": en}
 
 
 @dataclass(frozen=True)
@@ -162,10 +170,10 @@ def _diagnose(problem: _Problem, fund_yuan: int, ratio: float) -> Refusal:
     without_floors = np.ones(rows, dtype=bool)
     without_floors[problem.floor_rows] = False
     if _solve(problem, without_equity).status != HIGHS_INFEASIBLE:
-        setting = "allocation.max_min_per_capita_ratio"
-        return refusal(RefusalCode.FISCAL_EQUITY_BINDS, fund=f"{fund_yuan:,}", ratio=f"{ratio:g}", setting=setting)
+        setting = _setting(RATIO_SETTING)
+        return refusal(RefusalCode.FISCAL_EQUITY_BINDS, fund=f"{fund_yuan:,}", ratio=f"{ratio:g}", **setting)
     if _solve(problem, without_floors).status != HIGHS_INFEASIBLE:
-        return refusal(RefusalCode.FISCAL_FLOORS_BIND, setting=FLOOR_SETTING)
+        return refusal(RefusalCode.FISCAL_FLOORS_BIND, **_setting(FLOOR_SETTING))
     return refusal(RefusalCode.FISCAL_FLOORS_AND_EQUITY_BIND)
 
 
@@ -183,7 +191,7 @@ def allocate_budget(
     floor of params.floor_yuan_per_resident × residents.
     """
     if fund_yuan < 0:
-        raise FiscalError(refusal(RefusalCode.FISCAL_FUND_NEGATIVE, where="fund_yuan", value=f"{fund_yuan:,}"))
+        raise FiscalError(refusal(RefusalCode.FISCAL_FUND_NEGATIVE, value=f"{fund_yuan:,}", **labelled("fund_yuan")))
     cells = check_gaps(gaps).sort("region_code", "service")
     codes = cells["region_code"].unique(maintain_order=True).to_list()
     resident = _population(populations, codes)
@@ -200,7 +208,7 @@ def allocate_budget(
                 RefusalCode.FISCAL_FLOORS_EXCEED_FUND,
                 floors=f"{floors.sum():,.0f}",
                 fund=f"{fund_yuan:,}",
-                setting=FLOOR_SETTING,
+                **_setting(FLOOR_SETTING),
                 floor=f"{params.floor_yuan_per_resident:g}",
             )
         )

@@ -25,7 +25,7 @@ from changzhu.simulation.intervals import interval_estimates, with_differences
 from changzhu.simulation.spec import SimulationSpec
 from changzhu.simulation.synthetic import population_model
 
-ReformProgress = Callable[[float, str], None]
+ReformProgress = Callable[[float, int], None]  # the share done, the year being estimated
 HEADLINE_MEASURES = ("newly_eligible", "no_longer_eligible")
 # Counties are many (about 2,900): their rows keep only the measures the map and the exports show.
 COUNTY_MEASURES = (
@@ -120,7 +120,7 @@ def count_reform(
                 bands.append(count_bands(groups, name, on, baseline, reform, plan.costs_of(name), plan.costs))
             done += 1
             if progress is not None:
-                progress(share[0] + (share[1] - share[0]) * done / steps, f"{on.year}: chunk {chunk.index + 1}")
+                progress(share[0] + (share[1] - share[0]) * done / steps, on.year)
         del people
         release_memory()
     return combine_groups(parts), combine_groups(bands)

@@ -36,7 +36,8 @@ class ScenarioRunRow(Base):
     settings: Mapped[dict[str, object]] = mapped_column(JSON)  # sample, years, seed, precision target
     status: Mapped[str] = mapped_column(String(12), index=True)  # queued, running, done, failed
     progress: Mapped[float] = mapped_column(Float, default=0.0)  # 0..1
-    message: Mapped[str | None] = mapped_column(String(400))
+    message: Mapped[str | None] = mapped_column(String(400))  # a run's text before 0013 (read: describe_run)
+    note: Mapped[dict[str, object] | None] = mapped_column(JSON)  # the step or the failure, coded: {code, params}
     data_version: Mapped[str] = mapped_column(String(80))
     code_version: Mapped[str] = mapped_column(String(80))
     created_by: Mapped[str] = mapped_column(String(sizes.USERNAME))

@@ -77,13 +77,13 @@ def _rank(
     capacity: dict[str, int] | None,
     candidates: list[Candidate],
     rule: TieBreak,
-) -> tuple[Ranking, int | None, str | None]:
+) -> tuple[Ranking, int | None, dict[str, str] | None]:
     """The ranking by quota or capacity; the quota used and its source."""  # fmt: skip
     if kind == runs.QuotaKind.SCHOOL_PLACE:
         if not capacity:
             raise runs.QuotaError(refusal(RefusalCode.CAPACITY_REQUIRED))
         return by_capacity(candidates, rule, capacity), None, None
-    source = "given in the request"
+    source = runs.GIVEN_IN_REQUEST
     if quota is None:
         quota, source = runs.annual_quota(region, on)
     return by_quota(candidates, rule, quota), quota, source

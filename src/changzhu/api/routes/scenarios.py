@@ -20,6 +20,7 @@ from changzhu.api.export import (
     frame_page_as,
     list_page_as,
 )
+from changzhu.api.language import answer_lang
 from changzhu.api.pagination import Page
 from changzhu.api.result_titles import rounded, titled
 from changzhu.api.scenario_files import (
@@ -105,6 +106,11 @@ class RunRequest(BaseModel):
         return self
 
 
+def _lang(request: Request) -> Lang:
+    """The language a run's step or failure is written in for this request (`lang`, else Accept-Language)."""
+    return answer_lang(request.query_params, request.headers)
+
+
 def _queue(request: Request) -> RunQueue:
     queue: RunQueue = request.app.state.scenario_runs
     return queue
@@ -143,7 +149,8 @@ def runs(
     """Stored runs, newest first: settings, versions, status, progress and summary."""
     require_analyst(principal)
     rows, total = _queue(request).listing(scenario, limit, offset)
-    return dicts_page_as([describe_run(r) for r in rows], total, limit, offset, fmt, "runs")
+    lang = _lang(request)
+    return dicts_page_as([describe_run(r, lang) for r in rows], total, limit, offset, fmt, "runs")
 
 
 ESTIMATE_NOTE = "estimate_note"  # the `estimate` column holds the figure, so the label of what it is goes here
@@ -207,7 +214,22 @@ def compare(
 def run(run_id: str, request: Request, principal: PrincipalDep) -> dict[str, Any]:
     """A run's status and progress, its settings and versions, and its summary (sample, precision, unit costs)."""
     require_analyst(principal)
-    return describe_run(_queue(request).get(run_id))
+    return describe_run(_queue(request).get(run_id), _lang(request))
+
+
+ALL_DIMENSIONS = "all"
+# a file's groupings when none is asked: the whole country, the provinces and the population groups, a table a
+# spreadsheet opens (tens of thousands of rows); prefectures and counties are asked by name, the whole table as `all`
+FILE_DIMENSIONS = tuple(d for d in DIMENSIONS if d not in ("prefecture", "county"))
+
+
+def groupings(dimension: str | None, fmt: ExportFormat) -> tuple[str, ...] | None:
+    """The groupings asked (`national,province,residence`; `all`: every one), a file's default when none is (JSON
+    pages every row); None: no filter."""
+    if dimension is None:
+        return None if fmt == ExportFormat.JSON else FILE_DIMENSIONS
+    asked = tuple(d.strip() for d in dimension.split(",") if d.strip())
+    return None if ALL_DIMENSIONS in asked else asked
 
 
 @router.get(
@@ -219,26 +241,40 @@ def results(
     run_id: str,
     request: Request,
     principal: PrincipalDep,
-    dimension: Annotated[str | None, Query(max_length=20, description=", ".join(DIMENSIONS))] = None,
+    dimension: Annotated[
+        str | None,
+        Query(
+            max_length=200,
+            description=f"groupings, comma-separated ({', '.join(DIMENSIONS)}), or all; a file without it: "
+            f"{', '.join(FILE_DIMENSIONS)}",
+        ),
+    ] = None,
     measure: Annotated[str | None, Query(max_length=40, description="e.g. newly_eligible, delta_cost_yuan")] = None,
     service: Annotated[str | None, Query(max_length=60)] = None,
     year: Annotated[int | None, Query(ge=2000, le=2100)] = None,
     limit: LimitQuery = 100,
     offset: OffsetQuery = 0,
     fmt: FormatQuery = ExportFormat.JSON,
-    whole: Annotated[bool, Query(description="with format=csv|xlsx|parquet: every row, not one page")] = False,
+    whole: Annotated[
+        bool, Query(description="with format=csv|xlsx|parquet: every row the filters select, not one page")
+    ] = False,
     lang: Annotated[
         Lang | None, Query(description="with format=csv|xlsx: headers, services and measures in zh or en")
     ] = None,
 ) -> Page[dict[str, Any]] | Response:
     """Estimates with 90% intervals by group; provinces, prefectures and counties outside the caller's
-    jurisdiction are left out. A file asked with `lang` is for people: its headers, services, groupings and
-    measures are named in that language (without it, the codes scripts read)."""
+    jurisdiction are left out. A file holds the groupings asked (without `dimension`: the whole country, the
+    provinces and the population groups; `dimension=all`: the whole table, counties included, for Parquet or a
+    large CSV; XLSX is refused above an Excel sheet's rows). A file asked with `lang` is for people: its headers,
+    services, groupings and measures are named in that language (without it, the codes scripts read)."""
     require_analyst(principal)
     frame = _results(request, run_id)
-    for column, value in (("dimension", dimension), ("measure", measure), ("service", service), ("year", year)):
+    for column, value in (("measure", measure), ("service", service), ("year", year)):
         if value is not None:
             frame = frame.filter(pl.col(column) == value)
+    asked = groupings(dimension, fmt)
+    if asked is not None:
+        frame = frame.filter(pl.col("dimension").is_in(list(asked)))
     regional = pl.col("dimension").is_in(list(REGIONAL_DIMENSIONS))
     regions = in_jurisdiction(frame.filter(regional), principal, "group")
     frame = pl.concat([frame.filter(~regional), regions])
@@ -320,4 +356,4 @@ def start_run(
     text, scenario_id = scenario_yaml(engine, settings.scenarios_dir, name)
     queue = _queue(request)
     run_id = queue.start(name, scenario_id, text, body.model_dump(), principal.username)
-    return describe_run(queue.get(run_id))
+    return describe_run(queue.get(run_id), _lang(request))

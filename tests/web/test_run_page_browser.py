@@ -1,0 +1,124 @@
+"""A run's page as an analyst reads it, in Chromium, in Chinese and English: the export buttons give the view the
+page shows (its year, service and measure; the whole country, the map's level and the grouping), a file a
+spreadsheet opens, not the whole table (620,000 rows for a real run); a failed run says why in the reader's language,
+never an exception's class or text."""
+
+from __future__ import annotations
+
+import io
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import httpx
+import polars as pl
+import pytest
+from api_support import PASSWORD, serving, sqlite_copy
+from office_support import DESKTOP, Office
+from sqlalchemy import create_engine
+
+from changzhu.domain.refusals import RefusalCode, refusal
+from changzhu.store.db import session_scope
+from changzhu.store.scenario_models import ScenarioRunRow
+
+pytestmark = pytest.mark.browser
+RUN_SECONDS = 900  # a tiny sample on a busy 2-core machine
+
+
+@pytest.fixture(scope="module")
+def folder(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return tmp_path_factory.mktemp("run_page")
+
+
+@pytest.fixture(scope="module")
+def server(populated_sqlite: tuple[Path, dict[str, str]], folder: Path) -> Iterator[str]:
+    """The office on a copy of the populated database kept in `folder` (the test writes failed runs into it)."""
+    with serving(sqlite_copy(populated_sqlite[0], folder), folder, "r", "/office/login") as url:
+        yield url
+
+
+def _run(url: str) -> str:
+    """A small finished run of the shipped 中考 reform (one year), started over the API."""
+    login = httpx.post(url + "/api/v1/auth/login", json={"username": "pl_nat", "password": PASSWORD}, timeout=30)
+    headers = {"Authorization": f"Bearer {login.json()['access_token']}"}
+    body = {"sample": 0.000002, "years": [2027]}
+    path = url + "/api/v1/scenarios/entrance_exam_residence_1y/runs"
+    run_id = str(httpx.post(path, json=body, headers=headers, timeout=30).json()["run_id"])
+    deadline = time.monotonic() + RUN_SECONDS
+    while time.monotonic() < deadline:
+        status = httpx.get(f"{url}/api/v1/scenarios/runs/{run_id}", headers=headers, timeout=30).json()["status"]
+        if status in ("done", "failed"):
+            assert status == "done"
+            return run_id
+        time.sleep(1)
+    pytest.fail("the run did not finish")
+
+
+def _download(page: object, button: str) -> bytes:
+    with page.expect_download() as info:  # type: ignore[attr-defined]
+        page.click(button)  # type: ignore[attr-defined]
+    return Path(info.value.path()).read_bytes()
+
+
+def test_the_export_buttons_give_the_view_the_page_shows(office: Office) -> None:
+    run_id = _run(office.url)
+    page = office.open(DESKTOP, "zh")
+    office.login(page, "pl_nat")
+    page.goto(f"{office.url}/office/runs/{run_id}")  # type: ignore[attr-defined]
+    page.wait_for_selector("#group-table .el-table__body tr")  # type: ignore[attr-defined]
+    page.click("#map-level >> text=按区县")  # type: ignore[attr-defined]
+    page.wait_for_selector("#county-note")  # type: ignore[attr-defined]
+    note = page.inner_text("#export-note")  # type: ignore[attr-defined]
+    assert "2027 年" in note and "全国、区县、本地／外地户籍" in note, note
+    table = pl.read_csv(io.BytesIO(_download(page, "#export-csv")))
+    assert set(table["分组方式"]) == {"全国", "区县", "本地／外地户籍"}, set(table["分组方式"])
+    assert set(table["年份"]) == {2027} and table["服务"].n_unique() == table["指标"].n_unique() == 1
+    counties = table.filter(pl.col("分组方式") == "区县").height
+    assert counties > 100 and table.height == 1 + counties + 2, table.height  # the view, not 620,000 rows
+    assert "新增符合条件人数" in set(table["指标"])
+
+    english = office.open(DESKTOP, "en")
+    office.login(english, "pl_nat")
+    english.goto(f"{office.url}/office/runs/{run_id}")  # type: ignore[attr-defined]
+    english.wait_for_selector("#group-table .el-table__body tr")  # type: ignore[attr-defined]
+    assert "national, province, local / migrant hukou" in english.inner_text("#export-note").lower()  # type: ignore[attr-defined]
+    sheet = pl.read_excel(io.BytesIO(_download(english, "#export-xlsx")))
+    assert set(sheet["grouping"]) == {"the whole country", "province", "local / migrant hukou"}, set(sheet["grouping"])
+    assert set(sheet["measure"]) == {"newly eligible (people)"} and sheet.height < 100
+
+
+def test_a_failed_run_says_why_in_the_readers_language(office: Office, folder: Path) -> None:
+    """A run interrupted by a restart, and one stored before reasons were coded ("KeyError: ..."): each page says
+    what happened in the page's language; no class name, no exception text."""
+    engine = create_engine(f"sqlite:///{folder / 'changzhu.sqlite3'}")
+    rows = {
+        "interrupted1": (None, refusal(RefusalCode.RUN_INTERRUPTED).as_json()),
+        "oldfailure01": ("KeyError: 'internal_column_x'", None),
+    }
+    with session_scope(engine) as session:
+        for run_id, (message, note) in rows.items():
+            session.add(
+                ScenarioRunRow(
+                    id=run_id, scenario_id=None, scenario_name="entrance_exam_residence_1y", scenario_yaml="",
+                    settings={"sample": 0.00001, "years": [2027], "seed": 1}, status="failed", progress=0.3,
+                    message=message, note=note, data_version="d", code_version="c", created_by="pl_nat",
+                    created_at="2026-12-01T00:00:00+00:00",
+                )
+            )  # fmt: skip
+    engine.dispose()
+    expected = {
+        ("zh", "interrupted1"): "服务在测算完成前重启，测算已中断：请重新开始",
+        ("en", "interrupted1"): "interrupted by a service restart before it finished: start it again",
+        ("zh", "oldfailure01"): "测算意外失败（详情已记入服务器日志）",
+        ("en", "oldfailure01"): "the run failed unexpectedly (the details are in the server log)",
+    }
+    for lang in ("zh", "en"):
+        page = office.open(DESKTOP, lang)
+        office.login(page, "pl_nat")
+        for run_id in rows:
+            page.goto(f"{office.url}/office/runs/{run_id}")  # type: ignore[attr-defined]
+            alert = page.locator(".el-alert--error")  # type: ignore[attr-defined]
+            alert.wait_for()
+            shown = alert.inner_text()
+            assert expected[(lang, run_id)] in shown, shown
+            assert "KeyError" not in shown and "internal_column_x" not in shown
