@@ -156,7 +156,7 @@ def test_services_show_totals_and_a_chart_per_service_with_its_unit(office: Offi
     demand = "需求（常住口径）" if zh else "Demand (resident basis)"  # the legend's first series
     for service in SERVICES[lang]:
         _choose(page, "service-select", service)
-        expect(chart).to_have_attribute("aria-label", re.compile(demand))
+        expect(chart).to_have_attribute("aria-label", re.compile(re.escape(demand)))
         units.add((chart.get_attribute("aria-label") or "").split(" · ")[0])
     assert units == ({"学位（个）", "床位（张）", "注册护士（人）"} if zh else {"places", "beds", "nurses"}), units
     if not zh:
