@@ -46,7 +46,7 @@ def serve(home: Path, database_url: str) -> tuple[subprocess.Popen[bytes], str]:
     url = f"http://127.0.0.1:{port}"
     for _ in range(600):
         try:
-            if httpx.get(url + "/login", timeout=1).status_code == 200:
+            if httpx.get(url + "/api/v1/docs", timeout=1).status_code == 200:
                 return process, url
         except httpx.HTTPError:
             time.sleep(0.1)

@@ -1,4 +1,4 @@
-// The one client of /api/v1: the token the login stored (shared with the /app/* pages), JSON in and out,
+// The one client of /api/v1: the token the login stored (in the tab's sessionStorage), JSON in and out,
 // errors as ApiError carrying the status and the server's message so a view can show them translated; every request
 // asks for the office's language (Accept-Language), the language the server writes its error messages in.
 import { i18n } from "./i18n.js";

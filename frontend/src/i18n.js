@@ -1,11 +1,13 @@
-// The office's two languages: Chinese first, English on request; the choice is shared with the /app/* pages.
+// The office's two languages: Chinese first, English on request (the choice kept in localStorage).
 import { createI18n } from "vue-i18n";
 import zhCN from "./locales/zh-CN.json";
 import en from "./locales/en.json";
 import reformZhCN from "./locales/reform.zh-CN.json";
 import reformEn from "./locales/reform.en.json";
+import planningZhCN from "./locales/planning.zh-CN.json";
+import planningEn from "./locales/planning.en.json";
 
-const LANG_KEY = "cz.lang"; // "zh" or "en", as the older pages store it
+const LANG_KEY = "cz.lang"; // "zh" or "en"
 
 export function savedLocale() {
   return localStorage.getItem(LANG_KEY) === "en" ? "en" : "zh-CN";
@@ -26,7 +28,7 @@ export const i18n = createI18n({
   fallbackLocale: false,
   missingWarn: false,
   fallbackWarn: false,
-  messages: { "zh-CN": merged(zhCN, reformZhCN), en: merged(en, reformEn) },
+  messages: { "zh-CN": merged(merged(zhCN, reformZhCN), planningZhCN), en: merged(merged(en, reformEn), planningEn) },
 });
 
 export function setLocale(locale) {

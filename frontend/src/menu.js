@@ -1,9 +1,11 @@
-// What each role finds in the menu: the office's own views, then the older dashboard pages at /app/*.
+// What each role finds in the menu (the office is the one UI: the older /app/* pages redirect to its views).
 export const MENU = [
   { key: "residents", to: "/residents", roles: ["caseworker", "administrator"] },
   { key: "applications", to: "/applications", roles: ["caseworker", "administrator"] },
   { key: "releases", to: "/releases", roles: ["caseworker", "administrator"] },
   { key: "quotas", to: "/quotas", roles: ["caseworker", "administrator", "planner"] },
+  { key: "map", to: "/map", roles: ["planner", "fiscal_officer", "administrator", "caseworker"] },
+  { key: "services", to: "/services", roles: ["planner", "fiscal_officer", "administrator"] },
   { key: "reforms", to: "/reforms/new", roles: ["planner", "fiscal_officer", "administrator"] },
   { key: "fiscalView", to: "/fiscal", roles: ["planner", "fiscal_officer", "administrator"] },
   { key: "me", to: "/me", roles: ["resident"] },
@@ -12,14 +14,6 @@ export const MENU = [
   { key: "users", to: "/admin/users", roles: ["administrator"] },
   { key: "audit", to: "/admin/audit", roles: ["administrator"] },
   { key: "uploads", to: "/admin/uploads", roles: ["caseworker", "planner", "administrator"] },
-];
-
-export const LEGACY = [
-  { key: "map", href: "/app/map", roles: ["planner", "fiscal_officer", "administrator", "caseworker"] },
-  { key: "services", href: "/app/services", roles: ["planner", "fiscal_officer", "administrator"] },
-  { key: "fiscal", href: "/app/fiscal", roles: ["planner", "fiscal_officer", "administrator"] },
-  { key: "scenarios", href: "/app/scenarios", roles: ["planner", "fiscal_officer", "administrator"] },
-  { key: "caseload", href: "/app/caseload", roles: ["caseworker", "administrator"] },
 ];
 
 /** The first view a role lands on after logging in. */

@@ -25,6 +25,8 @@ const routes = [
   { path: "/reforms/:name", component: () => import("./views/ReformBuilderView.vue") },
   { path: "/runs/:id", component: () => import("./views/RunView.vue") },
   { path: "/fiscal", component: () => import("./views/FiscalView.vue") },
+  { path: "/map", component: () => import("./views/PopulationMapView.vue") },
+  { path: "/services", component: () => import("./views/ServicesView.vue") },
   { path: "/:rest(.*)*", component: () => import("./views/NotFoundView.vue") },
 ];
 

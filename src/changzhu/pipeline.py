@@ -139,7 +139,7 @@ def run_demo(out_dir: Path, lang: Lang = Lang.ZH) -> Path:
     console.print(f"report written to [bold]{report}[/bold]")
     me = command()
     console.print(
-        f"to browse the dashboard: `{me} user add NAME --role planner --jurisdiction 000000 --keep-password`, "
+        f"to browse the office: `{me} user add NAME --role planner --jurisdiction 000000 --keep-password`, "
         f"then `{me} serve` and open {SERVE_ADDRESS}"
     )
     return report

@@ -82,7 +82,7 @@ class Instance:
         deadline = time.monotonic() + 90  # a loaded machine can take half a minute to import the app
         while time.monotonic() < deadline:
             try:
-                if httpx.get(self.url + "/login", timeout=1).status_code == 200:
+                if httpx.get(self.url + "/api/v1/docs", timeout=1).status_code == 200:
                     return
             except httpx.HTTPError:
                 time.sleep(0.1)

@@ -1,7 +1,7 @@
 """Names instead of codes in the office (Chromium): the residents and applications searches pick a region by name
 inside the caseworker's city; the audit log names accounts and regions and opens a person's record instead of
-showing their key; refused upload cells name the column in the user's language beside the file's header; the older
-dashboards list schemes and scenarios by their titles."""
+showing their key; refused upload cells name the column in the user's language beside the file's header; the fiscal
+view and the reform builder list schemes and reforms by their titles."""
 
 from __future__ import annotations
 
@@ -146,27 +146,26 @@ def test_refused_cells_name_the_column_in_the_users_language(office: Office, lan
 
 
 @pytest.mark.parametrize("lang", ["en", "zh"])
-def test_dashboards_list_schemes_and_scenarios_by_title(office: Office, lang: str) -> None:
+def test_schemes_and_reforms_are_listed_by_title(office: Office, lang: str) -> None:
+    """The fiscal view's schemes and the reform builder's reforms (the older dashboards' lists) by their titles."""
+    with httpx.Client(base_url=office.url + "/api/v1", timeout=60) as client:
+        ids = [s["scheme_id"] for s in client.get("/fiscal/schemes", headers=_login(client, "pl_nat")).json()]
     page = office.open(DESKTOP, lang)
     office.login(page, "pl_nat")
-    page.goto(office.url + "/app/fiscal")
-    page.wait_for_selector("#fiscal-scheme option", state="attached")
-    schemes = page.locator("#fiscal-scheme option").all_inner_texts()
-    values = [o.get_attribute("value") for o in page.locator("#fiscal-scheme option").all()]
-    assert schemes and not any(v in text for v in values for text in schemes if v)  # titles, not ids
-    assert all(re.search(r"[\u4e00-\u9fff]", s) for s in schemes) == (lang == "zh")
-    page.goto(office.url + "/app/scenarios")
-    page.wait_for_selector("#scenario-list tbody tr")
-    listed = page.inner_text("#scenario-list") + " ".join(page.locator("#scenario-name option").all_inner_texts())
-    assert "dibao_permit_holders" not in listed and "entrance_exam_residence_1y" not in listed
-    title = "Dibao for residence-permit holders where they live" if lang == "en" else "居住证持有人在居住地申请低保"
-    assert title in listed
-    office.shot(page, f"dashboard_scenarios_{lang}_1366")
-    page.goto(office.url + "/office/reforms/new")  # the office's reform builder opens them by title too
+    page.goto(office.url + "/office/fiscal")
+    page.wait_for_selector("#winners .el-table__body tr")
+    page.click(".el-select:has(#scheme-select) .el-select__wrapper")
+    schemes = page.locator(".el-select-dropdown__item:visible").all_inner_texts()
+    assert ids and len(schemes) == len(ids) and not any(i in text for i in ids for text in schemes), schemes
+    assert all(re.search(r"[\u4e00-\u9fff]", s) for s in schemes) == (lang == "zh"), schemes
+    page.goto(office.url + "/office/reforms/new")
     page.click(".open-select .el-select__wrapper")
-    opened = page.locator(".el-select-dropdown__item:visible", has_text=title)
-    expect(opened).to_have_count(1)
-    assert "dibao_permit_holders" not in " ".join(page.locator(".el-select-dropdown__item:visible").all_inner_texts())
+    offered = page.locator(".el-select-dropdown__item:visible")
+    title = "Dibao for residence-permit holders where they live" if lang == "en" else "居住证持有人在居住地申请低保"
+    expect(offered.filter(has_text=title)).to_have_count(1)
+    listed = " ".join(offered.all_inner_texts())
+    assert "dibao_permit_holders" not in listed and "entrance_exam_residence_1y" not in listed, listed
+    office.shot(page, f"reforms_open_{lang}_1366")
 
 
 def _voucher_issued_redeemed_and_cleared(url: str) -> str:

@@ -1,4 +1,4 @@
-"""The changzhu service: a FastAPI app under /api/v1 with auth scoped to jurisdictions, and the dashboard."""
+"""The changzhu service: a FastAPI app under /api/v1 with auth scoped to jurisdictions, and the office."""
 
 from changzhu.api.app import create_app
 from changzhu.api.settings import ApiSettings

@@ -1,4 +1,4 @@
-"""The app factory: settings, database, error handling, limits, /api/v1 routers and the dashboard."""
+"""The app factory: settings, database, error handling, limits, /api/v1 routers and the office."""
 
 from __future__ import annotations
 
@@ -82,7 +82,7 @@ def create_app(settings: ApiSettings | None = None, engine: Engine | None = None
         description="Basic public services where people live (常住地), not where their hukou is registered. "
         "Authenticate with POST /api/v1/auth/login and send the token as 'Authorization: Bearer <token>'.",
         openapi_url=f"{API_PREFIX}/openapi.json",
-        docs_url=None,  # Swagger UI loads from a CDN; the dashboard must work offline
+        docs_url=None,  # Swagger UI loads from a CDN; the service must work offline
         redoc_url=None,
     )
     attach(app, settings, engine)

@@ -71,7 +71,7 @@ COMMANDS: dict[str, tuple[str, str]] = {
         "tables_cmds",
         "Every column of a kind of table (type, unit, categories, Chinese and English labels, example).",
     ),
-    "serve": ("serve", "Start the API (/api/v1, OpenAPI at /api/v1/openapi.json) and the dashboard."),
+    "serve": ("serve", "Start the API (/api/v1, OpenAPI at /api/v1/openapi.json) and the office (/office/)."),
     "user": ("serve", "Create and manage accounts of the service."),
     "peer": ("serve", "跨省通办: this instance's signing key and the peer instances it trusts."),
 }

@@ -1,4 +1,4 @@
-"""`changzhu serve` (the API and dashboard via uvicorn) and `changzhu user ...` (accounts)."""
+"""`changzhu serve` (the API and the office via uvicorn) and `changzhu user ...` (accounts)."""
 
 from __future__ import annotations
 
@@ -21,7 +21,7 @@ def serve(
     migrate: Annotated[bool, typer.Option(help="apply database migrations first")] = True,
     workers: Annotated[int, typer.Option(help="uvicorn worker processes", min=1, max=64)] = 1,
 ) -> None:
-    """Start the API (/api/v1, OpenAPI at /api/v1/openapi.json) and the dashboard."""
+    """Start the API (/api/v1, OpenAPI at /api/v1/openapi.json) and the office (/office/)."""
     import uvicorn
 
     from changzhu.api.settings import ApiSettings
@@ -31,7 +31,7 @@ def serve(
     settings = ApiSettings.from_env()
     if migrate:
         upgrade(make_engine(settings.database_url))
-    console.print(f"changzhu dashboard: [bold]http://{host}:{port}/[/bold]  (API: http://{host}:{port}/api/v1)")
+    console.print(f"changzhu office: [bold]http://{host}:{port}/[/bold]  (API: http://{host}:{port}/api/v1)")
     if workers == 1:
         from changzhu.api.app import create_app
 

@@ -1,7 +1,7 @@
 """The label of an estimated figure: one text per kind of estimate, in Chinese and English, with its method.
 
 A table holding estimates carries the label in a column `estimate` on every row, so that the report, the
-dashboard, CSV/XLSX/Parquet exports and API responses say the same thing. Apportioned supply says it in
+office, CSV/XLSX/Parquet exports and API responses say the same thing. Apportioned supply says it in
 `supply_is_estimate` and `supply_source` (planning gaps).
 """
 

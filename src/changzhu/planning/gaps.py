@@ -5,7 +5,7 @@ gap = demand − supply (positive: a shortage, negative: idle capacity); gap_cos
 (shortages only); idle = max(supply − demand, 0), reported separately and never netted against shortages.
 Supply is the NBS 2019 provincial figure; below the province it is an estimate (the province's supply apportioned
 by the hukou-bound basis, as the old system allocated it) unless a facility list gives the region's own supply:
-`supply_is_estimate` says so on every row, in the API, CSV exports, the report and the dashboard.
+`supply_is_estimate` says so on every row, in the API, CSV exports, the report and the office.
 """
 
 from __future__ import annotations

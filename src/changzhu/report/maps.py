@@ -3,7 +3,8 @@
 A national map shows the complete territory from files/boundaries (Taiwan, Hong Kong, Macao included) with
 the South China Sea islands and the maritime line in an inset at the lower right (南海诸岛), a legend with
 the unit, and the note “示意图” with the boundary and data sources. Coordinates are projected
-equirectangularly with x scaled by cos(35°). The dashboard's map.js draws the same way with the same constants.
+equirectangularly with x scaled by cos(35°). The office's maps (frontend/src/components/ProvinceMap.vue, ECharts)
+draw the same boundaries with the same inset window.
 """
 
 from __future__ import annotations

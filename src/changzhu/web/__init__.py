@@ -1,4 +1,4 @@
-"""The dashboard served by the API app: pages, shipped assets (plotly.js included), no CDN."""
+"""What the service gives a browser: the office (built from frontend/, no CDN) and redirects from older addresses."""
 
 from changzhu import lazy_exports
 

@@ -1,41 +1,31 @@
-"""The office (the built Vue front-end under /office/) and the older dashboard pages; data comes from /api/v1."""
+"""The office (the built Vue front-end under /office/), the one UI; the older addresses redirect to its views."""
 
 from __future__ import annotations
 
-from functools import cache
 from pathlib import Path
 
-from fastapi import APIRouter, FastAPI, HTTPException, Request
+from fastapi import APIRouter, FastAPI, HTTPException
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from fastapi.staticfiles import StaticFiles
-from fastapi.templating import Jinja2Templates
 from starlette.types import Scope
 
 WEB_DIR = Path(__file__).parent
 OFFICE_DIST = WEB_DIR / "dist"  # `make install` builds frontend/ into it (npm ci && npm run build)
-templates = Jinja2Templates(directory=str(WEB_DIR / "templates"))
 router = APIRouter(include_in_schema=False)
 
-# page name -> (template, roles that see the page in the menu)
-PAGES: dict[str, str] = {
-    "map": "map.html",
-    "services": "services.html",
-    "fiscal": "fiscal.html",
-    "scenarios": "scenarios.html",
-    "caseload": "caseload.html",
+# the older dashboard pages (/app/<page>, removed 2026-12-02) -> the office view that does what each did, so a
+# bookmark still lands where its work is done now
+MOVED: dict[str, str] = {
+    "map": "/office/map",
+    "services": "/office/services",
+    "fiscal": "/office/fiscal",
+    "scenarios": "/office/reforms/new",
+    "caseload": "/office/residents",
 }
 CSP = (
     "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data: blob:; "
     "connect-src 'self'; font-src 'self' data:; frame-ancestors 'none'; base-uri 'none'; form-action 'self'"
 )
-
-
-@cache
-def plotly_js() -> bytes:
-    """plotly.js as shipped inside the plotly Python package (no network)."""
-    from plotly.offline import get_plotlyjs
-
-    return str(get_plotlyjs()).encode()
 
 
 @router.get("/")
@@ -60,26 +50,19 @@ def office(path: str = "") -> Response:
     return HTMLResponse(index.read_text(encoding="utf-8"), headers=headers)
 
 
-@router.get("/login", response_class=HTMLResponse)
-def login_page(request: Request) -> Response:
-    """The login form."""
-    headers = {"Content-Security-Policy": CSP}
-    return templates.TemplateResponse(request, "login.html", {"page": "login"}, headers=headers)
+@router.get("/login")
+def login_moved() -> RedirectResponse:
+    """The older login page's address: the office's login."""
+    return RedirectResponse("/office/login", status_code=301)
 
 
-@router.get("/app/{page}", response_class=HTMLResponse)
-def app_page(request: Request, page: str) -> Response:
-    """A dashboard page; what it shows depends on the role the API grants the user's token."""
-    template = PAGES.get(page)
-    if template is None:
-        raise HTTPException(status_code=404, detail=f"no dashboard page {page!r}")
-    return templates.TemplateResponse(request, template, {"page": page}, headers={"Content-Security-Policy": CSP})
-
-
-@router.get("/vendor/plotly.min.js")
-def plotly_asset() -> Response:
-    """The charting library, served from the installed plotly package."""
-    return Response(plotly_js(), media_type="text/javascript", headers={"Cache-Control": "public, max-age=86400"})
+@router.get("/app/{page}")
+def page_moved(page: str) -> RedirectResponse:
+    """An older dashboard page's address: the office view that replaced it (404 for a page that never was)."""
+    target = MOVED.get(page)
+    if target is None:
+        raise HTTPException(status_code=404, detail=f"no page {page!r}")
+    return RedirectResponse(target, status_code=301)
 
 
 class OfficeAssets(StaticFiles):
@@ -95,8 +78,7 @@ class OfficeAssets(StaticFiles):
 
 
 def install_web(app: FastAPI) -> None:
-    """Add the office, the pages, the vendor script and the static assets to `app`."""
+    """Add the office, its assets and the older addresses' redirects to `app`."""
     # the assets mount comes before the office's catch-all route, which would otherwise answer for them
     app.mount("/office/assets", OfficeAssets(directory=str(OFFICE_DIST / "assets"), check_dir=False), name="office")
     app.include_router(router)
-    app.mount("/static", StaticFiles(directory=str(WEB_DIR / "static")), name="static")
