@@ -570,11 +570,14 @@ def validate_placing_regions(
     regions: Sequence[str],
     extra: tuple[ExtraColumn, ...] = (),
     codes: bool = False,
+    places: pl.DataFrame | None = None,
 ) -> tuple[pl.DataFrame, pl.DataFrame]:
     """validate_person_table against the known regions `regions`, and each row's place among them (region_place,
     -1 for null) in each region column (a table of those columns): the places are read in the pass that checks the
-    codes (a code is unknown or malformed where it has none), rather than the text read again for each."""
-    typed, places = _validated(df, as_of, set(regions), extra, codes, regions)
+    codes (a code is unknown or malformed where it has none), rather than the text read again for each. `places`:
+    those places as the caller found them, every code of the table among `regions` (the pass then reads no region
+    text); a table that fails a check is judged as without them."""
+    typed, places = _validated(df, as_of, set(regions), extra, codes, regions, places)
     if places is None:  # a known code that is not well formed: the codes were judged one by one
         places = typed.select(region_place(name, regions).fill_null(-1) for name in REGION_COLUMNS)
     return typed, places
@@ -587,10 +590,12 @@ def _validated(
     extra: tuple[ExtraColumn, ...],
     codes: bool,
     regions: Sequence[str] | None,
+    places: pl.DataFrame | None = None,
 ) -> tuple[pl.DataFrame, pl.DataFrame | None]:
-    """The typed table (validate_person_table) and, given the known regions in order, the region places."""
+    """The typed table (validate_person_table) and, given the known regions in order, the region places (`places`:
+    found by the caller, validate_placing_regions)."""
     if regions is not None and _placeable(regions):
-        at_once = _placed_at_once(df, as_of, extra, codes, regions)
+        at_once = _placed_at_once(df, as_of, extra, codes, regions, places)
         if at_once is not None:
             return at_once
     checked = isinstance(df, CheckedPersonTable)
@@ -637,12 +642,14 @@ def _placed_at_once(
     extra: tuple[ExtraColumn, ...],
     codes: bool,
     regions: Sequence[str],
+    known_places: pl.DataFrame | None = None,
 ) -> tuple[pl.DataFrame, pl.DataFrame] | None:
     """A good table validated and placed among `regions` (each well formed) in one parallel polars call: every
     column cast (the core columns and the extra ones), every check read on the cast columns and the region places
     found, the casts computed once for all (collect_all shares the plan they have in common). None where a value
     cannot be cast, a check fails, a code has no place, a column is missing or dates are written as text: the
-    passes one after another (_validated) then find and name every problem, as they always have."""
+    passes one after another (_validated) then find and name every problem, as they always have. `known_places`: the
+    region places found by the caller (every code among `regions`), which are then not looked up again."""
     checked = isinstance(df, CheckedPersonTable)
     table = df.frame if isinstance(df, CheckedPersonTable) else df
     if any(c.name in PERSON_SCHEMA for c in extra):
@@ -666,19 +673,20 @@ def _placed_at_once(
     # ids strictly increasing cannot repeat (a checked table has none repeated: not looked at again)
     increasing = pl.lit(True) if checked else (pl.col("person_id").diff().drop_nulls() > 0).all()
     flags = [increasing, *(expr.any() for _, expr, _ in checks), *found[1]]
-    placed = cast.select(region_place(name, regions) for name in REGION_COLUMNS)
-    queries = [
-        cast,
-        cast.select(flag.alias(str(i)) for i, flag in enumerate(flags)),
-        placed.select(pl.all().null_count()),
-        placed.select(pl.all().fill_null(-1)),
-    ]
+    queries = [cast, cast.select(flag.alias(str(i)) for i, flag in enumerate(flags))]
+    if known_places is None:
+        placed = cast.select(region_place(name, regions) for name in REGION_COLUMNS)
+        queries += [placed.select(pl.all().null_count()), placed.select(pl.all().fill_null(-1))]
     try:
-        typed, got, unplaced, places = pl.collect_all(queries)  # one parallel pass
+        typed, got, *placing = pl.collect_all(queries)  # one parallel pass
     except pl.exceptions.PolarsError:  # a value that cannot be cast, or a code not among a column's
         return None
     ordered, *bad = got.row(0)
-    if any(bad) or any(unplaced.item(0, name) > typed.get_column(name).null_count() for name in REGION_COLUMNS):
+    unplaced, places = placing if known_places is None else (None, known_places)
+    if any(bad) or (
+        unplaced is not None
+        and any(unplaced.item(0, name) > typed.get_column(name).null_count() for name in REGION_COLUMNS)
+    ):
         return None
     if not ordered and typed.get_column("person_id").is_duplicated().any():
         return None

@@ -10,7 +10,7 @@ import numpy as np
 import polars as pl
 import pyarrow as pa
 
-from changzhu.domain.person import CheckedPersonTable, ExtraColumn, validate_placing_regions
+from changzhu.domain.person import REGION_COLUMNS, CheckedPersonTable, ExtraColumn, validate_placing_regions
 from changzhu.domain.services import Service
 from changzhu.rules.catalog import PolicySet, ResolvedPolicy, policies_in_use, region_lookup
 from changzhu.rules.codegen import read_only
@@ -24,6 +24,7 @@ from changzhu.rules.names_kernels import count_rows, first_places, place
 from changzhu.rules.relevance import Relevance
 from changzhu.rules.rows import everyone, is_everyone, take
 from changzhu.rules.scenario import Scenario
+from changzhu.rules.text_codes import text_places
 
 VIEW_INLINE = 12  # texts of up to this many bytes are held in their Arrow string view itself
 
@@ -43,10 +44,28 @@ def prepare(
         ExtraColumn(i.name, i.dtype, tuple(c.code for c in i.categories), i.type in ("integer", "months"))
         for i in policies.declared_inputs().values()
     )
-    typed, places = validate_placing_regions(people, as_of=on, regions=regions.codes, extra=extra, codes=True)
+    typed, places = validate_placing_regions(
+        people, as_of=on, regions=regions.codes, extra=extra, codes=True, places=_given_places(people, regions.codes)
+    )
     if scenario is not None:
         policies.check_scenario(scenario)
     return build_frame(typed, on, policies, regions, places)
+
+
+def _given_places(people: pl.DataFrame | CheckedPersonTable, known: tuple[str, ...]) -> pl.DataFrame | None:
+    """Each row's place among the known regions in each region column, read from the text's string views
+    (changzhu.rules.text_codes: faster than validation's cast of the text to an Enum); None unless every column of a
+    DataFrame is placed so (a CheckedPersonTable, a missing column, an unknown or malformed code: validation places
+    them, and names the problems)."""
+    if not isinstance(people, pl.DataFrame) or any(name not in people.columns for name in REGION_COLUMNS):
+        return None
+    found = {}
+    for name in REGION_COLUMNS:
+        got = text_places(people.get_column(name), known)
+        if got is None:
+            return None
+        found[name] = got
+    return pl.DataFrame(found)
 
 
 def evaluate(
