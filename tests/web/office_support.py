@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
+from weakref import WeakKeyDictionary
 
 import httpx
 import pytest
@@ -37,6 +39,8 @@ QUIET = """() => new Promise((done) => {
   const poll = () => (window.czFetching > 0 ? setTimeout(poll, 20) : document.fonts.ready.then(drawn));
   poll();
 })"""
+# Each page's requests not answered yet, by page (Office.open; read by settle).
+_UNANSWERED: WeakKeyDictionary[object, set[object]] = WeakKeyDictionary()
 
 
 @pytest.fixture(scope="module")
@@ -82,6 +86,11 @@ class Office:
         page = context.new_page()
         page.set_default_timeout(60_000)  # generous: a busy 2-core machine; a real failure still fails
         page.on("pageerror", lambda e: self.errors.append(str(e)))
+        unanswered: set[object] = set()  # every request of the page not finished or failed yet (settle)
+        page.on("request", lambda r: unanswered.add(r))  # (Playwright calls Python functions, not built-ins)
+        page.on("requestfinished", lambda r: unanswered.discard(r))
+        page.on("requestfailed", lambda r: unanswered.discard(r))
+        _UNANSWERED[page] = unanswered
         return page
 
     def login(self, page: object, username: str) -> None:
@@ -123,10 +132,24 @@ class Office:
 
 
 def settle(page: object) -> None:
-    """Wait until the page is ready for a screenshot: loaded, no fetch of its own unanswered, its fonts loaded, and
-    two frames drawn since (transitions are off in the test browser, STILL, so what is drawn is final)."""
-    page.wait_for_load_state("networkidle")  # type: ignore[attr-defined]  # the first load's modules and data
-    page.evaluate(QUIET)  # type: ignore[attr-defined]
+    """Wait until the page is ready for a screenshot: loaded, no request of its own unanswered (its data, and the
+    route modules and fonts it loads lazily, which no fetch counter sees), its fonts loaded, and two frames drawn
+    since (transitions are off in the test browser, STILL, so what is drawn is final). Checked again after the
+    frames, so a request a drawn answer started is waited for too. Was `networkidle` (500 ms without a request, so
+    at least half a second a screenshot); a page not opened by `Office.open` still waits for it."""
+    unanswered = _UNANSWERED.get(page)
+    if unanswered is None:
+        page.wait_for_load_state("networkidle")  # type: ignore[attr-defined]
+        page.evaluate(QUIET)  # type: ignore[attr-defined]
+        return
+    page.wait_for_load_state("load")  # type: ignore[attr-defined]
+    deadline = time.monotonic() + 60  # as the pages' own timeout (Office.open)
+    while True:
+        page.evaluate(QUIET)  # type: ignore[attr-defined]  # its events are delivered while Playwright waits
+        if not unanswered:
+            return
+        assert time.monotonic() < deadline, f"requests unanswered after 60 s: {[r.url for r in unanswered]}"  # type: ignore[attr-defined]
+        page.wait_for_timeout(20)  # type: ignore[attr-defined]  # the requests' answers arrive meanwhile
 
 
 @pytest.fixture
