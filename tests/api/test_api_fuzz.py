@@ -1,9 +1,11 @@
 """Property-based fuzzing of the OpenAPI schema (schemathesis): no input makes the service answer 5xx, on SQLite
 and on PostgreSQL.
 
-25 examples per operation: with the NUL check or the column-sized text limits taken out again (scratch copies, 2 Dec
-2026), the PostgreSQL variant passed at 10 and at 25 examples per operation, finding neither bug (docs/operations.md,
-"Test suite time"); test_api_hygiene.py pins both with fixed inputs and failed on those copies."""
+25 examples per operation on PostgreSQL (the stricter store, where the 500s were), 10 on SQLite (a smoke over the
+embedded store; ≈92 s of a worker on the loaded CI of 2 Dec 2026 at 25). With the NUL check or the column-sized
+text limits taken out again (scratch copies, 2 Dec 2026), the PostgreSQL variant passed at 10 and at 25 examples per
+operation, finding neither bug (docs/operations.md, "Test suite time"); test_api_hygiene.py pins both with fixed
+inputs and failed on those copies."""
 
 from __future__ import annotations
 
@@ -64,17 +66,18 @@ def admin_header(fuzz_app: None) -> dict[str, str]:
     return {"Authorization": f"Bearer {token.json()['access_token']}"}
 
 
-def test_no_input_gives_a_server_error(admin_header: dict[str, str]) -> None:
+def test_no_input_gives_a_server_error(admin_header: dict[str, str], request: pytest.FixtureRequest) -> None:
     schema = schemathesis.openapi.from_asgi("/api/v1/openapi.json", _app())
     failures: list[str] = []
     statuses: list[int] = []
     operations = [result.ok() for result in schema.get_all_operations()]
     assert len(operations) >= 10
 
+    examples = 25 if "postgresql" in request.node.callspec.id else 10
     for operation in operations:
 
         @given(case=operation.as_strategy())
-        @settings(max_examples=25, deadline=None, suppress_health_check=list(HealthCheck), database=None)
+        @settings(max_examples=examples, deadline=None, suppress_health_check=list(HealthCheck), database=None)
         def fuzz(case) -> None:  # type: ignore[no-untyped-def]
             # a generous transport timeout: the suite may share a loaded machine, and speed is the benchmarks' job
             response = case.call(headers=admin_header, timeout=120)
@@ -84,5 +87,5 @@ def test_no_input_gives_a_server_error(admin_header: dict[str, str]) -> None:
 
         fuzz()
     assert failures == []
-    assert len(statuses) >= 10 * len(operations)  # every operation really was exercised
+    assert len(statuses) >= examples * 2 // 5 * len(operations)  # every operation really was exercised
     assert any(200 <= s < 300 for s in statuses) and any(400 <= s < 500 for s in statuses)
