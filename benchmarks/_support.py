@@ -12,6 +12,7 @@ import subprocess
 import sys
 import tempfile
 import time
+import warnings
 from collections.abc import Callable, Mapping
 from concurrent.futures import ThreadPoolExecutor
 from datetime import UTC, datetime
@@ -172,3 +173,29 @@ def write_results(path: Path, run: dict[str, Any], payload: Mapping[str, Any]) -
     write_json(path, {"run": finish_run(run), **payload})
     print(f"results written to {path}")
     return path
+
+
+def planner_api(folder: Path) -> tuple[Any, dict[str, str], Any]:
+    """The in-process API on a fresh SQLite database in `folder`, a national planner's authorization header, and the
+    database engine (to dispose of)."""
+    warnings.filterwarnings("ignore", message="Using `httpx` with")
+    from fastapi.testclient import TestClient
+
+    from changzhu.api import ApiSettings, create_app
+    from changzhu.api.auth.accounts import create_user
+    from changzhu.api.auth.roles import Role
+    from changzhu.api.auth.tokens import issue_token
+    from changzhu.registry.migrate import upgrade
+    from changzhu.store.db import make_engine
+
+    engine = make_engine(f"sqlite:///{folder / 'changzhu.sqlite3'}")
+    upgrade(engine)
+    planner = create_user(engine, "planner", "a long enough password", Role.PLANNER, ["000000"])
+    settings = ApiSettings(
+        database_url=str(engine.url),
+        jwt_secret=b"b" * 32,
+        keys_dir=folder / "keys",
+        scenarios_dir=Path(__file__).resolve().parents[1] / "src" / "changzhu" / "scenarios",
+    )
+    client = TestClient(create_app(settings, engine))
+    return client, {"Authorization": f"Bearer {issue_token(planner.user_id, settings.jwt_secret, 3600)}"}, engine

@@ -14,14 +14,13 @@ from __future__ import annotations
 import argparse
 import tempfile
 import time
-import warnings
 from pathlib import Path
 from typing import Any
 
 from rich.console import Console
 from rich.table import Table
 
-from _support import results_path, start_run, write_results
+from _support import planner_api, results_path, start_run, write_results
 
 ROOT = Path(__file__).resolve().parent.parent
 SCENARIO = "entrance_exam_residence_1y"
@@ -31,28 +30,9 @@ SMOKE_SAMPLE = 0.00002
 
 def measure(sample: float, folder: Path) -> dict[str, Any]:
     """One run through the in-process API on a fresh database; its timings, memory and precision."""
-    warnings.filterwarnings("ignore", message="Using `httpx` with")
-    from fastapi.testclient import TestClient
-
-    from changzhu.api import ApiSettings, create_app
-    from changzhu.api.auth.accounts import create_user
-    from changzhu.api.auth.roles import Role
-    from changzhu.api.auth.tokens import issue_token
-    from changzhu.registry.migrate import upgrade
     from changzhu.simulation.engine import peak_rss_bytes
-    from changzhu.store.db import make_engine
 
-    engine = make_engine(f"sqlite:///{folder / 'changzhu.sqlite3'}")
-    upgrade(engine)
-    planner = create_user(engine, "planner", "a long enough password", Role.PLANNER, ["000000"])
-    settings = ApiSettings(
-        database_url=str(engine.url),
-        jwt_secret=b"b" * 32,
-        keys_dir=folder / "keys",
-        scenarios_dir=ROOT / "src" / "changzhu" / "scenarios",
-    )
-    client = TestClient(create_app(settings, engine))
-    headers = {"Authorization": f"Bearer {issue_token(planner.user_id, settings.jwt_secret, 3600)}"}
+    client, headers, engine = planner_api(folder)
     body = {"sample": sample, "years": [2025]}
     started = time.perf_counter()
     posted = client.post(f"/api/v1/scenarios/{SCENARIO}/runs", json=body, headers=headers)

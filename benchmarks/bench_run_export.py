@@ -19,14 +19,13 @@ from __future__ import annotations
 import argparse
 import tempfile
 import time
-import warnings
 from pathlib import Path
 from typing import Any
 
 from rich.console import Console
 from rich.table import Table
 
-from _support import results_path, start_run, write_results
+from _support import planner_api, results_path, start_run, write_results
 
 ROOT = Path(__file__).resolve().parent.parent
 FULL_SAMPLE = 0.0002
@@ -51,27 +50,7 @@ WHOLE_XLSX = {"whole table, XLSX": "&format=xlsx&lang=zh&dimension=all"}
 
 def measure(sample: float, folder: Path, xlsx: bool) -> dict[str, Any]:
     """One run through the in-process API on a fresh database, then each file's rows, bytes and seconds."""
-    warnings.filterwarnings("ignore", message="Using `httpx` with")
-    from fastapi.testclient import TestClient
-
-    from changzhu.api import ApiSettings, create_app
-    from changzhu.api.auth.accounts import create_user
-    from changzhu.api.auth.roles import Role
-    from changzhu.api.auth.tokens import issue_token
-    from changzhu.registry.migrate import upgrade
-    from changzhu.store.db import make_engine
-
-    engine = make_engine(f"sqlite:///{folder / 'changzhu.sqlite3'}")
-    upgrade(engine)
-    planner = create_user(engine, "planner", "a long enough password", Role.PLANNER, ["000000"])
-    settings = ApiSettings(
-        database_url=str(engine.url),
-        jwt_secret=b"b" * 32,
-        keys_dir=folder / "keys",
-        scenarios_dir=ROOT / "src" / "changzhu" / "scenarios",
-    )
-    client = TestClient(create_app(settings, engine))
-    headers = {"Authorization": f"Bearer {issue_token(planner.user_id, settings.jwt_secret, 3600)}"}
+    client, headers, engine = planner_api(folder)
     client.post("/api/v1/scenarios", json={"yaml": REFORM}, headers=headers).raise_for_status()
     started = time.perf_counter()
     body = {"sample": sample, "years": [2025, 2027]}
