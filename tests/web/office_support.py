@@ -179,3 +179,26 @@ def pick_option(page: object, field: str, typed: str, option: str) -> None:
         page.click(f"[data-field={field}] .el-select__wrapper")  # type: ignore[attr-defined]
         page.locator(".el-select-dropdown__item:visible", has_text=option).first.click()  # type: ignore[attr-defined]
         expect(shown).to_contain_text(option)
+
+
+SMALL_RUN_SECONDS = 1800  # a small sample on a busy 2-core machine; a run that fails still fails at once
+
+
+def small_run(url: str) -> str:
+    """A small finished run of the shipped 中考 reform (one year), started over the API as a national planner."""
+    login = httpx.post(url + "/api/v1/auth/login", json={"username": "pl_nat", "password": PASSWORD}, timeout=30)
+    headers = {"Authorization": f"Bearer {login.json()['access_token']}"}
+    body = {"sample": 0.000002, "years": [2027]}
+    started = httpx.post(
+        url + "/api/v1/scenarios/entrance_exam_residence_1y/runs", json=body, headers=headers, timeout=30
+    )
+    assert started.status_code == 202, started.text
+    run_id = str(started.json()["run_id"])
+    deadline = time.monotonic() + SMALL_RUN_SECONDS
+    while time.monotonic() < deadline:
+        status = httpx.get(f"{url}/api/v1/scenarios/runs/{run_id}", headers=headers, timeout=30).json()["status"]
+        if status in ("done", "failed"):
+            assert status == "done"
+            return run_id
+        time.sleep(1)
+    pytest.fail("the small run did not finish")

@@ -15,8 +15,8 @@ from pathlib import Path
 
 import httpx
 import pytest
-from api_support import PASSWORD, SCENARIOS
-from office_support import DESKTOP, PHONE, ROOT, Office, settle
+from api_support import SCENARIOS
+from office_support import DESKTOP, PHONE, ROOT, Office, settle, small_run
 
 from changzhu.api.settings import TOKEN_TTL_ENV
 
@@ -130,26 +130,6 @@ def _yaml_round_trip(page: object, folder: Path) -> None:
     page.wait_for_selector("#start-run")  # type: ignore[attr-defined]
 
 
-def _small_run(url: str) -> str:
-    """A second, small finished run (the shipped 中考 reform, one year) to compare with, started over the API."""
-    login = httpx.post(url + "/api/v1/auth/login", json={"username": "pl_nat", "password": PASSWORD}, timeout=30)
-    headers = {"Authorization": f"Bearer {login.json()['access_token']}"}
-    body = {"sample": 0.000002, "years": [2027]}
-    started = httpx.post(
-        url + "/api/v1/scenarios/entrance_exam_residence_1y/runs", json=body, headers=headers, timeout=30
-    )
-    assert started.status_code == 202, started.text
-    run_id = str(started.json()["run_id"])
-    deadline = time.monotonic() + RUN_SECONDS
-    while time.monotonic() < deadline:
-        status = httpx.get(f"{url}/api/v1/scenarios/runs/{run_id}", headers=headers, timeout=30).json()["status"]
-        if status in ("done", "failed"):
-            assert status == "done"
-            return run_id
-        time.sleep(1)
-    pytest.fail("the small run did not finish")
-
-
 def _open_select(page: object, element: str) -> None:
     """Open the Element Plus select whose input (or root) has id `element`."""
     wrapper = f"#{element} .el-select__wrapper, .el-select:has(#{element}) .el-select__wrapper"
@@ -196,7 +176,7 @@ def test_build_run_and_reload_a_reform(office: Office, database: Path) -> None:
     saved = httpx.get(office.url + "/api/v1/openapi.json", timeout=30)  # the server is up; the YAML is stored
     assert saved.status_code == 200
     _yaml_round_trip(page, database.parent)
-    other = _small_run(office.url)
+    other = small_run(office.url)
     page.fill("#sample", "0.001")  # type: ignore[attr-defined]
     page.fill("#target", "")  # type: ignore[attr-defined]
     _shot(page, "builder-zh-1366")

@@ -6,15 +6,13 @@ never an exception's class or text."""
 from __future__ import annotations
 
 import io
-import time
 from collections.abc import Iterator
 from pathlib import Path
 
-import httpx
 import polars as pl
 import pytest
-from api_support import PASSWORD, serving, sqlite_copy
-from office_support import DESKTOP, Office
+from api_support import serving, sqlite_copy
+from office_support import DESKTOP, Office, small_run
 from sqlalchemy import create_engine
 
 from changzhu.domain.refusals import RefusalCode, refusal
@@ -22,7 +20,6 @@ from changzhu.store.db import session_scope
 from changzhu.store.scenario_models import ScenarioRunRow
 
 pytestmark = pytest.mark.browser
-RUN_SECONDS = 900  # a tiny sample on a busy 2-core machine
 
 
 @pytest.fixture(scope="module")
@@ -37,23 +34,6 @@ def server(populated_sqlite: tuple[Path, dict[str, str]], folder: Path) -> Itera
         yield url
 
 
-def _run(url: str) -> str:
-    """A small finished run of the shipped 中考 reform (one year), started over the API."""
-    login = httpx.post(url + "/api/v1/auth/login", json={"username": "pl_nat", "password": PASSWORD}, timeout=30)
-    headers = {"Authorization": f"Bearer {login.json()['access_token']}"}
-    body = {"sample": 0.000002, "years": [2027]}
-    path = url + "/api/v1/scenarios/entrance_exam_residence_1y/runs"
-    run_id = str(httpx.post(path, json=body, headers=headers, timeout=30).json()["run_id"])
-    deadline = time.monotonic() + RUN_SECONDS
-    while time.monotonic() < deadline:
-        status = httpx.get(f"{url}/api/v1/scenarios/runs/{run_id}", headers=headers, timeout=30).json()["status"]
-        if status in ("done", "failed"):
-            assert status == "done"
-            return run_id
-        time.sleep(1)
-    pytest.fail("the run did not finish")
-
-
 def _download(page: object, button: str) -> bytes:
     with page.expect_download() as info:  # type: ignore[attr-defined]
         page.click(button)  # type: ignore[attr-defined]
@@ -61,7 +41,7 @@ def _download(page: object, button: str) -> bytes:
 
 
 def test_the_export_buttons_give_the_view_the_page_shows(office: Office) -> None:
-    run_id = _run(office.url)
+    run_id = small_run(office.url)
     page = office.open(DESKTOP, "zh")
     office.login(page, "pl_nat")
     page.goto(f"{office.url}/office/runs/{run_id}")  # type: ignore[attr-defined]
