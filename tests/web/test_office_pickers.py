@@ -155,7 +155,9 @@ def test_schemes_and_reforms_are_listed_by_title(office: Office, lang: str) -> N
     page.goto(office.url + "/office/fiscal")
     page.wait_for_selector("#winners .el-table__body tr")
     page.click(".el-select:has(#scheme-select) .el-select__wrapper")
-    schemes = page.locator(".el-select-dropdown__item:visible").all_inner_texts()
+    options = page.locator(".el-select-dropdown__item:visible")
+    expect(options).to_have_count(len(ids))  # the dropdown opens with a transition: wait for it, then read it
+    schemes = options.all_inner_texts()
     assert ids and len(schemes) == len(ids) and not any(i in text for i in ids for text in schemes), schemes
     assert all(re.search(r"[\u4e00-\u9fff]", s) for s in schemes) == (lang == "zh"), schemes
     page.goto(office.url + "/office/reforms/new")
