@@ -75,3 +75,23 @@ def test_evaluate_hands_validation_the_places_and_reads_no_region_text(monkeypat
     with pytest.raises(PersonTableError) as refused:
         prepare(bad, ON)
     assert any(p.column == "residence_region" and 3 in p.rows for p in refused.value.problems)
+
+
+def test_a_column_in_chunks_is_read_chunk_by_chunk(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The views of a column in chunks are read where they are: no Arrow array of the whole column is asked for
+    (to_arrow of a column in chunks first copies every chunk's views into one, 16 bytes a row)."""
+    known = region_lookup().codes
+    parts = [pl.Series("hukou_region", [known[i % 7] if i % 5 else None for i in range(k, k + 400)]) for k in (0, 9)]
+    column = pl.concat([parts[0], parts[1][3:]], rechunk=False)
+    assert column.n_chunks() == 2
+    asked: list[int] = []
+    real = pl.Series.to_arrow
+
+    def recorded(self: pl.Series, *args: object, **kwargs: object) -> object:
+        asked.append(self.len())
+        return real(self, *args, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(pl.Series, "to_arrow", recorded)
+    got = text_places(column, known)
+    assert got is not None and got.tolist() == _cast(column, known)
+    assert asked == [400, 397]

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import functools
+import mmap
 from dataclasses import dataclass
 
 import numpy as np
@@ -190,3 +191,22 @@ def category_table(categories: tuple[str, ...], wanted: list[str]) -> np.ndarray
     table = np.zeros(len(categories) + 1, dtype=bool)
     table[[categories.index(w) for w in wanted]] = True
     return table
+
+
+HUGE = 1 << 22  # NumPy asks the system for huge pages for a block of at least this many bytes
+
+
+def small_pages_zeros(size: int, dtype: type) -> np.ndarray:
+    """A new array of `size` zeros of `dtype`, in memory the system gives in 4 KiB pages rather than 2 MiB ones.
+
+    For the large arrays an evaluation writes once and keeps (kernels' outputs, the result's names columns and
+    totals): on this project's machine (a Firecracker guest that hands free memory back to its host in blocks of
+    2 MiB), a fresh huge page is often one handed back, and faulting one in cost up to ≈1.7 ms of system time per
+    MiB against ≈0.3–0.4 ms in 4 KiB pages (docs/performance-history.md, seventh pass). NumPy asks for huge pages
+    from 4 MiB on; this asks the system not to (an anonymous mapping of its own, zeroed by the system)."""
+    nbytes = size * np.dtype(dtype).itemsize
+    if nbytes < HUGE or not hasattr(mmap, "MADV_NOHUGEPAGE"):
+        return np.zeros(size, dtype=dtype)
+    memory = mmap.mmap(-1, nbytes, flags=mmap.MAP_PRIVATE | mmap.MAP_ANONYMOUS)
+    memory.madvise(mmap.MADV_NOHUGEPAGE)
+    return np.frombuffer(memory, dtype=dtype)

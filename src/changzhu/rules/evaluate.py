@@ -12,6 +12,7 @@ import pyarrow as pa
 
 from changzhu.domain.person import REGION_COLUMNS, CheckedPersonTable, ExtraColumn, validate_placing_regions
 from changzhu.domain.services import Service
+from changzhu.rules.arrays import small_pages_zeros
 from changzhu.rules.catalog import PolicySet, ResolvedPolicy, policies_in_use, region_lookup
 from changzhu.rules.codegen import read_only
 from changzhu.rules.conditions import ServiceCondition
@@ -224,7 +225,7 @@ class _TotalBuffers:
         """Total `k` (0 assessed, 1 low, 2 high) of the parts, over every row: null where NaN and on no part's rows."""
         found = next((got for got in self._arrays if not any(got[1][p.rows].any() for p in parts)), None)
         if found is None:
-            found = (np.zeros(self.n), np.zeros(self.n, dtype=bool))
+            found = (small_pages_zeros(self.n, np.float64), np.zeros(self.n, dtype=bool))
             self._arrays.append(found)
         values, taken = found
         self._valid[:] = False
@@ -255,11 +256,11 @@ def _names_column(name: str, n: int, held_by: dict[str, np.ndarray]) -> pl.Serie
     if not held_by:  # nobody: an all-null column
         return pl.repeat(None, n, dtype=pl.List(pl.String), eager=True).alias(name)
     rows = [read_only(np.asarray(got, dtype=np.int64)) for got in held_by.values()]  # (one kernel signature)
-    offsets = np.zeros(n + 1, dtype=np.int64)
-    valid = np.zeros((n + 7) // 8, dtype=np.uint8)
+    offsets = small_pages_zeros(n + 1, np.int64)
+    valid = small_pages_zeros((n + 7) // 8, np.uint8)
     for got in rows:
         count_rows(got, offsets)
-    listed = np.empty(first_places(offsets, valid), dtype=np.complex128)
+    listed = small_pages_zeros(first_places(offsets, valid), np.complex128)
     views, data = _string_views(list(held_by))
     views = read_only(views)
     for k, got in enumerate(rows):

@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 
 from changzhu.domain.services import Service
-from changzhu.rules.arrays import Interval
+from changzhu.rules.arrays import Interval, small_pages_zeros
 from changzhu.rules.catalog import ResolvedPolicy
 from changzhu.rules.codegen import read_only
 from changzhu.rules.conditions import Condition
@@ -207,9 +207,9 @@ def _outputs(
 ) -> tuple[np.ndarray, np.ndarray | None, np.ndarray | None, np.ndarray | None]:
     """A service's start and, if asked, end, unknown and decided. The start is an array of its own (evaluate() reads
     it in place as the earliest dates, which then hold no more memory than those dates); the others are views of one
-    block of memory (NumPy asks the system for huge pages only for a block of at least 4 MiB)."""
-    start = np.empty(n, dtype=np.int32)
-    block = np.empty(4 * n * ends + 2 * n * unknowns, dtype=np.uint8)
+    block of memory. Both in small pages (arrays.small_pages_zeros: every byte is written once, by the kernels)."""
+    start = small_pages_zeros(n, np.int32)
+    block = small_pages_zeros(4 * n * ends + 2 * n * unknowns, np.uint8)
     end = block[: 4 * n].view(np.int32) if ends else None
     at = 4 * n * ends
     unknown = block[at : at + n].view(np.bool_) if unknowns else None

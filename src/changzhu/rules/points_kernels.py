@@ -20,6 +20,7 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
+from changzhu.rules.arrays import small_pages_zeros
 from changzhu.rules.catalog import ResolvedPolicy
 from changzhu.rules.codegen import KernelSource, Shared, module_source, read_only, scheme_kernel
 from changzhu.rules.frame import static_dtype
@@ -96,8 +97,8 @@ class SchemeTotals:
             if at is not None:
                 return totals[0][at], totals[1][at], totals[2][at]
         m = rows.shape[0]
-        totals = (np.empty(m), np.empty(m), np.empty(m))
-        flags = np.empty(m, dtype=np.int64)
+        totals = (small_pages_zeros(m, np.float64), small_pages_zeros(m, np.float64), small_pages_zeros(m, np.float64))
+        flags = small_pages_zeros(m, np.int64)
         if is_everyone(rows):
             function, exact, call = kernels.span_function, kernels.exact_span, (0, m, *totals, flags, *inputs)
         else:
