@@ -319,3 +319,14 @@ def test_points_precheck_with_no_upper_bound_is_stored(db_service: Service) -> N
     points = created["precheck"]["points"]
     assert points is not None and points["high"] is None and points["low"] <= points["line"]
     assert db_service.client.get(f"/api/v1/applications/{created['id']}", headers=db_service.as_("cw_gz")).is_success
+
+
+def test_points_with_no_lower_bound_are_stored_on_both_databases(db_service: Service) -> None:
+    """A resident of Chengdu whose record lacks facts that take points away (the fuzz found it): the pre-check's
+    lower bound is minus infinity, which PostgreSQL's JSON refuses (the application was answered 422, not stored)
+    and no JSON answer can carry. It is null (no lower bound), as an unbounded upper bound is."""
+    created = _submit(db_service, "cw_cd", db_service.people["cd"], "points")
+    points = created["precheck"]["points"]
+    assert points["low"] is None and created["points"] is None
+    again = db_service.client.get(f"/api/v1/applications/{created['id']}", headers=db_service.as_("cw_cd"))
+    assert again.status_code == 200 and again.json()["precheck"]["points"]["low"] is None

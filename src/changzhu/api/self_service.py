@@ -92,7 +92,7 @@ def points_items(zh: Explanation, en: Explanation) -> list[dict[str, Any]]:
                 "title_en": p_en.title,
                 "status": p_zh.status,
                 "total": p_zh.total,
-                "low": p_zh.low,
+                "low": p_zh.low if math.isfinite(p_zh.low) else None,  # None: no lower bound
                 "high": p_zh.high if math.isfinite(p_zh.high) else None,  # None: no upper bound
                 "line": p_zh.line,
                 "items": items,

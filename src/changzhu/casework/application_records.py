@@ -114,7 +114,8 @@ def submit(engine: Engine, person: PersonRow, kind: ApplicationKind, note: str |
     """A new application, pre-checked today, stored as submitted with its first event and audit record."""
     check = precheck(engine, person.id, kind, date.today())
     at = now_iso()
-    points = check.points["total"] if check.points and check.points["low"] == check.points["high"] else None
+    bounds = (check.points["low"], check.points["high"]) if check.points else (None, None)
+    points = check.points["total"] if check.points and bounds[0] is not None and bounds[0] == bounds[1] else None
     with write_session(engine) as session:
         row = ApplicationRow(
             person_id=person.id,

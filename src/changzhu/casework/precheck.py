@@ -148,7 +148,7 @@ def _points(zh: PointsExplanation, en: PointsExplanation) -> dict[str, Any]:
         "title_en": en.title,
         "status": zh.status,
         "total": zh.total,
-        "low": zh.low,
+        "low": zh.low if math.isfinite(zh.low) else None,  # None: no lower bound (unknown facts that take points away)
         "high": zh.high if math.isfinite(zh.high) else None,  # None: no upper bound (JSON has no Infinity)
         "line": zh.line,
         "items": [
