@@ -165,12 +165,16 @@ def test_an_import_with_a_row_outside_the_users_jurisdiction_stores_nothing(
     code, out = _run("import", "contributions", str(paid_elsewhere), "--as", "cw_cd")
     assert code != 0 and "outside your jurisdiction" in out
     assert _count(engine, ContributionMonthRow) == 0
-    code, out = _run("import", "contributions", str(paid_elsewhere), "--as", "cw_gz")  # paid in Guangzhou
+    # paid in Guangzhou, but the person lives in Chengdu: not Guangzhou's record to write (as the API refuses it)
+    code, out = _run("import", "contributions", str(paid_elsewhere), "--as", "cw_gz")
+    assert code != 0 and "lives in your jurisdiction" in out, out
+    assert _count(engine, ContributionMonthRow) == 0
+    code, out = _run("import", "contributions", str(paid_elsewhere), "--as", "cw_both")  # both ends in reach
     assert code == 0, out
     assert _count(engine, ContributionMonthRow) == 3
     with session_scope(engine) as session:
         actors = set(session.scalars(select(AuditRow.actor).where(AuditRow.action.like("import%"))))
-    assert actors == {"user:cw_both", "user:cw_gz"}
+    assert actors == {"user:cw_both"}
 
 
 def test_an_import_counts_bad_rows_not_problems_and_lists_rows_left_out(

@@ -501,6 +501,8 @@ class RefusalCode(StrEnum):
     RUN_INTERRUPTED = "run_interrupted"
     RUN_FAILED_UNEXPECTEDLY = "run_failed_unexpectedly"
     XLSX_TOO_MANY_ROWS = "xlsx_too_many_rows"
+    # security audit (sec-audit): a row of a file naming a person outside the caller's jurisdiction
+    NO_SUCH_PERSON_IN_JURISDICTION = "no_such_person_in_jurisdiction"
 
 
 _DATE_FORMS_ZH = "2026-06-01、2026/6/1、2026.6.1、20260601 或 2026年6月1日"
@@ -1757,6 +1759,10 @@ TEMPLATES: dict[RefusalCode, tuple[str, str]] = {
         "或改用 CSV 或 Parquet 格式",
         "the results asked for have {rows} rows, more than an Excel sheet holds ({limit} rows, the header"
         " included): narrow them by year, service, measure or grouping, or ask for CSV or Parquet",
+    ),
+    RefusalCode.NO_SUCH_PERSON_IN_JURISDICTION: (
+        "您管辖范围内没有登记此身份证号码的常住人员",
+        "no one registered with this identity number lives in your jurisdiction",
     ),
 }
 PLACE = "place"  # the format spec of a region code shown with its name: {region:place}

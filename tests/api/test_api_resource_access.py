@@ -1,0 +1,71 @@
+"""An attacker with a legitimate account: writes checked against the resource they change (the person's residence,
+both ends of a transfer), not only the caller's own region; no write widens who may read a person; and what the
+refusals say does not tell one place about another place's residents. On SQLite and PostgreSQL."""
+
+from __future__ import annotations
+
+from api_support import ID_CD, Service
+from sqlalchemy import func, select
+
+from changzhu.registry.identity import check_char
+from changzhu.store.db import session_scope
+from changzhu.store.resident_models import ContributionMonthRow, PersonRow
+
+
+def _contribution_file(id_number: str) -> dict[str, tuple[str, bytes, str]]:
+    text = f"身份证号,险种,参保地,起始年月,截止年月,月缴费基数\n{id_number},医疗保险,440100,202601,202606,6500\n"
+    return {"file": ("contributions.csv", text.encode("gb18030"), "text/csv")}
+
+
+def _months_of(service: Service, person_key: str) -> int:
+    with session_scope(service.engine) as session:
+        return int(
+            session.scalar(
+                select(func.count())
+                .select_from(ContributionMonthRow)
+                .join(PersonRow, PersonRow.id == ContributionMonthRow.person_id)
+                .where(PersonRow.person_key == person_key)
+            )
+            or 0
+        )
+
+
+def test_a_contribution_file_writes_only_to_residents_of_the_callers_jurisdiction(db_service: Service) -> None:
+    """Guangzhou's caseworker uploads months paid in Guangzhou for a person who lives in Chengdu: refused as
+    POST /residents/{key}/contributions refuses it (the person's record is Chengdu's: those months would make
+    Guangzhou the place the person is insured, so Chengdu's filings for them would be refused), and answered
+    exactly as for an identity number no one has (the file is no oracle of who is registered elsewhere)."""
+    service = db_service
+    before = _months_of(service, service.people["cd"])
+    answers = {}
+    for dry_run in ("true", "false"):
+        response = service.client.post(
+            f"/api/v1/uploads/contribution?dry_run={dry_run}",
+            files=_contribution_file(ID_CD),
+            headers=service.as_("cw_gz"),
+        )
+        assert response.status_code == 422, response.text
+        answers[dry_run] = response.json()
+    assert _months_of(service, service.people["cd"]) == before
+    nobody17 = "51010419770707001"
+    unknown = service.client.post(
+        "/api/v1/uploads/contribution?dry_run=true",
+        files=_contribution_file(nobody17 + check_char(nobody17)),
+        headers=service.as_("cw_gz"),
+    ).json()
+    assert answers["true"]["errors"] == unknown["errors"]  # the same cells and reasons
+    assert (
+        answers["true"]["errors"][0]["reason_en"]
+        == "no one registered with this identity number lives in your jurisdiction"
+    )
+    # Chengdu's own caseworker may not record months paid in Guangzhou (the paying place is checked too), and the
+    # national administrator may record them
+    refused = service.client.post(
+        "/api/v1/uploads/contribution?dry_run=true", files=_contribution_file(ID_CD), headers=service.as_("cw_cd")
+    )
+    assert refused.status_code == 403, refused.text
+    done = service.client.post(
+        "/api/v1/uploads/contribution", files=_contribution_file(ID_CD), headers=service.as_("ad_nat")
+    )
+    assert done.status_code == 200, done.text
+    assert _months_of(service, service.people["cd"]) == before + 6
