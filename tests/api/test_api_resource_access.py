@@ -69,3 +69,36 @@ def test_a_contribution_file_writes_only_to_residents_of_the_callers_jurisdictio
     )
     assert done.status_code == 200, done.text
     assert _months_of(service, service.people["cd"]) == before + 6
+
+
+def _next_approval_id(service: Service) -> int:
+    from changzhu.store.approval_models import PendingApprovalRow
+
+    with session_scope(service.engine) as session:
+        return int(session.scalar(select(func.max(PendingApprovalRow.id))) or 0) + 1
+
+
+def test_a_client_key_cannot_take_a_key_the_service_uses_itself(db_service: Service) -> None:
+    """Idempotency keys are one namespace: a caseworker who sends, with a write of their own, a key the service
+    derives itself (the next held item's `approval-<id>`, a transfer's `<no>:complete`, a 跨省 message's reversal)
+    would make that later operation a 409 forever (a held voucher never issued, a release never made, months never
+    given back). Such keys are refused (422) before anything is stored; the checker's approval then goes through."""
+    service = db_service
+    facts = f"/api/v1/residents/{service.people['gz']}/facts"
+    squats = [f"approval-{_next_approval_id(service)}", "t-mover-1:complete", "interregion-reverse:" + "a" * 32]
+    for key in squats:
+        body = {"facts": {"education": "master"}, "idempotency_key": key}
+        response = service.client.patch(facts, json=body, headers=service.as_("cw_gz"))
+        assert response.status_code == 422, (key, response.text)
+    voucher = {
+        "holder_key": service.people["cd"], "issuer_region": "510100", "service": "vocational_training",
+        "value_fen": 2_000_000, "issued_on": "2026-11-01", "expires_on": "2027-11-01",
+    }  # fmt: skip
+    held = service.client.post("/api/v1/vouchers", json=voucher, headers=service.as_("cw_cd"))
+    assert held.status_code == 202, held.text
+    approved = service.client.post(
+        f"/api/v1/approvals/{held.json()['approval_id']}/approve", json={}, headers=service.as_("ad_nat")
+    )
+    assert approved.status_code == 200, approved.text
+    released = service.client.post("/api/v1/transfers/t-mover-1/complete", headers=service.as_("cw_cd"))
+    assert released.status_code == 200, released.text

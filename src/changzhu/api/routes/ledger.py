@@ -17,6 +17,7 @@ from changzhu.api import ledger_writes as writes
 from changzhu.api.access import open_person
 from changzhu.api.approvals import HeldKind
 from changzhu.api.auth.roles import Role
+from changzhu.api.client_keys import ClientKey, OptionalClientKey
 from changzhu.api.controls import controls_for
 from changzhu.api.deps import EngineDep, PrincipalDep, SettingsDep
 from changzhu.api.overview import transfers_of
@@ -31,10 +32,8 @@ from changzhu.store.audit_reasons import because
 
 router = APIRouter(tags=["ledger"])
 CODE = r"^[1-8]\d{5}$"
-Key = Annotated[
-    str, Field(min_length=8, max_length=sizes.IDEMPOTENCY_KEY, description="idempotency key: a retry sends the same")
-]
-OptionalKey = Annotated[str | None, Field(default=None, min_length=8, max_length=sizes.IDEMPOTENCY_KEY)]
+Key = ClientKey
+OptionalKey = OptionalClientKey
 PersonKey = Annotated[str, Field(min_length=8, max_length=sizes.PERSON_KEY)]
 PersonKeyPath = Annotated[str, Path(max_length=sizes.PERSON_KEY)]
 Day = Annotated[date, Field(ge=date(1990, 1, 1), le=date(2100, 12, 31))]
