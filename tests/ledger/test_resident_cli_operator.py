@@ -206,3 +206,13 @@ def test_a_person_key_is_printed_whole_to_be_copied(people: dict[str, str], monk
     code, out = _run("resident", "find", "--id-number", _number("51010419800101003"))
     assert code == 0, out
     assert people["parent"] in out and "None" not in out, out
+
+
+def test_a_key_of_the_form_the_service_derives_is_refused(engine: Engine, people: dict[str, str]) -> None:
+    """`--key approval-<id>` (or `<no>:complete`, `interregion…`) would take a key a later held-item execution,
+    transfer step or 跨省 reversal needs (changzhu.api.client_keys): refused before anything is stored."""
+    before = _count(engine, AuditRow)
+    for key in ("approval-3", "t-1:complete", "interregion-reverse:abc"):
+        code, out = _run("resident", "permit", people["parent"], "--on", "2026-01-01", "--as", "cw_cd", "--key", key)
+        assert code != 0 and "keeps for itself" in out, (key, out)
+    assert _count(engine, AuditRow) == before
