@@ -102,3 +102,39 @@ def test_a_client_key_cannot_take_a_key_the_service_uses_itself(db_service: Serv
     assert approved.status_code == 200, approved.text
     released = service.client.post("/api/v1/transfers/t-mover-1/complete", headers=service.as_("cw_cd"))
     assert released.status_code == 200, released.text
+
+
+def test_a_move_elsewhere_withdraws_the_application_that_opened_the_record(db_service: Service) -> None:
+    """Guangzhou's caseworker applies to take over the Guangzhou worker's Chengdu pension (an application opens the
+    person's record to the destination's staff). The worker then moves to Chengdu: the application is withdrawn, so
+    Guangzhou no longer reads or lists them, and Chengdu cannot release months to a place the person left."""
+    from changzhu.ledger.checks import ledger_problems
+
+    service, person = db_service, db_service.people["gz"]
+    application = {
+        "transfer_no": "gz-back-1", "person_key": person, "scheme": "pension", "from_region": "510100",
+        "to_region": "440100", "applied_on": "2026-11-01",
+    }  # fmt: skip
+    applied = service.client.post("/api/v1/transfers", json=application, headers=service.as_("cw_gz"))
+    assert applied.status_code == 201, applied.text
+    move = {"to_region": "510100", "moved_on": "2026-11-20", "proof_kind": "housing", "proof_ref": "lease-cd"}
+    moved = service.client.post(f"/api/v1/residents/{person}/moves", json=move, headers=service.as_("ad_nat"))
+    assert moved.status_code == 200, moved.text
+    record = service.client.get(f"/api/v1/residents/{person}", headers=service.as_("cw_gz"))
+    assert record.status_code == 403, record.text
+    listed = service.client.get(f"/api/v1/residents?q={person}&by=person_key", headers=service.as_("cw_gz")).json()
+    assert listed["total"] == 0
+    released = service.client.post("/api/v1/transfers/gz-back-1/complete", headers=service.as_("cw_cd"))
+    assert released.status_code in (400, 409), released.text
+    transfers = service.client.get(f"/api/v1/residents/{person}/transfers", headers=service.as_("cw_cd")).json()
+    assert [t["status"] for t in transfers if t["transfer_no"] == "gz-back-1"] == ["withdrawn"]
+    assert ledger_problems(service.engine) == []
+    # an application to the place the person moves to stays: the mover (Chengdu → Guangzhou) moves to Guangzhou
+    mover = service.people["mover"]
+    to_gz = {"to_region": "440100", "moved_on": "2026-11-20", "proof_kind": "housing", "proof_ref": "lease-gz"}
+    assert (
+        service.client.post(f"/api/v1/residents/{mover}/moves", json=to_gz, headers=service.as_("ad_nat")).status_code
+        == 200
+    )
+    done = service.client.post("/api/v1/transfers/t-mover-1/complete", headers=service.as_("cw_cd"))
+    assert done.status_code == 200, done.text

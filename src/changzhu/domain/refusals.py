@@ -1780,6 +1780,7 @@ TERMS: dict[str, tuple[str, str]] = {
     "vouchers": ("服务券", "vouchers"),
     "applied": ("已申请", "applied"),
     "completed": ("已完成", "completed"),
+    "withdrawn": ("已撤回", "withdrawn"),  # a transfer application the person moved away from
     "pending": ("待审核", "pending"),
     "approved": ("已批准", "approved"),
     "rejected": ("已驳回", "rejected"),
