@@ -138,3 +138,41 @@ def test_a_move_elsewhere_withdraws_the_application_that_opened_the_record(db_se
     )
     done = service.client.post("/api/v1/transfers/t-mover-1/complete", headers=service.as_("cw_cd"))
     assert done.status_code == 200, done.text
+
+
+def test_a_maker_cannot_approve_through_an_account_they_made_or_reset(db_service: Service) -> None:
+    """The national administrator's 20,000-yuan Chengdu voucher waits for a second approver. They create a Chengdu
+    caseworker account with a password of their choosing, or reset Chengdu's caseworker's password, and approve
+    with it: refused (the maker holds both keys); Chengdu's caseworker with their own password approves."""
+    service = db_service
+    voucher = {
+        "holder_key": service.people["cd"], "issuer_region": "510100", "service": "vocational_training",
+        "value_fen": 2_000_000, "issued_on": "2026-11-01", "expires_on": "2027-11-01",
+    }  # fmt: skip
+    held = service.client.post("/api/v1/vouchers", json=voucher, headers=service.as_("ad_nat"))
+    assert held.status_code == 202, held.text
+    approve = f"/api/v1/approvals/{held.json()['approval_id']}/approve"
+    made = {"username": "cd_checker", "password": "a long enough password", "role": "caseworker",
+            "jurisdictions": ["510100"]}  # fmt: skip
+    assert service.client.post("/api/v1/users", json=made, headers=service.as_("ad_nat")).status_code == 201
+    login = {"username": "cd_checker", "password": "a long enough password"}
+    token = service.client.post("/api/v1/auth/login", json=login).json()["access_token"]
+    own = service.client.post(approve, json={}, headers={"Authorization": f"Bearer {token}"})
+    assert own.status_code == 403, own.text
+    reset = service.client.post("/api/v1/users/cw_cd/password", headers=service.as_("ad_nat"))
+    assert reset.status_code == 200, reset.text
+    taken = service.client.post(
+        "/api/v1/auth/login", json={"username": "cw_cd", "password": reset.json()["one_time_password"]}
+    ).json()["access_token"]
+    changed = service.client.post(
+        "/api/v1/auth/password",
+        json={"old_password": reset.json()["one_time_password"], "new_password": "the administrator's own"},
+        headers={"Authorization": f"Bearer {taken}"},
+    )
+    assert changed.status_code in (200, 204), changed.text
+    through_reset = service.client.post(approve, json={}, headers={"Authorization": f"Bearer {taken}"})
+    assert through_reset.status_code == 403, through_reset.text
+    with session_scope(service.engine) as session:
+        from changzhu.store.approval_models import PendingApprovalRow
+
+        assert session.get(PendingApprovalRow, held.json()["approval_id"]).status == "pending"  # type: ignore[union-attr]

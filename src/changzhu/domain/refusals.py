@@ -503,6 +503,7 @@ class RefusalCode(StrEnum):
     XLSX_TOO_MANY_ROWS = "xlsx_too_many_rows"
     # security audit (sec-audit): a row of a file naming a person outside the caller's jurisdiction
     NO_SUCH_PERSON_IN_JURISDICTION = "no_such_person_in_jurisdiction"
+    MAKER_CONTROLS_CHECKER = "maker_controls_checker"
 
 
 _DATE_FORMS_ZH = "2026-06-01、2026/6/1、2026.6.1、20260601 或 2026年6月1日"
@@ -1763,6 +1764,10 @@ TEMPLATES: dict[RefusalCode, tuple[str, str]] = {
     RefusalCode.NO_SUCH_PERSON_IN_JURISDICTION: (
         "您管辖范围内没有登记此身份证号码的常住人员",
         "no one registered with this identity number lives in your jurisdiction",
+    ),
+    RefusalCode.MAKER_CONTROLS_CHECKER: (
+        "此账户由提出人 {maker} 创建或重置过密码，不能作为第二审批人",
+        "this account was created, or had its password reset, by the maker {maker}: it cannot be the second approver",
     ),
 }
 PLACE = "place"  # the format spec of a region code shown with its name: {region:place}
