@@ -176,3 +176,31 @@ def test_a_maker_cannot_approve_through_an_account_they_made_or_reset(db_service
         from changzhu.store.approval_models import PendingApprovalRow
 
         assert session.get(PendingApprovalRow, held.json()["approval_id"]).status == "pending"  # type: ignore[union-attr]
+
+
+def test_a_refused_settlement_does_not_tell_where_someone_else_is_insured(db_service: Service) -> None:
+    """Guangzhou's caseworker (a hospital's place) posts a bill for the Chengdu worker (insured in Chengdu, living
+    there: out of Guangzhou's reach) as insured in Guangzhou: refused, without saying where the worker is insured,
+    or whether at all (personal data of another place's resident); a person with no months gets the same answer.
+    Chengdu's staff, who may see the worker, are told where."""
+    from changzhu.ledger.contributions import MonthPaid, Scheme, record_contributions
+
+    service = db_service
+    paid = [MonthPaid(202601 + m, 600_000) for m in range(6)]
+    record_contributions(service.engine, service.people["cd"], Scheme.MEDICAL, "510100", paid, actor="test")
+    bill = {
+        "person_key": service.people["cd"], "insured_region": "440100", "treatment_region": "440100",
+        "hospital": "中山一院", "treated_on": "2026-07-01", "items": [{"item_code": "A001", "amount_fen": 1000}],
+        "idempotency_key": "leak-probe-1",
+    }  # fmt: skip
+    refused = service.client.post("/api/v1/medical/settlements", json=bill, headers=service.as_("cw_gz"))
+    assert refused.status_code == 403, refused.text
+    assert refused.json()["code"] == "not_insured_in", refused.text
+    assert "510100" not in refused.text and "成都" not in refused.text and "Chengdu" not in refused.text
+    uninsured = {**bill, "person_key": service.people["mover"], "idempotency_key": "leak-probe-2"}  # no months
+    same = service.client.post("/api/v1/medical/settlements", json=uninsured, headers=service.as_("cw_gz"))
+    assert same.status_code == 403 and same.json()["code"] == "not_insured_in", same.text
+    own = {**bill, "insured_region": "440300", "treatment_region": "510100", "idempotency_key": "leak-probe-3"}
+    told = service.client.post("/api/v1/medical/settlements", json=own, headers=service.as_("cw_cd"))
+    assert told.status_code == 403 and told.json()["code"] == "not_insured_there", told.text
+    assert "510100" in told.text

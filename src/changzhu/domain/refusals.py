@@ -504,6 +504,7 @@ class RefusalCode(StrEnum):
     # security audit (sec-audit): a row of a file naming a person outside the caller's jurisdiction
     NO_SUCH_PERSON_IN_JURISDICTION = "no_such_person_in_jurisdiction"
     MAKER_CONTROLS_CHECKER = "maker_controls_checker"
+    NOT_INSURED_IN = "not_insured_in"
 
 
 _DATE_FORMS_ZH = "2026-06-01、2026/6/1、2026.6.1、20260601 或 2026年6月1日"
@@ -1768,6 +1769,10 @@ TEMPLATES: dict[RefusalCode, tuple[str, str]] = {
     RefusalCode.MAKER_CONTROLS_CHECKER: (
         "此账户由提出人 {maker} 创建或重置过密码，不能作为第二审批人",
         "this account was created, or had its password reset, by the maker {maker}: it cannot be the second approver",
+    ),
+    RefusalCode.NOT_INSURED_IN: (
+        "{on} 此人不在 {region:place} 参保：{region:place} 的医保基金不为其支付",
+        "on {on} this person is not insured in {region:place}: its medical fund does not pay for them",
     ),
 }
 PLACE = "place"  # the format spec of a region code shown with its name: {region:place}

@@ -180,7 +180,7 @@ def file(body: Filing, engine: EngineDep, principal: PrincipalDep) -> dict[str, 
         open_person(engine, principal, body.person_key, because("medical_filing_read"))
     else:
         _staff_in(principal, body.insured_region)
-    require_insured(engine, person_facts(engine, body.person_key), body.insured_region, body.filed_on)
+    require_insured(engine, person_facts(engine, body.person_key), body.insured_region, body.filed_on, principal)
     return file_treatment(
         engine,
         body.person_key,
@@ -219,7 +219,7 @@ def settle(
     """Split the bill into fund and self-pay (staff of the treatment place, where the hospital is), charged to the
     fund of the place where the person is insured; a large bill is held (202) for a checker of that place."""
     _staff_in(principal, body.treatment_region)
-    require_insured(engine, person_facts(engine, body.person_key), body.insured_region, body.treated_on)
+    require_insured(engine, person_facts(engine, body.person_key), body.insured_region, body.treated_on, principal)
     controls = controls_for(BudgetKind.MEDICAL, body.insured_region, body.treated_on, settings.controls_scenario)
     total = sum(i.amount_fen for i in body.items)
     controls.check_limit(total, "hospital_bill")
