@@ -240,4 +240,6 @@ def test_unsigned_forged_or_replayed_with_other_content_is_refused(pair: tuple[I
     assert "malformed" in incomplete.json()["message"]
     wrong_place = post(key, Message("n" * 16, "510000", "310000", "account_transfer", {}))
     assert wrong_place.status_code == 403
-    assert _count(guangdong.engine, InboxRow) == 0
+    # only the refusal is remembered (person_id None: nothing applied), so the same message is refused again
+    assert _count(guangdong.engine, InboxRow) == _count(guangdong.engine, InboxRow, person_id=None) == 1
+    assert post(key, message).json()["error"] == "message_refused"

@@ -14,7 +14,7 @@ import pytest
 from api_support import SCENARIOS, Service, populated_postgres, start_service
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 from fastapi.testclient import TestClient
-from sqlalchemy import Engine, select
+from sqlalchemy import Engine, func, select
 
 from changzhu.api import ApiSettings, create_app
 from changzhu.api.interregion import outbox
@@ -167,3 +167,40 @@ def test_resolve_reverses_or_resends_for_the_senders_caseworkers_only(instance: 
     )
     assert response.status_code == 200, response.text
     assert response.json()["status"] == outbox.PENDING
+
+
+def test_a_refused_message_replayed_later_is_refused_again(instance: Sichuan) -> None:
+    """The peer refused a message (422 message_refused), so the sender reversed its hand-over; the same signed
+    request replayed once the refusal's cause is gone (a city added to the regions table) must not be applied
+    here too: the months would then be held at both ends (sent = received + reversed, counted twice)."""
+    from changzhu.store.models import RegionRow
+    from changzhu.store.resident_models import ContributionMonthRow
+
+    months = [
+        {"scheme": "pension", "period": 202401 + m, "paid_region": "440100", "base_fen": 500_000} for m in range(6)
+    ]
+    payload = {
+        "id_number": NEWCOMER17 + check_char(NEWCOMER17), "hukou_region": "440100", "to_city": "519900",
+        "moved_on": "2026-03-01", "pension_individual_fen": 6 * 40_000, "pension_pooled_fen": 6 * 60_000,
+        "school_records": [], "contributions": months,
+    }  # fmt: skip
+    body = Message("r" * 32, PEER, "510000", "account_transfer", payload).body()
+    headers = _signed(instance.peer_key, PEER, MESSAGES_PATH, body)
+    first = instance.client.post(MESSAGES_PATH, content=body, headers=headers)
+    assert first.status_code == 422 and first.json()["error"] == "message_refused", first.text
+    with session_scope(instance.engine) as session:  # the cause of the refusal goes away
+        province = session.scalar(select(RegionRow).where(RegionRow.level == "province", RegionRow.code == "510000"))
+        assert province is not None
+        session.add(RegionRow(level="prefecture", code="519900", name_zh="新市", name_en="New City",
+                              parent_id=province.id, division_type="地级市"))  # fmt: skip
+    replayed = instance.client.post(MESSAGES_PATH, content=body, headers=headers)  # the same signed request
+    assert replayed.status_code == 422 and replayed.json()["error"] == "message_refused", replayed.text
+    with session_scope(instance.engine) as session:
+        assert session.scalar(select(func.count()).select_from(ContributionMonthRow).where(
+            ContributionMonthRow.held_region == "519900")) == 0  # fmt: skip
+    summary = canonical_json({"from_region": PEER})
+    answer = instance.client.post(
+        SUMMARY_PATH, content=summary, headers=_signed(instance.peer_key, PEER, SUMMARY_PATH, summary)
+    )
+    assert answer.json()["messages"] == {}  # nothing of it was applied here
+    assert ledger_problems(instance.engine) == []

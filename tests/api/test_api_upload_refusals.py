@@ -77,7 +77,11 @@ def test_the_registry_imports_refusals_come_in_both_languages(db_service: Servic
         ],
     )
     assert _reasons(paid) == {
-        2: ("没有登记此身份证号码的人员", "no registered person has this identity number"),
+        # through the API, as for a person living in another place (the answer tells nothing of who is registered)
+        2: (
+            "您管辖范围内没有登记此身份证号码的常住人员",
+            "no one registered with this identity number lives in your jurisdiction",
+        ),
         4: (
             "202303：该月份已有缴费记录（缴于 440100）",
             "period 202303: pension month already recorded (paid in 440100)",

@@ -165,12 +165,16 @@ def test_an_import_with_a_row_outside_the_users_jurisdiction_stores_nothing(
     code, out = _run("import", "contributions", str(paid_elsewhere), "--as", "cw_cd")
     assert code != 0 and "outside your jurisdiction" in out
     assert _count(engine, ContributionMonthRow) == 0
-    code, out = _run("import", "contributions", str(paid_elsewhere), "--as", "cw_gz")  # paid in Guangzhou
+    # paid in Guangzhou, but the person lives in Chengdu: not Guangzhou's record to write (as the API refuses it)
+    code, out = _run("import", "contributions", str(paid_elsewhere), "--as", "cw_gz")
+    assert code != 0 and "lives in your jurisdiction" in out, out
+    assert _count(engine, ContributionMonthRow) == 0
+    code, out = _run("import", "contributions", str(paid_elsewhere), "--as", "cw_both")  # both ends in reach
     assert code == 0, out
     assert _count(engine, ContributionMonthRow) == 3
     with session_scope(engine) as session:
         actors = set(session.scalars(select(AuditRow.actor).where(AuditRow.action.like("import%"))))
-    assert actors == {"user:cw_both", "user:cw_gz"}
+    assert actors == {"user:cw_both"}
 
 
 def test_an_import_counts_bad_rows_not_problems_and_lists_rows_left_out(
@@ -202,3 +206,13 @@ def test_a_person_key_is_printed_whole_to_be_copied(people: dict[str, str], monk
     code, out = _run("resident", "find", "--id-number", _number("51010419800101003"))
     assert code == 0, out
     assert people["parent"] in out and "None" not in out, out
+
+
+def test_a_key_of_the_form_the_service_derives_is_refused(engine: Engine, people: dict[str, str]) -> None:
+    """`--key approval-<id>` (or `<no>:complete`, `interregion…`) would take a key a later held-item execution,
+    transfer step or 跨省 reversal needs (changzhu.api.client_keys): refused before anything is stored."""
+    before = _count(engine, AuditRow)
+    for key in ("approval-3", "t-1:complete", "interregion-reverse:abc"):
+        code, out = _run("resident", "permit", people["parent"], "--on", "2026-01-01", "--as", "cw_cd", "--key", key)
+        assert code != 0 and "keeps for itself" in out, (key, out)
+    assert _count(engine, AuditRow) == before

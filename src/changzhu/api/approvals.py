@@ -33,6 +33,7 @@ from changzhu.store import audit, audit_subjects
 from changzhu.store.approval_models import PendingApprovalRow
 from changzhu.store.audit_reasons import because
 from changzhu.store.db import session_scope
+from changzhu.store.resident_models import AuditRow
 from changzhu.store.txn import IdempotencyConflict, request_hash, write_session
 
 CHECKERS = (Role.CASEWORKER, Role.ADMINISTRATOR)
@@ -128,6 +129,30 @@ def may_decide(principal: Principal, row: PendingApprovalRow) -> None:
     principal.require_region(row.region)
 
 
+CONTROLLING_ACTIONS = ("account.create", "account.password_reset")  # whoever did these knows the password
+
+
+def accounts_controlled_by(engine: Engine, username: str) -> set[str]:
+    """The accounts whose password `username` set (created them, or reset their password), and in turn those
+    accounts' own, as the audit log records it: a maker holds the keys of each."""
+    with session_scope(engine) as session:
+        edges = session.execute(
+            select(AuditRow.actor, AuditRow.subject).where(
+                AuditRow.action.in_(CONTROLLING_ACTIONS), AuditRow.subject.like("user:%")
+            )
+        ).all()
+    made: dict[str, set[str]] = {}
+    for actor, subject in edges:
+        made.setdefault(str(actor), set()).add(str(subject).removeprefix("user:"))
+    controlled: set[str] = set()
+    todo = [username]
+    while todo:
+        for account in made.get(f"user:{todo.pop()}", set()) - controlled:
+            controlled.add(account)
+            todo.append(account)
+    return controlled
+
+
 def may_see(principal: Principal, row: PendingApprovalRow) -> bool:
     """The maker, the possible checkers, and for a move the person concerned."""
     if principal.user_id == row.maker_id:
@@ -208,6 +233,8 @@ def decide(
     if row is None:
         raise NotFound(refusal(RefusalCode.NO_HELD_ITEM, approval_id=str(approval_id)))
     may_decide(principal, row)
+    if principal.username in accounts_controlled_by(engine, row.maker):
+        raise Forbidden(refusal(RefusalCode.MAKER_CONTROLS_CHECKER, maker=row.maker))
     if row.status != "pending":
         raise Conflict(
             refusal(

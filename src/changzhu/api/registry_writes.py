@@ -18,7 +18,7 @@ from changzhu.api.errors import NotFound
 from changzhu.api.ledger_writes import actor_of
 from changzhu.api.upload_tables import ROLES, UploadKind, read_upload, require_rows_inside
 from changzhu.api.write_access import person_facts, require_staff, staff_over_resident
-from changzhu.casework.bulk_import import import_contributions, import_residents
+from changzhu.casework.bulk_import import Reach, import_contributions, import_residents
 from changzhu.domain.refusals import RefusalCode, refusal
 from changzhu.registry.residents import (
     ProofKind,
@@ -32,8 +32,7 @@ from changzhu.registry.residents import (
 )
 from changzhu.store.db import session_scope
 from changzhu.store.resident_models import PersonRow, ResidencePermitRow
-
-IMPORTS = {UploadKind.RESIDENT: import_residents, UploadKind.CONTRIBUTION: import_contributions}
+from changzhu.tables import TableRead
 
 
 def register_as(engine: Engine, principal: Principal, reg: Registration, *, key: str | None) -> dict[str, object]:
@@ -129,11 +128,19 @@ def import_as(
     sheet: str | None = None,
     skip_bad_rows: bool = False,
     dry_run: bool = False,
+    read: TableRead | None = None,
 ) -> dict[str, object]:
     """Residents or contribution histories from a file, as `POST /uploads/{kind}` takes them: caseworkers and
     administrators, and every row's region (where the resident lives, where the months were paid) in their
-    jurisdiction, else the whole file is refused and nothing is stored."""
-    run = IMPORTS[kind]
+    jurisdiction, else the whole file is refused and nothing is stored; months only of people living in the
+    caller's jurisdiction (as POST /residents/{key}/contributions), a row of anyone else refused as one of a person
+    no one registered. `read`: the file as already read by the caller."""
     principal.require_role(*ROLES[kind])
-    require_rows_inside(read_upload(path, kind, sheet=sheet), kind, principal)
-    return run(engine, path, actor=actor_of(principal), sheet=sheet, skip_bad_rows=skip_bad_rows, dry_run=dry_run)
+    require_rows_inside(read or read_upload(path, kind, sheet=sheet), kind, principal)
+    actor = actor_of(principal)
+    if kind == UploadKind.RESIDENT:
+        return import_residents(engine, path, actor=actor, sheet=sheet, skip_bad_rows=skip_bad_rows, dry_run=dry_run)
+    reach = Reach(principal.scopes, principal.covers)
+    return import_contributions(
+        engine, path, actor=actor, sheet=sheet, skip_bad_rows=skip_bad_rows, dry_run=dry_run, reach=reach
+    )

@@ -75,10 +75,23 @@ def insured_place(engine: Engine, person_id: int, on: date) -> str | None:
     return None if found is None else str(found)
 
 
-def require_insured(engine: Engine, person: PersonFacts, insured_region: str, on: date) -> None:
-    """Refuse to charge a medical fund for someone not insured in its region on `on`."""
+def require_insured(
+    engine: Engine, person: PersonFacts, insured_region: str, on: date, principal: Principal | None = None
+) -> None:
+    """Refuse to charge a medical fund for someone not insured in its region on `on`. Where the person is insured
+    (or that they are not) is said only to a caller who may see the person (the person, staff where they live):
+    to anyone else the refusal names only the region asked for."""
     place = insured_place(engine, person.id, on)
+    if place != insured_region and principal is not None and not _may_see_facts(principal, person):
+        raise Forbidden(refusal(RefusalCode.NOT_INSURED_IN, on=on.isoformat(), region=insured_region))
     if place != insured_region:
         if place is None:
             raise Forbidden(refusal(RefusalCode.NO_INSURANCE_MONTHS, on=on.isoformat(), region=insured_region))
         raise Forbidden(refusal(RefusalCode.NOT_INSURED_THERE, on=on.isoformat(), insured=place, region=insured_region))
+
+
+def _may_see_facts(principal: Principal, person: PersonFacts) -> bool:
+    """The person themself, or staff whose jurisdiction holds where they live."""
+    if principal.person_id is not None:
+        return principal.person_id == person.id
+    return principal.role in STAFF_WITH_PERSONAL_ACCESS and principal.covers(person.residence_region)

@@ -245,6 +245,14 @@ def import_residents(
     return _run(engine, op, apply, dry_run)
 
 
+@dataclass(frozen=True)
+class Reach:
+    """The jurisdiction a file is imported under: its codes, and whether it covers a region."""
+
+    scopes: tuple[str, ...]
+    covers: Callable[[str], bool]
+
+
 def import_contributions(
     engine: Engine,
     path: Path,
@@ -253,9 +261,12 @@ def import_contributions(
     sheet: str | None = None,
     skip_bad_rows: bool = False,
     dry_run: bool = False,
+    reach: Reach | None = None,
 ) -> dict[str, object]:
     """Record every contribution range of the file in one transaction, or none (or the good ones, with
-    `skip_bad_rows`; nothing with `dry_run`)."""
+    `skip_bad_rows`; nothing with `dry_run`). With `reach` (the caller's jurisdiction), a row of a person living
+    elsewhere is refused as one of a person no one registered: the same answer, so a file tells nothing of who is
+    registered in another place; and the file is replayed only for a caller of the same jurisdiction."""
     digest, read, errors = _read(path, contribution_schema(), sheet, skip_bad_rows)
     parsed: list[tuple[int, str, Scheme, str, list[MonthPaid]]] = []
     keys = identity_keys()
@@ -284,6 +295,10 @@ def import_contributions(
         found = list(errors)  # a copy: a retried transaction starts again from the file's own errors
         for line, lookup, scheme, region, months in parsed:
             person = session.execute(select(PersonRow).where(PersonRow.id_hash == lookup).with_for_update()).scalar()
+            if reach is not None and (person is None or not reach.covers(person.residence_region)):
+                why = refusal(RefusalCode.NO_SUCH_PERSON_IN_JURISDICTION)
+                found.append(RowError(line, read.header("id_number"), why))
+                continue
             if person is None:
                 found.append(RowError(line, read.header("id_number"), refusal(RefusalCode.NO_SUCH_PERSON)))
                 continue
@@ -309,7 +324,9 @@ def import_contributions(
             {"rows": rows, "months": total, "left_out": left_out},
         )
 
-    op = Operation(
-        "import.contributions", f"import-contrib-{digest}", {"sha256": digest}, actor, because("import_contributions")
-    )
+    key, request = f"import-contrib-{digest}", {"sha256": digest}
+    if reach is not None:  # whose replay it is: another jurisdiction's earlier import of the file is not answered
+        request["reach"] = ",".join(reach.scopes)
+        key += "-" + hashlib.sha256(request["reach"].encode()).hexdigest()[:16]
+    op = Operation("import.contributions", key, request, actor, because("import_contributions"))
     return _run(engine, op, apply, dry_run)

@@ -27,7 +27,22 @@ import_app = typer.Typer(help="Bulk import from CSV, Excel, Parquet, JSON or YAM
 audit_app = typer.Typer(help="The hash-chained audit log.")
 
 Fmt = Annotated[OutputFormat, typer.Option("--format", help="table, csv, json; xlsx or parquet with --out")]
-Key = Annotated[str | None, typer.Option("--key", help="idempotency key: repeating a call with it is a no-op")]
+
+
+def _client_key(key: str | None) -> str | None:
+    """Refuse a key of the form the service derives itself (changzhu.api.client_keys), as the API does."""
+    from changzhu.api.client_keys import client_key
+
+    try:
+        return client_key(key)
+    except ValueError as exc:
+        raise typer.BadParameter(str(exc)) from exc
+
+
+Key = Annotated[
+    str | None,
+    typer.Option("--key", help="idempotency key: repeating a call with it is a no-op", callback=_client_key),
+]
 Day = Annotated[str, typer.Option("--on", help="date (YYYY-MM-DD)")]
 As = Annotated[
     str,

@@ -501,6 +501,10 @@ class RefusalCode(StrEnum):
     RUN_INTERRUPTED = "run_interrupted"
     RUN_FAILED_UNEXPECTEDLY = "run_failed_unexpectedly"
     XLSX_TOO_MANY_ROWS = "xlsx_too_many_rows"
+    # security audit (sec-audit): a row of a file naming a person outside the caller's jurisdiction
+    NO_SUCH_PERSON_IN_JURISDICTION = "no_such_person_in_jurisdiction"
+    MAKER_CONTROLS_CHECKER = "maker_controls_checker"
+    NOT_INSURED_IN = "not_insured_in"
 
 
 _DATE_FORMS_ZH = "2026-06-01、2026/6/1、2026.6.1、20260601 或 2026年6月1日"
@@ -1758,6 +1762,18 @@ TEMPLATES: dict[RefusalCode, tuple[str, str]] = {
         "the results asked for have {rows} rows, more than an Excel sheet holds ({limit} rows, the header"
         " included): narrow them by year, service, measure or grouping, or ask for CSV or Parquet",
     ),
+    RefusalCode.NO_SUCH_PERSON_IN_JURISDICTION: (
+        "您管辖范围内没有登记此身份证号码的常住人员",
+        "no one registered with this identity number lives in your jurisdiction",
+    ),
+    RefusalCode.MAKER_CONTROLS_CHECKER: (
+        "此账户由提出人 {maker} 创建或重置过密码，不能作为第二审批人",
+        "this account was created, or had its password reset, by the maker {maker}: it cannot be the second approver",
+    ),
+    RefusalCode.NOT_INSURED_IN: (
+        "{on} 此人不在 {region:place} 参保：{region:place} 的医保基金不为其支付",
+        "on {on} this person is not insured in {region:place}: its medical fund does not pay for them",
+    ),
 }
 PLACE = "place"  # the format spec of a region code shown with its name: {region:place}
 ROLE = "role"  # the format spec of a role shown by its name: {role:role}
@@ -1774,6 +1790,7 @@ TERMS: dict[str, tuple[str, str]] = {
     "vouchers": ("服务券", "vouchers"),
     "applied": ("已申请", "applied"),
     "completed": ("已完成", "completed"),
+    "withdrawn": ("已撤回", "withdrawn"),  # a transfer application the person moved away from
     "pending": ("待审核", "pending"),
     "approved": ("已批准", "approved"),
     "rejected": ("已驳回", "rejected"),

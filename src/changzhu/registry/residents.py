@@ -35,6 +35,7 @@ from changzhu.store.resident_models import (
     PersonRow,
     ResidenceEventRow,
     ResidencePermitRow,
+    TransferRow,
 )
 from changzhu.store.txn import Operation, Outcome, new_key, run_operation
 from changzhu.tables.vocab import dates_value
@@ -369,6 +370,28 @@ def renew_permit(
     return run_operation(engine, op, apply)
 
 
+def _withdraw_applications(session: Session, person_id: int, to_region: str) -> list[str]:
+    """Withdraw the person's pending transfer applications to any place but the one they move to (their numbers).
+
+    An application is made where the person lives, and opens their record to that place's staff (api/access.py);
+    once they live elsewhere it would keep it open, and the old place could release their months to a place they
+    left. Nothing was posted for an application, so withdrawing it moves nothing (docs/ledger.md)."""
+    stale = list(
+        session.scalars(
+            select(TransferRow)
+            .where(
+                TransferRow.person_id == person_id,
+                TransferRow.status == "applied",
+                TransferRow.to_region != to_region,
+            )
+            .order_by(TransferRow.id)
+        )
+    )
+    for transfer in stale:
+        transfer.status = "withdrawn"
+    return [t.transfer_no for t in stale]
+
+
 def record_move(
     engine: Engine,
     person_key: str,
@@ -409,10 +432,11 @@ def record_move(
         person.prior_residence_months = months_between(person.residence_since, moved_on)
         person.residence_region, person.residence_since = to_region, moved_on
         person.residence_permit_since = None
+        withdrawn = _withdraw_applications(session, person.id, to_region)
         return Outcome(
-            {"from_region": from_region, "to_region": to_region},
+            {"from_region": from_region, "to_region": to_region, "withdrawn_transfers": withdrawn},
             audit_subjects.person(person_key),
-            {"from": from_region, "to": to_region, "on": moved_on.isoformat()},
+            {"from": from_region, "to": to_region, "on": moved_on.isoformat(), "withdrawn_transfers": withdrawn},
         )
 
     request = {

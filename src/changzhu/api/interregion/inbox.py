@@ -37,6 +37,10 @@ class MessageRefused(ApiError):
     http_status = 422
     kind = "message_refused"
 
+    def __init__(self, message: str, remembered: bool = False) -> None:
+        super().__init__(message)
+        self.remembered = remembered  # already recorded in the inbox as refused
+
 
 def parse_message(body: bytes) -> Message:
     """The message in a request body, with every field checked."""
@@ -76,13 +80,59 @@ def authenticate_peer(
     return region
 
 
+REFUSED_KEY = "refused"  # the receipt of a message refused here: it is refused again, never applied later
+
+
+def is_refusal(receipt: dict[str, Any]) -> bool:
+    """Whether an inbox row records a refusal (nothing applied) rather than an applied message."""
+    return REFUSED_KEY in receipt
+
+
+def _remember_refusal(engine: Engine, sender: str, message: Message, digest: str, refused: MessageRefused) -> None:
+    """Record that `message` was refused (its own transaction, after the handler's rolled back), so that the same
+    message delivered again (a replay of the signed request, a retry once the cause is gone) is refused again: the
+    sender reversed its hand-over on the first refusal, and applying it here later would count it twice."""
+    stored = {
+        "message_id": message.message_id,
+        "from_region": sender,
+        "kind": message.kind,
+        "payload_hash": digest,
+        "person_id": None,
+        "receipt": {REFUSED_KEY: str(refused)[:400]},
+        "received_at": audit.now_iso(),
+    }
+    try:
+        with write_session(engine) as session:
+            audit.append(
+                session,
+                actor=f"peer:{sender}",
+                action="interregion_refused",
+                subject=audit_subjects.other("person:None"),
+                details={"message_id": message.message_id},
+                reason=because("interregion_received"),
+                writes=[bind_row(_INBOX, "inbox", stored)],
+            )
+    except IntegrityError:
+        return  # a concurrent delivery of the same id stored its outcome first
+
+
 def receive(engine: Engine, sender: str, message: Message, instance_region: str | None) -> dict[str, Any]:
-    """Apply `message` once; a repeat with the same id and content returns the stored receipt."""
+    """Apply `message` once; a repeat with the same id and content returns the stored receipt, and a message
+    refused once is refused again (docs/ledger.md, "跨省通办 transfers that conserve")."""
     if message.from_region != sender:
         raise Forbidden(f"message claims to come from {message.from_region} but is signed by {sender}")
     if instance_region is None or message.to_region != instance_region:
         raise Forbidden(f"message is addressed to {message.to_region}; this instance serves {instance_region}")
     digest = message.payload_hash()
+    try:
+        return _apply_once(engine, sender, message, digest)
+    except MessageRefused as refused:
+        if not refused.remembered:
+            _remember_refusal(engine, sender, message, digest, refused)
+        raise
+
+
+def _apply_once(engine: Engine, sender: str, message: Message, digest: str) -> dict[str, Any]:
     for _attempt in range(3):
         try:
             with write_session(engine) as session:
@@ -90,6 +140,11 @@ def receive(engine: Engine, sender: str, message: Message, instance_region: str 
                 if prior is not None:
                     if prior.payload_hash != digest or prior.from_region != sender:
                         raise Conflict(f"message {message.message_id} was already received with other content")
+                    if is_refusal(prior.receipt):
+                        raise MessageRefused(
+                            f"message {message.message_id} was refused before: {prior.receipt[REFUSED_KEY]}",
+                            remembered=True,
+                        )
                     return {**prior.receipt, "replayed": True}
                 try:
                     person_id, receipt = handler_for(message.kind)(session, message, sender)
@@ -123,4 +178,6 @@ def receive(engine: Engine, sender: str, message: Message, instance_region: str 
         stored = session.scalar(select(InboxRow).where(InboxRow.message_id == message.message_id))
         if stored is None:
             raise Conflict(f"message {message.message_id} could not be stored; retry")
+        if is_refusal(stored.receipt):
+            raise MessageRefused(f"message {message.message_id} was refused: {stored.receipt[REFUSED_KEY]}", True)
         return {**stored.receipt, "replayed": True}

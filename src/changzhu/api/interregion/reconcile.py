@@ -17,6 +17,7 @@ from sqlalchemy import Engine, select
 from sqlalchemy.orm import Session
 
 from changzhu.api.interregion import outbox
+from changzhu.api.interregion.inbox import is_refusal
 from changzhu.api.interregion.protocol import canonical_json
 from changzhu.api.interregion.signing import sign_request
 from changzhu.api.interregion.transfer import RECEIVE_KEY, REVERSE_KEY, SEND_KEY, transaction_entries
@@ -56,7 +57,8 @@ def _received_amounts(legs: list[Leg], sender: str) -> Amounts:
 def received_summary(engine: Engine, sender: str) -> dict[str, Amounts]:
     """Per message from `sender` applied here: the amounts taken in (what a peer asks for)."""
     with session_scope(engine) as session:
-        ids = list(session.scalars(select(InboxRow.message_id).where(InboxRow.from_region == sender)))
+        rows = session.execute(select(InboxRow.message_id, InboxRow.receipt).where(InboxRow.from_region == sender))
+        ids = [mid for mid, receipt in rows if not is_refusal(receipt)]  # a refused message applied nothing
         return {mid: _received_amounts(transaction_entries(session, RECEIVE_KEY + mid)[1], sender) for mid in ids}
 
 

@@ -17,6 +17,7 @@ from sqlalchemy import Engine
 from changzhu.api.access import may_see, open_person
 from changzhu.api.auth.principal import Principal
 from changzhu.api.auth.roles import Role
+from changzhu.api.client_keys import OptionalClientKey
 from changzhu.api.deps import EngineDep, PrincipalDep
 from changzhu.api.guardians import acts_for
 from changzhu.api.resident_search import person_item
@@ -39,7 +40,7 @@ class NewLink(BaseModel):
 
     parent_key: PersonKey
     child_key: PersonKey
-    idempotency_key: str | None = Field(default=None, min_length=8, max_length=sizes.IDEMPOTENCY_KEY)
+    idempotency_key: OptionalClientKey = None
 
 
 @router.post("/households/links", status_code=201, responses={401: {}, 403: {}, 404: {}, 409: {}})

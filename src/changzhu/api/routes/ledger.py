@@ -17,6 +17,7 @@ from changzhu.api import ledger_writes as writes
 from changzhu.api.access import open_person
 from changzhu.api.approvals import HeldKind
 from changzhu.api.auth.roles import Role
+from changzhu.api.client_keys import ClientKey, OptionalClientKey
 from changzhu.api.controls import controls_for
 from changzhu.api.deps import EngineDep, PrincipalDep, SettingsDep
 from changzhu.api.overview import transfers_of
@@ -31,10 +32,8 @@ from changzhu.store.audit_reasons import because
 
 router = APIRouter(tags=["ledger"])
 CODE = r"^[1-8]\d{5}$"
-Key = Annotated[
-    str, Field(min_length=8, max_length=sizes.IDEMPOTENCY_KEY, description="idempotency key: a retry sends the same")
-]
-OptionalKey = Annotated[str | None, Field(default=None, min_length=8, max_length=sizes.IDEMPOTENCY_KEY)]
+Key = ClientKey
+OptionalKey = OptionalClientKey
 PersonKey = Annotated[str, Field(min_length=8, max_length=sizes.PERSON_KEY)]
 PersonKeyPath = Annotated[str, Path(max_length=sizes.PERSON_KEY)]
 Day = Annotated[date, Field(ge=date(1990, 1, 1), le=date(2100, 12, 31))]
@@ -181,7 +180,7 @@ def file(body: Filing, engine: EngineDep, principal: PrincipalDep) -> dict[str, 
         open_person(engine, principal, body.person_key, because("medical_filing_read"))
     else:
         _staff_in(principal, body.insured_region)
-    require_insured(engine, person_facts(engine, body.person_key), body.insured_region, body.filed_on)
+    require_insured(engine, person_facts(engine, body.person_key), body.insured_region, body.filed_on, principal)
     return file_treatment(
         engine,
         body.person_key,
@@ -220,7 +219,7 @@ def settle(
     """Split the bill into fund and self-pay (staff of the treatment place, where the hospital is), charged to the
     fund of the place where the person is insured; a large bill is held (202) for a checker of that place."""
     _staff_in(principal, body.treatment_region)
-    require_insured(engine, person_facts(engine, body.person_key), body.insured_region, body.treated_on)
+    require_insured(engine, person_facts(engine, body.person_key), body.insured_region, body.treated_on, principal)
     controls = controls_for(BudgetKind.MEDICAL, body.insured_region, body.treated_on, settings.controls_scenario)
     total = sum(i.amount_fen for i in body.items)
     controls.check_limit(total, "hospital_bill")

@@ -12,6 +12,7 @@ from sqlalchemy import Engine
 from changzhu.api.access import STAFF_WITH_PERSONAL_ACCESS, open_person
 from changzhu.api.auth.accounts import create_user, one_time_password, require_within_reach
 from changzhu.api.auth.roles import Role
+from changzhu.api.client_keys import OptionalClientKey
 from changzhu.api.deps import EngineDep, PrincipalDep, SettingsDep
 from changzhu.api.overview import account_of, history_of, names_of_places, record_of, transfers_of
 from changzhu.api.routes.eligibility import (
@@ -40,7 +41,7 @@ from changzhu.store.txn import write_session
 router = APIRouter(prefix="/residents", tags=["residents"])
 CODE = r"^[1-8]\d{5}$"
 PersonKeyPath = Annotated[str, Path(max_length=sizes.PERSON_KEY)]
-IdempotencyKey = Annotated[str | None, Field(default=None, min_length=8, max_length=sizes.IDEMPOTENCY_KEY)]
+IdempotencyKey = OptionalClientKey
 FactValue = str | int | float | bool | list[str] | None
 
 

@@ -10,6 +10,7 @@ from pydantic import BaseModel, Field
 
 from changzhu.api.access import STAFF_WITH_PERSONAL_ACCESS, audit_listing, open_person
 from changzhu.api.auth.principal import Principal
+from changzhu.api.client_keys import OptionalClientKey
 from changzhu.api.deps import EngineDep, LimitQuery, OffsetQuery, PrincipalDep
 from changzhu.api.errors import Forbidden
 from changzhu.api.overview import account_of
@@ -55,7 +56,7 @@ class NewResident(BaseModel):
     attributes: dict[str, str | int | float | bool | None] = Field(default_factory=dict, max_length=30)
     name: str | None = Field(default=None, min_length=1, max_length=NAME_MAX, description="姓名 (stored encrypted)")
     phone: str | None = Field(default=None, min_length=11, max_length=20, description="手机号 (stored encrypted)")
-    idempotency_key: str | None = Field(default=None, min_length=8, max_length=sizes.IDEMPOTENCY_KEY)
+    idempotency_key: OptionalClientKey = None
 
 
 class ResidentItem(BaseModel):
@@ -82,7 +83,7 @@ class Move(BaseModel):
     moved_on: date
     proof_kind: ProofKind
     proof_ref: str = Field(min_length=1, max_length=sizes.PROOF_REF)
-    idempotency_key: str | None = Field(default=None, min_length=8, max_length=sizes.IDEMPOTENCY_KEY)
+    idempotency_key: OptionalClientKey = None
 
 
 def resident_out(p: PersonRow) -> ResidentOut:

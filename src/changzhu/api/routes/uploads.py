@@ -26,6 +26,7 @@ from changzhu.api.export import (
     decision_workbook_response,
     file_response,
 )
+from changzhu.api.registry_writes import import_as
 from changzhu.api.upload_labels import ColumnLabel, result_columns, schema_columns
 from changzhu.api.upload_tables import (
     PREVIEW_ROWS,
@@ -44,7 +45,7 @@ from changzhu.api.upload_tables import (
     rows_in_file,
     schema_for,
 )
-from changzhu.casework.bulk_import import ImportRejected, import_contributions, import_residents
+from changzhu.casework.bulk_import import ImportRejected
 from changzhu.domain.lang import Lang
 from changzhu.domain.person import CheckedPersonTable
 from changzhu.domain.refusals import Refusal, RefusalCode, refusal
@@ -193,9 +194,8 @@ def _registry(
     first = read_upload(path, kind)
     require_rows_inside(first, kind, principal)
     rows = rows_in_file(first)
-    run = import_residents if kind == UploadKind.RESIDENT else import_contributions
     try:
-        result = run(engine, path, actor=f"user:{principal.username}", skip_bad_rows=skip_bad_rows, dry_run=dry_run)
+        result = import_as(engine, principal, kind, path, skip_bad_rows=skip_bad_rows, dry_run=dry_run, read=first)
     except ImportRejected as exc:
         names = ColumnNames(schema_for(kind))
         problems = [problem(e.line, e.column, e.reason, e.value, names) for e in exc.errors]
