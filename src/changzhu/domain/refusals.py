@@ -501,6 +501,9 @@ class RefusalCode(StrEnum):
     RUN_INTERRUPTED = "run_interrupted"
     RUN_FAILED_UNEXPECTEDLY = "run_failed_unexpectedly"
     XLSX_TOO_MANY_ROWS = "xlsx_too_many_rows"
+    # a policy author's mistakes the loader named unclearly or not at all (walk-analyst, rules/grammar.py, model.py)
+    POLICY_DURATION_NEEDS_UNIT = "policy_duration_needs_unit"
+    POLICY_ADMISSION_LINE_FORM = "policy_admission_line_form"
 
 
 _DATE_FORMS_ZH = "2026-06-01、2026/6/1、2026.6.1、20260601 或 2026年6月1日"
@@ -1757,6 +1760,17 @@ TEMPLATES: dict[RefusalCode, tuple[str, str]] = {
         "或改用 CSV 或 Parquet 格式",
         "the results asked for have {rows} rows, more than an Excel sheet holds ({limit} rows, the header"
         " included): narrow them by year, service, measure or grouping, or ask for CSV or Parquet",
+    ),
+    RefusalCode.POLICY_DURATION_NEEDS_UNIT: (
+        "{name} 是时长（按月计）：`value: {value}` 会被当作 {value} 个月；请写 `years: {value}` 或 `months: {value}`",
+        "{name} is a duration (counted in months): `value: {value}` would mean {value} months; write"
+        " `years: {value}` or `months: {value}`",
+    ),
+    RefusalCode.POLICY_ADMISSION_LINE_FORM: (
+        "分数线须指向一个参数：请写 `admission_line: {{param: 参数名}}`，"
+        "并在 parameters 中给出该参数的分值、起始日期与来源（实为 {value}）",
+        "the admission line names a parameter: write `admission_line: {{param: KEY}}` and give that parameter its"
+        " value, start date and source under parameters (found {value})",
     ),
 }
 PLACE = "place"  # the format spec of a region code shown with its name: {region:place}
