@@ -10,6 +10,7 @@ from pathlib import Path
 import pytest
 
 from changzhu.api.routes.parameters import parameter_nodes
+from changzhu.domain.services import Service
 
 LOCALES = Path(__file__).resolve().parents[2] / "frontend" / "src" / "locales"
 
@@ -17,7 +18,10 @@ LOCALES = Path(__file__).resolve().parents[2] / "frontend" / "src" / "locales"
 def _sections() -> set[str]:
     """The codes the builder names a group by (ReformBuilderView's tree: a tree parameter's file and its section)."""
     codes = set()
+    services = {s.value for s in Service}
     for node in parameter_nodes(date(2026, 12, 2)):
+        if node["kind"] == "rule" and node["jurisdiction"] != "000000" and node["service"] not in services:
+            continue  # a city's own keys ("dongguan.points.line"): named "<city>'s rules" (rf.builder.cityRules)
         codes.add(node["service"])
         if node["kind"] == "tree":
             codes.add(node["key"].split(".")[0])
@@ -29,3 +33,10 @@ def test_every_parameter_section_has_a_name(language: str) -> None:
     names = json.loads((LOCALES / f"reform.{language}.json").read_text(encoding="utf-8"))["rf"]["service"]
     unnamed = sorted(code for code in _sections() if not names.get(code))
     assert not unnamed, f"sections without a name in reform.{language}.json: {unnamed}"
+
+
+@pytest.mark.parametrize(("language", "shown"), [("zh-CN", "{name}规则"), ("en", "{name}'s rules")])
+def test_a_city_added_in_yaml_alone_is_named_by_its_city(language: str, shown: str) -> None:
+    # a city whose keys no locale names (东莞's "dongguan.points.line") showed the group "dongguan" in the tree
+    builder = json.loads((LOCALES / f"reform.{language}.json").read_text(encoding="utf-8"))["rf"]["builder"]
+    assert builder["cityRules"] == shown
