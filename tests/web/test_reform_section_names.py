@@ -40,3 +40,21 @@ def test_a_city_added_in_yaml_alone_is_named_by_its_city(language: str, shown: s
     # a city whose keys no locale names (东莞's "dongguan.points.line") showed the group "dongguan" in the tree
     builder = json.loads((LOCALES / f"reform.{language}.json").read_text(encoding="utf-8"))["rf"]["builder"]
     assert builder["cityRules"] == shown
+
+
+@pytest.mark.parametrize(("language", "word"), [("zh-CN", "估计"), ("en", "estimate")])
+def test_every_figure_header_of_the_run_page_says_it_is_an_estimate(language: str, word: str) -> None:
+    # the budget card, its total and the gains-and-losses table showed figures from a sample without saying so
+    # ("合计（有单位成本的服务）: 0", "占比（90% 区间）"), while the other tables said 估计值
+    rf = json.loads((LOCALES / f"reform.{language}.json").read_text(encoding="utf-8"))["rf"]
+    headers = {
+        "run.budget": rf["run"]["budget"],
+        "run.costInterval": rf["run"]["costInterval"],
+        "run.total": rf["run"]["total"],
+        "run.estimateInterval": rf["run"]["estimateInterval"],
+        "bands.share": rf["bands"]["share"],
+        **{f"bands.count.{k}": v for k, v in rf["bands"]["count"].items()},
+    }
+    unsaid = {k: v for k, v in headers.items() if word not in v.lower()}
+    assert not unsaid, unsaid
+    assert ("元/年" if language == "zh-CN" else "yuan a year") in rf["run"]["total"]  # the total has its unit
