@@ -58,3 +58,13 @@ def test_every_figure_header_of_the_run_page_says_it_is_an_estimate(language: st
     unsaid = {k: v for k, v in headers.items() if word not in v.lower()}
     assert not unsaid, unsaid
     assert ("元/年" if language == "zh-CN" else "yuan a year") in rf["run"]["total"]  # the total has its unit
+
+
+@pytest.mark.parametrize(("language", "words"), [("zh-CN", ("封闭队列", "偏低")), ("en", ("closed cohort", "too few"))])
+def test_a_run_of_several_years_says_later_years_have_no_new_arrivals(language: str, words: tuple[str, str]) -> None:
+    # permit 6 → 3 months from 2027, run for 2025 and 2027: 0 newly eligible (0 – 0) in 2027, because the later years
+    # age the same people (docs/simulation.md, "Years"); the page gave the 0 as an estimate with no word of why
+    run = json.loads((LOCALES / f"reform.{language}.json").read_text(encoding="utf-8"))["rf"]["run"]
+    assert all(w in run["cohortNote"] for w in words) and "{first}" in run["cohortNote"]
+    view = (LOCALES.parent / "views" / "RunView.vue").read_text(encoding="utf-8")
+    assert 'id="cohort-note"' in view and "rf.run.cohortNote" in view
