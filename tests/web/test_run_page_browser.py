@@ -113,6 +113,10 @@ def test_the_gains_and_losses_fit_a_phone(office: Office, lang: str) -> None:
     office.login(phone, "pl_nat")
     phone.goto(f"{office.url}/office/runs/{run_id}")  # type: ignore[attr-defined]
     phone.wait_for_selector("#band-table .el-table__body tr")  # type: ignore[attr-defined]
+    # the page is titled by its reform, not by the run's hex number (that stays in the link to share)
+    title = phone.inner_text("#run-title")  # type: ignore[attr-defined]
+    reform = "随迁子女在流入地参加中考的居住年限降至一年" if lang == "zh" else "Entrance exam"
+    assert run_id not in title and reform.lower() in title.lower(), title
     width = phone.viewport_size["width"]  # type: ignore[attr-defined]
     cells = phone.locator("#band-table th, #band-table .el-table__body tr:first-child td").all()  # type: ignore[attr-defined]
     assert len(cells) == 6
