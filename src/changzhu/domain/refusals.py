@@ -1767,10 +1767,9 @@ TEMPLATES: dict[RefusalCode, tuple[str, str]] = {
         " `years: {value}` or `months: {value}`",
     ),
     RefusalCode.POLICY_ADMISSION_LINE_FORM: (
-        "分数线须指向一个参数：请写 `admission_line: {{param: 参数名}}`，"
-        "并在 parameters 中给出该参数的分值、起始日期与来源（实为 {value}）",
-        "the admission line names a parameter: write `admission_line: {{param: KEY}}` and give that parameter its"
-        " value, start date and source under parameters (found {value})",
+        "分数线须指向一个参数：请写 `{form}`，并在参数部分为该参数写明分值、起始日期与来源（实为 {value}）",
+        "the admission line names a parameter: write `{form}` and give that parameter its value, start date and"
+        " source under parameters (found {value})",
     ),
 }
 PLACE = "place"  # the format spec of a region code shown with its name: {region:place}

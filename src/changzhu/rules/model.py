@@ -137,7 +137,9 @@ def parse_scheme(ctx: Ctx, name: str, raw: Any, code: str) -> PointsScheme:
 def _admission_line(ctx: Ctx, raw: Any, where: str) -> str:
     """`admission_line: {param: KEY}`: the line is a dated parameter with its source, never a bare number."""
     if not isinstance(raw, dict) or set(raw) != {"param"}:
-        raise ctx.fail(where, refusal(RefusalCode.POLICY_ADMISSION_LINE_FORM, value=repr(raw)))
+        raise ctx.fail(
+            where, refusal(RefusalCode.POLICY_ADMISSION_LINE_FORM, form="admission_line: {param: KEY}", value=repr(raw))
+        )
     return str(raw["param"])
 
 
