@@ -36,3 +36,24 @@ def test_titled_and_rounded_by_the_measures_unit() -> None:
     assert out["low"].to_list()[-1] == 1.23  # a measure no table names keeps its figures
     named = titled(out, Lang.EN)
     assert named["measure"].to_list()[:2] == ["cost, reform (yuan a year)", "share of people: no change (0–1)"]
+
+
+def test_the_group_column_is_in_the_files_language() -> None:
+    # the run stores "本地户籍 local hukou" and a region's Chinese name: an English file read "北京市" and
+    # "本地户籍 local hukou", a Chinese one "本地户籍 local hukou"; the English estimate note said "低保 demand"
+    from changzhu.domain.estimates import synthetic
+
+    frame = pl.DataFrame(
+        {
+            "dimension": ["national", "residence", "province", "income_decile", "age_band"],
+            "group": ["全国", "local", "110000", "D03", "15-64"],
+            "group_label": ["全国", "本地户籍 local hukou", "北京市", "D03", "15-64"],
+            "estimate_note": [synthetic(0.00001)] * 5,
+        }
+    )
+    english, chinese = titled(frame, Lang.EN), titled(frame, Lang.ZH)
+    assert english["group"].to_list() == ["the whole country", "local hukou", "Beijing", "income decile 3", "15-64"]
+    assert chinese["组别"].to_list() == ["全国", "本地户籍", "北京市", "收入第 3 十分位", "15-64"]
+    assert not any("\u4e00" <= c <= "\u9fff" for c in english["what the estimate is"][0])
+    assert english["what the estimate is"][0].startswith("estimate: a 0.0010% synthetic sample")
+    assert chinese["估算说明"][0].startswith("估算：")

@@ -57,3 +57,14 @@ def test_one_picker_gives_a_label_in_its_language_with_fallbacks() -> None:
     assert pick_label(("积分", ""), "en") == "积分"
     assert pick_label(("", ""), "en", "shanghai_points") == "shanghai_points"
     assert pick_label(("", "points"), "zh", "shanghai_points") == "shanghai_points"
+
+
+def test_every_unit_of_a_shipped_input_has_words_in_both_languages() -> None:
+    # a unit the word table lacks is shown as written on both pages: 东莞's volunteer `hours` read "120 hours" on
+    # the Chinese page
+    from changzhu.domain.units import UNIT_WORDS, unit_word
+    from changzhu.rules import person_inputs
+
+    missing = sorted({s.unit for s in person_inputs() if s.unit and s.unit not in UNIT_WORDS})
+    assert missing == []
+    assert unit_word("hours", "zh") == "小时"

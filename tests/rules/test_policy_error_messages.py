@@ -309,3 +309,37 @@ def test_changzhu_check_tells_a_chinese_author_in_chinese(tmp_path: Path) -> Non
     assert shown["zh_CN.UTF-8"] == f"错误：310100.yaml 第 {line} 行（{where}）：缺少字段 points"
     assert shown["C.UTF-8"] == f"error: 310100.yaml: {where}: missing field 'points' (line {line})"
     assert not CJK.search(shown["C.UTF-8"])
+
+
+def test_a_bare_number_on_a_duration_is_refused_with_its_unit(tmp_path: Path) -> None:
+    # "满5年" written `value: 5` was read as 5 months and loaded silently: the rule held five years too early
+    policies = _copy(tmp_path)
+    path = policies / SHANGHAI
+    _edit(
+        path,
+        '{variable: permit, op: ">=", months: 0, label: holds a 上海市居住证}',
+        '{variable: permit, op: ">=", value: 5, label: holds a 上海市居住证}',
+    )
+    error = _refused(policies)
+    assert error.refusal is not None
+    line = _line(path, "value: 5, label: holds")
+    assert error.refusal.en.endswith(
+        "permit is a duration (counted in months): `value: 5` would mean 5 months; write `years: 5` or `months: 5`"
+        f" (line {line})"
+    )
+    assert "请写 `years: 5` 或 `months: 5`" in error.refusal.zh
+
+
+def test_an_admission_line_written_as_a_number_is_told_to_name_a_parameter(tmp_path: Path) -> None:
+    policies = _copy(tmp_path)
+    path = policies / SHANGHAI
+    _edit(path, "admission_line: {param: shanghai.points.standard_score}", "admission_line: 120")
+    error = _refused(policies)
+    assert error.refusal is not None
+    where = "points_schemes.shanghai_residence_points.admission_line"
+    line = _line(path, "admission_line: 120")
+    assert error.refusal.en == (
+        f"310100.yaml: {where}: the admission line names a parameter: write `admission_line: {{param: KEY}}` and give"
+        f" that parameter its value, start date and source under parameters (found 120) (line {line})"
+    )
+    assert error.refusal.zh.startswith(f"310100.yaml 第 {line} 行（{where}）：分数线须指向一个参数")

@@ -72,3 +72,19 @@ def test_mistakes_are_refused_at_their_field_and_dates_and_switches_are_saved_as
     saved = httpx.get(f"{office.url}/api/v1/scenarios/{name}", headers=headers).json()["overrides"]
     got = {(o["parameter"], o["value"], o["since"]) for o in saved}
     assert got == {(DIBAO, 850, "2025-01-01"), (PERMIT_DIBAO, True, "2026-01-01"), (SHARE, 0.05, None)}, got
+
+
+@pytest.mark.parametrize(("lang", "size", "group"), [("zh", DESKTOP, "东莞市规则"), ("en", PHONE, "Dongguan's rules")])
+def test_a_city_whose_keys_no_locale_names_is_grouped_under_its_name(
+    office: Office, lang: str, size: tuple[int, int], group: str
+) -> None:
+    # 东莞 (441900) was added in YAML alone: its parameters were grouped under the raw word "dongguan"
+    page = office.open(size, lang)
+    office.login(page, "pl_nat")
+    page.goto(office.url + "/office/reforms/new")  # type: ignore[attr-defined]
+    page.wait_for_selector("#parameter-tree .tree-node")  # type: ignore[attr-defined]
+    page.fill("#parameter-filter", "dongguan.points")  # type: ignore[attr-defined]
+    tree = page.locator("#parameter-tree")  # type: ignore[attr-defined]
+    expect(tree.locator('[data-key="dongguan.points.line"]')).to_be_visible()
+    labels = tree.locator(".tree-label:visible").all_inner_texts()
+    assert group in labels and "dongguan" not in labels, labels

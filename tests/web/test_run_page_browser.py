@@ -12,7 +12,7 @@ from pathlib import Path
 import polars as pl
 import pytest
 from api_support import serving, sqlite_copy
-from office_support import DESKTOP, Office, small_run
+from office_support import DESKTOP, PHONE, Office, small_run
 from sqlalchemy import create_engine
 
 from changzhu.domain.refusals import RefusalCode, refusal
@@ -102,3 +102,24 @@ def test_a_failed_run_says_why_in_the_readers_language(office: Office, folder: P
             shown = alert.inner_text()
             assert expected[(lang, run_id)] in shown, shown
             assert "KeyError" not in shown and "internal_column_x" not in shown
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_the_gains_and_losses_fit_a_phone(office: Office, lang: str) -> None:
+    """At 390 px every column of the gains-and-losses table is on the screen: the number of households (the third
+    column, with its interval) was cut off at the right edge."""
+    run_id = small_run(office.url)
+    phone = office.open(PHONE, lang)
+    office.login(phone, "pl_nat")
+    phone.goto(f"{office.url}/office/runs/{run_id}")  # type: ignore[attr-defined]
+    phone.wait_for_selector("#band-table .el-table__body tr")  # type: ignore[attr-defined]
+    # the page is titled by its reform, not by the run's hex number (that stays in the link to share)
+    title = phone.inner_text("#run-title")  # type: ignore[attr-defined]
+    reform = "随迁子女在流入地参加中考的居住年限降至一年" if lang == "zh" else "Entrance exam"
+    assert run_id not in title and reform.lower() in title.lower(), title
+    width = phone.viewport_size["width"]  # type: ignore[attr-defined]
+    cells = phone.locator("#band-table th, #band-table .el-table__body tr:first-child td").all()  # type: ignore[attr-defined]
+    assert len(cells) == 6
+    for cell in cells:
+        box = cell.bounding_box()
+        assert box is not None and box["x"] >= 0 and box["x"] + box["width"] <= width + 1, (box, cell.inner_text())

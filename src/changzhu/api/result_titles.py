@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import polars as pl
 
+from changzhu.data.regions import region_table
 from changzhu.domain.lang import Lang
 from changzhu.domain.services import Service, service_title
 from changzhu.domain.units import unit_word
@@ -105,6 +106,21 @@ MEASURES: dict[str, tuple[str, str, str]] = {
         for band, (band_zh, band_en) in _BANDS.items()
     },
 }
+# a group (not a region) by its code -> (Chinese, English): the file's group column in one language (the run stores
+# one label "本地户籍 local hukou" for both, which put English in a Chinese file and Chinese in an English one)
+GROUPS: dict[str, tuple[str, str]] = {
+    "全国": ("全国", "the whole country"),
+    "national": ("全国", "the whole country"),
+    "urban": ("城镇", "urban"),
+    "rural": ("乡村", "rural"),
+    "local": ("本地户籍", "local hukou"),
+    "migrant": ("外地户籍", "migrant (hukou in another county)"),
+    "agricultural": ("农业户口", "agricultural hukou (rural hukou origin)"),
+    "non_agricultural": ("非农业户口", "non-agricultural hukou (urban hukou)"),
+    "unknown": ("未知", "unknown"),
+    **{f"D{n:02d}": (f"收入第 {n} 十分位", f"income decile {n}") for n in range(1, 11)},
+}
+REGIONAL = ("province", "prefecture", "county")
 ALL_COSTED = ("所有计成本的服务", "all services with a unit cost")
 NO_UNIT_COST = ("不计成本（无单位成本）", "no unit cost")
 
@@ -139,12 +155,35 @@ def titled(frame: pl.DataFrame, lang: Lang) -> pl.DataFrame:
     if "service" in columns:
         services = {code: _service(code, lang) for code in frame["service"].unique().to_list() if code is not None}
         renamed.append(pl.col("service").replace(services))
+    if {"group", "group_label", "dimension"} <= columns:
+        renamed.append(_group_names(frame, lang))
     if "note" in columns:
         renamed.append(pl.col("note").replace({NO_UNIT_COST_NOTE: pick_label(NO_UNIT_COST, lang)}))
     # the note is written "中文 / English": the half in `lang`
     half = pl.col("estimate_note").str.splitn(" / ", 2).struct.field("field_0" if lang == Lang.ZH else "field_1")
     out = frame.with_columns(*renamed, half.alias("estimate_note"))
     return out.rename({c: pick_label(COLUMNS[c], lang) for c in out.columns if c in COLUMNS})
+
+
+def _group_names(frame: pl.DataFrame, lang: Lang) -> pl.Expr:
+    """The group column in `lang`: a region by its name in that language (the stored label is the Chinese name), a
+    group by GROUPS, an age band as stored; a code no table names keeps the stored label."""
+    groups = {code: pick_label(pair, lang) for code, pair in GROUPS.items()}
+    regions: dict[str, str] = {}
+    if lang == Lang.EN:
+        codes = frame.filter(pl.col("dimension").is_in(REGIONAL))["group"].unique().to_list()
+        if codes:
+            table = region_table().filter(pl.col("code").is_in(codes) & pl.col("name_en").is_not_null())
+            regions = dict(zip(table["code"], table["name_en"], strict=True))
+    regional = pl.col("dimension").is_in(REGIONAL)
+    return (
+        pl.when(regional)
+        .then(pl.col("group").replace_strict(regions, default=pl.col("group_label")))
+        .when(pl.col("group").is_in(list(groups)))
+        .then(pl.col("group").replace_strict(groups, default=pl.col("group_label")))
+        .otherwise(pl.col("group_label"))
+        .alias("group_label")
+    )
 
 
 SHARE_DIGITS = 4  # a share (0–1) to 0.01%

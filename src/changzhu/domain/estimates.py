@@ -40,8 +40,9 @@ def synthetic(fraction: float) -> str:
     """The label of a figure counted on a synthetic sample of `fraction` and scaled up."""
     return (
         f"估算：{fraction:.4%} 合成人口抽样 × {1 / fraction:,.0f}，规则判定；低保需求为通过收入和财产核查并申领者 / "
-        f"estimate: a {fraction:.4%} synthetic sample × {1 / fraction:,.0f}, decided by the rules; 低保 demand is "
-        "those passing the income and asset tests who take it up (docs/simulation.md, docs/validation.md)"
+        f"estimate: a {fraction:.4%} synthetic sample × {1 / fraction:,.0f}, decided by the rules; the minimum living "
+        "allowance (dibao) demand is those passing the income and asset tests who take it up (docs/simulation.md,"
+        " docs/validation.md)"
     )
 
 

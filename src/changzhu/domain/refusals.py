@@ -505,6 +505,9 @@ class RefusalCode(StrEnum):
     NO_SUCH_PERSON_IN_JURISDICTION = "no_such_person_in_jurisdiction"
     MAKER_CONTROLS_CHECKER = "maker_controls_checker"
     NOT_INSURED_IN = "not_insured_in"
+    # a policy author's mistakes the loader named unclearly or not at all (walk-analyst, rules/grammar.py, model.py)
+    POLICY_DURATION_NEEDS_UNIT = "policy_duration_needs_unit"
+    POLICY_ADMISSION_LINE_FORM = "policy_admission_line_form"
 
 
 _DATE_FORMS_ZH = "2026-06-01、2026/6/1、2026.6.1、20260601 或 2026年6月1日"
@@ -1773,6 +1776,16 @@ TEMPLATES: dict[RefusalCode, tuple[str, str]] = {
     RefusalCode.NOT_INSURED_IN: (
         "{on} 此人不在 {region:place} 参保：{region:place} 的医保基金不为其支付",
         "on {on} this person is not insured in {region:place}: its medical fund does not pay for them",
+    ),
+    RefusalCode.POLICY_DURATION_NEEDS_UNIT: (
+        "{name} 是时长（按月计）：`value: {value}` 会被当作 {value} 个月；请写 `years: {value}` 或 `months: {value}`",
+        "{name} is a duration (counted in months): `value: {value}` would mean {value} months; write"
+        " `years: {value}` or `months: {value}`",
+    ),
+    RefusalCode.POLICY_ADMISSION_LINE_FORM: (
+        "分数线须指向一个参数：请写 `{form}`，并在参数部分为该参数写明分值、起始日期与来源（实为 {value}）",
+        "the admission line names a parameter: write `{form}` and give that parameter its value, start date and"
+        " source under parameters (found {value})",
     ),
 }
 PLACE = "place"  # the format spec of a region code shown with its name: {region:place}

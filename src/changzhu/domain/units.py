@@ -14,6 +14,7 @@ UNIT_WORDS: dict[str, tuple[str, str]] = {
     "years": ("年", "years"),
     "points": ("分", "points"),
     "people": ("人", "people"),
+    "hours": ("小时", "hours"),
     "patents": ("项", "patents"),
     "km": ("公里", "km"),
     "square_metres": ("平方米", "m²"),

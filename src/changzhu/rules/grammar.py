@@ -188,6 +188,10 @@ def _variable(ctx: Ctx, raw: dict[str, Any], where: str, of: Of, source: str | N
         raise ctx.fail(where, refusal(RefusalCode.POLICY_NOT_A_DURATION, name=spec.name, fields="value: / param:"))
     if spec.kind == "date" and unit is None and "param" not in raw:
         raise ctx.fail(where, refusal(RefusalCode.POLICY_DATE_NEEDS_WINDOW, name=spec.name, fields="years: / months:"))
+    if "value" in raw and (spec.kind == "clock" or (spec.duration and spec.kind != "date")):
+        # a duration's literal has a unit: a bare number was read as months, so "满5年" written `value: 5` held at 5
+        # months; the author writes the unit the rule is in
+        raise ctx.fail(where, refusal(RefusalCode.POLICY_DURATION_NEEDS_UNIT, name=spec.name, value=raw["value"]))
     value = raw.get("value", raw.get("years", raw.get("months")))
     param = raw.get("param")
     if unit is not None:

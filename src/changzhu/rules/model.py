@@ -126,12 +126,21 @@ def parse_scheme(ctx: Ctx, name: str, raw: Any, code: str) -> PointsScheme:
         ctx.label(ctx.req(raw, "title", where), f"{where}.title"),
         ctx.label(ctx.req(raw, "source", where), f"{where}.source"),
         code,
-        str(ctx.req(ctx.req(raw, "admission_line", where), "param", f"{where}.admission_line")),
+        _admission_line(ctx, ctx.req(raw, "admission_line", where), f"{where}.admission_line"),
         parse_node(ctx, prereq, f"{where}.prerequisites") if prereq is not None else None,
         indicators,
         _unmodelled(ctx, raw.get("unmodelled") or [], f"{where}.unmodelled", set(names)),
         parse_num(ctx, raw["min"], f"{where}.min") if raw.get("min") is not None else None,
     )
+
+
+def _admission_line(ctx: Ctx, raw: Any, where: str) -> str:
+    """`admission_line: {param: KEY}`: the line is a dated parameter with its source, never a bare number."""
+    if not isinstance(raw, dict) or set(raw) != {"param"}:
+        raise ctx.fail(
+            where, refusal(RefusalCode.POLICY_ADMISSION_LINE_FORM, form="admission_line: {param: KEY}", value=repr(raw))
+        )
+    return str(raw["param"])
 
 
 def _unmodelled(ctx: Ctx, raw: Any, where: str, modelled: set[str]) -> tuple[Unmodelled, ...]:
