@@ -354,7 +354,7 @@ def siting_part(plan: SitingPlan, province_code: str, geojson: dict[str, Any], l
         [
             f"<h3>{escape(heading)}</h3>",
             explain,
-            html_table(result_rows(plan), columns, lang),
+            html_table(result_rows(plan), columns, lang, stack=True),
             figure_html(sites_map(plan, province_code, geojson, lang)),
             notes,
         ]
