@@ -196,9 +196,16 @@ def test_the_fiscal_view_says_units_estimates_and_sources(office: Office, lang: 
         assert not re.search(r"[\u4e00-\u9fff]", flows.inner_text()), "a Chinese name left in the English table"
 
 
+SIDEWAYS = """(selector) => [...document.querySelectorAll(selector)]
+  .filter((e) => e.scrollWidth > e.clientWidth).length"""  # how many of the elements scroll or cut sideways
+MEASURE = ".el-select:has(#measure-select) .el-select__placeholder"  # the measure chosen, as the select shows it
+
+
 @pytest.mark.parametrize("lang", ["zh", "en"])
 def test_the_planning_views_fit_a_phone(office: Office, lang: str) -> None:
-    """At 390 px each view is as wide as the screen: a wide table scrolls inside itself, the chart lies on its side."""
+    """At 390 px each view is as wide as the screen; the services' totals are one card per service (every figure
+    under its label, nothing scrolling sideways); the chart lies on its side; the map's measure, a long sentence in
+    English, is shown whole (wrapped, not cut with an ellipsis), chosen and in its list."""
     page = office.open(PHONE, lang)
     office.login(page, "pl_nat")
     for path, ready in (
@@ -211,5 +218,21 @@ def test_the_planning_views_fit_a_phone(office: Office, lang: str) -> None:
         settle(page)
         wide = page.evaluate("() => document.documentElement.scrollWidth")
         assert wide <= PHONE[0], f"{path} is {wide} px wide on a {PHONE[0]} px screen"
+        if path == "/office/map":
+            assert page.evaluate(SIDEWAYS, MEASURE) == 0, page.inner_text(MEASURE)  # the default, inflow, whole
+            _choose(page, "measure-select", SERVICES[lang][0])
+            expect(page.locator(MEASURE)).to_contain_text(SERVICES[lang][0])
+            assert page.evaluate(SIDEWAYS, MEASURE) == 0, page.inner_text(MEASURE)
+            page.locator(".el-select:has(#measure-select) .el-select__wrapper").click()
+            options = page.locator(".el-select-dropdown__item:visible")
+            expect(options.last).to_be_visible()
+            assert page.evaluate(SIDEWAYS, ".el-select-dropdown__item") == 0, options.all_inner_texts()
+            page.keyboard.press("Escape")
+        if path == "/office/services":
+            assert page.evaluate(SIDEWAYS, "#services-table .el-scrollbar__wrap") == 0, "the totals scroll sideways"
+            card = page.locator("#services-table .el-table__body-wrapper tr").first
+            supply = "供给" if lang == "zh" else "Supply"
+            expect(card.locator("dt").get_by_text(supply, exact=True)).to_be_visible()
+            assert card.locator("dd[data-figure]").count() == 6  # every figure of the computer's columns
         if path != "/office/fiscal":  # the fiscal view's phone picture is the reform tests' (docs/images/reform)
             office.shot(page, f"{path.rsplit('/', 1)[1]}_{lang}_390")
