@@ -501,6 +501,8 @@ class RefusalCode(StrEnum):
     RUN_INTERRUPTED = "run_interrupted"
     RUN_FAILED_UNEXPECTEDLY = "run_failed_unexpectedly"
     XLSX_TOO_MANY_ROWS = "xlsx_too_many_rows"
+    # a planner's facility list as written (tables/vocab.py)
+    DEGREES_MINUTES_SECONDS = "degrees_minutes_seconds"
 
 
 _DATE_FORMS_ZH = "2026-06-01、2026/6/1、2026.6.1、20260601 或 2026年6月1日"
@@ -1757,6 +1759,10 @@ TEMPLATES: dict[RefusalCode, tuple[str, str]] = {
         "或改用 CSV 或 Parquet 格式",
         "the results asked for have {rows} rows, more than an Excel sheet holds ({limit} rows, the header"
         " included): narrow them by year, service, measure or grouping, or ask for CSV or Parquet",
+    ),
+    RefusalCode.DEGREES_MINUTES_SECONDS: (
+        "{value} 是度分秒写法：请写成小数度（{decimal}）",
+        "{value} is in degrees, minutes and seconds: write decimal degrees ({decimal})",
     ),
 }
 PLACE = "place"  # the format spec of a region code shown with its name: {region:place}

@@ -221,7 +221,8 @@ def _registry(
 
 def _facility_replaced(frame: pl.DataFrame, scope: str) -> list[dict[str, Any]]:
     """Per scope region and service: the list's supply and the estimate it replaces."""
-    estimate = datasets.current_gaps(scope).filter(pl.col("basis") == "resident")
+    regions = covered(frame, scope)["scope_code"].unique().to_list()
+    estimate = datasets.gaps_replaced_by(scope, regions).filter(pl.col("basis") == "resident")
     return json_rows(replacement_summary(frame, scope, estimate))
 
 
