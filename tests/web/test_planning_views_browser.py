@@ -203,8 +203,9 @@ MEASURE = ".el-select:has(#measure-select) .el-select__placeholder"  # the measu
 
 @pytest.mark.parametrize("lang", ["zh", "en"])
 def test_the_planning_views_fit_a_phone(office: Office, lang: str) -> None:
-    """At 390 px each view is as wide as the screen; the services' totals are one card per service (every figure
-    under its label, nothing scrolling sideways); the chart lies on its side; the map's measure, a long sentence in
+    """At 390 px each view is as wide as the screen; the services' totals are one card per service and the fiscal
+    view's equity measures one card per measure (every figure under its label, nothing scrolling sideways); the
+    chart lies on its side; the map's measure, a long sentence in
     English, is shown whole (wrapped, not cut with an ellipsis), chosen and in its list."""
     page = office.open(PHONE, lang)
     office.login(page, "pl_nat")
@@ -234,5 +235,8 @@ def test_the_planning_views_fit_a_phone(office: Office, lang: str) -> None:
             supply = "供给" if lang == "zh" else "Supply"
             expect(card.locator("dt").get_by_text(supply, exact=True)).to_be_visible()
             assert card.locator("dd[data-figure]").count() == 6  # every figure of the computer's columns
+        if path == "/office/fiscal":  # the equity measures: a card per measure, each allocation's value named
+            expect(page.locator("#equity dd[data-allocation]").first).to_be_visible()
+            assert page.evaluate(SIDEWAYS, "#equity .el-scrollbar__wrap") == 0, "the equity measures scroll sideways"
         if path != "/office/fiscal":  # the fiscal view's phone picture is the reform tests' (docs/images/reform)
             office.shot(page, f"{path.rsplit('/', 1)[1]}_{lang}_390")
