@@ -148,6 +148,15 @@ def test_services_show_totals_and_a_chart_per_service_with_its_unit(office: Offi
     table = page.inner_text("#services-table")
     assert ("小学学位" if zh else "Primary school places") in table
     assert ("闲置（供给−需求）" if zh else "Idle (supply − demand)") in table  # idle capacity apart from shortages
+    assert ("补齐短缺成本（元，估算）" if zh else "Cost to close shortages (yuan, estimate)") in table  # unit costs
+    primary = rows.filter(has_text=SERVICES[lang][0])  # its local-hukou demand scales the age group: an estimate
+    expect(primary.locator("td").nth(2).locator(".el-tag")).to_have_text("估算" if zh else "estimate")
+    expect(
+        rows.filter(has_text=("医院床位" if zh else "Hospital beds")).locator("td").nth(2).locator(".el-tag")
+    ).to_have_count(0)
+    expect(page.locator("#services-estimate-note")).to_contain_text(
+        "单位成本为规划估算值" if zh else "Unit costs are planning estimates"
+    )
     definition = page.inner_text("#services-definition")
     assert ("缺口 = 需求 − 供给" if zh else "Gap = demand − supply") in definition
     chart = page.locator("#service-chart")
