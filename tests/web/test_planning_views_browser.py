@@ -247,5 +247,8 @@ def test_the_planning_views_fit_a_phone(office: Office, lang: str) -> None:
         if path == "/office/fiscal":  # the equity measures: a card per measure, each allocation's value named
             expect(page.locator("#equity dd[data-allocation]").first).to_be_visible()
             assert page.evaluate(SIDEWAYS, "#equity .el-scrollbar__wrap") == 0, "the equity measures scroll sideways"
+            scheme = ".el-select:has(#scheme-select) .el-select__placeholder"  # the scheme's long name, whole
+            expect(page.locator(scheme)).to_contain_text("人地钱挂钩" if lang == "zh" else "2021-03-13")
+            assert page.evaluate(SIDEWAYS, scheme) == 0, page.inner_text(scheme)
         if path != "/office/fiscal":  # the fiscal view's phone picture is the reform tests' (docs/images/reform)
             office.shot(page, f"{path.rsplit('/', 1)[1]}_{lang}_390")
