@@ -21,6 +21,9 @@ def test_plan_writes_tables_and_report(tmp_path: Path) -> None:
     html = (tmp_path / "report.html").read_text(encoding="utf-8")
     assert "按常住人口规划公共服务" in html and "在哪里建医院" in html  # Chinese by default
     assert "小学、初中的选址需要一份有坐标的学校清单" in html and "在哪里建小学" not in html  # no school list given
+    # on a phone every table of the section is a card per row, each cell naming its column; costs say estimate
+    assert html.count("<table class='data stack'>") == 3  # the gaps, the mega-towns, the hospitals' models
+    assert "data-label='补齐缺口费用（常住，亿元，估算）'" in html and "单位成本为规划估算值" in html
 
 
 def test_the_siting_example_follows_a_facility_list_that_lies_in_one_province() -> None:
