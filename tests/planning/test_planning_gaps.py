@@ -82,7 +82,7 @@ def test_a_list_far_below_the_estimate_it_replaces_is_flagged(tmp_path: Path) ->
     estimate = summary.filter(pl.col("region_code") == "441900")["estimate_replaced"].item()
     assert shares["441900"] == pytest.approx(1500 / estimate) and shares["441900"] < 0.5 < shares["442000"]
     (warning,) = possibly_incomplete(summary)
-    assert warning.startswith(f"441900 hospital_beds: the list holds {1500 / estimate:.0%} of the estimated supply")
+    assert warning.startswith(f"441900 hospital_beds: the list holds {1500 / estimate:.1%} of the estimated supply")
 
 
 def test_local_hukou_demand_says_where_it_is_an_estimate() -> None:
