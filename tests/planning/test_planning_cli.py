@@ -15,12 +15,17 @@ def test_plan_writes_tables_and_report(tmp_path: Path) -> None:
     assert result.exit_code == 0, result.output
     assert "Where to build in 广东省 Guangdong (440000)" in result.output  # no facility list: the default province
     assert pl.read_excel(export, sheet_name="sites").height >= 1  # the printed tables, one sheet each
-    assert set(pl.read_excel(export, sheet_name="shortage")["service"]) == {"hospital_beds", "primary_school_places"}
+    shortage = pl.read_excel(export, sheet_name="shortage")
+    assert set(shortage["service"]) == {"hospital_beds", "primary_school_places"}
+    assert shortage["estimate"].str.starts_with("估算").all()  # costs at planning unit costs, school-age scaled
     gaps = pl.read_parquet(tmp_path / "planning" / "gaps_province.parquet")
     assert set(gaps["basis"].unique().to_list()) == {"local_hukou_resident", "resident"}
     html = (tmp_path / "report.html").read_text(encoding="utf-8")
     assert "按常住人口规划公共服务" in html and "在哪里建医院" in html  # Chinese by default
     assert "小学、初中的选址需要一份有坐标的学校清单" in html and "在哪里建小学" not in html  # no school list given
+    # on a phone every table of the section is a card per row, each cell naming its column; costs say estimate
+    assert html.count("<table class='data stack'>") == 3  # the gaps, the mega-towns, the hospitals' models
+    assert "data-label='补齐缺口费用（常住，亿元，估算）'" in html and "单位成本为规划估算值" in html
 
 
 def test_the_siting_example_follows_a_facility_list_that_lies_in_one_province() -> None:

@@ -82,4 +82,17 @@ def test_a_list_far_below_the_estimate_it_replaces_is_flagged(tmp_path: Path) ->
     estimate = summary.filter(pl.col("region_code") == "441900")["estimate_replaced"].item()
     assert shares["441900"] == pytest.approx(1500 / estimate) and shares["441900"] < 0.5 < shares["442000"]
     (warning,) = possibly_incomplete(summary)
-    assert warning.startswith(f"441900 hospital_beds: the list holds {1500 / estimate:.0%} of the estimated supply")
+    assert warning.startswith(f"441900 hospital_beds: the list holds {1500 / estimate:.1%} of the estimated supply")
+
+
+def test_local_hukou_demand_says_where_it_is_an_estimate() -> None:
+    """The local-hukou basis is exact only for a province's whole population: school-age demand on it (the age group
+    scaled in proportion) and every local-hukou figure below the province are marked estimates, row and note."""
+    province = compute_gaps("province").filter(pl.col("region_code") == "510000")
+    flag = {(r["service"], r["basis"]): r for r in province.iter_rows(named=True)}
+    school = flag[("primary_school_places", "local_hukou_resident")]
+    assert school["demand_is_estimate"] and "估算" in school["population_note"]
+    assert not flag[("hospital_beds", "local_hukou_resident")]["demand_is_estimate"]
+    assert not any(r["demand_is_estimate"] for (_, basis), r in flag.items() if basis == "resident")
+    cities = compute_gaps("prefecture").filter(pl.col("basis") == "local_hukou_resident")
+    assert cities["demand_is_estimate"].all()

@@ -12,7 +12,7 @@ from changzhu.data.geo import province_geojson
 from changzhu.planning.siting import SitingPlan, plan_sites
 from changzhu.report.lang import Lang
 from changzhu.report.planning import listed_supply
-from changzhu.report.siting import sites_map, siting_part
+from changzhu.report.siting import no_school_list, sites_map, siting_part
 
 
 def test_listed_supply_names_a_district_with_its_city() -> None:
@@ -110,3 +110,11 @@ def test_without_a_shortage_the_new_sites_are_said_to_add_nothing() -> None:
         t for t in sites_map(plan, "440000", province_geojson(), Lang.ZH).data if (t.name or "").startswith("拟建")
     )
     assert all(str(t).endswith("不新增") for t in proposed.text)
+
+
+def test_without_a_school_list_the_report_names_the_option_that_sites_schools() -> None:
+    """`changzhu plan` sites schools from --facilities only: a list uploaded in the office feeds the gaps, so the
+    note does not send the planner to the upload page for siting."""
+    zh, en = no_school_list(Lang.ZH), no_school_list(Lang.EN)
+    assert "changzhu plan --facilities 学校清单.csv）" in zh and "上传的设施清单用于服务缺口，不用于这里的选址" in zh
+    assert "(changzhu plan --facilities schools.csv)" in en and "not for this siting" in en

@@ -148,6 +148,15 @@ def test_services_show_totals_and_a_chart_per_service_with_its_unit(office: Offi
     table = page.inner_text("#services-table")
     assert ("小学学位" if zh else "Primary school places") in table
     assert ("闲置（供给−需求）" if zh else "Idle (supply − demand)") in table  # idle capacity apart from shortages
+    assert ("补齐短缺成本（元，估算）" if zh else "Cost to close shortages (yuan, estimate)") in table  # unit costs
+    primary = rows.filter(has_text=SERVICES[lang][0])  # its local-hukou demand scales the age group: an estimate
+    expect(primary.locator("td").nth(2).locator(".el-tag")).to_have_text("估算" if zh else "estimate")
+    expect(
+        rows.filter(has_text=("医院床位" if zh else "Hospital beds")).locator("td").nth(2).locator(".el-tag")
+    ).to_have_count(0)
+    expect(page.locator("#services-estimate-note")).to_contain_text(
+        "单位成本为规划估算值" if zh else "Unit costs are planning estimates"
+    )
     definition = page.inner_text("#services-definition")
     assert ("缺口 = 需求 − 供给" if zh else "Gap = demand − supply") in definition
     chart = page.locator("#service-chart")
@@ -196,9 +205,17 @@ def test_the_fiscal_view_says_units_estimates_and_sources(office: Office, lang: 
         assert not re.search(r"[\u4e00-\u9fff]", flows.inner_text()), "a Chinese name left in the English table"
 
 
+SIDEWAYS = """(selector) => [...document.querySelectorAll(selector)]
+  .filter((e) => e.scrollWidth > e.clientWidth).length"""  # how many of the elements scroll or cut sideways
+MEASURE = ".el-select:has(#measure-select) .el-select__placeholder"  # the measure chosen, as the select shows it
+
+
 @pytest.mark.parametrize("lang", ["zh", "en"])
 def test_the_planning_views_fit_a_phone(office: Office, lang: str) -> None:
-    """At 390 px each view is as wide as the screen: a wide table scrolls inside itself, the chart lies on its side."""
+    """At 390 px each view is as wide as the screen; the services' totals are one card per service and the fiscal
+    view's equity measures one card per measure (every figure under its label, nothing scrolling sideways); the
+    chart lies on its side; the map's measure, a long sentence in
+    English, is shown whole (wrapped, not cut with an ellipsis), chosen and in its list."""
     page = office.open(PHONE, lang)
     office.login(page, "pl_nat")
     for path, ready in (
@@ -211,5 +228,27 @@ def test_the_planning_views_fit_a_phone(office: Office, lang: str) -> None:
         settle(page)
         wide = page.evaluate("() => document.documentElement.scrollWidth")
         assert wide <= PHONE[0], f"{path} is {wide} px wide on a {PHONE[0]} px screen"
+        if path == "/office/map":
+            assert page.evaluate(SIDEWAYS, MEASURE) == 0, page.inner_text(MEASURE)  # the default, inflow, whole
+            _choose(page, "measure-select", SERVICES[lang][0])
+            expect(page.locator(MEASURE)).to_contain_text(SERVICES[lang][0])
+            assert page.evaluate(SIDEWAYS, MEASURE) == 0, page.inner_text(MEASURE)
+            page.locator(".el-select:has(#measure-select) .el-select__wrapper").click()
+            options = page.locator(".el-select-dropdown__item:visible")
+            expect(options.last).to_be_visible()
+            assert page.evaluate(SIDEWAYS, ".el-select-dropdown__item") == 0, options.all_inner_texts()
+            page.keyboard.press("Escape")
+        if path == "/office/services":
+            assert page.evaluate(SIDEWAYS, "#services-table .el-scrollbar__wrap") == 0, "the totals scroll sideways"
+            card = page.locator("#services-table .el-table__body-wrapper tr").first
+            supply = "供给" if lang == "zh" else "Supply"
+            expect(card.locator("dt").get_by_text(supply, exact=True)).to_be_visible()
+            assert card.locator("dd[data-figure]").count() == 6  # every figure of the computer's columns
+        if path == "/office/fiscal":  # the equity measures: a card per measure, each allocation's value named
+            expect(page.locator("#equity dd[data-allocation]").first).to_be_visible()
+            assert page.evaluate(SIDEWAYS, "#equity .el-scrollbar__wrap") == 0, "the equity measures scroll sideways"
+            scheme = ".el-select:has(#scheme-select) .el-select__placeholder"  # the scheme's long name, whole
+            expect(page.locator(scheme)).to_contain_text("人地钱挂钩" if lang == "zh" else "2021-03-13")
+            assert page.evaluate(SIDEWAYS, scheme) == 0, page.inner_text(scheme)
         if path != "/office/fiscal":  # the fiscal view's phone picture is the reform tests' (docs/images/reform)
             office.shot(page, f"{path.rsplit('/', 1)[1]}_{lang}_390")

@@ -267,3 +267,17 @@ def test_on_a_phone_each_refused_cell_s_reason_is_on_the_screen(office: Office) 
     reason = cell.get_by_text("没有这一天：没有 13 月（月份为 1–12）")
     box = reason.bounding_box()
     assert box is not None and box["x"] >= 0 and box["x"] + box["width"] <= PHONE[0], box
+
+
+def test_a_facility_lists_coordinates_are_previewed_as_written(office: Office) -> None:
+    """A planner checks the coordinates in the preview: 113.2871, 23.1290 are shown to their decimals, not rounded
+    to 113.29 (about a kilometre)."""
+    page = office.open(DESKTOP, "zh")
+    office.login(page, "pl_gd")
+    page.goto(office.url + "/office/admin/uploads")
+    listed = (
+        "设施编号,名称,服务,所在地区,容量,经度,纬度,坐标系\nGZ-H-009,广州医院,床位,440104,900,113.2871,23.129,WGS-84\n"
+    )
+    _check_facility_list(page, "设施清单", facilities=listed)
+    preview = page.inner_text("#upload-preview")
+    assert "113.2871" in preview and "23.129" in preview, preview

@@ -76,6 +76,7 @@ def plan(
     """Plan by resident population (按常住人口规划): write tables and the planning section of the report."""
     import polars as pl
 
+    from changzhu.domain.estimates import SHORTAGE_COST, labelled
     from changzhu.jobs.planning import run_planning
     from changzhu.planning.facilities import coordinates_without_system, possibly_incomplete
     from changzhu.planning.standards import is_parameter_file, load_standards, service_catalog
@@ -116,7 +117,7 @@ def plan(
             pl.col("gap_cost_yuan_resident").sum().alias("cost_to_close_resident_yuan"),
         )
     )
-    shown = {"shortage": summary.sort("service"), "sites": run.sites}
+    shown = {"shortage": labelled(summary.sort("service"), SHORTAGE_COST), "sites": run.sites}
     if run.replaced is not None:
         shown = {"replaced": run.replaced, **shown}
         emit_table(run.replaced, fmt, "Supply replaced by the facility list; every other figure remains estimated")

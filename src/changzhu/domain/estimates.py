@@ -35,6 +35,12 @@ SITING_ACCESS_SCHOOLS = (
     "the resident-basis place gap is added in equal parts at the p-median sites"
 )
 
+SHORTAGE_COST = (
+    "估算：补齐费用按规划单位成本（planning.unit_cost.*，不是官方数字）计算；本地户籍口径的学龄需求按学龄组占常住人口的比例"
+    "推算 / estimate: the cost to close uses planning unit costs (planning.unit_cost.*, not official figures); "
+    "local-hukou demand for school-age children scales the age group by its share of residents"
+)
+
 
 def synthetic(fraction: float) -> str:
     """The label of a figure counted on a synthetic sample of `fraction` and scaled up."""

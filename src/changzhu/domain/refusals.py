@@ -508,6 +508,8 @@ class RefusalCode(StrEnum):
     # a policy author's mistakes the loader named unclearly or not at all (walk-analyst, rules/grammar.py, model.py)
     POLICY_DURATION_NEEDS_UNIT = "policy_duration_needs_unit"
     POLICY_ADMISSION_LINE_FORM = "policy_admission_line_form"
+    # a planner's facility list as written (tables/vocab.py)
+    DEGREES_MINUTES_SECONDS = "degrees_minutes_seconds"
 
 
 _DATE_FORMS_ZH = "2026-06-01、2026/6/1、2026.6.1、20260601 或 2026年6月1日"
@@ -1786,6 +1788,10 @@ TEMPLATES: dict[RefusalCode, tuple[str, str]] = {
         "分数线须指向一个参数：请写 `{form}`，并在参数部分为该参数写明分值、起始日期与来源（实为 {value}）",
         "the admission line names a parameter: write `{form}` and give that parameter its value, start date and"
         " source under parameters (found {value})",
+    ),
+    RefusalCode.DEGREES_MINUTES_SECONDS: (
+        "{value} 是度分秒写法：请写成小数度（{decimal}）",
+        "{value} is in degrees, minutes and seconds: write decimal degrees ({decimal})",
     ),
 }
 PLACE = "place"  # the format spec of a region code shown with its name: {region:place}

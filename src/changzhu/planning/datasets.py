@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import os
 import tempfile
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import lru_cache
 from pathlib import Path
 
@@ -193,3 +193,26 @@ def current_gaps(level: str, root: Path | None = None) -> pl.DataFrame:
     """The gap table at `level` with the datasets stored now (recomputed only when they change)."""
     root = root or datasets_root()
     return _gaps_for(RegionLevel(level).value, root, fingerprint(root))
+
+
+def gaps_replaced_by(level: str, regions: list[str], root: Path | None = None) -> pl.DataFrame:
+    """The gap table at `level` a facility list for `regions` (codes at `level`, its scope) replaces: the stored
+    datasets without the lists stored for those regions, so a list uploaded again (corrected, or checked with a dry
+    run) is compared with the estimate it stands in for, not with itself."""
+    root = root or datasets_root()
+    return _gaps_replaced(RegionLevel(level).value, root, fingerprint(root), tuple(sorted(set(regions))))
+
+
+@lru_cache(maxsize=16)
+def _gaps_replaced(
+    level: str, root: Path, stored: tuple[tuple[str, int], ...], regions: tuple[str, ...]
+) -> pl.DataFrame:
+    if not set(regions) & set(stored_regions(root, "facility")):
+        return _gaps_for(level, root, stored)
+    data = load_planning_data(root)
+    kept = {}
+    for scope, frame in data.facilities.items():
+        rest = frame.filter(~region_at_level(pl.col("region_code"), scope).is_in(list(regions)))
+        if rest.height:
+            kept[scope] = rest
+    return gaps_with_datasets(level, replace(data, facilities=kept))

@@ -173,13 +173,19 @@ def replacement_summary(facilities: pl.DataFrame, scope: str, estimate_at_scope:
 INCOMPLETE_SHARE = 0.5  # a list holding less than half the estimate it replaces is flagged as possibly incomplete
 
 
+def share_of_estimate(share: float) -> str:
+    """A list's share of the estimate it replaces as a percentage: one decimal under 10 %, so a list holding 0.4 %
+    of it does not read as 0 %, as if it held nothing."""
+    return f"{share:.1%}" if share < 0.1 else f"{share:.0%}"
+
+
 def possibly_incomplete(summary: pl.DataFrame) -> list[str]:
     """A warning for each region and service whose list holds under half the estimate it replaces."""
     low = summary.filter(pl.col("list_share_of_estimate") < INCOMPLETE_SHARE)
     return [
-        f"{code} {service}: the list holds {share:.0%} of the estimated supply it replaces ({listed:,.0f} of"
-        f" {estimate:,.0f}); a list is taken as the region's whole supply, so a partial list makes the shortage"
-        " look larger"
+        f"{code} {service}: the list holds {share_of_estimate(share)} of the estimated supply it replaces"
+        f" ({listed:,.0f} of {estimate:,.0f}); a list is taken as the region's whole supply, so a partial list makes"
+        " the shortage look larger"
         for code, service, share, listed, estimate in low.select(
             "region_code", "service", "list_share_of_estimate", "facility_list_supply", "estimate_replaced"
         ).iter_rows()

@@ -48,11 +48,18 @@ GAP_COLUMNS = (
     "standard_source",
     "standard_verified",
     "population_note",
+    "demand_is_estimate",
 )
 SOURCE_NBS = "NBS 分省年度数据 2019"
 SOURCE_APPORTIONED = "estimate: 2019 provincial supply apportioned by local-hukou residents"
 LOCAL = PopulationBasis.LOCAL_HUKOU_RESIDENT.value
 CENSUS_NOTE = "census 2020 resident population (常住人口)"
+# an age group (school-age children) on the local-hukou basis: the group's share of residents applied to the
+# local-hukou residents, since migrants' own age profile is not in the data (docs/planning.md, population bases)
+LOCAL_AGE_GROUP_NOTE = (
+    "the age group scaled in proportion (its share of all residents), so this demand is an estimate (估算) at every"
+    " level: migrants' own age profile is not in the data"
+)
 SCENARIO_NOTE = "scenario population (情景人口, changzhu plan --population), not the census"
 
 
@@ -135,7 +142,13 @@ def compute_gaps(
             .otherwise(pl.lit(SUPPLY_YEAR))
             .cast(pl.Int64)
             .alias("supply_year"),
-            pl.when(pl.col("basis") == LOCAL)
+            # the local-hukou basis is exact only for a province's whole population (population_note says why)
+            (
+                (pl.col("basis") == LOCAL) & ((pl.col("group") != "all") | pl.lit(level != RegionLevel.PROVINCE.value))
+            ).alias("demand_is_estimate"),
+            pl.when((pl.col("basis") == LOCAL) & (pl.col("group") != "all"))
+            .then(pl.lit(f"{LOCAL_HUKOU_BASIS_NOTE}; {LOCAL_AGE_GROUP_NOTE}"))
+            .when(pl.col("basis") == LOCAL)
             .then(pl.lit(LOCAL_HUKOU_BASIS_NOTE))
             .otherwise(pl.lit(population_note))
             .alias("population_note"),

@@ -150,7 +150,10 @@ def planning_section(
         Column("gap_local_hukou_resident", "缺口（本地户籍常住）", "gap, local-hukou residents", count),
         Column("gap_resident", "缺口（常住）", "gap, residents", count),
         Column(
-            "gap_cost_yuan_resident", "补齐缺口费用（常住，亿元）", "cost to close, residents (100 million yuan)", yuan
+            "gap_cost_yuan_resident",
+            "补齐缺口费用（常住，亿元，估算）",
+            "cost to close, residents (100 million yuan, estimate)",
+            yuan,
         ),
     ]
     gap_rows = _named(side, lang)
@@ -158,13 +161,15 @@ def planning_section(
         pick(
             "<p>需求 = 人口 × 配置标准（data/files/service_standards.yaml，取 2020-11-01 普查日有效的标准）；"
             "供给 = 国家统计局 2019 年分省数字；缺口 = 需求 − 供给（正数为短缺）。户籍口径按本地户籍常住人口"
-            "（常住人口 − 跨省流入人口，2020 年普查）计算：省级精确，省以下为上限。分子年份 2019，人口年份 2020。"
-            "补齐缺口的费用只计短缺。</p>",
+            "（常住人口 − 跨省流入人口，2020 年普查）计算：省级精确，省以下为上限；"
+            "学龄组按其占常住人口的比例推算，是估算。分子年份 2019，人口年份 2020。"
+            "补齐缺口的费用只计短缺，单位成本为规划估算值，不是官方数字。</p>",
             "<p>Demand = population × standard (data/files/service_standards.yaml, values in force on the census "
             "date 2020-11-01); supply = NBS 2019 provincial figures; gap = demand − supply (positive: shortage). The "
             "hukou basis counts local-hukou residents (本地户籍常住人口) = residents − inter-provincial in-migrants "
-            "(2020 census): exact for provinces, an upper bound below. Numerator year 2019, population year 2020. "
-            "The cost to close counts shortages only.</p>",
+            "(2020 census): exact for provinces, an upper bound below; a school-age group is scaled by its share of "
+            "residents, an estimate. Numerator year 2019, population year 2020. The cost to close counts shortages "
+            "only, at unit costs that are planning estimates, not official figures.</p>",
             lang,
         )
         + (f"<p class='note'>{escape(listed_all)}.</p>" if listed_all else ""),
@@ -204,7 +209,7 @@ def planning_section(
             )
         ),
         "<h3>" + pick("缺口及补齐费用（两种口径）", "Gap and cost to close it, both bases", lang) + "</h3>",
-        html_table(gap_rows, gap_columns, lang, 62),
+        html_table(gap_rows, gap_columns, lang, 62, stack=True),
     ]
     pct = {r["region_code"]: r["change_pct"] for r in growth.iter_rows(named=True)}
     start, end = growth["year_start"][0], growth["year_end"][0]
@@ -252,7 +257,7 @@ def planning_section(
             lang,
         )
         + "</h3>",
-        html_table(_towns_named(towns, lang), town_columns, lang, 30),
+        html_table(_towns_named(towns, lang), town_columns, lang, 30, stack=True),
     ]
     parts += [siting_part(plan, province_code, geojson, lang) for plan in plans]
     if not any(plan.service in SCHOOL_SERVICES for plan in plans):

@@ -354,7 +354,7 @@ def siting_part(plan: SitingPlan, province_code: str, geojson: dict[str, Any], l
         [
             f"<h3>{escape(heading)}</h3>",
             explain,
-            html_table(result_rows(plan), columns, lang),
+            html_table(result_rows(plan), columns, lang, stack=True),
             figure_html(sites_map(plan, province_code, geojson, lang)),
             notes,
         ]
@@ -365,9 +365,10 @@ def no_school_list(lang: Lang) -> str:
     """What the report says where no school list was given: schools are sited from one."""
     stages = pick("、", ", ", lang).join(_say(WORDS[s].facilities, lang) for s in SCHOOL_SERVICES)
     return pick(
-        f"<p class='note'>{stages}的选址需要一份有坐标的学校清单（changzhu plan --facilities 学校清单.csv，"
-        "或在办公系统上传设施清单）：本次没有，所以只给出医院的选址。</p>",
+        f"<p class='note'>{stages}的选址需要一份有坐标的学校清单（changzhu plan --facilities 学校清单.csv）：本次没有，"
+        "所以只给出医院的选址。在办公系统上传的设施清单用于服务缺口，不用于这里的选址。</p>",
         f"<p class='note'>Siting {stages} needs a school list with coordinates (changzhu plan --facilities "
-        "schools.csv, or a facility list uploaded in the office): none was given, so only hospitals are sited.</p>",
+        "schools.csv): none was given, so only hospitals are sited. A facility list uploaded in the office is used "
+        "for the service gaps, not for this siting.</p>",
         lang,
     )

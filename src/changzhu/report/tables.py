@@ -49,16 +49,23 @@ def signed(value: Any, lang: Lang) -> str:
     return "—" if value is None else f"{float(value):+,.2f}"
 
 
-def html_table(frame: pl.DataFrame, columns: list[Column], lang: Lang, limit: int | None = None) -> str:
-    """The frame's chosen columns as a scrollable table with translated headers."""
-    head = "".join(f"<th>{escape(pick(c.zh, c.en, lang))}</th>" for c in columns)
+def html_table(
+    frame: pl.DataFrame, columns: list[Column], lang: Lang, limit: int | None = None, *, stack: bool = False
+) -> str:
+    """The frame's chosen columns as a scrollable table with translated headers; `stack`: on a phone (the report's
+    `table.data.stack` style) each row becomes a card whose cells name their column (`data-label`) instead of a
+    table scrolling sideways."""
+    headers = [pick(c.zh, c.en, lang) for c in columns]
+    head = "".join(f"<th>{escape(h)}</th>" for h in headers)
+    labels = [f" data-label='{escape(h)}'" if stack else "" for h in headers]
     rows = []
     for row in (frame.head(limit) if limit else frame).iter_rows(named=True):
         cells = "".join(
-            f"<td class='text'>{escape(str(row[c.key]) if c.show is None else c.show(row[c.key], lang))}</td>"
+            f"<td class='text'{label}>{escape(str(row[c.key]) if c.show is None else c.show(row[c.key], lang))}</td>"
             if c.show is None or isinstance(row[c.key], str)
-            else f"<td>{escape(c.show(row[c.key], lang))}</td>"
-            for c in columns
+            else f"<td{label}>{escape(c.show(row[c.key], lang))}</td>"
+            for c, label in zip(columns, labels, strict=True)
         )
         rows.append(f"<tr>{cells}</tr>")
-    return f"<div class='table-wrap'><table class='data'><tr>{head}</tr>{''.join(rows)}</table></div>"
+    kind = "data stack" if stack else "data"
+    return f"<div class='table-wrap'><table class='{kind}'><tr>{head}</tr>{''.join(rows)}</table></div>"

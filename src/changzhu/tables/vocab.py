@@ -187,7 +187,38 @@ def parse_number(raw: pl.Series, *, integer: bool) -> Parsed:
         return Parsed(values, reasons)
     if not unreadable.any():
         return Parsed(number, _when(unreadable, refusal(RefusalCode.NOT_A_NUMBER)))
-    return Parsed(number.set(unreadable, None), _when(unreadable, refusal(RefusalCode.NOT_A_NUMBER)))
+    reasons = _when(unreadable, refusal(RefusalCode.NOT_A_NUMBER))
+    if raw.dtype == pl.String or not raw.dtype.is_numeric():
+        reasons = _degrees_minutes_seconds(as_text(raw), unreadable, reasons)
+    return Parsed(number.set(unreadable, None), reasons)
+
+
+# a coordinate as a map or a survey writes it, in degrees, minutes and seconds: 104°5'E, E104°05′30″, 104度5分30秒
+DMS_PATTERN = re.compile(
+    r"^\s*([NSEW东西南北]?)\s*(\d{1,3}(?:\.\d+)?)\s*[°度]\s*(?:(\d{1,2}(?:\.\d+)?)\s*['′分])?\s*"
+    r"(?:(\d{1,2}(?:\.\d+)?)\s*(?:[\"″秒]|''|′′))?\s*([NSEW东西南北]?)\s*$",
+    re.IGNORECASE,
+)
+
+
+def _degrees_minutes_seconds(text: pl.Series, unreadable: pl.Series, reasons: pl.Series) -> pl.Series:
+    """Unreadable cells written in degrees, minutes and seconds get a reason giving the decimal degrees to write
+    instead (104°5'E: write 104.0833); the other reasons stay."""
+    out = reasons.to_list()
+    for i, (cell, bad) in enumerate(zip(text.to_list(), unreadable.to_list(), strict=True)):
+        found = DMS_PATTERN.match(cell) if bad and cell else None
+        if found is None:
+            continue
+        degrees, minutes, seconds = (float(found.group(k) or 0) for k in (2, 3, 4))
+        if minutes >= 60 or seconds >= 60:
+            continue
+        decimal = degrees + minutes / 60 + seconds / 3600
+        hemisphere = (found.group(1) or found.group(5) or "").upper()
+        sign = "-" if hemisphere in ("S", "W", "南", "西") else ""
+        out[i] = refusal(
+            RefusalCode.DEGREES_MINUTES_SECONDS, value=cell.strip(), decimal=f"{sign}{decimal:.4f}"
+        ).encoded()
+    return pl.Series(reasons.name, out, dtype=pl.String)
 
 
 def _by_distinct(text: pl.Series, words: dict[str, object], dtype: pl.DataType) -> pl.Series:

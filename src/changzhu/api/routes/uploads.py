@@ -57,6 +57,7 @@ from changzhu.planning.facilities import (
     coordinates_without_system,
     covered,
     replacement_summary,
+    share_of_estimate,
 )
 from changzhu.rules import evaluate
 from changzhu.rules.summary import eligibility_summary
@@ -221,7 +222,8 @@ def _registry(
 
 def _facility_replaced(frame: pl.DataFrame, scope: str) -> list[dict[str, Any]]:
     """Per scope region and service: the list's supply and the estimate it replaces."""
-    estimate = datasets.current_gaps(scope).filter(pl.col("basis") == "resident")
+    regions = covered(frame, scope)["scope_code"].unique().to_list()
+    estimate = datasets.gaps_replaced_by(scope, regions).filter(pl.col("basis") == "resident")
     return json_rows(replacement_summary(frame, scope, estimate))
 
 
@@ -239,12 +241,13 @@ def _possibly_incomplete(replaced: list[dict[str, Any]], columns: list[ColumnLab
         where_zh = f"{region.zh if region else ''}（{row['region_code']}）{service.zh if service else row['service']}"
         where_en = f"{region.en if region else ''} ({row['region_code']}) {service.en if service else row['service']}"
         listed, estimate = row["facility_list_supply"], row["estimate_replaced"]
+        part = share_of_estimate(share)
         zh = (
-            f"{where_zh}：清单只有所替换估计供给的 {share:.0%}（{listed:,.0f} / {estimate:,.0f}）。清单被视为该地区的"
+            f"{where_zh}：清单只有所替换估计供给的 {part}（{listed:,.0f} / {estimate:,.0f}）。清单被视为该地区的"
             "全部供给，不完整的清单会使缺口显得更大，请确认清单完整。"
         )
         en = (
-            f"{where_en.strip()}: the list holds {share:.0%} of the estimated supply it replaces ({listed:,.0f} of"
+            f"{where_en.strip()}: the list holds {part} of the estimated supply it replaces ({listed:,.0f} of"
             f" {estimate:,.0f}). A list is taken as the region's whole supply, so a partial list makes the shortage"
             " look larger: check that the list is complete."
         )
