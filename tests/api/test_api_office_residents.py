@@ -357,3 +357,30 @@ def test_every_points_item_i_cannot_score_names_its_facts_in_what_is_missing(db_
     assert "si_months_local" in open_items, scheme["items"]
     named = {m["fact"] for m in page["missing"] if m["service"] == "chengdu_settlement_points"}
     assert named == open_items, (named, open_items)
+
+
+def test_each_points_item_says_what_it_is_scored_on_or_which_fact_it_needs(db_service: Service) -> None:
+    """A 0 on the resident's points table is a recorded value that scores 0, and the page says which: the Guangzhou
+    worker's 技术能力 (skills) is 0 because 职业资格/职称 is recorded as 无 (none), not because it is unknown; a yes/no
+    fact is said once ("...急需目录: 否", not the label twice). An item the Chengdu resident's record cannot score
+    has no points, names the facts it needs in words and the points it could still give."""
+    service = db_service
+    page = service.client.get("/api/v1/me/overview?on=2026-11-24", headers=service.as_("res_gz")).json()
+    items = {i["item"]: i for s in page["points"] for i in s["items"]}
+    skills = items["skills"]
+    assert skills["points"] == 0 and skills["needs"] == []
+    assert skills["basis_zh"] == ["职业资格/职称: 无"]
+    assert skills["basis_en"] == ["vocational qualification or professional title: none"]
+    assert "职业工种或职业资格符合当年广州市积分急需目录: 否" in items["shortage_and_hardship"]["basis_zh"]
+    assert (
+        "occupation or qualification on the year's Guangzhou shortage list: no"
+        in (items["shortage_and_hardship"]["basis_en"])
+    )
+    for item in items.values():  # every assessed item says what it read
+        assert item["basis_zh"] and item["basis_en"] and item["needs_zh"] == [], item
+    chengdu = service.client.get("/api/v1/me/overview?on=2026-11-24", headers=service.as_("res_cd")).json()
+    area = next(i for s in chengdu["points"] for i in s["items"] if i["item"] == "area")
+    assert area["points"] is None and area["needs"] == ["chengdu_home_area"]
+    assert area["needs_zh"] == ["申请落户的家庭所在区域"]
+    assert area["needs_en"] == ["area chosen for the household's registration"]
+    assert (area["low"], area["high"]) == (0, 30)

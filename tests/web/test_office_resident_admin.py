@@ -62,6 +62,8 @@ def test_resident_on_a_phone(office: Office) -> None:
     assert "常住地基本医疗保险" in page.inner_text("#me-entitled")
     assert "积分落户" in page.inner_text("#me-missing") and "起满足" in page.inner_text("#me-missing")
     assert "广州市来穗人员积分" in page.inner_text("#me-points") and "总分" in page.inner_text("#me-points")
+    # her 技术能力 0 says why: the title recorded as 无 (none), a recorded value, not an unknown counted as 0
+    expect(page.locator("#me-points")).to_contain_text("依据：职业资格/职称: 无")
     expect(page.locator("#me-children")).to_contain_text("您的子女（未登记姓名）")  # her son has no name on record
     width = page.evaluate("document.documentElement.scrollWidth")
     assert width <= PHONE[0], f"the page is {width} px wide on a {PHONE[0]} px phone"
@@ -73,6 +75,9 @@ def test_resident_on_a_phone(office: Office) -> None:
     page.wait_for_selector("#me-entitled >> text=/basic medical insurance/i")  # labels fetched again in English
     assert "What I get here" in page.inner_text("#me-entitled")
     assert "your child (no name recorded)" in page.inner_text("#me-children")  # never "resident" for her son
+    expect(page.locator("#me-points")).to_contain_text(
+        "On record: vocational qualification or professional title: none"
+    )
     office.shot(page, "me_en_390")
     page.goto(office.url + "/office/me/statement")
     page.wait_for_selector("#print-statement")
