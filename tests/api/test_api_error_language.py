@@ -173,3 +173,17 @@ def test_a_catalogue_listing_an_item_twice_is_refused_in_both_languages(service:
         "目录：有项目编码重复出现",
         "catalogue: an item code is listed twice",
     )
+
+
+def test_a_place_name_where_a_region_code_is_asked_is_named_not_answered_with_a_regex(service: Service) -> None:
+    """A caseworker writes 成都市 where the registration asks for the hukou place's code: the refusal says a
+    six-digit region code is wanted, never the field's regular expression (^[1-8]\\d{5}$)."""
+    body = {"id_number": "440106199001011234", "hukou_region": "成都市", "residence_region": "440100",
+            "residence_since": "2021-03-01", "proof_kind": "housing", "proof_ref": "穗租-1"}  # fmt: skip
+    zh, en = _both(service, "POST", "/api/v1/residents", "cw_gz", json=body)
+    assert zh.status_code == 422, zh.text
+    (problem,) = zh.json()["problems"]
+    assert problem["field"] == "hukou_region" and problem["code"] == "not_a_gb_code", problem
+    assert "六位" in zh.json()["message"] and "six-digit" in en.json()["message"]
+    for answer in (zh, en):
+        assert "^[1-8]" not in answer.text and "\\d" not in answer.text, answer.text

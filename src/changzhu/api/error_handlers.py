@@ -127,6 +127,10 @@ def _expected(context: Mapping[str, Any]) -> str:
     return str(context.get("expected", "")).replace("'", "")
 
 
+# the patterns request fields give a six-digit GB/T 2260 region code (a prefecture's or any level's)
+REGION_CODE_PATTERNS = frozenset({r"^[1-8]\d{5}$", r"^\d{6}$"})
+
+
 def _problem(error: Mapping[str, Any]) -> Refusal:
     """The reason one field is refused, coded where pydantic's error type has a code of ours."""
     kind, context = str(error.get("type", "")), error.get("ctx") or {}
@@ -162,6 +166,8 @@ def _problem(error: Mapping[str, Any]) -> Refusal:
     if kind in limits:
         code, bound = limits[kind]
         return refusal(code, limit=str(context.get(bound, "")))
+    if kind == "string_pattern_mismatch" and str(context.get("pattern", "")) in REGION_CODE_PATTERNS:
+        return refusal(RefusalCode.NOT_A_GB_CODE)  # said in words (成都市 written for 510100), not as a regex
     if kind == "string_pattern_mismatch":
         return refusal(RefusalCode.PATTERN_MISMATCH, pattern=str(context.get("pattern", "")))
     if kind == "string_too_long":
