@@ -83,7 +83,8 @@ def test_a_422_names_each_field_as_the_office_labels_it(service: Service) -> Non
     assert zh.status_code == 422 and zh.json()["error"] == "invalid_request" and zh.json()["code"] == "request_invalid"
     fields = {p["field"]: p for p in zh.json()["problems"]}
     assert fields["proof_kind"]["label"] == "证明类型" and fields["proof_kind"]["code"] == "value_missing"
-    assert fields["residence_since"]["label"] == "居住起始日期" and fields["residence_since"]["code"] == "not_a_date"
+    assert fields["residence_since"]["label"] == "居住起始日期"
+    assert fields["residence_since"]["code"] == "request_not_a_date"
     message = zh.json()["message"]
     assert (
         message.startswith("请求内容有误：") and "证明类型：缺少数值" in message and "居住起始日期：不是日期" in message
@@ -187,3 +188,18 @@ def test_a_place_name_where_a_region_code_is_asked_is_named_not_answered_with_a_
     assert "六位" in zh.json()["message"] and "six-digit" in en.json()["message"]
     for answer in (zh, en):
         assert "^[1-8]" not in answer.text and "\\d" not in answer.text, answer.text
+
+
+def test_a_request_date_refusal_names_only_the_form_the_api_reads(service: Service) -> None:
+    """The API reads a request's dates as ISO days: a residence start written 2021/3/1 is refused with "write it as
+    2026-06-01", not with the list of forms a file accepts (2026/6/1, 2026年6月1日), which this request would be
+    refused again for."""
+    body = {"id_number": "440106199001011234", "hukou_region": "510100", "residence_region": "440100",
+            "residence_since": "2021/3/1", "proof_kind": "housing", "proof_ref": "穗租-1"}  # fmt: skip
+    zh, en = _both(service, "POST", "/api/v1/residents", "cw_gz", json=body)
+    assert zh.status_code == 422, zh.text
+    (problem,) = zh.json()["problems"]
+    assert problem["code"] == "request_not_a_date" and problem["problem"] == "不是日期（请写作 2026-06-01）"
+    assert "write it as 2026-06-01" in en.json()["message"]
+    for answer in (zh, en):
+        assert "2026/6/1" not in answer.text and "2026年6月1日" not in answer.text, answer.text

@@ -147,9 +147,11 @@ def _problem(error: Mapping[str, Any]) -> Refusal:
         "decimal_parsing": refusal(RefusalCode.NOT_A_NUMBER),
         "bool_parsing": refusal(RefusalCode.NOT_YES_OR_NO),
         "bool_type": refusal(RefusalCode.NOT_YES_OR_NO),
-        "date_parsing": refusal(RefusalCode.NOT_A_DATE),
-        "date_from_datetime_parsing": refusal(RefusalCode.NOT_A_DATE),
-        "date_type": refusal(RefusalCode.NOT_A_DATE),
+        # a request's dates are ISO days (the office's date fields send them so): not_a_date's list of the forms
+        # a file accepts (2026/6/1, 2026年6月1日) would name forms this refusal refuses
+        "date_parsing": refusal(RefusalCode.REQUEST_NOT_A_DATE),
+        "date_from_datetime_parsing": refusal(RefusalCode.REQUEST_NOT_A_DATE),
+        "date_type": refusal(RefusalCode.REQUEST_NOT_A_DATE),
     }
     if kind in coded:
         return coded[kind]

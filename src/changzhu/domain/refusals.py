@@ -501,6 +501,8 @@ class RefusalCode(StrEnum):
     RUN_INTERRUPTED = "run_interrupted"
     RUN_FAILED_UNEXPECTEDLY = "run_failed_unexpectedly"
     XLSX_TOO_MANY_ROWS = "xlsx_too_many_rows"
+    # walk-resident: a date field of a request (the API reads only ISO days; files read the forms people write)
+    REQUEST_NOT_A_DATE = "request_not_a_date"
 
 
 _DATE_FORMS_ZH = "2026-06-01、2026/6/1、2026.6.1、20260601 或 2026年6月1日"
@@ -1758,6 +1760,8 @@ TEMPLATES: dict[RefusalCode, tuple[str, str]] = {
         "the results asked for have {rows} rows, more than an Excel sheet holds ({limit} rows, the header"
         " included): narrow them by year, service, measure or grouping, or ask for CSV or Parquet",
     ),
+    # walk-resident
+    RefusalCode.REQUEST_NOT_A_DATE: ("不是日期（请写作 2026-06-01）", "not a date (write it as 2026-06-01)"),
 }
 PLACE = "place"  # the format spec of a region code shown with its name: {region:place}
 ROLE = "role"  # the format spec of a role shown by its name: {role:role}
