@@ -162,6 +162,24 @@ def test_facts_are_checked_against_the_declared_inputs(db_service: Service) -> N
     )
 
 
+def test_a_category_fact_given_by_its_label_is_stored_as_its_code(db_service: Service) -> None:
+    """A caseworker writes 本科 (the label the office shows, and what a person file may hold) rather than the code
+    bachelor: the fact is stored as bachelor, as a file of residents would read it; a word that is no category's is
+    still refused, naming the choices."""
+    service = db_service
+    path = f"/api/v1/residents/{service.people['mover']}/facts"
+    given = {"education": "本科", "housing": "rented home", "professional_title": "无"}
+    ok = service.client.patch(path, json={"facts": given}, headers=service.as_("cw_cd"))
+    assert ok.status_code == 200, ok.text
+    with session_scope(service.engine) as session:
+        stored = {a.name: a.value() for a in session.scalars(select(PersonAttributeRow).join(
+            PersonRow, PersonRow.id == PersonAttributeRow.person_id).where(
+                PersonRow.person_key == service.people["mover"]))}  # fmt: skip
+    assert stored == {"education": "bachelor", "housing": "rented", "professional_title": "none"}
+    bad = service.client.patch(path, json={"facts": {"education": "学士"}}, headers=service.as_("cw_cd"))
+    assert bad.status_code == 422 and "bachelor" in bad.json()["message"]
+
+
 def test_permit_issue_then_renew(db_service: Service) -> None:
     service = db_service
     gz = service.people["gz"]
