@@ -123,3 +123,14 @@ def test_administrator_manages_users(office: Office, lang: str) -> None:
     log = page.inner_text("#audit-table")  # the caseload listing on logging in: its region by name, not region:440000
     assert ("广东省 (440000)" if lang == "zh" else "Guangdong (440000)") in log and "region:" not in log
     office.shot(page, f"audit_{lang}_1366")
+
+
+def test_a_resident_registered_where_her_hukou_is_reads_the_place_once(office: Office) -> None:
+    """The Chengdu worker's hukou is in Chengdu, where she registered: her history says 登记常住地：成都市 (510100),
+    not 成都市 (510100) → 成都市 (510100), a move from a place to itself."""
+    page = office.open(PHONE, "zh")
+    office.login(page, "res_cd")
+    page.wait_for_url("**/office/me")
+    history = page.locator("#me-history")
+    expect(history).to_contain_text("登记常住地：成都市 (510100)")
+    assert "→" not in history.inner_text(), history.inner_text()
