@@ -203,3 +203,15 @@ def test_a_request_date_refusal_names_only_the_form_the_api_reads(service: Servi
     assert "write it as 2026-06-01" in en.json()["message"]
     for answer in (zh, en):
         assert "2026/6/1" not in answer.text and "2026年6月1日" not in answer.text, answer.text
+
+
+def test_a_refused_voucher_names_its_fields_in_words(service: Service) -> None:
+    """A caseworker issuing a voucher writes the paying city's name, a negative value and a date with slashes: each
+    field of the refusal is named as the voucher dialog names it (出资地, 面额, 发放日期), not issuer_region."""
+    body = {"holder_key": service.people["gz"], "issuer_region": "广州市", "service": "职业技能培训",
+            "value_fen": -5, "issued_on": "2026/12/01", "expires_on": "2027-01-01"}  # fmt: skip
+    zh = service.client.post("/api/v1/vouchers", json=body, headers={**service.as_("cw_gz"), **CHINESE})
+    assert zh.status_code == 422, zh.text
+    labels = {p["field"]: p["label"] for p in zh.json()["problems"]}
+    assert labels == {"issuer_region": "出资地", "value_fen": "面额（分）", "issued_on": "发放日期"}, labels
+    assert not re.search(r"[a-z]+_[a-z]+", zh.json()["message"]), zh.json()["message"]

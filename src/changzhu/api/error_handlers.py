@@ -94,13 +94,39 @@ async def _changzhu_error(request: Request, exc: Exception) -> JSONResponse:
     return answer(request, status, kind, reason_of(exc), headers, **jsonable_encoder(details))
 
 
+# fields of the caseworker's account forms (voucher, transfer, redemption, medical settlement) no file column
+# labels, as the office's dialogs label them: a refused one is named in words, not as issuer_region
+FORM_LABELS: dict[str, tuple[str, str]] = {
+    "holder_key": ("持券人", "holder"),
+    "issuer_region": ("出资地", "issuing place"),
+    "service": ("服务项目", "service"),
+    "value_fen": ("面额（分）", "value (fen)"),
+    "issued_on": ("发放日期", "issued on"),
+    "expires_on": ("有效期至", "expires on"),
+    "transfer_no": ("转移编号", "transfer number"),
+    "from_region": ("转出地", "from"),
+    "to_region": ("转入地", "to"),
+    "applied_on": ("申请日期", "applied on"),
+    "provider": ("服务机构", "provider"),
+    "provider_region": ("服务机构所在地", "provider's place"),
+    "redeemed_on": ("兑付日期", "redeemed on"),
+    "insured_region": ("参保地", "insured place"),
+    "treatment_region": ("就医地", "place of treatment"),
+    "hospital": ("医院", "hospital"),
+    "treated_on": ("就医日期", "treated on"),
+}
+
+
 @cache
 def _field_labels() -> dict[str, tuple[str, str]]:
-    """Chinese and English labels of the fields the office's forms and files name (the table schemas' columns)."""
+    """Chinese and English labels of the fields the office's forms and files name (the table schemas' columns, then
+    the account forms' fields)."""
     labels: dict[str, tuple[str, str]] = {}
     for kind in (UploadKind.RESIDENT, *UploadKind):
         for column in schema_for(kind).columns:
             labels.setdefault(column.name, (column.zh, column.en or column.name.replace("_", " ")))
+    for name, label in FORM_LABELS.items():
+        labels.setdefault(name, label)
     return labels
 
 
