@@ -178,6 +178,9 @@ def test_a_category_fact_given_by_its_label_is_stored_as_its_code(db_service: Se
     assert stored == {"education": "bachelor", "housing": "rented", "professional_title": "none"}
     bad = service.client.patch(path, json={"facts": {"education": "学士"}}, headers=service.as_("cw_cd"))
     assert bad.status_code == 422 and "bachelor" in bad.json()["message"]
+    # a count written in words is refused in plain English too ("is not a whole number", not "is not a integer")
+    words = service.client.patch(path, json={"facts": {"admin_detentions": "两次"}}, headers=service.as_("cw_cd"))
+    assert words.status_code == 422 and "'两次' is not a whole number" in words.json()["message"], words.text
 
 
 def test_permit_issue_then_renew(db_service: Service) -> None:

@@ -52,6 +52,18 @@ TYPE_ZH = {
     "region": "地区代码",
 }
 
+TYPE_EN = {
+    "bool": "yes or no (true/false)",
+    "integer": "whole number",
+    "number": "number",
+    "months": "whole number of months",
+    "date": "date (YYYY-MM-DD)",
+    "dates": "list of dates (YYYY-MM-DD, separated by ;)",
+    "category": "one of the choices",
+    "categories": "list of the choices",
+    "region": "region code",
+}
+
 
 def _not_listed(spec: InputSpec, value: str) -> InvalidFact:
     allowed = "、".join(f"{c.code}（{c.label_zh}）" for c in spec.categories)
@@ -101,7 +113,7 @@ def _typed(spec: InputSpec, dtype: pl.DataType, value: object) -> Fact | None:
         if spec.categories:
             raise _not_listed(spec, str(value)) from exc
         raise InvalidFact(
-            spec.name, f"{value!r} 不是{TYPE_ZH[spec.type]}", f"{value!r} is not a {spec.type}", spec.label_zh
+            spec.name, f"{value!r} 不是{TYPE_ZH[spec.type]}", f"{value!r} is not a {TYPE_EN[spec.type]}", spec.label_zh
         ) from exc
     if isinstance(typed.dtype, pl.Enum):
         typed = typed.cast(pl.String)
