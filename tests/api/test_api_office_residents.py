@@ -383,16 +383,16 @@ def test_every_points_item_i_cannot_score_names_its_facts_in_what_is_missing(db_
 def test_each_points_item_says_what_it_is_scored_on_or_which_fact_it_needs(db_service: Service) -> None:
     """A 0 on the resident's points table is a recorded value that scores 0, and the page says which: the Guangzhou
     worker's 技术能力 (skills) is 0 because 职业资格/职称 is recorded as 无 (none), not because it is unknown; a yes/no
-    fact is said once ("...急需目录: 否", not the label twice). An item the Chengdu resident's record cannot score
+    fact is said once ("...急需目录：否", not the label twice). An item the Chengdu resident's record cannot score
     has no points, names the facts it needs in words and the points it could still give."""
     service = db_service
     page = service.client.get("/api/v1/me/overview?on=2026-11-24", headers=service.as_("res_gz")).json()
     items = {i["item"]: i for s in page["points"] for i in s["items"]}
     skills = items["skills"]
     assert skills["points"] == 0 and skills["needs"] == []
-    assert skills["basis_zh"] == ["职业资格/职称: 无"]
+    assert skills["basis_zh"] == ["职业资格/职称：无"]
     assert skills["basis_en"] == ["vocational qualification or professional title: none"]
-    assert "职业工种或职业资格符合当年广州市积分急需目录: 否" in items["shortage_and_hardship"]["basis_zh"]
+    assert "职业工种或职业资格符合当年广州市积分急需目录：否" in items["shortage_and_hardship"]["basis_zh"]
     assert (
         "occupation or qualification on the year's Guangzhou shortage list: no"
         in (items["shortage_and_hardship"]["basis_en"])

@@ -63,7 +63,7 @@ def test_resident_on_a_phone(office: Office) -> None:
     assert "积分落户" in page.inner_text("#me-missing") and "起满足" in page.inner_text("#me-missing")
     assert "广州市来穗人员积分" in page.inner_text("#me-points") and "总分" in page.inner_text("#me-points")
     # her 技术能力 0 says why: the title recorded as 无 (none), a recorded value, not an unknown counted as 0
-    expect(page.locator("#me-points")).to_contain_text("依据：职业资格/职称: 无")
+    expect(page.locator("#me-points")).to_contain_text("依据：职业资格/职称：无")
     expect(page.locator("#me-children")).to_contain_text("您的子女（未登记姓名）")  # her son has no name on record
     width = page.evaluate("document.documentElement.scrollWidth")
     assert width <= PHONE[0], f"the page is {width} px wide on a {PHONE[0]} px phone"
