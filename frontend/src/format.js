@@ -42,12 +42,13 @@ export function today() {
   return `${now.getFullYear()}-${pad(now.getMonth() + 1)}-${pad(now.getDate())}`;
 }
 
-/** One event of the residence history: "迁移：成都市 (510100) → 广州市 (440100)". */
+/** One event of the residence history: "迁移：成都市 (510100) → 广州市 (440100)"; a registration where one's hukou
+ * is (from the hukou place to the same place) names the place once, not "成都市 → 成都市". */
 export function historyLine(event) {
   const t = i18n.global.t;
   const kind = t(`historyKind.${event.kind}`, event.kind);
   const to = place(event.to_region, event.to_region_name, event.to_region_name_en);
-  if (!event.from_region) return t("history.to", { kind, to });
+  if (!event.from_region || event.from_region === event.to_region) return t("history.to", { kind, to });
   return t("history.fromTo", { kind, from: place(event.from_region, event.from_region_name, event.from_region_name_en), to });
 }
 

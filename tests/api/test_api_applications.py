@@ -47,6 +47,30 @@ def test_kinds_list_materials(service: Service) -> None:
     assert all(m["label_zh"] and m["label_en"] for m in points["materials"])
 
 
+def test_a_decision_with_a_blank_reason_takes_the_drafted_one(db_service: Service) -> None:
+    """A caseworker refuses the points application with the reason box left blank (spaces): the resident reads the
+    drafted reason, as for a decision without one, never an empty one."""
+    service = db_service
+    created = _submit(service, "cw_gz", service.people["gz"], "points")
+    assert created["precheck"]["decision"] == "not_eligible"
+    path = f"/api/v1/applications/{created['id']}"
+    reviewed = service.client.post(f"{path}/transition", json={"action": "review"}, headers=service.as_("cw_gz"))
+    assert reviewed.status_code == 200, reviewed.text
+    draft = service.client.get(f"{path}/draft-reason", headers=service.as_("cw_gz")).json()
+    rejected = service.client.post(
+        f"{path}/transition", json={"action": "reject", "reason": "  \n "}, headers=service.as_("cw_gz")
+    )
+    assert rejected.status_code == 200, rejected.text
+    seen = service.client.get(path, headers=service.as_("res_gz")).json()
+    assert (seen["reason_zh"], seen["reason_en"]) == (draft["reason_zh"], draft["reason_en"])
+    assert seen["reason_zh"].startswith("经审核") and seen["events"][-1]["reason_zh"] == draft["reason_zh"]
+    # an appeal in blanks is still refused: the applicant's own reason is needed
+    appeal = service.client.post(
+        f"{path}/transition", json={"action": "appeal", "reason": " "}, headers=service.as_("res_gz")
+    )
+    assert appeal.status_code == 422 and appeal.json()["code"] == "appeal_needs_reason", appeal.text
+
+
 def test_application_journey(db_service: Service) -> None:
     """A caseworker takes a permit application, approves it with the drafted reason; the resident sees it,
     a second step is refused, and every step is in the audit chain."""

@@ -83,7 +83,8 @@ def test_a_422_names_each_field_as_the_office_labels_it(service: Service) -> Non
     assert zh.status_code == 422 and zh.json()["error"] == "invalid_request" and zh.json()["code"] == "request_invalid"
     fields = {p["field"]: p for p in zh.json()["problems"]}
     assert fields["proof_kind"]["label"] == "证明类型" and fields["proof_kind"]["code"] == "value_missing"
-    assert fields["residence_since"]["label"] == "居住起始日期" and fields["residence_since"]["code"] == "not_a_date"
+    assert fields["residence_since"]["label"] == "居住起始日期"
+    assert fields["residence_since"]["code"] == "request_not_a_date"
     message = zh.json()["message"]
     assert (
         message.startswith("请求内容有误：") and "证明类型：缺少数值" in message and "居住起始日期：不是日期" in message
@@ -173,3 +174,44 @@ def test_a_catalogue_listing_an_item_twice_is_refused_in_both_languages(service:
         "目录：有项目编码重复出现",
         "catalogue: an item code is listed twice",
     )
+
+
+def test_a_place_name_where_a_region_code_is_asked_is_named_not_answered_with_a_regex(service: Service) -> None:
+    """A caseworker writes 成都市 where the registration asks for the hukou place's code: the refusal says a
+    six-digit region code is wanted, never the field's regular expression (^[1-8]\\d{5}$)."""
+    body = {"id_number": "440106199001011234", "hukou_region": "成都市", "residence_region": "440100",
+            "residence_since": "2021-03-01", "proof_kind": "housing", "proof_ref": "穗租-1"}  # fmt: skip
+    zh, en = _both(service, "POST", "/api/v1/residents", "cw_gz", json=body)
+    assert zh.status_code == 422, zh.text
+    (problem,) = zh.json()["problems"]
+    assert problem["field"] == "hukou_region" and problem["code"] == "not_a_gb_code", problem
+    assert "六位" in zh.json()["message"] and "six-digit" in en.json()["message"]
+    for answer in (zh, en):
+        assert "^[1-8]" not in answer.text and "\\d" not in answer.text, answer.text
+
+
+def test_a_request_date_refusal_names_only_the_form_the_api_reads(service: Service) -> None:
+    """The API reads a request's dates as ISO days: a residence start written 2021/3/1 is refused with "write it as
+    2026-06-01", not with the list of forms a file accepts (2026/6/1, 2026年6月1日), which this request would be
+    refused again for."""
+    body = {"id_number": "440106199001011234", "hukou_region": "510100", "residence_region": "440100",
+            "residence_since": "2021/3/1", "proof_kind": "housing", "proof_ref": "穗租-1"}  # fmt: skip
+    zh, en = _both(service, "POST", "/api/v1/residents", "cw_gz", json=body)
+    assert zh.status_code == 422, zh.text
+    (problem,) = zh.json()["problems"]
+    assert problem["code"] == "request_not_a_date" and problem["problem"] == "不是日期（请写作 2026-06-01）"
+    assert "write it as 2026-06-01" in en.json()["message"]
+    for answer in (zh, en):
+        assert "2026/6/1" not in answer.text and "2026年6月1日" not in answer.text, answer.text
+
+
+def test_a_refused_voucher_names_its_fields_in_words(service: Service) -> None:
+    """A caseworker issuing a voucher writes the paying city's name, a negative value and a date with slashes: each
+    field of the refusal is named as the voucher dialog names it (出资地, 面额, 发放日期), not issuer_region."""
+    body = {"holder_key": service.people["gz"], "issuer_region": "广州市", "service": "职业技能培训",
+            "value_fen": -5, "issued_on": "2026/12/01", "expires_on": "2027-01-01"}  # fmt: skip
+    zh = service.client.post("/api/v1/vouchers", json=body, headers={**service.as_("cw_gz"), **CHINESE})
+    assert zh.status_code == 422, zh.text
+    labels = {p["field"]: p["label"] for p in zh.json()["problems"]}
+    assert labels == {"issuer_region": "出资地", "value_fen": "面额（分）", "issued_on": "发放日期"}, labels
+    assert not re.search(r"[a-z]+_[a-z]+", zh.json()["message"]), zh.json()["message"]

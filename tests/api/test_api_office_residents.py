@@ -162,6 +162,27 @@ def test_facts_are_checked_against_the_declared_inputs(db_service: Service) -> N
     )
 
 
+def test_a_category_fact_given_by_its_label_is_stored_as_its_code(db_service: Service) -> None:
+    """A caseworker writes 本科 (the label the office shows, and what a person file may hold) rather than the code
+    bachelor: the fact is stored as bachelor, as a file of residents would read it; a word that is no category's is
+    still refused, naming the choices."""
+    service = db_service
+    path = f"/api/v1/residents/{service.people['mover']}/facts"
+    given = {"education": "本科", "housing": "rented home", "professional_title": "无"}
+    ok = service.client.patch(path, json={"facts": given}, headers=service.as_("cw_cd"))
+    assert ok.status_code == 200, ok.text
+    with session_scope(service.engine) as session:
+        stored = {a.name: a.value() for a in session.scalars(select(PersonAttributeRow).join(
+            PersonRow, PersonRow.id == PersonAttributeRow.person_id).where(
+                PersonRow.person_key == service.people["mover"]))}  # fmt: skip
+    assert stored == {"education": "bachelor", "housing": "rented", "professional_title": "none"}
+    bad = service.client.patch(path, json={"facts": {"education": "学士"}}, headers=service.as_("cw_cd"))
+    assert bad.status_code == 422 and "bachelor" in bad.json()["message"]
+    # a count written in words is refused in plain English too ("is not a whole number", not "is not a integer")
+    words = service.client.patch(path, json={"facts": {"admin_detentions": "两次"}}, headers=service.as_("cw_cd"))
+    assert words.status_code == 422 and "'两次' is not a whole number" in words.json()["message"], words.text
+
+
 def test_permit_issue_then_renew(db_service: Service) -> None:
     service = db_service
     gz = service.people["gz"]
@@ -357,3 +378,30 @@ def test_every_points_item_i_cannot_score_names_its_facts_in_what_is_missing(db_
     assert "si_months_local" in open_items, scheme["items"]
     named = {m["fact"] for m in page["missing"] if m["service"] == "chengdu_settlement_points"}
     assert named == open_items, (named, open_items)
+
+
+def test_each_points_item_says_what_it_is_scored_on_or_which_fact_it_needs(db_service: Service) -> None:
+    """A 0 on the resident's points table is a recorded value that scores 0, and the page says which: the Guangzhou
+    worker's 技术能力 (skills) is 0 because 职业资格/职称 is recorded as 无 (none), not because it is unknown; a yes/no
+    fact is said once ("...急需目录：否", not the label twice). An item the Chengdu resident's record cannot score
+    has no points, names the facts it needs in words and the points it could still give."""
+    service = db_service
+    page = service.client.get("/api/v1/me/overview?on=2026-11-24", headers=service.as_("res_gz")).json()
+    items = {i["item"]: i for s in page["points"] for i in s["items"]}
+    skills = items["skills"]
+    assert skills["points"] == 0 and skills["needs"] == []
+    assert skills["basis_zh"] == ["职业资格/职称：无"]
+    assert skills["basis_en"] == ["vocational qualification or professional title: none"]
+    assert "职业工种或职业资格符合当年广州市积分急需目录：否" in items["shortage_and_hardship"]["basis_zh"]
+    assert (
+        "occupation or qualification on the year's Guangzhou shortage list: no"
+        in (items["shortage_and_hardship"]["basis_en"])
+    )
+    for item in items.values():  # every assessed item says what it read
+        assert item["basis_zh"] and item["basis_en"] and item["needs_zh"] == [], item
+    chengdu = service.client.get("/api/v1/me/overview?on=2026-11-24", headers=service.as_("res_cd")).json()
+    area = next(i for s in chengdu["points"] for i in s["items"] if i["item"] == "area")
+    assert area["points"] is None and area["needs"] == ["chengdu_home_area"]
+    assert area["needs_zh"] == ["申请落户的家庭所在区域"]
+    assert area["needs_en"] == ["area chosen for the household's registration"]
+    assert (area["low"], area["high"]) == (0, 30)

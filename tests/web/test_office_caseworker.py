@@ -140,3 +140,25 @@ def test_the_points_table_fits_a_phone(office: Office, lang: str) -> None:
     box = basis.bounding_box()
     assert box is not None and box["x"] >= 0 and box["x"] + box["width"] <= PHONE[0], box
     office.shot(page, f"resident_points_{lang}_390")
+
+
+def test_a_date_typed_as_people_write_it_is_read_not_replaced_by_today(office: Office) -> None:
+    """A caseworker types the residence start as it is written on a contract (2021/3/1, 2021年3月1日, 20210301):
+    the form reads that day. The date picker alone read only 2021-03-01 and put today's date in place of anything
+    else when the field was left, a residence starting today. Text that is no date empties the field, and the form
+    asks for the date."""
+    page = office.open(DESKTOP, "zh")
+    office.login(page, "cw_gz")
+    page.click("#register-button")
+    dialog = page.locator(".el-dialog:visible")
+    since = dialog.locator("[data-field=residence_since] input")
+    for typed in ("2021/3/1", "2021年3月1日", "20210301", "2021.3.1"):
+        since.fill("")
+        since.type(typed)
+        dialog.locator(".el-dialog__title").click()  # the field is left, as a caseworker moves on
+        expect(since).to_have_value("2021-03-01")
+    since.fill("")
+    since.type("三月一日")
+    dialog.locator(".el-dialog__title").click()
+    expect(since).to_have_value("")
+    expect(dialog.locator("[data-field=residence_since]")).to_contain_text("请填写")

@@ -62,6 +62,8 @@ def test_resident_on_a_phone(office: Office) -> None:
     assert "常住地基本医疗保险" in page.inner_text("#me-entitled")
     assert "积分落户" in page.inner_text("#me-missing") and "起满足" in page.inner_text("#me-missing")
     assert "广州市来穗人员积分" in page.inner_text("#me-points") and "总分" in page.inner_text("#me-points")
+    # her 技术能力 0 says why: the title recorded as 无 (none), a recorded value, not an unknown counted as 0
+    expect(page.locator("#me-points")).to_contain_text("依据：职业资格/职称：无")
     expect(page.locator("#me-children")).to_contain_text("您的子女（未登记姓名）")  # her son has no name on record
     width = page.evaluate("document.documentElement.scrollWidth")
     assert width <= PHONE[0], f"the page is {width} px wide on a {PHONE[0]} px phone"
@@ -73,6 +75,9 @@ def test_resident_on_a_phone(office: Office) -> None:
     page.wait_for_selector("#me-entitled >> text=/basic medical insurance/i")  # labels fetched again in English
     assert "What I get here" in page.inner_text("#me-entitled")
     assert "your child (no name recorded)" in page.inner_text("#me-children")  # never "resident" for her son
+    expect(page.locator("#me-points")).to_contain_text(
+        "On record: vocational qualification or professional title: none"
+    )
     office.shot(page, "me_en_390")
     page.goto(office.url + "/office/me/statement")
     page.wait_for_selector("#print-statement")
@@ -118,3 +123,14 @@ def test_administrator_manages_users(office: Office, lang: str) -> None:
     log = page.inner_text("#audit-table")  # the caseload listing on logging in: its region by name, not region:440000
     assert ("广东省 (440000)" if lang == "zh" else "Guangdong (440000)") in log and "region:" not in log
     office.shot(page, f"audit_{lang}_1366")
+
+
+def test_a_resident_registered_where_her_hukou_is_reads_the_place_once(office: Office) -> None:
+    """The Chengdu worker's hukou is in Chengdu, where she registered: her history says 登记常住地：成都市 (510100),
+    not 成都市 (510100) → 成都市 (510100), a move from a place to itself."""
+    page = office.open(PHONE, "zh")
+    office.login(page, "res_cd")
+    page.wait_for_url("**/office/me")
+    history = page.locator("#me-history")
+    expect(history).to_contain_text("登记常住地：成都市 (510100)")
+    assert "→" not in history.inner_text(), history.inner_text()

@@ -94,13 +94,39 @@ async def _changzhu_error(request: Request, exc: Exception) -> JSONResponse:
     return answer(request, status, kind, reason_of(exc), headers, **jsonable_encoder(details))
 
 
+# fields of the caseworker's account forms (voucher, transfer, redemption, medical settlement) no file column
+# labels, as the office's dialogs label them: a refused one is named in words, not as issuer_region
+FORM_LABELS: dict[str, tuple[str, str]] = {
+    "holder_key": ("持券人", "holder"),
+    "issuer_region": ("出资地", "issuing place"),
+    "service": ("服务项目", "service"),
+    "value_fen": ("面额（分）", "value (fen)"),
+    "issued_on": ("发放日期", "issued on"),
+    "expires_on": ("有效期至", "expires on"),
+    "transfer_no": ("转移编号", "transfer number"),
+    "from_region": ("转出地", "from"),
+    "to_region": ("转入地", "to"),
+    "applied_on": ("申请日期", "applied on"),
+    "provider": ("服务机构", "provider"),
+    "provider_region": ("服务机构所在地", "provider's place"),
+    "redeemed_on": ("兑付日期", "redeemed on"),
+    "insured_region": ("参保地", "insured place"),
+    "treatment_region": ("就医地", "place of treatment"),
+    "hospital": ("医院", "hospital"),
+    "treated_on": ("就医日期", "treated on"),
+}
+
+
 @cache
 def _field_labels() -> dict[str, tuple[str, str]]:
-    """Chinese and English labels of the fields the office's forms and files name (the table schemas' columns)."""
+    """Chinese and English labels of the fields the office's forms and files name (the table schemas' columns, then
+    the account forms' fields)."""
     labels: dict[str, tuple[str, str]] = {}
     for kind in (UploadKind.RESIDENT, *UploadKind):
         for column in schema_for(kind).columns:
             labels.setdefault(column.name, (column.zh, column.en or column.name.replace("_", " ")))
+    for name, label in FORM_LABELS.items():
+        labels.setdefault(name, label)
     return labels
 
 
@@ -127,6 +153,10 @@ def _expected(context: Mapping[str, Any]) -> str:
     return str(context.get("expected", "")).replace("'", "")
 
 
+# the patterns request fields give a six-digit GB/T 2260 region code (a prefecture's or any level's)
+REGION_CODE_PATTERNS = frozenset({r"^[1-8]\d{5}$", r"^\d{6}$"})
+
+
 def _problem(error: Mapping[str, Any]) -> Refusal:
     """The reason one field is refused, coded where pydantic's error type has a code of ours."""
     kind, context = str(error.get("type", "")), error.get("ctx") or {}
@@ -143,9 +173,11 @@ def _problem(error: Mapping[str, Any]) -> Refusal:
         "decimal_parsing": refusal(RefusalCode.NOT_A_NUMBER),
         "bool_parsing": refusal(RefusalCode.NOT_YES_OR_NO),
         "bool_type": refusal(RefusalCode.NOT_YES_OR_NO),
-        "date_parsing": refusal(RefusalCode.NOT_A_DATE),
-        "date_from_datetime_parsing": refusal(RefusalCode.NOT_A_DATE),
-        "date_type": refusal(RefusalCode.NOT_A_DATE),
+        # a request's dates are ISO days (the office's date fields send them so): not_a_date's list of the forms
+        # a file accepts (2026/6/1, 2026年6月1日) would name forms this refusal refuses
+        "date_parsing": refusal(RefusalCode.REQUEST_NOT_A_DATE),
+        "date_from_datetime_parsing": refusal(RefusalCode.REQUEST_NOT_A_DATE),
+        "date_type": refusal(RefusalCode.REQUEST_NOT_A_DATE),
     }
     if kind in coded:
         return coded[kind]
@@ -162,6 +194,8 @@ def _problem(error: Mapping[str, Any]) -> Refusal:
     if kind in limits:
         code, bound = limits[kind]
         return refusal(code, limit=str(context.get(bound, "")))
+    if kind == "string_pattern_mismatch" and str(context.get("pattern", "")) in REGION_CODE_PATTERNS:
+        return refusal(RefusalCode.NOT_A_GB_CODE)  # said in words (成都市 written for 510100), not as a regex
     if kind == "string_pattern_mismatch":
         return refusal(RefusalCode.PATTERN_MISMATCH, pattern=str(context.get("pattern", "")))
     if kind == "string_too_long":

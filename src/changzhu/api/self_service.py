@@ -82,6 +82,15 @@ def points_items(zh: Explanation, en: Explanation) -> list[dict[str, Any]]:
                 "label_en": i_en.label,
                 "points": i_zh.points,
                 "needs": i_zh.needed_inputs,  # the inputs that could change its points (none when assessed)
+                # what the item is scored on as recorded ("职业资格/职称: 无"), so a 0 says why; an unknown fact
+                # shows as unknown, and the facts an item not assessed needs, in words
+                "basis_zh": [x.replace(": ", "：", 1) for x in i_zh.inputs],  # Chinese punctuation
+                "basis_en": i_en.inputs,
+                "needs_zh": i_zh.needs,
+                "needs_en": i_en.needs,
+                # an item not assessed: the points it could still give (None: no bound)
+                "low": i_zh.low if math.isfinite(i_zh.low) else None,
+                "high": i_zh.high if math.isfinite(i_zh.high) else None,
             }
             for i_zh, i_en in zip(p_zh.indicators, p_en.indicators, strict=True)
         ]

@@ -212,6 +212,7 @@ def transition(engine: Engine, application_id: int, action: Action, reason: str 
     """Take one step; a decision without a reason gets the reason drafted from today's explanation."""
     row, person = load(engine, application_id)
     next_status(Status(row.status), action)  # refused before the pre-check runs
+    reason = reason.strip() if reason and reason.strip() else None  # blanks are no reason: a decision's is drafted
     if action == Action.APPEAL and not (reason and reason.strip()):
         raise ReasonRequired(refusal(RefusalCode.APPEAL_NEEDS_REASON))
     check = precheck(engine, person.id, ApplicationKind(row.kind), date.today())

@@ -510,6 +510,8 @@ class RefusalCode(StrEnum):
     POLICY_ADMISSION_LINE_FORM = "policy_admission_line_form"
     # a planner's facility list as written (tables/vocab.py)
     DEGREES_MINUTES_SECONDS = "degrees_minutes_seconds"
+    # walk-resident: a date field of a request (the API reads only ISO days; files read the forms people write)
+    REQUEST_NOT_A_DATE = "request_not_a_date"
 
 
 _DATE_FORMS_ZH = "2026-06-01、2026/6/1、2026.6.1、20260601 或 2026年6月1日"
@@ -1793,6 +1795,8 @@ TEMPLATES: dict[RefusalCode, tuple[str, str]] = {
         "{value} 是度分秒写法：请写成小数度（{decimal}）",
         "{value} is in degrees, minutes and seconds: write decimal degrees ({decimal})",
     ),
+    # walk-resident
+    RefusalCode.REQUEST_NOT_A_DATE: ("不是日期（请写作 2026-06-01）", "not a date (write it as 2026-06-01)"),
 }
 PLACE = "place"  # the format spec of a region code shown with its name: {region:place}
 ROLE = "role"  # the format spec of a role shown by its name: {role:role}

@@ -1,8 +1,9 @@
 """Changing the facts the rules read about a registered person (the declared rule inputs), one named fact at a time.
 
 A fact is checked against the inputs declared for the place the person lives in (changzhu.rules.person_inputs):
-an unknown name, a value of the wrong type or a category the input does not list is refused, naming the fact
-in Chinese and English. A null value removes the fact: it becomes unknown again, never zero.
+a category may be given by its code or, as a person file gives it, by its Chinese or English label; an unknown
+name, a value of the wrong type or a category the input does not list is refused, naming the fact in Chinese and
+English. A null value removes the fact: it becomes unknown again, never zero.
 """
 
 from __future__ import annotations
@@ -22,6 +23,7 @@ from changzhu.store.audit_reasons import because
 from changzhu.store.checks import RegistryError, lock_person
 from changzhu.store.resident_models import MAX_STORED_DATES, Fact, LedgerTransactionRow, PersonAttributeRow
 from changzhu.store.txn import Operation, Outcome, new_key, run_operation
+from changzhu.tables.person import CATEGORIES
 from changzhu.tables.vocab import dates_value
 
 
@@ -50,6 +52,18 @@ TYPE_ZH = {
     "region": "地区代码",
 }
 
+TYPE_EN = {
+    "bool": "yes or no (true/false)",
+    "integer": "whole number",
+    "number": "number",
+    "months": "whole number of months",
+    "date": "date (YYYY-MM-DD)",
+    "dates": "list of dates (YYYY-MM-DD, separated by ;)",
+    "category": "one of the choices",
+    "categories": "list of the choices",
+    "region": "region code",
+}
+
 
 def _not_listed(spec: InputSpec, value: str) -> InvalidFact:
     allowed = "、".join(f"{c.code}（{c.label_zh}）" for c in spec.categories)
@@ -57,10 +71,28 @@ def _not_listed(spec: InputSpec, value: str) -> InvalidFact:
     return InvalidFact(spec.name, f"{value} 不在可选值之中：{allowed}", f"{value} is not one of {codes}", spec.label_zh)
 
 
+def _as_codes(spec: InputSpec, value: object) -> object:
+    """A category (or each of a set) given by its Chinese or English label (本科, "rented home") or a synonym as
+    a person file reads it, as its code; anything else as given (a code, or a word refused after)."""
+    listed = CATEGORIES.get(spec.name)
+    words = (
+        {w.lower(): c.code for c in listed for w in c.words() if w}
+        if listed
+        else {w.lower(): c.code for c in spec.categories for w in (c.code, c.label_zh, c.label_en) if w}
+    )
+    if spec.type == "category" and isinstance(value, str):
+        return words.get(value.strip().lower(), value)
+    if spec.type == "categories" and isinstance(value, list):
+        return [words.get(v.strip().lower(), v) if isinstance(v, str) else v for v in value]
+    return value
+
+
 def _typed(spec: InputSpec, dtype: pl.DataType, value: object) -> Fact | None:
     """The value read as the input's type; InvalidFact naming the fact otherwise."""
     if value is None:
         return None
+    if spec.categories:
+        value = _as_codes(spec, value)
     if spec.type == "dates":
         dates = dates_value(value)
         if isinstance(dates, Refusal):
@@ -81,7 +113,7 @@ def _typed(spec: InputSpec, dtype: pl.DataType, value: object) -> Fact | None:
         if spec.categories:
             raise _not_listed(spec, str(value)) from exc
         raise InvalidFact(
-            spec.name, f"{value!r} 不是{TYPE_ZH[spec.type]}", f"{value!r} is not a {spec.type}", spec.label_zh
+            spec.name, f"{value!r} 不是{TYPE_ZH[spec.type]}", f"{value!r} is not a {TYPE_EN[spec.type]}", spec.label_zh
         ) from exc
     if isinstance(typed.dtype, pl.Enum):
         typed = typed.cast(pl.String)

@@ -797,6 +797,8 @@ def _indicator(
             value = float(frame.statics[spec.name][row])
         probe = VariableCondition(spec.name, ">=", 0, None, None, spec)
         shown, _ = probe.describe(value, 0, lang)
+        if spec.kind == "bool" and np.isfinite(value):  # describe names a yes/no variable; the label is said here
+            shown = ("是" if lang == "zh" else "yes") if bool(value) else ("否" if lang == "zh" else "no")
         inputs.append(f"{spec.label(lang)}: {shown}")  # an unknown one too: it is shown as unknown
     said = []  # the indicator's condition, then those of its parts (a title counted only if the base reaches ...)
     if ind.only_if is not None:
