@@ -2,7 +2,7 @@
 // 2026-06-01, 2026-6-1, 2026/6/1, 2026.6.1, 2026年6月1日 or 20260601. The date picker itself reads only its own
 // format (YYYY-MM-DD); anything else typed into it was dropped for today's date when the field was left, so a
 // caseworker typing 2021/3/1 recorded a residence starting today.
-const WRITTEN = /^(\d{4})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})\s*日?$/;
+const WRITTEN = /^(\d{4})\s*[-/.\u5e74]\s*(\d{1,2})\s*[-/.\u6708]\s*(\d{1,2})\s*\u65e5?$/; // 年 月 日 as escapes
 const COMPACT = /^(\d{4})(\d{2})(\d{2})$/;
 
 /** The ISO day ("2026-06-01") a typed word writes, or null (not a date, or no such day). */
