@@ -7,12 +7,12 @@ from __future__ import annotations
 
 import polars as pl
 
-from changzhu.data.regions import region_table
 from changzhu.domain.lang import Lang
 from changzhu.domain.services import Service, service_title
 from changzhu.domain.units import unit_word
 from changzhu.rules.labels import pick_label
 from changzhu.simulation.intervals import NO_UNIT_COST as NO_UNIT_COST_NOTE
+from changzhu.tables.places import place_names
 
 # column -> (Chinese, English) header
 COLUMNS: dict[str, tuple[str, str]] = {
@@ -173,8 +173,7 @@ def _group_names(frame: pl.DataFrame, lang: Lang) -> pl.Expr:
     if lang == Lang.EN:
         codes = frame.filter(pl.col("dimension").is_in(REGIONAL))["group"].unique().to_list()
         if codes:
-            table = region_table().filter(pl.col("code").is_in(codes) & pl.col("name_en").is_not_null())
-            regions = dict(zip(table["code"], table["name_en"], strict=True))
+            regions = {code: en for code, (_, en) in place_names(codes).items() if en}
     regional = pl.col("dimension").is_in(REGIONAL)
     return (
         pl.when(regional)
