@@ -4,6 +4,8 @@ refusals say does not tell one place about another place's residents. On SQLite 
 
 from __future__ import annotations
 
+from typing import Any
+
 from api_support import ID_CD, Service
 from sqlalchemy import func, select
 
@@ -28,6 +30,15 @@ def _months_of(service: Service, person_key: str) -> int:
             )
             or 0
         )
+
+
+def _hold_large_voucher(service: Service, account: str) -> Any:
+    """A 20,000-yuan Chengdu training voucher issued by `account`: over the limit, so held for a second approver."""
+    voucher = {
+        "holder_key": service.people["cd"], "issuer_region": "510100", "service": "vocational_training",
+        "value_fen": 2_000_000, "issued_on": "2026-11-01", "expires_on": "2027-11-01",
+    }  # fmt: skip
+    return service.client.post("/api/v1/vouchers", json=voucher, headers=service.as_(account))
 
 
 def test_a_contribution_file_writes_only_to_residents_of_the_callers_jurisdiction(db_service: Service) -> None:
@@ -90,11 +101,7 @@ def test_a_client_key_cannot_take_a_key_the_service_uses_itself(db_service: Serv
         body = {"facts": {"education": "master"}, "idempotency_key": key}
         response = service.client.patch(facts, json=body, headers=service.as_("cw_gz"))
         assert response.status_code == 422, (key, response.text)
-    voucher = {
-        "holder_key": service.people["cd"], "issuer_region": "510100", "service": "vocational_training",
-        "value_fen": 2_000_000, "issued_on": "2026-11-01", "expires_on": "2027-11-01",
-    }  # fmt: skip
-    held = service.client.post("/api/v1/vouchers", json=voucher, headers=service.as_("cw_cd"))
+    held = _hold_large_voucher(service, "cw_cd")
     assert held.status_code == 202, held.text
     approved = service.client.post(
         f"/api/v1/approvals/{held.json()['approval_id']}/approve", json={}, headers=service.as_("ad_nat")
@@ -145,11 +152,7 @@ def test_a_maker_cannot_approve_through_an_account_they_made_or_reset(db_service
     caseworker account with a password of their choosing, or reset Chengdu's caseworker's password, and approve
     with it: refused (the maker holds both keys); Chengdu's caseworker with their own password approves."""
     service = db_service
-    voucher = {
-        "holder_key": service.people["cd"], "issuer_region": "510100", "service": "vocational_training",
-        "value_fen": 2_000_000, "issued_on": "2026-11-01", "expires_on": "2027-11-01",
-    }  # fmt: skip
-    held = service.client.post("/api/v1/vouchers", json=voucher, headers=service.as_("ad_nat"))
+    held = _hold_large_voucher(service, "ad_nat")
     assert held.status_code == 202, held.text
     approve = f"/api/v1/approvals/{held.json()['approval_id']}/approve"
     made = {"username": "cd_checker", "password": "a long enough password", "role": "caseworker",

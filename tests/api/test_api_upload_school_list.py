@@ -6,15 +6,14 @@ gaps, and a list that looks partial is said to be so each time it is sent, not o
 
 from __future__ import annotations
 
-import io
 from pathlib import Path
 from typing import Any
 
 import pytest
-import xlsxwriter
 from api_support import Service
 
 from changzhu.planning import datasets
+from sheet_files import gbk_csv_bytes, xlsx_bytes
 
 HEADERS = ["学校名称", "学段", "所在区县", "学位数", "经度", "纬度", "坐标系"]
 GOOD: list[list[Any]] = [
@@ -50,24 +49,6 @@ def own_home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("CHANGZHU_HOME", str(tmp_path / "home"))
 
 
-def _xlsx(rows: list[list[Any]]) -> bytes:
-    """The sheet as a planner saves it: numbers as number cells, words (and a mistyped number) as text."""
-    buffer = io.BytesIO()
-    book = xlsxwriter.Workbook(buffer, {"in_memory": True})
-    sheet = book.add_worksheet("学校清单")
-    sheet.write_row(0, 0, HEADERS)
-    for r, row in enumerate(rows, start=1):
-        for c, value in enumerate(row):
-            sheet.write_number(r, c, value) if isinstance(value, int | float) else sheet.write_string(r, c, value)
-    book.close()
-    return buffer.getvalue()
-
-
-def _gbk_csv(headers: list[str], rows: list[list[Any]]) -> bytes:
-    lines = [",".join(headers)] + [",".join(str(v) for v in row) for row in rows]
-    return ("\r\n".join(lines) + "\r\n").encode("gbk")
-
-
 def _upload(service: Service, name: str, content: bytes, **params: str) -> Any:
     files = {"file": (name, content, "application/octet-stream")}
     return service.client.post("/api/v1/uploads/facility", params=params, files=files, headers=service.as_("pl_nat"))
@@ -86,7 +67,10 @@ def _chengdu_places(service: Service) -> tuple[float, str]:
 
 def test_a_school_list_with_a_planners_mistakes_names_each_and_stores_nothing(service: Service) -> None:
     before = _chengdu_places(service)
-    for name, content in (("学校清单.xlsx", _xlsx(BAD)), ("学校清单.csv", _gbk_csv(HEADERS, BAD))):
+    for name, content in (
+        ("学校清单.xlsx", xlsx_bytes("学校清单", HEADERS, BAD)),
+        ("学校清单.csv", gbk_csv_bytes(HEADERS, BAD)),
+    ):
         for params in ({"dry_run": "true"}, {}):
             refused = _upload(service, name, content, **params)
             assert refused.status_code == 422, refused.text
@@ -107,7 +91,7 @@ def test_a_school_list_with_a_planners_mistakes_names_each_and_stores_nothing(se
 def test_a_missing_capacity_column_is_named_in_words(service: Service) -> None:
     cut = HEADERS.index("学位数")
     rows = [row[:cut] + row[cut + 1 :] for row in GOOD]
-    refused = _upload(service, "缺列.csv", _gbk_csv(HEADERS[:cut] + HEADERS[cut + 1 :], rows), lang="zh")
+    refused = _upload(service, "缺列.csv", gbk_csv_bytes(HEADERS[:cut] + HEADERS[cut + 1 :], rows), lang="zh")
     assert refused.status_code == 422, refused.text
     assert refused.json()["message"] == "文件的表头（第 1 行）有误，未导入任何数据：容量（缺少此列）"
     assert datasets.stored_regions(datasets.datasets_root(), "facility") == []
@@ -117,7 +101,7 @@ def test_the_clean_list_replaces_the_citys_places_and_a_partial_list_is_said_eac
     estimate, source = _chengdu_places(service)
     assert source.startswith("estimate")
     for params in ({}, {"dry_run": "true"}, {}):  # stored, checked again, stored again (a corrected copy)
-        answer = _upload(service, "学校清单.xlsx", _xlsx(GOOD), **params)
+        answer = _upload(service, "学校清单.xlsx", xlsx_bytes("学校清单", HEADERS, GOOD), **params)
         assert answer.status_code == 200, answer.text
         replaced = {r["service"]: r for r in answer.json()["replaced"]}
         primary = replaced["primary_school_places"]

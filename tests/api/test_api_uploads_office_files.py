@@ -4,17 +4,16 @@ the user's language above the cells, and nothing of it stored."""
 
 from __future__ import annotations
 
-import io
 from datetime import date
 from typing import Any
 
-import xlsxwriter
 from api_support import Service
 from sqlalchemy import func, select
 
 from changzhu.registry.identity import check_char
 from changzhu.store.db import session_scope
 from changzhu.store.resident_models import PersonAttributeRow, PersonRow
+from sheet_files import gbk_csv_bytes, xlsx_bytes
 
 HEADERS = ["身份证号", "姓名", "联系电话", "户籍地", "常住地", "居住起始日期", "证明类型", "证明编号", "就业", "学历"]
 
@@ -46,25 +45,6 @@ ROWS: list[list[Any]] = [
 ]
 
 
-def _xlsx(rows: list[list[Any]]) -> bytes:
-    """The sheet as a clerk saves it: Chinese headers, a date cell, the rest typed in as text."""
-    buffer = io.BytesIO()
-    book = xlsxwriter.Workbook(buffer, {"in_memory": True})
-    sheet = book.add_worksheet("常住人口")
-    dated = book.add_format({"num_format": "yyyy-mm-dd"})
-    sheet.write_row(0, 0, HEADERS)
-    for r, row in enumerate(rows, start=1):
-        for c, value in enumerate(row):
-            sheet.write_datetime(r, c, value, dated) if isinstance(value, date) else sheet.write_string(r, c, value)
-    book.close()
-    return buffer.getvalue()
-
-
-def _gbk_csv(headers: list[str], rows: list[list[Any]]) -> bytes:
-    lines = [",".join(headers)] + [",".join(str(v) for v in row) for row in rows]
-    return ("\r\n".join(lines) + "\r\n").encode("gbk")
-
-
 def _persons(service: Service) -> int:
     with session_scope(service.engine) as session:
         return int(session.scalar(select(func.count()).select_from(PersonRow)) or 0)
@@ -77,7 +57,10 @@ def _upload(service: Service, name: str, content: bytes, **params: str) -> Any:
 
 def test_an_office_file_with_bad_rows_is_refused_in_both_languages(db_service: Service) -> None:
     before = _persons(db_service)
-    for name, content in (("常住人口.xlsx", _xlsx(ROWS)), ("常住人口.csv", _gbk_csv(HEADERS, ROWS))):
+    for name, content in (
+        ("常住人口.xlsx", xlsx_bytes("常住人口", HEADERS, ROWS)),
+        ("常住人口.csv", gbk_csv_bytes(HEADERS, ROWS)),
+    ):
         for params in ({"dry_run": "true"}, {}):
             refused = _upload(db_service, name, content, **params)
             assert refused.status_code == 422, refused.text
@@ -103,10 +86,10 @@ def test_a_file_missing_a_required_column_names_it_not_its_variable(db_service: 
     before = _persons(db_service)
     cut = HEADERS.index("证明编号")
     rows = [row[:cut] + row[cut + 1 :] for row in ROWS[:1]]
-    refused = _upload(db_service, "缺列.csv", _gbk_csv(HEADERS[:cut] + HEADERS[cut + 1 :], rows))
+    refused = _upload(db_service, "缺列.csv", gbk_csv_bytes(HEADERS[:cut] + HEADERS[cut + 1 :], rows))
     assert refused.status_code == 422, refused.text
     en = refused.json()["message"]
-    zh = _upload(db_service, "缺列.csv", _gbk_csv(HEADERS[:cut] + HEADERS[cut + 1 :], rows), lang="zh").json()[
+    zh = _upload(db_service, "缺列.csv", gbk_csv_bytes(HEADERS[:cut] + HEADERS[cut + 1 :], rows), lang="zh").json()[
         "message"
     ]
     assert zh == "文件的表头（第 1 行）有误，未导入任何数据：证明编号（缺少此列）"
@@ -122,13 +105,13 @@ def test_a_police_station_export_is_read_by_its_own_headers_and_every_header_pro
     import does not know (参保月数): the unknown ones are named together with a missing one, not one round each."""
     before = _persons(db_service)
     headers = [h if h != "居住起始日期" else "来本市日期" for h in HEADERS]
-    stored = _upload(db_service, "派出所.csv", _gbk_csv(headers, [ROWS[0]]), dry_run="true")
+    stored = _upload(db_service, "派出所.csv", gbk_csv_bytes(headers, [ROWS[0]]), dry_run="true")
     assert stored.status_code == 200, stored.text
     assert stored.json()["preview"][0]["residence_since"] == "2021-03-01"
     cut = headers.index("证明编号")
     extra = [*headers[:cut], *headers[cut + 1 :], "参保月数"]
     row = [*ROWS[0][:cut], *ROWS[0][cut + 1 :], "36"]
-    refused = _upload(db_service, "派出所.csv", _gbk_csv(extra, [row]), lang="zh")
+    refused = _upload(db_service, "派出所.csv", gbk_csv_bytes(extra, [row]), lang="zh")
     assert refused.status_code == 422, refused.text
     named = {(p["header"], p["column_zh"], p["reason_zh"]) for p in refused.json()["errors"]}
     assert named == {("参保月数", None, "未知的列"), (None, "证明编号", "缺少此列")}
@@ -142,7 +125,7 @@ def test_a_police_station_export_s_birth_date_and_sex_are_checked_against_the_id
     (born 1988-03-12, digit 17 even: female) nothing new is stored; where they do not, the row is refused naming
     the column, the value and why, in both languages."""
     headers = [*HEADERS, "出生日期", "性别"]
-    agrees = _upload(db_service, "派出所.csv", _gbk_csv(headers, [[*ROWS[0], "1988/3/12", "女"]]))
+    agrees = _upload(db_service, "派出所.csv", gbk_csv_bytes(headers, [[*ROWS[0], "1988/3/12", "女"]]))
     assert agrees.status_code == 200, agrees.text
     with session_scope(db_service.engine) as session:
         names = set(session.scalars(select(PersonAttributeRow.name)))
@@ -150,7 +133,7 @@ def test_a_police_station_export_s_birth_date_and_sex_are_checked_against_the_id
     before = _persons(db_service)
     wrong = [[*ROWS[1][:5], "2021-03-01", *ROWS[1][6:], "1988-03-21", "男"]]
     for lang in ("zh", "en"):
-        refused = _upload(db_service, "派出所.csv", _gbk_csv(headers, wrong), lang=lang)
+        refused = _upload(db_service, "派出所.csv", gbk_csv_bytes(headers, wrong), lang=lang)
         assert refused.status_code == 422, refused.text
         problems = {p["column_zh"]: p for p in refused.json()["errors"]}
         assert set(problems) == {"出生日期", "性别"}, problems
@@ -169,7 +152,7 @@ def test_a_row_the_registry_refuses_is_named_by_its_column_in_words(db_service: 
     before = _persons(db_service)
     future = [_id("604"), "王敏", "", "510100", "440100", date(2031, 1, 1), "就业", "合同-6", "是", "本科"]
     unborn = [_id("704"), "赵磊", "", "510100", "440100", date(1980, 1, 1), "就业", "合同-7", "是", "本科"]
-    refused = _upload(db_service, "常住人口.xlsx", _xlsx([ROWS[0], future, unborn]))
+    refused = _upload(db_service, "常住人口.xlsx", xlsx_bytes("常住人口", HEADERS, [ROWS[0], future, unborn]))
     assert refused.status_code == 422, refused.text
     by_row = {p["row"]: p for p in refused.json()["errors"]}
     assert sorted(by_row) == [3, 4]

@@ -6,6 +6,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from phone_support import ARTIFACTS, first_cell_label, pages_at_widths
 
 from changzhu.data.geo import province_geojson
 from changzhu.planning.siting import plan_sites
@@ -14,8 +15,6 @@ from changzhu.report.render import render_report
 from changzhu.report.sections import ReportSection, write_section
 from changzhu.report.siting import siting_part
 
-ARTIFACTS = Path(__file__).resolve().parents[1] / "artifacts"
-
 
 @pytest.mark.parametrize("lang", [Lang.ZH, Lang.EN])
 def test_siting_table_fits_a_phone(lang: Lang, tmp_path: Path, chromium: object) -> None:
@@ -23,27 +22,12 @@ def test_siting_table_fits_a_phone(lang: Lang, tmp_path: Path, chromium: object)
     body = f"<div id='siting'>{siting_part(plan, '440000', province_geojson(), lang)}</div>"
     write_section(tmp_path, ReportSection(60, "planning", "siting", body))
     report = render_report(tmp_path, lang=lang)
-    ARTIFACTS.mkdir(exist_ok=True)
-    context = chromium.new_context()  # type: ignore[attr-defined]  # the session's browser (tests/chromium_support.py)
-    try:
-        for width in (390, 1366):
-            page = context.new_page()
-            page.set_viewport_size({"width": width, "height": 844})
-            page.goto(report.resolve().as_uri())
-            widths = page.evaluate(
-                """() => [document.documentElement, ...document.querySelectorAll('#siting .table-wrap')]
-                     .map(e => [e.scrollWidth, e.clientWidth])"""
-            )
-            assert all(scroll <= client for scroll, client in widths), (width, widths)
-            assert page.locator("#siting td[data-label]").count() == 3 * 8  # p-median, MCLP, LSCP × 8 columns
-            page.locator("#siting .table-wrap").screenshot(path=str(ARTIFACTS / f"siting_{lang.value}_{width}.png"))
-            header = page.locator("#siting table tr").first
-            if width == 390:  # stacked: the header row hidden, each cell names its column
-                assert not header.is_visible()
-                before = page.evaluate("getComputedStyle(document.querySelector('#siting td'), '::before').content")
-                assert before.strip('"') in ("模型", "model")
-            else:
-                assert header.is_visible()
-            page.close()
-    finally:
-        context.close()
+    for width, page in pages_at_widths(chromium, report, "siting"):
+        assert page.locator("#siting td[data-label]").count() == 3 * 8  # p-median, MCLP, LSCP × 8 columns
+        page.locator("#siting .table-wrap").screenshot(path=str(ARTIFACTS / f"siting_{lang.value}_{width}.png"))
+        header = page.locator("#siting table tr").first
+        if width == 390:  # stacked: the header row hidden, each cell names its column
+            assert not header.is_visible()
+            assert first_cell_label(page, "siting") in ("模型", "model")
+        else:
+            assert header.is_visible()

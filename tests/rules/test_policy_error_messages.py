@@ -14,7 +14,7 @@ import pytest
 
 from changzhu.cli.main import error_lang
 from changzhu.domain.lang import Lang
-from changzhu.domain.refusals import RefusalCode
+from changzhu.domain.refusals import Refusal, RefusalCode
 from changzhu.parameters import ParameterError, load_tree
 from changzhu.parameters.tree import TREE_DIR
 from changzhu.rules import PolicyError
@@ -51,23 +51,27 @@ def _refused(directory: Path) -> PolicyError:
     return error
 
 
+def _refused_edit(tmp_path: Path, old: str, new: str) -> tuple[PolicyError, Refusal, Path]:
+    """Shanghai's file in a copy of the policies with `old` written as `new`: the error, its refusal and the file."""
+    policies = _copy(tmp_path)
+    path = policies / SHANGHAI
+    _edit(path, old, new)
+    error = _refused(policies)
+    assert error.refusal is not None
+    return error, error.refusal, path
+
+
 @pytest.mark.parametrize(
     ("written", "iso"), [("2024/1/1", "2024-01-01"), ("2024年1月1日", "2024-01-01"), ("2013.7.1", "2013-07-01")]
 )
 def test_a_date_written_another_way_is_named_with_its_iso_form(tmp_path: Path, written: str, iso: str) -> None:
-    policies = _copy(tmp_path)
-    path = policies / SHANGHAI
-    _edit(path, "      - since: 2013-07-01\n        value: 120", f"      - since: {written}\n        value: 120")
-    error = _refused(policies)
+    _, refusal, path = _refused_edit(
+        tmp_path, "      - since: 2013-07-01\n        value: 120", f"      - since: {written}\n        value: 120"
+    )
     line = _line(path, f"since: {written}")
     where = "parameters.shanghai.points.standard_score.values[0]"
-    assert error.refusal is not None
-    assert (
-        error.refusal.zh == f"310100.yaml 第 {line} 行（{where}）：'{written}' 不是 YYYY-MM-DD 格式的日期：请写作 {iso}"
-    )
-    assert (
-        error.refusal.en == f"310100.yaml: {where}: '{written}' is not a date (YYYY-MM-DD): write {iso} (line {line})"
-    )
+    assert refusal.zh == f"310100.yaml 第 {line} 行（{where}）：'{written}' 不是 YYYY-MM-DD 格式的日期：请写作 {iso}"
+    assert refusal.en == f"310100.yaml: {where}: '{written}' is not a date (YYYY-MM-DD): write {iso} (line {line})"
 
 
 def test_an_agreement_date_in_chinese_is_named_at_its_line(tmp_path: Path) -> None:
@@ -98,11 +102,8 @@ def test_a_city_name_as_the_file_name_is_told_its_code(tmp_path: Path) -> None:
 
 
 def test_a_city_name_as_the_jurisdiction_is_told_its_code(tmp_path: Path) -> None:
-    policies = _copy(tmp_path)
-    _edit(policies / SHANGHAI, 'jurisdiction: "310100"', "jurisdiction: 上海")
-    error = _refused(policies)
-    assert error.refusal is not None
-    assert error.refusal.zh == (
+    _, refusal, _ = _refused_edit(tmp_path, 'jurisdiction: "310100"', "jurisdiction: 上海")
+    assert refusal.zh == (
         "310100.yaml 第 3 行（jurisdiction）：'上海' 不是地区代码：上海市 的代码是 310100"
         "（文件名与 jurisdiction 须为地区代码）"
     )
@@ -118,53 +119,44 @@ def test_an_agreement_naming_its_agglomeration_in_chinese_lists_the_known_ones(t
 
 
 def test_an_unknown_variable_suggests_the_near_ones(tmp_path: Path) -> None:
-    policies = _copy(tmp_path)
-    path = policies / SHANGHAI
-    _edit(
-        path,
+    _, refusal, path = _refused_edit(
+        tmp_path,
         '{variable: hukou_local, op: "==", value: false, label: hukou is elsewhere}',
         '{variable: hukou_locale, op: "==", value: false}',
     )
-    error = _refused(policies)
     line = _line(path, "hukou_locale")
-    assert error.refusal is not None
     where = "services.residence_permit.rule.all_of[0]"
     assert (
-        error.refusal.zh
-        == f"310100.yaml 第 {line} 行（{where}）：未知的变量 'hukou_locale'；是否指 hukou_local、si_local？"
+        refusal.zh == f"310100.yaml 第 {line} 行（{where}）：未知的变量 'hukou_locale'；是否指 hukou_local、si_local？"
     )
     assert (
-        error.refusal.en
+        refusal.en
         == f"310100.yaml: {where}: unknown variable 'hukou_locale'; did you mean hukou_local or si_local? (line {line})"
     )
 
 
 def test_an_unknown_parameter_is_named_at_the_line_that_uses_it(tmp_path: Path) -> None:
-    policies = _copy(tmp_path)
-    path = policies / SHANGHAI
-    _edit(path, "param: shanghai.permit.min_si_months", "param: shanghai.permit.min_si_month")
-    error = _refused(policies)
+    _, refusal, path = _refused_edit(
+        tmp_path, "param: shanghai.permit.min_si_months", "param: shanghai.permit.min_si_month"
+    )
     line = _line(path, "shanghai.permit.min_si_month,")
-    assert error.refusal is not None
-    assert error.refusal.zh == (
+    assert refusal.zh == (
         f"310100.yaml 第 {line} 行（services.residence_permit.rule）：参数 'shanghai.permit.min_si_month' 未定义"
         "（适用链 000000→310100）"
     )
-    assert "parameter 'shanghai.permit.min_si_month' is not defined (000000→310100)" in error.refusal.en
+    assert "parameter 'shanghai.permit.min_si_month' is not defined (000000→310100)" in refusal.en
 
 
 def test_a_value_without_its_source_is_named(tmp_path: Path) -> None:
-    policies = _copy(tmp_path)
-    path = policies / SHANGHAI
-    _edit(path, "        source: 《上海市居住证积分管理办法》(沪府发〔2013〕40号) 标准分值120分\n", "")
-    error = _refused(policies)
-    assert error.refusal is not None
+    _, refusal, path = _refused_edit(
+        tmp_path, "        source: 《上海市居住证积分管理办法》(沪府发〔2013〕40号) 标准分值120分\n", ""
+    )
     line = _line(path, "      - since: 2013-07-01")
     assert (
-        error.refusal.zh
+        refusal.zh
         == f"310100.yaml 第 {line} 行（parameters.shanghai.points.standard_score.values[0]）：缺少字段 source"
     )
-    assert error.refusal.en.endswith(f"values[0]: missing field 'source' (line {line})")
+    assert refusal.en.endswith(f"values[0]: missing field 'source' (line {line})")
 
 
 @pytest.mark.parametrize(
@@ -179,43 +171,32 @@ def test_a_value_without_its_source_is_named(tmp_path: Path) -> None:
     ],
 )
 def test_a_value_of_the_wrong_type_or_unit_is_named(tmp_path: Path, old: str, new: str, zh: str) -> None:
-    policies = _copy(tmp_path)
-    _edit(policies / SHANGHAI, old, new)
-    error = _refused(policies)
-    assert error.refusal is not None
-    assert error.refusal.zh.startswith("310100.yaml 第 ") and zh in error.refusal.zh
+    _, refusal, _ = _refused_edit(tmp_path, old, new)
+    assert refusal.zh.startswith("310100.yaml 第 ") and zh in refusal.zh
 
 
 def test_an_indentation_mistake_names_the_line_and_what_it_means(tmp_path: Path) -> None:
-    policies = _copy(tmp_path)
-    path = policies / SHANGHAI
-    _edit(path, "    description: standard score", "      description: standard score")
-    error = _refused(policies)
-    assert error.refusal is not None and error.reason.code == RefusalCode.POLICY_YAML_SYNTAX
+    error, refusal, path = _refused_edit(
+        tmp_path, "    description: standard score", "      description: standard score"
+    )
+    assert error.reason.code == RefusalCode.POLICY_YAML_SYNTAX
     line = _line(path, "      description: standard score")
-    assert error.refusal.zh.startswith(f"310100.yaml 第 {line} 行：不是有效的 YAML（第 ")
-    assert "缩进" in error.refusal.zh
-    assert error.refusal.en.startswith(f"310100.yaml: line {line}: not valid YAML: mapping values are not allowed")
+    assert refusal.zh.startswith(f"310100.yaml 第 {line} 行：不是有效的 YAML（第 ")
+    assert "缩进" in refusal.zh
+    assert refusal.en.startswith(f"310100.yaml: line {line}: not valid YAML: mapping values are not allowed")
 
 
 def test_a_points_row_missing_a_field_is_named_at_its_row(tmp_path: Path) -> None:
-    policies = _copy(tmp_path)
-    path = policies / SHANGHAI
-    _edit(path, "{at_least: 1.0, points: 50}", "{at_least: 1.0}")
-    error = _refused(policies)
-    assert error.refusal is not None
+    _, refusal, path = _refused_edit(tmp_path, "{at_least: 1.0, points: 50}", "{at_least: 1.0}")
     line = _line(path, "{at_least: 1.0}")
     where = "points_schemes.shanghai_residence_points.indicators[3].tiers[1]"
-    assert error.refusal.zh == f"310100.yaml 第 {line} 行（{where}）：缺少字段 points"
-    assert error.refusal.en == f"310100.yaml: {where}: missing field 'points' (line {line})"
+    assert refusal.zh == f"310100.yaml 第 {line} 行（{where}）：缺少字段 points"
+    assert refusal.en == f"310100.yaml: {where}: missing field 'points' (line {line})"
 
 
 def test_a_points_row_of_the_wrong_type_is_named_not_a_crash(tmp_path: Path) -> None:
-    policies = _copy(tmp_path)
-    _edit(policies / SHANGHAI, "{min: 18, max: 43, points: 30}", "{min: 18岁, max: 43, points: 30}")
-    error = _refused(policies)
-    assert error.refusal is not None
-    assert error.refusal.zh.endswith("min 须为不小于 0 的整数，实为 '18岁'")
+    _, refusal, _ = _refused_edit(tmp_path, "{min: 18, max: 43, points: 30}", "{min: 18岁, max: 43, points: 30}")
+    assert refusal.zh.endswith("min 须为不小于 0 的整数，实为 '18岁'")
 
 
 def test_a_policy_test_expecting_an_output_that_does_not_exist(tmp_path: Path) -> None:
@@ -313,33 +294,27 @@ def test_changzhu_check_tells_a_chinese_author_in_chinese(tmp_path: Path) -> Non
 
 def test_a_bare_number_on_a_duration_is_refused_with_its_unit(tmp_path: Path) -> None:
     # "满5年" written `value: 5` was read as 5 months and loaded silently: the rule held five years too early
-    policies = _copy(tmp_path)
-    path = policies / SHANGHAI
-    _edit(
-        path,
+    _, refusal, path = _refused_edit(
+        tmp_path,
         '{variable: permit, op: ">=", months: 0, label: holds a 上海市居住证}',
         '{variable: permit, op: ">=", value: 5, label: holds a 上海市居住证}',
     )
-    error = _refused(policies)
-    assert error.refusal is not None
     line = _line(path, "value: 5, label: holds")
-    assert error.refusal.en.endswith(
+    assert refusal.en.endswith(
         "permit is a duration (counted in months): `value: 5` would mean 5 months; write `years: 5` or `months: 5`"
         f" (line {line})"
     )
-    assert "请写 `years: 5` 或 `months: 5`" in error.refusal.zh
+    assert "请写 `years: 5` 或 `months: 5`" in refusal.zh
 
 
 def test_an_admission_line_written_as_a_number_is_told_to_name_a_parameter(tmp_path: Path) -> None:
-    policies = _copy(tmp_path)
-    path = policies / SHANGHAI
-    _edit(path, "admission_line: {param: shanghai.points.standard_score}", "admission_line: 120")
-    error = _refused(policies)
-    assert error.refusal is not None
+    _, refusal, path = _refused_edit(
+        tmp_path, "admission_line: {param: shanghai.points.standard_score}", "admission_line: 120"
+    )
     where = "points_schemes.shanghai_residence_points.admission_line"
     line = _line(path, "admission_line: 120")
-    assert error.refusal.en == (
+    assert refusal.en == (
         f"310100.yaml: {where}: the admission line names a parameter: write `admission_line: {{param: KEY}}` and give"
         f" that parameter its value, start date and source under parameters (found 120) (line {line})"
     )
-    assert error.refusal.zh.startswith(f"310100.yaml 第 {line} 行（{where}）：分数线须指向一个参数")
+    assert refusal.zh.startswith(f"310100.yaml 第 {line} 行（{where}）：分数线须指向一个参数")
