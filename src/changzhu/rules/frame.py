@@ -87,10 +87,20 @@ class Clock:
         table = months_until(on)
         if table.size == 0 or (self.base.size and int(self.base.min()) < LUT_LO):
             return self.at(np.full(self.base.shape, on, dtype=np.int64))
-        months = table[np.clip(self.base - LUT_LO, 0, table.size - 1)]
+        # one array written, then changed in place: each base day's months until `on` (a later day, or NEVER, clipped
+        # to the table's last: replaced by `before` below), none where the clock does not grow, plus the constant
+        at = self.base - LUT_LO
+        np.clip(at, 0, table.size - 1, out=at)
+        months = table[at]
         if not (_uniform(self.grows) and bool(self.grows[0])):
-            months = np.where(self.grows, months, 0)
-        return np.where(self.base <= on, self.const + months, self.before)
+            months *= self.grows
+        const, before = self.const, self.before
+        if not const.dtype == before.dtype == months.dtype:
+            return np.where(self.base <= on, const + months, before)
+        if not (_uniform(const) and int(const[0]) == 0):
+            months += const
+        np.copyto(months, before, where=self.base > on)
+        return months
 
     def at(self, days: np.ndarray | int) -> np.ndarray:
         """Value on each day (a scalar day or one per row)."""
