@@ -893,11 +893,16 @@ def baseline_source(folder: Path, commit: str = BASELINE_COMMIT) -> Path:
 def same_earliest(n: int) -> bool:
     """Whether today's evaluate(earliest=True) gave exactly the baseline's decisions, earliest dates and points
     (names, types, values). The needs_/unassessed_ lists are left out: since the baseline commit they name only the
-    inputs that could change a decision (docs/policies.md), a deliberate change of what they hold."""
+    inputs that could change a decision (docs/policies.md), a deliberate change of what they hold. A points column
+    the baseline does not give (a scheme shipped since, e.g. Dongguan's) must be null on every row (no one in the
+    table lives under it); every other column is compared."""
     now = pl.read_parquet(_scratch() / f"bench_rules_earliest_changzhu_{n}.parquet")
     then = pl.read_parquet(_scratch() / f"bench_rules_earliest_baseline_{n}.parquet")
     lists = ("needs_", "unassessed_")
-    return now.select(c for c in now.columns if not c.startswith(lists)).equals(
+    added = [c for c in now.columns if c not in then.columns and not c.startswith(lists)]
+    if any(not c.startswith("points_") or now.get_column(c).null_count() != now.height for c in added):
+        return False
+    return now.select(c for c in now.columns if not c.startswith(lists) and c not in added).equals(
         then.select(c for c in then.columns if not c.startswith(lists))
     )
 
