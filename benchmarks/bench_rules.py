@@ -9,7 +9,7 @@ is its own:
             issue 19's work, extracted with `git archive` and put first on the child's PYTHONPATH), runs
             interleaved: the engine (IntervalEvaluator.run over all services) from prepared inputs (the table
             validated, the variables the rules read built, as `three` times CompiledRules.run after load), then
-            the whole evaluate(earliest=True); both must give the same result columns
+            the whole evaluate(earliest=True); both must give the same result columns (see same_earliest)
   three     three outputs in every engine (Shanghai 居住证积分, eligible_residence_permit,
             eligible_residence_registration_settlement = 居转户), everyone living in Shanghai
   process   whole processes from the Parquet file to a written result, start-up and imports included:
