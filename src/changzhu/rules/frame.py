@@ -87,10 +87,20 @@ class Clock:
         table = months_until(on)
         if table.size == 0 or (self.base.size and int(self.base.min()) < LUT_LO):
             return self.at(np.full(self.base.shape, on, dtype=np.int64))
-        months = table[np.clip(self.base - LUT_LO, 0, table.size - 1)]
+        # one array written, then changed in place: each base day's months until `on` (a later day, or NEVER, clipped
+        # to the table's last: replaced by `before` below), none where the clock does not grow, plus the constant
+        at = self.base - LUT_LO
+        np.clip(at, 0, table.size - 1, out=at)
+        months = table[at]
         if not (_uniform(self.grows) and bool(self.grows[0])):
-            months = np.where(self.grows, months, 0)
-        return np.where(self.base <= on, self.const + months, self.before)
+            months *= self.grows
+        const, before = self.const, self.before
+        if not const.dtype == before.dtype == months.dtype:
+            return np.where(self.base <= on, const + months, before)
+        if not (_uniform(const) and int(const[0]) == 0):
+            months += const
+        np.copyto(months, before, where=self.base > on)
+        return months
 
     def at(self, days: np.ndarray | int) -> np.ndarray:
         """Value on each day (a scalar day or one per row)."""
@@ -642,17 +652,20 @@ def _parent_index(people: pl.DataFrame, says: np.ndarray) -> np.ndarray:
     n = people.height
     if parent.null_count() == n:
         return with_unlinked(np.full(n, NO_PARENT, dtype=np.int32), says)
-    ids = people["person_id"].to_numpy()
-    # (read from the columns alone: a select on the whole table copies each of its columns into one chunk)
-    if n and ids[0] == 0 and ids[-1] == n - 1 and people["person_id"].diff().drop_nulls().eq(1).all():
+    ids = people["person_id"]
+    # (read from the columns alone: a select on the whole table copies each of its columns into one chunk) person_id
+    # repeats no id (validated): sorted from 0 to n-1, each row's id is its row. is_sorted reads the column in place,
+    # where copying it out and a difference of every row wrote ≈17 MB at 1M rows (docs/performance-history.md)
+    if n and ids[0] == 0 and ids[-1] == n - 1 and ids.is_sorted():
         parent_id = pl.col("parent_id")  # a row's id is its row: a parent's row is its id, where it is one
         found = pl.when(parent_id.is_between(0, n - 1)).then(parent_id).otherwise(-1).cast(pl.Int32)
         parent_rows = _array(parent.to_frame().select(found).to_series(), np.int32)
     else:
         wanted = parent.fill_null(-(2**62)).to_numpy()
-        order = np.argsort(ids, kind="stable")
-        sorted_ids = ids[order]
-        pos = np.clip(np.searchsorted(sorted_ids, wanted), 0, len(ids) - 1)
+        every_id = ids.to_numpy()
+        order = np.argsort(every_id, kind="stable")
+        sorted_ids = every_id[order]
+        pos = np.clip(np.searchsorted(sorted_ids, wanted), 0, n - 1)
         found = sorted_ids[pos] == wanted
         parent_rows = np.where(found, order[pos], -1).astype(np.int32)
     _refuse_parent_cycles(parent_rows)
