@@ -17,7 +17,7 @@ import polars as pl
 
 from changzhu.domain.dates import COMPACT_DATE_PATTERN, DATE_PATTERN
 from changzhu.domain.refusals import Refusal, RefusalCode, refusal
-from changzhu.tables.schema import Column, ColumnType
+from changzhu.tables.schema import Column, ColumnType, category_words
 
 TRUE_WORDS = ("true", "t", "yes", "y", "1", "1.0", "是", "有", "对")
 FALSE_WORDS = ("false", "f", "no", "n", "0", "0.0", "否", "无", "不是")
@@ -263,11 +263,7 @@ def parse_category(raw: pl.Series, column: Column) -> Parsed:
             pass
         else:
             return Parsed(as_codes.cast(column.dtype()), _no_reasons(raw.len()))
-    words: dict[str, str] = {}
-    for cat in column.categories:
-        for word in cat.words():
-            if word:
-                words[word.lower()] = cat.code
+    words = category_words(column.categories)
     by_code = {c.code: c for c in column.categories}
     allowed_zh = "、".join(c.zh for c in column.categories)  # a Chinese clerk writes the label
     allowed_en = ", ".join(f"{c.code} ({c.zh})" for c in column.categories)  # either word, as the file may hold
@@ -300,7 +296,7 @@ def parse_category(raw: pl.Series, column: Column) -> Parsed:
 def parse_categories(raw: pl.Series, column: Column) -> Parsed:
     """A set of categories written a;b (or with 、 , ，), each by code or label; an empty cell is unknown."""
     text = as_text(raw.list.join(";") if isinstance(raw.dtype, pl.List) else raw)
-    words = {w.lower(): c.code for c in column.categories for w in c.words() if w}
+    words = category_words(column.categories)
     items = text.str.replace_all(r"[、,，|；]", ";").str.replace("^\\[\\]$", "").str.split(";")  # [] (JSON): none
     exploded = items.explode().str.strip_chars().str.to_lowercase()
     mapped = exploded.replace_strict(words, default=None, return_dtype=pl.String)
