@@ -8,6 +8,7 @@ from pathlib import Path
 
 import polars as pl
 import pytest
+from tests.tables.tables_support import ENGLISH
 
 from changzhu.registry.facts import InvalidFact, check_facts
 from changzhu.tables import read_table
@@ -15,7 +16,6 @@ from changzhu.tables.person import CATEGORIES, person_schema
 from changzhu.tables.read import TableRejected
 from changzhu.tables.schema import Category, category_words
 from changzhu.tables.vocab import parse_category
-from tests.tables.tables_support import ENGLISH
 
 TITLE_WORDS = {
     "初级工": "skill_5",

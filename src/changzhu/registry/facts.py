@@ -74,7 +74,8 @@ def _not_listed(spec: InputSpec, value: str) -> InvalidFact:
 
 def _as_codes(spec: InputSpec, value: object) -> object:
     """A category (or each of a set) given by its Chinese or English label (本科, "rented home"), a name of a slash
-    label (中级工 of 四级/中级工) or a synonym as a person file reads it, as its code; anything else as given (a code, or a word refused after)."""
+    label (中级工 of 四级/中级工) or a synonym as a person file reads it, as its code; anything else as given (a code,
+    or a word refused after)."""
     listed = CATEGORIES.get(spec.name) or tuple(Category(c.code, c.label_zh, c.label_en) for c in spec.categories)
     words = category_words(listed)
     if spec.type == "category" and isinstance(value, str):
