@@ -119,6 +119,9 @@ TableCheck = Callable[[pl.DataFrame], list[RowProblem]]
 # A conversion of the typed table into the units changzhu keeps, applied before the checks (a facility list's
 # coordinates read off a GCJ-02 or BD-09 map made WGS-84): same rows, same columns.
 TableConversion = Callable[[pl.DataFrame], pl.DataFrame]
+# A row made several, last of all (a school spanning stages made a row per stage): the rows read, and for each row
+# of the result the row it came from (so errors and lines still name the file's line).
+TableExpansion = Callable[[pl.DataFrame], tuple[pl.DataFrame, list[int]]]
 
 
 @dataclass(frozen=True)
@@ -131,6 +134,7 @@ class TableSchema:
     columns: tuple[Column, ...]
     checks: tuple[TableCheck, ...] = ()
     conversions: tuple[TableConversion, ...] = ()
+    expansion: TableExpansion | None = None
     records_key: str = ""  # the key holding the list in a JSON/YAML mapping ({people: [...]})
     notes: tuple[str, ...] = field(default=())
 
