@@ -16,6 +16,7 @@ from typing import Any
 import polars as pl
 
 from changzhu.domain.dates import COMPACT_DATE_PATTERN, DATE_PATTERN
+from changzhu.domain.new_areas import new_area, new_area_refusal
 from changzhu.domain.refusals import Refusal, RefusalCode, refusal
 from changzhu.tables.schema import Column, ColumnType, category_words
 
@@ -374,6 +375,9 @@ class RegionIndex:
             return found[0], None
         if found:
             return None, refusal(RefusalCode.AMBIGUOUS_REGION_NAME, name=word, options=tuple(sorted(found)[:6]))
+        area = new_area(word)
+        if area is not None:  # 天府新区: what it is and the counties it spans, not a near name elsewhere
+            return None, new_area_refusal(word, area)
         qualified = any(mark in word[:-1] for mark in "省市")  # 深圳市南山: suggest among names with parents
         choices = list(self.names[level]) if qualified else list(self.plain_names[level])
         near = difflib.get_close_matches(word, choices, n=3, cutoff=0.5)
