@@ -1,5 +1,5 @@
 """天府新区 (Sichuan Tianfu New Area) has no GB/T 2260 code of its own: where a region is read (a file's cell) it is
-refused saying what it is and naming the counties it spans, not matched to a look-alike name elsewhere (德州天衢新区)."""
+refused saying what it is and naming the counties it spans, not matched to a look-alike name (德州天衢新区)."""
 
 from __future__ import annotations
 
@@ -7,6 +7,7 @@ from pathlib import Path
 
 import polars as pl
 import pytest
+from tests.tables.tables_support import ENGLISH
 
 from changzhu.data.regions import region_table
 from changzhu.domain.lang import Lang
@@ -16,7 +17,6 @@ from changzhu.tables import read_table
 from changzhu.tables.person import person_schema
 from changzhu.tables.read import TableRejected
 from changzhu.tables.vocab import shipped_region_index
-from tests.tables.tables_support import ENGLISH
 
 
 def test_the_counties_offered_are_shipped_counties_with_those_names() -> None:
