@@ -190,6 +190,18 @@ def test_a_place_name_where_a_region_code_is_asked_is_named_not_answered_with_a_
         assert "^[1-8]" not in answer.text and "\\d" not in answer.text, answer.text
 
 
+def test_a_new_area_where_a_region_code_is_asked_names_what_it_is_and_its_counties(service: Service) -> None:
+    """天府新区 written for the residence: no code of its own, so the refusal says what it is and offers the county
+    codes it spans (domain/new_areas.py) rather than only "not a six-digit code"."""
+    body = {"id_number": "440106199001011234", "hukou_region": "510100", "residence_region": "天府新区",
+            "residence_since": "2021-03-01", "proof_kind": "housing", "proof_ref": "蓉租-1"}  # fmt: skip
+    zh, en = _both(service, "POST", "/api/v1/residents", "cw_gz", json=body)
+    assert zh.status_code == 422, zh.text
+    (problem,) = zh.json()["problems"]
+    assert problem["field"] == "residence_region" and problem["code"] == "not_a_region_new_area", problem
+    assert "双流区 510116" in zh.json()["message"] and "Shuangliu District 510116" in en.json()["message"]
+
+
 def test_a_request_date_refusal_names_only_the_form_the_api_reads(service: Service) -> None:
     """The API reads a request's dates as ISO days: a residence start written 2021/3/1 is refused with "write it as
     2026-06-01", not with the list of forms a file accepts (2026/6/1, 2026年6月1日), which this request would be

@@ -238,3 +238,53 @@ def test_amounts_in_explanations_carry_their_units() -> None:
         child = explain(case.people, case.on, person_id=2, services=[Service.LOCAL_ENTRANCE_EXAM], lang=lang)
         lines = [c for s in child.services for c in s.conditions if c.kind == "points"]
         assert lines and all(c.threshold is not None and c.threshold.endswith(f" {points}") for c in lines)
+
+
+def test_an_open_group_shows_its_known_parts_and_its_range() -> None:
+    """Dongguan's insurance (sum_of) with the unemployment months unknown: the group is a range, as the decision
+    takes it, and the explanation lists its four known insurances with their points and names the unknown one
+    (and the tax group keeps its known deed tax beside the unknown income tax)."""
+    from pathlib import Path
+
+    import yaml
+
+    from changzhu.rules import evaluate
+    from changzhu.rules.people import people_from_records
+
+    tests = Path(__file__).parents[2] / "src" / "changzhu" / "rules" / "policies" / "tests" / "441900.yaml"
+    base = yaml.safe_load(tests.read_text(encoding="utf-8"))["base"]
+    unknown = {"dongguan_unemployment_insurance_months": None, "dongguan_income_tax": None, "dongguan_deed_tax": 9000}
+    people = people_from_records([{**base, "person_id": 1, **unknown}], "test")
+    on = date(2026, 6, 1)
+    result = explain(people, on, person_id=1, lang="en")
+    (scheme,) = result.points
+    insurance = next(i for i in scheme.indicators if i.name == "insurance")
+    assert insurance.points is None and (insurance.low, insurance.high) == (40.0, float("inf"))
+    parts = {p.name: p for p in insurance.parts}
+    assert [parts[n].points for n in ("pension_insurance", "medical_insurance", "injury_insurance")] == [10.0] * 3
+    unemployment = parts["unemployment_insurance"]
+    assert unemployment.points is None and unemployment.needed_inputs == ["dongguan_unemployment_insurance_months"]
+    assert sum(p.low for p in insurance.parts) == insurance.low  # the range is made of its parts
+    tax = {p.name: p for p in next(i for i in scheme.indicators if i.name == "tax").parts}
+    assert tax["deed_tax"].points == 4.0 and tax["income_tax"].points is None
+    text = result.to_text()
+    assert "+10  pension insurance" in text and "+4  deed tax" in text
+    assert "?  unemployment insurance — not assessed (missing: months of unemployment insurance in Dongguan)" in text
+    decided = evaluate(people, on).row(0, named=True)
+    assert (scheme.low, scheme.high) == (
+        decided["points_low_dongguan_settlement_points"],
+        decided["points_high_dongguan_settlement_points"] or float("inf"),
+    )
+    data = result.to_dict()["points"][0]
+    shown = next(i for i in data["indicators"] if i["name"] == "insurance")
+    assert shown["high"] is None and [p["points"] for p in shown["parts"]][:2] == [10.0, 10.0]
+    assert all(i["parts"] == [] for i in data["indicators"] if i["points"] is not None)  # assessed: no parts listed
+    # the resident's view (GET /me) and the application pre-check build their points tables from the same parts
+    from changzhu.api.self_service import points_items
+    from changzhu.casework.precheck import _own_points
+
+    zh = explain(people, on, person_id=1, lang="zh")
+    for items in (points_items(zh, result)[0]["items"], (_own_points(zh, result) or {})["items"]):
+        group = next(i for i in items if i["item"] == "insurance")
+        assert [p["points"] for p in group["parts"]] == [10.0, 10.0, None, 10.0, 10.0]
+        assert group["parts"][2]["needs_en"] == ["months of unemployment insurance in Dongguan"]

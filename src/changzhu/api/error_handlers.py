@@ -21,6 +21,7 @@ from changzhu.api.errors import ApiError, TooManyRequests, error_body
 from changzhu.api.language import answer_lang
 from changzhu.api.upload_tables import UploadKind, schema_for
 from changzhu.domain.lang import Lang
+from changzhu.domain.new_areas import new_area, new_area_refusal
 from changzhu.domain.refusals import PLACE, ROLE, Names, Refusal, RefusalCode, reason_of, refusal, uncoded
 from changzhu.errors import ChangzhuError
 from changzhu.registry.queries import RegistryNotLoaded
@@ -195,6 +196,10 @@ def _problem(error: Mapping[str, Any]) -> Refusal:
         code, bound = limits[kind]
         return refusal(code, limit=str(context.get(bound, "")))
     if kind == "string_pattern_mismatch" and str(context.get("pattern", "")) in REGION_CODE_PATTERNS:
+        written = str(error.get("input", ""))
+        area = new_area(written)  # 天府新区: what it is and the counties it spans
+        if area is not None:
+            return new_area_refusal(written, area)
         return refusal(RefusalCode.NOT_A_GB_CODE)  # said in words (成都市 written for 510100), not as a regex
     if kind == "string_pattern_mismatch":
         return refusal(RefusalCode.PATTERN_MISMATCH, pattern=str(context.get("pattern", "")))

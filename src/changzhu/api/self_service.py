@@ -16,7 +16,7 @@ import polars as pl
 
 from changzhu.registry.decide import evaluate_registered
 from changzhu.rules import person_inputs
-from changzhu.rules.explain import Explanation
+from changzhu.rules.explain import Explanation, IndicatorPoints
 
 
 def _labels(region: str) -> dict[str, tuple[str, str]]:
@@ -75,25 +75,7 @@ def points_items(zh: Explanation, en: Explanation) -> list[dict[str, Any]]:
     for p_zh, p_en in zip(zh.points, en.points, strict=True):
         if p_zh.of != "self":
             continue
-        items = [
-            {
-                "item": i_zh.name,
-                "label_zh": i_zh.label,
-                "label_en": i_en.label,
-                "points": i_zh.points,
-                "needs": i_zh.needed_inputs,  # the inputs that could change its points (none when assessed)
-                # what the item is scored on as recorded ("职业资格/职称: 无"), so a 0 says why; an unknown fact
-                # shows as unknown, and the facts an item not assessed needs, in words
-                "basis_zh": [x.replace(": ", "：", 1) for x in i_zh.inputs],  # Chinese punctuation
-                "basis_en": i_en.inputs,
-                "needs_zh": i_zh.needs,
-                "needs_en": i_en.needs,
-                # an item not assessed: the points it could still give (None: no bound)
-                "low": i_zh.low if math.isfinite(i_zh.low) else None,
-                "high": i_zh.high if math.isfinite(i_zh.high) else None,
-            }
-            for i_zh, i_en in zip(p_zh.indicators, p_en.indicators, strict=True)
-        ]
+        items = [_item(i_zh, i_en) for i_zh, i_en in zip(p_zh.indicators, p_en.indicators, strict=True)]
         schemes.append(
             {
                 "scheme": p_zh.scheme,
@@ -108,3 +90,24 @@ def points_items(zh: Explanation, en: Explanation) -> list[dict[str, Any]]:
             }
         )
     return schemes
+
+
+def _item(i_zh: IndicatorPoints, i_en: IndicatorPoints) -> dict[str, Any]:
+    """One indicator of the resident's points (an open sum_of / max_of group with its parts, each an item too)."""
+    return {
+        "item": i_zh.name,
+        "label_zh": i_zh.label,
+        "label_en": i_en.label,
+        "points": i_zh.points,
+        "needs": i_zh.needed_inputs,  # the inputs that could change its points (none when assessed)
+        # what the item is scored on as recorded ("职业资格/职称: 无"), so a 0 says why; an unknown fact
+        # shows as unknown, and the facts an item not assessed needs, in words
+        "basis_zh": [x.replace(": ", "：", 1) for x in i_zh.inputs],  # Chinese punctuation
+        "basis_en": i_en.inputs,
+        "needs_zh": i_zh.needs,
+        "needs_en": i_en.needs,
+        # an item not assessed: the points it could still give (None: no bound)
+        "low": i_zh.low if math.isfinite(i_zh.low) else None,
+        "high": i_zh.high if math.isfinite(i_zh.high) else None,
+        "parts": [_item(a, b) for a, b in zip(i_zh.parts, i_en.parts, strict=True)],
+    }

@@ -23,7 +23,7 @@ from changzhu.registry.explained import explain_registered, registered_decisions
 from changzhu.registry.frames import person_frame
 from changzhu.rules.catalog import policies_in_use, resolve
 from changzhu.rules.errors import PolicyError
-from changzhu.rules.explain import Explanation, PointsExplanation, ServiceExplanation
+from changzhu.rules.explain import Explanation, IndicatorPoints, PointsExplanation, ServiceExplanation
 from changzhu.rules.labels import fact_labels
 from changzhu.store.db import session_scope
 from changzhu.store.resident_models import HouseholdLinkRow
@@ -151,12 +151,14 @@ def _points(zh: PointsExplanation, en: PointsExplanation) -> dict[str, Any]:
         "low": zh.low if math.isfinite(zh.low) else None,  # None: no lower bound (unknown facts that take points away)
         "high": zh.high if math.isfinite(zh.high) else None,  # None: no upper bound (JSON has no Infinity)
         "line": zh.line,
-        "items": [
-            {"item": a.name, "label_zh": a.label, "label_en": b.label, "points": a.points, "needs_zh": a.needs,
-             "needs_en": b.needs}
-            for a, b in zip(zh.indicators, en.indicators, strict=True)
-        ],
-    }  # fmt: skip
+        "items": [_item(a, b) for a, b in zip(zh.indicators, en.indicators, strict=True)],
+    }
+
+
+def _item(a: IndicatorPoints, b: IndicatorPoints) -> dict[str, Any]:
+    """One indicator in both languages; an open sum_of / max_of group with its parts (the known ones scored)."""
+    return {"item": a.name, "label_zh": a.label, "label_en": b.label, "points": a.points, "needs_zh": a.needs,
+            "needs_en": b.needs, "parts": [_item(x, y) for x, y in zip(a.parts, b.parts, strict=True)]}  # fmt: skip
 
 
 def _own_points(zh: Explanation, en: Explanation) -> dict[str, Any] | None:

@@ -512,6 +512,8 @@ class RefusalCode(StrEnum):
     DEGREES_MINUTES_SECONDS = "degrees_minutes_seconds"
     # walk-resident: a date field of a request (the API reads only ISO days; files read the forms people write)
     REQUEST_NOT_A_DATE = "request_not_a_date"
+    # rules-words: a place people write that has no division code of its own (domain/new_areas.py)
+    NOT_A_REGION_NEW_AREA = "not_a_region_new_area"
 
 
 _DATE_FORMS_ZH = "2026-06-01、2026/6/1、2026.6.1、20260601 或 2026年6月1日"
@@ -1797,6 +1799,11 @@ TEMPLATES: dict[RefusalCode, tuple[str, str]] = {
     ),
     # walk-resident
     RefusalCode.REQUEST_NOT_A_DATE: ("不是日期（请写作 2026-06-01）", "not a date (write it as 2026-06-01)"),
+    # rules-words
+    RefusalCode.NOT_A_REGION_NEW_AREA: (
+        "{name} 是{what_zh}：请填写所在的区县（该区域涉及 {options_zh}）",
+        "{name} is {what_en}: give the county it lies in (it spans {options_en})",
+    ),
 }
 PLACE = "place"  # the format spec of a region code shown with its name: {region:place}
 ROLE = "role"  # the format spec of a role shown by its name: {role:role}

@@ -24,6 +24,7 @@ from changzhu.store.checks import RegistryError, lock_person
 from changzhu.store.resident_models import MAX_STORED_DATES, Fact, LedgerTransactionRow, PersonAttributeRow
 from changzhu.store.txn import Operation, Outcome, new_key, run_operation
 from changzhu.tables.person import CATEGORIES
+from changzhu.tables.schema import Category, category_words
 from changzhu.tables.vocab import dates_value
 
 
@@ -72,14 +73,11 @@ def _not_listed(spec: InputSpec, value: str) -> InvalidFact:
 
 
 def _as_codes(spec: InputSpec, value: object) -> object:
-    """A category (or each of a set) given by its Chinese or English label (本科, "rented home") or a synonym as
-    a person file reads it, as its code; anything else as given (a code, or a word refused after)."""
-    listed = CATEGORIES.get(spec.name)
-    words = (
-        {w.lower(): c.code for c in listed for w in c.words() if w}
-        if listed
-        else {w.lower(): c.code for c in spec.categories for w in (c.code, c.label_zh, c.label_en) if w}
-    )
+    """A category (or each of a set) given by its Chinese or English label (本科, "rented home"), a name of a slash
+    label (中级工 of 四级/中级工) or a synonym as a person file reads it, as its code; anything else as given (a code,
+    or a word refused after)."""
+    listed = CATEGORIES.get(spec.name) or tuple(Category(c.code, c.label_zh, c.label_en) for c in spec.categories)
+    words = category_words(listed)
     if spec.type == "category" and isinstance(value, str):
         return words.get(value.strip().lower(), value)
     if spec.type == "categories" and isinstance(value, list):

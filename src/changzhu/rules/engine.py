@@ -74,6 +74,7 @@ class PointsTrace:
     high: np.ndarray
     prerequisites: Interval
     earliest: np.ndarray
+    policy: ResolvedPolicy  # the policy the points were scored under (an explanation scores a group's parts with it)
 
 
 @dataclass
@@ -329,7 +330,9 @@ class IntervalEvaluator:
         )
         self._points_cache[key] = (rows, result)
         if self.trace:
-            self.points_traces.append(PointsTrace(scheme, of, rows, line, param, dated, parts, lo, hi, pre, best))
+            self.points_traces.append(
+                PointsTrace(scheme, of, rows, line, param, dated, parts, lo, hi, pre, best, policy)
+            )
         return result
 
     def _earliest(

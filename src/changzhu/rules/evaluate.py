@@ -19,7 +19,7 @@ from changzhu.rules.conditions import ServiceCondition
 from changzhu.rules.dates import NEVER
 from changzhu.rules.engine import IntervalEvaluator, PointsResult, chain_groups
 from changzhu.rules.frame import Frame, build_frame
-from changzhu.rules.indicators import flat
+from changzhu.rules.indicators import Indicator, flat
 from changzhu.rules.kernels import CompiledRules
 from changzhu.rules.names_kernels import count_rows, first_places, place
 from changzhu.rules.relevance import Relevance
@@ -408,15 +408,19 @@ class NeedsFinder:
                     found.setdefault(name, []).append(_chosen(whole, mask))
         return {k: _joined(got) for k, got in found.items()}
 
-    def indicator_needs(self, scheme: str, indicator: str, row: int) -> list[str]:
-        """The missing inputs that could change one top-level indicator's points for one person, in name order."""
+    def indicator_needs(self, scheme: str, indicator: str | Indicator, row: int) -> list[str]:
+        """The missing inputs that could change one indicator's points for one person, in name order: a top-level
+        indicator named, or a part of one (of a sum_of or max_of group) given itself."""
         wanted = np.zeros(self.frame.n, dtype=bool)
         wanted[row] = True
         names: set[str] = set()
         for policy, rows, _, relevance in self._each_group(self._points, wanted):
             found = policy.schemes.get(scheme)
-            ind = next((i for i in found.indicators if i.name == indicator), None) if found is not None else None
-            if found is not None and ind is not None:
+            if found is None:
+                continue
+            named = (i for i in found.indicators if i.name == indicator)
+            ind = indicator if isinstance(indicator, Indicator) else next(named, None)
+            if ind is not None:
                 names |= {k for k, mask in relevance.indicator(policy, found, ind, rows).items() if mask.any()}
         return sorted(names)
 

@@ -168,6 +168,9 @@ class IndicatorPoints:
     needs: list[str] = field(default_factory=list)  # labels of needed_inputs, in the explanation's language
     source: str | None = None
     needed_inputs: list[str] = field(default_factory=list)  # the missing inputs that could change its points
+    # a sum_of / max_of group whose points are a range: each part, the known ones with their points (the range
+    # is combined from them and the open parts' ranges, as the decision combines it)
+    parts: list[IndicatorPoints] = field(default_factory=list)
 
 
 @dataclass
@@ -296,20 +299,7 @@ def _points_text(p: PointsExplanation, lang: Lang) -> list[str]:
         )
         lines.append(f"  {shown}")
     for ind in p.indicators:
-        if ind.points is None:
-            lines.append(
-                "      ?  "
-                + ind.label
-                + " — "
-                + _w("unassessed", lang, x=_join(ind.needs, lang), lo=_pts(ind.low), hi=_pts(ind.high))
-            )
-            continue
-        text = f"      {ind.points + 0.0:+g}  {ind.label}"  # + 0.0: a deduction of nothing shows +0, not -0
-        if ind.inputs:
-            text += f" ({'; '.join(ind.inputs)})"
-        if ind.condition:
-            text += f" — {ind.condition}"
-        lines.append(text)
+        lines.extend(_indicator_lines(ind, lang, "      "))
     if p.unmodelled:
         lines.append("  " + _w("unmodelled", lang))
         lines.extend(f"      —  {u.label}: {u.reason} [{u.source}]" for u in p.unmodelled)
@@ -325,6 +315,23 @@ def _points_text(p: PointsExplanation, lang: Lang) -> list[str]:
     else:
         verdict = p.earliest_note or _w("not_reached", lang)
     lines.append(f"  → {verdict}")
+    return lines
+
+
+def _indicator_lines(ind: IndicatorPoints, lang: Lang, indent: str) -> list[str]:
+    """An indicator's line, then (an open group) its parts' lines below it, indented."""
+    if ind.points is None:
+        shown = _w("unassessed", lang, x=_join(ind.needs, lang), lo=_pts(ind.low), hi=_pts(ind.high))
+        lines = [f"{indent}?  {ind.label} — {shown}"]
+    else:
+        text = f"{indent}{ind.points + 0.0:+g}  {ind.label}"  # + 0.0: a deduction of nothing shows +0, not -0
+        if ind.inputs:
+            text += f" ({'; '.join(ind.inputs)})"
+        if ind.condition:
+            text += f" — {ind.condition}"
+        lines = [text]
+    for part in ind.parts:
+        lines.extend(_indicator_lines(part, lang, indent + "    "))
     return lines
 
 
@@ -688,7 +695,19 @@ def _points(
     pre_met: bool | None = pre_holds if (pre_decided is None or bool(pre_decided[pos])) else None
     if pre_unknown and pre_met is False:
         pre_met = False
-    indicators = [_indicator(reader, scheme.name, ind, lo, hi, pos, target) for ind, lo, hi in trace.indicators]
+    indicators = [
+        _indicator(
+            reader,
+            trace.policy,
+            scheme.name,
+            ind,
+            float(lo[pos]),
+            float(hi[pos]),
+            target,
+            f"points:{scheme.name}:{ind.name}",
+        )
+        for ind, lo, hi in trace.indicators
+    ]
     low, high = float(trace.low[pos]), float(trace.high[pos])
     assessed = sum(i.points for i in indicators if i.points is not None)
     open_items = [i for i in indicators if i.points is None]
@@ -778,10 +797,10 @@ def _dates_shown(statics: dict[str, np.ndarray], name: str, row: int, lang: Lang
 
 
 def _indicator(
-    reader: _Reader, scheme: str, ind: Indicator, lo: np.ndarray, hi: np.ndarray, pos: int, row: int
+    reader: _Reader, policy: ResolvedPolicy, scheme: str, ind: Indicator, low: float, high: float, row: int, path: str
 ) -> IndicatorPoints:
+    """One indicator's (or, `path` naming it as its group scores it, one part's) points for the person."""
     lang = reader.lang
-    low, high = float(lo[pos]), float(hi[pos])
     assessed = low == high
     frame = reader.engine.frame
     inputs: list[str] = []
@@ -802,18 +821,31 @@ def _indicator(
         inputs.append(f"{spec.label(lang)}: {shown}")  # an unknown one too: it is shown as unknown
     said = []  # the indicator's condition, then those of its parts (a title counted only if the base reaches ...)
     if ind.only_if is not None:
-        said.append(_counts(reader, ind.only_if, f"points:{scheme}:{ind.name}.only_if", row, low == high))
+        said.append(_counts(reader, ind.only_if, f"{path}.only_if", row, low == high))
     for group in ind.walk():
         for part in group.parts():
             if part.only_if is not None:
                 got = _counts(reader, part.only_if, f"{group.name}.{part.name}.only_if", row, low == high)
                 said.append(f"{part.title(lang)}: {got}" if got else None)
     condition = ("；" if lang == "zh" else "; ").join(x for x in said if x) or None
-    needed = [] if assessed else reader.finder.indicator_needs(scheme, ind.name, row)
+    needed = [] if assessed else reader.finder.indicator_needs(scheme, ind, row)
+    parts = [] if assessed else _parts(reader, policy, scheme, ind, row)
     return IndicatorPoints(
         ind.name, ind.title(lang), low if assessed else None, low, high, inputs, condition, reader.labels(needed),
-        ind.source, needed,
+        ind.source, needed, parts,
     )  # fmt: skip
+
+
+def _parts(reader: _Reader, policy: ResolvedPolicy, scheme: str, group: Indicator, row: int) -> list[IndicatorPoints]:
+    """The parts of a group whose points are open, each scored as the group scores it (its known parts with their
+    points, an open part with its range and the inputs it needs); nothing for an indicator that is no group."""
+    rows = np.array([row])
+    out = []
+    for part in group.parts():
+        path = f"{group.name}.{part.name}"
+        lo, hi = part.score(reader.engine, policy, rows, reader.on, path)
+        out.append(_indicator(reader, policy, scheme, part, float(lo[0]), float(hi[0]), row, path))
+    return out
 
 
 def _recognition(engine: IntervalEvaluator, row: int, lang: Lang) -> str | None:

@@ -27,6 +27,7 @@ from changzhu.rules.conditions import (
 )
 from changzhu.rules.errors import PolicyError
 from changzhu.rules.indicators import (
+    Bracket,
     CategoryPoints,
     Combination,
     Fixed,
@@ -414,9 +415,13 @@ def _scale(ctx: Ctx, raw: dict[str, Any], where: str, common: Common, spec: Vari
     brackets = []
     for i, b in enumerate(ctx.items(ctx.req(raw, "brackets", where), where, "brackets")):
         w = f"{where}.brackets[{i}]"
-        ctx.only(b, {"min", "max", "points"}, w)
+        ctx.only(b, {"min", "max", "points", "per_year", "floor"}, w)
         low, high = ctx.number(ctx.req(b, "min", w), w, "min"), ctx.number(ctx.req(b, "max", w), w, "max")
-        brackets.append((low, high, parse_num(ctx, ctx.req(b, "points", w), w)))
+        per_year = parse_num(ctx, b["per_year"], f"{w}.per_year") if "per_year" in b else None
+        if "floor" in b and per_year is None:  # a floor bounds a linear piece only
+            raise ctx.fail(w, refusal(RefusalCode.POLICY_MISSING_FIELD, field="per_year"))
+        floor = parse_num(ctx, b["floor"], f"{w}.floor") if "floor" in b else None
+        brackets.append(Bracket(low, high, parse_num(ctx, ctx.req(b, "points", w), w), per_year, floor))
     return Scale(*common, _scored(spec), tuple(brackets))
 
 

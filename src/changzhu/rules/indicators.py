@@ -360,17 +360,48 @@ class PerUnit(Indicator):
 
 
 @dataclass(frozen=True)
+class Bracket:
+    """Whole years `low`..`high` (inclusive) of a scale: `points` at `low`, then (a linear piece) `per_year` more, or
+    below 0 fewer, for each whole year above `low`, never below `floor`; without per_year the same every year."""
+
+    low: int
+    high: int
+    points: Num
+    per_year: Num | None = None
+    floor: Num | None = None
+
+    def by_year(self, policy: ResolvedPolicy, on: date) -> list[float]:
+        """The points of each whole year low..high, in order."""
+        start = num(self.points, policy, on)
+        if self.per_year is None:
+            return [start] * (self.high - self.low + 1)
+        step = num(self.per_year, policy, on)
+        floor = -INF if self.floor is None else num(self.floor, policy, on)
+        return [max(start + step * k, floor) for k in range(self.high - self.low + 1)]
+
+    def emit(self, w: Writer, years: str) -> str:
+        """A kernel expression of the bracket's points in the whole year `years` (the bracket holding)."""
+        start = w.number(num(self.points, w.policy, w.on))
+        if self.per_year is None:
+            return start
+        step = w.number(num(self.per_year, w.policy, w.on))
+        line = f"{start} + {step} * float({years} - {self.low})"
+        return line if self.floor is None else f"max({line}, {w.number(num(self.floor, w.policy, w.on))})"
+
+
+@dataclass(frozen=True)
 class Scale(Indicator):
-    """Brackets of whole years of a duration `{min, max, points}` (inclusive; the last bracket holding counts)."""
+    """Brackets of whole years of a duration (inclusive; the last bracket holding counts): `{min, max, points}`, or
+    a linear piece `{min, max, points, per_year, floor}` (points at min, per_year more each year above it)."""
 
     variable: VariableSpec
-    brackets: tuple[tuple[int, int, Num], ...]
+    brackets: tuple[Bracket, ...]
 
     def variables(self) -> tuple[VariableSpec, ...]:
         return (self.variable,)
 
     def unknown_range(self, policy: ResolvedPolicy, on: date) -> tuple[float, float]:
-        return _span([num(p, policy, on) for _, _, p in self.brackets], True)
+        return _span([p for b in self.brackets for p in b.by_year(policy, on)], True)
 
     def base(
         self, ev: Engine, policy: ResolvedPolicy, rows: np.ndarray, days: np.ndarray | int
@@ -384,9 +415,10 @@ class Scale(Indicator):
             low = int(years.min())
             table_years = np.arange(low, int(years.max()) + 1)
             table = np.zeros(table_years.shape)  # points for each whole year present, then one gather
-            for b_min, b_max, points in self.brackets:
-                inside = (table_years >= b_min) & (table_years <= b_max)
-                table = np.where(inside, num(points, policy, on), table)
+            for b in self.brackets:
+                inside = (table_years >= b.low) & (table_years <= b.high)
+                by_year = np.array(b.by_year(policy, on))
+                table = np.where(inside, by_year[np.clip(table_years - b.low, 0, b.high - b.low)], table)
             pts = table[years - low]
         return _unknown_to_range(pts, known, self.unknown_range(policy, on))
 
@@ -394,18 +426,18 @@ class Scale(Indicator):
         value = self.emit_value(w, row, self.variable)
         known = _known_expr(self.variable, value)
         years = w.var(f"int({value} // 12)" if known is None else f"int({value} // 12) if {known} else 0")
-        low = min(b[0] for b in self.brackets)
-        high = max(b[1] for b in self.brackets)
+        low = min(b.low for b in self.brackets)
+        high = max(b.high for b in self.brackets)
         if high - low > w.scale_table_max:
             pts = "0.0"
-            for b_min, b_max, points in self.brackets:
-                inside = f"({b_min} <= {years}) & ({years} <= {b_max})"
-                pts = w.var(f"{w.number(num(points, w.policy, w.on))} if {inside} else {pts}")
+            for b in self.brackets:
+                inside = f"({b.low} <= {years}) & ({years} <= {b.high})"
+                pts = w.var(f"{b.emit(w, years)} if {inside} else {pts}")
         else:
             by_year = [0.0] * (high - low + 3)  # [0]: below every bracket, [-1]: above every bracket
-            for b_min, b_max, points in self.brackets:
-                for year in range(b_min, b_max + 1):
-                    by_year[year - low + 1] = num(points, w.policy, w.on)
+            for b in self.brackets:
+                for year, points in enumerate(b.by_year(w.policy, w.on), start=b.low):
+                    by_year[year - low + 1] = points
             name = w.table(by_year, "float64")
             pts = w.var(w.lookup(name, f"max({years} - {low - 1}, 0)", high - low + 2))
         return _emit_range(w, pts, known, self.unknown_range(w.policy, w.on))

@@ -16,6 +16,7 @@ from changzhu.domain.refusals import RefusalCode, refusal
 from changzhu.errors import ChangzhuError
 from changzhu.tables.person import person_column, person_schema
 from changzhu.tables.schema import Category, Column, ColumnType, RowProblem, TableSchema
+from changzhu.tables.school_stages import spanning_categories, split_spanning_schools
 
 # core person-table columns a registered resident gives as facts (the registry derives or keeps the others itself)
 RESIDENT_FACTS = (
@@ -218,8 +219,9 @@ def _service_column(services: Sequence[ServiceInfo]) -> Column:
         ColumnType.CATEGORY,
         "服务",
         "service",
-        categories=tuple(
-            Category(s.key, s.title_zh, s.key.replace("_", " "), SERVICE_WORDS.get(s.key, ())) for s in services
+        categories=(
+            *(Category(s.key, s.title_zh, s.key.replace("_", " "), SERVICE_WORDS.get(s.key, ())) for s in services),
+            *spanning_categories([s.key for s in services]),  # 九年一贯制 ...: split into a row per stage on reading
         ),
         aliases=("服务类型", "设施类型", "类别", "学段"),
         example="hospital_beds",
@@ -394,6 +396,7 @@ def facility_schema(services: Sequence[ServiceInfo]) -> TableSchema:
         ),
         checks=(_unique("facility_id"), _coordinates_check),
         conversions=(_coordinates_to_wgs84,),
+        expansion=lambda frame: split_spanning_schools(frame, [s.key for s in services]),
         records_key="facilities",
     )
 

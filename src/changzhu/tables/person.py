@@ -38,12 +38,30 @@ SYNONYMS: dict[str, dict[str, tuple[str, ...]]] = {
         "dormitory": ("宿舍", "dormitory"),
         "none": ("no fixed housing",),
     },
-    "professional_title": {
-        "skill_5": ("level 5 (entry)",),
-        "skill_4": ("level 4",),
-        "skill_3": ("level 3",),
-        "skill_2_or_intermediate": ("二级/技师/中级职称", "level 2 or intermediate title"),
-        "skill_1_or_senior": ("一级/高级技师/高级职称", "level 1 or senior title"),
+    "professional_title": {  # the labels' slash parts (五级, 初级工, ...) are read too (Category.words)
+        "skill_5": ("level 5 (entry)", "level 5", "junior worker", "entry-level worker"),
+        "skill_4": ("level 4", "intermediate worker"),
+        "skill_3": ("level 3", "senior worker"),
+        "skill_2_or_intermediate": (
+            "二级/技师/中级职称",
+            "技师",
+            "中级职称",
+            "level 2",
+            "technician",
+            "intermediate title",
+            "level 2 or intermediate title",
+        ),
+        "skill_1_or_senior": (
+            "一级/高级技师/高级职称",
+            "高级技师",
+            "高级职称",
+            "副高级职称",
+            "正高级职称",
+            "level 1",
+            "senior technician",
+            "senior title",
+            "level 1 or senior title",
+        ),
     },
 }
 

@@ -237,4 +237,8 @@ def read_table(
         lines: Sequence[int] = raw.lines(good.arg_true())
     else:
         lines = range(raw.first_line, raw.first_line + height)
-    return TableRead(typed.filter(good) if bad else typed, lines, errors, len(bad), raw.encoding, headers)
+    kept = typed.filter(good) if bad else typed
+    if schema.expansion is not None:
+        kept, source = schema.expansion(kept)
+        lines = [lines[i] for i in source]
+    return TableRead(kept, lines, errors, len(bad), raw.encoding, headers)

@@ -36,8 +36,26 @@ class Category:
     aliases: tuple[str, ...] = ()  # other words accepted on input (short forms, older labels)
 
     def words(self) -> tuple[str, ...]:
-        """Every word read as this category: the code, the labels, the aliases."""
-        return (self.code, self.zh, self.en, *self.aliases)
+        """Every word read as this category: the code, the labels and each name of a slash label (四级/中级工:
+        四级 and 中级工 too), the aliases."""
+        return (self.code, *label_parts(self.zh), *label_parts(self.en), *self.aliases)
+
+
+def label_parts(label: str) -> tuple[str, ...]:
+    """A label and, when it lists several names of one thing with slashes (四级/中级工), each name on its own."""
+    parts = tuple(part.strip() for part in label.split("/") if part.strip())
+    return (label, *parts) if len(parts) > 1 else (label,)
+
+
+def category_words(categories: tuple[Category, ...]) -> dict[str, str]:
+    """Each word (lower case) read as one of `categories`, with its code. A word two codes claim (a slash part
+    shared by two labels) is read as neither: it is refused as unknown rather than guessed."""
+    claims: dict[str, set[str]] = {}
+    for category in categories:
+        for word in category.words():
+            if word:
+                claims.setdefault(word.lower(), set()).add(category.code)
+    return {word: codes.pop() for word, codes in claims.items() if len(codes) == 1}
 
 
 @dataclass(frozen=True)
@@ -101,6 +119,9 @@ TableCheck = Callable[[pl.DataFrame], list[RowProblem]]
 # A conversion of the typed table into the units changzhu keeps, applied before the checks (a facility list's
 # coordinates read off a GCJ-02 or BD-09 map made WGS-84): same rows, same columns.
 TableConversion = Callable[[pl.DataFrame], pl.DataFrame]
+# A row made several, last of all (a school spanning stages made a row per stage): the rows read, and for each row
+# of the result the row it came from (so errors and lines still name the file's line).
+TableExpansion = Callable[[pl.DataFrame], tuple[pl.DataFrame, list[int]]]
 
 
 @dataclass(frozen=True)
@@ -113,6 +134,7 @@ class TableSchema:
     columns: tuple[Column, ...]
     checks: tuple[TableCheck, ...] = ()
     conversions: tuple[TableConversion, ...] = ()
+    expansion: TableExpansion | None = None
     records_key: str = ""  # the key holding the list in a JSON/YAML mapping ({people: [...]})
     notes: tuple[str, ...] = field(default=())
 

@@ -16,8 +16,9 @@ from typing import Any
 import polars as pl
 
 from changzhu.domain.dates import COMPACT_DATE_PATTERN, DATE_PATTERN
+from changzhu.domain.new_areas import new_area, new_area_refusal
 from changzhu.domain.refusals import Refusal, RefusalCode, refusal
-from changzhu.tables.schema import Column, ColumnType
+from changzhu.tables.schema import Column, ColumnType, category_words
 
 TRUE_WORDS = ("true", "t", "yes", "y", "1", "1.0", "是", "有", "对")
 FALSE_WORDS = ("false", "f", "no", "n", "0", "0.0", "否", "无", "不是")
@@ -263,11 +264,7 @@ def parse_category(raw: pl.Series, column: Column) -> Parsed:
             pass
         else:
             return Parsed(as_codes.cast(column.dtype()), _no_reasons(raw.len()))
-    words: dict[str, str] = {}
-    for cat in column.categories:
-        for word in cat.words():
-            if word:
-                words[word.lower()] = cat.code
+    words = category_words(column.categories)
     by_code = {c.code: c for c in column.categories}
     allowed_zh = "、".join(c.zh for c in column.categories)  # a Chinese clerk writes the label
     allowed_en = ", ".join(f"{c.code} ({c.zh})" for c in column.categories)  # either word, as the file may hold
@@ -300,7 +297,7 @@ def parse_category(raw: pl.Series, column: Column) -> Parsed:
 def parse_categories(raw: pl.Series, column: Column) -> Parsed:
     """A set of categories written a;b (or with 、 , ，), each by code or label; an empty cell is unknown."""
     text = as_text(raw.list.join(";") if isinstance(raw.dtype, pl.List) else raw)
-    words = {w.lower(): c.code for c in column.categories for w in c.words() if w}
+    words = category_words(column.categories)
     items = text.str.replace_all(r"[、,，|；]", ";").str.replace("^\\[\\]$", "").str.split(";")  # [] (JSON): none
     exploded = items.explode().str.strip_chars().str.to_lowercase()
     mapped = exploded.replace_strict(words, default=None, return_dtype=pl.String)
@@ -378,6 +375,9 @@ class RegionIndex:
             return found[0], None
         if found:
             return None, refusal(RefusalCode.AMBIGUOUS_REGION_NAME, name=word, options=tuple(sorted(found)[:6]))
+        area = new_area(word)
+        if area is not None:  # 天府新区: what it is and the counties it spans, not a near name elsewhere
+            return None, new_area_refusal(word, area)
         qualified = any(mark in word[:-1] for mark in "省市")  # 深圳市南山: suggest among names with parents
         choices = list(self.names[level]) if qualified else list(self.plain_names[level])
         near = difflib.get_close_matches(word, choices, n=3, cutoff=0.5)

@@ -16,6 +16,7 @@ from changzhu.api.export import FILE_RESPONSES, ExportFormat, FormatQuery, file_
 from changzhu.api.pagination import Page, page_of
 from changzhu.api.resident_search import scope_prefix
 from changzhu.data.geo import LEVELS, boundaries_within, boundary_source, inset_geojson, maritime_line, province_geojson
+from changzhu.domain.new_areas import new_area
 from changzhu.domain.refusals import RefusalCode, refusal
 from changzhu.domain.regions import RegionLevel, validate_code
 from changzhu.registry.queries import PopulationSort, population_table
@@ -64,7 +65,10 @@ def _region_select(
         query = query.where(parent_row.code == parent)
     if code is not None:
         query = query.where(RegionRow.code == code)
-    if name:
+    area = new_area(name) if name else None
+    if area is not None:  # 天府新区 has no code: the counties it spans are what a search for it finds
+        query = query.where(RegionRow.code.in_([code for code, _, _ in area.counties]))
+    elif name:
         pattern = f"%{name}%"
         query = query.where(RegionRow.name_zh.like(pattern) | RegionRow.name_en.ilike(pattern))
     if within is not None:
@@ -120,7 +124,10 @@ def regions(
     principal: PrincipalDep,
     level: RegionLevel | None = None,
     parent: CodeQuery = None,
-    name: Annotated[str | None, Query(max_length=40, description="part of the Chinese or English name")] = None,
+    name: Annotated[
+        str | None,
+        Query(max_length=40, description="part of the Chinese or English name (天府新区: the counties it spans)"),
+    ] = None,
     code: CodeQuery = None,
     mine: Annotated[bool, Query(description="only regions inside the caller's jurisdiction")] = False,
     limit: LimitQuery = 50,
