@@ -4,6 +4,7 @@
 //  - text written straight into a template (Chinese or English words outside {{ }}), or in a
 //    user-facing attribute (label="...", placeholder="...", ...);
 //  - Chinese characters anywhere in the code outside the message files;
+//  - a Chinese message with an ASCII colon after Chinese text ("依据: "): Chinese takes the full-width "：";
 //  - an English message counting in a plural noun ("{n} rows") with no singular form ("{n} row | {n} rows").
 // Usage: node scripts/check-i18n.mjs [source folder, default src]
 import { readFileSync, readdirSync, statSync } from "node:fs";
@@ -46,6 +47,13 @@ for (const lang of LANGUAGES) {
     for (const other of LANGUAGES) {
       if (other !== lang && !messages[other].has(key)) problems.push(`locales/${other}.json: missing ${key} (present in ${lang})`);
     }
+  }
+}
+// "依据: …": after Chinese text (or a Chinese bracket or quote) the colon is the full-width "："
+const ASCII_COLON_AFTER_CJK = new RegExp(`${CJK.source}\\s*:`);
+for (const [key, value] of messages["zh-CN"]) {
+  if (typeof value === "string" && ASCII_COLON_AFTER_CJK.test(value)) {
+    problems.push(`locales/zh-CN: ${key} has an ASCII colon after Chinese text (use "："): ${JSON.stringify(value)}`);
   }
 }
 // "{rows} rows", "{n} provinces gain": a count before a plural noun needs vue-i18n's "one | other" forms

@@ -26,3 +26,17 @@ export function givenFacts(values, names) {
     names.map((name) => [name, values[name]]).filter(([, v]) => v !== null && v !== undefined && v !== "" && !(Array.isArray(v) && !v.length)),
   );
 }
+
+/** A fact as it is on record, in words for the facts dialog ("已登记：本科"); a fact not on record is unknown. */
+export function recordedText(t, spec, value) {
+  if (value === null || value === undefined) return t("facts.recordedUnknown");
+  const label = (code) => {
+    const category = spec.categories.find((c) => c.code === code);
+    return category ? pick(category, "label") : String(code);
+  };
+  let shown = String(value);
+  if (typeof value === "boolean") shown = value ? t("common.yes") : t("common.no");
+  else if (Array.isArray(value)) shown = value.length ? value.map(label).join(t("entitlement.listSeparator")) : t("facts.recordedNone");
+  else if (spec.categories.length) shown = label(value);
+  return t("facts.recorded", { value: shown });
+}

@@ -1,5 +1,5 @@
 // How values read on screen: places by name with their code, money in yuan, months as YYYY-MM.
-import { i18n } from "./i18n.js";
+import { i18n, pick } from "./i18n.js";
 
 const isEn = () => i18n.global.locale.value === "en";
 
@@ -52,14 +52,27 @@ export function historyLine(event) {
   return t("history.fromTo", { kind, from: place(event.from_region, event.from_region_name, event.from_region_name_en), to });
 }
 
-/** A points total as one line: the total when every item is assessed; otherwise the range the unassessed items
- * leave open (at least `low`, or `low`–`high`), never a partial sum shown as the total. */
+/** The facts a points scheme's unassessed items need, in the current language: the scheme's own list (the
+ * entitlements answer it) or, where only the items carry them (a resident's page, a pre-check), theirs together. */
+function pointsNeeds(scheme) {
+  if (Array.isArray(scheme.needs) && scheme.needs.every((n) => typeof n === "string")) return scheme.needs;
+  return [...new Set((scheme.items || []).flatMap((item) => pick(item, "needs") || []))];
+}
+
+/** A points total as one line: the total when every item is assessed; otherwise what the unassessed items leave
+ * open (at least `low`, at most `high`, or `low`–`high`) and the facts they need. A null bound is unknown (the
+ * missing facts could add, or take away, any number of points): never shown as 0 nor as the partial sum. */
 export function pointsTotal(scheme) {
   const t = i18n.global.t;
   const line = scheme.line ?? "—";
-  const low = scheme.low ?? scheme.total;
-  if (scheme.total === null || scheme.total === undefined) return t("points.total", { total: "—", line });
-  if (scheme.high === null && low !== null && low !== undefined) return t("points.totalAtLeast", { low, line });
-  if (scheme.high !== undefined && low !== undefined && scheme.high !== low) return t("points.totalRange", { low, high: scheme.high, line });
-  return t("points.total", { total: scheme.total, line });
+  const known = (v) => v !== null && v !== undefined;
+  const { low, high } = scheme;
+  if (!("low" in scheme) && !("high" in scheme)) return t("points.total", { total: scheme.total ?? "—", line }); // a total only
+  if (known(low) && known(high) && low === high) return t("points.total", { total: low, line });
+  let text = t("points.totalUnknown", { line });
+  if (known(low) && known(high)) text = t("points.totalRange", { low, high, line });
+  else if (known(low)) text = t("points.totalAtLeast", { low, line });
+  else if (known(high)) text = t("points.totalAtMost", { high, line });
+  const needs = pointsNeeds(scheme);
+  return needs.length ? t("points.withNeeds", { text, facts: needs.join(t("entitlement.listSeparator")) }) : text;
 }

@@ -155,6 +155,9 @@ def test_facts_are_checked_against_the_declared_inputs(db_service: Service) -> N
         stored = {a.name: a.value() for a in session.scalars(select(PersonAttributeRow).join(
             PersonRow, PersonRow.id == PersonAttributeRow.person_id).where(PersonRow.person_key == mover))}  # fmt: skip
     assert stored == {"education": "master"}  # employed is unknown again, not false
+    # the record shows the facts on record (what the facts dialog shows as recorded): employed is absent, unknown
+    record = service.client.get(f"/api/v1/residents/{mover}/overview", headers=service.as_("cw_cd")).json()["record"]
+    assert record["facts"] == {"education": "master"}
     # Guangzhou sees the mover (moving in) but does not write to Chengdu's record
     assert (
         service.client.patch(path, json={"facts": {"education": "master"}}, headers=service.as_("cw_gz")).status_code
@@ -405,3 +408,23 @@ def test_each_points_item_says_what_it_is_scored_on_or_which_fact_it_needs(db_se
     assert area["needs_zh"] == ["申请落户的家庭所在区域"]
     assert area["needs_en"] == ["area chosen for the household's registration"]
     assert (area["low"], area["high"]) == (0, 30)
+
+
+def test_no_residence_permit_reads_the_same_in_every_city(db_service: Service) -> None:
+    """Neither the Guangzhou worker nor the Chengdu resident holds a residence permit: both pages say so ("无居住证"),
+    not "0 个月" in Guangzhou (where the rules count permit months from the day one can be had) and "无" in Chengdu;
+    the points table and the conditions alike."""
+    service = db_service
+    for who, scheme in (("res_gz", "guangzhou_settlement_points"), ("res_cd", "chengdu_settlement_points")):
+        page = service.client.get("/api/v1/me/overview?on=2026-11-24", headers=service.as_(who)).json()
+        assert page["record"]["permits"] == [], who
+        items = [i for s in page["points"] for i in s["items"] if s["scheme"] == scheme and i["item"] == "permit_years"]
+        assert items, [s["scheme"] for s in page["points"]]
+        assert items[0]["basis_zh"] == ["持居住证时间：无居住证"], items[0]
+        assert items[0]["basis_en"] == ["time holding a residence permit: no residence permit"], items[0]
+        key = page["record"]["person_key"]
+        staff = service.as_("cw_gz" if who == "res_gz" else "cw_cd")
+        shown = service.client.get(f"/api/v1/residents/{key}/entitlements?on=2026-11-24", headers=staff).json()
+        values = [c["value"] for s in shown["services"] for c in s["conditions"] if "居住证" in (c["label"] or "")]
+        values += [i for p in shown["points"] for x in p["indicators"] for i in x["inputs"] if i.startswith("持居住证")]
+        assert values and not [v for v in values if v and ("0 个月" in v or v.endswith("：无"))], values

@@ -267,7 +267,7 @@ def test_explain_shows_the_dates_behind_a_per_occurrence_item(policies: PolicySe
 
     rows = [_person(1, false_material_dates=[D(2025, 7, 1), D(2021, 6, 1)]), _person(2, false_material_dates=None)]
     for lang, label, listed, unknown in (
-        ("zh", "提供虚假材料被认定的日期: ", "2021-06-01、2025-07-01", "未评定（缺少：提供虚假材料被认定的日期）"),
+        ("zh", "提供虚假材料被认定的日期：", "2021-06-01、2025-07-01", "未评定（缺少：提供虚假材料被认定的日期）"),
         ("en", "dates false material was found: ", "2021-06-01, 2025-07-01", "not assessed (missing: dates false"),
     ):
         assert label + listed in explain(_table(rows), ON, person_id=1, policies=policies, lang=lang).to_text()

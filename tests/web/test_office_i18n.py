@@ -101,3 +101,23 @@ def test_no_english_message_reads_as_a_program_value_or_holds_chinese() -> None:
     assert programmatic == {}
     chinese = {k: v for k, v in english.items() if CJK.search(v) and k not in {"app.logo", "app.switchLanguage"}}
     assert chinese == {}
+
+
+@pytest.mark.parametrize(
+    ("message", "refused"),
+    [
+        ("依据: {source}", True),
+        ("持居住证时间 : {months}", True),
+        ("（原文）:", True),
+        ("依据：{source}", False),
+        ("时间 {from}–{to}，09:00 起", False),  # a clock time's colon follows a digit
+        ("Source: {source}", False),
+    ],
+)
+def test_checker_names_an_ascii_colon_after_chinese_text(tiny_source: Path, message: str, refused: bool) -> None:
+    """Chinese text takes the full-width colon: "依据: " (what the caseworker's points page showed) is refused."""
+    zh = {"a": {"title": "标题", "line": message}}
+    (tiny_source / "locales" / "zh-CN.json").write_text(json.dumps(zh, ensure_ascii=False), encoding="utf-8")
+    (tiny_source / "locales" / "en.json").write_text(json.dumps({"a": {"title": "Title", "line": "x"}}), "utf-8")
+    result = _check(tiny_source)
+    assert (result.returncode == 1 and "ASCII colon" in result.stderr) == refused, result.stderr

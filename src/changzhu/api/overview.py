@@ -20,6 +20,7 @@ from changzhu.registry.region_names import region_names
 from changzhu.store.db import session_scope
 from changzhu.store.resident_models import (
     ContributionMonthRow,
+    PersonAttributeRow,
     PersonRow,
     ResidenceEventRow,
     ResidencePermitRow,
@@ -36,7 +37,8 @@ def _masked_id(person: PersonRow) -> str:
 def record_of(engine: Engine, person: PersonRow, show_contact: bool) -> dict[str, Any]:
     """The registry record with region names; name, phone and the masked identity number (51**************2X, what a
     caseworker checks against the card in front of them: the person key is the record's address, never shown) only
-    for those who may see them."""
+    for those who may see them. `facts` are the declared rule inputs on record (what the facts dialog shows as
+    recorded); a fact not on record is absent: unknown."""
     with session_scope(engine) as session:
         codes = {person.hukou_region, person.residence_region, *([person.prior_region] if person.prior_region else [])}
         names = region_names(session, codes)
@@ -44,6 +46,11 @@ def record_of(engine: Engine, person: PersonRow, show_contact: bool) -> dict[str
             select(ResidencePermitRow)
             .where(ResidencePermitRow.person_id == person.id)
             .order_by(ResidencePermitRow.issued_on)
+        ).all()
+        facts = session.scalars(
+            select(PersonAttributeRow)
+            .where(PersonAttributeRow.person_id == person.id)
+            .order_by(PersonAttributeRow.name)
         ).all()
         return {
             **person_item(person, names, show_name=show_contact),
@@ -55,6 +62,7 @@ def record_of(engine: Engine, person: PersonRow, show_contact: bool) -> dict[str
                 {"permit_no": p.permit_no, "region": p.region, "issued_on": p.issued_on, "expires_on": p.expires_on}
                 for p in permits
             ],
+            "facts": {f.name: f.value() for f in facts} if show_contact else None,
         }
 
 

@@ -102,7 +102,7 @@ def _item(i_zh: IndicatorPoints, i_en: IndicatorPoints) -> dict[str, Any]:
         "needs": i_zh.needed_inputs,  # the inputs that could change its points (none when assessed)
         # what the item is scored on as recorded ("职业资格/职称: 无"), so a 0 says why; an unknown fact
         # shows as unknown, and the facts an item not assessed needs, in words
-        "basis_zh": [x.replace(": ", "：", 1) for x in i_zh.inputs],  # Chinese punctuation
+        "basis_zh": i_zh.inputs,
         "basis_en": i_en.inputs,
         "needs_zh": i_zh.needs,
         "needs_en": i_en.needs,

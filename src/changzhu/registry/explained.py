@@ -29,6 +29,7 @@ from changzhu.rules.explain import (
     Explanation,
     PointsExplanation,
     ServiceExplanation,
+    input_prefix,
     needs_text,
 )
 from changzhu.rules.labels import fact_labels
@@ -171,7 +172,7 @@ class _Overlay:
         prerequisites = [self.condition(c, who) for c in p.prerequisites]
         indicators = []
         for item in p.indicators:
-            prefixes = {f: tuple(f"{self.label(v)}: " for v in READ_AS[f]) for f in facts}
+            prefixes = {f: tuple(input_prefix(self.label(v), self.lang) for v in READ_AS[f]) for f in facts}
             read = [f for f, prefix in prefixes.items() if any(i.startswith(prefix) for i in item.inputs)]
             if not read:
                 indicators.append(item)

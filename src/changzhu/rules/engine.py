@@ -105,6 +105,7 @@ class IntervalEvaluator:
     groups: list[tuple[ResolvedPolicy, np.ndarray]] = field(default_factory=list)  # chain groups, once run
     points_now: dict[str, list[PointsResult]] = field(default_factory=dict)  # per scheme, one per chain group
     permit_unknown: np.ndarray | None = None
+    permit_held: np.ndarray | None = None  # per frame row: a permit on record (set with the permit clock)
     _points_cache: dict[tuple[tuple[str, ...], str, str], tuple[np.ndarray, LeafResult]] = field(default_factory=dict)
     _leaf_cache: dict[tuple[Any, ...], tuple[np.ndarray, object, LeafResult]] = field(default_factory=dict)
     _taken: dict[tuple[Service, int], tuple[np.ndarray, Interval]] = field(default_factory=dict)
@@ -201,6 +202,7 @@ class IntervalEvaluator:
         """Without a permit, permit months start at -1 and count from the first day one can be had."""
         clock = self.frame.clocks["permit"]
         held = clock.base < NEVER
+        self.permit_held = held
         base = np.where(held, clock.base, permit.start)
         self.frame.clocks["permit"] = Clock(base, clock.const, clock.grows, clock.before)
         if permit.unknown is not None:  # whether (and when) one can be had is unknown: so are the months

@@ -84,6 +84,7 @@ _WORDS: dict[str, tuple[str, str]] = {
     "at_least": ("至少 {n} 分（尚有未评定指标）", "at least {n} points (some items not assessed)"),
     "no_parent": ("表中没有父母的记录", "no parent in the table"),
     "unlinked": ("未知：未关联父母记录", "unknown: no parent linked"),
+    "no_permit": ("无居住证", "no residence permit"),
     "person": (
         "人员 {p}，{d}：常住 {r}（{c}）；适用规则：{chain}",
         "Person {p} on {d}: lives in {r} ({c}); rules: {chain}",
@@ -415,6 +416,15 @@ class _Reader:
         for t in engine.leaf_traces:
             self.traces.setdefault(t.path, []).append(t)
 
+    def holds_no_permit(self, row: int) -> bool:
+        """The person (a frame row) holds no residence permit. Their permit months then count from the day one can be
+        had (what the rules look ahead with), not months held: shown as "no residence permit", never as "0 months".
+        A row whose permit is undetermined stays unknown."""
+        engine = self.engine
+        held = engine.permit_held if engine.permit_held is not None else engine.frame.clocks["permit"].base < NEVER
+        unknown = engine.permit_unknown is not None and bool(engine.permit_unknown[row])
+        return not bool(held[row]) and not unknown
+
     def service_needs(self, service: Service, row: int) -> list[str]:
         """The missing inputs that could change the person's undetermined decision: needs_<service> of evaluate()."""
         one = np.zeros(self.engine.frame.n, dtype=bool)
@@ -456,6 +466,8 @@ class _Reader:
         holds = start <= self.on <= end
         passed: bool | None = holds if (known or decided) else None
         shown, needed = node.describe(value, got.threshold, self.lang, got.parameter)
+        if getattr(node, "variable", None) == "permit" and getattr(node, "of", "self") == "self" and known:
+            shown = _w("no_permit", self.lang) if self.holds_no_permit(row) else shown
         needs_parent = self.unlinked(node, row) if passed is None else None
         if needs_parent is not None:
             shown = _w("unlinked", self.lang)
@@ -796,6 +808,12 @@ def _dates_shown(statics: dict[str, np.ndarray], name: str, row: int, lang: Lang
     return ("、" if lang == "zh" else ", ").join(str(from_days(int(d))) for d in days)
 
 
+def input_prefix(label: str, lang: str) -> str:
+    """The start of one line of what a points item is scored on ("职业资格/职称：", "professional title: "): Chinese
+    text takes the full-width colon."""
+    return f"{label}：" if lang == "zh" else f"{label}: "
+
+
 def _indicator(
     reader: _Reader, policy: ResolvedPolicy, scheme: str, ind: Indicator, low: float, high: float, row: int, path: str
 ) -> IndicatorPoints:
@@ -808,7 +826,7 @@ def _indicator(
     names = sorted({n for part in ind.walk() for n in part.reads()})
     for spec in (variables[n] for n in names):
         if spec.kind == "dates":  # the dates themselves, so the caseworker sees which fall in the window
-            inputs.append(f"{spec.label(lang)}: {_dates_shown(frame.statics, spec.name, row, lang)}")
+            inputs.append(f"{input_prefix(spec.label(lang), lang)}{_dates_shown(frame.statics, spec.name, row, lang)}")
             continue
         if spec.kind == "clock":
             value = float(frame.clocks[spec.name].now(frame.on)[row])
@@ -818,7 +836,9 @@ def _indicator(
         shown, _ = probe.describe(value, 0, lang)
         if spec.kind == "bool" and np.isfinite(value):  # describe names a yes/no variable; the label is said here
             shown = ("是" if lang == "zh" else "yes") if bool(value) else ("否" if lang == "zh" else "no")
-        inputs.append(f"{spec.label(lang)}: {shown}")  # an unknown one too: it is shown as unknown
+        if spec.name == "permit" and reader.holds_no_permit(row):
+            shown = _w("no_permit", lang)
+        inputs.append(f"{input_prefix(spec.label(lang), lang)}{shown}")  # an unknown one too: it is shown as unknown
     said = []  # the indicator's condition, then those of its parts (a title counted only if the base reaches ...)
     if ind.only_if is not None:
         said.append(_counts(reader, ind.only_if, f"{path}.only_if", row, low == high))
