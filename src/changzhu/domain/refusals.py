@@ -512,6 +512,10 @@ class RefusalCode(StrEnum):
     DEGREES_MINUTES_SECONDS = "degrees_minutes_seconds"
     # walk-resident: a date field of a request (the API reads only ISO days; files read the forms people write)
     REQUEST_NOT_A_DATE = "request_not_a_date"
+    # analyst-out: `changzhu plan --uploaded-facilities` (planning/datasets.py: uploaded_facilities)
+    FACILITY_NOT_UPLOADED = "facility_not_uploaded"
+    FACILITY_NONE_UPLOADED = "facility_none_uploaded"
+    FACILITY_LIST_TWICE = "facility_list_twice"
 
 
 _DATE_FORMS_ZH = "2026-06-01、2026/6/1、2026.6.1、20260601 或 2026年6月1日"
@@ -1797,6 +1801,19 @@ TEMPLATES: dict[RefusalCode, tuple[str, str]] = {
     ),
     # walk-resident
     RefusalCode.REQUEST_NOT_A_DATE: ("不是日期（请写作 2026-06-01）", "not a date (write it as 2026-06-01)"),
+    # analyst-out
+    RefusalCode.FACILITY_NOT_UPLOADED: (
+        "{regions:place} 没有已上传的设施清单（{home} 下已存储清单的地区：{stored:place}）",
+        "no facility list was uploaded for {regions:place} (regions with a stored list under {home}: {stored:place})",
+    ),
+    RefusalCode.FACILITY_NONE_UPLOADED: (
+        "没有已上传的设施清单（{home} 下没有存储任何清单）",
+        "no facility list has been uploaded (none is stored under {home})",
+    ),
+    RefusalCode.FACILITY_LIST_TWICE: (
+        "请只给一份设施清单：{file_option}（文件）或 {uploaded_option}（已上传的清单）",
+        "give one facility list: {file_option} (a file) or {uploaded_option} (a list uploaded to the service)",
+    ),
 }
 PLACE = "place"  # the format spec of a region code shown with its name: {region:place}
 ROLE = "role"  # the format spec of a role shown by its name: {role:role}
