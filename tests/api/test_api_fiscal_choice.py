@@ -60,3 +60,51 @@ def test_a_saved_reform_changes_the_allocation_floor(service: Service) -> None:
     for measure in ("per_registered_min", "per_registered_max"):
         assert "元/人" in labels[measure][0] and labels[measure][1].endswith("yuan per head"), labels[measure]
     assert labels["total_yuan"] == ("分配总额（元）", "total allocated, yuan")
+
+
+def _texts(frame: Any) -> list[str]:
+    """Every header and text cell of a table read from a file."""
+    return [v for column in frame.columns for v in [column, *frame[column].to_list()] if isinstance(v, str)]
+
+
+def test_the_winners_file_is_in_its_language_only(service: Service) -> None:
+    """A spreadsheet of winners and losers holds one language per file (the outcome read "gains 增加" and the estimate
+    note both languages in one cell); without a language, both names in their own columns and the outcome a code."""
+    import io
+    import re
+
+    import polars as pl
+
+    cjk, latin = re.compile(r"[\u3400-\u9fff]"), re.compile(r"[A-Za-z]")
+    for lang, foreign in (("zh", latin), ("en", cjk)):
+        got = service.client.get(
+            f"/api/v1/fiscal/winners?limit=100&format=xlsx&lang={lang}", headers=service.as_("fo_nat")
+        )
+        assert got.status_code == 200, got.text
+        cells = _texts(pl.read_excel(io.BytesIO(got.content)))  # the workbook as a spreadsheet reads it
+        assert len(cells) > 31 * 3 and not [c for c in cells if foreign.search(c)], lang
+        csv = service.client.get(
+            f"/api/v1/fiscal/winners?limit=100&format=csv&lang={lang}", headers=service.as_("fo_nat")
+        )
+        frame = pl.read_csv(io.BytesIO(csv.content), infer_schema_length=None)
+        assert not [c for c in _texts(frame) if foreign.search(c)], lang
+    zh = pl.read_csv(
+        io.BytesIO(
+            service.client.get("/api/v1/fiscal/winners?format=csv&lang=zh", headers=service.as_("fo_nat")).content
+        ),
+        schema_overrides={"地区代码": pl.String},
+    )
+    guangdong = zh.filter(pl.col("地区代码") == "440000").row(0, named=True)
+    assert guangdong["省份"] == "广东省" and guangdong["结果"] == "增加" and guangdong["估算说明"].startswith("估算")
+    en = pl.read_csv(
+        io.BytesIO(
+            service.client.get("/api/v1/fiscal/winners?format=csv&lang=en", headers=service.as_("fo_nat")).content
+        ),
+        schema_overrides={"region code": pl.String},
+    )
+    henan = en.filter(pl.col("region code") == "410000").row(0, named=True)
+    assert (
+        henan["province"] == "Henan" and henan["outcome"] == "loses" and henan["what the estimate is"].startswith("est")
+    )
+    items = {r["region_code"]: r for r in _rows(service, "")}
+    assert items["440000"]["outcome"] == "gains" and items["440000"]["region_name_en"] == "Guangdong"

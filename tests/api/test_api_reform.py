@@ -303,9 +303,15 @@ def _check_bands(service: Service, run_id: str) -> None:
     bands = _ok(service.client.get(f"/api/v1/scenarios/runs/{run_id}/bands", headers=nat))["items"]
     national = {(r["year"], r["unit"], r["band"]): r for r in bands if r["dimension"] == "national"}
     for year in (2025, 2027):
-        for unit in ("households", "persons"):
+        for unit in ("households", "persons", "unlinked_persons"):
             shares = [national[(year, unit, b)]["share"] for b in BANDS]
             assert abs(sum(shares) - 1) < 1e-9
+    # households are a parent and linked children (two people or more); the rest are people not linked to one
+    query = f"/api/v1/scenarios/runs/{run_id}/results?dimension=national&service=all_costed_services&year=2027"
+    totals = {r["measure"]: r["estimate"] for r in _ok(service.client.get(query, headers=nat))["items"]}
+    assert 0 < 2 * totals["households"] <= totals["residents"] - totals["unlinked_persons"], totals
+    persons = sum(national[(2027, "persons", b)]["count"] for b in BANDS)
+    assert abs(persons - totals["residents"]) < 1e-6 * persons
     assert national[(2025, "households", "no_change")]["share"] == 1  # nothing in force yet
     gains = national[(2027, "households", "gain_more_5")]  # the higher 低保 line makes households eligible
     assert gains["share_low"] <= gains["share"] <= gains["share_high"] and gains["count"] > 0
@@ -324,7 +330,9 @@ def _check_bands(service: Service, run_id: str) -> None:
     named = service.client.get(f"/api/v1/scenarios/runs/{run_id}/bands?format=csv&year=2027&lang=zh", headers=nat)
     titled = pl.read_csv(io.BytesIO(named.content))
     assert {"年份", "统计对象", "收益变化", "占比（0–1）", "数量 90% 区间上限", "估算说明"} <= set(titled.columns)
-    assert set(titled["统计对象"]) == {"家庭数", "人数"} and "增加 5% 以上" in set(titled["收益变化"])
+    assert set(titled["统计对象"]) == {"家庭数", "人数", "未关联到家庭的人数"} and "增加 5% 以上" in set(
+        titled["收益变化"]
+    )
     assert not {"unit", "band", "share", "count", "estimate_note"} & set(titled.columns), titled.columns
     sheet = pl.read_excel(
         io.BytesIO(
@@ -332,7 +340,11 @@ def _check_bands(service: Service, run_id: str) -> None:
         )
     )
     assert {"counted", "change in benefits", "share (0–1)", "number"} <= set(sheet.columns)
-    assert "gain more than 5%" in set(sheet["change in benefits"]) and set(sheet["counted"]) == {"households", "people"}
+    assert "gain more than 5%" in set(sheet["change in benefits"]) and set(sheet["counted"]) == {
+        "households",
+        "people",
+        "people not linked to a household",
+    }
 
 
 def test_a_run_survives_a_restart_and_an_unfinished_one_is_failed(db_service: Service, tmp_path: Any) -> None:

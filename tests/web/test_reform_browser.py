@@ -141,7 +141,7 @@ def _bands_counties_hukou_and_compare(page: object, other: str) -> None:
     page.wait_for_selector("#band-chart canvas")  # type: ignore[attr-defined]
     bands = page.inner_text("#band-table")  # type: ignore[attr-defined]
     assert "增加 5% 以上" in bands and "没有变化" in bands and "%" in bands, bands
-    page.click("#band-unit >> text=人")  # type: ignore[attr-defined]
+    page.click('#band-unit >> text="人"')  # type: ignore[attr-defined]
     page.locator("#band-table", has_text="人数估计值（90% 区间）").wait_for()  # type: ignore[attr-defined]
     _open_select(page, "dimension-select")
     page.locator(".el-select-dropdown__item:visible", has_text="农业／非农业户口").click()  # type: ignore[attr-defined]

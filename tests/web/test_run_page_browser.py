@@ -6,6 +6,7 @@ never an exception's class or text."""
 from __future__ import annotations
 
 import io
+import re
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -123,3 +124,34 @@ def test_the_gains_and_losses_fit_a_phone(office: Office, lang: str) -> None:
     for cell in cells:
         box = cell.bounding_box()
         assert box is not None and box["x"] >= 0 and box["x"] + box["width"] <= width + 1, (box, cell.inner_text())
+
+
+def _figures(text: str) -> list[int]:
+    return [int(n.replace(",", "")) for n in re.findall(r"\d[\d,]*", text)]
+
+
+@pytest.mark.parametrize(("lang", "size"), [("zh", DESKTOP), ("en", DESKTOP), ("zh", PHONE), ("en", PHONE)])
+def test_households_are_households_and_the_census_is_beside_them(office: Office, lang: str, size: object) -> None:
+    """The gains and losses count households of a parent and linked children; everyone else is a person not linked
+    to a household, counted apart (each was a household of one: 1.1 billion households for 1.41 billion people),
+    and the census's 494 million family households are given beside the estimate."""
+    run_id = small_run(office.url)
+    page = office.open(size, lang)
+    office.login(page, "pl_nat")
+    page.goto(f"{office.url}/office/runs/{run_id}")  # type: ignore[attr-defined]
+    line = page.locator("#band-households")  # type: ignore[attr-defined]
+    line.wait_for()
+    text = line.inner_text()
+    households, low, high, members, unlinked = _figures(text.replace("90%", "").split("2020")[0])[:5]
+    assert low <= households <= high and members >= 2 * households > 0 and unlinked > members / 2, text
+    assert ("49,416 万户" if lang == "zh" else "494.16 million family households") in text, text
+    assert ("估算" if lang == "zh" else "Estimate") in text, text
+    buttons = page.locator("#band-unit label").all_inner_texts()  # type: ignore[attr-defined]
+    unlinked_button = "未关联到家庭的人" if lang == "zh" else "People not linked to a household"
+    assert len(buttons) == 3 and unlinked_button in buttons, buttons
+    page.click(f'#band-unit >> text="{unlinked_button}"')  # type: ignore[attr-defined]
+    header = "未关联到家庭的人数估计值" if lang == "zh" else "People not linked to a household, estimate"
+    page.locator("#band-table", has_text=header).wait_for()  # type: ignore[attr-defined]
+    width = page.viewport_size["width"]  # type: ignore[attr-defined]
+    box = line.bounding_box()
+    assert box is not None and box["x"] >= 0 and box["x"] + box["width"] <= width + 1, box

@@ -76,7 +76,8 @@ _MEASURES: dict[str, tuple[str, str, str]] = {
     "party_outflow_city_yuan": ("流出地城市承担（{unit}）", "outflow city pays ({unit})", "yuan/year"),
     "party_employer_yuan": ("用人单位承担（{unit}）", "employer pays ({unit})", "yuan/year"),
     "party_individual_yuan": ("个人承担（{unit}）", "individual pays ({unit})", "yuan/year"),
-    "households": ("家庭数", "households", "households"),
+    "households": ("家庭数（父母一方与其关联子女）", "households (a parent and linked children)", "households"),
+    "unlinked_persons": ("未关联到家庭的人数", "people not linked to a household", "people"),
 }
 _BANDS: dict[str, tuple[str, str]] = {
     "gain_more_5": ("增加 5% 以上", "gain more than 5%"),
@@ -86,7 +87,11 @@ _BANDS: dict[str, tuple[str, str]] = {
     "lose_more_5": ("减少 5% 以上", "lose more than 5%"),
     "undetermined": ("待定（缺少所需信息）", "undetermined (a needed fact unknown)"),
 }
-_UNITS: dict[str, tuple[str, str]] = {"households": ("家庭", "households"), "persons": ("人", "people")}
+_UNITS: dict[str, tuple[str, str]] = {
+    "households": ("家庭", "households"),
+    "persons": ("人", "people"),
+    "unlinked_persons": ("未关联到家庭的人", "people not linked to a household"),
+}
 UNITS = {unit: (f"{zh}数", en) for unit, (zh, en) in _UNITS.items()}  # the bands' unit column: 家庭数, 人数
 # the gain and loss bands: households_gain_more_5 (a count), share_persons_no_change (a share, 0–1)
 MEASURES: dict[str, tuple[str, str, str]] = {

@@ -107,15 +107,22 @@ def labelled(estimates: pl.DataFrame) -> pl.DataFrame:
 
 
 def band_table(results: pl.DataFrame) -> pl.DataFrame:
-    """The gain/loss bands of a run's results, one row per scenario, year, group, unit (households or persons)
-    and band: share of the group and count, each with its 90% interval. Empty for a run made before bands."""
+    """The gain/loss bands of a run's results, one row per scenario, year, group, unit (households, persons or
+    persons not linked to a household) and band: share of the group and count, each with its 90% interval. Empty
+    for a run made before bands."""
     rows = results.filter(pl.col("service") == ALL_SERVICES)
     if rows.is_empty():
         return pl.DataFrame(schema=BAND_SCHEMA)
     parts = rows.filter(pl.col("measure").str.contains_any([f"_{b}" for b in BANDS])).with_columns(
         pl.col("measure").str.starts_with("share_").alias("_share"),
-        pl.col("measure").str.replace("^share_", "").str.extract(r"^(households|persons)_").alias("unit"),
-        pl.col("measure").str.replace("^share_", "").str.replace(r"^(households|persons)_", "").alias("band"),
+        pl.col("measure")
+        .str.replace("^share_", "")
+        .str.extract(r"^(households|persons|unlinked_persons)_")
+        .alias("unit"),
+        pl.col("measure")
+        .str.replace("^share_", "")
+        .str.replace(r"^(households|persons|unlinked_persons)_", "")
+        .alias("band"),
     )
     shares = parts.filter(pl.col("_share")).select(
         "scenario",

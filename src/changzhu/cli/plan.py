@@ -47,6 +47,14 @@ def plan(
     facilities: Annotated[
         Path | None, typer.Option(help="facility list: CSV, Excel, Parquet, JSON or YAML (`changzhu schema facility`)")
     ] = None,
+    uploaded_facilities: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--uploaded-facilities",
+            help="site from the facility list an office uploaded for this region (its code, e.g. 440300; repeat for"
+            " several), as the service stores it under CHANGZHU_HOME/uploads, at the scope it was uploaded at",
+        ),
+    ] = None,
     scope: Annotated[
         RegionLevel | None,
         typer.Option(help="what the facility list is complete for: a county, a prefecture (default) or a province"),
@@ -77,7 +85,11 @@ def plan(
     import polars as pl
 
     from changzhu.domain.estimates import SHORTAGE_COST, labelled
+    from changzhu.domain.refusals import RefusalCode, refusal
     from changzhu.jobs.planning import run_planning
+    from changzhu.planning.datasets import datasets_root
+    from changzhu.planning.datasets import uploaded_facilities as uploaded_facilities_of
+    from changzhu.planning.errors import PlanningInputError
     from changzhu.planning.facilities import coordinates_without_system, possibly_incomplete
     from changzhu.planning.standards import is_parameter_file, load_standards, service_catalog
     from changzhu.tables.kinds import facility_schema, population_schema, standard_schema, supply_schema
@@ -88,6 +100,12 @@ def plan(
         local = read(standards, standard_schema(service_catalog(load_standards())))
     services = service_catalog(load_standards(local=local))
     facility_list = None if facilities is None else read(facilities, facility_schema(services))
+    if uploaded_facilities:
+        if facilities is not None:
+            options = {"file_option": "--facilities", "uploaded_option": "--uploaded-facilities"}
+            raise PlanningInputError(refusal(RefusalCode.FACILITY_LIST_TWICE, **options))
+        facility_list, stored_scope = uploaded_facilities_of(datasets_root(), uploaded_facilities)
+        scope = RegionLevel(stored_scope)
     unlabelled = None if facility_list is None else coordinates_without_system(facility_list)
     if unlabelled is not None:
         err_console.print(f"[yellow]warning:[/yellow] {unlabelled[0 if lang == Lang.ZH else 1]}", highlight=False)

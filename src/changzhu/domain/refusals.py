@@ -514,6 +514,10 @@ class RefusalCode(StrEnum):
     REQUEST_NOT_A_DATE = "request_not_a_date"
     # rules-words: a place people write that has no division code of its own (domain/new_areas.py)
     NOT_A_REGION_NEW_AREA = "not_a_region_new_area"
+    # analyst-out: `changzhu plan --uploaded-facilities` (planning/datasets.py: uploaded_facilities)
+    FACILITY_NOT_UPLOADED = "facility_not_uploaded"
+    FACILITY_NONE_UPLOADED = "facility_none_uploaded"
+    FACILITY_LIST_TWICE = "facility_list_twice"
 
 
 _DATE_FORMS_ZH = "2026-06-01、2026/6/1、2026.6.1、20260601 或 2026年6月1日"
@@ -1803,6 +1807,19 @@ TEMPLATES: dict[RefusalCode, tuple[str, str]] = {
     RefusalCode.NOT_A_REGION_NEW_AREA: (
         "{name} 是{what_zh}：请填写所在的区县（该区域涉及 {options_zh}）",
         "{name} is {what_en}: give the county it lies in (it spans {options_en})",
+    ),
+    # analyst-out
+    RefusalCode.FACILITY_NOT_UPLOADED: (
+        "{regions:place} 没有已上传的设施清单（{home} 下已存储清单的地区：{stored:place}）",
+        "no facility list was uploaded for {regions:place} (regions with a stored list under {home}: {stored:place})",
+    ),
+    RefusalCode.FACILITY_NONE_UPLOADED: (
+        "没有已上传的设施清单（{home} 下没有存储任何清单）",
+        "no facility list has been uploaded (none is stored under {home})",
+    ),
+    RefusalCode.FACILITY_LIST_TWICE: (
+        "请只给一份设施清单：{file_option}（文件）或 {uploaded_option}（已上传的清单）",
+        "give one facility list: {file_option} (a file) or {uploaded_option} (a list uploaded to the service)",
     ),
 }
 PLACE = "place"  # the format spec of a region code shown with its name: {region:place}

@@ -54,6 +54,24 @@ def stored_regions(root: Path, kind: str) -> list[str]:
     return sorted(p.parent.name for p in root.glob(f"*/{kind}.parquet")) if root.is_dir() else []
 
 
+def uploaded_facilities(root: Path, regions: list[str]) -> tuple[pl.DataFrame, str]:
+    """The facility lists stored for `regions` (key regions: a city's code for a city's list, a county's for a
+    county's) as one list, and the scope they were stored at; refused when a region has none stored or the regions
+    are of different scopes (a province uses lists of one scope)."""
+    stored = stored_regions(root, "facility")
+    missing = tuple(r for r in regions if r not in stored)
+    if not stored:
+        raise PlanningInputError(refusal(RefusalCode.FACILITY_NONE_UPLOADED, home=str(root)))
+    if missing:
+        reason = refusal(RefusalCode.FACILITY_NOT_UPLOADED, regions=missing, home=str(root), stored=tuple(stored))
+        raise PlanningInputError(reason)
+    scopes = {r: _level(r) for r in regions}
+    if len(set(scopes.values())) > 1:
+        raise PlanningInputError(refusal(RefusalCode.FACILITY_SCOPE_CLASH, regions=tuple(regions)))
+    parts = [pl.read_parquet(_path(root, r, "facility")) for r in regions]
+    return pl.concat(parts, how="diagonal_relaxed"), scopes[regions[0]]
+
+
 def _plain(frame: pl.DataFrame) -> pl.DataFrame:
     """Categories as plain text, so the stored file reads back the same in any process."""
     return frame.with_columns(pl.col(c).cast(pl.String) for c, t in frame.schema.items() if isinstance(t, pl.Enum))

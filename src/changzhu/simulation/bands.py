@@ -9,6 +9,12 @@ needed fact unknown) in the baseline or the reform has no known value: it is in 
 never counted as a gain, a loss or no change. Households (parent and linked children) and their persons are
 counted per band, nationally and by income decile, and the share of each band gets a delete-a-group jackknife
 interval.
+
+A household is a parent and the children the synthetic population links to them (`households.link_parents`): a
+unit of two or more people. Everyone else (an adult with no linked child, a child with no parent found) is a
+person not linked to a household: counted as a person, and on their own as `unlinked_persons`, never as a
+household of one (the model does not form one-person households, couples or older people's households, so
+counting each such person as a household read 1.1 billion households for a country of 494 million 家庭户).
 """
 
 from __future__ import annotations
@@ -26,10 +32,12 @@ BANDS = ("gain_more_5", "gain_less_5", "no_change", "lose_less_5", "lose_more_5"
 THRESHOLD = 0.05
 ALL_SERVICES = "all_costed_services"
 BAND_DIMENSIONS = ("national", "income_bin")
-UNITS = ("households", "persons")
+UNITS = ("households", "persons", "unlinked_persons")
+LINKED_SIZE = 2  # a parent and at least one linked child
 BAND_MEASURES = (
     "residents",
     "households",
+    "unlinked_persons",
     *[f"{unit}_{band}" for unit in UNITS for band in BANDS],
 )
 
@@ -80,7 +88,8 @@ def count_bands(
     costs: dict[str, ServiceCost],
     base_costs: dict[str, ServiceCost],
 ) -> pl.DataFrame:
-    """Households and persons per band, by replicate group, nationally and by income bin (one scenario and date)."""
+    """Households, persons and persons not linked to a household per band, by replicate group, nationally and by
+    income bin (one scenario and date)."""
     services = sorted({*costs, *base_costs})
     before = baseline.with_columns(groups["age_years"])
     after = reform.with_columns(groups["age_years"])
@@ -97,10 +106,17 @@ def count_bands(
         .agg(pl.len().alias("size"), *household_value, pl.first("income_bin"), pl.first("national"))
         .with_columns(band_of(pl.col("b"), pl.col("r")).alias("band"))
     )
-    sums = [pl.col("size").sum().alias("residents"), pl.len().alias("households")]
+    linked = pl.col("size") >= LINKED_SIZE
+    sums = [
+        pl.col("size").sum().alias("residents"),
+        linked.sum().alias("households"),
+        (~linked).sum().alias("unlinked_persons"),
+    ]
     for band in BANDS:
-        sums.append((pl.col("band") == band).sum().alias(f"households_{band}"))
-        sums.append(pl.when(pl.col("band") == band).then(pl.col("size")).otherwise(0).sum().alias(f"persons_{band}"))
+        in_band = pl.col("band") == band
+        sums.append((in_band & linked).sum().alias(f"households_{band}"))
+        sums.append(pl.when(in_band).then(pl.col("size")).otherwise(0).sum().alias(f"persons_{band}"))
+        sums.append((in_band & ~linked).sum().alias(f"unlinked_persons_{band}"))
     parts = [
         households.group_by(dimension, "replicate")
         .agg(sums)
@@ -127,7 +143,11 @@ def band_shares(counts: pl.DataFrame) -> pl.DataFrame:
     keys = [k for k in GROUP_KEYS if k != "replicate"]
     g = REPLICATES
     parts = []
-    for unit, total in (("households", "households"), ("persons", "residents")):
+    for unit, total in (
+        ("households", "households"),
+        ("persons", "residents"),
+        ("unlinked_persons", "unlinked_persons"),
+    ):
         for band in BANDS:
             part = f"{unit}_{band}"
             frame = counts.with_columns(

@@ -8,7 +8,6 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Annotated, Any
 
-import polars as pl
 from fastapi import APIRouter, Depends, Query, Response
 
 from changzhu.api.aggregates import in_jurisdiction, json_rows, require_analyst
@@ -18,7 +17,9 @@ from changzhu.api.export import FILE_RESPONSES, ExportFormat, FormatQuery, frame
 from changzhu.api.pagination import Page
 from changzhu.api.routes.planning import gaps_at
 from changzhu.api.scenario_files import check_yaml, scenario_yaml
+from changzhu.api.winners_table import winners_in, winners_table
 from changzhu.data.census import census_2020
+from changzhu.domain.lang import Lang
 from changzhu.domain.refusals import RefusalCode, refusal
 from changzhu.domain.regions import RegionLevel
 from changzhu.fiscal.parameters import FiscalParameters, fiscal_parameters, load_schemes
@@ -27,7 +28,6 @@ from changzhu.parameters import Override, Scenario
 from changzhu.planning.datasets import datasets_root, fingerprint
 
 router = APIRouter(prefix="/fiscal", tags=["fiscal"])
-YI = 1e8  # 亿
 KEPT = 16  # fiscal results kept in memory, by scheme and reform
 EQUITY_MEASURES = {  # measure: (label zh, label en, one-line explanation zh, en)
     "total_yuan": ("分配总额（元）", "total allocated, yuan", "分配的资金总额（元）", "the money allocated, in yuan"),
@@ -310,22 +310,15 @@ def winners(
     limit: LimitQuery = 100,
     offset: OffsetQuery = 0,
     fmt: FormatQuery = ExportFormat.JSON,
+    lang: Annotated[
+        Lang | None, Query(description="with format=csv|xlsx: headers, province names and outcomes in zh or en")
+    ] = None,
 ) -> Page[dict[str, Any]] | Response:
-    """Per province: the transfer on the registered and on the resident basis (亿 yuan), the gain or loss and %."""
+    """Per province: the transfer on the registered and on the resident basis (亿 yuan), the gain or loss and %,
+    the outcome (gains, loses, unchanged). A file asked with `lang` is in that language only (without it, the codes
+    and both names, each in its own column)."""
     require_analyst(principal)
-    table = results_for(choice).comparison.select(
-        "region_code",
-        "region_name_zh",
-        (pl.col("transfer_registered_basis_yuan") / YI).alias("registered_basis_yi"),
-        (pl.col("transfer_resident_basis_yuan") / YI).alias("resident_basis_yi"),
-        (pl.col("difference_yuan") / YI).alias("change_yi"),
-        (pl.col("difference_share") * 100).alias("change_percent"),
-        pl.when(pl.col("difference_yuan") > 0)
-        .then(pl.lit("gains 增加"))
-        .when(pl.col("difference_yuan") < 0)
-        .then(pl.lit("loses 减少"))
-        .otherwise(pl.lit("unchanged 不变"))
-        .alias("outcome"),
-        "estimate",  # the registered basis is gravity-estimated
-    )
-    return frame_page_as(in_jurisdiction(table, principal, "region_code"), limit, offset, fmt, "winners")
+    table = in_jurisdiction(winners_table(results_for(choice).comparison), principal, "region_code")
+    if lang is not None and fmt in (ExportFormat.CSV, ExportFormat.XLSX):
+        table = winners_in(table, lang)
+    return frame_page_as(table, limit, offset, fmt, "winners")

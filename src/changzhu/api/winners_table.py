@@ -1,0 +1,69 @@
+"""Each province's gain or loss on moving transfers from the registered to the resident basis (`GET /fiscal/winners`),
+as the API gives it and as a spreadsheet reads it: with a language, one language per file (the province by its name
+in that language, the outcome in words, the headers and the estimate note in it), as a reform run's files are
+(result_titles); without one, the codes and both names in their own columns, as scripts read them."""
+
+from __future__ import annotations
+
+import polars as pl
+
+from changzhu.domain.lang import Lang
+from changzhu.rules.labels import pick_label
+from changzhu.tables.places import place_names
+
+YI = 1e8  # 亿
+OUTCOMES: dict[str, tuple[str, str]] = {
+    "gains": ("增加", "gains"),
+    "loses": ("减少", "loses"),
+    "unchanged": ("不变", "unchanged"),
+}
+COLUMNS: dict[str, tuple[str, str]] = {
+    "region_code": ("地区代码", "region code"),
+    "region_name": ("省份", "province"),
+    "registered_basis_yi": ("户籍口径（估算，亿元）", "registered basis, estimate (100 million yuan)"),
+    "resident_basis_yi": ("常住口径（亿元）", "resident basis (100 million yuan)"),
+    "change_yi": ("变化（亿元）", "change (100 million yuan)"),
+    "change_percent": ("变化（%）", "change (%)"),
+    "outcome": ("结果", "outcome"),
+    "estimate": ("估算说明", "what the estimate is"),
+}
+
+
+def winners_table(comparison: pl.DataFrame) -> pl.DataFrame:
+    """Per province (fiscal.run's comparison): both names, the two bases and the change in 亿 yuan, the change in %,
+    the outcome code (gains, loses, unchanged) and the estimate label ("中文 / English", the API's)."""
+    english = {code: en for code, (_zh, en) in place_names(comparison["region_code"].to_list()).items() if en}
+    return comparison.select(
+        "region_code",
+        "region_name_zh",
+        pl.col("region_code").replace_strict(english, default=pl.col("region_name_zh")).alias("region_name_en"),
+        (pl.col("transfer_registered_basis_yuan") / YI).alias("registered_basis_yi"),
+        (pl.col("transfer_resident_basis_yuan") / YI).alias("resident_basis_yi"),
+        (pl.col("difference_yuan") / YI).alias("change_yi"),
+        (pl.col("difference_share") * 100).alias("change_percent"),
+        pl.when(pl.col("difference_yuan") > 0)
+        .then(pl.lit("gains"))
+        .when(pl.col("difference_yuan") < 0)
+        .then(pl.lit("loses"))
+        .otherwise(pl.lit("unchanged"))
+        .alias("outcome"),
+        "estimate",  # the registered basis is gravity-estimated
+    )
+
+
+def winners_in(table: pl.DataFrame, lang: Lang) -> pl.DataFrame:
+    """`winners_table` for a file in `lang`: one name column, the outcome in words, the estimate note's half in
+    `lang` (it is written "中文 / English") and the headers in it: no cell holds both languages."""
+    name = "region_name_zh" if lang == Lang.ZH else "region_name_en"
+    half = pl.col("estimate").str.extract(r"^(.*?)\s*/ " if lang == Lang.ZH else r"/ (.*)$")
+    out = table.select(
+        "region_code",
+        pl.col(name).alias("region_name"),
+        "registered_basis_yi",
+        "resident_basis_yi",
+        "change_yi",
+        "change_percent",
+        pl.col("outcome").replace_strict({code: pick_label(pair, lang) for code, pair in OUTCOMES.items()}),
+        half.alias("estimate"),
+    )
+    return out.rename({c: pick_label(COLUMNS[c], lang) for c in out.columns})
