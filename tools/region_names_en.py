@@ -23,6 +23,7 @@ from pypinyin import Style, lazy_pinyin
 
 FILES = Path(__file__).resolve().parents[1] / "src" / "changzhu" / "data" / "files"
 
+# fmt: off
 CUSTOMARY = {  # a place's own-language name in its usual English form (Chinese proper name, without the type)
     # prefecture level
     "拉萨": "Lhasa", "日喀则": "Shigatse", "昌都": "Qamdo", "林芝": "Nyingchi", "山南": "Shannan", "那曲": "Nagqu",
@@ -133,6 +134,7 @@ ZONE_TYPES = (  # functional zones administered as county-level units (codes xxx
     ("示范区", "Demonstration Zone"), ("管理区", "Management Area"), ("综合保税区", "Comprehensive Bonded Zone"),
     ("风景名胜区", "Scenic Area"), ("新区", "New District"), ("新城", "New Town"),
 )
+# fmt: on
 
 
 def pinyin(text: str) -> str:
