@@ -512,6 +512,10 @@ class RefusalCode(StrEnum):
     DEGREES_MINUTES_SECONDS = "degrees_minutes_seconds"
     # walk-resident: a date field of a request (the API reads only ISO days; files read the forms people write)
     REQUEST_NOT_A_DATE = "request_not_a_date"
+    # sec-decide: the security audit's four open decisions (docs/api.md, "Decisions of the security audit")
+    ACTIVATION_CODE_EXPIRED = "activation_code_expired"
+    APPEAL_DECIDED_BY_OTHER = "appeal_decided_by_other"
+    NO_PERSON_IN_REACH = "no_person_in_reach"
 
 
 _DATE_FORMS_ZH = "2026-06-01、2026/6/1、2026.6.1、20260601 或 2026年6月1日"
@@ -1797,6 +1801,20 @@ TEMPLATES: dict[RefusalCode, tuple[str, str]] = {
     ),
     # walk-resident
     RefusalCode.REQUEST_NOT_A_DATE: ("不是日期（请写作 2026-06-01）", "not a date (write it as 2026-06-01)"),
+    # sec-decide
+    RefusalCode.ACTIVATION_CODE_EXPIRED: (
+        "此一次性激活码已过期（有效期 {hours} 小时）：请到办理机构重新领取",
+        "this one-time activation code has expired (it was valid for {hours} hours): ask the office for a new one",
+    ),
+    RefusalCode.APPEAL_DECIDED_BY_OTHER: (
+        "复核须由原决定人以外的人员作出：原决定由 {username} 作出，请由其他工作人员或管理员决定",
+        "an appeal is decided by someone other than who made the decision appealed ({username}): a colleague or an"
+        " administrator decides it",
+    ),
+    RefusalCode.NO_PERSON_IN_REACH: (
+        "您可查看的范围内没有此居民（请检查链接或重新搜索）",
+        "no such resident within your reach (check the link or search again)",
+    ),
 }
 PLACE = "place"  # the format spec of a region code shown with its name: {region:place}
 ROLE = "role"  # the format spec of a role shown by its name: {role:role}
