@@ -1803,8 +1803,7 @@ TEMPLATES: dict[RefusalCode, tuple[str, str]] = {
     RefusalCode.REQUEST_NOT_A_DATE: ("不是日期（请写作 2026-06-01）", "not a date (write it as 2026-06-01)"),
     # sec-decide
     RefusalCode.ACTIVATION_CODE_EXPIRED: (
-        "此一次性激活码已过期（有效期 {hours} 小时）：请到办理机构重新领取",
-        "this one-time activation code has expired (it was valid for {hours} hours): ask the office for a new one",
+        "此一次性激活码已过期：请到办理机构重新领取", "this one-time activation code has expired: ask the office for a new one"
     ),
     RefusalCode.APPEAL_DECIDED_BY_OTHER: (
         "复核须由原决定人以外的人员作出：原决定由 {username} 作出，请由其他工作人员或管理员决定",
