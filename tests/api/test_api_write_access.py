@@ -54,8 +54,8 @@ def test_guangdong_caseworker_cannot_pull_a_chengdu_residents_pension(db_service
     # an application already on file (the mover's, to Guangzhou) is released only by the old place, Chengdu
     assert _post(service, "/api/v1/transfers/t-mover-1/complete", None, "cw_gz").status_code == 403
     # and the attempt gave Guangzhou no way into the person's record
-    assert service.client.get(f"/api/v1/residents/{cd}", headers=service.as_("cw_gz")).status_code == 403
-    assert service.client.get(f"/api/v1/residents/{cd}/account", headers=service.as_("cw_gz")).status_code == 403
+    assert service.client.get(f"/api/v1/residents/{cd}", headers=service.as_("cw_gz")).status_code == 404
+    assert service.client.get(f"/api/v1/residents/{cd}/account", headers=service.as_("cw_gz")).status_code == 404
     assert ledger_problems(service.engine) == []
 
 

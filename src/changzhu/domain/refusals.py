@@ -129,8 +129,6 @@ class RefusalCode(StrEnum):
     ROLE_MAY_NOT_APPLY = "role_may_not_apply"
     ROLE_MAY_NOT_RECORDS = "role_may_not_records"
     REGION_OUTSIDE = "region_outside"
-    PERSON_OUTSIDE = "person_outside"
-    PERSON_LIVES_OUTSIDE = "person_lives_outside"
     AGGREGATES_ONLY = "aggregates_only"
     OWN_RECORD_ONLY = "own_record_only"
     NO_PERSON_WITH_KEY = "no_person_with_key"
@@ -692,14 +690,6 @@ TEMPLATES: dict[RefusalCode, tuple[str, str]] = {
     RefusalCode.REGION_OUTSIDE: (
         "{region:place} 不在您的辖区（{scopes:place}）内",
         "region {region:place} is outside your jurisdiction ({scopes:place})",
-    ),
-    RefusalCode.PERSON_OUTSIDE: (
-        "此人既不居住在、也不迁入您的辖区",
-        "this person neither lives in nor is moving to your jurisdiction",
-    ),
-    RefusalCode.PERSON_LIVES_OUTSIDE: (
-        "此人居住在 {region:place}，不在您的辖区内",
-        "this person lives in {region:place}, outside your jurisdiction",
     ),
     RefusalCode.AGGREGATES_ONLY: (
         "{role:role}角色只能查看汇总数据，不能查看个人记录",
@@ -1803,7 +1793,8 @@ TEMPLATES: dict[RefusalCode, tuple[str, str]] = {
     RefusalCode.REQUEST_NOT_A_DATE: ("不是日期（请写作 2026-06-01）", "not a date (write it as 2026-06-01)"),
     # sec-decide
     RefusalCode.ACTIVATION_CODE_EXPIRED: (
-        "此一次性激活码已过期：请到办理机构重新领取", "this one-time activation code has expired: ask the office for a new one"
+        "此一次性激活码已过期：请到办理机构重新领取",
+        "this one-time activation code has expired: ask the office for a new one",
     ),
     RefusalCode.APPEAL_DECIDED_BY_OTHER: (
         "复核须由原决定人以外的人员作出：原决定由 {username} 作出，请由其他工作人员或管理员决定",
