@@ -58,7 +58,7 @@ def test_nobody_grants_more_than_they_hold(db_service: Service) -> None:
     assert moved.json()["jurisdictions"] == ["440300"] and moved.json()["role"] == "administrator"
     assert (moved.json()["jurisdiction_names_zh"], moved.json()["jurisdiction_names_en"]) == (["深圳市"], ["Shenzhen"])
     gz = service.people["gz"]
-    assert service.client.get(f"/api/v1/residents/{gz}", headers=service.as_("cw_gz")).status_code == 403
+    assert service.client.get(f"/api/v1/residents/{gz}", headers=service.as_("cw_gz")).status_code == 404
     # an administrator does not widen, demote or disable themself; staff does not become a resident login
     assert _patch(service, "ad_gd", {"disabled": True}).status_code == 403
     assert _patch(service, "pl_gd", {"role": "resident"}).status_code == 400
