@@ -145,7 +145,12 @@ def test_reject_appeal_overturn(service: Service) -> None:
     assert no_grounds.status_code == 422 and no_grounds.json()["error"] == "invalid_request"
     appeal = service.client.post(path, json={"action": "appeal", "reason": "收入已下降"}, headers=service.as_("res_gz"))
     assert appeal.status_code == 200 and appeal.json()["status"] == "appealed"
-    done = service.client.post(path, json={"action": "overturn", "reason": "复核认定"}, headers=service.as_("cw_gz"))
+    # the caseworker who rejected it does not decide the appeal (either way); the region's administrator does
+    for action in ("uphold", "overturn"):
+        own = service.client.post(path, json={"action": action, "reason": "复核认定"}, headers=service.as_("cw_gz"))
+        assert (own.status_code, own.json()["code"]) == (403, "appeal_decided_by_other"), own.text
+        assert own.json()["params"] == {"username": "cw_gz"}
+    done = service.client.post(path, json={"action": "overturn", "reason": "复核认定"}, headers=service.as_("ad_gd"))
     assert done.json()["status"] == "overturned" and done.json()["reason_zh"] == "复核认定"
     closed = service.client.post(path, json={"action": "uphold"}, headers=service.as_("cw_gz"))
     assert closed.status_code == 409 and "(allowed: none (closed))" in closed.json()["message"]
@@ -184,7 +189,8 @@ def test_incomplete_record_gets_the_decisions_its_missing_facts_cannot_change(se
 def test_resident_applies_for_self_only(service: Service) -> None:
     body = {"person_key": service.people["cd"], "kind": "points"}
     assert service.client.post("/api/v1/applications", json=body, headers=service.as_("res_gz")).status_code == 403
-    assert service.client.post("/api/v1/applications", json=body, headers=service.as_("cw_gz")).status_code == 403
+    # Chengdu's resident is out of Guangzhou's reach: answered as no one
+    assert service.client.post("/api/v1/applications", json=body, headers=service.as_("cw_gz")).status_code == 404
     assert service.client.post("/api/v1/applications", json=body, headers=service.as_("pl_nat")).status_code == 403
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
@@ -70,7 +71,7 @@ def test_a_reset_password_must_be_changed_before_anything_else(db_service: Servi
     assert _login_status(service, "res_gz", one_time) == 401
     _login(service, "res_gz", NEW_PASSWORD)
     with session_scope(service.engine) as session:
-        changes = session.scalars(select(AuditRow.details).where(AuditRow.action == "account.password_change")).all()
+        changes = session.scalars(select(AuditRow.details).where(AuditRow.action == "account.activate")).all()
     assert [json.loads(c) for c in changes] == [{"was_one_time": True, "reason_en": "own password"}]
 
 
@@ -164,4 +165,64 @@ def test_migration_0009_up_down_up(database_url: str) -> None:
     assert "must_change_password" not in {c["name"] for c in inspect(engine).get_columns("users")}
     upgrade(engine)
     assert "must_change_password" in {c["name"] for c in inspect(engine).get_columns("users")}
+    engine.dispose()
+
+
+def test_a_new_account_holds_an_activation_code_the_administrator_never_chooses(db_service: Service) -> None:
+    """POST /users sets no password: it answers a one-time password (an activation code) shown this once; the
+    account does nothing but replace it; the audit log records the creation and the activation, never the code."""
+    service = db_service
+    new = {"username": "cw_tianhe", "role": "caseworker", "jurisdictions": ["440106"]}
+    chosen = service.client.post("/api/v1/users", json={**new, "password": "the administrator's pick"},
+                                 headers=service.as_("ad_gd"))  # fmt: skip
+    assert chosen.status_code == 422, chosen.text
+    made = service.client.post("/api/v1/users", json=new, headers=service.as_("ad_gd"))
+    assert made.status_code == 201, made.text
+    code, until = made.json()["one_time_password"], datetime.fromisoformat(made.json()["expires_at"])
+    assert len(code) == 16 and timedelta(hours=71) < until - datetime.now(UTC) <= timedelta(hours=72)
+    headers = _login(service, "cw_tianhe", code)
+    assert service.client.get("/api/v1/auth/me", headers=headers).json()["must_change_password"] is True
+    assert service.client.get("/api/v1/residents", headers=headers).json()["error"] == "password_change_required"
+    assert _change(service, headers, code, NEW_PASSWORD)[0] == 200
+    assert service.client.get("/api/v1/residents", headers=headers).status_code == 200
+    assert _login_status(service, "cw_tianhe", code) == 401  # the code worked once: it is gone
+    with session_scope(service.engine) as session:
+        log = list(session.scalars(select(AuditRow).where(AuditRow.subject == "user:cw_tianhe")))
+    assert [r.action for r in log] == ["account.create", "account.activate"]
+    assert not [r for r in log if code in f"{r.details}{r.reason}"]
+
+
+def test_an_activation_code_stops_working_when_its_time_is_up(db_service: Service) -> None:
+    service = db_service
+    key = service.people["child"]  # lives in Guangzhou, has no login yet
+    made = service.client.post(f"/api/v1/residents/{key}/login", json={}, headers=service.as_("cw_gz")).json()
+    assert datetime.fromisoformat(made["expires_at"]) > datetime.now(UTC)
+    with session_scope(service.engine) as session:
+        session.execute(
+            update(UserRow)
+            .where(UserRow.username == made["username"])
+            .values(one_time_until=datetime.now(UTC) - timedelta(minutes=1))
+        )
+    late = service.client.post(
+        "/api/v1/auth/login",
+        json={"username": made["username"], "password": made["one_time_password"]},
+        headers={"Accept-Language": "en"},
+    )
+    assert (late.status_code, late.json()["code"]) == (401, "activation_code_expired"), late.text
+    assert late.json()["message"] == "this one-time activation code has expired: ask the office for a new one"
+    wrong = service.client.post("/api/v1/auth/login", json={"username": made["username"], "password": "guess"})
+    assert wrong.json()["code"] == "wrong_login"  # only the right code learns that it expired
+    again = service.client.post(f"/api/v1/users/{made['username']}/password", headers=service.as_("ad_gd")).json()
+    assert _login_status(service, made["username"], again["one_time_password"]) == 200
+
+
+def test_migration_0014_up_down_up(database_url: str) -> None:
+    engine = make_engine(database_url)
+    upgrade(engine, "0013")
+    assert "one_time_until" not in {c["name"] for c in inspect(engine).get_columns("users")}
+    upgrade(engine, "0014")
+    assert "one_time_until" in {c["name"] for c in inspect(engine).get_columns("users")}
+    downgrade(engine, "0013")
+    assert "one_time_until" not in {c["name"] for c in inspect(engine).get_columns("users")}
+    upgrade(engine)
     engine.dispose()

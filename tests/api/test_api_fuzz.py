@@ -4,13 +4,20 @@ API accepts is refused by the database, and a NUL character is always refused; o
 Each example schemathesis draws is sent as drawn, or made hostile in its free text fields (path, query or JSON
 body; no enum, pattern or format; limits read from the operation's schema): a NUL character put in one of them, or
 every one made as long as its `maxLength` allows (a limit looser than its column lets over-long text reach the
-database) and one chosen at random 5,000 characters long if it has no limit. In writes, fields that name a person,
-a region or a date are given, half the time, a person key, region code or recent date of the populated database, so
-that they get past "no such person" to the database. The app is called as a national administrator (every route,
-writes included).
+database) and one chosen at random 5,000 characters long if it has no limit. Headers are fuzzed too: an operation's
+declared ones (the 跨省通办 signature headers) and, a third of the time each, Accept-Language and X-Forwarded-For
+(read by every route and by the login's rate limiter), with drawn values, made long like any text (a header
+carries no NUL). A multipart upload's file is, half the time, a table of its kind (the schema's columns, each cell
+its example) whose cells are made hostile like any text, so that it gets past the header check to the rows. In
+writes, half the time every field that names a person, a region, a date or a voucher's service is given a value
+of the populated database (a person key, region code, recent date, funded service), and a user name a fresh valid
+one, so that they get past "no such person" to the database (POST /users and POST /vouchers included). The app is
+called as a national administrator (every route, writes included). On SQLite, which ignores VARCHAR lengths, a
+trigger per limited column refuses text longer than the column, as PostgreSQL does.
 
 A request is a failure when the answer is a 5xx; or its code is `value_does_not_fit` (the database refused a value:
-the API's own check should have refused it, naming the field); or it holds a NUL anywhere and is answered otherwise
+the API's own check should have refused it, naming the field); or SQLite's triggers refused a value longer than its
+column, whatever the answer; or it holds a NUL anywhere in its path, query or JSON body and is answered otherwise
 than 422 `holds_nul` (a 404/405 of the router aside). 20 examples per operation on PostgreSQL, 8 on SQLite. With
 the NUL check or the column-sized text limits taken out (scratch copies, 2 Dec 2026), it fails naming the operations
 (docs/operations.md, "The API fuzz"); test_api_hygiene.py pins both with fixed inputs as well."""
@@ -27,17 +34,34 @@ from typing import Any
 import pytest
 import schemathesis
 from api_support import PASSWORD, SCENARIOS, fresh_postgres, populated_postgres, populated_sqlite  # noqa: F401  (fixture reused)
+from fastapi.testclient import TestClient
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from sqlalchemy import Engine, String, event, text
 
 from changzhu.api import ApiSettings, create_app
+from changzhu.api.upload_tables import UploadKind, schema_for
 from changzhu.store.db import make_engine
+from changzhu.store.models import Base
 
 NUL = "\x00"
 UNDECLARED_LONG = 5000  # longer than any text column (the longest, an application's reason, is 2,000)
 REGIONS = ("440100", "510100", "440000", "510000")  # Guangzhou, Chengdu and their provinces: in the census
 DATES = ("2026-03-01", "2026-11-20", "2027-03-01")  # inside the API's 1990-2100 and the residents' records
 ROUTER_MISSES = {"no_such_path", "method_not_allowed"}  # answered before the API router's NUL check
+SERVICES = ("vocational_training",)  # a voucher's service the populated database funds
+USERNAMES = st.from_regex(r"[a-z][a-z0-9_]{2,20}", fullmatch=True)  # new accounts' names (POST /users)
+PRINTABLE = st.text(st.characters(min_codepoint=32, max_codepoint=126), max_size=40)
+_LANGUAGE = st.builds(  # an Accept-Language entry: a tag, perhaps with a weight, well-formed or not
+    "{}{}".format,
+    st.sampled_from(("zh", "en", "zh-CN", "en-US", "*", "fr")),
+    st.just("") | PRINTABLE.map(";q={}".format),
+)
+HEADERS = {  # read by every route (the answer's language), and by the login's rate limiter
+    "Accept-Language": st.lists(_LANGUAGE, max_size=4).map(",".join) | PRINTABLE,
+    "X-Forwarded-For": st.lists(st.ip_addresses().map(str) | PRINTABLE, max_size=3).map(", ".join),
+}
+OVER_COLUMN = "fuzz: longer than its column"  # the SQLite triggers' message (PostgreSQL refuses such a value)
 
 _state: dict[str, Any] = {}
 
@@ -53,6 +77,30 @@ def _app():  # type: ignore[no-untyped-def]
     return _state["app"]
 
 
+def _column_limits_on_sqlite(engine: Engine) -> None:
+    """Make SQLite refuse text longer than its column, as PostgreSQL does (SQLite ignores VARCHAR lengths): a
+    trigger per limited column and write, and a listener noting each refusal, whatever the API answered."""
+    with engine.begin() as conn:
+        for table in Base.metadata.sorted_tables:
+            for column in table.columns:
+                if not isinstance(column.type, String) or column.type.length is None:
+                    continue
+                for write in ("INSERT", "UPDATE"):
+                    conn.execute(
+                        text(
+                            f'CREATE TRIGGER "fuzz_{table.name}_{column.name}_{write}" BEFORE {write} '
+                            f'ON "{table.name}" '
+                            f'WHEN length(NEW."{column.name}") > {column.type.length} '
+                            f"BEGIN SELECT RAISE(ABORT, '{OVER_COLUMN}: {table.name}.{column.name}'); END"
+                        )
+                    )
+
+    @event.listens_for(engine, "handle_error")
+    def _noted(context: Any) -> None:
+        if OVER_COLUMN in str(context.original_exception):
+            _state["over_column"].append(str(context.original_exception)[:160])
+
+
 @pytest.fixture(scope="module", autouse=True, params=["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)])
 def fuzz_app(
     request: pytest.FixtureRequest,
@@ -65,6 +113,7 @@ def fuzz_app(
     if request.param == "sqlite":
         shutil.copy(populated_sqlite[0], folder / "changzhu.sqlite3")
         engine = make_engine(f"sqlite:///{folder / 'changzhu.sqlite3'}")
+        _column_limits_on_sqlite(engine)
         people = populated_sqlite[1]
     else:
         url = request.getfixturevalue("pg_fuzz_url")
@@ -73,6 +122,8 @@ def fuzz_app(
     settings = ApiSettings(str(engine.url), b"f" * 32, folder / "keys", scenarios_dir=SCENARIOS)
     _state["app"] = create_app(settings, engine)
     _state["people"] = tuple(sorted(people.values()))
+    _state["over_column"] = []
+    _state["client"] = TestClient(_state["app"])  # uploads made tables (`_send`)
     yield
     engine.dispose()
 
@@ -80,8 +131,6 @@ def fuzz_app(
 @pytest.fixture(scope="module")
 def admin_header(fuzz_app: None) -> dict[str, str]:
     """A national administrator's token: the fuzzer reaches past the role checks."""
-    from fastapi.testclient import TestClient
-
     token = TestClient(_app()).post("/api/v1/auth/login", json={"username": "ad_nat", "password": PASSWORD})
     return {"Authorization": f"Bearer {token.json()['access_token']}"}
 
@@ -95,6 +144,7 @@ class Leaf:
     name: str
     max_length: int | None
     constrained: bool  # an enum, const, pattern or format decides the text: hostile text is refused by it anyway
+    in_header: bool = False  # a header cannot carry a NUL: it is only made long
 
 
 def _alternatives(schema: Any, spec: dict[str, Any]) -> list[dict[str, Any]]:
@@ -144,14 +194,16 @@ def _request_leaves(case: Any, spec: dict[str, Any]) -> list[Leaf]:
     """The text values of a case: path parameters, query parameters and a JSON body."""
     definition = spec["paths"][case.operation.path][case.method.lower()]
     found: list[Leaf] = []
-    for where, values in (("path", case.path_parameters), ("query", case.query)):
+    for where, values in (("path", case.path_parameters), ("query", case.query), ("header", case.headers)):
         if not isinstance(values, dict):
             continue
-        declared = {p["name"]: p.get("schema", {}) for p in definition.get("parameters", []) if p["in"] == where}
+        declared = {
+            p["name"].lower(): p.get("schema", {}) for p in definition.get("parameters", []) if p["in"] == where
+        }
         found += [
-            Leaf(values, name, name, *_text_rule(declared.get(name, {}), spec))
+            Leaf(values, name, name, *_text_rule(declared.get(name.lower(), {}), spec), in_header=where == "header")
             for name, value in values.items()
-            if isinstance(value, str)
+            if isinstance(value, str) and name.lower() != "authorization"
         ]
     body = definition.get("requestBody", {}).get("content", {}).get("application/json")
     if body is not None and case.media_type == "application/json":
@@ -159,33 +211,76 @@ def _request_leaves(case: Any, spec: dict[str, Any]) -> list[Leaf]:
     return found
 
 
+def _upload(case: Any, data: Any) -> list[Leaf]:
+    """A multipart upload's file made a table of its kind (the schema's columns, each cell its example) so that it
+    gets past the header check to the rows; its cells are the leaves (`_send` writes them as the file)."""
+    columns = schema_for(UploadKind(case.path_parameters["kind"])).columns
+    if not data.draw(st.booleans()):  # the file as drawn, half the time: a file that is no table at all
+        return []
+    row = {c.name: c.example for c in columns}
+    case.body = {**(case.body if isinstance(case.body, dict) else {}), "file": row}
+    case.query = {"dry_run": "true"}  # the import run to its end (every INSERT) and rolled back; the defaults else
+    return [Leaf(row, c.name, c.name, None, False) for c in columns]
+
+
+def _send(case: Any, headers: dict[str, str]) -> Any:
+    """Call the app with the case; an upload made a table is sent as a CSV file named so (schemathesis names a
+    multipart file by sniffing its bytes, and a CSV file has no signature)."""
+    row = case.body.get("file") if isinstance(case.body, dict) else None
+    if not isinstance(row, dict):
+        return case.call(headers=headers, timeout=120)
+    lines = [",".join(row), ",".join(f'"{v}"' for v in row.values())]
+    csv = ("\n".join(lines) + "\n").encode("utf-8")
+    return _state["client"].post(
+        case.operation.path.format(**case.path_parameters),
+        params=case.query,
+        headers={**case.headers, **headers},
+        files={"file": ("fuzz.csv", csv, "text/csv")},
+    )
+
+
 def _known(name: str) -> tuple[str, ...]:
     """Values of the populated database for a field of this name: person keys, region codes and recent dates."""
     if name == "person_key" or (name.endswith("_key") and name != "idempotency_key"):
         return tuple(_state["people"])
-    if name in ("region", "code", "jurisdictions", "jurisdiction", "scope", "parent", "province") or name.endswith(
-        "_region"
-    ):
+    if name in ("region", "code", "jurisdictions", "jurisdiction", "parent", "province") or name.endswith("_region"):
         return REGIONS
     if name.endswith("_on"):
         return DATES
+    if name == "service":
+        return SERVICES
     return ()
 
 
 def _make_hostile(case: Any, spec: dict[str, Any], data: Any) -> str:
     """Give some fields known values, then (two times in three) one free text field a NUL or a long text; returns
     what was done, for the failure's message."""
-    leaves = _request_leaves(case, spec)
-    for leaf in leaves if case.method.upper() != "GET" else []:  # reads find nothing more with them, at a cost
-        known = _known(leaf.name)
-        if known and data.draw(st.booleans()):
-            leaf.container[leaf.key] = data.draw(st.sampled_from(known))
+    case.headers = dict(case.headers or {})
+    for header, values in HEADERS.items():  # headers every route reads, given a drawn value a third of the time
+        if data.draw(st.integers(0, 2)) == 0:
+            case.headers[header] = data.draw(values).strip()  # a value an HTTP client can send
+    cells = _upload(case, data) if case.media_type == "multipart/form-data" else []
+    leaves = _request_leaves(case, spec) + cells
+    # in writes, three times in four every field that can be is given a value of the populated database (each one
+    # alone half the time left almost no write with all of them: POST /vouchers and POST /users rarely got through)
+    if case.method.upper() != "GET" and data.draw(st.integers(0, 3)) > 0:  # reads: nothing more found, at a cost
+        if case.media_type == "application/json" and isinstance(case.body, dict):  # a list of them, perhaps empty
+            for key, value in case.body.items():
+                if isinstance(value, list) and _known(key):
+                    case.body[key] = [data.draw(st.sampled_from(_known(key)))]
+            leaves = _request_leaves(case, spec) + cells
+        for leaf in leaves:
+            known = _known(leaf.name)
+            if known:
+                leaf.container[leaf.key] = data.draw(st.sampled_from(known))
+            elif leaf.name == "username":
+                leaf.container[leaf.key] = data.draw(USERNAMES)
     free = [leaf for leaf in leaves if not leaf.constrained] or leaves
     mode = data.draw(st.sampled_from(("as drawn", "NUL", "long")))
     if mode == "as drawn" or not free:
         return "as drawn"
     leaf = free[data.draw(st.integers(0, len(free) - 1))]
-    if mode == "NUL":
+    if mode == "NUL" and not leaf.in_header:
         text = str(leaf.container[leaf.key])
         at = data.draw(st.integers(0, len(text)))
         text = text[:at] + NUL + text[at:]
@@ -196,7 +291,7 @@ def _make_hostile(case: Any, spec: dict[str, Any], data: Any) -> str:
     # every limited text at its limit (one limit looser than its column is enough), the chosen one 5,000 long if
     # it has no limit
     for other in free:
-        if other.max_length is not None or other is leaf:
+        if (other.max_length is not None and not other.in_header) or other is leaf:
             text = str(other.container[other.key])
             other.container[other.key] = text + "x" * max(0, (other.max_length or UNDECLARED_LONG) - len(text))
     return f"long text, {leaf.name!r} {len(leaf.container[leaf.key])} characters"
@@ -246,15 +341,18 @@ def test_no_input_gives_a_server_error(admin_header: dict[str, str], request: py
         @settings(max_examples=examples, deadline=None, suppress_health_check=list(HealthCheck), database=None)
         def fuzz(case, data) -> None:  # type: ignore[no-untyped-def]
             done = _make_hostile(case, spec, data)
+            refused_before = len(_state["over_column"])
             # a generous transport timeout: the suite may share a loaded machine, and speed is the benchmarks' job
             try:
-                response = case.call(headers=admin_header, timeout=120)
+                response = _send(case, admin_header)
             except Exception as exc:  # an exception no handler answered (the test client raises it): a 500
                 failures.append(f"{case.method} {case.operation.path} ({done}) raised {exc!r}"[:400])
                 return
             statuses.append(response.status_code)
             text = response.content.decode("utf-8", "replace")  # an export may be a spreadsheet
             fault = _fault(case, response.status_code, text)
+            if len(_state["over_column"]) > refused_before:  # SQLite's triggers: PostgreSQL refuses it
+                fault = f"a value longer than its column reached the database ({_state['over_column'][-1]})"
             if fault is not None:
                 failures.append(
                     f"{case.method} {case.operation.path} ({done}) -> {response.status_code}, {fault}: {text[:160]}"

@@ -11,6 +11,7 @@ from typing import Any
 from api_support import ACCOUNTS, ID_GZ, PASSWORD, Service
 from sqlalchemy import func, select
 
+from changzhu.api.access import STAFF_WITH_PERSONAL_ACCESS
 from changzhu.api.approvals import HeldKind, hold
 from changzhu.api.auth.accounts import create_user, load_principal
 from changzhu.api.auth.roles import Role
@@ -50,7 +51,6 @@ class Case:
 def _new_user() -> dict[str, Any]:
     return {
         "username": f"new_{next(_counter)}",
-        "password": "a long enough password",
         "role": "planner",
         "jurisdictions": ["440100"],
     }
@@ -751,6 +751,9 @@ def test_authorization_matrix(db_service: Service) -> None:
             files = case.files() if case.files else None
             response = service.client.request(case.method, path, headers=service.as_(username), json=body, files=files)
             expected = case.expected(username)
+            if expected == 403 and response.status_code == 404 and ACCOUNTS[username][0] in STAFF_WITH_PERSONAL_ACCESS:
+                # staff refused a person out of their reach get the answer for a key no one has (test_api_person_reach)
+                expected = 404 if response.json()["code"] == "no_person_in_reach" else expected
             if response.status_code != expected:
                 failures.append(
                     f"{username} {case.method} {path}: {response.status_code} "

@@ -58,7 +58,7 @@ def test_nobody_grants_more_than_they_hold(db_service: Service) -> None:
     assert moved.json()["jurisdictions"] == ["440300"] and moved.json()["role"] == "administrator"
     assert (moved.json()["jurisdiction_names_zh"], moved.json()["jurisdiction_names_en"]) == (["深圳市"], ["Shenzhen"])
     gz = service.people["gz"]
-    assert service.client.get(f"/api/v1/residents/{gz}", headers=service.as_("cw_gz")).status_code == 403
+    assert service.client.get(f"/api/v1/residents/{gz}", headers=service.as_("cw_gz")).status_code == 404
     # an administrator does not widen, demote or disable themself; staff does not become a resident login
     assert _patch(service, "ad_gd", {"disabled": True}).status_code == 403
     assert _patch(service, "pl_gd", {"role": "resident"}).status_code == 400
@@ -208,3 +208,38 @@ def test_audit_reasons_in_both_languages(db_service: Service) -> None:
     old = service.client.get("/api/v1/audit?actor=user:old", headers=service.as_("ad_nat")).json()["items"][0]
     assert old["reason"] == old["reason_zh"] == old["reason_en"] == "legacy"
     assert service.client.get("/api/v1/audit/verify", headers=service.as_("ad_nat")).json()["ok"] is True
+
+
+def test_audit_of_a_person_who_moved_out_keeps_own_staff_actions_redacted(db_service: Service) -> None:
+    """A regional administrator reads the log by the jurisdiction of what each record is about: once the Guangzhou
+    worker lives in Chengdu, Guangdong's administrator still sees that their caseworker read his record (who, what,
+    when) but not whom it was about nor what was recorded; asking for him by key finds nothing; the national
+    administrator sees the record whole."""
+    service = db_service
+    gz = service.people["gz"]
+    assert service.client.get(f"/api/v1/residents/{gz}", headers=service.as_("cw_gz")).status_code == 200
+    with write_session(service.engine) as session:
+        moved = session.scalar(select(PersonRow).where(PersonRow.person_key == gz))
+        assert moved is not None
+        moved.residence_region = "510100"
+    log = service.client.get("/api/v1/audit?actor=cw_gz&limit=500", headers=service.as_("ad_gd")).json()
+    reads = [e for e in log["items"] if e["action"] == "read_personal_data"]
+    assert reads and gz not in str(log)
+    for entry in reads:
+        assert entry["redacted"] is True and entry["actor"] == "user:cw_gz" and entry["at"]
+        assert (entry["subject"], entry["details"], entry["reason_en"], entry["subject_person_key"]) == (
+            "",
+            {},
+            "",
+            None,
+        )
+        assert (entry["subject_name_zh"], entry["subject_name_en"]) == (
+            "辖区外的居民",
+            "a resident outside your jurisdiction",
+        )
+    assert service.client.get(f"/api/v1/audit?subject={gz}", headers=service.as_("ad_gd")).json()["total"] == 0
+    exported = service.client.get("/api/v1/audit?actor=cw_gz&limit=500&format=csv", headers=service.as_("ad_gd"))
+    assert exported.status_code == 200 and gz not in exported.text
+    national = service.client.get(f"/api/v1/audit?subject={gz}&actor=cw_gz", headers=service.as_("ad_nat")).json()
+    assert national["total"] == len(reads) and {e["redacted"] for e in national["items"]} == {False}
+    assert {e["subject_person_key"] for e in national["items"]} == {gz}

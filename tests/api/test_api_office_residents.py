@@ -132,7 +132,7 @@ def test_overview_gathers_the_residents_page(db_service: Service) -> None:
     assert [(a["id"], a["kind"], a["status"]) for a in again["applications"]] == [
         (applied.json()["id"], "points", "submitted")
     ]
-    assert service.client.get(f"/api/v1/residents/{gz}/overview", headers=service.as_("cw_cd")).status_code == 403
+    assert service.client.get(f"/api/v1/residents/{gz}/overview", headers=service.as_("cw_cd")).status_code == 404
 
 
 def test_facts_are_checked_against_the_declared_inputs(db_service: Service) -> None:
@@ -161,7 +161,7 @@ def test_facts_are_checked_against_the_declared_inputs(db_service: Service) -> N
     # Guangzhou sees the mover (moving in) but does not write to Chengdu's record
     assert (
         service.client.patch(path, json={"facts": {"education": "master"}}, headers=service.as_("cw_gz")).status_code
-        == 403
+        == 404
     )
 
 
@@ -201,7 +201,7 @@ def test_permit_issue_then_renew(db_service: Service) -> None:
     early = service.client.post(f"/api/v1/residents/{created.json()['person_key']}/permits",
                                 json={"issued_on": "2026-11-01"}, headers=service.as_("cw_gz"))  # fmt: skip
     assert early.status_code == 400 and "6 months" in early.json()["message"]
-    assert service.client.post(path, json={"issued_on": "2026-06-01"}, headers=service.as_("cw_cd")).status_code == 403
+    assert service.client.post(path, json={"issued_on": "2026-06-01"}, headers=service.as_("cw_cd")).status_code == 404
 
 
 def test_contributions_go_through_the_ledger(db_service: Service) -> None:
@@ -353,8 +353,8 @@ def test_an_unknown_person_key_is_not_repeated_to_the_caller(service: Service, c
         ("post", "/api/v1/applications", {"person_key": unknown, "kind": "points"}),
     )
     wanted = {
-        "en": "no such resident in the registry (check the link or search again)",
-        "zh": "登记系统中没有此居民（请检查链接或重新搜索）",
+        "en": "no such resident within your reach (check the link or search again)",
+        "zh": "您可查看的范围内没有此居民（请检查链接或重新搜索）",
     }
     with caplog.at_level("INFO", logger="changzhu"):
         for method, path, body in calls:
@@ -362,7 +362,7 @@ def test_an_unknown_person_key_is_not_repeated_to_the_caller(service: Service, c
                 headers = {**service.as_("cw_gz"), "Accept-Language": lang}
                 answer = service.client.request(method, path, json=body, headers=headers)
                 assert answer.status_code == 404, (path, answer.text)
-                assert (answer.json()["code"], answer.json()["message"]) == ("no_person_with_key", message)
+                assert (answer.json()["code"], answer.json()["message"]) == ("no_person_in_reach", message)
                 assert unknown not in answer.text
     assert unknown in caplog.text
 

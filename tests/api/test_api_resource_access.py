@@ -128,7 +128,7 @@ def test_a_move_elsewhere_withdraws_the_application_that_opened_the_record(db_se
     moved = service.client.post(f"/api/v1/residents/{person}/moves", json=move, headers=service.as_("ad_nat"))
     assert moved.status_code == 200, moved.text
     record = service.client.get(f"/api/v1/residents/{person}", headers=service.as_("cw_gz"))
-    assert record.status_code == 403, record.text
+    assert record.status_code == 404, record.text
     listed = service.client.get(f"/api/v1/residents?q={person}&by=person_key", headers=service.as_("cw_gz")).json()
     assert listed["total"] == 0
     released = service.client.post("/api/v1/transfers/gz-back-1/complete", headers=service.as_("cw_cd"))
@@ -149,17 +149,22 @@ def test_a_move_elsewhere_withdraws_the_application_that_opened_the_record(db_se
 
 def test_a_maker_cannot_approve_through_an_account_they_made_or_reset(db_service: Service) -> None:
     """The national administrator's 20,000-yuan Chengdu voucher waits for a second approver. They create a Chengdu
-    caseworker account with a password of their choosing, or reset Chengdu's caseworker's password, and approve
-    with it: refused (the maker holds both keys); Chengdu's caseworker with their own password approves."""
+    caseworker account (replacing its one-time password with one of their choosing), or reset Chengdu's
+    caseworker's password, and approve with it: refused (the maker holds both keys); Chengdu's caseworker with their
+    own password approves."""
     service = db_service
     held = _hold_large_voucher(service, "ad_nat")
     assert held.status_code == 202, held.text
     approve = f"/api/v1/approvals/{held.json()['approval_id']}/approve"
-    made = {"username": "cd_checker", "password": "a long enough password", "role": "caseworker",
-            "jurisdictions": ["510100"]}  # fmt: skip
-    assert service.client.post("/api/v1/users", json=made, headers=service.as_("ad_nat")).status_code == 201
-    login = {"username": "cd_checker", "password": "a long enough password"}
+    made = {"username": "cd_checker", "role": "caseworker", "jurisdictions": ["510100"]}
+    created = service.client.post("/api/v1/users", json=made, headers=service.as_("ad_nat"))
+    assert created.status_code == 201, created.text
+    # the administrator learns the one-time password and can replace it before handing the account over
+    login = {"username": "cd_checker", "password": created.json()["one_time_password"]}
     token = service.client.post("/api/v1/auth/login", json=login).json()["access_token"]
+    own = {"old_password": login["password"], "new_password": "a password of the maker's choosing"}
+    replaced = service.client.post("/api/v1/auth/password", json=own, headers={"Authorization": f"Bearer {token}"})
+    assert replaced.status_code == 200, replaced.text
     own = service.client.post(approve, json={}, headers={"Authorization": f"Bearer {token}"})
     assert own.status_code == 403, own.text
     reset = service.client.post("/api/v1/users/cw_cd/password", headers=service.as_("ad_nat"))

@@ -112,7 +112,7 @@ def log_in(office: Office, page: object, username: str, password: str) -> None:
 
 
 def change_password(office: Office, page: object, one_time: str) -> None:
-    """The first login's form: refused while too short or not repeated, then the resident's own password."""
+    """The first login's form: refused while too short or not repeated, then the account owner's own password."""
     page.wait_for_url("**/office/password")  # type: ignore[attr-defined]
     expect(page.locator("#password-required")).to_be_visible()  # type: ignore[attr-defined]
     page.fill("[data-field=old_password] input", one_time)  # type: ignore[attr-defined]
@@ -320,10 +320,12 @@ def test_the_office_journey(office: Office) -> None:
     admin.goto(office.url + "/office/admin/users")
     admin.click("#create-user")
     admin.fill("[data-field=username] input", "cw_shenzhen")
-    admin.fill("[data-field=password] input", "shenzhen counter 2026")
     pick_option(admin, "role", "", "经办人员")
     admin.fill("[data-field=jurisdictions] input", "440300")
     admin.locator(".el-dialog:visible .confirm").click()
+    admin.wait_for_selector("#new-user-password")  # the administrator sets no password: a one-time one, shown once
+    one_time = admin.inner_text("#new-user-password").strip()
+    admin.keyboard.press("Escape")
     admin.wait_for_selector("#user-table >> text=cw_shenzhen")
     office.shot(admin, "journey_users_zh_1366")
     admin.goto(office.url + "/office/admin/audit")
@@ -332,7 +334,9 @@ def test_the_office_journey(office: Office) -> None:
     office.shot(admin, "journey_audit_zh_1366")
 
     other = office.open(DESKTOP, "zh")
-    log_in(office, other, "cw_shenzhen", "shenzhen counter 2026")
+    log_in(office, other, "cw_shenzhen", one_time)
+    change_password(office, other, one_time)  # her own password before anything else
+    other.wait_for_selector("#resident-search")
     other.fill("#resident-search", NAME)
     other.click("#resident-search-button")
     other.wait_for_load_state("networkidle")

@@ -2,19 +2,21 @@
 
 from __future__ import annotations
 
+import logging
+
 from sqlalchemy import Engine, select
 from sqlalchemy.orm import Session
 
 from changzhu.api.auth.principal import Principal
 from changzhu.api.auth.roles import Role
-from changzhu.api.errors import Forbidden
+from changzhu.api.errors import Forbidden, NotFound
 from changzhu.domain.refusals import RefusalCode, refusal
 from changzhu.store import audit, audit_subjects
 from changzhu.store.audit_reasons import Reason, because
-from changzhu.store.checks import unknown_person
 from changzhu.store.resident_models import PersonRow, TransferRow
 from changzhu.store.txn import write_session
 
+_log = logging.getLogger(__name__)
 STAFF_WITH_PERSONAL_ACCESS = (Role.CASEWORKER, Role.ADMINISTRATOR)
 
 
@@ -25,6 +27,14 @@ def incoming_regions(session: Session, person: PersonRow) -> set[str]:
     another place can open a person's record to it."""
     query = select(TransferRow.to_region).where(TransferRow.person_id == person.id, TransferRow.status == "applied")
     return set(session.scalars(query))
+
+
+def person_not_in_reach(person_key: str) -> NotFound:
+    """The one answer to staff about a person key they may not reach, whether no one has it or the person lives
+    elsewhere: the same status, body and code on every person route, so that no answer tells who is registered in
+    another jurisdiction (docs/api.md, "Decisions of the security audit"). The key goes to the server log only."""
+    _log.info("person key %s not in the caller's reach", person_key)
+    return NotFound(refusal(RefusalCode.NO_PERSON_IN_REACH))
 
 
 def may_see(session: Session, principal: Principal, person: PersonRow) -> bool:
@@ -47,9 +57,7 @@ def open_person(engine: Engine, principal: Principal, person_key: str, purpose: 
         if person is None or not may_see(session, principal, person):
             if principal.role == Role.RESIDENT:
                 raise Forbidden(refusal(RefusalCode.OWN_RECORD_ONLY))
-            if person is None:
-                raise unknown_person(person_key)
-            raise Forbidden(refusal(RefusalCode.PERSON_OUTSIDE))
+            raise person_not_in_reach(person_key)
         audit.append(
             session,
             actor=f"user:{principal.username}",

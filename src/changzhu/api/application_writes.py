@@ -10,7 +10,7 @@ from typing import Any
 
 from sqlalchemy import Engine, select
 
-from changzhu.api.access import STAFF_WITH_PERSONAL_ACCESS
+from changzhu.api.access import STAFF_WITH_PERSONAL_ACCESS, person_not_in_reach
 from changzhu.api.auth.principal import Principal
 from changzhu.api.auth.roles import Role
 from changzhu.api.casework_errors import casework_errors
@@ -20,7 +20,6 @@ from changzhu.casework import application_records as records
 from changzhu.casework.applications import GUARDIAN_KINDS, KIND_LABELS, Action, ApplicationKind
 from changzhu.domain.refusals import RefusalCode, refusal
 from changzhu.store.application_models import ApplicationRow
-from changzhu.store.checks import unknown_person
 from changzhu.store.db import session_scope
 from changzhu.store.resident_models import PersonRow
 
@@ -46,8 +45,8 @@ def applicant(engine: Engine, principal: Principal, person_key: str, kind: Appli
         if person is not None:
             session.expunge(person)
     if principal.role != Role.RESIDENT:
-        if person is None:
-            raise unknown_person(person_key)
+        if person is None or not principal.covers(person.residence_region):
+            raise person_not_in_reach(person_key)
         return person
     if person is not None and person.id == principal.person_id:
         return person

@@ -5,8 +5,8 @@ from __future__ import annotations
 from collections.abc import Iterator
 from contextlib import contextmanager
 
-from changzhu.api.errors import ApiError, Conflict, NotFound
-from changzhu.casework.application_records import ApplicationNotFound, ReasonRequired
+from changzhu.api.errors import ApiError, Conflict, Forbidden, NotFound
+from changzhu.casework.application_records import ApplicationNotFound, OwnDecisionAppealed, ReasonRequired
 from changzhu.casework.applications import IllegalTransition
 from changzhu.casework.quota_runs import QuotaError, RunNotFound
 from changzhu.domain.refusals import reason_of
@@ -21,11 +21,13 @@ class InvalidRequest(ApiError):
 
 @contextmanager
 def casework_errors() -> Iterator[None]:
-    """Turn the casework's errors into the API's: 409 conflict, 404 not found, 422 invalid request."""
+    """Turn the casework's errors into the API's: 409 conflict, 403 forbidden, 404 not found, 422 invalid request."""
     try:
         yield
     except IllegalTransition as exc:
         raise Conflict(reason_of(exc)) from exc
+    except OwnDecisionAppealed as exc:
+        raise Forbidden(reason_of(exc)) from exc
     except (ApplicationNotFound, RunNotFound) as exc:
         raise NotFound(reason_of(exc)) from exc
     except (ReasonRequired, QuotaError) as exc:

@@ -22,6 +22,7 @@ STATEMENT_TIMEOUT_ENV = "CHANGZHU_DB_STATEMENT_TIMEOUT_MS"
 CONNECT_TIMEOUT_ENV = "CHANGZHU_DB_CONNECT_TIMEOUT_S"
 TRUSTED_PROXIES_ENV = "CHANGZHU_TRUSTED_PROXIES"
 CONTROLS_SCENARIO_ENV = "CHANGZHU_CONTROLS_SCENARIO"
+ONE_TIME_HOURS_ENV = "CHANGZHU_ONE_TIME_HOURS"
 
 
 class SettingsError(ChangzhuError):
@@ -78,6 +79,7 @@ class ApiSettings:
     jwt_secret: bytes = field(repr=False)
     keys_dir: Path
     token_ttl_seconds: int = 900
+    one_time_hours: int = 72  # how long an activation code (a one-time password staff hand over) works
     max_body_bytes: int = 1_000_000
     login_attempts: int = 5
     login_window_seconds: int = 60
@@ -106,6 +108,7 @@ class ApiSettings:
             jwt_secret=secret,
             keys_dir=keys,
             token_ttl_seconds=_int_env(TOKEN_TTL_ENV, 900, 30),
+            one_time_hours=_int_env(ONE_TIME_HOURS_ENV, 72, 1),
             max_body_bytes=_int_env(MAX_BODY_ENV, 1_000_000, 1024),
             instance_region=region,
             scenarios_dir=scenarios_dir(),

@@ -12,11 +12,11 @@ from datetime import date
 
 from sqlalchemy import Engine, select
 
-from changzhu.api.access import STAFF_WITH_PERSONAL_ACCESS
+from changzhu.api.access import STAFF_WITH_PERSONAL_ACCESS, person_not_in_reach
 from changzhu.api.auth.principal import Principal
 from changzhu.api.errors import Forbidden
 from changzhu.domain.refusals import RefusalCode, refusal
-from changzhu.store.checks import unknown_person
+from changzhu.store.checks import UnknownPerson, unknown_person
 from changzhu.store.db import session_scope
 from changzhu.store.resident_models import ContributionMonthRow, PersonRow
 
@@ -50,11 +50,15 @@ def require_staff(principal: Principal) -> None:
 
 
 def staff_over_resident(engine: Engine, principal: Principal, person_key: str) -> PersonFacts:
-    """The person, if they live in the caller's jurisdiction and the caller is staff; Forbidden otherwise."""
+    """The person, if they live in the caller's jurisdiction and the caller is staff; Forbidden for another role,
+    and the one not-in-reach answer (404) for a key no one has or a person living elsewhere alike."""
     require_staff(principal)
-    person = person_facts(engine, person_key)
+    try:
+        person = person_facts(engine, person_key)
+    except UnknownPerson:
+        raise person_not_in_reach(person_key) from None
     if not principal.covers(person.residence_region):
-        raise Forbidden(refusal(RefusalCode.PERSON_LIVES_OUTSIDE, region=person.residence_region))
+        raise person_not_in_reach(person_key)
     return person
 
 

@@ -12,7 +12,15 @@ from typing import Any
 
 from sqlalchemy import Engine, func, or_, select
 
-from changzhu.casework.applications import ACTION_LABELS, DECISIONS, Action, ApplicationKind, Status, next_status
+from changzhu.casework.applications import (
+    ACTION_LABELS,
+    APPEAL_DECISIONS,
+    DECISIONS,
+    Action,
+    ApplicationKind,
+    Status,
+    next_status,
+)
 from changzhu.casework.precheck import DECISION_WORDS, Precheck, precheck
 from changzhu.domain.refusals import CodedError, RefusalCode, refusal
 from changzhu.store import audit, audit_subjects
@@ -28,6 +36,12 @@ class ApplicationNotFound(CodedError):
     """No application has this number."""
 
     http_status = 404
+
+
+class OwnDecisionAppealed(CodedError):
+    """An appeal is decided by someone other than whoever made the decision appealed."""
+
+    http_status = 403
 
 
 class ReasonRequired(CodedError):
@@ -172,6 +186,23 @@ def events_of(engine: Engine, application_id: int) -> list[ApplicationEventRow]:
         return list(rows)
 
 
+def require_other_decider(engine: Engine, application_id: int, actor: str) -> None:
+    """Refuse an appeal's decision by whoever made the decision appealed (the last rejection): a colleague or an
+    administrator of the region decides it instead."""
+    with session_scope(engine) as session:
+        rejected_by = session.scalar(
+            select(ApplicationEventRow.actor)
+            .where(
+                ApplicationEventRow.application_id == application_id,
+                ApplicationEventRow.action == Action.REJECT.value,
+            )
+            .order_by(ApplicationEventRow.id.desc())
+            .limit(1)
+        )
+    if rejected_by == actor:
+        raise OwnDecisionAppealed(refusal(RefusalCode.APPEAL_DECIDED_BY_OTHER, username=actor))
+
+
 def draft_reason(engine: Engine, application_id: int) -> dict[str, Any]:
     """The reason drafted from today's explanation of the application (zh/en), the decision it rests on, and the
     facts an undetermined decision still needs (`{input, label_zh, label_en}` each)."""
@@ -215,6 +246,8 @@ def transition(engine: Engine, application_id: int, action: Action, reason: str 
     reason = reason.strip() if reason and reason.strip() else None  # blanks are no reason: a decision's is drafted
     if action == Action.APPEAL and not (reason and reason.strip()):
         raise ReasonRequired(refusal(RefusalCode.APPEAL_NEEDS_REASON))
+    if action in APPEAL_DECISIONS:
+        require_other_decider(engine, application_id, actor)
     check = precheck(engine, person.id, ApplicationKind(row.kind), date.today())
     reason_zh, reason_en = (reason, reason) if reason else (None, None)
     if reason is None and action in DECISIONS:

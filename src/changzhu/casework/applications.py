@@ -88,6 +88,7 @@ TRANSITIONS: dict[tuple[Status, Action], Status] = {
     (Status.APPEALED, Action.OVERTURN): Status.OVERTURNED,
 }
 GUARDIAN_KINDS = (ApplicationKind.SCHOOL_PLACE,)  # what a parent applies for on behalf of a linked minor child
+APPEAL_DECISIONS = (Action.UPHOLD, Action.OVERTURN)  # made by someone other than whoever rejected (the appealed)
 DECISIONS = (Action.APPROVE, Action.REJECT, Action.UPHOLD, Action.OVERTURN)  # a reason goes with each
 GRANTED = (Status.APPROVED, Status.OVERTURNED)  # what the applicant was finally given
 

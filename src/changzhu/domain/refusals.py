@@ -129,8 +129,6 @@ class RefusalCode(StrEnum):
     ROLE_MAY_NOT_APPLY = "role_may_not_apply"
     ROLE_MAY_NOT_RECORDS = "role_may_not_records"
     REGION_OUTSIDE = "region_outside"
-    PERSON_OUTSIDE = "person_outside"
-    PERSON_LIVES_OUTSIDE = "person_lives_outside"
     AGGREGATES_ONLY = "aggregates_only"
     OWN_RECORD_ONLY = "own_record_only"
     NO_PERSON_WITH_KEY = "no_person_with_key"
@@ -518,6 +516,10 @@ class RefusalCode(StrEnum):
     FACILITY_NOT_UPLOADED = "facility_not_uploaded"
     FACILITY_NONE_UPLOADED = "facility_none_uploaded"
     FACILITY_LIST_TWICE = "facility_list_twice"
+    # sec-decide: the security audit's four open decisions (docs/api.md, "Decisions of the security audit")
+    ACTIVATION_CODE_EXPIRED = "activation_code_expired"
+    APPEAL_DECIDED_BY_OTHER = "appeal_decided_by_other"
+    NO_PERSON_IN_REACH = "no_person_in_reach"
 
 
 _DATE_FORMS_ZH = "2026-06-01、2026/6/1、2026.6.1、20260601 或 2026年6月1日"
@@ -694,14 +696,6 @@ TEMPLATES: dict[RefusalCode, tuple[str, str]] = {
     RefusalCode.REGION_OUTSIDE: (
         "{region:place} 不在您的辖区（{scopes:place}）内",
         "region {region:place} is outside your jurisdiction ({scopes:place})",
-    ),
-    RefusalCode.PERSON_OUTSIDE: (
-        "此人既不居住在、也不迁入您的辖区",
-        "this person neither lives in nor is moving to your jurisdiction",
-    ),
-    RefusalCode.PERSON_LIVES_OUTSIDE: (
-        "此人居住在 {region:place}，不在您的辖区内",
-        "this person lives in {region:place}, outside your jurisdiction",
     ),
     RefusalCode.AGGREGATES_ONLY: (
         "{role:role}角色只能查看汇总数据，不能查看个人记录",
@@ -1820,6 +1814,20 @@ TEMPLATES: dict[RefusalCode, tuple[str, str]] = {
     RefusalCode.FACILITY_LIST_TWICE: (
         "请只给一份设施清单：{file_option}（文件）或 {uploaded_option}（已上传的清单）",
         "give one facility list: {file_option} (a file) or {uploaded_option} (a list uploaded to the service)",
+    ),
+    # sec-decide
+    RefusalCode.ACTIVATION_CODE_EXPIRED: (
+        "此一次性激活码已过期：请到办理机构重新领取",
+        "this one-time activation code has expired: ask the office for a new one",
+    ),
+    RefusalCode.APPEAL_DECIDED_BY_OTHER: (
+        "复核须由原决定人以外的人员作出：原决定由 {username} 作出，请由其他工作人员或管理员决定",
+        "an appeal is decided by someone other than who made the decision appealed ({username}): a colleague or an"
+        " administrator decides it",
+    ),
+    RefusalCode.NO_PERSON_IN_REACH: (
+        "您可查看的范围内没有此居民（请检查链接或重新搜索）",
+        "no such resident within your reach (check the link or search again)",
     ),
 }
 PLACE = "place"  # the format spec of a region code shown with its name: {region:place}

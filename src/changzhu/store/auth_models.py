@@ -23,7 +23,8 @@ class RoleRow(Base):
 
 class UserRow(Base):
     """An account: a unique name, an argon2 hash, one role, and for a resident the person it is; an account
-    holding a one-time password must change it before doing anything else (`must_change_password`)."""
+    holding a one-time password must change it before doing anything else (`must_change_password`), and one the
+    service generated (an activation code handed over by staff) stops working at `one_time_until`."""
 
     __tablename__ = "users"
 
@@ -35,6 +36,7 @@ class UserRow(Base):
     person_id: Mapped[int | None] = mapped_column(ForeignKey(PersonRow.id), index=True)
     active: Mapped[bool] = mapped_column(Boolean, default=True)
     must_change_password: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
+    one_time_until: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
 
     scopes: Mapped[list[UserScopeRow]] = relationship(cascade="all, delete-orphan", lazy="selectin")

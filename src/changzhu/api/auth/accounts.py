@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import re
 import secrets
-from datetime import UTC, datetime
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
 
 from sqlalchemy import Engine, select
 from sqlalchemy.exc import IntegrityError
@@ -55,9 +56,11 @@ def create_user(
     display_name: str | None = None,
     *,
     must_change_password: bool = False,
+    one_time_until: datetime | None = None,
 ) -> Principal:
     """Create an account; a resident needs a person id, every other role at least one jurisdiction. An account
-    given a one-time password is created with `must_change_password` (changed at the first login)."""
+    given a one-time password is created with `must_change_password` (changed at the first login), one the
+    service generated with the time it stops working (`one_time_until`)."""
     if not _USERNAME.match(username):
         raise InvalidAccount(refusal(RefusalCode.USER_NAME_FORM, username=username))
     scopes = sorted({validate_scope(s) for s in scopes or []})
@@ -79,6 +82,7 @@ def create_user(
         person_id=person_id,
         active=True,
         must_change_password=must_change_password,
+        one_time_until=one_time_until,
         created_at=datetime.now(UTC),
         scopes=[UserScopeRow(region_code=s) for s in scopes],
     )
@@ -120,7 +124,16 @@ def authenticate(engine: Engine, username: str, password: str) -> Principal:
         ok = verify_password(row.password_hash if row else None, password)
         if row is None or not ok or not row.active:
             raise NotAuthenticated(refusal(RefusalCode.WRONG_LOGIN))
+        if row.must_change_password and _expired(row.one_time_until):
+            raise NotAuthenticated(refusal(RefusalCode.ACTIVATION_CODE_EXPIRED))
         return _principal(row)
+
+
+def _expired(until: datetime | None) -> bool:
+    """Whether a one-time password's time is up (SQLite gives the stored time back without its zone: UTC)."""
+    if until is None:
+        return False
+    return datetime.now(UTC) >= (until if until.tzinfo else until.replace(tzinfo=UTC))
 
 
 def load_principal(engine: Engine, user_id: int) -> Principal:
@@ -211,22 +224,31 @@ def update_user(
         return _principal(row)
 
 
-def one_time_password() -> str:
-    """A random password of 16 URL-safe characters (96 bits), to be shown once."""
-    return secrets.token_urlsafe(12)
+@dataclass(frozen=True)
+class OneTime:
+    """A one-time password (the activation code staff hand over) and when it stops working."""
+
+    password: str
+    until: datetime
 
 
-def reset_password(engine: Engine, admin: Principal, username: str) -> str:
-    """A new random password for an account in the administrator's reach, returned once and stored only hashed;
-    the account must change it at its first login."""
+def one_time_password(hours: int) -> OneTime:
+    """A random password of 16 URL-safe characters (96 bits), to be shown once, working for `hours`."""
+    return OneTime(secrets.token_urlsafe(12), datetime.now(UTC) + timedelta(hours=hours))
+
+
+def reset_password(engine: Engine, admin: Principal, username: str, hours: int) -> OneTime:
+    """A new one-time password for an account in the administrator's reach, returned once and stored only hashed;
+    the account must change it at its first login, within `hours`."""
     account_in_reach(engine, admin, username)
-    password = one_time_password()
+    one_time = one_time_password(hours)
     with session_scope(engine) as session:
         row = session.scalar(select(UserRow).where(UserRow.username == username).with_for_update())
         assert row is not None
-        row.password_hash = hash_password(password)
+        row.password_hash = hash_password(one_time.password)
         row.must_change_password = True
-    return password
+        row.one_time_until = one_time.until
+    return one_time
 
 
 def change_password(engine: Engine, user_id: int, current: str, new: str) -> None:
@@ -241,6 +263,7 @@ def change_password(engine: Engine, user_id: int, current: str, new: str) -> Non
         require_new_password_allowed(row.username, current, new)
         row.password_hash = hash_password(new)
         row.must_change_password = False
+        row.one_time_until = None
 
 
 def account_view(engine: Engine, username: str) -> dict[str, object]:

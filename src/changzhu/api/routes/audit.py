@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import json
+from dataclasses import dataclass
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Query, Response
 from pydantic import BaseModel
-from sqlalchemy import ColumnElement, Engine, func, or_, select
+from sqlalchemy import ColumnElement, Engine, String, cast, func, literal, or_, select
+from sqlalchemy.orm import Session
 
 from changzhu.api.audit_names import RecordedSubject, actor_shown, name_subjects
 from changzhu.api.auth.accounts import within_reach
@@ -19,6 +21,7 @@ from changzhu.api.pagination import Page
 from changzhu.api.resident_search import scope_condition, scope_prefix
 from changzhu.store import audit
 from changzhu.store.audit_reasons import shown
+from changzhu.store.audit_subjects import SubjectKind
 from changzhu.store.auth_models import UserRow
 from changzhu.store.db import session_scope
 from changzhu.store.resident_models import AuditRow, PersonRow
@@ -69,6 +72,7 @@ class AuditEntry(BaseModel):
     subject_person_key: str | None = None  # a person subject's key, to open their record (an audited read)
     actor_kind: str = "system"  # user (an account), peer (another office), system (command line, test, simulation)
     actor_name: str = ""  # the account's user name, the office's name, or the actor as recorded
+    redacted: bool = False  # about a person out of the reader's reach: subject, reason and details withheld
 
 
 class AuditVerification(BaseModel):
@@ -79,9 +83,34 @@ class AuditVerification(BaseModel):
     problem: str | None
 
 
-def _reach(engine: Engine, principal: Principal) -> ColumnElement[bool] | None:
-    """Records about people living in (or moving to) the administrator's jurisdiction, about or by accounts in
-    it, or about its regions; None for a national administrator (everything)."""
+@dataclass(frozen=True)
+class Reach:
+    """What of the log a regional administrator sees: records about resources in their jurisdiction (people living
+    in or moving to it, its accounts, its regions), and their own staff's records about anything else, a person
+    out of reach redacted (docs/api.md, "Decisions of the security audit")."""
+
+    scopes: tuple[str, ...]
+    about: ColumnElement[bool]  # the record's subject lies in the jurisdiction
+    by_staff: ColumnElement[bool]  # the record was written by an account in the jurisdiction
+
+    def people_in_reach(self, session: Session, subjects: list[RecordedSubject]) -> set[str]:
+        """The texts of the person subjects among `subjects` who live in (or are moving to) the jurisdiction."""
+        keys = {str(s.fields["person_key"]): s.text for s in subjects if "person_key" in s.fields}
+        ids = {int(s.fields["person_id"]): s.text for s in subjects if "person_id" in s.fields}
+        if not keys and not ids:
+            return set()
+        found = session.execute(
+            select(PersonRow.person_key, PersonRow.id).where(
+                or_(PersonRow.person_key.in_(keys), PersonRow.id.in_(ids)),
+                or_(*[scope_condition(s) for s in self.scopes]),
+            )
+        )
+        rows = found.all()
+        return {keys[key] for key, _ in rows if key in keys} | {ids[pid] for _, pid in rows if pid in ids}
+
+
+def _reach(engine: Engine, principal: Principal) -> Reach | None:
+    """The administrator's reach over the log; None for a national administrator (everything)."""
     if principal.is_national:
         return None
     with session_scope(engine) as session:
@@ -89,8 +118,24 @@ def _reach(engine: Engine, principal: Principal) -> ColumnElement[bool] | None:
         session.expunge_all()
     accounts = [f"user:{r.username}" for r in rows if within_reach(engine, principal, r)]
     people = select(PersonRow.person_key).where(or_(*[scope_condition(s) for s in principal.scopes]))
+    people_by_id = select(literal("person:") + cast(PersonRow.id, String)).where(
+        or_(*[scope_condition(s) for s in principal.scopes])
+    )
     regions = [AuditRow.subject.like(f"region:{scope_prefix(s)}%") for s in principal.scopes]
-    return or_(AuditRow.subject.in_(people), AuditRow.actor.in_(accounts), AuditRow.subject.in_(accounts), *regions)
+    about = or_(
+        AuditRow.subject.in_(people), AuditRow.subject.in_(people_by_id), AuditRow.subject.in_(accounts), *regions
+    )
+    return Reach(principal.scopes, about, AuditRow.actor.in_(accounts))
+
+
+REDACTED_ZH, REDACTED_EN = "辖区外的居民", "a resident outside your jurisdiction"
+
+
+def _redact(item: AuditEntry) -> None:
+    """Keep who did what, when and in which chain; drop whom it was about and what was recorded of them."""
+    item.subject, item.reason, item.reason_zh, item.reason_en, item.details = "", "", "", "", {}
+    item.subject_person_key, item.redacted = None, True
+    item.subject_name_zh, item.subject_name_en = REDACTED_ZH, REDACTED_EN
 
 
 def _details(text: str) -> dict[str, Any]:
@@ -137,8 +182,8 @@ def audit_log(
     principal.require_role(Role.ADMINISTRATOR)
     query = select(AuditRow)
     reach = _reach(engine, principal)
-    if reach is not None:
-        query = query.where(reach)
+    if reach is not None:  # a subject asked for by name is one in reach: no filter finds who is registered elsewhere
+        query = query.where(reach.about if subject is not None else or_(reach.about, reach.by_staff))
     if actor is not None:  # an account by its user name as the log shows it (cw_gz), or as recorded (user:cw_gz)
         query = query.where(AuditRow.actor.in_([actor, f"user:{actor}"]))
     for column, value in ((AuditRow.subject, subject), (AuditRow.action, action)):
@@ -150,6 +195,8 @@ def audit_log(
         recorded = [(_entry(r), RecordedSubject.of(r.subject, r.subject_kind, r.subject_fields)) for r in rows]
         items = [item for item, _subject in recorded]
         names = name_subjects(session, (subject for _item, subject in recorded))
+        people = [s for _item, s in recorded if s.kind == SubjectKind.PERSON]
+        hidden = set() if reach is None else {s.text for s in people} - reach.people_in_reach(session, people)
     for item in items:
         named = names[item.subject]
         item.subject_kind, item.subject_person_key = named.kind, named.person_key
@@ -159,6 +206,8 @@ def audit_log(
             code, zh, en = voucher.issuer
             issuer = SubjectRegion(code=code, name_zh=zh, name_en=en)
             item.subject_voucher = SubjectVoucher(number=voucher.number, service=voucher.service, issuer=issuer)
+        if item.subject in hidden:
+            _redact(item)
     if fmt != ExportFormat.JSON:
         return records_file([i.model_dump(mode="json") for i in items], fmt, "audit")
     return Page[AuditEntry](items=items, total=total, limit=limit, offset=offset)

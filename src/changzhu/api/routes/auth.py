@@ -127,7 +127,7 @@ def new_password(
         audit.append(
             session,
             actor=f"user:{principal.username}",
-            action="account.password_change",
+            action="account.activate" if principal.must_change_password else "account.password_change",
             subject=audit_subjects.user(principal.username),
             details={"was_one_time": principal.must_change_password},
             reason=because("own_password"),

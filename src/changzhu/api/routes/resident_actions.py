@@ -77,11 +77,13 @@ class LoginRequest(BaseModel):
 
 
 class LoginCreated(BaseModel):
-    """The new login: give the person the user name and the one-time password (shown only this once)."""
+    """The new login: give the person the user name and the one-time password (the activation code, shown only
+    this once), which they replace with their own password at the first login before `expires_at`."""
 
     username: str
     person_key: str
     one_time_password: str
+    expires_at: str
 
 
 MAX_APPLICATIONS = 500  # a person's applications on their page (each one's events: GET /applications/{id})
@@ -190,15 +192,24 @@ def contributions(
 
 @router.post("/{person_key}/login", status_code=201, response_model=LoginCreated, responses={401: {}, 403: {}, 409: {}})
 def resident_login(
-    person_key: PersonKeyPath, body: LoginRequest, engine: EngineDep, principal: PrincipalDep
+    person_key: PersonKeyPath, body: LoginRequest, engine: EngineDep, principal: PrincipalDep, settings: SettingsDep
 ) -> LoginCreated:
     """Create the resident login of a person living in the caller's jurisdiction (caseworkers, administrators)."""
     principal.require_role(*STAFF_WITH_PERSONAL_ACCESS)
     person = staff_over_resident(engine, principal, person_key)
     require_within_reach(engine, principal, Role.RESIDENT, [], person.id)
     username = body.username or f"r{person_key[:12]}"
-    password = one_time_password()
-    create_user(engine, username, password, Role.RESIDENT, [], person.id, must_change_password=True)
+    one_time = one_time_password(settings.one_time_hours)
+    create_user(
+        engine,
+        username,
+        one_time.password,
+        Role.RESIDENT,
+        [],
+        person.id,
+        must_change_password=True,
+        one_time_until=one_time.until,
+    )
     with write_session(engine) as session:
         audit.append(
             session,
@@ -208,4 +219,9 @@ def resident_login(
             details={"username": username, "role": Role.RESIDENT.value},
             reason=because("resident_login"),
         )
-    return LoginCreated(username=username, person_key=person_key, one_time_password=password)
+    return LoginCreated(
+        username=username,
+        person_key=person_key,
+        one_time_password=one_time.password,
+        expires_at=one_time.until.isoformat(),
+    )

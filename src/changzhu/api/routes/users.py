@@ -5,12 +5,13 @@ from __future__ import annotations
 from typing import Annotated, cast
 
 from fastapi import APIRouter, Path, Response
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, ConfigDict, Field
 from sqlalchemy import Engine, select
 
 from changzhu.api.auth.accounts import (
     account_view,
     create_user,
+    one_time_password,
     require_within_reach,
     reset_password,
     update_user,
@@ -18,7 +19,7 @@ from changzhu.api.auth.accounts import (
 )
 from changzhu.api.auth.principal import Principal
 from changzhu.api.auth.roles import Role
-from changzhu.api.deps import EngineDep, LimitQuery, OffsetQuery, PrincipalDep
+from changzhu.api.deps import EngineDep, LimitQuery, OffsetQuery, PrincipalDep, SettingsDep
 from changzhu.api.export import FILE_RESPONSES, ExportFormat, FormatQuery, records_file
 from changzhu.api.pagination import Page
 from changzhu.domain import field_sizes as sizes
@@ -67,10 +68,12 @@ def _named(engine: Engine, usernames: list[str]) -> list[UserOut]:
 
 
 class NewUser(BaseModel):
-    """A request to create an account."""
+    """A request to create an account. It sets no password: the service answers with a one-time password (an
+    activation code) that the owner replaces at the first login (a `password` is refused, 422)."""
+
+    model_config = ConfigDict(extra="forbid")
 
     username: str = Field(min_length=3, max_length=sizes.USERNAME)
-    password: str = Field(min_length=10, max_length=256)
     role: Role
     jurisdictions: list[str] = Field(default_factory=list, max_length=50)
     person_id: int | None = Field(default=None, ge=1, le=2**31 - 1)
@@ -86,10 +89,20 @@ class UserChange(BaseModel):
 
 
 class OneTimePassword(BaseModel):
-    """A new password, shown this once and stored only as its hash: hand it to the account's owner."""
+    """A new password, shown this once and stored only as its hash: hand it to the account's owner, who replaces
+    it at the first login before `expires_at` (after that it no longer works: reset it again)."""
 
     username: str
     one_time_password: str
+    expires_at: str
+
+
+class UserCreated(UserOut):
+    """The new account and its one-time password (the activation code), shown this once: hand it to the owner, who
+    replaces it with their own password at the first login before `expires_at`."""
+
+    one_time_password: str
+    expires_at: str
 
 
 def _audit(engine: Engine, principal: Principal, action: str, username: str, details: dict[str, object]) -> None:
@@ -125,16 +138,27 @@ def users(
     return Page[UserOut](items=page, total=len(visible), limit=limit, offset=offset)
 
 
-@router.post("", response_model=UserOut, status_code=201, responses={401: {}, 403: {}, 409: {}})
-def add_user(body: NewUser, engine: EngineDep, principal: PrincipalDep) -> UserOut:
-    """Create an account with no more reach than the administrator's own (docs/api.md, "Who may change what")."""
+@router.post("", response_model=UserCreated, status_code=201, responses={401: {}, 403: {}, 409: {}})
+def add_user(body: NewUser, engine: EngineDep, principal: PrincipalDep, settings: SettingsDep) -> UserCreated:
+    """Create an account with no more reach than the administrator's own (docs/api.md, "Who may change what"),
+    holding a one-time password returned this once (the administrator never learns the password it will use)."""
     principal.require_role(Role.ADMINISTRATOR)
     require_within_reach(engine, principal, body.role, body.jurisdictions, body.person_id)
+    one_time = one_time_password(settings.one_time_hours)
     created = create_user(
-        engine, body.username, body.password, body.role, body.jurisdictions, body.person_id, body.display_name
+        engine,
+        body.username,
+        one_time.password,
+        body.role,
+        body.jurisdictions,
+        body.person_id,
+        body.display_name,
+        must_change_password=True,
+        one_time_until=one_time.until,
     )
     _audit(engine, principal, "account.create", created.username, {"role": created.role.value})
-    return _named(engine, [created.username])[0]
+    shown = _named(engine, [created.username])[0]
+    return UserCreated(**shown.model_dump(), one_time_password=one_time.password, expires_at=one_time.until.isoformat())
 
 
 @router.patch("/{username}", response_model=UserOut, responses={401: {}, 403: {}, 404: {}})
@@ -148,10 +172,14 @@ def change_user(username: UsernamePath, body: UserChange, engine: EngineDep, pri
 
 
 @router.post("/{username}/password", response_model=OneTimePassword, responses={401: {}, 403: {}, 404: {}})
-def new_password(username: UsernamePath, engine: EngineDep, principal: PrincipalDep) -> OneTimePassword:
-    """Reset an account's password: a random one is returned once (stored only hashed) and the old one stops
-    working."""
+def new_password(
+    username: UsernamePath, engine: EngineDep, principal: PrincipalDep, settings: SettingsDep
+) -> OneTimePassword:
+    """Reset an account's password: a random one-time one is returned once (stored only hashed), the old one stops
+    working, and the new one works only until it is replaced or expires."""
     principal.require_role(Role.ADMINISTRATOR)
-    password = reset_password(engine, principal, username)
+    one_time = reset_password(engine, principal, username, settings.one_time_hours)
     _audit(engine, principal, "account.password_reset", username, {})
-    return OneTimePassword(username=username, one_time_password=password)
+    return OneTimePassword(
+        username=username, one_time_password=one_time.password, expires_at=one_time.until.isoformat()
+    )
