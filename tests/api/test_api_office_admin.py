@@ -243,3 +243,29 @@ def test_audit_of_a_person_who_moved_out_keeps_own_staff_actions_redacted(db_ser
     national = service.client.get(f"/api/v1/audit?subject={gz}&actor=cw_gz", headers=service.as_("ad_nat")).json()
     assert national["total"] == len(reads) and {e["redacted"] for e in national["items"]} == {False}
     assert {e["subject_person_key"] for e in national["items"]} == {gz}
+
+
+def test_audit_of_a_moved_residents_login_keeps_own_staff_actions_redacted(db_service: Service) -> None:
+    """Guangzhou's caseworker made the Guangzhou child a login (its default user name is the start of the person
+    key) and Guangdong's administrator reset its password; once the child lives in Chengdu, the administrator sees
+    that they reset an account's password, but not whose: a record about a resident's account is redacted as the
+    records about the person are."""
+    service = db_service
+    child = service.people["child"]
+    made = service.client.post(f"/api/v1/residents/{child}/login", json={}, headers=service.as_("cw_gz"))
+    assert made.status_code == 201, made.text
+    username = made.json()["username"]
+    reset = service.client.post(f"/api/v1/users/{username}/password", headers=service.as_("ad_gd"))
+    assert reset.status_code == 200, reset.text
+    with write_session(service.engine) as session:
+        moved = session.scalar(select(PersonRow).where(PersonRow.person_key == child))
+        assert moved is not None
+        moved.residence_region = "510100"
+    log = service.client.get("/api/v1/audit?actor=ad_gd&limit=500", headers=service.as_("ad_gd")).json()
+    resets = [e for e in log["items"] if e["action"] == "account.password_reset"]
+    assert resets and username not in str(log) and child[:12] not in str(log)
+    assert {(e["redacted"], e["subject"], e["subject_name_en"]) for e in resets} == {
+        (True, "", "a resident outside your jurisdiction")
+    }
+    national = service.client.get("/api/v1/audit?actor=ad_gd&limit=500", headers=service.as_("ad_nat")).json()
+    assert f"user:{username}" in {e["subject"] for e in national["items"] if e["action"] == "account.password_reset"}

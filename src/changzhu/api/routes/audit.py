@@ -92,6 +92,7 @@ class Reach:
     scopes: tuple[str, ...]
     about: ColumnElement[bool]  # the record's subject lies in the jurisdiction
     by_staff: ColumnElement[bool]  # the record was written by an account in the jurisdiction
+    residents_out: frozenset[str]  # the subjects (user:NAME) of resident accounts of people out of reach
 
     def people_in_reach(self, session: Session, subjects: list[RecordedSubject]) -> set[str]:
         """The texts of the person subjects among `subjects` who live in (or are moving to) the jurisdiction."""
@@ -116,7 +117,11 @@ def _reach(engine: Engine, principal: Principal) -> Reach | None:
     with session_scope(engine) as session:
         rows = list(session.scalars(select(UserRow)))
         session.expunge_all()
-    accounts = [f"user:{r.username}" for r in rows if within_reach(engine, principal, r)]
+    in_reach = {f"user:{r.username}": within_reach(engine, principal, r) for r in rows}
+    accounts = [subject for subject, reached in in_reach.items() if reached]
+    residents_out = frozenset(
+        f"user:{r.username}" for r in rows if r.person_id is not None and not in_reach[f"user:{r.username}"]
+    )
     people = select(PersonRow.person_key).where(or_(*[scope_condition(s) for s in principal.scopes]))
     people_by_id = select(literal("person:") + cast(PersonRow.id, String)).where(
         or_(*[scope_condition(s) for s in principal.scopes])
@@ -125,7 +130,7 @@ def _reach(engine: Engine, principal: Principal) -> Reach | None:
     about = or_(
         AuditRow.subject.in_(people), AuditRow.subject.in_(people_by_id), AuditRow.subject.in_(accounts), *regions
     )
-    return Reach(principal.scopes, about, AuditRow.actor.in_(accounts))
+    return Reach(principal.scopes, about, AuditRow.actor.in_(accounts), residents_out)
 
 
 REDACTED_ZH, REDACTED_EN = "辖区外的居民", "a resident outside your jurisdiction"
@@ -197,6 +202,8 @@ def audit_log(
         names = name_subjects(session, (subject for _item, subject in recorded))
         people = [s for _item, s in recorded if s.kind == SubjectKind.PERSON]
         hidden = set() if reach is None else {s.text for s in people} - reach.people_in_reach(session, people)
+    if reach is not None:  # a resident's account names the person (its default user name is their key's start)
+        hidden |= {item.subject for item in items if item.subject in reach.residents_out}
     for item in items:
         named = names[item.subject]
         item.subject_kind, item.subject_person_key = named.kind, named.person_key
