@@ -210,6 +210,14 @@ def test_audit_reasons_in_both_languages(db_service: Service) -> None:
     assert service.client.get("/api/v1/audit/verify", headers=service.as_("ad_nat")).json()["ok"] is True
 
 
+def _now_lives_in_chengdu(service: Service, person_key: str) -> None:
+    """The person's residence set to Chengdu directly in the database (out of Guangdong's reach)."""
+    with write_session(service.engine) as session:
+        moved = session.scalar(select(PersonRow).where(PersonRow.person_key == person_key))
+        assert moved is not None
+        moved.residence_region = "510100"
+
+
 def test_audit_of_a_person_who_moved_out_keeps_own_staff_actions_redacted(db_service: Service) -> None:
     """A regional administrator reads the log by the jurisdiction of what each record is about: once the Guangzhou
     worker lives in Chengdu, Guangdong's administrator still sees that their caseworker read his record (who, what,
@@ -218,10 +226,7 @@ def test_audit_of_a_person_who_moved_out_keeps_own_staff_actions_redacted(db_ser
     service = db_service
     gz = service.people["gz"]
     assert service.client.get(f"/api/v1/residents/{gz}", headers=service.as_("cw_gz")).status_code == 200
-    with write_session(service.engine) as session:
-        moved = session.scalar(select(PersonRow).where(PersonRow.person_key == gz))
-        assert moved is not None
-        moved.residence_region = "510100"
+    _now_lives_in_chengdu(service, gz)
     log = service.client.get("/api/v1/audit?actor=cw_gz&limit=500", headers=service.as_("ad_gd")).json()
     reads = [e for e in log["items"] if e["action"] == "read_personal_data"]
     assert reads and gz not in str(log)
@@ -257,10 +262,7 @@ def test_audit_of_a_moved_residents_login_keeps_own_staff_actions_redacted(db_se
     username = made.json()["username"]
     reset = service.client.post(f"/api/v1/users/{username}/password", headers=service.as_("ad_gd"))
     assert reset.status_code == 200, reset.text
-    with write_session(service.engine) as session:
-        moved = session.scalar(select(PersonRow).where(PersonRow.person_key == child))
-        assert moved is not None
-        moved.residence_region = "510100"
+    _now_lives_in_chengdu(service, child)
     log = service.client.get("/api/v1/audit?actor=ad_gd&limit=500", headers=service.as_("ad_gd")).json()
     resets = [e for e in log["items"] if e["action"] == "account.password_reset"]
     assert resets and username not in str(log) and child[:12] not in str(log)

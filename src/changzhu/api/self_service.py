@@ -8,7 +8,6 @@ each is met (earliest_<service>). Points items are the indicators of the points 
 
 from __future__ import annotations
 
-import math
 from datetime import date
 from typing import Any
 
@@ -16,7 +15,7 @@ import polars as pl
 
 from changzhu.registry.decide import evaluate_registered
 from changzhu.rules import person_inputs
-from changzhu.rules.explain import Explanation, IndicatorPoints
+from changzhu.rules.explain import Explanation, IndicatorPoints, json_bound
 
 
 def _labels(region: str) -> dict[str, tuple[str, str]]:
@@ -83,8 +82,8 @@ def points_items(zh: Explanation, en: Explanation) -> list[dict[str, Any]]:
                 "title_en": p_en.title,
                 "status": p_zh.status,
                 "total": p_zh.total,
-                "low": p_zh.low if math.isfinite(p_zh.low) else None,  # None: no lower bound
-                "high": p_zh.high if math.isfinite(p_zh.high) else None,  # None: no upper bound
+                "low": json_bound(p_zh.low),  # None: no lower bound
+                "high": json_bound(p_zh.high),  # None: no upper bound
                 "line": p_zh.line,
                 "items": items,
             }
@@ -107,7 +106,7 @@ def _item(i_zh: IndicatorPoints, i_en: IndicatorPoints) -> dict[str, Any]:
         "needs_zh": i_zh.needs,
         "needs_en": i_en.needs,
         # an item not assessed: the points it could still give (None: no bound)
-        "low": i_zh.low if math.isfinite(i_zh.low) else None,
-        "high": i_zh.high if math.isfinite(i_zh.high) else None,
+        "low": json_bound(i_zh.low),
+        "high": json_bound(i_zh.high),
         "parts": [_item(a, b) for a, b in zip(i_zh.parts, i_en.parts, strict=True)],
     }

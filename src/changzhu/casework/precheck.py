@@ -10,7 +10,6 @@ are kept so the decision can be traced.
 from __future__ import annotations
 
 import hashlib
-import math
 from dataclasses import dataclass
 from datetime import date
 from typing import Any
@@ -23,7 +22,13 @@ from changzhu.registry.explained import explain_registered, registered_decisions
 from changzhu.registry.frames import person_frame
 from changzhu.rules.catalog import policies_in_use, resolve
 from changzhu.rules.errors import PolicyError
-from changzhu.rules.explain import Explanation, IndicatorPoints, PointsExplanation, ServiceExplanation
+from changzhu.rules.explain import (
+    Explanation,
+    IndicatorPoints,
+    PointsExplanation,
+    ServiceExplanation,
+    json_bound,
+)
 from changzhu.rules.labels import fact_labels
 from changzhu.store.db import session_scope
 from changzhu.store.resident_models import HouseholdLinkRow
@@ -148,8 +153,8 @@ def _points(zh: PointsExplanation, en: PointsExplanation) -> dict[str, Any]:
         "title_en": en.title,
         "status": zh.status,
         "total": zh.total,
-        "low": zh.low if math.isfinite(zh.low) else None,  # None: no lower bound (unknown facts that take points away)
-        "high": zh.high if math.isfinite(zh.high) else None,  # None: no upper bound (JSON has no Infinity)
+        "low": json_bound(zh.low),  # None: no lower bound (unknown facts that take points away)
+        "high": json_bound(zh.high),  # None: no upper bound (JSON has no Infinity)
         "line": zh.line,
         "items": [_item(a, b) for a, b in zip(zh.indicators, en.indicators, strict=True)],
     }

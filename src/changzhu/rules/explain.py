@@ -11,6 +11,7 @@ DISPLAY_HORIZON_YEARS is given as "not within N years".
 
 from __future__ import annotations
 
+import math
 from dataclasses import asdict, dataclass, field
 from datetime import date
 from typing import Any
@@ -153,6 +154,11 @@ class ConditionExplanation:
     @property
     def status(self) -> str:
         return "unknown" if self.passed is None else "met" if self.passed else "not_met"
+
+
+def json_bound(value: float) -> float | None:
+    """A points bound as JSON holds it: None where the bound is open (±infinity: unknown facts, no limit)."""
+    return value if math.isfinite(value) else None
 
 
 @dataclass
