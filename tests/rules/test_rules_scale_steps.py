@@ -25,8 +25,9 @@ COLUMN = "points_dongguan_settlement_points"
 
 
 def _table_points(age: int) -> float:
-    """The age points of the one-bracket-per-year table the piece replaced (18–35: 5, 36–45: 1, 46..60: −3 each)."""
-    return 5.0 if 18 <= age <= 35 else 1.0 if 36 <= age <= 45 else -3.0 * (age - 45) if 46 <= age <= 60 else 0.0
+    """The age points of the one-bracket-per-year table the piece replaced (18–35: 5, 36–45: 1, from 46 −3 each year,
+    which the table stopped at 60 and the piece continues past it)."""
+    return 5.0 if 18 <= age <= 35 else 1.0 if 36 <= age <= 45 else -3.0 * (age - 45) if age >= 46 else 0.0
 
 
 def _people() -> pl.DataFrame:
@@ -63,7 +64,7 @@ def test_a_floor_bounds_the_piece_and_needs_a_step() -> None:
     assert Bracket(1, 3, 2.0).by_year(policy, ON) == [2.0, 2.0, 2.0]
     age = _dongguan_age()
     assert [b.per_year for b in age.brackets] == [None, None, -3.0]
-    assert age.unknown_range(policy, ON) == (-45.0, 5.0)  # an unknown age spans the whole piece
+    assert age.unknown_range(policy, ON) == (-255.0, 5.0)  # an unknown age spans the whole piece, to 130
     assert np.isclose(sum(Bracket(46, 60, -3.0, -3.0).by_year(policy, ON)), -3.0 * sum(range(1, 16)))
 
 
