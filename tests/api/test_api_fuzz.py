@@ -1,26 +1,31 @@
 """Property-based fuzzing of the OpenAPI schema (schemathesis): no input makes the service answer 5xx, no value the
 API accepts is refused by the database, and a NUL character is always refused; on SQLite and on PostgreSQL.
 
-Each example schemathesis draws is sent as drawn, or made hostile in its free text fields (path, query or JSON
-body; no enum, pattern or format; limits read from the operation's schema): a NUL character put in one of them, or
-every one made as long as its `maxLength` allows (a limit looser than its column lets over-long text reach the
-database) and one chosen at random 5,000 characters long if it has no limit. Headers are fuzzed too: an operation's
-declared ones (the 跨省通办 signature headers) and, a third of the time each, Accept-Language and X-Forwarded-For
-(read by every route and by the login's rate limiter), with drawn values, made long like any text (a header
-carries no NUL). A multipart upload's file is, half the time, a table of its kind (the schema's columns, each cell
-its example) whose cells are made hostile like any text, so that it gets past the header check to the rows. In
-writes, half the time every field that names a person, a region, a date or a voucher's service is given a value
-of the populated database (a person key, region code, recent date, funded service), and a user name a fresh valid
-one, so that they get past "no such person" to the database (POST /users and POST /vouchers included). The app is
-called as a national administrator (every route, writes included). On SQLite, which ignores VARCHAR lengths, a
-trigger per limited column refuses text longer than the column, as PostgreSQL does.
+Each example schemathesis draws is sent as drawn, or made hostile in its free text fields (path, query or JSON body;
+no enum, pattern or format; limits read from the operation's schema): a NUL character put in one of them, or every
+one made as long as its `maxLength` allows (a limit looser than its column lets over-long text reach the database),
+a limited text field the JSON body declares but left out or null added at its limit, and one chosen at random 5,000
+characters long if it has no limit. A write answered 2xx as drawn is sent again with its texts at their limits (the
+database took it: its INSERT is reached). The first example of each operation (hypothesis's simplest) is a long one.
+Headers are fuzzed too: an operation's declared ones (the 跨省通办 signature headers) and, a third of the time each,
+Accept-Language and X-Forwarded-For (read by every route and by the login's rate limiter), with drawn values, made
+long like any text (a header carries no NUL). A multipart upload's file is, half the time, a table of its kind (the
+schema's columns, each cell its example) whose cells are made hostile like any text, so that it gets past the header
+check to the rows. In writes, three times in four and whenever its text is made long, every field that names a
+person, a region, a date or a voucher's service is given a value of the populated database (a person key, region
+code, recent date, funded service; such a list the body left out is added, an account's jurisdictions), a user name
+a fresh valid one, and an optional id drawn at random (it names nothing) is left out, so that they get past "no such
+person" to the database (POST /users and POST /vouchers included). The app is called as a national administrator
+(every route, writes included). On SQLite, which ignores VARCHAR lengths, a trigger per limited column refuses text
+longer than the column, as PostgreSQL does.
 
 A request is a failure when the answer is a 5xx; or its code is `value_does_not_fit` (the database refused a value:
 the API's own check should have refused it, naming the field); or SQLite's triggers refused a value longer than its
 column, whatever the answer; or it holds a NUL anywhere in its path, query or JSON body and is answered otherwise
-than 422 `holds_nul` (a 404/405 of the router aside). 20 examples per operation on PostgreSQL, 8 on SQLite. With
-the NUL check or the column-sized text limits taken out (scratch copies, 2 Dec 2026), it fails naming the operations
-(docs/operations.md, "The API fuzz"); test_api_hygiene.py pins both with fixed inputs as well."""
+than 422 `holds_nul` (a 404/405 of the router aside). 20 examples per operation on PostgreSQL, 8 on SQLite. With the
+NUL check or the column-sized text limits taken out (scratch copies, 2 Dec 2026), or only an account's
+`display_name` limit loosened (3 Dec), it fails naming the operations (docs/operations.md, "The API fuzz");
+test_api_hygiene.py pins both with fixed inputs as well."""
 
 from __future__ import annotations
 
@@ -261,13 +266,13 @@ def _make_hostile(case: Any, spec: dict[str, Any], data: Any) -> str:
             case.headers[header] = data.draw(values).strip()  # a value an HTTP client can send
     cells = _upload(case, data) if case.media_type == "multipart/form-data" else []
     leaves = _request_leaves(case, spec) + cells
-    # in writes, three times in four every field that can be is given a value of the populated database (each one
-    # alone half the time left almost no write with all of them: POST /vouchers and POST /users rarely got through)
-    if case.method.upper() != "GET" and data.draw(st.integers(0, 3)) > 0:  # reads: nothing more found, at a cost
-        if case.media_type == "application/json" and isinstance(case.body, dict):  # a list of them, perhaps empty
-            for key, value in case.body.items():
-                if isinstance(value, list) and _known(key):
-                    case.body[key] = [data.draw(st.sampled_from(_known(key)))]
+    mode = data.draw(st.sampled_from(("long", "as drawn", "NUL")))  # the first example (hypothesis's simplest): long
+    # in writes, three times in four (and every time its text is made long: that is for the database) every field
+    # that can be is given a value of the populated database (each one alone half the time left almost no write
+    # with all of them: POST /vouchers and POST /users rarely got through); reads: nothing more found, at a cost
+    if case.method.upper() != "GET" and (mode == "long" or data.draw(st.integers(0, 3)) < 3):
+        if case.media_type == "application/json" and isinstance(case.body, dict):
+            _known_body(case.body, _body_properties(case, spec), spec, data)
             leaves = _request_leaves(case, spec) + cells
         for leaf in leaves:
             known = _known(leaf.name)
@@ -276,7 +281,6 @@ def _make_hostile(case: Any, spec: dict[str, Any], data: Any) -> str:
             elif leaf.name == "username":
                 leaf.container[leaf.key] = data.draw(USERNAMES)
     free = [leaf for leaf in leaves if not leaf.constrained] or leaves
-    mode = data.draw(st.sampled_from(("as drawn", "NUL", "long")))
     if mode == "as drawn" or not free:
         return "as drawn"
     leaf = free[data.draw(st.integers(0, len(free) - 1))]
@@ -290,11 +294,52 @@ def _make_hostile(case: Any, spec: dict[str, Any], data: Any) -> str:
         return f"NUL in {leaf.name!r}"
     # every limited text at its limit (one limit looser than its column is enough), the chosen one 5,000 long if
     # it has no limit
-    for other in free:
-        if (other.max_length is not None and not other.in_header) or other is leaf:
-            text = str(other.container[other.key])
-            other.container[other.key] = text + "x" * max(0, (other.max_length or UNDECLARED_LONG) - len(text))
+    _at_limits(case, spec, free)
+    text = str(leaf.container[leaf.key])
+    leaf.container[leaf.key] = text + "x" * max(0, (leaf.max_length or UNDECLARED_LONG) - len(text))
     return f"long text, {leaf.name!r} {len(leaf.container[leaf.key])} characters"
+
+
+def _body_properties(case: Any, spec: dict[str, Any]) -> dict[str, tuple[Any, bool]]:
+    """The properties a JSON object body declares: each one's schema and whether it is required."""
+    definition = spec["paths"][case.operation.path][case.method.lower()]
+    body = definition.get("requestBody", {}).get("content", {}).get("application/json")
+    if body is None or case.media_type != "application/json" or not isinstance(case.body, dict):
+        return {}
+    out: dict[str, tuple[Any, bool]] = {}
+    for alt in _alternatives(body.get("schema", {}), spec):
+        required = set(alt.get("required", []))
+        out |= {key: (sub, key in required) for key, sub in alt.get("properties", {}).items()}
+    return out
+
+
+def _known_body(body: dict[str, Any], properties: dict[str, tuple[Any, bool]], spec: dict[str, Any], data: Any) -> None:
+    """A write's JSON body made to get past "no such ...": a list of a field the fuzz knows values for becomes one
+    of them (an empty one too), such a field left out is added (an account's jurisdictions: without one a staff
+    account is refused before its INSERT), and an optional id drawn at random (it names nothing) is left out."""
+    for key, (sub, required) in properties.items():
+        known = _known(key)
+        listed = any(alt.get("type") == "array" for alt in _alternatives(sub, spec))
+        if known and (isinstance(body.get(key), list) or (key not in body and listed)):
+            body[key] = [data.draw(st.sampled_from(known))]
+        elif known and key not in body:
+            body[key] = data.draw(st.sampled_from(known))
+        elif key.endswith("_id") and not required:
+            body.pop(key, None)
+
+
+def _at_limits(case: Any, spec: dict[str, Any], free: list[Leaf]) -> None:
+    """Every limited free text of the request at its limit, and every limited text a JSON body declares but left
+    out (or null) added at its limit: a limit looser than its column is found only where the field is sent (an
+    account's optional `display_name`)."""
+    for leaf in free:
+        if leaf.max_length is not None and not leaf.in_header:
+            text = str(leaf.container[leaf.key])
+            leaf.container[leaf.key] = text + "x" * max(0, leaf.max_length - len(text))
+    for key, (sub, _required) in _body_properties(case, spec).items():
+        max_length, constrained = _text_rule(sub, spec)
+        if max_length is not None and not constrained and case.body.get(key) is None:
+            case.body[key] = "x" * max_length
 
 
 def _holds_nul(value: Any) -> bool:
@@ -326,6 +371,18 @@ def _fault(case: Any, status: int, text: str) -> str | None:
     return None
 
 
+def _check(case: Any, done: str, response: Any, refused_before: int, failures: list[str]) -> None:
+    """Note the request as a failure if its answer is wrong (`_fault`) or SQLite's triggers refused a value."""
+    text = response.content.decode("utf-8", "replace")  # an export may be a spreadsheet
+    fault = _fault(case, response.status_code, text)
+    if len(_state["over_column"]) > refused_before:  # SQLite's triggers: PostgreSQL refuses it
+        fault = f"a value longer than its column reached the database ({_state['over_column'][-1]})"
+    if fault is not None:
+        failures.append(
+            f"{case.method} {case.operation.path} ({done}) -> {response.status_code}, {fault}: {text[:160]}"
+        )
+
+
 def test_no_input_gives_a_server_error(admin_header: dict[str, str], request: pytest.FixtureRequest) -> None:
     schema = schemathesis.openapi.from_asgi("/api/v1/openapi.json", _app())
     spec = _app().openapi()
@@ -349,14 +406,14 @@ def test_no_input_gives_a_server_error(admin_header: dict[str, str], request: py
                 failures.append(f"{case.method} {case.operation.path} ({done}) raised {exc!r}"[:400])
                 return
             statuses.append(response.status_code)
-            text = response.content.decode("utf-8", "replace")  # an export may be a spreadsheet
-            fault = _fault(case, response.status_code, text)
-            if len(_state["over_column"]) > refused_before:  # SQLite's triggers: PostgreSQL refuses it
-                fault = f"a value longer than its column reached the database ({_state['over_column'][-1]})"
-            if fault is not None:
-                failures.append(
-                    f"{case.method} {case.operation.path} ({done}) -> {response.status_code}, {fault}: {text[:160]}"
-                )
+            _check(case, done, response, refused_before, failures)
+            if done == "as drawn" and case.method.upper() != "GET" and 200 <= response.status_code < 300:
+                # a write the database took, sent again with every limited text at its limit: where its INSERT is
+                # reached, a limit looser than the column is too
+                _at_limits(case, spec, [leaf for leaf in _request_leaves(case, spec) if not leaf.constrained])
+                refused_before = len(_state["over_column"])
+                _check(case, "as drawn, then its texts at their limits", _send(case, admin_header), refused_before,
+                       failures)  # fmt: skip
 
         fuzz()
     assert failures == [], "\n".join(failures)

@@ -9,11 +9,9 @@ from typing import Any
 from pydantic import BaseModel
 from sqlalchemy import Engine
 
-from changzhu.domain.lang import Lang
-from changzhu.domain.services import Service, service_title
 from changzhu.registry.region_names import region_labels
 from changzhu.rules.catalog import policies_in_use
-from changzhu.rules.summary import POINTS
+from changzhu.rules.labels import SUMMARY_COLUMNS, output_labels, pick_label
 from changzhu.store.db import session_scope
 from changzhu.tables import TableSchema
 from changzhu.tables.schema import Column, ColumnType
@@ -38,26 +36,6 @@ class ColumnLabel(BaseModel):
     en: str
     type: str
     values: dict[str, ValueLabel] = {}
-
-
-# the columns of what a planning dataset replaced (planning.facilities.replacement_summary) and of a person table's
-# decisions summary (rules.summary.eligibility_summary): (zh, en, type)
-RESULT_COLUMNS: dict[str, tuple[str, str, str]] = {
-    "region_code": ("地区", "region", "region"),
-    "service": ("服务", "service", "category"),
-    "facility_list_supply": ("清单供给", "supply in the list", "number"),
-    "facilities": ("设施数", "facilities", "integer"),
-    "estimate_replaced": ("被替换的估计供给", "estimate replaced", "number"),
-    "list_share_of_estimate": ("清单占估计的比例", "list as share of estimate", "share"),
-    "replaces_stored_upload": ("替换此前上传的数据", "replaces an earlier upload", "bool"),
-    "output": ("服务或积分", "service or points", "category"),
-    "people": ("人数", "people", "integer"),
-    "eligible": ("符合条件", "eligible", "integer"),
-    "eligible_share": ("符合条件比例", "share eligible", "share"),
-    "undetermined": ("无法判定", "undetermined", "integer"),
-    "mean_points": ("平均积分", "mean points", "number"),
-    "max_points": ("最高积分", "highest points", "number"),
-}
 
 
 def _type(column: Column) -> str:
@@ -104,25 +82,15 @@ def schema_columns(engine: Engine, schema: TableSchema, rows: Sequence[Mapping[s
     return out
 
 
-SERVICE_KEYS = {s.value for s in Service}
-
-
 def _output_labels(outputs: set[str]) -> dict[str, ValueLabel]:
-    """Services by their titles, points totals by their scheme's title."""
-    titles = {
-        POINTS + name: scheme.title
-        for jurisdiction in policies_in_use().jurisdictions.values()
-        for name, scheme in jurisdiction.schemes.items()
+    """Services by their titles, points totals by their scheme's title (rules.labels.output_labels; an English
+    title left empty shows the Chinese)."""
+    titles = output_labels(policies_in_use())
+    return {
+        output: ValueLabel(zh=titles[output][0], en=pick_label(titles[output], "en"))
+        for output in outputs
+        if output in titles
     }
-    labels = {}
-    for output in outputs:
-        if output in SERVICE_KEYS:
-            service = Service(output)
-            labels[output] = ValueLabel(zh=service_title(service, Lang.ZH), en=service_title(service, Lang.EN))
-        elif output in titles:
-            zh, en = titles[output]
-            labels[output] = ValueLabel(zh=zh, en=en or zh)
-    return labels
 
 
 def result_columns(
@@ -133,7 +101,7 @@ def result_columns(
     services = {c.name: c for c in schema.columns}.get("service") if schema is not None else None
     out = []
     for name in list(rows[0]) if rows else []:
-        zh, en, kind = RESULT_COLUMNS.get(name, (name, name.replace("_", " "), "text"))
+        zh, en, kind = SUMMARY_COLUMNS.get(name, (name, name.replace("_", " "), "text"))
         values: dict[str, ValueLabel] = {}
         if kind == "region":
             values = _named(engine, _codes(rows, name))

@@ -8,25 +8,10 @@ from __future__ import annotations
 import polars as pl
 
 from changzhu.domain.lang import Lang
-from changzhu.rules.labels import pick_label
+from changzhu.rules.labels import FILE_COLUMNS, WINNER_OUTCOMES, labels_in, pick_label
 from changzhu.tables.places import place_names
 
 YI = 1e8  # 亿
-OUTCOMES: dict[str, tuple[str, str]] = {
-    "gains": ("增加", "gains"),
-    "loses": ("减少", "loses"),
-    "unchanged": ("不变", "unchanged"),
-}
-COLUMNS: dict[str, tuple[str, str]] = {
-    "region_code": ("地区代码", "region code"),
-    "region_name": ("省份", "province"),
-    "registered_basis_yi": ("户籍口径（估算，亿元）", "registered basis, estimate (100 million yuan)"),
-    "resident_basis_yi": ("常住口径（亿元）", "resident basis (100 million yuan)"),
-    "change_yi": ("变化（亿元）", "change (100 million yuan)"),
-    "change_percent": ("变化（%）", "change (%)"),
-    "outcome": ("结果", "outcome"),
-    "estimate": ("估算说明", "what the estimate is"),
-}
 
 
 def winners_table(comparison: pl.DataFrame) -> pl.DataFrame:
@@ -63,7 +48,7 @@ def winners_in(table: pl.DataFrame, lang: Lang) -> pl.DataFrame:
         "resident_basis_yi",
         "change_yi",
         "change_percent",
-        pl.col("outcome").replace_strict({code: pick_label(pair, lang) for code, pair in OUTCOMES.items()}),
-        half.alias("estimate"),
+        pl.col("outcome").replace_strict(labels_in(WINNER_OUTCOMES, lang)),
+        half.alias("estimate_note"),  # headed as a reform run's estimate note
     )
-    return out.rename({c: pick_label(COLUMNS[c], lang) for c in out.columns})
+    return out.rename({c: pick_label(FILE_COLUMNS[c], lang) for c in out.columns})

@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING, Annotated
 import typer
 
 from changzhu.cli.tables_cmds import ErrorsOption, SheetOption, SkipOption, read_user_people
-from changzhu.domain.services import Service, service_title
+from changzhu.domain.services import Service
 from changzhu.errors import ChangzhuError
 from changzhu.output import ExportOption, OutputFormat, PrintFormat, console, emit_table, export_table
 from changzhu.report.lang import Lang
@@ -269,18 +269,20 @@ def _titled(summary: pl.DataFrame, lang: Lang) -> pl.DataFrame:
 def _headed(by_region: pl.DataFrame, lang: Lang) -> pl.DataFrame:
     """The per-region counts headed as a person reads them (居住证：符合条件 / residence permit: eligible), for the
     printed table; CSV and JSON keep the field names for programs."""
+    from changzhu.rules.labels import FILE_COLUMNS, SUMMARY_COLUMNS, pick_label
+
     titles = _titles(lang)
-    fixed = {
-        "residence_region": ("地区代码", "region code"),
-        "name_zh": ("地区", "region"),
-        "people": ("人数", "people"),
+    fixed = {  # the region's code and name, and the people counted, headed as the files and summaries head them
+        "residence_region": FILE_COLUMNS["region_code"],
+        "name_zh": SUMMARY_COLUMNS["region_code"][:2],
+        "people": SUMMARY_COLUMNS["people"][:2],
     }
-    states = ("符合条件", "无法判定") if lang == Lang.ZH else ("eligible", "undetermined")
+    states = tuple(pick_label(SUMMARY_COLUMNS[state][:2], lang) for state in ("eligible", "undetermined"))
     headers = {}
     for column in by_region.columns:
         service = column.removesuffix("_undetermined")
         if column in fixed:
-            headers[column] = fixed[column][0 if lang == Lang.ZH else 1]
+            headers[column] = pick_label(fixed[column], lang)
         else:
             state = states[column != service]
             headers[column] = (
@@ -294,13 +296,9 @@ def _headed(by_region: pl.DataFrame, lang: Lang) -> pl.DataFrame:
 def _titles(lang: Lang) -> dict[str, str]:
     """Each service's and points scheme's title in `lang`, by its field name (residence_permit, points_<scheme>)."""
     from changzhu.rules.catalog import policies_in_use
-    from changzhu.rules.labels import pick_label
+    from changzhu.rules.labels import labels_in, output_labels
 
-    titles = {service.value: service_title(service, lang) for service in Service}
-    for jurisdiction in policies_in_use().jurisdictions.values():
-        for name, scheme in jurisdiction.schemes.items():
-            titles.setdefault(f"points_{name}", pick_label(scheme.title, lang, name))
-    return titles
+    return labels_in(output_labels(policies_in_use()), lang)
 
 
 def register(app: typer.Typer) -> None:

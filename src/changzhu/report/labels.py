@@ -1,4 +1,5 @@
-"""Names a reader sees for the system's keys (planning measures, services, regions), in Chinese and English."""
+"""Names a reader sees for the system's keys (planning measures, services, regions) in the report, in Chinese or English
+(the labels themselves: rules/labels.py; the regions' names: tables/places.py)."""
 
 from __future__ import annotations
 
@@ -6,25 +7,15 @@ from collections.abc import Iterable
 
 from changzhu.domain.services import Service, service_title
 from changzhu.report.lang import Lang
+from changzhu.rules.labels import PLANNING_MEASURES, pick_label
 from changzhu.tables.places import place_names
-
-MEASURES: dict[str, tuple[str, str]] = {  # the planning measures (facilities and staff by resident population)
-    "hospital_beds": ("医院床位", "Hospital beds"),
-    "licensed_doctors": ("执业医师", "Licensed doctors"),
-    "registered_nurses": ("注册护士", "Registered nurses"),
-    "primary_school_places": ("小学学位", "Primary school places"),
-    "junior_secondary_places": ("初中学位", "Junior secondary places"),
-    "primary_teachers": ("小学教师", "Primary teachers"),
-    "junior_secondary_teachers": ("初中教师", "Junior secondary teachers"),
-}
 
 
 def service_name(key: str, lang: Lang) -> str:
     """A planning measure's or a service's name (a service's title from `domain.services`, capitalised as a chart
     label); an unknown key is shown as it is rather than hidden."""
-    if key in MEASURES:
-        zh, en = MEASURES[key]
-        return zh if lang == Lang.ZH else en
+    if key in PLANNING_MEASURES:
+        return pick_label(PLANNING_MEASURES[key], lang)
     try:
         service = Service(key)
     except ValueError:

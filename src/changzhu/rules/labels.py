@@ -1,14 +1,22 @@
-"""Chinese and English labels of the rules' core variables and their categories, for explanations and schemas
-(the person columns' own labels are domain/person.py's), and the one picker of a (zh, en) label's text."""
+"""The one place of the Chinese and English labels a reader sees for the system's internal names, and the one picker
+of a (zh, en) label's text (`pick_label`, `labels_in`): the rules' variables and their categories (the person
+columns' own labels are domain/person.py's), every output the rules decide (a service by its title,
+domain/services.py; a points total by its scheme's title, `output_labels`), and the names of the figures the system
+publishes: a reform run's and the fiscal winners' file columns, groupings, measures, bands and outcomes, the
+planning measures, the upload tables' result columns and the fiscal equity measures. A region is named by its own
+lookup (tables/places.py, registry/region_names.py)."""
 
 from __future__ import annotations
 
 from collections.abc import Mapping
 from typing import Protocol
 
+from changzhu.domain.lang import Lang
 from changzhu.domain.person import CORE_CATEGORY_LABELS, CORE_LABELS_EN, CORE_LABELS_ZH, INSURANCE_MONTH_COLUMNS
+from changzhu.domain.services import Service, service_title
 from changzhu.domain.units import unit_word
 from changzhu.rules.parents import PARENT_FACTS
+from changzhu.rules.summary import POINTS
 
 _CATEGORY_LABELS: dict[str, dict[str, tuple[str, str]]] = {
     **CORE_CATEGORY_LABELS,
@@ -82,3 +90,269 @@ def fact_labels(variables: Mapping[str, _Labelled], lang: str) -> dict[str, str]
         zh, en = variable_labels(name)
         out[name] = en if lang == "en" else zh
     return out
+
+
+def labels_in(table: Mapping[str, tuple[str, str]], lang: str) -> dict[str, str]:
+    """Each name of a (zh, en) table with its label's text in `lang` (`pick_label`; the name itself where the label
+    is empty in both languages: never a blank)."""
+    return {name: pick_label(label, lang, name) for name, label in table.items()}
+
+
+class _Scheme(Protocol):
+    @property
+    def title(self) -> tuple[str, str]: ...
+
+
+class _Jurisdiction(Protocol):
+    @property
+    def schemes(self) -> Mapping[str, _Scheme]: ...
+
+
+class _Policies(Protocol):
+    @property
+    def jurisdictions(self) -> Mapping[str, _Jurisdiction]: ...
+
+
+def output_labels(policies: _Policies) -> dict[str, tuple[str, str]]:
+    """(zh, en) of every output the rules decide, by its name in a summary (`output`) and in evaluate()'s columns:
+    each service by its title (residence_permit), each points total by its scheme's title (points_<scheme>; a
+    scheme without an English title gives an empty English label: `pick_label` shows its Chinese)."""
+    labels = {service.value: (service_title(service, Lang.ZH), service_title(service, Lang.EN)) for service in Service}
+    for jurisdiction in policies.jurisdictions.values():
+        for name, scheme in jurisdiction.schemes.items():
+            labels.setdefault(POINTS + name, scheme.title)
+    return labels
+
+
+# -- the figures the system publishes ---------------------------------------------------------------------------
+
+# a column of a reform run's results and bands (api/result_titles.py) and of the fiscal winners (api/winners_table.py)
+# -> (Chinese, English) header
+FILE_COLUMNS: dict[str, tuple[str, str]] = {
+    "scenario": ("改革方案", "reform"),
+    "year": ("年份", "year"),
+    "service": ("服务", "service"),
+    "dimension": ("分组方式", "grouping"),
+    "group": ("组别代码", "group code"),
+    "group_label": ("组别", "group"),
+    "measure": ("指标", "measure"),
+    "estimate": ("估计值", "estimate"),
+    "low": ("90% 区间下限", "90% interval, low"),
+    "high": ("90% 区间上限", "90% interval, high"),
+    "sampled_persons": ("抽样人数", "persons sampled"),
+    "note": ("备注", "note"),
+    "estimate_note": ("估算说明", "what the estimate is"),
+    # the gains and losses (bands)
+    "unit": ("统计对象", "counted"),
+    "band": ("收益变化", "change in benefits"),
+    "share": ("占比（0–1）", "share (0–1)"),
+    "share_low": ("占比 90% 区间下限", "share, 90% interval, low"),
+    "share_high": ("占比 90% 区间上限", "share, 90% interval, high"),
+    "count": ("数量", "number"),
+    "count_low": ("数量 90% 区间下限", "number, 90% interval, low"),
+    "count_high": ("数量 90% 区间上限", "number, 90% interval, high"),
+    # the fiscal winners (their estimate note is headed as a run's, `estimate_note`)
+    "region_code": ("地区代码", "region code"),
+    "region_name": ("省份", "province"),
+    "registered_basis_yi": ("户籍口径（估算，亿元）", "registered basis, estimate (100 million yuan)"),
+    "resident_basis_yi": ("常住口径（亿元）", "resident basis (100 million yuan)"),
+    "change_yi": ("变化（亿元）", "change (100 million yuan)"),
+    "change_percent": ("变化（%）", "change (%)"),
+    "outcome": ("结果", "outcome"),
+}
+WINNER_OUTCOMES: dict[str, tuple[str, str]] = {  # a province's outcome in the fiscal winners
+    "gains": ("增加", "gains"),
+    "loses": ("减少", "loses"),
+    "unchanged": ("不变", "unchanged"),
+}
+RESULT_DIMENSIONS: dict[str, tuple[str, str]] = {
+    "national": ("全国", "the whole country"),
+    "province": ("省份", "province"),
+    "prefecture": ("地级市", "prefecture"),
+    "county": ("区县", "county"),
+    "age_band": ("年龄段", "age band"),
+    "urban_rural": ("城乡", "urban / rural"),
+    "residence": ("本地／外地户籍", "local / migrant hukou"),
+    "hukou_type": ("农业／非农业户口", "agricultural / non-agricultural hukou"),
+    "income_decile": ("收入十分位", "income decile"),
+}
+# measure -> (Chinese title, English title, unit): a title's {unit} is the unit's word (domain/units.py, the words
+# amounts are shown with everywhere), and the unit says how a file rounds the figures (api/result_titles.py, `rounded`)
+_RUN_MEASURES: dict[str, tuple[str, str, str]] = {
+    "residents": ("常住人口（{unit}）", "residents ({unit})", "people"),
+    "eligible_baseline": ("基线符合条件人数", "eligible, baseline ({unit})", "people"),
+    "eligible": ("改革后符合条件人数", "eligible, reform ({unit})", "people"),
+    "delta_eligible": ("符合条件人数变化", "change in eligible ({unit})", "people"),
+    "newly_eligible": ("新增符合条件人数", "newly eligible ({unit})", "people"),
+    "no_longer_eligible": ("不再符合条件人数", "no longer eligible ({unit})", "people"),
+    "undetermined_baseline": (
+        "基线待定人数（缺少所需信息）",
+        "undetermined, baseline ({unit}; a fact unknown)",
+        "people",
+    ),
+    "undetermined": ("改革后待定人数（缺少所需信息）", "undetermined, reform ({unit}; a fact unknown)", "people"),
+    "cost_baseline_yuan": ("基线成本（{unit}）", "cost, baseline ({unit})", "yuan/year"),
+    "cost_yuan": ("改革后成本（{unit}）", "cost, reform ({unit})", "yuan/year"),
+    "delta_cost_yuan": ("成本变化（{unit}）", "change in cost ({unit})", "yuan/year"),
+    "migrant_cost_baseline_yuan": ("外来人口基线成本（{unit}）", "migrants' cost, baseline ({unit})", "yuan/year"),
+    "migrant_cost_yuan": ("外来人口改革后成本（{unit}）", "migrants' cost, reform ({unit})", "yuan/year"),
+    "party_central_yuan": ("中央承担（{unit}）", "central government pays ({unit})", "yuan/year"),
+    "party_province_yuan": ("省级承担（{unit}）", "province pays ({unit})", "yuan/year"),
+    "party_inflow_city_yuan": ("流入地城市承担（{unit}）", "inflow city pays ({unit})", "yuan/year"),
+    "party_outflow_city_yuan": ("流出地城市承担（{unit}）", "outflow city pays ({unit})", "yuan/year"),
+    "party_employer_yuan": ("用人单位承担（{unit}）", "employer pays ({unit})", "yuan/year"),
+    "party_individual_yuan": ("个人承担（{unit}）", "individual pays ({unit})", "yuan/year"),
+    "households": ("家庭数（父母一方与其关联子女）", "households (a parent and linked children)", "households"),
+    "unlinked_persons": ("未关联到家庭的人数", "people not linked to a household", "people"),
+}
+BANDS: dict[str, tuple[str, str]] = {
+    "gain_more_5": ("增加 5% 以上", "gain more than 5%"),
+    "gain_less_5": ("增加不足 5%", "gain less than 5%"),
+    "no_change": ("没有变化", "no change"),
+    "lose_less_5": ("减少不足 5%", "lose less than 5%"),
+    "lose_more_5": ("减少 5% 以上", "lose more than 5%"),
+    "undetermined": ("待定（缺少所需信息）", "undetermined (a needed fact unknown)"),
+}
+_COUNTED: dict[str, tuple[str, str]] = {
+    "households": ("家庭", "households"),
+    "persons": ("人", "people"),
+    "unlinked_persons": ("未关联到家庭的人", "people not linked to a household"),
+}
+BAND_UNITS = {unit: (f"{zh}数", en) for unit, (zh, en) in _COUNTED.items()}  # the bands' unit column: 家庭数, 人数
+# the gain and loss bands: households_gain_more_5 (a count), share_persons_no_change (a share, 0–1)
+RESULT_MEASURES: dict[str, tuple[str, str, str]] = {
+    **_RUN_MEASURES,
+    **{
+        f"{unit}_{band}": (f"{band_zh}的{unit_zh}数", f"{unit_en}: {band_en}", "count")
+        for unit, (unit_zh, unit_en) in _COUNTED.items()
+        for band, (band_zh, band_en) in BANDS.items()
+    },
+    **{
+        f"share_{unit}_{band}": (
+            f"{band_zh}的{unit_zh}占比（0–1）",
+            f"share of {unit_en}: {band_en} (0–1)",
+            "ratio",
+        )
+        for unit, (unit_zh, unit_en) in _COUNTED.items()
+        for band, (band_zh, band_en) in BANDS.items()
+    },
+}
+# a group (not a region) by its code -> (Chinese, English): the file's group column in one language (the run stores
+# one label "本地户籍 local hukou" for both, which put English in a Chinese file and Chinese in an English one)
+RESULT_GROUPS: dict[str, tuple[str, str]] = {
+    "全国": ("全国", "the whole country"),
+    "national": ("全国", "the whole country"),
+    "urban": ("城镇", "urban"),
+    "rural": ("乡村", "rural"),
+    "local": ("本地户籍", "local hukou"),
+    "migrant": ("外地户籍", "migrant (hukou in another county)"),
+    "agricultural": ("农业户口", "agricultural hukou (rural hukou origin)"),
+    "non_agricultural": ("非农业户口", "non-agricultural hukou (urban hukou)"),
+    "unknown": ("未知", "unknown"),
+    **{f"D{n:02d}": (f"收入第 {n} 十分位", f"income decile {n}") for n in range(1, 11)},
+}
+ALL_COSTED = ("所有计成本的服务", "all services with a unit cost")
+NO_UNIT_COST = ("不计成本（无单位成本）", "no unit cost")
+
+PLANNING_MEASURES: dict[str, tuple[str, str]] = {  # facilities and staff by resident population (the report's)
+    "hospital_beds": ("医院床位", "Hospital beds"),
+    "licensed_doctors": ("执业医师", "Licensed doctors"),
+    "registered_nurses": ("注册护士", "Registered nurses"),
+    "primary_school_places": ("小学学位", "Primary school places"),
+    "junior_secondary_places": ("初中学位", "Junior secondary places"),
+    "primary_teachers": ("小学教师", "Primary teachers"),
+    "junior_secondary_teachers": ("初中教师", "Junior secondary teachers"),
+}
+# the columns of what a planning dataset replaced (planning.facilities.replacement_summary) and of a person table's
+# decisions summary (rules.summary.eligibility_summary): (zh, en, how its values read: api/upload_labels.py)
+SUMMARY_COLUMNS: dict[str, tuple[str, str, str]] = {
+    "region_code": ("地区", "region", "region"),
+    "service": ("服务", "service", "category"),
+    "facility_list_supply": ("清单供给", "supply in the list", "number"),
+    "facilities": ("设施数", "facilities", "integer"),
+    "estimate_replaced": ("被替换的估计供给", "estimate replaced", "number"),
+    "list_share_of_estimate": ("清单占估计的比例", "list as share of estimate", "share"),
+    "replaces_stored_upload": ("替换此前上传的数据", "replaces an earlier upload", "bool"),
+    "output": ("服务或积分", "service or points", "category"),
+    "people": ("人数", "people", "integer"),
+    "eligible": ("符合条件", "eligible", "integer"),
+    "eligible_share": ("符合条件比例", "share eligible", "share"),
+    "undetermined": ("无法判定", "undetermined", "integer"),
+    "mean_points": ("平均积分", "mean points", "number"),
+    "max_points": ("最高积分", "highest points", "number"),
+}
+EQUITY_MEASURES: dict[str, tuple[str, str, str, str]] = {  # measure: (label zh, label en, one-line explanation zh, en)
+    "total_yuan": ("分配总额（元）", "total allocated, yuan", "分配的资金总额（元）", "the money allocated, in yuan"),
+    "per_resident_min": (
+        "人均最低（常住，元/人）",
+        "lowest per resident, yuan per resident",
+        "各省按常住人口计的人均额（元/人）中最低者",
+        "lowest amount per resident among provinces, in yuan per resident",
+    ),
+    "per_resident_max": (
+        "人均最高（常住，元/人）",
+        "highest per resident, yuan per resident",
+        "各省按常住人口计的人均额（元/人）中最高者",
+        "highest amount per resident among provinces, in yuan per resident",
+    ),
+    "max_min_ratio_resident": (
+        "最高/最低（常住）",
+        "highest / lowest per resident",
+        "常住人均最高额除以最低额：1 为完全均等",
+        "highest over lowest per-resident amount: 1 is equal",
+    ),
+    "gini_resident": (
+        "基尼系数（常住）",
+        "Gini, per resident",
+        "按常住人口加权的人均额基尼系数：0 完全均等，1 全部集中于一地",
+        "Gini of per-resident amounts weighted by residents: 0 equal, 1 all in one place",
+    ),
+    "theil_resident": (
+        "泰尔指数（常住）",
+        "Theil, per resident",
+        "常住人均额的泰尔指数：0 完全均等，越大越不均",
+        "Theil index of per-resident amounts: 0 equal, larger is more unequal",
+    ),
+    "per_registered_min": (
+        "人均最低（户籍，元/人）",
+        "lowest per registered head, yuan per head",
+        "各省按户籍人口计的人均额（元/人）中最低者",
+        "lowest amount per registered (hukou) head among provinces, in yuan per head",
+    ),
+    "per_registered_max": (
+        "人均最高（户籍，元/人）",
+        "highest per registered head, yuan per head",
+        "各省按户籍人口计的人均额（元/人）中最高者",
+        "highest amount per registered (hukou) head among provinces, in yuan per head",
+    ),
+    "max_min_ratio_registered": (
+        "最高/最低（户籍）",
+        "highest / lowest per registered head",
+        "户籍人均最高额除以最低额",
+        "highest over lowest per-registered-head amount",
+    ),
+    "gini_registered": (
+        "基尼系数（户籍）",
+        "Gini, per registered head",
+        "按户籍人口加权的人均额基尼系数",
+        "Gini of per-registered-head amounts weighted by registered population",
+    ),
+    "theil_registered": (
+        "泰尔指数（户籍）",
+        "Theil, per registered head",
+        "户籍人均额的泰尔指数",
+        "Theil index of per-registered-head amounts",
+    ),
+    "weighted_unmet_need": (
+        "加权未满足需求",
+        "weighted unmet need",
+        "分配后仍未得到资金的服务缺口，按服务权重加权",
+        "service gaps left unfunded, weighted by the service weights",
+    ),
+    "unmet_need_yuan": (
+        "未满足需求（元）",
+        "unmet need, yuan",
+        "分配后仍未得到资金的服务缺口（元）",
+        "yuan of service gaps the allocation leaves unfunded",
+    ),
+}

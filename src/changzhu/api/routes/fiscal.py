@@ -26,84 +26,10 @@ from changzhu.fiscal.parameters import FiscalParameters, fiscal_parameters, load
 from changzhu.fiscal.run import FiscalResults, compute_fiscal
 from changzhu.parameters import Override, Scenario
 from changzhu.planning.datasets import datasets_root, fingerprint
+from changzhu.rules.labels import EQUITY_MEASURES
 
 router = APIRouter(prefix="/fiscal", tags=["fiscal"])
 KEPT = 16  # fiscal results kept in memory, by scheme and reform
-EQUITY_MEASURES = {  # measure: (label zh, label en, one-line explanation zh, en)
-    "total_yuan": ("分配总额（元）", "total allocated, yuan", "分配的资金总额（元）", "the money allocated, in yuan"),
-    "per_resident_min": (
-        "人均最低（常住，元/人）",
-        "lowest per resident, yuan per resident",
-        "各省按常住人口计的人均额（元/人）中最低者",
-        "lowest amount per resident among provinces, in yuan per resident",
-    ),
-    "per_resident_max": (
-        "人均最高（常住，元/人）",
-        "highest per resident, yuan per resident",
-        "各省按常住人口计的人均额（元/人）中最高者",
-        "highest amount per resident among provinces, in yuan per resident",
-    ),
-    "max_min_ratio_resident": (
-        "最高/最低（常住）",
-        "highest / lowest per resident",
-        "常住人均最高额除以最低额：1 为完全均等",
-        "highest over lowest per-resident amount: 1 is equal",
-    ),
-    "gini_resident": (
-        "基尼系数（常住）",
-        "Gini, per resident",
-        "按常住人口加权的人均额基尼系数：0 完全均等，1 全部集中于一地",
-        "Gini of per-resident amounts weighted by residents: 0 equal, 1 all in one place",
-    ),
-    "theil_resident": (
-        "泰尔指数（常住）",
-        "Theil, per resident",
-        "常住人均额的泰尔指数：0 完全均等，越大越不均",
-        "Theil index of per-resident amounts: 0 equal, larger is more unequal",
-    ),
-    "per_registered_min": (
-        "人均最低（户籍，元/人）",
-        "lowest per registered head, yuan per head",
-        "各省按户籍人口计的人均额（元/人）中最低者",
-        "lowest amount per registered (hukou) head among provinces, in yuan per head",
-    ),
-    "per_registered_max": (
-        "人均最高（户籍，元/人）",
-        "highest per registered head, yuan per head",
-        "各省按户籍人口计的人均额（元/人）中最高者",
-        "highest amount per registered (hukou) head among provinces, in yuan per head",
-    ),
-    "max_min_ratio_registered": (
-        "最高/最低（户籍）",
-        "highest / lowest per registered head",
-        "户籍人均最高额除以最低额",
-        "highest over lowest per-registered-head amount",
-    ),
-    "gini_registered": (
-        "基尼系数（户籍）",
-        "Gini, per registered head",
-        "按户籍人口加权的人均额基尼系数",
-        "Gini of per-registered-head amounts weighted by registered population",
-    ),
-    "theil_registered": (
-        "泰尔指数（户籍）",
-        "Theil, per registered head",
-        "户籍人均额的泰尔指数",
-        "Theil index of per-registered-head amounts",
-    ),
-    "weighted_unmet_need": (
-        "加权未满足需求",
-        "weighted unmet need",
-        "分配后仍未得到资金的服务缺口，按服务权重加权",
-        "service gaps left unfunded, weighted by the service weights",
-    ),
-    "unmet_need_yuan": (
-        "未满足需求（元）",
-        "unmet need, yuan",
-        "分配后仍未得到资金的服务缺口（元）",
-        "yuan of service gaps the allocation leaves unfunded",
-    ),
-}
 # keyed by scheme, reform and the stored planning datasets (names and modification times): an upload is seen at once
 _results: OrderedDict[tuple[str | None, Scenario | None, tuple[tuple[str, int], ...]], FiscalResults] = OrderedDict()
 _lock = threading.Lock()
