@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import json
+import subprocess
+import sys
 from pathlib import Path
 
 import polars as pl
@@ -130,3 +132,28 @@ def test_a_stored_population_is_read_with_its_own_attributes_left_out(tmp_path: 
     refused = CliRunner().invoke(app, ["evaluate", str(stored), *args])
     assert refused.exit_code != 0
     assert "unknown column" in refused.output
+
+
+# What `changzhu evaluate FILE` does on its main thread before the rules run: the command's and the rules' imports,
+# then reading the file. numba is imported by the command's own thread meanwhile (changzhu.cli.rules:
+# _start_in_threads), which gains only if the main thread does not import it first; the microsimulation is needed
+# only to tell a stored population's directory.
+BEFORE_THE_RULES = """
+import sys
+from pathlib import Path
+import changzhu.cli.rules
+import changzhu.rules
+from changzhu.cli.tables_cmds import read_user_people
+read_user_people(Path(sys.argv[1]), sheet=None, skip_bad_rows=False, errors=None)
+heavy = {"numba", "llvmlite", "changzhu.simulation"}
+print(",".join(sorted({".".join(m.split(".")[:2]) for m in sys.modules} & heavy)))
+"""
+
+
+def test_the_main_thread_reads_the_file_without_importing_numba_or_the_simulation(tmp_path: Path) -> None:
+    source = tmp_path / "people.parquet"
+    random_people(50, 95).write_parquet(source)
+    done = subprocess.run(
+        [sys.executable, "-c", BEFORE_THE_RULES, str(source)], capture_output=True, text=True, check=True
+    )
+    assert done.stdout.strip() == "", f"imported before the rules ran: {done.stdout.strip()}"

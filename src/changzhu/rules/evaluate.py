@@ -21,11 +21,9 @@ from changzhu.rules.engine import IntervalEvaluator, PointsResult, chain_groups
 from changzhu.rules.frame import Frame, build_frame
 from changzhu.rules.indicators import Indicator, flat
 from changzhu.rules.kernels import CompiledRules
-from changzhu.rules.names_kernels import count_rows, first_places, place
 from changzhu.rules.relevance import Relevance
 from changzhu.rules.rows import everyone, is_everyone, take
 from changzhu.rules.scenario import Scenario
-from changzhu.rules.text_codes import text_places
 
 VIEW_INLINE = 12  # texts of up to this many bytes are held in their Arrow string view itself
 
@@ -60,6 +58,8 @@ def _given_places(people: pl.DataFrame | CheckedPersonTable, known: tuple[str, .
     them, and names the problems)."""
     if not isinstance(people, pl.DataFrame) or any(name not in people.columns for name in REGION_COLUMNS):
         return None
+    from changzhu.rules.text_codes import text_places  # numba: imported where it runs (_names_column)
+
     found = {}
     for name in REGION_COLUMNS:
         got = text_places(people.get_column(name), known)
@@ -255,6 +255,10 @@ def _names_column(name: str, n: int, held_by: dict[str, np.ndarray]) -> pl.Serie
     row."""
     if not held_by:  # nobody: an all-null column
         return pl.repeat(None, n, dtype=pl.List(pl.String), eager=True).alias(name)
+    # numba's kernels, imported here: `import changzhu.rules` imports no numba, so that `changzhu evaluate` imports
+    # it in a thread while the file is read (changzhu.cli.rules._start_in_threads)
+    from changzhu.rules.names_kernels import count_rows, first_places, place
+
     rows = [read_only(np.asarray(got, dtype=np.int64)) for got in held_by.values()]  # (one kernel signature)
     offsets = small_pages_zeros(n + 1, np.int64)
     valid = small_pages_zeros((n + 7) // 8, np.uint8)

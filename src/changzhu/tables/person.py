@@ -19,6 +19,7 @@ from changzhu.domain.person import (
     PersonColumn,
     PersonTableError,
 )
+from changzhu.tables.formats import RawTable
 from changzhu.tables.read import TableRead, read_table
 from changzhu.tables.schema import Category, Column, ColumnType, RowProblem, TableSchema
 from changzhu.tables.vocab import RegionIndex
@@ -155,11 +156,13 @@ def read_person_table(
     skip_bad_rows: bool = False,
     regions: RegionIndex | None = None,
     ignore_unknown: bool = False,
+    raw: RawTable | None = None,
 ) -> tuple[TableRead, CheckedPersonTable | None]:
     """A person file read as read_table reads it (`schema`: person_schema's), and the table read as the
     CheckedPersonTable its cross-column check made, so that evaluating it does not check the whole table again
     (None when that check left rows out: --skip-bad-rows). ignore_unknown: columns the schema does not know are
-    left out instead of refused (a stored population's own attributes)."""
+    left out instead of refused (a stored population's own attributes). raw: the file's cells already read
+    (read_raw with PERSON_RECORDS_KEY), as read_table takes them."""
     kept: list[CheckedPersonTable] = []
     checks = tuple((lambda frame: _checked(frame, kept)) if c is _cross_checks else c for c in schema.checks)
     read = read_table(
@@ -169,8 +172,12 @@ def read_person_table(
         skip_bad_rows=skip_bad_rows,
         regions=regions,
         ignore_unknown=ignore_unknown,
+        raw=raw,
     )
     return read, kept[0] if kept else None
+
+
+PERSON_RECORDS_KEY = "people"  # a JSON or YAML person file: the list of records under this key ({people: [...]})
 
 
 def person_schema(inputs: Sequence[Column] = ()) -> TableSchema:
@@ -181,7 +188,7 @@ def person_schema(inputs: Sequence[Column] = ()) -> TableSchema:
         "person table",
         (*(person_column(c) for c in PERSON_COLUMNS), *inputs),
         checks=(_cross_checks,),
-        records_key="people",
+        records_key=PERSON_RECORDS_KEY,
     )
 
 

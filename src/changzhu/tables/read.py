@@ -170,10 +170,13 @@ def read_table(
     skip_bad_rows: bool = False,
     regions: RegionIndex | None = None,
     ignore_unknown: bool = False,
+    raw: RawTable | None = None,
 ) -> TableRead:
     """Read `path` as a table of `schema`'s kind. Raises TableRejected listing every bad cell unless
-    `skip_bad_rows`, which keeps the good rows and counts the others."""
-    raw = read_raw(path, sheet=sheet, records_key=schema.records_key or schema.kind)
+    `skip_bad_rows`, which keeps the good rows and counts the others. `raw`: the file's cells as read_raw read them
+    already (while the caller did other work), else read here."""
+    if raw is None:
+        raw = read_raw(path, sheet=sheet, records_key=schema.records_key or schema.kind)
     headers = _match_headers(path, raw, schema, ignore_unknown=ignore_unknown)
     height = raw.frame.height
     given = [col for col in schema.columns if col.name in headers]
