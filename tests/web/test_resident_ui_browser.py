@@ -130,15 +130,18 @@ def test_the_facts_dialog_shows_what_is_on_record_and_sets_a_fact_back_to_unknow
 
 def test_a_caseworker_s_own_words_are_labelled_as_written(office: Office) -> None:
     """A rejection reason a caseworker wrote in Chinese is shown on the English page as theirs, as written; a
-    drafted reason (one in each language) reads in the reader's language without the label."""
+    drafted reason reads in the reader's language without the label, and so does a drafted reason whose two
+    languages happen to hold the same text: the label follows the stored reason_as_written, not a comparison."""
 
     def reasons(body: dict[str, Any]) -> None:
         key = body["record"]["person_key"]
-        own = {"id": 900001, "kind": "points", "status": "rejected", "person_key": key}
-        drafted = {"id": 900002, "kind": "points", "status": "approved", "person_key": key}
+        own = {"id": 900001, "kind": "points", "status": "rejected", "person_key": key, "reason_as_written": True}
+        drafted = {"id": 900002, "kind": "points", "status": "approved", "person_key": key, "reason_as_written": False}
+        same = {**drafted, "id": 900003, "reason_zh": "积分 120 ≥ 100（穗府规〔2021〕7号）"}
         body["applications"] = [
             {**own, "reason_zh": "社保缴费记录与单位证明不一致", "reason_en": "社保缴费记录与单位证明不一致"},
             {**drafted, "reason_zh": "经审核，符合条件。", "reason_en": "Reviewed: eligible."},
+            {**same, "reason_en": same["reason_zh"]},
         ]
 
     labels = (("en", DESKTOP, "Caseworker's note (as written):"), ("zh", PHONE, "经办人说明（原文）："))
@@ -147,12 +150,15 @@ def test_a_caseworker_s_own_words_are_labelled_as_written(office: Office) -> Non
         _rewrite(page, "**/api/v1/me/overview*", reasons)
         office.login(page, "res_gz")
         items = page.locator("#me-applications .application-item")
-        expect(items).to_have_count(2)
+        expect(items).to_have_count(3)
         own = items.nth(0).locator(".application-reason")
         expect(own).to_contain_text(label)
         expect(own).to_contain_text("社保缴费记录与单位证明不一致")
         assert label not in items.nth(1).inner_text()
         expect(items.nth(1)).to_contain_text("Reviewed: eligible." if lang == "en" else "经审核，符合条件。")
+        expect(items.nth(2)).to_contain_text("积分 120 ≥ 100（穗府规〔2021〕7号）")
+        expect(items.nth(2).locator(".reason-as-written")).to_have_count(0)
+        assert label not in items.nth(2).inner_text()
         office.shot(page, f"me_reason_as_written_{lang}_{size[0]}")
 
 
