@@ -34,7 +34,8 @@ TYPED = "社保缴费记录与单位证明不一致"
 
 def _resident(engine: Engine, serial: str = "002") -> PersonRow:
     first17 = f"51010419900101{serial}"
-    reg = Registration(first17 + check_char(first17), "510100", "440100", date(2020, 1, 1), ProofKind.HOUSING, "x", FACTS)
+    number = first17 + check_char(first17)
+    reg = Registration(number, "510100", "440100", date(2020, 1, 1), ProofKind.HOUSING, "x", FACTS)
     key = str(register_resident(engine, reg, actor="test")["person_key"])
     with session_scope(engine) as session:
         person = session.scalars(select(PersonRow).where(PersonRow.person_key == key)).one()
@@ -152,23 +153,48 @@ def _write_before_0015(engine: Engine) -> None:
     with engine.begin() as connection:
         connection.execute(
             _PERSONS.insert().values(
-                id=1, person_key=uuid.uuid4().hex, id_hash="h" * 64, id_cipher=b"x", sex="F",
-                birth_date=date(1990, 1, 1), hukou_region="510100", residence_region="440100",
-                residence_since=date(2020, 1, 1), prior_residence_months=0, created_at=AT,
-            )  # fmt: skip
+                id=1,
+                person_key=uuid.uuid4().hex,
+                id_hash="h" * 64,
+                id_cipher=b"x",
+                sex="F",
+                birth_date=date(1990, 1, 1),
+                hukou_region="510100",
+                residence_region="440100",
+                residence_since=date(2020, 1, 1),
+                prior_residence_months=0,
+                created_at=AT,
+            )
         )
         for number, zh, en, _ in OLD_REASONS:
             connection.execute(
                 _APPLICATIONS.insert().values(
-                    id=number, person_id=1, kind="points", region="440100", status="rejected", precheck={},
-                    reason_zh=zh, reason_en=en, submitted_by="cw_gz", submitted_at=AT, updated_at=AT,
-                )  # fmt: skip
+                    id=number,
+                    person_id=1,
+                    kind="points",
+                    region="440100",
+                    status="rejected",
+                    precheck={},
+                    reason_zh=zh,
+                    reason_en=en,
+                    submitted_by="cw_gz",
+                    submitted_at=AT,
+                    updated_at=AT,
+                )
             )
             connection.execute(
                 _EVENTS.insert().values(
-                    id=number, application_id=number, action="reject", to_status="rejected", actor="cw_gz",
-                    reason_zh=zh, reason_en=en, policy_version="p", parameters={}, at=AT,
-                )  # fmt: skip
+                    id=number,
+                    application_id=number,
+                    action="reject",
+                    to_status="rejected",
+                    actor="cw_gz",
+                    reason_zh=zh,
+                    reason_en=en,
+                    policy_version="p",
+                    parameters={},
+                    at=AT,
+                )
             )
         for seq, (action, reason, details, _) in enumerate(OLD_RECORDS, start=1):
             text = audit.canonical(details)
@@ -177,12 +203,19 @@ def _write_before_0015(engine: Engine) -> None:
             values = dict(zip(("at", "actor", "action", "subject", "details", "reason"), fields, strict=False))
             connection.execute(
                 _LOG.insert().values(
-                    chain=_CHAIN, seq=seq, subject_kind="other", subject_fields="{}", hash_version=2, prev_hash=prev,
-                    hash=digest, **values,
-                )  # fmt: skip
+                    chain=_CHAIN,
+                    seq=seq,
+                    subject_kind="other",
+                    subject_fields="{}",
+                    hash_version=2,
+                    prev_hash=prev,
+                    hash=digest,
+                    **values,
+                )
             )
             prev = digest
-        connection.execute(_HEADS.update().where(_HEADS.c.id == _CHAIN).values(last_hash=prev, length=len(OLD_RECORDS)))
+        head = _HEADS.update().where(_HEADS.c.id == _CHAIN)
+        connection.execute(head.values(last_hash=prev, length=len(OLD_RECORDS)))
 
 
 def test_migration_0015_classifies_the_reasons_written_before_it(database_url: str) -> None:
@@ -193,7 +226,9 @@ def test_migration_0015_classifies_the_reasons_written_before_it(database_url: s
     expected = {number: flag for number, _, _, flag in OLD_REASONS}
     with session_scope(engine) as session:
         applications = {i: f for i, f in session.execute(select(ApplicationRow.id, ApplicationRow.reason_as_written))}
-        events = {i: f for i, f in session.execute(select(ApplicationEventRow.id, ApplicationEventRow.reason_as_written))}
+        events = {
+            i: f for i, f in session.execute(select(ApplicationEventRow.id, ApplicationEventRow.reason_as_written))
+        }
         query = select(AuditRow.reason_as_written).where(AuditRow.chain == _CHAIN).order_by(AuditRow.seq)
         flags = list(session.execute(query).scalars())
     assert applications == events == expected

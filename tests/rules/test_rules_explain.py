@@ -310,8 +310,9 @@ def test_a_settlement_date_counted_from_a_permit_not_yet_held_says_what_it_assum
 
     on = date(2026, 11, 30)
     people = people_from_records([_guangzhou_points_row(None)])
-    for lang, words in (("zh", "此日期假定自 2026-11-30（最早可办理之日）起持有居住证"),
-                        ("en", "this date assumes a residence permit held from 2026-11-30, the first day one can be had")):  # fmt: skip
+    zh = "此日期假定自 2026-11-30（最早可办理之日）起持有居住证"
+    en = "this date assumes a residence permit held from 2026-11-30, the first day one can be had"
+    for lang, words in (("zh", zh), ("en", en)):
         got = explain(people, on, 1, services=[Service.POINTS_SETTLEMENT], lang=lang)
         settlement = got.services[0]
         assert settlement.decision == "not_eligible" and settlement.earliest is not None and settlement.earliest > on

@@ -3,8 +3,9 @@
 Missing items come from the three-valued decisions of evaluate_registered (a record lacking core facts is decided
 under every value they can take): an undetermined service lists the
 facts it still needs (needs_<service>), a service not yet granted lists the conditions still unmet and the day
-each is met (earliest_<service>), with what that day assumes of a fact not yet true (a permit not held, counted from
-the first day one can be had: assumes_zh, assumes_en; the page shows it beside the day, which is no promise). Points items are the indicators of the points scheme of the resident's city.
+each is met (earliest_<service>), with what that day assumes of a fact not yet true (a permit not held, counted
+from the first day one can be had: assumes_zh, assumes_en; the page shows it beside the day, which is no promise).
+Points items are the indicators of the points scheme of the resident's city.
 """
 
 from __future__ import annotations

@@ -161,7 +161,8 @@ def submit(engine: Engine, person: PersonRow, kind: ApplicationKind, note: str |
             at=at,
         )
         session.add(event)
-        _audit(session, actor, "submit", person.person_key, row, check, _step_reason(("提交", "submitted"), None, None, False))
+        said = _step_reason(("提交", "submitted"), None, None, False)
+        _audit(session, actor, "submit", person.person_key, row, check, said)
         return view(row, person.person_key, [event])
 
 

@@ -87,7 +87,8 @@ _WORDS: dict[str, tuple[str, str]] = {
     "unlinked": ("未知：未关联父母记录", "unknown: no parent linked"),
     "no_permit": ("无居住证", "no residence permit"),
     "permit_assumed": (
-        "此日期假定自 {d}（最早可办理之日）起持有居住证：目前没有居住证，持证年限实际从办证之日算起，办证晚则此日期随之推后",
+        "此日期假定自 {d}（最早可办理之日）起持有居住证：目前没有居住证，"
+        "持证年限实际从办证之日算起，办证晚则此日期随之推后",
         "this date assumes a residence permit held from {d}, the first day one can be had: there is none on record,"
         " and permit years count from the day it is issued, so a later permit moves the date later",
     ),
@@ -765,7 +766,8 @@ def _points(
     earliest, note = (None, None)
     if status in ("not_reached", "prerequisites_not_met") and low == high and not pre_unknown:
         earliest, note = reader.day(earliest_day)
-    reads = {n for c in scheme_conditions(scheme) for n in c.reads()} | {n for i in flat(scheme.indicators) for n in i.reads()}
+    reads = {n for c in scheme_conditions(scheme) for n in c.reads()}
+    reads |= {n for i in flat(scheme.indicators) for n in i.reads()}
     assumes = reader.permit_assumed(target) if earliest is not None and trace.of == "self" and "permit" in reads else []
     return PointsExplanation(
         scheme.name,
