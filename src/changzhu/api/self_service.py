@@ -26,7 +26,7 @@ def _labels(region: str) -> dict[str, tuple[str, str]]:
 
 def _fact_item(head: dict[str, Any], name: str, labels: dict[str, tuple[str, str]]) -> dict[str, Any]:
     zh_label, en_label = labels.get(name, (name, name))
-    no_day = {"from_date": None, "assumes_zh": [], "assumes_en": []}
+    no_day: dict[str, Any] = {"from_date": None, "assumes_zh": [], "assumes_en": []}
     return {**head, "fact": name, "condition": None, "label_zh": zh_label, "label_en": en_label, **no_day}
 
 

@@ -167,7 +167,7 @@ def regions(
     limit: LimitQuery = 50,
     offset: OffsetQuery = 0,
     fmt: FormatQuery = ExportFormat.JSON,
-) -> RegionPage | Response:
+) -> Page[Any] | Response:
     """Regions (province, prefecture, county) with 2020 census figures and full names; filter by level, parent,
     name, code, and with `mine` to the caller's jurisdiction (a national one: every region; none: no region). A name
     that names a new area (天府新区) finds the counties it spans, and the page says what the area is (`new_area`)."""

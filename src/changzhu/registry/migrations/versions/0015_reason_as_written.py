@@ -69,9 +69,9 @@ def upgrade() -> None:
     for table in _TABLES:  # in place on SQLite too: no rebuild of a table other tables' rows refer to
         op.add_column(table, sa.Column("reason_as_written", sa.Boolean(), nullable=False, server_default=sa.false()))
     for table in ("applications", "application_events"):
-        rows = sa.table(table, sa.column("reason_zh"), sa.column("reason_en"), sa.column("reason_as_written"))
-        same = rows.c.reason_zh.is_not(None) & (rows.c.reason_zh == rows.c.reason_en)
-        op.execute(rows.update().where(same).values(reason_as_written=sa.true()))
+        reasons = sa.table(table, sa.column("reason_zh"), sa.column("reason_en"), sa.column("reason_as_written"))
+        same = reasons.c.reason_zh.is_not(None) & (reasons.c.reason_zh == reasons.c.reason_en)
+        op.execute(reasons.update().where(same).values(reason_as_written=sa.true()))
     bind = op.get_bind()
     read = (
         sa.select(_LOG.c.id, _LOG.c.details)
