@@ -26,7 +26,8 @@ def test_pages_of_regions_make_the_whole_list_once_in_order(db_service: Service)
         regions += page["items"]  # type: ignore[arg-type]
     keys = [(str(r["code"]), str(r["level"])) for r in regions]
     assert len(regions) == total and keys == sorted(set(keys))  # each once, in code order
-    assert _page(db_service, f"offset={total}") == {"items": [], "total": total, "limit": 50, "offset": total}
+    last = {"items": [], "total": total, "limit": 50, "offset": total, "new_area": None}
+    assert _page(db_service, f"offset={total}") == last
     panyu = next(r for r in regions if r["code"] == "440113")  # named with its province and city on a late page
     assert panyu["full_name_zh"] == "广东省广州市番禺区" and regions.index(panyu) >= 500
     alone = db_service.client.get("/api/v1/regions/440113", headers=db_service.as_("pl_nat")).json()
@@ -46,3 +47,21 @@ def test_a_search_for_a_new_area_finds_the_counties_it_spans(db_service: Service
     codes = [r["code"] for r in found["items"]]  # type: ignore[union-attr]
     assert codes == ["510112", "510116", "510118", "510185", "511403", "511421"]
     assert _page(db_service, "name=新区")["total"] != 6  # a part of a name still searches names
+
+
+def test_a_search_for_a_new_area_says_it_is_none_and_names_its_counties(db_service: Service) -> None:
+    """The page of a search naming 天府新区 says what the area is (no administrative region, no code of its own) and
+    lists every county it spans, in both languages, so a picker can say so beside the counties it offers; a search
+    that names no new area says nothing."""
+    for written in ("天府新区", "Tianfu New Area", "成都天府新区"):
+        area = _page(db_service, f"name={written}&level=prefecture")["new_area"]  # no prefecture: the note still comes
+        assert isinstance(area, dict), written
+        assert (area["name_zh"], area["name_en"]) == ("四川天府新区", "Sichuan Tianfu New Area")
+        assert "没有自己的区划代码" in area["what_zh"] and "no division code of its own" in area["what_en"]
+        counties = [(c["code"], c["name_zh"], c["name_en"]) for c in area["counties"]]
+        assert counties[0] == ("510116", "双流区", "Shuangliu District") and len(counties) == 6
+        assert ("511421", "仁寿县", "Renshou County") in counties
+    assert _page(db_service, "name=新区")["new_area"] is None
+    assert _page(db_service, "name=成都")["new_area"] is None
+    mine = db_service.client.get("/api/v1/regions?name=天府新区&mine=true", headers=db_service.as_("cw_gz")).json()
+    assert mine["items"] == [] and len(mine["new_area"]["counties"]) == 6  # none in Guangzhou: still said what it is

@@ -288,3 +288,41 @@ def test_an_open_group_shows_its_known_parts_and_its_range() -> None:
         group = next(i for i in items if i["item"] == "insurance")
         assert [p["points"] for p in group["parts"]] == [10.0, 10.0, None, 10.0, 10.0]
         assert group["parts"][2]["needs_en"] == ["months of unemployment insurance in Dongguan"]
+
+
+def _guangzhou_points_row(permit_since: date | None) -> dict[str, object]:
+    """The Guangzhou migrant below the points line (no extra insurance, home or skills points), with a permit held
+    since `permit_since` or none."""
+    gz = {f"guangzhou_{name}_months": 0 for name in ("housing_fund", "injury_insurance", "maternity_insurance")}
+    gz |= {"guangzhou_unemployment_insurance_months": 0, "guangzhou_rented_home_months": 0}
+    zeros = ("moved_out_months", "invention_patent_shares", "high_tech_months", "hardship_frontline_months")
+    zeros += ("blood_donations_5y", "volunteer_years_5y", "first_class_merits", "second_class_merits")
+    gz |= {f"guangzhou_{name}": 0 for name in (*zeros, "third_class_merits")}
+    gz |= {"guangzhou_shortage_occupation": False, "guangzhou_awards": [], "professional_title": "none"}
+    return _guangzhou_migrant(admin_detentions=0, **gz) | {"residence_permit_since": permit_since}
+
+
+def test_a_settlement_date_counted_from_a_permit_not_yet_held_says_what_it_assumes() -> None:
+    """Without a permit, Guangzhou's permit years count from the first day one can be had: the projected settlement
+    date assumes a permit held from that day, and the explanation says so in the service and the points scheme (zh
+    and en, in the text too); with a permit held nothing is assumed."""
+    from changzhu.rules.people import people_from_records
+
+    on = date(2026, 11, 30)
+    people = people_from_records([_guangzhou_points_row(None)])
+    zh = "此日期假定自 2026-11-30（最早可办理之日）起持有居住证"
+    en = "this date assumes a residence permit held from 2026-11-30, the first day one can be had"
+    for lang, words in (("zh", zh), ("en", en)):
+        got = explain(people, on, 1, services=[Service.POINTS_SETTLEMENT], lang=lang)
+        settlement = got.services[0]
+        assert settlement.decision == "not_eligible" and settlement.earliest is not None and settlement.earliest > on
+        assert len(settlement.assumes) == 1 and settlement.assumes[0].startswith(words), settlement.assumes
+        scheme = next(p for p in got.points if p.scheme == "guangzhou_settlement_points")
+        assert scheme.earliest == settlement.earliest and scheme.assumes == settlement.assumes
+        assert got.to_dict()["services"][0]["assumes"] == settlement.assumes
+        assert settlement.assumes[0] in got.to_text()
+    held = explain(people_from_records([_guangzhou_points_row(date(2025, 10, 1))]), on, 1, lang="en")
+    settlement = next(s for s in held.services if s.service == Service.POINTS_SETTLEMENT.value)
+    assert settlement.earliest is not None and settlement.earliest > on  # a projected date, from the permit held
+    assert settlement.assumes == [] and all(p.assumes == [] for p in held.points)
+    assert all(s.assumes == [] for s in held.services)

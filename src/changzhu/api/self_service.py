@@ -3,7 +3,9 @@
 Missing items come from the three-valued decisions of evaluate_registered (a record lacking core facts is decided
 under every value they can take): an undetermined service lists the
 facts it still needs (needs_<service>), a service not yet granted lists the conditions still unmet and the day
-each is met (earliest_<service>). Points items are the indicators of the points scheme of the resident's city.
+each is met (earliest_<service>), with what that day assumes of a fact not yet true (a permit not held, counted
+from the first day one can be had: assumes_zh, assumes_en; the page shows it beside the day, which is no promise).
+Points items are the indicators of the points scheme of the resident's city.
 """
 
 from __future__ import annotations
@@ -24,7 +26,8 @@ def _labels(region: str) -> dict[str, tuple[str, str]]:
 
 def _fact_item(head: dict[str, Any], name: str, labels: dict[str, tuple[str, str]]) -> dict[str, Any]:
     zh_label, en_label = labels.get(name, (name, name))
-    return {**head, "fact": name, "condition": None, "label_zh": zh_label, "label_en": en_label, "from_date": None}
+    no_day: dict[str, Any] = {"from_date": None, "assumes_zh": [], "assumes_en": []}
+    return {**head, "fact": name, "condition": None, "label_zh": zh_label, "label_en": en_label, **no_day}
 
 
 def missing_items(
@@ -54,6 +57,8 @@ def missing_items(
                         "label_zh": c_zh.label,
                         "label_en": c_en.label,
                         "from_date": c_zh.earliest or s_zh.earliest,
+                        "assumes_zh": s_zh.assumes,
+                        "assumes_en": s_en.assumes,
                     }
                 )
     for p_zh, p_en in zip(zh.points, en.points, strict=True):

@@ -69,6 +69,7 @@ def _event(row: ApplicationEventRow) -> dict[str, Any]:
         "actor": row.actor,
         "reason_zh": row.reason_zh,
         "reason_en": row.reason_en,
+        "reason_as_written": row.reason_as_written,
         "policy_version": row.policy_version,
         "parameters": row.parameters,
         "at": row.at,
@@ -88,6 +89,7 @@ def view(row: ApplicationRow, person_key: str, events: list[ApplicationEventRow]
         "points": row.points,
         "reason_zh": row.reason_zh,
         "reason_en": row.reason_en,
+        "reason_as_written": row.reason_as_written,
         "submitted_by": row.submitted_by,
         "submitted_at": row.submitted_at,
         "updated_at": row.updated_at,
@@ -117,10 +119,13 @@ def _audit(
     )
 
 
-def _step_reason(step: tuple[str, str], zh: str | None, en: str | None) -> Reason | str:
-    """The audit reason of a step: its reason in both languages (one text when typed), or the step's name."""
+def _step_reason(step: tuple[str, str], zh: str | None, en: str | None, as_written: bool) -> Reason | str:
+    """The audit reason of a step: a typed reason as typed (one text), a drafted one in both languages (even where
+    its two texts are the same), or the step's name."""
+    if zh and as_written:
+        return zh
     if zh and en:
-        return Reason(zh, en) if zh != en else zh
+        return Reason(zh, en)
     return because("application_step", zh=step[0], en=step[1])
 
 
@@ -156,7 +161,8 @@ def submit(engine: Engine, person: PersonRow, kind: ApplicationKind, note: str |
             at=at,
         )
         session.add(event)
-        _audit(session, actor, "submit", person.person_key, row, check, _step_reason(("提交", "submitted"), None, None))
+        said = _step_reason(("提交", "submitted"), None, None, False)
+        _audit(session, actor, "submit", person.person_key, row, check, said)
         return view(row, person.person_key, [event])
 
 
@@ -250,6 +256,7 @@ def transition(engine: Engine, application_id: int, action: Action, reason: str 
         require_other_decider(engine, application_id, actor)
     check = precheck(engine, person.id, ApplicationKind(row.kind), date.today())
     reason_zh, reason_en = (reason, reason) if reason else (None, None)
+    as_written = reason is not None  # typed once, kept in both fields; a drafted reason is not
     if reason is None and action in DECISIONS:
         _draft_supports(action, check.decision)
         reason_zh, reason_en = check.reason_zh, check.reason_en
@@ -263,7 +270,7 @@ def transition(engine: Engine, application_id: int, action: Action, reason: str 
         stored.updated_at = at
         stored.precheck = check.to_dict()
         if action in DECISIONS:
-            stored.reason_zh, stored.reason_en = reason_zh, reason_en
+            stored.reason_zh, stored.reason_en, stored.reason_as_written = reason_zh, reason_en, as_written
         session.add(
             ApplicationEventRow(
                 application_id=application_id,
@@ -273,12 +280,13 @@ def transition(engine: Engine, application_id: int, action: Action, reason: str 
                 actor=actor,
                 reason_zh=reason_zh,
                 reason_en=reason_en,
+                reason_as_written=as_written,
                 policy_version=check.policy_version,
                 parameters=check.parameters,
                 at=at,
             )
         )
-        said = _step_reason(ACTION_LABELS[action], reason_zh, reason_en)
+        said = _step_reason(ACTION_LABELS[action], reason_zh, reason_en, as_written)
         _audit(session, actor, action.value, person.person_key, stored, check, said)
         session.flush()
         result = view(stored, person.person_key)

@@ -18,9 +18,11 @@ from changzhu.domain.refusals import Refusal, RefusalCode, refusal
 
 @dataclass(frozen=True)
 class NewArea:
-    """An area people name as a place: the words for it, what it is (zh, en), and the counties it spans as
-    (code, Chinese name, English name)."""
+    """An area people name as a place: its name (zh, en), the words for it, what it is (zh, en), and the counties it
+    spans as (code, Chinese name, English name)."""
 
+    name_zh: str
+    name_en: str
     words: tuple[str, ...]
     what_zh: str
     what_en: str
@@ -34,6 +36,8 @@ class NewArea:
 
 
 TIANFU = NewArea(
+    "四川天府新区",
+    "Sichuan Tianfu New Area",
     (
         "天府新区",
         "四川天府新区",

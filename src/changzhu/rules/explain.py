@@ -22,14 +22,14 @@ import polars as pl
 from changzhu.domain.lang import Lang
 from changzhu.domain.person import CheckedPersonTable
 from changzhu.domain.services import Service, service_title
-from changzhu.rules.catalog import PolicySet, ResolvedPolicy, region_lookup, resolve_region
+from changzhu.rules.catalog import PolicySet, ResolvedPolicy, region_lookup, resolve_region, scheme_conditions
 from changzhu.rules.conditions import AllOf, Condition, Leaf, PointsCondition, ServiceCondition, VariableCondition
 from changzhu.rules.dated_lists import MATRIX
 from changzhu.rules.dates import NEVER, add_months_scalar, from_days
-from changzhu.rules.engine import IntervalEvaluator, LeafTrace, PointsTrace
+from changzhu.rules.engine import IntervalEvaluator, LeafTrace, PointsTrace, reads_of
 from changzhu.rules.errors import PersonNotFound
 from changzhu.rules.evaluate import NeedsFinder, prepare
-from changzhu.rules.indicators import Indicator
+from changzhu.rules.indicators import Indicator, flat
 from changzhu.rules.labels import fact_labels, pick_label
 from changzhu.rules.parents import PARENT_FACTS, UNLINKED
 from changzhu.rules.scenario import Scenario
@@ -86,6 +86,12 @@ _WORDS: dict[str, tuple[str, str]] = {
     "no_parent": ("表中没有父母的记录", "no parent in the table"),
     "unlinked": ("未知：未关联父母记录", "unknown: no parent linked"),
     "no_permit": ("无居住证", "no residence permit"),
+    "permit_assumed": (
+        "此日期假定自 {d}（最早可办理之日）起持有居住证：目前没有居住证，"
+        "持证年限实际从办证之日算起，办证晚则此日期随之推后",
+        "this date assumes a residence permit held from {d}, the first day one can be had: there is none on record,"
+        " and permit years count from the day it is issued, so a later permit moves the date later",
+    ),
     "person": (
         "人员 {p}，{d}：常住 {r}（{c}）；适用规则：{chain}",
         "Person {p} on {d}: lives in {r} ({c}); rules: {chain}",
@@ -214,6 +220,7 @@ class PointsExplanation:
     unassessed_high: float = 0.0  # ... and at most
     needs: list[str] = field(default_factory=list)  # labels of needed_inputs
     needed_inputs: list[str] = field(default_factory=list)  # the missing inputs of the unassessed indicators
+    assumes: list[str] = field(default_factory=list)  # what the earliest date assumes (as a service's assumes)
 
 
 @dataclass
@@ -232,6 +239,9 @@ class ServiceExplanation:
     conditions: list[ConditionExplanation] = field(default_factory=list)
     for_person: int | None = None  # a child's service shown on the parent: the child's person_id
     needed_inputs: list[str] = field(default_factory=list)  # as needs_<service> of evaluate() names them
+    # what the earliest date assumes of a fact not yet true (a permit not held, counted from the first day one can
+    # be had), one sentence each in the explanation's language; empty where the date assumes nothing
+    assumes: list[str] = field(default_factory=list)
 
 
 @dataclass
@@ -322,6 +332,7 @@ def _points_text(p: PointsExplanation, lang: Lang) -> list[str]:
     else:
         verdict = p.earliest_note or _w("not_reached", lang)
     lines.append(f"  → {verdict}")
+    lines.extend(f"    {assumed}" for assumed in p.assumes)
     return lines
 
 
@@ -353,6 +364,7 @@ def _service_text(s: ServiceExplanation, lang: Lang) -> list[str]:
         verdict = f"{_w('not_eligible', lang)} — {s.earliest_note or _w('never', lang)}"
     who = f" — {_w('child', lang, p=s.for_person)}" if s.for_person is not None else ""
     lines = [f"\n{s.title}{who}: {verdict}"]
+    lines.extend(f"  {assumed}" for assumed in s.assumes)
     if s.needs:
         lines.append("  " + needs_text(s.needs, lang))
     lines.append("  " + _w("rule", lang, j=s.jurisdiction, s=s.source))
@@ -430,6 +442,15 @@ class _Reader:
         held = engine.permit_held if engine.permit_held is not None else engine.frame.clocks["permit"].base < NEVER
         unknown = engine.permit_unknown is not None and bool(engine.permit_unknown[row])
         return not bool(held[row]) and not unknown
+
+    def permit_assumed(self, row: int) -> list[str]:
+        """What an earliest date read from the person's permit months assumes where they hold no permit: a permit held
+        from the first day one can be had, the day those months count from (one sentence; none where a permit is
+        held, or whether one can be had is unknown)."""
+        if not self.holds_no_permit(row):
+            return []
+        first = from_days(int(self.engine.frame.clocks["permit"].base[row]))
+        return [] if first is None else [_w("permit_assumed", self.lang, d=first.isoformat())]
 
     def service_needs(self, service: Service, row: int) -> list[str]:
         """The missing inputs that could change the person's undetermined decision: needs_<service> of evaluate()."""
@@ -657,6 +678,8 @@ def _service(
     if not eligible and not unknown:
         earliest, note = reader.day(start)
     needed = reader.service_needs(service, row) if rule is not None and not decided else []
+    reads_permit = rule is not None and ("permit", "self") in reads_of(policy, rule.rule)
+    assumes = reader.permit_assumed(row) if earliest is not None and not eligible and reads_permit else []
     return ServiceExplanation(
         service.value,
         service_title(service, reader.lang),
@@ -669,6 +692,7 @@ def _service(
         pick_label(rule.source, reader.lang) if rule else "—",
         conditions,
         needed_inputs=needed,
+        assumes=assumes,
     )
 
 
@@ -742,6 +766,9 @@ def _points(
     earliest, note = (None, None)
     if status in ("not_reached", "prerequisites_not_met") and low == high and not pre_unknown:
         earliest, note = reader.day(earliest_day)
+    reads = {n for c in scheme_conditions(scheme) for n in c.reads()}
+    reads |= {n for i in flat(scheme.indicators) for n in i.reads()}
+    assumes = reader.permit_assumed(target) if earliest is not None and trace.of == "self" and "permit" in reads else []
     return PointsExplanation(
         scheme.name,
         scheme.title[1 if reader.lang == "en" else 0],
@@ -771,6 +798,7 @@ def _points(
         float(sum(i.high for i in open_items)),
         reader.labels(needed),
         needed,
+        assumes,
     )
 
 

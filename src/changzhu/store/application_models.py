@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from sqlalchemy import JSON, Float, ForeignKey, Integer, String
+from sqlalchemy import JSON, Boolean, Float, ForeignKey, Integer, String, false
 from sqlalchemy.orm import Mapped, mapped_column
 
 from changzhu.domain import field_sizes as sizes
@@ -25,6 +25,8 @@ class ApplicationRow(Base):
     points: Mapped[float | None] = mapped_column(Float)  # the ranked total at submission (None: no scheme)
     reason_zh: Mapped[str | None] = mapped_column(String(sizes.APPLICATION_REASON))
     reason_en: Mapped[str | None] = mapped_column(String(sizes.APPLICATION_REASON))
+    # the reason is a person's own words, typed once and kept in both fields (False: drafted in each language)
+    reason_as_written: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
     submitted_by: Mapped[str] = mapped_column(String(sizes.USERNAME))
     submitted_at: Mapped[str] = mapped_column(String(32))
     updated_at: Mapped[str] = mapped_column(String(32))
@@ -43,6 +45,7 @@ class ApplicationEventRow(Base):
     actor: Mapped[str] = mapped_column(String(sizes.USERNAME))
     reason_zh: Mapped[str | None] = mapped_column(String(sizes.APPLICATION_REASON))
     reason_en: Mapped[str | None] = mapped_column(String(sizes.APPLICATION_REASON))
+    reason_as_written: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())  # as above
     policy_version: Mapped[str] = mapped_column(String(64))
     parameters: Mapped[dict[str, object]] = mapped_column(JSON)
     at: Mapped[str] = mapped_column(String(32))

@@ -18,7 +18,9 @@ still holds the record each checkpoint names.
 
 Each record also keeps what its subject is (store/audit_subjects.py: a kind and the fields that name it). From
 hash version 2 on these are hashed with the record; records of version 1 (written before) keep their hash over the
-fields they had, and verify as they did.
+fields they had, and verify as they did. From hash version 3 on, whether the reason is a person's own words
+(`reason_as_written`: a str given to `append`, not a Reason of REASONS) is hashed too; records of versions 1 and 2
+got theirs from migration 0015 and keep their hash.
 
 A ledger posting (changzhu.ledger.accounts.post) notes a digest of its entries on the session; the next
 record appended in that transaction carries the digests ("postings"), so the chained log vouches for the
@@ -55,7 +57,7 @@ from changzhu.store.db import session_scope
 from changzhu.store.resident_models import AuditHeadRow, AuditRow
 
 GENESIS = "0" * 64
-HASH_VERSION = 2  # what a new record's hash covers: version 1 without the subject's kind and fields
+HASH_VERSION = 3  # what a new record's hash covers: 2 without whether the reason is as written, 1 without the subject
 CHAINS = 1024  # chains subjects hash into: few clients ever wait for the same head
 SEEDED_CHAINS = 16  # head rows seeded by migration 0002; the others are created on first append
 _HEAD = cast(Table, AuditHeadRow.__table__)
@@ -117,6 +119,13 @@ def record_hash_v2(
     return hashlib.sha256("\x1f".join(("v2", *fields)).encode()).hexdigest()
 
 
+def record_hash_v3(prev_hash: str, *fields: str, reason_as_written: bool) -> str:
+    """The chained hash of one record of hash version 3: version 2's fields (chain, seq, ... subject_fields), then
+    whether the reason is as written (after a version mark, so no version 3 record hashes as an older one)."""
+    text = "\x1f".join(("v3", prev_hash, *fields, "1" if reason_as_written else "0"))
+    return hashlib.sha256(text.encode()).hexdigest()
+
+
 def now_iso() -> str:
     """The current UTC time as ISO 8601 text (what the log stores)."""
     return datetime.now(UTC).isoformat(timespec="microseconds")
@@ -173,6 +182,7 @@ _RECORD_COLUMNS = (
     "subject_kind",
     "subject_fields",
     "hash_version",
+    "reason_as_written",
     "prev_hash",
     "hash",
 )
@@ -237,7 +247,8 @@ def append(
     """Append one record; locks its chain's head until commit, so appends to one chain are serialised.
 
     The subject is kept as its text, kind and fields (store/audit_subjects.py), all hashed.
-    A Reason is kept in both languages (changzhu.store.audit_reasons); a str (a reason a person typed) as it is.
+    A Reason is kept in both languages (changzhu.store.audit_reasons); a str (a reason a person typed) as it is,
+    the record saying so (reason_as_written).
 
     A transaction appends every record to the chain of its first one: it never waits for two head rows,
     so appends cannot deadlock one another. Ledger postings noted on the session go into this record.
@@ -248,6 +259,7 @@ def append(
     record appended in this transaction, which the caller must append (a transaction committed with a record
     still held would lose it). Only for writes that nothing in the transaction reads before that next record.
     """
+    as_written = not isinstance(reason, Reason)
     if isinstance(reason, Reason):
         details, reason = {**details, EN_KEY: reason.en}, reason.zh
     postings = session.info.pop(_POSTINGS_KEY, None)
@@ -261,9 +273,11 @@ def append(
         last_hash, seq = tip[0], tip[1] + 1
     at, text, named = now_iso(), canonical(details), canonical(subject.fields)
     kind = subject.kind.value
-    digest = record_hash_v2(last_hash, chain, seq, at, actor, action, subject.text, text, reason, kind, named)
+    fields = (str(chain), str(seq), at, actor, action, subject.text, text, reason, kind, named)
+    digest = record_hash_v3(last_hash, *fields, reason_as_written=as_written)
     session.info[_TIP_KEY] = (digest, seq)
-    values = (chain, seq, at, actor, action, subject.text, text, reason, kind, named, HASH_VERSION, last_hash, digest)
+    written = (chain, seq, at, actor, action, subject.text, text, reason, kind, named, HASH_VERSION, as_written)
+    values = (*written, last_hash, digest)
     head = {"audit_head_id": chain, "audit_head_hash": digest, "audit_head_length": seq}
     record = bind_row(_RECORD, "audit", dict(zip(_RECORD_COLUMNS, values, strict=True)))
     own = [w if isinstance(w, Bound) else Bound(w, {}) for w in writes]
@@ -299,6 +313,9 @@ def _hash_of(row: AuditRow, prev: str) -> str | None:
         return record_hash(prev, row.chain, row.seq, *fields)
     if row.hash_version == 2:
         return record_hash_v2(prev, row.chain, row.seq, *fields, row.subject_kind, row.subject_fields)
+    if row.hash_version == 3:
+        known = (str(row.chain), str(row.seq), *fields, row.subject_kind, row.subject_fields)
+        return record_hash_v3(prev, *known, reason_as_written=bool(row.reason_as_written))
     return None
 
 

@@ -20,6 +20,7 @@ from sqlalchemy import (
     String,
     Text,
     UniqueConstraint,
+    false,
 )
 from sqlalchemy.orm import Mapped, mapped_column
 
@@ -345,6 +346,9 @@ class AuditRow(Base):
     subject_kind: Mapped[str] = mapped_column(String(16), server_default="other")
     subject_fields: Mapped[str] = mapped_column(Text, server_default="{}")
     hash_version: Mapped[int] = mapped_column(Integer, server_default="1")
+    # the reason is text a person typed (a str given to audit.append), not one of REASONS; hashed from hash_version 3
+    # on (records written before got theirs from migration 0015)
+    reason_as_written: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
 
 
 class AuditHeadRow(Base):

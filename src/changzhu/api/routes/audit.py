@@ -50,7 +50,8 @@ class SubjectVoucher(BaseModel):
 class AuditEntry(BaseModel):
     """One record of the log: when, who, what, about whom, why, and its place in its hash chain. `reason` is the
     text the record holds; reason_zh and reason_en the reason in each language (one text typed by a person, or held
-    by a record written before reasons had two languages, is shown in both)."""
+    by a record written before reasons had two languages, is shown in both); reason_as_written that the reason is a
+    person's own words as they typed them (stored with the record, never guessed from its texts)."""
 
     id: int
     at: str
@@ -60,6 +61,7 @@ class AuditEntry(BaseModel):
     reason: str
     reason_zh: str
     reason_en: str
+    reason_as_written: bool = False
     details: dict[str, Any]
     chain: int
     seq: int
@@ -139,6 +141,7 @@ REDACTED_ZH, REDACTED_EN = "辖区外的居民", "a resident outside your jurisd
 def _redact(item: AuditEntry) -> None:
     """Keep who did what, when and in which chain; drop whom it was about and what was recorded of them."""
     item.subject, item.reason, item.reason_zh, item.reason_en, item.details = "", "", "", "", {}
+    item.reason_as_written = False
     item.subject_person_key, item.redacted = None, True
     item.subject_name_zh, item.subject_name_en = REDACTED_ZH, REDACTED_EN
 
@@ -164,6 +167,7 @@ def _entry(r: AuditRow) -> AuditEntry:
         reason=r.reason,
         reason_zh=said.zh,
         reason_en=said.en,
+        reason_as_written=r.reason_as_written,
         details=details,
         chain=r.chain,
         seq=r.seq,

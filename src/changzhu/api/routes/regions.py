@@ -16,7 +16,7 @@ from changzhu.api.export import FILE_RESPONSES, ExportFormat, FormatQuery, file_
 from changzhu.api.pagination import Page, page_of
 from changzhu.api.resident_search import scope_prefix
 from changzhu.data.geo import LEVELS, boundaries_within, boundary_source, inset_geojson, maritime_line, province_geojson
-from changzhu.domain.new_areas import new_area
+from changzhu.domain.new_areas import NewArea, new_area
 from changzhu.domain.refusals import RefusalCode, refusal
 from changzhu.domain.regions import RegionLevel, validate_code
 from changzhu.registry.queries import PopulationSort, population_table
@@ -45,6 +45,40 @@ class RegionOut(BaseModel):
     renhu_fenli_2020: int | None
     full_name_zh: str = ""  # with its province and city: 广东省深圳市南山区
     full_name_en: str | None = None  # Nanshan District, Shenzhen, Guangdong (None where the region has no English name)
+
+
+class NewAreaCounty(BaseModel):
+    """A county a new area spans: its code and names."""
+
+    code: str
+    name_zh: str
+    name_en: str
+
+
+class NewAreaOut(BaseModel):
+    """A place people name that is no administrative region (a national new area): its name, what it is, and the
+    counties it spans, one of which is the region to pick (domain/new_areas.py)."""
+
+    name_zh: str
+    name_en: str
+    what_zh: str
+    what_en: str
+    counties: list[NewAreaCounty]
+
+
+class RegionPage(Page[RegionOut]):
+    """A page of regions; `new_area` when the name searched for names a new area (天府新区), whose counties the page
+    lists instead (None otherwise)."""
+
+    new_area: NewAreaOut | None = None
+
+
+def new_area_out(area: NewArea) -> NewAreaOut:
+    """The new area as the API shows it."""
+    counties = [NewAreaCounty(code=code, name_zh=zh, name_en=en) for code, zh, en in area.counties]
+    return NewAreaOut(
+        name_zh=area.name_zh, name_en=area.name_en, what_zh=area.what_zh, what_en=area.what_en, counties=counties
+    )
 
 
 def _region_select(
@@ -118,7 +152,7 @@ def query_regions(
     return found, total
 
 
-@router.get("/regions", response_model=Page[RegionOut], responses={401: {}, **FILE_RESPONSES})
+@router.get("/regions", response_model=RegionPage, responses={401: {}, **FILE_RESPONSES})
 def regions(
     engine: EngineDep,
     principal: PrincipalDep,
@@ -135,10 +169,15 @@ def regions(
     fmt: FormatQuery = ExportFormat.JSON,
 ) -> Page[Any] | Response:
     """Regions (province, prefecture, county) with 2020 census figures and full names; filter by level, parent,
-    name, code, and with `mine` to the caller's jurisdiction (a national one: every region; none: no region)."""
+    name, code, and with `mine` to the caller's jurisdiction (a national one: every region; none: no region). A name
+    that names a new area (天府新区) finds the counties it spans, and the page says what the area is (`new_area`)."""
     within = _jurisdiction(principal) if mine else None
     found, total = query_regions(engine, level, parent, name, code, within, page=(limit, offset))
-    return models_page_as(found, total, limit, offset, fmt, "regions")
+    if fmt != ExportFormat.JSON:
+        return models_page_as(found, total, limit, offset, fmt, "regions")
+    area = new_area(name) if name else None
+    named = new_area_out(area) if area is not None else None
+    return RegionPage(items=found, total=total, limit=limit, offset=offset, new_area=named)
 
 
 def _jurisdiction(principal: Principal) -> tuple[str, ...] | None:
