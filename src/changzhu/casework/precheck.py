@@ -98,7 +98,9 @@ def _text(service: ServiceExplanation, lang: str) -> str:
     lines = [f"{service.title}：{word}" if zh else f"{service.title}: {word}"]
     for c in _leaves(service):
         mark = {"met": "✓", "not_met": "✗", "unknown": "?"}[c.status]
-        detail = f"{c.value} / {c.threshold}" if c.threshold else (c.value or "")
+        # a condition whose value the rules could not compute (a points total while facts are missing) has none
+        value = c.value if c.value is not None else ("未知" if zh else "unknown") if c.threshold else ""
+        detail = f"{value} / {c.threshold}" if c.threshold else value
         shown = (f"（{detail}）" if zh else f" ({detail})") if detail else ""
         extra = f" — {c.missing}" if c.missing else ""
         lines.append(f"{mark} {c.label}{shown}{extra}")
