@@ -163,9 +163,12 @@ def _points(zh: PointsExplanation, en: PointsExplanation) -> dict[str, Any]:
 
 
 def _item(a: IndicatorPoints, b: IndicatorPoints) -> dict[str, Any]:
-    """One indicator in both languages; an open sum_of / max_of group with its parts (the known ones scored)."""
-    return {"item": a.name, "label_zh": a.label, "label_en": b.label, "points": a.points, "needs_zh": a.needs,
-            "needs_en": b.needs, "parts": [_item(x, y) for x, y in zip(a.parts, b.parts, strict=True)]}  # fmt: skip
+    """One indicator in both languages; an open one (points None) with the range it could give (`low`, `high`:
+    None where open), so it reads 0–30 or ≤0 as on the resident's page, never a blank taken for none; an open
+    sum_of / max_of group with its parts (the known ones scored)."""
+    return {"item": a.name, "label_zh": a.label, "label_en": b.label, "points": a.points, "low": json_bound(a.low),
+            "high": json_bound(a.high), "needs_zh": a.needs, "needs_en": b.needs,
+            "parts": [_item(x, y) for x, y in zip(a.parts, b.parts, strict=True)]}  # fmt: skip
 
 
 def _own_points(zh: Explanation, en: Explanation) -> dict[str, Any] | None:
