@@ -59,6 +59,17 @@ function pointsNeeds(scheme) {
   return [...new Set((scheme.items || []).flatMap((item) => pick(item, "needs") || []))];
 }
 
+/** One points item: its points when assessed, else the range it could give (null: unbounded that way): 0–30, ≥12,
+ * ≤0, or ? when open both ways. An unknown bound is open, never 0 (the resident's page and the pre-check alike). */
+export function pointsRange(item) {
+  if (item.points !== null && item.points !== undefined) return item.points;
+  const low = item.low ?? null;
+  const high = item.high ?? null;
+  if (low === null && high === null) return "?";
+  if (low === null) return `≤${high}`;
+  return high === null ? `≥${low}` : `${low}–${high}`;
+}
+
 /** A points total as one line: the total when every item is assessed; otherwise what the unassessed items leave
  * open (at least `low`, at most `high`, or `low`–`high`) and the facts they need. A null bound is unknown (the
  * missing facts could add, or take away, any number of points): never shown as 0 nor as the partial sum. */

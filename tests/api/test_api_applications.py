@@ -360,3 +360,16 @@ def test_points_with_no_lower_bound_are_stored_on_both_databases(db_service: Ser
     assert points["low"] is None and created["points"] is None
     again = db_service.client.get(f"/api/v1/applications/{created['id']}", headers=db_service.as_("cw_cd"))
     assert again.status_code == 200 and again.json()["precheck"]["points"]["low"] is None
+
+
+def test_an_open_points_item_of_the_precheck_carries_its_range(service: Service) -> None:
+    """The pre-check's points items as the resident's page gives them: an item waiting for a fact has the range it
+    could give (Chengdu's area guidance 0–30, a detention deduction at most 0), so the office shows the range, not a
+    dash a caseworker could take for no points."""
+    created = _submit(service, "cw_cd", service.people["cd"], "points")
+    items = {i["item"]: i for i in created["precheck"]["points"]["items"]}
+    area, detentions = items["area"], items["detentions"]
+    assert area["points"] is None and (area["low"], area["high"]) == (0, 30), area
+    assert detentions["points"] is None and (detentions["low"], detentions["high"]) == (None, 0), detentions
+    known = next(i for i in items.values() if i["points"] is not None)
+    assert known["low"] == known["high"] == known["points"]

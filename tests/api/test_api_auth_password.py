@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
@@ -226,3 +227,15 @@ def test_migration_0014_up_down_up(database_url: str) -> None:
     assert "one_time_until" not in {c["name"] for c in inspect(engine).get_columns("users")}
     upgrade(engine)
     engine.dispose()
+
+
+def test_a_generated_resident_login_name_holds_no_part_of_the_record_key(service: Service) -> None:
+    """The office shows the generated name to hand over: readable (jm and eight digits), and no part of the record's
+    internal key, which no page shows (it was `r` and the key's first 12 hex digits)."""
+    key = service.people["mover"]  # lives in Chengdu, no login yet
+    made = service.client.post(f"/api/v1/residents/{key}/login", json={}, headers=service.as_("cw_cd"))
+    assert made.status_code == 201, made.text
+    name = made.json()["username"]
+    assert re.fullmatch(r"jm\d{8}", name), name
+    assert not any(key[i : i + 6] in name for i in range(len(key) - 5)), (name, key)
+    assert _login_status(service, name, made.json()["one_time_password"]) == 200

@@ -162,3 +162,38 @@ def test_a_row_the_registry_refuses_is_named_by_its_column_in_words(db_service: 
         assert "residence_since" not in by_row[row]["reason_en"]
     assert by_row[3]["reason_en"] == "the residence start date is in the future"
     assert _persons(db_service) == before
+
+
+def test_a_number_written_with_its_unit_is_refused_naming_the_unit(service: Service) -> None:
+    """Clerks type the unit into the cell (4500元, 36个月): the reason names the unit and asks for the number alone,
+    not only 不是数字; both the decimal column (income) and the whole-number one (insurance months); nothing stored."""
+    before = _persons(service)
+    headers = [*HEADERS, "家庭人均月收入", "本地社保缴费月数"]
+    rows = [ROWS[0] + ["4500元", "60"], [_id("604"), *ROWS[0][1:], "3200", "36个月"]]
+    refused = _upload(service, "常住人口.csv", gbk_csv_bytes(headers, rows), lang="zh")
+    assert refused.status_code == 422, refused.text
+    by_row = {p["row"]: p for p in refused.json()["errors"]}
+    assert sorted(by_row) == [2, 3]
+    assert by_row[2]["reason_zh"] == "4500元 带有单位「元」：此列只填数字，不写单位", by_row[2]
+    assert by_row[2]["reason_en"] == "4500元 has a unit (元): write the number alone, without its unit"
+    assert by_row[3]["column_zh"] == "本地社保缴费月数" and "「个月」" in by_row[3]["reason_zh"], by_row[3]
+    assert _persons(service) == before
+
+
+def test_a_gbk_csv_row_split_by_a_comma_is_refused_naming_its_line(service: Service) -> None:
+    """An amount typed with a thousands separator into a CSV saved by hand (3,200, unquoted) gives its row one cell
+    more than the header: the GBK file was answered 500 (the reader's error escaped), the UTF-8 one with the
+    reader's English words. Both are refused naming the line and what to do; nothing is stored."""
+    before = _persons(service)
+    headers = [*HEADERS, "家庭人均月收入"]
+    rows = [ROWS[0] + ["4500"], [_id("704"), *ROWS[0][1:], "3,200"]]
+    gbk = gbk_csv_bytes(headers, rows)
+    for content in (gbk, gbk.decode("gbk").encode("utf-8")):
+        refused = _upload(service, "常住人口.csv", content, lang="zh")
+        assert refused.status_code == 422, refused.text
+        body = refused.json()
+        assert body["code"] == "csv_row_too_many_cells", body
+        assert body["message"].startswith("文件无法读取：第 3 行有 12 个单元格，表头只有 11 列"), body["message"]
+        english = _upload(service, "常住人口.csv", content).json()["message"]
+        assert english.startswith("the file cannot be read: line 3 has 12 cells but the header has 11 columns")
+    assert _persons(service) == before

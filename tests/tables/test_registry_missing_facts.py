@@ -188,3 +188,24 @@ def test_the_variants_of_a_record_are_each_combination_filled_in_turn(registered
         built = _grid(table, facts, on)
         assert built.schema == one_by_one.schema
         assert built.equals(one_by_one, null_equal=True), facts
+
+
+def test_a_points_precheck_with_unknown_points_says_unknown_not_none(registered: Engine) -> None:
+    """A Chengdu resident registered without the insurance months the points read has no points total: the points
+    condition of the pre-check reads 未知 / unknown against the line, never Python's None (the office's pre-check
+    dialog showed （None / 110 分）)."""
+    chengdu = [*REGISTER_ARGS]
+    chengdu[chengdu.index("--id-number") + 1] = "11010519491231002X"
+    chengdu[chengdu.index("--hukou") + 1] = "110100"
+    chengdu[chengdu.index("--residence") + 1] = "510100"
+    chengdu[chengdu.index("--as") + 1] = "cw_cd"
+    create_user(registered, "cw_cd", "correct horse battery staple", Role.CASEWORKER, ["510100"])
+    ran = CliRunner().invoke(app, [*chengdu, "--fact", "学历=本科"])
+    assert ran.exit_code == 0, ran.output
+    person_id = person_frame(registered).filter(pl.col("residence_region") == "510100")["person_id"][0]
+    checked = precheck(registered, person_id, ApplicationKind.POINTS, date(2026, 6, 1))
+    points_zh = next(line for line in checked.explanation_zh.splitlines() if "分值线" in line)
+    points_en = next(line for line in checked.explanation_en.splitlines() if "reach the line" in line)
+    assert "None" not in checked.explanation_zh + checked.explanation_en
+    assert points_zh.startswith("? ") and "（未知 / 110 分）" in points_zh, points_zh
+    assert points_en.startswith("? ") and "(unknown / 110 points)" in points_en, points_en

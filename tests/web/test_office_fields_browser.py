@@ -74,3 +74,25 @@ def test_an_application_names_its_applicant_and_a_resident_since_when(
     office.login(page, "res_gz")
     page.goto(office.url + "/office/me")
     expect(page.get_by_text("You have lived in Guangzhou (440100) since 2021-03-01")).to_be_visible()
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_the_pre_check_shows_an_open_points_item_s_range_not_a_dash(
+    office: Office, populated_sqlite: tuple[Any, dict[str, str]], lang: str
+) -> None:
+    """The Chengdu resident's record lacks the area and the detentions the points read: the pre-check of a points
+    application, taken at the counter, reads those items as the resident's page does (0–30, ≤0) and its points line
+    as unknown against the line; it showed a dash a caseworker could take for no points, and （None / 110 分）."""
+    page = office.open(DESKTOP if lang == "zh" else PHONE, lang)
+    office.login(page, "cw_cd")
+    page.goto(f"{office.url}/office/residents/{populated_sqlite[1]['cd']}")
+    page.click("#action-apply")
+    page.click("[data-field=kind] .el-select__wrapper")
+    page.locator(".el-select-dropdown__item:visible", has_text="积分" if lang == "zh" else "Points").first.click()
+    page.click("#application-submit")
+    dialog = page.locator(".el-dialog:visible .precheck")
+    expect(dialog.locator(".points-value").first).to_be_visible()
+    shown = dialog.locator(".points-value").all_inner_texts()
+    assert "0–30" in shown and "≤0" in shown and "—" not in shown, shown
+    assert "None" not in dialog.inner_text()
+    expect(dialog.locator(".explanation")).to_contain_text("未知 / 110 分" if lang == "zh" else "unknown / 110 points")

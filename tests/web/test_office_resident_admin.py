@@ -127,6 +127,23 @@ def test_administrator_manages_users(office: Office, lang: str) -> None:
     office.shot(page, f"audit_{lang}_1366")
 
 
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_an_administrator_s_accounts_and_their_actions_fit_a_phone(office: Office, lang: str) -> None:
+    """On a phone each account shows its role, jurisdictions and state with its actions under them, on the screen: the
+    six desktop columns put the jurisdictions, the state and every action (change, disable, reset) beyond its edge."""
+    page = office.open(PHONE, lang)
+    office.login(page, "ad_gd")
+    page.goto(office.url + "/office/admin/users")
+    row = page.locator("#user-table .el-table__row", has_text="cw_gz")
+    expect(row).to_contain_text("广州市 (440100)" if lang == "zh" else "Guangzhou (440100)")
+    expect(row).to_contain_text("正常" if lang == "zh" else "Active")
+    for action in ("修改", "停用", "重置密码") if lang == "zh" else ("Change", "Disable", "Reset password"):
+        button = row.get_by_role("button", name=action)
+        box = button.bounding_box()
+        assert box is not None and box["x"] >= 0 and box["x"] + box["width"] <= PHONE[0], (action, box)
+    assert page.evaluate("document.documentElement.scrollWidth") <= PHONE[0]
+
+
 def test_a_resident_registered_where_her_hukou_is_reads_the_place_once(office: Office) -> None:
     """The Chengdu worker's hukou is in Chengdu, where she registered: her history says 登记常住地：成都市 (510100),
     not 成都市 (510100) → 成都市 (510100), a move from a place to itself."""

@@ -98,7 +98,9 @@ def _text(service: ServiceExplanation, lang: str) -> str:
     lines = [f"{service.title}：{word}" if zh else f"{service.title}: {word}"]
     for c in _leaves(service):
         mark = {"met": "✓", "not_met": "✗", "unknown": "?"}[c.status]
-        detail = f"{c.value} / {c.threshold}" if c.threshold else (c.value or "")
+        # a condition whose value the rules could not compute (a points total while facts are missing) has none
+        value = c.value if c.value is not None else ("未知" if zh else "unknown") if c.threshold else ""
+        detail = f"{value} / {c.threshold}" if c.threshold else value
         shown = (f"（{detail}）" if zh else f" ({detail})") if detail else ""
         extra = f" — {c.missing}" if c.missing else ""
         lines.append(f"{mark} {c.label}{shown}{extra}")
@@ -161,9 +163,12 @@ def _points(zh: PointsExplanation, en: PointsExplanation) -> dict[str, Any]:
 
 
 def _item(a: IndicatorPoints, b: IndicatorPoints) -> dict[str, Any]:
-    """One indicator in both languages; an open sum_of / max_of group with its parts (the known ones scored)."""
-    return {"item": a.name, "label_zh": a.label, "label_en": b.label, "points": a.points, "needs_zh": a.needs,
-            "needs_en": b.needs, "parts": [_item(x, y) for x, y in zip(a.parts, b.parts, strict=True)]}  # fmt: skip
+    """One indicator in both languages; an open one (points None) with the range it could give (`low`, `high`:
+    None where open), so it reads 0–30 or ≤0 as on the resident's page, never a blank taken for none; an open
+    sum_of / max_of group with its parts (the known ones scored)."""
+    return {"item": a.name, "label_zh": a.label, "label_en": b.label, "points": a.points, "low": json_bound(a.low),
+            "high": json_bound(a.high), "needs_zh": a.needs, "needs_en": b.needs,
+            "parts": [_item(x, y) for x, y in zip(a.parts, b.parts, strict=True)]}  # fmt: skip
 
 
 def _own_points(zh: Explanation, en: Explanation) -> dict[str, Any] | None:

@@ -520,6 +520,9 @@ class RefusalCode(StrEnum):
     ACTIVATION_CODE_EXPIRED = "activation_code_expired"
     APPEAL_DECIDED_BY_OTHER = "appeal_decided_by_other"
     NO_PERSON_IN_REACH = "no_person_in_reach"
+    # walkoffice: a number written with its unit in an office's file (tables/vocab.py)
+    NUMBER_WITH_UNIT = "number_with_unit"
+    CSV_ROW_TOO_MANY_CELLS = "csv_row_too_many_cells"
 
 
 _DATE_FORMS_ZH = "2026-06-01、2026/6/1、2026.6.1、20260601 或 2026年6月1日"
@@ -1828,6 +1831,18 @@ TEMPLATES: dict[RefusalCode, tuple[str, str]] = {
     RefusalCode.NO_PERSON_IN_REACH: (
         "您可查看的范围内没有此居民（请检查链接或重新搜索）",
         "no such resident within your reach (check the link or search again)",
+    ),
+    # walkoffice
+    RefusalCode.NUMBER_WITH_UNIT: (
+        "{value} 带有单位「{unit}」：此列只填数字，不写单位",
+        "{value} has a unit ({unit}): write the number alone, without its unit",
+    ),
+    RefusalCode.CSV_ROW_TOO_MANY_CELLS: (
+        "文件无法读取：第 {line} 行有 {cells} 个单元格，表头只有 {columns} 列"
+        "（多半是单元格里的逗号把它分成了两格，如 3,200）：请给含逗号的单元格加上英文双引号，或在 Excel 中另存为 CSV",
+        "the file cannot be read: line {line} has {cells} cells but the header has {columns} columns (most likely a"
+        " comma inside a cell split it in two, as in 3,200): put such cells in double quotes, or save the sheet as CSV"
+        " from Excel",
     ),
 }
 PLACE = "place"  # the format spec of a region code shown with its name: {region:place}

@@ -3,6 +3,7 @@ Parquet, JSON and YAML. Columns keep their own headers; cells are text unless th
 
 from __future__ import annotations
 
+import csv
 import io
 import json
 from dataclasses import dataclass
@@ -12,7 +13,7 @@ from pathlib import Path
 import polars as pl
 import yaml
 
-from changzhu.errors import ChangzhuError
+from changzhu.domain.refusals import CodedError, RefusalCode, refusal
 
 CSV_SUFFIXES = (".csv", ".tsv", ".txt")
 EXCEL_SUFFIXES = (".xlsx", ".xlsm", ".xls", ".ods")
@@ -20,8 +21,9 @@ RECORD_SUFFIXES = (".json", ".yaml", ".yml")
 SUFFIXES = (*CSV_SUFFIXES, *EXCEL_SUFFIXES, ".parquet", *RECORD_SUFFIXES)
 
 
-class FileUnreadable(ChangzhuError, ValueError):
-    """A file that cannot be opened as a table at all (format, encoding, sheet)."""
+class FileUnreadable(CodedError, ValueError):
+    """A file that cannot be opened as a table at all (format, encoding, sheet); a refusal where the reason is one a
+    clerk can act on in their language (a row with more cells than the header), else the reader's own words."""
 
 
 @dataclass(frozen=True)
@@ -67,18 +69,34 @@ def _csv(path: Path) -> RawTable:
             raise pl.exceptions.ComputeError("invalid utf-8 in the header")
     except pl.exceptions.ComputeError as exc:
         if "utf-8" not in str(exc).lower() and "utf8" not in str(exc).lower():
-            raise FileUnreadable(f"{path}: not a readable CSV file ({str(exc).splitlines()[0]})") from exc
+            raise _unreadable_csv(path.read_bytes().decode("utf-8", "replace"), separator, path, exc) from exc
         try:
             text = path.read_bytes().decode("gb18030")
         except UnicodeDecodeError as err:
             raise FileUnreadable(f"{path}: neither UTF-8 nor GBK/GB18030 text ({err.reason})") from err
-        frame = pl.read_csv(io.StringIO(text), infer_schema=False, separator=separator)
+        try:
+            frame = pl.read_csv(io.StringIO(text), infer_schema=False, separator=separator)
+        except pl.exceptions.ComputeError as err:  # a GBK file with a ragged row was answered 500 (walkoffice)
+            raise _unreadable_csv(text, separator, path, err) from err
         encoding = "gb18030"
     except pl.exceptions.NoDataError as exc:
         raise FileUnreadable(f"{path}: the file is empty") from exc
     return without_blank_rows(
         RawTable(frame.rename({c: c.lstrip("\ufeff") for c in frame.columns}), 2, "line", encoding)
     )
+
+
+def _unreadable_csv(text: str, separator: str, path: Path, error: Exception) -> FileUnreadable:
+    """Why the CSV reader gave up on `text`: the first line with more cells than the header (a comma inside an
+    unquoted cell, 3,200), named with its line, else the reader's own message."""
+    rows = csv.reader(io.StringIO(text), delimiter=separator)
+    columns = len(next(rows, []))
+    for row in rows:
+        if len(row) > columns:
+            return FileUnreadable(
+                refusal(RefusalCode.CSV_ROW_TOO_MANY_CELLS, line=rows.line_num, cells=len(row), columns=columns)
+            )
+    return FileUnreadable(f"{path}: not a readable CSV file ({str(error).splitlines()[0]})")
 
 
 def _excel(path: Path, sheet: str | None) -> RawTable:

@@ -185,13 +185,31 @@ def parse_number(raw: pl.Series, *, integer: bool) -> Parsed:
             .then(pl.lit(refusal(RefusalCode.NOT_A_WHOLE_NUMBER).encoded()))
             .otherwise(pl.lit(None, pl.String))
         ).to_series()
+        if unreadable.any() and not raw.dtype.is_numeric():
+            reasons = _number_with_unit(as_text(raw), unreadable, reasons)
         return Parsed(values, reasons)
     if not unreadable.any():
         return Parsed(number, _when(unreadable, refusal(RefusalCode.NOT_A_NUMBER)))
     reasons = _when(unreadable, refusal(RefusalCode.NOT_A_NUMBER))
     if raw.dtype == pl.String or not raw.dtype.is_numeric():
+        reasons = _number_with_unit(as_text(raw), unreadable, reasons)
         reasons = _degrees_minutes_seconds(as_text(raw), unreadable, reasons)
     return Parsed(number.set(unreadable, None), reasons)
+
+
+# a number followed by its unit, as a clerk types it into a cell: 4500元, 36个月, 1,200 元/月, 60 months
+NUMBER_UNIT_PATTERN = re.compile(r"^\s*[-+]?\d[\d,，]*(?:\.\d+)?\s*([^\d\s.,，][^\d]*?)\s*$")
+
+
+def _number_with_unit(text: pl.Series, unreadable: pl.Series, reasons: pl.Series) -> pl.Series:
+    """Unreadable cells that are a number and a unit get a reason naming the unit and asking for the number alone
+    (not only 不是数字, which left a clerk looking at 4500元 wondering); the other reasons stay."""
+    out = reasons.to_list()
+    for i, (cell, bad) in enumerate(zip(text.to_list(), unreadable.to_list(), strict=True)):
+        found = NUMBER_UNIT_PATTERN.match(cell) if bad and cell else None
+        if found is not None:
+            out[i] = refusal(RefusalCode.NUMBER_WITH_UNIT, value=cell.strip(), unit=found.group(1)).encoded()
+    return pl.Series(reasons.name, out, dtype=pl.String)
 
 
 # a coordinate as a map or a survey writes it, in degrees, minutes and seconds: 104°5'E, E104°05′30″, 104度5分30秒

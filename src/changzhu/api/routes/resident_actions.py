@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from datetime import date
+import secrets
+from datetime import date, datetime
 from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Path, Query
@@ -14,6 +15,7 @@ from changzhu.api.auth.accounts import create_user, one_time_password, require_w
 from changzhu.api.auth.roles import Role
 from changzhu.api.client_keys import OptionalClientKey
 from changzhu.api.deps import EngineDep, PrincipalDep, SettingsDep
+from changzhu.api.errors import Conflict
 from changzhu.api.overview import account_of, history_of, names_of_places, record_of, transfers_of
 from changzhu.api.routes.eligibility import (
     EARLIEST,
@@ -198,18 +200,8 @@ def resident_login(
     principal.require_role(*STAFF_WITH_PERSONAL_ACCESS)
     person = staff_over_resident(engine, principal, person_key)
     require_within_reach(engine, principal, Role.RESIDENT, [], person.id)
-    username = body.username or f"r{person_key[:12]}"
     one_time = one_time_password(settings.one_time_hours)
-    create_user(
-        engine,
-        username,
-        one_time.password,
-        Role.RESIDENT,
-        [],
-        person.id,
-        must_change_password=True,
-        one_time_until=one_time.until,
-    )
+    username = _create_resident_account(engine, body.username, person.id, one_time.password, one_time.until)
     with write_session(engine) as session:
         audit.append(
             session,
@@ -225,3 +217,27 @@ def resident_login(
         one_time_password=one_time.password,
         expires_at=one_time.until.isoformat(),
     )
+
+
+GENERATED_NAME_TRIES = 5  # a hundred million names: a clash is rare, five in a row would mean they are nearly spent
+
+
+def _create_resident_account(engine: Engine, asked: str | None, person_id: int, password: str, until: datetime) -> str:
+    """Create the resident's account under the name asked for, else under a generated one the resident can read
+    out and type: jm (居民) and eight digits, drawn at random and drawn again if taken (a name asked for that is
+    taken is refused). It was `r` and the first 12 hex digits of the record's key, which put part of the key (never
+    shown on a page) on the screen and in the resident's hands."""
+    names = [asked] if asked else [f"jm{secrets.randbelow(10**8):08d}" for _ in range(GENERATED_NAME_TRIES)]
+
+    def create(username: str) -> str:
+        create_user(
+            engine, username, password, Role.RESIDENT, [], person_id, must_change_password=True, one_time_until=until
+        )
+        return username
+
+    for username in names[:-1]:
+        try:
+            return create(username)
+        except Conflict:
+            continue
+    return create(names[-1])  # the name asked for, or the last drawn: taken, it is refused (409)

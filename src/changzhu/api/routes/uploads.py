@@ -395,6 +395,8 @@ def upload(
         except TableRejected as exc:
             raise _rejected(engine, kind, exc.rows, problems_of(exc.errors, kind), []) from exc
         except FileUnreadable as exc:
+            if exc.refusal is not None:  # a reason of its own, in both languages
+                raise UnknownFormat(exc.refusal) from exc
             raise UnknownFormat(refusal(RefusalCode.FILE_UNREADABLE, detail=str(exc).replace(str(path), name))) from exc
     shown = preview(read, schema_for(kind))
     require_rows_inside(read, kind, principal)
