@@ -21,7 +21,7 @@ from rules_support import CITIES, ON, random_people, with_huge_numbers
 
 from changzhu.domain.services import Service
 from changzhu.rules import engine, points_kernels
-from changzhu.rules.arrays import Interval
+from changzhu.rules.arrays import Interval, endless
 from changzhu.rules.catalog import policies_in_use
 from changzhu.rules.conditions import ServiceCondition
 from changzhu.rules.dates import NEVER
@@ -154,6 +154,37 @@ def test_evaluate_gives_the_same_table_with_either_engine(monkeypatch: pytest.Mo
     assert evaluate(people, ON).equals(compiled)
     needs = [c for c in compiled.columns if c.startswith("needs_")]
     assert any(compiled[c].drop_nulls().len() > 0 for c in needs)  # unknowns reached the walk: inputs are named
+
+
+def test_evaluate_writes_no_end_that_no_condition_reads(monkeypatch: pytest.MonkeyPatch) -> None:
+    """evaluate() reads the engine's starts and decisions only: its engine keeps a service's end only where a
+    condition of some chain may read it (engine.services_read), and writes no array for the others' (an end of
+    FOREVER on every row); every start, unknown and decided, and each end kept, are those of an engine keeping every
+    end (the columns themselves: test_evaluate_gives_the_same_table_with_either_engine)."""
+    people = _with_unknowns(random_people(1500, 61), 61, 0.2)
+    made: list[IntervalEvaluator] = []
+
+    def kept(*args: Any, **kwargs: Any) -> IntervalEvaluator:
+        made.append(IntervalEvaluator(*args, **kwargs))
+        return made[-1]
+
+    monkeypatch.setattr(evaluate_module, "IntervalEvaluator", kept)
+    evaluate(people, ON)
+    every = _run(people, True)
+    some = made[0]
+    n = people.height
+    read = engine.services_read([policy for policy, _ in some.groups])
+    unread = [s for s in Service if s not in read and not endless(every.services[s].end)]
+    assert unread  # ends the engine writes for every row, which no condition reads
+    for service in Service:
+        a, b = every.services[service], some.services[service]
+        assert np.array_equal(a.start, b.start), service
+        for want, got in zip(_masks(a, n), _masks(b, n), strict=True):
+            assert np.array_equal(want, got), service
+        if service in unread:
+            assert endless(b.end), service  # (never written)
+        else:
+            assert np.array_equal(np.broadcast_to(a.end, (n,)), np.broadcast_to(b.end, (n,))), service
 
 
 def test_unassessed_indicators_are_read_from_the_scheme_kernels(monkeypatch: pytest.MonkeyPatch) -> None:

@@ -99,6 +99,10 @@ class IntervalEvaluator:
     trace: bool = False
     search: bool = True  # False: decide on the date only (no search for the day a points line is reached)
     compiled: bool = True  # rule trees and points on the date as compiled kernels (not when explaining); False: NumPy
+    # False: from the compiled trees, a service's end is kept only where a condition of some chain may read it
+    # (services_read); the others' ends are never written and read FOREVER on every row (evaluate() reads the starts
+    # and decisions alone: docs/performance-history.md, ninth pass)
+    every_end: bool = True
     leaf_traces: list[LeafTrace] = field(default_factory=list)
     points_traces: list[PointsTrace] = field(default_factory=list)
     services: dict[Service, Interval] = field(default_factory=dict)
@@ -147,7 +151,8 @@ class IntervalEvaluator:
         policies = [p for p, _ in groups]
         deps = stage_dependencies(policies, uses)
         stages = service_stages(deps, service_order(policies, list(Service), uses))
-        trees = TreeKernels(self.frame.on_date, stages)
+        kept = None if self.every_end else frozenset(services_read(policies))
+        trees = TreeKernels(self.frame.on_date, stages, kept_ends=kept)
         for stage in stages_to_run(deps, stages, order):
             for service, interval in trees.stage(self, stage, groups, self.frame.n).items():
                 self.services[service] = interval
@@ -572,6 +577,21 @@ def _dependencies(policies: list[ResolvedPolicy]) -> dict[Service, set[Service]]
                 if isinstance(node, VariableCondition) and node.variable == "permit":
                     deps[service].add(Service.RESIDENCE_PERMIT)
     return deps
+
+
+def services_read(policies: list[ResolvedPolicy]) -> set[Service]:
+    """The services some condition of the chains may read: a service condition on it in a rule, a scheme's
+    prerequisites or an indicator's only_if, and the permit wherever permit months are read."""
+    found: set[Service] = set()
+    for policy in policies:
+        nodes = [node for rule in policy.services.values() for node in rule.rule.walk()]
+        nodes += [node for scheme in policy.schemes.values() for node in scheme_conditions(scheme)]
+        found |= {node.service for node in nodes if isinstance(node, ServiceCondition)}
+        read = [name for rule in policy.services.values() for name, _ in reads_of(policy, rule.rule)]
+        read += [name for scheme in policy.schemes.values() for ind in flat(scheme.indicators) for name in ind.reads()]
+        if "permit" in read:
+            found.add(Service.RESIDENCE_PERMIT)
+    return found
 
 
 def _variables_read(policies: list[ResolvedPolicy]) -> set[str]:

@@ -106,7 +106,7 @@ def evaluate(
     # then free for the next service's) and where it is undetermined
     decisions: list[tuple[Service, list[pl.Series], np.ndarray]] = []
     if compiled is None:
-        engine = IntervalEvaluator(frame, frame.policies, scenario)
+        engine = IntervalEvaluator(frame, frame.policies, scenario, every_end=False)  # (its starts and decisions read)
         engine.run(wanted)
         for service in wanted:
             interval = engine.services[service]

@@ -76,6 +76,7 @@ class TreeKernels:
     done: dict[Service, _Arrays] = field(default_factory=dict)
     constants: dict[tuple[Any, type], np.ndarray] = field(default_factory=dict)
     unions: dict[tuple[int, ...], np.ndarray] = field(default_factory=dict)  # rows of chain groups run together
+    kept_ends: frozenset[Service] | None = None  # the services whose end is kept (None: every one that may end)
 
     def stage(
         self, ev: Engine, services: tuple[Service, ...], groups: list[tuple[ResolvedPolicy, np.ndarray]], n: int
@@ -83,7 +84,8 @@ class TreeKernels:
         """The intervals of a stage's services (one of self.stages) for every row: each chain group's kernel for the
         stage, one pass over its rows (those of every group with the same kernel) writing every service its chain has
         a rule for (rows of no group, or whose chain has no rule for a service: never, known). The end is kept only
-        where a kernel may end, unknown and decided only where one may be unknown."""
+        where a kernel may end and the service is among kept_ends, unknown and decided only where one may be
+        unknown."""
         ends: dict[Service, bool] = dict.fromkeys(services, False)
         unknowns: dict[Service, bool] = dict.fromkeys(services, False)
         covered = dict.fromkeys(services, 0)
@@ -101,6 +103,8 @@ class TreeKernels:
             source = compiled.source  # the same text and constants, no leaf of the engine's: the same kernel
             key = (source.source, *(c.tobytes() for c in source.constants)) if not source.leaves else (g,)
             same.setdefault(key, []).append((g, policy, rows, compiled))
+        if self.kept_ends is not None:  # an end no one reads is not written (an array of 4 bytes a row less)
+            ends = {s: kept and s in self.kept_ends for s, kept in ends.items()}
         calls = [(m[0][1], self._rows(m, n), m[0][3]) for m in same.values()]
         made = {s: _outputs(n, ends[s], unknowns[s]) for s in services}
         for service, (start, end, unknown, decided) in made.items():
