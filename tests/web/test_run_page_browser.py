@@ -232,8 +232,8 @@ def test_a_finished_run_says_it_is_loading_until_its_results_are_read(office: Of
     assert page.locator("#export-csv, #export-note, #bands-card").count() == 0  # type: ignore[attr-defined]
     while not held:
         page.wait_for_timeout(50)  # type: ignore[attr-defined]
-    page.unroute("**/api/v1/fiscal/schemes*")  # type: ignore[attr-defined]
     held[0].continue_()  # type: ignore[attr-defined]
+    page.unroute("**/api/v1/fiscal/schemes*")  # type: ignore[attr-defined]
     page.wait_for_selector("#export-note")  # type: ignore[attr-defined]
     note = page.inner_text("#export-note")  # type: ignore[attr-defined]
     assert "2027" in note, note
