@@ -7,13 +7,15 @@ from __future__ import annotations
 
 import io
 import re
+import time
 from collections.abc import Iterator
 from pathlib import Path
 
+import httpx
 import polars as pl
 import pytest
-from api_support import serving, sqlite_copy
-from office_support import DESKTOP, PHONE, Office, small_run
+from api_support import PASSWORD, serving, sqlite_copy
+from office_support import DESKTOP, PHONE, SMALL_RUN_SECONDS, Office, small_run
 from sqlalchemy import create_engine
 
 from changzhu.domain.refusals import RefusalCode, refusal
@@ -155,3 +157,85 @@ def test_households_are_households_and_the_census_is_beside_them(office: Office,
     width = page.viewport_size["width"]  # type: ignore[attr-defined]
     box = line.bounding_box()
     assert box is not None and box["x"] >= 0 and box["x"] + box["width"] <= width + 1, box
+
+
+@pytest.fixture(scope="module")
+def points_line_run(server: str) -> str:
+    """A small finished run of a reform that lowers Guangzhou's points line (100 → 80) and changes nothing else,
+    saved and started over the API as a national planner."""
+    url = server
+    login = httpx.post(url + "/api/v1/auth/login", json={"username": "pl_nat", "password": PASSWORD}, timeout=30)
+    headers = {"Authorization": f"Bearer {login.json()['access_token']}"}
+    change = {"parameter": "guangzhou.points.line", "value": 80, "since": "2027-01-01", "jurisdiction": "440100"}
+    saved = httpx.post(
+        url + "/api/v1/scenarios",
+        json={"name": "gz_points_line_80", "overrides": [change]},
+        headers=headers,
+        timeout=30,
+    )
+    assert saved.status_code == 201, saved.text
+    body = {"sample": 0.000002, "years": [2027]}
+    started = httpx.post(url + "/api/v1/scenarios/gz_points_line_80/runs", json=body, headers=headers, timeout=30)
+    assert started.status_code == 202, started.text
+    run_id = str(started.json()["run_id"])
+    deadline = time.monotonic() + SMALL_RUN_SECONDS
+    while time.monotonic() < deadline:
+        status = httpx.get(f"{url}/api/v1/scenarios/runs/{run_id}", headers=headers, timeout=30).json()["status"]
+        if status in ("done", "failed"):
+            assert status == "done"
+            return run_id
+        time.sleep(1)
+    pytest.fail("the points-line run did not finish")
+
+
+@pytest.mark.parametrize(("lang", "size"), [("zh", DESKTOP), ("en", PHONE)])
+def test_a_reform_whose_people_are_undetermined_says_so_not_zero(
+    office: Office, points_line_run: str, lang: str, size: object
+) -> None:
+    """Lowering Guangzhou's points line decides no one in the synthetic population, which lacks the facts of
+    Guangzhou's points table: the page showed "newly eligible 0" for compulsory schooling (a service the reform does
+    not touch) and nothing on points settlement. It now opens on points settlement and shows how many it leaves
+    undetermined, saying that their outcome is unknown, not zero."""
+    run_id = points_line_run
+    page = office.open(size, lang)
+    office.login(page, "pl_nat")
+    page.goto(f"{office.url}/office/runs/{run_id}")  # type: ignore[attr-defined]
+    note = page.locator("#undetermined-note")  # type: ignore[attr-defined]
+    note.wait_for()
+    assert ("不是 0" if lang == "zh" else "not zero") in note.inner_text(), note.inner_text()
+    headline = page.inner_text("#headline").lower()  # type: ignore[attr-defined]
+    service, measure = (
+        ("积分落户", "改革后待定人数") if lang == "zh" else ("points-based hukou", "undetermined, reform")
+    )
+    assert service in headline and measure in headline, headline
+    assert "compulsory" not in headline and "义务教育" not in headline, headline
+    undetermined = [n for n in _figures(headline.split(measure)[1].split("%")[0]) if n > 0]
+    assert undetermined, headline  # a count of people, not 0
+    width = page.viewport_size["width"]  # type: ignore[attr-defined]
+    box = note.bounding_box()
+    assert box is not None and box["x"] >= 0 and box["x"] + box["width"] <= width + 1, box
+    office.shot(page, f"run_undetermined_{lang}_{size[0]}")  # type: ignore[index]
+
+
+def test_a_finished_run_says_it_is_loading_until_its_results_are_read(office: Office, points_line_run: str) -> None:
+    """While a finished run's results were still being read the page drew empty selects, an export note with the
+    year left blank, "no gain and loss bands (it ran before they were added); run it again" and the cost-sharing
+    scheme's raw id: it now says it is loading, and draws the results once they are all read."""
+    page = office.open(DESKTOP, "en")
+    office.login(page, "pl_nat")
+    held: list[object] = []
+    page.route("**/api/v1/fiscal/schemes*", lambda route: held.append(route))  # type: ignore[attr-defined]
+    page.goto(f"{office.url}/office/runs/{points_line_run}")  # type: ignore[attr-defined]
+    page.wait_for_selector("#results-loading")  # type: ignore[attr-defined]
+    shown = page.inner_text("main")  # type: ignore[attr-defined]
+    assert "run it again" not in shown, shown
+    assert page.locator("#export-csv, #export-note, #bands-card").count() == 0  # type: ignore[attr-defined]
+    while not held:
+        page.wait_for_timeout(50)  # type: ignore[attr-defined]
+    held[0].continue_()  # type: ignore[attr-defined]
+    page.unroute("**/api/v1/fiscal/schemes*")  # type: ignore[attr-defined]
+    page.wait_for_selector("#export-note")  # type: ignore[attr-defined]
+    note = page.inner_text("#export-note")  # type: ignore[attr-defined]
+    assert "2027" in note, note
+    assert page.locator("#results-loading").count() == 0  # type: ignore[attr-defined]
+    assert "renqian_guagou_2021" not in page.inner_text("main")  # type: ignore[attr-defined]  # the scheme by its title

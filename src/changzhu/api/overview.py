@@ -9,6 +9,7 @@ from typing import Any
 
 from sqlalchemy import Engine, func, select
 
+from changzhu.api.interregion.crossings import crossings_of
 from changzhu.api.resident_search import person_item
 from changzhu.domain.masking import mask
 from changzhu.ledger.accounts import balances_frame
@@ -152,11 +153,13 @@ def transfers_of(engine: Engine, person_id: int) -> list[dict[str, Any]]:
 
 
 def statement_of(engine: Engine, person: PersonRow, on: date) -> dict[str, Any]:
-    """The account statement as data: balances of every account, months by scheme and place, vouchers."""
+    """The account statement as data: balances of every account, months by scheme and place, vouchers, transfers
+    between places and the 跨省通办 hand-overs and arrivals (what moved to or from another province's instance)."""
     balances = balances_frame(engine, person_key=person.person_key).to_dicts()
     account = {k: v for k, v in account_of(engine, person.id, person.person_key).items() if k != "person_key"}
     transfers = transfers_of(engine, person.id)
     vouchers = vouchers_frame(engine, person.person_key).to_dicts()
+    crossings = crossings_of(engine, person.id)
     return {
         "person_key": person.person_key,
         "on": on,
@@ -164,7 +167,8 @@ def statement_of(engine: Engine, person: PersonRow, on: date) -> dict[str, Any]:
         **account,
         "vouchers": vouchers,
         "transfers": transfers,
-        "region_names": names_of_places(engine, account, vouchers, transfers, balances),
+        "crossings": crossings,
+        "region_names": names_of_places(engine, account, vouchers, transfers, balances, crossings),
     }
 
 
@@ -174,13 +178,15 @@ def names_of_places(
     vouchers: list[dict[str, Any]],
     transfers: list[dict[str, Any]],
     balances: Sequence[dict[str, Any]] = (),
+    crossings: Sequence[dict[str, Any]] = (),
 ) -> dict[str, dict[str, str | None]]:
     """The Chinese and English name of every place the account, vouchers, transfers and balances mention (a reader
     reads names, not six-digit codes)."""
     codes = {b["region"] for b in balances} | {t[end] for t in transfers for end in ("from_region", "to_region")}
     codes |= {m[where] for m in account["contribution_months"] for where in ("paid_region", "held_region")}
     codes |= {r[where] for r in account["school_records"] for where in ("enrolled_region", "held_region")}
-    codes |= {v["issuer_region"] for v in vouchers}
+    codes |= {v[where] for v in vouchers for where in ("issuer_region", "provider_region")}
+    codes |= {c[where] for c in crossings for where in ("peer_region", "city")}
     with session_scope(engine) as session:
         names = region_names(session, {c for c in codes if c})
     return {code: {"name_zh": zh, "name_en": en} for code, (zh, en) in names.items()}

@@ -249,13 +249,16 @@ def clear_vouchers(
 
 
 def vouchers_frame(engine: Engine, holder_key: str | None = None) -> pl.DataFrame:
-    """Vouchers with their status (optionally of one holder)."""
+    """Vouchers with their validity (issued on, expires on: the last day a provider may redeem it) and status
+    (optionally of one holder)."""
     query = select(
         VoucherRow.voucher_no,
         PersonRow.person_key,
         VoucherRow.service,
         VoucherRow.value_fen,
         VoucherRow.issuer_region,
+        VoucherRow.issued_on,
+        VoucherRow.expires_on,
         VoucherRow.status,
         VoucherRow.provider,
         VoucherRow.provider_region,
@@ -271,6 +274,8 @@ def vouchers_frame(engine: Engine, holder_key: str | None = None) -> pl.DataFram
         "service": pl.String,
         "value_fen": pl.Int64,
         "issuer_region": pl.String,
+        "issued_on": pl.Date,
+        "expires_on": pl.Date,
         "status": pl.String,
         "provider": pl.String,
         "provider_region": pl.String,

@@ -1,0 +1,95 @@
+"""The resident's statement after a 跨省通办 move, read at both ends: what left the sender is what the receiver took
+in (money and months), each end says where to or from; and a voucher says until when and from where it is valid.
+
+Before, the sender's statement showed the pension individual account at 0.00 with no trace of where the money went
+(its transfers table lists only transfers between places of one instance) and the receiver's listed nothing
+either; a voucher showed no last valid day."""
+
+from __future__ import annotations
+
+from datetime import date
+from pathlib import Path
+
+from api_support import Service
+from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
+from sqlalchemy import select
+
+from changzhu.api.interregion import inbox, outbox
+from changzhu.api.interregion.peers import add_peer
+from changzhu.api.interregion.protocol import Message
+from changzhu.api.interregion.transfer import KIND
+from changzhu.api.keys import public_key_text
+from changzhu.api.overview import statement_of
+from changzhu.data.census import census_2020
+from changzhu.registry.census_import import load_census
+from changzhu.registry.migrate import upgrade
+from changzhu.store.db import make_engine, session_scope
+from changzhu.store.interregion_models import OutboxRow
+from changzhu.store.resident_models import PersonRow
+
+
+def _held_here(statement: dict[str, object], region: str) -> dict[str, int]:
+    """The statement's balances held at `region`, by account kind."""
+    return {b["kind"]: b["balance"] for b in statement["balances"] if b["region"] == region}  # type: ignore[attr-defined,index]
+
+
+def test_both_ends_of_a_cross_province_move_show_the_same_money_and_months(service: Service, tmp_path: Path) -> None:
+    before = service.client.get("/api/v1/me/statement", headers=service.as_("res_gz")).json()
+    held = _held_here(before, "440100")
+    assert held["pension_individual"] > 0 and held["pension_months"] > 0
+    assert before["crossings"] == []
+    # the Guangzhou worker moves to Chengdu: Guangdong's instance hands her account over to Sichuan's
+    add_peer(service.engine, "510000", "http://sichuan.invalid", public_key_text(Ed25519PrivateKey.generate()))
+    message_id = outbox.start_transfer(
+        service.engine,
+        service.people["gz"],
+        "440000",
+        "510000",
+        "510100",
+        date(2026, 11, 1),
+        actor="test",
+        authorize=lambda _region: None,
+    )
+    pending = service.client.get("/api/v1/me/statement", headers=service.as_("res_gz")).json()
+    assert _held_here(pending, "440100")["pension_individual"] == 0  # the money left here ...
+    [out] = pending["crossings"]  # ... and the statement says where to, how much, and that it is on its way
+    assert (out["direction"], out["peer_region"], out["city"], out["status"]) == ("out", "510000", "510100", "pending")
+    assert out["pension_individual_fen"] == held["pension_individual"]
+    assert out["moved"] == {"medical_months": held["medical_months"], "pension_months": held["pension_months"]}
+    assert pending["region_names"]["510100"]["name_zh"] == "成都市"
+    assert pending["region_names"]["510000"]["name_zh"] == "四川省"
+
+    sichuan = make_engine(f"sqlite:///{tmp_path / 'sichuan.sqlite3'}")
+    upgrade(sichuan)
+    load_census(sichuan, census_2020())
+    with session_scope(service.engine) as session:
+        row = session.scalars(select(OutboxRow).where(OutboxRow.message_id == message_id)).one()
+        message = Message(message_id, "440000", "510000", KIND, outbox.unseal(message_id, row.payload))
+    receipt = inbox.receive(sichuan, "440000", message, "510000")
+    with session_scope(sichuan) as session:
+        arrived = session.scalars(select(PersonRow).where(PersonRow.person_key == receipt["person_key"])).one()
+        session.expunge(arrived)
+    there = statement_of(sichuan, arrived, date(2026, 12, 1))
+    [came] = there["crossings"]
+    assert (came["direction"], came["peer_region"], came["city"], came["status"]) == (
+        "in",
+        "440000",
+        "510100",
+        "received",
+    )
+    # conserved: what the receiver took in is what the sender's statement says left, and what it now holds
+    assert came["pension_individual_fen"] == out["pension_individual_fen"] and came["moved"] == out["moved"]
+    assert _held_here(there, "510100") == {
+        "pension_individual": held["pension_individual"],
+        "pension_months": held["pension_months"],
+        "medical_months": held["medical_months"],
+    }
+    assert there["region_names"]["440000"]["name_en"] == "Guangdong"
+    sichuan.dispose()
+
+
+def test_a_voucher_on_the_statement_says_until_when_and_who_issued_it(service: Service) -> None:
+    statement = service.client.get("/api/v1/me/statement", headers=service.as_("res_gz")).json()
+    [voucher] = statement["vouchers"]
+    assert (voucher["issued_on"], voucher["expires_on"]) == ("2026-03-01", "2027-03-01")
+    assert statement["region_names"][voucher["issuer_region"]]["name_zh"] == "成都市"
