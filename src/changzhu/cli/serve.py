@@ -3,11 +3,17 @@
 from __future__ import annotations
 
 import sys
-from typing import Annotated
+import threading
+import time
+from datetime import date
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
 from changzhu.output import ExportOption, OutputFormat, console, emit_table
+
+if TYPE_CHECKING:
+    from changzhu.api.settings import ApiSettings
 
 user_app = typer.Typer(help="Create and manage accounts of the service.", no_args_is_help=True)
 peer_app = typer.Typer(
@@ -20,6 +26,9 @@ def serve(
     port: Annotated[int, typer.Option(help="TCP port", min=1, max=65535)] = 8000,
     migrate: Annotated[bool, typer.Option(help="apply database migrations first")] = True,
     workers: Annotated[int, typer.Option(help="uvicorn worker processes", min=1, max=64)] = 1,
+    warm: Annotated[
+        bool, typer.Option(help="make the rules of every city with residents ready while starting (one worker only)")
+    ] = True,
 ) -> None:
     """Start the API (/api/v1, OpenAPI at /api/v1/openapi.json) and the office (/office/)."""
     import uvicorn
@@ -31,6 +40,8 @@ def serve(
     settings = ApiSettings.from_env()
     if migrate:
         upgrade(make_engine(settings.database_url))
+    if warm and workers == 1:  # (worker processes keep what they read; the parent's would not help them)
+        threading.Thread(target=_warm, args=(settings,), name="warm-rules", daemon=True).start()
     console.print(f"changzhu office: [bold]http://{host}:{port}/[/bold]  (API: http://{host}:{port}/api/v1)")
     if workers == 1:
         from changzhu.api.app import create_app
@@ -46,6 +57,22 @@ def serve(
             log_level="info",
             proxy_headers=False,  # the app decides whom to trust (CHANGZHU_TRUSTED_PROXIES), never uvicorn
         )
+
+
+def _warm(settings: ApiSettings) -> None:
+    """warm_rules on today's date, saying when each city's rules are ready; a failure is said, not raised (the
+    requests that need those rules report it themselves)."""
+    from changzhu.api.warm import warm_rules
+    from changzhu.store.db import make_engine
+
+    started = time.perf_counter()
+    console.print("preparing the rules of every city with residents")
+    try:
+        cities = warm_rules(make_engine(settings.database_url), settings, date.today(), console.print)
+    except Exception as exc:  # the server runs on: the first request in that city prepares its rules itself
+        console.print(f"preparing the rules stopped: {exc}")
+        return
+    console.print(f"rules ready for {len(cities)} cities in {time.perf_counter() - started:.1f} s")
 
 
 def _read_password(password_stdin: bool) -> str:
