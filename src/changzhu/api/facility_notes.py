@@ -49,11 +49,13 @@ def conversion_notes(systems: dict[int, str]) -> list[tuple[str, str]]:
         lines = sorted(line for line, given in systems.items() if given == system)
         if not lines:
             continue
-        shown = ", ".join(str(line) for line in lines[:5]) + ("…" if len(lines) > 5 else "")
+        more = "…" if len(lines) > 5 else ""
+        zh_lines, en_lines = ("、".join(map(str, lines[:5])) + more, ", ".join(map(str, lines[:5])) + more)
         notes.append(
             (
-                f"{len(lines)} 行坐标按文件注明的 {zh_name}读取，已转换为 WGS-84（第 {shown} 行）：预览中的经纬度为转换后的值。",
-                f"{len(lines)} row(s) read as {en_name}, as the file says, and converted to WGS-84 (lines {shown}):"
+                f"{len(lines)} 行坐标按文件注明的 {zh_name}读取，已转换为 WGS-84（第 {zh_lines} 行）："
+                "预览中的经纬度为转换后的值。",
+                f"{len(lines)} row(s) read as {en_name}, as the file says, and converted to WGS-84 (lines {en_lines}):"
                 " the preview shows the converted longitude and latitude.",
             )
         )
