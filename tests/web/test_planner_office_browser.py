@@ -88,3 +88,13 @@ def test_a_school_list_reads_in_whole_places_and_says_its_coordinates_were_conve
     assert f"4,050 {unit}" in replaced, replaced  # the list's places (2,160 + 1,890)
     assert not re.search(r"\d\.\d", re.sub(r"[\d.]+%", "", replaced)), replaced  # no count with decimals
     office.shot(page, f"upload_schools_chengdu_{lang}_{size[0]}")
+
+
+def test_a_city_planner_finds_the_gap_measures_on_the_map(office: Office) -> None:
+    """The map learns which services have gaps from the first level with rows inside the jurisdiction: a city's
+    planner reads no province's rows since GET /planning/gaps keeps regions inside it."""
+    page = office.open(DESKTOP, "zh")
+    office.login(page, chengdu_planner(office.url))
+    page.goto(office.url + "/office/map")
+    page.locator(".el-select:has(#measure-select) .el-select__wrapper").click()
+    expect(page.locator(".el-select-dropdown__item:visible", has_text="医院床位")).to_have_count(1)
