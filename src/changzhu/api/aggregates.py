@@ -35,6 +35,15 @@ def in_jurisdiction(frame: pl.DataFrame, principal: Principal, *columns: str) ->
     return frame.filter(keep)
 
 
+def within_jurisdiction(frame: pl.DataFrame, principal: Principal, column: str) -> pl.DataFrame:
+    """Rows whose region in `column` lies inside one of the caller's jurisdictions (a city's planner reads the city
+    and its counties, not the province's totals, which sum other cities' figures)."""
+    if principal.is_national:
+        return frame
+    codes = [c for c in frame[column].unique().to_list() if principal.covers(c)]
+    return frame.filter(pl.col(column).is_in(codes))
+
+
 def _clean(value: Any) -> Any:
     if isinstance(value, float) and not math.isfinite(value):
         return None

@@ -9,6 +9,8 @@ from typing import Any
 from pydantic import BaseModel
 from sqlalchemy import Engine
 
+from changzhu.api.facility_notes import COUNT_UNITS
+from changzhu.planning.standards import load_standards
 from changzhu.registry.region_names import region_labels
 from changzhu.rules.catalog import policies_in_use
 from changzhu.rules.labels import SUMMARY_COLUMNS, output_labels, pick_label
@@ -28,14 +30,28 @@ class ColumnLabel(BaseModel):
     """A column of a result table: its name (the key in the rows), labels, how its values read, and the labels of
     the codes it holds in these rows.
 
-    type: text, integer, number, share (0-1, shown as a percentage), coordinate, period (YYYYMM), date, dates,
-    bool, category (values labelled), region (values named)."""
+    type: text, integer, number, count (a whole number of the row's service's unit: `units` by service, 个学位 /
+    places), share (0-1, shown as a percentage), coordinate, period (YYYYMM), date, dates, bool, category (values
+    labelled), region (values named)."""
 
     name: str
     zh: str
     en: str
     type: str
     values: dict[str, ValueLabel] = {}
+    units: dict[str, ValueLabel] = {}
+
+
+COUNTED = {"capacity"}  # a facility list's column counting its service's unit (beds, places, staff)
+
+
+def _service_units() -> dict[str, ValueLabel]:
+    """Each planned service's unit as a count reads (张床位 / beds, 个学位 / places)."""
+    return {
+        key: ValueLabel(zh=COUNT_UNITS[std.unit][0], en=COUNT_UNITS[std.unit][1])
+        for key, std in load_standards().items()
+        if std.unit in COUNT_UNITS
+    }
 
 
 def _type(column: Column) -> str:
@@ -74,11 +90,12 @@ def schema_columns(engine: Engine, schema: TableSchema, rows: Sequence[Mapping[s
         if column is None:
             out.append(ColumnLabel(name=name, zh=name, en=name.replace("_", " "), type="text"))
             continue
-        kind = _type(column)
+        kind = "count" if name in COUNTED else _type(column)
         values = _category_labels(column) if kind == "category" else {}
         if kind == "region":
             values = _named(engine, _codes(rows, name))
-        out.append(ColumnLabel(name=name, zh=column.zh, en=column.en, type=kind, values=values))
+        units = _service_units() if kind == "count" else {}
+        out.append(ColumnLabel(name=name, zh=column.zh, en=column.en, type=kind, values=values, units=units))
     return out
 
 
@@ -109,5 +126,6 @@ def result_columns(
             values = _category_labels(services)
         elif name == "output":
             values = _output_labels(_codes(rows, name))
-        out.append(ColumnLabel(name=name, zh=zh, en=en, type=kind, values=values))
+        units = _service_units() if kind == "count" else {}
+        out.append(ColumnLabel(name=name, zh=zh, en=en, type=kind, values=values, units=units))
     return out

@@ -268,9 +268,9 @@ PLANNING_MEASURES: dict[str, tuple[str, str]] = {  # facilities and staff by res
 SUMMARY_COLUMNS: dict[str, tuple[str, str, str]] = {
     "region_code": ("地区", "region", "region"),
     "service": ("服务", "service", "category"),
-    "facility_list_supply": ("清单供给", "supply in the list", "number"),
+    "facility_list_supply": ("清单供给", "supply in the list", "count"),
     "facilities": ("设施数", "facilities", "integer"),
-    "estimate_replaced": ("被替换的估计供给", "estimate replaced", "number"),
+    "estimate_replaced": ("被替换的估计供给", "estimate replaced", "count"),
     "list_share_of_estimate": ("清单占估计的比例", "list as share of estimate", "share"),
     "replaces_stored_upload": ("替换此前上传的数据", "replaces an earlier upload", "bool"),
     "output": ("服务或积分", "service or points", "category"),

@@ -7,7 +7,7 @@ from typing import Annotated, Any
 import polars as pl
 from fastapi import APIRouter, Query, Response
 
-from changzhu.api.aggregates import in_jurisdiction, require_analyst
+from changzhu.api.aggregates import require_analyst, within_jurisdiction
 from changzhu.api.deps import LimitQuery, OffsetQuery, PrincipalDep
 from changzhu.api.export import FILE_RESPONSES, ExportFormat, FormatQuery, frame_page_as
 from changzhu.api.pagination import Page
@@ -37,10 +37,11 @@ def gaps(
     offset: OffsetQuery = 0,
     fmt: FormatQuery = ExportFormat.JSON,
 ) -> Page[dict[str, Any]] | Response:
-    """Demand, supply, gap and cost to close it, per region in the caller's jurisdiction (aggregates only); the
+    """Demand, supply, gap and cost to close it, per region inside the caller's jurisdiction (aggregates only: a
+    city's planner reads the city and its counties, not its province's totals); the
     `supply_source` column says where a region's supply is an uploaded facility list and where it remains estimated."""
     require_analyst(principal)
-    table = in_jurisdiction(gaps_at(level), principal, "region_code")
+    table = within_jurisdiction(gaps_at(level), principal, "region_code")
     if service is not None:
         table = table.filter(pl.col("service") == service)
     if basis is not None:

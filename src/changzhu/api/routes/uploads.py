@@ -26,6 +26,7 @@ from changzhu.api.export import (
     decision_workbook_response,
     file_response,
 )
+from changzhu.api.facility_notes import conversion_notes, systems_as_given
 from changzhu.api.registry_writes import import_as
 from changzhu.api.upload_labels import ColumnLabel, result_columns, schema_columns
 from changzhu.api.upload_tables import (
@@ -97,7 +98,8 @@ class UploadResult(BaseModel):
     the first rows as read; for planning datasets what they replaced and what remains estimated; for a person
     table the decisions (first rows) and their summary. Each shown table's columns (preview_columns,
     replaced_columns, summary_columns) come labelled in Chinese and English, with how their values read and the
-    labels of the codes in them (regions named, categories labelled)."""
+    labels of the codes in them (regions named, categories labelled); `notes` say how the preview's figures were
+    read (a facility list's GCJ-02 or BD-09 coordinates converted to WGS-84, which system and which lines)."""
 
     kind: UploadKind
     rows: int
@@ -117,6 +119,7 @@ class UploadResult(BaseModel):
     replaced_columns: list[ColumnLabel] = []
     summary_columns: list[ColumnLabel] = []
     warnings: list[UploadWarning] = []
+    notes: list[UploadWarning] = []  # how the preview was read: a facility list's coordinates converted to WGS-84
 
 
 class UnknownFormat(ApiError):
@@ -263,6 +266,7 @@ def _planning(
     scope: RegionLevel | None,
     dry_run: bool,
     shown: list[Any],
+    notes: list[UploadWarning],
 ) -> UploadResult:
     """A planning dataset stored per key region, replacing that region's previous one of the kind."""
     root = datasets.datasets_root()
@@ -303,6 +307,7 @@ def _planning(
         preview_columns=schema_columns(engine, schema, shown),
         replaced_columns=columns,
         warnings=_facility_warnings(read, replaced, columns) if level is not None else [],
+        notes=notes,
     )
 
 
@@ -392,6 +397,7 @@ def upload(
             if kind in REGISTRY_KINDS:
                 return _registry(engine, path, kind, principal, skip_bad_rows, dry_run)
             read, checked = read_person_upload(path) if kind == UploadKind.PERSON else (read_upload(path, kind), None)
+            given = systems_as_given(path, schema_for(kind), read) if kind == UploadKind.FACILITY else {}
         except TableRejected as exc:
             raise _rejected(engine, kind, exc.rows, problems_of(exc.errors, kind), []) from exc
         except FileUnreadable as exc:
@@ -404,4 +410,5 @@ def upload(
         raise _bad_rows(engine, kind, read, shown)
     if kind == UploadKind.PERSON:
         return _evaluated(engine, read, checked, principal, on, fmt, lang, shown)
-    return _planning(engine, read, kind, principal, scope, dry_run, shown)
+    notes = [UploadWarning(zh=zh, en=en) for zh, en in conversion_notes(given)]
+    return _planning(engine, read, kind, principal, scope, dry_run, shown, notes)
