@@ -12,12 +12,12 @@ from typing import Any
 from sqlalchemy import Engine, select
 
 from changzhu.api import approvals
+from changzhu.api.access import person_not_in_reach
 from changzhu.api.approvals import HeldKind
 from changzhu.api.auth.principal import Principal
 from changzhu.api.errors import NotFound
 from changzhu.api.ledger_writes import actor_of
 from changzhu.api.upload_tables import ROLES, UploadKind, read_upload, require_rows_inside
-from changzhu.api.access import person_not_in_reach
 from changzhu.api.write_access import named_person, require_staff, shows_identity, staff_over_resident
 from changzhu.casework.bulk_import import Reach, import_contributions, import_residents
 from changzhu.domain.refusals import RefusalCode, refusal
