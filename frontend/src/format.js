@@ -25,8 +25,20 @@ export function day(value) {
   return value ? String(value).slice(0, 10) : "—";
 }
 
+/** A server timestamp in the office's local time with its zone: "2026-12-06 09:40:00 (UTC+8)". The server writes
+ * UTC with its offset (ISO 8601); a text without an offset is shown as it came, since its zone is not known. */
 export function dateTime(value) {
-  return value ? String(value).replace("T", " ").slice(0, 19) : "—";
+  if (!value) return "—";
+  const text = String(value);
+  const at = new Date(text);
+  if (!/(Z|[+-]\d\d:?\d\d)$/.test(text) || Number.isNaN(at.getTime())) return text.replace("T", " ").slice(0, 19);
+  const pad = (n) => String(n).padStart(2, "0");
+  const offset = -at.getTimezoneOffset(); // minutes east of UTC, at that moment (summer time where there is one)
+  const hours = Math.floor(Math.abs(offset) / 60);
+  const minutes = Math.abs(offset) % 60;
+  const zone = `UTC${offset < 0 ? "-" : "+"}${hours}${minutes ? `:${pad(minutes)}` : ""}`;
+  const dayPart = `${at.getFullYear()}-${pad(at.getMonth() + 1)}-${pad(at.getDate())}`;
+  return `${dayPart} ${pad(at.getHours())}:${pad(at.getMinutes())}:${pad(at.getSeconds())} (${zone})`;
 }
 
 /** A fresh idempotency key for one write (a retry of the same dialog sends the same). */

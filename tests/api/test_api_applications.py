@@ -152,6 +152,20 @@ def test_reject_appeal_overturn(service: Service) -> None:
         assert own.json()["params"] == {"username": "cw_gz"}
     done = service.client.post(path, json={"action": "overturn", "reason": "复核认定"}, headers=service.as_("ad_gd"))
     assert done.json()["status"] == "overturned" and done.json()["reason_zh"] == "复核认定"
+    # the history names the applicant's own steps by role in front of the office, staff steps by account; the
+    # applicant still sees their own steps as theirs
+    read = service.client.get(f"/api/v1/applications/{created['id']}", headers=service.as_("cw_gz"))
+    steps = [(e["action"], e["actor_role"], e["actor"]) for e in read.json()["events"]]
+    assert steps == [
+        ("submit", "applicant", None),
+        ("review", "staff", "cw_gz"),
+        ("reject", "staff", "cw_gz"),
+        ("appeal", "applicant", None),
+        ("overturn", "staff", "ad_gd"),
+    ]
+    assert "res_gz" not in read.text
+    own_view = service.client.get(f"/api/v1/applications/{created['id']}", headers=service.as_("res_gz")).json()
+    assert [e["actor"] for e in own_view["events"] if e["actor_role"] == "applicant"] == ["res_gz", "res_gz"]
     closed = service.client.post(path, json={"action": "uphold"}, headers=service.as_("cw_gz"))
     assert closed.status_code == 409 and "(allowed: none (closed))" in closed.json()["message"]
     chinese = service.client.post(

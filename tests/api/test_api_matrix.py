@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
-from api_support import ACCOUNTS, ID_GZ, PASSWORD, Service
+from api_support import ACCOUNTS, ID_CD, ID_GZ, PASSWORD, Service
 from sqlalchemy import func, select
 
 from changzhu.api.access import STAFF_WITH_PERSONAL_ACCESS
@@ -57,7 +57,14 @@ def _new_user() -> dict[str, Any]:
 
 
 def _move() -> dict[str, Any]:
-    return {"to_region": "440100", "moved_on": "2026-02-01", "proof_kind": "housing", "proof_ref": "lease-1"}
+    # the Chengdu resident arriving in Guangzhou shows their identity card (needed from outside the caller's reach)
+    return {
+        "to_region": "440100",
+        "moved_on": "2026-02-01",
+        "proof_kind": "housing",
+        "proof_ref": "lease-1",
+        "id_number": ID_CD,
+    }
 
 
 def _move_to_shenzhen() -> dict[str, Any]:

@@ -5,12 +5,14 @@ PostgreSQL."""
 
 from __future__ import annotations
 
+from dataclasses import replace
 from typing import Any
 
 from api_support import Service
 
 UNKNOWN = "0123456789abcdef" * 2
 PERSON_KEY = "{person_key}"
+HOME = "{the caller's region}"
 
 # a valid body for each route with a person key in its path, so that the answer is the access check's and not the
 # request's validation; a route added without a body here fails test_every_person_route_is_walked
@@ -32,14 +34,68 @@ BODIES: dict[tuple[str, str], dict[str, Any] | None] = {
         "months": 1,
         "amount_yuan": 6000,
     },
+    # a move into the caller's jurisdiction of someone living elsewhere needs the identity number the person shows
+    # at the counter (docs/api.md, "Decisions of the security audit"); without it, a key alone is answered as no one
+    ("post", "/api/v1/residents/{person_key}/moves"): {
+        "to_region": HOME,
+        "moved_on": "2026-06-01",
+        "proof_kind": "housing",
+        "proof_ref": "lease-walk",
+    },
 }
-# a move is registered by the place the person moves to, which does not reach them yet: it is held (202) for the old
-# place or the person to confirm, so an existing key and an unknown one cannot be answered alike there
-# (docs/api.md, "Decisions of the security audit")
-NOT_WALKED = {("post", "/api/v1/residents/{person_key}/moves")}
+NOT_WALKED: set[tuple[str, str]] = set()
+# a valid body for each route with a person key in its body (fields ending in `_key`, but for the request's
+# idempotency key), the key given as PERSON_KEY; a route added without a body here fails
+# test_every_route_with_a_person_key_in_its_body_is_walked
+BODY_KEYS: dict[tuple[str, str], dict[str, Any]] = {
+    ("post", "/api/v1/applications"): {"person_key": PERSON_KEY, "kind": "points"},
+    ("post", "/api/v1/households/links"): {"parent_key": PERSON_KEY, "child_key": "child"},
+    ("post", "/api/v1/transfers"): {
+        "transfer_no": "t-walk-1",
+        "person_key": PERSON_KEY,
+        "scheme": "pension",
+        "from_region": "510100",
+        "to_region": "440100",
+        "applied_on": "2026-06-01",
+    },
+    ("post", "/api/v1/vouchers"): {
+        "holder_key": PERSON_KEY,
+        "issuer_region": "440100",
+        "service": "vocational_training",
+        "value_fen": 100000,
+        "issued_on": "2026-06-01",
+        "expires_on": "2027-06-01",
+    },
+    ("post", "/api/v1/medical/filings"): {
+        "person_key": PERSON_KEY,
+        "insured_region": "440100",
+        "treatment_region": "510100",
+        "kind": "temporary",
+        "filed_on": "2026-06-01",
+    },
+    ("post", "/api/v1/medical/settlements"): {
+        "person_key": PERSON_KEY,
+        "insured_region": "440100",
+        "treatment_region": "440100",
+        "hospital": "中山一院",
+        "treated_on": "2026-06-01",
+        "items": [{"item_code": "A001", "amount_fen": 10000}],
+        "idempotency_key": "walk-bill-1",
+    },
+    ("post", "/api/v1/interregion/transfers"): {
+        "person_key": PERSON_KEY,
+        "to_region": "510100",
+        "to_city": "510100",
+        "moved_on": "2026-06-01",
+    },
+}
+NOT_PERSON_KEYS = {"idempotency_key"}
+# Guangdong's staff, for whom the Chengdu resident (hukou and residence in Chengdu, insured nowhere) is out of reach
+BODY_CALLERS = ("cw_gz", "ad_gd")
 # each caller with a person living outside their jurisdiction (the Guangzhou worker for Chengdu; the Chengdu
 # worker for Guangdong's administrator)
 CALLERS = {"cw_cd": "gz", "ad_gd": "cd"}
+HOMES = {"cw_cd": "510100", "ad_gd": "440100"}
 
 
 def _person_routes(service: Service) -> set[tuple[str, str]]:
@@ -49,14 +105,56 @@ def _person_routes(service: Service) -> set[tuple[str, str]]:
 
 def _answer(service: Service, who: str, method: str, path: str, key: str) -> tuple[int, Any]:
     body = BODIES[(method, path)]
+    if body is not None:
+        body = {name: HOMES[who] if value == HOME else value for name, value in body.items()}
     answer = service.client.request(
         method, path.replace(PERSON_KEY, key), json=body, headers={**service.as_(who), "Accept-Language": "en"}
     )
     return answer.status_code, answer.json()
 
 
+def _body_key_routes(service: Service) -> set[tuple[str, str]]:
+    schema = service.client.app.openapi()  # type: ignore[attr-defined]
+    models = schema["components"]["schemas"]
+    found = set()
+    for path, ops in schema["paths"].items():
+        for method, op in ops.items():
+            ref = op.get("requestBody", {}).get("content", {}).get("application/json", {}).get("schema", {})
+            fields = models[ref["$ref"].rsplit("/", 1)[-1]]["properties"] if "$ref" in ref else {}
+            if any(name.endswith("_key") and name not in NOT_PERSON_KEYS for name in fields):
+                found.add((method, path))
+    return found
+
+
+def _body_answer(service: Service, who: str, route: tuple[str, str], key: str) -> tuple[int, Any]:
+    method, path = route
+    body = {
+        name: key if value == PERSON_KEY else service.people.get(value, value) if isinstance(value, str) else value
+        for name, value in BODY_KEYS[route].items()
+    }
+    answer = service.client.request(method, path, json=body, headers={**service.as_(who), "Accept-Language": "en"})
+    return answer.status_code, answer.json()
+
+
 def test_every_person_route_is_walked(service: Service) -> None:
     assert _person_routes(service) - NOT_WALKED == set(BODIES)
+
+
+def test_every_route_with_a_person_key_in_its_body_is_walked(service: Service) -> None:
+    assert _body_key_routes(service) == set(BODY_KEYS)
+
+
+def test_unknown_and_out_of_reach_people_get_the_same_answer_on_every_body_key_route(db_service: Service) -> None:
+    service = db_service
+    app = service.client.app  # type: ignore[attr-defined]
+    app.state.settings = replace(app.state.settings, instance_region="440000")  # a peer of 跨省通办 hand-overs
+    for who in BODY_CALLERS:
+        for route in sorted(BODY_KEYS):
+            unknown = _body_answer(service, who, route, UNKNOWN)
+            elsewhere = _body_answer(service, who, route, service.people["cd"])
+            assert unknown == elsewhere, (who, route, unknown, elsewhere)
+            status, body = unknown
+            assert (status, body["code"], body["params"]) == (404, "no_person_in_reach", {}), (who, route, body)
 
 
 def test_unknown_and_out_of_reach_people_get_the_same_answer_on_every_person_route(db_service: Service) -> None:

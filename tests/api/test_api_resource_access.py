@@ -188,9 +188,9 @@ def test_a_maker_cannot_approve_through_an_account_they_made_or_reset(db_service
 
 def test_a_refused_settlement_does_not_tell_where_someone_else_is_insured(db_service: Service) -> None:
     """Guangzhou's caseworker (a hospital's place) posts a bill for the Chengdu worker (insured in Chengdu, living
-    there: out of Guangzhou's reach) as insured in Guangzhou: refused, without saying where the worker is insured,
-    or whether at all (personal data of another place's resident); a person with no months gets the same answer.
-    Chengdu's staff, who may see the worker, are told where."""
+    there: out of Guangzhou's reach) as insured in Guangzhou: answered as for a key no one has, without saying
+    where the worker is insured, or whether at all (personal data of another place's resident). The mover, whom
+    Guangzhou may see (a pending transfer there), and Chengdu's staff, who may see the worker, are told why."""
     from changzhu.ledger.contributions import MonthPaid, Scheme, record_contributions
 
     service = db_service
@@ -202,12 +202,19 @@ def test_a_refused_settlement_does_not_tell_where_someone_else_is_insured(db_ser
         "idempotency_key": "leak-probe-1",
     }  # fmt: skip
     refused = service.client.post("/api/v1/medical/settlements", json=bill, headers=service.as_("cw_gz"))
-    assert refused.status_code == 403, refused.text
-    assert refused.json()["code"] == "not_insured_in", refused.text
-    assert "510100" not in refused.text and "成都" not in refused.text and "Chengdu" not in refused.text
+    no_one = {**bill, "person_key": "0123456789abcdef" * 2, "idempotency_key": "leak-probe-0"}
+    unknown = service.client.post("/api/v1/medical/settlements", json=no_one, headers=service.as_("cw_gz"))
+    assert (
+        (refused.status_code, refused.json())
+        == (unknown.status_code, unknown.json())
+        == (
+            404,
+            {**unknown.json(), "code": "no_person_in_reach", "params": {}},
+        )
+    ), refused.text
     uninsured = {**bill, "person_key": service.people["mover"], "idempotency_key": "leak-probe-2"}  # no months
     same = service.client.post("/api/v1/medical/settlements", json=uninsured, headers=service.as_("cw_gz"))
-    assert same.status_code == 403 and same.json()["code"] == "not_insured_in", same.text
+    assert same.status_code == 403 and same.json()["code"] == "no_insurance_months", same.text
     own = {**bill, "insured_region": "440300", "treatment_region": "510100", "idempotency_key": "leak-probe-3"}
     told = service.client.post("/api/v1/medical/settlements", json=own, headers=service.as_("cw_cd"))
     assert told.status_code == 403 and told.json()["code"] == "not_insured_there", told.text

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
-from api_support import PASSWORD, Service, months
+from api_support import ID_CD, PASSWORD, Service, months
 from sqlalchemy import func, select
 
 from changzhu.api.auth.accounts import create_user
@@ -77,7 +77,8 @@ def test_a_shanghai_resident_is_not_moved_to_shenzhen_on_an_invented_proof(db_se
     service = db_service
     reg = Registration(ID_SH, "310100", "310100", date(2020, 5, 1), ProofKind.HOUSING, "沪房-1", {})
     sh = str(register_resident(service.engine, reg, actor="test")["person_key"])
-    invented = {"to_region": "440300", "moved_on": "2026-03-01", "proof_kind": "housing", "proof_ref": "made-up"}
+    invented = {"to_region": "440300", "moved_on": "2026-03-01", "proof_kind": "housing", "proof_ref": "made-up",
+                "id_number": ID_SH}  # fmt: skip
     held = _post(service, f"/api/v1/residents/{sh}/moves", invented, "ad_gd")
     assert held.status_code == 202 and held.json()["status"] == "pending"
     assert _residence(service, sh) == "310100"  # nothing moved
@@ -96,9 +97,41 @@ def test_a_shanghai_resident_is_not_moved_to_shenzhen_on_an_invented_proof(db_se
     assert _residence(service, sh) == "310100"
 
 
+def test_an_arrival_in_chengdu_tells_nothing_of_a_shanghai_resident_without_their_identity_number(
+    db_service: Service,
+) -> None:
+    """跨省通办: Chengdu's caseworker may start the arrival of a Shanghai resident who shows their identity card at
+    the counter; with the key alone (or another number) the answer is the one for a key no one has, and the held
+    arrival does not say where the person lives, nor opens their record to Chengdu."""
+    service = db_service
+    reg = Registration(ID_SH, "310100", "310100", date(2020, 5, 1), ProofKind.HOUSING, "沪房-2", {})
+    sh = str(register_resident(service.engine, reg, actor="test")["person_key"])
+    arrival = {"to_region": "510100", "moved_on": "2026-03-01", "proof_kind": "housing", "proof_ref": "蓉房-7"}
+    unknown = _post(service, f"/api/v1/residents/{'0123456789abcdef' * 2}/moves", arrival, "cw_cd")
+    assert unknown.status_code == 404 and unknown.json()["code"] == "no_person_in_reach", unknown.text
+    for shown in (None, ID_CD):  # no number, or someone else's
+        refused = _post(service, f"/api/v1/residents/{sh}/moves", {**arrival, "id_number": shown}, "cw_cd")
+        assert (refused.status_code, refused.json()) == (404, unknown.json())
+    held = _post(service, f"/api/v1/residents/{sh}/moves", {**arrival, "id_number": ID_SH}, "cw_cd")
+    assert held.status_code == 202 and held.json()["status"] == "pending", held.text
+    assert held.json()["region"] is None and "310" not in held.text and ID_SH not in held.text
+    listed = service.client.get("/api/v1/approvals", headers=service.as_("cw_cd")).json()["items"]
+    assert [(item["approval_id"], item["region"]) for item in listed] == [(held.json()["approval_id"], None)]
+    assert service.client.get(f"/api/v1/residents/{sh}", headers=service.as_("cw_cd")).status_code == 404
+    assert _residence(service, sh) == "310100"
+    # Shanghai's staff, who confirm it, see where the person lives
+    shanghai = _login_header(service, "cw_sh", Role.CASEWORKER, ["310100"])
+    [theirs] = service.client.get("/api/v1/approvals", headers=shanghai).json()["items"]
+    assert theirs["region"] == "310100"
+    confirmed = service.client.post(f"/api/v1/approvals/{theirs['approval_id']}/approve", json={}, headers=shanghai)
+    assert confirmed.status_code == 200, confirmed.text
+    assert _residence(service, sh) == "510100"
+
+
 def test_a_move_confirmed_by_the_old_place_takes_effect(db_service: Service) -> None:
     service, cd = db_service, db_service.people["cd"]
-    body = {"to_region": "440100", "moved_on": "2026-02-01", "proof_kind": "employment", "proof_ref": "合同-9"}
+    body = {"to_region": "440100", "moved_on": "2026-02-01", "proof_kind": "employment", "proof_ref": "合同-9",
+            "id_number": ID_CD}  # fmt: skip
     held = _post(service, f"/api/v1/residents/{cd}/moves", body, "cw_gz").json()
     mine = service.client.get("/api/v1/approvals", headers=service.as_("res_cd")).json()["items"]
     assert [m["approval_id"] for m in mine] == [held["approval_id"]]
@@ -153,5 +186,9 @@ def test_a_voucher_is_funded_only_for_the_issuers_own_people(db_service: Service
                "value_fen": 50000, "issued_on": "2026-11-01", "expires_on": "2027-11-01"}  # fmt: skip
     assert _post(service, "/api/v1/vouchers", voucher, "cw_gz").status_code == 201  # hukou in Guangzhou
     stranger = {**voucher, "holder_key": service.people["cd"]}  # hukou and residence in Chengdu
-    refused = _post(service, "/api/v1/vouchers", stranger, "cw_gz")
+    refused = _post(service, "/api/v1/vouchers", stranger, "cw_gz")  # out of Guangzhou's reach: as no one
+    assert refused.status_code == 404 and refused.json()["code"] == "no_person_in_reach", refused.text
+    # Guangdong's administrator sees the Guangzhou worker (hukou in Chengdu), so is told why Shenzhen may not fund
+    elsewhere = {**voucher, "holder_key": service.people["gz"], "issuer_region": "440300"}
+    refused = _post(service, "/api/v1/vouchers", elsewhere, "ad_gd")
     assert refused.status_code == 403 and "hukou holders and residents" in refused.json()["message"]

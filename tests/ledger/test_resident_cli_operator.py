@@ -123,9 +123,13 @@ def test_a_move_from_outside_is_held_for_the_old_place(engine: Engine, people: d
     assert code != 0 and "outside your jurisdiction" in out
     code, out = _run(*move, "--to", GUANGZHOU, "--as", "pl_nat")
     assert code != 0 and "role planner" in out
+    code, out = _run(*move, "--to", GUANGZHOU, "--as", "cw_gz")  # no identity number shown: as no one
+    assert code != 0 and "no such resident within your reach" in out, out
     assert _count(engine, PendingApprovalRow) == 0
-    code, out = _run(*move, "--to", GUANGZHOU, "--as", "cw_gz", "--key", "move-key-1")
+    shown = ["--id-number", _number("51010419800101003")]
+    code, out = _run(*move, "--to", GUANGZHOU, "--as", "cw_gz", "--key", "move-key-1", *shown)
     assert code == 0 and "held until the old place confirms" in out, out
+    assert CHENGDU not in out  # the arrival place is not told where the person lives
     assert _person(engine, parent).residence_region == CHENGDU  # not moved: Chengdu has to confirm
     with session_scope(engine) as session:
         held = session.scalar(select(PendingApprovalRow))

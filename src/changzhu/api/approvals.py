@@ -66,6 +66,16 @@ def view(row: PendingApprovalRow, replayed: bool = False) -> dict[str, Any]:
     }
 
 
+def view_for(principal: Principal, row: PendingApprovalRow, replayed: bool = False) -> dict[str, Any]:
+    """A held item as `principal` may see it: a move's region (where the person lives now) only to the person and
+    staff covering it; its maker, where the person arrives, is not told where they come from."""
+    shown = view(row, replayed)
+    hidden = row.kind == HeldKind.MOVE and principal.person_id != row.person_id and not principal.covers(row.region)
+    if hidden:
+        shown["region"] = None
+    return shown
+
+
 def hold(
     engine: Engine,
     principal: Principal,
@@ -89,7 +99,7 @@ def hold(
                 if existing is not None:
                     if existing.request_hash != digest:
                         raise IdempotencyConflict(refusal(RefusalCode.IDEMPOTENCY_KEY_REUSED, key=str(key)))
-                    return view(existing, replayed=True)
+                    return view_for(principal, existing, replayed=True)
                 row = PendingApprovalRow(
                     kind=kind.value,
                     region=region,
@@ -110,10 +120,15 @@ def hold(
                     actor=f"user:{principal.username}",
                     action="approval.hold",
                     subject=audit_subjects.approval(row.id),
-                    details={"kind": kind.value, "region": region, "amount_fen": amount_fen},
+                    # a move's region is where the person lives, which the maker's own administrator may not see
+                    details={
+                        "kind": kind.value,
+                        "region": None if kind == HeldKind.MOVE else region,
+                        "amount_fen": amount_fen,
+                    },
                     reason=because("held_for_checker"),
                 )
-                return view(row)
+                return view_for(principal, row)
         except IntegrityError:
             continue  # the same key was held concurrently: read it on the next pass
     raise Conflict(refusal(RefusalCode.IDEMPOTENCY_KEY_BUSY, key=str(key)))
@@ -168,7 +183,7 @@ def listing(engine: Engine, principal: Principal, status: str | None) -> list[di
     if status is not None:
         query = query.where(PendingApprovalRow.status == status)
     with session_scope(engine) as session:
-        return [view(r) for r in session.scalars(query) if may_see(principal, r)]
+        return [view_for(principal, r) for r in session.scalars(query) if may_see(principal, r)]
 
 
 def _execute(row: PendingApprovalRow, engine: Engine, checker: str, scenario: Scenario | None) -> dict[str, object]:

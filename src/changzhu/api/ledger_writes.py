@@ -11,14 +11,14 @@ from typing import Any
 from sqlalchemy import Engine, select
 
 from changzhu.api import approvals
-from changzhu.api.access import STAFF_WITH_PERSONAL_ACCESS
+from changzhu.api.access import STAFF_WITH_PERSONAL_ACCESS, person_not_in_reach
 from changzhu.api.approvals import HeldKind
 from changzhu.api.auth.accounts import load_principal
 from changzhu.api.auth.principal import Principal
 from changzhu.api.auth.roles import Role
 from changzhu.api.controls import controls_for
 from changzhu.api.errors import Forbidden, NotAuthenticated, NotFound
-from changzhu.api.write_access import person_facts, staff_over_resident
+from changzhu.api.write_access import named_person, person_facts, reaches, staff_over_resident
 from changzhu.domain.refusals import RefusalCode, refusal
 from changzhu.ledger.budgets import BudgetKind
 from changzhu.ledger.digest_baseline import take_baseline
@@ -107,10 +107,13 @@ def issue_voucher_as(
     scenario: Scenario | None,
 ) -> tuple[bool, dict[str, Any]]:
     """Issue (False, the voucher), or hold it for a second approver (True, the held item); above the per-item
-    limit or the budget it is refused. Staff of the issuing region, for its hukou holders or residents."""
+    limit or the budget it is refused. Staff of the issuing region, for its hukou holders or residents; a holder
+    who is neither, and whom the caller may not see, is answered as a key no one has (404)."""
     staff_in(principal, issuer_region)
-    holder = person_facts(engine, holder_key)
+    holder = named_person(engine, holder_key)
     if issuer_region not in (holder.hukou_region, holder.residence_region):
+        if not reaches(engine, principal, holder):
+            raise person_not_in_reach(holder_key)
         raise Forbidden(refusal(RefusalCode.VOUCHER_ISSUER_OUTSIDE, region=issuer_region))
     controls = controls_for(BudgetKind.VOUCHERS, issuer_region, issued_on, scenario)
     controls.check_limit(value_fen, "voucher")

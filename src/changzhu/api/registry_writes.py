@@ -12,12 +12,13 @@ from typing import Any
 from sqlalchemy import Engine, select
 
 from changzhu.api import approvals
+from changzhu.api.access import person_not_in_reach
 from changzhu.api.approvals import HeldKind
 from changzhu.api.auth.principal import Principal
 from changzhu.api.errors import NotFound
 from changzhu.api.ledger_writes import actor_of
 from changzhu.api.upload_tables import ROLES, UploadKind, read_upload, require_rows_inside
-from changzhu.api.write_access import person_facts, require_staff, staff_over_resident
+from changzhu.api.write_access import named_person, require_staff, shows_identity, staff_over_resident
 from changzhu.casework.bulk_import import Reach, import_contributions, import_residents
 from changzhu.domain.refusals import RefusalCode, refusal
 from changzhu.registry.residents import (
@@ -78,13 +79,20 @@ def move_as(
     proof_ref: str,
     *,
     key: str | None,
+    id_number: str | None = None,
 ) -> tuple[bool, dict[str, Any]]:
-    """A move into the caller's jurisdiction: recorded (False, the move) when the person lives there too, else
-    held (True, the held item) until staff of the old place, or the person themself, confirm it."""
+    """A move into the caller's jurisdiction (both ends checked: the destination must be theirs). Recorded (False,
+    the move) when the person lives there too. Else it is an arrival started where the person arrives (跨省通办):
+    only with the identity number the person shows at the counter (`id_number`, matched by keyed hash), held
+    (True, the held item) until staff of the old place, or the person themself, confirm it; without a matching
+    number the person is out of reach, answered as a key no one has (404). Nothing opens the record to the caller
+    before the move takes effect, and the held item does not say where the person lives."""
     require_staff(principal)
     principal.require_region(to_region)
-    person = person_facts(engine, person_key)
+    person = named_person(engine, person_key)
     if not principal.covers(person.residence_region):
+        if id_number is None or not shows_identity(engine, person, id_number):
+            raise person_not_in_reach(person_key)
         request = {
             "person_key": person_key,
             "to_region": to_region,

@@ -12,10 +12,11 @@ from datetime import date
 
 from sqlalchemy import Engine, select
 
-from changzhu.api.access import STAFF_WITH_PERSONAL_ACCESS, person_not_in_reach
+from changzhu.api.access import STAFF_WITH_PERSONAL_ACCESS, may_see, person_not_in_reach
 from changzhu.api.auth.principal import Principal
 from changzhu.api.errors import Forbidden
 from changzhu.domain.refusals import RefusalCode, refusal
+from changzhu.registry.identity import identity_keys, parse_id_number
 from changzhu.store.checks import UnknownPerson, unknown_person
 from changzhu.store.db import session_scope
 from changzhu.store.resident_models import ContributionMonthRow, PersonRow
@@ -49,17 +50,31 @@ def require_staff(principal: Principal) -> None:
     principal.require_role(*STAFF_WITH_PERSONAL_ACCESS)
 
 
+def named_person(engine: Engine, person_key: str) -> PersonFacts:
+    """The person a staff write names; a key no one has gets the one not-in-reach answer (404), as a person the
+    caller may not reach will."""
+    try:
+        return person_facts(engine, person_key)
+    except UnknownPerson:
+        raise person_not_in_reach(person_key) from None
+
+
 def staff_over_resident(engine: Engine, principal: Principal, person_key: str) -> PersonFacts:
     """The person, if they live in the caller's jurisdiction and the caller is staff; Forbidden for another role,
     and the one not-in-reach answer (404) for a key no one has or a person living elsewhere alike."""
     require_staff(principal)
-    try:
-        person = person_facts(engine, person_key)
-    except UnknownPerson:
-        raise person_not_in_reach(person_key) from None
+    person = named_person(engine, person_key)
     if not principal.covers(person.residence_region):
         raise person_not_in_reach(person_key)
     return person
+
+
+def reaches(engine: Engine, principal: Principal, person: PersonFacts) -> bool:
+    """Whether the caller may see the person (the person themself, staff where they live or have a pending
+    application to move to: access.may_see), so that a refusal may say why."""
+    with session_scope(engine) as session:
+        row = session.get(PersonRow, person.id)
+        return row is not None and may_see(session, principal, row)
 
 
 def insured_place(engine: Engine, person_id: int, on: date) -> str | None:
@@ -83,19 +98,22 @@ def require_insured(
     engine: Engine, person: PersonFacts, insured_region: str, on: date, principal: Principal | None = None
 ) -> None:
     """Refuse to charge a medical fund for someone not insured in its region on `on`. Where the person is insured
-    (or that they are not) is said only to a caller who may see the person (the person, staff where they live):
-    to anyone else the refusal names only the region asked for."""
+    (or that they are not) is said only to a caller who may see the person (`reaches`); to anyone else the person
+    is out of reach, answered as a key no one has (404 `no_person_in_reach`), since a reason would tell them that
+    someone has this key."""
     place = insured_place(engine, person.id, on)
-    if place != insured_region and principal is not None and not _may_see_facts(principal, person):
-        raise Forbidden(refusal(RefusalCode.NOT_INSURED_IN, on=on.isoformat(), region=insured_region))
+    if place != insured_region and principal is not None and not reaches(engine, principal, person):
+        raise person_not_in_reach(person.person_key)
     if place != insured_region:
         if place is None:
             raise Forbidden(refusal(RefusalCode.NO_INSURANCE_MONTHS, on=on.isoformat(), region=insured_region))
         raise Forbidden(refusal(RefusalCode.NOT_INSURED_THERE, on=on.isoformat(), insured=place, region=insured_region))
 
 
-def _may_see_facts(principal: Principal, person: PersonFacts) -> bool:
-    """The person themself, or staff whose jurisdiction holds where they live."""
-    if principal.person_id is not None:
-        return principal.person_id == person.id
-    return principal.role in STAFF_WITH_PERSONAL_ACCESS and principal.covers(person.residence_region)
+def shows_identity(engine: Engine, person: PersonFacts, id_number: str) -> bool:
+    """Whether `id_number` (as the person shows it at a counter) is the one registered for the person, compared by
+    keyed hash; a malformed number is refused for what is wrong with it (InvalidIdNumber, 422), saying nothing of
+    the person."""
+    lookup = identity_keys().lookup_hash(parse_id_number(id_number))
+    with session_scope(engine) as session:
+        return session.scalar(select(PersonRow.id_hash).where(PersonRow.id == person.id)) == lookup

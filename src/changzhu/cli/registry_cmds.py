@@ -183,13 +183,18 @@ def resident_move(
     proof_ref: Annotated[str, typer.Option()],
     as_user: As,
     key: Key = None,
+    id_number: Annotated[
+        str | None, typer.Option(help="the identity number the person shows, for a move from outside your reach")
+    ] = None,
 ) -> None:
     """Record a move of habitual residence, by staff of the new place; if the person lives outside the user's
-    jurisdiction the move is held until staff of the old place (or the person) confirm it."""
+    jurisdiction (give --id-number, as the person shows it) the move is held until staff of the old place (or the
+    person) confirm it."""
     from changzhu.api.registry_writes import move_as
 
     kind, engine = _proof_kind(proof), migrated_engine()
-    held, result = move_as(engine, _operator(engine, as_user), person, to, _day(on), kind, proof_ref, key=key)
+    operator = _operator(engine, as_user)
+    held, result = move_as(engine, operator, person, to, _day(on), kind, proof_ref, key=key, id_number=id_number)
     if held:
         console.print(
             f"待原居住地确认 held until the old place confirms (approval {result['approval_id']})", highlight=False

@@ -502,7 +502,6 @@ class RefusalCode(StrEnum):
     # security audit (sec-audit): a row of a file naming a person outside the caller's jurisdiction
     NO_SUCH_PERSON_IN_JURISDICTION = "no_such_person_in_jurisdiction"
     MAKER_CONTROLS_CHECKER = "maker_controls_checker"
-    NOT_INSURED_IN = "not_insured_in"
     # a policy author's mistakes the loader named unclearly or not at all (walk-analyst, rules/grammar.py, model.py)
     POLICY_DURATION_NEEDS_UNIT = "policy_duration_needs_unit"
     POLICY_ADMISSION_LINE_FORM = "policy_admission_line_form"
@@ -1779,10 +1778,6 @@ TEMPLATES: dict[RefusalCode, tuple[str, str]] = {
     RefusalCode.MAKER_CONTROLS_CHECKER: (
         "此账户由提出人 {maker} 创建或重置过密码，不能作为第二审批人",
         "this account was created, or had its password reset, by the maker {maker}: it cannot be the second approver",
-    ),
-    RefusalCode.NOT_INSURED_IN: (
-        "{on} 此人不在 {region:place} 参保：{region:place} 的医保基金不为其支付",
-        "on {on} this person is not insured in {region:place}: its medical fund does not pay for them",
     ),
     RefusalCode.POLICY_DURATION_NEEDS_UNIT: (
         "{name} 是时长（按月计）：`value: {value}` 会被当作 {value} 个月；请写 `years: {value}` 或 `months: {value}`",

@@ -15,6 +15,7 @@ from sqlalchemy import Engine, select
 
 from changzhu.api.access import STAFF_WITH_PERSONAL_ACCESS, audit_listing
 from changzhu.api.applicant_names import with_names
+from changzhu.api.application_actors import with_actor_roles
 from changzhu.api.application_writes import open_application, step_as, submit_as
 from changzhu.api.auth.principal import Principal
 from changzhu.api.auth.roles import NATIONAL_SCOPE, Role
@@ -148,6 +149,7 @@ def read(application_id: ApplicationId, engine: EngineDep, principal: PrincipalD
             reason=because("read_application"),
         )
     found = records.view(row, person.person_key, records.events_of(engine, application_id))
+    with_actor_roles(engine, found, person.id, principal.username)
     with_names(engine, principal, [found], None)  # the read is audited above
     if guardian_of(engine, principal, person.id):  # a parent sees the name of the child they act for
         found["name"], found["name_shown"] = unseal(person.name_cipher, person.name_hash), True

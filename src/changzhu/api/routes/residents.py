@@ -83,6 +83,13 @@ class Move(BaseModel):
     moved_on: date
     proof_kind: ProofKind
     proof_ref: str = Field(min_length=1, max_length=sizes.PROOF_REF)
+    id_number: str | None = Field(
+        default=None,
+        min_length=18,
+        max_length=18,
+        description="the identity number the person shows at the counter: needed to start the arrival of someone "
+        "living outside the caller's jurisdiction (never stored with the move)",
+    )
     idempotency_key: OptionalClientKey = None
 
 
@@ -161,7 +168,9 @@ def move(
     person_key: PersonKeyPath, body: Move, response: Response, engine: EngineDep, principal: PrincipalDep
 ) -> dict[str, object]:
     """Record a move into the caller's jurisdiction (the new place registers it). From a place outside the
-    caller's jurisdiction the move is held (202) until the old place's staff, or the person themself, confirm."""
+    caller's jurisdiction it is an arrival (跨省通办), started only with the identity number the person shows, and
+    held (202) until the old place's staff, or the person themself, confirm; without a matching number the answer
+    is the one for a key no one has (404 `no_person_in_reach`)."""
     held, result = move_as(
         engine,
         principal,
@@ -171,6 +180,7 @@ def move(
         body.proof_kind,
         body.proof_ref,
         key=body.idempotency_key,
+        id_number=body.id_number,
     )
     if held:
         response.status_code = 202
