@@ -10,6 +10,7 @@ from sqlalchemy import select
 
 from changzhu.api.people import person_table
 from changzhu.casework.applications import KIND_SERVICE, ApplicationKind
+from changzhu.domain import field_sizes as sizes
 from changzhu.registry.decide import evaluate_registered
 from changzhu.store.application_models import ApplicationRow
 from changzhu.store.audit import verify
@@ -69,6 +70,22 @@ def test_a_decision_with_a_blank_reason_takes_the_drafted_one(db_service: Servic
         f"{path}/transition", json={"action": "appeal", "reason": " "}, headers=service.as_("res_gz")
     )
     assert appeal.status_code == 422 and appeal.json()["code"] == "appeal_needs_reason", appeal.text
+
+
+def test_a_reason_as_long_as_the_api_takes_is_kept_whole_in_the_audit_log(db_service: Service) -> None:
+    """A caseworker's own reason of the longest length the API accepts (sizes.APPLICATION_REASON) is stored with the
+    decision and, whole, as the audit record's reason: the record's column held 400 characters, so PostgreSQL
+    refused such a decision (422 value_does_not_fit) after the API had accepted it (found by the API fuzz)."""
+    service = db_service
+    created = _submit(service, "cw_gz", service.people["gz"], "points")
+    path = f"/api/v1/applications/{created['id']}/transition"
+    assert service.client.post(path, json={"action": "review"}, headers=service.as_("cw_gz")).status_code == 200
+    said = ("社保缴费记录与单位证明不一致，" * 200)[: sizes.APPLICATION_REASON]
+    rejected = service.client.post(path, json={"action": "reject", "reason": said}, headers=service.as_("cw_gz"))
+    assert rejected.status_code == 200, rejected.text
+    with session_scope(service.engine) as session:
+        kept = session.scalars(select(AuditRow.reason).where(AuditRow.action == "application_reject")).all()
+    assert kept == [said]
 
 
 def test_application_journey(db_service: Service) -> None:

@@ -25,3 +25,4 @@ APPLICATION_KIND = 20  # an application's kind (residence_permit, points, ...)
 APPLICATION_STATUS = 12  # submitted, in_review, approved, rejected, appealed, upheld, overturned
 APPLICATION_NOTE = 400  # the applicant's or caseworker's note
 APPLICATION_REASON = 2000  # a decision's reason (drafted from the explanation, or the caseworker's own)
+AUDIT_REASON = APPLICATION_REASON  # an audit record's reason: a typed one is kept whole (the longest typed reason)

@@ -338,7 +338,7 @@ class AuditRow(Base):
     action: Mapped[str] = mapped_column(String(40))
     subject: Mapped[str] = mapped_column(String(160))
     details: Mapped[str] = mapped_column(Text)
-    reason: Mapped[str] = mapped_column(String(400))
+    reason: Mapped[str] = mapped_column(String(sizes.AUDIT_REASON))
     prev_hash: Mapped[str] = mapped_column(String(64))
     hash: Mapped[str] = mapped_column(String(64))
     # what the subject is (store/audit_subjects.py) and the fields that name it, as canonical JSON; hashed from
