@@ -29,6 +29,12 @@ class UnknownPerson(RegistryError):
     """No registered person has this key or identity number."""
 
 
+class PersonMovedOut(RegistryError):
+    """The person was handed over to another province's instance (跨省通办): their record here is history."""
+
+    http_status = 409
+
+
 def unknown_person(person_key: str) -> UnknownPerson:
     """The error for a person key no one has: its message, which people read, names no key (a 32-hex key says
     nothing to them); the key is written to the server log for whoever follows the request up."""
@@ -129,6 +135,10 @@ def lock_person_with(
     row = session.execute(_person_query(len(distinct), joined), params).first()
     if row is None:
         raise unknown_person(person_key)
+    if row[0].moved_out_by is not None:  # handed over to another province's instance: history here (0016)
+        raise PersonMovedOut(
+            refusal(RefusalCode.PERSON_MOVED_OUT, on=row[0].residence_since.isoformat(), region=row[0].residence_region)
+        )
     found = 1 if joined is None else 2
     if codes:
         _well_formed(codes)
