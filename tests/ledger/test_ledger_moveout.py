@@ -11,6 +11,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from datetime import date
 
+import polars as pl
 import pytest
 from sqlalchemy import select
 
@@ -23,6 +24,7 @@ from changzhu.ledger.accounts import balance
 from changzhu.ledger.checks import ledger_problems
 from changzhu.ledger.contributions import MonthPaid, Scheme, record_contributions
 from changzhu.ledger.vouchers import issue_voucher, redeem_voucher, vouchers_frame
+from changzhu.registry.frames import moves_frame
 from changzhu.registry.identity import check_char
 from changzhu.registry.residents import ProofKind, Registration, register_resident
 from changzhu.store.checks import PersonMovedOut
@@ -148,6 +150,8 @@ def test_a_refused_hand_over_leaves_her_in_guangzhou_and_a_retry_moves_her(
     person, events = _person(guangdong, key)
     assert (person.residence_region, person.moved_out_by) == ("510100", retried.message_id)
     assert [e[0] for e in events] == ["registration", "move_out", "move_out_undone", "move_out"]
+    flows = moves_frame(guangdong.engine).filter(pl.col("person_key") == key)  # the flows monitoring reads
+    assert flows["kind"].to_list() == ["registration", "move_out", "move_out_undone", "move_out"]
     assert _voucher_state(guangdong, key) == ("cancelled", 0, 0)
     # conserved across both ends: 25 months sent once for good, the refused 24 reversed here, none held twice
     assert ledger_problems(guangdong.engine) == [] and ledger_problems(sichuan.engine) == []
