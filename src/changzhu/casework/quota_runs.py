@@ -37,6 +37,7 @@ from changzhu.store.audit_reasons import because
 from changzhu.store.db import session_scope
 from changzhu.store.resident_models import HouseholdLinkRow, PersonRow
 from changzhu.store.txn import write_session
+from changzhu.tables.places import place_names
 
 TIE_LOCAL_INSURANCE = "quota.tie_break.local_insurance_first"
 TIE_EARLIER_RESIDENCE = "quota.tie_break.earlier_residence_first"
@@ -180,7 +181,7 @@ def application_candidates(
         found = session.execute(query).all()
     # a person handed over to another province's instance (跨省通办) lives there since: not ranked here
     apart: list[dict[str, Any]] = [
-        {"application_id": a.id, "person_key": str(k), "reason": _shown(_moved_out(str(r), since))}
+        {"application_id": a.id, "person_key": str(k), "reason": _moved_out(str(r), since)}
         for a, k, r, since, moved in found
         if moved is not None
     ]
@@ -216,9 +217,12 @@ def application_candidates(
     return candidates, apart
 
 
-def _moved_out(region: str, since: date) -> Refusal:
-    """Why a person handed over to another province's instance is not ranked (nor written to) here."""
-    return refusal(RefusalCode.PERSON_MOVED_OUT, on=since.isoformat(), region=region)
+def _moved_out(region: str, since: date) -> dict[str, Any]:
+    """Why a person handed over to another province's instance is not ranked (nor written to) here, as `_shown`
+    gives a reason, the place by its name."""
+    reason = refusal(RefusalCode.PERSON_MOVED_OUT, on=since.isoformat(), region=region)
+    names = {"place": place_names({region})}
+    return {**reason.as_json(), "zh": reason.text(Lang.ZH, names), "en": reason.text(Lang.EN, names)}
 
 
 def _labels(region: str, scheme: PointsScheme) -> dict[str, tuple[str, str]]:
