@@ -38,6 +38,7 @@ from changzhu.store.interregion_models import InboxRow, OutboxRow
 from changzhu.store.resident_models import (
     ContributionMonthRow,
     PersonRow,
+    ResidenceEventRow,
     SchoolRecordRow,
 )
 
@@ -212,6 +213,11 @@ def test_transfer_survives_a_killed_peer_exactly_once(pair: tuple[Instance, Inst
     assert _count(guangdong.engine, SchoolRecordRow, held_region="440100") == 2 * PEOPLE
     assert _count(guangdong.engine, ContributionMonthRow, held_region="440100") == 12 * PEOPLE
     assert _count(sichuan.engine, SchoolRecordRow, held_region="510100") == 0  # handed over, not copied
+    # the sender's residence follows the accepted hand-over: they live in Guangzhou from the move date on, Chengdu's
+    # registration kept as history (before, Sichuan still held them as Chengdu residents)
+    assert _count(sichuan.engine, PersonRow, residence_region="440100", residence_since=date(2026, 3, 1)) == PEOPLE
+    assert _count(sichuan.engine, ResidenceEventRow, kind="move_out", to_region="440100") == PEOPLE
+    assert _count(sichuan.engine, ResidenceEventRow, kind="registration", to_region="510100") == PEOPLE
     # both ledgers balance and agree with the records: months, school years and pension money moved once
     assert ledger_problems(sichuan.engine) == [] and ledger_problems(guangdong.engine) == []
     sent = balances_frame(sichuan.engine, prefix="X:interregion_fen:440000")["balance"].sum()

@@ -204,3 +204,50 @@ def test_a_refused_message_replayed_later_is_refused_again(instance: Sichuan) ->
     )
     assert answer.json()["messages"] == {}  # nothing of it was applied here
     assert ledger_problems(instance.engine) == []
+
+
+def test_after_the_hand_over_the_sender_shows_her_moved_out_and_takes_no_writes(instance: Sichuan) -> None:
+    """Sichuan's instance hands a Chengdu resident over to Guangzhou: at the sender her page says where to and since
+    when, offers her no local entitlement as a resident, her caseworkers still read her file (history) and cannot
+    write to it. Before, the sender still showed and decided her as a Chengdu resident, and took writes."""
+    engine, person = instance.engine, instance.people["cd"]
+    paid = [MonthPaid(202401 + m, 600_000) for m in range(12)]
+    record_contributions(engine, person, Scheme.PENSION, "510100", paid, actor="test", key="cd-2024")
+    mine = instance.client.get("/api/v1/me/overview", headers=instance.as_("res_cd")).json()
+    assert mine["entitlements"]["services"] and mine["record"]["moved_out"] is None
+    message_id = outbox.start_transfer(
+        engine, person, "510000", PEER, "440100", date(2026, 3, 1), actor="test", authorize=lambda _r: None
+    )
+    accepted = httpx.MockTransport(lambda _request: httpx.Response(200, json={"person_key": "g" * 32}))
+    with httpx.Client(transport=accepted) as client:  # Guangdong's instance took her in and answered its receipt
+        (delivery,) = outbox.deliver(engine, "510000", Ed25519PrivateKey.generate(), client, message_id)
+    assert delivery.status == outbox.DELIVERED
+
+    mine = instance.client.get("/api/v1/me/overview", headers=instance.as_("res_cd")).json()
+    assert mine["record"]["moved_out"] == {"city": "440100", "on": "2026-03-01", "from_region": "510100"}
+    assert mine["entitlements"]["services"] == [] and mine["points"] == []  # nothing offered here as a resident
+    assert [(h["kind"], h["from_region"], h["to_region"]) for h in mine["history"]][-1] == (
+        "move_out",
+        "510100",
+        "440100",
+    )
+    statement = instance.client.get("/api/v1/me/statement", headers=instance.as_("res_cd")).json()
+    [out] = statement["crossings"]
+    assert statement["moved_out"]["city"] == out["city"] == "440100" and out["moved"] == {"pension_months": 12}
+
+    office = instance.client.get(f"/api/v1/residents/{person}/overview", headers=instance.as_("cw_cd"))
+    assert office.status_code == 200, office.text  # Chengdu's caseworker reads the history
+    assert office.json()["record"]["moved_out"]["city"] == "440100"
+    voucher = {"holder_key": person, "issuer_region": "510100", "service": "托育服务", "value_fen": 10_000,
+               "issued_on": "2026-03-02", "expires_on": "2026-12-31"}  # fmt: skip
+    refused = instance.client.post("/api/v1/vouchers", json=voucher, headers=instance.as_("cw_cd"))
+    assert refused.status_code == 409 and refused.json()["code"] == "person_moved_out", refused.text
+    facts = instance.client.patch(
+        f"/api/v1/residents/{person}/facts", json={"facts": {"employed": True}}, headers=instance.as_("cw_cd")
+    )
+    assert facts.status_code == 404  # her record belongs to where she lives now
+    applied = instance.client.post(
+        "/api/v1/applications", json={"person_key": person, "kind": "points"}, headers=instance.as_("res_cd")
+    )
+    assert applied.status_code == 409 and applied.json()["code"] == "person_moved_out", applied.text
+    assert ledger_problems(engine) == []

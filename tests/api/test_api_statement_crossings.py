@@ -93,3 +93,29 @@ def test_a_voucher_on_the_statement_says_until_when_and_who_issued_it(service: S
     [voucher] = statement["vouchers"]
     assert (voucher["issued_on"], voucher["expires_on"]) == ("2026-03-01", "2027-03-01")
     assert statement["region_names"][voucher["issuer_region"]]["name_zh"] == "成都市"
+
+
+def test_guangzhou_does_not_rank_a_worker_handed_over_to_chengdu(service: Service) -> None:
+    """Her points application was granted in Guangzhou; after the hand-over Guangzhou's quota run leaves her out
+    as moved (before, it ranked her with her Guangzhou months as if she still lived there)."""
+    submitted = service.client.post(
+        "/api/v1/applications",
+        json={"person_key": service.people["gz"], "kind": "points"},
+        headers=service.as_("cw_gz"),
+    )
+    assert submitted.status_code == 201, submitted.text
+    path = f"/api/v1/applications/{submitted.json()['id']}/transition"
+    for step in ({"action": "review"}, {"action": "approve", "reason": "经复核予以批准"}):
+        assert service.client.post(path, json=step, headers=service.as_("cw_gz")).status_code == 200
+    add_peer(service.engine, "510000", "http://sichuan.invalid", public_key_text(Ed25519PrivateKey.generate()))
+    outbox.start_transfer(
+        service.engine, service.people["gz"], "440000", "510000", "510100", date(2026, 11, 1), actor="test",
+        authorize=lambda _region: None,
+    )  # fmt: skip
+    body = {"kind": "points_hukou", "region": "440100", "year": 2026, "quota": 1}
+    run = service.client.post("/api/v1/quotas/runs", json=body, headers=service.as_("cw_gz"))
+    assert run.status_code == 201, run.text
+    assert run.json()["admitted"] + run.json()["waiting"] == []
+    [apart] = run.json()["rule"]["not_ranked"]
+    assert apart["reason"]["code"] == "person_moved_out" and apart["reason"]["params"]["region"] == "510100"
+    assert "成都市" in apart["reason"]["zh"] and "2026-11-01" in apart["reason"]["en"]

@@ -23,6 +23,7 @@ from changzhu.registry.identity import check_char
 from changzhu.registry.residents import ProofKind, Registration, register_resident
 from changzhu.store.db import make_engine, session_scope
 from changzhu.store.interregion_models import OutboxRow
+from changzhu.store.resident_models import PersonRow
 
 FIRST17 = "51010419900101001"
 
@@ -74,7 +75,8 @@ def test_two_concurrent_transfers_of_one_person_pack_once(pair: tuple[LocalNetwo
     for t in threads:
         t.join()
     assert sum(isinstance(o, str) for o in outcomes) == 1, outcomes
-    assert any("nothing to transfer" in str(o) for o in outcomes if not isinstance(o, str))
+    # the second finds her moved out by the first (before 0016: "nothing to transfer" held here)
+    assert any("the record here is history" in str(o) for o in outcomes if not isinstance(o, str)), outcomes
     with session_scope(sichuan.engine) as session:  # the sender did not go below zero (was −60, −38,400 yuan)
         assert balance(session, f"P:{key}:pension_months:510100") == 0
         assert balance(session, f"P:{key}:pension_individual:510100") == 0
@@ -99,8 +101,19 @@ def test_a_refused_message_is_reversed_on_the_sender(pair: tuple[LocalNetwork, N
     assert ledger_problems(sichuan.engine) == [] and ledger_problems(guangdong.engine) == []
     problems, totals = peer_problems(sichuan.engine, "440000", received_summary(guangdong.engine, "510000"))
     assert problems == [] and totals["reversed"]["month"] == 60 and totals["sent"] == totals["reversed"]
-    # the person can then go to a city that exists
+    with session_scope(sichuan.engine) as session:  # and she lives in Chengdu again, as before the hand-over
+        person = session.scalars(select(PersonRow).where(PersonRow.person_key == key)).one()
+        assert (person.residence_region, person.residence_since, person.moved_out_by) == (
+            "510100",
+            date(2015, 1, 1),
+            None,
+        )
+    # the person can then go to a city that exists, and lives there from the move date on at the sender too
     assert [d.status for d in _deliver(network, sichuan, _start(sichuan, key))] == ["delivered"]
+    with session_scope(sichuan.engine) as session:
+        person = session.scalars(select(PersonRow).where(PersonRow.person_key == key)).one()
+        assert (person.residence_region, person.residence_since) == ("440100", date(2026, 3, 1))
+    assert ledger_problems(sichuan.engine) == [] and ledger_problems(guangdong.engine) == []
 
 
 def test_a_disputed_message_waits_for_a_caseworker(pair: tuple[LocalNetwork, Node, Node]) -> None:

@@ -9,7 +9,9 @@ from changzhu.ledger import contributions, rates
 
 
 def test_simulation_agrees_with_the_model(database_url: str, peer_url: str) -> None:
-    simulation = Simulation(seed=12, urls={"510000": database_url, "440000": peer_url}, make_engine=simulation_engine)
+    # seed 4: since a hand-over moves its person out of the sender (no second hand-over of them from there), seed
+    # 12's run met no refused message; seed 4's does (13 hand-overs, one refused and reversed)
+    simulation = Simulation(seed=4, urls={"510000": database_url, "440000": peer_url}, make_engine=simulation_engine)
     report = simulation.run(operations=240, people_per_worker=3)
     assert report.divergences == [], report.replay_hint()
     # the run exercised every kind of operation and fault it claims to

@@ -20,6 +20,7 @@ from changzhu.casework import application_records as records
 from changzhu.casework.applications import GUARDIAN_KINDS, KIND_LABELS, Action, ApplicationKind
 from changzhu.domain.refusals import RefusalCode, refusal
 from changzhu.store.application_models import ApplicationRow
+from changzhu.store.checks import refuse_moved_out
 from changzhu.store.db import session_scope
 from changzhu.store.resident_models import PersonRow
 
@@ -67,6 +68,7 @@ def submit_as(
         raise Forbidden(refusal(RefusalCode.ROLE_MAY_NOT_APPLY, role=principal.role.value))
     person = applicant(engine, principal, person_key, kind)
     may_act(engine, principal, person.residence_region, person.id, self_service=True)
+    refuse_moved_out(person)  # handed over to another province's instance: nothing to apply for here
     return records.submit(engine, person, kind, note, principal.username)
 
 

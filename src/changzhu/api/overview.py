@@ -59,6 +59,7 @@ def record_of(engine: Engine, person: PersonRow, show_contact: bool) -> dict[str
             "id_number_masked": _masked_id(person) if show_contact else None,
             "prior_region": person.prior_region,
             "prior_residence_months": person.prior_residence_months,
+            "moved_out": moved_out_of(person),
             "permits": [
                 {"permit_no": p.permit_no, "region": p.region, "issued_on": p.issued_on, "expires_on": p.expires_on}
                 for p in permits
@@ -152,6 +153,14 @@ def transfers_of(engine: Engine, person_id: int) -> list[dict[str, Any]]:
         ]
 
 
+def moved_out_of(person: PersonRow) -> dict[str, Any] | None:
+    """Where to and since when a person handed over to another province's instance lives (their record here is then
+    history: no writes, no local entitlements as a resident); None for anyone else."""
+    if person.moved_out_by is None:
+        return None
+    return {"city": person.residence_region, "on": person.residence_since, "from_region": person.prior_region}
+
+
 def statement_of(engine: Engine, person: PersonRow, on: date) -> dict[str, Any]:
     """The account statement as data: balances of every account, months by scheme and place, vouchers, transfers
     between places and the 跨省通办 hand-overs and arrivals (what moved to or from another province's instance)."""
@@ -168,6 +177,7 @@ def statement_of(engine: Engine, person: PersonRow, on: date) -> dict[str, Any]:
         "vouchers": vouchers,
         "transfers": transfers,
         "crossings": crossings,
+        "moved_out": moved_out_of(person),
         "region_names": names_of_places(engine, account, vouchers, transfers, balances, crossings),
     }
 
@@ -187,6 +197,7 @@ def names_of_places(
     codes |= {r[where] for r in account["school_records"] for where in ("enrolled_region", "held_region")}
     codes |= {v[where] for v in vouchers for where in ("issuer_region", "provider_region")}
     codes |= {c[where] for c in crossings for where in ("peer_region", "city")}
+    codes |= {v["issuer_region"] for c in crossings for v in c.get("vouchers_cancelled", [])}
     with session_scope(engine) as session:
         names = region_names(session, {c for c in codes if c})
     return {code: {"name_zh": zh, "name_en": en} for code, (zh, en) in names.items()}

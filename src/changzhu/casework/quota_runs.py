@@ -37,6 +37,7 @@ from changzhu.store.audit_reasons import because
 from changzhu.store.db import session_scope
 from changzhu.store.resident_models import HouseholdLinkRow, PersonRow
 from changzhu.store.txn import write_session
+from changzhu.tables.places import place_names
 
 TIE_LOCAL_INSURANCE = "quota.tie_break.local_insurance_first"
 TIE_EARLIER_RESIDENCE = "quota.tie_break.earlier_residence_first"
@@ -162,7 +163,13 @@ def application_candidates(
     """The granted applications of the kind in the region's city as candidates, and those that cannot be ranked."""
     prefix = region[:4] if region.endswith("00") else region
     query = (
-        select(ApplicationRow, PersonRow.person_key, PersonRow.residence_region)
+        select(
+            ApplicationRow,
+            PersonRow.person_key,
+            PersonRow.residence_region,
+            PersonRow.residence_since,
+            PersonRow.moved_out_by,
+        )
         .join(PersonRow, PersonRow.id == ApplicationRow.person_id)
         .where(
             ApplicationRow.kind == APPLICATION_KIND[kind].value,
@@ -171,9 +178,16 @@ def application_candidates(
         )
     )
     with session_scope(engine) as session:
-        rows = [(a.id, a.person_id, a.submitted_at, str(k), str(r)) for a, k, r in session.execute(query).all()]
+        found = session.execute(query).all()
+    # a person handed over to another province's instance (跨省通办) lives there since: not ranked here
+    apart: list[dict[str, Any]] = [
+        {"application_id": a.id, "person_key": str(k), "reason": _moved_out(str(r), since)}
+        for a, k, r, since, moved in found
+        if moved is not None
+    ]
+    rows = [(a.id, a.person_id, a.submitted_at, str(k), str(r)) for a, k, r, _since, moved in found if moved is None]
     if not rows:
-        return [], []
+        return [], apart
     parents = _parents(engine, [r[1] for r in rows]) if kind == QuotaKind.SCHOOL_PLACE else {}
     ranked_ids = {r[1]: parents.get(r[1]) if kind == QuotaKind.SCHOOL_PLACE else r[1] for r in rows}
     wanted = sorted({p for p in ranked_ids.values() if p is not None})
@@ -181,7 +195,6 @@ def application_candidates(
     scores = {row["person_id"]: row for row in scored(person_frame(engine, wanted), on, scheme).iter_rows(named=True)}
     labels = _labels(region, scheme)
     candidates: list[Candidate] = []
-    apart: list[dict[str, Any]] = []
     for app_id, person_id, submitted_at, key, residence in rows:
         ranked = ranked_ids[person_id]
         score = scores.get(ranked) if ranked is not None else None
@@ -202,6 +215,14 @@ def application_candidates(
             )
         )
     return candidates, apart
+
+
+def _moved_out(region: str, since: date) -> dict[str, Any]:
+    """Why a person handed over to another province's instance is not ranked (nor written to) here, as `_shown`
+    gives a reason, the place by its name."""
+    reason = refusal(RefusalCode.PERSON_MOVED_OUT, on=since.isoformat(), region=region)
+    names = {"place": place_names({region})}
+    return {**reason.as_json(), "zh": reason.text(Lang.ZH, names), "en": reason.text(Lang.EN, names)}
 
 
 def _labels(region: str, scheme: PointsScheme) -> dict[str, tuple[str, str]]:

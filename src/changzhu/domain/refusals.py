@@ -522,6 +522,9 @@ class RefusalCode(StrEnum):
     # walkoffice: a number written with its unit in an office's file (tables/vocab.py)
     NUMBER_WITH_UNIT = "number_with_unit"
     CSV_ROW_TOO_MANY_CELLS = "csv_row_too_many_cells"
+    # moveout: a person handed over to another province's instance (跨省通办) is history at the sender
+    PERSON_MOVED_OUT = "person_moved_out"
+    VOUCHER_CANCELLED_AT_MOVE = "voucher_cancelled_at_move"
 
 
 _DATE_FORMS_ZH = "2026-06-01、2026/6/1、2026.6.1、20260601 或 2026年6月1日"
@@ -1838,6 +1841,16 @@ TEMPLATES: dict[RefusalCode, tuple[str, str]] = {
         "the file cannot be read: line {line} has {cells} cells but the header has {columns} columns (most likely a"
         " comma inside a cell split it in two, as in 3,200): put such cells in double quotes, or save the sheet as CSV"
         " from Excel",
+    ),
+    RefusalCode.PERSON_MOVED_OUT: (
+        "此人已于 {on} 迁往 {region:place}（跨省通办），本地记录只作历史保留，不能再写入",
+        "the person moved to {region:place} on {on} (跨省通办 hand-over): the record here is history and cannot be"
+        " written",
+    ),
+    RefusalCode.VOUCHER_CANCELLED_AT_MOVE: (
+        "服务券 {voucher_no} 已在持券人跨省迁出时作废，面值退回发券地的服务券预算",
+        "voucher {voucher_no} was cancelled when its holder moved to another province; its value went back to the"
+        " issuer's voucher budget",
     ),
 }
 PLACE = "place"  # the format spec of a region code shown with its name: {region:place}

@@ -9,11 +9,13 @@ from __future__ import annotations
 
 import json
 from collections import defaultdict
+from typing import Any, cast
 
 from sqlalchemy import Engine, func, select
 from sqlalchemy.orm import Session
 
 from changzhu.ledger.accounts import balances_frame, entries_digest, totals_by_unit
+from changzhu.ledger.vouchers import CANCELLED
 from changzhu.store.db import session_scope
 from changzhu.store.resident_models import (
     AuditRow,
@@ -124,6 +126,7 @@ def voucher_problems(engine: Engine) -> list[str]:
             if isinstance(result, dict) and "voucher_no" in result:
                 redemptions[str(result["voucher_no"])] += 1
         statuses = dict(session.execute(select(VoucherRow.voucher_no, VoucherRow.status)).all())
+        cancelled = _cancelled_by_hand_overs(session)
     problems = []
     for voucher_no, status in sorted(statuses.items()):
         n = redemptions.get(voucher_no, 0)
@@ -131,9 +134,30 @@ def voucher_problems(engine: Engine) -> list[str]:
             problems.append(f"voucher {voucher_no}: redeemed {n} times")
         elif n == 1 and status == "issued":
             problems.append(f"voucher {voucher_no}: status issued, but a redemption transaction exists")
-        elif n == 0 and status != "issued":
+        elif status == CANCELLED and voucher_no not in cancelled:
+            problems.append(f"voucher {voucher_no}: status cancelled, but no standing 跨省通办 hand-over cancelled it")
+        elif status != CANCELLED and voucher_no in cancelled:
+            by = cancelled[voucher_no]
+            problems.append(f"voucher {voucher_no}: status {status}, but hand-over {by} cancelled it")
+        elif n == 0 and status not in ("issued", CANCELLED):
             problems.append(f"voucher {voucher_no}: status {status}, but no redemption transaction exists")
     return problems
+
+
+def _cancelled_by_hand_overs(session: Session) -> dict[str, str]:
+    """Vouchers cancelled by a 跨省通办 hand-over that stands (not reversed): voucher number → message id."""
+    kinds = ("interregion.send", "interregion.reverse")
+    pairs: list[tuple[str, str]] = []  # (voucher number, message id) of every hand-over that cancelled one
+    reversed_ids: set[str] = set()
+    for kind, result in session.execute(
+        select(LedgerTransactionRow.kind, LedgerTransactionRow.result).where(LedgerTransactionRow.kind.in_(kinds))
+    ):
+        message_id = str(result["message_id"])
+        if kind == "interregion.reverse":
+            reversed_ids.add(message_id)
+        vouchers = cast(list[dict[str, Any]], result.get("vouchers_cancelled", []))
+        pairs += [(str(voucher["voucher_no"]), message_id) for voucher in vouchers]
+    return {no: message_id for no, message_id in pairs if message_id not in reversed_ids}
 
 
 def ledger_problems(engine: Engine) -> list[str]:

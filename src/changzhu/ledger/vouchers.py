@@ -27,6 +27,8 @@ from changzhu.store.db import session_scope
 from changzhu.store.resident_models import LedgerTransactionRow, PersonRow, VoucherRow
 from changzhu.store.txn import Operation, Outcome, claim_row, new_key, run_operation
 
+CANCELLED = "cancelled"  # the holder was handed over to another province's instance (api/interregion/moveout.py)
+
 _VOUCHERS = cast(Table, VoucherRow.__table__)
 _ISSUE = insert_row(
     _VOUCHERS,
@@ -162,6 +164,8 @@ def redeem_voucher(
 
     def apply(session: Session, txn: LedgerTransactionRow) -> Outcome:
         voucher, holder = locked[0]
+        if voucher.status == CANCELLED:
+            raise VoucherError(refusal(RefusalCode.VOUCHER_CANCELLED_AT_MOVE, voucher_no=voucher_no))
         if voucher.status != "issued":
             raise VoucherError(
                 refusal(RefusalCode.VOUCHER_REDEEMED_ON, voucher_no=voucher_no, on=str(voucher.redeemed_on))

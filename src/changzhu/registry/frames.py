@@ -23,12 +23,15 @@ MOVES_SCHEMA: dict[str, pl.DataType] = {
     "from_region": pl.String(),
     "to_region": pl.String(),
     "moved_on": pl.Date(),
-    "kind": pl.Enum(["registration", "move", "settlement"]),
+    # move_out / move_out_undone: a 跨省通办 hand-over to another province's instance, and its reversal (a flow out
+    # and the same flow back: their net is nothing)
+    "kind": pl.Enum(["registration", "move", "settlement", "move_out", "move_out_undone"]),
 }
 
 
 def moves_frame(engine: Engine) -> pl.DataFrame:
-    """Registrations, moves and hukou settlements in date order (registration: from = hukou place)."""
+    """Registrations, moves, hukou settlements and 跨省通办 moves out (and their reversals) in date order
+    (registration: from = hukou place)."""
     query = (
         select(
             PersonRow.person_key,

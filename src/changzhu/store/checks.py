@@ -29,6 +29,20 @@ class UnknownPerson(RegistryError):
     """No registered person has this key or identity number."""
 
 
+class PersonMovedOut(RegistryError):
+    """The person was handed over to another province's instance (跨省通办): their record here is history."""
+
+    http_status = 409
+
+
+def refuse_moved_out(person: PersonRow) -> None:
+    """PersonMovedOut for a person handed over to another province's instance (0016): their record here is history
+    and takes no writes (docs/ledger.md, "跨省通办 transfers that conserve")."""
+    if person.moved_out_by is not None:
+        on = person.residence_since.isoformat()
+        raise PersonMovedOut(refusal(RefusalCode.PERSON_MOVED_OUT, on=on, region=person.residence_region))
+
+
 def unknown_person(person_key: str) -> UnknownPerson:
     """The error for a person key no one has: its message, which people read, names no key (a 32-hex key says
     nothing to them); the key is written to the server log for whoever follows the request up."""
@@ -129,6 +143,7 @@ def lock_person_with(
     row = session.execute(_person_query(len(distinct), joined), params).first()
     if row is None:
         raise unknown_person(person_key)
+    refuse_moved_out(row[0])
     found = 1 if joined is None else 2
     if codes:
         _well_formed(codes)

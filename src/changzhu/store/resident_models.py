@@ -54,6 +54,9 @@ class PersonRow(Base):
     name_hash: Mapped[str | None] = mapped_column(String(64), index=True)
     phone_cipher: Mapped[bytes | None] = mapped_column(LargeBinary)
     phone_hash: Mapped[str | None] = mapped_column(String(64), index=True)
+    # the 跨省通办 message that handed the person over to another province's instance (0016): set while that
+    # hand-over stands (pending or acknowledged), cleared when it is reversed; the record here is then history
+    moved_out_by: Mapped[str | None] = mapped_column(String(64))
 
 
 Fact = bool | int | float | date | str | list[str] | list[date]  # a set of codes; a list of dates (sorted)

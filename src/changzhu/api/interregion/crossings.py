@@ -1,11 +1,12 @@
 """A person's 跨省通办 hand-overs and arrivals as their statement shows them: where to or from, when, in what state,
 and what moved (the pension individual account in fen, months by account kind, school years), read from the
-ledger entries of each message's transaction on this instance (the message's payload is purged once delivered)."""
+ledger entries of each message's transaction on this instance (the message's payload is purged once delivered),
+and the vouchers the sender cancelled at the hand-over (service, value, issuer: docs/ledger.md, "Vouchers")."""
 
 from __future__ import annotations
 
 from collections import defaultdict
-from typing import Any
+from typing import Any, cast
 
 from sqlalchemy import Engine, select
 from sqlalchemy.orm import Session
@@ -30,9 +31,11 @@ def crossings_of(engine: Engine, person_id: int) -> list[dict[str, Any]]:
             .where(InboxRow.person_id == person_id, InboxRow.kind == KIND)
             .order_by(InboxRow.received_at)
         ).all()
-        rows = [_crossing(session, person_id, "out", SEND_KEY + m.message_id, m.to_region, m.status) for m in sent]
+        rows = [
+            _crossing(session, person_id, "out", SEND_KEY + m.message_id, m.to_region, m.status, None) for m in sent
+        ]
         rows += [
-            _crossing(session, person_id, "in", RECEIVE_KEY + m.message_id, m.from_region, RECEIVED)
+            _crossing(session, person_id, "in", RECEIVE_KEY + m.message_id, m.from_region, RECEIVED, m.receipt)
             for m in arrived
             if REFUSED_KEY not in m.receipt
         ]
@@ -40,9 +43,16 @@ def crossings_of(engine: Engine, person_id: int) -> list[dict[str, Any]]:
 
 
 def _crossing(
-    session: Session, person_id: int, direction: str, key: str, peer: str, status: str
+    session: Session,
+    person_id: int,
+    direction: str,
+    key: str,
+    peer: str,
+    status: str,
+    receipt: dict[str, Any] | None,
 ) -> dict[str, Any] | None:
-    """One crossing: the peer instance's region, the city the records are held by afterwards, and what moved."""
+    """One crossing: the peer instance's region, the city the records are held by afterwards, what moved, and the
+    vouchers cancelled (as the sender's hand-over recorded them, or as the message told the receiver: `receipt`)."""
     txn = session.scalar(select(LedgerTransactionRow).where(LedgerTransactionRow.idempotency_key == key))
     if txn is None:
         return None
@@ -51,6 +61,7 @@ def _crossing(
         .join(LedgerAccountRow, LedgerAccountRow.id == LedgerEntryRow.account_id)
         .where(LedgerEntryRow.transaction_id == txn.id, LedgerAccountRow.person_id == person_id)
     ).all()
+    told = cast(list[dict[str, Any]], (txn.result if receipt is None else receipt).get("vouchers_cancelled", []))
     pension_fen = 0
     moved: dict[str, int] = defaultdict(int)  # months or school years by account kind, counted where they arrive
     cities = set()
@@ -68,4 +79,5 @@ def _crossing(
         "status": status,
         "pension_individual_fen": abs(pension_fen),
         "moved": dict(sorted(moved.items())),
+        "vouchers_cancelled": [{k: v[k] for k in ("service", "value_fen", "issuer_region")} for v in told],
     }

@@ -300,6 +300,11 @@ class Node:
         return REGIONS[self.region][1]
 
 
+def _voucher_back(issuer: str, value: int, sign: int) -> list[tuple[str, int]]:
+    """Legs of a voucher cancelled at a hand-over (sign 1) or issued again by its reversal (-1)."""
+    return [(f"V:outstanding:{issuer}", -sign * value), (f"B:vouchers:{issuer}", sign * value)]
+
+
 def connect_instances(
     urls: dict[str, str], network: LocalNetwork, make_engine: Callable[[str], Engine]
 ) -> dict[str, Node]:
@@ -464,7 +469,7 @@ class Simulation:
         )
         if result is not None:
             person.vouchers.append((region, str(result["voucher_no"])))
-            self._record("issue", (region, str(result["voucher_no"]), value))
+            self._record("issue", (region, str(result["voucher_no"]), value, key))
 
     def _settle(self, rng: random.Random, person: Person, region: str) -> None:
         node, key = self.nodes[region], person.keys[region]
@@ -602,6 +607,8 @@ class Simulation:
         model = Model()
         handed: dict[str, tuple[str, str, str, str, dict[str, Any]]] = {}
         outstanding: dict[str, tuple[str, int]] = {}
+        holders: dict[str, tuple[str, str]] = {}  # voucher number -> (region, holder's key there)
+        cancelled: dict[str, dict[str, tuple[str, int]]] = {}  # message id -> the vouchers its hand-over cancelled
         for kind, data in self.history:
             if kind == "contribute":
                 model.contribute(*data)
@@ -613,8 +620,8 @@ class Simulation:
             elif kind == "move":
                 model.move_pension(*data)
             elif kind == "issue":
-                region, voucher_no, value = data
-                outstanding[voucher_no] = (REGIONS[region][0], value)
+                region, voucher_no, value, holder = data
+                outstanding[voucher_no], holders[voucher_no] = (REGIONS[region][0], value), (region, holder)
                 model.legs(
                     region,
                     [(f"B:vouchers:{REGIONS[region][0]}", -value), (f"V:outstanding:{REGIONS[region][0]}", value)],
@@ -641,6 +648,9 @@ class Simulation:
                 moved = model.hand_over(region, key, here, to_city)
                 model.money_out(region, key, here, peer, moved["fen"], 1)
                 handed[message_id] = (region, key, peer, to_city, moved)
+                held = {no: outstanding.pop(no) for no in sorted(outstanding) if holders[no] == (region, key)}
+                cancelled[message_id] = held  # a voucher does not cross provinces: back to its issuer's budget
+                model.legs(region, [leg for issuer, v in held.values() for leg in _voucher_back(issuer, v, 1)])
             elif kind == "delivered":
                 region, message_id, peer_key = data
                 _r, _k, peer, to_city, moved = handed[message_id]
@@ -651,6 +661,11 @@ class Simulation:
                 here = REGIONS[region][0]
                 model.hand_back(region, key, here, to_city, moved)
                 model.money_out(region, key, here, peer, moved["fen"], -1)
+                outstanding.update(cancelled[message_id])
+                model.legs(
+                    region,
+                    [leg for issuer, v in cancelled[message_id].values() for leg in _voucher_back(issuer, v, -1)],
+                )
                 model.follow_transfers(region, key)
         return model
 

@@ -22,6 +22,7 @@ from typing import Any, cast
 from sqlalchemy import Table, bindparam, insert, select, update
 from sqlalchemy.orm import Session
 
+from changzhu.api.interregion import moveout
 from changzhu.api.interregion.protocol import Message, register_handler
 from changzhu.domain.refusals import CodedError, RefusalCode, refusal
 from changzhu.ledger import pension_rules
@@ -149,6 +150,7 @@ def pack(
         raise TransferRefused(refusal(RefusalCode.NOTHING_TO_TRANSFER, region=here))
     message_id = uuid.uuid4().hex
     legs, individual, pooled = _hand_over_legs(session, person, months, len(schools), to_region, to_city)
+    voucher_legs, vouchers = moveout.cancel_vouchers(session, person)
     payload: dict[str, Any] = {
         "id_number": id_number,
         "hukou_region": person.hukou_region,
@@ -164,6 +166,7 @@ def pack(
             {"scheme": m.scheme, "period": m.period, "paid_region": m.paid_region, "base_fen": m.base_fen}
             for m in months
         ],
+        "vouchers_cancelled": [{k: v[k] for k in ("service", "value_fen", "issuer_region")} for v in vouchers],
     }
     message = Message(message_id, from_region, to_region, KIND, payload)
     result = {
@@ -172,9 +175,12 @@ def pack(
         "to_city": to_city,
         "school_record_ids": [s.id for s in schools],
         "contribution_month_ids": [m.id for m in months],
+        "vouchers_cancelled": vouchers,
+        "person_id": person.id,
+        "residence_before": moveout.move_out(session, person, to_city, moved_on, message_id),
     }
     txn = _ledger_txn(session, SEND_KEY + message_id, "interregion.send", message.payload_hash(), "system", result)
-    post(session, txn.id, legs)
+    post(session, txn.id, legs + voucher_legs)
     for school in schools:
         school.held_region = to_city
     _rehome(session, [m.id for m in months], to_city)
@@ -202,7 +208,8 @@ def transaction_entries(session: Session, key: str) -> tuple[LedgerTransactionRo
 
 
 def reverse(session: Session, message_id: str, actor: str, why: str) -> dict[str, Any]:
-    """Undo the hand-over of a message the destination did not apply: negated entries, records back here.
+    """Undo the hand-over of a message the destination did not apply: negated entries, records back here, the
+    person a resident here again (moveout.move_back) and their cancelled vouchers issued again.
 
     Runs in the caller's transaction, once per message (the reversal's idempotency key is unique).
     """
@@ -228,6 +235,10 @@ def reverse(session: Session, message_id: str, actor: str, why: str) -> dict[str
     for school in schools:
         school.held_region = from_region
     _rehome(session, [m.id for m in months], from_region)
+    moveout.restore_vouchers(session, [str(v["voucher_no"]) for v in result.get("vouchers_cancelled", [])])  # type: ignore[attr-defined]
+    if "residence_before" in result:  # hand-overs made before 0016 did not move the person out
+        before = dict(result["residence_before"])  # type: ignore[call-overload]
+        moveout.move_back(session, int(result["person_id"]), before, message_id)  # type: ignore[call-overload]
     if any(m.scheme == "pension" for m in months):  # back here, the months follow the recorded facts again
         _replay_after_reversal(session, months[0].person_id, message_id, sent.request_hash, actor)
     return reversal
@@ -325,6 +336,7 @@ def _receive(session: Session, message: Message, sender: str) -> tuple[int | Non
         "person_key": person.person_key,
         "school_records": len(p["school_records"]),
         "contribution_months": len(p["contributions"]),
+        "vouchers_cancelled": list(p.get("vouchers_cancelled", [])),  # at the sender: told to the person here too
     }
     txn = _ledger_txn(
         session,

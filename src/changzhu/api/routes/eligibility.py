@@ -32,6 +32,7 @@ from changzhu.store import audit, audit_subjects
 from changzhu.store.audit_reasons import because
 from changzhu.store.resident_models import PersonRow
 from changzhu.store.txn import write_session
+from changzhu.tables.places import place_names
 
 router = APIRouter(tags=["eligibility"])
 EARLIEST, LATEST = date(2000, 1, 1), date(2100, 12, 31)
@@ -113,7 +114,13 @@ def person_explanation(
     engine: Engine, settings: ApiSettings, person: PersonRow, on: date, scenario: str | None, lang: Lang
 ) -> Explanation:
     """The rules' explanation for one registered person; a record lacking core facts is decided under every value
-    they can take (undetermined, naming them, only where they change a decision)."""
+    they can take (undetermined, naming them, only where they change a decision). A person handed over to another
+    province's instance (跨省通办) is offered nothing here as a resident: no service, no points (their new place's
+    instance decides them)."""
+    if person.moved_out_by is not None:
+        zh, en = place_names({person.residence_region}).get(person.residence_region, (person.residence_region, None))
+        name = zh if lang == Lang.ZH else en or zh
+        return Explanation(person.id, on, lang, person.residence_region, name, [], scenario, None, [], [])
     reform = rules_scenario(settings.scenarios_dir, scenario, None)
     return explain_registered(person_table(engine, person.id), on, person.id, scenario=reform, lang=lang)
 

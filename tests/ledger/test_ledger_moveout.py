@@ -1,0 +1,162 @@
+"""The sending end of a 跨省通办 move, Guangdong's instance handing a Guangzhou resident over to Sichuan's: her
+residence in Guangzhou ends on the move date (history kept), her record there takes no more writes, and her
+Guangzhou voucher is cancelled with its value back in Guangzhou's voucher budget, told at both ends; a refused
+hand-over makes her a Guangzhou resident again with everything returned, and a retried one moves her for good.
+
+Before, the sender kept her living in Guangzhou after Chengdu accepted her (residence unchanged, writes and the
+voucher's redemption in Guangzhou accepted), and the voucher stayed issued at the sender and unknown to Sichuan."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from datetime import date
+
+import polars as pl
+import pytest
+from sqlalchemy import select
+
+from changzhu.api.interregion import outbox
+from changzhu.api.interregion.crossings import crossings_of
+from changzhu.api.interregion.local import LocalNetwork
+from changzhu.api.interregion.reconcile import peer_problems, received_summary
+from changzhu.api.interregion.simulation import Node, connect_instances
+from changzhu.ledger.accounts import balance
+from changzhu.ledger.checks import ledger_problems
+from changzhu.ledger.contributions import MonthPaid, Scheme, record_contributions
+from changzhu.ledger.vouchers import issue_voucher, redeem_voucher, vouchers_frame
+from changzhu.registry.frames import moves_frame
+from changzhu.registry.identity import check_char
+from changzhu.registry.residents import ProofKind, Registration, register_resident
+from changzhu.store.checks import PersonMovedOut
+from changzhu.store.db import make_engine, session_scope
+from changzhu.store.resident_models import PersonRow, ResidenceEventRow
+
+FIRST17 = "51010419900303002"
+SINCE, MOVED = date(2020, 1, 1), date(2026, 3, 1)
+VOUCHER_FEN = 200_000
+
+
+@pytest.fixture
+def pair(database_url: str, peer_url: str) -> Iterator[tuple[LocalNetwork, Node, Node]]:
+    network = LocalNetwork({})
+    nodes = connect_instances({"440000": database_url, "510000": peer_url}, network, make_engine)
+    yield network, nodes["440000"], nodes["510000"]
+    for node in nodes.values():
+        node.engine.dispose()
+
+
+def _guangzhou_resident(node: Node) -> str:
+    """A Chengdu-born worker living in Guangzhou since 2020: 24 pension months there and a 2,000 yuan voucher."""
+    reg = Registration(FIRST17 + check_char(FIRST17), "510100", "440100", SINCE, ProofKind.EMPLOYMENT, "C-1", {})
+    key = str(register_resident(node.engine, reg, actor="test")["person_key"])
+    months = [MonthPaid(202401 + 100 * (m // 12) + m % 12, 600_000) for m in range(24)]
+    record_contributions(node.engine, key, Scheme.PENSION, "440100", months, actor="test")
+    issue_voucher(node.engine, key, "440100", "托育服务", VOUCHER_FEN, date(2026, 1, 5), date(2026, 12, 31), actor="t")
+    return key
+
+
+def _hand_over(network: LocalNetwork, node: Node, key: str, to_city: str) -> outbox.Delivery:
+    message_id = outbox.start_transfer(
+        node.engine, key, "440000", "510000", to_city, MOVED, actor="test", authorize=lambda _r: None
+    )
+    with network.client() as client:
+        (delivery,) = outbox.deliver(node.engine, node.region, node.key, client, message_id)
+    return delivery
+
+
+def _person(node: Node, key: str) -> tuple[PersonRow, list[tuple[str, str | None, str, date, str | None]]]:
+    """The person's row and their residence events (kind, from, to, on, proof reference) in order."""
+    with session_scope(node.engine) as session:
+        person = session.scalars(select(PersonRow).where(PersonRow.person_key == key)).one()
+        session.expunge(person)
+        events = session.execute(
+            select(
+                ResidenceEventRow.kind,
+                ResidenceEventRow.from_region,
+                ResidenceEventRow.to_region,
+                ResidenceEventRow.on_date,
+                ResidenceEventRow.proof_ref,
+            )
+            .where(ResidenceEventRow.person_id == person.id)
+            .order_by(ResidenceEventRow.id)
+        ).all()
+    return person, [tuple(e) for e in events]  # type: ignore[misc]
+
+
+def _voucher_state(node: Node, key: str) -> tuple[str, int, int]:
+    """The voucher's status, Guangzhou's outstanding vouchers and its voucher budget account (fen)."""
+    [status] = vouchers_frame(node.engine, key)["status"].to_list()
+    with session_scope(node.engine) as session:
+        return status, balance(session, "V:outstanding:440100"), balance(session, "B:vouchers:440100")
+
+
+def test_an_accepted_hand_over_ends_her_residence_at_the_sender(pair: tuple[LocalNetwork, Node, Node]) -> None:
+    network, guangdong, sichuan = pair
+    key = _guangzhou_resident(guangdong)
+    delivery = _hand_over(network, guangdong, key, "510100")
+    assert delivery.status == "delivered"
+
+    person, events = _person(guangdong, key)  # she lives in Chengdu from the move date; Guangzhou is history
+    assert (person.residence_region, person.residence_since) == ("510100", MOVED)
+    assert (person.prior_region, person.prior_residence_months) == ("440100", 74)
+    assert person.moved_out_by == delivery.message_id
+    assert [e[0] for e in events] == ["registration", "move_out"]
+    assert events[1][1:] == ("440100", "510100", MOVED, delivery.message_id)
+
+    # no more writes here: no months, no voucher, no move; her voucher was cancelled, its value back in the budget
+    with pytest.raises(PersonMovedOut, match="the record here is history"):
+        record_contributions(guangdong.engine, key, Scheme.PENSION, "440100", [MonthPaid(202603, 600_000)], actor="t")
+    with pytest.raises(PersonMovedOut):
+        issue_voucher(guangdong.engine, key, "440100", "培训", 10_000, MOVED, date(2026, 12, 31), actor="t")
+    assert _voucher_state(guangdong, key) == ("cancelled", 0, 0)
+    [voucher_no] = vouchers_frame(guangdong.engine, key)["voucher_no"].to_list()
+    with pytest.raises(Exception, match="cancelled when its holder moved"):
+        redeem_voucher(guangdong.engine, voucher_no, "托育园", "440100", date(2026, 4, 1), actor="t", key="R-1")
+
+    # both ends tell her what happened to the voucher, and what moved is what arrived
+    [out] = crossings_of(guangdong.engine, person.id)
+    with session_scope(sichuan.engine) as session:
+        there = session.scalars(select(PersonRow).where(PersonRow.id_hash == person.id_hash)).one()
+    [came] = crossings_of(sichuan.engine, there.id)
+    told = [{"service": "托育服务", "value_fen": VOUCHER_FEN, "issuer_region": "440100"}]
+    assert out["vouchers_cancelled"] == told and came["vouchers_cancelled"] == told
+    assert out["moved"] == came["moved"] == {"pension_months": 24}
+    assert ledger_problems(guangdong.engine) == [] and ledger_problems(sichuan.engine) == []
+    assert peer_problems(guangdong.engine, "510000", received_summary(sichuan.engine, "440000"))[0] == []
+
+
+def test_a_refused_hand_over_leaves_her_in_guangzhou_and_a_retry_moves_her(
+    pair: tuple[LocalNetwork, Node, Node],
+) -> None:
+    network, guangdong, sichuan = pair
+    key = _guangzhou_resident(guangdong)
+    before, _events = _person(guangdong, key)
+    refused = _hand_over(network, guangdong, key, "519900")  # a city Sichuan's instance does not know
+    assert refused.status == "reversed"
+
+    person, events = _person(guangdong, key)  # a Guangzhou resident again, as before, with both events kept
+    assert (person.residence_region, person.residence_since, person.prior_region) == ("440100", SINCE, None)
+    assert (person.prior_residence_months, person.moved_out_by) == (before.prior_residence_months, None)
+    assert [e[0] for e in events] == ["registration", "move_out", "move_out_undone"]
+    assert events[2][1:] == ("519900", "440100", MOVED, refused.message_id)
+    assert _voucher_state(guangdong, key) == ("issued", VOUCHER_FEN, -VOUCHER_FEN)  # the voucher is hers again
+    with session_scope(guangdong.engine) as session:
+        assert balance(session, f"P:{key}:pension_months:440100") == 24
+    record_contributions(guangdong.engine, key, Scheme.PENSION, "440100", [MonthPaid(202601, 600_000)], actor="t")
+    assert ledger_problems(guangdong.engine) == []
+
+    retried = _hand_over(network, guangdong, key, "510100")
+    assert retried.status == "delivered"
+    person, events = _person(guangdong, key)
+    assert (person.residence_region, person.moved_out_by) == ("510100", retried.message_id)
+    assert [e[0] for e in events] == ["registration", "move_out", "move_out_undone", "move_out"]
+    flows = moves_frame(guangdong.engine).filter(pl.col("person_key") == key)  # the flows monitoring reads
+    assert flows["kind"].to_list() == ["registration", "move_out", "move_out_undone", "move_out"]
+    assert _voucher_state(guangdong, key) == ("cancelled", 0, 0)
+    # conserved across both ends: 25 months sent once for good, the refused 24 reversed here, none held twice
+    assert ledger_problems(guangdong.engine) == [] and ledger_problems(sichuan.engine) == []
+    problems, totals = peer_problems(guangdong.engine, "510000", received_summary(sichuan.engine, "440000"))
+    assert problems == [] and totals["reversed"]["month"] == 24 and totals["received"]["month"] == 25
+    with session_scope(guangdong.engine) as session:
+        assert balance(session, f"P:{key}:pension_months:440100") == 0
+        assert balance(session, f"P:{key}:pension_months:510100") == 25
