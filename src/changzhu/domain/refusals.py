@@ -523,6 +523,9 @@ class RefusalCode(StrEnum):
     # walkoffice: a number written with its unit in an office's file (tables/vocab.py)
     NUMBER_WITH_UNIT = "number_with_unit"
     CSV_ROW_TOO_MANY_CELLS = "csv_row_too_many_cells"
+    # officepolish: a region written near a known name, suggested by its name in the reader's language and its code
+    # (NOT_A_REGION_NEAR, which suggested the Chinese name alone, stays for the import results stored with it)
+    NOT_A_REGION_NEAR_PLACE = "not_a_region_near_place"
 
 
 _DATE_FORMS_ZH = "2026-06-01、2026/6/1、2026.6.1、20260601 或 2026年6月1日"
@@ -1843,6 +1846,11 @@ TEMPLATES: dict[RefusalCode, tuple[str, str]] = {
         "the file cannot be read: line {line} has {cells} cells but the header has {columns} columns (most likely a"
         " comma inside a cell split it in two, as in 3,200): put such cells in double quotes, or save the sheet as CSV"
         " from Excel",
+    ),
+    # officepolish
+    RefusalCode.NOT_A_REGION_NEAR_PLACE: (
+        "不是地区代码或准确的地名；是否指 {near:place}？",
+        "not a region code or the exact name of a region; did you mean {near:place}?",
     ),
 }
 PLACE = "place"  # the format spec of a region code shown with its name: {region:place}
