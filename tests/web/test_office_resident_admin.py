@@ -88,7 +88,9 @@ def test_resident_on_a_phone(office: Office) -> None:
     office.shot(page, "me_zh_390")
     page.click("#lang-switch")
     page.wait_for_selector("#me-entitled >> text=/basic medical insurance/i")  # labels fetched again in English
-    assert "What I get here" in page.inner_text("#me-entitled")
+    assert "What I am entitled to here" in page.inner_text("#me-entitled")  # was "What I get here"
+    missing = page.inner_text("#me-missing")  # was "What is missing, and from when"
+    assert "What is still missing, and when it will be met" in missing and "from when" not in missing
     assert "your child (no name recorded)" in page.inner_text("#me-children")  # never "resident" for her son
     expect(page.locator("#me-points")).to_contain_text(
         "On record: vocational qualification or professional title: none"
