@@ -89,6 +89,18 @@ def test_the_registry_imports_refusals_come_in_both_languages(db_service: Servic
     }
 
 
+def test_a_region_written_near_a_name_is_suggested_in_each_language_with_its_code(db_service: Service) -> None:
+    """成都 for a hukou place: the suggestion is Chengdu in English and 成都市 in Chinese, each with its code (the
+    English gave the Chinese name alone: "did you mean 成都市?")."""
+    body = _upload(db_service, "resident", [HEADERS, f"{_id('934')},,成都,440100,2021-03-01,就业,合同-8"])
+    assert _reasons(body) == {
+        2: (
+            "不是地区代码或准确的地名；是否指 成都市 (510100)？",
+            "not a region code or the exact name of a region; did you mean Chengdu (510100)?",
+        )
+    }
+
+
 def test_a_left_out_row_stored_before_reasons_were_coded_is_shown_as_it_came() -> None:
     """A replayed import's result from before the codes holds only the English reason: shown, marked untranslated."""
     names = ColumnNames(schema_for(UploadKind.RESIDENT))
@@ -102,3 +114,6 @@ def test_a_left_out_row_stored_before_reasons_were_coded_is_shown_as_it_came() -
         {"line": 3, "column": "row", "reason": "residence_since is in the future", "refusal": coded}, names
     )
     assert (new.reason_zh, new.column_zh) == ("居住起始日期在未来", "整行")
+    near = {"code": "not_a_region_near", "params": {"near": ["成都市"]}}  # as stored before suggestions had codes
+    kept = left_out_problem({"line": 4, "column": "户籍地", "reason": "not a region", "refusal": near}, names)
+    assert kept.reason_zh == "不是地区代码或准确的地名；是否指 成都市？"

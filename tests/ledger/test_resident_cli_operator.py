@@ -199,7 +199,8 @@ def test_an_import_counts_bad_rows_not_problems_and_lists_rows_left_out(
     code, out = _run("import", "residents", str(path), "--as", "cw_cd", "--skip-bad-rows", "--errors", str(report))
     assert code == 0, out
     assert "[{" not in out and "1 bad row(s) left out" in out, out
-    assert "没有这一天" in report.read_text(encoding="utf-8-sig") and "did you mean 成都市" in out, out
+    written = report.read_text(encoding="utf-8-sig")  # the English suggestion by its English name and code
+    assert "没有这一天" in written and "did you mean Chengdu (510100)?" in written and "Chengdu" in out, out
     assert _count(engine, PersonRow) == 3
 
 

@@ -54,7 +54,8 @@ def test_every_code_has_both_templates_and_renders_its_parameters(code: RefusalC
     for name, value in sample.params:
         if name.endswith("_zh"):
             continue
-        shown = value if isinstance(value, str) else " or ".join(value)
+        joined = ", " if (name, PLACE) in named_fields(en) else " or "  # a list of places: each named, commas
+        shown = value if isinstance(value, str) else joined.join(value)
         assert shown in sample.text(Lang.EN) or repr(shown) in sample.text(Lang.EN), (name, sample.en)
     assert "{" not in sample.text(Lang.ZH) and "{" not in sample.text(Lang.EN)
     assert Refusal.decoded(sample.encoded()) == sample and Refusal.from_json(sample.as_json()) == sample
@@ -112,12 +113,18 @@ def test_region_hints_keep_every_suggestion_in_both_languages() -> None:
     _, two = index.resolve("南山", None)
     _, ambiguous = index.resolve("南山区", "county")
     assert one is not None and two is not None and ambiguous is not None
-    assert (one.zh, one.en) == (
-        "不是地区代码或准确的地名；是否指 深圳市？",
-        "not a region code or the exact name of a region; did you mean 深圳市?",
+    # each suggestion by its name in the reader's language and its code (the English named only the Chinese 深圳市)
+    assert (reason_text(one, Lang.ZH), reason_text(one, Lang.EN)) == (
+        "不是地区代码或准确的地名；是否指 深圳市 (440300)？",
+        "not a region code or the exact name of a region; did you mean Shenzhen (440300)?",
     )
-    assert two.zh == "不是地区代码或准确的地名；是否指 南山区、南县？"
-    assert two.en.endswith("did you mean 南山区 or 南县?")
+    assert reason_text(two, Lang.ZH) == (  # a name two districts share: both, each with its city
+        "不是地区代码或准确的地名；是否指 鹤岗市南山区 (230404)、深圳市南山区 (440305)、益阳市南县 (430921)？"
+    )
+    assert reason_text(two, Lang.EN).endswith(
+        "did you mean Nanshan District, Hegang (230404), Nanshan District, Shenzhen (440305), Nanxian County, Yiyang"
+        " (430921)?"
+    )
     assert reason_text(ambiguous, Lang.ZH) == (
         "地名 南山区 有重名：请填写代码或连同所属城市的地名（鹤岗市南山区 (230404)、深圳市南山区 (440305)）"
     )
@@ -172,7 +179,7 @@ MISTAKES: list[tuple[dict[str, str], RefusalCode]] = [
     ({"education": "bachelors"}, RefusalCode.CATEGORY_NOT_ONE_OF_NEAR),
     ({"hukou_region": "999999"}, RefusalCode.UNKNOWN_REGION_CODE_AT_LEVEL),
     ({"residence_region": "南山区"}, RefusalCode.AMBIGUOUS_REGION_NAME),
-    ({"hukou_region": "赣州"}, RefusalCode.NOT_A_REGION_NEAR),
+    ({"hukou_region": "赣州"}, RefusalCode.NOT_A_REGION_NEAR_PLACE),
     ({"hukou_region": "qqqqqqqqqqqqqqqq"}, RefusalCode.NOT_A_REGION),
     ({"si_months_total": "-3"}, RefusalCode.AT_LEAST),
     ({"sex": ""}, RefusalCode.VALUE_MISSING),
@@ -232,7 +239,7 @@ def test_every_reason_the_person_reader_gives_is_a_code(tmp_path: Path, write: o
     assert read.frame.height == 0  # row 2 repeats the good row's id: both are refused
     reasons = {(e.line, e.reason.code): e.reason for e in read.errors}
     assert reasons[3, RefusalCode.NO_SUCH_MONTH].zh == "没有这一天：没有 13 月（月份为 1–12）"
-    assert reasons[14, RefusalCode.NOT_A_REGION_NEAR].zh.endswith("是否指 赣州市？")
+    assert reason_text(reasons[14, RefusalCode.NOT_A_REGION_NEAR_PLACE], Lang.ZH).endswith("是否指 赣州市 (360700)？")
 
 
 def test_every_reason_of_the_registry_files_and_their_headers_is_a_code(tmp_path: Path) -> None:

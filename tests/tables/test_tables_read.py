@@ -94,7 +94,7 @@ def test_regions_by_name_near_miss_and_ambiguity(tmp_path: Path) -> None:
     read = read_table(path, schema_of("facility"), skip_bad_rows=True)
     assert read.frame["region_code"].to_list() == ["440300", "440000"]
     reasons = dict(zip(read.report()["value"].to_list(), read.report()["reason"].to_list(), strict=True))
-    assert "did you mean 深圳市" in reasons["深圳"]
+    assert reasons["深圳"].endswith("did you mean Shenzhen (440300)?")  # the English name, and the code
     assert "ambiguous" in reasons["朝阳区"] and "110105" in reasons["朝阳区"]
     assert reasons["999999"].startswith("unknown region code")
 

@@ -40,7 +40,11 @@ def test_search_then_open_a_resident(office: Office) -> None:
     office.shot(page, "resident_zh_1366")
     page.click("#lang-switch")
     page.wait_for_selector("main >> text=/basic medical insurance/i")  # labels fetched again in English
-    assert "Entitled" in page.inner_text("main")
+    english = page.inner_text("main")
+    assert "Entitled" in english
+    # plain English for 现状下不符合 and 自…起可享受 (they read "Not under current circumstances" and "From 2028-…")
+    assert "Not eligible as things stand" in english and "circumstances" not in english
+    assert re.search(r"Eligible from \d{4}-\d{2}-\d{2}", english), english
     assert page.inner_text("#resident-name") == "(no name on file)"
     office.shot(page, "resident_en_1366")
     # his son was registered without a name, which a caseworker may see: none on file, not "name not shown"

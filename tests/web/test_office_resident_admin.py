@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import re
+from urllib.parse import quote
 
 import httpx
 import pytest
 from api_support import PASSWORD
-from office_support import DESKTOP, PHONE, Office, pick_option
+from office_support import DESKTOP, PHONE, Office, pick_option, settle
 from playwright.sync_api import expect
 
 from changzhu.registry.identity import check_char
@@ -18,6 +19,20 @@ pytestmark = pytest.mark.browser
 def _token(url: str, username: str, password: str = PASSWORD) -> dict[str, str]:
     answer = httpx.post(url + "/api/v1/auth/login", json={"username": username, "password": password}, timeout=60)
     return {"Authorization": "Bearer " + answer.json()["access_token"]}
+
+
+def _offers(page: object, field: str, typed: str) -> list[str]:
+    """The options the region box of form field `field` offers for `typed` (typed into it, then cleared again)."""
+    page.click(f"[data-field={field}] .el-select__wrapper")  # type: ignore[attr-defined]
+    searched = f"name={quote(typed, safe='')}"  # the box's search for the whole text (GET /regions?name=...)
+    with page.expect_response(lambda r: "/api/v1/regions?" in r.url and searched in r.url) as answer:  # type: ignore[attr-defined]
+        page.keyboard.type(typed)  # type: ignore[attr-defined]
+    answer.value.finished()
+    settle(page)  # the list drawn with the answer
+    offered = page.locator(".el-select-dropdown__item:visible").all_inner_texts()  # type: ignore[attr-defined]
+    for _ in typed:
+        page.keyboard.press("Backspace")  # type: ignore[attr-defined]
+    return offered
 
 
 def test_a_newcomer_reads_what_each_service_still_needs_once(office: Office) -> None:
@@ -73,7 +88,9 @@ def test_resident_on_a_phone(office: Office) -> None:
     office.shot(page, "me_zh_390")
     page.click("#lang-switch")
     page.wait_for_selector("#me-entitled >> text=/basic medical insurance/i")  # labels fetched again in English
-    assert "What I get here" in page.inner_text("#me-entitled")
+    assert "What I am entitled to here" in page.inner_text("#me-entitled")  # was "What I get here"
+    missing = page.inner_text("#me-missing")  # was "What is missing, and from when"
+    assert "What is still missing, and when it will be met" in missing and "from when" not in missing
     assert "your child (no name recorded)" in page.inner_text("#me-children")  # never "resident" for her son
     expect(page.locator("#me-points")).to_contain_text(
         "On record: vocational qualification or professional title: none"
@@ -99,11 +116,11 @@ def test_administrator_manages_users(office: Office, lang: str) -> None:
     page.click("#create-user")
     page.fill("[data-field=username] input", f"cw_tianhe_{lang}")
     pick_option(page, "role", "", "经办人员" if lang == "zh" else "Caseworker")
-    page.fill("[data-field=jurisdictions] input", "510100")  # Chengdu: beyond a Guangdong administrator
-    page.locator(".el-dialog:visible .confirm").click()
-    page.wait_for_selector(".el-dialog:visible .error-box")
-    assert "510100" in page.inner_text(".el-dialog:visible .error-box")
-    page.fill("[data-field=jurisdictions] input", "440106")
+    # the jurisdictions picked by name inside the administrator's own: Chengdu is not offered to Guangdong's
+    assert _offers(page, "jurisdictions", "成都" if lang == "zh" else "Chengdu") == []
+    tianhe = "广东省广州市天河区 (440106)" if lang == "zh" else "Tianhe District, Guangzhou, Guangdong (440106)"
+    pick_option(page, "jurisdictions", "天河" if lang == "zh" else "Tianhe", tianhe)
+    page.locator(".el-dialog:visible .el-dialog__title").click()  # the list of several closed, as a person does
     page.locator(".el-dialog:visible .confirm").click()
     page.wait_for_selector("#new-user-password")  # a one-time password, shown this once, that the owner replaces
     assert len(page.inner_text("#new-user-password").strip()) == 16
@@ -125,6 +142,66 @@ def test_administrator_manages_users(office: Office, lang: str) -> None:
     log = page.inner_text("#audit-table")  # the caseload listing on logging in: its region by name, not region:440000
     assert ("广东省 (440000)" if lang == "zh" else "Guangdong (440000)") in log and "region:" not in log
     office.shot(page, f"audit_{lang}_1366")
+
+
+def _chengdu_administrator(url: str) -> None:
+    """The national administrator opens an account administering Chengdu; its first login sets the test password."""
+    with httpx.Client(base_url=url + "/api/v1", timeout=60) as client:
+        made = client.post(
+            "/users",
+            json={"username": "ad_cd", "role": "administrator", "jurisdictions": ["510100"]},
+            headers=_token(url, "ad_nat"),
+        )
+        assert made.status_code in (201, 409), made.text  # 409: made by the other language's run on this server
+        if made.status_code == 201:
+            one_time = made.json()["one_time_password"]
+            own = {"old_password": one_time, "new_password": PASSWORD}
+            changed = client.post("/auth/password", json=own, headers=_token(url, "ad_cd", one_time))
+            assert changed.status_code == 200, changed.text
+
+
+def _every_region(route: object) -> None:
+    """A region search answered as if the office listed every region, not only those inside the caller's reach: the
+    server's own answer to the search without `mine`."""
+    url = route.request.url.replace("mine=true&", "").replace("&mine=true", "")  # type: ignore[attr-defined]
+    route.fulfill(response=route.fetch(url=url))  # type: ignore[attr-defined]
+
+
+@pytest.mark.parametrize(("size", "lang"), [(DESKTOP, "zh"), (PHONE, "en")], ids=["zh-1366", "en-390"])
+def test_a_chengdu_administrator_grants_a_jurisdiction_picked_by_name(
+    office: Office, size: tuple[int, int], lang: str
+) -> None:
+    """The new-user dialog takes jurisdictions by name (成都, Chengdu), stores the code, and offers nothing beyond the
+    administrator's own; a grant beyond it that reaches the server anyway (310100, picked by name from a list of
+    every region) is refused there, in the dialog."""
+    _chengdu_administrator(office.url)
+    page = office.open(size, lang)
+    office.login(page, "ad_cd")
+    page.goto(office.url + "/office/admin/users")
+    page.wait_for_selector("#user-table .el-table__row")
+    page.click("#create-user")
+    page.fill("[data-field=username] input", f"cw_chenghua_{lang}")
+    pick_option(page, "role", "", "经办人员" if lang == "zh" else "Caseworker")
+    assert _offers(page, "jurisdictions", "上海" if lang == "zh" else "Shanghai") == []  # beyond Chengdu
+    chengdu = "四川省成都市 (510100)" if lang == "zh" else "Chengdu, Sichuan (510100)"
+    pick_option(page, "jurisdictions", "成都" if lang == "zh" else "Chengdu", chengdu)
+    page.locator(".el-dialog:visible .el-dialog__title").click()  # the list of several closed, as a person does
+    page.locator(".el-dialog:visible .confirm").click()
+    page.wait_for_selector("#new-user-password")
+    page.keyboard.press("Escape")
+    row = page.locator("#user-table .el-table__row", has_text=f"cw_chenghua_{lang}")
+    expect(row).to_contain_text("成都市 (510100)" if lang == "zh" else "Chengdu (510100)")  # the code stored, named
+    page.route("**/api/v1/regions?*", _every_region)
+    page.click("#create-user")
+    page.fill("[data-field=username] input", f"cw_shanghai_{lang}")
+    pick_option(page, "jurisdictions", "上海" if lang == "zh" else "Shanghai", "(310100)")
+    page.locator(".el-dialog:visible .el-dialog__title").click()
+    page.locator(".el-dialog:visible .confirm").click()
+    refused = page.locator(".el-dialog:visible .error-box")
+    expect(refused).to_contain_text("310100")
+    expect(refused).to_contain_text("不在您的辖区" if lang == "zh" else "is not inside yours")
+    listed = httpx.get(office.url + "/api/v1/users", headers=_token(office.url, "ad_nat"), timeout=60).json()
+    assert f"cw_shanghai_{lang}" not in {u["username"] for u in listed["items"]}
 
 
 @pytest.mark.parametrize("lang", ["zh", "en"])

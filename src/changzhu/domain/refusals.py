@@ -525,6 +525,9 @@ class RefusalCode(StrEnum):
     # moveout: a person handed over to another province's instance (跨省通办) is history at the sender
     PERSON_MOVED_OUT = "person_moved_out"
     VOUCHER_CANCELLED_AT_MOVE = "voucher_cancelled_at_move"
+    # officepolish: a region written near a known name, suggested by its name in the reader's language and its code
+    # (NOT_A_REGION_NEAR, which suggested the Chinese name alone, stays for the import results stored with it)
+    NOT_A_REGION_NEAR_PLACE = "not_a_region_near_place"
 
 
 _DATE_FORMS_ZH = "2026-06-01、2026/6/1、2026.6.1、20260601 或 2026年6月1日"
@@ -1851,6 +1854,11 @@ TEMPLATES: dict[RefusalCode, tuple[str, str]] = {
         "服务券 {voucher_no} 已在持券人跨省迁出时作废，面值退回发券地的服务券预算",
         "voucher {voucher_no} was cancelled when its holder moved to another province; its value went back to the"
         " issuer's voucher budget",
+    ),
+    # officepolish
+    RefusalCode.NOT_A_REGION_NEAR_PLACE: (
+        "不是地区代码或准确的地名；是否指 {near:place}？",
+        "not a region code or the exact name of a region; did you mean {near:place}?",
     ),
 }
 PLACE = "place"  # the format spec of a region code shown with its name: {region:place}

@@ -399,8 +399,9 @@ class RegionIndex:
         qualified = any(mark in word[:-1] for mark in "省市")  # 深圳市南山: suggest among names with parents
         choices = list(self.names[level]) if qualified else list(self.plain_names[level])
         near = difflib.get_close_matches(word, choices, n=3, cutoff=0.5)
-        if near:
-            return None, refusal(RefusalCode.NOT_A_REGION_NEAR, near=tuple(near))
+        if near:  # each suggested region by its code, named in the reader's language where the reason is shown
+            codes = dict.fromkeys(code for name in near for code in self.names[level][name])
+            return None, refusal(RefusalCode.NOT_A_REGION_NEAR_PLACE, near=tuple(codes)[:6])
         return None, refusal(RefusalCode.NOT_A_REGION)
 
 
