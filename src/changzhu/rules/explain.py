@@ -212,6 +212,7 @@ class PointsExplanation:
     line: float
     line_citation: Citation
     source: str
+    verified: bool  # the indicators' points checked against the city's published table (PointsScheme.verified)
     indicators: list[IndicatorPoints]
     earliest: date | None
     earliest_note: str | None
@@ -787,6 +788,7 @@ def _points(
             trace.line_dated.verified,
         ),
         pick_label(scheme.source, reader.lang),
+        scheme.verified,
         indicators,
         earliest,
         note,
