@@ -22,6 +22,8 @@ from typing import Any, cast
 from sqlalchemy import Table, bindparam, insert, select, update
 from sqlalchemy.orm import Session
 
+from changzhu.api.interregion.periods import FIELD as PERIODS
+from changzhu.api.interregion.periods import reported_periods, residence_periods
 from changzhu.api.interregion.protocol import Message, register_handler
 from changzhu.domain.refusals import CodedError, RefusalCode, refusal
 from changzhu.ledger import pension_rules
@@ -164,6 +166,7 @@ def pack(
             {"scheme": m.scheme, "period": m.period, "paid_region": m.paid_region, "base_fen": m.base_fen}
             for m in months
         ],
+        PERIODS: residence_periods(session, person.id, moved_on),  # the receiving city shows them as reported
     }
     message = Message(message_id, from_region, to_region, KIND, payload)
     result = {
@@ -304,6 +307,7 @@ def _receive(session: Session, message: Message, sender: str) -> tuple[int | Non
         number = parse_id_number(str(p["id_number"]))
         moved_on = date.fromisoformat(str(p["moved_on"]))
         list(p["school_records"]), list(p["contributions"])
+        periods = reported_periods(p)
     except (KeyError, ValueError, TypeError) as exc:
         raise TransferRefused(f"transfer payload is incomplete or malformed: {exc}") from exc
     if to_city[:2] != message.to_region[:2]:
@@ -325,6 +329,7 @@ def _receive(session: Session, message: Message, sender: str) -> tuple[int | Non
         "person_key": person.person_key,
         "school_records": len(p["school_records"]),
         "contribution_months": len(p["contributions"]),
+        PERIODS: periods,  # kept with the receipt: the person's page shows them as the sending authority's report
     }
     txn = _ledger_txn(
         session,
