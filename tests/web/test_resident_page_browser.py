@@ -75,3 +75,30 @@ def test_a_points_group_row_reads_on_one_line_on_a_phone(office: Office) -> None
         assert words["y"] <= middle <= words["y"] + words["height"], (icon, words)
         assert icon["x"] < words["x"], (icon, words)  # beside it, to its left
         office.shot(page, f"me_points_group_{lang}_{size[0]}")
+
+
+REPORTED = {"region": "440100", "from": "2021-03-01", "to": "2026-11-01", "reported_by": "440000"}
+
+
+def test_the_years_lived_before_a_move_read_as_reported_by_the_sending_authority(office: Office) -> None:
+    """After a cross-province move the history read only "登记常住地：成都市": the periods the hand-over carried
+    (`reported_residence`, tests/api/test_api_transfer_residence.py) are listed by name, from and to, as reported."""
+    said = {
+        "zh": ("此前的居住经历（由转出地经办机构报送）", "广州市：2021-03-01 至 2026-11-01"),
+        "en": ("Earlier residence (as reported by the sending authority)", "Guangzhou: 2021-03-01 to 2026-11-01"),
+    }
+    for lang, size in (("zh", PHONE), ("en", PHONE), ("zh", DESKTOP), ("en", DESKTOP)):
+        page = office.open(size, lang)
+
+        def handle(route: Any) -> None:
+            response = route.fetch()
+            body = response.json()
+            body["reported_residence"] = [{**REPORTED, "region_name": "广州市", "region_name_en": "Guangzhou"}]
+            route.fulfill(response=response, json=body)
+
+        page.route("**/api/v1/me/overview*", handle)
+        office.login(page, "res_cd")
+        history = page.locator("#me-history")
+        expect(history.locator(".reported-title")).to_have_text(said[lang][0])
+        expect(history.locator(".reported-periods li")).to_have_text([said[lang][1]])
+        office.shot(page, f"me_reported_residence_{lang}_{size[0]}")
