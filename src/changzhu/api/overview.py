@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from datetime import date
-from typing import Any
+from typing import Any, cast
 
 from sqlalchemy import Engine, func, select
 
@@ -103,7 +103,8 @@ def reported_residence_of(engine: Engine, person_id: int) -> list[dict[str, Any]
         received = session.scalars(
             select(InboxRow).where(InboxRow.person_id == person_id, InboxRow.kind == TRANSFER)
         ).all()
-        periods = [{**p, "reported_by": r.from_region} for r in received for p in r.receipt.get(PERIODS) or []]
+        carried = [(r.from_region, cast(list[dict[str, str]], r.receipt.get(PERIODS) or [])) for r in received]
+        periods = [{**p, "reported_by": sender} for sender, reported in carried for p in reported]
         names = region_names(session, {p["region"] for p in periods})
     return [
         {
