@@ -26,7 +26,6 @@ from changzhu.rules.labels import (
 from changzhu.simulation.intervals import NO_UNIT_COST as NO_UNIT_COST_NOTE
 from changzhu.tables.places import place_names
 
-
 # group codes a run stored before every group had a code (simulation.breakdown): the file shows today's code
 LEGACY_GROUP_CODES = {"全国": "national"}
 
