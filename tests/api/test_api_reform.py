@@ -17,6 +17,7 @@ from changzhu.api import export, scenario_runs
 from changzhu.api.scenario_runs import MAX_WAITING
 from changzhu.domain.estimates import synthetic
 from changzhu.domain.refusals import RefusalCode, refusal
+from changzhu.domain.services import Service as ServiceCode
 from changzhu.simulation.bands import BANDS
 from changzhu.simulation.errors import SimulationError
 from changzhu.store.db import session_scope
@@ -265,7 +266,7 @@ def _check_titled_files(service: Service, run_id: str) -> None:
     table = pl.read_csv(io.BytesIO(csv.content))
     assert table.columns[:3] == ["改革方案", "年份", "服务"] and "90% 区间下限" in table.columns, table.columns
     assert "随迁子女流入地中考" in set(table["服务"]) and "新增符合条件人数" in set(table["指标"])
-    notes = {synthetic(0.00002, s).split(" / ")[0] for s in ("local_entrance_exam", "all_costed_services")}
+    notes = {synthetic(0.00002, s).split(" / ")[0] for s in (*(x.value for x in ServiceCode), "all_costed_services")}
     assert set(table["估算说明"]) <= notes and table["估算说明"].null_count() == 0
     codes = {"local_entrance_exam", "newly_eligible", "delta_cost_yuan", "national", "all_costed_services"}
     assert not codes & {str(v) for c in ("服务", "指标", "分组方式") for v in table[c]}
