@@ -10,6 +10,13 @@ export function place(code, nameZh, nameEn) {
   return name ? `${name} (${code})` : code;
 }
 
+/** A place as a resident reads it: the name alone (the office keeps the codes, `place`); the code only where the
+ * region table has no name for it. */
+export function placeName(code, nameZh, nameEn) {
+  if (!code) return "—";
+  return (isEn() ? nameEn || nameZh : nameZh) || code;
+}
+
 export function yuan(fen) {
   if (fen === null || fen === undefined) return "—";
   return (fen / 100).toLocaleString(isEn() ? "en-US" : "zh-CN", { minimumFractionDigits: 2, maximumFractionDigits: 2 });
@@ -56,12 +63,14 @@ export function today() {
 
 /** One event of the residence history: "迁移：成都市 (510100) → 广州市 (440100)"; a registration where one's hukou
  * is (from the hukou place to the same place) names the place once, not "成都市 → 成都市". */
-export function historyLine(event) {
+/** One residence event in words; `named` writes a place (`place` with its code for the office, `placeName` for
+ * the resident). */
+export function historyLine(event, named = place) {
   const t = i18n.global.t;
   const kind = t(`historyKind.${event.kind}`, event.kind);
-  const to = place(event.to_region, event.to_region_name, event.to_region_name_en);
+  const to = named(event.to_region, event.to_region_name, event.to_region_name_en);
   if (!event.from_region || event.from_region === event.to_region) return t("history.to", { kind, to });
-  return t("history.fromTo", { kind, from: place(event.from_region, event.from_region_name, event.from_region_name_en), to });
+  return t("history.fromTo", { kind, from: named(event.from_region, event.from_region_name, event.from_region_name_en), to });
 }
 
 /** The facts a points scheme's unassessed items need, in the current language: the scheme's own list (the

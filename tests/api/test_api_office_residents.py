@@ -3,6 +3,7 @@ resident logins and self-service, each on SQLite and PostgreSQL."""
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from api_support import ID_GZ, PASSWORD, Service
@@ -281,6 +282,21 @@ def test_my_overview_lists_what_is_missing_and_my_points(db_service: Service) ->
         (m["fact"] is None and m["from_date"] > "2026-11-24") or (m["fact"] and m["from_date"] is None) for m in later
     )
     assert service.client.get("/api/v1/me/overview", headers=service.as_("cw_gz")).status_code == 403
+
+
+def test_my_points_say_plainly_that_the_values_are_unchecked(db_service: Service) -> None:
+    """Chengdu's scheme is a placeholder: the resident read "（占位分值，未经核实）" and "（占位：每满1年10分）", the
+    project's notes. The labels say what is scored; `verified` false is the page's plain sentence (MeView)."""
+    service = db_service
+    body = service.client.get("/api/v1/me/overview?on=2026-11-24", headers=service.as_("res_cd")).json()
+    scheme = next(p for p in body["points"] if p["scheme"] == "chengdu_settlement_points")
+    assert scheme["verified"] is False
+    shown = [scheme["title_zh"], scheme["title_en"]] + [
+        t for m in body["missing"] for t in (m["label_zh"], m["label_en"])
+    ]
+    shown += [t for i in scheme["items"] for t in (i["label_zh"], i["label_en"])]
+    assert scheme["title_zh"] == "成都市居住证积分入户"
+    assert not [t for t in shown if re.search("占位|未经核实|placeholder|not verified", t)], shown
 
 
 def test_my_statement(db_service: Service) -> None:

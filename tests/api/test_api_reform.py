@@ -17,6 +17,7 @@ from changzhu.api import export, scenario_runs
 from changzhu.api.scenario_runs import MAX_WAITING
 from changzhu.domain.estimates import synthetic
 from changzhu.domain.refusals import RefusalCode, refusal
+from changzhu.domain.services import Service as ServiceCode
 from changzhu.simulation.bands import BANDS
 from changzhu.simulation.errors import SimulationError
 from changzhu.store.db import session_scope
@@ -212,7 +213,9 @@ def test_run_covers_the_effective_year_and_reports_groups_with_intervals(
     csv = service.client.get(f"/api/v1/scenarios/runs/{run['run_id']}/results?format=csv&limit=100", headers=nat)
     assert csv.status_code == 200 and pl.read_csv(io.BytesIO(csv.content)).height == 100
     # a downloaded file says on every row that its figures are estimates from the run's synthetic sample
-    assert set(pl.read_csv(io.BytesIO(csv.content))["estimate_note"]) == {synthetic(0.00002)}
+    # and what its own service's figures count (the 低保 clause on 低保's rows only)
+    rows = pl.read_csv(io.BytesIO(csv.content))
+    assert all(note == synthetic(0.00002, s) for s, note in zip(rows["service"], rows["estimate_note"], strict=True))
     _check_view_and_whole_files(service, run["run_id"], len(counties), monkeypatch)
     xlsx = service.client.get(f"/api/v1/scenarios/runs/{run['run_id']}/results?format=xlsx&limit=10", headers=nat)
     assert xlsx.status_code == 200 and xlsx.content[:2] == b"PK"
@@ -263,7 +266,8 @@ def _check_titled_files(service: Service, run_id: str) -> None:
     table = pl.read_csv(io.BytesIO(csv.content))
     assert table.columns[:3] == ["改革方案", "年份", "服务"] and "90% 区间下限" in table.columns, table.columns
     assert "随迁子女流入地中考" in set(table["服务"]) and "新增符合条件人数" in set(table["指标"])
-    assert set(table["估算说明"]) == {synthetic(0.00002).split(" / ")[0]}
+    notes = {synthetic(0.00002, s).split(" / ")[0] for s in (*(x.value for x in ServiceCode), "all_costed_services")}
+    assert set(table["估算说明"]) <= notes and table["估算说明"].null_count() == 0
     codes = {"local_entrance_exam", "newly_eligible", "delta_cost_yuan", "national", "all_costed_services"}
     assert not codes & {str(v) for c in ("服务", "指标", "分组方式") for v in table[c]}
     xlsx = service.client.get(f"{query}&format=xlsx&lang=en", headers=service.as_("pl_nat"))
@@ -323,7 +327,7 @@ def _check_bands(service: Service, run_id: str) -> None:
     table = pl.read_csv(io.BytesIO(csv.content))
     assert csv.status_code == 200 and set(table["year"]) == {2027}
     assert {"share", "share_low", "share_high", "count", "count_low", "count_high"} <= set(table.columns)
-    assert set(table["estimate_note"]) == {synthetic(0.00002)}
+    assert set(table["estimate_note"]) == {synthetic(0.00002, "all_costed_services")}
     assert all(_whole(v) for c in ("count", "count_low", "count_high") for v in table[c])
     assert all(_to_4(v) for c in ("share", "share_low", "share_high") for v in table[c])
     assert not all(_whole(r["count"]) for r in bands)  # the JSON as computed

@@ -54,6 +54,26 @@ def test_the_group_column_is_in_the_files_language() -> None:
     english, chinese = titled(frame, Lang.EN), titled(frame, Lang.ZH)
     assert english["group"].to_list() == ["the whole country", "local hukou", "Beijing", "income decile 3", "15-64"]
     assert chinese["组别"].to_list() == ["全国", "本地户籍", "北京市", "收入第 3 十分位", "15-64"]
+    # the code column holds a code on both pages (a run made before stored "全国" there)
+    assert english["group code"].to_list()[0] == chinese["组别代码"].to_list()[0] == "national"
     assert not any("\u4e00" <= c <= "\u9fff" for c in english["what the estimate is"][0])
     assert english["what the estimate is"][0].startswith("estimate: a 0.0010% synthetic sample")
     assert chinese["估算说明"][0].startswith("估算：")
+
+
+def test_each_service_s_estimate_note_describes_that_service() -> None:
+    """Every row of a run's English file said "the minimum living allowance (dibao) demand is ...", whatever its
+    service: the 低保 clause is on 低保's rows (and the costed total's), not on medical insurance's."""
+    from changzhu.domain.estimates import synthetic
+
+    frame = pl.DataFrame(
+        {
+            "service": ["medical_insurance", "minimum_living_allowance", "all_costed_services"],
+            "estimate_note": [synthetic(0.00001, s) for s in ("medical_insurance", "minimum_living_allowance",
+                                                              "all_costed_services")],
+        }
+    )  # fmt: skip
+    english, chinese = titled(frame, Lang.EN)["what the estimate is"], titled(frame, Lang.ZH)["估算说明"]
+    assert "dibao" not in english[0] and "低保" not in chinese[0] and "eligible" in english[0], english[0]
+    assert "dibao" in english[1] and "低保" in chinese[1]
+    assert "unit cost" in english[2] and "dibao" in english[2]

@@ -68,3 +68,41 @@ def test_every_unit_of_a_shipped_input_has_words_in_both_languages() -> None:
     missing = sorted({s.unit for s in person_inputs() if s.unit and s.unit not in UNIT_WORDS})
     assert missing == []
     assert unit_word("hours", "zh") == "小时"
+
+
+INTERNAL_REMARK = re.compile(r"占位|未经核实|未核实|placeholder|TODO|unverified|not verified", re.IGNORECASE)
+
+
+def _shown_texts(node: Any, where: str) -> Iterator[tuple[str, Any]]:
+    """Every label and title, and every category's words (a resident reads them as "学历：本科")."""
+    yield from _labels(node, where)
+    if isinstance(node, dict):
+        for key, value in node.items():
+            if key == "categories" and isinstance(value, dict):
+                yield from ((f"{where}.categories.{k}", v) for k, v in value.items())
+            yield from _shown_texts(value, f"{where}.{key}") if key not in ("label", "title") else ()
+    elif isinstance(node, list):
+        for i, value in enumerate(node):
+            yield from _shown_texts(value, f"{where}[{i}]")
+
+
+def test_no_label_a_resident_reads_holds_an_internal_remark() -> None:
+    """成都's scheme read "成都市居住证积分入户（占位分值，未经核实）" and "基础分 社保（占位：每满1年10分）" on the
+    resident's page: a label says what is scored; an unchecked figure is the scheme's `verified: false`."""
+    remarks = []
+    for path in sorted(POLICIES.glob("*.yaml")):
+        for where, raw in _shown_texts(yaml.safe_load(path.read_text(encoding="utf-8")), path.name):
+            zh, en = parse_label(raw, where)
+            if INTERNAL_REMARK.search(zh) or INTERNAL_REMARK.search(en):
+                remarks.append(f"{where}: {zh} / {en}")
+    assert remarks == []
+
+
+def test_an_unchecked_scheme_says_so_as_data() -> None:
+    """Whether a scheme's points were checked is its `verified:` (false by default, as a parameter value's), which
+    the resident's page turns into one plain sentence."""
+    from changzhu.rules.catalog import shipped_policies
+
+    schemes = {s.name: s for j in shipped_policies().jurisdictions.values() for s in j.schemes.values()}
+    assert schemes["chengdu_settlement_points"].verified is False
+    assert not any(s.verified for s in schemes.values())  # no shipped table is checked against its city's text

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from datetime import date
 from pathlib import Path
 from typing import Any
@@ -80,3 +81,17 @@ def test_a_unit_cost_cites_its_source_in_the_readers_language() -> None:
         "medical_insurance"
     ].places
     assert (given.source, given.source_en) == ("改革情景文件给出", "given in the scenario file")
+
+
+def test_every_shipped_unit_cost_cites_its_source_in_english_on_the_english_page() -> None:
+    """The English reform page and export showed the unit costs' sources in Chinese (no `source_en`): each is given
+    in both languages, the English naming the document in English."""
+    from changzhu.domain.lang import Lang
+    from changzhu.parameters import cited
+    from changzhu.simulation.costs import default_costs
+
+    places = [p for cost in default_costs(date(2026, 1, 1)).values() for p in cost.places]
+    assert len(places) == 4
+    english = [cited(p.source, p.source_en, Lang.EN) for p in places]
+    assert not [text for text in english if re.search(r"[\u3400-\u9fff]", text)], english
+    assert all(p.source_en and re.search(r"[\u3400-\u9fff]", p.source) for p in places)  # the Chinese stays as cited

@@ -5,11 +5,13 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from datetime import date
-from typing import Any
+from typing import Any, cast
 
 from sqlalchemy import Engine, func, select
 
 from changzhu.api.interregion.crossings import crossings_of
+from changzhu.api.interregion.periods import FIELD as PERIODS
+from changzhu.api.interregion.transfer import KIND as TRANSFER
 from changzhu.api.resident_search import person_item
 from changzhu.domain.masking import mask
 from changzhu.ledger.accounts import balances_frame
@@ -19,6 +21,7 @@ from changzhu.registry.contact import unseal
 from changzhu.registry.identity import identity_keys
 from changzhu.registry.region_names import region_names
 from changzhu.store.db import session_scope
+from changzhu.store.interregion_models import InboxRow
 from changzhu.store.resident_models import (
     ContributionMonthRow,
     PersonAttributeRow,
@@ -91,6 +94,27 @@ def history_of(engine: Engine, person_id: int) -> list[dict[str, Any]]:
             }
             for e in events
         ]
+
+
+def reported_residence_of(engine: Engine, person_id: int) -> list[dict[str, Any]]:
+    """The residence periods the account transfers received here carried (where the person lived before, by the
+    sending authority's register), in date order, each with the place's names and the authority that reported it
+    (`reported_by`, the sending instance's region)."""
+    with session_scope(engine) as session:
+        received = session.scalars(
+            select(InboxRow).where(InboxRow.person_id == person_id, InboxRow.kind == TRANSFER)
+        ).all()
+        carried = [(r.from_region, cast(list[dict[str, str]], r.receipt.get(PERIODS) or [])) for r in received]
+        periods = [{**p, "reported_by": sender} for sender, reported in carried for p in reported]
+        names = region_names(session, {p["region"] for p in periods})
+    return [
+        {
+            **p,
+            "region_name": names.get(p["region"], (None, None))[0],
+            "region_name_en": names.get(p["region"], (None, None))[1],
+        }
+        for p in sorted(periods, key=lambda p: (p["from"], p["to"]))
+    ]
 
 
 def account_of(engine: Engine, person_id: int, person_key: str) -> dict[str, Any]:

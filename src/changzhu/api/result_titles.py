@@ -26,6 +26,9 @@ from changzhu.rules.labels import (
 from changzhu.simulation.intervals import NO_UNIT_COST as NO_UNIT_COST_NOTE
 from changzhu.tables.places import place_names
 
+# group codes a run stored before every group had a code (simulation.breakdown): the file shows today's code
+LEGACY_GROUP_CODES = {"全国": "national"}
+
 
 def measure_title(measure: str, lang: Lang) -> str:
     """A measure's title in `lang` with its unit's word (常住人口（人）, "cost, reform (yuan a year)"); the code
@@ -56,6 +59,8 @@ def titled(frame: pl.DataFrame, lang: Lang) -> pl.DataFrame:
         renamed.append(pl.col("service").replace(services))
     if {"group", "group_label", "dimension"} <= columns:
         renamed.append(_group_names(frame, lang))
+    if "group" in columns:  # the code column holds codes in either language: a run made before stored "全国"
+        renamed.append(pl.col("group").replace(LEGACY_GROUP_CODES))
     if "note" in columns:
         renamed.append(pl.col("note").replace({NO_UNIT_COST_NOTE: pick_label(NO_UNIT_COST, lang)}))
     # the note is written "中文 / English": the half in `lang`

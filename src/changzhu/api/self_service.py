@@ -85,6 +85,8 @@ def points_items(zh: Explanation, en: Explanation) -> list[dict[str, Any]]:
                 "scheme": p_zh.scheme,
                 "title_zh": p_zh.title,
                 "title_en": p_en.title,
+                # false: the points are not yet checked against the city's published table (the page says so)
+                "verified": p_zh.verified,
                 "status": p_zh.status,
                 "total": p_zh.total,
                 "low": json_bound(p_zh.low),  # None: no lower bound

@@ -42,13 +42,33 @@ SHORTAGE_COST = (
 )
 
 
-def synthetic(fraction: float) -> str:
-    """The label of a figure counted on a synthetic sample of `fraction` and scaled up."""
+_DIBAO = (
+    "低保需求为通过收入和财产核查并申领者",
+    "the minimum living allowance (dibao) demand is those passing the income and asset tests who take it up",
+)
+# what a service's figures count, by service code (a reform run's rows): the 低保 clause on 低保's rows only
+DEMAND: dict[str, tuple[str, str]] = {
+    "minimum_living_allowance": _DIBAO,
+    "all_costed_services": (
+        f"所有计成本服务之和，其中{_DIBAO[0]}",
+        f"the services with a unit cost together; {_DIBAO[1]}",
+    ),
+}
+ELIGIBLE = ("需求为规则判定符合条件者", "the demand is the people the rules find eligible")
+
+
+def synthetic(fraction: float, service: str | None = None) -> str:
+    """The label of a figure counted on a synthetic sample of `fraction` and scaled up: of one service's figures
+    (what its demand counts, DEMAND), or of a table of every service (None: the 低保 clause with the rest)."""
+    zh, en = (
+        (f"{ELIGIBLE[0]}；{_DIBAO[0]}", f"{ELIGIBLE[1]}; {_DIBAO[1]}")
+        if service is None
+        else DEMAND.get(service, ELIGIBLE)
+    )
     return (
-        f"估算：{fraction:.4%} 合成人口抽样 × {1 / fraction:,.0f}，规则判定；低保需求为通过收入和财产核查并申领者 / "
-        f"estimate: a {fraction:.4%} synthetic sample × {1 / fraction:,.0f}, decided by the rules; the minimum living "
-        "allowance (dibao) demand is those passing the income and asset tests who take it up (docs/simulation.md,"
-        " docs/validation.md)"
+        f"估算：{fraction:.4%} 合成人口抽样 × {1 / fraction:,.0f}，规则判定；{zh} / "
+        f"estimate: a {fraction:.4%} synthetic sample × {1 / fraction:,.0f}, decided by the rules; {en}"
+        " (docs/simulation.md, docs/validation.md)"
     )
 
 

@@ -47,6 +47,10 @@ _WORDS: dict[str, tuple[str, str]] = {
     "needs": ("需要补充：{x}", "needs: {x}"),
     "rule": ("依据（{j}）：{s}", "rule of {j}: {s}"),
     "unverified": ("（数值未经核实）", " (value not verified)"),
+    "scheme_unverified": (
+        "此项分值尚未与本市公布的文件核对，仅供参考。",
+        "These point values have not yet been checked against the city's published document; for reference only.",
+    ),
     "prereq": ("前提条件", "prerequisites"),
     "prereq_failed": (
         "前提条件未满足：以下积分不计入，不能据此申请",
@@ -212,6 +216,7 @@ class PointsExplanation:
     line: float
     line_citation: Citation
     source: str
+    verified: bool  # the indicators' points checked against the city's published table (PointsScheme.verified)
     indicators: list[IndicatorPoints]
     earliest: date | None
     earliest_note: str | None
@@ -294,7 +299,7 @@ class Explanation:
 
 def _points_text(p: PointsExplanation, lang: Lang) -> list[str]:
     whose = _w("parent", lang) if p.of == "parent" else ""
-    lines = [f"\n{whose}{p.title}"]
+    lines = [f"\n{whose}{p.title}"] + ([] if p.verified else [f"  {_w('scheme_unverified', lang)}"])
     if p.prerequisites:
         lines.append(f"  {_w('prereq', lang)}:")
         lines.extend(_condition_lines(p.prerequisites, lang, 2))
@@ -787,6 +792,7 @@ def _points(
             trace.line_dated.verified,
         ),
         pick_label(scheme.source, reader.lang),
+        scheme.verified,
         indicators,
         earliest,
         note,

@@ -63,6 +63,9 @@ class PointsScheme:
     indicators: tuple[Indicator, ...]
     unmodelled: tuple[Unmodelled, ...] = ()
     floor: Num | None = None  # `min:` the total is never below it (a literal or {param: ...})
+    # `verified:` the indicators' points were checked against the city's published table (false, the default, as a
+    # parameter's: the resident is told the values are not yet checked; the project's remarks stay in comments)
+    verified: bool = False
 
 
 @dataclass(frozen=True)
@@ -112,7 +115,11 @@ def parse_parameter(ctx: Ctx, key: str, raw: Any, code: str) -> Parameter:
 def parse_scheme(ctx: Ctx, name: str, raw: Any, code: str) -> PointsScheme:
     """A points scheme entry."""
     where = f"points_schemes.{name}"
-    ctx.only(raw, {"title", "source", "admission_line", "prerequisites", "indicators", "unmodelled", "min"}, where)
+    ctx.only(
+        raw,
+        {"title", "source", "verified", "admission_line", "prerequisites", "indicators", "unmodelled", "min"},
+        where,
+    )
     prereq = raw.get("prerequisites")
     indicators = tuple(
         parse_indicator(ctx, r, f"{where}.indicators[{i}]") for i, r in enumerate(ctx.req(raw, "indicators", where))
@@ -131,7 +138,15 @@ def parse_scheme(ctx: Ctx, name: str, raw: Any, code: str) -> PointsScheme:
         indicators,
         _unmodelled(ctx, raw.get("unmodelled") or [], f"{where}.unmodelled", set(names)),
         parse_num(ctx, raw["min"], f"{where}.min") if raw.get("min") is not None else None,
+        _verified(ctx, raw.get("verified", False), f"{where}.verified"),
     )
+
+
+def _verified(ctx: Ctx, raw: Any, where: str) -> bool:
+    """`verified: true | false` (a YAML boolean, not a string: "false" would read as checked)."""
+    if not isinstance(raw, bool):
+        raise ctx.fail(where, refusal(RefusalCode.PARAMETER_NOT_BOOL, value=repr(raw)))
+    return raw
 
 
 def _admission_line(ctx: Ctx, raw: Any, where: str) -> str:

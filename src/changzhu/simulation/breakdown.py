@@ -85,7 +85,7 @@ def grouped_people(people: pl.DataFrame, on: date, province_of: dict[str, str]) 
         household.alias("household"),
         (household.hash(seed=7) % REPLICATES).cast(pl.Int32).alias("replicate"),
         age.alias("age_years"),
-        pl.lit("全国").alias("national"),
+        pl.lit("national").alias("national"),  # a code, as every group's (labels.RESULT_GROUPS names it)
         pl.col("residence_region").replace_strict(province_of, default="unknown").alias("province"),
         pl.col("residence_region").alias("prefecture"),
         _string_or_unknown(people, "residence_county").alias("county"),

@@ -23,6 +23,8 @@ from sqlalchemy import Table, bindparam, insert, select, update
 from sqlalchemy.orm import Session
 
 from changzhu.api.interregion import moveout
+from changzhu.api.interregion.periods import FIELD as PERIODS
+from changzhu.api.interregion.periods import reported_periods, residence_periods
 from changzhu.api.interregion.protocol import Message, register_handler
 from changzhu.domain.refusals import CodedError, RefusalCode, refusal
 from changzhu.ledger import pension_rules
@@ -167,6 +169,7 @@ def pack(
             for m in months
         ],
         "vouchers_cancelled": [{k: v[k] for k in ("service", "value_fen", "issuer_region")} for v in vouchers],
+        PERIODS: residence_periods(session, person.id, moved_on),  # the receiving city shows them as reported
     }
     message = Message(message_id, from_region, to_region, KIND, payload)
     result = {
@@ -315,6 +318,7 @@ def _receive(session: Session, message: Message, sender: str) -> tuple[int | Non
         number = parse_id_number(str(p["id_number"]))
         moved_on = date.fromisoformat(str(p["moved_on"]))
         list(p["school_records"]), list(p["contributions"])
+        periods = reported_periods(p)
     except (KeyError, ValueError, TypeError) as exc:
         raise TransferRefused(f"transfer payload is incomplete or malformed: {exc}") from exc
     if to_city[:2] != message.to_region[:2]:
@@ -337,6 +341,7 @@ def _receive(session: Session, message: Message, sender: str) -> tuple[int | Non
         "school_records": len(p["school_records"]),
         "contribution_months": len(p["contributions"]),
         "vouchers_cancelled": list(p.get("vouchers_cancelled", [])),  # at the sender: told to the person here too
+        PERIODS: periods,  # kept with the receipt: the person's page shows them as the sending authority's report
     }
     txn = _ledger_txn(
         session,

@@ -16,7 +16,14 @@ from changzhu.api.auth.roles import Role
 from changzhu.api.client_keys import OptionalClientKey
 from changzhu.api.deps import EngineDep, PrincipalDep, SettingsDep
 from changzhu.api.errors import Conflict
-from changzhu.api.overview import account_of, history_of, names_of_places, record_of, transfers_of
+from changzhu.api.overview import (
+    account_of,
+    history_of,
+    names_of_places,
+    record_of,
+    reported_residence_of,
+    transfers_of,
+)
 from changzhu.api.routes.eligibility import (
     EARLIEST,
     LATEST,
@@ -116,6 +123,7 @@ def overview_of(
     return {
         "record": record_of(engine, person, show_contact=True),
         "history": history_of(engine, person.id),
+        "reported_residence": reported_residence_of(engine, person.id),  # before an account transfer, as reported
         "entitlements": entitlement_view(explanation.to_dict(), person.person_key),
         "incomplete": lacking_facts(engine, person),
         "account": account,

@@ -48,6 +48,7 @@ from changzhu.domain.lang import Lang
 from changzhu.domain.refusals import RefusalCode, refusal
 from changzhu.rules.errors import ScenarioError
 from changzhu.simulation.breakdown import DIMENSIONS as BREAKDOWN_DIMENSIONS
+from changzhu.store.scenario_models import ScenarioRunRow
 
 router = APIRouter(prefix="/scenarios", tags=["scenarios"])
 YAML_MAX = 20_000
@@ -161,8 +162,9 @@ def _results(request: Request, run_id: str) -> pl.DataFrame:
     row = _queue(request).get(run_id)
     if row.status != "done" or row.result_parquet is None:
         raise Conflict(refusal(RefusalCode.RUN_NOT_DONE, run_id=str(run_id), status=str(row.status)))
-    sample = float(str((row.summary or {}).get("sample") or row.settings["sample"]))
-    return result_frame(row.result_parquet).with_columns(pl.lit(synthetic(sample)).alias(ESTIMATE_NOTE))
+    frame = result_frame(row.result_parquet)
+    notes = {service: synthetic(_sample(row), service) for service in frame["service"].unique().to_list()}
+    return frame.with_columns(pl.col("service").replace_strict(notes, return_dtype=pl.String).alias(ESTIMATE_NOTE))
 
 
 def _for_people(frame: pl.DataFrame, fmt: ExportFormat, lang: Lang | None) -> pl.DataFrame:
@@ -174,9 +176,15 @@ def _for_people(frame: pl.DataFrame, fmt: ExportFormat, lang: Lang | None) -> pl
     return frame if lang is None else titled(frame, lang)
 
 
-def _noted(frame: pl.DataFrame, results: pl.DataFrame) -> pl.DataFrame:
-    """`frame`, made from a run's `results`, with their estimate note on every row."""
-    return frame.with_columns(pl.lit(results[ESTIMATE_NOTE].first(), pl.String).alias(ESTIMATE_NOTE))
+def _sample(row: ScenarioRunRow) -> float:
+    """The sampling fraction a run was made with."""
+    return float(str((row.summary or {}).get("sample") or row.settings["sample"]))
+
+
+def _noted(frame: pl.DataFrame, sample: float) -> pl.DataFrame:
+    """`frame`, the gains and losses of a run on a `sample`, with the note of the services with a unit cost (what a
+    household's benefit value adds up) on every row."""
+    return frame.with_columns(pl.lit(synthetic(sample, "all_costed_services"), pl.String).alias(ESTIMATE_NOTE))
 
 
 @router.get(
@@ -306,7 +314,7 @@ def bands(
     rounded, and named in `lang` where asked, as the results' are."""
     require_analyst(principal)
     results = _results(request, run_id)
-    frame = _noted(band_table(results), results)
+    frame = _noted(band_table(results), _sample(_queue(request).get(run_id)))
     if year is not None:
         frame = frame.filter(pl.col("year") == year)
     frame = _for_people(frame, fmt, lang)
