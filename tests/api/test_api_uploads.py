@@ -144,7 +144,7 @@ def test_a_bad_file_stores_nothing_and_names_each_bad_row(service: Service) -> N
         (4, "capacity", "很多"),
         (5, "region_code", "深圳"),
     ]
-    assert "深圳市" in body["errors"][1]["reason_en"] and body["errors"][0]["reason_zh"] == "不是数字"
+    assert "Shenzhen (440300)" in body["errors"][1]["reason_en"] and body["errors"][0]["reason_zh"] == "不是数字"
     assert len(body["preview"]) == 2
     assert [c["zh"] for c in body["preview_columns"]][:3] == ["设施编号", "名称", "服务"]
     assert stored_regions(datasets_root(), "facility") == []

@@ -400,8 +400,8 @@ class RegionIndex:
         choices = list(self.names[level]) if qualified else list(self.plain_names[level])
         near = difflib.get_close_matches(word, choices, n=3, cutoff=0.5)
         if near:  # each suggested region by its code, named in the reader's language where the reason is shown
-            codes = dict.fromkeys(code for name in near for code in self.names[level][name])
-            return None, refusal(RefusalCode.NOT_A_REGION_NEAR_PLACE, near=tuple(codes)[:6])
+            suggested = dict.fromkeys(code for name in near for code in self.names[level][name])
+            return None, refusal(RefusalCode.NOT_A_REGION_NEAR_PLACE, near=tuple(suggested)[:6])
         return None, refusal(RefusalCode.NOT_A_REGION)
 
 
