@@ -192,6 +192,11 @@ def small_run(url: str) -> str:
     started = httpx.post(
         url + "/api/v1/scenarios/entrance_exam_residence_1y/runs", json=body, headers=headers, timeout=30
     )
+    return finished_run(url, headers, started, "the small run")
+
+
+def finished_run(url: str, headers: dict[str, str], started: httpx.Response, what: str) -> str:
+    """The id of the run `started` answered, once it is done (it failing, or not ending in time, fails the test)."""
     assert started.status_code == 202, started.text
     run_id = str(started.json()["run_id"])
     deadline = time.monotonic() + SMALL_RUN_SECONDS
@@ -201,4 +206,4 @@ def small_run(url: str) -> str:
             assert status == "done"
             return run_id
         time.sleep(1)
-    pytest.fail("the small run did not finish")
+    pytest.fail(f"{what} did not finish")

@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import io
 import re
-import time
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -15,7 +14,7 @@ import httpx
 import polars as pl
 import pytest
 from api_support import PASSWORD, serving, sqlite_copy
-from office_support import DESKTOP, PHONE, SMALL_RUN_SECONDS, Office, small_run
+from office_support import DESKTOP, PHONE, Office, finished_run, small_run
 from sqlalchemy import create_engine
 
 from changzhu.domain.refusals import RefusalCode, refusal
@@ -176,16 +175,7 @@ def points_line_run(server: str) -> str:
     assert saved.status_code == 201, saved.text
     body = {"sample": 0.000002, "years": [2027]}
     started = httpx.post(url + "/api/v1/scenarios/gz_points_line_80/runs", json=body, headers=headers, timeout=30)
-    assert started.status_code == 202, started.text
-    run_id = str(started.json()["run_id"])
-    deadline = time.monotonic() + SMALL_RUN_SECONDS
-    while time.monotonic() < deadline:
-        status = httpx.get(f"{url}/api/v1/scenarios/runs/{run_id}", headers=headers, timeout=30).json()["status"]
-        if status in ("done", "failed"):
-            assert status == "done"
-            return run_id
-        time.sleep(1)
-    pytest.fail("the points-line run did not finish")
+    return finished_run(url, headers, started, "the points-line run")
 
 
 @pytest.mark.parametrize(("lang", "size"), [("zh", DESKTOP), ("en", PHONE)])
