@@ -18,18 +18,27 @@ FIELD = "residence_periods"  # the payload's key, and the receipt's (what the re
 def residence_periods(session: Session, person_id: int, moved_on: date) -> list[dict[str, str]]:
     """The sending end's periods of residence of the person before `moved_on`: {region, from, to}, one per place
     lived in (a settlement in the same place continues its period)."""
-    events = session.scalars(
-        select(ResidenceEventRow)
+    events = session.execute(
+        select(ResidenceEventRow.to_region, ResidenceEventRow.on_date)
         .where(ResidenceEventRow.person_id == person_id, ResidenceEventRow.on_date < moved_on)
         .order_by(ResidenceEventRow.on_date, ResidenceEventRow.id)
     ).all()
+    return periods_of([(region, on) for region, on in events], moved_on)
+
+
+def periods_of(events: list[tuple[str, date]], moved_on: date) -> list[dict[str, str]]:
+    """Periods from residence events (the place lived in from a day), oldest first, up to `moved_on`. An event
+    followed by another on the same day held no day of residence (a hand-over reversed on its move date: the
+    move_out and move_out_undone events) and makes no period; the periods either side of it are one."""
     periods: list[dict[str, str]] = []
-    for event, following in zip(events, [*events[1:], None], strict=True):
-        until = (following.on_date if following is not None else moved_on).isoformat()
-        if periods and periods[-1]["region"] == event.to_region:
-            periods[-1]["to"] = until
+    for (region, since), following in zip(events, [*events[1:], None], strict=True):
+        until = following[1] if following is not None else moved_on
+        if until == since:
+            continue
+        if periods and periods[-1]["region"] == region:
+            periods[-1]["to"] = until.isoformat()
         else:
-            periods.append({"region": event.to_region, "from": event.on_date.isoformat(), "to": until})
+            periods.append({"region": region, "from": since.isoformat(), "to": until.isoformat()})
     return periods
 
 
