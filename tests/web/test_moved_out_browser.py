@@ -143,6 +143,7 @@ def test_an_open_application_offers_only_its_close_and_records_the_move(
             "已终止办理（申请人已迁出）" if lang == "zh" else "Closed (applicant moved out)"
         )
         expect(mine.locator("#application-reason")).to_contain_text("广州市" if lang == "zh" else "Guangzhou")
-        expect(mine.locator("#application-moved-out")).to_contain_text(GUANGZHOU[lang])
+        said = "您已于 2026-03-01 迁往广州市" if lang == "zh" else "You moved to Guangzhou on 2026-03-01"
+        expect(mine.locator("#application-moved-out")).to_contain_text(said)  # to her, not of "the applicant"
         expect(mine.locator("#transition-appeal")).to_have_count(0)
         office.shot(mine, f"application_closed_moved_out_{lang}_{size[0]}")
