@@ -19,6 +19,7 @@ from pathlib import Path
 
 import httpx
 import pytest
+from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 from fastapi import FastAPI
 from sqlalchemy import Engine, create_engine, select, text
 from sqlalchemy.engine import make_url
@@ -35,6 +36,9 @@ from changzhu.api.app import attach  # noqa: E402
 from changzhu.api.auth.accounts import create_user  # noqa: E402
 from changzhu.api.auth.roles import Role  # noqa: E402
 from changzhu.api.auth.tokens import issue_token  # noqa: E402
+from changzhu.api.interregion import outbox  # noqa: E402
+from changzhu.api.interregion.peers import add_peer  # noqa: E402
+from changzhu.api.keys import public_key_text  # noqa: E402
 from changzhu.data.census import census_2020  # noqa: E402
 from changzhu.ledger.contributions import MonthPaid, Scheme, record_contributions  # noqa: E402
 from changzhu.ledger.medical import set_catalogue, set_policy  # noqa: E402
@@ -179,6 +183,21 @@ def populate(engine: Engine) -> dict[str, str]:
     for username, (role, scopes, id_number) in ACCOUNTS.items():
         create_user(engine, username, PASSWORD, role, scopes, ids[id_number] if id_number else None)
     return keys
+
+
+HANDED_OVER_ON = date(2026, 3, 1)  # the day hand_over moves a person to Guangzhou
+
+
+def hand_over(engine: Engine, person_key: str) -> str:
+    """Sichuan's instance hands the Chengdu resident `person_key` over to Guangdong's (跨省通办): twelve months of
+    pension paid in Chengdu go with her, and from HANDED_OVER_ON she lives in Guangzhou and has moved out here (the
+    message is still pending: docs/ledger.md, "The sender records that she moved out"); the message id."""
+    paid = months((2024, 1), (2024, 12), 600000)
+    record_contributions(engine, person_key, Scheme.PENSION, "510100", paid, actor="test", key=f"{person_key}-2024")
+    add_peer(engine, "440000", "http://guangdong.invalid", public_key_text(Ed25519PrivateKey.generate()))
+    return outbox.start_transfer(
+        engine, person_key, "510000", "440000", "440100", HANDED_OVER_ON, actor="test", authorize=lambda _r: None
+    )
 
 
 @dataclass

@@ -31,6 +31,7 @@ from changzhu.store.resident_models import (
     SchoolRecordRow,
     TransferRow,
 )
+from changzhu.tables.places import PlaceNames
 
 
 def _masked_id(person: PersonRow) -> str:
@@ -56,13 +57,16 @@ def record_of(engine: Engine, person: PersonRow, show_contact: bool) -> dict[str
             .where(PersonAttributeRow.person_id == person.id)
             .order_by(PersonAttributeRow.name)
         ).all()
+        prior = names.get(person.prior_region or "", (None, None))
         return {
             **person_item(person, names, show_name=show_contact),
             "phone": unseal(person.phone_cipher, person.phone_hash) if show_contact else None,
             "id_number_masked": _masked_id(person) if show_contact else None,
             "prior_region": person.prior_region,
+            "prior_region_name": prior[0],
+            "prior_region_name_en": prior[1],
             "prior_residence_months": person.prior_residence_months,
-            "moved_out": moved_out_of(person),
+            "moved_out": moved_out_of(person, names),
             "permits": [
                 {"permit_no": p.permit_no, "region": p.region, "issued_on": p.issued_on, "expires_on": p.expires_on}
                 for p in permits
@@ -177,12 +181,31 @@ def transfers_of(engine: Engine, person_id: int) -> list[dict[str, Any]]:
         ]
 
 
-def moved_out_of(person: PersonRow) -> dict[str, Any] | None:
-    """Where to and since when a person handed over to another province's instance lives (their record here is then
-    history: no writes, no local entitlements as a resident); None for anyone else."""
+def moved_out_of(person: PersonRow, names: PlaceNames) -> dict[str, Any] | None:
+    """Where to and since when a person handed over to another province's instance lives, and the place here they
+    left, each with its names from `names` (their record here is then history: no writes, no local entitlements as a
+    resident; their new place's instance holds it); None for anyone else."""
     if person.moved_out_by is None:
         return None
-    return {"city": person.residence_region, "on": person.residence_since, "from_region": person.prior_region}
+    city, left = names.get(person.residence_region, (None, None)), names.get(person.prior_region or "", (None, None))
+    return {
+        "city": person.residence_region,
+        "city_name": city[0],
+        "city_name_en": city[1],
+        "on": person.residence_since,
+        "from_region": person.prior_region,
+        "from_region_name": left[0],
+        "from_region_name_en": left[1],
+    }
+
+
+def moved_out_named(engine: Engine, person: PersonRow) -> dict[str, Any] | None:
+    """moved_out_of with the places' names looked up."""
+    if person.moved_out_by is None:
+        return None
+    with session_scope(engine) as session:
+        names = region_names(session, {c for c in (person.residence_region, person.prior_region) if c})
+    return moved_out_of(person, names)
 
 
 def statement_of(engine: Engine, person: PersonRow, on: date) -> dict[str, Any]:
@@ -201,7 +224,7 @@ def statement_of(engine: Engine, person: PersonRow, on: date) -> dict[str, Any]:
         "vouchers": vouchers,
         "transfers": transfers,
         "crossings": crossings,
-        "moved_out": moved_out_of(person),
+        "moved_out": moved_out_named(engine, person),
         "region_names": names_of_places(engine, account, vouchers, transfers, balances, crossings),
     }
 

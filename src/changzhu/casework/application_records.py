@@ -6,11 +6,13 @@ the parameter values the decision used.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
 from sqlalchemy import Engine, func, or_, select
+from sqlalchemy.orm import Session
 
 from changzhu.casework.applications import (
     ACTION_LABELS,
@@ -18,11 +20,13 @@ from changzhu.casework.applications import (
     DECISIONS,
     Action,
     ApplicationKind,
+    IllegalTransition,
     Status,
     next_status,
 )
-from changzhu.casework.precheck import DECISION_WORDS, Precheck, precheck
+from changzhu.casework.precheck import DECISION_WORDS, precheck
 from changzhu.domain.refusals import CodedError, RefusalCode, refusal
+from changzhu.registry.region_names import region_labels
 from changzhu.store import audit, audit_subjects
 from changzhu.store.application_models import ApplicationEventRow, ApplicationRow
 from changzhu.store.audit import now_iso
@@ -100,8 +104,15 @@ def view(row: ApplicationRow, person_key: str, events: list[ApplicationEventRow]
 
 
 def _audit(
-    session: Any, actor: str, action: str, person_key: str, row: ApplicationRow, check: Precheck, said: Reason | str
+    session: Any,
+    actor: str,
+    action: str,
+    person_key: str,
+    row: ApplicationRow,
+    check: Mapping[str, Any],
+    said: Reason | str,
 ) -> None:
+    """The audit record of a submission or step; `check` the pre-check it rests on (Precheck.to_dict)."""
     audit.append(
         session,
         actor=f"user:{actor}",
@@ -111,9 +122,9 @@ def _audit(
             "application_id": row.id,
             "kind": row.kind,
             "status": row.status,
-            "policy_version": check.policy_version,
-            "parameters": check.parameters,
-            "decision": check.decision,
+            "policy_version": check["policy_version"],
+            "parameters": check["parameters"],
+            "decision": check["decision"],
         },
         reason=said,
     )
@@ -162,7 +173,7 @@ def submit(engine: Engine, person: PersonRow, kind: ApplicationKind, note: str |
         )
         session.add(event)
         said = _step_reason(("提交", "submitted"), None, None, False)
-        _audit(session, actor, "submit", person.person_key, row, check, said)
+        _audit(session, actor, "submit", person.person_key, row, check.to_dict(), said)
         return view(row, person.person_key, [event])
 
 
@@ -245,11 +256,72 @@ def _draft_supports(action: Action, decision: str) -> None:
     )
 
 
+def next_step(person: PersonRow, status: Status, action: Action) -> Status:
+    """The state after `action` on an application of `person` (IllegalTransition, 409, if not allowed). An applicant
+    handed over to another province's instance (跨省通办) is decided there, not here: every step is refused naming
+    the move, but an open application is closed as moved out; no one else's application is closed that way."""
+    moved = person.moved_out_by is not None
+    if moved and action != Action.CLOSE:
+        on = person.residence_since.isoformat()
+        raise IllegalTransition(refusal(RefusalCode.APPLICANT_MOVED_OUT, on=on, region=person.residence_region))
+    if not moved and action == Action.CLOSE:
+        raise IllegalTransition(refusal(RefusalCode.CLOSE_ONLY_MOVED_OUT, region=person.residence_region))
+    return next_status(status, action, moved_out=moved)
+
+
+def _locked(session: Session, application_id: int, person_id: int) -> tuple[ApplicationRow, PersonRow]:
+    """The application and its applicant, both locked for the step (a concurrent step or hand-over waits)."""
+    person = session.get(PersonRow, person_id, with_for_update=True)
+    stored = session.get(ApplicationRow, application_id, with_for_update=True)
+    assert person is not None and stored is not None
+    return stored, person
+
+
+def _record_step(
+    session: Session,
+    stored: ApplicationRow,
+    person_key: str,
+    action: Action,
+    new: Status,
+    actor: str,
+    reason: tuple[str | None, str | None, bool],
+    check: Mapping[str, Any],
+) -> dict[str, Any]:
+    """Move the locked application to `new`, with its event (the reason zh, en and whether it is as written; the
+    pre-check the step rests on) and audit record; the application as the API shows it."""
+    reason_zh, reason_en, as_written = reason
+    at = now_iso()
+    before = stored.status
+    stored.status = new.value
+    stored.updated_at = at
+    session.add(
+        ApplicationEventRow(
+            application_id=stored.id,
+            action=action.value,
+            from_status=before,
+            to_status=new.value,
+            actor=actor,
+            reason_zh=reason_zh,
+            reason_en=reason_en,
+            reason_as_written=as_written,
+            policy_version=check["policy_version"],
+            parameters=check["parameters"],
+            at=at,
+        )
+    )
+    said = _step_reason(ACTION_LABELS[action], reason_zh, reason_en, as_written)
+    _audit(session, actor, action.value, person_key, stored, check, said)
+    session.flush()
+    return view(stored, person_key)
+
+
 def transition(engine: Engine, application_id: int, action: Action, reason: str | None, actor: str) -> dict[str, Any]:
     """Take one step; a decision without a reason gets the reason drafted from today's explanation."""
     row, person = load(engine, application_id)
-    next_status(Status(row.status), action)  # refused before the pre-check runs
+    next_step(person, Status(row.status), action)  # refused before the pre-check runs
     reason = reason.strip() if reason and reason.strip() else None  # blanks are no reason: a decision's is drafted
+    if action == Action.CLOSE:
+        return _close(engine, application_id, person.id, reason, actor)
     if action == Action.APPEAL and not (reason and reason.strip()):
         raise ReasonRequired(refusal(RefusalCode.APPEAL_NEEDS_REASON))
     if action in APPEAL_DECISIONS:
@@ -260,36 +332,37 @@ def transition(engine: Engine, application_id: int, action: Action, reason: str 
     if reason is None and action in DECISIONS:
         _draft_supports(action, check.decision)
         reason_zh, reason_en = check.reason_zh, check.reason_en
-    at = now_iso()
     with write_session(engine) as session:
-        stored = session.get(ApplicationRow, application_id, with_for_update=True)
-        assert stored is not None
-        before = stored.status
-        new = next_status(Status(before), action)  # again under the lock: a concurrent step may have come first
-        stored.status = new.value
-        stored.updated_at = at
+        stored, applicant = _locked(session, application_id, person.id)
+        # again under the locks: a concurrent step, or the applicant's hand-over, may have come first
+        new = next_step(applicant, Status(stored.status), action)
         stored.precheck = check.to_dict()
         if action in DECISIONS:
             stored.reason_zh, stored.reason_en, stored.reason_as_written = reason_zh, reason_en, as_written
-        session.add(
-            ApplicationEventRow(
-                application_id=application_id,
-                action=action.value,
-                from_status=before,
-                to_status=new.value,
-                actor=actor,
-                reason_zh=reason_zh,
-                reason_en=reason_en,
-                reason_as_written=as_written,
-                policy_version=check.policy_version,
-                parameters=check.parameters,
-                at=at,
-            )
+        result = _record_step(
+            session, stored, person.person_key, action, new, actor, (reason_zh, reason_en, as_written), stored.precheck
         )
-        said = _step_reason(ACTION_LABELS[action], reason_zh, reason_en, as_written)
-        _audit(session, actor, action.value, person.person_key, stored, check, said)
-        session.flush()
-        result = view(stored, person.person_key)
+    return {**result, "events": [_event(e) for e in events_of(engine, application_id)]}
+
+
+def _close(engine: Engine, application_id: int, person_id: int, reason: str | None, actor: str) -> dict[str, Any]:
+    """Close an open application of an applicant who moved to another province: its reason the move (where to and
+    from when, by name) or the caseworker's own words; the pre-check on file stays, as the close decides nothing
+    under the rules of a place the applicant no longer lives in."""
+    with write_session(engine) as session:
+        stored, applicant = _locked(session, application_id, person_id)
+        new = next_step(applicant, Status(stored.status), Action.CLOSE)
+        if reason is None:
+            place = region_labels(session, {applicant.residence_region}).get(applicant.residence_region)
+            zh, en = place or (applicant.residence_region, applicant.residence_region)
+            drafted = because(
+                "application_moved_out", on=applicant.residence_since.isoformat(), place_zh=zh, place_en=en
+            )
+            said = (drafted.zh, drafted.en, False)
+        else:
+            said = (reason, reason, True)
+        stored.reason_zh, stored.reason_en, stored.reason_as_written = said
+        result = _record_step(session, stored, applicant.person_key, Action.CLOSE, new, actor, said, stored.precheck)
     return {**result, "events": [_event(e) for e in events_of(engine, application_id)]}
 
 

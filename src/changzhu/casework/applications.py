@@ -1,7 +1,9 @@
 """Applications (申请): their kinds, the service each is decided by, and the state machine of their decisions.
 
 submitted → in_review → approved | rejected; rejected → appealed → upheld | overturned. Any other step is
-refused with a message in Chinese and English naming the state and the steps it allows.
+refused with a message in Chinese and English naming the state and the steps it allows. An applicant handed over to
+another province's instance (跨省通办) is decided there: an open application of theirs (submitted, in review,
+appealed) is closed (→ closed), and no other step is taken (AFTER_MOVE_OUT; application_records.next_step).
 """
 
 from __future__ import annotations
@@ -33,6 +35,7 @@ class Status(StrEnum):
     APPEALED = "appealed"
     UPHELD = "upheld"
     OVERTURNED = "overturned"
+    CLOSED = "closed"  # the applicant moved to another province before it was decided
 
 
 class Action(StrEnum):
@@ -44,6 +47,7 @@ class Action(StrEnum):
     APPEAL = "appeal"
     UPHOLD = "uphold"
     OVERTURN = "overturn"
+    CLOSE = "close"
 
 
 KIND_SERVICE: dict[ApplicationKind, Service] = {
@@ -70,6 +74,7 @@ STATUS_LABELS: dict[Status, tuple[str, str]] = {
     Status.APPEALED: ("复核中", "appealed"),
     Status.UPHELD: ("维持原决定", "rejection upheld"),
     Status.OVERTURNED: ("撤销原决定（批准）", "rejection overturned (approved)"),
+    Status.CLOSED: ("已终止办理（申请人已迁出）", "closed (applicant moved out)"),
 }
 ACTION_LABELS: dict[Action, tuple[str, str]] = {
     Action.REVIEW: ("受理审核", "take into review"),
@@ -78,6 +83,7 @@ ACTION_LABELS: dict[Action, tuple[str, str]] = {
     Action.APPEAL: ("申请复核", "appeal"),
     Action.UPHOLD: ("维持", "uphold"),
     Action.OVERTURN: ("撤销并批准", "overturn"),
+    Action.CLOSE: ("终止办理（已迁出）", "close as moved out"),
 }
 TRANSITIONS: dict[tuple[Status, Action], Status] = {
     (Status.SUBMITTED, Action.REVIEW): Status.IN_REVIEW,
@@ -86,6 +92,11 @@ TRANSITIONS: dict[tuple[Status, Action], Status] = {
     (Status.REJECTED, Action.APPEAL): Status.APPEALED,
     (Status.APPEALED, Action.UPHOLD): Status.UPHELD,
     (Status.APPEALED, Action.OVERTURN): Status.OVERTURNED,
+}
+# the only steps on an application whose applicant moved to another province: an open one is closed (a decision made
+# before the move stands as made)
+AFTER_MOVE_OUT: dict[tuple[Status, Action], Status] = {
+    (status, Action.CLOSE): Status.CLOSED for status in (Status.SUBMITTED, Status.IN_REVIEW, Status.APPEALED)
 }
 GUARDIAN_KINDS = (ApplicationKind.SCHOOL_PLACE,)  # what a parent applies for on behalf of a linked minor child
 APPEAL_DECISIONS = (Action.UPHOLD, Action.OVERTURN)  # made by someone other than whoever rejected (the appealed)
@@ -99,16 +110,17 @@ class IllegalTransition(CodedError):
     http_status = 409
 
 
-def allowed_actions(status: Status) -> list[Action]:
-    """The steps that may be taken from `status`."""
-    return [action for (at, action) in TRANSITIONS if at == status]
+def allowed_actions(status: Status, moved_out: bool = False) -> list[Action]:
+    """The steps that may be taken from `status` (on an application of an applicant who moved out, `moved_out`)."""
+    return [action for (at, action) in (AFTER_MOVE_OUT if moved_out else TRANSITIONS) if at == status]
 
 
-def next_status(status: Status, action: Action) -> Status:
-    """The state after taking `action` in `status`; IllegalTransition (zh/en) if the machine does not allow it."""
-    found = TRANSITIONS.get((status, action))
+def next_status(status: Status, action: Action, moved_out: bool = False) -> Status:
+    """The state after taking `action` in `status` (on an application of an applicant who moved out, `moved_out`);
+    IllegalTransition (zh/en) if the machine does not allow it."""
+    found = (AFTER_MOVE_OUT if moved_out else TRANSITIONS).get((status, action))
     if found is None:
-        allowed = allowed_actions(status)
+        allowed = allowed_actions(status, moved_out)
         reason = refusal(
             RefusalCode.STEP_NOT_ALLOWED,
             status_zh=STATUS_LABELS[status][0],

@@ -528,6 +528,9 @@ class RefusalCode(StrEnum):
     # officepolish: a region written near a known name, suggested by its name in the reader's language and its code
     # (NOT_A_REGION_NEAR, which suggested the Chinese name alone, stays for the import results stored with it)
     NOT_A_REGION_NEAR_PLACE = "not_a_region_near_place"
+    # movedout: a step on an application whose applicant was handed over to another province's instance (跨省通办)
+    APPLICANT_MOVED_OUT = "applicant_moved_out"
+    CLOSE_ONLY_MOVED_OUT = "close_only_moved_out"
 
 
 _DATE_FORMS_ZH = "2026-06-01、2026/6/1、2026.6.1、20260601 或 2026年6月1日"
@@ -1859,6 +1862,18 @@ TEMPLATES: dict[RefusalCode, tuple[str, str]] = {
     RefusalCode.NOT_A_REGION_NEAR_PLACE: (
         "不是地区代码或准确的地名；是否指 {near:place}？",
         "not a region code or the exact name of a region; did you mean {near:place}?",
+    ),
+    # movedout
+    RefusalCode.APPLICANT_MOVED_OUT: (
+        "申请人已于 {on} 迁往 {region:place}（跨省通办），此申请不再在本地审核或决定；"
+        "未办结的申请可「终止办理（已迁出）」",
+        "the applicant moved to {region:place} on {on} (cross-province hand-over): this application is no longer"
+        " reviewed or decided here; an open one can be closed as moved out",
+    ),
+    RefusalCode.CLOSE_ONLY_MOVED_OUT: (
+        "只有申请人已跨省迁出的申请才能「终止办理（已迁出）」；申请人仍居住在 {region:place}",
+        "only an application whose applicant moved to another province can be closed as moved out; the applicant"
+        " still lives in {region:place}",
     ),
 }
 PLACE = "place"  # the format spec of a region code shown with its name: {region:place}

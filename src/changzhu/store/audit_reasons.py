@@ -47,6 +47,10 @@ REASONS: dict[str, tuple[str, str]] = {
     "resident_login": ("开通居民登录", "resident login"),
     "upload": ("上传文件", "upload"),
     "application_step": ("申请：{zh}", "application: {en}"),
+    "application_moved_out": (
+        "申请人已于 {on} 迁往{place_zh}（跨省通办），本地终止办理；请到现在的常住地申请",
+        "closed: the applicant moved to {place_en} on {on} (cross-province hand-over); apply where they live now",
+    ),
     "quota_ranking": ("{kind}排名（{year}年）", "{kind} ranking {year}"),
     # maker–checker
     "held_for_checker": ("双人复核：待第二人审批", "maker–checker: held for a second approver"),

@@ -22,6 +22,7 @@ from changzhu.api.auth.roles import NATIONAL_SCOPE, Role
 from changzhu.api.deps import EngineDep, PrincipalDep
 from changzhu.api.errors import Forbidden
 from changzhu.api.guardians import acts_for, guardian_of
+from changzhu.api.overview import moved_out_named
 from changzhu.casework import application_records as records
 from changzhu.casework.applications import KIND_LABELS, Action, ApplicationKind, Status
 from changzhu.casework.materials import materials
@@ -137,7 +138,8 @@ def listing(
 @router.get("/applications/{application_id}", responses={401: {}, 403: {}, 404: {}})
 def read(application_id: ApplicationId, engine: EngineDep, principal: PrincipalDep) -> dict[str, Any]:
     """One application with its events (the resident sees status and reason; a parent also the name of the minor
-    child it is for); the read is audited."""
+    child it is for) and `moved_out`, where to and from when the applicant moved to another province (null if they
+    did not: then no step but closing it is taken here); the read is audited."""
     row, person = open_application(engine, principal, application_id, self_service=True)
     with write_session(engine) as session:
         audit.append(
@@ -149,6 +151,7 @@ def read(application_id: ApplicationId, engine: EngineDep, principal: PrincipalD
             reason=because("read_application"),
         )
     found = records.view(row, person.person_key, records.events_of(engine, application_id))
+    found["moved_out"] = moved_out_named(engine, person)
     with_actor_roles(engine, found, person.id, principal.username)
     with_names(engine, principal, [found], None)  # the read is audited above
     if guardian_of(engine, principal, person.id):  # a parent sees the name of the child they act for
@@ -159,7 +162,8 @@ def read(application_id: ApplicationId, engine: EngineDep, principal: PrincipalD
 @router.post("/applications/{application_id}/transition", responses={401: {}, 403: {}, 404: {}, 409: {}})
 def transition(application_id: ApplicationId, body: Step, engine: EngineDep, principal: PrincipalDep) -> dict[str, Any]:
     """Take a step: review, approve, reject, uphold, overturn (staff), appeal (the applicant, their guardian, or
-    staff)."""
+    staff); on an application whose applicant moved to another province, only close (staff: an open one, 409
+    `applicant_moved_out` for any other step)."""
     return step_as(engine, principal, application_id, body.action, body.reason)
 
 

@@ -48,13 +48,18 @@ def my_overview(
 ) -> dict[str, Any]:
     """My page (resident role): as the office's overview, plus what is missing (facts to give, conditions met
     later with the day) and my points in my city's scheme, each item in Chinese and English. The applications are
-    mine and my linked minor children's (I act for them as guardian)."""
+    mine and my linked minor children's (I act for them as guardian). Someone handed over to another province's
+    instance (`record.moved_out`: where to, from when) has both null: they are decided where they live now, not
+    here, which is no "nothing missing" and no "no points scheme"."""
     person = open_person(engine, principal, _own_key(engine, principal), because("self_service"))
     day = on or date.today()
     mine = tuple(acts_for(engine, principal))
     zh, en = (person_explanation(engine, settings, person, day, None, x) for x in (Lang.ZH, Lang.EN))
+    page = overview_of(engine, person, zh if lang == Lang.ZH else en, mine)
+    if person.moved_out_by is not None:
+        return {**page, "missing": None, "points": None}
     return {
-        **overview_of(engine, person, zh if lang == Lang.ZH else en, mine),
+        **page,
         "missing": missing_items(person_table(engine, person.id), person.id, day, zh, en),
         "points": points_items(zh, en),
     }
