@@ -21,6 +21,7 @@ const routes = [
   { path: "/admin/users", component: () => import("./views/UsersView.vue") },
   { path: "/admin/audit", component: () => import("./views/AuditView.vue") },
   { path: "/admin/uploads", component: () => import("./views/UploadsView.vue") },
+  { path: "/reforms", redirect: "/reforms/new" }, // the list of reforms is on the new reform's page
   { path: "/reforms/new", component: () => import("./views/ReformBuilderView.vue") },
   { path: "/reforms/:name", component: () => import("./views/ReformBuilderView.vue") },
   { path: "/runs/:id", component: () => import("./views/RunView.vue") },

@@ -60,6 +60,9 @@ def test_a_saved_reform_changes_the_allocation_floor(service: Service) -> None:
     for measure in ("per_registered_min", "per_registered_max"):
         assert "元/人" in labels[measure][0] and labels[measure][1].endswith("yuan per head"), labels[measure]
     assert labels["total_yuan"] == ("分配总额（元）", "total allocated, yuan")
+    # the weighted unmet need is yuan times a weight: said so (it was a bare "加权未满足需求" of 879,065,002,827)
+    weighted = ("加权未满足需求（元 × 服务权重）", "weighted unmet need, yuan × service weight")
+    assert labels["weighted_unmet_need"] == weighted
 
 
 def _texts(frame: Any) -> list[str]:
@@ -96,6 +99,10 @@ def test_the_winners_file_is_in_its_language_only(service: Service) -> None:
     )
     guangdong = zh.filter(pl.col("地区代码") == "440000").row(0, named=True)
     assert guangdong["省份"] == "广东省" and guangdong["结果"] == "增加" and guangdong["估算说明"].startswith("估算")
+    # the change is from the estimated registered basis: an estimate, said in its header; figures rounded to what
+    # they measure (亿 to the yuan, % to two places), not 117.28206214000001 and 9.863868820954549
+    assert guangdong["变化（估算，亿元）"] == 11.56854876 and guangdong["变化（估算，%）"] == 9.86, guangdong
+    assert guangdong["户籍口径（估算，亿元）"] == 117.28206214, guangdong
     en = pl.read_csv(
         io.BytesIO(
             service.client.get("/api/v1/fiscal/winners?format=csv&lang=en", headers=service.as_("fo_nat")).content
@@ -103,6 +110,7 @@ def test_the_winners_file_is_in_its_language_only(service: Service) -> None:
         schema_overrides={"region code": pl.String},
     )
     henan = en.filter(pl.col("region code") == "410000").row(0, named=True)
+    assert henan["change, estimate (100 million yuan)"] < 0 and henan["change, estimate (%)"] == -8.75, henan
     assert (
         henan["province"] == "Henan" and henan["outcome"] == "loses" and henan["what the estimate is"].startswith("est")
     )

@@ -37,6 +37,10 @@ def test_changzhu_fiscal_end_to_end(tmp_path: Path) -> None:
         folder / "voucher_clearing_bilateral.csv",
         schema_overrides={"payer_region": pl.String, "payee_region": pl.String},
     ).rows() == [("410000", "440000", 100.5)]
+    # every CSV opens in Excel with its Chinese names: UTF-8 with the BOM (without it Excel reads the file as GBK)
+    csvs = sorted(folder.glob("*.csv"))
+    assert len(csvs) == 13 and [p.name for p in csvs if not p.read_bytes().startswith(b"\xef\xbb\xbf")] == []
+    assert "广东省" in (folder / "transfers_by_basis.csv").read_text(encoding="utf-8-sig")
     report = (tmp_path / "out" / "report.html").read_text(encoding="utf-8")
     assert "人地钱挂钩" in report and "户籍口径与常住口径" in report  # Chinese by default
     assert '"type":"sankey"' in report

@@ -45,6 +45,9 @@ def test_every_fiscal_table_with_estimates_is_labelled() -> None:
     tables = {name: t for name, t in tables.items() if isinstance(t, pl.DataFrame)}
     for name in ("bases", "od", "transfers", "comparison", "splits", "equity", "gross_flows", "net_flows"):
         _says_estimate(tables[name])
+    # built on the planning unit costs (not official figures): the LP's cells by service and the yearly cost shares
+    _says_estimate(results.allocation.cells)
+    _says_estimate(results.shared_costs)
     for name, table in tables.items():
         assert not unlabelled_estimates(table), f"{name} holds {unlabelled_estimates(table)} without the label"
 

@@ -264,6 +264,7 @@ def test_fiscal_view_follows_the_scheme_and_the_fund(office: Office) -> None:
     page.wait_for_selector("#fiscal-map canvas")  # type: ignore[attr-defined]
     first = page.inner_text("#winners")  # type: ignore[attr-defined]
     assert "广东省" in first and "+11.57" in first, first
+    assert "变化（估算，亿元）" in first and "变化（估算，%）" in first, first  # from the estimated registered basis
     assert "基尼系数（常住）" in page.inner_text("#equity")  # type: ignore[attr-defined]
     _shot(page, "fiscal-zh-1366")
     page.fill("#fund", str(2 * float(page.input_value("#fund"))))  # type: ignore[attr-defined]
@@ -285,3 +286,37 @@ def test_fiscal_view_follows_the_scheme_and_the_fund(office: Office) -> None:
     phone.goto(office.url + "/office/fiscal")  # type: ignore[attr-defined]
     phone.wait_for_selector("#winners .el-table__body tr")  # type: ignore[attr-defined]
     _shot(phone, "fiscal-zh-390")
+
+
+def test_the_fiscal_view_saves_a_change_in_words_and_drops_refused_figures(office: Office) -> None:
+    """Saving the scheme's own values as a reform is not offered (it changed nothing); a saved reform is described by
+    the scheme's title, not its id, in the list of reforms; a fund the floors cannot fit is refused and the figures
+    of the values before it are no longer shown under it."""
+    words = (("zh", "人地钱挂钩", "对转移支付方案"), ("en", "Money follows people", "Changes to"))
+    for lang, title, scheme_words in words:
+        page = office.open(DESKTOP, lang)
+        office.login(page, "fo_nat")
+        page.goto(office.url + "/office/fiscal")  # type: ignore[attr-defined]
+        page.wait_for_selector("#winners .el-table__body tr")  # type: ignore[attr-defined]
+        page.fill(".save-name input", f"floor_20_{lang}")  # type: ignore[attr-defined]
+        assert page.is_disabled("#save-reform")  # type: ignore[attr-defined]  # nothing changed yet
+        assert page.inner_text("#save-hint")  # type: ignore[attr-defined]  # ... and the page says why
+        page.fill("[data-field=floor] input", "20")  # type: ignore[attr-defined]
+        page.click("#recompute")  # type: ignore[attr-defined]
+        page.locator("#save-hint").wait_for(state="detached")  # type: ignore[attr-defined]
+        page.click("#save-reform")  # type: ignore[attr-defined]
+        page.wait_for_selector(".el-alert--success")  # type: ignore[attr-defined]
+        page.goto(office.url + "/office/reforms")  # type: ignore[attr-defined]  # was "no such page"
+        row = page.locator("#reform-list tr", has_text=f"floor_20_{lang}").first  # type: ignore[attr-defined]
+        row.wait_for()
+        described = row.inner_text()
+        assert scheme_words in described and title in described, described
+        assert "renqian_guagou_2021" not in described, described  # the scheme's id is no description
+        page.goto(office.url + "/office/fiscal")  # type: ignore[attr-defined]
+        page.wait_for_selector("#winners .el-table__body tr")  # type: ignore[attr-defined]
+        page.fill("[data-field=fund] input", "1")  # type: ignore[attr-defined]  # 1 亿: less than the floors
+        page.click("#recompute")  # type: ignore[attr-defined]
+        page.wait_for_selector(".error-box")  # type: ignore[attr-defined]
+        settle(page)
+        assert page.locator("#winners .el-table__body tr").count() == 0  # type: ignore[attr-defined]
+        assert page.locator("#equity .el-table__body tr").count() == 0  # type: ignore[attr-defined]

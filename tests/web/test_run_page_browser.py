@@ -52,6 +52,8 @@ def test_the_export_buttons_give_the_view_the_page_shows(office: Office) -> None
     page.wait_for_selector("#county-note")  # type: ignore[attr-defined]
     note = page.inner_text("#export-note")  # type: ignore[attr-defined]
     assert "2027 年" in note and "全国、区县、本地／外地户籍" in note, note
+    payers = page.inner_text("#payers .el-table__header")  # type: ignore[attr-defined]
+    assert "元/年" in payers, payers  # who pays what, in yuan a year (the column said only 估计值)
     table = pl.read_csv(io.BytesIO(_download(page, "#export-csv")))
     assert set(table["分组方式"]) == {"全国", "区县", "本地／外地户籍"}, set(table["分组方式"])
     assert set(table["年份"]) == {2027} and table["服务"].n_unique() == table["指标"].n_unique() == 1

@@ -37,17 +37,17 @@ def winners_table(comparison: pl.DataFrame) -> pl.DataFrame:
 
 
 def winners_in(table: pl.DataFrame, lang: Lang) -> pl.DataFrame:
-    """`winners_table` for a file in `lang`: one name column, the outcome in words, the estimate note's half in
-    `lang` (it is written "中文 / English") and the headers in it: no cell holds both languages."""
+    """`winners_table` for a file in `lang`: one name column, the figures rounded as they are read, the outcome in
+    words, the estimate note's half in `lang` (it is written "中文 / English") and the headers in it: no cell holds
+    both languages."""
     name = "region_name_zh" if lang == Lang.ZH else "region_name_en"
     half = pl.col("estimate").str.extract(r"^(.*?)\s*/ " if lang == Lang.ZH else r"/ (.*)$")
     out = table.select(
         "region_code",
         pl.col(name).alias("region_name"),
-        "registered_basis_yi",
-        "resident_basis_yi",
-        "change_yi",
-        "change_percent",
+        # as a person reads them: 亿 to the whole yuan (8 places), % to two places
+        *(pl.col(c).round(8) for c in ("registered_basis_yi", "resident_basis_yi", "change_yi")),
+        pl.col("change_percent").round(2),
         pl.col("outcome").replace_strict(labels_in(WINNER_OUTCOMES, lang)),
         half.alias("estimate_note"),  # headed as a reform run's estimate note
     )

@@ -41,6 +41,14 @@ SHORTAGE_COST = (
     "local-hukou demand for school-age children scales the age group by its share of residents"
 )
 
+YEARLY_COST = (
+    "估算：年度费用 = 常住需求 × 规划单位成本（planning.unit_cost.*，不是官方数字）；"
+    "外来人口的部分为常住需求减本地户籍需求，本地户籍的学龄需求按学龄组占常住人口的比例推算 / "
+    "estimate: yearly cost = resident demand × planning unit cost "
+    "(planning.unit_cost.*, not official figures); the migrants' part is resident minus local-hukou demand, whose "
+    "school-age demand scales the age group by its share of residents"
+)
+
 
 _DIBAO = (
     "低保需求为通过收入和财产核查并申领者",

@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 import numpy as np
 import polars as pl
 
-from changzhu.domain.estimates import GRAVITY, labelled
+from changzhu.domain.estimates import GRAVITY, SHORTAGE_COST, YEARLY_COST, labelled
 from changzhu.fiscal.allocation import Allocation, allocate_budget, greedy_unmet
 from changzhu.fiscal.apportion import apportion
 from changzhu.fiscal.cost_sharing import compensation_flows, net_flows, share_costs
@@ -90,10 +90,10 @@ def compute_fiscal(provinces: pl.DataFrame, gaps: pl.DataFrame, params: FiscalPa
         od=labelled(od, GRAVITY),
         transfers=labelled(allocate_transfers(bases, params), GRAVITY),
         comparison=labelled(compare_bases(bases, params), GRAVITY),
-        allocation=allocation,
+        allocation=replace(allocation, cells=labelled(allocation.cells, SHORTAGE_COST)),  # gap costs: unit costs
         splits=labelled(splits, GRAVITY),
         equity=labelled(_equity(splits, gaps, params), GRAVITY),
-        shared_costs=shared,
+        shared_costs=labelled(shared, YEARLY_COST),
         gross_flows=labelled(gross, GRAVITY),
         net_flows=labelled(net_flows(gross, names), GRAVITY),
     )
@@ -118,6 +118,6 @@ def write_tables(out_dir: Path, results: FiscalResults) -> list[Path]:
     paths = []
     for name, table in tables.items():
         table.write_parquet(folder / f"{name}.parquet")
-        table.write_csv(folder / f"{name}.csv")
+        table.write_csv(folder / f"{name}.csv", include_bom=True)  # Excel reads a CSV without the BOM as GBK
         paths += [folder / f"{name}.parquet", folder / f"{name}.csv"]
     return paths

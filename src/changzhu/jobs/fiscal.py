@@ -42,7 +42,7 @@ def clear_redemptions_file(path: Path, out_dir: Path) -> dict[str, pl.DataFrame]
     folder.mkdir(parents=True, exist_ok=True)
     for name, table in cleared.items():
         table.write_parquet(folder / f"voucher_clearing_{name}.parquet")
-        table.write_csv(folder / f"voucher_clearing_{name}.csv")
+        table.write_csv(folder / f"voucher_clearing_{name}.csv", include_bom=True)
     return cleared
 
 

@@ -191,10 +191,20 @@ def fiscal_section(
     )
     basis_columns = [
         Column("province", "省份", "province"),
-        Column("transfer_registered_basis_yuan", "户籍口径（亿元）", "registered basis (100 million yuan)", yuan),
+        Column(  # the registered population is gravity-estimated: so is the difference
+            "transfer_registered_basis_yuan",
+            "户籍口径（估算，亿元）",
+            "registered basis, estimate (100 million yuan)",
+            yuan,
+        ),
         Column("transfer_resident_basis_yuan", "常住口径（亿元）", "resident basis (100 million yuan)", yuan),
-        Column("difference_yuan", "差额（亿元）", "difference (100 million yuan)", lambda v, g: signed(v / YI, g)),
-        Column("difference_share", "差额 %", "difference %", _pct),
+        Column(
+            "difference_yuan",
+            "差额（估算，亿元）",
+            "difference, estimate (100 million yuan)",
+            lambda v, g: signed(v / YI, g),
+        ),
+        Column("difference_share", "差额（估算，%）", "difference, estimate (%)", _pct),
     ]
     equity_columns = [
         Column("allocation", "分配方式", "allocation", _split),
@@ -207,7 +217,12 @@ def fiscal_section(
         Column("gini_registered", "基尼系数（户籍）", "Gini (registered)", _ratio),
         Column("theil_registered", "泰尔指数（户籍）", "Theil (registered)", _ratio),
         Column("unmet_need_yuan", "未满足需求（亿元）", "unmet need (100 million yuan)", yuan),
-        Column("weighted_unmet_need", "加权未满足需求（亿）", "weighted unmet need (100 million)", yuan),
+        Column(
+            "weighted_unmet_need",
+            "加权未满足需求（亿元 × 服务权重）",
+            "weighted unmet need (100 million yuan × service weight)",
+            yuan,
+        ),
     ]
     a = p.allocation
     estimate = pick(ESTIMATE_ZH, ESTIMATE_LABEL, lang)

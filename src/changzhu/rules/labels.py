@@ -156,8 +156,8 @@ FILE_COLUMNS: dict[str, tuple[str, str]] = {
     "region_name": ("省份", "province"),
     "registered_basis_yi": ("户籍口径（估算，亿元）", "registered basis, estimate (100 million yuan)"),
     "resident_basis_yi": ("常住口径（亿元）", "resident basis (100 million yuan)"),
-    "change_yi": ("变化（亿元）", "change (100 million yuan)"),
-    "change_percent": ("变化（%）", "change (%)"),
+    "change_yi": ("变化（估算，亿元）", "change, estimate (100 million yuan)"),  # from the estimated registered basis
+    "change_percent": ("变化（估算，%）", "change, estimate (%)"),
     "outcome": ("结果", "outcome"),
 }
 WINNER_OUTCOMES: dict[str, tuple[str, str]] = {  # a province's outcome in the fiscal winners
@@ -344,10 +344,10 @@ EQUITY_MEASURES: dict[str, tuple[str, str, str, str]] = {  # measure: (label zh,
         "Theil index of per-registered-head amounts",
     ),
     "weighted_unmet_need": (
-        "加权未满足需求",
-        "weighted unmet need",
-        "分配后仍未得到资金的服务缺口，按服务权重加权",
-        "service gaps left unfunded, weighted by the service weights",
+        "加权未满足需求（元 × 服务权重）",
+        "weighted unmet need, yuan × service weight",
+        "分配后仍未得到资金的服务缺口（元），各乘以该服务的“预算分配权重”后相加",
+        "yuan of service gaps left unfunded, each times its service's budget allocation weight, summed",
     ),
     "unmet_need_yuan": (
         "未满足需求（元）",
