@@ -528,6 +528,14 @@ class RefusalCode(StrEnum):
     # officepolish: a region written near a known name, suggested by its name in the reader's language and its code
     # (NOT_A_REGION_NEAR, which suggested the Chinese name alone, stays for the import results stored with it)
     NOT_A_REGION_NEAR_PLACE = "not_a_region_near_place"
+    # siting: where-to-build plans started from the office (api/siting_runs.py, planning/region_siting.py)
+    NO_SITING_RUN = "no_siting_run"
+    SITING_REGION_LEVEL = "siting_region_level"
+    SITING_NO_REGION = "siting_no_region"
+    SITING_TOO_FEW_COUNTIES = "siting_too_few_counties"
+    SITING_NEEDS_SCHOOL_LIST = "siting_needs_school_list"
+    SITING_PREPARING = "siting_preparing"
+    SITING_SOLVING = "siting_solving"
 
 
 _DATE_FORMS_ZH = "2026-06-01、2026/6/1、2026.6.1、20260601 或 2026年6月1日"
@@ -1860,6 +1868,33 @@ TEMPLATES: dict[RefusalCode, tuple[str, str]] = {
         "不是地区代码或准确的地名；是否指 {near:place}？",
         "not a region code or the exact name of a region; did you mean {near:place}?",
     ),
+    # siting
+    RefusalCode.NO_SITING_RUN: ("没有编号为 {run_id} 的选址方案", "no siting run {run_id}"),
+    RefusalCode.SITING_REGION_LEVEL: (
+        "选址在一个省或一个地级市的县级单位中进行：{region:place} 是县级地区，请选择它所在的市或省",
+        "siting places facilities among the county seats of a province or a prefecture-level city: {region:place} is"
+        " a county-level region; choose its city or province",
+    ),
+    RefusalCode.SITING_NO_REGION: (
+        "{region} 不是省或地级市的代码（2020 年人口普查中没有这一地区）",
+        "{region} is not the code of a province or a prefecture-level city (the 2020 census has no such region)",
+    ),
+    RefusalCode.SITING_TOO_FEW_COUNTIES: (
+        "{region:place} 有驻地坐标的县级单位只有 {counties} 个，新建数量最多为 {counties}（所填为 {p}）",
+        "{region:place} has {counties} county-level units with a seat, so at most {counties} new facilities can be"
+        " placed (asked: p = {p})",
+    ),
+    RefusalCode.SITING_NEEDS_SCHOOL_LIST: (
+        "学校选址以上传的学校清单为基础：{region:place} 没有上传带坐标的{service_zh}学校清单；"
+        "请先在“上传”页上传学校清单（学段、学位数和经纬度）",
+        "schools are sited from an uploaded school list: no list of {service_en} with coordinates was uploaded for"
+        " {region:place}; upload the school list (stage, places, longitude and latitude) on the Uploads page first",
+    ),
+    RefusalCode.SITING_PREPARING: (
+        "正在读取缺口、人口普查和设施清单",
+        "reading the gaps, the census and the facility lists",
+    ),
+    RefusalCode.SITING_SOLVING: ("正在求解{model_zh}模型", "solving the {model_en} model"),
 }
 PLACE = "place"  # the format spec of a region code shown with its name: {region:place}
 ROLE = "role"  # the format spec of a role shown by its name: {role:role}
