@@ -6,6 +6,7 @@ export const MENU = [
   { key: "quotas", to: "/quotas", roles: ["caseworker", "administrator", "planner"] },
   { key: "map", to: "/map", roles: ["planner", "fiscal_officer", "administrator", "caseworker"] },
   { key: "services", to: "/services", roles: ["planner", "fiscal_officer", "administrator"] },
+  { key: "siting", to: "/siting", roles: ["planner", "administrator"] },
   { key: "reforms", to: "/reforms/new", roles: ["planner", "fiscal_officer", "administrator"] },
   { key: "fiscalView", to: "/fiscal", roles: ["planner", "fiscal_officer", "administrator"] },
   { key: "me", to: "/me", roles: ["resident"] },

@@ -28,6 +28,7 @@ const routes = [
   { path: "/fiscal", component: () => import("./views/FiscalView.vue") },
   { path: "/map", component: () => import("./views/PopulationMapView.vue") },
   { path: "/services", component: () => import("./views/ServicesView.vue") },
+  { path: "/siting", component: () => import("./views/SitingView.vue") },
   { path: "/:rest(.*)*", component: () => import("./views/NotFoundView.vue") },
 ];
 

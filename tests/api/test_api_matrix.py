@@ -599,6 +599,32 @@ CASES = [
     ),
     # aggregates: planners, fiscal officers and administrators
     Case("GET", "/api/v1/planning/gaps", lambda s: "/api/v1/planning/gaps", ANALYSTS),
+    # siting runs are exercised in test_api_siting.py (seconds each): here the role and the region sited are checked
+    # before the request (a Shenzhen plan of 30 new hospitals: more than its districts, 400 to those who may start it)
+    Case(
+        "POST",
+        "/api/v1/planning/siting/runs",
+        lambda s: "/api/v1/planning/siting/runs",
+        ANALYSTS_GD,
+        ok=400,
+        body=lambda: {"region": "440300", "service": "hospital_beds", "p": 30},
+    ),
+    Case("GET", "/api/v1/planning/siting/runs", lambda s: "/api/v1/planning/siting/runs", ANALYSTS),
+    Case("GET", "/api/v1/planning/siting/runs/{run_id}", lambda s: "/api/v1/planning/siting/runs/x", ANALYSTS, ok=404),
+    Case(
+        "GET",
+        "/api/v1/planning/siting/runs/{run_id}/counties",
+        lambda s: "/api/v1/planning/siting/runs/x/counties",
+        ANALYSTS,
+        ok=404,
+    ),
+    Case(
+        "GET",
+        "/api/v1/planning/siting/runs/{run_id}/sites",
+        lambda s: "/api/v1/planning/siting/runs/x/sites",
+        ANALYSTS,
+        ok=404,
+    ),
     Case("GET", "/api/v1/fiscal/schemes", lambda s: "/api/v1/fiscal/schemes", ANALYSTS),
     Case("GET", "/api/v1/fiscal/allocation", lambda s: "/api/v1/fiscal/allocation", ANALYSTS),
     Case("GET", "/api/v1/fiscal/allocation/services", lambda s: "/api/v1/fiscal/allocation/services", ANALYSTS),

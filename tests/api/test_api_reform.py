@@ -14,7 +14,7 @@ from api_support import Service, start_service
 from sqlalchemy import update
 
 from changzhu.api import export, scenario_runs
-from changzhu.api.scenario_runs import MAX_WAITING
+from changzhu.api.run_store import MAX_WAITING
 from changzhu.domain.estimates import synthetic
 from changzhu.domain.refusals import RefusalCode, refusal
 from changzhu.domain.services import Service as ServiceCode

@@ -10,10 +10,10 @@ from office_support import DESKTOP, Office
 
 ENTRIES = {  # every entry of the role's menu (frontend/src/menu.js), in order
     "cw_gz": ["/residents", "/applications", "/releases", "/quotas", "/map", "/admin/uploads"],
-    "pl_nat": ["/quotas", "/map", "/services", "/reforms/new", "/fiscal", "/admin/uploads"],
+    "pl_nat": ["/quotas", "/map", "/services", "/siting", "/reforms/new", "/fiscal", "/admin/uploads"],
     "fo_nat": ["/map", "/services", "/reforms/new", "/fiscal"],
-    "ad_nat": ["/residents", "/applications", "/releases", "/quotas", "/map", "/services", "/reforms/new", "/fiscal",
-               "/admin/users", "/admin/audit", "/admin/uploads"],
+    "ad_nat": ["/residents", "/applications", "/releases", "/quotas", "/map", "/services", "/siting", "/reforms/new",
+               "/fiscal", "/admin/users", "/admin/audit", "/admin/uploads"],
 }  # fmt: skip
 
 

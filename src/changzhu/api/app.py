@@ -30,11 +30,13 @@ from changzhu.api.routes import (
     resident_actions,
     residents,
     scenarios,
+    siting,
     uploads,
     users,
 )
 from changzhu.api.scenario_runs import RunQueue
 from changzhu.api.settings import ApiSettings
+from changzhu.api.siting_runs import SitingQueue
 from changzhu.api.text_guard import refuse_nul
 
 API_PREFIX = "/api/v1"
@@ -56,6 +58,7 @@ def api_router() -> APIRouter:
         releases,
         approvals,
         planning,
+        siting,
         fiscal,
         scenarios,
         parameters,
@@ -86,7 +89,7 @@ def create_app(settings: ApiSettings | None = None, engine: Engine | None = None
         redoc_url=None,
     )
     attach(app, settings, engine)
-    app.router.on_shutdown.append(lambda: app.state.scenario_runs.shutdown())
+    app.router.on_shutdown.append(lambda: app.state.scenario_runs.shutdown())  # the siting runs' worker too
     install_error_handlers(app)
     app.include_router(api_router())
     app.include_router(docs_page.router)
@@ -96,10 +99,12 @@ def create_app(settings: ApiSettings | None = None, engine: Engine | None = None
 
 
 def attach(app: FastAPI, settings: ApiSettings, engine: Engine | None = None) -> None:
-    """Give `app` its settings, its database (`engine`, default: settings' database), a scenario run queue and a
-    login limiter: everything an app holds besides its routes. `create_app` calls it; the tests call it again to
-    serve each test's database from one app built once (settings' body size limit is the app's from then on)."""
+    """Give `app` its settings, its database (`engine`, default: settings' database), the scenario and siting run
+    queues (one worker for both) and a login limiter: everything an app holds besides its routes. `create_app` calls
+    it; the tests call it again to serve each test's database from one app built once (settings' body size limit is
+    the app's from then on)."""
     app.state.settings = settings
     app.state.engine = apply_timeouts(engine, settings) if engine is not None else service_engine(settings)
     app.state.scenario_runs = RunQueue(app.state.engine)
+    app.state.siting_runs = SitingQueue(app.state.engine, app.state.scenario_runs.pool)
     app.state.login_limiter = LoginRateLimiter(settings.login_attempts, settings.login_window_seconds)

@@ -1,9 +1,7 @@
-"""Scenario runs kept in the database: queued by a request, computed by a worker thread, read back by id.
+"""Scenario runs kept in the database: queued by a request, computed by the worker thread, read back by id.
 
-A request only inserts a row (status queued) and hands its id to the worker thread; the worker writes progress
-to the row while it computes and, at the end, the summary (JSON) and the estimates (Parquet). A run that was
-queued or running when the service stopped is marked failed by the next service on the database (on its first
-use of runs), so no run stays "running" for ever.
+The queue is api/run_store.py's (shared with siting runs); the worker writes progress to the run's row while it
+computes and, at the end, the summary (JSON) and the estimates (Parquet).
 """
 
 from __future__ import annotations
@@ -11,21 +9,19 @@ from __future__ import annotations
 import hashlib
 import io
 import logging
-import threading
 import time
 import uuid
 from collections.abc import Mapping
-from concurrent.futures import Future, ThreadPoolExecutor
-from concurrent.futures import wait as futures_wait
-from datetime import UTC, date, datetime
+from concurrent.futures import ThreadPoolExecutor
+from datetime import date
 from typing import Any
 
 import polars as pl
-from sqlalchemy import Engine, func, select, update
+from sqlalchemy import Engine, func, select
 from sqlalchemy.orm import defer
 
 from changzhu import __version__
-from changzhu.api.errors import NotFound, TooManyRequests
+from changzhu.api.run_store import StoredRuns, now
 from changzhu.api.scenario_files import spec_of
 from changzhu.data.census import census_2020
 from changzhu.domain.lang import Lang
@@ -41,8 +37,6 @@ from changzhu.store.db import session_scope
 from changzhu.store.scenario_models import ScenarioRunRow
 
 MAX_SAMPLE = 0.001  # 1.4 million synthetic people at most; the CLI runs bigger samples
-ACTIVE = ("queued", "running")
-MAX_WAITING = 5  # runs queued or running at once; more are refused (429) rather than queued for hours
 LOG = logging.getLogger(__name__)
 PROGRESS_EVERY_SECONDS = 1.0
 REGIONAL_DIMENSIONS = ("province", "prefecture", "county")
@@ -72,10 +66,6 @@ GROUP_LABELS = {
     "non_agricultural": "非农业户口 non-agricultural hukou (urban hukou)",
     "unknown": "未知 unknown",
 }
-
-
-def _now() -> str:
-    return datetime.now(UTC).isoformat(timespec="seconds")
 
 
 def data_version() -> str:
@@ -189,34 +179,13 @@ def cost_sharing_rows(scheme_id: str, shares: Mapping[str, Mapping[str, float]])
     return {"scheme": scheme_id, "shares": {service: dict(row) for service, row in shares.items()}}
 
 
-class RunQueue:
-    """Runs of one database: stored rows, computed one at a time by a worker thread of this process."""
+class RunQueue(StoredRuns[ScenarioRunRow]):
+    """Scenario runs of one database: stored rows, computed one at a time by the worker thread (run_store)."""
 
-    def __init__(self, engine: Engine) -> None:
-        self.engine = engine
-        self._pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="scenario-run")
-        self._futures: dict[str, Future[None]] = {}  # runs of this process's worker not yet finished, to wait on
-        self._recovered = False
-        self._recovering = threading.Lock()
-
-    def _ensure_recovered(self) -> None:
-        """Recover once, on first use (not at start-up: the service starts even while the database is down)."""
-        if self._recovered:
-            return
-        with self._recovering:
-            if not self._recovered:
-                self.recover()
-                self._recovered = True
-
-    def recover(self) -> int:
-        """Mark runs left queued or running by a stopped service as failed; how many there were."""
-        with session_scope(self.engine) as session:
-            result = session.execute(
-                update(ScenarioRunRow)
-                .where(ScenarioRunRow.status.in_(ACTIVE))
-                .values(status="failed", note=refusal(RefusalCode.RUN_INTERRUPTED).as_json(), finished_at=_now())
-            )
-            return int(getattr(result, "rowcount", 0) or 0)
+    def __init__(self, engine: Engine, pool: ThreadPoolExecutor | None = None) -> None:
+        super().__init__(
+            engine, ScenarioRunRow, lambda run_id: refusal(RefusalCode.NO_SCENARIO_RUN, run_id=run_id), pool
+        )
 
     def start(
         self,
@@ -227,13 +196,7 @@ class RunQueue:
         username: str,
     ) -> str:
         """Check the scenario, store a queued run with its settings filled in, and hand it to the worker."""
-        self._ensure_recovered()
-        with session_scope(self.engine) as session:
-            waiting = session.scalar(
-                select(func.count()).select_from(ScenarioRunRow).where(ScenarioRunRow.status.in_(ACTIVE))
-            )
-        if int(waiting or 0) >= MAX_WAITING:
-            raise TooManyRequests(refusal(RefusalCode.TOO_MANY_RUNS, waiting=str(waiting)), 30)
+        self.refuse_when_busy()
         spec = spec_of(text)
         years = settings.get("years") or list(covering_years(spec))
         filled: dict[str, Any] = {
@@ -259,24 +222,18 @@ class RunQueue:
                     data_version=data_version(),
                     code_version=f"changzhu {__version__}",
                     created_by=username,
-                    created_at=_now(),
+                    created_at=now(),
                 )
             )
-        future = self._pool.submit(self._work, run_id)
-        self._futures[run_id] = future
-        future.add_done_callback(lambda _: self._futures.pop(run_id, None))
+        self.submit(run_id, self._work)
         return run_id
-
-    def _set(self, run_id: str, **values: Any) -> None:
-        with session_scope(self.engine) as session:
-            session.execute(update(ScenarioRunRow).where(ScenarioRunRow.id == run_id).values(**values))
 
     def _work(self, run_id: str) -> None:
         """Compute one run (in the worker thread); any error ends it as failed with its coded reason (an error the
         project did not code: a generic reason, its details in the server log only)."""
         try:
             row = self.get(run_id)
-            self._set(run_id, status="running", started_at=_now(), note=refusal(RefusalCode.RUN_PREPARING).as_json())
+            self.set(run_id, status="running", started_at=now(), note=refusal(RefusalCode.RUN_PREPARING).as_json())
             settings: dict[str, Any] = dict(row.settings)
             spec = spec_of(row.scenario_yaml)
             years = tuple(int(y) for y in settings["years"])
@@ -288,7 +245,7 @@ class RunQueue:
                 if time.monotonic() - last[0] >= PROGRESS_EVERY_SECONDS:
                     last[0] = time.monotonic()
                     note = refusal(RefusalCode.RUN_COMPUTING_YEAR, year=year).as_json()
-                    self._set(run_id, progress=round(done, 3), note=note)
+                    self.set(run_id, progress=round(done, 3), note=note)
 
             target = settings.get("target_relative_half_width")
             result = run_reform(
@@ -302,27 +259,17 @@ class RunQueue:
                 max_sample=MAX_SAMPLE,
                 progress=progress,
             )
-            self._set(
+            self.set(
                 run_id,
                 status="done",
                 progress=1.0,
                 note=None,
-                finished_at=_now(),
+                finished_at=now(),
                 summary={**summary_of(result), "cost_sharing": cost_sharing_rows(scheme.scheme_id, shares)},
                 result_parquet=result_bytes(labelled(result.estimates)),
             )
         except Exception as exc:  # a run's failure is recorded on its row, never lost in the thread
-            self._set(run_id, status="failed", note=failure_note(run_id, exc).as_json(), finished_at=_now())
-
-    def get(self, run_id: str) -> ScenarioRunRow:
-        """A stored run, or NotFound."""
-        self._ensure_recovered()
-        with session_scope(self.engine) as session:
-            row = session.get(ScenarioRunRow, run_id)
-            if row is None:
-                raise NotFound(refusal(RefusalCode.NO_SCENARIO_RUN, run_id=str(run_id)))
-            session.expunge(row)
-            return row
+            self.set(run_id, status="failed", note=failure_note(run_id, exc).as_json(), finished_at=now())
 
     def listing(self, scenario: str | None, limit: int, offset: int) -> tuple[list[ScenarioRunRow], int]:
         """Runs newest first (of one scenario, if named), without their result tables, and how many there are."""
@@ -339,23 +286,6 @@ class RunQueue:
                 session.expunge(row)
             return rows, int(session.scalar(count) or 0)
 
-    def wait(self, run_id: str, timeout: float) -> ScenarioRunRow:
-        """The run once it has finished (or after `timeout` seconds), read from the database: woken when this
-        process's worker finishes it, else (a run of another process) polled."""
-        deadline = time.monotonic() + timeout
-        future = self._futures.get(run_id)
-        if future is not None:
-            futures_wait([future], timeout=timeout)
-        row = self.get(run_id)
-        while row.status in ACTIVE and time.monotonic() < deadline:
-            time.sleep(0.2)
-            row = self.get(run_id)
-        return row
-
-    def shutdown(self) -> None:
-        """Stop taking runs (the one computing finishes; queued ones are marked failed by the next start)."""
-        self._pool.shutdown(wait=False, cancel_futures=True)
-
 
 def failure_note(run_id: str, error: Exception) -> Refusal:
     """Why a run failed as its page says it: the coded reason the error carries (a scenario, parameter, fiscal or
@@ -363,9 +293,9 @@ def failure_note(run_id: str, error: Exception) -> Refusal:
     (never a class name or a traceback in front of a user)."""
     found = getattr(error, "refusal", None)
     if isinstance(found, Refusal) and found.code not in (RefusalCode.UNCODED, RefusalCode.UNTRANSLATED):
-        LOG.info("scenario run %s failed: %s", run_id, found.en)
+        LOG.info("run %s failed: %s", run_id, found.en)
         return found
-    LOG.error("scenario run %s failed unexpectedly", run_id, exc_info=error)
+    LOG.error("run %s failed unexpectedly", run_id, exc_info=error)
     return refusal(RefusalCode.RUN_FAILED_UNEXPECTEDLY, run_id=run_id)
 
 

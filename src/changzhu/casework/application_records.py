@@ -26,6 +26,7 @@ from changzhu.casework.applications import (
 )
 from changzhu.casework.precheck import DECISION_WORDS, precheck
 from changzhu.domain.refusals import CodedError, RefusalCode, refusal
+from changzhu.domain.regions import region_prefix
 from changzhu.registry.region_names import region_labels
 from changzhu.store import audit, audit_subjects
 from changzhu.store.application_models import ApplicationEventRow, ApplicationRow
@@ -386,14 +387,3 @@ def listing(engine: Engine, where: Filter, regions: list[str] | None, offset: in
         rows = session.execute(query.order_by(ApplicationRow.id).offset(offset).limit(limit)).all()
         items = [view(r, str(key)) for r, key in rows]
     return {"items": items, "total": total, "offset": offset, "limit": limit}
-
-
-def region_prefix(code: str) -> str:
-    """The prefix of the codes a region contains (a province xx0000, a prefecture xxxx00, or a county)."""
-    if code == "000000":
-        return ""
-    if code.endswith("0000"):
-        return code[:2]
-    if code.endswith("00"):
-        return code[:4]
-    return code

@@ -531,6 +531,14 @@ class RefusalCode(StrEnum):
     # movedout: a step on an application whose applicant was handed over to another province's instance (跨省通办)
     APPLICANT_MOVED_OUT = "applicant_moved_out"
     CLOSE_ONLY_MOVED_OUT = "close_only_moved_out"
+    # siting: where-to-build plans started from the office (api/siting_runs.py, planning/region_siting.py)
+    NO_SITING_RUN = "no_siting_run"
+    SITING_REGION_LEVEL = "siting_region_level"
+    SITING_NO_REGION = "siting_no_region"
+    SITING_TOO_FEW_COUNTIES = "siting_too_few_counties"
+    SITING_NEEDS_SCHOOL_LIST = "siting_needs_school_list"
+    SITING_PREPARING = "siting_preparing"
+    SITING_SOLVING = "siting_solving"
 
 
 _DATE_FORMS_ZH = "2026-06-01、2026/6/1、2026.6.1、20260601 或 2026年6月1日"
@@ -1875,6 +1883,33 @@ TEMPLATES: dict[RefusalCode, tuple[str, str]] = {
         "only an application whose applicant moved to another province can be closed as moved out; the applicant"
         " still lives in {region:place}",
     ),
+    # siting
+    RefusalCode.NO_SITING_RUN: ("没有编号为 {run_id} 的选址方案", "no siting run {run_id}"),
+    RefusalCode.SITING_REGION_LEVEL: (
+        "选址在一个省或一个地级市的县级单位中进行：{region:place} 是县级地区，请选择它所在的市或省",
+        "siting places facilities among the county seats of a province or a prefecture-level city: {region:place} is"
+        " a county-level region; choose its city or province",
+    ),
+    RefusalCode.SITING_NO_REGION: (
+        "{region} 不是省或地级市的代码（2020 年人口普查中没有这一地区）",
+        "{region} is not the code of a province or a prefecture-level city (the 2020 census has no such region)",
+    ),
+    RefusalCode.SITING_TOO_FEW_COUNTIES: (
+        "{region:place} 有驻地坐标的县级单位只有 {counties} 个，新建数量最多为 {counties}（所填为 {p}）",
+        "{region:place} has {counties} county-level units with a seat, so at most {counties} new facilities can be"
+        " placed (asked: p = {p})",
+    ),
+    RefusalCode.SITING_NEEDS_SCHOOL_LIST: (
+        "学校选址以上传的学校清单为基础：{region:place} 没有上传带坐标的{service_zh}学校清单；"
+        "请先在“上传”页上传学校清单（学段、学位数和经纬度）",
+        "schools are sited from an uploaded school list: no list of {service_en} with coordinates was uploaded for"
+        " {region:place}; upload the school list (stage, places, longitude and latitude) on the Uploads page first",
+    ),
+    RefusalCode.SITING_PREPARING: (
+        "正在读取缺口、人口普查和设施清单",
+        "reading the gaps, the census and the facility lists",
+    ),
+    RefusalCode.SITING_SOLVING: ("正在求解{model_zh}模型", "solving the {model_en} model"),
 }
 PLACE = "place"  # the format spec of a region code shown with its name: {region:place}
 ROLE = "role"  # the format spec of a role shown by its name: {role:role}

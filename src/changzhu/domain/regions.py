@@ -56,6 +56,17 @@ def province_code_of(code: str) -> str:
     return validate_code(code)[:2] + "0000"
 
 
+def region_prefix(code: str) -> str:
+    """The prefix of the codes a region contains (a province xx0000, a prefecture xxxx00, or a county)."""
+    if code == "000000":
+        return ""
+    if code.endswith("0000"):
+        return code[:2]
+    if code.endswith("00"):
+        return code[:4]
+    return code
+
+
 def classify_city_size(urban_pop: int, bands: list[CitySizeBand]) -> CitySizeClass:
     """Size class of a city with the given urban-area resident population under the given standard."""
     if urban_pop < 0:

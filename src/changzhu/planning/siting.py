@@ -1,7 +1,8 @@
-"""Where to build, on the real county data of one province: new facilities of one service for its resident-basis
-gap — hospitals for the bed gap (the default), schools for the primary or junior-secondary place gap.
+"""Where to build, on the real county data of one province or one prefecture-level city: new facilities of one
+service for its resident-basis gap — hospitals for the bed gap (the default), schools for the primary or
+junior-secondary place gap.
 
-Demand points are the province's county-level units (seat coordinates) weighted by the resident population the
+Demand points are the region's county-level units (seat coordinates) weighted by the resident population the
 service's standard counts (everyone for beds; the children of primary or junior-secondary age for school places,
 planning/population.py). The existing facilities, predefined (fixed open) in every model, are the facilities of
 that service in a facility list that have coordinates (its hospitals, or its schools), and the prefecture seats of
@@ -15,6 +16,7 @@ p-median sites.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 
 import numpy as np
@@ -31,6 +33,9 @@ from changzhu.planning.population import census_table, group_columns
 
 EXISTING = "existing"
 SCHOOL_SERVICES = ("primary_school_places", "junior_secondary_places")  # sited from a list's located schools
+SITED_SERVICES = ("hospital_beds", *SCHOOL_SERVICES)
+MODELS = ("p_median", "max_covering", "set_covering")
+Progress = Callable[[str], None]  # told the name of each model (MODELS) before it is solved
 
 
 @dataclass(frozen=True)
@@ -46,6 +51,7 @@ class SitingPlan:
     radius_km: float
     listed: int = 0  # facilities of the list (of the service) among the existing sites
     service: str = "hospital_beds"
+    existing_capacity: tuple[float, ...] = ()  # of each existing site (sites' first rows), in the service's unit
 
 
 def _existing(
@@ -94,8 +100,17 @@ def _existing(
     return sites, np.concatenate([seat_beds[keep], located["capacity"].to_numpy().astype(float)])
 
 
+def region_counties(region_code: str, census: Census2020 | None = None) -> pl.DataFrame:
+    """The located county-level units (with a seat) of a province (xx0000) or of a prefecture-level city: the demand
+    points and candidate sites of a siting plan there."""
+    column = "province_code" if region_code.endswith("0000") else "prefecture_code"
+    return census_table("county", census or census_2020()).filter(
+        (pl.col(column) == region_code) & pl.col("seat_lon").is_not_null()
+    )
+
+
 def plan_sites(
-    province_code: str,
+    region_code: str,
     gap: float,
     supply: float,
     *,
@@ -109,26 +124,30 @@ def plan_sites(
     scenario: Scenario | None = None,
     facilities: pl.DataFrame | None = None,
     facility_scope: str | None = None,
+    progress: Progress | None = None,
 ) -> SitingPlan:
-    """Place `p` new facilities of `service` among the province's county seats, the existing ones kept open; `gap`
-    and `supply` are the province's resident-basis gap and supply of the service, `group` the population group its
+    """Place `p` new facilities of `service` among the county seats of `region_code` (a province, or a
+    prefecture-level city: its own seat and its counties), the existing ones kept open; `gap` and `supply` are the
+    region's resident-basis gap and supply of the service, `group` the population group its
     standard counts (demand weights: planning/population.py's groups, "all" for beds, "age_6_11" for primary places).
 
-    `facilities`: a facility list (its rows of `service` in the province are used) complete at `facility_scope`;
+    `facilities`: a facility list (its rows of `service` in the region are used) complete at `facility_scope`;
     its located facilities are existing sites and replace the seats of the cities it covers. The cover radius and
-    the 2SFCA catchment default to the parameter tree's (planning.siting.*)."""
+    the 2SFCA catchment default to the parameter tree's (planning.siting.*). `progress` is told each model's name
+    before it is solved."""
     census = census or census_2020()
     tree = parameter_tree()
     if radius_km is None:
         radius_km = tree.number("planning.siting.cover_radius_km", CENSUS_DAY, scenario=scenario)
     if catchment_km is None:
         catchment_km = tree.number("planning.siting.catchment_km", CENSUS_DAY, scenario=scenario)
-    counties = census_table("county", census).filter(
-        (pl.col("province_code") == province_code) & pl.col("seat_lon").is_not_null()
-    )
+    counties = region_counties(region_code, census)
     if counties.height < p:
-        raise PlanningInputError(f"province {province_code} has {counties.height} located county units, p = {p}")
-    prefectures = census.prefectures.filter(pl.col("province_code") == province_code)
+        raise PlanningInputError(f"region {region_code} has {counties.height} located county units, p = {p}")
+    province = region_code.endswith("0000")
+    prefectures = census.prefectures.filter(pl.col("province_code" if province else "code") == region_code)
+    level = "province" if province else "prefecture"
+    tell = progress or (lambda _model: None)
     demand = counties.select(
         pl.col("code").alias("region_code"),
         pl.col("name_zh").alias("region_name_zh"),
@@ -139,7 +158,7 @@ def plan_sites(
     if facilities is not None:
         facilities = facilities.filter(
             (pl.col("service").cast(pl.String) == service)
-            & (region_at_level(pl.col("region_code"), "province") == province_code)
+            & (region_at_level(pl.col("region_code"), level) == region_code)
         )
     held, before_supply = _existing(prefectures, supply, facilities, facility_scope)
     candidates = counties.select(
@@ -151,8 +170,11 @@ def plan_sites(
         pl.lit(False).alias(EXISTING),
     )
     sites = pl.concat([held, candidates])
+    tell("p_median")
     median = PMedian.from_frames(demand, sites, p, predefined_col=EXISTING).solve(time_limit)
+    tell("max_covering")
     covering = MCLP.from_frames(demand, sites, p, radius_km, predefined_col=EXISTING).solve(time_limit)
+    tell("set_covering")
     cover_all = LSCP.from_frames(demand, sites, radius_km, predefined_col=EXISTING).solve(time_limit)
     weights = demand["weight"].to_numpy()
     added = max(gap, 0.0)
@@ -177,18 +199,20 @@ def plan_sites(
         chosen(cover_all).alias("set_covering_site"),
     )
     listed = int(held["facility_name"].is_not_null().sum())
-    return SitingPlan(points, sites, median, covering, cover_all, added, radius_km, listed, service)
+    held_capacity = tuple(float(c) for c in before_supply)
+    return SitingPlan(points, sites, median, covering, cover_all, added, radius_km, listed, service, held_capacity)
 
 
-def listed_schools(facilities: pl.DataFrame | None, province_code: str) -> list[str]:
-    """The school services (SCHOOL_SERVICES) of which a facility list holds located schools in the province: where
-    to build schools is planned from those."""
+def listed_schools(facilities: pl.DataFrame | None, region_code: str) -> list[str]:
+    """The school services (SCHOOL_SERVICES) of which a facility list holds located schools in the region (a
+    province, or a prefecture-level city): where to build schools is planned from those."""
     if facilities is None:
         return []
+    level = "province" if region_code.endswith("0000") else "prefecture"
     located = facilities.filter(
         pl.col("lon").is_not_null()
         & pl.col("lat").is_not_null()
-        & (region_at_level(pl.col("region_code"), "province") == province_code)
+        & (region_at_level(pl.col("region_code"), level) == region_code)
     )
     held = set(located["service"].cast(pl.String).to_list())
     return [s for s in SCHOOL_SERVICES if s in held]

@@ -12,6 +12,7 @@ from changzhu.store import (
     models,
     resident_models,
     scenario_models,
+    siting_models,
 )
 
 # each registers its tables on Base
@@ -23,6 +24,7 @@ MODEL_MODULES = (
     approval_models,
     scenario_models,
     application_models,
+    siting_models,
 )
 
 

@@ -28,6 +28,7 @@ from changzhu.casework.applications import KIND_LABELS, Action, ApplicationKind,
 from changzhu.casework.materials import materials
 from changzhu.domain import field_sizes as sizes
 from changzhu.domain.refusals import RefusalCode, refusal
+from changzhu.domain.regions import region_prefix
 from changzhu.registry.contact import unseal
 from changzhu.registry.region_names import region_labels
 from changzhu.store import audit, audit_subjects
@@ -58,7 +59,7 @@ class Step(BaseModel):
 
 
 def _prefixes(principal: Principal) -> list[str] | None:
-    return None if NATIONAL_SCOPE in principal.scopes else [records.region_prefix(s) for s in principal.scopes]
+    return None if NATIONAL_SCOPE in principal.scopes else [region_prefix(s) for s in principal.scopes]
 
 
 @router.get("/applications/kinds", responses={401: {}})

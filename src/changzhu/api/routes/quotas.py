@@ -23,7 +23,6 @@ from changzhu.api.casework_errors import casework_errors
 from changzhu.api.deps import EngineDep, PrincipalDep
 from changzhu.api.quota_population import synthetic_candidates
 from changzhu.casework import quota_runs as runs
-from changzhu.casework.application_records import region_prefix
 from changzhu.casework.quotas import (
     Candidate,
     Ranking,
@@ -34,6 +33,7 @@ from changzhu.casework.quotas import (
     with_added_places,
 )
 from changzhu.domain.refusals import RefusalCode, refusal
+from changzhu.domain.regions import region_prefix
 from changzhu.store.audit_reasons import because
 
 router = APIRouter(tags=["quotas"])

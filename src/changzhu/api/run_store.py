@@ -1,0 +1,126 @@
+"""Runs kept in the database and computed by one worker thread: the queue that scenario runs and siting runs share.
+
+A request only inserts a row (status queued) and hands its id to the worker thread; the worker writes progress
+to the row while it computes and the results at the end. A run that was queued or running when the service stopped
+is marked failed by the next service on the database (on its first use of runs), so no run stays "running" for
+ever. Scenario runs (api/scenario_runs.py) and siting runs (api/siting_runs.py) are each a StoredRuns over their own
+table and share one worker (`pool`): the machine computes one run at a time, whichever kind it is.
+"""
+
+from __future__ import annotations
+
+import threading
+import time
+from collections.abc import Callable
+from concurrent.futures import Future, ThreadPoolExecutor
+from concurrent.futures import wait as futures_wait
+from datetime import UTC, datetime
+from typing import Any, Generic, TypeVar
+
+from sqlalchemy import Engine, func, select, update
+
+from changzhu.api.errors import NotFound, TooManyRequests
+from changzhu.domain.refusals import Refusal, RefusalCode, refusal
+from changzhu.store.db import session_scope
+
+ACTIVE = ("queued", "running")
+MAX_WAITING = 5  # runs of one kind queued or running at once; more are refused (429) rather than queued for hours
+Row = TypeVar("Row")
+
+
+def now() -> str:
+    """The time a run's row records (UTC, to the second)."""
+    return datetime.now(UTC).isoformat(timespec="seconds")
+
+
+def one_worker() -> ThreadPoolExecutor:
+    """The worker thread runs are computed on, one at a time."""
+    return ThreadPoolExecutor(max_workers=1, thread_name_prefix="stored-run")
+
+
+class StoredRuns(Generic[Row]):
+    """Runs of one kind (`table`, a row class with id, status, progress, note and finished_at) in one database,
+    computed on `pool` (a new worker of their own when not given); `missing` is the refusal of an unknown id."""
+
+    def __init__(
+        self,
+        engine: Engine,
+        table: type[Row],
+        missing: Callable[[str], Refusal],
+        pool: ThreadPoolExecutor | None = None,
+    ) -> None:
+        self.engine = engine
+        self._table: Any = table  # its columns are read as the ORM's (status, id), whatever the row class
+        self._missing = missing
+        self.pool = pool or one_worker()
+        self._futures: dict[str, Future[None]] = {}  # runs of this process's worker not yet finished, to wait on
+        self._recovered = False
+        self._recovering = threading.Lock()
+
+    def _ensure_recovered(self) -> None:
+        """Recover once, on first use (not at start-up: the service starts even while the database is down)."""
+        if self._recovered:
+            return
+        with self._recovering:
+            if not self._recovered:
+                self.recover()
+                self._recovered = True
+
+    def recover(self) -> int:
+        """Mark runs left queued or running by a stopped service as failed; how many there were."""
+        with session_scope(self.engine) as session:
+            result = session.execute(
+                update(self._table)
+                .where(self._table.status.in_(ACTIVE))
+                .values(status="failed", note=refusal(RefusalCode.RUN_INTERRUPTED).as_json(), finished_at=now())
+            )
+            return int(getattr(result, "rowcount", 0) or 0)
+
+    def refuse_when_busy(self) -> None:
+        """TooManyRequests (429) when MAX_WAITING runs of this kind are queued or running already."""
+        self._ensure_recovered()
+        with session_scope(self.engine) as session:
+            waiting = session.scalar(
+                select(func.count()).select_from(self._table).where(self._table.status.in_(ACTIVE))
+            )
+        if int(waiting or 0) >= MAX_WAITING:
+            raise TooManyRequests(refusal(RefusalCode.TOO_MANY_RUNS, waiting=str(waiting)), 30)
+
+    def submit(self, run_id: str, work: Callable[[str], None]) -> None:
+        """Hand a stored run to the worker."""
+        future = self.pool.submit(work, run_id)
+        self._futures[run_id] = future
+        future.add_done_callback(lambda _: self._futures.pop(run_id, None))
+
+    def set(self, run_id: str, **values: Any) -> None:
+        """Write columns of a run's row."""
+        with session_scope(self.engine) as session:
+            session.execute(update(self._table).where(self._table.id == run_id).values(**values))
+
+    def get(self, run_id: str) -> Row:
+        """A stored run, or NotFound."""
+        self._ensure_recovered()
+        with session_scope(self.engine) as session:
+            row = session.get(self._table, run_id)
+            if row is None:
+                raise NotFound(self._missing(run_id))
+            session.expunge(row)
+            found: Row = row
+            return found
+
+    def wait(self, run_id: str, timeout: float) -> Row:
+        """The run once it has finished (or after `timeout` seconds), read from the database: woken when this
+        process's worker finishes it, else (a run of another process) polled."""
+        deadline = time.monotonic() + timeout
+        future = self._futures.get(run_id)
+        if future is not None:
+            futures_wait([future], timeout=timeout)
+        row = self.get(run_id)
+        while getattr(row, "status") in ACTIVE and time.monotonic() < deadline:  # noqa: B009 - any row class
+            time.sleep(0.2)
+            row = self.get(run_id)
+        return row
+
+    def shutdown(self) -> None:
+        """Stop taking runs (the one computing finishes; queued ones are marked failed by the next start)."""
+        self.pool.shutdown(wait=False, cancel_futures=True)

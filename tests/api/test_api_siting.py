@@ -1,0 +1,150 @@
+"""Siting runs from the office (POST /planning/siting/runs): a planner sites a service in a city of their
+jurisdiction in the background, the results are stored and read back cut to each reader's jurisdiction (a run out of
+reach answers as an unknown id), every write checks the role and the region sited, a wrong request is refused
+with its reason, and a facility list the city uploaded gives the existing facilities. On SQLite and PostgreSQL."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import pytest
+from api_support import PASSWORD, Service
+
+from changzhu.api.auth.accounts import create_user
+from changzhu.api.auth.roles import Role
+
+RUNS = "/api/v1/planning/siting/runs"
+SHENZHEN, NANSHAN = "440300", "440305"
+# two Shenzhen hospitals with coordinates (WGS-84) inside the city, as an office's list gives them
+HOSPITALS = (
+    "facility_id,name,service,region_code,capacity,lon,lat\n"
+    "h1,福田测试医院,hospital_beds,440300,2000,114.06,22.55\n"
+    "h2,南山测试医院,hospital_beds,440300,1500,113.93,22.53\n"
+)
+
+
+@pytest.fixture(autouse=True)
+def own_home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Each test keeps uploaded planning datasets in its own data home."""
+    monkeypatch.setenv("CHANGZHU_HOME", str(tmp_path / "home"))
+
+
+def _planner(service: Service, username: str, scope: str) -> dict[str, str]:
+    """A planner of `scope`, logged in: its Authorization header."""
+    create_user(service.engine, username, PASSWORD, Role.PLANNER, [scope], None)
+    answer = service.client.post("/api/v1/auth/login", json={"username": username, "password": PASSWORD})
+    assert answer.status_code == 200, answer.text
+    return {"Authorization": f"Bearer {answer.json()['access_token']}"}
+
+
+def _done(service: Service, run_id: str) -> None:
+    row = service.client.app.state.siting_runs.wait(run_id, timeout=600)  # type: ignore[attr-defined]
+    assert row.status == "done", row.note
+
+
+def _items(service: Service, path: str, headers: dict[str, str]) -> list[dict[str, Any]]:
+    answer = service.client.get(path, headers=headers)
+    assert answer.status_code == 200, answer.text
+    return list(answer.json()["items"])
+
+
+def test_a_citys_run_finishes_and_each_reader_sees_their_part(db_service: Service) -> None:
+    service = db_service
+    city = _planner(service, "pl_sz", SHENZHEN)
+    district = _planner(service, "pl_ns", NANSHAN)
+    chengdu = _planner(service, "pl_cd", "510100")
+    started = service.client.post(RUNS, json={"region": SHENZHEN, "service": "hospital_beds", "p": 2}, headers=city)
+    assert started.status_code == 202, started.text
+    run = started.json()
+    assert run["status"] in ("queued", "running", "done") and run["region_code"] == SHENZHEN
+    _done(service, run["run_id"])
+    path = f"{RUNS}/{run['run_id']}"
+
+    whole = service.client.get(path, headers=city).json()
+    assert whole["status"] == "done" and whole["progress"] == 1.0 and whole["cut"] is False
+    summary = whole["summary"]
+    assert [m["model"] for m in summary["models"]] == ["p_median", "max_covering", "set_covering"]
+    assert summary["models"][0]["new_sites"] == 2 and summary["added"] == max(summary["gap"], 0.0)
+    assert summary["supply_is_estimate"] is True  # no list: Shenzhen's beds are the province's apportioned
+    counties = _items(service, f"{path}/counties", city)
+    assert counties and all(c["region_code"].startswith("4403") for c in counties)
+    assert sum(c["p_median_site"] for c in counties) == 2
+    assert all(c["access_before_per_1000"] is not None for c in counties)
+    sites = _items(service, f"{path}/sites", city)
+    kinds = [s["kind"] for s in sites]
+    assert kinds.count("new") == 2 and kinds.count("seat") == 1 and "listed" not in kinds
+    assert all(s["capacity_is_estimate"] for s in sites)  # the seat's beds apportioned; new ones an equal part
+    assert next(s for s in sites if s["kind"] == "seat")["region_name"] == "Shenzhen"  # named, not a code
+
+    # the province's planner reads the city whole; a district's planner only its district, without the city's sums
+    assert service.client.get(path, headers=service.as_("pl_gd")).json()["cut"] is False
+    part = service.client.get(path, headers=district).json()
+    assert part["cut"] is True and part["summary"] is None
+    assert [c["region_code"] for c in _items(service, f"{path}/counties", district)] == [NANSHAN]
+    assert all(s["region_code"] == NANSHAN for s in _items(service, f"{path}/sites", district))
+    listed = _items(service, RUNS, district)
+    assert [r["run_id"] for r in listed] == [run["run_id"]]
+
+    # another city's planner: the same answer as an id no one has
+    for asked in (path, f"{path}/counties", f"{path}/sites", f"{RUNS}/nosuchrun"):
+        refused = service.client.get(asked, headers=chengdu)
+        assert refused.status_code == 404 and refused.json()["code"] == "no_siting_run", asked
+    assert _items(service, RUNS, chengdu) == []
+    assert service.client.get(path, headers=service.as_("res_gz")).status_code == 403
+
+
+def test_every_start_checks_the_role_and_the_region_sited(db_service: Service) -> None:
+    service = db_service
+    city = _planner(service, "pl_sz", SHENZHEN)
+    body = {"region": SHENZHEN, "service": "hospital_beds", "p": 2}
+    for username in ("fo_nat", "cw_gz", "res_gz"):
+        refused = service.client.post(RUNS, json=body, headers=service.as_(username))
+        assert refused.status_code == 403 and refused.json()["code"] == "role_may_not", username
+    for region, headers in (("440100", city), ("440000", city), ("510000", service.as_("pl_gd"))):
+        refused = service.client.post(RUNS, json={**body, "region": region}, headers=headers)
+        assert refused.status_code == 403 and refused.json()["code"] == "region_outside", region
+    assert _items(service, RUNS, service.as_("pl_nat")) == []  # nothing was stored
+
+
+def test_a_wrong_request_is_refused_with_its_reason(db_service: Service) -> None:
+    service = db_service
+    nat = service.as_("pl_nat")
+
+    def refused(body: dict[str, Any]) -> dict[str, Any]:
+        answer = service.client.post(RUNS, json={"service": "hospital_beds", "p": 2, **body}, headers=nat)
+        assert answer.status_code == 400, answer.text
+        return dict(answer.json())
+
+    county = refused({"region": NANSHAN})
+    assert county["code"] == "siting_region_level" and "Nanshan District, Shenzhen" in county["message"]
+    many = refused({"region": SHENZHEN, "p": 30})
+    assert many["code"] == "siting_too_few_counties" and "(asked: p = 30)" in many["message"]
+    schools = refused({"region": SHENZHEN, "service": "primary_school_places"})
+    assert schools["code"] == "siting_needs_school_list" and "primary schools" in schools["message"]
+    assert refused({"region": "449900"})["code"] == "siting_no_region"
+    zh = service.client.post(RUNS, json={"region": SHENZHEN, "p": 30}, headers={**nat, "Accept-Language": "zh-CN"})
+    assert "新建数量最多为" in zh.json()["message"]
+    assert service.client.post(RUNS, json={"region": SHENZHEN, "p": 0}, headers=nat).status_code == 422
+    assert service.client.post(RUNS, json={"region": SHENZHEN, "service": "x"}, headers=nat).status_code == 422
+    assert _items(service, RUNS, nat) == []
+
+
+def test_the_citys_uploaded_list_gives_the_existing_hospitals(db_service: Service) -> None:
+    service = db_service
+    city = _planner(service, "pl_sz", SHENZHEN)
+    files = {"file": ("医院清单.csv", HOSPITALS.encode(), "text/csv")}
+    uploaded = service.client.post("/api/v1/uploads/facility", files=files, headers=city)
+    assert uploaded.status_code in (200, 201), uploaded.text
+    started = service.client.post(RUNS, json={"region": SHENZHEN, "p": 2}, headers=city)
+    assert started.status_code == 202, started.text
+    assert started.json()["settings"]["list_regions"] == [SHENZHEN]
+    _done(service, started.json()["run_id"])
+    path = f"{RUNS}/{started.json()['run_id']}"
+    sites = _items(service, f"{path}/sites", city)
+    listed = {s["facility_name"]: s for s in sites if s["kind"] == "listed"}
+    assert set(listed) == {"福田测试医院", "南山测试医院"}
+    assert listed["福田测试医院"]["capacity"] == 2000 and not listed["福田测试医院"]["capacity_is_estimate"]
+    assert "seat" not in [s["kind"] for s in sites]  # the list is the city's whole supply: no apportioned seat
+    summary = service.client.get(path, headers=city).json()["summary"]
+    assert summary["supply"] == 3500 and summary["supply_is_estimate"] is False and summary["listed"] == 2

@@ -1,0 +1,66 @@
+"""The office's siting page in Chromium: a province's planner chooses a city, the service and p, starts the run,
+sees its progress and then the sites on a map of the city's counties (legend of existing seats and new hospitals,
+the access unit, the sources) and in tables with units and estimates marked; the same run read in Chinese and
+English, at 1366 px and at a phone's 390 px, without a word of the other language and without scrolling sideways."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+from office_support import DESKTOP, PHONE, Office
+from playwright.sync_api import expect
+
+pytestmark = pytest.mark.browser
+CJK = re.compile(r"[\u4e00-\u9fff]")
+MAP = "#siting-map .province-map"
+WORDS = {  # the legend's marks, the access unit, a seat's name, the estimate note's start
+    "zh": ("新建医院（p-中位）", "地级市驻地（分摊床位，估算）", "每千常住人口床位", "深圳市驻地", "估算：建设前"),
+    "en": ("New hospital (p-median)", "Prefecture seat (apportioned beds, estimate)", "Beds per 1,000 residents",
+           "Seat of Shenzhen", "Estimate: before"),
+}  # fmt: skip
+
+
+def _check(page: object, lang: str, width: int) -> None:
+    """The finished run as the planner reads it: map, legend, tables, estimate note, one language, no sideways
+    scrolling."""
+    run = page.locator("#siting-run[data-status=done]")  # type: ignore[attr-defined]
+    run.wait_for(timeout=600_000)  # a city's run on a busy 2-core machine
+    drawn = page.locator(f"{MAP}[data-within='440300']")  # type: ignore[attr-defined]
+    drawn.wait_for()
+    assert int(drawn.get_attribute("data-points") or 0) == 4  # Shenzhen's seat and the three new hospitals
+    assert int(drawn.get_attribute("data-filled") or 0) >= 5  # the districts coloured by access
+    legend = drawn.get_attribute("aria-label") or ""
+    new, seat, unit, seat_name, note = WORDS[lang]
+    assert new in legend and seat in legend and unit in legend, legend
+    expect(page.locator("#siting-sites")).to_contain_text(seat_name)  # type: ignore[attr-defined]
+    expect(page.locator("#siting-estimate-note")).to_contain_text(note)  # type: ignore[attr-defined]
+    expect(page.locator("#siting-sites .el-tag").first).to_be_visible()  # type: ignore[attr-defined]
+    parts = ("#siting-run .el-card__header", "#siting-summary", "#siting-models", "#siting-sites", "#siting-counties")
+    text = "\n".join(page.locator(part).inner_text() for part in parts)  # type: ignore[attr-defined]
+    assert ("p-中位" in text) if lang == "zh" else not CJK.search(text), text  # (the map's sources name 高德)
+    assert "p_median" not in text and "hospital_beds" not in text  # no raw key in front of the planner
+    scroll = page.evaluate("document.documentElement.scrollWidth")  # type: ignore[attr-defined]
+    assert scroll <= width, scroll
+
+
+def test_a_planner_sites_hospitals_in_a_city_and_reads_the_plan_in_both_languages(office: Office) -> None:
+    page = office.open(DESKTOP, "zh")
+    office.login(page, "pl_gd")
+    page.goto(office.url + "/office/siting")  # type: ignore[attr-defined]
+    page.locator(".el-select:has(#siting-region) .el-select__wrapper").click()  # type: ignore[attr-defined]
+    page.keyboard.type("440300")  # type: ignore[attr-defined]
+    page.locator(".el-select-dropdown__item:visible", has_text="深圳市").first.click()  # type: ignore[attr-defined]
+    page.click("#siting-start")  # type: ignore[attr-defined]
+    page.wait_for_url(re.compile(r"run=[0-9a-f]+"))  # type: ignore[attr-defined]
+    run_id = page.url.split("run=")[1]  # type: ignore[attr-defined]
+    _check(page, "zh", DESKTOP[0])
+    office.shot(page, "siting_shenzhen_zh_1366")
+    expect(page.locator("#siting-past")).to_contain_text("深圳市")  # type: ignore[attr-defined]
+
+    for size, lang in ((DESKTOP, "en"), (PHONE, "zh"), (PHONE, "en")):
+        other = office.open(size, lang)
+        office.login(other, "pl_gd")
+        other.goto(f"{office.url}/office/siting?run={run_id}")  # type: ignore[attr-defined]
+        _check(other, lang, size[0])
+        office.shot(other, f"siting_shenzhen_{lang}_{size[0]}")
