@@ -531,6 +531,8 @@ class RefusalCode(StrEnum):
     # movedout: a step on an application whose applicant was handed over to another province's instance (跨省通办)
     APPLICANT_MOVED_OUT = "applicant_moved_out"
     CLOSE_ONLY_MOVED_OUT = "close_only_moved_out"
+    # tidy: stored ciphertext the server's identity key cannot decrypt (registry/identity.py: IdentityKeyMismatch)
+    IDENTITY_KEY_MISMATCH = "identity_key_mismatch"
 
 
 _DATE_FORMS_ZH = "2026-06-01、2026/6/1、2026.6.1、20260601 或 2026年6月1日"
@@ -1874,6 +1876,14 @@ TEMPLATES: dict[RefusalCode, tuple[str, str]] = {
         "只有申请人已跨省迁出的申请才能「终止办理（已迁出）」；申请人仍居住在 {region:place}",
         "only an application whose applicant moved to another province can be closed as moved out; the applicant"
         " still lives in {region:place}",
+    ),
+    # tidy
+    RefusalCode.IDENTITY_KEY_MISMATCH: (
+        "服务器的身份信息密钥与加密保存数据时所用的密钥不一致，无法读取这些数据。这是服务器的配置问题，不是您的操作有误；"
+        "请联系运维人员，事件编号 {incident}",
+        "the server's identity key does not match the key its stored data was encrypted with, so that data cannot be"
+        " read. This is a problem of the server's configuration, not of your request: tell the operator, incident"
+        " {incident}",
     ),
 }
 PLACE = "place"  # the format spec of a region code shown with its name: {region:place}
