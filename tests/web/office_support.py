@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -41,6 +42,9 @@ QUIET = """() => new Promise((done) => {
   const poll = () => (window.czFetching > 0 ? setTimeout(poll, 20) : document.fonts.ready.then(drawn));
   poll();
 })"""
+# A time of day on the screen without its zone ("2026-12-02 17:43:37"): the office shows every time with it,
+# "2026-12-02 17:43:37 (UTC+8)" (format.js: dateTime), and a screenshot holding one would picture an old screen.
+BARE_TIME = re.compile(r"\d{4}-\d{2}-\d{2}[ T]\d{2}:\d{2}(?::\d{2})?(?![\d:])(?! \(UTC)")
 # Each page's requests not answered yet, by page (Office.open; read by settle).
 _UNANSWERED: WeakKeyDictionary[object, set[object]] = WeakKeyDictionary()
 
@@ -125,10 +129,12 @@ class Office:
 
     @staticmethod
     def shot(page: object, name: str) -> Path:
-        """Save a full-page screenshot under docs/images/office/."""
+        """Save a full-page screenshot under docs/images/office/, once every time it shows has its zone."""
         SHOTS.mkdir(parents=True, exist_ok=True)
         path = SHOTS / f"{name}.png"
         settle(page)
+        bare = BARE_TIME.findall(page.inner_text("body"))  # type: ignore[attr-defined]
+        assert not bare, f"{name}: times without their zone on the screen: {bare}"
         page.screenshot(path=str(path), full_page=True)  # type: ignore[attr-defined]
         return path
 
