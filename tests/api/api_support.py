@@ -36,8 +36,10 @@ from changzhu.api.app import attach  # noqa: E402
 from changzhu.api.auth.accounts import create_user  # noqa: E402
 from changzhu.api.auth.roles import Role  # noqa: E402
 from changzhu.api.auth.tokens import issue_token  # noqa: E402
-from changzhu.api.interregion import outbox  # noqa: E402
+from changzhu.api.interregion import inbox, outbox  # noqa: E402
 from changzhu.api.interregion.peers import add_peer  # noqa: E402
+from changzhu.api.interregion.protocol import Message  # noqa: E402
+from changzhu.api.interregion.transfer import KIND  # noqa: E402
 from changzhu.api.keys import public_key_text  # noqa: E402
 from changzhu.data.census import census_2020  # noqa: E402
 from changzhu.ledger.contributions import MonthPaid, Scheme, record_contributions  # noqa: E402
@@ -49,6 +51,7 @@ from changzhu.registry.migrate import upgrade  # noqa: E402
 from changzhu.registry.residents import ProofKind, Registration, link_household, register_resident  # noqa: E402
 from changzhu.store.auth_models import UserRow  # noqa: E402
 from changzhu.store.db import make_engine, session_scope  # noqa: E402
+from changzhu.store.interregion_models import OutboxRow  # noqa: E402
 from changzhu.store.resident_models import PersonRow, TransferRow, VoucherRow  # noqa: E402
 
 PASSWORD = "correct horse battery staple"
@@ -58,6 +61,7 @@ ID_CHILD = "51010420180606441X"
 ROOT = Path(__file__).resolve().parents[2]
 SCENARIOS = ROOT / "src" / "changzhu" / "scenarios"
 VOUCHER_KEY = "voucher-for-gz-1"
+MOVED_TO_CHENGDU = date(2026, 11, 1)  # the day the Guangzhou worker moves to Chengdu in the 跨省通办 tests
 # person-table facts a caseworker records at registration (the rules need them; the mover has none on file)
 WORKER = {
     "employed": True,
@@ -218,6 +222,47 @@ class Service:
     def as_(self, username: str) -> dict[str, str]:
         """The Authorization header of `username`."""
         return self.headers[username]
+
+
+def hand_over_to_sichuan(service: Service) -> str:
+    """Guangdong's instance hands the Guangzhou worker over to Sichuan's (a peer for 510000): she moves to Chengdu on
+    MOVED_TO_CHENGDU; the id of the message waiting in the outbox."""
+    add_peer(service.engine, "510000", "http://sichuan.invalid", public_key_text(Ed25519PrivateKey.generate()))
+    return outbox.start_transfer(
+        service.engine,
+        service.people["gz"],
+        "440000",
+        "510000",
+        "510100",
+        MOVED_TO_CHENGDU,
+        actor="test",
+        authorize=lambda _region: None,
+    )
+
+
+@dataclass
+class Arrival:
+    """Sichuan's instance after taking in a hand-over: its registry, the message as sent, the person as received."""
+
+    sichuan: Engine
+    message: Message
+    person: PersonRow
+
+
+def received_in_sichuan(service: Service, message_id: str, folder: Path) -> Arrival:
+    """The message `message_id` of Guangdong's outbox delivered to a new Sichuan instance (a registry in `folder`
+    with the census; dispose of its engine after use)."""
+    with session_scope(service.engine) as session:
+        row = session.scalars(select(OutboxRow).where(OutboxRow.message_id == message_id)).one()
+        message = Message(message_id, "440000", "510000", KIND, outbox.unseal(message_id, row.payload))
+    sichuan = make_engine(f"sqlite:///{folder / 'sichuan.sqlite3'}")
+    upgrade(sichuan)
+    load_census(sichuan, census_2020())
+    receipt = inbox.receive(sichuan, "440000", message, "510000")
+    with session_scope(sichuan) as session:
+        person = session.scalars(select(PersonRow).where(PersonRow.person_key == receipt["person_key"])).one()
+        session.expunge(person)
+    return Arrival(sichuan, message, person)
 
 
 @pytest.fixture(scope="session")

@@ -10,22 +10,9 @@ from __future__ import annotations
 from datetime import date
 from pathlib import Path
 
-from api_support import Service
-from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
-from sqlalchemy import select
+from api_support import Service, hand_over_to_sichuan, received_in_sichuan
 
-from changzhu.api.interregion import inbox, outbox
-from changzhu.api.interregion.peers import add_peer
-from changzhu.api.interregion.protocol import Message
-from changzhu.api.interregion.transfer import KIND
-from changzhu.api.keys import public_key_text
 from changzhu.api.overview import statement_of
-from changzhu.data.census import census_2020
-from changzhu.registry.census_import import load_census
-from changzhu.registry.migrate import upgrade
-from changzhu.store.db import make_engine, session_scope
-from changzhu.store.interregion_models import OutboxRow
-from changzhu.store.resident_models import PersonRow
 
 
 def _held_here(statement: dict[str, object], region: str) -> dict[str, int]:
@@ -39,17 +26,7 @@ def test_both_ends_of_a_cross_province_move_show_the_same_money_and_months(servi
     assert held["pension_individual"] > 0 and held["pension_months"] > 0
     assert before["crossings"] == []
     # the Guangzhou worker moves to Chengdu: Guangdong's instance hands her account over to Sichuan's
-    add_peer(service.engine, "510000", "http://sichuan.invalid", public_key_text(Ed25519PrivateKey.generate()))
-    message_id = outbox.start_transfer(
-        service.engine,
-        service.people["gz"],
-        "440000",
-        "510000",
-        "510100",
-        date(2026, 11, 1),
-        actor="test",
-        authorize=lambda _region: None,
-    )
+    message_id = hand_over_to_sichuan(service)
     pending = service.client.get("/api/v1/me/statement", headers=service.as_("res_gz")).json()
     assert _held_here(pending, "440100")["pension_individual"] == 0  # the money left here ...
     [out] = pending["crossings"]  # ... and the statement says where to, how much, and that it is on its way
@@ -59,17 +36,8 @@ def test_both_ends_of_a_cross_province_move_show_the_same_money_and_months(servi
     assert pending["region_names"]["510100"]["name_zh"] == "成都市"
     assert pending["region_names"]["510000"]["name_zh"] == "四川省"
 
-    sichuan = make_engine(f"sqlite:///{tmp_path / 'sichuan.sqlite3'}")
-    upgrade(sichuan)
-    load_census(sichuan, census_2020())
-    with session_scope(service.engine) as session:
-        row = session.scalars(select(OutboxRow).where(OutboxRow.message_id == message_id)).one()
-        message = Message(message_id, "440000", "510000", KIND, outbox.unseal(message_id, row.payload))
-    receipt = inbox.receive(sichuan, "440000", message, "510000")
-    with session_scope(sichuan) as session:
-        arrived = session.scalars(select(PersonRow).where(PersonRow.person_key == receipt["person_key"])).one()
-        session.expunge(arrived)
-    there = statement_of(sichuan, arrived, date(2026, 12, 1))
+    arrival = received_in_sichuan(service, message_id, tmp_path)
+    there = statement_of(arrival.sichuan, arrival.person, date(2026, 12, 1))
     [came] = there["crossings"]
     assert (came["direction"], came["peer_region"], came["city"], came["status"]) == (
         "in",
@@ -85,7 +53,7 @@ def test_both_ends_of_a_cross_province_move_show_the_same_money_and_months(servi
         "medical_months": held["medical_months"],
     }
     assert there["region_names"]["440000"]["name_en"] == "Guangdong"
-    sichuan.dispose()
+    arrival.sichuan.dispose()
 
 
 def test_a_voucher_on_the_statement_says_until_when_and_who_issued_it(service: Service) -> None:
@@ -107,11 +75,7 @@ def test_guangzhou_does_not_rank_a_worker_handed_over_to_chengdu(service: Servic
     path = f"/api/v1/applications/{submitted.json()['id']}/transition"
     for step in ({"action": "review"}, {"action": "approve", "reason": "经复核予以批准"}):
         assert service.client.post(path, json=step, headers=service.as_("cw_gz")).status_code == 200
-    add_peer(service.engine, "510000", "http://sichuan.invalid", public_key_text(Ed25519PrivateKey.generate()))
-    outbox.start_transfer(
-        service.engine, service.people["gz"], "440000", "510000", "510100", date(2026, 11, 1), actor="test",
-        authorize=lambda _region: None,
-    )  # fmt: skip
+    hand_over_to_sichuan(service)
     body = {"kind": "points_hukou", "region": "440100", "year": 2026, "quota": 1}
     run = service.client.post("/api/v1/quotas/runs", json=body, headers=service.as_("cw_gz"))
     assert run.status_code == 201, run.text

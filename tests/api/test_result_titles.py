@@ -6,8 +6,10 @@ from __future__ import annotations
 import polars as pl
 
 from changzhu.api.result_titles import measure_title, rounded, titled
+from changzhu.api.scenario_runs import labelled
 from changzhu.domain.lang import Lang
 from changzhu.domain.units import unit_word
+from changzhu.rules.labels import RESULT_GROUPS
 
 
 def test_a_measure_is_titled_with_its_units_word() -> None:
@@ -77,3 +79,18 @@ def test_each_service_s_estimate_note_describes_that_service() -> None:
     assert "dibao" not in english[0] and "低保" not in chinese[0] and "eligible" in english[0], english[0]
     assert "dibao" in english[1] and "低保" in chinese[1]
     assert "unit cost" in english[2] and "dibao" in english[2]
+
+
+def test_a_run_labels_its_groups_by_the_result_groups_names() -> None:
+    """A run's stored group label is RESULT_GROUPS' two names (scenario_runs kept a copy of them, which said
+    "全国 national" and left an income decile as its code, D03)."""
+    estimates = pl.DataFrame(
+        {
+            "dimension": ["national", "residence", "income_decile", "prefecture", "age_band"],
+            "group": ["national", "local", "D03", "440100", "15-64"],
+        }
+    )
+    stored = labelled(estimates)["group_label"].to_list()
+    assert stored[:3] == [f"{zh} {en}" for zh, en in (RESULT_GROUPS[g] for g in ("national", "local", "D03"))]
+    assert stored[2:] == ["收入第 3 十分位 income decile 3", "广州市", "15-64"]
+    assert stored[0] == "全国 the whole country"

@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import re
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
+from urllib.parse import quote
 from weakref import WeakKeyDictionary
 
 import httpx
@@ -39,6 +42,9 @@ QUIET = """() => new Promise((done) => {
   const poll = () => (window.czFetching > 0 ? setTimeout(poll, 20) : document.fonts.ready.then(drawn));
   poll();
 })"""
+# A time of day on the screen without its zone ("2026-12-02 17:43:37"): the office shows every time with it,
+# "2026-12-02 17:43:37 (UTC+8)" (format.js: dateTime), and a screenshot holding one would picture an old screen.
+BARE_TIME = re.compile(r"\d{4}-\d{2}-\d{2}[ T]\d{2}:\d{2}(?::\d{2})?(?![\d:])(?! \(UTC)")
 # Each page's requests not answered yet, by page (Office.open; read by settle).
 _UNANSWERED: WeakKeyDictionary[object, set[object]] = WeakKeyDictionary()
 
@@ -123,10 +129,12 @@ class Office:
 
     @staticmethod
     def shot(page: object, name: str) -> Path:
-        """Save a full-page screenshot under docs/images/office/."""
+        """Save a full-page screenshot under docs/images/office/, once every time it shows has its zone."""
         SHOTS.mkdir(parents=True, exist_ok=True)
         path = SHOTS / f"{name}.png"
         settle(page)
+        bare = BARE_TIME.findall(page.inner_text("body"))  # type: ignore[attr-defined]
+        assert not bare, f"{name}: times without their zone on the screen: {bare}"
         page.screenshot(path=str(path), full_page=True)  # type: ignore[attr-defined]
         return path
 
@@ -181,13 +189,65 @@ def pick_option(page: object, field: str, typed: str, option: str) -> None:
         expect(shown).to_contain_text(option)
 
 
+def region_offers(page: object, field: str, typed: str) -> list[str]:
+    """The options the region box of form field `field` offers for `typed` (typed into it, then deleted again: the
+    box, and a dialog holding it, stay open for the next choice)."""
+    page.click(f"[data-field={field}] .el-select__wrapper")  # type: ignore[attr-defined]
+    searched = f"name={quote(typed, safe='')}"  # the box's search for the whole text (GET /regions?name=...)
+    with page.expect_response(lambda r: "/api/v1/regions?" in r.url and searched in r.url) as answer:  # type: ignore[attr-defined]
+        page.keyboard.type(typed)  # type: ignore[attr-defined]
+    answer.value.finished()
+    settle(page)  # the list drawn with the answer
+    offered = page.locator(".el-select-dropdown__item:visible").all_inner_texts()  # type: ignore[attr-defined]
+    for _ in typed:
+        page.keyboard.press("Backspace")  # type: ignore[attr-defined]
+    return offered
+
+
+def uploads_page(office: Office, username: str, size: tuple[int, int] = DESKTOP, lang: str = "zh") -> Any:
+    """The uploads page of `username`'s office, ready for a file."""
+    page: Any = office.open(size, lang)
+    office.login(page, username)
+    page.goto(office.url + "/office/admin/uploads")
+    page.wait_for_selector("#upload-dry-run")
+    return page
+
+
+def choose_file(page: Any, name: str, content: bytes, kind: str = "") -> None:
+    """Choose the file kind labelled `kind` (the page's first kind when none is named) and the CSV file `name`."""
+    if kind:
+        page.locator(".el-select").first.click()
+        page.locator(".el-select-dropdown__item:visible", has_text=kind).first.click()
+    page.set_input_files(".el-upload__input", files=[{"name": name, "mimeType": "text/csv", "buffer": content}])
+
+
+def bearer(url: str, username: str, password: str = PASSWORD) -> dict[str, str]:
+    """The Authorization header of `username` logged in over the API of the office at `url`."""
+    answer = httpx.post(url + "/api/v1/auth/login", json={"username": username, "password": password}, timeout=60)
+    answer.raise_for_status()
+    return {"Authorization": "Bearer " + answer.json()["access_token"]}
+
+
+def staff_account(url: str, username: str, role: str, jurisdictions: list[str]) -> None:
+    """An account the national administrator opens; its first login replaces the one-time password with the test
+    accounts' (once per server: a 409 is the account another test's run opened)."""
+    with httpx.Client(base_url=url + "/api/v1", timeout=60) as client:
+        asked = {"username": username, "role": role, "jurisdictions": jurisdictions}
+        made = client.post("/users", json=asked, headers=bearer(url, "ad_nat"))
+        assert made.status_code in (201, 409), made.text
+        if made.status_code == 201:
+            one_time = made.json()["one_time_password"]
+            own = {"old_password": one_time, "new_password": PASSWORD}
+            changed = client.post("/auth/password", json=own, headers=bearer(url, username, one_time))
+            assert changed.status_code == 200, changed.text
+
+
 SMALL_RUN_SECONDS = 1800  # a small sample on a busy 2-core machine; a run that fails still fails at once
 
 
 def small_run(url: str) -> str:
     """A small finished run of the shipped 中考 reform (one year), started over the API as a national planner."""
-    login = httpx.post(url + "/api/v1/auth/login", json={"username": "pl_nat", "password": PASSWORD}, timeout=30)
-    headers = {"Authorization": f"Bearer {login.json()['access_token']}"}
+    headers = bearer(url, "pl_nat")
     body = {"sample": 0.000002, "years": [2027]}
     started = httpx.post(
         url + "/api/v1/scenarios/entrance_exam_residence_1y/runs", json=body, headers=headers, timeout=30

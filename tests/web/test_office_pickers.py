@@ -6,29 +6,24 @@ view and the reform builder list schemes and reforms by their titles."""
 from __future__ import annotations
 
 import re
-from urllib.parse import quote
 
 import httpx
 import pytest
-from api_support import PASSWORD
-from office_support import DESKTOP, PHONE, Office, pick_option, settle
+from office_support import (
+    DESKTOP,
+    PHONE,
+    Office,
+    bearer,
+    choose_file,
+    pick_option,
+    region_offers,
+    staff_account,
+    uploads_page,
+)
 from playwright.sync_api import expect
 
 pytestmark = pytest.mark.browser
 HEX_KEY = re.compile(r"\b[0-9a-f]{32}\b")
-
-
-def _typed_offers(page: object, field: str, typed: str) -> list[str]:
-    """The options the region box offers for `typed` (the box closed again afterwards)."""
-    page.click(f"[data-field={field}] .el-select__wrapper")  # type: ignore[attr-defined]
-    searched = f"name={quote(typed, safe='')}"  # the box's search for the whole text (GET /regions?name=...)
-    with page.expect_response(lambda r: "/api/v1/regions?" in r.url and searched in r.url) as answer:  # type: ignore[attr-defined]
-        page.keyboard.type(typed)  # type: ignore[attr-defined]
-    answer.value.finished()
-    settle(page)  # the list drawn with the answer
-    offered = page.locator(".el-select-dropdown__item:visible").all_inner_texts()  # type: ignore[attr-defined]
-    page.keyboard.press("Escape")  # type: ignore[attr-defined]
-    return offered
 
 
 @pytest.mark.parametrize(("size", "lang"), [(DESKTOP, "en"), (PHONE, "zh")], ids=["en-1366", "zh-390"])
@@ -39,7 +34,7 @@ def test_residents_filtered_by_a_region_picked_by_name(office: Office, size: tup
     rows = page.locator("#resident-table .el-table__row")
     expect(rows).to_have_count(3)  # the worker, the child, and the mover moving in from Chengdu
     outside = "Shenzhen" if lang == "en" else "深圳"
-    assert _typed_offers(page, "resident-region", outside) == []  # not in the caseworker's jurisdiction
+    assert region_offers(page, "resident-region", outside) == []  # not in the caseworker's jurisdiction
     city = "Guangzhou, Guangdong (440100)" if lang == "en" else "广东省广州市 (440100)"
     pick_option(page, "resident-region", "Guangzhou" if lang == "en" else "广州", city)
     expect(rows).to_have_count(2)  # living in Guangzhou: the mover lives in Chengdu still
@@ -52,14 +47,9 @@ def test_residents_filtered_by_a_region_picked_by_name(office: Office, size: tup
     expect(page.locator("#resident-table")).to_contain_text("No resident matches" if lang == "en" else "没有")
 
 
-def _login(client: httpx.Client, username: str) -> dict[str, str]:
-    token = client.post("/auth/login", json={"username": username, "password": PASSWORD}).json()["access_token"]
-    return {"Authorization": f"Bearer {token}"}
-
-
 def test_applications_filtered_by_a_region_picked_by_name(office: Office) -> None:
     with httpx.Client(base_url=office.url + "/api/v1", timeout=60) as client:  # the Guangzhou worker applies
-        resident = _login(client, "res_gz")
+        resident = bearer(office.url, "res_gz")
         key = client.get("/auth/me", headers=resident).json()["person_key"]
         made = client.post("/applications", json={"person_key": key, "kind": "residence_permit"}, headers=resident)
         assert made.status_code == 201, made.text
@@ -68,7 +58,7 @@ def test_applications_filtered_by_a_region_picked_by_name(office: Office) -> Non
     page.goto(office.url + "/office/applications")
     rows = page.locator("#application-table .el-table__row")
     expect(rows).to_have_count(1)
-    assert _typed_offers(page, "application-region", "成都") == []  # outside the caseworker's city
+    assert region_offers(page, "application-region", "成都") == []  # outside the caseworker's city
     pick_option(page, "application-region", "广州", "广东省广州市 (440100)")
     expect(rows).to_have_count(1)  # applied where the worker lives: Guangzhou
     expect(rows.first).to_contain_text("广州市 (440100)")
@@ -80,22 +70,8 @@ def test_applications_filtered_by_a_region_picked_by_name(office: Office) -> Non
 
 def _listed_by_a_two_city_caseworker(url: str) -> None:
     """An administrator opens an account over Guangzhou and Chengdu; it lists its residents (an audited listing)."""
-    with httpx.Client(base_url=url + "/api/v1", timeout=60) as client:
-        made = client.post(
-            "/users",
-            json={"username": "cw_two", "role": "caseworker", "jurisdictions": ["440100", "510100"]},
-            headers=_login(client, "ad_nat"),
-        )
-        assert made.status_code in (201, 409), made.text  # 409: made by the other language's run on this server
-        if made.status_code == 201:  # its first login replaces the one-time password with the test accounts' one
-            one_time = made.json()["one_time_password"]
-            token = client.post("/auth/login", json={"username": "cw_two", "password": one_time}).json()
-            own = {"old_password": one_time, "new_password": PASSWORD}
-            changed = client.post(
-                "/auth/password", json=own, headers={"Authorization": f"Bearer {token['access_token']}"}
-            )
-            assert changed.status_code == 200, changed.text
-        assert client.get("/residents", headers=_login(client, "cw_two")).status_code == 200
+    staff_account(url, "cw_two", "caseworker", ["440100", "510100"])
+    assert httpx.get(url + "/api/v1/residents", headers=bearer(url, "cw_two"), timeout=60).status_code == 200
 
 
 @pytest.mark.parametrize(("size", "lang"), [(DESKTOP, "en"), (PHONE, "zh")], ids=["en-1366", "zh-390"])
@@ -128,13 +104,8 @@ BAD_DATE = (
 
 @pytest.mark.parametrize("lang", ["en", "zh"])
 def test_refused_cells_name_the_column_in_the_users_language(office: Office, lang: str) -> None:
-    page = office.open(DESKTOP, lang)
-    office.login(page, "cw_gz")
-    page.goto(office.url + "/office/admin/uploads")
-    page.wait_for_selector("#upload-dry-run")
-    page.set_input_files(
-        ".el-upload__input", files=[{"name": "居民.csv", "mimeType": "text/csv", "buffer": BAD_DATE.encode()}]
-    )
+    page = uploads_page(office, "cw_gz", DESKTOP, lang)
+    choose_file(page, "居民.csv", BAD_DATE.encode())
     page.click("#upload-dry-run")
     page.wait_for_selector("#upload-errors .el-table__row")
     refused = page.locator("#upload-errors .el-table__row").first
@@ -152,7 +123,7 @@ def test_refused_cells_name_the_column_in_the_users_language(office: Office, lan
 def test_schemes_and_reforms_are_listed_by_title(office: Office, lang: str) -> None:
     """The fiscal view's schemes and the reform builder's reforms (the older dashboards' lists) by their titles."""
     with httpx.Client(base_url=office.url + "/api/v1", timeout=60) as client:
-        ids = [s["scheme_id"] for s in client.get("/fiscal/schemes", headers=_login(client, "pl_nat")).json()]
+        ids = [s["scheme_id"] for s in client.get("/fiscal/schemes", headers=bearer(office.url, "pl_nat")).json()]
     page = office.open(DESKTOP, lang)
     office.login(page, "pl_nat")
     page.goto(office.url + "/office/fiscal")
@@ -177,18 +148,18 @@ def _voucher_issued_redeemed_and_cleared(url: str) -> str:
     """Chengdu issues a childcare voucher to the Guangzhou worker, Guangzhou redeems it, Chengdu's debt is cleared
     (each write replayed, or refused as done, on the other language's run): the voucher's number."""
     with httpx.Client(base_url=url + "/api/v1", timeout=60) as client:
-        worker = client.get("/residents", headers=_login(client, "cw_gz")).json()["items"][0]["person_key"]
+        worker = client.get("/residents", headers=bearer(url, "cw_gz")).json()["items"][0]["person_key"]
         issue = {"holder_key": worker, "issuer_region": "510100", "service": "childcare", "value_fen": 80000,
                  "issued_on": "2026-10-01", "expires_on": "2027-10-01",
                  "idempotency_key": "audit-voucher-1"}  # fmt: skip
-        issued = client.post("/vouchers", json=issue, headers=_login(client, "cw_cd"))
+        issued = client.post("/vouchers", json=issue, headers=bearer(url, "cw_cd"))
         assert issued.status_code == 201, issued.text
         number = str(issued.json()["voucher_no"])
         redeem = {"provider": "托育中心", "provider_region": "440100", "redeemed_on": "2026-11-01",
                   "idempotency_key": "audit-redeem-1"}  # fmt: skip
-        client.post(f"/vouchers/{number}/redeem", json=redeem, headers=_login(client, "cw_gz"))
+        client.post(f"/vouchers/{number}/redeem", json=redeem, headers=bearer(url, "cw_gz"))
         clearing = {"payer_region": "510100", "payee_region": "440100", "idempotency_key": "audit-clear-1"}
-        assert client.post("/vouchers/clearing", json=clearing, headers=_login(client, "fo_nat")).status_code == 200
+        assert client.post("/vouchers/clearing", json=clearing, headers=bearer(url, "fo_nat")).status_code == 200
     return number
 
 

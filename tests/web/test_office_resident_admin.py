@@ -3,12 +3,11 @@
 from __future__ import annotations
 
 import re
-from urllib.parse import quote
 
 import httpx
 import pytest
 from api_support import PASSWORD
-from office_support import DESKTOP, PHONE, Office, pick_option, settle
+from office_support import DESKTOP, PHONE, Office, bearer, pick_option, region_offers, staff_account
 from playwright.sync_api import expect
 
 from changzhu.registry.identity import check_char
@@ -16,29 +15,10 @@ from changzhu.registry.identity import check_char
 pytestmark = pytest.mark.browser
 
 
-def _token(url: str, username: str, password: str = PASSWORD) -> dict[str, str]:
-    answer = httpx.post(url + "/api/v1/auth/login", json={"username": username, "password": password}, timeout=60)
-    return {"Authorization": "Bearer " + answer.json()["access_token"]}
-
-
-def _offers(page: object, field: str, typed: str) -> list[str]:
-    """The options the region box of form field `field` offers for `typed` (typed into it, then cleared again)."""
-    page.click(f"[data-field={field}] .el-select__wrapper")  # type: ignore[attr-defined]
-    searched = f"name={quote(typed, safe='')}"  # the box's search for the whole text (GET /regions?name=...)
-    with page.expect_response(lambda r: "/api/v1/regions?" in r.url and searched in r.url) as answer:  # type: ignore[attr-defined]
-        page.keyboard.type(typed)  # type: ignore[attr-defined]
-    answer.value.finished()
-    settle(page)  # the list drawn with the answer
-    offered = page.locator(".el-select-dropdown__item:visible").all_inner_texts()  # type: ignore[attr-defined]
-    for _ in typed:
-        page.keyboard.press("Backspace")  # type: ignore[attr-defined]
-    return offered
-
-
 def test_a_newcomer_reads_what_each_service_still_needs_once(office: Office) -> None:
     """A resident registered without the facts Guangzhou's points read sees each service once, with the facts it
     needs in one line, not the service's name again above every fact."""
-    staff = _token(office.url, "cw_gz")
+    staff = bearer(office.url, "cw_gz")
     first17 = "44010619850607002"
     person = {
         "id_number": first17 + check_char(first17),
@@ -58,7 +38,7 @@ def test_a_newcomer_reads_what_each_service_still_needs_once(office: Office) -> 
         timeout=60,
     ).json()
     own = {"old_password": login["one_time_password"], "new_password": PASSWORD}
-    first = _token(office.url, "res_newcomer", login["one_time_password"])
+    first = bearer(office.url, "res_newcomer", login["one_time_password"])
     assert httpx.post(office.url + "/api/v1/auth/password", json=own, headers=first, timeout=60).status_code == 200
     page = office.open(PHONE, "zh")
     office.login(page, "res_newcomer")
@@ -117,7 +97,7 @@ def test_administrator_manages_users(office: Office, lang: str) -> None:
     page.fill("[data-field=username] input", f"cw_tianhe_{lang}")
     pick_option(page, "role", "", "经办人员" if lang == "zh" else "Caseworker")
     # the jurisdictions picked by name inside the administrator's own: Chengdu is not offered to Guangdong's
-    assert _offers(page, "jurisdictions", "成都" if lang == "zh" else "Chengdu") == []
+    assert region_offers(page, "jurisdictions", "成都" if lang == "zh" else "Chengdu") == []
     tianhe = "广东省广州市天河区 (440106)" if lang == "zh" else "Tianhe District, Guangzhou, Guangdong (440106)"
     pick_option(page, "jurisdictions", "天河" if lang == "zh" else "Tianhe", tianhe)
     page.locator(".el-dialog:visible .el-dialog__title").click()  # the list of several closed, as a person does
@@ -144,22 +124,6 @@ def test_administrator_manages_users(office: Office, lang: str) -> None:
     office.shot(page, f"audit_{lang}_1366")
 
 
-def _chengdu_administrator(url: str) -> None:
-    """The national administrator opens an account administering Chengdu; its first login sets the test password."""
-    with httpx.Client(base_url=url + "/api/v1", timeout=60) as client:
-        made = client.post(
-            "/users",
-            json={"username": "ad_cd", "role": "administrator", "jurisdictions": ["510100"]},
-            headers=_token(url, "ad_nat"),
-        )
-        assert made.status_code in (201, 409), made.text  # 409: made by the other language's run on this server
-        if made.status_code == 201:
-            one_time = made.json()["one_time_password"]
-            own = {"old_password": one_time, "new_password": PASSWORD}
-            changed = client.post("/auth/password", json=own, headers=_token(url, "ad_cd", one_time))
-            assert changed.status_code == 200, changed.text
-
-
 def _every_region(route: object) -> None:
     """A region search answered as if the office listed every region, not only those inside the caller's reach: the
     server's own answer to the search without `mine`."""
@@ -174,7 +138,7 @@ def test_a_chengdu_administrator_grants_a_jurisdiction_picked_by_name(
     """The new-user dialog takes jurisdictions by name (成都, Chengdu), stores the code, and offers nothing beyond the
     administrator's own; a grant beyond it that reaches the server anyway (310100, picked by name from a list of
     every region) is refused there, in the dialog."""
-    _chengdu_administrator(office.url)
+    staff_account(office.url, "ad_cd", "administrator", ["510100"])  # administers Chengdu
     page = office.open(size, lang)
     office.login(page, "ad_cd")
     page.goto(office.url + "/office/admin/users")
@@ -182,7 +146,7 @@ def test_a_chengdu_administrator_grants_a_jurisdiction_picked_by_name(
     page.click("#create-user")
     page.fill("[data-field=username] input", f"cw_chenghua_{lang}")
     pick_option(page, "role", "", "经办人员" if lang == "zh" else "Caseworker")
-    assert _offers(page, "jurisdictions", "上海" if lang == "zh" else "Shanghai") == []  # beyond Chengdu
+    assert region_offers(page, "jurisdictions", "上海" if lang == "zh" else "Shanghai") == []  # beyond Chengdu
     chengdu = "四川省成都市 (510100)" if lang == "zh" else "Chengdu, Sichuan (510100)"
     pick_option(page, "jurisdictions", "成都" if lang == "zh" else "Chengdu", chengdu)
     page.locator(".el-dialog:visible .el-dialog__title").click()  # the list of several closed, as a person does
@@ -200,7 +164,7 @@ def test_a_chengdu_administrator_grants_a_jurisdiction_picked_by_name(
     refused = page.locator(".el-dialog:visible .error-box")
     expect(refused).to_contain_text("310100")
     expect(refused).to_contain_text("不在您的辖区" if lang == "zh" else "is not inside yours")
-    listed = httpx.get(office.url + "/api/v1/users", headers=_token(office.url, "ad_nat"), timeout=60).json()
+    listed = httpx.get(office.url + "/api/v1/users", headers=bearer(office.url, "ad_nat"), timeout=60).json()
     assert f"cw_shanghai_{lang}" not in {u["username"] for u in listed["items"]}
 
 

@@ -9,16 +9,10 @@ from collections.abc import Callable
 from typing import Any
 
 import httpx
-from api_support import PASSWORD
-from office_support import DESKTOP, PHONE, Office
+from office_support import DESKTOP, PHONE, Office, bearer, choose_file, uploads_page
 from playwright.sync_api import expect
 
 WORKER_ID = "510104199001011230"  # lives in Guangzhou, scored under Guangzhou's points scheme
-
-
-def _token(office: Office, username: str) -> dict[str, str]:
-    answer = httpx.post(f"{office.url}/api/v1/auth/login", json={"username": username, "password": PASSWORD})
-    return {"Authorization": "Bearer " + answer.json()["access_token"]}
 
 
 def _rewrite(page: Any, pattern: str, change: Callable[[dict[str, Any]], None]) -> None:
@@ -103,7 +97,7 @@ def test_the_facts_dialog_shows_what_is_on_record_and_sets_a_fact_back_to_unknow
         page = office.open(size, lang)
         key = _open_worker(office, page)
         path = f"{office.url}/api/v1/residents/{key}/facts"
-        headers = _token(office, "cw_gz")
+        headers = bearer(office.url, "cw_gz")
         assert httpx.patch(path, json={"facts": {"education": "bachelor"}}, headers=headers).status_code == 200
         page.reload()
         page.wait_for_selector("[data-service='medical_insurance']")
@@ -124,7 +118,7 @@ def test_the_facts_dialog_shows_what_is_on_record_and_sets_a_fact_back_to_unknow
         assert "education" not in overview["record"]["facts"]
         # the clearing is audited like any change of facts: the newest facts.update is cw_gz's, naming education
         query = {"action": "facts.update", "limit": 1}
-        audit = httpx.get(f"{office.url}/api/v1/audit", params=query, headers=_token(office, "ad_gd")).json()
+        audit = httpx.get(f"{office.url}/api/v1/audit", params=query, headers=bearer(office.url, "ad_gd")).json()
         assert audit["items"][0]["actor"] == "user:cw_gz" and "education" in str(audit["items"][0]), audit
 
 
@@ -167,7 +161,7 @@ TYPED_REASONS = ("社保缴费记录与单位证明不一致", "材料齐全，�
 
 def _typed_decision(office: Office) -> tuple[int, str]:
     """cw_gz decides a new points application of the Guangzhou worker with a reason of his own: (its id, the reason)."""
-    headers = _token(office, "cw_gz")
+    headers = bearer(office.url, "cw_gz")
     found = httpx.get(f"{office.url}/api/v1/residents", params={"q": WORKER_ID}, headers=headers).json()
     key = found["items"][0]["person_key"]
     made = httpx.post(f"{office.url}/api/v1/applications", json={"person_key": key, "kind": "points"}, headers=headers)
@@ -224,13 +218,8 @@ BAD_DATES = "公民身份号码,户籍地,常住地,居住起始日期,证明类
 def test_on_a_phone_the_upload_problems_flow_in_the_page(office: Office) -> None:
     """Twelve refused rows at 390 px: every one in the page's own scroll, not two at a time in a 360 px box."""
     for lang in ("zh", "en"):
-        page = office.open((360, 780), lang)
-        office.login(page, "cw_gz")
-        page.goto(office.url + "/office/admin/uploads")
-        page.wait_for_selector("#upload-dry-run")
-        page.set_input_files(
-            ".el-upload__input", files=[{"name": "登记.csv", "mimeType": "text/csv", "buffer": BAD_DATES.encode()}]
-        )
+        page = uploads_page(office, "cw_gz", (360, 780), lang)
+        choose_file(page, "登记.csv", BAD_DATES.encode())
         page.click("#upload-dry-run")
         page.wait_for_selector("#upload-result")
         expect(page.locator("#upload-errors .el-table__row")).to_have_count(12)
@@ -245,7 +234,7 @@ def test_the_projected_settlement_date_says_what_it_assumes(office: Office) -> N
     """The Guangzhou worker holds no residence permit: his projected settlement date counts permit years from the
     first day one can be had. His page says so beside the date, as an estimate and not a promise, in zh and en; the
     words come from the explanation the API returns (assumes_zh, assumes_en), not from the page."""
-    headers = _token(office, "cw_gz")
+    headers = bearer(office.url, "cw_gz")
     found = httpx.get(f"{office.url}/api/v1/residents", params={"q": WORKER_ID}, headers=headers).json()
     path = f"{office.url}/api/v1/residents/{found['items'][0]['person_key']}/facts"
     restored = httpx.patch(path, json={"facts": {"education": "bachelor"}}, headers=headers)  # as registered: a test

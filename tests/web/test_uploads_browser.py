@@ -8,8 +8,7 @@ from __future__ import annotations
 from typing import Any
 
 import httpx
-from api_support import PASSWORD
-from office_support import DESKTOP, PHONE, Office
+from office_support import DESKTOP, PHONE, Office, bearer, choose_file, uploads_page
 from playwright.sync_api import expect
 
 FACILITIES = (
@@ -30,10 +29,9 @@ FACILITIES_GZ = (
 
 
 def _beds_of_shenzhen(url: str) -> tuple[float, str]:
-    token = httpx.post(url + "/api/v1/auth/login", json={"username": "pl_gd", "password": PASSWORD}).json()
     items = httpx.get(
         url + "/api/v1/planning/gaps?level=prefecture&service=hospital_beds&basis=resident&province=440000&limit=100",
-        headers={"Authorization": "Bearer " + token["access_token"]},
+        headers=bearer(url, "pl_gd"),
         timeout=120,
     ).json()["items"]
     (shenzhen,) = [i for i in items if i["region_code"] == "440300"]
@@ -43,20 +41,15 @@ def _beds_of_shenzhen(url: str) -> tuple[float, str]:
 RAW = ("facility_id", "region_code", "hospital_beds", "facility_list_supply", "estimate_replaced", "list_share")
 
 
-def _check_facility_list(page: object, kind: str, skip: str = "", facilities: str = FACILITIES) -> None:
+def _check_facility_list(page: Any, kind: str, skip: str = "", facilities: str = FACILITIES) -> None:
     """Choose the facility list kind (its label `kind`), the GBK file of `facilities`, and check it (leaving out the
     bad row when `skip` names the checkbox)."""
-    page.wait_for_selector("#upload-dry-run")  # type: ignore[attr-defined]
-    page.locator(".el-select").first.click()  # type: ignore[attr-defined]
-    page.locator(".el-select-dropdown__item:visible", has_text=kind).first.click()  # type: ignore[attr-defined]
-    page.set_input_files(  # type: ignore[attr-defined]
-        ".el-upload__input",
-        files=[{"name": "设施.csv", "mimeType": "text/csv", "buffer": facilities.encode("gbk")}],
-    )
+    page.wait_for_selector("#upload-dry-run")
+    choose_file(page, "设施.csv", facilities.encode("gbk"), kind)
     if skip:
-        page.locator(".el-checkbox", has_text=skip).click()  # type: ignore[attr-defined]
-    page.click("#upload-dry-run")  # type: ignore[attr-defined]
-    page.wait_for_selector("#upload-preview")  # type: ignore[attr-defined]
+        page.locator(".el-checkbox", has_text=skip).click()
+    page.click("#upload-dry-run")
+    page.wait_for_selector("#upload-preview")
 
 
 def _no_raw_names(text: str) -> None:
@@ -93,9 +86,7 @@ def test_planner_previews_then_stores_a_facility_list(office: Office) -> None:
 
 def test_the_check_reads_in_english_at_desktop_and_phone_width(office: Office) -> None:
     for size, width in ((DESKTOP, 1366), (PHONE, 390)):
-        page = office.open(size, "en")
-        office.login(page, "pl_gd")
-        page.goto(office.url + "/office/admin/uploads")
+        page = uploads_page(office, "pl_gd", size, "en")
         _check_facility_list(page, "Facility list", "Skip bad rows", FACILITIES_GZ)
         preview = page.inner_text("#upload-preview")
         assert "Facility id" in preview and "Region" in preview and "Capacity" in preview and "Longitude" in preview
@@ -119,13 +110,8 @@ PEOPLE = (
 
 def _people_checked(office: Office, size: tuple[int, int], name: str, text: str) -> Any:
     """A caseworker of Guangzhou, in English, uploads `text` as a person table and waits for its decisions."""
-    page = office.open(size, "en")
-    office.login(page, "cw_gz")
-    page.goto(office.url + "/office/admin/uploads")
-    page.wait_for_selector("#upload-dry-run")
-    page.locator(".el-select").first.click()
-    page.locator(".el-select-dropdown__item:visible", has_text="People").first.click()
-    page.set_input_files(".el-upload__input", files=[{"name": name, "mimeType": "text/csv", "buffer": text.encode()}])
+    page = uploads_page(office, "cw_gz", size, "en")
+    choose_file(page, name, text.encode(), "People")
     page.click("#upload-store")
     page.wait_for_selector("#upload-decisions")
     return page
@@ -167,16 +153,8 @@ def test_a_file_missing_a_column_is_named_in_the_user_s_language(office: Office)
             "The header cannot be used, no row was read: 1 error",
         ),
     ):
-        page = office.open(DESKTOP, lang)
-        office.login(page, "cw_gz")
-        page.goto(office.url + "/office/admin/uploads")
-        page.wait_for_selector("#upload-dry-run")
-        page.locator(".el-select").first.click()
-        page.locator(".el-select-dropdown__item:visible", has_text=kind).first.click()
-        page.set_input_files(
-            ".el-upload__input",
-            files=[{"name": "缺列.csv", "mimeType": "text/csv", "buffer": NO_PROOF_REF.encode("gbk")}],
-        )
+        page = uploads_page(office, "cw_gz", DESKTOP, lang)
+        choose_file(page, "缺列.csv", NO_PROOF_REF.encode("gbk"), kind)
         page.click("#upload-store")
         page.wait_for_selector("#upload-result")
         banner = page.inner_text(".error-box")
@@ -205,13 +183,8 @@ def test_after_a_refusal_store_says_what_to_do_before_it_can_store(office: Offic
         ("en", "correct the rows listed below and choose the file again, or tick “Skip bad rows”"),
         ("zh", "请按下表改正各行后重新选择文件，或勾选“跳过有误的行”"),
     ):
-        page = office.open(DESKTOP, lang)
-        office.login(page, "cw_gz")
-        page.goto(office.url + "/office/admin/uploads")
-        page.wait_for_selector("#upload-dry-run")
-        page.set_input_files(
-            ".el-upload__input", files=[{"name": "居民.csv", "mimeType": "text/csv", "buffer": ONE_BAD_DATE.encode()}]
-        )
+        page = uploads_page(office, "cw_gz", DESKTOP, lang)
+        choose_file(page, "居民.csv", ONE_BAD_DATE.encode())
         page.click("#upload-dry-run")
         page.wait_for_selector("#upload-errors .el-table__row")
         expect(page.locator("#upload-store")).to_be_disabled()
@@ -229,13 +202,8 @@ def test_after_a_refusal_store_says_what_to_do_before_it_can_store(office: Offic
 def test_a_file_refused_for_its_header_waits_for_a_corrected_file(office: Office) -> None:
     """A header missing a column refuses every row: skipping bad rows cannot help, so the line says only to correct
     the file, and Store stays disabled until another file is chosen."""
-    page = office.open(DESKTOP, "en")
-    office.login(page, "cw_gz")
-    page.goto(office.url + "/office/admin/uploads")
-    page.wait_for_selector("#upload-dry-run")
-    page.set_input_files(
-        ".el-upload__input", files=[{"name": "缺列.csv", "mimeType": "text/csv", "buffer": NO_PROOF_REF.encode("gbk")}]
-    )
+    page = uploads_page(office, "cw_gz", DESKTOP, "en")
+    choose_file(page, "缺列.csv", NO_PROOF_REF.encode("gbk"))
     page.click("#upload-store")
     page.wait_for_selector("#upload-result")
     expect(page.locator("#upload-blocked")).to_have_text(
@@ -243,23 +211,15 @@ def test_a_file_refused_for_its_header_waits_for_a_corrected_file(office: Office
     )
     page.locator(".el-checkbox", has_text="Skip bad rows").click()
     expect(page.locator("#upload-store")).to_be_disabled()
-    page.set_input_files(
-        ".el-upload__input", files=[{"name": "居民.csv", "mimeType": "text/csv", "buffer": ONE_BAD_DATE.encode()}]
-    )
+    choose_file(page, "居民.csv", ONE_BAD_DATE.encode())
     expect(page.locator("#upload-store")).to_be_enabled()
 
 
 def test_on_a_phone_each_refused_cell_s_reason_is_on_the_screen(office: Office) -> None:
     """At 390 px the refused cells read as one column (row, column and value above the reason), so the reason is on
     the screen, not beyond its right edge in a 720 px wide table."""
-    page = office.open(PHONE, "zh")
-    office.login(page, "cw_gz")
-    page.goto(office.url + "/office/admin/uploads")
-    page.wait_for_selector("#upload-dry-run")
-    page.set_input_files(
-        ".el-upload__input",
-        files=[{"name": "登记.csv", "mimeType": "text/csv", "buffer": ONE_BAD_DATE.encode("gbk")}],
-    )
+    page = uploads_page(office, "cw_gz", PHONE, "zh")
+    choose_file(page, "登记.csv", ONE_BAD_DATE.encode("gbk"))
     page.click("#upload-dry-run")
     page.wait_for_selector("#upload-result")
     cell = page.locator("#upload-errors .el-table__row").first
@@ -272,9 +232,7 @@ def test_on_a_phone_each_refused_cell_s_reason_is_on_the_screen(office: Office) 
 def test_a_facility_lists_coordinates_are_previewed_as_written(office: Office) -> None:
     """A planner checks the coordinates in the preview: 113.2871, 23.1290 are shown to their decimals, not rounded
     to 113.29 (about a kilometre)."""
-    page = office.open(DESKTOP, "zh")
-    office.login(page, "pl_gd")
-    page.goto(office.url + "/office/admin/uploads")
+    page = uploads_page(office, "pl_gd")
     listed = (
         "设施编号,名称,服务,所在地区,容量,经度,纬度,坐标系\nGZ-H-009,广州医院,床位,440104,900,113.2871,23.129,WGS-84\n"
     )
@@ -290,13 +248,8 @@ def test_a_masked_identity_number_in_the_preview_stays_on_one_line(office: Offic
         "身份证号,姓名,手机号,户籍地,常住地,居住起始日期,证明类型,证明编号,合法稳定就业,学历,住房,家庭人均月收入,犯罪记录\n"
         "440106199102021002,王芳,13912345678,510100,440100,2021-03-01,就业,合同-1,是,本科,租房,4500,否\n"
     )
-    page = office.open(DESKTOP, "zh")
-    office.login(page, "cw_gz")
-    page.goto(office.url + "/office/admin/uploads")
-    page.wait_for_selector("#upload-dry-run")
-    page.set_input_files(
-        ".el-upload__input", files=[{"name": "常住人口.csv", "mimeType": "text/csv", "buffer": residents.encode("gbk")}]
-    )
+    page = uploads_page(office, "cw_gz")
+    choose_file(page, "常住人口.csv", residents.encode("gbk"))
     page.click("#upload-dry-run")
     cell = page.locator("#upload-preview .el-table__body .cell", has_text="44**************02")
     expect(cell).to_be_visible()

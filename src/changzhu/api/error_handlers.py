@@ -24,6 +24,7 @@ from changzhu.domain.lang import Lang
 from changzhu.domain.new_areas import new_area, new_area_refusal
 from changzhu.domain.refusals import PLACE, ROLE, Names, Refusal, RefusalCode, reason_of, refusal, uncoded
 from changzhu.errors import ChangzhuError
+from changzhu.registry.identity import IdentityKeyError, IdentityKeyMismatch
 from changzhu.registry.queries import RegistryNotLoaded
 from changzhu.registry.region_names import region_names
 from changzhu.store.checks import UnknownPerson
@@ -282,6 +283,16 @@ async def _data_error(request: Request, exc: Exception) -> JSONResponse:
     return answer(request, 422, "invalid_request", refusal(RefusalCode.VALUE_DOES_NOT_FIT, incident=incident))
 
 
+async def _identity_key_error(request: Request, exc: Exception) -> JSONResponse:
+    """The identity keys are wrong for the stored data (or malformed): the operator's to fix, never the caller's
+    (it was a 400 with the English message alone); the detail goes to the server log under an incident number."""
+    assert isinstance(exc, IdentityKeyError)
+    incident = uuid.uuid4().hex[:12]
+    log.error("identity keys do not serve the stored data (incident %s): %s", incident, exc)
+    code = RefusalCode.IDENTITY_KEY_MISMATCH if isinstance(exc, IdentityKeyMismatch) else RefusalCode.INTERNAL
+    return answer(request, 500, "internal", refusal(code, incident=incident))
+
+
 async def _unexpected(request: Request, exc: Exception) -> JSONResponse:
     incident = uuid.uuid4().hex[:12]
     log.exception("unexpected error (incident %s)", incident, exc_info=exc)
@@ -291,6 +302,7 @@ async def _unexpected(request: Request, exc: Exception) -> JSONResponse:
 def install_error_handlers(app: FastAPI) -> None:
     """Every exception becomes a JSON error body; a stack trace only ever reaches the server log."""
     app.add_exception_handler(ChangzhuError, _changzhu_error)
+    app.add_exception_handler(IdentityKeyError, _identity_key_error)
     app.add_exception_handler(RequestValidationError, _validation_error)
     app.add_exception_handler(StarletteHTTPException, _http_error)
     app.add_exception_handler(OperationalError, _database_error)

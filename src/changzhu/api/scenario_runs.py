@@ -29,6 +29,7 @@ from changzhu.domain.refusals import Refusal, RefusalCode, refusal
 from changzhu.domain.services import Service
 from changzhu.fiscal.parameters import fiscal_parameters
 from changzhu.parameters.tree import TREE_DIR
+from changzhu.rules.labels import RESULT_GROUPS
 from changzhu.simulation import rules_evaluator
 from changzhu.simulation.bands import ALL_SERVICES, BANDS
 from changzhu.simulation.reform import ReformResult, run_reform
@@ -56,16 +57,8 @@ BAND_SCHEMA: dict[str, pl.DataType] = {
     "count_high": pl.Float64(),
     "sampled_persons": pl.Int64(),
 }
-GROUP_LABELS = {
-    "national": "全国 national",
-    "urban": "城镇 urban",
-    "rural": "乡村 rural",
-    "local": "本地户籍 local hukou",
-    "migrant": "外地户籍 migrant (hukou in another county)",
-    "agricultural": "农业户口 agricultural hukou (rural hukou origin)",
-    "non_agricultural": "非农业户口 non-agricultural hukou (urban hukou)",
-    "unknown": "未知 unknown",
-}
+# a group's label as a run stores it, in both languages ("本地户籍 local hukou"): the names labels.RESULT_GROUPS holds
+GROUP_LABELS = {code: f"{zh} {en}" for code, (zh, en) in RESULT_GROUPS.items()}
 
 
 def data_version() -> str:

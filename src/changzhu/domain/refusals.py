@@ -539,6 +539,8 @@ class RefusalCode(StrEnum):
     SITING_NEEDS_SCHOOL_LIST = "siting_needs_school_list"
     SITING_PREPARING = "siting_preparing"
     SITING_SOLVING = "siting_solving"
+    # tidy: stored ciphertext the server's identity key cannot decrypt (registry/identity.py: IdentityKeyMismatch)
+    IDENTITY_KEY_MISMATCH = "identity_key_mismatch"
 
 
 _DATE_FORMS_ZH = "2026-06-01、2026/6/1、2026.6.1、20260601 或 2026年6月1日"
@@ -1910,6 +1912,14 @@ TEMPLATES: dict[RefusalCode, tuple[str, str]] = {
         "reading the gaps, the census and the facility lists",
     ),
     RefusalCode.SITING_SOLVING: ("正在求解{model_zh}模型", "solving the {model_en} model"),
+    # tidy
+    RefusalCode.IDENTITY_KEY_MISMATCH: (
+        "服务器的身份信息密钥与加密保存数据时所用的密钥不一致，无法读取这些数据。这是服务器的配置问题，不是您的操作有误；"
+        "请联系运维人员，事件编号 {incident}",
+        "the server's identity key does not match the key its stored data was encrypted with, so that data cannot be"
+        " read. This is a problem of the server's configuration, not of your request: tell the operator, incident"
+        " {incident}",
+    ),
 }
 PLACE = "place"  # the format spec of a region code shown with its name: {region:place}
 ROLE = "role"  # the format spec of a role shown by its name: {role:role}

@@ -20,7 +20,7 @@ from cryptography.exceptions import InvalidTag
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 
 from changzhu.domain.refusals import Refusal, RefusalCode, refusal
-from changzhu.registry.identity import IdentityKeyError, IdentityKeys, identity_keys
+from changzhu.registry.identity import IdentityKeyError, IdentityKeyMismatch, IdentityKeys, identity_keys
 from changzhu.store.checks import RegistryError
 
 ContactKind = Literal["name", "phone"]
@@ -97,4 +97,4 @@ def unseal(blob: bytes | None, lookup: str | None, keys: IdentityKeys | None = N
     try:
         return AESGCM((keys or identity_keys()).enc_key).decrypt(blob[1:13], blob[13:], lookup.encode()).decode()
     except InvalidTag as exc:
-        raise IdentityKeyError("contact ciphertext cannot be decrypted with the configured key") from exc
+        raise IdentityKeyMismatch("contact ciphertext cannot be decrypted with the configured key") from exc

@@ -52,6 +52,11 @@ class IdentityKeyError(ChangzhuError):
     """Identity keys are malformed, or a ciphertext cannot be decrypted with the configured key."""
 
 
+class IdentityKeyMismatch(IdentityKeyError):
+    """A stored ciphertext the configured key cannot decrypt: the server runs with another key than the one that
+    encrypted its data (an operator's misconfiguration; the API answers 500 identity_key_mismatch)."""
+
+
 @dataclass(frozen=True)
 class IdNumber:
     """A validated 18-character identity number and what it encodes."""
@@ -129,7 +134,7 @@ class IdentityKeys:
         try:
             return AESGCM(self.enc_key).decrypt(blob[1:13], blob[13:], lookup_hash.encode()).decode()
         except InvalidTag as exc:
-            raise IdentityKeyError("identity ciphertext cannot be decrypted with the configured key") from exc
+            raise IdentityKeyMismatch("identity ciphertext cannot be decrypted with the configured key") from exc
 
 
 def _parse_key(text: str, name: str) -> bytes:

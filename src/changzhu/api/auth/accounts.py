@@ -93,7 +93,16 @@ def create_user(
             session.flush()
             return _principal(row)
     except IntegrityError as exc:
+        if not _name_taken(engine, username):
+            raise  # another constraint (a person id the registry lacks): not the caller's name, a server error
         raise Conflict(refusal(RefusalCode.USER_NAME_TAKEN, username=username)) from exc
+
+
+def _name_taken(engine: Engine, username: str) -> bool:
+    """Whether an account holds `username` (read again after a refused insert: the one unique constraint a new
+    account can meet is its name's, taken before or by a racing request that committed first)."""
+    with session_scope(engine) as session:
+        return session.scalar(select(UserRow.id).where(UserRow.username == username)) is not None
 
 
 def require_within_reach(

@@ -12,10 +12,9 @@ from sqlalchemy import Engine, select
 from sqlalchemy.orm import Session
 
 from changzhu.api.interregion.inbox import REFUSED_KEY
-from changzhu.api.interregion.transfer import KIND, RECEIVE_KEY, SEND_KEY
+from changzhu.api.interregion.transfer import KIND, RECEIVE_KEY, SEND_KEY, ledger_transaction
 from changzhu.store.db import session_scope
 from changzhu.store.interregion_models import InboxRow, OutboxRow
-from changzhu.store.resident_models import LedgerAccountRow, LedgerEntryRow, LedgerTransactionRow
 
 RECEIVED = "received"  # the state of a message applied here (an arrival)
 
@@ -53,14 +52,10 @@ def _crossing(
 ) -> dict[str, Any] | None:
     """One crossing: the peer instance's region, the city the records are held by afterwards, what moved, and the
     vouchers cancelled (as the sender's hand-over recorded them, or as the message told the receiver: `receipt`)."""
-    txn = session.scalar(select(LedgerTransactionRow).where(LedgerTransactionRow.idempotency_key == key))
+    txn, entries = ledger_transaction(session, key)
     if txn is None:
         return None
-    legs = session.execute(
-        select(LedgerAccountRow.kind, LedgerAccountRow.region, LedgerEntryRow.amount)
-        .join(LedgerAccountRow, LedgerAccountRow.id == LedgerEntryRow.account_id)
-        .where(LedgerEntryRow.transaction_id == txn.id, LedgerAccountRow.person_id == person_id)
-    ).all()
+    legs = [(e.kind, e.region, e.amount) for e in entries if e.person_id == person_id]
     told = cast(list[dict[str, Any]], (txn.result if receipt is None else receipt).get("vouchers_cancelled", []))
     pension_fen = 0
     moved: dict[str, int] = defaultdict(int)  # months or school years by account kind, counted where they arrive

@@ -36,7 +36,7 @@ from changzhu.api.interregion import transfer
 from changzhu.api.interregion.protocol import MESSAGES_PATH, Message, canonical_json
 from changzhu.api.interregion.signing import sign_request
 from changzhu.domain.refusals import RefusalCode, refusal
-from changzhu.registry.identity import IdentityKeyError, identity_keys
+from changzhu.registry.identity import IdentityKeyMismatch, identity_keys
 from changzhu.store import audit, audit_subjects
 from changzhu.store.audit_reasons import Reason, because
 from changzhu.store.bound import Bound, bind_row, insert_row
@@ -87,7 +87,7 @@ def unseal(message_id: str, stored: dict[str, object]) -> dict[str, Any]:
     try:
         data = AESGCM(_payload_key()).decrypt(blob[:12], blob[12:], message_id.encode())
     except InvalidTag as exc:
-        raise IdentityKeyError(f"message {message_id}: payload cannot be decrypted with the configured key") from exc
+        raise IdentityKeyMismatch(f"message {message_id}: payload cannot be decrypted with the configured key") from exc
     return dict(json.loads(data))
 
 

@@ -196,18 +196,27 @@ def _rehome(session: Session, month_ids: list[int], region: str) -> None:
         session.execute(_REHOME, {"ids": month_ids, "region": region})
 
 
-def transaction_entries(session: Session, key: str) -> tuple[LedgerTransactionRow | None, list[Leg]]:
-    """The ledger transaction stored under idempotency key `key` and its entries."""
+def ledger_transaction(session: Session, key: str) -> tuple[LedgerTransactionRow | None, Sequence[Any]]:
+    """The ledger transaction stored under idempotency key `key` and its entries in order, each with its account:
+    code, kind, region, person_id, amount, unit (the one read of a message's transaction: the crossings a statement
+    shows, the reconciliation's amounts, a reversal)."""
     txn = session.scalar(select(LedgerTransactionRow).where(LedgerTransactionRow.idempotency_key == key))
     if txn is None:
         return None, []
+    account = (LedgerAccountRow.code, LedgerAccountRow.kind, LedgerAccountRow.region, LedgerAccountRow.person_id)
     rows = session.execute(
-        select(LedgerAccountRow.code, LedgerEntryRow.amount, LedgerEntryRow.unit)
+        select(*account, LedgerEntryRow.amount, LedgerEntryRow.unit)
         .join(LedgerAccountRow, LedgerAccountRow.id == LedgerEntryRow.account_id)
         .where(LedgerEntryRow.transaction_id == txn.id)
         .order_by(LedgerEntryRow.id)
     ).all()
-    return txn, [Leg(code, int(amount), unit) for code, amount, unit in rows]
+    return txn, rows
+
+
+def transaction_entries(session: Session, key: str) -> tuple[LedgerTransactionRow | None, list[Leg]]:
+    """The ledger transaction stored under idempotency key `key` and its entries as legs."""
+    txn, rows = ledger_transaction(session, key)
+    return txn, [Leg(row.code, int(row.amount), row.unit) for row in rows]
 
 
 def reverse(session: Session, message_id: str, actor: str, why: str) -> dict[str, Any]:

@@ -241,8 +241,9 @@ def _possibly_incomplete(replaced: list[dict[str, Any]], columns: list[ColumnLab
             continue
         region = values["region_code"].get(row["region_code"])
         service = values["service"].get(row["service"])
-        where_zh = f"{region.zh if region else ''}（{row['region_code']}）{service.zh if service else row['service']}"
-        where_en = f"{region.en if region else ''} ({row['region_code']}) {service.en if service else row['service']}"
+        code, what = row["region_code"], row["service"]
+        where_zh = f"{region.zh if region else ''} ({code}) {service.zh if service else what}".strip()
+        where_en = f"{region.en if region else ''} ({code}) {service.en if service else what}".strip()
         listed, estimate = row["facility_list_supply"], row["estimate_replaced"]
         part = share_of_estimate(share)
         zh = (
@@ -250,7 +251,7 @@ def _possibly_incomplete(replaced: list[dict[str, Any]], columns: list[ColumnLab
             "全部供给，不完整的清单会使缺口显得更大，请确认清单完整。"
         )
         en = (
-            f"{where_en.strip()}: the list holds {part} of the estimated supply it replaces ({listed:,.0f} of"
+            f"{where_en}: the list holds {part} of the estimated supply it replaces ({listed:,.0f} of"
             f" {estimate:,.0f}). A list is taken as the region's whole supply, so a partial list makes the shortage"
             " look larger: check that the list is complete."
         )
