@@ -198,9 +198,16 @@ def hand_over(engine: Engine, person_key: str) -> str:
     message is still pending: docs/ledger.md, "The sender records that she moved out"); the message id."""
     paid = months((2024, 1), (2024, 12), 600000)
     record_contributions(engine, person_key, Scheme.PENSION, "510100", paid, actor="test", key=f"{person_key}-2024")
-    add_peer(engine, "440000", "http://guangdong.invalid", public_key_text(Ed25519PrivateKey.generate()))
+    return start_hand_over(engine, person_key, ("510000", "440000", "440100"), HANDED_OVER_ON)
+
+
+def start_hand_over(engine: Engine, person_key: str, route: tuple[str, str, str], on: date) -> str:
+    """The sending province's instance (route: sender, receiver province, receiving city) hands `person_key` over
+    on `on`, the receiver added as a peer with a fresh key; the id of the message waiting in the outbox."""
+    sender, receiver, city = route
+    add_peer(engine, receiver, f"http://{receiver}.invalid", public_key_text(Ed25519PrivateKey.generate()))
     return outbox.start_transfer(
-        engine, person_key, "510000", "440000", "440100", HANDED_OVER_ON, actor="test", authorize=lambda _r: None
+        engine, person_key, sender, receiver, city, on, actor="test", authorize=lambda _r: None
     )
 
 
@@ -227,17 +234,7 @@ class Service:
 def hand_over_to_sichuan(service: Service) -> str:
     """Guangdong's instance hands the Guangzhou worker over to Sichuan's (a peer for 510000): she moves to Chengdu on
     MOVED_TO_CHENGDU; the id of the message waiting in the outbox."""
-    add_peer(service.engine, "510000", "http://sichuan.invalid", public_key_text(Ed25519PrivateKey.generate()))
-    return outbox.start_transfer(
-        service.engine,
-        service.people["gz"],
-        "440000",
-        "510000",
-        "510100",
-        MOVED_TO_CHENGDU,
-        actor="test",
-        authorize=lambda _region: None,
-    )
+    return start_hand_over(service.engine, service.people["gz"], ("440000", "510000", "510100"), MOVED_TO_CHENGDU)
 
 
 @dataclass
