@@ -128,6 +128,24 @@ def test_an_arrival_in_chengdu_tells_nothing_of_a_shanghai_resident_without_thei
     assert _residence(service, sh) == "510100"
 
 
+def test_a_malformed_identity_number_is_refused_alike_for_a_key_no_one_has_and_a_resident_elsewhere(
+    db_service: Service,
+) -> None:
+    """The number shown at the counter is checked before the person is looked up: a malformed one is refused for
+    what is wrong with it whether or not someone has the key, so the refusal tells nothing of a Shanghai resident
+    (it was 404 for a key no one has and 400 for the Shanghai resident's key)."""
+    service = db_service
+    reg = Registration(ID_SH, "310100", "310100", date(2020, 5, 1), ProofKind.HOUSING, "沪房-3", {})
+    sh = str(register_resident(service.engine, reg, actor="test")["person_key"])
+    arrival = {"to_region": "510100", "moved_on": "2026-03-01", "proof_kind": "housing", "proof_ref": "蓉房-8",
+               "id_number": ID_SH[:-1] + ("0" if ID_SH[-1] != "0" else "1")}  # fmt: skip
+    unknown = _post(service, f"/api/v1/residents/{'0123456789abcdef' * 2}/moves", arrival, "cw_cd")
+    elsewhere = _post(service, f"/api/v1/residents/{sh}/moves", arrival, "cw_cd")
+    assert (unknown.status_code, unknown.json()["code"]) == (400, "id_check_digit"), unknown.text
+    assert (elsewhere.status_code, elsewhere.json()) == (unknown.status_code, unknown.json())
+    assert _residence(service, sh) == "310100"
+
+
 def test_a_move_confirmed_by_the_old_place_takes_effect(db_service: Service) -> None:
     service, cd = db_service, db_service.people["cd"]
     body = {"to_region": "440100", "moved_on": "2026-02-01", "proof_kind": "employment", "proof_ref": "合同-9",

@@ -21,6 +21,7 @@ from changzhu.api.upload_tables import ROLES, UploadKind, read_upload, require_r
 from changzhu.api.write_access import named_person, require_staff, shows_identity, staff_over_resident
 from changzhu.casework.bulk_import import Reach, import_contributions, import_residents
 from changzhu.domain.refusals import RefusalCode, refusal
+from changzhu.registry.identity import parse_id_number
 from changzhu.registry.residents import (
     ProofKind,
     Registration,
@@ -89,9 +90,12 @@ def move_as(
     before the move takes effect, and the held item does not say where the person lives."""
     require_staff(principal)
     principal.require_region(to_region)
+    # a malformed number is refused (400) before the key is looked up, alike for a key no one has and a person
+    # out of reach: after it, the refusal would tell that someone has the key
+    shown = None if id_number is None else parse_id_number(id_number)
     person = named_person(engine, person_key)
     if not principal.covers(person.residence_region):
-        if id_number is None or not shows_identity(engine, person, id_number):
+        if shown is None or not shows_identity(engine, person, shown):
             raise person_not_in_reach(person_key)
         request = {
             "person_key": person_key,

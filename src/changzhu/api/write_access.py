@@ -16,7 +16,7 @@ from changzhu.api.access import STAFF_WITH_PERSONAL_ACCESS, may_see, person_not_
 from changzhu.api.auth.principal import Principal
 from changzhu.api.errors import Forbidden
 from changzhu.domain.refusals import RefusalCode, refusal
-from changzhu.registry.identity import identity_keys, parse_id_number
+from changzhu.registry.identity import IdNumber, identity_keys
 from changzhu.store.checks import UnknownPerson, unknown_person
 from changzhu.store.db import session_scope
 from changzhu.store.resident_models import ContributionMonthRow, PersonRow
@@ -110,10 +110,9 @@ def require_insured(
         raise Forbidden(refusal(RefusalCode.NOT_INSURED_THERE, on=on.isoformat(), insured=place, region=insured_region))
 
 
-def shows_identity(engine: Engine, person: PersonFacts, id_number: str) -> bool:
-    """Whether `id_number` (as the person shows it at a counter) is the one registered for the person, compared by
-    keyed hash; a malformed number is refused for what is wrong with it (InvalidIdNumber, 422), saying nothing of
-    the person."""
-    lookup = identity_keys().lookup_hash(parse_id_number(id_number))
+def shows_identity(engine: Engine, person: PersonFacts, id_number: IdNumber) -> bool:
+    """Whether `id_number` (as the person shows it at a counter, parsed before the person was looked up, so that
+    a malformed one is refused saying nothing of the person) is the one registered for them, by keyed hash."""
+    lookup = identity_keys().lookup_hash(id_number)
     with session_scope(engine) as session:
         return session.scalar(select(PersonRow.id_hash).where(PersonRow.id == person.id)) == lookup
