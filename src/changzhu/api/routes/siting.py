@@ -111,6 +111,22 @@ def _named(frame: pl.DataFrame, engine: Engine, lang: Lang) -> pl.DataFrame:
     return frame.with_columns(name.alias("region_name"))
 
 
+def _page(
+    request: Request,
+    engine: Engine,
+    principal: Principal,
+    run_id: str,
+    table: str,
+    paging: tuple[int, int, ExportFormat],
+) -> Page[dict[str, Any]] | Response:
+    """One table of a finished run (`counties` or `sites`), cut to the caller's jurisdiction and named in the
+    request's language, as a page or a file."""
+    _, frame = _table(request, run_id, principal, f"{table}_parquet")
+    cut = within_jurisdiction(frame, principal, "region_code")
+    limit, offset, fmt = paging
+    return frame_page_as(_named(cut, engine, _lang(request)), limit, offset, fmt, f"siting_{run_id}_{table}")
+
+
 @router.get("/runs/{run_id}/counties", response_model=Page[dict[str, Any]], responses=RESULT_RESPONSES)
 def counties(
     run_id: str,
@@ -125,9 +141,7 @@ def counties(
     school age), the distance to the nearest facility and the access (capacity per 1,000 of them, an estimate)
     before and after, and whether each model chose its seat."""
     require_analyst(principal)
-    _, frame = _table(request, run_id, principal, "counties_parquet")
-    cut = within_jurisdiction(frame, principal, "region_code")
-    return frame_page_as(_named(cut, engine, _lang(request)), limit, offset, fmt, f"siting_{run_id}_counties")
+    return _page(request, engine, principal, run_id, "counties", (limit, offset, fmt))
 
 
 @router.get("/runs/{run_id}/sites", response_model=Page[dict[str, Any]], responses=RESULT_RESPONSES)
@@ -144,6 +158,4 @@ def sites(
     prefecture seats holding the rest of the supply (apportioned: `capacity_is_estimate`) and the new sites the
     p-median chose (`kind` listed, seat or new), each with its capacity in the service's unit."""
     require_analyst(principal)
-    _, frame = _table(request, run_id, principal, "sites_parquet")
-    cut = within_jurisdiction(frame, principal, "region_code")
-    return frame_page_as(_named(cut, engine, _lang(request)), limit, offset, fmt, f"siting_{run_id}_sites")
+    return _page(request, engine, principal, run_id, "sites", (limit, offset, fmt))
