@@ -23,6 +23,7 @@ from changzhu.domain.services import Service
 from changzhu.rules import engine, points_kernels
 from changzhu.rules.arrays import Interval, endless
 from changzhu.rules.catalog import policies_in_use
+from changzhu.rules.codegen import open_bits
 from changzhu.rules.conditions import ServiceCondition
 from changzhu.rules.dates import NEVER
 from changzhu.rules.engine import IntervalEvaluator
@@ -188,19 +189,20 @@ def test_evaluate_writes_no_end_that_no_condition_reads(monkeypatch: pytest.Monk
 
 
 def test_unassessed_indicators_are_read_from_the_scheme_kernels(monkeypatch: pytest.MonkeyPatch) -> None:
-    """Which top-level indicators of a scheme are a range (unassessed_, and the needs_ walk through a points line) is
-    what the scheme's kernel wrote beside its totals: none of them is scored again in NumPy where the kernel ran (on
-    the table on which test_evaluate_gives_the_same_table_with_either_engine holds every column to the NumPy engine)."""
+    """Which indicators of a scheme are a range (unassessed_, and the needs_ walk through a points line), top-level
+    ones and the parts of a group alike, is what the scheme's kernel wrote beside its totals: none of them is scored
+    again in NumPy where the kernel ran (on the table on which test_evaluate_gives_the_same_table_with_either_engine
+    holds every column to the NumPy engine)."""
     people = _with_unknowns(random_people(1200, 81), 81, 0.3)
     frame = prepare(people, ON)
-    run_by_kernels = {  # (scheme, top-level indicator) where the scheme's kernel scores it
-        (scheme.name, ind.name)
+    run_by_kernels = {  # (scheme, indicator) where the scheme's kernel scores it, and whether it is a part
+        (scheme.name, ind.name, k >= len(scheme.indicators))
         for policy, _ in engine.chain_groups(frame, frame.policies, None)
         for scheme in policy.schemes.values()
         if points_kernels._kernels(policy, scheme, frame.on_date) is not None
-        for ind in scheme.indicators
+        for k, ind in enumerate(open_bits(scheme))
     }
-    assert run_by_kernels
+    assert any(part for _, _, part in run_by_kernels)
     scored: list[str] = []
     original = Indicator.score
 
@@ -211,7 +213,7 @@ def test_unassessed_indicators_are_read_from_the_scheme_kernels(monkeypatch: pyt
     monkeypatch.setattr(Indicator, "score", counted)
     got = evaluate(people, ON)
     assert any(got[c].drop_nulls().len() > 0 for c in got.columns if c.startswith("unassessed_"))
-    assert not {f"needs:{scheme}:{name}" for scheme, name in run_by_kernels} & set(scored)
+    assert not {f"needs:{scheme}:{name}" for scheme, name, _ in run_by_kernels} & set(scored)
 
 
 def test_few_rows_run_the_numpy_engine(monkeypatch: pytest.MonkeyPatch) -> None:

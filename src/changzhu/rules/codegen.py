@@ -36,7 +36,7 @@ import numpy as np
 from changzhu.domain.services import Service
 from changzhu.rules.catalog import ResolvedPolicy
 from changzhu.rules.dates import add_months, to_days
-from changzhu.rules.indicators import num
+from changzhu.rules.indicators import Indicator, num
 from changzhu.rules.model import PointsScheme
 from changzhu.rules.protocols import Cell
 from changzhu.rules.variables import VARIABLES
@@ -44,7 +44,7 @@ from changzhu.rules.variables import VARIABLES
 SCALE_TABLE_MAX = 10_000  # a scale over at most this many whole years becomes one table lookup
 SERVICE_OUTPUTS = ("out", "unk")
 SCHEME_OUTPUTS = ("out", "low", "high")
-OPEN_BITS = 63  # a scheme kernel's open top-level indicators, one bit each of an int64 (scheme_kernel)
+OPEN_BITS = 63  # a scheme kernel's open indicators, one bit each of an int64 (scheme_kernel, open_bits)
 ROW = "r"  # the row a kernel's loop is at (a chain kernel's stage: its own, Writer.row)
 CHAIN_KERNEL = "k_chain"  # a chain's kernel over given rows; CHAIN_KERNEL + "_span" over a run of rows
 EXACT = "_exact"  # a kernel's name + EXACT (+ "_span"): the kernel dividing as Python on every row
@@ -95,12 +95,21 @@ def service_kernel(shared: Shared, service: Service) -> KernelSource:
 
 def scheme_kernel(shared: Shared, scheme: PointsScheme) -> KernelSource:
     """Kernel writing, for each row, the scheme's assessed total and its possible range on the date, and which of its
-    top-level indicators are a range (`opn`, int64: bit i the i-th; none past the 63rd)."""
+    indicators are a range (`opn`, int64: bit i the i-th of open_bits(scheme))."""
     writer = Writer(shared, f"pts_{scheme.name}")
     parts = [ind.emit(writer, writer.row) for ind in scheme.indicators]
     assessed, low, high = writer.points(scheme, writer.row, parts)
-    ranges = [f"(np.int64({lo} != {hi}) << {i})" for i, (lo, hi) in enumerate(parts[:OPEN_BITS]) if lo != hi]
+    written = [writer.ranges[id(ind)] for ind in open_bits(scheme)]
+    ranges = [f"(np.int64({lo} != {hi}) << {i})" for i, (_, lo, hi) in enumerate(written) if lo != hi]
     return writer.kernel({"out": assessed, "low": low, "high": high, "opn": " | ".join(ranges) or "np.int64(0)"})
+
+
+def open_bits(scheme: PointsScheme) -> list[Indicator]:
+    """The indicators whose open range a scheme kernel flags, bit i the i-th: the top-level ones, then the parts of
+    each (of a sum_of or max_of group), depth first; none past the OPEN_BITS-th (the walk naming needs_ and
+    unassessed_ reads them rather than score them again: changzhu.rules.relevance)."""
+    top = list(scheme.indicators)
+    return [*top, *(part for ind in top for part in ind.walk()[1:])][:OPEN_BITS]
 
 
 def _service_outputs(writer: Writer, service: Service) -> dict[str, str]:
@@ -283,6 +292,7 @@ class Writer:
         self.tables: list[str] = []
         self.exact: dict[int, str] = {}  # line index -> the line in the exact body (Python's `//` beyond 2**52)
         self.slow: list[str] = []  # conditions on a row under which only the exact body gives Python's answer
+        self.ranges: dict[int, tuple[object, str, str]] = {}  # per indicator written (by id): it, its low and high
 
     @property
     def scale_table_max(self) -> int:
@@ -414,6 +424,11 @@ class Writer:
         `slow`."""
         lines = [self.exact.get(i, line) for i, line in enumerate(self.lines)] if exact else self.lines
         return [*lines, *(f"{name}[{at or self.row}] = {expr}" for name, expr in outputs.items())]
+
+    def note_range(self, indicator: object, low: str, high: str) -> None:
+        """Note the expressions of an indicator's points (low, high) as written (Indicator.emit): a scheme kernel
+        flags the indicators whose range is open (scheme_kernel)."""
+        self.ranges[id(indicator)] = (indicator, low, high)
 
     def clock(self, name: str, row: str) -> tuple[str, str]:
         """Whole months of a clock on the date, and whether they are unknown. Permit months are -1 without a

@@ -199,7 +199,7 @@ class IntervalEvaluator:
         return self._scheme_totals.totals(policy, scheme, rows)
 
     def open_flags(self, policy: ResolvedPolicy, scheme: PointsScheme) -> list[tuple[np.ndarray, np.ndarray]]:
-        """Per array of rows the scheme's kernel scored on the date, those rows and which top-level indicators are a
+        """Per array of rows the scheme's kernel scored on the date, those rows and which indicators are a
         range for each (points_kernels.SchemeTotals.open_flags); none where the engine scored the scheme itself."""
         return [] if self._scheme_totals is None else self._scheme_totals.open_flags(policy, scheme)
 

@@ -199,6 +199,7 @@ class Indicator(ABC):
             else:
                 lo = w.var(f"min({lo}, 0.0) if {cell.u} else ({lo} if {cell.t} else 0.0)")
                 hi = w.var(f"max({hi}, 0.0) if {cell.u} else ({hi} if {cell.t} else 0.0)")
+        w.note_range(self, lo, hi)
         return lo, hi
 
     def value_of(self, ev: Engine, rows: np.ndarray, days: np.ndarray | int, spec: VariableSpec) -> np.ndarray:

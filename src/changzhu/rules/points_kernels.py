@@ -1,14 +1,14 @@
 """The points schemes' totals on the evaluation date for the interval engine, from the one-date scheme kernels.
 
-The kernel is changzhu.rules.codegen's (scheme_kernel: the assessed total and the lowest and highest total, as
-the compiled rules give them, held equal to the engine's by tests/rules/test_rules_kernels.py, and which top-level
-indicators are a range, which the walk naming unassessed_ ones reads: changzhu.rules.relevance), here run on the
-engine's frame: whole months on the date from its clocks, permit months from the permit clock the engine set from
-the permit decision (so the kernel's own correction for someone without a permit adds nothing). The kernel's fast
-functions divide without fmod; a call where one met a number they do not divide as Python does (beyond 2**52: never
-in real data) is run again by the exact twin (codegen.KernelSource), compiled only then. A scheme whose
-kernel reads a decision other than the permit, an undetermined permit, or a parent, or that has a floor (`min:`),
-is left to the engine's NumPy scoring (None).
+The kernel is changzhu.rules.codegen's (scheme_kernel: the assessed total and the lowest and highest total, as the
+compiled rules give them, held equal to the engine's by tests/rules/test_rules_kernels.py, and which indicators,
+top-level ones and their parts, are a range, which the walk naming needs_ and unassessed_ reads:
+changzhu.rules.relevance), here run on the engine's frame: whole months on the date from its clocks, permit months
+from the permit clock the engine set from the permit decision (so the kernel's own correction for someone without a
+permit adds nothing). The kernel's fast functions divide without fmod; a call where one met a number they do not
+divide as Python does (beyond 2**52: never in real data) is run again by the exact twin (codegen.KernelSource),
+compiled only then. A scheme whose kernel reads a decision other than the permit, an undetermined permit, or a parent,
+or that has a floor (`min:`), is left to the engine's NumPy scoring (None).
 """
 
 from __future__ import annotations
@@ -110,8 +110,8 @@ class SchemeTotals:
         return totals
 
     def open_flags(self, policy: ResolvedPolicy, scheme: PointsScheme) -> list[tuple[np.ndarray, np.ndarray]]:
-        """Per array of rows the scheme's kernel ran on, those rows and which of its top-level indicators are a range
-        for each (bit i: the i-th of scheme.indicators, up to codegen.OPEN_BITS): read them, do not write."""
+        """Per array of rows the scheme's kernel ran on, those rows and which of its indicators are a range for each
+        (bit i: the i-th of codegen.open_bits(scheme)): read them, do not write."""
         kept = self._schemes.get((id(policy), scheme.name))
         if kept is None or kept[0] is not policy or kept[1] is None:
             return []

@@ -16,7 +16,7 @@ import numpy as np
 from changzhu.domain.services import Service
 from changzhu.rules.arrays import Interval
 from changzhu.rules.catalog import ResolvedPolicy
-from changzhu.rules.codegen import OPEN_BITS
+from changzhu.rules.codegen import open_bits
 from changzhu.rules.conditions import AllOf, AnyOf, Condition, PointsCondition, ServiceCondition, VariableCondition
 from changzhu.rules.dates import NEVER
 from changzhu.rules.engine import IntervalEvaluator
@@ -56,6 +56,7 @@ class Relevance:
         self.frame = ev.frame
         self._open: dict[tuple[int, int], tuple[ResolvedPolicy, Indicator, np.ndarray, np.ndarray]] = {}  # _is_open
         self._kernel_flags: dict[tuple[int, str, int], tuple[ResolvedPolicy, np.ndarray, np.ndarray | None]] = {}
+        self._bits: dict[int, tuple[PointsScheme, dict[int, int]]] = {}  # per scheme, its indicators' open bits
 
     def missing(self, name: str, rows: np.ndarray) -> np.ndarray:
         """Where a variable is unknown, on the rows."""
@@ -158,12 +159,12 @@ class Relevance:
         return self._lift(got, is_open, rows.shape[0])
 
     def _is_open(self, policy: ResolvedPolicy, scheme: PointsScheme, ind: Indicator, rows: np.ndarray) -> np.ndarray:
-        """Where the indicator's points on the date are a range, on the rows (in order): a top-level indicator's from
-        its scheme's kernel where the engine ran it on rows among which these are (_flags); else scored once for the
-        first rows asked and read from there for rows among them (evaluate() asks for the open indicators of
-        unassessed_ first, then the walk for needs_ asks again on some of those rows); other rows are scored
-        themselves."""
-        bit = next((i for i, top in enumerate(scheme.indicators[:OPEN_BITS]) if top is ind), None)
+        """Where the indicator's points on the date are a range, on the rows (in order): an indicator's (top-level or
+        a part, codegen.open_bits) from its scheme's kernel where the engine ran it on rows among which these are
+        (_flags); else scored once for the first rows asked and read from there for rows among them (evaluate() asks
+        for the open indicators of unassessed_ first, then the walk for needs_ asks again on some of those rows);
+        other rows are scored themselves."""
+        bit = self._bit(scheme, ind)
         flags = None if bit is None else self._flags(policy, scheme, rows)
         if bit is not None and flags is not None:
             return (flags & (1 << bit)) != 0
@@ -179,9 +180,20 @@ class Relevance:
             self._open[key] = (policy, ind, rows, is_open)
         return is_open
 
+    def _bit(self, scheme: PointsScheme, ind: Indicator) -> int | None:
+        """The indicator's bit in its scheme kernel's open flags (codegen.open_bits), None if it has none."""
+        found = self._bits.get(id(scheme))
+        if found is None or found[0] is not scheme:  # (the scheme is kept with its bits: its id is not reused)
+            bits: dict[int, int] = {}
+            for i, got in enumerate(open_bits(scheme)):
+                bits.setdefault(id(got), i)
+            found = (scheme, bits)
+            self._bits[id(scheme)] = found
+        return found[1].get(id(ind))
+
     def _flags(self, policy: ResolvedPolicy, scheme: PointsScheme, rows: np.ndarray) -> np.ndarray | None:
-        """The open top-level indicators of the scheme on the rows (in order) from its kernel, where the engine ran it
-        on rows among which these are (None elsewhere); found once for the same rows (the same array)."""
+        """The open indicators of the scheme (codegen.open_bits) on the rows (in order) from its kernel, where the
+        engine ran it on rows among which these are (None elsewhere); found once for the same rows (the same array)."""
         key = (id(policy), scheme.name, id(rows))  # (kept with the answer: the ids are not reused)
         found = self._kernel_flags.get(key)
         if found is not None and found[0] is policy and found[1] is rows:
