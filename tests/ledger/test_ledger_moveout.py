@@ -15,11 +15,13 @@ import polars as pl
 import pytest
 from sqlalchemy import select
 
-from changzhu.api.interregion import outbox
+from changzhu.api.interregion import inbox, outbox
 from changzhu.api.interregion.crossings import crossings_of
 from changzhu.api.interregion.local import LocalNetwork
+from changzhu.api.interregion.protocol import Message
 from changzhu.api.interregion.reconcile import peer_problems, received_summary
 from changzhu.api.interregion.simulation import Node, connect_instances
+from changzhu.api.interregion.transfer import KIND
 from changzhu.ledger.accounts import balance
 from changzhu.ledger.checks import ledger_problems
 from changzhu.ledger.contributions import MonthPaid, Scheme, record_contributions
@@ -29,10 +31,11 @@ from changzhu.registry.identity import check_char
 from changzhu.registry.residents import ProofKind, Registration, register_resident
 from changzhu.store.checks import PersonMovedOut
 from changzhu.store.db import make_engine, session_scope
-from changzhu.store.resident_models import PersonRow, ResidenceEventRow
+from changzhu.store.interregion_models import OutboxRow
+from changzhu.store.resident_models import ContributionMonthRow, PersonRow, ResidenceEventRow
 
 FIRST17 = "51010419900303002"
-SINCE, MOVED = date(2020, 1, 1), date(2026, 3, 1)
+SINCE, MOVED, RETURNED = date(2020, 1, 1), date(2026, 3, 1), date(2026, 11, 1)
 VOUCHER_FEN = 200_000
 
 
@@ -160,3 +163,99 @@ def test_a_refused_hand_over_leaves_her_in_guangzhou_and_a_retry_moves_her(
     with session_scope(guangdong.engine) as session:
         assert balance(session, f"P:{key}:pension_months:440100") == 0
         assert balance(session, f"P:{key}:pension_months:510100") == 25
+
+
+def _months_held(node: Node, key: str) -> list[tuple[int, str]]:
+    """The person's pension months at `node`: (period, held by), by period."""
+    with session_scope(node.engine) as session:
+        rows = session.execute(
+            select(ContributionMonthRow.period, ContributionMonthRow.held_region)
+            .join(PersonRow, PersonRow.id == ContributionMonthRow.person_id)
+            .where(PersonRow.person_key == key, ContributionMonthRow.scheme == "pension")
+            .order_by(ContributionMonthRow.period)
+        ).all()
+    return [(int(period), str(held)) for period, held in rows]
+
+
+def test_she_moves_back_to_guangzhou_and_guangdong_takes_her_back(pair: tuple[LocalNetwork, Node, Node]) -> None:
+    """Guangzhou → Chengdu → Guangzhou: Guangdong still holds her 24 Guangzhou months (held by Chengdu since the
+    hand-over); they come home, the 8 Chengdu months arrive as new ones, and her record there is open again.
+    Before, the return was refused by the database (the same months twice) and held as disputed."""
+    network, guangdong, sichuan = pair
+    key = _guangzhou_resident(guangdong)
+    assert _hand_over(network, guangdong, key, "510100").status == "delivered"
+    gone, _events = _person(guangdong, key)
+    with session_scope(sichuan.engine) as session:
+        there = str(session.scalars(select(PersonRow.person_key).where(PersonRow.id_hash == gone.id_hash)).one())
+    chengdu = [MonthPaid(202603 + m, 500_000) for m in range(8)]
+    record_contributions(sichuan.engine, there, Scheme.PENSION, "510100", chengdu, actor="test")
+
+    message_id = outbox.start_transfer(
+        sichuan.engine, there, "510000", "440000", "440100", RETURNED, actor="test", authorize=lambda _r: None
+    )
+    with session_scope(sichuan.engine) as session:  # kept to deliver again below (purged once delivered)
+        row = session.scalars(select(OutboxRow).where(OutboxRow.message_id == message_id)).one()
+        message = Message(message_id, "510000", "440000", KIND, outbox.unseal(message_id, row.payload))
+    with network.client() as client:
+        (back,) = outbox.deliver(sichuan.engine, sichuan.region, sichuan.key, client, message_id)
+    assert (back.status, back.error) == ("delivered", None)
+
+    # one row per month at each end: Guangzhou's 24 came home, Chengdu's 8 are new here and history there
+    periods = [p for p, _held in _months_held(guangdong, key)]
+    assert len(periods) == len(set(periods)) == 32
+    assert {held for _p, held in _months_held(guangdong, key)} == {"440100"}
+    assert [p for p, _held in _months_held(sichuan, there)] == periods
+    assert {held for _p, held in _months_held(sichuan, there)} == {"440100"}
+    for node, person_key in ((guangdong, key), (sichuan, there)):
+        with session_scope(node.engine) as session:
+            assert balance(session, f"P:{person_key}:pension_months:440100") == 32
+            assert balance(session, f"P:{person_key}:pension_months:510100") == 0
+
+    # she lives in Guangzhou again from the return date, both moves in her history, and her record takes writes
+    person, events = _person(guangdong, key)
+    assert (person.residence_region, person.residence_since, person.moved_out_by) == ("440100", RETURNED, None)
+    assert (person.prior_region, person.prior_residence_months) == ("510100", 8)
+    assert [e[0] for e in events] == ["registration", "move_out", "move_in_return"]
+    assert events[2][1:] == ("510100", "440100", RETURNED, message_id)
+    flows = moves_frame(guangdong.engine).filter(pl.col("person_key") == key)
+    assert flows["kind"].to_list() == ["registration", "move_out", "move_in_return"]
+    record_contributions(guangdong.engine, key, Scheme.PENSION, "440100", [MonthPaid(202611, 600_000)], actor="t")
+    issue_voucher(guangdong.engine, key, "440100", "培训", 10_000, RETURNED, date(2026, 12, 31), actor="t")
+    left, _events = _person(sichuan, there)
+    assert (left.residence_region, left.moved_out_by) == ("440100", message_id)
+
+    # what arrived is what was sent, both ways; both ledgers conserve
+    [_out, came] = crossings_of(guangdong.engine, person.id)
+    assert (came["direction"], came["moved"]) == ("in", {"pension_months": 32})
+    assert ledger_problems(guangdong.engine) == [] and ledger_problems(sichuan.engine) == []
+    assert peer_problems(guangdong.engine, "510000", received_summary(sichuan.engine, "440000"))[0] == []
+    problems, totals = peer_problems(sichuan.engine, "440000", received_summary(guangdong.engine, "510000"))
+    assert problems == [] and totals["received"]["month"] == 32
+
+    # the same return delivered again is answered with the stored receipt and applies nothing
+    again = inbox.receive(guangdong.engine, "510000", message, "440000")
+    assert again["replayed"] is True and again["person_key"] == key
+    assert len(_months_held(guangdong, key)) == 33
+    assert ledger_problems(guangdong.engine) == []
+
+
+def test_months_already_held_here_are_refused_not_stored_twice(pair: tuple[LocalNetwork, Node, Node]) -> None:
+    """Sichuan hands over months Guangdong holds in Guangzhou for the same person (she never left here): the message
+    is refused (nothing applied, the sender reverses), not disputed by the database's unique key."""
+    network, guangdong, sichuan = pair
+    key = _guangzhou_resident(guangdong)
+    reg = Registration(FIRST17 + check_char(FIRST17), "510100", "510100", SINCE, ProofKind.EMPLOYMENT, "C-2", {})
+    there = str(register_resident(sichuan.engine, reg, actor="test")["person_key"])
+    record_contributions(sichuan.engine, there, Scheme.PENSION, "510100", [MonthPaid(202401, 500_000)], actor="t")
+    message_id = outbox.start_transfer(
+        sichuan.engine, there, "510000", "440000", "440100", RETURNED, actor="test", authorize=lambda _r: None
+    )
+    with network.client() as client:
+        (refused,) = outbox.deliver(sichuan.engine, sichuan.region, sichuan.key, client, message_id)
+    assert refused.status == "reversed" and "held here already (by 440100)" in str(refused.error)
+    assert _months_held(guangdong, key) == [(p, "440100") for p, _held in _months_held(guangdong, key)]
+    assert len(_months_held(guangdong, key)) == 24
+    person, events = _person(guangdong, key)
+    assert (person.residence_region, person.moved_out_by, [e[0] for e in events]) == ("440100", None, ["registration"])
+    assert _months_held(sichuan, there) == [(202401, "510100")]
+    assert ledger_problems(guangdong.engine) == [] and ledger_problems(sichuan.engine) == []

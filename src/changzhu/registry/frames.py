@@ -24,13 +24,13 @@ MOVES_SCHEMA: dict[str, pl.DataType] = {
     "to_region": pl.String(),
     "moved_on": pl.Date(),
     # move_out / move_out_undone: a 跨省通办 hand-over to another province's instance, and its reversal (a flow out
-    # and the same flow back: their net is nothing)
-    "kind": pl.Enum(["registration", "move", "settlement", "move_out", "move_out_undone"]),
+    # and the same flow back: their net is nothing); move_in_return: a person handed over before coming back
+    "kind": pl.Enum(["registration", "move", "settlement", "move_out", "move_out_undone", "move_in_return"]),
 }
 
 
 def moves_frame(engine: Engine) -> pl.DataFrame:
-    """Registrations, moves, hukou settlements and 跨省通办 moves out (and their reversals) in date order
+    """Registrations, moves, hukou settlements, 跨省通办 moves out (and their reversals) and returns in date order
     (registration: from = hukou place)."""
     query = (
         select(

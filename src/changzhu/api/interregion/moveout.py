@@ -5,6 +5,8 @@ Residence: a `move_out` event (to the destination city, on the move date, the me
 the person's residence becomes the destination city (the old place their prior region) and `moved_out_by` names the
 message, so every write to the record here is refused (store/checks.py) and staff of the old place read it as
 history (api/access.py). Nothing is deleted: a reversal adds a `move_out_undone` event and puts back what was there.
+A person handed over who later comes back by a peer's message is taken back (`take_back`): a `move_in_return`
+event, the residence the receiving city from the move date, `moved_out_by` cleared (docs/ledger.md, "Coming back").
 
 Vouchers (docs/ledger.md, "Vouchers"): a voucher is paid by its issuing region through a clearing between regions of
 one ledger; no such clearing crosses instances, so at the hand-over each voucher still issued is cancelled, its
@@ -27,16 +29,12 @@ from changzhu.registry.residents import months_between
 from changzhu.store.checks import RegistryError
 from changzhu.store.resident_models import PersonRow, ResidenceEventRow, VoucherRow
 
-MOVE_OUT, MOVE_OUT_UNDONE = "move_out", "move_out_undone"
+MOVE_OUT, MOVE_OUT_UNDONE, MOVE_IN_RETURN = "move_out", "move_out_undone", "move_in_return"
 PROOF = "interregion"  # the proof kind of both events: the message id is the proof reference
 
 
 def move_out(session: Session, person: PersonRow, to_city: str, moved_on: date, message_id: str) -> dict[str, Any]:
     """End the person's residence here on `moved_on` (they live in `to_city` from then); what it was, to restore."""
-    if moved_on < person.residence_since:
-        raise RegistryError(
-            refusal(RefusalCode.MOVE_BEFORE_RESIDENCE, on=moved_on.isoformat(), region=person.residence_region)
-        )
     before = {
         "residence_region": person.residence_region,
         "residence_since": person.residence_since.isoformat(),
@@ -46,10 +44,31 @@ def move_out(session: Session, person: PersonRow, to_city: str, moved_on: date, 
         "prior_region": person.prior_region,
         "prior_residence_months": person.prior_residence_months,
     }
+    _relocate(session, person, MOVE_OUT, to_city, moved_on, message_id)
+    person.moved_out_by = message_id
+    return before
+
+
+def take_back(session: Session, person: PersonRow, to_city: str, moved_on: date, message_id: str) -> None:
+    """A person this instance handed over before comes back (message `message_id` of the peer): they live in
+    `to_city` from `moved_on` (a `move_in_return` event; the place they left their prior region) and their record
+    here takes writes again. Their earlier events stay as history."""
+    _relocate(session, person, MOVE_IN_RETURN, to_city, moved_on, message_id)
+    person.moved_out_by = None
+
+
+def _relocate(session: Session, person: PersonRow, kind: str, to_city: str, moved_on: date, message_id: str) -> None:
+    """The person lives in `to_city` from `moved_on` (event `kind`, the message id its proof); the place they left
+    becomes their prior region, its months their prior residence months; no residence permit held. Refused for a
+    move date before the residence it ends."""
+    if moved_on < person.residence_since:
+        raise RegistryError(
+            refusal(RefusalCode.MOVE_BEFORE_RESIDENCE, on=moved_on.isoformat(), region=person.residence_region)
+        )
     session.add(
         ResidenceEventRow(
             person_id=person.id,
-            kind=MOVE_OUT,
+            kind=kind,
             from_region=person.residence_region,
             to_region=to_city,
             on_date=moved_on,
@@ -61,8 +80,6 @@ def move_out(session: Session, person: PersonRow, to_city: str, moved_on: date, 
     person.prior_residence_months = months_between(person.residence_since, moved_on)
     person.residence_region, person.residence_since = to_city, moved_on
     person.residence_permit_since = None
-    person.moved_out_by = message_id
-    return before
 
 
 def move_back(session: Session, person_id: int, before: dict[str, Any], message_id: str) -> None:

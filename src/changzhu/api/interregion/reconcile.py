@@ -2,8 +2,9 @@
 is still in flight, plus what was reversed here (`changzhu ledger check --peers`).
 
 Amounts per message are read from the ledger entries, never from the outbox: sent = the hand-over's money to
-X:interregion_fen:<peer> and the months and school years moved; received = what the peer's receipt
-transaction took from its X:interregion_*:<sender> accounts.
+X:interregion_fen:<peer> and the months and school years moved; received = the money the peer's receipt
+transaction took from its X:interregion_fen:<sender> account and the months and school years it put in the person's
+accounts (from its X:interregion_*:<sender> accounts, or, for a person coming back, from the rows it had handed over).
 """
 
 from __future__ import annotations
@@ -42,15 +43,12 @@ def _sent_amounts(legs: list[Leg], peer: str) -> Amounts:
 
 
 def _received_amounts(legs: list[Leg], sender: str) -> Amounts:
-    accounts = {
-        f"X:interregion_fen:{sender}": "fen",
-        f"X:interregion_periods:{sender}": "month",
-        f"X:interregion_school:{sender}": "year",
-    }
     amounts = dict.fromkeys(UNITS, 0)
     for leg in legs:
-        if leg.account in accounts:
-            amounts[accounts[leg.account]] -= leg.amount
+        if leg.unit == "fen" and leg.account == f"X:interregion_fen:{sender}":
+            amounts["fen"] -= leg.amount
+        elif leg.unit in ("month", "year") and leg.amount > 0:
+            amounts[leg.unit] += leg.amount
     return amounts
 
 

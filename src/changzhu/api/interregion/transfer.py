@@ -4,6 +4,9 @@ The origin packs what it holds for the person into one message and hands it over
 transaction (balances move to the destination city's accounts, the pension money to the peer); the destination
 registers the person (or finds them by identity number) and takes records and balances in through balanced
 ledger postings, once per message id. Both ledgers stay consistent (changzhu.ledger.checks.ledger_problems).
+A person handed over from here before who comes back is taken back (moveout.take_back): the months and school
+years this ledger still has for her (held by the city she went to) are re-homed, never stored twice; only what is
+new comes from the peer's clearing accounts.
 
 The caller packs with the person's row locked (FOR UPDATE; the write lock on SQLite), so two concurrent transfers
 of one person cannot both pack the same records: the second finds nothing held here and is refused. A message
@@ -63,6 +66,7 @@ _MONTH_COLUMNS = (
 _HELD_MONTHS = select(*_MONTH_COLUMNS).where(
     _MONTHS.c.person_id == bindparam("person_id"), _MONTHS.c.held_region == bindparam("held_region")
 )
+_PERSON_MONTHS = select(*_MONTH_COLUMNS).where(_MONTHS.c.person_id == bindparam("person_id"))
 _MONTHS_BY_ID = select(*_MONTH_COLUMNS).where(_MONTHS.c.id.in_(bindparam("ids", expanding=True)))
 _REHOME = (
     update(_MONTHS).where(_MONTHS.c.id.in_(bindparam("ids", expanding=True))).values(held_region=bindparam("region"))
@@ -267,12 +271,54 @@ def _replay_after_reversal(session: Session, person_id: int, message_id: str, re
         post(session, txn.id, legs)
 
 
+def _coming_back(
+    session: Session, person: PersonRow, months: list[Any], schools: list[Any], to_city: str
+) -> tuple[list[Any], list[SchoolRecordRow]]:
+    """The rows this instance already has for months and school years that arrived: records it handed over before
+    (held by a city of another province since) coming back. One held by a city of this instance is refused: a month
+    or school year is held once."""
+    arrived = {(str(m["scheme"]), int(m["period"])) for m in months}
+    years = {int(s["school_year"]) for s in schools}
+    held_months = [
+        m for m in session.execute(_PERSON_MONTHS, {"person_id": person.id}) if (m.scheme, m.period) in arrived
+    ]
+    held_schools = [
+        s
+        for s in session.scalars(select(SchoolRecordRow).where(SchoolRecordRow.person_id == person.id))
+        if s.school_year in years
+    ]
+    holders = [str(m.held_region) for m in held_months] + [s.held_region for s in held_schools]
+    here = sorted({region for region in holders if region[:2] == to_city[:2]})
+    if here:
+        raise TransferRefused(f"months or school years of the message are held here already (by {', '.join(here)})")
+    return held_months, held_schools
+
+
+def _return_legs(key: str, months: list[Any], schools: list[SchoolRecordRow], to_city: str) -> list[Leg]:
+    """Legs bringing records handed over before back to `to_city` from the city that held them (each row's own
+    account kind: a temporary-account month stays one)."""
+    moved: dict[tuple[str, str, str], int] = defaultdict(int)
+    for m in months:
+        moved[(f"{m.scheme}_months{'_temp' if m.temporary else ''}", m.held_region, "month")] += 1
+    for s in schools:
+        moved[("school_years", s.held_region, "year")] += 1
+    return [
+        leg
+        for (kind, held, unit), n in sorted(moved.items())
+        for leg in (Leg(person_account(key, kind, held), -n, unit), Leg(person_account(key, kind, to_city), n, unit))
+    ]
+
+
 def _take_in(
     session: Session, txn: LedgerTransactionRow, person: PersonRow, p: dict[str, Any], sender: str, to_city: str
 ) -> None:
-    """Records and balanced legs for what arrived: months and school years from the peer, and the pension money."""
+    """Records and balanced legs for what arrived: months and school years new here from the peer, those handed
+    over from here before back at `to_city` (their rows re-homed, never stored twice), and the pension money."""
     key = person.person_key
-    schools, months = list(p["school_records"]), list(p["contributions"])
+    back_months, back_schools = _coming_back(session, person, p["contributions"], p["school_records"], to_city)
+    returned, years_back = {(m.scheme, m.period) for m in back_months}, {s.school_year for s in back_schools}
+    schools = [s for s in p["school_records"] if int(s["school_year"]) not in years_back]
+    months = [m for m in p["contributions"] if (str(m["scheme"]), int(m["period"])) not in returned]
     legs = [
         Leg(f"X:interregion_school:{sender}", -len(schools), "year"),
         Leg(person_account(key, "school_years", to_city), len(schools), "year"),
@@ -285,6 +331,7 @@ def _take_in(
             Leg(f"X:interregion_periods:{sender}", -n, "month"),
             Leg(person_account(key, f"{scheme}_months", to_city), n, "month"),
         ]
+    legs += _return_legs(key, back_months, back_schools, to_city)
     individual, pooled = int(p.get("pension_individual_fen", 0)), int(p.get("pension_pooled_fen", 0))
     legs += [
         Leg(f"X:interregion_fen:{sender}", -(individual + pooled), "fen"),
@@ -292,6 +339,9 @@ def _take_in(
         Leg(f"F:pension_pooled:{to_city}", pooled, "fen"),
     ]
     post(session, txn.id, legs)
+    for school in back_schools:
+        school.held_region = to_city
+    _rehome(session, [m.id for m in back_months], to_city)
     session.add_all(
         SchoolRecordRow(
             person_id=person.id,
@@ -345,6 +395,8 @@ def _receive(session: Session, message: Message, sender: str) -> tuple[int | Non
             {},
         )
         person = register_in_session(session, reg)
+    elif person.moved_out_by is not None:  # handed over from here before and coming back: her record opens again
+        moveout.take_back(session, person, to_city, moved_on, message.message_id)
     receipt = {
         "person_key": person.person_key,
         "school_records": len(p["school_records"]),
