@@ -77,3 +77,14 @@ def test_each_service_s_estimate_note_describes_that_service() -> None:
     assert "dibao" not in english[0] and "低保" not in chinese[0] and "eligible" in english[0], english[0]
     assert "dibao" in english[1] and "低保" in chinese[1]
     assert "unit cost" in english[2] and "dibao" in english[2]
+
+
+def test_a_reform_is_titled_in_the_files_language_and_an_unnamed_one_keeps_its_name() -> None:
+    frame = pl.DataFrame(
+        {"scenario": ["exam_1y", "other"], "estimate": [1.0, 2.0], "estimate_note": ["估算 / estimate"] * 2}
+    )
+    english = titled(frame, Lang.EN, {"exam_1y": "Entrance exam after one year"})
+    chinese = titled(frame, Lang.ZH, {"exam_1y": "中考居住年限降至一年"})
+    assert english["reform"].to_list() == ["Entrance exam after one year", "other"]
+    assert chinese["改革方案"].to_list() == ["中考居住年限降至一年", "other"]
+    assert titled(frame, Lang.EN)["reform"].to_list() == ["exam_1y", "other"]
