@@ -1,6 +1,7 @@
 // How reform results read on screen: services, measures and groups by name, counts and yuan with intervals.
 import { i18n } from "./i18n.js";
 import { api } from "./api.js";
+import { dateTime } from "./format.js";
 
 const t = (...args) => i18n.global.t(...args);
 const te = (key) => i18n.global.te(key);
@@ -44,6 +45,22 @@ export function percent(share, digits = 1) {
 /** "low – high" of a row's 90% interval. */
 export function interval(row) {
   return row.low === null || row.low === undefined ? "—" : `${whole(row.low)} – ${whole(row.high)}`;
+}
+
+/** A run's sample as the analyst reads it: the share of the residents and, once done, the persons sampled
+ * ("0.0002%（2,812 人）"); "—" before either is known. */
+export function runSample(run) {
+  const share = run.summary?.sample ?? run.settings?.sample;
+  if (!share) return "—";
+  const percentText = `${(share * 100).toFixed(4)}%`;
+  const persons = run.summary?.sampled_persons;
+  return persons ? t("rf.run.sampleSize", { percent: percentText, persons: whole(persons) }) : percentText;
+}
+
+/** A run as the analyst knows it, never by its id (kept for URLs): the reform's title in the page's language, when
+ * it was started (with the time zone) and its sample. */
+export function runLabel(run) {
+  return `${run.title || run.scenario} · ${dateTime(run.created_at)} · ${t("rf.run.sample")} ${runSample(run)}`;
 }
 
 /** Save what `GET /api/v1{path}` answers as a file (the token goes in the header, never in the URL); a refusal

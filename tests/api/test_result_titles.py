@@ -94,3 +94,14 @@ def test_a_run_labels_its_groups_by_the_result_groups_names() -> None:
     assert stored[:3] == [f"{zh} {en}" for zh, en in (RESULT_GROUPS[g] for g in ("national", "local", "D03"))]
     assert stored[2:] == ["收入第 3 十分位 income decile 3", "广州市", "15-64"]
     assert stored[0] == "全国 the whole country"
+
+
+def test_a_reform_is_titled_in_the_files_language_and_an_unnamed_one_keeps_its_name() -> None:
+    frame = pl.DataFrame(
+        {"scenario": ["exam_1y", "other"], "estimate": [1.0, 2.0], "estimate_note": ["估算 / estimate"] * 2}
+    )
+    english = titled(frame, Lang.EN, {"exam_1y": "Entrance exam after one year"})
+    chinese = titled(frame, Lang.ZH, {"exam_1y": "中考居住年限降至一年"})
+    assert english["reform"].to_list() == ["Entrance exam after one year", "other"]
+    assert chinese["改革方案"].to_list() == ["中考居住年限降至一年", "other"]
+    assert titled(frame, Lang.EN)["reform"].to_list() == ["exam_1y", "other"]

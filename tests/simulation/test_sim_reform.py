@@ -91,3 +91,18 @@ def test_payers_split_the_change_in_cost_and_a_service_without_rules_is_unknown(
     other = interval_estimates(with_differences(counts, {"t": shares["s"]}), 0.5, costed={"s"})
     central = other.filter(pl.col("measure") == "party_central_yuan").row(0, named=True)
     assert central["estimate"] is None and "no cost-sharing rule" in central["note"]
+
+
+def test_a_count_interval_never_reaches_below_zero_and_a_difference_keeps_its_sign() -> None:
+    # one replicate group holds every newly eligible person: the symmetric interval reaches far below 0
+    values = [20] + [0] * (REPLICATES - 1)
+    counts = _counts(values).with_columns(pl.col("newly_eligible").alias("eligible"))
+    out = interval_estimates(with_differences(counts), 0.01, costed={"s"})
+    rows = {r["measure"]: r for r in out.iter_rows(named=True)}
+    count = rows["newly_eligible"]
+    half = count["high"] - count["estimate"]
+    assert half > count["estimate"]  # the jackknife's half-width exceeds the estimate
+    assert count["low"] == 0.0 and count["high"] == pytest.approx(count["estimate"] + half)
+    change = rows["delta_eligible"]  # a difference (reform minus baseline) may be negative: not clipped
+    assert change["low"] == pytest.approx(change["estimate"] - (change["high"] - change["estimate"]))
+    assert change["low"] < 0

@@ -29,6 +29,7 @@ CHANGES = (  # (parameter key, new value, effective date)
     ("minimum_living_allowance.standard_yuan_month", "800", "2026-01-01"),
 )
 RUN_SECONDS = 1800  # a small sample on a busy 2-core machine; a run that fails still fails at once
+OTHER_TITLE = "随迁子女在流入地参加中考的居住年限降至一年"  # small_run's shipped reform, as the compare list names it
 RAW = re.compile(r"\b(newly_eligible|delta_cost_yuan|minimum_living_allowance|local_entrance_exam|party_\w+)\b")
 
 
@@ -136,7 +137,7 @@ def _open_select(page: object, element: str) -> None:
     page.locator(wrapper).first.click()  # type: ignore[attr-defined]
 
 
-def _bands_counties_hukou_and_compare(page: object, other: str) -> None:
+def _bands_counties_hukou_and_compare(page: object) -> None:
     """Households that gain and lose (chart, legend, table), the county map, hukou type, and a comparison."""
     page.wait_for_selector("#band-chart canvas")  # type: ignore[attr-defined]
     bands = page.inner_text("#band-table")  # type: ignore[attr-defined]
@@ -151,19 +152,22 @@ def _bands_counties_hukou_and_compare(page: object, other: str) -> None:
     page.wait_for_selector("#province-map .province-map[data-drawn=county]", timeout=120_000)  # type: ignore[attr-defined]
     page.wait_for_load_state("networkidle")  # type: ignore[attr-defined]
     _open_select(page, "compare-select")
-    page.locator(".el-select-dropdown__item:visible", has_text=other).click()  # type: ignore[attr-defined]
+    # the other run by its reform's title, start and sample (its id only in the URL)
+    page.locator(".el-select-dropdown__item:visible", has_text=OTHER_TITLE).click()  # type: ignore[attr-defined]
     page.wait_for_selector("#comparison .el-table__body tr")  # type: ignore[attr-defined]
     compared = page.inner_text("#comparison")  # type: ignore[attr-defined]
     assert "随迁子女流入地中考" in compared and "新增符合条件人数" in compared, compared
 
 
 def _runs_fit_a_phone(phone: object, url: str, run_id: str, lang: str) -> None:
-    """At 390 px the builder's runs list shows each run whole: its link, status, sample and date inside the screen
-    (four columns side by side were cut off at the date)."""
+    """At 390 px the builder's runs list shows each run whole: its link (the reform's name: a saved reform without a
+    title), status, sample and date inside the screen (four columns side by side were cut off at the date)."""
     phone.goto(f"{url}/office/reforms/{REFORM}")  # type: ignore[attr-defined]
-    row = phone.locator("#runs .el-table__body tr", has_text=run_id).first  # type: ignore[attr-defined]
+    link = phone.locator(f'a[href$="/runs/{run_id}"]')  # type: ignore[attr-defined]  # the id only in the URL
+    row = phone.locator("#runs .el-table__body tr", has=link).first  # type: ignore[attr-defined]
     row.wait_for()
     assert ("已完成" if lang == "zh" else "done") in row.inner_text() and re.search(r"\d{1,2}:\d{2}", row.inner_text())
+    assert run_id not in row.inner_text()  # the run by its reform, never its id (only in the link)
     width = phone.viewport_size["width"]  # type: ignore[attr-defined]
     for cell in row.locator("td").all():
         box = cell.bounding_box()
@@ -176,7 +180,7 @@ def test_build_run_and_reload_a_reform(office: Office, database: Path) -> None:
     saved = httpx.get(office.url + "/api/v1/openapi.json", timeout=30)  # the server is up; the YAML is stored
     assert saved.status_code == 200
     _yaml_round_trip(page, database.parent)
-    other = small_run(office.url)
+    small_run(office.url)  # the run to compare with
     page.fill("#sample", "0.001")  # type: ignore[attr-defined]
     page.fill("#target", "")  # type: ignore[attr-defined]
     _shot(page, "builder-zh-1366")
@@ -197,7 +201,7 @@ def test_build_run_and_reload_a_reform(office: Office, database: Path) -> None:
     assert "中央" in page.inner_text("#payers")  # type: ignore[attr-defined]
     _no_raw_names(page)
     _shot(page, "run-zh-1366")
-    _bands_counties_hukou_and_compare(page, other)
+    _bands_counties_hukou_and_compare(page)
     _no_raw_names(page)
     _shot(page, "run-county-compare-zh-1366")
 

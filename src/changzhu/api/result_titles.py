@@ -5,6 +5,8 @@ language, the file keeps them)."""
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+
 import polars as pl
 
 from changzhu.api.scenario_runs import REGIONAL_DIMENSIONS
@@ -45,13 +47,15 @@ def _service(code: str, lang: Lang) -> str:
     return service_title(Service(code), lang) if code in Service._value2member_map_ else code
 
 
-def titled(frame: pl.DataFrame, lang: Lang) -> pl.DataFrame:
-    """`frame` (a run's results or its bands) with its services, groupings, measures, bands and headers in `lang`;
-    a code no table names stays as it is (never a blank)."""
+def titled(frame: pl.DataFrame, lang: Lang, scenarios: Mapping[str, str] | None = None) -> pl.DataFrame:
+    """`frame` (a run's results or its bands) with its reforms (`scenarios`: name -> title in `lang`), services,
+    groupings, measures, bands and headers in `lang`; a code no table names stays as it is (never a blank)."""
 
     columns = set(frame.columns)
     tables = (("dimension", RESULT_DIMENSIONS), ("unit", BAND_UNITS), ("band", BANDS))
     renamed = [pl.col(c).replace(labels_in(table, lang)) for c, table in tables if c in columns]
+    if scenarios and "scenario" in columns:
+        renamed.append(pl.col("scenario").replace(dict(scenarios)))
     if "measure" in columns:
         renamed.append(pl.col("measure").replace({m: measure_title(m, lang) for m in RESULT_MEASURES}))
     if "service" in columns:

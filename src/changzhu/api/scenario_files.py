@@ -19,6 +19,7 @@ from sqlalchemy import Engine, select, update
 
 from changzhu.api.auth.principal import Principal
 from changzhu.api.errors import Conflict, Forbidden, NotFound
+from changzhu.domain.lang import Lang
 from changzhu.domain.refusals import RefusalCode, refusal
 from changzhu.rules import Scenario, load_scenario
 from changzhu.rules.catalog import policies_in_use
@@ -53,6 +54,13 @@ def _bilingual(raw: object, key: str) -> tuple[str | None, str | None]:
         return None, None
     zh, en = field.get("zh"), field.get("en")
     return (str(zh) if zh else None), (str(en) if en else None)
+
+
+def yaml_title(text: str, lang: Lang) -> str | None:
+    """A scenario's title in `lang` as its YAML gives it; None where the file gives none in `lang` (a saved reform
+    without a title: its name says which it is)."""
+    zh, en = _bilingual(yaml.safe_load(text), "title")
+    return zh if lang == Lang.ZH else en
 
 
 def describe_yaml(text: str, **extra: Any) -> dict[str, Any]:

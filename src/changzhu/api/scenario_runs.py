@@ -22,7 +22,7 @@ from sqlalchemy.orm import defer
 
 from changzhu import __version__
 from changzhu.api.run_store import StoredRuns, now
-from changzhu.api.scenario_files import spec_of
+from changzhu.api.scenario_files import spec_of, yaml_title
 from changzhu.data.census import census_2020
 from changzhu.domain.lang import Lang
 from changzhu.domain.refusals import Refusal, RefusalCode, refusal
@@ -32,6 +32,7 @@ from changzhu.parameters.tree import TREE_DIR
 from changzhu.rules.labels import RESULT_GROUPS
 from changzhu.simulation import rules_evaluator
 from changzhu.simulation.bands import ALL_SERVICES, BANDS
+from changzhu.simulation.intervals import CLIPPED_AT_ZERO
 from changzhu.simulation.reform import ReformResult, run_reform
 from changzhu.simulation.spec import covering_years
 from changzhu.store.db import session_scope
@@ -159,7 +160,7 @@ def summary_of(result: ReformResult) -> dict[str, Any]:
         "seed": result.seed,
         "years": list(result.years),
         "sampled_persons": result.sampled_persons,
-        "interval": "90%, delete-a-group jackknife over 20 random groups of households",
+        "interval": f"90%, delete-a-group jackknife over 20 random groups of households; {CLIPPED_AT_ZERO}",
         "headline": result.headline,
         "pilot": result.pilot,
         "unit_costs": result.unit_costs,
@@ -302,13 +303,19 @@ def run_note(row: ScenarioRunRow) -> Refusal | None:
     return None
 
 
+def run_title(row: ScenarioRunRow, lang: Lang) -> str:
+    """The run's reform as people know it: the title in `lang` of the YAML it ran, else the scenario's name."""
+    return yaml_title(row.scenario_yaml, lang) or row.scenario_name
+
+
 def describe_run(row: ScenarioRunRow, lang: Lang) -> dict[str, Any]:
-    """A run's settings, versions, status and progress (its step or why it failed: `message` in `lang`, `note` its
-    code and parameters), and its summary once done."""
+    """A run's reform (`title` in `lang`, `scenario` its name), settings, versions, status and progress (its step or
+    why it failed: `message` in `lang`, `note` its code and parameters), and its summary once done."""
     note = run_note(row)
     return {
         "run_id": row.id,
         "scenario": row.scenario_name,
+        "title": run_title(row, lang),
         "saved_scenario": row.scenario_id is not None,
         "settings": row.settings,
         "status": row.status,

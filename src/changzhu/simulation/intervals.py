@@ -4,6 +4,10 @@ With G random groups of households, group totals t_g, T = Σ t_g and weight w = 
 estimate is w·T and its jackknife variance w²·G/(G−1)·(Σ t_g² − T²/G); the interval is the estimate ± the 95th
 percentile of Student's t with G−1 degrees of freedom times the standard error. A difference (reform minus
 baseline, or a payer's share) is formed per group first, so its interval accounts for the pairing.
+
+A count or a cost (anything but a difference) cannot be below 0, while the symmetric interval of a small, noisy
+count can reach below it (200,000 ± 345,827): its lower end is clipped at 0 (`CLIPPED_AT_ZERO`, said in the run's
+summary and in docs/simulation.md); the upper end stays as computed.
 """
 
 from __future__ import annotations
@@ -24,6 +28,8 @@ COST_MEASURES = (
 )
 NO_UNIT_COST = "no unit cost (不计成本)"
 NO_SHARING_RULE = "no cost-sharing rule for this service (无分担规则)"
+DIFFERENCE = "^(delta|party)_"  # measures that can be negative: a change, a payer's part of a change
+CLIPPED_AT_ZERO = "a count's or a cost's interval is clipped at 0 (its lower end never below 0)"
 
 
 def t_quantile(replicates: int = REPLICATES, level: float = LEVEL) -> float:
@@ -91,7 +97,10 @@ def interval_estimates(counts: pl.DataFrame, fraction: float, costed: set[str]) 
         (pl.col("total") * weight).alias("estimate"),
         half.alias("_half"),
     ).with_columns(
-        (pl.col("estimate") - pl.col("_half")).alias("low"),
+        pl.when(pl.col("measure").str.contains(DIFFERENCE))
+        .then(pl.col("estimate") - pl.col("_half"))
+        .otherwise((pl.col("estimate") - pl.col("_half")).clip(lower_bound=0.0))
+        .alias("low"),
         (pl.col("estimate") + pl.col("_half")).alias("high"),
     )
     unknown = uncosted | ~pl.col("known")

@@ -63,7 +63,7 @@ def headline(estimates: pl.DataFrame) -> dict[str, Any]:
     if national.is_empty():
         return {"measure": None, "relative_half_width": None, "note": "the reform changes no one's eligibility"}
     row = national.row(0, named=True)
-    half = (row["high"] - row["low"]) / 2
+    half = row["high"] - row["estimate"]  # the upper half: a count's lower end may be clipped at 0 (intervals)
     return {
         "scenario": row["scenario"],
         "year": row["year"],

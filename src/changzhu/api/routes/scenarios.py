@@ -42,6 +42,7 @@ from changzhu.api.scenario_runs import (
     band_table,
     describe_run,
     result_frame,
+    run_title,
 )
 from changzhu.domain.estimates import synthetic
 from changzhu.domain.lang import Lang
@@ -167,13 +168,14 @@ def _results(request: Request, run_id: str) -> pl.DataFrame:
     return frame.with_columns(pl.col("service").replace_strict(notes, return_dtype=pl.String).alias(ESTIMATE_NOTE))
 
 
-def _for_people(frame: pl.DataFrame, fmt: ExportFormat, lang: Lang | None) -> pl.DataFrame:
+def _for_people(frame: pl.DataFrame, fmt: ExportFormat, lang: Lang | None, row: ScenarioRunRow) -> pl.DataFrame:
     """A run's results or bands as a CSV or XLSX file shows them: figures rounded to what they measure and, asked
-    with a language, named in it (result_titles); JSON and Parquet keep the figures as computed, with their codes."""
+    with a language, named in it, the reform by its title (result_titles); JSON and Parquet keep the figures as
+    computed, with their codes."""
     if fmt not in (ExportFormat.CSV, ExportFormat.XLSX):
         return frame
     frame = rounded(frame)
-    return frame if lang is None else titled(frame, lang)
+    return frame if lang is None else titled(frame, lang, {row.scenario_name: run_title(row, lang)})
 
 
 def _sample(row: ScenarioRunRow) -> float:
@@ -286,7 +288,7 @@ def results(
     regional = pl.col("dimension").is_in(list(REGIONAL_DIMENSIONS))
     regions = in_jurisdiction(frame.filter(regional), principal, "group")
     frame = pl.concat([frame.filter(~regional), regions])
-    frame = _for_people(frame, fmt, lang)
+    frame = _for_people(frame, fmt, lang, _queue(request).get(run_id))
     if whole and fmt != ExportFormat.JSON:
         return file_response(frame, fmt, f"run_{run_id}")
     return frame_page_as(frame, limit, offset, fmt, f"run_{run_id}")
@@ -314,10 +316,11 @@ def bands(
     rounded, and named in `lang` where asked, as the results' are."""
     require_analyst(principal)
     results = _results(request, run_id)
-    frame = _noted(band_table(results), _sample(_queue(request).get(run_id)))
+    row = _queue(request).get(run_id)
+    frame = _noted(band_table(results), _sample(row))
     if year is not None:
         frame = frame.filter(pl.col("year") == year)
-    frame = _for_people(frame, fmt, lang)
+    frame = _for_people(frame, fmt, lang, row)
     return frame_page_as(frame, limit, offset, fmt, f"run_{run_id}_bands")
 
 

@@ -1,0 +1,49 @@
+"""A run as the analyst knows it: its reform by the title of the YAML it ran, in the reader's language, in the list
+of runs and in its files (the scenario's name stays in `scenario` and in URLs)."""
+
+from __future__ import annotations
+
+import io
+from typing import Any
+
+import polars as pl
+from api_support import Service
+
+SHIPPED = "entrance_exam_residence_1y"
+TITLES = {"zh": "随迁子女在流入地参加中考的居住年限降至一年", "en": "Entrance exam where one lives after one year"}
+
+
+def _done_run(service: Service) -> str:
+    nat = service.as_("pl_nat")
+    started = service.client.post(
+        f"/api/v1/scenarios/{SHIPPED}/runs", json={"sample": 0.000002, "years": [2027]}, headers=nat
+    )
+    assert started.status_code == 202, started.text
+    run_id = str(started.json()["run_id"])
+    row = service.client.app.state.scenario_runs.wait(run_id, timeout=600)  # type: ignore[attr-defined]
+    assert row.status == "done", row.note
+    return run_id
+
+
+def _file(service: Service, path: str, fmt: str, lang: str) -> pl.DataFrame:
+    answer = service.client.get(f"{path}?format={fmt}&lang={lang}&limit=500", headers=service.as_("pl_nat"))
+    assert answer.status_code == 200, answer.text
+    return pl.read_csv(io.BytesIO(answer.content)) if fmt == "csv" else pl.read_excel(io.BytesIO(answer.content))
+
+
+def test_a_run_and_its_files_name_the_reform_by_its_title(service: Service) -> None:
+    run_id = _done_run(service)
+    for lang, title in TITLES.items():
+        headers = {**service.as_("pl_nat"), "Accept-Language": lang}
+        listed: list[dict[str, Any]] = service.client.get(
+            f"/api/v1/scenarios/runs?scenario={SHIPPED}", headers=headers
+        ).json()["items"]
+        assert [(r["run_id"], r["scenario"], r["title"]) for r in listed] == [(run_id, SHIPPED, title)]
+        assert service.client.get(f"/api/v1/scenarios/runs/{run_id}", headers=headers).json()["title"] == title
+        column = "改革方案" if lang == "zh" else "reform"
+        for path in (f"/api/v1/scenarios/runs/{run_id}/results", f"/api/v1/scenarios/runs/{run_id}/bands"):
+            for fmt in ("csv", "xlsx"):
+                assert set(_file(service, path, fmt, lang)[column]) == {title}, (path, fmt, lang)
+    # a file for scripts (no language) keeps the scenario's name
+    plain = service.client.get(f"/api/v1/scenarios/runs/{run_id}/results?format=csv", headers=service.as_("pl_nat"))
+    assert set(pl.read_csv(io.BytesIO(plain.content))["scenario"]) == {SHIPPED}
