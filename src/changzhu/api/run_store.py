@@ -9,8 +9,10 @@ table and share one worker (`pool`): the machine computes one run at a time, whi
 
 from __future__ import annotations
 
+import hashlib
 import threading
 import time
+import uuid
 from collections.abc import Callable
 from concurrent.futures import Future, ThreadPoolExecutor
 from concurrent.futures import wait as futures_wait
@@ -19,8 +21,10 @@ from typing import Any, Generic, TypeVar
 
 from sqlalchemy import Engine, func, select, update
 
+from changzhu import __version__
 from changzhu.api.errors import NotFound, TooManyRequests
 from changzhu.domain.refusals import Refusal, RefusalCode, refusal
+from changzhu.parameters.tree import TREE_DIR
 from changzhu.store.db import session_scope
 
 ACTIVE = ("queued", "running")
@@ -31,6 +35,14 @@ Row = TypeVar("Row")
 def now() -> str:
     """The time a run's row records (UTC, to the second)."""
     return datetime.now(UTC).isoformat(timespec="seconds")
+
+
+def data_version() -> str:
+    """The census and the parameter tree a run read: a digest of the shipped parameter files."""
+    digest = hashlib.sha256()
+    for path in sorted(TREE_DIR.glob("*.yaml")):
+        digest.update(path.read_bytes())
+    return f"census2020+parameters:{digest.hexdigest()[:12]}"
 
 
 def one_worker() -> ThreadPoolExecutor:
@@ -85,6 +97,27 @@ class StoredRuns(Generic[Row]):
             )
         if int(waiting or 0) >= MAX_WAITING:
             raise TooManyRequests(refusal(RefusalCode.TOO_MANY_RUNS, waiting=str(waiting)), 30)
+
+    def enqueue(self, work: Callable[[str], None], created_by: str, **columns: Any) -> str:
+        """Store a new run (queued, with the data and code versions, who started it and when, and `columns`) and
+        hand it to the worker; its id."""
+        run_id = uuid.uuid4().hex[:16]
+        with session_scope(self.engine) as session:
+            session.add(
+                self._table(
+                    id=run_id,
+                    status="queued",
+                    progress=0.0,
+                    note=None,
+                    data_version=data_version(),
+                    code_version=f"changzhu {__version__}",
+                    created_by=created_by,
+                    created_at=now(),
+                    **columns,
+                )
+            )
+        self.submit(run_id, work)
+        return run_id
 
     def submit(self, run_id: str, work: Callable[[str], None]) -> None:
         """Hand a stored run to the worker."""

@@ -6,11 +6,9 @@ computes and, at the end, the summary (JSON) and the estimates (Parquet).
 
 from __future__ import annotations
 
-import hashlib
 import io
 import logging
 import time
-import uuid
 from collections.abc import Mapping
 from concurrent.futures import ThreadPoolExecutor
 from datetime import date
@@ -20,7 +18,6 @@ import polars as pl
 from sqlalchemy import Engine, func, select
 from sqlalchemy.orm import defer
 
-from changzhu import __version__
 from changzhu.api.run_store import StoredRuns, now
 from changzhu.api.scenario_files import spec_of, yaml_title
 from changzhu.data.census import census_2020
@@ -28,7 +25,6 @@ from changzhu.domain.lang import Lang
 from changzhu.domain.refusals import Refusal, RefusalCode, refusal
 from changzhu.domain.services import Service
 from changzhu.fiscal.parameters import fiscal_parameters
-from changzhu.parameters.tree import TREE_DIR
 from changzhu.rules.labels import RESULT_GROUPS
 from changzhu.simulation import rules_evaluator
 from changzhu.simulation.bands import ALL_SERVICES, BANDS
@@ -60,14 +56,6 @@ BAND_SCHEMA: dict[str, pl.DataType] = {
 }
 # a group's label as a run stores it, in both languages ("本地户籍 local hukou"): the names labels.RESULT_GROUPS holds
 GROUP_LABELS = {code: f"{zh} {en}" for code, (zh, en) in RESULT_GROUPS.items()}
-
-
-def data_version() -> str:
-    """The census and the parameter tree the run read: a digest of the shipped parameter files."""
-    digest = hashlib.sha256()
-    for path in sorted(TREE_DIR.glob("*.yaml")):
-        digest.update(path.read_bytes())
-    return f"census2020+parameters:{digest.hexdigest()[:12]}"
 
 
 def labelled(estimates: pl.DataFrame) -> pl.DataFrame:
@@ -200,27 +188,15 @@ class RunQueue(StoredRuns[ScenarioRunRow]):
             "target_relative_half_width": settings.get("target_relative_half_width"),
         }
         filled["sample"] = min(float(filled["sample"]), MAX_SAMPLE)
-        run_id = uuid.uuid4().hex[:16]
-        with session_scope(self.engine) as session:
-            session.add(
-                ScenarioRunRow(
-                    id=run_id,
-                    scenario_id=scenario_id,
-                    scenario_name=scenario_name,
-                    scenario_yaml=text,
-                    settings=filled,
-                    status="queued",
-                    progress=0.0,
-                    message=None,
-                    note=None,
-                    data_version=data_version(),
-                    code_version=f"changzhu {__version__}",
-                    created_by=username,
-                    created_at=now(),
-                )
-            )
-        self.submit(run_id, self._work)
-        return run_id
+        return self.enqueue(
+            self._work,
+            username,
+            scenario_id=scenario_id,
+            scenario_name=scenario_name,
+            scenario_yaml=text,
+            settings=filled,
+            message=None,
+        )
 
     def _work(self, run_id: str) -> None:
         """Compute one run (in the worker thread); any error ends it as failed with its coded reason (an error the

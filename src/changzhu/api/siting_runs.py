@@ -9,7 +9,6 @@ facilities or prefecture seats with their capacity, and the p-median's new sites
 
 from __future__ import annotations
 
-import uuid
 from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
@@ -18,12 +17,11 @@ import polars as pl
 from sqlalchemy import Engine, select
 from sqlalchemy.orm import defer
 
-from changzhu import __version__
 from changzhu.api.aggregates import json_rows, overlaps
 from changzhu.api.auth.principal import Principal
 from changzhu.api.errors import NotFound
 from changzhu.api.run_store import StoredRuns, now
-from changzhu.api.scenario_runs import data_version, failure_note, result_bytes
+from changzhu.api.scenario_runs import failure_note, result_bytes
 from changzhu.domain.estimates import SITING_ACCESS, SITING_ACCESS_SCHOOLS
 from changzhu.domain.lang import Lang
 from changzhu.domain.refusals import Refusal, RefusalCode, refusal
@@ -89,27 +87,8 @@ class SitingQueue(StoredRuns[SitingRunRow]):
         hand it to the worker."""
         self.refuse_when_busy()
         inputs = siting_inputs(region_code, service, p)
-        run_id = uuid.uuid4().hex[:16]
         settings = {"list_regions": list(inputs.list_regions), "list_scope": inputs.scope, "level": inputs.level}
-        with session_scope(self.engine) as session:
-            session.add(
-                SitingRunRow(
-                    id=run_id,
-                    region_code=region_code,
-                    service=service,
-                    p=p,
-                    settings=settings,
-                    status="queued",
-                    progress=0.0,
-                    note=None,
-                    data_version=data_version(),
-                    code_version=f"changzhu {__version__}",
-                    created_by=username,
-                    created_at=now(),
-                )
-            )
-        self.submit(run_id, self._work)
-        return run_id
+        return self.enqueue(self._work, username, region_code=region_code, service=service, p=p, settings=settings)
 
     def _work(self, run_id: str) -> None:
         """Compute one run (in the worker thread); any error ends it as failed with its coded reason."""
