@@ -48,6 +48,8 @@ def _runs_listed(page: Any, url: str, lang: str, runs: list[str]) -> None:
     page.goto(f"{url}/office/reforms/{SHIPPED}")
     rows = page.locator("#runs .el-table__body tr")
     rows.nth(len(runs) - 1).wait_for()
+    heading = page.inner_text("#reform-heading-name")  # the reform by its title, not its file's name
+    assert TITLES[lang] in heading and SHIPPED not in heading, heading
     shown = page.inner_text("#runs")
     assert not RUN_ID.search(shown), shown
     width = page.viewport_size["width"]
