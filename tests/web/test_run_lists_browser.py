@@ -50,6 +50,8 @@ def _runs_listed(page: Any, url: str, lang: str, runs: list[str]) -> None:
     rows.nth(len(runs) - 1).wait_for()
     heading = page.inner_text("#reform-heading-name")  # the reform by its title, not its file's name
     assert TITLES[lang] in heading and SHIPPED not in heading, heading
+    described = page.input_value("#scenario-description")  # a shipped reform's summary, in the page's language
+    assert described.startswith("随迁子女" if lang == "zh" else "Migrant children"), described
     shown = page.inner_text("#runs")
     assert not RUN_ID.search(shown), shown
     width = page.viewport_size["width"]
