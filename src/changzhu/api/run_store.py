@@ -23,6 +23,7 @@ from sqlalchemy import Engine, func, select, update
 
 from changzhu import __version__
 from changzhu.api.errors import NotFound, TooManyRequests
+from changzhu.domain.lang import Lang
 from changzhu.domain.refusals import Refusal, RefusalCode, refusal
 from changzhu.parameters.tree import TREE_DIR
 from changzhu.store.db import session_scope
@@ -43,6 +44,35 @@ def data_version() -> str:
     for path in sorted(TREE_DIR.glob("*.yaml")):
         digest.update(path.read_bytes())
     return f"census2020+parameters:{digest.hexdigest()[:12]}"
+
+
+def run_note(row: Any) -> Refusal | None:
+    """A run's step (queued or running) or why it failed, coded; a failed run without a coded note (stored before
+    notes were coded) reads as failed unexpectedly, its old text not shown."""
+    if row.note is not None:
+        return Refusal.from_json(dict(row.note))
+    if row.status == "failed":
+        return refusal(RefusalCode.RUN_FAILED_UNEXPECTEDLY, run_id=row.id)
+    return None
+
+
+def run_state(row: Any, lang: Lang) -> dict[str, Any]:
+    """What every stored run says of itself: its settings, status and progress, its step or why it failed
+    (`message` in `lang`, `note` coded), the data and code it ran on, who started it and when it ran."""
+    note = run_note(row)
+    return {
+        "settings": row.settings,
+        "status": row.status,
+        "progress": row.progress,
+        "message": None if note is None else note.text(lang),
+        "note": None if note is None else note.as_json(),
+        "data_version": row.data_version,
+        "code_version": row.code_version,
+        "created_by": row.created_by,
+        "created_at": row.created_at,
+        "started_at": row.started_at,
+        "finished_at": row.finished_at,
+    }
 
 
 def one_worker() -> ThreadPoolExecutor:

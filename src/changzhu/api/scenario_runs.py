@@ -18,7 +18,7 @@ import polars as pl
 from sqlalchemy import Engine, func, select
 from sqlalchemy.orm import defer
 
-from changzhu.api.run_store import StoredRuns, now
+from changzhu.api.run_store import StoredRuns, now, run_state
 from changzhu.api.scenario_files import spec_of, yaml_title
 from changzhu.data.census import census_2020
 from changzhu.domain.lang import Lang
@@ -269,16 +269,6 @@ def failure_note(run_id: str, error: Exception) -> Refusal:
     return refusal(RefusalCode.RUN_FAILED_UNEXPECTEDLY, run_id=run_id)
 
 
-def run_note(row: ScenarioRunRow) -> Refusal | None:
-    """The run's step (queued or running) or why it failed, coded; a run stored before notes were coded (its
-    `message` English text) that failed reads as failed unexpectedly, its old text not shown."""
-    if row.note is not None:
-        return Refusal.from_json(dict(row.note))
-    if row.status == "failed":
-        return refusal(RefusalCode.RUN_FAILED_UNEXPECTEDLY, run_id=row.id)
-    return None
-
-
 def run_title(row: ScenarioRunRow, lang: Lang) -> str:
     """The run's reform as people know it: the title in `lang` of the YAML it ran, else the scenario's name."""
     return yaml_title(row.scenario_yaml, lang) or row.scenario_name
@@ -287,23 +277,12 @@ def run_title(row: ScenarioRunRow, lang: Lang) -> str:
 def describe_run(row: ScenarioRunRow, lang: Lang) -> dict[str, Any]:
     """A run's reform (`title` in `lang`, `scenario` its name), settings, versions, status and progress (its step or
     why it failed: `message` in `lang`, `note` its code and parameters), and its summary once done."""
-    note = run_note(row)
     return {
         "run_id": row.id,
         "scenario": row.scenario_name,
         "title": run_title(row, lang),
         "saved_scenario": row.scenario_id is not None,
-        "settings": row.settings,
-        "status": row.status,
-        "progress": row.progress,
-        "message": None if note is None else note.text(lang),
-        "note": None if note is None else note.as_json(),
-        "data_version": row.data_version,
-        "code_version": row.code_version,
-        "created_by": row.created_by,
-        "created_at": row.created_at,
-        "started_at": row.started_at,
-        "finished_at": row.finished_at,
+        **run_state(row, lang),
         "summary": row.summary,
         "share_url": f"/api/v1/scenarios/runs/{row.id}",
     }

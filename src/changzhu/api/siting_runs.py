@@ -20,11 +20,11 @@ from sqlalchemy.orm import defer
 from changzhu.api.aggregates import json_rows, overlaps
 from changzhu.api.auth.principal import Principal
 from changzhu.api.errors import NotFound
-from changzhu.api.run_store import StoredRuns, now
+from changzhu.api.run_store import StoredRuns, now, run_state
 from changzhu.api.scenario_runs import failure_note, result_bytes
 from changzhu.domain.estimates import SITING_ACCESS, SITING_ACCESS_SCHOOLS
 from changzhu.domain.lang import Lang
-from changzhu.domain.refusals import Refusal, RefusalCode, refusal
+from changzhu.domain.refusals import RefusalCode, refusal
 from changzhu.planning.region_siting import site_region, siting_inputs
 from changzhu.planning.siting import EXISTING, SitingPlan, result_rows
 from changzhu.registry.region_names import region_labels
@@ -144,9 +144,6 @@ def describe_siting(row: SitingRunRow, lang: Lang, principal: Principal, engine:
     """A run's request, status and progress (its step or why it failed: `message` in `lang`), and its summary once
     done; the summary (the whole region's figures) only to a reader whose jurisdiction holds the whole region (`cut`
     says it was left out)."""
-    note = Refusal.from_json(dict(row.note)) if row.note is not None else None
-    if note is None and row.status == "failed":
-        note = refusal(RefusalCode.RUN_FAILED_UNEXPECTEDLY, run_id=row.id)
     whole = principal.covers(row.region_code)
     with session_scope(engine) as session:
         zh, en = region_labels(session, [row.region_code]).get(row.region_code, (row.region_code, row.region_code))
@@ -156,17 +153,7 @@ def describe_siting(row: SitingRunRow, lang: Lang, principal: Principal, engine:
         "region_name": zh if lang == Lang.ZH else en,
         "service": row.service,
         "p": row.p,
-        "settings": row.settings,
-        "status": row.status,
-        "progress": row.progress,
-        "message": None if note is None else note.text(lang),
-        "note": None if note is None else note.as_json(),
-        "data_version": row.data_version,
-        "code_version": row.code_version,
-        "created_by": row.created_by,
-        "created_at": row.created_at,
-        "started_at": row.started_at,
-        "finished_at": row.finished_at,
+        **run_state(row, lang),
         "summary": row.summary if whole else None,
         "cut": not whole,
         "share_url": f"/api/v1/planning/siting/runs/{row.id}",
