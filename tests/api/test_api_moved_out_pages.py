@@ -149,3 +149,15 @@ def test_close_is_only_for_an_applicant_who_moved_out(db_service: Service) -> No
     assert review.status_code == 200 and review.json()["status"] == "in_review", review.text
     shown = db_service.client.get(f"/api/v1/applications/{application['id']}", headers=db_service.as_("cw_cd"))
     assert shown.json()["moved_out"] is None
+
+
+def test_the_residents_list_marks_a_person_who_moved_out(db_service: Service) -> None:
+    """The national administrator's list shows her in Guangzhou, marked as moved out (her record here is history,
+    the receiving office holds it); no one else is marked. Before, the list had no such mark."""
+    person = db_service.people["cd"]
+    hand_over(db_service.engine, person)
+    listed = db_service.client.get("/api/v1/residents?limit=200", headers=db_service.as_("ad_nat"))
+    assert listed.status_code == 200, listed.text
+    marks = {item["person_key"]: item["moved_out"] for item in listed.json()["items"]}
+    assert marks[person] is True
+    assert not any(mark for key, mark in marks.items() if key != person)

@@ -142,6 +142,7 @@ def person_item(person: PersonRow, names: dict[str, tuple[str, str | None]], sho
         "residence_region_name_en": residence[1] if residence else None,
         "residence_since": person.residence_since,
         "residence_permit_since": person.residence_permit_since,
+        "moved_out": person.moved_out_by is not None,  # handed over to another province's instance: history here
     }
 
 

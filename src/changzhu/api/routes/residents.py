@@ -74,6 +74,7 @@ class ResidentItem(BaseModel):
     residence_region_name_en: str | None
     residence_since: date
     residence_permit_since: date | None
+    moved_out: bool = False  # handed over to another province's instance (跨省通办): the record here is history
 
 
 class Move(BaseModel):
