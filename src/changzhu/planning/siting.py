@@ -18,6 +18,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 import numpy as np
 import polars as pl
@@ -28,8 +29,10 @@ from changzhu.parameters import Scenario, parameter_tree
 from changzhu.planning.accessibility import two_step_fca
 from changzhu.planning.errors import PlanningInputError
 from changzhu.planning.facilities import region_at_level
-from changzhu.planning.location_models import LSCP, MCLP, LocationSolution, PMedian
 from changzhu.planning.population import census_table, group_columns
+
+if TYPE_CHECKING:  # the models import SciPy's sparse matrices: plan_sites imports them when it solves
+    from changzhu.planning.location_models import LocationSolution
 
 EXISTING = "existing"
 SCHOOL_SERVICES = ("primary_school_places", "junior_secondary_places")  # sited from a list's located schools
@@ -135,6 +138,8 @@ def plan_sites(
     its located facilities are existing sites and replace the seats of the cities it covers. The cover radius and
     the 2SFCA catchment default to the parameter tree's (planning.siting.*). `progress` is told each model's name
     before it is solved."""
+    from changzhu.planning.location_models import LSCP, MCLP, PMedian  # SciPy only when a plan is solved
+
     census = census or census_2020()
     tree = parameter_tree()
     if radius_km is None:
