@@ -499,7 +499,7 @@ def test_a_run_says_its_step_and_why_it_failed_in_the_readers_language(
     assert zh["status"] == "failed" and zh["note"]["code"] == "simulation_unknown_service"
     assert zh["message"] == "未知的服务 dental_care；可选：school"
     assert en["message"] == "unknown service dental_care; known: school"
-    with caplog.at_level(logging.ERROR, logger="changzhu.api.scenario_runs"):
+    with caplog.at_level(logging.ERROR, logger="changzhu.api.run_store"):
         second = _ok(service.client.post(path, json=body, headers=service.as_("pl_nat")), 202)["run_id"]
         service.client.app.state.scenario_runs.wait(second, timeout=60)  # type: ignore[attr-defined]
     zh, en = _in_both(service, second)

@@ -10,6 +10,7 @@ table and share one worker (`pool`): the machine computes one run at a time, whi
 from __future__ import annotations
 
 import hashlib
+import logging
 import threading
 import time
 import uuid
@@ -31,6 +32,7 @@ from changzhu.store.db import session_scope
 ACTIVE = ("queued", "running")
 MAX_WAITING = 5  # runs of one kind queued or running at once; more are refused (429) rather than queued for hours
 Row = TypeVar("Row")
+LOG = logging.getLogger(__name__)
 
 
 def now() -> str:
@@ -44,6 +46,18 @@ def data_version() -> str:
     for path in sorted(TREE_DIR.glob("*.yaml")):
         digest.update(path.read_bytes())
     return f"census2020+parameters:{digest.hexdigest()[:12]}"
+
+
+def failure_note(run_id: str, error: Exception) -> Refusal:
+    """Why a run failed as its page says it: the coded reason the error carries (a scenario, parameter, fiscal,
+    simulation or planning error), else a generic one with the run's number, the error itself going to the server
+    log only (never a class name or a traceback in front of a user)."""
+    found = getattr(error, "refusal", None)
+    if isinstance(found, Refusal) and found.code not in (RefusalCode.UNCODED, RefusalCode.UNTRANSLATED):
+        LOG.info("run %s failed: %s", run_id, found.en)
+        return found
+    LOG.error("run %s failed unexpectedly", run_id, exc_info=error)
+    return refusal(RefusalCode.RUN_FAILED_UNEXPECTEDLY, run_id=run_id)
 
 
 def run_note(row: Any) -> Refusal | None:
@@ -159,6 +173,14 @@ class StoredRuns(Generic[Row]):
         """Write columns of a run's row."""
         with session_scope(self.engine) as session:
             session.execute(update(self._table).where(self._table.id == run_id).values(**values))
+
+    def finish(self, run_id: str, **results: Any) -> None:
+        """Mark a run done, with its results (summary, tables)."""
+        self.set(run_id, status="done", progress=1.0, note=None, finished_at=now(), **results)
+
+    def fail(self, run_id: str, error: Exception) -> None:
+        """Mark a run failed, with why (`failure_note`)."""
+        self.set(run_id, status="failed", note=failure_note(run_id, error).as_json(), finished_at=now())
 
     def get(self, run_id: str) -> Row:
         """A stored run, or NotFound."""

@@ -7,7 +7,6 @@ computes and, at the end, the summary (JSON) and the estimates (Parquet).
 from __future__ import annotations
 
 import io
-import logging
 import time
 from collections.abc import Mapping
 from concurrent.futures import ThreadPoolExecutor
@@ -22,7 +21,7 @@ from changzhu.api.run_store import StoredRuns, now, run_state
 from changzhu.api.scenario_files import spec_of, yaml_title
 from changzhu.data.census import census_2020
 from changzhu.domain.lang import Lang
-from changzhu.domain.refusals import Refusal, RefusalCode, refusal
+from changzhu.domain.refusals import RefusalCode, refusal
 from changzhu.domain.services import Service
 from changzhu.fiscal.parameters import fiscal_parameters
 from changzhu.rules.labels import RESULT_GROUPS
@@ -35,7 +34,6 @@ from changzhu.store.db import session_scope
 from changzhu.store.scenario_models import ScenarioRunRow
 
 MAX_SAMPLE = 0.001  # 1.4 million synthetic people at most; the CLI runs bigger samples
-LOG = logging.getLogger(__name__)
 PROGRESS_EVERY_SECONDS = 1.0
 REGIONAL_DIMENSIONS = ("province", "prefecture", "county")
 BAND_SCHEMA: dict[str, pl.DataType] = {
@@ -229,17 +227,13 @@ class RunQueue(StoredRuns[ScenarioRunRow]):
                 max_sample=MAX_SAMPLE,
                 progress=progress,
             )
-            self.set(
+            self.finish(
                 run_id,
-                status="done",
-                progress=1.0,
-                note=None,
-                finished_at=now(),
                 summary={**summary_of(result), "cost_sharing": cost_sharing_rows(scheme.scheme_id, shares)},
                 result_parquet=result_bytes(labelled(result.estimates)),
             )
         except Exception as exc:  # a run's failure is recorded on its row, never lost in the thread
-            self.set(run_id, status="failed", note=failure_note(run_id, exc).as_json(), finished_at=now())
+            self.fail(run_id, exc)
 
     def listing(self, scenario: str | None, limit: int, offset: int) -> tuple[list[ScenarioRunRow], int]:
         """Runs newest first (of one scenario, if named), without their result tables, and how many there are."""
@@ -255,18 +249,6 @@ class RunQueue(StoredRuns[ScenarioRunRow]):
             for row in rows:
                 session.expunge(row)
             return rows, int(session.scalar(count) or 0)
-
-
-def failure_note(run_id: str, error: Exception) -> Refusal:
-    """Why a run failed as its page says it: the coded reason the error carries (a scenario, parameter, fiscal or
-    simulation error), else a generic one with the run's number, the error itself going to the server log only
-    (never a class name or a traceback in front of a user)."""
-    found = getattr(error, "refusal", None)
-    if isinstance(found, Refusal) and found.code not in (RefusalCode.UNCODED, RefusalCode.UNTRANSLATED):
-        LOG.info("run %s failed: %s", run_id, found.en)
-        return found
-    LOG.error("run %s failed unexpectedly", run_id, exc_info=error)
-    return refusal(RefusalCode.RUN_FAILED_UNEXPECTEDLY, run_id=run_id)
 
 
 def run_title(row: ScenarioRunRow, lang: Lang) -> str:

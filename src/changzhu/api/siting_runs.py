@@ -21,7 +21,7 @@ from changzhu.api.aggregates import json_rows, overlaps
 from changzhu.api.auth.principal import Principal
 from changzhu.api.errors import NotFound
 from changzhu.api.run_store import StoredRuns, now, run_state
-from changzhu.api.scenario_runs import failure_note, result_bytes
+from changzhu.api.scenario_runs import result_bytes
 from changzhu.domain.estimates import SITING_ACCESS, SITING_ACCESS_SCHOOLS
 from changzhu.domain.lang import Lang
 from changzhu.domain.refusals import RefusalCode, refusal
@@ -104,18 +104,14 @@ class SitingQueue(StoredRuns[SitingRunRow]):
                 self.set(run_id, progress=STEP_PROGRESS[model], note=note)
 
             plan = site_region(inputs, progress)
-            self.set(
+            self.finish(
                 run_id,
-                status="done",
-                progress=1.0,
-                note=None,
-                finished_at=now(),
                 summary=summary_of(plan, inputs.gap, inputs.supply, inputs.supply_is_estimate),
                 counties_parquet=result_bytes(plan.points),
                 sites_parquet=result_bytes(site_table(plan)),
             )
         except Exception as exc:  # a run's failure is recorded on its row, never lost in the thread
-            self.set(run_id, status="failed", note=failure_note(run_id, exc).as_json(), finished_at=now())
+            self.fail(run_id, exc)
 
     def in_reach(self, run_id: str, principal: Principal) -> SitingRunRow:
         """A run whose region overlaps the caller's jurisdiction (lies in it, or holds it: a city's planner reads the
