@@ -61,6 +61,24 @@ def site_table(plan: SitingPlan) -> pl.DataFrame:
     return pl.concat([existing, new])
 
 
+def county_table(plan: SitingPlan) -> pl.DataFrame:
+    """Per county-level unit of the region: the plan's demand points (`in_plan`), then the units it leaves out
+    (no seat point: `left_out_reason`, their residents as `residents` and the demand group as `weight`, every
+    distance and access empty, since it was not computed for them)."""
+    placed = plan.points.with_columns(pl.lit(True).alias("in_plan"), pl.lit(None, pl.String).alias("left_out_reason"))
+    if plan.left_out is None or plan.left_out.is_empty():
+        return placed
+    left = plan.left_out.select(
+        "region_code",
+        "region_name_zh",
+        "residents",
+        "weight",
+        pl.lit(False).alias("in_plan"),
+        pl.col("reason").alias("left_out_reason"),
+    )
+    return pl.concat([placed, left], how="diagonal_relaxed")
+
+
 def summary_of(plan: SitingPlan, gap: float, supply: float, supply_is_estimate: bool) -> dict[str, Any]:
     """What the run row keeps as JSON: the region's gap and supply, the capacity added, the models' rows."""
     return {
@@ -72,6 +90,7 @@ def summary_of(plan: SitingPlan, gap: float, supply: float, supply_is_estimate: 
         "radius_km": plan.radius_km,
         "listed": plan.listed,
         "models": json_rows(result_rows(plan)),
+        "left_out": plan.left_out_summary(),
         "estimate_note": SITING_ACCESS if plan.service == "hospital_beds" else SITING_ACCESS_SCHOOLS,
     }
 
@@ -107,7 +126,7 @@ class SitingQueue(StoredRuns[SitingRunRow]):
             self.finish(
                 run_id,
                 summary=summary_of(plan, inputs.gap, inputs.supply, inputs.supply_is_estimate),
-                counties_parquet=result_bytes(plan.points),
+                counties_parquet=result_bytes(county_table(plan)),
                 sites_parquet=result_bytes(site_table(plan)),
             )
         except Exception as exc:  # a run's failure is recorded on its row, never lost in the thread

@@ -6,8 +6,10 @@ from datetime import date
 from functools import cache
 from pathlib import Path
 
+import numpy as np
 import polars as pl
 
+from changzhu.data.coordinate_systems import CoordinateSystem, to_wgs84
 from changzhu.data.csvio import check_codes, check_non_negative, line_of, read_typed_csv
 from changzhu.data.errors import DataFileError
 
@@ -15,6 +17,7 @@ FILES_DIR = Path(__file__).parent / "files"
 PROVINCES_FILE = "china_provinces.csv"
 PREFECTURES_FILE = "china_prefectures.csv"
 COUNTIES_FILE = "china_counties.csv"
+SEATS_SUPPLEMENT_FILE = "county_seats_supplement.csv"  # points for units the seat source (cpca) lacks, each cited
 
 # Totals stated by the census communiqués (see docs/data.md). The 2,000,000 active-duty military
 # are counted in the national total (1,411,778,724) but in no province.
@@ -226,7 +229,70 @@ def read_counties(provinces: pl.DataFrame, prefectures: pl.DataFrame, files_dir:
             line=line_of(row),
             column="city_code",
         )
-    return df.with_columns(pl.Series("prefecture_code", parents, dtype=pl.String))
+    df = df.with_columns(pl.Series("prefecture_code", parents, dtype=pl.String))
+    return _with_supplement_seats(df, read_seat_supplement(files_dir), files_dir / SEATS_SUPPLEMENT_FILE)
+
+
+def read_seat_supplement(files_dir: Path = FILES_DIR) -> pl.DataFrame:
+    """The points added for county-level units the seat source (S4, cpca) has none for: each row names the point's
+    coordinate system, what the point is, whether it is verified as the government seat, and its source URL."""
+    path = files_dir / SEATS_SUPPLEMENT_FILE
+    schema: dict[str, pl.DataType] = {
+        "code": _STR,
+        "name_zh": _STR,
+        "lon": _F64,
+        "lat": _F64,
+        "coordinate_system": _STR,
+        "point": _STR,
+        "verified": _BOOL,
+        "coordinate_source": _STR,
+        "seat_address": _STR,
+        "seat_address_source": _STR,
+    }
+    df = read_typed_csv(path, schema, nullable=("seat_address", "seat_address_source"))
+    check_codes(path, df, "code")
+    systems = {str(s) for s in CoordinateSystem}
+    bad = (~df["coordinate_system"].is_in(sorted(systems))).arg_true()
+    if bad.len() > 0:
+        row = int(bad[0])
+        raise DataFileError(path, f"unknown coordinate system; known: {', '.join(sorted(systems))}", line=line_of(row))
+    return df
+
+
+def _with_supplement_seats(counties: pl.DataFrame, supplement: pl.DataFrame, path: Path) -> pl.DataFrame:
+    """The counties with the supplement's points (converted to WGS-84) where the seat source has none, and
+    `seat_verified`: True for a seat of the source, the supplement's `verified` for its points, null without a
+    point. A supplement row for a unit that already has a seat, or for an unknown code, is refused."""
+    unknown = sorted(set(supplement["code"].to_list()) - set(counties["code"].drop_nulls().to_list()))
+    if unknown:
+        raise DataFileError(path, f"no county-level unit {', '.join(unknown)}", column="code")
+    lon = np.empty(supplement.height)
+    lat = np.empty(supplement.height)
+    for system in supplement["coordinate_system"].unique().to_list():
+        rows = (supplement["coordinate_system"] == system).to_numpy()
+        x, y = to_wgs84(
+            supplement["lon"].to_numpy()[rows], supplement["lat"].to_numpy()[rows], CoordinateSystem(system)
+        )
+        lon[rows], lat[rows] = x, y
+    added = supplement.select(
+        "code",
+        pl.Series("added_lon", lon),
+        pl.Series("added_lat", lat),
+        pl.col("verified").alias("added_verified"),
+    )
+    joined = counties.join(added, on="code", how="left")
+    clash = (joined["added_lon"].is_not_null() & joined["seat_lon"].is_not_null()).arg_true()
+    if clash.len() > 0:
+        code = joined["code"][int(clash[0])]
+        raise DataFileError(path, f"unit {code} already has a seat in {COUNTIES_FILE}", column="code")
+    return joined.with_columns(
+        pl.coalesce("seat_lon", "added_lon").alias("seat_lon"),
+        pl.coalesce("seat_lat", "added_lat").alias("seat_lat"),
+        pl.when(pl.col("seat_lon").is_not_null())
+        .then(pl.lit(True))
+        .otherwise(pl.col("added_verified"))
+        .alias("seat_verified"),
+    ).drop("added_lon", "added_lat", "added_verified")
 
 
 class Census2020:

@@ -38,6 +38,7 @@ EXISTING = "existing"
 SCHOOL_SERVICES = ("primary_school_places", "junior_secondary_places")  # sited from a list's located schools
 SITED_SERVICES = ("hospital_beds", *SCHOOL_SERVICES)
 MODELS = ("p_median", "max_covering", "set_covering")
+NO_SEAT = "no_seat_coordinates"  # why a county-level unit is left out of a plan: no seat point in the shipped data
 Progress = Callable[[str], None]  # told the name of each model (MODELS) before it is solved
 
 
@@ -55,6 +56,19 @@ class SitingPlan:
     listed: int = 0  # facilities of the list (of the service) among the existing sites
     service: str = "hospital_beds"
     existing_capacity: tuple[float, ...] = ()  # of each existing site (sites' first rows), in the service's unit
+    left_out: pl.DataFrame | None = None  # the region's units not in the plan (left_out_units): who and why
+
+    def left_out_summary(self) -> dict[str, object]:
+        """How many units and residents (and of the demand group) the plan leaves out, and which (left_out_units)."""
+        frame = self.left_out
+        if frame is None:  # a plan not made by plan_sites: who it leaves out was not determined, never "no one"
+            raise ValueError("the plan does not say which units it leaves out")
+        return {
+            "units": frame.height,
+            "residents": int(frame["residents"].sum()),
+            "weight": float(frame["weight"].sum()),
+            "rows": frame.to_dicts(),
+        }
 
 
 def _existing(
@@ -103,13 +117,42 @@ def _existing(
     return sites, np.concatenate([seat_beds[keep], located["capacity"].to_numpy().astype(float)])
 
 
+def _region_units(region_code: str, census: Census2020 | None = None) -> pl.DataFrame:
+    column = "province_code" if region_code.endswith("0000") else "prefecture_code"
+    return census_table("county", census or census_2020()).filter(pl.col(column) == region_code)
+
+
 def region_counties(region_code: str, census: Census2020 | None = None) -> pl.DataFrame:
     """The located county-level units (with a seat) of a province (xx0000) or of a prefecture-level city: the demand
     points and candidate sites of a siting plan there."""
-    column = "province_code" if region_code.endswith("0000") else "prefecture_code"
-    return census_table("county", census or census_2020()).filter(
-        (pl.col(column) == region_code) & pl.col("seat_lon").is_not_null()
-    )
+    return _region_units(region_code, census).filter(pl.col("seat_lon").is_not_null())
+
+
+def left_out_units(
+    region_code: str, units: pl.DataFrame, group: str = "all", scenario: Scenario | None = None
+) -> pl.DataFrame:
+    """The county-level units of `units` (a region's census units) that a siting plan cannot place: no seat point
+    (the seat source has none and no cited point was added, docs/data.md). Their residents are real demand the
+    plan does not reach, so the result names them: code, name, residents, the demand group's weight, reason."""
+    columns = {
+        "region_code": pl.String,
+        "region_name_zh": pl.String,
+        "residents": pl.Int64,
+        "weight": pl.Float64,
+        "reason": pl.String,
+    }
+    if units.is_empty():
+        return pl.DataFrame(schema=columns)
+    missing = units.filter(pl.col("seat_lon").is_null() | pl.col("seat_lat").is_null())
+    if missing.is_empty():
+        return pl.DataFrame(schema=columns)
+    return missing.select(
+        pl.col("code").alias("region_code"),
+        pl.col("name_zh").alias("region_name_zh"),
+        pl.col("pop_resident_2020").cast(pl.Int64).alias("residents"),
+        group_columns(missing, scenario)[group].alias("weight"),
+        pl.lit(NO_SEAT).alias("reason"),
+    ).sort("residents", descending=True)
 
 
 def plan_sites(
@@ -146,7 +189,8 @@ def plan_sites(
         radius_km = tree.number("planning.siting.cover_radius_km", CENSUS_DAY, scenario=scenario)
     if catchment_km is None:
         catchment_km = tree.number("planning.siting.catchment_km", CENSUS_DAY, scenario=scenario)
-    counties = region_counties(region_code, census)
+    units = _region_units(region_code, census)
+    counties = units.filter(pl.col("seat_lon").is_not_null() & pl.col("seat_lat").is_not_null())
     if counties.height < p:
         raise PlanningInputError(f"region {region_code} has {counties.height} located county units, p = {p}")
     province = region_code.endswith("0000")
@@ -159,6 +203,7 @@ def plan_sites(
         pl.col("seat_lon").alias("lon"),
         pl.col("seat_lat").alias("lat"),
         group_columns(counties, scenario)[group].alias("weight"),
+        pl.col("seat_verified").fill_null(False).alias("seat_verified"),
     )
     if facilities is not None:
         facilities = facilities.filter(
@@ -205,7 +250,10 @@ def plan_sites(
     )
     listed = int(held["facility_name"].is_not_null().sum())
     held_capacity = tuple(float(c) for c in before_supply)
-    return SitingPlan(points, sites, median, covering, cover_all, added, radius_km, listed, service, held_capacity)
+    left_out = left_out_units(region_code, units, group, scenario)
+    return SitingPlan(
+        points, sites, median, covering, cover_all, added, radius_km, listed, service, held_capacity, left_out
+    )
 
 
 def listed_schools(facilities: pl.DataFrame | None, region_code: str) -> list[str]:
