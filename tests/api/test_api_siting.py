@@ -15,7 +15,7 @@ from changzhu.api.auth.accounts import create_user
 from changzhu.api.auth.roles import Role
 
 RUNS = "/api/v1/planning/siting/runs"
-SHENZHEN, NANSHAN = "440300", "440305"
+SHENZHEN, NANSHAN, YICHUN = "440300", "440305", "230700"
 # two Shenzhen hospitals with coordinates (WGS-84) inside the city, as an office's list gives them
 HOSPITALS = (
     "facility_id,name,service,region_code,capacity,lon,lat\n"
@@ -71,6 +71,8 @@ def test_a_citys_run_finishes_and_each_reader_sees_their_part(db_service: Servic
     assert counties and all(c["region_code"].startswith("4403") for c in counties)
     assert sum(c["p_median_site"] for c in counties) == 2
     assert all(c["access_before_per_1000"] is not None for c in counties)
+    assert {"440309", "440310", "440311"} <= {c["region_code"] for c in counties}  # 龙华, 坪山, 光明 are demand
+    assert all(c["in_plan"] for c in counties) and summary["left_out"]["units"] == 0
     sites = _items(service, f"{path}/sites", city)
     kinds = [s["kind"] for s in sites]
     assert kinds.count("new") == 2 and kinds.count("seat") == 1 and "listed" not in kinds
@@ -148,3 +150,21 @@ def test_the_citys_uploaded_list_gives_the_existing_hospitals(db_service: Servic
     assert "seat" not in [s["kind"] for s in sites]  # the list is the city's whole supply: no apportioned seat
     summary = service.client.get(path, headers=city).json()["summary"]
     assert summary["supply"] == 3500 and summary["supply_is_estimate"] is False and summary["listed"] == 2
+
+
+def test_a_run_names_the_units_it_leaves_out_on_screen_and_in_its_export(db_service: Service) -> None:
+    service = db_service
+    nat = service.as_("pl_nat")
+    started = service.client.post(RUNS, json={"region": YICHUN, "service": "hospital_beds", "p": 1}, headers=nat)
+    assert started.status_code == 202, started.text
+    _done(service, started.json()["run_id"])
+    path = f"{RUNS}/{started.json()['run_id']}"
+    left_out = service.client.get(path, headers=nat).json()["summary"]["left_out"]
+    assert left_out["units"] > 0 and left_out["residents"] > 0  # 伊春's districts without a seat point
+    counties = _items(service, f"{path}/counties", nat)
+    left = [c for c in counties if not c["in_plan"]]
+    assert len(left) == left_out["units"] and sum(c["residents"] for c in left) == left_out["residents"]
+    assert {c["left_out_reason"] for c in left} == {"no_seat_coordinates"}
+    assert all(c["nearest_km_before"] is None and c["region_name"] for c in left)  # not computed, never 0
+    export = service.client.get(f"{path}/counties", params={"format": "csv"}, headers=nat)
+    assert export.status_code == 200 and "left_out_reason" in export.text and "no_seat_coordinates" in export.text

@@ -4,13 +4,17 @@ unit without any point is reported with its residents and the reason."""
 
 from __future__ import annotations
 
+import re
+
 import polars as pl
 import pytest
 
-from changzhu.api.siting_runs import county_table, summary_of
+from changzhu.api.siting_runs import summary_of
 from changzhu.data.census import census_2020, read_seat_supplement
 from changzhu.data.geo import km_outside
-from changzhu.planning.siting import NO_SEAT, left_out_units, plan_sites
+from changzhu.planning.siting import NO_SEAT, county_rows, left_out_units, plan_sites
+from changzhu.report.lang import Lang
+from changzhu.report.siting import left_out_note
 
 NEW_DISTRICTS = {"440309": 2_528_872, "440310": 551_333, "440311": 1_095_289}  # 龙华, 坪山, 光明 (census 2020)
 
@@ -59,9 +63,22 @@ def test_a_run_names_the_left_out_units_in_its_summary_and_county_table() -> Non
     summary = summary_of(plan, 1_000.0, 5_000.0, True)["left_out"]
     assert summary["units"] == plan.left_out.height > 0
     assert summary["residents"] == plan.left_out["residents"].sum() > 0
-    table = county_table(plan)
+    table = county_rows(plan)
     left = table.filter(~pl.col("in_plan"))
     assert left.height == summary["units"]
     assert left["left_out_reason"].unique().to_list() == [NO_SEAT]
     assert left["nearest_km_before"].is_null().all()  # not computed for them, never 0
     assert table.filter(pl.col("in_plan"))["left_out_reason"].is_null().all()
+
+
+def test_the_report_says_who_is_left_out_in_both_languages() -> None:
+    plan = plan_sites("230700", 1_000.0, 5_000.0, p=1, time_limit=20)  # 伊春
+    total = f"{int(plan.left_out['residents'].sum()):,}"
+    english, chinese = left_out_note(plan, Lang.EN), left_out_note(plan, Lang.ZH)
+    assert f"{plan.left_out.height} county-level units with {total} residents" in english
+    assert f"{plan.left_out.height} 个县级单位、常住人口 {total} 人" in chinese
+    assert not re.search(r"[\u4e00-\u9fff]", english)
+
+
+def test_the_report_of_shenzhen_leaves_no_one_out(shenzhen) -> None:
+    assert left_out_note(shenzhen, Lang.EN) == ""

@@ -26,7 +26,7 @@ from changzhu.domain.estimates import SITING_ACCESS, SITING_ACCESS_SCHOOLS
 from changzhu.domain.lang import Lang
 from changzhu.domain.refusals import RefusalCode, refusal
 from changzhu.planning.region_siting import site_region, siting_inputs
-from changzhu.planning.siting import EXISTING, SitingPlan, result_rows
+from changzhu.planning.siting import EXISTING, SitingPlan, county_rows, result_rows
 from changzhu.registry.region_names import region_labels
 from changzhu.report.siting import MODEL
 from changzhu.store.db import session_scope
@@ -59,24 +59,6 @@ def site_table(plan: SitingPlan) -> pl.DataFrame:
         pl.lit(True).alias("capacity_is_estimate"),
     )
     return pl.concat([existing, new])
-
-
-def county_table(plan: SitingPlan) -> pl.DataFrame:
-    """Per county-level unit of the region: the plan's demand points (`in_plan`), then the units it leaves out
-    (no seat point: `left_out_reason`, their residents as `residents` and the demand group as `weight`, every
-    distance and access empty, since it was not computed for them)."""
-    placed = plan.points.with_columns(pl.lit(True).alias("in_plan"), pl.lit(None, pl.String).alias("left_out_reason"))
-    if plan.left_out is None or plan.left_out.is_empty():
-        return placed
-    left = plan.left_out.select(
-        "region_code",
-        "region_name_zh",
-        "residents",
-        "weight",
-        pl.lit(False).alias("in_plan"),
-        pl.col("reason").alias("left_out_reason"),
-    )
-    return pl.concat([placed, left], how="diagonal_relaxed")
 
 
 def summary_of(plan: SitingPlan, gap: float, supply: float, supply_is_estimate: bool) -> dict[str, Any]:
@@ -126,7 +108,7 @@ class SitingQueue(StoredRuns[SitingRunRow]):
             self.finish(
                 run_id,
                 summary=summary_of(plan, inputs.gap, inputs.supply, inputs.supply_is_estimate),
-                counties_parquet=result_bytes(county_table(plan)),
+                counties_parquet=result_bytes(county_rows(plan)),
                 sites_parquet=result_bytes(site_table(plan)),
             )
         except Exception as exc:  # a run's failure is recorded on its row, never lost in the thread

@@ -62,7 +62,7 @@ def run_planning(
     from changzhu.planning.migration import migration_balance
     from changzhu.planning.population import with_population
     from changzhu.planning.projection import ProjectionAssumptions, growth_summary, project
-    from changzhu.planning.siting import listed_schools, plan_sites, result_rows
+    from changzhu.planning.siting import county_rows, listed_schools, plan_sites, result_rows
     from changzhu.planning.standards import load_standards
     from changzhu.report.planning import planning_section
     from changzhu.report.render import render_report
@@ -127,7 +127,7 @@ def run_planning(
             facilities=facilities,
             facility_scope=scope,
         )
-        _write(folder, "sites", labelled(sites.points, SITING_ACCESS))
+        _write(folder, "sites", labelled(county_rows(sites), SITING_ACCESS))
         _write(folder, "location_results", result_rows(sites))
         plans = [sites]
         for school in listed_schools(facilities, siting_province):  # a school list: where to build schools too
@@ -147,7 +147,7 @@ def run_planning(
                 facilities=facilities,
                 facility_scope=scope,
             )
-            _write(folder, f"sites_{school}", labelled(schools.points, SITING_ACCESS_SCHOOLS))
+            _write(folder, f"sites_{school}", labelled(county_rows(schools), SITING_ACCESS_SCHOOLS))
             _write(folder, f"location_results_{school}", result_rows(schools))
             plans.append(schools)
         progress.advance(task)

@@ -29,7 +29,7 @@ from changzhu.parameters import Scenario, parameter_tree
 from changzhu.planning.accessibility import two_step_fca
 from changzhu.planning.errors import PlanningInputError
 from changzhu.planning.facilities import region_at_level
-from changzhu.planning.population import census_table, group_columns
+from changzhu.planning.population import group_columns
 
 if TYPE_CHECKING:  # the models import SciPy's sparse matrices: plan_sites imports them when it solves
     from changzhu.planning.location_models import LocationSolution
@@ -118,8 +118,13 @@ def _existing(
 
 
 def _region_units(region_code: str, census: Census2020 | None = None) -> pl.DataFrame:
+    """Every unit of the 2020 census tabulation in the region, by its census code and name (the 2023 code of the
+    42 whose census code is missing; no code for 7 development zones, which have no seat either)."""
     column = "province_code" if region_code.endswith("0000") else "prefecture_code"
-    return census_table("county", census or census_2020()).filter(pl.col(column) == region_code)
+    counties = (census or census_2020()).counties
+    return counties.filter(pl.col("in_census_2020") & (pl.col(column) == region_code)).with_columns(
+        pl.coalesce("code_2020", "code").alias("code"), pl.coalesce("name_zh_2020", "name_zh").alias("name_zh")
+    )
 
 
 def region_counties(region_code: str, census: Census2020 | None = None) -> pl.DataFrame:
@@ -269,6 +274,24 @@ def listed_schools(facilities: pl.DataFrame | None, region_code: str) -> list[st
     )
     held = set(located["service"].cast(pl.String).to_list())
     return [s for s in SCHOOL_SERVICES if s in held]
+
+
+def county_rows(plan: SitingPlan) -> pl.DataFrame:
+    """Per county-level unit of the region: the plan's demand points (`in_plan`), then the units it leaves out
+    (no seat point: `left_out_reason`, their residents as `residents` and the demand group as `weight`, every
+    distance and access empty, since it was not computed for them)."""
+    placed = plan.points.with_columns(pl.lit(True).alias("in_plan"), pl.lit(None, pl.String).alias("left_out_reason"))
+    if plan.left_out is None or plan.left_out.is_empty():
+        return placed
+    left = plan.left_out.select(
+        "region_code",
+        "region_name_zh",
+        "residents",
+        "weight",
+        pl.lit(False).alias("in_plan"),
+        pl.col("reason").alias("left_out_reason"),
+    )
+    return pl.concat([placed, left], how="diagonal_relaxed")
 
 
 def result_rows(plan: SitingPlan) -> pl.DataFrame:

@@ -286,6 +286,35 @@ def _boundary(fig: go.Figure, geojson: dict[str, Any], province_code: str) -> No
         )
 
 
+def left_out_note(plan: SitingPlan, lang: Lang) -> str:
+    """What the plan leaves out: the county-level units without a seat point, their residents and why (a plan
+    that does not say is named as such, never as "none left out")."""
+    if plan.left_out is None:
+        return pick(
+            "<p class='note'>本方案未记录哪些县级单位因缺少驻地坐标而未参与选址。</p>",
+            "<p class='note'>This plan does not record which county-level units were left out for want of a seat "
+            "point.</p>",
+            lang,
+        )
+    left = plan.left_out
+    if left.is_empty():
+        return ""
+    names = region_names(left["region_code"].to_list(), lang)
+    listed = pick("、", "; ", lang).join(
+        f"{names.get(code, zh)} {residents:,}"
+        for code, zh, residents in left.select("region_code", "region_name_zh", "residents").iter_rows()
+    )
+    total = int(left["residents"].sum())
+    return pick(
+        f"<p class='note'>未参与选址：{left.height} 个县级单位、常住人口 {total:,} 人——数据中没有它们的驻地坐标，"
+        f"因此它们既不是需求点也不是候选地址，上面的距离和覆盖不含这些人（{escape(listed)}）。</p>",
+        f"<p class='note'>Left out of this siting: {left.height} county-level units with {total:,} residents — the "
+        "data holds no seat point for them, so they are neither demand points nor candidate sites, and the distances "
+        f"and coverage above do not include these people ({escape(listed)}).</p>",
+        lang,
+    )
+
+
 def siting_part(plan: SitingPlan, province_code: str, geojson: dict[str, Any], lang: Lang) -> str:
     """The heading, explanation, results table, map and notes (data source, estimate) of one sited service."""
     words = WORDS[plan.service]
@@ -356,6 +385,7 @@ def siting_part(plan: SitingPlan, province_code: str, geojson: dict[str, Any], l
             explain,
             html_table(result_rows(plan), columns, lang, stack=True),
             figure_html(sites_map(plan, province_code, geojson, lang)),
+            left_out_note(plan, lang),
             notes,
         ]
     )
