@@ -123,3 +123,19 @@ def test_geojson_covers_every_province_and_damage_is_caught(files_copy: Path) ->
     (files_copy / "boundaries" / "province.geojson").write_text('{"type": "FeatureCollection", "features": [', "utf-8")
     with pytest.raises(DataFileError, match="not valid GeoJSON"):
         read_province_geojson(files_copy, codes)
+
+
+def test_a_seat_supplement_point_is_converted_and_refused_when_wrong(files_copy: Path) -> None:
+    path = files_copy / "county_seats_supplement.csv"
+    shipped = Census2020(files_copy).counties.filter(pl.col("code") == "440309").row(0, named=True)
+    assert shipped["seat_verified"] is False and shipped["seat_lon"] == pytest.approx(114.0162417)
+    _edit_line(path, 2, ",wgs84,", ",gcj02,")  # the same numbers read as GCJ-02 are stored as WGS-84
+    converted = Census2020(files_copy).counties.filter(pl.col("code") == "440309").row(0, named=True)
+    assert 0.001 < shipped["seat_lon"] - converted["seat_lon"] < 0.01  # about 500 m west
+    _edit_line(path, 2, ",gcj02,", ",utm,")
+    with pytest.raises(DataFileError, match="unknown coordinate system"):
+        Census2020(files_copy)
+    _edit_line(path, 2, ",utm,", ",wgs84,")
+    _edit_line(path, 2, "440309,", "440305,")  # 南山区 has a seat in the seat source already
+    with pytest.raises(DataFileError, match="440305 already has a seat"):
+        Census2020(files_copy)

@@ -43,7 +43,8 @@ def test_supplement_points_are_cited_and_inside_their_district() -> None:
     for row in supplement.iter_rows(named=True):
         assert row["coordinate_source"].startswith("http")
         assert row["coordinate_system"] == "wgs84"
-        assert km_outside(row["code"], row["lon"], row["lat"]) == 0.0
+        outside = km_outside(row["code"], row["lon"], row["lat"])
+        assert outside is not None and outside < 3.0, row  # the boundaries are simplified to about 1 km
 
 
 def test_a_unit_without_a_seat_is_reported_with_its_residents() -> None:

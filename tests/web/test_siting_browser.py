@@ -6,9 +6,11 @@ English, at 1366 px and at a phone's 390 px, without a word of the other languag
 from __future__ import annotations
 
 import re
+import time
 
+import httpx
 import pytest
-from office_support import DESKTOP, PHONE, Office
+from office_support import DESKTOP, PHONE, SMALL_RUN_SECONDS, Office, bearer
 from playwright.sync_api import expect
 
 pytestmark = pytest.mark.browser
@@ -29,7 +31,8 @@ def _check(page: object, lang: str, width: int) -> None:
     drawn = page.locator(f"{MAP}[data-within='440300']")  # type: ignore[attr-defined]
     drawn.wait_for()
     assert int(drawn.get_attribute("data-points") or 0) == 4  # Shenzhen's seat and the three new hospitals
-    assert int(drawn.get_attribute("data-filled") or 0) >= 5  # the districts coloured by access
+    assert int(drawn.get_attribute("data-filled") or 0) == 9  # all nine districts (龙华, 坪山, 光明 too) coloured
+    expect(page.locator("#siting-left-out")).to_have_count(0)  # type: ignore[attr-defined]  # no one left out
     legend = drawn.get_attribute("aria-label") or ""
     new, seat, unit, seat_name, note = WORDS[lang]
     assert new in legend and seat in legend and unit in legend, legend
@@ -64,3 +67,35 @@ def test_a_planner_sites_hospitals_in_a_city_and_reads_the_plan_in_both_language
         other.goto(f"{office.url}/office/siting?run={run_id}")  # type: ignore[attr-defined]
         _check(other, lang, size[0])
         office.shot(other, f"siting_shenzhen_{lang}_{size[0]}")
+
+
+LEFT_OUT = {  # 伊春: 8 of its 10 census units have no seat point (596,398 residents)
+    "zh": ("未参与本次选址：8 个县级单位，常住人口 596,398 人", "伊美区"),
+    "en": ("Left out of this siting: 8 county-level units (residents: 596,398)", "Yimei"),
+}
+
+
+def test_a_run_that_leaves_units_out_says_which_and_how_many_residents(office: Office) -> None:
+    headers = bearer(office.url, "pl_nat")
+    runs = office.url + "/api/v1/planning/siting/runs"
+    started = httpx.post(runs, json={"region": "230700", "p": 1}, headers=headers, timeout=60)
+    assert started.status_code == 202, started.text
+    run_id = started.json()["run_id"]
+    deadline = time.monotonic() + SMALL_RUN_SECONDS
+    while httpx.get(f"{runs}/{run_id}", headers=headers, timeout=60).json()["status"] not in ("done", "failed"):
+        assert time.monotonic() < deadline, "the siting run did not finish"
+        time.sleep(1)
+    for size, lang in ((DESKTOP, "zh"), (DESKTOP, "en"), (PHONE, "en")):
+        page = office.open(size, lang)
+        office.login(page, "pl_nat")
+        page.goto(f"{office.url}/office/siting?run={run_id}")  # type: ignore[attr-defined]
+        alert = page.locator("#siting-left-out")  # type: ignore[attr-defined]
+        alert.wait_for(timeout=120_000)
+        title, unit = LEFT_OUT[lang]
+        expect(alert).to_contain_text(title)
+        expect(alert).to_contain_text(unit)
+        if lang == "en":
+            assert not CJK.search(alert.inner_text()), alert.inner_text()
+        scroll = page.evaluate("document.documentElement.scrollWidth")  # type: ignore[attr-defined]
+        assert scroll <= size[0], scroll
+        office.shot(page, f"siting_left_out_{lang}_{size[0]}")
