@@ -32,13 +32,15 @@ from changzhu.api.interregion.reconcile import peer_problems, received_summary
 from changzhu.api.interregion.simulation import Node, connect_instances
 from changzhu.api.interregion.transfer import KIND
 from changzhu.api.keys import public_key_text
+from changzhu.casework.bulk_import import ImportRejected, import_contributions
 from changzhu.ledger.accounts import balance
 from changzhu.ledger.checks import ledger_problems
 from changzhu.ledger.contributions import MonthPaid, Scheme, record_contributions
+from changzhu.ledger.transfers import TransferScheme, apply_transfer, complete_transfer
 from changzhu.ledger.vouchers import issue_voucher, redeem_voucher, vouchers_frame
 from changzhu.registry.frames import moves_frame
 from changzhu.registry.identity import check_char
-from changzhu.registry.residents import ProofKind, Registration, register_resident
+from changzhu.registry.residents import ProofKind, Registration, record_move, register_resident
 from changzhu.store.auth_models import UserRow
 from changzhu.store.checks import PersonMovedOut
 from changzhu.store.db import make_engine, session_scope
@@ -337,3 +339,54 @@ def test_the_first_hand_over_is_not_reversed_after_she_came_back(
             sender.engine, receiver.region, received_summary(receiver.engine, sender.region)
         )
         assert problems == []
+
+
+def test_a_transfer_applied_before_she_moved_out_is_not_completed_after(
+    pair: tuple[LocalNetwork, Node, Node],
+) -> None:
+    """Shenzhen → Guangzhou, where she applies to bring her Shenzhen pension months (转移接续), then to Chengdu by a
+    hand-over before Shenzhen releases them: completing the transfer is refused as every write to her record here
+    is, and the Shenzhen months stay where they were. Before, it was completed: months moved in a record that is
+    history here."""
+    _network, guangdong, _sichuan = pair
+    engine = guangdong.engine
+    reg = Registration(FIRST17 + check_char(FIRST17), "510100", "440300", SINCE, ProofKind.EMPLOYMENT, "C-3", {})
+    key = str(register_resident(engine, reg, actor="test")["person_key"])
+    shenzhen = [MonthPaid(202301 + m, 600_000) for m in range(12)]
+    record_contributions(engine, key, Scheme.PENSION, "440300", shenzhen, actor="test")
+    record_move(engine, key, "440100", date(2024, 1, 1), ProofKind.EMPLOYMENT, "C-4", actor="test")
+    guangzhou = [MonthPaid(202401 + m, 600_000) for m in range(12)]
+    record_contributions(engine, key, Scheme.PENSION, "440100", guangzhou, actor="test")
+    apply_transfer(
+        engine, key, TransferScheme.PENSION, "440300", "440100", date(2025, 1, 6), transfer_no="sz-gz-1", actor="t"
+    )
+    outbox.start_transfer(engine, key, "440000", "510000", "510100", MOVED, actor="test", authorize=lambda _r: None)
+    held = _months_held(guangdong, key)
+    with pytest.raises(PersonMovedOut):
+        complete_transfer(engine, "sz-gz-1", actor="test")
+    assert _months_held(guangdong, key) == held
+    assert [h for _p, h in held].count("440300") == 12
+    assert ledger_problems(engine) == []
+
+
+def test_a_contributions_file_writes_no_month_for_her_after_she_moved_out(
+    pair: tuple[LocalNetwork, Node, Node], tmp_path: Path
+) -> None:
+    """A bulk import of contribution months names her by identity number after the hand-over: her row is refused as
+    every write to her record here is (the file with it rejected, nothing stored). Before, the import skipped the
+    check the single write makes and stored the months in a record that is history here."""
+    network, guangdong, _sichuan = pair
+    key = _guangzhou_resident(guangdong)
+    assert _hand_over(network, guangdong, key, "510100").status == "delivered"
+    held = _months_held(guangdong, key)
+    contrib = tmp_path / "contrib.csv"
+    contrib.write_text(
+        "id_number,scheme,region,period_from,period_to,monthly_base_yuan\n"
+        f"{FIRST17 + check_char(FIRST17)},pension,440100,202603,202604,6000\n"
+    )
+    with pytest.raises(ImportRejected) as info:
+        import_contributions(guangdong.engine, contrib, actor="test")
+    [error] = info.value.errors
+    assert error.reason.code == "person_moved_out", error
+    assert _months_held(guangdong, key) == held
+    assert ledger_problems(guangdong.engine) == []
