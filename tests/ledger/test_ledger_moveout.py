@@ -390,3 +390,28 @@ def test_a_contributions_file_writes_no_month_for_her_after_she_moved_out(
     assert error.reason.code == "person_moved_out", error
     assert _months_held(guangdong, key) == held
     assert ledger_problems(guangdong.engine) == []
+
+
+def test_she_comes_back_from_the_city_she_moved_on_to(pair: tuple[LocalNetwork, Node, Node]) -> None:
+    """Guangzhou → Chengdu → Mianyang (a move inside Sichuan, 2026-07-01) → Guangzhou: her return names Mianyang, the
+    city she leaves as Sichuan's message reports it, and her months there as her prior residence months. Before, it
+    named Chengdu, the city Guangdong had sent her to, and counted her months from the first hand-over."""
+    network, guangdong, sichuan = pair
+    key = _guangzhou_resident(guangdong)
+    assert _hand_over(network, guangdong, key, "510100").status == "delivered"
+    gone, _events = _person(guangdong, key)
+    with session_scope(sichuan.engine) as session:
+        there = str(session.scalars(select(PersonRow.person_key).where(PersonRow.id_hash == gone.id_hash)).one())
+    record_move(sichuan.engine, there, "510300", date(2026, 7, 1), ProofKind.EMPLOYMENT, "M-1", actor="test")
+    mianyang = [MonthPaid(202607 + m, 500_000) for m in range(4)]
+    record_contributions(sichuan.engine, there, Scheme.PENSION, "510300", mianyang, actor="test")
+    message_id = outbox.start_transfer(
+        sichuan.engine, there, "510000", "440000", "440100", RETURNED, actor="test", authorize=lambda _r: None
+    )
+    with network.client() as client:
+        (back,) = outbox.deliver(sichuan.engine, sichuan.region, sichuan.key, client, message_id)
+    assert (back.status, back.error) == ("delivered", None)
+    person, events = _person(guangdong, key)
+    assert events[-1] == ("move_in_return", "510300", "440100", RETURNED, message_id)
+    assert (person.residence_region, person.prior_region, person.prior_residence_months) == ("440100", "510300", 4)
+    assert ledger_problems(guangdong.engine) == [] and ledger_problems(sichuan.engine) == []

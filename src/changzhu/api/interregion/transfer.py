@@ -399,6 +399,19 @@ def _take_in(
         session.execute(insert(_MONTHS), rows)
 
 
+def _came_from(periods: list[dict[str, str]], sender: str, moved_on: date) -> tuple[str, date] | None:
+    """The city a returning person leaves and since when she lived there, by the sender's register: the last period
+    its message reports, if it is a city of the sender's province that ends on the move date; else None (a message
+    without periods, from an instance that did not send them yet)."""
+    if not periods:
+        return None
+    last = periods[-1]
+    since = date.fromisoformat(last["from"])
+    if last["region"][:2] != sender[:2] or last["to"] != moved_on.isoformat() or since > moved_on:
+        return None
+    return last["region"], since
+
+
 def _receive(session: Session, message: Message, sender: str) -> tuple[int | None, dict[str, Any]]:
     p = message.payload
     try:
@@ -425,7 +438,7 @@ def _receive(session: Session, message: Message, sender: str) -> tuple[int | Non
         )
         person = register_in_session(session, reg)
     elif person.moved_out_by is not None:  # handed over from here before and coming back: her record opens again
-        moveout.take_back(session, person, to_city, moved_on, message.message_id)
+        moveout.take_back(session, person, to_city, moved_on, message.message_id, _came_from(periods, sender, moved_on))
     receipt = {
         "person_key": person.person_key,
         "school_records": len(p["school_records"]),
