@@ -101,21 +101,19 @@ def _tied(session: Session, principal: Principal, person: PersonRow) -> bool:
     return any(principal.covers(code) for code in regions)
 
 
-def moved_out_refusal(engine: Engine, principal: Principal, person_key: str) -> ChangzhuError:
+def moved_out_refusal(engine: Engine, principal: Principal, refused: PersonMovedOut, person_key: str) -> ChangzhuError:
     """What the caller is told of a write refused because the person was handed over to another province's instance
     (docs/api.md, "Who may change what"): a caller who may see her (access.may_see) where she went and since when
     (409 `person_moved_out`); staff tied to her by another of her regions (`_tied`: the hukou region issuing a
     voucher, the insured place filing or approving a claim) that she moved to another province, naming no place
-    (409 `person_moved_out_elsewhere`); anyone else the one not-in-reach answer (404), as for a key no one has."""
+    (409 `person_moved_out_elsewhere`); anyone else the one not-in-reach answer (404), as for a key no one has.
+    `refused`: the refusal made at the lock, which names the city."""
     with session_scope(engine) as session:
         person = session.scalar(select(PersonRow).where(PersonRow.person_key == person_key))
         if person is None:
             return person_not_in_reach(person_key)
         if may_see(session, principal, person):
-            try:
-                refuse_moved_out(person)
-            except PersonMovedOut as exc:
-                return exc
+            return refused
         if principal.role in STAFF_WITH_PERSONAL_ACCESS and _tied(session, principal, person):
             return PersonMovedOut(refusal(RefusalCode.PERSON_MOVED_OUT_ELSEWHERE), person_key)
     return person_not_in_reach(person_key)
@@ -131,7 +129,7 @@ def told_of_move(engine: Engine, principal: Principal) -> Iterator[None]:
     except PersonMovedOut as exc:
         if exc.person_key is None:
             raise
-        raise moved_out_refusal(engine, principal, exc.person_key) from None
+        raise moved_out_refusal(engine, principal, exc, exc.person_key) from None
 
 
 def reaches(engine: Engine, principal: Principal, person: PersonFacts) -> bool:
