@@ -246,7 +246,7 @@ def test_after_the_hand_over_the_sender_shows_her_moved_out_and_takes_no_writes(
     facts = instance.client.patch(
         f"/api/v1/residents/{person}/facts", json={"facts": {"employed": True}}, headers=instance.as_("cw_cd")
     )
-    assert facts.status_code == 404  # her record belongs to where she lives now
+    assert facts.status_code == 409 and facts.json()["code"] == "person_moved_out", facts.text  # history here
     applied = instance.client.post(
         "/api/v1/applications", json={"person_key": person, "kind": "points"}, headers=instance.as_("res_cd")
     )

@@ -8,27 +8,40 @@ voucher's redemption in Guangzhou accepted), and the voucher stayed issued at th
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 from datetime import date
+from pathlib import Path
 
 import polars as pl
 import pytest
+from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
+from fastapi.testclient import TestClient
 from sqlalchemy import select
 
+from changzhu.api import ApiSettings, create_app
+from changzhu.api.auth.accounts import create_user
+from changzhu.api.auth.roles import Role
+from changzhu.api.auth.tokens import issue_token
 from changzhu.api.interregion import inbox, outbox
 from changzhu.api.interregion.crossings import crossings_of
-from changzhu.api.interregion.local import LocalNetwork
+from changzhu.api.interregion.local import LOSE_ACK, LocalNetwork
+from changzhu.api.interregion.peers import add_peer
 from changzhu.api.interregion.protocol import Message
 from changzhu.api.interregion.reconcile import peer_problems, received_summary
 from changzhu.api.interregion.simulation import Node, connect_instances
 from changzhu.api.interregion.transfer import KIND
+from changzhu.api.keys import public_key_text
+from changzhu.casework.bulk_import import ImportRejected, import_contributions
 from changzhu.ledger.accounts import balance
 from changzhu.ledger.checks import ledger_problems
 from changzhu.ledger.contributions import MonthPaid, Scheme, record_contributions
+from changzhu.ledger.transfers import TransferScheme, apply_transfer, complete_transfer
 from changzhu.ledger.vouchers import issue_voucher, redeem_voucher, vouchers_frame
 from changzhu.registry.frames import moves_frame
 from changzhu.registry.identity import check_char
-from changzhu.registry.residents import ProofKind, Registration, register_resident
+from changzhu.registry.residents import ProofKind, Registration, record_move, register_resident
+from changzhu.store.auth_models import UserRow
 from changzhu.store.checks import PersonMovedOut
 from changzhu.store.db import make_engine, session_scope
 from changzhu.store.interregion_models import OutboxRow
@@ -258,4 +271,147 @@ def test_months_already_held_here_are_refused_not_stored_twice(pair: tuple[Local
     person, events = _person(guangdong, key)
     assert (person.residence_region, person.moved_out_by, [e[0] for e in events]) == ("440100", None, ["registration"])
     assert _months_held(sichuan, there) == [(202401, "510100")]
+    assert ledger_problems(guangdong.engine) == [] and ledger_problems(sichuan.engine) == []
+
+
+def _residence(node: Node, key: str) -> tuple[tuple[str, date, str | None], list[str]]:
+    """(residence, since, moved out by) and the kinds of her residence events."""
+    person, events = _person(node, key)
+    return (person.residence_region, person.residence_since, person.moved_out_by), [e[0] for e in events]
+
+
+def test_the_first_hand_over_is_not_reversed_after_she_came_back(
+    pair: tuple[LocalNetwork, Node, Node], tmp_path: Path
+) -> None:
+    """Guangzhou → Chengdu → Guangzhou, the first message disputed at Guangdong though Sichuan applied it (its
+    acknowledgement was lost, and the retry was refused for a signature Sichuan no longer trusted). After she came
+    back, Guangzhou's caseworker asks over the API to reverse the first hand-over: it is refused in words that say
+    why and what to do instead (no message id), nothing changes; doing what it says (resend) settles the message,
+    and both ledgers conserve, each end's count of the other's messages agreeing. Before, the refusal was a 400
+    "records of message <id> moved on since the hand-over: resolve by hand"."""
+    network, guangdong, sichuan = pair
+    key = _guangzhou_resident(guangdong)
+    first = outbox.start_transfer(
+        guangdong.engine, key, "440000", "510000", "510100", MOVED, actor="test", authorize=lambda _r: None
+    )
+    with network.client() as client:
+        network.next_fault(LOSE_ACK)  # Sichuan applies it; the answer is lost
+        assert outbox.deliver(guangdong.engine, "440000", guangdong.key, client, first)[0].status == "pending"
+        stranger = Ed25519PrivateKey.generate()  # Sichuan holds a wrong key for Guangdong: the retry is refused
+        add_peer(sichuan.engine, "440000", network.url("440000"), public_key_text(stranger))
+        assert outbox.deliver(guangdong.engine, "440000", guangdong.key, client, first)[0].status == "disputed"
+        add_peer(sichuan.engine, "440000", network.url("440000"), public_key_text(guangdong.key))
+    gone, _events = _person(guangdong, key)
+    with session_scope(sichuan.engine) as session:
+        there = str(session.scalars(select(PersonRow.person_key).where(PersonRow.id_hash == gone.id_hash)).one())
+    back = outbox.start_transfer(
+        sichuan.engine, there, "510000", "440000", "440100", RETURNED, actor="test", authorize=lambda _r: None
+    )
+    with network.client() as client:
+        assert outbox.deliver(sichuan.engine, sichuan.region, sichuan.key, client, back)[0].status == "delivered"
+    months_before, person_before = _months_held(guangdong, key), _residence(guangdong, key)
+
+    settings = ApiSettings(
+        database_url=str(guangdong.engine.url), jwt_secret=b"k" * 32, keys_dir=tmp_path, instance_region="440000"
+    )
+    create_user(guangdong.engine, "cw_gz", "correct horse battery staple", Role.CASEWORKER, ["440100"], None)
+    with session_scope(guangdong.engine) as session:
+        user_id = int(session.scalar(select(UserRow.id).where(UserRow.username == "cw_gz")) or 0)
+    token = {"Authorization": f"Bearer {issue_token(user_id, settings.jwt_secret, 900)}"}
+    api = TestClient(create_app(settings, guangdong.engine))
+    path, body = f"/api/v1/interregion/outbox/{first}/resolve", {"action": "reverse", "reason": "对方称未收到"}
+    for lang, came_back, what_to_do in (("en", "came back from", "resend"), ("zh", "迁回", "重新发送")):
+        refused = api.post(path, json=body, headers={**token, "Accept-Language": lang})
+        assert refused.status_code == 409 and refused.json()["code"] == "reversal_after_return", refused.text
+        message = refused.json()["message"]
+        assert came_back in message and what_to_do in message and RETURNED.isoformat() in message, message
+        assert first not in refused.text and re.search(r"[0-9a-f]{16}", message) is None, message
+    assert (_months_held(guangdong, key), _residence(guangdong, key)) == (months_before, person_before)
+    assert person_before[0] == ("440100", RETURNED, None)  # still back in Guangzhou, her record open
+
+    resent = api.post(path, json={"action": "resend", "reason": "她已迁回：对方已接收"}, headers=token)
+    assert resent.status_code == 200 and resent.json()["status"] == "pending", resent.text
+    with network.client() as client:
+        assert outbox.deliver(guangdong.engine, "440000", guangdong.key, client, first)[0].status == "delivered"
+    assert ledger_problems(guangdong.engine) == [] and ledger_problems(sichuan.engine) == []
+    for sender, receiver in ((guangdong, sichuan), (sichuan, guangdong)):
+        problems, _totals = peer_problems(
+            sender.engine, receiver.region, received_summary(receiver.engine, sender.region)
+        )
+        assert problems == []
+
+
+def test_a_transfer_applied_before_she_moved_out_is_not_completed_after(
+    pair: tuple[LocalNetwork, Node, Node],
+) -> None:
+    """Shenzhen → Guangzhou, where she applies to bring her Shenzhen pension months (转移接续), then to Chengdu by a
+    hand-over before Shenzhen releases them: completing the transfer is refused as every write to her record here
+    is, and the Shenzhen months stay where they were. Before, it was completed: months moved in a record that is
+    history here."""
+    _network, guangdong, _sichuan = pair
+    engine = guangdong.engine
+    reg = Registration(FIRST17 + check_char(FIRST17), "510100", "440300", SINCE, ProofKind.EMPLOYMENT, "C-3", {})
+    key = str(register_resident(engine, reg, actor="test")["person_key"])
+    shenzhen = [MonthPaid(202301 + m, 600_000) for m in range(12)]
+    record_contributions(engine, key, Scheme.PENSION, "440300", shenzhen, actor="test")
+    record_move(engine, key, "440100", date(2024, 1, 1), ProofKind.EMPLOYMENT, "C-4", actor="test")
+    guangzhou = [MonthPaid(202401 + m, 600_000) for m in range(12)]
+    record_contributions(engine, key, Scheme.PENSION, "440100", guangzhou, actor="test")
+    apply_transfer(
+        engine, key, TransferScheme.PENSION, "440300", "440100", date(2025, 1, 6), transfer_no="sz-gz-1", actor="t"
+    )
+    outbox.start_transfer(engine, key, "440000", "510000", "510100", MOVED, actor="test", authorize=lambda _r: None)
+    held = _months_held(guangdong, key)
+    with pytest.raises(PersonMovedOut):
+        complete_transfer(engine, "sz-gz-1", actor="test")
+    assert _months_held(guangdong, key) == held
+    assert [h for _p, h in held].count("440300") == 12
+    assert ledger_problems(engine) == []
+
+
+def test_a_contributions_file_writes_no_month_for_her_after_she_moved_out(
+    pair: tuple[LocalNetwork, Node, Node], tmp_path: Path
+) -> None:
+    """A bulk import of contribution months names her by identity number after the hand-over: her row is refused as
+    every write to her record here is (the file with it rejected, nothing stored). Before, the import skipped the
+    check the single write makes and stored the months in a record that is history here."""
+    network, guangdong, _sichuan = pair
+    key = _guangzhou_resident(guangdong)
+    assert _hand_over(network, guangdong, key, "510100").status == "delivered"
+    held = _months_held(guangdong, key)
+    contrib = tmp_path / "contrib.csv"
+    contrib.write_text(
+        "id_number,scheme,region,period_from,period_to,monthly_base_yuan\n"
+        f"{FIRST17 + check_char(FIRST17)},pension,440100,202603,202604,6000\n"
+    )
+    with pytest.raises(ImportRejected) as info:
+        import_contributions(guangdong.engine, contrib, actor="test")
+    [error] = info.value.errors
+    assert error.reason.code == "person_moved_out", error
+    assert _months_held(guangdong, key) == held
+    assert ledger_problems(guangdong.engine) == []
+
+
+def test_she_comes_back_from_the_city_she_moved_on_to(pair: tuple[LocalNetwork, Node, Node]) -> None:
+    """Guangzhou → Chengdu → Mianyang (a move inside Sichuan, 2026-07-01) → Guangzhou: her return names Mianyang, the
+    city she leaves as Sichuan's message reports it, and her months there as her prior residence months. Before, it
+    named Chengdu, the city Guangdong had sent her to, and counted her months from the first hand-over."""
+    network, guangdong, sichuan = pair
+    key = _guangzhou_resident(guangdong)
+    assert _hand_over(network, guangdong, key, "510100").status == "delivered"
+    gone, _events = _person(guangdong, key)
+    with session_scope(sichuan.engine) as session:
+        there = str(session.scalars(select(PersonRow.person_key).where(PersonRow.id_hash == gone.id_hash)).one())
+    record_move(sichuan.engine, there, "510300", date(2026, 7, 1), ProofKind.EMPLOYMENT, "M-1", actor="test")
+    mianyang = [MonthPaid(202607 + m, 500_000) for m in range(4)]
+    record_contributions(sichuan.engine, there, Scheme.PENSION, "510300", mianyang, actor="test")
+    message_id = outbox.start_transfer(
+        sichuan.engine, there, "510000", "440000", "440100", RETURNED, actor="test", authorize=lambda _r: None
+    )
+    with network.client() as client:
+        (back,) = outbox.deliver(sichuan.engine, sichuan.region, sichuan.key, client, message_id)
+    assert (back.status, back.error) == ("delivered", None)
+    person, events = _person(guangdong, key)
+    assert events[-1] == ("move_in_return", "510300", "440100", RETURNED, message_id)
+    assert (person.residence_region, person.prior_region, person.prior_residence_months) == ("440100", "510300", 4)
     assert ledger_problems(guangdong.engine) == [] and ledger_problems(sichuan.engine) == []

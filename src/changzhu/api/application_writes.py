@@ -16,6 +16,7 @@ from changzhu.api.auth.roles import Role
 from changzhu.api.casework_errors import casework_errors
 from changzhu.api.errors import Forbidden
 from changzhu.api.guardians import acts_for, guardian_of
+from changzhu.api.write_access import refuse_move_to_reader
 from changzhu.casework import application_records as records
 from changzhu.casework.applications import GUARDIAN_KINDS, KIND_LABELS, Action, ApplicationKind
 from changzhu.domain.refusals import RefusalCode, refusal
@@ -47,6 +48,8 @@ def applicant(engine: Engine, principal: Principal, person_key: str, kind: Appli
             session.expunge(person)
     if principal.role != Role.RESIDENT:
         if person is None or not principal.covers(person.residence_region):
+            if person is not None:  # staff of the place she left (跨省通办) are told that she moved, and where to
+                refuse_move_to_reader(engine, principal, person.id)
             raise person_not_in_reach(person_key)
         return person
     if person is not None and person.id == principal.person_id:

@@ -22,7 +22,7 @@ from changzhu.api.auth.principal import Principal
 from changzhu.api.auth.roles import Role
 from changzhu.api.controls import controls_for
 from changzhu.api.errors import Conflict, Forbidden, NotFound
-from changzhu.api.write_access import person_facts
+from changzhu.api.write_access import person_facts, told_of_move
 from changzhu.domain.refusals import RefusalCode, refusal
 from changzhu.ledger.budgets import BudgetKind
 from changzhu.ledger.medical import settle_bill
@@ -260,7 +260,8 @@ def decide(
             )
         )
     # the operation is idempotent under a key derived from the item: approving twice, or after a crash, is safe
-    result = _execute(row, engine, principal.username, scenario) if approve else None
+    with told_of_move(engine, principal):  # a checker of the issuer or the insured place may not see where she lives
+        result = _execute(row, engine, principal.username, scenario) if approve else None
     status = "approved" if approve else "rejected"
     with write_session(engine) as session:
         flipped = session.execute(

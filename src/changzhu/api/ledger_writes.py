@@ -18,7 +18,7 @@ from changzhu.api.auth.principal import Principal
 from changzhu.api.auth.roles import Role
 from changzhu.api.controls import controls_for
 from changzhu.api.errors import Forbidden, NotAuthenticated, NotFound
-from changzhu.api.write_access import named_person, person_facts, reaches, staff_over_resident
+from changzhu.api.write_access import named_person, person_facts, reaches, staff_over_resident, told_of_move
 from changzhu.domain.refusals import RefusalCode, refusal
 from changzhu.ledger.budgets import BudgetKind
 from changzhu.ledger.digest_baseline import take_baseline
@@ -90,7 +90,8 @@ def complete_transfer_as(engine: Engine, principal: Principal, transfer_no: str)
         raise NotFound(refusal(RefusalCode.NO_TRANSFER, transfer_no=transfer_no))
     if not principal.covers(found):
         raise Forbidden(refusal(RefusalCode.TRANSFER_RELEASED_BY, transfer_no=transfer_no, region=str(found)))
-    return complete_transfer(engine, transfer_no, actor=actor_of(principal))
+    with told_of_move(engine, principal):
+        return complete_transfer(engine, transfer_no, actor=actor_of(principal))
 
 
 def issue_voucher_as(
@@ -130,18 +131,19 @@ def issue_voucher_as(
             engine, principal, HeldKind.VOUCHER, issuer_region, request, key=key, amount_fen=value_fen
         )
         return True, held
-    issued = issue_voucher(
-        engine,
-        holder_key,
-        issuer_region,
-        service,
-        value_fen,
-        issued_on,
-        expires_on,
-        actor=actor_of(principal),
-        key=key,
-        budget=controls.budget,
-    )
+    with told_of_move(engine, principal):  # the hukou region's staff are not told where she moved to
+        issued = issue_voucher(
+            engine,
+            holder_key,
+            issuer_region,
+            service,
+            value_fen,
+            issued_on,
+            expires_on,
+            actor=actor_of(principal),
+            key=key,
+            budget=controls.budget,
+        )
     return False, issued
 
 

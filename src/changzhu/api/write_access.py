@@ -7,19 +7,23 @@ widen who may read a person (docs/api.md, "Who may change what").
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import date
 
 from sqlalchemy import Engine, select
+from sqlalchemy.orm import Session
 
 from changzhu.api.access import STAFF_WITH_PERSONAL_ACCESS, may_see, person_not_in_reach
 from changzhu.api.auth.principal import Principal
 from changzhu.api.errors import Forbidden
 from changzhu.domain.refusals import RefusalCode, refusal
+from changzhu.errors import ChangzhuError
 from changzhu.registry.identity import IdNumber, identity_keys
-from changzhu.store.checks import UnknownPerson, unknown_person
+from changzhu.store.checks import PersonMovedOut, UnknownPerson, refuse_moved_out, unknown_person
 from changzhu.store.db import session_scope
-from changzhu.store.resident_models import ContributionMonthRow, PersonRow
+from changzhu.store.resident_models import ContributionMonthRow, PersonRow, SchoolRecordRow
 
 
 @dataclass(frozen=True)
@@ -61,12 +65,71 @@ def named_person(engine: Engine, person_key: str) -> PersonFacts:
 
 def staff_over_resident(engine: Engine, principal: Principal, person_key: str) -> PersonFacts:
     """The person, if they live in the caller's jurisdiction and the caller is staff; Forbidden for another role,
-    and the one not-in-reach answer (404) for a key no one has or a person living elsewhere alike."""
+    and the one not-in-reach answer (404) for a key no one has or a person living elsewhere alike. Staff of the place
+    a person handed over to another province's instance left (who read her file as history) are told that she moved
+    and where to (409 `person_moved_out`): her record here takes no writes."""
     require_staff(principal)
     person = named_person(engine, person_key)
     if not principal.covers(person.residence_region):
+        refuse_move_to_reader(engine, principal, person.id)
         raise person_not_in_reach(person_key)
     return person
+
+
+def refuse_move_to_reader(engine: Engine, principal: Principal, person_id: int) -> None:
+    """PersonMovedOut (where to, since when) if the person was handed over to another province's instance and the
+    caller may see her (access.may_see: staff of the place she left read her file); nothing otherwise."""
+    with session_scope(engine) as session:
+        row = session.get(PersonRow, person_id)
+        if row is not None and row.moved_out_by is not None and may_see(session, principal, row):
+            refuse_moved_out(row)
+
+
+def _tied(session: Session, principal: Principal, person: PersonRow) -> bool:
+    """Whether the caller's jurisdiction holds a region of the person's own other than where she lives: her hukou
+    region, or a region where months of hers were paid or are held (where she is insured, whose fund holds them),
+    or where a school year of hers was recorded or is held."""
+    if principal.covers(person.hukou_region):
+        return True
+    months = select(ContributionMonthRow.paid_region, ContributionMonthRow.held_region).where(
+        ContributionMonthRow.person_id == person.id
+    )
+    schools = select(SchoolRecordRow.enrolled_region, SchoolRecordRow.held_region).where(
+        SchoolRecordRow.person_id == person.id
+    )
+    regions = {str(code) for row in session.execute(months.union(schools)) for code in row if code is not None}
+    return any(principal.covers(code) for code in regions)
+
+
+def moved_out_refusal(engine: Engine, principal: Principal, refused: PersonMovedOut, person_key: str) -> ChangzhuError:
+    """What the caller is told of a write refused because the person was handed over to another province's instance
+    (docs/api.md, "Who may change what"): a caller who may see her (access.may_see) where she went and since when
+    (409 `person_moved_out`); staff tied to her by another of her regions (`_tied`: the hukou region issuing a
+    voucher, the insured place filing or approving a claim) that she moved to another province, naming no place
+    (409 `person_moved_out_elsewhere`); anyone else the one not-in-reach answer (404), as for a key no one has.
+    `refused`: the refusal made at the lock, which names the city."""
+    with session_scope(engine) as session:
+        person = session.scalar(select(PersonRow).where(PersonRow.person_key == person_key))
+        if person is None:
+            return person_not_in_reach(person_key)
+        if may_see(session, principal, person):
+            return refused
+        if principal.role in STAFF_WITH_PERSONAL_ACCESS and _tied(session, principal, person):
+            return PersonMovedOut(refusal(RefusalCode.PERSON_MOVED_OUT_ELSEWHERE), person_key)
+    return person_not_in_reach(person_key)
+
+
+@contextmanager
+def told_of_move(engine: Engine, principal: Principal) -> Iterator[None]:
+    """Around a write made for `principal`: a refusal at the person's lock because she was handed over to another
+    province's instance (store/checks.py, which knows no caller and names her new city) becomes what this caller
+    may be told (`moved_out_refusal`)."""
+    try:
+        yield
+    except PersonMovedOut as exc:
+        if exc.person_key is None:
+            raise
+        raise moved_out_refusal(engine, principal, exc, exc.person_key) from None
 
 
 def reaches(engine: Engine, principal: Principal, person: PersonFacts) -> bool:

@@ -27,6 +27,7 @@ from changzhu.registry.identity import IdNumber, identity_keys, parse_id_number
 from changzhu.registry.residents import ProofKind, Registration, register_in_session
 from changzhu.store import audit_subjects
 from changzhu.store.audit_reasons import because
+from changzhu.store.checks import refuse_moved_out
 from changzhu.store.resident_models import LedgerTransactionRow, PersonRow
 from changzhu.store.txn import Operation, Outcome, run_operation
 from changzhu.tables import TableRead, TableSchema, read_table
@@ -303,6 +304,7 @@ def import_contributions(
                 found.append(RowError(line, read.header("id_number"), refusal(RefusalCode.NO_SUCH_PERSON)))
                 continue
             try:  # every check of record_in_session comes before its first write, so a failed row writes nothing
+                refuse_moved_out(person)  # handed over to another province's instance: her record here is history
                 record_in_session(session, txn, person, scheme, region, months)
                 session.flush()
                 total += len(months)

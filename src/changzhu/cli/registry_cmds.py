@@ -233,6 +233,7 @@ def ledger_contribute(
 ) -> None:
     """Record contribution (or waiting) months at a region (staff of that region)."""
     from changzhu.api.ledger_writes import actor_of, record_at_as
+    from changzhu.api.write_access import told_of_move
     from changzhu.ledger.contributions import MonthPaid, Scheme, record_contributions
 
     try:
@@ -246,19 +247,22 @@ def ledger_contribute(
     engine = migrated_engine()
     principal = _operator(engine, as_user)
     record_at_as(engine, principal, person, region)
-    _show(record_contributions(engine, person, sch, region, months, actor=actor_of(principal), key=key))
+    with told_of_move(engine, principal):
+        _show(record_contributions(engine, person, sch, region, months, actor=actor_of(principal), key=key))
 
 
 @ledger_app.command("school")
 def ledger_school(person: str, year: int, grade: int, school: str, region: str, as_user: As, key: Key = None) -> None:
     """Add a completed school year to a child's record (学籍), by staff of the school's region."""
     from changzhu.api.ledger_writes import actor_of, record_at_as
+    from changzhu.api.write_access import told_of_move
     from changzhu.ledger.contributions import record_school_year
 
     engine = migrated_engine()
     principal = _operator(engine, as_user)
     record_at_as(engine, principal, person, region)
-    _show(record_school_year(engine, person, year, grade, school, region, actor=actor_of(principal), key=key))
+    with told_of_move(engine, principal):
+        _show(record_school_year(engine, person, year, grade, school, region, actor=actor_of(principal), key=key))
 
 
 @ledger_app.command("transfer")

@@ -541,6 +541,12 @@ class RefusalCode(StrEnum):
     SITING_SOLVING = "siting_solving"
     # tidy: stored ciphertext the server's identity key cannot decrypt (registry/identity.py: IdentityKeyMismatch)
     IDENTITY_KEY_MISMATCH = "identity_key_mismatch"
+    # leak39: a write refused for a person handed over to another province's instance, told to a caller who may write
+    # to her through another tie (her hukou region, where she is insured) but may not see where she lives
+    PERSON_MOVED_OUT_ELSEWHERE = "person_moved_out_elsewhere"
+    # a disputed hand-over that can no longer be reversed (api/interregion/transfer.py, `reverse`)
+    REVERSAL_AFTER_RETURN = "reversal_after_return"
+    REVERSAL_RECORDS_MOVED_ON = "reversal_records_moved_on"
 
 
 _DATE_FORMS_ZH = "2026-06-01、2026/6/1、2026.6.1、20260601 或 2026年6月1日"
@@ -1919,6 +1925,26 @@ TEMPLATES: dict[RefusalCode, tuple[str, str]] = {
         "the server's identity key does not match the key its stored data was encrypted with, so that data cannot be"
         " read. This is a problem of the server's configuration, not of your request: tell the operator, incident"
         " {incident}",
+    ),
+    # leak39
+    RefusalCode.PERSON_MOVED_OUT_ELSEWHERE: (
+        "此人已迁往外省（跨省通办），本地记录只作历史保留，不能再写入；请由其现居住地的经办机构办理",
+        "the person has moved to another province (an inter-provincial hand-over): the record here is history and"
+        " cannot be written; the office of the place they live in now handles it",
+    ),
+    RefusalCode.REVERSAL_AFTER_RETURN: (
+        "这次跨省迁出不能撤销：此人已于 {on} 从 {region:place} 迁回，说明对方省份已接收这条消息。"
+        "请改选“重新发送”：对方会以已保存的回执应答，消息即记为已送达",
+        "this hand-over cannot be reversed: the person came back from {region:place} on {on}, which shows that the"
+        " other province's instance took it in. Choose resend instead: the other instance answers with the receipt"
+        " it kept, and the message is marked delivered",
+    ),
+    RefusalCode.REVERSAL_RECORDS_MOVED_ON: (
+        "这次跨省迁出不能自动撤销：它转出的记录此后已不再由 {region:place} 持有。请先向对方省份核实是否已接收："
+        "已接收请选择“重新发送”，未接收请联系运维人员手工更正记录",
+        "this hand-over cannot be reversed automatically: the records it sent are no longer held by"
+        " {region:place}. Check with the other province's instance whether it took the message in: if it did,"
+        " choose resend; if not, ask the operator to correct the records by hand",
     ),
 }
 PLACE = "place"  # the format spec of a region code shown with its name: {region:place}

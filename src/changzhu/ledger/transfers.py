@@ -24,7 +24,7 @@ from changzhu.ledger.pension_holdings import PensionHistory, moved_totals, pensi
 from changzhu.store import audit_subjects
 from changzhu.store.audit_reasons import Reason, because
 from changzhu.store.bound import Bound, bind_row, insert_row
-from changzhu.store.checks import RegistryError, lock_person, lock_person_with
+from changzhu.store.checks import RegistryError, lock_person, lock_person_with, refuse_moved_out
 from changzhu.store.resident_models import (
     ContributionMonthRow,
     LedgerTransactionRow,
@@ -341,6 +341,7 @@ def complete_transfer(
 
     def apply(session: Session, txn: LedgerTransactionRow) -> Outcome:
         person, transfer, _relation = locked[0]
+        refuse_moved_out(person)  # handed over to another province's instance since the application: history here
         if transfer.status != "applied":
             raise RegistryError(
                 refusal(RefusalCode.TRANSFER_NOT_WAITING, transfer_no=transfer_no, status=str(transfer.status))

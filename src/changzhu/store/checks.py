@@ -9,7 +9,7 @@ from typing import Any
 from sqlalchemy import Select, bindparam, event, exists, select
 from sqlalchemy.orm import Session, SessionTransaction
 
-from changzhu.domain.refusals import CodedError, RefusalCode, refusal
+from changzhu.domain.refusals import CodedError, Refusal, RefusalCode, refusal
 from changzhu.domain.regions import validate_code
 from changzhu.errors import ChangzhuError
 from changzhu.store.models import RegionRow
@@ -30,9 +30,16 @@ class UnknownPerson(RegistryError):
 
 
 class PersonMovedOut(RegistryError):
-    """The person was handed over to another province's instance (跨省通办): their record here is history."""
+    """The person was handed over to another province's instance (跨省通办): their record here is history.
+
+    Its message names where she went and since when: written for a caller who may see her. `person_key` says whom
+    it is about, so that the API tells any other caller less (api/write_access.py, `told_of_move`)."""
 
     http_status = 409
+
+    def __init__(self, reason: str | Refusal, person_key: str | None = None) -> None:
+        super().__init__(reason)
+        self.person_key = person_key
 
 
 def refuse_moved_out(person: PersonRow) -> None:
@@ -40,7 +47,8 @@ def refuse_moved_out(person: PersonRow) -> None:
     and takes no writes (docs/ledger.md, "跨省通办 transfers that conserve")."""
     if person.moved_out_by is not None:
         on = person.residence_since.isoformat()
-        raise PersonMovedOut(refusal(RefusalCode.PERSON_MOVED_OUT, on=on, region=person.residence_region))
+        reason = refusal(RefusalCode.PERSON_MOVED_OUT, on=on, region=person.residence_region)
+        raise PersonMovedOut(reason, person.person_key)
 
 
 def unknown_person(person_key: str) -> UnknownPerson:

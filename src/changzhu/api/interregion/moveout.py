@@ -49,10 +49,21 @@ def move_out(session: Session, person: PersonRow, to_city: str, moved_on: date, 
     return before
 
 
-def take_back(session: Session, person: PersonRow, to_city: str, moved_on: date, message_id: str) -> None:
+def take_back(
+    session: Session,
+    person: PersonRow,
+    to_city: str,
+    moved_on: date,
+    message_id: str,
+    came_from: tuple[str, date] | None = None,
+) -> None:
     """A person this instance handed over before comes back (message `message_id` of the peer): they live in
     `to_city` from `moved_on` (a `move_in_return` event; the place they left their prior region) and their record
-    here takes writes again. Their earlier events stay as history."""
+    here takes writes again. Their earlier events stay as history. `came_from`: the city they leave and since when
+    they lived there, as the peer's register says (the last residence period its message carries: they may have
+    moved on from the city this instance sent them to); None, the city this instance sent them to."""
+    if came_from is not None:
+        person.residence_region, person.residence_since = came_from
     _relocate(session, person, MOVE_IN_RETURN, to_city, moved_on, message_id)
     person.moved_out_by = None
 

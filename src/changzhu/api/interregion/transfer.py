@@ -43,6 +43,7 @@ from changzhu.store.resident_models import (
     LedgerEntryRow,
     LedgerTransactionRow,
     PersonRow,
+    ResidenceEventRow,
     SchoolRecordRow,
 )
 
@@ -75,6 +76,12 @@ _REHOME = (
 
 class TransferRefused(CodedError):
     """A transfer that cannot be carried (wrong destination, nothing held here)."""
+
+
+class ReversalRefused(TransferRefused):
+    """A hand-over that can no longer be undone here: what it moved has moved on (the person came back)."""
+
+    http_status = 409
 
 
 def _ledger_txn(
@@ -238,8 +245,9 @@ def reverse(session: Session, message_id: str, actor: str, why: str) -> dict[str
     month_ids = [int(i) for i in result["contribution_month_ids"]]  # type: ignore[attr-defined]
     schools = list(session.scalars(select(SchoolRecordRow).where(SchoolRecordRow.id.in_(school_ids))))
     months = list(session.execute(_MONTHS_BY_ID, {"ids": month_ids}))
+    _refuse_after_return(session, result, message_id)
     if any(h != to_city for h in [s.held_region for s in schools] + [m.held_region for m in months]):
-        raise TransferRefused(f"records of message {message_id} moved on since the hand-over: resolve by hand")
+        raise ReversalRefused(refusal(RefusalCode.REVERSAL_RECORDS_MOVED_ON, region=to_city))
     reversal = {
         "message_id": message_id,
         "reason": why[:300],
@@ -258,6 +266,27 @@ def reverse(session: Session, message_id: str, actor: str, why: str) -> dict[str
     if any(m.scheme == "pension" for m in months):  # back here, the months follow the recorded facts again
         _replay_after_reversal(session, months[0].person_id, message_id, sent.request_hash, actor)
     return reversal
+
+
+def _refuse_after_return(session: Session, result: dict[str, Any], message_id: str) -> None:
+    """Refuse to undo a hand-over the person no longer stands moved out by: she came back since (a later message
+    of the peer took her back here, `moveout.take_back`), which shows that the peer took this one in. Undoing it
+    would put her residence back to before the first move and the records her return brought home back to the
+    place she left, counted twice; the message is settled by sending it again (the peer answers with its receipt)."""
+    if "residence_before" not in result:  # hand-overs made before 0016 did not move the person out
+        return
+    person = session.get(PersonRow, int(result["person_id"]))
+    if person is None or person.moved_out_by == message_id:
+        return
+    back = session.execute(
+        select(ResidenceEventRow.from_region, ResidenceEventRow.on_date)
+        .where(ResidenceEventRow.person_id == person.id, ResidenceEventRow.kind == moveout.MOVE_IN_RETURN)
+        .order_by(ResidenceEventRow.id.desc())
+        .limit(1)
+    ).first()
+    if back is None:
+        raise ReversalRefused(refusal(RefusalCode.REVERSAL_RECORDS_MOVED_ON, region=str(result["to_city"])))
+    raise ReversalRefused(refusal(RefusalCode.REVERSAL_AFTER_RETURN, on=back[1].isoformat(), region=str(back[0])))
 
 
 def _replay_after_reversal(session: Session, person_id: int, message_id: str, request_hash: str, actor: str) -> None:
@@ -370,6 +399,19 @@ def _take_in(
         session.execute(insert(_MONTHS), rows)
 
 
+def _came_from(periods: list[dict[str, str]], sender: str, moved_on: date) -> tuple[str, date] | None:
+    """The city a returning person leaves and since when she lived there, by the sender's register: the last period
+    its message reports, if it is a city of the sender's province that ends on the move date; else None (a message
+    without periods, from an instance that did not send them yet)."""
+    if not periods:
+        return None
+    last = periods[-1]
+    since = date.fromisoformat(last["from"])
+    if last["region"][:2] != sender[:2] or last["to"] != moved_on.isoformat() or since > moved_on:
+        return None
+    return last["region"], since
+
+
 def _receive(session: Session, message: Message, sender: str) -> tuple[int | None, dict[str, Any]]:
     p = message.payload
     try:
@@ -396,7 +438,7 @@ def _receive(session: Session, message: Message, sender: str) -> tuple[int | Non
         )
         person = register_in_session(session, reg)
     elif person.moved_out_by is not None:  # handed over from here before and coming back: her record opens again
-        moveout.take_back(session, person, to_city, moved_on, message.message_id)
+        moveout.take_back(session, person, to_city, moved_on, message.message_id, _came_from(periods, sender, moved_on))
     receipt = {
         "person_key": person.person_key,
         "school_records": len(p["school_records"]),

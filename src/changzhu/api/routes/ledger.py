@@ -21,7 +21,7 @@ from changzhu.api.client_keys import ClientKey, OptionalClientKey
 from changzhu.api.controls import controls_for
 from changzhu.api.deps import EngineDep, PrincipalDep, SettingsDep
 from changzhu.api.overview import transfers_of
-from changzhu.api.write_access import named_person, require_insured
+from changzhu.api.write_access import named_person, require_insured, told_of_move
 from changzhu.domain import field_sizes as sizes
 from changzhu.ledger.budgets import BudgetKind
 from changzhu.ledger.medical import FilingKind, clear_medical, file_treatment, set_catalogue, set_policy, settle_bill
@@ -181,16 +181,17 @@ def file(body: Filing, engine: EngineDep, principal: PrincipalDep) -> dict[str, 
     else:
         _staff_in(principal, body.insured_region)
     require_insured(engine, named_person(engine, body.person_key), body.insured_region, body.filed_on, principal)
-    return file_treatment(
-        engine,
-        body.person_key,
-        body.insured_region,
-        body.treatment_region,
-        body.kind,
-        body.filed_on,
-        actor=_actor(principal),
-        key=body.idempotency_key,
-    )
+    with told_of_move(engine, principal):  # the insured place's staff are not told where she moved to
+        return file_treatment(
+            engine,
+            body.person_key,
+            body.insured_region,
+            body.treatment_region,
+            body.kind,
+            body.filed_on,
+            actor=_actor(principal),
+            key=body.idempotency_key,
+        )
 
 
 class BillItem(BaseModel):
@@ -236,18 +237,19 @@ def settle(
             key=body.idempotency_key,
             amount_fen=total,
         )
-    return settle_bill(
-        engine,
-        body.person_key,
-        body.insured_region,
-        body.treatment_region,
-        body.hospital,
-        body.treated_on,
-        [(i.item_code, i.amount_fen) for i in body.items],
-        actor=_actor(principal),
-        key=body.idempotency_key,
-        budget=controls.budget,
-    )
+    with told_of_move(engine, principal):  # the treatment place is no tie of hers: a moved-out person is out of reach
+        return settle_bill(
+            engine,
+            body.person_key,
+            body.insured_region,
+            body.treatment_region,
+            body.hospital,
+            body.treated_on,
+            [(i.item_code, i.amount_fen) for i in body.items],
+            actor=_actor(principal),
+            key=body.idempotency_key,
+            budget=controls.budget,
+        )
 
 
 @router.post("/medical/clearing", responses={401: {}, 403: {}, 409: {}})
