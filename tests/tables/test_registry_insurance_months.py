@@ -155,9 +155,15 @@ def _items(items: list[IndicatorPoints]) -> list[IndicatorPoints]:
 
 
 @pytest.mark.parametrize(
-    ("lang", "prefix"), [("zh", "本市职工社会保险缴费时间："), ("en", "social insurance paid here: ")]
+    ("lang", "prefix", "unknown"),
+    [
+        ("zh", "本市职工社会保险缴费时间：", "未知（未上传缴费记录）"),
+        ("en", "social insurance paid here: ", "unknown (no contribution history uploaded)"),
+    ],
 )
-def test_a_points_group_s_parts_do_not_show_unknown_months_as_zero(engine: Engine, lang: str, prefix: str) -> None:
+def test_a_points_group_s_parts_do_not_show_unknown_months_as_zero(
+    engine: Engine, lang: str, prefix: str, unknown: str
+) -> None:
     """A Guangzhou resident without a contribution history: the group 合法稳定就业 is open and lists its parts; its
     pension and medical parts read 0 points and "本市职工社会保险缴费时间：0 个月" (the value the months were filled in
     with), where they are not assessed and name the months they need."""
@@ -172,5 +178,7 @@ def test_a_points_group_s_parts_do_not_show_unknown_months_as_zero(engine: Engin
     pension = [i for i in items if i.name == "pension_insurance"]
     assert pension, [i.name for i in items]  # the group is open: its parts are listed
     for item in items:
-        assert not [i for i in item.inputs if i.startswith(prefix)], (item.name, item.inputs)
+        read = [i for i in item.inputs if i.startswith(prefix)]
+        assert read in ([], [prefix + unknown]), (item.name, item.inputs)
     assert all(i.points is None and "si_months_local" in i.needed_inputs for i in pension), pension
+    assert all(i.inputs == [prefix + unknown] for i in pension), pension  # the caseworker sees why, not a blank

@@ -601,7 +601,7 @@ TEMPLATES: dict[RefusalCode, tuple[str, str]] = {
     RefusalCode.ON_ANOTHER_ROW: ("与另一行重复", "appears on another row too"),
     RefusalCode.NOT_YYYYMM: (
         "不是月份：请写成 202103、2021-03 或 2021年3月",
-        "not a month: write 202103, 2021-03 or 2021年3月",
+        "not a month: write 202103 or 2021-03",
     ),
     RefusalCode.BEFORE_PERIOD_FROM: ("早于起始月份", "is before the first month"),
     RefusalCode.LON_LAT_APART: ("经度和纬度须同时填写或同时留空", "lon and lat must both be given or both be empty"),

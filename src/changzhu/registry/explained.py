@@ -38,6 +38,9 @@ from changzhu.rules.scenario import Scenario
 
 # Why an insurance months condition is unknown: the registry holds no contribution history and no months given.
 NO_HISTORY = {"zh": "未知：未上传缴费记录", "en": "unknown: no contribution history uploaded"}
+# A points item's input line reading a missing fact: the insurance months, or any other fact (as explain says it)
+NOT_UPLOADED = {"zh": "未知（未上传缴费记录）", "en": "unknown (no contribution history uploaded)"}
+NOT_GIVEN = {"zh": "未知（未提供）", "en": "unknown (not given)"}
 
 
 def lacking(people: pl.DataFrame) -> dict[int, list[str]]:
@@ -200,12 +203,22 @@ class _Overlay:
         read = [f for f, prefix in prefixes.items() if any(i.startswith(prefix) for i in item.inputs)]
         if not read:
             return replace(item, parts=parts)
-        kept = [i for i in item.inputs if not any(i.startswith(prefixes[f]) for f in read)]
+        inputs = [self._unknown_line(i, {f: prefixes[f] for f in read}) for i in item.inputs]
         needed = sorted({*item.needed_inputs, *read})
         return replace(
-            item, points=None, low=-math.inf, high=math.inf, inputs=kept,
+            item, points=None, low=-math.inf, high=math.inf, inputs=inputs,
             needs=[self.label(f) for f in needed], needed_inputs=needed, parts=parts,
         )  # fmt: skip
+
+    def _unknown_line(self, line: str, prefixes: dict[str, tuple[str, ...]]) -> str:
+        """An input line reading a missing fact said as unknown (the value it was filled in with is no one's), the
+        insurance months as not uploaded; any other line as it is."""
+        for fact, starts in prefixes.items():
+            for start in starts:
+                if line.startswith(start):
+                    said = NOT_UPLOADED if fact in INSURANCE_MONTH_COLUMNS else NOT_GIVEN
+                    return start + said["zh" if self.lang == "zh" else "en"]
+        return line
 
 
 def _status(pre_met: bool | None, low: float, high: float, line: float) -> str:
