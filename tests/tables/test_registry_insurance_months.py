@@ -20,8 +20,8 @@ from changzhu.registry import person_frame
 from changzhu.registry.decide import evaluate_registered
 from changzhu.registry.explained import explain_registered
 from changzhu.registry.facts import InvalidFact, update_facts
-from changzhu.rules.explain import IndicatorPoints
 from changzhu.registry.residents import ProofKind, Registration, register_resident
+from changzhu.rules.explain import IndicatorPoints
 from changzhu.store.checks import RegistryError
 from changzhu.store.db import session_scope
 from changzhu.store.resident_models import PersonRow

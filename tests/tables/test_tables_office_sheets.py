@@ -248,8 +248,8 @@ def test_a_header_cell_left_blank_is_named_by_its_column_letter(tmp_path: Path) 
 
 
 def test_contribution_months_are_read_as_a_clerk_writes_them(tmp_path: Path) -> None:
-    """起始年月 written 2021-03, 2021年3月 or as an Excel date cell is the month 202103 (2021-03 was refused as "不是整数",
-    not a whole number); a word that is no month is refused saying how to write one."""
+    """起始年月 written 2021-03, 2021年3月 or as an Excel date cell is the month 202103 (2021-03 was refused as
+    "不是整数", not a whole number); a word that is no month is refused saying how to write one."""
     head = ["身份证号", "险种", "参保地", "起始年月", "截止年月", "月缴费基数"]
     number = _id("51010419880305002")
     book = tmp_path / "缴费.xlsx"

@@ -101,7 +101,8 @@ def test_quota_run_publishes_a_cut_off(office: Office) -> None:
 # long each message stays)
 MESSAGES = """new MutationObserver((changes) => {
   for (const change of changes) for (const node of change.addedNodes)
-    if (node.classList && node.classList.contains('el-message')) window.czMessages = [...(window.czMessages || []), node.innerText];
+    if (node.classList && node.classList.contains('el-message'))
+      window.czMessages = [...(window.czMessages || []), node.innerText];
 }).observe(document.documentElement, { childList: true, subtree: true });"""
 
 

@@ -26,8 +26,8 @@ from changzhu.rules import explain
 from changzhu.rules.catalog import policies_in_use
 from changzhu.rules.explain import (
     ConditionExplanation,
-    IndicatorPoints,
     Explanation,
+    IndicatorPoints,
     PointsExplanation,
     ServiceExplanation,
     input_prefix,

@@ -143,7 +143,7 @@ def _blank(cells: pl.Series) -> pl.Series:
     return cells.cast(pl.String).str.strip_chars().fill_null("") == ""
 
 
-def _named(cells: Sequence[object], known: dict[str, str]) -> int:
+def _named(cells: Sequence[object], known: Mapping[str, str]) -> int:
     """How many of `cells` name a column of the table."""
     return sum(1 for c in cells if c is not None and any(k in known for k in header_candidates(str(c))))
 

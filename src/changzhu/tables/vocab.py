@@ -109,8 +109,8 @@ def _why_not_a_date(word: str) -> Refusal:
     found = re.match(DATE_PATTERN, word) or re.match(COMPACT_DATE_PATTERN, word)
     serial = EXCEL_SERIAL.fullmatch(word)
     if found is None and serial is not None:  # a date cell saved as General (45047), as a CSV from Excel keeps it
-        day = EXCEL_EPOCH + timedelta(days=int(float(serial.group(1))))
-        return refusal(RefusalCode.EXCEL_SERIAL_DATE, value=word, day=day.isoformat())
+        meant = EXCEL_EPOCH + timedelta(days=int(float(serial.group(1))))
+        return refusal(RefusalCode.EXCEL_SERIAL_DATE, value=word, day=meant.isoformat())
     if found is None:
         return refusal(RefusalCode.NOT_A_DATE)
     year, month, day = (int(g) for g in found.groups())
