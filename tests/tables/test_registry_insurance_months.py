@@ -21,6 +21,7 @@ from changzhu.registry.decide import evaluate_registered
 from changzhu.registry.explained import explain_registered
 from changzhu.registry.facts import InvalidFact, update_facts
 from changzhu.registry.residents import ProofKind, Registration, register_resident
+from changzhu.rules.explain import IndicatorPoints
 from changzhu.store.checks import RegistryError
 from changzhu.store.db import session_scope
 from changzhu.store.resident_models import PersonRow
@@ -146,3 +147,38 @@ def test_an_unknown_history_is_not_ranked_in_a_points_quota(engine: Engine, monk
     assert "insurance" in (score["unassessed"] or [])  # the insurance years are not counted as 0
     reason = _unrankable(QuotaKind.POINTS_HUKOU, score, _labels("440100", scheme))
     assert reason is not None and "insurance" in reason["missing"]
+
+
+def _items(items: list[IndicatorPoints]) -> list[IndicatorPoints]:
+    """Every points item and, at any depth, its parts."""
+    return [x for item in items for x in (item, *_items(item.parts))]
+
+
+@pytest.mark.parametrize(
+    ("lang", "prefix", "unknown"),
+    [
+        ("zh", "本市职工社会保险缴费时间：", "未知（未上传缴费记录）"),
+        ("en", "social insurance paid here: ", "unknown (no contribution history uploaded)"),
+    ],
+)
+def test_a_points_group_s_parts_do_not_show_unknown_months_as_zero(
+    engine: Engine, lang: str, prefix: str, unknown: str
+) -> None:
+    """A Guangzhou resident without a contribution history: the group 合法稳定就业 is open and lists its parts; its
+    pension and medical parts read 0 points and "本市职工社会保险缴费时间：0 个月" (the value the months were filled in
+    with), where they are not assessed and name the months they need."""
+    facts = {"employed": True, "education": "bachelor", "housing": "rented", "income_per_capita_month": 5200.0,
+             "criminal_record": False}  # fmt: skip
+    reg = Registration("510104199311110066", "510100", "440100", date(2022, 1, 1), ProofKind.EMPLOYMENT, "合同", facts)
+    register_resident(engine, reg, actor="test")
+    table = person_frame(engine)
+    explained = explain_registered(table, ON, int(table["person_id"][0]), lang=lang)  # type: ignore[arg-type]
+    [scheme] = [p for p in explained.points if p.scheme.startswith("guangzhou")]
+    items = _items(scheme.indicators)
+    pension = [i for i in items if i.name == "pension_insurance"]
+    assert pension, [i.name for i in items]  # the group is open: its parts are listed
+    for item in items:
+        read = [i for i in item.inputs if i.startswith(prefix)]
+        assert read in ([], [prefix + unknown]), (item.name, item.inputs)
+    assert all(i.points is None and "si_months_local" in i.needed_inputs for i in pension), pension
+    assert all(i.inputs == [prefix + unknown] for i in pension), pension  # the caseworker sees why, not a blank

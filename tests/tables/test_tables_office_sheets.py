@@ -18,7 +18,7 @@ from changzhu.registry.declared import declared_columns
 from changzhu.registry.identity import InvalidIdNumber, check_char, parse_id_number
 from changzhu.registry.migrate import upgrade
 from changzhu.tables import TableRejected, read_table
-from changzhu.tables.kinds import resident_schema
+from changzhu.tables.kinds import contribution_schema, resident_schema
 from changzhu.tables.places import reason_text
 from changzhu.tables.vocab import shipped_region_index
 
@@ -139,3 +139,131 @@ def test_an_identity_number_in_full_width_digits_is_the_same_number() -> None:
     full_width = "".join(chr(ord(c) + 0xFEE0) for c in number)
     assert parse_id_number(full_width).value == number
     assert parse_id_number(f" {number.lower()} ").value == number
+
+
+def _wide(text: str) -> str:
+    """`text` with its digits and ASCII signs as a Chinese input method's full-width forms (２０２４－０３－０５)."""
+    return "".join(chr(ord(c) + 0xFEE0) if "!" <= c <= "~" else c for c in text)
+
+
+def test_full_width_digits_in_a_date_a_region_and_a_number_are_the_digits(tmp_path: Path) -> None:
+    """２０２４-０３-０５ was refused as "没有这一天：2024 年 3 月没有 5 日", ５１０１００ as an unknown region code;
+    the cell is reported as written where it is wrong for another reason."""
+    path = tmp_path / "登记.csv"
+    head = [*HEAD, "家庭人均月收入", "就业"]
+    rows = [
+        [
+            _id("51010419880305002"),
+            "张伟",
+            _wide("510100"),
+            "广州市",
+            _wide("2024-03-05"),
+            "就业",
+            "合同-1",
+            _wide("4,500"),
+            _wide("1"),
+        ],
+        [_id("51010419900412003"), "刘芳", "510100", "广州市", "２０２４年３月３２日", "就业", "合同-2", "", ""],
+    ]
+    path.write_bytes("\r\n".join(",".join(f'"{v}"' for v in row) for row in [head, *rows]).encode("gbk"))
+    schema = resident_schema(declared_columns())
+    read = read_table(path, schema, regions=shipped_region_index(), skip_bad_rows=True)
+    good = read.frame.row(0, named=True)
+    assert (good["hukou_region"], good["residence_since"]) == ("510100", datetime.date(2024, 3, 5)), good
+    assert (good["income_per_capita_month"], good["employed"]) == (4500.0, True), good
+    [error] = read.errors
+    assert (error.line, error.value, reason_text(error.reason, Lang.ZH)) == (
+        3,
+        "２０２４年３月３２日",
+        "没有这一天：2024 年 3 月没有 32 日",
+    ), error
+
+
+def test_a_date_kept_as_its_serial_number_is_named_so(tmp_path: Path) -> None:
+    """A date cell formatted as General saves as 45356 in a CSV: the clerk is told it is a spreadsheet's date and
+    which day, not only the accepted forms."""
+    path = tmp_path / "登记.csv"
+    row = [_id("51010419880305002"), "张伟", "成都市", "广州市", "45356", "就业", "合同-001"]
+    path.write_bytes((",".join(HEAD) + "\r\n" + ",".join(row) + "\r\n").encode("gbk"))
+    with pytest.raises(TableRejected) as info:
+        read_table(path, resident_schema(declared_columns()), regions=shipped_region_index())
+    [error] = info.value.errors
+    assert (error.line, error.column, error.value) == (2, "居住起始日期", "45356")
+    assert reason_text(error.reason, Lang.ZH) == (
+        "45356 像是电子表格的日期序号（即 2024-03-05）：请把此列设为日期格式，或写成 2024-03-05"
+    )
+    assert reason_text(error.reason, Lang.EN) == (
+        "45356 looks like a spreadsheet's date serial number (2024-03-05): format the column as a date, or write "
+        "2024-03-05"
+    )
+
+
+def _titled_sheet(path: Path, head: list[str], extra: list[str]) -> Path:
+    """Rows 1-5: a title across the sheet, a blank row, the header (then `extra` header cells), two people."""
+    with xlsxwriter.Workbook(str(path)) as book:
+        sheet = book.add_worksheet("常住人口")
+        sheet.merge_range(0, 0, 0, len(head) - 1, "2026年第三季度常住人口登记表")
+        for c, value in enumerate(head + extra):
+            sheet.write_string(2, c, value)
+        for r, row in ((3, _rows()[1]), (4, _rows()[4])):
+            for c, value in enumerate(row):
+                if c < len(head):
+                    sheet.write_string(r, c, str(value))
+            for c in range(len(extra)):
+                sheet.write_string(r, len(head) + c, "备注" if c else "")
+    return path
+
+
+def test_a_title_above_the_header_is_left_out_and_rows_keep_their_sheet_rows(tmp_path: Path) -> None:
+    """An office's sheet starts with its title (a merged cell) and a blank row: the header is the row under them.
+    Was refused naming the title as an unknown column and every blank header cell as __UNNAMED__1, __UNNAMED__2..."""
+    schema = resident_schema(declared_columns())
+    read = read_table(_titled_sheet(tmp_path / "登记.xlsx", HEAD, []), schema, regions=shipped_region_index())
+    assert list(read.lines) == [4, 5] and read.frame["name"].to_list() == ["张伟", "刘芳"]
+    csv = tmp_path / "登记.csv"  # the same sheet saved as CSV: the title's line has its commas
+    lines = ["2026年第三季度常住人口登记表" + "," * (len(HEAD) - 1), ",".join(HEAD), ",".join(map(str, _rows()[1]))]
+    csv.write_bytes("\r\n".join(lines).encode("gbk"))
+    assert list(read_table(csv, schema, regions=shipped_region_index()).lines) == [3]
+    with pytest.raises(TableRejected) as info:  # under a title, a missing column is named on the header's own row
+        read_table(_titled_sheet(tmp_path / "缺列.xlsx", HEAD[:3] + HEAD[4:], []), schema)
+    found = [(e.line, e.column, reason_text(e.reason, Lang.ZH)) for e in info.value.errors]
+    assert found == [(3, "常住地 residence_region", "缺少此列")], found
+
+
+def test_a_header_cell_left_blank_is_named_by_its_column_letter(tmp_path: Path) -> None:
+    """A column beside the table with no header: left out when it holds nothing, named by its letter when it holds
+    data (was "__UNNAMED__8: unknown column; did you mean 姓名?")."""
+    schema = resident_schema(declared_columns())
+    path = _titled_sheet(tmp_path / "登记.xlsx", HEAD, ["", ""])  # H: empty cells only, I: 备注 with no header
+    with pytest.raises(TableRejected) as info:
+        read_table(path, schema, regions=shipped_region_index())
+    found = [(e.line, e.column, e.value) for e in info.value.errors]
+    assert found == [(3, "I", "")], found
+    [error] = info.value.errors
+    assert reason_text(error.reason, Lang.ZH) == "第 9 列（I 列）有数据但没有列名：请在表头填上列名，或删去这一列"
+    assert reason_text(error.reason, Lang.EN) == (
+        "column 9 (I) holds data but has no header: give it a header or delete the column"
+    )
+    assert "UNNAMED" not in str(info.value)
+
+
+def test_contribution_months_are_read_as_a_clerk_writes_them(tmp_path: Path) -> None:
+    """起始年月 written 2021-03, 2021年3月 or as an Excel date cell is the month 202103 (2021-03 was refused as
+    "不是整数", not a whole number); a word that is no month is refused saying how to write one."""
+    head = ["身份证号", "险种", "参保地", "起始年月", "截止年月", "月缴费基数"]
+    number = _id("51010419880305002")
+    book = tmp_path / "缴费.xlsx"
+    with xlsxwriter.Workbook(str(book)) as workbook:
+        sheet, month = workbook.add_worksheet(), workbook.add_format({"num_format": "yyyy-mm"})
+        sheet.write_row(0, 0, head)
+        sheet.write_row(1, 0, [number, "养老保险", "广州市"])
+        sheet.write_datetime(1, 3, datetime.datetime(2021, 3, 1), month)
+        sheet.write_string(1, 4, "2024年2月")
+        sheet.write_number(1, 5, 8000)
+        sheet.write_row(2, 0, [number, "医疗保险", "440100", "2021/3", "二月", "8000"])
+    read = read_table(book, contribution_schema(), regions=shipped_region_index(), skip_bad_rows=True)
+    assert read.frame.select("period_from", "period_to").rows() == [(202103, 202402)]
+    [error] = read.errors
+    assert (error.line, error.column, error.value) == (3, "截止年月", "二月")
+    assert reason_text(error.reason, Lang.ZH) == "不是月份：请写成 202103、2021-03 或 2021年3月"
+    assert reason_text(error.reason, Lang.EN) == "not a month: write 202103 or 2021-03"

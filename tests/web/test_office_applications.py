@@ -6,7 +6,7 @@ from __future__ import annotations
 import re
 
 import pytest
-from office_support import DESKTOP, PHONE, Office, pick_option
+from office_support import DESKTOP, PHONE, QUIET, Office, pick_option
 from playwright.sync_api import expect
 
 pytestmark = pytest.mark.browser
@@ -95,3 +95,33 @@ def test_quota_run_publishes_a_cut_off(office: Office) -> None:
     page.click("#quota-simulate")
     page.wait_for_selector("text=Simulated")
     office.shot(page, "quotas_en_1366")
+
+
+# every message the office shows, counted as it is added to the page (read once the next page has loaded, however
+# long each message stays)
+MESSAGES = """new MutationObserver((changes) => {
+  for (const change of changes) for (const node of change.addedNodes)
+    if (node.classList && node.classList.contains('el-message'))
+      window.czMessages = [...(window.czMessages || []), node.innerText];
+}).observe(document.documentElement, { childList: true, subtree: true });"""
+
+
+def test_an_application_taken_at_the_counter_is_reported_once(
+    office: Office, populated_sqlite: tuple[object, dict[str, str]]
+) -> None:
+    """The caseworker starts an application on a resident's page and opens it from the pre-check: one 申请已提交 (the
+    dialog's closing reported it a second time, two messages and the page opened twice)."""
+    worker = office.open(DESKTOP, "zh")
+    office.login(worker, "cw_gz")
+    worker.goto(f"{office.url}/office/residents/{populated_sqlite[1]['gz']}")
+    worker.wait_for_selector("#resident-name")
+    worker.evaluate(MESSAGES)
+    worker.click("#action-apply")
+    pick_option(worker, "kind", "", "积分（积分落户）")
+    worker.click("#application-submit")
+    worker.wait_for_selector(".el-dialog:visible .precheck")
+    worker.locator(".el-dialog:visible .el-dialog__footer button").first.click()
+    worker.wait_for_url(re.compile(r".*/office/applications/\d+$"))
+    expect(worker.locator("#application-status")).to_have_text("已提交")
+    worker.evaluate(QUIET)  # every answer the page asked for in, drawn
+    assert worker.evaluate("window.czMessages") == ["申请已提交"]

@@ -11,6 +11,8 @@ import httpx
 from office_support import DESKTOP, PHONE, Office, bearer, choose_file, uploads_page
 from playwright.sync_api import expect
 
+from sheet_files import xlsx_bytes
+
 FACILITIES = (
     "设施编号,名称,服务,所在地区,容量,经度,纬度\n"
     "SZ-H-001,深圳市人民医院,医疗卫生机构床位,440303,2800,114.12,22.55\n"
@@ -257,3 +259,20 @@ def test_a_masked_identity_number_in_the_preview_stays_on_one_line(office: Offic
         "(e) => [e.getBoundingClientRect().height, parseFloat(getComputedStyle(e).lineHeight)]"
     )
     assert height < 1.5 * line, f"the masked number takes {height} px, {height / line:.1f} lines"
+
+
+def test_a_sheet_refused_for_its_header_under_a_title_waits_for_a_corrected_file(office: Office) -> None:
+    """An office's sheet with its title and a blank row above the header, and a column of notes with no header: the
+    header (sheet row 3) is refused naming the column by its letter; skipping rows cannot help, so the line says only
+    to correct the file (the page took any error below line 1 for a refused row and offered "skip bad rows")."""
+    head = ["身份证号", "姓名", "户籍地", "常住地", "居住起始日期", "证明类型", "证明编号", ""]
+    row = ["510104198803050020", "张伟", "成都市", "广州市", "2024-03-05", "就业", "合同-1", "备注"]
+    book = xlsx_bytes("常住人口", ["2026年第三季度常住人口登记表"] + [""] * 7, [[""] * 8, head, row])
+    page = uploads_page(office, "cw_gz", DESKTOP, "zh")
+    page.set_input_files(".el-upload__input", files=[{"name": "登记表.xlsx", "mimeType": "text/plain", "buffer": book}])
+    page.click("#upload-dry-run")
+    page.wait_for_selector("#upload-result")
+    expect(page.locator("#upload-errors")).to_contain_text("第 8 列（H 列）有数据但没有列名")
+    expect(page.locator("#upload-blocked")).to_have_text("此文件被拒收，不能原样存入：请按下表改正后重新选择文件。")
+    page.locator(".el-checkbox", has_text="跳过有误的行").click()
+    expect(page.locator("#upload-store")).to_be_disabled()

@@ -547,6 +547,9 @@ class RefusalCode(StrEnum):
     # a disputed hand-over that can no longer be reversed (api/interregion/transfer.py, `reverse`)
     REVERSAL_AFTER_RETURN = "reversal_after_return"
     REVERSAL_RECORDS_MOVED_ON = "reversal_records_moved_on"
+    # journey39a: an office's file as a clerk saves it (tables/read.py, tables/vocab.py)
+    HEADER_BLANK = "header_blank"
+    EXCEL_SERIAL_DATE = "excel_serial_date"
 
 
 _DATE_FORMS_ZH = "2026-06-01、2026/6/1、2026.6.1、20260601 或 2026年6月1日"
@@ -602,8 +605,11 @@ TEMPLATES: dict[RefusalCode, tuple[str, str]] = {
     RefusalCode.SAME_COLUMN_AS: ("与“{header}”是同一列（{name}）", "names the same column as {header!r} ({name})"),
     RefusalCode.COLUMN_MISSING: ("缺少此列", "column is missing"),
     RefusalCode.ON_ANOTHER_ROW: ("与另一行重复", "appears on another row too"),
-    RefusalCode.NOT_YYYYMM: ("不是 YYYYMM 格式的月份", "not a month written YYYYMM"),
-    RefusalCode.BEFORE_PERIOD_FROM: ("早于起始月份", "is before period_from"),
+    RefusalCode.NOT_YYYYMM: (
+        "不是月份：请写成 202103、2021-03 或 2021年3月",
+        "not a month: write 202103 or 2021-03",
+    ),
+    RefusalCode.BEFORE_PERIOD_FROM: ("早于起始月份", "is before the first month"),
     RefusalCode.LON_LAT_APART: ("经度和纬度须同时填写或同时留空", "lon and lat must both be given or both be empty"),
     RefusalCode.NO_STANDARD_VALUE: ("请填写标准值、单位成本或两者", "give a standard value, a unit cost or both"),
     RefusalCode.SAME_DAY_TWICE: (
@@ -942,8 +948,8 @@ TEMPLATES: dict[RefusalCode, tuple[str, str]] = {
     ),
     RefusalCode.FILE_UNREADABLE: ("文件无法读取：{detail}", "{detail}"),
     RefusalCode.FILE_HEADER_WRONG: (
-        "文件的表头（第 1 行）有误，未导入任何数据：{problems_zh}",
-        "The header (line 1) is wrong, nothing imported: {problems_en}",
+        "文件的表头（第 {line} 行）有误，未导入任何数据：{problems_zh}",
+        "The header (line {line}) is wrong, nothing imported: {problems_en}",
     ),
     RefusalCode.FILE_ROWS_WRONG: (
         "文件有 {bad} 行有误，未导入任何数据",
@@ -1945,6 +1951,15 @@ TEMPLATES: dict[RefusalCode, tuple[str, str]] = {
         "this hand-over cannot be reversed automatically: the records it sent are no longer held by"
         " {region:place}. Check with the other province's instance whether it took the message in: if it did,"
         " choose resend; if not, ask the operator to correct the records by hand",
+    ),
+    # journey39a
+    RefusalCode.HEADER_BLANK: (
+        "第 {position} 列（{letter} 列）有数据但没有列名：请在表头填上列名，或删去这一列",
+        "column {position} ({letter}) holds data but has no header: give it a header or delete the column",
+    ),
+    RefusalCode.EXCEL_SERIAL_DATE: (
+        "{value} 像是电子表格的日期序号（即 {day}）：请把此列设为日期格式，或写成 {day}",
+        "{value} looks like a spreadsheet's date serial number ({day}): format the column as a date, or write {day}",
     ),
 }
 PLACE = "place"  # the format spec of a region code shown with its name: {region:place}

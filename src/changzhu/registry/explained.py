@@ -27,6 +27,7 @@ from changzhu.rules.catalog import policies_in_use
 from changzhu.rules.explain import (
     ConditionExplanation,
     Explanation,
+    IndicatorPoints,
     PointsExplanation,
     ServiceExplanation,
     input_prefix,
@@ -37,6 +38,9 @@ from changzhu.rules.scenario import Scenario
 
 # Why an insurance months condition is unknown: the registry holds no contribution history and no months given.
 NO_HISTORY = {"zh": "未知：未上传缴费记录", "en": "unknown: no contribution history uploaded"}
+# A points item's input line reading a missing fact: the insurance months, or any other fact (as explain says it)
+NOT_UPLOADED = {"zh": "未知（未上传缴费记录）", "en": "unknown (no contribution history uploaded)"}
+NOT_GIVEN = {"zh": "未知（未提供）", "en": "unknown (not given)"}
 
 
 def lacking(people: pl.DataFrame) -> dict[int, list[str]]:
@@ -170,19 +174,8 @@ class _Overlay:
         if not facts or f"points_low_{p.scheme}" not in row:
             return p
         prerequisites = [self.condition(c, who) for c in p.prerequisites]
-        indicators = []
-        for item in p.indicators:
-            prefixes = {f: tuple(input_prefix(self.label(v), self.lang) for v in READ_AS[f]) for f in facts}
-            read = [f for f, prefix in prefixes.items() if any(i.startswith(prefix) for i in item.inputs)]
-            if not read:
-                indicators.append(item)
-                continue
-            kept = [i for i in item.inputs if not any(i.startswith(prefixes[f]) for f in read)]
-            needed = sorted({*item.needed_inputs, *read})
-            indicators.append(
-                replace(item, points=None, low=-math.inf, high=math.inf, inputs=kept,
-                        needs=[self.label(f) for f in needed], needed_inputs=needed)
-            )  # fmt: skip
+        prefixes = {f: tuple(input_prefix(self.label(v), self.lang) for v in READ_AS[f]) for f in facts}
+        indicators = [self._item(item, prefixes) for item in p.indicators]
         low = row[f"points_low_{p.scheme}"]
         high = row[f"points_high_{p.scheme}"]
         low = -math.inf if low is None else float(low)
@@ -201,6 +194,31 @@ class _Overlay:
             unassessed_high=float(sum(i.high for i in open_items)),
             needs=[self.label(n) for n in needed], needed_inputs=needed,
         )  # fmt: skip
+
+    def _item(self, item: IndicatorPoints, prefixes: dict[str, tuple[str, ...]]) -> IndicatorPoints:
+        """A points item as is, or not assessed where it reads a missing fact (`prefixes`: each missing fact's input
+        lines); an open group's parts likewise, so that a part never shows the value the fact was filled in with
+        (城镇基本养老保险 0, 本市职工社会保险缴费时间：0 个月, for a person without a contribution history)."""
+        parts = [self._item(part, prefixes) for part in item.parts]
+        read = [f for f, prefix in prefixes.items() if any(i.startswith(prefix) for i in item.inputs)]
+        if not read:
+            return replace(item, parts=parts)
+        inputs = [self._unknown_line(i, {f: prefixes[f] for f in read}) for i in item.inputs]
+        needed = sorted({*item.needed_inputs, *read})
+        return replace(
+            item, points=None, low=-math.inf, high=math.inf, inputs=inputs,
+            needs=[self.label(f) for f in needed], needed_inputs=needed, parts=parts,
+        )  # fmt: skip
+
+    def _unknown_line(self, line: str, prefixes: dict[str, tuple[str, ...]]) -> str:
+        """An input line reading a missing fact said as unknown (the value it was filled in with is no one's), the
+        insurance months as not uploaded; any other line as it is."""
+        for fact, starts in prefixes.items():
+            for start in starts:
+                if line.startswith(start):
+                    said = NOT_UPLOADED if fact in INSURANCE_MONTH_COLUMNS else NOT_GIVEN
+                    return start + said["zh" if self.lang == "zh" else "en"]
+        return line
 
 
 def _status(pre_met: bool | None, low: float, high: float, line: float) -> str:

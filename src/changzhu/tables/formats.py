@@ -36,6 +36,7 @@ class RawTable:
     row_word: str  # "line", "row" (Excel, Parquet) or "record" (JSON, YAML)
     encoding: str = ""
     kept: pl.Series | None = None
+    header_line: int = 1  # the header's line: 1, or the row under a title the sheet has above it (read.below_title)
 
     def line(self, row: int) -> int:
         """The file line (sheet row, record number) of data row `row`."""
@@ -53,11 +54,12 @@ def without_blank_rows(raw: RawTable) -> RawTable:
     frame = raw.frame
     if not frame.width or not frame.height:
         return raw
-    blank = frame.select(pl.all_horizontal(pl.all().is_null())).to_series()
+    # a cell holding nothing but white space (a sheet's cell emptied to "", a CSV's "  ") is as empty as no cell
+    blank = frame.select(pl.all_horizontal(pl.all().cast(pl.String).str.strip_chars().fill_null("") == "")).to_series()
     if not blank.any():
         return raw
     keep = blank.not_()
-    return RawTable(frame.filter(keep), raw.first_line, raw.row_word, raw.encoding, keep.arg_true())
+    return RawTable(frame.filter(keep), raw.first_line, raw.row_word, raw.encoding, keep.arg_true(), raw.header_line)
 
 
 def _csv(path: Path) -> RawTable:

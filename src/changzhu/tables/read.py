@@ -89,8 +89,17 @@ def _match_headers(path: Path, raw: RawTable, schema: TableSchema, *, ignore_unk
     known = schema.header_map()
     found: dict[str, str] = {}
     errors: list[CellError] = []
-    for header in raw.frame.columns:
+    line = raw.header_line
+    for position, header in enumerate(raw.frame.columns, start=1):
         name = next((known[k] for k in header_candidates(header) if k in known), None)
+        if name is None and BLANK_HEADER.fullmatch(header):  # a header cell left empty (a reader's placeholder name)
+            if ignore_unknown or _blank(raw.frame[header]).all():  # an empty column beside the table: nothing
+                continue
+            letter = column_letter(position)  # the column as the spreadsheet heads it (K), not a reader's name
+            errors.append(
+                CellError(line, letter, "", refusal(RefusalCode.HEADER_BLANK, position=position, letter=letter))
+            )
+            continue
         if name is None:
             if ignore_unknown:
                 continue
@@ -100,18 +109,69 @@ def _match_headers(path: Path, raw: RawTable, schema: TableSchema, *, ignore_unk
                 if near
                 else refusal(RefusalCode.UNKNOWN_COLUMN)
             )
-            errors.append(CellError(1, header, header, why))
+            errors.append(CellError(line, header, header, why))
         elif name in found:
             why = refusal(RefusalCode.SAME_COLUMN_AS, header=found[name], name=name)
-            errors.append(CellError(1, header, header, why))
+            errors.append(CellError(line, header, header, why))
         else:
             found[name] = header
     for col in schema.columns:
         if col.required and col.name not in found:
-            errors.append(CellError(1, f"{col.zh} {col.name}", "", refusal(RefusalCode.COLUMN_MISSING)))
+            errors.append(CellError(line, f"{col.zh} {col.name}", "", refusal(RefusalCode.COLUMN_MISSING)))
     if errors:
         raise TableRejected(path, errors, 0, 0)
     return found
+
+
+# the name a reader gives a header cell left empty: calamine's __UNNAMED__3, polars' "" and _duplicated_0 (CSV)
+BLANK_HEADER = re.compile(r"__UNNAMED__\d+|_duplicated_\d+|\s*")
+# how far down a sheet its header is looked for under a title (表格标题, 填报单位, a blank row)
+TITLE_ROWS = 5
+
+
+def column_letter(position: int) -> str:
+    """A spreadsheet's name of column `position` (1: A, 27: AA)."""
+    letters = ""
+    while position:
+        position, left = divmod(position - 1, 26)
+        letters = chr(ord("A") + left) + letters
+    return letters
+
+
+def _blank(cells: pl.Series) -> pl.Series:
+    """Each cell empty or white space only."""
+    return cells.cast(pl.String).str.strip_chars().fill_null("") == ""
+
+
+def _named(cells: Sequence[object], known: Mapping[str, str]) -> int:
+    """How many of `cells` name a column of the table."""
+    return sum(1 for c in cells if c is not None and any(k in known for k in header_candidates(str(c))))
+
+
+def below_title(raw: RawTable, schema: TableSchema) -> RawTable:
+    """A sheet whose first row is a title (2026年第三季度常住人口登记表 in a merged cell, 填报单位：…) with the
+    header under it: the header is the first of the next rows naming at least two of the table's columns, and the
+    rows above it are left out (each data row keeps its line in the file). A file whose first row names a column,
+    or with no such row below, is read as it is (its header's errors named as ever)."""
+    known = schema.header_map()
+    if not raw.frame.height or _named(raw.frame.columns, known):
+        return raw
+    for row in range(min(TITLE_ROWS, raw.frame.height)):
+        cells = raw.frame.row(row)
+        if _named(cells, known) < 2:
+            continue
+        headers = [
+            str(c).strip() if c is not None and str(c).strip() else f"__UNNAMED__{i}" for i, c in enumerate(cells)
+        ]
+        seen: dict[str, int] = {}
+        for i, header in enumerate(headers):  # a header written twice stays two columns (named as doubled later)
+            seen[header] = seen.get(header, 0) + 1
+            if seen[header] > 1:
+                headers[i] = f"{header}_duplicated_{seen[header] - 2}"
+        positions = raw.kept if raw.kept is not None else pl.int_range(0, raw.frame.height, eager=True)
+        frame = raw.frame.slice(row + 1).rename(dict(zip(raw.frame.columns, headers, strict=True)))
+        return RawTable(frame, raw.first_line, raw.row_word, raw.encoding, positions.slice(row + 1), raw.line(row))
+    return raw
 
 
 def _read_column(cells: pl.Series, col: Column, regions: RegionIndex | None) -> tuple[pl.Series, pl.Series]:
@@ -177,6 +237,7 @@ def read_table(
     already (while the caller did other work), else read here."""
     if raw is None:
         raw = read_raw(path, sheet=sheet, records_key=schema.records_key or schema.kind)
+    raw = below_title(raw, schema)
     headers = _match_headers(path, raw, schema, ignore_unknown=ignore_unknown)
     height = raw.frame.height
     given = [col for col in schema.columns if col.name in headers]

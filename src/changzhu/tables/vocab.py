@@ -9,7 +9,7 @@ from __future__ import annotations
 import difflib
 import re
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
 from functools import cache, cached_property
 from typing import Any
 
@@ -97,10 +97,20 @@ def parse_date(raw: pl.Series) -> Parsed:
     return Parsed(values, text.replace_strict(reasons, default=None, return_dtype=pl.String).set(~bad, None))
 
 
+# a spreadsheet's date as its serial number (days since 1899-12-30), 1927-05-18 (10000) to 2099-12-31 (73050); a
+# whole number, or with the 0.0 Excel writes for a date cell at midnight
+EXCEL_SERIAL = re.compile(r"((?:[1-6]\d|7[0-2])\d{3}|730[0-4]\d|73050)(?:\.0+)?")
+EXCEL_EPOCH = date(1899, 12, 30)
+
+
 def _why_not_a_date(word: str) -> Refusal:
     """Why a written date was not read: a date in an accepted form whose month or day does not exist (2024.13.01,
     2023-02-29) is named as such, anything else gets the accepted forms."""
     found = re.match(DATE_PATTERN, word) or re.match(COMPACT_DATE_PATTERN, word)
+    serial = EXCEL_SERIAL.fullmatch(word)
+    if found is None and serial is not None:  # a date cell saved as General (45047), as a CSV from Excel keeps it
+        meant = EXCEL_EPOCH + timedelta(days=int(float(serial.group(1))))
+        return refusal(RefusalCode.EXCEL_SERIAL_DATE, value=word, day=meant.isoformat())
     if found is None:
         return refusal(RefusalCode.NOT_A_DATE)
     year, month, day = (int(g) for g in found.groups())
@@ -489,8 +499,67 @@ def parse_text(raw: pl.Series, column: Column) -> Parsed:
     return Parsed(text, reasons)
 
 
+# full-width forms (U+FF01..U+FF5E) and the ideographic space, as a Chinese input method types them, and their ASCII
+HALF_WIDTH = {**{c: c - 0xFEE0 for c in range(0xFF01, 0xFF5F)}, 0x3000: 0x20}
+FULL_WIDTH = "[\uff01-\uff5e\u3000]"
+# the types whose cells are read as digits and ASCII words (a date, a number, yes/no, a region code): a full-width
+# digit there is the digit (２０２２-０１-０１ was refused as "month 1 of 2022 has no day 1", ５１０１００ as an unknown
+# region code); text and category cells are kept as written (a label may hold full-width brackets)
+HALF_WIDTH_TYPES = (
+    ColumnType.DATE,
+    ColumnType.DATES,
+    ColumnType.BOOL,
+    ColumnType.INTEGER,
+    ColumnType.MONTHS,
+    ColumnType.NUMBER,
+    ColumnType.REGION,
+)
+
+
+def half_width(raw: pl.Series) -> pl.Series:
+    """Text cells with their full-width digits, letters and signs as ASCII (each distinct cell holding one, once);
+    other columns, and cells without one, as they are."""
+    if raw.dtype != pl.String:
+        return raw
+    wide = raw.str.contains(FULL_WIDTH).fill_null(False)
+    if not wide.any():
+        return raw
+    mapping = {cell: cell.translate(HALF_WIDTH) for cell in raw.filter(wide).unique().to_list()}
+    return raw.replace(mapping)
+
+
+# a month as a clerk writes it (2021-03, 2021/3, 2021.3, 2021年3月) or a day of it (2021-03-01, an Excel date cell
+# read as text, with its time of day 00:00:00)
+YEAR_MONTH = re.compile(
+    r"\s*(\d{4})\s*(?:[-/.]|年)\s*(\d{1,2})\s*月?\s*(?:(?:[-/.]\s*\d{1,2}|\d{1,2}\s*日)(?:[ T]00:00(?::00)?)?)?\s*"
+)
+
+
+def parse_year_month(raw: pl.Series) -> Parsed:
+    """A month as YYYYMM (202103), or written 2021-03, 2021/3, 2021年3月, or a day of it (an Excel date cell): the
+    number YYYYMM. Was only 202103: 2021-03 was refused as "不是整数" (not a whole number)."""
+    if raw.dtype == pl.Date or isinstance(raw.dtype, pl.Datetime):
+        return Parsed((raw.dt.year() * 100 + raw.dt.month()).cast(pl.Int64), _no_reasons(raw.len()))
+    if raw.dtype == pl.String:
+        written = {}
+        for cell in raw.drop_nulls().unique().to_list():
+            found = YEAR_MONTH.fullmatch(cell)
+            if found is not None:
+                written[cell] = f"{found.group(1)}{int(found.group(2)):02d}"
+        if written:
+            raw = raw.replace(written)
+    parsed = parse_number(raw, integer=True)
+    not_whole = refusal(RefusalCode.NOT_A_WHOLE_NUMBER).encoded()
+    reasons = parsed.reasons.replace({not_whole: refusal(RefusalCode.NOT_YYYYMM).encoded()})
+    return Parsed(parsed.values, reasons)
+
+
 def parse_column(raw: pl.Series, column: Column, regions: RegionIndex | None) -> Parsed:
-    """Read one column by its type."""
+    """Read one column by its type (full-width digits as digits where the type is read from them)."""
+    if column.type in HALF_WIDTH_TYPES:
+        raw = half_width(raw)
+    if column.unit == "YYYYMM":
+        return parse_year_month(raw)
     match column.type:
         case ColumnType.DATE:
             return parse_date(raw)

@@ -146,7 +146,8 @@ def refusal_of_file(rows: int, problems: list[RowProblem]) -> Refusal:
     if rows == 0 and problems:
         zh = "；".join(dict.fromkeys(f"{p.column_zh or p.header or p.column}（{p.reason_zh}）" for p in problems))
         en = "; ".join(dict.fromkeys(f"{p.column_en or p.header or p.column} ({p.reason_en})" for p in problems))
-        return refusal(RefusalCode.FILE_HEADER_WRONG, problems_zh=zh, problems_en=en)
+        line = problems[0].row  # 1, or the line under a title row the sheet has above its header
+        return refusal(RefusalCode.FILE_HEADER_WRONG, line=line, problems_zh=zh, problems_en=en)
     bad = len({p.row for p in problems})
     return refusal(RefusalCode.FILE_ROWS_WRONG, bad=bad, rows=rows)
 
