@@ -541,6 +541,8 @@ class RefusalCode(StrEnum):
     SITING_SOLVING = "siting_solving"
     # tidy: stored ciphertext the server's identity key cannot decrypt (registry/identity.py: IdentityKeyMismatch)
     IDENTITY_KEY_MISMATCH = "identity_key_mismatch"
+    # journey39b: a facility list without a region column, its region read from the start of the address
+    NO_REGION_IN_ADDRESS = "no_region_in_address"
 
 
 _DATE_FORMS_ZH = "2026-06-01、2026/6/1、2026.6.1、20260601 或 2026年6月1日"
@@ -1919,6 +1921,13 @@ TEMPLATES: dict[RefusalCode, tuple[str, str]] = {
         "the server's identity key does not match the key its stored data was encrypted with, so that data cannot be"
         " read. This is a problem of the server's configuration, not of your request: tell the operator, incident"
         " {incident}",
+    ),
+    # journey39b
+    RefusalCode.NO_REGION_IN_ADDRESS: (
+        "文件没有“所在区县”列，地址也不以区县名开头（如 成都市青羊区……），读不出设施所在地区：请写全地址或加一列“所在区县”",
+        "the file has no region column and the address does not begin with a district or county name, so the"
+        " facility's region cannot be read: write the address with its city and district first, or add a region"
+        " column",
     ),
 }
 PLACE = "place"  # the format spec of a region code shown with its name: {region:place}
