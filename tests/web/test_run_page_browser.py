@@ -71,6 +71,21 @@ def test_the_export_buttons_give_the_view_the_page_shows(office: Office) -> None
     assert set(sheet["measure"]) == {"newly eligible (people)"} and sheet.height < 100
 
 
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_the_unit_costs_say_their_unit_and_the_ages_each_is_for(office: Office, lang: str) -> None:
+    """The budget's unit cost column read "11,949 / 17,319": no unit, and nothing said which child each was for."""
+    run_id = small_run(office.url)
+    page = office.open(DESKTOP, lang)
+    office.login(page, "pl_nat")
+    page.goto(f"{office.url}/office/runs/{run_id}")  # type: ignore[attr-defined]
+    page.wait_for_selector("#budget .el-table__body tr")  # type: ignore[attr-defined]
+    heading = page.inner_text("#budget .el-table__header")  # type: ignore[attr-defined]
+    assert ("元/人·年" if lang == "zh" else "yuan per person a year") in heading, heading
+    body = page.inner_text("#budget .el-table__body")  # type: ignore[attr-defined]
+    bands = r"\d+–\d+ 岁 11,949 / \d+–\d+ 岁 17,319" if lang == "zh" else r"ages \d+–\d+: 11,949 / ages \d+–\d+: 17,319"
+    assert re.search(bands, body), body
+
+
 def test_a_failed_run_says_why_in_the_readers_language(office: Office, folder: Path) -> None:
     """A run interrupted by a restart, and one stored before reasons were coded ("KeyError: ..."): each page says
     what happened in the page's language; no class name, no exception text."""

@@ -1924,7 +1924,8 @@ TEMPLATES: dict[RefusalCode, tuple[str, str]] = {
     ),
     # journey39b
     RefusalCode.NO_REGION_IN_ADDRESS: (
-        "文件没有“所在区县”列，地址也不以区县名开头（如 成都市青羊区……），读不出设施所在地区：请写全地址或加一列“所在区县”",
+        "文件没有“所在区县”列，地址也不以区县名开头（如 成都市青羊区……），读不出设施所在地区："
+        "请写全地址或加一列“所在区县”",
         "the file has no region column and the address does not begin with a district or county name, so the"
         " facility's region cannot be read: write the address with its city and district first, or add a region"
         " column",
