@@ -16,8 +16,8 @@ from changzhu.domain.refusals import RefusalCode, refusal
 from changzhu.errors import ChangzhuError
 from changzhu.tables.person import person_column, person_schema
 from changzhu.tables.schema import Category, Column, ColumnType, Fallback, RowProblem, TableSchema, normalize_header
-from changzhu.tables.vocab import RegionIndex, shipped_region_index
 from changzhu.tables.school_stages import spanning_categories, split_spanning_schools
+from changzhu.tables.vocab import RegionIndex, shipped_region_index
 
 # core person-table columns a registered resident gives as facts (the registry derives or keeps the others itself)
 RESIDENT_FACTS = (

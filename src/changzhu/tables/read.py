@@ -118,7 +118,9 @@ def _match_headers(
     return found, derived
 
 
-def _derived(raw: RawTable, schema: TableSchema, found: dict[str, str], regions: RegionIndex | None) -> dict[str, tuple[Fallback, pl.Series]]:
+def _derived(
+    raw: RawTable, schema: TableSchema, found: dict[str, str], regions: RegionIndex | None
+) -> dict[str, tuple[Fallback, pl.Series]]:
     """The columns the file leaves out that another of its columns gives (the schema's fallbacks), with their cells."""
     derived: dict[str, tuple[Fallback, pl.Series]] = {}
     for fallback in schema.fallbacks:
