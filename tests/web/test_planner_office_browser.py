@@ -62,6 +62,13 @@ def test_a_city_planner_opens_the_services_on_the_city(office: Office, lang: str
     expect(chart).to_have_attribute("aria-label", re.compile(county))
     described = chart.get_attribute("aria-label") or ""
     assert not re.search("四川省|Sichuan|广东省|Guangdong", described), described  # no province, no other city
+    # a city's supply is the province's apportioned, an estimate: so are the shortage and idle capacity computed from
+    # it (they were shown as plain figures beside a supply tagged 估算)
+    estimate = "估算" if lang == "zh" else "estimate"
+    for figure in ("supply", "shortage", "idle"):
+        shown = page.locator(f"#services-table [data-figure={figure}]")
+        expect(shown.first).to_be_visible()
+        assert shown.count() == 7 and shown.locator(".el-tag", has_text=estimate).count() == 7, shown.all_inner_texts()
     office.shot(page, f"services_chengdu_{lang}_{size[0]}")
 
 

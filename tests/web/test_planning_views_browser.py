@@ -252,3 +252,32 @@ def test_the_planning_views_fit_a_phone(office: Office, lang: str) -> None:
             assert page.evaluate(SIDEWAYS, scheme) == 0, page.inner_text(scheme)
         if path != "/office/fiscal":  # the fiscal view's phone picture is the reform tests' (docs/images/reform)
             office.shot(page, f"{path.rsplit('/', 1)[1]}_{lang}_390")
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_the_transfers_count_no_province_and_draw_no_scale_before_they_are_computed(office: Office, lang: str) -> None:
+    """While the provinces' transfers are computed (a few seconds), the map's title said "0 个省份增加 · 0 个省份减少"
+    and its scale ran from 0.00 to -0.00: an unknown shown as zero. Now neither until the answer is in."""
+    page = office.open(DESKTOP, lang)
+    held: list[object] = []  # the provinces' requests, answered once the page before them is checked
+    released: list[bool] = []
+
+    def hold(route: object) -> None:
+        if released:
+            route.continue_()  # type: ignore[attr-defined]
+        else:
+            held.append(route)
+
+    page.route("**/api/v1/fiscal/winners*", hold)  # type: ignore[attr-defined]
+    office.login(page, "pl_nat")
+    with page.expect_request(lambda r: "/api/v1/fiscal/winners" in r.url):  # type: ignore[attr-defined]
+        page.goto(office.url + "/office/fiscal")  # type: ignore[attr-defined]
+    title, chart = page.locator("#fiscal-map-title"), page.locator("#fiscal-map .province-map")  # type: ignore[attr-defined]
+    expect(chart).to_have_attribute("data-drawn", "province")
+    expect(chart).to_have_attribute("aria-label", re.compile("无数据" if lang == "zh" else "no data"))
+    assert not re.search(r"\d", title.inner_text()), title.inner_text()  # no count of provinces yet
+    released.append(True)
+    for route in held:
+        route.continue_()  # type: ignore[attr-defined]
+    expect(title).to_contain_text(re.compile(r"\d+ 个省份增加" if lang == "zh" else r"\d+ provinces? gain"))
+    expect(chart).not_to_have_attribute("aria-label", re.compile("无数据" if lang == "zh" else "no data"))

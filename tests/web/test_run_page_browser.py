@@ -14,7 +14,7 @@ import httpx
 import polars as pl
 import pytest
 from api_support import PASSWORD, serving, sqlite_copy
-from office_support import DESKTOP, PHONE, Office, finished_run, small_run
+from office_support import DESKTOP, PHONE, Office, bearer, finished_run, small_run
 from sqlalchemy import create_engine
 
 from changzhu.domain.refusals import RefusalCode, refusal
@@ -69,6 +69,55 @@ def test_the_export_buttons_give_the_view_the_page_shows(office: Office) -> None
     sheet = pl.read_excel(io.BytesIO(_download(english, "#export-xlsx")))
     assert set(sheet["grouping"]) == {"the whole country", "province", "local / migrant hukou"}, set(sheet["grouping"])
     assert set(sheet["measure"]) == {"newly eligible (people)"} and sheet.height < 100
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_the_unit_costs_say_their_unit_and_the_ages_each_is_for(office: Office, lang: str) -> None:
+    """The budget's unit cost column read "11,949 / 17,319": no unit, and nothing said which child each was for."""
+    run_id = small_run(office.url)
+    page = office.open(DESKTOP, lang)
+    office.login(page, "pl_nat")
+    page.goto(f"{office.url}/office/runs/{run_id}")  # type: ignore[attr-defined]
+    page.wait_for_selector("#budget .el-table__body tr")  # type: ignore[attr-defined]
+    heading = page.inner_text("#budget .el-table__header")  # type: ignore[attr-defined]
+    assert ("元/人·年" if lang == "zh" else "yuan per person a year") in heading, heading
+    body = page.inner_text("#budget .el-table__body")  # type: ignore[attr-defined]
+    bands = r"\d+–\d+ 岁 11,949 / \d+–\d+ 岁 17,319" if lang == "zh" else r"ages \d+–\d+: 11,949 / ages \d+–\d+: 17,319"
+    assert re.search(bands, body), body
+
+
+def test_a_comparison_says_which_figures_a_run_did_not_compute(office: Office) -> None:
+    """Run A (中考, 2027) beside run B (低保, 2026): A has no 2026 低保 row at all. Its cost read "no unit cost (left
+    out of the total)", which says the service costs nothing, when 低保 has a unit cost and A simply did not compute
+    it. In Chinese and English."""
+    run_a = small_run(office.url)
+    headers = bearer(office.url, "pl_nat")
+    body = {"sample": 0.000002, "years": [2026]}
+    started = httpx.post(
+        office.url + "/api/v1/scenarios/dibao_permit_holders/runs", json=body, headers=headers, timeout=30
+    )
+    finished_run(office.url, headers, started, "the dibao run")
+    for lang, size in (("zh", DESKTOP), ("en", DESKTOP), ("en", PHONE)):  # a phone: the figures under their names
+        page = office.open(size, lang)
+        office.login(page, "pl_nat")
+        page.goto(f"{office.url}/office/runs/{run_a}")  # type: ignore[attr-defined]
+        page.wait_for_selector("#group-table .el-table__body tr")  # type: ignore[attr-defined]
+        page.click(".el-select:has(#compare-select) .el-select__wrapper")  # type: ignore[attr-defined]
+        dibao = "低保" if lang == "zh" else "Dibao"
+        page.locator(".el-select-dropdown__item:visible", has_text=dibao).first.click()  # type: ignore[attr-defined]
+        page.wait_for_selector("#comparison .el-table__body tr")  # type: ignore[attr-defined]
+        cost = "成本变化" if lang == "zh" else "Change in cost"
+        rows = page.locator("#comparison .el-table__body tr", has_text="2026").filter(has_text=cost)  # type: ignore[attr-defined]
+        rows = rows.filter(has_text="低保" if lang == "zh" else "dibao")
+        absent = "该次运行未计算" if lang == "zh" else "not computed in that run"
+        assert rows.count() == 1, rows.all_inner_texts()
+        assert absent in rows.locator("[data-run=a]").inner_text(), rows.inner_text()
+        assert re.search(r"\d", rows.locator("[data-run=b]").inner_text()), rows.inner_text()  # B computed it
+        wide = page.evaluate("() => document.documentElement.scrollWidth")  # type: ignore[attr-defined]
+        assert wide <= size[0], f"the comparison is {wide} px wide on a {size[0]} px screen"
+        if size == PHONE:  # every figure shown, none scrolled out of the table's view to the right
+            box, table = rows.locator("[data-run=b]").bounding_box(), page.locator("#comparison").bounding_box()  # type: ignore[attr-defined]
+            assert box and table and box["x"] + box["width"] <= table["x"] + table["width"], (box, table)
 
 
 def test_a_failed_run_says_why_in_the_readers_language(office: Office, folder: Path) -> None:

@@ -550,6 +550,8 @@ class RefusalCode(StrEnum):
     # journey39a: an office's file as a clerk saves it (tables/read.py, tables/vocab.py)
     HEADER_BLANK = "header_blank"
     EXCEL_SERIAL_DATE = "excel_serial_date"
+    # journey39b: a facility list without a region column, its region read from the start of the address
+    NO_REGION_IN_ADDRESS = "no_region_in_address"
 
 
 _DATE_FORMS_ZH = "2026-06-01、2026/6/1、2026.6.1、20260601 或 2026年6月1日"
@@ -1960,6 +1962,14 @@ TEMPLATES: dict[RefusalCode, tuple[str, str]] = {
     RefusalCode.EXCEL_SERIAL_DATE: (
         "{value} 像是电子表格的日期序号（即 {day}）：请把此列设为日期格式，或写成 {day}",
         "{value} looks like a spreadsheet's date serial number ({day}): format the column as a date, or write {day}",
+    ),
+    # journey39b
+    RefusalCode.NO_REGION_IN_ADDRESS: (
+        "文件没有“所在区县”列，地址也不以区县名开头（如 成都市青羊区……），读不出设施所在地区："
+        "请写全地址或加一列“所在区县”",
+        "the file has no region column and the address does not begin with a district or county name, so the"
+        " facility's region cannot be read: write the address with its city and district first, or add a region"
+        " column",
     ),
 }
 PLACE = "place"  # the format spec of a region code shown with its name: {region:place}

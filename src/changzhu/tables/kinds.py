@@ -15,8 +15,9 @@ from changzhu.domain.person import INSURANCE_MONTH_COLUMNS, PERSON_COLUMNS
 from changzhu.domain.refusals import RefusalCode, refusal
 from changzhu.errors import ChangzhuError
 from changzhu.tables.person import person_column, person_schema
-from changzhu.tables.schema import Category, Column, ColumnType, RowProblem, TableSchema
+from changzhu.tables.schema import Category, Column, ColumnType, Fallback, RowProblem, TableSchema, normalize_header
 from changzhu.tables.school_stages import spanning_categories, split_spanning_schools
+from changzhu.tables.vocab import RegionIndex, shipped_region_index
 
 # core person-table columns a registered resident gives as facts (the registry derives or keeps the others itself)
 RESIDENT_FACTS = (
@@ -308,6 +309,37 @@ def _coordinates_to_wgs84(frame: pl.DataFrame) -> pl.DataFrame:
     )
 
 
+BEDS_HEADERS = frozenset({"床位数", "病床数", "编制床位数", "实有床位数", "开放床位数"})  # a capacity in hospital beds
+
+
+def _service_of_capacity(services: Sequence[ServiceInfo]) -> Fallback:
+    """A list without a service column whose capacity is headed 床位数 is a list of hospital beds; 学位数 says places
+    but not whether primary or junior secondary, so such a list still needs its 学段 column."""
+    keys = {s.key for s in services}
+
+    def read(header: str, cells: pl.Series, _regions: object) -> pl.Series | None:
+        if "hospital_beds" not in keys or normalize_header(header) not in BEDS_HEADERS:
+            return None
+        return pl.Series(["hospital_beds"] * cells.len(), dtype=pl.String)
+
+    return Fallback("service", "capacity", read)
+
+
+def _leading_region(header: str, cells: pl.Series, regions: object) -> pl.Series:
+    """Each address's leading region name, the longest one the region index knows (成都市青羊区一环路西二段32号:
+    成都市青羊区; 四川省成都市青羊区…: the same district); empty where an address begins with none."""
+    index = regions if isinstance(regions, RegionIndex) else shipped_region_index()
+    names = index.names[None]
+
+    def lead(text: str | None) -> str | None:
+        written = (text or "").strip()
+        return next((written[:n] for n in range(min(len(written), 24), 1, -1) if written[:n] in names), None)
+
+    texts = cells.cast(pl.String)
+    found = {text: lead(text) for text in texts.unique().to_list()}
+    return pl.Series(header, [found[text] for text in texts.to_list()], dtype=pl.String)
+
+
 def facility_schema(services: Sequence[ServiceInfo]) -> TableSchema:
     """A facility list (设施清单): one row per facility with its service, region and capacity."""
     return TableSchema(
@@ -398,6 +430,10 @@ def facility_schema(services: Sequence[ServiceInfo]) -> TableSchema:
         conversions=(_coordinates_to_wgs84,),
         expansion=lambda frame: split_spanning_schools(frame, [s.key for s in services]),
         records_key="facilities",
+        fallbacks=(
+            _service_of_capacity(services),
+            Fallback("region_code", "address", _leading_region, refusal(RefusalCode.NO_REGION_IN_ADDRESS)),
+        ),
     )
 
 

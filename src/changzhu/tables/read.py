@@ -18,7 +18,7 @@ from changzhu.domain.refusals import Refusal, RefusalCode, refusal
 from changzhu.errors import ChangzhuError
 from changzhu.tables.formats import RawTable, read_raw
 from changzhu.tables.places import reason_text
-from changzhu.tables.schema import Column, TableSchema, header_candidates, normalize_header
+from changzhu.tables.schema import Column, Fallback, TableSchema, header_candidates, normalize_header
 from changzhu.tables.vocab import RegionIndex, parse_column
 
 ERROR_SCHEMA: dict[str, pl.DataType] = {
@@ -84,8 +84,11 @@ class TableRead:
         return self.headers.get(column, column)
 
 
-def _match_headers(path: Path, raw: RawTable, schema: TableSchema, *, ignore_unknown: bool) -> dict[str, str]:
-    """Each schema column to the file's header naming it; unknown, doubled and missing headers are errors."""
+def _match_headers(
+    path: Path, raw: RawTable, schema: TableSchema, *, ignore_unknown: bool, regions: RegionIndex | None = None
+) -> tuple[dict[str, str], dict[str, tuple[Fallback, pl.Series]]]:
+    """Each schema column to the file's header naming it, and the columns the file leaves out that another of its
+    columns gives (`_derived`); unknown, doubled and missing headers are errors."""
     known = schema.header_map()
     found: dict[str, str] = {}
     errors: list[CellError] = []
@@ -115,12 +118,28 @@ def _match_headers(path: Path, raw: RawTable, schema: TableSchema, *, ignore_unk
             errors.append(CellError(line, header, header, why))
         else:
             found[name] = header
+    derived = _derived(raw, schema, found, regions) if not errors else {}
     for col in schema.columns:
-        if col.required and col.name not in found:
+        if col.required and col.name not in found and col.name not in derived:
             errors.append(CellError(line, f"{col.zh} {col.name}", "", refusal(RefusalCode.COLUMN_MISSING)))
     if errors:
         raise TableRejected(path, errors, 0, 0)
-    return found
+    return found, derived
+
+
+def _derived(
+    raw: RawTable, schema: TableSchema, found: dict[str, str], regions: RegionIndex | None
+) -> dict[str, tuple[Fallback, pl.Series]]:
+    """The columns the file leaves out that another of its columns gives (the schema's fallbacks), with their cells."""
+    derived: dict[str, tuple[Fallback, pl.Series]] = {}
+    for fallback in schema.fallbacks:
+        if fallback.column in found or fallback.column in derived or fallback.source not in found:
+            continue
+        header = found[fallback.source]
+        cells = fallback.read(header, raw.frame.get_column(header), regions)
+        if cells is not None:
+            derived[fallback.column] = (fallback, cells.alias(header))
+    return derived
 
 
 # the name a reader gives a header cell left empty: calamine's __UNNAMED__3, polars' "" and _duplicated_0 (CSV)
@@ -238,21 +257,34 @@ def read_table(
     if raw is None:
         raw = read_raw(path, sheet=sheet, records_key=schema.records_key or schema.kind)
     raw = below_title(raw, schema)
-    headers = _match_headers(path, raw, schema, ignore_unknown=ignore_unknown)
+    headers, derived = _match_headers(path, raw, schema, ignore_unknown=ignore_unknown, regions=regions)
     height = raw.frame.height
-    given = [col for col in schema.columns if col.name in headers]
+
+    def cells_of(col: Column) -> pl.Series:  # a column's cells: the file's own, else those another column gives
+        return derived[col.name][1] if col.name in derived else raw.frame.get_column(headers[col.name])
+
+    given = [col for col in schema.columns if col.name in headers or col.name in derived]
     # columns are read in parallel: polars releases the GIL, so each core parses its own columns
     with ThreadPoolExecutor(max_workers=min(len(given), os.cpu_count() or 1) or 1) as pool:
         read = dict(
             zip(
                 [c.name for c in given],
-                pool.map(lambda col: _read_column(raw.frame.get_column(headers[col.name]), col, regions), given),
+                pool.map(lambda col: _read_column(cells_of(col), col, regions), given),
                 strict=True,
             )
         )
     columns: list[pl.Series] = []
     reasons: list[tuple[str, pl.Series, pl.Series]] = []
     for col in schema.columns:
+        if col.name in derived:  # refused on the source's cells, as the file writes them, with the source's reason
+            fallback, _cells = derived[col.name]
+            values, why = read[col.name]
+            if fallback.missing is not None:
+                missing = refusal(RefusalCode.VALUE_MISSING).encoded()
+                why = why.replace(missing, fallback.missing.encoded())
+            columns.append(values)
+            reasons.append((headers[fallback.source], raw.frame.get_column(headers[fallback.source]), why))
+            continue
         if col.name not in headers:
             default = pl.lit(col.default, dtype=col.dtype())
             columns.append(pl.select(pl.repeat(default, height)).to_series().alias(col.name))
@@ -305,4 +337,5 @@ def read_table(
     if schema.expansion is not None:
         kept, source = schema.expansion(kept)
         lines = [lines[i] for i in source]
-    return TableRead(kept, lines, errors, len(bad), raw.encoding, headers)
+    given_by = {name: headers[fallback.source] for name, (fallback, _cells) in derived.items()}  # shown as read
+    return TableRead(kept, lines, errors, len(bad), raw.encoding, {**headers, **given_by})

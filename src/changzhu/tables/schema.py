@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from enum import StrEnum
+from typing import Any
 
 import polars as pl
 
@@ -125,6 +126,22 @@ TableExpansion = Callable[[pl.DataFrame], tuple[pl.DataFrame, list[int]]]
 
 
 @dataclass(frozen=True)
+class Fallback:
+    """A required column an office's own list often leaves out, read instead from a column it does have: a hospital
+    list headed 床位数 needs no service column (its capacity is beds), a list whose addresses begin with the city and
+    district (成都市青羊区一环路…) no region column. `read` is given the source column's header as the file writes it,
+    its cells and the reader's region index (tables/vocab.py's RegionIndex, or None for the shipped regions), and
+    returns the cells to read as `column` (then read and checked as that column's own would be), or None where the
+    source does not say (学位数: primary or junior secondary places), and the column stays missing. A cell it leaves
+    empty is refused with `missing` (why the source did not say), not as an empty cell of a column the file lacks."""
+
+    column: str
+    source: str
+    read: Callable[[str, pl.Series, Any], pl.Series | None]
+    missing: Refusal | None = None
+
+
+@dataclass(frozen=True)
 class TableSchema:
     """A kind of table: its columns, a one-line description, and checks across columns or rows."""
 
@@ -137,6 +154,7 @@ class TableSchema:
     expansion: TableExpansion | None = None
     records_key: str = ""  # the key holding the list in a JSON/YAML mapping ({people: [...]})
     notes: tuple[str, ...] = field(default=())
+    fallbacks: tuple[Fallback, ...] = ()
 
     def column(self, name: str) -> Column:
         """The column called `name`."""
