@@ -17,7 +17,6 @@ from changzhu.api.export import FILE_RESPONSES, ExportFormat, FormatQuery, frame
 from changzhu.api.pagination import Page
 from changzhu.api.routes.planning import gaps_at
 from changzhu.api.scenario_files import check_yaml, scenario_yaml
-from changzhu.api.winners_table import winners_in, winners_table
 from changzhu.data.census import census_2020
 from changzhu.domain.lang import Lang
 from changzhu.domain.refusals import RefusalCode, refusal
@@ -26,6 +25,7 @@ from changzhu.fiscal.parameters import FiscalParameters, fiscal_parameters, load
 from changzhu.fiscal.run import FiscalResults, compute_fiscal
 from changzhu.parameters import Override, Scenario
 from changzhu.planning.datasets import datasets_root, fingerprint
+from changzhu.report.winners import winners_in, winners_table
 from changzhu.rules.labels import EQUITY_MEASURES
 
 router = APIRouter(prefix="/fiscal", tags=["fiscal"])

@@ -1,7 +1,8 @@
-"""Each province's gain or loss on moving transfers from the registered to the resident basis (`GET /fiscal/winners`),
-as the API gives it and as a spreadsheet reads it: with a language, one language per file (the province by its name
-in that language, the outcome in words, the headers and the estimate note in it), as a reform run's files are
-(result_titles); without one, the codes and both names in their own columns, as scripts read them."""
+"""Each province's gain or loss on moving transfers from the registered to the resident basis (`GET /fiscal/winners`,
+and the table `changzhu fiscal` prints and exports), as the API gives it and as a spreadsheet reads it: with a
+language, one language per file (the province by its name in that language, the outcome in words, the headers and
+the estimate note in it), as a reform run's files are (api/result_titles.py); without one, the codes and both names
+in their own columns, as scripts read them."""
 
 from __future__ import annotations
 
@@ -36,12 +37,17 @@ def winners_table(comparison: pl.DataFrame) -> pl.DataFrame:
     )
 
 
+def estimate_half(note: pl.Expr, lang: Lang) -> pl.Expr:
+    """An estimate note written "中文 / English" (the fiscal tables' `estimate`), the half in `lang`."""
+    return note.str.extract(r"^(.*?)\s*/ " if lang == Lang.ZH else r"/ (.*)$")
+
+
 def winners_in(table: pl.DataFrame, lang: Lang) -> pl.DataFrame:
     """`winners_table` for a file in `lang`: one name column, the figures rounded as they are read, the outcome in
     words, the estimate note's half in `lang` (it is written "中文 / English") and the headers in it: no cell holds
     both languages."""
     name = "region_name_zh" if lang == Lang.ZH else "region_name_en"
-    half = pl.col("estimate").str.extract(r"^(.*?)\s*/ " if lang == Lang.ZH else r"/ (.*)$")
+    half = estimate_half(pl.col("estimate"), lang)
     out = table.select(
         "region_code",
         pl.col(name).alias("region_name"),
