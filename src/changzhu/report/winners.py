@@ -58,3 +58,22 @@ def winners_in(table: pl.DataFrame, lang: Lang) -> pl.DataFrame:
         half.alias("estimate_note"),  # headed as a reform run's estimate note
     )
     return out.rename({c: pick_label(FILE_COLUMNS[c], lang) for c in out.columns})
+
+
+def fiscal_file_in(table: pl.DataFrame, lang: Lang) -> pl.DataFrame:
+    """A fiscal table by province (the allocation's splits, the net compensation flows) as a file in `lang`: each
+    province by its name in it (`<who>_name`, from the code beside it), the estimate note's half in `lang`, the
+    headers in it (FILE_COLUMNS; a column none names keeps its name: never a blank); as the winners' file is."""
+    named = []
+    for who in ("region", "payer", "payee"):
+        if f"{who}_name_zh" in table.columns:
+            code = f"{who}_code" if f"{who}_code" in table.columns else "region_code"
+            names = {
+                c: zh if lang == Lang.ZH else en or zh for c, (zh, en) in place_names(table[code].to_list()).items()
+            }
+            named.append(pl.col(code).replace_strict(names, default=pl.col(f"{who}_name_zh")).alias(f"{who}_name_zh"))
+    out = table.with_columns(*named)
+    if "estimate" in out.columns:
+        out = out.with_columns(estimate_half(pl.col("estimate"), lang)).rename({"estimate": "estimate_note"})
+    out = out.rename({c: c.removesuffix("_zh") for c in out.columns if c.endswith("_name_zh")})
+    return out.rename({c: pick_label(FILE_COLUMNS[c], lang) for c in out.columns if c in FILE_COLUMNS})

@@ -167,6 +167,18 @@ FILE_COLUMNS: dict[str, tuple[str, str]] = {
     "payer_region": ("付款方", "payer"),
     "payee_region": ("收款方", "payee"),
     "amount_yuan": ("金额（元）", "amount (yuan)"),
+    # the fiscal allocation by province and the net compensation flows (GET /fiscal/allocation, /fiscal/flows with
+    # lang: report/winners.py, `fiscal_file_in`); the registered population and the migrants' origins are estimates
+    "resident": ("常住人口（人）", "residents (people)"),
+    "registered_est": ("户籍人口（估算，人）", "registered population, estimate (people)"),
+    "lp_yuan": ("线性规划分配（元）", "LP allocation (yuan)"),
+    "per_registered_head_yuan": ("按户籍人口平均分配（估算，元）", "split per registered head, estimate (yuan)"),
+    "per_resident_head_yuan": ("按常住人口平均分配（元）", "split per resident head (yuan)"),
+    "payer_code": ("付款省份代码", "payer code"),
+    "payer_name": ("付款省份", "payer province"),
+    "payee_code": ("收款省份代码", "payee code"),
+    "payee_name": ("收款省份", "payee province"),
+    "net_yuan": ("净补偿（估算，元/年）", "net compensation, estimate (yuan a year)"),
 }
 COMPARE_SIDES: dict[str, tuple[str, str]] = {"_a": ("（A）", " (A)"), "_b": ("（B）", " (B)")}
 WINNER_OUTCOMES: dict[str, tuple[str, str]] = {  # a province's outcome in the fiscal winners
