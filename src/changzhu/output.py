@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import sys
+from collections.abc import Mapping
 from enum import StrEnum
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
@@ -63,9 +64,11 @@ ExportTablesOption = Annotated[
 PERCENT_SUFFIXES = ("share", "gap", "rate", "pct_of_residents")
 
 
-def _cell(column: str, value: object) -> str:
+def _cell(column: str, value: object, decimals: int | None = None) -> str:
     if value is None:
         return "—"
+    if isinstance(value, float) and decimals is not None:
+        return f"{value:,.{decimals}f}"
     if isinstance(value, float):
         if column.endswith(PERCENT_SUFFIXES):
             return f"{value:.2%}"
@@ -138,9 +141,12 @@ def emit_table(
     *,
     limit: int | None = None,
     out: Path | None = None,
+    decimals: Mapping[str, int] | None = None,
 ) -> None:
     """Print `df` as a rich table (first `limit` rows), or all rows as CSV or JSON on stdout; with `out`, write
-    all rows to that file instead (CSV, XLSX or Parquet, by `fmt` or the file's suffix)."""
+    all rows to that file instead (CSV, XLSX or Parquet, by `fmt` or the file's suffix). `decimals`: the columns
+    whose figures the table shows to that many places (e.g. 亿元 to two), the others as `_cell` reads them; a long
+    word (a Chinese name has no spaces to break at) folds onto the next line rather than being cut."""
     if out is not None:
         export_table(df, out, OutputFormat(fmt.value))
         err_console.print(f"{df.height:,} rows written to {out}", highlight=False)
@@ -158,9 +164,10 @@ def emit_table(
     shown = df.head(limit) if limit else df
     table = Table(title=title, show_lines=False, header_style="bold")
     for name, dtype in df.schema.items():
-        table.add_column(name, justify="right" if dtype.is_numeric() else "left")
+        table.add_column(name, justify="right" if dtype.is_numeric() else "left", overflow="fold")
+    places = decimals or {}
     for row in shown.iter_rows():
-        table.add_row(*(_cell(name, v) for name, v in zip(df.columns, row, strict=True)))
+        table.add_row(*(_cell(name, v, places.get(name)) for name, v in zip(df.columns, row, strict=True)))
     console.print(table)
     if limit and df.height > limit:
         console.print(f"[dim]{df.height - limit} more rows; use --limit 0 or --format csv for all[/dim]")

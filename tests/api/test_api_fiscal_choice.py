@@ -116,3 +116,31 @@ def test_the_winners_file_is_in_its_language_only(service: Service) -> None:
     )
     items = {r["region_code"]: r for r in _rows(service, "")}
     assert items["440000"]["outcome"] == "gains" and items["440000"]["region_name_en"] == "Guangdong"
+
+
+def test_the_allocation_and_flows_files_are_in_their_language_only(service: Service) -> None:
+    """The allocation by province and the net compensation flows as files for people (`lang`): provinces by their
+    names, headers in that language (the estimates said so), the estimate note's half, never a column's code name."""
+    import io
+    import re
+
+    import polars as pl
+
+    cjk, latin = re.compile(r"[\u3400-\u9fff]"), re.compile(r"[A-Za-z]")
+    raw = {"region_name_zh", "registered_est", "lp_yuan", "payer_name_zh", "net_yuan", "estimate"}
+    for lang, foreign in (("zh", latin), ("en", cjk)):
+        for path, header in (("allocation", "户籍人口（估算，人）"), ("flows", "净补偿（估算，元/年）")):
+            got = service.client.get(
+                f"/api/v1/fiscal/{path}?limit=500&format=csv&lang={lang}", headers=service.as_("fo_nat")
+            )
+            assert got.status_code == 200 and got.content.startswith(b"\xef\xbb\xbf"), got.text
+            frame = pl.read_csv(io.BytesIO(got.content), infer_schema_length=None)
+            assert frame.height > 0 and not raw & set(frame.columns), frame.columns
+            assert not [c for c in _texts(frame) if foreign.search(c)], (path, lang)
+            if lang == "zh":
+                assert header in frame.columns and frame["估算说明"].str.starts_with("估算").all(), frame.columns
+    english = service.client.get(
+        "/api/v1/fiscal/allocation?limit=500&format=xlsx&lang=en", headers=service.as_("fo_nat")
+    )
+    frame = pl.read_excel(io.BytesIO(english.content))
+    assert "Guangdong" in frame["province"].to_list() and "registered population, estimate (people)" in frame.columns

@@ -31,7 +31,7 @@ def _file(service: Service, path: str, fmt: str, lang: str) -> pl.DataFrame:
     return pl.read_csv(io.BytesIO(answer.content)) if fmt == "csv" else pl.read_excel(io.BytesIO(answer.content))
 
 
-def test_a_run_and_its_files_name_the_reform_by_its_title(service: Service) -> None:
+def test_a_run_its_files_and_a_comparison_name_the_reform_by_its_title(service: Service) -> None:
     run_id = _done_run(service)
     for lang, title in TITLES.items():
         headers = {**service.as_("pl_nat"), "Accept-Language": lang}
@@ -47,3 +47,35 @@ def test_a_run_and_its_files_name_the_reform_by_its_title(service: Service) -> N
     # a file for scripts (no language) keeps the scenario's name
     plain = service.client.get(f"/api/v1/scenarios/runs/{run_id}/results?format=csv", headers=service.as_("pl_nat"))
     assert set(pl.read_csv(io.BytesIO(plain.content))["scenario"]) == {SHIPPED}
+    _compared_in_files(service, run_id)  # the same run on both sides of a comparison (one run: they take minutes)
+
+
+def _compared_in_files(service: Service, run_id: str) -> None:
+    """The compare file an analyst opens in Excel: each reform by its title, headers, services and measures in the
+    request's language (`lang`, else Accept-Language), each run's estimate note kept; UTF-8 with the BOM."""
+    path = f"/api/v1/scenarios/runs/compare?a={run_id}&b={run_id}&limit=500"
+    raw = {"scenario_a", "scenario_b", "estimate_a", "low_b", "difference", "estimate_note_a", "note_b"}
+    for lang, title in TITLES.items():
+        asked = service.client.get(f"{path}&format=csv&lang={lang}", headers=service.as_("pl_nat"))
+        # no `lang`: the browser's Accept-Language says which
+        accepted = service.client.get(f"{path}&format=xlsx", headers={**service.as_("pl_nat"), "Accept-Language": lang})
+        assert asked.status_code == accepted.status_code == 200, (asked.text, accepted.text)
+        assert asked.content.startswith(b"\xef\xbb\xbf")
+        for frame in (pl.read_csv(io.BytesIO(asked.content)), pl.read_excel(io.BytesIO(accepted.content))):
+            assert not raw & set(frame.columns), frame.columns
+            reform, note, measure = (
+                ("改革方案（A）", "估算说明（B）", "指标")
+                if lang == "zh"
+                else (
+                    "reform (A)",
+                    "what the estimate is (B)",
+                    "measure",
+                )
+            )
+            assert set(frame[reform]) == {title}, lang
+            assert ("差值（B − A，估算）" if lang == "zh" else "difference (B − A, estimate)") in frame.columns
+            assert "newly_eligible" not in set(frame[measure]), lang
+            notes = frame[note].to_list()
+            assert notes and all(("估算" in n) == (lang == "zh") and ("estimate" in n) == (lang == "en") for n in notes)
+    plain = service.client.get(f"{path}&format=parquet", headers=service.as_("pl_nat"))  # for scripts: the codes
+    assert set(pl.read_parquet(io.BytesIO(plain.content))["scenario_a"]) == {SHIPPED}

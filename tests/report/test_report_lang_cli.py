@@ -32,7 +32,7 @@ def test_lang_chooses_the_report_language(
             assert "亿" not in page and "亿" not in ran.output, lang
         if section == "fiscal":  # the fund of 1,000 亿元 (10¹¹ yuan), in the report and in the summary line
             fund = "100 billion yuan" if lang == "en" else "1,000 亿元"
-            assert fund in page and ("100 billion yuan" in ran.output), lang
+            assert fund in page and fund in ran.output, lang  # the summary line in the language asked for too
             # the fund's source is the project's remark, in the reader's language; the scheme's a Chinese citation
             remark = "changzhu&#x27;s own setting, not a regulation" if lang == "en" else "本项目设定，非法规规定"
             assert remark in page and ("本项目" in page) == (lang == "zh"), lang

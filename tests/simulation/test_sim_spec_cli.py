@@ -101,8 +101,13 @@ def test_simulate_command_writes_parquet_and_report(tmp_path: Path) -> None:
         ],
     )
     assert done.exit_code == 0, done.output
+    # the export is for people, in --lang (Chinese by default): the reform by its title, what the estimate is
     exported = pl.read_excel(tmp_path / "costs.xlsx")
-    assert exported["estimate"].str.starts_with("估算").all() and exported["estimate"].str.contains("estimate").all()
+    assert (
+        exported["估算说明"].str.starts_with("估算").all() and not exported["估算说明"].str.contains("estimate").any()
+    )
+    assert set(exported["方案"]) == {"现行规则（基线）", "随迁子女在流入地参加中考的居住年限降至一年"}
+    assert {"服务", "费用（亿元/年）"} <= set(exported.columns) and "cost_yuan" not in exported.columns
     header = next(line for line in done.output.splitlines() if line.startswith("scenario,year,service"))
     assert header.endswith(",estimate")  # the CSV on stdout names it too
     by_province = pl.read_parquet(out / "simulation" / "simulation_by_province.parquet")
@@ -110,6 +115,19 @@ def test_simulate_command_writes_parquet_and_report(tmp_path: Path) -> None:
     report = (out / "report.html").read_text(encoding="utf-8")
     assert "微观模拟" in report and "新增符合" in report  # Chinese by default
     assert "scenario,year,service" in done.output
+
+
+def test_simulate_prints_its_table_in_the_language_asked_for(tmp_path: Path) -> None:
+    """`--lang en`: the printed table's headers, reforms (by their titles) and services in English, never the frame's
+    column names or the scenario's name; the title says the people are estimates."""
+    args = ["simulate", "--scenario", str(EXAM), "--sample", str(SMALL), "--years", "2025", "--out", str(tmp_path)]
+    done = CliRunner().invoke(app, [*args, "--lang", "en"])
+    assert done.exit_code == 0, done.output
+    printed = " ".join(done.output.split())
+    assert "Whole country: people are estimates" in printed and "current rules" in printed
+    assert "Entrance exam" in printed and "Residence" in printed and "IPF fit" in printed
+    raw = ("entrance_exam_residence_1y", "cost_yuan", "newly_eligible", "residence_permit", "baseline ")
+    assert [w for w in raw if w in done.output] == [] and "现行" not in done.output and "费用" not in done.output
 
 
 def test_simulate_command_reports_a_bad_sample_in_one_line(tmp_path: Path) -> None:

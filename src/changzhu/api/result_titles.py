@@ -17,6 +17,7 @@ from changzhu.rules.labels import (
     ALL_COSTED,
     BAND_UNITS,
     BANDS,
+    COMPARE_SIDES,
     FILE_COLUMNS,
     NO_UNIT_COST,
     RESULT_DIMENSIONS,
@@ -28,6 +29,7 @@ from changzhu.rules.labels import (
 from changzhu.simulation.intervals import NO_UNIT_COST as NO_UNIT_COST_NOTE
 from changzhu.tables.places import place_names
 
+ESTIMATE_NOTE = "estimate_note"  # what a run's estimates are, on every row (the `estimate` column holds the figure)
 # group codes a run stored before every group had a code (simulation.breakdown): the file shows today's code
 LEGACY_GROUP_CODES = {"全国": "national"}
 
@@ -47,15 +49,17 @@ def _service(code: str, lang: Lang) -> str:
     return service_title(Service(code), lang) if code in Service._value2member_map_ else code
 
 
-def titled(frame: pl.DataFrame, lang: Lang, scenarios: Mapping[str, str] | None = None) -> pl.DataFrame:
-    """`frame` (a run's results or its bands) with its reforms (`scenarios`: name -> title in `lang`), services,
-    groupings, measures, bands and headers in `lang`; a code no table names stays as it is (never a blank)."""
+def titled(
+    frame: pl.DataFrame, lang: Lang, scenarios: Mapping[str, str] | None = None, sides: tuple[str, ...] = ("",)
+) -> pl.DataFrame:
+    """`frame` (a run's results or its bands, or two runs compared) with its reforms (`scenarios`: name -> title in
+    `lang`), services, groupings, measures, bands and headers in `lang`; a code no table names stays as it is (never
+    a blank). `sides`: the suffixes of the columns each run has its own of (`_a`, `_b` when two are compared: their
+    reform, note and estimate note), headed as the column with the run's letter (COMPARE_SIDES)."""
 
     columns = set(frame.columns)
     tables = (("dimension", RESULT_DIMENSIONS), ("unit", BAND_UNITS), ("band", BANDS))
     renamed = [pl.col(c).replace(labels_in(table, lang)) for c, table in tables if c in columns]
-    if scenarios and "scenario" in columns:
-        renamed.append(pl.col("scenario").replace(dict(scenarios)))
     if "measure" in columns:
         renamed.append(pl.col("measure").replace({m: measure_title(m, lang) for m in RESULT_MEASURES}))
     if "service" in columns:
@@ -65,12 +69,30 @@ def titled(frame: pl.DataFrame, lang: Lang, scenarios: Mapping[str, str] | None 
         renamed.append(_group_names(frame, lang))
     if "group" in columns:  # the code column holds codes in either language: a run made before stored "全国"
         renamed.append(pl.col("group").replace(LEGACY_GROUP_CODES))
-    if "note" in columns:
-        renamed.append(pl.col("note").replace({NO_UNIT_COST_NOTE: pick_label(NO_UNIT_COST, lang)}))
-    # the note is written "中文 / English": the half in `lang`
-    half = pl.col("estimate_note").str.splitn(" / ", 2).struct.field("field_0" if lang == Lang.ZH else "field_1")
-    out = frame.with_columns(*renamed, half.alias("estimate_note"))
-    return out.rename({c: pick_label(FILE_COLUMNS[c], lang) for c in out.columns if c in FILE_COLUMNS})
+    for side in sides:
+        if scenarios and f"scenario{side}" in columns:
+            renamed.append(pl.col(f"scenario{side}").replace(dict(scenarios)))
+        if f"note{side}" in columns:
+            renamed.append(pl.col(f"note{side}").replace({NO_UNIT_COST_NOTE: pick_label(NO_UNIT_COST, lang)}))
+        if f"{ESTIMATE_NOTE}{side}" in columns:  # the note is written "中文 / English": the half in `lang`
+            part = "field_0" if lang == Lang.ZH else "field_1"
+            renamed.append(
+                pl.col(f"{ESTIMATE_NOTE}{side}").str.splitn(" / ", 2).struct.field(part).alias(f"{ESTIMATE_NOTE}{side}")
+            )
+    out = frame.with_columns(*renamed)
+    return out.rename({c: header for c in out.columns if (header := _header(c, lang, sides)) is not None})
+
+
+def _header(column: str, lang: Lang, sides: tuple[str, ...]) -> str | None:
+    """A file column's header in `lang` (FILE_COLUMNS; a run's own column of two compared, with the run's letter);
+    None for a column no table names."""
+    if column in FILE_COLUMNS:
+        return pick_label(FILE_COLUMNS[column], lang)
+    for side in sides:
+        base = column.removesuffix(side)
+        if side and base != column and base in FILE_COLUMNS:
+            return pick_label(FILE_COLUMNS[base], lang) + pick_label(COMPARE_SIDES[side], lang)
+    return None
 
 
 def _group_names(frame: pl.DataFrame, lang: Lang) -> pl.Expr:
@@ -97,16 +119,17 @@ SHARE_DIGITS = 4  # a share (0–1) to 0.01%
 WHOLE_UNITS = ("people", "households", "count", "yuan/year")  # counted in whole people, households and yuan
 
 
-def rounded(frame: pl.DataFrame) -> pl.DataFrame:
-    """`frame` (a run's results or its bands) with its figures rounded to what they measure (the measure's unit in
-    RESULT_MEASURES), for a file people open: people, households and yuan a year whole, a share (0–1) to four
-    decimals (no float noise, 2470371299999.9995); a measure no table names keeps its figures as computed."""
+def rounded(frame: pl.DataFrame, figures: tuple[str, ...] = ("estimate", "low", "high")) -> pl.DataFrame:
+    """`frame` (a run's results or its bands, or two runs compared: their `figures`) with its figures rounded to what
+    they measure (the measure's unit in RESULT_MEASURES), for a file people open: people, households and yuan a year
+    whole, a share (0–1) to four decimals (no float noise, 2470371299999.9995); a measure no table names keeps its
+    figures as computed."""
     if "measure" in frame.columns:
         share = pl.col("measure").is_in([m for m, (_zh, _en, unit) in RESULT_MEASURES.items() if unit == "ratio"])
         whole = pl.col("measure").is_in([m for m, (_zh, _en, unit) in RESULT_MEASURES.items() if unit in WHOLE_UNITS])
         return frame.with_columns(
             pl.when(share).then(pl.col(c).round(SHARE_DIGITS)).when(whole).then(pl.col(c).round(0)).otherwise(pl.col(c))
-            for c in ("estimate", "low", "high")
+            for c in figures
         )
     return frame.with_columns(
         *(pl.col(c).round(SHARE_DIGITS) for c in ("share", "share_low", "share_high") if c in frame.columns),

@@ -21,7 +21,9 @@ def fiscal(
         Path | None, typer.Option(help="CSV/Parquet of voucher redemptions to clear (issuing_region, ...)")
     ] = None,
     export: ExportTablesOption = None,
-    lang: Annotated[Lang, typer.Option(help="report language: zh (default) or en")] = Lang.ZH,
+    lang: Annotated[
+        Lang, typer.Option(help="language of the printed tables, the exported ones and the report: zh (default) or en")
+    ] = Lang.ZH,
 ) -> None:
     """Money and land follow people (人地钱挂钩): transfers, LP allocation, cost sharing, compensation, clearing."""
     import polars as pl
@@ -30,7 +32,11 @@ def fiscal(
     from changzhu.fiscal.errors import FiscalError
     from changzhu.fiscal.parameters import fiscal_parameters, scheme_by_id
     from changzhu.jobs.fiscal import clear_redemptions_file, run_fiscal
+    from changzhu.report.fiscal import EQUITY_SHOWN, clearing_in, equity_in
+    from changzhu.report.lang import pick
     from changzhu.report.render import render_report
+    from changzhu.report.winners import winners_in, winners_table
+    from changzhu.rules.labels import EQUITY_MEASURES, FILE_COLUMNS, pick_label
 
     if scheme is not None:
         params = scheme_by_id(scheme)
@@ -42,46 +48,48 @@ def fiscal(
         params = fiscal_parameters(when)
     if fund_yuan is not None:
         params = params.with_fund(fund_yuan)
-    shown: dict[str, pl.DataFrame] = {}
+    shown: dict[str, pl.DataFrame] = {}  # the tables as printed, in `lang`: what --export writes
     if redemptions is not None:
-        shown["clearing"] = clear_redemptions_file(redemptions, out)["bilateral"]
-        emit_table(shown["clearing"], OutputFormat.TABLE, "Voucher clearing: net payments between treasuries")
+        shown["clearing"] = clearing_in(clear_redemptions_file(redemptions, out)["bilateral"], lang)
+        title = pick("服务券清算：财政间净支付", "Voucher clearing: net payments between treasuries", lang)
+        emit_table(
+            shown["clearing"], OutputFormat.TABLE, title, decimals={pick_label(FILE_COLUMNS["amount_yuan"], lang): 2}
+        )
     summary = run_fiscal(out, params, lang)
-    equity = pl.read_parquet(out / "fiscal" / "equity.parquet")
-    shown["transfers"] = pl.read_parquet(out / "fiscal" / "transfers_by_basis.parquet").select(
-        "region_code",
-        "region_name_zh",
-        "transfer_registered_basis_yuan",
-        "transfer_resident_basis_yuan",
-        "difference_yuan",
-        "difference_share",
-        "estimate",
+    note = pick_label(FILE_COLUMNS["estimate_note"], lang)  # on screen the title and headers say what is estimated
+    comparison = pl.read_parquet(out / "fiscal" / "transfers_by_basis.parquet")
+    shown["transfers"] = winners_in(winners_table(comparison), lang)  # as GET /fiscal/winners?lang= names it
+    title = pick(
+        "各省转移支付：户籍口径（估算）与常住口径",
+        "Transfer by province: registered basis (estimate) vs resident basis",
+        lang,
     )
-    emit_table(  # on screen the title says what is estimated; the exports carry the `estimate` column
-        shown["transfers"].drop("estimate"),
-        OutputFormat.TABLE,
-        "Transfer by province: registered (户籍, est.) vs resident (常住) basis",
-        limit=31,
+    yi = ("registered_basis_yi", "resident_basis_yi", "change_yi", "change_percent")  # 亿元 and % to two places
+    places = {pick_label(FILE_COLUMNS[c], lang): 2 for c in yi}
+    emit_table(shown["transfers"].drop(note), OutputFormat.TABLE, title, limit=31, decimals=places)
+    shown["equity"] = equity_in(pl.read_parquet(out / "fiscal" / "equity.parquet"), lang)
+    title = pick(
+        "公平性：线性规划与简单分法（户籍口径为估算）",
+        "Equity: LP allocation vs simple splits (registered basis: estimate)",
+        lang,
     )
-    shown["equity"] = equity.select(
-        "allocation",
-        "max_min_ratio_resident",
-        "gini_resident",
-        "theil_resident",
-        "max_min_ratio_registered",
-        "gini_registered",
-        "unmet_need_yuan",
-        "estimate",
-    )
-    emit_table(
-        shown["equity"].drop("estimate"),
-        OutputFormat.TABLE,
-        "Equity: LP allocation vs simple splits (registered: est.)",
-    )
-    console.print(summary)
+    places = {pick_label(EQUITY_MEASURES[m][:2], lang): 0 if m.endswith("_yuan") else 3 for m in EQUITY_SHOWN}
+    emit_table(shown["equity"].drop(note), OutputFormat.TABLE, title, decimals=places)
+    console.print(shown["equity"][note][0], style="dim", highlight=False)  # what the estimate is, once
+    console.print(summary, highlight=False)
     if export is not None:
-        console.print(f"tables written to {', '.join(map(str, export_tables(shown, export)))}")
-    console.print(f"tables in {out / 'fiscal'}; report written to [bold]{render_report(out, lang=lang)}[/bold]")
+        written = ", ".join(map(str, export_tables(shown, export)))
+        console.print(pick(f"表格已写入 {written}", f"tables written to {written}", lang), highlight=False)
+    report = render_report(out, lang=lang)
+    folder = out / "fiscal"
+    console.print(
+        pick(
+            f"数据表在 {folder}；报告已写入 [bold]{report}[/bold]",
+            f"tables in {folder}; report written to [bold]{report}[/bold]",
+            lang,
+        ),
+        highlight=False,
+    )
 
 
 def register(app: typer.Typer) -> None:

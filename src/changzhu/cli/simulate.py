@@ -62,15 +62,18 @@ def simulate_command(
     out: Annotated[Path, typer.Option(help="directory for the report and tables")] = Path("out"),
     fmt: Annotated[PrintFormat, typer.Option("--format", "-f", help="table, csv or json")] = PrintFormat.TABLE,
     export: ExportTablesOption = None,
-    lang: Annotated[Lang, typer.Option(help="report language: zh (default) or en")] = Lang.ZH,
+    lang: Annotated[
+        Lang, typer.Option(help="language of the printed table (--format table), the export and the report: zh or en")
+    ] = Lang.ZH,
 ) -> None:
     """Microsimulate reforms (微观模拟): eligible, newly eligible, demand and cost by province, vs baseline."""
     import polars as pl
 
     from changzhu.data.census import census_2020
     from changzhu.domain.estimates import labelled, synthetic
-    from changzhu.jobs.simulation import write_results
-    from changzhu.report.simulation import cost_table, sample_fit
+    from changzhu.jobs.simulation import reform_titles, write_results
+    from changzhu.report.lang import pick
+    from changzhu.report.simulation import COST_COLUMNS, YUAN_COLUMNS, cost_table, costs_in, sample_fit
     from changzhu.simulation.engine import DEFAULT_CHUNK_PERSONS
     from changzhu.simulation.evaluators import load_rules_scenario, rules_evaluator
     from changzhu.simulation.run import simulate, store_population
@@ -106,24 +109,47 @@ def simulate_command(
             progress=lambda done, total: progress.update(task, completed=done, total=total),
         )
     seconds = time.perf_counter() - started
-    paths, report = write_results(spec.title, plan, result, out, f"{engine.value}, {seconds:,.1f} s", lang)
-    shown = cost_table(result.by_province).with_columns(
-        pl.col("year").cast(pl.String), pl.exclude("scenario", "year", "service").round(0).cast(pl.Int64)
-    )
-    if fmt != PrintFormat.TABLE or export is not None:  # files and machine output carry the label in every row
-        shown = labelled(shown, synthetic(plan.fraction))
-    emit_table(shown, fmt, "whole country: people (estimates) and yuan per year; — = no unit cost")
-    if export is not None:
-        console.print(f"table written to {', '.join(map(str, export_tables({'costs': shown}, export)))}")
+    titles = reform_titles(scenario, lang)
+    paths, report = write_results(spec.title, plan, result, out, f"{engine.value}, {seconds:,.1f} s", lang, titles)
+    costs = cost_table(result.by_province)
+    noted = labelled(costs, synthetic(plan.fraction))  # files and machine output carry the label in every row
+    if fmt == PrintFormat.TABLE:  # for people: in --lang, as the report's table (--format csv|json: the codes)
+        title = pick(
+            "全国：人数为估算，费用为亿元/年；— 表示没有单位成本",
+            "Whole country: people are estimates, costs in 100 million yuan a year; — = no unit cost",
+            lang,
+        )
+        places = {pick(c.zh, c.en, lang): 2 for c in COST_COLUMNS if c.key in YUAN_COLUMNS}
+        emit_table(costs_in(costs, lang, titles), fmt, title, decimals=places)
+    else:
+        whole = pl.exclude("scenario", "year", "service", "estimate").round(0).cast(pl.Int64)
+        emit_table(noted.with_columns(pl.col("year").cast(pl.String), whole), fmt)
+    if export is not None:  # a file for people, in --lang, each row saying what the estimate is
+        written = ", ".join(map(str, export_tables({"costs": costs_in(noted, lang, titles)}, export)))
+        console.print(pick(f"表格已写入 {written}", f"table written to {written}", lang), highlight=False)
     if fmt == PrintFormat.TABLE:
         fit = float(population_model().fit_errors().select(pl.col("max_relative_error").max()).item())
         fit_sample = sample_fit(result.by_province, census_2020().provinces, plan.fraction)
         worst = float(fit_sample.select(pl.col("relative_error").abs().max()).item())
         console.print(
-            f"IPF fit: worst relative error on any census margin {fit:.1e}; "
-            f"sample vs census × {plan.fraction:g}: at most {worst:.3%} per province"
+            pick(
+                f"IPF 拟合：任一普查边际的最大相对误差 {fit:.1e}；"
+                f"抽样与普查 × {plan.fraction:g} 相比：每省至多相差 {worst:.3%}",
+                f"IPF fit: worst relative error on any census margin {fit:.1e}; "
+                f"sample vs census × {plan.fraction:g}: at most {worst:.3%} per province",
+                lang,
+            ),
+            highlight=False,
         )
-        console.print(f"{seconds:,.1f} s; results: {', '.join(str(p) for p in paths)}; report: {report}")
+        files = ", ".join(str(p) for p in paths)
+        console.print(
+            pick(
+                f"{seconds:,.1f} 秒；结果：{files}；报告：{report}",
+                f"{seconds:,.1f} s; results: {files}; report: {report}",
+                lang,
+            ),
+            highlight=False,
+        )
 
 
 def register(app: typer.Typer) -> None:

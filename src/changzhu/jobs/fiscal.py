@@ -47,7 +47,8 @@ def clear_redemptions_file(path: Path, out_dir: Path) -> dict[str, pl.DataFrame]
 
 
 def run_fiscal(out_dir: Path, params: FiscalParameters, lang: Lang = Lang.ZH) -> str:
-    """Compute on the 2020 census and the planning gaps, write tables and the report section; a one-line summary."""
+    """Compute on the 2020 census and the planning gaps, write tables and the report section; a one-line summary in
+    `lang`."""
     from changzhu.data.census import census_2020
     from changzhu.data.geo import province_geojson
     from changzhu.fiscal.run import compute_fiscal, write_tables
@@ -64,8 +65,12 @@ def run_fiscal(out_dir: Path, params: FiscalParameters, lang: Lang = Lang.ZH) ->
     write_tables(out_dir, results)
     write_section(out_dir, fiscal_section(results, province_geojson(), gaps_note, lang))
     lp = results.equity.row(0, named=True)
-    return (
-        f"fiscal: {money(params.fund_yuan, Lang.EN, 0)} under {params.scheme_id}; LP Gini (per resident) "
+    return pick(  # the scheme by its title, the fund in the reader's words (亿元 / billion yuan)
+        f"财政：按方案“{params.title('zh')}”分配 {money(params.fund_yuan, lang, 0)}；线性规划分配的基尼系数（常住）"
+        f"{lp['gini_resident']:.3f}，最高/最低 {lp['max_min_ratio_resident']:.2f}；"
+        f"省际横向补偿净额 {results.net_flows.height} 笔",
+        f"fiscal: {money(params.fund_yuan, lang, 0)} under the scheme “{params.title('en')}”; LP Gini (per resident) "
         f"{lp['gini_resident']:.3f}, max/min {lp['max_min_ratio_resident']:.2f}; "
-        f"{results.net_flows.height} net compensation payments"
+        f"{results.net_flows.height} net compensation payments",
+        lang,
     )

@@ -50,12 +50,38 @@ def _notes(plan: SimulationPlan, result: SimulationResult, how: str, lang: Lang)
     ]
 
 
+def reform_titles(paths: list[Path], lang: Lang) -> dict[str, str]:
+    """Each scenario file's reform, by its name, as a reader of `lang` knows it: the YAML's `title` in `lang`, else its
+    description (a file that names no reform is left out: its description names it, `write_results`)."""
+    import yaml
+
+    titles: dict[str, str] = {}
+    for path in paths:
+        raw = yaml.safe_load(path.read_text(encoding="utf-8"))
+        if not isinstance(raw, dict) or not raw.get("name"):
+            continue
+        given = raw.get("title")
+        title = given.get(lang.value) if isinstance(given, dict) else None
+        titles[str(raw["name"])] = str(title or raw.get("description") or raw["name"])
+    return titles
+
+
 def write_results(
-    title: str, plan: SimulationPlan, result: SimulationResult, out: Path, how: str, lang: Lang = Lang.ZH
+    title: str,
+    plan: SimulationPlan,
+    result: SimulationResult,
+    out: Path,
+    how: str,
+    lang: Lang = Lang.ZH,
+    titles: dict[str, str] | None = None,
 ) -> tuple[list[Path], Path]:
-    """Parquet tables under out/simulation, the report section, and the re-rendered report."""
+    """Parquet tables under out/simulation, the report section, and the re-rendered report; each reform named by
+    `titles` (`reform_titles`) where given, else by its description."""
     paths = result.write_parquet(out / "simulation")
     labels = {name: str(getattr(s, "description", "") or name) for name, s in plan.scenarios if s is not None}
+    labels.update(titles or {})
+    if titles:
+        title = "; ".join(labels[name] for name, s in plan.scenarios if s is not None)
     section = simulation_section(
         title,
         result.by_province,
@@ -73,11 +99,13 @@ def write_results(
 
 def simulation_demo(out_dir: Path, sample: float = DEMO_SAMPLE, lang: Lang = Lang.ZH) -> str:
     """For `changzhu demo`: the shipped 中考 reform on a small sample, local engine; returns a one-line note."""
-    spec = load_spec([shipped_dir("scenarios") / DEMO_SCENARIO], load_rules_scenario)
+    files = [shipped_dir("scenarios") / DEMO_SCENARIO]
+    spec = load_spec(files, load_rules_scenario)
     plan = spec.plan(sample=sample, years=spec.years[:1])
     started = time.perf_counter()
     result = simulate(plan, rules_evaluator(spec.services), LocalEngine())
-    write_results(spec.title, plan, result, out_dir, f"local, {time.perf_counter() - started:,.1f} s", lang)
+    how = f"local, {time.perf_counter() - started:,.1f} s"
+    write_results(spec.title, plan, result, out_dir, how, lang, reform_titles(files, lang))
     reform = result.by_province.filter(pl.col("scenario") != BASELINE)
     gained = float(reform.select(pl.col("newly_eligible").sum()).item() or 0)
     return f"simulation: {spec.reforms[0][0]} makes about {gained:,.0f} people newly eligible (sample {sample:g})"

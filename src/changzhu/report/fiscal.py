@@ -12,10 +12,13 @@ from changzhu.fiscal.parameters import FiscalParameters
 from changzhu.fiscal.population import ESTIMATE_LABEL
 from changzhu.fiscal.run import SPLIT_LP, SPLIT_REGISTERED, SPLIT_RESIDENT, FiscalResults
 from changzhu.fiscal.transfers import explain_transfer
+from changzhu.report.labels import region_names
 from changzhu.report.lang import Lang, money, pick
 from changzhu.report.maps import province_choropleth
 from changzhu.report.sections import ReportSection, escape, figure_html
 from changzhu.report.tables import Column, decimal, html_table, signed, yuan
+from changzhu.report.winners import estimate_half
+from changzhu.rules.labels import EQUITY_MEASURES, FILE_COLUMNS, pick_label
 
 SECTION_ORDER = 60
 YI = 1e8  # 亿 yuan
@@ -24,9 +27,19 @@ EXPLAINED = ("440000", "410000")  # 广东 (largest inflow), 河南 (largest out
 ESTIMATE_ZH = "估算：按引力模型推算流动人口来源地（没有随附的来源地—目的地表）"
 SPLITS = {
     SPLIT_LP: ("线性规划：加权未满足需求最小（HiGHS）", "LP: least weighted unmet need (HiGHS)"),
-    SPLIT_REGISTERED: ("按户籍人口平均分配（估算）", "per registered head (户籍人口, est.)"),
-    SPLIT_RESIDENT: ("按常住人口平均分配", "per resident head (常住人口)"),
+    SPLIT_REGISTERED: ("按户籍人口平均分配（估算）", "per registered head (estimate)"),
+    SPLIT_RESIDENT: ("按常住人口平均分配", "per resident head"),
 }
+# the equity measures `changzhu fiscal` prints (and exports), in this order
+EQUITY_SHOWN = (
+    "max_min_ratio_resident",
+    "gini_resident",
+    "theil_resident",
+    "max_min_ratio_registered",
+    "gini_registered",
+    "unmet_need_yuan",
+)
+RATIO_DIGITS = 3  # a ratio or an index as the report shows it
 
 
 def _names(lang: Lang) -> dict[str, str]:
@@ -107,6 +120,32 @@ def flows_sankey(net: pl.DataFrame, lang: Lang = Lang.ZH) -> go.Figure:
 def _split(value: Any, lang: Lang) -> str:
     zh, en = SPLITS.get(str(value), (str(value), str(value)))
     return pick(zh, en, lang)
+
+
+def equity_in(equity: pl.DataFrame, lang: Lang) -> pl.DataFrame:
+    """The equity of the three allocations as a person reads it in `lang` (the table `changzhu fiscal` prints and
+    exports): each allocation by its name (SPLITS), each measure headed by its label (rules/labels.EQUITY_MEASURES:
+    those on the registered basis say they are estimates), ratios and indices to three decimals as the report shows
+    them, yuan whole, and the estimate note's half in `lang`, headed as the fiscal winners' (FILE_COLUMNS)."""
+    out = equity.select(
+        pl.col("allocation").replace_strict({k: pick(zh, en, lang) for k, (zh, en) in SPLITS.items()}),
+        *(pl.col(m).round(0 if m.endswith("_yuan") else RATIO_DIGITS) for m in EQUITY_SHOWN),
+        estimate_half(pl.col("estimate"), lang).alias("estimate_note"),
+    )
+    headers = {m: pick_label(EQUITY_MEASURES[m][:2], lang) for m in EQUITY_SHOWN}
+    return out.rename({**{c: pick_label(FILE_COLUMNS[c], lang) for c in ("allocation", "estimate_note")}, **headers})
+
+
+def clearing_in(bilateral: pl.DataFrame, lang: Lang) -> pl.DataFrame:
+    """Voucher clearing's net payments between treasuries (payer_region, payee_region, amount_yuan) in `lang`: each
+    region by its name (the one lookup's shipped step; a code it does not hold as the code), the headers in it."""
+    codes = [*bilateral["payer_region"].to_list(), *bilateral["payee_region"].to_list()]
+    names = region_names(codes, lang)
+    out = bilateral.select(
+        *(pl.col(c).replace_strict(names, default=pl.col(c)) for c in ("payer_region", "payee_region")),
+        "amount_yuan",
+    )
+    return out.rename({c: pick_label(FILE_COLUMNS[c], lang) for c in out.columns})
 
 
 def _pct(value: Any, lang: Lang) -> str:
@@ -207,15 +246,15 @@ def fiscal_section(
         Column("difference_share", "差额（估算，%）", "difference, estimate (%)", _pct),
     ]
     equity_columns = [
-        Column("allocation", "分配方式", "allocation", _split),
+        Column("allocation", *FILE_COLUMNS["allocation"], _split),
         Column("per_resident_min", "每常住人口最低（元）", "lowest per resident (yuan)", decimal),
         Column("per_resident_max", "每常住人口最高（元）", "highest per resident (yuan)", decimal),
         Column("max_min_ratio_resident", "最高/最低（常住）", "max / min (resident)", _ratio),
         Column("gini_resident", "基尼系数（常住）", "Gini (resident)", _ratio),
         Column("theil_resident", "泰尔指数（常住）", "Theil (resident)", _ratio),
-        Column("max_min_ratio_registered", "最高/最低（户籍）", "max / min (registered)", _ratio),
-        Column("gini_registered", "基尼系数（户籍）", "Gini (registered)", _ratio),
-        Column("theil_registered", "泰尔指数（户籍）", "Theil (registered)", _ratio),
+        Column("max_min_ratio_registered", "最高/最低（户籍，估算）", "max / min (registered, estimate)", _ratio),
+        Column("gini_registered", "基尼系数（户籍，估算）", "Gini (registered, estimate)", _ratio),
+        Column("theil_registered", "泰尔指数（户籍，估算）", "Theil (registered, estimate)", _ratio),
         Column("unmet_need_yuan", "未满足需求（亿元）", "unmet need (100 million yuan)", yuan),
         Column(
             "weighted_unmet_need",

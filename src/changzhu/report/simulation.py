@@ -13,6 +13,7 @@ from changzhu.report.lang import Lang, people, pick
 from changzhu.report.maps import province_choropleth
 from changzhu.report.sections import ReportSection, escape, figure_html
 from changzhu.report.tables import Column, count, html_table, yuan
+from changzhu.rules.labels import FILE_COLUMNS, pick_label
 from changzhu.simulation.aggregate import BASELINE
 
 SECTION_ORDER = 70
@@ -116,6 +117,49 @@ def _plain(value: Any, lang: Lang) -> str:
     return str(value)
 
 
+# the national costs by scenario, year and service: the report's table, and the one `changzhu simulate` prints
+COST_COLUMNS = [
+    Column("scenario", "方案", "scenario", _plain),
+    Column("year", "年份", "year", _plain),
+    Column("service", "服务", "service", _service),
+    Column("eligible", "符合条件", "eligible", count),
+    Column("undetermined", "无法判定（缺少输入）", "undetermined (inputs missing)", count),
+    Column("newly_eligible", "新增符合条件", "newly eligible", count),
+    Column("demand", "需求", "demand", count),
+    Column("delta_demand", "需求变化", "change in demand", count),
+    Column("cost_yuan", "费用（亿元/年）", "cost (100 million yuan a year)", yuan),
+    Column("delta_cost_yuan", "费用变化（亿元/年）", "change in cost (100 million yuan a year)", yuan),
+]
+YUAN_COLUMNS = ("cost_yuan", "delta_cost_yuan")
+
+
+def scenario_labels(labels: Mapping[str, str] | None, lang: Lang) -> dict[str, str]:
+    """Each scenario's name for the reader: the baseline as 现行规则 / current rules, a reform by `labels`."""
+    return {BASELINE: pick("现行规则（基线）", "current rules (baseline)", lang), **(labels or {})}
+
+
+def costs_in(costs: pl.DataFrame, lang: Lang, labels: Mapping[str, str] | None = None) -> pl.DataFrame:
+    """`cost_table` as a person reads it in `lang` (the table `changzhu simulate` prints and exports): each scenario
+    by its title (`labels`), each service by its name, people whole and yuan in 亿 (100 million) to two places,
+    headed as the report's table (COST_COLUMNS); an `estimate` label ("中文 / English") becomes its half in `lang`,
+    headed as a reform run's estimate note."""
+    named = scenario_labels(labels, lang)
+    services = {code: service_name(code, lang) for code in costs["service"].unique().to_list()}
+    out = costs.with_columns(
+        pl.col("scenario").replace_strict(named, default=pl.col("scenario")),
+        pl.col("year").cast(pl.String),
+        pl.col("service").replace_strict(services, default=pl.col("service")),
+        *((pl.col(c) / 1e8).round(2) for c in YUAN_COLUMNS),
+        *(pl.col(c.key).round(0).cast(pl.Int64) for c in COST_COLUMNS[3:] if c.key not in YUAN_COLUMNS),
+    )
+    headers = {c.key: pick(c.zh, c.en, lang) for c in COST_COLUMNS}
+    if "estimate" in out.columns:
+        half = out["estimate"].str.splitn(" / ", 2).struct.field("field_0" if lang == Lang.ZH else "field_1")
+        out = out.with_columns(half.alias("estimate"))
+        headers["estimate"] = pick_label(FILE_COLUMNS["estimate_note"], lang)
+    return out.select(*headers).rename(headers)
+
+
 def _fit_table(fit_errors: pl.DataFrame, lang: Lang) -> str:
     """The IPF fit error per margin as an HTML table."""
     rows = "".join(
@@ -164,7 +208,7 @@ def simulation_section(
     names = provinces.select(
         pl.col("code").alias("province_code"), "name_zh", pl.col("name_en").fill_null(pl.col("name_zh")).alias("name")
     )
-    shown = {BASELINE: pick("现行规则（基线）", "current rules (baseline)", lang), **(labels or {})}
+    shown = scenario_labels(labels, lang)
     year = int(by_province.select(pl.col("year").max()).item() or 0)
     parts = ["<p>" + " ".join(escape(n) for n in notes) + "</p>"]
     reforms = [s for s in by_province["scenario"].unique(maintain_order=True).to_list() if s != BASELINE]
@@ -206,18 +250,6 @@ def simulation_section(
     costs = cost_table(by_province).with_columns(
         pl.col("scenario").replace_strict(shown, default=pl.col("scenario")), pl.col("year").cast(pl.String)
     )
-    cost_columns = [
-        Column("scenario", "方案", "scenario", _plain),
-        Column("year", "年份", "year", _plain),
-        Column("service", "服务", "service", _service),
-        Column("eligible", "符合条件", "eligible", count),
-        Column("undetermined", "无法判定（缺少输入）", "undetermined (inputs missing)", count),
-        Column("newly_eligible", "新增符合条件", "newly eligible", count),
-        Column("demand", "需求", "demand", count),
-        Column("delta_demand", "需求变化", "change in demand", count),
-        Column("cost_yuan", "费用（亿元/年）", "cost (100 million yuan a year)", yuan),
-        Column("delta_cost_yuan", "费用变化（亿元/年）", "change in cost (100 million yuan a year)", yuan),
-    ]
     parts.append(
         "<h3>"
         + pick(
@@ -227,7 +259,7 @@ def simulation_section(
             lang,
         )
         + "</h3>"
-        + html_table(costs, cost_columns, lang)
+        + html_table(costs, COST_COLUMNS, lang)
     )
     parts.append(
         "<h3>"

@@ -126,7 +126,7 @@ def output_labels(policies: _Policies) -> dict[str, tuple[str, str]]:
 
 # -- the figures the system publishes ---------------------------------------------------------------------------
 
-# a column of a reform run's results and bands (api/result_titles.py) and of the fiscal winners (api/winners_table.py)
+# a column of a reform run's results and bands (api/result_titles.py) and of the fiscal winners (report/winners.py)
 # -> (Chinese, English) header
 FILE_COLUMNS: dict[str, tuple[str, str]] = {
     "scenario": ("改革方案", "reform"),
@@ -142,6 +142,8 @@ FILE_COLUMNS: dict[str, tuple[str, str]] = {
     "sampled_persons": ("抽样人数", "persons sampled"),
     "note": ("备注", "note"),
     "estimate_note": ("估算说明", "what the estimate is"),
+    # two runs compared (GET /scenarios/runs/compare): each run's columns headed with its letter (COMPARE_SIDES)
+    "difference": ("差值（B − A，估算）", "difference (B − A, estimate)"),
     # the gains and losses (bands)
     "unit": ("统计对象", "counted"),
     "band": ("收益变化", "change in benefits"),
@@ -159,7 +161,26 @@ FILE_COLUMNS: dict[str, tuple[str, str]] = {
     "change_yi": ("变化（估算，亿元）", "change, estimate (100 million yuan)"),  # from the estimated registered basis
     "change_percent": ("变化（估算，%）", "change, estimate (%)"),
     "outcome": ("结果", "outcome"),
+    # the fiscal equity of the three allocations (report/fiscal.py, `equity_in`; its measures: EQUITY_MEASURES)
+    "allocation": ("分配方式", "allocation"),
+    # voucher clearing between treasuries (`changzhu fiscal --redemptions`): real redemptions, no estimate
+    "payer_region": ("付款方", "payer"),
+    "payee_region": ("收款方", "payee"),
+    "amount_yuan": ("金额（元）", "amount (yuan)"),
+    # the fiscal allocation by province and the net compensation flows (GET /fiscal/allocation, /fiscal/flows with
+    # lang: report/winners.py, `fiscal_file_in`); the registered population and the migrants' origins are estimates
+    "resident": ("常住人口（人）", "residents (people)"),
+    "registered_est": ("户籍人口（估算，人）", "registered population, estimate (people)"),
+    "lp_yuan": ("线性规划分配（元）", "LP allocation (yuan)"),
+    "per_registered_head_yuan": ("按户籍人口平均分配（估算，元）", "split per registered head, estimate (yuan)"),
+    "per_resident_head_yuan": ("按常住人口平均分配（元）", "split per resident head (yuan)"),
+    "payer_code": ("付款省份代码", "payer code"),
+    "payer_name": ("付款省份", "payer province"),
+    "payee_code": ("收款省份代码", "payee code"),
+    "payee_name": ("收款省份", "payee province"),
+    "net_yuan": ("净补偿（估算，元/年）", "net compensation, estimate (yuan a year)"),
 }
+COMPARE_SIDES: dict[str, tuple[str, str]] = {"_a": ("（A）", " (A)"), "_b": ("（B）", " (B)")}
 WINNER_OUTCOMES: dict[str, tuple[str, str]] = {  # a province's outcome in the fiscal winners
     "gains": ("增加", "gains"),
     "loses": ("减少", "loses"),
@@ -281,7 +302,9 @@ SUMMARY_COLUMNS: dict[str, tuple[str, str, str]] = {
     "mean_points": ("平均积分", "mean points", "number"),
     "max_points": ("最高积分", "highest points", "number"),
 }
-EQUITY_MEASURES: dict[str, tuple[str, str, str, str]] = {  # measure: (label zh, label en, one-line explanation zh, en)
+# measure: (label zh, label en, one-line explanation zh, en); a measure on the registered basis says it is an estimate
+# (the registered population is gravity-estimated: docs/architecture.md, "Population bases")
+EQUITY_MEASURES: dict[str, tuple[str, str, str, str]] = {
     "total_yuan": ("分配总额（元）", "total allocated, yuan", "分配的资金总额（元）", "the money allocated, in yuan"),
     "per_resident_min": (
         "人均最低（常住，元/人）",
@@ -314,32 +337,32 @@ EQUITY_MEASURES: dict[str, tuple[str, str, str, str]] = {  # measure: (label zh,
         "Theil index of per-resident amounts: 0 equal, larger is more unequal",
     ),
     "per_registered_min": (
-        "人均最低（户籍，元/人）",
-        "lowest per registered head, yuan per head",
+        "人均最低（户籍，估算，元/人）",
+        "lowest per registered head, estimate, yuan per head",
         "各省按户籍人口计的人均额（元/人）中最低者",
         "lowest amount per registered (hukou) head among provinces, in yuan per head",
     ),
     "per_registered_max": (
-        "人均最高（户籍，元/人）",
-        "highest per registered head, yuan per head",
+        "人均最高（户籍，估算，元/人）",
+        "highest per registered head, estimate, yuan per head",
         "各省按户籍人口计的人均额（元/人）中最高者",
         "highest amount per registered (hukou) head among provinces, in yuan per head",
     ),
     "max_min_ratio_registered": (
-        "最高/最低（户籍）",
-        "highest / lowest per registered head",
+        "最高/最低（户籍，估算）",
+        "highest / lowest per registered head, estimate",
         "户籍人均最高额除以最低额",
         "highest over lowest per-registered-head amount",
     ),
     "gini_registered": (
-        "基尼系数（户籍）",
-        "Gini, per registered head",
+        "基尼系数（户籍，估算）",
+        "Gini, per registered head, estimate",
         "按户籍人口加权的人均额基尼系数",
         "Gini of per-registered-head amounts weighted by registered population",
     ),
     "theil_registered": (
-        "泰尔指数（户籍）",
-        "Theil, per registered head",
+        "泰尔指数（户籍，估算）",
+        "Theil, per registered head, estimate",
         "户籍人均额的泰尔指数",
         "Theil index of per-registered-head amounts",
     ),

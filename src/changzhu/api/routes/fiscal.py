@@ -17,7 +17,6 @@ from changzhu.api.export import FILE_RESPONSES, ExportFormat, FormatQuery, frame
 from changzhu.api.pagination import Page
 from changzhu.api.routes.planning import gaps_at
 from changzhu.api.scenario_files import check_yaml, scenario_yaml
-from changzhu.api.winners_table import winners_in, winners_table
 from changzhu.data.census import census_2020
 from changzhu.domain.lang import Lang
 from changzhu.domain.refusals import RefusalCode, refusal
@@ -26,6 +25,7 @@ from changzhu.fiscal.parameters import FiscalParameters, fiscal_parameters, load
 from changzhu.fiscal.run import FiscalResults, compute_fiscal
 from changzhu.parameters import Override, Scenario
 from changzhu.planning.datasets import datasets_root, fingerprint
+from changzhu.report.winners import fiscal_file_in, winners_in, winners_table
 from changzhu.rules.labels import EQUITY_MEASURES
 
 router = APIRouter(prefix="/fiscal", tags=["fiscal"])
@@ -161,10 +161,17 @@ def allocation(
     limit: LimitQuery = 100,
     offset: OffsetQuery = 0,
     fmt: FormatQuery = ExportFormat.JSON,
+    lang: Annotated[
+        Lang | None,
+        Query(description="with format=csv|xlsx: headers, province names and the estimate note in zh or en"),
+    ] = None,
 ) -> Page[dict[str, Any]] | Response:
-    """Per province: the LP allocation of the central fund next to per-registered-head and per-resident splits."""
+    """Per province: the LP allocation of the central fund next to per-registered-head and per-resident splits. A
+    file asked with `lang` is in that language only, as the winners' (without it, the codes and column names)."""
     require_analyst(principal)
     table = in_jurisdiction(results_for(choice).splits, principal, "region_code")
+    if lang is not None and fmt in (ExportFormat.CSV, ExportFormat.XLSX):
+        table = fiscal_file_in(table, lang)
     return frame_page_as(table, limit, offset, fmt, "allocation")
 
 
@@ -212,11 +219,19 @@ def flows(
     limit: LimitQuery = 100,
     offset: OffsetQuery = 0,
     fmt: FormatQuery = ExportFormat.JSON,
+    lang: Annotated[
+        Lang | None,
+        Query(description="with format=csv|xlsx: headers, province names and the estimate note in zh or en"),
+    ] = None,
 ) -> Page[dict[str, Any]] | Response:
-    """Net compensation between provinces (inflow pays outflow), where the caller's region pays or is paid."""
+    """Net compensation between provinces (inflow pays outflow), where the caller's region pays or is paid. A file
+    asked with `lang` is in that language only, as the winners' (without it, the codes and column names)."""
     require_analyst(principal)
     net = results_for(choice).net_flows.sort("net_yuan", descending=True)
-    return frame_page_as(in_jurisdiction(net, principal, "payer_code", "payee_code"), limit, offset, fmt, "flows")
+    table = in_jurisdiction(net, principal, "payer_code", "payee_code")
+    if lang is not None and fmt in (ExportFormat.CSV, ExportFormat.XLSX):
+        table = fiscal_file_in(table, lang)
+    return frame_page_as(table, limit, offset, fmt, "flows")
 
 
 @router.get("/equity/measures", responses={401: {}, 403: {}})

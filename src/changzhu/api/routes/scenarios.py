@@ -22,7 +22,7 @@ from changzhu.api.export import (
 )
 from changzhu.api.language import answer_lang
 from changzhu.api.pagination import Page
-from changzhu.api.result_titles import rounded, titled
+from changzhu.api.result_titles import ESTIMATE_NOTE, rounded, titled
 from changzhu.api.scenario_files import (
     all_scenarios,
     create_scenario,
@@ -155,9 +155,6 @@ def runs(
     return dicts_page_as([describe_run(r, lang) for r in rows], total, limit, offset, fmt, "runs")
 
 
-ESTIMATE_NOTE = "estimate_note"  # the `estimate` column holds the figure, so the label of what it is goes here
-
-
 def _results(request: Request, run_id: str) -> pl.DataFrame:
     """A finished run's results, each row saying it is an estimate from the run's synthetic sample (its files too)."""
     row = _queue(request).get(run_id)
@@ -202,21 +199,43 @@ def compare(
     limit: LimitQuery = 100,
     offset: OffsetQuery = 0,
     fmt: FormatQuery = ExportFormat.JSON,
+    lang: Annotated[
+        Lang | None,
+        Query(
+            description="with format=csv|xlsx: reforms, services, measures and headers in zh or en "
+            "(default: Accept-Language, else zh)"
+        ),
+    ] = None,
 ) -> Page[dict[str, Any]] | Response:
-    """Two runs side by side: national estimates per reform, year, service and measure, and their difference."""
+    """Two runs side by side: national estimates per reform, year, service and measure, and their difference (B − A).
+    A CSV or XLSX file is for people: each reform by its title, services, measures and headers in the request's
+    language (`lang`, else Accept-Language, else Chinese; the estimate note in it on every row), the figures rounded
+    as a run's file's are; JSON and Parquet keep the codes and the figures as computed."""
     require_analyst(principal)
     keys = ["year", "service", "measure"]
+    figures = ("estimate", "low", "high")
 
     def national(run_id: str, tag: str) -> pl.DataFrame:
         frame = _results(request, run_id).filter(pl.col("dimension") == "national")
         return frame.select(
             *keys,
             pl.col("scenario").alias(f"scenario_{tag}"),
-            *[pl.col(c).alias(f"{c}_{tag}") for c in ("estimate", "low", "high", "note", ESTIMATE_NOTE)],
+            *[pl.col(c).alias(f"{c}_{tag}") for c in (*figures, "note", ESTIMATE_NOTE)],
         )
 
     joined = national(a, "a").join(national(b, "b"), on=keys, how="full", coalesce=True)
     joined = joined.with_columns((pl.col("estimate_b") - pl.col("estimate_a")).alias("difference")).sort(keys)
+    if fmt in (ExportFormat.CSV, ExportFormat.XLSX):
+        in_lang = _lang(request)
+        queue = _queue(request)
+        titles = {tag: run_title(queue.get(run_id), in_lang) for tag, run_id in (("a", a), ("b", b))}
+        # each side by its own run's title: two runs of one saved scenario may have run different versions of it
+        joined = joined.with_columns(
+            pl.when(pl.col(f"scenario_{tag}").is_not_null()).then(pl.lit(title)).alias(f"scenario_{tag}")
+            for tag, title in titles.items()
+        )
+        sides = ("_a", "_b")
+        joined = titled(rounded(joined, (*(f + s for s in sides for f in figures), "difference")), in_lang, sides=sides)
     return frame_page_as(joined, limit, offset, fmt, f"compare_{a}_{b}")
 
 

@@ -1,7 +1,8 @@
-"""Each province's gain or loss on moving transfers from the registered to the resident basis (`GET /fiscal/winners`),
-as the API gives it and as a spreadsheet reads it: with a language, one language per file (the province by its name
-in that language, the outcome in words, the headers and the estimate note in it), as a reform run's files are
-(result_titles); without one, the codes and both names in their own columns, as scripts read them."""
+"""Each province's gain or loss on moving transfers from the registered to the resident basis (`GET /fiscal/winners`,
+and the table `changzhu fiscal` prints and exports), as the API gives it and as a spreadsheet reads it: with a
+language, one language per file (the province by its name in that language, the outcome in words, the headers and
+the estimate note in it), as a reform run's files are (api/result_titles.py); without one, the codes and both names
+in their own columns, as scripts read them."""
 
 from __future__ import annotations
 
@@ -36,12 +37,17 @@ def winners_table(comparison: pl.DataFrame) -> pl.DataFrame:
     )
 
 
+def estimate_half(note: pl.Expr, lang: Lang) -> pl.Expr:
+    """An estimate note written "中文 / English" (the fiscal tables' `estimate`), the half in `lang`."""
+    return note.str.extract(r"^(.*?)\s*/ " if lang == Lang.ZH else r"/ (.*)$")
+
+
 def winners_in(table: pl.DataFrame, lang: Lang) -> pl.DataFrame:
     """`winners_table` for a file in `lang`: one name column, the figures rounded as they are read, the outcome in
     words, the estimate note's half in `lang` (it is written "中文 / English") and the headers in it: no cell holds
     both languages."""
     name = "region_name_zh" if lang == Lang.ZH else "region_name_en"
-    half = pl.col("estimate").str.extract(r"^(.*?)\s*/ " if lang == Lang.ZH else r"/ (.*)$")
+    half = estimate_half(pl.col("estimate"), lang)
     out = table.select(
         "region_code",
         pl.col(name).alias("region_name"),
@@ -52,3 +58,22 @@ def winners_in(table: pl.DataFrame, lang: Lang) -> pl.DataFrame:
         half.alias("estimate_note"),  # headed as a reform run's estimate note
     )
     return out.rename({c: pick_label(FILE_COLUMNS[c], lang) for c in out.columns})
+
+
+def fiscal_file_in(table: pl.DataFrame, lang: Lang) -> pl.DataFrame:
+    """A fiscal table by province (the allocation's splits, the net compensation flows) as a file in `lang`: each
+    province by its name in it (`<who>_name`, from the code beside it), the estimate note's half in `lang`, the
+    headers in it (FILE_COLUMNS; a column none names keeps its name: never a blank); as the winners' file is."""
+    named = []
+    for who in ("region", "payer", "payee"):
+        if f"{who}_name_zh" in table.columns:
+            code = f"{who}_code" if f"{who}_code" in table.columns else "region_code"
+            names = {
+                c: zh if lang == Lang.ZH else en or zh for c, (zh, en) in place_names(table[code].to_list()).items()
+            }
+            named.append(pl.col(code).replace_strict(names, default=pl.col(f"{who}_name_zh")).alias(f"{who}_name_zh"))
+    out = table.with_columns(*named)
+    if "estimate" in out.columns:
+        out = out.with_columns(estimate_half(pl.col("estimate"), lang)).rename({"estimate": "estimate_note"})
+    out = out.rename({c: c.removesuffix("_zh") for c in out.columns if c.endswith("_name_zh")})
+    return out.rename({c: pick_label(FILE_COLUMNS[c], lang) for c in out.columns if c in FILE_COLUMNS})
