@@ -38,3 +38,19 @@ def test_names_columns_naming_nobody_in_one_evaluation_are_one_column() -> None:
     assert all(result[c].dtype == pl.List(pl.String) for c in named)
     some = next(c for c in named if c not in empty)
     assert result[some].to_arrow().buffers()[1].address not in offsets
+
+
+def test_a_column_of_few_names_is_listed_in_row_order(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Up to MARKED names, each name's bit is marked at its rows and every row's names are then listed in row order:
+    no count and no placing name after name (names_kernels.place: one scattered pass over the offsets per name)."""
+    import changzhu.rules.names_kernels as kernels
+
+    def refused(*args: object) -> None:
+        raise AssertionError("counted or placed name after name")
+
+    monkeypatch.setattr(kernels, "count_rows", refused)
+    monkeypatch.setattr(kernels, "place", refused)
+    got = _names_column("needs_x", 6, {"b_input": np.array([4, 0, 2]), "a_name_longer_than_twelve": np.array([2, 3])})
+    assert got.to_list() == [["b_input"], None, ["b_input", "a_name_longer_than_twelve"],
+                             ["a_name_longer_than_twelve"], ["b_input"], None]  # fmt: skip
+    assert kernels.MARKED == 63  # a bit each of an int64, not its sign

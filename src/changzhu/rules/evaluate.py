@@ -249,7 +249,8 @@ def _names_column(name: str, n: int, held_by: dict[str, np.ndarray]) -> pl.Serie
     once), in `held_by`'s order (null when none).
 
     The column is Arrow buffers polars takes without a copy, written by changzhu.rules.names_kernels: the offsets of
-    the rows' lists (each name's rows counted, then placed), the validity bits, and per name listed its string view
+    the rows' lists (each name's bit marked at its rows, then every row's names listed in row order; past MARKED
+    names, each name's rows counted, then placed), the validity bits, and per name listed its string view
     (16 bytes, the name itself inline or its place among the names' bytes). The cost is the offsets over every row
     and one pass over each name's rows, not a mask over every row per name, a Python object or a copied string per
     row."""
@@ -257,18 +258,24 @@ def _names_column(name: str, n: int, held_by: dict[str, np.ndarray]) -> pl.Serie
         return pl.repeat(None, n, dtype=pl.List(pl.String), eager=True).alias(name)
     # numba's kernels, imported here: `import changzhu.rules` imports no numba, so that `changzhu evaluate` imports
     # it in a thread while the file is read (changzhu.cli.rules._start_in_threads)
-    from changzhu.rules.names_kernels import count_rows, first_places, place
+    from changzhu.rules.names_kernels import MARKED, count_rows, first_places, list_marked, mark_rows, place
 
     rows = [read_only(np.asarray(got, dtype=np.int64)) for got in held_by.values()]  # (one kernel signature)
     offsets = small_pages_zeros(n + 1, np.int64)
     valid = small_pages_zeros((n + 7) // 8, np.uint8)
-    for got in rows:
-        count_rows(got, offsets)
-    listed = small_pages_zeros(first_places(offsets, valid), np.complex128)
     views, data = _string_views(list(held_by))
     views = read_only(views)
-    for k, got in enumerate(rows):
-        place(got, views, k, offsets, listed)
+    if len(rows) <= MARKED:  # each name's bit at its rows, then every row's names in row order
+        for k, got in enumerate(rows):
+            mark_rows(got, k, offsets)
+        listed = small_pages_zeros(sum(got.shape[0] for got in rows), np.complex128)
+        list_marked(offsets, views, valid, listed)
+    else:  # each name's rows counted, then each name placed at its rows' next place
+        for got in rows:
+            count_rows(got, offsets)
+        listed = small_pages_zeros(first_places(offsets, valid), np.complex128)
+        for k, got in enumerate(rows):
+            place(got, views, k, offsets, listed)
     child = pa.Array.from_buffers(pa.string_view(), listed.shape[0], [None, pa.py_buffer(listed), data])
     lists = pa.Array.from_buffers(
         pa.large_list(pa.string_view()), n, [pa.py_buffer(valid), pa.py_buffer(offsets)], children=[child]

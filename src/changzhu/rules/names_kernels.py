@@ -5,6 +5,11 @@ offsets themselves (changzhu.rules.evaluate._names_column).
 The offsets are built as a compressed-rows index is: each row's count at the slot after it, then those slots turned
 into each row's first place (a running sum, shifted by one row), then each name written at its rows' next place,
 which moves the slot after each row from its first place to its end: the offsets, with no other array of cursors.
+
+A column of at most MARKED names is built in one pass less: each name's bit set at the slot after each of its rows
+(mark_rows, the same scattered pass as count_rows), then one pass in row order (list_marked) writes each row's names,
+lowest bit first, one after the other, and the slot's end in place of its bits: every name is written in order, not
+at a place read from the offsets one name after another (place: one scattered pass over the offsets per name).
 """
 
 from __future__ import annotations
@@ -12,6 +17,8 @@ from __future__ import annotations
 import numpy as np
 
 from changzhu.rules.numba_start import kernel_without_runtime
+
+MARKED = 63  # names a column may have to be built by mark_rows and list_marked (a bit each of an int64, not its sign)
 
 
 @kernel_without_runtime
@@ -43,3 +50,31 @@ def place(rows: np.ndarray, views: np.ndarray, k: int, offsets: np.ndarray, list
         slot = np.uint64(rows[i]) + np.uint64(1)
         listed[offsets[slot]] = view
         offsets[slot] += 1
+
+
+@kernel_without_runtime
+def mark_rows(rows: np.ndarray, k: int, offsets: np.ndarray) -> None:
+    """Name k's bit set at the slot after each of its rows (offsets zeroed first; k below MARKED)."""
+    bit = np.int64(1) << np.int64(k)
+    for i in range(rows.shape[0]):
+        offsets[np.uint64(rows[i]) + np.uint64(1)] |= bit
+
+
+@kernel_without_runtime
+def list_marked(offsets: np.ndarray, views: np.ndarray, valid: np.ndarray, listed: np.ndarray) -> None:
+    """In row order, each row's marked names (their string views, lowest bit first) written one after the other in
+    `listed` and the slot after the row set to the end of its names: the offsets; the rows with a name marked in
+    `valid` (Arrow's bits, zeroed first)."""
+    at = 0
+    for r in range(offsets.shape[0] - 1):
+        marks = offsets[r + 1]
+        if marks != 0:
+            valid[r >> 3] |= np.uint8(1 << (r & 7))
+            k = 0
+            while marks != 0:
+                if marks & 1:
+                    listed[at] = views[k]
+                    at += 1
+                marks >>= 1
+                k += 1
+        offsets[r + 1] = at
