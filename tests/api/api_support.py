@@ -400,3 +400,21 @@ def serving(database_url: str, folder: Path, secret: str, ready_path: str) -> It
     finally:
         process.terminate()
         process.wait(timeout=15)
+
+
+def upload_facility_list(service: Service, name: str, content: bytes, **params: str) -> httpx.Response:
+    """A national planner's upload of a facility list (`params`: dry_run and the like)."""
+    files = {"file": (name, content, "application/octet-stream")}
+    return service.client.post("/api/v1/uploads/facility", params=params, files=files, headers=service.as_("pl_nat"))
+
+
+def chengdu_supply(service: Service, planned: str) -> tuple[float, str]:
+    """Chengdu's supply of the `planned` service in the prefecture gaps table, and where that supply comes from."""
+    answer = service.client.get(
+        "/api/v1/planning/gaps",
+        params={"level": "prefecture", "province": "510000", "service": planned, "basis": "resident"},
+        headers=service.as_("pl_nat"),
+    )
+    assert answer.status_code == 200, answer.text
+    (row,) = [r for r in answer.json()["items"] if r["region_code"] == "510100"]
+    return row["supply"], row["supply_source"]

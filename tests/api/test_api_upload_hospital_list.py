@@ -9,7 +9,7 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
-from api_support import Service
+from api_support import Service, chengdu_supply, upload_facility_list
 
 from changzhu.planning import datasets
 from sheet_files import gbk_csv_bytes, xlsx_bytes
@@ -34,27 +34,11 @@ def own_home(tmp_path: Any, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("CHANGZHU_HOME", str(tmp_path / "home"))
 
 
-def _upload(service: Service, name: str, content: bytes, **params: str) -> Any:
-    files = {"file": (name, content, "application/octet-stream")}
-    return service.client.post("/api/v1/uploads/facility", params=params, files=files, headers=service.as_("pl_nat"))
-
-
-def _chengdu_beds(service: Service) -> tuple[float, str]:
-    answer = service.client.get(
-        "/api/v1/planning/gaps",
-        params={"level": "prefecture", "province": "510000", "service": "hospital_beds", "basis": "resident"},
-        headers=service.as_("pl_nat"),
-    )
-    assert answer.status_code == 200, answer.text
-    (row,) = [r for r in answer.json()["items"] if r["region_code"] == "510100"]
-    return row["supply"], row["supply_source"]
-
-
 def test_an_offices_hospital_list_with_mistakes_names_each_and_stores_nothing(service: Service) -> None:
-    before = _chengdu_beds(service)
+    before = chengdu_supply(service, "hospital_beds")
     for name, content in (("医院.xlsx", xlsx_bytes("医院", HEADERS, BAD)), ("医院.csv", gbk_csv_bytes(HEADERS, BAD))):
         for params in ({"dry_run": "true"}, {}):
-            refused = _upload(service, name, content, **params)
+            refused = upload_facility_list(service, name, content, **params)
             assert refused.status_code == 422, refused.text
             body = refused.json()
             assert body["stored"] == 0 and {p["row"] for p in body["errors"]} == set(EXPECTED), body["errors"]
@@ -62,19 +46,19 @@ def test_an_offices_hospital_list_with_mistakes_names_each_and_stores_nothing(se
                 named = [p for p in body["errors"] if p["row"] == row and p["column"] == column]
                 assert any(zh in p["reason_zh"] and en in p["reason_en"] for p in named), (row, body["errors"])
     assert datasets.stored_regions(datasets.datasets_root(), "facility") == []
-    assert _chengdu_beds(service) == before
+    assert chengdu_supply(service, "hospital_beds") == before
 
 
 def test_the_clean_list_reads_each_region_from_its_address_and_replaces_the_citys_beds(service: Service) -> None:
-    answer = _upload(service, "医院.xlsx", xlsx_bytes("医院", HEADERS, GOOD), dry_run="true")
+    answer = upload_facility_list(service, "医院.xlsx", xlsx_bytes("医院", HEADERS, GOOD), dry_run="true")
     assert answer.status_code == 200, answer.text
     preview = answer.json()["preview"]
     assert [r["region_code"] for r in preview] == ["510105", "510107", "510104"]
     assert {r["service"] for r in preview} == {"hospital_beds"}
     assert preview[1]["lon"] is None and preview[0]["lon"] != pytest.approx(104.0395, abs=1e-4)  # GCJ-02 converted
-    stored = _upload(service, "医院.csv", gbk_csv_bytes(HEADERS, GOOD))
+    stored = upload_facility_list(service, "医院.csv", gbk_csv_bytes(HEADERS, GOOD))
     assert stored.status_code == 200, stored.text
-    assert _chengdu_beds(service) == (4300 + 2000 + 1200, "facility list")
+    assert chengdu_supply(service, "hospital_beds") == (4300 + 2000 + 1200, "facility list")
     assert datasets.stored_regions(datasets.datasets_root(), "facility") == ["510100"]
 
 
@@ -82,6 +66,6 @@ def test_a_school_list_without_its_stage_still_asks_for_it(service: Service) -> 
     """学位数 says places, not whether primary or junior secondary: the stage column is still needed."""
     rows = [["成都市龙江路小学", "成都市武侯区龙江路1号", 2160, 104.0612, 30.6389, "高德"]]
     headers = ["学校名称", "地址", "学位数", "经度", "纬度", "坐标系"]
-    refused = _upload(service, "学校.csv", gbk_csv_bytes(headers, rows), lang="zh")
+    refused = upload_facility_list(service, "学校.csv", gbk_csv_bytes(headers, rows), lang="zh")
     assert refused.status_code == 422, refused.text
     assert "服务（缺少此列）" in refused.json()["message"], refused.json()["message"]

@@ -10,7 +10,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from api_support import Service
+from api_support import Service, chengdu_supply, upload_facility_list
 
 from changzhu.planning import datasets
 from sheet_files import gbk_csv_bytes, xlsx_bytes
@@ -49,30 +49,14 @@ def own_home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("CHANGZHU_HOME", str(tmp_path / "home"))
 
 
-def _upload(service: Service, name: str, content: bytes, **params: str) -> Any:
-    files = {"file": (name, content, "application/octet-stream")}
-    return service.client.post("/api/v1/uploads/facility", params=params, files=files, headers=service.as_("pl_nat"))
-
-
-def _chengdu_places(service: Service) -> tuple[float, str]:
-    answer = service.client.get(
-        "/api/v1/planning/gaps",
-        params={"level": "prefecture", "province": "510000", "service": "primary_school_places", "basis": "resident"},
-        headers=service.as_("pl_nat"),
-    )
-    assert answer.status_code == 200, answer.text
-    (row,) = [r for r in answer.json()["items"] if r["region_code"] == "510100"]
-    return row["supply"], row["supply_source"]
-
-
 def test_a_school_list_with_a_planners_mistakes_names_each_and_stores_nothing(service: Service) -> None:
-    before = _chengdu_places(service)
+    before = chengdu_supply(service, "primary_school_places")
     for name, content in (
         ("学校清单.xlsx", xlsx_bytes("学校清单", HEADERS, BAD)),
         ("学校清单.csv", gbk_csv_bytes(HEADERS, BAD)),
     ):
         for params in ({"dry_run": "true"}, {}):
-            refused = _upload(service, name, content, **params)
+            refused = upload_facility_list(service, name, content, **params)
             assert refused.status_code == 422, refused.text
             body = refused.json()
             assert body["params"] == {"bad": "7", "rows": "9"} and body["stored"] == 0, body["params"]
@@ -85,23 +69,25 @@ def test_a_school_list_with_a_planners_mistakes_names_each_and_stores_nothing(se
                 latitude["reason_en"] == "30°39′N is in degrees, minutes and seconds: write decimal degrees (30.6500)"
             )
     assert datasets.stored_regions(datasets.datasets_root(), "facility") == []
-    assert _chengdu_places(service) == before
+    assert chengdu_supply(service, "primary_school_places") == before
 
 
 def test_a_missing_capacity_column_is_named_in_words(service: Service) -> None:
     cut = HEADERS.index("学位数")
     rows = [row[:cut] + row[cut + 1 :] for row in GOOD]
-    refused = _upload(service, "缺列.csv", gbk_csv_bytes(HEADERS[:cut] + HEADERS[cut + 1 :], rows), lang="zh")
+    refused = upload_facility_list(
+        service, "缺列.csv", gbk_csv_bytes(HEADERS[:cut] + HEADERS[cut + 1 :], rows), lang="zh"
+    )
     assert refused.status_code == 422, refused.text
     assert refused.json()["message"] == "文件的表头（第 1 行）有误，未导入任何数据：容量（缺少此列）"
     assert datasets.stored_regions(datasets.datasets_root(), "facility") == []
 
 
 def test_the_clean_list_replaces_the_citys_places_and_a_partial_list_is_said_each_time(service: Service) -> None:
-    estimate, source = _chengdu_places(service)
+    estimate, source = chengdu_supply(service, "primary_school_places")
     assert source.startswith("estimate")
     for params in ({}, {"dry_run": "true"}, {}):  # stored, checked again, stored again (a corrected copy)
-        answer = _upload(service, "学校清单.xlsx", xlsx_bytes("学校清单", HEADERS, GOOD), **params)
+        answer = upload_facility_list(service, "学校清单.xlsx", xlsx_bytes("学校清单", HEADERS, GOOD), **params)
         assert answer.status_code == 200, answer.text
         replaced = {r["service"]: r for r in answer.json()["replaced"]}
         primary = replaced["primary_school_places"]
@@ -109,5 +95,5 @@ def test_the_clean_list_replaces_the_citys_places_and_a_partial_list_is_said_eac
         assert primary["estimate_replaced"] == pytest.approx(estimate)  # the estimate, never the list sent before
         warnings = " ".join(w["zh"] for w in answer.json()["warnings"])
         assert "成都市 (510100) 小学学位：清单只有所替换估计供给的 0.4%（4,050 / 981,509）" in warnings, warnings
-        assert _chengdu_places(service) == (2160 + 1890, "facility list")
+        assert chengdu_supply(service, "primary_school_places") == (2160 + 1890, "facility list")
     assert datasets.stored_regions(datasets.datasets_root(), "facility") == ["510100"]

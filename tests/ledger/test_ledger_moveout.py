@@ -80,6 +80,13 @@ def _hand_over(network: LocalNetwork, node: Node, key: str, to_city: str) -> out
     return delivery
 
 
+def _key_at(sender: Node, receiver: Node, key: str) -> str:
+    """The key the receiving instance gave the person the sender knows as `key` (the same identity number)."""
+    gone, _events = _person(sender, key)
+    with session_scope(receiver.engine) as session:
+        return str(session.scalars(select(PersonRow.person_key).where(PersonRow.id_hash == gone.id_hash)).one())
+
+
 def _person(node: Node, key: str) -> tuple[PersonRow, list[tuple[str, str | None, str, date, str | None]]]:
     """The person's row and their residence events (kind, from, to, on, proof reference) in order."""
     with session_scope(node.engine) as session:
@@ -197,9 +204,7 @@ def test_she_moves_back_to_guangzhou_and_guangdong_takes_her_back(pair: tuple[Lo
     network, guangdong, sichuan = pair
     key = _guangzhou_resident(guangdong)
     assert _hand_over(network, guangdong, key, "510100").status == "delivered"
-    gone, _events = _person(guangdong, key)
-    with session_scope(sichuan.engine) as session:
-        there = str(session.scalars(select(PersonRow.person_key).where(PersonRow.id_hash == gone.id_hash)).one())
+    there = _key_at(guangdong, sichuan, key)
     chengdu = [MonthPaid(202603 + m, 500_000) for m in range(8)]
     record_contributions(sichuan.engine, there, Scheme.PENSION, "510100", chengdu, actor="test")
 
@@ -301,9 +306,7 @@ def test_the_first_hand_over_is_not_reversed_after_she_came_back(
         add_peer(sichuan.engine, "440000", network.url("440000"), public_key_text(stranger))
         assert outbox.deliver(guangdong.engine, "440000", guangdong.key, client, first)[0].status == "disputed"
         add_peer(sichuan.engine, "440000", network.url("440000"), public_key_text(guangdong.key))
-    gone, _events = _person(guangdong, key)
-    with session_scope(sichuan.engine) as session:
-        there = str(session.scalars(select(PersonRow.person_key).where(PersonRow.id_hash == gone.id_hash)).one())
+    there = _key_at(guangdong, sichuan, key)
     back = outbox.start_transfer(
         sichuan.engine, there, "510000", "440000", "440100", RETURNED, actor="test", authorize=lambda _r: None
     )
@@ -399,9 +402,7 @@ def test_she_comes_back_from_the_city_she_moved_on_to(pair: tuple[LocalNetwork, 
     network, guangdong, sichuan = pair
     key = _guangzhou_resident(guangdong)
     assert _hand_over(network, guangdong, key, "510100").status == "delivered"
-    gone, _events = _person(guangdong, key)
-    with session_scope(sichuan.engine) as session:
-        there = str(session.scalars(select(PersonRow.person_key).where(PersonRow.id_hash == gone.id_hash)).one())
+    there = _key_at(guangdong, sichuan, key)
     record_move(sichuan.engine, there, "510300", date(2026, 7, 1), ProofKind.EMPLOYMENT, "M-1", actor="test")
     mianyang = [MonthPaid(202607 + m, 500_000) for m in range(4)]
     record_contributions(sichuan.engine, there, Scheme.PENSION, "510300", mianyang, actor="test")
