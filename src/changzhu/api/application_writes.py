@@ -10,13 +10,13 @@ from typing import Any
 
 from sqlalchemy import Engine, select
 
-from changzhu.api.access import STAFF_WITH_PERSONAL_ACCESS, person_not_in_reach
+from changzhu.api.access import STAFF_WITH_PERSONAL_ACCESS, may_see, person_not_in_reach
 from changzhu.api.auth.principal import Principal
 from changzhu.api.auth.roles import Role
 from changzhu.api.casework_errors import casework_errors
 from changzhu.api.errors import Forbidden
 from changzhu.api.guardians import acts_for, guardian_of
-from changzhu.api.write_access import refuse_move_to_reader
+from changzhu.api.write_access import refuse_move_to_reader, told_of_move
 from changzhu.casework import application_records as records
 from changzhu.casework.applications import GUARDIAN_KINDS, KIND_LABELS, Action, ApplicationKind
 from changzhu.domain.refusals import RefusalCode, refusal
@@ -71,7 +71,8 @@ def submit_as(
         raise Forbidden(refusal(RefusalCode.ROLE_MAY_NOT_APPLY, role=principal.role.value))
     person = applicant(engine, principal, person_key, kind)
     may_act(engine, principal, person.residence_region, person.id, self_service=True)
-    refuse_moved_out(person)  # handed over to another province's instance: nothing to apply for here
+    with told_of_move(engine, principal):  # she herself is told where to; a guardian, who may not see her, is not
+        refuse_moved_out(person)  # handed over to another province's instance: nothing to apply for here
     return records.submit(engine, person, kind, note, principal.username)
 
 
@@ -85,13 +86,26 @@ def open_application(
     return row, person
 
 
+def knows_where(engine: Engine, principal: Principal, person: PersonRow) -> bool:
+    """Whether the caller may be told where an applicant handed over to another province's instance lives now: one
+    who may see her (access.may_see: she herself, staff of the place she left). Staff of the application's region
+    may act on it without that: she may have left the province from another place of it (docs/api.md, "Who may
+    change what"); they, and a guardian, are told that she moved to another province, naming no place."""
+    if person.moved_out_by is None:
+        return True
+    with session_scope(engine) as session:
+        row = session.get(PersonRow, person.id)
+        return row is not None and may_see(session, principal, row)
+
+
 def step_as(
     engine: Engine, principal: Principal, application_id: int, action: Action, reason: str | None
 ) -> dict[str, Any]:
     """Take a step: staff of the application's region; the applicant may appeal."""
-    open_application(engine, principal, application_id, self_service=action == Action.APPEAL)
+    _row, person = open_application(engine, principal, application_id, self_service=action == Action.APPEAL)
+    name_place = knows_where(engine, principal, person)
     with casework_errors():
-        return records.transition(engine, application_id, action, reason, principal.username)
+        return records.transition(engine, application_id, action, reason, principal.username, name_place=name_place)
 
 
 def publisher(principal: Principal, region: str) -> None:

@@ -16,6 +16,7 @@ from fastapi.responses import JSONResponse
 from sqlalchemy.exc import DataError, OperationalError, SQLAlchemyError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
+from changzhu.api.access import person_not_in_reach
 from changzhu.api.auth.roles import ROLE_NAMES
 from changzhu.api.errors import ApiError, TooManyRequests, error_body
 from changzhu.api.language import answer_lang
@@ -27,7 +28,7 @@ from changzhu.errors import ChangzhuError
 from changzhu.registry.identity import IdentityKeyError, IdentityKeyMismatch
 from changzhu.registry.queries import RegistryNotLoaded
 from changzhu.registry.region_names import region_names
-from changzhu.store.checks import UnknownPerson
+from changzhu.store.checks import PersonMovedOut, UnknownPerson
 from changzhu.store.db import DatabaseUnavailable, session_scope
 from changzhu.store.txn import IdempotencyConflict
 from changzhu.tables.places import PlaceNames, place_names
@@ -86,8 +87,29 @@ def _status_and_kind(exc: ChangzhuError) -> tuple[int, str]:
     return status, {409: "conflict", 422: "invalid_request"}.get(status, "bad_request")
 
 
+def _route_of(request: Request) -> str:
+    """The route as declared (its path template, never the person key in the path) and the method."""
+    route = request.scope.get("route")
+    return f"{request.method} {getattr(route, 'path', None) or request.url.path}"
+
+
+def _untold_move(request: Request, exc: PersonMovedOut) -> ChangzhuError:
+    """A refusal at a person's lock because she moved to another province that no one decided for this caller (a
+    write outside `write_access.told_of_move`): its message names her new city, written for a caller who may see
+    her. It is answered as a key no one has (404 `no_person_in_reach`), which tells no caller anything of her,
+    and the route is named in the log for a developer to wrap (docs/api.md, "Who may change what")."""
+    log.warning(
+        "%s: a refusal naming where a person moved was not decided for the caller (no told_of_move around the"
+        " write); answered as a key no one has",
+        _route_of(request),
+    )
+    return person_not_in_reach(exc.person_key or "")
+
+
 async def _changzhu_error(request: Request, exc: Exception) -> JSONResponse:
     assert isinstance(exc, ChangzhuError)
+    if isinstance(exc, PersonMovedOut) and not exc.told:
+        exc = _untold_move(request, exc)
     status, kind = _status_and_kind(exc)
     headers = {"Retry-After": str(exc.retry_after)} if isinstance(exc, TooManyRequests) else None
     if status == 401:

@@ -69,16 +69,17 @@ def apply_transfer_as(
         raise Forbidden(
             refusal(RefusalCode.TRANSFER_APPLIED_ELSEWHERE, residence=person.residence_region, region=to_region)
         )
-    return apply_transfer(
-        engine,
-        person_key,
-        scheme,
-        from_region,
-        to_region,
-        applied_on,
-        transfer_no=transfer_no,
-        actor=actor_of(principal),
-    )
+    with told_of_move(engine, principal):
+        return apply_transfer(
+            engine,
+            person_key,
+            scheme,
+            from_region,
+            to_region,
+            applied_on,
+            transfer_no=transfer_no,
+            actor=actor_of(principal),
+        )
 
 
 def complete_transfer_as(engine: Engine, principal: Principal, transfer_no: str) -> dict[str, object]:

@@ -15,10 +15,17 @@ from changzhu.api import approvals
 from changzhu.api.access import person_not_in_reach
 from changzhu.api.approvals import HeldKind
 from changzhu.api.auth.principal import Principal
-from changzhu.api.errors import NotFound
+from changzhu.api.errors import Conflict, NotFound
 from changzhu.api.ledger_writes import actor_of
 from changzhu.api.upload_tables import ROLES, UploadKind, read_upload, require_rows_inside
-from changzhu.api.write_access import named_person, require_staff, shows_identity, staff_over_resident
+from changzhu.api.write_access import (
+    handed_over,
+    named_person,
+    require_staff,
+    shows_identity,
+    staff_over_resident,
+    told_of_move,
+)
 from changzhu.casework.bulk_import import Reach, import_contributions, import_residents
 from changzhu.domain.refusals import RefusalCode, refusal
 from changzhu.registry.identity import parse_id_number
@@ -49,7 +56,8 @@ def permit_as(
 ) -> dict[str, object]:
     """Issue the 居住证, by staff of the place where the person lives."""
     staff_over_resident(engine, principal, person_key)
-    return issue_permit(engine, person_key, issued_on, actor=actor_of(principal), key=key)
+    with told_of_move(engine, principal):
+        return issue_permit(engine, person_key, issued_on, actor=actor_of(principal), key=key)
 
 
 def renew_as(
@@ -87,7 +95,10 @@ def move_as(
     only with the identity number the person shows at the counter (`id_number`, matched by keyed hash), held
     (True, the held item) until staff of the old place, or the person themself, confirm it; without a matching
     number the person is out of reach, answered as a key no one has (404). Nothing opens the record to the caller
-    before the move takes effect, and the held item does not say where the person lives."""
+    before the move takes effect, and the held item does not say where the person lives. A person handed over to
+    another province's instance (跨省通办) is refused with a matching number (409 `arrival_after_hand_over`, naming
+    no place): her arrival would wait for a checker of the place she lives in now, which no one here is; she comes
+    back when that place's instance hands her over."""
     require_staff(principal)
     principal.require_region(to_region)
     # a malformed number is refused (400) before the key is looked up, alike for a key no one has and a person
@@ -97,6 +108,8 @@ def move_as(
     if not principal.covers(person.residence_region):
         if shown is None or not shows_identity(engine, person, shown):
             raise person_not_in_reach(person_key)
+        if handed_over(engine, person):  # no one here could approve it: she comes back by her new place's hand-over
+            raise Conflict(refusal(RefusalCode.ARRIVAL_AFTER_HAND_OVER))
         request = {
             "person_key": person_key,
             "to_region": to_region,
@@ -108,9 +121,10 @@ def move_as(
             engine, principal, HeldKind.MOVE, person.residence_region, request, key=key, person_id=person.id
         )
         return True, held
-    moved = record_move(
-        engine, person_key, to_region, moved_on, proof_kind, proof_ref, actor=actor_of(principal), key=key
-    )
+    with told_of_move(engine, principal):
+        moved = record_move(
+            engine, person_key, to_region, moved_on, proof_kind, proof_ref, actor=actor_of(principal), key=key
+        )
     return False, moved
 
 
@@ -120,7 +134,8 @@ def link_as(
     """Link a parent and a child: staff of the place where each of them lives (both in the caller's reach)."""
     for person_key in (parent_key, child_key):
         staff_over_resident(engine, principal, person_key)
-    return link_household(engine, parent_key, child_key, actor=actor_of(principal), key=key)
+    with told_of_move(engine, principal):
+        return link_household(engine, parent_key, child_key, actor=actor_of(principal), key=key)
 
 
 def settle_as(
@@ -128,7 +143,8 @@ def settle_as(
 ) -> dict[str, object]:
     """Settle the hukou at the place of residence (落户), by staff of that place."""
     staff_over_resident(engine, principal, person_key)
-    return settle_hukou(engine, person_key, settled_on, actor=actor_of(principal), key=key)
+    with told_of_move(engine, principal):
+        return settle_hukou(engine, person_key, settled_on, actor=actor_of(principal), key=key)
 
 
 def import_as(

@@ -82,7 +82,7 @@ def refuse_move_to_reader(engine: Engine, principal: Principal, person_id: int) 
     with session_scope(engine) as session:
         row = session.get(PersonRow, person_id)
         if row is not None and row.moved_out_by is not None and may_see(session, principal, row):
-            refuse_moved_out(row)
+            refuse_moved_out(row, told=True)
 
 
 def _tied(session: Session, principal: Principal, person: PersonRow) -> bool:
@@ -113,9 +113,10 @@ def moved_out_refusal(engine: Engine, principal: Principal, refused: PersonMoved
         if person is None:
             return person_not_in_reach(person_key)
         if may_see(session, principal, person):
+            refused.told = True
             return refused
         if principal.role in STAFF_WITH_PERSONAL_ACCESS and _tied(session, principal, person):
-            return PersonMovedOut(refusal(RefusalCode.PERSON_MOVED_OUT_ELSEWHERE), person_key)
+            return PersonMovedOut(refusal(RefusalCode.PERSON_MOVED_OUT_ELSEWHERE), person_key, told=True)
     return person_not_in_reach(person_key)
 
 
@@ -127,7 +128,7 @@ def told_of_move(engine: Engine, principal: Principal) -> Iterator[None]:
     try:
         yield
     except PersonMovedOut as exc:
-        if exc.person_key is None:
+        if exc.person_key is None or exc.told:
             raise
         raise moved_out_refusal(engine, principal, exc, exc.person_key) from None
 
@@ -138,6 +139,12 @@ def reaches(engine: Engine, principal: Principal, person: PersonFacts) -> bool:
     with session_scope(engine) as session:
         row = session.get(PersonRow, person.id)
         return row is not None and may_see(session, principal, row)
+
+
+def handed_over(engine: Engine, person: PersonFacts) -> bool:
+    """Whether the person was handed over to another province's instance (跨省通办): her record here is history."""
+    with session_scope(engine) as session:
+        return session.scalar(select(PersonRow.moved_out_by).where(PersonRow.id == person.id)) is not None
 
 
 def insured_place(engine: Engine, person_id: int, on: date) -> str | None:

@@ -257,12 +257,15 @@ def _draft_supports(action: Action, decision: str) -> None:
     )
 
 
-def next_step(person: PersonRow, status: Status, action: Action) -> Status:
+def next_step(person: PersonRow, status: Status, action: Action, *, name_place: bool = True) -> Status:
     """The state after `action` on an application of `person` (IllegalTransition, 409, if not allowed). An applicant
     handed over to another province's instance (跨省通办) is decided there, not here: every step is refused naming
-    the move, but an open application is closed as moved out; no one else's application is closed that way."""
+    the move (where to and since when only if `name_place`: the caller may see her), but an open application is
+    closed as moved out; no one else's application is closed that way."""
     moved = person.moved_out_by is not None
     if moved and action != Action.CLOSE:
+        if not name_place:
+            raise IllegalTransition(refusal(RefusalCode.APPLICANT_MOVED_OUT_ELSEWHERE))
         on = person.residence_since.isoformat()
         raise IllegalTransition(refusal(RefusalCode.APPLICANT_MOVED_OUT, on=on, region=person.residence_region))
     if not moved and action == Action.CLOSE:
@@ -316,13 +319,23 @@ def _record_step(
     return view(stored, person_key)
 
 
-def transition(engine: Engine, application_id: int, action: Action, reason: str | None, actor: str) -> dict[str, Any]:
-    """Take one step; a decision without a reason gets the reason drafted from today's explanation."""
+def transition(
+    engine: Engine,
+    application_id: int,
+    action: Action,
+    reason: str | None,
+    actor: str,
+    *,
+    name_place: bool = True,
+) -> dict[str, Any]:
+    """Take one step; a decision without a reason gets the reason drafted from today's explanation. `name_place`:
+    whether the caller may be told where an applicant who moved to another province lives now (a refusal, and the
+    reason a close drafts, name no place otherwise)."""
     row, person = load(engine, application_id)
-    next_step(person, Status(row.status), action)  # refused before the pre-check runs
+    next_step(person, Status(row.status), action, name_place=name_place)  # refused before the pre-check runs
     reason = reason.strip() if reason and reason.strip() else None  # blanks are no reason: a decision's is drafted
     if action == Action.CLOSE:
-        return _close(engine, application_id, person.id, reason, actor)
+        return _close(engine, application_id, person.id, reason, actor, name_place=name_place)
     if action == Action.APPEAL and not (reason and reason.strip()):
         raise ReasonRequired(refusal(RefusalCode.APPEAL_NEEDS_REASON))
     if action in APPEAL_DECISIONS:
@@ -336,7 +349,7 @@ def transition(engine: Engine, application_id: int, action: Action, reason: str 
     with write_session(engine) as session:
         stored, applicant = _locked(session, application_id, person.id)
         # again under the locks: a concurrent step, or the applicant's hand-over, may have come first
-        new = next_step(applicant, Status(stored.status), action)
+        new = next_step(applicant, Status(stored.status), action, name_place=name_place)
         stored.precheck = check.to_dict()
         if action in DECISIONS:
             stored.reason_zh, stored.reason_en, stored.reason_as_written = reason_zh, reason_en, as_written
@@ -346,14 +359,20 @@ def transition(engine: Engine, application_id: int, action: Action, reason: str 
     return {**result, "events": [_event(e) for e in events_of(engine, application_id)]}
 
 
-def _close(engine: Engine, application_id: int, person_id: int, reason: str | None, actor: str) -> dict[str, Any]:
+def _close(
+    engine: Engine, application_id: int, person_id: int, reason: str | None, actor: str, *, name_place: bool
+) -> dict[str, Any]:
     """Close an open application of an applicant who moved to another province: its reason the move (where to and
-    from when, by name) or the caseworker's own words; the pre-check on file stays, as the close decides nothing
-    under the rules of a place the applicant no longer lives in."""
+    from when, by name, if `name_place`; else that she moved to another province) or the caseworker's own words;
+    the pre-check on file stays, as the close decides nothing under the rules of a place the applicant no longer
+    lives in."""
     with write_session(engine) as session:
         stored, applicant = _locked(session, application_id, person_id)
-        new = next_step(applicant, Status(stored.status), Action.CLOSE)
-        if reason is None:
+        new = next_step(applicant, Status(stored.status), Action.CLOSE, name_place=name_place)
+        if reason is None and not name_place:
+            drafted = because("application_moved_out_elsewhere")
+            said = (drafted.zh, drafted.en, False)
+        elif reason is None:
             place = region_labels(session, {applicant.residence_region}).get(applicant.residence_region)
             zh, en = place or (applicant.residence_region, applicant.residence_region)
             drafted = because(

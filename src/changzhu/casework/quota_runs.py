@@ -16,6 +16,7 @@ from typing import Any
 
 import polars as pl
 from sqlalchemy import Engine, select
+from sqlalchemy.orm import Session
 
 from changzhu.casework.applications import GRANTED, ApplicationKind
 from changzhu.casework.precheck import policy_version
@@ -35,7 +36,7 @@ from changzhu.store.application_models import ApplicationRow, QuotaRunRow
 from changzhu.store.audit import append, now_iso
 from changzhu.store.audit_reasons import because
 from changzhu.store.db import session_scope
-from changzhu.store.resident_models import HouseholdLinkRow, PersonRow
+from changzhu.store.resident_models import HouseholdLinkRow, PersonRow, TransferRow
 from changzhu.store.txn import write_session
 from changzhu.tables.places import place_names
 
@@ -169,6 +170,8 @@ def application_candidates(
             PersonRow.residence_region,
             PersonRow.residence_since,
             PersonRow.moved_out_by,
+            PersonRow.prior_region,
+            PersonRow.id,
         )
         .join(PersonRow, PersonRow.id == ApplicationRow.person_id)
         .where(
@@ -179,13 +182,16 @@ def application_candidates(
     )
     with session_scope(engine) as session:
         found = session.execute(query).all()
-    # a person handed over to another province's instance (跨省通办) lives there since: not ranked here
+        gone = [(p, r, left) for _a, _k, r, _since, moved, left, p in found if moved is not None]
+        seen = _seen_by_city(session, prefix, gone)
+    # a person handed over to another province's instance (跨省通办) lives there since: not ranked here; where to is
+    # said only if the city's staff, who read the run, may see her
     apart: list[dict[str, Any]] = [
-        {"application_id": a.id, "person_key": str(k), "reason": _moved_out(str(r), since)}
-        for a, k, r, since, moved in found
+        {"application_id": a.id, "person_key": str(k), "reason": _moved_out(str(r), since, p in seen)}
+        for a, k, r, since, moved, _left, p in found
         if moved is not None
     ]
-    rows = [(a.id, a.person_id, a.submitted_at, str(k), str(r)) for a, k, r, _since, moved in found if moved is None]
+    rows = [(a.id, a.person_id, a.submitted_at, str(k), str(r)) for a, k, r, _s, by, *_ in found if by is None]
     if not rows:
         return [], apart
     parents = _parents(engine, [r[1] for r in rows]) if kind == QuotaKind.SCHOOL_PLACE else {}
@@ -217,9 +223,26 @@ def application_candidates(
     return candidates, apart
 
 
-def _moved_out(region: str, since: date) -> dict[str, Any]:
+def _seen_by_city(session: Session, prefix: str, gone: list[tuple[int, str, str | None]]) -> set[int]:
+    """Of the people handed over to another province's instance (id, where they live now, the place they left),
+    those whom staff of the city of `prefix` may see, as api/access.py's `may_see` decides for staff: living there,
+    having left the province from there, or with a pending transfer to it."""
+    seen = {p for p, now, left in gone if now.startswith(prefix) or (left or "").startswith(prefix)}
+    rest = [p for p, _now, _left in gone if p not in seen]
+    if rest:
+        incoming = select(TransferRow.person_id).where(
+            TransferRow.person_id.in_(rest), TransferRow.status == "applied", TransferRow.to_region.startswith(prefix)
+        )
+        seen |= {int(p) for p in session.scalars(incoming)}
+    return seen
+
+
+def _moved_out(region: str, since: date, named: bool) -> dict[str, Any]:
     """Why a person handed over to another province's instance is not ranked (nor written to) here, as `_shown`
-    gives a reason, the place by its name."""
+    gives a reason, the place by its name; if not `named` (the city's staff may not see her: she left the province
+    from another place of it), that she moved to another province, naming no place and no date."""
+    if not named:
+        return _shown(refusal(RefusalCode.PERSON_MOVED_OUT_ELSEWHERE))
     reason = refusal(RefusalCode.PERSON_MOVED_OUT, on=since.isoformat(), region=region)
     names = {"place": place_names({region})}
     return {**reason.as_json(), "zh": reason.text(Lang.ZH, names), "en": reason.text(Lang.EN, names)}

@@ -552,6 +552,10 @@ class RefusalCode(StrEnum):
     EXCEL_SERIAL_DATE = "excel_serial_date"
     # journey39b: a facility list without a region column, its region read from the start of the address
     NO_REGION_IN_ADDRESS = "no_region_in_address"
+    # movednet: what a caller who may not see a person handed over to another province's instance is told of her
+    # application, and an arrival recorded for her here (api/application_writes.py, api/registry_writes.py)
+    APPLICANT_MOVED_OUT_ELSEWHERE = "applicant_moved_out_elsewhere"
+    ARRIVAL_AFTER_HAND_OVER = "arrival_after_hand_over"
 
 
 _DATE_FORMS_ZH = "2026-06-01、2026/6/1、2026.6.1、20260601 或 2026年6月1日"
@@ -1970,6 +1974,19 @@ TEMPLATES: dict[RefusalCode, tuple[str, str]] = {
         "the file has no region column and the address does not begin with a district or county name, so the"
         " facility's region cannot be read: write the address with its city and district first, or add a region"
         " column",
+    ),
+    # movednet
+    RefusalCode.APPLICANT_MOVED_OUT_ELSEWHERE: (
+        "申请人已迁往外省（跨省通办），此申请不再在本地审核或决定；未办结的申请可「终止办理（已迁出）」",
+        "the applicant has moved to another province (an inter-provincial hand-over): this application is no longer"
+        " reviewed or decided here; an open one can be closed as moved out",
+    ),
+    RefusalCode.ARRIVAL_AFTER_HAND_OVER: (
+        "此人的记录已移交外省（跨省通办），本地记录只作历史保留，不能在此登记迁入；"
+        "请由其现居住地的经办机构办理跨省转出，本地接收后即恢复为本地居民",
+        "this person's record was handed over to another province's instance (an inter-provincial hand-over) and is"
+        " history here, so an arrival cannot be recorded for it: the office of the place they live in now hands"
+        " them back, and they are a resident here again once this instance takes them in",
     ),
 }
 PLACE = "place"  # the format spec of a region code shown with its name: {region:place}

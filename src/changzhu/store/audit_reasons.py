@@ -51,6 +51,11 @@ REASONS: dict[str, tuple[str, str]] = {
         "申请人已于 {on} 迁往{place_zh}（跨省通办），本地终止办理；请到现在的常住地申请",
         "closed: the applicant moved to {place_en} on {on} (cross-province hand-over); apply where they live now",
     ),
+    # closed by staff who may not see where she lives now (she left the province from another place of it)
+    "application_moved_out_elsewhere": (
+        "申请人已迁往外省（跨省通办），本地终止办理；请到现在的常住地申请",
+        "closed: the applicant moved to another province (cross-province hand-over); apply where they live now",
+    ),
     "quota_ranking": ("{kind}排名（{year}年）", "{kind} ranking {year}"),
     # maker–checker
     "held_for_checker": ("双人复核：待第二人审批", "maker–checker: held for a second approver"),

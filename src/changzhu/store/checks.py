@@ -33,22 +33,26 @@ class PersonMovedOut(RegistryError):
     """The person was handed over to another province's instance (跨省通办): their record here is history.
 
     Its message names where she went and since when: written for a caller who may see her. `person_key` says whom
-    it is about, so that the API tells any other caller less (api/write_access.py, `told_of_move`)."""
+    it is about, so that the API tells any other caller less (api/write_access.py, `told_of_move`). `told` says
+    that this answer was decided for the caller it goes to; the API answers one that was not (a write that reached
+    the lock outside `told_of_move`) as for a key no one has (api/error_handlers.py), never with her new city."""
 
     http_status = 409
 
-    def __init__(self, reason: str | Refusal, person_key: str | None = None) -> None:
+    def __init__(self, reason: str | Refusal, person_key: str | None = None, *, told: bool = False) -> None:
         super().__init__(reason)
         self.person_key = person_key
+        self.told = told
 
 
-def refuse_moved_out(person: PersonRow) -> None:
+def refuse_moved_out(person: PersonRow, *, told: bool = False) -> None:
     """PersonMovedOut for a person handed over to another province's instance (0016): their record here is history
-    and takes no writes (docs/ledger.md, "跨省通办 transfers that conserve")."""
+    and takes no writes (docs/ledger.md, "跨省通办 transfers that conserve"). `told`: the caller was found to be one
+    who may see her (else the API decides what to tell, `told_of_move`)."""
     if person.moved_out_by is not None:
         on = person.residence_since.isoformat()
         reason = refusal(RefusalCode.PERSON_MOVED_OUT, on=on, region=person.residence_region)
-        raise PersonMovedOut(reason, person.person_key)
+        raise PersonMovedOut(reason, person.person_key, told=told)
 
 
 def unknown_person(person_key: str) -> UnknownPerson:

@@ -16,7 +16,7 @@ from sqlalchemy import Engine, select
 from changzhu.api.access import STAFF_WITH_PERSONAL_ACCESS, audit_listing
 from changzhu.api.applicant_names import with_names
 from changzhu.api.application_actors import with_actor_roles
-from changzhu.api.application_writes import open_application, step_as, submit_as
+from changzhu.api.application_writes import knows_where, open_application, step_as, submit_as
 from changzhu.api.auth.principal import Principal
 from changzhu.api.auth.roles import NATIONAL_SCOPE, Role
 from changzhu.api.deps import EngineDep, PrincipalDep
@@ -38,6 +38,11 @@ from changzhu.store.resident_models import PersonRow
 from changzhu.store.txn import write_session
 
 router = APIRouter(tags=["applications"])
+# `moved_out` of an applicant handed over to another province's instance, to a caller who may not see where she lives
+# (staff of the application's region she left the province from elsewhere, a guardian): she moved, no place, no date
+MOVED_ELSEWHERE: dict[str, Any] = dict.fromkeys(
+    ("city", "city_name", "city_name_en", "on", "from_region", "from_region_name", "from_region_name_en")
+)
 CODE = r"^\d{6}$"
 MAX_ID = 2**31 - 1
 ApplicationId = Annotated[int, Path(ge=1, le=MAX_ID)]
@@ -140,7 +145,8 @@ def listing(
 def read(application_id: ApplicationId, engine: EngineDep, principal: PrincipalDep) -> dict[str, Any]:
     """One application with its events (the resident sees status and reason; a parent also the name of the minor
     child it is for) and `moved_out`, where to and from when the applicant moved to another province (null if they
-    did not: then no step but closing it is taken here); the read is audited."""
+    did not: then no step but closing it is taken here; all null, she moved to another province, to a caller who may
+    not see where she lives); the read is audited."""
     row, person = open_application(engine, principal, application_id, self_service=True)
     with write_session(engine) as session:
         audit.append(
@@ -152,7 +158,8 @@ def read(application_id: ApplicationId, engine: EngineDep, principal: PrincipalD
             reason=because("read_application"),
         )
     found = records.view(row, person.person_key, records.events_of(engine, application_id))
-    found["moved_out"] = moved_out_named(engine, person)
+    told = knows_where(engine, principal, person)
+    found["moved_out"] = moved_out_named(engine, person) if told else dict(MOVED_ELSEWHERE)
     with_actor_roles(engine, found, person.id, principal.username)
     with_names(engine, principal, [found], None)  # the read is audited above
     if guardian_of(engine, principal, person.id):  # a parent sees the name of the child they act for

@@ -21,7 +21,7 @@ from changzhu.api.client_keys import OptionalClientKey
 from changzhu.api.deps import EngineDep, PrincipalDep
 from changzhu.api.guardians import acts_for
 from changzhu.api.resident_search import person_item
-from changzhu.api.write_access import staff_over_resident
+from changzhu.api.write_access import staff_over_resident, told_of_move
 from changzhu.domain import field_sizes as sizes
 from changzhu.registry.households import household, is_minor
 from changzhu.registry.region_names import region_names
@@ -49,9 +49,10 @@ def link(body: NewLink, engine: EngineDep, principal: PrincipalDep) -> dict[str,
     most two parents, and a parent is born before the child (messages in Chinese and English)."""
     staff_over_resident(engine, principal, body.parent_key)
     staff_over_resident(engine, principal, body.child_key)
-    return link_household(
-        engine, body.parent_key, body.child_key, actor=f"user:{principal.username}", key=body.idempotency_key
-    )
+    with told_of_move(engine, principal):
+        return link_household(
+            engine, body.parent_key, body.child_key, actor=f"user:{principal.username}", key=body.idempotency_key
+        )
 
 
 def _members(

@@ -18,6 +18,7 @@ from changzhu.api.interregion import inbox, outbox, reconcile
 from changzhu.api.interregion.protocol import MESSAGES_PATH
 from changzhu.api.keys import load_or_create_signing_key
 from changzhu.api.settings import ApiSettings
+from changzhu.api.write_access import told_of_move
 from changzhu.domain.refusals import RefusalCode, refusal
 from changzhu.store.audit_reasons import because
 
@@ -89,16 +90,17 @@ def start_transfer(
     principal.require_role(Role.CASEWORKER, Role.ADMINISTRATOR)
     sender = _sender(settings)
     open_person(engine, principal, body.person_key, because("transfer_out_read"))
-    message_id = outbox.start_transfer(
-        engine,
-        body.person_key,
-        sender,
-        body.to_region,
-        body.to_city,
-        body.moved_on,
-        actor=f"user:{principal.username}",
-        authorize=principal.require_region,
-    )
+    with told_of_move(engine, principal):  # handed over already: told as for any write to her record here
+        message_id = outbox.start_transfer(
+            engine,
+            body.person_key,
+            sender,
+            body.to_region,
+            body.to_city,
+            body.moved_on,
+            actor=f"user:{principal.username}",
+            authorize=principal.require_region,
+        )
     return {"message_id": message_id, "deliveries": _deliver(settings, message_id, engine)}
 
 

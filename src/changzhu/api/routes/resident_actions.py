@@ -30,7 +30,7 @@ from changzhu.api.routes.eligibility import (
     entitlement_view,
     person_explanation,
 )
-from changzhu.api.write_access import staff_over_resident
+from changzhu.api.write_access import staff_over_resident, told_of_move
 from changzhu.casework import application_records
 from changzhu.casework.application_records import Filter
 from changzhu.domain import field_sizes as sizes
@@ -154,9 +154,10 @@ def facts(person_key: PersonKeyPath, body: FactsChange, engine: EngineDep, princ
     """Set the declared rule inputs of a person living in the caller's jurisdiction; 422 names a fact that is
     not declared where the person lives, or a value it cannot hold (in Chinese and English)."""
     staff_over_resident(engine, principal, person_key)
-    return update_facts(
-        engine, person_key, dict(body.facts), actor=f"user:{principal.username}", key=body.idempotency_key
-    )
+    with told_of_move(engine, principal):
+        return update_facts(
+            engine, person_key, dict(body.facts), actor=f"user:{principal.username}", key=body.idempotency_key
+        )
 
 
 @router.post("/{person_key}/permits", status_code=201, responses={401: {}, 403: {}, 404: {}, 409: {}})
@@ -165,9 +166,10 @@ def permit(
 ) -> dict[str, Any]:
     """Issue the 居住证 (after the months of residence the rules ask) or renew the one held where the person lives."""
     staff_over_resident(engine, principal, person_key)
-    return issue_or_renew_permit(
-        engine, person_key, body.issued_on, actor=f"user:{principal.username}", key=body.idempotency_key
-    )
+    with told_of_move(engine, principal):
+        return issue_or_renew_permit(
+            engine, person_key, body.issued_on, actor=f"user:{principal.username}", key=body.idempotency_key
+        )
 
 
 def _periods(first: int, count: int) -> list[int]:
@@ -189,15 +191,16 @@ def contributions(
     principal.require_region(body.region)
     base_fen = round(body.amount_yuan * 100)
     paid = [MonthPaid(p, base_fen) for p in _periods(body.from_period, body.months)]
-    return record_contributions(
-        engine,
-        person_key,
-        Scheme(body.scheme),
-        body.region,
-        paid,
-        actor=f"user:{principal.username}",
-        key=body.idempotency_key,
-    )
+    with told_of_move(engine, principal):
+        return record_contributions(
+            engine,
+            person_key,
+            Scheme(body.scheme),
+            body.region,
+            paid,
+            actor=f"user:{principal.username}",
+            key=body.idempotency_key,
+        )
 
 
 @router.post("/{person_key}/login", status_code=201, response_model=LoginCreated, responses={401: {}, 403: {}, 409: {}})
