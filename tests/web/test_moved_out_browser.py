@@ -6,17 +6,20 @@ scheme"; an open application of hers offers only its close, which records the mo
 from __future__ import annotations
 
 from collections.abc import Iterator
+from datetime import date
 from pathlib import Path
 from typing import Any
 
 import httpx
 import pytest
-from api_support import PASSWORD, hand_over, serving, sqlite_copy
+from api_support import MOVED_TO_CHENGDU, PASSWORD, hand_over, months, serving, sqlite_copy, start_hand_over
 from office_support import DESKTOP, PHONE, Office
 from playwright.sync_api import expect
 
 from changzhu.casework import application_records as records
 from changzhu.casework.applications import Action, ApplicationKind
+from changzhu.ledger.contributions import Scheme, record_contributions
+from changzhu.registry.residents import ProofKind, record_move
 from changzhu.store.db import make_engine, session_scope
 from changzhu.store.resident_models import PersonRow
 
@@ -50,14 +53,28 @@ def server(populated_sqlite: tuple[Path, dict[str, str]], tmp_path_factory: pyte
     in_review = records.submit(engine, person, ApplicationKind.RESIDENCE_PERMIT, None, "cw_cd")
     records.transition(engine, in_review["id"], Action.REVIEW, None, "cw_cd")
     hand_over(engine, person.person_key)
+    _worker_left_from_shenzhen(engine, populated_sqlite[1]["gz"])
     engine.dispose()
     with serving(database, folder, "m", "/office/login") as url:
         yield url
 
 
-def _applications(office: Office, person_key: str) -> dict[str, int]:
-    """The Chengdu resident's applications by status, read over the API as Chengdu's caseworker."""
-    login = httpx.post(f"{office.url}/api/v1/auth/login", json={"username": "cw_cd", "password": PASSWORD})
+def _worker_left_from_shenzhen(engine: Any, worker: str) -> None:
+    """The Guangzhou worker applies in Guangzhou, moves to Shenzhen, and from there is handed over to Sichuan's
+    instance (Chengdu): Guangzhou's caseworker holds her application but may not see where she lives."""
+    with session_scope(engine) as session:
+        person = session.query(PersonRow).filter_by(person_key=worker).one()
+        session.expunge(person)
+    records.submit(engine, person, ApplicationKind.POINTS, None, "cw_gz")
+    record_move(engine, worker, "440300", date(2025, 6, 1), ProofKind.EMPLOYMENT, "sz-1", actor="test")
+    paid = months((2025, 6), (2025, 12), 800000)
+    record_contributions(engine, worker, Scheme.PENSION, "440300", paid, actor="test", key="browser-sz")
+    start_hand_over(engine, worker, ("440000", "510000", "510100"), MOVED_TO_CHENGDU)
+
+
+def _applications(office: Office, person_key: str, user: str = "cw_cd") -> dict[str, int]:
+    """The person's applications by status, read over the API as `user` (Chengdu's caseworker)."""
+    login = httpx.post(f"{office.url}/api/v1/auth/login", json={"username": user, "password": PASSWORD})
     headers = {"Authorization": f"Bearer {login.json()['access_token']}"}
     found = httpx.get(f"{office.url}/api/v1/applications", params={"person_key": person_key}, headers=headers)
     return {a["status"]: a["id"] for a in found.json()["items"]}
@@ -147,3 +164,24 @@ def test_an_open_application_offers_only_its_close_and_records_the_move(
         expect(mine.locator("#application-moved-out")).to_contain_text(said)  # to her, not of "the applicant"
         expect(mine.locator("#transition-appeal")).to_have_count(0)
         office.shot(mine, f"application_closed_moved_out_{lang}_{size[0]}")
+
+
+def test_staff_of_her_application_who_may_not_see_her_read_that_she_moved_to_another_province(
+    office: Office, populated_sqlite: tuple[Any, dict[str, str]]
+) -> None:
+    """Guangzhou's caseworker opens the application of the worker who left the province from Shenzhen: the notice
+    says she moved to another province, naming no place and no date, and offers only the close. Before: 迁往成都市
+    (510100) and 2026-11-01."""
+    number = _applications(office, populated_sqlite[1]["gz"], "cw_gz")["submitted"]
+    said = {"zh": "申请人已迁往外省", "en": "The applicant moved to another province"}
+    for lang in ("zh", "en"):
+        page = office.open(DESKTOP, lang)
+        office.login(page, "cw_gz")
+        page.goto(f"{office.url}/office/applications/{number}")
+        notice = page.locator("#application-moved-out")
+        expect(notice).to_contain_text(said[lang])
+        for shown in ("成都", "Chengdu", "510100", "2026-11-01", "—"):
+            expect(notice).not_to_contain_text(shown)
+        expect(page.locator("#transition-close")).to_have_count(1)
+        expect(page.locator("#transition-review")).to_have_count(0)
+        office.shot(page, f"application_moved_out_elsewhere_{lang}_{DESKTOP[0]}")
