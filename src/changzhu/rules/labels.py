@@ -179,6 +179,37 @@ FILE_COLUMNS: dict[str, tuple[str, str]] = {
     "payee_code": ("收款省份代码", "payee code"),
     "payee_name": ("收款省份", "payee province"),
     "net_yuan": ("净补偿（估算，元/年）", "net compensation, estimate (yuan a year)"),
+    # the shortage `changzhu plan` prints (summed over provinces short of a service; rows mix beds and places, the
+    # service names which), and the where-to-build results table it prints (report/siting.py, `result_columns`)
+    "shortage_hukou_basis": (
+        "短缺：本地户籍常住口径（估算，张或个）",
+        "shortage, local-hukou residents (estimate; beds or places)",
+    ),
+    "shortage_resident_basis": ("短缺：常住口径（张或个）", "shortage, residents (beds or places)"),
+    "cost_to_close_resident_yi": (
+        "补齐费用：常住口径（估算，亿元）",
+        "cost to close, residents (estimate, 100 million yuan)",
+    ),
+}
+# `changzhu regions` and `changzhu population` (registry/queries.py): the columns as printed, (Chinese, English)
+REGISTRY_COLUMNS: dict[str, tuple[str, str]] = {
+    "level": ("层级", "level"),
+    "code": ("地区代码", "region code"),
+    "name_zh": ("中文名称", "Chinese name"),
+    "name_en": ("英文名称", "English name"),
+    "name": ("名称", "name"),
+    "parent_code": ("上级地区代码", "parent region code"),
+    "division_type": ("区划类型", "division type"),
+    "city_size_class": ("城市规模等级", "city size class"),
+    "city_size_basis": ("规模等级依据", "size class basis"),
+    "current": ("现行区划", "current division"),
+    "agglomerations": ("城市群", "city clusters"),
+    "pop_resident_2020": ("常住人口（2020，人）", "residents (2020, people)"),
+    "renhu_fenli_2020": ("人户分离人口（2020，人）", "living away from hukou township (2020, people)"),
+    "interprov_in_migrants_2020": ("跨省流入人口（2020，人）", "in-migrants from other provinces (2020, people)"),
+    "renhu_fenli_share": ("人户分离占比（%）", "share away from hukou township (%)"),
+    "interprov_in_migrants_share": ("跨省流入占比（%）", "share from other provinces (%)"),
+    "pop_local_hukou_resident_2020": ("本地户籍常住人口（2020，人）", "local-hukou residents (2020, people)"),
 }
 COMPARE_SIDES: dict[str, tuple[str, str]] = {"_a": ("（A）", " (A)"), "_b": ("（B）", " (B)")}
 WINNER_OUTCOMES: dict[str, tuple[str, str]] = {  # a province's outcome in the fiscal winners
