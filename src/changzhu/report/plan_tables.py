@@ -5,16 +5,21 @@ columns and codes, for scripts (docs/planning.md)."""
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+from typing import Any
+
 import polars as pl
 
 from changzhu.domain.estimates import SHORTAGE_COST
 from changzhu.domain.lang import Lang
-from changzhu.planning.facilities import INCOMPLETE_SHARE, share_of_estimate
+from changzhu.planning.facilities import INCOMPLETE_SHARE, SOURCE_FACILITIES, share_of_estimate
+from changzhu.planning.gaps import CENSUS_NOTE, LOCAL_AGE_GROUP_NOTE, SCENARIO_NOTE, SOURCE_APPORTIONED, SOURCE_NBS
+from changzhu.planning.population import LOCAL_HUKOU_BASIS_NOTE
 from changzhu.planning.siting import SitingPlan, result_rows
 from changzhu.report.labels import region_names, service_name
 from changzhu.report.siting import result_columns
 from changzhu.report.tables import text_frame
-from changzhu.rules.labels import FILE_COLUMNS, SUMMARY_COLUMNS, pick_label
+from changzhu.rules.labels import FILE_COLUMNS, GAP_COLUMNS, SUMMARY_COLUMNS, pick_label
 
 SHORTAGE_SERVICES = ("hospital_beds", "primary_school_places")
 SHORTAGE_PLACES = {"shortage_hukou_basis": 0, "shortage_resident_basis": 0, "cost_to_close_resident_yi": 2}
@@ -93,3 +98,62 @@ def incomplete_in(replaced: pl.DataFrame, lang: Lang) -> list[str]:
         " a list is taken as the region's whole supply, so a partial list makes the shortage look larger"
         for code, service, share, listed, estimate in rows
     ]
+
+
+BASES: dict[str, tuple[str, str]] = {
+    "resident": ("常住人口", "residents"),
+    "local_hukou_resident": ("本地户籍常住人口", "local-hukou residents"),
+}
+COST_KINDS: dict[str, tuple[str, str]] = {"capital": ("建设一次", "built once"), "annual": ("每年", "every year")}
+YES_NO: dict[bool, tuple[str, str]] = {True: ("是", "yes"), False: ("否", "no")}
+# the gap table's notes and sources (planning/gaps.py, planning/population.py) -> (Chinese, English)
+GAP_NOTES: dict[str, tuple[str, str]] = {
+    CENSUS_NOTE: ("2020 年人口普查常住人口", "census 2020 resident population"),
+    SCENARIO_NOTE: (
+        "情景人口（changzhu plan --population），不是普查数",
+        "scenario population (changzhu plan --population), not the census",
+    ),
+    LOCAL_HUKOU_BASIS_NOTE: (
+        "本地户籍常住人口 = 常住人口 − 跨省流入人口（2020 年普查）；省级精确，地级和县级为上限（省内迁移未计）",
+        "local-hukou residents = residents − inter-provincial in-migrants (2020 census); exact for provinces, an upper"
+        " bound for prefectures and counties (moves within a province are not counted)",
+    ),
+    f"{LOCAL_HUKOU_BASIS_NOTE}; {LOCAL_AGE_GROUP_NOTE}": (
+        "本地户籍常住人口 = 常住人口 − 跨省流入人口（2020 年普查）；省级精确，地级和县级为上限（省内迁移未计）；"
+        "学龄组按其占常住人口的比例推算，所以这项需求在各级都是估算：数据中没有流动人口自身的年龄结构",
+        "local-hukou residents = residents − inter-provincial in-migrants (2020 census); exact for provinces, an upper"
+        " bound for prefectures and counties (moves within a province are not counted); the age group scaled in"
+        " proportion (its share of all residents), so this demand is an estimate at every level: migrants' own age"
+        " profile is not in the data",
+    ),
+    SOURCE_NBS: ("国家统计局分省年度数据 2019", "NBS provincial annual data 2019"),
+    SOURCE_APPORTIONED: (
+        "估算：2019 年分省供给按本地户籍常住人口分摊",
+        "estimate: 2019 provincial supply apportioned by local-hukou residents",
+    ),
+    SOURCE_FACILITIES: ("设施清单", "facility list"),
+}
+
+
+def gaps_file_in(gaps: pl.DataFrame, lang: Lang) -> pl.DataFrame:
+    """The gap table (planning.gaps, GET /planning/gaps) as a file for people in `lang`: the region by its name in
+    it, services, bases, kinds of cost, yes and no, notes and supply sources in words (a note or source none names,
+    e.g. a facility list kept at its scope, stays as written: never a blank), the headers in words."""
+    names = region_names(gaps["region_code"].unique().to_list(), lang)
+
+    def words(column: str, table: Mapping[Any, tuple[str, str]]) -> pl.Expr:
+        pairs = {code: pick_label(label, lang) for code, label in table.items()}
+        return pl.col(column).replace_strict(pairs, default=pl.col(column).cast(pl.String), return_dtype=pl.String)
+
+    services = {s: (service_name(s, Lang.ZH), service_name(s, Lang.EN)) for s in gaps["service"].unique().to_list()}
+    out = gaps.with_columns(
+        pl.col("region_code").replace_strict(names, default=pl.col("region_name_zh")).alias("region_name_zh"),
+        words("service", services),
+        words("basis", BASES),
+        words("unit_cost_kind", COST_KINDS),
+        words("supply_source", GAP_NOTES),
+        words("population_note", GAP_NOTES),
+        *(words(c, YES_NO) for c in ("supply_is_estimate", "standard_verified", "demand_is_estimate")),
+    ).rename({"region_name_zh": "region_name"})
+    headers = {**FILE_COLUMNS, **GAP_COLUMNS}  # the gap table's own first: `gap` there is a count, not a note
+    return out.rename({c: pick_label(headers[c], lang) for c in out.columns if c in headers})
