@@ -55,7 +55,7 @@ def _listed_in_files(service: Service, run_id: str) -> None:
     """The list of runs as a file for people (`lang`): headers, status and yes or no in words, progress in %, the
     reform by its title, no JSON; without `lang` the codes and column names, for scripts."""
     path = f"/api/v1/scenarios/runs?scenario={SHIPPED}"
-    raw = {"run_id", "scenario", "saved_scenario", "status", "settings", "summary", "note"}
+    raw = {"run_id", "scenario", "saved_scenario", "settings", "summary", "note"}  # "status": a word in English too
     for lang, (status, saved, progress) in {
         "zh": ("已完成", "否", "进度（%）"),
         "en": ("done", "no", "progress (%)"),
