@@ -112,3 +112,14 @@ def test_the_incomplete_list_warning_names_the_region_and_service_in_the_languag
     (en,) = incomplete_in(replaced, Lang.EN)
     assert zh.startswith("深圳市 (440300) 医院床位：清单只有它替换的估计供给的 8.3%") and "hospital_beds" not in zh
     assert en.startswith("Shenzhen (440300) Hospital beds: the list holds 8.3%") and "深圳" not in en
+
+
+def test_plan_as_csv_keeps_the_estimate_note_on_every_row(tmp_path: Path) -> None:
+    args = ["plan", "--out", str(tmp_path), "--years", "5", "--p", "3", "--lang", "en", "--format", "csv"]
+    ran = CliRunner().invoke(app, args)
+    assert ran.exit_code == 0, ran.output
+    lines = ran.output.splitlines()
+    first = next(i for i, line in enumerate(lines) if line.startswith("service,"))
+    header, beds, places = lines[first : first + 3]
+    assert header.startswith("service,") and header.endswith(",what the estimate is")
+    assert beds.startswith("Hospital beds,") and '"estimate: the cost to close' in places

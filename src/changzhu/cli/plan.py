@@ -151,9 +151,11 @@ def plan(
     note = pick_label(FILE_COLUMNS["estimate_note"], lang)  # on screen the headers say what is estimated
     title = pick("各省短缺合计（只计有短缺的省份）", "Shortage summed over provinces with a shortage", lang)
     places = {pick_label(FILE_COLUMNS[c], lang): p for c, p in SHORTAGE_PLACES.items()}
-    emit_table(shown["shortage"].drop(note), fmt, title, decimals=places)
-    if fmt == PrintFormat.TABLE:
+    if fmt == PrintFormat.TABLE:  # csv and json keep the note on every row, as the exported tables do
+        emit_table(shown["shortage"].drop(note), fmt, title, decimals=places)
         console.print(shown["shortage"][note][0], style="dim", highlight=False)  # what the estimate is, once
+    else:
+        emit_table(shown["shortage"], fmt, title)
     emit_table(shown["sites"], fmt, siting_heading(run.siting, province, lang), right=_figures(shown["sites"]))
     if fmt == PrintFormat.TABLE:
         console.print(estimate_in(SITING_ACCESS, lang), style="dim", highlight=False)
