@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 import sys
-from collections.abc import Mapping
+from collections.abc import Collection, Mapping
 from enum import StrEnum
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
@@ -142,10 +142,12 @@ def emit_table(
     limit: int | None = None,
     out: Path | None = None,
     decimals: Mapping[str, int] | None = None,
+    right: Collection[str] = (),
 ) -> None:
     """Print `df` as a rich table (first `limit` rows), or all rows as CSV or JSON on stdout; with `out`, write
     all rows to that file instead (CSV, XLSX or Parquet, by `fmt` or the file's suffix). `decimals`: the columns
-    whose figures the table shows to that many places (e.g. 亿元 to two), the others as `_cell` reads them; a long
+    whose figures the table shows to that many places (e.g. 亿元 to two), the others as `_cell` reads them; `right`:
+    text columns holding figures already written out (aligned right, as numbers are); a long
     word (a Chinese name has no spaces to break at) folds onto the next line rather than being cut."""
     if out is not None:
         export_table(df, out, OutputFormat(fmt.value))
@@ -164,7 +166,7 @@ def emit_table(
     shown = df.head(limit) if limit else df
     table = Table(title=title, show_lines=False, header_style="bold")
     for name, dtype in df.schema.items():
-        table.add_column(name, justify="right" if dtype.is_numeric() else "left", overflow="fold")
+        table.add_column(name, justify="right" if dtype.is_numeric() or name in right else "left", overflow="fold")
     places = decimals or {}
     for row in shown.iter_rows():
         table.add_row(*(_cell(name, v, places.get(name)) for name, v in zip(df.columns, row, strict=True)))

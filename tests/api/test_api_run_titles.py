@@ -48,6 +48,31 @@ def test_a_run_its_files_and_a_comparison_name_the_reform_by_its_title(service: 
     plain = service.client.get(f"/api/v1/scenarios/runs/{run_id}/results?format=csv", headers=service.as_("pl_nat"))
     assert set(pl.read_csv(io.BytesIO(plain.content))["scenario"]) == {SHIPPED}
     _compared_in_files(service, run_id)  # the same run on both sides of a comparison (one run: they take minutes)
+    _listed_in_files(service, run_id)
+
+
+def _listed_in_files(service: Service, run_id: str) -> None:
+    """The list of runs as a file for people (`lang`): headers, status and yes or no in words, progress in %, the
+    reform by its title, no JSON; without `lang` the codes and column names, for scripts."""
+    path = f"/api/v1/scenarios/runs?scenario={SHIPPED}"
+    raw = {"run_id", "scenario", "saved_scenario", "settings", "summary", "note"}  # "status": a word in English too
+    for lang, (status, saved, progress) in {
+        "zh": ("已完成", "否", "进度（%）"),
+        "en": ("done", "no", "progress (%)"),
+    }.items():
+        for fmt in ("csv", "xlsx"):
+            answer = service.client.get(f"{path}&format={fmt}&lang={lang}", headers=service.as_("pl_nat"))
+            assert answer.status_code == 200, answer.text
+            content = io.BytesIO(answer.content)
+            listed = pl.read_csv(content) if fmt == "csv" else pl.read_excel(content)
+            assert not raw & set(listed.columns), listed.columns
+            row = listed.row(0, named=True)
+            title, state = ("改革方案", "状态") if lang == "zh" else ("reform", "status")
+            assert row[title] == TITLES[lang] and row[state] == status and row[progress] == 100, row
+            assert row["已保存的方案" if lang == "zh" else "saved reform"] == saved
+    plain = service.client.get(f"{path}&format=csv", headers=service.as_("pl_nat"))
+    row = pl.read_csv(io.BytesIO(plain.content)).row(0, named=True)
+    assert row["run_id"] == run_id and row["status"] == "done" and row["summary"].startswith("{")
 
 
 def _compared_in_files(service: Service, run_id: str) -> None:

@@ -39,10 +39,11 @@ def test_plan_sites_from_the_list_an_office_uploaded(
     result = _plan(home, tmp_path / "out", "--uploaded-facilities", "440300", "--export", str(printed))
     assert result.exit_code == 0, result.output  # type: ignore[attr-defined]
     output = " ".join(result.output.split())  # type: ignore[attr-defined]
-    assert "Supply replaced by the facility list" in output and "Where to build in 广东省 Guangdong (440000)" in output
-    replaced = pl.read_excel(printed, sheet_name="replaced", schema_overrides={"region_code": pl.String})
-    shenzhen = replaced.filter(pl.col("region_code") == "440300", pl.col("service") == "hospital_beds")
-    assert shenzhen["facility_list_supply"].to_list() == [5000], replaced
+    assert "Supply replaced by the facility list" in output and "Where to build hospitals:" in output
+    assert "in Guangdong" in output and "广东" not in output  # --lang en: the province by its English name
+    replaced = pl.read_excel(printed, sheet_name="replaced")
+    shenzhen = replaced.filter(pl.col("region") == "Shenzhen (440300)", pl.col("service") == "Hospital beds")
+    assert shenzhen["supply in the list"].to_list() == [5000], replaced
     html = (tmp_path / "out" / "report.html").read_text(encoding="utf-8")
     assert "supply from an uploaded facility list, not the NBS statistics: Shenzhen (440300)" in html
 

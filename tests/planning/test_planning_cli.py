@@ -13,11 +13,11 @@ def test_plan_writes_tables_and_report(tmp_path: Path) -> None:
         app, ["plan", "--out", str(tmp_path), "--years", "5", "--p", "5", "--export", str(export)]
     )
     assert result.exit_code == 0, result.output
-    assert "Where to build in 广东省 Guangdong (440000)" in result.output  # no facility list: the default province
+    assert "在哪里建医院：广东省新增" in result.output  # no facility list: the default province, in Chinese
     assert pl.read_excel(export, sheet_name="sites").height >= 1  # the printed tables, one sheet each
     shortage = pl.read_excel(export, sheet_name="shortage")
-    assert set(shortage["service"]) == {"hospital_beds", "primary_school_places"}
-    assert shortage["estimate"].str.starts_with("估算").all()  # costs at planning unit costs, school-age scaled
+    assert set(shortage["服务"]) == {"医院床位", "小学学位"}
+    assert shortage["估算说明"].str.starts_with("估算").all()  # costs at planning unit costs, school-age scaled
     gaps = pl.read_parquet(tmp_path / "planning" / "gaps_province.parquet")
     assert set(gaps["basis"].unique().to_list()) == {"local_hukou_resident", "resident"}
     html = (tmp_path / "report.html").read_text(encoding="utf-8")

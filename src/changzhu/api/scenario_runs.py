@@ -21,10 +21,10 @@ from changzhu.api.run_store import StoredRuns, now, run_state
 from changzhu.api.scenario_files import spec_of, yaml_title
 from changzhu.data.census import census_2020
 from changzhu.domain.lang import Lang
-from changzhu.domain.refusals import RefusalCode, refusal
+from changzhu.domain.refusals import TERMS, RefusalCode, refusal
 from changzhu.domain.services import Service
 from changzhu.fiscal.parameters import fiscal_parameters
-from changzhu.rules.labels import RESULT_GROUPS
+from changzhu.rules.labels import RESULT_GROUPS, RUN_COLUMNS, pick_label
 from changzhu.simulation import rules_evaluator
 from changzhu.simulation.bands import ALL_SERVICES, BANDS
 from changzhu.simulation.intervals import CLIPPED_AT_ZERO
@@ -268,3 +268,17 @@ def describe_run(row: ScenarioRunRow, lang: Lang) -> dict[str, Any]:
         "summary": row.summary,
         "share_url": f"/api/v1/scenarios/runs/{row.id}",
     }
+
+
+def runs_file_in(runs: list[dict[str, Any]], lang: Lang) -> list[dict[str, Any]]:
+    """Runs as describe_run gives them, for a file a person reads in `lang`: the reform by its title, the status
+    and yes or no in words, progress in %, the headers in words (rules/labels.py, RUN_COLUMNS); the settings, the
+    coded note and the summary (JSON, for scripts: the file without `lang`, or the run's results file) left out."""
+    yes, no = pick_label(("是", "yes"), lang), pick_label(("否", "no"), lang)
+    rows = []
+    for run in runs:
+        row = {**run, "saved_scenario": yes if run["saved_scenario"] else no}
+        row["status"] = pick_label(TERMS.get(str(run["status"]), (str(run["status"]), str(run["status"]))), lang)
+        row["progress"] = None if run["progress"] is None else round(float(run["progress"]) * 100, 1)
+        rows.append({pick_label(label, lang): row[key] for key, label in RUN_COLUMNS.items()})
+    return rows

@@ -3,14 +3,17 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
 from changzhu.domain.population import PopulationSort
 from changzhu.domain.regions import RegionLevel
 from changzhu.output import ExportOption, OutputFormat, console, emit_table
-from changzhu.report.lang import Lang
+from changzhu.report.lang import Lang, pick
+
+if TYPE_CHECKING:
+    import polars as pl
 
 db_app = typer.Typer(help="Create, migrate and load the registry database.", no_args_is_help=True)
 
@@ -64,13 +67,17 @@ def regions(
     fmt: FormatOption = OutputFormat.TABLE,
     limit: LimitOption = 50,
     out: ExportOption = None,
+    lang: Annotated[
+        Lang, typer.Option(help="language of the printed table (headers, names, words): zh (default) or en")
+    ] = Lang.ZH,
 ) -> None:
     """List regions with their level, parent, city size class and agglomerations."""
     from changzhu.registry.queries import list_regions
     from changzhu.store.db import make_engine
 
     df = list_regions(make_engine(), level, parent)
-    emit_table(df, fmt, f"{df.height} regions", limit=limit or None, out=out)
+    title = pick(f"{df.height:,} 个地区", f"{df.height:,} regions", lang)
+    emit_table(_shown(df, fmt, out, lang), fmt, title, limit=limit or None, out=out)
 
 
 def population(
@@ -79,13 +86,29 @@ def population(
     fmt: FormatOption = OutputFormat.TABLE,
     limit: LimitOption = 40,
     out: ExportOption = None,
+    lang: Annotated[
+        Lang, typer.Option(help="language of the printed table (headers, names, words): zh (default) or en")
+    ] = Lang.ZH,
 ) -> None:
     """Resident population (常住), 人户分离 and inter-provincial in-migrants (跨省流入) with shares."""
     from changzhu.registry.queries import population_table
     from changzhu.store.db import make_engine
 
     df = population_table(make_engine(), level, sort)
-    emit_table(df, fmt, f"2020 census, {level.value} level, resident basis (常住)", limit=limit or None, out=out)
+    levels = {"province": "省级", "prefecture": "地级", "county": "县级"}
+    title = pick(
+        f"2020 年人口普查，{levels[level.value]}，常住口径",
+        f"2020 census, {level.value} level, resident basis",
+        lang,
+    )
+    emit_table(_shown(df, fmt, out, lang), fmt, title, limit=limit or None, out=out)
+
+
+def _shown(df: pl.DataFrame, fmt: OutputFormat, out: Path | None, lang: Lang) -> pl.DataFrame:
+    """The table as printed in `lang` (headers and codes in words); CSV, JSON and files keep the codes, for scripts."""
+    from changzhu.report.registry_tables import registry_in
+
+    return registry_in(df, lang) if fmt == OutputFormat.TABLE and out is None else df
 
 
 def demo(

@@ -79,19 +79,30 @@ def plan(
     ] = False,
     fmt: Annotated[PrintFormat, typer.Option("--format", "-f", help="table, csv or json")] = PrintFormat.TABLE,
     export: ExportTablesOption = None,
-    lang: Annotated[Lang, typer.Option(help="report language: zh (default) or en")] = Lang.ZH,
+    lang: Annotated[
+        Lang, typer.Option(help="language of the printed tables, the exported ones and the report: zh (default) or en")
+    ] = Lang.ZH,
 ) -> None:
     """Plan by resident population (按常住人口规划): write tables and the planning section of the report."""
-    import polars as pl
-
-    from changzhu.domain.estimates import SHORTAGE_COST, labelled
+    from changzhu.domain.estimates import SITING_ACCESS
     from changzhu.domain.refusals import RefusalCode, refusal
     from changzhu.jobs.planning import run_planning
     from changzhu.planning.datasets import datasets_root
     from changzhu.planning.datasets import uploaded_facilities as uploaded_facilities_of
     from changzhu.planning.errors import PlanningInputError
-    from changzhu.planning.facilities import coordinates_without_system, possibly_incomplete
+    from changzhu.planning.facilities import coordinates_without_system
     from changzhu.planning.standards import is_parameter_file, load_standards, service_catalog
+    from changzhu.report.lang import pick
+    from changzhu.report.plan_tables import (
+        SHORTAGE_PLACES,
+        estimate_in,
+        incomplete_in,
+        replaced_in,
+        shortage_in,
+        sites_in,
+    )
+    from changzhu.report.siting import siting_heading
+    from changzhu.rules.labels import FILE_COLUMNS, SUMMARY_COLUMNS, pick_label
     from changzhu.tables.kinds import facility_schema, population_schema, standard_schema, supply_schema
 
     read = partial(read_user_table, sheet=sheet, skip_bad_rows=skip_bad_rows, errors=errors)
@@ -125,27 +136,41 @@ def plan(
         monitor=monitor,
         lang=lang,
     )
-    side = run.side_by_side
-    summary = (
-        side.filter(pl.col("service").is_in(["hospital_beds", "primary_school_places"]))
-        .group_by("service")
-        .agg(
-            pl.col("gap_local_hukou_resident").clip(lower_bound=0).sum().alias("shortage_hukou_basis"),
-            pl.col("gap_resident").clip(lower_bound=0).sum().alias("shortage_resident_basis"),
-            pl.col("gap_cost_yuan_resident").sum().alias("cost_to_close_resident_yuan"),
-        )
-    )
-    shown = {"shortage": labelled(summary.sort("service"), SHORTAGE_COST), "sites": run.sites}
+    shown = {"shortage": shortage_in(run.side_by_side, lang), "sites": sites_in(run.siting, lang)}
     if run.replaced is not None:
-        shown = {"replaced": run.replaced, **shown}
-        emit_table(run.replaced, fmt, "Supply replaced by the facility list; every other figure remains estimated")
-        for warning in possibly_incomplete(run.replaced):
-            err_console.print(f"[yellow]warning:[/yellow] {warning}", highlight=False)
-    emit_table(shown["shortage"], fmt, "Shortage summed over provinces with a shortage")
-    emit_table(run.sites, fmt, f"Where to build in {_province_title(province)}")
+        shown = {"replaced": replaced_in(run.replaced, lang), **shown}
+        title = pick(
+            "设施清单替换的供给；其余数字仍为估算",
+            "Supply replaced by the facility list; every other figure remains estimated",
+            lang,
+        )
+        share = pick_label(SUMMARY_COLUMNS["list_share_of_estimate"][:2], lang)
+        emit_table(shown["replaced"], fmt, title, right=[share], decimals=dict.fromkeys(shown["replaced"].columns, 0))
+        for warning in incomplete_in(run.replaced, lang):
+            err_console.print(f"[yellow]{pick('注意', 'warning', lang)}:[/yellow] {warning}", highlight=False)
+    note = pick_label(FILE_COLUMNS["estimate_note"], lang)  # on screen the headers say what is estimated
+    title = pick("各省短缺合计（只计有短缺的省份）", "Shortage summed over provinces with a shortage", lang)
+    places = {pick_label(FILE_COLUMNS[c], lang): p for c, p in SHORTAGE_PLACES.items()}
+    if fmt == PrintFormat.TABLE:  # csv and json keep the note on every row, as the exported tables do
+        emit_table(shown["shortage"].drop(note), fmt, title, decimals=places)
+        console.print(shown["shortage"][note][0], style="dim", highlight=False)  # what the estimate is, once
+    else:
+        emit_table(shown["shortage"], fmt, title)
+    emit_table(shown["sites"], fmt, siting_heading(run.siting, province, lang), right=_figures(shown["sites"]))
+    if fmt == PrintFormat.TABLE:
+        console.print(estimate_in(SITING_ACCESS, lang), style="dim", highlight=False)
     if export is not None:
-        console.print(f"tables written to {', '.join(map(str, export_tables(shown, export)))}")
-    console.print(f"tables in {run.folder}, report {run.report}")
+        written = ", ".join(map(str, export_tables(shown, export)))
+        console.print(pick(f"表格已写入 {written}", f"tables written to {written}", lang), highlight=False)
+    console.print(
+        pick(f"数据表在 {run.folder}；报告已写入 {run.report}", f"tables in {run.folder}; report {run.report}", lang),
+        highlight=False,
+    )
+
+
+def _figures(table: pl.DataFrame) -> list[str]:
+    """The text columns of a table as printed that hold figures (all but the first two: names and words)."""
+    return table.columns[2:]
 
 
 def _list_province(facility_list: pl.DataFrame | None) -> str | None:
@@ -154,16 +179,6 @@ def _list_province(facility_list: pl.DataFrame | None) -> str | None:
         return None
     provinces = {province_code_of(code) for code in facility_list["region_code"].unique().to_list()}
     return provinces.pop() if len(provinces) == 1 else None
-
-
-def _province_title(code: str) -> str:
-    """广东省 Guangdong (440000): a province by both names and its code."""
-    import polars as pl
-
-    from changzhu.data.census import read_provinces
-
-    row = read_provinces().filter(pl.col("code") == code)
-    return f"{row['name_zh'][0]} {row['name_en'][0]} ({code})" if row.height else code
 
 
 def register(app: typer.Typer) -> None:

@@ -12,6 +12,7 @@ from rich.progress import Progress
 
 from changzhu.data.census import CENSUS_DAY
 from changzhu.output import console
+from changzhu.planning.siting import SitingPlan
 from changzhu.report.lang import Lang
 
 
@@ -24,6 +25,7 @@ class PlanningRun:
     side_by_side: pl.DataFrame
     sites: pl.DataFrame
     replaced: pl.DataFrame | None  # what a facility list replaced (None without one)
+    siting: SitingPlan  # where to build hospitals in the siting province (`sites` is its results)
 
 
 def _write(folder: Path, name: str, df: pl.DataFrame) -> None:
@@ -168,4 +170,4 @@ def run_planning(
         )
         report = render_report(out, lang=lang)
         progress.advance(task)
-    return PlanningRun(folder, report, side, result_rows(sites), replaced)
+    return PlanningRun(folder, report, side, result_rows(sites), replaced, sites)

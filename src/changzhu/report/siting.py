@@ -315,14 +315,12 @@ def left_out_note(plan: SitingPlan, lang: Lang) -> str:
     )
 
 
-def siting_part(plan: SitingPlan, province_code: str, geojson: dict[str, Any], lang: Lang) -> str:
-    """The heading, explanation, results table, map and notes (data source, estimate) of one sited service."""
-    words = WORDS[plan.service]
-    province = region_names([province_code], lang).get(province_code, province_code)
-    one, many = _say(words.facility, lang), _say(words.facilities, lang)
-    radius = f"{plan.radius_km:g}"
-    counted, counted_zh = _say(words.counted, lang), words.counted[0]
-    columns = [
+def result_columns(plan: SitingPlan, lang: Lang) -> list[Column]:
+    """The models' results (planning.siting.result_rows) as the report's table and `changzhu plan` show them: the
+    model and status in words, access before and after with its unit and radius."""
+    many = _say(WORDS[plan.service].facilities, lang)
+    radius, counted_zh = f"{plan.radius_km:g}", WORDS[plan.service].counted[0]
+    return [
         Column("model", "模型", "model", _model),
         Column("status", "求解状态", "status", _status),
         Column("existing_sites", f"现有{many}", f"existing {many}", _integer),
@@ -332,6 +330,34 @@ def siting_part(plan: SitingPlan, province_code: str, geojson: dict[str, Any], l
         Column("covered_share_before", f"{radius} 公里内{counted_zh}占比（前）", f"within {radius} km before", share),
         Column("covered_share_after", f"{radius} 公里内{counted_zh}占比（后）", f"within {radius} km after", share),
     ]
+
+
+def siting_heading(plan: SitingPlan, province_code: str, lang: Lang) -> str:
+    """Where to build a service in a province, by its name in `lang`: the report's heading and the CLI's title."""
+    words = WORDS[plan.service]
+    province = region_names([province_code], lang).get(province_code, province_code)
+    many = _say(words.facilities, lang)
+    if plan.added <= 0:
+        capacity = _say(words.capacity, lang)
+        return pick(
+            f"在哪里建{many}：{province}按常住口径没有{capacity}缺口",
+            f"Where to build {many}: no resident-basis shortage of {capacity} in {province}",
+            lang,
+        )
+    return pick(
+        f"在哪里建{many}：{province}新增 {_amount(plan.added, words, lang)}（常住口径缺口）",
+        f"Where to build {many}: {_amount(plan.added, words, lang)} (resident-basis gap) in {province}",
+        lang,
+    )
+
+
+def siting_part(plan: SitingPlan, province_code: str, geojson: dict[str, Any], lang: Lang) -> str:
+    """The heading, explanation, results table, map and notes (data source, estimate) of one sited service."""
+    words = WORDS[plan.service]
+    one, many = _say(words.facility, lang), _say(words.facilities, lang)
+    radius = f"{plan.radius_km:g}"
+    counted = _say(words.counted, lang)
+    columns = result_columns(plan, lang)
     existing = pick(
         f"设施清单中有坐标的 {plan.listed} {words.counter_of_facilities}{many}，以及清单未覆盖的城市的驻地"
         f"（{_apportioned(words, plan.listed, lang)}）",
@@ -359,18 +385,9 @@ def siting_part(plan: SitingPlan, province_code: str, geojson: dict[str, Any], l
         f"<p class='note'>{escape(map_note(lang, data_source(words, plan.listed, lang)))}</p>"
         f"<p class='note'>{escape(_estimate(words, lang))}</p>"
     )
-    heading = pick(
-        f"在哪里建{many}：{province}新增 {_amount(plan.added, words, lang)}（常住口径缺口）",
-        f"Where to build {many}: {_amount(plan.added, words, lang)} (resident-basis gap) in {province}",
-        lang,
-    )
+    heading = siting_heading(plan, province_code, lang)
     if plan.added <= 0:
         capacity = _say(words.capacity, lang)
-        heading = pick(
-            f"在哪里建{many}：{province}按常住口径没有{capacity}缺口",
-            f"Where to build {many}: no resident-basis shortage of {capacity} in {province}",
-            lang,
-        )
         explain += pick(
             f"<p class='note'>全省{capacity}总数不少于常住口径的需求，所以新址不新增{capacity}：模型选出的县城只说明"
             f"新建或迁建{many}放在哪里最能缩短距离；建设后的每千人指标与建设前相同。</p>",

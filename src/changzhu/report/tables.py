@@ -49,6 +49,18 @@ def signed(value: Any, lang: Lang) -> str:
     return "—" if value is None else f"{float(value):+,.2f}"
 
 
+def text_frame(frame: pl.DataFrame, columns: list[Column], lang: Lang) -> pl.DataFrame:
+    """The frame's chosen columns as a terminal or spreadsheet reads them: each value as the report shows it, each
+    header in `lang` (the same Column as the report's table)."""
+    return pl.DataFrame(
+        {
+            pick(c.zh, c.en, lang): [v if c.show is None else c.show(v, lang) for v in frame[c.key].to_list()]
+            for c in columns
+        },
+        schema={pick(c.zh, c.en, lang): pl.String for c in columns},
+    )
+
+
 def html_table(
     frame: pl.DataFrame, columns: list[Column], lang: Lang, limit: int | None = None, *, stack: bool = False
 ) -> str:

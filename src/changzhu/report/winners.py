@@ -9,7 +9,8 @@ from __future__ import annotations
 import polars as pl
 
 from changzhu.domain.lang import Lang
-from changzhu.rules.labels import FILE_COLUMNS, WINNER_OUTCOMES, labels_in, pick_label
+from changzhu.report.labels import service_name
+from changzhu.rules.labels import ALLOCATION_LINES, FILE_COLUMNS, WINNER_OUTCOMES, labels_in, pick_label
 from changzhu.tables.places import place_names
 
 YI = 1e8  # 亿
@@ -61,8 +62,9 @@ def winners_in(table: pl.DataFrame, lang: Lang) -> pl.DataFrame:
 
 
 def fiscal_file_in(table: pl.DataFrame, lang: Lang) -> pl.DataFrame:
-    """A fiscal table by province (the allocation's splits, the net compensation flows) as a file in `lang`: each
-    province by its name in it (`<who>_name`, from the code beside it), the estimate note's half in `lang`, the
+    """A fiscal table by province (the allocation's splits and by service, the transfers, the net compensation
+    flows) as a file in `lang`: each province by its name in it (`<who>_name`, from the code beside it), a service by
+    its name, the estimate note's half in `lang`, the
     headers in it (FILE_COLUMNS; a column none names keeps its name: never a blank); as the winners' file is."""
     named = []
     for who in ("region", "payer", "payee"):
@@ -73,6 +75,10 @@ def fiscal_file_in(table: pl.DataFrame, lang: Lang) -> pl.DataFrame:
             }
             named.append(pl.col(code).replace_strict(names, default=pl.col(f"{who}_name_zh")).alias(f"{who}_name_zh"))
     out = table.with_columns(*named)
+    if "service" in out.columns:  # a service by its name in `lang` (the allocation by service)
+        lines = labels_in(ALLOCATION_LINES, lang)
+        names = {s: lines.get(s) or service_name(s, lang) for s in out["service"].unique().to_list()}
+        out = out.with_columns(pl.col("service").replace_strict(names, return_dtype=pl.String))
     if "estimate" in out.columns:
         out = out.with_columns(estimate_half(pl.col("estimate"), lang)).rename({"estimate": "estimate_note"})
     out = out.rename({c: c.removesuffix("_zh") for c in out.columns if c.endswith("_name_zh")})

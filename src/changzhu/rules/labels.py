@@ -179,6 +179,96 @@ FILE_COLUMNS: dict[str, tuple[str, str]] = {
     "payee_code": ("收款省份代码", "payee code"),
     "payee_name": ("收款省份", "payee province"),
     "net_yuan": ("净补偿（估算，元/年）", "net compensation, estimate (yuan a year)"),
+    # the transfer by province (GET /fiscal/transfers with lang): the terms and the land quota
+    "counted_population": ("计入人口（人）", "population counted (people)"),
+    "capacity_factor": ("承载系数", "capacity factor"),
+    "unit_cost_index": ("单位成本指数", "unit cost index"),
+    "settled": ("落户人数（人）", "people settled (people)"),
+    "served": ("享受服务的流动人口（人）", "migrants served (people)"),
+    "population_term_yuan": ("人口项（元）", "population term (yuan)"),
+    "migrant_term_yuan": ("流动人口项（估算，元）", "migrant term, estimate (yuan)"),
+    "incentive_term_yuan": ("激励项（元）", "incentive term (yuan)"),
+    "transfer_yuan": ("转移支付（元）", "transfer (yuan)"),
+    "transfer_per_resident": ("人均转移支付（常住，元/人）", "transfer per resident (yuan per resident)"),
+    "land_quota_m2": ("建设用地指标（平方米）", "building land quota (square metres)"),
+    # the LP allocation by province and service (GET /fiscal/allocation/services with lang)
+    "gap_cost_yuan": ("补齐缺口费用（估算，元）", "cost to close the gap, estimate (yuan)"),
+    "allocated_yuan": ("分配（元）", "allocated (yuan)"),
+    "unmet_yuan": ("未满足需求（估算，元）", "unmet need, estimate (yuan)"),
+    # the shortage `changzhu plan` prints (summed over provinces short of a service; rows mix beds and places, the
+    # service names which), and the where-to-build results table it prints (report/siting.py, `result_columns`)
+    "shortage_hukou_basis": (
+        "短缺：本地户籍常住口径（估算，张或个）",
+        "shortage, local-hukou residents (estimate; beds or places)",
+    ),
+    "shortage_resident_basis": ("短缺：常住口径（张或个）", "shortage, residents (beds or places)"),
+    "cost_to_close_resident_yi": (
+        "补齐费用：常住口径（估算，亿元）",
+        "cost to close, residents (estimate, 100 million yuan)",
+    ),
+}
+# an allocation line that is not a service (fiscal/allocation.py: what the fund pays beyond the gaps it closes)
+ALLOCATION_LINES: dict[str, tuple[str, str]] = {
+    "general_grant": ("一般性补助（不指定服务）", "general grant (no service named)"),
+}
+# the gap table (GET /planning/gaps with lang: report/plan_tables.py, `gaps_file_in`), beside FILE_COLUMNS' own
+GAP_COLUMNS: dict[str, tuple[str, str]] = {
+    "region_name": ("地区", "region"),
+    "province_code": ("省份代码", "province code"),
+    "basis": ("人口口径", "population basis"),
+    "population": ("人口（人）", "population (people)"),
+    "demand": ("需求（张、个或人）", "demand (beds, places or staff)"),
+    "supply": ("供给（张、个或人）", "supply (beds, places or staff)"),
+    "gap": ("缺口（需求 − 供给）", "gap (demand − supply)"),
+    "idle": ("闲置（供给 − 需求）", "idle (supply − demand)"),
+    "unit_cost_yuan": ("单位成本（估算，元）", "unit cost, estimate (yuan)"),
+    "unit_cost_kind": ("成本类型", "kind of cost"),
+    "supply_source": ("供给来源", "supply source"),
+    "supply_is_estimate": ("供给为估算", "supply is an estimate"),
+    "supply_year": ("供给年份", "supply year"),
+    "standard_value": ("配置标准", "standard"),
+    "standard_per": ("标准的人口基数（人）", "standard per (people)"),
+    "standard_valid_from": ("标准生效日期", "standard in force from"),
+    "standard_source": ("标准依据", "standard's source"),
+    "standard_verified": ("标准已核实", "standard verified"),
+    "population_note": ("人口说明", "population note"),
+    "demand_is_estimate": ("需求为估算", "demand is an estimate"),
+}
+# the stored reform runs as a file for people (GET /scenarios/runs?format=csv|xlsx&lang=: api/scenario_runs.py)
+RUN_COLUMNS: dict[str, tuple[str, str]] = {
+    "run_id": ("测算编号", "run id"),
+    "title": ("改革方案", "reform"),
+    "saved_scenario": ("已保存的方案", "saved reform"),
+    "status": ("状态", "status"),
+    "progress": ("进度（%）", "progress (%)"),
+    "message": ("说明", "message"),
+    "data_version": ("数据版本", "data version"),
+    "code_version": ("程序版本", "code version"),
+    "created_by": ("发起人", "started by"),
+    "created_at": ("创建时间", "created at"),
+    "started_at": ("开始时间", "started at"),
+    "finished_at": ("完成时间", "finished at"),
+    "share_url": ("链接", "link"),
+}
+# `changzhu regions` and `changzhu population` (registry/queries.py): the columns as printed, (Chinese, English)
+REGISTRY_COLUMNS: dict[str, tuple[str, str]] = {
+    "level": ("层级", "level"),
+    "code": ("地区代码", "region code"),
+    "name_zh": ("中文名称", "Chinese name"),
+    "name_en": ("英文名称", "English name"),
+    "name": ("名称", "name"),
+    "parent_code": ("上级地区代码", "parent region code"),
+    "division_type": ("区划类型", "division type"),
+    "city_size_class": ("城市规模等级", "city size class"),
+    "city_size_basis": ("规模等级依据", "size class basis"),
+    "current": ("现行区划", "current division"),
+    "agglomerations": ("城市群", "city clusters"),
+    "pop_resident_2020": ("常住人口（2020，人）", "residents (2020, people)"),
+    "renhu_fenli_2020": ("人户分离人口（2020，人）", "living away from hukou township (2020, people)"),
+    "interprov_in_migrants_2020": ("跨省流入人口（2020，人）", "in-migrants from other provinces (2020, people)"),
+    "renhu_fenli_share": ("人户分离占比（%）", "share away from hukou township (%)"),
+    "interprov_in_migrants_share": ("跨省流入占比（%）", "share from other provinces (%)"),
+    "pop_local_hukou_resident_2020": ("本地户籍常住人口（2020，人）", "local-hukou residents (2020, people)"),
 }
 COMPARE_SIDES: dict[str, tuple[str, str]] = {"_a": ("（A）", " (A)"), "_b": ("（B）", " (B)")}
 WINNER_OUTCOMES: dict[str, tuple[str, str]] = {  # a province's outcome in the fiscal winners

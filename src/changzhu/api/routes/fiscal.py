@@ -184,11 +184,18 @@ def allocation_by_service(
     limit: LimitQuery = 100,
     offset: OffsetQuery = 0,
     fmt: FormatQuery = ExportFormat.JSON,
+    lang: Annotated[
+        Lang | None,
+        Query(description="with format=csv|xlsx: headers, provinces, services and the estimate note in zh or en"),
+    ] = None,
 ) -> Page[dict[str, Any]] | Response:
-    """Per province and service: gap cost, LP allocation and what stays unmet."""
+    """Per province and service: gap cost, LP allocation and what stays unmet. A file asked with `lang` is in that
+    language only, as the allocation's (without it, the codes and column names)."""
     require_analyst(principal)
-    cells = results_for(choice).allocation.cells
-    return frame_page_as(in_jurisdiction(cells, principal, "region_code"), limit, offset, fmt, "allocation_services")
+    table = in_jurisdiction(results_for(choice).allocation.cells, principal, "region_code")
+    if lang is not None and fmt in (ExportFormat.CSV, ExportFormat.XLSX):
+        table = fiscal_file_in(table, lang)
+    return frame_page_as(table, limit, offset, fmt, "allocation_services")
 
 
 @router.get("/transfers", response_model=Page[dict[str, Any]], responses={401: {}, 403: {}, 404: {}, **FILE_RESPONSES})
@@ -198,10 +205,17 @@ def transfers(
     limit: LimitQuery = 100,
     offset: OffsetQuery = 0,
     fmt: FormatQuery = ExportFormat.JSON,
+    lang: Annotated[
+        Lang | None,
+        Query(description="with format=csv|xlsx: headers, province names and the estimate note in zh or en"),
+    ] = None,
 ) -> Page[dict[str, Any]] | Response:
-    """Per province: the transfer term by term (population, migrants, incentive) and the land quota."""
+    """Per province: the transfer term by term (population, migrants, incentive) and the land quota. A file asked
+    with `lang` is in that language only, as the allocation's (without it, the codes and column names)."""
     require_analyst(principal)
     table = in_jurisdiction(results_for(choice).transfers, principal, "region_code")
+    if lang is not None and fmt in (ExportFormat.CSV, ExportFormat.XLSX):
+        table = fiscal_file_in(table, lang)
     return frame_page_as(table, limit, offset, fmt, "transfers")
 
 

@@ -11,8 +11,10 @@ from changzhu.api.aggregates import require_analyst, within_jurisdiction
 from changzhu.api.deps import LimitQuery, OffsetQuery, PrincipalDep
 from changzhu.api.export import FILE_RESPONSES, ExportFormat, FormatQuery, frame_page_as
 from changzhu.api.pagination import Page
+from changzhu.domain.lang import Lang
 from changzhu.domain.regions import RegionLevel
 from changzhu.planning.datasets import current_gaps
+from changzhu.report.plan_tables import gaps_file_in
 
 router = APIRouter(prefix="/planning", tags=["planning"])
 CODE = r"^[1-8]\d{5}$"
@@ -36,10 +38,15 @@ def gaps(
     limit: LimitQuery = 100,
     offset: OffsetQuery = 0,
     fmt: FormatQuery = ExportFormat.JSON,
+    lang: Annotated[
+        Lang | None,
+        Query(description="with format=csv|xlsx: headers, regions, services, bases and notes in zh or en"),
+    ] = None,
 ) -> Page[dict[str, Any]] | Response:
     """Demand, supply, gap and cost to close it, per region inside the caller's jurisdiction (aggregates only: a
     city's planner reads the city and its counties, not its province's totals); the
-    `supply_source` column says where a region's supply is an uploaded facility list and where it remains estimated."""
+    `supply_source` column says where a region's supply is an uploaded facility list and where it remains estimated.
+    A file asked with `lang` is in that language (headers and words); without it, the codes and column names."""
     require_analyst(principal)
     table = within_jurisdiction(gaps_at(level), principal, "region_code")
     if service is not None:
@@ -48,4 +55,6 @@ def gaps(
         table = table.filter(pl.col("basis") == basis)
     if province is not None:
         table = table.filter(pl.col("province_code") == province)
+    if lang is not None and fmt in (ExportFormat.CSV, ExportFormat.XLSX):
+        table = gaps_file_in(table, lang)
     return frame_page_as(table, limit, offset, fmt, f"gaps_{level.value}")

@@ -43,6 +43,7 @@ from changzhu.api.scenario_runs import (
     describe_run,
     result_frame,
     run_title,
+    runs_file_in,
 )
 from changzhu.domain.estimates import synthetic
 from changzhu.domain.lang import Lang
@@ -148,11 +149,16 @@ def runs(
     offset: OffsetQuery = 0,
     fmt: FormatQuery = ExportFormat.JSON,
 ) -> Page[dict[str, Any]] | Response:
-    """Stored runs, newest first: settings, versions, status, progress and summary."""
+    """Stored runs, newest first: settings, versions, status, progress and summary. A file asked with `lang`
+    (format=csv|xlsx&lang=zh|en) is one a person reads, in that language only (api/scenario_runs.py,
+    `runs_file_in`); without it, the codes, column names and JSON, as scripts read them."""
     require_analyst(principal)
     rows, total = _queue(request).listing(scenario, limit, offset)
     lang = _lang(request)
-    return dicts_page_as([describe_run(r, lang) for r in rows], total, limit, offset, fmt, "runs")
+    described = [describe_run(r, lang) for r in rows]
+    if "lang" in request.query_params and fmt in (ExportFormat.CSV, ExportFormat.XLSX):
+        described = runs_file_in(described, lang)
+    return dicts_page_as(described, total, limit, offset, fmt, "runs")
 
 
 def _results(request: Request, run_id: str) -> pl.DataFrame:
