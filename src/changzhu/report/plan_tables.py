@@ -5,9 +5,6 @@ columns and codes, for scripts (docs/planning.md)."""
 
 from __future__ import annotations
 
-from collections.abc import Mapping
-from typing import Any
-
 import polars as pl
 
 from changzhu.domain.estimates import SHORTAGE_COST
@@ -16,10 +13,11 @@ from changzhu.planning.facilities import INCOMPLETE_SHARE, SOURCE_FACILITIES, sh
 from changzhu.planning.gaps import CENSUS_NOTE, LOCAL_AGE_GROUP_NOTE, SCENARIO_NOTE, SOURCE_APPORTIONED, SOURCE_NBS
 from changzhu.planning.population import LOCAL_HUKOU_BASIS_NOTE
 from changzhu.planning.siting import SitingPlan, result_rows
+from changzhu.report.code_words import in_words
 from changzhu.report.labels import region_names, service_name
 from changzhu.report.siting import result_columns
 from changzhu.report.tables import text_frame
-from changzhu.rules.labels import FILE_COLUMNS, GAP_COLUMNS, SUMMARY_COLUMNS, pick_label
+from changzhu.rules.labels import FILE_COLUMNS, GAP_COLUMNS, SUMMARY_COLUMNS, YES_NO, pick_label
 
 SHORTAGE_SERVICES = ("hospital_beds", "primary_school_places")
 SHORTAGE_PLACES = {"shortage_hukou_basis": 0, "shortage_resident_basis": 0, "cost_to_close_resident_yi": 2}
@@ -105,7 +103,6 @@ BASES: dict[str, tuple[str, str]] = {
     "local_hukou_resident": ("本地户籍常住人口", "local-hukou residents"),
 }
 COST_KINDS: dict[str, tuple[str, str]] = {"capital": ("建设一次", "built once"), "annual": ("每年", "every year")}
-YES_NO: dict[bool, tuple[str, str]] = {True: ("是", "yes"), False: ("否", "no")}
 # the gap table's notes and sources (planning/gaps.py, planning/population.py) -> (Chinese, English)
 GAP_NOTES: dict[str, tuple[str, str]] = {
     CENSUS_NOTE: ("2020 年人口普查常住人口", "census 2020 resident population"),
@@ -141,19 +138,15 @@ def gaps_file_in(gaps: pl.DataFrame, lang: Lang) -> pl.DataFrame:
     e.g. a facility list kept at its scope, stays as written: never a blank), the headers in words."""
     names = region_names(gaps["region_code"].unique().to_list(), lang)
 
-    def words(column: str, table: Mapping[Any, tuple[str, str]]) -> pl.Expr:
-        pairs = {code: pick_label(label, lang) for code, label in table.items()}
-        return pl.col(column).replace_strict(pairs, default=pl.col(column).cast(pl.String), return_dtype=pl.String)
-
     services = {s: (service_name(s, Lang.ZH), service_name(s, Lang.EN)) for s in gaps["service"].unique().to_list()}
     out = gaps.with_columns(
         pl.col("region_code").replace_strict(names, default=pl.col("region_name_zh")).alias("region_name_zh"),
-        words("service", services),
-        words("basis", BASES),
-        words("unit_cost_kind", COST_KINDS),
-        words("supply_source", GAP_NOTES),
-        words("population_note", GAP_NOTES),
-        *(words(c, YES_NO) for c in ("supply_is_estimate", "standard_verified", "demand_is_estimate")),
+        in_words("service", services, lang),
+        in_words("basis", BASES, lang),
+        in_words("unit_cost_kind", COST_KINDS, lang),
+        in_words("supply_source", GAP_NOTES, lang),
+        in_words("population_note", GAP_NOTES, lang),
+        *(in_words(c, YES_NO, lang) for c in ("supply_is_estimate", "standard_verified", "demand_is_estimate")),
     ).rename({"region_name_zh": "region_name"})
     headers = {**FILE_COLUMNS, **GAP_COLUMNS}  # the gap table's own first: `gap` there is a count, not a note
     return out.rename({c: pick_label(headers[c], lang) for c in out.columns if c in headers})

@@ -8,7 +8,8 @@ import polars as pl
 
 from changzhu.data.classification import AGGLOMERATIONS_FILE, FILES_DIR
 from changzhu.domain.lang import Lang
-from changzhu.rules.labels import REGISTRY_COLUMNS, category_labels, labels_in, pick_label
+from changzhu.report.code_words import in_words
+from changzhu.rules.labels import REGISTRY_COLUMNS, YES_NO, category_labels, pick_label
 
 LEVELS: dict[str, tuple[str, str]] = {
     "province": ("省级", "province"),
@@ -29,12 +30,6 @@ SIZE_BASES: dict[str, tuple[str, str]] = {
     "census_2020_official_list": ("2020 年普查官方名单", "2020 census official list"),
     "district_urban_population_proxy": ("市辖区城镇人口（估算）", "district urban population (estimate)"),
 }
-YES_NO = {True: ("是", "yes"), False: ("否", "no")}
-
-
-def _words(column: str, table: dict[str, tuple[str, str]], lang: Lang) -> pl.Expr:
-    """A code column in words; a code none names stays as it is (never a blank)."""
-    return pl.col(column).replace_strict(labels_in(table, lang), default=pl.col(column), return_dtype=pl.String)
 
 
 def registry_in(frame: pl.DataFrame, lang: Lang) -> pl.DataFrame:
@@ -44,17 +39,16 @@ def registry_in(frame: pl.DataFrame, lang: Lang) -> pl.DataFrame:
     out = frame.with_columns(name.alias("name_zh")).rename({"name_zh": "name"}).drop("name_en")
     words = [(pl.col(c) * 100).round(2) for c in out.columns if c.endswith("_share")]  # headed (%)
     if "level" in out.columns:
-        words.append(_words("level", LEVELS, lang))
+        words.append(in_words("level", LEVELS, lang))
     if "division_type" in out.columns:
-        words.append(_words("division_type", DIVISION_TYPES, lang))
+        words.append(in_words("division_type", DIVISION_TYPES, lang))
     if "city_size_class" in out.columns:
         sizes = {c: category_labels("city_size_class", c) for c in out["city_size_class"].drop_nulls().unique()}
-        words.append(_words("city_size_class", sizes, lang))
+        words.append(in_words("city_size_class", sizes, lang))
     if "city_size_basis" in out.columns:
-        words.append(_words("city_size_basis", SIZE_BASES, lang))
+        words.append(in_words("city_size_basis", SIZE_BASES, lang))
     if "current" in out.columns:
-        yes_no = {flag: pick_label(label, lang) for flag, label in YES_NO.items()}
-        words.append(pl.col("current").replace_strict(yes_no, return_dtype=pl.String))
+        words.append(in_words("current", YES_NO, lang))
     if "agglomerations" in out.columns:
         clusters = pl.read_csv(FILES_DIR / AGGLOMERATIONS_FILE, columns=["agglomeration_id", "name_zh", "name_en"])
         clusters = clusters.unique("agglomeration_id")

@@ -128,6 +128,7 @@ def output_labels(policies: _Policies) -> dict[str, tuple[str, str]]:
 
 # a column of a reform run's results and bands (api/result_titles.py) and of the fiscal winners (report/winners.py)
 # -> (Chinese, English) header
+YES_NO: dict[bool, tuple[str, str]] = {True: ("是", "yes"), False: ("否", "no")}  # a flag column in words
 FILE_COLUMNS: dict[str, tuple[str, str]] = {
     "scenario": ("改革方案", "reform"),
     "year": ("年份", "year"),
