@@ -125,17 +125,36 @@ def test_geojson_covers_every_province_and_damage_is_caught(files_copy: Path) ->
         read_province_geojson(files_copy, codes)
 
 
+def _line_of_code(path: Path, code: str) -> int:
+    lines = path.read_text(encoding="utf-8").splitlines()
+    return next(i for i, line in enumerate(lines, start=1) if line.startswith(f"{code},"))
+
+
 def test_a_seat_supplement_point_is_converted_and_refused_when_wrong(files_copy: Path) -> None:
     path = files_copy / "county_seats_supplement.csv"
+    line = _line_of_code(path, "440309")
     shipped = Census2020(files_copy).counties.filter(pl.col("code") == "440309").row(0, named=True)
     assert shipped["seat_verified"] is False and shipped["seat_lon"] == pytest.approx(114.0162417)
-    _edit_line(path, 2, ",wgs84,", ",gcj02,")  # the same numbers read as GCJ-02 are stored as WGS-84
+    _edit_line(path, line, ",wgs84,", ",gcj02,")  # the same numbers read as GCJ-02 are stored as WGS-84
     converted = Census2020(files_copy).counties.filter(pl.col("code") == "440309").row(0, named=True)
     assert 0.001 < shipped["seat_lon"] - converted["seat_lon"] < 0.01  # about 500 m west
-    _edit_line(path, 2, ",gcj02,", ",utm,")
+    _edit_line(path, line, ",gcj02,", ",utm,")
     with pytest.raises(DataFileError, match="unknown coordinate system"):
         Census2020(files_copy)
-    _edit_line(path, 2, ",utm,", ",wgs84,")
-    _edit_line(path, 2, "440309,", "440305,")  # 南山区 has a seat in the seat source already
+    _edit_line(path, line, ",utm,", ",wgs84,")
+    _edit_line(path, line, "440309,", "440305,")  # 南山区 has a seat in the seat source already
     with pytest.raises(DataFileError, match="440305 already has a seat"):
         Census2020(files_copy)
+
+
+def test_a_seat_source_point_for_a_former_code_is_used_as_given_and_must_name_its_change(files_copy: Path) -> None:
+    path = files_copy / "county_seats_supplement.csv"
+    zhangqiu = Census2020(files_copy).counties.filter(pl.col("code") == "370114").row(0, named=True)
+    # 章丘区 at S4's seat of 370181 章丘市, not converted (S4's datum is unstated; its seats are used as given)
+    assert (zhangqiu["seat_lon"], zhangqiu["seat_lat"]) == (117.526228, 36.681258)
+    assert zhangqiu["seat_verified"] is True
+    line = _line_of_code(path, "370114")
+    _edit_line(path, line, ",370181,章丘市,", ",,章丘市,")  # the former code left out
+    with pytest.raises(DataFileError, match="must name that code and the change") as caught:
+        Census2020(files_copy)
+    assert "former_code" in str(caught.value)

@@ -18,6 +18,9 @@ PROVINCES_FILE = "china_provinces.csv"
 PREFECTURES_FILE = "china_prefectures.csv"
 COUNTIES_FILE = "china_counties.csv"
 SEATS_SUPPLEMENT_FILE = "county_seats_supplement.csv"  # points for units the seat source (cpca) lacks, each cited
+# A supplement point that is the seat source's own point for the unit's former code: its datum is not stated
+# (probably GCJ-02), so it is used as given, like every seat of the counties file.
+AS_SEAT_SOURCE = "s4"
 
 # Totals stated by the census communiqués (see docs/data.md). The 2,000,000 active-duty military
 # are counted in the national total (1,411,778,724) but in no province.
@@ -235,7 +238,9 @@ def read_counties(provinces: pl.DataFrame, prefectures: pl.DataFrame, files_dir:
 
 def read_seat_supplement(files_dir: Path = FILES_DIR) -> pl.DataFrame:
     """The points added for county-level units the seat source (S4, cpca) has none for: each row names the point's
-    coordinate system, what the point is, whether it is verified as the government seat, and its source URL."""
+    coordinate system (or `s4`: the seat source's own point, used as given), what the point is, whether it is
+    verified as the government seat, and its source URL. A point S4 has under the unit's former code also names that
+    code and the change (type, year, approval number, source)."""
     path = files_dir / SEATS_SUPPLEMENT_FILE
     schema: dict[str, pl.DataType] = {
         "code": _STR,
@@ -248,14 +253,31 @@ def read_seat_supplement(files_dir: Path = FILES_DIR) -> pl.DataFrame:
         "coordinate_source": _STR,
         "seat_address": _STR,
         "seat_address_source": _STR,
+        "former_code": _STR,
+        "former_name_zh": _STR,
+        "change": _STR,
+        "change_year": _INT,
+        "change_record": _STR,
+        "change_source": _STR,
     }
-    df = read_typed_csv(path, schema, nullable=("seat_address", "seat_address_source"))
+    optional = ("seat_address", "seat_address_source", "former_code", "former_name_zh", "change", "change_year")
+    df = read_typed_csv(path, schema, nullable=(*optional, "change_record", "change_source"))
     check_codes(path, df, "code")
-    systems = {str(s) for s in CoordinateSystem}
-    bad = (~df["coordinate_system"].is_in(sorted(systems))).arg_true()
+    systems = sorted({str(s) for s in CoordinateSystem} | {AS_SEAT_SOURCE})
+    bad = (~df["coordinate_system"].is_in(systems)).arg_true()
     if bad.len() > 0:
         row = int(bad[0])
-        raise DataFileError(path, f"unknown coordinate system; known: {', '.join(sorted(systems))}", line=line_of(row))
+        raise DataFileError(path, f"unknown coordinate system; known: {', '.join(systems)}", line=line_of(row))
+    from_s4 = df["coordinate_system"] == AS_SEAT_SOURCE
+    for column in ("former_code", "change", "change_source"):
+        undocumented = (from_s4 & df[column].is_null()).arg_true()
+        if undocumented.len() > 0:
+            raise DataFileError(
+                path,
+                "a point of the seat source for a former code must name that code and the change, with its source",
+                line=line_of(int(undocumented[0])),
+                column=column,
+            )
     return df
 
 
@@ -270,9 +292,9 @@ def _with_supplement_seats(counties: pl.DataFrame, supplement: pl.DataFrame, pat
     lat = np.empty(supplement.height)
     for system in supplement["coordinate_system"].unique().to_list():
         rows = (supplement["coordinate_system"] == system).to_numpy()
-        x, y = to_wgs84(
-            supplement["lon"].to_numpy()[rows], supplement["lat"].to_numpy()[rows], CoordinateSystem(system)
-        )
+        x, y = supplement["lon"].to_numpy()[rows], supplement["lat"].to_numpy()[rows]
+        if system != AS_SEAT_SOURCE:
+            x, y = to_wgs84(x, y, CoordinateSystem(system))
         lon[rows], lat[rows] = x, y
     added = supplement.select(
         "code",
