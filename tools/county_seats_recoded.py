@@ -81,6 +81,9 @@ RENAMED_SUCCESSORS = {
     "610118": "610125",  # 鄠邑区 ← 户县 (2016)
 }
 MAX_KM_OUTSIDE = 3.0
+# S4 has some of 2016's changes (开州区, 洪泽区, 定陶区) and lacks others (章丘区, 郫都区): earlier changes are in it,
+# so an event before 2016 (公主岭市 took in 怀德县 in 1985) says nothing about a unit S4 lacks.
+S4_EDITION_YEAR = 2016
 CENSUS_CODE_SOURCE = "china_counties.csv: code_2020 (S1, the census tabulation) and code (S3, NBS 2023)"
 STEM_ENDINGS = ("自治县", "区", "县", "市", "旗")
 
@@ -107,7 +110,8 @@ def _predecessors(root: Path) -> dict[str, list[dict[str, Any]]]:
     by_new: dict[str, list[dict[str, Any]]] = defaultdict(list)
     for event in data["events"]:
         old, new = event.get("old") or {}, event.get("new") or {}
-        if event["level"] == 3 and old.get("code") and new.get("code") and old["code"] != new["code"]:
+        recent = event["year"] >= S4_EDITION_YEAR
+        if recent and event["level"] == 3 and old.get("code") and new.get("code") and old["code"] != new["code"]:
             by_new[new["code"][:6]].append(event)
     return by_new
 
@@ -118,7 +122,9 @@ def _change_source(event: dict[str, Any]) -> str:
     return f"{QUHUA} (data/historical_changes_v1.json: {event['source']})"
 
 
-def _row(unit: dict[str, Any], kind: str, old_code: str, old_name: str, seat: tuple[str, float, float], event: Any) -> dict[str, Any]:
+def _row(
+    unit: dict[str, Any], kind: str, old_code: str, old_name: str, seat: tuple[str, float, float], event: Any
+) -> dict[str, Any]:
     code, name = unit["code"], unit["name_zh"]
     if kind == "census_code":
         what = f"S4 seat of {old_code} {old_name}, the unit's own 2020 census code (recoded {code} after the census)"
@@ -167,9 +173,7 @@ def recoded_rows(root: Path) -> tuple[list[dict[str, Any]], list[str]]:
     )
     supplement = read_seat_supplement()
     from_elsewhere = set(supplement.filter(pl.col("coordinate_system") != "s4")["code"].to_list())
-    in_s4 = set(units.filter(pl.col("seat_lon").is_not_null())["code"].to_list()) - set(
-        supplement["code"].to_list()
-    )
+    in_s4 = set(units.filter(pl.col("seat_lon").is_not_null())["code"].to_list()) - set(supplement["code"].to_list())
     rows: list[dict[str, Any]] = []
     left: list[str] = []
     for unit in units.sort("code").iter_rows(named=True):
@@ -182,8 +186,11 @@ def recoded_rows(root: Path) -> tuple[list[dict[str, Any]], list[str]]:
             later = [e for e in events if e["old"]["code"][:6] == unit["code_2020"]]
             row = _row(unit, "census_code", unit["code_2020"], unit["name_zh_2020"], seats[unit["code_2020"]], None)
             if later:  # the recoding after the census, as the change records have it
-                row |= {k: v for k, v in _row(unit, "recode", "", "", seats[unit["code_2020"]], later[0]).items()
-                        if k in ("change_year", "change_record", "change_source")}
+                row |= {
+                    k: v
+                    for k, v in _row(unit, "recode", "", "", seats[unit["code_2020"]], later[0]).items()
+                    if k in ("change_year", "change_record", "change_source")
+                }
                 row["change"] = f"census code; {later[0]['type']} after the census"
         elif len(events) == 1 and events[0]["old"]["code"][:6] in seats:
             event = events[0]

@@ -48,7 +48,7 @@ def test_a_seat_source_point_names_its_former_code_and_change() -> None:
     assert changed["change_source"].str.starts_with("http").all()
     # the same unit under a new code or type is a seat as S4 had it; a renamed or merged successor is not verified
     recoded = from_s4.filter(pl.col("change").is_in(["撤县设区", "撤县设市", "撤市设区", "同名改码", "更名"]))
-    assert recoded.filter(pl.col("verified")).height == 75
+    assert recoded.filter(pl.col("verified")).height == 76
     assert not from_s4.filter(pl.col("change").is_in(["撤销", "区划调整"]))["verified"].any()
 
 
