@@ -168,3 +168,18 @@ def test_a_run_names_the_units_it_leaves_out_on_screen_and_in_its_export(db_serv
     assert all(c["nearest_km_before"] is None and c["region_name"] for c in left)  # not computed, never 0
     export = service.client.get(f"{path}/counties", params={"format": "csv"}, headers=nat)
     assert export.status_code == 200 and "left_out_reason" in export.text and "no_seat_coordinates" in export.text
+
+
+def test_chengdus_run_places_its_districts_recoded_after_the_seat_source(db_service: Service) -> None:
+    """郫都区 (郫县 until 2016) and 新津区 (新津县 until 2020) have no seat under their new codes in the seat source:
+    they take part at its seat for their former code, so none of Chengdu's 20.9 million residents is left out."""
+    service = db_service
+    chengdu = _planner(service, "pl_cd2", "510100")
+    started = service.client.post(RUNS, json={"region": "510100", "service": "hospital_beds", "p": 1}, headers=chengdu)
+    assert started.status_code == 202, started.text
+    _done(service, started.json()["run_id"])
+    path = f"{RUNS}/{started.json()['run_id']}"
+    assert service.client.get(path, headers=chengdu).json()["summary"]["left_out"]["units"] == 0
+    counties = {c["region_code"]: c for c in _items(service, f"{path}/counties", chengdu)}
+    assert counties["510117"]["in_plan"] and counties["510118"]["in_plan"]
+    assert counties["510117"]["weight"] == 1_672_025 and counties["510117"]["nearest_km_before"] is not None
