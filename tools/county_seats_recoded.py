@@ -80,6 +80,27 @@ RENAMED_SUCCESSORS = {
     "540602": "542421",  # 色尼区 ← 那曲县 (2017)
     "610118": "610125",  # 鄠邑区 ← 户县 (2016)
 }
+# The seat the approval sets, as pages reprinting it (or a copy of the unit's zh.wikipedia article) give it; the
+# point stays the predecessor's S4 seat, not checked against the address (no geocoding), so still not verified.
+SEAT_ADDRESSES = {
+    "361104": (
+        "区人民政府驻旭日街道吉阳西路1号; 以原上饶县的行政区域为广信区的行政区域",
+        "https://wiwikim.kfd.me/zh-hk/%E5%B9%BF%E4%BF%A1%E5%8C%BA",
+    ),
+    "511504": (
+        "区人民政府驻柏溪镇县府街123号; 以原宜宾县(不含孔滩镇、王场镇、白花镇、永兴镇、双谊镇)和翠屏区南岸街道、"
+        "赵场街道、南广镇行政区域为叙州区的行政区域",
+        "https://dokumen123.com/zh/%E5%8F%99%E5%B7%9E%E5%8C%BA",
+    ),
+    "610118": (
+        "区人民政府驻甘亭街道东大街7号; 以原户县的行政区域为鄠邑区的行政区域 (国函〔2016〕188号)",
+        "https://m.hnymr.com/shangxi/yiqu.html",
+    ),
+    "370116": (
+        "seat not stated; 以原莱芜市莱城区的行政区域为莱芜区的行政区域 (the approval as 新京报 reported it)",
+        "http://m.studyofnet.com/308750180.html",
+    ),
+}
 MAX_KM_OUTSIDE = 3.0
 # S4 has some of 2016's changes (开州区, 洪泽区, 定陶区) and lacks others (章丘区, 郫都区): earlier changes are in it,
 # so an event before 2016 (公主岭市 took in 怀德县 in 1985) says nothing about a unit S4 lacks.
@@ -153,8 +174,8 @@ def _row(
         "point": what,
         "verified": str(kind in ("recode", "census_code")),
         "coordinate_source": f"{CPCA} (cpca/resources/adcodes.csv, row {old_code}000000 {seat[0]})",
-        "seat_address": "",
-        "seat_address_source": "",
+        "seat_address": SEAT_ADDRESSES.get(code, ("", ""))[0],
+        "seat_address_source": SEAT_ADDRESSES.get(code, ("", ""))[1],
         "former_code": old_code,
         "former_name_zh": old_name,
         "change": "census code" if kind == "census_code" else event["type"],
