@@ -13,47 +13,13 @@ were told her new city and the day she moved, and (c) got the not-in-reach answe
 
 from __future__ import annotations
 
-from datetime import date
 from typing import Any
 
-from api_support import Service, months, start_hand_over
-from sqlalchemy import select
+from api_support import MOVED_TO_CHENGDU, Service, moved_to_chengdu
 
-from changzhu.api.auth.accounts import create_user
-from changzhu.api.auth.roles import Role
-from changzhu.api.auth.tokens import issue_token
 from changzhu.ledger.checks import ledger_problems
-from changzhu.ledger.contributions import Scheme, record_contributions
-from changzhu.registry.identity import check_char
-from changzhu.registry.residents import ProofKind, Registration, register_resident
-from changzhu.store.auth_models import UserRow
-from changzhu.store.db import session_scope
 
-ID17 = "44030619900101123"  # born in Shenzhen's Bao'an district
-MOVED_ON = date(2026, 11, 1)
 NEW_CITY = ("510100", "成都", "Chengdu")  # what no answer but (c)'s may name
-OFFICE = {"cw_sz": ["440300"], "cw_fs": ["440600"]}  # Shenzhen (her hukou and insured place), Foshan (no tie)
-
-
-def _moved_to_chengdu(service: Service) -> str:
-    """The Shenzhen-hukou Guangzhou resident, handed over to Sichuan's instance (moved to Chengdu); her key."""
-    engine = service.engine
-    reg = Registration(
-        ID17 + check_char(ID17), "440300", "440100", date(2021, 3, 1), ProofKind.EMPLOYMENT, "contract-sz", {}
-    )
-    person = str(register_resident(engine, reg, actor="test")["person_key"])
-    paid = months((2023, 1), (2024, 12), 700000)
-    record_contributions(engine, person, Scheme.PENSION, "440100", paid, actor="test", key="sz-pension")
-    insured = months((2025, 1), (2026, 10), 40000)
-    record_contributions(engine, person, Scheme.MEDICAL, "440300", insured, actor="test", key="sz-medical")
-    start_hand_over(engine, person, ("440000", "510000", "510100"), MOVED_ON)
-    secret = service.client.app.state.settings.jwt_secret  # type: ignore[attr-defined]
-    for username, scopes in OFFICE.items():
-        create_user(engine, username, "correct horse battery staple", Role.CASEWORKER, scopes, None)
-        with session_scope(engine) as session:
-            user_id = int(session.scalar(select(UserRow.id).where(UserRow.username == username)) or 0)
-        service.headers[username] = {"Authorization": f"Bearer {issue_token(user_id, secret, 900)}"}
-    return person
 
 
 def _post(service: Service, path: str, body: dict[str, Any], user: str) -> tuple[Any, Any]:
@@ -66,7 +32,7 @@ def _post(service: Service, path: str, body: dict[str, Any], user: str) -> tuple
 def _says_nothing_of_the_city(*answers: Any) -> None:
     for answer in answers:
         assert not any(word in answer.text for word in NEW_CITY), answer.text
-        assert MOVED_ON.isoformat() not in answer.text, answer.text
+        assert MOVED_TO_CHENGDU.isoformat() not in answer.text, answer.text
 
 
 def _bill(person: str) -> dict[str, Any]:
@@ -84,7 +50,7 @@ def _bill(person: str) -> dict[str, Any]:
 def test_a_caller_with_no_tie_to_her_gets_the_not_in_reach_answer(db_service: Service) -> None:
     """(a) Foshan's caseworker settles a bill at a Foshan hospital for her (insured in Shenzhen, as the request says):
     the answer is the one a key no one has gets. Before: 409 naming Chengdu and the day she moved."""
-    person = _moved_to_chengdu(db_service)
+    person = moved_to_chengdu(db_service)
     refused, in_zh = _post(db_service, "/api/v1/medical/settlements", _bill(person), "cw_fs")
     nobody, _ = _post(db_service, "/api/v1/medical/settlements", _bill("0" * 32), "cw_fs")
     assert refused.status_code == 404 and refused.json()["code"] == "no_person_in_reach", refused.text
@@ -97,7 +63,7 @@ def test_her_hukou_and_insured_place_are_told_she_moved_but_not_where(db_service
     """(b) Shenzhen's caseworker may issue her a voucher (her hukou place) and file treatment elsewhere (her insured
     place) but may not read her file: both writes are refused as for someone who moved to another province, naming
     no place and no day. Before: `person_moved_out` with 成都市 and 2026-11-01."""
-    person = _moved_to_chengdu(db_service)
+    person = moved_to_chengdu(db_service)
     assert db_service.client.get(f"/api/v1/residents/{person}", headers=db_service.as_("cw_sz")).status_code == 404
     voucher = {"holder_key": person, "issuer_region": "440300", "service": "托育服务", "value_fen": 10_000,
                "issued_on": "2026-11-02", "expires_on": "2026-12-31"}  # fmt: skip
@@ -115,7 +81,7 @@ def test_the_place_she_left_is_told_where_she_moved(db_service: Service) -> None
     """(c) Guangzhou's caseworker reads her file as history; a write to it (her facts, months paid in Guangzhou, an
     application) is refused naming Chengdu and the day she moved. Before: 404 `no_person_in_reach`, as if the
     record they had just read were not there."""
-    person = _moved_to_chengdu(db_service)
+    person = moved_to_chengdu(db_service)
     read = db_service.client.get(f"/api/v1/residents/{person}", headers=db_service.as_("cw_gz"))
     assert read.status_code == 200, read.text
     writes = [
