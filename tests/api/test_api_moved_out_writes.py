@@ -16,8 +16,11 @@ from __future__ import annotations
 from typing import Any
 
 from api_support import MOVED_TO_CHENGDU, Service, moved_to_chengdu
+from sqlalchemy import func, select
 
 from changzhu.ledger.checks import ledger_problems
+from changzhu.store.approval_models import PendingApprovalRow
+from changzhu.store.db import session_scope
 
 NEW_CITY = ("510100", "成都", "Chengdu")  # what no answer but (c)'s may name
 
@@ -95,4 +98,30 @@ def test_the_place_she_left_is_told_where_she_moved(db_service: Service) -> None
         assert refused.status_code == 409 and refused.json()["code"] == "person_moved_out", (path, refused.text)
         assert refused.json()["params"] == {"on": "2026-11-01", "region": "510100"}
         assert "Chengdu" in refused.json()["message"], refused.text
+    assert ledger_problems(db_service.engine) == []
+
+
+def _held_items(service: Service) -> int:
+    with session_scope(service.engine) as session:
+        return int(session.scalar(select(func.count()).select_from(PendingApprovalRow)) or 0)
+
+
+def test_a_write_held_for_a_second_approver_is_refused_for_her_as_at_her_lock(db_service: Service) -> None:
+    """A voucher above the approval threshold (Shenzhen, her hukou place) and a bill above it (Foshan, no tie) take
+    no lock of hers: they were held (202) for a checker whose approval her lock would then refuse. Now each is
+    refused before it is held, told as at the lock: Shenzhen that she moved to another province, Foshan the answer
+    to a key no one has. Before: 202 and a held item for each."""
+    person = moved_to_chengdu(db_service)
+    voucher = {"holder_key": person, "issuer_region": "440300", "service": "托育服务", "value_fen": 2_000_000,
+               "issued_on": "2026-11-02", "expires_on": "2026-12-31", "idempotency_key": "held-voucher-1"}  # fmt: skip
+    refused, in_zh = _post(db_service, "/api/v1/vouchers", voucher, "cw_sz")
+    assert refused.status_code == 409 and refused.json()["code"] == "person_moved_out_elsewhere", refused.text
+    _says_nothing_of_the_city(refused, in_zh)
+    bill = {**_bill(person), "items": [{"item_code": "A001", "amount_fen": 25_000_000}]}
+    unheld, bill_zh = _post(db_service, "/api/v1/medical/settlements", bill, "cw_fs")
+    nobody, _ = _post(db_service, "/api/v1/medical/settlements", {**bill, "person_key": "0" * 32}, "cw_fs")
+    assert unheld.status_code == 404 and unheld.json()["code"] == "no_person_in_reach", unheld.text
+    assert (nobody.status_code, nobody.json()) == (unheld.status_code, unheld.json())
+    _says_nothing_of_the_city(unheld, bill_zh)
+    assert _held_items(db_service) == 0
     assert ledger_problems(db_service.engine) == []
