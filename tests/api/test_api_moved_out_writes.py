@@ -20,6 +20,7 @@ from sqlalchemy import func, select
 
 from changzhu.ledger.checks import ledger_problems
 from changzhu.store.approval_models import PendingApprovalRow
+from changzhu.store.auth_models import UserRow
 from changzhu.store.db import session_scope
 
 NEW_CITY = ("510100", "成都", "Chengdu")  # what no answer but (c)'s may name
@@ -125,3 +126,23 @@ def test_a_write_held_for_a_second_approver_is_refused_for_her_as_at_her_lock(db
     _says_nothing_of_the_city(unheld, bill_zh)
     assert _held_items(db_service) == 0
     assert ledger_problems(db_service.engine) == []
+
+
+def test_no_resident_login_is_opened_for_her_here(db_service: Service) -> None:
+    """A resident login is created only for a person living in the caller's jurisdiction; she lives in another
+    province's instance's records now. The national administrator, whose jurisdiction holds her new city, is told
+    where she moved (before: 201, a new login on a record that is history here); Guangzhou's caseworker too, and her
+    hukou place gets the not-in-reach answer. No account is created."""
+    person = moved_to_chengdu(db_service)
+    path = f"/api/v1/residents/{person}/login"
+    with session_scope(db_service.engine) as session:
+        accounts = session.scalar(select(func.count()).select_from(UserRow))
+    for user in ("ad_nat", "cw_gz"):
+        refused = db_service.client.post(path, json={}, headers=db_service.as_(user))
+        assert refused.status_code == 409 and refused.json()["code"] == "person_moved_out", (user, refused.text)
+        assert refused.json()["params"]["region"] == "510100"
+    refused, in_zh = _post(db_service, path, {}, "cw_sz")
+    assert refused.status_code == 404 and refused.json()["code"] == "no_person_in_reach", refused.text
+    _says_nothing_of_the_city(refused, in_zh)
+    with session_scope(db_service.engine) as session:
+        assert session.scalar(select(func.count()).select_from(UserRow)) == accounts
