@@ -47,6 +47,7 @@ from changzhu.ledger.medical import set_catalogue, set_policy  # noqa: E402
 from changzhu.ledger.medical_rules import Policy  # noqa: E402
 from changzhu.ledger.vouchers import issue_voucher  # noqa: E402
 from changzhu.registry.census_import import load_census  # noqa: E402
+from changzhu.registry.identity import check_char  # noqa: E402
 from changzhu.registry.migrate import upgrade  # noqa: E402
 from changzhu.registry.residents import ProofKind, Registration, link_household, register_resident  # noqa: E402
 from changzhu.store.auth_models import UserRow  # noqa: E402
@@ -235,6 +236,33 @@ def hand_over_to_sichuan(service: Service) -> str:
     """Guangdong's instance hands the Guangzhou worker over to Sichuan's (a peer for 510000): she moves to Chengdu on
     MOVED_TO_CHENGDU; the id of the message waiting in the outbox."""
     return start_hand_over(service.engine, service.people["gz"], ("440000", "510000", "510100"), MOVED_TO_CHENGDU)
+
+
+# moved_to_chengdu's caseworkers: Shenzhen (her hukou and insured place), Foshan (no tie to her)
+OFFICE = {"cw_sz": ["440300"], "cw_fs": ["440600"]}
+ID_SZ17 = "44030619900101123"  # born in Shenzhen's Bao'an district
+
+
+def moved_to_chengdu(service: Service) -> str:
+    """A Guangzhou resident whose hukou is in Shenzhen (insured there for medical care), handed over to Sichuan's
+    instance on MOVED_TO_CHENGDU (moved to Chengdu), and the caseworkers of OFFICE with their headers; her key."""
+    engine = service.engine
+    reg = Registration(
+        ID_SZ17 + check_char(ID_SZ17), "440300", "440100", date(2021, 3, 1), ProofKind.EMPLOYMENT, "contract-sz", {}
+    )
+    person = str(register_resident(engine, reg, actor="test")["person_key"])
+    paid = months((2023, 1), (2024, 12), 700000)
+    record_contributions(engine, person, Scheme.PENSION, "440100", paid, actor="test", key="sz-pension")
+    insured = months((2025, 1), (2026, 10), 40000)
+    record_contributions(engine, person, Scheme.MEDICAL, "440300", insured, actor="test", key="sz-medical")
+    start_hand_over(engine, person, ("440000", "510000", "510100"), MOVED_TO_CHENGDU)
+    secret = service.client.app.state.settings.jwt_secret  # type: ignore[attr-defined]
+    for username, scopes in OFFICE.items():
+        create_user(engine, username, PASSWORD, Role.CASEWORKER, scopes, None)
+        with session_scope(engine) as session:
+            user_id = int(session.scalar(select(UserRow.id).where(UserRow.username == username)) or 0)
+        service.headers[username] = {"Authorization": f"Bearer {issue_token(user_id, secret, 900)}"}
+    return person
 
 
 @dataclass

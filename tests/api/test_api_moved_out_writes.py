@@ -13,47 +13,17 @@ were told her new city and the day she moved, and (c) got the not-in-reach answe
 
 from __future__ import annotations
 
-from datetime import date
 from typing import Any
 
-from api_support import Service, months, start_hand_over
-from sqlalchemy import select
+from api_support import MOVED_TO_CHENGDU, Service, moved_to_chengdu
+from sqlalchemy import func, select
 
-from changzhu.api.auth.accounts import create_user
-from changzhu.api.auth.roles import Role
-from changzhu.api.auth.tokens import issue_token
 from changzhu.ledger.checks import ledger_problems
-from changzhu.ledger.contributions import Scheme, record_contributions
-from changzhu.registry.identity import check_char
-from changzhu.registry.residents import ProofKind, Registration, register_resident
+from changzhu.store.approval_models import PendingApprovalRow
 from changzhu.store.auth_models import UserRow
 from changzhu.store.db import session_scope
 
-ID17 = "44030619900101123"  # born in Shenzhen's Bao'an district
-MOVED_ON = date(2026, 11, 1)
 NEW_CITY = ("510100", "成都", "Chengdu")  # what no answer but (c)'s may name
-OFFICE = {"cw_sz": ["440300"], "cw_fs": ["440600"]}  # Shenzhen (her hukou and insured place), Foshan (no tie)
-
-
-def _moved_to_chengdu(service: Service) -> str:
-    """The Shenzhen-hukou Guangzhou resident, handed over to Sichuan's instance (moved to Chengdu); her key."""
-    engine = service.engine
-    reg = Registration(
-        ID17 + check_char(ID17), "440300", "440100", date(2021, 3, 1), ProofKind.EMPLOYMENT, "contract-sz", {}
-    )
-    person = str(register_resident(engine, reg, actor="test")["person_key"])
-    paid = months((2023, 1), (2024, 12), 700000)
-    record_contributions(engine, person, Scheme.PENSION, "440100", paid, actor="test", key="sz-pension")
-    insured = months((2025, 1), (2026, 10), 40000)
-    record_contributions(engine, person, Scheme.MEDICAL, "440300", insured, actor="test", key="sz-medical")
-    start_hand_over(engine, person, ("440000", "510000", "510100"), MOVED_ON)
-    secret = service.client.app.state.settings.jwt_secret  # type: ignore[attr-defined]
-    for username, scopes in OFFICE.items():
-        create_user(engine, username, "correct horse battery staple", Role.CASEWORKER, scopes, None)
-        with session_scope(engine) as session:
-            user_id = int(session.scalar(select(UserRow.id).where(UserRow.username == username)) or 0)
-        service.headers[username] = {"Authorization": f"Bearer {issue_token(user_id, secret, 900)}"}
-    return person
 
 
 def _post(service: Service, path: str, body: dict[str, Any], user: str) -> tuple[Any, Any]:
@@ -66,7 +36,7 @@ def _post(service: Service, path: str, body: dict[str, Any], user: str) -> tuple
 def _says_nothing_of_the_city(*answers: Any) -> None:
     for answer in answers:
         assert not any(word in answer.text for word in NEW_CITY), answer.text
-        assert MOVED_ON.isoformat() not in answer.text, answer.text
+        assert MOVED_TO_CHENGDU.isoformat() not in answer.text, answer.text
 
 
 def _bill(person: str) -> dict[str, Any]:
@@ -84,7 +54,7 @@ def _bill(person: str) -> dict[str, Any]:
 def test_a_caller_with_no_tie_to_her_gets_the_not_in_reach_answer(db_service: Service) -> None:
     """(a) Foshan's caseworker settles a bill at a Foshan hospital for her (insured in Shenzhen, as the request says):
     the answer is the one a key no one has gets. Before: 409 naming Chengdu and the day she moved."""
-    person = _moved_to_chengdu(db_service)
+    person = moved_to_chengdu(db_service)
     refused, in_zh = _post(db_service, "/api/v1/medical/settlements", _bill(person), "cw_fs")
     nobody, _ = _post(db_service, "/api/v1/medical/settlements", _bill("0" * 32), "cw_fs")
     assert refused.status_code == 404 and refused.json()["code"] == "no_person_in_reach", refused.text
@@ -97,7 +67,7 @@ def test_her_hukou_and_insured_place_are_told_she_moved_but_not_where(db_service
     """(b) Shenzhen's caseworker may issue her a voucher (her hukou place) and file treatment elsewhere (her insured
     place) but may not read her file: both writes are refused as for someone who moved to another province, naming
     no place and no day. Before: `person_moved_out` with 成都市 and 2026-11-01."""
-    person = _moved_to_chengdu(db_service)
+    person = moved_to_chengdu(db_service)
     assert db_service.client.get(f"/api/v1/residents/{person}", headers=db_service.as_("cw_sz")).status_code == 404
     voucher = {"holder_key": person, "issuer_region": "440300", "service": "托育服务", "value_fen": 10_000,
                "issued_on": "2026-11-02", "expires_on": "2026-12-31"}  # fmt: skip
@@ -115,7 +85,7 @@ def test_the_place_she_left_is_told_where_she_moved(db_service: Service) -> None
     """(c) Guangzhou's caseworker reads her file as history; a write to it (her facts, months paid in Guangzhou, an
     application) is refused naming Chengdu and the day she moved. Before: 404 `no_person_in_reach`, as if the
     record they had just read were not there."""
-    person = _moved_to_chengdu(db_service)
+    person = moved_to_chengdu(db_service)
     read = db_service.client.get(f"/api/v1/residents/{person}", headers=db_service.as_("cw_gz"))
     assert read.status_code == 200, read.text
     writes = [
@@ -130,3 +100,49 @@ def test_the_place_she_left_is_told_where_she_moved(db_service: Service) -> None
         assert refused.json()["params"] == {"on": "2026-11-01", "region": "510100"}
         assert "Chengdu" in refused.json()["message"], refused.text
     assert ledger_problems(db_service.engine) == []
+
+
+def _held_items(service: Service) -> int:
+    with session_scope(service.engine) as session:
+        return int(session.scalar(select(func.count()).select_from(PendingApprovalRow)) or 0)
+
+
+def test_a_write_held_for_a_second_approver_is_refused_for_her_as_at_her_lock(db_service: Service) -> None:
+    """A voucher above the approval threshold (Shenzhen, her hukou place) and a bill above it (Foshan, no tie) take
+    no lock of hers: they were held (202) for a checker whose approval her lock would then refuse. Now each is
+    refused before it is held, told as at the lock: Shenzhen that she moved to another province, Foshan the answer
+    to a key no one has. Before: 202 and a held item for each."""
+    person = moved_to_chengdu(db_service)
+    voucher = {"holder_key": person, "issuer_region": "440300", "service": "托育服务", "value_fen": 2_000_000,
+               "issued_on": "2026-11-02", "expires_on": "2026-12-31", "idempotency_key": "held-voucher-1"}  # fmt: skip
+    refused, in_zh = _post(db_service, "/api/v1/vouchers", voucher, "cw_sz")
+    assert refused.status_code == 409 and refused.json()["code"] == "person_moved_out_elsewhere", refused.text
+    _says_nothing_of_the_city(refused, in_zh)
+    bill = {**_bill(person), "items": [{"item_code": "A001", "amount_fen": 25_000_000}]}
+    unheld, bill_zh = _post(db_service, "/api/v1/medical/settlements", bill, "cw_fs")
+    nobody, _ = _post(db_service, "/api/v1/medical/settlements", {**bill, "person_key": "0" * 32}, "cw_fs")
+    assert unheld.status_code == 404 and unheld.json()["code"] == "no_person_in_reach", unheld.text
+    assert (nobody.status_code, nobody.json()) == (unheld.status_code, unheld.json())
+    _says_nothing_of_the_city(unheld, bill_zh)
+    assert _held_items(db_service) == 0
+    assert ledger_problems(db_service.engine) == []
+
+
+def test_no_resident_login_is_opened_for_her_here(db_service: Service) -> None:
+    """A resident login is created only for a person living in the caller's jurisdiction; she lives in another
+    province's instance's records now. The national administrator, whose jurisdiction holds her new city, is told
+    where she moved (before: 201, a new login on a record that is history here); Guangzhou's caseworker too, and her
+    hukou place gets the not-in-reach answer. No account is created."""
+    person = moved_to_chengdu(db_service)
+    path = f"/api/v1/residents/{person}/login"
+    with session_scope(db_service.engine) as session:
+        accounts = session.scalar(select(func.count()).select_from(UserRow))
+    for user in ("ad_nat", "cw_gz"):
+        refused = db_service.client.post(path, json={}, headers=db_service.as_(user))
+        assert refused.status_code == 409 and refused.json()["code"] == "person_moved_out", (user, refused.text)
+        assert refused.json()["params"]["region"] == "510100"
+    refused, in_zh = _post(db_service, path, {}, "cw_sz")
+    assert refused.status_code == 404 and refused.json()["code"] == "no_person_in_reach", refused.text
+    _says_nothing_of_the_city(refused, in_zh)
+    with session_scope(db_service.engine) as session:
+        assert session.scalar(select(func.count()).select_from(UserRow)) == accounts

@@ -17,7 +17,7 @@ import polars as pl
 import pytest
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 from fastapi.testclient import TestClient
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from changzhu.api import ApiSettings, create_app
 from changzhu.api.auth.accounts import create_user
@@ -32,6 +32,8 @@ from changzhu.api.interregion.reconcile import peer_problems, received_summary
 from changzhu.api.interregion.simulation import Node, connect_instances
 from changzhu.api.interregion.transfer import KIND
 from changzhu.api.keys import public_key_text
+from changzhu.api.ledger_writes import drawing_as, issue_voucher_as, operator
+from changzhu.api.write_access import told_of_move
 from changzhu.casework.bulk_import import ImportRejected, import_contributions
 from changzhu.ledger.accounts import balance
 from changzhu.ledger.checks import ledger_problems
@@ -41,6 +43,7 @@ from changzhu.ledger.vouchers import issue_voucher, redeem_voucher, vouchers_fra
 from changzhu.registry.frames import moves_frame
 from changzhu.registry.identity import check_char
 from changzhu.registry.residents import ProofKind, Registration, record_move, register_resident
+from changzhu.store.approval_models import PendingApprovalRow
 from changzhu.store.auth_models import UserRow
 from changzhu.store.checks import PersonMovedOut
 from changzhu.store.db import make_engine, session_scope
@@ -415,4 +418,40 @@ def test_she_comes_back_from_the_city_she_moved_on_to(pair: tuple[LocalNetwork, 
     person, events = _person(guangdong, key)
     assert events[-1] == ("move_in_return", "510300", "440100", RETURNED, message_id)
     assert (person.residence_region, person.prior_region, person.prior_residence_months) == ("440100", "510300", 4)
+    assert ledger_problems(guangdong.engine) == [] and ledger_problems(sichuan.engine) == []
+
+
+def test_the_refused_writes_of_the_place_she_left_keep_both_ends_reconciled(
+    pair: tuple[LocalNetwork, Node, Node],
+) -> None:
+    """After the hand-over is delivered, Guangzhou's caseworker tries what the operator commands and the API do for a
+    person (a voucher above the approval threshold, settling where her pension is drawn, a second transfer out): each
+    is refused naming where she went (this caseworker may see her), nothing is held or queued, and both instances'
+    ledgers and the reconciliation of what was sent with what was received are as right after the hand-over."""
+    network, guangdong, sichuan = pair
+    key = _guangzhou_resident(guangdong)
+    assert _hand_over(network, guangdong, key, "510100").status == "delivered"
+    for username, scope in (("cw_gz", "440100"), ("cw_cd", "510100")):  # the place she left; her hukou place
+        create_user(guangdong.engine, username, "correct horse battery staple", Role.CASEWORKER, [scope], None)
+    caseworker, chengdu = operator(guangdong.engine, "cw_gz"), operator(guangdong.engine, "cw_cd")
+    before = peer_problems(guangdong.engine, "510000", received_summary(sichuan.engine, "440000"))
+    held = _months_held(guangdong, key)
+    writes = [
+        (chengdu, lambda: issue_voucher_as(guangdong.engine, chengdu, key, "510100", "托育服务", 2_000_000,
+                                           date(2026, 4, 1), date(2026, 12, 31), key="big-1", scenario=None)),
+        (caseworker, lambda: drawing_as(guangdong.engine, caseworker, key, date(2026, 4, 1), key="draw-1")),
+        (caseworker, lambda: outbox.start_transfer(guangdong.engine, key, "440000", "510000", "510100",
+                                                   date(2026, 4, 1), actor="user:cw_gz",
+                                                   authorize=caseworker.require_region)),
+    ]  # fmt: skip
+    for principal, write in writes:
+        with pytest.raises(PersonMovedOut) as refused, told_of_move(guangdong.engine, principal):
+            write()
+        assert refused.value.told and refused.value.refusal.as_json()["params"]["region"] == "510100"
+    with session_scope(guangdong.engine) as session:
+        assert session.scalar(select(func.count()).select_from(PendingApprovalRow)) == 0
+        assert session.scalar(select(func.count()).select_from(OutboxRow)) == 1
+    assert _months_held(guangdong, key) == held
+    after = peer_problems(guangdong.engine, "510000", received_summary(sichuan.engine, "440000"))
+    assert after == before and after[0] == []
     assert ledger_problems(guangdong.engine) == [] and ledger_problems(sichuan.engine) == []

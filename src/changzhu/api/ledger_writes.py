@@ -18,11 +18,18 @@ from changzhu.api.auth.principal import Principal
 from changzhu.api.auth.roles import Role
 from changzhu.api.controls import controls_for
 from changzhu.api.errors import Forbidden, NotAuthenticated, NotFound
-from changzhu.api.write_access import named_person, person_facts, reaches, staff_over_resident, told_of_move
+from changzhu.api.write_access import (
+    named_person,
+    person_facts,
+    reaches,
+    refuse_if_handed_over,
+    staff_over_resident,
+    told_of_move,
+)
 from changzhu.domain.refusals import RefusalCode, refusal
 from changzhu.ledger.budgets import BudgetKind
 from changzhu.ledger.digest_baseline import take_baseline
-from changzhu.ledger.transfers import TransferScheme, apply_transfer, complete_transfer
+from changzhu.ledger.transfers import TransferScheme, apply_transfer, complete_transfer, settle_drawing
 from changzhu.ledger.vouchers import clear_vouchers, issue_voucher, redeem_voucher
 from changzhu.rules.scenario import Scenario
 from changzhu.store.auth_models import UserRow
@@ -120,6 +127,7 @@ def issue_voucher_as(
     controls = controls_for(BudgetKind.VOUCHERS, issuer_region, issued_on, scenario)
     controls.check_limit(value_fen, "voucher")
     if controls.needs_approval(value_fen):
+        refuse_if_handed_over(engine, principal, holder)  # no approval could issue it: her lock refuses it
         request = {
             "holder_key": holder_key,
             "issuer_region": issuer_region,
@@ -171,9 +179,12 @@ def record_at_as(engine: Engine, principal: Principal, person_key: str, region: 
     person_facts(engine, person_key)
 
 
-def drawing_as(engine: Engine, principal: Principal, person_key: str) -> None:
-    """Where the pension is drawn, decided by staff of the place where the person lives."""
+def drawing_as(engine: Engine, principal: Principal, person_key: str, on: date, *, key: str) -> dict[str, object]:
+    """Where the pension is drawn, decided by staff of the place where the person lives, and everything
+    consolidated there (`settle_drawing`)."""
     staff_over_resident(engine, principal, person_key)
+    with told_of_move(engine, principal):
+        return settle_drawing(engine, person_key, on, actor=actor_of(principal), key=key)
 
 
 def baseline_as(engine: Engine, principal: Principal) -> dict[str, object]:

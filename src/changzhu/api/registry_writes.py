@@ -75,7 +75,8 @@ def renew_as(
     require_staff(principal)
     principal.require_region(str(found[0]))
     staff_over_resident(engine, principal, str(found[1]))
-    return renew_permit(engine, permit_no, renewed_on, actor=actor_of(principal), key=key)
+    with told_of_move(engine, principal):
+        return renew_permit(engine, permit_no, renewed_on, actor=actor_of(principal), key=key)
 
 
 def move_as(

@@ -133,6 +133,16 @@ def told_of_move(engine: Engine, principal: Principal) -> Iterator[None]:
         raise moved_out_refusal(engine, principal, exc, exc.person_key) from None
 
 
+def refuse_if_handed_over(engine: Engine, principal: Principal, person: PersonFacts) -> None:
+    """Before a write for her that takes no lock of hers (an item held for a second approver, which would wait for
+    an approval that her lock then refuses): refused if she was handed over to another province's instance, told to
+    `principal` as at the lock (`told_of_move`)."""
+    with told_of_move(engine, principal), session_scope(engine) as session:
+        row = session.get(PersonRow, person.id)
+        if row is not None:
+            refuse_moved_out(row)
+
+
 def reaches(engine: Engine, principal: Principal, person: PersonFacts) -> bool:
     """Whether the caller may see the person (the person themself, staff where they live or have a pending
     application to move to: access.may_see), so that a refusal may say why."""

@@ -242,10 +242,16 @@ def _moved_out(region: str, since: date, named: bool) -> dict[str, Any]:
     gives a reason, the place by its name; if not `named` (the city's staff may not see her: she left the province
     from another place of it), that she moved to another province, naming no place and no date."""
     if not named:
-        return _shown(refusal(RefusalCode.PERSON_MOVED_OUT_ELSEWHERE))
+        return moved_elsewhere_reason()
     reason = refusal(RefusalCode.PERSON_MOVED_OUT, on=since.isoformat(), region=region)
     names = {"place": place_names({region})}
     return {**reason.as_json(), "zh": reason.text(Lang.ZH, names), "en": reason.text(Lang.EN, names)}
+
+
+def moved_elsewhere_reason() -> dict[str, Any]:
+    """Why a person handed over to another province's instance is not ranked, as said to a reader who may not see
+    her: she moved to another province, no place and no date (api/quota_reasons.py decides it per reader)."""
+    return _shown(refusal(RefusalCode.PERSON_MOVED_OUT_ELSEWHERE))
 
 
 def _labels(region: str, scheme: PointsScheme) -> dict[str, tuple[str, str]]:

@@ -150,8 +150,10 @@ def run(
     city)."""
     from changzhu.api.application_writes import publisher
     from changzhu.api.ledger_writes import operator
+    from changzhu.api.quota_reasons import told_rule
     from changzhu.casework import quota_runs as runs
     from changzhu.casework.quotas import by_capacity, by_quota
+    from changzhu.store.db import session_scope
 
     engine, on, chosen = migrated_engine(), date.today(), runs.QuotaKind(kind)
     principal = operator(engine, as_user)
@@ -174,7 +176,10 @@ def run(
         "evaluated_on": on.isoformat(),
         "not_ranked": apart,
     }
-    _show(runs.publish(engine, chosen, region, year, quota, places, ranking, described, principal.username))
+    published = runs.publish(engine, chosen, region, year, quota, places, ranking, described, principal.username)
+    with session_scope(engine) as session:  # a reason naming where a moved-out applicant went: only if may see her
+        published["rule"] = told_rule(session, principal, published["rule"])
+    _show(published)
 
 
 @quota_app.command("simulate")

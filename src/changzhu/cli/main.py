@@ -166,6 +166,21 @@ def error_text(exc: ChangzhuError, lang: Lang) -> str:
     return str(exc) if reason.code == RefusalCode.UNCODED else reason_text(reason, lang)
 
 
+def told(exc: ChangzhuError) -> ChangzhuError:
+    """What the operator is told of an error. A refusal at the lock of a person handed over to another province's
+    instance names her new city; an operator command acts as a named user, so that refusal is decided for that user
+    by `api.write_access.told_of_move` around the write. One no command decided (a write someone did not wrap) is
+    answered as the API's error handler answers it: as a key no one has, never with her new city (docs/api.md,
+    "Who may change what"; docs/operations.md, "Operator commands")."""
+    from changzhu.store.checks import PersonMovedOut
+
+    if not isinstance(exc, PersonMovedOut) or exc.told:
+        return exc
+    from changzhu.api.access import person_not_in_reach
+
+    return person_not_in_reach(exc.person_key or "")
+
+
 def run() -> None:
     """Console-script entry: run the app; a ChangzhuError becomes one line on stderr and exit code 1."""
     try:
@@ -186,7 +201,7 @@ def _run() -> None:
 
         lang = error_lang(os.environ)
         head = "错误：" if lang == Lang.ZH else "error: "
-        line = f"[bold red]{head}[/bold red]{escape(error_text(exc, lang))}"
+        line = f"[bold red]{head}[/bold red]{escape(error_text(told(exc), lang))}"
         err_console.print(line, highlight=False, soft_wrap=True, markup=True)
         sys.exit(1)
     except Exception as exc:

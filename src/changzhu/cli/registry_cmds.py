@@ -308,13 +308,10 @@ def _transfer_status(engine: Engine, transfer_no: str) -> str | None:
 def ledger_drawing(person: str, on: Day, key: Annotated[str, typer.Option()], as_user: As) -> None:
     """Decide where the pension is drawn (10-year rule) and consolidate everything there (staff where the
     person lives)."""
-    from changzhu.api.ledger_writes import actor_of, drawing_as
-    from changzhu.ledger.transfers import settle_drawing
+    from changzhu.api.ledger_writes import drawing_as
 
     engine = migrated_engine()
-    principal = _operator(engine, as_user)
-    drawing_as(engine, principal, person)
-    _show(settle_drawing(engine, person, _day(on), actor=actor_of(principal), key=key))
+    _show(drawing_as(engine, _operator(engine, as_user), person, _day(on), key=key))
 
 
 @ledger_app.command("balances")

@@ -24,7 +24,14 @@ from changzhu.rules.catalog import policies_in_use, resolve
 from changzhu.store import audit_subjects
 from changzhu.store.audit import now_iso
 from changzhu.store.audit_reasons import Reason, because
-from changzhu.store.checks import RegistryError, UnknownPerson, check_regions, lock_person, unknown_person
+from changzhu.store.checks import (
+    RegistryError,
+    UnknownPerson,
+    check_regions,
+    lock_person,
+    refuse_moved_out,
+    unknown_person,
+)
 from changzhu.store.db import session_scope
 from changzhu.store.resident_models import (
     MAX_STORED_DATES,
@@ -338,6 +345,7 @@ def renew_permit(
         if old is None:
             raise RegistryError(refusal(RefusalCode.NO_PERMIT, permit_no=permit_no))
         person = session.execute(select(PersonRow).where(PersonRow.id == old.person_id).with_for_update()).scalar_one()
+        refuse_moved_out(person)  # handed over to another province's instance: her record here is history
         if person.residence_region != old.region:
             raise RegistryError(refusal(RefusalCode.PERMIT_HOLDER_MOVED, region=old.region))
         if session.scalar(select(ResidencePermitRow.id).where(ResidencePermitRow.previous_id == old.id)):

@@ -18,6 +18,7 @@ from changzhu.api.auth.roles import Role
 from changzhu.api.deps import EngineDep, LimitQuery, OffsetQuery, PrincipalDep
 from changzhu.api.export import FILE_RESPONSES, ExportFormat, FormatQuery, records_file
 from changzhu.api.pagination import Page
+from changzhu.api.quota_reasons import told_rule
 from changzhu.api.resident_search import scope_condition, scope_prefix
 from changzhu.store import audit
 from changzhu.store.audit_reasons import shown
@@ -28,6 +29,7 @@ from changzhu.store.resident_models import AuditRow, PersonRow
 
 router = APIRouter(prefix="/audit", tags=["audit"])
 Text = Annotated[str | None, Query(min_length=1, max_length=160)]
+QUOTA_RUN_PUBLISH = "quota_run_publish"  # its details hold the run's rule, "not ranked" reasons and all
 
 
 class SubjectRegion(BaseModel):
@@ -206,6 +208,9 @@ def audit_log(
         names = name_subjects(session, (subject for _item, subject in recorded))
         people = [s for _item, s in recorded if s.kind == SubjectKind.PERSON]
         hidden = set() if reach is None else {s.text for s in people} - reach.people_in_reach(session, people)
+        for item in items:  # a published run's record holds its "not ranked" reasons as the run kept them
+            if item.action == QUOTA_RUN_PUBLISH and "rule" in item.details:
+                item.details = {**item.details, "rule": told_rule(session, principal, item.details["rule"])}
     if reach is not None:  # a resident's account names the person (its default user name is their key's start)
         hidden |= {item.subject for item in items if item.subject in reach.residents_out}
     for item in items:

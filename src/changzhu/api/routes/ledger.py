@@ -21,7 +21,7 @@ from changzhu.api.client_keys import ClientKey, OptionalClientKey
 from changzhu.api.controls import controls_for
 from changzhu.api.deps import EngineDep, PrincipalDep, SettingsDep
 from changzhu.api.overview import transfers_of
-from changzhu.api.write_access import named_person, require_insured, told_of_move
+from changzhu.api.write_access import named_person, refuse_if_handed_over, require_insured, told_of_move
 from changzhu.domain import field_sizes as sizes
 from changzhu.ledger.budgets import BudgetKind
 from changzhu.ledger.medical import FilingKind, clear_medical, file_treatment, set_catalogue, set_policy, settle_bill
@@ -220,11 +220,13 @@ def settle(
     """Split the bill into fund and self-pay (staff of the treatment place, where the hospital is), charged to the
     fund of the place where the person is insured; a large bill is held (202) for a checker of that place."""
     _staff_in(principal, body.treatment_region)
-    require_insured(engine, named_person(engine, body.person_key), body.insured_region, body.treated_on, principal)
+    person = named_person(engine, body.person_key)
+    require_insured(engine, person, body.insured_region, body.treated_on, principal)
     controls = controls_for(BudgetKind.MEDICAL, body.insured_region, body.treated_on, settings.controls_scenario)
     total = sum(i.amount_fen for i in body.items)
     controls.check_limit(total, "hospital_bill")
     if controls.needs_approval(total):
+        refuse_if_handed_over(engine, principal, person)  # no checker could settle it: her lock refuses it
         request = body.model_dump(mode="json")
         request["items"] = [[i.item_code, i.amount_fen] for i in body.items]
         response.status_code = 202

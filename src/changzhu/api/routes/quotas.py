@@ -22,6 +22,7 @@ from changzhu.api.auth.roles import NATIONAL_SCOPE, Role
 from changzhu.api.casework_errors import casework_errors
 from changzhu.api.deps import EngineDep, PrincipalDep
 from changzhu.api.quota_population import synthetic_candidates
+from changzhu.api.quota_reasons import told_rule
 from changzhu.casework import quota_runs as runs
 from changzhu.casework.quotas import (
     Candidate,
@@ -35,6 +36,7 @@ from changzhu.casework.quotas import (
 from changzhu.domain.refusals import RefusalCode, refusal
 from changzhu.domain.regions import region_prefix
 from changzhu.store.audit_reasons import because
+from changzhu.store.db import session_scope
 
 router = APIRouter(tags=["quotas"])
 CITY = r"^\d{4}00$"
@@ -103,7 +105,9 @@ def publish(body: RunRequest, engine: EngineDep, principal: PrincipalDep) -> dic
 
 
 def _named(engine: Engine, principal: Principal, run: dict[str, Any]) -> dict[str, Any]:
-    """The run with the name of each applicant admitted, waiting or not ranked (the names shown are audited)."""
+    """The run with the name of each applicant admitted, waiting or not ranked (the names shown are audited), its
+    "not ranked" reasons as the caller may be told them (`_told`)."""
+    _told(engine, principal, [run])
     entries = [*run["admitted"], *run["waiting"], *run["rule"].get("not_ranked", [])]
     with_names(engine, principal, entries, because("quota_entries"))
     return run
@@ -128,7 +132,17 @@ def list_runs(
     """Published runs in the caller's jurisdiction, newest first."""
     principal.require_role(*STAFF_WITH_PERSONAL_ACCESS)
     prefixes = None if NATIONAL_SCOPE in principal.scopes else [region_prefix(s) for s in principal.scopes]
-    return runs.list_runs(engine, prefixes, region)
+    return _told(engine, principal, runs.list_runs(engine, prefixes, region))
+
+
+def _told(engine: Engine, principal: Principal, found: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """The runs with each "not ranked" reason that names where a moved-out applicant went kept only for a caller
+    who may see her (api/quota_reasons.py: decided when read, so a run published before, or for readers who could
+    see her then, names no place to a caller who may not)."""
+    with session_scope(engine) as session:
+        for run in found:
+            run["rule"] = told_rule(session, principal, run["rule"])
+    return found
 
 
 @router.get("/quotas/runs/{run_id}", responses={401: {}, 403: {}, 404: {}})

@@ -30,7 +30,7 @@ from changzhu.api.routes.eligibility import (
     entitlement_view,
     person_explanation,
 )
-from changzhu.api.write_access import staff_over_resident, told_of_move
+from changzhu.api.write_access import refuse_if_handed_over, staff_over_resident, told_of_move
 from changzhu.casework import application_records
 from changzhu.casework.application_records import Filter
 from changzhu.domain import field_sizes as sizes
@@ -210,6 +210,7 @@ def resident_login(
     """Create the resident login of a person living in the caller's jurisdiction (caseworkers, administrators)."""
     principal.require_role(*STAFF_WITH_PERSONAL_ACCESS)
     person = staff_over_resident(engine, principal, person_key)
+    refuse_if_handed_over(engine, principal, person)  # she lives in another province's instance's records now
     require_within_reach(engine, principal, Role.RESIDENT, [], person.id)
     one_time = one_time_password(settings.one_time_hours)
     username = _create_resident_account(engine, body.username, person.id, one_time.password, one_time.until)
