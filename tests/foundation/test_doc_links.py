@@ -13,15 +13,16 @@ HEADING = re.compile(r"^#{1,6}\s+(.*?)\s*#*\s*$")
 HTML_ANCHOR = re.compile(r"<a\s+(?:id|name)=\"([^\"]+)\"")
 
 
-def prose_lines(text: str) -> list[str]:
-    """The page's lines with fenced code blocks blanked and inline code removed (neither holds links)."""
+def prose_lines(text: str, *, keep_inline_code: bool = False) -> list[str]:
+    """The page's lines with fenced code blocks blanked and inline code removed (neither holds links); a heading's
+    inline code is part of its anchor, so `anchors` keeps it."""
     lines, fenced = [], False
     for line in text.splitlines():
         if line.lstrip().startswith(("```", "~~~")):
             fenced = not fenced
             lines.append("")
             continue
-        lines.append("" if fenced else re.sub(r"`[^`]*`", "", line))
+        lines.append("" if fenced else line if keep_inline_code else re.sub(r"`[^`]*`", "", line))
     return lines
 
 
@@ -35,7 +36,7 @@ def anchors(page: Path) -> set[str]:
     """Every anchor a page has: its headings (a repeated one gets -1, -2, …) and explicit <a id=…>."""
     found: set[str] = set()
     seen: dict[str, int] = {}
-    for line in prose_lines(page.read_text(encoding="utf-8")):
+    for line in prose_lines(page.read_text(encoding="utf-8"), keep_inline_code=True):
         if heading := HEADING.match(line):
             base = slug(heading.group(1))
             found.add(base if base not in seen else f"{base}-{seen[base]}")
@@ -67,11 +68,14 @@ def test_every_relative_link_in_the_docs_resolves() -> None:
 
 
 def test_a_missing_file_or_heading_is_found(tmp_path: Path) -> None:
-    (tmp_path / "other.md").write_text("# Who may change what\n\n## Errors\n\n## Errors\n", encoding="utf-8")
+    (tmp_path / "other.md").write_text(
+        "# Who may change what\n\n## Errors\n\n## Errors\n\n## API (under `/api/v1`, bearer token)\n", encoding="utf-8"
+    )
     page = tmp_path / "page.md"
     page.write_text(
         "# 常住 title\n"
         "[ok](other.md#who-may-change-what) [ok](other.md#errors-1) [ok](#常住-title) `[code](gone.md)`\n"
+        "[ok](other.md#api-under-apiv1-bearer-token)\n"
         "[gone](gone.md) [no heading](other.md#who-may-change) ![img](img/none.png)\n"
         "```\n[in a block](gone.md)\n```\n",
         encoding="utf-8",
