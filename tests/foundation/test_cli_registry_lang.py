@@ -53,6 +53,14 @@ def test_population_prints_its_headers_in_words(
     assert [w for w in (*other, *RAW) if w in ran.output] == []
 
 
+def test_population_shows_every_share_to_two_places(loaded: dict[str, str]) -> None:
+    """Xinjiang's 34.30 % away from the hukou township printed as 34.30 in a column of 60.85 (was 34.3)."""
+    ran = CliRunner().invoke(app, ["population", "--sort", "interprov_share", "--limit", "6"], env=loaded)
+    assert ran.exit_code == 0, ran.output
+    xinjiang = next(line for line in ran.output.splitlines() if "650000" in line)
+    assert "34.30" in xinjiang and "13.12" in xinjiang, xinjiang
+
+
 @pytest.mark.parametrize(
     ("lang", "words", "other"),
     [

@@ -99,3 +99,15 @@ def test_migration_0005_moves_json_attributes_to_typed_rows_and_back(database_ur
     assert (json.loads(back) if isinstance(back, str) else back) == rows
     upgrade(engine)
     engine.dispose()
+
+
+def test_the_templates_example_row_imports(engine: Engine, tmp_path: Path) -> None:
+    """The example row of `changzhu schema resident --template` is a row the import accepts: its identity number
+    gives the example's birth date and sex (was GB 11643's 11010519491231002X, born 1949, beside 1990-03-15)."""
+    from changzhu.tables.kinds import resident_schema
+    from changzhu.tables.template import write_template
+
+    template = tmp_path / "常住人口.xlsx"
+    write_template(resident_schema(), template)
+    upgrade(engine)
+    assert import_residents(engine, template, actor="t")["residents"] == 1

@@ -17,6 +17,7 @@ import polars as pl
 from sqlalchemy import Engine, select
 from sqlalchemy.orm import Session
 
+from changzhu.domain.lang import Lang
 from changzhu.domain.masking import mask
 from changzhu.domain.refusals import Refusal, RefusalCode, refusal, refusal_of, untranslated
 from changzhu.errors import ChangzhuError
@@ -33,6 +34,7 @@ from changzhu.store.txn import Operation, Outcome, run_operation
 from changzhu.tables import TableRead, TableSchema, read_table
 from changzhu.tables.kinds import CONTACT_COLUMNS, ID_FACTS, contribution_schema, resident_schema
 from changzhu.tables.person import SEX
+from changzhu.tables.places import reason_text
 from changzhu.tables.read import CellError, errors_frame
 
 
@@ -54,7 +56,7 @@ class ImportRejected(ChangzhuError):
     def __init__(self, path: str, errors: list[RowError], would_store: int) -> None:
         self.errors = errors
         self.would_store = would_store
-        first = "; ".join(f"line {e.line} {e.column}: {e.reason}" for e in errors[:3])
+        first = "; ".join(f"line {e.line} {e.column}: {reason_text(e.reason, Lang.EN)}" for e in errors[:3])
         more = f" (and {len(errors) - 3} more)" if len(errors) > 3 else ""
         rows = len({e.line for e in errors})
         bad = "1 bad row" if rows == 1 else f"{rows} bad rows"

@@ -92,6 +92,7 @@ def population(
 ) -> None:
     """Resident population (常住), 人户分离 and inter-provincial in-migrants (跨省流入) with shares."""
     from changzhu.registry.queries import population_table
+    from changzhu.report.registry_tables import share_places
     from changzhu.store.db import make_engine
 
     df = population_table(make_engine(), level, sort)
@@ -101,7 +102,7 @@ def population(
         f"2020 census, {level.value} level, resident basis",
         lang,
     )
-    emit_table(_shown(df, fmt, out, lang), fmt, title, limit=limit or None, out=out)
+    emit_table(_shown(df, fmt, out, lang), fmt, title, limit=limit or None, out=out, decimals=share_places(df, lang))
 
 
 def _shown(df: pl.DataFrame, fmt: OutputFormat, out: Path | None, lang: Lang) -> pl.DataFrame:

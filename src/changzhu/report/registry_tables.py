@@ -62,3 +62,9 @@ def registry_in(frame: pl.DataFrame, lang: Lang) -> pl.DataFrame:
         )
     out = out.with_columns(words)
     return out.rename({c: pick_label(REGISTRY_COLUMNS[c], lang) for c in out.columns if c in REGISTRY_COLUMNS})
+
+
+def share_places(frame: pl.DataFrame, lang: Lang) -> dict[str, int]:
+    """The shares' headers in `lang` (headed (%)), each shown to two places, as `registry_in` rounds them: 34.30 in
+    a column of 60.85, not 34.3."""
+    return {pick_label(REGISTRY_COLUMNS[c], lang): 2 for c in frame.columns if c.endswith("_share")}

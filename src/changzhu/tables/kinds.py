@@ -50,7 +50,7 @@ ID_NUMBER = Column(
     "公民身份号码",
     "identity number",
     aliases=("身份证号", "身份证号码"),
-    example="11010519491231002X",
+    example="110105199003150025",  # born 1990-03-15, female: as the example row's birth date and sex
     sensitive=True,
     max_length=18,
 )
