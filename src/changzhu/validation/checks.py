@@ -146,7 +146,7 @@ def census_checks(census: Census2020) -> list[Check]:
             gap_people,
             off.SEED_GAP,
             0.10,
-            "(63.89 % − 45.4 %) × 1,411,778,724: the people seed 004's “约2.5亿” refers to",
+            "(63.89 % − 45.4 %) × 1,411,778,724: the people 黄燕芬 (2026)'s “约2.5亿” refers to",
         ),
     ]
 
