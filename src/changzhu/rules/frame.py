@@ -201,9 +201,9 @@ class Frame:
         self.region_idx, self.hukou_idx, self._prior_idx = found
         self.clocks: dict[str, Clock] = _Lazy(self._clock)  # type: ignore[assignment]
         self.statics: dict[str, np.ndarray] = _Lazy(self._static)  # type: ignore[assignment]
-        for name, found in (codes or {}).items():  # category codes as validation's caller read them (text_codes)
+        for name, read in (codes or {}).items():  # category codes as validation's caller read them (text_codes)
             if name in _CATEGORIES and not self._declared(name):
-                self.statics[name] = found
+                self.statics[name] = read
         self._parent: np.ndarray | None = None
         self._recognition: dict[str, np.ndarray] | None = None
         self._counts: dict[str, np.ndarray] = {}  # months columns as clocks read them, read by prefetch

@@ -164,7 +164,7 @@ def text_places(column: pl.Series, known: tuple[str, ...], dtype: type = np.int3
     table = _table(known)
     if table is None or column.dtype != pl.String or len(known) > np.iinfo(dtype).max:
         return None
-    out = np.empty(len(column), dtype=dtype)
+    out: np.ndarray = np.empty(len(column), dtype=dtype)
     at = 0
     for part in column.get_chunks():
         got = part.to_arrow(compat_level=pl.CompatLevel.newest())
