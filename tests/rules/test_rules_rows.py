@@ -20,7 +20,7 @@ from changzhu.rules.engine import IntervalEvaluator
 from changzhu.rules.evaluate import NeedsFinder, prepare
 from changzhu.rules.frame import Frame
 from changzhu.rules.points_kernels import SchemeTotals
-from changzhu.rules.rows import everyone, is_everyone
+from changzhu.rules.rows import everyone, is_everyone, places, take
 
 N = 400
 
@@ -163,3 +163,19 @@ def test_the_needs_walk_computes_a_leaf_once_for_rows_all_undetermined(monkeypat
     named = sum(len(finder.service_rows(service, mask)) for service, mask in walked.items())
     assert named and computed
     assert len(set(computed)) == len(computed)
+
+
+def test_the_rows_asked_again_are_read_in_place_not_searched() -> None:
+    """Rows equal to those asked (the same array or an equal one) are every one of them in order: their places are
+    everyone(m), so what was computed for them is read in place; rows among them are searched for, as before."""
+    asked = np.flatnonzero(np.random.default_rng(8).random(N) < 0.4)
+    values = np.arange(asked.shape[0]) * 10
+    for rows in (asked, asked.copy()):
+        at = places(asked, rows)
+        assert at is not None and is_everyone(at) and take(values, at) is values
+    some = asked[::3]
+    at = places(asked, some)
+    assert at is not None and not is_everyone(at) and np.array_equal(values[at], np.arange(0, asked.shape[0], 3) * 10)
+    missing = np.setdiff1d(np.arange(N), asked)[0]
+    assert places(asked, np.array([asked[0], missing])) is None
+    assert places(asked, np.append(asked[1:], missing)) is None  # as many rows, not those asked

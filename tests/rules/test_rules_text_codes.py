@@ -1,7 +1,9 @@
-"""Region places read from the text's string views (changzhu.rules.text_codes), as polars' cast gives them, and
-evaluate's validation handed them rather than casting the text again."""
+"""Region places and category codes read from the text's string views (changzhu.rules.text_codes), as polars' cast
+gives them, and evaluate's validation handed them rather than casting the text again."""
 
 from __future__ import annotations
+
+from pathlib import Path
 
 import numpy as np
 import polars as pl
@@ -9,7 +11,7 @@ import pytest
 from rules_support import ON, random_people
 
 import changzhu.domain.person as person
-from changzhu.domain.person import PersonTableError, region_place
+from changzhu.domain.person import PERSON_COLUMNS, PersonTableError, region_place
 from changzhu.rules.catalog import region_lookup
 from changzhu.rules.evaluate import evaluate, prepare
 from changzhu.rules.text_codes import text_places
@@ -44,11 +46,76 @@ def test_a_text_not_among_the_codes_is_left_to_the_cast(odd: str) -> None:
     assert text_places(column, known) is None
 
 
-def test_only_text_and_short_distinct_codes_are_placed() -> None:
+def test_only_text_and_distinct_codes_are_placed() -> None:
     assert text_places(pl.Series("x", [1, 2]), ("1", "2")) is None
     assert text_places(pl.Series("x", ["a", "b"]), ("a", "a")) is None
-    assert text_places(pl.Series("x", ["a"]), ("a", "b" * 13)) is None
     assert text_places(pl.Series("x", ["b" * 12, "a"]), ("a", "b" * 12)).tolist() == [1, 0]  # type: ignore[union-attr]
+    assert text_places(pl.Series("x", ["a", "b" * 13]), ("a", "b" * 13)).tolist() == [0, 1]  # type: ignore[union-attr]
+
+
+LONG = ("none", "skill_3", "skill_2_or_intermediate", "skill_1_or_senior", "vocational_college", "junior_secondary")
+
+
+def _codes(column: pl.Series, known: tuple[str, ...]) -> list[int]:
+    return column.cast(pl.Enum(list(known))).to_physical().cast(pl.Int8).fill_null(-1).to_list()
+
+
+@pytest.mark.parametrize("dtype", [np.int8, np.int32])
+def test_texts_longer_than_a_view_are_placed_as_the_cast_places_them(dtype: type, tmp_path: Path) -> None:
+    """Codes of more than 12 bytes (held in the chunk's data buffer, not in the view) are compared byte by byte:
+    each text its own bytes (built here) or a Parquet dictionary's texts read back (views pointing at the same
+    bytes), with nulls, chunks and slices."""
+    rng = np.random.default_rng(11)
+    values: list[str | None] = [None if i % 9 == 0 else LONG[k] for i, k in enumerate(rng.integers(0, 6, 5000))]
+    column = pl.Series("professional_title", values)
+    got = text_places(column, LONG, dtype)
+    assert got is not None and got.dtype == dtype
+    assert got.tolist() == _codes(column, LONG)
+    pl.DataFrame([column]).write_parquet(tmp_path / "t.parquet", row_group_size=1500)
+    read = pl.read_parquet(tmp_path / "t.parquet")["professional_title"]
+    assert text_places(read, LONG, dtype).tolist() == _codes(read, LONG)  # type: ignore[union-attr]
+    chunked = pl.concat([column[:2000], read[2000:]], rechunk=False)
+    assert text_places(chunked, LONG, dtype).tolist() == _codes(chunked, LONG)  # type: ignore[union-attr]
+    sliced = column[7:4000]
+    assert text_places(sliced, LONG, dtype).tolist() == _codes(sliced, LONG)  # type: ignore[union-attr]
+
+
+@pytest.mark.parametrize(
+    "odd", ["skill_2_or_intermediatE", "skill_2_or_intermediate ", "skill_2_or_intermediat", "skill_1_or_seniors"]
+)
+def test_a_long_text_like_a_code_but_not_one_is_left_to_the_cast(odd: str, tmp_path: Path) -> None:
+    """A text of a code's length and first bytes, differing after them (or one byte longer or shorter), is not placed,
+    nor is it once read from Parquet after the code itself."""
+    column = pl.Series("professional_title", ["none", "skill_2_or_intermediate", odd, "skill_3"])
+    assert text_places(column, LONG) is None
+    pl.DataFrame([column]).write_parquet(tmp_path / "t.parquet")
+    assert text_places(pl.read_parquet(tmp_path / "t.parquet")["professional_title"], LONG) is None
+
+
+def test_evaluate_reads_the_category_codes_from_the_text_and_validation_leaves_it_text() -> None:
+    """The schema's category columns given as text are not cast to their Enum: the frame reads the codes found in the
+    string views, and the result is that of the same table given as Enums; a text not among a column's categories is
+    refused naming its row, as before."""
+    people = random_people(600, seed=4).with_columns(
+        pl.when(pl.col("person_id") % 5 == 0).then(None).otherwise("professional_title").alias("professional_title")
+    )
+    frame = prepare(people, ON)
+    categories = {c.name: c.dtype for c in PERSON_COLUMNS if isinstance(c.dtype, pl.Enum)}
+    assert set(categories) == {"sex", "education", "housing", "professional_title"}
+    for name, dtype in categories.items():
+        assert frame.people[name].dtype == pl.String
+        assert frame.statics[name].tolist() == _codes(people[name], tuple(dtype.categories.to_list()))  # type: ignore[attr-defined]
+    as_enums = people.with_columns(pl.col(name).cast(dtype) for name, dtype in categories.items())
+    assert prepare(as_enums, ON).people["education"].dtype == categories["education"]
+    for earliest in (True, False):
+        assert evaluate(people, ON, earliest=earliest).equals(evaluate(as_enums, ON, earliest=earliest))
+    bad = people.with_columns(
+        pl.when(pl.col("person_id") == people["person_id"][5]).then(pl.lit("phd")).otherwise("education")
+        .alias("education")
+    )  # fmt: skip
+    with pytest.raises(PersonTableError) as refused:
+        prepare(bad, ON)
+    assert any(p.column == "education" and 5 in p.rows for p in refused.value.problems)
 
 
 def test_evaluate_hands_validation_the_places_and_reads_no_region_text(monkeypatch: pytest.MonkeyPatch) -> None:

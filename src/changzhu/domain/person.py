@@ -571,13 +571,17 @@ def validate_placing_regions(
     extra: tuple[ExtraColumn, ...] = (),
     codes: bool = False,
     places: pl.DataFrame | None = None,
+    coded: tuple[str, ...] = (),
 ) -> tuple[pl.DataFrame, pl.DataFrame]:
     """validate_person_table against the known regions `regions`, and each row's place among them (region_place,
     -1 for null) in each region column (a table of those columns): the places are read in the pass that checks the
     codes (a code is unknown or malformed where it has none), rather than the text read again for each. `places`:
     those places as the caller found them, every code of the table among `regions` (the pass then reads no region
-    text); a table that fails a check is judged as without them."""
-    typed, places = _validated(df, as_of, set(regions), extra, codes, regions, places)
+    text); a table that fails a check is judged as without them. `coded`: category columns of the schema given as
+    text whose codes the caller found, every value among the column's categories (changzhu.rules.text_codes): in a
+    good table they are left as that text, not cast to their Enum (the caller reads its codes, not the column); a
+    table that fails a check is judged as without them (every column cast)."""
+    typed, places = _validated(df, as_of, set(regions), extra, codes, regions, places, coded)
     if places is None:  # a known code that is not well formed: the codes were judged one by one
         places = typed.select(region_place(name, regions).fill_null(-1) for name in REGION_COLUMNS)
     return typed, places
@@ -591,11 +595,12 @@ def _validated(
     codes: bool,
     regions: Sequence[str] | None,
     places: pl.DataFrame | None = None,
+    coded: tuple[str, ...] = (),
 ) -> tuple[pl.DataFrame, pl.DataFrame | None]:
-    """The typed table (validate_person_table) and, given the known regions in order, the region places (`places`:
-    found by the caller, validate_placing_regions)."""
+    """The typed table (validate_person_table) and, given the known regions in order, the region places (`places`
+    and `coded`: found by the caller, validate_placing_regions)."""
     if regions is not None and _placeable(regions):
-        at_once = _placed_at_once(df, as_of, extra, codes, regions, places)
+        at_once = _placed_at_once(df, as_of, extra, codes, regions, places, coded)
         if at_once is not None:
             return at_once
     checked = isinstance(df, CheckedPersonTable)
@@ -643,13 +648,15 @@ def _placed_at_once(
     codes: bool,
     regions: Sequence[str],
     known_places: pl.DataFrame | None = None,
+    coded: tuple[str, ...] = (),
 ) -> tuple[pl.DataFrame, pl.DataFrame] | None:
     """A good table validated and placed among `regions` (each well formed) in one parallel polars call: every
     column cast (the core columns and the extra ones), every check read on the cast columns and the region places
     found, the casts computed once for all (collect_all shares the plan they have in common). None where a value
     cannot be cast, a check fails, a code has no place, a column is missing or dates are written as text: the
     passes one after another (_validated) then find and name every problem, as they always have. `known_places`: the
-    region places found by the caller (every code among `regions`), which are then not looked up again."""
+    region places found by the caller (every code among `regions`), which are then not looked up again; `coded`: the
+    category columns whose codes the caller found (validate_placing_regions), left as their text."""
     checked = isinstance(df, CheckedPersonTable)
     table = df.frame if isinstance(df, CheckedPersonTable) else df
     if any(c.name in PERSON_SCHEMA for c in extra):
@@ -666,7 +673,7 @@ def _placed_at_once(
         absent = [c for c in PERSON_COLUMNS if c.name not in table.columns]
         if absent:
             table = table.with_columns(pl.lit(c.default, dtype=c.dtype).alias(c.name) for c in absent)
-        exprs = [pl.col(c.name).cast(c.dtype) for c in PERSON_COLUMNS]
+        exprs = [pl.col(c.name) if c.name in coded else pl.col(c.name).cast(c.dtype) for c in PERSON_COLUMNS]
         exprs += [extra_casts.get(name, pl.col(name)) for name in table.columns if name not in PERSON_SCHEMA]
         checks = _row_checks(as_of)
     cast = table.lazy().select(exprs)

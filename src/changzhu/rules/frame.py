@@ -184,6 +184,7 @@ class Frame:
         policies: PolicySet,
         regions: RegionLookup,
         places: pl.DataFrame | None = None,
+        codes: dict[str, np.ndarray] | None = None,
     ) -> None:
         self.people = people
         self.n = people.height
@@ -200,6 +201,9 @@ class Frame:
         self.region_idx, self.hukou_idx, self._prior_idx = found
         self.clocks: dict[str, Clock] = _Lazy(self._clock)  # type: ignore[assignment]
         self.statics: dict[str, np.ndarray] = _Lazy(self._static)  # type: ignore[assignment]
+        for name, read in (codes or {}).items():  # category codes as validation's caller read them (text_codes)
+            if name in _CATEGORIES and not self._declared(name):
+                self.statics[name] = read
         self._parent: np.ndarray | None = None
         self._recognition: dict[str, np.ndarray] | None = None
         self._counts: dict[str, np.ndarray] = {}  # months columns as clocks read them, read by prefetch
@@ -451,6 +455,11 @@ class Frame:
         now = np.where(months >= 0, prior + months, minus_one) if prior.any() else months
         return Clock(days, prior, grows, minus_one, _now=(self.on, now))
 
+    def _declared(self, name: str) -> bool:
+        """Whether the name is an input the policies declare (not one of the schema's columns)."""
+        spec = self.variables.get(name)
+        return spec is not None and spec.declared
+
     def _column(self, name: str) -> tuple[pl.Expr, type] | None:
         """A static that is one column of the table: the expression giving it, and its array's type (None if it is
         not one)."""
@@ -638,11 +647,17 @@ def _region_indices(people: pl.DataFrame, columns: tuple[str, ...], regions: Reg
 
 
 def build_frame(
-    people: pl.DataFrame, on: date, policies: PolicySet, regions: RegionLookup, places: pl.DataFrame | None = None
+    people: pl.DataFrame,
+    on: date,
+    policies: PolicySet,
+    regions: RegionLookup,
+    places: pl.DataFrame | None = None,
+    codes: dict[str, np.ndarray] | None = None,
 ) -> Frame:
     """Arrays from a validated person table (see changzhu.domain.person.validate_person_table); places: each row's
-    region indices if validation found them (validate_placing_regions)."""
-    return Frame(people, on, policies, regions, places)
+    region indices if validation found them (validate_placing_regions); codes: the category columns' codes (int8, -1
+    for null) read from their text where validation left them as text (evaluate._given_codes)."""
+    return Frame(people, on, policies, regions, places, codes)
 
 
 def _parent_index(people: pl.DataFrame, says: np.ndarray) -> np.ndarray:

@@ -26,7 +26,7 @@ from changzhu.rules.codegen import KernelSource, Shared, module_source, read_onl
 from changzhu.rules.frame import static_dtype
 from changzhu.rules.kernel_cache import kernel_functions, load_module, run_checked
 from changzhu.rules.model import PointsScheme
-from changzhu.rules.rows import is_everyone, places
+from changzhu.rules.rows import is_everyone, places, take
 
 if TYPE_CHECKING:
     from changzhu.rules.protocols import FrameView
@@ -95,7 +95,7 @@ class SchemeTotals:
         for asked, totals, _, read in got.done:
             at = places(asked, rows) if all(a is b for a, b in zip(read, inputs, strict=True)) else None
             if at is not None:
-                return totals[0][at], totals[1][at], totals[2][at]
+                return take(totals[0], at), take(totals[1], at), take(totals[2], at)
         m = rows.shape[0]
         totals = (small_pages_zeros(m, np.float64), small_pages_zeros(m, np.float64), small_pages_zeros(m, np.float64))
         flags = small_pages_zeros(m, np.int64)

@@ -36,9 +36,12 @@ def take(values: np.ndarray, rows: np.ndarray) -> np.ndarray:
 
 def places(asked: np.ndarray, rows: np.ndarray) -> np.ndarray | None:
     """The places of `rows` among the rows `asked` (in order), None where one is not among them: what was computed
-    row by row for `asked` is read there for `rows`."""
+    row by row for `asked` is read there for `rows` (everyone among as many: `rows` are the rows asked, each read in
+    place, not searched for)."""
     if is_everyone(asked) or rows.size == 0:
         return rows
+    if rows is asked or (rows.shape == asked.shape and np.array_equal(asked, rows)):
+        return everyone(rows.shape[0])
     at = np.searchsorted(asked, rows)
     if int(at.max()) >= asked.shape[0] or not np.array_equal(asked[at], rows):
         return None

@@ -2,14 +2,16 @@
 
 polars casts text to an Enum at ≈20–35 ns a row (a region column of 1M rows: 21–67 ms of CPU on the shared machine);
 a text of up to 12 bytes is held whole in its 16-byte string view (its length, then its bytes), so two 64-bit words
-are the text itself, and a lookup of them in an open-addressed table of the known codes' views takes 4–11 ms. A column
-with a text longer than 12 bytes or one not among the codes is not placed here (None): the caller's polars path
-places it and names the problem, as it always has.
+are the text itself, and a lookup of them in an open-addressed table of the known codes' views takes 4–11 ms. A longer
+text's view holds its length and first 4 bytes (one word), then where its bytes are: it is compared with the known
+codes of that length and prefix, byte by byte in the chunk's data buffers. A column whose text is not among the codes
+is not placed here (None): the caller's polars path places it and names the problem, as it always has.
 """
 
 from __future__ import annotations
 
 from functools import lru_cache
+from typing import NamedTuple
 
 import numpy as np
 import polars as pl
@@ -23,6 +25,8 @@ _MIX_A = 0x9E3779B97F4A7C15  # (odd constants: the two words mixed into a slot)
 _MIX_B = 0xC2B2AE3D27D4EB4F
 _SHIFT = 40
 _WORD = 2**64 - 1
+SEEN = 64  # slots of the long texts' views already compared (a power of 2)
+_NO_DATA = read_only(np.zeros(0, dtype=np.uint8))  # (a chunk of short texts only has no data buffer)
 
 
 @kernel_without_runtime
@@ -34,11 +38,24 @@ def view_places(
     keys: np.ndarray,
     codes: np.ndarray,
     mask: int,
+    data: np.ndarray,
+    data_starts: np.ndarray,
+    long_keys: np.ndarray,
+    long_starts: np.ndarray,
+    long_bytes: np.ndarray,
+    seen: np.ndarray,
+    seen_places: np.ndarray,
     out: np.ndarray,
 ) -> int:
     """out[i]: the place of row i's text (its view, two words) among the codes, -1 where null (bit first + i of
-    `valid` clear, if `has_valid`: `first` is an Arrow array's offset). Returns -1 when every row is placed, else the
-    first row whose text is longer than INLINE or not among the codes (the rest of `out` is then not written)."""
+    `valid` clear, if `has_valid`: `first` is an Arrow array's offset). A text longer than INLINE is compared with the
+    long codes (`long_keys`: each one's first view word, its length and first 4 bytes; its bytes from `long_starts[k]`
+    in `long_bytes`, its place k) in `data`, the chunk's data buffers one after another (buffer j from
+    `data_starts[j]` to `data_starts[j + 1]`); a long text's view found once is kept in
+    `seen` (its two words, zero where none yet: a long text's first word is never zero) and `seen_places`, slots by
+    the same mix of the words, so that the views of a Parquet dictionary's texts, which point at the same bytes, are
+    compared once. Returns -1 when every row is placed, else the first row whose text is not among the codes (the
+    rest of `out` is then not written)."""
     for i in range(views.shape[0]):
         bit = first + i
         if has_valid != 0 and (valid[bit >> 3] >> (bit & 7)) & 1 == 0:
@@ -46,9 +63,40 @@ def view_places(
             continue
         a = views[i, 0]
         b = views[i, 1]
-        if (a & np.uint64(0xFFFFFFFF)) > INLINE:
-            return i
-        slot = ((a * np.uint64(_MIX_A)) ^ (b * np.uint64(_MIX_B))) >> np.uint64(_SHIFT) & np.uint64(mask)
+        size = np.int64(a & np.uint64(0xFFFFFFFF))
+        slot = ((a * np.uint64(_MIX_A)) ^ (b * np.uint64(_MIX_B))) >> np.uint64(_SHIFT)
+        if size > INLINE:
+            kept = slot & np.uint64(seen.shape[0] - 1)
+            if seen[kept, 0] == a and seen[kept, 1] == b:
+                out[i] = seen_places[kept]
+                continue
+            buffer = np.int64(b & np.uint64(0xFFFFFFFF))
+            if buffer + 1 >= data_starts.shape[0]:
+                return i
+            start = data_starts[buffer] + np.int64(b >> np.uint64(32))
+            if start + size > data_starts[buffer + 1]:
+                return i
+            found = -1
+            for k in range(long_keys.shape[0]):
+                if long_keys[k] != a:
+                    continue
+                at = long_starts[k]
+                same = True
+                for j in range(size):
+                    if data[start + j] != long_bytes[at + j]:
+                        same = False
+                        break
+                if same:
+                    found = k
+                    break
+            if found < 0:
+                return i
+            seen[kept, 0] = a
+            seen[kept, 1] = b
+            seen_places[kept] = found
+            out[i] = found
+            continue
+        slot &= np.uint64(mask)
         while True:
             code = codes[slot]
             if code < 0:
@@ -60,11 +108,23 @@ def view_places(
     return -1
 
 
-@lru_cache(maxsize=8)
-def _table(known: tuple[str, ...]) -> tuple[np.ndarray, np.ndarray, int] | None:
-    """The codes' views in an open-addressed table (a quarter full at most): keys, each slot's place (-1 empty) and
-    the slot mask; None if a code is longer than INLINE or repeated."""
-    if len(set(known)) != len(known) or any(len(code.encode()) > INLINE for code in known):
+class _Table(NamedTuple):
+    """The known codes for view_places: the short ones' views in an open-addressed table (keys, each slot's place,
+    -1 empty, and the slot mask), and per place the first view word of the long ones (0 for a short one: no view of
+    a long text has it) and their bytes (where each starts among them)."""
+
+    keys: np.ndarray
+    places: np.ndarray
+    mask: int
+    long_keys: np.ndarray
+    long_starts: np.ndarray
+    long_bytes: np.ndarray
+
+
+@lru_cache(maxsize=16)
+def _table(known: tuple[str, ...]) -> _Table | None:
+    """The codes' table (a quarter full at most); None if a code is repeated."""
+    if len(set(known)) != len(known):
         return None
     size = 1
     while size < 4 * max(len(known), 1):
@@ -72,24 +132,39 @@ def _table(known: tuple[str, ...]) -> tuple[np.ndarray, np.ndarray, int] | None:
     keys = np.zeros((size, 2), dtype=np.uint64)
     places = np.full(size, -1, dtype=np.int32)
     views = np.frombuffer(pa.array(known, type=pa.string_view()).buffers()[1], dtype=np.uint64).reshape(-1, 2)
-    for k, (a, b) in enumerate(views.tolist()):
+    encoded = [code.encode() for code in known]
+    long_keys = np.zeros(len(known), dtype=np.uint64)
+    long_starts = np.zeros(len(known), dtype=np.int64)
+    for k, ((a, b), raw) in enumerate(zip(views.tolist(), encoded, strict=True)):
+        long_starts[k] = sum(len(r) for r in encoded[:k])
+        if len(raw) > INLINE:
+            long_keys[k] = a
+            continue
         slot = (((a * _MIX_A) ^ (b * _MIX_B)) & _WORD) >> _SHIFT & (size - 1)
         while places[slot] >= 0:
             slot = (slot + 1) & (size - 1)
         keys[slot] = (a, b)
         places[slot] = k
-    return read_only(keys), read_only(places), size - 1
+    long_bytes = np.frombuffer(b"".join(encoded) or b"\0", dtype=np.uint8)
+    return _Table(
+        read_only(keys),
+        read_only(places),
+        size - 1,
+        read_only(long_keys),
+        read_only(long_starts),
+        read_only(long_bytes),
+    )
 
 
-def text_places(column: pl.Series, known: tuple[str, ...]) -> np.ndarray | None:
-    """Each row's place among `known` (int32, -1 where null), as a cast of the text to an Enum of `known` gives it;
-    None where this lookup cannot place the column (not text, a text longer than INLINE or not among `known`). Each
-    of the column's chunks is read where it is: to_arrow of a column in chunks would first copy their views into
-    one array (16 bytes a row, ≈3–10 ms at 1M, as much as the lookup)."""
+def text_places(column: pl.Series, known: tuple[str, ...], dtype: type = np.int32) -> np.ndarray | None:
+    """Each row's place among `known` (of `dtype`, -1 where null), as a cast of the text to an Enum of `known` gives
+    it; None where this lookup cannot place the column (not text, a text not among `known`). Each of the column's
+    chunks is read where it is: to_arrow of a column in chunks would first copy their views into one array (16 bytes
+    a row, ≈3–10 ms at 1M, as much as the lookup)."""
     table = _table(known)
-    if table is None or column.dtype != pl.String:
+    if table is None or column.dtype != pl.String or len(known) > np.iinfo(dtype).max:
         return None
-    out = np.empty(len(column), dtype=np.int32)
+    out: np.ndarray = np.empty(len(column), dtype=dtype)
     at = 0
     for part in column.get_chunks():
         got = part.to_arrow(compat_level=pl.CompatLevel.newest())
@@ -100,17 +175,34 @@ def text_places(column: pl.Series, known: tuple[str, ...]) -> np.ndarray | None:
     return out if at == out.shape[0] else None
 
 
-def _placed(chunk: pa.Array, table: tuple[np.ndarray, np.ndarray, int], out: np.ndarray) -> bool:
+def _placed(chunk: pa.Array, table: _Table, out: np.ndarray) -> bool:
     """view_places over one Arrow array of string views, into `out`: whether every row is placed."""
     if chunk.type != pa.string_view():
         return False
     if len(chunk) == 0:
         return True
-    bits, views_buffer = chunk.buffers()[:2]
+    buffers = chunk.buffers()
+    bits, views_buffer = buffers[:2]
     if views_buffer is None:
         return False
     words = np.frombuffer(views_buffer, dtype=np.uint64, count=2 * (chunk.offset + len(chunk)))
     views = read_only(words.reshape(-1, 2)[chunk.offset :])
     valid = read_only(np.frombuffer(bits, dtype=np.uint8) if bits is not None else np.zeros(1, dtype=np.uint8))
-    keys, places, mask = table
-    return bool(view_places(views, valid, int(bits is not None), chunk.offset, keys, places, mask, out) == -1)
+    data, data_starts = _data(buffers[2:])
+    placed = view_places(
+        views, valid, int(bits is not None), chunk.offset, table.keys, table.places, table.mask, data, data_starts,
+        table.long_keys, table.long_starts, table.long_bytes, np.zeros((SEEN, 2), dtype=np.uint64),
+        np.zeros(SEEN, dtype=np.int32), out,
+    )  # fmt: skip
+    return bool(placed == -1)
+
+
+def _data(buffers: list[pa.Buffer | None]) -> tuple[np.ndarray, np.ndarray]:
+    """A chunk's data buffers as one array (the only one itself; more copied one after another: a Parquet dictionary's
+    texts are in one, a column built row by row has a few) and where each starts, the end after them."""
+    found = [np.frombuffer(buffer, dtype=np.uint8) if buffer is not None else _NO_DATA for buffer in buffers]
+    starts = np.zeros(len(found) + 1, dtype=np.int64)
+    np.cumsum([part.shape[0] for part in found], out=starts[1:])
+    if not found:
+        return _NO_DATA, starts
+    return read_only(found[0] if len(found) == 1 else np.concatenate(found)), read_only(starts)
