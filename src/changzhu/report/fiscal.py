@@ -27,8 +27,8 @@ EXPLAINED = ("440000", "410000")  # 广东 (largest inflow), 河南 (largest out
 ESTIMATE_ZH = "估算：按引力模型推算流动人口来源地（没有随附的来源地—目的地表）"
 SPLITS = {
     SPLIT_LP: ("线性规划：加权未满足需求最小（HiGHS）", "LP: least weighted unmet need (HiGHS)"),
-    SPLIT_REGISTERED: ("按户籍人口平均分配（估算）", "per registered head (estimate)"),
-    SPLIT_RESIDENT: ("按常住人口平均分配", "per resident head"),
+    SPLIT_REGISTERED: ("按户籍人口平均分配（估算）", "Per registered head (estimate)"),
+    SPLIT_RESIDENT: ("按常住人口平均分配", "Per resident head"),
 }
 # the equity measures `changzhu fiscal` prints (and exports), in this order
 EQUITY_SHOWN = (
@@ -48,6 +48,19 @@ def _names(lang: Lang) -> dict[str, str]:
     return dict(zip(provinces["name_zh"].to_list(), provinces[column].to_list(), strict=True))
 
 
+REGISTERED, RESIDENT = "registered", "resident"
+BASIS_LEGEND = {  # the two bars of a province in the transfers chart, each in one language only
+    REGISTERED: ("按户籍人口（估算）", "Registered basis (estimate)"),
+    RESIDENT: ("按常住人口", "Resident basis"),
+}
+
+
+def basis_legend(basis: str, lang: Lang) -> str:
+    """The legend entry of a basis in the transfers chart, in `lang` alone."""
+    zh, en = BASIS_LEGEND[basis]
+    return pick(zh, en, lang)
+
+
 def basis_bars(comparison: pl.DataFrame, lang: Lang = Lang.ZH) -> go.Figure:
     """Each province's transfer on the registered and on the resident basis (100 million yuan), by difference."""
     ranked = comparison.sort("difference_yuan")
@@ -55,16 +68,8 @@ def basis_bars(comparison: pl.DataFrame, lang: Lang = Lang.ZH) -> go.Figure:
     labels = [names.get(n, n) for n in ranked["region_name_zh"].to_list()]
     figure = go.Figure()
     for column, label, color in (
-        (
-            "transfer_registered_basis_yuan",
-            pick(
-                "按户籍人口（估算）",
-                "registered basis 户籍 (est.)",
-                lang,
-            ),
-            "#8c8c8c",
-        ),
-        ("transfer_resident_basis_yuan", pick("按常住人口", "resident basis 常住", lang), "#b22222"),
+        ("transfer_registered_basis_yuan", basis_legend(REGISTERED, lang), "#8c8c8c"),
+        ("transfer_resident_basis_yuan", basis_legend(RESIDENT, lang), "#b22222"),
     ):
         figure.add_trace(
             go.Bar(y=labels, x=(ranked[column] / YI).to_list(), name=label, orientation="h", marker_color=color)
@@ -133,7 +138,10 @@ def equity_in(equity: pl.DataFrame, lang: Lang) -> pl.DataFrame:
         estimate_half(pl.col("estimate"), lang).alias("estimate_note"),
     )
     headers = {m: pick_label(EQUITY_MEASURES[m][:2], lang) for m in EQUITY_SHOWN}
-    return out.rename({**{c: pick_label(FILE_COLUMNS[c], lang) for c in ("allocation", "estimate_note")}, **headers})
+    allocation = pick_label(FILE_COLUMNS["allocation"], lang)
+    headers["allocation"] = allocation[:1].upper() + allocation[1:]  # read as a label, as the measures are
+    # the estimate note keeps the header every file's note has (FILE_COLUMNS)
+    return out.rename({**headers, "estimate_note": pick_label(FILE_COLUMNS["estimate_note"], lang)})
 
 
 def clearing_in(bilateral: pl.DataFrame, lang: Lang) -> pl.DataFrame:
@@ -307,7 +315,7 @@ def fiscal_section(
             "<h3>"
             + pick(
                 "转移支付：户籍口径与常住口径（常住人口折算比例 ρ = 0 与 1）",
-                "Transfers: registered basis vs resident basis (常住人口折算比例 ρ = 0 vs 1)",
+                "Transfers: registered basis vs resident basis (resident conversion ratio ρ = 0 vs 1)",
                 lang,
             )
             + "</h3>",
