@@ -177,8 +177,11 @@ def emit_table(
     shown = df.head(limit) if limit else df
     table = Table(title=title, show_lines=False, header_style="bold")
     for name, dtype in df.schema.items():
-        justify = "right" if dtype.is_numeric() or name in right else "left"
-        table.add_column(terminal_header(name), justify=justify, overflow="fold")
+        table.add_column(
+            terminal_header(name),
+            justify="right" if dtype.is_numeric() or name in right else "left",
+            overflow="fold",
+        )
     places = decimals or {}
     for row in shown.iter_rows():
         table.add_row(*(_cell(name, v, places.get(name)) for name, v in zip(df.columns, row, strict=True)))
