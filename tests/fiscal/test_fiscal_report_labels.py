@@ -1,16 +1,22 @@
 """The fiscal report's words in one language: the transfers chart's legend names each basis in the report's language
-(no 户籍/常住 in the English one), and the equity table's allocations and measures read as labels, capitalised in
-English."""
+(no 户籍/常住 in the English one), the equity table's allocations and measures read as labels, capitalised in
+English, and the English explanation of a transfer names the province and the scheme in English (not 广东省 and
+the scheme's id)."""
 
 from __future__ import annotations
 
 import re
+from datetime import date
 
 import polars as pl
 import pytest
 
+from changzhu.data.census import census_2020
 from changzhu.domain.lang import Lang
-from changzhu.report.fiscal import SPLITS, basis_bars, equity_in
+from changzhu.fiscal.parameters import fiscal_parameters
+from changzhu.fiscal.run import compute_fiscal
+from changzhu.planning.gaps import compute_gaps
+from changzhu.report.fiscal import SPLITS, basis_bars, equity_in, explain_en
 
 CJK = re.compile(r"[\u4e00-\u9fff]")
 COMPARISON = pl.DataFrame(
@@ -49,3 +55,14 @@ def test_the_equity_table_reads_as_labels_in_english() -> None:
     assert [label for label in labels if not label[0].isupper()] == [], labels
     assert "Per registered head (estimate)" in labels and "Unmet need, yuan" in labels
     assert not CJK.search(" ".join(labels))
+
+
+def test_the_english_explanation_of_a_transfer_has_no_chinese_and_no_scheme_id() -> None:
+    provinces = census_2020().provinces
+    params = fiscal_parameters(date(2026, 12, 3))
+    results = compute_fiscal(provinces, compute_gaps(level="province"), params)
+    guangdong = results.transfers.filter(pl.col("region_code") == "440000").row(0, named=True)
+    english = explain_en(guangdong, params)
+    assert english.startswith(f"Guangdong (440000), scheme “{params.title('en')}”"), english
+    assert params.scheme_id not in english and not CJK.search(english), english
+    assert "registered population (estimate)" in english and "land quota" in english

@@ -8,10 +8,10 @@ import plotly.graph_objects as go
 import polars as pl
 
 from changzhu.data.census import census_2020
+from changzhu.domain.lang import with_code
 from changzhu.fiscal.parameters import FiscalParameters
 from changzhu.fiscal.population import ESTIMATE_LABEL
 from changzhu.fiscal.run import SPLIT_LP, SPLIT_REGISTERED, SPLIT_RESIDENT, FiscalResults
-from changzhu.fiscal.transfers import explain_transfer
 from changzhu.report.labels import region_names
 from changzhu.report.lang import Lang, money, pick
 from changzhu.report.maps import province_choropleth
@@ -190,13 +190,37 @@ def _explain_zh(row: dict[str, Any], params: FiscalParameters) -> str:
     )
 
 
+def explain_en(row: dict[str, Any], params: FiscalParameters) -> str:
+    """The terms of one region's transfer in English alone (the same figures as `explain_transfer`, which writes the
+    log's: the province by its English name and code, the scheme by its title, not its id, the bases in words)."""
+    t = params.transfer
+    rho = t.resident_conversion_ratio
+    name = _names(Lang.EN).get(row["region_name_zh"], row["region_code"])
+    return "\n".join(
+        [
+            f"{with_code(name, row['region_code'], Lang.EN)}, scheme “{params.title('en')}” in force from "
+            f"{params.effective_from}: transfer {int(row['transfer_yuan']):,} yuan = population + migrant + incentive "
+            "terms.",
+            f"  population term {int(row['population_term_yuan']):,} yuan: share {t.weights['population']:.0%} of the "
+            f"fund by N·u·a with N = {1 - rho:.2f} × registered population (estimate) + {rho:.2f} × residents "
+            f"= {float(row['counted_population']):,.0f}, unit cost index u = {float(row['unit_cost_index']):.3f}, "
+            f"fiscal-capacity factor a = {float(row['capacity_factor']):.3f} (urbanisation proxy).",
+            f"  migrant term {int(row['migrant_term_yuan']):,} yuan: share {t.weights['migrants']:.0%} of the fund by "
+            "inter-provincial in-migrants served × u.",
+            f"  incentive term {int(row['incentive_term_yuan']):,} yuan: share {t.weights['incentive']:.0%} of the "
+            f"fund by settled {float(row['settled']):,.0f} + {t.served_weight} × served {float(row['served']):,.0f} "
+            "(the reward for settling migrants as urban residents).",
+            f"  land quota {float(row['land_quota_m2']):,.0f} m² = settled × {params.land_m2_per_settled_migrant:g} m² "
+            "(urban building land tied to settlement).",
+        ]
+    )
+
+
 def _explanations(results: FiscalResults, lang: Lang) -> str:
     """Each term of two provinces' transfers."""
     rows = [row for row in results.transfers.iter_rows(named=True) if row["region_code"] in EXPLAINED]
-    if lang == Lang.ZH:
-        text = "\n\n".join(_explain_zh(row, results.params) for row in rows)
-    else:
-        text = "\n\n".join(explain_transfer(row, results.params) for row in rows)
+    explain = _explain_zh if lang == Lang.ZH else explain_en
+    text = "\n\n".join(explain(row, results.params) for row in rows)
     return f"<pre style='white-space: pre-wrap'>{escape(text)}</pre>"
 
 
