@@ -66,3 +66,10 @@ def test_the_english_explanation_of_a_transfer_has_no_chinese_and_no_scheme_id()
     assert english.startswith(f"Guangdong (440000), scheme “{params.title('en')}”"), english
     assert params.scheme_id not in english and not CJK.search(english), english
     assert "registered population (estimate)" in english and "land quota" in english
+
+
+def test_every_equity_measure_reads_as_a_label_and_a_sentence_in_english() -> None:
+    from changzhu.rules.labels import EQUITY_MEASURES
+
+    lower = [(label, said) for _zh, label, _ezh, said in EQUITY_MEASURES.values() if not (label[0] + said[0]).isupper()]
+    assert lower == [], lower
