@@ -50,7 +50,7 @@ def listed_supply(listed: pl.DataFrame | None, lang: Lang, service: str | None =
     names = region_names(rows["region_code"].unique().to_list(), lang)
     joiner = pick("、", ", ", lang)
     by_region = rows.group_by("region_code").agg(pl.col("service").unique().sort()).sort("region_code")
-    services = {code: "" if service else " " + joiner.join(service_name(s, lang) for s in kinds)
+    services = {code: "" if service else pick("", " ", lang) + joiner.join(service_name(s, lang) for s in kinds)
                 for code, kinds in by_region.iter_rows()}  # fmt: skip
     places = pick("；", "; ", lang).join(
         with_code(names.get(code, code), code, lang) + kinds for code, kinds in services.items()
