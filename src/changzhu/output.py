@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 import sys
 from collections.abc import Collection, Mapping
 from enum import StrEnum
@@ -134,6 +135,16 @@ def _json(df: pl.DataFrame) -> str:
     return json.dumps(df.to_dicts(), ensure_ascii=False, default=str, indent=1) + "\n"
 
 
+FIGURE_THEN_HAN = re.compile(r"(\d) (?=[\u4e00-\u9fff])")  # "50 公里内", "6–11 岁"
+
+
+def terminal_header(name: str) -> str:
+    """A column's header as the terminal table shows it: a figure written with its Chinese unit ("50公里内", not
+    "50 公里内", which a narrow column breaks after "50"; the terminal breaks a header at its spaces only and a
+    non-breaking space is one to it). The files keep the header as written."""
+    return FIGURE_THEN_HAN.sub(r"\1", name)
+
+
 def emit_table(
     df: pl.DataFrame,
     fmt: OutputFormat | PrintFormat,
@@ -166,7 +177,11 @@ def emit_table(
     shown = df.head(limit) if limit else df
     table = Table(title=title, show_lines=False, header_style="bold")
     for name, dtype in df.schema.items():
-        table.add_column(name, justify="right" if dtype.is_numeric() or name in right else "left", overflow="fold")
+        table.add_column(
+            terminal_header(name),
+            justify="right" if dtype.is_numeric() or name in right else "left",
+            overflow="fold",
+        )
     places = decimals or {}
     for row in shown.iter_rows():
         table.add_row(*(_cell(name, v, places.get(name)) for name, v in zip(df.columns, row, strict=True)))

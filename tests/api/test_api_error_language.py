@@ -32,7 +32,7 @@ def test_a_move_into_another_province_is_refused_in_the_callers_language(service
     assert zh.status_code == 403 and zh.json()["error"] == "forbidden"
     assert zh.json()["code"] == "region_outside"
     assert zh.json()["params"] == {"region": "510100", "scopes": ["440100"]}
-    assert zh.json()["message"] == "成都市 (510100) 不在您的辖区（广州市 (440100)）内"
+    assert zh.json()["message"] == "成都市（510100）不在您的辖区（广州市（440100））内"
     assert (
         en.json()["message"].startswith("region ") and "(510100) is outside your jurisdiction" in en.json()["message"]
     )

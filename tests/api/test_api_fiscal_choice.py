@@ -59,9 +59,9 @@ def test_a_saved_reform_changes_the_allocation_floor(service: Service) -> None:
         assert "元/人" in labels[measure][0] and labels[measure][1].endswith("yuan per resident"), labels[measure]
     for measure in ("per_registered_min", "per_registered_max"):
         assert "元/人" in labels[measure][0] and labels[measure][1].endswith("yuan per head"), labels[measure]
-    assert labels["total_yuan"] == ("分配总额（元）", "total allocated, yuan")
+    assert labels["total_yuan"] == ("分配总额（元）", "Total allocated, yuan")
     # the weighted unmet need is yuan times a weight: said so (it was a bare "加权未满足需求" of 879,065,002,827)
-    weighted = ("加权未满足需求（元 × 服务权重）", "weighted unmet need, yuan × service weight")
+    weighted = ("加权未满足需求（元 × 服务权重）", "Weighted unmet need, yuan × service weight")
     assert labels["weighted_unmet_need"] == weighted
 
 

@@ -161,9 +161,9 @@ def test_a_facility_lists_refused_rows_name_each_region_with_its_city_and_code(s
     ]
     body = _upload(service, "facility", "设施.csv", pl.DataFrame(rows).write_csv().encode()).json()
     ambiguous, outside = body["errors"]
-    assert ambiguous["reason_zh"].endswith("（鹤岗市南山区 (230404)、深圳市南山区 (440305)）")
+    assert ambiguous["reason_zh"].endswith("（鹤岗市南山区（230404）、深圳市南山区（440305））")
     assert ambiguous["reason_en"].endswith("(Nanshan District, Hegang (230404), Nanshan District, Shenzhen (440305))")
-    assert "所填地区 深圳市罗湖区 (440303) 的边界外" in outside["reason_zh"]
+    assert "所填地区 深圳市罗湖区（440303）的边界外" in outside["reason_zh"]
     assert "km outside Luohu District, Shenzhen (440303), the region the row names" in outside["reason_en"]
 
 
@@ -206,7 +206,7 @@ def test_a_city_facility_list_changes_that_city_only(service: Service) -> None:
     assert columns["service"]["values"]["hospital_beds"]["zh"] == "医疗卫生机构床位"
     assert columns["list_share_of_estimate"]["type"] == "share"
     (warning,) = answer.json()["warnings"]  # 4,300 listed beds against Shenzhen's estimate: the list looks partial
-    assert "深圳市 (440300) 医疗卫生机构床位" in warning["zh"]
+    assert "深圳市（440300）医疗卫生机构床位" in warning["zh"]
     assert warning["en"].startswith("Shenzhen (440300) hospital beds")
     regions = next(c for c in answer.json()["preview_columns"] if c["name"] == "region_code")
     assert regions["zh"] == "所在地区" and regions["values"]["440303"]["zh"].endswith("罗湖区")
@@ -234,7 +234,7 @@ def test_jurisdiction_and_roles(service: Service) -> None:
     assert mixed.status_code == 409
     assert mixed.json()["message"].startswith("a facility list of another scope is stored for Guangdong (440000) in")
     chinese = _upload(service, "facility", name, data, who="pl_gd", lang="zh").json()["message"]
-    assert chinese.startswith("同一省内已存储了另一范围的设施清单：广东省 (440000)；")
+    assert chinese.startswith("同一省内已存储了另一范围的设施清单：广东省（440000）；")
 
 
 def test_a_person_table_comes_back_decided_as_a_file(service: Service) -> None:

@@ -38,7 +38,7 @@ RAW = ("region_name_zh", "transfer_registered_basis_yuan", "difference_share", "
                 "Guangdong",
                 "gains",
                 "estimate",
-                "per registered head",
+                "Per registered head",
                 "payer",
                 "estimate: registered population",
                 "100 billion yuan",
@@ -68,6 +68,6 @@ def test_printed_and_exported_tables_follow_lang(
     assert transfers.columns[2] == registered
     assert transfers[note].str.starts_with("估算" if lang == "zh" else "estimate").all()
     equity = pl.read_csv(tmp_path / "tables_equity.csv")
-    assert equity.columns[0] == ("分配方式" if lang == "zh" else "allocation")
+    assert equity.columns[0] == ("分配方式" if lang == "zh" else "Allocation")
     clearing = pl.read_csv(tmp_path / "tables_clearing.csv")
     assert clearing.rows() == [("河南省", "广东省", 100.5)] if lang == "zh" else [("Henan", "Guangdong", 100.5)]

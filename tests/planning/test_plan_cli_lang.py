@@ -110,7 +110,7 @@ def test_the_incomplete_list_warning_names_the_region_and_service_in_the_languag
     )
     (zh,) = incomplete_in(replaced, Lang.ZH)
     (en,) = incomplete_in(replaced, Lang.EN)
-    assert zh.startswith("深圳市 (440300) 医院床位：清单只有它替换的估计供给的 8.3%") and "hospital_beds" not in zh
+    assert zh.startswith("深圳市（440300）医院床位：清单只有它替换的估计供给的 8.3%") and "hospital_beds" not in zh
     assert en.startswith("Shenzhen (440300) Hospital beds: the list holds 8.3%") and "深圳" not in en
 
 

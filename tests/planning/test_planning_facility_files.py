@@ -72,7 +72,7 @@ def test_swapped_foreign_and_misplaced_coordinates_are_named_and_nothing_is_used
     outside = report.filter(pl.col("line") == 5).row(0, named=True)
     assert outside["reason"].startswith("lon 116.397, lat 39.909 lies about ")
     assert "km outside Longhua District, Shenzhen (440309), the region" in outside["reason"]  # the district by name
-    assert "在所填地区 深圳市龙华区 (440309) 的边界外" in outside["reason_zh"]
+    assert "在所填地区 深圳市龙华区（440309）的边界外" in outside["reason_zh"]
     assert "Longhua District, Shenzhen (440309)" in str(info.value)  # the CLI's one line names it too
 
 

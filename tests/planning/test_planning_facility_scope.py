@@ -92,7 +92,7 @@ def test_a_list_that_names_only_cities_keeps_the_county_estimates_and_says_so() 
     with pytest.raises(PlanningInputError, match="coarser than a county") as info:
         _supply("county", city_totals, "county")
     assert info.value.refusal is not None
-    assert reason_text(info.value.refusal, Lang.ZH) == "设施清单的范围为县级：地区 深圳市 (440300) 的层级高于县级"
+    assert reason_text(info.value.refusal, Lang.ZH) == "设施清单的范围为县级：地区 深圳市（440300）的层级高于县级"
 
 
 def test_a_list_at_another_scope_in_the_province_is_refused_naming_the_stored_regions(tmp_path: Path) -> None:
@@ -107,5 +107,5 @@ def test_a_list_at_another_scope_in_the_province_is_refused_naming_the_stored_re
         " Nanshan District, Shenzhen (440305) in the same province"
     )
     assert reason_text(info.value.refusal, Lang.ZH).startswith(
-        "同一省内已存储了另一范围的设施清单：深圳市罗湖区 (440303)、深圳市南山区 (440305)；"
+        "同一省内已存储了另一范围的设施清单：深圳市罗湖区（440303）、深圳市南山区（440305）；"
     )

@@ -86,7 +86,7 @@ def test_every_code_renders_pure_chinese_and_english_with_every_place_named(code
     assert "{" not in zh and "}" not in zh and "{" not in en and "}" not in en, (zh, en)
     assert not re.search(r"[A-Za-z]", CODES_IN_CHINESE.sub("", zh)), zh
     if any((n, PLACE) in named_fields(TEMPLATES[code][0]) for n in names):
-        assert "广州市 (440100)" in zh and "Guangzhou (440100)" in en
+        assert "广州市（440100）" in zh and "Guangzhou (440100)" in en
     assert not CJK.search(re.sub("跨省通办|2026年6月1日|是|否|无", "", en)), en  # Chinese terms and examples only
 
 
@@ -115,18 +115,18 @@ def test_region_hints_keep_every_suggestion_in_both_languages() -> None:
     assert one is not None and two is not None and ambiguous is not None
     # each suggestion by its name in the reader's language and its code (the English named only the Chinese 深圳市)
     assert (reason_text(one, Lang.ZH), reason_text(one, Lang.EN)) == (
-        "不是地区代码或准确的地名；是否指 深圳市 (440300)？",
+        "不是地区代码或准确的地名；是否指 深圳市（440300）？",
         "not a region code or the exact name of a region; did you mean Shenzhen (440300)?",
     )
     assert reason_text(two, Lang.ZH) == (  # a name two districts share: both, each with its city
-        "不是地区代码或准确的地名；是否指 鹤岗市南山区 (230404)、深圳市南山区 (440305)、益阳市南县 (430921)？"
+        "不是地区代码或准确的地名；是否指 鹤岗市南山区（230404）、深圳市南山区（440305）、益阳市南县（430921）？"
     )
     assert reason_text(two, Lang.EN).endswith(
         "did you mean Nanshan District, Hegang (230404), Nanshan District, Shenzhen (440305), Nanxian County, Yiyang"
         " (430921)?"
     )
     assert reason_text(ambiguous, Lang.ZH) == (
-        "地名 南山区 有重名：请填写代码或连同所属城市的地名（鹤岗市南山区 (230404)、深圳市南山区 (440305)）"
+        "地名 南山区 有重名：请填写代码或连同所属城市的地名（鹤岗市南山区（230404）、深圳市南山区（440305））"
     )
     assert reason_text(ambiguous, Lang.EN).endswith(
         "with its city (Nanshan District, Hegang (230404), Nanshan District, Shenzhen (440305))"
@@ -239,7 +239,7 @@ def test_every_reason_the_person_reader_gives_is_a_code(tmp_path: Path, write: o
     assert read.frame.height == 0  # row 2 repeats the good row's id: both are refused
     reasons = {(e.line, e.reason.code): e.reason for e in read.errors}
     assert reasons[3, RefusalCode.NO_SUCH_MONTH].zh == "没有这一天：没有 13 月（月份为 1–12）"
-    assert reason_text(reasons[14, RefusalCode.NOT_A_REGION_NEAR_PLACE], Lang.ZH).endswith("是否指 赣州市 (360700)？")
+    assert reason_text(reasons[14, RefusalCode.NOT_A_REGION_NEAR_PLACE], Lang.ZH).endswith("是否指 赣州市（360700）？")
 
 
 def test_every_reason_of_the_registry_files_and_their_headers_is_a_code(tmp_path: Path) -> None:

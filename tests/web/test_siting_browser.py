@@ -69,6 +69,8 @@ def test_a_planner_sites_hospitals_in_a_city_and_reads_the_plan_in_both_language
         office.shot(other, f"siting_shenzhen_{lang}_{size[0]}")
 
 
+# 伊春's two sited counties both at 0.0 beds per 1,000 before: the legend says so, not a scale from 0.0 to 0.0
+SAME = {"zh": "各地区相同：均为 0.0", "en": "The same in every region: 0.0"}
 LEFT_OUT = {  # 伊春: 6 of its 10 census units have no seat point (459,201 residents): its 2019 mergers
     "zh": ("未参与本次选址：6 个县级单位，常住人口 459,201 人", "伊美区"),
     "en": ("Left out of this siting: 6 county-level units (residents: 459,201)", "Yimei"),
@@ -85,7 +87,7 @@ def test_a_run_that_leaves_units_out_says_which_and_how_many_residents(office: O
     while httpx.get(f"{runs}/{run_id}", headers=headers, timeout=60).json()["status"] not in ("done", "failed"):
         assert time.monotonic() < deadline, "the siting run did not finish"
         time.sleep(1)
-    for size, lang in ((DESKTOP, "zh"), (DESKTOP, "en"), (PHONE, "en")):
+    for size, lang in ((DESKTOP, "zh"), (DESKTOP, "en"), (PHONE, "zh"), (PHONE, "en")):
         page = office.open(size, lang)
         office.login(page, "pl_nat")
         page.goto(f"{office.url}/office/siting?run={run_id}")  # type: ignore[attr-defined]
@@ -94,8 +96,13 @@ def test_a_run_that_leaves_units_out_says_which_and_how_many_residents(office: O
         title, unit = LEFT_OUT[lang]
         expect(alert).to_contain_text(title)
         expect(alert).to_contain_text(unit)
+        drawn = page.locator(f"{MAP}[data-within='230700']")  # type: ignore[attr-defined]
+        drawn.wait_for()
+        legend = drawn.get_attribute("aria-label") or ""
+        assert SAME[lang] in legend and "0.0 – 0.0" not in legend, legend
         if lang == "en":
             assert not CJK.search(alert.inner_text()), alert.inner_text()
+            assert not CJK.search(legend), legend
         scroll = page.evaluate("document.documentElement.scrollWidth")  # type: ignore[attr-defined]
         assert scroll <= size[0], scroll
         office.shot(page, f"siting_left_out_{lang}_{size[0]}")

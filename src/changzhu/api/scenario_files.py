@@ -188,14 +188,15 @@ def all_scenarios(engine: Engine, directory: Path | None) -> list[dict[str, Any]
 
 
 def scenario_yaml(engine: Engine, directory: Path | None, name: str) -> tuple[str, int | None]:
-    """The YAML of a saved scenario (with its id) or a shipped file (id None); NotFound naming what exists."""
+    """The YAML of a saved scenario (with its id) or a shipped file (id None); NotFound saying where the scenarios
+    are listed (their files' ids are not titles a person reads)."""
     row = _row(engine, name)
     if row is not None:
         return row.body_yaml, row.id
     paths = scenario_paths(directory)
     if name in paths:
         return paths[name].read_text(encoding="utf-8"), None
-    raise NotFound(refusal(RefusalCode.NO_SCENARIO, name=name, known=", ".join(sorted(paths)) or "-"))
+    raise NotFound(refusal(RefusalCode.NO_SCENARIO, name=name))
 
 
 def create_scenario(engine: Engine, directory: Path | None, principal: Principal, text: str) -> ScenarioRow:
@@ -265,7 +266,7 @@ def rules_scenario(directory: Path | None, name: str | None, overrides: dict[str
     if name:
         paths = scenario_paths(directory)
         if name not in paths:
-            raise NotFound(refusal(RefusalCode.NO_SCENARIO, name=name, known=", ".join(sorted(paths)) or "-"))
+            raise NotFound(refusal(RefusalCode.NO_SCENARIO, name=name))
         return load_scenario(paths[name])
     if overrides:
         return Scenario.from_overrides(overrides, name="request")

@@ -25,13 +25,14 @@ an application kind's): the Chinese template takes the `_zh` one, the English th
 from __future__ import annotations
 
 import json
+import re
 import string
 from dataclasses import dataclass
 from enum import StrEnum
 from functools import cache
 from typing import Any
 
-from changzhu.domain.lang import Lang
+from changzhu.domain.lang import Lang, with_code
 from changzhu.errors import ChangzhuError
 
 Param = str | tuple[str, ...]  # a value, or a list of values (joined "A or B" in English, "A、B" in Chinese)
@@ -846,8 +847,8 @@ TEMPLATES: dict[RefusalCode, tuple[str, str]] = {
     ),
     RefusalCode.NO_SAVED_SCENARIO: ("没有名为 {name} 的已保存方案", "no saved scenario named {name}"),
     RefusalCode.NO_SCENARIO: (
-        "没有名为 {name} 的方案（内置方案：{known}；或已保存的方案）",
-        "no scenario named {name} (shipped: {known}; or a saved one)",
+        "没有名为 {name} 的方案：可用的方案列在“改革模拟”页上",
+        "no scenario named {name}: the available scenarios are listed on the Reforms page (GET /scenarios)",
     ),
     RefusalCode.SCENARIO_EXISTS: (
         "名为 {name} 的方案已存在：请换一个名称，或更新该方案（PUT）",
@@ -2057,19 +2058,21 @@ class _Filler(string.Formatter):
 
 
 _FILLER = _Filler()
+_SPACE_AFTER_FIELD = re.compile(r"(\{(\w+):place\}) (?=[\u4e00-\u9fff])")  # a place field, a space, Chinese
 
 
 def _named(value: str, spec: str, lang: Lang, names: Names) -> str:
-    """One place ("成都市 (510100)", the code where no name is known), role or term (its name, else its value)."""
+    """One place ("成都市（510100）", "Chengdu (510100)", the code where no name is known), role or term (its name,
+    else its value)."""
     if spec == TERM:
         return TERMS[value][0 if lang == Lang.ZH else 1] if value in TERMS else value
     if spec == PLACE and value == _NATIONAL:
-        return "全国 (000000)" if lang == Lang.ZH else "the whole country (000000)"
+        return with_code("全国" if lang == Lang.ZH else "the whole country", value, lang)
     found = names.get(spec, {}).get(value)
     if found is None:
         return value
     shown = found[0] if lang == Lang.ZH or not found[1] else found[1]
-    return f"{shown} ({value})" if spec == PLACE else shown
+    return with_code(shown, value, lang) if spec == PLACE else shown
 
 
 @dataclass(frozen=True)
@@ -2097,6 +2100,8 @@ class Refusal:
                 values[key] = _JOINERS[lang].join(_named(v, specs[key], lang, names or {}) for v in items)
             else:
                 values[key] = value if isinstance(value, str) else _LIST_JOINERS[lang].join(value)
+        if lang == Lang.ZH:  # "成都市（510100）不在…": no space after a full-width bracket
+            template = _SPACE_AFTER_FIELD.sub(lambda m: m[1] if values.get(m[2], "").endswith("）") else m[0], template)
         return _FILLER.format(template, **values)
 
     def named(self) -> dict[str, set[str]]:

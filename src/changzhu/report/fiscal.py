@@ -8,10 +8,10 @@ import plotly.graph_objects as go
 import polars as pl
 
 from changzhu.data.census import census_2020
+from changzhu.domain.lang import with_code
 from changzhu.fiscal.parameters import FiscalParameters
 from changzhu.fiscal.population import ESTIMATE_LABEL
 from changzhu.fiscal.run import SPLIT_LP, SPLIT_REGISTERED, SPLIT_RESIDENT, FiscalResults
-from changzhu.fiscal.transfers import explain_transfer
 from changzhu.report.labels import region_names
 from changzhu.report.lang import Lang, money, pick
 from changzhu.report.maps import province_choropleth
@@ -27,8 +27,8 @@ EXPLAINED = ("440000", "410000")  # 广东 (largest inflow), 河南 (largest out
 ESTIMATE_ZH = "估算：按引力模型推算流动人口来源地（没有随附的来源地—目的地表）"
 SPLITS = {
     SPLIT_LP: ("线性规划：加权未满足需求最小（HiGHS）", "LP: least weighted unmet need (HiGHS)"),
-    SPLIT_REGISTERED: ("按户籍人口平均分配（估算）", "per registered head (estimate)"),
-    SPLIT_RESIDENT: ("按常住人口平均分配", "per resident head"),
+    SPLIT_REGISTERED: ("按户籍人口平均分配（估算）", "Per registered head (estimate)"),
+    SPLIT_RESIDENT: ("按常住人口平均分配", "Per resident head"),
 }
 # the equity measures `changzhu fiscal` prints (and exports), in this order
 EQUITY_SHOWN = (
@@ -48,6 +48,19 @@ def _names(lang: Lang) -> dict[str, str]:
     return dict(zip(provinces["name_zh"].to_list(), provinces[column].to_list(), strict=True))
 
 
+REGISTERED, RESIDENT = "registered", "resident"
+BASIS_LEGEND = {  # the two bars of a province in the transfers chart, each in one language only
+    REGISTERED: ("按户籍人口（估算）", "Registered basis (estimate)"),
+    RESIDENT: ("按常住人口", "Resident basis"),
+}
+
+
+def basis_legend(basis: str, lang: Lang) -> str:
+    """The legend entry of a basis in the transfers chart, in `lang` alone."""
+    zh, en = BASIS_LEGEND[basis]
+    return pick(zh, en, lang)
+
+
 def basis_bars(comparison: pl.DataFrame, lang: Lang = Lang.ZH) -> go.Figure:
     """Each province's transfer on the registered and on the resident basis (100 million yuan), by difference."""
     ranked = comparison.sort("difference_yuan")
@@ -55,16 +68,8 @@ def basis_bars(comparison: pl.DataFrame, lang: Lang = Lang.ZH) -> go.Figure:
     labels = [names.get(n, n) for n in ranked["region_name_zh"].to_list()]
     figure = go.Figure()
     for column, label, color in (
-        (
-            "transfer_registered_basis_yuan",
-            pick(
-                "按户籍人口（估算）",
-                "registered basis 户籍 (est.)",
-                lang,
-            ),
-            "#8c8c8c",
-        ),
-        ("transfer_resident_basis_yuan", pick("按常住人口", "resident basis 常住", lang), "#b22222"),
+        ("transfer_registered_basis_yuan", basis_legend(REGISTERED, lang), "#8c8c8c"),
+        ("transfer_resident_basis_yuan", basis_legend(RESIDENT, lang), "#b22222"),
     ):
         figure.add_trace(
             go.Bar(y=labels, x=(ranked[column] / YI).to_list(), name=label, orientation="h", marker_color=color)
@@ -133,7 +138,10 @@ def equity_in(equity: pl.DataFrame, lang: Lang) -> pl.DataFrame:
         estimate_half(pl.col("estimate"), lang).alias("estimate_note"),
     )
     headers = {m: pick_label(EQUITY_MEASURES[m][:2], lang) for m in EQUITY_SHOWN}
-    return out.rename({**{c: pick_label(FILE_COLUMNS[c], lang) for c in ("allocation", "estimate_note")}, **headers})
+    allocation = pick_label(FILE_COLUMNS["allocation"], lang)
+    headers["allocation"] = allocation[:1].upper() + allocation[1:]  # read as a label, as the measures are
+    # the estimate note keeps the header every file's note has (FILE_COLUMNS)
+    return out.rename({**headers, "estimate_note": pick_label(FILE_COLUMNS["estimate_note"], lang)})
 
 
 def clearing_in(bilateral: pl.DataFrame, lang: Lang) -> pl.DataFrame:
@@ -182,13 +190,37 @@ def _explain_zh(row: dict[str, Any], params: FiscalParameters) -> str:
     )
 
 
+def explain_en(row: dict[str, Any], params: FiscalParameters) -> str:
+    """The terms of one region's transfer in English alone (the same figures as `explain_transfer`, which writes the
+    log's: the province by its English name and code, the scheme by its title, not its id, the bases in words)."""
+    t = params.transfer
+    rho = t.resident_conversion_ratio
+    name = _names(Lang.EN).get(row["region_name_zh"], row["region_code"])
+    return "\n".join(
+        [
+            f"{with_code(name, row['region_code'], Lang.EN)}, scheme “{params.title('en')}” in force from "
+            f"{params.effective_from}: transfer {int(row['transfer_yuan']):,} yuan = population + migrant + incentive "
+            "terms.",
+            f"  population term {int(row['population_term_yuan']):,} yuan: share {t.weights['population']:.0%} of the "
+            f"fund by N·u·a with N = {1 - rho:.2f} × registered population (estimate) + {rho:.2f} × residents "
+            f"= {float(row['counted_population']):,.0f}, unit cost index u = {float(row['unit_cost_index']):.3f}, "
+            f"fiscal-capacity factor a = {float(row['capacity_factor']):.3f} (urbanisation proxy).",
+            f"  migrant term {int(row['migrant_term_yuan']):,} yuan: share {t.weights['migrants']:.0%} of the fund by "
+            "inter-provincial in-migrants served × u.",
+            f"  incentive term {int(row['incentive_term_yuan']):,} yuan: share {t.weights['incentive']:.0%} of the "
+            f"fund by settled {float(row['settled']):,.0f} + {t.served_weight} × served {float(row['served']):,.0f} "
+            "(the reward for settling migrants as urban residents).",
+            f"  land quota {float(row['land_quota_m2']):,.0f} m² = settled × {params.land_m2_per_settled_migrant:g} m² "
+            "(urban building land tied to settlement).",
+        ]
+    )
+
+
 def _explanations(results: FiscalResults, lang: Lang) -> str:
     """Each term of two provinces' transfers."""
     rows = [row for row in results.transfers.iter_rows(named=True) if row["region_code"] in EXPLAINED]
-    if lang == Lang.ZH:
-        text = "\n\n".join(_explain_zh(row, results.params) for row in rows)
-    else:
-        text = "\n\n".join(explain_transfer(row, results.params) for row in rows)
+    explain = _explain_zh if lang == Lang.ZH else explain_en
+    text = "\n\n".join(explain(row, results.params) for row in rows)
     return f"<pre style='white-space: pre-wrap'>{escape(text)}</pre>"
 
 
@@ -307,7 +339,7 @@ def fiscal_section(
             "<h3>"
             + pick(
                 "转移支付：户籍口径与常住口径（常住人口折算比例 ρ = 0 与 1）",
-                "Transfers: registered basis vs resident basis (常住人口折算比例 ρ = 0 vs 1)",
+                "Transfers: registered basis vs resident basis (resident conversion ratio ρ = 0 vs 1)",
                 lang,
             )
             + "</h3>",

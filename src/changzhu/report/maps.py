@@ -10,7 +10,7 @@ draw the same boundaries with the same inset window.
 from __future__ import annotations
 
 import math
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterator, Mapping, Sequence
 from typing import Any
 
 import plotly.graph_objects as go
@@ -164,6 +164,19 @@ def tick_text(value: float, largest: float, lang: Lang) -> str:
     return f"{value:,.4g}"
 
 
+def one_value(values: Sequence[float], decimals: int) -> float | None:
+    """The value every region of a map has, at the precision the map shows (`decimals`), or None where they
+    differ or there is none: a colour scale from 0.0 to 0.0 says nothing, the legend then says the value."""
+    finite = [v for v in values if math.isfinite(v)]
+    shown = {round(v, decimals) for v in finite}
+    return finite[0] if len(shown) == 1 else None
+
+
+def every_unit(value: str, lang: Lang) -> str:
+    """The legend of a map whose regions all have one value (shown as `value`)."""
+    return pick(f"各地区相同：均为 {value}", f"The same in every region: {value}", lang)
+
+
 def colorbar(low: float, high: float, unit: str, lang: Lang) -> dict[str, Any]:
     """The colour bar of a map: its unit as title and readable ticks (tick_text)."""
     ticks = nice_ticks(low, high)
@@ -209,6 +222,7 @@ def choropleth(
     finite = [v for v in values.values() if v is not None and math.isfinite(v)]
     low, high = (min(finite), max(finite)) if finite else (0.0, 1.0)
     span = (high - low) or 1.0
+    same = one_value(finite, 2)  # every region at one value: the legend says it, no scale from it to itself
     figure = go.Figure()
     no_data = pick("无数据", "no data", lang)
     colours: dict[str, tuple[str, str]] = {}
@@ -266,7 +280,7 @@ def choropleth(
                 "cmin": low,
                 "cmax": high,
                 "color": [low],
-                "showscale": True,
+                "showscale": same is None,
                 "colorbar": colorbar(low, high, unit, lang),
             },
         )
@@ -299,6 +313,19 @@ def choropleth(
         (lo0, la0), (lo1, la1) = MAIN_WINDOW
         layout["xaxis"]["range"] = [lo0 * X_SCALE, lo1 * X_SCALE]
         layout["yaxis"]["range"] = [la0, la1]
+    if same is not None:
+        layout["annotations"].append(
+            {
+                "text": f"{unit}<br>{every_unit(f'{same:,.2f}', lang)}",
+                "showarrow": False,
+                "xref": "paper",
+                "yref": "paper",
+                "x": 0,
+                "y": 0.65,
+                "xanchor": "left",
+                "font": {"size": 12},
+            }
+        )
     figure.update_layout(**layout)
     if national:
         _add_inset(figure, colours)  # after the layout, which would replace its annotation

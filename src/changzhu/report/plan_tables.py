@@ -8,12 +8,13 @@ from __future__ import annotations
 import polars as pl
 
 from changzhu.domain.estimates import SHORTAGE_COST
-from changzhu.domain.lang import Lang
+from changzhu.domain.lang import Lang, with_code
 from changzhu.planning.facilities import INCOMPLETE_SHARE, SOURCE_FACILITIES, share_of_estimate
 from changzhu.planning.gaps import CENSUS_NOTE, LOCAL_AGE_GROUP_NOTE, SCENARIO_NOTE, SOURCE_APPORTIONED, SOURCE_NBS
 from changzhu.planning.population import LOCAL_HUKOU_BASIS_NOTE
 from changzhu.planning.siting import SitingPlan, result_rows
 from changzhu.report.code_words import in_words
+from changzhu.report.file_figures import as_read
 from changzhu.report.labels import region_names, service_name
 from changzhu.report.siting import result_columns
 from changzhu.report.tables import text_frame
@@ -66,7 +67,7 @@ def replaced_in(replaced: pl.DataFrame, lang: Lang) -> pl.DataFrame:
 
     return pl.DataFrame(
         {
-            header("region_code"): [f"{names.get(c, c)} ({c})" for c in replaced["region_code"].to_list()],
+            header("region_code"): [with_code(names.get(c, c), c, lang) for c in replaced["region_code"].to_list()],
             header("service"): [service_name(s, lang) for s in replaced["service"].to_list()],
             header("facilities"): replaced["facilities"],
             header("facility_list_supply"): replaced["facility_list_supply"].round(0),
@@ -87,7 +88,7 @@ def incomplete_in(replaced: pl.DataFrame, lang: Lang) -> list[str]:
         "region_code", "service", "list_share_of_estimate", "facility_list_supply", "estimate_replaced"
     ).iter_rows()
     return [
-        f"{names.get(code, code)} ({code}) {service_name(service, lang)}：清单只有它替换的估计供给的"
+        f"{with_code(names.get(code, code), code, lang)}{service_name(service, lang)}：清单只有它替换的估计供给的"
         f" {share_of_estimate(share)}（{listed:,.0f} / {estimate:,.0f}）；清单被当作该地区的全部供给，不完整的清单会让"
         "短缺显得更大"
         if lang == Lang.ZH
@@ -137,7 +138,7 @@ def gaps_file_in(gaps: pl.DataFrame, lang: Lang) -> pl.DataFrame:
     it, services, bases, kinds of cost, yes and no, notes and supply sources in words (a note or source none names,
     e.g. a facility list kept at its scope, stays as written: never a blank), the headers in words."""
     names = region_names(gaps["region_code"].unique().to_list(), lang)
-
+    gaps = as_read(gaps)  # people, places, beds and yuan whole (file_figures)
     services = {s: (service_name(s, Lang.ZH), service_name(s, Lang.EN)) for s in gaps["service"].unique().to_list()}
     out = gaps.with_columns(
         pl.col("region_code").replace_strict(names, default=pl.col("region_name_zh")).alias("region_name_zh"),

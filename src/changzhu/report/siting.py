@@ -16,7 +16,7 @@ from changzhu.domain.estimates import SITING_ACCESS, SITING_ACCESS_SCHOOLS
 from changzhu.planning.siting import SCHOOL_SERVICES, SitingPlan, result_rows
 from changzhu.report.labels import region_names
 from changzhu.report.lang import Lang, pick
-from changzhu.report.maps import X_SCALE, map_note
+from changzhu.report.maps import X_SCALE, every_unit, map_note, one_value
 from changzhu.report.sections import figure_html
 from changzhu.report.tables import Column, html_table, share
 
@@ -174,20 +174,23 @@ def sites_map(plan: SitingPlan, province_code: str, geojson: dict[str, Any], lan
     heaviest = max(float(w) for w in pts["weight"].to_list()) or 1.0
     digits = words.decimals
     one, per_1000 = _say(words.facility, lang), _say(words.per_1000, lang)
+    before = pts["access_before_per_1000"].to_list()
+    scale_title = pick(f"{per_1000}<br>（建设前，估算）", f"{per_1000}<br>(before, estimate)", lang)
+    # every county at one value (伊春: the one seat's county and its neighbour at 0): a scale from 0.0 to 0.0 says
+    # nothing, the legend says the value and that every county has it
+    same = one_value([b for b in before if b is not None], digits)
     fig.add_scatter(
         x=[x * X_SCALE for x in pts["lon"].to_list()],
         y=pts["lat"].to_list(),
         mode="markers",
         marker={
             "size": [4 + 18 * math.sqrt(w / heaviest) for w in pts["weight"].to_list()],
-            "color": pts["access_before_per_1000"].to_list(),
+            "color": before,
             "colorscale": "YlOrRd",
             "reversescale": True,
+            "showscale": same is None,
             "colorbar": {  # across the top, so that on a phone the map keeps the width
-                "title": {
-                    "text": pick(f"{per_1000}<br>（建设前，估算）", f"{per_1000}<br>(before, estimate)", lang),
-                    "side": "top",
-                },
+                "title": {"text": scale_title, "side": "top"},
                 "orientation": "h",
                 "x": 0.5,
                 "xanchor": "center",
@@ -266,6 +269,18 @@ def sites_map(plan: SitingPlan, province_code: str, geojson: dict[str, Any], lan
         legend={"orientation": "h", "y": -0.02, "yanchor": "top"},
         margin={"l": 10, "r": 10, "t": 120, "b": 10},
     )
+    if same is not None:  # where the scale would be: the one value, said so
+        fig.add_annotation(
+            text=f"{scale_title}<br>{every_unit(f'{same:,.{digits}f}', lang)}",
+            showarrow=False,
+            xref="paper",
+            yref="paper",
+            x=0.5,
+            y=1.0,
+            xanchor="center",
+            yanchor="bottom",
+            font={"size": 12},
+        )
     return fig
 
 

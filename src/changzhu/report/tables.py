@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
@@ -61,6 +62,15 @@ def text_frame(frame: pl.DataFrame, columns: list[Column], lang: Lang) -> pl.Dat
     )
 
 
+NUMBER_AND_UNIT = re.compile(r"(\d) (?=\S)")  # "50 公里", "50 km", "6–11 岁": a figure and the word after it
+
+
+def unbroken(header: str) -> str:
+    """A table header (HTML) whose figures stay on one line with the word they count ("50&nbsp;公里内…",
+    "within 50&nbsp;km"): a narrow column breaks the header elsewhere."""
+    return NUMBER_AND_UNIT.sub("\\1&nbsp;", header)
+
+
 def html_table(
     frame: pl.DataFrame, columns: list[Column], lang: Lang, limit: int | None = None, *, stack: bool = False
 ) -> str:
@@ -68,7 +78,7 @@ def html_table(
     `table.data.stack` style) each row becomes a card whose cells name their column (`data-label`) instead of a
     table scrolling sideways."""
     headers = [pick(c.zh, c.en, lang) for c in columns]
-    head = "".join(f"<th>{escape(h)}</th>" for h in headers)
+    head = "".join(f"<th>{unbroken(escape(h))}</th>" for h in headers)
     labels = [f" data-label='{escape(h)}'" if stack else "" for h in headers]
     rows = []
     for row in (frame.head(limit) if limit else frame).iter_rows(named=True):

@@ -9,6 +9,7 @@ from __future__ import annotations
 import polars as pl
 
 from changzhu.domain.lang import Lang
+from changzhu.report.file_figures import as_read
 from changzhu.report.labels import service_name
 from changzhu.rules.labels import ALLOCATION_LINES, FILE_COLUMNS, WINNER_OUTCOMES, labels_in, pick_label
 from changzhu.tables.places import place_names
@@ -64,9 +65,9 @@ def winners_in(table: pl.DataFrame, lang: Lang) -> pl.DataFrame:
 def fiscal_file_in(table: pl.DataFrame, lang: Lang) -> pl.DataFrame:
     """A fiscal table by province (the allocation's splits and by service, the transfers, the net compensation
     flows) as a file in `lang`: each province by its name in it (`<who>_name`, from the code beside it), a service by
-    its name, the estimate note's half in `lang`, the
+    its name, the estimate note's half in `lang`, the figures rounded as a person reads them (file_figures), the
     headers in it (FILE_COLUMNS; a column none names keeps its name: never a blank); as the winners' file is."""
-    named = []
+    table, named = as_read(table), []
     for who in ("region", "payer", "payee"):
         if f"{who}_name_zh" in table.columns:
             code = f"{who}_code" if f"{who}_code" in table.columns else "region_code"

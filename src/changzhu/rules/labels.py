@@ -396,24 +396,24 @@ SUMMARY_COLUMNS: dict[str, tuple[str, str, str]] = {
 # measure: (label zh, label en, one-line explanation zh, en); a measure on the registered basis says it is an estimate
 # (the registered population is gravity-estimated: docs/architecture.md, "Population bases")
 EQUITY_MEASURES: dict[str, tuple[str, str, str, str]] = {
-    "total_yuan": ("分配总额（元）", "total allocated, yuan", "分配的资金总额（元）", "the money allocated, in yuan"),
+    "total_yuan": ("分配总额（元）", "Total allocated, yuan", "分配的资金总额（元）", "The money allocated, in yuan"),
     "per_resident_min": (
         "人均最低（常住，元/人）",
-        "lowest per resident, yuan per resident",
+        "Lowest per resident, yuan per resident",
         "各省按常住人口计的人均额（元/人）中最低者",
-        "lowest amount per resident among provinces, in yuan per resident",
+        "Lowest amount per resident among provinces, in yuan per resident",
     ),
     "per_resident_max": (
         "人均最高（常住，元/人）",
-        "highest per resident, yuan per resident",
+        "Highest per resident, yuan per resident",
         "各省按常住人口计的人均额（元/人）中最高者",
-        "highest amount per resident among provinces, in yuan per resident",
+        "Highest amount per resident among provinces, in yuan per resident",
     ),
     "max_min_ratio_resident": (
         "最高/最低（常住）",
-        "highest / lowest per resident",
+        "Highest / lowest per resident",
         "常住人均最高额除以最低额：1 为完全均等",
-        "highest over lowest per-resident amount: 1 is equal",
+        "Highest over lowest per-resident amount: 1 is equal",
     ),
     "gini_resident": (
         "基尼系数（常住）",
@@ -429,21 +429,21 @@ EQUITY_MEASURES: dict[str, tuple[str, str, str, str]] = {
     ),
     "per_registered_min": (
         "人均最低（户籍，估算，元/人）",
-        "lowest per registered head, estimate, yuan per head",
+        "Lowest per registered head, estimate, yuan per head",
         "各省按户籍人口计的人均额（元/人）中最低者",
-        "lowest amount per registered (hukou) head among provinces, in yuan per head",
+        "Lowest amount per registered (hukou) head among provinces, in yuan per head",
     ),
     "per_registered_max": (
         "人均最高（户籍，估算，元/人）",
-        "highest per registered head, estimate, yuan per head",
+        "Highest per registered head, estimate, yuan per head",
         "各省按户籍人口计的人均额（元/人）中最高者",
-        "highest amount per registered (hukou) head among provinces, in yuan per head",
+        "Highest amount per registered (hukou) head among provinces, in yuan per head",
     ),
     "max_min_ratio_registered": (
         "最高/最低（户籍，估算）",
-        "highest / lowest per registered head, estimate",
+        "Highest / lowest per registered head, estimate",
         "户籍人均最高额除以最低额",
-        "highest over lowest per-registered-head amount",
+        "Highest over lowest per-registered-head amount",
     ),
     "gini_registered": (
         "基尼系数（户籍，估算）",
@@ -459,14 +459,14 @@ EQUITY_MEASURES: dict[str, tuple[str, str, str, str]] = {
     ),
     "weighted_unmet_need": (
         "加权未满足需求（元 × 服务权重）",
-        "weighted unmet need, yuan × service weight",
+        "Weighted unmet need, yuan × service weight",
         "分配后仍未得到资金的服务缺口（元），各乘以该服务的“预算分配权重”后相加",
-        "yuan of service gaps left unfunded, each times its service's budget allocation weight, summed",
+        "Yuan of service gaps left unfunded, each times its service's budget allocation weight, summed",
     ),
     "unmet_need_yuan": (
         "未满足需求（元）",
-        "unmet need, yuan",
+        "Unmet need, yuan",
         "分配后仍未得到资金的服务缺口（元）",
-        "yuan of service gaps the allocation leaves unfunded",
+        "Yuan of service gaps the allocation leaves unfunded",
     ),
 }

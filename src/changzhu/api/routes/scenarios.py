@@ -148,16 +148,24 @@ def runs(
     limit: LimitQuery = 50,
     offset: OffsetQuery = 0,
     fmt: FormatQuery = ExportFormat.JSON,
+    lang: Annotated[
+        Lang | None,
+        Query(
+            description="with format=csv|xlsx: a file for people, its headers, reforms and statuses in zh or en "
+            "(without it, the codes scripts read); a run's step and failure are written in it too (default: "
+            "Accept-Language, else zh)"
+        ),
+    ] = None,
 ) -> Page[dict[str, Any]] | Response:
     """Stored runs, newest first: settings, versions, status, progress and summary. A file asked with `lang`
     (format=csv|xlsx&lang=zh|en) is one a person reads, in that language only (api/scenario_runs.py,
     `runs_file_in`); without it, the codes, column names and JSON, as scripts read them."""
     require_analyst(principal)
     rows, total = _queue(request).listing(scenario, limit, offset)
-    lang = _lang(request)
-    described = [describe_run(r, lang) for r in rows]
-    if "lang" in request.query_params and fmt in (ExportFormat.CSV, ExportFormat.XLSX):
-        described = runs_file_in(described, lang)
+    in_lang = lang or _lang(request)
+    described = [describe_run(r, in_lang) for r in rows]
+    if lang is not None and fmt in (ExportFormat.CSV, ExportFormat.XLSX):
+        described = runs_file_in(described, in_lang)
     return dicts_page_as(described, total, limit, offset, fmt, "runs")
 
 

@@ -47,7 +47,7 @@ from changzhu.api.upload_tables import (
     schema_for,
 )
 from changzhu.casework.bulk_import import ImportRejected
-from changzhu.domain.lang import Lang
+from changzhu.domain.lang import Lang, with_code
 from changzhu.domain.person import CheckedPersonTable
 from changzhu.domain.refusals import Refusal, RefusalCode, refusal
 from changzhu.domain.regions import RegionLevel
@@ -243,8 +243,8 @@ def _possibly_incomplete(replaced: list[dict[str, Any]], columns: list[ColumnLab
         region = values["region_code"].get(row["region_code"])
         service = values["service"].get(row["service"])
         code, what = row["region_code"], row["service"]
-        where_zh = f"{region.zh if region else ''} ({code}) {service.zh if service else what}".strip()
-        where_en = f"{region.en if region else ''} ({code}) {service.en if service else what}".strip()
+        where_zh = f"{with_code(region.zh if region else code, code, Lang.ZH)}{service.zh if service else what}"
+        where_en = f"{with_code(region.en if region else code, code, Lang.EN)} {service.en if service else what}"
         listed, estimate = row["facility_list_supply"], row["estimate_replaced"]
         part = share_of_estimate(share)
         zh = (
