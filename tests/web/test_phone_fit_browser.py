@@ -39,7 +39,7 @@ def test_the_residents_list_and_a_points_table_fit_a_phone(office: Office, lang:
     listed = page.inner_text("#resident-table")
     assert ("广州市 (440100)" if lang == "zh" else "Guangzhou (440100)") in listed, listed
     _fits(page, "residents list")
-    office.shot(page, f"residents_{lang}_390")
+    office.shot(page, f"phone_fit_residents_{lang}_390")
     page.fill("#resident-search", WORKER_ID)
     page.click("#resident-search-button")
     expect(rows).to_have_count(1)
@@ -52,6 +52,8 @@ def test_the_residents_list_and_a_points_table_fit_a_phone(office: Office, lang:
     labels = page.locator(".points-table .points-label").all()
     assert labels, "the points table lists its items"
     for label in labels:
-        height, line = label.evaluate("(e) => [e.getBoundingClientRect().height, parseFloat(getComputedStyle(e).lineHeight)]")
+        height, line = label.evaluate(
+            "(e) => [e.getBoundingClientRect().height, parseFloat(getComputedStyle(e).lineHeight)]"
+        )
         assert height <= 2.5 * line, (label.inner_text(), height, line)
-    office.shot(page, f"resident_points_{lang}_390")
+    office.shot(page, f"phone_fit_points_{lang}_390")
