@@ -123,7 +123,8 @@ def test_an_unknown_coordinate_system_is_a_row_error_in_both_languages(tmp_path:
         _read(path)
     [error] = info.value.report().rows(named=True)
     assert (error["line"], error["column"], error["value"]) == (3, "coordinate system", "谷歌")
-    assert error["reason"].startswith("not one of wgs84") and "gcj02" in error["reason"] and "bd09" in error["reason"]
+    reason = error["reason"]
+    assert reason.startswith("not one of WGS-84 (GPS)") and "GCJ-02 (Gaode, Tencent)" in reason and "BD-09" in reason
     assert (
         error["reason_zh"].startswith("不是可选值之一：WGS-84（GPS、地球坐标）、")
         and "BD-09（百度坐标）" in error["reason_zh"]
