@@ -19,7 +19,7 @@ SIDEWAYS = """() => [...document.querySelectorAll('main *')]
   .filter((e) => !e.classList.contains('el-tabs__nav-scroll'))
   .filter((e) => e.scrollWidth > e.clientWidth + 1 && getComputedStyle(e).overflowX !== 'visible')
   .filter((e) => e.clientWidth > 0)
-  .map((e) => e.className || e.tagName)"""
+  .map((e) => `${e.className || e.tagName}: ${e.innerText.slice(0, 40)}`)"""
 
 
 def _fits(page: Any, where: str) -> None:
@@ -57,3 +57,9 @@ def test_the_residents_list_and_a_points_table_fit_a_phone(office: Office, lang:
         )
         assert height <= 2.5 * line, (label.inner_text(), height, line)
     office.shot(page, f"phone_fit_points_{lang}_390")
+    # a service opened: its conditions with the person's value and what is required, all on the screen
+    page.locator("[data-service='medical_insurance'] .el-collapse-item__header").click()
+    conditions = page.locator("[data-service='medical_insurance'] .el-table").first
+    expect(conditions).to_contain_text("要求" if lang == "zh" else "Required")
+    _fits(page, "a service's conditions")
+    office.shot(page, f"phone_fit_conditions_{lang}_390")
