@@ -115,3 +115,10 @@ export function pointsTotal(scheme) {
   const needs = pointsNeeds(scheme);
   return needs.length ? t("points.withNeeds", { text, facts: needs.join(t("entitlement.listSeparator")) }) : text;
 }
+
+/** A label that starts a line, its first letter capitalised: the API's English labels are lower case, to be used
+ * inside a sentence too ("basic medical insurance where one lives"); Chinese is unchanged. */
+export function lineStart(text) {
+  const shown = text == null ? "" : String(text);
+  return shown.replace(/^[a-z]/, (first) => first.toUpperCase());
+}

@@ -62,4 +62,7 @@ def test_the_residents_list_and_a_points_table_fit_a_phone(office: Office, lang:
     conditions = page.locator("[data-service='medical_insurance'] .el-table").first
     expect(conditions).to_contain_text("要求" if lang == "zh" else "Required")
     _fits(page, "a service's conditions")
+    if lang == "en":  # the API's lower-case labels start their lines capitalised ("basic medical insurance ...")
+        title = page.inner_text("[data-service='medical_insurance'] .service-title")
+        assert title.startswith("Basic medical insurance"), title
     office.shot(page, f"phone_fit_conditions_{lang}_390")
