@@ -61,6 +61,13 @@ export function today() {
   return `${now.getFullYear()}-${pad(now.getMonth() + 1)}-${pad(now.getDate())}`;
 }
 
+/** A date box's example: today's date in the two ways it may be typed ({ iso: "2026-12-03", slash: "2026/12/3" }),
+ * so the example is a date of this year, not one years past. */
+export function dateExample() {
+  const now = new Date();
+  return { iso: today(), slash: `${now.getFullYear()}/${now.getMonth() + 1}/${now.getDate()}` };
+}
+
 /** One event of the residence history: "迁移：成都市 (510100) → 广州市 (440100)"; a registration where one's hukou
  * is (from the hukou place to the same place) names the place once, not "成都市 → 成都市". */
 /** One residence event in words; `named` writes a place (`place` with its code for the office, `placeName` for
@@ -107,4 +114,11 @@ export function pointsTotal(scheme) {
   else if (known(high)) text = t("points.totalAtMost", { high, line });
   const needs = pointsNeeds(scheme);
   return needs.length ? t("points.withNeeds", { text, facts: needs.join(t("entitlement.listSeparator")) }) : text;
+}
+
+/** A label that starts a line, its first letter capitalised: the API's English labels are lower case, to be used
+ * inside a sentence too ("basic medical insurance where one lives"); Chinese is unchanged. */
+export function lineStart(text) {
+  const shown = text == null ? "" : String(text);
+  return shown.replace(/^[a-z]/, (first) => first.toUpperCase());
 }

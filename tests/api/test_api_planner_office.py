@@ -76,8 +76,32 @@ def test_gaode_coordinates_are_said_to_be_read_as_gcj02_and_converted(service: S
     (note,) = result["notes"]  # the third school's are WGS-84: kept as given, no note
     assert "2 行坐标按文件注明的 GCJ-02（火星坐标：高德、腾讯）读取，已转换为 WGS-84（第 2、3 行）" in note["zh"], note
     assert (
-        "2 row(s) read as GCJ-02 (Gaode, Tencent), as the file says, and converted to WGS-84 (lines 2, 3)"
+        "2 row(s) read as GCJ-02 (Gaode, Tencent), as the file says, and converted to WGS-84 (rows 2, 3)"
         in (note["en"])
     ), note
     first = result["preview"][0]
     assert first["coord_system"] == "wgs84" and first["lon"] != pytest.approx(104.0612, abs=1e-4)  # converted
+
+
+def test_a_refused_facility_list_still_says_which_rows_were_converted_from_gcj02(service: Service) -> None:
+    """A list refused for one bad row (a capacity in words) says, beside the row to correct, that its Gaode rows were
+    read as GCJ-02 and converted to WGS-84 (the refusal dropped the notes a stored list's answer gives), and which of
+    its rows give coordinates without a system (read as WGS-84)."""
+    schools = [
+        *SCHOOLS,
+        ["某小学", "小学", "武侯区", "很多", 104.06, 30.64, "高德"],
+        ["新小学", "小学", "武侯区", 900, 104.05, 30.63, ""],
+    ]
+    files = {"file": ("学校清单.csv", gbk_csv_bytes(HEADERS, schools), "application/octet-stream")}
+    answer = service.client.post(
+        "/api/v1/uploads/facility", params={"dry_run": "true"}, files=files, headers=service.as_("pl_nat")
+    )
+    assert answer.status_code == 422, answer.text
+    body = answer.json()
+    assert [p["row"] for p in body["errors"]] == [5]
+    (note,) = body["notes"]
+    assert "2 行坐标按文件注明的 GCJ-02（火星坐标：高德、腾讯）读取，已转换为 WGS-84（第 2、3 行）" in note["zh"], note
+    assert "converted to WGS-84 (rows 2, 3)" in note["en"], note
+    (warning,) = body["warnings"]
+    assert warning["zh"].startswith("1 行给出经纬度但未注明坐标系（第 6 行）"), warning
+    assert warning["en"].startswith("1 row(s) give coordinates without a coordinate system (row 6)"), warning

@@ -54,7 +54,7 @@ def test_the_registry_imports_refusals_come_in_both_languages(db_service: Servic
     )
     assert first["stored"] == 2
     assert _reasons(first) == {
-        4: ("与第 3 行是同一人", "same person as line 3"),
+        4: ("与第 3 行是同一人", "same person as row 3"),
         5: ("身份证号码校验位不符（GB 11643-1999）", "identity number: check digit does not match (GB 11643-1999)"),
         6: ("手机号须为 11 位大陆手机号码", "a phone number is an 11-digit mainland mobile number"),
         7: (

@@ -180,7 +180,7 @@ def test_a_facility_lists_coordinates_are_converted_or_their_unknown_system_said
     assert (as_given["lon"], as_given["lat"]) == (113.9171764808363, 22.540796131694766)
     [note] = [w for w in body["warnings"] if "坐标系" in w["zh"]]
     assert note["zh"].startswith("1 行给出经纬度但未注明坐标系（第 3 行）")
-    assert note["en"].startswith("1 row(s) give coordinates without a coordinate system (lines 3)")
+    assert note["en"].startswith("1 row(s) give coordinates without a coordinate system (row 3)")
     labelled = _upload(service, "facility", "设施.csv", pl.DataFrame(rows[:1]).write_csv().encode(), dry_run="true")
     assert not [w for w in labelled.json()["warnings"] if "坐标系" in w["zh"]]
 
@@ -223,7 +223,7 @@ def test_jurisdiction_and_roles(service: Service) -> None:
     chengdu = chengdu.write_csv().encode()
     refused = _upload(service, "facility", "成都.csv", chengdu)
     assert refused.status_code == 403
-    assert refused.json()["message"].endswith("line 2 (Jinjiang District, Chengdu (510104))")  # its city named too
+    assert refused.json()["message"].endswith("row 2 (Jinjiang District, Chengdu (510104))")  # its city named too
     name, data = _files("facility")["utf8"]
     assert _upload(service, "facility", name, data, who="cw_gz").status_code == 403
     province_wide = _upload(service, "facility", name, data, who="pl_gd", scope="province")

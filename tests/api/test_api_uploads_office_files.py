@@ -93,9 +93,30 @@ def test_a_file_missing_a_required_column_names_it_not_its_variable(db_service: 
         "message"
     ]
     assert zh == "文件的表头（第 1 行）有误，未导入任何数据：证明编号（缺少此列）"
-    assert en == "The header (line 1) is wrong, nothing imported: proof reference (column is missing)"
+    assert en == "The header (row 1) is wrong, nothing imported: proof reference (column is missing)"
     assert "proof_ref" not in zh + en and "upload" not in en
     assert _persons(db_service) == before
+
+
+def test_a_column_with_data_and_no_header_is_named_once(db_service: Service) -> None:
+    """A CSV whose 11th column holds notes under a blank header: refused naming the column once, by its letter (it
+    read "K（第 11 列（K 列）有数据但没有列名…）" / "K (column 11 (K) holds data …)", the letter three times)."""
+    content = gbk_csv_bytes([*HEADERS, ""], [[*ROWS[0], "备注"]])
+    answers = {lang: _upload(db_service, "备注.csv", content, lang=lang) for lang in ("zh", "en")}
+    for answer in answers.values():
+        assert answer.status_code == 422, answer.text
+    zh, en = answers["zh"].json(), answers["en"].json()
+    assert (
+        zh["message"]
+        == "文件的表头（第 1 行）有误，未导入任何数据：K 列（有数据但没有列名：请在表头填上列名，或删去这一列）"
+    )
+    assert en["message"] == (
+        "The header (row 1) is wrong, nothing imported: column K (holds data but has no header: give it a header or"
+        " delete the column)"
+    )
+    (cell,) = en["errors"]
+    assert (cell["row"], cell["column_zh"], cell["column_en"], cell["header"]) == (1, "K 列", "column K", None)
+    assert cell["reason_en"] == "holds data but has no header: give it a header or delete the column"
 
 
 def test_a_police_station_export_is_read_by_its_own_headers_and_every_header_problem_is_named_at_once(
@@ -195,5 +216,5 @@ def test_a_gbk_csv_row_split_by_a_comma_is_refused_naming_its_line(service: Serv
         assert body["code"] == "csv_row_too_many_cells", body
         assert body["message"].startswith("文件无法读取：第 3 行有 12 个单元格，表头只有 11 列"), body["message"]
         english = _upload(service, "常住人口.csv", content).json()["message"]
-        assert english.startswith("the file cannot be read: line 3 has 12 cells but the header has 11 columns")
+        assert english.startswith("the file cannot be read: row 3 has 12 cells but the header has 11 columns")
     assert _persons(service) == before

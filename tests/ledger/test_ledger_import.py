@@ -70,6 +70,6 @@ def test_a_bad_row_rejects_the_whole_file(engine: Engine, tmp_path: Path) -> Non
         + f"{ids[0]},510100,440300,2019-01-01,housing,lease,bachelor\n"
         + f"{ids[1]},510100,440300,2019-01-01,housing,lease,phd\n"
     )
-    with pytest.raises(ImportRejected, match="line 3"):
+    with pytest.raises(ImportRejected, match="row 3"):
         import_residents(engine, late, actor="t")
     assert moves_frame(engine).height == 0

@@ -153,7 +153,7 @@ def test_an_import_with_a_row_outside_the_users_jurisdiction_stores_nothing(
         f"{_number('44010419930303006')},440100,{GUANGZHOU},2020-01-01,housing,R-2\n"
     )
     mixed = _file(tmp_path / "mixed.csv", header + rows)
-    for user, why in (("cw_cd", "line 3 (440100)"), ("pl_nat", "role planner"), ("nobody", "no account")):
+    for user, why in (("cw_cd", "row 3 (440100)"), ("pl_nat", "role planner"), ("nobody", "no account")):
         code, out = _run("import", "residents", str(mixed), "--as", user)
         assert code != 0 and why in out, (user, out)
     code, out = _run("import", "residents", str(mixed))

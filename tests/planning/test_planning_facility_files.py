@@ -108,7 +108,7 @@ def test_coordinates_read_off_gaode_and_baidu_maps_are_made_wgs84(tmp_path: Path
     assert table["coord_system"].cast(pl.String).to_list() == ["wgs84"] * 5 + [None, None]  # what they are now
     zh, en = coordinates_without_system(table, read.lines) or ("", "")
     assert zh.startswith("1 行给出经纬度但未注明坐标系（第 7 行）：已按 WGS-84 原样读取")
-    assert en.startswith("1 row(s) give coordinates without a coordinate system (lines 7): read as WGS-84")
+    assert en.startswith("1 row(s) give coordinates without a coordinate system (row 7): read as WGS-84")
 
 
 def test_an_unknown_coordinate_system_is_a_row_error_in_both_languages(tmp_path: Path) -> None:
@@ -123,7 +123,8 @@ def test_an_unknown_coordinate_system_is_a_row_error_in_both_languages(tmp_path:
         _read(path)
     [error] = info.value.report().rows(named=True)
     assert (error["line"], error["column"], error["value"]) == (3, "coordinate system", "谷歌")
-    assert error["reason"].startswith("not one of wgs84") and "gcj02" in error["reason"] and "bd09" in error["reason"]
+    reason = error["reason"]
+    assert reason.startswith("not one of WGS-84 (GPS)") and "GCJ-02 (Gaode, Tencent)" in reason and "BD-09" in reason
     assert (
         error["reason_zh"].startswith("不是可选值之一：WGS-84（GPS、地球坐标）、")
         and "BD-09（百度坐标）" in error["reason_zh"]

@@ -10,6 +10,7 @@ import polars as pl
 import pytest
 from tests.tables.tables_support import ENGLISH
 
+from changzhu.domain.lang import Lang
 from changzhu.registry.facts import InvalidFact, check_facts
 from changzhu.tables import read_table
 from changzhu.tables.person import CATEGORIES, person_schema
@@ -71,7 +72,7 @@ def test_a_file_of_people_reads_the_words_and_names_the_line_and_column_of_an_un
         read_table(path, person_schema())
     (error,) = rejected.value.errors
     assert (error.line, error.column, error.value) == (2, "professional_title", "中级技术员")
-    assert "line 2 professional_title '中级技术员'" in str(rejected.value)
+    assert "row 2 professional_title '中级技术员'" in str(rejected.value)
 
 
 def test_a_fact_written_through_the_api_reads_the_same_words() -> None:
@@ -81,3 +82,17 @@ def test_a_fact_written_through_the_api_reads_the_same_words() -> None:
     with pytest.raises(InvalidFact) as refused:
         check_facts("440100", {"professional_title": "中级技术员"})
     assert refused.value.fact == "professional_title" and "skill_4" in refused.value.reason_en
+
+
+def test_a_category_refused_in_english_lists_labels_not_codes() -> None:
+    """A clerk's 博士后 in the 学历 column: the English reason lists each education by its English label with the
+    Chinese one (it listed the codes junior_secondary, senior_secondary, vocational_college: variable names to an
+    office user), and every label it lists reads back as its category."""
+    education = next(c for c in person_schema().columns if c.name == "education")
+    (reason,) = [r for r in parse_category(pl.Series("学历", ["博士后"]), education).refusals() if r is not None]
+    english = reason.text(Lang.EN)
+    listed = "not one of no schooling (未上学), primary school (小学), junior secondary (初中)"
+    assert english.startswith(listed), english
+    assert english.endswith("did you mean doctorate?") and "_" not in english, english
+    words = category_words(education.categories)
+    assert all(words[c.en.lower()] == c.code for c in education.categories)

@@ -42,7 +42,7 @@ def test_a_spreadsheet_may_use_the_short_words_and_the_labels() -> None:
     read = parse_category(pl.Series("学历", cells), column)
     assert read.values.to_list()[:6] == ["doctor", "doctor", "doctor", "master", "senior_secondary", "bachelor"]
     assert read.values.to_list()[6] is None
-    assert "doctor (博士研究生)" in str(read.refusals()[6])  # the reason names the allowed codes and labels
+    assert "doctorate (博士研究生)" in str(read.refusals()[6])  # the allowed labels, en and zh
 
 
 def test_codes_as_written_are_read_as_cell_by_cell() -> None:

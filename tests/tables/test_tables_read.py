@@ -120,7 +120,8 @@ def test_regions_by_name_with_their_parents_and_services_by_office_words(tmp_pat
         "the name 南山区 is ambiguous: give the code or the name with its city"
         " (Nanshan District, Hegang (230404), Nanshan District, Shenzhen (440305))"
     )
-    assert reasons["床铺"].startswith("not one of hospital_beds")
+    assert reasons["床铺"].startswith("not one of hospital beds (")  # the English label, not the code hospital_beds
+    assert "_" not in reasons["床铺"], reasons["床铺"]
 
 
 @pytest.mark.parametrize(

@@ -272,7 +272,36 @@ def test_a_sheet_refused_for_its_header_under_a_title_waits_for_a_corrected_file
     page.set_input_files(".el-upload__input", files=[{"name": "登记表.xlsx", "mimeType": "text/plain", "buffer": book}])
     page.click("#upload-dry-run")
     page.wait_for_selector("#upload-result")
-    expect(page.locator("#upload-errors")).to_contain_text("第 8 列（H 列）有数据但没有列名")
+    errors = page.locator("#upload-errors")
+    expect(errors).to_contain_text("H 列")  # the column named once, by its letter, and the reason beside it
+    expect(errors).to_contain_text("有数据但没有列名")
+    said = page.inner_text(".error-box") + page.inner_text("#upload-errors")
+    # the message's H and the table's, not "H（第 8 列（H 列）…）"
+    assert said.count("H") == 2 and "第 8 列" not in said, said
     expect(page.locator("#upload-blocked")).to_have_text("此文件被拒收，不能原样存入：请按下表改正后重新选择文件。")
     page.locator(".el-checkbox", has_text="跳过有误的行").click()
     expect(page.locator("#upload-store")).to_be_disabled()
+
+
+def test_a_refused_facility_list_still_says_its_gaode_rows_were_converted(office: Office) -> None:
+    """A planner's list of Gaode (GCJ-02) coordinates with a bad capacity: the refusal shows the bad row and, above
+    the preview, that the good rows were read as GCJ-02 and converted to WGS-84 (the refusal's page dropped it), and
+    that a row without a coordinate system was read as WGS-84, in Chinese and English, on a desktop and a phone."""
+    facilities = (
+        "设施编号,名称,服务,所在地区,容量,经度,纬度,坐标系\n"
+        "SZ-H-101,深圳市人民医院,医疗卫生机构床位,440303,2800,114.12,22.55,高德\n"
+        "SZ-H-102,某医院,医疗卫生机构床位,440303,很多,114.13,22.56,高德\n"
+        "SZ-H-103,北大深圳医院,医疗卫生机构床位,440304,1500,114.05,22.54,\n"
+    )
+    for size, lang, converted, unlabelled in (
+        (DESKTOP, "zh", "已转换为 WGS-84（第 2 行）", "未注明坐标系（第 4 行）"),
+        (PHONE, "en", "converted to WGS-84 (row 2)", "without a coordinate system (row 4)"),
+    ):
+        page = uploads_page(office, "pl_gd", size, lang)
+        choose_file(page, "设施.csv", facilities.encode("gbk"), "设施清单" if lang == "zh" else "Facility list")
+        page.click("#upload-dry-run")
+        page.wait_for_selector("#upload-preview")
+        expect(page.locator("#upload-errors")).to_contain_text("很多")
+        expect(page.locator("#upload-preview .upload-note")).to_contain_text(converted)
+        expect(page.locator("#upload-preview .upload-refused-warning")).to_contain_text(unlabelled)
+        office.shot(page, f"upload_facility_refused_notes_{lang}_{size[0]}")

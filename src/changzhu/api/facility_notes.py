@@ -55,7 +55,8 @@ def conversion_notes(systems: dict[int, str]) -> list[tuple[str, str]]:
             (
                 f"{len(lines)} 行坐标按文件注明的 {zh_name}读取，已转换为 WGS-84（第 {zh_lines} 行）："
                 "预览中的经纬度为转换后的值。",
-                f"{len(lines)} row(s) read as {en_name}, as the file says, and converted to WGS-84 (lines {en_lines}):"
+                f"{len(lines)} row(s) read as {en_name}, as the file says, and converted to WGS-84"
+                f" ({'row' if len(lines) == 1 else 'rows'} {en_lines}):"
                 " the preview shows the converted longitude and latitude.",
             )
         )

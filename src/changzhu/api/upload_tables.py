@@ -107,6 +107,8 @@ def problem(line: int, column: str, reason: Refusal, value: str = "", names: Col
     label_zh, label_en = (found.zh, found.en or found.name.replace("_", " ")) if found else (None, None)
     if column == WHOLE_ROW:
         label_zh, label_en = "整行", "whole row"
+    if reason.code == RefusalCode.HEADER_BLANK:  # a column with no header: its letter, as the spreadsheet heads it
+        label_zh, label_en, header = f"{column} 列", f"column {column}", None
     return RowProblem(
         row=line,
         column=column,

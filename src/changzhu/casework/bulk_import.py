@@ -56,7 +56,7 @@ class ImportRejected(ChangzhuError):
     def __init__(self, path: str, errors: list[RowError], would_store: int) -> None:
         self.errors = errors
         self.would_store = would_store
-        first = "; ".join(f"line {e.line} {e.column}: {reason_text(e.reason, Lang.EN)}" for e in errors[:3])
+        first = "; ".join(f"row {e.line} {e.column}: {reason_text(e.reason, Lang.EN)}" for e in errors[:3])
         more = f" (and {len(errors) - 3} more)" if len(errors) > 3 else ""
         rows = len({e.line for e in errors})
         bad = "1 bad row" if rows == 1 else f"{rows} bad rows"

@@ -648,7 +648,7 @@ TEMPLATES: dict[RefusalCode, tuple[str, str]] = {
     RefusalCode.NOT_ISO_DATE_LIST: ("不是 ISO 日期的列表（2024-03-01）", "not a list of ISO dates (2024-03-01)"),
     RefusalCode.NOT_AMONG_CODES: ("{shown} 不在可选代码之中：{codes}", "{shown} not among the codes {codes}"),
     RefusalCode.NOT_OF_TYPE: ("无法读作 {dtype}：{detail}", "cannot be read as {dtype}: {detail}"),
-    RefusalCode.SAME_PERSON_AS: ("与第 {line} 行是同一人", "same person as line {line}"),
+    RefusalCode.SAME_PERSON_AS: ("与第 {line} 行是同一人", "same person as row {line}"),
     RefusalCode.NO_SUCH_PERSON: ("没有登记此身份证号码的人员", "no registered person has this identity number"),
     RefusalCode.ID_NOT_18: (
         "身份证号码须为 17 位数字加 1 位数字或 X",
@@ -758,7 +758,7 @@ TEMPLATES: dict[RefusalCode, tuple[str, str]] = {
     ),
     RefusalCode.ROWS_OUTSIDE: (
         "文件第 {first} 行等 {count} 行的地区不属于您的辖区：第 {lines} 行（{regions:place}）",
-        "{count} row(s) from line {first} on are outside your jurisdiction: line {lines} ({regions:place})",
+        "{count} row(s) from row {first} on are outside your jurisdiction: row {lines} ({regions:place})",
     ),
     RefusalCode.RESIDENT_ACTS_FOR_OWN: (
         "居民只能办理本人或未成年子女的申请",
@@ -956,7 +956,7 @@ TEMPLATES: dict[RefusalCode, tuple[str, str]] = {
     RefusalCode.FILE_UNREADABLE: ("文件无法读取：{detail}", "{detail}"),
     RefusalCode.FILE_HEADER_WRONG: (
         "文件的表头（第 {line} 行）有误，未导入任何数据：{problems_zh}",
-        "The header (line {line}) is wrong, nothing imported: {problems_en}",
+        "The header (row {line}) is wrong, nothing imported: {problems_en}",
     ),
     RefusalCode.FILE_ROWS_WRONG: (
         "文件有 {bad} 行有误，未导入任何数据",
@@ -1873,7 +1873,7 @@ TEMPLATES: dict[RefusalCode, tuple[str, str]] = {
     RefusalCode.CSV_ROW_TOO_MANY_CELLS: (
         "文件无法读取：第 {line} 行有 {cells} 个单元格，表头只有 {columns} 列"
         "（多半是单元格里的逗号把它分成了两格，如 3,200）：请给含逗号的单元格加上英文双引号，或在 Excel 中另存为 CSV",
-        "the file cannot be read: line {line} has {cells} cells but the header has {columns} columns (most likely a"
+        "the file cannot be read: row {line} has {cells} cells but the header has {columns} columns (most likely a"
         " comma inside a cell split it in two, as in 3,200): put such cells in double quotes, or save the sheet as CSV"
         " from Excel",
     ),
@@ -1961,8 +1961,8 @@ TEMPLATES: dict[RefusalCode, tuple[str, str]] = {
     ),
     # journey39a
     RefusalCode.HEADER_BLANK: (
-        "第 {position} 列（{letter} 列）有数据但没有列名：请在表头填上列名，或删去这一列",
-        "column {position} ({letter}) holds data but has no header: give it a header or delete the column",
+        "有数据但没有列名：请在表头填上列名，或删去这一列",
+        "holds data but has no header: give it a header or delete the column",
     ),
     RefusalCode.EXCEL_SERIAL_DATE: (
         "{value} 像是电子表格的日期序号（即 {day}）：请把此列设为日期格式，或写成 {day}",

@@ -201,9 +201,12 @@ def coordinates_without_system(facilities: pl.DataFrame, lines: Sequence[int] | 
     unknown = (facilities["lon"].is_not_null() & facilities["coord_system"].is_null()).arg_true().to_list()
     if not unknown:
         return None
-    shown = ", ".join(str(lines[i] if lines is not None else i + 1) for i in unknown[:5])
+    numbers = [str(lines[i] if lines is not None else i + 1) for i in unknown[:5]]
     more = "…" if len(unknown) > 5 else ""
-    where_zh, where_en = (f"第 {shown}{more} 行", f"lines {shown}{more}") if lines is not None else ("", "")
+    word = "row" if len(unknown) == 1 else "rows"  # the sheet's row numbers, as the upload's refusals name them
+    where_zh, where_en = (
+        (f"第 {'、'.join(numbers)}{more} 行", f"{word} {', '.join(numbers)}{more}") if lines is not None else ("", "")
+    )
     zh = (
         f"{len(unknown)} 行给出经纬度但未注明坐标系{f'（{where_zh}）' if where_zh else ''}：已按 WGS-84 原样读取，"
         "未作转换。若坐标取自高德、腾讯地图（GCJ-02）或百度地图（BD-09），会偏差数百米，请在“坐标系”列注明。"

@@ -33,7 +33,7 @@ class RawTable:
 
     frame: pl.DataFrame
     first_line: int
-    row_word: str  # "line", "row" (Excel, Parquet) or "record" (JSON, YAML)
+    row_word: str  # "row" (CSV, Excel, Parquet: the row a spreadsheet shows) or "record" (JSON, YAML)
     encoding: str = ""
     kept: pl.Series | None = None
     header_line: int = 1  # the header's line: 1, or the row under a title the sheet has above it (read.below_title)
@@ -84,7 +84,7 @@ def _csv(path: Path) -> RawTable:
     except pl.exceptions.NoDataError as exc:
         raise FileUnreadable(f"{path}: the file is empty") from exc
     return without_blank_rows(
-        RawTable(frame.rename({c: c.lstrip("\ufeff") for c in frame.columns}), 2, "line", encoding)
+        RawTable(frame.rename({c: c.lstrip("\ufeff") for c in frame.columns}), 2, "row", encoding)
     )
 
 

@@ -49,7 +49,7 @@ def errors_frame(errors: list[CellError]) -> pl.DataFrame:
 class TableRejected(ChangzhuError, ValueError):
     """A file with bad rows, or bad headers: nothing of it was used. `errors` lists every problem."""
 
-    def __init__(self, path: Path, errors: list[CellError], bad_rows: int, rows: int, row_word: str = "line") -> None:
+    def __init__(self, path: Path, errors: list[CellError], bad_rows: int, rows: int, row_word: str = "row") -> None:
         self.path, self.errors, self.bad_rows, self.rows = path, errors, bad_rows, rows
         first = "; ".join(
             f"{row_word} {e.line} {e.column} {e.value!r}: {reason_text(e.reason, Lang.EN)}" for e in errors[:3]
@@ -99,9 +99,7 @@ def _match_headers(
             if ignore_unknown or _blank(raw.frame[header]).all():  # an empty column beside the table: nothing
                 continue
             letter = column_letter(position)  # the column as the spreadsheet heads it (K), not a reader's name
-            errors.append(
-                CellError(line, letter, "", refusal(RefusalCode.HEADER_BLANK, position=position, letter=letter))
-            )
+            errors.append(CellError(line, letter, "", refusal(RefusalCode.HEADER_BLANK)))
             continue
         if name is None:
             if ignore_unknown:

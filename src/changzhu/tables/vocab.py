@@ -295,7 +295,9 @@ def parse_category(raw: pl.Series, column: Column) -> Parsed:
     words = category_words(column.categories)
     by_code = {c.code: c for c in column.categories}
     allowed_zh = "、".join(c.zh for c in column.categories)  # a Chinese clerk writes the label
-    allowed_en = ", ".join(f"{c.code} ({c.zh})" for c in column.categories)  # either word, as the file may hold
+    # the English label (read too) with the Chinese one, as the file may hold either; the code only for a category
+    # without an English label (it showed junior_secondary, a variable's code, to an office user)
+    allowed_en = ", ".join(f"{c.en or c.code} ({c.zh})" for c in column.categories)
     read: dict[str, tuple[str | None, str | None]] = {}
     cells = _as_string(raw)
     for cell, text in _distinct_texts(cells).items():
@@ -313,7 +315,7 @@ def parse_category(raw: pl.Series, column: Column) -> Parsed:
                 allowed_zh=allowed_zh,
                 allowed_en=allowed_en,
                 near_zh=by_code[words[near[0]]].zh,
-                near_en=words[near[0]],
+                near_en=by_code[words[near[0]]].en or words[near[0]],
             )
             if near
             else refusal(RefusalCode.CATEGORY_NOT_ONE_OF, allowed_zh=allowed_zh, allowed_en=allowed_en)

@@ -159,9 +159,11 @@ def _rejected(
     problems: list[RowProblem],
     shown: list[Any],
     would_store: int | None = None,
+    notes: list[UploadWarning] | None = None,
+    warnings: list[UploadWarning] | None = None,
 ) -> FileRefused:
     """A refused file's body; `would_store` (a registry import) is how many rows it would store with bad rows
-    skipped."""
+    skipped; `notes` and `warnings` (a facility list) say how its good rows were read, as a stored list's would."""
     details: dict[str, object] = {
         "table_kind": kind.value,
         "rows": rows,
@@ -170,12 +172,21 @@ def _rejected(
         "errors": [p.model_dump() for p in problems],
         "preview": shown,
         "preview_columns": schema_columns(engine, schema_for(kind), shown),
+        "notes": [n.model_dump() for n in notes or []],
+        "warnings": [w.model_dump() for w in warnings or []],
     }
     return FileRefused(refusal_of_file(rows, problems), details)
 
 
-def _bad_rows(engine: Engine, kind: UploadKind, read: TableRead, shown: list[Any]) -> FileRefused:
-    return _rejected(engine, kind, rows_in_file(read), problems_of(read.errors, kind), shown)
+def _bad_rows(
+    engine: Engine, kind: UploadKind, read: TableRead, shown: list[Any], notes: list[UploadWarning]
+) -> FileRefused:
+    """A file refused for its bad rows, with what its good rows' reading says (a facility list's coordinates
+    converted to WGS-84, or read as WGS-84 for want of a system): the planner corrects the file knowing both."""
+    warnings = _coordinate_warnings(read) if kind == UploadKind.FACILITY else []
+    return _rejected(
+        engine, kind, rows_in_file(read), problems_of(read.errors, kind), shown, notes=notes, warnings=warnings
+    )
 
 
 def _audit(
@@ -318,9 +329,13 @@ def _facility_warnings(
 ) -> list[UploadWarning]:
     """What the planner should check in a facility list: coordinates whose system the list does not say (read as
     WGS-84, never assumed silently), and regions whose list may be incomplete."""
+    return _coordinate_warnings(read) + _possibly_incomplete(replaced, columns)
+
+
+def _coordinate_warnings(read: TableRead) -> list[UploadWarning]:
+    """A facility list's coordinates whose system the list does not say (read as WGS-84, never assumed silently)."""
     unlabelled = coordinates_without_system(read.frame, read.lines)
-    found = [UploadWarning(zh=unlabelled[0], en=unlabelled[1])] if unlabelled else []
-    return found + _possibly_incomplete(replaced, columns)
+    return [UploadWarning(zh=unlabelled[0], en=unlabelled[1])] if unlabelled else []
 
 
 def _evaluated(
@@ -408,9 +423,9 @@ def upload(
             raise UnknownFormat(refusal(RefusalCode.FILE_UNREADABLE, detail=str(exc).replace(str(path), name))) from exc
     shown = preview(read, schema_for(kind))
     require_rows_inside(read, kind, principal)
+    notes = [UploadWarning(zh=zh, en=en) for zh, en in conversion_notes(given)]
     if read.errors and not skip_bad_rows:
-        raise _bad_rows(engine, kind, read, shown)
+        raise _bad_rows(engine, kind, read, shown, notes)
     if kind == UploadKind.PERSON:
         return _evaluated(engine, read, checked, principal, on, fmt, lang, shown)
-    notes = [UploadWarning(zh=zh, en=en) for zh, en in conversion_notes(given)]
     return _planning(engine, read, kind, principal, scope, dry_run, shown, notes)

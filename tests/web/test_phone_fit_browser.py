@@ -1,0 +1,68 @@
+"""The caseworker's residents list and a resident's points table on a 390 px phone, in Chinese and English: every
+row and every points item on the screen, nothing of the page to scroll sideways (the list's seven columns went past
+the phone's edge and the points table squeezed its items to a few characters a line)."""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+import pytest
+from office_support import PHONE, Office
+from playwright.sync_api import expect
+
+pytestmark = pytest.mark.browser
+WORKER_ID = "510104199001011230"  # lives in Guangzhou, scored under Guangzhou's points scheme
+# every element of the page that is cut off or scrolls sideways inside the page (a table's own scrolling box too), but
+# a strip of tabs, which has arrows of its own to bring its other tabs on
+SIDEWAYS = """() => [...document.querySelectorAll('main *')]
+  .filter((e) => !e.classList.contains('el-tabs__nav-scroll'))
+  .filter((e) => e.scrollWidth > e.clientWidth + 1 && getComputedStyle(e).overflowX !== 'visible')
+  .filter((e) => e.clientWidth > 0)
+  .map((e) => `${e.className || e.tagName}: ${e.innerText.slice(0, 40)}`)"""
+
+
+def _fits(page: Any, where: str) -> None:
+    width = page.evaluate("() => document.documentElement.scrollWidth")
+    assert width <= PHONE[0], f"{where}: the page is {width} px wide on a {PHONE[0]} px phone"
+    cut = page.evaluate(SIDEWAYS)
+    assert cut == [], f"{where}: parts scroll sideways: {cut}"
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_the_residents_list_and_a_points_table_fit_a_phone(office: Office, lang: str) -> None:
+    page = office.open(PHONE, lang)
+    office.login(page, "cw_gz")
+    page.wait_for_url("**/office/residents")
+    rows = page.locator("#resident-table .el-table__row")
+    expect(rows.first).to_be_visible()
+    listed = page.inner_text("#resident-table")
+    assert ("广州市 (440100)" if lang == "zh" else "Guangzhou (440100)") in listed, listed
+    _fits(page, "residents list")
+    office.shot(page, f"phone_fit_residents_{lang}_390")
+    page.fill("#resident-search", WORKER_ID)
+    page.click("#resident-search-button")
+    expect(rows).to_have_count(1)
+    rows.first.click()
+    page.wait_for_url(re.compile(r".*/office/residents/[0-9a-f]{32}$"))
+    scheme = page.locator(".points-scheme").first
+    expect(scheme).to_be_visible()
+    _fits(page, "resident's page")
+    # each points item reads on a line or two, its points beside it and what it was scored on under it
+    labels = page.locator(".points-table .points-label").all()
+    assert labels, "the points table lists its items"
+    for label in labels:
+        height, line = label.evaluate(
+            "(e) => [e.getBoundingClientRect().height, parseFloat(getComputedStyle(e).lineHeight)]"
+        )
+        assert height <= 2.5 * line, (label.inner_text(), height, line)
+    office.shot(page, f"phone_fit_points_{lang}_390")
+    # a service opened: its conditions with the person's value and what is required, all on the screen
+    page.locator("[data-service='medical_insurance'] .el-collapse-item__header").click()
+    conditions = page.locator("[data-service='medical_insurance'] .el-table").first
+    expect(conditions).to_contain_text("要求" if lang == "zh" else "Required")
+    _fits(page, "a service's conditions")
+    if lang == "en":  # the API's lower-case labels start their lines capitalised ("basic medical insurance ...")
+        title = page.inner_text("[data-service='medical_insurance'] .service-title")
+        assert title.startswith("Basic medical insurance"), title
+    office.shot(page, f"phone_fit_conditions_{lang}_390")
