@@ -106,7 +106,7 @@ def test_her_applications_here_take_no_step_but_closing_an_open_one(db_service: 
         json={"action": "approve"},
         headers={**db_service.as_("cw_cd"), "Accept-Language": "zh"},
     )
-    assert zh.status_code == 409 and "迁往 广州市 (440100)" in zh.json()["message"], zh.text
+    assert zh.status_code == 409 and "迁往 广州市（440100）" in zh.json()["message"], zh.text
 
     kept = _step(db_service, rejected, "cw_cd", action="close")  # decided before the move: stays as decided
     assert kept.status_code == 409 and kept.json()["code"] == "step_not_allowed", kept.text

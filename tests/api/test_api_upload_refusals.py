@@ -95,7 +95,7 @@ def test_a_region_written_near_a_name_is_suggested_in_each_language_with_its_cod
     body = _upload(db_service, "resident", [HEADERS, f"{_id('934')},,成都,440100,2021-03-01,就业,合同-8"])
     assert _reasons(body) == {
         2: (
-            "不是地区代码或准确的地名；是否指 成都市 (510100)？",
+            "不是地区代码或准确的地名；是否指 成都市（510100）？",
             "not a region code or the exact name of a region; did you mean Chengdu (510100)?",
         )
     }

@@ -75,7 +75,7 @@ def test_an_office_file_with_bad_rows_is_refused_in_both_languages(db_service: S
             assert month["value"] == "2024.13.01" and month["column_en"] == "resident since"
             assert month["reason_en"] == "no such day: there is no month 13 (year 2024, month 13, day 1)"
             assert month["reason_zh"] == "没有这一天：没有 13 月（月份为 1–12）"
-            assert "深圳市南山区 (440305)" in by_row[4]["reason_zh"] and "赣州市" in by_row[5]["reason_zh"]
+            assert "深圳市南山区（440305）" in by_row[4]["reason_zh"] and "赣州市" in by_row[5]["reason_zh"]
             # the first rows in the file's own columns, not every other city's optional inputs, empty in each row
             assert set(body["preview"][0]) == set(FILE_COLUMNS), body["preview"][0]
             assert [c["name"] for c in body["preview_columns"]] == list(FILE_COLUMNS)

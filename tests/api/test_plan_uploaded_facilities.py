@@ -51,7 +51,7 @@ def test_plan_sites_from_the_list_an_office_uploaded(
     missing = _plan(home, tmp_path / "out2", "--uploaded-facilities", "510100").exception  # type: ignore[attr-defined]
     said = error_text(missing, Lang.EN)
     assert "no facility list was uploaded for Chengdu (510100)" in said and "Shenzhen (440300)" in said, said
-    assert "成都市 (510100) 没有已上传的设施清单" in error_text(missing, Lang.ZH)
+    assert "成都市（510100）没有已上传的设施清单" in error_text(missing, Lang.ZH)
     listed = tmp_path / "list.csv"
     listed.write_text(SHENZHEN, encoding="utf-8")
     twice = _plan(home, tmp_path / "out3", "--uploaded-facilities", "440300", "--facilities", str(listed))

@@ -92,12 +92,12 @@ def test_the_office_page_says_where_she_moved_and_offers_no_write(
         notice = page.locator("#moved-out")
         expect(notice).to_contain_text(f"{GUANGZHOU[lang]} (440100)")
         expect(notice).to_contain_text("2026-03-01")
-        expect(notice).to_contain_text("成都市 (510100)" if lang == "zh" else "Chengdu (510100)")
+        expect(notice).to_contain_text("成都市（510100）" if lang == "zh" else "Chengdu (510100)")
         for name in WRITES:
             expect(page.locator(f"#action-{name}")).to_have_count(0)
         expect(page.locator("#decided-there")).to_contain_text(GUANGZHOU[lang])
         page.get_by_role("tab", name="居住经历" if lang == "zh" else "Residence history").click()
-        moved = "跨省迁出（跨省通办）：成都市 (510100) → 广州市 (440100)"
+        moved = "跨省迁出（跨省通办）：成都市（510100） → 广州市（440100）"
         if lang == "en":
             moved = "Moved to another province: Chengdu (510100) → Guangzhou (440100)"
         expect(page.locator(".el-timeline")).to_contain_text(moved)  # her history is still read

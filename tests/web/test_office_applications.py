@@ -32,7 +32,7 @@ def test_apply_review_decide_with_the_drafted_reason(office: Office) -> None:
     office.login(worker, "cw_gz")
     worker.goto(office.url + "/office/applications")
     submitted = worker.locator("#application-table .el-table__row", has_text="已提交").first
-    expect(submitted).to_contain_text("广州市 (440100)")  # the city by name, not its code alone
+    expect(submitted).to_contain_text("广州市（440100）")  # the city by name, not its code alone
     submitted.click()
     worker.wait_for_url(f"**/office/applications/{number}")
     worker.click("#transition-review")

@@ -20,7 +20,7 @@ def test_search_then_open_a_resident(office: Office) -> None:
     rows = page.locator("#resident-table .el-table__row")
     assert rows.count() >= 2  # the worker and the child live in Guangzhou; the mover is moving there
     table = page.inner_text("#resident-table")
-    assert "广州市 (440100)" in table and "成都市 (510100)" in table  # places by name, not bare codes
+    assert "广州市（440100）" in table and "成都市（510100）" in table  # places by name, not bare codes
     assert not re.search(r"\b[0-9a-f]{32}\b", table)  # no hex key in front of a resident
     office.shot(page, "residents_zh_1366")
     page.fill("#resident-search", "510104199001011230")
@@ -66,7 +66,7 @@ def test_register_a_resident_from_the_form(office: Office) -> None:
     page.wait_for_selector("text=公民身份号码应为18位，且校验位正确")
     page.fill("[data-field=id_number] input", NEW_ID)
     page.fill("[data-field=phone] input", "13800138000")
-    pick_option(page, "hukou_region", "成都", "成都市 (510100)")
+    pick_option(page, "hukou_region", "成都", "成都市（510100）")
     pick_option(page, "proof_kind", "", "合法稳定住所")
     # the facts come from GET /inputs, labelled by the API: the newest optional column too, without editing the view
     label = dialog.locator("[data-field=parent_lives_here] .el-form-item__label")
@@ -80,7 +80,7 @@ def test_register_a_resident_from_the_form(office: Office) -> None:
     page.wait_for_url(re.compile(r".*/office/residents/[0-9a-f]{32}$"))
     page.wait_for_selector("#resident-name")
     assert page.inner_text("#resident-name") == "李四"
-    assert "成都市 (510100)" in page.inner_text(".record")
+    assert "成都市（510100）" in page.inner_text(".record")
     # registered without the core facts: decided under every value they can take, the page names what is needed
     page.wait_for_selector("#facts-needed")
     assert "合法稳定就业" in page.inner_text("#facts-needed")

@@ -321,7 +321,7 @@ def test_the_office_journey(office: Office) -> None:
     admin.click("#create-user")
     admin.fill("[data-field=username] input", "cw_shenzhen")
     pick_option(admin, "role", "", "经办人员")
-    pick_option(admin, "jurisdictions", "深圳", "广东省深圳市 (440300)")  # by name; the code is what is stored
+    pick_option(admin, "jurisdictions", "深圳", "广东省深圳市（440300）")  # by name; the code is what is stored
     admin.locator(".el-dialog:visible .el-dialog__title").click()  # the list of several closed, as a person does
     admin.locator(".el-dialog:visible .confirm").click()
     admin.wait_for_selector("#new-user-password")  # the administrator sets no password: a one-time one, shown once

@@ -35,13 +35,13 @@ def test_residents_filtered_by_a_region_picked_by_name(office: Office, size: tup
     expect(rows).to_have_count(3)  # the worker, the child, and the mover moving in from Chengdu
     outside = "Shenzhen" if lang == "en" else "深圳"
     assert region_offers(page, "resident-region", outside) == []  # not in the caseworker's jurisdiction
-    city = "Guangzhou, Guangdong (440100)" if lang == "en" else "广东省广州市 (440100)"
+    city = "Guangzhou, Guangdong (440100)" if lang == "en" else "广东省广州市（440100）"
     pick_option(page, "resident-region", "Guangzhou" if lang == "en" else "广州", city)
     expect(rows).to_have_count(2)  # living in Guangzhou: the mover lives in Chengdu still
     for text in rows.all_inner_texts():
-        assert ("Guangzhou (440100)" if lang == "en" else "广州市 (440100)") in text.split("\t")[4]
+        assert ("Guangzhou (440100)" if lang == "en" else "广州市（440100）") in text.split("\t")[4]
     office.shot(page, f"residents_region_{lang}_{size[0]}")
-    district = "Panyu District, Guangzhou, Guangdong (440113)" if lang == "en" else "广东省广州市番禺区 (440113)"
+    district = "Panyu District, Guangzhou, Guangdong (440113)" if lang == "en" else "广东省广州市番禺区（440113）"
     pick_option(page, "resident-region", "Panyu" if lang == "en" else "番禺", district)
     expect(rows).to_have_count(0)
     expect(page.locator("#resident-table")).to_contain_text("No resident matches" if lang == "en" else "没有")
@@ -59,11 +59,11 @@ def test_applications_filtered_by_a_region_picked_by_name(office: Office) -> Non
     rows = page.locator("#application-table .el-table__row")
     expect(rows).to_have_count(1)
     assert region_offers(page, "application-region", "成都") == []  # outside the caseworker's city
-    pick_option(page, "application-region", "广州", "广东省广州市 (440100)")
+    pick_option(page, "application-region", "广州", "广东省广州市（440100）")
     expect(rows).to_have_count(1)  # applied where the worker lives: Guangzhou
-    expect(rows.first).to_contain_text("广州市 (440100)")
+    expect(rows.first).to_contain_text("广州市（440100）")
     office.shot(page, "applications_region_zh_1366")
-    pick_option(page, "application-region", "番禺", "广东省广州市番禺区 (440113)")
+    pick_option(page, "application-region", "番禺", "广东省广州市番禺区（440113）")
     expect(rows).to_have_count(0)
     expect(page.locator("#application-table")).to_contain_text("暂无申请")
 
@@ -86,7 +86,7 @@ def test_audit_names_accounts_and_regions_not_people(office: Office, size: tuple
     assert "application_submit" not in table  # the action by its label (the Guangzhou worker applied above)
     listing = page.locator("#audit-table .el-table__row", has=page.locator(".audit-actor", has_text="cw_two")).first
     expect(listing).to_contain_text(
-        "Guangzhou (440100), Chengdu (510100)" if lang == "en" else "广州市 (440100)、成都市 (510100)"
+        "Guangzhou (440100), Chengdu (510100)" if lang == "en" else "广州市（440100）、成都市（510100）"
     )
     person = page.locator("#audit-table .el-table__row", has_text="Open record" if lang == "en" else "查看档案").first
     expect(person.locator(".audit-subject")).to_have_text("A resident" if lang == "en" else "居民")
@@ -183,5 +183,5 @@ def test_audit_names_vouchers_and_clearings(office: Office, size: tuple[int, int
     )
     cleared = page.locator("#audit-table .el-table__row", has_text="voucher cleared" if lang == "en" else "服务券清算")
     expect(cleared.first.locator(".audit-subject")).to_have_text(
-        "Chengdu (510100) → Guangzhou (440100)" if lang == "en" else "成都市 (510100) → 广州市 (440100)"
+        "Chengdu (510100) → Guangzhou (440100)" if lang == "en" else "成都市（510100） → 广州市（440100）"
     )

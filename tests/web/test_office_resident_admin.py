@@ -98,7 +98,7 @@ def test_administrator_manages_users(office: Office, lang: str) -> None:
     pick_option(page, "role", "", "经办人员" if lang == "zh" else "Caseworker")
     # the jurisdictions picked by name inside the administrator's own: Chengdu is not offered to Guangdong's
     assert region_offers(page, "jurisdictions", "成都" if lang == "zh" else "Chengdu") == []
-    tianhe = "广东省广州市天河区 (440106)" if lang == "zh" else "Tianhe District, Guangzhou, Guangdong (440106)"
+    tianhe = "广东省广州市天河区（440106）" if lang == "zh" else "Tianhe District, Guangzhou, Guangdong (440106)"
     pick_option(page, "jurisdictions", "天河" if lang == "zh" else "Tianhe", tianhe)
     page.locator(".el-dialog:visible .el-dialog__title").click()  # the list of several closed, as a person does
     page.locator(".el-dialog:visible .confirm").click()
@@ -107,7 +107,7 @@ def test_administrator_manages_users(office: Office, lang: str) -> None:
     page.keyboard.press("Escape")
     page.wait_for_selector(f"#user-table >> text=cw_tianhe_{lang}")
     table = page.inner_text("#user-table")  # jurisdictions by name and code, not the code alone
-    assert ("广东省 (440000)" if lang == "zh" else "Guangdong (440000)") in table and "(440106)" in table
+    assert ("广东省（440000）" if lang == "zh" else "Guangdong (440000)") in table and "(440106)" in table
     office.shot(page, f"users_{lang}_1366")
     page.goto(office.url + "/office/admin/audit")
     page.wait_for_selector("#audit-verification")
@@ -120,7 +120,7 @@ def test_administrator_manages_users(office: Office, lang: str) -> None:
     else:
         assert "账户管理" not in reasons
     log = page.inner_text("#audit-table")  # the caseload listing on logging in: its region by name, not region:440000
-    assert ("广东省 (440000)" if lang == "zh" else "Guangdong (440000)") in log and "region:" not in log
+    assert ("广东省（440000）" if lang == "zh" else "Guangdong (440000)") in log and "region:" not in log
     office.shot(page, f"audit_{lang}_1366")
 
 
@@ -147,14 +147,14 @@ def test_a_chengdu_administrator_grants_a_jurisdiction_picked_by_name(
     page.fill("[data-field=username] input", f"cw_chenghua_{lang}")
     pick_option(page, "role", "", "经办人员" if lang == "zh" else "Caseworker")
     assert region_offers(page, "jurisdictions", "上海" if lang == "zh" else "Shanghai") == []  # beyond Chengdu
-    chengdu = "四川省成都市 (510100)" if lang == "zh" else "Chengdu, Sichuan (510100)"
+    chengdu = "四川省成都市（510100）" if lang == "zh" else "Chengdu, Sichuan (510100)"
     pick_option(page, "jurisdictions", "成都" if lang == "zh" else "Chengdu", chengdu)
     page.locator(".el-dialog:visible .el-dialog__title").click()  # the list of several closed, as a person does
     page.locator(".el-dialog:visible .confirm").click()
     page.wait_for_selector("#new-user-password")
     page.keyboard.press("Escape")
     row = page.locator("#user-table .el-table__row", has_text=f"cw_chenghua_{lang}")
-    expect(row).to_contain_text("成都市 (510100)" if lang == "zh" else "Chengdu (510100)")  # the code stored, named
+    expect(row).to_contain_text("成都市（510100）" if lang == "zh" else "Chengdu (510100)")  # the code stored, named
     page.route("**/api/v1/regions?*", _every_region)
     page.click("#create-user")
     page.fill("[data-field=username] input", f"cw_shanghai_{lang}")
@@ -176,7 +176,7 @@ def test_an_administrator_s_accounts_and_their_actions_fit_a_phone(office: Offic
     office.login(page, "ad_gd")
     page.goto(office.url + "/office/admin/users")
     row = page.locator("#user-table .el-table__row", has_text="cw_gz")
-    expect(row).to_contain_text("广州市 (440100)" if lang == "zh" else "Guangzhou (440100)")
+    expect(row).to_contain_text("广州市（440100）" if lang == "zh" else "Guangzhou (440100)")
     expect(row).to_contain_text("正常" if lang == "zh" else "Active")
     for action in ("修改", "停用", "重置密码") if lang == "zh" else ("Change", "Disable", "Reset password"):
         button = row.get_by_role("button", name=action)

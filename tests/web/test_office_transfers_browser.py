@@ -50,8 +50,8 @@ def test_a_transfer_is_applied_here_released_there_with_places_by_name(
     page = _resident(office, "ad_nat", people, PHONE, "zh")
     page.click("#tab-transfers")
     page.locator("#pane-transfers .transfer-complete").click()
-    release = "确认由成都市 (510100)转出养老保险记录并在广州市 (440100)接续"
+    release = "确认由成都市（510100）转出养老保险记录并在广州市（440100）接续"
     expect(page.locator(".el-message-box")).to_contain_text(release)
     page.locator(".el-message-box button", has_text="确定").click()
     expect(page.locator("#pane-transfers .el-table__row").first).to_contain_text("已完成")
-    assert ["养老保险", "成都市 (510100)", "广州市 (440100)", "38", "2018-01 – 2021-02"] in _rows(page, "account")
+    assert ["养老保险", "成都市（510100）", "广州市（440100）", "38", "2018-01 – 2021-02"] in _rows(page, "account")

@@ -37,7 +37,7 @@ def test_the_residents_list_and_a_points_table_fit_a_phone(office: Office, lang:
     rows = page.locator("#resident-table .el-table__row")
     expect(rows.first).to_be_visible()
     listed = page.inner_text("#resident-table")
-    assert ("广州市 (440100)" if lang == "zh" else "Guangzhou (440100)") in listed, listed
+    assert ("广州市（440100）" if lang == "zh" else "Guangzhou (440100)") in listed, listed
     _fits(page, "residents list")
     office.shot(page, f"phone_fit_residents_{lang}_390")
     page.fill("#resident-search", WORKER_ID)

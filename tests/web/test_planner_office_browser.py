@@ -38,7 +38,7 @@ def _token(url: str, username: str, password: str = PASSWORD) -> dict[str, str]:
 
 
 def chengdu_planner(url: str) -> str:
-    """A planner for 成都市 (510100), made by the national administrator once per server, its password set."""
+    """A planner for 成都市（510100）, made by the national administrator once per server, its password set."""
     account = {"username": "pl_cd", "role": "planner", "jurisdictions": ["510100"]}
     made = httpx.post(url + "/api/v1/users", json=account, headers=_token(url, "ad_nat"), timeout=60)
     if made.status_code == 201:

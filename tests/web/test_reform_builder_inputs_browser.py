@@ -78,7 +78,7 @@ def test_mistakes_are_refused_at_their_field_and_dates_and_switches_are_saved_as
 def test_a_city_whose_keys_no_locale_names_is_grouped_under_its_name(
     office: Office, lang: str, size: tuple[int, int], group: str
 ) -> None:
-    # 东莞 (441900) was added in YAML alone: its parameters were grouped under the raw word "dongguan"
+    # 东莞（441900） was added in YAML alone: its parameters were grouped under the raw word "dongguan"
     page = office.open(size, lang)
     office.login(page, "pl_nat")
     page.goto(office.url + "/office/reforms/new")  # type: ignore[attr-defined]

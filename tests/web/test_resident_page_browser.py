@@ -28,7 +28,7 @@ INTERNAL = re.compile(r"占位|未经核实|placeholder|not verified", re.IGNORE
 
 def test_unchecked_points_read_as_one_plain_sentence_and_places_as_names(office: Office) -> None:
     """Chengdu's placeholder scheme: the sentence under its title, none of the project's notes; the resident's head
-    line and history name places ("成都市"), never "成都市 (510100)"."""
+    line and history name places ("成都市"), never "成都市（510100）"."""
     for lang, size in (("zh", PHONE), ("en", PHONE), ("zh", DESKTOP), ("en", DESKTOP)):
         page = office.open(size, lang)
         office.login(page, "res_cd")
@@ -39,7 +39,7 @@ def test_unchecked_points_read_as_one_plain_sentence_and_places_as_names(office:
         assert not INTERNAL.search(text), text
         head, history = page.inner_text(".me-head"), page.inner_text("#me-history")
         assert ("成都市" if lang == "zh" else "Chengdu") in head, head
-        assert not re.search(r"\(\d{6}\)", head + history), head + history
+        assert not re.search(r"[(（]\d{6}[)）]", head + history), head + history
         office.shot(page, f"me_unchecked_points_{lang}_{size[0]}")
 
 

@@ -269,7 +269,7 @@ def test_the_region_picker_says_a_new_area_is_no_region_and_lists_its_counties(o
     """A Chengdu caseworker types 天府新区 in the residents' region box: the list says it is not an administrative
     region, what it is and every county it spans, above the Chengdu counties it offers (the API's new_area, not words
     of the page); a search for a real name says nothing of the kind."""
-    zh = ("「四川天府新区」不是行政区划", "四川省成都市双流区 (510116)")
+    zh = ("「四川天府新区」不是行政区划", "四川省成都市双流区（510116）")
     en = ("Sichuan Tianfu New Area is not an administrative region", "Shuangliu District, Chengdu, Sichuan (510116)")
     for lang, size, (said, county) in (("zh", DESKTOP, zh), ("zh", PHONE, zh), ("en", DESKTOP, en), ("en", PHONE, en)):
         page = office.open(size, lang)

@@ -68,7 +68,7 @@ def test_planner_previews_then_stores_a_facility_list(office: Office) -> None:
     assert "深圳市" in errors  # did you mean 深圳市?
     preview = page.inner_text("#upload-preview")
     assert "SZ-H-001" in preview and "440304" in preview and "医疗卫生机构床位" in preview
-    assert "设施编号" in preview and "所在地区" in preview and "罗湖区 (440303)" in preview and "2,800" in preview
+    assert "设施编号" in preview and "所在地区" in preview and "罗湖区（440303）" in preview and "2,800" in preview
     _no_raw_names(preview)
     office.shot(page, "uploads_facility_check_zh_1366")
     before = _beds_of_shenzhen(office.url)
@@ -77,7 +77,7 @@ def test_planner_previews_then_stores_a_facility_list(office: Office) -> None:
     page.click("#upload-store")
     page.wait_for_selector("#upload-replaced")
     replaced = page.inner_text("#upload-replaced")
-    assert "深圳市 (440300)" in replaced and "估计值" in replaced and "4,300" in replaced and "%" in replaced
+    assert "深圳市（440300）" in replaced and "估计值" in replaced and "4,300" in replaced and "%" in replaced
     assert "清单供给" in replaced and "被替换的估计供给" in replaced and "清单占估计的比例" in replaced
     assert "请确认清单完整" in replaced
     _no_raw_names(replaced)

@@ -97,7 +97,7 @@ _WORDS: dict[str, tuple[str, str]] = {
         " and permit years count from the day it is issued, so a later permit moves the date later",
     ),
     "person": (
-        "人员 {p}，{d}：常住 {r} ({c})；适用规则：{chain}",
+        "人员 {p}，{d}：常住 {r}（{c}）；适用规则：{chain}",
         "Person {p} on {d}: lives in {r} ({c}); rules: {chain}",
     ),
     "scenario": ("；改革方案 {s}", "; scenario {s}"),
