@@ -288,7 +288,8 @@ def test_a_childs_explanation_shows_the_parents_scheme_not_its_own_failed_one() 
     lives = "Person 2 on 2026-06-01: lives in Shanghai (310100); rules: 000000 national → 310100"
     assert got.to_text().startswith(lives)
     # the code after the name in full-width brackets, as every Chinese region label (domain.lang.region_label)
-    assert explain(table, ON, person_id=2, lang="zh").to_text().startswith("人员 2，2026-06-01：常住 上海市（310100）；")
+    zh = explain(table, ON, person_id=2, lang="zh").to_text()
+    assert zh.startswith("人员 2，2026-06-01：常住 上海市（310100）；"), zh
     everything = explain(table, ON, person_id=2, lang="en", all_services=True)
     assert ("shanghai_residence_points", "self") in [(p.scheme, p.of) for p in everything.points]
 
