@@ -282,7 +282,9 @@ def test_the_region_picker_says_a_new_area_is_no_region_and_lists_its_counties(o
         note = page.locator(".new-area-note:visible")
         expect(note).to_contain_text(said)
         for c in counties:  # all six, the Meishan ones too, though the box offers Chengdu's only
-            expect(note).to_contain_text(f"{c['name_zh'] if lang == 'zh' else c['name_en']} ({c['code']})")
+            expect(note).to_contain_text(
+                f"{c['name_zh']}（{c['code']}）" if lang == "zh" else f"{c['name_en']} ({c['code']})"
+            )
         expect(page.locator(".el-select-dropdown__item:visible", has_text=county)).to_have_count(1)
         office.shot(page, f"region_new_area_{lang}_{size[0]}")
         page.keyboard.press("Escape")
