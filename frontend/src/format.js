@@ -4,11 +4,12 @@ import { i18n, pick } from "./i18n.js";
 const isEn = () => i18n.global.locale.value === "en";
 
 /** "广州市（440100）" / "Guangzhou (440100)" from a name (zh, optionally en) and a code, the brackets of the language
- * read (the server's `region_label` does the same); the code alone when no name came. */
+ * read (common.withCode; the server's `changzhu.domain.lang.with_code` does the same); the code alone when no name
+ * came. */
 export function place(code, nameZh, nameEn) {
   if (!code) return "—";
-  if (isEn()) return nameEn || nameZh ? `${nameEn || nameZh} (${code})` : code;
-  return nameZh ? `${nameZh}（${code}）` : code;
+  const name = isEn() ? nameEn || nameZh : nameZh;
+  return name ? i18n.global.t("common.withCode", { name, code }) : code;
 }
 
 /** A place as a resident reads it: the name alone (the office keeps the codes, `place`); the code only where the

@@ -11,7 +11,8 @@ from hypothesis import strategies as st
 
 from changzhu.fiscal.apportion import apportion
 from changzhu.fiscal.errors import FiscalError
-from changzhu.fiscal.transfers import allocate_transfers, compare_bases, explain_transfer
+from changzhu.fiscal.transfers import allocate_transfers, compare_bases
+from changzhu.report.fiscal import explain_en
 
 BASES = pl.DataFrame(
     {
@@ -76,7 +77,7 @@ def test_settlement_assumption_is_used_without_a_table() -> None:
 def test_explanation_prints_every_term() -> None:
     params = scheme()
     row = allocate_transfers(BASES, params, settlement=SETTLEMENT).row(1, named=True)
-    text = explain_transfer(row, params)
+    text = explain_en(row, params)
     for fragment in (
         "transfer 850 yuan",
         "population term 450 yuan",

@@ -114,6 +114,27 @@ def test_the_incomplete_list_warning_names_the_region_and_service_in_the_languag
     assert en.startswith("Shenzhen (440300) Hospital beds: the list holds 8.3%") and "深圳" not in en
 
 
+def test_the_incomplete_list_warning_of_a_region_without_a_name_says_its_code_once() -> None:
+    """A code the shipped names lack (a region created since) is said once, as in Chinese, not "990300 (990300)"."""
+    from changzhu.domain.lang import Lang
+    from changzhu.report.plan_tables import incomplete_in
+
+    replaced = pl.DataFrame(
+        {
+            "region_code": ["990300"],
+            "service": ["hospital_beds"],
+            "facilities": [1],
+            "facility_list_supply": [50.0],
+            "estimate_replaced": [600.0],
+            "list_share_of_estimate": [50 / 600],
+        }
+    )
+    (zh,) = incomplete_in(replaced, Lang.ZH)
+    (en,) = incomplete_in(replaced, Lang.EN)
+    assert zh.count("990300") == 1, zh
+    assert en.startswith("990300 Hospital beds: the list holds 8.3%"), en
+
+
 def test_plan_as_csv_keeps_the_estimate_note_on_every_row(tmp_path: Path) -> None:
     args = ["plan", "--out", str(tmp_path), "--years", "5", "--p", "3", "--lang", "en", "--format", "csv"]
     ran = CliRunner().invoke(app, args)

@@ -58,3 +58,17 @@ def test_a_province_map_at_one_value_says_the_value(lang: Lang) -> None:
     figure = province_choropleth(values, province_geojson(), title="t", colorbar_title="unit", lang=lang)
     assert not any(_scales(figure))
     assert any(SAID[lang].replace("0.0", "0.00") in (a.text or "") for a in figure.layout.annotations)
+
+
+@pytest.mark.parametrize("lang", [Lang.ZH, Lang.EN])
+def test_a_map_at_one_value_with_regions_without_data_says_so(lang: Lang) -> None:
+    """Regions without a value are drawn as "no data": the one value is that of every region with data, not of every
+    region (they said "各地区相同：均为 0.00", the regions with no data counted as having it)."""
+    codes = [f["properties"]["code"] for f in province_geojson()["features"]]
+    values: dict[str, float | None] = {code: 0.0 for code in codes}
+    values[codes[0]], values[codes[1]] = None, float("nan")
+    figure = province_choropleth(values, province_geojson(), title="t", colorbar_title="unit", lang=lang)
+    notes = [a.text or "" for a in figure.layout.annotations]
+    said = {Lang.ZH: "有数据的地区相同：均为 0.00", Lang.EN: "The same in every region with data: 0.00"}[lang]
+    assert any(said in n for n in notes), notes
+    assert not any(SAID[lang].replace("0.0", "0.00") in n for n in notes), notes

@@ -3,6 +3,7 @@ gives them, and evaluate's validation handed them rather than casting the text a
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 
 import numpy as np
@@ -21,20 +22,24 @@ def _cast(column: pl.Series, known: tuple[str, ...]) -> list[int]:
     return column.to_frame().select(region_place(column.name, known).fill_null(-1)).to_series().to_list()
 
 
+def _placed_as_cast(
+    column: pl.Series, known: tuple[str, ...], cast: Callable[[pl.Series, tuple[str, ...]], list[int]], dtype: type
+) -> None:
+    """text_places of `column`, of it in two chunks and of a slice of it: each of `dtype`, as `cast` places it."""
+    chunked = pl.concat([column[:1000], column[1000:]], rechunk=False)
+    assert chunked.n_chunks() >= 2
+    for part in (column, chunked, column[13:2500]):
+        got = text_places(part, known, dtype)
+        assert got is not None and got.dtype == dtype
+        assert got.tolist() == cast(part, known)
+
+
 def test_places_are_those_of_the_cast_with_nulls_chunks_and_slices() -> None:
     known = region_lookup().codes
     rng = np.random.default_rng(5)
     texts = [known[i] for i in rng.integers(0, len(known), 3000)]
     values: list[str | None] = [None if i % 7 == 0 else t for i, t in enumerate(texts)]
-    column = pl.Series("residence_region", values)
-    got = text_places(column, known)
-    assert got is not None and got.dtype == np.int32
-    assert got.tolist() == _cast(column, known)
-    chunked = pl.concat([column[:1000], column[1000:]], rechunk=False)
-    assert chunked.n_chunks() == 2
-    assert text_places(chunked, known).tolist() == _cast(chunked, known)  # type: ignore[union-attr]
-    sliced = column[13:2500]
-    assert text_places(sliced, known).tolist() == _cast(sliced, known)  # type: ignore[union-attr]
+    _placed_as_cast(pl.Series("residence_region", values), known, _cast, np.int32)
     nothing = pl.Series("prior_region", [None] * 20, dtype=pl.String)
     assert text_places(nothing, known).tolist() == [-1] * 20  # type: ignore[union-attr]
 
@@ -68,16 +73,12 @@ def test_texts_longer_than_a_view_are_placed_as_the_cast_places_them(dtype: type
     rng = np.random.default_rng(11)
     values: list[str | None] = [None if i % 9 == 0 else LONG[k] for i, k in enumerate(rng.integers(0, 6, 5000))]
     column = pl.Series("professional_title", values)
-    got = text_places(column, LONG, dtype)
-    assert got is not None and got.dtype == dtype
-    assert got.tolist() == _codes(column, LONG)
+    _placed_as_cast(column, LONG, _codes, dtype)
     pl.DataFrame([column]).write_parquet(tmp_path / "t.parquet", row_group_size=1500)
     read = pl.read_parquet(tmp_path / "t.parquet")["professional_title"]
-    assert text_places(read, LONG, dtype).tolist() == _codes(read, LONG)  # type: ignore[union-attr]
-    chunked = pl.concat([column[:2000], read[2000:]], rechunk=False)
-    assert text_places(chunked, LONG, dtype).tolist() == _codes(chunked, LONG)  # type: ignore[union-attr]
-    sliced = column[7:4000]
-    assert text_places(sliced, LONG, dtype).tolist() == _codes(sliced, LONG)  # type: ignore[union-attr]
+    _placed_as_cast(read, LONG, _codes, dtype)
+    mixed = pl.concat([column[:2000], read[2000:]], rechunk=False)
+    assert text_places(mixed, LONG, dtype).tolist() == _codes(mixed, LONG)  # type: ignore[union-attr]
 
 
 @pytest.mark.parametrize(

@@ -173,6 +173,17 @@ def office(server: str, chromium: object) -> Iterator[Office]:
     assert office.errors == [], f"script errors: {office.errors}"
 
 
+def open_resident(page: Any, id_number: str) -> None:
+    """From the residents list, the page of the one person with `id_number`: searched for, the list's answer awaited
+    (one row, not the list as it was), that row opened."""
+    page.fill("#resident-search", id_number)
+    page.click("#resident-search-button")
+    rows = page.locator("#resident-table .el-table__row")
+    expect(rows).to_have_count(1)
+    rows.first.click()
+    page.wait_for_url(re.compile(r".*/office/residents/[0-9a-f]{32}$"))
+
+
 def pick_option(page: object, field: str, typed: str, option: str) -> None:
     """Choose `option` in the Element Plus select of form field `field`, typing `typed` first (remote search)."""
     page.click(f"[data-field={field}] .el-select__wrapper")  # type: ignore[attr-defined]

@@ -4,11 +4,10 @@ the phone's edge and the points table squeezed its items to a few characters a l
 
 from __future__ import annotations
 
-import re
 from typing import Any
 
 import pytest
-from office_support import PHONE, Office
+from office_support import PHONE, Office, open_resident
 from playwright.sync_api import expect
 
 pytestmark = pytest.mark.browser
@@ -40,11 +39,7 @@ def test_the_residents_list_and_a_points_table_fit_a_phone(office: Office, lang:
     assert ("广州市（440100）" if lang == "zh" else "Guangzhou (440100)") in listed, listed
     _fits(page, "residents list")
     office.shot(page, f"phone_fit_residents_{lang}_390")
-    page.fill("#resident-search", WORKER_ID)
-    page.click("#resident-search-button")
-    expect(rows).to_have_count(1)
-    rows.first.click()
-    page.wait_for_url(re.compile(r".*/office/residents/[0-9a-f]{32}$"))
+    open_resident(page, WORKER_ID)
     scheme = page.locator(".points-scheme").first
     expect(scheme).to_be_visible()
     _fits(page, "resident's page")

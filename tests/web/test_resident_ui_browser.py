@@ -4,12 +4,11 @@ words labelled as written, and the upload problems on a phone."""
 
 from __future__ import annotations
 
-import re
 from collections.abc import Callable
 from typing import Any
 
 import httpx
-from office_support import DESKTOP, PHONE, Office, bearer, choose_file, uploads_page
+from office_support import DESKTOP, PHONE, Office, bearer, choose_file, open_resident, uploads_page
 from playwright.sync_api import expect
 
 WORKER_ID = "510104199001011230"  # lives in Guangzhou, scored under Guangzhou's points scheme
@@ -40,11 +39,7 @@ def _open_worker(office: Office, page: Any) -> str:
     """The Guangzhou worker's page as cw_gz sees it; returns his person key."""
     office.login(page, "cw_gz")
     page.wait_for_url("**/office/residents")
-    page.fill("#resident-search", WORKER_ID)
-    page.click("#resident-search-button")
-    expect(page.locator("#resident-table .el-table__row")).to_have_count(1)
-    page.locator("#resident-table .el-table__row").first.click()
-    page.wait_for_url(re.compile(r".*/office/residents/[0-9a-f]{32}$"))
+    open_resident(page, WORKER_ID)
     page.wait_for_selector("[data-service='medical_insurance']")
     return str(page.url.rsplit("/", 1)[1])
 

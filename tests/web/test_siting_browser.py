@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import re
 import time
+from typing import Any
 
 import httpx
 import pytest
@@ -106,3 +107,23 @@ def test_a_run_that_leaves_units_out_says_which_and_how_many_residents(office: O
         scroll = page.evaluate("document.documentElement.scrollWidth")  # type: ignore[attr-defined]
         assert scroll <= size[0], scroll
         office.shot(page, f"siting_left_out_{lang}_{size[0]}")
+    # the same run with its counties at one value but three without one (grey, no data): the legend gives that value as
+    # the one of every county with data, not as every county's (it said 各地区相同：均为 0.0)
+    for lang, said in (("zh", "有数据的地区相同：均为 0.0"), ("en", "The same in every region with data: 0.0")):
+        page = office.open(DESKTOP, lang)
+        page.route(f"**/planning/siting/runs/{run_id}/counties*", _at_zero)  # type: ignore[attr-defined]
+        office.login(page, "pl_nat")
+        page.goto(f"{office.url}/office/siting?run={run_id}")  # type: ignore[attr-defined]
+        drawn = page.locator(f"{MAP}[data-within='230700']")  # type: ignore[attr-defined]
+        drawn.wait_for(timeout=120_000)
+        expect(drawn).to_have_attribute("aria-label", re.compile(re.escape(said)))
+
+
+def _at_zero(route: Any) -> None:
+    """The run's counties as the server gives them, each with access 0.0 before and after but the first three, whose
+    access is not known (null)."""
+    answer = route.fetch()
+    body = answer.json()
+    for i, county in enumerate(body["items"]):
+        county["access_before_per_1000"] = county["access_after_per_1000"] = None if i < 3 else 0.0
+    route.fulfill(response=answer, json=body)

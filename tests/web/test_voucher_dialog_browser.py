@@ -3,11 +3,10 @@ said "e.g. 2021-03-01 or 2021/3/1", a date years past, to a caseworker issuing a
 
 from __future__ import annotations
 
-import re
 from datetime import date
 
 import pytest
-from office_support import DESKTOP, PHONE, Office
+from office_support import DESKTOP, PHONE, Office, open_resident
 from playwright.sync_api import expect
 
 pytestmark = pytest.mark.browser
@@ -19,12 +18,7 @@ def test_the_voucher_dialogs_date_example_is_today(office: Office, size: tuple[i
     page = office.open(size, lang)
     office.login(page, "cw_gz")
     page.wait_for_url("**/office/residents")
-    page.fill("#resident-search", WORKER_ID)
-    page.click("#resident-search-button")
-    rows = page.locator("#resident-table .el-table__row")
-    expect(rows).to_have_count(1)
-    rows.first.click()
-    page.wait_for_url(re.compile(r".*/office/residents/[0-9a-f]{32}$"))
+    open_resident(page, WORKER_ID)
     page.get_by_role("button", name="发放服务券" if lang == "zh" else "Issue a voucher").click()
     box = page.locator("[data-field=issued_on] input")
     expect(box).to_be_visible()

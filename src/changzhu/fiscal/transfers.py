@@ -15,9 +15,6 @@ largest remainders, so the transfers sum to F exactly.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
-from typing import Any
-
 import numpy as np
 import polars as pl
 
@@ -118,30 +115,6 @@ def allocate_transfers(
         pl.Series("transfer_per_resident", transfer / np.maximum(resident, 1.0)),
         pl.Series("land_quota_m2", settled * params.land_m2_per_settled_migrant),
     )
-
-
-def explain_transfer(row: Mapping[str, Any], params: FiscalParameters) -> str:
-    """Each term of one region's transfer, in words, with the parameters behind it."""
-    t = params.transfer
-    rho = t.resident_conversion_ratio
-    lines = [
-        f"{row['region_name_zh']} ({row['region_code']}), scheme {params.scheme_id} in force from "
-        f"{params.effective_from}: transfer {int(row['transfer_yuan']):,} yuan "
-        f"= population + migrant + incentive terms.",
-        f"  population term {int(row['population_term_yuan']):,} yuan: share {t.weights['population']:.0%} of the "
-        f"fund by N·u·a with N = {1 - rho:.2f}·户籍人口(est.) + {rho:.2f}·常住人口 "
-        f"= {float(row['counted_population']):,.0f}, "
-        f"unit cost index u = {float(row['unit_cost_index']):.3f}, "
-        f"fiscal-capacity factor a = {float(row['capacity_factor']):.3f} (urbanisation proxy).",
-        f"  migrant term {int(row['migrant_term_yuan']):,} yuan: share {t.weights['migrants']:.0%} of the fund by "
-        "inter-provincial in-migrants served × u.",
-        f"  incentive term {int(row['incentive_term_yuan']):,} yuan: share {t.weights['incentive']:.0%} of the fund "
-        f"by settled {float(row['settled']):,.0f} + {t.served_weight} × served {float(row['served']):,.0f} "
-        "(市民化奖励).",
-        f"  land quota {float(row['land_quota_m2']):,.0f} m² = settled × {params.land_m2_per_settled_migrant:g} m² "
-        "(城镇建设用地 挂钩).",
-    ]
-    return "\n".join(lines)
 
 
 def compare_bases(

@@ -165,7 +165,7 @@ def _ratio(value: Any, lang: Lang) -> str:
 
 
 def _explain_zh(row: dict[str, Any], params: FiscalParameters) -> str:
-    """The terms of one region's transfer in Chinese (the same figures as `explain_transfer`)."""
+    """The terms of one region's transfer in Chinese (the same figures as `explain_en`)."""
     t = params.transfer
     rho = t.resident_conversion_ratio
     return "\n".join(
@@ -191,8 +191,8 @@ def _explain_zh(row: dict[str, Any], params: FiscalParameters) -> str:
 
 
 def explain_en(row: dict[str, Any], params: FiscalParameters) -> str:
-    """The terms of one region's transfer in English alone (the same figures as `explain_transfer`, which writes the
-    log's: the province by its English name and code, the scheme by its title, not its id, the bases in words)."""
+    """The terms of one region's transfer in English alone (the same figures as `_explain_zh`): the province by its
+    English name and code, the scheme by its title, not its id, the bases in words."""
     t = params.transfer
     rho = t.resident_conversion_ratio
     name = _names(Lang.EN).get(row["region_name_zh"], row["region_code"])

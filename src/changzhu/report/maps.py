@@ -172,9 +172,17 @@ def one_value(values: Sequence[float], decimals: int) -> float | None:
     return finite[0] if len(shown) == 1 else None
 
 
-def every_unit(value: str, lang: Lang) -> str:
-    """The legend of a map whose regions all have one value (shown as `value`)."""
+def every_unit(value: str, lang: Lang, *, all_known: bool = True) -> str:
+    """The legend of a map whose regions all have one value (shown as `value`); `all_known` False where some regions
+    have none (drawn as "no data"): the value is said to be that of every region with data, not of every region."""
+    if not all_known:
+        return pick(f"有数据的地区相同：均为 {value}", f"The same in every region with data: {value}", lang)
     return pick(f"各地区相同：均为 {value}", f"The same in every region: {value}", lang)
+
+
+def known_figure(value: float | None) -> bool:
+    """Whether a region has a value to colour it by (a figure: not None, not NaN)."""
+    return value is not None and math.isfinite(value)
 
 
 def colorbar(low: float, high: float, unit: str, lang: Lang) -> dict[str, Any]:
@@ -223,6 +231,7 @@ def choropleth(
     low, high = (min(finite), max(finite)) if finite else (0.0, 1.0)
     span = (high - low) or 1.0
     same = one_value(finite, 2)  # every region at one value: the legend says it, no scale from it to itself
+    all_known = all(known_figure(values.get(str(f["properties"]["code"]))) for f in geojson["features"])
     figure = go.Figure()
     no_data = pick("无数据", "no data", lang)
     colours: dict[str, tuple[str, str]] = {}
@@ -316,7 +325,7 @@ def choropleth(
     if same is not None:
         layout["annotations"].append(
             {
-                "text": f"{unit}<br>{every_unit(f'{same:,.2f}', lang)}",
+                "text": f"{unit}<br>{every_unit(f'{same:,.2f}', lang, all_known=all_known)}",
                 "showarrow": False,
                 "xref": "paper",
                 "yref": "paper",

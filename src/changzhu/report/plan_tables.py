@@ -92,7 +92,7 @@ def incomplete_in(replaced: pl.DataFrame, lang: Lang) -> list[str]:
         f" {share_of_estimate(share)}（{listed:,.0f} / {estimate:,.0f}）；清单被当作该地区的全部供给，不完整的清单会让"
         "短缺显得更大"
         if lang == Lang.ZH
-        else f"{names.get(code, code)} ({code}) {service_name(service, lang)}: the list holds"
+        else f"{with_code(names.get(code, code), code, lang)} {service_name(service, lang)}: the list holds"
         f" {share_of_estimate(share)} of the estimated supply it replaces ({listed:,.0f} of {estimate:,.0f});"
         " a list is taken as the region's whole supply, so a partial list makes the shortage look larger"
         for code, service, share, listed, estimate in rows

@@ -16,7 +16,7 @@ from changzhu.domain.estimates import SITING_ACCESS, SITING_ACCESS_SCHOOLS
 from changzhu.planning.siting import SCHOOL_SERVICES, SitingPlan, result_rows
 from changzhu.report.labels import region_names
 from changzhu.report.lang import Lang, pick
-from changzhu.report.maps import X_SCALE, every_unit, map_note, one_value
+from changzhu.report.maps import X_SCALE, every_unit, known_figure, map_note, one_value
 from changzhu.report.sections import figure_html
 from changzhu.report.tables import Column, html_table, share
 
@@ -269,9 +269,10 @@ def sites_map(plan: SitingPlan, province_code: str, geojson: dict[str, Any], lan
         legend={"orientation": "h", "y": -0.02, "yanchor": "top"},
         margin={"l": 10, "r": 10, "t": 120, "b": 10},
     )
-    if same is not None:  # where the scale would be: the one value, said so
+    if same is not None:  # where the scale would be: the one value, said so (of those with one, if some have none)
+        said = every_unit(f"{same:,.{digits}f}", lang, all_known=all(known_figure(b) for b in before))
         fig.add_annotation(
-            text=f"{scale_title}<br>{every_unit(f'{same:,.{digits}f}', lang)}",
+            text=f"{scale_title}<br>{said}",
             showarrow=False,
             xref="paper",
             yref="paper",

@@ -24,7 +24,7 @@ from changzhu.rules.codegen import read_only
 from changzhu.rules.conditions import ServiceCondition
 from changzhu.rules.dates import NEVER
 from changzhu.rules.engine import IntervalEvaluator, PointsResult, chain_groups
-from changzhu.rules.frame import Frame, build_frame
+from changzhu.rules.frame import Frame
 from changzhu.rules.indicators import Indicator, flat
 from changzhu.rules.kernels import CompiledRules
 from changzhu.rules.relevance import Relevance
@@ -61,7 +61,7 @@ def prepare(
     )
     if scenario is not None:
         policies.check_scenario(scenario)
-    return build_frame(typed, on, policies, regions, places, coded)
+    return Frame(typed, on, policies, regions, places, coded)
 
 
 def _given_places(people: pl.DataFrame | CheckedPersonTable, known: tuple[str, ...]) -> pl.DataFrame | None:

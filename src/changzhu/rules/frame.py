@@ -175,6 +175,10 @@ class Frame:
     clocks: growing month counts (Clock); statics: bool, category codes, numbers; parent_idx: row of each
     person's parent (-1 none here, -2 unknown: rules.parents); recognition: coefficient, agreement index and
     recognised prior months per row.
+
+    Built from a validated person table (changzhu.domain.person.validate_person_table); `places`: each row's region
+    indices if validation found them (validate_placing_regions); `codes`: the category columns' codes (int8, -1 for
+    null) read from their text where validation left them as text (evaluate._given_codes).
     """
 
     def __init__(
@@ -644,20 +648,6 @@ def _region_indices(people: pl.DataFrame, columns: tuple[str, ...], regions: Reg
     columns in parallel, in polars' threads rather than on this one."""
     found = people.lazy().select(region_place(name, regions.codes).fill_null(-1) for name in columns).collect()
     return [found.get_column(name).to_numpy() for name in columns]
-
-
-def build_frame(
-    people: pl.DataFrame,
-    on: date,
-    policies: PolicySet,
-    regions: RegionLookup,
-    places: pl.DataFrame | None = None,
-    codes: dict[str, np.ndarray] | None = None,
-) -> Frame:
-    """Arrays from a validated person table (see changzhu.domain.person.validate_person_table); places: each row's
-    region indices if validation found them (validate_placing_regions); codes: the category columns' codes (int8, -1
-    for null) read from their text where validation left them as text (evaluate._given_codes)."""
-    return Frame(people, on, policies, regions, places, codes)
 
 
 def _parent_index(people: pl.DataFrame, says: np.ndarray) -> np.ndarray:
