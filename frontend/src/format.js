@@ -7,8 +7,8 @@ const isEn = () => i18n.global.locale.value === "en";
  * read (the server's `region_label` does the same); the code alone when no name came. */
 export function place(code, nameZh, nameEn) {
   if (!code) return "—";
-  if (isEn()) return nameEn || nameZh ? `${nameEn || nameZh} (${code})` : code;
-  return nameZh ? `${nameZh}（${code}）` : code;
+  const name = isEn() ? nameEn || nameZh : nameZh;
+  return name ? i18n.global.t("common.place", { name, code }) : code; // the brackets of the language: locales
 }
 
 /** A place as a resident reads it: the name alone (the office keeps the codes, `place`); the code only where the
