@@ -61,8 +61,10 @@ def test_a_saved_reform_changes_the_allocation_floor(service: Service) -> None:
         assert "元/人" in labels[measure][0] and labels[measure][1].endswith("yuan per head"), labels[measure]
     assert labels["total_yuan"] == ("分配总额（元）", "Total allocated, yuan")
     # the weighted unmet need is yuan times a weight: said so (it was a bare "加权未满足需求" of 879,065,002,827)
-    weighted = ("加权未满足需求（元 × 服务权重）", "Weighted unmet need, yuan × service weight")
+    weighted = ("加权未满足需求（估算，元 × 服务权重）", "Weighted unmet need, estimate, yuan × service weight")
     assert labels["weighted_unmet_need"] == weighted
+    # computed at the planning unit costs, an estimate: said so (it read "未满足需求（元）" like a statistic)
+    assert labels["unmet_need_yuan"] == ("未满足需求（估算，元）", "Unmet need, estimate, yuan")
 
 
 def _texts(frame: Any) -> list[str]:

@@ -11,11 +11,12 @@ from datetime import date
 import polars as pl
 import pytest
 
-from changzhu.data.census import census_2020
+from changzhu.data.census import CENSUS_DAY, census_2020
 from changzhu.domain.lang import Lang
 from changzhu.fiscal.parameters import fiscal_parameters
 from changzhu.fiscal.run import compute_fiscal
 from changzhu.planning.gaps import compute_gaps
+from changzhu.planning.standards import load_standards, unit_costs_cited
 from changzhu.report.fiscal import SPLITS, basis_bars, equity_in, explain_en
 
 CJK = re.compile(r"[\u4e00-\u9fff]")
@@ -53,14 +54,15 @@ def test_the_equity_table_reads_as_labels_in_english() -> None:
     english = equity_in(equity, Lang.EN)
     labels = [*english.columns[:-1], *english[english.columns[0]].to_list()]  # the last: the estimate note's
     assert [label for label in labels if not label[0].isupper()] == [], labels
-    assert "Per registered head (estimate)" in labels and "Unmet need, yuan" in labels
+    assert "Per registered head (estimate)" in labels and "Unmet need, estimate, yuan" in labels
     assert not CJK.search(" ".join(labels))
 
 
 def test_the_english_explanation_of_a_transfer_has_no_chinese_and_no_scheme_id() -> None:
     provinces = census_2020().provinces
     params = fiscal_parameters(date(2026, 12, 3))
-    results = compute_fiscal(provinces, compute_gaps(level="province"), params)
+    costs = unit_costs_cited(load_standards(), CENSUS_DAY)
+    results = compute_fiscal(provinces, compute_gaps(level="province"), params, costs)
     guangdong = results.transfers.filter(pl.col("region_code") == "440000").row(0, named=True)
     english = explain_en(guangdong, params)
     assert english.startswith(f"Guangdong (440000), scheme “{params.title('en')}”"), english

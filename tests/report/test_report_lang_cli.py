@@ -38,9 +38,9 @@ def test_lang_chooses_the_report_language(
             assert remark in page and ("本项目" in page) == (lang == "zh"), lang
             assert "《中华人民共和国国民经济和社会发展第十四个五年规划和2035年远景目标纲要》" in page, lang
             # the registered basis and the change from it are estimates, said in the table's headers
-            headers = ("户籍口径（估算，亿元）", "差额（估算，亿元）", "加权未满足需求（亿元 × 服务权重）")
+            headers = ("户籍口径（估算，亿元）", "差额（估算，亿元）", "加权未满足需求（估算，亿元 × 服务权重）")
             if lang == "en":
-                headers = ("registered basis, estimate", "difference, estimate", "yuan × service weight")
+                headers = ("registered basis, estimate", "difference, estimate", "unmet need (estimate, 100")
             assert all(h in page for h in headers), [h for h in headers if h not in page]
         if section == "planning":  # counties on the siting map by name in the reader's language
             assert ("Panyu District" in page) == (lang == "en"), lang

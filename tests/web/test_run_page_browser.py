@@ -84,6 +84,10 @@ def test_the_unit_costs_say_their_unit_and_the_ages_each_is_for(office: Office, 
     body = page.inner_text("#budget .el-table__body")  # type: ignore[attr-defined]
     bands = r"\d+–\d+ 岁 11,949 / \d+–\d+ 岁 17,319" if lang == "zh" else r"ages \d+–\d+: 11,949 / ages \d+–\d+: 17,319"
     assert re.search(bands, body), body
+    # each cost says where it comes from on the screen, not in a tooltip (the 低保 one is an upper bound, twice the
+    # official spending: a reader must see that)
+    source = "2019 全国教育经费执行情况统计公告" if lang == "zh" else "Statistical communiqué on the execution of"
+    assert body.count(source) == 2, body  # primary and junior secondary
 
 
 def test_a_comparison_says_which_figures_a_run_did_not_compute(office: Office) -> None:

@@ -40,6 +40,12 @@ def _check(page: object, lang: str, width: int) -> None:
     expect(page.locator("#siting-sites")).to_contain_text(seat_name)  # type: ignore[attr-defined]
     expect(page.locator("#siting-estimate-note")).to_contain_text(note)  # type: ignore[attr-defined]
     expect(page.locator("#siting-sites .el-tag").first).to_be_visible()  # type: ignore[attr-defined]
+    # a city's supply is the province's apportioned, an estimate: so is the gap computed from it (it was shown as a
+    # plain figure beside a supply tagged 估算)
+    estimate = "估算" if lang == "zh" else "estimate"
+    for figure in ("supply", "gap"):
+        tag = page.locator(f"#siting-summary [data-figure={figure}] .el-tag")  # type: ignore[attr-defined]
+        expect(tag).to_have_text(re.compile(estimate, re.IGNORECASE))
     parts = ("#siting-run .el-card__header", "#siting-summary", "#siting-models", "#siting-sites", "#siting-counties")
     text = "\n".join(page.locator(part).inner_text() for part in parts)  # type: ignore[attr-defined]
     assert ("p-中位" in text) if lang == "zh" else not CJK.search(text), text  # (the map's sources name 高德)

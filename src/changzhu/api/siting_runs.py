@@ -22,9 +22,10 @@ from changzhu.api.auth.principal import Principal
 from changzhu.api.errors import NotFound
 from changzhu.api.run_store import StoredRuns, now, run_state
 from changzhu.api.scenario_runs import result_bytes
-from changzhu.domain.estimates import SITING_ACCESS, SITING_ACCESS_SCHOOLS
+from changzhu.domain.estimates import SITING_ACCESS, siting_access_schools
 from changzhu.domain.lang import Lang
 from changzhu.domain.refusals import RefusalCode, refusal
+from changzhu.planning.population import school_age_cited
 from changzhu.planning.region_siting import site_region, siting_inputs
 from changzhu.planning.siting import EXISTING, SitingPlan, county_rows, result_rows
 from changzhu.registry.region_names import region_labels
@@ -73,7 +74,9 @@ def summary_of(plan: SitingPlan, gap: float, supply: float, supply_is_estimate: 
         "listed": plan.listed,
         "models": json_rows(result_rows(plan)),
         "left_out": plan.left_out_summary(),
-        "estimate_note": SITING_ACCESS if plan.service == "hospital_beds" else SITING_ACCESS_SCHOOLS,
+        "estimate_note": SITING_ACCESS
+        if plan.service == "hospital_beds"
+        else siting_access_schools(school_age_cited()),
     }
 
 

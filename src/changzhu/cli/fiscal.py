@@ -69,12 +69,17 @@ def fiscal(
     emit_table(shown["transfers"].drop(note), OutputFormat.TABLE, title, limit=31, decimals=places)
     shown["equity"] = equity_in(pl.read_parquet(out / "fiscal" / "equity.parquet"), lang)
     title = pick(
-        "公平性：线性规划与简单分法（户籍口径为估算）",
-        "Equity: LP allocation vs simple splits (registered basis: estimate)",
+        "公平性：线性规划与简单分法（户籍口径与未满足需求为估算）",
+        "Equity: LP allocation vs simple splits (registered basis and unmet need: estimates)",
         lang,
     )
     places = {pick_label(EQUITY_MEASURES[m][:2], lang): 0 if m.endswith("_yuan") else 3 for m in EQUITY_SHOWN}
-    emit_table(shown["equity"].drop(note), OutputFormat.TABLE, title, decimals=places)
+    # on the terminal the title says the unmet need is an estimate, and its header is the short one: seven headers of
+    # unbroken Chinese in 160 columns fold the allocations' names mid-word (the exported file keeps the full header)
+    unmet = pick_label(EQUITY_MEASURES["unmet_need_yuan"][:2], lang)
+    short = pick("未满足需求（元）", "Unmet need, yuan", lang)
+    places[short] = places.pop(unmet)
+    emit_table(shown["equity"].drop(note).rename({unmet: short}), OutputFormat.TABLE, title, decimals=places)
     console.print(shown["equity"][note][0], style="dim", highlight=False)  # what the estimate is, once
     console.print(summary, highlight=False)
     if export is not None:

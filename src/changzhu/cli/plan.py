@@ -136,7 +136,7 @@ def plan(
         monitor=monitor,
         lang=lang,
     )
-    shown = {"shortage": shortage_in(run.side_by_side, lang), "sites": sites_in(run.siting, lang)}
+    shown = {"shortage": shortage_in(run.side_by_side, lang, run.unit_costs), "sites": sites_in(run.siting, lang)}
     if run.replaced is not None:
         shown = {"replaced": replaced_in(run.replaced, lang), **shown}
         title = pick(

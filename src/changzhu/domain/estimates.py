@@ -17,8 +17,10 @@ GRAVITY = (
     "migrants' origins from a gravity model (no origin–destination table ships)"
 )
 PROJECTION = (
-    "估算：队列要素法人口预测，迁移由引力模型推算，假设见 projection.* 参数 / estimate: cohort-component projection "
-    "with gravity-model migration; assumptions are the projection.* parameters"
+    "估算：队列要素法人口预测，迁移由引力模型推算；出生、死亡率、性别比和流动人口年龄结构等假设见参数表"
+    "（docs/parameters.md，各有来源）/ estimate: cohort-component projection with gravity-model migration; its "
+    "assumptions (births, death rates, sex ratios, the migrants' age profile) are in the parameter tables, each with "
+    "its source (docs/parameters.md)"
 )
 
 SITING_ACCESS = (
@@ -27,27 +29,47 @@ SITING_ACCESS = (
     "seats by local-hukou residents (not a statistic); after, the resident-basis bed gap is added in equal parts at "
     "the p-median sites"
 )
-SITING_ACCESS_SCHOOLS = (
-    "估算：建设前的每千名学龄儿童学位中，学校清单以外的学位按本地户籍常住人口分摊到地级市驻地（不是统计数），学龄儿童"
-    "按 planning.school_age.* 参数从5–14岁人口推算；建设后把常住口径学位缺口平均加到 p-中位新址 / estimate: before, "
-    "the places not in the school list are apportioned to the prefecture seats by local-hukou residents (not a "
-    "statistic), and the children of school age are the planning.school_age.* share of the census 5–14 band; after, "
-    "the resident-basis place gap is added in equal parts at the p-median sites"
+
+# The notes below cite the parameters they used by label, value and source ((zh, en), ParameterTree.citation), never
+# by their keys: a planner reads "单位成本：医疗机构床位 600,000 元（规划估算…）", not planning.unit_cost.*.
+
+
+def siting_access_schools(shares: tuple[str, str]) -> str:
+    """The estimate label of a school siting's access figures, citing the school-age shares it used."""
+    return (
+        "估算：建设前的每千名学龄儿童学位中，学校清单以外的学位按本地户籍常住人口分摊到地级市驻地（不是统计数），"
+        f"学龄儿童按5–14岁人口的学龄占比推算（{shares[0]}）；建设后把常住口径学位缺口平均加到 p-中位新址"
+        " / estimate: before, the places not in the school list are apportioned to the prefecture seats by local-hukou "
+        f"residents (not a statistic), and the children of school age are a share of the census 5–14 band "
+        f"({shares[1]}); after, the resident-basis place gap is added in equal parts at the p-median sites"
+    )
+
+
+NATIONAL_COSTS = (
+    "不是官方数字；全国值如下，地区有本地值的用本地值",
+    "not official figures; the national values, a region's own where it has one",
 )
 
-SHORTAGE_COST = (
-    "估算：补齐费用按规划单位成本（planning.unit_cost.*，不是官方数字）计算；本地户籍口径的学龄需求按学龄组占常住人口的比例"
-    "推算 / estimate: the cost to close uses planning unit costs (planning.unit_cost.*, not official figures); "
-    "local-hukou demand for school-age children scales the age group by its share of residents"
-)
 
-YEARLY_COST = (
-    "估算：年度费用 = 常住需求 × 规划单位成本（planning.unit_cost.*，不是官方数字）；"
-    "外来人口的部分为常住需求减本地户籍需求，本地户籍的学龄需求按学龄组占常住人口的比例推算 / "
-    "estimate: yearly cost = resident demand × planning unit cost "
-    "(planning.unit_cost.*, not official figures); the migrants' part is resident minus local-hukou demand, whose "
-    "school-age demand scales the age group by its share of residents"
-)
+def shortage_cost(costs: tuple[str, str]) -> str:
+    """The estimate label of a cost to close the gaps, citing the unit costs it used."""
+    return (
+        f"估算：补齐费用按规划单位成本（{NATIONAL_COSTS[0]}）计算：{costs[0]}；"
+        "本地户籍口径的学龄需求按学龄组占常住人口的比例推算"
+        f" / estimate: the cost to close uses planning unit costs ({NATIONAL_COSTS[1]}): {costs[1]}; "
+        "local-hukou demand for school-age children scales the age group by its share of residents"
+    )
+
+
+def yearly_cost(costs: tuple[str, str]) -> str:
+    """The estimate label of a yearly cost shared between places, citing the unit costs it used."""
+    return (
+        f"估算：年度费用 = 常住需求 × 规划单位成本（{NATIONAL_COSTS[0]}：{costs[0]}）；"
+        "外来人口的部分为常住需求减本地户籍需求，本地户籍的学龄需求按学龄组占常住人口的比例推算"
+        f" / estimate: yearly cost = resident demand × planning unit cost ({NATIONAL_COSTS[1]}: {costs[1]}); "
+        "the migrants' part is resident minus local-hukou demand, whose school-age demand scales the age group by "
+        "its share of residents"
+    )
 
 
 _DIBAO = (

@@ -8,7 +8,7 @@ from pathlib import Path
 import numpy as np
 import polars as pl
 
-from changzhu.domain.estimates import GRAVITY, SHORTAGE_COST, YEARLY_COST, labelled
+from changzhu.domain.estimates import GRAVITY, labelled, shortage_cost, yearly_cost
 from changzhu.fiscal.allocation import Allocation, allocate_budget, greedy_unmet
 from changzhu.fiscal.apportion import apportion
 from changzhu.fiscal.cost_sharing import compensation_flows, net_flows, share_costs
@@ -76,8 +76,12 @@ def _equity(splits: pl.DataFrame, gaps: pl.DataFrame, params: FiscalParameters) 
     )
 
 
-def compute_fiscal(provinces: pl.DataFrame, gaps: pl.DataFrame, params: FiscalParameters) -> FiscalResults:
-    """Run every fiscal computation on the census province table and a province-level gaps table."""
+def compute_fiscal(
+    provinces: pl.DataFrame, gaps: pl.DataFrame, params: FiscalParameters, unit_costs: tuple[str, str]
+) -> FiscalResults:
+    """Run every fiscal computation on the census province table and a province-level gaps table; `unit_costs` cites
+    the unit costs the gaps were costed at, in Chinese and English (planning.standards.unit_costs_cited), for the
+    estimate labels of the tables costed with them."""
     bases, od = province_bases(provinces)
     allocation = allocate_budget(gaps, bases, params.fund_yuan, params.allocation)
     splits = simple_splits(bases, allocation, params.fund_yuan)
@@ -90,10 +94,12 @@ def compute_fiscal(provinces: pl.DataFrame, gaps: pl.DataFrame, params: FiscalPa
         od=labelled(od, GRAVITY),
         transfers=labelled(allocate_transfers(bases, params), GRAVITY),
         comparison=labelled(compare_bases(bases, params), GRAVITY),
-        allocation=replace(allocation, cells=labelled(allocation.cells, SHORTAGE_COST)),  # gap costs: unit costs
+        allocation=replace(
+            allocation, cells=labelled(allocation.cells, shortage_cost(unit_costs))
+        ),  # gap costs: unit costs
         splits=labelled(splits, GRAVITY),
         equity=labelled(_equity(splits, gaps, params), GRAVITY),
-        shared_costs=labelled(shared, YEARLY_COST),
+        shared_costs=labelled(shared, yearly_cost(unit_costs)),
         gross_flows=labelled(gross, GRAVITY),
         net_flows=labelled(net_flows(gross, names), GRAVITY),
     )

@@ -49,7 +49,7 @@ def clear_redemptions_file(path: Path, out_dir: Path) -> dict[str, pl.DataFrame]
 def run_fiscal(out_dir: Path, params: FiscalParameters, lang: Lang = Lang.ZH) -> str:
     """Compute on the 2020 census and the planning gaps, write tables and the report section; a one-line summary in
     `lang`."""
-    from changzhu.data.census import census_2020
+    from changzhu.data.census import CENSUS_DAY, census_2020
     from changzhu.data.geo import province_geojson
     from changzhu.fiscal.run import compute_fiscal, write_tables
     from changzhu.report.fiscal import fiscal_section
@@ -61,7 +61,9 @@ def run_fiscal(out_dir: Path, params: FiscalParameters, lang: Lang = Lang.ZH) ->
         "the planning module's gaps by province, resident basis (as `changzhu plan` computes them)",
         lang,
     )
-    results = compute_fiscal(census_2020().provinces, gaps, params)
+    from changzhu.planning.standards import load_standards, unit_costs_cited
+
+    results = compute_fiscal(census_2020().provinces, gaps, params, unit_costs_cited(load_standards(), CENSUS_DAY))
     write_tables(out_dir, results)
     write_section(out_dir, fiscal_section(results, province_geojson(), gaps_note, lang))
     lp = results.equity.row(0, named=True)

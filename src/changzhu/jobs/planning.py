@@ -26,6 +26,7 @@ class PlanningRun:
     sites: pl.DataFrame
     replaced: pl.DataFrame | None  # what a facility list replaced (None without one)
     siting: SitingPlan  # where to build hospitals in the siting province (`sites` is its results)
+    unit_costs: tuple[str, str]  # the shortage summary's unit costs cited, zh and en (report.plan_tables.shortage_in)
 
 
 def _write(folder: Path, name: str, df: pl.DataFrame) -> None:
@@ -56,16 +57,17 @@ def run_planning(
     file or a standards table; population: a scenario population (kind `population`) in place of the census's
     counts for demand and gaps."""
     from changzhu.data.geo import province_geojson
-    from changzhu.domain.estimates import PROJECTION, SITING_ACCESS, SITING_ACCESS_SCHOOLS, labelled
+    from changzhu.domain.estimates import PROJECTION, SITING_ACCESS, labelled, siting_access_schools
     from changzhu.parameters import load_scenario
     from changzhu.planning.facilities import default_scope, replacement_summary
     from changzhu.planning.flags import mega_towns, service_flags
     from changzhu.planning.gaps import CENSUS_NOTE, SCENARIO_NOTE, compute_gaps, gaps_side_by_side
     from changzhu.planning.migration import migration_balance
-    from changzhu.planning.population import with_population
+    from changzhu.planning.population import school_age_cited, with_population
     from changzhu.planning.projection import ProjectionAssumptions, growth_summary, project
     from changzhu.planning.siting import county_rows, listed_schools, plan_sites, result_rows
-    from changzhu.planning.standards import load_standards
+    from changzhu.planning.standards import load_standards, unit_costs_cited
+    from changzhu.report.plan_tables import SHORTAGE_SERVICES
     from changzhu.report.planning import planning_section
     from changzhu.report.render import render_report
     from changzhu.report.sections import write_section
@@ -149,7 +151,11 @@ def run_planning(
                 facilities=facilities,
                 facility_scope=scope,
             )
-            _write(folder, f"sites_{school}", labelled(county_rows(schools), SITING_ACCESS_SCHOOLS))
+            _write(
+                folder,
+                f"sites_{school}",
+                labelled(county_rows(schools), siting_access_schools(school_age_cited(reform))),
+            )
             _write(folder, f"location_results_{school}", result_rows(schools))
             plans.append(schools)
         progress.advance(task)
@@ -170,4 +176,5 @@ def run_planning(
         )
         report = render_report(out, lang=lang)
         progress.advance(task)
-    return PlanningRun(folder, report, side, result_rows(sites), replaced, sites)
+    costs = unit_costs_cited(std, as_of, SHORTAGE_SERVICES)
+    return PlanningRun(folder, report, side, result_rows(sites), replaced, sites, costs)

@@ -26,7 +26,9 @@ from typing import Any
 
 import yaml
 
+from changzhu.domain.lang import Lang
 from changzhu.domain.refusals import RefusalCode, refusal
+from changzhu.domain.units import unit_word
 from changzhu.parameters.errors import ParameterError
 from changzhu.parameters.model import DatedValue, Parameter, parse_parameter
 from changzhu.parameters.places import yaml_problem
@@ -34,6 +36,13 @@ from changzhu.parameters.scenario import Scenario
 
 TREE_DIR = Path(__file__).parent / "files"
 NATIONAL = "000000"
+
+
+def _figure(value: Any, unit: str, lang: Lang) -> str:
+    """A parameter's value with its unit's word: 600,000 元, 600,000 yuan, 0.6, 6‰."""
+    number = f"{value:,.0f}" if isinstance(value, int | float) and float(value).is_integer() else f"{value:,g}"
+    word = unit_word(unit, lang)
+    return f"{number}{word}" if word == "‰" else f"{number} {word}".strip()
 
 
 def chain_for(region: str | None) -> tuple[str, ...]:
@@ -84,6 +93,31 @@ class ParameterTree:
     def number(self, key: str, on: date, *, region: str | None = None, scenario: Scenario | None = None) -> float:
         """The value of a numeric parameter as a float."""
         return float(self.value(key, on, region=region, scenario=scenario).value)
+
+    def citation(
+        self, keys: list[str] | tuple[str, ...], on: date, *, scenario: Scenario | None = None
+    ) -> tuple[str, str]:
+        """The national values of `keys` in force on `on` as a reader sees them, in Chinese and English: each
+        parameter by its label and its value in its unit's words, then its source, once for the parameters next to
+        each other citing the same one ("单位成本：注册护士 108,903 元（国家统计局…）"). What an estimate's note
+        cites of the figures it used, never the keys' dotted names (planning.unit_cost.*)."""
+        params = self.resolve(None, scenario)
+        groups: list[tuple[tuple[str, str], list[tuple[str, str]]]] = []
+        for key in keys:
+            param, dated = params[key], self.value(key, on, scenario=scenario)
+            label = (param.label_zh or key, param.label_en or param.label_zh or key)
+            said = (
+                f"{label[0]} {_figure(dated.value, param.unit, Lang.ZH)}",
+                f"{label[1]} {_figure(dated.value, param.unit, Lang.EN)}",
+            )
+            source = (dated.cited(Lang.ZH), dated.cited(Lang.EN))
+            if groups and groups[-1][0] == source:
+                groups[-1][1].append(said)
+            else:
+                groups.append((source, [said]))
+        zh = "；".join("、".join(s[0] for s in said) + f"（{source[0]}）" for source, said in groups)
+        en = "; ".join(", ".join(s[1] for s in said) + f" ({source[1]})" for source, said in groups)
+        return zh, en
 
     def under(self, prefix: str) -> list[str]:
         """Keys that start with `prefix` (e.g. "planning.standard."), sorted."""

@@ -49,6 +49,11 @@ def school_age_shares(scenario: Scenario | None = None) -> dict[str, float]:
     return {group: tree.number(key, CENSUS_DAY, scenario=scenario) for group, key in SCHOOL_AGE_SHARES.items()}
 
 
+def school_age_cited(scenario: Scenario | None = None) -> tuple[str, str]:
+    """The school-age shares by label, value and source, in Chinese and English (a siting note cites them)."""
+    return parameter_tree().citation(list(SCHOOL_AGE_SHARES.values()), CENSUS_DAY, scenario=scenario)
+
+
 def group_columns(frame: pl.DataFrame, scenario: Scenario | None = None) -> pl.DataFrame:
     """Resident population per planning age group from the census age columns (missing cells count as 0)."""
     shares = school_age_shares(scenario)

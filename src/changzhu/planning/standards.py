@@ -230,6 +230,18 @@ def standards_frame(standards: Mapping[str, ServiceStandard], region_codes: Iter
     return pl.DataFrame(rows, schema=schema, orient="row")
 
 
+def unit_costs_cited(
+    standards: Mapping[str, ServiceStandard], as_of: date, services: Iterable[str] | None = None
+) -> tuple[str, str]:
+    """The unit costs of `services` (every standard's if None) in force on `as_of`, each by its label, value and
+    source, in Chinese and English (ParameterTree.citation): what a cost estimate's note cites."""
+    chosen = [standards[s] for s in services] if services is not None else list(standards.values())
+    if not chosen:
+        return "", ""
+    first = chosen[0]
+    return first.tree.citation([s.cost_key for s in chosen], as_of, scenario=first.scenario)
+
+
 def service_catalog(standards: Mapping[str, ServiceStandard]) -> tuple[ServiceInfo, ...]:
     """The services of `standards` as facility lists and supply tables name them."""
     return tuple(ServiceInfo(key, std.title_zh, std.supply_column) for key, std in standards.items())

@@ -287,11 +287,11 @@ def fiscal_section(
         Column("max_min_ratio_registered", "最高/最低（户籍，估算）", "max / min (registered, estimate)", _ratio),
         Column("gini_registered", "基尼系数（户籍，估算）", "Gini (registered, estimate)", _ratio),
         Column("theil_registered", "泰尔指数（户籍，估算）", "Theil (registered, estimate)", _ratio),
-        Column("unmet_need_yuan", "未满足需求（亿元）", "unmet need (100 million yuan)", yuan),
+        Column("unmet_need_yuan", "未满足需求（估算，亿元）", "unmet need (estimate, 100 million yuan)", yuan),
         Column(
             "weighted_unmet_need",
-            "加权未满足需求（亿元 × 服务权重）",
-            "weighted unmet need (100 million yuan × service weight)",
+            "加权未满足需求（估算，亿元 × 服务权重）",
+            "weighted unmet need (estimate, 100 million yuan × service weight)",
             yuan,
         ),
     ]

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import polars as pl
 
-from changzhu.domain.estimates import SHORTAGE_COST
+from changzhu.domain.estimates import shortage_cost
 from changzhu.domain.lang import Lang, with_code
 from changzhu.planning.facilities import INCOMPLETE_SHARE, SOURCE_FACILITIES, share_of_estimate
 from changzhu.planning.gaps import CENSUS_NOTE, LOCAL_AGE_GROUP_NOTE, SCENARIO_NOTE, SOURCE_APPORTIONED, SOURCE_NBS
@@ -30,9 +30,10 @@ def estimate_in(note: str, lang: Lang) -> str:
     return zh if lang == Lang.ZH else en
 
 
-def shortage_in(side: pl.DataFrame, lang: Lang) -> pl.DataFrame:
+def shortage_in(side: pl.DataFrame, lang: Lang, unit_costs: tuple[str, str]) -> pl.DataFrame:
     """Beds and primary places short, summed over the provinces short of them, on both bases, and the cost of
-    closing the resident-basis shortage in 亿元 (an estimate), with the estimate note in `lang`."""
+    closing the resident-basis shortage in 亿元 (an estimate), with the estimate note in `lang` citing the unit costs
+    used (planning.standards.unit_costs_cited)."""
     summary = (
         side.filter(pl.col("service").is_in(SHORTAGE_SERVICES))
         .group_by("service")
@@ -46,7 +47,7 @@ def shortage_in(side: pl.DataFrame, lang: Lang) -> pl.DataFrame:
     out = summary.with_columns(
         pl.col("service").replace_strict({s: service_name(s, lang) for s in SHORTAGE_SERVICES}),
         *(pl.col(c).round(p) for c, p in SHORTAGE_PLACES.items()),
-        pl.lit(estimate_in(SHORTAGE_COST, lang)).alias("estimate_note"),
+        pl.lit(estimate_in(shortage_cost(unit_costs), lang)).alias("estimate_note"),
     )
     return out.rename({c: pick_label(FILE_COLUMNS[c], lang) for c in out.columns})
 

@@ -5,6 +5,7 @@ existing and proposed facilities, with the service's own words, units, legend, d
 from __future__ import annotations
 
 import math
+from collections.abc import Callable
 from dataclasses import dataclass
 from html import escape
 from typing import Any
@@ -12,7 +13,8 @@ from typing import Any
 import plotly.graph_objects as go
 import polars as pl
 
-from changzhu.domain.estimates import SITING_ACCESS, SITING_ACCESS_SCHOOLS
+from changzhu.domain.estimates import SITING_ACCESS, siting_access_schools
+from changzhu.planning.population import school_age_cited
 from changzhu.planning.siting import SCHOOL_SERVICES, SitingPlan, result_rows
 from changzhu.report.labels import region_names
 from changzhu.report.lang import Lang, pick
@@ -40,7 +42,7 @@ class Words:
     per_1000: tuple[str, str]  # the access measure: 每千人床位, beds per 1,000 residents
     decimals: int  # of the access measure
     supply_source: tuple[str, str]  # the statistic the capacity outside a list comes from
-    estimate: str  # the estimate label of the access figures (domain/estimates.py, "中文 / English")
+    estimate: Callable[[], str]  # the estimate label of the access figures (domain/estimates.py, "中文 / English")
 
 
 WORDS: dict[str, Words] = {
@@ -54,7 +56,7 @@ WORDS: dict[str, Words] = {
         ("每千人床位", "beds per 1,000 residents"),
         2,
         ("国家统计局 2019 年分省医院床位", "NBS 2019 provincial hospital beds"),
-        SITING_ACCESS,
+        lambda: SITING_ACCESS,
     ),
     "primary_school_places": Words(
         ("小学", "primary school"),
@@ -66,7 +68,7 @@ WORDS: dict[str, Words] = {
         ("每千名 6–11 岁儿童的小学学位", "primary places per 1,000 children aged 6–11"),
         0,
         ("国家统计局 2019 年分省小学在校生（代学位数）", "NBS 2019 provincial primary enrolment (for places)"),
-        SITING_ACCESS_SCHOOLS,
+        lambda: siting_access_schools(school_age_cited()),
     ),
     "junior_secondary_places": Words(
         ("初中", "junior secondary school"),
@@ -78,7 +80,7 @@ WORDS: dict[str, Words] = {
         ("每千名 12–14 岁儿童的初中学位", "junior places per 1,000 children aged 12–14"),
         0,
         ("国家统计局 2019 年分省初中在校生（代学位数）", "NBS 2019 provincial junior-secondary enrolment (for places)"),
-        SITING_ACCESS_SCHOOLS,
+        lambda: siting_access_schools(school_age_cited()),
     ),
 }
 
@@ -94,7 +96,7 @@ def _amount(value: float, words: Words, lang: Lang) -> str:
 
 def _estimate(words: Words, lang: Lang) -> str:
     """The language's half of an estimate label written "中文 / English"."""
-    zh, en = words.estimate.split(" / ", 1)
+    zh, en = words.estimate().split(" / ", 1)
     return pick(zh, en, lang)
 
 

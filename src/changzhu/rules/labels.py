@@ -458,15 +458,16 @@ EQUITY_MEASURES: dict[str, tuple[str, str, str, str]] = {
         "Theil index of per-registered-head amounts",
     ),
     "weighted_unmet_need": (
-        "加权未满足需求（元 × 服务权重）",
-        "Weighted unmet need, yuan × service weight",
-        "分配后仍未得到资金的服务缺口（元），各乘以该服务的“预算分配权重”后相加",
-        "Yuan of service gaps left unfunded, each times its service's budget allocation weight, summed",
+        "加权未满足需求（估算，元 × 服务权重）",
+        "Weighted unmet need, estimate, yuan × service weight",
+        "分配后仍未得到资金的服务缺口（元，按规划单位成本估算），各乘以该服务的“预算分配权重”后相加",
+        "Yuan of service gaps left unfunded (estimated at planning unit costs), each times its service's budget "
+        "allocation weight, summed",
     ),
     "unmet_need_yuan": (
-        "未满足需求（元）",
-        "Unmet need, yuan",
-        "分配后仍未得到资金的服务缺口（元）",
-        "Yuan of service gaps the allocation leaves unfunded",
+        "未满足需求（估算，元）",
+        "Unmet need, estimate, yuan",
+        "分配后仍未得到资金的服务缺口（元，按规划单位成本估算，不是官方数字）",
+        "Yuan of service gaps the allocation leaves unfunded, estimated at planning unit costs (not official figures)",
     ),
 }

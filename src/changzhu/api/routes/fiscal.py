@@ -17,7 +17,7 @@ from changzhu.api.export import FILE_RESPONSES, ExportFormat, FormatQuery, frame
 from changzhu.api.pagination import Page
 from changzhu.api.routes.planning import gaps_at
 from changzhu.api.scenario_files import check_yaml, scenario_yaml
-from changzhu.data.census import census_2020
+from changzhu.data.census import CENSUS_DAY, census_2020
 from changzhu.domain.lang import Lang
 from changzhu.domain.refusals import RefusalCode, refusal
 from changzhu.domain.regions import RegionLevel
@@ -25,6 +25,7 @@ from changzhu.fiscal.parameters import FiscalParameters, fiscal_parameters, load
 from changzhu.fiscal.run import FiscalResults, compute_fiscal
 from changzhu.parameters import Override, Scenario
 from changzhu.planning.datasets import datasets_root, fingerprint
+from changzhu.planning.standards import load_standards, unit_costs_cited
 from changzhu.report.winners import fiscal_file_in, winners_in, winners_table
 from changzhu.rules.labels import EQUITY_MEASURES
 
@@ -125,7 +126,8 @@ def results_for(chosen: tuple[FiscalChoice, Scenario | None]) -> FiscalResults:
     with _lock:
         if key not in _results:
             provinces = census_2020().provinces
-            _results[key] = compute_fiscal(provinces, gaps_at(RegionLevel.PROVINCE), params)
+            costs = unit_costs_cited(load_standards(scenario=scenario), CENSUS_DAY)
+            _results[key] = compute_fiscal(provinces, gaps_at(RegionLevel.PROVINCE), params, costs)
             while len(_results) > KEPT:
                 _results.popitem(last=False)
         _results.move_to_end(key)
