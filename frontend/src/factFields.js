@@ -1,14 +1,17 @@
 // The form field of one rule input as GET /inputs describes it (type, unit, categories, labels in both languages):
 // the facts dialog and the registration dialog both build their fields from the API, so an input a policy file
 // declares appears in both without editing a view.
+import { lineStart } from "./format.js";
 import { pick } from "./i18n.js";
 
 /** A FormDialog field for `spec` (one item of GET /inputs), labelled in the current language (`t`, `te`). */
 export function factField(t, te, spec) {
   const unitKey = `facts.units.${spec.unit}`;
-  const label = pick(spec, "label") + (spec.unit && te(unitKey) ? ` (${t(unitKey)})` : ""); // months, counts, ratios: no unit shown
+  // a field's name and its choices start their lines: capitalised in English ("Housing tenure", "Rented home"); the
+  // API's labels are lower case, for use inside a sentence ("On record: rented home")
+  const label = lineStart(pick(spec, "label")) + (spec.unit && te(unitKey) ? ` (${t(unitKey)})` : ""); // months, counts, ratios: no unit shown
   const base = { prop: spec.name, label };
-  const options = spec.categories.map((c) => ({ value: c.code, label: pick(c, "label") }));
+  const options = spec.categories.map((c) => ({ value: c.code, label: lineStart(pick(c, "label")) }));
   if (spec.type === "bool") return { ...base, kind: "select", options: [{ value: true, label: t("common.yes") }, { value: false, label: t("common.no") }] };
   if (spec.type === "category") return { ...base, kind: "select", options };
   if (spec.type === "categories") return { ...base, kind: "select", multiple: true, options };

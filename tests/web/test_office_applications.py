@@ -10,6 +10,11 @@ from office_support import DESKTOP, PHONE, QUIET, Office, pick_option
 from playwright.sync_api import expect
 
 pytestmark = pytest.mark.browser
+# every element of the page's main part that is cut off or scrolls sideways inside itself (a table's own box too)
+SIDEWAYS = """() => [...document.querySelectorAll('main *')]
+  .filter((e) => e.scrollWidth > e.clientWidth + 1 && getComputedStyle(e).overflowX !== 'visible')
+  .filter((e) => e.clientWidth > 0)
+  .map((e) => `${e.className || e.tagName}: ${e.innerText.slice(0, 40)}`)"""
 
 
 def test_apply_review_decide_with_the_drafted_reason(office: Office) -> None:
@@ -50,6 +55,14 @@ def test_apply_review_decide_with_the_drafted_reason(office: Office) -> None:
     assert "积分落户" in resident.inner_text("#application-reason")
     assert resident.is_visible("#transition-appeal") and not resident.is_visible("#transition-uphold")
     office.shot(resident, "decision_zh_390")
+    # her list on the phone: one column, the number, kind and status then when, nothing scrolled sideways (its four
+    # columns went past the screen's edge, the date cut off)
+    resident.goto(office.url + "/office/me/applications")
+    mine = resident.locator("#application-table .el-table__row", has_text=f"编号 {number} · 积分")
+    expect(mine).to_contain_text("未批准")
+    expect(mine).to_contain_text("提交时间：")
+    cut = resident.evaluate(SIDEWAYS)
+    assert cut == [], f"parts of her applications list scroll sideways: {cut}"
 
 
 HEX = re.compile(r"\b[0-9a-f]{12,}\b")  # a policy version (a digest): not for a caseworker to read

@@ -101,7 +101,8 @@ def test_register_form_in_english(office: Office, size: tuple[int, int]) -> None
     page.locator(".el-dialog:visible .confirm").click()
     page.wait_for_selector("text=Name is required")
     labels = [text.strip() for text in page.locator(".el-dialog:visible .el-form-item__label").all_inner_texts()]
-    assert "a parent lives in this city (without a household link)" in labels, labels  # from GET /inputs
+    # from GET /inputs, its first letter capitalised as a field name
+    assert "A parent lives in this city (without a household link)" in labels, labels
     assert not [text for text in labels if re.fullmatch(r"[a-z0-9_]+", text)], labels  # no variable names on screen
     office.shot(page, f"register_en_{size[0]}")
 

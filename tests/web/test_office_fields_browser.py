@@ -96,3 +96,6 @@ def test_the_pre_check_shows_an_open_points_item_s_range_not_a_dash(
     assert "0–30" in shown and "≤0" in shown and "—" not in shown, shown
     assert "None" not in dialog.inner_text()
     expect(dialog.locator(".explanation")).to_contain_text("未知 / 110 分" if lang == "zh" else "unknown / 110 points")
+    if lang == "en":  # each line of the explanation starts with a capital ("points settlement: …" read as a fragment)
+        said = dialog.locator(".explanation").inner_text().splitlines()
+        assert said and not [line for line in said if line[:1].islower()], said

@@ -54,4 +54,6 @@ def test_a_transfer_is_applied_here_released_there_with_places_by_name(
     expect(page.locator(".el-message-box")).to_contain_text(release)
     page.locator(".el-message-box button", has_text="确定").click()
     expect(page.locator("#pane-transfers .el-table__row").first).to_contain_text("已完成")
-    assert ["养老保险", "成都市（510100）", "广州市（440100）", "38", "2018-01 – 2021-02"] in _rows(page, "account")
+    # on the phone each month range is one column: the scheme, then each value under its name
+    moved = "养老保险\n缴费地：成都市（510100）\n记账地：广州市（440100）\n月数：38\n期间：2018-01 – 2021-02"
+    assert [moved] in _rows(page, "account")

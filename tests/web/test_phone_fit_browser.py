@@ -1,6 +1,7 @@
 """The caseworker's residents list and a resident's points table on a 390 px phone, in Chinese and English: every
 row and every points item on the screen, nothing of the page to scroll sideways (the list's seven columns went past
-the phone's edge and the points table squeezed its items to a few characters a line)."""
+the phone's edge and the points table squeezed its items to a few characters a line); the record's account, voucher,
+transfer and household tabs too."""
 
 from __future__ import annotations
 
@@ -61,3 +62,15 @@ def test_the_residents_list_and_a_points_table_fit_a_phone(office: Office, lang:
         title = page.inner_text("[data-service='medical_insurance'] .service-title")
         assert title.startswith("Basic medical insurance"), title
     office.shot(page, f"phone_fit_conditions_{lang}_390")
+    # the record's other tabs read as one column a table: the contribution months' period, a voucher's button to
+    # redeem it and a child's place of residence were past the screen's right edge, in tables scrolling sideways
+    for tab in ("account", "vouchers", "transfers", "household"):
+        page.click(f"#tab-{tab}")
+        expect(page.locator(f"#pane-{tab} .el-table").first).to_be_visible()
+        _fits(page, f"the {tab} tab")
+    page.click("#tab-vouchers")
+    redeem = page.locator("#pane-vouchers .voucher-redeem").first
+    expect(redeem).to_be_visible()
+    box = redeem.bounding_box()
+    assert box is not None and box["x"] + box["width"] <= PHONE[0], box
+    office.shot(page, f"phone_fit_vouchers_{lang}_390")

@@ -103,6 +103,9 @@ def test_the_facts_dialog_shows_what_is_on_record_and_sets_a_fact_back_to_unknow
         assert unknown not in education.inner_text()
         others = dialog.locator(".field-recorded", has_text=unknown)
         assert others.count() >= 1  # a fact not on record reads unknown
+        if lang == "en":  # each field's name starts with a capital, as the dialog's own fields do ("Housing tenure")
+            names = dialog.locator(".el-form-item__label").all_inner_texts()
+            assert "Highest education completed" in names and not [n for n in names if n[:1].islower()], names
         office.shot(page, f"facts_recorded_{lang}_{size[0]}")
         education.locator(".set-unknown", has_text=tick).click()
         with page.expect_request(lambda r: r.method == "PATCH" and r.url.endswith("/facts")) as sent:

@@ -86,7 +86,16 @@ def test_planner_previews_then_stores_a_facility_list(office: Office) -> None:
     assert _beds_of_shenzhen(office.url) == (4300, "facility list")
 
 
+# every element of a card that is cut off or scrolls sideways inside itself (a table's own scrolling box too)
+SIDEWAYS = """(card) => [...document.querySelectorAll(card + ' *')]
+  .filter((e) => e.scrollWidth > e.clientWidth + 1 && getComputedStyle(e).overflowX !== 'visible')
+  .filter((e) => e.clientWidth > 0)
+  .map((e) => `${e.className || e.tagName}: ${e.innerText.slice(0, 40)}`)"""
+
+
 def test_the_check_reads_in_english_at_desktop_and_phone_width(office: Office) -> None:
+    """On a phone the first rows and what the list replaces read in the page, each row a card of its columns: nothing
+    scrolls sideways (the preview's seven columns scrolled inside their box, the coordinates off the screen)."""
     for size, width in ((DESKTOP, 1366), (PHONE, 390)):
         page = uploads_page(office, "pl_gd", size, "en")
         _check_facility_list(page, "Facility list", "Skip bad rows", FACILITIES_GZ)
@@ -98,6 +107,14 @@ def test_the_check_reads_in_english_at_desktop_and_phone_width(office: Office) -
         assert "Guangzhou (440100)" in replaced and "Supply in the list" in replaced and "%" in replaced
         assert "check that the list is complete" in replaced
         _no_raw_names(replaced)
+        if size == PHONE:
+            for card in ("#upload-preview", "#upload-replaced"):
+                assert page.evaluate(SIDEWAYS, card) == [], card
+            latitude = page.locator("#upload-preview").get_by_text("Latitude").first
+            box = latitude.bounding_box()  # the last column's name is on the screen, not past its right edge
+            assert box is not None and box["x"] >= 0 and box["x"] + box["width"] <= PHONE[0], box
+            # a cell the file left empty says so (GZ-H-002 has no coordinates), not a label with nothing beside it
+            expect(page.locator("#upload-preview .upload-card").nth(1)).to_contain_text("(empty)")
         office.shot(page, f"uploads_facility_check_en_{width}")
 
 

@@ -28,3 +28,28 @@ def test_the_voucher_dialogs_date_example_is_today(office: Office, size: tuple[i
     expect(box).to_have_attribute("placeholder", said)
     expect(page.locator("[data-field=expires_on] input")).to_have_attribute("placeholder", said)
     office.shot(page, f"voucher_dialog_{lang}_{size[0]}")
+
+
+def test_a_dialog_opens_without_the_last_dialogs_messages(office: Office) -> None:
+    """The caseworker confirms an empty contributions dialog (each field says it is required), cancels, and opens the
+    transfer dialog: its "what moves" field (the same name, scheme, as the contributions' scheme) opens clean, not
+    red with "请填写转移项目" before anything was done (one form serves every action and kept the last messages)."""
+    page = office.open(DESKTOP, "zh")
+    office.login(page, "cw_gz")
+    page.wait_for_url("**/office/residents")
+    page.fill("#resident-search", WORKER_ID)
+    page.click("#resident-search-button")
+    expect(page.locator("#resident-table .el-table__row")).to_have_count(1)
+    page.locator("#resident-table .el-table__row").first.click()
+    page.wait_for_url(re.compile(r".*/office/residents/[0-9a-f]{32}$"))
+    page.click("#action-contributions")
+    dialog = page.locator(".el-dialog:visible")
+    dialog.get_by_role("button", name="确定").click()
+    expect(dialog.locator("[data-field=scheme] .el-form-item__error")).to_be_visible()
+    dialog.get_by_role("button", name="取消").click()
+    expect(page.locator(".el-dialog:visible")).to_have_count(0)
+    page.click("#action-transfer")
+    dialog = page.locator(".el-dialog:visible")
+    expect(dialog).to_contain_text("申请转移接续")
+    expect(dialog.locator("[data-field=applied_on] input")).to_be_visible()
+    expect(dialog.locator(".el-form-item__error")).to_have_count(0)
