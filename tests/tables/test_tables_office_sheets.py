@@ -126,7 +126,7 @@ def test_an_identity_number_excel_kept_as_a_number_is_named_so(engine: Engine, t
         with pytest.raises(ImportRejected) as info:
             import_residents(engine, path, actor="t")
         [row] = info.value.report().rows(named=True)
-        assert (row["line"], row["column"], row["reason_zh"]) == (2, "身份证号", reason), row
+        assert (row["row"], row["column"], row["reason_zh"]) == (2, "身份证号", reason), row
     assert parse_id_number(second).value == second  # a number typed as text is read as it is
     with pytest.raises(InvalidIdNumber) as typo:  # a typo is no spreadsheet's number: the plain reason
         parse_id_number(second[:-1] + ("1" if second[-1] != "1" else "2"))

@@ -22,7 +22,7 @@ from changzhu.tables.schema import Column, Fallback, TableSchema, header_candida
 from changzhu.tables.vocab import RegionIndex, parse_column
 
 ERROR_SCHEMA: dict[str, pl.DataType] = {
-    "line": pl.Int64(),
+    "row": pl.Int64(),  # the file's line (CSV, header = 1), the sheet row (Excel), the record (JSON): "row" everywhere
     "column": pl.String(),
     "value": pl.String(),
     "reason": pl.String(),
@@ -41,7 +41,7 @@ class CellError:
 
 
 def errors_frame(errors: list[CellError]) -> pl.DataFrame:
-    """The report as a table: line, column, value, reason (English) and reason_zh (Chinese)."""
+    """The report as a table: row, column, value, reason (English) and reason_zh (Chinese)."""
     rows = [(e.line, e.column, e.value, reason_text(e.reason, Lang.EN), reason_text(e.reason, Lang.ZH)) for e in errors]
     return pl.DataFrame(rows, schema=ERROR_SCHEMA, orient="row")
 
@@ -59,7 +59,7 @@ class TableRejected(ChangzhuError, ValueError):
         super().__init__(f"{path}: {what}, nothing used: {first}{more}")
 
     def report(self) -> pl.DataFrame:
-        """The errors as a table (line, column, value, reason, reason_zh)."""
+        """The errors as a table (row, column, value, reason, reason_zh)."""
         return errors_frame(self.errors)
 
 
