@@ -99,23 +99,28 @@ def test_a_file_missing_a_required_column_names_it_not_its_variable(db_service: 
 
 
 def test_a_column_with_data_and_no_header_is_named_once(db_service: Service) -> None:
-    """A CSV whose 11th column holds notes under a blank header: refused naming the column once, by its letter (it
-    read "K（第 11 列（K 列）有数据但没有列名…）" / "K (column 11 (K) holds data …)", the letter three times)."""
+    """A CSV whose 11th column holds notes under a blank header: refused naming the column once, by its number and
+    letter (it read "K（第 11 列（K 列）有数据但没有列名…）", the letter three times; then "K 列", no number to count to
+    in a CSV opened in a text editor)."""
     content = gbk_csv_bytes([*HEADERS, ""], [[*ROWS[0], "备注"]])
     answers = {lang: _upload(db_service, "备注.csv", content, lang=lang) for lang in ("zh", "en")}
     for answer in answers.values():
         assert answer.status_code == 422, answer.text
     zh, en = answers["zh"].json(), answers["en"].json()
-    assert (
-        zh["message"]
-        == "文件的表头（第 1 行）有误，未导入任何数据：K 列（有数据但没有列名：请在表头填上列名，或删去这一列）"
+    assert zh["message"] == (
+        "文件的表头（第 1 行）有误，未导入任何数据：第 11 列（K）（有数据但没有列名：请在表头填上列名，或删去这一列）"
     )
     assert en["message"] == (
-        "The header (row 1) is wrong, nothing imported: column K (holds data but has no header: give it a header or"
-        " delete the column)"
+        "The header (row 1) is wrong, nothing imported: column 11 (K) (holds data but has no header: give it a"
+        " header or delete the column)"
     )
     (cell,) = en["errors"]
-    assert (cell["row"], cell["column_zh"], cell["column_en"], cell["header"]) == (1, "K 列", "column K", None)
+    assert (cell["row"], cell["column_zh"], cell["column_en"], cell["header"]) == (
+        1,
+        "第 11 列（K）",
+        "column 11 (K)",
+        None,
+    )
     assert cell["reason_en"] == "holds data but has no header: give it a header or delete the column"
 
 

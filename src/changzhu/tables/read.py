@@ -99,7 +99,9 @@ def _match_headers(
             if ignore_unknown or _blank(raw.frame[header]).all():  # an empty column beside the table: nothing
                 continue
             letter = column_letter(position)  # the column as the spreadsheet heads it (K), not a reader's name
-            errors.append(CellError(line, letter, "", refusal(RefusalCode.HEADER_BLANK)))
+            # the reason names it by its number too (a CSV read in a text editor has no letters): 第 11 列（K）
+            why = refusal(RefusalCode.HEADER_BLANK_AT, position=position, letter=letter)
+            errors.append(CellError(line, letter, "", why))
             continue
         if name is None:
             if ignore_unknown:
