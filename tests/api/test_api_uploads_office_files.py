@@ -223,3 +223,24 @@ def test_a_gbk_csv_row_split_by_a_comma_is_refused_naming_its_line(service: Serv
         english = _upload(service, "常住人口.csv", content).json()["message"]
         assert english.startswith("the file cannot be read: row 3 has 12 cells but the header has 11 columns")
     assert _persons(service) == before
+
+
+def test_a_pdf_renamed_csv_is_refused_saying_so_and_nothing_is_stored(db_service: Service) -> None:
+    """A PDF under a .csv name was answered "%PDF-1.4 (unknown column)" and every required column missing."""
+    before = _persons(db_service)
+    pdf = b"%PDF-1.4\n%\xe2\xe3\xcf\xd3\n1 0 obj\n<< /Type /Catalog >>\nendobj\ntrailer\n%%EOF\n"
+    answers = {lang: _upload(db_service, "常住人口.csv", pdf, lang=lang) for lang in ("zh", "en")}
+    for answer in answers.values():
+        assert answer.status_code == 422 and answer.json()["code"] == "file_not_a_table", answer.text
+    assert answers["zh"].json()["message"].startswith("这不是表格文件，而是 PDF 文件")
+    assert answers["en"].json()["message"].startswith("this is not a table but a PDF file")
+    assert _persons(db_service) == before
+
+
+def test_a_semicolon_csv_is_stored_like_a_comma_one(db_service: Service) -> None:
+    """Excel in a European locale saves CSV with semicolons: it was refused as one unknown column."""
+    before = _persons(db_service)
+    text = "\r\n".join(";".join(str(v) for v in row) for row in [HEADERS, [_id("614"), *ROWS[0][1:]]]) + "\r\n"
+    stored = _upload(db_service, "分号.csv", text.encode("utf-8-sig"))
+    assert stored.status_code == 200 and stored.json()["stored"] == 1, stored.text
+    assert _persons(db_service) == before + 1

@@ -489,11 +489,19 @@ def parse_text(raw: pl.Series, column: Column) -> Parsed:
     too_long = (text.str.len_chars() > column.max_length).fill_null(False)
     nul = text.str.contains("\x00", literal=True).fill_null(False)
     control = text.str.contains(r"[\x01-\x08\x0b\x0c\x0e-\x1f]").fill_null(False)
+    # an identity number a spreadsheet saved as a number (4.4010619900101E+17, 19 characters): said so, not "too long"
+    as_number = (
+        text.str.contains(r"^\d(?:\.\d+)?[Ee]\+?\d+$").fill_null(False)
+        if column.name == "id_number"
+        else pl.repeat(False, len(text), dtype=pl.Boolean, eager=True)
+    )
     reasons = pl.select(
         pl.when(pl.lit(nul))
         .then(pl.lit(refusal(RefusalCode.HOLDS_NUL).encoded()))
         .when(pl.lit(control))
         .then(pl.lit(refusal(RefusalCode.HOLDS_CONTROL).encoded()))
+        .when(pl.lit(as_number))
+        .then(pl.lit(refusal(RefusalCode.ID_AS_NUMBER).encoded()))
         .when(pl.lit(too_long))
         .then(pl.lit(refusal(RefusalCode.TOO_LONG, limit=column.max_length).encoded()))
         .otherwise(pl.lit(None, pl.String))
