@@ -134,3 +134,31 @@ def test_an_identity_number_in_scientific_notation_is_named_so_not_too_long(tmp_
     assert "科学计数法" in reason_text(error.reason, Lang.ZH) and "scientific notation" in reason_text(
         error.reason, Lang.EN
     )
+
+
+def test_a_published_school_list_is_read_with_its_notes_and_its_addresses(tmp_path: Path) -> None:
+    """A city's list as published: its own column order, the coordinate system written with a note (GCJ-02（高德）,
+    refused as "not one of …; did you mean GCJ-02"), a school whose 所在区 is left empty but whose address names its
+    district (refused as missing although the address says 天河区). A note that names another system is refused, and
+    a district neither the cell nor the address gives stays missing."""
+    path = tmp_path / "学校名录.csv"
+    path.write_bytes(
+        (
+            "学校名称,详细地址,学位数,学段,坐标系,经度,纬度,所在区\r\n"
+            "天河第一小学,广州市天河区体育东路1号,1800,小学,GCJ-02（高德）,113.33,23.13,天河区\r\n"
+            "天河第二小学,广州市天河区天河北路2号,1500,小学,,,,\r\n"
+            "越秀小学,广州市越秀区中山路3号,1200,小学,,,,越秀区\r\n"
+            "海珠小学,广州市海珠区江南大道4号,1100,小学,GCJ-02（百度）,113.27,23.10,海珠区\r\n"
+            "某小学,体育东路5号,900,小学,,,,\r\n"
+        ).encode("gbk")
+    )
+    read = read_upload(path, UploadKind.FACILITY)
+    kept = read.frame.select("name", "region_code", "coord_system").rows()
+    assert kept == [
+        ("天河第一小学", "440106", "wgs84"),  # converted from GCJ-02
+        ("天河第二小学", "440106", None),
+        ("越秀小学", "440104", None),
+    ]
+    assert abs(read.frame["lon"][0] - 113.33) > 0.003  # GCJ-02 is about 500 m off WGS-84 here: it was converted
+    refused = {(e.line, e.column, e.reason.code) for e in read.errors}
+    assert refused == {(5, "坐标系", RefusalCode.CATEGORY_NOT_ONE_OF_NEAR), (6, "所在区", RefusalCode.VALUE_MISSING)}

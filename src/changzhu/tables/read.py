@@ -142,6 +142,30 @@ def _derived(
     return derived
 
 
+def _filled_from_fallbacks(
+    raw: RawTable, schema: TableSchema, headers: Mapping[str, str], regions: RegionIndex | None
+) -> dict[str, pl.Series]:
+    """A column the file has, its empty cells filled from the column a fallback reads it from (a facility list's
+    所在区 left empty where the 地址 says 广州市天河区…): what the source says where the file's own cell is empty."""
+    filled: dict[str, pl.Series] = {}
+    for fallback in schema.fallbacks:
+        if fallback.column not in headers or fallback.source not in headers or fallback.column in filled:
+            continue
+        own = raw.frame.get_column(headers[fallback.column])
+        empty = _blank(own)
+        if not empty.any():
+            continue
+        header = headers[fallback.source]
+        given = fallback.read(header, raw.frame.get_column(header), regions)
+        if given is None:
+            continue
+        cells = pl.select(
+            pl.when(pl.lit(empty)).then(pl.lit(given.cast(pl.String))).otherwise(pl.lit(own.cast(pl.String)))
+        )
+        filled[fallback.column] = cells.to_series().alias(own.name)
+    return filled
+
+
 # the name a reader gives a header cell left empty: calamine's __UNNAMED__3, polars' "" and _duplicated_0 (CSV)
 BLANK_HEADER = re.compile(r"__UNNAMED__\d+|_duplicated_\d+|\s*")
 # how far down a sheet its header is looked for under a title (表格标题, 填报单位, a blank row)
@@ -260,8 +284,12 @@ def read_table(
     headers, derived = _match_headers(path, raw, schema, ignore_unknown=ignore_unknown, regions=regions)
     height = raw.frame.height
 
+    filled = _filled_from_fallbacks(raw, schema, headers, regions)
+
     def cells_of(col: Column) -> pl.Series:  # a column's cells: the file's own, else those another column gives
-        return derived[col.name][1] if col.name in derived else raw.frame.get_column(headers[col.name])
+        if col.name in derived:
+            return derived[col.name][1]
+        return filled.get(col.name, raw.frame.get_column(headers[col.name]))
 
     given = [col for col in schema.columns if col.name in headers or col.name in derived]
     # columns are read in parallel: polars releases the GIL, so each core parses its own columns
