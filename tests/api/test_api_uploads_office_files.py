@@ -244,3 +244,14 @@ def test_a_semicolon_csv_is_stored_like_a_comma_one(db_service: Service) -> None
     stored = _upload(db_service, "分号.csv", text.encode("utf-8-sig"))
     assert stored.status_code == 200 and stored.json()["stored"] == 1, stored.text
     assert _persons(db_service) == before + 1
+
+
+def test_the_empty_template_sent_back_is_refused_saying_it_has_no_rows(db_service: Service) -> None:
+    """A residents file with its header and no row (the template sent back unfilled) was answered 200, "0 stored"."""
+    before = _persons(db_service)
+    answers = {lang: _upload(db_service, "模板.csv", gbk_csv_bytes(HEADERS, []), lang=lang) for lang in ("zh", "en")}
+    for answer in answers.values():
+        assert answer.status_code == 422 and answer.json()["code"] == "file_no_rows", answer.text
+    assert answers["zh"].json()["message"] == "文件只有表头，没有数据行：请在表头下填上要导入的行再上传"
+    assert answers["en"].json()["message"].startswith("the file has a header but no rows")
+    assert _persons(db_service) == before

@@ -563,6 +563,7 @@ class RefusalCode(StrEnum):
     FILE_NOT_A_TABLE = "file_not_a_table"
     FILE_NOT_TEXT = "file_not_text"
     WORKBOOK_UNREADABLE = "workbook_unreadable"
+    FILE_NO_ROWS = "file_no_rows"
 
 
 _DATE_FORMS_ZH = "2026-06-01、2026/6/1、2026.6.1、20260601 或 2026年6月1日"
@@ -2020,6 +2021,10 @@ TEMPLATES: dict[RefusalCode, tuple[str, str]] = {
         "无法作为 Excel 工作簿打开（文件已损坏，或并不是 Excel 文件）：请用 Excel 打开后另存为 Excel 工作簿再上传",
         "cannot be opened as an Excel workbook (the file is damaged or is not a workbook): open it in Excel, save it"
         " as .xlsx and upload that",
+    ),
+    RefusalCode.FILE_NO_ROWS: (
+        "文件只有表头，没有数据行：请在表头下填上要导入的行再上传",
+        "the file has a header but no rows: fill in the rows to import under the header and upload it again",
     ),
 }
 PLACE = "place"  # the format spec of a region code shown with its name: {region:place}
