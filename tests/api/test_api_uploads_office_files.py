@@ -99,23 +99,28 @@ def test_a_file_missing_a_required_column_names_it_not_its_variable(db_service: 
 
 
 def test_a_column_with_data_and_no_header_is_named_once(db_service: Service) -> None:
-    """A CSV whose 11th column holds notes under a blank header: refused naming the column once, by its letter (it
-    read "K（第 11 列（K 列）有数据但没有列名…）" / "K (column 11 (K) holds data …)", the letter three times)."""
+    """A CSV whose 11th column holds notes under a blank header: refused naming the column once, by its number and
+    letter (it read "K（第 11 列（K 列）有数据但没有列名…）", the letter three times; then "K 列", no number to count to
+    in a CSV opened in a text editor)."""
     content = gbk_csv_bytes([*HEADERS, ""], [[*ROWS[0], "备注"]])
     answers = {lang: _upload(db_service, "备注.csv", content, lang=lang) for lang in ("zh", "en")}
     for answer in answers.values():
         assert answer.status_code == 422, answer.text
     zh, en = answers["zh"].json(), answers["en"].json()
-    assert (
-        zh["message"]
-        == "文件的表头（第 1 行）有误，未导入任何数据：K 列（有数据但没有列名：请在表头填上列名，或删去这一列）"
+    assert zh["message"] == (
+        "文件的表头（第 1 行）有误，未导入任何数据：第 11 列（K）（有数据但没有列名：请在表头填上列名，或删去这一列）"
     )
     assert en["message"] == (
-        "The header (row 1) is wrong, nothing imported: column K (holds data but has no header: give it a header or"
-        " delete the column)"
+        "The header (row 1) is wrong, nothing imported: column 11 (K) (holds data but has no header: give it a"
+        " header or delete the column)"
     )
     (cell,) = en["errors"]
-    assert (cell["row"], cell["column_zh"], cell["column_en"], cell["header"]) == (1, "K 列", "column K", None)
+    assert (cell["row"], cell["column_zh"], cell["column_en"], cell["header"]) == (
+        1,
+        "第 11 列（K）",
+        "column 11 (K)",
+        None,
+    )
     assert cell["reason_en"] == "holds data but has no header: give it a header or delete the column"
 
 
@@ -218,3 +223,35 @@ def test_a_gbk_csv_row_split_by_a_comma_is_refused_naming_its_line(service: Serv
         english = _upload(service, "常住人口.csv", content).json()["message"]
         assert english.startswith("the file cannot be read: row 3 has 12 cells but the header has 11 columns")
     assert _persons(service) == before
+
+
+def test_a_pdf_renamed_csv_is_refused_saying_so_and_nothing_is_stored(db_service: Service) -> None:
+    """A PDF under a .csv name was answered "%PDF-1.4 (unknown column)" and every required column missing."""
+    before = _persons(db_service)
+    pdf = b"%PDF-1.4\n%\xe2\xe3\xcf\xd3\n1 0 obj\n<< /Type /Catalog >>\nendobj\ntrailer\n%%EOF\n"
+    answers = {lang: _upload(db_service, "常住人口.csv", pdf, lang=lang) for lang in ("zh", "en")}
+    for answer in answers.values():
+        assert answer.status_code == 422 and answer.json()["code"] == "file_not_a_table", answer.text
+    assert answers["zh"].json()["message"].startswith("这不是表格文件，而是 PDF 文件")
+    assert answers["en"].json()["message"].startswith("this is not a table but a PDF file")
+    assert _persons(db_service) == before
+
+
+def test_a_semicolon_csv_is_stored_like_a_comma_one(db_service: Service) -> None:
+    """Excel in a European locale saves CSV with semicolons: it was refused as one unknown column."""
+    before = _persons(db_service)
+    text = "\r\n".join(";".join(str(v) for v in row) for row in [HEADERS, [_id("614"), *ROWS[0][1:]]]) + "\r\n"
+    stored = _upload(db_service, "分号.csv", text.encode("utf-8-sig"))
+    assert stored.status_code == 200 and stored.json()["stored"] == 1, stored.text
+    assert _persons(db_service) == before + 1
+
+
+def test_the_empty_template_sent_back_is_refused_saying_it_has_no_rows(db_service: Service) -> None:
+    """A residents file with its header and no row (the template sent back unfilled) was answered 200, "0 stored"."""
+    before = _persons(db_service)
+    answers = {lang: _upload(db_service, "模板.csv", gbk_csv_bytes(HEADERS, []), lang=lang) for lang in ("zh", "en")}
+    for answer in answers.values():
+        assert answer.status_code == 422 and answer.json()["code"] == "file_no_rows", answer.text
+    assert answers["zh"].json()["message"] == "文件只有表头，没有数据行：请在表头下填上要导入的行再上传"
+    assert answers["en"].json()["message"].startswith("the file has a header but no rows")
+    assert _persons(db_service) == before

@@ -53,7 +53,7 @@ def test_a_bad_row_rejects_the_whole_file(engine: Engine, tmp_path: Path) -> Non
     with pytest.raises(ImportRejected) as info:
         import_residents(engine, bad, actor="t")
     report = info.value.report()
-    assert report["line"].to_list() == [3, 4, 5, 6]
+    assert report["row"].to_list() == [3, 4, 5, 6]
     assert report["column"].to_list() == ["id_number", "residence_since", "proof_kind", "id_number"]
     assert moves_frame(engine).height == 0
     chinese = tmp_path / "chinese.csv"  # the registry's own checks name the column as the file does

@@ -185,7 +185,7 @@ def test_an_import_counts_bad_rows_not_problems_and_lists_rows_left_out(
     engine: Engine, people: dict[str, str], tmp_path: Path
 ) -> None:
     """One row with two bad cells is one bad row (two problems); kept with --skip-bad-rows, the rows left out are
-    listed as the error report (line, column, reason in English and Chinese), not printed as a Python list."""
+    listed as the error report (row, column, reason in English and Chinese), not printed as a Python list."""
     header = "id_number,hukou_region,residence_region,residence_since,proof_kind,proof_ref\n"
     rows = (
         f"{_number('44010419920202005')},440100,{CHENGDU},2020-01-01,housing,R-1\n"
@@ -200,6 +200,7 @@ def test_an_import_counts_bad_rows_not_problems_and_lists_rows_left_out(
     assert code == 0, out
     assert "[{" not in out and "1 bad row(s) left out" in out, out
     written = report.read_text(encoding="utf-8-sig")  # the English suggestion by its English name and code
+    assert written.splitlines()[0] == "row,column,value,reason,reason_zh"  # "row" as every message says, not "line"
     assert "没有这一天" in written and "did you mean Chengdu (510100)?" in written and "Chengdu" in out, out
     assert _count(engine, PersonRow) == 3
 

@@ -67,9 +67,9 @@ def test_swapped_foreign_and_misplaced_coordinates_are_named_and_nothing_is_used
     with pytest.raises(TableRejected) as info:
         _read(path)
     report = info.value.report()
-    swapped = report.filter(pl.col("line") == 3).row(0, named=True)
+    swapped = report.filter(pl.col("row") == 3).row(0, named=True)
     assert "swapped" in swapped["reason"] and "填反" in swapped["reason_zh"]
-    outside = report.filter(pl.col("line") == 5).row(0, named=True)
+    outside = report.filter(pl.col("row") == 5).row(0, named=True)
     assert outside["reason"].startswith("lon 116.397, lat 39.909 lies about ")
     assert "km outside Longhua District, Shenzhen (440309), the region" in outside["reason"]  # the district by name
     assert "在所填地区 深圳市龙华区（440309）的边界外" in outside["reason_zh"]
@@ -122,7 +122,7 @@ def test_an_unknown_coordinate_system_is_a_row_error_in_both_languages(tmp_path:
     with pytest.raises(TableRejected) as info:
         _read(path)
     [error] = info.value.report().rows(named=True)
-    assert (error["line"], error["column"], error["value"]) == (3, "coordinate system", "谷歌")
+    assert (error["row"], error["column"], error["value"]) == (3, "coordinate system", "谷歌")
     reason = error["reason"]
     assert reason.startswith("not one of WGS-84 (GPS)") and "GCJ-02 (Gaode, Tencent)" in reason and "BD-09" in reason
     assert (

@@ -48,7 +48,7 @@ def test_a_standards_row_without_any_value_is_rejected_with_its_line(tmp_path: P
     path.write_text(STANDARDS + "440300,hospital_beds,,,2022-01-01,x,否\n", encoding="utf-8")
     with pytest.raises(TableRejected) as info:
         read_table(path, standard_schema(service_catalog(load_standards())))
-    assert info.value.report().select("line", "column").rows() == [(4, "标准值")]
+    assert info.value.report().select("row", "column").rows() == [(4, "标准值")]
 
 
 def test_a_scenario_population_replaces_the_census_and_the_levels_still_add_up() -> None:

@@ -64,7 +64,7 @@ def test_every_code_has_both_templates_and_renders_its_parameters(code: RefusalC
 
 # what a Chinese text may spell in Latin letters: codes, standards, field and header names a user types
 CODES_IN_CHINESE = re.compile(
-    r"values|GB/T|GB|YYYYMM|YYYY-MM-DD|ISO|NUL|X|POST|PUT|CHANGZHU_INSTANCE_REGION|quota|capacity"
+    r"values|GB/T|GBK|GB18030|GB|YYYYMM|YYYY-MM-DD|ISO|NUL|X|POST|PUT|CHANGZHU_INSTANCE_REGION|quota|capacity"
     r"|/api/v1/auth/login|Authorization: Bearer"
     r"|YAML|true|false|MM-DD|overrides|description|parameter|value|since|jurisdiction|evaluation_day|years|name"
     r"|scenario|simulation(\.[a-z_]+)?"  # a reform scenario's fields, as its YAML spells them

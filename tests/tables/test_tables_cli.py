@@ -62,6 +62,7 @@ def test_a_bad_person_file_is_reported_and_nothing_is_evaluated(tmp_path: Path) 
     assert "error report (1 problem) written to" in ran.output  # not "1 problems"
     assert not out.exists()
     report = pl.read_csv(errors, infer_schema=False)
+    assert report.columns == ["row", "column", "value", "reason", "reason_zh"]  # "row" as every message says
     reasons = ("no such day: month 5 of 2016 has no day 32", "没有这一天：2016 年 5 月没有 32 日")  # both languages
     assert report.rows() == [("3", "birth_date", "2016-05-32", *reasons)]
     assert errors.read_bytes().startswith(b"\xef\xbb\xbf")

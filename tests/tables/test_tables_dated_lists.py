@@ -108,7 +108,7 @@ def test_a_bad_date_in_a_list_is_reported_by_row_and_column(policy_dir: Path, tm
     ran = CliRunner().invoke(app, ["evaluate", str(path), "--on", "2026-06-01", "--errors", str(errors)])
     assert ran.exit_code != 0
     report = pl.read_csv(errors, infer_schema=False)
-    assert report.select("line", "column", "value").rows() == [
+    assert report.select("row", "column", "value").rows() == [
         ("3", "提供虚假材料被认定的日期", "2022年1月15日;2025-13-01")
     ]
     assert "'2025-13-01' is not a date" in report["reason"][0]

@@ -79,7 +79,7 @@ def test_a_bad_declared_value_is_reported_by_row(policy_dir: Path, tmp_path: Pat
     ran = CliRunner().invoke(app, ["evaluate", str(path), "--on", "2026-06-01", "--errors", str(errors)])
     assert ran.exit_code != 0
     report = pl.read_csv(errors, infer_schema=False)
-    assert report.select("line", "column", "value").rows() == [("2", "获奖", "市级劳动模范;省级劳模")]
+    assert report.select("row", "column", "value").rows() == [("2", "获奖", "市级劳动模范;省级劳模")]
 
 
 CORE_FACTS = [

@@ -126,7 +126,7 @@ def test_an_identity_number_excel_kept_as_a_number_is_named_so(engine: Engine, t
         with pytest.raises(ImportRejected) as info:
             import_residents(engine, path, actor="t")
         [row] = info.value.report().rows(named=True)
-        assert (row["line"], row["column"], row["reason_zh"]) == (2, "身份证号", reason), row
+        assert (row["row"], row["column"], row["reason_zh"]) == (2, "身份证号", reason), row
     assert parse_id_number(second).value == second  # a number typed as text is read as it is
     with pytest.raises(InvalidIdNumber) as typo:  # a typo is no spreadsheet's number: the plain reason
         parse_id_number(second[:-1] + ("1" if second[-1] != "1" else "2"))
@@ -230,7 +230,7 @@ def test_a_title_above_the_header_is_left_out_and_rows_keep_their_sheet_rows(tmp
     assert found == [(3, "常住地 residence_region", "缺少此列")], found
 
 
-def test_a_header_cell_left_blank_is_named_by_its_column_letter(tmp_path: Path) -> None:
+def test_a_header_cell_left_blank_is_named_by_its_column_number_and_letter(tmp_path: Path) -> None:
     """A column beside the table with no header: left out when it holds nothing, named by its letter when it holds
     data (was "__UNNAMED__8: unknown column; did you mean 姓名?")."""
     schema = resident_schema(declared_columns())
@@ -240,9 +240,11 @@ def test_a_header_cell_left_blank_is_named_by_its_column_letter(tmp_path: Path) 
     found = [(e.line, e.column, e.value) for e in info.value.errors]
     assert found == [(3, "I", "")], found
     [error] = info.value.errors
-    # the column is named once, by its letter (the error's column): the reason does not name it again
-    assert reason_text(error.reason, Lang.ZH) == "有数据但没有列名：请在表头填上列名，或删去这一列"
-    assert reason_text(error.reason, Lang.EN) == "holds data but has no header: give it a header or delete the column"
+    # the error's column is its letter; the reason names it by its number and letter, as an office counts it
+    assert reason_text(error.reason, Lang.ZH) == "第 9 列（I）有数据但没有列名：请在表头填上列名，或删去这一列"
+    assert reason_text(error.reason, Lang.EN) == (
+        "column 9 (I) holds data but has no header: give it a header or delete the column"
+    )
     assert "UNNAMED" not in str(info.value)
 
 

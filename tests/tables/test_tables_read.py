@@ -50,7 +50,7 @@ def test_a_file_with_bad_rows_is_reported_row_by_row_and_not_used(tmp_path: Path
     with pytest.raises(TableRejected) as info:
         read_table(bad, schema_of("person"))
     report = info.value.report()
-    assert report.select("line", "column", "value").rows() == [
+    assert report.select("row", "column", "value").rows() == [
         (2, "birth_date", "1990-02-30"),
         (2, "housing", "tent"),
         (4, "criminal_record", "perhaps"),
@@ -70,7 +70,7 @@ def test_cross_column_problems_name_their_row(tmp_path: Path) -> None:
     text.write_parquet(path)
     with pytest.raises(TableRejected) as info:
         read_table(path, schema_of("person"))
-    assert info.value.report().select("line", "column").rows() == [(3, "si_months_local")]
+    assert info.value.report().select("row", "column").rows() == [(3, "si_months_local")]
     assert "exceeds si_months_total" in info.value.report()["reason"][0]
 
 
@@ -256,6 +256,6 @@ def test_whole_numbers_of_any_integer_type_read_as_the_schemas(small: pl.DataTyp
         expected.with_columns(negative.cast(small).alias("admin_detentions")).write_parquet(bad)
         with pytest.raises(TableRejected) as info:
             read_table(bad, schema_of("person"))
-        assert info.value.report().select("line", "column", "value", "reason").rows() == [
+        assert info.value.report().select("row", "column", "value", "reason").rows() == [
             (2, "admin_detentions", "-1", "must be at least 0")
         ]

@@ -53,7 +53,7 @@ def test_bad_rows_store_nothing_and_skip_stores_the_good_ones(engine: Engine, tm
     bad.write_text("\n".join(bad_lines) + "\n")
     with pytest.raises(ImportRejected) as info:
         import_residents(engine, bad, actor="t")
-    assert info.value.report().select("line", "column").rows() == [(3, "proof_kind"), (4, "id_number")]
+    assert info.value.report().select("row", "column").rows() == [(3, "proof_kind"), (4, "id_number")]
     assert person_frame(engine).height == 0
     result = import_residents(engine, bad, actor="t", skip_bad_rows=True)
     assert result["residents"] == 1 and result["left_out"] == 2

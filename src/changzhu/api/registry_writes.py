@@ -17,7 +17,7 @@ from changzhu.api.approvals import HeldKind
 from changzhu.api.auth.principal import Principal
 from changzhu.api.errors import Conflict, NotFound
 from changzhu.api.ledger_writes import actor_of
-from changzhu.api.upload_tables import ROLES, UploadKind, read_upload, require_rows_inside
+from changzhu.api.upload_tables import ROLES, UploadKind, read_upload, require_rows_inside, rows_in_file
 from changzhu.api.write_access import (
     handed_over,
     named_person,
@@ -42,6 +42,7 @@ from changzhu.registry.residents import (
 from changzhu.store.db import session_scope
 from changzhu.store.resident_models import PersonRow, ResidencePermitRow
 from changzhu.tables import TableRead
+from changzhu.tables.formats import FileUnreadable
 
 
 def register_as(engine: Engine, principal: Principal, reg: Registration, *, key: str | None) -> dict[str, object]:
@@ -165,7 +166,10 @@ def import_as(
     caller's jurisdiction (as POST /residents/{key}/contributions), a row of anyone else refused as one of a person
     no one registered. `read`: the file as already read by the caller."""
     principal.require_role(*ROLES[kind])
-    require_rows_inside(read or read_upload(path, kind, sheet=sheet), kind, principal)
+    read = read or read_upload(path, kind, sheet=sheet)
+    if not rows_in_file(read):  # the empty template sent back: said so, not "0 stored"
+        raise FileUnreadable(refusal(RefusalCode.FILE_NO_ROWS))
+    require_rows_inside(read, kind, principal)
     actor = actor_of(principal)
     if kind == UploadKind.RESIDENT:
         return import_residents(engine, path, actor=actor, sheet=sheet, skip_bad_rows=skip_bad_rows, dry_run=dry_run)

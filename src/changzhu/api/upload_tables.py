@@ -103,12 +103,21 @@ class ColumnNames:
 def problem(line: int, column: str, reason: Refusal, value: str = "", names: ColumnNames | None = None) -> RowProblem:
     """A refused cell with its reason in both languages (its regions by name) and (given `names`) its column's
     labels."""
+    if reason.code == RefusalCode.HEADER_BLANK_AT:  # a column with no header: by its number and letter, named once
+        position, letter = dict(reason.params)["position"], dict(reason.params)["letter"]
+        return RowProblem(
+            row=line,
+            column=column,
+            value=value,
+            reason_zh=reason_text(refusal(RefusalCode.HEADER_BLANK), Lang.ZH),
+            reason_en=reason_text(refusal(RefusalCode.HEADER_BLANK), Lang.EN),
+            column_zh=f"第 {position} 列（{letter}）",
+            column_en=f"column {position} ({letter})",
+        )
     found, header = names.of(column) if names is not None else (None, column)
     label_zh, label_en = (found.zh, found.en or found.name.replace("_", " ")) if found else (None, None)
     if column == WHOLE_ROW:
         label_zh, label_en = "整行", "whole row"
-    if reason.code == RefusalCode.HEADER_BLANK:  # a column with no header: its letter, as the spreadsheet heads it
-        label_zh, label_en, header = f"{column} 列", f"column {column}", None
     return RowProblem(
         row=line,
         column=column,

@@ -557,6 +557,13 @@ class RefusalCode(StrEnum):
     # application, and an arrival recorded for her here (api/application_writes.py, api/registry_writes.py)
     APPLICANT_MOVED_OUT_ELSEWHERE = "applicant_moved_out_elsewhere"
     ARRIVAL_AFTER_HAND_OVER = "arrival_after_hand_over"
+    # files41: an office's file that is no table, or a blank header named by its number and letter (tables/)
+    HEADER_BLANK_AT = "header_blank_at"
+    FILE_EMPTY = "file_empty"
+    FILE_NOT_A_TABLE = "file_not_a_table"
+    FILE_NOT_TEXT = "file_not_text"
+    WORKBOOK_UNREADABLE = "workbook_unreadable"
+    FILE_NO_ROWS = "file_no_rows"
 
 
 _DATE_FORMS_ZH = "2026-06-01、2026/6/1、2026.6.1、20260601 或 2026年6月1日"
@@ -1988,6 +1995,36 @@ TEMPLATES: dict[RefusalCode, tuple[str, str]] = {
         "this person's record was handed over to another province's instance (an inter-provincial hand-over) and is"
         " history here, so an arrival cannot be recorded for it: the office of the place they live in now hands"
         " them back, and they are a resident here again once this instance takes them in",
+    ),
+    # files41
+    RefusalCode.HEADER_BLANK_AT: (
+        "第 {position} 列（{letter}）有数据但没有列名：请在表头填上列名，或删去这一列",
+        "column {position} ({letter}) holds data but has no header: give it a header or delete the column",
+    ),
+    RefusalCode.FILE_EMPTY: (
+        "文件是空的（没有表头，也没有数据）：请上传填好的表格",
+        "the file is empty (no header and no rows): upload the filled-in table",
+    ),
+    RefusalCode.FILE_NOT_A_TABLE: (
+        "这不是表格文件，而是 {format} 文件（只是改了文件名后缀）："
+        "请在原来的程序中把表格另存为 Excel 工作簿或 CSV 文件再上传",
+        "this is not a table but a {format} file (only its name ends in the table's suffix): save the table as Excel"
+        " (.xlsx) or CSV in the program that made it and upload that",
+    ),
+    RefusalCode.FILE_NOT_TEXT: (
+        "文件不是文本表格（既不是 UTF-8 也不是 GBK/GB18030 编码）："
+        "请在 Excel 中另存为 Excel 工作簿或“CSV UTF-8”文件再上传",
+        "the file is not a text table (neither UTF-8 nor GBK/GB18030): save it from Excel as .xlsx or as"
+        ' "CSV UTF-8" and upload that',
+    ),
+    RefusalCode.WORKBOOK_UNREADABLE: (
+        "无法作为 Excel 工作簿打开（文件已损坏，或并不是 Excel 文件）：请用 Excel 打开后另存为 Excel 工作簿再上传",
+        "cannot be opened as an Excel workbook (the file is damaged or is not a workbook): open it in Excel, save it"
+        " as .xlsx and upload that",
+    ),
+    RefusalCode.FILE_NO_ROWS: (
+        "文件只有表头，没有数据行：请在表头下填上要导入的行再上传",
+        "the file has a header but no rows: fill in the rows to import under the header and upload it again",
     ),
 }
 PLACE = "place"  # the format spec of a region code shown with its name: {region:place}

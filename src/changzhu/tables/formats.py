@@ -62,8 +62,48 @@ def without_blank_rows(raw: RawTable) -> RawTable:
     return RawTable(frame.filter(keep), raw.first_line, raw.row_word, raw.encoding, keep.arg_true(), raw.header_line)
 
 
+# the first bytes of files offices upload under a table's name by mistake (a PDF renamed .csv), each by the name
+# the user knows it by: refused saying what it is, not read as text (its first line an "unknown column")
+NOT_TABLES = (
+    (b"%PDF", "PDF"),
+    (b"\x89PNG", "PNG"),
+    (b"\xff\xd8\xff", "JPEG"),
+    (b"GIF8", "GIF"),
+    (b"{\\rtf", "RTF"),
+    (b"Rar!", "RAR"),
+    (b"7z\xbc\xaf", "7z"),
+)
+ZIP = b"PK\x03\x04"  # an .xlsx (or .docx, or any zip archive)
+OLE = b"\xd0\xcf\x11\xe0"  # an old Office file: .xls (or .doc)
+
+
+def _not_a_table(head: bytes) -> str | None:
+    """What the file is when its first bytes say it is no table (PDF, an image, an archive), else None."""
+    return next((name for magic, name in NOT_TABLES if head.startswith(magic)), None)
+
+
+def _separator(path: Path, data: bytes) -> str:
+    """The CSV's separator: a tab for .tsv; else a comma, or the tab or semicolon its header is split by when the
+    header holds no comma (Excel saves "Unicode text" with tabs, and a European-locale Excel CSV with semicolons)."""
+    if path.suffix.lower() == ".tsv":
+        return "\t"
+    header = data.split(b"\n", 1)[0]
+    if b"," in header:
+        return ","
+    counts = {sep: header.count(sep.encode()) for sep in ("\t", ";")}
+    best = max(counts, key=lambda sep: counts[sep])
+    return best if counts[best] else ","
+
+
 def _csv(path: Path) -> RawTable:
-    separator = "\t" if path.suffix.lower() == ".tsv" else ","
+    data = path.read_bytes()
+    if not data.lstrip(b"\xef\xbb\xbf \t\r\n"):
+        raise FileUnreadable(refusal(RefusalCode.FILE_EMPTY))
+    if (what := _not_a_table(data[:8])) is not None:
+        raise FileUnreadable(refusal(RefusalCode.FILE_NOT_A_TABLE, format=what))
+    if data.startswith((ZIP, OLE)):  # a workbook saved under a .csv name: read as the workbook it is
+        return _excel(path, None)
+    separator = _separator(path, data)
     try:
         frame = pl.read_csv(path, infer_schema=False, separator=separator, encoding="utf8")
         encoding = "utf-8"
@@ -75,14 +115,14 @@ def _csv(path: Path) -> RawTable:
         try:
             text = path.read_bytes().decode("gb18030")
         except UnicodeDecodeError as err:
-            raise FileUnreadable(f"{path}: neither UTF-8 nor GBK/GB18030 text ({err.reason})") from err
+            raise FileUnreadable(refusal(RefusalCode.FILE_NOT_TEXT)) from err
         try:
             frame = pl.read_csv(io.StringIO(text), infer_schema=False, separator=separator)
         except pl.exceptions.ComputeError as err:  # a GBK file with a ragged row was answered 500 (walkoffice)
             raise _unreadable_csv(text, separator, path, err) from err
         encoding = "gb18030"
     except pl.exceptions.NoDataError as exc:
-        raise FileUnreadable(f"{path}: the file is empty") from exc
+        raise FileUnreadable(refusal(RefusalCode.FILE_EMPTY)) from exc
     return without_blank_rows(
         RawTable(frame.rename({c: c.lstrip("\ufeff") for c in frame.columns}), 2, "row", encoding)
     )
@@ -110,7 +150,12 @@ def _excel(path: Path, sheet: str | None) -> RawTable:
                 path, sheet_name=sheet, engine="calamine", infer_schema_length=0, drop_empty_rows=False
             )
     except Exception as exc:  # fastexcel raises its own types for a missing sheet or a damaged file
-        raise FileUnreadable(f"{path}: cannot be read as a workbook ({str(exc).splitlines()[0]})") from exc
+        if sheet is not None and "sheet" in str(exc).lower():  # the sheet named is not in the workbook
+            raise FileUnreadable(f"{path}: cannot be read as a workbook ({str(exc).splitlines()[0]})") from exc
+        with path.open("rb") as file:
+            what = _not_a_table(file.read(8))
+        why = refusal(RefusalCode.FILE_NOT_A_TABLE, format=what) if what else refusal(RefusalCode.WORKBOOK_UNREADABLE)
+        raise FileUnreadable(why) from exc
     return without_blank_rows(RawTable(frame, 2, "row"))  # the rows keep their sheet row numbers
 
 

@@ -22,7 +22,7 @@ from changzhu.tables.schema import Column, Fallback, TableSchema, header_candida
 from changzhu.tables.vocab import RegionIndex, parse_column
 
 ERROR_SCHEMA: dict[str, pl.DataType] = {
-    "line": pl.Int64(),
+    "row": pl.Int64(),  # the file's line (CSV, header = 1), the sheet row (Excel), the record (JSON): "row" everywhere
     "column": pl.String(),
     "value": pl.String(),
     "reason": pl.String(),
@@ -41,7 +41,7 @@ class CellError:
 
 
 def errors_frame(errors: list[CellError]) -> pl.DataFrame:
-    """The report as a table: line, column, value, reason (English) and reason_zh (Chinese)."""
+    """The report as a table: row, column, value, reason (English) and reason_zh (Chinese)."""
     rows = [(e.line, e.column, e.value, reason_text(e.reason, Lang.EN), reason_text(e.reason, Lang.ZH)) for e in errors]
     return pl.DataFrame(rows, schema=ERROR_SCHEMA, orient="row")
 
@@ -59,7 +59,7 @@ class TableRejected(ChangzhuError, ValueError):
         super().__init__(f"{path}: {what}, nothing used: {first}{more}")
 
     def report(self) -> pl.DataFrame:
-        """The errors as a table (line, column, value, reason, reason_zh)."""
+        """The errors as a table (row, column, value, reason, reason_zh)."""
         return errors_frame(self.errors)
 
 
@@ -99,7 +99,9 @@ def _match_headers(
             if ignore_unknown or _blank(raw.frame[header]).all():  # an empty column beside the table: nothing
                 continue
             letter = column_letter(position)  # the column as the spreadsheet heads it (K), not a reader's name
-            errors.append(CellError(line, letter, "", refusal(RefusalCode.HEADER_BLANK)))
+            # the reason names it by its number too (a CSV read in a text editor has no letters): 第 11 列（K）
+            why = refusal(RefusalCode.HEADER_BLANK_AT, position=position, letter=letter)
+            errors.append(CellError(line, letter, "", why))
             continue
         if name is None:
             if ignore_unknown:
@@ -138,6 +140,30 @@ def _derived(
         if cells is not None:
             derived[fallback.column] = (fallback, cells.alias(header))
     return derived
+
+
+def _filled_from_fallbacks(
+    raw: RawTable, schema: TableSchema, headers: Mapping[str, str], regions: RegionIndex | None
+) -> dict[str, pl.Series]:
+    """A column the file has, its empty cells filled from the column a fallback reads it from (a facility list's
+    所在区 left empty where the 地址 says 广州市天河区…): what the source says where the file's own cell is empty."""
+    filled: dict[str, pl.Series] = {}
+    for fallback in schema.fallbacks:
+        if fallback.column not in headers or fallback.source not in headers or fallback.column in filled:
+            continue
+        own = raw.frame.get_column(headers[fallback.column])
+        empty = _blank(own)
+        if not empty.any():
+            continue
+        header = headers[fallback.source]
+        given = fallback.read(header, raw.frame.get_column(header), regions)
+        if given is None:
+            continue
+        cells = pl.select(
+            pl.when(pl.lit(empty)).then(pl.lit(given.cast(pl.String))).otherwise(pl.lit(own.cast(pl.String)))
+        )
+        filled[fallback.column] = cells.to_series().alias(own.name)
+    return filled
 
 
 # the name a reader gives a header cell left empty: calamine's __UNNAMED__3, polars' "" and _duplicated_0 (CSV)
@@ -258,8 +284,12 @@ def read_table(
     headers, derived = _match_headers(path, raw, schema, ignore_unknown=ignore_unknown, regions=regions)
     height = raw.frame.height
 
+    filled = _filled_from_fallbacks(raw, schema, headers, regions)
+
     def cells_of(col: Column) -> pl.Series:  # a column's cells: the file's own, else those another column gives
-        return derived[col.name][1] if col.name in derived else raw.frame.get_column(headers[col.name])
+        if col.name in derived:
+            return derived[col.name][1]
+        return filled.get(col.name, raw.frame.get_column(headers[col.name]))
 
     given = [col for col in schema.columns if col.name in headers or col.name in derived]
     # columns are read in parallel: polars releases the GIL, so each core parses its own columns

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import difflib
 import re
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date, timedelta
 from functools import cache, cached_property
@@ -281,6 +282,22 @@ def _as_string(raw: pl.Series) -> pl.Series:
     return raw if raw.dtype == pl.String else raw.cast(pl.String)
 
 
+# a word with a note in brackets after it, as an office writes a category it explains: GCJ-02（高德）, 就业(劳动合同)
+_NOTED = re.compile(r"(.+?)\s*[（(]([^（）()]+)[）)]")
+
+
+def _with_its_note(text: str, words: Mapping[str, str]) -> str | None:
+    """The category a cell written "word（note）" names when the word and every word of the note (separated by 、 , ，
+    / ；) name the same one (GCJ-02（高德）, 高德 being GCJ-02's too); else None: a note that says something else
+    (本科（在读）) is not guessed away."""
+    noted = _NOTED.fullmatch(text)
+    if noted is None:
+        return None
+    parts = [noted.group(1), *re.split(r"[、,，/;；]", noted.group(2))]
+    codes = {words.get(part.strip().lower()) for part in parts if part.strip()}
+    return next(iter(codes)) if len(codes) == 1 and None not in codes else None
+
+
 def parse_category(raw: pl.Series, column: Column) -> Parsed:
     """A category by its code or by its Chinese or English label (case-insensitive); each distinct cell is read
     once. A text column whose every cell is a code as written (as a program writes them) is cast at once."""
@@ -305,6 +322,8 @@ def parse_category(raw: pl.Series, column: Column) -> Parsed:
             read[cell] = (None, None)
             continue
         code = words.get(text.lower())
+        if code is None:
+            code = _with_its_note(text, words)
         if code is not None:
             read[cell] = (code, None)
             continue
@@ -489,11 +508,19 @@ def parse_text(raw: pl.Series, column: Column) -> Parsed:
     too_long = (text.str.len_chars() > column.max_length).fill_null(False)
     nul = text.str.contains("\x00", literal=True).fill_null(False)
     control = text.str.contains(r"[\x01-\x08\x0b\x0c\x0e-\x1f]").fill_null(False)
+    # an identity number a spreadsheet saved as a number (4.4010619900101E+17, 19 characters): said so, not "too long"
+    as_number = (
+        text.str.contains(r"^\d(?:\.\d+)?[Ee]\+?\d+$").fill_null(False)
+        if column.name == "id_number"
+        else pl.repeat(False, len(text), dtype=pl.Boolean, eager=True)
+    )
     reasons = pl.select(
         pl.when(pl.lit(nul))
         .then(pl.lit(refusal(RefusalCode.HOLDS_NUL).encoded()))
         .when(pl.lit(control))
         .then(pl.lit(refusal(RefusalCode.HOLDS_CONTROL).encoded()))
+        .when(pl.lit(as_number))
+        .then(pl.lit(refusal(RefusalCode.ID_AS_NUMBER).encoded()))
         .when(pl.lit(too_long))
         .then(pl.lit(refusal(RefusalCode.TOO_LONG, limit=column.max_length).encoded()))
         .otherwise(pl.lit(None, pl.String))
