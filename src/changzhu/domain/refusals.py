@@ -525,7 +525,6 @@ class RefusalCode(StrEnum):
     CSV_ROW_TOO_MANY_CELLS = "csv_row_too_many_cells"
     # moveout: a person handed over to another province's instance (跨省通办) is history at the sender
     PERSON_MOVED_OUT = "person_moved_out"
-    VOUCHER_CANCELLED_AT_MOVE = "voucher_cancelled_at_move"
     # officepolish: a region written near a known name, suggested by its name in the reader's language and its code
     # (NOT_A_REGION_NEAR, which suggested the Chinese name alone, stays for the import results stored with it)
     NOT_A_REGION_NEAR_PLACE = "not_a_region_near_place"
@@ -557,6 +556,10 @@ class RefusalCode(StrEnum):
     # application, and an arrival recorded for her here (api/application_writes.py, api/registry_writes.py)
     APPLICANT_MOVED_OUT_ELSEWHERE = "applicant_moved_out_elsewhere"
     ARRIVAL_AFTER_HAND_OVER = "arrival_after_hand_over"
+    # cli41: a cancelled voucher presented for redemption, told to the provider as cancelled (when, if known), never
+    # why: the holder's move to another province is not the provider's to learn (its old reason said it)
+    VOUCHER_CANCELLED_ON = "voucher_cancelled_on"
+    VOUCHER_CANCELLED = "voucher_cancelled"
 
 
 _DATE_FORMS_ZH = "2026-06-01、2026/6/1、2026.6.1、20260601 或 2026年6月1日"
@@ -1882,11 +1885,6 @@ TEMPLATES: dict[RefusalCode, tuple[str, str]] = {
         "the person moved to {region:place} on {on} (跨省通办 hand-over): the record here is history and cannot be"
         " written",
     ),
-    RefusalCode.VOUCHER_CANCELLED_AT_MOVE: (
-        "服务券 {voucher_no} 已在持券人跨省迁出时作废，面值退回发券地的服务券预算",
-        "voucher {voucher_no} was cancelled when its holder moved to another province; its value went back to the"
-        " issuer's voucher budget",
-    ),
     # officepolish
     RefusalCode.NOT_A_REGION_NEAR_PLACE: (
         "不是地区代码或准确的地名；是否指 {near:place}？",
@@ -1988,6 +1986,17 @@ TEMPLATES: dict[RefusalCode, tuple[str, str]] = {
         "this person's record was handed over to another province's instance (an inter-provincial hand-over) and is"
         " history here, so an arrival cannot be recorded for it: the office of the place they live in now hands"
         " them back, and they are a resident here again once this instance takes them in",
+    ),
+    # cli41
+    RefusalCode.VOUCHER_CANCELLED_ON: (
+        "服务券 {voucher_no} 已于 {on} 作废，不能再兑付：请勿凭此券提供服务；详情可询发券地 {issuer:place}",
+        "voucher {voucher_no} was cancelled on {on} and can no longer be redeemed: do not provide the service"
+        " against it; the issuer, {issuer:place}, can say more",
+    ),
+    RefusalCode.VOUCHER_CANCELLED: (
+        "服务券 {voucher_no} 已作废（作废日期未知），不能再兑付：请勿凭此券提供服务；详情可询发券地 {issuer:place}",
+        "voucher {voucher_no} has been cancelled (the date is not known here) and can no longer be redeemed: do not"
+        " provide the service against it; the issuer, {issuer:place}, can say more",
     ),
 }
 PLACE = "place"  # the format spec of a region code shown with its name: {region:place}
