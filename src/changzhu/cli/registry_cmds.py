@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING, Annotated, Any
 import typer
 
 from changzhu.cli.tables_cmds import ErrorsOption, SheetOption, SkipOption, report_errors
+from changzhu.domain.lang import Lang
 from changzhu.errors import ChangzhuError
 from changzhu.output import ExportOption, OutputFormat, console, emit_table
 
@@ -139,21 +140,56 @@ def resident_register(
     _show(register_as(engine, _operator(engine, as_user), reg, key=key))
 
 
+LangOption = Annotated[
+    Lang, typer.Option("--lang", help="language of the printed record (labels, places, words): zh (default) or en")
+]
+
+
 @resident_app.command("find")
-def resident_find(id_number: Annotated[str, typer.Option(prompt=True, hide_input=True)]) -> None:
-    """The person key of an identity number (looked up by keyed hash)."""
-    from changzhu.registry.residents import find_person, person_summary
+def resident_find(
+    id_number: Annotated[str, typer.Option(prompt=True, hide_input=True, help="national ID (asked for, not echoed)")],
+    fmt: Fmt = OutputFormat.TABLE,
+    out: ExportOption = None,
+    lang: LangOption = Lang.ZH,
+) -> None:
+    """The record of an identity number (looked up by keyed hash), with its person key: as `resident show`."""
+    from changzhu.registry.residents import find_person
 
     engine = migrated_engine()
-    _show(person_summary(engine, find_person(engine, id_number)))
+    _show_resident(engine, find_person(engine, id_number), fmt, out, lang)
 
 
 @resident_app.command("show")
-def resident_show(person: str, fmt: Fmt = OutputFormat.TABLE, out: ExportOption = None) -> None:
-    """Registry facts of a person (never the identity number)."""
-    from changzhu.registry.residents import person_summary
+def resident_show(
+    person: Annotated[str, typer.Argument(help="person key (`changzhu resident find` prints it)")],
+    fmt: Fmt = OutputFormat.TABLE,
+    out: ExportOption = None,
+    lang: LangOption = Lang.ZH,
+) -> None:
+    """Registry facts of a person (never the identity number): on screen in words in --lang (places by name and
+    code, a fact not on record as unknown); as CSV, JSON or a file, the codes (unknown: empty/null)."""
+    _show_resident(migrated_engine(), person, fmt, out, lang)
 
-    _show(person_summary(migrated_engine(), person), fmt, out)
+
+def _show_resident(engine: Engine, person: str, fmt: OutputFormat, out: Path | None, lang: Lang) -> None:
+    import polars as pl
+
+    from changzhu.cli.resident_view import record_rows, resident_record
+
+    record, columns = resident_record(engine, person)
+    if fmt == OutputFormat.TABLE and out is None:
+        from rich.table import Table
+
+        table = Table(show_header=False)
+        table.add_column(style="bold")
+        table.add_column(overflow="fold")
+        for label, value in record_rows(engine, record, columns, lang):
+            table.add_row(label, value)
+        console.print(table)
+        return
+    plain = {k: v.isoformat() if isinstance(v, date) else ";".join(map(str, v)) if isinstance(v, list) else v
+             for k, v in record.items()}  # fmt: skip
+    emit_table(pl.DataFrame([plain], infer_schema_length=None), fmt, out=out)
 
 
 @resident_app.command("permit")

@@ -560,6 +560,10 @@ class RefusalCode(StrEnum):
     # why: the holder's move to another province is not the provider's to learn (its old reason said it)
     VOUCHER_CANCELLED_ON = "voucher_cancelled_on"
     VOUCHER_CANCELLED = "voucher_cancelled"
+    # a person key no one has, or no one within the user's reach, told to an operator at the command line, who typed
+    # the key (the API's wording speaks of a link to follow)
+    CLI_NO_PERSON_WITH_KEY = "cli_no_person_with_key"
+    CLI_NO_PERSON_IN_REACH = "cli_no_person_in_reach"
 
 
 _DATE_FORMS_ZH = "2026-06-01、2026/6/1、2026.6.1、20260601 或 2026年6月1日"
@@ -1997,6 +2001,16 @@ TEMPLATES: dict[RefusalCode, tuple[str, str]] = {
         "服务券 {voucher_no} 已作废（作废日期未知），不能再兑付：请勿凭此券提供服务；详情可询发券地 {issuer:place}",
         "voucher {voucher_no} has been cancelled (the date is not known here) and can no longer be redeemed: do not"
         " provide the service against it; the issuer, {issuer:place}, can say more",
+    ),
+    RefusalCode.CLI_NO_PERSON_WITH_KEY: (
+        "登记系统中没有此人员编号的居民：请核对人员编号，或用 changzhu resident find 按身份证号查出编号",
+        "no such resident in the registry: check the person key, or get it from the identity number with"
+        " changzhu resident find",
+    ),
+    RefusalCode.CLI_NO_PERSON_IN_REACH: (
+        "在您的管辖范围内没有此居民：请核对人员编号，或确认此人是否居住在您的辖区（--as 所指用户的辖区）",
+        "no such resident within your reach: check the person key, or whether the person lives in the"
+        " jurisdiction of the user named by --as",
     ),
 }
 PLACE = "place"  # the format spec of a region code shown with its name: {region:place}
