@@ -189,13 +189,11 @@ def told(exc: ChangzhuError) -> ChangzhuError:
     from changzhu.domain.refusals import CodedError, RefusalCode, reason_of, refusal
     from changzhu.store.checks import PersonMovedOut
 
-    at_the_prompt = {  # the API's wording points to a link; here the operator typed the key
-        RefusalCode.NO_PERSON_WITH_KEY: RefusalCode.CLI_NO_PERSON_WITH_KEY,
-        RefusalCode.NO_PERSON_IN_REACH: RefusalCode.CLI_NO_PERSON_IN_REACH,
-    }
-    code = reason_of(exc).code
-    if code in at_the_prompt:
-        return CodedError(refusal(at_the_prompt[code]))
+    code = reason_of(exc).code  # the API's wording points to a link; here the operator typed the key
+    if code == RefusalCode.NO_PERSON_WITH_KEY:
+        return CodedError(refusal(RefusalCode.CLI_NO_PERSON_WITH_KEY, command="changzhu resident find"))
+    if code == RefusalCode.NO_PERSON_IN_REACH:
+        return CodedError(refusal(RefusalCode.CLI_NO_PERSON_IN_REACH, option="--as"))
     if not isinstance(exc, PersonMovedOut) or exc.told:
         return exc
     from changzhu.api.access import person_not_in_reach

@@ -66,10 +66,57 @@ def migrated_engine() -> Engine:
 
 
 def _day(text: str, name: str = "--on") -> date:
+    """The date an option gives, written YYYY-MM-DD; else refused saying how to write it."""
+    from changzhu.domain.refusals import CodedError, RefusalCode, refusal
+
     try:
         return date.fromisoformat(text)
     except ValueError as exc:
-        raise ChangzhuError(f"{name}: {text!r} is not a date (YYYY-MM-DD)") from exc
+        raise CodedError(refusal(RefusalCode.CLI_OPTION_NOT_A_DATE, option=name, value=text)) from exc
+
+
+def _month(text: str, name: str) -> int:
+    """The month an option gives, written YYYYMM; else refused saying how to write it."""
+    from changzhu.domain.refusals import CodedError, RefusalCode, refusal
+
+    if len(text) != 6 or not text.isdigit() or not 1 <= int(text[4:]) <= 12:
+        raise CodedError(refusal(RefusalCode.CLI_OPTION_NOT_A_MONTH, option=name, value=text))
+    return int(text)
+
+
+def _choice(text: str, name: str, choices: list[str]) -> str:
+    """`text` if it is one of `choices`; else refused listing them."""
+    from changzhu.domain.refusals import CodedError, RefusalCode, refusal
+
+    if text not in choices:
+        raise CodedError(refusal(RefusalCode.CLI_OPTION_NOT_ONE_OF, option=name, value=text, choices=tuple(choices)))
+    return text
+
+
+_NAME_ENDINGS = ("", "市", "省", "地区", "自治州", "盟", "区", "县")
+
+
+def _region(text: str, name: str) -> str:
+    """A region code an option gives (six digits); a place's name is refused with its code to write instead (the
+    prefecture's where several levels share the name), anything else with where to find the codes."""
+    from changzhu.domain.refusals import CodedError, RefusalCode, refusal
+    from changzhu.tables.vocab import shipped_region_index
+
+    code = text.strip()
+    if len(code) == 6 and code.isdigit():
+        return code
+    levels = {"prefecture": 0, "province": 1, "county": 2}
+    word = code.lower()
+    found = sorted(
+        (levels.get(level, 3), c)
+        for level, c, zh, en in shipped_region_index().rows
+        if any(zh == code + ending for ending in _NAME_ENDINGS if code) or (en and en.lower() == word)
+    )
+    if found:
+        near = found[0][1]
+        raise CodedError(refusal(RefusalCode.CLI_REGION_NAME_NOT_CODE, option=name, value=text, near=near, code=near))
+    command = "changzhu regions --level prefecture"
+    raise CodedError(refusal(RefusalCode.CLI_REGION_NOT_A_CODE, option=name, value=text, command=command))
 
 
 def _operator(engine: Engine, username: str) -> Principal:
@@ -98,13 +145,10 @@ def _show(result: dict[str, object], fmt: OutputFormat = OutputFormat.TABLE, out
 
 
 def _proof_kind(value: str) -> ProofKind:
-    """The proof of residence named by --proof (housing or employment)."""
+    """The proof of residence named by --proof (housing, employment or study)."""
     from changzhu.registry.residents import ProofKind
 
-    try:
-        return ProofKind(value)
-    except ValueError as exc:
-        raise ChangzhuError(f"--proof must be one of {', '.join(p.value for p in ProofKind)}") from exc
+    return ProofKind(_choice(value, "--proof", [p.value for p in ProofKind]))
 
 
 @resident_app.command("register")
@@ -135,6 +179,7 @@ def resident_register(
 
     kind = _proof_kind(proof)
     facts = parse_facts(fact or [], declared_columns())
+    hukou, residence = _region(hukou, "--hukou"), _region(residence, "--residence")
     reg = Registration(id_number, hukou, residence, _day(since, "--since"), kind, proof_ref, facts, name, phone)
     engine = migrated_engine()
     _show(register_as(engine, _operator(engine, as_user), reg, key=key))
@@ -228,9 +273,10 @@ def resident_move(
     person) confirm it."""
     from changzhu.api.registry_writes import move_as
 
-    kind, engine = _proof_kind(proof), migrated_engine()
+    kind, to, moved_on = _proof_kind(proof), _region(to, "--to"), _day(on)
+    engine = migrated_engine()
     operator = _operator(engine, as_user)
-    held, result = move_as(engine, operator, person, to, _day(on), kind, proof_ref, key=key, id_number=id_number)
+    held, result = move_as(engine, operator, person, to, moved_on, kind, proof_ref, key=key, id_number=id_number)
     if held:
         console.print(
             f"待原居住地确认 held until the old place confirms (approval {result['approval_id']})", highlight=False
@@ -272,10 +318,8 @@ def ledger_contribute(
     from changzhu.api.write_access import told_of_move
     from changzhu.ledger.contributions import MonthPaid, Scheme, record_contributions
 
-    try:
-        sch, start, end = Scheme(scheme), int(period_from), int(period_to)
-    except ValueError as exc:
-        raise ChangzhuError(f"--scheme one of {', '.join(s.value for s in Scheme)}; --from/--to YYYYMM") from exc
+    sch = Scheme(_choice(scheme, "--scheme", [s.value for s in Scheme]))
+    start, end, region = _month(period_from, "--from"), _month(period_to, "--to"), _region(region, "--region")
     months, p = [], start
     while p <= end:
         months.append(MonthPaid(p, round(base * 100)))
@@ -294,6 +338,7 @@ def ledger_school(person: str, year: int, grade: int, school: str, region: str, 
     from changzhu.api.write_access import told_of_move
     from changzhu.ledger.contributions import record_school_year
 
+    region = _region(region, "REGION")
     engine = migrated_engine()
     principal = _operator(engine, as_user)
     record_at_as(engine, principal, person, region)
@@ -317,14 +362,12 @@ def ledger_transfer(
     from changzhu.api.ledger_writes import apply_transfer_as, complete_transfer_as
     from changzhu.ledger.transfers import TransferScheme
 
-    try:
-        sch = TransferScheme(scheme)
-    except ValueError as exc:
-        raise ChangzhuError(f"--scheme must be one of {', '.join(s.value for s in TransferScheme)}") from exc
+    sch = TransferScheme(_choice(scheme, "--scheme", [s.value for s in TransferScheme]))
+    from_region, to_region, on_day = _region(from_region, "--from"), _region(to_region, "--to"), _day(on)
     engine = migrated_engine()
     principal = _operator(engine, as_user)
     if not principal.covers(from_region) or _transfer_status(engine, transfer_no) is None:
-        _show(apply_transfer_as(engine, principal, person, sch, from_region, to_region, _day(on), transfer_no))
+        _show(apply_transfer_as(engine, principal, person, sch, from_region, to_region, on_day, transfer_no))
     if principal.covers(from_region):
         _show(complete_transfer_as(engine, principal, transfer_no))
 
@@ -460,6 +503,7 @@ def voucher_issue(
     principal = _operator(engine, as_user)
     scenario = ApiSettings.from_env().controls_scenario
     fen, issued_on, expires_on = round(value * 100), _day(on), _day(expires, "--expires")
+    issuer = _region(issuer, "--issuer")
     held, result = issue_voucher_as(
         engine, principal, holder, issuer, service, fen, issued_on, expires_on, key=key, scenario=scenario
     )
@@ -480,8 +524,9 @@ def voucher_redeem(
     """Redeem a voucher at a provider where the holder lives (once; staff of the providing region)."""
     from changzhu.api.ledger_writes import redeem_voucher_as
 
+    region, redeemed_on = _region(region, "--region"), _day(on)
     engine = migrated_engine()
-    _show(redeem_voucher_as(engine, _operator(engine, as_user), voucher_no, provider, region, _day(on), key=key))
+    _show(redeem_voucher_as(engine, _operator(engine, as_user), voucher_no, provider, region, redeemed_on, key=key))
 
 
 @voucher_app.command("clear")
@@ -489,6 +534,7 @@ def voucher_clear(issuer: str, provider_region: str, key: Annotated[str, typer.O
     """Clear redeemed vouchers between the issuing and the providing region (fiscal officers of the issuer)."""
     from changzhu.api.ledger_writes import clear_vouchers_as
 
+    issuer, provider_region = _region(issuer, "ISSUER"), _region(provider_region, "PROVIDER_REGION")
     engine = migrated_engine()
     _show(clear_vouchers_as(engine, _operator(engine, as_user), issuer, provider_region, key=key))
 
@@ -509,6 +555,12 @@ def _import(kind: str, path: Path, sheet: str | None, skip_bad_rows: bool, error
     from changzhu.casework.bulk_import import ImportRejected
     from changzhu.tables import TableRejected
 
+    if not path.exists():
+        import os
+
+        from changzhu.domain.refusals import CodedError, RefusalCode, refusal
+
+        raise CodedError(refusal(RefusalCode.CLI_FILE_NOT_FOUND, file=str(path), cwd=os.getcwd()))
     engine = migrated_engine()
     principal = _operator(engine, as_user)
     try:

@@ -564,6 +564,13 @@ class RefusalCode(StrEnum):
     # the key (the API's wording speaks of a link to follow)
     CLI_NO_PERSON_WITH_KEY = "cli_no_person_with_key"
     CLI_NO_PERSON_IN_REACH = "cli_no_person_in_reach"
+    # an operator's option written wrong at the command line: what was wrong and how to write it
+    CLI_OPTION_NOT_A_DATE = "cli_option_not_a_date"
+    CLI_OPTION_NOT_A_MONTH = "cli_option_not_a_month"
+    CLI_OPTION_NOT_ONE_OF = "cli_option_not_one_of"
+    CLI_REGION_NAME_NOT_CODE = "cli_region_name_not_code"
+    CLI_REGION_NOT_A_CODE = "cli_region_not_a_code"
+    CLI_FILE_NOT_FOUND = "cli_file_not_found"
 
 
 _DATE_FORMS_ZH = "2026-06-01、2026/6/1、2026.6.1、20260601 或 2026年6月1日"
@@ -2003,14 +2010,38 @@ TEMPLATES: dict[RefusalCode, tuple[str, str]] = {
         " provide the service against it; the issuer, {issuer:place}, can say more",
     ),
     RefusalCode.CLI_NO_PERSON_WITH_KEY: (
-        "登记系统中没有此人员编号的居民：请核对人员编号，或用 changzhu resident find 按身份证号查出编号",
-        "no such resident in the registry: check the person key, or get it from the identity number with"
-        " changzhu resident find",
+        "登记系统中没有此人员编号的居民：请核对人员编号，或用 {command} 按身份证号查出编号",
+        "no such resident in the registry: check the person key, or get it from the identity number with {command}",
     ),
     RefusalCode.CLI_NO_PERSON_IN_REACH: (
-        "在您的管辖范围内没有此居民：请核对人员编号，或确认此人是否居住在您的辖区（--as 所指用户的辖区）",
+        "在您的管辖范围内没有此居民：请核对人员编号，或确认此人是否居住在您的辖区（{option} 所指用户的辖区）",
         "no such resident within your reach: check the person key, or whether the person lives in the"
-        " jurisdiction of the user named by --as",
+        " jurisdiction of the user named by {option}",
+    ),
+    RefusalCode.CLI_OPTION_NOT_A_DATE: (
+        "{option}：{value} 不是日期：请按 年-月-日 写成 YYYY-MM-DD，如 2026-03-01",
+        "{option}: {value} is not a date: write it YYYY-MM-DD (year-month-day), e.g. 2026-03-01",
+    ),
+    RefusalCode.CLI_OPTION_NOT_A_MONTH: (
+        "{option}：{value} 不是月份：请写成 YYYYMM（年月六位数字），如 202301",
+        "{option}: {value} is not a month: write it YYYYMM (six digits, year and month), e.g. 202301",
+    ),
+    RefusalCode.CLI_OPTION_NOT_ONE_OF: (
+        "{option}：{value} 不是可选值：请写 {choices} 之一",
+        "{option}: {value} is not a value it takes: write {choices}",
+    ),
+    RefusalCode.CLI_REGION_NAME_NOT_CODE: (
+        "{option}：{value} 是地名，此处要写地区代码：{near:place} 请写 {code}",
+        "{option}: {value} is a name; write the region's code here: for {near:place} write {code}",
+    ),
+    RefusalCode.CLI_REGION_NOT_A_CODE: (
+        "{option}：{value} 不是地区代码：请写六位地区代码（{command} 列出各地级地区的代码）",
+        "{option}: {value} is not a region code: write the six-digit code ({command} lists the prefectures' codes)",
+    ),
+    RefusalCode.CLI_FILE_NOT_FOUND: (
+        "{file}：找不到此文件：请检查路径和文件名（相对路径从当前目录 {cwd} 算起）",
+        "{file}: no such file: check the path and the file name (a relative path starts from the current directory,"
+        " {cwd})",
     ),
 }
 PLACE = "place"  # the format spec of a region code shown with its name: {region:place}
