@@ -21,7 +21,7 @@ NONE_ON_RECORD = ("无记录", "none on record")
 NO_PRIOR_PLACE = ("不适用（无上一常住地记录）", "not applicable (no previous place on record)")
 # the record's own fields, beside the person columns' labels (domain/person.py)
 OWN_LABELS: dict[str, tuple[str, str]] = {
-    "person_key": ("人员编号（person key）", "person key"),
+    "person_key": ("人员编号", "person key"),
     "moved_out": ("已移交外省（跨省通办）", "handed over to another province"),
 }
 _SHOWN_FIRST = (
