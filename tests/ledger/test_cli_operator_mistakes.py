@@ -115,3 +115,24 @@ def test_a_mistake_is_told_in_the_chosen_language_with_what_to_write(
     assert code == 1 and all(part in out for part in said[lang]), out
     assert "Traceback" not in out and len(out.strip().splitlines()) == 1, out
     assert _audit(engine) == before
+
+
+@pytest.mark.parametrize("key", ["approval-77", "interregion-out:abc", "T-1:complete"])
+def test_a_key_of_the_form_the_service_derives_is_refused_for_redeem_too(
+    person: str, engine: Engine, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch, key: str
+) -> None:
+    """`voucher redeem --key`, `voucher clear --key` and `ledger drawing --key` take the idempotency key as the other
+    writes do: one of the form the service derives itself (a held item's execution, a 跨省 hand-over, a transfer's
+    step) is refused before anything is written. Before, these three took any text: a redemption under
+    `interregion-out:…` took a hand-over's key."""
+    from changzhu.ledger.vouchers import issue_voucher, vouchers_frame
+
+    issue_voucher(engine, person, "440100", "托育服务", 10_000, date(2026, 1, 5), date(2026, 12, 31), actor="test")
+    [voucher_no] = vouchers_frame(engine, person)["voucher_no"].to_list()
+    redeem = ["voucher", "redeem", voucher_no, "--provider", "托育园", "--region", "440100", "--on", "2026-02-01"]
+    code, out = _run(capsys, monkeypatch, "en", *redeem, "--key", key, "--as", "cw_gz")
+    assert code != 0 and "keeps for itself" in out and "Traceback" not in out, out
+    assert vouchers_frame(engine, person)["status"].to_list() == ["issued"]
+    for args in (["voucher", "clear", "440100", "440100"], ["ledger", "drawing", person, "--on", "2026-02-01"]):
+        code, out = _run(capsys, monkeypatch, "en", *args, "--key", key, "--as", "cw_gz")
+        assert code != 0 and "keeps for itself" in out, out

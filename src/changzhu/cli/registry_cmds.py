@@ -44,6 +44,10 @@ Key = Annotated[
     str | None,
     typer.Option("--key", help="idempotency key: repeating a call with it is a no-op", callback=_client_key),
 ]
+RequiredKey = Annotated[
+    str,
+    typer.Option("--key", help="idempotency key: repeating a call with it is a no-op", callback=_client_key),
+]
 Day = Annotated[str, typer.Option("--on", help="date (YYYY-MM-DD)")]
 As = Annotated[
     str,
@@ -384,7 +388,7 @@ def _transfer_status(engine: Engine, transfer_no: str) -> str | None:
 
 
 @ledger_app.command("drawing")
-def ledger_drawing(person: str, on: Day, key: Annotated[str, typer.Option()], as_user: As) -> None:
+def ledger_drawing(person: str, on: Day, key: RequiredKey, as_user: As) -> None:
     """Decide where the pension is drawn (10-year rule) and consolidate everything there (staff where the
     person lives)."""
     from changzhu.api.ledger_writes import drawing_as
@@ -518,7 +522,7 @@ def voucher_redeem(
     provider: Annotated[str, typer.Option()],
     region: Annotated[str, typer.Option()],
     on: Day,
-    key: Annotated[str, typer.Option()],
+    key: RequiredKey,
     as_user: As,
 ) -> None:
     """Redeem a voucher at a provider where the holder lives (once; staff of the providing region)."""
@@ -530,7 +534,7 @@ def voucher_redeem(
 
 
 @voucher_app.command("clear")
-def voucher_clear(issuer: str, provider_region: str, key: Annotated[str, typer.Option()], as_user: As) -> None:
+def voucher_clear(issuer: str, provider_region: str, key: RequiredKey, as_user: As) -> None:
     """Clear redeemed vouchers between the issuing and the providing region (fiscal officers of the issuer)."""
     from changzhu.api.ledger_writes import clear_vouchers_as
 
