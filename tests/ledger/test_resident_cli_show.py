@@ -113,3 +113,29 @@ def test_an_unknown_key_is_answered_in_the_chosen_language_with_what_to_do(
     assert "link" not in out and "Traceback" not in out, out
     code, out = _run(capsys, monkeypatch, "resident", "show", "0" * 32)  # no --lang: the locale's (zh_CN)
     assert code == 1 and "错误：登记系统中没有此人员编号的居民" in out and "changzhu resident find" in out, out
+
+
+def test_a_write_prints_its_result_in_words_in_the_chosen_language(
+    person: str, engine: Engine, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """What a write prints (a permit, months, a voucher): fields by their labels, places by name and code, fen as
+    yuan, flags as yes or no; before, the result's raw names and values ("replayed  False", "value_fen  50050",
+    "region  440100")."""
+    from changzhu.api.auth.accounts import create_user
+    from changzhu.api.auth.roles import Role
+
+    create_user(engine, "cw_gz", "correct horse battery staple", Role.CASEWORKER, ["440100"])
+    monkeypatch.setenv("COLUMNS", "160")
+    code, out = _run(capsys, monkeypatch, "resident", "permit", person, "--on", "2026-01-01", "--as", "cw_gz")
+    assert code == 0 and "居住证编号" in out and "有效期至" in out and "2027-01-01" in out and "否" in out, out
+    contribute = ["ledger", "contribute", person, "--scheme", "pension", "--region", "440100", "--from", "202301"]
+    code, out = _run(
+        capsys, monkeypatch, *contribute, "--to", "202312", "--base", "8000", "--as", "cw_gz", "--lang", "en"
+    )
+    assert code == 0 and "Guangzhou (440100)" in out and "pension" in out and "repeated" in out, out
+    issue = ["voucher", "issue", person, "--issuer", "440100", "--service", "training", "--value", "500.5"]
+    issue += ["--on", "2026-01-01", "--expires", "2026-12-31", "--as", "cw_gz"]
+    code, out = _run(capsys, monkeypatch, *issue)
+    assert code == 0 and "面值" in out and "500.5 元" in out, out
+    for raw in ("replayed", "False", "value_fen", "operation_id", "│ 440100 "):
+        assert raw not in out, (raw, out)

@@ -139,3 +139,68 @@ def record_rows(engine: Engine, record: dict[str, object], columns: dict[str, Co
 def _is_region(columns: dict[str, Column], name: str) -> bool:
     column = columns.get(name)
     return column is not None and column.type.value == "region"
+
+
+# what a write command prints of its result (`changzhu resident permit`, `ledger contribute`, `voucher issue`, …):
+# each field by its label, in the command's --lang; a field not listed by its name in words
+RESULT_FIELDS: dict[str, tuple[str, str]] = {
+    "person_key": ("人员编号", "person key"),
+    "operation_id": ("操作编号", "operation number"),
+    "replayed": ("重复提交（未再写入）", "repeated (nothing written again)"),
+    "maker": ("提交人", "made by"),
+    "created_at": ("提交时间", "submitted at"),
+    "permit_no": ("居住证编号", "permit number"),
+    "expires_on": ("有效期至", "valid until"),
+    "valid_until": ("有效期至", "valid until"),
+    "months": ("月数", "months"),
+    "temporary": ("临时账户", "temporary account"),
+    "region": ("地区", "region"),
+    "scheme": ("险种", "scheme"),
+    "voucher_no": ("服务券编号", "voucher number"),
+    "value_fen": ("面值", "value"),
+    "total_fen": ("金额合计", "total"),
+    "vouchers": ("服务券张数", "vouchers"),
+    "provider": ("服务机构", "provider"),
+    "from_region": ("原地", "from"),
+    "to_region": ("新地", "to"),
+    "approval_id": ("待复核事项编号", "approval number"),
+    "transfer_no": ("转移编号", "transfer number"),
+    "status": ("状态", "status"),
+    "school_year": ("学年", "school year"),
+    "grade": ("年级", "grade"),
+    "parent": ("父母", "parent"),
+    "child": ("子女", "child"),
+    "withdrawn_transfers": ("撤回的转移申请", "transfer applications withdrawn"),
+    "withdrawn_applications": ("撤回的申请", "applications withdrawn"),
+}
+_REGION_FIELDS = frozenset({"region", "from_region", "to_region", "issuer_region", "provider_region", "payer_region"})
+
+
+def result_rows(result: dict[str, object], lang: Lang) -> list[list[str]]:
+    """(label, value) of each field of a write's result in `lang`: places by name and code, fen as yuan, flags as
+    yes or no, the ledger's words (schemes, statuses) in words, nothing as none."""
+    from changzhu.domain.refusals import TERMS
+    from changzhu.tables.places import place_names
+
+    codes = {str(v) for k, v in result.items() if k in _REGION_FIELDS and v}
+    names = place_names(codes)
+    rows = []
+    for name, value in result.items():
+        label = pick_label(RESULT_FIELDS.get(name, ("", name.replace("_", " "))), lang, name)
+        if value is None or value == []:
+            shown = pick_label(("无", "none"), lang)
+        elif isinstance(value, bool):
+            shown = pick_label(YES_NO[value], lang)
+        elif name in _REGION_FIELDS:
+            zh, en = names.get(str(value), (str(value), None))
+            shown = with_code(zh if lang == Lang.ZH else en or zh, str(value), lang)
+        elif name.endswith("_fen") and isinstance(value, int):
+            shown = amount_text(value / 100, "yuan", lang) if value % 100 else amount_text(value // 100, "yuan", lang)
+        elif isinstance(value, str) and value in TERMS and name in ("scheme", "status"):
+            shown = pick_label(TERMS[value], lang)
+        elif isinstance(value, list):
+            shown = ("、" if lang == Lang.ZH else ", ").join(map(str, value))
+        else:
+            shown = str(value)
+        rows.append([label, shown])
+    return rows
