@@ -73,7 +73,7 @@ def test_vouchers_meet_the_limit_the_second_approver_and_the_issuers_staff(engin
     assert code != 0 and "outside your jurisdiction" in out
     code, out = _run(*issue, "--value", "10000000000", *dates, "--as", "cw_cd")  # the 10-billion-yuan voucher
     assert code != 0 and "above the limit" in out
-    code, out = _run(*issue, "--value", "20000", *dates, "--as", "cw_cd")  # above the approval threshold
+    code, out = _run(*issue, "--value", "20000", *dates, "--as", "cw_cd", "--lang", "en")  # above the threshold
     assert code == 0 and "held for a second approver" in out, out
     with session_scope(engine) as session:
         assert session.scalar(select(func.count()).select_from(VoucherRow)) == 0
@@ -110,7 +110,7 @@ def test_each_place_does_its_part_of_a_transfer(engine: Engine, chengdu: str) ->
                      "--to", "202012", "--base", "8000", "--as", "cw_gz")  # fmt: skip
     assert code == 0, out
     move = ["ledger", "transfer", chengdu, "--scheme", "pension", "--from", "440100", "--to", "510100"]
-    move += ["--on", "2021-03-01", "--transfer-no", "T-2"]
+    move += ["--on", "2021-03-01", "--transfer-no", "T-2", "--lang", "en"]
     code, out = _run(*move, "--as", "cw_cd")  # the application, where the person lives
     assert code == 0 and "applied" in out, out
     with session_scope(engine) as session:

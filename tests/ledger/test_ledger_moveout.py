@@ -136,7 +136,7 @@ def test_an_accepted_hand_over_ends_her_residence_at_the_sender(pair: tuple[Loca
         issue_voucher(guangdong.engine, key, "440100", "培训", 10_000, MOVED, date(2026, 12, 31), actor="t")
     assert _voucher_state(guangdong, key) == ("cancelled", 0, 0)
     [voucher_no] = vouchers_frame(guangdong.engine, key)["voucher_no"].to_list()
-    with pytest.raises(Exception, match="cancelled when its holder moved"):
+    with pytest.raises(Exception, match="was cancelled on .* can no longer be redeemed"):
         redeem_voucher(guangdong.engine, voucher_no, "托育园", "440100", date(2026, 4, 1), actor="t", key="R-1")
 
     # both ends tell her what happened to the voucher, and what moved is what arrived

@@ -127,7 +127,7 @@ def test_a_move_from_outside_is_held_for_the_old_place(engine: Engine, people: d
     assert code != 0 and "no such resident within your reach" in out, out
     assert _count(engine, PendingApprovalRow) == 0
     shown = ["--id-number", _number("51010419800101003")]
-    code, out = _run(*move, "--to", GUANGZHOU, "--as", "cw_gz", "--key", "move-key-1", *shown)
+    code, out = _run(*move, "--to", GUANGZHOU, "--as", "cw_gz", "--key", "move-key-1", *shown, "--lang", "en")
     assert code == 0 and "held until the old place confirms" in out, out
     assert CHENGDU not in out  # the arrival place is not told where the person lives
     assert _person(engine, parent).residence_region == CHENGDU  # not moved: Chengdu has to confirm
@@ -196,7 +196,8 @@ def test_an_import_counts_bad_rows_not_problems_and_lists_rows_left_out(
     assert code != 0 and "1 bad row (2 problems), nothing imported" in out, out
     assert _count(engine, PersonRow) == 2
     report = tmp_path / "left_out.csv"
-    code, out = _run("import", "residents", str(path), "--as", "cw_cd", "--skip-bad-rows", "--errors", str(report))
+    skip = ["--skip-bad-rows", "--errors", str(report), "--lang", "en"]
+    code, out = _run("import", "residents", str(path), "--as", "cw_cd", *skip)
     assert code == 0, out
     assert "[{" not in out and "1 bad row(s) left out" in out, out
     written = report.read_text(encoding="utf-8-sig")  # the English suggestion by its English name and code

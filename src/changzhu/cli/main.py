@@ -11,7 +11,7 @@ import importlib
 import inspect
 import os
 import sys
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Annotated
 
@@ -146,14 +146,28 @@ LANG_ENV = "CHANGZHU_LANG"
 LOCALE_ENVS = ("LC_ALL", "LC_MESSAGES", "LANG")  # POSIX: the first one set decides
 
 
-def error_lang(environ: Mapping[str, str]) -> Lang:
-    """The language of the error line: CHANGZHU_LANG (zh or en), else the locale's (the first of LC_ALL,
+def error_lang(environ: Mapping[str, str], argv: Sequence[str] = ()) -> Lang:
+    """The language of the error line: the command's own `--lang zh|en` when it was given one (the language the
+    operator chose for its output), else CHANGZHU_LANG (zh or en), else the locale's (the first of LC_ALL,
     LC_MESSAGES, LANG that is set: zh_CN.UTF-8 or any zh* is Chinese, anything else English; docs/policies.md)."""
+    given = _lang_option(argv)
+    if given is not None:
+        return given
     chosen = environ.get(LANG_ENV, "").strip().lower()
     if chosen in (Lang.ZH, Lang.EN):
         return Lang(chosen)
     locale = next((environ[name] for name in LOCALE_ENVS if environ.get(name)), "")
     return Lang.ZH if locale.lower().startswith("zh") else Lang.EN
+
+
+def _lang_option(argv: Sequence[str]) -> Lang | None:
+    """The value of the last `--lang zh|en` (or `--lang=…`) among the arguments, None if there is none."""
+    found: Lang | None = None
+    for i, arg in enumerate(argv):
+        value = argv[i + 1] if arg == "--lang" and i + 1 < len(argv) else arg.partition("=")[2]
+        if (arg == "--lang" or arg.startswith("--lang=")) and value.strip().lower() in (Lang.ZH, Lang.EN):
+            found = Lang(value.strip().lower())
+    return found
 
 
 def error_text(exc: ChangzhuError, lang: Lang) -> str:
@@ -172,13 +186,19 @@ def told(exc: ChangzhuError) -> ChangzhuError:
     by `api.write_access.told_of_move` around the write. One no command decided (a write someone did not wrap) is
     answered as the API's error handler answers it: as a key no one has, never with her new city (docs/api.md,
     "Who may change what"; docs/operations.md, "Operator commands")."""
+    from changzhu.domain.refusals import CodedError, RefusalCode, reason_of, refusal
     from changzhu.store.checks import PersonMovedOut
 
+    code = reason_of(exc).code  # the API's wording points to a link; here the operator typed the key
+    if code == RefusalCode.NO_PERSON_WITH_KEY:
+        return CodedError(refusal(RefusalCode.CLI_NO_PERSON_WITH_KEY, command="changzhu resident find"))
+    if code == RefusalCode.NO_PERSON_IN_REACH:
+        return CodedError(refusal(RefusalCode.CLI_NO_PERSON_IN_REACH, option="--as"))
     if not isinstance(exc, PersonMovedOut) or exc.told:
         return exc
     from changzhu.api.access import person_not_in_reach
 
-    return person_not_in_reach(exc.person_key or "")
+    return told(person_not_in_reach(exc.person_key or ""))
 
 
 def run() -> None:
@@ -199,7 +219,7 @@ def _run() -> None:
 
         from changzhu.output import err_console
 
-        lang = error_lang(os.environ)
+        lang = error_lang(os.environ, sys.argv[1:])
         head = "错误：" if lang == Lang.ZH else "error: "
         line = f"[bold red]{head}[/bold red]{escape(error_text(told(exc), lang))}"
         err_console.print(line, highlight=False, soft_wrap=True, markup=True)

@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING, Annotated, Any
 import typer
 
 from changzhu.cli.tables_cmds import ErrorsOption, SheetOption, SkipOption, report_errors
+from changzhu.domain.lang import Lang
 from changzhu.errors import ChangzhuError
 from changzhu.output import ExportOption, OutputFormat, console, emit_table
 
@@ -43,7 +44,18 @@ Key = Annotated[
     str | None,
     typer.Option("--key", help="idempotency key: repeating a call with it is a no-op", callback=_client_key),
 ]
+RequiredKey = Annotated[
+    str,
+    typer.Option("--key", help="idempotency key: repeating a call with it is a no-op", callback=_client_key),
+]
 Day = Annotated[str, typer.Option("--on", help="date (YYYY-MM-DD)")]
+HELD_FIELDS = ("approval_id", "status", "maker", "created_at", "replayed")  # what a held write prints of its item
+LangOption = Annotated[
+    Lang,
+    typer.Option(
+        "--lang", help="language of what is printed (labels, places, words) and of an error: zh (default) or en"
+    ),
+]
 As = Annotated[
     str,
     typer.Option(
@@ -65,10 +77,57 @@ def migrated_engine() -> Engine:
 
 
 def _day(text: str, name: str = "--on") -> date:
+    """The date an option gives, written YYYY-MM-DD; else refused saying how to write it."""
+    from changzhu.domain.refusals import CodedError, RefusalCode, refusal
+
     try:
         return date.fromisoformat(text)
     except ValueError as exc:
-        raise ChangzhuError(f"{name}: {text!r} is not a date (YYYY-MM-DD)") from exc
+        raise CodedError(refusal(RefusalCode.CLI_OPTION_NOT_A_DATE, option=name, value=text)) from exc
+
+
+def _month(text: str, name: str) -> int:
+    """The month an option gives, written YYYYMM; else refused saying how to write it."""
+    from changzhu.domain.refusals import CodedError, RefusalCode, refusal
+
+    if len(text) != 6 or not text.isdigit() or not 1 <= int(text[4:]) <= 12:
+        raise CodedError(refusal(RefusalCode.CLI_OPTION_NOT_A_MONTH, option=name, value=text))
+    return int(text)
+
+
+def _choice(text: str, name: str, choices: list[str]) -> str:
+    """`text` if it is one of `choices`; else refused listing them."""
+    from changzhu.domain.refusals import CodedError, RefusalCode, refusal
+
+    if text not in choices:
+        raise CodedError(refusal(RefusalCode.CLI_OPTION_NOT_ONE_OF, option=name, value=text, choices=tuple(choices)))
+    return text
+
+
+_NAME_ENDINGS = ("", "市", "省", "地区", "自治州", "盟", "区", "县")
+
+
+def _region(text: str, name: str) -> str:
+    """A region code an option gives (six digits); a place's name is refused with its code to write instead (the
+    prefecture's where several levels share the name), anything else with where to find the codes."""
+    from changzhu.domain.refusals import CodedError, RefusalCode, refusal
+    from changzhu.tables.vocab import shipped_region_index
+
+    code = text.strip()
+    if len(code) == 6 and code.isdigit():
+        return code
+    levels = {"prefecture": 0, "province": 1, "county": 2}
+    word = code.lower()
+    found = sorted(
+        (levels.get(level, 3), c)
+        for level, c, zh, en in shipped_region_index().rows
+        if any(zh == code + ending for ending in _NAME_ENDINGS if code) or (en and en.lower() == word)
+    )
+    if found:
+        near = found[0][1]
+        raise CodedError(refusal(RefusalCode.CLI_REGION_NAME_NOT_CODE, option=name, value=text, near=near, code=near))
+    command = "changzhu regions --level prefecture"
+    raise CodedError(refusal(RefusalCode.CLI_REGION_NOT_A_CODE, option=name, value=text, command=command))
 
 
 def _operator(engine: Engine, username: str) -> Principal:
@@ -78,32 +137,33 @@ def _operator(engine: Engine, username: str) -> Principal:
     return operator(engine, username)
 
 
-def _show(result: dict[str, object], fmt: OutputFormat = OutputFormat.TABLE, out: Path | None = None) -> None:
-    """One record: on screen a field per line, values folded, never cut (a person key is there to be copied);
-    as CSV, JSON or a file, one row."""
+def _show(
+    result: dict[str, object], fmt: OutputFormat = OutputFormat.TABLE, out: Path | None = None, lang: Lang = Lang.ZH
+) -> None:
+    """One record: on screen a field per line by its label in `lang`, values in words and folded, never cut (a
+    person key is there to be copied); as CSV, JSON or a file, one row of the codes."""
     import polars as pl
 
     if fmt == OutputFormat.TABLE and out is None:
         from rich.table import Table
 
+        from changzhu.cli.resident_view import result_rows
+
         table = Table(show_header=False)
         table.add_column(style="bold")
         table.add_column(overflow="fold")
-        for field, value in result.items():
-            table.add_row(field, "—" if value is None else str(value))
+        for label, value in result_rows(result, lang):
+            table.add_row(label, value)
         console.print(table)
         return
     emit_table(pl.DataFrame([{k: str(v) for k, v in result.items()}]), fmt, out=out)
 
 
 def _proof_kind(value: str) -> ProofKind:
-    """The proof of residence named by --proof (housing or employment)."""
+    """The proof of residence named by --proof (housing, employment or study)."""
     from changzhu.registry.residents import ProofKind
 
-    try:
-        return ProofKind(value)
-    except ValueError as exc:
-        raise ChangzhuError(f"--proof must be one of {', '.join(p.value for p in ProofKind)}") from exc
+    return ProofKind(_choice(value, "--proof", [p.value for p in ProofKind]))
 
 
 @resident_app.command("register")
@@ -124,6 +184,7 @@ def resident_register(
         str | None, typer.Option(help="mobile number 手机号 (stored encrypted, found by keyed hash)")
     ] = None,
     key: Key = None,
+    lang: LangOption = Lang.ZH,
 ) -> None:
     """Register a person's habitual residence with its proof, and facts the rules need (`changzhu schema resident`);
     staff of the place of residence."""
@@ -134,44 +195,77 @@ def resident_register(
 
     kind = _proof_kind(proof)
     facts = parse_facts(fact or [], declared_columns())
+    hukou, residence = _region(hukou, "--hukou"), _region(residence, "--residence")
     reg = Registration(id_number, hukou, residence, _day(since, "--since"), kind, proof_ref, facts, name, phone)
     engine = migrated_engine()
-    _show(register_as(engine, _operator(engine, as_user), reg, key=key))
+    _show(register_as(engine, _operator(engine, as_user), reg, key=key), lang=lang)
 
 
 @resident_app.command("find")
-def resident_find(id_number: Annotated[str, typer.Option(prompt=True, hide_input=True)]) -> None:
-    """The person key of an identity number (looked up by keyed hash)."""
-    from changzhu.registry.residents import find_person, person_summary
+def resident_find(
+    id_number: Annotated[str, typer.Option(prompt=True, hide_input=True, help="national ID (asked for, not echoed)")],
+    fmt: Fmt = OutputFormat.TABLE,
+    out: ExportOption = None,
+    lang: LangOption = Lang.ZH,
+) -> None:
+    """The record of an identity number (looked up by keyed hash), with its person key: as `resident show`."""
+    from changzhu.registry.residents import find_person
 
     engine = migrated_engine()
-    _show(person_summary(engine, find_person(engine, id_number)))
+    _show_resident(engine, find_person(engine, id_number), fmt, out, lang)
 
 
 @resident_app.command("show")
-def resident_show(person: str, fmt: Fmt = OutputFormat.TABLE, out: ExportOption = None) -> None:
-    """Registry facts of a person (never the identity number)."""
-    from changzhu.registry.residents import person_summary
+def resident_show(
+    person: Annotated[str, typer.Argument(help="person key (`changzhu resident find` prints it)")],
+    fmt: Fmt = OutputFormat.TABLE,
+    out: ExportOption = None,
+    lang: LangOption = Lang.ZH,
+) -> None:
+    """Registry facts of a person (never the identity number), in words in --lang.
 
-    _show(person_summary(migrated_engine(), person), fmt, out)
+    On screen places by name and code and a fact not on record as unknown; as CSV, JSON or a file, the codes (a
+    fact not on record empty, or null)."""
+    _show_resident(migrated_engine(), person, fmt, out, lang)
+
+
+def _show_resident(engine: Engine, person: str, fmt: OutputFormat, out: Path | None, lang: Lang) -> None:
+    import polars as pl
+
+    from changzhu.cli.resident_view import record_rows, resident_record
+
+    record, columns = resident_record(engine, person)
+    if fmt == OutputFormat.TABLE and out is None:
+        from rich.table import Table
+
+        table = Table(show_header=False)
+        table.add_column(style="bold")
+        table.add_column(overflow="fold")
+        for label, value in record_rows(engine, record, columns, lang):
+            table.add_row(label, value)
+        console.print(table)
+        return
+    plain = {k: v.isoformat() if isinstance(v, date) else ";".join(map(str, v)) if isinstance(v, list) else v
+             for k, v in record.items()}  # fmt: skip
+    emit_table(pl.DataFrame([plain], infer_schema_length=None), fmt, out=out)
 
 
 @resident_app.command("permit")
-def resident_permit(person: str, on: Day, as_user: As, key: Key = None) -> None:
+def resident_permit(person: str, on: Day, as_user: As, key: Key = None, lang: LangOption = Lang.ZH) -> None:
     """Issue a residence permit (居住证) where the person lives (staff of that place)."""
     from changzhu.api.registry_writes import permit_as
 
     engine = migrated_engine()
-    _show(permit_as(engine, _operator(engine, as_user), person, _day(on), key=key))
+    _show(permit_as(engine, _operator(engine, as_user), person, _day(on), key=key), lang=lang)
 
 
 @resident_app.command("renew")
-def resident_renew(permit_no: str, on: Day, as_user: As, key: Key = None) -> None:
+def resident_renew(permit_no: str, on: Day, as_user: As, key: Key = None, lang: LangOption = Lang.ZH) -> None:
     """Renew (签注) a residence permit for another year (staff of the issuing place, where the holder lives)."""
     from changzhu.api.registry_writes import renew_as
 
     engine = migrated_engine()
-    _show(renew_as(engine, _operator(engine, as_user), permit_no, _day(on), key=key))
+    _show(renew_as(engine, _operator(engine, as_user), permit_no, _day(on), key=key), lang=lang)
 
 
 @resident_app.command("move")
@@ -186,38 +280,44 @@ def resident_move(
     id_number: Annotated[
         str | None, typer.Option(help="the identity number the person shows, for a move from outside your reach")
     ] = None,
+    lang: LangOption = Lang.ZH,
 ) -> None:
     """Record a move of habitual residence, by staff of the new place; if the person lives outside the user's
     jurisdiction (give --id-number, as the person shows it) the move is held until staff of the old place (or the
     person) confirm it."""
     from changzhu.api.registry_writes import move_as
 
-    kind, engine = _proof_kind(proof), migrated_engine()
+    kind, to, moved_on = _proof_kind(proof), _region(to, "--to"), _day(on)
+    engine = migrated_engine()
     operator = _operator(engine, as_user)
-    held, result = move_as(engine, operator, person, to, _day(on), kind, proof_ref, key=key, id_number=id_number)
+    held, result = move_as(engine, operator, person, to, moved_on, kind, proof_ref, key=key, id_number=id_number)
     if held:
-        console.print(
-            f"待原居住地确认 held until the old place confirms (approval {result['approval_id']})", highlight=False
+        number = result["approval_id"]
+        held_zh, held_en = (
+            f"待原居住地确认（复核事项 {number}）",
+            f"held until the old place confirms (approval {number})",
         )
-    _show(result)
+        console.print(held_zh if lang == Lang.ZH else held_en, highlight=False)
+        result = {k: result[k] for k in HELD_FIELDS if k in result}  # the held item, not its stored request
+    _show(result, lang=lang)
 
 
 @resident_app.command("link")
-def resident_link(parent: str, child: str, as_user: As, key: Key = None) -> None:
+def resident_link(parent: str, child: str, as_user: As, key: Key = None, lang: LangOption = Lang.ZH) -> None:
     """Link a parent and a child (staff of the place where each lives)."""
     from changzhu.api.registry_writes import link_as
 
     engine = migrated_engine()
-    _show(link_as(engine, _operator(engine, as_user), parent, child, key=key))
+    _show(link_as(engine, _operator(engine, as_user), parent, child, key=key), lang=lang)
 
 
 @resident_app.command("settle")
-def resident_settle(person: str, on: Day, as_user: As, key: Key = None) -> None:
+def resident_settle(person: str, on: Day, as_user: As, key: Key = None, lang: LangOption = Lang.ZH) -> None:
     """Settle the hukou at the place of residence (落户), by staff of that place."""
     from changzhu.api.registry_writes import settle_as
 
     engine = migrated_engine()
-    _show(settle_as(engine, _operator(engine, as_user), person, _day(on), key=key))
+    _show(settle_as(engine, _operator(engine, as_user), person, _day(on), key=key), lang=lang)
 
 
 @ledger_app.command("contribute")
@@ -230,16 +330,15 @@ def ledger_contribute(
     as_user: As,
     base: Annotated[float, typer.Option(help="monthly contribution base, yuan")] = 0.0,
     key: Key = None,
+    lang: LangOption = Lang.ZH,
 ) -> None:
     """Record contribution (or waiting) months at a region (staff of that region)."""
     from changzhu.api.ledger_writes import actor_of, record_at_as
     from changzhu.api.write_access import told_of_move
     from changzhu.ledger.contributions import MonthPaid, Scheme, record_contributions
 
-    try:
-        sch, start, end = Scheme(scheme), int(period_from), int(period_to)
-    except ValueError as exc:
-        raise ChangzhuError(f"--scheme one of {', '.join(s.value for s in Scheme)}; --from/--to YYYYMM") from exc
+    sch = Scheme(_choice(scheme, "--scheme", [s.value for s in Scheme]))
+    start, end, region = _month(period_from, "--from"), _month(period_to, "--to"), _region(region, "--region")
     months, p = [], start
     while p <= end:
         months.append(MonthPaid(p, round(base * 100)))
@@ -248,21 +347,34 @@ def ledger_contribute(
     principal = _operator(engine, as_user)
     record_at_as(engine, principal, person, region)
     with told_of_move(engine, principal):
-        _show(record_contributions(engine, person, sch, region, months, actor=actor_of(principal), key=key))
+        _show(record_contributions(engine, person, sch, region, months, actor=actor_of(principal), key=key), lang=lang)
 
 
 @ledger_app.command("school")
-def ledger_school(person: str, year: int, grade: int, school: str, region: str, as_user: As, key: Key = None) -> None:
+def ledger_school(
+    person: str,
+    year: int,
+    grade: int,
+    school: str,
+    region: str,
+    as_user: As,
+    key: Key = None,
+    lang: LangOption = Lang.ZH,
+) -> None:
     """Add a completed school year to a child's record (学籍), by staff of the school's region."""
     from changzhu.api.ledger_writes import actor_of, record_at_as
     from changzhu.api.write_access import told_of_move
     from changzhu.ledger.contributions import record_school_year
 
+    region = _region(region, "REGION")
     engine = migrated_engine()
     principal = _operator(engine, as_user)
     record_at_as(engine, principal, person, region)
     with told_of_move(engine, principal):
-        _show(record_school_year(engine, person, year, grade, school, region, actor=actor_of(principal), key=key))
+        _show(
+            record_school_year(engine, person, year, grade, school, region, actor=actor_of(principal), key=key),
+            lang=lang,
+        )
 
 
 @ledger_app.command("transfer")
@@ -274,6 +386,7 @@ def ledger_transfer(
     on: Day,
     transfer_no: Annotated[str, typer.Option(help="transfer number; retrying with it finishes, never repeats")],
     as_user: As,
+    lang: LangOption = Lang.ZH,
 ) -> None:
     """Transfer a part of the account from one region to another: the application as staff of the new place
     (where the person lives), the release as staff of the old place; one user does both only if both are in
@@ -281,16 +394,14 @@ def ledger_transfer(
     from changzhu.api.ledger_writes import apply_transfer_as, complete_transfer_as
     from changzhu.ledger.transfers import TransferScheme
 
-    try:
-        sch = TransferScheme(scheme)
-    except ValueError as exc:
-        raise ChangzhuError(f"--scheme must be one of {', '.join(s.value for s in TransferScheme)}") from exc
+    sch = TransferScheme(_choice(scheme, "--scheme", [s.value for s in TransferScheme]))
+    from_region, to_region, on_day = _region(from_region, "--from"), _region(to_region, "--to"), _day(on)
     engine = migrated_engine()
     principal = _operator(engine, as_user)
     if not principal.covers(from_region) or _transfer_status(engine, transfer_no) is None:
-        _show(apply_transfer_as(engine, principal, person, sch, from_region, to_region, _day(on), transfer_no))
+        _show(apply_transfer_as(engine, principal, person, sch, from_region, to_region, on_day, transfer_no), lang=lang)
     if principal.covers(from_region):
-        _show(complete_transfer_as(engine, principal, transfer_no))
+        _show(complete_transfer_as(engine, principal, transfer_no), lang=lang)
 
 
 def _transfer_status(engine: Engine, transfer_no: str) -> str | None:
@@ -305,13 +416,13 @@ def _transfer_status(engine: Engine, transfer_no: str) -> str | None:
 
 
 @ledger_app.command("drawing")
-def ledger_drawing(person: str, on: Day, key: Annotated[str, typer.Option()], as_user: As) -> None:
+def ledger_drawing(person: str, on: Day, key: RequiredKey, as_user: As, lang: LangOption = Lang.ZH) -> None:
     """Decide where the pension is drawn (10-year rule) and consolidate everything there (staff where the
     person lives)."""
     from changzhu.api.ledger_writes import drawing_as
 
     engine = migrated_engine()
-    _show(drawing_as(engine, _operator(engine, as_user), person, _day(on), key=key))
+    _show(drawing_as(engine, _operator(engine, as_user), person, _day(on), key=key), lang=lang)
 
 
 @ledger_app.command("balances")
@@ -346,13 +457,13 @@ def ledger_check(
 
 
 @ledger_app.command("baseline")
-def ledger_baseline(as_user: As) -> None:
+def ledger_baseline(as_user: As, lang: LangOption = Lang.ZH) -> None:
     """Vouch in the audit log for ledger entries written before entries digests existed (once, after upgrading a
     database from before them; administrators). Newer entries without a digest are never vouched for."""
     from changzhu.api.ledger_writes import baseline_as
 
     engine = migrated_engine()
-    _show(baseline_as(engine, _operator(engine, as_user)))
+    _show(baseline_as(engine, _operator(engine, as_user)), lang=lang)
 
 
 def _peer_problems(engine: Engine) -> list[str]:
@@ -414,6 +525,7 @@ def voucher_issue(
     expires: Annotated[str, typer.Option(help="YYYY-MM-DD")],
     as_user: As,
     key: Key = None,
+    lang: LangOption = Lang.ZH,
 ) -> None:
     """Issue a voucher to a registered person (staff of the issuer): above the per-item limit or the budget it is
     refused; above the approval threshold it is held until another user approves it."""
@@ -424,12 +536,16 @@ def voucher_issue(
     principal = _operator(engine, as_user)
     scenario = ApiSettings.from_env().controls_scenario
     fen, issued_on, expires_on = round(value * 100), _day(on), _day(expires, "--expires")
+    issuer = _region(issuer, "--issuer")
     held, result = issue_voucher_as(
         engine, principal, holder, issuer, service, fen, issued_on, expires_on, key=key, scenario=scenario
     )
     if held:
-        console.print(f"待复核 held for a second approver (approval {result['approval_id']})", highlight=False)
-    _show(result)
+        number = result["approval_id"]
+        held_zh, held_en = f"待另一名人员复核（复核事项 {number}）", f"held for a second approver (approval {number})"
+        console.print(held_zh if lang == Lang.ZH else held_en, highlight=False)
+        result = {k: result[k] for k in HELD_FIELDS if k in result}  # the held item, not its stored request
+    _show(result, lang=lang)
 
 
 @voucher_app.command("redeem")
@@ -438,23 +554,29 @@ def voucher_redeem(
     provider: Annotated[str, typer.Option()],
     region: Annotated[str, typer.Option()],
     on: Day,
-    key: Annotated[str, typer.Option()],
+    key: RequiredKey,
     as_user: As,
+    lang: LangOption = Lang.ZH,
 ) -> None:
     """Redeem a voucher at a provider where the holder lives (once; staff of the providing region)."""
     from changzhu.api.ledger_writes import redeem_voucher_as
 
+    region, redeemed_on = _region(region, "--region"), _day(on)
     engine = migrated_engine()
-    _show(redeem_voucher_as(engine, _operator(engine, as_user), voucher_no, provider, region, _day(on), key=key))
+    _show(
+        redeem_voucher_as(engine, _operator(engine, as_user), voucher_no, provider, region, redeemed_on, key=key),
+        lang=lang,
+    )
 
 
 @voucher_app.command("clear")
-def voucher_clear(issuer: str, provider_region: str, key: Annotated[str, typer.Option()], as_user: As) -> None:
+def voucher_clear(issuer: str, provider_region: str, key: RequiredKey, as_user: As, lang: LangOption = Lang.ZH) -> None:
     """Clear redeemed vouchers between the issuing and the providing region (fiscal officers of the issuer)."""
     from changzhu.api.ledger_writes import clear_vouchers_as
 
+    issuer, provider_region = _region(issuer, "ISSUER"), _region(provider_region, "PROVIDER_REGION")
     engine = migrated_engine()
-    _show(clear_vouchers_as(engine, _operator(engine, as_user), issuer, provider_region, key=key))
+    _show(clear_vouchers_as(engine, _operator(engine, as_user), issuer, provider_region, key=key), lang=lang)
 
 
 @voucher_app.command("list")
@@ -467,12 +589,20 @@ def voucher_list(
     emit_table(vouchers_frame(migrated_engine(), holder), fmt, title="vouchers", out=out)
 
 
-def _import(kind: str, path: Path, sheet: str | None, skip_bad_rows: bool, errors: Path | None, as_user: str) -> None:
+def _import(
+    kind: str, path: Path, sheet: str | None, skip_bad_rows: bool, errors: Path | None, as_user: str, lang: Lang
+) -> None:
     from changzhu.api.registry_writes import import_as
     from changzhu.api.upload_tables import UploadKind
     from changzhu.casework.bulk_import import ImportRejected
     from changzhu.tables import TableRejected
 
+    if not path.exists():
+        import os
+
+        from changzhu.domain.refusals import CodedError, RefusalCode, refusal
+
+        raise CodedError(refusal(RefusalCode.CLI_FILE_NOT_FOUND, file=str(path), cwd=os.getcwd()))
     engine = migrated_engine()
     principal = _operator(engine, as_user)
     try:
@@ -481,11 +611,12 @@ def _import(kind: str, path: Path, sheet: str | None, skip_bad_rows: bool, error
         report_errors(exc.report(), errors)
         raise
     left_out = result.pop("errors", None)
-    _show(result)
+    _show(result, lang=lang)
     if isinstance(left_out, list) and left_out:
         report_errors(_left_out_report(left_out), errors)
         rows = len({row["line"] for row in left_out})
-        console.print(f"{rows} bad row(s) left out (--skip-bad-rows)", highlight=False)
+        left_zh, left_en = f"{rows} 行有误，已略去（--skip-bad-rows）", f"{rows} bad row(s) left out (--skip-bad-rows)"
+        console.print(left_zh if lang == Lang.ZH else left_en, highlight=False)
 
 
 def _left_out_report(left_out: list[dict[str, Any]]) -> pl.DataFrame:
@@ -503,10 +634,11 @@ def import_residents_cmd(
     sheet: SheetOption = None,
     skip_bad_rows: SkipOption = False,
     errors: ErrorsOption = None,
+    lang: LangOption = Lang.ZH,
 ) -> None:
     """Import residents (columns: `changzhu schema resident`): CSV (UTF-8 or GBK), Excel, Parquet, JSON, YAML; every
     row's residence in the user's jurisdiction (caseworkers, administrators)."""
-    _import("resident", path, sheet, skip_bad_rows, errors, as_user)
+    _import("resident", path, sheet, skip_bad_rows, errors, as_user, lang)
 
 
 @import_app.command("contributions")
@@ -516,10 +648,11 @@ def import_contributions_cmd(
     sheet: SheetOption = None,
     skip_bad_rows: SkipOption = False,
     errors: ErrorsOption = None,
+    lang: LangOption = Lang.ZH,
 ) -> None:
     """Import contribution histories (columns: `changzhu schema contribution`), in any format residents take; every
     row's region in the user's jurisdiction (caseworkers, administrators)."""
-    _import("contribution", path, sheet, skip_bad_rows, errors, as_user)
+    _import("contribution", path, sheet, skip_bad_rows, errors, as_user, lang)
 
 
 @audit_app.command("verify")

@@ -525,7 +525,6 @@ class RefusalCode(StrEnum):
     CSV_ROW_TOO_MANY_CELLS = "csv_row_too_many_cells"
     # moveout: a person handed over to another province's instance (跨省通办) is history at the sender
     PERSON_MOVED_OUT = "person_moved_out"
-    VOUCHER_CANCELLED_AT_MOVE = "voucher_cancelled_at_move"
     # officepolish: a region written near a known name, suggested by its name in the reader's language and its code
     # (NOT_A_REGION_NEAR, which suggested the Chinese name alone, stays for the import results stored with it)
     NOT_A_REGION_NEAR_PLACE = "not_a_region_near_place"
@@ -564,6 +563,21 @@ class RefusalCode(StrEnum):
     FILE_NOT_TEXT = "file_not_text"
     WORKBOOK_UNREADABLE = "workbook_unreadable"
     FILE_NO_ROWS = "file_no_rows"
+    # cli41: a cancelled voucher presented for redemption, told to the provider as cancelled (when, if known), never
+    # why: the holder's move to another province is not the provider's to learn (its old reason said it)
+    VOUCHER_CANCELLED_ON = "voucher_cancelled_on"
+    VOUCHER_CANCELLED = "voucher_cancelled"
+    # a person key no one has, or no one within the user's reach, told to an operator at the command line, who typed
+    # the key (the API's wording speaks of a link to follow)
+    CLI_NO_PERSON_WITH_KEY = "cli_no_person_with_key"
+    CLI_NO_PERSON_IN_REACH = "cli_no_person_in_reach"
+    # an operator's option written wrong at the command line: what was wrong and how to write it
+    CLI_OPTION_NOT_A_DATE = "cli_option_not_a_date"
+    CLI_OPTION_NOT_A_MONTH = "cli_option_not_a_month"
+    CLI_OPTION_NOT_ONE_OF = "cli_option_not_one_of"
+    CLI_REGION_NAME_NOT_CODE = "cli_region_name_not_code"
+    CLI_REGION_NOT_A_CODE = "cli_region_not_a_code"
+    CLI_FILE_NOT_FOUND = "cli_file_not_found"
 
 
 _DATE_FORMS_ZH = "2026-06-01、2026/6/1、2026.6.1、20260601 或 2026年6月1日"
@@ -1889,11 +1903,6 @@ TEMPLATES: dict[RefusalCode, tuple[str, str]] = {
         "the person moved to {region:place} on {on} (跨省通办 hand-over): the record here is history and cannot be"
         " written",
     ),
-    RefusalCode.VOUCHER_CANCELLED_AT_MOVE: (
-        "服务券 {voucher_no} 已在持券人跨省迁出时作废，面值退回发券地的服务券预算",
-        "voucher {voucher_no} was cancelled when its holder moved to another province; its value went back to the"
-        " issuer's voucher budget",
-    ),
     # officepolish
     RefusalCode.NOT_A_REGION_NEAR_PLACE: (
         "不是地区代码或准确的地名；是否指 {near:place}？",
@@ -2025,6 +2034,51 @@ TEMPLATES: dict[RefusalCode, tuple[str, str]] = {
     RefusalCode.FILE_NO_ROWS: (
         "文件只有表头，没有数据行：请在表头下填上要导入的行再上传",
         "the file has a header but no rows: fill in the rows to import under the header and upload it again",
+    ),
+    # cli41
+    RefusalCode.VOUCHER_CANCELLED_ON: (
+        "服务券 {voucher_no} 已于 {on} 作废，不能再兑付：请勿凭此券提供服务；详情可询发券地 {issuer:place}",
+        "voucher {voucher_no} was cancelled on {on} and can no longer be redeemed: do not provide the service"
+        " against it; the issuer, {issuer:place}, can say more",
+    ),
+    RefusalCode.VOUCHER_CANCELLED: (
+        "服务券 {voucher_no} 已作废（作废日期未知），不能再兑付：请勿凭此券提供服务；详情可询发券地 {issuer:place}",
+        "voucher {voucher_no} has been cancelled (the date is not known here) and can no longer be redeemed: do not"
+        " provide the service against it; the issuer, {issuer:place}, can say more",
+    ),
+    RefusalCode.CLI_NO_PERSON_WITH_KEY: (
+        "登记系统中没有此人员编号的居民：请核对人员编号，或用 {command} 按身份证号查出编号",
+        "no such resident in the registry: check the person key, or get it from the identity number with {command}",
+    ),
+    RefusalCode.CLI_NO_PERSON_IN_REACH: (
+        "在您的管辖范围内没有此居民：请核对人员编号，或确认此人是否居住在您的辖区（{option} 所指用户的辖区）",
+        "no such resident within your reach: check the person key, or whether the person lives in the"
+        " jurisdiction of the user named by {option}",
+    ),
+    RefusalCode.CLI_OPTION_NOT_A_DATE: (
+        "{option}：{value} 不是日期：请按 年-月-日 写成 YYYY-MM-DD，如 2026-03-01",
+        "{option}: {value} is not a date: write it YYYY-MM-DD (year-month-day), e.g. 2026-03-01",
+    ),
+    RefusalCode.CLI_OPTION_NOT_A_MONTH: (
+        "{option}：{value} 不是月份：请写成 YYYYMM（年月六位数字），如 202301",
+        "{option}: {value} is not a month: write it YYYYMM (six digits, year and month), e.g. 202301",
+    ),
+    RefusalCode.CLI_OPTION_NOT_ONE_OF: (
+        "{option}：{value} 不是可选值：请写 {choices} 之一",
+        "{option}: {value} is not a value it takes: write {choices}",
+    ),
+    RefusalCode.CLI_REGION_NAME_NOT_CODE: (
+        "{option}：{value} 是地名，此处要写地区代码：{near:place} 请写 {code}",
+        "{option}: {value} is a name; write the region's code here: for {near:place} write {code}",
+    ),
+    RefusalCode.CLI_REGION_NOT_A_CODE: (
+        "{option}：{value} 不是地区代码：请写六位地区代码（{command} 列出各地级地区的代码）",
+        "{option}: {value} is not a region code: write the six-digit code ({command} lists the prefectures' codes)",
+    ),
+    RefusalCode.CLI_FILE_NOT_FOUND: (
+        "{file}：找不到此文件：请检查路径和文件名（相对路径从当前目录 {cwd} 算起）",
+        "{file}: no such file: check the path and the file name (a relative path starts from the current directory,"
+        " {cwd})",
     ),
 }
 PLACE = "place"  # the format spec of a region code shown with its name: {region:place}

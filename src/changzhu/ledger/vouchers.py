@@ -9,14 +9,14 @@ clear   C:voucher:<issuer>><provider region> → F:services:<provider region>.
 from __future__ import annotations
 
 import uuid
-from datetime import date
+from datetime import date, datetime
 from typing import cast
 
 import polars as pl
 from sqlalchemy import Engine, Table, bindparam, select, update
 from sqlalchemy.orm import Session
 
-from changzhu.domain.refusals import RefusalCode, refusal
+from changzhu.domain.refusals import Refusal, RefusalCode, refusal
 from changzhu.ledger.accounts import Leg, post
 from changzhu.ledger.budgets import Budget, charge
 from changzhu.store import audit, audit_subjects
@@ -28,6 +28,7 @@ from changzhu.store.resident_models import LedgerTransactionRow, PersonRow, Vouc
 from changzhu.store.txn import Operation, Outcome, claim_row, new_key, run_operation
 
 CANCELLED = "cancelled"  # the holder was handed over to another province's instance (api/interregion/moveout.py)
+HAND_OVER_KEY = "interregion-out:"  # + message id: the key of the hand-over's ledger transaction, which cancels
 
 _VOUCHERS = cast(Table, VoucherRow.__table__)
 _ISSUE = insert_row(
@@ -65,6 +66,24 @@ def _claim_redemption(session: Session, voucher_no: str, txn: LedgerTransactionR
     }
     if claim_row(session, marker) is None:
         raise VoucherError(refusal(RefusalCode.VOUCHER_REDEEMED, voucher_no=voucher_no))
+
+
+def _cancelled(session: Session, voucher: VoucherRow, holder: PersonRow) -> Refusal:
+    """What a provider presenting a cancelled voucher is told: that it is cancelled, and on which day (the server's
+    date of the hand-over that cancelled it, while that hand-over stands), never why (the holder's move to another
+    province is not the provider's to learn)."""
+    if holder.moved_out_by is not None:
+        at = session.scalar(
+            select(LedgerTransactionRow.created_at).where(
+                LedgerTransactionRow.idempotency_key == HAND_OVER_KEY + holder.moved_out_by
+            )
+        )
+        if at is not None:
+            on = datetime.fromisoformat(at).astimezone().date().isoformat()
+            return refusal(
+                RefusalCode.VOUCHER_CANCELLED_ON, voucher_no=voucher.voucher_no, on=on, issuer=voucher.issuer_region
+            )
+    return refusal(RefusalCode.VOUCHER_CANCELLED, voucher_no=voucher.voucher_no, issuer=voucher.issuer_region)
 
 
 def issue_voucher(
@@ -165,7 +184,7 @@ def redeem_voucher(
     def apply(session: Session, txn: LedgerTransactionRow) -> Outcome:
         voucher, holder = locked[0]
         if voucher.status == CANCELLED:
-            raise VoucherError(refusal(RefusalCode.VOUCHER_CANCELLED_AT_MOVE, voucher_no=voucher_no))
+            raise VoucherError(_cancelled(session, voucher, holder))
         if voucher.status != "issued":
             raise VoucherError(
                 refusal(RefusalCode.VOUCHER_REDEEMED_ON, voucher_no=voucher_no, on=str(voucher.redeemed_on))

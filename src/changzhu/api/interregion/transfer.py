@@ -33,6 +33,7 @@ from changzhu.domain.refusals import CodedError, RefusalCode, refusal
 from changzhu.ledger import pension_rules
 from changzhu.ledger.accounts import Leg, balances, person_account, post
 from changzhu.ledger.pension_holdings import reconcile_pension
+from changzhu.ledger.vouchers import HAND_OVER_KEY
 from changzhu.registry.identity import identity_keys, parse_id_number
 from changzhu.registry.residents import ProofKind, Registration, register_in_session
 from changzhu.store import audit
@@ -48,7 +49,7 @@ from changzhu.store.resident_models import (
 )
 
 KIND = "account_transfer"
-SEND_KEY, RECEIVE_KEY, REVERSE_KEY = "interregion-out:", "interregion:", "interregion-reverse:"
+SEND_KEY, RECEIVE_KEY, REVERSE_KEY = HAND_OVER_KEY, "interregion:", "interregion-reverse:"
 REPLAY_KEY = "interregion-reverse-replay:"
 
 

@@ -1,0 +1,138 @@
+"""An operator's mistakes at the command line, each answered with one line in the chosen language saying what was
+wrong and what to write instead, exit code 1, no traceback, nothing written: a date not written YYYY-MM-DD, a place's
+name where a region code goes, a code of the wrong length, a month not YYYYMM, a word not among an option's values,
+a file that is not there, a user who does not exist.
+
+Before: the date and the choices were refused in English whatever the language ("--on: '2026/01/01' is not a date
+(YYYY-MM-DD)"), a name given for --to was refused as outside the user's jurisdiction ("深圳 不在您的辖区…内"), and a
+missing file said "file not found" in English only."""
+
+from __future__ import annotations
+
+import sys
+from datetime import date
+
+import pytest
+from sqlalchemy import Engine, func, select
+
+from changzhu.api.auth.accounts import create_user
+from changzhu.api.auth.roles import Role
+from changzhu.cli import main
+from changzhu.registry.identity import check_char
+from changzhu.registry.residents import ProofKind, Registration, register_resident
+from changzhu.store.db import session_scope
+from changzhu.store.resident_models import AuditRow
+
+FIRST17 = "51010419900303002"
+
+
+@pytest.fixture(params=["sqlite"])
+def database_url(request: pytest.FixtureRequest) -> str:
+    return str(request.getfixturevalue("sqlite_url"))
+
+
+@pytest.fixture
+def person(engine: Engine, database_url: str, monkeypatch: pytest.MonkeyPatch) -> str:
+    monkeypatch.setenv("CHANGZHU_DATABASE_URL", database_url)
+    monkeypatch.delenv("CHANGZHU_OPERATOR", raising=False)
+    reg = Registration(FIRST17 + check_char(FIRST17), "510100", "440100", date(2021, 3, 1), ProofKind.HOUSING, "H", {})
+    create_user(engine, "cw_gz", "correct horse battery staple", Role.CASEWORKER, ["440100"])
+    create_user(engine, "cw_sz", "correct horse battery staple", Role.CASEWORKER, ["440300"])
+    return str(register_resident(engine, reg, actor="test")["person_key"])
+
+
+def _run(capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch, lang: str, *args: str) -> tuple[int, str]:
+    monkeypatch.setenv("CHANGZHU_LANG", lang)
+    monkeypatch.setattr(sys, "argv", ["changzhu", *args])
+    try:
+        main._run()
+        code = 0
+    except SystemExit as exited:
+        code = int(exited.code or 0)
+    said = capsys.readouterr()
+    return code, said.out + said.err
+
+
+def _audit(engine: Engine) -> int:
+    with session_scope(engine) as session:
+        return int(session.scalar(select(func.count()).select_from(AuditRow)) or 0)
+
+
+MISTAKES: list[tuple[list[str], dict[str, tuple[str, ...]]]] = [
+    (
+        ["resident", "permit", "{key}", "--on", "2026/01/01", "--as", "cw_gz"],
+        {
+            "zh": ("错误：--on：2026/01/01 不是日期", "YYYY-MM-DD"),
+            "en": ("error: --on: 2026/01/01 is not a date", "write it YYYY-MM-DD"),
+        },
+    ),
+    (
+        ["resident", "move", "{key}", "--to", "深圳", "--on", "2026-01-01", "--proof", "housing", "--proof-ref", "X"],
+        {
+            "zh": ("错误：--to：深圳 是地名", "深圳市（440300）请写 440300"),
+            "en": ("error: --to: 深圳 is a name", "for Shenzhen (440300) write 440300"),
+        },
+    ),
+    (
+        ["resident", "move", "{key}", "--to", "4403", "--on", "2026-01-01", "--proof", "housing", "--proof-ref", "X"],
+        {"zh": ("4403 不是地区代码", "changzhu regions"), "en": ("4403 is not a region code", "changzhu regions")},
+    ),
+    (
+        ["resident", "move", "{key}", "--to", "440300", "--on", "2026-01-01", "--proof", "house", "--proof-ref", "X"],
+        {"zh": ("--proof：house 不是可选值", "housing"), "en": ("--proof: house is not a value it takes", "housing")},
+    ),
+    (
+        ["ledger", "contribute", "{key}", "--scheme", "pension", "--region", "440100", "--from", "2023-01"],
+        {"zh": ("--from：2023-01 不是月份", "202301"), "en": ("--from: 2023-01 is not a month", "YYYYMM")},
+    ),
+    (
+        ["import", "residents", "/nonexistent/people.csv"],
+        {"zh": ("找不到此文件", "请检查路径"), "en": ("no such file", "check the path")},
+    ),
+    (
+        ["resident", "permit", "{key}", "--on", "2026-01-01", "--as", "nobody"],
+        {"zh": ("没有名为 nobody 的账户",), "en": ("nobody",)},
+    ),
+]
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+@pytest.mark.parametrize("mistake", range(len(MISTAKES)))
+def test_a_mistake_is_told_in_the_chosen_language_with_what_to_write(
+    person: str,
+    engine: Engine,
+    capsys: pytest.CaptureFixture[str],
+    monkeypatch: pytest.MonkeyPatch,
+    lang: str,
+    mistake: int,
+) -> None:
+    args, said = MISTAKES[mistake]
+    args = [a.replace("{key}", person) for a in args]
+    if "--as" not in args:
+        args += ["--to", "202312", "--as", "cw_sz"] if args[0] == "ledger" else ["--as", "cw_sz"]
+    before = _audit(engine)
+    code, out = _run(capsys, monkeypatch, lang, *args)
+    assert code == 1 and all(part in out for part in said[lang]), out
+    assert "Traceback" not in out and len(out.strip().splitlines()) == 1, out
+    assert _audit(engine) == before
+
+
+@pytest.mark.parametrize("key", ["approval-77", "interregion-out:abc", "T-1:complete"])
+def test_a_key_of_the_form_the_service_derives_is_refused_for_redeem_too(
+    person: str, engine: Engine, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch, key: str
+) -> None:
+    """`voucher redeem --key`, `voucher clear --key` and `ledger drawing --key` take the idempotency key as the other
+    writes do: one of the form the service derives itself (a held item's execution, a 跨省 hand-over, a transfer's
+    step) is refused before anything is written. Before, these three took any text: a redemption under
+    `interregion-out:…` took a hand-over's key."""
+    from changzhu.ledger.vouchers import issue_voucher, vouchers_frame
+
+    issue_voucher(engine, person, "440100", "托育服务", 10_000, date(2026, 1, 5), date(2026, 12, 31), actor="test")
+    [voucher_no] = vouchers_frame(engine, person)["voucher_no"].to_list()
+    redeem = ["voucher", "redeem", voucher_no, "--provider", "托育园", "--region", "440100", "--on", "2026-02-01"]
+    code, out = _run(capsys, monkeypatch, "en", *redeem, "--key", key, "--as", "cw_gz")
+    assert code != 0 and "keeps for itself" in out and "Traceback" not in out, out
+    assert vouchers_frame(engine, person)["status"].to_list() == ["issued"]
+    for args in (["voucher", "clear", "440100", "440100"], ["ledger", "drawing", person, "--on", "2026-02-01"]):
+        code, out = _run(capsys, monkeypatch, "en", *args, "--key", key, "--as", "cw_gz")
+        assert code != 0 and "keeps for itself" in out, out
