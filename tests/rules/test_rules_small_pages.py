@@ -9,7 +9,7 @@ import numpy as np
 import polars as pl
 import pytest
 
-from changzhu.rules.arrays import HUGE, small_pages_zeros
+from changzhu.rules.arrays import HUGE, _huge_pages_only_when_asked, small_pages_full, small_pages_zeros
 from changzhu.rules.engine import PointsResult
 from changzhu.rules.evaluate import _names_column, _TotalBuffers
 from changzhu.rules.interval_kernels import _outputs
@@ -19,18 +19,27 @@ pytestmark = pytest.mark.skipif(
 )
 
 
-def _no_huge_pages(address: int) -> bool:
-    """Whether the mapping holding `address` is advised against huge pages (VmFlags nh in /proc/self/smaps)."""
+def _mapping(address: int) -> dict[str, str]:
+    """The fields of the mapping holding `address` in /proc/self/smaps (Rss in kB, VmFlags, ...)."""
     inside = False
+    fields: dict[str, str] = {}
     with open("/proc/self/smaps") as smaps:
         for line in smaps:
             head = line.split()[0]
             if "-" in head and not head.endswith(":"):
                 low, high = (int(x, 16) for x in head.split("-"))
                 inside = low <= address < high
-            elif inside and head == "VmFlags:":
-                return "nh" in line.split()[1:]
+                fields = {"size": str((high - low) // 1024)}
+            elif inside:
+                fields[head.removesuffix(":")] = " ".join(line.split()[1:])
+                if head == "VmFlags:":
+                    return fields
     raise AssertionError(f"no mapping holds {address:#x}")
+
+
+def _no_huge_pages(address: int) -> bool:
+    """Whether the mapping holding `address` is advised against huge pages (VmFlags nh in /proc/self/smaps)."""
+    return "nh" in _mapping(address)["VmFlags"].split()
 
 
 def test_small_pages_zeros_are_zeros_of_the_type_in_small_pages() -> None:
@@ -66,3 +75,33 @@ def test_points_spread_over_rows_are_in_small_pages() -> None:
     got = _TotalBuffers(n).spread([PointsResult(rows, values, values, values)], 0)
     assert _no_huge_pages(got.buffers()[1].address)
     assert got[0].as_py() == 5.0 and got[1].as_py() is None
+
+
+@pytest.mark.skipif(not _huge_pages_only_when_asked(), reason="THP always: pages come on first write")
+def test_small_pages_zeros_are_given_every_page_at_once() -> None:
+    """Populated when made (MAP_POPULATE): every page is resident before anything is written, so the kernels writing
+    it take no fault per page (docs/performance-history.md, thirteenth pass)."""
+    big = small_pages_zeros(HUGE // 8, np.float64)
+    found = _mapping(big.ctypes.data)
+    assert found["Rss"] == f"{big.nbytes // 1024} kB" and _no_huge_pages(big.ctypes.data)
+    assert not big.any()
+
+
+def test_small_pages_full_holds_the_value_in_small_pages() -> None:
+    made = small_pages_full((HUGE // 8, 1), np.nan, np.float64)
+    assert made.shape == (HUGE // 8, 1) and made.dtype == np.float64 and bool(np.isnan(made).all())
+    assert _no_huge_pages(made.ctypes.data)
+    assert small_pages_full((3,), -1, np.int32).tolist() == [-1, -1, -1]
+
+
+def test_a_column_holding_no_value_is_read_from_small_pages() -> None:
+    """The one array of a column the table leaves empty (Frame._blank), written once, is in small pages."""
+    from rules_support import ON, random_people
+
+    from changzhu.rules.evaluate import prepare
+
+    n = HUGE // 8
+    people = random_people(n, 5).with_columns(pl.lit(None, dtype=pl.Float64).alias("admin_detentions"))
+    blank = prepare(people, ON).statics["admin_detentions"]
+    assert blank.shape == (n,) and bool(np.isnan(blank).all()) and not blank.flags.writeable
+    assert _no_huge_pages(blank.ctypes.data)

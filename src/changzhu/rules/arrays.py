@@ -194,19 +194,47 @@ def category_table(categories: tuple[str, ...], wanted: list[str]) -> np.ndarray
 
 
 HUGE = 1 << 22  # NumPy asks the system for huge pages for a block of at least this many bytes
+THP_MODE = "/sys/kernel/mm/transparent_hugepage/enabled"
 
 
 def small_pages_zeros(size: int, dtype: type) -> np.ndarray:
-    """A new array of `size` zeros of `dtype`, in memory the system gives in 4 KiB pages rather than 2 MiB ones.
+    """A new array of `size` zeros of `dtype`, in memory the system gives in 4 KiB pages rather than 2 MiB ones, its
+    pages given at once.
 
     For the large arrays an evaluation writes once and keeps (kernels' outputs, the result's names columns and
     totals): on this project's machine (a Firecracker guest that hands free memory back to its host in blocks of
     2 MiB), a fresh huge page is often one handed back, and faulting one in cost up to ≈1.7 ms of system time per
     MiB against ≈0.3–0.4 ms in 4 KiB pages (docs/performance-history.md, seventh pass). NumPy asks for huge pages
-    from 4 MiB on; this asks the system not to (an anonymous mapping of its own, zeroed by the system)."""
+    from 4 MiB on; this asks the system not to (an anonymous mapping of its own, zeroed by the system). Every page is
+    written, so the mapping is populated when made (MAP_POPULATE): one call giving every page costs about two thirds
+    of the system time of a fault per page on first write (docs/performance-history.md, thirteenth pass). Where the
+    system gives huge pages to every mapping unasked (THP "always"), pages populated before the advice would be huge
+    ones: there the pages come on first write, as before."""
     nbytes = size * np.dtype(dtype).itemsize
     if nbytes < HUGE or not hasattr(mmap, "MADV_NOHUGEPAGE"):
         return np.zeros(size, dtype=dtype)
-    memory = mmap.mmap(-1, nbytes, flags=mmap.MAP_PRIVATE | mmap.MAP_ANONYMOUS)
+    flags = mmap.MAP_PRIVATE | mmap.MAP_ANONYMOUS | (_POPULATE if _huge_pages_only_when_asked() else 0)
+    memory = mmap.mmap(-1, nbytes, flags=flags)
     memory.madvise(mmap.MADV_NOHUGEPAGE)
     return np.frombuffer(memory, dtype=dtype)
+
+
+def small_pages_full(shape: tuple[int, ...], value: object, dtype: type) -> np.ndarray:
+    """A new array of `shape` holding `value` everywhere, in the memory small_pages_zeros gives (for the arrays of
+    one value an evaluation writes once and reads: a column holding no value, a service known everywhere)."""
+    made = small_pages_zeros(int(np.prod(shape)), dtype).reshape(shape)
+    made.fill(value)
+    return made
+
+
+_POPULATE = getattr(mmap, "MAP_POPULATE", 0)
+
+
+@functools.cache
+def _huge_pages_only_when_asked() -> bool:
+    """Whether the system gives a mapping huge pages only where asked (THP "madvise" or "never"), read once."""
+    try:
+        with open(THP_MODE) as mode:
+            return "[always]" not in mode.read()
+    except OSError:
+        return False

@@ -21,6 +21,7 @@ from changzhu.domain.person import (
     region_place,
 )
 from changzhu.domain.refusals import RefusalCode, refusal
+from changzhu.rules.arrays import small_pages_full
 from changzhu.rules.catalog import PolicySet, RegionLookup
 from changzhu.rules.dated_lists import MATRIX, WITHIN, count_within, dates_matrix
 from changzhu.rules.dates import (
@@ -295,7 +296,7 @@ class Frame:
         key = (one.dtype.str, one.tobytes(), shape)
         made = self._blanks.get(key)
         if made is None:
-            made = np.full(shape, one[0], dtype=one.dtype)
+            made = small_pages_full(shape, one[0], one.dtype.type)
             made.flags.writeable = False
             self._blanks[key] = made
         return made
@@ -472,8 +473,8 @@ class Frame:
             return None if spec.kind == "dates" else declared_expr(pl.col(name), spec)
         if name in ("employed", "criminal_record"):
             return pl.col(name), np.bool_
-        if name in ("income_per_capita_month", "si_base_ratio", "admin_detentions"):  # null (unknown): NaN
-            return pl.col(name).cast(pl.Float64).fill_null(float("nan")), np.float64
+        if name in _NUMBERS:  # null (unknown): NaN
+            return _NUMBERS[name]
         if name in _CATEGORIES:
             return _codes(pl.col(name), _CATEGORIES[name]), np.int8
         return None
@@ -486,6 +487,11 @@ class Frame:
             return blank if blank is not None else count_within(self.statics[base + MATRIX], int(months), self.on)
         if name.endswith(MATRIX):
             return self._dated_list(name)
+        if name in _NUMBERS and (self.people[name].dtype.is_integer() or self.people[name].dtype.is_float()):
+            blank = self._blank(name, *_NUMBERS[name])
+            # a number column's values as float64, NaN where null, in one conversion of the column, rather than a
+            # cast, a fill and a copy out of its chunks (the same values: polars gives NaN for a null there)
+            return blank if blank is not None else self.people[name].to_numpy().astype(np.float64, copy=False)
         column = self._column(name)
         if column is not None:
             return self._read(name, *column)
@@ -493,12 +499,13 @@ class Frame:
         if spec is not None and spec.declared:  # a dates input
             return self._dated_list(name)
         res = self.region_idx
-        if name == "city_size_class":
-            return np.where(res >= 0, regions.size_class[np.maximum(res, 0)], -1).astype(np.int8)
+        if name == "city_size_class":  # one gather of int8 from a table whose last entry, read by index -1, is -1
+            return np.append(regions.size_class, np.int8(-1)).astype(np.int8, copy=False)[res]
         if name == "hukou_local":
             return self.hukou_idx == res
-        if name == "hukou_other_province":
-            return regions.province[res] != regions.province[self.hukou_idx]
+        if name == "hukou_other_province":  # province numbers are two digits: gathered as int8, 1 byte a row
+            province = regions.province.astype(np.int8)
+            return province[res] != province[self.hukou_idx]
         if name == "parent_same_region":
             return same_region(self.parent_idx, res, self.parent_lives_here)
         raise KeyError(name)
@@ -557,6 +564,11 @@ class Frame:
         return self._recognition
 
 
+# the schema's number columns (null: unknown), as rules read them: float64, NaN where null
+_NUMBERS = {
+    name: (pl.col(name).cast(pl.Float64).fill_null(float("nan")), np.float64)
+    for name in ("income_per_capita_month", "si_base_ratio", "admin_detentions")
+}
 _CATEGORIES = {
     "sex": SEXES,
     "education": EDUCATION_LEVELS,

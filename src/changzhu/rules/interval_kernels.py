@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 
 from changzhu.domain.services import Service
-from changzhu.rules.arrays import Interval, small_pages_zeros
+from changzhu.rules.arrays import Interval, small_pages_full, small_pages_zeros
 from changzhu.rules.catalog import ResolvedPolicy
 from changzhu.rules.codegen import read_only
 from changzhu.rules.conditions import Condition
@@ -162,7 +162,7 @@ class TreeKernels:
         key = (value, dtype)
         made = self.constants.get(key)
         if made is None:
-            made = read_only(np.full(n, value, dtype=dtype))
+            made = read_only(small_pages_full((n,), value, dtype))
             self.constants[key] = made
         return made
 

@@ -31,6 +31,7 @@ def with_unlinked(parent_rows: np.ndarray, says: np.ndarray) -> np.ndarray:
 def same_region(parent_rows: np.ndarray, region_rows: np.ndarray, says: np.ndarray) -> np.ndarray:
     """parent_same_region as int8 (1 true, 0 false, -1 unknown): a linked parent lives in the person's region; without
     one, what parent_lives_here says (`says`: lives_here)."""
-    linked = parent_rows >= 0
-    there = region_rows[np.maximum(parent_rows, 0)] == region_rows
-    return np.where(linked, there.astype(np.int8), says).astype(np.int8, copy=False)
+    out = says.astype(np.int8)  # (a copy: `says` is read elsewhere)
+    linked = np.flatnonzero(parent_rows >= 0)  # compared on the rows with a parent in the table only
+    out[linked] = region_rows[parent_rows[linked]] == region_rows[linked]
+    return out
