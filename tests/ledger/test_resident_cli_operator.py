@@ -159,9 +159,12 @@ def test_an_import_with_a_row_outside_the_users_jurisdiction_stores_nothing(
     code, out = _run("import", "residents", str(mixed))
     assert code != 0 and "--as" in out
     assert _count(engine, PersonRow) == 2
-    code, out = _run("import", "residents", str(mixed), "--as", "cw_both")
+    code, out = _run("import", "residents", str(mixed), "--as", "cw_both", "--lang", "zh")
     assert code == 0, out
     assert _count(engine, PersonRow) == 4
+    # the result by its labels in Chinese (it printed the raw field names residents, left_out and file_sha256)
+    assert "登记的常住人口" in out and "略过的行数" in out and "文件校验值" in out, out
+    assert not any(raw in out for raw in ("left_out", "file_sha256", "residents ")), out
 
     months = "id_number,scheme,region,period_from,period_to,monthly_base_yuan\n"
     months += f"{_number('51010419800101003')},pension,{GUANGZHOU},202001,202003,8000\n"
@@ -173,8 +176,9 @@ def test_an_import_with_a_row_outside_the_users_jurisdiction_stores_nothing(
     code, out = _run("import", "contributions", str(paid_elsewhere), "--as", "cw_gz")
     assert code != 0 and "lives in your jurisdiction" in out, out
     assert _count(engine, ContributionMonthRow) == 0
-    code, out = _run("import", "contributions", str(paid_elsewhere), "--as", "cw_both")  # both ends in reach
-    assert code == 0, out
+    code, out = _run("import", "contributions", str(paid_elsewhere), "--as", "cw_both", "--lang", "en")
+    assert code == 0, out  # both ends in reach
+    assert "rows imported" in out and "rows left out" in out and "left_out" not in out, out
     assert _count(engine, ContributionMonthRow) == 3
     with session_scope(engine) as session:
         actors = set(session.scalars(select(AuditRow.actor).where(AuditRow.action.like("import%"))))

@@ -172,6 +172,11 @@ RESULT_FIELDS: dict[str, tuple[str, str]] = {
     "child": ("子女", "child"),
     "withdrawn_transfers": ("撤回的转移申请", "transfer applications withdrawn"),
     "withdrawn_applications": ("撤回的申请", "applications withdrawn"),
+    # `changzhu import residents|contributions`
+    "residents": ("登记的常住人口", "residents registered"),
+    "rows": ("导入的行数", "rows imported"),
+    "left_out": ("略过的行数", "rows left out"),
+    "file_sha256": ("文件校验值（SHA-256）", "file checksum (SHA-256)"),
 }
 _REGION_FIELDS = frozenset({"region", "from_region", "to_region", "issuer_region", "provider_region", "payer_region"})
 
