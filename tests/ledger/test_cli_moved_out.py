@@ -12,12 +12,12 @@ Chengdu and the day she moved to whoever ran it."""
 
 from __future__ import annotations
 
-import sys
 from collections.abc import Callable
 from contextlib import nullcontext
 from datetime import date
 
 import pytest
+from console_support import run_console
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 from sqlalchemy import Engine, func, select
 
@@ -27,7 +27,6 @@ from changzhu.api.auth.roles import Role
 from changzhu.api.interregion import outbox
 from changzhu.api.interregion.peers import add_peer
 from changzhu.api.keys import public_key_text
-from changzhu.cli import main
 from changzhu.ledger.accounts import balances_frame
 from changzhu.ledger.checks import ledger_problems
 from changzhu.ledger.contributions import MonthPaid, Scheme, record_contributions
@@ -75,14 +74,7 @@ def moved(engine: Engine, database_url: str, monkeypatch: pytest.MonkeyPatch) ->
 
 def _cli(capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch, *args: str) -> tuple[int, str]:
     """`changzhu ARGS` as the console script runs it (main._run: an error is one line, exit 1); code and output."""
-    monkeypatch.setattr(sys, "argv", ["changzhu", *args])
-    try:
-        main._run()
-        code = 0
-    except SystemExit as exited:
-        code = int(exited.code or 0)
-    said = capsys.readouterr()
-    return code, said.out + said.err
+    return run_console(capsys, monkeypatch, *args)
 
 
 def _says_nothing_of_the_city(out: str) -> None:

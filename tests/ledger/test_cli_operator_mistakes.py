@@ -9,15 +9,14 @@ missing file said "file not found" in English only."""
 
 from __future__ import annotations
 
-import sys
 from datetime import date
 
 import pytest
+from console_support import run_console
 from sqlalchemy import Engine, func, select
 
 from changzhu.api.auth.accounts import create_user
 from changzhu.api.auth.roles import Role
-from changzhu.cli import main
 from changzhu.registry.identity import check_char
 from changzhu.registry.residents import ProofKind, Registration, register_resident
 from changzhu.store.db import session_scope
@@ -42,15 +41,7 @@ def person(engine: Engine, database_url: str, monkeypatch: pytest.MonkeyPatch) -
 
 
 def _run(capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch, lang: str, *args: str) -> tuple[int, str]:
-    monkeypatch.setenv("CHANGZHU_LANG", lang)
-    monkeypatch.setattr(sys, "argv", ["changzhu", *args])
-    try:
-        main._run()
-        code = 0
-    except SystemExit as exited:
-        code = int(exited.code or 0)
-    said = capsys.readouterr()
-    return code, said.out + said.err
+    return run_console(capsys, monkeypatch, *args, lang=lang)
 
 
 def _audit(engine: Engine) -> int:

@@ -9,13 +9,12 @@ Before: both printed the row's raw codes (sex "M", "440100" alone, prior months 
 from __future__ import annotations
 
 import json
-import sys
 from datetime import date
 
 import pytest
+from console_support import run_console
 from sqlalchemy import Engine
 
-from changzhu.cli import main
 from changzhu.registry.identity import check_char
 from changzhu.registry.residents import ProofKind, Registration, register_resident
 
@@ -43,14 +42,7 @@ def person(engine: Engine, database_url: str, monkeypatch: pytest.MonkeyPatch) -
 
 
 def _run(capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch, *args: str) -> tuple[int, str]:
-    monkeypatch.setattr(sys, "argv", ["changzhu", *args])
-    try:
-        main._run()
-        code = 0
-    except SystemExit as exited:
-        code = int(exited.code or 0)
-    said = capsys.readouterr()
-    return code, said.out + said.err
+    return run_console(capsys, monkeypatch, *args)
 
 
 SHOWN = {

@@ -7,12 +7,12 @@ Before, the provider was told "voucher … was cancelled when its holder moved t
 
 from __future__ import annotations
 
-import sys
 from collections.abc import Callable
 from datetime import date
 from pathlib import Path
 
 import pytest
+from console_support import run_console
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 from fastapi.testclient import TestClient
 from sqlalchemy import Engine, select, update
@@ -24,7 +24,6 @@ from changzhu.api.auth.tokens import issue_token
 from changzhu.api.interregion import outbox
 from changzhu.api.interregion.peers import add_peer
 from changzhu.api.keys import public_key_text
-from changzhu.cli import main
 from changzhu.ledger.checks import ledger_problems
 from changzhu.ledger.contributions import MonthPaid, Scheme, record_contributions
 from changzhu.ledger.vouchers import HAND_OVER_KEY, issue_voucher, vouchers_frame
@@ -73,15 +72,7 @@ Run = Callable[..., tuple[int, str]]
 @pytest.fixture
 def run(capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch) -> Run:
     def _run(lang: str, *args: str) -> tuple[int, str]:
-        monkeypatch.setenv("CHANGZHU_LANG", lang)
-        monkeypatch.setattr(sys, "argv", ["changzhu", *args])
-        try:
-            main._run()
-            code = 0
-        except SystemExit as exited:
-            code = int(exited.code or 0)
-        said = capsys.readouterr()
-        return code, said.out + said.err
+        return run_console(capsys, monkeypatch, *args, lang=lang)
 
     return _run
 
