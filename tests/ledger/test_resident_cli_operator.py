@@ -5,6 +5,7 @@ to write as `cli:<login>` with no check at all)."""
 
 from __future__ import annotations
 
+import json
 from datetime import date
 from pathlib import Path
 
@@ -217,6 +218,17 @@ def test_a_person_key_is_printed_whole_to_be_copied(people: dict[str, str], monk
     code, out = _run("resident", "find", "--id-number", _number("51010419800101003"))
     assert code == 0, out
     assert people["parent"] in out and "None" not in out, out
+
+
+def test_an_identity_number_piped_in_leaves_the_json_on_stdout_readable(people: dict[str, str]) -> None:
+    """`echo ID | changzhu resident find --format json`: the number read from stdin, no question printed into the
+    JSON (click's hidden prompt wrote "Id number:" on stdout, ahead of the record)."""
+    result = CliRunner().invoke(
+        app, ["resident", "find", "--format", "json"], input=_number("51010419800101003") + "\n"
+    )
+    assert result.exit_code == 0, result.output
+    record = json.loads(result.stdout)
+    assert (record[0] if isinstance(record, list) else record)["person_key"] == people["parent"]
 
 
 def test_a_key_of_the_form_the_service_derives_is_refused(engine: Engine, people: dict[str, str]) -> None:

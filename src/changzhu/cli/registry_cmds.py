@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sys
 import tempfile
 from datetime import date
 from pathlib import Path
@@ -166,15 +167,27 @@ def _proof_kind(value: str) -> ProofKind:
     return ProofKind(_choice(value, "--proof", [p.value for p in ProofKind]))
 
 
+def _asked_id_number(given: str | None) -> str:
+    """The identity number given, else asked for on the terminal without echo, else the first line of stdin: the
+    question goes to stderr, so what the command prints on stdout (a JSON or CSV record) stays readable to a script."""
+    if given is not None:
+        return given
+    if sys.stdin.isatty():
+        return str(typer.prompt("公民身份号码 / ID number", hide_input=True, err=True))
+    return sys.stdin.readline().strip()
+
+
 @resident_app.command("register")
 def resident_register(
-    id_number: Annotated[str, typer.Option(prompt=True, hide_input=True, help="national ID (never stored in clear)")],
     hukou: Annotated[str, typer.Option(help="hukou place (户籍地), prefecture code")],
     residence: Annotated[str, typer.Option(help="place of habitual residence (常住地), prefecture code")],
     since: Annotated[str, typer.Option(help="residence since (YYYY-MM-DD)")],
     proof: Annotated[str, typer.Option(help="housing, employment or study")],
     proof_ref: Annotated[str, typer.Option(help="reference of the proof (contract, certificate)")],
     as_user: As,
+    id_number: Annotated[
+        str | None, typer.Option(help="national ID (never stored in clear); asked for, not echoed, when left out")
+    ] = None,
     fact: Annotated[
         list[str] | None,
         typer.Option("--fact", help="a fact the rules need, name=value (e.g. education=bachelor, 就业=是); repeat"),
@@ -196,14 +209,17 @@ def resident_register(
     kind = _proof_kind(proof)
     facts = parse_facts(fact or [], declared_columns())
     hukou, residence = _region(hukou, "--hukou"), _region(residence, "--residence")
-    reg = Registration(id_number, hukou, residence, _day(since, "--since"), kind, proof_ref, facts, name, phone)
+    id_no = _asked_id_number(id_number)
+    reg = Registration(id_no, hukou, residence, _day(since, "--since"), kind, proof_ref, facts, name, phone)
     engine = migrated_engine()
     _show(register_as(engine, _operator(engine, as_user), reg, key=key), lang=lang)
 
 
 @resident_app.command("find")
 def resident_find(
-    id_number: Annotated[str, typer.Option(prompt=True, hide_input=True, help="national ID (asked for, not echoed)")],
+    id_number: Annotated[
+        str | None, typer.Option(help="national ID; asked for, not echoed, when left out (or one line of stdin)")
+    ] = None,
     fmt: Fmt = OutputFormat.TABLE,
     out: ExportOption = None,
     lang: LangOption = Lang.ZH,
@@ -212,7 +228,7 @@ def resident_find(
     from changzhu.registry.residents import find_person
 
     engine = migrated_engine()
-    _show_resident(engine, find_person(engine, id_number), fmt, out, lang)
+    _show_resident(engine, find_person(engine, _asked_id_number(id_number)), fmt, out, lang)
 
 
 @resident_app.command("show")
