@@ -31,8 +31,9 @@ def _check(page: object, lang: str, width: int) -> None:
     run.wait_for(timeout=600_000)  # a city's run on a busy 2-core machine
     drawn = page.locator(f"{MAP}[data-within='440300']")  # type: ignore[attr-defined]
     drawn.wait_for()
-    assert int(drawn.get_attribute("data-points") or 0) == 4  # Shenzhen's seat and the three new hospitals
-    assert int(drawn.get_attribute("data-filled") or 0) == 9  # all nine districts (龙华, 坪山, 光明 too) coloured
+    # awaited, not read once: the points are drawn just after the shapes (CI read 0 of 4 between the two)
+    expect(drawn).to_have_attribute("data-points", "4")  # Shenzhen's seat and the three new hospitals
+    expect(drawn).to_have_attribute("data-filled", "9")  # all nine districts (龙华, 坪山, 光明 too) coloured
     expect(page.locator("#siting-left-out")).to_have_count(0)  # type: ignore[attr-defined]  # no one left out
     legend = drawn.get_attribute("aria-label") or ""
     new, seat, unit, seat_name, note = WORDS[lang]
