@@ -47,7 +47,7 @@ def test_the_map_drills_from_the_country_to_a_citys_districts(office: Office, la
     page.goto(office.url + "/office/map")
     assert _drawn(page, "province") >= 34  # 31 provinces, Taiwan, Hong Kong, Macao
     expect(page.locator(ROWS)).to_have_count(31)  # the 31 provinces with census figures
-    assert int(page.locator(MAP).get_attribute("data-filled") or 0) == 31
+    expect(page.locator(MAP)).to_have_attribute("data-filled", "31")  # awaited: the values may come after the shapes
     note = page.inner_text("#population-map .map-note")
     assert all(word in note for word in NOTE[lang]), note
     legend = page.locator(MAP).get_attribute("aria-label") or ""
