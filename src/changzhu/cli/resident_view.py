@@ -95,10 +95,19 @@ def field_label(name: str, column: Column | None, lang: Lang) -> str:
     return name
 
 
-def value_words(name: str, value: object, column: Column | None, places: dict[str, tuple[str, str]], lang: Lang) -> str:
-    """A field's value as a person reads it in `lang`."""
+def value_words(
+    name: str,
+    value: object,
+    column: Column | None,
+    places: dict[str, tuple[str, str]],
+    lang: Lang,
+    *,
+    prior_place: bool = False,
+) -> str:
+    """A field's value as a person reads it in `lang`; `prior_place`: whether a previous place is on record (its
+    months not on record are then unknown, not "not applicable")."""
     if value is None:
-        if name in ("prior_residence_months", "prior_si_months"):
+        if name in ("prior_residence_months", "prior_si_months") and not prior_place:
             return pick_label(NO_PRIOR_PLACE, lang)
         if name in ("residence_permit_since", "prior_region"):
             return pick_label(NONE_ON_RECORD, lang)
@@ -130,8 +139,12 @@ def record_rows(engine: Engine, record: dict[str, object], columns: dict[str, Co
     codes = {str(v) for k, v in record.items() if v is not None and (k.endswith("_region") or _is_region(columns, k))}
     with session_scope(engine) as session:
         places = region_labels(session, codes)
+    prior_place = record.get("prior_region") is not None
     return [
-        [field_label(name, columns.get(name), lang), value_words(name, value, columns.get(name), places, lang)]
+        [
+            field_label(name, columns.get(name), lang),
+            value_words(name, value, columns.get(name), places, lang, prior_place=prior_place),
+        ]
         for name, value in record.items()
     ]
 
