@@ -64,6 +64,14 @@ MISTAKES: list[tuple[list[str], dict[str, tuple[str, ...]]]] = [
             "en": ("error: --to: 深圳 is a name", "for Shenzhen (440300) write 440300"),
         },
     ),
+    (  # a name two districts share: each with its code, not the first one's suggested (fails on 374c4d5: 南山 →
+        # "for Nanshan District, Hegang (230404) write 230404" to an operator who may mean Shenzhen's)
+        ["resident", "move", "{key}", "--to", "南山", "--on", "2026-01-01", "--proof", "housing", "--proof-ref", "X"],
+        {
+            "zh": ("南山 是几个地区共用的地名", "鹤岗市南山区（230404）", "深圳市南山区（440305）"),
+            "en": ("南山 is the name of several regions", "Hegang (230404)", "Shenzhen (440305)"),
+        },
+    ),
     (
         ["resident", "move", "{key}", "--to", "4403", "--on", "2026-01-01", "--proof", "housing", "--proof-ref", "X"],
         {"zh": ("4403 不是地区代码", "changzhu regions"), "en": ("4403 is not a region code", "changzhu regions")},
