@@ -84,7 +84,8 @@ def _not_a_table(head: bytes) -> str | None:
 
 def _separator(path: Path, data: bytes) -> str:
     """The CSV's separator: a tab for .tsv; else a comma, or the tab or semicolon its header is split by when the
-    header holds no comma (Excel saves "Unicode text" with tabs, and a European-locale Excel CSV with semicolons)."""
+    header holds no comma (Excel's 文本文件（制表符分隔） in GBK has tabs, a European-locale Excel CSV semicolons;
+    its "Unicode text" is UTF-16, refused as neither UTF-8 nor GBK)."""
     if path.suffix.lower() == ".tsv":
         return "\t"
     header = data.split(b"\n", 1)[0]
