@@ -152,7 +152,7 @@ def _excel(path: Path, sheet: str | None) -> RawTable:
             )
     except Exception as exc:  # fastexcel raises its own types for a missing sheet or a damaged file
         sheets = _sheet_names(path) if sheet is not None else None
-        if sheets is not None and sheet not in sheets:  # the sheet named is not in the workbook: those it has
+        if sheet is not None and sheets is not None and sheet not in sheets:  # not in the workbook: those it has
             raise FileUnreadable(refusal(RefusalCode.SHEET_NOT_IN_WORKBOOK, sheet=sheet, sheets=sheets)) from exc
         with path.open("rb") as file:
             what = _not_a_table(file.read(8))
