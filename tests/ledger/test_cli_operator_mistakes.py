@@ -64,6 +64,14 @@ MISTAKES: list[tuple[list[str], dict[str, tuple[str, ...]]]] = [
             "en": ("error: --to: 深圳 is a name", "for Shenzhen (440300) write 440300"),
         },
     ),
+    (  # a name two districts share: each with its code, not the first one's suggested (fails on 374c4d5: 南山 →
+        # "for Nanshan District, Hegang (230404) write 230404" to an operator who may mean Shenzhen's)
+        ["resident", "move", "{key}", "--to", "南山", "--on", "2026-01-01", "--proof", "housing", "--proof-ref", "X"],
+        {
+            "zh": ("南山 是几个地区共用的地名", "鹤岗市南山区（230404）", "深圳市南山区（440305）"),
+            "en": ("南山 is the name of several regions", "Hegang (230404)", "Shenzhen (440305)"),
+        },
+    ),
     (
         ["resident", "move", "{key}", "--to", "4403", "--on", "2026-01-01", "--proof", "housing", "--proof-ref", "X"],
         {"zh": ("4403 不是地区代码", "changzhu regions"), "en": ("4403 is not a region code", "changzhu regions")},
@@ -127,3 +135,44 @@ def test_a_key_of_the_form_the_service_derives_is_refused_for_redeem_too(
     for args in (["voucher", "clear", "440100", "440100"], ["ledger", "drawing", person, "--on", "2026-02-01"]):
         code, out = _run(capsys, monkeypatch, "en", *args, "--key", key, "--as", "cw_gz")
         assert code != 0 and "keeps for itself" in out, out
+
+
+@pytest.mark.parametrize(
+    ("header", "row", "zh", "en"),
+    [
+        (  # a bad row: the import's refusal
+            "id_number,hukou_region,residence_region,residence_since,proof_kind,proof_ref",
+            f"{FIRST17[:-3]}101{check_char(FIRST17[:-3] + '101')},510100,440100,2020-13-01,housing,R-1",
+            ("1 行有误，未导入任何数据：第 2 行 residence_since：没有这一天",),
+            ("1 bad row, nothing imported: row 2 residence_since: no such day",),
+        ),
+        (  # a header that cannot be used: the reader's refusal
+            "id_number,foo",
+            "1,2",
+            ("表头无法使用，未使用任何数据：第 1 行 foo “foo”：未知的列", "缺少此列"),
+            ("the header cannot be used, nothing used: row 1 foo 'foo': unknown column", "column is missing"),
+        ),
+    ],
+)
+def test_a_refused_file_is_told_in_the_chosen_language(
+    person: str,
+    engine: Engine,
+    capsys: pytest.CaptureFixture[str],
+    monkeypatch: pytest.MonkeyPatch,
+    tmp_path: object,
+    header: str,
+    row: str,
+    zh: tuple[str, ...],
+    en: tuple[str, ...],
+) -> None:
+    """`import residents FILE --lang zh` with a bad row or an unusable header: the error line in Chinese (fails on
+    374c4d5: "错误：…: 1 bad row, nothing imported: row 2 …: no such day: …", the English message under 错误)."""
+    from pathlib import Path
+
+    path = Path(str(tmp_path)) / "people.csv"
+    path.write_text(f"{header}\n{row}\n", encoding="utf-8")
+    for lang, said in (("zh", zh), ("en", en)):
+        code, out = _run(capsys, monkeypatch, lang, "import", "residents", str(path), "--as", "cw_gz", "--lang", lang)
+        [line] = [line for line in out.splitlines() if line.startswith(("错误：", "error: "))]
+        assert code == 1 and all(part in line for part in said), out
+        assert (lang == "en") == ("nothing" in line), out

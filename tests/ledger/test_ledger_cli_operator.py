@@ -164,3 +164,32 @@ def test_a_digest_baseline_vouches_for_legacy_entries_only(
     assert any("differ from those recorded" in p for p in ledger_problems(engine))
     assert _run("ledger", "baseline", "--as", "ad_nat")[0] == 0  # a second run vouches for nothing new
     assert any("differ from those recorded" in p for p in ledger_problems(engine))
+
+
+RAW_FIELDS = ("individual_fen", "pooled_fen", "drawing_region", "clause", "why", "months_total", "moved_months",
+              "moved_pooled_fen", "individual_account_fen", "baselined", "left_unvouched")  # fmt: skip
+
+
+def test_a_transfer_a_drawing_and_a_baseline_print_their_results_by_label(
+    engine: Engine, chengdu: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """What a transfer moved, where the pension is drawn and why, and what a baseline vouched for are printed by
+    their labels in --lang zh, the drawing place by name and code and its reason in Chinese (fails on 374c4d5: the
+    fields' raw names, the place's bare code and the reason in English)."""
+    monkeypatch.setenv("COLUMNS", "200")
+    create_user(engine, "ad_nat", PASSWORD, Role.ADMINISTRATOR, ["000000"])
+    code, out = _run("ledger", "contribute", chengdu, "--scheme", "pension", "--region", "440100", "--from", "202001",
+                     "--to", "202012", "--base", "8000", "--as", "cw_gz")  # fmt: skip
+    assert code == 0, out
+    move = ["ledger", "transfer", chengdu, "--scheme", "pension", "--from", "440100", "--to", "510100"]
+    move += ["--on", "2021-03-01", "--transfer-no", "T-3", "--lang", "zh"]
+    assert _run(*move, "--as", "cw_cd")[0] == 0
+    code, released = _run(*move, "--as", "cw_gz")
+    assert code == 0 and "转入的个人账户金额" in released and "转入的统筹基金金额" in released, released
+    code, drawn = _run("ledger", "drawing", chengdu, "--on", "2026-12-01", "--key", "draw-3", "--as", "cw_cd")
+    assert code == 0 and "养老金领取地" in drawn and "成都市（510100）" in drawn, drawn
+    assert "养老保险关系在户籍地" in drawn and "hukou place" not in drawn, drawn
+    code, vouched = _run("ledger", "baseline", "--as", "ad_nat")
+    assert code == 0 and "补记摘要的交易数" in vouched, vouched
+    for out in (released, drawn, vouched):
+        assert not any(raw in out for raw in RAW_FIELDS), out

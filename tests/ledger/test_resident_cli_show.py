@@ -131,3 +131,26 @@ def test_a_write_prints_its_result_in_words_in_the_chosen_language(
     assert code == 0 and "面值" in out and "500.5 元" in out, out
     for raw in ("replayed", "False", "value_fen", "operation_id", "│ 440100 "):
         assert raw not in out, (raw, out)
+
+
+def test_months_at_a_previous_place_on_record_not_known_are_unknown(
+    person: str, engine: Engine, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """After a move, Guangzhou is her previous place: the insurance months paid there, with no contribution on
+    record, are unknown, not "not applicable (no previous place on record)" (fails on 374c4d5: it said there was no
+    previous place beside the previous place)."""
+    from changzhu.registry.residents import record_move
+
+    record_move(engine, person, "440300", date(2025, 6, 1), ProofKind.HOUSING, "H-2", actor="test")
+    monkeypatch.setenv("COLUMNS", "160")
+    for lang, place, label, unknown, not_applicable in (
+        ("zh", "广州市（440100）", "上一居住地社保月数", "未知", "不适用"),
+        ("en", "Guangzhou (440100)", "social insurance months there", "unknown", "not applicable"),
+    ):
+        code, out = _run(capsys, monkeypatch, "resident", "show", person, "--lang", lang)
+        assert code == 0 and place in out and not_applicable not in out, out
+        [line] = [line for line in out.splitlines() if label in line]
+        assert unknown in line, out
+    code, out = _run(capsys, monkeypatch, "resident", "show", person, "--format", "json")
+    [row] = json.loads(out)
+    assert row["prior_region"] == "440100" and row["prior_si_months"] is None

@@ -105,3 +105,22 @@ def test_a_column_holding_no_value_is_read_from_small_pages() -> None:
     blank = prepare(people, ON).statics["admin_detentions"]
     assert blank.shape == (n,) and bool(np.isnan(blank).all()) and not blank.flags.writeable
     assert _no_huge_pages(blank.ctypes.data)
+
+
+class _RefusingAdvice(mmap.mmap):
+    """A mapping on a kernel built without transparent huge pages: madvise(MADV_NOHUGEPAGE) answers EINVAL."""
+
+    def madvise(self, *args: int) -> None:
+        raise OSError(22, "Invalid argument")
+
+
+def test_small_pages_zeros_where_the_system_refuses_the_advice(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The advice only saves time: where madvise fails, the zeros (and a full array) are made all the same
+    (fails on 374c4d5: the OSError ended the evaluation)."""
+    import changzhu.rules.arrays as arrays
+
+    monkeypatch.setattr(arrays.mmap, "mmap", _RefusingAdvice)
+    big = small_pages_zeros(HUGE // 4 + 3, np.int32)
+    assert big.shape == (HUGE // 4 + 3,) and big.flags.writeable and not big.any()
+    big[-1] = 7
+    assert small_pages_full((HUGE // 8,), -1, np.float64).min() == -1.0

@@ -162,3 +162,19 @@ def test_a_published_school_list_is_read_with_its_notes_and_its_addresses(tmp_pa
     assert abs(read.frame["lon"][0] - 113.33) > 0.003  # GCJ-02 is about 500 m off WGS-84 here: it was converted
     refused = {(e.line, e.column, e.reason.code) for e in read.errors}
     assert refused == {(5, "坐标系", RefusalCode.CATEGORY_NOT_ONE_OF_NEAR), (6, "所在区", RefusalCode.VALUE_MISSING)}
+
+
+def test_a_sheet_the_workbook_lacks_is_refused_naming_the_sheets_it_has(tmp_path: Path) -> None:
+    """`--sheet Sheet1` on a workbook whose sheets are 常住人口 and 说明: was the reader's English words after the
+    file's path ("…: cannot be read as a workbook (no matching sheet found when `sheet_name` is 'Sheet1')")."""
+    path = tmp_path / "常住人口.xlsx"
+    with xlsxwriter.Workbook(str(path)) as book:
+        book.add_worksheet("常住人口").write_row(0, 0, HEADERS)
+        book.add_worksheet("说明")
+    with pytest.raises(FileUnreadable) as info:
+        read_upload(path, UploadKind.RESIDENT, sheet="Sheet1")
+    why = info.value.refusal
+    assert why is not None and why.code == RefusalCode.SHEET_NOT_IN_WORKBOOK, str(info.value)
+    assert reason_text(why, Lang.ZH) == "工作簿中没有名为 Sheet1 的工作表：请写它有的工作表之一（常住人口、说明）"
+    en = "the workbook has no sheet named Sheet1: name one of its sheets (常住人口 or 说明)"
+    assert reason_text(why, Lang.EN) == en

@@ -169,7 +169,7 @@ def test_excel_sheet_by_name_and_unknown_format(tmp_path: Path) -> None:
     path = tmp_path / "t.xlsx"
     write_template(schema_of("facility"), path)
     assert read_table(path, schema_of("facility"), sheet="facility").frame.height == 1
-    with pytest.raises(Exception, match="cannot be read as a workbook"):
+    with pytest.raises(Exception, match="the workbook has no sheet named nope: name one of its sheets"):
         read_table(path, schema_of("facility"), sheet="nope")
     odd = tmp_path / "t.dbf"
     odd.write_text("x")

@@ -110,7 +110,8 @@ _NAME_ENDINGS = ("", "市", "省", "地区", "自治州", "盟", "区", "县")
 
 def _region(text: str, name: str) -> str:
     """A region code an option gives (six digits); a place's name is refused with its code to write instead (the
-    prefecture's where several levels share the name), anything else with where to find the codes."""
+    prefecture's where several levels share the name; each region's where several of one level do), anything else
+    with where to find the codes."""
     from changzhu.domain.refusals import CodedError, RefusalCode, refusal
     from changzhu.tables.vocab import shipped_region_index
 
@@ -124,9 +125,13 @@ def _region(text: str, name: str) -> str:
         for level, c, zh, en in shipped_region_index().rows
         if any(zh == code + ending for ending in _NAME_ENDINGS if code) or (en and en.lower() == word)
     )
-    if found:
-        near = found[0][1]
+    shared = [c for level, c in found if level == found[0][0]] if found else []  # the nearest level's
+    if len(shared) == 1:
+        near = shared[0]
         raise CodedError(refusal(RefusalCode.CLI_REGION_NAME_NOT_CODE, option=name, value=text, near=near, code=near))
+    if shared:  # (南山: Hegang's and Shenzhen's districts) each with its code, none of them picked
+        options = tuple(shared[:6])
+        raise CodedError(refusal(RefusalCode.CLI_REGION_NAME_SHARED, option=name, value=text, options=options))
     command = "changzhu regions --level prefecture"
     raise CodedError(refusal(RefusalCode.CLI_REGION_NOT_A_CODE, option=name, value=text, command=command))
 

@@ -95,10 +95,19 @@ def field_label(name: str, column: Column | None, lang: Lang) -> str:
     return name
 
 
-def value_words(name: str, value: object, column: Column | None, places: dict[str, tuple[str, str]], lang: Lang) -> str:
-    """A field's value as a person reads it in `lang`."""
+def value_words(
+    name: str,
+    value: object,
+    column: Column | None,
+    places: dict[str, tuple[str, str]],
+    lang: Lang,
+    *,
+    prior_place: bool = False,
+) -> str:
+    """A field's value as a person reads it in `lang`; `prior_place`: whether a previous place is on record (its
+    months not on record are then unknown, not "not applicable")."""
     if value is None:
-        if name in ("prior_residence_months", "prior_si_months"):
+        if name in ("prior_residence_months", "prior_si_months") and not prior_place:
             return pick_label(NO_PRIOR_PLACE, lang)
         if name in ("residence_permit_since", "prior_region"):
             return pick_label(NONE_ON_RECORD, lang)
@@ -130,8 +139,12 @@ def record_rows(engine: Engine, record: dict[str, object], columns: dict[str, Co
     codes = {str(v) for k, v in record.items() if v is not None and (k.endswith("_region") or _is_region(columns, k))}
     with session_scope(engine) as session:
         places = region_labels(session, codes)
+    prior_place = record.get("prior_region") is not None
     return [
-        [field_label(name, columns.get(name), lang), value_words(name, value, columns.get(name), places, lang)]
+        [
+            field_label(name, columns.get(name), lang),
+            value_words(name, value, columns.get(name), places, lang, prior_place=prior_place),
+        ]
         for name, value in record.items()
     ]
 
@@ -172,23 +185,43 @@ RESULT_FIELDS: dict[str, tuple[str, str]] = {
     "child": ("子女", "child"),
     "withdrawn_transfers": ("撤回的转移申请", "transfer applications withdrawn"),
     "withdrawn_applications": ("撤回的申请", "applications withdrawn"),
+    # `changzhu ledger transfer` (the release: what moved) and `ledger drawing` (art. 6)
+    "individual_fen": ("转入的个人账户金额", "individual account moved"),
+    "pooled_fen": ("转入的统筹基金金额", "pooled fund moved"),
+    "years": ("转入的学年数", "school years moved"),
+    "drawing_region": ("养老金领取地", "where the pension is drawn"),
+    "clause": ("适用条款（国办发〔2009〕66号第六条）", "clause (art. 6 of 国办发〔2009〕66号)"),
+    "why": ("理由", "why"),
+    "months_total": ("缴费月数合计", "months paid in all"),
+    "individual_account_fen": ("个人账户余额", "individual account balance"),
+    "moved_months": ("转入的月数", "months moved here"),
+    "moved_pooled_fen": ("转入的统筹基金金额", "pooled fund moved here"),
+    # `changzhu ledger baseline`
+    "baselined": ("补记摘要的交易数", "transactions vouched for"),
+    "first_vouched_transaction": ("首笔记有摘要的交易编号", "first transaction with a digest"),
+    "left_unvouched": ("仍无摘要的交易数", "transactions still not vouched for"),
     # `changzhu import residents|contributions`
     "residents": ("登记的常住人口", "residents registered"),
     "rows": ("导入的行数", "rows imported"),
     "left_out": ("略过的行数", "rows left out"),
     "file_sha256": ("文件校验值（SHA-256）", "file checksum (SHA-256)"),
 }
-_REGION_FIELDS = frozenset({"region", "from_region", "to_region", "issuer_region", "provider_region", "payer_region"})
+_REGION_FIELDS = frozenset(
+    {"region", "from_region", "to_region", "issuer_region", "provider_region", "payer_region", "drawing_region"}
+)
 
 
 def result_rows(result: dict[str, object], lang: Lang) -> list[list[str]]:
     """(label, value) of each field of a write's result in `lang`: places by name and code, fen as yuan, flags as
     yes or no, the ledger's words (schemes, statuses) in words, nothing as none."""
     from changzhu.domain.refusals import TERMS
+    from changzhu.ledger.pension_rules import DRAWING_CLAUSES_ZH
     from changzhu.tables.places import place_names
 
     codes = {str(v) for k, v in result.items() if k in _REGION_FIELDS and v}
     names = place_names(codes)
+    clause = result.get("clause")
+    why_zh = DRAWING_CLAUSES_ZH.get(clause) if isinstance(clause, int) else None  # a drawing's (ledger drawing)
     rows = []
     for name, value in result.items():
         label = pick_label(RESULT_FIELDS.get(name, ("", name.replace("_", " "))), lang, name)
@@ -201,6 +234,8 @@ def result_rows(result: dict[str, object], lang: Lang) -> list[list[str]]:
             shown = with_code(zh if lang == Lang.ZH else en or zh, str(value), lang)
         elif name.endswith("_fen") and isinstance(value, int):
             shown = amount_text(value / 100, "yuan", lang) if value % 100 else amount_text(value // 100, "yuan", lang)
+        elif name == "why" and why_zh is not None and lang == Lang.ZH:
+            shown = why_zh  # (the reason itself is written in English)
         elif isinstance(value, str) and value in TERMS and name in ("scheme", "status"):
             shown = pick_label(TERMS[value], lang)
         elif isinstance(value, list):

@@ -578,6 +578,12 @@ class RefusalCode(StrEnum):
     CLI_REGION_NAME_NOT_CODE = "cli_region_name_not_code"
     CLI_REGION_NOT_A_CODE = "cli_region_not_a_code"
     CLI_FILE_NOT_FOUND = "cli_file_not_found"
+    # review41: a name several regions share (南山: Hegang's and Shenzhen's districts) where a region code goes, told
+    # with each region's code, not one of them suggested
+    CLI_REGION_NAME_SHARED = "cli_region_name_shared"
+    # a sheet named (--sheet) that the workbook does not have, told with the sheets it has (was the reader's words:
+    # "no matching sheet found when `sheet_name` is 'Sheet1'", in English, after the file's path)
+    SHEET_NOT_IN_WORKBOOK = "sheet_not_in_workbook"
 
 
 _DATE_FORMS_ZH = "2026-06-01、2026/6/1、2026.6.1、20260601 或 2026年6月1日"
@@ -2079,6 +2085,15 @@ TEMPLATES: dict[RefusalCode, tuple[str, str]] = {
         "{file}：找不到此文件：请检查路径和文件名（相对路径从当前目录 {cwd} 算起）",
         "{file}: no such file: check the path and the file name (a relative path starts from the current directory,"
         " {cwd})",
+    ),
+    # review41
+    RefusalCode.CLI_REGION_NAME_SHARED: (
+        "{option}：{value} 是几个地区共用的地名，此处要写地区代码：请写所指地区的代码（{options:place}）",
+        "{option}: {value} is the name of several regions; write the code of the one meant here ({options:place})",
+    ),
+    RefusalCode.SHEET_NOT_IN_WORKBOOK: (
+        "工作簿中没有名为 {sheet} 的工作表：请写它有的工作表之一（{sheets}）",
+        "the workbook has no sheet named {sheet}: name one of its sheets ({sheets})",
     ),
 }
 PLACE = "place"  # the format spec of a region code shown with its name: {region:place}

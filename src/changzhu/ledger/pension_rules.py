@@ -41,6 +41,16 @@ def needs_temporary_account(sex: str, birth: date, on: date, new_region: str, hu
     return new_region != hukou_region and age_on(birth, on) >= temporary_account_age(sex, on)
 
 
+# each clause of art. 6 in Chinese words: what an operator reading the drawing's result in Chinese is told for its
+# `reason` (written in English, with the months and places)
+DRAWING_CLAUSES_ZH: dict[int, str] = {
+    1: "养老保险关系在户籍地：在户籍地领取",
+    2: "在养老保险关系所在地缴费满规定年限：在该地领取",
+    3: "在养老保险关系所在地缴费不满规定年限：回到最近一个缴费满规定年限的参保地领取",
+    4: "在各参保地缴费均不满规定年限：归集到户籍地领取",
+}
+
+
 @dataclass(frozen=True)
 class DrawingPlace:
     """Where the pension is drawn (art. 6), which clause decided it, and why in words."""

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import mmap
 from dataclasses import dataclass
@@ -209,13 +210,16 @@ def small_pages_zeros(size: int, dtype: type) -> np.ndarray:
     written, so the mapping is populated when made (MAP_POPULATE): one call giving every page costs about two thirds
     of the system time of a fault per page on first write (docs/performance-history.md, thirteenth pass). Where the
     system gives huge pages to every mapping unasked (THP "always"), pages populated before the advice would be huge
-    ones: there the pages come on first write, as before."""
+    ones: there the pages come on first write, as before. A system refusing the advice (a kernel built without
+    transparent huge pages answers EINVAL: it gives no huge page anyway) still gets its zeros: the advice only
+    saves time, the mapping is the same."""
     nbytes = size * np.dtype(dtype).itemsize
     if nbytes < HUGE or not hasattr(mmap, "MADV_NOHUGEPAGE"):
         return np.zeros(size, dtype=dtype)
     flags = mmap.MAP_PRIVATE | mmap.MAP_ANONYMOUS | (_POPULATE if _huge_pages_only_when_asked() else 0)
     memory = mmap.mmap(-1, nbytes, flags=flags)
-    memory.madvise(mmap.MADV_NOHUGEPAGE)
+    with contextlib.suppress(OSError):
+        memory.madvise(mmap.MADV_NOHUGEPAGE)
     return np.frombuffer(memory, dtype=dtype)
 
 

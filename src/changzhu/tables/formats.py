@@ -84,7 +84,8 @@ def _not_a_table(head: bytes) -> str | None:
 
 def _separator(path: Path, data: bytes) -> str:
     """The CSV's separator: a tab for .tsv; else a comma, or the tab or semicolon its header is split by when the
-    header holds no comma (Excel saves "Unicode text" with tabs, and a European-locale Excel CSV with semicolons)."""
+    header holds no comma (Excel's 文本文件（制表符分隔） in GBK has tabs, a European-locale Excel CSV semicolons;
+    its "Unicode text" is UTF-16, refused as neither UTF-8 nor GBK)."""
     if path.suffix.lower() == ".tsv":
         return "\t"
     header = data.split(b"\n", 1)[0]
@@ -150,13 +151,24 @@ def _excel(path: Path, sheet: str | None) -> RawTable:
                 path, sheet_name=sheet, engine="calamine", infer_schema_length=0, drop_empty_rows=False
             )
     except Exception as exc:  # fastexcel raises its own types for a missing sheet or a damaged file
-        if sheet is not None and "sheet" in str(exc).lower():  # the sheet named is not in the workbook
-            raise FileUnreadable(f"{path}: cannot be read as a workbook ({str(exc).splitlines()[0]})") from exc
+        sheets = _sheet_names(path) if sheet is not None else None
+        if sheet is not None and sheets is not None and sheet not in sheets:  # not in the workbook: those it has
+            raise FileUnreadable(refusal(RefusalCode.SHEET_NOT_IN_WORKBOOK, sheet=sheet, sheets=sheets)) from exc
         with path.open("rb") as file:
             what = _not_a_table(file.read(8))
         why = refusal(RefusalCode.FILE_NOT_A_TABLE, format=what) if what else refusal(RefusalCode.WORKBOOK_UNREADABLE)
         raise FileUnreadable(why) from exc
     return without_blank_rows(RawTable(frame, 2, "row"))  # the rows keep their sheet row numbers
+
+
+def _sheet_names(path: Path) -> tuple[str, ...] | None:
+    """The names of a workbook's sheets, None where it cannot be opened."""
+    import fastexcel
+
+    try:
+        return tuple(fastexcel.read_excel(str(path)).sheet_names)
+    except Exception:  # a damaged file or no workbook: fastexcel's own error types
+        return None
 
 
 def _cell(value: object) -> str | None:

@@ -47,7 +47,8 @@ def errors_frame(errors: list[CellError]) -> pl.DataFrame:
 
 
 class TableRejected(ChangzhuError, ValueError):
-    """A file with bad rows, or bad headers: nothing of it was used. `errors` lists every problem."""
+    """A file with bad rows, or bad headers: nothing of it was used. `errors` lists every problem; `refusal` says so
+    in Chinese and English (the command line's error line in its language; the message, the log's, in English)."""
 
     def __init__(self, path: Path, errors: list[CellError], bad_rows: int, rows: int, row_word: str = "row") -> None:
         self.path, self.errors, self.bad_rows, self.rows = path, errors, bad_rows, rows
@@ -56,7 +57,17 @@ class TableRejected(ChangzhuError, ValueError):
         )
         more = f" (and {len(errors) - 3} more)" if len(errors) > 3 else ""
         what = f"{bad_rows} of {rows} row(s) rejected" if rows else "the header cannot be used"
-        super().__init__(f"{path}: {what}, nothing used: {first}{more}")
+        message = f"{path}: {what}, nothing used: {first}{more}"
+        word = "条" if row_word == "record" else "行"
+        first_zh = "；".join(
+            f"第 {e.line} {word} {e.column}{f' “{e.value}”' if e.value else ''}：{reason_text(e.reason, Lang.ZH)}"
+            for e in errors[:3]
+        )
+        more_zh = f"（另有 {len(errors) - 3} 处）" if len(errors) > 3 else ""
+        what_zh = f"{rows} {word}中 {bad_rows} {word}有误" if rows else "表头无法使用"
+        said_zh = f"{path}：{what_zh}，未使用任何数据：{first_zh}{more_zh}"
+        self.refusal = refusal(RefusalCode.IN_TWO_LANGUAGES, text_zh=said_zh, text_en=message)
+        super().__init__(message)
 
     def report(self) -> pl.DataFrame:
         """The errors as a table (row, column, value, reason, reason_zh)."""
