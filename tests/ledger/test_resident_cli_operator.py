@@ -215,7 +215,7 @@ def test_a_person_key_is_printed_whole_to_be_copied(people: dict[str, str], monk
     """`resident find` is how a clerk gets the key that `resident link` and the others take: at 80 columns it is
     printed whole (a one-row table cut it to '28d0a4df646049f3aa1f…'), one field per line, no Python None."""
     monkeypatch.setenv("COLUMNS", "80")
-    code, out = _run("resident", "find", "--id-number", _number("51010419800101003"))
+    code, out = _run("resident", "find", "--id-number", _number("51010419800101003"), "--as", "cw_cd")
     assert code == 0, out
     assert people["parent"] in out and "None" not in out, out
 
@@ -224,7 +224,7 @@ def test_an_identity_number_piped_in_leaves_the_json_on_stdout_readable(people: 
     """`echo ID | changzhu resident find --format json`: the number read from stdin, no question printed into the
     JSON (click's hidden prompt wrote "Id number:" on stdout, ahead of the record)."""
     result = CliRunner().invoke(
-        app, ["resident", "find", "--format", "json"], input=_number("51010419800101003") + "\n"
+        app, ["resident", "find", "--format", "json", "--as", "cw_cd"], input=_number("51010419800101003") + "\n"
     )
     assert result.exit_code == 0, result.output
     record = json.loads(result.stdout)

@@ -578,6 +578,8 @@ class RefusalCode(StrEnum):
     CLI_REGION_NAME_NOT_CODE = "cli_region_name_not_code"
     CLI_REGION_NOT_A_CODE = "cli_region_not_a_code"
     CLI_FILE_NOT_FOUND = "cli_file_not_found"
+    # the operator CLI's reading commands (cli/reads.py)
+    CLI_NO_ID_IN_REACH = "cli_no_id_in_reach"
 
 
 _DATE_FORMS_ZH = "2026-06-01、2026/6/1、2026.6.1、20260601 或 2026年6月1日"
@@ -2079,6 +2081,11 @@ TEMPLATES: dict[RefusalCode, tuple[str, str]] = {
         "{file}：找不到此文件：请检查路径和文件名（相对路径从当前目录 {cwd} 算起）",
         "{file}: no such file: check the path and the file name (a relative path starts from the current directory,"
         " {cwd})",
+    ),
+    RefusalCode.CLI_NO_ID_IN_REACH: (
+        "在您的管辖范围内没有登记此身份证号码的居民：请核对号码，或确认此人是否居住在您的辖区（{option} 所指用户的辖区）",
+        "no resident with this identity number within your reach: check the number, or whether the person lives in"
+        " the jurisdiction of the user named by {option}",
     ),
 }
 PLACE = "place"  # the format spec of a region code shown with its name: {region:place}
