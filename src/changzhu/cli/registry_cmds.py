@@ -54,7 +54,10 @@ HELD_FIELDS = ("approval_id", "status", "maker", "created_at", "replayed")  # wh
 LangOption = Annotated[
     Lang,
     typer.Option(
-        "--lang", help="language of what is printed (labels, places, words) and of an error: zh (default) or en"
+        "--lang",
+        envvar="CHANGZHU_LANG",
+        case_sensitive=False,
+        help="language of what is printed (labels, places, words) and of an error: zh (default) or en",
     ),
 ]
 As = Annotated[
