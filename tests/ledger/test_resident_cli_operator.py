@@ -239,3 +239,42 @@ def test_a_key_of_the_form_the_service_derives_is_refused(engine: Engine, people
         code, out = _run("resident", "permit", people["parent"], "--on", "2026-01-01", "--as", "cw_cd", "--key", key)
         assert code != 0 and "keeps for itself" in out, (key, out)
     assert _count(engine, AuditRow) == before
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_a_refused_import_says_so_in_the_chosen_language(
+    engine: Engine,
+    people: dict[str, str],
+    tmp_path: Path,
+    capsys: pytest.CaptureFixture[str],
+    monkeypatch: pytest.MonkeyPatch,
+    lang: str,
+) -> None:
+    """The line a refused file ends with (how many rows, nothing imported, the first problems by row, column and
+    reason) and the line naming the error report follow CHANGZHU_LANG, as the error line's head does: under zh it
+    was "错误：two_problems.csv: 1 bad row (2 problems), nothing imported: row 3 …" and "error report … written to"."""
+    from console_support import run_console
+
+    header = "id_number,hukou_region,residence_region,residence_since,proof_kind,proof_ref\n"
+    path = _file(tmp_path / "bad.csv", header + f"{_number('44010419930303006')},440100,成都,2020-13-01,housing,R-2\n")
+    report = tmp_path / "errors.csv"
+    code, out = run_console(
+        capsys, monkeypatch, "import", "residents", str(path), "--as", "cw_cd", "--errors", str(report), lang=lang
+    )
+    said = {
+        "zh": (
+            "错误：",
+            "1 行有误（共 2 个问题），未导入任何数据：第 2 行",
+            "没有这一天",
+            "错误报告（2 个问题）已写入",
+        ),
+        "en": (
+            "error: ",
+            "1 bad row (2 problems), nothing imported: row 2",
+            "no such day",
+            "error report (2 problems)",
+        ),
+    }
+    assert code == 1 and all(words in out for words in said[lang]), out
+    assert ("nothing imported" not in out) if lang == "zh" else ("未导入" not in out), out
+    assert _count(engine, PersonRow) == 2

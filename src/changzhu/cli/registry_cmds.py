@@ -651,6 +651,7 @@ def _import(
     from changzhu.api.registry_writes import import_as
     from changzhu.api.upload_tables import UploadKind
     from changzhu.casework.bulk_import import ImportRejected
+    from changzhu.cli.tables_cmds import rejected
     from changzhu.tables import TableRejected
 
     if not path.exists():
@@ -665,7 +666,7 @@ def _import(
         result = import_as(engine, principal, UploadKind(kind), path, sheet=sheet, skip_bad_rows=skip_bad_rows)
     except (ImportRejected, TableRejected) as exc:
         report_errors(exc.report(), errors)
-        raise
+        raise rejected(exc, path) from exc
     left_out = result.pop("errors", None)
     _show(result, lang=lang)
     if isinstance(left_out, list) and left_out:

@@ -14,8 +14,9 @@ from changzhu.output import OutputFormat, console, emit_table, err_console, expo
 if TYPE_CHECKING:  # the readers (polars) are imported when a file is read, not for `--help`
     import polars as pl
 
+    from changzhu.casework.bulk_import import ImportRejected
     from changzhu.domain.person import CheckedPersonTable
-    from changzhu.tables import TableRead, TableSchema
+    from changzhu.tables import TableRead, TableRejected, TableSchema
 
 SheetOption = Annotated[str | None, typer.Option("--sheet", help="Excel sheet to read (default: the first)")]
 SkipOption = Annotated[
@@ -46,7 +47,7 @@ def read_user_table(
         read = read_table(path, schema, sheet=sheet, skip_bad_rows=skip_bad_rows)
     except TableRejected as exc:
         report_errors(exc.report(), errors)
-        raise
+        raise rejected(exc, path) from exc
     _report_skipped(read, errors)
     return read.frame
 
@@ -78,9 +79,35 @@ def read_user_people(
         )
     except TableRejected as exc:
         report_errors(exc.report(), errors)
-        raise
+        raise rejected(exc, path) from exc
     _report_skipped(read, errors)
     return read.frame if checked is None else checked
+
+
+def rejected(exc: TableRejected | ImportRejected, path: Path) -> ChangzhuError:
+    """The one line saying a file was refused, in Chinese and in English (the English as the error's own message):
+    how many rows were wrong, that nothing was used, and the first problems by row, column and reason."""
+    from changzhu.domain.lang import Lang
+    from changzhu.domain.refusals import CodedError, RefusalCode, refusal
+    from changzhu.tables import TableRejected
+    from changzhu.tables.places import reason_text
+
+    problems = [(e.line, e.column, e.value, e.reason) for e in exc.errors]
+    table = isinstance(exc, TableRejected)
+    word = "条记录" if table and exc.row_word == "record" else "行"
+    first = "；".join(
+        f"第 {line} {word} {column}{f' {value!r}' if table else ''}：{reason_text(why, Lang.ZH)}"
+        for line, column, value, why in problems[:3]
+    )
+    more = f"（另有 {len(problems) - 3} 个问题）" if len(problems) > 3 else ""
+    if isinstance(exc, TableRejected):  # (not `table`: mypy narrows by isinstance)
+        what = f"{exc.rows} {word}中有 {exc.bad_rows} {word}有误" if exc.rows else "表头无法使用"
+        zh = f"{path}：{what}，未使用任何数据：{first}{more}"
+    else:
+        rows = len({line for line, *_ in problems})
+        counted = "" if len(problems) == rows else f"（共 {len(problems)} 个问题）"
+        zh = f"{path}：{rows} 行有误{counted}，未导入任何数据：{first}{more}"
+    return CodedError(refusal(RefusalCode.IN_TWO_LANGUAGES, text_zh=zh, text_en=str(exc)))
 
 
 def _stored_manifest() -> str:
@@ -104,9 +131,20 @@ def _report_skipped(read: TableRead, errors: Path | None) -> None:
 def report_errors(report: pl.DataFrame, errors: Path | None) -> None:
     """Print the row-level error report (first rows) and write all of it to `errors` if given."""
     if errors is not None:
+        import os
+        import sys
+
+        from changzhu.cli.main import error_lang
+        from changzhu.domain.lang import Lang
+
         export_table(report, errors, OutputFormat.CSV)
         problems = "1 problem" if report.height == 1 else f"{report.height} problems"
-        err_console.print(f"error report ({problems}) written to {errors}", highlight=False)
+        written_zh, written_en = (
+            f"错误报告（{report.height} 个问题）已写入 {errors}",
+            f"error report ({problems}) written to {errors}",
+        )
+        zh = error_lang(os.environ, sys.argv[1:]) == Lang.ZH  # a message about the file: in the error line's language
+        err_console.print(written_zh if zh else written_en, highlight=False)
     emit_table(report, OutputFormat.TABLE, "rejected rows 被拒绝的行", limit=20)
 
 

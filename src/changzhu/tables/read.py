@@ -50,7 +50,7 @@ class TableRejected(ChangzhuError, ValueError):
     """A file with bad rows, or bad headers: nothing of it was used. `errors` lists every problem."""
 
     def __init__(self, path: Path, errors: list[CellError], bad_rows: int, rows: int, row_word: str = "row") -> None:
-        self.path, self.errors, self.bad_rows, self.rows = path, errors, bad_rows, rows
+        self.path, self.errors, self.bad_rows, self.rows, self.row_word = path, errors, bad_rows, rows, row_word
         first = "; ".join(
             f"{row_word} {e.line} {e.column} {e.value!r}: {reason_text(e.reason, Lang.EN)}" for e in errors[:3]
         )
