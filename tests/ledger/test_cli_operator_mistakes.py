@@ -127,3 +127,19 @@ def test_a_key_of_the_form_the_service_derives_is_refused_for_redeem_too(
     for args in (["voucher", "clear", "440100", "440100"], ["ledger", "drawing", person, "--on", "2026-02-01"]):
         code, out = _run(capsys, monkeypatch, "en", *args, "--key", key, "--as", "cw_gz")
         assert code != 0 and "keeps for itself" in out, out
+
+
+@pytest.mark.parametrize("number", ["approval-77", "interregion-out:abc", "T-1:complete", "import-residents-x"])
+def test_a_transfer_number_of_a_reserved_form_is_refused(
+    person: str, engine: Engine, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch, number: str
+) -> None:
+    """`ledger transfer --transfer-no` is checked as every `--key` is (changzhu.api.client_keys): the keys of the
+    transfer's two steps are made from it, so a number of the form the service keeps for its own keys is refused
+    before anything is read or written. Before, any text was taken."""
+    transfer = ["ledger", "transfer", person, "--scheme", "pension", "--from", "510100", "--to", "440100"]
+    before = _audit(engine)
+    code, out = _run(
+        capsys, monkeypatch, "en", *transfer, "--on", "2026-02-01", "--transfer-no", number, "--as", "cw_gz"
+    )
+    assert code != 0 and "--transfer-no" in out and "keeps for itself" in out and "Traceback" not in out, out
+    assert _audit(engine) == before

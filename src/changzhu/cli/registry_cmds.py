@@ -412,7 +412,14 @@ def ledger_transfer(
     from_region: Annotated[str, typer.Option("--from")],
     to_region: Annotated[str, typer.Option("--to")],
     on: Day,
-    transfer_no: Annotated[str, typer.Option(help="transfer number; retrying with it finishes, never repeats")],
+    transfer_no: Annotated[
+        str,
+        typer.Option(
+            help="transfer number; retrying with it finishes, never repeats (the keys of its two steps derive from"
+            " it: not of a form the service keeps for its own keys)",
+            callback=_client_key,
+        ),
+    ],
     as_user: As,
     lang: LangOption = Lang.ZH,
 ) -> None:
