@@ -7,9 +7,9 @@ while every other error line of the command was Chinese."""
 from __future__ import annotations
 
 import pytest
-from cli_support import run_changzhu
 
 from changzhu.cli.usage_errors import chinese
+from cli_support import run_changzhu
 
 KEY = "0" * 32
 CASES: list[tuple[list[str], str, str]] = [
@@ -35,7 +35,7 @@ CASES: list[tuple[list[str], str, str]] = [
 def test_a_usage_error_is_told_in_the_chosen_language(args: list[str], zh: str, en: str) -> None:
     done = run_changzhu(*args, lang="zh")
     assert done.returncode == 2 and zh in done.stderr and "Error:" not in done.stderr, done.stderr
-    assert "用法：" in done.stderr and "Usage:" not in done.stderr or args[-1] == "--as", done.stderr
+    assert ("用法：" in done.stderr and "Usage:" not in done.stderr) or args[-1] == "--as", done.stderr
     done = run_changzhu(*args, lang="en")
     assert done.returncode == 2 and en in done.stderr and "错误" not in done.stderr, done.stderr
     chosen = run_changzhu(*args, "--lang", "en", lang="zh") if "--lang" not in args and args[-1] != "--as" else done

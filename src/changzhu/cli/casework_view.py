@@ -157,7 +157,7 @@ def quota_rows(run: Mapping[str, Any], lang: Lang) -> list[list[str]]:
     values = {**run, **{k: rule[k] for k in ("tie_break", "quota_source", "evaluated_on", "not_ranked") if k in rule}}
     rows = []
     for name, label in QUOTA_FIELDS.items():
-        if name not in values or values[name] in ({}, []) and name in ("cutoffs", "capacity", "not_ranked"):
+        if name not in values or (values[name] in ({}, []) and name in ("cutoffs", "capacity", "not_ranked")):
             continue
         rows.append([pick_label(label, lang), _quota_value(name, values[name], lang)])
     return rows

@@ -94,13 +94,13 @@ def rejected(exc: TableRejected | ImportRejected, path: Path) -> ChangzhuError:
 
     problems = [(e.line, e.column, e.value, e.reason) for e in exc.errors]
     table = isinstance(exc, TableRejected)
-    word = "条记录" if table and exc.row_word == "record" else "行"
+    word = "条记录" if isinstance(exc, TableRejected) and exc.row_word == "record" else "行"
     first = "；".join(
         f"第 {line} {word} {column}{f' {value!r}' if table else ''}：{reason_text(why, Lang.ZH)}"
         for line, column, value, why in problems[:3]
     )
     more = f"（另有 {len(problems) - 3} 个问题）" if len(problems) > 3 else ""
-    if isinstance(exc, TableRejected):  # (not `table`: mypy narrows by isinstance)
+    if isinstance(exc, TableRejected):
         what = f"{exc.rows} {word}中有 {exc.bad_rows} {word}有误" if exc.rows else "表头无法使用"
         zh = f"{path}：{what}，未使用任何数据：{first}{more}"
     else:

@@ -2083,7 +2083,8 @@ TEMPLATES: dict[RefusalCode, tuple[str, str]] = {
         " {cwd})",
     ),
     RefusalCode.CLI_NO_ID_IN_REACH: (
-        "在您的管辖范围内没有登记此身份证号码的居民：请核对号码，或确认此人是否居住在您的辖区（{option} 所指用户的辖区）",
+        "在您的管辖范围内没有登记此身份证号码的居民：请核对号码，或确认此人是否居住在您的辖区"
+        "（{option} 所指用户的辖区）",
         "no resident with this identity number within your reach: check the number, or whether the person lives in"
         " the jurisdiction of the user named by {option}",
     ),
