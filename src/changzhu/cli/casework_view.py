@@ -157,7 +157,7 @@ def quota_rows(run: Mapping[str, Any], lang: Lang) -> list[list[str]]:
     values = {**run, **{k: rule[k] for k in ("tie_break", "quota_source", "evaluated_on", "not_ranked") if k in rule}}
     rows = []
     for name, label in QUOTA_FIELDS.items():
-        if name not in values or (values[name] in ({}, []) and name in ("cutoffs", "capacity", "not_ranked")):
+        if name not in values or (values[name] in ({}, [], None) and name in ("cutoffs", "capacity", "not_ranked")):
             continue
         rows.append([pick_label(label, lang), _quota_value(name, values[name], lang)])
     return rows
@@ -185,6 +185,8 @@ def _quota_value(name: str, value: Any, lang: Lang) -> str:
         return joined or pick_label(NONE, lang)
     if isinstance(value, list):
         return f"{len(value):,}"
-    if isinstance(value, int | float) and not isinstance(value, bool):
-        return f"{value:,}" if isinstance(value, int) else f"{value:g}"
+    if isinstance(value, int) and not isinstance(value, bool) and name not in ("id", "year", "seed"):
+        return f"{value:,}"  # a count: thousands separated
+    if isinstance(value, float):
+        return f"{value:g}"
     return str(value)
