@@ -56,8 +56,8 @@ def in_reach(engine: Engine, principal: Principal, frame: pl.DataFrame, person: 
     from changzhu.store.db import session_scope
     from changzhu.store.resident_models import PersonRow
 
-    if principal.role not in STAFF_WITH_PERSONAL_ACCESS:
-        raise Forbidden(refusal(RefusalCode.AGGREGATES_ONLY, role=principal.role.value))
+    if principal.role not in STAFF_WITH_PERSONAL_ACCESS:  # as GET /residents, the API's listing
+        raise Forbidden(refusal(RefusalCode.ROLE_MAY_NOT_RECORDS, role=principal.role.value))
     keys = {k for k in frame[person].drop_nulls().unique()}
     with session_scope(engine) as session:
         people = session.scalars(select(PersonRow).where(PersonRow.person_key.in_(keys))).all() if keys else []
