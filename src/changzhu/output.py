@@ -17,6 +17,7 @@ from changzhu.errors import ChangzhuError
 
 if TYPE_CHECKING:  # polars is imported where a table is written, so `changzhu <cmd> --help` stays light
     import polars as pl
+    from rich.table import Table
 
 # Piped output gets a wide console so tables are not truncated to 80 columns.
 console = Console(width=None if sys.stdout.isatty() else 160)
@@ -65,7 +66,8 @@ ExportTablesOption = Annotated[
 PERCENT_SUFFIXES = ("share", "gap", "rate", "pct_of_residents")
 
 
-def _cell(column: str, value: object, decimals: int | None = None) -> str:
+def cell_text(column: str, value: object, decimals: int | None = None) -> str:
+    """A value as the terminal table writes it: none as —, figures with thousands separated (`decimals` places)."""
     if value is None:
         return "—"
     if isinstance(value, float) and decimals is not None:
@@ -145,6 +147,39 @@ def terminal_header(name: str) -> str:
     return FIGURE_THEN_HAN.sub(r"\1", name)
 
 
+def rich_table(
+    df: pl.DataFrame,
+    title: str | None = None,
+    *,
+    decimals: Mapping[str, int] | None = None,
+    right: Collection[str] = (),
+) -> Table:
+    """`df` as the terminal table `emit_table` prints (figures aligned right, `decimals` places where given; a long
+    word folds onto the next line rather than being cut)."""
+    from rich.table import Table
+
+    table = Table(title=title, show_lines=False, header_style="bold")
+    for name, dtype in df.schema.items():
+        table.add_column(
+            terminal_header(name),
+            justify="right" if dtype.is_numeric() or name in right else "left",
+            overflow="fold",
+        )
+    places = decimals or {}
+    for row in df.iter_rows():
+        table.add_row(*(cell_text(name, v, places.get(name)) for name, v in zip(df.columns, row, strict=True)))
+    return table
+
+
+def fits(table: Table) -> bool:
+    """Whether the terminal is wide enough for `table` with no word broken (each column at least its longest word;
+    a Chinese name, which has no spaces, is one word)."""
+    from rich.measure import Measurement
+
+    unbounded = console.options.update_width(1_000_000)  # rich clamps a measure to the width it is given
+    return Measurement.get(console, unbounded, table).minimum <= console.width
+
+
 def emit_table(
     df: pl.DataFrame,
     fmt: OutputFormat | PrintFormat,
@@ -157,9 +192,9 @@ def emit_table(
 ) -> None:
     """Print `df` as a rich table (first `limit` rows), or all rows as CSV or JSON on stdout; with `out`, write
     all rows to that file instead (CSV, XLSX or Parquet, by `fmt` or the file's suffix). `decimals`: the columns
-    whose figures the table shows to that many places (e.g. 亿元 to two), the others as `_cell` reads them; `right`:
-    text columns holding figures already written out (aligned right, as numbers are); a long
-    word (a Chinese name has no spaces to break at) folds onto the next line rather than being cut."""
+    whose figures the table shows to that many places (e.g. 亿元 to two), the others as `cell_text` writes them;
+    `right`: text columns holding figures already written out (aligned right, as numbers are); a long word (a
+    Chinese name has no spaces to break at) folds onto the next line rather than being cut."""
     if out is not None:
         export_table(df, out, OutputFormat(fmt.value))
         err_console.print(f"{df.height:,} rows written to {out}", highlight=False)
@@ -172,19 +207,6 @@ def emit_table(
     if fmt == OutputFormat.JSON:
         sys.stdout.write(_json(df))
         return
-    from rich.table import Table
-
-    shown = df.head(limit) if limit else df
-    table = Table(title=title, show_lines=False, header_style="bold")
-    for name, dtype in df.schema.items():
-        table.add_column(
-            terminal_header(name),
-            justify="right" if dtype.is_numeric() or name in right else "left",
-            overflow="fold",
-        )
-    places = decimals or {}
-    for row in shown.iter_rows():
-        table.add_row(*(_cell(name, v, places.get(name)) for name, v in zip(df.columns, row, strict=True)))
-    console.print(table)
+    console.print(rich_table(df.head(limit) if limit else df, title, decimals=decimals, right=right))
     if limit and df.height > limit:
         console.print(f"[dim]{df.height - limit} more rows; use --limit 0 or --format csv for all[/dim]")

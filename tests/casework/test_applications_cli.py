@@ -46,7 +46,7 @@ def test_cli_application_steps_and_run(engine: Engine, database_url: str, monkey
     assert "--as" in runner.invoke(app, submit).output  # no named user: refused before anything is read
     with session_scope(engine) as session:
         assert session.scalar(select(func.count()).select_from(ApplicationRow)) == 0
-    submitted = runner.invoke(app, [*submit, "--as", "cw_gz"])
+    submitted = runner.invoke(app, [*submit, "--as", "cw_gz", "--format", "json"])
     assert submitted.exit_code == 0, submitted.output
     created = json.loads(submitted.output)
     assert created["status"] == "submitted" and created["precheck"]["decision"] == "eligible"
@@ -57,12 +57,12 @@ def test_cli_application_steps_and_run(engine: Engine, database_url: str, monkey
     assert refused.exit_code != 0 and "outside your jurisdiction" in str(refused.exception)
     for action in ("review", "approve"):
         assert runner.invoke(app, ["applications", "step", number, action, "--as", "cw_gz"]).exit_code == 0
-    shown = json.loads(runner.invoke(app, ["applications", "show", number]).output)
+    shown = json.loads(runner.invoke(app, ["applications", "show", number, "--format", "json"]).output)
     assert shown["status"] == "approved" and shown["reason_zh"].startswith("经审核")
     assert [e["action"] for e in shown["events"]] == ["submit", "review", "approve"]
     assert {e["actor"] for e in shown["events"]} == {"cw_gz"}  # the named user, never the shell login
-    listed = runner.invoke(app, ["applications", "list", "--status", "approved"])
-    assert "residence_permit" in listed.output and "1 application(s)" in listed.output
+    listed = runner.invoke(app, ["applications", "list", "--status", "approved", "--lang", "en"])
+    assert "residence permit" in listed.output and "1 application(s)" in listed.output
     quota = ["quota", "run", "--kind", "points_hukou", "--region", "440100", "--year", "2026"]
     run = runner.invoke(app, [*quota, "--as", "cw_gz"])
     assert run.exit_code != 0 and "quota.points_hukou.annual_quota" in str(run.exception)
@@ -70,7 +70,7 @@ def test_cli_application_steps_and_run(engine: Engine, database_url: str, monkey
     assert run.exit_code != 0 and "outside your jurisdiction" in str(run.exception)
     with session_scope(engine) as session:
         assert session.scalar(select(func.count()).select_from(QuotaRunRow)) == 0
-    run = runner.invoke(app, [*quota, "--quota", "5", "--as", "cw_gz"])
+    run = runner.invoke(app, [*quota, "--quota", "5", "--as", "cw_gz", "--format", "json"])
     assert run.exit_code == 0, run.output
     assert json.loads(run.output)["admitted"] == []  # no 积分 application was granted
 
@@ -112,8 +112,53 @@ def test_cli_school_places_from_the_facility_list(
             str(listing),
             "--as",
             "cw_gz",
+            "--format",
+            "json",
         ],
     )
     assert run.exit_code == 0, run.output
     published = json.loads(run.output)
     assert published["capacity"] == {"440100": 2000} and published["admitted"] == []
+
+
+WORDS = {
+    "zh": ("申请编号", "居住证", "广州市（440100）", "已批准", "符合条件", "受理审核", "批准", "经审核", "共 1 件申请"),
+    "en": ("application number", "residence permit", "Guangzhou (440100)", "approved", "eligible", "take into review",
+           "Reviewed", "1 application(s)"),
+}  # fmt: skip
+QUOTA_WORDS = {
+    "zh": ("积分落户", "广州市（440100）", "指标（名额）", "发布时在命令行中给出", "入围人数", "积分高者优先"),
+    "en": ("points-based hukou", "Guangzhou (440100)", "quota (places)", "given on the command line", "admitted",
+           "higher points first"),
+}  # fmt: skip
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_applications_and_quota_runs_print_words_in_the_chosen_language(
+    engine: Engine, database_url: str, monkeypatch: pytest.MonkeyPatch, lang: str
+) -> None:
+    """On screen an application and a quota run are fields by their labels in --lang (or CHANGZHU_LANG), kinds,
+    statuses, steps and decisions in words, places by name and code, the reason in that language; `--format json`
+    keeps the API's codes. Before: every command printed the API's JSON (and `list` the codes), whatever the
+    language."""
+    monkeypatch.setenv("CHANGZHU_DATABASE_URL", database_url)
+    monkeypatch.setenv("COLUMNS", "160")
+    first17 = "51010419900101002"
+    reg = Registration(
+        first17 + check_char(first17), "510100", "440100", date(2020, 1, 1), ProofKind.HOUSING, "x", FACTS
+    )
+    key = str(register_resident(engine, reg, actor="test")["person_key"])
+    create_user(engine, "cw_gz", PASSWORD, Role.CASEWORKER, ["440100"])
+    runner = CliRunner()
+    said = [runner.invoke(app, ["applications", "submit", key, "residence_permit", "--as", "cw_gz", "--lang", lang])]
+    said += [runner.invoke(app, ["applications", "step", "1", step, "--as", "cw_gz", "--lang", lang]) for step in
+             ("review", "approve")]  # fmt: skip
+    monkeypatch.setenv("CHANGZHU_LANG", lang)  # the language chosen by the environment, as every command's --lang
+    said += [runner.invoke(app, ["applications", "show", "1"]), runner.invoke(app, ["applications", "list"])]
+    assert all(done.exit_code == 0 for done in said), [done.output for done in said]
+    out = "".join(done.output for done in said)
+    assert all(word in out for word in WORDS[lang]) and "{" not in out and "in_review" not in out, out
+    quota = ["quota", "run", "--kind", "points_hukou", "--region", "440100", "--year", "2026", "--quota", "5"]
+    run = runner.invoke(app, [*quota, "--as", "cw_gz"])
+    assert run.exit_code == 0 and all(word in run.output for word in QUOTA_WORDS[lang]), run.output
+    assert "{" not in run.output and "points_hukou" not in run.output and "2,026" not in run.output, run.output

@@ -176,3 +176,19 @@ def test_a_refused_file_is_told_in_the_chosen_language(
         [line] = [line for line in out.splitlines() if line.startswith(("错误：", "error: "))]
         assert code == 1 and all(part in line for part in said), out
         assert (lang == "en") == ("nothing" in line), out
+
+
+@pytest.mark.parametrize("number", ["approval-77", "interregion-out:abc", "T-1:complete", "import-residents-x"])
+def test_a_transfer_number_of_a_reserved_form_is_refused(
+    person: str, engine: Engine, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch, number: str
+) -> None:
+    """`ledger transfer --transfer-no` is checked as every `--key` is (changzhu.api.client_keys): the keys of the
+    transfer's two steps are made from it, so a number of the form the service keeps for its own keys is refused
+    before anything is read or written. Before, any text was taken."""
+    transfer = ["ledger", "transfer", person, "--scheme", "pension", "--from", "510100", "--to", "440100"]
+    before = _audit(engine)
+    code, out = _run(
+        capsys, monkeypatch, "en", *transfer, "--on", "2026-02-01", "--transfer-no", number, "--as", "cw_gz"
+    )
+    assert code != 0 and "--transfer-no" in out and "keeps for itself" in out and "Traceback" not in out, out
+    assert _audit(engine) == before

@@ -215,7 +215,7 @@ def test_a_person_key_is_printed_whole_to_be_copied(people: dict[str, str], monk
     """`resident find` is how a clerk gets the key that `resident link` and the others take: at 80 columns it is
     printed whole (a one-row table cut it to '28d0a4df646049f3aa1f…'), one field per line, no Python None."""
     monkeypatch.setenv("COLUMNS", "80")
-    code, out = _run("resident", "find", "--id-number", _number("51010419800101003"))
+    code, out = _run("resident", "find", "--id-number", _number("51010419800101003"), "--as", "cw_cd")
     assert code == 0, out
     assert people["parent"] in out and "None" not in out, out
 
@@ -224,7 +224,7 @@ def test_an_identity_number_piped_in_leaves_the_json_on_stdout_readable(people: 
     """`echo ID | changzhu resident find --format json`: the number read from stdin, no question printed into the
     JSON (click's hidden prompt wrote "Id number:" on stdout, ahead of the record)."""
     result = CliRunner().invoke(
-        app, ["resident", "find", "--format", "json"], input=_number("51010419800101003") + "\n"
+        app, ["resident", "find", "--format", "json", "--as", "cw_cd"], input=_number("51010419800101003") + "\n"
     )
     assert result.exit_code == 0, result.output
     record = json.loads(result.stdout)
@@ -239,3 +239,42 @@ def test_a_key_of_the_form_the_service_derives_is_refused(engine: Engine, people
         code, out = _run("resident", "permit", people["parent"], "--on", "2026-01-01", "--as", "cw_cd", "--key", key)
         assert code != 0 and "keeps for itself" in out, (key, out)
     assert _count(engine, AuditRow) == before
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_a_refused_import_says_so_in_the_chosen_language(
+    engine: Engine,
+    people: dict[str, str],
+    tmp_path: Path,
+    capsys: pytest.CaptureFixture[str],
+    monkeypatch: pytest.MonkeyPatch,
+    lang: str,
+) -> None:
+    """The line a refused file ends with (how many rows, nothing imported, the first problems by row, column and
+    reason) and the line naming the error report follow CHANGZHU_LANG, as the error line's head does: under zh it
+    was "错误：two_problems.csv: 1 bad row (2 problems), nothing imported: row 3 …" and "error report … written to"."""
+    from console_support import run_console
+
+    header = "id_number,hukou_region,residence_region,residence_since,proof_kind,proof_ref\n"
+    path = _file(tmp_path / "bad.csv", header + f"{_number('44010419930303006')},440100,成都,2020-13-01,housing,R-2\n")
+    report = tmp_path / "errors.csv"
+    code, out = run_console(
+        capsys, monkeypatch, "import", "residents", str(path), "--as", "cw_cd", "--errors", str(report), lang=lang
+    )
+    said = {
+        "zh": (
+            "错误：",
+            "1 行有误（共 2 个问题），未导入任何数据：第 2 行",
+            "没有这一天",
+            "错误报告（2 个问题）已写入",
+        ),
+        "en": (
+            "error: ",
+            "1 bad row (2 problems), nothing imported: row 2",
+            "no such day",
+            "error report (2 problems)",
+        ),
+    }
+    assert code == 1 and all(words in out for words in said[lang]), out
+    assert ("nothing imported" not in out) if lang == "zh" else ("未导入" not in out), out
+    assert _count(engine, PersonRow) == 2

@@ -72,16 +72,23 @@ def open_person(engine: Engine, principal: Principal, person_key: str, purpose: 
 
 
 def audit_listing(
-    engine: Engine, principal: Principal, region: str | None, count: int, searched_by: str | None = None
+    engine: Engine,
+    principal: Principal,
+    region: str | None,
+    count: int,
+    searched_by: str | None = None,
+    *,
+    names_shown: bool = True,
 ) -> None:
-    """Record that the caller listed or searched residents, with their names (how, what filter, how many rows;
-    never the search text itself)."""
+    """Record that the caller listed or searched residents, with their names or (`names_shown` False: the operator
+    CLI's listings of accounts and vouchers) by person key (how, what filter, how many rows; never the search text
+    itself)."""
     with write_session(engine) as session:
         audit.append(
             session,
             actor=f"user:{principal.username}",
             action="list_personal_data",
             subject=audit_subjects.regions([region] if region else principal.scopes),
-            details={"rows": count, "names_shown": True, "searched_by": searched_by},
+            details={"rows": count, "names_shown": names_shown, "searched_by": searched_by},
             reason=because("caseload_listing" if searched_by is None else "resident_search"),
         )

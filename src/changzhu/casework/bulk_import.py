@@ -64,8 +64,8 @@ class ImportRejected(ChangzhuError):
         message = f"{path}: {bad}{problems}, nothing imported: {first}{more}"
         # the same in Chinese, for the command line's error line in its language (`refusal`)
         first_zh = "；".join(f"第 {e.line} 行 {e.column}：{reason_text(e.reason, Lang.ZH)}" for e in errors[:3])
-        more_zh = f"（另有 {len(errors) - 3} 处）" if len(errors) > 3 else ""
-        problems_zh = "" if len(errors) == rows else f"（共 {len(errors)} 处问题）"
+        more_zh = f"（另有 {len(errors) - 3} 个问题）" if len(errors) > 3 else ""
+        problems_zh = "" if len(errors) == rows else f"（共 {len(errors)} 个问题）"
         said_zh = f"{path}：{rows} 行有误{problems_zh}，未导入任何数据：{first_zh}{more_zh}"
         self.refusal = refusal(RefusalCode.IN_TWO_LANGUAGES, text_zh=said_zh, text_en=message)
         super().__init__(message)

@@ -10,7 +10,8 @@ from typing import Annotated, Any, TypeVar
 
 import typer
 
-from changzhu.cli.registry_cmds import As, migrated_engine
+from changzhu.cli.registry_cmds import As, LangOption, migrated_engine
+from changzhu.domain.lang import Lang
 from changzhu.errors import ChangzhuError
 from changzhu.output import console
 
@@ -20,8 +21,66 @@ applications_app = typer.Typer(help="Applications (申请): submit with a pre-ch
 quota_app = typer.Typer(help="Quotas (积分排名): publish a ranking run, or simulate one without storing it.")
 
 
-def _show(data: Any) -> None:
+class RecordFormat(StrEnum):
+    """How a command prints its record: in words for people, or as the API's JSON (the codes) for scripts."""
+
+    TABLE = "table"
+    JSON = "json"
+
+
+Fmt = Annotated[RecordFormat, typer.Option("--format", help="table (words, in --lang) or json (the API's codes)")]
+
+
+def _json(data: Any) -> None:
     console.print_json(json.dumps(data, ensure_ascii=False, default=str))
+
+
+def _fields(rows: list[list[str]]) -> None:
+    """A record on screen: a field per line, its label in bold, values folded, never cut."""
+    from rich.table import Table
+
+    table = Table(show_header=False)
+    table.add_column(style="bold")
+    table.add_column(overflow="fold")
+    for label, value in rows:
+        table.add_row(label, value)
+    console.print(table)
+
+
+def _rows(headers: tuple[tuple[str, str], ...], rows: list[list[str]], lang: Lang) -> None:
+    """Rows under their headers in `lang`, values folded, never cut."""
+    from rich.table import Table
+
+    from changzhu.rules.labels import pick_label
+
+    table = Table()
+    for header in headers:
+        table.add_column(pick_label(header, lang), overflow="fold")
+    for row in rows:
+        table.add_row(*row)
+    console.print(table)
+
+
+def _show(item: dict[str, Any], fmt: RecordFormat, lang: Lang) -> None:
+    """An application: its fields, then the steps it went through when it has them."""
+    from changzhu.cli.casework_view import EVENT_COLUMNS, application_rows, event_rows
+
+    if fmt == RecordFormat.JSON:
+        _json(item)
+        return
+    _fields(application_rows(item, lang))
+    if item.get("events"):
+        _rows(EVENT_COLUMNS, event_rows(item["events"], lang), lang)
+
+
+def _show_run(run: dict[str, Any], fmt: RecordFormat, lang: Lang) -> None:
+    """A quota run, published or simulated."""
+    from changzhu.cli.casework_view import quota_rows
+
+    if fmt == RecordFormat.JSON:
+        _json(run)
+        return
+    _fields(quota_rows(run, lang))
 
 
 @applications_app.command("submit")
@@ -30,6 +89,8 @@ def submit(
     kind: Annotated[str, typer.Argument(help="residence_permit, points, public_rental, school_place, dibao, hukou")],
     as_user: As,
     note: Annotated[str | None, typer.Option("--note")] = None,
+    fmt: Fmt = RecordFormat.TABLE,
+    lang: LangOption = Lang.ZH,
 ) -> None:
     """Submit an application: the rules engine pre-checks it (eligible, not eligible, or the facts missing); staff
     of the place where the applicant lives."""
@@ -38,7 +99,7 @@ def submit(
     from changzhu.casework.applications import ApplicationKind
 
     engine = migrated_engine()
-    _show(submit_as(engine, operator(engine, as_user), person_key, _choice(ApplicationKind, kind), note))
+    _show(submit_as(engine, operator(engine, as_user), person_key, _choice(ApplicationKind, kind), note), fmt, lang)
 
 
 @applications_app.command("list")
@@ -47,26 +108,33 @@ def listing(
     kind: Annotated[str | None, typer.Option("--kind")] = None,
     region: Annotated[str | None, typer.Option("--region")] = None,
     limit: Annotated[int, typer.Option("--limit")] = 50,
+    fmt: Fmt = RecordFormat.TABLE,
+    lang: LangOption = Lang.ZH,
 ) -> None:
     """List applications (newest last)."""
     from changzhu.casework.application_records import Filter
     from changzhu.casework.application_records import listing as list_applications
+    from changzhu.cli.casework_view import LIST_COLUMNS, list_rows
 
     page = list_applications(migrated_engine(), Filter(status, kind, region), None, 0, limit)
-    for item in page["items"]:
-        decision = item["precheck"]["decision"]
-        console.print(f"{item['id']:>6}  {item['kind']:<17} {item['status']:<11} {item['region']}  {decision}")
-    console.print(f"{page['total']} application(s)")
+    if fmt == RecordFormat.JSON:
+        _json(page)
+        return
+    _rows(LIST_COLUMNS, list_rows(page["items"], lang), lang)
+    total = page["total"]
+    console.print(f"共 {total} 件申请" if lang == Lang.ZH else f"{total} application(s)", highlight=False)
 
 
 @applications_app.command("show")
-def show(application_id: Annotated[int, typer.Argument()]) -> None:
+def show(
+    application_id: Annotated[int, typer.Argument()], fmt: Fmt = RecordFormat.TABLE, lang: LangOption = Lang.ZH
+) -> None:
     """One application with its events."""
     from changzhu.casework.application_records import events_of, load, view
 
     engine = migrated_engine()
     row, person = load(engine, application_id)
-    _show(view(row, person.person_key, events_of(engine, application_id)))
+    _show(view(row, person.person_key, events_of(engine, application_id)), fmt, lang)
 
 
 @applications_app.command("step")
@@ -75,6 +143,8 @@ def step(
     action: Annotated[str, typer.Argument(help="review, approve, reject, appeal, uphold, overturn")],
     as_user: As,
     reason: Annotated[str | None, typer.Option("--reason", help="default: drafted from the explanation")] = None,
+    fmt: Fmt = RecordFormat.TABLE,
+    lang: LangOption = Lang.ZH,
 ) -> None:
     """Take one step of the state machine (an illegal step is refused, naming the steps allowed); staff of the
     application's region."""
@@ -83,7 +153,7 @@ def step(
     from changzhu.casework.applications import Action
 
     engine = migrated_engine()
-    _show(step_as(engine, operator(engine, as_user), application_id, _choice(Action, action), reason))
+    _show(step_as(engine, operator(engine, as_user), application_id, _choice(Action, action), reason), fmt, lang)
 
 
 def _choice(enum: type[E], value: str) -> E:
@@ -145,6 +215,8 @@ def run(
     capacity: Places = None,
     facilities: Facilities = None,
     level: Level = "prefecture",
+    fmt: Fmt = RecordFormat.TABLE,
+    lang: LangOption = Lang.ZH,
 ) -> None:
     """Rank the city's granted applications and publish the cut-off, admitted and waiting lists (staff of the
     city)."""
@@ -179,7 +251,7 @@ def run(
     published = runs.publish(engine, chosen, region, year, quota, places, ranking, described, principal.username)
     with session_scope(engine) as session:  # a reason naming where a moved-out applicant went: only if may see her
         published["rule"] = told_rule(session, principal, published["rule"])
-    _show(published)
+    _show_run(published, fmt, lang)
 
 
 @quota_app.command("simulate")
@@ -192,6 +264,8 @@ def simulate(
     level: Level = "prefecture",
     fraction: Annotated[float, typer.Option("--fraction")] = 0.001,
     seed: Annotated[int, typer.Option("--seed")] = 1,
+    fmt: Fmt = RecordFormat.TABLE,
+    lang: LangOption = Lang.ZH,
 ) -> None:
     """On a synthetic sample of the city: the cut-off a quota gives, or the children admitted with --capacity."""
     from changzhu.casework import quota_runs as runs
@@ -210,9 +284,10 @@ def simulate(
     else:
         quota = quota if quota is not None else runs.annual_quota(region, on)[0]
         ranking = by_quota(candidates, rule, half_up(quota * fraction))
-    _show({"candidates": round(len(candidates) / fraction), "cutoff_points": ranking.cutoff_points,
-           "admitted_count": round(len(ranking.admitted) / fraction), "cutoffs": ranking.cutoffs,
-           "ranked_on_lower_bound": round(unassessed / fraction), "fraction": fraction, "seed": seed})  # fmt: skip
+    _show_run({"candidates": round(len(candidates) / fraction), "cutoff_points": ranking.cutoff_points,
+               "admitted_count": round(len(ranking.admitted) / fraction), "cutoffs": ranking.cutoffs,
+               "ranked_on_lower_bound": round(unassessed / fraction), "fraction": fraction, "seed": seed},
+              fmt, lang)  # fmt: skip
 
 
 def register(app: typer.Typer) -> None:

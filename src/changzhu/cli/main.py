@@ -213,7 +213,16 @@ def run() -> None:
 
 def _run() -> None:
     try:
-        app()
+        code = app(standalone_mode=False)  # click's usage errors come here, to be told in the error line's language
+    except click.exceptions.ClickException as exc:
+        from changzhu.cli.usage_errors import show
+
+        show(exc, error_lang(os.environ, sys.argv[1:]))
+        sys.exit(exc.exit_code)
+    except typer.Abort:
+        zh = error_lang(os.environ, sys.argv[1:]) == Lang.ZH
+        print("已中止。" if zh else "Aborted!", file=sys.stderr)
+        sys.exit(1)
     except ChangzhuError as exc:
         from rich.markup import escape
 
@@ -234,6 +243,8 @@ def _run() -> None:
         reason = str(getattr(exc, "orig", None) or exc).strip().splitlines()[0]
         err_console.print(f"[bold red]database error:[/bold red] {reason}", highlight=False, soft_wrap=True)
         sys.exit(1)
+    if isinstance(code, int) and code:  # an exit code (typer.Exit, Ctrl-C), not standalone click's own sys.exit
+        sys.exit(code)
 
 
 if __name__ == "__main__":

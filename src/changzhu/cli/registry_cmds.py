@@ -54,7 +54,10 @@ HELD_FIELDS = ("approval_id", "status", "maker", "created_at", "replayed")  # wh
 LangOption = Annotated[
     Lang,
     typer.Option(
-        "--lang", help="language of what is printed (labels, places, words) and of an error: zh (default) or en"
+        "--lang",
+        envvar="CHANGZHU_LANG",
+        case_sensitive=False,
+        help="language of what is printed (labels, places, words) and of an error: zh (default) or en",
     ),
 ]
 As = Annotated[
@@ -222,6 +225,7 @@ def resident_register(
 
 @resident_app.command("find")
 def resident_find(
+    as_user: As,
     id_number: Annotated[
         str | None, typer.Option(help="national ID; asked for, not echoed, when left out (or one line of stdin)")
     ] = None,
@@ -229,25 +233,33 @@ def resident_find(
     out: ExportOption = None,
     lang: LangOption = Lang.ZH,
 ) -> None:
-    """The record of an identity number (looked up by keyed hash), with its person key: as `resident show`."""
-    from changzhu.registry.residents import find_person
+    """The record of an identity number (looked up by keyed hash), with its person key: as `resident show`; a
+    number registered outside the user's reach is answered as one not registered (the read is audited)."""
+    from changzhu.cli.reads import find_as
 
     engine = migrated_engine()
-    _show_resident(engine, find_person(engine, _asked_id_number(id_number)), fmt, out, lang)
+    principal = _operator(engine, as_user)
+    _show_resident(engine, find_as(engine, principal, _asked_id_number(id_number)), fmt, out, lang)
 
 
 @resident_app.command("show")
 def resident_show(
     person: Annotated[str, typer.Argument(help="person key (`changzhu resident find` prints it)")],
+    as_user: As,
     fmt: Fmt = OutputFormat.TABLE,
     out: ExportOption = None,
     lang: LangOption = Lang.ZH,
 ) -> None:
-    """Registry facts of a person (never the identity number), in words in --lang.
+    """Registry facts of a person (never the identity number), in words in --lang; staff of the place where she
+    lives (or moves to), as the API (the read is audited).
 
     On screen places by name and code and a fact not on record as unknown; as CSV, JSON or a file, the codes (a
     fact not on record empty, or null)."""
-    _show_resident(migrated_engine(), person, fmt, out, lang)
+    from changzhu.cli.reads import open_as
+
+    engine = migrated_engine()
+    open_as(engine, _operator(engine, as_user), person, "view_record")
+    _show_resident(engine, person, fmt, out, lang)
 
 
 def _show_resident(engine: Engine, person: str, fmt: OutputFormat, out: Path | None, lang: Lang) -> None:
@@ -405,7 +417,14 @@ def ledger_transfer(
     from_region: Annotated[str, typer.Option("--from")],
     to_region: Annotated[str, typer.Option("--to")],
     on: Day,
-    transfer_no: Annotated[str, typer.Option(help="transfer number; retrying with it finishes, never repeats")],
+    transfer_no: Annotated[
+        str,
+        typer.Option(
+            help="transfer number; retrying with it finishes, never repeats (the keys of its two steps derive from"
+            " it: not of a form the service keeps for its own keys)",
+            callback=_client_key,
+        ),
+    ],
     as_user: As,
     lang: LangOption = Lang.ZH,
 ) -> None:
@@ -448,12 +467,28 @@ def ledger_drawing(person: str, on: Day, key: RequiredKey, as_user: As, lang: La
 
 @ledger_app.command("balances")
 def ledger_balances(
-    person: Annotated[str | None, typer.Argument()] = None, fmt: Fmt = OutputFormat.TABLE, out: ExportOption = None
+    as_user: As,
+    person: Annotated[str | None, typer.Argument()] = None,
+    fmt: Fmt = OutputFormat.TABLE,
+    out: ExportOption = None,
 ) -> None:
-    """Balances derived from the entries (of one person, or all accounts)."""
+    """Balances derived from the entries: of one person (staff who may see her, as the API), or of every account
+    the user may read (people they may see, funds of their jurisdiction); the read is audited."""
+    import polars as pl
+
+    from changzhu.cli.reads import in_reach, open_as
     from changzhu.ledger.accounts import balances_frame
 
-    emit_table(balances_frame(migrated_engine(), person_key=person), fmt, title="ledger balances", out=out)
+    engine = migrated_engine()
+    principal = _operator(engine, as_user)
+    if person is not None:
+        open_as(engine, principal, person, "view_account")
+        emit_table(balances_frame(engine, person_key=person), fmt, title="ledger balances", out=out)
+        return
+    frame = balances_frame(engine)
+    holder = pl.when(pl.col("account").str.starts_with("P:")).then(pl.col("account").str.split(":").list.get(1))
+    shown = in_reach(engine, principal, frame.with_columns(holder.alias("holder")), "holder", "region")
+    emit_table(shown.drop("holder"), fmt, title="ledger balances", out=out)
 
 
 @ledger_app.command("check")
@@ -602,12 +637,24 @@ def voucher_clear(issuer: str, provider_region: str, key: RequiredKey, as_user: 
 
 @voucher_app.command("list")
 def voucher_list(
-    holder: Annotated[str | None, typer.Option()] = None, fmt: Fmt = OutputFormat.TABLE, out: ExportOption = None
+    as_user: As,
+    holder: Annotated[str | None, typer.Option()] = None,
+    fmt: Fmt = OutputFormat.TABLE,
+    out: ExportOption = None,
 ) -> None:
-    """Vouchers and their status."""
+    """Vouchers and their status: of one holder (staff who may see her, as the API), or every voucher of people
+    the user may see; the read is audited."""
+    from changzhu.cli.reads import in_reach, open_as
     from changzhu.ledger.vouchers import vouchers_frame
 
-    emit_table(vouchers_frame(migrated_engine(), holder), fmt, title="vouchers", out=out)
+    engine = migrated_engine()
+    principal = _operator(engine, as_user)
+    if holder is not None:
+        open_as(engine, principal, holder, "view_vouchers")
+        shown = vouchers_frame(engine, holder)
+    else:
+        shown = in_reach(engine, principal, vouchers_frame(engine), "holder", "issuer_region")
+    emit_table(shown, fmt, title="vouchers", out=out)
 
 
 def _import(
@@ -616,6 +663,7 @@ def _import(
     from changzhu.api.registry_writes import import_as
     from changzhu.api.upload_tables import UploadKind
     from changzhu.casework.bulk_import import ImportRejected
+    from changzhu.cli.tables_cmds import rejected
     from changzhu.tables import TableRejected
 
     if not path.exists():
@@ -630,7 +678,7 @@ def _import(
         result = import_as(engine, principal, UploadKind(kind), path, sheet=sheet, skip_bad_rows=skip_bad_rows)
     except (ImportRejected, TableRejected) as exc:
         report_errors(exc.report(), errors)
-        raise
+        raise rejected(exc) from exc
     left_out = result.pop("errors", None)
     _show(result, lang=lang)
     if isinstance(left_out, list) and left_out:

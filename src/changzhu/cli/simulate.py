@@ -14,6 +14,7 @@ from changzhu.output import ExportTablesOption, PrintFormat, console, emit_table
 from changzhu.report.lang import Lang
 
 if TYPE_CHECKING:  # the simulation (numpy, scipy, polars) is imported when it runs, not for `--help`
+    import polars as pl
     from rich.progress import Progress
 
     from changzhu.simulation.engine import ChunkRunner
@@ -120,7 +121,7 @@ def simulate_command(
             lang,
         )
         places = {pick(c.zh, c.en, lang): 2 for c in COST_COLUMNS if c.key in YUAN_COLUMNS}
-        emit_table(costs_in(costs, lang, titles), fmt, title, decimals=places)
+        _print_costs(costs_in(costs, lang, titles), title, places, lang)
     else:
         whole = pl.exclude("scenario", "year", "service", "estimate").round(0).cast(pl.Int64)
         emit_table(noted.with_columns(pl.col("year").cast(pl.String), whole), fmt)
@@ -149,7 +150,38 @@ def simulate_command(
                 lang,
             ),
             highlight=False,
+            soft_wrap=True,  # a path is not broken by the program: the terminal wraps it, copied whole
         )
+
+
+def _print_costs(table: pl.DataFrame, title: str, places: dict[str, int], lang: Lang) -> None:
+    """The cost table on the terminal, never breaking a name: each scenario's title as a heading line (wrapped at
+    its spaces only) over its rows; where the terminal is too narrow for a row of every measure without breaking
+    a word (80 columns), one line of each year, service and measure instead."""
+    import polars as pl
+
+    from changzhu.output import cell_text, fits, rich_table
+    from changzhu.report.lang import pick
+
+    scenario, year, service = table.columns[:3]
+    measure, value = pick("指标", "measure", lang), pick("数值", "value", lang)
+    console.print(title, highlight=False)
+    for (name,), rows in table.group_by(scenario, maintain_order=True):
+        console.print(f"\n{name}", style="bold", highlight=False)
+        wide = rich_table(rows.drop(scenario), decimals=places)
+        if fits(wide):
+            console.print(wide)
+            continue
+        long = pl.DataFrame(
+            [
+                (row[0], row[1], column, cell_text(column, v, places.get(column)))
+                for row in rows.drop(scenario).iter_rows()
+                for column, v in zip(rows.columns[3:], row[2:], strict=True)
+            ],
+            schema=[year, service, measure, value],
+            orient="row",
+        )
+        console.print(rich_table(long, right=[value]))
 
 
 def register(app: typer.Typer) -> None:

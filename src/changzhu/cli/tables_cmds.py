@@ -14,8 +14,9 @@ from changzhu.output import OutputFormat, console, emit_table, err_console, expo
 if TYPE_CHECKING:  # the readers (polars) are imported when a file is read, not for `--help`
     import polars as pl
 
+    from changzhu.casework.bulk_import import ImportRejected
     from changzhu.domain.person import CheckedPersonTable
-    from changzhu.tables import TableRead, TableSchema
+    from changzhu.tables import TableRead, TableRejected, TableSchema
 
 SheetOption = Annotated[str | None, typer.Option("--sheet", help="Excel sheet to read (default: the first)")]
 SkipOption = Annotated[
@@ -46,7 +47,7 @@ def read_user_table(
         read = read_table(path, schema, sheet=sheet, skip_bad_rows=skip_bad_rows)
     except TableRejected as exc:
         report_errors(exc.report(), errors)
-        raise
+        raise rejected(exc) from exc
     _report_skipped(read, errors)
     return read.frame
 
@@ -78,9 +79,17 @@ def read_user_people(
         )
     except TableRejected as exc:
         report_errors(exc.report(), errors)
-        raise
+        raise rejected(exc) from exc
     _report_skipped(read, errors)
     return read.frame if checked is None else checked
+
+
+def rejected(exc: TableRejected | ImportRejected) -> ChangzhuError:
+    """The one line saying a file was refused, in the error line's language: how many rows were wrong, that nothing
+    was used, and the first problems by row, column and reason (each exception says it in Chinese and English)."""
+    from changzhu.domain.refusals import CodedError
+
+    return CodedError(exc.refusal)
 
 
 def _stored_manifest() -> str:
@@ -104,9 +113,20 @@ def _report_skipped(read: TableRead, errors: Path | None) -> None:
 def report_errors(report: pl.DataFrame, errors: Path | None) -> None:
     """Print the row-level error report (first rows) and write all of it to `errors` if given."""
     if errors is not None:
+        import os
+        import sys
+
+        from changzhu.cli.main import error_lang
+        from changzhu.domain.lang import Lang
+
         export_table(report, errors, OutputFormat.CSV)
         problems = "1 problem" if report.height == 1 else f"{report.height} problems"
-        err_console.print(f"error report ({problems}) written to {errors}", highlight=False)
+        written_zh, written_en = (
+            f"错误报告（{report.height} 个问题）已写入 {errors}",
+            f"error report ({problems}) written to {errors}",
+        )
+        zh = error_lang(os.environ, sys.argv[1:]) == Lang.ZH  # a message about the file: in the error line's language
+        err_console.print(written_zh if zh else written_en, highlight=False)
     emit_table(report, OutputFormat.TABLE, "rejected rows 被拒绝的行", limit=20)
 
 

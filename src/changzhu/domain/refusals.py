@@ -584,6 +584,8 @@ class RefusalCode(StrEnum):
     # a sheet named (--sheet) that the workbook does not have, told with the sheets it has (was the reader's words:
     # "no matching sheet found when `sheet_name` is 'Sheet1'", in English, after the file's path)
     SHEET_NOT_IN_WORKBOOK = "sheet_not_in_workbook"
+    # the operator CLI's reading commands (cli/reads.py)
+    CLI_NO_ID_IN_REACH = "cli_no_id_in_reach"
 
 
 _DATE_FORMS_ZH = "2026-06-01、2026/6/1、2026.6.1、20260601 或 2026年6月1日"
@@ -2094,6 +2096,12 @@ TEMPLATES: dict[RefusalCode, tuple[str, str]] = {
     RefusalCode.SHEET_NOT_IN_WORKBOOK: (
         "工作簿中没有名为 {sheet} 的工作表：请写它有的工作表之一（{sheets}）",
         "the workbook has no sheet named {sheet}: name one of its sheets ({sheets})",
+    ),
+    RefusalCode.CLI_NO_ID_IN_REACH: (
+        "在您的管辖范围内没有登记此身份证号码的居民：请核对号码，或确认此人是否居住在您的辖区"
+        "（{option} 所指用户的辖区）",
+        "no resident with this identity number within your reach: check the number, or whether the person lives in"
+        " the jurisdiction of the user named by {option}",
     ),
 }
 PLACE = "place"  # the format spec of a region code shown with its name: {region:place}

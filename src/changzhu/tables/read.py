@@ -51,7 +51,7 @@ class TableRejected(ChangzhuError, ValueError):
     in Chinese and English (the command line's error line in its language; the message, the log's, in English)."""
 
     def __init__(self, path: Path, errors: list[CellError], bad_rows: int, rows: int, row_word: str = "row") -> None:
-        self.path, self.errors, self.bad_rows, self.rows = path, errors, bad_rows, rows
+        self.path, self.errors, self.bad_rows, self.rows, self.row_word = path, errors, bad_rows, rows, row_word
         first = "; ".join(
             f"{row_word} {e.line} {e.column} {e.value!r}: {reason_text(e.reason, Lang.EN)}" for e in errors[:3]
         )
@@ -63,8 +63,8 @@ class TableRejected(ChangzhuError, ValueError):
             f"第 {e.line} {word} {e.column}{f' “{e.value}”' if e.value else ''}：{reason_text(e.reason, Lang.ZH)}"
             for e in errors[:3]
         )
-        more_zh = f"（另有 {len(errors) - 3} 处）" if len(errors) > 3 else ""
-        what_zh = f"{rows} {word}中 {bad_rows} {word}有误" if rows else "表头无法使用"
+        more_zh = f"（另有 {len(errors) - 3} 个问题）" if len(errors) > 3 else ""
+        what_zh = f"{rows} {word}中有 {bad_rows} {word}有误" if rows else "表头无法使用"
         said_zh = f"{path}：{what_zh}，未使用任何数据：{first_zh}{more_zh}"
         self.refusal = refusal(RefusalCode.IN_TWO_LANGUAGES, text_zh=said_zh, text_en=message)
         super().__init__(message)

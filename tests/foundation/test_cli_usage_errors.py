@@ -1,0 +1,55 @@
+"""A mistake in how a command is called (click's usage errors) is told in the error line's language: Chinese under
+CHANGZHU_LANG=zh (or --lang zh), click's own English otherwise; the exit code stays click's (2), help stays help.
+
+Before: "No such option", "Missing option", "Missing argument", "Invalid value" were English whatever the language,
+while every other error line of the command was Chinese."""
+
+from __future__ import annotations
+
+import pytest
+
+from changzhu.cli.usage_errors import chinese
+from cli_support import run_changzhu
+
+KEY = "0" * 32
+CASES: list[tuple[list[str], str, str]] = [
+    (
+        ["resident", "show", KEY],
+        "错误：缺少选项 '--as'（环境变量：'CHANGZHU_OPERATOR'）。",
+        "Error: Missing option '--as'",
+    ),
+    (["resident", "show", "--as", "cw"], "错误：缺少参数 'person'。", "Error: Missing argument 'person'."),
+    (["resident", "show", KEY, "--as", "cw", "--bogus"], "错误：没有此选项：--bogus", "Error: No such option: --bogus"),
+    (["applications", "show", "abc"], "错误：'application_id' 的值无效：须写整数。", "Error: Invalid value for"),
+    (["resident", "show", KEY, "--as", "cw", "--lang", "xx"], "'xx' 不是可用的值（可写：'zh', 'en'）", "Invalid value"),
+    (["resdent"], "错误：没有此命令：'resdent'。", "Error: No such command 'resdent'."),
+    (
+        ["resident", "show", KEY, "--as"],
+        "错误：选项 '--as' 后须写一个值。",
+        "Error: Option '--as' requires an argument.",
+    ),
+]
+
+
+@pytest.mark.parametrize(("args", "zh", "en"), CASES)
+def test_a_usage_error_is_told_in_the_chosen_language(args: list[str], zh: str, en: str) -> None:
+    done = run_changzhu(*args, lang="zh")
+    assert done.returncode == 2 and zh in done.stderr and "Error:" not in done.stderr, done.stderr
+    assert ("用法：" in done.stderr and "Usage:" not in done.stderr) or args[-1] == "--as", done.stderr
+    done = run_changzhu(*args, lang="en")
+    assert done.returncode == 2 and en in done.stderr and "错误" not in done.stderr, done.stderr
+    chosen = run_changzhu(*args, "--lang", "en", lang="zh") if "--lang" not in args and args[-1] != "--as" else done
+    assert "Error:" in chosen.stderr, chosen.stderr  # the command's own --lang before CHANGZHU_LANG
+
+
+def test_help_and_exit_codes_stay_clicks() -> None:
+    assert run_changzhu("--help", lang="zh").returncode == 0
+    bare = run_changzhu(lang="zh")  # no command: the help, as before
+    assert bare.returncode == 2 and "Usage: " in bare.stdout + bare.stderr
+
+
+def test_a_message_of_our_own_gives_its_chinese_half_and_an_unknown_one_stays() -> None:
+    mine = "Invalid value for '--key': 此幂等键的形式为系统保留，请另选 / this key is reserved: choose another"
+    assert chinese(mine) == "'--key' 的值无效：此幂等键的形式为系统保留，请另选"
+    assert chinese("Got unexpected extra argument(s) (a b)") == "多余的参数：a b"
+    assert chinese("something click may write one day") == "something click may write one day"
