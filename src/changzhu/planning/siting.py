@@ -44,6 +44,10 @@ NO_SEAT = "no_seat_coordinates"  # why a county-level unit is left out of a plan
 # why a development zone (经济技术开发区, 高新区, 管理区, 新区…: a statistical unit coded xxxx7x, or without a code) is:
 # it has no government seat of its own to point at (docs/data.md, "Seat points")
 ZONE_WITHOUT_SEAT = "zone_without_seat"
+LEFT_OUT_WHY = {  # each reason in words, (Chinese, English): what the report, the page and the exports say
+    NO_SEAT: ("数据中没有它的驻地坐标", "no seat point in the data"),
+    ZONE_WITHOUT_SEAT: ("开发区等统计单元，没有自己的驻地", "a development zone, no seat of its own"),
+}
 
 
 def statistical_zone(code: pl.Expr) -> pl.Expr:

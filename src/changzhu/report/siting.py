@@ -12,7 +12,7 @@ from typing import Any
 import plotly.graph_objects as go
 import polars as pl
 
-from changzhu.planning.siting import SCHOOL_SERVICES, ZONE_WITHOUT_SEAT, SitingPlan, result_rows
+from changzhu.planning.siting import LEFT_OUT_WHY, SCHOOL_SERVICES, ZONE_WITHOUT_SEAT, SitingPlan, result_rows
 from changzhu.report.labels import region_names
 from changzhu.report.lang import Lang, pick
 from changzhu.report.maps import X_SCALE, every_unit, known_figure, map_note, one_value
@@ -311,7 +311,8 @@ def left_out_note(plan: SitingPlan, lang: Lang) -> str:
     if left.is_empty():
         return ""
     names = region_names(left["region_code"].to_list(), lang)
-    zone = pick("（开发区等统计单元，没有自己的驻地）", " (a development zone, no seat of its own)", lang)
+    zh, en = LEFT_OUT_WHY[ZONE_WITHOUT_SEAT]
+    zone = pick(f"（{zh}）", f" ({en})", lang)
     listed = pick("、", "; ", lang).join(
         f"{names.get(code, zh)} {residents:,}" + (zone if reason == ZONE_WITHOUT_SEAT else "")
         for code, zh, residents, reason in left.select(
