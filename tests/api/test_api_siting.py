@@ -168,6 +168,12 @@ def test_a_run_names_the_units_it_leaves_out_on_screen_and_in_its_export(db_serv
     assert all(c["nearest_km_before"] is None and c["region_name"] for c in left)  # not computed, never 0
     export = service.client.get(f"{path}/counties", params={"format": "csv"}, headers=nat)
     assert export.status_code == 200 and "left_out_reason" in export.text and "no_seat_coordinates" in export.text
+    # why, in words beside the code, in the reader's language (the export named only the code)
+    assert {c["left_out_why"] for c in left} == {"no seat point in the data"}  # the test client reads English
+    assert "no seat point in the data" in export.text
+    chinese = service.client.get(f"{path}/counties", params={"format": "csv", "lang": "zh"}, headers=nat)
+    assert "数据中没有它的驻地坐标" in chinese.text and "no seat point" not in chinese.text
+    assert all(c["left_out_why"] is None for c in counties if c["in_plan"])
 
 
 def test_chengdus_run_places_its_districts_recoded_after_the_seat_source(db_service: Service) -> None:

@@ -12,7 +12,7 @@ import pytest
 from changzhu.api.siting_runs import summary_of
 from changzhu.data.census import census_2020, read_seat_supplement
 from changzhu.data.geo import km_outside
-from changzhu.planning.siting import NO_SEAT, county_rows, left_out_units, plan_sites
+from changzhu.planning.siting import NO_SEAT, ZONE_WITHOUT_SEAT, county_rows, left_out_units, plan_sites
 from changzhu.report.lang import Lang
 from changzhu.report.siting import left_out_note
 
@@ -48,12 +48,12 @@ def test_supplement_points_are_cited_and_inside_their_district() -> None:
 
 
 def test_a_unit_without_a_seat_is_reported_with_its_residents() -> None:
-    units = census_2020().counties.filter(pl.col("prefecture_code") == "230700")  # 伊春: 8 units without a seat
+    units = census_2020().counties.filter(pl.col("prefecture_code") == "230700")  # 伊春: 5 units without a seat
     census_units = units.filter(pl.col("in_census_2020") & pl.col("code_2020").is_not_null()).with_columns(
         pl.col("code_2020").alias("code"), pl.col("name_zh_2020").alias("name_zh")
     )
     left = left_out_units("230700", census_units)
-    assert "230717" in left["region_code"].to_list()  # 伊美区
+    assert "230718" in left["region_code"].to_list()  # 乌翠区 (伊美区 has a cited point since 2026-12)
     assert left["reason"].unique().to_list() == [NO_SEAT]
     assert left["residents"].min() > 0
     assert left["residents"].sum() == census_units.filter(pl.col("seat_lon").is_null())["pop_resident_2020"].sum()
@@ -83,3 +83,14 @@ def test_the_report_says_who_is_left_out_in_both_languages() -> None:
 
 def test_the_report_of_shenzhen_leaves_no_one_out(shenzhen) -> None:
     assert left_out_note(shenzhen, Lang.EN) == ""
+
+
+def test_the_report_says_a_left_out_development_zone_has_no_seat_of_its_own() -> None:
+    """石家庄: its two development zones (高新区, 循环化工园区) have no seat of their own; the report says so by
+    each, and nothing of the kind by a county unit without a point."""
+    plan = plan_sites("130100", 1_000.0, 5_000.0, p=1, time_limit=20)
+    assert set(plan.left_out["reason"].to_list()) == {ZONE_WITHOUT_SEAT}
+    chinese, english = left_out_note(plan, Lang.ZH), left_out_note(plan, Lang.EN)
+    assert chinese.count("开发区等统计单元，没有自己的驻地") == plan.left_out.height >= 2, chinese
+    assert english.count("a development zone, no seat of its own") == plan.left_out.height, english
+    assert "zone_without_seat" not in chinese + english  # the reason in words, never its code

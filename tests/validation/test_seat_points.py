@@ -8,13 +8,12 @@ import polars as pl
 
 from changzhu.data.census import AS_SEAT_SOURCE, census_2020, read_seat_supplement
 from changzhu.data.geo import km_outside
-from changzhu.planning.siting import left_out_units
+from changzhu.planning.siting import NO_SEAT, ZONE_WITHOUT_SEAT, left_out_units, statistical_zone
 
 MAX_KM_OUTSIDE = 3.0  # the boundaries are simplified to about 1 km
 STILL_WITHOUT_POINT = {  # county units (not development zones) with census residents and no seat point
-    "130181", "130682", "140213", "140214", "140403", "230717", "230718", "230723", "230724", "230725", "230751",
-    "232761", "232762", "232763", "232764", "320812", "330383", "360113", "632803", "632857", "659005", "659007",
-    "659008", "659009", "659010",
+    "140403", "230718", "230723", "230724", "230725", "230751", "232761", "232762", "232763", "232764", "360113",
+    "632857", "659008", "659009", "659010",
 }  # fmt: skip
 
 
@@ -22,14 +21,10 @@ def _census_units() -> pl.DataFrame:
     return census_2020().counties.filter(pl.col("in_census_2020"))
 
 
-def _is_zone(code: pl.Expr) -> pl.Expr:
-    return code.is_null() | (code.str.slice(4, 1) == "7")
-
-
 def test_every_added_point_lies_in_its_units_boundary() -> None:
     census_codes = dict(zip(_census_units()["code"].to_list(), _census_units()["code_2020"].to_list(), strict=True))
     supplement = read_seat_supplement()
-    assert supplement.height == 97
+    assert supplement.height == 107
     for row in supplement.iter_rows(named=True):
         outside = km_outside(row["code"], row["lon"], row["lat"])
         if outside is None:  # 嘉峪关市 is drawn under its census code 620200, not 620201
@@ -54,17 +49,28 @@ def test_a_seat_source_point_names_its_former_code_and_change() -> None:
 
 def test_units_left_without_a_point() -> None:
     missing = _census_units().filter(pl.col("seat_lon").is_null())
-    assert (missing.height, missing["pop_resident_2020"].sum()) == (159, 29_316_481)  # was 250, 69,949,002
-    zones = missing.filter(_is_zone(pl.col("code")))
+    assert (missing.height, missing["pop_resident_2020"].sum()) == (149, 24_512_595)  # was 159, 29,316,481
+    zones = missing.filter(statistical_zone(pl.col("code")))
     assert (zones.height, zones["pop_resident_2020"].sum()) == (134, 22_406_668)  # no seat of their own
-    units = missing.filter(~_is_zone(pl.col("code")))
+    units = missing.filter(~statistical_zone(pl.col("code")))
     assert set(units["code"].to_list()) == STILL_WITHOUT_POINT  # was 116 units, 47.5 million residents
-    assert units["pop_resident_2020"].sum() == 6_909_813
+    assert units["pop_resident_2020"].sum() == 2_105_927  # was 25 units, 6,909,813
 
 
 def test_jinan_and_chengdu_leave_no_county_unit_out() -> None:
     for prefecture in ("370100", "510100"):  # 济南 (章丘, 济阳, 莱芜, 钢城), 成都 (郫都, 新津)
         units = census_2020().counties.filter(pl.col("prefecture_code") == prefecture)
-        census_units = units.filter(pl.col("in_census_2020") & ~_is_zone(pl.col("code")))
+        census_units = units.filter(pl.col("in_census_2020") & ~statistical_zone(pl.col("code")))
         left = left_out_units(prefecture, census_units)
         assert left.is_empty(), left
+
+
+def test_a_plan_says_why_each_unit_is_left_out() -> None:
+    """A development zone is left out because it has no seat of its own, a county unit because no point was sourced
+    for it: both named, with their residents (河北省: 22 zones and 0 county units without a point; 伊春: 5 units)."""
+    hebei = census_2020().counties.filter((pl.col("province_code") == "130000") & pl.col("in_census_2020"))
+    left = left_out_units("130000", hebei)
+    assert left.height > 0 and left["reason"].unique().to_list() == [ZONE_WITHOUT_SEAT], left
+    assert "130171" in left["region_code"].to_list()  # 石家庄高新技术产业开发区
+    yichun = census_2020().counties.filter((pl.col("prefecture_code") == "230700") & pl.col("in_census_2020"))
+    assert left_out_units("230700", yichun)["reason"].unique().to_list() == [NO_SEAT]

@@ -22,12 +22,10 @@ from changzhu.api.auth.principal import Principal
 from changzhu.api.errors import NotFound
 from changzhu.api.run_store import StoredRuns, now, run_state
 from changzhu.api.scenario_runs import result_bytes
-from changzhu.domain.estimates import SITING_ACCESS, siting_access_schools
 from changzhu.domain.lang import Lang
-from changzhu.domain.refusals import RefusalCode, refusal
-from changzhu.planning.population import school_age_cited
+from changzhu.domain.refusals import Refusal, RefusalCode, refusal
 from changzhu.planning.region_siting import site_region, siting_inputs
-from changzhu.planning.siting import EXISTING, SitingPlan, county_rows, result_rows
+from changzhu.planning.siting import EXISTING, SitingPlan, access_estimate, county_rows, result_rows
 from changzhu.registry.region_names import region_labels
 from changzhu.report.siting import MODEL
 from changzhu.store.db import session_scope
@@ -74,10 +72,21 @@ def summary_of(plan: SitingPlan, gap: float, supply: float, supply_is_estimate: 
         "listed": plan.listed,
         "models": json_rows(result_rows(plan)),
         "left_out": plan.left_out_summary(),
-        "estimate_note": SITING_ACCESS
-        if plan.service == "hospital_beds"
-        else siting_access_schools(school_age_cited()),
+        "estimate": plan.access_estimate().as_json(),
     }
+
+
+def told_summary(row: SitingRunRow, lang: Lang) -> dict[str, Any] | None:
+    """A run's summary with its estimate note worded in `lang` (`estimate_note`) from its code (`estimate`). A run
+    stored before the note was coded kept its text, which named the school-age parameters by their keys: it is
+    read as the coded note of its service, never shown as stored (the shares are the national ones, as office runs
+    use, unchanged since schools were sited)."""
+    if row.summary is None:
+        return None
+    kept = {k: v for k, v in row.summary.items() if k != "estimate_note"}
+    coded = kept.get("estimate")
+    note = Refusal.from_json(dict(coded)) if isinstance(coded, dict) else access_estimate(row.service)
+    return {**kept, "estimate": note.as_json(), "estimate_note": note.text(lang)}
 
 
 class SitingQueue(StoredRuns[SitingRunRow]):
@@ -154,7 +163,7 @@ def describe_siting(row: SitingRunRow, lang: Lang, principal: Principal, engine:
         "service": row.service,
         "p": row.p,
         **run_state(row, lang),
-        "summary": row.summary if whole else None,
+        "summary": told_summary(row, lang) if whole else None,
         "cut": not whole,
         "share_url": f"/api/v1/planning/siting/runs/{row.id}",
     }

@@ -84,7 +84,6 @@ def plan(
     ] = Lang.ZH,
 ) -> None:
     """Plan by resident population (按常住人口规划): write tables and the planning section of the report."""
-    from changzhu.domain.estimates import SITING_ACCESS
     from changzhu.domain.refusals import RefusalCode, refusal
     from changzhu.jobs.planning import run_planning
     from changzhu.planning.datasets import datasets_root
@@ -95,7 +94,6 @@ def plan(
     from changzhu.report.lang import pick
     from changzhu.report.plan_tables import (
         SHORTAGE_PLACES,
-        estimate_in,
         incomplete_in,
         replaced_in,
         shortage_in,
@@ -158,7 +156,7 @@ def plan(
         emit_table(shown["shortage"], fmt, title)
     emit_table(shown["sites"], fmt, siting_heading(run.siting, province, lang), right=_figures(shown["sites"]))
     if fmt == PrintFormat.TABLE:
-        console.print(estimate_in(SITING_ACCESS, lang), style="dim", highlight=False)
+        console.print(run.siting.access_estimate().text(lang), style="dim", highlight=False)
     if export is not None:
         written = ", ".join(map(str, export_tables(shown, export)))
         console.print(pick(f"表格已写入 {written}", f"tables written to {written}", lang), highlight=False)

@@ -9,6 +9,9 @@ from __future__ import annotations
 
 import polars as pl
 
+from changzhu.domain.lang import Lang
+from changzhu.domain.refusals import Refusal, RefusalCode, refusal
+
 ESTIMATE_COLUMN = "estimate"
 ESTIMATED_SUFFIX = "_est"  # a column whose name ends so holds an estimate (e.g. registered_est)
 
@@ -23,12 +26,22 @@ PROJECTION = (
     "its source (docs/parameters.md)"
 )
 
-SITING_ACCESS = (
-    "估算：建设前的每千人床位中，设施清单以外的床位按本地户籍常住人口分摊到地级市驻地（不是统计数）；建设后把常住口径"
-    "床位缺口平均加到 p-中位新址 / estimate: before, the beds not in a facility list are apportioned to the prefecture "
-    "seats by local-hukou residents (not a statistic); after, the resident-basis bed gap is added in equal parts at "
-    "the p-median sites"
-)
+
+def siting_access_note(shares: tuple[str, str] | None = None) -> Refusal:
+    """The estimate note of a siting's access figures, coded (what a stored run keeps, worded when it is read): of
+    hospital beds without `shares`; of school places with the school-age shares it used, cited by label, value and
+    source ((zh, en), planning.population.school_age_cited)."""
+    if shares is None:
+        return refusal(RefusalCode.SITING_ESTIMATE_BEDS)
+    return refusal(RefusalCode.SITING_ESTIMATE_SCHOOLS, shares_zh=shares[0], shares_en=shares[1])
+
+
+def in_both(note: Refusal) -> str:
+    """A coded note as an estimate label is written on a table's rows: "中文 / English"."""
+    return f"{note.text(Lang.ZH)} / {note.text(Lang.EN)}"
+
+
+SITING_ACCESS = in_both(siting_access_note())
 
 # The notes below cite the parameters they used by label, value and source ((zh, en), ParameterTree.citation), never
 # by their keys: a planner reads "单位成本：医疗机构床位 600,000 元（规划估算…）", not planning.unit_cost.*.
@@ -36,13 +49,7 @@ SITING_ACCESS = (
 
 def siting_access_schools(shares: tuple[str, str]) -> str:
     """The estimate label of a school siting's access figures, citing the school-age shares it used."""
-    return (
-        "估算：建设前的每千名学龄儿童学位中，学校清单以外的学位按本地户籍常住人口分摊到地级市驻地（不是统计数），"
-        f"学龄儿童按5–14岁人口的学龄占比推算（{shares[0]}）；建设后把常住口径学位缺口平均加到 p-中位新址"
-        " / estimate: before, the places not in the school list are apportioned to the prefecture seats by local-hukou "
-        f"residents (not a statistic), and the children of school age are a share of the census 5–14 band "
-        f"({shares[1]}); after, the resident-basis place gap is added in equal parts at the p-median sites"
-    )
+    return in_both(siting_access_note(shares))
 
 
 NATIONAL_COSTS = (

@@ -587,6 +587,10 @@ class RefusalCode(StrEnum):
     # the operator CLI's reading commands (cli/reads.py)
     CLI_NO_ID_IN_REACH = "cli_no_id_in_reach"
 
+    # what a siting run's access figures are, an estimate: kept coded on the run, worded when read (api/siting_runs.py)
+    SITING_ESTIMATE_BEDS = "siting_estimate_beds"
+    SITING_ESTIMATE_SCHOOLS = "siting_estimate_schools"
+
 
 _DATE_FORMS_ZH = "2026-06-01、2026/6/1、2026.6.1、20260601 或 2026年6月1日"
 _DATE_FORMS_EN = "2026-06-01, 2026/6/1, 2026.6.1, 20260601 or 2026年6月1日"
@@ -2102,6 +2106,19 @@ TEMPLATES: dict[RefusalCode, tuple[str, str]] = {
         "（{option} 所指用户的辖区）",
         "no resident with this identity number within your reach: check the number, or whether the person lives in"
         " the jurisdiction of the user named by {option}",
+    ),
+    RefusalCode.SITING_ESTIMATE_BEDS: (
+        "估算：建设前的每千人床位中，设施清单以外的床位按本地户籍常住人口分摊到地级市驻地（不是统计数）；建设后把常住口径"
+        "床位缺口平均加到 p-中位新址",
+        "estimate: before, the beds not in a facility list are apportioned to the prefecture seats by local-hukou "
+        "residents (not a statistic); after, the resident-basis bed gap is added in equal parts at the p-median sites",
+    ),
+    RefusalCode.SITING_ESTIMATE_SCHOOLS: (
+        "估算：建设前的每千名学龄儿童学位中，学校清单以外的学位按本地户籍常住人口分摊到地级市驻地（不是统计数），"
+        "学龄儿童按5–14岁人口的学龄占比推算（{shares_zh}）；建设后把常住口径学位缺口平均加到 p-中位新址",
+        "estimate: before, the places not in the school list are apportioned to the prefecture seats by local-hukou "
+        "residents (not a statistic), and the children of school age are a share of the census 5–14 band "
+        "({shares_en}); after, the resident-basis place gap is added in equal parts at the p-median sites",
     ),
 }
 PLACE = "place"  # the format spec of a region code shown with its name: {region:place}

@@ -57,13 +57,13 @@ def run_planning(
     file or a standards table; population: a scenario population (kind `population`) in place of the census's
     counts for demand and gaps."""
     from changzhu.data.geo import province_geojson
-    from changzhu.domain.estimates import PROJECTION, SITING_ACCESS, labelled, siting_access_schools
+    from changzhu.domain.estimates import PROJECTION, in_both, labelled
     from changzhu.parameters import load_scenario
     from changzhu.planning.facilities import default_scope, replacement_summary
     from changzhu.planning.flags import mega_towns, service_flags
     from changzhu.planning.gaps import CENSUS_NOTE, SCENARIO_NOTE, compute_gaps, gaps_side_by_side
     from changzhu.planning.migration import migration_balance
-    from changzhu.planning.population import school_age_cited, with_population
+    from changzhu.planning.population import with_population
     from changzhu.planning.projection import ProjectionAssumptions, growth_summary, project
     from changzhu.planning.siting import county_rows, listed_schools, plan_sites, result_rows
     from changzhu.planning.standards import load_standards, unit_costs_cited
@@ -131,7 +131,7 @@ def run_planning(
             facilities=facilities,
             facility_scope=scope,
         )
-        _write(folder, "sites", labelled(county_rows(sites), SITING_ACCESS))
+        _write(folder, "sites", labelled(county_rows(sites), in_both(sites.access_estimate())))
         _write(folder, "location_results", result_rows(sites))
         plans = [sites]
         for school in listed_schools(facilities, siting_province):  # a school list: where to build schools too
@@ -151,11 +151,7 @@ def run_planning(
                 facilities=facilities,
                 facility_scope=scope,
             )
-            _write(
-                folder,
-                f"sites_{school}",
-                labelled(county_rows(schools), siting_access_schools(school_age_cited(reform))),
-            )
+            _write(folder, f"sites_{school}", labelled(county_rows(schools), in_both(schools.access_estimate())))
             _write(folder, f"location_results_{school}", result_rows(schools))
             plans.append(schools)
         progress.advance(task)
@@ -171,7 +167,17 @@ def run_planning(
         write_section(
             out,
             planning_section(
-                gaps, side, growth, growth_pref, towns, plans, siting_province, province_geojson(), lang, replaced
+                gaps,
+                side,
+                growth,
+                growth_pref,
+                towns,
+                plans,
+                siting_province,
+                province_geojson(),
+                lang,
+                replaced,
+                reform,
             ),
         )
         report = render_report(out, lang=lang)

@@ -24,12 +24,14 @@ import numpy as np
 import polars as pl
 
 from changzhu.data.census import CENSUS_DAY, Census2020, census_2020
+from changzhu.domain.estimates import siting_access_note
+from changzhu.domain.refusals import Refusal
 from changzhu.geography import haversine_km
 from changzhu.parameters import Scenario, parameter_tree
 from changzhu.planning.accessibility import two_step_fca
 from changzhu.planning.errors import PlanningInputError
 from changzhu.planning.facilities import region_at_level
-from changzhu.planning.population import group_columns
+from changzhu.planning.population import group_columns, school_age_cited
 
 if TYPE_CHECKING:  # the models import SciPy's sparse matrices: plan_sites imports them when it solves
     from changzhu.planning.location_models import LocationSolution
@@ -39,6 +41,21 @@ SCHOOL_SERVICES = ("primary_school_places", "junior_secondary_places")  # sited 
 SITED_SERVICES = ("hospital_beds", *SCHOOL_SERVICES)
 MODELS = ("p_median", "max_covering", "set_covering")
 NO_SEAT = "no_seat_coordinates"  # why a county-level unit is left out of a plan: no seat point in the shipped data
+# why a development zone (经济技术开发区, 高新区, 管理区, 新区…: a statistical unit coded xxxx7x, or without a code) is:
+# it has no government seat of its own to point at (docs/data.md, "Seat points")
+ZONE_WITHOUT_SEAT = "zone_without_seat"
+LEFT_OUT_WHY = {  # each reason in words, (Chinese, English): what the report, the page and the exports say
+    NO_SEAT: ("数据中没有它的驻地坐标", "no seat point in the data"),
+    ZONE_WITHOUT_SEAT: ("开发区等统计单元，没有自己的驻地", "a development zone, no seat of its own"),
+}
+
+
+def statistical_zone(code: pl.Expr) -> pl.Expr:
+    """Whether a county-level code is a development zone's (the fifth digit 7, GB/T 2260's statistical units) or
+    missing (a zone the census tabulates without a code)."""
+    return code.is_null() | (code.str.slice(4, 1) == "7")
+
+
 Progress = Callable[[str], None]  # told the name of each model (MODELS) before it is solved
 
 
@@ -57,6 +74,11 @@ class SitingPlan:
     service: str = "hospital_beds"
     existing_capacity: tuple[float, ...] = ()  # of each existing site (sites' first rows), in the service's unit
     left_out: pl.DataFrame | None = None  # the region's units not in the plan (left_out_units): who and why
+    scenario: Scenario | None = None  # the reform whose parameters it used (None: the national ones)
+
+    def access_estimate(self) -> Refusal:
+        """What its access figures are (an estimate), coded: for schools citing its scenario's school-age shares."""
+        return access_estimate(self.service, self.scenario)
 
     def left_out_summary(self) -> dict[str, object]:
         """How many units and residents (and of the demand group) the plan leaves out, and which (left_out_units)."""
@@ -138,7 +160,8 @@ def left_out_units(
 ) -> pl.DataFrame:
     """The county-level units of `units` (a region's census units) that a siting plan cannot place: no seat point
     (the seat source has none and no cited point was added, docs/data.md). Their residents are real demand the
-    plan does not reach, so the result names them: code, name, residents, the demand group's weight, reason."""
+    plan does not reach, so the result names them: code, name, residents, the demand group's weight, and the reason:
+    a development zone has no seat of its own (ZONE_WITHOUT_SEAT), any other unit has no sourced point (NO_SEAT)."""
     columns = {
         "region_code": pl.String,
         "region_name_zh": pl.String,
@@ -156,7 +179,10 @@ def left_out_units(
         pl.col("name_zh").alias("region_name_zh"),
         pl.col("pop_resident_2020").cast(pl.Int64).alias("residents"),
         group_columns(missing, scenario)[group].alias("weight"),
-        pl.lit(NO_SEAT).alias("reason"),
+        pl.when(statistical_zone(pl.col("code")))
+        .then(pl.lit(ZONE_WITHOUT_SEAT))
+        .otherwise(pl.lit(NO_SEAT))
+        .alias("reason"),
     ).sort("residents", descending=True)
 
 
@@ -257,8 +283,14 @@ def plan_sites(
     held_capacity = tuple(float(c) for c in before_supply)
     left_out = left_out_units(region_code, units, group, scenario)
     return SitingPlan(
-        points, sites, median, covering, cover_all, added, radius_km, listed, service, held_capacity, left_out
+        points, sites, median, covering, cover_all, added, radius_km, listed, service, held_capacity, left_out, scenario
     )
+
+
+def access_estimate(service: str, scenario: Scenario | None = None) -> Refusal:
+    """The estimate note of a siting of `service`'s access figures, coded: for school places citing the school-age
+    shares (by label, value and source) of `scenario`, the national ones without one."""
+    return siting_access_note(None if service == "hospital_beds" else school_age_cited(scenario))
 
 
 def listed_schools(facilities: pl.DataFrame | None, region_code: str) -> list[str]:

@@ -9,7 +9,10 @@ from typing import Any
 import plotly.graph_objects as go
 import polars as pl
 
+from changzhu.data.census import CENSUS_DAY
 from changzhu.domain.lang import with_code
+from changzhu.parameters import Scenario, parameter_tree
+from changzhu.planning.population import school_age_cited
 from changzhu.planning.siting import SCHOOL_SERVICES, SitingPlan
 from changzhu.report.labels import region_names, service_name
 from changzhu.report.lang import Lang, people, pick
@@ -116,6 +119,43 @@ def _service(value: Any, lang: Lang) -> str:
     return service_name(str(value), lang)
 
 
+def parameters_used(scenario: Scenario | None, lang: Lang) -> str:
+    """Whose parameters the section's figures use: the school-age shares it scaled the 5–14 band by, cited by label,
+    value and source; under a scenario, its name and the national parameters it set (each cited with the value the
+    section used), and how many it set for one region only."""
+    shares = school_age_cited(scenario)
+    said = pick(
+        f"学龄儿童按5–14岁人口的学龄占比推算：{shares[0]}。",
+        f"Children of school age are a share of the census 5–14 band: {shares[1]}.",
+        lang,
+    )
+    if scenario is None:
+        return (
+            "<p class='note'>"
+            + escape(pick("参数：国家参数表。", "Parameters: the national tables. ", lang) + said)
+            + "</p>"
+        )
+    tree = parameter_tree()
+    known = tree.resolve(None)
+    national = list(
+        dict.fromkeys(o.parameter for o in scenario.overrides if o.jurisdiction is None and o.parameter in known)
+    )
+    regional = sum(1 for o in scenario.overrides if o.jurisdiction is not None and o.parameter in known)
+    zh, en = tree.citation(national, CENSUS_DAY, scenario=scenario) if national else ("", "")
+    opening = pick(
+        f"参数：改革情景“{scenario.name}”的设定，其余为国家参数表。",
+        f"Parameters: scenario {scenario.name!r}, the national tables for the rest. ",
+        lang,
+    )
+    if national:
+        opening += pick(f"本节用到的情景设定：{zh}。", f"The scenario sets: {en}. ", lang)
+    if regional:
+        opening += pick(
+            f"另有 {regional} 项只对某一地区的设定。", f"It sets {regional} more for one region only. ", lang
+        )
+    return "<p class='note'>" + escape(opening + said) + "</p>"
+
+
 def planning_section(
     gaps: pl.DataFrame,
     side: pl.DataFrame,
@@ -127,10 +167,11 @@ def planning_section(
     geojson: dict[str, Any],
     lang: Lang = Lang.ZH,
     listed: pl.DataFrame | None = None,
+    scenario: Scenario | None = None,
 ) -> ReportSection:
     """The report fragment: maps and charts plus the tables behind them (`plans`: where to build, hospitals first,
     then the schools a school list let be sited; `listed`: what an uploaded facility list supplies in place of the
-    statistics, its replacement summary)."""
+    statistics, its replacement summary; `scenario`: the reform whose parameters the figures used, named with them)."""
     listed_beds = listed_supply(listed, lang, "hospital_beds")
     listed_all = listed_supply(listed, lang)
     beds = _named(side.filter(pl.col("service") == "hospital_beds"), lang)
@@ -175,6 +216,7 @@ def planning_section(
             "only, at unit costs that are planning estimates, not official figures.</p>",
             lang,
         )
+        + parameters_used(scenario, lang)
         + (f"<p class='note'>{escape(listed_all)}.</p>" if listed_all else ""),
         figure_html(
             province_choropleth(

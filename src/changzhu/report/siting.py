@@ -5,7 +5,6 @@ existing and proposed facilities, with the service's own words, units, legend, d
 from __future__ import annotations
 
 import math
-from collections.abc import Callable
 from dataclasses import dataclass
 from html import escape
 from typing import Any
@@ -13,9 +12,7 @@ from typing import Any
 import plotly.graph_objects as go
 import polars as pl
 
-from changzhu.domain.estimates import SITING_ACCESS, siting_access_schools
-from changzhu.planning.population import school_age_cited
-from changzhu.planning.siting import SCHOOL_SERVICES, SitingPlan, result_rows
+from changzhu.planning.siting import LEFT_OUT_WHY, SCHOOL_SERVICES, ZONE_WITHOUT_SEAT, SitingPlan, result_rows
 from changzhu.report.labels import region_names
 from changzhu.report.lang import Lang, pick
 from changzhu.report.maps import X_SCALE, every_unit, known_figure, map_note, one_value
@@ -42,7 +39,6 @@ class Words:
     per_1000: tuple[str, str]  # the access measure: 每千人床位, beds per 1,000 residents
     decimals: int  # of the access measure
     supply_source: tuple[str, str]  # the statistic the capacity outside a list comes from
-    estimate: Callable[[], str]  # the estimate label of the access figures (domain/estimates.py, "中文 / English")
 
 
 WORDS: dict[str, Words] = {
@@ -56,7 +52,6 @@ WORDS: dict[str, Words] = {
         ("每千人床位", "beds per 1,000 residents"),
         2,
         ("国家统计局 2019 年分省医院床位", "NBS 2019 provincial hospital beds"),
-        lambda: SITING_ACCESS,
     ),
     "primary_school_places": Words(
         ("小学", "primary school"),
@@ -68,7 +63,6 @@ WORDS: dict[str, Words] = {
         ("每千名 6–11 岁儿童的小学学位", "primary places per 1,000 children aged 6–11"),
         0,
         ("国家统计局 2019 年分省小学在校生（代学位数）", "NBS 2019 provincial primary enrolment (for places)"),
-        lambda: siting_access_schools(school_age_cited()),
     ),
     "junior_secondary_places": Words(
         ("初中", "junior secondary school"),
@@ -80,7 +74,6 @@ WORDS: dict[str, Words] = {
         ("每千名 12–14 岁儿童的初中学位", "junior places per 1,000 children aged 12–14"),
         0,
         ("国家统计局 2019 年分省初中在校生（代学位数）", "NBS 2019 provincial junior-secondary enrolment (for places)"),
-        lambda: siting_access_schools(school_age_cited()),
     ),
 }
 
@@ -94,10 +87,10 @@ def _amount(value: float, words: Words, lang: Lang) -> str:
     return pick(f"{value:,.0f} {words.counter}{words.capacity[0]}", f"{value:,.0f} {words.capacity[1]}", lang)
 
 
-def _estimate(words: Words, lang: Lang) -> str:
-    """The language's half of an estimate label written "中文 / English"."""
-    zh, en = words.estimate().split(" / ", 1)
-    return pick(zh, en, lang)
+def _estimate(plan: SitingPlan, lang: Lang) -> str:
+    """What the plan's access figures are, in `lang`: for schools citing the school-age shares of the scenario it
+    ran under (the national ones without one), which its source names."""
+    return plan.access_estimate().text(lang)
 
 
 def data_source(words: Words, listed: int, lang: Lang) -> str:
@@ -318,9 +311,13 @@ def left_out_note(plan: SitingPlan, lang: Lang) -> str:
     if left.is_empty():
         return ""
     names = region_names(left["region_code"].to_list(), lang)
+    zh, en = LEFT_OUT_WHY[ZONE_WITHOUT_SEAT]
+    zone = pick(f"（{zh}）", f" ({en})", lang)
     listed = pick("、", "; ", lang).join(
-        f"{names.get(code, zh)} {residents:,}"
-        for code, zh, residents in left.select("region_code", "region_name_zh", "residents").iter_rows()
+        f"{names.get(code, zh)} {residents:,}" + (zone if reason == ZONE_WITHOUT_SEAT else "")
+        for code, zh, residents, reason in left.select(
+            "region_code", "region_name_zh", "residents", "reason"
+        ).iter_rows()
     )
     total = int(left["residents"].sum())
     return pick(
@@ -401,7 +398,7 @@ def siting_part(plan: SitingPlan, province_code: str, geojson: dict[str, Any], l
     )
     notes = (
         f"<p class='note'>{escape(map_note(lang, data_source(words, plan.listed, lang)))}</p>"
-        f"<p class='note'>{escape(_estimate(words, lang))}</p>"
+        f"<p class='note'>{escape(_estimate(plan, lang))}</p>"
     )
     heading = siting_heading(plan, province_code, lang)
     if plan.added <= 0:

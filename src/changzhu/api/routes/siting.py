@@ -23,6 +23,7 @@ from changzhu.api.scenario_runs import result_frame
 from changzhu.api.siting_runs import SitingQueue, describe_siting
 from changzhu.domain.lang import Lang
 from changzhu.domain.refusals import RefusalCode, refusal
+from changzhu.planning.siting import LEFT_OUT_WHY
 from changzhu.registry.region_names import region_labels
 from changzhu.store.db import session_scope
 from changzhu.store.siting_models import SitingRunRow
@@ -103,12 +104,18 @@ def _table(request: Request, run_id: str, principal: Principal, column: str) -> 
 
 
 def _named(frame: pl.DataFrame, engine: Engine, lang: Lang) -> pl.DataFrame:
-    """The table with `region_name` in `lang` (the one lookup: a district with its city)."""
+    """The table with `region_name` in `lang` (the one lookup: a district with its city), and for a unit the run
+    left out why, in words (`left_out_why`, beside its coded `left_out_reason`)."""
     with session_scope(engine) as session:
         labels = region_labels(session, frame["region_code"].unique().to_list())
     names = {code: zh if lang == Lang.ZH else en for code, (zh, en) in labels.items()}
     name = pl.col("region_code").replace_strict(names, default=pl.col("region_code"), return_dtype=pl.String)
-    return frame.with_columns(name.alias("region_name"))
+    named = frame.with_columns(name.alias("region_name"))
+    if "left_out_reason" not in frame.columns:
+        return named
+    words = {code: zh if lang == Lang.ZH else en for code, (zh, en) in LEFT_OUT_WHY.items()}
+    why = pl.col("left_out_reason").replace_strict(words, default=None, return_dtype=pl.String)
+    return named.with_columns(why.alias("left_out_why"))
 
 
 def _page(
