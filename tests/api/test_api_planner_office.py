@@ -76,8 +76,7 @@ def test_gaode_coordinates_are_said_to_be_read_as_gcj02_and_converted(service: S
     (note,) = result["notes"]  # the third school's are WGS-84: kept as given, no note
     assert "2 行坐标按文件注明的 GCJ-02（火星坐标：高德、腾讯）读取，已转换为 WGS-84（第 2、3 行）" in note["zh"], note
     assert (
-        "2 rows read as GCJ-02 (Gaode, Tencent), as the file says, and converted to WGS-84 (rows 2, 3)"
-        in (note["en"])
+        "2 rows read as GCJ-02 (Gaode, Tencent), as the file says, and converted to WGS-84 (rows 2, 3)" in (note["en"])
     ), note
     first = result["preview"][0]
     assert first["coord_system"] == "wgs84" and first["lon"] != pytest.approx(104.0612, abs=1e-4)  # converted

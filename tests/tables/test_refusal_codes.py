@@ -94,13 +94,24 @@ def test_every_code_renders_pure_chinese_and_english_with_every_place_named(code
 # resident): the token to send, the server's settings, a scenario's or policy's YAML fields, the eligibility API's
 # list of people (the office does not call it), the command line
 FOR_PROGRAMMERS = {
-    RefusalCode.NOT_LOGGED_IN, RefusalCode.PERSON_REGION_OUTSIDE, RefusalCode.NO_INSTANCE_REGION, RefusalCode.DATABASE_TIMEOUT,
-    RefusalCode.IDEMPOTENCY_KEY_REUSED, RefusalCode.IDEMPOTENCY_KEY_BUSY, RefusalCode.SCENARIO_UNKNOWN_PARAMETER,
-    RefusalCode.SCENARIO_NOT_A_MAPPING, RefusalCode.SIMULATION_DAY_FORM, RefusalCode.FISCAL_SHARES_UNKNOWN,
-    RefusalCode.FISCAL_SERVICE_WEIGHTS_FORM, RefusalCode.FISCAL_EFFECTIVE_NOT_DATE, RefusalCode.YAML_OR_FIELDS,
-    RefusalCode.POLICY_TEST_NO_PERSON, RefusalCode.PARAMETER_UNKNOWN, RefusalCode.CLI_NO_PERSON_WITH_KEY,
+    RefusalCode.NOT_LOGGED_IN,
+    RefusalCode.PERSON_REGION_OUTSIDE,
+    RefusalCode.NO_INSTANCE_REGION,
+    RefusalCode.DATABASE_TIMEOUT,
+    RefusalCode.IDEMPOTENCY_KEY_REUSED,
+    RefusalCode.IDEMPOTENCY_KEY_BUSY,
+    RefusalCode.SCENARIO_UNKNOWN_PARAMETER,
+    RefusalCode.SCENARIO_NOT_A_MAPPING,
+    RefusalCode.SIMULATION_DAY_FORM,
+    RefusalCode.FISCAL_SHARES_UNKNOWN,
+    RefusalCode.FISCAL_SERVICE_WEIGHTS_FORM,
+    RefusalCode.FISCAL_EFFECTIVE_NOT_DATE,
+    RefusalCode.YAML_OR_FIELDS,
+    RefusalCode.POLICY_TEST_NO_PERSON,
+    RefusalCode.PARAMETER_UNKNOWN,
+    RefusalCode.CLI_NO_PERSON_WITH_KEY,
     RefusalCode.CLI_NO_PERSON_IN_REACH,
-}  # fmt: skip
+}
 # an API request (a method or a path), or a variable's name (snake_case) where people read words
 API_OR_VARIABLE = re.compile(r"\b(GET|POST|PUT|PATCH|DELETE)\b|/api/|\(/|\b[a-z]+_[a-z_]+\b|\[\{")
 

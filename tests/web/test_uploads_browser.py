@@ -122,7 +122,9 @@ def test_a_phone_s_row_cards_are_written_once() -> None:
     """The preview's rows and the replaced rows are the same cards on a phone: one component draws them
     (components/RowCards.vue), which the uploads page uses for both (the markup was written out twice)."""
     source = ROOT / "frontend" / "src"
-    writing = [p.relative_to(source).as_posix() for p in source.rglob("*.vue") if 'class="upload-card"' in p.read_text()]
+    writing = [
+        p.relative_to(source).as_posix() for p in source.rglob("*.vue") if 'class="upload-card"' in p.read_text()
+    ]
     assert writing == ["components/RowCards.vue"], writing
     uploads = (source / "views" / "UploadsView.vue").read_text()
     assert uploads.count("<RowCards ") == 2 and "<dl" not in uploads

@@ -1053,7 +1053,10 @@ TEMPLATES: dict[RefusalCode, tuple[str, str]] = {
     ),
     RefusalCode.VOUCHER_REDEEMED: ("服务券 {voucher_no} 已兑付", "voucher {voucher_no} was already redeemed"),
     RefusalCode.VOUCHER_VALUE_NOT_POSITIVE: ("面值必须大于零", "value must be positive"),
-    RefusalCode.VOUCHER_EXPIRES_BEFORE_ISSUE: ("有效期截止日须晚于发放日", "the expiry date must be after the issue date"),
+    RefusalCode.VOUCHER_EXPIRES_BEFORE_ISSUE: (
+        "有效期截止日须晚于发放日",
+        "the expiry date must be after the issue date",
+    ),
     RefusalCode.VOUCHER_SERVICE_REQUIRED: ("须填写服务名称", "service: a service name is required"),
     RefusalCode.NO_VOUCHER: ("没有编号为 {voucher_no} 的服务券", "no voucher {voucher_no}"),
     RefusalCode.VOUCHER_REDEEMED_ON: (
@@ -1065,7 +1068,10 @@ TEMPLATES: dict[RefusalCode, tuple[str, str]] = {
         "持券人居住在 {region:place}；{provider:place} 的服务机构不能兑付此券",
         "the holder lives in {region:place}; a provider in {provider:place} cannot redeem this voucher",
     ),
-    RefusalCode.TRANSFER_SAME_PLACE: ("转出地与转入地相同", "the region transferring out and the region taking in are the same"),
+    RefusalCode.TRANSFER_SAME_PLACE: (
+        "转出地与转入地相同",
+        "the region transferring out and the region taking in are the same",
+    ),
     RefusalCode.NOTHING_HELD: (
         "{region:place} 没有此人的{scheme:term}记录",
         "{region:place} holds no {scheme:term} record of this person",
