@@ -31,6 +31,10 @@ export const i18n = createI18n({
   messages: { "zh-CN": merged(merged(zhCN, reformZhCN), planningZhCN), en: merged(merged(en, reformEn), planningEn) },
 });
 
+/** The page's language as the browser reads it (<html lang>: the font stack of office.css, screen readers,
+ * hyphenation): the office's own language, from the first page on (index.html says zh-CN whatever was saved). */
+document.documentElement.lang = i18n.global.locale.value;
+
 export function setLocale(locale) {
   i18n.global.locale.value = locale;
   localStorage.setItem(LANG_KEY, locale === "en" ? "en" : "zh");

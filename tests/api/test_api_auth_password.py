@@ -50,9 +50,9 @@ def test_a_reset_password_must_be_changed_before_anything_else(db_service: Servi
     blocked = service.client.get("/api/v1/me/overview", headers=headers)
     assert blocked.status_code == 403
     assert blocked.json()["error"] == "password_change_required"
-    assert "change your one-time password" in blocked.json()["message"]
+    assert "set your own password first, on the Change password page" in blocked.json()["message"]
     chinese = service.client.get("/api/v1/me/overview", headers={**headers, "Accept-Language": "zh-CN"})
-    assert chinese.json()["message"] == "请先修改初始密码（POST /api/v1/auth/password），再办理其他业务"
+    assert chinese.json()["message"] == "请先在“修改密码”页设置自己的密码，再办理其他业务"
 
     status, body = _change(service, headers, "not the password", NEW_PASSWORD)
     assert (status, body["error"]) == (403, "forbidden") and body["message"] == "the current password is wrong"

@@ -61,7 +61,10 @@ def test_a_scenario_name_taken_is_a_conflict_in_both_languages(service: Service)
     ).text
     zh, en = _both(service, "POST", "/api/v1/scenarios", "pl_nat", json={"yaml": shipped})
     assert zh.status_code == 409 and zh.json()["error"] == "conflict" and zh.json()["code"] == "scenario_exists"
-    assert zh.json()["message"] == "名为 entrance_exam_residence_1y 的方案已存在：请换一个名称，或更新该方案（PUT）"
+    assert (
+        zh.json()["message"]
+        == "名为 entrance_exam_residence_1y 的方案已存在：请换一个名称，或在“改革模拟”页打开该方案后修改"
+    )
     assert en.json()["message"].startswith("a scenario named entrance_exam_residence_1y exists")
 
 

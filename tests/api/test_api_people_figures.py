@@ -90,7 +90,9 @@ def test_an_unknown_scenario_is_said_so_without_the_ids_of_the_shipped_ones(serv
         )
         assert got.status_code == 404, got.text
         message = got.json()["message"]
-        assert "no_such_reform" in message and ("改革模拟" if lang == "zh" else "GET /scenarios") in message, message
+        assert "no_such_reform" in message and ("“改革模拟”页" if lang == "zh" else "the Reforms page") in message, (
+            message
+        )
         assert not [name for name in shipped if name in message], message
         assert ("改革模拟" in message) if lang == "zh" else not CJK.search(message), message
 

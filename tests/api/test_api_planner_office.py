@@ -76,8 +76,7 @@ def test_gaode_coordinates_are_said_to_be_read_as_gcj02_and_converted(service: S
     (note,) = result["notes"]  # the third school's are WGS-84: kept as given, no note
     assert "2 行坐标按文件注明的 GCJ-02（火星坐标：高德、腾讯）读取，已转换为 WGS-84（第 2、3 行）" in note["zh"], note
     assert (
-        "2 row(s) read as GCJ-02 (Gaode, Tencent), as the file says, and converted to WGS-84 (rows 2, 3)"
-        in (note["en"])
+        "2 rows read as GCJ-02 (Gaode, Tencent), as the file says, and converted to WGS-84 (rows 2, 3)" in (note["en"])
     ), note
     first = result["preview"][0]
     assert first["coord_system"] == "wgs84" and first["lon"] != pytest.approx(104.0612, abs=1e-4)  # converted
@@ -104,4 +103,4 @@ def test_a_refused_facility_list_still_says_which_rows_were_converted_from_gcj02
     assert "converted to WGS-84 (rows 2, 3)" in note["en"], note
     (warning,) = body["warnings"]
     assert warning["zh"].startswith("1 行给出经纬度但未注明坐标系（第 6 行）"), warning
-    assert warning["en"].startswith("1 row(s) give coordinates without a coordinate system (row 6)"), warning
+    assert warning["en"].startswith("1 row gives coordinates without a coordinate system (row 6)"), warning

@@ -180,7 +180,7 @@ def test_a_facility_lists_coordinates_are_converted_or_their_unknown_system_said
     assert (as_given["lon"], as_given["lat"]) == (113.9171764808363, 22.540796131694766)
     [note] = [w for w in body["warnings"] if "坐标系" in w["zh"]]
     assert note["zh"].startswith("1 行给出经纬度但未注明坐标系（第 3 行）")
-    assert note["en"].startswith("1 row(s) give coordinates without a coordinate system (row 3)")
+    assert note["en"].startswith("1 row gives coordinates without a coordinate system (row 3)")
     labelled = _upload(service, "facility", "设施.csv", pl.DataFrame(rows[:1]).write_csv().encode(), dry_run="true")
     assert not [w for w in labelled.json()["warnings"] if "坐标系" in w["zh"]]
 

@@ -67,7 +67,7 @@ def test_plan_with_a_school_list_says_where_to_build_schools(tmp_path: Path) -> 
     options = ["--lang", "en", "--facilities", str(listed)]
     result = CliRunner().invoke(app, ["plan", "--out", str(tmp_path), "--years", "5", "--p", "3", *options])
     assert result.exit_code == 0, result.output
-    assert "1 row(s) give coordinates without a coordinate system: read as WGS-84" in " ".join(result.output.split())
+    assert "1 row gives coordinates without a coordinate system: read as WGS-84" in " ".join(result.output.split())
     folder = tmp_path / "planning"
     sites = pl.read_parquet(folder / "sites_primary_school_places.parquet")
     assert sites["region_code"].str.starts_with("44").all() and sites["p_median_site"].sum() == 3

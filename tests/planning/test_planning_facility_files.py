@@ -108,7 +108,7 @@ def test_coordinates_read_off_gaode_and_baidu_maps_are_made_wgs84(tmp_path: Path
     assert table["coord_system"].cast(pl.String).to_list() == ["wgs84"] * 5 + [None, None]  # what they are now
     zh, en = coordinates_without_system(table, read.lines) or ("", "")
     assert zh.startswith("1 行给出经纬度但未注明坐标系（第 7 行）：已按 WGS-84 原样读取")
-    assert en.startswith("1 row(s) give coordinates without a coordinate system (row 7): read as WGS-84")
+    assert en.startswith("1 row gives coordinates without a coordinate system (row 7): read as WGS-84")
 
 
 def test_an_unknown_coordinate_system_is_a_row_error_in_both_languages(tmp_path: Path) -> None:

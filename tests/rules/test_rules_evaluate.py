@@ -82,7 +82,7 @@ def test_vectorized_equals_one_person_at_a_time() -> None:
                 pl.when(pl.col("person_id") == 9).then(2).otherwise(pl.col("person_id")).alias("person_id")
             ),
             "person_id",
-            "rows 2, 9: duplicate person_id",
+            "rows 2, 9: the same number as another row",
         ),
         (
             lambda df: df.reverse().with_columns(

@@ -90,6 +90,47 @@ def test_every_code_renders_pure_chinese_and_english_with_every_place_named(code
     assert not CJK.search(re.sub("跨省通办|2026年6月1日|是|否|无", "", en)), en  # Chinese terms and examples only
 
 
+# Codes whose text is for those who call the API, run the server or write its files (not for a caseworker or
+# resident): the token to send, the server's settings, a scenario's or policy's YAML fields, the eligibility API's
+# list of people (the office does not call it), the command line
+FOR_PROGRAMMERS = {
+    RefusalCode.NOT_LOGGED_IN,
+    RefusalCode.PERSON_REGION_OUTSIDE,
+    RefusalCode.NO_INSTANCE_REGION,
+    RefusalCode.DATABASE_TIMEOUT,
+    RefusalCode.IDEMPOTENCY_KEY_REUSED,
+    RefusalCode.IDEMPOTENCY_KEY_BUSY,
+    RefusalCode.SCENARIO_UNKNOWN_PARAMETER,
+    RefusalCode.SCENARIO_NOT_A_MAPPING,
+    RefusalCode.SIMULATION_DAY_FORM,
+    RefusalCode.FISCAL_SHARES_UNKNOWN,
+    RefusalCode.FISCAL_SERVICE_WEIGHTS_FORM,
+    RefusalCode.FISCAL_EFFECTIVE_NOT_DATE,
+    RefusalCode.YAML_OR_FIELDS,
+    RefusalCode.POLICY_TEST_NO_PERSON,
+    RefusalCode.PARAMETER_UNKNOWN,
+    RefusalCode.CLI_NO_PERSON_WITH_KEY,
+    RefusalCode.CLI_NO_PERSON_IN_REACH,
+}
+# an API request (a method or a path), or a variable's name (snake_case) where people read words
+API_OR_VARIABLE = re.compile(r"\b(GET|POST|PUT|PATCH|DELETE)\b|/api/|\(/|\b[a-z]+_[a-z_]+\b|\[\{")
+
+
+@pytest.mark.parametrize("code", sorted(set(RefusalCode) - FOR_PROGRAMMERS))
+def test_a_reason_shown_to_people_names_no_api_request_or_variable(code: RefusalCode) -> None:
+    """The office shows these reasons to caseworkers and residents: each says where to go or what is wrong in words
+    (NO_SCENARIO's English sent people to "GET /scenarios", a voucher's "expires_on must be after issued_on")."""
+    for template in TEMPLATES[code]:
+        words = re.sub(r"\{[^}]*\}", "", template)  # a parameter's name is no text people read
+        assert not API_OR_VARIABLE.search(words), template
+
+
+def test_no_scenario_names_the_reforms_page_in_each_language() -> None:
+    missing = refusal(RefusalCode.NO_SCENARIO, name="abc")
+    assert "“改革模拟”页" in missing.text(Lang.ZH) and "the Reforms page" in missing.text(Lang.EN), missing
+    assert not re.search(r"GET|/scenarios", missing.text(Lang.EN)), missing.en
+
+
 def test_a_message_of_no_code_is_split_by_language_or_shown_as_it_came() -> None:
     both = uncoded("当前密码不正确 / the current password is wrong")
     assert (both.zh, both.en) == ("当前密码不正确", "the current password is wrong")

@@ -71,7 +71,7 @@ def test_cross_column_problems_name_their_row(tmp_path: Path) -> None:
     with pytest.raises(TableRejected) as info:
         read_table(path, schema_of("person"))
     assert info.value.report().select("row", "column").rows() == [(3, "si_months_local")]
-    assert "exceeds si_months_total" in info.value.report()["reason"][0]
+    assert "exceeds the total months of social insurance contributions" in info.value.report()["reason"][0]
 
 
 def test_headers_unknown_doubled_or_missing_are_named(tmp_path: Path) -> None:

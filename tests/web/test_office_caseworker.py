@@ -60,10 +60,15 @@ def test_register_a_resident_from_the_form(office: Office) -> None:
     dialog.locator(".confirm").click()
     page.wait_for_selector("text=请填写姓名")  # validation in Chinese before anything is sent
     page.fill("[data-field=name] input", "李四")
-    page.fill("[data-field=id_number] input", "440106199003070021")  # wrong check character
+    # each mistake named as it is: a digit short says the length, a mistyped digit the check character (one message
+    # for both, "应为18位，且校验位正确", left the caseworker counting the digits of a number of the right length)
+    page.fill("[data-field=id_number] input", "44010619900307002")
     page.fill("[data-field=proof_ref] input", "租赁合同-2026-001")
     page.click("[data-field=name] input")
-    page.wait_for_selector("text=公民身份号码应为18位，且校验位正确")
+    page.wait_for_selector("text=公民身份号码为18位，现为 17 位")
+    page.fill("[data-field=id_number] input", "440106199003070021")  # wrong check character
+    page.click("[data-field=name] input")
+    page.wait_for_selector("text=最后一位（校验码）与前17位不符：有一位数字输错了，请与身份证核对")
     page.fill("[data-field=id_number] input", NEW_ID)
     page.fill("[data-field=phone] input", "13800138000")
     pick_option(page, "hukou_region", "成都", "成都市（510100）")

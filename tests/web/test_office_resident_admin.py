@@ -71,7 +71,8 @@ def test_resident_on_a_phone(office: Office) -> None:
     assert "What I am entitled to here" in page.inner_text("#me-entitled")  # was "What I get here"
     missing = page.inner_text("#me-missing")  # was "What is missing, and from when"
     assert "What is still missing, and when it will be met" in missing and "from when" not in missing
-    assert "your child (no name recorded)" in page.inner_text("#me-children")  # never "resident" for her son
+    # never "resident" for her son; his card's title starts with a capital (it read "your child …")
+    assert "Your child (no name recorded)" in page.inner_text("#me-children .child-item strong")
     expect(page.locator("#me-points")).to_contain_text(
         "On record: vocational qualification or professional title: none"
     )

@@ -27,7 +27,7 @@ WORDS = {  # the scope line, a county of the chart, the unit of places, the conv
         "个学位",
         "3 行坐标按文件注明的 GCJ-02（火星坐标：高德、腾讯）读取，已转换为 WGS-84（第 2、3、4 行）",
     ),
-    "en": ("Jurisdiction: Chengdu (prefecture)", "Jinjiang", "places", "3 row(s) read as GCJ-02 (Gaode, Tencent)"),
+    "en": ("Jurisdiction: Chengdu (prefecture)", "Jinjiang", "places", "3 rows read as GCJ-02 (Gaode, Tencent)"),
 }
 
 

@@ -8,7 +8,7 @@ from __future__ import annotations
 from typing import Any
 
 import httpx
-from office_support import DESKTOP, PHONE, Office, bearer, choose_file, uploads_page
+from office_support import DESKTOP, PHONE, ROOT, Office, bearer, choose_file, uploads_page
 from playwright.sync_api import expect
 
 from sheet_files import xlsx_bytes
@@ -116,6 +116,18 @@ def test_the_check_reads_in_english_at_desktop_and_phone_width(office: Office) -
             # a cell the file left empty says so (GZ-H-002 has no coordinates), not a label with nothing beside it
             expect(page.locator("#upload-preview .upload-card").nth(1)).to_contain_text("(empty)")
         office.shot(page, f"uploads_facility_check_en_{width}")
+
+
+def test_a_phone_s_row_cards_are_written_once() -> None:
+    """The preview's rows and the replaced rows are the same cards on a phone: one component draws them
+    (components/RowCards.vue), which the uploads page uses for both (the markup was written out twice)."""
+    source = ROOT / "frontend" / "src"
+    writing = [
+        p.relative_to(source).as_posix() for p in source.rglob("*.vue") if 'class="upload-card"' in p.read_text()
+    ]
+    assert writing == ["components/RowCards.vue"], writing
+    uploads = (source / "views" / "UploadsView.vue").read_text()
+    assert uploads.count("<RowCards ") == 2 and "<dl" not in uploads
 
 
 PEOPLE = (

@@ -50,13 +50,13 @@ def conversion_notes(systems: dict[int, str]) -> list[tuple[str, str]]:
         if not lines:
             continue
         more = "…" if len(lines) > 5 else ""
+        word = "row" if len(lines) == 1 else "rows"
         zh_lines, en_lines = ("、".join(map(str, lines[:5])) + more, ", ".join(map(str, lines[:5])) + more)
         notes.append(
             (
                 f"{len(lines)} 行坐标按文件注明的 {zh_name}读取，已转换为 WGS-84（第 {zh_lines} 行）："
                 "预览中的经纬度为转换后的值。",
-                f"{len(lines)} row(s) read as {en_name}, as the file says, and converted to WGS-84"
-                f" ({'row' if len(lines) == 1 else 'rows'} {en_lines}):"
+                f"{len(lines)} {word} read as {en_name}, as the file says, and converted to WGS-84 ({word} {en_lines}):"
                 " the preview shows the converted longitude and latitude.",
             )
         )

@@ -663,10 +663,10 @@ TEMPLATES: dict[RefusalCode, tuple[str, str]] = {
     RefusalCode.RATIO_NEGATIVE: ("比值不能为负", "ratio cannot be negative"),
     RefusalCode.INCOME_NEGATIVE: ("收入不能为负", "income cannot be negative"),
     RefusalCode.NEGATIVE: ("不能为负", "cannot be negative"),
-    RefusalCode.EXCEEDS_SI_TOTAL: ("超过社保缴费总月数", "exceeds si_months_total"),
+    RefusalCode.EXCEEDS_SI_TOTAL: ("超过社保缴费总月数", "exceeds the total months of social insurance contributions"),
     RefusalCode.PRIOR_MONTHS_WITHOUT_REGION: (
         "填写了上一居住地的月数，但没有填写上一居住地",
-        "prior months given without a prior_region",
+        "months at a previous residence are given, but not the previous residence",
     ),
     RefusalCode.RESIDENCE_BEFORE_BIRTH: ("居住起始日期早于出生日期", "residence starts before birth"),
     RefusalCode.OWN_PARENT: ("本人不能是自己的父母", "a person cannot be their own parent"),
@@ -675,7 +675,7 @@ TEMPLATES: dict[RefusalCode, tuple[str, str]] = {
         "不是有限的数值（不清楚时请留空）",
         "not a finite number (leave the cell empty where it is not known)",
     ),
-    RefusalCode.DUPLICATE_PERSON_ID: ("编号与另一行重复", "duplicate person_id"),
+    RefusalCode.DUPLICATE_PERSON_ID: ("编号与另一行重复", "the same number as another row"),
     RefusalCode.AFTER_EVALUATION_DATE: ("日期晚于判定日期 {date}", "date is after the evaluation date {date}"),
     RefusalCode.NOT_A_GB_CODE: ("不是六位 GB/T 2260 地区代码", "not a six-digit GB/T 2260 code"),
     RefusalCode.NOT_ISO_DATE_LIST: ("不是 ISO 日期的列表（2024-03-01）", "not a list of ISO dates (2024-03-01)"),
@@ -814,8 +814,8 @@ TEMPLATES: dict[RefusalCode, tuple[str, str]] = {
         "a resident sees their own and their minor children's applications only",
     ),
     RefusalCode.PASSWORD_CHANGE_FIRST: (
-        "请先修改初始密码（POST {path}），再办理其他业务",
-        "change your one-time password first (POST {path})",
+        "请先在“修改密码”页设置自己的密码，再办理其他业务",
+        "set your own password first, on the Change password page; then the rest opens",
     ),
     RefusalCode.PASSWORD_TOO_SHORT: ("密码至少需要 {limit} 个字符", "password must have at least {limit} characters"),
     RefusalCode.PASSWORD_IS_USER_NAME: ("新密码不能与用户名相同", "the new password must not be the user name"),
@@ -881,11 +881,11 @@ TEMPLATES: dict[RefusalCode, tuple[str, str]] = {
     RefusalCode.NO_SAVED_SCENARIO: ("没有名为 {name} 的已保存方案", "no saved scenario named {name}"),
     RefusalCode.NO_SCENARIO: (
         "没有名为 {name} 的方案：可用的方案列在“改革模拟”页上",
-        "no scenario named {name}: the available scenarios are listed on the Reforms page (GET /scenarios)",
+        "no scenario named {name}: the available scenarios are listed on the Reforms page",
     ),
     RefusalCode.SCENARIO_EXISTS: (
-        "名为 {name} 的方案已存在：请换一个名称，或更新该方案（PUT）",
-        "a scenario named {name} exists; choose another name or update it (PUT)",
+        "名为 {name} 的方案已存在：请换一个名称，或在“改革模拟”页打开该方案后修改",
+        "a scenario named {name} exists: choose another name, or open that scenario on the Reforms page and change it",
     ),
     RefusalCode.IDEMPOTENCY_KEY_REUSED: (
         "幂等键 {key} 已用于另一个请求",
@@ -1046,7 +1046,7 @@ TEMPLATES: dict[RefusalCode, tuple[str, str]] = {
     RefusalCode.ALREADY_LIVES_THERE: ("此人已居住在 {region:place}", "the person already lives in {region:place}"),
     RefusalCode.MOVE_BEFORE_RESIDENCE: (
         "迁入日期 {on} 早于在 {region:place} 开始居住的日期",
-        "moved_on {on} is before residence in {region:place} began",
+        "the moving date {on} is before residence in {region:place} began",
     ),
     RefusalCode.PARENT_BORN_AFTER: ("父母的出生日期须早于子女", "the parent must be born before the child"),
     RefusalCode.ALREADY_LINKED: ("该父母与子女已经关联", "this parent and child are already linked"),
@@ -1057,7 +1057,7 @@ TEMPLATES: dict[RefusalCode, tuple[str, str]] = {
     ),
     RefusalCode.SETTLE_BEFORE_RESIDENCE: (
         "落户日期 {on} 早于在 {region:place} 开始居住的日期",
-        "settled_on {on} is before residence in {region:place} began",
+        "the settling date {on} is before residence in {region:place} began",
     ),
     RefusalCode.REGION_CODE_FORM_OF: (
         "{field}：地区代码 {code} 不是六位 GB/T 2260 代码",
@@ -1065,7 +1065,10 @@ TEMPLATES: dict[RefusalCode, tuple[str, str]] = {
     ),
     RefusalCode.VOUCHER_REDEEMED: ("服务券 {voucher_no} 已兑付", "voucher {voucher_no} was already redeemed"),
     RefusalCode.VOUCHER_VALUE_NOT_POSITIVE: ("面值必须大于零", "value must be positive"),
-    RefusalCode.VOUCHER_EXPIRES_BEFORE_ISSUE: ("有效期截止日须晚于发放日", "expires_on must be after issued_on"),
+    RefusalCode.VOUCHER_EXPIRES_BEFORE_ISSUE: (
+        "有效期截止日须晚于发放日",
+        "the expiry date must be after the issue date",
+    ),
     RefusalCode.VOUCHER_SERVICE_REQUIRED: ("须填写服务名称", "service: a service name is required"),
     RefusalCode.NO_VOUCHER: ("没有编号为 {voucher_no} 的服务券", "no voucher {voucher_no}"),
     RefusalCode.VOUCHER_REDEEMED_ON: (
@@ -1077,7 +1080,10 @@ TEMPLATES: dict[RefusalCode, tuple[str, str]] = {
         "持券人居住在 {region:place}；{provider:place} 的服务机构不能兑付此券",
         "the holder lives in {region:place}; a provider in {provider:place} cannot redeem this voucher",
     ),
-    RefusalCode.TRANSFER_SAME_PLACE: ("转出地与转入地相同", "from_region and to_region are the same"),
+    RefusalCode.TRANSFER_SAME_PLACE: (
+        "转出地与转入地相同",
+        "the region transferring out and the region taking in are the same",
+    ),
     RefusalCode.NOTHING_HELD: (
         "{region:place} 没有此人的{scheme:term}记录",
         "{region:place} holds no {scheme:term} record of this person",
@@ -1118,11 +1124,11 @@ TEMPLATES: dict[RefusalCode, tuple[str, str]] = {
     RefusalCode.SCHOOL_REQUIRED: ("须填写学校名称", "school: a school name is required"),
     RefusalCode.SCHOOL_YEAR_BEFORE_BIRTH: (
         "学年 {school_year}：该儿童出生于 {born} 年",
-        "school_year {school_year}: the child was born in {born}",
+        "school year {school_year}: the child was born in {born}",
     ),
     RefusalCode.SCHOOL_YEAR_RECORDED: (
         "学年 {school_year} 已有记录",
-        "school_year {school_year}: already in the record",
+        "school year {school_year} is already in the record",
     ),
     RefusalCode.FILING_SAME_PROVINCE: (
         "异地就医备案须为参保地以外省份的就医",

@@ -212,7 +212,8 @@ def coordinates_without_system(facilities: pl.DataFrame, lines: Sequence[int] | 
         "未作转换。若坐标取自高德、腾讯地图（GCJ-02）或百度地图（BD-09），会偏差数百米，请在“坐标系”列注明。"
     )
     en = (
-        f"{len(unknown)} row(s) give coordinates without a coordinate system{f' ({where_en})' if where_en else ''}:"
+        f"{len(unknown)} {word} {'gives' if len(unknown) == 1 else 'give'} coordinates without a coordinate system"
+        f"{f' ({where_en})' if where_en else ''}:"
         " read as WGS-84, as given, not converted. Coordinates read off Gaode or Tencent maps (GCJ-02) or Baidu maps"
         " (BD-09) are then a few hundred metres off: name the system in a 坐标系 (coord_system) column."
     )

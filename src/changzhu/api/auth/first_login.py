@@ -6,8 +6,6 @@ from changzhu.api.auth.principal import Principal
 from changzhu.api.errors import Forbidden
 from changzhu.domain.refusals import RefusalCode, refusal
 
-CHANGE_PASSWORD_PATH = "/api/v1/auth/password"
-
 
 class PasswordChangeRequired(Forbidden):
     """The caller's account still holds a one-time password (403, its own error kind for the front-end)."""
@@ -18,4 +16,4 @@ class PasswordChangeRequired(Forbidden):
 def require_password_changed(principal: Principal) -> None:
     """Raise PasswordChangeRequired while the caller's account must still change its one-time password."""
     if principal.must_change_password:
-        raise PasswordChangeRequired(refusal(RefusalCode.PASSWORD_CHANGE_FIRST, path=CHANGE_PASSWORD_PATH))
+        raise PasswordChangeRequired(refusal(RefusalCode.PASSWORD_CHANGE_FIRST))

@@ -1,0 +1,51 @@
+"""Words of the caseworker's pages in English, in Chromium, found walking the caseworker's journey: the resident
+search's "search by" choice says what it does ("Detect" alone read as a button's verb), and the points items of an
+application's pre-check start with a capital as on the resident's page ("years holding the residence permit" began
+lower case there, the API's label as used inside a sentence), as do the kinds offered ("points (points-based
+settlement)"); a planner's facility list scope is read whole, not
+cut off ("Scope: the cities list…" in a 200 px box)."""
+
+from __future__ import annotations
+
+import pytest
+from api_support import ID_GZ
+from office_support import DESKTOP, PHONE, Office, choose_file, open_resident, pick_option, uploads_page
+from playwright.sync_api import expect
+
+pytestmark = pytest.mark.browser
+
+
+def test_the_resident_search_says_it_detects_what_was_typed(office: Office) -> None:
+    page = office.open(DESKTOP, "en")
+    office.login(page, "cw_gz")
+    page.wait_for_selector("#resident-search")
+    expect(page.locator(".toolbar .el-select").first).to_have_text("Any (detected)")
+
+
+def test_the_points_items_of_a_pre_check_start_with_a_capital(office: Office) -> None:
+    page = office.open(DESKTOP, "en")
+    office.login(page, "cw_gz")
+    open_resident(page, ID_GZ)
+    page.click("#action-apply")
+    pick_option(page, "kind", "", "Points (points-based settlement)")
+    page.click("#application-submit")
+    items = page.locator(".el-dialog:visible .precheck .points-scheme .el-table__row td:first-child")
+    expect(items.first).to_be_visible()
+    labels = [text.strip() for text in items.all_inner_texts()]
+    assert "Years holding the residence permit (8 per full year)" in labels, labels
+    assert [label for label in labels if not label[0].isupper()] == [], labels
+
+
+# every element of the select's shown choice whose text is wider than its box (drawn cut off, with an ellipsis)
+CUT = """(selector) => [...document.querySelectorAll(selector + ' *')]
+  .filter((e) => e.scrollWidth > e.clientWidth + 1 && e.clientWidth > 0)
+  .map((e) => e.innerText)"""
+
+
+@pytest.mark.parametrize("size", [DESKTOP, PHONE], ids=["1366", "390"])
+def test_a_facility_list_s_scope_reads_whole(office: Office, size: tuple[int, int]) -> None:
+    page = uploads_page(office, "pl_gd", size, "en")
+    choose_file(page, "facilities.csv", b"x", "Facility list")
+    scope = page.locator(".el-select", has=page.locator("#upload-scope"))
+    expect(scope).to_contain_text("Scope: the cities listed")
+    assert page.evaluate(CUT, ".toolbar .el-select:has(#upload-scope) .el-select__selected-item") == []
