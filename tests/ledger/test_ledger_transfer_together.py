@@ -108,3 +108,27 @@ def test_a_held_audit_record_is_sent_or_nothing_commits(engine: Engine) -> None:
         actions = s.execute(select(AuditRow.action).where(AuditRow.subject == "s").order_by(AuditRow.seq)).scalars()
         assert list(actions)[-2:] == ["test.held", "test.next"]
     assert verify(engine).ok
+
+
+@pytest.mark.parametrize("scheme", [TransferScheme.PENSION, TransferScheme.MEDICAL])
+def test_a_second_application_from_a_place_with_one_open_is_refused(engine: Engine, scheme: TransferScheme) -> None:
+    """The office took the same transfer four times while the first waited (four open on the resident's statement):
+    an application to take over what a place holds is refused while another from that place is open, in two steps
+    or in one; once the first is completed the place holds nothing more, and nothing was written by the refusals."""
+    born = example_id("510104", date(1990, 2, 2), 5)
+    reg = Registration(born, "510100", "510100", date(2010, 1, 1), ProofKind.HOUSING, "d", {})
+    key = str(register_resident(engine, reg, actor="t")["person_key"])
+    paid = [MonthPaid(201500 + m, 400_000) for m in range(1, 5)]
+    record_contributions(engine, key, Scheme(scheme.value), "510100", paid, actor="t")
+    apply_transfer(engine, key, scheme, "510100", "440300", ON, transfer_no="T-8", actor="t")
+    for again in ("440300", "320500"):  # the same way again, or the same holdings to another place
+        with pytest.raises(RegistryError, match="already open"):
+            apply_transfer(engine, key, scheme, "510100", again, ON, transfer_no=f"T-9{again}", actor="t")
+        with pytest.raises(RegistryError, match="already open"):
+            transfer(engine, key, scheme, "510100", again, ON, transfer_no=f"T-10{again}", actor="t")
+    with session_scope(engine) as s:
+        assert s.execute(select(TransferRow.transfer_no, TransferRow.status)).all() == [("T-8", "applied")]
+    assert complete_transfer(engine, "T-8", actor="t")["status"] == "completed"
+    with pytest.raises(RegistryError, match="holds no"):
+        apply_transfer(engine, key, scheme, "510100", "440300", ON, transfer_no="T-11", actor="t")
+    assert ledger_problems(engine) == [] and verify(engine).ok

@@ -590,6 +590,9 @@ class RefusalCode(StrEnum):
     # what a siting run's access figures are, an estimate: kept coded on the run, worded when read (api/siting_runs.py)
     SITING_ESTIMATE_BEDS = "siting_estimate_beds"
     SITING_ESTIMATE_SCHOOLS = "siting_estimate_schools"
+    # a second application to take over what a place holds while one is open (the office accepted it: four open
+    # transfers on one statement)
+    TRANSFER_ALREADY_OPEN = "transfer_already_open"
 
 
 _DATE_FORMS_ZH = "2026-06-01、2026/6/1、2026.6.1、20260601 或 2026年6月1日"
@@ -2125,6 +2128,11 @@ TEMPLATES: dict[RefusalCode, tuple[str, str]] = {
         "estimate: before, the places not in the school list are apportioned to the prefecture seats by local-hukou "
         "residents (not a statistic), and the children of school age are a share of the census 5–14 band "
         "({shares_en}); after, the resident-basis place gap is added in equal parts at the p-median sites",
+    ),
+    RefusalCode.TRANSFER_ALREADY_OPEN: (
+        "已有一项转入 {region:place} 的{scheme:term}记录的申请在办理中：请先办结那一项（在此人的转移记录中可见）",
+        "an application to take over {region:place}'s {scheme:term} records is already open: complete that one first"
+        " (it is in the person's transfers)",
     ),
 }
 PLACE = "place"  # the format spec of a region code shown with its name: {region:place}

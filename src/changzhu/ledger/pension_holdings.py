@@ -10,9 +10,23 @@ from __future__ import annotations
 from collections import defaultdict
 from dataclasses import dataclass
 from datetime import date
-from typing import cast
+from typing import Any, cast
 
-from sqlalchemy import Integer, Table, any_, bindparam, literal, null, select, union_all, update
+from sqlalchemy import (
+    BigInteger,
+    Boolean,
+    Integer,
+    Select,
+    Table,
+    any_,
+    bindparam,
+    literal,
+    null,
+    select,
+    union_all,
+    update,
+)
+from sqlalchemy import cast as sql_cast
 from sqlalchemy.dialects import postgresql
 from sqlalchemy.orm import Session
 from sqlalchemy.sql.dml import UpdateBase
@@ -73,30 +87,39 @@ class CompletedTransfer:
 
 @dataclass(frozen=True)
 class PensionHistory:
-    """A person's pension months (in the order of their periods) and completed pension transfers."""
+    """A person's pension months (in the order of their periods), completed pension transfers and the places an
+    application still waits to take over from (`open_from`)."""
 
     months: list[HeldMonth]
     transfers: list[CompletedTransfer]
+    open_from: frozenset[str] = frozenset()
 
 
-# Built once: the SQL is compiled once per engine and reused. The transfers come first: their applied_on column
-# types the union's (a date, read back as one on SQLite too); a month has none.
-_HISTORY = union_all(
-    select(
-        literal("transfer"),
+def _transfer_rows(label: str, status: str) -> Select[Any]:
+    """The person's pension transfers of `status`, in the union's columns: the months' columns as typed nulls
+    (PostgreSQL types a union's columns pair by pair, and two untyped nulls become text)."""
+    return select(
+        literal(label),
         _TRANSFERS.c.id,
-        null(),
+        sql_cast(null(), Integer),
         _TRANSFERS.c.from_region,
         _TRANSFERS.c.to_region,
-        null(),
-        null(),
+        sql_cast(null(), Boolean),
+        sql_cast(null(), BigInteger),
         _TRANSFERS.c.transfer_no,
         _TRANSFERS.c.applied_on,
     ).where(
         _TRANSFERS.c.person_id == bindparam("person_id"),
         _TRANSFERS.c.scheme == "pension",
-        _TRANSFERS.c.status == "completed",
-    ),
+        _TRANSFERS.c.status == status,
+    )
+
+
+# Built once: the SQL is compiled once per engine and reused. The transfers come first: their applied_on column
+# types the union's (a date, read back as one on SQLite too); a month has none.
+_HISTORY = union_all(
+    _transfer_rows("transfer", "completed"),
+    _transfer_rows("open", "applied"),
     select(
         literal("month"),
         _MONTHS.c.id,
@@ -114,19 +137,23 @@ _HISTORY = union_all(
 
 
 def pension_history(session: Session, person_id: int) -> PensionHistory:
-    """The person's pension months and completed pension transfers (one statement, no ORM objects)."""
+    """The person's pension months, completed pension transfers and open applications' origins (one statement, no
+    ORM objects)."""
     months: list[HeldMonth] = []
     transfers: list[CompletedTransfer] = []
+    open_from: set[str] = set()
     for what, id_, period, paid_or_from, held_or_to, temporary, base, kind_or_no, applied_on in session.execute(
         _HISTORY, {"person_id": person_id}
     ):
         if what == "month":
             foreign = kind_or_no.startswith("interregion")
             months.append(HeldMonth(id_, period, paid_or_from, held_or_to, bool(temporary), base, foreign))
+        elif what == "open":
+            open_from.add(paid_or_from)
         else:
             transfers.append(CompletedTransfer(id_, applied_on, paid_or_from, held_or_to, kind_or_no))
     months.sort(key=lambda m: m.period)  # one month per period (unique person, scheme, period)
-    return PensionHistory(months, transfers)
+    return PensionHistory(months, transfers, frozenset(open_from))
 
 
 def _transfers(completed: list[CompletedTransfer], completing: TransferRow | None) -> list[rules.PensionTransfer]:

@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections import defaultdict
 from datetime import date
 from enum import StrEnum
-from typing import cast
+from typing import NamedTuple, cast
 
 from sqlalchemy import Engine, Table, exists, func, insert, select, update
 from sqlalchemy.orm import Session
@@ -137,11 +137,17 @@ def _move_school(session: Session, person: PersonRow, from_region: str, to_regio
     ], n
 
 
-def _holdings(
-    session: Session, person: PersonRow, scheme: TransferScheme, region: str
-) -> tuple[bool, PensionRelationRow | None]:
-    """Whether `region` holds any record of the scheme for the person, and the person's pension relation
-    (one statement)."""
+class Holdings(NamedTuple):
+    """What an application to take over `region`'s records of a scheme depends on."""
+
+    held: bool  # the region holds a record of the scheme for the person
+    relation: PensionRelationRow | None  # the person's pension relation
+    open_here: bool  # an application to take them over from the region is open (applied, not completed)
+
+
+def _holdings(session: Session, person: PersonRow, scheme: TransferScheme, region: str) -> Holdings:
+    """Whether `region` holds any record of the scheme for the person, the person's pension relation and whether an
+    application from `region` is open (one statement)."""
     if scheme == TransferScheme.SCHOOL:
         held = exists().where(SchoolRecordRow.person_id == person.id, SchoolRecordRow.held_region == region)
     else:
@@ -150,13 +156,19 @@ def _holdings(
             ContributionMonthRow.scheme == scheme.value,
             ContributionMonthRow.held_region == region,
         )
+    open_here = exists().where(
+        TransferRow.person_id == person.id,
+        TransferRow.scheme == scheme.value,
+        TransferRow.from_region == region,
+        TransferRow.status == "applied",
+    )
     found = session.execute(
-        select(held.label("held"), PensionRelationRow)
+        select(held.label("held"), PensionRelationRow, open_here.label("open_here"))
         .select_from(PersonRow)
         .outerjoin(PensionRelationRow, PensionRelationRow.person_id == PersonRow.id)
         .where(PersonRow.id == person.id)
     ).one()
-    return bool(found[0]), found[1]
+    return Holdings(bool(found[0]), found[1], bool(found[2]))
 
 
 def held_at_origin(session: Session, transfer: TransferRow) -> int:
@@ -214,15 +226,17 @@ def _check_application(
     scheme: TransferScheme,
     from_region: str,
     to_region: str,
-    known: tuple[bool, PensionRelationRow | None] | None = None,
+    known: Holdings | None = None,
 ) -> None:
-    """Refuse an application the person's holdings and pension relation do not allow; `known` is whether
-    `from_region` holds a record and the relation, if the caller has read them."""
+    """Refuse an application the person's holdings, open applications and pension relation do not allow; `known`
+    is what `_holdings` reads, if the caller has read it."""
     if from_region == to_region:
         raise RegistryError(refusal(RefusalCode.TRANSFER_SAME_PLACE))
-    held, relation = known if known is not None else _holdings(session, person, scheme, from_region)
+    held, relation, open_here = known if known is not None else _holdings(session, person, scheme, from_region)
     if not held:
         raise RegistryError(refusal(RefusalCode.NOTHING_HELD, region=from_region, scheme=scheme.value))
+    if open_here:  # one application at a time takes over what a place holds: a second would wait on nothing
+        raise RegistryError(refusal(RefusalCode.TRANSFER_ALREADY_OPEN, region=from_region, scheme=scheme.value))
     if scheme == TransferScheme.PENSION:
         if relation is not None and relation.drawing_region is not None:
             raise RegistryError(refusal(RefusalCode.DRAWS_PENSION_NO_TRANSFER))
@@ -412,7 +426,10 @@ def _apply_and_complete(
         known = None
         if scheme == TransferScheme.PENSION and from_region != to_region:
             histories[:] = [pension_history(session, person.id)]
-            known = (any(m.held_region == from_region for m in histories[0].months), relation)
+            history = histories[0]
+            known = Holdings(
+                any(m.held_region == from_region for m in history.months), relation, from_region in history.open_from
+            )
         _check_application(session, person, scheme, from_region, to_region, known)
         return _applied(transfer_no, person_key, scheme, from_region, to_region, writes=[])
 
