@@ -2092,7 +2092,7 @@ TEMPLATES: dict[RefusalCode, tuple[str, str]] = {
         " {cwd})",
     ),
     RefusalCode.COLUMNS_NOT_READ: (
-        "以下列不是{table}的列，未读取，也不会保存：{columns_zh}",
+        "以下列不是{table_zh}的列，未读取，也不会保存：{columns_zh}",
         "columns left out (not a {table_en}'s; not read, not stored): {columns_en}",
     ),
     RefusalCode.HEADER_LIKE_KNOWN: (

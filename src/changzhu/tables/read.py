@@ -5,7 +5,7 @@ from __future__ import annotations
 import difflib
 import os
 import re
-from collections.abc import Mapping, Sequence
+from collections.abc import Collection, Mapping, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -83,7 +83,7 @@ class TableRead:
             return None
         return refusal(
             RefusalCode.COLUMNS_NOT_READ,
-            table=schema.zh,
+            table_zh=schema.zh,
             table_en=schema.en,
             columns_zh="、".join(self.ignored),
             columns_en=", ".join(self.ignored),
@@ -108,21 +108,29 @@ class Headers:
     ignored: tuple[str, ...]
 
 
-# how alike a header and a known one must be (difflib's ratio) to read as that header mistyped (床位数量: 床位数)
-LIKE_KNOWN = 0.6
+# how alike a header and a known one must be (difflib's ratio) to read as that header mistyped: a required column's
+# (床位数量, 床位树 for 床位数; 所在区（市）县 for 所在区县), or, closer still, an optional one's (经纬度 for 经度); an
+# office's own columns rarely come that close (电话 beside 联系电话, "level" beside award_level are left out)
+LIKE_REQUIRED, LIKE_OPTIONAL = 0.6, 0.75
 
 
-def _like_known(header: str, schema: TableSchema, found: Mapping[str, str]) -> tuple[Refusal, str] | None:
+def _like_known(header: str, schema: TableSchema, given: Collection[str]) -> tuple[Refusal, str] | None:
     """A header naming no column that reads as the header of a column the file does not give, mistyped or varied
     (床位数量 for 床位数, 所在区（市）县 for 所在区县): refused naming the header it resembles. A header like that of
-    a column the file gives (核定床位数 beside 床位数) is another column of the office's list, left out. With the
-    refusal, the name of the column it resembles."""
-    written = {normalize_header(h): (h, col) for col in schema.columns for h in col.headers() if h}
-    open_keys = [k for k, (_h, col) in written.items() if col.name not in found]
-    near = difflib.get_close_matches(normalize_header(header), open_keys, n=1, cutoff=LIKE_KNOWN)
-    if not near:
+    a column the file gives (核定床位数 beside 床位数, 机构类别 where 床位数 gives the service) is another column of
+    the office's list, left out. With the refusal, the name of the column it resembles."""
+    written = normalize_header(header)
+    best: tuple[float, str, Column] | None = None
+    for col in schema.columns:
+        if col.name in given:
+            continue
+        for known in (h for h in col.headers() if h):
+            likeness = difflib.SequenceMatcher(None, written, normalize_header(known)).ratio()
+            if likeness >= (LIKE_REQUIRED if col.required else LIKE_OPTIONAL) and (best is None or likeness > best[0]):
+                best = (likeness, known, col)
+    if best is None:
         return None
-    known, col = written[near[0]]
+    _likeness, known, col = best
     label_en = col.en or col.name.replace("_", " ")
     return refusal(RefusalCode.HEADER_LIKE_KNOWN, header=known, label_zh=col.zh, label_en=label_en), col.name
 
@@ -157,15 +165,15 @@ def _match_headers(
             errors.append(CellError(line, header, header, why))
         else:
             found[name] = header
+    derived = _derived(raw, schema, found, regions)  # a column another gives is not missing, header errors or not
     ignored, resembled = [], set()
     for header in unknown:
-        mistyped = None if ignore_unknown else _like_known(header, schema, found)
+        mistyped = None if ignore_unknown else _like_known(header, schema, {*found, *derived})
         if mistyped is not None:
             errors.append(CellError(line, header, header, mistyped[0]))
             resembled.add(mistyped[1])
         else:
             ignored.append(header)
-    derived = _derived(raw, schema, found, regions)  # a column another gives is not missing, header errors or not
     missing = [col.name for col in schema.columns if col.required and col.name not in found and col.name not in derived]
     # a missing column no mistyped header explains (nor the column it is read from): the file may name it otherwise
     sources = {f.column: f.source for f in schema.fallbacks}
