@@ -17,8 +17,30 @@ from sheet_files import gbk_csv_bytes, xlsx_bytes
 
 CHENGDU = ["序号", "医院名称", "所在区县", "医院等级", "床位数", "地址", "电话", "备注", "联系人", "开放时间"]
 CHENGDU_ROWS: list[list[Any]] = [
-    [1, "四川省人民医院", "青羊区", "三级甲等", 4300, "成都市青羊区一环路西二段32号", "028-87393999", "", "张三", "全天"],
-    [2, "四川大学华西医院", "武侯区", "三级甲等", 4300, "成都市武侯区国学巷37号", "028-85422114", "含本部", "李四", "全天"],
+    [
+        1,
+        "四川省人民医院",
+        "青羊区",
+        "三级甲等",
+        4300,
+        "成都市青羊区一环路西二段32号",
+        "028-87393999",
+        "",
+        "张三",
+        "全天",
+    ],
+    [
+        2,
+        "四川大学华西医院",
+        "武侯区",
+        "三级甲等",
+        4300,
+        "成都市武侯区国学巷37号",
+        "028-85422114",
+        "含本部",
+        "李四",
+        "全天",
+    ],
 ]
 SHENZHEN = ["医院名称", "行政区", "床位数", "详细地址", "联系电话", "备注"]
 SHENZHEN_ROWS: list[list[Any]] = [
@@ -51,7 +73,9 @@ def test_a_city_s_hospital_list_with_its_own_columns_is_read_and_the_others_are_
             zh = [w["zh"] for w in body["warnings"] if "未读取" in w["zh"]]
             assert zh == [f"以下列不是设施清单的列，未读取，也不会保存：{left_out}"], body["warnings"]
             en = [w["en"] for w in body["warnings"] if "not read" in w["en"]]
-            assert en == [f"columns left out (not a facility list's; not read, not stored): {left_out.replace('、', ', ')}"]
+            assert en == [
+                f"columns left out (not a facility list's; not read, not stored): {left_out.replace('、', ', ')}"
+            ]
     stored = upload_facility_list(service, "医院.csv", gbk_csv_bytes(SHENZHEN, SHENZHEN_ROWS))
     assert stored.status_code == 200, stored.text
     frame = datasets.uploaded_facilities(datasets.datasets_root(), ["440300"])[0]
@@ -60,7 +84,11 @@ def test_a_city_s_hospital_list_with_its_own_columns_is_read_and_the_others_are_
 
 @pytest.mark.parametrize(
     ("written", "known", "label_en"),
-    [("床位数量", "床位数", "capacity"), ("所在区（市）县", "所在区县", "region"), ("医疗机构名称", "机构名称", "name")],
+    [
+        ("床位数量", "床位数", "capacity"),
+        ("所在区（市）县", "所在区县", "region"),
+        ("医疗机构名称", "机构名称", "name"),
+    ],
 )
 def test_a_header_like_a_known_one_is_refused_naming_the_one_it_resembles(
     service: Service, written: str, known: str, label_en: str

@@ -43,7 +43,9 @@ def test_plan_s_warning_names_an_unnamed_region_as_a_region() -> None:
 def test_the_report_s_note_names_an_unnamed_region_as_a_region() -> None:
     assert listed_supply(REPLACED, Lang.ZH).endswith("：深圳市南山区（440305）的医院床位；地区 440399 的医院床位")
     assert listed_supply(REPLACED, Lang.ZH, "hospital_beds").endswith("：深圳市南山区（440305）；地区 440399")
-    assert listed_supply(REPLACED, Lang.EN).endswith(": Hospital beds in Nanshan District, Shenzhen (440305); Hospital beds in region 440399")
+    assert listed_supply(REPLACED, Lang.EN).endswith(
+        ": Hospital beds in Nanshan District, Shenzhen (440305); Hospital beds in region 440399"
+    )
 
 
 def test_the_upload_s_warning_names_an_unnamed_region_as_a_region() -> None:
