@@ -55,13 +55,24 @@ def test_the_registry_imports_refusals_come_in_both_languages(db_service: Servic
     assert first["stored"] == 2
     assert _reasons(first) == {
         4: ("与第 3 行是同一人", "same person as row 3"),
-        5: ("身份证号码校验位不符（GB 11643-1999）", "identity number: check digit does not match (GB 11643-1999)"),
+        5: (  # what to do, not only what is wrong
+            "身份证号码校验位不符（GB 11643-1999），号码中有写错的字符：请对照身份证逐位核对，先核对最后一位（校验码，"
+            "可能是 0–9 或 X，X 代表 10，要写成字母 X）；身份证号码必须填写，不能留空",
+            "identity number: check digit does not match (GB 11643-1999), so a character of it is wrong: compare the"
+            " number with the identity card character by character, the last one first (the check character, 0-9 or"
+            " X, where X stands for 10 and is written as the letter X); the identity number must be given, it cannot"
+            " be left empty",
+        ),
         6: ("手机号须为 11 位大陆手机号码", "a phone number is an 11-digit mainland mobile number"),
         7: (
             "不是可选值之一：住房、就业、就学；是否指 就业？",  # no English in it
             "not one of housing (住房), employment (就业), study (就学); did you mean employment?",
         ),
     }
+    # each left-out row with the value it held (it was empty), an identity number masked as the resident page does
+    values = {p["row"]: p["value"] for p in first["errors"]}
+    assert values == {4: f"{twice[:2]}{'*' * 14}{twice[-2:]}", 5: f"{wrong[:2]}{'*' * 14}{wrong[-2:]}", 6: "***",
+                      7: "employmen"}, values  # fmt: skip
     again = _upload(db_service, "resident", [HEADERS, f"{good},,510100,440100,2021-03-01,就业,合同-6"])
     assert _reasons(again) == {
         2: ("此身份证号码的人员已经登记", "a person with this identity number is already registered")

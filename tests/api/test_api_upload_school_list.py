@@ -94,6 +94,6 @@ def test_the_clean_list_replaces_the_citys_places_and_a_partial_list_is_said_eac
         assert primary["facility_list_supply"] == 2160 + 1890
         assert primary["estimate_replaced"] == pytest.approx(estimate)  # the estimate, never the list sent before
         warnings = " ".join(w["zh"] for w in answer.json()["warnings"])
-        assert "成都市（510100）小学学位：清单只有所替换估计供给的 0.4%（4,050 / 981,509）" in warnings, warnings
+        assert "成都市（510100）的小学学位：清单只有所替换估计供给的 0.4%（4,050 / 981,509）" in warnings, warnings
         assert chengdu_supply(service, "primary_school_places") == (2160 + 1890, "facility list")
     assert datasets.stored_regions(datasets.datasets_root(), "facility") == ["510100"]

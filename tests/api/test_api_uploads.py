@@ -206,8 +206,8 @@ def test_a_city_facility_list_changes_that_city_only(service: Service) -> None:
     assert columns["service"]["values"]["hospital_beds"]["zh"] == "医疗卫生机构床位"
     assert columns["list_share_of_estimate"]["type"] == "share"
     (warning,) = answer.json()["warnings"]  # 4,300 listed beds against Shenzhen's estimate: the list looks partial
-    assert "深圳市（440300）医疗卫生机构床位" in warning["zh"]
-    assert warning["en"].startswith("Shenzhen (440300) hospital beds")
+    assert "深圳市（440300）的医疗卫生机构床位" in warning["zh"]
+    assert warning["en"].startswith("Hospital beds in Shenzhen (440300)")
     regions = next(c for c in answer.json()["preview_columns"] if c["name"] == "region_code")
     assert regions["zh"] == "所在地区" and regions["values"]["440303"]["zh"].endswith("罗湖区")
     after = _beds(service, "prefecture")

@@ -110,8 +110,8 @@ def test_the_incomplete_list_warning_names_the_region_and_service_in_the_languag
     )
     (zh,) = incomplete_in(replaced, Lang.ZH)
     (en,) = incomplete_in(replaced, Lang.EN)
-    assert zh.startswith("深圳市（440300）医院床位：清单只有它替换的估计供给的 8.3%") and "hospital_beds" not in zh
-    assert en.startswith("Shenzhen (440300) Hospital beds: the list holds 8.3%") and "深圳" not in en
+    assert zh.startswith("深圳市（440300）的医院床位：清单只有它替换的估计供给的 8.3%") and "hospital_beds" not in zh
+    assert en.startswith("Hospital beds in Shenzhen (440300): the list holds 8.3%") and "深圳" not in en
 
 
 def test_the_incomplete_list_warning_of_a_region_without_a_name_says_its_code_once() -> None:
@@ -131,8 +131,8 @@ def test_the_incomplete_list_warning_of_a_region_without_a_name_says_its_code_on
     )
     (zh,) = incomplete_in(replaced, Lang.ZH)
     (en,) = incomplete_in(replaced, Lang.EN)
-    assert zh.count("990300") == 1, zh
-    assert en.startswith("990300 Hospital beds: the list holds 8.3%"), en
+    assert zh.count("990300") == 1 and zh.startswith("地区 990300 的医院床位："), zh  # not glued: 990300医院床位
+    assert en.startswith("Hospital beds in region 990300: the list holds 8.3%"), en
 
 
 def test_plan_as_csv_keeps_the_estimate_note_on_every_row(tmp_path: Path) -> None:

@@ -50,8 +50,9 @@ def test_plan_with_a_facility_list_names_its_regions_and_says_where_it_gives_the
     assert refused["reason"].endswith("(Nanshan District, Hegang (230404), Nanshan District, Shenzhen (440305))")
     assert refused["reason_zh"].endswith("（鹤岗市南山区（230404）、深圳市南山区（440305））")
     html = (tmp_path / "report.html").read_text(encoding="utf-8")
-    note = "supply from an uploaded facility list, not the NBS statistics: Shenzhen (440300)"
-    assert html.count(note) == 2  # under the gaps' explanation, and in the bed map's note on its data
+    note = "supply from an uploaded facility list, not the NBS statistics: "
+    assert html.count(note + "Hospital beds in Shenzhen (440300)") == 1  # under the gaps' explanation, by service
+    assert html.count(note + "Shenzhen (440300)") == 1  # and in the bed map's note on its data
 
 
 def test_plan_with_a_school_list_says_where_to_build_schools(tmp_path: Path) -> None:

@@ -19,7 +19,7 @@ def test_listed_supply_names_a_district_with_its_city() -> None:
     listed = pl.DataFrame({"region_code": ["440305"], "service": ["hospital_beds"]})
     assert "Nanshan District, Shenzhen (440305)" in listed_supply(listed, Lang.EN)
     assert "深圳市南山区（440305）" in listed_supply(listed, Lang.ZH)
-    assert "：深圳市南山区（440305）医院床位" in listed_supply(listed, Lang.ZH)  # no space after the bracket
+    assert "：深圳市南山区（440305）的医院床位" in listed_supply(listed, Lang.ZH)  # no space after the bracket
 
 
 @cache

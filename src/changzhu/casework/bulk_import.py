@@ -117,12 +117,33 @@ class _DryRun(Exception):
 
 
 def _rows_left_out(errors: list[RowError]) -> list[dict[str, object]]:
-    """The left-out rows as the result keeps them: line, column and reason (never the value), the reason in
-    English and as its code with its parameters (Refusal.as_json), from which the API renders it in Chinese."""
+    """The left-out rows as the result keeps them: line, column and reason (never the value: the stored result holds
+    no cell of a person's), the reason in English and as its code with its parameters (Refusal.as_json), from which
+    the API renders it in Chinese. `_with_values` gives the caller each row's value from the file."""
     return [
         {"line": e.line, "column": e.column, "reason": e.reason.en, "refusal": e.reason.as_json()}
         for e in sorted(errors, key=lambda e: e.line)
     ]
+
+
+Cells = dict[tuple[int, str], str]  # (line, column as the file heads it) -> the cell as a report shows it
+
+
+def _with_values(result: dict[str, object], cells: Cells) -> dict[str, object]:
+    """The import's result as its caller reads it: each left-out row with the value its cell held (`cells`: read
+    from the file on this call, an identity number masked), so that the clerk sees what was wrong, in the report
+    and in the --errors file; a replay's stored result gets them from the file too. A row left out as a whole has
+    none."""
+    rows = result.get("errors")
+    if not isinstance(rows, list):
+        return result
+    found = [{**row, "value": cells.get((int(row["line"]), str(row["column"])), "")} for row in rows]
+    return {**result, "errors": found}
+
+
+def _cells(errors: list[RowError]) -> Cells:
+    """The values of the cells `errors` name."""
+    return {(e.line, e.column): e.value for e in errors if e.value}
 
 
 def left_out_reason(row: dict[str, Any]) -> Refusal:
@@ -252,7 +273,11 @@ def import_residents(
     op = Operation(
         "import.residents", f"import-residents-{digest}", {"sha256": digest}, actor, because("import_residents")
     )
-    return _run(engine, op, apply, dry_run)
+    cells = _cells(errors)  # the reader's and the file's own checks; then what the registry's checks are about
+    for line, reg in regs:
+        cells[(line, read.header("id_number"))] = mask(reg.id_number)
+        cells[(line, read.header("residence_since"))] = reg.residence_since.isoformat()
+    return _with_values(_run(engine, op, apply, dry_run), cells)
 
 
 @dataclass(frozen=True)
@@ -280,12 +305,14 @@ def import_contributions(
     digest, read, errors = _read(path, contribution_schema(), sheet, skip_bad_rows)
     parsed: list[tuple[int, str, Scheme, str, list[MonthPaid]]] = []
     keys = identity_keys()
+    cells: Cells = {}  # what the registry's checks are about: the row's identity number, masked
     for line, row in zip(read.lines, read.frame.iter_rows(named=True), strict=True):
         try:
             lookup = keys.lookup_hash(parse_id_number(row["id_number"]))
         except ChangzhuError as exc:
             errors.append(RowError(line, read.header("id_number"), refusal_of(exc), mask(row["id_number"])))
             continue
+        cells[(line, read.header("id_number"))] = mask(row["id_number"])
         scheme, start, end = Scheme(row["scheme"]), row["period_from"], row["period_to"]
         base = round(row["monthly_base_yuan"] * 100)
         months, p = [], start
@@ -305,12 +332,13 @@ def import_contributions(
         found = list(errors)  # a copy: a retried transaction starts again from the file's own errors
         for line, lookup, scheme, region, months in parsed:
             person = session.execute(select(PersonRow).where(PersonRow.id_hash == lookup).with_for_update()).scalar()
+            number = cells[(line, read.header("id_number"))]
             if reach is not None and (person is None or not reach.covers(person.residence_region)):
                 why = refusal(RefusalCode.NO_SUCH_PERSON_IN_JURISDICTION)
-                found.append(RowError(line, read.header("id_number"), why))
+                found.append(RowError(line, read.header("id_number"), why, number))
                 continue
             if person is None:
-                found.append(RowError(line, read.header("id_number"), refusal(RefusalCode.NO_SUCH_PERSON)))
+                found.append(RowError(line, read.header("id_number"), refusal(RefusalCode.NO_SUCH_PERSON), number))
                 continue
             try:  # every check of record_in_session comes before its first write, so a failed row writes nothing
                 refuse_moved_out(person)  # handed over to another province's instance: her record here is history
@@ -340,4 +368,4 @@ def import_contributions(
         request["reach"] = ",".join(reach.scopes)
         key += "-" + hashlib.sha256(request["reach"].encode()).hexdigest()[:16]
     op = Operation("import.contributions", key, request, actor, because("import_contributions"))
-    return _run(engine, op, apply, dry_run)
+    return _with_values(_run(engine, op, apply, dry_run), {**cells, **_cells(errors)})

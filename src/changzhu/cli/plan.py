@@ -97,6 +97,7 @@ def plan(
         incomplete_in,
         replaced_in,
         shortage_in,
+        sites_file_in,
         sites_in,
     )
     from changzhu.report.siting import siting_heading
@@ -157,8 +158,11 @@ def plan(
     emit_table(shown["sites"], fmt, siting_heading(run.siting, province, lang), right=_figures(shown["sites"]))
     if fmt == PrintFormat.TABLE:
         console.print(run.siting.access_estimate().text(lang), style="dim", highlight=False)
-    if export is not None:
-        written = ", ".join(map(str, export_tables(shown, export)))
+    if export is not None:  # the same tables, each figure a number (a sheet sums it), not the text printed
+        exported = {"shortage": shown["shortage"], "sites": sites_file_in(run.siting, lang)}
+        if run.replaced is not None:
+            exported = {"replaced": replaced_in(run.replaced, lang, file=True), **exported}
+        written = ", ".join(map(str, export_tables(exported, export)))
         console.print(pick(f"表格已写入 {written}", f"tables written to {written}", lang), highlight=False)
     console.print(
         pick(f"数据表在 {run.folder}；报告已写入 {run.report}", f"tables in {run.folder}; report {run.report}", lang),

@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
-from changzhu.cli.tables_cmds import ErrorsOption, SheetOption, SkipOption, report_errors
+from changzhu.cli.tables_cmds import ErrorsOption, SheetOption, SkipOption, report_errors, report_ignored
 from changzhu.domain.lang import Lang
 from changzhu.errors import ChangzhuError
 from changzhu.output import ExportOption, OutputFormat, console, emit_table
@@ -661,7 +661,7 @@ def _import(
     kind: str, path: Path, sheet: str | None, skip_bad_rows: bool, errors: Path | None, as_user: str, lang: Lang
 ) -> None:
     from changzhu.api.registry_writes import import_as
-    from changzhu.api.upload_tables import UploadKind
+    from changzhu.api.upload_tables import UploadKind, read_upload, schema_for
     from changzhu.casework.bulk_import import ImportRejected
     from changzhu.cli.tables_cmds import rejected
     from changzhu.tables import TableRejected
@@ -675,7 +675,11 @@ def _import(
     engine = migrated_engine()
     principal = _operator(engine, as_user)
     try:
-        result = import_as(engine, principal, UploadKind(kind), path, sheet=sheet, skip_bad_rows=skip_bad_rows)
+        read = read_upload(path, UploadKind(kind), sheet=sheet)
+        report_ignored(read, schema_for(UploadKind(kind)))
+        result = import_as(
+            engine, principal, UploadKind(kind), path, sheet=sheet, skip_bad_rows=skip_bad_rows, read=read
+        )
     except (ImportRejected, TableRejected) as exc:
         report_errors(exc.report(), errors)
         raise rejected(exc) from exc
@@ -693,7 +697,9 @@ def _left_out_report(left_out: list[dict[str, Any]]) -> pl.DataFrame:
     from changzhu.casework.bulk_import import left_out_reason
     from changzhu.tables.read import CellError, errors_frame
 
-    return errors_frame([CellError(int(r["line"]), str(r["column"]), "", left_out_reason(r)) for r in left_out])
+    return errors_frame(
+        [CellError(int(r["line"]), str(r["column"]), str(r.get("value", "")), left_out_reason(r)) for r in left_out]
+    )
 
 
 @import_app.command("residents")

@@ -48,6 +48,7 @@ def read_user_table(
     except TableRejected as exc:
         report_errors(exc.report(), errors)
         raise rejected(exc) from exc
+    report_ignored(read, schema)
     _report_skipped(read, errors)
     return read.frame
 
@@ -80,6 +81,7 @@ def read_user_people(
     except TableRejected as exc:
         report_errors(exc.report(), errors)
         raise rejected(exc) from exc
+    report_ignored(read, schema)
     _report_skipped(read, errors)
     return read.frame if checked is None else checked
 
@@ -98,6 +100,13 @@ def _stored_manifest() -> str:
     from changzhu.simulation.store import MANIFEST
 
     return MANIFEST
+
+
+def report_ignored(read: TableRead, schema: TableSchema) -> None:
+    """The file's columns that are not the table's (备注, 电话…): named in both languages, read for nothing."""
+    note = read.ignored_note(schema)
+    if note is not None:
+        err_console.print(f"[yellow]注意 / warning:[/yellow] {note.zh} / {note.en}", highlight=False)
 
 
 def _report_skipped(read: TableRead, errors: Path | None) -> None:

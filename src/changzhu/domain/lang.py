@@ -18,3 +18,27 @@ def with_code(name: str, code: str, lang: Lang) -> str:
     if not name or name == code:
         return code
     return f"{name}（{code}）" if lang == Lang.ZH else f"{name} ({code})"
+
+
+def region_label(name: str, code: str, lang: Lang) -> str:
+    """A region as a sentence names it: its name with its code (with_code), or, for a region without a name (a code
+    no table of names holds), the code said to be one: 地区 440305 / region 440305, never a bare number."""
+    if name and name != code:
+        return with_code(name, code, lang)
+    return f"地区 {code}" if lang == Lang.ZH else f"region {code}"
+
+
+def of_region(name: str, code: str, what: str, lang: Lang) -> str:
+    """Something of a region (its service, its supply) as a warning names it: 深圳市南山区（440305）的医院床位,
+    地区 440305 的医院床位; "hospital beds in Nanshan District, Shenzhen (440305)", "hospital beds in region 440305".
+    Never the code glued to the word (440305医院床位)."""
+    region = region_label(name, code, lang)
+    if lang == Lang.ZH:
+        return f"{region}的{what}" if region.endswith("）") else f"{region} 的{what}"
+    return f"{what} in {region}"
+
+
+def sentence(text: str) -> str:
+    """`text` starting a sentence: its first letter upper case (hospital beds in … → Hospital beds in …); Chinese
+    as it is."""
+    return text[:1].upper() + text[1:]

@@ -593,6 +593,10 @@ class RefusalCode(StrEnum):
     # a second application to take over what a place holds while one is open (the office accepted it: four open
     # transfers on one statement)
     TRANSFER_ALREADY_OPEN = "transfer_already_open"
+    # a user's table with columns the schema does not know (files42): left out with a warning, unless one reads as
+    # a known column's header mistyped
+    COLUMNS_NOT_READ = "columns_not_read"
+    HEADER_LIKE_KNOWN = "header_like_known"
 
 
 _DATE_FORMS_ZH = "2026-06-01、2026/6/1、2026.6.1、20260601 或 2026年6月1日"
@@ -640,7 +644,10 @@ TEMPLATES: dict[RefusalCode, tuple[str, str]] = {
     RefusalCode.VALUE_MISSING: ("缺少数值", "value is missing"),
     RefusalCode.AT_LEAST: ("不得小于 {limit}", "must be at least {limit}"),
     RefusalCode.AT_MOST: ("不得大于 {limit}", "must be at most {limit}"),
-    RefusalCode.UNKNOWN_COLUMN: ("未知的列", "unknown column"),
+    RefusalCode.UNKNOWN_COLUMN: (
+        "未知的列，不读取：如果它就是缺少的那一列，请把表头改成该列的名称",
+        "unknown column, not read: if it is the missing column, head it by that column's name",
+    ),
     RefusalCode.UNKNOWN_COLUMN_NEAR: (
         "未知的列；是否指 {label}（{name}）？",
         "unknown column; did you mean {label} ({name})?",
@@ -703,8 +710,12 @@ TEMPLATES: dict[RefusalCode, tuple[str, str]] = {
         "identity number: birth date is before 1900 or in the future",
     ),
     RefusalCode.ID_CHECK_DIGIT: (
-        "身份证号码校验位不符（GB 11643-1999）",
-        "identity number: check digit does not match (GB 11643-1999)",
+        "身份证号码校验位不符（GB 11643-1999），号码中有写错的字符：请对照身份证逐位核对，先核对最后一位（校验码，"
+        "可能是 0–9 或 X，X 代表 10，要写成字母 X）；身份证号码必须填写，不能留空",
+        "identity number: check digit does not match (GB 11643-1999), so a character of it is wrong: compare the number"
+        " with the identity card character by character, the last one first (the check character, 0-9 or X, where"
+        " X stands for 10 and is written as the letter X); the identity number must be given, it cannot be left"
+        " empty",
     ),
     RefusalCode.ALREADY_REGISTERED: (
         "此身份证号码的人员已经登记",
@@ -2130,9 +2141,19 @@ TEMPLATES: dict[RefusalCode, tuple[str, str]] = {
         "({shares_en}); after, the resident-basis place gap is added in equal parts at the p-median sites",
     ),
     RefusalCode.TRANSFER_ALREADY_OPEN: (
-        "已有一项转入 {region:place} 的{scheme:term}记录的申请在办理中：请先办结那一项（在此人的转移记录中可见）",
+        "已有一项把 {region:place} 的{scheme:term}记录转出的申请在办理中：请先办结那一项（在此人的转移记录中可见）",
         "an application to take over {region:place}'s {scheme:term} records is already open: complete that one first"
         " (it is in the person's transfers)",
+    ),
+    RefusalCode.COLUMNS_NOT_READ: (
+        "以下列不是{table_zh}的列，未读取，也不会保存：{columns_zh}",
+        "columns left out (not a {table_en}'s; not read, not stored): {columns_en}",
+    ),
+    RefusalCode.HEADER_LIKE_KNOWN: (
+        "列名与「{header}」（{label_zh}）相近，像是写错了：如果是这一列，请把表头改成「{header}」；如果不是，请换一个不相近的列名"
+        "（其他不认识的列会被忽略）",
+        "unknown column, close to {header!r} ({label_en}), as if mistyped: if it is that column, head it {header!r};"
+        " if not, give it a header not so close (other unknown columns are left out)",
     ),
 }
 PLACE = "place"  # the format spec of a region code shown with its name: {region:place}

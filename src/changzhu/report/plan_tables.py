@@ -8,7 +8,7 @@ from __future__ import annotations
 import polars as pl
 
 from changzhu.domain.estimates import shortage_cost
-from changzhu.domain.lang import Lang, with_code
+from changzhu.domain.lang import Lang, of_region, sentence, with_code
 from changzhu.planning.facilities import INCOMPLETE_SHARE, SOURCE_FACILITIES, share_of_estimate
 from changzhu.planning.gaps import CENSUS_NOTE, LOCAL_AGE_GROUP_NOTE, SCENARIO_NOTE, SOURCE_APPORTIONED, SOURCE_NBS
 from changzhu.planning.population import LOCAL_HUKOU_BASIS_NOTE
@@ -17,7 +17,7 @@ from changzhu.report.code_words import in_words
 from changzhu.report.file_figures import as_read
 from changzhu.report.labels import region_names, service_name
 from changzhu.report.siting import result_columns
-from changzhu.report.tables import text_frame
+from changzhu.report.tables import share, text_frame
 from changzhu.rules.labels import FILE_COLUMNS, GAP_COLUMNS, SUMMARY_COLUMNS, YES_NO, pick_label
 
 SHORTAGE_SERVICES = ("hospital_beds", "primary_school_places")
@@ -58,14 +58,48 @@ def sites_in(plan: SitingPlan, lang: Lang) -> pl.DataFrame:
     return text_frame(result_rows(plan), result_columns(plan, lang), lang)
 
 
-def replaced_in(replaced: pl.DataFrame, lang: Lang) -> pl.DataFrame:
+def percent_header(header: str, lang: Lang) -> str:
+    """The header of a share written as a percentage in a file: 清单占估计的比例（%）, list as share of estimate (%)."""
+    return f"{header}（%）" if lang == Lang.ZH else f"{header} (%)"
+
+
+def sites_file_in(plan: SitingPlan, lang: Lang) -> pl.DataFrame:
+    """sites_in as `changzhu plan --export` writes it: the model and status in words, every figure a number a
+    spreadsheet sums (sites as whole numbers, kilometres to one decimal, coverage in per cent to one decimal, its
+    header saying %), not the text the screen shows; an unknown figure an empty cell."""
+    rows = result_rows(plan)
+    out: list[pl.Series] = []
+    for column in result_columns(plan, lang):
+        header, cells = pick_label((column.zh, column.en), lang), rows[column.key]
+        if not cells.dtype.is_numeric():
+            show = column.show
+            out.append(pl.Series(header, [v if show is None else show(v, lang) for v in cells.to_list()], pl.String))
+        elif column.show is share:
+            out.append((cells * 100).round(1).alias(percent_header(header, lang)))
+        else:
+            out.append((cells.round(1) if cells.dtype.is_float() else cells).alias(header))
+    return pl.DataFrame(out)
+
+
+def replaced_in(replaced: pl.DataFrame, lang: Lang, *, file: bool = False) -> pl.DataFrame:
     """What a facility list replaced (planning.facilities.replacement_summary): the region by name and code, the
-    service by name, the list's share of the estimate as a percentage."""
+    service by name, the list's share of the estimate as a percentage: as text on the screen (45%, 0.4%, — where
+    none), as a number in a `file` (45.0, in a column headed %; an empty cell where none)."""
     names = region_names(replaced["region_code"].unique().to_list(), lang)
 
     def header(column: str) -> str:
         return pick_label(SUMMARY_COLUMNS[column][:2], lang)
 
+    shares = replaced["list_share_of_estimate"]
+    share_column = (
+        (shares * 100).round(1).alias(percent_header(header("list_share_of_estimate"), lang))
+        if file
+        else pl.Series(
+            header("list_share_of_estimate"),
+            ["—" if v is None else share_of_estimate(v) for v in shares.to_list()],
+            pl.String,
+        )
+    )
     return pl.DataFrame(
         {
             header("region_code"): [with_code(names.get(c, c), c, lang) for c in replaced["region_code"].to_list()],
@@ -73,11 +107,8 @@ def replaced_in(replaced: pl.DataFrame, lang: Lang) -> pl.DataFrame:
             header("facilities"): replaced["facilities"],
             header("facility_list_supply"): replaced["facility_list_supply"].round(0),
             header("estimate_replaced"): replaced["estimate_replaced"].round(0),
-            header("list_share_of_estimate"): [
-                "—" if v is None else share_of_estimate(v) for v in replaced["list_share_of_estimate"].to_list()
-            ],
         }
-    )
+    ).with_columns(share_column)
 
 
 def incomplete_in(replaced: pl.DataFrame, lang: Lang) -> list[str]:
@@ -89,11 +120,11 @@ def incomplete_in(replaced: pl.DataFrame, lang: Lang) -> list[str]:
         "region_code", "service", "list_share_of_estimate", "facility_list_supply", "estimate_replaced"
     ).iter_rows()
     return [
-        f"{with_code(names.get(code, code), code, lang)}{service_name(service, lang)}：清单只有它替换的估计供给的"
+        f"{of_region(names.get(code, ''), code, service_name(service, lang), lang)}：清单只有它替换的估计供给的"
         f" {share_of_estimate(share)}（{listed:,.0f} / {estimate:,.0f}）；清单被当作该地区的全部供给，不完整的清单会让"
         "短缺显得更大"
         if lang == Lang.ZH
-        else f"{with_code(names.get(code, code), code, lang)} {service_name(service, lang)}: the list holds"
+        else f"{sentence(of_region(names.get(code, ''), code, service_name(service, lang), lang))}: the list holds"
         f" {share_of_estimate(share)} of the estimated supply it replaces ({listed:,.0f} of {estimate:,.0f});"
         " a list is taken as the region's whole supply, so a partial list makes the shortage look larger"
         for code, service, share, listed, estimate in rows

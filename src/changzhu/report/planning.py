@@ -10,7 +10,7 @@ import plotly.graph_objects as go
 import polars as pl
 
 from changzhu.data.census import CENSUS_DAY
-from changzhu.domain.lang import with_code
+from changzhu.domain.lang import of_region, region_label
 from changzhu.parameters import Scenario, parameter_tree
 from changzhu.planning.population import school_age_cited
 from changzhu.planning.siting import SCHOOL_SERVICES, SitingPlan
@@ -53,10 +53,11 @@ def listed_supply(listed: pl.DataFrame | None, lang: Lang, service: str | None =
     names = region_names(rows["region_code"].unique().to_list(), lang)
     joiner = pick("、", ", ", lang)
     by_region = rows.group_by("region_code").agg(pl.col("service").unique().sort()).sort("region_code")
-    services = {code: "" if service else pick("", " ", lang) + joiner.join(service_name(s, lang) for s in kinds)
-                for code, kinds in by_region.iter_rows()}  # fmt: skip
     places = pick("；", "; ", lang).join(
-        with_code(names.get(code, code), code, lang) + kinds for code, kinds in services.items()
+        region_label(names.get(code, ""), code, lang)
+        if service
+        else of_region(names.get(code, ""), code, joiner.join(service_name(s, lang) for s in kinds), lang)
+        for code, kinds in by_region.iter_rows()
     )
     return pick(
         f"供给来自上传的设施清单（不是国家统计局的统计数）：{places}",

@@ -33,10 +33,15 @@ SIZE_BASES: dict[str, tuple[str, str]] = {
 
 
 def registry_in(frame: pl.DataFrame, lang: Lang) -> pl.DataFrame:
-    """A regions or population frame (registry/queries.py) for the screen in `lang`: one name column, the codes of
-    level, division type, size class, its basis, currency and city clusters in words, the headers in words."""
-    name = pl.col("name_zh") if lang == Lang.ZH else pl.coalesce(pl.col("name_en"), pl.col("name_zh"))
-    out = frame.with_columns(name.alias("name_zh")).rename({"name_zh": "name"}).drop("name_en")
+    """A regions or population frame (registry/queries.py; GET /regions and /population) for the screen or a file
+    asked in `lang`: one name column (and one full name), the codes of level, division type, size class, its basis,
+    currency and city clusters in words, the headers in words; the region's code kept in its own column."""
+    out = frame
+    for short in ("name", "full_name"):  # the name (and the full name, as the API lists it) in `lang` alone
+        if f"{short}_zh" in out.columns:
+            zh, en = pl.col(f"{short}_zh"), pl.col(f"{short}_en")
+            shown = zh if lang == Lang.ZH else pl.coalesce(en, zh)
+            out = out.with_columns(shown.alias(f"{short}_zh")).rename({f"{short}_zh": short}).drop(f"{short}_en")
     words = [(pl.col(c) * 100).round(2) for c in out.columns if c.endswith("_share")]  # headed (%)
     if "level" in out.columns:
         words.append(in_words("level", LEVELS, lang))

@@ -5,7 +5,7 @@ from __future__ import annotations
 import difflib
 import os
 import re
-from collections.abc import Mapping, Sequence
+from collections.abc import Collection, Mapping, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -85,6 +85,20 @@ class TableRead:
     skipped: int
     encoding: str = ""
     headers: Mapping[str, str] = field(default_factory=dict)  # a schema column -> the file's header naming it
+    ignored: tuple[str, ...] = ()  # the file's headers naming no column of the schema: left out, not read
+
+    def ignored_note(self, schema: TableSchema) -> Refusal | None:
+        """What the reader left out (None when nothing): the columns of the file that are not the table's, named
+        as the file heads them, read for nothing and stored nowhere."""
+        if not self.ignored:
+            return None
+        return refusal(
+            RefusalCode.COLUMNS_NOT_READ,
+            table_zh=schema.zh,
+            table_en=schema.en,
+            columns_zh="、".join(self.ignored),
+            columns_en=", ".join(self.ignored),
+        )
 
     def report(self) -> pl.DataFrame:
         """The rejected rows of a read with --skip-bad-rows (empty otherwise)."""
@@ -95,14 +109,55 @@ class TableRead:
         return self.headers.get(column, column)
 
 
+@dataclass(frozen=True)
+class Headers:
+    """A file's header matched to a schema: each schema column to the file's header naming it, the columns the file
+    leaves out that another of its columns gives (`_derived`), and the headers naming no column (left out)."""
+
+    found: dict[str, str]
+    derived: dict[str, tuple[Fallback, pl.Series]]
+    ignored: tuple[str, ...]
+
+
+# how alike a header and a known one must be (difflib's ratio) to read as that header mistyped: a required column's
+# (床位数量, 床位树 for 床位数; 所在区（市）县 for 所在区县), or, closer still, an optional one's (经纬度 for 经度); an
+# office's own columns rarely come that close (电话 beside 联系电话, "level" beside award_level are left out)
+LIKE_REQUIRED, LIKE_OPTIONAL = 0.6, 0.75
+
+
+def _like_known(header: str, schema: TableSchema, given: Collection[str]) -> tuple[Refusal, str] | None:
+    """A header naming no column that reads as the header of a column the file does not give, mistyped or varied
+    (床位数量 for 床位数, 所在区（市）县 for 所在区县): refused naming the header it resembles. A header like that of
+    a column the file gives (核定床位数 beside 床位数, 机构类别 where 床位数 gives the service) is another column of
+    the office's list, left out. With the refusal, the name of the column it resembles."""
+    written = normalize_header(header)
+    best: tuple[float, str, Column] | None = None
+    for col in schema.columns:
+        if col.name in given:
+            continue
+        for known in (h for h in col.headers() if h):
+            likeness = difflib.SequenceMatcher(None, written, normalize_header(known)).ratio()
+            if likeness >= (LIKE_REQUIRED if col.required else LIKE_OPTIONAL) and (best is None or likeness > best[0]):
+                best = (likeness, known, col)
+    if best is None:
+        return None
+    _likeness, known, col = best
+    label_en = col.en or col.name.replace("_", " ")
+    return refusal(RefusalCode.HEADER_LIKE_KNOWN, header=known, label_zh=col.zh, label_en=label_en), col.name
+
+
 def _match_headers(
     path: Path, raw: RawTable, schema: TableSchema, *, ignore_unknown: bool, regions: RegionIndex | None = None
-) -> tuple[dict[str, str], dict[str, tuple[Fallback, pl.Series]]]:
-    """Each schema column to the file's header naming it, and the columns the file leaves out that another of its
-    columns gives (`_derived`); unknown, doubled and missing headers are errors."""
+) -> Headers:
+    """The file's header matched to the schema. A header naming no column is left out (a city's list carries its
+    备注, 电话, 联系人…), unless it reads as a known header mistyped (`_like_known`); a doubled or missing column, or
+    a header cell left empty over data, is an error. A header refused for a missing column also names every column
+    it left out: the missing one may be among them under another name. `ignore_unknown`: every header naming no
+    column is left out, however close (a stored simulation's own attributes)."""
     known = schema.header_map()
     found: dict[str, str] = {}
     errors: list[CellError] = []
+    unknown: list[str] = []
     line = raw.header_line
     for position, header in enumerate(raw.frame.columns, start=1):
         name = next((known[k] for k in header_candidates(header) if k in known), None)
@@ -115,27 +170,33 @@ def _match_headers(
             errors.append(CellError(line, letter, "", why))
             continue
         if name is None:
-            if ignore_unknown:
-                continue
-            near = difflib.get_close_matches(normalize_header(header), list(known), n=1, cutoff=0.6)
-            why = (
-                refusal(RefusalCode.UNKNOWN_COLUMN_NEAR, label=schema.column(known[near[0]]).zh, name=known[near[0]])
-                if near
-                else refusal(RefusalCode.UNKNOWN_COLUMN)
-            )
-            errors.append(CellError(line, header, header, why))
+            unknown.append(header)
         elif name in found:
             why = refusal(RefusalCode.SAME_COLUMN_AS, header=found[name], name=name)
             errors.append(CellError(line, header, header, why))
         else:
             found[name] = header
-    derived = _derived(raw, schema, found, regions) if not errors else {}
-    for col in schema.columns:
-        if col.required and col.name not in found and col.name not in derived:
-            errors.append(CellError(line, f"{col.zh} {col.name}", "", refusal(RefusalCode.COLUMN_MISSING)))
+    derived = _derived(raw, schema, found, regions)  # a column another gives is not missing, header errors or not
+    ignored, resembled = [], set()
+    for header in unknown:
+        mistyped = None if ignore_unknown else _like_known(header, schema, {*found, *derived})
+        if mistyped is not None:
+            errors.append(CellError(line, header, header, mistyped[0]))
+            resembled.add(mistyped[1])
+        else:
+            ignored.append(header)
+    missing = [col.name for col in schema.columns if col.required and col.name not in found and col.name not in derived]
+    # a missing column no mistyped header explains (nor the column it is read from): the file may name it otherwise
+    sources = {f.column: f.source for f in schema.fallbacks}
+    unexplained = [m for m in missing if m not in resembled and sources.get(m) not in resembled]
+    if unexplained and not ignore_unknown:
+        errors += [CellError(line, h, h, refusal(RefusalCode.UNKNOWN_COLUMN)) for h in ignored]
+    for name in missing:
+        col = schema.column(name)
+        errors.append(CellError(line, f"{col.zh} {col.name}", "", refusal(RefusalCode.COLUMN_MISSING)))
     if errors:
         raise TableRejected(path, errors, 0, 0)
-    return found, derived
+    return Headers(found, derived, () if ignore_unknown else tuple(ignored))  # a stored simulation: said nowhere
 
 
 def _derived(
@@ -292,7 +353,8 @@ def read_table(
     if raw is None:
         raw = read_raw(path, sheet=sheet, records_key=schema.records_key or schema.kind)
     raw = below_title(raw, schema)
-    headers, derived = _match_headers(path, raw, schema, ignore_unknown=ignore_unknown, regions=regions)
+    matched = _match_headers(path, raw, schema, ignore_unknown=ignore_unknown, regions=regions)
+    headers, derived = matched.found, matched.derived
     height = raw.frame.height
 
     filled = _filled_from_fallbacks(raw, schema, headers, regions)
@@ -377,4 +439,4 @@ def read_table(
         kept, source = schema.expansion(kept)
         lines = [lines[i] for i in source]
     given_by = {name: headers[fallback.source] for name, (fallback, _cells) in derived.items()}  # shown as read
-    return TableRead(kept, lines, errors, len(bad), raw.encoding, {**headers, **given_by})
+    return TableRead(kept, lines, errors, len(bad), raw.encoding, {**headers, **given_by}, matched.ignored)

@@ -8,7 +8,7 @@ from pathlib import Path
 import polars as pl
 
 from changzhu.errors import ChangzhuError
-from changzhu.tables.schema import Column, TableSchema
+from changzhu.tables.schema import Column, ColumnType, TableSchema
 
 
 def template_header(col: Column) -> str:
@@ -72,18 +72,28 @@ def describe_json(schema: TableSchema) -> str:
     return json.dumps(doc, ensure_ascii=False, indent=1)
 
 
-def template_frame(schema: TableSchema) -> pl.DataFrame:
-    """The template as a table: headers in Chinese and English, one example row (text cells)."""
-    return pl.DataFrame({template_header(c): [c.example] for c in schema.columns})
+def template_frame(schema: TableSchema, *, typed: bool = False) -> pl.DataFrame:
+    """The template as a table: headers in Chinese and English, one example row: text cells, or (`typed`, for a
+    workbook) a number column's example a number, so that the sheet holds it as a number cell as a clerk's typing
+    would (not a number kept as text, which Excel marks and a sum leaves out); an identity number, a phone and a
+    region code stay text."""
+    numbers = {ColumnType.NUMBER: pl.Float64(), ColumnType.INTEGER: pl.Int64(), ColumnType.MONTHS: pl.Int64()}
+    return pl.DataFrame(
+        [
+            pl.Series(template_header(c), [c.example or None]).cast(numbers[c.type])
+            if typed and c.type in numbers
+            else pl.Series(template_header(c), [c.example], pl.String)
+            for c in schema.columns
+        ]
+    )
 
 
 def write_template(schema: TableSchema, path: Path) -> None:
     """Write an empty template with one example row: .csv (UTF-8 with BOM, opens in Excel) or .xlsx."""
-    frame = template_frame(schema)
     suffix = path.suffix.lower()
     if suffix == ".csv":
-        frame.write_csv(path, include_bom=True)
+        template_frame(schema).write_csv(path, include_bom=True)
     elif suffix == ".xlsx":
-        frame.write_excel(path, worksheet=schema.kind, autofit=True)
+        template_frame(schema, typed=True).write_excel(path, worksheet=schema.kind, autofit=True)
     else:
         raise ChangzhuError(f"--template {path}: give a .csv or .xlsx file")

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Annotated, Any
 
+import polars as pl
 from fastapi import APIRouter, Query, Response
 from pydantic import BaseModel
 from sqlalchemy import Engine, Select, false, func, or_, select
@@ -16,15 +17,21 @@ from changzhu.api.export import FILE_RESPONSES, ExportFormat, FormatQuery, file_
 from changzhu.api.pagination import Page, page_of
 from changzhu.api.resident_search import scope_prefix
 from changzhu.data.geo import LEVELS, boundaries_within, boundary_source, inset_geojson, maritime_line, province_geojson
+from changzhu.domain.lang import Lang
 from changzhu.domain.new_areas import NewArea, new_area
 from changzhu.domain.refusals import RefusalCode, refusal
 from changzhu.domain.regions import RegionLevel, validate_code
 from changzhu.registry.queries import PopulationSort, population_table
 from changzhu.registry.region_names import full_region_names
+from changzhu.report.registry_tables import registry_in
 from changzhu.store.db import session_scope
 from changzhu.store.models import PopulationStatRow, RegionRow
 
 router = APIRouter(tags=["regions"])
+FileLangQuery = Annotated[
+    Lang | None,
+    Query(description="with format=csv|xlsx: headers, names, levels and size classes in zh or en (codes kept)"),
+]
 
 CodeQuery = Annotated[str | None, Query(pattern=r"^[1-8]\d{5}$", description="six-digit GB/T 2260 code")]
 
@@ -167,12 +174,17 @@ def regions(
     limit: LimitQuery = 50,
     offset: OffsetQuery = 0,
     fmt: FormatQuery = ExportFormat.JSON,
+    lang: FileLangQuery = None,
 ) -> Page[Any] | Response:
     """Regions (province, prefecture, county) with 2020 census figures and full names; filter by level, parent,
     name, code, and with `mine` to the caller's jurisdiction (a national one: every region; none: no region). A name
-    that names a new area (天府新区) finds the counties it spans, and the page says what the area is (`new_area`)."""
+    that names a new area (天府新区) finds the counties it spans, and the page says what the area is (`new_area`).
+    A file asked with `lang` is in that language only (without it, the codes and column names)."""
     within = _jurisdiction(principal) if mine else None
     found, total = query_regions(engine, level, parent, name, code, within, page=(limit, offset))
+    if lang is not None and fmt in (ExportFormat.CSV, ExportFormat.XLSX):
+        records = pl.DataFrame([r.model_dump(mode="json") for r in found], infer_schema_length=None)
+        return file_response(registry_in(records, lang) if records.height else records, fmt, "regions")
     if fmt != ExportFormat.JSON:
         return models_page_as(found, total, limit, offset, fmt, "regions")
     area = new_area(name) if name else None
@@ -204,11 +216,17 @@ def population(
     limit: LimitQuery = 50,
     offset: OffsetQuery = 0,
     fmt: FormatQuery = ExportFormat.JSON,
+    lang: FileLangQuery = None,
 ) -> Page[Any] | Response:
-    """Resident population (常住), 人户分离 and 跨省流入 with shares, 2020 census, per region."""
+    """Resident population (常住), 人户分离 and 跨省流入 with shares, 2020 census, per region. A file asked with
+    `lang` is in that language only: headers and names in words, shares in per cent, the code in its own column
+    (without it, the codes and column names)."""
     table = population_table(engine, level, sort)
     if fmt != ExportFormat.JSON:
-        return file_response(table.slice(offset, limit), fmt, f"population_{level.value}")
+        page = table.slice(offset, limit)
+        if lang is not None and fmt in (ExportFormat.CSV, ExportFormat.XLSX):
+            page = registry_in(page, lang)
+        return file_response(page, fmt, f"population_{level.value}")
     return page_of(table.to_dicts(), limit, offset)
 
 

@@ -47,7 +47,7 @@ from changzhu.api.upload_tables import (
     schema_for,
 )
 from changzhu.casework.bulk_import import ImportRejected
-from changzhu.domain.lang import Lang, with_code
+from changzhu.domain.lang import Lang, of_region, sentence
 from changzhu.domain.person import CheckedPersonTable
 from changzhu.domain.refusals import Refusal, RefusalCode, refusal
 from changzhu.domain.regions import RegionLevel
@@ -178,12 +178,19 @@ def _rejected(
     return FileRefused(refusal_of_file(rows, problems), details)
 
 
+def _ignored(read: TableRead, kind: UploadKind) -> list[UploadWarning]:
+    """The file's columns that are not the kind's (a city's 备注, 电话, 联系人…), named: left out, not stored."""
+    note = read.ignored_note(schema_for(kind))
+    return [] if note is None else [UploadWarning(zh=note.zh, en=note.en)]
+
+
 def _bad_rows(
     engine: Engine, kind: UploadKind, read: TableRead, shown: list[Any], notes: list[UploadWarning]
 ) -> FileRefused:
     """A file refused for its bad rows, with what its good rows' reading says (a facility list's coordinates
-    converted to WGS-84, or read as WGS-84 for want of a system): the planner corrects the file knowing both."""
-    warnings = _coordinate_warnings(read) if kind == UploadKind.FACILITY else []
+    converted to WGS-84, or read as WGS-84 for want of a system; the columns left out): the planner corrects the
+    file knowing all of it."""
+    warnings = _ignored(read, kind) + (_coordinate_warnings(read) if kind == UploadKind.FACILITY else [])
     return _rejected(
         engine, kind, rows_in_file(read), problems_of(read.errors, kind), shown, notes=notes, warnings=warnings
     )
@@ -216,7 +223,7 @@ def _registry(
         names = ColumnNames(schema_for(kind))
         problems = [problem(e.line, e.column, e.reason, e.value, names) for e in exc.errors]
         shown = preview(first, schema_for(kind), {e.line for e in exc.errors})
-        raise _rejected(engine, kind, rows, problems, shown, exc.would_store) from exc
+        raise _rejected(engine, kind, rows, problems, shown, exc.would_store, warnings=_ignored(first, kind)) from exc
     names = ColumnNames(schema_for(kind))
     stored = int(result["residents" if kind == UploadKind.RESIDENT else "rows"])  # type: ignore[call-overload]
     left_out: list[dict[str, Any]] = result.get("errors", [])  # type: ignore[assignment]
@@ -232,6 +239,7 @@ def _registry(
         preview=shown,
         stored_as="registry",
         preview_columns=schema_columns(engine, schema_for(kind), shown),
+        warnings=_ignored(first, kind),
     )
 
 
@@ -254,8 +262,8 @@ def _possibly_incomplete(replaced: list[dict[str, Any]], columns: list[ColumnLab
         region = values["region_code"].get(row["region_code"])
         service = values["service"].get(row["service"])
         code, what = row["region_code"], row["service"]
-        where_zh = f"{with_code(region.zh if region else code, code, Lang.ZH)}{service.zh if service else what}"
-        where_en = f"{with_code(region.en if region else code, code, Lang.EN)} {service.en if service else what}"
+        where_zh = of_region(region.zh if region else "", code, service.zh if service else what, Lang.ZH)
+        where_en = of_region(region.en if region else "", code, service.en if service else what, Lang.EN)
         listed, estimate = row["facility_list_supply"], row["estimate_replaced"]
         part = share_of_estimate(share)
         zh = (
@@ -263,7 +271,7 @@ def _possibly_incomplete(replaced: list[dict[str, Any]], columns: list[ColumnLab
             "全部供给，不完整的清单会使缺口显得更大，请确认清单完整。"
         )
         en = (
-            f"{where_en}: the list holds {part} of the estimated supply it replaces ({listed:,.0f} of"
+            f"{sentence(where_en)}: the list holds {part} of the estimated supply it replaces ({listed:,.0f} of"
             f" {estimate:,.0f}). A list is taken as the region's whole supply, so a partial list makes the shortage"
             " look larger: check that the list is complete."
         )
@@ -319,7 +327,7 @@ def _planning(
         remains_estimated_en=en,
         preview_columns=schema_columns(engine, schema, shown),
         replaced_columns=columns,
-        warnings=_facility_warnings(read, replaced, columns) if level is not None else [],
+        warnings=_ignored(read, kind) + (_facility_warnings(read, replaced, columns) if level is not None else []),
         notes=notes,
     )
 
@@ -376,6 +384,7 @@ def _evaluated(
         decisions=json_rows(result.head(PREVIEW_ROWS)),
         preview_columns=schema_columns(engine, schema_for(UploadKind.PERSON), shown),
         summary_columns=result_columns(engine, summary),
+        warnings=_ignored(read, UploadKind.PERSON),
     )
 
 
