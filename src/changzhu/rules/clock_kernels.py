@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from changzhu.rules.numba_start import kernel
+from changzhu.rules.numba_start import kernel, kernel_without_runtime
 
 _DAYS = np.array([31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31], dtype=np.int64)
 
@@ -100,7 +100,7 @@ def reach(
         out[i] = day if day >= never else max(day, on)
 
 
-@kernel
+@kernel_without_runtime
 def months_on(
     base: np.ndarray,
     const: np.ndarray,

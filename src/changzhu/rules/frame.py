@@ -97,7 +97,7 @@ class Clock:
             # one pass writing one array (each base day's months until `on` from the table, the constant added,
             # `before` until the base day), not a gather, a product, a sum and a masked copy over every row
             out = np.empty(self.base.shape[0], dtype=np.int32)
-            if months_on(self.base, const, self.grows, before, on, table, LUT_LO, out):
+            if months_on(self.base, const, self.grows, before, int(on), table, LUT_LO, out):
                 return out
         if table.size == 0 or (self.base.size and int(self.base.min()) < LUT_LO):
             return self.at(np.full(self.base.shape, on, dtype=np.int64))
