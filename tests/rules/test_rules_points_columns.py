@@ -1,10 +1,14 @@
 """The points columns of evaluate(earliest=True): schemes on rows apart share the arrays their totals are written
 into (each column null off its own rows), and still read as the totals of evaluate(earliest=False)."""
 
+import numpy as np
 import polars as pl
 from rules_support import ON, random_people
 
 from changzhu.rules import evaluate
+from changzhu.rules.engine import PointsResult
+from changzhu.rules.evaluate import _TotalBuffers
+from changzhu.rules.total_kernels import spread_total
 
 
 def test_schemes_on_rows_apart_share_their_arrays_and_keep_their_own_totals() -> None:
@@ -18,3 +22,28 @@ def test_schemes_on_rows_apart_share_their_arrays_and_keep_their_own_totals() ->
     fast = evaluate(people, ON, earliest=False)  # each scheme's totals over every row, in arrays of their own
     assert full.select(columns).equals(fast.select(columns))
     assert not any(full.select(pl.col(columns).is_nan().any()).row(0))  # NaN is null, as before
+
+
+def test_a_total_spread_over_rows_apart_is_null_where_nan_and_off_its_rows() -> None:
+    """_TotalBuffers.spread (one kernel pass per chain group, total_kernels.spread_total): each group's values at its
+    rows, null where NaN and on the rows of no group; a second total on other rows is written into the same array."""
+    n = 21
+    first = PointsResult(np.array([0, 5, 8, 20]), np.array([1.5, np.nan, 3.0, 4.0]), np.zeros(4), np.zeros(4))
+    second = PointsResult(np.array([2, 9]), np.array([7.0, 8.0]), np.zeros(2), np.zeros(2))
+    buffers = _TotalBuffers(n)
+    got = buffers.spread([first, second], 0).to_pylist()
+    want: list[float | None] = [None] * n
+    want[0], want[8], want[20], want[2], want[9] = 1.5, 3.0, 4.0, 7.0, 8.0
+    assert got == want
+    apart = PointsResult(np.array([1, 3]), np.array([np.nan, 6.0]), np.zeros(2), np.zeros(2))
+    other = buffers.spread([apart], 0)
+    assert other.to_pylist() == [None, None, None, 6.0] + [None] * 17
+    assert other.buffers()[1].address == buffers._arrays[0][0].ctypes.data  # the same array: rows apart
+
+
+def test_the_spread_kernel_writes_value_place_and_validity_bit() -> None:
+    values, taken, bits = np.zeros(12), np.zeros(12, dtype=bool), np.zeros(2, dtype=np.uint8)
+    spread_total(np.array([1, 9, 11]), np.array([2.0, np.nan, 0.5]), values, taken, bits)
+    assert values[[1, 11]].tolist() == [2.0, 0.5] and np.isnan(values[9])
+    assert np.flatnonzero(taken).tolist() == [1, 9, 11]
+    assert np.flatnonzero(np.unpackbits(bits, bitorder="little")).tolist() == [1, 11]  # not NaN

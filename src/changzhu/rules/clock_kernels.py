@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from changzhu.rules.numba_start import kernel
+from changzhu.rules.numba_start import kernel, kernel_without_runtime
 
 _DAYS = np.array([31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31], dtype=np.int64)
 
@@ -98,3 +98,31 @@ def reach(
         inside = 0 <= j < ym_start.shape[0]  # the tables' years, else the arithmetic
         day = ym_start[j] + min(bday, ym_len[j] - 1) if inside else day_outside(ym, bday)
         out[i] = day if day >= never else max(day, on)
+
+
+@kernel_without_runtime
+def months_on(
+    base: np.ndarray,
+    const: np.ndarray,
+    grows: np.ndarray,
+    before: np.ndarray,
+    on: int,
+    table: np.ndarray,
+    day_lo: int,
+    out: np.ndarray,
+) -> bool:
+    """out[i]: the clock's months on the day `on` (`before` until the base day, then const plus, where it grows, the
+    whole months from the base day to `on`, read from `table`: months_until(on), index day - day_lo, a later day
+    read as its last); one pass over the rows, writing nothing more than `out`. False (out unfinished) where a base
+    day comes before the table's first."""
+    last = table.shape[0] - 1
+    for i in range(out.shape[0]):
+        b = base[i]
+        if b > on:
+            out[i] = before[i]
+            continue
+        k = b - day_lo
+        if k < 0:
+            return False
+        out[i] = const[i] + table[min(k, last)] if grows[i] else const[i]
+    return True

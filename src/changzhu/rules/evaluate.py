@@ -245,28 +245,28 @@ class _TotalBuffers:
     A chain group's scheme holds its own city's people only, and a points column reads its values only where it is
     valid (Arrow's values under a null are never read), so a total whose rows no total already in an array holds is
     written into that array: with people spread over ten cities, the four schemes' twelve totals take three arrays of
-    8 bytes a row, not twelve (every one written for the first time: this machine's cost, docs/performance.md)."""
+    8 bytes a row, not twelve (every one written for the first time: this machine's cost, docs/performance.md).
+    Each group's total is written by one kernel pass over its rows (changzhu.rules.total_kernels)."""
 
     def __init__(self, n: int) -> None:
         self.n = n
         self._arrays: list[tuple[np.ndarray, np.ndarray]] = []  # per array, its values and the rows holding a total
-        self._valid = np.zeros(n, dtype=bool)  # (one scratch mask, packed into each column's bits)
 
     def spread(self, parts: list[PointsResult], k: int) -> pa.Array:
         """Total `k` (0 assessed, 1 low, 2 high) of the parts, over every row: null where NaN and on no part's rows."""
+        # numba's kernel, imported here: `import changzhu.rules` imports no numba (_names_column)
+        from changzhu.rules.total_kernels import spread_total
+
         found = next((got for got in self._arrays if not any(got[1][p.rows].any() for p in parts)), None)
         if found is None:
             found = (small_pages_zeros(self.n, np.float64), np.zeros(self.n, dtype=bool))
             self._arrays.append(found)
         values, taken = found
-        self._valid[:] = False
+        bits = np.zeros((self.n + 7) // 8, dtype=np.uint8)
         for part in parts:
-            total = (part.assessed, part.low, part.high)[k]
-            values[part.rows] = total
-            taken[part.rows] = True
-            self._valid[part.rows] = ~np.isnan(total)
-        bits = pa.py_buffer(np.packbits(self._valid, bitorder="little"))
-        return pa.Array.from_buffers(pa.float64(), self.n, [bits, pa.py_buffer(values)])
+            total = np.asarray((part.assessed, part.low, part.high)[k], dtype=np.float64)
+            spread_total(np.asarray(part.rows, dtype=np.int64), total, values, taken, bits)
+        return pa.Array.from_buffers(pa.float64(), self.n, [pa.py_buffer(bits), pa.py_buffer(values)])
 
 
 def _same_totals(part: PointsResult, j: int, k: int) -> bool:

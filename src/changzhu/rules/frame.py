@@ -41,6 +41,10 @@ from changzhu.rules.parents import NO_PARENT, lives_here, same_region, with_unli
 from changzhu.rules.rows import is_everyone
 from changzhu.rules.variables import CITY_SIZE_ORDER, VariableSpec
 
+# a clock's months on a day are read by a kernel (clock_kernels.months_on) from this many rows on: below it, loading
+# the cached kernel costs more than the NumPy passes it saves (as changzhu.rules.engine.COMPILED_MIN_ROWS)
+CLOCK_KERNEL_MIN_ROWS = 200_000
+
 
 @dataclass
 class Clock:
@@ -86,6 +90,15 @@ class Clock:
         if _uniform(self.base) and int(self.base[0]) == on:  # counts as of today (months insured): their value
             return self.const
         table = months_until(on)
+        const, before = self.const, self.before
+        if table.size and const.dtype == before.dtype == table.dtype and self.base.shape[0] >= CLOCK_KERNEL_MIN_ROWS:
+            from changzhu.rules.clock_kernels import months_on  # numba, loaded where a clock is read on many rows
+
+            # one pass writing one array (each base day's months until `on` from the table, the constant added,
+            # `before` until the base day), not a gather, a product, a sum and a masked copy over every row
+            out = np.empty(self.base.shape[0], dtype=np.int32)
+            if months_on(self.base, const, self.grows, before, int(on), table, LUT_LO, out):
+                return out
         if table.size == 0 or (self.base.size and int(self.base.min()) < LUT_LO):
             return self.at(np.full(self.base.shape, on, dtype=np.int64))
         # one array written, then changed in place: each base day's months until `on` (a later day, or NEVER, clipped
@@ -95,7 +108,6 @@ class Clock:
         months = table[at]
         if not (_uniform(self.grows) and bool(self.grows[0])):
             months *= self.grows
-        const, before = self.const, self.before
         if not const.dtype == before.dtype == months.dtype:
             return np.where(self.base <= on, const + months, before)
         if not (_uniform(const) and int(const[0]) == 0):
