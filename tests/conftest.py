@@ -21,6 +21,7 @@ from pathlib import Path
 from types import ModuleType
 from typing import TYPE_CHECKING
 
+import httpx
 import pytest
 from sqlalchemy import Engine, create_engine, text
 from sqlalchemy.engine import make_url
@@ -30,6 +31,12 @@ from chromium_support import chromium  # noqa: F401  # the session's one browser
 from cli_support import cli_env, run_changzhu
 from db_templates import PG_ADMIN_URL, SESSION_ENV, TEMPLATE_PREFIX, template_copy
 from session_files import built_once
+
+# The tests' own servers share 2 cores with the whole suite and Chromium: a bare httpx.get/post/... call waits up
+# to 60 s for an answer, not httpx's 5 s (a facts PATCH timed out in CI at 374c4d5, load 18). A call that names its
+# own timeout keeps it.
+for _call in ("request", "get", "options", "head", "post", "put", "patch", "delete"):
+    getattr(httpx, _call).__kwdefaults__["timeout"] = httpx.Timeout(60.0)
 
 if TYPE_CHECKING:
     import polars as pl
