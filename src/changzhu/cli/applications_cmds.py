@@ -104,6 +104,7 @@ def submit(
 
 @applications_app.command("list")
 def listing(
+    as_user: As,
     status: Annotated[str | None, typer.Option("--status")] = None,
     kind: Annotated[str | None, typer.Option("--kind")] = None,
     region: Annotated[str | None, typer.Option("--region")] = None,
@@ -111,12 +112,15 @@ def listing(
     fmt: Fmt = RecordFormat.TABLE,
     lang: LangOption = Lang.ZH,
 ) -> None:
-    """List applications (newest last)."""
+    """List applications (newest last): a resident's own, or for staff those of their jurisdiction, as the API (the
+    listing is audited)."""
+    from changzhu.api.application_reads import applications_as
+    from changzhu.api.ledger_writes import operator
     from changzhu.casework.application_records import Filter
-    from changzhu.casework.application_records import listing as list_applications
     from changzhu.cli.casework_view import LIST_COLUMNS, list_rows
 
-    page = list_applications(migrated_engine(), Filter(status, kind, region), None, 0, limit)
+    engine = migrated_engine()
+    page = applications_as(engine, operator(engine, as_user), Filter(status, kind, region), None, 0, limit)
     if fmt == RecordFormat.JSON:
         _json(page)
         return
@@ -127,14 +131,18 @@ def listing(
 
 @applications_app.command("show")
 def show(
-    application_id: Annotated[int, typer.Argument()], fmt: Fmt = RecordFormat.TABLE, lang: LangOption = Lang.ZH
+    application_id: Annotated[int, typer.Argument()],
+    as_user: As,
+    fmt: Fmt = RecordFormat.TABLE,
+    lang: LangOption = Lang.ZH,
 ) -> None:
-    """One application with its events."""
-    from changzhu.casework.application_records import events_of, load, view
+    """One application with its events: its applicant (or her guardian), or staff of its region, as the API (the
+    read is audited)."""
+    from changzhu.api.application_reads import application_as
+    from changzhu.api.ledger_writes import operator
 
     engine = migrated_engine()
-    row, person = load(engine, application_id)
-    _show(view(row, person.person_key, events_of(engine, application_id)), fmt, lang)
+    _show(application_as(engine, operator(engine, as_user), application_id), fmt, lang)
 
 
 @applications_app.command("step")
