@@ -215,15 +215,17 @@ def result_rows(result: dict[str, object], lang: Lang) -> list[list[str]]:
     """(label, value) of each field of a write's result in `lang`: places by name and code, fen as yuan, flags as
     yes or no, the ledger's words (schemes, statuses) in words, nothing as none."""
     from changzhu.domain.refusals import TERMS
-    from changzhu.ledger.pension_rules import DRAWING_CLAUSES_ZH
     from changzhu.tables.places import place_names
 
     codes = {str(v) for k, v in result.items() if k in _REGION_FIELDS and v}
     names = place_names(codes)
-    clause = result.get("clause")
-    why_zh = DRAWING_CLAUSES_ZH.get(clause) if isinstance(clause, int) else None  # a drawing's (ledger drawing)
     rows = []
-    for name, value in result.items():
+    for field, value in result.items():
+        name, _, tongue = field.rpartition("_")  # a field in words in both languages (a drawing's why_zh, why_en)
+        if tongue not in ("zh", "en") or name not in RESULT_FIELDS:
+            name = field
+        elif tongue != lang.value:
+            continue
         label = pick_label(RESULT_FIELDS.get(name, ("", name.replace("_", " "))), lang, name)
         if value is None or value == []:
             shown = pick_label(("无", "none"), lang)
@@ -234,8 +236,6 @@ def result_rows(result: dict[str, object], lang: Lang) -> list[list[str]]:
             shown = with_code(zh if lang == Lang.ZH else en or zh, str(value), lang)
         elif name.endswith("_fen") and isinstance(value, int):
             shown = amount_text(value / 100, "yuan", lang) if value % 100 else amount_text(value // 100, "yuan", lang)
-        elif name == "why" and why_zh is not None and lang == Lang.ZH:
-            shown = why_zh  # (the reason itself is written in English)
         elif isinstance(value, str) and value in TERMS and name in ("scheme", "status"):
             shown = pick_label(TERMS[value], lang)
         elif isinstance(value, list):
