@@ -13,7 +13,7 @@ import typer
 from changzhu.cli.registry_cmds import As, LangOption, migrated_engine
 from changzhu.domain.lang import Lang
 from changzhu.errors import ChangzhuError
-from changzhu.output import console
+from changzhu.output import console, print_fields
 
 E = TypeVar("E", bound=StrEnum)
 
@@ -33,18 +33,6 @@ Fmt = Annotated[RecordFormat, typer.Option("--format", help="table (words, in --
 
 def _json(data: Any) -> None:
     console.print_json(json.dumps(data, ensure_ascii=False, default=str))
-
-
-def _fields(rows: list[list[str]]) -> None:
-    """A record on screen: a field per line, its label in bold, values folded, never cut."""
-    from rich.table import Table
-
-    table = Table(show_header=False)
-    table.add_column(style="bold")
-    table.add_column(overflow="fold")
-    for label, value in rows:
-        table.add_row(label, value)
-    console.print(table)
 
 
 def _rows(headers: tuple[tuple[str, str], ...], rows: list[list[str]], lang: Lang) -> None:
@@ -68,7 +56,7 @@ def _show(item: dict[str, Any], fmt: RecordFormat, lang: Lang) -> None:
     if fmt == RecordFormat.JSON:
         _json(item)
         return
-    _fields(application_rows(item, lang))
+    print_fields(application_rows(item, lang))
     if item.get("events"):
         _rows(EVENT_COLUMNS, event_rows(item["events"], lang), lang)
 
@@ -80,7 +68,7 @@ def _show_run(run: dict[str, Any], fmt: RecordFormat, lang: Lang) -> None:
     if fmt == RecordFormat.JSON:
         _json(run)
         return
-    _fields(quota_rows(run, lang))
+    print_fields(quota_rows(run, lang))
 
 
 @applications_app.command("submit")

@@ -13,7 +13,7 @@ import typer
 from changzhu.cli.tables_cmds import ErrorsOption, SheetOption, SkipOption, report_errors, report_ignored
 from changzhu.domain.lang import Lang
 from changzhu.errors import ChangzhuError
-from changzhu.output import ExportOption, OutputFormat, console, emit_table
+from changzhu.output import ExportOption, OutputFormat, console, emit_table, print_fields
 
 if TYPE_CHECKING:
     import polars as pl
@@ -154,16 +154,9 @@ def _show(
     import polars as pl
 
     if fmt == OutputFormat.TABLE and out is None:
-        from rich.table import Table
-
         from changzhu.cli.resident_view import result_rows
 
-        table = Table(show_header=False)
-        table.add_column(style="bold")
-        table.add_column(overflow="fold")
-        for label, value in result_rows(result, lang):
-            table.add_row(label, value)
-        console.print(table)
+        print_fields(result_rows(result, lang))
         return
     emit_table(pl.DataFrame([{k: str(v) for k, v in result.items()}]), fmt, out=out)
 
@@ -269,14 +262,7 @@ def _show_resident(engine: Engine, person: str, fmt: OutputFormat, out: Path | N
 
     record, columns = resident_record(engine, person)
     if fmt == OutputFormat.TABLE and out is None:
-        from rich.table import Table
-
-        table = Table(show_header=False)
-        table.add_column(style="bold")
-        table.add_column(overflow="fold")
-        for label, value in record_rows(engine, record, columns, lang):
-            table.add_row(label, value)
-        console.print(table)
+        print_fields(record_rows(engine, record, columns, lang))
         return
     plain = {k: v.isoformat() if isinstance(v, date) else ";".join(map(str, v)) if isinstance(v, list) else v
              for k, v in record.items()}  # fmt: skip
