@@ -457,9 +457,11 @@ def ledger_balances(
     person: Annotated[str | None, typer.Argument()] = None,
     fmt: Fmt = OutputFormat.TABLE,
     out: ExportOption = None,
+    lang: LangOption = Lang.ZH,
 ) -> None:
     """Balances derived from the entries: of one person (staff who may see her, as the API), or of every account
-    the user may read (people they may see, funds of their jurisdiction); the read is audited."""
+    the user may read (people they may see, funds of their jurisdiction); the read is audited. On screen columns by
+    their labels in --lang and places by name and code; as CSV, JSON or a file, the codes."""
     import polars as pl
 
     from changzhu.cli.reads import in_reach, open_as
@@ -469,12 +471,24 @@ def ledger_balances(
     principal = _operator(engine, as_user)
     if person is not None:
         open_as(engine, principal, person, "view_account")
-        emit_table(balances_frame(engine, person_key=person), fmt, title="ledger balances", out=out)
-        return
-    frame = balances_frame(engine)
-    holder = pl.when(pl.col("account").str.starts_with("P:")).then(pl.col("account").str.split(":").list.get(1))
-    shown = in_reach(engine, principal, frame.with_columns(holder.alias("holder")), "holder", "region")
-    emit_table(shown.drop("holder"), fmt, title="ledger balances", out=out)
+        shown = balances_frame(engine, person_key=person)
+    else:
+        frame = balances_frame(engine)
+        holder = pl.when(pl.col("account").str.starts_with("P:")).then(pl.col("account").str.split(":").list.get(1))
+        shown = in_reach(engine, principal, frame.with_columns(holder.alias("holder")), "holder", "region")
+        shown = shown.drop("holder")
+    _emit_ledger(shown, fmt, out, ("账户余额", "ledger balances"), lang)
+
+
+def _emit_ledger(frame: pl.DataFrame, fmt: OutputFormat, out: Path | None, title: tuple[str, str], lang: Lang) -> None:
+    """A ledger table: on screen in words in `lang` (cli.resident_view.ledger_in_words), else the codes."""
+    from changzhu.rules.labels import pick_label
+
+    if fmt == OutputFormat.TABLE and out is None:
+        from changzhu.cli.resident_view import ledger_in_words
+
+        frame = ledger_in_words(frame, lang)
+    emit_table(frame, fmt, title=pick_label(title, lang), out=out)
 
 
 @ledger_app.command("check")
@@ -627,9 +641,11 @@ def voucher_list(
     holder: Annotated[str | None, typer.Option()] = None,
     fmt: Fmt = OutputFormat.TABLE,
     out: ExportOption = None,
+    lang: LangOption = Lang.ZH,
 ) -> None:
     """Vouchers and their status: of one holder (staff who may see her, as the API), or every voucher of people
-    the user may see; the read is audited."""
+    the user may see; the read is audited. On screen columns by their labels in --lang and places by name and code;
+    as CSV, JSON or a file, the codes."""
     from changzhu.cli.reads import in_reach, open_as
     from changzhu.ledger.vouchers import vouchers_frame
 
@@ -640,7 +656,7 @@ def voucher_list(
         shown = vouchers_frame(engine, holder)
     else:
         shown = in_reach(engine, principal, vouchers_frame(engine), "holder", "issuer_region")
-    emit_table(shown, fmt, title="vouchers", out=out)
+    _emit_ledger(shown, fmt, out, ("服务券", "vouchers"), lang)
 
 
 def _import(
