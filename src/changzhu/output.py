@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 import re
 import sys
-from collections.abc import Collection, Mapping
+from collections.abc import Collection, Iterable, Mapping, Sequence
 from enum import StrEnum
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
@@ -169,6 +169,19 @@ def rich_table(
     for row in df.iter_rows():
         table.add_row(*(cell_text(name, v, places.get(name)) for name, v in zip(df.columns, row, strict=True)))
     return table
+
+
+def print_fields(rows: Iterable[Sequence[str]]) -> None:
+    """A record on screen: a field per line, its label in bold, its value folded, never cut (a person key is there to
+    be copied)."""
+    from rich.table import Table
+
+    table = Table(show_header=False)
+    table.add_column(style="bold")
+    table.add_column(overflow="fold")
+    for label, value in rows:
+        table.add_row(label, value)
+    console.print(table)
 
 
 def fits(table: Table) -> bool:

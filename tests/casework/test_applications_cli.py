@@ -57,11 +57,11 @@ def test_cli_application_steps_and_run(engine: Engine, database_url: str, monkey
     assert refused.exit_code != 0 and "outside your jurisdiction" in str(refused.exception)
     for action in ("review", "approve"):
         assert runner.invoke(app, ["applications", "step", number, action, "--as", "cw_gz"]).exit_code == 0
-    shown = json.loads(runner.invoke(app, ["applications", "show", number, "--format", "json"]).output)
+    shown = json.loads(runner.invoke(app, ["applications", "show", number, "--as", "cw_gz", "--format", "json"]).output)
     assert shown["status"] == "approved" and shown["reason_zh"].startswith("经审核")
     assert [e["action"] for e in shown["events"]] == ["submit", "review", "approve"]
     assert {e["actor"] for e in shown["events"]} == {"cw_gz"}  # the named user, never the shell login
-    listed = runner.invoke(app, ["applications", "list", "--status", "approved", "--lang", "en"])
+    listed = runner.invoke(app, ["applications", "list", "--status", "approved", "--lang", "en", "--as", "cw_gz"])
     assert "residence permit" in listed.output and "1 application(s)" in listed.output
     quota = ["quota", "run", "--kind", "points_hukou", "--region", "440100", "--year", "2026"]
     run = runner.invoke(app, [*quota, "--as", "cw_gz"])
@@ -154,7 +154,10 @@ def test_applications_and_quota_runs_print_words_in_the_chosen_language(
     said += [runner.invoke(app, ["applications", "step", "1", step, "--as", "cw_gz", "--lang", lang]) for step in
              ("review", "approve")]  # fmt: skip
     monkeypatch.setenv("CHANGZHU_LANG", lang)  # the language chosen by the environment, as every command's --lang
-    said += [runner.invoke(app, ["applications", "show", "1"]), runner.invoke(app, ["applications", "list"])]
+    said += [
+        runner.invoke(app, ["applications", "show", "1", "--as", "cw_gz"]),
+        runner.invoke(app, ["applications", "list", "--as", "cw_gz"]),
+    ]
     assert all(done.exit_code == 0 for done in said), [done.output for done in said]
     out = "".join(done.output for done in said)
     assert all(word in out for word in WORDS[lang]) and "{" not in out and "in_review" not in out, out

@@ -128,3 +128,29 @@ def test_the_whole_ledger_and_every_voucher_only_within_reach(engine: Engine, pe
     assert code == 0 and [row["holder"] for row in json.loads(out)] == [people[CHENGDU]], out
     listed = [("user:cw_cd", "list_personal_data", f"region:{CHENGDU}", "caseload listing")]
     assert _reads(engine) == listed * 2
+
+
+@pytest.mark.parametrize(
+    ("lang", "words"),
+    [
+        ("zh", ("账户余额", "余额", "地区", "成都市（510100）", "服务券", "发放地", "有效期至")),
+        ("en", ("ledger balances", "balance", "region", "Chengdu (510100)", "vouchers", "issued by", "valid until")),
+    ],
+)
+def test_balances_and_vouchers_print_words_in_the_chosen_language(
+    engine: Engine, people: dict[str, str], run, monkeypatch: pytest.MonkeyPatch, lang: str, words: tuple[str, ...]
+) -> None:  # type: ignore[no-untyped-def]
+    """On screen `ledger balances` and `voucher list` name their columns in --lang (or CHANGZHU_LANG) and places by
+    name and code; `--format csv` keeps the codes. Before: they took no --lang and printed the raw column names and
+    bare codes."""
+    monkeypatch.setenv("COLUMNS", "200")
+    key = people[CHENGDU]
+    code, balances = run("ledger", "balances", key, "--as", "cw_cd", "--lang", lang)
+    assert code == 0, balances
+    code, vouchers = run("voucher", "list", "--holder", key, "--as", "cw_cd", "--lang", lang)
+    assert code == 0, vouchers
+    out = balances + vouchers
+    assert all(word in out for word in words), out
+    assert "issuer_region" not in out and "expires_on" not in out, out
+    code, csv = run("voucher", "list", "--holder", key, "--as", "cw_cd", "--lang", lang, "--format", "csv")
+    assert code == 0 and "issuer_region" in csv and f",{CHENGDU}," in csv and "成都市" not in csv, csv

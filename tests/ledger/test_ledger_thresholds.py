@@ -50,7 +50,7 @@ def test_drawing_years_are_a_dated_parameter(tmp_path: Path, monkeypatch: pytest
     _tree_with(tmp_path, monkeypatch, "ledger.pension.drawing_place_min_years", "2025-01-01", 9)
     place = drawing_place("510100", "440300", paid, last, date(2026, 1, 1))
     assert (place.region, place.clause) == ("440300", 2)
-    assert "9 years or more" in place.reason
+    assert "9 years or more" in place.reason_en and "满 9 年" in place.reason_zh
     assert drawing_place("510100", "440300", paid, last, date(2024, 12, 31)).clause == 4
 
 
@@ -75,3 +75,16 @@ def test_filing_periods_are_months_from_the_tree(engine: Engine) -> None:
     file_treatment(engine, person, "510100", "320500", FilingKind.LONG_TERM, date(2026, 7, 16), actor="t", key="f-4")
     with pytest.raises(MedicalError, match="ledger.medical.temporary_filing_months"):
         file_treatment(engine, person, "510100", "440300", FilingKind.TEMPORARY, date(2021, 1, 4), actor="t", key="f-5")
+
+
+def test_a_drawing_reason_is_given_in_both_languages_from_one_wording() -> None:
+    """Each clause's reason in Chinese and English, with the months and places (before: English only, and the CLI's
+    Chinese a second table without them)."""
+    paid = {"440300": 30, "510100": 130, "320500": 125}
+    last = {"440300": 202306, "510100": 201812, "320500": 201512}
+    place = drawing_place("110100", "440300", paid, last, date(2026, 1, 1))
+    assert (place.region, place.clause) == ("510100", 3)
+    assert place.reason_zh == (
+        "在养老保险关系所在地 440300 缴费 30 个月，不满 10 年：回到最近一个缴费满 10 年的参保地 510100（130 个月）领取"
+    )
+    assert place.reason_en == "30 months at 440300; back to 510100, the last place with 10 years (130 months)"

@@ -7,7 +7,9 @@ Before, the provider was told "voucher … was cancelled when its holder moved t
 
 from __future__ import annotations
 
-from collections.abc import Callable
+import os
+import time
+from collections.abc import Callable, Iterator
 from datetime import date
 from pathlib import Path
 
@@ -40,11 +42,25 @@ WHY = ("moved", "province", "迁出", "外省", "成都", "Chengdu", "510100")  
 
 
 @pytest.fixture
-def cancelled(engine: Engine, database_url: str, monkeypatch: pytest.MonkeyPatch) -> str:
+def utc() -> Iterator[None]:
+    """The process's local time zone (the server's) set to UTC, whatever the machine's, and restored after: TZ and
+    time.tzset(), without which a changed TZ is not read."""
+    before = os.environ.get("TZ")
+    os.environ["TZ"] = "UTC"
+    time.tzset()
+    yield
+    if before is None:
+        del os.environ["TZ"]
+    else:
+        os.environ["TZ"] = before
+    time.tzset()
+
+
+@pytest.fixture
+def cancelled(engine: Engine, database_url: str, monkeypatch: pytest.MonkeyPatch, utc: None) -> str:
     """The number of a Guangzhou voucher of a Guangzhou resident handed over to Chengdu (the hand-over dated
     CANCELLED_AT); Guangzhou's caseworker cw_gz; the CLI on the database."""
     monkeypatch.setenv("CHANGZHU_DATABASE_URL", database_url)
-    monkeypatch.setenv("TZ", "UTC")
     monkeypatch.delenv("CHANGZHU_OPERATOR", raising=False)
     reg = Registration(ID17 + check_char(ID17), "510100", "440100", date(2021, 3, 1), ProofKind.EMPLOYMENT, "c", {})
     person = str(register_resident(engine, reg, actor="test")["person_key"])

@@ -55,7 +55,7 @@ def render(out: dict[str, object]) -> str:
         f"clearing moves {_y(claim['fund_fen'])} yuan from Suzhou's fund to Chengdu's.",
         f"6. **Training voucher** of {_y(voucher['value_fen'])} yuan from Chengdu, redeemed at a school in "
         "Suzhou; Suzhou pays the school, clearing moves the same amount from Chengdu to Suzhou.",
-        f"7. **Where would she draw her pension?** Art. 6, clause {drawing.clause}: {drawing.reason} → "
+        f"7. **Where would she draw her pension?** Art. 6, clause {drawing.clause}: {drawing.reason_en} → "
         f"{NAMES[drawing.region]}; the Suzhou temporary account would be consolidated there.",
         "",
         "Her account (non-zero balances, derived from the entries):",

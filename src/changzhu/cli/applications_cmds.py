@@ -13,7 +13,7 @@ import typer
 from changzhu.cli.registry_cmds import As, LangOption, migrated_engine
 from changzhu.domain.lang import Lang
 from changzhu.errors import ChangzhuError
-from changzhu.output import console
+from changzhu.output import console, print_fields
 
 E = TypeVar("E", bound=StrEnum)
 
@@ -33,18 +33,6 @@ Fmt = Annotated[RecordFormat, typer.Option("--format", help="table (words, in --
 
 def _json(data: Any) -> None:
     console.print_json(json.dumps(data, ensure_ascii=False, default=str))
-
-
-def _fields(rows: list[list[str]]) -> None:
-    """A record on screen: a field per line, its label in bold, values folded, never cut."""
-    from rich.table import Table
-
-    table = Table(show_header=False)
-    table.add_column(style="bold")
-    table.add_column(overflow="fold")
-    for label, value in rows:
-        table.add_row(label, value)
-    console.print(table)
 
 
 def _rows(headers: tuple[tuple[str, str], ...], rows: list[list[str]], lang: Lang) -> None:
@@ -68,7 +56,7 @@ def _show(item: dict[str, Any], fmt: RecordFormat, lang: Lang) -> None:
     if fmt == RecordFormat.JSON:
         _json(item)
         return
-    _fields(application_rows(item, lang))
+    print_fields(application_rows(item, lang))
     if item.get("events"):
         _rows(EVENT_COLUMNS, event_rows(item["events"], lang), lang)
 
@@ -80,7 +68,7 @@ def _show_run(run: dict[str, Any], fmt: RecordFormat, lang: Lang) -> None:
     if fmt == RecordFormat.JSON:
         _json(run)
         return
-    _fields(quota_rows(run, lang))
+    print_fields(quota_rows(run, lang))
 
 
 @applications_app.command("submit")
@@ -104,6 +92,7 @@ def submit(
 
 @applications_app.command("list")
 def listing(
+    as_user: As,
     status: Annotated[str | None, typer.Option("--status")] = None,
     kind: Annotated[str | None, typer.Option("--kind")] = None,
     region: Annotated[str | None, typer.Option("--region")] = None,
@@ -111,12 +100,15 @@ def listing(
     fmt: Fmt = RecordFormat.TABLE,
     lang: LangOption = Lang.ZH,
 ) -> None:
-    """List applications (newest last)."""
+    """List applications (newest last): a resident's own, or for staff those of their jurisdiction, as the API (the
+    listing is audited)."""
+    from changzhu.api.application_reads import applications_as
+    from changzhu.api.ledger_writes import operator
     from changzhu.casework.application_records import Filter
-    from changzhu.casework.application_records import listing as list_applications
     from changzhu.cli.casework_view import LIST_COLUMNS, list_rows
 
-    page = list_applications(migrated_engine(), Filter(status, kind, region), None, 0, limit)
+    engine = migrated_engine()
+    page = applications_as(engine, operator(engine, as_user), Filter(status, kind, region), None, 0, limit)
     if fmt == RecordFormat.JSON:
         _json(page)
         return
@@ -127,14 +119,18 @@ def listing(
 
 @applications_app.command("show")
 def show(
-    application_id: Annotated[int, typer.Argument()], fmt: Fmt = RecordFormat.TABLE, lang: LangOption = Lang.ZH
+    application_id: Annotated[int, typer.Argument()],
+    as_user: As,
+    fmt: Fmt = RecordFormat.TABLE,
+    lang: LangOption = Lang.ZH,
 ) -> None:
-    """One application with its events."""
-    from changzhu.casework.application_records import events_of, load, view
+    """One application with its events: its applicant (or her guardian), or staff of its region, as the API (the
+    read is audited)."""
+    from changzhu.api.application_reads import application_as
+    from changzhu.api.ledger_writes import operator
 
     engine = migrated_engine()
-    row, person = load(engine, application_id)
-    _show(view(row, person.person_key, events_of(engine, application_id)), fmt, lang)
+    _show(application_as(engine, operator(engine, as_user), application_id), fmt, lang)
 
 
 @applications_app.command("step")

@@ -1,12 +1,14 @@
-"""What the reading commands (`resident show|find`, `ledger balances`, `voucher list`) do before they print: act as
-the user named by `--as`, and read only what the API lets that user read, audited as the API audits it.
+"""What the reading commands (`resident show|find`, `ledger balances`, `voucher list`, `applications list|show`) do
+before they print: act as the user named by `--as`, and read only what the API lets that user read, audited as the
+API audits it.
 
 One person's record, account or vouchers: `api.access.open_person` (the person themself, or staff of the place she
 lives in, moves to, or was handed over from; the read appended to the audit log with its purpose, as
 GET /residents/{key}, /account, /vouchers do). A key no one has and a person out of reach get the one answer, so the
 command tells nothing of who lives elsewhere; `resident find` answers an identity number so too. The whole ledger or
 every voucher (no person given): only the rows of people the user may see and the funds of their jurisdiction,
-audited as a listing (`api.access.audit_listing`, without names).
+audited as a listing (`api.access.audit_listing`, without names). Applications (`applications list|show`): the
+API's own read of them, `api.application_reads` (a resident's own, staff of their jurisdiction; audited likewise).
 """
 
 from __future__ import annotations

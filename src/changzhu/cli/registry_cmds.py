@@ -13,7 +13,7 @@ import typer
 from changzhu.cli.tables_cmds import ErrorsOption, SheetOption, SkipOption, report_errors, report_ignored
 from changzhu.domain.lang import Lang
 from changzhu.errors import ChangzhuError
-from changzhu.output import ExportOption, OutputFormat, console, emit_table
+from changzhu.output import ExportOption, OutputFormat, console, emit_table, print_fields
 
 if TYPE_CHECKING:
     import polars as pl
@@ -154,16 +154,9 @@ def _show(
     import polars as pl
 
     if fmt == OutputFormat.TABLE and out is None:
-        from rich.table import Table
-
         from changzhu.cli.resident_view import result_rows
 
-        table = Table(show_header=False)
-        table.add_column(style="bold")
-        table.add_column(overflow="fold")
-        for label, value in result_rows(result, lang):
-            table.add_row(label, value)
-        console.print(table)
+        print_fields(result_rows(result, lang))
         return
     emit_table(pl.DataFrame([{k: str(v) for k, v in result.items()}]), fmt, out=out)
 
@@ -269,14 +262,7 @@ def _show_resident(engine: Engine, person: str, fmt: OutputFormat, out: Path | N
 
     record, columns = resident_record(engine, person)
     if fmt == OutputFormat.TABLE and out is None:
-        from rich.table import Table
-
-        table = Table(show_header=False)
-        table.add_column(style="bold")
-        table.add_column(overflow="fold")
-        for label, value in record_rows(engine, record, columns, lang):
-            table.add_row(label, value)
-        console.print(table)
+        print_fields(record_rows(engine, record, columns, lang))
         return
     plain = {k: v.isoformat() if isinstance(v, date) else ";".join(map(str, v)) if isinstance(v, list) else v
              for k, v in record.items()}  # fmt: skip
@@ -471,9 +457,11 @@ def ledger_balances(
     person: Annotated[str | None, typer.Argument()] = None,
     fmt: Fmt = OutputFormat.TABLE,
     out: ExportOption = None,
+    lang: LangOption = Lang.ZH,
 ) -> None:
     """Balances derived from the entries: of one person (staff who may see her, as the API), or of every account
-    the user may read (people they may see, funds of their jurisdiction); the read is audited."""
+    the user may read (people they may see, funds of their jurisdiction); the read is audited. On screen columns by
+    their labels in --lang and places by name and code; as CSV, JSON or a file, the codes."""
     import polars as pl
 
     from changzhu.cli.reads import in_reach, open_as
@@ -483,12 +471,24 @@ def ledger_balances(
     principal = _operator(engine, as_user)
     if person is not None:
         open_as(engine, principal, person, "view_account")
-        emit_table(balances_frame(engine, person_key=person), fmt, title="ledger balances", out=out)
-        return
-    frame = balances_frame(engine)
-    holder = pl.when(pl.col("account").str.starts_with("P:")).then(pl.col("account").str.split(":").list.get(1))
-    shown = in_reach(engine, principal, frame.with_columns(holder.alias("holder")), "holder", "region")
-    emit_table(shown.drop("holder"), fmt, title="ledger balances", out=out)
+        shown = balances_frame(engine, person_key=person)
+    else:
+        frame = balances_frame(engine)
+        holder = pl.when(pl.col("account").str.starts_with("P:")).then(pl.col("account").str.split(":").list.get(1))
+        shown = in_reach(engine, principal, frame.with_columns(holder.alias("holder")), "holder", "region")
+        shown = shown.drop("holder")
+    _emit_ledger(shown, fmt, out, ("账户余额", "ledger balances"), lang)
+
+
+def _emit_ledger(frame: pl.DataFrame, fmt: OutputFormat, out: Path | None, title: tuple[str, str], lang: Lang) -> None:
+    """A ledger table: on screen in words in `lang` (cli.resident_view.ledger_in_words), else the codes."""
+    from changzhu.rules.labels import pick_label
+
+    if fmt == OutputFormat.TABLE and out is None:
+        from changzhu.cli.resident_view import ledger_in_words
+
+        frame = ledger_in_words(frame, lang)
+    emit_table(frame, fmt, title=pick_label(title, lang), out=out)
 
 
 @ledger_app.command("check")
@@ -641,9 +641,11 @@ def voucher_list(
     holder: Annotated[str | None, typer.Option()] = None,
     fmt: Fmt = OutputFormat.TABLE,
     out: ExportOption = None,
+    lang: LangOption = Lang.ZH,
 ) -> None:
     """Vouchers and their status: of one holder (staff who may see her, as the API), or every voucher of people
-    the user may see; the read is audited."""
+    the user may see; the read is audited. On screen columns by their labels in --lang and places by name and code;
+    as CSV, JSON or a file, the codes."""
     from changzhu.cli.reads import in_reach, open_as
     from changzhu.ledger.vouchers import vouchers_frame
 
@@ -654,7 +656,7 @@ def voucher_list(
         shown = vouchers_frame(engine, holder)
     else:
         shown = in_reach(engine, principal, vouchers_frame(engine), "holder", "issuer_region")
-    emit_table(shown, fmt, title="vouchers", out=out)
+    _emit_ledger(shown, fmt, out, ("服务券", "vouchers"), lang)
 
 
 def _import(

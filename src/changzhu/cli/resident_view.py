@@ -12,6 +12,7 @@ from changzhu.domain.lang import Lang, with_code
 from changzhu.rules.labels import YES_NO, amount_text, pick_label
 
 if TYPE_CHECKING:
+    import polars as pl
     from sqlalchemy import Engine
 
     from changzhu.tables import Column
@@ -215,15 +216,17 @@ def result_rows(result: dict[str, object], lang: Lang) -> list[list[str]]:
     """(label, value) of each field of a write's result in `lang`: places by name and code, fen as yuan, flags as
     yes or no, the ledger's words (schemes, statuses) in words, nothing as none."""
     from changzhu.domain.refusals import TERMS
-    from changzhu.ledger.pension_rules import DRAWING_CLAUSES_ZH
     from changzhu.tables.places import place_names
 
     codes = {str(v) for k, v in result.items() if k in _REGION_FIELDS and v}
     names = place_names(codes)
-    clause = result.get("clause")
-    why_zh = DRAWING_CLAUSES_ZH.get(clause) if isinstance(clause, int) else None  # a drawing's (ledger drawing)
     rows = []
-    for name, value in result.items():
+    for field, value in result.items():
+        name, _, tongue = field.rpartition("_")  # a field in words in both languages (a drawing's why_zh, why_en)
+        if tongue not in ("zh", "en") or name not in RESULT_FIELDS:
+            name = field
+        elif tongue != lang.value:
+            continue
         label = pick_label(RESULT_FIELDS.get(name, ("", name.replace("_", " "))), lang, name)
         if value is None or value == []:
             shown = pick_label(("无", "none"), lang)
@@ -234,8 +237,6 @@ def result_rows(result: dict[str, object], lang: Lang) -> list[list[str]]:
             shown = with_code(zh if lang == Lang.ZH else en or zh, str(value), lang)
         elif name.endswith("_fen") and isinstance(value, int):
             shown = amount_text(value / 100, "yuan", lang) if value % 100 else amount_text(value // 100, "yuan", lang)
-        elif name == "why" and why_zh is not None and lang == Lang.ZH:
-            shown = why_zh  # (the reason itself is written in English)
         elif isinstance(value, str) and value in TERMS and name in ("scheme", "status"):
             shown = pick_label(TERMS[value], lang)
         elif isinstance(value, list):
@@ -244,3 +245,40 @@ def result_rows(result: dict[str, object], lang: Lang) -> list[list[str]]:
             shown = str(value)
         rows.append([label, shown])
     return rows
+
+
+# the columns of `ledger balances` and `voucher list` on screen, by their labels (a file or --format keeps the codes)
+LEDGER_COLUMNS: dict[str, tuple[str, str]] = {
+    "account": ("账户", "account"),
+    "kind": ("账户类别", "kind"),
+    "region": ("地区", "region"),
+    "unit": ("单位", "unit"),
+    "balance": ("余额", "balance"),
+    "voucher_no": ("服务券编号", "voucher number"),
+    "holder": ("持有人（人员编号）", "holder (person key)"),
+    "service": ("服务项目", "service"),
+    "value_fen": ("面值（分）", "value (fen)"),
+    "issuer_region": ("发放地", "issued by"),
+    "issued_on": ("发放日期", "issued on"),
+    "expires_on": ("有效期至", "valid until"),
+    "status": ("状态", "status"),
+    "provider": ("服务机构", "provider"),
+    "provider_region": ("服务机构所在地", "provider's place"),
+    "redeemed_on": ("兑付日期", "redeemed on"),
+}
+
+
+def ledger_in_words(frame: pl.DataFrame, lang: Lang) -> pl.DataFrame:
+    """A ledger table (`ledger balances`, `voucher list`) for the screen: places by name and code, each column by
+    its label in `lang`."""
+    import polars as pl
+
+    from changzhu.tables.places import place_names
+
+    places = [c for c in frame.columns if c in _REGION_FIELDS]
+    codes = {str(v) for c in places for v in frame[c].drop_nulls().unique()}
+    words: dict[str, str] = {}
+    for code, (zh, en) in place_names(codes).items():
+        words[code] = with_code(zh if lang == Lang.ZH else en or zh, code, lang)
+    named = frame.with_columns(pl.col(c).replace(words) for c in places)
+    return named.rename({c: pick_label(LEDGER_COLUMNS[c], lang) for c in frame.columns if c in LEDGER_COLUMNS})

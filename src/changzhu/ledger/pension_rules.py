@@ -41,23 +41,40 @@ def needs_temporary_account(sex: str, birth: date, on: date, new_region: str, hu
     return new_region != hukou_region and age_on(birth, on) >= temporary_account_age(sex, on)
 
 
-# each clause of art. 6 in Chinese words: what an operator reading the drawing's result in Chinese is told for its
-# `reason` (written in English, with the months and places)
-DRAWING_CLAUSES_ZH: dict[int, str] = {
-    1: "养老保险关系在户籍地：在户籍地领取",
-    2: "在养老保险关系所在地缴费满规定年限：在该地领取",
-    3: "在养老保险关系所在地缴费不满规定年限：回到最近一个缴费满规定年限的参保地领取",
-    4: "在各参保地缴费均不满规定年限：归集到户籍地领取",
+# each clause of art. 6 in words, (Chinese, English), with the months and places it was decided on: the one wording
+# of a drawing's reason, for the API's result (`why_zh`, `why_en`) and what the CLI prints of it
+DRAWING_REASONS: dict[int, tuple[str, str]] = {
+    1: ("养老保险关系在户籍地：在户籍地领取", "the pension relationship is at the hukou place"),
+    2: (
+        "在养老保险关系所在地 {relation} 缴费 {here} 个月，满 {years} 年：在该地领取",
+        "{here} months paid at {relation}, {years} years or more",
+    ),
+    3: (
+        "在养老保险关系所在地 {relation} 缴费 {here} 个月，不满 {years} 年：回到最近一个缴费满 {years} 年的参保地 "
+        "{region}（{months} 个月）领取",
+        "{here} months at {relation}; back to {region}, the last place with {years} years ({months} months)",
+    ),
+    4: (
+        "在各参保地缴费均不满 {years} 年：归集到户籍地领取",
+        "under {years} years at every place: consolidated at the hukou place",
+    ),
 }
 
 
 @dataclass(frozen=True)
 class DrawingPlace:
-    """Where the pension is drawn (art. 6), which clause decided it, and why in words."""
+    """Where the pension is drawn (art. 6), which clause decided it, and why in words (Chinese and English)."""
 
     region: str
     clause: int
-    reason: str
+    reason_zh: str
+    reason_en: str
+
+
+def _decided(region: str, clause: int, **facts: object) -> DrawingPlace:
+    """The drawing place with its reason in both languages, from DRAWING_REASONS and the facts it names."""
+    zh, en = DRAWING_REASONS[clause]
+    return DrawingPlace(region, clause, zh.format(region=region, **facts), en.format(region=region, **facts))
 
 
 def drawing_place(
@@ -71,12 +88,12 @@ def drawing_place(
     with 10 years (`ledger.pension.drawing_place_min_years`); else the most recent earlier place with 10 years;
     else the hukou place."""
     if relation_region == hukou_region:
-        return DrawingPlace(hukou_region, 1, "the pension relationship is at the hukou place")
+        return _decided(hukou_region, 1)
     needed = drawing_place_min_months(on or date.today())
-    years = f"{needed // 12} years"
+    years = needed // 12
     here = months_paid.get(relation_region, 0)
     if here >= needed:
-        return DrawingPlace(relation_region, 2, f"{here} months paid at {relation_region}, {years} or more")
+        return _decided(relation_region, 2, relation=relation_region, here=here, years=years)
     earlier = sorted(
         (r for r, m in months_paid.items() if r != relation_region and m >= needed),
         key=lambda r: last_paid.get(r, 0),
@@ -84,13 +101,8 @@ def drawing_place(
     )
     if earlier:
         region = earlier[0]
-        return DrawingPlace(
-            region,
-            3,
-            f"{here} months at {relation_region}; back to {region}, the last place "
-            f"with {years} ({months_paid[region]} months)",
-        )
-    return DrawingPlace(hukou_region, 4, f"under {years} at every place: consolidated at the hukou place")
+        return _decided(region, 3, relation=relation_region, here=here, years=years, months=months_paid[region])
+    return _decided(hukou_region, 4, years=years)
 
 
 Holding = tuple[str, bool]  # (region holding a month, whether in a temporary account)

@@ -485,7 +485,8 @@ def settle_drawing(
         result: dict[str, object] = {
             "drawing_region": place.region,
             "clause": place.clause,
-            "why": place.reason,
+            "why_zh": place.reason_zh,
+            "why_en": place.reason_en,
             "months_total": len(rows),
             "individual_account_fen": individual,
             "moved_months": totals["months"],

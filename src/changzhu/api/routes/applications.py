@@ -11,38 +11,20 @@ from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Path, Query
 from pydantic import BaseModel, Field
-from sqlalchemy import Engine, select
+from sqlalchemy import select
 
-from changzhu.api.access import STAFF_WITH_PERSONAL_ACCESS, audit_listing
-from changzhu.api.applicant_names import with_names
-from changzhu.api.application_actors import with_actor_roles
-from changzhu.api.application_writes import knows_where, open_application, step_as, submit_as
-from changzhu.api.auth.principal import Principal
-from changzhu.api.auth.roles import NATIONAL_SCOPE, Role
+from changzhu.api.application_reads import application_as, applications_as
+from changzhu.api.application_writes import open_application, step_as, submit_as
+from changzhu.api.auth.roles import NATIONAL_SCOPE
 from changzhu.api.deps import EngineDep, PrincipalDep
-from changzhu.api.errors import Forbidden
-from changzhu.api.guardians import acts_for, guardian_of
-from changzhu.api.overview import moved_out_named
 from changzhu.casework import application_records as records
 from changzhu.casework.applications import KIND_LABELS, Action, ApplicationKind, Status
 from changzhu.casework.materials import materials
 from changzhu.domain import field_sizes as sizes
-from changzhu.domain.refusals import RefusalCode, refusal
-from changzhu.domain.regions import region_prefix
-from changzhu.registry.contact import unseal
-from changzhu.registry.region_names import region_labels
-from changzhu.store import audit, audit_subjects
-from changzhu.store.audit_reasons import because
 from changzhu.store.db import session_scope
 from changzhu.store.resident_models import PersonRow
-from changzhu.store.txn import write_session
 
 router = APIRouter(tags=["applications"])
-# `moved_out` of an applicant handed over to another province's instance, to a caller who may not see where she lives
-# (staff of the application's region she left the province from elsewhere, a guardian): she moved, no place, no date
-MOVED_ELSEWHERE: dict[str, Any] = dict.fromkeys(
-    ("city", "city_name", "city_name_en", "on", "from_region", "from_region_name", "from_region_name_en")
-)
 CODE = r"^\d{6}$"
 MAX_ID = 2**31 - 1
 ApplicationId = Annotated[int, Path(ge=1, le=MAX_ID)]
@@ -61,10 +43,6 @@ class Step(BaseModel):
 
     action: Action
     reason: str | None = Field(default=None, min_length=1, max_length=sizes.APPLICATION_REASON)
-
-
-def _prefixes(principal: Principal) -> list[str] | None:
-    return None if NATIONAL_SCOPE in principal.scopes else [region_prefix(s) for s in principal.scopes]
 
 
 @router.get("/applications/kinds", responses={401: {}})
@@ -97,15 +75,6 @@ def submit(body: NewApplication, engine: EngineDep, principal: PrincipalDep) -> 
     return submit_as(engine, principal, body.person_key, body.kind, body.note)
 
 
-def _with_region_names(engine: Engine, items: list[dict[str, Any]]) -> None:
-    """Add region_name_zh and region_name_en (region_labels: the English name, else the Chinese; None for a code no
-    region has) to each application."""
-    with session_scope(engine) as session:
-        names = region_labels(session, {str(i["region"]) for i in items if i.get("region")})
-    for item in items:
-        item["region_name_zh"], item["region_name_en"] = names.get(str(item.get("region")), (None, None))
-
-
 @router.get("/applications", responses={401: {}, 403: {}})
 def listing(
     engine: EngineDep,
@@ -117,28 +86,9 @@ def listing(
     offset: Annotated[int, Query(ge=0, le=MAX_ID)] = 0,
     limit: Annotated[int, Query(ge=1, le=500)] = 50,
 ) -> dict[str, Any]:
-    """A page of applications: a resident's own, or those in the caller's jurisdiction."""
-    person_id = None
-    if person_key is not None:
-        with session_scope(engine) as session:
-            person_id = session.scalar(select(PersonRow.id).where(PersonRow.person_key == person_key)) or -1
-    if principal.role == Role.RESIDENT:
-        mine = acts_for(engine, principal)
-        if person_id is not None and person_id not in mine:
-            raise Forbidden(refusal(RefusalCode.RESIDENT_SEES_OWN_APPLICATIONS))
-        who = tuple(mine) if person_id is None else (person_id,)
-        where = records.Filter(status and status.value, kind and kind.value, region, person_ids=who)
-        own = records.listing(engine, where, None, offset, limit)
-        with_names(engine, principal, own["items"], None)  # a resident's list carries no names
-        _with_region_names(engine, own["items"])
-        return own
-    principal.require_role(*STAFF_WITH_PERSONAL_ACCESS)
-    where = records.Filter(status and status.value, kind and kind.value, region, person_id)
-    page = records.listing(engine, where, _prefixes(principal), offset, limit)
-    audit_listing(engine, principal, region, len(page["items"]))
-    with_names(engine, principal, page["items"], None)  # the listing's audit record says names are shown
-    _with_region_names(engine, page["items"])
-    return page
+    """A page of applications: a resident's own, or those in the caller's jurisdiction (the listing audited)."""
+    where = records.Filter(status and status.value, kind and kind.value, region)
+    return applications_as(engine, principal, where, person_key, offset, limit)
 
 
 @router.get("/applications/{application_id}", responses={401: {}, 403: {}, 404: {}})
@@ -147,24 +97,7 @@ def read(application_id: ApplicationId, engine: EngineDep, principal: PrincipalD
     child it is for) and `moved_out`, where to and from when the applicant moved to another province (null if they
     did not: then no step but closing it is taken here; all null, she moved to another province, to a caller who may
     not see where she lives); the read is audited."""
-    row, person = open_application(engine, principal, application_id, self_service=True)
-    with write_session(engine) as session:
-        audit.append(
-            session,
-            actor=f"user:{principal.username}",
-            action="read_personal_data",
-            subject=audit_subjects.person(person.person_key),
-            details={"purpose": "read application", "application_id": row.id, "role": principal.role.value},
-            reason=because("read_application"),
-        )
-    found = records.view(row, person.person_key, records.events_of(engine, application_id))
-    told = knows_where(engine, principal, person)
-    found["moved_out"] = moved_out_named(engine, person) if told else dict(MOVED_ELSEWHERE)
-    with_actor_roles(engine, found, person.id, principal.username)
-    with_names(engine, principal, [found], None)  # the read is audited above
-    if guardian_of(engine, principal, person.id):  # a parent sees the name of the child they act for
-        found["name"], found["name_shown"] = unseal(person.name_cipher, person.name_hash), True
-    return found
+    return application_as(engine, principal, application_id)
 
 
 @router.post("/applications/{application_id}/transition", responses={401: {}, 403: {}, 404: {}, 409: {}})
