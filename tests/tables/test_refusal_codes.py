@@ -72,6 +72,7 @@ CODES_IN_CHINESE = re.compile(
     r"|UTF-8|docs/parameters\.md|op|self|parent|rates|from|points|when|source|cases|people|inputs|months"
     r"|param|example|label|zh|en|of|local|combination|category"
     r"|Excel|CSV|Parquet"  # file formats by their names
+    r"|p-中位"  # the location model's name as Chinese writes it (p-中位问题, p-median)
 )
 
 
