@@ -31,3 +31,11 @@ export function covers(code) {
     return code === scope;
   });
 }
+
+// the roles that read aggregates such as planning gaps (the API's ANALYSTS, changzhu/api/aggregates.py)
+const ANALYSTS = ["planner", "fiscal_officer", "administrator"];
+
+/** Whether the account may read aggregates (planning gaps): the office does not ask the API what it will refuse. */
+export function readsAggregates() {
+  return ANALYSTS.includes(who.role);
+}

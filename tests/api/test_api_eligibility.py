@@ -152,10 +152,15 @@ def test_bad_tables_name_the_row_and_change_nothing(service: Service) -> None:
         {"on": "2026-11-24", "people": [{k: v for k, v in row.items() if k != "employed"}]},
     )
     assert missing.status_code == 400 and "'employed'" in missing.json()["message"]
-    outside = _post(
-        service, "/api/v1/eligibility", {"on": "2026-11-24", "people": [{**row, "residence_region": "510100"}]}, "pl_gd"
+    far = {"on": "2026-11-24", "people": [row, {**row, "person_id": 2, "residence_region": "510100"}]}
+    outside = _post(service, "/api/v1/eligibility", far, "pl_gd")
+    # the second row is person 2 in words, not a path counted from 0
+    assert outside.status_code == 403
+    assert outside.json()["message"].startswith("person 2's place of residence Chengdu (510100)")
+    chinese = service.client.post(
+        "/api/v1/eligibility", json=far, headers={**service.as_("pl_gd"), "Accept-Language": "zh-CN"}
     )
-    assert outside.status_code == 403 and "people[0].residence_region" in outside.json()["message"]
+    assert chinese.json()["message"].startswith("第 2 人的常住地 成都市（510100）")
     unknown = _post(service, "/api/v1/eligibility", {"on": "2026-11-24", "people": [row], "overrides": {"no.such": 1}})
     assert unknown.status_code == 400 and "no.such" in unknown.json()["message"]
     nobody = _post(service, "/api/v1/eligibility/explain", {"on": "2026-11-24", "people": [row], "person_id": 9})

@@ -96,7 +96,6 @@ def test_every_code_renders_pure_chinese_and_english_with_every_place_named(code
 # list of people (the office does not call it), the command line
 FOR_PROGRAMMERS = {
     RefusalCode.NOT_LOGGED_IN,
-    RefusalCode.PERSON_REGION_OUTSIDE,
     RefusalCode.NO_INSTANCE_REGION,
     RefusalCode.DATABASE_TIMEOUT,
     RefusalCode.IDEMPOTENCY_KEY_REUSED,

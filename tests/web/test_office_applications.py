@@ -48,6 +48,8 @@ def test_apply_review_decide_with_the_drafted_reason(office: Office) -> None:
     office.shot(worker, "decide_zh_1366")
     worker.click("#transition-confirm")
     expect(worker.locator("#application-status")).to_have_text("未批准")
+    # a rejection is red (it was the same blue as every status); one mapping for every list of applications
+    expect(worker.locator("#application-status")).to_have_class(re.compile(r"\bel-tag--danger\b"))
     _rules_read_as_dates(office, worker, number)
 
     resident.reload()
@@ -60,6 +62,7 @@ def test_apply_review_decide_with_the_drafted_reason(office: Office) -> None:
     resident.goto(office.url + "/office/me/applications")
     mine = resident.locator("#application-table .el-table__row", has_text=f"编号 {number} · 积分")
     expect(mine).to_contain_text("未批准")
+    expect(mine.locator(".status-tag")).to_have_class(re.compile(r"\bel-tag--danger\b"))
     expect(mine).to_contain_text("提交时间：")
     cut = resident.evaluate(SIDEWAYS)
     assert cut == [], f"parts of her applications list scroll sideways: {cut}"

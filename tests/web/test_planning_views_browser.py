@@ -104,13 +104,17 @@ def test_a_gap_below_the_province_is_marked_as_an_estimate(office: Office) -> No
 
 def test_a_caseworker_reads_the_map_without_gaps(office: Office) -> None:
     """The map is in a caseworker's menu too; service gaps are aggregates for planners, fiscal officers and
-    administrators (the API refuses them), which the page says instead of failing."""
+    administrators (the API refuses them), which the page says instead of failing; it knows her role, so it does not
+    ask for gaps (it asked, and handled the 403)."""
     page = office.open(DESKTOP, "zh")
     office.login(page, "cw_gz")
+    asked: list[str] = []
+    page.on("request", lambda request: asked.append(request.url) if "/planning/gaps" in request.url else None)
     page.goto(office.url + "/office/map")
     _drawn(page, "province")
     expect(page.locator("#no-gap-note")).to_contain_text("规划人员")
     expect(page.locator(".error-box, .el-alert--error")).to_have_count(0)
+    assert asked == [], asked
 
 
 def test_a_late_answer_for_the_level_left_does_not_draw_over_the_level_chosen(office: Office) -> None:

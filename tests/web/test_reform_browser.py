@@ -17,6 +17,7 @@ import httpx
 import pytest
 from api_support import SCENARIOS
 from office_support import DESKTOP, PHONE, ROOT, Office, settle, small_run
+from playwright.sync_api import expect
 
 from changzhu.api.settings import TOKEN_TTL_ENV
 
@@ -324,3 +325,18 @@ def test_the_fiscal_view_saves_a_change_in_words_and_drops_refused_figures(offic
         settle(page)
         assert page.locator("#winners .el-table__body tr").count() == 0  # type: ignore[attr-defined]
         assert page.locator("#equity .el-table__body tr").count() == 0  # type: ignore[attr-defined]
+
+
+@pytest.mark.parametrize(("lang", "words"), [("zh", "在参数树中点选一个参数"), ("en", "Pick a parameter in the tree")])
+def test_the_parameter_card_says_what_to_do_until_a_parameter_is_chosen(office: Office, lang: str, words: str) -> None:
+    """The parameter card was empty under its header until a parameter was chosen: it says what choosing one gives,
+    and gives way to the parameter's facts once one is chosen."""
+    page = office.open(DESKTOP, lang)
+    office.login(page, "pl_nat")
+    page.goto(office.url + "/office/reforms/new")  # type: ignore[attr-defined]
+    page.wait_for_selector("#parameter-tree .tree-node")  # type: ignore[attr-defined]
+    expect(page.locator("#parameter-editor #parameter-prompt")).to_contain_text(words)
+    page.fill("#parameter-filter", "fiscal.fund_yuan")  # type: ignore[attr-defined]
+    page.locator('#parameter-tree [data-key="fiscal.fund_yuan"]').first.click()  # type: ignore[attr-defined]
+    page.locator(".parameter-facts", has_text="fiscal.fund_yuan").wait_for()  # type: ignore[attr-defined]
+    expect(page.locator("#parameter-prompt")).to_have_count(0)

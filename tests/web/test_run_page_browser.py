@@ -15,6 +15,7 @@ import polars as pl
 import pytest
 from api_support import PASSWORD, serving, sqlite_copy
 from office_support import DESKTOP, PHONE, Office, bearer, finished_run, small_run
+from playwright.sync_api import expect
 from sqlalchemy import create_engine
 
 from changzhu.domain.refusals import RefusalCode, refusal
@@ -284,3 +285,19 @@ def test_a_finished_run_says_it_is_loading_until_its_results_are_read(office: Of
     assert "2027" in note, note
     assert page.locator("#results-loading").count() == 0  # type: ignore[attr-defined]
     assert "renqian_guagou_2021" not in page.inner_text("main")  # type: ignore[attr-defined]  # the scheme by its title
+
+
+@pytest.mark.parametrize(("lang", "words"), [("zh", "2020 年全国人口普查"), ("en", "the 2020 national census")])
+def test_the_data_version_is_in_words_and_its_digest_is_for_support(
+    office: Office, points_line_run: str, lang: str, words: str
+) -> None:
+    """The run's data version was shown as it is stored (census2020+parameters:5e05…), a hex digest in front of an
+    analyst: the page says it in words, the full value behind a tooltip labelled for support."""
+    page = office.open(DESKTOP, lang)
+    office.login(page, "pl_nat")
+    page.goto(f"{office.url}/office/runs/{points_line_run}")  # type: ignore[attr-defined]
+    expect(page.locator("#data-version")).to_contain_text(words)
+    assert not re.search(r"[0-9a-f]{8}", page.inner_text("#data-version")), page.inner_text("#data-version")  # type: ignore[attr-defined]
+    assert "census2020" not in page.inner_text("main")  # type: ignore[attr-defined]
+    page.hover("#data-version-support")  # type: ignore[attr-defined]
+    expect(page.locator(".el-popper", has_text="census2020+parameters:")).to_be_visible()

@@ -950,8 +950,8 @@ TEMPLATES: dict[RefusalCode, tuple[str, str]] = {
         "no fiscal scheme {scheme_id} (schemes: {known})",
     ),
     RefusalCode.PERSON_REGION_OUTSIDE: (
-        "第 {index} 人的居住地 {region:place} 不在您的辖区内",
-        "people[{index}].residence_region {region:place} is outside your jurisdiction",
+        "第 {number} 人的常住地 {region:place} 不在您的辖区内",
+        "person {number}'s place of residence {region:place} is outside your jurisdiction",
     ),
     RefusalCode.PEOPLE_NOT_DATES: (
         "人员表第 {rows} 行（从 0 起数）的 {column} 不是日期（YYYY-MM-DD）",

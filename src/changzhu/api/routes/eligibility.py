@@ -136,10 +136,10 @@ def person_entitlements(
 def _table(body: PeopleRequest, principal: Principal) -> pl.DataFrame:
     """The posted people as a table, each living within the caller's jurisdiction."""
     principal.require_role(*EVALUATORS)
-    for i, row in enumerate(body.people):
+    for number, row in enumerate(body.people, start=1):  # people count their rows from 1
         region = row.get("residence_region")
         if isinstance(region, str) and not principal.covers(region):
-            raise Forbidden(refusal(RefusalCode.PERSON_REGION_OUTSIDE, index=i, region=region))
+            raise Forbidden(refusal(RefusalCode.PERSON_REGION_OUTSIDE, number=number, region=region))
     try:
         return _dates(people_from_records([dict(r) for r in body.people]))
     except (pl.exceptions.PolarsError, TypeError, ValueError) as exc:
