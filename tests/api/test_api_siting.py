@@ -5,14 +5,17 @@ with its reason, and a facility list the city uploaded gives the existing facili
 
 from __future__ import annotations
 
+import io
 from pathlib import Path
 from typing import Any
 
+import polars as pl
 import pytest
 from api_support import PASSWORD, Service
 
 from changzhu.api.auth.accounts import create_user
 from changzhu.api.auth.roles import Role
+from sheet_files import numbers_as_text
 
 RUNS = "/api/v1/planning/siting/runs"
 SHENZHEN, NANSHAN, YICHUN = "440300", "440305", "230700"
@@ -189,3 +192,31 @@ def test_chengdus_run_places_its_districts_recoded_after_the_seat_source(db_serv
     counties = {c["region_code"]: c for c in _items(service, f"{path}/counties", chengdu)}
     assert counties["510117"]["in_plan"] and counties["510118"]["in_plan"]
     assert counties["510117"]["weight"] == 1_672_025 and counties["510117"]["nearest_km_before"] is not None
+
+
+def test_a_runs_tables_as_files_in_the_language_asked_for(db_service: Service) -> None:
+    """A file asked with `lang` heads its columns in words with the service's own (beds per 1,000 residents), says
+    yes, no and the kind of site in words and keeps the codes in their own columns, the figures numbers; without
+    `lang` the codes and column names stay, for scripts (the files had the raw names in every language)."""
+    service = db_service
+    city = _planner(service, "pl_sz_files", SHENZHEN)
+    started = service.client.post(RUNS, json={"region": SHENZHEN, "service": "hospital_beds", "p": 2}, headers=city)
+    assert started.status_code == 202, started.text
+    _done(service, started.json()["run_id"])
+    path = f"{RUNS}/{started.json()['run_id']}"
+    chinese = service.client.get(f"{path}/counties", params={"format": "xlsx", "lang": "zh"}, headers=city)
+    assert chinese.status_code == 200, chinese.text
+    assert {ref[0] for sheet in numbers_as_text(chinese.content).values() for ref, _ in sheet} == {"A"}  # codes only
+    counties = pl.read_excel(io.BytesIO(chinese.content))
+    assert not [c for c in counties.columns if "_" in c]  # no raw name left
+    assert "每千人床位，新建前（估算）" in counties.columns and "需求权重：常住人口（人）" in counties.columns
+    assert (
+        counties["每千人床位，新建后（估算）"].dtype.is_numeric() and counties["地区代码"].str.starts_with("4403").all()
+    )
+    assert set(counties["参与选址"].to_list()) == {"是"} and "深圳市南山区" in counties["地区"].to_list()
+    english = service.client.get(f"{path}/sites", params={"format": "csv", "lang": "en"}, headers=city)
+    sites = pl.read_csv(io.BytesIO(english.content), infer_schema_length=None)
+    assert {"region code", "capacity (beds)", "capacity is an estimate", "kind"} <= set(sites.columns)
+    assert "new site (p-median)" in sites["kind"].to_list() and sites["capacity (beds)"].dtype.is_numeric()
+    raw = service.client.get(f"{path}/counties", params={"format": "csv"}, headers=city)
+    assert raw.text.lstrip("\ufeff").startswith("region_code,") and "access_before_per_1000" in raw.text

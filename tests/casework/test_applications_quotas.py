@@ -103,3 +103,26 @@ def test_materials_follow_the_rules() -> None:
     assert {"degree", "si_months_local"} <= beijing
     school = materials(ApplicationKind.SCHOOL_PLACE, "440100")
     assert any(m.of == "parent" for m in school) and any(m.input == "birth_date" for m in school)
+
+
+def test_a_points_application_lists_what_proves_each_points_item() -> None:
+    """A resident of a Guangzhou district (天河区) applies under Guangzhou's points scheme: the list names the facts
+    its indicators read, each with the points items it supports in both languages (it named only 户籍地 and 常住地,
+    the national rule's, since the district's code found no city file)."""
+    listed = {m.input: m for m in materials(ApplicationKind.POINTS, "440106")}
+    assert {"residence_permit_since", "guangzhou_rented_home_months", "education", "birth_date"} <= listed.keys()
+    rented = listed["guangzhou_rented_home_months"].to_dict()
+    assert rented["supports_zh"] == [
+        "合法稳定住所（产权与租赁只取一项） — 合法租赁住所或单位宿舍（每满1年5分，最高20分）"
+    ]
+    assert rented["supports_en"] == [
+        "legal stable home (owned or rented, one of them) — rented home or dormitory (5 per full year, at most 20)"
+    ]
+    permit = listed["residence_permit_since"].supports
+    assert (
+        "积分申请条件：持有在本市办理的有效《广东省居住证》",
+        "points prerequisite: holds a valid Guangdong residence permit issued in Guangzhou",
+    ) in permit
+    assert any(zh.startswith("持《广东省居住证》年限") for zh, _ in permit)
+    assert listed["hukou_region"].supports == ()  # read by the service's own rule, no points item
+    assert materials(ApplicationKind.POINTS, "440100") == materials(ApplicationKind.POINTS, "440106")

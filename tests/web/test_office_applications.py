@@ -25,6 +25,10 @@ def test_apply_review_decide_with_the_drafted_reason(office: Office) -> None:
     pick_option(resident, "kind", "", "积分（积分落户）")
     resident.wait_for_selector("text=材料清单")
     assert "出生日期" in resident.inner_text(".materials")  # the materials list, labelled from the rule's inputs
+    # each fact the points scheme reads says which points item it supports (the list named only the facts)
+    rented = resident.locator(".materials [data-input=guangzhou_rented_home_months]")
+    expect(rented).to_contain_text("用于积分项：合法稳定住所（产权与租赁只取一项） — 合法租赁住所或单位宿舍")
+    expect(resident.locator(".materials [data-input=birth_date]")).to_contain_text("年龄（18—40周岁30分")
     resident.click("#application-submit")
     resident.wait_for_selector(".precheck")
     assert "预审" in resident.inner_text(".precheck") and "广州市来穗人员积分" in resident.inner_text(".precheck")

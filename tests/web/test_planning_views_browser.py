@@ -48,6 +48,9 @@ def test_the_map_drills_from_the_country_to_a_citys_districts(office: Office, la
     assert _drawn(page, "province") >= 34  # 31 provinces, Taiwan, Hong Kong, Macao
     expect(page.locator(ROWS)).to_have_count(31)  # the 31 provinces with census figures
     expect(page.locator(MAP)).to_have_attribute("data-filled", "31")  # awaited: the values may come after the shapes
+    # the country and its 南海诸岛 inset keep their shapes (both were stretched to their boxes)
+    expect(page.locator(MAP)).to_have_attribute("data-stretch", "1.00")
+    expect(page.locator(MAP)).to_have_attribute("data-inset-stretch", "1.00")
     note = page.inner_text("#population-map .map-note")
     assert all(word in note for word in NOTE[lang]), note
     legend = page.locator(MAP).get_attribute("aria-label") or ""
@@ -233,6 +236,9 @@ def test_the_planning_views_fit_a_phone(office: Office, lang: str) -> None:
         wide = page.evaluate("() => document.documentElement.scrollWidth")
         assert wide <= PHONE[0], f"{path} is {wide} px wide on a {PHONE[0]} px screen"
         if path == "/office/map":
+            # on a phone's tall box too, the country and its inset keep their shapes
+            expect(page.locator(MAP)).to_have_attribute("data-stretch", "1.00")
+            expect(page.locator(MAP)).to_have_attribute("data-inset-stretch", "1.00")
             assert page.evaluate(SIDEWAYS, MEASURE) == 0, page.inner_text(MEASURE)  # the default, inflow, whole
             _choose(page, "measure-select", SERVICES[lang][0])
             expect(page.locator(MEASURE)).to_contain_text(SERVICES[lang][0])

@@ -235,6 +235,37 @@ GAP_COLUMNS: dict[str, tuple[str, str]] = {
     "population_note": ("人口说明", "population note"),
     "demand_is_estimate": ("需求为估算", "demand is an estimate"),
 }
+# a siting run's county and site tables as a file for people (GET /planning/siting/runs/{id}/counties|sites with
+# lang: report/siting_files.py, `siting_file_in`); {counted}, {per_1000} and {capacity} are the service's words
+# (report/siting.py, WORDS): 常住人口, 每千人床位, 床位
+SITING_COLUMNS: dict[str, tuple[str, str]] = {
+    "region_code": ("地区代码", "region code"),
+    "region_name": ("地区", "region"),
+    "facility_name": ("设施名称", "facility"),
+    "lon": ("经度", "longitude"),
+    "lat": ("纬度", "latitude"),
+    "weight": ("需求权重：{counted}（人）", "demand weight: {counted} (people)"),
+    "residents": ("常住人口（人）", "residents (people)"),
+    "seat_verified": ("驻地坐标已核实", "seat point verified"),
+    "nearest_km_before": ("到最近设施的距离，新建前（公里）", "distance to the nearest facility, before (km)"),
+    "nearest_km_after": ("到最近设施的距离，新建后（公里）", "distance to the nearest facility, after (km)"),
+    "access_before_per_1000": ("{per_1000}，新建前（估算）", "{per_1000}, before (estimate)"),
+    "access_after_per_1000": ("{per_1000}，新建后（估算）", "{per_1000}, after (estimate)"),
+    "p_median_site": ("p-中位模型选中", "chosen by the p-median"),
+    "max_covering_site": ("最大覆盖模型选中", "chosen by maximum covering"),
+    "set_covering_site": ("集合覆盖模型选中", "chosen by set covering"),
+    "in_plan": ("参与选址", "in the plan"),
+    "left_out_reason": ("未参与原因代码", "why left out (code)"),
+    "left_out_why": ("未参与原因", "why left out"),
+    "kind": ("类型", "kind"),
+    "capacity": ("容量（{capacity}）", "capacity ({capacity})"),
+    "capacity_is_estimate": ("容量为估算", "capacity is an estimate"),
+}
+SITE_KINDS: dict[str, tuple[str, str]] = {  # a site of the table: a listed facility, a prefecture seat, a new site
+    "listed": ("清单中的设施", "listed facility"),
+    "seat": ("地级驻地（分摊的其余供给，估算）", "prefecture seat (the apportioned rest, estimate)"),
+    "new": ("新建（p-中位选址）", "new site (p-median)"),
+}
 # the stored reform runs as a file for people (GET /scenarios/runs?format=csv|xlsx&lang=: api/scenario_runs.py)
 RUN_COLUMNS: dict[str, tuple[str, str]] = {
     "run_id": ("测算编号", "run id"),

@@ -4,10 +4,10 @@ their jurisdiction, in the background, its progress, and its results cut to each
 from __future__ import annotations
 
 from enum import StrEnum
-from typing import Any
+from typing import Annotated, Any
 
 import polars as pl
-from fastapi import APIRouter, Request, Response
+from fastapi import APIRouter, Query, Request, Response
 from pydantic import BaseModel, Field
 from sqlalchemy import Engine
 
@@ -25,6 +25,7 @@ from changzhu.domain.lang import Lang
 from changzhu.domain.refusals import RefusalCode, refusal
 from changzhu.planning.siting import LEFT_OUT_WHY
 from changzhu.registry.region_names import region_labels
+from changzhu.report.siting_files import siting_file_in
 from changzhu.store.db import session_scope
 from changzhu.store.siting_models import SitingRunRow
 
@@ -32,6 +33,12 @@ router = APIRouter(prefix="/planning/siting", tags=["planning"])
 WRITERS = (Role.PLANNER, Role.ADMINISTRATOR)  # who may start a siting run
 MAX_P = 30
 RESULT_RESPONSES: dict[int | str, dict[str, Any]] = {401: {}, 403: {}, 404: {}, 409: {}, **FILE_RESPONSES}
+FileLangQuery = Annotated[
+    Lang | None,
+    Query(
+        description="zh or en; with format=csv|xlsx the file is in that language: headers, yes/no and kinds in words"
+    ),
+]
 
 
 class SitedService(StrEnum):
@@ -125,13 +132,17 @@ def _page(
     run_id: str,
     table: str,
     paging: tuple[int, int, ExportFormat],
+    file_lang: Lang | None,
 ) -> Page[dict[str, Any]] | Response:
     """One table of a finished run (`counties` or `sites`), cut to the caller's jurisdiction and named in the
-    request's language, as a page or a file."""
-    _, frame = _table(request, run_id, principal, f"{table}_parquet")
-    cut = within_jurisdiction(frame, principal, "region_code")
+    request's language, as a page or a file; a file asked with `file_lang` is in that language only (headers and
+    words, the codes kept in their own columns; without it, the codes and column names)."""
+    row, frame = _table(request, run_id, principal, f"{table}_parquet")
+    named = _named(within_jurisdiction(frame, principal, "region_code"), engine, _lang(request))
     limit, offset, fmt = paging
-    return frame_page_as(_named(cut, engine, _lang(request)), limit, offset, fmt, f"siting_{run_id}_{table}")
+    if file_lang is not None and fmt in (ExportFormat.CSV, ExportFormat.XLSX):
+        named = siting_file_in(named, row.service, file_lang)
+    return frame_page_as(named, limit, offset, fmt, f"siting_{run_id}_{table}")
 
 
 @router.get("/runs/{run_id}/counties", response_model=Page[dict[str, Any]], responses=RESULT_RESPONSES)
@@ -143,12 +154,13 @@ def counties(
     limit: LimitQuery = 500,
     offset: OffsetQuery = 0,
     fmt: FormatQuery = ExportFormat.JSON,
+    lang: FileLangQuery = None,
 ) -> Page[dict[str, Any]] | Response:
     """Per county of the run inside the caller's jurisdiction: its demand weight (residents, or children of the
     school age), the distance to the nearest facility and the access (capacity per 1,000 of them, an estimate)
     before and after, and whether each model chose its seat."""
     require_analyst(principal)
-    return _page(request, engine, principal, run_id, "counties", (limit, offset, fmt))
+    return _page(request, engine, principal, run_id, "counties", (limit, offset, fmt), lang)
 
 
 @router.get("/runs/{run_id}/sites", response_model=Page[dict[str, Any]], responses=RESULT_RESPONSES)
@@ -160,9 +172,10 @@ def sites(
     limit: LimitQuery = 500,
     offset: OffsetQuery = 0,
     fmt: FormatQuery = ExportFormat.JSON,
+    lang: FileLangQuery = None,
 ) -> Page[dict[str, Any]] | Response:
     """The run's sites inside the caller's jurisdiction: the existing facilities of the uploaded list, the
     prefecture seats holding the rest of the supply (apportioned: `capacity_is_estimate`) and the new sites the
     p-median chose (`kind` listed, seat or new), each with its capacity in the service's unit."""
     require_analyst(principal)
-    return _page(request, engine, principal, run_id, "sites", (limit, offset, fmt))
+    return _page(request, engine, principal, run_id, "sites", (limit, offset, fmt), lang)
