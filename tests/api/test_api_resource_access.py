@@ -64,7 +64,11 @@ def test_a_contribution_file_writes_only_to_residents_of_the_callers_jurisdictio
         files=_contribution_file(nobody17 + check_char(nobody17)),
         headers=service.as_("cw_gz"),
     ).json()
-    assert answers["true"]["errors"] == unknown["errors"]  # the same cells and reasons
+
+    def said(errors: list[dict[str, object]]) -> list[dict[str, object]]:  # each number as given (masked) aside
+        return [{k: v for k, v in e.items() if k != "value"} for e in errors]
+
+    assert said(answers["true"]["errors"]) == said(unknown["errors"])  # the same cells and reasons
     assert (
         answers["true"]["errors"][0]["reason_en"]
         == "no one registered with this identity number lives in your jurisdiction"

@@ -143,6 +143,8 @@ def test_months_at_a_previous_place_on_record_not_known_are_unknown(
     from changzhu.registry.residents import record_move
 
     record_move(engine, person, "440300", date(2025, 6, 1), ProofKind.HOUSING, "H-2", actor="test")
+    create_user(engine, "cw_sz", "correct horse battery staple", Role.CASEWORKER, ["440300"])
+    monkeypatch.setenv("CHANGZHU_OPERATOR", "cw_sz")  # she lives in Shenzhen now: its caseworker reads her record
     monkeypatch.setenv("COLUMNS", "160")
     for lang, place, label, unknown, not_applicable in (
         ("zh", "广州市（440100）", "上一居住地社保月数", "未知", "不适用"),

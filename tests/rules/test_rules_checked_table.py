@@ -68,7 +68,7 @@ def test_a_checked_table_is_made_by_checking() -> None:
         .otherwise(pl.col("si_months_local"))
         .alias("si_months_local")
     )
-    with pytest.raises(PersonTableError, match="rows 5: exceeds si_months_total"):
+    with pytest.raises(PersonTableError, match="rows 5: exceeds the total months of social insurance contributions"):
         CheckedPersonTable(bad)
     assert CheckedPersonTable(people).frame.schema["sex"] == pl.Enum(["F", "M"])
 
