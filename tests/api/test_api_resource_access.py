@@ -115,6 +115,29 @@ def test_a_client_key_cannot_take_a_key_the_service_uses_itself(db_service: Serv
     assert released.status_code == 200, released.text
 
 
+def test_a_transfer_number_cannot_take_the_form_of_a_key_the_service_uses_itself(db_service: Service) -> None:
+    """A transfer's two steps are keyed `<transfer_no>:apply` and `:complete`: POST /transfers checks the number as
+    the CLI's `--transfer-no` and every client key are checked (changzhu.api.client_keys.client_key), 422 in the
+    caller's language before anything is stored. Before, the API took any number its pattern allowed."""
+    from changzhu.store.resident_models import TransferRow
+
+    service, person = db_service, db_service.people["gz"]
+    for number in ("approval-7", "import-residents-1", "interregion-9", "gz-back:apply", "gz-back:complete"):
+        application = {
+            "transfer_no": number, "person_key": person, "scheme": "pension", "from_region": "510100",
+            "to_region": "440100", "applied_on": "2026-11-01",
+        }  # fmt: skip
+        for lang, words in (("en", "keeps for itself"), ("zh", "系统保留")):
+            refused = service.client.post(
+                f"/api/v1/transfers?lang={lang}", json=application, headers=service.as_("cw_gz")
+            )
+            assert refused.status_code == 422 and words in refused.text, (number, refused.text)
+            assert "transfer_no" in refused.text, refused.text
+    with session_scope(service.engine) as session:
+        stored = session.scalars(select(TransferRow.transfer_no)).all()
+    assert not [n for n in stored if n.startswith(("approval-", "import-", "interregion")) or ":" in n], stored
+
+
 def test_a_move_elsewhere_withdraws_the_application_that_opened_the_record(db_service: Service) -> None:
     """Guangzhou's caseworker applies to take over the Guangzhou worker's Chengdu pension (an application opens the
     person's record to the destination's staff). The worker then moves to Chengdu: the application is withdrawn, so

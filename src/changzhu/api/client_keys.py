@@ -6,7 +6,8 @@ not chosen by a client: a held item's execution (`approval-<id>`, the ids count 
 (`import-…`) and the 跨省通办 hand-over, receipt and reversal (`interregion…`). A client sending such a key with a
 write of its own would take it first, and the service's later operation would be refused as a reused key for ever
 (a held voucher never issued, a release never made, a refused message's months never given back). A client key of
-that form is 422 before anything is stored (docs/api.md, "Who may do what").
+that form is 422 before anything is stored (docs/api.md, "Who may do what"). A transfer number is checked alike
+(`TransferNo`; the CLI's `--transfer-no` by the same `client_key`): the keys of its two steps derive from it.
 """
 
 from __future__ import annotations
@@ -35,6 +36,11 @@ def client_key(key: str | None) -> str | None:
 ClientKey = Annotated[
     str,
     Field(min_length=8, max_length=sizes.IDEMPOTENCY_KEY, description="idempotency key: a retry sends the same"),
+    AfterValidator(client_key),
+]
+TransferNo = Annotated[
+    str,
+    Field(min_length=4, max_length=sizes.TRANSFER_NO, pattern=r"^[A-Za-z0-9_.:-]+$"),
     AfterValidator(client_key),
 ]
 OptionalClientKey = Annotated[

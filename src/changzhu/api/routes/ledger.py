@@ -17,7 +17,7 @@ from changzhu.api import ledger_writes as writes
 from changzhu.api.access import open_person
 from changzhu.api.approvals import HeldKind
 from changzhu.api.auth.roles import Role
-from changzhu.api.client_keys import ClientKey, OptionalClientKey
+from changzhu.api.client_keys import ClientKey, OptionalClientKey, TransferNo
 from changzhu.api.controls import controls_for
 from changzhu.api.deps import EngineDep, PrincipalDep, SettingsDep
 from changzhu.api.overview import transfers_of
@@ -47,7 +47,7 @@ _actor, _staff_in = writes.actor_of, writes.staff_in
 class TransferApplication(BaseModel):
     """An application, made in the new place, to take over what the old place holds (转移接续申请)."""
 
-    transfer_no: str = Field(min_length=4, max_length=sizes.TRANSFER_NO, pattern=r"^[A-Za-z0-9_.:-]+$")
+    transfer_no: TransferNo
     person_key: PersonKey
     scheme: TransferScheme
     from_region: str = Field(pattern=CODE)
