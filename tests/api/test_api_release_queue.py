@@ -123,3 +123,45 @@ def test_a_release_of_nothing_says_so_and_closes_the_application(service: Servic
     assert transfer()["status"] == "completed" and transfer()["held"] is None  # what it moved is in `amounts`
     assert ledger_problems(service.engine) == []
     assert _queue(service, "cw_cd")["items"] == []
+
+
+def test_the_listing_and_an_application_read_are_audited_as_before(service: Service) -> None:
+    """The queue's audit record (api.access.audit_listing, the one function of every listing since the release
+    queue's own copy was folded into it) says why (transfers to release), where, how many rows, names shown; an
+    application's read (api.access.audit_read, as every read of one person) its purpose, id and the caller's role."""
+    import json
+
+    from changzhu.store.resident_models import AuditRow
+
+    _apply(service)
+    listed = _queue(service, "cw_cd")
+    with session_scope(service.engine) as session:
+        row = session.execute(
+            select(AuditRow.actor, AuditRow.subject, AuditRow.details)
+            .where(AuditRow.action == "list_personal_data")
+            .order_by(AuditRow.id.desc())
+        ).first()
+    assert row is not None
+    actor, subject, details = row
+    said = json.loads(details)
+    assert (actor, subject) == ("user:cw_cd", "region:510100"), row
+    assert said["reason_en"] == "transfers awaiting release" and said["rows"] == len(listed["items"]) == 2, said
+    assert said["names_shown"] is True, said
+    submitted = service.client.post(
+        "/api/v1/applications",
+        json={"person_key": service.people["gz"], "kind": "residence_permit"},
+        headers=service.as_("cw_gz"),
+    )
+    assert submitted.status_code in (200, 201), submitted.text
+    number = submitted.json()["id"]
+    read = service.client.get(f"/api/v1/applications/{number}", headers=service.as_("cw_gz"))
+    assert read.status_code == 200, read.text
+    with session_scope(service.engine) as session:
+        details = session.scalar(
+            select(AuditRow.details)
+            .where(AuditRow.action == "read_personal_data", AuditRow.subject == service.people["gz"])
+            .order_by(AuditRow.id.desc())
+        )
+    said = json.loads(str(details))
+    assert said["purpose"] == "read application" and said["application_id"] == number, said
+    assert said["role"] == "caseworker" and said["reason_en"] == "read application", said

@@ -60,15 +60,21 @@ def open_person(engine: Engine, principal: Principal, person_key: str, purpose: 
             if principal.role == Role.RESIDENT:
                 raise Forbidden(refusal(RefusalCode.OWN_RECORD_ONLY))
             raise person_not_in_reach(person_key)
-        audit.append(
-            session,
-            actor=f"user:{principal.username}",
-            action="read_personal_data",
-            subject=audit_subjects.person(person.person_key),
-            details={"purpose": purpose.en, "role": principal.role.value},
-            reason=purpose,
-        )
+        audit_read(session, principal, person.person_key, purpose)
         return person
+
+
+def audit_read(session: Session, principal: Principal, person_key: str, purpose: Reason, **details: object) -> None:
+    """Record, in the caller's write session, that the caller read one person's data: the purpose, the caller's
+    role and what `details` add (an application's id)."""
+    audit.append(
+        session,
+        actor=f"user:{principal.username}",
+        action="read_personal_data",
+        subject=audit_subjects.person(person_key),
+        details={"purpose": purpose.en, **details, "role": principal.role.value},
+        reason=purpose,
+    )
 
 
 def audit_listing(
@@ -79,10 +85,13 @@ def audit_listing(
     searched_by: str | None = None,
     *,
     names_shown: bool = True,
+    reason: str | None = None,
 ) -> None:
     """Record that the caller listed or searched residents, with their names or (`names_shown` False: the operator
     CLI's listings of accounts and vouchers) by person key (how, what filter, how many rows; never the search text
-    itself)."""
+    itself). `reason`: the code of why (store.audit_reasons), by default a caseload listing or a resident search
+    (the transfers awaiting release: `transfers_to_release`)."""
+    why = reason or ("caseload_listing" if searched_by is None else "resident_search")
     with write_session(engine) as session:
         audit.append(
             session,
@@ -90,5 +99,5 @@ def audit_listing(
             action="list_personal_data",
             subject=audit_subjects.regions([region] if region else principal.scopes),
             details={"rows": count, "names_shown": names_shown, "searched_by": searched_by},
-            reason=because("caseload_listing" if searched_by is None else "resident_search"),
+            reason=because(why),
         )

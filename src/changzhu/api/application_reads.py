@@ -7,7 +7,7 @@ from typing import Any
 
 from sqlalchemy import Engine, select
 
-from changzhu.api.access import STAFF_WITH_PERSONAL_ACCESS, audit_listing
+from changzhu.api.access import STAFF_WITH_PERSONAL_ACCESS, audit_listing, audit_read
 from changzhu.api.applicant_names import with_names
 from changzhu.api.application_actors import with_actor_roles
 from changzhu.api.application_writes import knows_where, open_application
@@ -21,7 +21,6 @@ from changzhu.domain.refusals import RefusalCode, refusal
 from changzhu.domain.regions import region_prefix
 from changzhu.registry.contact import unseal
 from changzhu.registry.region_names import region_labels
-from changzhu.store import audit, audit_subjects
 from changzhu.store.audit_reasons import because
 from changzhu.store.db import session_scope
 from changzhu.store.resident_models import PersonRow
@@ -85,14 +84,7 @@ def application_as(engine: Engine, principal: Principal, application_id: int) ->
     guardian); the read is audited."""
     row, person = open_application(engine, principal, application_id, self_service=True)
     with write_session(engine) as session:
-        audit.append(
-            session,
-            actor=f"user:{principal.username}",
-            action="read_personal_data",
-            subject=audit_subjects.person(person.person_key),
-            details={"purpose": "read application", "application_id": row.id, "role": principal.role.value},
-            reason=because("read_application"),
-        )
+        audit_read(session, principal, person.person_key, because("read_application"), application_id=row.id)
     found = records.view(row, person.person_key, records.events_of(engine, application_id))
     told = knows_where(engine, principal, person)
     found["moved_out"] = moved_out_named(engine, person) if told else dict(MOVED_ELSEWHERE)

@@ -16,7 +16,7 @@ from pydantic import BaseModel
 from sqlalchemy import ColumnElement, Engine, Select, func, or_, select
 from sqlalchemy.orm import Session
 
-from changzhu.api.access import STAFF_WITH_PERSONAL_ACCESS
+from changzhu.api.access import STAFF_WITH_PERSONAL_ACCESS, audit_listing
 from changzhu.api.auth.principal import Principal
 from changzhu.api.auth.roles import NATIONAL_SCOPE
 from changzhu.api.deps import EngineDep, LimitQuery, OffsetQuery, PrincipalDep
@@ -28,15 +28,12 @@ from changzhu.ledger.transfers import TransferScheme, held_at_origin
 from changzhu.registry.contact import unseal
 from changzhu.registry.identity import identity_keys
 from changzhu.registry.region_names import region_names
-from changzhu.store import audit, audit_subjects
-from changzhu.store.audit_reasons import because
 from changzhu.store.db import session_scope
 from changzhu.store.resident_models import (
     LedgerTransactionRow,
     PersonRow,
     TransferRow,
 )
-from changzhu.store.txn import write_session
 
 router = APIRouter(tags=["ledger"])
 
@@ -121,19 +118,6 @@ def awaiting_release(
     return items, total
 
 
-def _audit(engine: Engine, principal: Principal, count: int) -> None:
-    """Record that the caller listed names and masked identity numbers of people with transfers to release."""
-    with write_session(engine) as session:
-        audit.append(
-            session,
-            actor=f"user:{principal.username}",
-            action="list_personal_data",
-            subject=audit_subjects.regions(principal.scopes),
-            details={"rows": count, "names_shown": True},
-            reason=because("transfers_to_release"),
-        )
-
-
 @router.get(
     "/transfers/awaiting-release",
     response_model=Page[AwaitingRelease],
@@ -150,7 +134,7 @@ def transfers_awaiting_release(
     oldest first (caseworkers and administrators; audited). Release one with POST /transfers/{transfer_no}/complete."""
     principal.require_role(*STAFF_WITH_PERSONAL_ACCESS)
     items, total = awaiting_release(engine, principal, offset, limit)
-    _audit(engine, principal, len(items))
+    audit_listing(engine, principal, None, len(items), reason="transfers_to_release")  # names, masked numbers
     if fmt == ExportFormat.JSON:
         return Page[AwaitingRelease](items=items, total=total, limit=limit, offset=offset)
     return records_file([i.model_dump(mode="json") for i in items], fmt, "transfers-awaiting-release")
