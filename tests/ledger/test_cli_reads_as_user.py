@@ -154,3 +154,15 @@ def test_balances_and_vouchers_print_words_in_the_chosen_language(
     assert "issuer_region" not in out and "expires_on" not in out, out
     code, csv = run("voucher", "list", "--holder", key, "--as", "cw_cd", "--lang", lang, "--format", "csv")
     assert code == 0 and "issuer_region" in csv and f",{CHENGDU}," in csv and "成都市" not in csv, csv
+
+
+def test_a_planner_finding_a_number_is_refused_by_role_whether_it_is_registered_or_not(
+    engine: Engine, people: dict[str, str], run
+) -> None:  # type: ignore[no-untyped-def]
+    """`resident find` as a planner (aggregates only): the one refusal by role for a registered number and for one
+    no one has. Before, a registered number was refused by role and an unregistered one as not found: the answer
+    told a planner who is registered."""
+    code, registered = run("resident", "find", "--id-number", _number(GZ_ID), "--as", "pl_nat")
+    _, unregistered = run("resident", "find", "--id-number", _number("11010119700101001"), "--as", "pl_nat")
+    assert code == 1 and registered == unregistered and "planner" in registered, (registered, unregistered)
+    assert _reads(engine) == []

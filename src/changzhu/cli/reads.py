@@ -33,15 +33,20 @@ def open_as(engine: Engine, principal: Principal, person_key: str, purpose: str)
 
 def find_as(engine: Engine, principal: Principal, id_number: str) -> str:
     """The person key of an identity number if `principal` may read her record (the read audited as a resident
-    search); an unregistered number and one registered out of reach are refused alike."""
-    from changzhu.api.errors import NotFound
+    search); an unregistered number and one registered out of reach are refused alike (to a resident: one not her
+    own), and a role that reads no one's record (a planner) is refused by its role before the number is looked up."""
+    from changzhu.api.access import STAFF_WITH_PERSONAL_ACCESS
+    from changzhu.api.auth.roles import Role
+    from changzhu.api.errors import Forbidden, NotFound
     from changzhu.domain.refusals import CodedError, RefusalCode, refusal
     from changzhu.registry.residents import UnknownPerson, find_person
 
+    if principal.role not in (Role.RESIDENT, *STAFF_WITH_PERSONAL_ACCESS):  # as open_person, the number unread
+        raise Forbidden(refusal(RefusalCode.AGGREGATES_ONLY, role=principal.role.value))
     try:
         key = find_person(engine, id_number)
         open_as(engine, principal, key, "resident_search")
-    except (UnknownPerson, NotFound) as exc:
+    except (UnknownPerson, NotFound, Forbidden) as exc:
         raise CodedError(refusal(RefusalCode.CLI_NO_ID_IN_REACH, option="--as")) from exc
     return key
 
