@@ -79,12 +79,19 @@ def test_filing_periods_are_months_from_the_tree(engine: Engine) -> None:
 
 def test_a_drawing_reason_is_given_in_both_languages_from_one_wording() -> None:
     """Each clause's reason in Chinese and English, with the months and places (before: English only, and the CLI's
-    Chinese a second table without them)."""
+    Chinese a second table without them), each place by its name and code (before 79cb079's review: bare codes,
+    "参保地 510100（130 个月）")."""
     paid = {"440300": 30, "510100": 130, "320500": 125}
     last = {"440300": 202306, "510100": 201812, "320500": 201512}
     place = drawing_place("110100", "440300", paid, last, date(2026, 1, 1))
     assert (place.region, place.clause) == ("510100", 3)
     assert place.reason_zh == (
-        "在养老保险关系所在地 440300 缴费 30 个月，不满 10 年：回到最近一个缴费满 10 年的参保地 510100（130 个月）领取"
+        "在养老保险关系所在地深圳市（440300）缴费 30 个月，不满 10 年：回到最近一个缴费满 10 年的参保地成都市（510100）"
+        "领取（在该地缴费 130 个月）"
     )
-    assert place.reason_en == "30 months at 440300; back to 510100, the last place with 10 years (130 months)"
+    assert place.reason_en == (
+        "30 months at Shenzhen (440300); back to Chengdu (510100), the last place with 10 years (130 months)"
+    )
+    second = drawing_place("110100", "440300", {"440300": 150}, {"440300": 202306}, date(2026, 1, 1))
+    assert second.reason_zh == "在养老保险关系所在地深圳市（440300）缴费 150 个月，满 10 年：在该地领取", second
+    assert second.reason_en == "150 months paid at Shenzhen (440300), 10 years or more", second

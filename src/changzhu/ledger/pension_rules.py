@@ -9,6 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date
 
+from changzhu.domain.lang import Lang, region_label
 from changzhu.ledger.rates import pooled_transfer_permille
 from changzhu.ledger.thresholds import drawing_place_min_months, temporary_account_age
 
@@ -42,16 +43,17 @@ def needs_temporary_account(sex: str, birth: date, on: date, new_region: str, hu
 
 
 # each clause of art. 6 in words, (Chinese, English), with the months and places it was decided on: the one wording
-# of a drawing's reason, for the API's result (`why_zh`, `why_en`) and what the CLI prints of it
+# of a drawing's reason, for the API's result (`why_zh`, `why_en`) and what the CLI prints of it; a place by its name
+# and code (`_place`: 深圳市（440300）, Shenzhen (440300)), never a bare code
 DRAWING_REASONS: dict[int, tuple[str, str]] = {
     1: ("养老保险关系在户籍地：在户籍地领取", "the pension relationship is at the hukou place"),
     2: (
-        "在养老保险关系所在地 {relation} 缴费 {here} 个月，满 {years} 年：在该地领取",
+        "在养老保险关系所在地{relation}缴费 {here} 个月，满 {years} 年：在该地领取",
         "{here} months paid at {relation}, {years} years or more",
     ),
     3: (
-        "在养老保险关系所在地 {relation} 缴费 {here} 个月，不满 {years} 年：回到最近一个缴费满 {years} 年的参保地 "
-        "{region}（{months} 个月）领取",
+        "在养老保险关系所在地{relation}缴费 {here} 个月，不满 {years} 年：回到最近一个缴费满 {years} 年的参保地"
+        "{region}领取（在该地缴费 {months} 个月）",
         "{here} months at {relation}; back to {region}, the last place with {years} years ({months} months)",
     ),
     4: (
@@ -71,10 +73,23 @@ class DrawingPlace:
     reason_en: str
 
 
+def _place(code: str, lang: Lang) -> str:
+    """A region as a drawing's reason names it: by its shipped name and code (tables.places), a code no name is
+    shipped for set apart by spaces in Chinese (地区 440300 as region_label says it)."""
+    from changzhu.tables.places import place_names
+
+    zh, en = place_names([code]).get(code, ("", None))
+    named = region_label(zh if lang == Lang.ZH else en or zh, code, lang)
+    return named if lang == Lang.EN or named.endswith("）") else f" {named} "
+
+
 def _decided(region: str, clause: int, **facts: object) -> DrawingPlace:
-    """The drawing place with its reason in both languages, from DRAWING_REASONS and the facts it names."""
+    """The drawing place with its reason in both languages, from DRAWING_REASONS and the facts it names (the
+    places, `region` and `relation`, by name and code)."""
     zh, en = DRAWING_REASONS[clause]
-    return DrawingPlace(region, clause, zh.format(region=region, **facts), en.format(region=region, **facts))
+    places = {"region": region, **{k: v for k, v in facts.items() if k == "relation"}}
+    said = {lang: {**facts, **{k: _place(str(v), lang) for k, v in places.items()}} for lang in Lang}
+    return DrawingPlace(region, clause, zh.format(**said[Lang.ZH]), en.format(**said[Lang.EN]))
 
 
 def drawing_place(
