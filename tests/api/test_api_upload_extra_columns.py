@@ -72,9 +72,10 @@ def test_a_city_s_hospital_list_with_its_own_columns_is_read_and_the_others_are_
             assert not {"电话", "备注", "联系人"} & {k for r in body["preview"] for k in r}  # read for nothing
             zh = [w["zh"] for w in body["warnings"] if "未读取" in w["zh"]]
             assert zh == [f"以下列不是设施清单的列，未读取，也不会保存：{left_out}"], body["warnings"]
-            en = [w["en"] for w in body["warnings"] if "not read" in w["en"]]
+            en = [w["en"] for w in body["warnings"] if "nor stored" in w["en"]]
             assert en == [
-                f"columns left out (not a facility list's; not read, not stored): {left_out.replace('、', ', ')}"
+                "columns left out, neither read nor stored (not columns of this table, facility list):"
+                f" {left_out.replace('、', ', ')}"
             ]
     stored = upload_facility_list(service, "医院.csv", gbk_csv_bytes(SHENZHEN, SHENZHEN_ROWS))
     assert stored.status_code == 200, stored.text

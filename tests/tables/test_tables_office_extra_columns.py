@@ -122,3 +122,19 @@ def test_the_errors_file_of_an_import_holds_each_left_out_row_s_value(
     assert "X stands for 10" in report[3]["reason"]
     assert report[4]["value"] == "研究生学历" and report[4]["column"] == "学历"
     assert report[5]["value"] == f"{_id('113')[:2]}{'*' * 14}{_id('113')[-2:]}"  # same person as row 2
+
+
+@pytest.mark.parametrize("kind", ["resident", "contribution", "facility"])
+def test_the_columns_left_out_are_named_in_grammatical_english_for_every_table(kind: str, tmp_path: Path) -> None:
+    """The warning naming a file's own columns reads in English for every table, whatever its name (before: "not a
+    residents to register's", "not a contribution history's")."""
+    from changzhu.api.upload_tables import UploadKind, schema_for
+    from changzhu.tables.read import TableRead
+
+    schema = schema_for(UploadKind(kind))
+    note = TableRead(pl.DataFrame(), [], [], 0, ignored=("备注", "联系人")).ignored_note(schema)
+    assert note is not None
+    assert (
+        note.en == f"columns left out, neither read nor stored (not columns of this table, {schema.en}): 备注, 联系人"
+    )
+    assert note.zh == f"以下列不是{schema.zh}的列，未读取，也不会保存：备注、联系人"

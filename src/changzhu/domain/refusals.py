@@ -2147,7 +2147,7 @@ TEMPLATES: dict[RefusalCode, tuple[str, str]] = {
     ),
     RefusalCode.COLUMNS_NOT_READ: (
         "以下列不是{table_zh}的列，未读取，也不会保存：{columns_zh}",
-        "columns left out (not a {table_en}'s; not read, not stored): {columns_en}",
+        "columns left out, neither read nor stored (not columns of this table, {table_en}): {columns_en}",
     ),
     RefusalCode.HEADER_LIKE_KNOWN: (
         "列名与「{header}」（{label_zh}）相近，像是写错了：如果是这一列，请把表头改成「{header}」；如果不是，请换一个不相近的列名"
