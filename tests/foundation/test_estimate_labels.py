@@ -83,10 +83,10 @@ def test_the_cost_notes_cite_each_unit_cost_by_label_value_and_source_not_by_key
 
 
 def test_the_school_siting_note_cites_the_school_age_shares_not_their_keys() -> None:
-    from changzhu.domain.estimates import PROJECTION, siting_access_schools
-    from changzhu.planning.population import school_age_cited
+    from changzhu.domain.estimates import PROJECTION, in_both
+    from changzhu.planning.siting import access_estimate
 
-    note = siting_access_schools(school_age_cited())
+    note = in_both(access_estimate("primary_school_places"))  # as a run's sites table is labelled
     assert not KEY.search(note) and not KEY.search(PROJECTION), note
     assert "5—14岁人口中小学学龄占比 0.6（《中华人民共和国义务教育法》第十一条" in note, note
     assert "Primary-school age share of ages 5–14 0.6 (《中华人民共和国义务教育法》第十一条" in note, note  # as written

@@ -41,15 +41,8 @@ def in_both(note: Refusal) -> str:
     return f"{note.text(Lang.ZH)} / {note.text(Lang.EN)}"
 
 
-SITING_ACCESS = in_both(siting_access_note())
-
 # The notes below cite the parameters they used by label, value and source ((zh, en), ParameterTree.citation), never
 # by their keys: a planner reads "单位成本：医疗机构床位 600,000 元（规划估算…）", not planning.unit_cost.*.
-
-
-def siting_access_schools(shares: tuple[str, str]) -> str:
-    """The estimate label of a school siting's access figures, citing the school-age shares it used."""
-    return in_both(siting_access_note(shares))
 
 
 NATIONAL_COSTS = (
