@@ -133,6 +133,7 @@ def test_a_transfer_number_cannot_take_the_form_of_a_key_the_service_uses_itself
             )
             assert refused.status_code == 422 and words in refused.text, (number, refused.text)
             assert "transfer_no" in refused.text, refused.text
+            assert lang == "zh" or "idempotency key or transfer number" in refused.text, refused.text
     with session_scope(service.engine) as session:
         stored = session.scalars(select(TransferRow.transfer_no)).all()
     assert not [n for n in stored if n.startswith(("approval-", "import-", "interregion")) or ":" in n], stored

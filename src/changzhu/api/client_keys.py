@@ -26,9 +26,9 @@ def client_key(key: str | None) -> str | None:
     """The key, unless it has the form of a key the service derives itself (ValueError: 422 naming the field)."""
     if key is not None and (key.startswith(RESERVED_PREFIXES) or key.endswith(RESERVED_SUFFIXES)):
         raise ValueError(
-            "此幂等键的形式为系统保留（approval-、import-、interregion 开头或以 :apply、:complete 结尾），请另选 / "
-            "this idempotency key has a form the service keeps for itself (starting approval-, import-, interregion or"
-            " ending :apply, :complete): choose another"
+            "此幂等键或转移编号的形式为系统保留（approval-、import-、interregion 开头或以 :apply、:complete 结尾），"
+            "请另选 / this idempotency key or transfer number has a form the service keeps for itself (starting"
+            " approval-, import-, interregion or ending :apply, :complete): choose another"
         )
     return key
 
