@@ -193,3 +193,30 @@ def test_a_transfer_a_drawing_and_a_baseline_print_their_results_by_label(
     assert code == 0 and "补记摘要的交易数" in vouched, vouched
     for out in (released, drawn, vouched):
         assert not any(raw in out for raw in RAW_FIELDS), out
+
+
+def test_a_transfer_number_of_another_application_is_refused_not_released(engine: Engine, chengdu: str) -> None:
+    """`ledger transfer` run by a user covering the old place, with the number of an application that is not the
+    one the command names (here: the pension's number given for her medical insurance), is refused and releases
+    nothing. Before, the command completed whatever application held the number (the pension moved)."""
+    from sqlalchemy import select
+
+    from changzhu.store.db import session_scope
+    from changzhu.store.resident_models import TransferRow
+
+    create_user(engine, "ad_nat", PASSWORD, Role.ADMINISTRATOR, ["000000"])
+    for scheme in ("pension", "medical"):
+        code, out = _run("ledger", "contribute", chengdu, "--scheme", scheme, "--region", "440100", "--from", "202001",
+                         "--to", "202012", "--base", "8000", "--as", "cw_gz")  # fmt: skip
+        assert code == 0, out
+    move = ["ledger", "transfer", chengdu, "--from", "440100", "--to", "510100", "--on", "2021-03-01"]
+    code, out = _run(*move, "--scheme", "pension", "--transfer-no", "T-9", "--as", "cw_cd", "--lang", "en")
+    assert code == 0, out
+    code, out = _run(*move, "--scheme", "medical", "--transfer-no", "T-9", "--as", "ad_nat", "--lang", "en")
+    assert code != 0 and "transfer number T-9 belongs to another application" in out, out
+    with session_scope(engine) as session:
+        assert session.scalar(select(TransferRow.status).where(TransferRow.transfer_no == "T-9")) == "applied"
+    code, out = _run(*move, "--scheme", "pension", "--transfer-no", "T-9", "--as", "ad_nat", "--lang", "en")
+    assert code == 0, out  # the number with its own application: released
+    with session_scope(engine) as session:
+        assert session.scalar(select(TransferRow.status).where(TransferRow.transfer_no == "T-9")) == "completed"

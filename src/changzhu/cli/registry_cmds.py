@@ -424,21 +424,34 @@ def ledger_transfer(
     from_region, to_region, on_day = _region(from_region, "--from"), _region(to_region, "--to"), _day(on)
     engine = migrated_engine()
     principal = _operator(engine, as_user)
-    if not principal.covers(from_region) or _transfer_status(engine, transfer_no) is None:
+    applied = _application_of(engine, transfer_no, (person, sch.value, from_region, to_region))
+    if not principal.covers(from_region) or not applied:
         _show(apply_transfer_as(engine, principal, person, sch, from_region, to_region, on_day, transfer_no), lang=lang)
     if principal.covers(from_region):
         _show(complete_transfer_as(engine, principal, transfer_no), lang=lang)
 
 
-def _transfer_status(engine: Engine, transfer_no: str) -> str | None:
-    """The status of the application numbered `transfer_no`, None if there is none."""
+def _application_of(engine: Engine, transfer_no: str, named: tuple[str, str, str, str]) -> bool:
+    """Whether an application numbered `transfer_no` exists; refused (nothing released) when it is not the one the
+    command names (`named`: person key, scheme, from, to): the old place would otherwise release another person's,
+    scheme's or places' transfer under a number mistyped or reused."""
     from sqlalchemy import select
 
+    from changzhu.domain.refusals import CodedError, RefusalCode, refusal
     from changzhu.store.db import session_scope
-    from changzhu.store.resident_models import TransferRow
+    from changzhu.store.resident_models import PersonRow, TransferRow
 
     with session_scope(engine) as session:
-        return session.scalar(select(TransferRow.status).where(TransferRow.transfer_no == transfer_no))
+        found = session.execute(
+            select(PersonRow.person_key, TransferRow.scheme, TransferRow.from_region, TransferRow.to_region)
+            .join(PersonRow, PersonRow.id == TransferRow.person_id)
+            .where(TransferRow.transfer_no == transfer_no)
+        ).first()
+    if found is None:
+        return False
+    if tuple(found) != named:  # said without its person or places: the number may be another place's
+        raise CodedError(refusal(RefusalCode.TRANSFER_NO_OTHER_APPLICATION, transfer_no=transfer_no))
+    return True
 
 
 @ledger_app.command("drawing")

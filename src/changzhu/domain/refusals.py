@@ -597,6 +597,9 @@ class RefusalCode(StrEnum):
     # a known column's header mistyped
     COLUMNS_NOT_READ = "columns_not_read"
     HEADER_LIKE_KNOWN = "header_like_known"
+    # review42src: `changzhu ledger transfer` given the number of another application (another person, scheme or
+    # places): refused, not completed as if it were the one the command names
+    TRANSFER_NO_OTHER_APPLICATION = "transfer_no_other_application"
 
 
 _DATE_FORMS_ZH = "2026-06-01、2026/6/1、2026.6.1、20260601 或 2026年6月1日"
@@ -2154,6 +2157,13 @@ TEMPLATES: dict[RefusalCode, tuple[str, str]] = {
         "（其他不认识的列会被忽略）",
         "unknown column, close to {header!r} ({label_en}), as if mistyped: if it is that column, head it {header!r};"
         " if not, give it a header not so close (other unknown columns are left out)",
+    ),
+    # review42src
+    RefusalCode.TRANSFER_NO_OTHER_APPLICATION: (
+        "转移编号 {transfer_no} 已用于另一项转移申请，与本次所写的人员、险种或转出地、转入地不同：请核对编号，"
+        "新的申请请另选一个编号",
+        "transfer number {transfer_no} belongs to another application, not of the person, scheme or places given"
+        " here: check the number, or choose another one for a new application",
     ),
 }
 PLACE = "place"  # the format spec of a region code shown with its name: {region:place}
