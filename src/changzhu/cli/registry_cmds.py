@@ -417,6 +417,7 @@ def ledger_transfer(
     """Transfer a part of the account from one region to another: the application as staff of the new place
     (where the person lives), the release as staff of the old place; one user does both only if both are in
     their jurisdiction, else each place runs the command and the second run completes it."""
+    from changzhu.api.access import STAFF_WITH_PERSONAL_ACCESS
     from changzhu.api.ledger_writes import apply_transfer_as, complete_transfer_as
     from changzhu.ledger.transfers import TransferScheme
 
@@ -424,8 +425,11 @@ def ledger_transfer(
     from_region, to_region, on_day = _region(from_region, "--from"), _region(to_region, "--to"), _day(on)
     engine = migrated_engine()
     principal = _operator(engine, as_user)
-    applied = _application_of(engine, transfer_no, (person, sch.value, from_region, to_region))
-    if not principal.covers(from_region) or not applied:
+    principal.require_role(*STAFF_WITH_PERSONAL_ACCESS)  # as each step requires: before any number is looked up
+    applied = principal.covers(from_region) and _application_of(
+        engine, transfer_no, (person, sch.value, from_region, to_region)
+    )
+    if not applied:
         _show(apply_transfer_as(engine, principal, person, sch, from_region, to_region, on_day, transfer_no), lang=lang)
     if principal.covers(from_region):
         _show(complete_transfer_as(engine, principal, transfer_no), lang=lang)
