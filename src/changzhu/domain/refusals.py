@@ -954,8 +954,8 @@ TEMPLATES: dict[RefusalCode, tuple[str, str]] = {
         "person {number}'s place of residence {region:place} is outside your jurisdiction",
     ),
     RefusalCode.PEOPLE_NOT_DATES: (
-        "人员表第 {rows} 行（从 0 起数）的 {column} 不是日期（YYYY-MM-DD）",
-        "people rows [{rows}]: {column} is not a date (YYYY-MM-DD)",
+        "第 {rows} 人的“{column_zh}”不是日期（请写作 YYYY-MM-DD，如 2026-06-01）",
+        "person {rows}: {column_en} is not a date (write it as YYYY-MM-DD, e.g. 2026-06-01)",
     ),
     RefusalCode.NO_INSTANCE_REGION: (
         "本实例未设置 CHANGZHU_INSTANCE_REGION：不能参与跨省通办",
@@ -1732,28 +1732,31 @@ TEMPLATES: dict[RefusalCode, tuple[str, str]] = {
     RefusalCode.SIMULATION_NOT_YAML: ("{file}：不是有效的 YAML（{detail}）", "{file}: not valid YAML ({detail})"),
     RefusalCode.SIMULATION_UNIT_COST: ("{service} 的单位成本：{why_zh}", "unit cost of {service}: {why_en}"),
     RefusalCode.SIMULATION_COSTS_FORM: (
-        "{file}：simulation.costs 须为服务名称到年龄段列表的映射",
-        "{file}: 'costs' must be a mapping of service name to a list of places",
+        "{file}：单位成本（simulation.costs）须为各项服务及其年龄段的列表",
+        "{file}: the unit costs (costs) must list each service with its age bands",
     ),
     RefusalCode.SIMULATION_COST_PLACES: (
-        "{file}：simulation.costs 中的 {service} 须为非空的年龄段列表",
-        "{file}: costs.{service} must be a non-empty list of places",
+        "{file}：单位成本（simulation.costs）中的{service_zh}须列出至少一个年龄段",
+        "{file}: the unit costs (costs) of {service_en} must list at least one age band",
     ),
     RefusalCode.SIMULATION_COST_PLACE_FORM: (
-        "{file}：simulation.costs 中 {service} 的第 {index} 项（从 0 起）须为映射",
-        "{file}: costs.{service}[{index}] must be a mapping",
+        "{file}：单位成本中{service_zh}的第 {number} 个年龄段须写明最低年龄、最高年龄和每个名额每年的费用（元）",
+        "{file}: age band {number} of the unit costs of {service_en} must give its lowest age, its highest age and"
+        " the yearly cost of a place (yuan)",
     ),
     RefusalCode.SIMULATION_COST_PLACE_MISSING: (
-        "{file}：simulation.costs 中 {service} 的第 {index} 项（从 0 起）缺少 {key}",
-        "{file}: costs.{service}[{index}] lacks {key}",
+        "{file}：单位成本中{service_zh}的第 {number} 个年龄段缺少{field_zh}",
+        "{file}: age band {number} of the unit costs of {service_en} lacks {field_en}",
     ),
     RefusalCode.SIMULATION_COST_PLACE_NUMBERS: (
-        "{file}：simulation.costs 中 {service} 的第 {index} 项（从 0 起）：{fields} 须为整数",
-        "{file}: costs.{service}[{index}]: {fields} must be whole numbers",
+        "{file}：单位成本中{service_zh}的第 {number} 个年龄段：最低年龄、最高年龄和每个名额每年的费用（元）须为整数",
+        "{file}: age band {number} of the unit costs of {service_en}: the lowest age, the highest age and the yearly"
+        " cost of a place (yuan) must be whole numbers",
     ),
     RefusalCode.SIMULATION_COST_PLACE_RANGE: (
-        "{file}：simulation.costs 中 {service} 的第 {index} 项（从 0 起）须满足 {rule}",
-        "{file}: costs.{service}[{index}]: need {rule}",
+        "{file}：单位成本中{service_zh}的第 {number} 个年龄段：年龄和费用不能为负数，最高年龄不能低于最低年龄",
+        "{file}: age band {number} of the unit costs of {service_en}: ages and the cost may not be negative, and the"
+        " highest age may not be below the lowest",
     ),
     RefusalCode.SIMULATION_UNKNOWN_SERVICE: (
         "未知的服务 {service}；可选：{known}",
