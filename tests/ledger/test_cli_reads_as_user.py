@@ -185,3 +185,21 @@ def test_account_kinds_units_and_voucher_statuses_are_named_in_words(
     assert kinds == {("pension_individual", "fen"), ("pension_months", "month")}, raw
     code, raw = run("voucher", "list", "--holder", key, "--as", "cw_cd", "--lang", lang, "--format", "json")
     assert code == 0 and [row["status"] for row in json.loads(raw)] == ["issued"], raw
+
+
+@pytest.mark.parametrize(
+    ("lang", "role", "told"),
+    [
+        ("zh", Role.PLANNER, "错误：规划人员角色不能查看或更改居民记录"),
+        ("en", Role.FISCAL_OFFICER, "error: role fiscal officer may not list or change residents' records"),
+    ],
+)
+def test_a_role_refused_is_named_in_words(
+    engine: Engine, people: dict[str, str], run, lang: str, role: Role, told: str
+) -> None:  # type: ignore[no-untyped-def]
+    """A refusal by role names the role as the API does (api.auth.roles.ROLE_NAMES). Before: its code inside the
+    text ("planner角色不能查看…", "role fiscal_officer may not…")."""
+    create_user(engine, "aggregates", PASSWORD, role, ["000000"])
+    code, out = run("voucher", "list", "--as", "aggregates", "--lang", lang)
+    assert code == 1 and told in " ".join(out.split()), out
+    assert role.value not in out.replace(told, ""), out

@@ -172,12 +172,24 @@ def _lang_option(argv: Sequence[str]) -> Lang | None:
 
 def error_text(exc: ChangzhuError, lang: Lang) -> str:
     """An error's reason in `lang`: a coded one rendered (a policy file's names the file, the place and the line),
-    a message of its own as it came (written "中文 / English": its half in `lang`); regions by name and code."""
-    from changzhu.domain.refusals import RefusalCode, reason_of
-    from changzhu.tables.places import reason_text
+    a message of its own as it came (written "中文 / English": its half in `lang`); regions by name and code, roles
+    by their names (api.auth.roles.ROLE_NAMES, as the API's error handler names them)."""
+    from changzhu.domain.refusals import PLACE, ROLE, Names, RefusalCode, reason_of
 
     reason = reason_of(exc)
-    return str(exc) if reason.code == RefusalCode.UNCODED else reason_text(reason, lang)
+    if reason.code == RefusalCode.UNCODED:
+        return str(exc)
+    wanted = reason.named()
+    names: Names = {}
+    if wanted.get(PLACE):
+        from changzhu.tables.places import place_names
+
+        names[PLACE] = place_names(wanted[PLACE])
+    if wanted.get(ROLE):
+        from changzhu.api.auth.roles import ROLE_NAMES
+
+        names[ROLE] = {role.value: words for role, words in ROLE_NAMES.items() if role.value in wanted[ROLE]}
+    return reason.text(lang, names)
 
 
 def told(exc: ChangzhuError) -> ChangzhuError:
