@@ -108,6 +108,38 @@ class LazyGroup(TyperGroup):
             self.commands.update(loaded)
         return self.commands.get(cmd_name)
 
+    def resolve_command(
+        self, ctx: click.Context, args: list[str]
+    ) -> tuple[str | None, click.Command | None, list[str]]:
+        """The command named first in `args`; for a help in Chinese (a `--help`, or a group called alone, in the
+        language main.error_lang picks) a copy of it with its helps in Chinese (cli.help_zh)."""
+        name, command, rest = super().resolve_command(ctx, args)
+        asks_help = "--help" in rest or (isinstance(command, TyperGroup) and not rest)
+        if command is not None and asks_help and error_lang(os.environ, args) == Lang.ZH:
+            from changzhu.cli.help_zh import translated
+
+            command = translated(command)
+        return name, command, rest
+
+    def format_help(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
+        """`changzhu --help`: in Chinese where CHANGZHU_LANG (or the locale) says so, else click's English."""
+        if error_lang(os.environ, sys.argv[1:]) != Lang.ZH:
+            super().format_help(ctx, formatter)
+            return
+        from changzhu.cli import help_zh
+
+        formatter.write_usage(ctx.command_path, " ".join(self.collect_usage_pieces(ctx)), prefix=help_zh.USAGE_ZH)
+        formatter.write_paragraph()
+        with formatter.indentation():
+            formatter.write_text(help_zh.TOP_ZH["help"])
+        options = [("--policies <dir>", help_zh.TOP_ZH["policies"]), ("--help", help_zh.HELP_OPTION_ZH)]
+        commands = [(name, help_zh.COMMANDS_ZH.get(name, line)) for name, (_, line) in COMMANDS.items()]
+        for heading, rows in (("选项：", options), ("命令：", commands)):
+            formatter.write_paragraph()
+            formatter.write_text(heading)
+            with formatter.indentation():
+                formatter.write_dl(rows)
+
     def format_commands(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
         """The commands and their help lines from COMMANDS, importing none of them."""
         with formatter.section("Commands"):
