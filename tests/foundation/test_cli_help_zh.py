@@ -70,7 +70,7 @@ def runner(monkeypatch: pytest.MonkeyPatch) -> CliRunner:
             {"CHANGZHU_LANG": "zh"},
             ("命令", "服务券：发放、兑付、地区间结算。", "在持有人常住地"),
         ),
-        (["applications", "step", "--help"], {"LANG": "zh_CN.UTF-8"}, ("办理申请的一步", "review（审核）")),
+        (["applications", "step", "--help"], {"LANG": "zh_CN.UTF-8"}, ("办理申请的一步", "审核 review")),
         (["import", "residents", "--help"], {"CHANGZHU_LANG": "zh"}, ("导入常住人口", "要读取的 Excel 工作表")),
         (["--help"], {"CHANGZHU_LANG": "zh"}, ("用法：", "命令：", "终身福利账户：缴费、转移、余额、核对。")),
     ],

@@ -161,7 +161,7 @@ HELP_ZH: dict[str, str] = {
     "hukou place (户籍地), prefecture code": "户籍地，地级行政区代码",
     "place of habitual residence (常住地), prefecture code": "常住地，地级行政区代码",
     "residence since (YYYY-MM-DD)": "居住起始日期（YYYY-MM-DD）",
-    "housing, employment or study": "住房（housing）、就业（employment）或就学（study）",
+    "housing, employment or study": "住房 housing、就业 employment 或就学 study",
     "reference of the proof (contract, certificate)": "证明材料的编号（合同、证书）",
     "the user (of the users table) this command acts as: their role and jurisdictions are checked": "以哪个用户"
     "（用户表中的）的身份执行此命令：核对其角色和辖区",
@@ -185,17 +185,14 @@ HELP_ZH: dict[str, str] = {
     "the identity number the person shows, for a move from outside your reach": "本人出示的身份证号，用于从您的权限"
     "之外迁入",
     "the applicant's person key": "申请人的人员编号",
-    "residence_permit, points, public_rental, school_place, dibao, hukou": "residence_permit（居住证）、points（积分）"
-    "、"
-    "public_rental（公租房）、school_place（入学）、dibao（低保）、hukou（落户）",
+    "residence_permit, points, public_rental, school_place, dibao, hukou": "居住证 residence_permit、积分 points、"
+    "公租房 public_rental、入学 school_place、低保 dibao、落户 hukou",
     "table (words, in --lang) or json (the API's codes)": "table（按 --lang 的语言以文字显示）或 json（接口的代码）",
-    "review, approve, reject, appeal, uphold, overturn": "review（审核）、approve（批准）、reject（驳回）、"
-    "appeal（复议）、"
-    "uphold（维持）、overturn（撤销原决定）",
+    "review, approve, reject, appeal, uphold, overturn": "审核 review、批准 approve、驳回 reject、复议 appeal、"
+    "维持 uphold、撤销原决定 overturn",
     "default: drafted from the explanation": "默认：根据判定说明起草",
-    "pension, medical, unemployment or housing_wait": "pension（养老保险）、medical（医疗保险）、unemployment（失业保险"
-    "）"
-    "或 housing_wait（公租房轮候）",
+    "pension, medical, unemployment or housing_wait": "养老保险 pension、医疗保险 medical、失业保险 unemployment 或"
+    "公租房轮候 housing_wait",
     "YYYYMM": "年月（YYYYMM）",
     "monthly contribution base, yuan": "月缴费基数，元",
     "transfer number; retrying with it finishes, never repeats (the keys of its two steps derive from it: not of a"
@@ -269,7 +266,7 @@ def translated(command: click.Command) -> click.Command:
     original_help_option = command.get_help_option
     original_format_help = command.format_help
 
-    def get_help_option(ctx: click.Context) -> click.Option | None:
+    def get_help_option(ctx: click.Context) -> Any:
         option = original_help_option(ctx)
         if option is None:
             return None

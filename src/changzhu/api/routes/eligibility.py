@@ -156,7 +156,7 @@ def _dates(table: pl.DataFrame) -> pl.DataFrame:
         parsed = table[column].str.to_date("%Y-%m-%d", strict=False)
         bad = (table[column].is_not_null() & parsed.is_null()).arg_true().to_list()
         if bad:  # people count the posted people from 1 (as PERSON_REGION_OUTSIDE does); the column by its label
-            numbers = [str(i + 1) for i in bad[:10]]
+            numbers = tuple(str(i + 1) for i in bad[:10])
             zh, en = CORE_LABELS_ZH.get(column, column), CORE_LABELS_EN.get(column, column)
             raise InvalidPeople(refusal(RefusalCode.PEOPLE_NOT_DATES, rows=numbers, column_zh=zh, column_en=en))
         table = table.with_columns(parsed.alias(column))
