@@ -141,11 +141,15 @@ def test_bad_tables_name_the_row_and_change_nothing(service: Service) -> None:
         "/api/v1/eligibility",
         {"on": "2026-11-24", "people": [row, {**row, "person_id": 2, "birth_date": "1995-13-40"}]},
     )
-    assert (
-        bad_date.status_code == 400
-        and "rows [1]" in bad_date.json()["message"]
-        and "birth_date" in bad_date.json()["message"]
+    # the second person is person 2 (counted from 1, as people count), her column by its label, not its variable
+    assert bad_date.status_code == 400, bad_date.text
+    assert bad_date.json()["message"].startswith("person 2: date of birth is not a date"), bad_date.text
+    chinese_date = service.client.post(
+        "/api/v1/eligibility",
+        json={"on": "2026-11-24", "people": [row, {**row, "person_id": 2, "birth_date": "1995-13-40"}]},
+        headers={**service.as_("pl_nat"), "Accept-Language": "zh-CN"},
     )
+    assert chinese_date.json()["message"].startswith("第 2 人的“出生日期”不是日期"), chinese_date.text
     missing = _post(
         service,
         "/api/v1/eligibility",

@@ -44,8 +44,9 @@ def test_a_usage_error_is_told_in_the_chosen_language(args: list[str], zh: str, 
 
 def test_help_and_exit_codes_stay_clicks() -> None:
     assert run_changzhu("--help", lang="zh").returncode == 0
-    bare = run_changzhu(lang="zh")  # no command: the help, as before
-    assert bare.returncode == 2 and "Usage: " in bare.stdout + bare.stderr
+    bare = run_changzhu(lang="zh")  # no command: the help (in the language asked for, cli/help_zh.py), as before
+    assert bare.returncode == 2 and "用法：" in bare.stdout + bare.stderr
+    assert "Usage: " in run_changzhu(lang="en").stderr
 
 
 def test_a_message_of_our_own_gives_its_chinese_half_and_an_unknown_one_stays() -> None:

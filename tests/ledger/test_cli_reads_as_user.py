@@ -166,3 +166,52 @@ def test_a_planner_finding_a_number_is_refused_by_role_whether_it_is_registered_
     _, unregistered = run("resident", "find", "--id-number", _number("11010119700101001"), "--as", "pl_nat")
     assert code == 1 and registered == unregistered and "planner" in registered, (registered, unregistered)
     assert _reads(engine) == []
+
+
+@pytest.mark.parametrize(
+    ("lang", "words"),
+    [
+        ("zh", ("养老保险缴费月数", "养老保险个人账户", "个月", "已发放")),
+        ("en", ("pension months", "pension individual account", "months", "issued")),
+    ],
+)
+def test_account_kinds_units_and_voucher_statuses_are_named_in_words(
+    engine: Engine, people: dict[str, str], run, monkeypatch: pytest.MonkeyPatch, lang: str, words: tuple[str, ...]
+) -> None:  # type: ignore[no-untyped-def]
+    """On screen an account's kind, its unit and a voucher's status are named as the office names them (the ledger's
+    vocabulary, domain.refusals.TERMS), in --lang; `--format json` keeps the codes for scripts. Before: the codes
+    (pension_months, month, issued) were printed as they are stored."""
+    monkeypatch.setenv("COLUMNS", "250")
+    key = people[CHENGDU]
+    code, balances = run("ledger", "balances", key, "--as", "cw_cd", "--lang", lang)
+    assert code == 0, balances
+    code, vouchers = run("voucher", "list", "--holder", key, "--as", "cw_cd", "--lang", lang)
+    assert code == 0, vouchers
+    out = balances + vouchers
+    assert all(word in out for word in words), out
+    assert "pension_months" not in out.replace(f"{key}:pension_months:", ""), out  # the account's own code stays
+    assert " month " not in out and (lang == "en" or " fen " not in out), out  # fen is a word in English
+    code, raw = run("ledger", "balances", key, "--as", "cw_cd", "--lang", lang, "--format", "json")
+    assert code == 0, raw
+    kinds = {(row["kind"], row["unit"]) for row in json.loads(raw)}
+    assert kinds == {("pension_individual", "fen"), ("pension_months", "month")}, raw
+    code, raw = run("voucher", "list", "--holder", key, "--as", "cw_cd", "--lang", lang, "--format", "json")
+    assert code == 0 and [row["status"] for row in json.loads(raw)] == ["issued"], raw
+
+
+@pytest.mark.parametrize(
+    ("lang", "role", "told"),
+    [
+        ("zh", Role.PLANNER, "错误：规划人员角色不能查看或更改居民记录"),
+        ("en", Role.FISCAL_OFFICER, "error: role fiscal officer may not list or change residents' records"),
+    ],
+)
+def test_a_role_refused_is_named_in_words(
+    engine: Engine, people: dict[str, str], run, lang: str, role: Role, told: str
+) -> None:  # type: ignore[no-untyped-def]
+    """A refusal by role names the role as the API does (api.auth.roles.ROLE_NAMES). Before: its code inside the
+    text ("planner角色不能查看…", "role fiscal_officer may not…")."""
+    create_user(engine, "aggregates", PASSWORD, role, ["000000"])
+    code, out = run("voucher", "list", "--as", "aggregates", "--lang", lang)
+    assert code == 1 and told in " ".join(out.split()), out
+    assert role.value not in out.replace(told, ""), out

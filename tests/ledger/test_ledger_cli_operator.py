@@ -220,3 +220,33 @@ def test_a_transfer_number_of_another_application_is_refused_not_released(engine
     assert code == 0, out  # the number with its own application: released
     with session_scope(engine) as session:
         assert session.scalar(select(TransferRow.status).where(TransferRow.transfer_no == "T-9")) == "completed"
+
+
+def test_a_drawing_stored_with_its_reason_in_english_only_is_read_in_chinese(
+    engine: Engine, chengdu: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A drawing stored before its reason was kept in both languages has `why` in English only: repeated with its
+    key, it is shown in Chinese, worded again from its clause and the facts of its English (fails before: the
+    English reason under 理由 in --lang zh)."""
+    monkeypatch.setenv("COLUMNS", "250")
+    code, out = _run("ledger", "contribute", chengdu, "--scheme", "pension", "--region", "510100", "--from", "202001",
+                     "--to", "202012", "--base", "8000", "--as", "cw_cd")  # fmt: skip
+    assert code == 0, out
+    drawing = ["ledger", "drawing", chengdu, "--on", "2026-12-01", "--key", "draw-old", "--as", "cw_cd"]
+    assert _run(*drawing)[0] == 0
+    old = "130 months at 440100; back to 510100, the last place with 10 years (125 months)"
+    with session_scope(engine) as session:  # as results were stored before why_zh / why_en
+        row = session.scalar(select(LedgerTransactionRow).where(LedgerTransactionRow.idempotency_key.like("%draw-old")))
+        assert row is not None and "why_zh" in row.result
+        stored = {k: v for k, v in row.result.items() if k not in ("why_zh", "why_en")}
+        row.result = {**stored, "clause": 3, "why": old}
+    code, zh = _run(*drawing, "--lang", "zh")
+    assert code == 0 and "理由" in zh, zh
+    reason = (
+        "在养老保险关系所在地广州市（440100）缴费 130 个月，不满 10 年：回到最近一个缴费满 10 年的参保地成都市（510100）"
+        "领取（在该地缴费 125 个月）"
+    )
+    assert reason.replace(" ", "") in "".join(zh.split()).replace("│", ""), zh
+    assert "back to" not in zh, zh
+    code, en = _run(*drawing, "--lang", "en")
+    assert code == 0 and "back to Chengdu (510100)" in " ".join(en.split()), en

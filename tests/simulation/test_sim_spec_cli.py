@@ -9,6 +9,8 @@ import pytest
 from typer.testing import CliRunner
 
 from changzhu.cli.main import app
+from changzhu.domain.lang import Lang
+from changzhu.domain.refusals import refusal_of
 from changzhu.rules.scenario import Scenario
 from changzhu.simulation.aggregate import BASELINE
 from changzhu.simulation.errors import SimulationError
@@ -48,7 +50,10 @@ def test_two_files_make_two_reforms_with_the_union_of_services() -> None:
         ("name: x\noverrides: {}\nsimulation: {years: [2026, 2025]}\n", "increasing"),
         ("name: x\noverrides: {}\nsimulation: {speed: 3}\n", "simulation.speed is not a setting"),
         ("name: baseline\noverrides: {}\n", "reserved"),
-        ("name: x\noverrides: {}\nsimulation: {costs: {compulsory_schooling: [{age_min: 6}]}}\n", "lacks 'age_max'"),
+        (
+            "name: x\noverrides: {}\nsimulation: {costs: {compulsory_schooling: [{age_min: 6}]}}\n",
+            "age band 1 of the unit costs of .* lacks the highest age",
+        ),
         ("name: x\noverrides: {}\nsimulation: {evaluation_day: '13-40'}\n", "MM-DD"),
     ],
 )
@@ -57,6 +62,39 @@ def test_bad_scenario_files_are_refused(tmp_path: Path, body: str, message: str)
     path.write_text(body, encoding="utf-8")
     with pytest.raises(SimulationError, match=message):
         load_spec([path], load_rules_scenario)
+
+
+@pytest.mark.parametrize(
+    ("places", "zh", "en"),
+    [
+        (
+            "[{age_min: 6, age_max: 11, yuan_per_year: 1}, {age_min: 12, yuan_per_year: 1}]",
+            "单位成本中“随迁子女义务教育”的第 2 个年龄段缺少最高年龄（age_max）",
+            "age band 2 of the unit costs of compulsory schooling for migrant children lacks the highest age (age_max)",
+        ),
+        (
+            "[{age_min: 6, age_max: 11, yuan_per_year: x}]",
+            "第 1 个年龄段：最低年龄、最高年龄和每个名额每年的费用（元）须为整数",
+            "age band 1",
+        ),
+        (
+            "[{age_min: 12, age_max: 6, yuan_per_year: 1}]",
+            "第 1 个年龄段：年龄和费用不能为负数",
+            "highest age may not be below",
+        ),
+        ("[7]", "第 1 个年龄段须写明最低年龄", "age band 1 of the unit costs"),
+    ],
+)
+def test_a_cost_entry_is_named_in_words_counted_from_one(tmp_path: Path, places: str, zh: str, en: str) -> None:
+    """A `costs:` refusal names the service by its title and the age band counted from 1, in each language. Before:
+    paths counted from 0 (costs.compulsory_schooling[1], 'the 1st item (from 0)') and the file's keys."""
+    path = tmp_path / "bad.yaml"
+    path.write_text(f"name: x\noverrides: {{}}\nsimulation: {{costs: {{compulsory_schooling: {places}}}}}\n", "utf-8")
+    with pytest.raises(SimulationError) as caught:
+        load_spec([path], load_rules_scenario)
+    told = refusal_of(caught.value)
+    assert zh in told.text(Lang.ZH) and "从 0" not in told.text(Lang.ZH), told.text(Lang.ZH)
+    assert en in told.text(Lang.EN) and "[" not in told.text(Lang.EN), told.text(Lang.EN)
 
 
 def test_unknown_service_is_refused() -> None:

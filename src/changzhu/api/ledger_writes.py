@@ -29,6 +29,7 @@ from changzhu.api.write_access import (
 from changzhu.domain.refusals import RefusalCode, refusal
 from changzhu.ledger.budgets import BudgetKind
 from changzhu.ledger.digest_baseline import take_baseline
+from changzhu.ledger.pension_rules import reason_in_words
 from changzhu.ledger.transfers import TransferScheme, apply_transfer, complete_transfer, settle_drawing
 from changzhu.ledger.vouchers import clear_vouchers, issue_voucher, redeem_voucher
 from changzhu.rules.scenario import Scenario
@@ -181,10 +182,11 @@ def record_at_as(engine: Engine, principal: Principal, person_key: str, region: 
 
 def drawing_as(engine: Engine, principal: Principal, person_key: str, on: date, *, key: str) -> dict[str, object]:
     """Where the pension is drawn, decided by staff of the place where the person lives, and everything
-    consolidated there (`settle_drawing`)."""
+    consolidated there (`settle_drawing`); a result stored before its reason was kept in both languages is read
+    with it in both (`pension_rules.reason_in_words`)."""
     staff_over_resident(engine, principal, person_key)
     with told_of_move(engine, principal):
-        return settle_drawing(engine, person_key, on, actor=actor_of(principal), key=key)
+        return reason_in_words(settle_drawing(engine, person_key, on, actor=actor_of(principal), key=key))
 
 
 def baseline_as(engine: Engine, principal: Principal) -> dict[str, object]:

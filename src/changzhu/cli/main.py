@@ -108,6 +108,38 @@ class LazyGroup(TyperGroup):
             self.commands.update(loaded)
         return self.commands.get(cmd_name)
 
+    def resolve_command(
+        self, ctx: click.Context, args: list[str]
+    ) -> tuple[str | None, click.Command | None, list[str]]:
+        """The command named first in `args`; for a help in Chinese (a `--help`, or a group called alone, in the
+        language main.error_lang picks) a copy of it with its helps in Chinese (cli.help_zh)."""
+        name, command, rest = super().resolve_command(ctx, args)
+        asks_help = "--help" in rest or (isinstance(command, TyperGroup) and not rest)
+        if command is not None and asks_help and error_lang(os.environ, args) == Lang.ZH:
+            from changzhu.cli.help_zh import translated
+
+            command = translated(command)
+        return name, command, rest
+
+    def format_help(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
+        """`changzhu --help`: in Chinese where CHANGZHU_LANG (or the locale) says so, else click's English."""
+        if error_lang(os.environ, sys.argv[1:]) != Lang.ZH:
+            super().format_help(ctx, formatter)
+            return
+        from changzhu.cli import help_zh
+
+        formatter.write_usage(ctx.command_path, " ".join(self.collect_usage_pieces(ctx)), prefix=help_zh.USAGE_ZH)
+        formatter.write_paragraph()
+        with formatter.indentation():
+            formatter.write_text(help_zh.TOP_ZH["help"])
+        options = [("--policies <dir>", help_zh.TOP_ZH["policies"]), ("--help", help_zh.HELP_OPTION_ZH)]
+        commands = [(name, help_zh.COMMANDS_ZH.get(name, line)) for name, (_, line) in COMMANDS.items()]
+        for heading, rows in (("选项：", options), ("命令：", commands)):
+            formatter.write_paragraph()
+            formatter.write_text(heading)
+            with formatter.indentation():
+                formatter.write_dl(rows)
+
     def format_commands(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
         """The commands and their help lines from COMMANDS, importing none of them."""
         with formatter.section("Commands"):
@@ -172,12 +204,24 @@ def _lang_option(argv: Sequence[str]) -> Lang | None:
 
 def error_text(exc: ChangzhuError, lang: Lang) -> str:
     """An error's reason in `lang`: a coded one rendered (a policy file's names the file, the place and the line),
-    a message of its own as it came (written "中文 / English": its half in `lang`); regions by name and code."""
-    from changzhu.domain.refusals import RefusalCode, reason_of
-    from changzhu.tables.places import reason_text
+    a message of its own as it came (written "中文 / English": its half in `lang`); regions by name and code, roles
+    by their names (api.auth.roles.ROLE_NAMES, as the API's error handler names them)."""
+    from changzhu.domain.refusals import PLACE, ROLE, Names, RefusalCode, reason_of
 
     reason = reason_of(exc)
-    return str(exc) if reason.code == RefusalCode.UNCODED else reason_text(reason, lang)
+    if reason.code == RefusalCode.UNCODED:
+        return str(exc)
+    wanted = reason.named()
+    names: Names = {}
+    if wanted.get(PLACE):
+        from changzhu.tables.places import place_names
+
+        names[PLACE] = place_names(wanted[PLACE])
+    if wanted.get(ROLE):
+        from changzhu.api.auth.roles import ROLE_NAMES
+
+        names[ROLE] = {role.value: words for role, words in ROLE_NAMES.items() if role.value in wanted[ROLE]}
+    return reason.text(lang, names)
 
 
 def told(exc: ChangzhuError) -> ChangzhuError:

@@ -268,11 +268,17 @@ LEDGER_COLUMNS: dict[str, tuple[str, str]] = {
 }
 
 
+# the columns of a ledger table whose values are words of the ledger's vocabulary (domain.refusals.TERMS)
+_LEDGER_TERMS = ("kind", "unit", "status", "service")
+
+
 def ledger_in_words(frame: pl.DataFrame, lang: Lang) -> pl.DataFrame:
-    """A ledger table (`ledger balances`, `voucher list`) for the screen: places by name and code, each column by
-    its label in `lang`."""
+    """A ledger table (`ledger balances`, `voucher list`) for the screen: places by name and code, account kinds,
+    units, voucher statuses and services by their names (a code no name is known for as it is), each column by its
+    label in `lang`."""
     import polars as pl
 
+    from changzhu.domain.refusals import TERMS
     from changzhu.tables.places import place_names
 
     places = [c for c in frame.columns if c in _REGION_FIELDS]
@@ -281,4 +287,7 @@ def ledger_in_words(frame: pl.DataFrame, lang: Lang) -> pl.DataFrame:
     for code, (zh, en) in place_names(codes).items():
         words[code] = with_code(zh if lang == Lang.ZH else en or zh, code, lang)
     named = frame.with_columns(pl.col(c).replace(words) for c in places)
+    terms = [c for c in frame.columns if c in _LEDGER_TERMS and frame.schema[c] == pl.String]
+    which = 0 if lang == Lang.ZH else 1
+    named = named.with_columns(pl.col(c).replace({k: v[which] for k, v in TERMS.items()}) for c in terms)
     return named.rename({c: pick_label(LEDGER_COLUMNS[c], lang) for c in frame.columns if c in LEDGER_COLUMNS})

@@ -957,8 +957,8 @@ TEMPLATES: dict[RefusalCode, tuple[str, str]] = {
         "person {number}'s place of residence {region:place} is outside your jurisdiction",
     ),
     RefusalCode.PEOPLE_NOT_DATES: (
-        "人员表第 {rows} 行（从 0 起数）的 {column} 不是日期（YYYY-MM-DD）",
-        "people rows [{rows}]: {column} is not a date (YYYY-MM-DD)",
+        "第 {rows} 人的“{column_zh}”不是日期（请写作 YYYY-MM-DD，如 2026-06-01）",
+        "person {rows}: {column_en} is not a date (write it as YYYY-MM-DD, e.g. 2026-06-01)",
     ),
     RefusalCode.NO_INSTANCE_REGION: (
         "本实例未设置 CHANGZHU_INSTANCE_REGION：不能参与跨省通办",
@@ -1735,28 +1735,31 @@ TEMPLATES: dict[RefusalCode, tuple[str, str]] = {
     RefusalCode.SIMULATION_NOT_YAML: ("{file}：不是有效的 YAML（{detail}）", "{file}: not valid YAML ({detail})"),
     RefusalCode.SIMULATION_UNIT_COST: ("{service} 的单位成本：{why_zh}", "unit cost of {service}: {why_en}"),
     RefusalCode.SIMULATION_COSTS_FORM: (
-        "{file}：simulation.costs 须为服务名称到年龄段列表的映射",
-        "{file}: 'costs' must be a mapping of service name to a list of places",
+        "{file}：单位成本（simulation.costs）须为各项服务及其年龄段的列表",
+        "{file}: the unit costs (costs) must list each service with its age bands",
     ),
     RefusalCode.SIMULATION_COST_PLACES: (
-        "{file}：simulation.costs 中的 {service} 须为非空的年龄段列表",
-        "{file}: costs.{service} must be a non-empty list of places",
+        "{file}：单位成本（simulation.costs）中的{service_zh}须列出至少一个年龄段",
+        "{file}: the unit costs (costs) of {service_en} must list at least one age band",
     ),
     RefusalCode.SIMULATION_COST_PLACE_FORM: (
-        "{file}：simulation.costs 中 {service} 的第 {index} 项（从 0 起）须为映射",
-        "{file}: costs.{service}[{index}] must be a mapping",
+        "{file}：单位成本中{service_zh}的第 {number} 个年龄段须写明最低年龄、最高年龄和每个名额每年的费用（元）",
+        "{file}: age band {number} of the unit costs of {service_en} must give its lowest age, its highest age and"
+        " the yearly cost of a place (yuan)",
     ),
     RefusalCode.SIMULATION_COST_PLACE_MISSING: (
-        "{file}：simulation.costs 中 {service} 的第 {index} 项（从 0 起）缺少 {key}",
-        "{file}: costs.{service}[{index}] lacks {key}",
+        "{file}：单位成本中{service_zh}的第 {number} 个年龄段缺少{field_zh}",
+        "{file}: age band {number} of the unit costs of {service_en} lacks {field_en}",
     ),
     RefusalCode.SIMULATION_COST_PLACE_NUMBERS: (
-        "{file}：simulation.costs 中 {service} 的第 {index} 项（从 0 起）：{fields} 须为整数",
-        "{file}: costs.{service}[{index}]: {fields} must be whole numbers",
+        "{file}：单位成本中{service_zh}的第 {number} 个年龄段：最低年龄、最高年龄和每个名额每年的费用（元）须为整数",
+        "{file}: age band {number} of the unit costs of {service_en}: the lowest age, the highest age and the yearly"
+        " cost of a place (yuan) must be whole numbers",
     ),
     RefusalCode.SIMULATION_COST_PLACE_RANGE: (
-        "{file}：simulation.costs 中 {service} 的第 {index} 项（从 0 起）须满足 {rule}",
-        "{file}: costs.{service}[{index}]: need {rule}",
+        "{file}：单位成本中{service_zh}的第 {number} 个年龄段：年龄和费用不能为负数，最高年龄不能低于最低年龄",
+        "{file}: age band {number} of the unit costs of {service_en}: ages and the cost may not be negative, and the"
+        " highest age may not be below the lowest",
     ),
     RefusalCode.SIMULATION_UNKNOWN_SERVICE: (
         "未知的服务 {service}；可选：{known}",
@@ -2202,6 +2205,44 @@ TERMS: dict[str, tuple[str, str]] = {
     "Float64": ("数值", "Float64"),
     "String": ("文本", "String"),
     "Date": ("日期", "Date"),
+    # the ledger's account kinds (accounts.py), units, voucher statuses and services, as the office names them
+    # (frontend/src/locales: accountKind, unit, voucherStatus, voucherService); `ledger balances`, `voucher list`
+    "pension_individual": ("养老保险个人账户", "pension individual account"),
+    "pension_individual_temp": ("养老保险临时账户", "pension temporary account"),
+    "pension_months": ("养老保险缴费月数", "pension months"),
+    "pension_months_temp": ("养老保险临时缴费月数", "pension months (temporary)"),
+    "medical_months": ("医疗保险缴费月数", "medical insurance months"),
+    "medical_months_temp": ("医疗保险临时缴费月数", "medical insurance months (temporary)"),
+    "unemployment_months": ("失业保险缴费月数", "unemployment insurance months"),
+    "unemployment_months_temp": ("失业保险临时缴费月数", "unemployment insurance months (temporary)"),
+    "housing_wait_months": ("公租房轮候月数", "public housing waiting months"),
+    "school_years": ("学籍年数", "school years"),
+    "F:pension_pooled": ("养老保险统筹基金", "pension pooled fund"),
+    "F:medical": ("医疗保险基金", "medical insurance fund"),
+    "F:services": ("公共服务资金", "public services fund"),
+    "B:vouchers": ("服务券预算", "voucher budget"),
+    "V:outstanding": ("已发放未使用的服务券", "vouchers issued, not yet redeemed"),
+    "X:contributions": ("缴入的保险费（账外）", "contributions paid in (outside the ledger)"),
+    "X:months": ("缴费月数来源（账外）", "months paid (outside the ledger)"),
+    "X:school": ("学籍来源（账外）", "school years recorded (outside the ledger)"),
+    "X:self_pay": ("个人自付（账外）", "paid by the person (outside the ledger)"),
+    "X:interregion_fen": ("跨省转移的资金（账外）", "money moved with another province (outside the ledger)"),
+    "X:interregion_periods": ("跨省转移的缴费月数（账外）", "months moved with another province (outside the ledger)"),
+    "X:interregion_school": ("跨省转移的学籍（账外）", "school years moved with another province (outside the ledger)"),
+    "C:medical": ("异地就医清算", "medical bills clearing"),
+    "C:voucher": ("服务券清算", "voucher clearing"),
+    "H": ("服务机构或医院", "service provider or hospital"),
+    "fen": ("分", "fen"),
+    "month": ("个月", "months"),
+    "year": ("年", "years"),
+    "issued": ("已发放", "issued"),
+    "redeemed": ("已使用", "redeemed"),
+    "cleared": ("已结算", "cleared"),
+    "cancelled": ("已作废（跨省迁出时）", "cancelled (moved to another province)"),
+    "vocational_training": ("职业技能培训", "vocational training"),
+    "childcare": ("托育服务", "childcare"),
+    "elderly_care": ("养老服务", "elderly care"),
+    "health_checkup": ("健康体检", "health check-up"),
 }
 _NATIONAL = "000000"
 _JOINERS = {Lang.ZH: "、", Lang.EN: ", "}

@@ -6,6 +6,8 @@ national values; provinces differed in the past, see docs/ledger.md).
 
 from __future__ import annotations
 
+import re
+import string
 from dataclasses import dataclass, field
 from datetime import date
 
@@ -86,10 +88,50 @@ def _place(code: str, lang: Lang) -> str:
 def _decided(region: str, clause: int, **facts: object) -> DrawingPlace:
     """The drawing place with its reason in both languages, from DRAWING_REASONS and the facts it names (the
     places, `region` and `relation`, by name and code)."""
+    return DrawingPlace(region, clause, *_worded(clause, {"region": region, **facts}))
+
+
+def _worded(clause: int, facts: dict[str, object]) -> tuple[str, str]:
+    """A clause's reason in Chinese and English from DRAWING_REASONS, its places (`region`, `relation`) by name."""
     zh, en = DRAWING_REASONS[clause]
-    places = {"region": region, **{k: v for k, v in facts.items() if k == "relation"}}
-    said = {lang: {**facts, **{k: _place(str(v), lang) for k, v in places.items()}} for lang in Lang}
-    return DrawingPlace(region, clause, zh.format(**said[Lang.ZH]), en.format(**said[Lang.EN]))
+    said = {
+        lang: {k: _place(str(v), lang) if k in ("region", "relation") else v for k, v in facts.items()} for lang in Lang
+    }
+    return zh.format(**said[Lang.ZH]), en.format(**said[Lang.EN])
+
+
+def _pattern(template: str) -> re.Pattern[str]:
+    """A regular expression matching `template` filled in, each of its fields a named group."""
+    parts = string.Formatter().parse(template)
+    return re.compile(
+        "".join(re.escape(text) + (f"(?P<{name}>.+?)" if name else "") for text, name, _, _ in parts) + "$"
+    )
+
+
+def reason_in_words(result: dict[str, object]) -> dict[str, object]:
+    """A drawing's stored result with its reason in both languages (`why_zh`, `why_en`). A result stored before the
+    reason was kept in both has `why` in English only: it is worded again from its clause and the facts its English
+    names (the English of DRAWING_REASONS with bare region codes, the wording such results were stored in), its places
+    by name as a new result's; one whose English is not of that wording keeps it, with its clause's Chinese without
+    the facts."""
+    why, clause = result.get("why"), result.get("clause")
+    if "why_zh" in result or not isinstance(why, str) or not isinstance(clause, int) or clause not in DRAWING_REASONS:
+        return result
+    found = _pattern(DRAWING_REASONS[clause][1]).match(why)
+    why_zh, why_en = _worded(clause, dict(found.groupdict())) if found else (DRAWING_CLAUSES_ZH[clause], why)
+    out: dict[str, object] = {}
+    for name, value in result.items():  # in the place `why` had
+        out.update({"why_zh": why_zh, "why_en": why_en} if name == "why" else {name: value})
+    return out
+
+
+# each clause of art. 6 in Chinese without its facts: an old result's reason whose English cannot be read again
+DRAWING_CLAUSES_ZH: dict[int, str] = {
+    1: "养老保险关系在户籍地：在户籍地领取",
+    2: "在养老保险关系所在地缴费满规定年限：在该地领取",
+    3: "在养老保险关系所在地缴费不满规定年限：回到最近一个缴费满规定年限的参保地领取",
+    4: "在各参保地缴费均不满规定年限：归集到户籍地领取",
+}
 
 
 def drawing_place(

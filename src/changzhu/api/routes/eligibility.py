@@ -20,7 +20,7 @@ from changzhu.api.scenario_files import rules_scenario
 from changzhu.api.settings import ApiSettings
 from changzhu.domain import field_sizes as sizes
 from changzhu.domain.lang import Lang
-from changzhu.domain.person import PERSON_SCHEMA
+from changzhu.domain.person import CORE_LABELS_EN, CORE_LABELS_ZH, PERSON_SCHEMA
 from changzhu.domain.refusals import CodedError, RefusalCode, refusal
 from changzhu.domain.services import Service
 from changzhu.errors import ChangzhuError
@@ -155,10 +155,10 @@ def _dates(table: pl.DataFrame) -> pl.DataFrame:
             continue
         parsed = table[column].str.to_date("%Y-%m-%d", strict=False)
         bad = (table[column].is_not_null() & parsed.is_null()).arg_true().to_list()
-        if bad:
-            raise InvalidPeople(
-                refusal(RefusalCode.PEOPLE_NOT_DATES, rows=", ".join(map(str, bad[:10])), column=column)
-            )
+        if bad:  # people count the posted people from 1 (as PERSON_REGION_OUTSIDE does); the column by its label
+            numbers = tuple(str(i + 1) for i in bad[:10])
+            zh, en = CORE_LABELS_ZH.get(column, column), CORE_LABELS_EN.get(column, column)
+            raise InvalidPeople(refusal(RefusalCode.PEOPLE_NOT_DATES, rows=numbers, column_zh=zh, column_en=en))
         table = table.with_columns(parsed.alias(column))
     return table
 

@@ -1,0 +1,296 @@
+"""`--help` in Chinese for the commands caseworkers use (resident, applications, ledger, voucher, import).
+
+Typer writes a command's help from its docstring and its options' `help=` in English. When the help's language is
+Chinese (main.error_lang: the command's `--lang zh`, else CHANGZHU_LANG=zh, else a zh locale), main.LazyGroup hands
+click a copy of the command whose texts are looked up here (HELP_ZH: the English, its words on one line -> the
+Chinese), whose usage line reads 用法 and whose panels are 参数, 选项, 命令 (PANELS_ZH). A text not in the table stays
+English (tests/foundation/test_cli_help_zh.py holds the table whole for these commands). Imported only for a Chinese
+help, so `changzhu --help` does not load it.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import copy
+import inspect
+from collections.abc import Iterator
+from typing import Any
+
+from typer import _click as click
+
+# the commands whose help is held whole in Chinese (the test walks them)
+TRANSLATED_GROUPS = ("resident", "applications", "ledger", "voucher", "import")
+
+# a command of `changzhu --help` -> its one line in Chinese (main.COMMANDS holds the English)
+COMMANDS_ZH: dict[str, str] = {
+    "demo": "在内置数据库上完整运行主流程，并写出 out/report.html。",
+    "db": "创建、迁移和载入登记数据库。",
+    "regions": "列出各地区及其层级、上级、城市规模等级和所属城市群。",
+    "population": "常住人口、人户分离和跨省流入人口及其占比。",
+    "plan": "按常住人口规划：写出规划表和报告的规划部分。",
+    "fiscal": "人地钱挂钩：转移支付、线性规划分配、成本分担、横向补偿和清算。",
+    "simulate": "微观模拟改革：按省份列出符合条件、新增符合条件、需求和成本，与基线比较。",
+    "evaluate": "在某一日期为一整张人员表判定每项服务和积分；给出人数，也可写出文件。",
+    "explain": "逐项条件说明一个人在常住地能享受哪些服务、从何时起。",
+    "validate": "把 2020 年基线的每个主要数字与官方数字核对；有超出范围的则以 1 退出。",
+    "check": "载入每个政策文件（检查引用）并运行政策测试；有不通过的则以 1 退出。",
+    "resident": "常住人口：常住地登记、居住证、迁移、家庭关系、落户。",
+    "ledger": "终身福利账户：缴费、转移、余额、核对。",
+    "voucher": "服务券：发放、兑付、地区间结算。",
+    "import": "从 CSV、Excel、Parquet、JSON 或 YAML 批量导入，每个文件全部导入或全不导入。",
+    "audit": "哈希链审计日志。",
+    "applications": "申请：提交（附预审）、列出、查看、办理一步。",
+    "quota": "积分排名：发布一次排名，或只模拟不保存。",
+    "schema": "某类表的每一列（类型、单位、类别、中英文列名、示例）。",
+    "serve": "启动接口（/api/v1，OpenAPI 在 /api/v1/openapi.json）和办事大厅（/office/）。",
+    "user": "创建和管理本服务的账户。",
+    "peer": "跨省通办：本实例的签名密钥和所信任的其他实例。",
+}
+
+TOP_ZH = {
+    "help": "常住 changzhu：在常住地而非户籍地提供基本公共服务。",
+    "policies": "使用此政策目录而不是内置的（与 CHANGZHU_POLICY_DIR 相同）",
+}
+
+# typer.rich_utils' words around the help, in Chinese
+PANELS_ZH: dict[str, str] = {
+    "ARGUMENTS_PANEL_TITLE": "参数",
+    "OPTIONS_PANEL_TITLE": "选项",
+    "COMMANDS_PANEL_TITLE": "命令",
+    "DEFAULT_STRING": "[默认：{}]",
+    "ENVVAR_STRING": "[环境变量：{}]",
+    "REQUIRED_LONG_STRING": "[必填]",
+}
+USAGE_ZH = "用法："
+HELP_OPTION_ZH = "显示此帮助并退出。"
+
+# a help in English (its words on one line) -> its Chinese
+HELP_ZH: dict[str, str] = {
+    # groups
+    "Residents: register (常住地登记), permits (居住证), moves, households, settlement.": COMMANDS_ZH["resident"],
+    "Applications (申请): submit with a pre-check, list, show, take a step.": COMMANDS_ZH["applications"],
+    "The portable account (终身福利账户): contributions, transfers, balances, checks.": COMMANDS_ZH["ledger"],
+    "Service vouchers (服务券): issue, redeem, clear between regions.": COMMANDS_ZH["voucher"],
+    "Bulk import from CSV, Excel, Parquet, JSON or YAML, all or nothing per file.": COMMANDS_ZH["import"],
+    # resident
+    "Register a person's habitual residence with its proof, and facts the rules need (`changzhu schema resident`);"
+    " staff of the place of residence.": "登记一个人的常住地及其证明材料，以及规则所需的情况"
+    "（见 `changzhu schema resident`）；由常住地的工作人员办理。",
+    "The record of an identity number (looked up by keyed hash), with its person key: as `resident show`; a number"
+    " registered outside the user's reach is answered as one not registered (the read is audited).": "按身份证号"
+    "（以带密钥的哈希查找）查看记录及其人员编号，显示同 `resident show`；在您权限之外登记的号码按未登记答复（查看记入审"
+    "计日志）。",
+    "Registry facts of a person (never the identity number), in words in --lang; staff of the place where she lives"
+    " (or moves to), as the API (the read is audited). On screen places by name and code and a fact not on record as"
+    " unknown; as CSV, JSON or a file, the codes (a fact not on record empty, or null).": "一个人的登记情况"
+    "（从不显示身份证号），按 --lang 的语言以文字显示；由其常住地（或迁入地）的工作人员查看，"
+    "与接口相同（查看记入审计日志）。"
+    "屏幕上地区显示名称和代码，未登记的情况显示为未知；CSV、JSON 或文件中为代码（未登记的为空或 null）。",
+    "Issue a residence permit (居住证) where the person lives (staff of that place).": "在常住地签发居住证"
+    "（由该地工作人员办理）。",
+    "Renew (签注) a residence permit for another year (staff of the issuing place, where the holder lives).": "为居住证"
+    "签注一年（由签发地、即持证人常住地的工作人员办理）。",
+    "Record a move of habitual residence, by staff of the new place; if the person lives outside the user's"
+    " jurisdiction (give --id-number, as the person shows it) the move is held until staff of the old place (or the"
+    " person) confirm it.": "登记常住地迁移，由迁入地工作人员办理；如此人住在您的辖区之外（请按本人出示的证件填写"
+    " --id-number），迁移待原居住地工作人员（或本人）确认后生效。",
+    "Link a parent and a child (staff of the place where each lives).": "登记父母与子女关系（由双方各自常住地的工作人员"
+    "办理）。",
+    "Settle the hukou at the place of residence (落户), by staff of that place.": "在常住地落户，由该地工作人员办理。",
+    # applications
+    "Submit an application: the rules engine pre-checks it (eligible, not eligible, or the facts missing); staff of"
+    " the place where the applicant lives.": "提交申请：规则引擎先行预审（符合、不符合或缺少的情况）；由申请人常住地的"
+    "工作人员办理。",
+    "List applications (newest last): a resident's own, or for staff those of their jurisdiction, as the API (the"
+    " listing is audited).": "列出申请（最新的在最后）：居民看自己的，工作人员看本辖区的，"
+    "与接口相同（列出记入审计日志）。",
+    "One application with its events: its applicant (or her guardian), or staff of its region, as the API (the read"
+    " is audited).": "查看一项申请及其办理经过：申请人（或其监护人）或申请所在地的工作人员可看，"
+    "与接口相同（查看记入审计日志）。",
+    "Take one step of the state machine (an illegal step is refused, naming the steps allowed); staff of the"
+    " application's region.": "办理申请的一步（不允许的一步会被拒绝，并列出可办理的步骤）；由申请所在地的工作人员办理。"
+    "",
+    # ledger
+    "Record contribution (or waiting) months at a region (staff of that region).": "记录在某地的缴费（或轮候）月数"
+    "（由该地工作人员办理）。",
+    "Add a completed school year to a child's record (学籍), by staff of the school's region.": "在儿童的学籍中记入"
+    "一个已完成的学年，由学校所在地的工作人员办理。",
+    "Transfer a part of the account from one region to another: the application as staff of the new place (where the"
+    " person lives), the release as staff of the old place; one user does both only if both are in their"
+    " jurisdiction, else each place runs the command and the second run completes it.": "把账户的一部分从一地转到"
+    "另一地：由新地（常住地）工作人员申请转入，由原地工作人员办理转出；只有两地都在同一用户辖区内时才由一人完成两步，"
+    "否则两地各运行一次此命令，第二次运行即办结。",
+    "Decide where the pension is drawn (10-year rule) and consolidate everything there (staff where the person"
+    " lives).": "确定养老金领取地（满 10 年规则）并把各项归集到该地（由常住地工作人员办理）。",
+    "Balances derived from the entries: of one person (staff who may see her, as the API), or of every account the"
+    " user may read (people they may see, funds of their jurisdiction); the read is audited. On screen columns by"
+    " their labels in --lang and places by name and code; as CSV, JSON or a file, the codes.": "由记账分录得出的"
+    "余额：一个人的（可查看此人的工作人员，与接口相同），或用户可查看的全部账户（可查看的人员、本辖区的资金）；查看记入"
+    "审计日志。屏幕上列名、账户类别、单位按 --lang 的语言显示，地区显示名称和代码；CSV、JSON 或文件中为代码。",
+    "Check that entries balance, agree with the records and with the audit log (and, with --peers, conserve across"
+    " instances: sent = received + in flight + reversed).": "核对分录是否平衡、是否与记录和审计日志一致（加 --peers"
+    " 时还核对各实例之间是否守恒：转出 = 已接收 + 传送中 + 已退回）。",
+    "Vouch in the audit log for ledger entries written before entries digests existed (once, after upgrading a"
+    " database from before them; administrators). Newer entries without a digest are never vouched for.": "在审计日志"
+    "中为有摘要之前写入的分录补记摘要（从更早版本升级数据库后执行一次；管理员）。之后写入而无摘要的分录从不补记。",
+    "Run the worked example (Chengdu → Shenzhen → Suzhou) on a scratch SQLite database and print it.": "在临时 SQLite"
+    " 数据库上运行示例（成都 → 深圳 → 苏州）并显示。",
+    # voucher
+    "Issue a voucher to a registered person (staff of the issuer): above the per-item limit or the budget it is"
+    " refused; above the approval threshold it is held until another user approves it.": "向已登记的人发放服务券"
+    "（由发放地工作人员办理）：超过单项限额或预算的予以拒绝；超过复核额度的待另一位用户批准后生效。",
+    "Redeem a voucher at a provider where the holder lives (once; staff of the providing region).": "在持有人常住地的"
+    "服务机构兑付服务券（只能一次；由服务机构所在地的工作人员办理）。",
+    "Clear redeemed vouchers between the issuing and the providing region (fiscal officers of the issuer).": "在发放地"
+    "与服务机构所在地之间结算已兑付的服务券（由发放地的财政人员办理）。",
+    "Vouchers and their status: of one holder (staff who may see her, as the API), or every voucher of people the"
+    " user may see; the read is audited. On screen columns by their labels in --lang and places by name and code; as"
+    " CSV, JSON or a file, the codes.": "服务券及其状态：一位持有人的（可查看此人的工作人员，与接口相同），"
+    "或用户可查看的"
+    "所有人员的服务券；查看记入审计日志。屏幕上列名、状态按 --lang 的语言显示，地区显示名称和代码；CSV、"
+    "JSON 或文件中为代码。",
+    # import
+    "Import residents (columns: `changzhu schema resident`): CSV (UTF-8 or GBK), Excel, Parquet, JSON, YAML; every"
+    " row's residence in the user's jurisdiction (caseworkers, administrators).": "导入常住人口（各列见"
+    " `changzhu schema resident`）：CSV（UTF-8 或 GBK）、Excel、Parquet、JSON、YAML；每一行的常住地须在用户辖区内"
+    "（经办人员、管理员）。",
+    "Import contribution histories (columns: `changzhu schema contribution`), in any format residents take; every"
+    " row's region in the user's jurisdiction (caseworkers, administrators).": "导入缴费记录（各列见"
+    " `changzhu schema contribution`），格式同常住人口；每一行的地区须在用户辖区内（经办人员、管理员）。",
+    # options
+    "hukou place (户籍地), prefecture code": "户籍地，地级行政区代码",
+    "place of habitual residence (常住地), prefecture code": "常住地，地级行政区代码",
+    "residence since (YYYY-MM-DD)": "居住起始日期（YYYY-MM-DD）",
+    "housing, employment or study": "住房 housing、就业 employment 或就学 study",
+    "reference of the proof (contract, certificate)": "证明材料的编号（合同、证书）",
+    "the user (of the users table) this command acts as: their role and jurisdictions are checked": "以哪个用户"
+    "（用户表中的）的身份执行此命令：核对其角色和辖区",
+    "national ID (never stored in clear); asked for, not echoed, when left out": "身份证号（从不明文保存）；未填写时"
+    "会提示输入，输入时不显示",
+    "a fact the rules need, name=value (e.g. education=bachelor, 就业=是); repeat": "规则所需的一项情况，写作 名称=值"
+    "（如 education=bachelor、就业=是）；可重复",
+    "name 姓名 (stored encrypted, found by keyed hash)": "姓名（加密保存，以带密钥的哈希查找）",
+    "mobile number 手机号 (stored encrypted, found by keyed hash)": "手机号（加密保存，以带密钥的哈希查找）",
+    "idempotency key: repeating a call with it is a no-op": "幂等键：以同一个键重复提交不会再次写入",
+    "language of what is printed (labels, places, words) and of an error: zh (default) or en": "显示内容（列名、"
+    "地区、文字）和错误信息的语言：zh（默认）或 en",
+    "national ID; asked for, not echoed, when left out (or one line of stdin)": "身份证号；未填写时会提示输入，输入时"
+    "不显示（或从标准输入读一行）",
+    "table, csv, json; xlsx or parquet with --out": "table（表格）、csv、json；配合 --out 可用 xlsx 或 parquet",
+    "write the table to this file (.csv with BOM, .xlsx, .parquet or .json)": "把表写入此文件（带 BOM 的 .csv、"
+    ".xlsx、.parquet 或 .json）",
+    "person key (`changzhu resident find` prints it)": "人员编号（`changzhu resident find` 可查到）",
+    "date (YYYY-MM-DD)": "日期（YYYY-MM-DD）",
+    "new place of residence": "新的常住地",
+    "the identity number the person shows, for a move from outside your reach": "本人出示的身份证号，用于从您的权限"
+    "之外迁入",
+    "the applicant's person key": "申请人的人员编号",
+    "residence_permit, points, public_rental, school_place, dibao, hukou": "居住证 residence_permit、积分 points、"
+    "公租房 public_rental、入学 school_place、低保 dibao、落户 hukou",
+    "table (words, in --lang) or json (the API's codes)": "table（按 --lang 的语言以文字显示）或 json（接口的代码）",
+    "review, approve, reject, appeal, uphold, overturn": "审核 review、批准 approve、驳回 reject、复议 appeal、"
+    "维持 uphold、撤销原决定 overturn",
+    "default: drafted from the explanation": "默认：根据判定说明起草",
+    "pension, medical, unemployment or housing_wait": "养老保险 pension、医疗保险 medical、失业保险 unemployment 或"
+    "公租房轮候 housing_wait",
+    "YYYYMM": "年月（YYYYMM）",
+    "monthly contribution base, yuan": "月缴费基数，元",
+    "transfer number; retrying with it finishes, never repeats (the keys of its two steps derive from it: not of a"
+    " form the service keeps for its own keys)": "转移编号；以同一编号重试会办结而不会重复（两步的幂等键由它得出："
+    "不能是本服务自用的键的格式）",
+    "also reconcile 跨省通办 hand-overs with every registered peer instance": "同时与每个已登记的其他实例核对跨省通办的"
+    "交接",
+    "yuan": "元",
+    "YYYY-MM-DD": "日期（YYYY-MM-DD）",
+    "Excel sheet to read (default: the first)": "要读取的 Excel 工作表（默认：第一个）",
+    "use the good rows of a file with bad rows (says how many were left)": "文件中有错误行时导入其余正确的行"
+    "（并说明略过了多少行）",
+    "write the row-level error report to this CSV file": "把逐行的错误报告写入此 CSV 文件",
+}
+
+
+def words(text: str | None) -> str | None:
+    """A help's words on one line (the key of HELP_ZH)."""
+    return " ".join(inspect.cleandoc(text).split()) if text else text
+
+
+def chinese(text: str | None) -> str | None:
+    """A help in Chinese, the English as it came where the table has none."""
+    key = words(text)
+    return HELP_ZH.get(key, text) if key else text
+
+
+@contextlib.contextmanager
+def panels() -> Iterator[None]:
+    """typer.rich_utils' panel titles and option notes in Chinese while a help is drawn."""
+    from typer import rich_utils
+
+    drawn = ("_make_command_help", "_get_parameter_help")
+    kept = {name: getattr(rich_utils, name) for name in (*PANELS_ZH, *drawn)}
+    for name, text in PANELS_ZH.items():
+        setattr(rich_utils, name, text)
+    for name in drawn:
+        setattr(rich_utils, name, _folding(kept[name]))
+    try:
+        yield
+    finally:
+        for name, value in kept.items():
+            setattr(rich_utils, name, value)
+
+
+def _folding(draw: Any) -> Any:
+    """`draw` (a command's help line, an option's help) with its text folded where it meets the edge: Chinese has no
+    spaces to wrap at, and rich cut such a text short with an ellipsis."""
+
+    def folded(*args: Any, **kwargs: Any) -> Any:
+        made = draw(*args, **kwargs)
+        for text in [made, *getattr(made, "renderables", [])]:
+            if hasattr(text, "overflow"):
+                text.overflow = "fold"
+        return made
+
+    return folded
+
+
+def translated(command: click.Command) -> click.Command:
+    """A copy of `command` (and of its subcommands) whose help, options' helps, usage line and panels are in
+    Chinese; the command itself is left as it is (it serves English helps in the same process)."""
+    copied = copy.copy(command)
+    copied.help = chinese(command.help)
+    if copied.help != command.help and copied.help:
+        copied.short_help = copied.help.split("\n\n")[0]
+    copied.params = [_param(p) for p in command.params]
+    subcommands = getattr(command, "commands", None)
+    if isinstance(subcommands, dict):
+        copied.commands = {name: translated(sub) for name, sub in subcommands.items()}  # type: ignore[attr-defined]
+    original_help_option = command.get_help_option
+    original_format_help = command.format_help
+
+    def get_help_option(ctx: click.Context) -> Any:
+        option = original_help_option(ctx)
+        if option is None:
+            return None
+        option = copy.copy(option)
+        option.help = HELP_OPTION_ZH
+        return option
+
+    def format_usage(ctx: click.Context, formatter: click.HelpFormatter) -> None:
+        formatter.write_usage(ctx.command_path, " ".join(copied.collect_usage_pieces(ctx)), prefix=USAGE_ZH)
+
+    def format_help(ctx: click.Context, formatter: click.HelpFormatter) -> None:
+        with panels():
+            original_format_help.__func__(copied, ctx, formatter)  # type: ignore[attr-defined]
+
+    copied.get_help_option = get_help_option  # type: ignore[method-assign]
+    copied.format_usage = format_usage  # type: ignore[method-assign]
+    copied.format_help = format_help  # type: ignore[method-assign]
+    return copied
+
+
+def _param(param: Any) -> Any:
+    help_text = getattr(param, "help", None)
+    if not help_text:
+        return param
+    copied = copy.copy(param)
+    copied.help = chinese(help_text)
+    return copied

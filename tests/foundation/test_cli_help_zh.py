@@ -1,0 +1,106 @@
+"""`--help` in Chinese (cli/help_zh.py) for the commands caseworkers use: chosen as the error line's language is
+(the command's `--lang zh`, else CHANGZHU_LANG, else the locale); English where nothing asks for Chinese.
+
+Before: every help was English only, `--lang zh` and CHANGZHU_LANG=zh changed nothing of it."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+import typer
+from typer import _click as click
+from typer.core import TyperGroup
+from typer.testing import CliRunner
+
+import changzhu
+from changzhu.cli.help_zh import HELP_ZH, TRANSLATED_GROUPS, words
+from changzhu.cli.main import COMMANDS, app
+
+CJK = "\u4e00-\u9fff"
+
+
+def _texts() -> list[tuple[str, str]]:
+    """(where, English) of every help of the translated groups: the group's, each subcommand's, each option's."""
+    group = typer.main.get_group(app)
+    context = click.Context(group)
+    found = []
+    for name in TRANSLATED_GROUPS:
+        command = group.get_command(context, name)
+        assert isinstance(command, TyperGroup)
+        found.append((name, str(words(command.help))))
+        for sub_name, sub in command.commands.items():
+            found.append((f"{name} {sub_name}", str(words(sub.help))))
+            found += [
+                (f"{name} {sub_name} {p.name}", str(words(p.help))) for p in sub.params if getattr(p, "help", None)
+            ]
+    return found
+
+
+def test_every_help_of_the_caseworkers_commands_has_its_chinese() -> None:
+    """A help added in English to one of these commands needs its Chinese here (else it would show in English)."""
+    missing = [(where, text) for where, text in _texts() if text not in HELP_ZH]
+    assert not missing, missing
+    for chinese in HELP_ZH.values():
+        assert chinese.strip() and "(" not in chinese.replace("(YYYY", ""), chinese  # full-width brackets
+
+
+@pytest.fixture
+def runner(monkeypatch: pytest.MonkeyPatch) -> CliRunner:
+    for name in ("CHANGZHU_LANG", "LC_ALL", "LC_MESSAGES", "LANG"):
+        monkeypatch.delenv(name, raising=False)
+    monkeypatch.setenv("COLUMNS", "100")
+    return CliRunner()
+
+
+@pytest.mark.parametrize(
+    ("args", "env", "shown"),
+    [
+        (["ledger", "balances", "--help", "--lang", "zh"], {}, ("用法：", "选项", "由记账分录得出的余额", "[必填]")),
+        (
+            ["resident", "register", "--lang=zh", "--help"],
+            {},
+            ("户籍地，地级行政区代码", "幂等键", "显示此帮助并退出。"),
+        ),
+        (
+            ["voucher", "--help"],
+            {"CHANGZHU_LANG": "zh"},
+            ("命令", "服务券：发放、兑付、地区间结算。", "在持有人常住地"),
+        ),
+        (["applications", "step", "--help"], {"LANG": "zh_CN.UTF-8"}, ("办理申请的一步", "审核 review")),
+        (["import", "residents", "--help"], {"CHANGZHU_LANG": "zh"}, ("导入常住人口", "要读取的 Excel 工作表")),
+        (["--help"], {"CHANGZHU_LANG": "zh"}, ("用法：", "命令：", "终身福利账户：缴费、转移、余额、核对。")),
+    ],
+)
+def test_help_in_chinese_where_chinese_is_asked_for(
+    runner: CliRunner, args: list[str], env: dict[str, str], shown: tuple[str, ...]
+) -> None:
+    done = runner.invoke(app, args, env=env)
+    assert done.exit_code == 0, done.output
+    out = "".join(done.output.split())  # folded at the edge: compared without the breaks
+    assert all("".join(s.split()) in out for s in shown), done.output
+    assert "Usage:" not in done.output and "Show this message" not in done.output, done.output
+
+
+def test_help_stays_english_where_nothing_asks_for_chinese_even_after_a_chinese_one(runner: CliRunner) -> None:
+    """The Chinese help is drawn from a copy: the commands (and typer's panel titles) are left English for the
+    next help in the same process."""
+    assert "由记账分录" in runner.invoke(app, ["ledger", "balances", "--help", "--lang", "zh"]).output
+    english = runner.invoke(app, ["ledger", "balances", "--help"]).output
+    assert "Usage:" in english and "Options" in english and "Balances derived from the entries" in english, english
+    assert not any("\u4e00" <= c <= "\u9fff" for c in english.replace("终身福利账户", "")), english
+    top = runner.invoke(app, ["--help"]).output
+    assert "Commands:" in top and top.count("\n") > len(COMMANDS), top
+
+
+@pytest.mark.parametrize(("lang", "loaded"), [("en", "False"), ("zh", "True")])
+def test_only_a_chinese_help_loads_the_chinese_table(lang: str, loaded: str) -> None:
+    """`changzhu --help` and every English help stay as fast as they were: the table is imported for Chinese only."""
+    probe = "import sys; from changzhu.cli.main import app\ntry: app(['ledger', '--help'])\nexcept SystemExit: pass\n"
+    probe += "print('changzhu.cli.help_zh' in sys.modules, file=sys.stderr)"
+    env = {**os.environ, "CHANGZHU_LANG": lang, "PYTHONPATH": str(Path(changzhu.__file__).parents[1])}
+    done = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, env=env, check=False)
+    assert done.stderr.strip().endswith(loaded), done.stderr
