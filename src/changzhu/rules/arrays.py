@@ -223,6 +223,9 @@ def small_pages_zeros(size: int, dtype: type) -> np.ndarray:
     return np.frombuffer(memory, dtype=dtype)
 
 
+ROWS_BLOCK = 1 << 18  # rows counted at a time where a pass over all at once would make an int64 array of every row
+
+
 def small_pages_full(shape: tuple[int, ...], value: object, dtype: type) -> np.ndarray:
     """A new array of `shape` holding `value` everywhere, in the memory small_pages_zeros gives (for the arrays of
     one value an evaluation writes once and reads: a column holding no value, a service known everywhere)."""

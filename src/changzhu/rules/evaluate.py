@@ -28,7 +28,7 @@ from changzhu.rules.frame import Frame
 from changzhu.rules.indicators import Indicator, flat
 from changzhu.rules.kernels import CompiledRules
 from changzhu.rules.relevance import Relevance
-from changzhu.rules.rows import everyone, is_everyone, take
+from changzhu.rules.rows import take
 from changzhu.rules.scenario import Scenario
 
 VIEW_INLINE = 12  # texts of up to this many bytes are held in their Arrow string view itself
@@ -334,10 +334,12 @@ def _string_views(texts: list[str]) -> tuple[np.ndarray, pa.Buffer]:
 
 @dataclass
 class _Focus:
-    """An interval evaluator run on some rows of the frame: the engine, those rows' indices and their chain groups."""
+    """An interval evaluator run on some rows of the frame: the engine, those rows' indices (None: every row, in
+    order: the engine ran on the whole frame, and its rows are the frame's, with no array of every row made for it)
+    and their chain groups."""
 
     engine: IntervalEvaluator
-    index: np.ndarray
+    index: np.ndarray | None
     groups: list[tuple[ResolvedPolicy, np.ndarray]]
 
     @cached_property
@@ -370,7 +372,7 @@ class NeedsFinder:
         decides on the date only (engine.search is turned off)."""
         if engine is not None:
             engine.search = False
-            whole = _Focus(engine, everyone(self.frame.n), engine.groups)
+            whole = _Focus(engine, None, engine.groups)
             self._decisions = self._points = whole
             return
         decisions = np.zeros(self.frame.n, dtype=bool)
@@ -408,11 +410,11 @@ class NeedsFinder:
             return []
         relevance = focus.relevance
         out = []
-        whole = is_everyone(focus.index)  # the engine ran on every row: its rows are the frame's
+        index = focus.index  # None: the engine ran on every row, its rows are the frame's
         for policy, rows in focus.groups:
-            mine = rows[take(wanted, rows if whole else focus.index[rows])]
+            mine = rows[take(wanted, rows if index is None else index[rows])]
             if mine.size:
-                out.append((policy, mine, mine if whole else focus.index[mine], relevance))
+                out.append((policy, mine, mine if index is None else index[mine], relevance))
         return out
 
     def service_rows(self, service: Service, undetermined: np.ndarray) -> dict[str, np.ndarray]:

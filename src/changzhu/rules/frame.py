@@ -566,7 +566,7 @@ class Frame:
                 for out, kind, column in ((prior_res, "residence", "prior_residence_months"),
                                           (prior_si, "social_insurance", "prior_si_months")):  # fmt: skip
                     ok = np.isin(which, [i for r, i in recognises if kind in r])
-                    out[rows] = np.floor(np.where(ok, part, 0.0) * people[column].to_numpy()[rows]).astype(np.int32)
+                    out[rows] = np.floor(np.where(ok, part, 0.0) * _gathered(people[column], rows)).astype(np.int32)
             self._recognition = {
                 "coefficient": coef,
                 "agreement": agreement,
@@ -656,6 +656,12 @@ def _codes(column: pl.Expr, categories: list[str]) -> pl.Expr:
 
 
 INT8_MAX = 127
+
+
+def _gathered(column: pl.Series, rows: np.ndarray) -> np.ndarray:
+    """The column's values at the rows (float64 NaN where null, as to_numpy gives them), gathered by polars: not the
+    whole column copied out of its chunks first (8 bytes a row) to read some rows of it."""
+    return column.gather(rows).to_numpy()
 
 
 def _array(column: pl.Series, dtype: type) -> np.ndarray:
