@@ -1,10 +1,11 @@
 """Words a caseworker and a resident met on their journeys through the office (office44), in Chromium.
 
 A unit in a fact's name in Chinese brackets (家庭人均月收入（元/月）, was "(元/月)"); a rule's refusal headed "cannot be
-done" (was "request failed", as if the server had broken); the release question with the scheme inside the sentence
-("Release the pension insurance record", was "the Pension insurance record"); the resident's materials list and
-pre-check lines starting with a capital in English ("Hukou (registered) place", "✓ Hukou is elsewhere", were lower
-case), and told that the list is of facts to prove and to bring the papers that show them.
+done" (was "request failed", as if the server had broken); an application's kind 积分落户 (was 积分, "Points"); the
+release question with the scheme inside the sentence ("Release the pension insurance record", was "the Pension
+insurance record"); the resident's materials list and pre-check lines starting with a capital in English ("Hukou
+(registered) place", "✓ Hukou is elsewhere", were lower case), and told that the list is of facts to prove and to
+bring the papers that show them.
 """
 
 from __future__ import annotations
@@ -38,6 +39,12 @@ def test_a_unit_in_chinese_brackets_and_a_refusal_that_says_it_cannot_be_done(
     page.locator(".el-dialog:visible .confirm").click()
     expect(page.locator(".el-dialog:visible")).to_contain_text("不能办理：成都市（510100）没有此人的失业保险记录")
     expect(page.locator(".el-dialog:visible")).not_to_contain_text("请求失败")
+    page.locator(".el-dialog:visible .el-dialog__headerbtn").click()
+
+    # an application's kind by its name: 积分落户 (was 积分, "Points" in English, which says nothing of settlement)
+    page.goto(f"{office.url}/office/applications")
+    page.locator(".el-select").first.click()
+    expect(page.locator(".el-select-dropdown__item:visible", has_text="积分")).to_have_text("积分落户")
 
 
 def test_the_release_question_and_the_residents_materials_read_as_sentences(
