@@ -9,6 +9,7 @@ const KINDS = [
   "conflict",
   "too_many_requests",
   "invalid_request",
+  "bad_request",
   "unavailable",
   "timeout",
   "network",

@@ -9,7 +9,9 @@ export function factField(t, te, spec) {
   const unitKey = `facts.units.${spec.unit}`;
   // a field's name and its choices start their lines: capitalised in English ("Housing tenure", "Rented home"); the
   // API's labels are lower case, for use inside a sentence ("On record: rented home")
-  const label = lineStart(pick(spec, "label")) + (spec.unit && te(unitKey) ? ` (${t(unitKey)})` : ""); // months, counts, ratios: no unit shown
+  // months, counts, ratios: no unit shown; a unit in the language's brackets ("家庭人均月收入（元/月）")
+  const named = lineStart(pick(spec, "label"));
+  const label = spec.unit && te(unitKey) ? t("common.withUnit", { label: named, unit: t(unitKey) }) : named;
   const base = { prop: spec.name, label };
   const options = spec.categories.map((c) => ({ value: c.code, label: lineStart(pick(c, "label")) }));
   if (spec.type === "bool") return { ...base, kind: "select", options: [{ value: true, label: t("common.yes") }, { value: false, label: t("common.no") }] };

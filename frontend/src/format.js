@@ -119,8 +119,16 @@ export function pointsTotal(scheme) {
 }
 
 /** A label that starts a line, its first letter capitalised: the API's English labels are lower case, to be used
- * inside a sentence too ("basic medical insurance where one lives"); Chinese is unchanged. */
+ * inside a sentence too ("basic medical insurance where one lives"); Chinese is unchanged. A mark before the words
+ * ("✓ hukou is elsewhere", an explanation's condition line) is kept and the word after it capitalised. */
 export function lineStart(text) {
   const shown = text == null ? "" : String(text);
-  return shown.replace(/^[a-z]/, (first) => first.toUpperCase());
+  return shown.replace(/^([✓✗?·•\s]*)([a-z])/, (_all, mark, first) => mark + first.toUpperCase());
+}
+
+/** A name used inside a sentence, its first letter lower case ("Release the pension insurance record …"): the office's
+ * own English names start lines ("Pension insurance"); an acronym ("CT") or Chinese is unchanged. */
+export function inSentence(text) {
+  const shown = text == null ? "" : String(text);
+  return shown.replace(/^([A-Z])(?=[a-z])/, (first) => first.toLowerCase());
 }

@@ -1,7 +1,7 @@
 // The caseworker's actions on one resident: each is the fields of its form and the public API call it makes.
 import { ElMessageBox } from "element-plus";
 import { api } from "./api.js";
-import { today } from "./format.js";
+import { inSentence, today } from "./format.js";
 
 function yuanToFen(value) {
   return Math.round(Number(value) * 100);
@@ -154,7 +154,8 @@ export function redeemAction(t, voucherNo, region) {
 export async function releaseTransfer(t, transferNo, words, held) {
   const nothing = held === 0;
   try {
-    await ElMessageBox.confirm(t(nothing ? "resident.closeConfirm" : "resident.completeConfirm", words), transferLabel(t, held), {
+    const sentence = { ...words, scheme: inSentence(words.scheme) }; // the scheme inside the question, not starting it
+    await ElMessageBox.confirm(t(nothing ? "resident.closeConfirm" : "resident.completeConfirm", sentence), transferLabel(t, held), {
       confirmButtonText: t("form.confirm"),
       cancelButtonText: t("form.cancel"),
       type: "warning",

@@ -222,7 +222,7 @@ def test_the_office_journey(office: Office) -> None:
     pick_option(worker, "professional_title", "", "无")
     # units in the caseworker's language (the API gives "yuan/month")
     income_label = worker.locator("[data-field=income_per_capita_month] .el-form-item__label")
-    expect(income_label).to_have_text("家庭人均月收入 (元/月)")
+    expect(income_label).to_have_text("家庭人均月收入（元/月）")  # Chinese brackets in Chinese
     for fact, option in GUANGZHOU_CHOICES.items():
         pick_option(worker, fact, "", option)
         worker.locator(".el-dialog:visible .el-dialog__title").click()  # closes a multiple select's dropdown
