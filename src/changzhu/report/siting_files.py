@@ -6,7 +6,6 @@ own columns; without a language the file keeps the columns' codes, for scripts (
 
 from __future__ import annotations
 
-import re
 from typing import Any
 
 import polars as pl
@@ -14,6 +13,7 @@ import polars as pl
 from changzhu.domain.lang import Lang
 from changzhu.domain.refusals import TERMS
 from changzhu.report.code_words import in_words
+from changzhu.report.run_versions import data_words
 from changzhu.report.siting import MODEL, WORDS
 from changzhu.rules.labels import (
     PLANNING_MEASURES,
@@ -33,7 +33,6 @@ MODEL_FIGURES = (
     "covered_share_before",
     "covered_share_after",
 )
-CENSUS = re.compile(r"^census(\d{4})\+")  # a run's data version: census2020+parameters:<digest of the files>
 FLAGS = ("seat_verified", "p_median_site", "max_covering_site", "set_covering_site", "in_plan", "capacity_is_estimate")
 KM_PLACES = 1  # distances to 0.1 km
 WHOLE = ("weight", "residents", "capacity")  # people and beds or places, whole
@@ -60,21 +59,6 @@ def siting_file_in(frame: pl.DataFrame, service: str, lang: Lang) -> pl.DataFram
     }
     headers = {c: pick_label(SITING_COLUMNS[c], lang).format(**said) for c in out.columns if c in SITING_COLUMNS}
     return out.rename(headers)
-
-
-def data_words(version: str | None, lang: Lang) -> str:
-    """A run's data version in words ("2020 年全国人口普查；本系统的参数文件"), as the run page says it; the stored
-    value (with its digest) is for support, in a column of its own."""
-    census = CENSUS.match(version or "")
-    if census:
-        return pick_label(
-            (
-                f"{census[1]} 年全国人口普查；本系统的参数文件",
-                f"the {census[1]} national census; this system's parameter files",
-            ),
-            lang,
-        )
-    return pick_label(("本系统的人口数据和参数文件", "this system's population data and parameter files"), lang)
 
 
 def _round(value: Any, places: int, scale: float = 1.0) -> float | None:

@@ -333,6 +333,7 @@ RUN_COLUMNS: dict[str, tuple[str, str]] = {
     "progress": ("进度（%）", "progress (%)"),
     "message": ("说明", "message"),
     "data_version": ("数据版本", "data version"),
+    "data_version_code": ("数据版本（技术支持用）", "data version (for support)"),
     "code_version": ("程序版本", "code version"),
     "created_by": ("发起人", "started by"),
     "created_at": ("创建时间", "created at"),
