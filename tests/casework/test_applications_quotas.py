@@ -19,8 +19,8 @@ from changzhu.casework.applications import (
     next_status,
 )
 from changzhu.casework.materials import materials
-from changzhu.rules import person_inputs
 from changzhu.casework.quotas import Candidate, TieBreak, by_capacity, by_quota, rank, with_added_places
+from changzhu.rules import person_inputs
 
 RULE = TieBreak(local_insurance_first=True, earlier_residence_first=True)
 
