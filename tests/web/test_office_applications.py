@@ -33,7 +33,7 @@ def test_apply_review_decide_with_the_drafted_reason(office: Office) -> None:
     # where no policy file names the document, it says to ask rather than guess
     social = resident.locator(".materials [data-input=si_months_local]")
     expect(social.locator(".document")).to_have_text("社会保险缴费证明")
-    expect(social.locator(".proves")).to_have_text("用于证明：在常住地缴纳职工社会保险月数")
+    expect(social.locator(".proves")).to_have_text("对应事项：在常住地缴纳职工社会保险月数")
     expect(resident.locator(".materials [data-input=birth_date] .document")).to_have_text("居民身份证")
     donations = resident.locator(".materials [data-input=guangzhou_blood_donations_5y]")
     expect(donations.locator(".proves")).to_have_text("所需证明材料未列明，请向受理窗口询问")
