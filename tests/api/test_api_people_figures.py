@@ -13,6 +13,8 @@ import polars as pl
 from api_support import SCENARIOS, Service
 
 from changzhu.api.scenario_files import scenario_paths
+from changzhu.api.scenario_runs import runs_file_in
+from changzhu.domain.lang import Lang
 
 CJK = re.compile(r"[\u4e00-\u9fff]")
 PEOPLE_FILES = (  # (path, who): the tables by region a person downloads
@@ -104,3 +106,18 @@ def test_a_chinese_message_names_a_region_with_full_width_brackets(service: Serv
     en = service.client.post(f"{path}?lang=en", json=move, headers=service.as_("cw_gz")).json()["message"]
     assert zh == "成都市（510100）不在您的辖区（广州市（440100））内", zh
     assert "Chengdu (510100)" in en and "（" not in en, en
+
+
+def test_the_runs_file_says_the_data_version_in_words_its_digest_beside_for_support() -> None:
+    """The runs file for people had the data version as stored (census2020+parameters:5e05…, a hex digest in a
+    column a person reads); it says it in words as the run page does, the stored value in a column for support."""
+    run = {
+        "run_id": "r1", "title": "中考", "saved_scenario": True, "status": "done", "progress": 1.0, "message": None,
+        "data_version": "census2020+parameters:5e05a1b2c3d4", "code_version": "changzhu 0.1.0", "created_by": "pl",
+        "created_at": "2026-12-04T07:00:00+00:00", "started_at": None, "finished_at": None, "share_url": "/x",
+    }  # fmt: skip
+    (zh,) = runs_file_in([run], Lang.ZH)
+    assert zh["数据版本"] == "2020 年全国人口普查；本系统的参数文件"
+    assert zh["数据版本（技术支持用）"] == "census2020+parameters:5e05a1b2c3d4"
+    (en,) = runs_file_in([run], Lang.EN)
+    assert en["data version"] == "the 2020 national census; this system's parameter files"

@@ -220,3 +220,23 @@ def test_a_runs_tables_as_files_in_the_language_asked_for(db_service: Service) -
     assert "new site (p-median)" in sites["kind"].to_list() and sites["capacity (beds)"].dtype.is_numeric()
     raw = service.client.get(f"{path}/counties", params={"format": "csv"}, headers=city)
     assert raw.text.lstrip("\ufeff").startswith("region_code,") and "access_before_per_1000" in raw.text
+    # the runs list as a file: headers in words, the summary spread into its own columns (no JSON), estimates marked
+    listing = service.client.get(RUNS, params={"format": "csv", "lang": "zh"}, headers=city)
+    assert listing.status_code == 200, listing.text
+    assert "{" not in listing.text and "summary" not in listing.text and "p_median" not in listing.text
+    runs = pl.read_csv(io.BytesIO(listing.content), infer_schema_length=None)
+    assert not [c for c in runs.columns if "_" in c]  # no raw name left
+    row = runs.row(0, named=True)
+    assert row["地区"] == "深圳市" and row["服务"] == "医院床位" and row["状态"] == "已完成"
+    assert row["计量单位"] == "床位"
+    assert row["要求新址数（处）"] == 2 and row["p-中位（总距离最小）：新址数（处）"] == 2
+    assert row["新增能力（估算）"] >= 0 and row["现有供给与缺口为估算"] == "是"
+    assert row["未参与选址的县级单位（个）"] == 0 and row["p-中位（总距离最小）：求解结果"] == "已证明最优"
+    assert row["数据版本"] == "2020 年全国人口普查；本系统的参数文件"
+    english = service.client.get(RUNS, params={"format": "xlsx", "lang": "en"}, headers=city)
+    runs = pl.read_excel(io.BytesIO(english.content))
+    assert {"region", "service", "capacity added (estimate)", "supply and gap are estimates"} <= set(runs.columns)
+    assert runs["service"].to_list() == ["Hospital beds"] and runs["unit"].to_list() == ["beds"]
+    assert runs["maximum covering: mean distance to the nearest facility, after (km)"].dtype.is_numeric()
+    raw = service.client.get(RUNS, params={"format": "csv"}, headers=city)
+    assert raw.text.lstrip("\ufeff").startswith("run_id,") and "summary" in raw.text  # for scripts, as before

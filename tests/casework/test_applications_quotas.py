@@ -20,6 +20,7 @@ from changzhu.casework.applications import (
 )
 from changzhu.casework.materials import materials
 from changzhu.casework.quotas import Candidate, TieBreak, by_capacity, by_quota, rank, with_added_places
+from changzhu.rules import person_inputs
 
 RULE = TieBreak(local_insurance_first=True, earlier_residence_first=True)
 
@@ -126,3 +127,26 @@ def test_a_points_application_lists_what_proves_each_points_item() -> None:
     assert any(zh.startswith("持《广东省居住证》年限") for zh, _ in permit)
     assert listed["hukou_region"].supports == ()  # read by the service's own rule, no points item
     assert materials(ApplicationKind.POINTS, "440100") == materials(ApplicationKind.POINTS, "440106")
+
+
+def test_each_material_is_named_as_the_document_a_resident_brings() -> None:
+    """The list named facts (在常住地缴纳职工社会保险月数); each item now names the document that proves it: a core
+    fact's national document, a city input's from its policy file (`document:`), and where no file names one the
+    document is unknown (null), never a guess."""
+    listed = {m.input: m.to_dict() for m in materials(ApplicationKind.POINTS, "440106")}
+    social = listed["si_months_local"]
+    assert (social["document_zh"], social["document_en"]) == (
+        "社会保险缴费证明",
+        "social insurance contribution record",
+    )
+    assert social["label_zh"] == "在常住地缴纳职工社会保险月数"  # the fact it proves, kept beside it
+    assert listed["birth_date"]["document_zh"] == "居民身份证"
+    assert listed["criminal_record"]["document_zh"] == "无犯罪记录证明"
+    assert listed["guangzhou_housing_fund_months"]["document_zh"] == "住房公积金缴存证明"  # Guangzhou's file
+    assert listed["guangzhou_unemployment_insurance_months"]["document_zh"] == "社会保险缴费证明"
+    unknown = listed["guangzhou_blood_donations_5y"]
+    assert unknown["document_zh"] is None and unknown["document_en"] is None
+    cities = ("000000", "110100", "120100", "310100", "440100", "441900", "510100")
+    core = {i.name for i in person_inputs(None) if i.core}
+    undocumented = {m.input for c in cities for k in ApplicationKind for m in materials(k, c) if m.document is None}
+    assert undocumented and not undocumented & core  # every core fact a rule reads has its document

@@ -29,6 +29,14 @@ def test_apply_review_decide_with_the_drafted_reason(office: Office) -> None:
     rented = resident.locator(".materials [data-input=guangzhou_rented_home_months]")
     expect(rented).to_contain_text("用于积分项：合法稳定住所（产权与租赁只取一项） — 合法租赁住所或单位宿舍")
     expect(resident.locator(".materials [data-input=birth_date]")).to_contain_text("年龄（18—40周岁30分")
+    # each material named as the document she brings, the fact it proves beside it (the list named only facts);
+    # where no policy file names the document, it says to ask rather than guess
+    social = resident.locator(".materials [data-input=si_months_local]")
+    expect(social.locator(".document")).to_have_text("社会保险缴费证明")
+    expect(social.locator(".proves")).to_have_text("对应事项：在常住地缴纳职工社会保险月数")
+    expect(resident.locator(".materials [data-input=birth_date] .document")).to_have_text("居民身份证")
+    donations = resident.locator(".materials [data-input=guangzhou_blood_donations_5y]")
+    expect(donations.locator(".proves")).to_have_text("所需证明材料未列明，请向受理窗口询问")
     resident.click("#application-submit")
     resident.wait_for_selector(".precheck")
     assert "预审" in resident.inner_text(".precheck") and "广州市来穗人员积分" in resident.inner_text(".precheck")

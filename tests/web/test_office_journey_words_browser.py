@@ -3,9 +3,8 @@
 A unit in a fact's name in Chinese brackets (家庭人均月收入（元/月）, was "(元/月)"); a rule's refusal headed "cannot be
 done" (was "request failed", as if the server had broken); an application's kind 积分落户 (was 积分, "Points"); the
 release question with the scheme inside the sentence ("Release the pension insurance record", was "the Pension
-insurance record"); the resident's materials list and pre-check lines starting with a capital in English ("Hukou
-(registered) place", "✓ Hukou is elsewhere", were lower case), and told that the list is of facts to prove and to
-bring the papers that show them.
+insurance record"); the resident's materials list (the documents to bring, planner44) and pre-check lines starting
+with a capital in English ("Hukou booklet", "For the fact: …", "✓ Hukou is elsewhere", were lower case).
 """
 
 from __future__ import annotations
@@ -71,8 +70,9 @@ def test_the_release_question_and_the_residents_materials_read_as_sentences(
     me.click("#me-apply")
     me.locator(".el-dialog:visible .el-select__wrapper").first.click()
     me.locator(".el-select-dropdown__item:visible", has_text="Residence permit").first.click()
-    expect(me.locator(".el-dialog:visible .materials li").first).to_have_text("Hukou (registered) place")
-    # the list names facts to prove, not papers: what to bring is said above it (it was not said at all)
-    expect(me.locator(".el-dialog:visible .materials-hint")).to_contain_text("bring the papers that show each one")
+    first = me.locator(".el-dialog:visible .materials li").first
+    # the document to bring, with the fact it proves under it, each line starting with a capital
+    expect(first.locator(".document")).to_have_text("Hukou booklet")
+    expect(first.locator(".proves")).to_have_text("For the fact: hukou (registered) place")
     me.click("#application-submit")
     expect(me.locator(".el-dialog:visible .precheck")).to_contain_text("✓ Hukou is elsewhere")

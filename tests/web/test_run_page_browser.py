@@ -301,3 +301,22 @@ def test_the_data_version_is_in_words_and_its_digest_is_for_support(
     assert "census2020" not in page.inner_text("main")  # type: ignore[attr-defined]
     page.hover("#data-version-support")  # type: ignore[attr-defined]
     expect(page.locator(".el-popper", has_text="census2020+parameters:")).to_be_visible()
+
+
+@pytest.mark.parametrize(
+    ("lang", "words", "label"),
+    [("zh", "常住系统 0.1.0 版", "程序版本"), ("en", "changzhu release 0.1.0", "Software version")],
+)
+def test_the_code_version_is_a_release_in_words_and_its_stored_value_is_for_support(
+    office: Office, points_line_run: str, lang: str, words: str, label: str
+) -> None:
+    """The run page said 代码版本 with the value as stored beside the time; it says which release of the system
+    computed the run in words (程序版本: 常住系统 0.1.0 版) and when, the stored value behind a tooltip for support."""
+    page = office.open(DESKTOP, lang)
+    office.login(page, "pl_nat")
+    page.goto(f"{office.url}/office/runs/{points_line_run}")  # type: ignore[attr-defined]
+    expect(page.locator("#code-version")).to_have_text(words)
+    expect(page.locator("#computed-on")).to_contain_text("计算完成于" if lang == "zh" else "computed on")
+    assert label in page.inner_text("main") and "代码版本" not in page.inner_text("main")  # type: ignore[attr-defined]
+    page.hover("#code-version-support")  # type: ignore[attr-defined]
+    expect(page.locator(".el-popper", has_text="changzhu 0.1.0")).to_be_visible()

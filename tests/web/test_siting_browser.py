@@ -70,6 +70,14 @@ def test_a_planner_sites_hospitals_in_a_city_and_reads_the_plan_in_both_language
     _check(page, "zh", DESKTOP[0])
     office.shot(page, "siting_shenzhen_zh_1366")
     expect(page.locator("#siting-past")).to_contain_text("深圳市")  # type: ignore[attr-defined]
+    # the recent runs as a file the planner reads: headers in words, the summary in its own columns (it had the raw
+    # names and the summary as one JSON column)
+    with page.expect_download() as got:  # type: ignore[attr-defined]
+        page.click("#siting-past-csv")  # type: ignore[attr-defined]
+    listed = got.value.path().read_bytes().decode("utf-8-sig")
+    header = listed.splitlines()[0]
+    assert header.startswith("选址编号,地区,地区代码,服务,") and "新增能力（估算）" in header, header
+    assert "{" not in listed and "summary" not in listed and "深圳市" in listed, listed[:400]
 
     for size, lang in ((DESKTOP, "en"), (PHONE, "zh"), (PHONE, "en")):
         other = office.open(size, lang)

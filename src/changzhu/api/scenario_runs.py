@@ -24,6 +24,7 @@ from changzhu.domain.lang import Lang
 from changzhu.domain.refusals import TERMS, RefusalCode, refusal
 from changzhu.domain.services import Service
 from changzhu.fiscal.parameters import fiscal_parameters
+from changzhu.report.run_versions import data_words
 from changzhu.rules.labels import RESULT_GROUPS, RUN_COLUMNS, pick_label
 from changzhu.simulation import rules_evaluator
 from changzhu.simulation.bands import ALL_SERVICES, BANDS
@@ -272,7 +273,8 @@ def describe_run(row: ScenarioRunRow, lang: Lang) -> dict[str, Any]:
 
 def runs_file_in(runs: list[dict[str, Any]], lang: Lang) -> list[dict[str, Any]]:
     """Runs as describe_run gives them, for a file a person reads in `lang`: the reform by its title, the status
-    and yes or no in words, progress in %, the headers in words (rules/labels.py, RUN_COLUMNS); the settings, the
+    and yes or no in words, progress in %, the data version in words (its stored value beside it, for support), the
+    headers in words (rules/labels.py, RUN_COLUMNS); the settings, the
     coded note and the summary (JSON, for scripts: the file without `lang`, or the run's results file) left out."""
     yes, no = pick_label(("是", "yes"), lang), pick_label(("否", "no"), lang)
     rows = []
@@ -280,5 +282,7 @@ def runs_file_in(runs: list[dict[str, Any]], lang: Lang) -> list[dict[str, Any]]
         row = {**run, "saved_scenario": yes if run["saved_scenario"] else no}
         row["status"] = pick_label(TERMS.get(str(run["status"]), (str(run["status"]), str(run["status"]))), lang)
         row["progress"] = None if run["progress"] is None else round(float(run["progress"]) * 100, 1)
+        row["data_version_code"] = run["data_version"]  # as stored, for support; the column people read in words
+        row["data_version"] = data_words(run["data_version"], lang)
         rows.append({pick_label(label, lang): row[key] for key, label in RUN_COLUMNS.items()})
     return rows

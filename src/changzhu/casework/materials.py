@@ -4,8 +4,12 @@ A rule reads variables (`changzhu.rules.variables`); a core variable is computed
 the person table, a declared input is its own column. The list names those columns, as `person_inputs` labels
 them, for the city whose rules decide (a county's: its city's). A points application (积分落户) reads the facts its
 city's points scheme scores: each material says which points items (indicators, and the scheme's prerequisites) it
-supports, in the scheme's own words. The list names facts to prove; it scores nothing, so a fact not yet proved is
-unknown, never 0 points.
+supports, in the scheme's own words. The list scores nothing, so a fact not yet proved is unknown, never 0 points.
+
+Each item is named as the document a resident brings (社会保险缴费证明, not 在常住地缴纳职工社会保险月数): a core
+column's from DOCUMENTS, a city's own input's from its policy file (`document:` beside its `label:`); where neither
+names one the document is unknown (`document_zh`/`document_en` null), and the list says to ask the office which,
+rather than guess, with the fact it proves.
 """
 
 from __future__ import annotations
@@ -18,6 +22,7 @@ from changzhu.rules.catalog import ResolvedPolicy, policies_in_use, resolve
 from changzhu.rules.conditions import Condition, Label, PointsCondition, ServiceCondition
 from changzhu.rules.engine import reads_of
 from changzhu.rules.indicators import Indicator
+from changzhu.rules.inputs import InputSpec
 from changzhu.tables.vocab import shipped_region_index
 
 # the core columns each core variable is computed from (changzhu.rules.frame); a declared input is its own column
@@ -37,26 +42,61 @@ VARIABLE_COLUMNS: dict[str, tuple[str, ...]] = {
 }
 
 
+# the document a resident brings to prove each core column of the person table, (zh, en): the national documents
+# these facts are recorded from (a city's own inputs name theirs in their policy file, `document:`)
+DOCUMENTS: dict[str, Label] = {
+    "birth_date": ("居民身份证", "resident identity card"),
+    "hukou_region": ("居民户口簿", "hukou booklet"),
+    "residence_region": ("居住证或居住登记凭证", "residence permit or residence registration record"),
+    "residence_since": ("居住证或居住登记凭证", "residence permit or residence registration record"),
+    "residence_permit_since": ("居住证", "residence permit"),
+    "prior_region": (
+        "上一常住地的居住证或居住登记凭证",
+        "residence permit or registration record of the previous city",
+    ),
+    "prior_residence_months": (
+        "上一常住地的居住证或居住登记凭证",
+        "residence permit or registration record of the previous city",
+    ),
+    "prior_si_months": ("上一常住地的社会保险缴费证明", "social insurance contribution record of the previous city"),
+    "si_months_local": ("社会保险缴费证明", "social insurance contribution record"),
+    "si_months_total": ("社会保险缴费证明", "social insurance contribution record"),
+    "medical_months_local": ("医疗保险缴费证明", "medical insurance contribution record"),
+    "employed": ("劳动合同或营业执照", "employment contract or business licence"),
+    "housing": ("房屋产权证明或房屋租赁合同", "property certificate or tenancy contract"),
+    "education": ("学历证书", "diploma or degree certificate"),
+    "criminal_record": ("无犯罪记录证明", "certificate of no criminal record"),
+    "admin_detentions": ("公安机关出具的违法犯罪记录证明", "police certificate of offence records"),
+    "professional_title": ("职业资格证书或职称证书", "vocational qualification or professional title certificate"),
+    "income_per_capita_month": ("家庭收入证明", "household income statement"),
+    "parent_id": ("居民户口簿或出生医学证明（亲子关系）", "hukou booklet or birth certificate (parentage)"),
+    "parent_lives_here": ("父母一方的居住证或居住登记凭证", "a parent's residence permit or registration record"),
+}
 PREREQUISITE: Label = ("积分申请条件：", "points prerequisite: ")  # before a prerequisite's own label
 
 
 @dataclass(frozen=True)
 class Material:
-    """One item of the list: the input's name, its labels, whose it is (the applicant's or the parent's) and the
-    points items it supports ((zh, en) each; none outside a points scheme)."""
+    """One item of the list: the input's name, its labels (the fact it proves), whose it is (the applicant's or the
+    parent's), the points items it supports ((zh, en) each; none outside a points scheme) and the document that
+    proves it (None: no file names it, unknown)."""
 
     input: str
     label_zh: str
     label_en: str
     of: str  # self or parent
     supports: tuple[Label, ...] = ()
+    document: Label | None = None
 
-    def to_dict(self) -> dict[str, str | list[str]]:
-        """Plain JSON: the points items as `supports_zh` and `supports_en`."""
+    def to_dict(self) -> dict[str, str | list[str] | None]:
+        """Plain JSON: the points items as `supports_zh` and `supports_en`, the document as `document_zh` and
+        `document_en` (null both when unknown)."""
         return {
             "input": self.input,
             "label_zh": self.label_zh,
             "label_en": self.label_en,
+            "document_zh": None if self.document is None else self.document[0],
+            "document_en": None if self.document is None else self.document[1],
             "of": self.of,
             "supports_zh": [zh for zh, _ in self.supports],
             "supports_en": [en or zh for zh, en in self.supports],
@@ -103,6 +143,14 @@ def points_items(policy: ResolvedPolicy, node: Condition, of: str = "self") -> d
     return out
 
 
+def document_of(spec: InputSpec) -> Label | None:
+    """The document that proves an input: a core column's (DOCUMENTS), a city's own input's `document:`; None
+    where neither names one (unknown, never a guess)."""
+    if spec.document_zh:
+        return (spec.document_zh, spec.document_en or spec.document_zh)
+    return DOCUMENTS.get(spec.name) if spec.core else None
+
+
 def materials(kind: ApplicationKind, region: str) -> list[Material]:
     """The inputs the rule of `kind` reads where `region` (a county: its city's rules; a city; a province; or 000000)
     decides, in input order, each with the points items it supports."""
@@ -120,7 +168,7 @@ def materials(kind: ApplicationKind, region: str) -> list[Material]:
             supported.extend(label for label in items.get((variable, of), []) if label not in supported)
     specs = person_inputs(None if city == "000000" else city, policies=policies)
     return [
-        Material(spec.name, spec.label_zh, spec.label_en, of, tuple(wanted[(spec.name, of)]))
+        Material(spec.name, spec.label_zh, spec.label_en, of, tuple(wanted[(spec.name, of)]), document_of(spec))
         for of in ("self", "parent")
         for spec in specs
         if (spec.name, of) in wanted

@@ -45,6 +45,11 @@ def _figure(value: Any, unit: str, lang: Lang) -> str:
     return f"{number}{word}" if word == "‰" else f"{number} {word}".strip()
 
 
+# what a citation calls a parameter its file gave no name (label) to: words, never its dotted key (every shipped
+# parameter has a name, tests/parameters/test_parameters_labels.py; a scenario's or a local file's may not)
+UNNAMED = ("未命名的参数", "a parameter without a name")
+
+
 def chain_for(region: str | None) -> tuple[str, ...]:
     """Jurisdictions whose values apply to a region, most general first: national, province, prefecture, itself."""
     if region is None or region == NATIONAL:
@@ -105,7 +110,7 @@ class ParameterTree:
         groups: list[tuple[tuple[str, str], list[tuple[str, str]]]] = []
         for key in keys:
             param, dated = params[key], self.value(key, on, scenario=scenario)
-            label = (param.label_zh or key, param.label_en or param.label_zh or key)
+            label = (param.label_zh or UNNAMED[0], param.label_en or UNNAMED[1])
             said = (
                 f"{label[0]} {_figure(dated.value, param.unit, Lang.ZH)}",
                 f"{label[1]} {_figure(dated.value, param.unit, Lang.EN)}",

@@ -57,6 +57,8 @@ class InputSpec:
     nullable: bool
     jurisdictions: tuple[str, ...] = ()
     grows: str = ""
+    document_zh: str = ""  # the document a resident brings to prove it (a declared input's `document:`), "" unknown
+    document_en: str = ""
 
     def label(self, lang: str = "zh") -> str:
         """The label in Chinese (zh) or English (en)."""
@@ -148,7 +150,7 @@ def parse_inputs(path_name: str, raw: Any, code: str, reserved: set[str]) -> dic
     if not isinstance(raw, dict):
         raise PolicyError(refusal(RefusalCode.POLICY_NOT_A_MAPPING), path_name, "inputs")
     out: dict[str, InputSpec] = {}
-    allowed = {"type", "unit", "label", "categories", "source", "example", "grows"}
+    allowed = {"type", "unit", "label", "categories", "source", "example", "grows", "document"}
     for name, entry in raw.items():
         where = f"inputs.{name}"
 
@@ -194,6 +196,9 @@ def parse_inputs(path_name: str, raw: Any, code: str, reserved: set[str]) -> dic
             raise fail(refusal(RefusalCode.POLICY_INPUT_ONLY_FOR, field="categories", kinds="category, categories"))
         example = _check_example(entry.get("example"), kind, cats, where, path_name)
         grows = _grows(entry, kind, where, path_name)
+        document = parse_label(entry["document"], f"{where}.document", path_name) if "document" in entry else ("", "")
+        if "document" in entry and not all(document):
+            raise fail(refusal(RefusalCode.POLICY_LABEL_BOTH, what="document", form="{zh: ..., en: ...}"))
         out[name] = InputSpec(
             name,
             kind,
@@ -208,6 +213,7 @@ def parse_inputs(path_name: str, raw: Any, code: str, reserved: set[str]) -> dic
             True,
             (code,),
             grows,
+            *document,
         )
     return out
 

@@ -266,6 +266,64 @@ SITE_KINDS: dict[str, tuple[str, str]] = {  # a site of the table: a listed faci
     "seat": ("地级驻地（分摊的其余供给，估算）", "prefecture seat (the apportioned rest, estimate)"),
     "new": ("新建（p-中位选址）", "new site (p-median)"),
 }
+# the siting runs as a file for people (GET /planning/siting/runs?format=csv|xlsx&lang=: report/siting_files.py,
+# `siting_runs_file_in`): the run, its summary spread into columns; {model} is a model's name (report/siting.py)
+SITING_RUN_COLUMNS: dict[str, tuple[str, str]] = {
+    "run_id": ("选址编号", "run id"),
+    "region_name": ("地区", "region"),
+    "region_code": ("地区代码", "region code"),
+    "service": ("服务", "service"),
+    "p": ("要求新址数（处）", "new sites asked for"),
+    "status": ("状态", "status"),
+    "progress": ("进度（%）", "progress (%)"),
+    "message": ("说明", "message"),
+    "cut": ("仅含本辖区部分（全域汇总不显示）", "your part only (the region's totals withheld)"),
+    "unit": ("计量单位", "unit"),
+    "gap": ("缺口（常住口径，需求 − 供给）", "gap (resident basis, demand − supply)"),
+    "supply": ("现有供给", "supply now"),
+    "supply_is_estimate": ("现有供给与缺口为估算", "supply and gap are estimates"),
+    "added": ("新增能力（估算）", "capacity added (estimate)"),
+    "added_per_site": ("每处新址新增能力（估算）", "capacity added at each new site (estimate)"),
+    "radius_km": ("覆盖半径（公里）", "cover radius (km)"),
+    "listed": ("清单中有坐标的设施（处）", "listed facilities with coordinates"),
+    "solved": ("{model}：求解结果", "{model}: solution"),
+    "new_sites": ("{model}：新址数（处）", "{model}: new sites"),
+    "mean_km_before": (
+        "{model}：到最近设施的平均距离，新建前（公里）",
+        "{model}: mean distance to the nearest facility, before (km)",
+    ),
+    "mean_km_after": (
+        "{model}：到最近设施的平均距离，新建后（公里）",
+        "{model}: mean distance to the nearest facility, after (km)",
+    ),
+    "covered_share_before": (
+        "{model}：覆盖半径内需求人口占比，新建前（%）",
+        "{model}: share of demand within the radius, before (%)",
+    ),
+    "covered_share_after": (
+        "{model}：覆盖半径内需求人口占比，新建后（%）",
+        "{model}: share of demand within the radius, after (%)",
+    ),
+    "left_out_units": ("未参与选址的县级单位（个）", "county-level units left out"),
+    "left_out_residents": ("未参与选址的常住人口（人）", "residents left out"),
+    "estimate_note": ("估算说明", "about the estimates"),
+    "data_version": ("数据版本", "data version"),
+    "data_version_code": ("数据版本（技术支持用）", "data version (for support)"),
+    "code_version": ("程序版本", "code version"),
+    "created_by": ("发起人", "started by"),
+    "created_at": ("创建时间", "created at"),
+    "started_at": ("开始时间", "started at"),
+    "finished_at": ("完成时间", "finished at"),
+    "share_url": ("链接", "link"),
+}
+SOLVED: dict[str, tuple[str, str]] = {  # how a siting model's solver ended (planning/highs.py)
+    "optimal": ("已证明最优", "proven optimal"),
+    "time_limit": ("达到时间上限（未证明最优）", "time limit reached (not proven optimal)"),
+    "gap_limit": ("达到设定差距（未证明最优）", "gap target reached (not proven optimal)"),
+    "feasible": ("可行解（未证明最优）", "feasible (not proven optimal)"),
+    "infeasible": ("无可行解", "infeasible"),
+    "interrupted": ("被中断（未证明最优）", "interrupted (not proven optimal)"),
+}
 # the stored reform runs as a file for people (GET /scenarios/runs?format=csv|xlsx&lang=: api/scenario_runs.py)
 RUN_COLUMNS: dict[str, tuple[str, str]] = {
     "run_id": ("测算编号", "run id"),
@@ -275,6 +333,7 @@ RUN_COLUMNS: dict[str, tuple[str, str]] = {
     "progress": ("进度（%）", "progress (%)"),
     "message": ("说明", "message"),
     "data_version": ("数据版本", "data version"),
+    "data_version_code": ("数据版本（技术支持用）", "data version (for support)"),
     "code_version": ("程序版本", "code version"),
     "created_by": ("发起人", "started by"),
     "created_at": ("创建时间", "created at"),

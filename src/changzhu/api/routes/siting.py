@@ -25,7 +25,7 @@ from changzhu.domain.lang import Lang
 from changzhu.domain.refusals import RefusalCode, refusal
 from changzhu.planning.siting import LEFT_OUT_WHY
 from changzhu.registry.region_names import region_labels
-from changzhu.report.siting_files import siting_file_in
+from changzhu.report.siting_files import siting_file_in, siting_runs_file_in
 from changzhu.store.db import session_scope
 from changzhu.store.siting_models import SitingRunRow
 
@@ -85,12 +85,18 @@ def runs(
     limit: LimitQuery = 20,
     offset: OffsetQuery = 0,
     fmt: FormatQuery = ExportFormat.JSON,
+    lang: FileLangQuery = None,
 ) -> Page[dict[str, Any]] | Response:
-    """Siting runs of regions that lie in, or hold, the caller's jurisdiction, newest first."""
+    """Siting runs of regions that lie in, or hold, the caller's jurisdiction, newest first. A file asked with
+    `lang` (format=csv|xlsx&lang=zh|en) is one a person reads, in that language only (report/siting_files.py,
+    `siting_runs_file_in`: headers in words, the summary spread into columns, estimates marked); without it, the
+    codes, column names and the summary as JSON, as scripts read them."""
     require_analyst(principal)
     rows, total = _queue(request).listing(principal, limit, offset)
-    lang = _lang(request)
-    described = [describe_siting(r, lang, principal, engine) for r in rows]
+    in_lang = lang or _lang(request)
+    described = [describe_siting(r, in_lang, principal, engine) for r in rows]
+    if lang is not None and fmt in (ExportFormat.CSV, ExportFormat.XLSX):
+        described = siting_runs_file_in(described, lang)
     return dicts_page_as(described, total, limit, offset, fmt, "siting_runs")
 
 
