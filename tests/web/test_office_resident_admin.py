@@ -76,6 +76,10 @@ def test_resident_on_a_phone(office: Office) -> None:
     expect(page.locator("#me-points")).to_contain_text(
         "On record: vocational qualification or professional title: none"
     )
+    # the day she came is one piece of the sentence, never broken at its hyphens ("2021-03-" / "01" on a phone)
+    since = page.locator("#me-lives-in .one-line")
+    expect(since).to_have_text("2021-03-01")
+    assert since.evaluate("e => e.getClientRects().length") == 1
     office.shot(page, "me_en_390")
     page.goto(office.url + "/office/me/statement")
     page.wait_for_selector("#print-statement")

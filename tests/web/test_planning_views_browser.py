@@ -51,6 +51,7 @@ def test_the_map_drills_from_the_country_to_a_citys_districts(office: Office, la
     # the country and its 南海诸岛 inset keep their shapes (both were stretched to their boxes)
     expect(page.locator(MAP)).to_have_attribute("data-stretch", "1.00")
     expect(page.locator(MAP)).to_have_attribute("data-inset-stretch", "1.00")
+    expect(page.locator(MAP)).to_have_attribute("data-inset-covers", "0")  # the coast near it stays in view
     note = page.inner_text("#population-map .map-note")
     assert all(word in note for word in NOTE[lang]), note
     legend = page.locator(MAP).get_attribute("aria-label") or ""
@@ -239,9 +240,9 @@ def test_the_planning_views_fit_a_phone(office: Office, lang: str) -> None:
             # on a phone's tall box too, the country and its inset keep their shapes
             expect(page.locator(MAP)).to_have_attribute("data-stretch", "1.00")
             expect(page.locator(MAP)).to_have_attribute("data-inset-stretch", "1.00")
-            # the 南海诸岛 inset lies below the country, beside the legend, not on it: in the main map's lower right
-            # corner, as on a wide screen, it covered the coast of Zhejiang and Taiwan on a phone
-            expect(page.locator(MAP)).to_have_attribute("data-inset-below", re.compile(r"^\d+$"))
+            # and the inset lies in its own room under the country, not over the coast (it covered Taiwan's
+            # southern tip, the country filling the phone's width down to the inset's corner)
+            expect(page.locator(MAP)).to_have_attribute("data-inset-covers", "0")
             assert page.evaluate(SIDEWAYS, MEASURE) == 0, page.inner_text(MEASURE)  # the default, inflow, whole
             _choose(page, "measure-select", SERVICES[lang][0])
             expect(page.locator(MEASURE)).to_contain_text(SERVICES[lang][0])
