@@ -243,8 +243,8 @@ def test_a_drawing_stored_with_its_reason_in_english_only_is_read_in_chinese(
     code, zh = _run(*drawing, "--lang", "zh")
     assert code == 0 and "理由" in zh, zh
     reason = (
-        "在养老保险关系所在地广州市（440100）缴费 130 个月，不满 10 年：回到最近一个缴费满 10 年的参保地成都市（510100）"
-        "领取（在该地缴费 125 个月）"
+        "在养老保险关系所在地广州市（440100）缴费 130 个月，不满 10 年：回到最近一个缴费满 10 年的参保地"
+        "成都市（510100）领取（在该地缴费 125 个月）"
     )
     assert reason.replace(" ", "") in "".join(zh.split()).replace("│", ""), zh
     assert "back to" not in zh, zh
