@@ -133,17 +133,48 @@ def test_the_whole_ledger_and_every_voucher_only_within_reach(engine: Engine, pe
 @pytest.mark.parametrize(
     ("lang", "words"),
     [
-        ("zh", ("账户余额", "余额", "地区", "成都市（510100）", "服务券", "发放地", "有效期至")),
-        ("en", ("ledger balances", "balance", "region", "Chengdu (510100)", "vouchers", "issued by", "valid until")),
+        (
+            "zh",
+            (
+                "账户余额",
+                "余额",
+                "地区",
+                "成都市（510100）",
+                "服务券",
+                "发放地",
+                "有效期至",
+                "养老保险缴费月数",
+                "养老保险个人账户",
+                "个月",
+                "已发放",
+            ),
+        ),
+        (
+            "en",
+            (
+                "ledger balances",
+                "balance",
+                "region",
+                "Chengdu (510100)",
+                "vouchers",
+                "issued by",
+                "valid until",
+                "pension months",
+                "pension individual account",
+                "months",
+                "issued",
+            ),
+        ),
     ],
 )
 def test_balances_and_vouchers_print_words_in_the_chosen_language(
     engine: Engine, people: dict[str, str], run, monkeypatch: pytest.MonkeyPatch, lang: str, words: tuple[str, ...]
 ) -> None:  # type: ignore[no-untyped-def]
-    """On screen `ledger balances` and `voucher list` name their columns in --lang (or CHANGZHU_LANG) and places by
-    name and code; `--format csv` keeps the codes. Before: they took no --lang and printed the raw column names and
-    bare codes."""
-    monkeypatch.setenv("COLUMNS", "200")
+    """On screen `ledger balances` and `voucher list` name their columns in --lang (or CHANGZHU_LANG), places by
+    name and code, and an account's kind, its unit and a voucher's status as the office names them (the ledger's
+    vocabulary, domain.refusals.TERMS); `--format csv` and `json` keep the codes. Before: they took no --lang and
+    printed the raw column names, bare codes and the kinds, units and statuses as stored."""
+    monkeypatch.setenv("COLUMNS", "250")
     key = people[CHENGDU]
     code, balances = run("ledger", "balances", key, "--as", "cw_cd", "--lang", lang)
     assert code == 0, balances
@@ -154,6 +185,14 @@ def test_balances_and_vouchers_print_words_in_the_chosen_language(
     assert "issuer_region" not in out and "expires_on" not in out, out
     code, csv = run("voucher", "list", "--holder", key, "--as", "cw_cd", "--lang", lang, "--format", "csv")
     assert code == 0 and "issuer_region" in csv and f",{CHENGDU}," in csv and "成都市" not in csv, csv
+    assert "pension_months" not in out.replace(f"{key}:pension_months:", ""), out  # the account's own code stays
+    assert " month " not in out and (lang == "en" or " fen " not in out), out  # fen is a word in English
+    code, raw = run("ledger", "balances", key, "--as", "cw_cd", "--lang", lang, "--format", "json")
+    assert code == 0, raw
+    kinds = {(row["kind"], row["unit"]) for row in json.loads(raw)}
+    assert kinds == {("pension_individual", "fen"), ("pension_months", "month")}, raw
+    code, raw = run("voucher", "list", "--holder", key, "--as", "cw_cd", "--lang", lang, "--format", "json")
+    assert code == 0 and [row["status"] for row in json.loads(raw)] == ["issued"], raw
 
 
 def test_a_planner_finding_a_number_is_refused_by_role_whether_it_is_registered_or_not(
@@ -166,37 +205,6 @@ def test_a_planner_finding_a_number_is_refused_by_role_whether_it_is_registered_
     _, unregistered = run("resident", "find", "--id-number", _number("11010119700101001"), "--as", "pl_nat")
     assert code == 1 and registered == unregistered and "planner" in registered, (registered, unregistered)
     assert _reads(engine) == []
-
-
-@pytest.mark.parametrize(
-    ("lang", "words"),
-    [
-        ("zh", ("养老保险缴费月数", "养老保险个人账户", "个月", "已发放")),
-        ("en", ("pension months", "pension individual account", "months", "issued")),
-    ],
-)
-def test_account_kinds_units_and_voucher_statuses_are_named_in_words(
-    engine: Engine, people: dict[str, str], run, monkeypatch: pytest.MonkeyPatch, lang: str, words: tuple[str, ...]
-) -> None:  # type: ignore[no-untyped-def]
-    """On screen an account's kind, its unit and a voucher's status are named as the office names them (the ledger's
-    vocabulary, domain.refusals.TERMS), in --lang; `--format json` keeps the codes for scripts. Before: the codes
-    (pension_months, month, issued) were printed as they are stored."""
-    monkeypatch.setenv("COLUMNS", "250")
-    key = people[CHENGDU]
-    code, balances = run("ledger", "balances", key, "--as", "cw_cd", "--lang", lang)
-    assert code == 0, balances
-    code, vouchers = run("voucher", "list", "--holder", key, "--as", "cw_cd", "--lang", lang)
-    assert code == 0, vouchers
-    out = balances + vouchers
-    assert all(word in out for word in words), out
-    assert "pension_months" not in out.replace(f"{key}:pension_months:", ""), out  # the account's own code stays
-    assert " month " not in out and (lang == "en" or " fen " not in out), out  # fen is a word in English
-    code, raw = run("ledger", "balances", key, "--as", "cw_cd", "--lang", lang, "--format", "json")
-    assert code == 0, raw
-    kinds = {(row["kind"], row["unit"]) for row in json.loads(raw)}
-    assert kinds == {("pension_individual", "fen"), ("pension_months", "month")}, raw
-    code, raw = run("voucher", "list", "--holder", key, "--as", "cw_cd", "--lang", lang, "--format", "json")
-    assert code == 0 and [row["status"] for row in json.loads(raw)] == ["issued"], raw
 
 
 @pytest.mark.parametrize(

@@ -266,6 +266,17 @@ SITE_KINDS: dict[str, tuple[str, str]] = {  # a site of the table: a listed faci
     "seat": ("地级驻地（分摊的其余供给，估算）", "prefecture seat (the apportioned rest, estimate)"),
     "new": ("新建（p-中位选址）", "new site (p-median)"),
 }
+# the record of a stored run, last in both run files (siting runs, reform runs): its versions, who and when, its link
+RUN_RECORD_COLUMNS: dict[str, tuple[str, str]] = {
+    "data_version": ("数据版本", "data version"),
+    "data_version_code": ("数据版本（技术支持用）", "data version (for support)"),
+    "code_version": ("程序版本", "code version"),
+    "created_by": ("发起人", "started by"),
+    "created_at": ("创建时间", "created at"),
+    "started_at": ("开始时间", "started at"),
+    "finished_at": ("完成时间", "finished at"),
+    "share_url": ("链接", "link"),
+}
 # the siting runs as a file for people (GET /planning/siting/runs?format=csv|xlsx&lang=: report/siting_files.py,
 # `siting_runs_file_in`): the run, its summary spread into columns; {model} is a model's name (report/siting.py)
 SITING_RUN_COLUMNS: dict[str, tuple[str, str]] = {
@@ -307,14 +318,7 @@ SITING_RUN_COLUMNS: dict[str, tuple[str, str]] = {
     "left_out_units": ("未参与选址的县级单位（个）", "county-level units left out"),
     "left_out_residents": ("未参与选址的常住人口（人）", "residents left out"),
     "estimate_note": ("估算说明", "about the estimates"),
-    "data_version": ("数据版本", "data version"),
-    "data_version_code": ("数据版本（技术支持用）", "data version (for support)"),
-    "code_version": ("程序版本", "code version"),
-    "created_by": ("发起人", "started by"),
-    "created_at": ("创建时间", "created at"),
-    "started_at": ("开始时间", "started at"),
-    "finished_at": ("完成时间", "finished at"),
-    "share_url": ("链接", "link"),
+    **RUN_RECORD_COLUMNS,
 }
 SOLVED: dict[str, tuple[str, str]] = {  # how a siting model's solver ended (planning/highs.py)
     "optimal": ("已证明最优", "proven optimal"),
@@ -332,14 +336,7 @@ RUN_COLUMNS: dict[str, tuple[str, str]] = {
     "status": ("状态", "status"),
     "progress": ("进度（%）", "progress (%)"),
     "message": ("说明", "message"),
-    "data_version": ("数据版本", "data version"),
-    "data_version_code": ("数据版本（技术支持用）", "data version (for support)"),
-    "code_version": ("程序版本", "code version"),
-    "created_by": ("发起人", "started by"),
-    "created_at": ("创建时间", "created at"),
-    "started_at": ("开始时间", "started at"),
-    "finished_at": ("完成时间", "finished at"),
-    "share_url": ("链接", "link"),
+    **RUN_RECORD_COLUMNS,
 }
 # `changzhu regions` and `changzhu population` (registry/queries.py): the columns as printed, (Chinese, English)
 REGISTRY_COLUMNS: dict[str, tuple[str, str]] = {
