@@ -61,8 +61,7 @@ def chinese(message: str) -> str:
             # the option named after a word, a space between; none when click named none ("缺少参数。", no space)
             parts["after_hint"] = f" {parts['hint']}" if parts.get("hint") else ""
             return template.format(**parts)
-    zh, en = _halves(message)
-    return zh or message
+    return _halves(message)[0] or message
 
 
 def english(message: str) -> str:
