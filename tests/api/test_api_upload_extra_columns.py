@@ -103,7 +103,7 @@ def test_a_header_like_a_known_one_is_refused_naming_the_one_it_resembles(
         (named,) = [p for p in refused.json()["errors"] if p["header"] == written]
         assert named["reason_zh"].startswith(f"列名与「{known}」（"), named
         assert f"请把表头改成「{known}」" in named["reason_zh"]
-        assert named["reason_en"].startswith(f"unknown column, close to '{known}' ({label_en})"), named
+        assert named["reason_en"].startswith(f"unknown column, close to “{known}” ({label_en})"), named
         assert "备注" not in {p["header"] for p in refused.json()["errors"]}  # its own columns are not the problem
 
 

@@ -121,6 +121,30 @@ def test_cli_school_places_from_the_facility_list(
     assert published["capacity"] == {"440100": 2000} and published["admitted"] == []
 
 
+def test_a_school_place_run_without_places_is_refused_by_a_code(
+    engine: Engine, database_url: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """`quota run --kind school_place` without --capacity (or --facilities) is refused by a code, told in the error
+    line's language only, naming the option and how to write it. Before: an uncoded error whose one message held
+    both languages ("积分入学须给出 --capacity／a school-place run needs …") whatever --lang."""
+    from changzhu.cli.main import error_text
+    from changzhu.domain.lang import Lang
+    from changzhu.domain.refusals import RefusalCode, reason_of
+    from changzhu.errors import ChangzhuError
+
+    monkeypatch.setenv("CHANGZHU_DATABASE_URL", database_url)
+    create_user(engine, "cw_gz", PASSWORD, Role.CASEWORKER, ["440100"])
+    quota = ["quota", "run", "--kind", "school_place", "--region", "440100", "--year", "2026", "--as", "cw_gz"]
+    run = CliRunner().invoke(app, quota)
+    assert run.exit_code != 0 and isinstance(run.exception, ChangzhuError), run.output
+    assert reason_of(run.exception).code == RefusalCode.CLI_QUOTA_NEEDS_CAPACITY
+    zh, en = error_text(run.exception, Lang.ZH), error_text(run.exception, Lang.EN)
+    assert "--capacity" in zh and "440103=120" in zh and "school" not in zh, zh
+    assert "--capacity" in en and "DISTRICT=PLACES" in en and "积分" not in en, en
+    with session_scope(engine) as session:
+        assert session.scalar(select(func.count()).select_from(QuotaRunRow)) == 0
+
+
 WORDS = {
     "zh": ("申请编号", "居住证", "广州市（440100）", "已批准", "符合条件", "受理审核", "批准", "经审核", "共 1 件申请"),
     "en": ("application number", "residence permit", "Guangzhou (440100)", "approved", "eligible", "take into review",

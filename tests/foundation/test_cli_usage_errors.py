@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import pytest
 
-from changzhu.cli.usage_errors import chinese
+from changzhu.cli.usage_errors import chinese, english
 from cli_support import run_changzhu
 
 KEY = "0" * 32
@@ -54,3 +54,19 @@ def test_a_message_of_our_own_gives_its_chinese_half_and_an_unknown_one_stays() 
     assert chinese(mine) == "'--key' 的值无效：此幂等键的形式为系统保留，请另选"
     assert chinese("Got unexpected extra argument(s) (a b)") == "多余的参数：a b"
     assert chinese("something click may write one day") == "something click may write one day"
+
+
+def test_a_missing_option_click_names_not_leaves_no_space() -> None:
+    """Click names no option in "Missing option." (a parameter without a hint): the Chinese closes on the word, not
+    on a stray space before the full stop (was "缺少选项 。")."""
+    assert chinese("Missing option.") == "缺少选项。"
+    assert chinese("Missing argument. Give one.") == "缺少参数。Give one."
+    assert chinese("Missing option '--as'.") == "缺少选项 '--as'。"
+
+
+def test_a_message_of_our_own_gives_its_english_half_in_english() -> None:
+    """An option's own check written "中文 / English" (a reserved key, a transfer number of the wrong form) is told in
+    English by its English half, not both (was the whole "中文 / English" line under --lang en)."""
+    mine = "此幂等键的形式为系统保留，请另选 / this key is reserved: choose another"
+    assert english(mine) == "this key is reserved: choose another"
+    assert english("Missing option '--as'.") == "Missing option '--as'."

@@ -192,3 +192,41 @@ def test_a_transfer_number_of_a_reserved_form_is_refused(
     )
     assert code != 0 and "--transfer-no" in out and "keeps for itself" in out and "Traceback" not in out, out
     assert _audit(engine) == before
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+@pytest.mark.parametrize("number", ["T" * 151, "T" * 61, "T1", "转移-1", "T 1"])
+def test_a_transfer_number_the_api_would_refuse_is_refused_in_the_chosen_language(
+    person: str,
+    engine: Engine,
+    capsys: pytest.CaptureFixture[str],
+    monkeypatch: pytest.MonkeyPatch,
+    number: str,
+    lang: str,
+) -> None:
+    """`--transfer-no` takes what the API's `TransferNo` takes (changzhu.api.client_keys: 4 to 60 characters of
+    A-Z, a-z, 0-9 and _ . : -), told in the command's language, before anything is read or written. Before, any
+    text was taken: a number of 151 characters overflowed the ledger's 160-character key (a database error on
+    PostgreSQL)."""
+    transfer = ["ledger", "transfer", person, "--scheme", "pension", "--from", "510100", "--to", "440100"]
+    before = _audit(engine)
+    code, out = _run(
+        capsys, monkeypatch, lang, *transfer, "--on", "2026-02-01", "--transfer-no", number, "--as", "cw_gz"
+    )
+    said = "转移编号须为 4 至 60 个字符" if lang == "zh" else "a transfer number is 4 to 60 characters"
+    assert code == 2 and said in out and "Traceback" not in out, out
+    assert (" / " in out) is False, out  # its own language only, not both
+    assert _audit(engine) == before
+
+
+def test_a_transfer_number_of_four_to_sixty_characters_is_taken(
+    person: str, engine: Engine, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The longest number the API takes is taken here too: the command goes on to the ledger (which finds nothing
+    of this person's to transfer)."""
+    transfer = ["ledger", "transfer", person, "--scheme", "pension", "--from", "510100", "--to", "440100"]
+    number = "T-2026.01:" + "x" * 50
+    code, out = _run(
+        capsys, monkeypatch, "en", *transfer, "--on", "2026-02-01", "--transfer-no", number, "--as", "cw_gz"
+    )
+    assert code == 1 and "holds no pension record of this person" in out and "transfer number" not in out, out

@@ -278,3 +278,37 @@ def test_a_refused_import_says_so_in_the_chosen_language(
     assert code == 1 and all(words in out for words in said[lang]), out
     assert ("nothing imported" not in out) if lang == "zh" else ("未导入" not in out), out
     assert _count(engine, PersonRow) == 2
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_an_import_s_notes_and_rejected_rows_follow_the_command_s_language(
+    engine: Engine, people: dict[str, str], tmp_path: Path, monkeypatch: pytest.MonkeyPatch, lang: str
+) -> None:
+    """The columns left out (备注), the rejected rows' table (its title and headers) and the count of rows left out
+    are printed in the command's own --lang, read from click's context: the same under CliRunner as at a terminal.
+    Before: the columns left out were named in both languages whatever --lang; the table's headers were English
+    (row, column, value, reason, reason_zh) under --lang zh; and the written report's line followed sys.argv (under
+    CliRunner, pytest's arguments), not the command's --lang."""
+    monkeypatch.setenv("COLUMNS", "200")
+    monkeypatch.delenv("CHANGZHU_LANG", raising=False)
+    header = "id_number,hukou_region,residence_region,residence_since,proof_kind,proof_ref,备注\n"
+    rows = (
+        f"{_number('44010419940404007')},440100,{CHENGDU},2020-01-01,housing,R-3,无\n"
+        f"{_number('44010419950505008')},440100,{CHENGDU},2020-13-01,housing,R-4,无\n"
+    )
+    path = _file(tmp_path / "with_notes.csv", header + rows)
+    report = tmp_path / "left_out.csv"
+    skip = ["--skip-bad-rows", "--errors", str(report)]
+    code, out = _run("import", "residents", str(path), "--as", "cw_cd", *skip, "--lang", lang)
+    assert code == 0, out
+    said = {
+        "zh": ("注意：", "备注", "被拒绝的行", "原因", "没有这一天", "错误报告（1 个问题）已写入", "1 行有误，已略去"),
+        "en": ("warning:", "备注", "rejected rows", "reason", "error report (1 problem) written to", "1 bad row(s)"),
+    }[lang]
+    other = {
+        "zh": ("warning", "rejected rows", "reason", "error report", "bad row"),
+        "en": ("注意", "被拒绝的行", "原因", "reason_zh", "没有这一天", "错误报告", "行有误"),
+    }[lang]
+    assert all(word in out for word in said), (said, out)
+    assert not any(word in out for word in other), (other, out)
+    assert report.read_text(encoding="utf-8-sig").splitlines()[0] == "row,column,value,reason,reason_zh"

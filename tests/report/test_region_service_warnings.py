@@ -71,3 +71,19 @@ def test_the_upload_s_warning_names_an_unnamed_region_as_a_region() -> None:
     assert unnamed.zh.startswith("地区 440399 的医院床位："), unnamed.zh
     assert named.en.startswith("Hospital beds in Nanshan District, Shenzhen (440305): the list holds"), named.en
     assert unnamed.en.startswith("Hospital beds in region 440399: the list holds"), unnamed.en
+
+
+def test_the_upload_s_warning_names_a_region_named_in_chinese_only_and_an_unnamed_service_in_words() -> None:
+    """A region with a Chinese name and no English one is named in English by its Chinese name and code (深圳市
+    (440300)), as changzhu.domain.lang.with_code writes it, not "region 440300" as if it had no name; a service no
+    label names is said to be a service, in words, never its code (was "my_service in region 440300")."""
+    rows = [{**row, "region_code": "440300", "service": "my_service"} for row in REPLACED.head(1).to_dicts()]
+    columns = [
+        ColumnLabel(name="region_code", zh="地区", en="region", type="region",
+                    values={"440300": ValueLabel(zh="深圳市", en="")}),
+        ColumnLabel(name="service", zh="服务", en="service", type="category", values={}),
+    ]  # fmt: skip
+    (warned,) = _possibly_incomplete(rows, columns)
+    assert warned.en.startswith("An unnamed service in 深圳市 (440300): the list holds"), warned.en
+    assert warned.zh.startswith("深圳市（440300）的未列名服务："), warned.zh
+    assert "my_service" not in warned.en + warned.zh and "region 440300" not in warned.en

@@ -87,7 +87,12 @@ def test_headers_unknown_doubled_or_missing_are_named(tmp_path: Path) -> None:
     with pytest.raises(TableRejected) as info:
         read_table(path, schema_of("facility"))
     rows = info.value.report().select("column", "reason").rows()
-    assert rows[0][0] == "所在地" and rows[0][1].startswith("unknown column, close to '所在地区' (region)"), rows
+    assert rows[0][0] == "所在地" and rows[0][1].startswith("unknown column, close to “所在地区” (region)"), rows
+    # the header it resembles is the column's Chinese label: named once (was 「所在地区」（所在地区）), and the English
+    # quotes it as English does, not as Python's repr ('所在地区')
+    said_zh = info.value.report()["reason_zh"][0]
+    assert said_zh.startswith("列名与「所在地区」相近，像是写错了") and "（所在地区）" not in said_zh, said_zh
+    assert "'" not in rows[0][1], rows
     assert rows[1][0] == "所在地区 region_code" and rows[1][1] == "column is missing"
 
 

@@ -74,3 +74,26 @@ def test_a_plan_says_why_each_unit_is_left_out() -> None:
     assert "130171" in left["region_code"].to_list()  # 石家庄高新技术产业开发区
     yichun = census_2020().counties.filter((pl.col("prefecture_code") == "230700") & pl.col("in_census_2020"))
     assert left_out_units("230700", yichun)["reason"].unique().to_list() == [NO_SEAT]
+
+
+def test_a_point_from_a_wikipedia_article_cites_the_article_not_a_copy() -> None:
+    """A web point's source is the Wikipedia article itself (xx.wikipedia.org), the canonical page, even where the
+    point was read through a copy; never a proxy or mirror of it (anonyproxies, an azureedge or cloudfront host,
+    trans.hiragana.jp, paperai.life, a Kiwix copy…, as the rows added in 2026-12 cited), which may change or vanish
+    and is no one's authority. Its seat address, where it comes from the article too, likewise."""
+    web = read_seat_supplement().filter(pl.col("coordinate_system") != AS_SEAT_SOURCE)
+    assert web.height == 13
+    canonical = r"^https://(en|zh|de)\.wikipedia\.org/wiki/\S+( \(.*\))?$"
+    for row in web.iter_rows(named=True):
+        assert pl.Series([row["coordinate_source"]]).str.contains(canonical).all(), row
+        assert row["verified"] is False, row
+    cited = " ".join(str(v) for row in read_seat_supplement().iter_rows() for v in row if v is not None)
+    assert not [host for host in COPIES_OF_WIKIPEDIA if host in cited]
+
+
+# hosts of copies of Wikipedia articles the rows once cited (proxies, mirrors, Kiwix copies)
+COPIES_OF_WIKIPEDIA = (
+    "anonyproxies.com", "azureedge.net", "cloudfront.net", "trans.hiragana.jp", "paperai.life", "profilpelajar.com",
+    "friendlywiki.com", "wikimili.com", "sapo.pt", "av1.space", "moesalih.com", "wikide.org", "sagapedia.com",
+    "clateway.com", "enwikipedia.net", "wiki.li", "wikiwand.com", "kfd.me", "oracleblog.org", "dokumen123.com",
+)  # fmt: skip

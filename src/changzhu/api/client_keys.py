@@ -7,11 +7,14 @@ not chosen by a client: a held item's execution (`approval-<id>`, the ids count 
 write of its own would take it first, and the service's later operation would be refused as a reused key for ever
 (a held voucher never issued, a release never made, a refused message's months never given back). A client key of
 that form is 422 before anything is stored (docs/api.md, "Who may do what"). A transfer number is checked alike
-(`TransferNo`; the CLI's `--transfer-no` by the same `client_key`): the keys of its two steps derive from it.
+(`TransferNo`; the CLI's `--transfer-no` by the same `client_key`): the keys of its two steps derive from it. Its
+length and letters are one rule for both (`TRANSFER_NO_MIN`, `TRANSFER_NO_PATTERN`, `transfer_no`): a longer number
+would overflow the ledger's key (`<transfer_no>:complete` in 160 characters).
 """
 
 from __future__ import annotations
 
+import re
 from typing import Annotated
 
 from pydantic import AfterValidator, Field
@@ -20,6 +23,8 @@ from changzhu.domain import field_sizes as sizes
 
 RESERVED_PREFIXES = ("approval-", "import-", "interregion")
 RESERVED_SUFFIXES = (":apply", ":complete")
+TRANSFER_NO_MIN = sizes.TRANSFER_NO_MIN  # a transfer number: TRANSFER_NO_MIN to sizes.TRANSFER_NO characters of these
+TRANSFER_NO_PATTERN = r"^[A-Za-z0-9_.:-]+$"
 
 
 def client_key(key: str | None) -> str | None:
@@ -33,6 +38,19 @@ def client_key(key: str | None) -> str | None:
     return key
 
 
+def transfer_no(number: str) -> str:
+    """The transfer number as the API's `TransferNo` takes it (its length and letters, then `client_key`), else
+    ValueError saying what to write, "中文 / English" (the command line's `--transfer-no`)."""
+    if not TRANSFER_NO_MIN <= len(number) <= sizes.TRANSFER_NO or not re.fullmatch(TRANSFER_NO_PATTERN, number):
+        raise ValueError(
+            f"转移编号须为 {TRANSFER_NO_MIN} 至 {sizes.TRANSFER_NO} 个字符，只用英文字母、数字和 _ . : -"
+            f"（此编号有 {len(number)} 个字符） / a transfer number is {TRANSFER_NO_MIN} to {sizes.TRANSFER_NO}"
+            f" characters of letters A-Z, a-z, digits and _ . : - (this one has {len(number)})"
+        )
+    client_key(number)
+    return number
+
+
 ClientKey = Annotated[
     str,
     Field(min_length=8, max_length=sizes.IDEMPOTENCY_KEY, description="idempotency key: a retry sends the same"),
@@ -40,7 +58,7 @@ ClientKey = Annotated[
 ]
 TransferNo = Annotated[
     str,
-    Field(min_length=4, max_length=sizes.TRANSFER_NO, pattern=r"^[A-Za-z0-9_.:-]+$"),
+    Field(min_length=TRANSFER_NO_MIN, max_length=sizes.TRANSFER_NO, pattern=TRANSFER_NO_PATTERN),
     AfterValidator(client_key),
 ]
 OptionalClientKey = Annotated[

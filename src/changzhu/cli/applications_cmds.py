@@ -201,6 +201,14 @@ def _places(capacity: list[str] | None, facilities: Path | None, level: str) -> 
     return found or None
 
 
+def _needs_capacity() -> ChangzhuError:
+    """A school-place ranking asked for without the places (--capacity or --facilities), coded: told in the error
+    line's language (the API's CAPACITY_REQUIRED names its field; this, the option and its form)."""
+    from changzhu.domain.refusals import CodedError, RefusalCode, refusal
+
+    return CodedError(refusal(RefusalCode.CLI_QUOTA_NEEDS_CAPACITY, option="--capacity", facilities="--facilities"))
+
+
 @quota_app.command("run")
 def run(
     kind: Kind,
@@ -231,7 +239,7 @@ def run(
     places = _places(capacity, facilities, level)
     if chosen == runs.QuotaKind.SCHOOL_PLACE:
         if places is None:
-            raise ChangzhuError("积分入学须给出 --capacity／a school-place run needs --capacity DISTRICT=PLACES")
+            raise _needs_capacity()
         ranking, source = by_capacity(candidates, rule, places), None
     else:
         source = runs.GIVEN_ON_COMMAND_LINE
@@ -275,7 +283,7 @@ def simulate(
     places = _places(capacity, facilities, level)
     if chosen == runs.QuotaKind.SCHOOL_PLACE:
         if places is None:
-            raise ChangzhuError("积分入学须给出 --capacity／a school-place simulation needs --capacity DISTRICT=PLACES")
+            raise _needs_capacity()
         ranking = by_capacity(candidates, rule, {d: half_up(n * fraction) for d, n in places.items()})
     else:
         quota = quota if quota is not None else runs.annual_quota(region, on)[0]

@@ -18,6 +18,8 @@ from typing import Any
 
 from typer import _click as click
 
+from changzhu.domain import field_sizes as sizes
+
 # the commands whose help is held whole in Chinese (the test walks them)
 TRANSLATED_GROUPS = ("resident", "applications", "ledger", "voucher", "import")
 
@@ -195,9 +197,10 @@ HELP_ZH: dict[str, str] = {
     "公租房轮候 housing_wait",
     "YYYYMM": "年月（YYYYMM）",
     "monthly contribution base, yuan": "月缴费基数，元",
-    "transfer number; retrying with it finishes, never repeats (the keys of its two steps derive from it: not of a"
-    " form the service keeps for its own keys)": "转移编号；以同一编号重试会办结而不会重复（两步的幂等键由它得出："
-    "不能是本服务自用的键的格式）",
+    f"transfer number, {sizes.TRANSFER_NO_MIN} to {sizes.TRANSFER_NO} characters of A-Z, a-z, 0-9 and _ . : -;"
+    " retrying with it finishes, never repeats (the keys of its two steps derive from it: not of a form the service"
+    " keeps for its own keys)": f"转移编号，{sizes.TRANSFER_NO_MIN} 至 {sizes.TRANSFER_NO} 个字符，只用英文字母、数字和"
+    " _ . : -；以同一编号重试会办结而不会重复（两步的幂等键由它得出：不能是本服务自用的键的格式）",
     "also reconcile 跨省通办 hand-overs with every registered peer instance": "同时与每个已登记的其他实例核对跨省通办的"
     "交接",
     "yuan": "元",

@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING, Annotated, Any
 import typer
 
 from changzhu.cli.tables_cmds import ErrorsOption, SheetOption, SkipOption, report_errors, report_ignored
+from changzhu.domain import field_sizes as sizes
 from changzhu.domain.lang import Lang
 from changzhu.errors import ChangzhuError
 from changzhu.output import ExportOption, OutputFormat, console, emit_table, print_fields
@@ -41,6 +42,22 @@ def _client_key(key: str | None) -> str | None:
         raise typer.BadParameter(str(exc)) from exc
 
 
+def _transfer_no(number: str) -> str:
+    """A transfer number as the API takes it (changzhu.api.client_keys.transfer_no: its length, its letters, not of
+    a form the service keeps for its own keys): a longer one would not fit the ledger's keys."""
+    from changzhu.api.client_keys import transfer_no
+
+    try:
+        return transfer_no(number)
+    except ValueError as exc:
+        raise typer.BadParameter(str(exc)) from exc
+
+
+TRANSFER_NO_HELP = (
+    f"transfer number, {sizes.TRANSFER_NO_MIN} to {sizes.TRANSFER_NO} characters of A-Z, a-z, 0-9 and _ . : -;"
+    " retrying with it finishes, never repeats (the keys of its two steps derive from it: not of a form the service"
+    " keeps for its own keys)"
+)
 Key = Annotated[
     str | None,
     typer.Option("--key", help="idempotency key: repeating a call with it is a no-op", callback=_client_key),
@@ -406,9 +423,8 @@ def ledger_transfer(
     transfer_no: Annotated[
         str,
         typer.Option(
-            help="transfer number; retrying with it finishes, never repeats (the keys of its two steps derive from"
-            " it: not of a form the service keeps for its own keys)",
-            callback=_client_key,
+            help=TRANSFER_NO_HELP,
+            callback=_transfer_no,
         ),
     ],
     as_user: As,

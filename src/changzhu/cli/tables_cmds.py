@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
+from changzhu.domain.lang import Lang
 from changzhu.errors import ChangzhuError
 from changzhu.output import OutputFormat, console, emit_table, err_console, export_table
 
@@ -102,41 +103,75 @@ def _stored_manifest() -> str:
     return MANIFEST
 
 
+def command_lang() -> Lang:
+    """The language of the command being run: its `--lang` (as given, from CHANGZHU_LANG, or its default), as
+    click's context holds it for the command or a group above it, the language of the rest of what it prints; for
+    a command without one, the error line's (main.error_lang). Read from the context, not from sys.argv: the same
+    under a test's CliRunner as at a terminal."""
+    import os
+    import sys
+
+    from typer._click.globals import get_current_context
+
+    from changzhu.cli.main import error_lang
+
+    ctx = get_current_context(silent=True)
+    while ctx is not None:
+        chosen = ctx.params.get("lang")
+        if chosen is not None and str(chosen).lower() in (Lang.ZH, Lang.EN):
+            return Lang(str(chosen).lower())
+        ctx = ctx.parent
+    return error_lang(os.environ, sys.argv[1:])
+
+
 def report_ignored(read: TableRead, schema: TableSchema) -> None:
-    """The file's columns that are not the table's (备注, 电话…): named in both languages, read for nothing."""
+    """The file's columns that are not the table's (备注, 电话…): named in the command's language, read for
+    nothing."""
     note = read.ignored_note(schema)
     if note is not None:
-        err_console.print(f"[yellow]注意 / warning:[/yellow] {note.zh} / {note.en}", highlight=False)
+        line = (
+            f"[yellow]注意：[/yellow]{note.zh}" if command_lang() == Lang.ZH else f"[yellow]warning:[/yellow] {note.en}"
+        )
+        err_console.print(line, highlight=False)
 
 
 def _report_skipped(read: TableRead, errors: Path | None) -> None:
     """The rows left out with --skip-bad-rows: printed (and written to `errors`) and counted."""
     if read.errors:
         report_errors(read.report(), errors)
-        err_console.print(
-            f"{read.skipped:,} bad row(s) left out (--skip-bad-rows); {read.frame.height:,} row(s) used",
-            highlight=False,
+        left, used = read.skipped, read.frame.height
+        said = (
+            f"{left:,} 行有误，已略去（--skip-bad-rows）；使用 {used:,} 行"
+            if command_lang() == Lang.ZH
+            else f"{left:,} bad row(s) left out (--skip-bad-rows); {used:,} row(s) used"
         )
+        err_console.print(said, highlight=False)
 
 
 def report_errors(report: pl.DataFrame, errors: Path | None) -> None:
-    """Print the row-level error report (first rows) and write all of it to `errors` if given."""
+    """Print the row-level error report (first rows, in the command's language) and write all of it to `errors` if
+    given."""
+    import polars as pl
+
+    zh = command_lang() == Lang.ZH
     if errors is not None:
-        import os
-        import sys
-
-        from changzhu.cli.main import error_lang
-        from changzhu.domain.lang import Lang
-
-        export_table(report, errors, OutputFormat.CSV)
+        export_table(report, errors, OutputFormat.CSV)  # the file keeps both languages' reasons
         problems = "1 problem" if report.height == 1 else f"{report.height} problems"
         written_zh, written_en = (
             f"错误报告（{report.height} 个问题）已写入 {errors}",
             f"error report ({problems}) written to {errors}",
         )
-        zh = error_lang(os.environ, sys.argv[1:]) == Lang.ZH  # a message about the file: in the error line's language
         err_console.print(written_zh if zh else written_en, highlight=False)
-    emit_table(report, OutputFormat.TABLE, "rejected rows 被拒绝的行", limit=20)
+    # on screen: the command's language only, its headers too
+    shown = report.select(
+        [pl.col(name).alias(REPORT_HEADERS_ZH.get(name, name)) for name in ("row", "column", "value", "reason_zh")]
+        if zh
+        else ["row", "column", "value", "reason"]
+    )
+    emit_table(shown, OutputFormat.TABLE, "被拒绝的行" if zh else "rejected rows", limit=20)
+
+
+REPORT_HEADERS_ZH = {"row": "行", "column": "列", "value": "值", "reason_zh": "原因"}  # the error report on screen
 
 
 SCHEMA_FORMATS = ("table", "markdown", "json", "csv")

@@ -4,7 +4,8 @@ the locale), as every other error of the command line is.
 
 Click writes these in English only and has no catalogue of translations, so its English is read by one table of
 the forms it writes (FORMS), each a pattern and its Chinese; a message no form matches is shown as click wrote it.
-In English nothing changes: click's own lines."""
+In English, click's own lines; a message of an option's own check, written "中文 / English", gives its half in
+the error line's language."""
 
 from __future__ import annotations
 
@@ -21,12 +22,13 @@ KINDS = {"option": "选项", "argument": "参数", "parameter": "参数"}
 VALUE_KINDS = {"integer": "整数", "float": "数", "int": "整数", "str": "文字", "boolean": "是或否", "bool": "是或否"}
 PATHS = {"File": "文件", "Directory": "目录", "Path": "路径"}
 # click's English message -> its Chinese: the first form matching the whole message (groups named as in the
-# Chinese; a group named `why` is itself read by FORMS again, so "Invalid value for X: <why>" reads the why)
+# Chinese; a group named `why` is itself read by FORMS again, so "Invalid value for X: <why>" reads the why;
+# `after_hint` is the hint with a space before it, or nothing when click gave none)
 HINT = r"(?P<hint>'[^']*'(?: / '[^']*')*(?: \(env var: '[^']*'\))?)"  # the option's names (and its variable)
 FORMS: tuple[tuple[re.Pattern[str], str], ...] = tuple(
     (re.compile(pattern.replace("HINT", HINT), re.DOTALL), chinese)
     for pattern, chinese in (
-        (r"Missing (?P<kind>option|argument|parameter)(?: HINT)?\.(?: (?P<why>.+))?", "缺少{kind} {hint}。{why}"),
+        (r"Missing (?P<kind>option|argument|parameter)(?: HINT)?\.(?: (?P<why>.+))?", "缺少{kind}{after_hint}。{why}"),
         (r"Missing parameter: (?P<name>.+)", "缺少参数 {name}"),
         (r"No such option: (?P<name>\S+)(?: \(Possible options: (?P<alts>.+)\))?", "没有此选项：{name}{alts}"),
         (r"No such command '(?P<name>.+?)'\.(?: Did you mean (?P<near>.+)\?)?", "没有此命令：'{name}'。{near}"),
@@ -55,11 +57,29 @@ def chinese(message: str) -> str:
     for pattern, template in FORMS:
         found = pattern.fullmatch(message.strip())
         if found:
-            return template.format(**{k: _part(k, v) for k, v in found.groupdict().items()})
+            parts = {k: _part(k, v) for k, v in found.groupdict().items()}
+            # the option named after a word, a space between; none when click named none ("缺少参数。", no space)
+            parts["after_hint"] = f" {parts['hint']}" if parts.get("hint") else ""
+            return template.format(**parts)
+    return _halves(message)[0] or message
+
+
+def english(message: str) -> str:
+    """A message of our own written "中文 / English" (an option's check) as its English half; click's own English
+    as it came."""
+    return _halves(message)[1] or message
+
+
+def _halves(message: str) -> tuple[str, str]:
+    """The Chinese and English halves of a message written "中文 / English", ("", "") if it is not one."""
     zh, cut, en = message.partition(" / ")
-    if cut and any("\u4e00" <= c <= "\u9fff" for c in zh) and en.strip():
-        return zh.strip()
-    return message
+    if cut and _has_chinese(zh) and en.strip():
+        return zh.strip(), en.strip()
+    return "", ""
+
+
+def _has_chinese(text: str) -> bool:
+    return any("\u4e00" <= c <= "\u9fff" for c in text)
 
 
 def _part(name: str, value: str | None) -> str:
@@ -88,6 +108,7 @@ def show(exc: ClickException, lang: Lang) -> None:
     from typer._click.exceptions import NoArgsIsHelpError, UsageError
 
     if lang == Lang.EN or isinstance(exc, NoArgsIsHelpError):  # English, or the help itself: click's own lines
+        exc.message = english(exc.message)  # an option's own check (written in both languages): its English half
         exc.show()
         return
     ctx = exc.ctx if isinstance(exc, UsageError) else None

@@ -17,6 +17,7 @@ ITEM_CODE = 40  # a medical catalogue item code
 ITEM_NAME = 120
 POLICY_SOURCE = 400  # document and date of a medical policy
 IDEMPOTENCY_KEY = 120  # as sent by a client; derived keys (prefix + key) fit the 160 of ledger_transactions
+TRANSFER_NO_MIN = 4  # the shortest transfer number a client may send (api.client_keys.TransferNo, --transfer-no)
 TRANSFER_NO = 60  # as sent by a client; the ledger keys f"{transfer_no}:complete" fit in 160
 USERNAME = 64
 DISPLAY_NAME = 100

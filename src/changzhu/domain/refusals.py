@@ -600,6 +600,11 @@ class RefusalCode(StrEnum):
     # review42src: `changzhu ledger transfer` given the number of another application (another person, scheme or
     # places): refused, not completed as if it were the one the command names
     TRANSFER_NO_OTHER_APPLICATION = "transfer_no_other_application"
+    # cli45: a header like a column's Chinese label, told naming that label once (was 「户籍地」（户籍地）); a
+    # school-place quota run or simulation without the places (`quota run|simulate` without --capacity): the API's
+    # CAPACITY_REQUIRED names its field, this the option and how to write it
+    HEADER_LIKE_CHINESE_LABEL = "header_like_chinese_label"
+    CLI_QUOTA_NEEDS_CAPACITY = "cli_quota_needs_capacity"
 
 
 _DATE_FORMS_ZH = "2026-06-01、2026/6/1、2026.6.1、20260601 或 2026年6月1日"
@@ -2158,7 +2163,7 @@ TEMPLATES: dict[RefusalCode, tuple[str, str]] = {
     RefusalCode.HEADER_LIKE_KNOWN: (
         "列名与「{header}」（{label_zh}）相近，像是写错了：如果是这一列，请把表头改成「{header}」；如果不是，请换一个不相近的列名"
         "（其他不认识的列会被忽略）",
-        "unknown column, close to {header!r} ({label_en}), as if mistyped: if it is that column, head it {header!r};"
+        "unknown column, close to “{header}” ({label_en}), as if mistyped: if it is that column, head it “{header}”;"
         " if not, give it a header not so close (other unknown columns are left out)",
     ),
     # review42src
@@ -2167,6 +2172,19 @@ TEMPLATES: dict[RefusalCode, tuple[str, str]] = {
         "新的申请请另选一个编号",
         "transfer number {transfer_no} belongs to another application, not of the person, scheme or places given"
         " here: check the number, or choose another one for a new application",
+    ),
+    # cli45
+    RefusalCode.HEADER_LIKE_CHINESE_LABEL: (
+        "列名与「{header}」相近，像是写错了：如果是这一列，请把表头改成「{header}」；如果不是，请换一个不相近的列名"
+        "（其他不认识的列会被忽略）",
+        "unknown column, close to “{header}” ({label_en}), as if mistyped: if it is that column, head it “{header}”;"
+        " if not, give it a header not so close (other unknown columns are left out)",
+    ),
+    RefusalCode.CLI_QUOTA_NEEDS_CAPACITY: (
+        "积分入学要按各区县的学位数排名：请用 {option} 写出各区县的学位数（区县代码=学位数，如 440103=120），"
+        "或用 {facilities} 给出学校清单",
+        "a school-place ranking needs the places of each district: give them with {option} (DISTRICT=PLACES, e.g."
+        " 440103=120), or give the list of schools with {facilities}",
     ),
 }
 PLACE = "place"  # the format spec of a region code shown with its name: {region:place}

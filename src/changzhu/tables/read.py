@@ -143,6 +143,8 @@ def _like_known(header: str, schema: TableSchema, given: Collection[str]) -> tup
         return None
     _likeness, known, col = best
     label_en = col.en or col.name.replace("_", " ")
+    if known == col.zh:  # the Chinese label itself: said once (not 「户籍地」（户籍地）)
+        return refusal(RefusalCode.HEADER_LIKE_CHINESE_LABEL, header=known, label_en=label_en), col.name
     return refusal(RefusalCode.HEADER_LIKE_KNOWN, header=known, label_zh=col.zh, label_en=label_en), col.name
 
 

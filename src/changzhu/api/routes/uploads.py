@@ -250,6 +250,14 @@ def _facility_replaced(frame: pl.DataFrame, scope: str) -> list[dict[str, Any]]:
     return json_rows(replacement_summary(frame, scope, estimate))
 
 
+UNNAMED_SERVICE = ("未列名服务", "an unnamed service")  # a service code no label names (not shown as the code)
+
+
+def _named(name: str, code: str) -> str:
+    """A region's name, "" when it is none (empty, or the code itself)."""
+    return "" if name == code else name
+
+
 def _possibly_incomplete(replaced: list[dict[str, Any]], columns: list[ColumnLabel]) -> list[UploadWarning]:
     """A warning for each region and service whose facility list holds under half the estimate it replaces (as
     `changzhu plan` warns): the list is taken as the region's whole supply, so a partial list inflates the gap."""
@@ -261,9 +269,13 @@ def _possibly_incomplete(replaced: list[dict[str, Any]], columns: list[ColumnLab
             continue
         region = values["region_code"].get(row["region_code"])
         service = values["service"].get(row["service"])
-        code, what = row["region_code"], row["service"]
-        where_zh = of_region(region.zh if region else "", code, service.zh if service else what, Lang.ZH)
-        where_en = of_region(region.en if region else "", code, service.en if service else what, Lang.EN)
+        code = row["region_code"]
+        # a name in each language, else the other's (a region named in Chinese only: 深圳市 (440300), not "region
+        # 440300"); a service no label names is said to be one, never its code
+        zh_name, en_name = (region.zh, region.en) if region else ("", "")
+        zh_what, en_what = (service.zh, service.en) if service else ("", "")
+        where_zh = of_region(zh_name or en_name, code, zh_what or en_what or UNNAMED_SERVICE[0], Lang.ZH)
+        where_en = of_region(_named(en_name, code) or zh_name, code, en_what or zh_what or UNNAMED_SERVICE[1], Lang.EN)
         listed, estimate = row["facility_list_supply"], row["estimate_replaced"]
         part = share_of_estimate(share)
         zh = (
