@@ -149,3 +149,16 @@ def test_transfers_always_sum_to_the_fund(
     assert (out["transfer_yuan"] >= 0).all()
     terms = out["population_term_yuan"] + out["migrant_term_yuan"] + out["incentive_term_yuan"]
     assert np.array_equal(terms.to_numpy(), out["transfer_yuan"].to_numpy())
+
+
+def test_a_region_missing_from_the_settlement_table_is_unknown_not_zero() -> None:
+    """A settlement table without a row for B: B's settled migrants are unknown, not 0 (which would give its incentive
+    money to A without a word)."""
+    with pytest.raises(FiscalError, match=r"settlement has no row for 1 region\(s\): 乙 \(B\); .* unknown, not 0"):
+        allocate_transfers(BASES, scheme(), settlement=SETTLEMENT.filter(pl.col("region_code") == "A"))
+
+
+def test_a_region_missing_from_the_unit_cost_index_is_unknown_not_one() -> None:
+    index = pl.DataFrame({"region_code": ["B"], "unit_cost_index": [1.2]})
+    with pytest.raises(FiscalError, match=r"unit_cost_index has no row for 1 region\(s\): 甲 \(A\)"):
+        allocate_transfers(BASES, scheme(), settlement=SETTLEMENT, unit_cost_index=index)

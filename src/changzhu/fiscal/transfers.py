@@ -63,6 +63,17 @@ def _check(frame: pl.DataFrame, columns: tuple[str, ...], what: str) -> None:
             raise FiscalError(f"{what} row {row} ({frame['region_code'][row]}): {column} must be a non-negative number")
 
 
+def _every_region(bases: pl.DataFrame, table: pl.DataFrame, what: str) -> None:
+    """A table given for the regions must have a row for each: a region it leaves out has an unknown figure, which is
+    not 0 settled migrants (nor a cost index of 1) and would silently move its money to the others."""
+    missing = bases.join(table.select("region_code"), on="region_code", how="anti")
+    if missing.height:
+        named = ", ".join(f"{name} ({code})" for code, name in missing.select("region_code", "region_name_zh").rows())
+        raise FiscalError(
+            f"{what} has no row for {missing.height} region(s): {named}; their figures are unknown, not 0"
+        )
+
+
 def allocate_transfers(
     bases: pl.DataFrame,
     params: FiscalParameters,
@@ -74,13 +85,14 @@ def allocate_transfers(
     _check(bases, (*REQUIRED_BASES, "urbanisation_rate"), "bases")
     settle = settlement if settlement is not None else settlement_assumption(bases, params)
     _check(settle, ("region_code", "settled", "served"), "settlement")
+    _every_region(bases, settle, "settlement")
     frame = bases.join(settle.select("region_code", "settled", "served"), on="region_code", how="left")
     if unit_cost_index is not None:
         _check(unit_cost_index, ("region_code", "unit_cost_index"), "unit_cost_index")
+        _every_region(bases, unit_cost_index, "unit_cost_index")
         frame = frame.join(unit_cost_index.select("region_code", "unit_cost_index"), on="region_code", how="left")
     else:
         frame = frame.with_columns(pl.lit(1.0).alias("unit_cost_index"))
-    frame = frame.with_columns(pl.col("settled", "served").fill_null(0.0), pl.col("unit_cost_index").fill_null(1.0))
     t = params.transfer
     rho = t.resident_conversion_ratio
     resident = frame["resident"].to_numpy().astype(np.float64)
