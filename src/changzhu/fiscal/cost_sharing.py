@@ -40,9 +40,19 @@ def share_costs(gaps: pl.DataFrame, params: FiscalParameters) -> pl.DataFrame:
     local = gaps.filter(pl.col("basis") == PopulationBasis.LOCAL_HUKOU_RESIDENT).select(
         "region_code", "service", pl.col("demand").alias("demand_local_hukou")
     )
-    frame = resident.join(local, on=["region_code", "service"], how="left").with_columns(
-        pl.col("demand_local_hukou").fill_null(pl.col("demand"))
-    )
+    frame = resident.join(local, on=["region_code", "service"], how="left")
+    # a region without its local-hukou demand has an unknown migrants' part, not none: taking the resident demand for
+    # it (as before 2026-12-04) made the migrant cost 0 and left its outflow provinces out of the compensation
+    unknown = frame.filter(pl.col("demand_local_hukou").is_null() | pl.col("demand").is_null())
+    if unknown.height:
+        named = ", ".join(
+            f"{name} ({code}) / {service}"
+            for code, name, service in unknown.select("region_code", "region_name_zh", "service").rows()
+        )
+        raise FiscalError(
+            f"cost sharing: the local-hukou or resident demand of {unknown.height} region(s) and service(s) is "
+            f"unknown ({named}); the migrants' part of their cost is unknown, not 0"
+        )
     frame = frame.with_columns(
         (pl.col("demand") * pl.col("unit_cost_yuan")).alias("cost_yuan"),
         ((pl.col("demand") - pl.col("demand_local_hukou")).clip(lower_bound=0) * pl.col("unit_cost_yuan")).alias(
