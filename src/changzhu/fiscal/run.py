@@ -8,7 +8,7 @@ from pathlib import Path
 import numpy as np
 import polars as pl
 
-from changzhu.domain.estimates import GRAVITY, labelled, shortage_cost, yearly_cost
+from changzhu.domain.estimates import GRAVITY, labelled, settlement_assumed, shortage_cost, yearly_cost
 from changzhu.fiscal.allocation import Allocation, allocate_budget, greedy_unmet
 from changzhu.fiscal.apportion import apportion
 from changzhu.fiscal.cost_sharing import compensation_flows, net_flows, share_costs
@@ -92,7 +92,10 @@ def compute_fiscal(
         params=params,
         bases=labelled(bases, GRAVITY),
         od=labelled(od, GRAVITY),
-        transfers=labelled(allocate_transfers(bases, params), GRAVITY),
+        transfers=labelled(  # settled and served: the scheme's assumption (no 落户 counts ship)
+            allocate_transfers(bases, params),
+            settlement_assumed(params.transfer.settled_share, params.transfer.served_share),
+        ),
         comparison=labelled(compare_bases(bases, params), GRAVITY),
         allocation=replace(
             allocation, cells=labelled(allocation.cells, shortage_cost(unit_costs))
