@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+from datetime import date
 from pathlib import Path
 
 import polars as pl
 import pytest
 
 from changzhu.data.census import census_2020
+from changzhu.fiscal.parameters import fiscal_parameters
 from changzhu.fiscal.population import province_bases
 from cli_support import run_changzhu
 
@@ -19,6 +21,34 @@ def test_registered_estimate_keeps_the_national_total() -> None:
     assert od["migrants_est"].sum() == pytest.approx(float(provinces["interprov_in_migrants_2020"].sum()))
     guangdong = bases.filter(pl.col("region_code") == "440000").row(0, named=True)
     assert guangdong["registered_est"] < guangdong["resident"]  # the largest inflow province
+
+
+def assert_money_conserves(folder: Path, fund: int) -> None:
+    """On the shipped data every allocation of the fund adds up to it to the yuan, each province's transfer is the sum
+    of its three terms, and each cost is the sum of the parties' shares."""
+    transfers = pl.read_parquet(folder / "transfers.parquet")
+    terms = pl.sum_horizontal("population_term_yuan", "migrant_term_yuan", "incentive_term_yuan")
+    assert transfers.height == 31 and (transfers["transfer_yuan"] == transfers.select(terms).to_series()).all()
+    assert transfers["transfer_yuan"].sum() == fund
+    for term in ("population_term_yuan", "migrant_term_yuan", "incentive_term_yuan"):
+        assert transfers[term].min() >= 0, term
+    comparison = pl.read_parquet(folder / "transfers_by_basis.parquet")
+    assert (
+        comparison["transfer_registered_basis_yuan"].sum() == comparison["transfer_resident_basis_yuan"].sum() == fund
+    )
+    assert comparison["difference_yuan"].sum() == 0
+    splits = pl.read_parquet(folder / "allocation_by_region.parquet")
+    assert splits.height == 31
+    for column in ("lp_yuan", "per_registered_head_yuan", "per_resident_head_yuan"):
+        assert splits[column].sum() == fund, column
+    cells = pl.read_parquet(folder / "allocation_lp.parquet")
+    assert cells["allocated_yuan"].sum() == fund
+    lp_by_region = cells.group_by("region_code").agg(pl.col("allocated_yuan").sum())
+    assert dict(lp_by_region.rows()) == dict(splits.select("region_code", "lp_yuan").rows())
+    shared = pl.read_parquet(folder / "cost_sharing.parquet")
+    parties = ("central", "province", "inflow_city", "outflow_city", "employer", "individual")
+    total = shared.select(pl.sum_horizontal(*(f"{p}_yuan" for p in parties))).to_series()
+    assert ((total - shared["cost_yuan"]).abs() <= 1e-6 * shared["cost_yuan"].abs().max()).all()
 
 
 def test_changzhu_fiscal_end_to_end(tmp_path: Path) -> None:
@@ -33,6 +63,7 @@ def test_changzhu_fiscal_end_to_end(tmp_path: Path) -> None:
     assert comparison.filter(pl.col("region_code") == "440000")["difference_yuan"][0] > 0
     equity = pl.read_parquet(folder / "equity.parquet")
     assert equity.height == 3 and (equity["total_yuan"] == equity["total_yuan"][0]).all()
+    assert_money_conserves(folder, fiscal_parameters(date.today()).fund_yuan)
     assert pl.read_csv(
         folder / "voucher_clearing_bilateral.csv",
         schema_overrides={"payer_region": pl.String, "payee_region": pl.String},
