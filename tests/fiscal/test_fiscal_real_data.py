@@ -8,8 +8,12 @@ from pathlib import Path
 import polars as pl
 import pytest
 
-from changzhu.data.census import census_2020
+from changzhu.data.census import CENSUS_DAY, census_2020
+from changzhu.fiscal.errors import FiscalError
 from changzhu.fiscal.parameters import fiscal_parameters
+from changzhu.fiscal.run import compute_fiscal
+from changzhu.planning.gaps import compute_gaps
+from changzhu.planning.standards import load_standards, unit_costs_cited
 from changzhu.fiscal.population import province_bases
 from cli_support import run_changzhu
 
@@ -97,3 +101,12 @@ def test_a_bad_redemptions_file_is_refused_in_the_chosen_language(tmp_path: Path
     english = run_changzhu(*args)
     assert english.returncode == 1 and english.stderr.strip() == "error: redemptions lack column(s) amount_yuan"
     assert not (tmp_path / "out" / "fiscal").exists()
+
+
+def test_a_province_the_gaps_leave_out_is_not_given_zero_by_the_lp() -> None:
+    """Gaps without Tibet: the LP never saw it, so its allocation is unknown; it was shown as 0 yuan next to the
+    simple splits' figures (and the LP's max/min per resident became infinite)."""
+    gaps = compute_gaps(level="province").filter(pl.col("region_code") != "540000")
+    costs = unit_costs_cited(load_standards(), CENSUS_DAY)
+    with pytest.raises(FiscalError, match=r"no row for 1 region\(s\) \(西藏自治区 \(540000\)\)"):
+        compute_fiscal(census_2020().provinces, gaps, fiscal_parameters(date(2026, 12, 3)), costs)

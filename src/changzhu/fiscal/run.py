@@ -13,6 +13,7 @@ from changzhu.fiscal.allocation import Allocation, allocate_budget, greedy_unmet
 from changzhu.fiscal.apportion import apportion
 from changzhu.fiscal.cost_sharing import compensation_flows, net_flows, share_costs
 from changzhu.fiscal.equity import equity_table
+from changzhu.fiscal.errors import FiscalError
 from changzhu.fiscal.parameters import FiscalParameters
 from changzhu.fiscal.population import province_bases
 from changzhu.fiscal.transfers import allocate_transfers, compare_bases
@@ -42,12 +43,21 @@ class FiscalResults:
 def simple_splits(bases: pl.DataFrame, allocation: Allocation, fund_yuan: int) -> pl.DataFrame:
     """The LP's region totals next to the per-registered-head and per-resident-head splits of the same fund."""
     regions = bases.join(allocation.regions.select("region_code", "allocated_yuan"), on="region_code", how="left")
+    # a province the gaps do not cover was not in the LP: its allocation is unknown, not 0 (as it was before
+    # 2026-12-04, which made the LP's lowest amount per resident 0 and its max/min ratio infinite)
+    left_out = regions.filter(pl.col("allocated_yuan").is_null())
+    if left_out.height:
+        named = ", ".join(f"{name} ({code})" for code, name in left_out.select("region_code", "region_name_zh").rows())
+        raise FiscalError(
+            f"the service gaps have no row for {left_out.height} region(s) ({named}): the budget allocation cannot "
+            "compare them with the simple splits"
+        )
     return regions.select(
         "region_code",
         "region_name_zh",
         "resident",
         "registered_est",
-        pl.col("allocated_yuan").fill_null(0).alias("lp_yuan"),
+        pl.col("allocated_yuan").alias("lp_yuan"),
         pl.Series("per_registered_head_yuan", apportion(fund_yuan, regions["registered_est"].to_numpy())),
         pl.Series("per_resident_head_yuan", apportion(fund_yuan, regions["resident"].to_numpy())),
     )
