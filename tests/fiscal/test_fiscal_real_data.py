@@ -11,10 +11,10 @@ import pytest
 from changzhu.data.census import CENSUS_DAY, census_2020
 from changzhu.fiscal.errors import FiscalError
 from changzhu.fiscal.parameters import fiscal_parameters
+from changzhu.fiscal.population import province_bases
 from changzhu.fiscal.run import compute_fiscal
 from changzhu.planning.gaps import compute_gaps
 from changzhu.planning.standards import load_standards, unit_costs_cited
-from changzhu.fiscal.population import province_bases
 from cli_support import run_changzhu
 
 
