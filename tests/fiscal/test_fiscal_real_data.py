@@ -8,7 +8,9 @@ from pathlib import Path
 import polars as pl
 import pytest
 
+from changzhu.cli.main import error_text
 from changzhu.data.census import CENSUS_DAY, census_2020
+from changzhu.domain.lang import Lang
 from changzhu.fiscal.errors import FiscalError
 from changzhu.fiscal.parameters import fiscal_parameters
 from changzhu.fiscal.population import province_bases
@@ -108,5 +110,12 @@ def test_a_province_the_gaps_leave_out_is_not_given_zero_by_the_lp() -> None:
     simple splits' figures (and the LP's max/min per resident became infinite)."""
     gaps = compute_gaps(level="province").filter(pl.col("region_code") != "540000")
     costs = unit_costs_cited(load_standards(), CENSUS_DAY)
-    with pytest.raises(FiscalError, match=r"no row for 1 region\(s\) \(西藏自治区 \(540000\)\)"):
+    with pytest.raises(FiscalError, match=r"no row for 1 region\(s\) \(540000\)") as e:
         compute_fiscal(census_2020().provinces, gaps, fiscal_parameters(date(2026, 12, 3)), costs)
+    # told to a person with the province's name, in Chinese or English (docs/fiscal.md)
+    assert error_text(e.value, Lang.ZH) == (
+        "服务缺口表没有以下 1 个地区的行：西藏自治区（540000）；预算分配无法与简单分法相比较"
+    )
+    assert error_text(e.value, Lang.EN).startswith(
+        "the service gaps have no row for 1 region(s) (Tibet (Xizang) (540000))"
+    )

@@ -9,6 +9,7 @@ import numpy as np
 import polars as pl
 
 from changzhu.domain.estimates import GRAVITY, labelled, settlement_assumed, shortage_cost, yearly_cost
+from changzhu.domain.refusals import RefusalCode, refusal
 from changzhu.fiscal.allocation import Allocation, allocate_budget, greedy_unmet
 from changzhu.fiscal.apportion import apportion
 from changzhu.fiscal.cost_sharing import compensation_flows, net_flows, share_costs
@@ -21,6 +22,8 @@ from changzhu.fiscal.transfers import allocate_transfers, compare_bases
 SPLIT_REGISTERED = "per registered head (户籍人口, est.)"
 SPLIT_RESIDENT = "per resident head (常住人口)"
 SPLIT_LP = "LP: min weighted unmet need (HiGHS)"
+PER_REGISTERED = ("按户籍人口平均分配", "split per registered head")  # the simple splits as their errors name them
+PER_RESIDENT = ("按常住人口平均分配", "split per resident head")
 
 
 @dataclass(frozen=True)
@@ -47,19 +50,18 @@ def simple_splits(bases: pl.DataFrame, allocation: Allocation, fund_yuan: int) -
     # 2026-12-04, which made the LP's lowest amount per resident 0 and its max/min ratio infinite)
     left_out = regions.filter(pl.col("allocated_yuan").is_null())
     if left_out.height:
-        named = ", ".join(f"{name} ({code})" for code, name in left_out.select("region_code", "region_name_zh").rows())
-        raise FiscalError(
-            f"the service gaps have no row for {left_out.height} region(s) ({named}): the budget allocation cannot "
-            "compare them with the simple splits"
-        )
+        codes = tuple(left_out["region_code"].cast(pl.String).to_list())
+        raise FiscalError(refusal(RefusalCode.FISCAL_GAPS_REGIONS_MISSING, count=left_out.height, regions=codes))
     return regions.select(
         "region_code",
         "region_name_zh",
         "resident",
         "registered_est",
         pl.col("allocated_yuan").alias("lp_yuan"),
-        pl.Series("per_registered_head_yuan", apportion(fund_yuan, regions["registered_est"].to_numpy())),
-        pl.Series("per_resident_head_yuan", apportion(fund_yuan, regions["resident"].to_numpy())),
+        pl.Series(
+            "per_registered_head_yuan", apportion(fund_yuan, regions["registered_est"].to_numpy(), PER_REGISTERED)
+        ),
+        pl.Series("per_resident_head_yuan", apportion(fund_yuan, regions["resident"].to_numpy(), PER_RESIDENT)),
     )
 
 
