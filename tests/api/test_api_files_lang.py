@@ -67,3 +67,30 @@ def test_the_planning_gaps_file_is_in_its_language(service: Service) -> None:
     plain = _file(service, "planning/gaps", "format=csv&service=hospital_beds", "pl_nat")  # for scripts: the codes
     assert {"region_name_zh", "basis", "population_note"} <= set(plain.columns)
     assert set(plain["basis"]) == {"resident", "local_hukou_resident"}
+
+
+def test_the_transfers_file_says_which_figures_are_assumed(service: Service) -> None:
+    """No 落户 counts ship: the settled and served migrants are the scheme's assumption (shares of the in-migrants),
+    and the incentive term and the land quota follow from them; the file's headers and its note say so in each
+    language. The migrant term is by the census's in-migrants, not an estimate (before, the headers had it the
+    other way round: 落户人数（人）, 建设用地指标（平方米） and 流动人口项（估算，元）)."""
+    words = {
+        "zh": (
+            ("落户人数（假设，人）", "享受服务的流动人口（假设，人）", "激励项（按假设落户人数，元）"),
+            ("建设用地指标（按假设落户人数，平方米）", "流动人口项（元）", "计入人口（含户籍人口估算，人）"),
+            "估算说明",
+            "落户人数与享受服务的流动人口为情景假设：分别为跨省流入人口的 5% 与 100%",
+        ),
+        "en": (
+            ("people settled, assumed (people)", "migrants served, assumed (people)"),
+            ("incentive term, on assumed settlement (yuan)", "migrant term (yuan)"),
+            "what the estimate is",
+            "people settled and migrants served are a scenario assumption: 5% and 100% of inter-provincial in-migrants",
+        ),
+    }
+    for lang, (first, second, note, assumed) in words.items():
+        transfers = _file(service, "fiscal/transfers", f"format=xlsx&lang={lang}")
+        assert set(first + second) <= set(transfers.columns), transfers.columns
+        assert transfers[note].str.contains(assumed, literal=True).all(), transfers[note][0]
+        settled = transfers.columns[transfers.columns.index(first[0])]
+        assert transfers.schema[settled].is_numeric()  # a number cell, not text

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from api_support import Service
@@ -146,3 +147,32 @@ def test_the_allocation_and_flows_files_are_in_their_language_only(service: Serv
     )
     frame = pl.read_excel(io.BytesIO(english.content))
     assert "Guangdong" in frame["province"].to_list() and "registered population, estimate (people)" in frame.columns
+
+
+def test_a_reform_that_leaves_a_pot_no_base_is_refused_in_the_callers_language(service: Service) -> None:
+    """A reform assuming no migrant settled or served leaves the incentive pot's money no base to split by: the fiscal
+    officer is told so in Chinese, the pot and the weight to set to 0 by their names (it was an English sentence
+    naming `transfer.weights.incentive`, whatever the language asked)."""
+    shares = {
+        "fiscal.transfer.settlement_assumption.settled_share": 0,
+        "fiscal.transfer.settlement_assumption.served_share": 0,
+    }
+    body = {"name": "nobody_settles", "overrides": shares}
+    saved = service.client.post("/api/v1/scenarios", json=body, headers=service.as_("fo_nat"))
+    assert saved.status_code == 201, saved.text
+    path = "/api/v1/fiscal/winners?reform=nobody_settles"
+    answers = {
+        lang: service.client.get(path, headers={**service.as_("fo_nat"), "Accept-Language": lang})
+        for lang in ("zh-CN", "en")
+    }
+    zh, en = answers["zh-CN"], answers["en"]
+    assert zh.status_code == en.status_code == 400, zh.text
+    assert zh.json()["code"] == en.json()["code"] == "fiscal_pot_no_base"
+    message = zh.json()["message"]
+    assert message.startswith("市民化奖励资金有 ") and "元，但各地区的分配基数均为零" in message, message
+    assert message.endswith("中把“市民化奖励资金权重”设为 0"), message
+    assert not re.search(r"[A-Za-z_]", message), message  # no English, no parameter's key path
+    assert (
+        en.json()["message"].startswith("the incentive pot has ")
+        and '"Weight of the incentive pot"' in (en.json()["message"])
+    )

@@ -56,8 +56,8 @@ def test_the_files_for_people_are_rounded_and_the_files_for_scripts_are_not(serv
     transfers = _file(service, "fiscal/transfers", "format=csv", "fo_nat")
     assert _decimals(transfers)["settled"] > 3 and _decimals(transfers)["capacity_factor"] > 3  # as computed
     for lang, settled, per_head, factor in (
-        ("zh", "落户人数（人）", "人均转移支付（常住，元/人）", "承载系数"),
-        ("en", "people settled (people)", "transfer per resident (yuan per resident)", "capacity factor"),
+        ("zh", "落户人数（假设，人）", "人均转移支付（常住，元/人）", "承载系数"),
+        ("en", "people settled, assumed (people)", "transfer per resident (yuan per resident)", "capacity factor"),
     ):
         read = _file(service, "fiscal/transfers", f"format=csv&lang={lang}", "fo_nat")
         by_code = dict(zip(read[read.columns[0]].cast(pl.String), read.iter_rows(named=True), strict=True))

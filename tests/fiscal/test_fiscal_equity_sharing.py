@@ -54,10 +54,28 @@ def test_cost_sharing_by_hand() -> None:
 
 
 def test_capital_costs_are_not_shared_as_yearly_costs() -> None:
-    gaps = gaps_frame([("B", "t", "resident", 10, 0, 100), ("B", "p", "resident", 10, 0, 9999)]).with_columns(
-        pl.Series("unit_cost_kind", ["annual", "capital"])
-    )
+    gaps = gaps_frame(
+        [
+            ("B", "t", "resident", 10, 0, 100),
+            ("B", "t", "local_hukou_resident", 6, 0, 100),
+            ("B", "p", "resident", 10, 0, 9999),
+        ]
+    ).with_columns(pl.Series("unit_cost_kind", ["annual", "annual", "capital"]))
     assert share_costs(gaps, scheme())["service"].to_list() == ["t"]
+
+
+def test_an_unknown_local_hukou_demand_is_not_a_migrant_cost_of_zero() -> None:
+    """B's local-hukou demand is not known: its migrants' cost (and so what their outflow provinces pay and are
+    paid) is unknown and said so, not taken as 0 by counting every resident as local."""
+    gaps = gaps_frame([("A", "t", "resident", 10, 0, 100), ("A", "t", "local_hukou_resident", 6, 0, 100)])
+    gaps = pl.concat([gaps, gaps_frame([("B", "t", "resident", 10, 0, 100)])])
+    unknown = r"demand of 1 region\(s\) and service\(s\) is unknown \(regions: B; services: t\)"
+    with pytest.raises(FiscalError, match=unknown) as e:
+        share_costs(gaps, scheme())
+    assert e.value.refusal is not None and e.value.refusal.zh == (
+        "成本分担：1 个地区与服务的本地户籍常住人口需求或常住人口需求未知（地区：B；服务：t），"
+        "这部分成本中流动人口的份额因此未知，不能当作 0"
+    )
 
 
 def test_compensation_and_contribution_net_by_hand() -> None:

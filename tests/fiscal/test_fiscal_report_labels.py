@@ -17,7 +17,7 @@ from changzhu.fiscal.parameters import fiscal_parameters
 from changzhu.fiscal.run import compute_fiscal
 from changzhu.planning.gaps import compute_gaps
 from changzhu.planning.standards import load_standards, unit_costs_cited
-from changzhu.report.fiscal import SPLITS, basis_bars, equity_in, explain_en
+from changzhu.report.fiscal import SPLITS, _explanations, basis_bars, equity_in, explain_en
 
 CJK = re.compile(r"[\u4e00-\u9fff]")
 COMPARISON = pl.DataFrame(
@@ -75,3 +75,15 @@ def test_every_equity_measure_reads_as_a_label_and_a_sentence_in_english() -> No
 
     lower = [(label, said) for _zh, label, _ezh, said in EQUITY_MEASURES.values() if not (label[0] + said[0]).isupper()]
     assert lower == [], lower
+
+
+def test_the_report_says_the_settled_migrants_are_assumed() -> None:
+    """The explanation of the terms gave 落户 63,682 人 and a land quota as if 落户 statistics: it now ends with the
+    scheme's assumption (a share of the census's in-migrants), in each language."""
+    params = fiscal_parameters(date(2026, 12, 3))
+    costs = unit_costs_cited(load_standards(), CENSUS_DAY)
+    results = compute_fiscal(census_2020().provinces, compute_gaps(level="province"), params, costs)
+    zh, en = _explanations(results, Lang.ZH), _explanations(results, Lang.EN)
+    assert "落户人数与享受服务人数为情景假设：分别为跨省流入人口的 5% 与 100%（没有随附的落户统计）" in zh, zh
+    assert "People settled and migrants served are a scenario assumption: 5% and 100% of inter-provincial" in en, en
+    assert not CJK.search(en)

@@ -9,6 +9,7 @@ from fiscal_helpers import scheme
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from changzhu.domain.refusals import RefusalCode
 from changzhu.fiscal.apportion import apportion
 from changzhu.fiscal.errors import FiscalError
 from changzhu.fiscal.transfers import allocate_transfers, compare_bases
@@ -31,10 +32,14 @@ def test_apportion_hand_cases() -> None:
     assert apportion(10, [1, 1, 1]).tolist() == [4, 3, 3]
     assert apportion(7, [0, 2, 5]).tolist() == [0, 2, 5]
     assert apportion(0, [0, 0]).tolist() == [0, 0]
-    with pytest.raises(FiscalError, match="every weight is zero"):
+    with pytest.raises(FiscalError, match="every weight is zero") as zero:
         apportion(5, [0, 0])
+    assert zero.value.refusal is not None and zero.value.refusal.zh == "分配：所有权重均为零，5 元无法分配"
     with pytest.raises(FiscalError, match="negative total"):
         apportion(-1, [1])
+    with pytest.raises(FiscalError) as weight:
+        apportion(5, [1, float("nan")], ("预算分配", "budget allocation"))
+    assert weight.value.refusal is not None and weight.value.refusal.zh.startswith("预算分配：第 2 行的权重为 nan；")
 
 
 def by_region(frame: pl.DataFrame, column: str) -> dict[str, float]:
@@ -103,14 +108,21 @@ def test_compare_bases_difference() -> None:
 
 def test_empty_pot_with_weight_is_an_error() -> None:
     bases = BASES.with_columns(pl.lit(0.0).alias("interprov_in_migrants"))
-    with pytest.raises(FiscalError, match="migrants pot has 300 yuan but every region's migrants base is zero"):
+    with pytest.raises(
+        FiscalError, match="migrants-served pot has 300 yuan but every region's base for it is zero"
+    ) as e:
         allocate_transfers(bases, scheme(), settlement=SETTLEMENT)
+    assert e.value.refusal is not None and e.value.refusal.code == RefusalCode.FISCAL_POT_NO_BASE
+    # the pot and the weight to set to 0 by their names, in Chinese (it said "set transfer.weights.migrants to 0")
+    assert e.value.refusal.zh.startswith("服务流动人口资金有 300 元，但各地区的分配基数均为零：请在方案“")
+    assert e.value.refusal.zh.endswith("”中把“服务流动人口资金权重”设为 0")
 
 
 def test_negative_population_is_named() -> None:
     bases = BASES.with_columns(pl.Series("resident", [100.0, -1.0]))
-    with pytest.raises(FiscalError, match=r"bases row 1 \(B\): resident must be a non-negative number"):
+    with pytest.raises(FiscalError, match=r"bases table row 2 \(B\): residents must be a non-negative number") as e:
         allocate_transfers(bases, scheme())
+    assert e.value.refusal is not None and e.value.refusal.zh == "各省人口基数表第 2 行（B）：常住人口须为非负数"
 
 
 @settings(max_examples=60, deadline=None)
@@ -149,3 +161,21 @@ def test_transfers_always_sum_to_the_fund(
     assert (out["transfer_yuan"] >= 0).all()
     terms = out["population_term_yuan"] + out["migrant_term_yuan"] + out["incentive_term_yuan"]
     assert np.array_equal(terms.to_numpy(), out["transfer_yuan"].to_numpy())
+
+
+def test_a_region_missing_from_the_settlement_table_is_unknown_not_zero() -> None:
+    """A settlement table without a row for B: B's settled migrants are unknown, not 0 (which would give its incentive
+    money to A without a word)."""
+    settled = r"settled and served has no row for 1 region\(s\): B; .* unknown, not 0"
+    with pytest.raises(FiscalError, match=settled) as e:
+        allocate_transfers(BASES, scheme(), settlement=SETTLEMENT.filter(pl.col("region_code") == "A"))
+    assert e.value.refusal is not None and e.value.refusal.code == RefusalCode.FISCAL_TABLE_REGIONS_MISSING
+    assert dict(e.value.refusal.params)["regions"] == ("B",)  # a place: shown with its name where it has one
+
+
+def test_a_region_missing_from_the_unit_cost_index_is_unknown_not_one() -> None:
+    index = pl.DataFrame({"region_code": ["B"], "unit_cost_index": [1.2]})
+    with pytest.raises(FiscalError, match=r"unit cost index table has no row for 1 region\(s\): A;") as e:
+        allocate_transfers(BASES, scheme(), settlement=SETTLEMENT, unit_cost_index=index)
+    assert e.value.refusal is not None
+    assert e.value.refusal.zh == "单位成本指数表没有以下 1 个地区的行：A；这些地区的数字未知，不能当作 0"

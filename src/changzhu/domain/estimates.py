@@ -15,10 +15,27 @@ from changzhu.domain.refusals import Refusal, RefusalCode, refusal
 ESTIMATE_COLUMN = "estimate"
 ESTIMATED_SUFFIX = "_est"  # a column whose name ends so holds an estimate (e.g. registered_est)
 
-GRAVITY = (
-    "估算：户籍人口与流动人口来源地由引力模型推算（没有随附的来源地—目的地表）/ estimate: registered population and "
-    "migrants' origins from a gravity model (no origin–destination table ships)"
+_GRAVITY = (
+    "估算：户籍人口与流动人口来源地由引力模型推算（没有随附的来源地—目的地表）",
+    "estimate: registered population and migrants' origins from a gravity model (no origin–destination table ships)",
 )
+GRAVITY = f"{_GRAVITY[0]}/ {_GRAVITY[1]}"
+
+
+def settlement_assumed(settled_share: float, served_share: float) -> str:
+    """The estimate label of the transfers by term: the gravity model's, and the settled and served migrants the
+    scheme assumes as shares of the census's inter-provincial in-migrants (no 落户 counts ship), from which the
+    incentive term and the land quota follow."""
+    zh_shares, en_shares = f"{settled_share:.0%} 与 {served_share:.0%}", f"{settled_share:.0%} and {served_share:.0%}"
+    return (
+        f"{_GRAVITY[0]}；落户人数与享受服务的流动人口为情景假设：分别为跨省流入人口的 {zh_shares}"
+        "（没有随附的落户统计），激励项与建设用地指标由此而来"
+        f" / {_GRAVITY[1]}; people settled and migrants served are a scenario assumption: {en_shares} "
+        "of inter-provincial in-migrants (no settlement counts ship), and the incentive term and the land quota follow "
+        "from them"
+    )
+
+
 PROJECTION = (
     "估算：队列要素法人口预测，迁移由引力模型推算；出生、死亡率、性别比和流动人口年龄结构等假设见参数表"
     "（docs/parameters.md，各有来源）/ estimate: cohort-component projection with gravity-model migration; its "

@@ -605,6 +605,32 @@ class RefusalCode(StrEnum):
     # CAPACITY_REQUIRED names its field, this the option and how to write it
     HEADER_LIKE_CHINESE_LABEL = "header_like_chinese_label"
     CLI_QUOTA_NEEDS_CAPACITY = "cli_quota_needs_capacity"
+    # fiscal46: the fiscal computations' own checks of their tables and inputs (fiscal/apportion.py, equity.py,
+    # transfers.py, allocation.py, cost_sharing.py, run.py), each told in the reader's language: a table and its
+    # columns in words ({table_zh}, {column_zh}), rows counted from 1, regions by name ({region:place})
+    FISCAL_SPLIT_NEGATIVE_TOTAL = "fiscal_split_negative_total"
+    FISCAL_SPLIT_NO_ROWS = "fiscal_split_no_rows"
+    FISCAL_SPLIT_BAD_WEIGHT = "fiscal_split_bad_weight"
+    FISCAL_SPLIT_ZERO_WEIGHTS = "fiscal_split_zero_weights"
+    FISCAL_EQUITY_SHAPES = "fiscal_equity_shapes"
+    FISCAL_EQUITY_NOT_FINITE = "fiscal_equity_not_finite"
+    FISCAL_EQUITY_NO_WEIGHT = "fiscal_equity_no_weight"
+    FISCAL_EQUITY_NO_POPULATION = "fiscal_equity_no_population"
+    FISCAL_URBANISATION_NOT_POSITIVE = "fiscal_urbanisation_not_positive"
+    FISCAL_TABLE_COLUMNS_MISSING = "fiscal_table_columns_missing"
+    FISCAL_TABLE_NOT_NUMBER = "fiscal_table_not_number"
+    FISCAL_TABLE_VALUE_MISSING = "fiscal_table_value_missing"
+    FISCAL_TABLE_NOT_ONE_OF = "fiscal_table_not_one_of"
+    FISCAL_TABLE_REGIONS_MISSING = "fiscal_table_regions_missing"
+    FISCAL_POT_NO_BASE = "fiscal_pot_no_base"
+    FISCAL_GAPS_NO_RESIDENT_ROWS = "fiscal_gaps_no_resident_rows"
+    FISCAL_GAPS_ROW_TWICE = "fiscal_gaps_row_twice"
+    FISCAL_GAPS_REGIONS_MISSING = "fiscal_gaps_regions_missing"
+    FISCAL_POPULATION_MISSING = "fiscal_population_missing"
+    FISCAL_REGION_NO_RESIDENTS = "fiscal_region_no_residents"
+    FISCAL_FLOOR_NEGATIVE = "fiscal_floor_negative"
+    FISCAL_LP_NOT_SOLVED = "fiscal_lp_not_solved"
+    FISCAL_DEMAND_UNKNOWN = "fiscal_demand_unknown"
 
 
 _DATE_FORMS_ZH = "2026-06-01、2026/6/1、2026.6.1、20260601 或 2026年6月1日"
@@ -2185,6 +2211,100 @@ TEMPLATES: dict[RefusalCode, tuple[str, str]] = {
         "或用 {facilities} 给出学校清单",
         "a school-place ranking needs the places of each district: give them with {option} (DISTRICT=PLACES, e.g."
         " 440103=120), or give the list of schools with {facilities}",
+    ),
+    # fiscal46
+    RefusalCode.FISCAL_SPLIT_NEGATIVE_TOTAL: (
+        "{what_zh}：总额为负数（{total} 元），无法拆分",
+        "{what_en}: cannot split a negative total ({total} yuan)",
+    ),
+    RefusalCode.FISCAL_SPLIT_NO_ROWS: (
+        "{what_zh}：没有可以分得 {total} 元的行",
+        "{what_en}: no rows to receive {total} yuan",
+    ),
+    RefusalCode.FISCAL_SPLIT_BAD_WEIGHT: (
+        "{what_zh}：第 {row} 行的权重为 {value}；权重须为有限的非负数",
+        "{what_en}: the weight of row {row} is {value}; weights must be finite and non-negative",
+    ),
+    RefusalCode.FISCAL_SPLIT_ZERO_WEIGHTS: (
+        "{what_zh}：所有权重均为零，{total} 元无法分配",
+        "{what_en}: every weight is zero, so {total} yuan cannot be split",
+    ),
+    RefusalCode.FISCAL_EQUITY_SHAPES: (
+        "计算公平性指标需要与数值个数相同的权重，且至少有一个数值",
+        "equity measures need as many weights as values, and at least one value",
+    ),
+    RefusalCode.FISCAL_EQUITY_NOT_FINITE: (
+        "计算公平性指标需要有限的非负数值和权重",
+        "equity measures need finite, non-negative values and weights",
+    ),
+    RefusalCode.FISCAL_EQUITY_NO_WEIGHT: (
+        "计算公平性指标需要权重之和为正数",
+        "equity measures need a positive total weight",
+    ),
+    RefusalCode.FISCAL_EQUITY_NO_POPULATION: (
+        "计算人均数值需要每个地区的人口均为正数",
+        "per-capita figures need a positive population in every region",
+    ),
+    RefusalCode.FISCAL_URBANISATION_NOT_POSITIVE: (
+        "第 {row} 行（{region:place}）：城镇化率须为正数，才能计算财力调节系数",
+        "row {row} ({region:place}): the urbanisation rate must be positive for the fiscal-capacity factor",
+    ),
+    RefusalCode.FISCAL_TABLE_COLUMNS_MISSING: (
+        "{table_zh}缺少列：{columns_zh}",
+        "the {table_en} lacks column(s) {columns_en}",
+    ),
+    RefusalCode.FISCAL_TABLE_NOT_NUMBER: (
+        "{table_zh}第 {row} 行（{region:place}）：{column_zh}须为非负数",
+        "{table_en} row {row} ({region:place}): {column_en} must be a non-negative number",
+    ),
+    RefusalCode.FISCAL_TABLE_VALUE_MISSING: (
+        "{table_zh}第 {row} 行（{region:place}）：缺少{column_zh}",
+        "{table_en} row {row} ({region:place}): {column_en} is missing",
+    ),
+    RefusalCode.FISCAL_TABLE_NOT_ONE_OF: (
+        "{table_zh}第 {row} 行（{region:place}）：{column_zh}“{value}”不是可选值之一：{allowed_zh}",
+        "{table_en} row {row} ({region:place}): {column_en} {value!r} is not one of {allowed_en}",
+    ),
+    RefusalCode.FISCAL_TABLE_REGIONS_MISSING: (
+        "{table_zh}没有以下 {count} 个地区的行：{regions:place}；这些地区的数字未知，不能当作 0",
+        "the {table_en} has no row for {count} region(s): {regions:place}; their figures are unknown, not 0",
+    ),
+    RefusalCode.FISCAL_POT_NO_BASE: (
+        "{pot_zh}有 {yuan} 元，但各地区的分配基数均为零：请在方案“{scheme_zh}”中把“{setting_zh}”设为 0",
+        'the {pot_en} has {yuan} yuan but every region\'s base for it is zero; set "{setting_en}" to 0 in the'
+        ' scheme "{scheme_en}"',
+    ),
+    RefusalCode.FISCAL_GAPS_NO_RESIDENT_ROWS: (
+        "服务缺口表没有按常住人口计算的行，无法据此分配",
+        "the service gaps table has no rows on the resident basis to allocate against",
+    ),
+    RefusalCode.FISCAL_GAPS_ROW_TWICE: (
+        "服务缺口表中 {region:place} 的“{service_zh}”有两行按常住人口计算的行",
+        "the service gaps table has two rows on the resident basis for {region:place} / {service_en}",
+    ),
+    RefusalCode.FISCAL_GAPS_REGIONS_MISSING: (
+        "服务缺口表没有以下 {count} 个地区的行：{regions:place}；预算分配无法与简单分法相比较",
+        "the service gaps have no row for {count} region(s) ({regions:place}): the budget allocation cannot compare"
+        " them with the simple splits",
+    ),
+    RefusalCode.FISCAL_POPULATION_MISSING: (
+        "没有以下 {count} 个地区的常住人口：{regions:place}",
+        "no resident population for {count} region(s): {regions:place}",
+    ),
+    RefusalCode.FISCAL_REGION_NO_RESIDENTS: ("{region:place} 没有常住人口", "region {region:place} has no residents"),
+    RefusalCode.FISCAL_FLOOR_NEGATIVE: (
+        "{region:place} 的保底额为负数（{value} 元）",
+        "the floor of region {region:place} is negative ({value} yuan)",
+    ),
+    RefusalCode.FISCAL_LP_NOT_SOLVED: (
+        "预算分配的线性规划未能求解：{detail}",
+        "the budget allocation's linear programme did not solve: {detail}",
+    ),
+    RefusalCode.FISCAL_DEMAND_UNKNOWN: (
+        "成本分担：{count} 个地区与服务的本地户籍常住人口需求或常住人口需求未知"
+        "（地区：{regions:place}；服务：{services_zh}），这部分成本中流动人口的份额因此未知，不能当作 0",
+        "cost sharing: the local-hukou or resident demand of {count} region(s) and service(s) is unknown (regions:"
+        " {regions:place}; services: {services_en}); the migrants' part of their cost is unknown, not 0",
     ),
 }
 PLACE = "place"  # the format spec of a region code shown with its name: {region:place}

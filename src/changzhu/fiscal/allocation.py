@@ -21,10 +21,17 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 import polars as pl
 
-from changzhu.domain.population import PopulationBasis
+from changzhu.domain.population import BASIS_LABELS_EN, BASIS_LABELS_ZH, PopulationBasis
 from changzhu.domain.refusals import Refusal, RefusalCode, refusal
 from changzhu.fiscal.apportion import apportion
-from changzhu.fiscal.errors import FiscalError, InfeasibleAllocationError
+from changzhu.fiscal.errors import (
+    FiscalError,
+    InfeasibleAllocationError,
+    column_words,
+    columns_words,
+    service_words,
+    table_words,
+)
 from changzhu.fiscal.parameter_places import label, labelled
 from changzhu.fiscal.parameters import AllocationParameters
 
@@ -70,27 +77,55 @@ def check_gaps(gaps: pl.DataFrame) -> pl.DataFrame:
     """The resident-basis rows of a gaps table, checked: named columns, known basis, no negative cost."""
     missing = [c for c in GAP_INPUT_COLUMNS if c not in gaps.columns]
     if missing:
-        raise FiscalError(f"gaps table lacks column(s) {', '.join(missing)}")
+        raise FiscalError(
+            refusal(RefusalCode.FISCAL_TABLE_COLUMNS_MISSING, **table_words("gaps"), **columns_words(missing))
+        )
+
+    def row_of(row: int) -> dict[str, str]:  # a row as people count it (from 1), with its region
+        return {**table_words("gaps"), "row": str(row + 1), "region": str(gaps["region_code"][row] or "")}
+
     bad_basis = (~gaps["basis"].is_in(list(BASES)) | gaps["basis"].is_null()).arg_true()
     if bad_basis.len():
         row = int(bad_basis[0])
-        raise FiscalError(f"gaps row {row}: basis {gaps['basis'][row]!r} is not one of {', '.join(BASES)}")
+        allowed = [PopulationBasis(b) for b in BASES]
+        raise FiscalError(
+            refusal(
+                RefusalCode.FISCAL_TABLE_NOT_ONE_OF,
+                **row_of(row),
+                **column_words("basis"),
+                value=str(gaps["basis"][row] or ""),
+                allowed_zh="、".join(BASIS_LABELS_ZH[b] for b in allowed),
+                allowed_en=", ".join(BASIS_LABELS_EN[b] for b in allowed),
+            )
+        )
     for column in ("unit_cost_yuan", "gap_cost_yuan", "gap"):
         values = gaps[column].cast(pl.Float64)
         bad = (values.is_null() | values.is_nan()).arg_true()
         if bad.len():
-            raise FiscalError(f"gaps row {int(bad[0])}: {column} is missing")
+            raise FiscalError(
+                refusal(RefusalCode.FISCAL_TABLE_VALUE_MISSING, **row_of(int(bad[0])), **column_words(column))
+            )
     negative = (gaps["unit_cost_yuan"] < 0).arg_true()
     if negative.len():
-        row = int(negative[0])
-        raise FiscalError(f"gaps row {row} ({gaps['region_code'][row]}): unit_cost_yuan must not be negative")
+        refused = refusal(
+            RefusalCode.FISCAL_TABLE_NOT_NUMBER, **row_of(int(negative[0])), **column_words("unit_cost_yuan")
+        )
+        raise FiscalError(refused)
     resident = gaps.filter(pl.col("basis") == "resident")
     if resident.height == 0:
-        raise FiscalError("gaps table has no resident-basis rows to allocate against")
+        raise FiscalError(refusal(RefusalCode.FISCAL_GAPS_NO_RESIDENT_ROWS))
     duplicated = resident.select("region_code", "service").is_duplicated().arg_true()
     if duplicated.len():
         dup = resident.row(int(duplicated[0]), named=True)
-        raise FiscalError(f"gaps table has two resident-basis rows for {dup['region_code']} / {dup['service']}")
+        service_zh, service_en = service_words([str(dup["service"])])
+        raise FiscalError(
+            refusal(
+                RefusalCode.FISCAL_GAPS_ROW_TWICE,
+                region=str(dup["region_code"]),
+                service_zh=service_zh,
+                service_en=service_en,
+            )
+        )
     return resident.with_columns(pl.col("gap_cost_yuan").cast(pl.Float64).clip(lower_bound=0.0))
 
 
@@ -98,10 +133,11 @@ def _population(populations: pl.DataFrame, codes: list[str]) -> np.ndarray:
     lookup = dict(zip(populations["region_code"].to_list(), populations["resident"].to_list(), strict=True))
     missing = [c for c in codes if c not in lookup]
     if missing:
-        raise FiscalError(f"no resident population for region(s) {', '.join(missing[:5])}")
+        raise FiscalError(refusal(RefusalCode.FISCAL_POPULATION_MISSING, count=len(missing), regions=tuple(missing)))
     resident = np.array([float(lookup[c]) for c in codes])
     if np.any(resident <= 0):
-        raise FiscalError(f"region {codes[int(np.flatnonzero(resident <= 0)[0])]} has no residents")
+        region = codes[int(np.flatnonzero(resident <= 0)[0])]
+        raise FiscalError(refusal(RefusalCode.FISCAL_REGION_NO_RESIDENTS, region=region))
     return resident
 
 
@@ -201,7 +237,8 @@ def allocate_budget(
         given = dict(zip(floors_yuan["region_code"].to_list(), floors_yuan["floor_yuan"].to_list(), strict=True))
         floors = np.array([float(given.get(c, 0.0)) for c in codes])
         if np.any(floors < 0):
-            raise FiscalError(f"floor of region {codes[int(np.flatnonzero(floors < 0)[0])]} is negative")
+            row = int(np.flatnonzero(floors < 0)[0])
+            raise FiscalError(refusal(RefusalCode.FISCAL_FLOOR_NEGATIVE, region=codes[row], value=f"{floors[row]:,g}"))
     if floors.sum() > fund_yuan:
         raise InfeasibleAllocationError(
             refusal(
@@ -229,8 +266,9 @@ def allocate_budget(
     if solution.status == HIGHS_INFEASIBLE:
         raise InfeasibleAllocationError(_diagnose(problem, fund_yuan, params.max_min_per_capita_ratio))
     if solution.status != 0:
-        raise FiscalError(f"the budget LP did not solve: {solution.message}")
-    yuan = apportion(fund_yuan, np.clip(solution.x[: cells.height + len(codes)], 0.0, None), "budget allocation")
+        raise FiscalError(refusal(RefusalCode.FISCAL_LP_NOT_SOLVED, detail=str(solution.message)))
+    shares = np.clip(solution.x[: cells.height + len(codes)], 0.0, None)
+    yuan = apportion(fund_yuan, shares, ("预算分配", "budget allocation"))
     return _result(cells, codes, resident, yuan, params)
 
 

@@ -22,9 +22,10 @@ from __future__ import annotations
 import polars as pl
 
 from changzhu.domain.population import PopulationBasis
+from changzhu.domain.refusals import RefusalCode, refusal
 from changzhu.fiscal.allocation import check_gaps
 from changzhu.fiscal.clearing import FEN, net_bilateral_fen
-from changzhu.fiscal.errors import FiscalError
+from changzhu.fiscal.errors import FiscalError, columns_words, service_words, table_words
 from changzhu.fiscal.parameters import PARTIES, FiscalParameters
 
 
@@ -40,9 +41,24 @@ def share_costs(gaps: pl.DataFrame, params: FiscalParameters) -> pl.DataFrame:
     local = gaps.filter(pl.col("basis") == PopulationBasis.LOCAL_HUKOU_RESIDENT).select(
         "region_code", "service", pl.col("demand").alias("demand_local_hukou")
     )
-    frame = resident.join(local, on=["region_code", "service"], how="left").with_columns(
-        pl.col("demand_local_hukou").fill_null(pl.col("demand"))
-    )
+    frame = resident.join(local, on=["region_code", "service"], how="left")
+    # a region without its local-hukou demand has an unknown migrants' part, not none: taking the resident demand for
+    # it (as before 2026-12-04) made the migrant cost 0 and left its outflow provinces out of the compensation
+    unknown = frame.filter(pl.col("demand_local_hukou").is_null() | pl.col("demand").is_null())
+    if unknown.height:
+        regions = tuple(unknown["region_code"].cast(pl.String).unique(maintain_order=True).to_list())
+        services_zh, services_en = service_words(
+            unknown["service"].cast(pl.String).unique(maintain_order=True).to_list()
+        )
+        raise FiscalError(
+            refusal(
+                RefusalCode.FISCAL_DEMAND_UNKNOWN,
+                count=unknown.height,
+                regions=regions,
+                services_zh=services_zh,
+                services_en=services_en,
+            )
+        )
     frame = frame.with_columns(
         (pl.col("demand") * pl.col("unit_cost_yuan")).alias("cost_yuan"),
         ((pl.col("demand") - pl.col("demand_local_hukou")).clip(lower_bound=0) * pl.col("unit_cost_yuan")).alias(
@@ -64,8 +80,11 @@ def share_costs(gaps: pl.DataFrame, params: FiscalParameters) -> pl.DataFrame:
 
 def compensation_flows(shared: pl.DataFrame, od: pl.DataFrame, params: FiscalParameters) -> pl.DataFrame:
     """Gross flows between provinces: payer_code, payee_code, kind (contribution|compensation), amount_yuan."""
-    if not {"destination_code", "origin_code", "migrants_est"} <= set(od.columns):
-        raise FiscalError("the origin–destination table needs destination_code, origin_code and migrants_est")
+    missing = [c for c in ("destination_code", "origin_code", "migrants_est") if c not in od.columns]
+    if missing:
+        raise FiscalError(
+            refusal(RefusalCode.FISCAL_TABLE_COLUMNS_MISSING, **table_words("od"), **columns_words(missing))
+        )
     outflow_part = shared.group_by("region_code").agg(pl.col("outflow_city_yuan").sum())
     od_share = od.with_columns(
         (pl.col("migrants_est") / pl.col("migrants_est").sum().over("destination_code")).fill_nan(0.0).alias("share")

@@ -15,6 +15,7 @@ import numpy as np
 import numpy.typing as npt
 import polars as pl
 
+from changzhu.domain.refusals import RefusalCode, refusal
 from changzhu.fiscal.errors import FiscalError
 
 
@@ -22,11 +23,11 @@ def _arrays(values: npt.ArrayLike, weights: npt.ArrayLike | None) -> tuple[np.nd
     x = np.asarray(values, dtype=np.float64)
     p = np.ones_like(x) if weights is None else np.asarray(weights, dtype=np.float64)
     if x.shape != p.shape or x.size == 0:
-        raise FiscalError("equity measures need as many weights as values, and at least one value")
+        raise FiscalError(refusal(RefusalCode.FISCAL_EQUITY_SHAPES))
     if not (np.all(np.isfinite(x)) and np.all(np.isfinite(p))) or np.any(x < 0) or np.any(p < 0):
-        raise FiscalError("equity measures need finite, non-negative values and weights")
+        raise FiscalError(refusal(RefusalCode.FISCAL_EQUITY_NOT_FINITE))
     if p.sum() <= 0:
-        raise FiscalError("equity measures need a positive total weight")
+        raise FiscalError(refusal(RefusalCode.FISCAL_EQUITY_NO_WEIGHT))
     return x, p
 
 
@@ -81,5 +82,5 @@ def equity_row(label: str, amount: np.ndarray, resident: np.ndarray, registered:
 def equity_table(allocations: dict[str, np.ndarray], resident: np.ndarray, registered: np.ndarray) -> pl.DataFrame:
     """One equity row per named allocation (amounts by region in the same order as the populations)."""
     if np.any(resident <= 0) or np.any(registered <= 0):
-        raise FiscalError("per-capita figures need a positive population in every region")
+        raise FiscalError(refusal(RefusalCode.FISCAL_EQUITY_NO_POPULATION))
     return pl.DataFrame([equity_row(label, amount, resident, registered) for label, amount in allocations.items()])

@@ -8,11 +8,13 @@ from pathlib import Path
 import numpy as np
 import polars as pl
 
-from changzhu.domain.estimates import GRAVITY, labelled, shortage_cost, yearly_cost
+from changzhu.domain.estimates import GRAVITY, labelled, settlement_assumed, shortage_cost, yearly_cost
+from changzhu.domain.refusals import RefusalCode, refusal
 from changzhu.fiscal.allocation import Allocation, allocate_budget, greedy_unmet
 from changzhu.fiscal.apportion import apportion
 from changzhu.fiscal.cost_sharing import compensation_flows, net_flows, share_costs
 from changzhu.fiscal.equity import equity_table
+from changzhu.fiscal.errors import FiscalError
 from changzhu.fiscal.parameters import FiscalParameters
 from changzhu.fiscal.population import province_bases
 from changzhu.fiscal.transfers import allocate_transfers, compare_bases
@@ -20,6 +22,8 @@ from changzhu.fiscal.transfers import allocate_transfers, compare_bases
 SPLIT_REGISTERED = "per registered head (户籍人口, est.)"
 SPLIT_RESIDENT = "per resident head (常住人口)"
 SPLIT_LP = "LP: min weighted unmet need (HiGHS)"
+PER_REGISTERED = ("按户籍人口平均分配", "split per registered head")  # the simple splits as their errors name them
+PER_RESIDENT = ("按常住人口平均分配", "split per resident head")
 
 
 @dataclass(frozen=True)
@@ -42,14 +46,22 @@ class FiscalResults:
 def simple_splits(bases: pl.DataFrame, allocation: Allocation, fund_yuan: int) -> pl.DataFrame:
     """The LP's region totals next to the per-registered-head and per-resident-head splits of the same fund."""
     regions = bases.join(allocation.regions.select("region_code", "allocated_yuan"), on="region_code", how="left")
+    # a province the gaps do not cover was not in the LP: its allocation is unknown, not 0 (as it was before
+    # 2026-12-04, which made the LP's lowest amount per resident 0 and its max/min ratio infinite)
+    left_out = regions.filter(pl.col("allocated_yuan").is_null())
+    if left_out.height:
+        codes = tuple(left_out["region_code"].cast(pl.String).to_list())
+        raise FiscalError(refusal(RefusalCode.FISCAL_GAPS_REGIONS_MISSING, count=left_out.height, regions=codes))
     return regions.select(
         "region_code",
         "region_name_zh",
         "resident",
         "registered_est",
-        pl.col("allocated_yuan").fill_null(0).alias("lp_yuan"),
-        pl.Series("per_registered_head_yuan", apportion(fund_yuan, regions["registered_est"].to_numpy())),
-        pl.Series("per_resident_head_yuan", apportion(fund_yuan, regions["resident"].to_numpy())),
+        pl.col("allocated_yuan").alias("lp_yuan"),
+        pl.Series(
+            "per_registered_head_yuan", apportion(fund_yuan, regions["registered_est"].to_numpy(), PER_REGISTERED)
+        ),
+        pl.Series("per_resident_head_yuan", apportion(fund_yuan, regions["resident"].to_numpy(), PER_RESIDENT)),
     )
 
 
@@ -92,7 +104,10 @@ def compute_fiscal(
         params=params,
         bases=labelled(bases, GRAVITY),
         od=labelled(od, GRAVITY),
-        transfers=labelled(allocate_transfers(bases, params), GRAVITY),
+        transfers=labelled(  # settled and served: the scheme's assumption (no 落户 counts ship)
+            allocate_transfers(bases, params),
+            settlement_assumed(params.transfer.settled_share, params.transfer.served_share),
+        ),
         comparison=labelled(compare_bases(bases, params), GRAVITY),
         allocation=replace(
             allocation, cells=labelled(allocation.cells, shortage_cost(unit_costs))

@@ -220,7 +220,17 @@ def _explanations(results: FiscalResults, lang: Lang) -> str:
     """Each term of two provinces' transfers."""
     rows = [row for row in results.transfers.iter_rows(named=True) if row["region_code"] in EXPLAINED]
     explain = _explain_zh if lang == Lang.ZH else explain_en
-    text = "\n\n".join(explain(row, results.params) for row in rows)
+    t = results.params.transfer
+    # the settled and served counts are the scheme's assumption, not 落户 statistics (none ship): said under the terms
+    assumed = pick(
+        f"落户人数与享受服务人数为情景假设：分别为跨省流入人口的 {t.settled_share:.0%} 与 {t.served_share:.0%}"
+        "（没有随附的落户统计），激励项与建设用地指标随之而定。",
+        f"People settled and migrants served are a scenario assumption: {t.settled_share:.0%} and "
+        f"{t.served_share:.0%} of inter-provincial in-migrants (no settlement counts ship); the incentive term and the "
+        "land quota follow from them.",
+        lang,
+    )
+    text = "\n\n".join([*(explain(row, results.params) for row in rows), assumed])
     return f"<pre style='white-space: pre-wrap'>{escape(text)}</pre>"
 
 

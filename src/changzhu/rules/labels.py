@@ -181,17 +181,23 @@ FILE_COLUMNS: dict[str, tuple[str, str]] = {
     "payee_name": ("收款省份", "payee province"),
     "net_yuan": ("净补偿（估算，元/年）", "net compensation, estimate (yuan a year)"),
     # the transfer by province (GET /fiscal/transfers with lang): the terms and the land quota
-    "counted_population": ("计入人口（人）", "population counted (people)"),
+    # the counted population mixes residents and the registered population (an estimate) by the scheme's ρ; settled
+    # and served migrants are the scheme's assumption (no 落户 counts ship), the incentive and land quota follow them;
+    # the migrant term is by the census's in-migrants (before 2026-12-04 it said estimate, and the assumed ones not)
+    "counted_population": ("计入人口（含户籍人口估算，人）", "population counted, with registered estimate (people)"),
     "capacity_factor": ("承载系数", "capacity factor"),
     "unit_cost_index": ("单位成本指数", "unit cost index"),
-    "settled": ("落户人数（人）", "people settled (people)"),
-    "served": ("享受服务的流动人口（人）", "migrants served (people)"),
+    "settled": ("落户人数（假设，人）", "people settled, assumed (people)"),
+    "served": ("享受服务的流动人口（假设，人）", "migrants served, assumed (people)"),
     "population_term_yuan": ("人口项（元）", "population term (yuan)"),
-    "migrant_term_yuan": ("流动人口项（估算，元）", "migrant term, estimate (yuan)"),
-    "incentive_term_yuan": ("激励项（元）", "incentive term (yuan)"),
+    "migrant_term_yuan": ("流动人口项（元）", "migrant term (yuan)"),
+    "incentive_term_yuan": ("激励项（按假设落户人数，元）", "incentive term, on assumed settlement (yuan)"),
     "transfer_yuan": ("转移支付（元）", "transfer (yuan)"),
     "transfer_per_resident": ("人均转移支付（常住，元/人）", "transfer per resident (yuan per resident)"),
-    "land_quota_m2": ("建设用地指标（平方米）", "building land quota (square metres)"),
+    "land_quota_m2": (
+        "建设用地指标（按假设落户人数，平方米）",
+        "building land quota, on assumed settlement (square metres)",
+    ),
     # the LP allocation by province and service (GET /fiscal/allocation/services with lang)
     "gap_cost_yuan": ("补齐缺口费用（估算，元）", "cost to close the gap, estimate (yuan)"),
     "allocated_yuan": ("分配（元）", "allocated (yuan)"),
