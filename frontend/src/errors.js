@@ -34,7 +34,10 @@ export function errorText(error) {
   const t = i18n.global.t;
   if (notAvailable(error)) return t("error.notAvailable");
   const kind = KINDS.includes(error?.kind) ? error.kind : "other";
-  const head = t(`error.kind.${kind}`);
   const detail = error?.message && error.message !== error.kind ? inLanguage(error.message) : "";
+  // before the server's own words, a head that does not say them again: a refusal beyond one's jurisdiction said
+  // "outside your role or jurisdiction: … outside your jurisdiction" until 2026-12-04
+  const short = `error.kindBeforeDetail.${kind}`;
+  const head = detail && i18n.global.te(short) ? t(short) : t(`error.kind.${kind}`);
   return detail ? t("error.withDetail", { head, detail }) : head;
 }

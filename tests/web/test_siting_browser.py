@@ -49,6 +49,12 @@ def _check(page: object, lang: str, width: int) -> None:
     for figure in ("supply", "gap"):
         tag = page.locator(f"#siting-summary [data-figure={figure}] .el-tag")  # type: ignore[attr-defined]
         expect(tag).to_have_text(re.compile(estimate, re.IGNORECASE))
+    if width >= 768:  # the capacity added wraps between its phrases, never within one (it broke mid-phrase at 1366)
+        lines = page.evaluate(  # type: ignore[attr-defined]
+            """() => [...document.querySelectorAll('#siting-summary [data-figure=added] .phrase')].map((e) =>
+              e.getBoundingClientRect().height / parseFloat(getComputedStyle(e).fontSize))"""
+        )
+        assert len(lines) == 3 and max(lines) < 2.2, lines
     parts = ("#siting-run .el-card__header", "#siting-summary", "#siting-models", "#siting-sites", "#siting-counties")
     text = "\n".join(page.locator(part).inner_text() for part in parts)  # type: ignore[attr-defined]
     assert ("p-中位" in text) if lang == "zh" else not CJK.search(text), text  # (the map's sources name 高德)

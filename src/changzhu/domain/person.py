@@ -182,7 +182,7 @@ CORE_LABELS_EN: dict[str, str] = {
     "employed": "in legal, stable employment",
     "education": "highest education completed",
     "housing": "housing tenure",
-    "income_per_capita_month": "household income per head per month",
+    "income_per_capita_month": "household income per head",
     "parent_id": "registered parent (household link)",
     "criminal_record": "has a criminal record",
     "professional_title": "vocational qualification or professional title",

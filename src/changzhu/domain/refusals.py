@@ -875,7 +875,7 @@ TEMPLATES: dict[RefusalCode, tuple[str, str]] = {
         "no account named {username} within your jurisdiction",
     ),
     RefusalCode.JURISDICTION_NOT_INSIDE: (
-        "辖区 {region:place} 不在您的辖区（{scopes:place}）之内",
+        "{region:place} 不在您的辖区（{scopes:place}）之内",
         "jurisdiction {region:place} is not inside yours ({scopes:place})",
     ),
     RefusalCode.NO_PERSON_IN_JURISDICTION: (

@@ -134,8 +134,8 @@ def _add_inset(figure: go.Figure, colours: Mapping[str, tuple[str, str]]) -> Non
 def map_note(lang: Lang, data_source: str) -> str:
     """The note every map carries: sketch map, boundary source, data source."""
     return pick(
-        f"示意图 · 边界：{boundary_source()} · 数据：{data_source}",
-        f"Sketch map (示意图) · boundaries: {boundary_source()} · data: {data_source}",
+        f"示意图 · 边界：{boundary_source(Lang.ZH)} · 数据：{data_source}",
+        f"Sketch map (示意图) · boundaries: {boundary_source(Lang.EN)} · data: {data_source}",
         lang,
     )
 

@@ -651,11 +651,17 @@ def _years(months: float, zh: bool) -> str:
     return f"{int(months) // 12} 岁" if zh else f"{int(months) // 12} years"
 
 
+NO_BREAK = "\u00a0"  # a space a line never breaks at: the years and months in brackets stay on one line
+
+
 def _months_text(months: float, zh: bool) -> str:
+    """Whole months, with years and months in brackets from a year on: "36 months (3y 0m)", "36 个月（3 年 0 个月）".
+    The bracket's spaces do not break (it wrapped inside its brackets on a phone until 2026-12-04)."""
     m = int(months)
     if m < 0:
         return "无" if zh else "none"
     years, rest = divmod(m, 12)
     if zh:
-        return f"{m} 个月（{years} 年 {rest} 个月）" if years else f"{m} 个月"
-    return f"{m} months ({years}y {rest}m)" if years else f"{m} months"
+        inner = NO_BREAK.join((str(years), "年", str(rest), "个月"))
+        return f"{m} 个月（{inner}）" if years else f"{m} 个月"
+    return f"{m} months ({years}y{NO_BREAK}{rest}m)" if years else f"{m} months"

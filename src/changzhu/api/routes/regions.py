@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Annotated, Any
 
 import polars as pl
-from fastapi import APIRouter, Query, Response
+from fastapi import APIRouter, Query, Request, Response
 from pydantic import BaseModel
 from sqlalchemy import Engine, Select, false, func, or_, select
 from sqlalchemy.orm import aliased
@@ -14,6 +14,7 @@ from changzhu.api.auth.principal import Principal
 from changzhu.api.deps import EngineDep, LimitQuery, OffsetQuery, PrincipalDep
 from changzhu.api.errors import NotFound
 from changzhu.api.export import FILE_RESPONSES, ExportFormat, FormatQuery, file_response, models_page_as
+from changzhu.api.language import answer_lang
 from changzhu.api.pagination import Page, page_of
 from changzhu.api.resident_search import scope_prefix
 from changzhu.data.geo import LEVELS, boundaries_within, boundary_source, inset_geojson, maritime_line, province_geojson
@@ -238,16 +239,28 @@ def provinces_geojson(_principal: PrincipalDep) -> dict[str, Any]:
 
 @router.get("/geo/boundaries", responses={401: {}, 422: {}})
 def boundaries_geojson(
+    request: Request,
     _principal: PrincipalDep,
     level: Annotated[str, Query(pattern="^(" + "|".join(LEVELS) + ")$")] = "province",
     province: CodeQuery = None,
 ) -> dict[str, Any]:
     """Boundaries of one level (province, prefecture, county), optionally of one province (property `code`)."""
     collection = boundaries_within(level, province)
-    return {**collection, "source": boundary_source()}
+    return {**collection, **_sources(request)}
 
 
 @router.get("/geo/south-china-sea", responses={401: {}})
-def south_china_sea(_principal: PrincipalDep) -> dict[str, Any]:
+def south_china_sea(request: Request, _principal: PrincipalDep) -> dict[str, Any]:
     """The 南海诸岛 inset (provinces clipped to its window) and the maritime boundary line."""
-    return {"inset": inset_geojson(), "maritime": maritime_line(), "source": boundary_source()}
+    return {"inset": inset_geojson(), "maritime": maritime_line(), **_sources(request)}
+
+
+def _sources(request: Request) -> dict[str, str]:
+    """Where the boundaries come from: `source` in the answer's language (Accept-Language, else Chinese) and each
+    language's beside it (`source_zh`, `source_en`), for a screen that switches language without asking again."""
+    lang = answer_lang(request.query_params, request.headers)
+    return {
+        "source": boundary_source(lang),
+        "source_zh": boundary_source(Lang.ZH),
+        "source_en": boundary_source(Lang.EN),
+    }
