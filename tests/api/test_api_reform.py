@@ -131,8 +131,8 @@ def test_a_bad_unit_cost_setting_is_refused_in_the_asked_language(service: Servi
     nat = service.as_("pl_nat")
     text = EXAM.replace("exam_1y_2027", "bad_costs") + "  costs: 5\n"
     for language, message in (
-        ("zh-CN", "scenario.yaml：simulation.costs 须为服务名称到年龄段列表的映射"),
-        ("en", "scenario.yaml: 'costs' must be a mapping of service name to a list of places"),
+        ("zh-CN", "scenario.yaml：单位成本（simulation.costs）须为各项服务及其年龄段的列表"),
+        ("en", "scenario.yaml: the unit costs (costs) must list each service with its age bands"),
     ):
         headers = {**nat, "Accept-Language": language}
         refused = _ok(service.client.post("/api/v1/scenarios", json={"yaml": text}, headers=headers), 400)

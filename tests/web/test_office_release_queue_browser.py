@@ -71,7 +71,7 @@ def test_chengdu_finds_and_releases_what_guangzhou_applied_for(
 
     page.locator("#release-table .el-table__row", has_text="38 months").locator(".release-transfer").click()
     expect(page.locator(".el-message-box")).to_contain_text(
-        "Release the Pension insurance record held in Chengdu (510100) and receive it in Guangzhou (440100)?"
+        "Release the pension insurance record held in Chengdu (510100) and receive it in Guangzhou (440100)?"
     )
     page.locator(".el-message-box button", has_text="Confirm").click()
     expect(page.locator("#release-table .el-table__row")).to_have_count(1)
@@ -84,7 +84,7 @@ def test_chengdu_finds_and_releases_what_guangzhou_applied_for(
     expect(empty.locator(".release-transfer")).to_have_text("Close: nothing to move")
     empty.locator(".release-transfer").click()
     expect(page.locator(".el-message-box")).to_contain_text(
-        "No Pension insurance record of this person is held in Chengdu (510100): nothing will move."
+        "No pension insurance record of this person is held in Chengdu (510100): nothing will move."
     )
     office.shot(page, "releases_nothing_en_1366")
     page.locator(".el-message-box button", has_text="Confirm").click()
