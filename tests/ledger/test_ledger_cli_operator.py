@@ -95,7 +95,7 @@ def test_a_transfer_needs_staff_of_both_ends(engine: Engine, chengdu: str) -> No
     _run("ledger", "contribute", chengdu, "--scheme", "pension", "--region", "510100", "--from", "202401", "--to",
          "202412", "--base", "8000", "--as", "cw_cd")  # fmt: skip
     move = ["ledger", "transfer", chengdu, "--scheme", "pension", "--from", "510100", "--to", "440100"]
-    move += ["--on", "2025-03-01", "--transfer-no", "T-1"]
+    move += ["--on", "2025-03-01", "--transfer-no", "T-0001"]
     code, out = _run(*move, "--as", "cw_gz")  # Guangzhou's staff cannot apply for someone living in Chengdu
     assert code != 0 and "no such resident within your reach" in out  # not where the person lives (docs/api.md)
     code, out = _run(*move, "--as", "pl_nat")
@@ -110,11 +110,11 @@ def test_each_place_does_its_part_of_a_transfer(engine: Engine, chengdu: str) ->
                      "--to", "202012", "--base", "8000", "--as", "cw_gz")  # fmt: skip
     assert code == 0, out
     move = ["ledger", "transfer", chengdu, "--scheme", "pension", "--from", "440100", "--to", "510100"]
-    move += ["--on", "2021-03-01", "--transfer-no", "T-2", "--lang", "en"]
+    move += ["--on", "2021-03-01", "--transfer-no", "T-0002", "--lang", "en"]
     code, out = _run(*move, "--as", "cw_cd")  # the application, where the person lives
     assert code == 0 and "applied" in out, out
     with session_scope(engine) as session:
-        assert session.scalar(select(TransferRow.status).where(TransferRow.transfer_no == "T-2")) == "applied"
+        assert session.scalar(select(TransferRow.status).where(TransferRow.transfer_no == "T-0002")) == "applied"
     code, out = _run(*move, "--as", "cw_gz")  # the release, by the old place: the same command completes it
     assert code == 0 and "completed" in out, out
     balances = balances_frame(engine, person_key=chengdu)
@@ -182,7 +182,7 @@ def test_a_transfer_a_drawing_and_a_baseline_print_their_results_by_label(
                      "--to", "202012", "--base", "8000", "--as", "cw_gz")  # fmt: skip
     assert code == 0, out
     move = ["ledger", "transfer", chengdu, "--scheme", "pension", "--from", "440100", "--to", "510100"]
-    move += ["--on", "2021-03-01", "--transfer-no", "T-3", "--lang", "zh"]
+    move += ["--on", "2021-03-01", "--transfer-no", "T-0003", "--lang", "zh"]
     assert _run(*move, "--as", "cw_cd")[0] == 0
     code, released = _run(*move, "--as", "cw_gz")
     assert code == 0 and "转入的个人账户金额" in released and "转入的统筹基金金额" in released, released
@@ -210,16 +210,16 @@ def test_a_transfer_number_of_another_application_is_refused_not_released(engine
                          "--to", "202012", "--base", "8000", "--as", "cw_gz")  # fmt: skip
         assert code == 0, out
     move = ["ledger", "transfer", chengdu, "--from", "440100", "--to", "510100", "--on", "2021-03-01"]
-    code, out = _run(*move, "--scheme", "pension", "--transfer-no", "T-9", "--as", "cw_cd", "--lang", "en")
+    code, out = _run(*move, "--scheme", "pension", "--transfer-no", "T-0009", "--as", "cw_cd", "--lang", "en")
     assert code == 0, out
-    code, out = _run(*move, "--scheme", "medical", "--transfer-no", "T-9", "--as", "ad_nat", "--lang", "en")
-    assert code != 0 and "transfer number T-9 belongs to another application" in out, out
+    code, out = _run(*move, "--scheme", "medical", "--transfer-no", "T-0009", "--as", "ad_nat", "--lang", "en")
+    assert code != 0 and "transfer number T-0009 belongs to another application" in out, out
     with session_scope(engine) as session:
-        assert session.scalar(select(TransferRow.status).where(TransferRow.transfer_no == "T-9")) == "applied"
-    code, out = _run(*move, "--scheme", "pension", "--transfer-no", "T-9", "--as", "ad_nat", "--lang", "en")
+        assert session.scalar(select(TransferRow.status).where(TransferRow.transfer_no == "T-0009")) == "applied"
+    code, out = _run(*move, "--scheme", "pension", "--transfer-no", "T-0009", "--as", "ad_nat", "--lang", "en")
     assert code == 0, out  # the number with its own application: released
     with session_scope(engine) as session:
-        assert session.scalar(select(TransferRow.status).where(TransferRow.transfer_no == "T-9")) == "completed"
+        assert session.scalar(select(TransferRow.status).where(TransferRow.transfer_no == "T-0009")) == "completed"
 
 
 def test_a_drawing_stored_with_its_reason_in_english_only_is_read_in_chinese(

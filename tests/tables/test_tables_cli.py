@@ -57,9 +57,13 @@ def test_a_bad_person_file_is_reported_and_nothing_is_evaluated(tmp_path: Path) 
     bad = tmp_path / "bad.csv"
     bad.write_text("\n".join(lines) + "\n")
     out, errors = tmp_path / "result.parquet", tmp_path / "errors.csv"
-    ran = CliRunner().invoke(app, ["evaluate", str(bad), "--on", ON, "--out", str(out), "--errors", str(errors)])
+    command = ["evaluate", str(bad), "--on", ON, "--out", str(out), "--errors", str(errors)]
+    ran = CliRunner().invoke(app, [*command, "--lang", "en"])
     assert ran.exit_code != 0 and "1 of 3 row(s) rejected" in str(ran.exception)
     assert "error report (1 problem) written to" in ran.output  # not "1 problems"
+    assert "错误报告" not in ran.output  # the command's language only
+    ran = CliRunner().invoke(app, command)  # --lang zh by default
+    assert "错误报告（1 个问题）已写入" in ran.output and "error report" not in ran.output, ran.output
     assert not out.exists()
     report = pl.read_csv(errors, infer_schema=False)
     assert report.columns == ["row", "column", "value", "reason", "reason_zh"]  # "row" as every message says
