@@ -27,3 +27,33 @@ def chromium() -> Iterator[object]:
         browser = p.chromium.launch(executable_path=CHROMIUM, args=ARGS)
         yield browser
         browser.close()
+
+
+# what a settled section is: every Plotly chart in it drawn, and its box the same over SETTLE_CHECKS checks
+SETTLE_CHECKS = 3
+SETTLE_GAP_MS = 250
+SETTLE_LIMIT_MS = 60_000
+_BOX = """el => { const r = el.getBoundingClientRect();
+  const drawn = [...el.querySelectorAll('.js-plotly-plot')].every(p => p.querySelector('.main-svg'));
+  return {x: r.left + window.scrollX, y: r.top + window.scrollY, width: r.width, height: r.height, drawn}; }"""
+
+
+def section_screenshot(page: object, selector: str, path: Path) -> None:
+    """Screenshot a section of a page once it has settled (charts drawn, box unchanged), cut from the whole page.
+
+    Not `locator.screenshot()`: its wait for a stable element counts animation frames, and one CI run on 2 busy
+    cores waited 180 s on a report section whose box did not move when measured. A section that keeps moving
+    for a minute is a defect of the page, and the failure says how its box changed.
+    """
+    locator = page.locator(selector)  # type: ignore[attr-defined]
+    seen: list[dict[str, float]] = []
+    for _ in range(SETTLE_LIMIT_MS // SETTLE_GAP_MS):
+        seen.append(locator.evaluate(_BOX))
+        last = seen[-SETTLE_CHECKS:]
+        if len(last) == SETTLE_CHECKS and last[0]["drawn"] and all(box == last[0] for box in last):
+            break
+        page.wait_for_timeout(SETTLE_GAP_MS)  # type: ignore[attr-defined]
+    else:
+        pytest.fail(f"{selector} did not settle in {SETTLE_LIMIT_MS / 1000:.0f} s; its last boxes: {seen[-5:]}")
+    box = {k: seen[-1][k] for k in ("x", "y", "width", "height")}
+    page.screenshot(path=str(path), full_page=True, clip=box)  # type: ignore[attr-defined]

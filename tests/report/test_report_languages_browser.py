@@ -12,6 +12,8 @@ from pathlib import Path
 
 import pytest
 
+from chromium_support import section_screenshot
+
 ARTIFACTS = Path(__file__).resolve().parents[1] / "artifacts"
 SECTIONS = ("validation", "planning", "fiscal", "simulation")
 WIDTHS = (1366, 390)
@@ -70,8 +72,7 @@ def test_sections_read_in_their_language_at_two_widths(report: tuple[str, Path],
                     assert all(not CJK.search(h) or "(" in h for h in headers), headers
                 # a table never makes the page scroll sideways: it scrolls inside its own box
                 assert page.evaluate("document.documentElement.scrollWidth") <= width + 1, f"{name} at {width}px"
-                section.scroll_into_view_if_needed()
-                section.screenshot(path=str(ARTIFACTS / f"report_{name}_{lang}_{width}.png"))
+                section_screenshot(page, f"#{name}", ARTIFACTS / f"report_{name}_{lang}_{width}.png")
             page.close()
     finally:
         context.close()

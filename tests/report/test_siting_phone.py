@@ -14,6 +14,7 @@ from changzhu.report.lang import Lang
 from changzhu.report.render import render_report
 from changzhu.report.sections import ReportSection, write_section
 from changzhu.report.siting import siting_part
+from chromium_support import section_screenshot
 
 
 @pytest.mark.parametrize("lang", [Lang.ZH, Lang.EN])
@@ -24,7 +25,7 @@ def test_siting_table_fits_a_phone(lang: Lang, tmp_path: Path, chromium: object)
     report = render_report(tmp_path, lang=lang)
     for width, page in pages_at_widths(chromium, report, "siting"):
         assert page.locator("#siting td[data-label]").count() == 3 * 8  # p-median, MCLP, LSCP × 8 columns
-        page.locator("#siting .table-wrap").screenshot(path=str(ARTIFACTS / f"siting_{lang.value}_{width}.png"))
+        section_screenshot(page, "#siting .table-wrap", ARTIFACTS / f"siting_{lang.value}_{width}.png")
         header = page.locator("#siting table tr").first
         if width == 390:  # stacked: the header row hidden, each cell names its column
             assert not header.is_visible()

@@ -14,6 +14,7 @@ from changzhu.report.render import render_report
 from changzhu.report.sections import write_section
 from changzhu.validation.checks import beds_check, census_checks
 from changzhu.validation.section import validation_section
+from chromium_support import section_screenshot
 
 FIT = pl.DataFrame(
     {
@@ -36,7 +37,7 @@ def test_validation_table_fits_a_phone(lang: Lang, tmp_path: Path, chromium: obj
     report = render_report(tmp_path, lang=lang)
     for width, page in pages_at_widths(chromium, report, "validation"):
         assert page.locator("#validation td[data-label]").count() == (len(checks) + FIT.height) * 8
-        page.locator("#validation").screenshot(path=str(ARTIFACTS / f"validation_{lang.value}_{width}.png"))
+        section_screenshot(page, "#validation", ARTIFACTS / f"validation_{lang.value}_{width}.png")
         if width == 390:  # stacked: the header row is hidden, each cell names its column
             assert not page.locator("#validation table tr").first.is_visible()
             assert first_cell_label(page, "validation") in ("指标", "figure")

@@ -19,6 +19,7 @@ from changzhu.report.render import render_report
 from changzhu.report.sections import write_section
 from changzhu.validation.checks import Check
 from changzhu.validation.section import validation_section
+from chromium_support import section_screenshot
 
 ARTIFACTS = Path(__file__).resolve().parents[1] / "artifacts"
 SAMPLE = 2e-4  # tests/conftest.py's VALIDATION_SAMPLE: the figures are the session's shared ones
@@ -70,7 +71,6 @@ def test_report_maps_in_both_languages_on_a_laptop_and_a_phone(reports: dict[Lan
             heading = "数字核对" if lang == Lang.ZH else "Validation against official figures"
             assert heading in page.inner_text("#validation")
             page.screenshot(path=str(ARTIFACTS / f"report_maps_{lang.value}_{width}.png"))
-            page.locator("#validation").scroll_into_view_if_needed()
-            page.locator("#validation").screenshot(path=str(ARTIFACTS / f"report_validation_{lang.value}_{width}.png"))
+            section_screenshot(page, "#validation", ARTIFACTS / f"report_validation_{lang.value}_{width}.png")
             assert outside == []
             page.close()
