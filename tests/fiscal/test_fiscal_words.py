@@ -146,3 +146,14 @@ def test_the_exported_workbook_reads_in_the_language(
         headers = " ".join(table.columns)
         assert bool(CJK.search(headers)) == (lang == "zh"), headers
         assert "_" not in headers, headers
+
+
+def test_an_unreadable_redemptions_file_says_why_in_each_language(tmp_path: Path) -> None:
+    """An empty file: the Chinese message said why in English (the reader's English words in the brackets)."""
+    path = tmp_path / "redemptions.csv"
+    path.write_bytes(b"")
+    zh, en = _refused(path)
+    assert zh.startswith(f"{path}：无法读取服务券兑付记录（文件是空的") and not re.search(
+        "[A-Za-z]{3}", zh[len(str(path)) :]
+    )
+    assert en.startswith(f"{path}: cannot read redemptions (the file is empty") and not CJK.search(en), en

@@ -1721,9 +1721,9 @@ TEMPLATES: dict[RefusalCode, tuple[str, str]] = {
         "the planning gaps ({module}) are not available: {detail}",
     ),
     RefusalCode.FISCAL_FILE_NOT_FOUND: ("{file}：文件不存在", "{file}: file not found"),
-    RefusalCode.FISCAL_REDEMPTIONS_UNREADABLE: (
-        "{file}：无法读取服务券兑付记录（{detail}）",
-        "{file}: cannot read redemptions ({detail})",
+    RefusalCode.FISCAL_REDEMPTIONS_UNREADABLE: (  # fiscalwords47: why, in each language where it is coded
+        "{file}：无法读取服务券兑付记录（{detail_zh}）",
+        "{file}: cannot read redemptions ({detail_en})",
     ),
     # fiscalwords47: a column by its label in the reader's language (rules/labels.FILE_COLUMNS), a row as the file
     # shows it (a CSV's line with the header as 1, a sheet's row)

@@ -34,9 +34,12 @@ def _read_redemptions(path: Path) -> tuple[pl.DataFrame, Callable[[int], int]]:
         raise FiscalError(refusal(RefusalCode.FISCAL_FILE_NOT_FOUND, file=str(path)))
     try:
         raw = read_raw(path)
-    except FileUnreadable as exc:
-        detail = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
-        raise FiscalError(refusal(RefusalCode.FISCAL_REDEMPTIONS_UNREADABLE, file=str(path), detail=detail)) from exc
+    except FileUnreadable as exc:  # why in each language where the reader coded it, else as it said
+        why = exc.refusal
+        said = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
+        zh, en = (why.text(Lang.ZH), why.text(Lang.EN)) if why is not None else (said, said)
+        unreadable = refusal(RefusalCode.FISCAL_REDEMPTIONS_UNREADABLE, file=str(path), detail_zh=zh, detail_en=en)
+        raise FiscalError(unreadable) from exc
     known = {normalize_header(h): c for c in REDEMPTION_COLUMNS for h in (c, *FILE_COLUMNS[c])}
     named: dict[str, str] = {}
     for header in raw.frame.columns:  # a column headed twice (by its name and a label) is left as the file has it
