@@ -105,9 +105,14 @@ def export_table(df: pl.DataFrame, path: Path, fmt: OutputFormat | None = None) 
         df.write_parquet(path, compression="zstd", compression_level=PARQUET_ZSTD_LEVEL)
 
 
-def export_tables(tables: dict[str, pl.DataFrame], path: Path) -> list[Path]:
-    """Write named tables by `path`'s suffix: one table to `path`; several to one workbook (.xlsx, a sheet each),
-    one JSON object of row lists (.json), or `<stem>_<name><suffix>` files (.csv, .parquet). The paths written."""
+# the characters Excel refuses in a sheet's name, each written as one it takes
+SHEET_NAME_UNSAFE = str.maketrans({":": "：", "/": "／", "\\": "＼", "?": "？", "*": "＊", "[": "（", "]": "）"})
+
+
+def export_tables(tables: dict[str, pl.DataFrame], path: Path, sheets: Mapping[str, str] | None = None) -> list[Path]:
+    """Write named tables by `path`'s suffix: one table to `path`; several to one workbook (.xlsx, a sheet each,
+    titled by `sheets` where given: the reader's words, else the table's name), one JSON object of row lists (.json),
+    or `<stem>_<name><suffix>` files (.csv, .parquet). The paths written."""
     suffix = path.suffix.lower()
     if FILE_FORMATS.get(suffix) is None:
         raise ChangzhuError(f"--export {path}: give a .csv, .xlsx, .parquet or .json file")
@@ -120,7 +125,8 @@ def export_tables(tables: dict[str, pl.DataFrame], path: Path) -> list[Path]:
 
         with Workbook(path) as book:
             for name, df in tables.items():
-                df.write_excel(book, worksheet=name[:31], autofit=True)
+                title = (sheets or {}).get(name, name).translate(SHEET_NAME_UNSAFE)[:31]
+                df.write_excel(book, worksheet=title, autofit=True)
         return [path]
     if suffix == ".json":
         rows = {name: json.loads(_json(df)) for name, df in tables.items()}

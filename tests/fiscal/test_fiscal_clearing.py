@@ -30,10 +30,15 @@ def test_bilateral_and_multilateral_by_hand() -> None:
 @pytest.mark.parametrize(
     ("frame", "message"),
     [
-        (REDEMPTIONS.drop("amount_yuan"), "lack column"),
-        (REDEMPTIONS.with_columns(pl.Series("amount_yuan", [1.0, -2.0, 1.0, 1.0, 1.0])), "row 1: amount_yuan -2.0"),
-        (REDEMPTIONS.with_columns(pl.Series("issuing_region", ["A", None, "A", "C", "A"])), "row 1: issuing_region"),
-        (REDEMPTIONS.with_columns(pl.lit("x").alias("amount_yuan")), "must be numeric"),
+        (REDEMPTIONS.drop("amount_yuan"), r"lack column\(s\): amount \(yuan\)"),
+        # a frame's rows are counted from 1 (a file's as the file shows them: test_fiscal_words.py)
+        (
+            REDEMPTIONS.with_columns(pl.Series("amount_yuan", [1.0, -2.0, 1.0, 1.0, 1.0])),
+            'row 2: "amount \\(yuan\\)" is -2.0',
+        ),
+        (REDEMPTIONS.with_columns(pl.Series("issuing_region", ["A", None, "A", "C", "A"])), 'row 2: "issuing region"'),
+        (REDEMPTIONS.with_columns(pl.lit("x").alias("amount_yuan")), 'row 1: "amount \\(yuan\\)" is x'),
+        (REDEMPTIONS.with_columns(pl.lit(True).alias("amount_yuan")), "must hold numbers"),
     ],
 )
 def test_bad_redemptions_are_named(frame: pl.DataFrame, message: str) -> None:

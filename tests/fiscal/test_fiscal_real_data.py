@@ -99,9 +99,9 @@ def test_a_bad_redemptions_file_is_refused_in_the_chosen_language(tmp_path: Path
     args = ("fiscal", "--out", str(tmp_path / "out"), "--redemptions", str(redemptions))
     chinese = run_changzhu(*args, lang="zh")
     assert chinese.returncode == 1, chinese.stderr
-    assert chinese.stderr.strip() == "错误：服务券兑付记录缺少列 amount_yuan"
+    assert chinese.stderr.strip() == "错误：服务券兑付记录缺少列：金额（元）"
     english = run_changzhu(*args)
-    assert english.returncode == 1 and english.stderr.strip() == "error: redemptions lack column(s) amount_yuan"
+    assert english.returncode == 1 and english.stderr.strip() == "error: redemptions lack column(s): amount (yuan)"
     assert not (tmp_path / "out" / "fiscal").exists()
 
 

@@ -18,7 +18,11 @@ def fiscal(
     on: Annotated[str | None, typer.Option(help="date the scheme is in force, YYYY-MM-DD (default: latest)")] = None,
     scheme: Annotated[str | None, typer.Option(help="scheme id in fiscal_parameters.yaml (overrides --on)")] = None,
     redemptions: Annotated[
-        Path | None, typer.Option(help="CSV/Parquet of voucher redemptions to clear (issuing_region, ...)")
+        Path | None,
+        typer.Option(
+            help="CSV, Excel or Parquet of voucher redemptions to clear: issuing_region, providing_region, amount_yuan "
+            "(or their labels, 发券地区, 服务提供地区, 金额（元）); an error names the row as the file shows it"
+        ),
     ] = None,
     export: ExportTablesOption = None,
     lang: Annotated[
@@ -83,7 +87,12 @@ def fiscal(
     console.print(shown["equity"][note][0], style="dim", highlight=False)  # what the estimate is, once
     console.print(summary, highlight=False)
     if export is not None:
-        written = ", ".join(map(str, export_tables(shown, export)))
+        sheets = {  # a workbook's sheets in the reader's words (the CSV files keep the tables' names)
+            "clearing": pick("服务券清算", "Voucher clearing", lang),
+            "transfers": pick("各省转移支付（含估算）", "Transfers (with estimates)", lang),
+            "equity": pick("公平性（含估算）", "Equity (with estimates)", lang),
+        }
+        written = ", ".join(map(str, export_tables(shown, export, sheets)))
         console.print(pick(f"表格已写入 {written}", f"tables written to {written}", lang), highlight=False)
     report = render_report(out, lang=lang)
     folder = out / "fiscal"

@@ -22,6 +22,9 @@ FILES_DIR = Path(__file__).parent / "files"
 BOUNDARIES = "boundaries"
 LEVELS = ("province", "prefecture", "county")
 MARITIME = "maritime"
+# the English names of the regions the boundaries draw beyond the census (and so beyond the shipped regions the one
+# lookup of a region's name holds, tables/places.py): an English map names them when they have no data
+BEYOND_CENSUS_EN = {"710000": "Taiwan", "810000": "Hong Kong SAR", "820000": "Macao SAR"}
 
 
 def _read(path: Path) -> dict[str, Any]:

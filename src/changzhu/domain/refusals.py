@@ -1721,22 +1721,27 @@ TEMPLATES: dict[RefusalCode, tuple[str, str]] = {
         "the planning gaps ({module}) are not available: {detail}",
     ),
     RefusalCode.FISCAL_FILE_NOT_FOUND: ("{file}：文件不存在", "{file}: file not found"),
-    RefusalCode.FISCAL_REDEMPTIONS_UNREADABLE: (
-        "{file}：无法读取服务券兑付记录（{detail}）",
-        "{file}: cannot read redemptions ({detail})",
+    RefusalCode.FISCAL_REDEMPTIONS_UNREADABLE: (  # fiscalwords47: why, in each language where it is coded
+        "{file}：无法读取服务券兑付记录（{detail_zh}）",
+        "{file}: cannot read redemptions ({detail_en})",
     ),
-    RefusalCode.FISCAL_REDEMPTIONS_COLUMNS: ("服务券兑付记录缺少列 {columns}", "redemptions lack column(s) {columns}"),
+    # fiscalwords47: a column by its label in the reader's language (rules/labels.FILE_COLUMNS), a row as the file
+    # shows it (a CSV's line with the header as 1, a sheet's row)
+    RefusalCode.FISCAL_REDEMPTIONS_COLUMNS: (
+        "服务券兑付记录缺少列：{columns_zh}",
+        "redemptions lack column(s): {columns_en}",
+    ),
     RefusalCode.FISCAL_REDEMPTIONS_NOT_NUMERIC: (
-        "服务券兑付记录的 {column} 列须为数值，实为 {dtype}",
-        "redemptions.{column} must be numeric, got {dtype}",
+        "服务券兑付记录的“{column_zh}”列须为数值，实为 {dtype}",
+        'redemptions: the column "{column_en}" must hold numbers, got {dtype}',
     ),
     RefusalCode.FISCAL_REDEMPTIONS_EMPTY: (
-        "服务券兑付记录第 {row} 行：{column} 为空",
-        "redemptions row {row}: {column} is empty",
+        "服务券兑付记录第 {row} 行：“{column_zh}”为空",
+        'redemptions row {row}: "{column_en}" is empty',
     ),
     RefusalCode.FISCAL_REDEMPTIONS_AMOUNT: (
-        "服务券兑付记录第 {row} 行：{column} 为 {value}，须为非负数",
-        "redemptions row {row}: {column} {value} must be a non-negative number",
+        "服务券兑付记录第 {row} 行：“{column_zh}”为 {value}，须为非负数",
+        'redemptions row {row}: "{column_en}" is {value}, it must be a non-negative number',
     ),
     RefusalCode.FISCAL_FLOORS_EXCEED_FUND: (
         "保底额无法满足：各地区保底额合计 {floors} 元，超过资金 {fund} 元（“{setting_zh}”为每位常住人口 {floor} 元）",

@@ -9,38 +9,64 @@ receivable − payable, the positions sum to zero, and both settlement forms bel
 - multilateral: each treasury's net position settled in at most n − 1 payments (largest debtor pays the
   largest creditor first), as a clearing house would.
 
-Redemptions inside one region are not cross-region and are left out.
+Redemptions inside one region are not cross-region and are left out. A bad row is named by the row a person sees it
+on (a CSV's line, header = 1; a sheet's row: `lines`, as tables/read.py counts them) and its column by its label in
+the reader's language (rules/labels.FILE_COLUMNS), never by the frame's position or column name.
 """
 
 from __future__ import annotations
+
+from collections.abc import Callable
 
 import polars as pl
 
 from changzhu.domain.refusals import RefusalCode, refusal
 from changzhu.fiscal.errors import FiscalError
+from changzhu.rules.labels import FILE_COLUMNS
 
 REDEMPTION_COLUMNS = ("issuing_region", "providing_region", "amount_yuan")
 FEN = 100
 
 
-def check_redemptions(redemptions: pl.DataFrame) -> pl.DataFrame:
-    """Cross-region redemptions as (payer, payee, fen); raises naming the row and column of bad input."""
+def redemption_column(column: str) -> dict[str, str]:
+    """The refusal parameters naming a redemptions column by its label: column_zh, column_en."""
+    zh, en = FILE_COLUMNS.get(column, (column, column))
+    return {"column_zh": zh, "column_en": en}
+
+
+def _counted_from_one(row: int) -> int:
+    return row + 1
+
+
+def check_redemptions(redemptions: pl.DataFrame, lines: Callable[[int], int] = _counted_from_one) -> pl.DataFrame:
+    """Cross-region redemptions as (payer, payee, fen); raises naming the row and column of bad input. `lines`: the
+    row a person sees data row i on (a file's: tables.formats.RawTable.line); a frame's rows are counted from 1. An
+    amount written as text (a CSV's cell) is read as a number; one that is none is refused with its row."""
     missing = [c for c in REDEMPTION_COLUMNS if c not in redemptions.columns]
     if missing:
-        raise FiscalError(refusal(RefusalCode.FISCAL_REDEMPTIONS_COLUMNS, columns=", ".join(missing)))
-    if not redemptions["amount_yuan"].dtype.is_numeric():
-        dtype = str(redemptions["amount_yuan"].dtype)
-        raise FiscalError(refusal(RefusalCode.FISCAL_REDEMPTIONS_NOT_NUMERIC, column="amount_yuan", dtype=dtype))
-    for column in ("issuing_region", "providing_region"):
-        bad = (redemptions[column].is_null() | (redemptions[column].cast(pl.String).str.strip_chars() == "")).arg_true()
+        named = [FILE_COLUMNS.get(c, (c, c)) for c in missing]
+        columns = {"columns_zh": "、".join(zh for zh, _ in named), "columns_en": ", ".join(en for _, en in named)}
+        raise FiscalError(refusal(RefusalCode.FISCAL_REDEMPTIONS_COLUMNS, **columns))
+    given = redemptions["amount_yuan"]
+    if given.dtype == pl.String:
+        amount = given.str.strip_chars().str.replace_all(",", "").cast(pl.Float64, strict=False)
+    elif given.dtype.is_numeric():
+        amount = given.cast(pl.Float64)
+    else:
+        dtype = str(given.dtype)
+        column = redemption_column("amount_yuan")
+        raise FiscalError(refusal(RefusalCode.FISCAL_REDEMPTIONS_NOT_NUMERIC, **column, dtype=dtype))
+    for name in ("issuing_region", "providing_region"):
+        bad = (redemptions[name].is_null() | (redemptions[name].cast(pl.String).str.strip_chars() == "")).arg_true()
         if bad.len():
-            raise FiscalError(refusal(RefusalCode.FISCAL_REDEMPTIONS_EMPTY, row=int(bad[0]), column=column))
-    amount = redemptions["amount_yuan"].cast(pl.Float64)
+            row = lines(int(bad[0]))
+            raise FiscalError(refusal(RefusalCode.FISCAL_REDEMPTIONS_EMPTY, row=row, **redemption_column(name)))
     bad = (amount.is_null() | amount.is_nan() | amount.is_infinite() | (amount < 0)).arg_true()
     if bad.len():
-        row = int(bad[0])
-        value = repr(redemptions["amount_yuan"][row])
-        raise FiscalError(refusal(RefusalCode.FISCAL_REDEMPTIONS_AMOUNT, row=row, column="amount_yuan", value=value))
+        cell = given[int(bad[0])]
+        value = cell if isinstance(cell, str) and cell.strip() else repr(cell)  # a cell's text as written
+        column = redemption_column("amount_yuan")
+        raise FiscalError(refusal(RefusalCode.FISCAL_REDEMPTIONS_AMOUNT, row=lines(int(bad[0])), **column, value=value))
     return redemptions.select(
         pl.col("issuing_region").cast(pl.String).alias("payer"),
         pl.col("providing_region").cast(pl.String).alias("payee"),
@@ -102,13 +128,15 @@ def _to_yuan(frame: pl.DataFrame, columns: dict[str, str]) -> pl.DataFrame:
     return frame.with_columns((pl.col(src) / FEN).alias(dst) for src, dst in columns.items()).drop(columns)
 
 
-def clear_vouchers(redemptions: pl.DataFrame) -> dict[str, pl.DataFrame]:
-    """Net payments between treasuries for cross-region voucher redemptions.
+def clear_vouchers(
+    redemptions: pl.DataFrame, lines: Callable[[int], int] = _counted_from_one
+) -> dict[str, pl.DataFrame]:
+    """Net payments between treasuries for cross-region voucher redemptions (`lines`: as `check_redemptions`).
 
     Returns 'bilateral' (payer_region, payee_region, amount_yuan), 'positions' (region, receivable_yuan,
     payable_yuan, net_yuan) and 'multilateral' (payer_region, payee_region, amount_yuan).
     """
-    flows = check_redemptions(redemptions)
+    flows = check_redemptions(redemptions, lines)
     positions = net_positions_fen(flows)
     rename = {"payer": "payer_region", "payee": "payee_region"}
     return {

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 
 import polars as pl
@@ -21,23 +22,38 @@ def _gaps() -> pl.DataFrame:
     return compute_gaps(level="province")
 
 
-def _read_redemptions(path: Path) -> pl.DataFrame:
+def _read_redemptions(path: Path) -> tuple[pl.DataFrame, Callable[[int], int]]:
+    """The redemptions file (CSV in UTF-8 or GBK, Excel, Parquet) with its columns by their names (a header may be the
+    name or its Chinese or English label, rules/labels.FILE_COLUMNS) and the row a person sees each data row on."""
+    from changzhu.fiscal.clearing import REDEMPTION_COLUMNS
+    from changzhu.rules.labels import FILE_COLUMNS
+    from changzhu.tables.formats import FileUnreadable, read_raw
+    from changzhu.tables.schema import normalize_header
+
     if not path.is_file():
         raise FiscalError(refusal(RefusalCode.FISCAL_FILE_NOT_FOUND, file=str(path)))
     try:
-        if path.suffix == ".parquet":
-            return pl.read_parquet(path)
-        return pl.read_csv(path, schema_overrides={"issuing_region": pl.String, "providing_region": pl.String})
-    except (pl.exceptions.PolarsError, OSError) as exc:
-        detail = str(exc).splitlines()[0]
-        raise FiscalError(refusal(RefusalCode.FISCAL_REDEMPTIONS_UNREADABLE, file=str(path), detail=detail)) from exc
+        raw = read_raw(path)
+    except FileUnreadable as exc:  # why in each language where the reader coded it, else as it said
+        why = exc.refusal
+        said = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
+        zh, en = (why.text(Lang.ZH), why.text(Lang.EN)) if why is not None else (said, said)
+        unreadable = refusal(RefusalCode.FISCAL_REDEMPTIONS_UNREADABLE, file=str(path), detail_zh=zh, detail_en=en)
+        raise FiscalError(unreadable) from exc
+    known = {normalize_header(h): c for c in REDEMPTION_COLUMNS for h in (c, *FILE_COLUMNS[c])}
+    named: dict[str, str] = {}
+    for header in raw.frame.columns:  # a column headed twice (by its name and a label) is left as the file has it
+        column = known.get(normalize_header(header))
+        if column is not None and column not in raw.frame.columns and column not in named.values():
+            named[header] = column
+    return raw.frame.rename(named), raw.line
 
 
 def clear_redemptions_file(path: Path, out_dir: Path) -> dict[str, pl.DataFrame]:
     """Clear a CSV/Parquet file of redemptions and write the results under out_dir/fiscal/."""
     from changzhu.fiscal.clearing import clear_vouchers
 
-    cleared = clear_vouchers(_read_redemptions(path))
+    cleared = clear_vouchers(*_read_redemptions(path))
     folder = out_dir / "fiscal"
     folder.mkdir(parents=True, exist_ok=True)
     for name, table in cleared.items():

@@ -107,13 +107,13 @@ def flows_sankey(net: pl.DataFrame, lang: Lang = Lang.ZH) -> go.Figure:
                 "value": (top["net_yuan"] / 1e4).to_list(),
             },
             valueformat=",.0f",
-            valuesuffix=pick(" 万元", " 万 yuan (10⁴)", lang),
+            valuesuffix=pick(" 万元", " × 10,000 yuan", lang),
         )
     )
     figure.update_layout(
         title=pick(
             f"省际横向补偿净额，最大 {TOP_FLOWS} 对（万元/年；来源地为估算）",
-            f"Net compensation between provinces, largest {TOP_FLOWS} pairs (万 yuan a year; origins estimated)",
+            f"Net compensation between provinces, largest {TOP_FLOWS} pairs (10,000 yuan a year; origins estimated)",
             lang,
         ),
         height=800,
@@ -317,7 +317,7 @@ def fiscal_section(
         f"<p>Scheme <b>{escape(p.title('en'))}</b>, "
         f"in force from {p.effective_from}. Fund "
         f"{money(p.fund_yuan, lang, 0)} ({escape(p.fund_cited(Lang.EN))}). Source: {escape(p.cited(Lang.EN))}</p>"
-        f"<p class='note'>户籍人口 (registered population) is an {escape(estimate)}: registered = resident − "
+        f"<p class='note'>The registered (hukou) population is an {escape(estimate)}: registered = resident − "
         "inter-provincial in-migrants + estimated out-migrants. Fiscal capacity uses the census urbanisation rate "
         "as a proxy (no revenue table ships). Gaps: {gaps}. Weights, shares and rates not tied to a published "
         "figure are illustrative and labelled so in fiscal_parameters.yaml; see docs/fiscal.md.</p>",
@@ -383,7 +383,7 @@ def fiscal_section(
         "fiscal",
         pick(
             "人地钱挂钩：转移支付、预算分配与横向补偿",
-            "Money and land follow people (人地钱挂钩): transfers, allocation, compensation",
+            "Money and land follow people: transfers, allocation, compensation",  # English words only
             lang,
         ),
         body,

@@ -16,7 +16,8 @@ from typing import Any
 import plotly.graph_objects as go
 from plotly.colors import sample_colorscale
 
-from changzhu.data.geo import boundary_source, inset_geojson, maritime_line
+from changzhu.data.geo import BEYOND_CENSUS_EN, boundary_source, inset_geojson, maritime_line
+from changzhu.report.labels import region_names
 from changzhu.report.lang import Lang, pick
 
 X_SCALE = math.cos(math.radians(35.0))
@@ -69,8 +70,9 @@ def _inset_outline(geometry: Mapping[str, Any]) -> tuple[list[float | None], lis
     return xs, ys
 
 
-def _add_inset(figure: go.Figure, colours: Mapping[str, tuple[str, str]]) -> None:
-    """The 南海诸岛 inset: the window's provinces in their map colours, the maritime line and a frame."""
+def _add_inset(figure: go.Figure, colours: Mapping[str, tuple[str, str]], lang: Lang = Lang.ZH) -> None:
+    """The 南海诸岛 inset: the window's provinces in their map colours, the maritime line and a frame, labelled in
+    `lang` (in English its English name, the official Chinese one after it in brackets)."""
     for feature in inset_geojson()["features"]:
         xs, ys = _inset_outline(feature["geometry"])
         code = str(feature["properties"].get("code", ""))
@@ -110,11 +112,11 @@ def _add_inset(figure: go.Figure, colours: Mapping[str, tuple[str, str]]) -> Non
         y=y0,
         xref="x",
         yref="y",
-        text="南海诸岛",
+        text=pick("南海诸岛", "South China<br>Sea Islands<br>(南海诸岛)", lang),
         showarrow=False,
         xanchor="right",
         yanchor="bottom",
-        font={"size": 11, "color": "#333"},
+        font={"size": 11 if lang == Lang.ZH else 9, "color": "#333"},  # the English name in three lines
     )
     for line in maritime_line()["features"]:
         for part in line["geometry"]["coordinates"]:
@@ -239,6 +241,10 @@ def choropleth(
     points_total = sum(len(ring) for f in geojson["features"] for ring in _rings(f["geometry"]))
     step = max(1, points_total // MAX_POINTS) if many else 1
     groups: dict[str, tuple[list[float | None], list[float | None]]] = {}
+    # a region with no hover of its own (no data) is named in `lang` by the one lookup, not by the map's Chinese name
+    named = region_names([str(f["properties"]["code"]) for f in geojson["features"]], lang)
+    if lang == Lang.EN:
+        named = {**BEYOND_CENSUS_EN, **named}
     points: tuple[list[float], list[float], list[str]] = ([], [], [])
     for feature in geojson["features"]:
         code = str(feature["properties"]["code"])
@@ -249,7 +255,7 @@ def choropleth(
         if many and known:  # classed: one trace per colour class keeps a 3,000-region map light
             t = (min(int(t * CLASSES), CLASSES - 1) + 0.5) / CLASSES
         color = sample_colorscale(colorscale, [t])[0] if known else NO_DATA
-        name = str(feature["properties"].get("name_zh", code))
+        name = named.get(code) or str(feature["properties"].get("name_zh", code))
         label = (hover or {}).get(code) or (f"{name}: {value:,.2f} {unit}" if known else f"{name}: {no_data}")
         colours[code] = (color, label)
         if many:
@@ -337,7 +343,7 @@ def choropleth(
         )
     figure.update_layout(**layout)
     if national:
-        _add_inset(figure, colours)  # after the layout, which would replace its annotation
+        _add_inset(figure, colours, lang)  # after the layout, which would replace its annotation
     return figure
 
 

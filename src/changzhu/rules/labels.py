@@ -168,6 +168,9 @@ FILE_COLUMNS: dict[str, tuple[str, str]] = {
     "payer_region": ("付款方", "payer"),
     "payee_region": ("收款方", "payee"),
     "amount_yuan": ("金额（元）", "amount (yuan)"),
+    # fiscalwords47: the redemptions file's own columns (a header may be the name or either label), as its errors say
+    "issuing_region": ("发券地区", "issuing region"),
+    "providing_region": ("服务提供地区", "providing region"),
     # the fiscal allocation by province and the net compensation flows (GET /fiscal/allocation, /fiscal/flows with
     # lang: report/winners.py, `fiscal_file_in`); the registered population and the migrants' origins are estimates
     "resident": ("常住人口（人）", "residents (people)"),
