@@ -56,8 +56,8 @@ FloatArray = npt.NDArray[np.float64]
 BoolArray = npt.NDArray[np.bool_]
 EARTH_RADIUS_KM = 6371.0
 ESTIMATE_LABEL = (
-    "estimate: gravity model of migrant origins (no origin–destination table ships), fitted to the 2020 census's "
-    "out-migrants where known (Henan; Anhui and Sichuan at least 10 million)"
+    "estimate: gravity model of migrant origins, fitted to the 2020 census's out-migrants where known (Henan; Anhui "
+    "and Sichuan at least 10 million; no origin–destination table ships)"
 )
 CALIBRATION_TOLERANCE = 1e-9  # relative: an origin group's out-migrants against its census figure
 CALIBRATION_ROUNDS = 1000
