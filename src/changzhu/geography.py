@@ -15,6 +15,13 @@ identified by destination totals alone, so every origin total is an ESTIMATE). W
 γ = 2 about 85 % of Beijing's in-migrants come out of Hebei, and with local-hukou mass urban Jiangsu and
 Shandong become top senders; rural mass with γ = 1 puts 河南, 河北, 山东, 安徽, 湖南 first and Hebei at 45 % of
 Beijing's in-migrants — still too high (surveys put it near a quarter), which is why it stays an estimate.
+Where the census's out-migrants of an origin province are known (`census_out_migrants_2020.csv`: 河南's figure; 安徽
+and 四川 only "more than 10 million"), `calibrate_origins` fits the estimated table to them by iterative proportional
+fitting: each destination keeps its in-migrants, each origin province with a figure sends exactly that many (at
+least that many for a lower bound), and the provinces without one share the rest in the model's proportions. The
+2020 census figures are used as they are: the fiscal and planning tables are for the census year (2020-11-01), so
+no scaling to another year applies. Every other origin total, and the split of each total over destinations,
+stays an ESTIMATE.
 The distance of a zone to itself is half the distance to its nearest allowed neighbour (the usual intra-zonal
 convention), used when a zone may be its own origin (intra-provincial moves between counties of one city).
 """
@@ -35,6 +42,7 @@ from changzhu.parameters import Scenario, parameter_tree
 __all__ = [
     "ESTIMATE_LABEL",
     "GravityModel",
+    "calibrate_origins",
     "centres",
     "draw_origins",
     "haversine_km",
@@ -47,7 +55,12 @@ __all__ = [
 FloatArray = npt.NDArray[np.float64]
 BoolArray = npt.NDArray[np.bool_]
 EARTH_RADIUS_KM = 6371.0
-ESTIMATE_LABEL = "estimate: gravity model of migrant origins (no origin–destination table ships)"
+ESTIMATE_LABEL = (
+    "estimate: gravity model of migrant origins, fitted to the 2020 census's out-migrants where known (Henan; Anhui "
+    "and Sichuan at least 10 million; no origin–destination table ships)"
+)
+CALIBRATION_TOLERANCE = 1e-9  # relative: an origin group's out-migrants against its census figure
+CALIBRATION_ROUNDS = 1000
 
 
 def haversine_km(lon1: npt.ArrayLike, lat1: npt.ArrayLike, lon2: npt.ArrayLike, lat2: npt.ArrayLike) -> FloatArray:
@@ -149,13 +162,68 @@ def interprovincial_flows(
     return model.flows(in_migrants, rural, pairwise_km(lon, lat), allowed)
 
 
-def population_bases(frame: pl.DataFrame, model: GravityModel | None = None) -> tuple[pl.DataFrame, FloatArray]:
+def calibrate_origins(
+    flows: FloatArray, origin_group: npt.ArrayLike, targets: dict[str, tuple[float, bool]]
+) -> FloatArray:
+    """T[d, o] fitted to known out-migrant totals by origin group (the origin's province), keeping every row sum.
+
+    `targets`: group → (figure, exact); exact figures are matched, the others (a census lower bound) are reached
+    only where the model falls short of them. Origins of the groups without a figure are scaled together, so they
+    keep the model's proportions among themselves and take what the known groups leave of the total.
+    """
+    if not targets:
+        return flows
+    groups = np.asarray(origin_group).astype(str)
+    members = {group: groups == group for group in targets}
+    for group, member in members.items():
+        if not member.any():
+            raise ValueError(f"out-migrant figure for {group}, which has no region in the table")
+    in_migrants = flows.sum(axis=1)
+    total = float(in_migrants.sum())
+    out = flows.copy()
+    for _ in range(CALIBRATION_ROUNDS):
+        sent = out.sum(axis=0)
+        current = {group: float(sent[member].sum()) for group, member in members.items()}
+        fixed = {g: v for g, (v, exact) in targets.items() if exact or current[g] < v}
+        if all(abs(current[g] - v) <= CALIBRATION_TOLERANCE * v for g, v in fixed.items()):
+            return out
+        free = np.ones(groups.size, dtype=bool)
+        scale = np.ones(groups.size)
+        for group, value in fixed.items():
+            if current[group] <= 0:
+                raise ValueError(f"the model sends no migrants from {group}, so it cannot be fitted to its figure")
+            free &= ~members[group]
+            scale[members[group]] = value / current[group]
+        rest, free_sent = total - sum(fixed.values()), float(sent[free].sum())
+        if rest < 0 or (free_sent <= 0 < rest):
+            raise ValueError("the known out-migrant figures exceed the in-migrants the census counts")
+        scale[free] = rest / free_sent if free_sent > 0 else 0.0
+        out *= scale[None, :]
+        rows = out.sum(axis=1)
+        out *= np.where(rows > 0, in_migrants / np.where(rows > 0, rows, 1.0), 0.0)[:, None]
+    raise ValueError("the origin table did not fit the census out-migrant figures")
+
+
+def out_migrant_targets(out_migrants: pl.DataFrame | None) -> dict[str, tuple[float, bool]]:
+    """The census out-migrant figures (changzhu.data.census.read_out_migrants) as calibrate_origins takes them."""
+    if out_migrants is None:
+        return {}
+    return {
+        str(code): (float(value), bound == "exact")
+        for code, value, bound in out_migrants.select("code", "out_migrants_2020", "bound").iter_rows()
+    }
+
+
+def population_bases(
+    frame: pl.DataFrame, model: GravityModel | None = None, out_migrants: pl.DataFrame | None = None
+) -> tuple[pl.DataFrame, FloatArray]:
     """The population bases of one level's regions and the estimated flows T[destination, origin].
 
     `frame`: census rows with code, name_zh, province_code, pop_resident_2020, pop_rural_2020,
     interprov_in_migrants_2020 and seat or centroid coordinates (rows without coordinates or residents are
-    dropped). Columns of the result: region_code, region_name_zh, province_code and the figures named in
-    changzhu.domain.population.
+    dropped). `out_migrants`: the census's out-migrant figures by province (Census2020.out_migrants), to which the
+    flows are fitted (`calibrate_origins`); without it the flows are the gravity model's alone. Columns of the
+    result: region_code, region_name_zh, province_code and the figures named in changzhu.domain.population.
     """
     lon, lat = centres(frame)
     ok = np.isfinite(lon) & np.isfinite(lat) & frame["pop_resident_2020"].is_not_null().to_numpy()
@@ -163,7 +231,9 @@ def population_bases(frame: pl.DataFrame, model: GravityModel | None = None) -> 
     resident = table["pop_resident_2020"].to_numpy().astype(np.float64)
     inflow = table["interprov_in_migrants_2020"].fill_null(0).to_numpy().astype(np.float64)
     rural = table["pop_rural_2020"].fill_null(0).to_numpy().astype(np.float64)
-    flows = interprovincial_flows(lon[ok], lat[ok], rural, inflow, table["province_code"].to_numpy(), model)
+    province = table["province_code"].to_numpy()
+    flows = interprovincial_flows(lon[ok], lat[ok], rural, inflow, province, model)
+    flows = calibrate_origins(flows, province, out_migrant_targets(out_migrants))
     out = flows.sum(axis=0)
     local = resident - inflow
     bases = table.select(

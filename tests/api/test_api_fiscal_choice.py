@@ -104,8 +104,9 @@ def test_the_winners_file_is_in_its_language_only(service: Service) -> None:
     assert guangdong["省份"] == "广东省" and guangdong["结果"] == "增加" and guangdong["估算说明"].startswith("估算")
     # the change is from the estimated registered basis: an estimate, said in its header; figures rounded to what
     # they measure (亿 to the yuan, % to two places), not 117.28206214000001 and 9.863868820954549
-    assert guangdong["变化（估算，亿元）"] == 11.56854876 and guangdong["变化（估算，%）"] == 9.86, guangdong
-    assert guangdong["户籍口径（估算，亿元）"] == 117.28206214, guangdong
+    # (since 2026-12-04 on out-migrants fitted to the census; on the gravity model alone 117.28, 11.57 亿元, 9.86 %)
+    assert guangdong["变化（估算，亿元）"] == 11.79599608 and guangdong["变化（估算，%）"] == 10.08, guangdong
+    assert guangdong["户籍口径（估算，亿元）"] == 117.05461482, guangdong
     en = pl.read_csv(
         io.BytesIO(
             service.client.get("/api/v1/fiscal/winners?format=csv&lang=en", headers=service.as_("fo_nat")).content
@@ -113,7 +114,8 @@ def test_the_winners_file_is_in_its_language_only(service: Service) -> None:
         schema_overrides={"region code": pl.String},
     )
     henan = en.filter(pl.col("region code") == "410000").row(0, named=True)
-    assert henan["change, estimate (100 million yuan)"] < 0 and henan["change, estimate (%)"] == -8.75, henan
+    # Henan sends the census's 16.10 M out-migrants (−8.75 % on the gravity model's 12.0 M)
+    assert henan["change, estimate (100 million yuan)"] < 0 and henan["change, estimate (%)"] == -11.82, henan
     assert (
         henan["province"] == "Henan" and henan["outcome"] == "loses" and henan["what the estimate is"].startswith("est")
     )

@@ -17,6 +17,7 @@ FILES_DIR = Path(__file__).parent / "files"
 PROVINCES_FILE = "china_provinces.csv"
 PREFECTURES_FILE = "china_prefectures.csv"
 COUNTIES_FILE = "china_counties.csv"
+OUT_MIGRANTS_FILE = "census_out_migrants_2020.csv"  # out-migrants by province of hukou, where a census figure is known
 SEATS_SUPPLEMENT_FILE = "county_seats_supplement.csv"  # points for units the seat source (cpca) lacks, each cited
 # A supplement point that is the seat source's own point for the unit's former code: its datum is not stated
 # (probably GCJ-02), so it is used as given, like every seat of the counties file.
@@ -317,13 +318,48 @@ def _with_supplement_seats(counties: pl.DataFrame, supplement: pl.DataFrame, pat
     ).drop("added_lon", "added_lat", "added_verified")
 
 
+OUT_MIGRANT_BOUNDS = ("exact", "lower")  # the census figure itself, or only "more than" it (超过)
+
+
+def read_out_migrants(provinces: pl.DataFrame, files_dir: Path = FILES_DIR) -> pl.DataFrame:
+    """The census's out-migrants (people registered in a province living in another one) for the provinces whose
+    figure was found, each row with its table, source and URL (docs/data.md): `bound` is `exact` for the figure,
+    `lower` where the source only says "more than" it. Provinces without a row have no census figure here."""
+    path = files_dir / OUT_MIGRANTS_FILE
+    schema: dict[str, pl.DataType] = {
+        "code": _STR,
+        "name_zh": _STR,
+        "out_migrants_2020": _INT,
+        "bound": _STR,
+        "table": _STR,
+        "source": _STR,
+        "source_url": _STR,
+        "verified": _BOOL,
+        "note": _STR,
+    }
+    df = read_typed_csv(path, schema, nullable=("note",))
+    check_codes(path, df, "code")
+    check_non_negative(path, df, ["out_migrants_2020"])
+    known = dict(zip(provinces["code"].to_list(), provinces["name_zh"].to_list(), strict=True))
+    for row, (code, name, bound) in enumerate(df.select("code", "name_zh", "bound").iter_rows()):
+        if known.get(code) != name:
+            raise DataFileError(path, f"{code} {name} is not a province of {PROVINCES_FILE}", line=line_of(row))
+        if bound not in OUT_MIGRANT_BOUNDS:
+            allowed = ", ".join(OUT_MIGRANT_BOUNDS)
+            raise DataFileError(path, f"bound {bound!r} is not one of {allowed}", line=line_of(row), column="bound")
+    if int(df["out_migrants_2020"].sum()) > PROVINCES_INTERPROV_TOTAL_2020:
+        raise DataFileError(path, "out-migrants sum to more than the census's inter-provincial migrants")
+    return df
+
+
 class Census2020:
-    """The three census tables, read and cross-checked together."""
+    """The three census tables, read and cross-checked together, and the out-migrant figures found."""
 
     def __init__(self, files_dir: Path = FILES_DIR) -> None:
         self.provinces = read_provinces(files_dir)
         self.prefectures = read_prefectures(self.provinces, files_dir)
         self.counties = read_counties(self.provinces, self.prefectures, files_dir)
+        self.out_migrants = read_out_migrants(self.provinces, files_dir)
 
 
 @cache

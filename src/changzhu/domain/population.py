@@ -6,8 +6,9 @@ Definitions (docs/architecture.md, "Population bases"):
   hukou outside it. The shipped census counts in-migrants from other provinces only, so the figure is exact at
   province level and an upper bound below it. Who the hukou-bound system serves on the spot.
 - registered (户籍人口): everyone whose hukou is in the region, wherever they live = local-hukou resident +
-  out-migrants. No out-migrant count ships: they come from the gravity model of migrant origins
-  (changzhu.geography), so the figure is an ESTIMATE and is labelled so.
+  out-migrants. They come from the gravity model of migrant origins (changzhu.geography), fitted to the census's
+  out-migrants of the provinces whose figure ships (河南; 安徽 and 四川 only a lower bound), so the figure is an
+  ESTIMATE and is labelled so.
 - separated (人户分离): residents not living where their hukou is registered; migrants (流动人口) are the separated
   minus moves within a city's districts (市辖区内人户分离).
 """
@@ -40,7 +41,7 @@ LOCAL_HUKOU_NOTE = (
 )
 REGISTERED_NOTE = (
     "estimate: registered population = local-hukou residents + out-migrants from the gravity model of migrant "
-    "origins (no origin–destination table ships)"
+    "origins, fitted to the 2020 census's out-migrants where known (census_out_migrants_2020.csv)"
 )
 
 # Column names of a bases table (changzhu.geography.population_bases), one per figure.

@@ -1,8 +1,10 @@
 """Migration between regions (人口迁移): the gravity model of changzhu.geography on one level's census rows.
 
 The census gives each destination's residents with hukou in another province (its in-migrants), not where they
-come from; changzhu.geography splits them by origin with the one gravity model (an ESTIMATE). Column sums of
-the stock reproduce every destination's in-migrants exactly; row sums are the estimated out-migrants.
+come from; changzhu.geography splits them by origin with the one gravity model (an ESTIMATE), fitted to the
+census's out-migrants of the provinces whose figure ships (Census2020.out_migrants). Column sums of the stock
+reproduce every destination's in-migrants exactly; row sums are the out-migrants (summed by province, the census's
+figure where one ships).
 """
 
 from __future__ import annotations
@@ -10,7 +12,7 @@ from __future__ import annotations
 import numpy as np
 import polars as pl
 
-from changzhu.data.census import Census2020
+from changzhu.data.census import Census2020, census_2020
 from changzhu.domain import population as pop
 from changzhu.domain.estimates import GRAVITY, labelled
 from changzhu.geography import GravityModel, population_bases
@@ -21,7 +23,8 @@ def flow_matrix(
     level: str = "province", *, model: GravityModel | None = None, census: Census2020 | None = None
 ) -> tuple[pl.DataFrame, np.ndarray]:
     """The regions' population bases and the estimated migrant stock T[origin i, destination j]."""
-    bases, flows = population_bases(census_table(level, census), model)
+    census = census or census_2020()
+    bases, flows = population_bases(census_table(level, census), model, census.out_migrants)
     return bases, flows.T
 
 

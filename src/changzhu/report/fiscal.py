@@ -24,7 +24,10 @@ SECTION_ORDER = 60
 YI = 1e8  # 亿 yuan
 TOP_FLOWS = 40
 EXPLAINED = ("440000", "410000")  # 广东 (largest inflow), 河南 (largest outflow)
-ESTIMATE_ZH = "估算：按引力模型推算流动人口来源地（没有随附的来源地—目的地表）"
+ESTIMATE_ZH = (
+    "估算：按引力模型推算流动人口来源地，流出人口按 2020 年普查已知数校准（河南为普查数；安徽、四川不低于普查所示的"
+    " 1000 万）"
+)
 SPLITS = {
     SPLIT_LP: ("线性规划：加权未满足需求最小（HiGHS）", "LP: least weighted unmet need (HiGHS)"),
     SPLIT_REGISTERED: ("按户籍人口平均分配（估算）", "Per registered head (estimate)"),
@@ -311,14 +314,16 @@ def fiscal_section(
         f"<p>方案 <b>{escape(p.title('zh'))}</b>，"
         f"自 {p.effective_from} 起执行。资金 "
         f"{p.fund_yuan / YI:,.0f} 亿元（{escape(p.fund_cited(Lang.ZH))}）。来源：{escape(p.cited(Lang.ZH))}</p>"
-        f"<p class='note'>户籍人口为{escape(estimate)}：户籍人口 = 常住人口 − 跨省流入人口 + 估算的流出人口。"
+        f"<p class='note'>户籍人口为{escape(estimate)}："
+        "户籍人口 = 常住人口 − 跨省流入人口 + 流出人口（普查校准的估算）。"
         "财力以普查城镇化率近似（没有随附的财政收入表）。缺口：{gaps}。未对应公开数字的权重、比例和费率只作示意，"
         "已在 fiscal_parameters.yaml 中标明；见 docs/fiscal.md。</p>",
         f"<p>Scheme <b>{escape(p.title('en'))}</b>, "
         f"in force from {p.effective_from}. Fund "
         f"{money(p.fund_yuan, lang, 0)} ({escape(p.fund_cited(Lang.EN))}). Source: {escape(p.cited(Lang.EN))}</p>"
         f"<p class='note'>The registered (hukou) population is an {escape(estimate)}: registered = resident − "
-        "inter-provincial in-migrants + estimated out-migrants. Fiscal capacity uses the census urbanisation rate "
+        "inter-provincial in-migrants + out-migrants (estimate fitted to the census). Fiscal capacity uses the census "
+        "urbanisation rate "
         "as a proxy (no revenue table ships). Gaps: {gaps}. Weights, shares and rates not tied to a published "
         "figure are illustrative and labelled so in fiscal_parameters.yaml; see docs/fiscal.md.</p>",
         lang,
