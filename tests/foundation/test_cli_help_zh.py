@@ -104,3 +104,26 @@ def test_only_a_chinese_help_loads_the_chinese_table(lang: str, loaded: str) -> 
     env = {**os.environ, "CHANGZHU_LANG": lang, "PYTHONPATH": str(Path(changzhu.__file__).parents[1])}
     done = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, env=env, check=False)
     assert done.stderr.strip().endswith(loaded), done.stderr
+
+
+@pytest.mark.parametrize(
+    ("args", "shown"),
+    [
+        (["resident", "--help", "--lang", "zh"], ("用法：", "常住人口：常住地登记", "命令")),
+        (["ledger", "--lang=zh", "--help"], ("终身福利账户：缴费、转移、余额、核对。",)),
+        (["--help", "--lang", "zh"], ("用法：", "命令：")),
+        (["voucher", "--help", "--lang", "en"], ("Usage:", "Service vouchers")),
+    ],
+)
+def test_a_group_help_takes_the_lang_its_commands_take(runner: CliRunner, args: list[str], shown: tuple[str]) -> None:
+    """A group has no `--lang` of its own: `changzhu resident --help --lang zh` was refused ("没有此选项：--lang")
+    though `changzhu resident register --help --lang zh` worked; now it is the group's help in that language."""
+    done = runner.invoke(app, args)
+    assert done.exit_code == 0, done.output
+    out = "".join(done.output.split())
+    assert all("".join(s.split()) in out for s in shown), done.output
+
+
+def test_a_group_still_refuses_a_lang_it_cannot_show(runner: CliRunner) -> None:
+    done = runner.invoke(app, ["resident", "--help", "--lang", "fr"])
+    assert done.exit_code == 2 and "--lang" in done.output, done.output
