@@ -40,6 +40,32 @@ def _texts() -> list[tuple[str, str]]:
     return found
 
 
+def test_every_argument_and_option_of_the_caseworkers_commands_says_what_it_takes() -> None:
+    """Before: 39 of them had no help in either language (`ledger transfer --scheme`, `--from`, `--to`, `PERSON`,
+    `voucher issue --service`...): the help showed the name and [必填] only."""
+    group = typer.main.get_group(app)
+    context = click.Context(group)
+    bare = [
+        f"{name} {sub_name} {p.name}"
+        for name in TRANSLATED_GROUPS
+        for sub_name, sub in group.get_command(context, name).commands.items()  # type: ignore[union-attr]
+        for p in sub.params
+        if not getattr(p, "help", None)
+    ]
+    assert not bare, bare
+
+
+def test_the_codes_a_command_takes_are_named_in_the_words_the_office_shows() -> None:
+    """A step, a kind and a status in the Chinese help read as the command's own output names them
+    (casework.applications' labels: 不予批准, not 驳回 beside it)."""
+    from changzhu.casework.applications import ACTION_LABELS, KIND_LABELS, Action, ApplicationKind
+
+    steps = HELP_ZH["review, approve, reject, appeal, uphold, overturn"]
+    assert f"{ACTION_LABELS[Action.REJECT][0]} reject" in steps and "驳回" not in steps, steps
+    kinds = HELP_ZH["residence_permit, points, public_rental, school_place, dibao, hukou"]
+    assert all(f"{KIND_LABELS[k][0]} {k.value}" in kinds for k in ApplicationKind), kinds
+
+
 def test_every_help_of_the_caseworkers_commands_has_its_chinese() -> None:
     """A help added in English to one of these commands needs its Chinese here (else it would show in English)."""
     missing = [(where, text) for where, text in _texts() if text not in HELP_ZH]

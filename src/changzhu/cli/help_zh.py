@@ -18,6 +18,7 @@ from typing import Any
 
 from typer import _click as click
 
+from changzhu.casework.applications import ACTION_LABELS, KIND_LABELS, STATUS_LABELS, Action
 from changzhu.domain import field_sizes as sizes
 
 # the commands whose help is held whole in Chinese (the test walks them)
@@ -64,6 +65,12 @@ PANELS_ZH: dict[str, str] = {
     "REQUIRED_LONG_STRING": "[必填]",
 }
 USAGE_ZH = "用法："
+# the words of a code the command takes, as the office and the command's own output name it (one table each), then
+# the code to type: "受理审核 review、批准 approve"
+STEPS = (Action.REVIEW, Action.APPROVE, Action.REJECT, Action.APPEAL, Action.UPHOLD, Action.OVERTURN)
+KINDS_ZH = "、".join(f"{zh} {kind.value}" for kind, (zh, _) in KIND_LABELS.items())
+STATUSES_ZH = "、".join(f"{zh} {status.value}" for status, (zh, _) in STATUS_LABELS.items())
+STEPS_ZH = "、".join(f"{ACTION_LABELS[action][0]} {action.value}" for action in STEPS)
 HELP_OPTION_ZH = "显示此帮助并退出。"
 
 # a help in English (its words on one line) -> its Chinese
@@ -165,8 +172,8 @@ HELP_ZH: dict[str, str] = {
     "residence since (YYYY-MM-DD)": "居住起始日期（YYYY-MM-DD）",
     "housing, employment or study": "住房 housing、就业 employment 或就学 study",
     "reference of the proof (contract, certificate)": "证明材料的编号（合同、证书）",
-    "the user (of the users table) this command acts as: their role and jurisdictions are checked": "以哪个用户"
-    "（用户表中的）的身份执行此命令：核对其角色和辖区",
+    "the user (of the users table) this command acts as: their role and jurisdictions are checked": "以此用户"
+    "（用户表中的用户名）的身份执行，并核对其角色和辖区",
     "national ID (never stored in clear); asked for, not echoed, when left out": "身份证号（从不明文保存）；未填写时"
     "会提示输入，输入时不显示",
     "a fact the rules need, name=value (e.g. education=bachelor, 就业=是); repeat": "规则所需的一项情况，写作 名称=值"
@@ -187,12 +194,10 @@ HELP_ZH: dict[str, str] = {
     "the identity number the person shows, for a move from outside your reach": "本人出示的身份证号，用于从您的权限"
     "之外迁入",
     "the applicant's person key": "申请人的人员编号",
-    "residence_permit, points, public_rental, school_place, dibao, hukou": "居住证 residence_permit、积分 points、"
-    "公租房 public_rental、入学 school_place、低保 dibao、落户 hukou",
+    "residence_permit, points, public_rental, school_place, dibao, hukou": KINDS_ZH,
     "table (words, in --lang) or json (the API's codes)": "table（按 --lang 的语言以文字显示）或 json（接口的代码）",
-    "review, approve, reject, appeal, uphold, overturn": "审核 review、批准 approve、驳回 reject、复议 appeal、"
-    "维持 uphold、撤销原决定 overturn",
-    "default: drafted from the explanation": "默认：根据判定说明起草",
+    "review, approve, reject, appeal, uphold, overturn": STEPS_ZH,
+    "the reason given for the step (default: drafted from the explanation)": "办理理由（默认：根据判定说明起草）",
     "pension, medical, unemployment or housing_wait": "养老保险 pension、医疗保险 medical、失业保险 unemployment 或"
     "公租房轮候 housing_wait",
     "YYYYMM": "年月（YYYYMM）",
@@ -209,6 +214,40 @@ HELP_ZH: dict[str, str] = {
     "use the good rows of a file with bad rows (says how many were left)": "文件中有错误行时导入其余正确的行"
     "（并说明略过了多少行）",
     "write the row-level error report to this CSV file": "把逐行的错误报告写入此 CSV 文件",
+    "residence permit number (`resident permit` prints it)": "居住证编号（`resident permit` 办理后显示）",
+    "the parent's person key": "父亲或母亲的人员编号",
+    "the child's person key": "子女的人员编号",
+    "region code of the place the months were paid (or waited) at": "缴费（或轮候）所在地的地区代码",
+    "the school year, by the calendar year it began (e.g. 2025)": "学年，按其开始的年份（如 2025）",
+    "grade, 1 to 12": "年级，1 至 12",
+    "the school's name": "学校名称",
+    "region code of the school's place": "学校所在地的地区代码",
+    "pension, medical, unemployment, housing_wait or school": "养老保险 pension、医疗保险 medical、失业保险"
+    " unemployment、公租房轮候 housing_wait 或学籍 school",
+    "region code of the old place (transferred out of)": "原地（转出地）的地区代码",
+    "region code of the new place (where the person lives)": "新地（转入地，即常住地）的地区代码",
+    "person key (`changzhu resident find` prints it); left out: every account you may read": "人员编号"
+    "（`changzhu resident find` 可查到）；不填则列出您可查看的全部账户",
+    "the holder's person key": "持有人的人员编号",
+    "region code of the issuing place (it pays)": "发放地（出资地）的地区代码",
+    "the service it pays for, e.g. vocational_training, childcare, elderly_care, health_checkup": "服务券用于的服务，"
+    "如职业技能培训 vocational_training、托育服务 childcare、养老服务 elderly_care、健康体检 health_checkup",
+    "voucher number (`voucher list` shows it)": "服务券编号（`voucher list` 可查到）",
+    "the provider (service institution or hospital) redeeming it": "兑付此券的服务机构（或医院）",
+    "region code of the provider's place": "服务机构所在地的地区代码",
+    "region code of the issuing place": "发放地的地区代码",
+    "region code of the providing place": "服务机构所在地的地区代码",
+    "the holder's person key; left out: every voucher of people you may see": "持有人的人员编号；不填则列出您可查看的"
+    "所有人员的服务券",
+    "the file to import": "要导入的文件",
+    "a note kept with the application": "随申请保存的备注",
+    "only this status: submitted, in_review, approved, rejected, appealed, upheld, overturned, closed": "只列出此状态的"
+    f"申请：{STATUSES_ZH}",
+    "only this kind: residence_permit, points, public_rental, school_place, dibao, hukou": "只列出此类申请："
+    + KINDS_ZH,
+    "only this region's (its code)": "只列出此地区的申请（地区代码）",
+    "at most this many": "最多列出的件数",
+    "the application's number (`applications list` shows it)": "申请编号（`applications list` 可查到）",
 }
 
 
