@@ -71,7 +71,17 @@ def test_every_help_of_the_caseworkers_commands_has_its_chinese() -> None:
     missing = [(where, text) for where, text in _texts() if text not in HELP_ZH]
     assert not missing, missing
     for chinese in HELP_ZH.values():
-        assert chinese.strip() and "(" not in chinese.replace("(YYYY", ""), chinese  # full-width brackets
+        assert chinese.strip() and "(" not in chinese and ")" not in chinese, chinese  # full-width brackets
+
+
+def test_every_command_of_changzhu_help_has_its_chinese_line() -> None:
+    """The command list of `changzhu --help` in Chinese: a command added to main.COMMANDS without its line in
+    COMMANDS_ZH would show in English there."""
+    from changzhu.cli.help_zh import COMMANDS_ZH, TOP_ZH
+
+    assert set(COMMANDS_ZH) == set(COMMANDS)
+    for chinese in (*COMMANDS_ZH.values(), *TOP_ZH.values()):
+        assert "(" not in chinese and ")" not in chinese, chinese
 
 
 @pytest.fixture
