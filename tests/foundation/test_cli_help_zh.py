@@ -163,3 +163,15 @@ def test_a_group_help_takes_the_lang_its_commands_take(runner: CliRunner, args: 
 def test_a_group_still_refuses_a_lang_it_cannot_show(runner: CliRunner) -> None:
     done = runner.invoke(app, ["resident", "--help", "--lang", "fr"])
     assert done.exit_code == 2 and "--lang" in done.output, done.output
+
+
+def test_a_chinese_help_says_its_usage_and_values_in_chinese(runner: CliRunner) -> None:
+    """The usage line and each option's kind of value were English in a Chinese help ([OPTIONS] COMMAND [ARGS]...,
+    <text>, <integer>); the English help keeps them."""
+    zh = runner.invoke(app, ["applications", "list", "--help", "--lang", "zh"]).output
+    assert "[选项]" in zh and "<文字>" in zh and "<整数>" in zh, zh
+    assert "[OPTIONS]" not in zh and "<text>" not in zh, zh
+    group = runner.invoke(app, ["resident", "--help", "--lang", "zh"]).output
+    assert "[选项] 命令 [参数]..." in group, group
+    en = runner.invoke(app, ["applications", "list", "--help", "--lang", "en"]).output
+    assert "[OPTIONS]" in en and "<text>" in en and "<integer>" in en, en

@@ -19,6 +19,7 @@ from typing import Any
 from typer import _click as click
 
 from changzhu.casework.applications import ACTION_LABELS, KIND_LABELS, STATUS_LABELS, Action
+from changzhu.cli.usage_errors import USAGE_PIECES_ZH
 from changzhu.domain import field_sizes as sizes
 
 # the commands whose help is held whole in Chinese (the test walks them)
@@ -65,6 +66,14 @@ PANELS_ZH: dict[str, str] = {
     "REQUIRED_LONG_STRING": "[必填]",
 }
 USAGE_ZH = "用法："
+# the kind of value an option takes as help shows it (cli.typer_params), in Chinese
+VALUES_ZH = {
+    "<text>": "<文字>",
+    "<text …>": "<文字 …>",
+    "<integer>": "<整数>",
+    "<number>": "<数值>",
+    "<path>": "<路径>",
+}
 # the words of a code the command takes, as the office and the command's own output name it (one table each), then
 # the code to type: "受理审核 review、批准 approve"
 STEPS = (Action.REVIEW, Action.APPROVE, Action.REJECT, Action.APPEAL, Action.UPHOLD, Action.OVERTURN)
@@ -317,7 +326,7 @@ def translated(command: click.Command) -> click.Command:
         return option
 
     def format_usage(ctx: click.Context, formatter: click.HelpFormatter) -> None:
-        formatter.write_usage(ctx.command_path, " ".join(copied.collect_usage_pieces(ctx)), prefix=USAGE_ZH)
+        formatter.write_usage(ctx.command_path, usage_pieces(copied.collect_usage_pieces(ctx)), prefix=USAGE_ZH)
 
     def format_help(ctx: click.Context, formatter: click.HelpFormatter) -> None:
         with panels():
@@ -330,9 +339,22 @@ def translated(command: click.Command) -> click.Command:
 
 
 def _param(param: Any) -> Any:
-    help_text = getattr(param, "help", None)
-    if not help_text:
-        return param
+    """A copy of a parameter with its help in Chinese and the kind of value it takes in words (<文字>, <整数>)."""
     copied = copy.copy(param)
-    copied.help = chinese(help_text)
+    help_text = getattr(param, "help", None)
+    if help_text:
+        copied.help = chinese(help_text)
+    shown = getattr(param, "display_type", None)
+    if shown is not None:
+
+        def display_type(ctx: click.Context) -> str | None:
+            said = shown(ctx)
+            return VALUES_ZH.get(said, said) if isinstance(said, str) else said
+
+        copied.display_type = display_type
     return copied
+
+
+def usage_pieces(pieces: list[str]) -> str:
+    """A usage line's pieces after the command (click's [OPTIONS] COMMAND [ARGS]...) in Chinese."""
+    return " ".join(USAGE_PIECES_ZH.get(piece, piece) for piece in pieces)

@@ -138,7 +138,8 @@ class LazyGroup(TyperGroup):
             return
         from changzhu.cli import help_zh
 
-        formatter.write_usage(ctx.command_path, " ".join(self.collect_usage_pieces(ctx)), prefix=help_zh.USAGE_ZH)
+        pieces = help_zh.usage_pieces(self.collect_usage_pieces(ctx))
+        formatter.write_usage(ctx.command_path, pieces, prefix=help_zh.USAGE_ZH)
         formatter.write_paragraph()
         with formatter.indentation():
             formatter.write_text(help_zh.TOP_ZH["help"])
