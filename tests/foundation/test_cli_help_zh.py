@@ -70,6 +70,8 @@ def test_every_help_of_the_caseworkers_commands_has_its_chinese() -> None:
     """A help added in English to one of these commands needs its Chinese here (else it would show in English)."""
     missing = [(where, text) for where, text in _texts() if text not in HELP_ZH]
     assert not missing, missing
+    used = {text for _, text in _texts()}
+    assert not [english for english in HELP_ZH if english not in used]  # an entry no help reads any more: dead
     for chinese in HELP_ZH.values():
         assert chinese.strip() and "(" not in chinese and ")" not in chinese, chinese  # full-width brackets
 

@@ -36,8 +36,8 @@ COMMANDS_ZH: dict[str, str] = {
     "simulate": "微观模拟改革：按省份列出符合条件、新增符合条件、需求和成本，与基线比较。",
     "evaluate": "在某一日期为一整张人员表判定每项服务和积分；给出人数，也可写出文件。",
     "explain": "逐项条件说明一个人在常住地能享受哪些服务、从何时起。",
-    "validate": "把 2020 年基线的每个主要数字与官方数字核对；有超出范围的则以 1 退出。",
-    "check": "载入每个政策文件（检查引用）并运行政策测试；有不通过的则以 1 退出。",
+    "validate": "把 2020 年基线的每个主要数字与官方数字核对；有超出范围的则退出码为 1。",
+    "check": "载入每个政策文件（检查引用）并运行政策测试；有不通过的则退出码为 1。",
     "resident": "常住人口：常住地登记、居住证、迁移、家庭关系、落户。",
     "ledger": "终身福利账户：缴费、转移、余额、核对。",
     "voucher": "服务券：发放、兑付、地区间结算。",
@@ -148,9 +148,9 @@ HELP_ZH: dict[str, str] = {
     "Check that entries balance, agree with the records and with the audit log (and, with --peers, conserve across"
     " instances: sent = received + in flight + reversed).": "核对分录是否平衡、是否与记录和审计日志一致（加 --peers"
     " 时还核对各实例之间是否守恒：转出 = 已接收 + 传送中 + 已退回）。",
-    "Vouch in the audit log for ledger entries written before entries digests existed (once, after upgrading a"
+    "Vouch in the audit log for ledger entries written before entry digests existed (once, after upgrading a"
     " database from before them; administrators). Newer entries without a digest are never vouched for.": "在审计日志"
-    "中为有摘要之前写入的分录补记摘要（从更早版本升级数据库后执行一次；管理员）。之后写入而无摘要的分录从不补记。",
+    "中为分录摘要启用之前写入的分录补记摘要（从更早版本升级数据库后执行一次；管理员）。之后写入而无摘要的分录从不补记。",
     "Run the worked example (Chengdu → Shenzhen → Suzhou) on a scratch SQLite database and print it.": "在临时 SQLite"
     " 数据库上运行示例（成都 → 深圳 → 苏州）并显示。",
     # voucher
@@ -209,7 +209,8 @@ HELP_ZH: dict[str, str] = {
     "the reason given for the step (default: drafted from the explanation)": "办理理由（默认：根据判定说明起草）",
     "pension, medical, unemployment or housing_wait": "养老保险 pension、医疗保险 medical、失业保险 unemployment 或"
     "公租房轮候 housing_wait",
-    "YYYYMM": "年月（YYYYMM）",
+    "first month paid (YYYYMM)": "起始缴费年月（YYYYMM）",
+    "last month paid (YYYYMM)": "截止缴费年月（YYYYMM）",
     "monthly contribution base, yuan": "月缴费基数，元",
     f"transfer number, {sizes.TRANSFER_NO_MIN} to {sizes.TRANSFER_NO} characters of A-Z, a-z, 0-9 and _ . : -;"
     " retrying with it finishes, never repeats (the keys of its two steps derive from it: not of a form the service"
@@ -217,8 +218,8 @@ HELP_ZH: dict[str, str] = {
     " _ . : -；以同一编号重试会办结而不会重复（两步的幂等键由它得出：不能是本服务自用的键的格式）",
     "also reconcile 跨省通办 hand-overs with every registered peer instance": "同时与每个已登记的其他实例核对跨省通办的"
     "交接",
-    "yuan": "元",
-    "YYYY-MM-DD": "日期（YYYY-MM-DD）",
+    "the voucher's value, yuan": "服务券面值，元",
+    "valid until (YYYY-MM-DD)": "有效期至（YYYY-MM-DD）",
     "Excel sheet to read (default: the first)": "要读取的 Excel 工作表（默认：第一个）",
     "use the good rows of a file with bad rows (says how many were left)": "文件中有错误行时导入其余正确的行"
     "（并说明略过了多少行）",

@@ -377,8 +377,8 @@ def ledger_contribute(
     person: Person,
     scheme: Annotated[str, typer.Option(help="pension, medical, unemployment or housing_wait")],
     region: Annotated[str, typer.Option(help="region code of the place the months were paid (or waited) at")],
-    period_from: Annotated[str, typer.Option("--from", help="YYYYMM")],
-    period_to: Annotated[str, typer.Option("--to", help="YYYYMM")],
+    period_from: Annotated[str, typer.Option("--from", help="first month paid (YYYYMM)")],
+    period_to: Annotated[str, typer.Option("--to", help="last month paid (YYYYMM)")],
     as_user: As,
     base: Annotated[float, typer.Option(help="monthly contribution base, yuan")] = 0.0,
     key: Key = None,
@@ -565,7 +565,7 @@ def ledger_check(
 
 @ledger_app.command("baseline")
 def ledger_baseline(as_user: As, lang: LangOption = Lang.ZH) -> None:
-    """Vouch in the audit log for ledger entries written before entries digests existed (once, after upgrading a
+    """Vouch in the audit log for ledger entries written before entry digests existed (once, after upgrading a
     database from before them; administrators). Newer entries without a digest are never vouched for."""
     from changzhu.api.ledger_writes import baseline_as
 
@@ -630,9 +630,9 @@ def voucher_issue(
         str,
         typer.Option(help="the service it pays for, e.g. vocational_training, childcare, elderly_care, health_checkup"),
     ],
-    value: Annotated[float, typer.Option(help="yuan")],
+    value: Annotated[float, typer.Option(help="the voucher's value, yuan")],
     on: Day,
-    expires: Annotated[str, typer.Option(help="YYYY-MM-DD")],
+    expires: Annotated[str, typer.Option(help="valid until (YYYY-MM-DD)")],
     as_user: As,
     key: Key = None,
     lang: LangOption = Lang.ZH,
