@@ -177,3 +177,10 @@ def test_a_chinese_help_says_its_usage_and_values_in_chinese(runner: CliRunner) 
     assert "[选项] 命令 [参数]..." in group, group
     en = runner.invoke(app, ["applications", "list", "--help", "--lang", "en"]).output
     assert "[OPTIONS]" in en and "<text>" in en and "<integer>" in en, en
+
+
+def test_a_lang_before_a_command_that_is_run_is_refused_not_dropped(runner: CliRunner) -> None:
+    """Only a group's own help takes the `--lang` its commands take: before a command that runs it would be lost (the
+    command printing in its default language), so it is refused as it was."""
+    done = runner.invoke(app, ["ledger", "--lang", "en", "example"])
+    assert done.exit_code == 2 and "--lang" in done.output, done.output

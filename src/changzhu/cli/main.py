@@ -186,15 +186,16 @@ def main(
 
 
 def without_lang(args: list[str], commands: Container[str]) -> list[str]:
-    """A group's arguments without the `--lang zh|en` (or `--lang=…`) written before its command: a group has no
-    `--lang` of its own (its commands have), so `changzhu resident --help --lang zh` would be refused ("no such
-    option") though the help it asks for is drawn in that language (error_lang reads the arguments themselves).
-    The arguments from the first command name on are its command's and left as they are."""
+    """A group's arguments without the `--lang zh|en` (or `--lang=…`) written before its command where the group's
+    own help is asked for (`--help` before any command, or no command): a group has no `--lang` of its own (its
+    commands have), so `changzhu resident --help --lang zh` would be refused ("no such option") though the help it
+    asks for is drawn in that language (error_lang reads the arguments themselves). Otherwise the arguments are left
+    as they are: a `--lang` before a command it would not reach is refused, not dropped."""
     kept: list[str] = []
     skip = False
     for i, arg in enumerate(args):
         if arg in commands:
-            return kept + args[i:]
+            return kept + args[i:] if "--help" in args[:i] else args
         if skip:
             skip = False
         elif arg == "--lang" and _lang_option(args[i : i + 2]) is not None:
