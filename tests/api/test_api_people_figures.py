@@ -120,4 +120,5 @@ def test_the_runs_file_says_the_data_version_in_words_its_digest_beside_for_supp
     assert zh["数据版本"] == "2020 年全国人口普查；本系统的参数文件"
     assert zh["数据版本（技术支持用）"] == "census2020+parameters:5e05a1b2c3d4"
     (en,) = runs_file_in([run], Lang.EN)
-    assert en["data version"] == "the 2020 national census; this system's parameter files"
+    assert en["data version"] == "The 2020 national census; this system's parameter files"  # as the run page
+    assert en["software version"] == "changzhu 0.1.0"  # headed as the run page heads it (was "code version")

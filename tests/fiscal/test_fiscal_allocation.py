@@ -72,15 +72,15 @@ def test_infeasible_lp_says_the_equity_constraint_binds() -> None:
 def test_bad_gaps_are_named() -> None:
     with pytest.raises(FiscalError, match="lacks column") as e:
         allocate_budget(GAPS.drop("gap_cost_yuan"), POP, 100, scheme().allocation)
-    assert e.value.refusal is not None and e.value.refusal.zh == "服务缺口表缺少列：补齐缺口费用（元）"
+    assert e.value.refusal is not None and e.value.refusal.zh == "服务缺口表缺少列：补齐缺口费用（估算，元）"
     with pytest.raises(FiscalError, match="basis 'hukou' is not one of") as e:
         allocate_budget(GAPS.with_columns(pl.lit("hukou").alias("basis")), POP, 100, scheme().allocation)
     assert e.value.refusal is not None
     assert e.value.refusal.zh == "服务缺口表第 1 行（A）：人口口径“hukou”不是可选值之一：本地户籍常住人口、常住人口"
     no_cost = GAPS.with_columns(pl.Series("unit_cost_yuan", [10.0, None, 10.0, 10.0]))
-    with pytest.raises(FiscalError, match=r"gaps table row 2 \(B\): unit cost \(yuan\) is missing") as e:
+    with pytest.raises(FiscalError, match=r"gaps table row 2 \(B\): unit cost, estimate \(yuan\) is missing") as e:
         allocate_budget(no_cost, POP, 100, scheme().allocation)
-    assert e.value.refusal is not None and e.value.refusal.zh == "服务缺口表第 2 行（B）：缺少单位成本（元）"
+    assert e.value.refusal is not None and e.value.refusal.zh == "服务缺口表第 2 行（B）：缺少单位成本（估算，元）"
     with pytest.raises(
         FiscalError, match='the fiscal parameter "Size of the central transfer fund" must not be negative'
     ):

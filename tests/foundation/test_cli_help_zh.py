@@ -40,12 +40,50 @@ def _texts() -> list[tuple[str, str]]:
     return found
 
 
+def test_every_argument_and_option_of_the_caseworkers_commands_says_what_it_takes() -> None:
+    """Before: 39 of them had no help in either language (`ledger transfer --scheme`, `--from`, `--to`, `PERSON`,
+    `voucher issue --service`...): the help showed the name and [必填] only."""
+    group = typer.main.get_group(app)
+    context = click.Context(group)
+    bare = [
+        f"{name} {sub_name} {p.name}"
+        for name in TRANSLATED_GROUPS
+        for sub_name, sub in group.get_command(context, name).commands.items()  # type: ignore[union-attr]
+        for p in sub.params
+        if not getattr(p, "help", None)
+    ]
+    assert not bare, bare
+
+
+def test_the_codes_a_command_takes_are_named_in_the_words_the_office_shows() -> None:
+    """A step, a kind and a status in the Chinese help read as the command's own output names them
+    (casework.applications' labels: 不予批准, not 驳回 beside it)."""
+    from changzhu.casework.applications import ACTION_LABELS, KIND_LABELS, Action, ApplicationKind
+
+    steps = HELP_ZH["review, approve, reject, appeal, uphold, overturn"]
+    assert f"{ACTION_LABELS[Action.REJECT][0]} reject" in steps and "驳回" not in steps, steps
+    kinds = HELP_ZH["residence_permit, points, public_rental, school_place, dibao, hukou"]
+    assert all(f"{KIND_LABELS[k][0]} {k.value}" in kinds for k in ApplicationKind), kinds
+
+
 def test_every_help_of_the_caseworkers_commands_has_its_chinese() -> None:
     """A help added in English to one of these commands needs its Chinese here (else it would show in English)."""
     missing = [(where, text) for where, text in _texts() if text not in HELP_ZH]
     assert not missing, missing
+    used = {text for _, text in _texts()}
+    assert not [english for english in HELP_ZH if english not in used]  # an entry no help reads any more: dead
     for chinese in HELP_ZH.values():
-        assert chinese.strip() and "(" not in chinese.replace("(YYYY", ""), chinese  # full-width brackets
+        assert chinese.strip() and "(" not in chinese and ")" not in chinese, chinese  # full-width brackets
+
+
+def test_every_command_of_changzhu_help_has_its_chinese_line() -> None:
+    """The command list of `changzhu --help` in Chinese: a command added to main.COMMANDS without its line in
+    COMMANDS_ZH would show in English there."""
+    from changzhu.cli.help_zh import COMMANDS_ZH, TOP_ZH
+
+    assert set(COMMANDS_ZH) == set(COMMANDS)
+    for chinese in (*COMMANDS_ZH.values(), *TOP_ZH.values()):
+        assert "(" not in chinese and ")" not in chinese, chinese
 
 
 @pytest.fixture
@@ -104,3 +142,45 @@ def test_only_a_chinese_help_loads_the_chinese_table(lang: str, loaded: str) -> 
     env = {**os.environ, "CHANGZHU_LANG": lang, "PYTHONPATH": str(Path(changzhu.__file__).parents[1])}
     done = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, env=env, check=False)
     assert done.stderr.strip().endswith(loaded), done.stderr
+
+
+@pytest.mark.parametrize(
+    ("args", "shown"),
+    [
+        (["resident", "--help", "--lang", "zh"], ("用法：", "常住人口：常住地登记", "命令")),
+        (["ledger", "--lang=zh", "--help"], ("终身福利账户：缴费、转移、余额、核对。",)),
+        (["--help", "--lang", "zh"], ("用法：", "命令：")),
+        (["voucher", "--help", "--lang", "en"], ("Usage:", "Service vouchers")),
+    ],
+)
+def test_a_group_help_takes_the_lang_its_commands_take(runner: CliRunner, args: list[str], shown: tuple[str]) -> None:
+    """A group has no `--lang` of its own: `changzhu resident --help --lang zh` was refused ("没有此选项：--lang")
+    though `changzhu resident register --help --lang zh` worked; now it is the group's help in that language."""
+    done = runner.invoke(app, args)
+    assert done.exit_code == 0, done.output
+    out = "".join(done.output.split())
+    assert all("".join(s.split()) in out for s in shown), done.output
+
+
+def test_a_group_still_refuses_a_lang_it_cannot_show(runner: CliRunner) -> None:
+    done = runner.invoke(app, ["resident", "--help", "--lang", "fr"])
+    assert done.exit_code == 2 and "--lang" in done.output, done.output
+
+
+def test_a_chinese_help_says_its_usage_and_values_in_chinese(runner: CliRunner) -> None:
+    """The usage line and each option's kind of value were English in a Chinese help ([OPTIONS] COMMAND [ARGS]...,
+    <text>, <integer>); the English help keeps them."""
+    zh = runner.invoke(app, ["applications", "list", "--help", "--lang", "zh"]).output
+    assert "[选项]" in zh and "<文字>" in zh and "<整数>" in zh, zh
+    assert "[OPTIONS]" not in zh and "<text>" not in zh, zh
+    group = runner.invoke(app, ["resident", "--help", "--lang", "zh"]).output
+    assert "[选项] 命令 [参数]..." in group, group
+    en = runner.invoke(app, ["applications", "list", "--help", "--lang", "en"]).output
+    assert "[OPTIONS]" in en and "<text>" in en and "<integer>" in en, en
+
+
+def test_a_lang_before_a_command_that_is_run_is_refused_not_dropped(runner: CliRunner) -> None:
+    """Only a group's own help takes the `--lang` its commands take: before a command that runs it would be lost (the
+    command printing in its default language), so it is refused as it was."""
+    done = runner.invoke(app, ["ledger", "--lang", "en", "example"])
+    assert done.exit_code == 2 and "--lang" in done.output, done.output

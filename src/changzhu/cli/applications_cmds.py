@@ -71,12 +71,15 @@ def _show_run(run: dict[str, Any], fmt: RecordFormat, lang: Lang) -> None:
     print_fields(quota_rows(run, lang))
 
 
+ApplicationId = Annotated[int, typer.Argument(help="the application's number (`applications list` shows it)")]
+
+
 @applications_app.command("submit")
 def submit(
     person_key: Annotated[str, typer.Argument(help="the applicant's person key")],
     kind: Annotated[str, typer.Argument(help="residence_permit, points, public_rental, school_place, dibao, hukou")],
     as_user: As,
-    note: Annotated[str | None, typer.Option("--note")] = None,
+    note: Annotated[str | None, typer.Option("--note", help="a note kept with the application")] = None,
     fmt: Fmt = RecordFormat.TABLE,
     lang: LangOption = Lang.ZH,
 ) -> None:
@@ -93,10 +96,21 @@ def submit(
 @applications_app.command("list")
 def listing(
     as_user: As,
-    status: Annotated[str | None, typer.Option("--status")] = None,
-    kind: Annotated[str | None, typer.Option("--kind")] = None,
-    region: Annotated[str | None, typer.Option("--region")] = None,
-    limit: Annotated[int, typer.Option("--limit")] = 50,
+    status: Annotated[
+        str | None,
+        typer.Option(
+            "--status",
+            help="only this status: submitted, in_review, approved, rejected, appealed, upheld, overturned, closed",
+        ),
+    ] = None,
+    kind: Annotated[
+        str | None,
+        typer.Option(
+            "--kind", help="only this kind: residence_permit, points, public_rental, school_place, dibao, hukou"
+        ),
+    ] = None,
+    region: Annotated[str | None, typer.Option("--region", help="only this region's (its code)")] = None,
+    limit: Annotated[int, typer.Option("--limit", help="at most this many")] = 50,
     fmt: Fmt = RecordFormat.TABLE,
     lang: LangOption = Lang.ZH,
 ) -> None:
@@ -119,7 +133,7 @@ def listing(
 
 @applications_app.command("show")
 def show(
-    application_id: Annotated[int, typer.Argument()],
+    application_id: ApplicationId,
     as_user: As,
     fmt: Fmt = RecordFormat.TABLE,
     lang: LangOption = Lang.ZH,
@@ -135,10 +149,13 @@ def show(
 
 @applications_app.command("step")
 def step(
-    application_id: Annotated[int, typer.Argument()],
+    application_id: ApplicationId,
     action: Annotated[str, typer.Argument(help="review, approve, reject, appeal, uphold, overturn")],
     as_user: As,
-    reason: Annotated[str | None, typer.Option("--reason", help="default: drafted from the explanation")] = None,
+    reason: Annotated[
+        str | None,
+        typer.Option("--reason", help="the reason given for the step (default: drafted from the explanation)"),
+    ] = None,
     fmt: Fmt = RecordFormat.TABLE,
     lang: LangOption = Lang.ZH,
 ) -> None:

@@ -18,6 +18,8 @@ from typing import Any
 
 from typer import _click as click
 
+from changzhu.casework.applications import ACTION_LABELS, KIND_LABELS, STATUS_LABELS, Action
+from changzhu.cli.usage_errors import USAGE_PIECES_ZH
 from changzhu.domain import field_sizes as sizes
 
 # the commands whose help is held whole in Chinese (the test walks them)
@@ -34,8 +36,8 @@ COMMANDS_ZH: dict[str, str] = {
     "simulate": "微观模拟改革：按省份列出符合条件、新增符合条件、需求和成本，与基线比较。",
     "evaluate": "在某一日期为一整张人员表判定每项服务和积分；给出人数，也可写出文件。",
     "explain": "逐项条件说明一个人在常住地能享受哪些服务、从何时起。",
-    "validate": "把 2020 年基线的每个主要数字与官方数字核对；有超出范围的则以 1 退出。",
-    "check": "载入每个政策文件（检查引用）并运行政策测试；有不通过的则以 1 退出。",
+    "validate": "把 2020 年基线的每个主要数字与官方数字核对；有超出范围的则退出码为 1。",
+    "check": "载入每个政策文件（检查引用）并运行政策测试；有不通过的则退出码为 1。",
     "resident": "常住人口：常住地登记、居住证、迁移、家庭关系、落户。",
     "ledger": "终身福利账户：缴费、转移、余额、核对。",
     "voucher": "服务券：发放、兑付、地区间结算。",
@@ -64,6 +66,20 @@ PANELS_ZH: dict[str, str] = {
     "REQUIRED_LONG_STRING": "[必填]",
 }
 USAGE_ZH = "用法："
+# the kind of value an option takes as help shows it (cli.typer_params), in Chinese
+VALUES_ZH = {
+    "<text>": "<文字>",
+    "<text …>": "<文字 …>",
+    "<integer>": "<整数>",
+    "<number>": "<数值>",
+    "<path>": "<路径>",
+}
+# the words of a code the command takes, as the office and the command's own output name it (one table each), then
+# the code to type: "受理审核 review、批准 approve"
+STEPS = (Action.REVIEW, Action.APPROVE, Action.REJECT, Action.APPEAL, Action.UPHOLD, Action.OVERTURN)
+KINDS_ZH = "、".join(f"{zh} {kind.value}" for kind, (zh, _) in KIND_LABELS.items())
+STATUSES_ZH = "、".join(f"{zh} {status.value}" for status, (zh, _) in STATUS_LABELS.items())
+STEPS_ZH = "、".join(f"{ACTION_LABELS[action][0]} {action.value}" for action in STEPS)
 HELP_OPTION_ZH = "显示此帮助并退出。"
 
 # a help in English (its words on one line) -> its Chinese
@@ -132,9 +148,9 @@ HELP_ZH: dict[str, str] = {
     "Check that entries balance, agree with the records and with the audit log (and, with --peers, conserve across"
     " instances: sent = received + in flight + reversed).": "核对分录是否平衡、是否与记录和审计日志一致（加 --peers"
     " 时还核对各实例之间是否守恒：转出 = 已接收 + 传送中 + 已退回）。",
-    "Vouch in the audit log for ledger entries written before entries digests existed (once, after upgrading a"
+    "Vouch in the audit log for ledger entries written before entry digests existed (once, after upgrading a"
     " database from before them; administrators). Newer entries without a digest are never vouched for.": "在审计日志"
-    "中为有摘要之前写入的分录补记摘要（从更早版本升级数据库后执行一次；管理员）。之后写入而无摘要的分录从不补记。",
+    "中为分录摘要启用之前写入的分录补记摘要（从更早版本升级数据库后执行一次；管理员）。之后写入而无摘要的分录从不补记。",
     "Run the worked example (Chengdu → Shenzhen → Suzhou) on a scratch SQLite database and print it.": "在临时 SQLite"
     " 数据库上运行示例（成都 → 深圳 → 苏州）并显示。",
     # voucher
@@ -165,8 +181,8 @@ HELP_ZH: dict[str, str] = {
     "residence since (YYYY-MM-DD)": "居住起始日期（YYYY-MM-DD）",
     "housing, employment or study": "住房 housing、就业 employment 或就学 study",
     "reference of the proof (contract, certificate)": "证明材料的编号（合同、证书）",
-    "the user (of the users table) this command acts as: their role and jurisdictions are checked": "以哪个用户"
-    "（用户表中的）的身份执行此命令：核对其角色和辖区",
+    "the user (of the users table) this command acts as: their role and jurisdictions are checked": "以此用户"
+    "（用户表中的用户名）的身份执行，并核对其角色和辖区",
     "national ID (never stored in clear); asked for, not echoed, when left out": "身份证号（从不明文保存）；未填写时"
     "会提示输入，输入时不显示",
     "a fact the rules need, name=value (e.g. education=bachelor, 就业=是); repeat": "规则所需的一项情况，写作 名称=值"
@@ -187,15 +203,14 @@ HELP_ZH: dict[str, str] = {
     "the identity number the person shows, for a move from outside your reach": "本人出示的身份证号，用于从您的权限"
     "之外迁入",
     "the applicant's person key": "申请人的人员编号",
-    "residence_permit, points, public_rental, school_place, dibao, hukou": "居住证 residence_permit、积分 points、"
-    "公租房 public_rental、入学 school_place、低保 dibao、落户 hukou",
+    "residence_permit, points, public_rental, school_place, dibao, hukou": KINDS_ZH,
     "table (words, in --lang) or json (the API's codes)": "table（按 --lang 的语言以文字显示）或 json（接口的代码）",
-    "review, approve, reject, appeal, uphold, overturn": "审核 review、批准 approve、驳回 reject、复议 appeal、"
-    "维持 uphold、撤销原决定 overturn",
-    "default: drafted from the explanation": "默认：根据判定说明起草",
+    "review, approve, reject, appeal, uphold, overturn": STEPS_ZH,
+    "the reason given for the step (default: drafted from the explanation)": "办理理由（默认：根据判定说明起草）",
     "pension, medical, unemployment or housing_wait": "养老保险 pension、医疗保险 medical、失业保险 unemployment 或"
     "公租房轮候 housing_wait",
-    "YYYYMM": "年月（YYYYMM）",
+    "first month paid (YYYYMM)": "起始缴费年月（YYYYMM）",
+    "last month paid (YYYYMM)": "截止缴费年月（YYYYMM）",
     "monthly contribution base, yuan": "月缴费基数，元",
     f"transfer number, {sizes.TRANSFER_NO_MIN} to {sizes.TRANSFER_NO} characters of A-Z, a-z, 0-9 and _ . : -;"
     " retrying with it finishes, never repeats (the keys of its two steps derive from it: not of a form the service"
@@ -203,12 +218,46 @@ HELP_ZH: dict[str, str] = {
     " _ . : -；以同一编号重试会办结而不会重复（两步的幂等键由它得出：不能是本服务自用的键的格式）",
     "also reconcile 跨省通办 hand-overs with every registered peer instance": "同时与每个已登记的其他实例核对跨省通办的"
     "交接",
-    "yuan": "元",
-    "YYYY-MM-DD": "日期（YYYY-MM-DD）",
+    "the voucher's value, yuan": "服务券面值，元",
+    "valid until (YYYY-MM-DD)": "有效期至（YYYY-MM-DD）",
     "Excel sheet to read (default: the first)": "要读取的 Excel 工作表（默认：第一个）",
     "use the good rows of a file with bad rows (says how many were left)": "文件中有错误行时导入其余正确的行"
     "（并说明略过了多少行）",
     "write the row-level error report to this CSV file": "把逐行的错误报告写入此 CSV 文件",
+    "residence permit number (`resident permit` prints it)": "居住证编号（`resident permit` 办理后显示）",
+    "the parent's person key": "父亲或母亲的人员编号",
+    "the child's person key": "子女的人员编号",
+    "region code of the place the months were paid (or waited) at": "缴费（或轮候）所在地的地区代码",
+    "the school year, by the calendar year it began (e.g. 2025)": "学年，按其开始的年份（如 2025）",
+    "grade, 1 to 12": "年级，1 至 12",
+    "the school's name": "学校名称",
+    "region code of the school's place": "学校所在地的地区代码",
+    "pension, medical, unemployment, housing_wait or school": "养老保险 pension、医疗保险 medical、失业保险"
+    " unemployment、公租房轮候 housing_wait 或学籍 school",
+    "region code of the old place (transferred out of)": "原地（转出地）的地区代码",
+    "region code of the new place (where the person lives)": "新地（转入地，即常住地）的地区代码",
+    "person key (`changzhu resident find` prints it); left out: every account you may read": "人员编号"
+    "（`changzhu resident find` 可查到）；不填则列出您可查看的全部账户",
+    "the holder's person key": "持有人的人员编号",
+    "region code of the issuing place (it pays)": "发放地（出资地）的地区代码",
+    "the service it pays for, e.g. vocational_training, childcare, elderly_care, health_checkup": "服务券用于的服务，"
+    "如职业技能培训 vocational_training、托育服务 childcare、养老服务 elderly_care、健康体检 health_checkup",
+    "voucher number (`voucher list` shows it)": "服务券编号（`voucher list` 可查到）",
+    "the provider (service institution or hospital) redeeming it": "兑付此券的服务机构（或医院）",
+    "region code of the provider's place": "服务机构所在地的地区代码",
+    "region code of the issuing place": "发放地的地区代码",
+    "region code of the providing place": "服务机构所在地的地区代码",
+    "the holder's person key; left out: every voucher of people you may see": "持有人的人员编号；不填则列出您可查看的"
+    "所有人员的服务券",
+    "the file to import": "要导入的文件",
+    "a note kept with the application": "随申请保存的备注",
+    "only this status: submitted, in_review, approved, rejected, appealed, upheld, overturned, closed": "只列出此状态的"
+    f"申请：{STATUSES_ZH}",
+    "only this kind: residence_permit, points, public_rental, school_place, dibao, hukou": "只列出此类申请："
+    + KINDS_ZH,
+    "only this region's (its code)": "只列出此地区的申请（地区代码）",
+    "at most this many": "最多列出的件数",
+    "the application's number (`applications list` shows it)": "申请编号（`applications list` 可查到）",
 }
 
 
@@ -278,7 +327,7 @@ def translated(command: click.Command) -> click.Command:
         return option
 
     def format_usage(ctx: click.Context, formatter: click.HelpFormatter) -> None:
-        formatter.write_usage(ctx.command_path, " ".join(copied.collect_usage_pieces(ctx)), prefix=USAGE_ZH)
+        formatter.write_usage(ctx.command_path, usage_pieces(copied.collect_usage_pieces(ctx)), prefix=USAGE_ZH)
 
     def format_help(ctx: click.Context, formatter: click.HelpFormatter) -> None:
         with panels():
@@ -291,9 +340,22 @@ def translated(command: click.Command) -> click.Command:
 
 
 def _param(param: Any) -> Any:
-    help_text = getattr(param, "help", None)
-    if not help_text:
-        return param
+    """A copy of a parameter with its help in Chinese and the kind of value it takes in words (<文字>, <整数>)."""
     copied = copy.copy(param)
-    copied.help = chinese(help_text)
+    help_text = getattr(param, "help", None)
+    if help_text:
+        copied.help = chinese(help_text)
+    shown = getattr(param, "display_type", None)
+    if shown is not None:
+
+        def display_type(ctx: click.Context) -> str | None:
+            said = shown(ctx)
+            return VALUES_ZH.get(said, said) if isinstance(said, str) else said
+
+        copied.display_type = display_type
     return copied
+
+
+def usage_pieces(pieces: list[str]) -> str:
+    """A usage line's pieces after the command (click's [OPTIONS] COMMAND [ARGS]...) in Chinese."""
+    return " ".join(USAGE_PIECES_ZH.get(piece, piece) for piece in pieces)

@@ -11,7 +11,7 @@ import importlib
 import inspect
 import os
 import sys
-from collections.abc import Mapping, Sequence
+from collections.abc import Container, Mapping, Sequence
 from pathlib import Path
 from typing import Annotated
 
@@ -86,6 +86,9 @@ def _one_line_helps(command: click.Command) -> None:
         _one_line_helps(sub)
 
 
+ARGS_META = "changzhu.args"  # the top group's arguments as given, in click's context
+
+
 class LazyGroup(TyperGroup):
     """The top-level group: lists commands from COMMANDS and imports a command's module when it is called."""
 
@@ -114,6 +117,8 @@ class LazyGroup(TyperGroup):
         """The command named first in `args`; for a help in Chinese (a `--help`, or a group called alone, in the
         language main.error_lang picks) a copy of it with its helps in Chinese (cli.help_zh)."""
         name, command, rest = super().resolve_command(ctx, args)
+        if isinstance(command, TyperGroup):
+            rest = without_lang(rest, command.commands)
         asks_help = "--help" in rest or (isinstance(command, TyperGroup) and not rest)
         if command is not None and asks_help and error_lang(os.environ, args) == Lang.ZH:
             from changzhu.cli.help_zh import translated
@@ -121,14 +126,20 @@ class LazyGroup(TyperGroup):
             command = translated(command)
         return name, command, rest
 
+    def parse_args(self, ctx: click.Context, args: list[str]) -> list[str]:
+        """`changzhu --help --lang zh` (or `changzhu --lang zh`) as `changzhu --help` in that language."""
+        ctx.meta[ARGS_META] = list(args)  # the help's language reads them (format_help)
+        return super().parse_args(ctx, without_lang(args, COMMANDS))
+
     def format_help(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
         """`changzhu --help`: in Chinese where CHANGZHU_LANG (or the locale) says so, else click's English."""
-        if error_lang(os.environ, sys.argv[1:]) != Lang.ZH:
+        if error_lang(os.environ, ctx.meta.get(ARGS_META, sys.argv[1:])) != Lang.ZH:
             super().format_help(ctx, formatter)
             return
         from changzhu.cli import help_zh
 
-        formatter.write_usage(ctx.command_path, " ".join(self.collect_usage_pieces(ctx)), prefix=help_zh.USAGE_ZH)
+        pieces = help_zh.usage_pieces(self.collect_usage_pieces(ctx))
+        formatter.write_usage(ctx.command_path, pieces, prefix=help_zh.USAGE_ZH)
         formatter.write_paragraph()
         with formatter.indentation():
             formatter.write_text(help_zh.TOP_ZH["help"])
@@ -172,6 +183,26 @@ def main(
     """常住 changzhu: basic public services where people live, not where their hukou is registered."""
     if policies is not None:
         os.environ[POLICY_DIR_ENV] = str(policies.resolve())
+
+
+def without_lang(args: list[str], commands: Container[str]) -> list[str]:
+    """A group's arguments without the `--lang zh|en` (or `--lang=…`) written before its command where the group's
+    own help is asked for (`--help` before any command, or no command): a group has no `--lang` of its own (its
+    commands have), so `changzhu resident --help --lang zh` would be refused ("no such option") though the help it
+    asks for is drawn in that language (error_lang reads the arguments themselves). Otherwise the arguments are left
+    as they are: a `--lang` before a command it would not reach is refused, not dropped."""
+    kept: list[str] = []
+    skip = False
+    for i, arg in enumerate(args):
+        if arg in commands:
+            return kept + args[i:] if "--help" in args[:i] else args
+        if skip:
+            skip = False
+        elif arg == "--lang" and _lang_option(args[i : i + 2]) is not None:
+            skip = True  # and its value, next
+        elif not (arg.startswith("--lang=") and _lang_option([arg]) is not None):
+            kept.append(arg)
+    return kept
 
 
 LANG_ENV = "CHANGZHU_LANG"

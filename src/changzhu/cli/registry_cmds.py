@@ -67,6 +67,10 @@ RequiredKey = Annotated[
     typer.Option("--key", help="idempotency key: repeating a call with it is a no-op", callback=_client_key),
 ]
 Day = Annotated[str, typer.Option("--on", help="date (YYYY-MM-DD)")]
+PERSON_HELP = "person key (`changzhu resident find` prints it)"
+Person = Annotated[str, typer.Argument(help=PERSON_HELP)]
+ProofOption = Annotated[str, typer.Option(help="housing, employment or study")]
+ProofRef = Annotated[str, typer.Option(help="reference of the proof (contract, certificate)")]
 HELD_FIELDS = ("approval_id", "status", "maker", "created_at", "replayed")  # what a held write prints of its item
 LangOption = Annotated[
     Lang,
@@ -200,8 +204,8 @@ def resident_register(
     hukou: Annotated[str, typer.Option(help="hukou place (户籍地), prefecture code")],
     residence: Annotated[str, typer.Option(help="place of habitual residence (常住地), prefecture code")],
     since: Annotated[str, typer.Option(help="residence since (YYYY-MM-DD)")],
-    proof: Annotated[str, typer.Option(help="housing, employment or study")],
-    proof_ref: Annotated[str, typer.Option(help="reference of the proof (contract, certificate)")],
+    proof: ProofOption,
+    proof_ref: ProofRef,
     as_user: As,
     id_number: Annotated[
         str | None, typer.Option(help="national ID (never stored in clear); asked for, not echoed, when left out")
@@ -254,7 +258,7 @@ def resident_find(
 
 @resident_app.command("show")
 def resident_show(
-    person: Annotated[str, typer.Argument(help="person key (`changzhu resident find` prints it)")],
+    person: Person,
     as_user: As,
     fmt: Fmt = OutputFormat.TABLE,
     out: ExportOption = None,
@@ -287,7 +291,7 @@ def _show_resident(engine: Engine, person: str, fmt: OutputFormat, out: Path | N
 
 
 @resident_app.command("permit")
-def resident_permit(person: str, on: Day, as_user: As, key: Key = None, lang: LangOption = Lang.ZH) -> None:
+def resident_permit(person: Person, on: Day, as_user: As, key: Key = None, lang: LangOption = Lang.ZH) -> None:
     """Issue a residence permit (居住证) where the person lives (staff of that place)."""
     from changzhu.api.registry_writes import permit_as
 
@@ -296,7 +300,13 @@ def resident_permit(person: str, on: Day, as_user: As, key: Key = None, lang: La
 
 
 @resident_app.command("renew")
-def resident_renew(permit_no: str, on: Day, as_user: As, key: Key = None, lang: LangOption = Lang.ZH) -> None:
+def resident_renew(
+    permit_no: Annotated[str, typer.Argument(help="residence permit number (`resident permit` prints it)")],
+    on: Day,
+    as_user: As,
+    key: Key = None,
+    lang: LangOption = Lang.ZH,
+) -> None:
     """Renew (签注) a residence permit for another year (staff of the issuing place, where the holder lives)."""
     from changzhu.api.registry_writes import renew_as
 
@@ -306,11 +316,11 @@ def resident_renew(permit_no: str, on: Day, as_user: As, key: Key = None, lang: 
 
 @resident_app.command("move")
 def resident_move(
-    person: str,
+    person: Person,
     to: Annotated[str, typer.Option(help="new place of residence")],
     on: Day,
-    proof: Annotated[str, typer.Option()],
-    proof_ref: Annotated[str, typer.Option()],
+    proof: ProofOption,
+    proof_ref: ProofRef,
     as_user: As,
     key: Key = None,
     id_number: Annotated[
@@ -339,7 +349,13 @@ def resident_move(
 
 
 @resident_app.command("link")
-def resident_link(parent: str, child: str, as_user: As, key: Key = None, lang: LangOption = Lang.ZH) -> None:
+def resident_link(
+    parent: Annotated[str, typer.Argument(help="the parent's person key")],
+    child: Annotated[str, typer.Argument(help="the child's person key")],
+    as_user: As,
+    key: Key = None,
+    lang: LangOption = Lang.ZH,
+) -> None:
     """Link a parent and a child (staff of the place where each lives)."""
     from changzhu.api.registry_writes import link_as
 
@@ -348,7 +364,7 @@ def resident_link(parent: str, child: str, as_user: As, key: Key = None, lang: L
 
 
 @resident_app.command("settle")
-def resident_settle(person: str, on: Day, as_user: As, key: Key = None, lang: LangOption = Lang.ZH) -> None:
+def resident_settle(person: Person, on: Day, as_user: As, key: Key = None, lang: LangOption = Lang.ZH) -> None:
     """Settle the hukou at the place of residence (落户), by staff of that place."""
     from changzhu.api.registry_writes import settle_as
 
@@ -358,11 +374,11 @@ def resident_settle(person: str, on: Day, as_user: As, key: Key = None, lang: La
 
 @ledger_app.command("contribute")
 def ledger_contribute(
-    person: str,
+    person: Person,
     scheme: Annotated[str, typer.Option(help="pension, medical, unemployment or housing_wait")],
-    region: Annotated[str, typer.Option()],
-    period_from: Annotated[str, typer.Option("--from", help="YYYYMM")],
-    period_to: Annotated[str, typer.Option("--to", help="YYYYMM")],
+    region: Annotated[str, typer.Option(help="region code of the place the months were paid (or waited) at")],
+    period_from: Annotated[str, typer.Option("--from", help="first month paid (YYYYMM)")],
+    period_to: Annotated[str, typer.Option("--to", help="last month paid (YYYYMM)")],
     as_user: As,
     base: Annotated[float, typer.Option(help="monthly contribution base, yuan")] = 0.0,
     key: Key = None,
@@ -388,11 +404,11 @@ def ledger_contribute(
 
 @ledger_app.command("school")
 def ledger_school(
-    person: str,
-    year: int,
-    grade: int,
-    school: str,
-    region: str,
+    person: Person,
+    year: Annotated[int, typer.Argument(help="the school year, by the calendar year it began (e.g. 2025)")],
+    grade: Annotated[int, typer.Argument(help="grade, 1 to 12")],
+    school: Annotated[str, typer.Argument(help="the school's name")],
+    region: Annotated[str, typer.Argument(help="region code of the school's place")],
     as_user: As,
     key: Key = None,
     lang: LangOption = Lang.ZH,
@@ -415,10 +431,10 @@ def ledger_school(
 
 @ledger_app.command("transfer")
 def ledger_transfer(
-    person: str,
-    scheme: Annotated[str, typer.Option()],
-    from_region: Annotated[str, typer.Option("--from")],
-    to_region: Annotated[str, typer.Option("--to")],
+    person: Person,
+    scheme: Annotated[str, typer.Option(help="pension, medical, unemployment, housing_wait or school")],
+    from_region: Annotated[str, typer.Option("--from", help="region code of the old place (transferred out of)")],
+    to_region: Annotated[str, typer.Option("--to", help="region code of the new place (where the person lives)")],
     on: Day,
     transfer_no: Annotated[
         str,
@@ -475,7 +491,7 @@ def _application_of(engine: Engine, transfer_no: str, named: tuple[str, str, str
 
 
 @ledger_app.command("drawing")
-def ledger_drawing(person: str, on: Day, key: RequiredKey, as_user: As, lang: LangOption = Lang.ZH) -> None:
+def ledger_drawing(person: Person, on: Day, key: RequiredKey, as_user: As, lang: LangOption = Lang.ZH) -> None:
     """Decide where the pension is drawn (10-year rule) and consolidate everything there (staff where the
     person lives)."""
     from changzhu.api.ledger_writes import drawing_as
@@ -487,7 +503,9 @@ def ledger_drawing(person: str, on: Day, key: RequiredKey, as_user: As, lang: La
 @ledger_app.command("balances")
 def ledger_balances(
     as_user: As,
-    person: Annotated[str | None, typer.Argument()] = None,
+    person: Annotated[
+        str | None, typer.Argument(help=f"{PERSON_HELP}; left out: every account you may read", show_default=False)
+    ] = None,
     fmt: Fmt = OutputFormat.TABLE,
     out: ExportOption = None,
     lang: LangOption = Lang.ZH,
@@ -547,7 +565,7 @@ def ledger_check(
 
 @ledger_app.command("baseline")
 def ledger_baseline(as_user: As, lang: LangOption = Lang.ZH) -> None:
-    """Vouch in the audit log for ledger entries written before entries digests existed (once, after upgrading a
+    """Vouch in the audit log for ledger entries written before entry digests existed (once, after upgrading a
     database from before them; administrators). Newer entries without a digest are never vouched for."""
     from changzhu.api.ledger_writes import baseline_as
 
@@ -606,12 +624,15 @@ def ledger_example() -> None:
 
 @voucher_app.command("issue")
 def voucher_issue(
-    holder: str,
-    issuer: Annotated[str, typer.Option()],
-    service: Annotated[str, typer.Option()],
-    value: Annotated[float, typer.Option(help="yuan")],
+    holder: Annotated[str, typer.Argument(help="the holder's person key")],
+    issuer: Annotated[str, typer.Option(help="region code of the issuing place (it pays)")],
+    service: Annotated[
+        str,
+        typer.Option(help="the service it pays for, e.g. vocational_training, childcare, elderly_care, health_checkup"),
+    ],
+    value: Annotated[float, typer.Option(help="the voucher's value, yuan")],
     on: Day,
-    expires: Annotated[str, typer.Option(help="YYYY-MM-DD")],
+    expires: Annotated[str, typer.Option(help="valid until (YYYY-MM-DD)")],
     as_user: As,
     key: Key = None,
     lang: LangOption = Lang.ZH,
@@ -639,9 +660,9 @@ def voucher_issue(
 
 @voucher_app.command("redeem")
 def voucher_redeem(
-    voucher_no: str,
-    provider: Annotated[str, typer.Option()],
-    region: Annotated[str, typer.Option()],
+    voucher_no: Annotated[str, typer.Argument(help="voucher number (`voucher list` shows it)")],
+    provider: Annotated[str, typer.Option(help="the provider (service institution or hospital) redeeming it")],
+    region: Annotated[str, typer.Option(help="region code of the provider's place")],
     on: Day,
     key: RequiredKey,
     as_user: As,
@@ -659,7 +680,13 @@ def voucher_redeem(
 
 
 @voucher_app.command("clear")
-def voucher_clear(issuer: str, provider_region: str, key: RequiredKey, as_user: As, lang: LangOption = Lang.ZH) -> None:
+def voucher_clear(
+    issuer: Annotated[str, typer.Argument(help="region code of the issuing place")],
+    provider_region: Annotated[str, typer.Argument(help="region code of the providing place")],
+    key: RequiredKey,
+    as_user: As,
+    lang: LangOption = Lang.ZH,
+) -> None:
     """Clear redeemed vouchers between the issuing and the providing region (fiscal officers of the issuer)."""
     from changzhu.api.ledger_writes import clear_vouchers_as
 
@@ -671,7 +698,9 @@ def voucher_clear(issuer: str, provider_region: str, key: RequiredKey, as_user: 
 @voucher_app.command("list")
 def voucher_list(
     as_user: As,
-    holder: Annotated[str | None, typer.Option()] = None,
+    holder: Annotated[
+        str | None, typer.Option(help="the holder's person key; left out: every voucher of people you may see")
+    ] = None,
     fmt: Fmt = OutputFormat.TABLE,
     out: ExportOption = None,
     lang: LangOption = Lang.ZH,
@@ -737,9 +766,12 @@ def _left_out_report(left_out: list[dict[str, Any]]) -> pl.DataFrame:
     )
 
 
+ImportPath = Annotated[Path, typer.Argument(help="the file to import")]
+
+
 @import_app.command("residents")
 def import_residents_cmd(
-    path: Path,
+    path: ImportPath,
     as_user: As,
     sheet: SheetOption = None,
     skip_bad_rows: SkipOption = False,
@@ -753,7 +785,7 @@ def import_residents_cmd(
 
 @import_app.command("contributions")
 def import_contributions_cmd(
-    path: Path,
+    path: ImportPath,
     as_user: As,
     sheet: SheetOption = None,
     skip_bad_rows: SkipOption = False,

@@ -21,6 +21,8 @@ if TYPE_CHECKING:
 KINDS = {"option": "选项", "argument": "参数", "parameter": "参数"}
 VALUE_KINDS = {"integer": "整数", "float": "数", "int": "整数", "str": "文字", "boolean": "是或否", "bool": "是或否"}
 PATHS = {"File": "文件", "Directory": "目录", "Path": "路径"}
+# the pieces of click's usage line after the command, in Chinese (here and in a Chinese help, cli.help_zh)
+USAGE_PIECES_ZH = {"[OPTIONS]": "[选项]", "COMMAND [ARGS]...": "命令 [参数]..."}
 # click's English message -> its Chinese: the first form matching the whole message (groups named as in the
 # Chinese; a group named `why` is itself read by FORMS again, so "Invalid value for X: <why>" reads the why;
 # `after_hint` is the hint with a space before it, or nothing when click gave none)
@@ -114,7 +116,10 @@ def show(exc: ClickException, lang: Lang) -> None:
     ctx = exc.ctx if isinstance(exc, UsageError) else None
     lines = []
     if ctx is not None:
-        lines.append(ctx.get_usage().replace("Usage: ", "用法：", 1))
+        usage = ctx.get_usage().replace("Usage: ", "用法：", 1)
+        for piece, zh in USAGE_PIECES_ZH.items():
+            usage = usage.replace(f" {piece}", f" {zh}")
+        lines.append(usage)
         if ctx.command.get_help_option(ctx) is not None:
             lines.append(f"查看帮助：{ctx.command_path} {ctx.help_option_names[0]}\n")
     lines.append(f"错误：{chinese(exc.format_message())}")

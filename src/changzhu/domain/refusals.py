@@ -2289,8 +2289,8 @@ TEMPLATES: dict[RefusalCode, tuple[str, str]] = {
     ),
     RefusalCode.FISCAL_GAPS_REGIONS_MISSING: (
         "服务缺口表没有以下 {count} 个地区的行：{regions:place}；预算分配无法与简单分法相比较",
-        "the service gaps have no row for {count} region(s) ({regions:place}): the budget allocation cannot compare"
-        " them with the simple splits",
+        "the service gaps table has no row for {count} region(s): {regions:place}; the budget allocation cannot be"
+        " compared with the simple splits",
     ),
     RefusalCode.FISCAL_POPULATION_MISSING: (
         "没有以下 {count} 个地区的常住人口：{regions:place}",

@@ -19,8 +19,8 @@ def data_words(version: str | None, lang: Lang) -> str:
         return pick_label(
             (
                 f"{census[1]} 年全国人口普查；本系统的参数文件",
-                f"the {census[1]} national census; this system's parameter files",
+                f"The {census[1]} national census; this system's parameter files",
             ),
             lang,
         )
-    return pick_label(("本系统的人口数据和参数文件", "this system's population data and parameter files"), lang)
+    return pick_label(("本系统的人口数据和参数文件", "This system's population data and parameter files"), lang)

@@ -279,7 +279,7 @@ SITE_KINDS: dict[str, tuple[str, str]] = {  # a site of the table: a listed faci
 RUN_RECORD_COLUMNS: dict[str, tuple[str, str]] = {
     "data_version": ("数据版本", "data version"),
     "data_version_code": ("数据版本（技术支持用）", "data version (for support)"),
-    "code_version": ("程序版本", "code version"),
+    "code_version": ("程序版本", "software version"),  # as the run page heads it (RunView.vue, codeVersion)
     "created_by": ("发起人", "started by"),
     "created_at": ("创建时间", "created at"),
     "started_at": ("开始时间", "started at"),
