@@ -120,9 +120,10 @@ def test_empty_pot_with_weight_is_an_error() -> None:
 
 def test_negative_population_is_named() -> None:
     bases = BASES.with_columns(pl.Series("resident", [100.0, -1.0]))
-    with pytest.raises(FiscalError, match=r"bases table row 2 \(B\): residents must be a non-negative number") as e:
+    # the column by its header in the files the office hands out (rules.labels.FILE_COLUMNS)
+    with pytest.raises(FiscalError, match=r"bases table row 2 \(B\): residents \(people\) must be a non-negative") as e:
         allocate_transfers(bases, scheme())
-    assert e.value.refusal is not None and e.value.refusal.zh == "各省人口基数表第 2 行（B）：常住人口须为非负数"
+    assert e.value.refusal is not None and e.value.refusal.zh == "各省人口基数表第 2 行（B）：常住人口（人）须为非负数"
 
 
 @settings(max_examples=60, deadline=None)
