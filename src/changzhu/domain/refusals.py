@@ -2346,8 +2346,8 @@ TERMS: dict[str, tuple[str, str]] = {
     "Float64": ("数值", "Float64"),
     "String": ("文本", "String"),
     "Date": ("日期", "Date"),
-    # the ledger's account kinds (accounts.py), units, voucher statuses and services, as the office names them
-    # (frontend/src/locales: accountKind, unit, voucherStatus, voucherService); `ledger balances`, `voucher list`
+    # the ledger's account kinds (accounts.py), units, voucher statuses and services: `ledger balances`, `voucher
+    # list`, and the office's screens (domain.office_words generates its messages from here: tools/office_words.py)
     "pension_individual": ("养老保险个人账户", "pension individual account"),
     "pension_individual_temp": ("养老保险临时账户", "pension temporary account"),
     "pension_months": ("养老保险缴费月数", "pension months"),
