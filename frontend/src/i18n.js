@@ -6,6 +6,10 @@ import reformZhCN from "./locales/reform.zh-CN.json";
 import reformEn from "./locales/reform.en.json";
 import planningZhCN from "./locales/planning.zh-CN.json";
 import planningEn from "./locales/planning.en.json";
+// the ledger's words (account kinds, units, voucher and transfer statuses, voucher services), generated from the
+// server's one table of them (changzhu.domain.refusals.TERMS) by tools/office_words.py: never edited here
+import termsZhCN from "./locales/terms.zh-CN.json";
+import termsEn from "./locales/terms.en.json";
 
 const LANG_KEY = "cz.lang"; // "zh" or "en"
 
@@ -28,7 +32,10 @@ export const i18n = createI18n({
   fallbackLocale: false,
   missingWarn: false,
   fallbackWarn: false,
-  messages: { "zh-CN": merged(merged(zhCN, reformZhCN), planningZhCN), en: merged(merged(en, reformEn), planningEn) },
+  messages: {
+    "zh-CN": merged(merged(merged(zhCN, reformZhCN), planningZhCN), termsZhCN),
+    en: merged(merged(merged(en, reformEn), planningEn), termsEn),
+  },
 });
 
 /** The page's language as the browser reads it (<html lang>: the font stack of office.css, screen readers,

@@ -9,7 +9,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from changzhu.fiscal.allocation import GENERAL_GRANT, allocate_budget, greedy_unmet
-from changzhu.fiscal.errors import FiscalError, InfeasibleAllocationError
+from changzhu.fiscal.errors import FiscalError, InfeasibleAllocationError, column_words
 
 POP = pl.DataFrame({"region_code": ["A", "B"], "resident": [100.0, 100.0]})
 # A: 60 yuan of need in s1 (weight 2); B: 100 yuan of need in s2 (weight 1, the default).
@@ -72,6 +72,7 @@ def test_infeasible_lp_says_the_equity_constraint_binds() -> None:
 def test_bad_gaps_are_named() -> None:
     with pytest.raises(FiscalError, match="lacks column") as e:
         allocate_budget(GAPS.drop("gap_cost_yuan"), POP, 100, scheme().allocation)
+    # the column named by its header in the files the office hands out (rules.labels.FILE_COLUMNS): an estimate
     assert e.value.refusal is not None and e.value.refusal.zh == "服务缺口表缺少列：补齐缺口费用（估算，元）"
     with pytest.raises(FiscalError, match="basis 'hukou' is not one of") as e:
         allocate_budget(GAPS.with_columns(pl.lit("hukou").alias("basis")), POP, 100, scheme().allocation)
@@ -113,3 +114,22 @@ def test_lp_always_allocates_the_whole_fund(fund: int, cells: list[tuple[int, st
     out = allocate_budget(gaps, pop, fund, scheme(**{"allocation.max_min_per_capita_ratio": ratio}).allocation)
     assert int(out.cells["allocated_yuan"].sum()) == fund
     assert (out.cells["allocated_yuan"] >= 0).all()
+
+
+def test_every_fiscal_input_column_is_named_by_the_one_labels_table() -> None:
+    """A refusal names a fiscal table's column by the labels of the files (rules.labels: the gaps file's headers,
+    else FILE_COLUMNS), never by a second table of its own nor by the frame's name: each column the fiscal part
+    checks has words there, the same words the file headed with it reads."""
+    from changzhu.fiscal.allocation import GAP_INPUT_COLUMNS
+    from changzhu.fiscal.clearing import REDEMPTION_COLUMNS
+    from changzhu.fiscal.transfers import REQUIRED_BASES
+    from changzhu.rules.labels import FILE_COLUMNS, GAP_COLUMNS
+
+    read = {*GAP_INPUT_COLUMNS, *REQUIRED_BASES, "urbanisation_rate", "settled", "served"}
+    read |= {"unit_cost_index", "destination_code", "origin_code", "migrants_est"}
+    for column in sorted(read):
+        words = column_words(column)
+        assert (words["column_zh"], words["column_en"]) == (GAP_COLUMNS.get(column) or FILE_COLUMNS[column]), column
+    assert column_words("gap") == {"column_zh": "缺口（需求 − 供给）", "column_en": "gap (demand − supply)"}
+    # the voucher redemptions keep their own names on purpose (`changzhu fiscal --redemptions` names them as written)
+    assert "issuing_region" in REDEMPTION_COLUMNS

@@ -8,6 +8,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 from cli_support import run_changzhu
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -49,3 +51,88 @@ def test_a_cli_test_passes_on_a_machine_with_a_chinese_locale() -> None:
     )
     assert ran.returncode == 0, ran.stdout[-3000:]
     assert "1 passed" in ran.stdout
+
+
+# a GBK file as a city's office saves it, its residence region headed twice (常住地 and residence_region)
+DOUBLED = (
+    "身份证号,户籍地,常住地,residence_region,居住起始日期,证明类型,证明编号\n"
+    "510104199003070138,成都市,杭州市,330100,2020/6/1,就业,合同 1\n"
+)
+ZH_LINES = ("被拒绝的行", "错误：", "与“常住地”是同一列")
+EN_LINES = ("rejected rows", "error: ", 'names the same column as "常住地"')
+
+
+@pytest.fixture(scope="module")
+def office(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, str]:
+    """A registry with a caseworker of Hangzhou, and the file she imports."""
+    from changzhu.api.auth.accounts import create_user
+    from changzhu.api.auth.roles import Role
+    from changzhu.registry.migrate import upgrade
+    from changzhu.store.db import make_engine
+
+    folder = tmp_path_factory.mktemp("office")
+    url = f"sqlite:///{folder / 'registry.sqlite3'}"
+    upgrade(make_engine(url))
+    create_user(make_engine(url), "cw_hz", "correct horse battery staple", Role.CASEWORKER, ["330100"])
+    path = folder / "住户.csv"
+    path.write_bytes(DOUBLED.encode("gbk"))
+    return path, url
+
+
+@pytest.mark.parametrize(
+    ("flag", "env", "chinese"),
+    [
+        (["--lang", "en"], {"CHANGZHU_LANG": "zh", **CHINESE_LOCALE}, False),  # --lang wins over both
+        (["--lang", "zh"], {"CHANGZHU_LANG": "en", "LANG": "C.UTF-8"}, True),
+        ([], {"CHANGZHU_LANG": "en", **CHINESE_LOCALE}, False),  # CHANGZHU_LANG wins over the locale
+        ([], {"CHANGZHU_LANG": "zh", "LANG": "C.UTF-8"}, True),
+        ([], CHINESE_LOCALE, True),  # a Chinese desktop, nothing chosen
+    ],
+)
+def test_the_report_and_the_error_line_speak_one_language(
+    office: tuple[Path, str], flag: list[str], env: dict[str, str], chinese: bool
+) -> None:
+    """`changzhu import residents` of a file refused for its header: the rejected rows (printed inside the command)
+    and the error line (printed once click has left it) in the one language cli.lang.command_lang decides, for
+    --lang en, --lang zh, CHANGZHU_LANG and a Chinese locale; never the other language's words beside them."""
+    path, url = office
+    base = {k: v for k, v in os.environ.items() if k not in ("CHANGZHU_LANG", "LC_ALL", "LC_MESSAGES", "LANG")}
+    ran = subprocess.run(
+        [sys.executable, "-m", "changzhu.cli.main", "import", "residents", str(path), "--as", "cw_hz", *flag],
+        capture_output=True,
+        text=True,
+        env={**base, **env, "CHANGZHU_DATABASE_URL": url, "COLUMNS": "200"},
+        timeout=120,
+        check=False,
+    )
+    said = ran.stdout + ran.stderr
+    assert ran.returncode == 1 and "Traceback" not in said, said
+    wanted, other = (ZH_LINES, EN_LINES) if chinese else (EN_LINES, ZH_LINES)
+    assert all(line in said for line in wanted), said
+    assert not any(line in said for line in other), said
+    assert ran.stderr.startswith(wanted[1]), ran.stderr
+
+
+def test_command_lang_reads_the_running_command_first() -> None:
+    """Inside a command the --lang click parsed (its default too) decides; outside, the arguments as written, then
+    CHANGZHU_LANG, then the locale."""
+    import typer
+    from typer.testing import CliRunner
+
+    from changzhu.cli.lang import command_lang
+    from changzhu.domain.lang import Lang
+
+    app = typer.Typer()
+    seen: list[Lang] = []
+
+    @app.command()
+    def show(lang: str = "zh") -> None:
+        seen.append(command_lang({"CHANGZHU_LANG": "en"}, argv=["--lang", "en"]))
+
+    CliRunner().invoke(app, [])
+    CliRunner().invoke(app, ["--lang", "en"])
+    assert seen == [Lang.ZH, Lang.EN]
+    assert command_lang({"CHANGZHU_LANG": "zh", **CHINESE_LOCALE}, argv=["x", "--lang=en"]) == Lang.EN
+    assert command_lang({"CHANGZHU_LANG": "en", **CHINESE_LOCALE}, argv=["x"]) == Lang.EN
+    assert command_lang(CHINESE_LOCALE, argv=["x"]) == Lang.ZH
+    assert command_lang({"LANG": "C.UTF-8"}, argv=["x"]) == Lang.EN

@@ -149,8 +149,8 @@ def test_a_key_of_the_form_the_service_derives_is_refused_for_redeem_too(
         (  # a header that cannot be used: the reader's refusal
             "id_number,foo",
             "1,2",
-            ("表头无法使用，未使用任何数据：第 1 行 foo “foo”：未知的列", "缺少此列"),
-            ("the header cannot be used, nothing used: row 1 foo 'foo': unknown column", "column is missing"),
+            ("表头无法使用，未使用任何数据：第 1 行 foo：未知的列", "缺少此列"),
+            ("the header cannot be used, nothing used: row 1 foo: unknown column", "column is missing"),
         ),
     ],
 )

@@ -61,7 +61,7 @@ def test_bad_facility_row_is_named(tmp_path: Path) -> None:
     path.write_text(
         "facility_id,name,service,region_code,capacity,lon,lat\nh1,A,clinics,441900,10,,\n", encoding="utf-8"
     )
-    with pytest.raises(TableRejected, match=r"row 2 service 'clinics': not one of hospital beds"):
+    with pytest.raises(TableRejected, match=r'row 2 service "clinics": not one of hospital beds'):
         read_table(path, facility_schema(service_catalog(load_standards())))
 
 

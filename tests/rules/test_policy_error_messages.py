@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from changzhu.cli.main import error_lang
+from changzhu.cli.lang import command_lang
 from changzhu.domain.lang import Lang
 from changzhu.domain.refusals import Refusal, RefusalCode
 from changzhu.parameters import ParameterError, load_tree
@@ -267,7 +267,7 @@ def test_a_parameter_file_mistake_names_the_file_line_and_key(tmp_path: Path) ->
     ],
 )
 def test_the_error_line_follows_the_locale(environ: dict[str, str], lang: Lang) -> None:
-    assert error_lang(environ) == lang
+    assert command_lang(environ, argv=()) == lang
 
 
 def test_changzhu_check_tells_a_chinese_author_in_chinese(tmp_path: Path) -> None:

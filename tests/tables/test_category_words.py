@@ -72,7 +72,7 @@ def test_a_file_of_people_reads_the_words_and_names_the_line_and_column_of_an_un
         read_table(path, person_schema())
     (error,) = rejected.value.errors
     assert (error.line, error.column, error.value) == (2, "professional_title", "中级技术员")
-    assert "row 2 professional_title '中级技术员'" in str(rejected.value)
+    assert 'row 2 professional_title "中级技术员"' in str(rejected.value)
 
 
 def test_a_fact_written_through_the_api_reads_the_same_words() -> None:

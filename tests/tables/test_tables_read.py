@@ -9,6 +9,7 @@ import pytest
 from tables_support import KINDS, chinese_text, reference, schema_of, write_forms
 
 from changzhu.tables import TableRejected, read_table
+from changzhu.tables.kinds import resident_schema
 from changzhu.tables.template import template_header, write_template
 from changzhu.tables.vocab import parse_number, shipped_region_index
 
@@ -82,7 +83,7 @@ def test_headers_unknown_doubled_or_missing_are_named(tmp_path: Path) -> None:
     with pytest.raises(TableRejected) as info:
         read_table(path, schema_of("facility"))
     rows = info.value.report().select("column", "reason").rows()
-    assert rows == [("capacity", "names the same column as '容量' (capacity)")]
+    assert rows == [("capacity", 'names the same column as "容量"')]  # capacity is the column's name: said once
     path.write_text("设施编号,名称,服务,所在地,容量\nA,B,hospital_beds,440303,1\n")
     with pytest.raises(TableRejected) as info:
         read_table(path, schema_of("facility"))
@@ -271,3 +272,42 @@ def test_whole_numbers_of_any_integer_type_read_as_the_schemas(small: pl.DataTyp
         assert info.value.report().select("row", "column", "value", "reason").rows() == [
             (2, "admin_detentions", "-1", "must be at least 0")
         ]
+
+
+@pytest.mark.parametrize(
+    ("headers", "column", "en", "zh"),
+    [
+        # the second header is the column's name (or its English label, hukou region): the reason does not name it
+        (["户籍地", "Hukou region"], "Hukou region", 'names the same column as "户籍地"', "与“户籍地”是同一列"),
+        (
+            ["Hukou region", "hukou_region"],
+            "hukou_region",
+            'names the same column as "Hukou region"',
+            "与“Hukou region”是同一列",
+        ),
+        # two Chinese headers for one column: the reason says which column in brackets
+        (
+            ["户籍地", "户籍所在地"],
+            "户籍所在地",
+            'names the same column as "户籍地" (hukou_region)',
+            "与“户籍地”是同一列（hukou_region）",
+        ),
+    ],
+)
+def test_a_doubled_header_names_each_header_once(
+    tmp_path: Path, headers: list[str], column: str, en: str, zh: str
+) -> None:
+    """A GBK file heading one column twice: the report's row names the doubling header (its value left empty, not
+    the header again) and the reason names the first header in plain quotes, the column's name only where neither
+    header is it; the error line names each once in both languages."""
+    path = tmp_path / "住户.csv"
+    header = ",".join(["身份证号", *headers, "常住地", "居住起始日期", "证明类型", "证明编号"])
+    path.write_bytes(f"{header}\n510104199003070138,成都市,成都市,杭州市,2020/6/1,就业,合同 1\n".encode("gbk"))
+    with pytest.raises(TableRejected) as info:
+        read_table(path, resident_schema())
+    assert info.value.report().select("column", "value", "reason", "reason_zh").rows() == [(column, "", en, zh)]
+    said = dict(info.value.refusal.params)
+    said_en, said_zh = str(said["text_en"]), str(said["text_zh"])
+    assert said_en.endswith(f"nothing used: row 1 {column}: {en}"), said_en
+    assert said_zh.endswith(f"未使用任何数据：第 1 行 {column}：{zh}"), said_zh
+    assert "'" not in said_en

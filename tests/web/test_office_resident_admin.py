@@ -87,7 +87,16 @@ def test_resident_on_a_phone(office: Office) -> None:
     assert "Pension" in statement
     assert "Guangzhou" in statement and "Chengdu" in statement  # places by name in her language, never bare codes
     assert "440100" not in statement and "510100" not in statement
+    # the ledger's words from the generated messages (locales/terms.*.json, from refusals.TERMS), in each language
+    for word in ("Pension individual account (yuan)", "36 months", "Vocational training", "Issued"):
+        assert word in statement, word
     office.shot(page, "statement_en_390")
+    page.click("#lang-switch")
+    expect(page.locator("main")).to_contain_text("养老保险个人账户（元）")
+    statement = page.inner_text("main")
+    for word in ("医疗保险缴费月数", "36 个月", "职业技能培训", "已发放"):
+        assert word in statement, word
+    office.shot(page, "statement_zh_390")
 
 
 @pytest.mark.parametrize("lang", ["zh", "en"])

@@ -1,7 +1,7 @@
 """`--help` in Chinese for the commands caseworkers use (resident, applications, ledger, voucher, import).
 
 Typer writes a command's help from its docstring and its options' `help=` in English. When the help's language is
-Chinese (main.error_lang: the command's `--lang zh`, else CHANGZHU_LANG=zh, else a zh locale), main.LazyGroup hands
+Chinese (main.command_lang: the command's `--lang zh`, else CHANGZHU_LANG=zh, else a zh locale), main.LazyGroup hands
 click a copy of the command whose texts are looked up here (HELP_ZH: the English, its words on one line -> the
 Chinese), whose usage line reads 用法 and whose panels are 参数, 选项, 命令 (PANELS_ZH). A text not in the table stays
 English (tests/foundation/test_cli_help_zh.py holds the table whole for these commands). Imported only for a Chinese

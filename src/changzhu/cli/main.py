@@ -11,7 +11,7 @@ import importlib
 import inspect
 import os
 import sys
-from collections.abc import Container, Mapping, Sequence
+from collections.abc import Container
 from pathlib import Path
 from typing import Annotated
 
@@ -20,6 +20,7 @@ from typer import _click as click  # typer vendors its own click
 from typer.core import TyperGroup
 
 from changzhu.cli import typer_params
+from changzhu.cli.lang import command_lang, lang_option
 from changzhu.config import POLICY_DIR_ENV
 from changzhu.domain.lang import Lang
 from changzhu.errors import ChangzhuError
@@ -115,12 +116,12 @@ class LazyGroup(TyperGroup):
         self, ctx: click.Context, args: list[str]
     ) -> tuple[str | None, click.Command | None, list[str]]:
         """The command named first in `args`; for a help in Chinese (a `--help`, or a group called alone, in the
-        language main.error_lang picks) a copy of it with its helps in Chinese (cli.help_zh)."""
+        language main.command_lang picks) a copy of it with its helps in Chinese (cli.help_zh)."""
         name, command, rest = super().resolve_command(ctx, args)
         if isinstance(command, TyperGroup):
             rest = without_lang(rest, command.commands)
         asks_help = "--help" in rest or (isinstance(command, TyperGroup) and not rest)
-        if command is not None and asks_help and error_lang(os.environ, args) == Lang.ZH:
+        if command is not None and asks_help and command_lang(argv=args) == Lang.ZH:
             from changzhu.cli.help_zh import translated
 
             command = translated(command)
@@ -133,7 +134,7 @@ class LazyGroup(TyperGroup):
 
     def format_help(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
         """`changzhu --help`: in Chinese where CHANGZHU_LANG (or the locale) says so, else click's English."""
-        if error_lang(os.environ, ctx.meta.get(ARGS_META, sys.argv[1:])) != Lang.ZH:
+        if command_lang(argv=ctx.meta.get(ARGS_META, sys.argv[1:])) != Lang.ZH:
             super().format_help(ctx, formatter)
             return
         from changzhu.cli import help_zh
@@ -189,7 +190,7 @@ def without_lang(args: list[str], commands: Container[str]) -> list[str]:
     """A group's arguments without the `--lang zh|en` (or `--lang=…`) written before its command where the group's
     own help is asked for (`--help` before any command, or no command): a group has no `--lang` of its own (its
     commands have), so `changzhu resident --help --lang zh` would be refused ("no such option") though the help it
-    asks for is drawn in that language (error_lang reads the arguments themselves). Otherwise the arguments are left
+    asks for is drawn in that language (command_lang reads the arguments themselves). Otherwise the arguments are left
     as they are: a `--lang` before a command it would not reach is refused, not dropped."""
     kept: list[str] = []
     skip = False
@@ -198,39 +199,11 @@ def without_lang(args: list[str], commands: Container[str]) -> list[str]:
             return kept + args[i:] if "--help" in args[:i] else args
         if skip:
             skip = False
-        elif arg == "--lang" and _lang_option(args[i : i + 2]) is not None:
+        elif arg == "--lang" and lang_option(args[i : i + 2]) is not None:
             skip = True  # and its value, next
-        elif not (arg.startswith("--lang=") and _lang_option([arg]) is not None):
+        elif not (arg.startswith("--lang=") and lang_option([arg]) is not None):
             kept.append(arg)
     return kept
-
-
-LANG_ENV = "CHANGZHU_LANG"
-LOCALE_ENVS = ("LC_ALL", "LC_MESSAGES", "LANG")  # POSIX: the first one set decides
-
-
-def error_lang(environ: Mapping[str, str], argv: Sequence[str] = ()) -> Lang:
-    """The language of the error line: the command's own `--lang zh|en` when it was given one (the language the
-    operator chose for its output), else CHANGZHU_LANG (zh or en), else the locale's (the first of LC_ALL,
-    LC_MESSAGES, LANG that is set: zh_CN.UTF-8 or any zh* is Chinese, anything else English; docs/policies.md)."""
-    given = _lang_option(argv)
-    if given is not None:
-        return given
-    chosen = environ.get(LANG_ENV, "").strip().lower()
-    if chosen in (Lang.ZH, Lang.EN):
-        return Lang(chosen)
-    locale = next((environ[name] for name in LOCALE_ENVS if environ.get(name)), "")
-    return Lang.ZH if locale.lower().startswith("zh") else Lang.EN
-
-
-def _lang_option(argv: Sequence[str]) -> Lang | None:
-    """The value of the last `--lang zh|en` (or `--lang=…`) among the arguments, None if there is none."""
-    found: Lang | None = None
-    for i, arg in enumerate(argv):
-        value = argv[i + 1] if arg == "--lang" and i + 1 < len(argv) else arg.partition("=")[2]
-        if (arg == "--lang" or arg.startswith("--lang=")) and value.strip().lower() in (Lang.ZH, Lang.EN):
-            found = Lang(value.strip().lower())
-    return found
 
 
 def error_text(exc: ChangzhuError, lang: Lang) -> str:
@@ -292,10 +265,10 @@ def _run() -> None:
     except click.exceptions.ClickException as exc:
         from changzhu.cli.usage_errors import show
 
-        show(exc, error_lang(os.environ, sys.argv[1:]))
+        show(exc, command_lang())
         sys.exit(exc.exit_code)
     except typer.Abort:
-        zh = error_lang(os.environ, sys.argv[1:]) == Lang.ZH
+        zh = command_lang() == Lang.ZH
         print("已中止。" if zh else "Aborted!", file=sys.stderr)
         sys.exit(1)
     except ChangzhuError as exc:
@@ -303,7 +276,7 @@ def _run() -> None:
 
         from changzhu.output import err_console
 
-        lang = error_lang(os.environ, sys.argv[1:])
+        lang = command_lang()
         head = "错误：" if lang == Lang.ZH else "error: "
         line = f"[bold red]{head}[/bold red]{escape(error_text(told(exc), lang))}"
         err_console.print(line, highlight=False, soft_wrap=True, markup=True)

@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
+from changzhu.cli.lang import command_lang
 from changzhu.domain.lang import Lang
 from changzhu.errors import ChangzhuError
 from changzhu.output import OutputFormat, console, emit_table, err_console, export_table
@@ -101,27 +102,6 @@ def _stored_manifest() -> str:
     from changzhu.simulation.store import MANIFEST
 
     return MANIFEST
-
-
-def command_lang() -> Lang:
-    """The language of the command being run: its `--lang` (as given, from CHANGZHU_LANG, or its default), as
-    click's context holds it for the command or a group above it, the language of the rest of what it prints; for
-    a command without one, the error line's (main.error_lang). Read from the context, not from sys.argv: the same
-    under a test's CliRunner as at a terminal."""
-    import os
-    import sys
-
-    from typer._click.globals import get_current_context
-
-    from changzhu.cli.main import error_lang
-
-    ctx = get_current_context(silent=True)
-    while ctx is not None:
-        chosen = ctx.params.get("lang")
-        if chosen is not None and str(chosen).lower() in (Lang.ZH, Lang.EN):
-            return Lang(str(chosen).lower())
-        ctx = ctx.parent
-    return error_lang(os.environ, sys.argv[1:])
 
 
 def report_ignored(read: TableRead, schema: TableSchema) -> None:

@@ -1,5 +1,5 @@
 """A mistake in how a command was called (click's usage errors: an option that does not exist, a missing option or
-argument, a value of the wrong kind) told in the error line's language (`main.error_lang`: --lang, CHANGZHU_LANG,
+argument, a value of the wrong kind) told in the error line's language (`main.command_lang`: --lang, CHANGZHU_LANG,
 the locale), as every other error of the command line is.
 
 Click writes these in English only and has no catalogue of translations, so its English is read by one table of

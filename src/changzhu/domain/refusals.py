@@ -631,6 +631,8 @@ class RefusalCode(StrEnum):
     FISCAL_FLOOR_NEGATIVE = "fiscal_floor_negative"
     FISCAL_LP_NOT_SOLVED = "fiscal_lp_not_solved"
     FISCAL_DEMAND_UNKNOWN = "fiscal_demand_unknown"
+    # a header doubling another where one of the two is the column's own name: the name is not said a second time
+    SAME_COLUMN_HEADED = "same_column_headed"
 
 
 _DATE_FORMS_ZH = "2026-06-01、2026/6/1、2026.6.1、20260601 或 2026年6月1日"
@@ -686,7 +688,7 @@ TEMPLATES: dict[RefusalCode, tuple[str, str]] = {
         "未知的列；是否指 {label}（{name}）？",
         "unknown column; did you mean {label} ({name})?",
     ),
-    RefusalCode.SAME_COLUMN_AS: ("与“{header}”是同一列（{name}）", "names the same column as {header!r} ({name})"),
+    RefusalCode.SAME_COLUMN_AS: ("与“{header}”是同一列（{name}）", 'names the same column as "{header}" ({name})'),
     RefusalCode.COLUMN_MISSING: ("缺少此列", "column is missing"),
     RefusalCode.ON_ANOTHER_ROW: ("与另一行重复", "appears on another row too"),
     RefusalCode.NOT_YYYYMM: (
@@ -2311,6 +2313,7 @@ TEMPLATES: dict[RefusalCode, tuple[str, str]] = {
         "cost sharing: the local-hukou or resident demand of {count} region(s) and service(s) is unknown (regions:"
         " {regions:place}; services: {services_en}); the migrants' part of their cost is unknown, not 0",
     ),
+    RefusalCode.SAME_COLUMN_HEADED: ("与“{header}”是同一列", 'names the same column as "{header}"'),
 }
 PLACE = "place"  # the format spec of a region code shown with its name: {region:place}
 ROLE = "role"  # the format spec of a role shown by its name: {role:role}
@@ -2348,8 +2351,8 @@ TERMS: dict[str, tuple[str, str]] = {
     "Float64": ("数值", "Float64"),
     "String": ("文本", "String"),
     "Date": ("日期", "Date"),
-    # the ledger's account kinds (accounts.py), units, voucher statuses and services, as the office names them
-    # (frontend/src/locales: accountKind, unit, voucherStatus, voucherService); `ledger balances`, `voucher list`
+    # the ledger's account kinds (accounts.py), units, voucher statuses and services: `ledger balances`, `voucher
+    # list`, and the office's screens (domain.office_words generates its messages from here: tools/office_words.py)
     "pension_individual": ("养老保险个人账户", "pension individual account"),
     "pension_individual_temp": ("养老保险临时账户", "pension temporary account"),
     "pension_months": ("养老保险缴费月数", "pension months"),

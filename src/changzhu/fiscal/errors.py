@@ -24,8 +24,9 @@ class InfeasibleAllocationError(FiscalError):
     """The budget allocation has no solution; the message says which constraint binds."""
 
 
-# the fiscal tables and their columns as an error names them to a person, in Chinese and English (never the frame's
-# column name): a column no entry names is shown as it is
+# the fiscal tables as an error names them to a person, in Chinese and English (never the frame's name); their
+# columns are named by the one table of file columns (rules.labels: GAP_COLUMNS, the service gaps file's own headers,
+# then FILE_COLUMNS), the words the files the office hands out head them with; a column no entry names is shown as it is
 TABLES: dict[str, tuple[str, str]] = {
     "bases": ("各省人口基数表", "population bases table"),
     "settlement": ("落户与享受服务人数表", "table of people settled and served"),
@@ -33,24 +34,6 @@ TABLES: dict[str, tuple[str, str]] = {
     "gaps": ("服务缺口表", "service gaps table"),
     "od": ("流动人口来源地与流入地人数表", "origin–destination table"),
 }
-# the input columns no output table shows; the others are named as the tables a person reads head them
-# (rules.labels.FILE_COLUMNS, GAP_COLUMNS: one label per column)
-INPUT_COLUMNS: dict[str, tuple[str, str]] = {
-    "region_name_zh": ("地区名称", "region name"),
-    "interprov_in_migrants": ("跨省流入人口", "inter-provincial in-migrants"),
-    "urbanisation_rate": ("城镇化率", "urbanisation rate"),
-    "destination_code": ("流入地代码", "destination code"),
-    "origin_code": ("来源地代码", "origin code"),
-    "migrants_est": ("流动人口（估算）", "migrants (estimate)"),
-}
-
-
-def _column(column: str) -> tuple[str, str]:
-    """A column by its label (Chinese, English), as it is where no table names it."""
-    for table in (FILE_COLUMNS, GAP_COLUMNS, INPUT_COLUMNS):
-        if column in table:
-            return table[column]
-    return column, column
 
 
 def table_words(table: str) -> dict[str, str]:
@@ -59,15 +42,21 @@ def table_words(table: str) -> dict[str, str]:
     return {"table_zh": zh, "table_en": en}
 
 
+def _column_label(column: str) -> tuple[str, str]:
+    """A fiscal table's column in Chinese and English: the gaps file's header, else the file columns' one; as it is
+    if neither names it."""
+    return GAP_COLUMNS.get(column) or FILE_COLUMNS.get(column) or (column, column)
+
+
 def column_words(column: str) -> dict[str, str]:
     """The refusal parameters naming a column in words: column_zh, column_en."""
-    zh, en = _column(column)
+    zh, en = _column_label(column)
     return {"column_zh": zh, "column_en": en}
 
 
 def columns_words(columns: list[str]) -> dict[str, str]:
     """The refusal parameters naming several columns in words: columns_zh, columns_en."""
-    named = [_column(c) for c in columns]
+    named = [_column_label(c) for c in columns]
     return {"columns_zh": "、".join(zh for zh, _ in named), "columns_en": ", ".join(en for _, en in named)}
 
 

@@ -46,6 +46,11 @@ def errors_frame(errors: list[CellError]) -> pl.DataFrame:
     return pl.DataFrame(rows, schema=ERROR_SCHEMA, orient="row")
 
 
+def _quoted(value: str) -> str:
+    """A rejected cell's value as the English error line shows it after the column: ` "4x"`, nothing when empty."""
+    return f' "{value}"' if value else ""
+
+
 class TableRejected(ChangzhuError, ValueError):
     """A file with bad rows, or bad headers: nothing of it was used. `errors` lists every problem; `refusal` says so
     in Chinese and English (the command line's error line in its language; the message, the log's, in English)."""
@@ -53,7 +58,7 @@ class TableRejected(ChangzhuError, ValueError):
     def __init__(self, path: Path, errors: list[CellError], bad_rows: int, rows: int, row_word: str = "row") -> None:
         self.path, self.errors, self.bad_rows, self.rows, self.row_word = path, errors, bad_rows, rows, row_word
         first = "; ".join(
-            f"{row_word} {e.line} {e.column} {e.value!r}: {reason_text(e.reason, Lang.EN)}" for e in errors[:3]
+            f"{row_word} {e.line} {e.column}{_quoted(e.value)}: {reason_text(e.reason, Lang.EN)}" for e in errors[:3]
         )
         more = f" (and {len(errors) - 3} more)" if len(errors) > 3 else ""
         what = f"{bad_rows} of {rows} row(s) rejected" if rows else "the header cannot be used"
@@ -148,6 +153,14 @@ def _like_known(header: str, schema: TableSchema, given: Collection[str]) -> tup
     return refusal(RefusalCode.HEADER_LIKE_KNOWN, header=known, label_zh=col.zh, label_en=label_en), col.name
 
 
+def _same_column(first: str, header: str, name: str) -> Refusal:
+    """`header` refused for naming the column `name` that the file's `first` header already names: the column's name
+    said in brackets unless one of the two headers is that name (hukou_region beside 户籍地 names it once)."""
+    if any(normalize_header(name) in header_candidates(h) for h in (first, header)):
+        return refusal(RefusalCode.SAME_COLUMN_HEADED, header=first)
+    return refusal(RefusalCode.SAME_COLUMN_AS, header=first, name=name)
+
+
 def _match_headers(
     path: Path, raw: RawTable, schema: TableSchema, *, ignore_unknown: bool, regions: RegionIndex | None = None
 ) -> Headers:
@@ -174,8 +187,7 @@ def _match_headers(
         if name is None:
             unknown.append(header)
         elif name in found:
-            why = refusal(RefusalCode.SAME_COLUMN_AS, header=found[name], name=name)
-            errors.append(CellError(line, header, header, why))
+            errors.append(CellError(line, header, "", _same_column(found[name], header, name)))
         else:
             found[name] = header
     derived = _derived(raw, schema, found, regions)  # a column another gives is not missing, header errors or not
@@ -183,7 +195,7 @@ def _match_headers(
     for header in unknown:
         mistyped = None if ignore_unknown else _like_known(header, schema, {*found, *derived})
         if mistyped is not None:
-            errors.append(CellError(line, header, header, mistyped[0]))
+            errors.append(CellError(line, header, "", mistyped[0]))
             resembled.add(mistyped[1])
         else:
             ignored.append(header)
@@ -192,7 +204,7 @@ def _match_headers(
     sources = {f.column: f.source for f in schema.fallbacks}
     unexplained = [m for m in missing if m not in resembled and sources.get(m) not in resembled]
     if unexplained and not ignore_unknown:
-        errors += [CellError(line, h, h, refusal(RefusalCode.UNKNOWN_COLUMN)) for h in ignored]
+        errors += [CellError(line, h, "", refusal(RefusalCode.UNKNOWN_COLUMN)) for h in ignored]
     for name in missing:
         col = schema.column(name)
         errors.append(CellError(line, f"{col.zh} {col.name}", "", refusal(RefusalCode.COLUMN_MISSING)))

@@ -1,0 +1,50 @@
+"""The language the command line speaks: one way, `command_lang`, for what a command prints, its error line and its
+help (docs/policies.md, "Which language")."""
+
+from __future__ import annotations
+
+import os
+import sys
+from collections.abc import Mapping, Sequence
+
+from typer._click.globals import get_current_context
+
+from changzhu.domain.lang import Lang
+
+LANG_ENV = "CHANGZHU_LANG"
+LOCALE_ENVS = ("LC_ALL", "LC_MESSAGES", "LANG")  # POSIX: the first one set decides
+
+
+def command_lang(environ: Mapping[str, str] | None = None, argv: Sequence[str] | None = None) -> Lang:
+    """The language the command speaks, its error line and its help included: the one way the command line decides
+    it. Inside a running command, its `--lang` as click's context holds it for the command or a group above it (as
+    given, from CHANGZHU_LANG, or its default): the language of the rest of what it prints, the same under a test's
+    CliRunner as at a terminal. Outside one (the error line, once click has left the command; a `--help`): the last
+    `--lang zh|en` of the arguments (`argv`, sys.argv[1:] if None), else CHANGZHU_LANG (zh or en), else the locale's
+    (the first of LC_ALL, LC_MESSAGES, LANG that is set: zh_CN.UTF-8 or any zh* is Chinese, anything else English;
+    docs/policies.md). `environ`: os.environ if None."""
+    ctx = get_current_context(silent=True)
+    while ctx is not None:
+        chosen = ctx.params.get("lang")
+        if chosen is not None and str(chosen).lower() in (Lang.ZH, Lang.EN):
+            return Lang(str(chosen).lower())
+        ctx = ctx.parent
+    given = lang_option(sys.argv[1:] if argv is None else argv)
+    if given is not None:
+        return given
+    environ = os.environ if environ is None else environ
+    chosen_env = environ.get(LANG_ENV, "").strip().lower()
+    if chosen_env in (Lang.ZH, Lang.EN):
+        return Lang(chosen_env)
+    locale = next((environ[name] for name in LOCALE_ENVS if environ.get(name)), "")
+    return Lang.ZH if locale.lower().startswith("zh") else Lang.EN
+
+
+def lang_option(argv: Sequence[str]) -> Lang | None:
+    """The value of the last `--lang zh|en` (or `--lang=…`) among the arguments, None if there is none."""
+    found: Lang | None = None
+    for i, arg in enumerate(argv):
+        value = argv[i + 1] if arg == "--lang" and i + 1 < len(argv) else arg.partition("=")[2]
+        if (arg == "--lang" or arg.startswith("--lang=")) and value.strip().lower() in (Lang.ZH, Lang.EN):
+            found = Lang(value.strip().lower())
+    return found
