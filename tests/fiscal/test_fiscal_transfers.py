@@ -188,7 +188,14 @@ def test_an_error_names_a_column_as_the_table_a_person_reads_heads_it() -> None:
     from changzhu.fiscal.errors import column_words
     from changzhu.rules.labels import FILE_COLUMNS, GAP_COLUMNS
 
-    for column in ("resident", "registered_est", "settled", "unit_cost_index", "gap_cost_yuan", "interprov_in_migrants"):
+    for column in (
+        "resident",
+        "registered_est",
+        "settled",
+        "unit_cost_index",
+        "gap_cost_yuan",
+        "interprov_in_migrants",
+    ):
         assert tuple(column_words(column).values()) == FILE_COLUMNS[column], column
     for column in ("unit_cost_yuan", "basis", "demand"):
         assert tuple(column_words(column).values()) == GAP_COLUMNS[column], column
