@@ -18,10 +18,11 @@ from changzhu.casework.applications import (
     allowed_actions,
     next_status,
 )
-from changzhu.casework.materials import materials
+from changzhu.casework.materials import DOCUMENTS, materials
 from changzhu.casework.quotas import Candidate, TieBreak, by_capacity, by_quota, rank, with_added_places
 from changzhu.rules import person_inputs
 
+CITIES = ("000000", "110100", "120100", "310100", "440100", "441900", "510100")  # the shipped policy files
 RULE = TieBreak(local_insurance_first=True, earlier_residence_first=True)
 
 
@@ -146,7 +147,42 @@ def test_each_material_is_named_as_the_document_a_resident_brings() -> None:
     assert listed["guangzhou_unemployment_insurance_months"]["document_zh"] == "社会保险缴费证明"
     unknown = listed["guangzhou_blood_donations_5y"]
     assert unknown["document_zh"] is None and unknown["document_en"] is None
-    cities = ("000000", "110100", "120100", "310100", "440100", "441900", "510100")
     core = {i.name for i in person_inputs(None) if i.core}
-    undocumented = {m.input for c in cities for k in ApplicationKind for m in materials(k, c) if m.document is None}
+    undocumented = {m.input for c in CITIES for k in ApplicationKind for m in materials(k, c) if m.document is None}
     assert undocumented and not undocumented & core  # every core fact a rule reads has its document
+
+
+def test_a_city_whose_published_list_names_its_own_document_is_listed_with_it() -> None:
+    """Guangzhou's 居住证 guide names its own proof of residence time (《广州市流动人口办理居住登记凭证》) and of a home
+    (adding 宾馆旅店 and 借住 to the national list): a resident of 天河区 applying for a 居住证 is told those, in both
+    languages, from the city's policy file; a fact the city's list does not name otherwise (户籍地) keeps the
+    national document; Shanghai, whose list was not found, keeps the national ones; a fact no file documents stays
+    unknown."""
+    guangzhou = {m.input: m.to_dict() for m in materials(ApplicationKind.RESIDENCE_PERMIT, "440106")}
+    assert (guangzhou["residence_since"]["document_zh"], guangzhou["residence_since"]["document_en"]) == (
+        "《广州市流动人口办理居住登记凭证》",
+        "Guangzhou record of migrant residence registration",
+    )
+    housing = guangzhou["housing"]
+    assert "宾馆旅店出具的住宿证明" in str(housing["document_zh"])
+    assert "hotel" in str(housing["document_en"]) and "借住" not in str(housing["document_en"])
+    assert guangzhou["hukou_region"]["document_zh"] == DOCUMENTS["hukou_region"][0] == "居民户口簿"
+    shanghai = {m.input: m.document for m in materials(ApplicationKind.RESIDENCE_PERMIT, "310100")}
+    assert shanghai["housing"] == DOCUMENTS["housing"] and shanghai["employed"] == DOCUMENTS["employed"]
+    assert shanghai["housing"] != (housing["document_zh"], housing["document_en"])
+    # the national list (居住证暂行条例 第九条): 住所 includes 购房合同 and a lodging certificate, 就业 the employer's
+    assert "购房合同" in DOCUMENTS["housing"][0] and "劳动关系证明" in DOCUMENTS["employed"][0]
+    # a parent's fact in a school-place application is named with the parent's city document too
+    school = [m for m in materials(ApplicationKind.SCHOOL_PLACE, "440100") if m.input == "residence_since"]
+    assert [m.of for m in school] == ["parent"] and school[0].document == (
+        "《广州市流动人口办理居住登记凭证》",
+        "Guangzhou record of migrant residence registration",
+    )
+    points = {m.input: m.document for m in materials(ApplicationKind.POINTS, "440106")}
+    assert points["guangzhou_blood_donations_5y"] is None  # unknown stays unknown, never the city's nearest guess
+    everywhere = {c: {m.input: m.document for m in materials(ApplicationKind.RESIDENCE_PERMIT, c)} for c in CITIES}
+    assert {c for c, docs in everywhere.items() if docs["residence_since"] != DOCUMENTS["residence_since"]} == {
+        "110100",
+        "440100",
+        "441900",
+    }

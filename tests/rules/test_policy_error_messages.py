@@ -318,3 +318,76 @@ def test_an_admission_line_written_as_a_number_is_told_to_name_a_parameter(tmp_p
         f" that parameter its value, start date and source under parameters (found 120) (line {line})"
     )
     assert refusal.zh.startswith(f"310100.yaml 第 {line} 行（{where}）：分数线须指向一个参数")
+
+
+GUANGZHOU = "jurisdictions/440100.yaml"
+REGISTRATION = (
+    '    document: {zh: 《广州市流动人口办理居住登记凭证》, en: "Guangzhou record of migrant residence registration"}'
+)
+
+
+@pytest.mark.parametrize(
+    ("new", "where", "zh", "en"),
+    [
+        (
+            "    document: {zh: 《广州市流动人口办理居住登记凭证》}",
+            "inputs.residence_since.document",
+            "document 须同时有中文与英文：{zh: ..., en: ...}",
+            "document need {zh: ..., en: ...}",
+        ),
+        (
+            "    document: 居住登记凭证",
+            "inputs.residence_since.document",
+            "document 须同时有中文与英文：{zh: ..., en: ...}",
+            "document need {zh: ..., en: ...}",
+        ),
+        (
+            "    type: months",
+            "inputs.residence_since",
+            "'residence_since' 是核心列或变量，请另取名称"
+            "（核心列在此只可写 document: 与 source:，即本地证明材料及其出处）",
+            "'residence_since' is a core column or variable; choose another name (a core column takes only document:"
+            " and source: here, the city's own proving document and where it was read)",
+        ),
+        ("    source: ''", "inputs.residence_since", "source 须写明定义它的文件", "source must name the document"),
+    ],
+)
+def test_a_malformed_core_document_is_refused_naming_file_line_and_key(
+    tmp_path: Path, new: str, where: str, zh: str, en: str
+) -> None:
+    """A city's own document for a core fact (`document:` under `inputs:`, the core column's name) must name it in
+    both languages, with its source, and nothing else: a core column's type and label are national."""
+    policies = _copy(tmp_path)
+    path = policies / GUANGZHOU
+    if new.startswith("    source"):
+        _edit(path, '    source: "[M1] 申领材料4：申领人的《广州市流动人口办理居住登记凭证》"', new)
+        line = _line(path, "  residence_since:")
+    else:
+        _edit(path, REGISTRATION, new)
+        line = _line(path, new.strip())
+        if where == "inputs.residence_since":
+            line = _line(path, "  residence_since:")
+    error = _refused(policies)
+    assert error.refusal is not None and error.file == "440100.yaml" and error.where == where
+    assert error.refusal.zh == f"440100.yaml 第 {line} 行（{where}）：{zh}"
+    assert error.refusal.en.startswith(f"440100.yaml: {where}: {en}") and error.refusal.en.endswith(f"(line {line})")
+
+
+def test_a_core_document_is_the_citys_only(tmp_path: Path) -> None:
+    """A core column's document written in Guangzhou's file is Guangzhou's: its cities' residents see it, another
+    city's see the national one (or their own)."""
+    from changzhu.rules import person_inputs
+
+    policies = load_policy_dir(_copy(tmp_path))
+
+    def docs(code: str | None) -> dict[str, tuple[str, str, str]]:
+        return {
+            s.name: (s.document_zh, s.document_en, s.document_source)
+            for s in person_inputs(code, policies=policies)
+            if s.core
+        }
+
+    assert docs("440100")["residence_since"][0] == "《广州市流动人口办理居住登记凭证》"
+    assert docs("440100")["residence_since"][2].startswith("[M1]")
+    assert docs("310100")["residence_since"] == ("", "", "")  # Shanghai names none: the national DOCUMENTS apply
+    assert docs(None)["residence_since"] == ("", "", "")  # every jurisdiction's inputs: no one city's document

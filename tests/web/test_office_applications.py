@@ -153,3 +153,45 @@ def test_an_application_taken_at_the_counter_is_reported_once(
     expect(worker.locator("#application-status")).to_have_text("已提交")
     worker.evaluate(QUIET)  # every answer the page asked for in, drawn
     assert worker.evaluate("window.czMessages") == ["申请已提交"]
+
+
+# every element of the open dialog's materials list that is cut off or scrolls sideways inside itself
+DIALOG_SIDEWAYS = """() => [...document.querySelectorAll('.el-dialog .materials, .el-dialog .materials *')]
+  .filter((e) => e.scrollWidth > e.clientWidth + 1 && e.clientWidth > 0)
+  .map((e) => `${e.className || e.tagName}: ${e.innerText.slice(0, 40)}`)"""
+RESIDENCE = {  # Guangzhou's 居住证 guide's own proofs (its policy file, `document:` under `inputs:`), in each language
+    "zh": ("居住证", "《广州市流动人口办理居住登记凭证》", "宾馆旅店出具的住宿证明", "居民户口簿", "对应事项："),
+    "en": (
+        "Residence permit",  # as a line starts (lineStart)
+        "Guangzhou record of migrant residence registration",
+        "a certificate of lodging from the landlord, employer, school or hotel",
+        "Hukou booklet",
+        "For the fact: ",
+    ),
+}
+
+
+@pytest.mark.parametrize("size", [DESKTOP, PHONE], ids=["1366", "390"])
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_a_residence_permit_lists_the_citys_own_documents(office: Office, lang: str, size: tuple[int, int]) -> None:
+    """A Guangzhou resident applying for a 居住证 is told the documents Guangzhou's guide names (its residence
+    registration record, its list of homes), not the national ones; her hukou is proved by the national document;
+    the whole list fits the dialog, in Chinese and in English, on a desktop and on a phone."""
+    kind, registration, lodging, hukou, proves = RESIDENCE[lang]
+    resident = office.open(size, lang)
+    office.login(resident, "res_gz")
+    resident.goto(office.url + "/office/me/applications")
+    resident.click("#apply-button")
+    pick_option(resident, "kind", "", kind)
+    listed = resident.locator(".materials")
+    expect(listed.locator("[data-input=residence_since] .document")).to_have_text(registration)
+    expect(listed.locator("[data-input=residence_since] .proves")).to_contain_text(proves)
+    expect(listed.locator("[data-input=housing] .document")).to_contain_text(lodging)
+    expect(listed.locator("[data-input=hukou_region] .document")).to_have_text(hukou)
+    text = listed.inner_text()
+    assert "null" not in text and "residence_since" not in text and "document_" not in text, text
+    if lang == "en":
+        assert not re.search(r"[\u4e00-\u9fff]", text), f"Chinese left in the English list: {text}"
+    cut = resident.evaluate(DIALOG_SIDEWAYS)
+    assert cut == [], f"parts of the materials list are cut off: {cut}"
+    office.shot(resident, f"apply_residence_permit_{lang}_{size[0]}")

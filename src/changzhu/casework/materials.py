@@ -7,9 +7,10 @@ city's points scheme scores: each material says which points items (indicators, 
 supports, in the scheme's own words. The list scores nothing, so a fact not yet proved is unknown, never 0 points.
 
 Each item is named as the document a resident brings (社会保险缴费证明, not 在常住地缴纳职工社会保险月数): a core
-column's from DOCUMENTS, a city's own input's from its policy file (`document:` beside its `label:`); where neither
-names one the document is unknown (`document_zh`/`document_en` null), and the list says to ask the office which,
-rather than guess, with the fact it proves.
+column's from its city's policy file where the city's published list of materials names its own (`document:` and
+`source:` under `inputs:`, the core column's name), else from DOCUMENTS; a city's own input's from its policy file
+(`document:` beside its `label:`); where none names one the document is unknown (`document_zh`/`document_en` null),
+and the list says to ask the office which, rather than guess, with the fact it proves.
 """
 
 from __future__ import annotations
@@ -43,7 +44,11 @@ VARIABLE_COLUMNS: dict[str, tuple[str, ...]] = {
 
 
 # the document a resident brings to prove each core column of the person table, (zh, en): the national documents
-# these facts are recorded from (a city's own inputs name theirs in their policy file, `document:`)
+# these facts are recorded from; a city whose published list names another sets its own in its policy file
+# (`inputs: {housing: {document: ..., source: ...}}`, docs/policies.md). `employed` and `housing` follow the
+# national 《居住证暂行条例》（国务院令第663号）第九条 (就业证明, 居住地住址证明), read 2026-12-04 as reproduced at
+# http://lwstw.com/liuxuezixunxinxi/5pr7sbtoh5.html and https://m.64365.com/ask/15732687.aspx (the official text
+# was not at hand); the others are not checked against a published list (docs/applications.md, "Sources").
 DOCUMENTS: dict[str, Label] = {
     "birth_date": ("居民身份证", "resident identity card"),
     "hukou_region": ("居民户口簿", "hukou booklet"),
@@ -62,8 +67,15 @@ DOCUMENTS: dict[str, Label] = {
     "si_months_local": ("社会保险缴费证明", "social insurance contribution record"),
     "si_months_total": ("社会保险缴费证明", "social insurance contribution record"),
     "medical_months_local": ("医疗保险缴费证明", "medical insurance contribution record"),
-    "employed": ("劳动合同或营业执照", "employment contract or business licence"),
-    "housing": ("房屋产权证明或房屋租赁合同", "property certificate or tenancy contract"),
+    "employed": (
+        "劳动合同、工商营业执照或用人单位出具的劳动关系证明",
+        "employment contract, business licence or the employer's certificate of employment",
+    ),
+    "housing": (
+        "房屋租赁合同、房屋产权证明文件、购房合同，或出租人、用人单位、就读学校出具的住宿证明",
+        "tenancy contract, property ownership certificate, house purchase contract, or a certificate of lodging from"
+        " the landlord, employer or school",
+    ),
     "education": ("学历证书", "diploma or degree certificate"),
     "criminal_record": ("无犯罪记录证明", "certificate of no criminal record"),
     "admin_detentions": ("公安机关出具的违法犯罪记录证明", "police certificate of offence records"),
@@ -144,8 +156,9 @@ def points_items(policy: ResolvedPolicy, node: Condition, of: str = "self") -> d
 
 
 def document_of(spec: InputSpec) -> Label | None:
-    """The document that proves an input: a core column's (DOCUMENTS), a city's own input's `document:`; None
-    where neither names one (unknown, never a guess)."""
+    """The document that proves an input: its city's `document:` (a city's own input's, or a core column's where
+    the city's list names its own), else a core column's national one (DOCUMENTS); None where none names one
+    (unknown, never a guess)."""
     if spec.document_zh:
         return (spec.document_zh, spec.document_en or spec.document_zh)
     return DOCUMENTS.get(spec.name) if spec.core else None

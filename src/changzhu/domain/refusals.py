@@ -1560,8 +1560,9 @@ TEMPLATES: dict[RefusalCode, tuple[str, str]] = {
         "an input name is a lower-case identifier (letters, digits, _)",
     ),
     RefusalCode.POLICY_INPUT_RESERVED: (
-        "{name} 是核心列或变量，请另取名称",
-        "{name} is a core column or variable; choose another name",
+        "{name} 是核心列或变量，请另取名称（核心列在此只可写 {document} 与 {source}，即本地证明材料及其出处）",
+        "{name} is a core column or variable; choose another name (a core column takes only {document} and {source}"
+        " here, the city's own proving document and where it was read)",
     ),
     RefusalCode.POLICY_INPUT_NEEDS: ("缺少 {form}", "needs {form}"),
     RefusalCode.POLICY_INPUT_TOO_MANY_CATEGORIES: (

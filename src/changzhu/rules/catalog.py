@@ -27,7 +27,14 @@ from changzhu.parameters.tree import chain_for as region_chain
 from changzhu.rules.conditions import Condition, FlagCondition, PointsCondition, VariableCondition
 from changzhu.rules.errors import PolicyError
 from changzhu.rules.indicators import Indicator, ParamRef, flat
-from changzhu.rules.inputs import InputSpec, core_inputs, merge_declared, parse_inputs
+from changzhu.rules.inputs import (
+    DocumentOverride,
+    InputSpec,
+    core_inputs,
+    merge_declared,
+    parse_inputs,
+    with_documents,
+)
 from changzhu.rules.model import (
     Agreement,
     DatedValue,
@@ -67,6 +74,13 @@ class PolicySet:
         """The declared inputs by name: of every jurisdiction, or of one code's chain (national → province → city)."""
         codes = self.jurisdictions if jurisdiction is None else self.chain_for(jurisdiction)
         return merge_declared([spec for c in codes for spec in self.jurisdictions[c].inputs.values()])
+
+    def core_documents(self, jurisdiction: str) -> dict[str, DocumentOverride]:
+        """The documents a code's chain names for core columns (a city's over its province's over the national)."""
+        out: dict[str, DocumentOverride] = {}
+        for code in self.chain_for(jurisdiction):
+            out.update(self.jurisdictions[code].documents)
+        return out
 
     @cached_property
     def variables(self) -> dict[str, VariableSpec]:
@@ -158,15 +172,16 @@ def _load(directory: Path, texts: dict[Path, str], digest: str) -> PolicySet:
     files = [(path, _read_yaml(path, text)) for path, text in texts.items() if path.parent.name == "jurisdictions"]
     reserved = set(VARIABLES) | {c.name for c in PERSON_COLUMNS}
     declared: dict[Path, dict[str, InputSpec]] = {}
+    documents: dict[Path, dict[str, DocumentOverride]] = {}
     for path, raw in files:
         entry = raw if isinstance(raw, dict) else {}
-        declared[path] = parse_inputs(
+        declared[path], documents[path] = parse_inputs(
             path.name, entry.get("inputs"), str(entry.get("jurisdiction", path.stem)), reserved
         )
     variables = variable_table(merge_declared([s for found in declared.values() for s in found.values()]))
     jurisdictions: dict[str, Jurisdiction] = {}
     for path, raw in files:
-        j = parse_jurisdiction(path, raw, variables, declared[path])
+        j = parse_jurisdiction(path, raw, variables, declared[path], documents[path])
         jurisdictions[j.code] = j
     agreement_list = [
         parse_agreement(path, _read_yaml(path, text))
@@ -423,9 +438,13 @@ def person_inputs(jurisdiction: str | None = None, *, policies: PolicySet | None
     """Every input of the person table: the core columns, then the declared inputs (sorted by name).
 
     jurisdiction: a prefecture (or province) code; only the inputs declared in its chain (national → province
-    → city) are listed. None: every input declared by any jurisdiction. policies: default the policies in use
-    (CHANGZHU_POLICY_DIR, else the shipped ones).
+    → city) are listed, and a core column's document is the chain's own where it names one (`document:` under
+    `inputs:`, PolicySet.core_documents). None: every input declared by any jurisdiction, core columns without a
+    city's document. policies: default the policies in use (CHANGZHU_POLICY_DIR, else the shipped ones).
     """
     policies = policies or policies_in_use()
     declared = policies.declared_inputs(jurisdiction)
-    return [*core_inputs(), *(declared[k] for k in sorted(declared))]
+    core = (
+        core_inputs() if jurisdiction is None else with_documents(core_inputs(), policies.core_documents(jurisdiction))
+    )
+    return [*core, *(declared[k] for k in sorted(declared))]

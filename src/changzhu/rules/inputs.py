@@ -6,7 +6,7 @@ of the person table named after the input; a missing column or a null value is "
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date
 from typing import Any, Literal
 
@@ -57,8 +57,9 @@ class InputSpec:
     nullable: bool
     jurisdictions: tuple[str, ...] = ()
     grows: str = ""
-    document_zh: str = ""  # the document a resident brings to prove it (a declared input's `document:`), "" unknown
+    document_zh: str = ""  # the document a resident brings to prove it (the file's `document:`), "" unknown
     document_en: str = ""
+    document_source: str = ""  # where a core column's city document was read (its override's `source:`)
 
     def label(self, lang: str = "zh") -> str:
         """The label in Chinese (zh) or English (en)."""
@@ -143,13 +144,78 @@ def core_inputs() -> list[InputSpec]:
     return out
 
 
-def parse_inputs(path_name: str, raw: Any, code: str, reserved: set[str]) -> dict[str, InputSpec]:
-    """A jurisdiction file's `inputs:` mapping; every error names the file and the input."""
+@dataclass(frozen=True)
+class DocumentOverride:
+    """A jurisdiction's own document for a core column (`inputs: {housing: {document: ..., source: ...}}`): what
+    its published list of materials (办事指南) names, with where it was read."""
+
+    input: str
+    document_zh: str
+    document_en: str
+    source: str
+
+
+CORE_DOCUMENT_FIELDS = ("document", "source")
+
+
+def reserved_name(name: str) -> Refusal:
+    """A core column's or variable's name declared as an input (a core column takes only CORE_DOCUMENT_FIELDS)."""
+    document, source = (f"{f}:" for f in CORE_DOCUMENT_FIELDS)
+    return refusal(RefusalCode.POLICY_INPUT_RESERVED, name=repr(name), document=document, source=source)
+
+
+def _document_override(path_name: str, name: str, entry: Any) -> DocumentOverride:
+    """A core column's entry under `inputs:`: only `document: {zh, en}` and `source:`, both required; a core
+    column's type, label and the rest are national (declaring them is choosing a taken name)."""
+    where = f"inputs.{name}"
+    if not isinstance(entry, dict):
+        raise PolicyError(refusal(RefusalCode.POLICY_NOT_A_MAPPING), path_name, where)
+    if set(entry) - set(CORE_DOCUMENT_FIELDS):
+        raise PolicyError(reserved_name(name), path_name, where)
+    if "document" not in entry:
+        why = refusal(RefusalCode.POLICY_INPUT_NEEDS, form="document: {zh: ..., en: ...}")
+        raise PolicyError(why, path_name, where)
+    raw_document = entry["document"]
+    if not isinstance(raw_document, dict):
+        why = refusal(RefusalCode.POLICY_LABEL_BOTH, what="document", form="{zh: ..., en: ...}")
+        raise PolicyError(why, path_name, f"{where}.document")
+    zh, en = parse_label(raw_document, f"{where}.document", path_name)
+    if not str(raw_document.get("zh") or "").strip() or not str(raw_document.get("en") or "").strip():
+        why = refusal(RefusalCode.POLICY_LABEL_BOTH, what="document", form="{zh: ..., en: ...}")
+        raise PolicyError(why, path_name, f"{where}.document")
+    source = str(entry.get("source") or "").strip()
+    if not source:
+        raise PolicyError(refusal(RefusalCode.POLICY_INPUT_SOURCE), path_name, where)
+    return DocumentOverride(name, zh, en, source)
+
+
+def with_documents(specs: list[InputSpec], overrides: dict[str, DocumentOverride]) -> list[InputSpec]:
+    """The inputs with a jurisdiction's own documents for its core columns (the others as they are)."""
+    out = []
+    for spec in specs:
+        found = overrides.get(spec.name) if spec.core else None
+        out.append(
+            spec
+            if found is None
+            else replace(
+                spec, document_zh=found.document_zh, document_en=found.document_en, document_source=found.source
+            )
+        )
+    return out
+
+
+def parse_inputs(
+    path_name: str, raw: Any, code: str, reserved: set[str]
+) -> tuple[dict[str, InputSpec], dict[str, DocumentOverride]]:
+    """A jurisdiction file's `inputs:` mapping: the inputs it declares, and its own documents for core columns
+    (an entry named after one, with `document:` and `source:` only); every error names the file and the input."""
     if raw is None:
-        return {}
+        return {}, {}
     if not isinstance(raw, dict):
         raise PolicyError(refusal(RefusalCode.POLICY_NOT_A_MAPPING), path_name, "inputs")
     out: dict[str, InputSpec] = {}
+    documents: dict[str, DocumentOverride] = {}
+    core = {c.name for c in PERSON_COLUMNS}
     allowed = {"type", "unit", "label", "categories", "source", "example", "grows", "document"}
     for name, entry in raw.items():
         where = f"inputs.{name}"
@@ -159,8 +225,11 @@ def parse_inputs(path_name: str, raw: Any, code: str, reserved: set[str]) -> dic
 
         if not isinstance(name, str) or not name or not set(name) <= _NAME_CHARS or name[0].isdigit():
             raise fail(refusal(RefusalCode.POLICY_INPUT_NAME_FORM))
+        if name in core:
+            documents[name] = _document_override(path_name, name, entry)
+            continue
         if name in reserved:
-            raise fail(refusal(RefusalCode.POLICY_INPUT_RESERVED, name=repr(name)))
+            raise fail(reserved_name(name))
         if not isinstance(entry, dict):
             raise fail(refusal(RefusalCode.POLICY_NOT_A_MAPPING))
         unknown = sorted(set(entry) - allowed)
@@ -215,7 +284,7 @@ def parse_inputs(path_name: str, raw: Any, code: str, reserved: set[str]) -> dic
             grows,
             *document,
         )
-    return out
+    return out, documents
 
 
 GROWS_RULES = ("while_positive", "never")

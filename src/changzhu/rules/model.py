@@ -21,7 +21,7 @@ from changzhu.parameters.model import parse_parameter as parse_dated_parameter
 from changzhu.rules.conditions import Condition
 from changzhu.rules.grammar import Ctx, parse_indicator, parse_node, parse_num
 from changzhu.rules.indicators import Indicator, Num
-from changzhu.rules.inputs import InputSpec
+from changzhu.rules.inputs import DocumentOverride, InputSpec
 from changzhu.rules.variables import VariableSpec
 
 Unit = Literal["months", "years", "yuan", "points", "bool", "count", "ratio", "coefficient"]
@@ -79,6 +79,7 @@ class Jurisdiction:
     services: dict[Service, ServiceRule] = field(default_factory=dict)
     schemes: dict[str, PointsScheme] = field(default_factory=dict)
     inputs: dict[str, InputSpec] = field(default_factory=dict)
+    documents: dict[str, DocumentOverride] = field(default_factory=dict)  # its own documents for core columns
 
 
 @dataclass(frozen=True)
@@ -178,9 +179,14 @@ def _unmodelled(ctx: Ctx, raw: Any, where: str, modelled: set[str]) -> tuple[Unm
 
 
 def parse_jurisdiction(
-    path: Path, raw: Any, variables: dict[str, VariableSpec], inputs: dict[str, InputSpec]
+    path: Path,
+    raw: Any,
+    variables: dict[str, VariableSpec],
+    inputs: dict[str, InputSpec],
+    documents: dict[str, DocumentOverride] | None = None,
 ) -> Jurisdiction:
-    """A whole jurisdiction file; `variables`: those its rules may read, `inputs`: those it declares."""
+    """A whole jurisdiction file; `variables`: those its rules may read, `inputs`: those it declares, `documents`:
+    its own documents for core columns."""
     ctx = Ctx(path, variables)
     ctx.only(raw, {"jurisdiction", "name_zh", "inputs", "parameters", "services", "points_schemes"}, "")
     code = str(ctx.req(raw, "jurisdiction", ""))
@@ -209,7 +215,8 @@ def parse_jurisdiction(
             str(entry.get("note", "")),
         )
     schemes = {k: parse_scheme(ctx, k, v, code) for k, v in _mapping(ctx, raw, "points_schemes").items()}
-    return Jurisdiction(code, str(raw.get("name_zh", code)), path, params, services, schemes, inputs)
+    name_zh = str(raw.get("name_zh", code))
+    return Jurisdiction(code, name_zh, path, params, services, schemes, inputs, dict(documents or {}))
 
 
 def parse_agreement(path: Path, raw: Any) -> Agreement:
