@@ -631,6 +631,8 @@ class RefusalCode(StrEnum):
     FISCAL_FLOOR_NEGATIVE = "fiscal_floor_negative"
     FISCAL_LP_NOT_SOLVED = "fiscal_lp_not_solved"
     FISCAL_DEMAND_UNKNOWN = "fiscal_demand_unknown"
+    SCENARIO_NEEDS_TITLE = "scenario_needs_title"
+    SCENARIO_TITLE_TOO_LONG = "scenario_title_too_long"
 
 
 _DATE_FORMS_ZH = "2026-06-01、2026/6/1、2026.6.1、20260601 或 2026年6月1日"
@@ -2305,6 +2307,14 @@ TEMPLATES: dict[RefusalCode, tuple[str, str]] = {
         "（地区：{regions:place}；服务：{services_zh}），这部分成本中流动人口的份额因此未知，不能当作 0",
         "cost sharing: the local-hukou or resident demand of {count} region(s) and service(s) is unknown (regions:"
         " {regions:place}; services: {services_en}); the migrants' part of their cost is unknown, not 0",
+    ),
+    RefusalCode.SCENARIO_NEEDS_TITLE: (
+        "请给改革方案一个标题：中文或英文至少填一种（只填一种时，两种语言都显示它）",
+        "give the reform a title: in Chinese, English or both (one given shows in both languages)",
+    ),
+    RefusalCode.SCENARIO_TITLE_TOO_LONG: (
+        "改革方案的标题最多 {most} 个字（现为 {length} 个）",
+        "a reform's title has at most {most} characters (this one has {length})",
     ),
 }
 PLACE = "place"  # the format spec of a region code shown with its name: {region:place}
