@@ -320,10 +320,11 @@ def test_the_fiscal_view_saves_a_change_in_words_and_drops_refused_figures(offic
         page.click("#save-reform")  # type: ignore[attr-defined]
         page.wait_for_selector(".el-alert--success")  # type: ignore[attr-defined]
         page.goto(office.url + "/office/reforms")  # type: ignore[attr-defined]  # was "no such page"
-        link = page.locator(f'#reform-list a[href$="/reforms/floor_20_{lang}"]')  # type: ignore[attr-defined]
+        link = page.locator(f'a[href$="/reforms/floor_20_{lang}"]')  # type: ignore[attr-defined]  # the key in the URL
         row = page.locator("#reform-list tr", has=link).first  # type: ignore[attr-defined]
         row.wait_for()
-        assert scheme_words in link.inner_text() and f"floor_20_{lang}" not in row.inner_text(), row.inner_text()
+        shown = row.inner_text()
+        assert scheme_words in row.locator("a").inner_text() and f"floor_20_{lang}" not in shown, shown  # titled
         described = row.inner_text()
         assert scheme_words in described and title in described, described
         assert "renqian_guagou_2021" not in described, described  # the scheme's id is no description
