@@ -1,5 +1,5 @@
 // How reform results read on screen: services, measures and groups by name, counts and yuan with intervals.
-import { i18n } from "./i18n.js";
+import { i18n, pick } from "./i18n.js";
 import { api } from "./api.js";
 import { dateTime } from "./format.js";
 
@@ -57,10 +57,11 @@ export function runSample(run) {
   return persons ? t("rf.run.sampleSize", { percent: percentText, persons: whole(persons) }) : percentText;
 }
 
-/** A run as the analyst knows it, never by its id (kept for URLs): the reform's title in the page's language, when
+/** A run as the analyst knows it, never by its id (kept for URLs): the reform's title in the page's language (a
+ * reform without one: its description or the parameters it changes, in words, from the API), when
  * it was started (with the time zone) and its sample. */
 export function runLabel(run) {
-  return `${run.title || run.scenario} · ${dateTime(run.created_at)} · ${t("rf.run.sample")} ${runSample(run)}`;
+  return `${pick(run, "title") || run.title} · ${dateTime(run.created_at)} · ${t("rf.run.sample")} ${runSample(run)}`;
 }
 
 /** Save what `GET /api/v1{path}` answers as a file (the token goes in the header, never in the URL); a refusal

@@ -37,7 +37,11 @@ def test_winners_follow_the_scheme_and_the_fund(service: Service) -> None:
 
 
 def test_a_saved_reform_changes_the_allocation_floor(service: Service) -> None:
-    body = {"name": "higher_floor", "overrides": {"fiscal.allocation.floor_yuan_per_resident": 50}}
+    body = {
+        "name": "higher_floor",
+        "title": {"zh": "提高人均保底额"},
+        "overrides": {"fiscal.allocation.floor_yuan_per_resident": 50},
+    }
     saved = service.client.post("/api/v1/scenarios", json=body, headers=service.as_("fo_nat"))
     assert saved.status_code == 201, saved.text
     path = "/api/v1/fiscal/allocation?limit=100"
@@ -159,7 +163,7 @@ def test_a_reform_that_leaves_a_pot_no_base_is_refused_in_the_callers_language(s
         "fiscal.transfer.settlement_assumption.settled_share": 0,
         "fiscal.transfer.settlement_assumption.served_share": 0,
     }
-    body = {"name": "nobody_settles", "overrides": shares}
+    body = {"name": "nobody_settles", "title": {"en": "Nobody settles"}, "overrides": shares}
     saved = service.client.post("/api/v1/scenarios", json=body, headers=service.as_("fo_nat"))
     assert saved.status_code == 201, saved.text
     path = "/api/v1/fiscal/winners?reform=nobody_settles"

@@ -207,7 +207,7 @@ NATIONAL_ANALYSTS = {"pl_nat", "fo_nat", "ad_nat"}
 def _reform_yaml(name: str, jurisdiction: str | None) -> str:
     where = f"\n    jurisdiction: '{jurisdiction}'" if jurisdiction else ""
     return (
-        f"name: {name}\ndescription: matrix\noverrides:\n"
+        f"name: {name}\ntitle:\n  zh: 矩阵测试方案\ndescription: matrix\noverrides:\n"
         f"  - parameter: entrance_exam.child_residence_months\n    value: 12{where}\n"
     )
 
@@ -217,7 +217,11 @@ def _gz_reform() -> dict[str, Any]:
 
 
 def _gz_reform_update() -> dict[str, Any]:
-    return {"description": "six months", "overrides": {"440100": {"entrance_exam.child_residence_months": 6}}}
+    return {
+        "title": {"en": "Six months"},
+        "description": "six months",
+        "overrides": {"440100": {"entrance_exam.child_residence_months": 6}},
+    }
 
 
 def _national_reform() -> dict[str, Any]:

@@ -16,14 +16,17 @@ from sqlalchemy import update
 from changzhu.api import export, scenario_runs
 from changzhu.api.run_store import MAX_WAITING
 from changzhu.domain.estimates import synthetic
+from changzhu.domain.lang import Lang
 from changzhu.domain.refusals import RefusalCode, refusal
 from changzhu.domain.services import Service as ServiceCode
 from changzhu.simulation.bands import BANDS
 from changzhu.simulation.errors import SimulationError
 from changzhu.store.db import session_scope
-from changzhu.store.scenario_models import ScenarioRunRow
+from changzhu.store.scenario_models import ScenarioRow, ScenarioRunRow
 
 EXAM = """name: exam_1y_2027
+title:
+  zh: 中考居住年限自 2027 年起降至一年
 description: 中考 residence threshold 3 → 1 year from 2027
 overrides:
   entrance_exam.child_residence_months: {value: 12, since: 2027-01-01}
@@ -69,11 +72,13 @@ def test_saved_scenario_crud_and_yaml_round_trip(db_service: Service) -> None:
     assert download.status_code == 200 and download.text == EXAM
     fields = {
         "name": "exam_1y_2027",
+        "title": {"zh": "  中考居住年限降至半年 ", "en": "Entrance exam after six months"},
         "description": "changed",
         "overrides": {"entrance_exam.child_residence_months": 6},
     }
     updated = _ok(service.client.put("/api/v1/scenarios/exam_1y_2027", json=fields, headers=nat))
     assert updated["version"] == 2 and updated["description"] == "changed"
+    assert (updated["title_zh"], updated["title_en"]) == ("中考居住年限降至半年", "Entrance exam after six months")
     shipped = service.client.get("/api/v1/scenarios/entrance_exam_residence_1y/yaml", headers=nat)
     again = _ok(service.client.post("/api/v1/scenarios", json={"yaml": shipped.text}, headers=nat), 409)
     assert "exists" in again["message"]
@@ -89,11 +94,86 @@ def test_saved_scenario_crud_and_yaml_round_trip(db_service: Service) -> None:
     assert _ok(service.client.get("/api/v1/scenarios/exam_1y_2027", headers=nat), 404)
 
 
+def test_a_saved_reform_needs_a_title_trimmed_and_not_too_long(db_service: Service) -> None:
+    """Saving a reform without a title (or a blank one, or one too long) is refused in the asked language, nothing
+    saved; a title in one language is the reform's title in both, in the lists and the YAML's `title: {zh, en}`."""
+    service = db_service
+    nat = service.as_("pl_nat")
+    change = [{"parameter": "entrance_exam.child_residence_months", "value": 12}]
+    for title in (None, {"zh": "   ", "en": ""}):
+        body = {"name": "untitled", "overrides": change, **({"title": title} if title else {})}
+        for language, words in (("zh-CN", "请给改革方案一个标题"), ("en", "give the reform a title")):
+            headers = {**nat, "Accept-Language": language}
+            refused = _ok(service.client.post("/api/v1/scenarios", json=body, headers=headers), 400)
+            assert refused["code"] == "scenario_needs_title" and words in refused["message"], refused
+    untitled_yaml = "name: untitled\noverrides:\n  entrance_exam.child_residence_months: 12\n"
+    refused = _ok(service.client.post("/api/v1/scenarios", json={"yaml": untitled_yaml}, headers=nat), 400)
+    assert refused["code"] == "scenario_needs_title"
+    body = {"name": "untitled", "title": {"zh": "长" * 201}, "overrides": change}
+    refused = _ok(
+        service.client.post("/api/v1/scenarios", json={**body}, headers={**nat, "Accept-Language": "en"}), 400
+    )
+    assert (
+        refused["code"] == "scenario_title_too_long"
+        and "at most 200 characters (this one has 201)" in refused["message"]
+    )
+    assert _ok(service.client.get("/api/v1/scenarios/untitled", headers=nat), 404)
+    body["title"] = {"zh": " 随迁子女中考居住一年 "}
+    saved = _ok(service.client.post("/api/v1/scenarios", json=body, headers=nat), 201)
+    assert (saved["title_zh"], saved["title_en"]) == ("随迁子女中考居住一年", None)
+    assert saved["display_title_zh"] == saved["display_title_en"] == "随迁子女中考居住一年"
+    text = service.client.get("/api/v1/scenarios/untitled/yaml", headers=nat).text
+    assert "title:\n  zh: 随迁子女中考居住一年\n" in text, text
+    # an update must keep a title too
+    refused = _ok(service.client.put("/api/v1/scenarios/untitled", json={**body, "title": None}, headers=nat), 400)
+    assert refused["code"] == "scenario_needs_title"
+
+
+def test_a_reform_saved_before_titles_is_named_in_words_not_by_its_id(db_service: Service) -> None:
+    """A reform saved before titles were asked (no `title:`) still lists, runs and names its runs: by its
+    description where it has one, else by the parameters it changes in words, never by its name (the id)."""
+    service = db_service
+    nat = service.as_("pl_nat")
+    old = (
+        "name: old_7f3a\noverrides:\n  entrance_exam.child_residence_months: 12\n  entrance_exam.parent_si_months: 12\n"
+    )
+    with session_scope(service.engine) as session:
+        session.add(
+            ScenarioRow(
+                name="old_7f3a",
+                title="old_7f3a",
+                body_yaml=old,
+                owner="pl_nat",
+                version=1,
+                created_at="2026-11-01T00:00:00+00:00",
+                updated_at="2026-11-01T00:00:00+00:00",
+            )
+        )
+    listed = _ok(service.client.get("/api/v1/scenarios/old_7f3a", headers=nat))
+    assert listed["title_zh"] is None and listed["title_en"] is None
+    assert listed["display_title_zh"] == "改变：随迁子女中考：子女居住（就读）月数、随迁子女中考：父母社保缴费月数", (
+        listed
+    )
+    assert listed["display_title_en"].startswith("Changes: "), listed
+    assert "entrance_exam" not in listed["display_title_en"] and "old_7f3a" not in listed["display_title_en"]
+    started = _ok(
+        service.client.post("/api/v1/scenarios/old_7f3a/runs", json={"sample": 0.00002, "years": [2025]}, headers=nat),
+        202,
+    )
+    assert started["title_zh"] == listed["display_title_zh"] and started["title_en"] == listed["display_title_en"]
+    described = old.replace("overrides:", "description: 中考居住年限降至一年（旧方案）\noverrides:")
+    assert (
+        scenario_runs.run_title(ScenarioRunRow(scenario_name="old_7f3a", scenario_yaml=described), Lang.EN)
+        == "中考居住年限降至一年（旧方案）"
+    )
+    service.client.app.state.scenario_runs.wait(started["run_id"], timeout=600)  # type: ignore[attr-defined]
+
+
 def test_a_share_typed_as_a_percentage_is_refused_with_its_reason(service: Service) -> None:
     """A cost share of "5" (meant as 5%) is 500%: refused with the reason in the asked language, nothing saved."""
     nat = service.as_("pl_nat")
     share = {"parameter": "fiscal.cost_sharing.default.central", "value": 5, "since": "2026-01-01"}
-    body = {"name": "central_share_5", "overrides": [share]}
+    body = {"name": "central_share_5", "title": {"en": "Central share 5%"}, "overrides": [share]}
     for language, words in (("zh-CN", "比例须在 0 到 1 之间"), ("en", "a share is between 0 and 1")):
         refused = _ok(
             service.client.post("/api/v1/scenarios", json=body, headers={**nat, "Accept-Language": language}), 400
@@ -149,6 +229,7 @@ def test_run_covers_the_effective_year_and_reports_groups_with_intervals(
     assert started["status"] in ("queued", "running", "done")
     assert started["settings"]["years"] == [2025, 2027]  # the default year and the reform's effective year
     run = _wait(service, started["run_id"])
+    assert run["title"] == run["title_zh"] == run["title_en"] == "中考居住年限自 2027 年起降至一年"
     summary = run["summary"]
     assert summary["sampled_persons"] > 20_000 and summary["sample"] == 0.00002
     results = f"/api/v1/scenarios/runs/{run['run_id']}/results?measure=newly_eligible&service=local_entrance_exam"
@@ -265,6 +346,7 @@ def _check_titled_files(service: Service, run_id: str) -> None:
     assert csv.content[:3] == b"\xef\xbb\xbf"  # the BOM Excel needs to read UTF-8
     table = pl.read_csv(io.BytesIO(csv.content))
     assert table.columns[:3] == ["改革方案", "年份", "服务"] and "90% 区间下限" in table.columns, table.columns
+    assert set(table["改革方案"]) == {"中考居住年限自 2027 年起降至一年"}  # the reform by its title, not its name
     assert "随迁子女流入地中考" in set(table["服务"]) and "新增符合条件人数" in set(table["指标"])
     notes = {synthetic(0.00002, s).split(" / ")[0] for s in (*(x.value for x in ServiceCode), "all_costed_services")}
     assert set(table["估算说明"]) <= notes and table["估算说明"].null_count() == 0
@@ -274,6 +356,7 @@ def _check_titled_files(service: Service, run_id: str) -> None:
     sheet = pl.read_excel(io.BytesIO(xlsx.content))
     assert {"service", "measure", "90% interval, low", "what the estimate is"} <= set(sheet.columns)
     assert "newly eligible (people)" in set(sheet["measure"]), set(sheet["measure"])
+    assert set(sheet[sheet.columns[0]]) == {"中考居住年限自 2027 年起降至一年"}  # given in Chinese only: in both
     assert not codes & {str(v) for c in ("service", "measure", "grouping") for v in sheet[c]}
     _check_rounded_files(service, run_id)
 

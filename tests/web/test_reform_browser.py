@@ -24,6 +24,7 @@ from changzhu.api.settings import TOKEN_TTL_ENV
 pytestmark = pytest.mark.browser
 SHOTS = ROOT / "docs" / "images" / "reform"
 REFORM = "exam_1y_dibao_800"
+TITLE = "中考居住年限降至一年，低保标准提高到每月 800 元"  # the analyst's title, in Chinese only
 CHANGES = (  # (parameter key, new value, effective date)
     ("entrance_exam.child_residence_months", "12", "2027-01-01"),
     ("entrance_exam.parent_si_months", "12", "2027-01-01"),
@@ -111,6 +112,9 @@ def _build_reform(office: Office) -> object:
     page.fill("#scenario-name", REFORM)  # type: ignore[attr-defined]
     page.fill("#scenario-description", "中考 3 → 1 year from 2027; 低保 800 yuan/month from 2026")  # type: ignore[attr-defined]
     page.click("#save-scenario")  # type: ignore[attr-defined]
+    expect(page.locator("[data-field=title_zh]")).to_contain_text("请填写方案标题")  # no title: refused at the field
+    page.fill("#scenario-title-zh", TITLE)  # type: ignore[attr-defined]
+    page.click("#save-scenario")  # type: ignore[attr-defined]
     page.wait_for_url(f"**/office/reforms/{REFORM}")  # type: ignore[attr-defined]
     page.wait_for_selector("#start-run")  # type: ignore[attr-defined]
     return page
@@ -161,12 +165,14 @@ def _bands_counties_hukou_and_compare(page: object) -> None:
 
 
 def _runs_fit_a_phone(phone: object, url: str, run_id: str, lang: str) -> None:
-    """At 390 px the builder's runs list shows each run whole: its link (the reform's name: a saved reform without a
-    title), status, sample and date inside the screen (four columns side by side were cut off at the date)."""
+    """At 390 px the builder's runs list shows each run whole: its link (the reform's title, in Chinese on the English
+    page too: the only one given), status, sample and date inside the screen (four columns side by side were cut off
+    at the date)."""
     phone.goto(f"{url}/office/reforms/{REFORM}")  # type: ignore[attr-defined]
     link = phone.locator(f'a[href$="/runs/{run_id}"]')  # type: ignore[attr-defined]  # the id only in the URL
     row = phone.locator("#runs .el-table__body tr", has=link).first  # type: ignore[attr-defined]
     row.wait_for()
+    assert link.inner_text() == TITLE, link.inner_text()
     assert ("已完成" if lang == "zh" else "Done") in row.inner_text() and re.search(r"\d{1,2}:\d{2}", row.inner_text())
     assert run_id not in row.inner_text()  # the run by its reform, never its id (only in the link)
     width = phone.viewport_size["width"]  # type: ignore[attr-defined]
@@ -192,6 +198,7 @@ def test_build_run_and_reload_a_reform(office: Office, database: Path) -> None:
     finished = page.locator("#run-status", has_text=re.compile("已完成|失败"))  # type: ignore[attr-defined]
     finished.wait_for(timeout=RUN_SECONDS * 1000)
     assert page.inner_text("#run-status") == "已完成"  # type: ignore[attr-defined]
+    assert TITLE in page.inner_text("#run-title") and REFORM not in page.inner_text("#run-title")  # type: ignore[attr-defined]
     page.wait_for_selector("#province-map canvas")  # type: ignore[attr-defined]
     page.wait_for_selector("#group-table .el-table__body tr")  # type: ignore[attr-defined]
     groups = page.inner_text("#group-table")  # type: ignore[attr-defined]
@@ -213,6 +220,7 @@ def test_build_run_and_reload_a_reform(office: Office, database: Path) -> None:
     assert "no unit cost" in english.inner_text("#budget")  # type: ignore[attr-defined]
     english.wait_for_selector("#band-chart canvas")  # type: ignore[attr-defined]
     assert "Gains more than 5%" in english.inner_text("#band-table")  # type: ignore[attr-defined]
+    assert TITLE in english.inner_text("#run-scenario")  # type: ignore[attr-defined]  # given in Chinese: shown in both
     _no_raw_names(english)
     _shot(english, "run-en-1366")
     english.goto(f"{office.url}/office/reforms/{REFORM}")  # type: ignore[attr-defined]
@@ -312,8 +320,11 @@ def test_the_fiscal_view_saves_a_change_in_words_and_drops_refused_figures(offic
         page.click("#save-reform")  # type: ignore[attr-defined]
         page.wait_for_selector(".el-alert--success")  # type: ignore[attr-defined]
         page.goto(office.url + "/office/reforms")  # type: ignore[attr-defined]  # was "no such page"
-        row = page.locator("#reform-list tr", has_text=f"floor_20_{lang}").first  # type: ignore[attr-defined]
+        link = page.locator(f'a[href$="/reforms/floor_20_{lang}"]')  # type: ignore[attr-defined]  # the key in the URL
+        row = page.locator("#reform-list tr", has=link).first  # type: ignore[attr-defined]
         row.wait_for()
+        shown = row.inner_text()
+        assert scheme_words in row.locator("a").inner_text() and f"floor_20_{lang}" not in shown, shown  # titled
         described = row.inner_text()
         assert scheme_words in described and title in described, described
         assert "renqian_guagou_2021" not in described, described  # the scheme's id is no description

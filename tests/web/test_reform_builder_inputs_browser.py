@@ -65,6 +65,7 @@ def test_mistakes_are_refused_at_their_field_and_dates_and_switches_are_saved_as
     assert ("850 元" in changes and "是" in changes) if lang == "zh" else ("850 yuan" in changes and "Yes" in changes)
     name = f"inputs_{lang}"
     page.fill("#scenario-name", name)  # type: ignore[attr-defined]
+    page.fill("#scenario-title-zh" if lang == "zh" else "#scenario-title-en", f"inputs {lang}")  # type: ignore[attr-defined]
     page.click("#save-scenario")  # type: ignore[attr-defined]
     page.wait_for_url(f"**/office/reforms/{name}")  # type: ignore[attr-defined]
     login = httpx.post(office.url + "/api/v1/auth/login", json={"username": "pl_nat", "password": PASSWORD})

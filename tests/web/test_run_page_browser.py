@@ -224,7 +224,7 @@ def points_line_run(server: str) -> str:
     change = {"parameter": "guangzhou.points.line", "value": 80, "since": "2027-01-01", "jurisdiction": "440100"}
     saved = httpx.post(
         url + "/api/v1/scenarios",
-        json={"name": "gz_points_line_80", "overrides": [change]},
+        json={"name": "gz_points_line_80", "title": {"zh": "广州积分落户分值线降至 80 分"}, "overrides": [change]},
         headers=headers,
         timeout=30,
     )

@@ -26,6 +26,7 @@ from changzhu.rules.catalog import policies_in_use
 from changzhu.rules.errors import ScenarioError
 from changzhu.simulation import load_rules_scenario, load_spec
 from changzhu.simulation.errors import SimulationError
+from changzhu.simulation.reform_titles import check_title, given_titles, reform_title
 from changzhu.simulation.spec import SimulationSpec
 from changzhu.store.db import session_scope
 from changzhu.store.scenario_models import ScenarioRow, ScenarioRunRow
@@ -48,7 +49,7 @@ def scenario_paths(directory: Path | None) -> dict[str, Path]:
 
 
 def _bilingual(raw: object, key: str) -> tuple[str | None, str | None]:
-    """A {zh, en} field of a scenario's YAML (title, summary); None where the file does not give it."""
+    """A {zh, en} field of a scenario's YAML (the summary); None where the file does not give it."""
     field = raw.get(key) if isinstance(raw, dict) else None
     if not isinstance(field, dict):
         return None, None
@@ -56,27 +57,23 @@ def _bilingual(raw: object, key: str) -> tuple[str | None, str | None]:
     return (str(zh) if zh else None), (str(en) if en else None)
 
 
-def yaml_title(text: str, lang: Lang) -> str | None:
-    """A scenario's title in `lang` as its YAML gives it; None where the file gives none in `lang` (a saved reform
-    without a title: its name says which it is)."""
-    zh, en = _bilingual(yaml.safe_load(text), "title")
-    return zh if lang == Lang.ZH else en
-
-
 def describe_yaml(text: str, **extra: Any) -> dict[str, Any]:
-    """Name, title and summary in Chinese and English (None where the YAML gives none), description, overrides
-    and simulation settings of one scenario's YAML."""
+    """Name, title and summary in Chinese and English (None where the YAML gives none; `display_title_zh` and
+    `display_title_en`: the reform as each language's reader knows it, a title-less one too, `reform_title`),
+    description, overrides and simulation settings of one scenario's YAML."""
     with tempfile.TemporaryDirectory() as folder:
         path = Path(folder) / "scenario.yaml"
         path.write_text(text, encoding="utf-8")
         scenario = load_scenario(path)
     raw = yaml.safe_load(text)
     block = raw.get("simulation") if isinstance(raw, dict) else None
-    (title_zh, title_en), (summary_zh, summary_en) = _bilingual(raw, "title"), _bilingual(raw, "summary")
+    (title_zh, title_en), (summary_zh, summary_en) = given_titles(raw), _bilingual(raw, "summary")
     return {
         "name": scenario.name,
         "title_zh": title_zh,
         "title_en": title_en,
+        "display_title_zh": reform_title(raw, Lang.ZH, scenario.name),
+        "display_title_en": reform_title(raw, Lang.EN, scenario.name),
         "summary_zh": summary_zh,
         "summary_en": summary_en,
         "description": scenario.description,
@@ -119,8 +116,9 @@ def spec_of(text: str) -> SimulationSpec:
     return spec
 
 
-def check_yaml(text: str) -> tuple[SimulationSpec, Scenario]:
-    """The spec and the rules scenario of a YAML body; ScenarioError/SimulationError say what is wrong."""
+def check_yaml(text: str, titled: bool = False) -> tuple[SimulationSpec, Scenario]:
+    """The spec and the rules scenario of a YAML body (`titled`: a reform being saved, which needs a title,
+    `check_title`); ScenarioError/SimulationError say what is wrong."""
     try:
         raw = yaml.safe_load(text)
     except yaml.YAMLError as exc:
@@ -131,6 +129,8 @@ def check_yaml(text: str) -> tuple[SimulationSpec, Scenario]:
     name, scenario = spec.reforms[0]
     if not NAME_PATTERN.match(name):
         raise ScenarioError(refusal(RefusalCode.SCENARIO_NAME_FORM, name=repr(name)))
+    if titled:
+        check_title(raw)
     return spec, scenario
 
 
@@ -199,9 +199,15 @@ def scenario_yaml(engine: Engine, directory: Path | None, name: str) -> tuple[st
     raise NotFound(refusal(RefusalCode.NO_SCENARIO, name=name))
 
 
+def _title_column(text: str) -> str:
+    """The saved scenario's `title` column: its title, Chinese where given (the YAML holds both languages)."""
+    zh, en = given_titles(yaml.safe_load(text))
+    return zh or en or ""
+
+
 def create_scenario(engine: Engine, directory: Path | None, principal: Principal, text: str) -> ScenarioRow:
     """Check and save a new scenario; Conflict if the name is taken by a saved scenario or a shipped file."""
-    spec, scenario = check_yaml(text)
+    spec, scenario = check_yaml(text, titled=True)
     require_covers(principal, scenario)
     name = spec.reforms[0][0]
     if name in scenario_paths(directory) or _row(engine, name) is not None:
@@ -209,7 +215,7 @@ def create_scenario(engine: Engine, directory: Path | None, principal: Principal
     now = _now()
     row = ScenarioRow(
         name=name,
-        title=scenario.description[:200] or name,
+        title=_title_column(text),
         body_yaml=text,
         owner=principal.username,
         version=1,
@@ -227,7 +233,7 @@ def update_scenario(engine: Engine, principal: Principal, name: str, text: str) 
     """Replace a saved scenario's YAML (same name); the caller must cover the old and the new overrides."""
     old = saved_row(engine, name)
     require_covers(principal, check_yaml(old.body_yaml)[1])
-    spec, scenario = check_yaml(text)
+    spec, scenario = check_yaml(text, titled=True)
     require_covers(principal, scenario)
     if spec.reforms[0][0] != name:
         raise ScenarioError(refusal(RefusalCode.SCENARIO_RENAMED, named=repr(spec.reforms[0][0]), name=repr(name)))
@@ -235,7 +241,7 @@ def update_scenario(engine: Engine, principal: Principal, name: str, text: str) 
         row = session.get(ScenarioRow, old.id)
         if row is None:
             raise NotFound(refusal(RefusalCode.NO_SAVED_SCENARIO, name=name))
-        row.body_yaml, row.title = text, scenario.description[:200] or name
+        row.body_yaml, row.title = text, _title_column(text)
         row.version, row.updated_at = row.version + 1, _now()
         session.flush()
         session.expunge(row)
@@ -254,8 +260,12 @@ def delete_scenario(engine: Engine, principal: Principal, name: str) -> None:
 
 
 def to_yaml(body: dict[str, Any]) -> str:
-    """A scenario given as fields (name, description, overrides, simulation) written as the CLI's YAML."""
+    """A scenario given as fields (name, title, description, overrides, simulation) written as the CLI's YAML, the
+    title trimmed and in the shipped reforms' shape (`title: {zh, en}`, a language not given left out)."""
     data = {k: body[k] for k in ("name", "description", "overrides", "simulation") if body.get(k) is not None}
+    title = {k: str(v).strip() for k, v in (body.get("title") or {}).items() if v is not None and str(v).strip()}
+    if title:
+        data = {"name": data.get("name"), "title": title, **data}
     return yaml.safe_dump(data, allow_unicode=True, sort_keys=False)
 
 

@@ -14,11 +14,12 @@ from datetime import date
 from typing import Any
 
 import polars as pl
+import yaml
 from sqlalchemy import Engine, func, select
 from sqlalchemy.orm import defer
 
 from changzhu.api.run_store import StoredRuns, now, run_state
-from changzhu.api.scenario_files import spec_of, yaml_title
+from changzhu.api.scenario_files import spec_of
 from changzhu.data.census import census_2020
 from changzhu.domain.lang import Lang
 from changzhu.domain.refusals import TERMS, RefusalCode, refusal
@@ -30,6 +31,7 @@ from changzhu.simulation import rules_evaluator
 from changzhu.simulation.bands import ALL_SERVICES, BANDS
 from changzhu.simulation.intervals import CLIPPED_AT_ZERO
 from changzhu.simulation.reform import ReformResult, run_reform
+from changzhu.simulation.reform_titles import reform_title
 from changzhu.simulation.spec import covering_years
 from changzhu.store.db import session_scope
 from changzhu.store.scenario_models import ScenarioRunRow
@@ -253,17 +255,25 @@ class RunQueue(StoredRuns[ScenarioRunRow]):
 
 
 def run_title(row: ScenarioRunRow, lang: Lang) -> str:
-    """The run's reform as people know it: the title in `lang` of the YAML it ran, else the scenario's name."""
-    return yaml_title(row.scenario_yaml, lang) or row.scenario_name
+    """The run's reform as people know it in `lang`, from the YAML it ran (`reform_title`: its title, else its
+    description or the parameters it changes in words; the scenario's name last)."""
+    try:
+        raw = yaml.safe_load(row.scenario_yaml)
+    except yaml.YAMLError:
+        raw = None
+    return reform_title(raw, lang, row.scenario_name)
 
 
 def describe_run(row: ScenarioRunRow, lang: Lang) -> dict[str, Any]:
-    """A run's reform (`title` in `lang`, `scenario` its name), settings, versions, status and progress (its step or
-    why it failed: `message` in `lang`, `note` its code and parameters), and its summary once done."""
+    """A run's reform (`title` in `lang`, `title_zh` and `title_en` in each, `scenario` its name), settings,
+    versions, status and progress (its step or why it failed: `message` in `lang`, `note` its code and parameters),
+    and its summary once done."""
     return {
         "run_id": row.id,
         "scenario": row.scenario_name,
         "title": run_title(row, lang),
+        "title_zh": run_title(row, Lang.ZH),
+        "title_en": run_title(row, Lang.EN),
         "saved_scenario": row.scenario_id is not None,
         **run_state(row, lang),
         "summary": row.summary,

@@ -633,6 +633,8 @@ class RefusalCode(StrEnum):
     FISCAL_DEMAND_UNKNOWN = "fiscal_demand_unknown"
     # a header doubling another where one of the two is the column's own name: the name is not said a second time
     SAME_COLUMN_HEADED = "same_column_headed"
+    SCENARIO_NEEDS_TITLE = "scenario_needs_title"
+    SCENARIO_TITLE_TOO_LONG = "scenario_title_too_long"
 
 
 _DATE_FORMS_ZH = "2026-06-01、2026/6/1、2026.6.1、20260601 或 2026年6月1日"
@@ -2315,6 +2317,14 @@ TEMPLATES: dict[RefusalCode, tuple[str, str]] = {
         " {regions:place}; services: {services_en}); the migrants' part of their cost is unknown, not 0",
     ),
     RefusalCode.SAME_COLUMN_HEADED: ("与“{header}”是同一列", 'names the same column as "{header}"'),
+    RefusalCode.SCENARIO_NEEDS_TITLE: (
+        "请给改革方案一个标题：中文或英文至少填一种（只填一种时，两种语言都显示它）",
+        "give the reform a title: in Chinese, English or both (one given shows in both languages)",
+    ),
+    RefusalCode.SCENARIO_TITLE_TOO_LONG: (
+        "改革方案的标题最多 {most} 个字（现为 {length} 个）",
+        "a reform's title has at most {most} characters (this one has {length})",
+    ),
 }
 PLACE = "place"  # the format spec of a region code shown with its name: {region:place}
 ROLE = "role"  # the format spec of a role shown by its name: {role:role}

@@ -18,6 +18,7 @@ from changzhu.simulation.aggregate import BASELINE
 from changzhu.simulation.engine import LocalEngine, SimulationPlan
 from changzhu.simulation.evaluators import load_rules_scenario, rules_evaluator
 from changzhu.simulation.marginals import SEX_RATIO_2020
+from changzhu.simulation.reform_titles import reform_title
 from changzhu.simulation.run import SimulationResult, simulate
 from changzhu.simulation.spec import load_spec
 from changzhu.simulation.synthetic import population_model
@@ -51,8 +52,9 @@ def _notes(plan: SimulationPlan, result: SimulationResult, how: str, lang: Lang)
 
 
 def reform_titles(paths: list[Path], lang: Lang) -> dict[str, str]:
-    """Each scenario file's reform, by its name, as a reader of `lang` knows it: the YAML's `title` in `lang`, else its
-    description (a file that names no reform is left out: its description names it, `write_results`)."""
+    """Each scenario file's reform, by its name, as a reader of `lang` knows it (`reform_title`: the YAML's `title`,
+    else its description or the parameters it changes in words; a file that names no reform is left out: its
+    description names it, `write_results`)."""
     import yaml
 
     titles: dict[str, str] = {}
@@ -60,9 +62,7 @@ def reform_titles(paths: list[Path], lang: Lang) -> dict[str, str]:
         raw = yaml.safe_load(path.read_text(encoding="utf-8"))
         if not isinstance(raw, dict) or not raw.get("name"):
             continue
-        given = raw.get("title")
-        title = given.get(lang.value) if isinstance(given, dict) else None
-        titles[str(raw["name"])] = str(title or raw.get("description") or raw["name"])
+        titles[str(raw["name"])] = reform_title(raw, lang, str(raw["name"]))
     return titles
 
 

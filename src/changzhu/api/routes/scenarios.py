@@ -50,6 +50,7 @@ from changzhu.domain.lang import Lang
 from changzhu.domain.refusals import RefusalCode, refusal
 from changzhu.rules.errors import ScenarioError
 from changzhu.simulation.breakdown import DIMENSIONS as BREAKDOWN_DIMENSIONS
+from changzhu.simulation.reform_titles import TITLE_MAX
 from changzhu.store.scenario_models import ScenarioRunRow
 
 router = APIRouter(prefix="/scenarios", tags=["scenarios"])
@@ -60,11 +61,23 @@ RESULT_RESPONSES: dict[int | str, dict[str, Any]] = {401: {}, 403: {}, 404: {}, 
 DIMENSIONS = tuple("income_decile" if d == "income_bin" else d for d in BREAKDOWN_DIMENSIONS)
 
 
+class TitleBody(BaseModel):
+    """A reform's title in Chinese, English or both (one given shows in both languages); trimmed, at most
+    TITLE_MAX characters each (the refusal says so: `check_title`)."""
+
+    zh: str | None = Field(default=None, max_length=YAML_MAX)
+    en: str | None = Field(default=None, max_length=YAML_MAX)
+
+
 class ScenarioBody(BaseModel):
-    """A reform: the CLI's YAML as text (`yaml`), or its fields (name, description, overrides, simulation)."""
+    """A reform: the CLI's YAML as text (`yaml`), or its fields (name, title, description, overrides, simulation).
+    Saved, it needs a title (`title: {zh, en}` in the YAML, the shipped reforms' shape)."""
 
     yaml: str | None = Field(default=None, max_length=YAML_MAX, description="the scenario file as the CLI reads it")
     name: str | None = Field(default=None, max_length=80)
+    title: TitleBody | None = Field(
+        default=None, description=f"{{zh, en}}: one or both, trimmed, at most {TITLE_MAX} characters each"
+    )
     description: str = Field(default="", max_length=400)
     overrides: dict[str, Any] | list[dict[str, Any]] | None = Field(
         default=None, description="{parameter: value} or [{parameter, value, since, jurisdiction}]"
