@@ -1,5 +1,7 @@
 // 跨省通办 hand-overs as the office shows them: a message's state as a tag, and what the other province's instance
-// answered on the last attempt in words (never the raw HTTP answer).
+// answered on the last attempt in words (never the raw HTTP answer); the question asked before a hand-over or a
+// resolution.
+import { ElMessageBox } from "element-plus";
 
 export const STATES = ["pending", "delivered", "reversed", "disputed"];
 
@@ -22,4 +24,15 @@ export function peerAnswerWords(t, row, locale) {
   const text = locale === "en" ? answer.text_en : answer.text_zh;
   if (text) return t("handovers.answer.refused", { text });
   return t("handovers.answer.unexplained", { status: answer.http_status });
+}
+
+/** Ask `question` (titled `title`, confirmed by a button reading `yes`) before a hand-over or a resolution: true
+ * when confirmed, false when cancelled. */
+export async function confirmed(t, question, title, yes) {
+  try {
+    await ElMessageBox.confirm(question, title, { confirmButtonText: yes, cancelButtonText: t("form.cancel"), type: "warning" });
+    return true;
+  } catch {
+    return false;
+  }
 }

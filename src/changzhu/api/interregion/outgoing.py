@@ -19,18 +19,20 @@ from pydantic import BaseModel
 from sqlalchemy import Engine, and_, func, or_, select
 
 from changzhu.api.auth.principal import Principal
+from changzhu.api.auth.roles import ROLE_NAMES
 from changzhu.api.interregion import moveout
 from changzhu.api.interregion.transfer import KIND
 from changzhu.api.resident_search import region_within
 from changzhu.domain.lang import Lang
 from changzhu.domain.masking import mask
-from changzhu.domain.refusals import Refusal
+from changzhu.domain.refusals import PLACE, ROLE, Names, Refusal
 from changzhu.registry.contact import unseal
 from changzhu.registry.identity import identity_keys
 from changzhu.registry.region_names import PlaceNames, region_names
 from changzhu.store.db import session_scope
 from changzhu.store.interregion_models import OutboxRow
 from changzhu.store.resident_models import PersonRow, ResidenceEventRow
+from changzhu.tables.places import place_names
 
 State = Literal["pending", "delivered", "reversed", "disputed"]
 _HTTP = re.compile(r"^HTTP (\d{3}): (.*)$", re.DOTALL)
@@ -85,7 +87,17 @@ def peer_answer(last_error: str | None) -> PeerAnswer | None:
         said = Refusal.from_json(parsed)
     except (ValueError, KeyError, TypeError, AttributeError):  # a body cut at 300 characters, or no coded refusal
         return PeerAnswer(http_status=status, code=None, text_zh=None, text_en=None)
-    return PeerAnswer(http_status=status, code=said.code.value, text_zh=said.text(Lang.ZH), text_en=said.text(Lang.EN))
+    wanted = said.named()
+    roles: dict[str, tuple[str, str | None]] = {
+        str(role.value): words for role, words in ROLE_NAMES.items() if role.value in wanted.get(ROLE, set())
+    }
+    names: Names = {PLACE: place_names(wanted.get(PLACE, set())), ROLE: roles}
+    return PeerAnswer(
+        http_status=status,
+        code=said.code.value,
+        text_zh=said.text(Lang.ZH, names),
+        text_en=said.text(Lang.EN, names),
+    )
 
 
 def place_of(code: str, names: PlaceNames) -> Place:
