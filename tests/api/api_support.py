@@ -399,14 +399,17 @@ def sqlite_copy(template: Path, folder: Path) -> str:
 
 
 @contextmanager
-def serving(database_url: str, folder: Path, secret: str, ready_path: str) -> Iterator[str]:
-    """`changzhu serve` on a free loopback port over `database_url` (populated); yields its URL once `ready_path`
-    answers."""
+def serving(
+    database_url: str, folder: Path, secret: str, ready_path: str, env: dict[str, str] | None = None
+) -> Iterator[str]:
+    """`changzhu serve` on a free loopback port over `database_url` (populated), with `env` added to its
+    environment (CHANGZHU_INSTANCE_REGION for a 跨省通办 instance); yields its URL once `ready_path` answers."""
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         port = s.getsockname()[1]
     env = {
         **os.environ,
+        **(env or {}),
         "CHANGZHU_DATABASE_URL": database_url,
         "CHANGZHU_HOME": str(folder),
         "CHANGZHU_JWT_SECRET": secret * 40,

@@ -14,22 +14,25 @@ import pytest
 from api_support import SCENARIOS, Service, populated_postgres, start_service
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 from fastapi.testclient import TestClient
-from sqlalchemy import Engine, func, select
+from sqlalchemy import Engine, delete, func, select
 
 from changzhu.api import ApiSettings, create_app
+from changzhu.api.errors import error_body
 from changzhu.api.interregion import outbox
 from changzhu.api.interregion.peers import add_peer
 from changzhu.api.interregion.protocol import MESSAGES_PATH, Message, canonical_json
 from changzhu.api.interregion.reconcile import SUMMARY_PATH
 from changzhu.api.interregion.signing import sign_request
 from changzhu.api.keys import public_key_text
+from changzhu.domain.lang import Lang
+from changzhu.domain.refusals import RefusalCode, refusal
 from changzhu.ledger.accounts import balances_frame
 from changzhu.ledger.checks import ledger_problems
 from changzhu.ledger.contributions import MonthPaid, Scheme, record_contributions
 from changzhu.registry.identity import check_char
 from changzhu.store.audit import verify
 from changzhu.store.db import make_engine, session_scope
-from changzhu.store.interregion_models import OutboxRow
+from changzhu.store.interregion_models import OutboxRow, PeerRow
 
 PEER = "440000"
 NEWCOMER17 = "44010619920202002"
@@ -252,3 +255,85 @@ def test_after_the_hand_over_the_sender_shows_her_moved_out_and_takes_no_writes(
     )
     assert applied.status_code == 409 and applied.json()["code"] == "person_moved_out", applied.text
     assert ledger_problems(engine) == []
+
+
+OUTBOX = "/api/v1/interregion/outbox"
+
+
+def test_the_outbox_lists_hand_overs_to_the_place_she_left_only(instance: Sichuan) -> None:
+    """A caseworker of Chengdu hands a resident over to Guangzhou through the API (the peer cannot be reached:
+    pending), then lists the outbox: the message is Chengdu's (where she left), not Guangzhou's, although she lives in
+    Guangzhou now (the list compares the message's place, not the person's residence). A disputed message tells the
+    peer's coded answer in both languages."""
+    engine, person = instance.engine, instance.people["cd"]
+    paid = [MonthPaid(202401 + m, 600_000) for m in range(12)]
+    record_contributions(engine, person, Scheme.PENSION, "510100", paid, actor="test", key="cd-2024")
+    peers = instance.client.get("/api/v1/interregion/peers", headers=instance.as_("cw_cd"))
+    assert peers.status_code == 200, peers.text
+    assert peers.json()["instance"]["code"] == "510000"
+    assert [(p["code"], p["name_zh"]) for p in peers.json()["peers"]] == [(PEER, "广东省")]
+    body = {"person_key": person, "to_region": PEER, "to_city": "440100", "moved_on": "2026-03-01"}
+    started = instance.client.post("/api/v1/interregion/transfers", json=body, headers=instance.as_("cw_cd"))
+    assert started.status_code == 202, started.text
+    message_id = started.json()["message_id"]
+    assert [d["status"] for d in started.json()["deliveries"]] == ["pending"]  # guangdong.invalid: not reached
+
+    page = instance.client.get(OUTBOX, headers=instance.as_("cw_cd"))
+    assert page.status_code == 200, page.text
+    [item] = page.json()["items"]
+    assert page.json()["total"] == 1
+    assert (item["message_id"], item["status"], item["person_key"]) == (message_id, "pending", person)
+    assert item["id_number_masked"].startswith("51") and "*" * 14 in item["id_number_masked"]
+    assert "name" in item  # as the list of transfers awaiting release shows it (none recorded for this person)
+    assert (item["from_city"]["code"], item["from_city"]["name_zh"]) == ("510100", "成都市")
+    assert (item["to_city"]["code"], item["to_city"]["name_en"]) == ("440100", "Guangzhou")
+    assert (item["to_province"]["code"], item["moved_on"]) == (PEER, "2026-03-01")
+    assert item["attempts"] == 1 and item["peer_answer"] == {
+        "http_status": None,
+        "code": None,
+        "text_zh": None,
+        "text_en": None,
+    }
+    office = instance.client.get(f"/api/v1/residents/{person}/overview", headers=instance.as_("cw_cd")).json()
+    assert [(c["direction"], c["status"], c["peer_region"]) for c in office["crossings"]] == [("out", "pending", PEER)]
+
+    for user in ("cw_gz", "ad_gd"):  # Guangzhou's staff: she lives there now, but the message is Chengdu's
+        other = instance.client.get(OUTBOX, headers=instance.as_(user))
+        assert other.status_code == 200 and other.json()["total"] == 0 and other.json()["items"] == [], user
+    assert instance.client.get(OUTBOX, headers=instance.as_("ad_nat")).json()["total"] == 1
+    for user in ("res_cd", "pl_nat", "fo_nat"):  # no personal data for these roles
+        assert instance.client.get(OUTBOX, headers=instance.as_(user)).status_code == 403, user
+    assert instance.client.get(OUTBOX).status_code == 401
+    assert instance.client.get("/api/v1/interregion/peers", headers=instance.as_("pl_nat")).status_code == 403
+
+    # the peer refuses with a coded conflict: disputed, its words in both languages
+    refused = error_body("conflict", refusal(RefusalCode.NOT_A_PEER, region="510000"), Lang.EN)
+    conflict = httpx.MockTransport(lambda _request: httpx.Response(409, json=refused))
+    with httpx.Client(transport=conflict) as client:
+        (delivery,) = outbox.deliver(engine, "510000", Ed25519PrivateKey.generate(), client, message_id)
+    assert delivery.status == outbox.DISPUTED
+    disputed = instance.client.get(OUTBOX, params={"status": "disputed"}, headers=instance.as_("cw_cd")).json()
+    [item] = disputed["items"]
+    answer = item["peer_answer"]
+    assert (answer["http_status"], answer["code"]) == (409, "not_a_peer")
+    assert "510000" in answer["text_zh"] and "510000" in answer["text_en"] and answer["text_zh"] != answer["text_en"]
+    for state in ("pending", "delivered", "reversed"):
+        other = instance.client.get(OUTBOX, params={"status": state}, headers=instance.as_("cw_cd")).json()
+        assert other["total"] == 0 and other["items"] == [], state
+    assert instance.client.get(OUTBOX, params={"status": "lost"}, headers=instance.as_("cw_cd")).status_code == 422
+
+    resolve = {"action": "reverse", "reason": "广东确认未入账 / the peer confirms nothing was applied"}
+    done = instance.client.post(f"{OUTBOX}/{message_id}/resolve", json=resolve, headers=instance.as_("cw_cd"))
+    assert done.status_code == 200, done.text
+    [item] = instance.client.get(OUTBOX, params={"status": "reversed"}, headers=instance.as_("cw_cd")).json()["items"]
+    assert item["message_id"] == message_id
+    assert verify(engine).ok and ledger_problems(engine) == []
+
+
+def test_without_a_peer_the_office_is_told_there_is_none(instance: Sichuan) -> None:
+    """An instance that trusts no other province's instance lists no peer (the hand-over dialog says so)."""
+    with session_scope(instance.engine) as session:
+        session.execute(delete(PeerRow))
+    peers = instance.client.get("/api/v1/interregion/peers", headers=instance.as_("cw_cd"))
+    assert peers.status_code == 200 and peers.json()["peers"] == [], peers.text
+    assert instance.client.get(OUTBOX, headers=instance.as_("cw_cd")).json()["items"] == []

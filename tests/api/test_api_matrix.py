@@ -541,6 +541,9 @@ CASES = [
     ),
     # the list of what waits for release: every caseworker and administrator (each sees their own origin's)
     Case("GET", "/api/v1/transfers/awaiting-release", lambda s: "/api/v1/transfers/awaiting-release", STAFF),
+    # 跨省通办: the outbox (each sees the hand-overs of people who left their own places) and the peers
+    Case("GET", "/api/v1/interregion/outbox", lambda s: "/api/v1/interregion/outbox", STAFF),
+    Case("GET", "/api/v1/interregion/peers", lambda s: "/api/v1/interregion/peers", STAFF),
     # Chengdu funds a voucher for its hukou holder in Guangzhou; a Guangzhou provider redeems; Chengdu's fund pays
     Case("POST", "/api/v1/vouchers", lambda s: "/api/v1/vouchers", {"cw_cd", "ad_nat"}, 201, body=_voucher),
     Case(

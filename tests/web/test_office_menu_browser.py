@@ -9,7 +9,7 @@ import pytest
 from office_support import DESKTOP, Office
 
 ENTRIES = {  # every entry of the role's menu (frontend/src/menu.js), in order
-    "cw_gz": ["/residents", "/applications", "/releases", "/quotas", "/map", "/admin/uploads"],
+    "cw_gz": ["/residents", "/applications", "/releases", "/handovers", "/quotas", "/map", "/admin/uploads"],
     "pl_nat": ["/quotas", "/map", "/services", "/siting", "/reforms/new", "/fiscal", "/admin/uploads"],
     "fo_nat": ["/map", "/services", "/reforms/new", "/fiscal"],
     "ad_nat": ["/residents", "/applications", "/releases", "/quotas", "/map", "/services", "/siting", "/reforms/new",

@@ -13,7 +13,8 @@ from dataclasses import dataclass
 from enum import StrEnum
 from typing import Any
 
-from sqlalchemy import ColumnElement, Engine, Select, func, or_, select
+from sqlalchemy import ColumnElement, Engine, Select, func, or_, select, true
+from sqlalchemy.orm import InstrumentedAttribute
 
 from changzhu.api.auth.principal import Principal
 from changzhu.api.auth.roles import NATIONAL_SCOPE
@@ -97,6 +98,11 @@ def match_condition(text: str, by: SearchBy) -> ColumnElement[bool]:
 def scope_prefix(scope: str) -> str:
     """The leading digits every region code inside a jurisdiction shares (a province: 2, a prefecture: 4)."""
     return scope[:2] if scope.endswith("0000") else scope[:4] if scope.endswith("00") else scope
+
+
+def region_within(column: InstrumentedAttribute[Any], scope: str) -> ColumnElement[bool]:
+    """Rows whose region `column` lies in one jurisdiction (the whole country: every row)."""
+    return true() if scope == NATIONAL_SCOPE else column.like(scope_prefix(scope) + "%")
 
 
 def scope_condition(scope: str) -> ColumnElement[bool]:

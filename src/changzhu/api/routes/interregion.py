@@ -6,21 +6,27 @@ from datetime import date
 from typing import Annotated, Any
 
 import httpx
-from fastapi import APIRouter, Header, Request
+from fastapi import APIRouter, Header, Query, Request
 from fastapi.concurrency import run_in_threadpool
 from pydantic import BaseModel, Field
+from sqlalchemy import select
 
-from changzhu.api.access import open_person
+from changzhu.api.access import STAFF_WITH_PERSONAL_ACCESS, audit_listing, open_person
 from changzhu.api.auth.roles import Role
-from changzhu.api.deps import EngineDep, PrincipalDep, SettingsDep
+from changzhu.api.deps import EngineDep, LimitQuery, OffsetQuery, PrincipalDep, SettingsDep
 from changzhu.api.errors import Conflict
 from changzhu.api.interregion import inbox, outbox, reconcile
+from changzhu.api.interregion.outgoing import OutgoingMessage, Place, State, outgoing_messages, place_of
 from changzhu.api.interregion.protocol import MESSAGES_PATH
 from changzhu.api.keys import load_or_create_signing_key
+from changzhu.api.pagination import Page
 from changzhu.api.settings import ApiSettings
 from changzhu.api.write_access import told_of_move
 from changzhu.domain.refusals import RefusalCode, refusal
+from changzhu.registry.region_names import region_names
 from changzhu.store.audit_reasons import because
+from changzhu.store.db import session_scope
+from changzhu.store.interregion_models import PeerRow
 
 router = APIRouter(prefix="/interregion", tags=["跨省通办"])
 SIGNING_KEY_FILE = "instance_ed25519.pem"
@@ -40,6 +46,14 @@ class Resolution(BaseModel):
 
     action: str = Field(pattern=r"^(reverse|resend)$", description="reverse here, or send again")
     reason: str = Field(min_length=4, max_length=400)
+
+
+class Peers(BaseModel):
+    """This instance's province and the provinces' instances it may hand people over to (an empty list: none
+    configured, so no hand-over can be made; `instance`: None when this instance has no province set)."""
+
+    instance: Place | None
+    peers: list[Place]
 
 
 def _sender(settings: ApiSettings) -> str:
@@ -141,3 +155,31 @@ def resolve_disputed(message_id: str, body: Resolution, engine: EngineDep, princ
     principal.require_region(outbox.sender_region_of(engine, message_id))
     delivery = outbox.resolve(engine, message_id, body.action, f"user:{principal.username}", body.reason)
     return delivery.__dict__
+
+
+@router.get("/outbox", response_model=Page[OutgoingMessage], responses={401: {}, 403: {}, 422: {}})
+def outbox_list(
+    engine: EngineDep,
+    principal: PrincipalDep,
+    status: Annotated[State | None, Query(description="only messages in this state")] = None,
+    limit: LimitQuery = 50,
+    offset: OffsetQuery = 0,
+) -> Page[OutgoingMessage]:
+    """Hand-overs of people who left a place in the caller's jurisdiction, newest first, with their state and, for a
+    message not delivered, the peer's last answer (caseworkers and administrators; audited: it shows names)."""
+    principal.require_role(*STAFF_WITH_PERSONAL_ACCESS)
+    items, total = outgoing_messages(engine, principal, status, offset, limit)
+    audit_listing(engine, principal, None, len(items), reason="interregion_outbox")
+    return Page[OutgoingMessage](items=items, total=total, limit=limit, offset=offset)
+
+
+@router.get("/peers", response_model=Peers, responses={401: {}, 403: {}})
+def peers(engine: EngineDep, settings: SettingsDep, principal: PrincipalDep) -> Peers:
+    """Where a hand-over can go from here: the provinces whose instances this one trusts (caseworkers and
+    administrators; the office's hand-over dialog says plainly when there is none)."""
+    principal.require_role(*STAFF_WITH_PERSONAL_ACCESS)
+    here = settings.instance_region
+    with session_scope(engine) as session:
+        codes = list(session.scalars(select(PeerRow.region_code).order_by(PeerRow.region_code)))
+        names = region_names(session, {*codes, *([here] if here else [])})
+    return Peers(instance=place_of(here, names) if here else None, peers=[place_of(c, names) for c in codes])

@@ -13,16 +13,15 @@ from datetime import date
 
 from fastapi import APIRouter, Response
 from pydantic import BaseModel
-from sqlalchemy import ColumnElement, Engine, Select, func, or_, select
+from sqlalchemy import Engine, Select, func, or_, select
 from sqlalchemy.orm import Session
 
 from changzhu.api.access import STAFF_WITH_PERSONAL_ACCESS, audit_listing
 from changzhu.api.auth.principal import Principal
-from changzhu.api.auth.roles import NATIONAL_SCOPE
 from changzhu.api.deps import EngineDep, LimitQuery, OffsetQuery, PrincipalDep
 from changzhu.api.export import FILE_RESPONSES, ExportFormat, FormatQuery, records_file
 from changzhu.api.pagination import Page
-from changzhu.api.resident_search import scope_prefix
+from changzhu.api.resident_search import region_within
 from changzhu.domain.masking import mask
 from changzhu.ledger.transfers import TransferScheme, held_at_origin
 from changzhu.registry.contact import unseal
@@ -57,18 +56,14 @@ class AwaitingRelease(BaseModel):
     applied_by: str | None  # the user who applied, as the ledger recorded it; None if not recorded
 
 
-def _origin_condition(scope: str) -> ColumnElement[bool]:
-    """Transfers whose old place lies in one jurisdiction."""
-    if scope == NATIONAL_SCOPE:
-        return TransferRow.id.is_not(None)
-    return TransferRow.from_region.like(scope_prefix(scope) + "%")
-
-
 def _awaiting(principal: Principal) -> Select[TransferRow, PersonRow]:
     return (
         select(TransferRow, PersonRow)
         .join(PersonRow, PersonRow.id == TransferRow.person_id)
-        .where(TransferRow.status == "applied", or_(*[_origin_condition(s) for s in principal.scopes]))
+        .where(
+            TransferRow.status == "applied",
+            or_(*[region_within(TransferRow.from_region, s) for s in principal.scopes]),
+        )
     )
 
 

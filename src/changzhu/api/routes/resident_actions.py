@@ -16,6 +16,7 @@ from changzhu.api.auth.roles import Role
 from changzhu.api.client_keys import OptionalClientKey
 from changzhu.api.deps import EngineDep, PrincipalDep, SettingsDep
 from changzhu.api.errors import Conflict
+from changzhu.api.interregion.crossings import crossings_of
 from changzhu.api.overview import (
     account_of,
     history_of,
@@ -120,6 +121,7 @@ def overview_of(
     account = account_of(engine, person.id, person.person_key)
     vouchers = vouchers_frame(engine, person.person_key).to_dicts()
     transfers = transfers_of(engine, person.id)
+    crossings = crossings_of(engine, person.id)  # 跨省通办 hand-overs and arrivals, each with its message's state
     return {
         "record": record_of(engine, person, show_contact=True),
         "history": history_of(engine, person.id),
@@ -129,7 +131,8 @@ def overview_of(
         "account": account,
         "vouchers": vouchers,
         "transfers": transfers,
-        "region_names": names_of_places(engine, account, vouchers, transfers),
+        "crossings": crossings,
+        "region_names": names_of_places(engine, account, vouchers, transfers, crossings=crossings),
         "applications": applications_of(engine, applicants or (person.id,)),
     }
 
