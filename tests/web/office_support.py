@@ -129,13 +129,15 @@ class Office:
 
     @staticmethod
     def shot(page: object, name: str) -> Path:
-        """Save a full-page screenshot under docs/images/office/, once every time it shows has its zone."""
+        """Save a screenshot under docs/images/office/, once every time it shows has its zone: the whole page, or the
+        window alone while a dialog is open (its mask covers the window, not a whole-page picture's lower part)."""
         SHOTS.mkdir(parents=True, exist_ok=True)
         path = SHOTS / f"{name}.png"
         settle(page)
         bare = BARE_TIME.findall(page.inner_text("body"))  # type: ignore[attr-defined]
         assert not bare, f"{name}: times without their zone on the screen: {bare}"
-        page.screenshot(path=str(path), full_page=True)  # type: ignore[attr-defined]
+        dialog_open = page.locator(".el-overlay:visible").count() > 0  # type: ignore[attr-defined]
+        page.screenshot(path=str(path), full_page=not dialog_open)  # type: ignore[attr-defined]
         return path
 
 
