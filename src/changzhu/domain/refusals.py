@@ -1777,11 +1777,11 @@ TEMPLATES: dict[RefusalCode, tuple[str, str]] = {
     RefusalCode.SIMULATION_UNIT_COST: ("{service} 的单位成本：{why_zh}", "unit cost of {service}: {why_en}"),
     RefusalCode.SIMULATION_COSTS_FORM: (
         "{file}：单位成本（simulation.costs）须为各项服务及其年龄段的列表",
-        "{file}: the unit costs (costs) must list each service with its age bands",
+        "{file}: the unit costs (simulation.costs) must list each service with its age bands",
     ),
     RefusalCode.SIMULATION_COST_PLACES: (
         "{file}：单位成本（simulation.costs）中的{service_zh}须列出至少一个年龄段",
-        "{file}: the unit costs (costs) of {service_en} must list at least one age band",
+        "{file}: the unit costs (simulation.costs) of {service_en} must list at least one age band",
     ),
     RefusalCode.SIMULATION_COST_PLACE_FORM: (
         "{file}：单位成本中{service_zh}的第 {number} 个年龄段须写明最低年龄、最高年龄和每个名额每年的费用（元）",
