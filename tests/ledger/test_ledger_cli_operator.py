@@ -123,7 +123,7 @@ def test_each_place_does_its_part_of_a_transfer(engine: Engine, chengdu: str) ->
 
 
 def _legacy_transaction(engine: Engine, name: str) -> None:
-    """A balanced transaction written as the code before entries digests wrote them: no audit digest."""
+    """A balanced transaction written as the code before entry digests wrote them: no audit digest."""
     with session_scope(engine) as session:
         txn = LedgerTransactionRow(
             idempotency_key=name, kind="legacy", request_hash="0" * 64, result={}, actor="old", created_at="2024"
@@ -250,3 +250,27 @@ def test_a_drawing_stored_with_its_reason_in_english_only_is_read_in_chinese(
     assert "back to" not in zh, zh
     code, en = _run(*drawing, "--lang", "en")
     assert code == 0 and "back to Chengdu (510100)" in " ".join(en.split()), en
+
+
+def test_a_contribution_without_its_base_is_refused_naming_the_option(engine: Engine, chengdu: str) -> None:
+    """Unknown is never zero: `--base` left out of a scheme that pays on a base is refused, naming the option, as the
+    API requires amount_yuan (before: it defaulted to 0 yuan and was refused as 'period 202401: contribution base must
+    be positive', naming no option). Waiting months carry no base: left out there, they are recorded."""
+    from changzhu.cli.main import error_text
+    from changzhu.domain.lang import Lang
+    from changzhu.errors import ChangzhuError
+
+    contribute = ["ledger", "contribute", chengdu, "--region", "510100", "--from", "202401", "--to", "202403"]
+    for scheme in ("pension", "medical", "unemployment"):
+        refused = CliRunner().invoke(app, [*contribute, "--scheme", scheme, "--as", "cw_cd"]).exception
+        assert isinstance(refused, ChangzhuError), refused
+        zh, en = error_text(refused, Lang.ZH), error_text(refused, Lang.EN)
+        assert "--base" in zh and "月缴费基数" in zh and "--base" in en and "contribution base" in en, (zh, en)
+        assert "202401" not in en, en
+    assert balances_frame(engine, person_key=chengdu).is_empty()  # nothing written
+    code, out = _run(*contribute, "--scheme", "housing_wait", "--as", "cw_cd")
+    assert code == 0, out
+    months = balances_frame(engine, person_key=chengdu)
+    assert dict(zip(months["account"], months["balance"], strict=True))[f"P:{chengdu}:housing_wait_months:510100"] == 3
+    code, out = _run(*contribute, "--scheme", "pension", "--base", "6500", "--as", "cw_cd")
+    assert code == 0, out

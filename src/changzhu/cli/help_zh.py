@@ -211,7 +211,8 @@ HELP_ZH: dict[str, str] = {
     "公租房轮候 housing_wait",
     "first month paid (YYYYMM)": "起始缴费年月（YYYYMM）",
     "last month paid (YYYYMM)": "截止缴费年月（YYYYMM）",
-    "monthly contribution base, yuan": "月缴费基数，元",
+    "monthly contribution base, yuan; required but for housing_wait (waiting months carry none)": "月缴费基数，元；"
+    "除公租房轮候 housing_wait 外必填（轮候月份没有缴费基数）",
     f"transfer number, {sizes.TRANSFER_NO_MIN} to {sizes.TRANSFER_NO} characters of A-Z, a-z, 0-9 and _ . : -;"
     " retrying with it finishes, never repeats (the keys of its two steps derive from it: not of a form the service"
     " keeps for its own keys)": f"转移编号，{sizes.TRANSFER_NO_MIN} 至 {sizes.TRANSFER_NO} 个字符，只用英文字母、数字和"

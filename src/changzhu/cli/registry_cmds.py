@@ -58,6 +58,7 @@ TRANSFER_NO_HELP = (
     " retrying with it finishes, never repeats (the keys of its two steps derive from it: not of a form the service"
     " keeps for its own keys)"
 )
+BASE_HELP = "monthly contribution base, yuan; required but for housing_wait (waiting months carry none)"
 Key = Annotated[
     str | None,
     typer.Option("--key", help="idempotency key: repeating a call with it is a no-op", callback=_client_key),
@@ -380,20 +381,24 @@ def ledger_contribute(
     period_from: Annotated[str, typer.Option("--from", help="first month paid (YYYYMM)")],
     period_to: Annotated[str, typer.Option("--to", help="last month paid (YYYYMM)")],
     as_user: As,
-    base: Annotated[float, typer.Option(help="monthly contribution base, yuan")] = 0.0,
+    base: Annotated[float | None, typer.Option(help=BASE_HELP, show_default=False)] = None,  # not given: never 0
     key: Key = None,
     lang: LangOption = Lang.ZH,
 ) -> None:
     """Record contribution (or waiting) months at a region (staff of that region)."""
     from changzhu.api.ledger_writes import actor_of, record_at_as
     from changzhu.api.write_access import told_of_move
+    from changzhu.domain.refusals import CodedError, RefusalCode, refusal
     from changzhu.ledger.contributions import MonthPaid, Scheme, record_contributions
 
     sch = Scheme(_choice(scheme, "--scheme", [s.value for s in Scheme]))
     start, end, region = _month(period_from, "--from"), _month(period_to, "--to"), _region(region, "--region")
+    if base is None and sch != Scheme.HOUSING_WAIT:
+        raise CodedError(refusal(RefusalCode.CLI_CONTRIBUTION_NEEDS_BASE, option="--base"))
+    base_fen = 0 if base is None else round(base * 100)  # waiting months carry no base (ledger.contributions)
     months, p = [], start
     while p <= end:
-        months.append(MonthPaid(p, round(base * 100)))
+        months.append(MonthPaid(p, base_fen))
         p = p + 89 if p % 100 == 12 else p + 1
     engine = migrated_engine()
     principal = _operator(engine, as_user)

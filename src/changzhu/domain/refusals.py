@@ -635,6 +635,8 @@ class RefusalCode(StrEnum):
     SAME_COLUMN_HEADED = "same_column_headed"
     SCENARIO_NEEDS_TITLE = "scenario_needs_title"
     SCENARIO_TITLE_TOO_LONG = "scenario_title_too_long"
+    # cli48: `changzhu ledger contribute` without --base for a scheme paid on a base (was taken as 0 yuan)
+    CLI_CONTRIBUTION_NEEDS_BASE = "cli_contribution_needs_base"
 
 
 _DATE_FORMS_ZH = "2026-06-01、2026/6/1、2026.6.1、20260601 或 2026年6月1日"
@@ -2324,6 +2326,11 @@ TEMPLATES: dict[RefusalCode, tuple[str, str]] = {
     RefusalCode.SCENARIO_TITLE_TOO_LONG: (
         "改革方案的标题最多 {most} 个字（现为 {length} 个）",
         "a reform's title has at most {most} characters (this one has {length})",
+    ),
+    RefusalCode.CLI_CONTRIBUTION_NEEDS_BASE: (
+        "缴费月份按月缴费基数记账：请用 {option} 写出月缴费基数（元），如 {option} 6500；基数不明的不能记为 0",
+        "months paid are recorded on their monthly contribution base: give it with {option} (yuan), e.g."
+        " {option} 6500; a base not known is not recorded as 0",
     ),
 }
 PLACE = "place"  # the format spec of a region code shown with its name: {region:place}
