@@ -274,3 +274,32 @@ def test_a_contribution_without_its_base_is_refused_naming_the_option(engine: En
     assert dict(zip(months["account"], months["balance"], strict=True))[f"P:{chengdu}:housing_wait_months:510100"] == 3
     code, out = _run(*contribute, "--scheme", "pension", "--base", "6500", "--as", "cw_cd")
     assert code == 0, out
+
+
+def test_a_transfer_number_of_places_outside_the_callers_reach_is_answered_as_an_unknown_one(
+    engine: Engine, chengdu: str
+) -> None:
+    """Sichuan's staff move a Chengdu resident's pension from Mianyang to Chengdu under T-0100. Guangzhou's staff,
+    who cover the --from they write (440100) but neither of that transfer's places, are answered for T-0100 as for
+    a number no one used (same exit code and words): before, they were told 'transfer number T-0100 belongs to
+    another application', so a number of another province's transfer was shown to exist."""
+    create_user(engine, "cw_sc", PASSWORD, Role.CASEWORKER, ["510000"])
+    code, out = _run("ledger", "contribute", chengdu, "--scheme", "pension", "--region", "510700", "--from", "202001",
+                     "--to", "202012", "--base", "8000", "--as", "cw_sc")  # fmt: skip
+    assert code == 0, out
+    move = ["ledger", "transfer", chengdu, "--scheme", "pension", "--on", "2021-03-01"]
+    code, out = _run(*move, "--from", "510700", "--to", "510100", "--transfer-no", "T-0100", "--as", "cw_sc")
+    assert code == 0, out
+    probe = [*move, "--from", "440100", "--to", "510100", "--as", "cw_gz", "--lang", "en"]
+    held = CliRunner().invoke(app, [*probe, "--transfer-no", "T-0100"])
+    unknown = CliRunner().invoke(app, [*probe, "--transfer-no", "T-0199"])
+    assert held.exit_code == unknown.exit_code != 0, (held.output, unknown.output)
+    assert type(held.exception) is type(unknown.exception), (held.exception, unknown.exception)
+    assert str(held.exception).replace("T-0100", "T-0199") == str(unknown.exception), (
+        held.exception,
+        unknown.exception,
+    )
+    assert "another application" not in str(held.exception), held.exception
+    with session_scope(engine) as session:
+        assert session.scalar(select(TransferRow.status).where(TransferRow.transfer_no == "T-0100")) == "completed"
+        assert session.scalar(select(func.count()).select_from(TransferRow)) == 1

@@ -464,7 +464,7 @@ def ledger_transfer(
     principal = _operator(engine, as_user)
     principal.require_role(*STAFF_WITH_PERSONAL_ACCESS)  # as each step requires: before any number is looked up
     applied = principal.covers(from_region) and _application_of(
-        engine, transfer_no, (person, sch.value, from_region, to_region)
+        engine, principal, transfer_no, (person, sch.value, from_region, to_region)
     )
     if not applied:
         _show(apply_transfer_as(engine, principal, person, sch, from_region, to_region, on_day, transfer_no), lang=lang)
@@ -472,10 +472,12 @@ def ledger_transfer(
         _show(complete_transfer_as(engine, principal, transfer_no), lang=lang)
 
 
-def _application_of(engine: Engine, transfer_no: str, named: tuple[str, str, str, str]) -> bool:
-    """Whether an application numbered `transfer_no` exists; refused (nothing released) when it is not the one the
-    command names (`named`: person key, scheme, from, to): the old place would otherwise release another person's,
-    scheme's or places' transfer under a number mistyped or reused."""
+def _application_of(engine: Engine, principal: Principal, transfer_no: str, named: tuple[str, str, str, str]) -> bool:
+    """Whether an application numbered `transfer_no` exists that `principal` may see (staff of its old or its new
+    place); refused (nothing released) when it is not the one the command names (`named`: person key, scheme, from,
+    to): the old place would otherwise release another person's, scheme's or places' transfer under a number
+    mistyped or reused. One of places outside the caller's jurisdiction is answered as a number no one used (the
+    command goes on to apply, as for a new number), so its existence is not told."""
     from sqlalchemy import select
 
     from changzhu.domain.refusals import CodedError, RefusalCode, refusal
@@ -488,7 +490,7 @@ def _application_of(engine: Engine, transfer_no: str, named: tuple[str, str, str
             .join(PersonRow, PersonRow.id == TransferRow.person_id)
             .where(TransferRow.transfer_no == transfer_no)
         ).first()
-    if found is None:
+    if found is None or not (principal.covers(found.from_region) or principal.covers(found.to_region)):
         return False
     if tuple(found) != named:  # said without its person or places: the number may be another place's
         raise CodedError(refusal(RefusalCode.TRANSFER_NO_OTHER_APPLICATION, transfer_no=transfer_no))
