@@ -125,7 +125,7 @@ def runner(monkeypatch: pytest.MonkeyPatch) -> CliRunner:
         (["import", "residents", "--help"], {"CHANGZHU_LANG": "zh"}, ("导入常住人口", "要读取的 Excel 工作表")),
         (["--help"], {"CHANGZHU_LANG": "zh"}, ("用法：", "命令：", "终身福利账户：缴费、转移、余额、核对。")),
         (["plan", "--help", "--lang", "zh"], {}, ("按常住人口规划", "预测年数", "设施清单")),
-        (["demo", "--help", "--lang", "zh"], {}, ("报告和各表的输出目录", "报告的语言")),
+        (["demo", "--help", "--lang", "zh"], {}, ("报告和各表的输出目录", "报告和所显示内容的语言")),
         (["fiscal", "--help", "--lang", "zh"], {}, ("人地钱挂钩", "要分配的资金，整元")),
         (["quota", "simulate", "--help", "--lang", "zh"], {}, ("合成样本", "抽样比例", "积分落户 points_hukou")),
         (["user", "add", "--help"], {"CHANGZHU_LANG": "zh"}, ("创建账户", "经办人员 caseworker", "一次性密码")),

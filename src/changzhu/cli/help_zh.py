@@ -259,7 +259,7 @@ HELP_ZH: dict[str, str] = {
     # demo, db, regions, population
     "Run the main job end to end on the embedded database and write out/report.html.": COMMANDS_ZH["demo"],
     "directory for the report and tables": "报告和各表的输出目录",
-    "report language: zh (default) or en": "报告的语言：zh（默认）或 en",
+    "language of the report and of what is printed: zh (default) or en": "报告和所显示内容的语言：zh（默认）或 en",
     "Create, migrate and load the registry database.": COMMANDS_ZH["db"],
     "Apply the Alembic migrations (SQLite by default, CHANGZHU_DATABASE_URL for PostgreSQL).": "执行 Alembic 数据库迁移"
     "（默认 SQLite；PostgreSQL 用 CHANGZHU_DATABASE_URL）。",
