@@ -25,8 +25,9 @@ from changzhu.output import OutputFormat, console, emit_table
 from changzhu.registry.census_import import load_census
 from changzhu.registry.migrate import upgrade
 from changzhu.registry.queries import PopulationSort, population_table
-from changzhu.report.lang import Lang
+from changzhu.report.lang import Lang, pick
 from changzhu.report.population import population_section
+from changzhu.report.registry_tables import registry_in, share_places
 from changzhu.report.render import render_report
 from changzhu.report.sections import write_section
 from changzhu.store.db import make_engine
@@ -52,9 +53,15 @@ class DemoContext:
 
 def _load_data(ctx: DemoContext) -> None:
     ctx.census = census_2020()
+    provinces, prefectures = ctx.census.provinces.height, ctx.census.prefectures.height
+    counties = ctx.census.counties.height
     ctx.notes.append(
-        f"census: {ctx.census.provinces.height} provinces, {ctx.census.prefectures.height} prefectures, "
-        f"{ctx.census.counties.height:,} counties checked against the census totals"
+        pick(
+            f"人口普查：{provinces} 个省级、{prefectures} 个地级、{counties:,} 个县级地区，已与普查总数核对",
+            f"census: {provinces} provinces, {prefectures} prefectures, {counties:,} counties checked against the"
+            " census totals",
+            ctx.lang,
+        )
     )
 
 
@@ -64,7 +71,14 @@ def _build_database(ctx: DemoContext) -> None:
     assert ctx.census is not None
     summary = load_census(ctx.engine, ctx.census)
     url = ctx.engine.url.render_as_string(hide_password=True)
-    ctx.notes.append(f"database {url}: {summary.regions:,} regions, {summary.population_stats:,} population rows")
+    regions, rows = summary.regions, summary.population_stats
+    ctx.notes.append(
+        pick(
+            f"数据库 {url}：{regions:,} 个地区，{rows:,} 行人口数据",
+            f"database {url}: {regions:,} regions, {rows:,} population rows",
+            ctx.lang,
+        )
+    )
 
 
 def _population_report(ctx: DemoContext) -> None:
@@ -72,12 +86,21 @@ def _population_report(ctx: DemoContext) -> None:
     provinces = population_table(ctx.engine, RegionLevel.PROVINCE, PopulationSort.INTERPROV_SHARE)
     write_section(ctx.out_dir, population_section(provinces, province_geojson(), ctx.lang))
     provinces.write_csv(ctx.out_dir / "population_by_province.csv")
-    emit_table(provinces, OutputFormat.TABLE, "Provinces by inter-provincial in-migrant share (2020 census, 常住)")
+    title = pick(
+        "各省按跨省流入人口占比排列（2020 年人口普查，常住口径）",
+        "Provinces by inter-provincial in-migrant share (2020 census, resident basis)",
+        ctx.lang,
+    )
+    shown = registry_in(provinces, ctx.lang)  # headers and places in words, as `changzhu population` prints them
+    emit_table(shown, OutputFormat.TABLE, title, decimals=share_places(provinces, ctx.lang))
 
 
 def _planning(ctx: DemoContext) -> None:
     run_planning(ctx.out_dir, lang=ctx.lang)
-    ctx.notes.append(f"planning: gaps, projection and sites in {ctx.out_dir / 'planning'}")
+    folder = ctx.out_dir / "planning"
+    ctx.notes.append(
+        pick(f"规划：缺口、预测和选址见 {folder}", f"planning: gaps, projection and sites in {folder}", ctx.lang)
+    )
 
 
 def _fiscal(ctx: DemoContext) -> None:
@@ -96,8 +119,13 @@ def _validation(ctx: DemoContext) -> None:
     write_section(ctx.out_dir, validation_section(checks, fit, VALIDATION_SAMPLE, ctx.lang))
     out = sum(c.status == "out_of_range" for c in checks) + int((fit["status"] == "out_of_range").sum())
     ctx.notes.append(
-        f"validation: {len(checks)} headline figures and {fit.height} fit rows against official ones, "
-        f"{out} out of range (sample {VALIDATION_SAMPLE:g}, seed {VALIDATION_SEED}; `changzhu validate` exits 1 then)"
+        pick(
+            f"数字核对：{len(checks)} 个主要数字和 {fit.height} 行拟合结果与官方数字比较，{out} 个超出范围（抽样比例"
+            f" {VALIDATION_SAMPLE:g}，随机种子 {VALIDATION_SEED}；有超出范围的 `changzhu validate` 退出码为 1）",
+            f"validation: {len(checks)} headline figures and {fit.height} fit rows against official ones, {out} out of"
+            f" range (sample {VALIDATION_SAMPLE:g}, seed {VALIDATION_SEED}; `changzhu validate` exits 1 then)",
+            ctx.lang,
+        )
     )
 
 
@@ -109,19 +137,41 @@ def _ledger_example(ctx: DemoContext) -> None:
         engine.dispose()
     path = ctx.out_dir / "ledger_worked_example.md"
     path.write_text(text, encoding="utf-8")
-    ctx.notes.append(f"ledger: worked example Chengdu → Shenzhen → Suzhou in {path}")
+    ctx.notes.append(
+        pick(
+            f"终身福利账户：成都 → 深圳 → 苏州 的示例见 {path}",
+            f"ledger: worked example Chengdu → Shenzhen → Suzhou in {path}",
+            ctx.lang,
+        )
+    )
 
 
-Step = tuple[str, Callable[[DemoContext], None]]
+Step = tuple[str, str, Callable[[DemoContext], None]]  # heading in Chinese, in English, the step
 STEPS: list[Step] = [
-    ("Load and check the 2020 census and region codes", _load_data),
-    ("Build the registry database and load regions", _build_database),
-    ("Where people live compared with their hukou (常住 vs 户籍)", _population_report),
-    ("Plan services by resident population: gaps, projection, where to build", _planning),
-    ("Money and land follow people (人地钱挂钩): transfers, LP allocation, compensation", _fiscal),
-    ("Microsimulate a reform on a synthetic population fitted to the census", _simulation),
-    ("Check the headline figures against official statistics (数字核对)", _validation),
-    ("The portable account (终身福利账户): a worker moving between three cities", _ledger_example),
+    ("载入并核对 2020 年人口普查和行政区划代码", "Load and check the 2020 census and region codes", _load_data),
+    ("建立登记数据库并载入各地区", "Build the registry database and load regions", _build_database),
+    ("常住地与户籍地：人户分离和跨省流入", "Where people live compared with their hukou", _population_report),
+    (
+        "按常住人口规划服务：缺口、预测、选址",
+        "Plan services by resident population: gaps, projection, where to build",
+        _planning,
+    ),
+    (
+        "人地钱挂钩：转移支付、线性规划分配、横向补偿",
+        "Money and land follow people: transfers, LP allocation, compensation",
+        _fiscal,
+    ),
+    (
+        "在按人口普查拟合的合成人口上微观模拟一项改革",
+        "Microsimulate a reform on a synthetic population fitted to the census",
+        _simulation,
+    ),
+    ("数字核对：主要数字与官方统计比较", "Check the headline figures against official statistics", _validation),
+    (
+        "终身福利账户：一位劳动者在三个城市之间流动",
+        "The portable account: a worker moving between three cities",
+        _ledger_example,
+    ),
 ]
 
 
@@ -129,18 +179,22 @@ def run_demo(out_dir: Path, lang: Lang = Lang.ZH) -> Path:
     """Run every step, print what each found and write the report (Chinese by default)."""
     out_dir.mkdir(parents=True, exist_ok=True)
     ctx = DemoContext(out_dir=out_dir, lang=lang)
-    for number, (description, step) in enumerate(STEPS, start=1):
-        console.rule(f"[bold]{number}/{len(STEPS)}[/bold] {description}")
+    for number, (zh, en, step) in enumerate(STEPS, start=1):
+        console.rule(f"[bold]{number}/{len(STEPS)}[/bold] {pick(zh, en, lang)}")
         step(ctx)
-    console.rule("summary")
+    console.rule(pick("小结", "summary", lang))
     for note in ctx.notes:
         console.print(note)
     report = render_report(out_dir, lang=lang)
-    console.print(f"report written to [bold]{report}[/bold]")
+    console.print(pick(f"报告已写入 [bold]{report}[/bold]", f"report written to [bold]{report}[/bold]", lang))
     me = command()
+    add = f"`{me} user add NAME --role planner --jurisdiction 000000 --keep-password`"
     console.print(
-        f"to browse the office: `{me} user add NAME --role planner --jurisdiction 000000 --keep-password`, "
-        f"then `{me} serve` and open {SERVE_ADDRESS}"
+        pick(
+            f"浏览办事大厅：先运行 {add}（NAME 换成用户名），再运行 `{me} serve` 并打开 {SERVE_ADDRESS}",
+            f"to browse the office: {add}, then `{me} serve` and open {SERVE_ADDRESS}",
+            lang,
+        )
     )
     return report
 

@@ -212,7 +212,7 @@ def test_a_bad_unit_cost_setting_is_refused_in_the_asked_language(service: Servi
     text = EXAM.replace("exam_1y_2027", "bad_costs") + "  costs: 5\n"
     for language, message in (
         ("zh-CN", "scenario.yaml：单位成本（simulation.costs）须为各项服务及其年龄段的列表"),
-        ("en", "scenario.yaml: the unit costs (costs) must list each service with its age bands"),
+        ("en", "scenario.yaml: the unit costs (simulation.costs) must list each service with its age bands"),
     ):
         headers = {**nat, "Accept-Language": language}
         refused = _ok(service.client.post("/api/v1/scenarios", json={"yaml": text}, headers=headers), 400)

@@ -1,11 +1,14 @@
-"""`--help` in Chinese (cli/help_zh.py) for the commands caseworkers use: chosen as the error line's language is
-(the command's `--lang zh`, else CHANGZHU_LANG, else the locale); English where nothing asks for Chinese.
+"""`--help` in Chinese (cli/help_zh.py) for every command: chosen as the error line's language is (the command's
+`--lang zh`, else CHANGZHU_LANG, else the locale); English where nothing asks for Chinese.
 
-Before: every help was English only, `--lang zh` and CHANGZHU_LANG=zh changed nothing of it."""
+Before: every help was English only, `--lang zh` and CHANGZHU_LANG=zh changed nothing of it; then only five groups
+(resident, applications, ledger, voucher, import) had their Chinese, `plan`, `fiscal`, `simulate`, `quota`... showed
+Chinese panel titles around English help."""
 
 from __future__ import annotations
 
 import os
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -13,46 +16,52 @@ from pathlib import Path
 import pytest
 import typer
 from typer import _click as click
-from typer.core import TyperGroup
 from typer.testing import CliRunner
 
 import changzhu
-from changzhu.cli.help_zh import HELP_ZH, TRANSLATED_GROUPS, words
+from changzhu.cli.help_zh import HELP_ZH, words
 from changzhu.cli.main import COMMANDS, app
 
 CJK = "\u4e00-\u9fff"
 
 
-def _texts() -> list[tuple[str, str]]:
-    """(where, English) of every help of the translated groups: the group's, each subcommand's, each option's."""
+def _commands() -> list[tuple[str, click.Command]]:
+    """(path, command) of every command of `changzhu --help` and of each of their subcommands, all the way down."""
     group = typer.main.get_group(app)
     context = click.Context(group)
-    found = []
-    for name in TRANSLATED_GROUPS:
+    found: list[tuple[str, click.Command]] = []
+
+    def walk(path: str, command: click.Command) -> None:
+        found.append((path, command))
+        for name, sub in getattr(command, "commands", {}).items():
+            walk(f"{path} {name}", sub)
+
+    for name in COMMANDS:
         command = group.get_command(context, name)
-        assert isinstance(command, TyperGroup)
-        found.append((name, str(words(command.help))))
-        for sub_name, sub in command.commands.items():
-            found.append((f"{name} {sub_name}", str(words(sub.help))))
-            found += [
-                (f"{name} {sub_name} {p.name}", str(words(p.help))) for p in sub.params if getattr(p, "help", None)
-            ]
+        assert command is not None, name
+        walk(name, command)
     return found
 
 
-def test_every_argument_and_option_of_the_caseworkers_commands_says_what_it_takes() -> None:
-    """Before: 39 of them had no help in either language (`ledger transfer --scheme`, `--from`, `--to`, `PERSON`,
-    `voucher issue --service`...): the help showed the name and [必填] only."""
-    group = typer.main.get_group(app)
-    context = click.Context(group)
-    bare = [
-        f"{name} {sub_name} {p.name}"
-        for name in TRANSLATED_GROUPS
-        for sub_name, sub in group.get_command(context, name).commands.items()  # type: ignore[union-attr]
-        for p in sub.params
-        if not getattr(p, "help", None)
-    ]
+def _texts() -> list[tuple[str, str]]:
+    """(where, English) of every help of every command: the command's own, each argument's and each option's."""
+    found = []
+    for path, command in _commands():
+        found.append((path, str(words(command.help))))
+        found += [(f"{path} {p.name}", str(words(p.help))) for p in command.params if getattr(p, "help", None)]
+    return found
+
+
+def test_every_argument_and_option_of_every_command_says_what_it_takes() -> None:
+    """Before: 39 of the caseworkers' commands had no help in either language (`ledger transfer --scheme`, `--from`,
+    `PERSON`...), and then `quota run --year`, `quota simulate --fraction`, `--seed`, `user list --format` and `user
+    disable USERNAME`: the help showed the name and [必填] only."""
+    bare = [f"{path} {p.name}" for path, command in _commands() for p in command.params if not getattr(p, "help", None)]
     assert not bare, bare
+
+
+def test_every_command_has_a_help() -> None:
+    assert not [path for path, command in _commands() if not command.help]
 
 
 def test_the_codes_a_command_takes_are_named_in_the_words_the_office_shows() -> None:
@@ -66,14 +75,18 @@ def test_the_codes_a_command_takes_are_named_in_the_words_the_office_shows() -> 
     assert all(f"{KIND_LABELS[k][0]} {k.value}" in kinds for k in ApplicationKind), kinds
 
 
-def test_every_help_of_the_caseworkers_commands_has_its_chinese() -> None:
-    """A help added in English to one of these commands needs its Chinese here (else it would show in English)."""
+def test_every_help_of_every_command_argument_and_option_has_its_chinese() -> None:
+    """A help added in English to a command, an argument or an option needs its Chinese here (else it would show in
+    English in a Chinese help). Before: 133 helps of `plan`, `fiscal`, `simulate`, `quota`, `user`... had none."""
     missing = [(where, text) for where, text in _texts() if text not in HELP_ZH]
     assert not missing, missing
     used = {text for _, text in _texts()}
     assert not [english for english in HELP_ZH if english not in used]  # an entry no help reads any more: dead
     for chinese in HELP_ZH.values():
         assert chinese.strip() and "(" not in chinese and ")" not in chinese, chinese  # full-width brackets
+        # Chinese words, English only in option names, codes and file names: never three English words running
+        assert re.search(f"[{CJK}]", chinese), chinese
+        assert not re.search(r"[A-Za-z]+ [A-Za-z]+ [A-Za-z]+", re.sub(r"`[^`]*`", "", chinese)), chinese
 
 
 def test_every_command_of_changzhu_help_has_its_chinese_line() -> None:
@@ -111,6 +124,13 @@ def runner(monkeypatch: pytest.MonkeyPatch) -> CliRunner:
         (["applications", "step", "--help"], {"LANG": "zh_CN.UTF-8"}, ("办理申请的一步", "审核 review")),
         (["import", "residents", "--help"], {"CHANGZHU_LANG": "zh"}, ("导入常住人口", "要读取的 Excel 工作表")),
         (["--help"], {"CHANGZHU_LANG": "zh"}, ("用法：", "命令：", "终身福利账户：缴费、转移、余额、核对。")),
+        (["plan", "--help", "--lang", "zh"], {}, ("按常住人口规划", "预测年数", "设施清单")),
+        (["demo", "--help", "--lang", "zh"], {}, ("报告和各表的输出目录", "报告和所显示内容的语言")),
+        (["fiscal", "--help", "--lang", "zh"], {}, ("人地钱挂钩", "要分配的资金，整元")),
+        (["quota", "simulate", "--help", "--lang", "zh"], {}, ("合成样本", "抽样比例", "积分落户 points_hukou")),
+        (["user", "add", "--help"], {"CHANGZHU_LANG": "zh"}, ("创建账户", "经办人员 caseworker", "一次性密码")),
+        (["serve", "--help", "--lang", "zh"], {}, ("启动接口", "监听的地址")),  # no --lang of its own: still asked
+        (["db", "upgrade", "--help", "--lang", "zh"], {}, ("执行 Alembic 数据库迁移", "迁移到的目标版本")),
     ],
 )
 def test_help_in_chinese_where_chinese_is_asked_for(

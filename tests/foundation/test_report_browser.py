@@ -14,7 +14,7 @@ ARTIFACTS = Path(__file__).resolve().parents[1] / "artifacts"
 def demo_report(demo_output: Callable[[str], Path]) -> Path:
     """The report of `changzhu demo` run without options (the session's shared run)."""
     out = demo_output("zh")
-    assert "report written to" in (out.parent / "stdout.txt").read_text(encoding="utf-8")
+    assert "报告已写入" in (out.parent / "stdout.txt").read_text(encoding="utf-8")
     return out / "report.html"
 
 

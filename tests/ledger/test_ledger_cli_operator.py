@@ -123,7 +123,7 @@ def test_each_place_does_its_part_of_a_transfer(engine: Engine, chengdu: str) ->
 
 
 def _legacy_transaction(engine: Engine, name: str) -> None:
-    """A balanced transaction written as the code before entries digests wrote them: no audit digest."""
+    """A balanced transaction written as the code before entry digests wrote them: no audit digest."""
     with session_scope(engine) as session:
         txn = LedgerTransactionRow(
             idempotency_key=name, kind="legacy", request_hash="0" * 64, result={}, actor="old", created_at="2024"
@@ -250,3 +250,56 @@ def test_a_drawing_stored_with_its_reason_in_english_only_is_read_in_chinese(
     assert "back to" not in zh, zh
     code, en = _run(*drawing, "--lang", "en")
     assert code == 0 and "back to Chengdu (510100)" in " ".join(en.split()), en
+
+
+def test_a_contribution_without_its_base_is_refused_naming_the_option(engine: Engine, chengdu: str) -> None:
+    """Unknown is never zero: `--base` left out of a scheme that pays on a base is refused, naming the option, as the
+    API requires amount_yuan (before: it defaulted to 0 yuan and was refused as 'period 202401: contribution base must
+    be positive', naming no option). Waiting months carry no base: left out there, they are recorded."""
+    from changzhu.cli.main import error_text
+    from changzhu.domain.lang import Lang
+    from changzhu.errors import ChangzhuError
+
+    contribute = ["ledger", "contribute", chengdu, "--region", "510100", "--from", "202401", "--to", "202403"]
+    for scheme in ("pension", "medical", "unemployment"):
+        refused = CliRunner().invoke(app, [*contribute, "--scheme", scheme, "--as", "cw_cd"]).exception
+        assert isinstance(refused, ChangzhuError), refused
+        zh, en = error_text(refused, Lang.ZH), error_text(refused, Lang.EN)
+        assert "--base" in zh and "月缴费基数" in zh and "--base" in en and "contribution base" in en, (zh, en)
+        assert "202401" not in en, en
+    assert balances_frame(engine, person_key=chengdu).is_empty()  # nothing written
+    code, out = _run(*contribute, "--scheme", "housing_wait", "--as", "cw_cd")
+    assert code == 0, out
+    months = balances_frame(engine, person_key=chengdu)
+    assert dict(zip(months["account"], months["balance"], strict=True))[f"P:{chengdu}:housing_wait_months:510100"] == 3
+    code, out = _run(*contribute, "--scheme", "pension", "--base", "6500", "--as", "cw_cd")
+    assert code == 0, out
+
+
+def test_a_transfer_number_of_places_outside_the_callers_reach_is_answered_as_an_unknown_one(
+    engine: Engine, chengdu: str
+) -> None:
+    """Sichuan's staff move a Chengdu resident's pension from Mianyang to Chengdu under T-0100. Guangzhou's staff,
+    who cover the --from they write (440100) but neither of that transfer's places, are answered for T-0100 as for
+    a number no one used (same exit code and words): before, they were told 'transfer number T-0100 belongs to
+    another application', so a number of another province's transfer was shown to exist."""
+    create_user(engine, "cw_sc", PASSWORD, Role.CASEWORKER, ["510000"])
+    code, out = _run("ledger", "contribute", chengdu, "--scheme", "pension", "--region", "510700", "--from", "202001",
+                     "--to", "202012", "--base", "8000", "--as", "cw_sc")  # fmt: skip
+    assert code == 0, out
+    move = ["ledger", "transfer", chengdu, "--scheme", "pension", "--on", "2021-03-01"]
+    code, out = _run(*move, "--from", "510700", "--to", "510100", "--transfer-no", "T-0100", "--as", "cw_sc")
+    assert code == 0, out
+    probe = [*move, "--from", "440100", "--to", "510100", "--as", "cw_gz", "--lang", "en"]
+    held = CliRunner().invoke(app, [*probe, "--transfer-no", "T-0100"])
+    unknown = CliRunner().invoke(app, [*probe, "--transfer-no", "T-0199"])
+    assert held.exit_code == unknown.exit_code != 0, (held.output, unknown.output)
+    assert type(held.exception) is type(unknown.exception), (held.exception, unknown.exception)
+    assert str(held.exception).replace("T-0100", "T-0199") == str(unknown.exception), (
+        held.exception,
+        unknown.exception,
+    )
+    assert "another application" not in str(held.exception), held.exception
+    with session_scope(engine) as session:
+        assert session.scalar(select(TransferRow.status).where(TransferRow.transfer_no == "T-0100")) == "completed"
+        assert session.scalar(select(func.count()).select_from(TransferRow)) == 1

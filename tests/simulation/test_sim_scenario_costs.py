@@ -95,3 +95,18 @@ def test_every_shipped_unit_cost_cites_its_source_in_english_on_the_english_page
     english = [cited(p.source, p.source_en, Lang.EN) for p in places]
     assert not [text for text in english if re.search(r"[\u3400-\u9fff]", text)], english
     assert all(p.source_en and re.search(r"[\u3400-\u9fff]", p.source) for p in places)  # the Chinese stays as cited
+
+
+@pytest.mark.parametrize(("raw", "code"), [(5, "simulation_costs_form"), ({"childcare": []}, "simulation_cost_places")])
+def test_a_bad_costs_entry_names_the_same_file_key_in_both_languages(raw: object, code: str) -> None:
+    """The scenario file's key is `simulation.costs`: the Chinese reason named it so, the English one said `costs`."""
+    from changzhu.domain.lang import Lang
+    from changzhu.domain.refusals import reason_of
+    from changzhu.simulation.costs import parse_costs
+
+    with pytest.raises(SimulationError) as refused:
+        parse_costs(raw, "scenario.yaml")
+    reason = reason_of(refused.value)
+    assert reason.code == code
+    for lang in (Lang.ZH, Lang.EN):
+        assert "(simulation.costs)" in reason.text(lang).replace("（", "(").replace("）", ")"), reason.text(lang)

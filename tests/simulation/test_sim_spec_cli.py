@@ -179,6 +179,9 @@ def test_demo_step_writes_the_section(tmp_path: Path) -> None:
     from changzhu.jobs.simulation import simulation_demo
 
     note = simulation_demo(tmp_path, sample=SMALL)
-    assert note.startswith("simulation: entrance_exam_residence_1y makes about")
+    # in Chinese by default, the reform by its title and name
+    assert note.startswith("微观模拟：改革“") and "（entrance_exam_residence_1y）使约" in note, note
+    english = simulation_demo(tmp_path, sample=SMALL, lang=Lang.EN)
+    assert english.startswith("simulation: entrance_exam_residence_1y makes about"), english
     assert (tmp_path / "sections" / "070_simulation.html").is_file()
     assert (tmp_path / "simulation" / "simulation_by_province.parquet").is_file()

@@ -230,7 +230,7 @@ def _needs_capacity() -> ChangzhuError:
 def run(
     kind: Kind,
     region: Region,
-    year: Annotated[int, typer.Option("--year")],
+    year: Annotated[int, typer.Option("--year", help="the year the ranking is for (e.g. 2026)")],
     as_user: As,
     quota: Quota = None,
     capacity: Places = None,
@@ -283,8 +283,13 @@ def simulate(
     capacity: Places = None,
     facilities: Facilities = None,
     level: Level = "prefecture",
-    fraction: Annotated[float, typer.Option("--fraction")] = 0.001,
-    seed: Annotated[int, typer.Option("--seed")] = 1,
+    fraction: Annotated[
+        float,
+        typer.Option(
+            "--fraction", help="sample fraction of the city's residents (the counts shown are scaled up: estimates)"
+        ),
+    ] = 0.001,
+    seed: Annotated[int, typer.Option("--seed", help="random seed of the synthetic sample")] = 1,
     fmt: Fmt = RecordFormat.TABLE,
     lang: LangOption = Lang.ZH,
 ) -> None:

@@ -114,7 +114,9 @@ def _shown(df: pl.DataFrame, fmt: OutputFormat, out: Path | None, lang: Lang) ->
 
 def demo(
     out: Annotated[Path, typer.Option(help="directory for the report and tables")] = Path("out"),
-    lang: Annotated[Lang, typer.Option(help="report language: zh (default) or en")] = Lang.ZH,
+    lang: Annotated[
+        Lang, typer.Option(help="language of the report and of what is printed: zh (default) or en")
+    ] = Lang.ZH,
 ) -> None:
     """Run the main job end to end on the embedded database and write out/report.html."""
     from changzhu.pipeline import run_demo

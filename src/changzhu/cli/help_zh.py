@@ -1,11 +1,11 @@
-"""`--help` in Chinese for the commands caseworkers use (resident, applications, ledger, voucher, import).
+"""`--help` in Chinese for every command.
 
 Typer writes a command's help from its docstring and its options' `help=` in English. When the help's language is
 Chinese (main.command_lang: the command's `--lang zh`, else CHANGZHU_LANG=zh, else a zh locale), main.LazyGroup hands
 click a copy of the command whose texts are looked up here (HELP_ZH: the English, its words on one line -> the
-Chinese), whose usage line reads 用法 and whose panels are 参数, 选项, 命令 (PANELS_ZH). A text not in the table stays
-English (tests/foundation/test_cli_help_zh.py holds the table whole for these commands). Imported only for a Chinese
-help, so `changzhu --help` does not load it.
+Chinese), whose usage line reads 用法 and whose panels are 参数, 选项, 命令 (PANELS_ZH). A text not in the table would
+stay English: tests/foundation/test_cli_help_zh.py holds the table whole for every command, argument and option of
+main.COMMANDS. Imported only for a Chinese help, so `changzhu --help` does not load it.
 """
 
 from __future__ import annotations
@@ -21,9 +21,6 @@ from typer import _click as click
 from changzhu.casework.applications import ACTION_LABELS, KIND_LABELS, STATUS_LABELS, Action
 from changzhu.cli.usage_errors import USAGE_PIECES_ZH
 from changzhu.domain import field_sizes as sizes
-
-# the commands whose help is held whole in Chinese (the test walks them)
-TRANSLATED_GROUPS = ("resident", "applications", "ledger", "voucher", "import")
 
 # a command of `changzhu --help` -> its one line in Chinese (main.COMMANDS holds the English)
 COMMANDS_ZH: dict[str, str] = {
@@ -211,7 +208,8 @@ HELP_ZH: dict[str, str] = {
     "公租房轮候 housing_wait",
     "first month paid (YYYYMM)": "起始缴费年月（YYYYMM）",
     "last month paid (YYYYMM)": "截止缴费年月（YYYYMM）",
-    "monthly contribution base, yuan": "月缴费基数，元",
+    "monthly contribution base, yuan; required but for housing_wait (waiting months carry none)": "月缴费基数，元；"
+    "除公租房轮候 housing_wait 外必填（轮候月份没有缴费基数）",
     f"transfer number, {sizes.TRANSFER_NO_MIN} to {sizes.TRANSFER_NO} characters of A-Z, a-z, 0-9 and _ . : -;"
     " retrying with it finishes, never repeats (the keys of its two steps derive from it: not of a form the service"
     " keeps for its own keys)": f"转移编号，{sizes.TRANSFER_NO_MIN} 至 {sizes.TRANSFER_NO} 个字符，只用英文字母、数字和"
@@ -258,6 +256,186 @@ HELP_ZH: dict[str, str] = {
     "only this region's (its code)": "只列出此地区的申请（地区代码）",
     "at most this many": "最多列出的件数",
     "the application's number (`applications list` shows it)": "申请编号（`applications list` 可查到）",
+    # demo, db, regions, population
+    "Run the main job end to end on the embedded database and write out/report.html.": COMMANDS_ZH["demo"],
+    "directory for the report and tables": "报告和各表的输出目录",
+    "language of the report and of what is printed: zh (default) or en": "报告和所显示内容的语言：zh（默认）或 en",
+    "Create, migrate and load the registry database.": COMMANDS_ZH["db"],
+    "Apply the Alembic migrations (SQLite by default, CHANGZHU_DATABASE_URL for PostgreSQL).": "执行 Alembic 数据库迁移"
+    "（默认 SQLite；PostgreSQL 用 CHANGZHU_DATABASE_URL）。",
+    "target revision": "迁移到的目标版本",
+    "Print the revision the database is at.": "显示数据库当前所在的版本。",
+    "Load the shipped regions and 2020 census figures (replaces earlier ones, all or nothing).": "载入内置的各地区"
+    "和 2020 年人口普查数字（替换之前载入的，全部载入或全不载入）。",
+    "List regions with their level, parent, city size class and agglomerations.": COMMANDS_ZH["regions"],
+    "province, prefecture or county": "省级 province、地级 prefecture 或县级 county",
+    "code of the parent region": "上级地区的代码",
+    "rows to show in table format (0: all)": "以表格显示时的行数（0：全部）",
+    "language of the printed table (headers, names, words): zh (default) or en": "所显示表格的语言"
+    "（列名、地名、文字）：zh（默认）或 en",
+    "Resident population (常住), 人户分离 and inter-provincial in-migrants (跨省流入) with shares.": COMMANDS_ZH[
+        "population"
+    ],
+    "order of rows": "行的排列顺序",
+    # plan
+    "Plan by resident population (按常住人口规划): write tables and the planning section of the report.": COMMANDS_ZH[
+        "plan"
+    ],
+    "output directory (tables in <out>/planning/)": "输出目录（各表在 <out>/planning/ 中）",
+    "projection horizon in years (5 to 10 recommended)": "预测年数（建议 5 至 10 年）",
+    "date the standards are taken in force on (YYYY-MM-DD)": "按哪一天有效的配置标准（YYYY-MM-DD）",
+    "local standards: a table (`changzhu schema standard`) or a YAML parameter file (`local:`)": "地方配置标准：一张表"
+    "（各列见 `changzhu schema standard`）或一个 YAML 参数文件（`local:`）",
+    "scenario population in place of the census (`changzhu schema population`)": "代替人口普查的情景人口"
+    "（各列见 `changzhu schema population`）",
+    "reform scenario overriding standards, unit costs or projection assumptions": "改革情景文件，替换配置标准、单位成本"
+    "或预测假设",
+    "facility list: CSV, Excel, Parquet, JSON or YAML (`changzhu schema facility`)": "设施清单：CSV、Excel、Parquet、"
+    "JSON 或 YAML（各列见 `changzhu schema facility`）",
+    "site from the facility list an office uploaded for this region (its code, e.g. 440300; repeat for several), as"
+    " the service stores it under CHANGZHU_HOME/uploads, at the scope it was uploaded at": "按办事大厅为此地区上传的"
+    "设施清单选址（地区代码，如 440300；多个地区可重复），即本服务保存在 CHANGZHU_HOME/uploads 下的清单，"
+    "按上传时的范围",
+    "what the facility list is complete for: a county, a prefecture (default) or a province": "设施清单完整覆盖的范围："
+    "县级 county、地级 prefecture（默认）或省级 province",
+    "supply by province replacing the shipped 2019 figures (`changzhu schema supply`)": "替换内置 2019 年数字的分省供给"
+    "（各列见 `changzhu schema supply`）",
+    "province code for the where-to-build example (default: the facility list's province when the list lies in one,"
+    " else 440000)": "选址示例的省级代码（默认：设施清单都在一个省内时为该省，否则为 440000）",
+    "number of new hospitals to place": "要选址的新建医院数",
+    "also read registry moves and write monthly flows and alerts": "同时读取登记的迁移，写出逐月流动和预警",
+    "table, csv or json": "table（表格）、csv 或 json",
+    "also write the printed tables to this file: .csv (BOM), .xlsx (a sheet each), .parquet or .json; several"
+    " CSV/Parquet tables go to FILE_<table>.<ext>": "同时把所显示的表写入此文件：.csv（带 BOM）、"
+    ".xlsx（每表一个工作表）、.parquet 或 .json；多张 CSV 或 Parquet 表分别写入 FILE_<表名>.<扩展名>",
+    "language of the printed tables, the exported ones and the report: zh (default) or en": "所显示的表、导出的表和报告"
+    "的语言：zh（默认）或 en",
+    # fiscal
+    "Money and land follow people (人地钱挂钩): transfers, LP allocation, cost sharing,"
+    " compensation, clearing.": COMMANDS_ZH["fiscal"],
+    "directory for the tables and the report": "各表和报告的输出目录",
+    "fund to allocate, whole yuan (default: the scheme's)": "要分配的资金，整元（默认：方案所定的）",
+    "date the scheme is in force, YYYY-MM-DD (default: latest)": "按哪一天有效的方案，YYYY-MM-DD（默认：最新的）",
+    "scheme id in fiscal_parameters.yaml (overrides --on)": "fiscal_parameters.yaml 中的方案编号（优先于 --on）",
+    "CSV, Excel or Parquet of voucher redemptions to clear: issuing_region, providing_region, amount_yuan (or their"
+    " labels, 发券地区, 服务提供地区, 金额（元）); an error names the row as the file shows it": "要清算的服务券"
+    "兑付记录，CSV、Excel 或 Parquet：issuing_region、providing_region、amount_yuan 三列"
+    "（或其列名 发券地区、服务提供地区、金额（元））；出错时按文件中所见指明行",
+    # simulate
+    "Microsimulate reforms (微观模拟): eligible, newly eligible, demand and cost by"
+    " province, vs baseline.": COMMANDS_ZH["simulate"],
+    "reform scenario file (repeat for several)": "改革情景文件（多个可重复）",
+    "sample fraction of the 1.41 billion residents": "在 14.1 亿常住人口中的抽样比例",
+    "random seed (default: the file's, else 20201101)": "随机种子（默认：情景文件中的，否则为 20201101）",
+    "years to evaluate, e.g. 2025,2026": "要判定的年份，如 2025,2026",
+    "local (chunked) or dask": "local（本机分块）或 dask",
+    "Dask scheduler address (default: a LocalCluster)": "Dask 调度器地址（默认：本机 LocalCluster）",
+    "workers of the LocalCluster": "LocalCluster 的工作进程数",
+    "persons per chunk (default: the engine's)": "每块的人数（默认：引擎所定的）",
+    "read a stored population (partitioned Parquet)": "读取已保存的人口（分区 Parquet）",
+    "first write the population as partitioned Parquet here": "先把人口以分区 Parquet 写入此处",
+    "language of the printed table (--format table), the export and the report: zh or en": "所显示表格"
+    "（--format table）、导出文件和报告的语言：zh 或 en",
+    # evaluate, explain, validate, check
+    "Decide every service and points scheme for a whole table of people on a date;"
+    " counts, optionally a file.": COMMANDS_ZH["evaluate"],
+    "person table: .csv, .xlsx, .parquet, .json, .yaml, or a .parquet directory": "人员表：.csv、.xlsx、.parquet、"
+    ".json、.yaml，或一个 .parquet 目录",
+    "the residents of the registry instead of a file": "用登记库中的常住人口代替文件",
+    "evaluation date YYYY-MM-DD (default today)": "判定日期 YYYY-MM-DD（默认今天）",
+    "only these services": "只判定这些服务",
+    "reform YAML (parameter overrides)": "改革情景 YAML（替换参数）",
+    "also each service's earliest date (the slower interval engine)": "同时求出每项服务最早可享受的日期（用较慢的区间"
+    "引擎）",
+    "count eligible people per residence region": "按常住地统计符合条件的人数",
+    "write the per-person result: .parquet or .csv with the fields' names (for programs), or .xlsx for people (titles"
+    " and words in --lang, and a sheet explaining each column)": "写出逐人的结果：.parquet 或 .csv 用字段名（供程序"
+    "读取），.xlsx 供人阅读（标题和文字按 --lang 的语言，另有一个工作表说明每一列）",
+    "the summary's titles and the .xlsx file's language: zh (中文) or en (English)": "汇总标题和 .xlsx 文件的语言："
+    "zh（中文）或 en（英文）",
+    "Explain, condition by condition, which services a person gets where they live, and from when.": COMMANDS_ZH[
+        "explain"
+    ],
+    "a shipped example, e.g. shanghai-migrant": "一个内置示例，如 shanghai-migrant",
+    "person table: .csv, .xlsx, .parquet, .json, .yaml": "人员表：.csv、.xlsx、.parquet、.json、.yaml",
+    "whom to explain (with --people)": "要说明的人（配合 --people）",
+    "print the explanation as JSON (as the API does)": "以 JSON 显示说明（与接口相同）",
+    "zh (中文) or en (English)": "zh（中文）或 en（英文）",
+    "Check every headline figure of the 2020 baseline against the official one; exit 1 if any is out of range. Each"
+    " figure is printed next to the official one with its source, the ratio and the tolerance.": COMMANDS_ZH["validate"]
+    + "每个数字与官方数字并列显示，并注明来源、比值和允许误差。",
+    "synthetic sample fraction for the simulated figures": "模拟数字所用合成样本的抽样比例",
+    "random seed of the synthetic sample": "合成样本的随机种子",
+    "zh (default) or en": "zh（默认）或 en",
+    "also write the table (CSV) and the report section here": "同时把核对表（CSV）和报告的这一部分写到此处",
+    "print the calibrated 低保 take-up rates (urban, rural) and stop": "显示校准后的低保领取率（城镇、农村）后停止",
+    "Load every policy file (checking references) and run the policy tests; exit 1 if any fails.": COMMANDS_ZH["check"],
+    "policy test files (default: all shipped)": "政策测试文件（默认：全部内置的）",
+    "list every parameter instead": "改为列出每个参数",
+    # audit
+    "The hash-chained audit log.": COMMANDS_ZH["audit"],
+    "Recompute the audit chain and check it against the signed checkpoints; exit 1 if any record was changed,"
+    " removed or inserted. A clean log is checkpointed again.": "重新计算审计日志的哈希链并与签名的检查点核对；"
+    "有记录被改动、删除或插入则退出码为 1。日志完整时再写一次检查点。",
+    "Sign every chain's length and last hash into the checkpoint file (run it periodically, e.g. from cron).": "把每条"
+    "链的长度和最后一个哈希签名写入检查点文件（应定期运行，如由 cron 运行）。",
+    # quota
+    "Quotas (积分排名): publish a ranking run, or simulate one without storing it.": COMMANDS_ZH["quota"],
+    "Rank the city's granted applications and publish the cut-off, admitted and waiting lists (staff of the"
+    " city).": "为本市已批准的申请排名，公布分数线、录取名单和候补名单（由本市工作人员办理）。",
+    "points_hukou or school_place": "积分落户 points_hukou 或积分入学 school_place",
+    "the city (prefecture code)": "城市（地级行政区代码）",
+    "places (积分落户); default the city's declared quota": "名额（积分落户）；默认为本市公布的指标",
+    "DISTRICT=PLACES (积分入学), repeatable": "区县代码=学位数（积分入学），可重复",
+    "facility list (设施清单): primary-school places per district (积分入学)": "设施清单：各区县的小学学位（积分入学）",
+    "sum the facility list's places per county or prefecture": "按县级 county 或地级 prefecture 合计设施清单的学位",
+    "On a synthetic sample of the city: the cut-off a quota gives, or the children admitted with --capacity.": "在本市"
+    "的合成样本上模拟：某一名额对应的分数线，或配合 --capacity 时录取的儿童。",
+    "the year the ranking is for (e.g. 2026)": "排名所属的年度（如 2026）",
+    "sample fraction of the city's residents (the counts shown are scaled up: estimates)": "在本市常住人口中的抽样比例"
+    "（显示的人数按比例放大，是估计值）",
+    # schema
+    "Every column of a kind of table (type, unit, categories, Chinese and English labels, example).": COMMANDS_ZH[
+        "schema"
+    ],
+    "person, resident, contribution, facility, supply, standard or population": "人员 person、常住人口 resident、"
+    "缴费记录 contribution、设施 facility、供给 supply、配置标准 standard 或人口 population",
+    "table, markdown, json or csv": "table（表格）、markdown、json 或 csv",
+    "write an empty template (.csv or .xlsx) with one example row": "写出一个带一行示例的空模板（.csv 或 .xlsx）",
+    "person, resident: the inputs this code's rules declare (default: all)": "人员 person、常住人口 resident："
+    "此地区代码的规则所声明的输入（默认：全部）",
+    # serve, user, peer
+    "Start the API (/api/v1, OpenAPI at /api/v1/openapi.json) and the office (/office/).": COMMANDS_ZH["serve"],
+    "address to listen on (loopback by default)": "监听的地址（默认只监听本机）",
+    "TCP port": "TCP 端口",
+    "apply database migrations first": "先执行数据库迁移",
+    "uvicorn worker processes": "uvicorn 工作进程数",
+    "make the rules of every city with residents ready while starting (one worker only)": "启动时预先准备每个有常住"
+    "人口的城市的规则（只限一个工作进程）",
+    "Create and manage accounts of the service.": COMMANDS_ZH["user"],
+    "Create an account (the password is asked for twice, or read from stdin); by default the password is a one-time"
+    " one, to be changed at the first login.": "创建账户（提示输入两次密码，或从标准输入读取）；默认为一次性密码，"
+    "首次登录时须更改。",
+    "user name (3-64 letters, digits, _ . @ -)": "用户名（3 至 64 个字符，只用字母、数字和 _ . @ -）",
+    "resident, caseworker, planner, fiscal_officer or administrator": "居民 resident、经办人员 caseworker、规划人员"
+    " planner、财政人员 fiscal_officer 或管理员 administrator",
+    "region code the account acts in (repeatable; 000000 = national)": "账户的辖区代码（可重复；000000 为全国）",
+    "for a resident: their person id in the registry": "居民账户：其在登记库中的人员 id",
+    "read the password from the first line of stdin": "从标准输入的第一行读取密码",
+    "keep this password (the operator's own account); without it the password is a one-time one, changed at the"
+    " first login (POST /auth/password)": "保留此密码（操作员自己的账户）；不加则为一次性密码，首次登录时更改"
+    "（POST /auth/password）",
+    "List accounts with role and jurisdictions.": "列出各账户及其角色和辖区。",
+    "the account's user name (`changzhu user list` shows it)": "账户的用户名（`changzhu user list` 可查到）",
+    "Disable an account; its tokens stop working at the next request.": "停用账户；其令牌在下一次请求时即失效。",
+    "跨省通办: this instance's signing key and the peer instances it trusts.": COMMANDS_ZH["peer"],
+    "Print this instance's public key (give it to the peers' operators).": "显示本实例的公钥（交给其他实例的操作员）。",
+    "Trust a peer instance: accept messages it signs, and send it transfers.": "信任另一个实例：接收其签名的消息，"
+    "并向其发送转移。",
+    "the peer's region code (its CHANGZHU_INSTANCE_REGION)": "该实例的地区代码（即其 CHANGZHU_INSTANCE_REGION）",
+    "the peer's base URL, e.g. https://gd.example.gov.cn": "该实例的基础网址，如 https://gd.example.gov.cn",
+    "the peer's public key (64 hex digits, `changzhu peer key`)": "该实例的公钥（64 位十六进制数字，"
+    "`changzhu peer key` 显示）",
 }
 
 

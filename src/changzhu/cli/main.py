@@ -121,6 +121,8 @@ class LazyGroup(TyperGroup):
         if isinstance(command, TyperGroup):
             rest = without_lang(rest, command.commands)
         asks_help = "--help" in rest or (isinstance(command, TyperGroup) and not rest)
+        if asks_help:  # `changzhu serve --help --lang zh`: a help in that language, also of a command without --lang
+            rest = without_lang(rest, ())
         if command is not None and asks_help and command_lang(argv=args) == Lang.ZH:
             from changzhu.cli.help_zh import translated
 

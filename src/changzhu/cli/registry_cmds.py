@@ -58,6 +58,7 @@ TRANSFER_NO_HELP = (
     " retrying with it finishes, never repeats (the keys of its two steps derive from it: not of a form the service"
     " keeps for its own keys)"
 )
+BASE_HELP = "monthly contribution base, yuan; required but for housing_wait (waiting months carry none)"
 Key = Annotated[
     str | None,
     typer.Option("--key", help="idempotency key: repeating a call with it is a no-op", callback=_client_key),
@@ -380,20 +381,24 @@ def ledger_contribute(
     period_from: Annotated[str, typer.Option("--from", help="first month paid (YYYYMM)")],
     period_to: Annotated[str, typer.Option("--to", help="last month paid (YYYYMM)")],
     as_user: As,
-    base: Annotated[float, typer.Option(help="monthly contribution base, yuan")] = 0.0,
+    base: Annotated[float | None, typer.Option(help=BASE_HELP, show_default=False)] = None,  # not given: never 0
     key: Key = None,
     lang: LangOption = Lang.ZH,
 ) -> None:
     """Record contribution (or waiting) months at a region (staff of that region)."""
     from changzhu.api.ledger_writes import actor_of, record_at_as
     from changzhu.api.write_access import told_of_move
+    from changzhu.domain.refusals import CodedError, RefusalCode, refusal
     from changzhu.ledger.contributions import MonthPaid, Scheme, record_contributions
 
     sch = Scheme(_choice(scheme, "--scheme", [s.value for s in Scheme]))
     start, end, region = _month(period_from, "--from"), _month(period_to, "--to"), _region(region, "--region")
+    if base is None and sch != Scheme.HOUSING_WAIT:
+        raise CodedError(refusal(RefusalCode.CLI_CONTRIBUTION_NEEDS_BASE, option="--base"))
+    base_fen = 0 if base is None else round(base * 100)  # waiting months carry no base (ledger.contributions)
     months, p = [], start
     while p <= end:
-        months.append(MonthPaid(p, round(base * 100)))
+        months.append(MonthPaid(p, base_fen))
         p = p + 89 if p % 100 == 12 else p + 1
     engine = migrated_engine()
     principal = _operator(engine, as_user)
@@ -459,7 +464,7 @@ def ledger_transfer(
     principal = _operator(engine, as_user)
     principal.require_role(*STAFF_WITH_PERSONAL_ACCESS)  # as each step requires: before any number is looked up
     applied = principal.covers(from_region) and _application_of(
-        engine, transfer_no, (person, sch.value, from_region, to_region)
+        engine, principal, transfer_no, (person, sch.value, from_region, to_region)
     )
     if not applied:
         _show(apply_transfer_as(engine, principal, person, sch, from_region, to_region, on_day, transfer_no), lang=lang)
@@ -467,10 +472,12 @@ def ledger_transfer(
         _show(complete_transfer_as(engine, principal, transfer_no), lang=lang)
 
 
-def _application_of(engine: Engine, transfer_no: str, named: tuple[str, str, str, str]) -> bool:
-    """Whether an application numbered `transfer_no` exists; refused (nothing released) when it is not the one the
-    command names (`named`: person key, scheme, from, to): the old place would otherwise release another person's,
-    scheme's or places' transfer under a number mistyped or reused."""
+def _application_of(engine: Engine, principal: Principal, transfer_no: str, named: tuple[str, str, str, str]) -> bool:
+    """Whether an application numbered `transfer_no` exists that `principal` may see (staff of its old or its new
+    place); refused (nothing released) when it is not the one the command names (`named`: person key, scheme, from,
+    to): the old place would otherwise release another person's, scheme's or places' transfer under a number
+    mistyped or reused. One of places outside the caller's jurisdiction is answered as a number no one used (the
+    command goes on to apply, as for a new number), so its existence is not told."""
     from sqlalchemy import select
 
     from changzhu.domain.refusals import CodedError, RefusalCode, refusal
@@ -483,7 +490,7 @@ def _application_of(engine: Engine, transfer_no: str, named: tuple[str, str, str
             .join(PersonRow, PersonRow.id == TransferRow.person_id)
             .where(TransferRow.transfer_no == transfer_no)
         ).first()
-    if found is None:
+    if found is None or not (principal.covers(found.from_region) or principal.covers(found.to_region)):
         return False
     if tuple(found) != named:  # said without its person or places: the number may be another place's
         raise CodedError(refusal(RefusalCode.TRANSFER_NO_OTHER_APPLICATION, transfer_no=transfer_no))

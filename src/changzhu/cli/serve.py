@@ -130,7 +130,10 @@ def user_add(
 
 @user_app.command("list")
 def user_list(
-    fmt: Annotated[OutputFormat, typer.Option("--format", "-f")] = OutputFormat.TABLE, out: ExportOption = None
+    fmt: Annotated[
+        OutputFormat, typer.Option("--format", "-f", help="table, csv, json; xlsx or parquet with --out")
+    ] = OutputFormat.TABLE,
+    out: ExportOption = None,
 ) -> None:
     """List accounts with role and jurisdictions."""
     from changzhu.api.auth.accounts import list_users
@@ -147,7 +150,9 @@ def user_list(
 
 
 @user_app.command("disable")
-def user_disable(username: Annotated[str, typer.Argument()]) -> None:
+def user_disable(
+    username: Annotated[str, typer.Argument(help="the account's user name (`changzhu user list` shows it)")],
+) -> None:
     """Disable an account; its tokens stop working at the next request."""
     from changzhu.api.auth.accounts import set_active
     from changzhu.store.db import make_engine

@@ -635,6 +635,8 @@ class RefusalCode(StrEnum):
     SAME_COLUMN_HEADED = "same_column_headed"
     SCENARIO_NEEDS_TITLE = "scenario_needs_title"
     SCENARIO_TITLE_TOO_LONG = "scenario_title_too_long"
+    # cli48: `changzhu ledger contribute` without --base for a scheme paid on a base (was taken as 0 yuan)
+    CLI_CONTRIBUTION_NEEDS_BASE = "cli_contribution_needs_base"
 
 
 _DATE_FORMS_ZH = "2026-06-01、2026/6/1、2026.6.1、20260601 或 2026年6月1日"
@@ -1777,11 +1779,11 @@ TEMPLATES: dict[RefusalCode, tuple[str, str]] = {
     RefusalCode.SIMULATION_UNIT_COST: ("{service} 的单位成本：{why_zh}", "unit cost of {service}: {why_en}"),
     RefusalCode.SIMULATION_COSTS_FORM: (
         "{file}：单位成本（simulation.costs）须为各项服务及其年龄段的列表",
-        "{file}: the unit costs (costs) must list each service with its age bands",
+        "{file}: the unit costs (simulation.costs) must list each service with its age bands",
     ),
     RefusalCode.SIMULATION_COST_PLACES: (
         "{file}：单位成本（simulation.costs）中的{service_zh}须列出至少一个年龄段",
-        "{file}: the unit costs (costs) of {service_en} must list at least one age band",
+        "{file}: the unit costs (simulation.costs) of {service_en} must list at least one age band",
     ),
     RefusalCode.SIMULATION_COST_PLACE_FORM: (
         "{file}：单位成本中{service_zh}的第 {number} 个年龄段须写明最低年龄、最高年龄和每个名额每年的费用（元）",
@@ -2324,6 +2326,11 @@ TEMPLATES: dict[RefusalCode, tuple[str, str]] = {
     RefusalCode.SCENARIO_TITLE_TOO_LONG: (
         "改革方案的标题最多 {most} 个字（现为 {length} 个）",
         "a reform's title has at most {most} characters (this one has {length})",
+    ),
+    RefusalCode.CLI_CONTRIBUTION_NEEDS_BASE: (
+        "缴费月份按月缴费基数记账：请用 {option} 写出月缴费基数（元），如 {option} 6500；基数不明的不能记为 0",
+        "months paid are recorded on their monthly contribution base: give it with {option} (yuan), e.g."
+        " {option} 6500; a base not known is not recorded as 0",
     ),
 }
 PLACE = "place"  # the format spec of a region code shown with its name: {region:place}

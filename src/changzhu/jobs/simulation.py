@@ -10,7 +10,7 @@ import polars as pl
 from changzhu.config import shipped_dir
 from changzhu.data.census import census_2020
 from changzhu.data.geo import province_geojson
-from changzhu.report.lang import Lang
+from changzhu.report.lang import Lang, pick
 from changzhu.report.render import render_report
 from changzhu.report.sections import write_section
 from changzhu.report.simulation import simulation_section
@@ -108,4 +108,10 @@ def simulation_demo(out_dir: Path, sample: float = DEMO_SAMPLE, lang: Lang = Lan
     write_results(spec.title, plan, result, out_dir, how, lang, reform_titles(files, lang))
     reform = result.by_province.filter(pl.col("scenario") != BASELINE)
     gained = float(reform.select(pl.col("newly_eligible").sum()).item() or 0)
-    return f"simulation: {spec.reforms[0][0]} makes about {gained:,.0f} people newly eligible (sample {sample:g})"
+    name = spec.reforms[0][0]
+    title = reform_titles(files, Lang.ZH).get(name, name)
+    return pick(
+        f"微观模拟：改革“{title}”（{name}）使约 {gained:,.0f} 人新符合条件（抽样比例 {sample:g}）",
+        f"simulation: {name} makes about {gained:,.0f} people newly eligible (sample {sample:g})",
+        lang,
+    )

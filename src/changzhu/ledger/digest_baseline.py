@@ -1,4 +1,4 @@
-"""A digest baseline for ledger transactions written before entries digests existed (`changzhu ledger baseline`).
+"""A digest baseline for ledger transactions written before entry digests existed (`changzhu ledger baseline`).
 
 Since digests were introduced, every posting's digest goes into its audit record; older transactions have none,
 so `ledger check` reports them as vouched for by no audit record. The baseline appends audit records (action
