@@ -210,3 +210,18 @@ def test_a_voucher_is_funded_only_for_the_issuers_own_people(db_service: Service
     elsewhere = {**voucher, "holder_key": service.people["gz"], "issuer_region": "440300"}
     refused = _post(service, "/api/v1/vouchers", elsewhere, "ad_gd")
     assert refused.status_code == 403 and "hukou holders and residents" in refused.json()["message"]
+
+
+def test_a_release_asked_by_staff_of_neither_end_is_told_no_such_transfer(db_service: Service) -> None:
+    """A caseworker of a third place (Shenzhen) asking to release Chengdu → Guangzhou's t-mover-1 gets the answer for a
+    number no transfer holds, word for word: not who releases it (which said that it exists and where from)."""
+    service = db_service
+    shenzhen = _login_header(service, "cw_sz_release", Role.CASEWORKER, ["440300"])
+    held = service.client.post("/api/v1/transfers/t-mover-1/complete", headers=shenzhen)
+    unused = service.client.post("/api/v1/transfers/t-nobody-9/complete", headers=shenzhen)
+    assert held.status_code == unused.status_code == 404, held.text
+    assert held.json()["code"] == unused.json()["code"] == "no_transfer"
+    assert held.json()["message"].replace("t-mover-1", "#") == unused.json()["message"].replace("t-nobody-9", "#")
+    # staff of the new place may know of it: they are told the old place releases it
+    guangzhou = service.client.post("/api/v1/transfers/t-mover-1/complete", headers=service.as_("cw_gz"))
+    assert guangzhou.status_code == 403 and guangzhou.json()["code"] == "transfer_released_by", guangzhou.text

@@ -91,14 +91,19 @@ def apply_transfer_as(
 
 
 def complete_transfer_as(engine: Engine, principal: Principal, transfer_no: str) -> dict[str, object]:
-    """The release, by staff of the old place (whose fund pays)."""
+    """The release, by staff of the old place (whose fund pays). Staff of the new place are told who releases it; a
+    caller covering neither end is answered as for a number no transfer holds (404), so its existence is not told."""
     principal.require_role(*STAFF_WITH_PERSONAL_ACCESS)
     with session_scope(engine) as session:
-        found = session.scalar(select(TransferRow.from_region).where(TransferRow.transfer_no == transfer_no))
-    if found is None:
+        found = session.execute(
+            select(TransferRow.from_region, TransferRow.to_region).where(TransferRow.transfer_no == transfer_no)
+        ).first()
+    if found is None or not (principal.covers(found.from_region) or principal.covers(found.to_region)):
         raise NotFound(refusal(RefusalCode.NO_TRANSFER, transfer_no=transfer_no))
-    if not principal.covers(found):
-        raise Forbidden(refusal(RefusalCode.TRANSFER_RELEASED_BY, transfer_no=transfer_no, region=str(found)))
+    if not principal.covers(found.from_region):
+        raise Forbidden(
+            refusal(RefusalCode.TRANSFER_RELEASED_BY, transfer_no=transfer_no, region=str(found.from_region))
+        )
     with told_of_move(engine, principal):
         return complete_transfer(engine, transfer_no, actor=actor_of(principal))
 
