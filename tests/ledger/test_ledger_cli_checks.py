@@ -33,12 +33,17 @@ def test_cli_checkpoints_and_catches_a_deleted_chain(
     engine: Engine, database_url: str, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.setenv("CHANGZHU_DATABASE_URL", database_url)
+    monkeypatch.setenv("CHANGZHU_LANG", "en")
     key = _paid_person(engine)
     runner = CliRunner()
     ok = runner.invoke(app, ["audit", "verify"])
-    assert ok.exit_code == 0 and "audit log intact" in ok.output, ok.output
+    assert ok.exit_code == 0 and ok.output.startswith("audit log intact:"), ok.output  # one language, not both
     assert audit.checkpoint_file(engine).exists()
-    assert runner.invoke(app, ["audit", "checkpoint"]).exit_code == 0
+    written = runner.invoke(app, ["audit", "checkpoint"])
+    assert written.exit_code == 0 and written.output.startswith("checkpoint of "), written.output
+    monkeypatch.setenv("CHANGZHU_LANG", "zh")
+    said = runner.invoke(app, ["audit", "checkpoint"])
+    assert said.exit_code == 0 and said.output.startswith("审计检查点已写入（") and "written" not in said.output
     assert runner.invoke(app, ["ledger", "check"]).exit_code == 0
     with session_scope(engine) as session:  # tamper: an entry edited, a whole chain deleted and its head reset
         entry = session.scalar(select(LedgerEntryRow).where(LedgerEntryRow.unit == "fen").limit(1))

@@ -808,25 +808,36 @@ def import_contributions_cmd(
 def audit_verify() -> None:
     """Recompute the audit chain and check it against the signed checkpoints; exit 1 if any record was changed,
     removed or inserted. A clean log is checkpointed again."""
+    from changzhu.cli.lang import command_lang
     from changzhu.store.audit import checkpoint, verify
 
     engine = migrated_engine()
     report = verify(engine)
     if not report.ok:
-        raise ChangzhuError(f"审计日志被改动 audit log broken after {report.length} records: {report.problem}")
+        raise ChangzhuError(
+            f"审计日志被改动：在第 {report.length} 条记录后：{report.problem} / "
+            f"audit log broken after {report.length} records: {report.problem}"
+        )
     checkpoint(engine)
-    console.print(f"审计日志完整 audit log intact: {report.length} records chained; checkpoint written")
+    if command_lang() == Lang.ZH:
+        console.print(f"审计日志完整：{report.length} 条记录首尾相连；已写入检查点")
+    else:
+        console.print(f"audit log intact: {report.length} records chained; checkpoint written")
 
 
 @audit_app.command("checkpoint")
 def audit_checkpoint() -> None:
     """Sign every chain's length and last hash into the checkpoint file (run it periodically, e.g. from cron)."""
+    from changzhu.cli.lang import command_lang
     from changzhu.store.audit import checkpoint, checkpoint_file
 
     engine = migrated_engine()
     line = checkpoint(engine)
     records = sum(int(length) for length, _hash in line["heads"].values())
-    console.print(f"审计检查点已写入 checkpoint of {records} records written to {checkpoint_file(engine)}")
+    if command_lang() == Lang.ZH:
+        console.print(f"审计检查点已写入（{records} 条记录）：{checkpoint_file(engine)}")
+    else:
+        console.print(f"checkpoint of {records} records written to {checkpoint_file(engine)}")
 
 
 def register(app: typer.Typer) -> None:
