@@ -22,7 +22,7 @@ def test_apply_review_decide_with_the_drafted_reason(office: Office) -> None:
     office.login(resident, "res_gz")
     resident.goto(office.url + "/office/me/applications")
     resident.click("#apply-button")
-    pick_option(resident, "kind", "", "积分（积分落户）")
+    pick_option(resident, "kind", "", "积分落户")
     resident.wait_for_selector("text=材料清单")
     assert "出生日期" in resident.inner_text(".materials")  # the materials list, labelled from the rule's inputs
     # each fact the points scheme reads says which points item it supports (the list named only the facts)
@@ -145,7 +145,7 @@ def test_an_application_taken_at_the_counter_is_reported_once(
     worker.wait_for_selector("#resident-name")
     worker.evaluate(MESSAGES)
     worker.click("#action-apply")
-    pick_option(worker, "kind", "", "积分（积分落户）")
+    pick_option(worker, "kind", "", "积分落户")
     worker.click("#application-submit")
     worker.wait_for_selector(".el-dialog:visible .precheck")
     worker.locator(".el-dialog:visible .el-dialog__footer button").first.click()

@@ -2,8 +2,8 @@
 search's "search by" choice reads as a choice ("Detect" alone read as a button's verb; "Any (detected)" was too wide
 for a phone), and the points items of an
 application's pre-check start with a capital as on the resident's page ("years holding the residence permit" began
-lower case there, the API's label as used inside a sentence), as do the kinds offered ("points (points-based
-settlement)"); a planner's facility list scope is read whole, not
+lower case there, the API's label as used inside a sentence), as do the kinds offered ("points-based
+settlement"); a planner's facility list scope is read whole, not
 cut off ("Scope: the cities list…" in a 200 px box)."""
 
 from __future__ import annotations
@@ -30,7 +30,7 @@ def test_the_points_items_of_a_pre_check_start_with_a_capital(office: Office) ->
     office.login(page, "cw_gz")
     open_resident(page, ID_GZ)
     page.click("#action-apply")
-    pick_option(page, "kind", "", "Points (points-based settlement)")
+    pick_option(page, "kind", "", "Points-based settlement")
     page.click("#application-submit")
     items = page.locator(".el-dialog:visible .precheck .points-scheme .el-table__row td:first-child")
     expect(items.first).to_be_visible()

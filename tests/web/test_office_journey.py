@@ -252,7 +252,7 @@ def test_the_office_journey(office: Office) -> None:
 
     # 8. the 积分 application taken at the counter, with the pre-check
     worker.click("#action-apply")
-    pick_option(worker, "kind", "", "积分（积分落户）")
+    pick_option(worker, "kind", "", "积分落户")
     worker.wait_for_selector("text=材料清单")
     worker.click("#application-submit")
     worker.wait_for_selector(".el-dialog:visible .precheck")

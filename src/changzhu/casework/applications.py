@@ -58,13 +58,14 @@ KIND_SERVICE: dict[ApplicationKind, Service] = {
     ApplicationKind.DIBAO: Service.MINIMUM_LIVING_ALLOWANCE,
     ApplicationKind.HUKOU: Service.RESIDENCE_REGISTRATION_SETTLEMENT,
 }
-KIND_LABELS: dict[ApplicationKind, tuple[str, str]] = {
+KIND_LABELS: dict[ApplicationKind, tuple[str, str]] = {  # the words a resident reads: the office's (its locales'
+    # applicationKind, tests/casework/test_kind_labels.py), English lower case to be used inside a sentence
     ApplicationKind.RESIDENCE_PERMIT: ("居住证", "residence permit"),
-    ApplicationKind.POINTS: ("积分（积分落户）", "points (points-based settlement)"),
+    ApplicationKind.POINTS: ("积分落户", "points-based settlement"),
     ApplicationKind.PUBLIC_RENTAL: ("公租房", "public rental housing"),
     ApplicationKind.SCHOOL_PLACE: ("随迁子女入学", "school place for a migrant child"),
-    ApplicationKind.DIBAO: ("最低生活保障（低保）", "minimum living allowance (dibao)"),
-    ApplicationKind.HUKOU: ("常住地落户", "hukou where one lives"),
+    ApplicationKind.DIBAO: ("低保", "minimum living allowance"),
+    ApplicationKind.HUKOU: ("落户", "hukou settlement"),
 }
 STATUS_LABELS: dict[Status, tuple[str, str]] = {
     Status.SUBMITTED: ("已提交", "submitted"),

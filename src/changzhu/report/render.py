@@ -9,7 +9,7 @@ from pathlib import Path
 from plotly.offline import get_plotlyjs
 
 from changzhu.report.lang import Lang
-from changzhu.report.sections import SECTIONS_DIR, escape
+from changzhu.report.sections import FIT_CHARTS_JS, SECTIONS_DIR, escape
 
 REPORT_FILE = "report.html"
 
@@ -48,6 +48,7 @@ table.data td.text {{ text-align: left; }}
 nav a {{ margin-right: 1em; }}
 </style>
 <script type="text/javascript">{plotlyjs}</script>
+<script type="text/javascript">{fit_charts}</script>
 </head>
 <body>
 <h1>{title}</h1>
@@ -90,6 +91,7 @@ def render_report(out_dir: Path, title: str | None = None, lang: Lang = Lang.ZH)
         html_lang="zh-CN" if lang == Lang.ZH else "en",
         generated_note=escape(NOTES[lang].format(generated=datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC"))),
         plotlyjs=get_plotlyjs(),
+        fit_charts=FIT_CHARTS_JS.read_text(encoding="utf-8"),
         nav=nav,
         sections="\n".join(texts),
     )

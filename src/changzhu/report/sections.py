@@ -26,9 +26,21 @@ class ReportSection:
     body_html: str
 
 
+FIT_CHARTS_JS = Path(__file__).with_name("templates") / "fit_charts.js"
+
+
 def figure_html(figure: go.Figure) -> str:
-    """A Plotly figure as an HTML fragment that relies on the report's inlined plotly.js."""
-    return str(figure.to_html(full_html=False, include_plotlyjs=False, config={"displaylogo": False}))
+    """A Plotly figure as an HTML fragment that relies on the report's inlined plotly.js, its words wrapped to the
+    chart's width once drawn (`changzhuFit` in templates/fit_charts.js, inlined once by render.py): the one way
+    every chart's title, axis titles, legend, colour bar titles and notes are made to fit a phone."""
+    return str(
+        figure.to_html(
+            full_html=False,
+            include_plotlyjs=False,
+            config={"displaylogo": False},
+            post_script="window.changzhuFit && changzhuFit(document.getElementById('{plot_id}'));",
+        )
+    )
 
 
 def escape(text: str) -> str:

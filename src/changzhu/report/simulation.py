@@ -254,7 +254,7 @@ def simulation_section(
         "<h3>"
         + pick(
             "各方案、各服务的费用（全国，亿元/年；人数为估算；低保需求为申领者；— 表示没有单位成本）",
-            "Costs by scenario and service (whole country, 100 million yuan a year; people are estimates; 低保 "
+            "Costs by scenario and service (whole country, 100 million yuan a year; people are estimates; dibao "
             "demand is its take-up; — = no unit cost)",
             lang,
         )

@@ -256,7 +256,7 @@ def sites_map(plan: SitingPlan, province_code: str, geojson: dict[str, Any], lan
     fig.update_layout(
         title=pick(
             f"拟建{_say(words.facilities, lang)}选址与两步移动搜索法可达性",
-            f"Proposed {_say(words.facilities, lang)}<br>and 2SFCA access",
+            f"Proposed {_say(words.facilities, lang)} and 2SFCA access",
             lang,
         ),
         height=620,

@@ -222,7 +222,7 @@ def synthetic_checks(fraction: float, seed: int) -> list[Check]:
         Check(
             "dibao_urban",
             "城市低保对象",
-            "Urban 低保 recipients",
+            "Urban dibao (minimum living allowance) recipients",
             urban_recipients,
             off.DIBAO_URBAN,
             0.25,
@@ -233,7 +233,7 @@ def synthetic_checks(fraction: float, seed: int) -> list[Check]:
         Check(
             "dibao_rural",
             "农村低保对象",
-            "Rural 低保 recipients",
+            "Rural dibao (minimum living allowance) recipients",
             rural_recipients,
             off.DIBAO_RURAL,
             0.25,
@@ -244,11 +244,11 @@ def synthetic_checks(fraction: float, seed: int) -> list[Check]:
         Check(
             "dibao_simulation",
             "模拟的低保对象（规则 + 财产核查 + 申领率）",
-            "低保 recipients in the simulation (rules, asset test, take-up)",
+            "Dibao recipients in the simulation (rules, asset test, take-up)",
             simulation_dibao(people, scale),
             off.DIBAO_TOTAL,
             0.25,
-            f"`changzhu simulate`'s 低保 demand on {SIMULATION_DIBAO_DATE} for every {SIMULATION_DIBAO_EVERY}th "
+            f"`changzhu simulate`'s dibao demand on {SIMULATION_DIBAO_DATE} for every {SIMULATION_DIBAO_EVERY}th "
             "synthetic resident: the rules' minimum living allowance decision (the city's standard, 753 yuan a month "
             "nationally since 2023-10; in the countryside times the 2020 rural/urban ratio), the asset test, then "
             "take-up; against the 2020 recipients (the synthetic incomes are 2020's)",
