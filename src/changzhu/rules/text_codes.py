@@ -2,10 +2,12 @@
 
 polars casts text to an Enum at ≈20–35 ns a row (a region column of 1M rows: 21–67 ms of CPU on the shared machine);
 a text of up to 12 bytes is held whole in its 16-byte string view (its length, then its bytes), so two 64-bit words
-are the text itself, and a lookup of them in an open-addressed table of the known codes' views takes 4–11 ms. A longer
-text's view holds its length and first 4 bytes (one word), then where its bytes are: it is compared with the known
-codes of that length and prefix, byte by byte in the chunk's data buffers. A column whose text is not among the codes
-is not placed here (None): the caller's polars path places it and names the problem, as it always has.
+are the text itself, looked up in an open-addressed table of the known codes' views. A longer text's view holds its
+length and first 4 bytes (one word), then where its bytes are: it is compared with the known codes of that length and
+prefix, byte by byte in the chunk's data buffers. Each view placed is kept, and each row looks there first: a column
+of 1M rows and a few distinct views takes 2–4 ms (docs/performance-history.md, sixteenth pass). A column whose text
+is not among the codes is not placed here (None): the caller's polars path places it and names the problem, as it
+always has.
 """
 
 from __future__ import annotations
