@@ -163,3 +163,38 @@ def test_a_column_in_chunks_is_read_chunk_by_chunk(monkeypatch: pytest.MonkeyPat
     got = text_places(column, known)
     assert got is not None and got.tolist() == _cast(column, known)
     assert asked == [400, 397]
+
+
+def test_every_view_placed_is_kept_and_an_empty_slot_is_no_empty_text() -> None:
+    """view_places keeps each view it placed, short or long (each row looks there first: one branch on every row,
+    not one on the text's length), and a slot not yet written matches no text, the empty one (a view of zeros)
+    included: it is placed where it is a code and left to the cast where not."""
+    from changzhu.rules import text_codes
+
+    kept: list[np.ndarray] = []
+    real = text_codes.view_places
+
+    def watching(*args: object) -> int:
+        got = real(*args)
+        kept.append(np.asarray(args[-2]).copy())  # seen_places after the call
+        return int(got)
+
+    column = pl.Series("x", ["a", "b" * 13, "", "a", None, "b" * 13])
+    text_codes.view_places = watching
+    try:
+        got = text_places(column, ("b" * 13, "", "a"))
+    finally:
+        text_codes.view_places = real
+    assert got is not None and got.tolist() == [2, 0, 1, 2, -1, 0]
+    assert {int(p) for p in kept[0] if p >= 0} == {0, 1, 2}  # the short views kept too (each long one's own bytes)
+    assert text_places(pl.Series("x", ["a", ""]), ("a", "b")) is None
+    assert text_places(pl.Series("x", ["", "a"]), ("a", "b")) is None
+
+
+def test_every_region_code_in_turn_is_placed_as_the_cast_places_it() -> None:
+    """All the region codes, each many times in a random order: more views than slots kept, so views share a slot
+    and replace each other there; every row placed as the cast places it."""
+    known = region_lookup().codes
+    rng = np.random.default_rng(19)
+    texts = [known[i] for i in rng.integers(0, len(known), 20_000)]
+    _placed_as_cast(pl.Series("hukou_region", texts), known, _cast, np.int32)

@@ -2,10 +2,12 @@
 
 polars casts text to an Enum at ≈20–35 ns a row (a region column of 1M rows: 21–67 ms of CPU on the shared machine);
 a text of up to 12 bytes is held whole in its 16-byte string view (its length, then its bytes), so two 64-bit words
-are the text itself, and a lookup of them in an open-addressed table of the known codes' views takes 4–11 ms. A longer
-text's view holds its length and first 4 bytes (one word), then where its bytes are: it is compared with the known
-codes of that length and prefix, byte by byte in the chunk's data buffers. A column whose text is not among the codes
-is not placed here (None): the caller's polars path places it and names the problem, as it always has.
+are the text itself, looked up in an open-addressed table of the known codes' views. A longer text's view holds its
+length and first 4 bytes (one word), then where its bytes are: it is compared with the known codes of that length and
+prefix, byte by byte in the chunk's data buffers. Each view placed is kept, and each row looks there first: a column
+of 1M rows and a few distinct views takes 2–4 ms (docs/performance-history.md, sixteenth pass). A column whose text
+is not among the codes is not placed here (None): the caller's polars path places it and names the problem, as it
+always has.
 """
 
 from __future__ import annotations
@@ -25,7 +27,7 @@ _MIX_A = 0x9E3779B97F4A7C15  # (odd constants: the two words mixed into a slot)
 _MIX_B = 0xC2B2AE3D27D4EB4F
 _SHIFT = 40
 _WORD = 2**64 - 1
-SEEN = 64  # slots of the long texts' views already compared (a power of 2)
+SEEN = 1024  # slots of the views already placed (a power of 2; 20 KiB, in the first-level cache)
 _NO_DATA = read_only(np.zeros(0, dtype=np.uint8))  # (a chunk of short texts only has no data buffer)
 
 
@@ -51,11 +53,12 @@ def view_places(
     `valid` clear, if `has_valid`: `first` is an Arrow array's offset). A text longer than INLINE is compared with the
     long codes (`long_keys`: each one's first view word, its length and first 4 bytes; its bytes from `long_starts[k]`
     in `long_bytes`, its place k) in `data`, the chunk's data buffers one after another (buffer j from
-    `data_starts[j]` to `data_starts[j + 1]`); a long text's view found once is kept in
-    `seen` (its two words, zero where none yet: a long text's first word is never zero) and `seen_places`, slots by
-    the same mix of the words, so that the views of a Parquet dictionary's texts, which point at the same bytes, are
-    compared once. Returns -1 when every row is placed, else the first row whose text is not among the codes (the
-    rest of `out` is then not written)."""
+    `data_starts[j]` to `data_starts[j + 1]`). Every view placed, short or long, is kept in `seen` (its two words)
+    and `seen_places` (its place, -1 where the slot is empty), slots by the same mix of the words, and each row looks
+    there first: the views of a Parquet dictionary's long texts point at the same bytes, so each is compared once,
+    and a column of few codes, short and long mixed, takes the same one branch on every row (a branch on the text's
+    length, taken at random, cost as much as the lookup itself). Returns -1 when every row is placed, else the first
+    row whose text is not among the codes (the rest of `out` is then not written)."""
     for i in range(views.shape[0]):
         bit = first + i
         if has_valid != 0 and (valid[bit >> 3] >> (bit & 7)) & 1 == 0:
@@ -63,20 +66,20 @@ def view_places(
             continue
         a = views[i, 0]
         b = views[i, 1]
-        size = np.int64(a & np.uint64(0xFFFFFFFF))
         slot = ((a * np.uint64(_MIX_A)) ^ (b * np.uint64(_MIX_B))) >> np.uint64(_SHIFT)
+        kept = slot & np.uint64(seen.shape[0] - 1)
+        if seen_places[kept] >= 0 and seen[kept, 0] == a and seen[kept, 1] == b:
+            out[i] = seen_places[kept]
+            continue
+        size = np.int64(a & np.uint64(0xFFFFFFFF))
+        found = -1
         if size > INLINE:
-            kept = slot & np.uint64(seen.shape[0] - 1)
-            if seen[kept, 0] == a and seen[kept, 1] == b:
-                out[i] = seen_places[kept]
-                continue
             buffer = np.int64(b & np.uint64(0xFFFFFFFF))
             if buffer + 1 >= data_starts.shape[0]:
                 return i
             start = data_starts[buffer] + np.int64(b >> np.uint64(32))
             if start + size > data_starts[buffer + 1]:
                 return i
-            found = -1
             for k in range(long_keys.shape[0]):
                 if long_keys[k] != a:
                     continue
@@ -89,22 +92,22 @@ def view_places(
                 if same:
                     found = k
                     break
-            if found < 0:
-                return i
-            seen[kept, 0] = a
-            seen[kept, 1] = b
-            seen_places[kept] = found
-            out[i] = found
-            continue
-        slot &= np.uint64(mask)
-        while True:
-            code = codes[slot]
-            if code < 0:
-                return i
-            if keys[slot, 0] == a and keys[slot, 1] == b:
-                out[i] = code
-                break
-            slot = (slot + np.uint64(1)) & np.uint64(mask)
+        else:
+            slot &= np.uint64(mask)
+            while True:
+                code = codes[slot]
+                if code < 0:
+                    break
+                if keys[slot, 0] == a and keys[slot, 1] == b:
+                    found = code
+                    break
+                slot = (slot + np.uint64(1)) & np.uint64(mask)
+        if found < 0:
+            return i
+        seen[kept, 0] = a
+        seen[kept, 1] = b
+        seen_places[kept] = found
+        out[i] = found
     return -1
 
 
@@ -192,7 +195,7 @@ def _placed(chunk: pa.Array, table: _Table, out: np.ndarray) -> bool:
     placed = view_places(
         views, valid, int(bits is not None), chunk.offset, table.keys, table.places, table.mask, data, data_starts,
         table.long_keys, table.long_starts, table.long_bytes, np.zeros((SEEN, 2), dtype=np.uint64),
-        np.zeros(SEEN, dtype=np.int32), out,
+        np.full(SEEN, -1, dtype=np.int32), out,
     )  # fmt: skip
     return bool(placed == -1)
 
