@@ -99,7 +99,8 @@ def test_help_imports_no_command_module(tmp_path: Path) -> None:
         "import sys\nfrom changzhu.cli.main import run\nsys.argv = ['changzhu', '--help']\n"
         "try:\n    run()\nexcept SystemExit:\n    pass\n"
         "heavy = ('sqlalchemy', 'polars', 'numpy', 'numba', 'fastapi', 'rich')\n"
-        "shell = ('changzhu.cli.main', 'changzhu.cli.typer_params')  # the app and its typer fix, no command\n"
+        # the app, its typer fix and the choice of language (no heavy import of its own), no command
+        "shell = ('changzhu.cli.main', 'changzhu.cli.typer_params', 'changzhu.cli.lang')\n"
         "print('LOADED', sorted(m for m in sys.modules if m.startswith('changzhu.cli.') and m not in shell"
         " or m in heavy))\n"
     )
