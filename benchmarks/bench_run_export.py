@@ -32,6 +32,9 @@ FULL_SAMPLE = 0.0002
 SMOKE_SAMPLE = 0.00002
 REFORM = """name: every_service_2027
 description: 中考 residence 3 → 1 year and 低保 1600 from 2027, every service evaluated
+title:
+  zh: 中考居住一年、低保 1600 元（2027 年起）
+  en: Entrance exam after 1 year, minimum living allowance 1600 (from 2027)
 overrides:
   entrance_exam.child_residence_months: {value: 12, since: 2027-01-01}
   entrance_exam.parent_si_months: {value: 12, since: 2027-01-01}
