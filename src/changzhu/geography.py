@@ -15,13 +15,13 @@ identified by destination totals alone, so every origin total is an ESTIMATE). W
 γ = 2 about 85 % of Beijing's in-migrants come out of Hebei, and with local-hukou mass urban Jiangsu and
 Shandong become top senders; rural mass with γ = 1 puts 河南, 河北, 山东, 安徽, 湖南 first and Hebei at 45 % of
 Beijing's in-migrants — still too high (surveys put it near a quarter), which is why it stays an estimate.
-Where the census's out-migrants of an origin province are known (`census_out_migrants_2020.csv`: 河南's figure; 安徽
-and 四川 only "more than 10 million"), `calibrate_origins` fits the estimated table to them by iterative proportional
-fitting: each destination keeps its in-migrants, each origin province with a figure sends exactly that many (at
-least that many for a lower bound), and the provinces without one share the rest in the model's proportions. The
-2020 census figures are used as they are: the fiscal and planning tables are for the census year (2020-11-01), so
-no scaling to another year applies. Every other origin total, and the split of each total over destinations,
-stays an ESTIMATE.
+Where the out-migrants of an origin province are known (`census_out_migrants_2020.csv`: 河南's census figure, 安徽's
+reported 2020 figure; 四川 only "more than 10 million"), `calibrate_origins` fits the estimated table to them by
+iterative proportional fitting: each destination keeps its in-migrants, each origin province with a figure sends
+exactly that many (at least that many for a lower bound), and the provinces without one share the rest in the
+model's proportions. The 2020 figures are used as they are: the fiscal and planning tables are for the census year
+(2020-11-01), so no scaling to another year applies. Every other origin total, and the split of each total over
+destinations, stays an ESTIMATE.
 The distance of a zone to itself is half the distance to its nearest allowed neighbour (the usual intra-zonal
 convention), used when a zone may be its own origin (intra-provincial moves between counties of one city).
 """
@@ -56,8 +56,8 @@ FloatArray = npt.NDArray[np.float64]
 BoolArray = npt.NDArray[np.bool_]
 EARTH_RADIUS_KM = 6371.0
 ESTIMATE_LABEL = (
-    "estimate: gravity model of migrant origins, fitted to the 2020 census's out-migrants where known (Henan; Anhui "
-    "and Sichuan at least 10 million; no origin–destination table ships)"
+    "estimate: gravity model of migrant origins, fitted to the 2020 out-migrant figures where known (Henan, Anhui; "
+    "Sichuan at least 10 million; no origin–destination table ships)"
 )
 CALIBRATION_TOLERANCE = 1e-9  # relative: an origin group's out-migrants against its census figure
 CALIBRATION_ROUNDS = 1000

@@ -16,11 +16,11 @@ ESTIMATE_COLUMN = "estimate"
 ESTIMATED_SUFFIX = "_est"  # a column whose name ends so holds an estimate (e.g. registered_est)
 
 _GRAVITY = (  # the out-migrant figures it is fitted to: census_out_migrants_2020.csv (docs/fiscal.md)
-    "估算：户籍人口与流动人口来源地由引力模型推算，流出人口按 2020 年第七次全国人口普查已知数校准"
-    "（河南为普查数；安徽、四川取不低于普查所示的 1000 万；其余省份为模型估算）",
+    "估算：户籍人口与流动人口来源地由引力模型推算，流出人口按已知的 2020 年数据校准"
+    "（河南为普查数；安徽为所报 2020 年流向省外人数；四川取不低于普查所示的 1000 万；其余省份为模型估算）",
     "estimate: registered population and migrants' origins from a gravity model, its out-migrants fitted to the "
-    "2020 census where known (Henan: the census figure; Anhui, Sichuan: at least the census's 10 million; other "
-    "provinces: the model's)",
+    "2020 figures where known (Henan: the census figure; Anhui: the reported 2020 count of those gone to other "
+    "provinces; Sichuan: at least the census's 10 million; other provinces: the model's)",
 )
 GRAVITY = f"{_GRAVITY[0]}/ {_GRAVITY[1]}"
 

@@ -7,7 +7,7 @@ Definitions (docs/architecture.md, "Population bases"):
   province level and an upper bound below it. Who the hukou-bound system serves on the spot.
 - registered (户籍人口): everyone whose hukou is in the region, wherever they live = local-hukou resident +
   out-migrants. They come from the gravity model of migrant origins (changzhu.geography), fitted to the census's
-  out-migrants of the provinces whose figure ships (河南; 安徽 and 四川 only a lower bound), so the figure is an
+  out-migrants of the provinces whose figure ships (河南, 安徽; 四川 only a lower bound), so the figure is an
   ESTIMATE and is labelled so.
 - separated (人户分离): residents not living where their hukou is registered; migrants (流动人口) are the separated
   minus moves within a city's districts (市辖区内人户分离).

@@ -4,7 +4,7 @@ changzhu.geography.population_bases (the same figures planning shows).
 The census gives, for every province, its residents and how many of them have hukou in another province
 (跨省流入), not which one. changzhu.geography's gravity model splits them by origin (an ESTIMATE, labelled so
 everywhere it is shown), fitted to the census's out-migrants of the provinces whose figure ships
-(census_out_migrants_2020.csv: 河南 exactly, 安徽 and 四川 at least their lower bound); summing over destinations
+(census_out_migrants_2020.csv: 河南 and 安徽 exactly, 四川 at least its lower bound); summing over destinations
 gives each province's out-migrants, and
 
     registered_o = local-hukou resident_o + out_o = resident_o − in_o + out_o
@@ -25,7 +25,8 @@ __all__ = ["BASES_COLUMNS", "ESTIMATE_LABEL", "OUT_MIGRANTS_BASIS", "province_ba
 
 # where each province's out-migrants come from (the column `out_migrants_basis`, a code for scripts):
 OUT_MIGRANTS_BASIS = {
-    "census_2020": "the census's figure (census_out_migrants_2020.csv, bound exact)",
+    # the code keeps its name: 安徽's exact figure is its own 2020 table's, not read in the census (docs/data.md)
+    "census_2020": "the 2020 figure in census_out_migrants_2020.csv (bound exact; its source says whose)",
     "census_2020_lower_bound": "the census's lower bound: the model fell short of it and was raised to it",
     "gravity_model": "the gravity model, fitted so that all provinces' out-migrants sum to the census's in-migrants",
 }

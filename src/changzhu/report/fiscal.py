@@ -25,8 +25,8 @@ YI = 1e8  # 亿 yuan
 TOP_FLOWS = 40
 EXPLAINED = ("440000", "410000")  # 广东 (largest inflow), 河南 (largest outflow)
 ESTIMATE_ZH = (
-    "估算：按引力模型推算流动人口来源地，流出人口按 2020 年普查已知数校准（河南为普查数；安徽、四川不低于普查所示的"
-    " 1000 万）"
+    "估算：按引力模型推算流动人口来源地，流出人口按已知的 2020 年数据校准（河南为普查数；安徽为所报 2020 年流向省外"
+    "人数；四川不低于普查所示的 1000 万）"
 )
 SPLITS = {
     SPLIT_LP: ("线性规划：加权未满足需求最小（HiGHS）", "LP: least weighted unmet need (HiGHS)"),
