@@ -7,7 +7,7 @@ from rules_support import ON, random_people
 
 from changzhu.rules import evaluate
 from changzhu.rules.engine import PointsResult
-from changzhu.rules.evaluate import _TotalBuffers
+from changzhu.rules.evaluate import SAME_HEAD, _same_totals, _TotalBuffers
 from changzhu.rules.total_kernels import spread_total
 
 
@@ -47,3 +47,24 @@ def test_the_spread_kernel_writes_value_place_and_validity_bit() -> None:
     assert values[[1, 11]].tolist() == [2.0, 0.5] and np.isnan(values[9])
     assert np.flatnonzero(taken).tolist() == [1, 9, 11]
     assert np.flatnonzero(np.unpackbits(bits, bitorder="little")).tolist() == [1, 11]  # not NaN
+
+
+def test_totals_are_the_same_as_array_equal_says_with_nan_equal() -> None:
+    """_same_totals (its first rows, then the bits, then the floats) answers as np.array_equal(equal_nan=True): a
+    difference after the first SAME_HEAD rows, NaN against NaN of other bits, 0.0 against -0.0, NaN against a value."""
+    rng = np.random.default_rng(3)
+    base = rng.integers(0, 120, SAME_HEAD * 3).astype(np.float64)
+    base[rng.random(base.size) < 0.2] = np.nan
+    other_nan = base.copy()
+    other_nan[np.isnan(base)] = -np.nan  # the sign bit set: a NaN of other bits
+    late = base.copy()
+    late[SAME_HEAD * 2] = 1000.0  # differs past the first rows only
+    zeros = np.where(base == 0, -0.0, base)
+    nan_late = base.copy()
+    nan_late[-1] = np.nan if not np.isnan(base[-1]) else 1.0
+    assert not np.array_equal(other_nan.view(np.int64), base.view(np.int64))  # the bits differ, the floats not
+    assert not np.array_equal(zeros.view(np.int64), base.view(np.int64))
+    for other in (base.copy(), other_nan, late, zeros, nan_late, base + 1):
+        part = PointsResult(None, base, other, other)
+        assert _same_totals(part, 0, 1) == np.array_equal(base, other, equal_nan=True)
+        assert _same_totals(part, 1, 2)  # the same array
