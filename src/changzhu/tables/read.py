@@ -18,7 +18,7 @@ from changzhu.domain.refusals import Refusal, RefusalCode, refusal
 from changzhu.errors import ChangzhuError
 from changzhu.tables.formats import RawTable, read_raw
 from changzhu.tables.places import reason_text
-from changzhu.tables.schema import Column, Fallback, TableSchema, header_candidates, normalize_header
+from changzhu.tables.schema import Column, ColumnType, Fallback, TableSchema, header_candidates, normalize_header
 from changzhu.tables.vocab import RegionIndex, parse_column
 
 ERROR_SCHEMA: dict[str, pl.DataType] = {
@@ -232,21 +232,33 @@ def _filled_from_fallbacks(
     raw: RawTable, schema: TableSchema, headers: Mapping[str, str], regions: RegionIndex | None
 ) -> dict[str, pl.Series]:
     """A column the file has, its empty cells filled from the column a fallback reads it from (a facility list's
-    所在区 left empty where the 地址 says 广州市天河区…): what the source says where the file's own cell is empty."""
+    所在区 left empty where the 地址 says 广州市天河区…): what the source says where the file's own cell is empty; and,
+    for a region, where the source names the same place with its city (所在区 南山区, a name two cities have, beside
+    the 地址 深圳市南山区桃园路89号: 深圳市南山区)."""
     filled: dict[str, pl.Series] = {}
     for fallback in schema.fallbacks:
         if fallback.column not in headers or fallback.source not in headers or fallback.column in filled:
             continue
         own = raw.frame.get_column(headers[fallback.column])
         empty = _blank(own)
-        if not empty.any():
+        region = schema.column(fallback.column).type == ColumnType.REGION
+        if not empty.any() and not region:
             continue
         header = headers[fallback.source]
         given = fallback.read(header, raw.frame.get_column(header), regions)
         if given is None:
             continue
+        source = given.cast(pl.String)
+        pair = pl.DataFrame({"own": own.cast(pl.String).str.strip_chars(), "source": source})
+        qualified = pair.select(
+            (pl.lit(region) & (pl.col("source").str.len_chars() > pl.col("own").str.len_chars()))
+            .and_(pl.col("source").str.ends_with(pl.col("own")))
+            .fill_null(False)
+        ).to_series()
+        if not (empty | qualified).any():
+            continue
         cells = pl.select(
-            pl.when(pl.lit(empty)).then(pl.lit(given.cast(pl.String))).otherwise(pl.lit(own.cast(pl.String)))
+            pl.when(pl.lit(empty | qualified)).then(pl.lit(source)).otherwise(pl.lit(own.cast(pl.String)))
         )
         filled[fallback.column] = cells.to_series().alias(own.name)
     return filled
