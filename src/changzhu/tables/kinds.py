@@ -427,6 +427,7 @@ def facility_schema(services: Sequence[ServiceInfo]) -> TableSchema:
             ),
         ),
         checks=(_unique("facility_id"), _coordinates_check),
+        keys=(("facility_id", refusal(RefusalCode.ON_ANOTHER_ROW)),),
         conversions=(_coordinates_to_wgs84,),
         expansion=lambda frame: split_spanning_schools(frame, [s.key for s in services]),
         records_key="facilities",
@@ -471,6 +472,7 @@ def supply_schema(services: Sequence[ServiceInfo]) -> TableSchema:
             ),
         ),
         checks=(_unique("code"),),
+        keys=(("code", refusal(RefusalCode.ON_ANOTHER_ROW)),),
         records_key="supply",
     )
 
@@ -611,6 +613,7 @@ def population_schema() -> TableSchema:
             ),
         ),
         checks=(_unique("region_code"), _parts_fit),
+        keys=(("region_code", refusal(RefusalCode.ON_ANOTHER_ROW)),),
         records_key="population",
     )
 

@@ -264,6 +264,29 @@ def _filled_from_fallbacks(
     return filled
 
 
+def _shared_with_refused_rows(
+    typed: pl.DataFrame,
+    good: pl.Series,
+    schema: TableSchema,
+    headers: Mapping[str, str],
+    raw: RawTable,
+    bad: dict[int, list[CellError]],
+) -> None:
+    """Rows sharing a key (schema.keys: a person's 编号, a facility's 设施编号) with a row refused for another cell,
+    named on that key as the checks name two good rows sharing it: the whole file's problems at once."""
+    for key, reason in schema.keys:
+        if key not in headers:
+            continue
+        values, header = typed.get_column(key), headers[key]
+        shared = values.is_duplicated() & values.is_not_null()
+        with_refused = values.is_in(values.filter(shared & ~good).implode()) & shared
+        for row in with_refused.arg_true().to_list():
+            if any(e.column == header for e in bad.get(row, [])):
+                continue
+            value = str(raw.frame[header][row] or "")
+            bad.setdefault(row, []).append(CellError(raw.line(row), header, value, reason))
+
+
 # the name a reader gives a header cell left empty: calamine's __UNNAMED__3, polars' "" and _duplicated_0 (CSV)
 BLANK_HEADER = re.compile(r"__UNNAMED__\d+|_duplicated_\d+|\s*")
 # how far down a sheet its header is looked for under a title (表格标题, 填报单位, a blank row)
@@ -449,6 +472,9 @@ def read_table(
             bad.setdefault(row, []).append(CellError(raw.line(row), header, value, problem.reason))
         if bad:
             good = good.scatter(list(bad), False)
+    if bad:
+        _shared_with_refused_rows(typed, good, schema, headers, raw, bad)
+        good = good.scatter(list(bad), False)
     for row in bad:
         total = _total_cell(raw, row)
         if total is not None:  # a sum a spreadsheet adds under its rows: one reason, not each cell it leaves empty
