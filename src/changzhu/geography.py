@@ -28,6 +28,7 @@ convention), used when a zone may be its own origin (intra-provincial moves betw
 
 from __future__ import annotations
 
+import warnings
 from dataclasses import dataclass
 from datetime import date
 
@@ -42,6 +43,7 @@ from changzhu.parameters import Scenario, parameter_tree
 __all__ = [
     "ESTIMATE_LABEL",
     "GravityModel",
+    "UnknownFigureWarning",
     "calibrate_origins",
     "centres",
     "draw_origins",
@@ -214,6 +216,40 @@ def out_migrant_targets(out_migrants: pl.DataFrame | None) -> dict[str, tuple[fl
     }
 
 
+class UnknownFigureWarning(UserWarning):
+    """Regions left out of the migration estimate because a figure it needs is unknown (never taken as zero)."""
+
+
+# the census figures the gravity model needs of every region: (column, what it is in Chinese, in English)
+FLOW_FIGURES = (
+    ("interprov_in_migrants_2020", "跨省流入人口", "inter-provincial in-migrants"),
+    ("pop_rural_2020", "乡村人口", "rural residents"),
+)
+
+
+def _without_unknown_figures(table: pl.DataFrame) -> pl.Series:
+    """Which rows have every figure of FLOW_FIGURES; the others are named in an UnknownFigureWarning."""
+    known = pl.all_horizontal(pl.col(column).is_not_null() for column, _zh, _en in FLOW_FIGURES)
+    keep = table.select(known.alias("known")).to_series()
+    if keep.all():
+        return keep
+    zh, en = [], []
+    for row in table.filter(~keep).iter_rows(named=True):
+        missing = [(z, e) for column, z, e in FLOW_FIGURES if row[column] is None]
+        zh.append(f"{row['name_zh']}（{row['code']}）：{'、'.join(z for z, _ in missing)}")
+        en.append(f"{row['name_zh']} ({row['code']}): {', '.join(e for _, e in missing)}")
+    warnings.warn(
+        UnknownFigureWarning(
+            "left out of the migration estimate, a figure it needs being unknown (not taken as zero): "
+            + "; ".join(en)
+            + " / 以下地区所需的数字未知（不按 0 计），未纳入人口流动估算："
+            + "；".join(zh)
+        ),
+        stacklevel=3,
+    )
+    return keep
+
+
 def population_bases(
     frame: pl.DataFrame, model: GravityModel | None = None, out_migrants: pl.DataFrame | None = None
 ) -> tuple[pl.DataFrame, FloatArray]:
@@ -221,19 +257,26 @@ def population_bases(
 
     `frame`: census rows with code, name_zh, province_code, pop_resident_2020, pop_rural_2020,
     interprov_in_migrants_2020 and seat or centroid coordinates (rows without coordinates or residents are
-    dropped). `out_migrants`: the census's out-migrant figures by province (Census2020.out_migrants), to which the
-    flows are fitted (`calibrate_origins`); without it the flows are the gravity model's alone. Columns of the
-    result: region_code, region_name_zh, province_code and the figures named in changzhu.domain.population.
+    dropped). A region whose in-migrants or rural residents are unknown is left out of the flows and of the bases,
+    named in an UnknownFigureWarning: its flows cannot be estimated, and taking the figure as zero would make it
+    send or receive no one. `out_migrants`: the census's out-migrant figures by province
+    (Census2020.out_migrants), to which the flows are fitted (`calibrate_origins`; a figure of a province no row
+    is left for is not fitted); without it the flows are the gravity model's alone. Columns of the result:
+    region_code, region_name_zh, province_code and the figures named in changzhu.domain.population.
     """
     lon, lat = centres(frame)
     ok = np.isfinite(lon) & np.isfinite(lat) & frame["pop_resident_2020"].is_not_null().to_numpy()
-    table = frame.filter(pl.Series(ok))
+    table, lon, lat = frame.filter(pl.Series(ok)), lon[ok], lat[ok]
+    known = _without_unknown_figures(table).to_numpy()
+    table, lon, lat = table.filter(pl.Series(known)), lon[known], lat[known]
     resident = table["pop_resident_2020"].to_numpy().astype(np.float64)
-    inflow = table["interprov_in_migrants_2020"].fill_null(0).to_numpy().astype(np.float64)
-    rural = table["pop_rural_2020"].fill_null(0).to_numpy().astype(np.float64)
+    inflow = table["interprov_in_migrants_2020"].to_numpy().astype(np.float64)
+    rural = table["pop_rural_2020"].to_numpy().astype(np.float64)
     province = table["province_code"].to_numpy()
-    flows = interprovincial_flows(lon[ok], lat[ok], rural, inflow, province, model)
-    flows = calibrate_origins(flows, province, out_migrant_targets(out_migrants))
+    flows = interprovincial_flows(lon, lat, rural, inflow, province, model)
+    present = set(province.astype(str).tolist())
+    targets = {group: figure for group, figure in out_migrant_targets(out_migrants).items() if group in present}
+    flows = calibrate_origins(flows, province, targets)
     out = flows.sum(axis=0)
     local = resident - inflow
     bases = table.select(

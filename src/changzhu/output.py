@@ -96,13 +96,28 @@ def export_table(df: pl.DataFrame, path: Path, fmt: OutputFormat | None = None) 
         raise ChangzhuError(f"--out {path}: give a .csv, .xlsx, .parquet or .json file (or --format)")
     path.parent.mkdir(parents=True, exist_ok=True)
     if chosen == OutputFormat.CSV:
-        df.write_csv(path, include_bom=True)
+        spreadsheet_cells(df).write_csv(path, include_bom=True)
     elif chosen == OutputFormat.XLSX:
-        df.write_excel(path, autofit=True)
+        spreadsheet_cells(df).write_excel(path, autofit=True)
     elif chosen == OutputFormat.JSON:
         path.write_text(_json(df), encoding="utf-8")
     else:
         df.write_parquet(path, compression="zstd", compression_level=PARQUET_ZSTD_LEVEL)
+
+
+def spreadsheet_cells(df: pl.DataFrame) -> pl.DataFrame:
+    """`df` as a CSV or a sheet holds it, a cell a text: a list written "a; b" (a decision's needs_), a record as JSON
+    text; Parquet and JSON keep them as they are."""
+    import polars as pl
+
+    lists = [c for c, t in df.schema.items() if isinstance(t, pl.List | pl.Array)]
+    records = [c for c, t in df.schema.items() if isinstance(t, pl.Struct)]
+    if not lists and not records:
+        return df
+    return df.with_columns(
+        *(pl.col(c).cast(pl.List(pl.String)).list.join("; ") for c in lists),
+        *(pl.col(c).struct.json_encode() for c in records),
+    )
 
 
 # the characters Excel refuses in a sheet's name, each written as one it takes

@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
+import warnings
+
 import numpy as np
+import polars as pl
 import pytest
 
 from changzhu.data.census import census_2020
 from changzhu.geography import (
     GravityModel,
+    UnknownFigureWarning,
     draw_origins,
     haversine_km,
     interprovincial_flows,
@@ -88,3 +92,31 @@ def test_population_bases_on_the_census() -> None:
     )
     assert same.sum() == pytest.approx(flows.sum())
     assert census_2020().provinces.height == 31
+
+
+def test_a_region_whose_figure_is_unknown_is_left_out_of_the_flows_and_named() -> None:
+    """Unknown is never zero: 河南 with its rural residents unknown would send no one, 广东 with its in-migrants
+    unknown would receive no one. Both are left out of the flows and the bases, named in the warning, and the other
+    regions' estimates are those of the table without them (河南's census out-migrant figure is then not fitted)."""
+    frame = census_table("province")
+    unknown = frame.with_columns(
+        pl.when(pl.col("code") == "410000").then(None).otherwise(pl.col("pop_rural_2020")).alias("pop_rural_2020"),
+        pl.when(pl.col("code") == "440000")
+        .then(None)
+        .otherwise(pl.col("interprov_in_migrants_2020"))
+        .alias("interprov_in_migrants_2020"),
+    )
+    known = census_2020().out_migrants
+    with pytest.warns(UnknownFigureWarning) as caught:
+        bases, flows = population_bases(unknown, out_migrants=known)
+    said = str(caught[0].message)
+    assert "河南省 (410000): rural residents" in said and "广东省（440000）：跨省流入人口" in said
+    assert bases.height == 29 and not {"410000", "440000"} & set(bases["region_code"].to_list())
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        without, flows_without = population_bases(
+            frame.filter(~pl.col("code").is_in(["410000", "440000"])),
+            out_migrants=known.filter(pl.col("code") != "410000"),
+        )
+    assert bases.equals(without) and np.array_equal(flows, flows_without)
+    assert bases["out_migrants_est"].is_not_null().all() and not np.isnan(flows).any()

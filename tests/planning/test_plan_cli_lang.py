@@ -144,3 +144,17 @@ def test_plan_as_csv_keeps_the_estimate_note_on_every_row(tmp_path: Path) -> Non
     header, beds, places = lines[first : first + 3]
     assert header.startswith("service,") and header.endswith(",what the estimate is")
     assert beds.startswith("Hospital beds,") and '"estimate: the cost to close' in places
+
+
+def test_the_plan_s_warnings_on_a_facility_list_are_in_chinese_with_a_full_width_colon(tmp_path: Path) -> None:
+    """A hospital list with coordinates but no 坐标系, holding a small part of the city's beds: the two warnings
+    read "warning: …" (English before a Chinese sentence) and "注意: …" (a half-width colon); both 注意：… now."""
+    facilities = tmp_path / "医院.csv"
+    facilities.write_bytes(
+        "医院名称,所在区,床位数,类别,经度,纬度\r\n深圳市人民医院,440303,2800,床位,114.12,22.55\r\n".encode("gbk")
+    )
+    args = ["plan", "--facilities", str(facilities), "--out", str(tmp_path / "out"), "--lang", "zh"]
+    ran = CliRunner().invoke(app, args)
+    assert ran.exit_code == 0, ran.output
+    assert ran.output.count("注意：") >= 2, ran.output
+    assert "warning:" not in ran.output and "注意:" not in ran.output

@@ -111,3 +111,38 @@ def test_plan_takes_a_standards_table_and_a_population_file(tmp_path: Path) -> N
     guangdong = gaps.filter(pl.col("region_code") == "440000", pl.col("basis") == "resident")
     beds = guangdong.filter(pl.col("service") == "hospital_beds").row(0, named=True)
     assert beds["population"] == 130_000_000 and "scenario population" in beds["population_note"]
+
+
+@pytest.mark.parametrize("suffix", [".csv", ".xlsx", ".parquet"])
+def test_the_census_population_a_planner_exports_reads_back_as_a_scenario_population(
+    suffix: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """`changzhu population --level prefecture --out 人口.xlsx`, Shenzhen's residents raised, then `changzhu plan
+    --population 人口.xlsx`: the file headed by the census fields (code, pop_resident_2020,
+    interprov_in_migrants_2020) was refused whole as mistyped headers. It reads back: as exported, the census itself;
+    edited, Shenzhen's new count; the columns of its own (names, shares) are left out and named."""
+    monkeypatch.setenv("CHANGZHU_DATABASE_URL", f"sqlite:///{tmp_path / 'db.sqlite3'}")
+    assert CliRunner().invoke(app, ["db", "load"]).exit_code == 0
+    exported = tmp_path / f"人口{suffix}"
+    ran = CliRunner().invoke(app, ["population", "--level", "prefecture", "--out", str(exported)])
+    assert ran.exit_code == 0, ran.output
+    read = read_table(exported, population_schema())
+    assert set(read.ignored) == {"name_zh", "name_en", "renhu_fenli_2020", "renhu_fenli_share"} | {
+        "interprov_in_migrants_share"
+    }
+    census = census_2020()
+    as_census = with_population(read.frame, census)
+    for level in ("provinces", "prefectures", "counties"):
+        assert getattr(as_census, level)["pop_resident_2020"].equals(getattr(census, level)["pop_resident_2020"])
+    raised = read.frame.with_columns(
+        pl.when(pl.col("region_code") == "440300")
+        .then(pl.col("pop_resident") + 1_000_000)
+        .otherwise(pl.col("pop_resident"))
+        .alias("pop_resident")
+    )
+    edited = tmp_path / f"人口_改{suffix}"
+    headed = raised.rename({"region_code": "code", "pop_resident": "pop_resident_2020"})
+    {".csv": headed.write_csv, ".xlsx": headed.write_excel, ".parquet": headed.write_parquet}[suffix](edited)
+    changed = with_population(read_table(edited, population_schema()).frame, census)
+    shenzhen = changed.prefectures.filter(pl.col("code") == "440300")["pop_resident_2020"].item()
+    assert shenzhen == census.prefectures.filter(pl.col("code") == "440300")["pop_resident_2020"].item() + 1_000_000

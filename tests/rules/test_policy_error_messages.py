@@ -391,3 +391,18 @@ def test_a_core_document_is_the_citys_only(tmp_path: Path) -> None:
     assert docs("440100")["residence_since"][2].startswith("[M1]")
     assert docs("310100")["residence_since"] == ("", "", "")  # Shanghai names none: the national DOCUMENTS apply
     assert docs(None)["residence_since"] == ("", "", "")  # every jurisdiction's inputs: no one city's document
+
+
+def test_a_points_table_whose_brackets_overlap_is_refused_naming_both(tmp_path: Path) -> None:
+    """Shanghai's age table typed with 44 in two brackets (18–44, then 44–44): the later bracket counted for 44
+    without a word, and a 44-year-old scored 29 where the author meant 30 (or the reverse). The file is refused at
+    the second bracket's line, naming both and the year they share; a bracket whose min is above its max too."""
+    _, refusal, path = _refused_edit(tmp_path, "{min: 18, max: 43, points: 30}", "{min: 18, max: 44, points: 30}")
+    line = _line(path, "{min: 44, max: 44, points: 29}")
+    assert refusal.zh.startswith(f"310100.yaml 第 {line} 行（")
+    assert refusal.zh.endswith(
+        "：第 1 档（18–44）与第 2 档（44–44）重叠：44 同属两档，请核对分值表，使每一档的下限大于上一档的上限"
+    )
+    assert "bracket 1 (18–44) overlaps bracket 2 (44–44): 44 is in both" in refusal.en
+    _, backwards, _ = _refused_edit(tmp_path / "b", "{min: 45, max: 45, points: 27}", "{min: 45, max: 40, points: 27}")
+    assert "下限（45）大于上限（40）" in backwards.zh and "min (45) is above max (40)" in backwards.en

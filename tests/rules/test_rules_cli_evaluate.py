@@ -8,6 +8,7 @@ import sys
 from pathlib import Path
 
 import polars as pl
+import pytest
 from rules_support import ON, random_people
 from typer.testing import CliRunner
 
@@ -161,3 +162,30 @@ def test_the_main_thread_reads_the_file_without_importing_numba_or_the_simulatio
         [sys.executable, "-c", BEFORE_THE_RULES, str(source)], capture_output=True, text=True, check=True
     )
     assert done.stdout.strip() == "", f"imported before the rules ran: {done.stdout.strip()}"
+
+
+@pytest.mark.parametrize(
+    ("lang", "words", "raw"),
+    [
+        (
+            "zh",
+            ("2026-06-01，40 人", "服务或积分", "字段", "人数", "符合条件比例（%）", "逐人结果已写入"),
+            ("people on",),
+        ),
+        ("en", ("40 people on 2026-06-01", "service or points", "share eligible (%)", "per-person result written"), ()),
+    ],
+)
+def test_the_printed_summary_is_headed_in_the_language(
+    tmp_path: Path, lang: str, words: tuple[str, ...], raw: tuple[str, ...]
+) -> None:
+    """The table printed in Chinese was headed by the frame's fields (title, output, people, eligible_share, …)
+    under an English caption ("40 people on …") and ended "per-person result written to …"."""
+    source = tmp_path / "people.parquet"
+    random_people(40, 94).write_parquet(source)
+    args = ["evaluate", str(source), "--on", "2026-06-01", "-s", "residence_permit", "--lang", lang]
+    shown = CliRunner().invoke(app, [*args, "--out", str(tmp_path / "out.parquet")])
+    assert shown.exit_code == 0, shown.output
+    for word in words:
+        assert word in shown.output, word
+    for word in (*raw, "eligible_share", "max_points"):
+        assert word not in shown.output, word

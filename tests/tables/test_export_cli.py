@@ -50,3 +50,31 @@ def test_validate_exports_its_tables(tmp_path: Path) -> None:
     checks = pl.read_excel(tmp_path / "v.xlsx", sheet_name="validation")
     fit = pl.read_excel(tmp_path / "v.xlsx", sheet_name="fit")
     assert checks.height >= 10 and fit.height >= 3
+
+
+PEOPLE_GBK = (
+    "人员编号,性别,出生日期,户籍所在地,现居住地,来本地居住日期,居住证办理日期,本地社保缴费月数,社保缴费总月数,"
+    "本地医保缴费月数,原居住地,上一居住地居住月数,上一居住地社保月数,合法稳定就业,学历,住房,家庭人均月收入,父母编号,犯罪记录\r\n"
+    "001,女,1990/03/15,四川省成都市,深圳市南山区,2019/09/01,2020/01/10,60,96,60,,0,0,是,本科,租房,4500,,否\r\n"
+    "2,男,1985/6/12,湖南省长沙市,东莞市,2024/3/5,,12,12,12,广州市,36,36,是,大专,租房,3200,,否\r\n"
+)
+
+
+@pytest.mark.parametrize("suffix", [".csv", ".parquet"])
+def test_evaluate_writes_its_decisions_to_csv_with_the_facts_needed_as_text(tmp_path: Path, suffix: str) -> None:
+    """`changzhu evaluate 人员.csv --out 结果.csv` (an office's GBK file, Chinese headers) wrote nothing and ended in
+    a traceback: a decision's needs_ is a list, which a CSV cell cannot hold. The CSV holds it "a; b", as the API's
+    format=csv does; the Parquet file keeps the list."""
+    people = tmp_path / "人员.csv"
+    people.write_bytes(PEOPLE_GBK.encode("gbk"))
+    target = tmp_path / f"结果{suffix}"
+    ran = CliRunner().invoke(app, ["evaluate", str(people), "--on", "2026-06-01", "--out", str(target)])
+    assert ran.exit_code == 0, ran.output
+    written = _read(target)
+    assert written["person_id"].to_list() == [1, 2]
+    needs = written["unassessed_dongguan_settlement_points"].to_list()
+    assert needs[0] is None
+    if suffix == ".csv":
+        assert needs[1] == "insurance; home; social_service; tax; invention"
+    else:
+        assert needs[1] == ["insurance", "home", "social_service", "tax", "invention"]

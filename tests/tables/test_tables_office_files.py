@@ -178,3 +178,29 @@ def test_a_sheet_the_workbook_lacks_is_refused_naming_the_sheets_it_has(tmp_path
     assert reason_text(why, Lang.ZH) == "工作簿中没有名为 Sheet1 的工作表：请写它有的工作表之一（常住人口、说明）"
     en = "the workbook has no sheet named Sheet1: name one of its sheets (常住人口 or 说明)"
     assert reason_text(why, Lang.EN) == en
+
+
+def test_a_district_two_cities_share_is_read_by_the_city_its_address_names(tmp_path: Path) -> None:
+    """Shenzhen's hospital list writes 所在区 南山区, a name 鹤岗市 has too, and the 地址 深圳市南山区桃园路89号: the
+    row was refused as an ambiguous name although its own address says which. The address's city decides; where
+    the address names no city (桃园路89号), or another district, the cell is read (and refused) as it was."""
+    path = tmp_path / "医院名录.csv"
+    path.write_bytes(
+        (
+            "医院名称,所在区,详细地址,床位数,类别\r\n"
+            "深圳市南山区人民医院,南山区,深圳市南山区桃园路89号,1000,床位\r\n"
+            "深圳市人民医院,罗湖区,广东省深圳市罗湖区东门北路1017号,2800,床位\r\n"
+            "某医院,南山区,桃园路1号,100,床位\r\n"
+            "另一医院,南山区,深圳市福田区莲花路1号,100,床位\r\n"
+        ).encode("gbk")
+    )
+    read = read_upload(path, UploadKind.FACILITY)
+    assert read.frame.select("name", "region_code").rows() == [
+        ("深圳市南山区人民医院", "440305"),
+        ("深圳市人民医院", "440303"),
+    ]
+    refused = sorted((e.line, e.column, e.value, e.reason.code) for e in read.errors)
+    assert refused == [
+        (4, "所在区", "南山区", RefusalCode.AMBIGUOUS_REGION_NAME),
+        (5, "所在区", "南山区", RefusalCode.AMBIGUOUS_REGION_NAME),
+    ]

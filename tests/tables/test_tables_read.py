@@ -63,6 +63,35 @@ def test_a_file_with_bad_rows_is_reported_row_by_row_and_not_used(tmp_path: Path
     assert kept.frame["person_id"].to_list() == [2] and kept.skipped == 2 and kept.lines == [3]
 
 
+def test_a_number_shared_with_a_refused_row_is_named_at_once(tmp_path: Path) -> None:
+    """Row 2 has an impossible date and row 4 repeats its 编号: only the date was named, the duplicate only once it
+    was corrected (the checks across rows see the rows read well). Both are named in one report, and
+    --skip-bad-rows keeps neither row of the number (which is the person is not known); a facility list alike."""
+    reference("person", tmp_path)
+    text = (tmp_path / "person_en.csv").read_text(encoding="utf-8").splitlines()
+    text[1] = text[1].replace("1990-03-07", "1990-02-30")
+    first_id = text[1].split(",", 1)[0]
+    text[3] = first_id + "," + text[3].split(",", 1)[1]
+    bad = tmp_path / "bad.csv"
+    bad.write_text("\n".join(text) + "\n", encoding="utf-8")
+    with pytest.raises(TableRejected) as info:
+        read_table(bad, schema_of("person"))
+    assert info.value.report().select("row", "column", "value").rows() == [
+        (2, "birth_date", "1990-02-30"),
+        (2, "person_id", first_id),
+        (4, "person_id", first_id),
+    ]
+    kept = read_table(bad, schema_of("person"), skip_bad_rows=True)
+    assert first_id not in [str(i) for i in kept.frame["person_id"].to_list()] and kept.skipped == 2
+    facilities = tmp_path / "设施.csv"
+    facilities.write_bytes(
+        "设施编号,名称,服务,所在地区,容量\r\nH1,甲医院,床位,440303,abc\r\nH1,乙医院,床位,440304,100\r\n".encode("gbk")
+    )
+    with pytest.raises(TableRejected) as listed:
+        read_table(facilities, schema_of("facility"))
+    assert listed.value.report().select("row", "column").rows() == [(2, "容量"), (2, "设施编号"), (3, "设施编号")]
+
+
 def test_cross_column_problems_name_their_row(tmp_path: Path) -> None:
     text = reference("person", tmp_path).with_columns(
         pl.when(pl.col("person_id") == 3).then(999).otherwise(pl.col("si_months_local")).alias("si_months_local")

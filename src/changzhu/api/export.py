@@ -16,6 +16,7 @@ from changzhu.api.aggregates import frame_page
 from changzhu.api.errors import ApiError
 from changzhu.api.pagination import Page
 from changzhu.domain.refusals import RefusalCode, refusal
+from changzhu.output import spreadsheet_cells
 
 
 class ExportFormat(StrEnum):
@@ -54,8 +55,7 @@ def file_response(frame: pl.DataFrame, fmt: ExportFormat, name: str) -> Response
         raise ApiError(refusal(RefusalCode.XLSX_TOO_MANY_ROWS, rows=f"{frame.height:,}", limit=limit))
     buffer = io.BytesIO()
     if fmt != ExportFormat.PARQUET:  # a spreadsheet cell holds text: a list is written "a; b"
-        lists = [c for c, t in frame.schema.items() if isinstance(t, pl.List)]
-        frame = frame.with_columns(pl.col(c).cast(pl.List(pl.String)).list.join("; ") for c in lists)
+        frame = spreadsheet_cells(frame)
     if fmt == ExportFormat.CSV:
         frame.write_csv(buffer, include_bom=True)
     elif fmt == ExportFormat.XLSX:

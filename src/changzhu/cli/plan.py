@@ -118,7 +118,10 @@ def plan(
         scope = RegionLevel(stored_scope)
     unlabelled = None if facility_list is None else coordinates_without_system(facility_list)
     if unlabelled is not None:
-        err_console.print(f"[yellow]warning:[/yellow] {unlabelled[0 if lang == Lang.ZH else 1]}", highlight=False)
+        err_console.print(
+            f"[yellow]{pick('注意：', 'warning: ', lang)}[/yellow]{unlabelled[0 if lang == Lang.ZH else 1]}",
+            highlight=False,
+        )
     province = siting_province or _list_province(facility_list) or DEFAULT_SITING_PROVINCE
     run = run_planning(
         out,
@@ -146,7 +149,7 @@ def plan(
         share = pick_label(SUMMARY_COLUMNS["list_share_of_estimate"][:2], lang)
         emit_table(shown["replaced"], fmt, title, right=[share], decimals=dict.fromkeys(shown["replaced"].columns, 0))
         for warning in incomplete_in(run.replaced, lang):
-            err_console.print(f"[yellow]{pick('注意', 'warning', lang)}:[/yellow] {warning}", highlight=False)
+            err_console.print(f"[yellow]{pick('注意：', 'warning: ', lang)}[/yellow]{warning}", highlight=False)
     note = pick_label(FILE_COLUMNS["estimate_note"], lang)  # on screen the headers say what is estimated
     title = pick("各省短缺合计（只计有短缺的省份）", "Shortage summed over provinces with a shortage", lang)
     places = {pick_label(FILE_COLUMNS[c], lang): p for c, p in SHORTAGE_PLACES.items()}

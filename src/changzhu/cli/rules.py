@@ -16,7 +16,7 @@ from changzhu.cli.tables_cmds import ErrorsOption, SheetOption, SkipOption, read
 from changzhu.domain.services import Service
 from changzhu.errors import ChangzhuError
 from changzhu.output import ExportOption, OutputFormat, PrintFormat, console, emit_table, export_table
-from changzhu.report.lang import Lang
+from changzhu.report.lang import Lang, pick
 
 if TYPE_CHECKING:
     import polars as pl
@@ -250,11 +250,40 @@ def evaluate_command(
     if by_region:
         counts = eligibility_by_region(table, result, region_table())
         shown = _headed(counts, lang) if fmt == PrintFormat.TABLE else counts
-        emit_table(shown, fmt, f"eligible and undetermined people by region on {when}")
+        emit_table(
+            shown,
+            fmt,
+            pick(
+                f"{when} 各常住地符合条件和无法判定的人数",
+                f"eligible and undetermined people by region on {when}",
+                lang,
+            ),
+        )
     else:
-        emit_table(_titled(eligibility_summary(result), lang), fmt, f"{table.height:,} people on {when}")
+        summary, places = _titled(eligibility_summary(result), lang), dict[str, int]()
+        if fmt == PrintFormat.TABLE:
+            summary, places = _summary_headed(summary, lang)
+        title = pick(f"{when}，{table.height:,} 人", f"{table.height:,} people on {when}", lang)
+        emit_table(summary, fmt, title, decimals=places)
     if out is not None and fmt == PrintFormat.TABLE:
-        console.print(f"per-person result written to {out}")
+        console.print(pick(f"逐人结果已写入 {out}", f"per-person result written to {out}", lang), highlight=False)
+
+
+def _summary_headed(summary: pl.DataFrame, lang: Lang) -> tuple[pl.DataFrame, dict[str, int]]:
+    """The summary headed in `lang` for the printed table (服务或积分, 人数, 符合条件比例（%）…), the field name
+    beside each title headed 字段 / field, and the share in percent to two places; CSV and JSON keep the field names
+    and the share as a fraction, for programs."""
+    import polars as pl
+
+    from changzhu.rules.labels import SUMMARY_COLUMNS, pick_label
+
+    share = pick_label(SUMMARY_COLUMNS["eligible_share"][:2], lang) + pick("（%）", " (%)", lang)
+    headers = {c: pick_label(SUMMARY_COLUMNS[c][:2], lang) for c in summary.columns if c in SUMMARY_COLUMNS}
+    headers |= {"title": headers["output"], "output": pick("字段", "field", lang), "eligible_share": share}
+    shown = summary.with_columns(pl.col("eligible_share") * 100).rename(
+        {c: h for c, h in headers.items() if c in summary.columns}
+    )
+    return shown, {share: 2}
 
 
 def _titled(summary: pl.DataFrame, lang: Lang) -> pl.DataFrame:

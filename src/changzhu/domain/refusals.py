@@ -637,6 +637,10 @@ class RefusalCode(StrEnum):
     SCENARIO_TITLE_TOO_LONG = "scenario_title_too_long"
     # cli48: `changzhu ledger contribute` without --base for a scheme paid on a base (was taken as 0 yuan)
     CLI_CONTRIBUTION_NEEDS_BASE = "cli_contribution_needs_base"
+    # reviewfiles: a points table's scale with brackets that overlap (18–35 and 30–45: a year in both, the later
+    # one silently counting) or run backwards (min above max)
+    POLICY_BRACKETS_OVERLAP = "policy_brackets_overlap"
+    POLICY_BRACKET_BACKWARDS = "policy_bracket_backwards"
 
 
 _DATE_FORMS_ZH = "2026-06-01、2026/6/1、2026.6.1、20260601 或 2026年6月1日"
@@ -2331,6 +2335,16 @@ TEMPLATES: dict[RefusalCode, tuple[str, str]] = {
         "缴费月份按月缴费基数记账：请用 {option} 写出月缴费基数（元），如 {option} 6500；基数不明的不能记为 0",
         "months paid are recorded on their monthly contribution base: give it with {option} (yuan), e.g."
         " {option} 6500; a base not known is not recorded as 0",
+    ),
+    RefusalCode.POLICY_BRACKETS_OVERLAP: (
+        "第 {first} 档（{first_min}–{first_max}）与第 {second} 档（{second_min}–{second_max}）重叠：{year} 同属两档，"
+        "请核对分值表，使每一档的下限大于上一档的上限",
+        "bracket {first} ({first_min}–{first_max}) overlaps bracket {second} ({second_min}–{second_max}): {year} is in"
+        " both; check the points table so that each bracket's min is above the previous one's max",
+    ),
+    RefusalCode.POLICY_BRACKET_BACKWARDS: (
+        "下限（{low}）大于上限（{high}）：请核对分值表",
+        "min ({low}) is above max ({high}): check the points table",
     ),
 }
 PLACE = "place"  # the format spec of a region code shown with its name: {region:place}

@@ -6,6 +6,7 @@ The syntax is documented in docs/policies.md (§2, §3, §3a); every error names
 from __future__ import annotations
 
 import difflib
+import itertools
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -421,7 +422,24 @@ def _scale(ctx: Ctx, raw: dict[str, Any], where: str, common: Common, spec: Vari
         if "floor" in b and per_year is None:  # a floor bounds a linear piece only
             raise ctx.fail(w, refusal(RefusalCode.POLICY_MISSING_FIELD, field="per_year"))
         floor = parse_num(ctx, b["floor"], f"{w}.floor") if "floor" in b else None
+        if low > high:
+            raise ctx.fail(w, refusal(RefusalCode.POLICY_BRACKET_BACKWARDS, low=low, high=high))
         brackets.append(Bracket(low, high, parse_num(ctx, ctx.req(b, "points", w), w), per_year, floor))
+    ordered = sorted(enumerate(brackets), key=lambda item: item[1].low)
+    for (i, a), (j, b) in itertools.pairwise(ordered):
+        if b.low <= a.high:  # a year in both brackets: a published table never counts one year twice
+            first, second = sorted(((i, a), (j, b)))
+            reason = refusal(
+                RefusalCode.POLICY_BRACKETS_OVERLAP,
+                first=first[0] + 1,
+                first_min=first[1].low,
+                first_max=first[1].high,
+                second=second[0] + 1,
+                second_min=second[1].low,
+                second_max=second[1].high,
+                year=b.low,
+            )
+            raise ctx.fail(f"{where}.brackets[{second[0]}]", reason)
     return Scale(*common, _scored(spec), tuple(brackets))
 
 

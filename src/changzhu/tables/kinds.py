@@ -427,6 +427,7 @@ def facility_schema(services: Sequence[ServiceInfo]) -> TableSchema:
             ),
         ),
         checks=(_unique("facility_id"), _coordinates_check),
+        keys=(("facility_id", refusal(RefusalCode.ON_ANOTHER_ROW)),),
         conversions=(_coordinates_to_wgs84,),
         expansion=lambda frame: split_spanning_schools(frame, [s.key for s in services]),
         records_key="facilities",
@@ -471,6 +472,7 @@ def supply_schema(services: Sequence[ServiceInfo]) -> TableSchema:
             ),
         ),
         checks=(_unique("code"),),
+        keys=(("code", refusal(RefusalCode.ON_ANOTHER_ROW)),),
         records_key="supply",
     )
 
@@ -550,6 +552,13 @@ def standard_schema(services: Sequence[ServiceInfo]) -> TableSchema:
     )
 
 
+# the census figures' own names, as `changzhu population --out` and GET /population?format= write them: a planner's
+# export of the census, edited, reads back as a scenario population
+CENSUS_FIELD_ALIASES = {
+    "region_code": ("code",),
+    "pop_resident": ("pop_resident_2020",),
+    "interprov_in_migrants": ("interprov_in_migrants_2020",),
+}
 POPULATION_COUNTS = (
     ("pop_resident", "常住人口", "resident population", True),
     ("pop_age_0_4", "0-4岁人口", "aged 0-4", False),
@@ -579,7 +588,12 @@ def population_schema() -> TableSchema:
         "scenario population",
         (
             Column(
-                "region_code", ColumnType.REGION, "地区", "region", aliases=("地区代码", "行政区划"), example="440300"
+                "region_code",
+                ColumnType.REGION,
+                "地区",
+                "region",
+                aliases=("地区代码", "行政区划", *CENSUS_FIELD_ALIASES["region_code"]),
+                example="440300",
             ),
             *(
                 Column(
@@ -592,12 +606,14 @@ def population_schema() -> TableSchema:
                     unit="people",
                     minimum=0,
                     maximum=2e9,
+                    aliases=CENSUS_FIELD_ALIASES.get(name, ()),
                     example="17560000" if required else "",
                 )
                 for name, zh, en, required in POPULATION_COUNTS
             ),
         ),
         checks=(_unique("region_code"), _parts_fit),
+        keys=(("region_code", refusal(RefusalCode.ON_ANOTHER_ROW)),),
         records_key="population",
     )
 

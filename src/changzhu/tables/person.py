@@ -19,6 +19,7 @@ from changzhu.domain.person import (
     PersonColumn,
     PersonTableError,
 )
+from changzhu.domain.refusals import RefusalCode, refusal
 from changzhu.tables.formats import RawTable
 from changzhu.tables.read import TableRead, read_table
 from changzhu.tables.schema import Category, Column, ColumnType, RowProblem, TableSchema
@@ -189,6 +190,7 @@ def person_schema(inputs: Sequence[Column] = ()) -> TableSchema:
         (*(person_column(c) for c in PERSON_COLUMNS), *inputs),
         checks=(_cross_checks,),
         records_key=PERSON_RECORDS_KEY,
+        keys=(("person_id", refusal(RefusalCode.DUPLICATE_PERSON_ID)),),
     )
 
 

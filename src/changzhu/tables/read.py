@@ -18,7 +18,7 @@ from changzhu.domain.refusals import Refusal, RefusalCode, refusal
 from changzhu.errors import ChangzhuError
 from changzhu.tables.formats import RawTable, read_raw
 from changzhu.tables.places import reason_text
-from changzhu.tables.schema import Column, Fallback, TableSchema, header_candidates, normalize_header
+from changzhu.tables.schema import Column, ColumnType, Fallback, TableSchema, header_candidates, normalize_header
 from changzhu.tables.vocab import RegionIndex, parse_column
 
 ERROR_SCHEMA: dict[str, pl.DataType] = {
@@ -232,24 +232,59 @@ def _filled_from_fallbacks(
     raw: RawTable, schema: TableSchema, headers: Mapping[str, str], regions: RegionIndex | None
 ) -> dict[str, pl.Series]:
     """A column the file has, its empty cells filled from the column a fallback reads it from (a facility list's
-    所在区 left empty where the 地址 says 广州市天河区…): what the source says where the file's own cell is empty."""
+    所在区 left empty where the 地址 says 广州市天河区…): what the source says where the file's own cell is empty; and,
+    for a region, where the source names the same place with its city (所在区 南山区, a name two cities have, beside
+    the 地址 深圳市南山区桃园路89号: 深圳市南山区)."""
     filled: dict[str, pl.Series] = {}
     for fallback in schema.fallbacks:
         if fallback.column not in headers or fallback.source not in headers or fallback.column in filled:
             continue
         own = raw.frame.get_column(headers[fallback.column])
         empty = _blank(own)
-        if not empty.any():
+        region = schema.column(fallback.column).type == ColumnType.REGION
+        if not empty.any() and not region:
             continue
         header = headers[fallback.source]
         given = fallback.read(header, raw.frame.get_column(header), regions)
         if given is None:
             continue
+        source = given.cast(pl.String)
+        pair = pl.DataFrame({"own": own.cast(pl.String).str.strip_chars(), "source": source})
+        qualified = pair.select(
+            (pl.lit(region) & (pl.col("source").str.len_chars() > pl.col("own").str.len_chars()))
+            .and_(pl.col("source").str.ends_with(pl.col("own")))
+            .fill_null(False)
+        ).to_series()
+        if not (empty | qualified).any():
+            continue
         cells = pl.select(
-            pl.when(pl.lit(empty)).then(pl.lit(given.cast(pl.String))).otherwise(pl.lit(own.cast(pl.String)))
+            pl.when(pl.lit(empty | qualified)).then(pl.lit(source)).otherwise(pl.lit(own.cast(pl.String)))
         )
         filled[fallback.column] = cells.to_series().alias(own.name)
     return filled
+
+
+def _shared_with_refused_rows(
+    typed: pl.DataFrame,
+    good: pl.Series,
+    schema: TableSchema,
+    headers: Mapping[str, str],
+    raw: RawTable,
+    bad: dict[int, list[CellError]],
+) -> None:
+    """Rows sharing a key (schema.keys: a person's 编号, a facility's 设施编号) with a row refused for another cell,
+    named on that key as the checks name two good rows sharing it: the whole file's problems at once."""
+    for key, reason in schema.keys:
+        if key not in headers:
+            continue
+        values, header = typed.get_column(key), headers[key]
+        shared = values.is_duplicated() & values.is_not_null()
+        with_refused = values.is_in(values.filter(shared & ~good).implode()) & shared
+        for row in with_refused.arg_true().to_list():
+            if any(e.column == header for e in bad.get(row, [])):
+                continue
+            value = str(raw.frame[header][row] or "")
+            bad.setdefault(row, []).append(CellError(raw.line(row), header, value, reason))
 
 
 # the name a reader gives a header cell left empty: calamine's __UNNAMED__3, polars' "" and _duplicated_0 (CSV)
@@ -437,6 +472,9 @@ def read_table(
             bad.setdefault(row, []).append(CellError(raw.line(row), header, value, problem.reason))
         if bad:
             good = good.scatter(list(bad), False)
+    if bad:
+        _shared_with_refused_rows(typed, good, schema, headers, raw, bad)
+        good = good.scatter(list(bad), False)
     for row in bad:
         total = _total_cell(raw, row)
         if total is not None:  # a sum a spreadsheet adds under its rows: one reason, not each cell it leaves empty

@@ -155,6 +155,10 @@ class TableSchema:
     records_key: str = ""  # the key holding the list in a JSON/YAML mapping ({people: [...]})
     notes: tuple[str, ...] = field(default=())
     fallbacks: tuple[Fallback, ...] = ()
+    # columns no two rows may share, each with the reason said on a row that shares one with a row refused for
+    # another cell (the checks see only the rows read well, so that pair was named only once the other cell was
+    # corrected: a second round for the clerk)
+    keys: tuple[tuple[str, Refusal], ...] = ()
 
     def column(self, name: str) -> Column:
         """The column called `name`."""
