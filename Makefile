@@ -41,8 +41,9 @@ system-deps:
 bytecode: $(STAMP)
 	$(BIN)/python -m compileall -q -j 0 src benchmarks >/dev/null
 
+# In Chinese unless CHANGZHU_LANG says otherwise (`changzhu demo` alone follows --lang, CHANGZHU_LANG, the locale).
 demo: install bytecode
-	$(BIN)/changzhu demo
+	$(BIN)/changzhu demo --lang $${CHANGZHU_LANG:-zh}
 
 # The whole suite, then every benchmark at tiny size; PostgreSQL is the one at 127.0.0.1:5432 or a throwaway server.
 # Both share one new kernel cache (compiled rules are the suite's largest cost: a kernel the tests compiled is

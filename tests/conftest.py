@@ -28,7 +28,7 @@ from sqlalchemy.engine import make_url
 from sqlalchemy.exc import OperationalError
 
 from chromium_support import chromium  # noqa: F401  # the session's one browser, a fixture for every directory
-from cli_support import cli_env, run_changzhu
+from cli_support import LANG_ENV, cli_env, run_changzhu
 from db_templates import PG_ADMIN_URL, SESSION_ENV, TEMPLATE_PREFIX, template_copy
 from session_files import built_once
 
@@ -52,7 +52,10 @@ SESSION_DIRS = {
 
 def pytest_configure(config: pytest.Config) -> None:
     """In the controlling process (before xdist starts its workers, which inherit the environment): a temporary
-    kernel cache and data directory for the whole session, unless given."""
+    kernel cache and data directory for the whole session, unless given. In every process, CHANGZHU_LANG=en: a command
+    run in this process (CliRunner) without --lang speaks English on any machine, as one run by cli_support does (a
+    developer's zh_CN.UTF-8 locale would otherwise make it Chinese; a test of the Chinese says --lang zh)."""
+    os.environ[LANG_ENV] = "en"
     if hasattr(config, "workerinput"):
         return
     made = []

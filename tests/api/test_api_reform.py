@@ -129,6 +129,48 @@ def test_a_saved_reform_needs_a_title_trimmed_and_not_too_long(db_service: Servi
     assert refused["code"] == "scenario_needs_title"
 
 
+def test_a_title_not_written_per_language_is_refused_showing_the_shape(db_service: Service) -> None:
+    """`title: 某标题` (a plain string: in which language is not known), a list or another key is refused in the
+    asked language showing the shape `title: {zh: …, en: …}` and what was given, in a YAML body and in the fields
+    alike, nothing saved. Before: the YAML's plain title was taken for none (scenario_needs_title, no shape shown)
+    and the fields' was refused by pydantic's "Input should be a valid dictionary"."""
+    service = db_service
+    nat = service.as_("pl_nat")
+    plain = "name: plain_title\ntitle: 中考居住一年\noverrides:\n  entrance_exam.child_residence_months: 12\n"
+    change = [{"parameter": "entrance_exam.child_residence_months", "value": 12}]
+    bodies = (  # the fields' title is a field of the body: refused as one (422, the problem under its name)
+        ({"yaml": plain}, "title: 中考居住一年", 400),
+        (
+            {"yaml": plain.replace("title: 中考居住一年", "title: {cn: 中考居住一年}")},
+            'title: {"cn": "中考居住一年"}',
+            400,
+        ),
+        ({"yaml": plain.replace("title: 中考居住一年", "title: [中考, 居住一年]")}, 'title: ["中考", "居住一年"]', 400),
+        ({"name": "plain_title", "title": "中考居住一年", "overrides": change}, "title: 中考居住一年", 422),
+    )
+    for body, given, status in bodies:
+        for language, shape in (
+            ("zh-CN", "改革方案的标题按语言分别写：title: {zh: 中文标题, en: English title}"),
+            ("en", "a reform's title is written per language: title: {zh: 中文标题, en: English title}"),
+        ):
+            headers = {**nat, "Accept-Language": language}
+            refused = _ok(service.client.post("/api/v1/scenarios", json=body, headers=headers), status)
+            problem = refused["problems"][0] if status == 422 else refused
+            assert problem["code"] == "scenario_title_shape", refused
+            assert shape in refused["message"] and given in refused["message"], refused
+    assert _ok(service.client.get("/api/v1/scenarios/plain_title", headers=nat), 404)
+    untitled = _ok(
+        service.client.post(
+            "/api/v1/scenarios",
+            json={"yaml": plain.replace("title: 中考居住一年\n", "")},
+            headers={**nat, "Accept-Language": "en"},
+        ),
+        400,
+    )
+    assert untitled["code"] == "scenario_needs_title"  # none given: the shape it takes is said too
+    assert "title: {zh: 中文标题, en: English title}" in untitled["message"], untitled
+
+
 def test_a_reform_saved_before_titles_is_named_in_words_not_by_its_id(db_service: Service) -> None:
     """A reform saved before titles were asked (no `title:`) still lists, runs and names its runs: by its
     description where it has one, else by the parameters it changes in words, never by its name (the id)."""

@@ -60,7 +60,8 @@ def assert_money_conserves(folder: Path, fund: int) -> None:
 def test_changzhu_fiscal_end_to_end(tmp_path: Path) -> None:
     redemptions = tmp_path / "redemptions.csv"
     redemptions.write_text("issuing_region,providing_region,amount_yuan\n410000,440000,120.5\n440000,410000,20\n")
-    result = run_changzhu("fiscal", "--out", str(tmp_path / "out"), "--redemptions", str(redemptions), timeout=300)
+    out = str(tmp_path / "out")
+    result = run_changzhu("fiscal", "--out", out, "--redemptions", str(redemptions), "--lang", "zh", timeout=300)
     assert result.returncode == 0, result.stderr
     folder = tmp_path / "out" / "fiscal"
     comparison = pl.read_parquet(folder / "transfers_by_basis.parquet")
@@ -79,7 +80,7 @@ def test_changzhu_fiscal_end_to_end(tmp_path: Path) -> None:
     assert len(csvs) == 13 and [p.name for p in csvs if not p.read_bytes().startswith(b"\xef\xbb\xbf")] == []
     assert "广东省" in (folder / "transfers_by_basis.csv").read_text(encoding="utf-8-sig")
     report = (tmp_path / "out" / "report.html").read_text(encoding="utf-8")
-    assert "人地钱挂钩" in report and "户籍口径与常住口径" in report  # Chinese by default
+    assert "人地钱挂钩" in report and "户籍口径与常住口径" in report  # in --lang
     assert '"type":"sankey"' in report
 
 

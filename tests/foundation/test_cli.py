@@ -53,7 +53,7 @@ def test_population_json_and_table(loaded_env: dict[str, str]) -> None:
     data = json.loads(result.stdout)
     assert len(data) == 31
     assert sum(row["pop_resident_2020"] for row in data) == 1_409_778_724
-    table = changzhu("population", "--sort", "renhu_fenli_share", "--limit", "3", env=loaded_env)
+    table = changzhu("population", "--sort", "renhu_fenli_share", "--limit", "3", "--lang", "zh", env=loaded_env)
     assert table.returncode == 0
     assert "广东省" in table.stdout or "上海市" in table.stdout
     assert "28 more rows" in table.stdout

@@ -89,6 +89,32 @@ def test_every_help_of_every_command_argument_and_option_has_its_chinese() -> No
         assert not re.search(r"[A-Za-z]+ [A-Za-z]+ [A-Za-z]+", re.sub(r"`[^`]*`", "", chinese)), chinese
 
 
+def test_every_argument_is_named_in_words_in_both_languages(runner: CliRunner) -> None:
+    """Every argument of every command has its Chinese name, and a usage line shows no brace: a required argument
+    bare, an optional one in brackets (`USERNAME`, `[PERSON]`; 用户名, [人员编号]). Before: typer 0.29 wrote
+    `changzhu user add [OPTIONS] {username}` in both languages, and the Chinese help named its arguments by their
+    variables (username, permit_no, provider_region)."""
+    from changzhu.cli.usage_errors import ARGUMENTS_ZH
+
+    arguments = [(path, p) for path, command in _commands() for p in command.params if p.param_type_name == "argument"]
+    assert not [f"{path} {p.name}" for path, p in arguments if p.name not in ARGUMENTS_ZH]
+    assert set(ARGUMENTS_ZH) == {p.name for _, p in arguments}  # an entry no argument has any more: dead
+    for path, _ in arguments:
+        for lang in ("en", "zh"):
+            shown = runner.invoke(app, [*path.split(), "--help", "--lang", lang]).output
+            usage = next(line for line in shown.splitlines() if "changzhu" in line)
+            assert "{" not in usage and "}" not in usage, usage
+            if lang == "zh":
+                assert not re.search(r"[a-z_]{3,}", usage.split(path)[1]), usage  # no variable's name
+    user_add = runner.invoke(app, ["user", "add", "--help"]).output
+    assert "changzhu user add [OPTIONS] USERNAME" in user_add and "USERNAME" in user_add.split("Arguments")[1]
+    school = runner.invoke(app, ["ledger", "school", "--help", "--lang", "zh"]).output
+    assert "用法：changzhu ledger school [选项] 人员编号 学年 年级 学校 地区代码" in school, school
+    assert "[人员编号]" in runner.invoke(app, ["ledger", "balances", "--help", "--lang", "zh"]).output
+    missing = runner.invoke(app, ["user", "disable"])  # the error names the argument as the help does
+    assert missing.exit_code == 2 and "Missing argument 'USERNAME'" in missing.output, missing.output
+
+
 def test_every_command_of_changzhu_help_has_its_chinese_line() -> None:
     """The command list of `changzhu --help` in Chinese: a command added to main.COMMANDS without its line in
     COMMANDS_ZH would show in English there."""
@@ -123,9 +149,17 @@ def runner(monkeypatch: pytest.MonkeyPatch) -> CliRunner:
         ),
         (["applications", "step", "--help"], {"LANG": "zh_CN.UTF-8"}, ("办理申请的一步", "审核 review")),
         (["import", "residents", "--help"], {"CHANGZHU_LANG": "zh"}, ("导入常住人口", "要读取的 Excel 工作表")),
-        (["--help"], {"CHANGZHU_LANG": "zh"}, ("用法：", "命令：", "终身福利账户：缴费、转移、余额、核对。")),
+        (
+            ["--help"],
+            {"CHANGZHU_LANG": "zh"},
+            ("用法：", "命令：", "终身福利账户：缴费、转移、余额、核对。", "--policies <目录>"),
+        ),
         (["plan", "--help", "--lang", "zh"], {}, ("按常住人口规划", "预测年数", "设施清单")),
-        (["demo", "--help", "--lang", "zh"], {}, ("报告和各表的输出目录", "报告和所显示内容的语言")),
+        (
+            ["demo", "--help", "--lang", "zh"],
+            {},
+            ("报告和各表的输出目录", "命令显示和写出的内容（表格、文字、文件、报告）"),
+        ),
         (["fiscal", "--help", "--lang", "zh"], {}, ("人地钱挂钩", "要分配的资金，整元")),
         (["quota", "simulate", "--help", "--lang", "zh"], {}, ("合成样本", "抽样比例", "积分落户 points_hukou")),
         (["user", "add", "--help"], {"CHANGZHU_LANG": "zh"}, ("创建账户", "经办人员 caseworker", "一次性密码")),

@@ -7,6 +7,7 @@ import os
 import subprocess
 import sys
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -87,6 +88,7 @@ def office(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, str]:
         ([], {"CHANGZHU_LANG": "en", **CHINESE_LOCALE}, False),  # CHANGZHU_LANG wins over the locale
         ([], {"CHANGZHU_LANG": "zh", "LANG": "C.UTF-8"}, True),
         ([], CHINESE_LOCALE, True),  # a Chinese desktop, nothing chosen
+        ([], {"LANG": "C.UTF-8"}, False),  # nothing chosen, no Chinese locale (before: Chinese under an English error)
     ],
 )
 def test_the_report_and_the_error_line_speak_one_language(
@@ -136,3 +138,66 @@ def test_command_lang_reads_the_running_command_first() -> None:
     assert command_lang({"CHANGZHU_LANG": "en", **CHINESE_LOCALE}, argv=["x"]) == Lang.EN
     assert command_lang(CHINESE_LOCALE, argv=["x"]) == Lang.ZH
     assert command_lang({"LANG": "C.UTF-8"}, argv=["x"]) == Lang.EN
+
+
+def _commands_with_lang() -> list[tuple[str, Any]]:
+    """(path, command) of every command of `changzhu` that takes a --lang, all the way down."""
+    import typer
+
+    from changzhu.cli.main import COMMANDS, app
+
+    group = typer.main.get_group(app)
+    found: list[tuple[str, Any]] = []
+
+    def walk(path: str, command: Any) -> None:
+        if any(p.name == "lang" for p in command.params):
+            found.append((path, command))
+        for name, sub in getattr(command, "commands", {}).items():
+            walk(f"{path} {name}", sub)
+
+    for name in COMMANDS:
+        walk(name, group.get_command(None, name))
+    return found
+
+
+def test_every_command_takes_the_one_lang_option() -> None:
+    """Every command's --lang is cli.lang.LangOption: it reads CHANGZHU_LANG, and its help says the one rule. Before:
+    nine commands (evaluate, explain, fiscal, plan, simulate, regions, population, demo, validate) declared their own
+    --lang, reading no variable."""
+    from changzhu.cli.lang import LANG_ENV, LANG_HELP
+
+    commands = dict(_commands_with_lang())
+    wanted = {"evaluate", "explain", "fiscal", "plan", "simulate", "regions", "population", "demo", "validate"}
+    assert wanted | {"resident register", "ledger balances", "applications submit", "quota run"} <= set(commands)
+    for path, command in commands.items():
+        [option] = [p for p in command.params if p.name == "lang"]
+        assert (option.envvar, option.help, option.opts) == (LANG_ENV, LANG_HELP, ["--lang"]), path
+
+
+@pytest.mark.parametrize(
+    ("env", "lang"),
+    [
+        ({"CHANGZHU_LANG": "en", **CHINESE_LOCALE}, "en"),
+        ({"CHANGZHU_LANG": "zh", "LANG": "C.UTF-8"}, "zh"),
+        ({"CHANGZHU_LANG": None, **CHINESE_LOCALE}, "zh"),
+        ({"CHANGZHU_LANG": None, "LC_ALL": None, "LC_MESSAGES": None, "LANG": "C.UTF-8"}, "en"),
+        ({"CHANGZHU_LANG": None, "LC_ALL": None, "LC_MESSAGES": None, "LANG": None}, "en"),
+    ],
+)
+def test_every_command_without_lang_speaks_as_command_lang_decides(
+    monkeypatch: pytest.MonkeyPatch, env: dict[str, str | None], lang: str
+) -> None:
+    """Without --lang, every command's language is CHANGZHU_LANG's, else the locale's: what `command_lang` (its error
+    line, its help) decides. Before: the registry, ledger, application and quota commands said Chinese without the
+    variable, and the nine commands of their own --lang Chinese whatever it said."""
+    from changzhu.cli.lang import command_lang
+
+    for name, value in env.items():
+        if value is None:
+            monkeypatch.delenv(name, raising=False)
+        else:
+            monkeypatch.setenv(name, value)
+    assert command_lang(argv=[]) == lang
+    for path, command in _commands_with_lang():
+        context = command.make_context(path, [], resilient_parsing=True)  # required arguments not asked for
+        assert context.params["lang"] == lang, path

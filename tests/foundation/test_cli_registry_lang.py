@@ -26,7 +26,7 @@ def loaded(tmp_path_factory: pytest.TempPathFactory) -> dict[str, str]:
     ("args", "words", "other"),
     [
         (
-            (),
+            ("--lang", "zh"),
             (
                 "2020 年人口普查，省级，常住口径",
                 "地区代码",

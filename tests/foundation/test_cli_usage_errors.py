@@ -18,9 +18,14 @@ CASES: list[tuple[list[str], str, str]] = [
         "错误：缺少选项 '--as'（环境变量：'CHANGZHU_OPERATOR'）。",
         "Error: Missing option '--as'",
     ),
-    (["resident", "show", "--as", "cw"], "错误：缺少参数 'person'。", "Error: Missing argument 'person'."),
+    # an argument by its name in the help's language (was 'person' in both: typer's variable name)
+    (["resident", "show", "--as", "cw"], "错误：缺少参数 '人员编号'。", "Error: Missing argument 'PERSON'."),
     (["resident", "show", KEY, "--as", "cw", "--bogus"], "错误：没有此选项：--bogus", "Error: No such option: --bogus"),
-    (["applications", "show", "abc"], "错误：'application_id' 的值无效：须写整数。", "Error: Invalid value for"),
+    (
+        ["applications", "show", "abc"],
+        "错误：'申请编号' 的值无效：须写整数。",
+        "Error: Invalid value for 'APPLICATION_ID'",
+    ),
     (["resident", "show", KEY, "--as", "cw", "--lang", "xx"], "'xx' 不是可用的值（可写：'zh', 'en'）", "Invalid value"),
     (["resdent"], "错误：没有此命令：'resdent'。", "Error: No such command 'resdent'."),
     (
@@ -36,6 +41,7 @@ def test_a_usage_error_is_told_in_the_chosen_language(args: list[str], zh: str, 
     done = run_changzhu(*args, lang="zh")
     assert done.returncode == 2 and zh in done.stderr and "Error:" not in done.stderr, done.stderr
     assert ("用法：" in done.stderr and "Usage:" not in done.stderr) or args[-1] == "--as", done.stderr
+    assert not any(raw in done.stderr for raw in ("PERSON", "APPLICATION_ID", "{")), done.stderr  # its words only
     done = run_changzhu(*args, lang="en")
     assert done.returncode == 2 and en in done.stderr and "错误" not in done.stderr, done.stderr
     chosen = run_changzhu(*args, "--lang", "en", lang="zh") if "--lang" not in args and args[-1] != "--as" else done

@@ -186,10 +186,12 @@ def test_a_transfer_a_drawing_and_a_baseline_print_their_results_by_label(
     assert _run(*move, "--as", "cw_cd")[0] == 0
     code, released = _run(*move, "--as", "cw_gz")
     assert code == 0 and "转入的个人账户金额" in released and "转入的统筹基金金额" in released, released
-    code, drawn = _run("ledger", "drawing", chengdu, "--on", "2026-12-01", "--key", "draw-3", "--as", "cw_cd")
+    code, drawn = _run(
+        "ledger", "drawing", chengdu, "--on", "2026-12-01", "--key", "draw-3", "--as", "cw_cd", "--lang", "zh"
+    )
     assert code == 0 and "养老金领取地" in drawn and "成都市（510100）" in drawn, drawn
     assert "养老保险关系在户籍地" in drawn and "hukou place" not in drawn, drawn
-    code, vouched = _run("ledger", "baseline", "--as", "ad_nat")
+    code, vouched = _run("ledger", "baseline", "--as", "ad_nat", "--lang", "zh")
     assert code == 0 and "补记摘要的交易数" in vouched, vouched
     for out in (released, drawn, vouched):
         assert not any(raw in out for raw in RAW_FIELDS), out

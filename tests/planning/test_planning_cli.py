@@ -10,7 +10,8 @@ from changzhu.cli.plan import _list_province
 def test_plan_writes_tables_and_report(tmp_path: Path) -> None:
     export = tmp_path / "printed.xlsx"
     result = CliRunner().invoke(
-        app, ["plan", "--out", str(tmp_path), "--years", "5", "--p", "5", "--export", str(export)]
+        app,
+        ["plan", "--out", str(tmp_path), "--years", "5", "--hospitals", "5", "--export", str(export), "--lang", "zh"],
     )
     assert result.exit_code == 0, result.output
     assert "在哪里建医院：广东省新增" in result.output  # no facility list: the default province, in Chinese
@@ -21,7 +22,7 @@ def test_plan_writes_tables_and_report(tmp_path: Path) -> None:
     gaps = pl.read_parquet(tmp_path / "planning" / "gaps_province.parquet")
     assert set(gaps["basis"].unique().to_list()) == {"local_hukou_resident", "resident"}
     html = (tmp_path / "report.html").read_text(encoding="utf-8")
-    assert "按常住人口规划公共服务" in html and "在哪里建医院" in html  # Chinese by default
+    assert "按常住人口规划公共服务" in html and "在哪里建医院" in html  # in --lang
     assert "小学、初中的选址需要一份有坐标的学校清单" in html and "在哪里建小学" not in html  # no school list given
     # on a phone every table of the section is a card per row, each cell naming its column; costs say estimate
     assert html.count("<table class='data stack'>") == 3  # the gaps, the mega-towns, the hospitals' models

@@ -1,4 +1,4 @@
-"""`--lang zh|en` on plan and fiscal: the report section in the language asked for (Chinese by default)."""
+"""`--lang zh|en` on plan and fiscal: the report section in the language asked for."""
 
 from __future__ import annotations
 

@@ -24,7 +24,8 @@ def test_evaluate_counts_and_writes_what_evaluate_returns(tmp_path: Path) -> Non
     source = tmp_path / "people.parquet"
     people.write_parquet(source)
     out = tmp_path / "result.parquet"
-    ran = CliRunner().invoke(app, ["evaluate", str(source), "--on", ON.isoformat(), "--out", str(out), "-f", "json"])
+    args = ["evaluate", str(source), "--on", ON.isoformat(), "--out", str(out), "-f", "json", "--lang", "zh"]
+    ran = CliRunner().invoke(app, args)
     assert ran.exit_code == 0, ran.output
     expected = evaluate(people, ON, earliest=False)
     assert pl.read_parquet(out).equals(expected)
@@ -33,7 +34,7 @@ def test_evaluate_counts_and_writes_what_evaluate_returns(tmp_path: Path) -> Non
     assert summary["residence_permit"]["people"] == 300
     shanghai = expected["points_shanghai_residence_points"].drop_nulls()
     assert summary["points_shanghai_residence_points"]["people"] == shanghai.len()
-    assert summary["residence_permit"]["title"] == "居住证"  # the service by its title in --lang (zh by default)
+    assert summary["residence_permit"]["title"] == "居住证"  # the service by its title in --lang
     assert summary["points_shanghai_residence_points"]["title"] == "上海市居住证积分"
 
 
@@ -51,6 +52,29 @@ def test_the_summary_names_services_by_title_in_the_language_with_the_field_besi
     assert table.row(0, named=True)["output"] == "residence_permit"
     refused = CliRunner().invoke(app, [*args[:-1], "fr"])
     assert refused.exit_code == 2 and "'fr' is not one of 'zh', 'en'" in refused.output
+
+
+@pytest.mark.parametrize(
+    ("lang", "words", "other"),
+    [
+        ("en", ("residence permit (juzhuzheng)", "error: "), ("居住证", "错误：")),
+        ("zh", ("居住证", "错误："), ("residence permit (juzhuzheng)", "error: ")),
+    ],
+)
+def test_changzhu_lang_chooses_the_summary_and_the_error_line_alike(
+    tmp_path: Path, lang: str, words: tuple[str, str], other: tuple[str, str]
+) -> None:
+    """`CHANGZHU_LANG=en changzhu evaluate people.csv` (no --lang) prints its summary's titles in English, as its
+    error line; CHANGZHU_LANG=zh both in Chinese. Before: evaluate's own --lang read no variable and said Chinese
+    whatever CHANGZHU_LANG said, under an English error line."""
+    source = tmp_path / "people.csv"
+    random_people(20, 95).write_csv(source)
+    args = ("evaluate", str(source), "--on", ON.isoformat())
+    shown = run_changzhu(*args, "-s", "residence_permit", lang=lang, timeout=600)  # kernels compiled on a cold cache
+    assert shown.returncode == 0, shown.stderr
+    assert words[0] in shown.stdout and other[0] not in shown.stdout, shown.stdout
+    refused = run_changzhu(*args, "-s", "no_such_service", lang=lang, timeout=600)
+    assert refused.returncode == 1 and refused.stderr.startswith(words[1]), refused.stderr
 
 
 def test_evaluate_by_region_reads_a_stored_population_directory(tmp_path: Path) -> None:
@@ -134,7 +158,7 @@ def test_a_stored_population_is_read_with_its_own_attributes_left_out(tmp_path: 
         "未读取" not in ran.output and "nor stored" not in ran.output
     )  # a stored population's own attributes are expected: nothing said
     (stored / "population.json").unlink()
-    warned = CliRunner().invoke(app, ["evaluate", str(stored), *args])  # a user's file: left out, and said so
+    warned = CliRunner().invoke(app, ["evaluate", str(stored), *args, "--lang", "zh"])  # a user's file: said so
     assert warned.exit_code == 0, warned.output
     assert "以下列不是人员表的列，未读取，也不会保存：hukou_type、residence_county、urban" in warned.output
 

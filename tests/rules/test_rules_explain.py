@@ -60,7 +60,7 @@ def test_cli_explain_example_and_check() -> None:
     out = runner.invoke(app, ["explain", "--example", "shanghai-migrant", "--lang", "en"])
     assert out.exit_code == 0, out.output
     assert "not eligible — eligible from 2026-11-20" in out.output and "Suzhou (320500)" in out.output
-    zh = runner.invoke(app, ["explain", "--example", "shanghai-migrant"])
+    zh = runner.invoke(app, ["explain", "--example", "shanghai-migrant", "--lang", "zh"])
     assert zh.exit_code == 0, zh.output
     assert "可于 2026-11-20 起符合" in zh.output
     refused = runner.invoke(app, ["explain", "--example", "shanghai-migrant", "--lang", "fr"])  # the option's choices

@@ -17,11 +17,13 @@ from changzhu.simulation.errors import SimulationError
 from changzhu.simulation.evaluators import load_rules_scenario, rules_evaluator
 from changzhu.simulation.run import simulate
 from changzhu.simulation.spec import load_spec
+from cli_support import run_changzhu
 
 ROOT = Path(__file__).resolve().parents[2]
 EXAM = ROOT / "src" / "changzhu" / "scenarios" / "sim_entrance_exam_residence_1y.yaml"
 DIBAO = ROOT / "src" / "changzhu" / "scenarios" / "sim_dibao_permit_holders.yaml"
 SMALL = 2e-5
+PLAIN_TITLE = "title: 中考居住一年\noverrides:\n  entrance_exam.child_residence_months: 12\n"
 
 
 def test_shipped_scenario_file_loads_as_rules_scenario_with_settings() -> None:
@@ -136,10 +138,12 @@ def test_simulate_command_writes_parquet_and_report(tmp_path: Path) -> None:
             "csv",
             "--export",
             str(tmp_path / "costs.xlsx"),
+            "--lang",
+            "zh",
         ],
     )
     assert done.exit_code == 0, done.output
-    # the export is for people, in --lang (Chinese by default): the reform by its title, what the estimate is
+    # the export is for people, in --lang (Chinese here): the reform by its title, what the estimate is
     exported = pl.read_excel(tmp_path / "costs.xlsx")
     assert (
         exported["估算说明"].str.starts_with("估算").all() and not exported["估算说明"].str.contains("estimate").any()
@@ -151,7 +155,7 @@ def test_simulate_command_writes_parquet_and_report(tmp_path: Path) -> None:
     by_province = pl.read_parquet(out / "simulation" / "simulation_by_province.parquet")
     assert set(by_province["scenario"].unique()) == {BASELINE, "entrance_exam_residence_1y"}
     report = (out / "report.html").read_text(encoding="utf-8")
-    assert "微观模拟" in report and "新增符合" in report  # Chinese by default
+    assert "微观模拟" in report and "新增符合" in report  # in --lang
     assert "scenario,year,service" in done.output
 
 
@@ -166,6 +170,29 @@ def test_simulate_prints_its_table_in_the_language_asked_for(tmp_path: Path) -> 
     assert "Entrance exam" in printed and "Residence" in printed and "IPF fit" in printed
     raw = ("entrance_exam_residence_1y", "cost_yuan", "newly_eligible", "residence_permit", "baseline ")
     assert [w for w in raw if w in done.output] == [] and "现行" not in done.output and "费用" not in done.output
+
+
+@pytest.mark.parametrize(
+    ("lang", "said"),
+    [
+        ("en", "error: a reform's title is written per language: title: {zh: 中文标题, en: English title}"),
+        ("zh", "错误：改革方案的标题按语言分别写：title: {zh: 中文标题, en: English title}"),
+    ],
+)
+def test_simulate_refuses_a_title_not_written_per_language_showing_the_shape(
+    tmp_path: Path, lang: str, said: str
+) -> None:
+    """`title: 中考居住一年` (a plain string) is refused before the run, in one line showing the shape a title
+    takes and what the file gave. Before: the title was taken for none and the report named the reform by its
+    description, the analyst's title silently dropped."""
+    scenario = tmp_path / "plain.yaml"
+    scenario.write_text(EXAM.read_text(encoding="utf-8").split("title:")[0] + PLAIN_TITLE, encoding="utf-8")
+    done = run_changzhu(
+        "simulate", "--scenario", str(scenario), "--sample", str(SMALL), "--out", str(tmp_path), lang=lang
+    )
+    assert done.returncode == 1, done.stderr
+    assert done.stderr.startswith(said) and "title: 中考居住一年" in done.stderr, done.stderr
+    assert len(done.stderr.strip().splitlines()) == 1 and not (tmp_path / "report.html").exists()
 
 
 def test_simulate_command_reports_a_bad_sample_in_one_line(tmp_path: Path) -> None:

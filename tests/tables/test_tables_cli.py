@@ -62,7 +62,7 @@ def test_a_bad_person_file_is_reported_and_nothing_is_evaluated(tmp_path: Path) 
     assert ran.exit_code != 0 and "1 of 3 row(s) rejected" in str(ran.exception)
     assert "error report (1 problem) written to" in ran.output  # not "1 problems"
     assert "错误报告" not in ran.output  # the command's language only
-    ran = CliRunner().invoke(app, command)  # --lang zh by default
+    ran = CliRunner().invoke(app, [*command, "--lang", "zh"])
     assert "错误报告（1 个问题）已写入" in ran.output and "error report" not in ran.output, ran.output
     assert not out.exists()
     report = pl.read_csv(errors, infer_schema=False)

@@ -59,7 +59,7 @@ def test_plan_reads_an_office_list_and_exports_numbers_as_numbers(tmp_path: Path
     listed.write_bytes(xlsx_bytes("医院", HEADERS, ROWS))
     export = tmp_path / "规划.xlsx"
     args = ["plan", "--out", str(tmp_path), "--years", "5", "--p", "5", "--facilities", str(listed)]
-    ran = CliRunner().invoke(app, [*args, "--scope", "county", "--export", str(export)])
+    ran = CliRunner().invoke(app, [*args, "--scope", "county", "--export", str(export), "--lang", "zh"])
     assert ran.exit_code == 0, ran.output
     assert "以下列不是设施清单的列，未读取，也不会保存：医院等级、电话、备注" in ran.output
     assert numbers_as_text(export) == {"replaced": [], "shortage": [], "sites": []}
@@ -112,7 +112,7 @@ def test_the_errors_file_of_an_import_holds_each_left_out_row_s_value(
     path.write_bytes(gbk_csv_bytes(headers, rows))
     errors = tmp_path / "错误报告.csv"
     args = ["import", "residents", str(path), "--as", "cw_gz", "--skip-bad-rows", "--errors", str(errors)]
-    ran = CliRunner().invoke(app, args)
+    ran = CliRunner().invoke(app, [*args, "--lang", "zh"])
     assert ran.exit_code == 0, ran.output
     assert "以下列不是常住人口登记表的列，未读取，也不会保存：备注" in ran.output
     report = {r["row"]: r for r in pl.read_csv(errors, infer_schema_length=None).iter_rows(named=True)}

@@ -104,7 +104,7 @@ def test_validate_command_prints_the_table_and_exits_one_when_a_figure_is_out(
 def test_validate_in_chinese_uses_wan_and_yi(
     tmp_path: Path, validation_figures: tuple[list[Check], pl.DataFrame]
 ) -> None:
-    result = CliRunner().invoke(app, ["validate", "--sample", SAMPLE, "--out", str(tmp_path)])
+    result = CliRunner().invoke(app, ["validate", "--sample", SAMPLE, "--out", str(tmp_path), "--lang", "zh"])
     assert "人户分离人口" in result.output and "4.93亿" in result.output
     rows = pl.read_csv(tmp_path / "validation.csv").iter_rows(named=True)
     produced = {c.key: c.produced for c in validation_figures[0]}  # the language changes no figure

@@ -10,7 +10,8 @@ from typing import Annotated, Any, TypeVar
 
 import typer
 
-from changzhu.cli.registry_cmds import As, LangOption, migrated_engine
+from changzhu.cli.lang import LangOption
+from changzhu.cli.registry_cmds import As, migrated_engine
 from changzhu.domain.lang import Lang
 from changzhu.errors import ChangzhuError
 from changzhu.output import console, print_fields
@@ -81,7 +82,8 @@ def submit(
     as_user: As,
     note: Annotated[str | None, typer.Option("--note", help="a note kept with the application")] = None,
     fmt: Fmt = RecordFormat.TABLE,
-    lang: LangOption = Lang.ZH,
+    *,
+    lang: LangOption,
 ) -> None:
     """Submit an application: the rules engine pre-checks it (eligible, not eligible, or the facts missing); staff
     of the place where the applicant lives."""
@@ -112,7 +114,8 @@ def listing(
     region: Annotated[str | None, typer.Option("--region", help="only this region's (its code)")] = None,
     limit: Annotated[int, typer.Option("--limit", help="at most this many")] = 50,
     fmt: Fmt = RecordFormat.TABLE,
-    lang: LangOption = Lang.ZH,
+    *,
+    lang: LangOption,
 ) -> None:
     """List applications (newest last): a resident's own, or for staff those of their jurisdiction, as the API (the
     listing is audited)."""
@@ -136,7 +139,8 @@ def show(
     application_id: ApplicationId,
     as_user: As,
     fmt: Fmt = RecordFormat.TABLE,
-    lang: LangOption = Lang.ZH,
+    *,
+    lang: LangOption,
 ) -> None:
     """One application with its events: its applicant (or her guardian), or staff of its region, as the API (the
     read is audited)."""
@@ -157,7 +161,8 @@ def step(
         typer.Option("--reason", help="the reason given for the step (default: drafted from the explanation)"),
     ] = None,
     fmt: Fmt = RecordFormat.TABLE,
-    lang: LangOption = Lang.ZH,
+    *,
+    lang: LangOption,
 ) -> None:
     """Take one step of the state machine (an illegal step is refused, naming the steps allowed); staff of the
     application's region."""
@@ -237,7 +242,8 @@ def run(
     facilities: Facilities = None,
     level: Level = "prefecture",
     fmt: Fmt = RecordFormat.TABLE,
-    lang: LangOption = Lang.ZH,
+    *,
+    lang: LangOption,
 ) -> None:
     """Rank the city's granted applications and publish the cut-off, admitted and waiting lists (staff of the
     city)."""
@@ -291,7 +297,8 @@ def simulate(
     ] = 0.001,
     seed: Annotated[int, typer.Option("--seed", help="random seed of the synthetic sample")] = 1,
     fmt: Fmt = RecordFormat.TABLE,
-    lang: LangOption = Lang.ZH,
+    *,
+    lang: LangOption,
 ) -> None:
     """On a synthetic sample of the city: the cut-off a quota gives, or the children admitted with --capacity."""
     from changzhu.casework import quota_runs as runs

@@ -8,8 +8,8 @@ from typing import Annotated
 
 import typer
 
+from changzhu.cli.lang import LangOption
 from changzhu.output import ExportTablesOption, OutputFormat, console, emit_table, export_tables
-from changzhu.report.lang import Lang
 
 
 def fiscal(
@@ -25,9 +25,8 @@ def fiscal(
         ),
     ] = None,
     export: ExportTablesOption = None,
-    lang: Annotated[
-        Lang, typer.Option(help="language of the printed tables, the exported ones and the report: zh (default) or en")
-    ] = Lang.ZH,
+    *,
+    lang: LangOption,
 ) -> None:
     """Money and land follow people (人地钱挂钩): transfers, LP allocation, cost sharing, compensation, clearing."""
     import polars as pl

@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
+from changzhu.cli.lang import LangOption
 from changzhu.domain.population import PopulationSort
 from changzhu.domain.regions import RegionLevel
 from changzhu.output import ExportOption, OutputFormat, console, emit_table
@@ -67,9 +68,8 @@ def regions(
     fmt: FormatOption = OutputFormat.TABLE,
     limit: LimitOption = 50,
     out: ExportOption = None,
-    lang: Annotated[
-        Lang, typer.Option(help="language of the printed table (headers, names, words): zh (default) or en")
-    ] = Lang.ZH,
+    *,
+    lang: LangOption,
 ) -> None:
     """List regions with their level, parent, city size class and agglomerations."""
     from changzhu.registry.queries import list_regions
@@ -86,9 +86,8 @@ def population(
     fmt: FormatOption = OutputFormat.TABLE,
     limit: LimitOption = 40,
     out: ExportOption = None,
-    lang: Annotated[
-        Lang, typer.Option(help="language of the printed table (headers, names, words): zh (default) or en")
-    ] = Lang.ZH,
+    *,
+    lang: LangOption,
 ) -> None:
     """Resident population (常住), 人户分离 and inter-provincial in-migrants (跨省流入) with shares."""
     from changzhu.registry.queries import population_table
@@ -114,9 +113,8 @@ def _shown(df: pl.DataFrame, fmt: OutputFormat, out: Path | None, lang: Lang) ->
 
 def demo(
     out: Annotated[Path, typer.Option(help="directory for the report and tables")] = Path("out"),
-    lang: Annotated[
-        Lang, typer.Option(help="language of the report and of what is printed: zh (default) or en")
-    ] = Lang.ZH,
+    *,
+    lang: LangOption,
 ) -> None:
     """Run the main job end to end on the embedded database and write out/report.html."""
     from changzhu.pipeline import run_demo

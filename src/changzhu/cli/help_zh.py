@@ -19,7 +19,8 @@ from typing import Any
 from typer import _click as click
 
 from changzhu.casework.applications import ACTION_LABELS, KIND_LABELS, STATUS_LABELS, Action
-from changzhu.cli.usage_errors import USAGE_PIECES_ZH
+from changzhu.cli.lang import LANG_HELP, LANG_HELP_ZH
+from changzhu.cli.usage_errors import ARGUMENTS_ZH, USAGE_PIECES_ZH
 from changzhu.domain import field_sizes as sizes
 
 # a command of `changzhu --help` -> its one line in Chinese (main.COMMANDS holds the English)
@@ -70,6 +71,7 @@ VALUES_ZH = {
     "<integer>": "<整数>",
     "<number>": "<数值>",
     "<path>": "<路径>",
+    "<path …>": "<路径 …>",
 }
 # the words of a code the command takes, as the office and the command's own output name it (one table each), then
 # the code to type: "受理审核 review、批准 approve"
@@ -187,8 +189,7 @@ HELP_ZH: dict[str, str] = {
     "name 姓名 (stored encrypted, found by keyed hash)": "姓名（加密保存，以带密钥的哈希查找）",
     "mobile number 手机号 (stored encrypted, found by keyed hash)": "手机号（加密保存，以带密钥的哈希查找）",
     "idempotency key: repeating a call with it is a no-op": "幂等键：以同一个键重复提交不会再次写入",
-    "language of what is printed (labels, places, words) and of an error: zh (default) or en": "显示内容（列名、"
-    "地区、文字）和错误信息的语言：zh（默认）或 en",
+    LANG_HELP: LANG_HELP_ZH,
     "national ID; asked for, not echoed, when left out (or one line of stdin)": "身份证号；未填写时会提示输入，输入时"
     "不显示（或从标准输入读一行）",
     "table, csv, json; xlsx or parquet with --out": "table（表格）、csv、json；配合 --out 可用 xlsx 或 parquet",
@@ -259,7 +260,6 @@ HELP_ZH: dict[str, str] = {
     # demo, db, regions, population
     "Run the main job end to end on the embedded database and write out/report.html.": COMMANDS_ZH["demo"],
     "directory for the report and tables": "报告和各表的输出目录",
-    "language of the report and of what is printed: zh (default) or en": "报告和所显示内容的语言：zh（默认）或 en",
     "Create, migrate and load the registry database.": COMMANDS_ZH["db"],
     "Apply the Alembic migrations (SQLite by default, CHANGZHU_DATABASE_URL for PostgreSQL).": "执行 Alembic 数据库迁移"
     "（默认 SQLite；PostgreSQL 用 CHANGZHU_DATABASE_URL）。",
@@ -271,8 +271,6 @@ HELP_ZH: dict[str, str] = {
     "province, prefecture or county": "省级 province、地级 prefecture 或县级 county",
     "code of the parent region": "上级地区的代码",
     "rows to show in table format (0: all)": "以表格显示时的行数（0：全部）",
-    "language of the printed table (headers, names, words): zh (default) or en": "所显示表格的语言"
-    "（列名、地名、文字）：zh（默认）或 en",
     "Resident population (常住), 人户分离 and inter-provincial in-migrants (跨省流入) with shares.": COMMANDS_ZH[
         "population"
     ],
@@ -281,7 +279,7 @@ HELP_ZH: dict[str, str] = {
     "Plan by resident population (按常住人口规划): write tables and the planning section of the report.": COMMANDS_ZH[
         "plan"
     ],
-    "output directory (tables in <out>/planning/)": "输出目录（各表在 <out>/planning/ 中）",
+    "output directory (the tables in its planning/ folder)": "输出目录（各表在其中的 planning/ 目录）",
     "projection horizon in years (5 to 10 recommended)": "预测年数（建议 5 至 10 年）",
     "date the standards are taken in force on (YYYY-MM-DD)": "按哪一天有效的配置标准（YYYY-MM-DD）",
     "local standards: a table (`changzhu schema standard`) or a YAML parameter file (`local:`)": "地方配置标准：一张表"
@@ -308,8 +306,6 @@ HELP_ZH: dict[str, str] = {
     "also write the printed tables to this file: .csv (BOM), .xlsx (a sheet each), .parquet or .json; several"
     " CSV/Parquet tables go to FILE_<table>.<ext>": "同时把所显示的表写入此文件：.csv（带 BOM）、"
     ".xlsx（每表一个工作表）、.parquet 或 .json；多张 CSV 或 Parquet 表分别写入 FILE_<表名>.<扩展名>",
-    "language of the printed tables, the exported ones and the report: zh (default) or en": "所显示的表、导出的表和报告"
-    "的语言：zh（默认）或 en",
     # fiscal
     "Money and land follow people (人地钱挂钩): transfers, LP allocation, cost sharing,"
     " compensation, clearing.": COMMANDS_ZH["fiscal"],
@@ -334,8 +330,6 @@ HELP_ZH: dict[str, str] = {
     "persons per chunk (default: the engine's)": "每块的人数（默认：引擎所定的）",
     "read a stored population (partitioned Parquet)": "读取已保存的人口（分区 Parquet）",
     "first write the population as partitioned Parquet here": "先把人口以分区 Parquet 写入此处",
-    "language of the printed table (--format table), the export and the report: zh or en": "所显示表格"
-    "（--format table）、导出文件和报告的语言：zh 或 en",
     # evaluate, explain, validate, check
     "Decide every service and points scheme for a whole table of people on a date;"
     " counts, optionally a file.": COMMANDS_ZH["evaluate"],
@@ -351,8 +345,6 @@ HELP_ZH: dict[str, str] = {
     "write the per-person result: .parquet or .csv with the fields' names (for programs), or .xlsx for people (titles"
     " and words in --lang, and a sheet explaining each column)": "写出逐人的结果：.parquet 或 .csv 用字段名（供程序"
     "读取），.xlsx 供人阅读（标题和文字按 --lang 的语言，另有一个工作表说明每一列）",
-    "the summary's titles and the .xlsx file's language: zh (中文) or en (English)": "汇总标题和 .xlsx 文件的语言："
-    "zh（中文）或 en（英文）",
     "Explain, condition by condition, which services a person gets where they live, and from when.": COMMANDS_ZH[
         "explain"
     ],
@@ -360,13 +352,11 @@ HELP_ZH: dict[str, str] = {
     "person table: .csv, .xlsx, .parquet, .json, .yaml": "人员表：.csv、.xlsx、.parquet、.json、.yaml",
     "whom to explain (with --people)": "要说明的人（配合 --people）",
     "print the explanation as JSON (as the API does)": "以 JSON 显示说明（与接口相同）",
-    "zh (中文) or en (English)": "zh（中文）或 en（英文）",
     "Check every headline figure of the 2020 baseline against the official one; exit 1 if any is out of range. Each"
     " figure is printed next to the official one with its source, the ratio and the tolerance.": COMMANDS_ZH["validate"]
     + "每个数字与官方数字并列显示，并注明来源、比值和允许误差。",
     "synthetic sample fraction for the simulated figures": "模拟数字所用合成样本的抽样比例",
     "random seed of the synthetic sample": "合成样本的随机种子",
-    "zh (default) or en": "zh（默认）或 en",
     "also write the table (CSV) and the report section here": "同时把核对表（CSV）和报告的这一部分写到此处",
     "print the calibrated 低保 take-up rates (urban, rural) and stop": "显示校准后的低保领取率（城镇、农村）后停止",
     "Load every policy file (checking references) and run the policy tests; exit 1 if any fails.": COMMANDS_ZH["check"],
@@ -518,8 +508,11 @@ def translated(command: click.Command) -> click.Command:
 
 
 def _param(param: Any) -> Any:
-    """A copy of a parameter with its help in Chinese and the kind of value it takes in words (<文字>, <整数>)."""
+    """A copy of a parameter with its help in Chinese, the kind of value it takes in words (<文字>, <整数>) and an
+    argument's Chinese name (ARGUMENTS_ZH)."""
     copied = copy.copy(param)
+    if param.param_type_name == "argument" and param.metavar is None:
+        copied.metavar = ARGUMENTS_ZH.get(param.name, param.metavar)
     help_text = getattr(param, "help", None)
     if help_text:
         copied.help = chinese(help_text)

@@ -1,12 +1,14 @@
 """The language the command line speaks: one way, `command_lang`, for what a command prints, its error line and its
-help (docs/policies.md, "Which language")."""
+help (docs/policies.md, "Which language"); every command's `--lang` is LangOption, whose default is the same rule's."""
 
 from __future__ import annotations
 
 import os
 import sys
 from collections.abc import Mapping, Sequence
+from typing import Annotated
 
+import typer
 from typer._click.globals import get_current_context
 
 from changzhu.domain.lang import Lang
@@ -30,8 +32,12 @@ def command_lang(environ: Mapping[str, str] | None = None, argv: Sequence[str] |
             return Lang(str(chosen).lower())
         ctx = ctx.parent
     given = lang_option(sys.argv[1:] if argv is None else argv)
-    if given is not None:
-        return given
+    return given if given is not None else environment_lang(environ)
+
+
+def environment_lang(environ: Mapping[str, str] | None = None) -> Lang:
+    """The language where no `--lang` is given: CHANGZHU_LANG (zh or en), else the locale's (the first of LC_ALL,
+    LC_MESSAGES, LANG that is set: any zh* is Chinese, anything else English). `environ`: os.environ if None."""
     environ = os.environ if environ is None else environ
     chosen_env = environ.get(LANG_ENV, "").strip().lower()
     if chosen_env in (Lang.ZH, Lang.EN):
@@ -48,3 +54,26 @@ def lang_option(argv: Sequence[str]) -> Lang | None:
         if (arg == "--lang" or arg.startswith("--lang=")) and value.strip().lower() in (Lang.ZH, Lang.EN):
             found = Lang(value.strip().lower())
     return found
+
+
+LANG_HELP = (
+    "language of what the command prints and writes (tables, words, files, the report) and of its errors: zh or en;"
+    " default: CHANGZHU_LANG, else the locale (zh* Chinese, any other English)"
+)
+LANG_HELP_ZH = (
+    "命令显示和写出的内容（表格、文字、文件、报告）以及错误信息的语言：zh 或 en；不写时按 CHANGZHU_LANG，"
+    "未设置则按系统的区域设置（zh* 为中文，其他为英文）"
+)
+# every command's --lang (a keyword-only parameter: `*, lang: LangOption`): given, else CHANGZHU_LANG (click reads
+# it), else the locale; so what a command prints agrees with its error line and its help (command_lang)
+LangOption = Annotated[
+    Lang,
+    typer.Option(
+        "--lang",
+        envvar=LANG_ENV,
+        case_sensitive=False,
+        default_factory=environment_lang,
+        show_default=False,
+        help=LANG_HELP,
+    ),
+]

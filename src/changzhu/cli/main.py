@@ -146,7 +146,7 @@ class LazyGroup(TyperGroup):
         formatter.write_paragraph()
         with formatter.indentation():
             formatter.write_text(help_zh.TOP_ZH["help"])
-        options = [("--policies <dir>", help_zh.TOP_ZH["policies"]), ("--help", help_zh.HELP_OPTION_ZH)]
+        options = [("--policies <目录>", help_zh.TOP_ZH["policies"]), ("--help", help_zh.HELP_OPTION_ZH)]
         commands = [(name, help_zh.COMMANDS_ZH.get(name, line)) for name, (_, line) in COMMANDS.items()]
         for heading, rows in (("选项：", options), ("命令：", commands)):
             formatter.write_paragraph()

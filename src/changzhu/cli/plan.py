@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
+from changzhu.cli.lang import LangOption
 from changzhu.cli.tables_cmds import ErrorsOption, SheetOption, SkipOption, read_user_table
 from changzhu.domain.regions import RegionLevel, province_code_of
 from changzhu.output import (
@@ -26,7 +27,7 @@ if TYPE_CHECKING:
 
 DEFAULT_SITING_PROVINCE = "440000"  # 广东省: the most populous province, with the most inter-provincial in-migrants
 
-OutOption = Annotated[Path, typer.Option("--out", help="output directory (tables in <out>/planning/)")]
+OutOption = Annotated[Path, typer.Option("--out", help="output directory (the tables in its planning/ folder)")]
 
 
 def plan(
@@ -73,15 +74,14 @@ def plan(
             f" lies in one, else {DEFAULT_SITING_PROVINCE})"
         ),
     ] = None,
-    p: Annotated[int, typer.Option(help="number of new hospitals to place")] = 10,
+    p: Annotated[int, typer.Option("--hospitals", "--p", help="number of new hospitals to place")] = 10,
     monitor: Annotated[
         bool, typer.Option("--monitor", help="also read registry moves and write monthly flows and alerts")
     ] = False,
     fmt: Annotated[PrintFormat, typer.Option("--format", "-f", help="table, csv or json")] = PrintFormat.TABLE,
     export: ExportTablesOption = None,
-    lang: Annotated[
-        Lang, typer.Option(help="language of the printed tables, the exported ones and the report: zh (default) or en")
-    ] = Lang.ZH,
+    *,
+    lang: LangOption,
 ) -> None:
     """Plan by resident population (按常住人口规划): write tables and the planning section of the report."""
     from changzhu.domain.refusals import RefusalCode, refusal

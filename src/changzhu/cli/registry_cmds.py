@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
+from changzhu.cli.lang import LangOption
 from changzhu.cli.tables_cmds import ErrorsOption, SheetOption, SkipOption, report_errors, report_ignored
 from changzhu.domain import field_sizes as sizes
 from changzhu.domain.lang import Lang
@@ -73,15 +74,6 @@ Person = Annotated[str, typer.Argument(help=PERSON_HELP)]
 ProofOption = Annotated[str, typer.Option(help="housing, employment or study")]
 ProofRef = Annotated[str, typer.Option(help="reference of the proof (contract, certificate)")]
 HELD_FIELDS = ("approval_id", "status", "maker", "created_at", "replayed")  # what a held write prints of its item
-LangOption = Annotated[
-    Lang,
-    typer.Option(
-        "--lang",
-        envvar="CHANGZHU_LANG",
-        case_sensitive=False,
-        help="language of what is printed (labels, places, words) and of an error: zh (default) or en",
-    ),
-]
 As = Annotated[
     str,
     typer.Option(
@@ -220,7 +212,8 @@ def resident_register(
         str | None, typer.Option(help="mobile number 手机号 (stored encrypted, found by keyed hash)")
     ] = None,
     key: Key = None,
-    lang: LangOption = Lang.ZH,
+    *,
+    lang: LangOption,
 ) -> None:
     """Register a person's habitual residence with its proof, and facts the rules need (`changzhu schema resident`);
     staff of the place of residence."""
@@ -246,7 +239,8 @@ def resident_find(
     ] = None,
     fmt: Fmt = OutputFormat.TABLE,
     out: ExportOption = None,
-    lang: LangOption = Lang.ZH,
+    *,
+    lang: LangOption,
 ) -> None:
     """The record of an identity number (looked up by keyed hash), with its person key: as `resident show`; a
     number registered outside the user's reach is answered as one not registered (the read is audited)."""
@@ -263,7 +257,8 @@ def resident_show(
     as_user: As,
     fmt: Fmt = OutputFormat.TABLE,
     out: ExportOption = None,
-    lang: LangOption = Lang.ZH,
+    *,
+    lang: LangOption,
 ) -> None:
     """Registry facts of a person (never the identity number), in words in --lang; staff of the place where she
     lives (or moves to), as the API (the read is audited).
@@ -292,7 +287,7 @@ def _show_resident(engine: Engine, person: str, fmt: OutputFormat, out: Path | N
 
 
 @resident_app.command("permit")
-def resident_permit(person: Person, on: Day, as_user: As, key: Key = None, lang: LangOption = Lang.ZH) -> None:
+def resident_permit(person: Person, on: Day, as_user: As, key: Key = None, *, lang: LangOption) -> None:
     """Issue a residence permit (居住证) where the person lives (staff of that place)."""
     from changzhu.api.registry_writes import permit_as
 
@@ -306,7 +301,8 @@ def resident_renew(
     on: Day,
     as_user: As,
     key: Key = None,
-    lang: LangOption = Lang.ZH,
+    *,
+    lang: LangOption,
 ) -> None:
     """Renew (签注) a residence permit for another year (staff of the issuing place, where the holder lives)."""
     from changzhu.api.registry_writes import renew_as
@@ -327,7 +323,8 @@ def resident_move(
     id_number: Annotated[
         str | None, typer.Option(help="the identity number the person shows, for a move from outside your reach")
     ] = None,
-    lang: LangOption = Lang.ZH,
+    *,
+    lang: LangOption,
 ) -> None:
     """Record a move of habitual residence, by staff of the new place; if the person lives outside the user's
     jurisdiction (give --id-number, as the person shows it) the move is held until staff of the old place (or the
@@ -355,7 +352,8 @@ def resident_link(
     child: Annotated[str, typer.Argument(help="the child's person key")],
     as_user: As,
     key: Key = None,
-    lang: LangOption = Lang.ZH,
+    *,
+    lang: LangOption,
 ) -> None:
     """Link a parent and a child (staff of the place where each lives)."""
     from changzhu.api.registry_writes import link_as
@@ -365,7 +363,7 @@ def resident_link(
 
 
 @resident_app.command("settle")
-def resident_settle(person: Person, on: Day, as_user: As, key: Key = None, lang: LangOption = Lang.ZH) -> None:
+def resident_settle(person: Person, on: Day, as_user: As, key: Key = None, *, lang: LangOption) -> None:
     """Settle the hukou at the place of residence (落户), by staff of that place."""
     from changzhu.api.registry_writes import settle_as
 
@@ -383,7 +381,8 @@ def ledger_contribute(
     as_user: As,
     base: Annotated[float | None, typer.Option(help=BASE_HELP, show_default=False)] = None,  # not given: never 0
     key: Key = None,
-    lang: LangOption = Lang.ZH,
+    *,
+    lang: LangOption,
 ) -> None:
     """Record contribution (or waiting) months at a region (staff of that region)."""
     from changzhu.api.ledger_writes import actor_of, record_at_as
@@ -416,7 +415,8 @@ def ledger_school(
     region: Annotated[str, typer.Argument(help="region code of the school's place")],
     as_user: As,
     key: Key = None,
-    lang: LangOption = Lang.ZH,
+    *,
+    lang: LangOption,
 ) -> None:
     """Add a completed school year to a child's record (学籍), by staff of the school's region."""
     from changzhu.api.ledger_writes import actor_of, record_at_as
@@ -449,7 +449,8 @@ def ledger_transfer(
         ),
     ],
     as_user: As,
-    lang: LangOption = Lang.ZH,
+    *,
+    lang: LangOption,
 ) -> None:
     """Transfer a part of the account from one region to another: the application as staff of the new place
     (where the person lives), the release as staff of the old place; one user does both only if both are in
@@ -498,7 +499,7 @@ def _application_of(engine: Engine, principal: Principal, transfer_no: str, name
 
 
 @ledger_app.command("drawing")
-def ledger_drawing(person: Person, on: Day, key: RequiredKey, as_user: As, lang: LangOption = Lang.ZH) -> None:
+def ledger_drawing(person: Person, on: Day, key: RequiredKey, as_user: As, *, lang: LangOption) -> None:
     """Decide where the pension is drawn (10-year rule) and consolidate everything there (staff where the
     person lives)."""
     from changzhu.api.ledger_writes import drawing_as
@@ -515,7 +516,8 @@ def ledger_balances(
     ] = None,
     fmt: Fmt = OutputFormat.TABLE,
     out: ExportOption = None,
-    lang: LangOption = Lang.ZH,
+    *,
+    lang: LangOption,
 ) -> None:
     """Balances derived from the entries: of one person (staff who may see her, as the API), or of every account
     the user may read (people they may see, funds of their jurisdiction); the read is audited. On screen columns by
@@ -571,7 +573,7 @@ def ledger_check(
 
 
 @ledger_app.command("baseline")
-def ledger_baseline(as_user: As, lang: LangOption = Lang.ZH) -> None:
+def ledger_baseline(as_user: As, *, lang: LangOption) -> None:
     """Vouch in the audit log for ledger entries written before entry digests existed (once, after upgrading a
     database from before them; administrators). Newer entries without a digest are never vouched for."""
     from changzhu.api.ledger_writes import baseline_as
@@ -642,7 +644,8 @@ def voucher_issue(
     expires: Annotated[str, typer.Option(help="valid until (YYYY-MM-DD)")],
     as_user: As,
     key: Key = None,
-    lang: LangOption = Lang.ZH,
+    *,
+    lang: LangOption,
 ) -> None:
     """Issue a voucher to a registered person (staff of the issuer): above the per-item limit or the budget it is
     refused; above the approval threshold it is held until another user approves it."""
@@ -673,7 +676,8 @@ def voucher_redeem(
     on: Day,
     key: RequiredKey,
     as_user: As,
-    lang: LangOption = Lang.ZH,
+    *,
+    lang: LangOption,
 ) -> None:
     """Redeem a voucher at a provider where the holder lives (once; staff of the providing region)."""
     from changzhu.api.ledger_writes import redeem_voucher_as
@@ -692,7 +696,8 @@ def voucher_clear(
     provider_region: Annotated[str, typer.Argument(help="region code of the providing place")],
     key: RequiredKey,
     as_user: As,
-    lang: LangOption = Lang.ZH,
+    *,
+    lang: LangOption,
 ) -> None:
     """Clear redeemed vouchers between the issuing and the providing region (fiscal officers of the issuer)."""
     from changzhu.api.ledger_writes import clear_vouchers_as
@@ -710,7 +715,8 @@ def voucher_list(
     ] = None,
     fmt: Fmt = OutputFormat.TABLE,
     out: ExportOption = None,
-    lang: LangOption = Lang.ZH,
+    *,
+    lang: LangOption,
 ) -> None:
     """Vouchers and their status: of one holder (staff who may see her, as the API), or every voucher of people
     the user may see; the read is audited. On screen columns by their labels in --lang and places by name and code;
@@ -783,7 +789,8 @@ def import_residents_cmd(
     sheet: SheetOption = None,
     skip_bad_rows: SkipOption = False,
     errors: ErrorsOption = None,
-    lang: LangOption = Lang.ZH,
+    *,
+    lang: LangOption,
 ) -> None:
     """Import residents (columns: `changzhu schema resident`): CSV (UTF-8 or GBK), Excel, Parquet, JSON, YAML; every
     row's residence in the user's jurisdiction (caseworkers, administrators)."""
@@ -797,7 +804,8 @@ def import_contributions_cmd(
     sheet: SheetOption = None,
     skip_bad_rows: SkipOption = False,
     errors: ErrorsOption = None,
-    lang: LangOption = Lang.ZH,
+    *,
+    lang: LangOption,
 ) -> None:
     """Import contribution histories (columns: `changzhu schema contribution`), in any format residents take; every
     row's region in the user's jurisdiction (caseworkers, administrators)."""

@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
+from changzhu.cli.lang import LangOption
 from changzhu.cli.tables_cmds import ErrorsOption, SheetOption, SkipOption, read_user_people
 from changzhu.domain.services import Service
 from changzhu.errors import ChangzhuError
@@ -52,7 +53,8 @@ def explain_command(
     service: Annotated[list[str] | None, typer.Option("--service", "-s", help="only these services")] = None,
     scenario: Annotated[Path | None, typer.Option("--scenario", help="reform YAML (parameter overrides)")] = None,
     as_json: Annotated[bool, typer.Option("--json", help="print the explanation as JSON (as the API does)")] = False,
-    lang: Annotated[Lang, typer.Option("--lang", help="zh (中文) or en (English)")] = Lang.ZH,
+    *,
+    lang: LangOption,
     sheet: SheetOption = None,
     skip_bad_rows: SkipOption = False,
     errors: ErrorsOption = None,
@@ -203,10 +205,8 @@ def evaluate_command(
     sheet: SheetOption = None,
     skip_bad_rows: SkipOption = False,
     errors: ErrorsOption = None,
-    lang: Annotated[
-        Lang,
-        typer.Option("--lang", help="the summary's titles and the .xlsx file's language: zh (中文) or en (English)"),
-    ] = Lang.ZH,
+    *,
+    lang: LangOption,
 ) -> None:
     """Decide every service and points scheme for a whole table of people on a date; counts, optionally a file."""
     from rich.progress import Progress

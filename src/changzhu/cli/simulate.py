@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
+from changzhu.cli.lang import LangOption
 from changzhu.output import ExportTablesOption, PrintFormat, console, emit_table, export_tables
 from changzhu.report.lang import Lang
 
@@ -63,9 +64,8 @@ def simulate_command(
     out: Annotated[Path, typer.Option(help="directory for the report and tables")] = Path("out"),
     fmt: Annotated[PrintFormat, typer.Option("--format", "-f", help="table, csv or json")] = PrintFormat.TABLE,
     export: ExportTablesOption = None,
-    lang: Annotated[
-        Lang, typer.Option(help="language of the printed table (--format table), the export and the report: zh or en")
-    ] = Lang.ZH,
+    *,
+    lang: LangOption,
 ) -> None:
     """Microsimulate reforms (微观模拟): eligible, newly eligible, demand and cost by province, vs baseline."""
     import polars as pl
@@ -83,6 +83,7 @@ def simulate_command(
 
     chunk_persons = DEFAULT_CHUNK_PERSONS if chunk_persons is None else chunk_persons
     spec = load_spec(scenario, load_rules_scenario)
+    titles = reform_titles(scenario, lang)  # before the run: a title of the wrong shape is refused at once
     plan = spec.plan(sample=sample, seed=seed, years=parse_years(years.split(","), "--years") if years else None)
     evaluator = rules_evaluator(spec.services)
     population_model()
@@ -110,7 +111,6 @@ def simulate_command(
             progress=lambda done, total: progress.update(task, completed=done, total=total),
         )
     seconds = time.perf_counter() - started
-    titles = reform_titles(scenario, lang)
     paths, report = write_results(spec.title, plan, result, out, f"{engine.value}, {seconds:,.1f} s", lang, titles)
     costs = cost_table(result.by_province)
     noted = labelled(costs, synthetic(plan.fraction))  # files and machine output carry the label in every row

@@ -15,6 +15,11 @@ unchanged.
 Help shows each option's value in words, not typer 0.29's Python type names: a flag shows none (typer printed
 `<bool>`, as if it took a value), and `str`, `int`, `float` and lists read
 `<text>`, `<integer>`, `<number>`, `<text …>` (repeatable).
+
+An argument is named as click names it, in capitals (USERNAME; a Chinese help gives its Chinese name, cli.help_zh),
+in the usage line, the help's list and an error alike; the usage line writes a required one bare and an optional one
+in brackets (`changzhu user add [OPTIONS] USERNAME`, `changzhu evaluate [OPTIONS] [PEOPLE]`): typer 0.29 put a
+required one in braces, `{username}`, which read as a placeholder left unfilled.
 """
 
 from __future__ import annotations
@@ -26,7 +31,7 @@ from typing import Any, get_args, get_origin
 from typer import _click as click
 from typer._click.exceptions import MissingParameter
 from typer._param_types import coerce_cli_choice, coerce_cli_path
-from typer.core import _TyperParameter
+from typer.core import TyperArgument, _TyperParameter
 from typer.models import ParameterInfo
 
 _typer_process_value = _TyperParameter.process_value
@@ -96,7 +101,21 @@ def _display_type(self: _TyperParameter, ctx: click.Context) -> str | None:
     return f"<{word}>" if word and not described.is_path else _typer_display_type(self, ctx)
 
 
+def _argument_name(self: TyperArgument) -> str:
+    """An argument's name as help and errors show it: its metavar (a Chinese help's name), else its name in capitals."""
+    return self.metavar if self.metavar is not None else (self.name or "").upper()
+
+
+def _usage_name(self: TyperArgument) -> str:
+    """An argument in the usage line: bare if required, in brackets if not, `...` after one taking several."""
+    name = self.display_name_raw if self.required else f"[{self.display_name_raw}]"
+    return name if self.nargs == 1 else f"{name}..."
+
+
 def install() -> None:
-    """Process unset and plain typer parameters without pydantic, and show their values in words (idempotent)."""
+    """Process unset and plain typer parameters without pydantic, show their values in words and arguments by their
+    names (idempotent)."""
     _TyperParameter.process_value = _process_value  # type: ignore[method-assign]
     _TyperParameter.display_type = _display_type  # type: ignore[method-assign, assignment]  # typer's callers take None
+    TyperArgument.display_name_raw = property(_argument_name)  # type: ignore[method-assign, assignment]
+    TyperArgument._usage_display_name = _usage_name  # type: ignore[method-assign]

@@ -23,6 +23,33 @@ VALUE_KINDS = {"integer": "整数", "float": "数", "int": "整数", "str": "文
 PATHS = {"File": "文件", "Directory": "目录", "Path": "路径"}
 # the pieces of click's usage line after the command, in Chinese (here and in a Chinese help, cli.help_zh)
 USAGE_PIECES_ZH = {"[OPTIONS]": "[选项]", "COMMAND [ARGS]...": "命令 [参数]..."}
+# an argument's name (in English in capitals, PERSON) -> its Chinese name: in a Chinese help's usage line and list
+# (cli.help_zh) and in a usage error's
+ARGUMENTS_ZH = {
+    "person": "人员编号",
+    "person_key": "人员编号",
+    "parent": "父母编号",
+    "child": "子女编号",
+    "holder": "持有人编号",
+    "permit_no": "居住证编号",
+    "voucher_no": "服务券编号",
+    "application_id": "申请编号",
+    "year": "学年",
+    "grade": "年级",
+    "school": "学校",
+    "region": "地区代码",
+    "issuer": "发放地代码",
+    "provider_region": "服务地代码",
+    "path": "文件",
+    "people": "人员表",
+    "files": "测试文件",
+    "kind": "类别",
+    "action": "步骤",
+    "username": "用户名",
+    "url": "网址",
+    "public_key": "公钥",
+    "revision": "版本",
+}
 # click's English message -> its Chinese: the first form matching the whole message (groups named as in the
 # Chinese; a group named `why` is itself read by FORMS again, so "Invalid value for X: <why>" reads the why;
 # `after_hint` is the hint with a space before it, or nothing when click gave none)
@@ -115,12 +142,19 @@ def show(exc: ClickException, lang: Lang) -> None:
         return
     ctx = exc.ctx if isinstance(exc, UsageError) else None
     lines = []
+    message = chinese(exc.format_message())
     if ctx is not None:
         usage = ctx.get_usage().replace("Usage: ", "用法：", 1)
         for piece, zh in USAGE_PIECES_ZH.items():
             usage = usage.replace(f" {piece}", f" {zh}")
+        for param in ctx.command.params:  # each argument by its Chinese name, as the Chinese help names it
+            name = ARGUMENTS_ZH.get(param.name or "") if param.param_type_name == "argument" else None
+            if name is not None and param.metavar is None:
+                shown = param.name.upper() if param.name else ""
+                usage = re.sub(rf"(?<=[ \[]){re.escape(shown)}\b", name, usage)
+                message = message.replace(f"'{shown}'", f"'{name}'")
         lines.append(usage)
         if ctx.command.get_help_option(ctx) is not None:
             lines.append(f"查看帮助：{ctx.command_path} {ctx.help_option_names[0]}\n")
-    lines.append(f"错误：{chinese(exc.format_message())}")
+    lines.append(f"错误：{message}")
     print("\n".join(lines), file=sys.stderr)

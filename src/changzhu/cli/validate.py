@@ -7,6 +7,7 @@ from typing import Annotated
 
 import typer
 
+from changzhu.cli.lang import LangOption
 from changzhu.output import ExportTablesOption, console, export_tables
 from changzhu.report.lang import Lang, number, pick
 
@@ -16,7 +17,8 @@ DEFAULT_SAMPLE = 1e-3
 def validate_command(
     sample: Annotated[float, typer.Option(help="synthetic sample fraction for the simulated figures")] = DEFAULT_SAMPLE,
     seed: Annotated[int, typer.Option(help="random seed of the synthetic sample")] = 20201101,
-    lang: Annotated[Lang, typer.Option(help="zh (default) or en")] = Lang.ZH,
+    *,
+    lang: LangOption,
     out: Annotated[Path | None, typer.Option(help="also write the table (CSV) and the report section here")] = None,
     export: ExportTablesOption = None,
     calibrate: Annotated[

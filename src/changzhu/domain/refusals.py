@@ -641,6 +641,8 @@ class RefusalCode(StrEnum):
     # one silently counting) or run backwards (min above max)
     POLICY_BRACKETS_OVERLAP = "policy_brackets_overlap"
     POLICY_BRACKET_BACKWARDS = "policy_bracket_backwards"
+    # clilang: a reform's `title:` not written per language (a plain string, a list, other keys): the shape it takes
+    SCENARIO_TITLE_SHAPE = "scenario_title_shape"
 
 
 _DATE_FORMS_ZH = "2026-06-01、2026/6/1、2026.6.1、20260601 或 2026年6月1日"
@@ -2324,8 +2326,10 @@ TEMPLATES: dict[RefusalCode, tuple[str, str]] = {
     ),
     RefusalCode.SAME_COLUMN_HEADED: ("与“{header}”是同一列", 'names the same column as "{header}"'),
     RefusalCode.SCENARIO_NEEDS_TITLE: (
-        "请给改革方案一个标题：中文或英文至少填一种（只填一种时，两种语言都显示它）",
-        "give the reform a title: in Chinese, English or both (one given shows in both languages)",
+        "请给改革方案一个标题：中文或英文至少填一种（只填一种时，两种语言都显示它），写作"
+        " title: {{zh: 中文标题, en: English title}}",
+        "give the reform a title: in Chinese, English or both (one given shows in both languages), written"
+        " title: {{zh: 中文标题, en: English title}}",
     ),
     RefusalCode.SCENARIO_TITLE_TOO_LONG: (
         "改革方案的标题最多 {most} 个字（现为 {length} 个）",
@@ -2345,6 +2349,12 @@ TEMPLATES: dict[RefusalCode, tuple[str, str]] = {
     RefusalCode.POLICY_BRACKET_BACKWARDS: (
         "下限（{low}）大于上限（{high}）：请核对分值表",
         "min ({low}) is above max ({high}): check the points table",
+    ),
+    RefusalCode.SCENARIO_TITLE_SHAPE: (
+        "改革方案的标题按语言分别写：title: {{zh: 中文标题, en: English title}}"
+        "（至少写一种，只写一种时两种语言都显示它）；现为 {given}",
+        "a reform's title is written per language: title: {{zh: 中文标题, en: English title}} (at least one; one given"
+        " shows in both languages); given: {given}",
     ),
 }
 PLACE = "place"  # the format spec of a region code shown with its name: {region:place}

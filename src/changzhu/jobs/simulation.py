@@ -18,7 +18,7 @@ from changzhu.simulation.aggregate import BASELINE
 from changzhu.simulation.engine import LocalEngine, SimulationPlan
 from changzhu.simulation.evaluators import load_rules_scenario, rules_evaluator
 from changzhu.simulation.marginals import SEX_RATIO_2020
-from changzhu.simulation.reform_titles import reform_title
+from changzhu.simulation.reform_titles import check_title_shape, reform_title
 from changzhu.simulation.run import SimulationResult, simulate
 from changzhu.simulation.spec import load_spec
 from changzhu.simulation.synthetic import population_model
@@ -54,12 +54,14 @@ def _notes(plan: SimulationPlan, result: SimulationResult, how: str, lang: Lang)
 def reform_titles(paths: list[Path], lang: Lang) -> dict[str, str]:
     """Each scenario file's reform, by its name, as a reader of `lang` knows it (`reform_title`: the YAML's `title`,
     else its description or the parameters it changes in words; a file that names no reform is left out: its
-    description names it, `write_results`)."""
+    description names it, `write_results`). A `title:` not written per language is refused (`check_title_shape`),
+    not taken for none."""
     import yaml
 
     titles: dict[str, str] = {}
     for path in paths:
         raw = yaml.safe_load(path.read_text(encoding="utf-8"))
+        check_title_shape(raw)
         if not isinstance(raw, dict) or not raw.get("name"):
             continue
         titles[str(raw["name"])] = reform_title(raw, lang, str(raw["name"]))

@@ -4,6 +4,7 @@ pages, comparisons and files, and the CLI's report)."""
 
 from __future__ import annotations
 
+import json
 from typing import Any
 
 from changzhu.domain.lang import Lang
@@ -12,6 +13,7 @@ from changzhu.rules.catalog import policies_in_use
 from changzhu.rules.errors import ScenarioError
 
 TITLE_MAX = 200  # characters of one language's title (the saved scenario's `title` column holds 200)
+SHOWN_MAX = 80  # characters of a title of the wrong shape shown back in its refusal
 NAMED_CHANGES = 3  # changed parameters named in a title-less reform's words; more are counted
 
 
@@ -24,9 +26,24 @@ def given_titles(raw: object) -> tuple[str | None, str | None]:
     return zh or None, en or None
 
 
+def check_title_shape(raw: object) -> None:
+    """A reform's `title:`, where it gives one, written per language (`title: {zh: …, en: …}`, docs/simulation.md);
+    ScenarioError showing that shape and what was given otherwise (a plain string, a list, a key other than zh or
+    en), rather than the title being taken for none: in which language a plain one is is not known."""
+    field = raw.get("title") if isinstance(raw, dict) else None
+    per_language = isinstance(field, dict) and set(field) <= {"zh", "en"}
+    if field is None or (per_language and all(v is None or isinstance(v, str) for v in field.values())):
+        return
+    shown = field if isinstance(field, str) else json.dumps(field, ensure_ascii=False, default=str)
+    shown = shown if len(shown) <= SHOWN_MAX else shown[: SHOWN_MAX - 1] + "…"
+    raise ScenarioError(refusal(RefusalCode.SCENARIO_TITLE_SHAPE, given=f"title: {shown}"))
+
+
 def check_title(raw: object) -> tuple[str | None, str | None]:
     """The title of a reform being saved: `title:` with zh or en or both (a title in one language shows in both),
-    each at most TITLE_MAX characters once trimmed; ScenarioError saying what is missing or too long otherwise."""
+    each at most TITLE_MAX characters once trimmed; ScenarioError saying what is missing, of the wrong shape
+    (`check_title_shape`) or too long otherwise."""
+    check_title_shape(raw)
     zh, en = given_titles(raw)
     if zh is None and en is None:
         raise ScenarioError(refusal(RefusalCode.SCENARIO_NEEDS_TITLE))

@@ -6,7 +6,7 @@ from typing import Annotated, Any
 
 import polars as pl
 from fastapi import APIRouter, Query, Request, Response
-from pydantic import BaseModel, Field, model_validator
+from pydantic import BaseModel, Field, field_validator, model_validator
 
 from changzhu.api.aggregates import in_jurisdiction, require_analyst
 from changzhu.api.deps import EngineDep, LimitQuery, OffsetQuery, PrincipalDep, SettingsDep
@@ -50,7 +50,7 @@ from changzhu.domain.lang import Lang
 from changzhu.domain.refusals import RefusalCode, refusal
 from changzhu.rules.errors import ScenarioError
 from changzhu.simulation.breakdown import DIMENSIONS as BREAKDOWN_DIMENSIONS
-from changzhu.simulation.reform_titles import TITLE_MAX
+from changzhu.simulation.reform_titles import TITLE_MAX, check_title_shape
 from changzhu.store.scenario_models import ScenarioRunRow
 
 router = APIRouter(prefix="/scenarios", tags=["scenarios"])
@@ -83,6 +83,13 @@ class ScenarioBody(BaseModel):
         default=None, description="{parameter: value} or [{parameter, value, since, jurisdiction}]"
     )
     simulation: dict[str, Any] | None = Field(default=None, description="years, sample, seed, services, costs")
+
+    @field_validator("title", mode="before")
+    @classmethod
+    def _title_per_language(cls, title: object) -> object:
+        """A title not written per language (a plain string) refused showing the shape, as in a YAML file."""
+        check_title_shape({"title": title})
+        return title
 
     @model_validator(mode="after")
     def _one_form(self) -> ScenarioBody:
