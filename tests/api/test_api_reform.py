@@ -150,8 +150,8 @@ def test_a_title_not_written_per_language_is_refused_showing_the_shape(db_servic
     )
     for body, given, status in bodies:
         for language, shape in (
-            ("zh-CN", "改革方案的标题按语言分别写：title: {zh: 中文标题, en: English title}"),
-            ("en", "a reform's title is written per language: title: {zh: 中文标题, en: English title}"),
+            ("zh-CN", "改革方案的标题按语言分别写：title: {zh: 中文标题, en: 英文标题}"),
+            ("en", "a reform's title is written per language: title: {zh: Chinese title, en: English title}"),
         ):
             headers = {**nat, "Accept-Language": language}
             refused = _ok(service.client.post("/api/v1/scenarios", json=body, headers=headers), status)
@@ -168,7 +168,7 @@ def test_a_title_not_written_per_language_is_refused_showing_the_shape(db_servic
         400,
     )
     assert untitled["code"] == "scenario_needs_title"  # none given: the shape it takes is said too
-    assert "title: {zh: 中文标题, en: English title}" in untitled["message"], untitled
+    assert "title: {zh: Chinese title, en: English title}" in untitled["message"], untitled
 
 
 def test_a_reform_saved_before_titles_is_named_in_words_not_by_its_id(db_service: Service) -> None:

@@ -175,8 +175,8 @@ def test_simulate_prints_its_table_in_the_language_asked_for(tmp_path: Path) -> 
 @pytest.mark.parametrize(
     ("lang", "said"),
     [
-        ("en", "error: a reform's title is written per language: title: {zh: 中文标题, en: English title}"),
-        ("zh", "错误：改革方案的标题按语言分别写：title: {zh: 中文标题, en: English title}"),
+        ("en", "error: a reform's title is written per language: title: {zh: Chinese title, en: English title}"),
+        ("zh", "错误：改革方案的标题按语言分别写：title: {zh: 中文标题, en: 英文标题}"),
     ],
 )
 def test_simulate_refuses_a_title_not_written_per_language_showing_the_shape(

@@ -2327,9 +2327,9 @@ TEMPLATES: dict[RefusalCode, tuple[str, str]] = {
     RefusalCode.SAME_COLUMN_HEADED: ("与“{header}”是同一列", 'names the same column as "{header}"'),
     RefusalCode.SCENARIO_NEEDS_TITLE: (
         "请给改革方案一个标题：中文或英文至少填一种（只填一种时，两种语言都显示它），写作"
-        " title: {{zh: 中文标题, en: English title}}",
+        " title: {{zh: 中文标题, en: 英文标题}}",
         "give the reform a title: in Chinese, English or both (one given shows in both languages), written"
-        " title: {{zh: 中文标题, en: English title}}",
+        " title: {{zh: Chinese title, en: English title}}",
     ),
     RefusalCode.SCENARIO_TITLE_TOO_LONG: (
         "改革方案的标题最多 {most} 个字（现为 {length} 个）",
@@ -2351,10 +2351,10 @@ TEMPLATES: dict[RefusalCode, tuple[str, str]] = {
         "min ({low}) is above max ({high}): check the points table",
     ),
     RefusalCode.SCENARIO_TITLE_SHAPE: (
-        "改革方案的标题按语言分别写：title: {{zh: 中文标题, en: English title}}"
+        "改革方案的标题按语言分别写：title: {{zh: 中文标题, en: 英文标题}}"
         "（至少写一种，只写一种时两种语言都显示它）；现为 {given}",
-        "a reform's title is written per language: title: {{zh: 中文标题, en: English title}} (at least one; one given"
-        " shows in both languages); given: {given}",
+        "a reform's title is written per language: title: {{zh: Chinese title, en: English title}} (at least one;"
+        " one given shows in both languages); given: {given}",
     ),
 }
 PLACE = "place"  # the format spec of a region code shown with its name: {region:place}
