@@ -637,6 +637,10 @@ class RefusalCode(StrEnum):
     SCENARIO_TITLE_TOO_LONG = "scenario_title_too_long"
     # cli48: `changzhu ledger contribute` without --base for a scheme paid on a base (was taken as 0 yuan)
     CLI_CONTRIBUTION_NEEDS_BASE = "cli_contribution_needs_base"
+    # reviewres: a permit or a move dated after today was stored, and the person's page (and the resident's own) then
+    # failed on every opening with an uncoded "date is after the evaluation date": refused when it is recorded
+    PERMIT_IN_FUTURE = "permit_in_future"
+    MOVE_IN_FUTURE = "move_in_future"
 
 
 _DATE_FORMS_ZH = "2026-06-01、2026/6/1、2026.6.1、20260601 或 2026年6月1日"
@@ -787,8 +791,8 @@ TEMPLATES: dict[RefusalCode, tuple[str, str]] = {
         "period {period}: contribution base must be positive",
     ),
     RefusalCode.MONTH_RECORDED: (
-        "{period}：该月份已有缴费记录（缴于 {paid_in}）",
-        "period {period}: {scheme} month already recorded (paid in {paid_in})",
+        "{period}：该月份已有{scheme:term}缴费记录（缴于 {paid_in:place}）",
+        "{period}: a {scheme:term} month already recorded (paid in {paid_in:place})",
     ),
     RefusalCode.DRAWS_PENSION: (
         "此人已领取养老金，不再缴费（第 2 条）",
@@ -2331,6 +2335,14 @@ TEMPLATES: dict[RefusalCode, tuple[str, str]] = {
         "缴费月份按月缴费基数记账：请用 {option} 写出月缴费基数（元），如 {option} 6500；基数不明的不能记为 0",
         "months paid are recorded on their monthly contribution base: give it with {option} (yuan), e.g."
         " {option} 6500; a base not known is not recorded as 0",
+    ),
+    RefusalCode.PERMIT_IN_FUTURE: (
+        "签发日期 {on} 晚于今天（{today}）：请填写居住证实际签发之日，最晚为今天",
+        "the issue date {on} is after today ({today}): give the day the permit is actually issued, today at the latest",
+    ),
+    RefusalCode.MOVE_IN_FUTURE: (
+        "迁移日期 {on} 晚于今天（{today}）：迁移发生后再登记，日期最晚为今天",
+        "the moving date {on} is after today ({today}): record a move once it has happened, dated today at the latest",
     ),
 }
 PLACE = "place"  # the format spec of a region code shown with its name: {region:place}
