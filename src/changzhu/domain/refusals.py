@@ -1058,7 +1058,10 @@ TEMPLATES: dict[RefusalCode, tuple[str, str]] = {
         "no account named {username}: an operator command acts as an existing user",
     ),
     RefusalCode.NO_APPLICATION: ("没有编号为 {application_id} 的申请", "no application number {application_id}"),
-    RefusalCode.APPEAL_NEEDS_REASON: ("申请复核须说明理由", "an appeal needs a reason"),
+    RefusalCode.APPEAL_NEEDS_REASON: (
+        "申请复议须说明理由：请写明您认为决定哪里有误",
+        "an appeal needs a reason: say what you think the decision got wrong",
+    ),
     RefusalCode.STEP_NOT_ALLOWED: (
         "申请当前为「{status_zh}」，不能「{action_zh}」（可进行：{allowed_zh}）",
         "an application that is {status_en} does not allow the step {action_en} (allowed: {allowed_en})",
