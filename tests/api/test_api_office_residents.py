@@ -230,6 +230,23 @@ def test_a_permit_or_move_dated_after_today_is_refused(service: Service) -> None
         assert page.status_code == 200 and page.json()["record"]["residence_permit_since"] is None, page.text
 
 
+def test_a_move_out_of_the_jurisdiction_says_who_records_it(service: Service) -> None:
+    """登记迁入 to Shenzhen by Guangzhou's caseworker said only "深圳市（440300）不在您的辖区（广州市（440100））内":
+    now also who records the move, in either language."""
+    move = {"to_region": "440300", "moved_on": "2026-06-01", "proof_kind": "employment", "proof_ref": "合同-9"}
+    path = f"/api/v1/residents/{service.people['gz']}/moves"
+    for lang, wanted in (
+        (
+            "zh",
+            "迁入地 深圳市（440300）不在您的辖区（广州市（440100））内：迁移由迁入地的经办机构登记",
+        ),
+        ("en", "Shenzhen (440300) is outside your jurisdiction (Guangzhou (440100)): a move is recorded by the office"),
+    ):
+        refused = service.client.post(path, json=move, headers={**service.as_("cw_gz"), "Accept-Language": lang})
+        assert refused.status_code == 403 and refused.json()["code"] == "move_recorded_where_arrived", refused.text
+        assert refused.json()["message"].startswith(wanted), refused.text
+
+
 def test_contributions_go_through_the_ledger(db_service: Service) -> None:
     service = db_service
     created = _register(service)

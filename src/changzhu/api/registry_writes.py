@@ -15,7 +15,7 @@ from changzhu.api import approvals
 from changzhu.api.access import person_not_in_reach
 from changzhu.api.approvals import HeldKind
 from changzhu.api.auth.principal import Principal
-from changzhu.api.errors import Conflict, NotFound
+from changzhu.api.errors import Conflict, Forbidden, NotFound
 from changzhu.api.ledger_writes import actor_of
 from changzhu.api.upload_tables import ROLES, UploadKind, read_upload, require_rows_inside, rows_in_file
 from changzhu.api.write_access import (
@@ -103,7 +103,9 @@ def move_as(
     no place): her arrival would wait for a checker of the place she lives in now, which no one here is; she comes
     back when that place's instance hands her over."""
     require_staff(principal)
-    principal.require_region(to_region)
+    if not principal.covers(to_region):  # recorded where she arrives: say so, not only that it is not yours
+        scopes = tuple(principal.scopes)
+        raise Forbidden(refusal(RefusalCode.MOVE_RECORDED_WHERE_ARRIVED, region=to_region, scopes=scopes))
     refuse_after_today(moved_on, date.today(), RefusalCode.MOVE_IN_FUTURE)  # held or not: the page reads today
     # a malformed number is refused (400) before the key is looked up, alike for a key no one has and a person
     # out of reach: after it, the refusal would tell that someone has the key

@@ -641,6 +641,9 @@ class RefusalCode(StrEnum):
     # failed on every opening with an uncoded "date is after the evaluation date": refused when it is recorded
     PERMIT_IN_FUTURE = "permit_in_future"
     MOVE_IN_FUTURE = "move_in_future"
+    # a move recorded by the place left, to a place outside its jurisdiction: said who records it (was only "outside
+    # your jurisdiction", which left the caseworker to guess)
+    MOVE_RECORDED_WHERE_ARRIVED = "move_recorded_where_arrived"
 
 
 _DATE_FORMS_ZH = "2026-06-01、2026/6/1、2026.6.1、20260601 或 2026年6月1日"
@@ -2346,6 +2349,12 @@ TEMPLATES: dict[RefusalCode, tuple[str, str]] = {
     RefusalCode.MOVE_IN_FUTURE: (
         "迁移日期 {on} 晚于今天（{today}）：迁移发生后再登记，日期最晚为今天",
         "the moving date {on} is after today ({today}): record a move once it has happened, dated today at the latest",
+    ),
+    RefusalCode.MOVE_RECORDED_WHERE_ARRIVED: (
+        "迁入地 {region:place} 不在您的辖区（{scopes:place}）内："
+        "迁移由迁入地的经办机构登记（此人在当地出示身份证件办理）",
+        "{region:place} is outside your jurisdiction ({scopes:place}): a move is recorded by the office of the place"
+        " moved to (the person shows their ID there)",
     ),
 }
 PLACE = "place"  # the format spec of a region code shown with its name: {region:place}
