@@ -247,6 +247,23 @@ def test_a_move_out_of_the_jurisdiction_says_who_records_it(service: Service) ->
         assert refused.json()["message"].startswith(wanted), refused.text
 
 
+def test_a_parent_without_a_permit_is_not_said_to_hold_one(service: Service) -> None:
+    """Her child's school place reads the permit service of the parent (its conditions met), not a permit held: the
+    Guangzhou worker holds none, and her pre-check said "✓ 父母持有本地居住证" / "the parent holds a residence permit
+    here"."""
+    made = service.client.post(
+        "/api/v1/applications",
+        json={"person_key": service.people["child"], "kind": "school_place"},
+        headers=service.as_("res_gz"),
+    )
+    assert made.status_code == 201, made.text
+    check = made.json()["precheck"]
+    assert service.client.get("/api/v1/me/overview", headers=service.as_("res_gz")).json()["record"]["permits"] == []
+    assert "✓ 父母符合本地居住证办理条件" in check["explanation_zh"], check["explanation_zh"]
+    assert "✓ the parent qualifies for a residence permit here" in check["explanation_en"], check["explanation_en"]
+    assert "持有本地居住证" not in check["explanation_zh"] and "holds a residence permit" not in check["explanation_en"]
+
+
 def test_contributions_go_through_the_ledger(db_service: Service) -> None:
     service = db_service
     created = _register(service)

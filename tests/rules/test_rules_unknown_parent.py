@@ -116,7 +116,7 @@ def test_explain_shows_the_parent_unknown_not_failed(lang: str, unknown: str, ne
 
 @pytest.mark.parametrize("earliest", [False, True])
 def test_an_adult_is_not_asked_for_a_parent_for_medical_insurance(earliest: bool) -> None:
-    """The branch "a parent holds a residence permit here" of medical insurance is for minors: an adult without a
+    """The branch "a parent qualifies for a residence permit here" of medical insurance is for minors: an adult without a
     job, a permit or a local hukou is not eligible, and no parent link is asked for; a minor in the same case is
     undetermined, naming the parent."""
     jobless = {"employed": False, "housing": "none", "residence_permit_since": None}
