@@ -30,12 +30,14 @@ def test_a_move_into_another_province_is_refused_in_the_callers_language(service
     move = {"to_region": "510100", "moved_on": "2026-02-01", "proof_kind": "housing", "proof_ref": "lease-9"}
     zh, en = _both(service, "POST", f"/api/v1/residents/{service.people['cd']}/moves", "cw_gz", json=move)
     assert zh.status_code == 403 and zh.json()["error"] == "forbidden"
-    assert zh.json()["code"] == "region_outside"
+    assert zh.json()["code"] == "move_recorded_where_arrived"  # and who records it (was region_outside alone)
     assert zh.json()["params"] == {"region": "510100", "scopes": ["440100"]}
-    assert zh.json()["message"] == "成都市（510100）不在您的辖区（广州市（440100））内"
-    assert (
-        en.json()["message"].startswith("region ") and "(510100) is outside your jurisdiction" in en.json()["message"]
+    wanted = (
+        "迁入地 成都市（510100）不在您的辖区（广州市（440100））内："
+        "迁移由迁入地的经办机构登记（此人在当地出示身份证件办理）"
     )
+    assert zh.json()["message"] == wanted
+    assert en.json()["message"].startswith("Chengdu (510100) is outside your jurisdiction (Guangzhou (440100)): a move")
     assert not re.search(r"[\u4e00-\u9fff]", en.json()["message"])
 
 

@@ -4,9 +4,10 @@ resident logins and self-service, each on SQLite and PostgreSQL."""
 from __future__ import annotations
 
 import re
+from datetime import date, timedelta
 from typing import Any
 
-from api_support import ID_GZ, PASSWORD, Service
+from api_support import ID_CD, ID_GZ, PASSWORD, Service
 from sqlalchemy import func, select
 
 from changzhu.ledger.checks import ledger_problems
@@ -205,6 +206,64 @@ def test_permit_issue_then_renew(db_service: Service) -> None:
     assert service.client.post(path, json={"issued_on": "2026-06-01"}, headers=service.as_("cw_cd")).status_code == 404
 
 
+def test_a_permit_or_move_dated_after_today_is_refused(service: Service) -> None:
+    """A permit typed as 2030-01-01 was stored, and from then on the person's page and her own answered 400 "invalid
+    person table: ... date is after the evaluation date" (uncoded, in English) on every opening: refused when typed,
+    saying what to give instead, in either language; the page still opens."""
+    gz, cd = service.people["gz"], service.people["cd"]
+    tomorrow = (date.today() + timedelta(days=1)).isoformat()
+    zh = {**service.as_("cw_gz"), "Accept-Language": "zh"}
+    permit = service.client.post(f"/api/v1/residents/{gz}/permits", json={"issued_on": tomorrow}, headers=zh)
+    assert permit.status_code == 400 and permit.json()["code"] == "permit_in_future", permit.text
+    wanted = f"签发日期 {tomorrow} 晚于今天（{date.today()}）：请填写居住证实际签发之日，最晚为今天"
+    assert permit.json()["message"] == wanted, permit.text
+    move = {"moved_on": tomorrow, "proof_kind": "employment", "proof_ref": "合同-9"}
+    arrival = {**move, "to_region": "440100", "id_number": ID_CD}  # from Chengdu: held for the old place
+    within = {**move, "to_region": "440300"}  # Guangzhou to Shenzhen, both in the province's reach
+    for who, key, body in (("cw_gz", cd, arrival), ("ad_gd", gz, within)):
+        moved = service.client.post(f"/api/v1/residents/{key}/moves", json=body, headers=service.as_(who))
+        assert moved.status_code == 400 and moved.json()["code"] == "move_in_future", moved.text
+        assert "record a move once it has happened" in moved.json()["message"]
+    for who in ("cw_gz", "res_gz"):
+        path = f"/api/v1/residents/{gz}/overview" if who == "cw_gz" else "/api/v1/me/overview"
+        page = service.client.get(path, headers=service.as_(who))
+        assert page.status_code == 200 and page.json()["record"]["residence_permit_since"] is None, page.text
+
+
+def test_a_move_out_of_the_jurisdiction_says_who_records_it(service: Service) -> None:
+    """登记迁入 to Shenzhen by Guangzhou's caseworker said only "深圳市（440300）不在您的辖区（广州市（440100））内":
+    now also who records the move, in either language."""
+    move = {"to_region": "440300", "moved_on": "2026-06-01", "proof_kind": "employment", "proof_ref": "合同-9"}
+    path = f"/api/v1/residents/{service.people['gz']}/moves"
+    for lang, wanted in (
+        (
+            "zh",
+            "迁入地 深圳市（440300）不在您的辖区（广州市（440100））内：迁移由迁入地的经办机构登记",
+        ),
+        ("en", "Shenzhen (440300) is outside your jurisdiction (Guangzhou (440100)): a move is recorded by the office"),
+    ):
+        refused = service.client.post(path, json=move, headers={**service.as_("cw_gz"), "Accept-Language": lang})
+        assert refused.status_code == 403 and refused.json()["code"] == "move_recorded_where_arrived", refused.text
+        assert refused.json()["message"].startswith(wanted), refused.text
+
+
+def test_a_parent_without_a_permit_is_not_said_to_hold_one(service: Service) -> None:
+    """Her child's school place reads the permit service of the parent (its conditions met), not a permit held: the
+    Guangzhou worker holds none, and her pre-check said "✓ 父母持有本地居住证" / "the parent holds a residence permit
+    here"."""
+    made = service.client.post(
+        "/api/v1/applications",
+        json={"person_key": service.people["child"], "kind": "school_place"},
+        headers=service.as_("res_gz"),
+    )
+    assert made.status_code == 201, made.text
+    check = made.json()["precheck"]
+    assert service.client.get("/api/v1/me/overview", headers=service.as_("res_gz")).json()["record"]["permits"] == []
+    assert "✓ 父母符合本地居住证办理条件" in check["explanation_zh"], check["explanation_zh"]
+    assert "✓ the parent qualifies for a residence permit here" in check["explanation_en"], check["explanation_en"]
+    assert "持有本地居住证" not in check["explanation_zh"] and "holds a residence permit" not in check["explanation_en"]
+
+
 def test_contributions_go_through_the_ledger(db_service: Service) -> None:
     service = db_service
     created = _register(service)
@@ -218,6 +277,10 @@ def test_contributions_go_through_the_ledger(db_service: Service) -> None:
     assert periods == [202601, 202602, 202603, 202604, 202605, 202606]
     again = service.client.post(f"/api/v1/residents/{key}/contributions", json=body, headers=service.as_("cw_gz"))
     assert again.status_code == 400 and "already recorded" in again.json()["message"]
+    # in the words of the dialog: the month as picked and the place by name, not "202601 ... (缴于 440100)"
+    zh = service.client.post(f"/api/v1/residents/{key}/contributions", json=body,
+                             headers={**service.as_("cw_gz"), "Accept-Language": "zh"})  # fmt: skip
+    assert zh.json()["message"] == "2026-01：该月份已有医疗保险缴费记录（缴于 广州市（440100））", zh.text
     elsewhere = {**body, "region": "510100", "from_period": 202607}
     refused = service.client.post(f"/api/v1/residents/{key}/contributions", json=elsewhere,
                                   headers=service.as_("cw_gz"))  # fmt: skip

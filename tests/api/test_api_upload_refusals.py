@@ -94,8 +94,8 @@ def test_the_registry_imports_refusals_come_in_both_languages(db_service: Servic
             "no one registered with this identity number lives in your jurisdiction",
         ),
         4: (
-            "202303：该月份已有缴费记录（缴于 440100）",
-            "period 202303: pension month already recorded (paid in 440100)",
+            "2023-03：该月份已有养老保险缴费记录（缴于 广州市（440100））",
+            "2023-03: a pension month already recorded (paid in Guangzhou (440100))",
         ),
     }
 

@@ -116,9 +116,9 @@ def test_explain_shows_the_parent_unknown_not_failed(lang: str, unknown: str, ne
 
 @pytest.mark.parametrize("earliest", [False, True])
 def test_an_adult_is_not_asked_for_a_parent_for_medical_insurance(earliest: bool) -> None:
-    """The branch "a parent holds a residence permit here" of medical insurance is for minors: an adult without a
-    job, a permit or a local hukou is not eligible, and no parent link is asked for; a minor in the same case is
-    undetermined, naming the parent."""
+    """The branch "a parent qualifies for a residence permit here" of medical insurance is for minors: an adult
+    without a job, a permit or a local hukou is not eligible, and no parent link is asked for; a minor in the same
+    case is undetermined, naming the parent."""
     jobless = {"employed": False, "housing": "none", "residence_permit_since": None}
     people = _family("440300", date(1990, 1, 1), residence_since=date(2026, 3, 1), **jobless)
     assert _child(people, "medical_insurance", earliest) == {

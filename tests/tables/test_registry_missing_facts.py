@@ -139,8 +139,8 @@ def test_a_child_without_a_household_link_is_undetermined_unless_no_parent_lives
     checked = precheck(registered, unlinked, ApplicationKind.SCHOOL_PLACE, date(2026, 6, 1))
     assert checked.decision == "undetermined"
     assert [n["input"] for n in checked.needs] == ["parent_id", "parent_lives_here"]
-    assert "? the parent holds a residence permit here (unknown: no parent linked)" in checked.explanation_en
-    assert "? 父母持有本地居住证（未知：未关联父母记录）" in checked.explanation_zh
+    assert "? the parent qualifies for a residence permit here (unknown: no parent linked)" in checked.explanation_en
+    assert "? 父母符合本地居住证办理条件（未知：未关联父母记录）" in checked.explanation_zh
     assert precheck(registered, none_here, ApplicationKind.SCHOOL_PLACE, date(2026, 6, 1)).decision == "not_eligible"
 
 

@@ -164,7 +164,7 @@ def apply_for_child(office: Office, me: object, lang: str, size: tuple[int, int]
         me.click("#application-submit")  # type: ignore[attr-defined]
         expect(dialog.locator(".precheck")).to_contain_text("随迁子女")
         precheck = clean(me, ".el-dialog:visible .precheck", lang=lang, resident=True)
-        assert "父母持有本地居住证" in precheck
+        assert "父母符合本地居住证办理条件" in precheck
         office.shot(me, f"journey_child_precheck_{lang}_{size[0]}")
         dialog.locator(".el-dialog__footer button").first.click()
     expect(me.locator("#me-applications .for-child")).to_contain_text(CHILD)  # type: ignore[attr-defined]

@@ -75,6 +75,9 @@ def test_the_first_login_offers_only_the_password_logging_out_and_the_language(
     page.click("#login-button")
     page.wait_for_url("**/office/password")
     expect(page.locator("#password-required")).to_be_visible()
+    # every one of the three boxes is needed and marked so: the repeat had no red star beside the other two
+    for field in ("old_password", "new_password", "again"):
+        expect(page.locator(f"[data-field={field}]")).to_have_class(re.compile(r"\bis-required\b"))
     expect(page.locator("#logout")).to_be_visible()
     expect(page.locator("#lang-switch")).to_be_visible()
     if size == DESKTOP:

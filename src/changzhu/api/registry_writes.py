@@ -15,7 +15,7 @@ from changzhu.api import approvals
 from changzhu.api.access import person_not_in_reach
 from changzhu.api.approvals import HeldKind
 from changzhu.api.auth.principal import Principal
-from changzhu.api.errors import Conflict, NotFound
+from changzhu.api.errors import Conflict, Forbidden, NotFound
 from changzhu.api.ledger_writes import actor_of
 from changzhu.api.upload_tables import ROLES, UploadKind, read_upload, require_rows_inside, rows_in_file
 from changzhu.api.write_access import (
@@ -35,6 +35,7 @@ from changzhu.registry.residents import (
     issue_permit,
     link_household,
     record_move,
+    refuse_after_today,
     register_resident,
     renew_permit,
     settle_hukou,
@@ -58,7 +59,7 @@ def permit_as(
     """Issue the 居住证, by staff of the place where the person lives."""
     staff_over_resident(engine, principal, person_key)
     with told_of_move(engine, principal):
-        return issue_permit(engine, person_key, issued_on, actor=actor_of(principal), key=key)
+        return issue_permit(engine, person_key, issued_on, actor=actor_of(principal), key=key, today=date.today())
 
 
 def renew_as(
@@ -77,7 +78,7 @@ def renew_as(
     principal.require_region(str(found[0]))
     staff_over_resident(engine, principal, str(found[1]))
     with told_of_move(engine, principal):
-        return renew_permit(engine, permit_no, renewed_on, actor=actor_of(principal), key=key)
+        return renew_permit(engine, permit_no, renewed_on, actor=actor_of(principal), key=key, today=date.today())
 
 
 def move_as(
@@ -102,7 +103,10 @@ def move_as(
     no place): her arrival would wait for a checker of the place she lives in now, which no one here is; she comes
     back when that place's instance hands her over."""
     require_staff(principal)
-    principal.require_region(to_region)
+    if not principal.covers(to_region):  # recorded where she arrives: say so, not only that it is not yours
+        scopes = tuple(principal.scopes)
+        raise Forbidden(refusal(RefusalCode.MOVE_RECORDED_WHERE_ARRIVED, region=to_region, scopes=scopes))
+    refuse_after_today(moved_on, date.today(), RefusalCode.MOVE_IN_FUTURE)  # held or not: the page reads today
     # a malformed number is refused (400) before the key is looked up, alike for a key no one has and a person
     # out of reach: after it, the refusal would tell that someone has the key
     shown = None if id_number is None else parse_id_number(id_number)
@@ -125,7 +129,15 @@ def move_as(
         return True, held
     with told_of_move(engine, principal):
         moved = record_move(
-            engine, person_key, to_region, moved_on, proof_kind, proof_ref, actor=actor_of(principal), key=key
+            engine,
+            person_key,
+            to_region,
+            moved_on,
+            proof_kind,
+            proof_ref,
+            actor=actor_of(principal),
+            key=key,
+            today=date.today(),
         )
     return False, moved
 

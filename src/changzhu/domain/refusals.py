@@ -643,6 +643,13 @@ class RefusalCode(StrEnum):
     POLICY_BRACKET_BACKWARDS = "policy_bracket_backwards"
     # clilang: a reform's `title:` not written per language (a plain string, a list, other keys): the shape it takes
     SCENARIO_TITLE_SHAPE = "scenario_title_shape"
+    # reviewres: a permit or a move dated after today was stored, and the person's page (and the resident's own) then
+    # failed on every opening with an uncoded "date is after the evaluation date": refused when it is recorded
+    PERMIT_IN_FUTURE = "permit_in_future"
+    MOVE_IN_FUTURE = "move_in_future"
+    # a move recorded by the place left, to a place outside its jurisdiction: said who records it (was only "outside
+    # your jurisdiction", which left the caseworker to guess)
+    MOVE_RECORDED_WHERE_ARRIVED = "move_recorded_where_arrived"
 
 
 _DATE_FORMS_ZH = "2026-06-01、2026/6/1、2026.6.1、20260601 或 2026年6月1日"
@@ -793,8 +800,8 @@ TEMPLATES: dict[RefusalCode, tuple[str, str]] = {
         "period {period}: contribution base must be positive",
     ),
     RefusalCode.MONTH_RECORDED: (
-        "{period}：该月份已有缴费记录（缴于 {paid_in}）",
-        "period {period}: {scheme} month already recorded (paid in {paid_in})",
+        "{period}：该月份已有{scheme:term}缴费记录（缴于 {paid_in:place}）",
+        "{period}: a {scheme:term} month already recorded (paid in {paid_in:place})",
     ),
     RefusalCode.DRAWS_PENSION: (
         "此人已领取养老金，不再缴费（第 2 条）",
@@ -1060,7 +1067,10 @@ TEMPLATES: dict[RefusalCode, tuple[str, str]] = {
         "no account named {username}: an operator command acts as an existing user",
     ),
     RefusalCode.NO_APPLICATION: ("没有编号为 {application_id} 的申请", "no application number {application_id}"),
-    RefusalCode.APPEAL_NEEDS_REASON: ("申请复核须说明理由", "an appeal needs a reason"),
+    RefusalCode.APPEAL_NEEDS_REASON: (
+        "申请复议须说明理由：请写明您认为决定哪里有误",
+        "an appeal needs a reason: say what you think the decision got wrong",
+    ),
     RefusalCode.STEP_NOT_ALLOWED: (
         "申请当前为「{status_zh}」，不能「{action_zh}」（可进行：{allowed_zh}）",
         "an application that is {status_en} does not allow the step {action_en} (allowed: {allowed_en})",
@@ -2355,6 +2365,20 @@ TEMPLATES: dict[RefusalCode, tuple[str, str]] = {
         "（至少写一种，只写一种时两种语言都显示它）；现为 {given}",
         "a reform's title is written per language: title: {{zh: Chinese title, en: English title}} (at least one;"
         " one given shows in both languages); given: {given}",
+    ),
+    RefusalCode.PERMIT_IN_FUTURE: (
+        "签发日期 {on} 晚于今天（{today}）：请填写居住证实际签发之日，最晚为今天",
+        "the issue date {on} is after today ({today}): give the day the permit is actually issued, today at the latest",
+    ),
+    RefusalCode.MOVE_IN_FUTURE: (
+        "迁移日期 {on} 晚于今天（{today}）：迁移发生后再登记，日期最晚为今天",
+        "the moving date {on} is after today ({today}): record a move once it has happened, dated today at the latest",
+    ),
+    RefusalCode.MOVE_RECORDED_WHERE_ARRIVED: (
+        "迁入地 {region:place} 不在您的辖区（{scopes:place}）内："
+        "迁移由迁入地的经办机构登记（此人在当地出示身份证件办理）",
+        "{region:place} is outside your jurisdiction ({scopes:place}): a move is recorded by the office of the place"
+        " moved to (the person shows their ID there)",
     ),
 }
 PLACE = "place"  # the format spec of a region code shown with its name: {region:place}

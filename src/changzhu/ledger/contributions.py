@@ -101,7 +101,10 @@ def record_in_session(
         params = {"person_id": person.id, "scheme": scheme.value, "periods": periods}
         clash = session.execute(_CLASH, params).first()
     if clash is not None:
-        recorded = refusal(RefusalCode.MONTH_RECORDED, period=clash[0], scheme=scheme.value, paid_in=clash[1])
+        year, month = divmod(int(clash[0]), 100)  # the month as a person writes it, 2023-03 (was 202303)
+        recorded = refusal(
+            RefusalCode.MONTH_RECORDED, period=f"{year}-{month:02d}", scheme=scheme.value, paid_in=clash[1]
+        )
         raise RegistryError(recorded)
     if scheme == Scheme.PENSION:
         relation = session.get(PensionRelationRow, person.id)

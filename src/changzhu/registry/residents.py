@@ -264,6 +264,13 @@ def _permit_number(key: str, on: date, region: str, scenario: Scenario | None) -
     return int(parameter_tree().number(key, on, region=region, scenario=scenario))
 
 
+def refuse_after_today(day: date, today: date | None, code: RefusalCode) -> None:
+    """Refuse a permit or move dated after `today` (None: not checked, as a simulation or a test may date it so): the
+    registry records what has happened, and every evaluation of the person (her page, her own) is as of today."""
+    if today is not None and day > today:
+        raise RegistryError(refusal(code, on=day.isoformat(), today=today.isoformat()))
+
+
 def issue_permit(
     engine: Engine,
     person_key: str,
@@ -273,9 +280,12 @@ def issue_permit(
     reason: Reason | None = None,
     key: str | None = None,
     scenario: Scenario | None = None,
+    today: date | None = None,
 ) -> dict[str, object]:
     """Issue a residence permit after the months of residence the rules ask in the place of residence (six,
-    《居住证暂行条例》 art. 2: parameter residence_permit.min_residence_months, which a scenario may change)."""
+    《居住证暂行条例》 art. 2: parameter residence_permit.min_residence_months, which a scenario may change); with
+    `today`, not dated after it."""
+    refuse_after_today(issued_on, today, RefusalCode.PERMIT_IN_FUTURE)
 
     def apply(session: Session, _txn: LedgerTransactionRow) -> Outcome:
         person = lock_person(session, person_key)
@@ -337,8 +347,11 @@ def renew_permit(
     reason: Reason | None = None,
     key: str | None = None,
     scenario: Scenario | None = None,
+    today: date | None = None,
 ) -> dict[str, object]:
-    """Renew (签注) a permit for another year; continuous holding keeps the first issue date."""
+    """Renew (签注) a permit for another year; continuous holding keeps the first issue date; with `today`, not
+    dated after it."""
+    refuse_after_today(renewed_on, today, RefusalCode.PERMIT_IN_FUTURE)
 
     def apply(session: Session, _txn: LedgerTransactionRow) -> Outcome:
         old = session.execute(select(ResidencePermitRow).where(ResidencePermitRow.permit_no == permit_no)).scalar()
@@ -411,8 +424,11 @@ def record_move(
     actor: str,
     reason: Reason | None = None,
     key: str | None = None,
+    today: date | None = None,
 ) -> dict[str, object]:
-    """Record a move of habitual residence; the old place becomes the prior region (for 互认)."""
+    """Record a move of habitual residence; the old place becomes the prior region (for 互认); with `today`, not
+    dated after it."""
+    refuse_after_today(moved_on, today, RefusalCode.MOVE_IN_FUTURE)
 
     def apply(session: Session, _txn: LedgerTransactionRow) -> Outcome:
         person = lock_person(session, person_key, {"to_region": to_region})
@@ -572,9 +588,10 @@ def person_summary(engine: Engine, person_key: str) -> dict[str, object]:
 
 
 def issue_or_renew_permit(
-    engine: Engine, person_key: str, on: date, *, actor: str, key: str | None = None
+    engine: Engine, person_key: str, on: date, *, actor: str, key: str | None = None, today: date | None = None
 ) -> dict[str, object]:
-    """Renew the person's latest permit where they live (签注), or issue the first one there (申领)."""
+    """Renew the person's latest permit where they live (签注), or issue the first one there (申领); with `today`,
+    not dated after it."""
     with session_scope(engine) as session:
         person = session.scalar(select(PersonRow).where(PersonRow.person_key == person_key))
         if person is None:
@@ -591,5 +608,5 @@ def issue_or_renew_permit(
             .limit(1)
         )
     if latest is None:
-        return {"action": "issued", **issue_permit(engine, person_key, on, actor=actor, key=key)}
-    return {"action": "renewed", **renew_permit(engine, latest, on, actor=actor, key=key)}
+        return {"action": "issued", **issue_permit(engine, person_key, on, actor=actor, key=key, today=today)}
+    return {"action": "renewed", **renew_permit(engine, latest, on, actor=actor, key=key, today=today)}

@@ -25,9 +25,9 @@ GLOSSARY: dict[str, tuple[str, str]] = {
         "城区常住人口500万以上城市（积分落户城市）",
         "a city over 5 million (points-based settlement city)",
     ),
-    "a parent holds a residence permit here (children)": (
-        "父母一方持有本地居住证（随迁子女）",
-        "a parent holds a residence permit here (children)",
+    "a parent qualifies for a residence permit here (children)": (
+        "父母一方符合本地居住证办理条件（随迁子女）",
+        "a parent qualifies for a residence permit here (children)",
     ),
     "a parent lives in Beijing": ("父母一方在北京居住", "a parent lives in Beijing"),
     "a parent lives in Shanghai": ("父母一方在上海居住", "a parent lives in Shanghai"),
@@ -53,7 +53,7 @@ GLOSSARY: dict[str, tuple[str, str]] = {
         "employment with social insurance, or an owned home",
     ),
     "exam age reached": ("已到升学考试年龄", "exam age reached"),
-    "holds a residence permit": ("持有居住证", "holds a residence permit"),
+    "qualifies for a residence permit": ("符合居住证办理条件", "qualifies for a residence permit"),
     "holds a 上海市居住证": ("持有上海市居住证", "holds a Shanghai residence permit"),
     "holds a 北京市居住证": ("持有北京市居住证", "holds a Beijing residence permit"),
     "holds or can hold a residence permit here": (
@@ -98,10 +98,24 @@ GLOSSARY: dict[str, tuple[str, str]] = {
     ),
     "stable job or stable home": ("稳定就业或稳定住所", "stable job or stable home"),
     "still of compulsory-school age": ("仍在义务教育年龄段", "still of compulsory-school age"),
-    "the parent holds a residence permit": ("父母持有居住证", "the parent holds a residence permit"),
-    "the parent holds a residence permit here": ("父母持有本地居住证", "the parent holds a residence permit here"),
-    "the parent holds a 上海市居住证": ("父母持有上海市居住证", "the parent holds a Shanghai residence permit"),
-    "the parent holds a 北京市居住证": ("父母持有北京市居住证", "the parent holds a Beijing residence permit"),
+    # a parent's permit is read as the permit service (its conditions met: one can be had), not as one held; a mother
+    # without a permit read "✓ 父母持有本地居住证" on her child's school-place pre-check
+    "the parent qualifies for a residence permit": (
+        "父母符合居住证办理条件",
+        "the parent qualifies for a residence permit",
+    ),
+    "the parent qualifies for a residence permit here": (
+        "父母符合本地居住证办理条件",
+        "the parent qualifies for a residence permit here",
+    ),
+    "the parent qualifies for a 上海市居住证": (
+        "父母符合上海市居住证办理条件",
+        "the parent qualifies for a Shanghai residence permit",
+    ),
+    "the parent qualifies for a 北京市居住证": (
+        "父母符合北京市居住证办理条件",
+        "the parent qualifies for a Beijing residence permit",
+    ),
     "the parent works in Beijing": ("父母在北京就业", "the parent works in Beijing"),
     "the parent's 居住证积分 reach 120": (
         "父母居住证积分达到120分",

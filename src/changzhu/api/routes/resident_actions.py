@@ -171,7 +171,12 @@ def permit(
     staff_over_resident(engine, principal, person_key)
     with told_of_move(engine, principal):
         return issue_or_renew_permit(
-            engine, person_key, body.issued_on, actor=f"user:{principal.username}", key=body.idempotency_key
+            engine,
+            person_key,
+            body.issued_on,
+            actor=f"user:{principal.username}",
+            key=body.idempotency_key,
+            today=date.today(),
         )
 
 
