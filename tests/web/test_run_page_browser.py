@@ -109,8 +109,16 @@ def test_a_comparison_says_which_figures_a_run_did_not_compute(office: Office) -
         page.wait_for_selector("#group-table .el-table__body tr")  # type: ignore[attr-defined]
         page.click(".el-select:has(#compare-select) .el-select__wrapper")  # type: ignore[attr-defined]
         dibao = "低保" if lang == "zh" else "Dibao"
-        page.locator(".el-select-dropdown__item:visible", has_text=dibao).first.click()  # type: ignore[attr-defined]
+        option = page.locator(".el-select-dropdown__item:visible", has_text=dibao).first  # type: ignore[attr-defined]
+        named_b = option.inner_text().strip()
+        option.click()
         page.wait_for_selector("#comparison .el-table__body tr")  # type: ignore[attr-defined]
+        # each run named as the run list names it (title · started · sample) beside its letter, not "A" and "B" alone
+        title_a = httpx.get(f"{office.url}/api/v1/scenarios/runs/{run_a}", headers=headers, timeout=30).json()
+        # (a phone names them once above the cards)
+        said_a, said_b = (page.locator(f"[data-run-name={s}]:visible").first.inner_text() for s in "ab")  # type: ignore[attr-defined]
+        assert title_a[f"title_{lang}"] in said_a and "·" in said_a, said_a
+        assert named_b in " ".join(said_b.split()), (named_b, said_b)
         cost = "成本变化" if lang == "zh" else "Change in cost"
         rows = page.locator("#comparison .el-table__body tr", has_text="2026").filter(has_text=cost)  # type: ignore[attr-defined]
         rows = rows.filter(has_text="低保" if lang == "zh" else "dibao")
