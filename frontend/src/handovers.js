@@ -14,7 +14,8 @@ export function stateTagType(state) {
 
 /** What happened to a message not delivered, in the office's language: the peer's refusal in words (both
  * instances run this software, so the list carries it in Chinese and English), that it answered with an error it
- * did not explain, or that it was not reached; "" when there is nothing to say. */
+ * did not explain or explained in words no code names (its words are then the detail, peerOwnWords), or that it
+ * was not reached; "" when there is nothing to say. */
 export function peerAnswerWords(t, row, locale) {
   const answer = row.peer_answer;
   if (!answer) return "";
@@ -23,7 +24,15 @@ export function peerAnswerWords(t, row, locale) {
   }
   const text = locale === "en" ? answer.text_en : answer.text_zh;
   if (text) return t("handovers.answer.refused", { text });
+  if (answer.peer_text) return t("handovers.answer.untranslated", { status: answer.http_status });
   return t("handovers.answer.unexplained", { status: answer.http_status });
+}
+
+/** The peer's own words when it refused without a reason the office can translate (an error's text, as it sent it,
+ * often English): the detail under peerAnswerWords, labelled as the other system's; "" otherwise. */
+export function peerOwnWords(t, row) {
+  const own = row?.peer_answer?.peer_text;
+  return own ? t("handovers.answer.own", { text: own }) : "";
 }
 
 /** Ask `question` (titled `title`, confirmed by a button reading `yes`) before a hand-over or a resolution: true

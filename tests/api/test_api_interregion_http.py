@@ -293,6 +293,7 @@ def test_the_outbox_lists_hand_overs_to_the_place_she_left_only(instance: Sichua
         "code": None,
         "text_zh": None,
         "text_en": None,
+        "peer_text": None,
     }
     office = instance.client.get(f"/api/v1/residents/{person}/overview", headers=instance.as_("cw_cd")).json()
     assert [(c["direction"], c["status"], c["peer_region"]) for c in office["crossings"]] == [("out", "pending", PEER)]

@@ -20,7 +20,7 @@ from changzhu.data.geo import province_geojson
 from changzhu.domain.lang import Lang
 from changzhu.fiscal.clearing import clear_vouchers
 from changzhu.fiscal.errors import FiscalError
-from changzhu.fiscal.parameters import fiscal_parameters
+from changzhu.fiscal.parameters import fiscal_parameters, load_schemes
 from changzhu.fiscal.run import compute_fiscal
 from changzhu.jobs.fiscal import clear_redemptions_file
 from changzhu.planning.gaps import compute_gaps
@@ -157,3 +157,14 @@ def test_an_unreadable_redemptions_file_says_why_in_each_language(tmp_path: Path
         "[A-Za-z]{3}", zh[len(str(path)) :]
     )
     assert en.startswith(f"{path}: cannot read redemptions (the file is empty") and not CJK.search(en), en
+
+
+def test_a_schemes_source_says_in_english_that_it_is_unverified() -> None:
+    """A scheme's source that carries the project's remark that it is not yet verified is given in both languages
+    (the citation translated in the English): the English report and office read "…挂钩机制（出处待核实）" until
+    2026-12-04."""
+    for scheme in load_schemes():
+        assert "待核实" not in scheme.cited(Lang.EN), scheme.scheme_id
+    scheme = fiscal_parameters(on=date(2022, 1, 1))
+    assert scheme.cited(Lang.EN).endswith("rural migrants settled … (source not yet verified)"), scheme.cited(Lang.EN)
+    assert scheme.cited(Lang.ZH).endswith("挂钩机制（出处待核实）"), scheme.cited(Lang.ZH)

@@ -137,11 +137,17 @@ def test_schemes_and_reforms_are_listed_by_title(office: Office, lang: str) -> N
     schemes = options.all_inner_texts()
     assert ids and len(schemes) == len(ids) and not any(i in text for i in ids for text in schemes), schemes
     assert all(re.search(r"[\u4e00-\u9fff]", s) for s in schemes) == (lang == "zh"), schemes
+    if lang == "zh":  # the date in full-width brackets, （2021-03-13 起）: it read "(2021-03-13)"
+        assert not any(re.search(r"[()]", s) for s in schemes), schemes
+    page.keyboard.press("Escape")
     page.goto(office.url + "/office/reforms/new")
     page.click(".open-select .el-select__wrapper")
     offered = page.locator(".el-select-dropdown__item:visible")
     title = "Dibao for residence-permit holders where they live" if lang == "en" else "居住证持有人在居住地申请低保"
     expect(offered.filter(has_text=title)).to_have_count(1)
+    # each with its kind in the page's brackets (the Chinese read "居住证持有人在居住地申请低保 (随软件提供)")
+    kind = " (shipped)" if lang == "en" else "（随软件提供）"
+    expect(offered.filter(has_text=title)).to_have_text(title + kind)
     listed = " ".join(offered.all_inner_texts())
     assert "dibao_permit_holders" not in listed and "entrance_exam_residence_1y" not in listed, listed
     office.shot(page, f"reforms_open_{lang}_1366")

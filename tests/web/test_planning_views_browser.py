@@ -222,6 +222,10 @@ def test_the_fiscal_view_says_units_estimates_and_sources(office: Office, lang: 
     office.login(page, "pl_nat")
     page.goto(office.url + "/office/fiscal")
     page.wait_for_selector("#winners .el-table__body tr")
+    # the scheme in force, as its option reads: its date in the page's brackets (it read "…挂钩 (2021-03-13) · 现行")
+    scheme = page.locator(".el-select:has(#scheme-select) .el-select__placeholder").inner_text()
+    in_force = "（2021-03-13 起） · 现行" if lang == "zh" else " (from 2021-03-13) · in force"
+    assert scheme.endswith(in_force), scheme
     headers = page.locator("#winners th").all_inner_texts()
     assert registered in headers and all(unit in h for h in headers[1:-1]), headers  # every amount says its unit
     shown = page.locator("#fiscal-map .map-note")

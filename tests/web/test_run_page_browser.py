@@ -109,8 +109,18 @@ def test_a_comparison_says_which_figures_a_run_did_not_compute(office: Office) -
         page.wait_for_selector("#group-table .el-table__body tr")  # type: ignore[attr-defined]
         page.click(".el-select:has(#compare-select) .el-select__wrapper")  # type: ignore[attr-defined]
         dibao = "低保" if lang == "zh" else "Dibao"
-        page.locator(".el-select-dropdown__item:visible", has_text=dibao).first.click()  # type: ignore[attr-defined]
+        option = page.locator(".el-select-dropdown__item:visible", has_text=dibao).first  # type: ignore[attr-defined]
+        named_b = option.inner_text().strip()
+        option.click()
         page.wait_for_selector("#comparison .el-table__body tr")  # type: ignore[attr-defined]
+        # each run named as the run list names it (title · started · sample) beside its letter, not "A" and "B" alone
+        title_a = httpx.get(f"{office.url}/api/v1/scenarios/runs/{run_a}", headers=headers, timeout=30).json()
+        # (a phone names them once above the cards)
+        said_a, said_b = (page.locator(f"[data-run-name={s}]:visible").first.inner_text() for s in "ab")  # type: ignore[attr-defined]
+        assert title_a[f"title_{lang}"] in said_a and "·" in said_a, said_a
+        assert named_b in " ".join(said_b.split()), (named_b, said_b)
+        note = page.inner_text("#comparison-note")  # type: ignore[attr-defined]
+        assert ("估算值" if lang == "zh" else "estimates") in note and "90%" in note, note  # the figures are estimates
         cost = "成本变化" if lang == "zh" else "Change in cost"
         rows = page.locator("#comparison .el-table__body tr", has_text="2026").filter(has_text=cost)  # type: ignore[attr-defined]
         rows = rows.filter(has_text="低保" if lang == "zh" else "dibao")
@@ -120,6 +130,10 @@ def test_a_comparison_says_which_figures_a_run_did_not_compute(office: Office) -
         assert re.search(r"\d", rows.locator("[data-run=b]").inner_text()), rows.inner_text()  # B computed it
         wide = page.evaluate("() => document.documentElement.scrollWidth")  # type: ignore[attr-defined]
         assert wide <= size[0], f"the comparison is {wide} px wide on a {size[0]} px screen"
+        if size == PHONE:  # the service chosen, a long name in English, whole (it was cut: "Compulsory sch…")
+            cut = "(s) => [...document.querySelectorAll(s)].filter((e) => e.scrollWidth > e.clientWidth).length"
+            chosen = ".el-select:has(#service-select) .el-select__placeholder"
+            assert page.evaluate(cut, chosen) == 0, page.inner_text(chosen)  # type: ignore[attr-defined]
         if size == PHONE:  # every figure shown, none scrolled out of the table's view to the right
             box, table = rows.locator("[data-run=b]").bounding_box(), page.locator("#comparison").bounding_box()  # type: ignore[attr-defined]
             assert box and table and box["x"] + box["width"] <= table["x"] + table["width"], (box, table)

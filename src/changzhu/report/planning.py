@@ -18,7 +18,7 @@ from changzhu.report.labels import region_names, service_name
 from changzhu.report.lang import Lang, people, pick
 from changzhu.report.maps import province_choropleth
 from changzhu.report.sections import ReportSection, figure_html
-from changzhu.report.siting import no_school_list, siting_part
+from changzhu.report.siting import WORDS, no_school_list, siting_part
 from changzhu.report.tables import Column, count, decimal, html_table, share, yuan
 from changzhu.tables.vocab import shipped_region_index
 
@@ -103,7 +103,12 @@ def _gap_bars(side: pl.DataFrame, service: str, title: str, lang: Lang) -> go.Fi
         title=title,
         barmode="group",
         height=440,
-        yaxis_title=pick("缺口 = 需求 − 供给", "gap = demand − supply", lang),
+        # in what the service counts: 张 (beds), 个 (places); the axis said only "gap = demand − supply"
+        yaxis_title=pick(
+            f"缺口 = 需求 − 供给（{WORDS[service].counter}）",
+            f"gap = demand − supply ({WORDS[service].capacity[1]})",
+            lang,
+        ),
         yaxis_tickformat=",",
         legend={"orientation": "h", "y": -0.35},
         margin={"l": 50, "r": 10, "t": 50, "b": 10},

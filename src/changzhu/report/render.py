@@ -26,6 +26,7 @@ body {{ font-family: system-ui, "Noto Sans CJK SC", "Microsoft YaHei", sans-seri
 .table-wrap {{ overflow-x: auto; max-width: 100%; }}
 table.data td.small {{ font-size: 85%; min-width: 14em; max-width: 22em; }}
 table.data td.text:first-child {{ min-width: 7em; }}
+.figure {{ white-space: nowrap; }}
 .status.ok {{ color: #1a7f37; }} .status.out_of_range {{ color: #b22; font-weight: bold; }}
 .status.no_estimate, .status.not_synthesized, .status.definition_differs, .status.calibrated {{ color: #777; }}
 @media (max-width: 600px) {{

@@ -71,6 +71,14 @@ def unbroken(header: str) -> str:
     return NUMBER_AND_UNIT.sub("\\1&nbsp;", header)
 
 
+FIGURE_IN_WAN = re.compile(r"(\d[\d,.]*[万亿])")  # 376.5万, 1.26亿 (report.lang.people): a phone broke after the number
+
+
+def kept_whole(figure: str) -> str:
+    """A figure (HTML) whose number stays on one line with its 万 or 亿 (a narrow column broke "376.5 / 万")."""
+    return FIGURE_IN_WAN.sub("<span class='figure'>\\1</span>", figure)
+
+
 def html_table(
     frame: pl.DataFrame, columns: list[Column], lang: Lang, limit: int | None = None, *, stack: bool = False
 ) -> str:
@@ -85,7 +93,7 @@ def html_table(
         cells = "".join(
             f"<td class='text'{label}>{escape(str(row[c.key]) if c.show is None else c.show(row[c.key], lang))}</td>"
             if c.show is None or isinstance(row[c.key], str)
-            else f"<td{label}>{escape(c.show(row[c.key], lang))}</td>"
+            else f"<td{label}>{kept_whole(escape(c.show(row[c.key], lang)))}</td>"
             for c, label in zip(columns, labels, strict=True)
         )
         rows.append(f"<tr>{cells}</tr>")

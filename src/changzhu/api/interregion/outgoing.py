@@ -25,7 +25,7 @@ from changzhu.api.interregion.transfer import KIND
 from changzhu.api.resident_search import region_within
 from changzhu.domain.lang import Lang
 from changzhu.domain.masking import mask
-from changzhu.domain.refusals import PLACE, ROLE, Names, Refusal
+from changzhu.domain.refusals import PLACE, ROLE, Names, Refusal, RefusalCode
 from changzhu.registry.contact import unseal
 from changzhu.registry.identity import identity_keys
 from changzhu.registry.region_names import PlaceNames, region_names
@@ -51,8 +51,9 @@ class PeerAnswer(BaseModel):
 
     http_status: int | None
     code: str | None  # the refusal's code when the peer said one (both instances run this software)
-    text_zh: str | None  # the refusal in words; None when the answer named no known refusal
+    text_zh: str | None  # the refusal in words; None when the answer named no refusal this instance can translate
     text_en: str | None
+    peer_text: str | None = None  # then the peer's own words as it sent them (any language), for the detail
 
 
 class OutgoingMessage(BaseModel):
@@ -86,7 +87,9 @@ def peer_answer(last_error: str | None) -> PeerAnswer | None:
         parsed = json.loads(body)
         said = Refusal.from_json(parsed)
     except (ValueError, KeyError, TypeError, AttributeError):  # a body cut at 300 characters, or no coded refusal
-        return PeerAnswer(http_status=status, code=None, text_zh=None, text_en=None)
+        return PeerAnswer(http_status=status, code=None, text_zh=None, text_en=None, peer_text=_own_words(body))
+    if said.code in PEERS_OWN_WORDS:  # its words are an error's text, in the language it was raised in
+        return PeerAnswer(http_status=status, code=None, text_zh=None, text_en=None, peer_text=_own_words(body))
     wanted = said.named()
     roles: dict[str, tuple[str, str | None]] = {
         str(role.value): words for role, words in ROLE_NAMES.items() if role.value in wanted.get(ROLE, set())
@@ -98,6 +101,29 @@ def peer_answer(last_error: str | None) -> PeerAnswer | None:
         text_zh=said.text(Lang.ZH, names),
         text_en=said.text(Lang.EN, names),
     )
+
+
+# refusals whose words are a text no code of the peer names (an exception's message, mostly English): shown
+# translated as "refused without a reason this office can translate", the text itself as the detail
+PEERS_OWN_WORDS = frozenset({RefusalCode.UNCODED, RefusalCode.UNTRANSLATED})
+_MARKUP = re.compile(r"<[^>]*>")
+
+
+def _own_words(body: str) -> str | None:
+    """What the peer said in an answer this instance cannot translate: an error body's text (an uncoded refusal's
+    `text`, else its `message` or a framework's `detail`), else the body itself without markup (a proxy's error
+    page); None when it said nothing."""
+    try:
+        parsed = json.loads(body)
+    except ValueError:
+        parsed = None
+    said: object = body
+    if isinstance(parsed, dict):
+        params = parsed.get("params")
+        own = params.get("text") if isinstance(params, dict) else None
+        said = own or parsed.get("message") or parsed.get("detail") or body
+    words = " ".join(_MARKUP.sub(" ", str(said)).split())
+    return words or None
 
 
 def place_of(code: str, names: PlaceNames) -> Place:

@@ -6,28 +6,69 @@
 window.changzhuFit = (function () {
   const ctx = document.createElement("canvas").getContext("2d");
   const CJK = "\u2e80-\u9fff\u3000-\u303f\uff00-\uffef";
-  const TOKEN = new RegExp(`[${CJK}]|[^\\s${CJK}]+\\s*|\\s+`, "g");
-  const NO_LINE_START = "，。、；：）》”’！？,.;:)!?%";
+  const RUN = new RegExp(`[${CJK}]+|[^\\s${CJK}]+|\\s+`, "g");
+  const IS_CJK = new RegExp(`^[${CJK}]`);
+  const NO_LINE_START = "，。、；：）》”’」』】！？,.;:)!?%·";
+  const NO_LINE_END = "（《“‘「『【(";
+  // a phrase ends at a full-width mark (a comma, a colon, a closing bracket, a middle dot) or at a space between
+  // words of letters (English): the preferred place to break; else between two words (a space beside a number in
+  // Chinese, "2025 年", is between words), else (a word wider than the line) between characters
+  const MARK_END = /[，。、；：）》”’」』】！？·]\s*$/;
+  const HAN = /[\u2e80-\u9fff]/;
+  const phraseBreak = (before, after) =>
+    MARK_END.test(before) ||
+    NO_LINE_END.includes(after[0]) ||
+    (/\s$/.test(before) && !HAN.test(before.trimEnd().slice(-1)) && !HAN.test(after[0]));
+  const WORDS = typeof Intl !== "undefined" && Intl.Segmenter ? new Intl.Segmenter("zh", { granularity: "word" }) : null;
+  const HALF = 0.5; // a phrase's end is taken when it leaves the line at least half full
   const plain = (s) => s.replace(/<[^>]+>/g, "").replace(/&[a-z]+;/g, "x");
   const measure = (text, font) => {
     ctx.font = `${font.size}px ${font.family}`;
     return ctx.measureText(plain(text)).width;
   };
-  function wrapLine(line, max, font) {
-    const lines = [];
-    let now = "";
-    for (const found of line.matchAll(TOKEN)) {
-      const token = found[0];
-      if (now && NO_LINE_START.includes(token[0])) {
-        now += token; // a closing mark never starts a line
-      } else if (now.trim() && measure(now + token.trimEnd(), font) > max) {
-        lines.push(now.trimEnd());
-        now = token.trimStart();
+  /** The line's pieces no break goes inside: a word of Latin letters or digits, a Chinese word (ICU's dictionary,
+   * Intl.Segmenter; without it each character), each with the spaces after it; a closing mark stays with the word
+   * before it and an opening one with the word after it; a Chinese word wider than `max`, its characters. */
+  function pieces(line, max, font) {
+    const found = [];
+    for (const [run] of line.matchAll(RUN)) {
+      if (!IS_CJK.test(run)) found.push(run);
+      else if (WORDS) for (const part of WORDS.segment(run)) found.push(part.segment);
+      else found.push(...run);
+    }
+    const out = [];
+    let opening = "";
+    for (const part of found.flatMap((p) => (IS_CJK.test(p) && measure(p, font) > max ? [...p] : [p]))) {
+      if (out.length && !opening && (/^\s/.test(part) || NO_LINE_START.includes(part[0]))) {
+        out[out.length - 1] += part;
+      } else if ([...part].every((c) => NO_LINE_END.includes(c))) {
+        opening += part;
       } else {
-        now += token;
+        out.push(opening + part);
+        opening = "";
       }
     }
-    if (now.trim()) lines.push(now.trimEnd());
+    if (opening) out.push(opening);
+    return out;
+  }
+  function wrapLine(line, max, font) {
+    const parts = pieces(line, max, font);
+    const text = (from, to) => parts.slice(from, to).join("").trim();
+    const lines = [];
+    for (let start = 0; start < parts.length; ) {
+      let end = start + 1;
+      while (end < parts.length && measure(text(start, end + 1), font) <= max) end += 1;
+      if (end < parts.length) {
+        for (let k = end; k > start + 1; k -= 1) {
+          if (phraseBreak(parts[k - 1], parts[k]) && measure(text(start, k), font) >= max * HALF) {
+            end = k;
+            break;
+          }
+        }
+      }
+      if (text(start, end)) lines.push(text(start, end));
+      start = end;
+    }
     return lines;
   }
   function wrap(text, max, font) {
