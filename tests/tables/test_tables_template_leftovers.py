@@ -127,3 +127,23 @@ def test_a_missing_column_names_the_headers_that_give_it_in_the_reader_s_languag
     assert said_zh == f"缺少此列：表头可写「居住起始日期」（或 {'、'.join(others)}、resident since）"
     assert said_en == f'column is missing: its header may be "resident since" (or 居住起始日期, {", ".join(others)})'
     assert "residence_since：" not in dict(refused.value.refusal.params)["text_zh"]
+
+
+@pytest.mark.parametrize(
+    ("lang", "said"),
+    [
+        ("zh", "常住人口登记表模板已写入 {path}：第 2 行是示例，导入前请删去或改写"),
+        ("en", "template for residents to register written to {path}: row 2 is an example, delete or overwrite it"),
+    ],
+)
+def test_the_template_command_says_in_its_language_that_row_2_is_an_example(
+    lang: str, said: str, tmp_path: Path
+) -> None:
+    from typer.testing import CliRunner
+
+    from changzhu.cli.main import app
+
+    path = tmp_path / "t.csv"
+    ran = CliRunner().invoke(app, ["schema", "resident", "--template", str(path)], env={"CHANGZHU_LANG": lang})
+    assert ran.exit_code == 0, ran.output
+    assert said.format(path=path) in " ".join(ran.output.split()), ran.output
