@@ -38,6 +38,7 @@ import polars as pl
 
 from changzhu.data.census import CENSUS_DAY
 from changzhu.domain import population
+from changzhu.domain.lang import Lang
 from changzhu.parameters import Scenario, parameter_tree
 
 __all__ = [
@@ -217,7 +218,19 @@ def out_migrant_targets(out_migrants: pl.DataFrame | None) -> dict[str, tuple[fl
 
 
 class UnknownFigureWarning(UserWarning):
-    """Regions left out of the migration estimate because a figure it needs is unknown (never taken as zero)."""
+    """Regions left out of the migration estimate because a figure it needs is unknown (never taken as zero): said
+    in Chinese (`zh`) and English (`en`), for a command's warning line in its language; str() gives both."""
+
+    def __init__(self, zh: str, en: str) -> None:
+        self.zh, self.en = zh, en
+        super().__init__(zh, en)  # its arguments, so that it pickles as it was made
+
+    def __str__(self) -> str:
+        return f"{self.en} / {self.zh}"
+
+    def text(self, lang: Lang) -> str:
+        """The warning in `lang`."""
+        return self.zh if lang == Lang.ZH else self.en
 
 
 # the census figures the gravity model needs of every region: (column, what it is in Chinese, in English)
@@ -240,10 +253,8 @@ def _without_unknown_figures(table: pl.DataFrame) -> pl.Series:
         en.append(f"{row['name_zh']} ({row['code']}): {', '.join(e for _, e in missing)}")
     warnings.warn(
         UnknownFigureWarning(
-            "left out of the migration estimate, a figure it needs being unknown (not taken as zero): "
-            + "; ".join(en)
-            + " / 以下地区所需的数字未知（不按 0 计），未纳入人口流动估算："
-            + "；".join(zh)
+            "以下地区所需的数字未知（不按 0 计），未纳入人口流动估算：" + "；".join(zh),
+            "left out of the migration estimate, a figure it needs being unknown (not taken as zero): " + "; ".join(en),
         ),
         stacklevel=3,
     )

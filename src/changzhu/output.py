@@ -223,15 +223,18 @@ def emit_table(
     out: Path | None = None,
     decimals: Mapping[str, int] | None = None,
     right: Collection[str] = (),
+    lang: str = "en",
 ) -> None:
     """Print `df` as a rich table (first `limit` rows), or all rows as CSV or JSON on stdout; with `out`, write
-    all rows to that file instead (CSV, XLSX or Parquet, by `fmt` or the file's suffix). `decimals`: the columns
+    all rows to that file instead (CSV, XLSX or Parquet, by `fmt` or the file's suffix), saying so in `lang` (the
+    command's: "zh" or "en", domain.lang.Lang's values). `decimals`: the columns
     whose figures the table shows to that many places (e.g. 亿元 to two), the others as `cell_text` writes them;
     `right`: text columns holding figures already written out (aligned right, as numbers are); a long word (a
     Chinese name has no spaces to break at) folds onto the next line rather than being cut."""
     if out is not None:
         export_table(df, out, OutputFormat(fmt.value))
-        err_console.print(f"{df.height:,} rows written to {out}", highlight=False)
+        said = f"{df.height:,} 行已写入 {out}" if lang == "zh" else f"{df.height:,} row(s) written to {out}"
+        err_console.print(said, highlight=False)
         return
     if fmt in (OutputFormat.XLSX, OutputFormat.PARQUET):
         raise ChangzhuError(f"--format {fmt.value} writes a file: give --out FILE")

@@ -154,10 +154,10 @@ def test_refused_cells_name_the_schema_column_and_the_header_as_written(service:
         4, "row", refusal(RefusalCode.SAME_PERSON_AS, line=2), names=names
     )  # a registry import's whole-row problem
     assert (whole.column_zh, whole.column_en, whole.header) == ("整行", "whole row", None)
-    missing = problem(
-        1, "证明类型 proof_kind", refusal(RefusalCode.COLUMN_MISSING), names=names
-    )  # as the reader names it
+    headed = refusal(RefusalCode.COLUMN_MISSING_HEADERS, headers_zh="「证明类型」", headers_en='"proof"')
+    missing = problem(1, "证明类型 (proof_kind)", headed, names=names)  # as the reader names it: as a template does
     assert (missing.column_zh, missing.header) == ("证明类型", None)
+    assert (missing.reason_zh, missing.reason_en) == ("缺少此列", "column is missing")  # the page names the column
     template = problem(
         2, "常住地 (residence_region)", refusal(RefusalCode.UNKNOWN_REGION_CODE), names=names
     )  # a template's header

@@ -114,8 +114,9 @@ def test_an_agreement_naming_its_agglomeration_in_chinese_lists_the_known_ones(t
     _edit(policies / "agreements/yrd.yaml", "agglomeration: yrd", "agglomeration: 长三角")
     error = _refused(policies)
     assert error.refusal is not None
-    assert error.refusal.zh.startswith("yrd.yaml 第 3 行（agglomeration）：'长三角' 不是已知的城市群代码：可选 [")
-    assert "'yrd'" in error.refusal.zh and "'cy'" in error.refusal.en
+    said = "yrd.yaml 第 3 行（agglomeration）：'长三角' 不是已知的城市群代码：可选 cy、gba、jjj、myr、yrd"
+    assert error.refusal.zh == said, error.refusal.zh  # the codes listed, not as Python's ['cy', …]
+    assert "one of cy, gba, jjj, myr, yrd (line 3)" in error.refusal.en, error.refusal.en
 
 
 def test_an_unknown_variable_suggests_the_near_ones(tmp_path: Path) -> None:
@@ -406,3 +407,16 @@ def test_a_points_table_whose_brackets_overlap_is_refused_naming_both(tmp_path: 
     assert "bracket 1 (18–44) overlaps bracket 2 (44–44): 44 is in both" in refusal.en
     _, backwards, _ = _refused_edit(tmp_path / "b", "{min: 45, max: 45, points: 27}", "{min: 45, max: 40, points: 27}")
     assert "下限（45）大于上限（40）" in backwards.zh and "min (45) is above max (40)" in backwards.en
+
+
+def test_codes_not_among_a_category_s_are_listed_in_words_not_as_python_lists(tmp_path: Path) -> None:
+    """A mistyped code (bachelr) in a points table: the bad code and the known ones written out (、 in Chinese, ", "
+    in English), never Python's ['bachelr']."""
+    policies = _copy(tmp_path)
+    _edit(policies / "jurisdictions/441900.yaml", "bachelor: 80,", "bachelr: 80,")
+    error = _refused(policies)
+    assert error.refusal is not None
+    zh, en = error.refusal.zh, error.refusal.en
+    assert "['" not in zh and "['" not in en, (zh, en)
+    assert "bachelr 不在 education 的类别之中：none、primary、" in zh, zh
+    assert "bachelr not among education's categories: none, primary, " in en, en

@@ -145,3 +145,32 @@ REGISTER_ARGS = [
     "--as",
     "cw_sz",
 ]
+
+
+# one value of each kind's template example row and what a clerk writes over it: the row is then no longer the
+# template's own example (which the reader refuses as left in the file) but a row of theirs, read as any other
+WRITTEN_OVER = {
+    "person": ("person_id", "2"),
+    "resident": ("name", "李四"),
+    "contribution": ("monthly_base_yuan", "7000"),
+    "facility": ("facility_id", "SZ-H-002"),
+    "supply": ("code", "450000"),
+    "standard": ("standard_value", "5"),
+    "population": ("pop_resident", "17560000"),  # its example may be real data: read either way
+}
+
+
+def template_written_over(schema: TableSchema, template: Path) -> Path:
+    """The template at `template` (.csv or .xlsx, as write_template wrote it) with one value of its example row
+    written over (WRITTEN_OVER), cells typed as they were; its path."""
+    name, value = WRITTEN_OVER[schema.kind]
+    header = template_header(schema.column(name))
+    out = template.with_name(f"written_over_{template.name}")
+    if template.suffix == ".csv":
+        frame = pl.read_csv(template, infer_schema=False)
+        frame.with_columns(pl.lit(value).alias(header)).write_csv(out, include_bom=True)
+    else:
+        frame = pl.read_excel(template)
+        typed = pl.lit(value).cast(frame[header].dtype)
+        frame.with_columns(typed.alias(header)).write_excel(out, worksheet=schema.kind, autofit=True)
+    return out

@@ -227,7 +227,8 @@ def test_a_title_above_the_header_is_left_out_and_rows_keep_their_sheet_rows(tmp
     with pytest.raises(TableRejected) as info:  # under a title, a missing column is named on the header's own row
         read_table(_titled_sheet(tmp_path / "缺列.xlsx", HEAD[:3] + HEAD[4:], []), schema)
     found = [(e.line, e.column, reason_text(e.reason, Lang.ZH)) for e in info.value.errors]
-    assert found == [(3, "常住地 residence_region", "缺少此列")], found
+    said = "缺少此列：表头可写「常住地」（或 居住地、place of residence）"
+    assert found == [(3, "常住地 (residence_region)", said)], found
 
 
 def test_a_header_cell_left_blank_is_named_by_its_column_number_and_letter(tmp_path: Path) -> None:

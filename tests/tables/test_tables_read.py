@@ -6,8 +6,9 @@ from pathlib import Path
 
 import polars as pl
 import pytest
-from tables_support import KINDS, chinese_text, reference, schema_of, write_forms
+from tables_support import KINDS, chinese_text, reference, schema_of, template_written_over, write_forms
 
+from changzhu.domain.refusals import RefusalCode
 from changzhu.tables import TableRejected, read_table
 from changzhu.tables.kinds import resident_schema
 from changzhu.tables.template import template_header, write_template
@@ -32,7 +33,11 @@ def test_template_round_trips(kind: str, suffix: str, tmp_path: Path) -> None:
     schema = schema_of(kind)
     template = tmp_path / f"template{suffix}"
     write_template(schema, template)
-    example = read_table(template, schema).frame
+    if kind != "population":  # its example row left in: refused as that, every cell of it read well
+        with pytest.raises(TableRejected) as left_in:
+            read_table(template, schema)
+        assert [(e.line, e.reason.code) for e in left_in.value.errors] == [(2, RefusalCode.EXAMPLE_ROW)]
+    example = read_table(template_written_over(schema, template), schema).frame
     assert example.height == 1
     expected = reference(kind, tmp_path)
     filled = chinese_text(expected, schema).rename({c.zh: template_header(c) for c in schema.columns})
@@ -123,7 +128,10 @@ def test_headers_unknown_doubled_or_missing_are_named(tmp_path: Path) -> None:
     said_zh = info.value.report()["reason_zh"][0]
     assert said_zh.startswith("列名与「所在地区」相近，像是写错了") and "（所在地区）" not in said_zh, said_zh
     assert "'" not in rows[0][1], rows
-    assert rows[1][0] == "所在地区 region_code" and rows[1][1] == "column is missing"
+    # the missing column named as a template heads it, with the headers that give it (an office's own among them)
+    assert rows[1][0] == "所在地区 (region_code)", rows
+    headers = "所在地区, 区县, 地区, 所在区, 所在区县, 行政区, 行政区划代码"
+    assert rows[1][1] == f'column is missing: its header may be "region" (or {headers})', rows
 
 
 def test_regions_by_name_near_miss_and_ambiguity(tmp_path: Path) -> None:
@@ -210,6 +218,7 @@ def test_identity_numbers_are_masked_in_reports(tmp_path: Path) -> None:
 def test_excel_sheet_by_name_and_unknown_format(tmp_path: Path) -> None:
     path = tmp_path / "t.xlsx"
     write_template(schema_of("facility"), path)
+    path = template_written_over(schema_of("facility"), path)
     assert read_table(path, schema_of("facility"), sheet="facility").frame.height == 1
     with pytest.raises(Exception, match="the workbook has no sheet named nope: name one of its sheets"):
         read_table(path, schema_of("facility"), sheet="nope")

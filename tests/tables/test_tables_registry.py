@@ -8,7 +8,7 @@ from pathlib import Path
 import polars as pl
 import pytest
 from sqlalchemy import Engine, inspect, select, text
-from tables_support import REGISTER_ARGS, reference, write_forms
+from tables_support import REGISTER_ARGS, reference, template_written_over, write_forms
 from typer.testing import CliRunner
 
 from changzhu.api.auth.accounts import create_user
@@ -102,12 +102,16 @@ def test_migration_0005_moves_json_attributes_to_typed_rows_and_back(database_ur
 
 
 def test_the_templates_example_row_imports(engine: Engine, tmp_path: Path) -> None:
-    """The example row of `changzhu schema resident --template` is a row the import accepts: its identity number
-    gives the example's birth date and sex (was GB 11643's 11010519491231002X, born 1949, beside 1990-03-15)."""
+    """The example row of `changzhu schema resident --template` is a row the import accepts once a clerk writes
+    over it (their 李四 for its 张三): its identity number gives the example's birth date and sex (was GB 11643's
+    11010519491231002X, born 1949, beside 1990-03-15). Left in unchanged, it is refused as the example, not stored
+    as a person."""
     from changzhu.tables.kinds import resident_schema
     from changzhu.tables.template import write_template
 
     template = tmp_path / "常住人口.xlsx"
     write_template(resident_schema(), template)
     upgrade(engine)
-    assert import_residents(engine, template, actor="t")["residents"] == 1
+    with pytest.raises(ImportRejected, match="the template's example row, not data: delete this row"):
+        import_residents(engine, template, actor="t")
+    assert import_residents(engine, template_written_over(resident_schema(), template), actor="t")["residents"] == 1

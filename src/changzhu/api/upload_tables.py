@@ -26,6 +26,7 @@ from changzhu.registry.declared import declared_columns
 from changzhu.tables import CellError, TableRead, TableSchema, read_table, schema_of
 from changzhu.tables.person import read_person_table
 from changzhu.tables.places import reason_text
+from changzhu.tables.read import missing_column
 from changzhu.tables.schema import Column, header_candidates
 
 PREVIEW_ROWS = 20
@@ -88,13 +89,14 @@ class ColumnNames:
     def __init__(self, schema: TableSchema) -> None:
         self.schema = schema
         self.headers = schema.header_map()
-        self.missing = {f"{c.zh} {c.name}": c.name for c in schema.columns}  # how the reader names a missing one
+        self.missing = {missing_column(c): c.name for c in schema.columns}  # how the reader names a missing one
 
-    def of(self, column: str) -> tuple[Column | None, str | None]:
-        """(the schema column or None, the header as written or None for a column missing from the file)."""
+    def of(self, column: str, missing: bool = False) -> tuple[Column | None, str | None]:
+        """(the schema column or None, the header as written or None for a column `missing` from the file: named
+        as a template heads it, which a file's own header may be too)."""
         if column == WHOLE_ROW:
             return None, None
-        if column in self.missing:
+        if missing and column in self.missing:
             return self.schema.column(self.missing[column]), None
         name = next((self.headers[k] for k in header_candidates(column) if k in self.headers), None)
         return (self.schema.column(name) if name else None), column
@@ -114,7 +116,10 @@ def problem(line: int, column: str, reason: Refusal, value: str = "", names: Col
             column_zh=f"第 {position} 列（{letter}）",
             column_en=f"column {position} ({letter})",
         )
-    found, header = names.of(column) if names is not None else (None, column)
+    absent = reason.code == RefusalCode.COLUMN_MISSING_HEADERS
+    found, header = names.of(column, absent) if names is not None else (None, column)
+    if absent and found is not None:  # the page names the column by its label: "证明编号（缺少此列）"
+        reason = refusal(RefusalCode.COLUMN_MISSING)
     label_zh, label_en = (found.zh, found.en or found.name.replace("_", " ")) if found else (None, None)
     if column == WHOLE_ROW:
         label_zh, label_en = "整行", "whole row"

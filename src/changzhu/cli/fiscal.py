@@ -31,6 +31,7 @@ def fiscal(
     """Money and land follow people (人地钱挂钩): transfers, LP allocation, cost sharing, compensation, clearing."""
     import polars as pl
 
+    from changzhu.cli.warned import warnings_in
     from changzhu.domain.refusals import RefusalCode, refusal
     from changzhu.fiscal.errors import FiscalError
     from changzhu.fiscal.parameters import fiscal_parameters, scheme_by_id
@@ -58,7 +59,8 @@ def fiscal(
         emit_table(
             shown["clearing"], OutputFormat.TABLE, title, decimals={pick_label(FILE_COLUMNS["amount_yuan"], lang): 2}
         )
-    summary = run_fiscal(out, params, lang)
+    with warnings_in(lang):  # a region left out of the flows, a figure unknown: said on the warning line
+        summary = run_fiscal(out, params, lang)
     note = pick_label(FILE_COLUMNS["estimate_note"], lang)  # on screen the title and headers say what is estimated
     comparison = pl.read_parquet(out / "fiscal" / "transfers_by_basis.parquet")
     shown["transfers"] = winners_in(winners_table(comparison), lang)  # as GET /fiscal/winners?lang= names it

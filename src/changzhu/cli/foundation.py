@@ -77,7 +77,7 @@ def regions(
 
     df = list_regions(make_engine(), level, parent)
     title = pick(f"{df.height:,} 个地区", f"{df.height:,} regions", lang)
-    emit_table(_shown(df, fmt, out, lang), fmt, title, limit=limit or None, out=out)
+    emit_table(_shown(df, fmt, out, lang), fmt, title, limit=limit or None, out=out, lang=lang)
 
 
 def population(
@@ -101,7 +101,9 @@ def population(
         f"2020 census, {level.value} level, resident basis",
         lang,
     )
-    emit_table(_shown(df, fmt, out, lang), fmt, title, limit=limit or None, out=out, decimals=share_places(df, lang))
+    emit_table(
+        _shown(df, fmt, out, lang), fmt, title, limit=limit or None, out=out, decimals=share_places(df, lang), lang=lang
+    )
 
 
 def _shown(df: pl.DataFrame, fmt: OutputFormat, out: Path | None, lang: Lang) -> pl.DataFrame:

@@ -172,7 +172,7 @@ def _show(
 
         print_fields(result_rows(result, lang))
         return
-    emit_table(pl.DataFrame([{k: str(v) for k, v in result.items()}]), fmt, out=out)
+    emit_table(pl.DataFrame([{k: str(v) for k, v in result.items()}]), fmt, out=out, lang=lang)
 
 
 def _proof_kind(value: str) -> ProofKind:
@@ -283,7 +283,7 @@ def _show_resident(engine: Engine, person: str, fmt: OutputFormat, out: Path | N
         return
     plain = {k: v.isoformat() if isinstance(v, date) else ";".join(map(str, v)) if isinstance(v, list) else v
              for k, v in record.items()}  # fmt: skip
-    emit_table(pl.DataFrame([plain], infer_schema_length=None), fmt, out=out)
+    emit_table(pl.DataFrame([plain], infer_schema_length=None), fmt, out=out, lang=lang)
 
 
 @resident_app.command("permit")
@@ -548,7 +548,7 @@ def _emit_ledger(frame: pl.DataFrame, fmt: OutputFormat, out: Path | None, title
         from changzhu.cli.resident_view import ledger_in_words
 
         frame = ledger_in_words(frame, lang)
-    emit_table(frame, fmt, title=pick_label(title, lang), out=out)
+    emit_table(frame, fmt, title=pick_label(title, lang), out=out, lang=lang)
 
 
 @ledger_app.command("check")

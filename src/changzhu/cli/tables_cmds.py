@@ -180,7 +180,9 @@ def schema_command(
     )
     if template is not None:
         write_template(schema, template)
-        console.print(f"template for {schema.zh} / {schema.en} written to {template}", highlight=False)
+        said_zh = f"{schema.zh}模板已写入 {template}：第 2 行是示例，导入前请删去或改写"
+        said_en = f"template for {schema.en} written to {template}: row 2 is an example, delete or overwrite it first"
+        console.print(said_zh if command_lang() == Lang.ZH else said_en, highlight=False)
         return
     if fmt == "markdown":
         console.print(describe_markdown(schema), markup=False, highlight=False, soft_wrap=True)

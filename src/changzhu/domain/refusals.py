@@ -27,6 +27,7 @@ from __future__ import annotations
 import json
 import re
 import string
+from collections.abc import Iterable
 from dataclasses import dataclass
 from enum import StrEnum
 from functools import cache
@@ -650,6 +651,11 @@ class RefusalCode(StrEnum):
     # a move recorded by the place left, to a place outside its jurisdiction: said who records it (was only "outside
     # your jurisdiction", which left the caseworker to guess)
     MOVE_RECORDED_WHERE_ARRIVED = "move_recorded_where_arrived"
+    # files2: a template's example row left in a file; a previous place's months left empty; a missing column named
+    # by the headers that give it
+    EXAMPLE_ROW = "example_row"
+    PRIOR_MONTHS_MISSING = "prior_months_missing"
+    COLUMN_MISSING_HEADERS = "column_missing_headers"
 
 
 _DATE_FORMS_ZH = "2026-06-01、2026/6/1、2026.6.1、20260601 或 2026年6月1日"
@@ -1462,8 +1468,8 @@ TEMPLATES: dict[RefusalCode, tuple[str, str]] = {
     RefusalCode.POLICY_NOT_A_MAPPING: ("须为映射（键: 值）", "must be a mapping"),
     RefusalCode.POLICY_MISSING_FIELD: ("缺少字段 {field}", "missing field '{field}'"),
     RefusalCode.POLICY_UNKNOWN_FIELDS: (
-        "有未知字段 {unknown}；可用的字段：{allowed}",
-        "unknown field(s) {unknown}; allowed: {allowed}",
+        "有未知字段 {unknown_zh}；可用的字段：{allowed_zh}",
+        "unknown field(s) {unknown_en}; allowed: {allowed_en}",
     ),
     RefusalCode.POLICY_NOT_A_DATE: (
         "{value} 不是日期（请写作 YYYY-MM-DD，如 2024-01-01）",
@@ -1486,17 +1492,20 @@ TEMPLATES: dict[RefusalCode, tuple[str, str]] = {
         "{code} does not match the file name {stem}",
     ),
     RefusalCode.POLICY_UNKNOWN_AGGLOMERATION: (
-        "{value} 不是已知的城市群代码：可选 {known}",
-        "{value} is not a known agglomeration: one of {known}",
+        "{value} 不是已知的城市群代码：可选 {known_zh}",
+        "{value} is not a known agglomeration: one of {known_en}",
     ),
     RefusalCode.POLICY_UNKNOWN_SIZE_CLASSES: (
-        "未知的城市规模等级 {bad}；可选：{known}",
-        "unknown city size classes {bad}; known: {known}",
+        "未知的城市规模等级 {bad_zh}；可选：{known_zh}",
+        "unknown city size classes {bad_en}; known: {known_en}",
     ),
-    RefusalCode.POLICY_RECOGNISES: ("{bad}：只能互认 {known}", "{bad}: only {known} can be recognised"),
+    RefusalCode.POLICY_RECOGNISES: (
+        "{bad_zh}：只能互认 {known_zh}",
+        "{bad_en}: only {known_en} can be recognised",
+    ),
     RefusalCode.POLICY_UNKNOWN_VARIABLE: (
-        "未知的变量 {name}；已知的变量：{known}",
-        "unknown variable {name}; known: {known}",
+        "未知的变量 {name}；已知的变量：{known_zh}",
+        "unknown variable {name}; known: {known_en}",
     ),
     RefusalCode.POLICY_UNKNOWN_VARIABLE_NEAR: (
         "未知的变量 {name}；是否指 {near}？",
@@ -1516,8 +1525,8 @@ TEMPLATES: dict[RefusalCode, tuple[str, str]] = {
     RefusalCode.POLICY_COUNT_FORM: ("请用 value: 或 param: 给出个数", "give the count as value: or param:"),
     RefusalCode.POLICY_CONDITION_KIND: ("条件须有且只有 {kinds} 中的一项", "a condition needs exactly one of {kinds}"),
     RefusalCode.POLICY_NOT_AMONG_CATEGORIES: (
-        "{bad} 不在 {name} 的类别之中：{known}",
-        "{bad} not among {name}'s categories {known}",
+        "{bad_zh} 不在 {name} 的类别之中：{known_zh}",
+        "{bad_en} not among {name}'s categories: {known_en}",
     ),
     RefusalCode.POLICY_NOT_A_DURATION: (
         "{name} 不是时长或日期，请用 {fields}",
@@ -1567,10 +1576,10 @@ TEMPLATES: dict[RefusalCode, tuple[str, str]] = {
         "a window given by a parameter is in months: ({form})",
     ),
     RefusalCode.POLICY_NOT_ONE_OF: (
-        "{field} {value} 不是可选值之一：{allowed}",
-        "{field} {value} is not one of {allowed}",
+        "{field} {value} 不是可选值之一：{allowed_zh}",
+        "{field} {value} is not one of {allowed_en}",
     ),
-    RefusalCode.POLICY_NAMES_REPEAT: ("指标名称重复：{names}", "indicator names repeat: {names}"),
+    RefusalCode.POLICY_NAMES_REPEAT: ("指标名称重复：{names_zh}", "indicator names repeat: {names_en}"),
     RefusalCode.POLICY_UNMODELLED_TWICE: (
         "{name} 已是一项指标，或列出了两次",
         "{name} is already an indicator or listed twice",
@@ -2380,6 +2389,19 @@ TEMPLATES: dict[RefusalCode, tuple[str, str]] = {
         "{region:place} is outside your jurisdiction ({scopes:place}): a move is recorded by the office of the place"
         " moved to (the person shows their ID there)",
     ),
+    RefusalCode.EXAMPLE_ROW: (
+        "这一行是模板自带的示例行，不是数据：请从文件中删去这一行",
+        "the template's example row, not data: delete this row from the file",
+    ),
+    RefusalCode.PRIOR_MONTHS_MISSING: (
+        "缺少月数：没有上一居住地的，在那里的月数为 0，请写 0；有上一居住地的，请写上一居住地和在那里的月数",
+        "the months are missing: with no previous place of residence the months there are 0, write 0; with one,"
+        " write the previous place and the months there",
+    ),
+    RefusalCode.COLUMN_MISSING_HEADERS: (
+        "缺少此列：表头可写{headers_zh}",
+        "column is missing: its header may be {headers_en}",
+    ),
 }
 PLACE = "place"  # the format spec of a region code shown with its name: {region:place}
 ROLE = "role"  # the format spec of a role shown by its name: {role:role}
@@ -2579,6 +2601,13 @@ class Refusal:
 def refusal(code: RefusalCode, /, **params: Param | int) -> Refusal:
     """A refusal of `code` with its parameters (numbers written as text)."""
     return Refusal(code, tuple((k, str(v) if isinstance(v, int) else v) for k, v in params.items()))
+
+
+def listed(name: str, values: Iterable[object]) -> dict[str, str]:
+    """A list parameter written out in each language: `{name}_zh` joined with 、 and `{name}_en` with ", " (not
+    Python's ['a', 'b'] before a reader)."""
+    shown = [str(v) for v in values]
+    return {f"{name}_zh": "、".join(shown), f"{name}_en": ", ".join(shown)}
 
 
 def untranslated(text: str) -> Refusal:

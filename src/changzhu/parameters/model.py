@@ -26,7 +26,7 @@ from typing import Any
 
 from changzhu.domain.dates import read_written_date
 from changzhu.domain.lang import Lang
-from changzhu.domain.refusals import Refusal, RefusalCode, refusal
+from changzhu.domain.refusals import Refusal, RefusalCode, listed, refusal
 from changzhu.domain.units import unit_word
 from changzhu.parameters.errors import ParameterError
 
@@ -123,7 +123,9 @@ def _only(raw: Any, allowed: set[str], where: str) -> None:
         raise ParameterError(where, refusal(RefusalCode.POLICY_NOT_A_MAPPING))
     unknown = sorted(set(raw) - allowed)
     if unknown:
-        why = refusal(RefusalCode.POLICY_UNKNOWN_FIELDS, unknown=str(unknown), allowed=str(sorted(allowed)))
+        why = refusal(
+            RefusalCode.POLICY_UNKNOWN_FIELDS, **listed("unknown", unknown), **listed("allowed", sorted(allowed))
+        )
         raise ParameterError(where, why)
 
 

@@ -27,7 +27,7 @@ from typing import Any
 import yaml
 
 from changzhu.domain.lang import Lang
-from changzhu.domain.refusals import RefusalCode, refusal
+from changzhu.domain.refusals import RefusalCode, listed, refusal
 from changzhu.domain.units import unit_word
 from changzhu.parameters.errors import ParameterError
 from changzhu.parameters.model import DatedValue, Parameter, parse_parameter
@@ -151,7 +151,11 @@ def parse_file(path: Path, raw: Any) -> dict[str, dict[str, Parameter]]:
         raise ParameterError("", refusal(RefusalCode.PARAMETER_FILE_NEEDS, form="parameters"), file=file)
     unknown = sorted(set(raw) - {"parameters", "local"})
     if unknown:
-        why = refusal(RefusalCode.POLICY_UNKNOWN_FIELDS, unknown=str(unknown), allowed="['local', 'parameters']")
+        why = refusal(
+            RefusalCode.POLICY_UNKNOWN_FIELDS,
+            **listed("unknown", unknown),
+            **listed("allowed", ("local", "parameters")),
+        )
         raise ParameterError("", why, file=file)
     national: dict[str, Parameter] = {}
     for key, body in raw["parameters"].items():

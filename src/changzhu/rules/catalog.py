@@ -19,7 +19,7 @@ import yaml
 
 from changzhu.config import policy_dir
 from changzhu.domain.person import PERSON_COLUMNS
-from changzhu.domain.refusals import Refusal, RefusalCode, refusal
+from changzhu.domain.refusals import Refusal, RefusalCode, listed, refusal
 from changzhu.domain.services import Service
 from changzhu.parameters import parameter_tree
 from changzhu.parameters.places import yaml_problem
@@ -205,11 +205,11 @@ def _check_agreement(a: Agreement) -> None:
     """An agreement names a known agglomeration and known city size classes."""
     known = sorted({g for groups in region_lookup().agglomerations for g in groups})
     if a.agglomeration not in known:
-        why = refusal(RefusalCode.POLICY_UNKNOWN_AGGLOMERATION, value=repr(a.agglomeration), known=str(known))
+        why = refusal(RefusalCode.POLICY_UNKNOWN_AGGLOMERATION, value=repr(a.agglomeration), **listed("known", known))
         raise PolicyError(why, a.path.name, "agglomeration")
     bad = sorted({c for pair in a.coefficients for c in pair if c not in CITY_SIZE_ORDER})
     if bad:
-        why = refusal(RefusalCode.POLICY_UNKNOWN_SIZE_CLASSES, bad=str(bad), known=str(list(CITY_SIZE_ORDER)))
+        why = refusal(RefusalCode.POLICY_UNKNOWN_SIZE_CLASSES, **listed("bad", bad), **listed("known", CITY_SIZE_ORDER))
         raise PolicyError(why, a.path.name, "coefficients", near=bad[0])
 
 

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Literal
 
-from changzhu.domain.refusals import Refusal, RefusalCode, refusal
+from changzhu.domain.refusals import Refusal, RefusalCode, listed, refusal
 from changzhu.domain.services import Service
 from changzhu.rules.conditions import (
     AllOf,
@@ -86,7 +86,9 @@ class Ctx:
             raise self.fail(where, refusal(RefusalCode.POLICY_NOT_A_MAPPING))
         unknown = sorted(set(d) - allowed)
         if unknown:
-            why = refusal(RefusalCode.POLICY_UNKNOWN_FIELDS, unknown=str(unknown), allowed=str(sorted(allowed)))
+            why = refusal(
+                RefusalCode.POLICY_UNKNOWN_FIELDS, **listed("unknown", unknown), **listed("allowed", sorted(allowed))
+            )
             raise self.fail(where, why)
 
     def variable(self, name: Any, where: str) -> VariableSpec:
@@ -97,7 +99,9 @@ class Ctx:
                 raise self.fail(
                     where, refusal(RefusalCode.POLICY_UNKNOWN_VARIABLE_NEAR, name=repr(name), near=tuple(near))
                 )
-            why = refusal(RefusalCode.POLICY_UNKNOWN_VARIABLE, name=repr(name), known=str(sorted(self.variables)))
+            why = refusal(
+                RefusalCode.POLICY_UNKNOWN_VARIABLE, name=repr(name), **listed("known", sorted(self.variables))
+            )
             raise self.fail(where, why)
         return spec
 
@@ -124,7 +128,10 @@ class Ctx:
 def _not_among(bad: list[Any], spec: VariableSpec) -> Refusal:
     """Codes that are not among a category variable's."""
     return refusal(
-        RefusalCode.POLICY_NOT_AMONG_CATEGORIES, bad=str(bad), name=spec.name, known=str(list(spec.categories))
+        RefusalCode.POLICY_NOT_AMONG_CATEGORIES,
+        **listed("bad", bad),
+        name=spec.name,
+        **listed("known", spec.categories),
     )
 
 
@@ -521,7 +528,7 @@ def parse_indicator(ctx: Ctx, raw: Any, where: str) -> Indicator:
     syntax = INDICATOR_KINDS.get(kind) if isinstance(kind, str) else None
     if syntax is None:
         why = refusal(
-            RefusalCode.POLICY_NOT_ONE_OF, field="kind", value=repr(kind), allowed=str(tuple(INDICATOR_KINDS))
+            RefusalCode.POLICY_NOT_ONE_OF, field="kind", value=repr(kind), **listed("allowed", INDICATOR_KINDS)
         )
         raise ctx.fail(where, why)
     ctx.only(raw, _COMMON | syntax.fields, where)

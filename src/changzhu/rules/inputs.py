@@ -13,7 +13,7 @@ from typing import Any, Literal
 import polars as pl
 
 from changzhu.domain.person import CORE_EXAMPLES, CORE_LABELS_EN, CORE_LABELS_ZH, PERSON_COLUMNS, PersonColumn
-from changzhu.domain.refusals import Refusal, RefusalCode, refusal
+from changzhu.domain.refusals import Refusal, RefusalCode, listed, refusal
 from changzhu.rules.errors import PolicyError
 from changzhu.rules.label_glossary import bilingual
 
@@ -234,11 +234,19 @@ def parse_inputs(
             raise fail(refusal(RefusalCode.POLICY_NOT_A_MAPPING))
         unknown = sorted(set(entry) - allowed)
         if unknown:
-            raise fail(refusal(RefusalCode.POLICY_UNKNOWN_FIELDS, unknown=str(unknown), allowed=str(sorted(allowed))))
+            raise fail(
+                refusal(
+                    RefusalCode.POLICY_UNKNOWN_FIELDS,
+                    **listed("unknown", unknown),
+                    **listed("allowed", sorted(allowed)),
+                )
+            )
         kind = entry.get("type")
         if kind not in DECLARED_TYPES:
             raise fail(
-                refusal(RefusalCode.POLICY_NOT_ONE_OF, field="type", value=repr(kind), allowed=str(DECLARED_TYPES))
+                refusal(
+                    RefusalCode.POLICY_NOT_ONE_OF, field="type", value=repr(kind), **listed("allowed", DECLARED_TYPES)
+                )
             )
         label_zh, label_en = parse_label(entry.get("label"), where, path_name)
         if not label_zh or not label_en:
@@ -299,8 +307,12 @@ def _grows(entry: dict[str, Any], kind: str, where: str, file: str) -> str:
         return ""
     grows = str(entry.get("grows", "while_positive"))
     if grows not in GROWS_RULES + GROWS_WHILE:
-        allowed = f"{list(GROWS_RULES)} or a core bool variable {list(GROWS_WHILE)}"
-        why = refusal(RefusalCode.POLICY_NOT_ONE_OF, field="grows", value=repr(grows), allowed=allowed)
+        why = refusal(
+            RefusalCode.POLICY_NOT_ONE_OF,
+            field="grows",
+            value=repr(grows),
+            **listed("allowed", GROWS_RULES + GROWS_WHILE),
+        )
         raise PolicyError(why, file, where)
     return grows
 

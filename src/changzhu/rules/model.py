@@ -12,7 +12,7 @@ from typing import Any, Literal
 
 import polars as pl
 
-from changzhu.domain.refusals import Refusal, RefusalCode, refusal
+from changzhu.domain.refusals import Refusal, RefusalCode, listed, refusal
 from changzhu.domain.services import Service
 from changzhu.parameters.errors import ParameterError
 from changzhu.parameters.model import DatedValue as DatedValue  # re-exported: the model lives in changzhu.parameters
@@ -98,6 +98,10 @@ class Agreement:
     path: Path
 
 
+# what an agreement may recognise of another region's: months of residence and of social insurance
+AGREED = ("residence", "social_insurance")
+
+
 def _as_date(ctx: Ctx, raw: Any, where: str) -> date:
     try:
         return as_date(raw, where)
@@ -127,8 +131,8 @@ def parse_scheme(ctx: Ctx, name: str, raw: Any, code: str) -> PointsScheme:
     )
     names = [i.name for i in indicators]
     if len(set(names)) != len(names):
-        twice = str(sorted({n for n in names if names.count(n) > 1}))
-        raise ctx.fail(where, refusal(RefusalCode.POLICY_NAMES_REPEAT, names=twice))
+        twice = sorted({n for n in names if names.count(n) > 1})
+        raise ctx.fail(where, refusal(RefusalCode.POLICY_NAMES_REPEAT, **listed("names", twice)))
     return PointsScheme(
         name,
         ctx.label(ctx.req(raw, "title", where), f"{where}.title"),
@@ -244,10 +248,11 @@ def parse_agreement(path: Path, raw: Any) -> Agreement:
                 raise ctx.fail(exc.where, exc.reason) from exc
             coefficients[(str(prior), str(current))] = float(value)
     recognises = tuple(ctx.items(ctx.req(raw, "recognises", ""), "", "recognises"))
-    bad = [r for r in recognises if r not in ("residence", "social_insurance")]
+    bad = [r for r in recognises if r not in AGREED]
     if bad:
-        known = "residence and social_insurance"
-        raise ctx.fail("recognises", refusal(RefusalCode.POLICY_RECOGNISES, bad=str(bad), known=known))
+        raise ctx.fail(
+            "recognises", refusal(RefusalCode.POLICY_RECOGNISES, **listed("bad", bad), **listed("known", AGREED))
+        )
     return Agreement(
         str(ctx.req(raw, "id", "")),
         str(ctx.req(raw, "agglomeration", "")),

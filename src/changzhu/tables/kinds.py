@@ -615,6 +615,7 @@ def population_schema() -> TableSchema:
         checks=(_unique("region_code"), _parts_fit),
         keys=(("region_code", refusal(RefusalCode.ON_ANOTHER_ROW)),),
         records_key="population",
+        example_is_data=True,
     )
 
 

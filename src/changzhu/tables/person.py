@@ -112,6 +112,8 @@ LABELS: dict[str, tuple[ColumnType, str, str, tuple[str, ...], str]] = {
 }
 CATEGORIES = {"sex": SEX, "education": EDUCATION, "housing": HOUSING, "professional_title": TITLES}
 REGION_COLUMNS = ("hukou_region", "residence_region", "prior_region")
+# the months of a previous place: 0 with none (said when empty), never taken as 0 unwritten (unknown is not zero)
+PRIOR_MONTHS = ("prior_residence_months", "prior_si_months")
 
 
 def person_column(col: PersonColumn) -> Column:
@@ -132,6 +134,7 @@ def person_column(col: PersonColumn) -> Column:
         default=col.default,
         minimum=minimum if col.name not in ("person_id", "parent_id") else None,
         region_level="prefecture" if col.name in REGION_COLUMNS else None,
+        missing=refusal(RefusalCode.PRIOR_MONTHS_MISSING) if col.name in PRIOR_MONTHS else None,
     )
 
 

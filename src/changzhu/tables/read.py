@@ -207,10 +207,29 @@ def _match_headers(
         errors += [CellError(line, h, "", refusal(RefusalCode.UNKNOWN_COLUMN)) for h in ignored]
     for name in missing:
         col = schema.column(name)
-        errors.append(CellError(line, f"{col.zh} {col.name}", "", refusal(RefusalCode.COLUMN_MISSING)))
+        errors.append(CellError(line, missing_column(col), "", _headed(col)))
     if errors:
         raise TableRejected(path, errors, 0, 0)
     return Headers(found, derived, () if ignore_unknown else tuple(ignored))  # a stored simulation: said nowhere
+
+
+def missing_column(col: Column) -> str:
+    """How the report names a column the file lacks: as a template heads it, 居住起始日期 (residence_since) (its
+    label, its field name in brackets for the technical reader)."""
+    return f"{col.zh} ({col.name})"
+
+
+def _headed(col: Column) -> Refusal:
+    """A missing column's reason, naming the headers that give it in the reader's language first: 居住起始日期 (or
+    来本市日期、来本地日期…) in Chinese, "resident since" (or 居住起始日期, 来本市日期…) in English."""
+    others_zh = [h for h in (*col.aliases, col.en) if h and h != col.zh]
+    others_en = [h for h in (col.zh, *col.aliases) if h and h != col.en]
+    label_en = col.en or col.name.replace("_", " ")
+    return refusal(
+        RefusalCode.COLUMN_MISSING_HEADERS,
+        headers_zh=f"「{col.zh}」" + (f"（或 {'、'.join(others_zh)}）" if others_zh else ""),
+        headers_en=f'"{label_en}"' + (f" (or {', '.join(others_en)})" if others_en else ""),
+    )
 
 
 def _derived(
@@ -349,7 +368,7 @@ def _read_column(cells: pl.Series, col: Column, regions: RegionIndex | None) -> 
     if not col.nullable and values.null_count():  # reasons only where a value is missing
         why = pl.select(
             pl.when(pl.lit(values).is_null() & pl.lit(why).is_null())
-            .then(pl.lit(refusal(RefusalCode.VALUE_MISSING).encoded()))
+            .then(pl.lit((col.missing or refusal(RefusalCode.VALUE_MISSING)).encoded()))
             .otherwise(pl.lit(why))
         ).to_series()
     bounds = []
@@ -370,6 +389,33 @@ def _bound(values: pl.Series, bound: float) -> float | int:
     """A bound as compared with `values`: a whole bound of an integer column as an integer (compared in the
     column's own type, not each value made a float first)."""
     return int(bound) if values.dtype.is_integer() and float(bound).is_integer() else bound
+
+
+def _example_rows(
+    schema: TableSchema,
+    headers: Mapping[str, str],
+    read: Mapping[str, tuple[pl.Series, pl.Series]],
+    regions: RegionIndex | None,
+    *,
+    exclude: Collection[int],
+) -> list[int]:
+    """The rows (not in `exclude`) that are the template's example row (`changzhu schema KIND --template`: 张三
+    110105199003150025, 深圳市人民医院 SZ-H-001 with 2,800 beds) kept in a clerk's file: the file has every column
+    the example fills, and each of the row's values equals the example's, read as the template's cells are. Not
+    matched on a name alone: a real 张三, or an office's own list naming 深圳市人民医院 with its beds but not the
+    example's facility id, is read as any other row. None for a schema whose example may be real data
+    (schema.example_is_data)."""
+    filled = [c for c in schema.columns if c.example]
+    if schema.example_is_data or not filled or any(c.name not in headers for c in filled):
+        return []
+    own = [c for c in schema.columns if c.name in headers and c.name in read]
+    same = pl.repeat(True, len(next(iter(read.values()))[0]), dtype=pl.Boolean, eager=True)
+    for col in own:
+        example = _read_column(pl.Series(col.name, [col.example or None], pl.String), col, regions)[0]
+        same = same & read[col.name][0].eq_missing(example)
+        if not same.any():
+            return []
+    return [row for row in same.arg_true().to_list() if row not in exclude]
 
 
 # the words a spreadsheet's total row is headed by (合计 under a column of names, Total in an English sheet)
@@ -459,6 +505,11 @@ def read_table(
             decoded = {t: Refusal.decoded(t) for t in set(texts)}  # a column has few distinct reasons
             for row, value, reason in zip(rows.to_list(), shown, texts, strict=True):
                 bad.setdefault(row, []).append(CellError(raw.line(row), header, value, decoded[reason]))
+    for row in _example_rows(schema, headers, read, regions, exclude=bad):  # stored, it would be a person
+        shown = [h for h in raw.frame.columns if h in headers.values() and h not in sensitive]  # 张三, not an id
+        header = next((h for h in shown if str(raw.frame[h][row] or "").strip()), (shown or raw.frame.columns)[0])
+        value = "" if header in sensitive else str(raw.frame[header][row] or "").strip()
+        bad[row] = [CellError(raw.line(row), header, value, refusal(RefusalCode.EXAMPLE_ROW))]
     good = pl.repeat(True, height, dtype=pl.Boolean, eager=True)
     if bad:
         good = good.scatter(list(bad), False)

@@ -79,6 +79,7 @@ class Column:
     region_level: str | None = None  # for REGION columns: the level a name is looked up at (None: any level)
     sensitive: bool = False  # an identity number: error reports show only its first six characters
     max_length: int = 1000  # the longest text a TEXT cell may hold (the database column's length where stored)
+    missing: Refusal | None = None  # why an empty cell is refused, saying what to write (else: value is missing)
 
     def headers(self) -> tuple[str, ...]:
         """Every header that names this column: the name, the Chinese and English labels and the aliases."""
@@ -159,6 +160,9 @@ class TableSchema:
     # another cell (the checks see only the rows read well, so that pair was named only once the other cell was
     # corrected: a second round for the clerk)
     keys: tuple[tuple[str, Refusal], ...] = ()
+    # the template's example row may be a row of real data (a scenario of 深圳 at its census 17,560,000): read as
+    # any other; otherwise (a person, a hospital) a row equal to it is refused as the example left in the file
+    example_is_data: bool = False
 
     def column(self, name: str) -> Column:
         """The column called `name`."""
