@@ -251,7 +251,7 @@ def test_a_drawing_stored_with_its_reason_in_english_only_is_read_in_chinese(
     assert reason.replace(" ", "") in "".join(zh.split()).replace("│", ""), zh
     assert "back to" not in zh, zh
     code, en = _run(*drawing, "--lang", "en")
-    assert code == 0 and "back to Chengdu (510100)" in " ".join(en.split()), en
+    assert code == 0 and "drawn back at Chengdu (510100)" in " ".join(en.split()), en
 
 
 def test_a_contribution_without_its_base_is_refused_naming_the_option(engine: Engine, chengdu: str) -> None:

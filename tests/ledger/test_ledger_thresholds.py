@@ -90,7 +90,8 @@ def test_a_drawing_reason_is_given_in_both_languages_from_one_wording() -> None:
         "领取（在该地缴费 130 个月）"
     )
     assert place.reason_en == (
-        "30 months at Shenzhen (440300); back to Chengdu (510100), the last place with 10 years (130 months)"
+        "30 months paid at Shenzhen (440300), under 10 years: drawn back at Chengdu (510100), the last place with 10"
+        " years or more (130 months paid there)"
     )
     second = drawing_place("110100", "440300", {"440300": 150}, {"440300": 202306}, date(2026, 1, 1))
     assert second.reason_zh == "在养老保险关系所在地深圳市（440300）缴费 150 个月，满 10 年：在该地领取", second

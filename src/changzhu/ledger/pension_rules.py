@@ -56,12 +56,18 @@ DRAWING_REASONS: dict[int, tuple[str, str]] = {
     3: (
         "在养老保险关系所在地{relation}缴费 {here} 个月，不满 {years} 年：回到最近一个缴费满 {years} 年的参保地"
         "{region}领取（在该地缴费 {months} 个月）",
-        "{here} months at {relation}; back to {region}, the last place with {years} years ({months} months)",
+        "{here} months paid at {relation}, under {years} years: drawn back at {region}, the last place with {years}"
+        " years or more ({months} months paid there)",
     ),
     4: (
         "在各参保地缴费均不满 {years} 年：归集到户籍地领取",
         "under {years} years at every place: consolidated at the hukou place",
     ),
+}
+# the English results were stored in, before clause 3's said "under N years" (read again by `reason_in_words`)
+STORED_REASONS_EN: dict[int, str] = {
+    **{clause: en for clause, (_zh, en) in DRAWING_REASONS.items()},
+    3: "{here} months at {relation}; back to {region}, the last place with {years} years ({months} months)",
 }
 
 
@@ -111,13 +117,13 @@ def _pattern(template: str) -> re.Pattern[str]:
 def reason_in_words(result: dict[str, object]) -> dict[str, object]:
     """A drawing's stored result with its reason in both languages (`why_zh`, `why_en`). A result stored before the
     reason was kept in both has `why` in English only: it is worded again from its clause and the facts its English
-    names (the English of DRAWING_REASONS with bare region codes, the wording such results were stored in), its places
+    names (STORED_REASONS_EN with bare region codes, the wording such results were stored in), its places
     by name as a new result's; one whose English is not of that wording keeps it, with its clause's Chinese without
     the facts."""
     why, clause = result.get("why"), result.get("clause")
     if "why_zh" in result or not isinstance(why, str) or not isinstance(clause, int) or clause not in DRAWING_REASONS:
         return result
-    found = _pattern(DRAWING_REASONS[clause][1]).match(why)
+    found = _pattern(STORED_REASONS_EN[clause]).match(why)
     why_zh, why_en = _worded(clause, dict(found.groupdict())) if found else (DRAWING_CLAUSES_ZH[clause], why)
     out: dict[str, object] = {}
     for name, value in result.items():  # in the place `why` had
