@@ -181,6 +181,7 @@ def test_a_new_account_holds_an_activation_code_the_administrator_never_chooses(
     assert made.status_code == 201, made.text
     code, until = made.json()["one_time_password"], datetime.fromisoformat(made.json()["expires_at"])
     assert len(code) == 16 and timedelta(hours=71) < until - datetime.now(UTC) <= timedelta(hours=72)
+    assert not set(code) & set("01OILUVilo-_"), code  # read out at a counter: no look-alike characters
     headers = _login(service, "cw_tianhe", code)
     assert service.client.get("/api/v1/auth/me", headers=headers).json()["must_change_password"] is True
     assert service.client.get("/api/v1/residents", headers=headers).json()["error"] == "password_change_required"

@@ -241,9 +241,15 @@ class OneTime:
     until: datetime
 
 
+# the characters of a one-time password, read out at a counter: capitals and digits without look-alikes (no 0/O,
+# 1/I/L, U/V), so 16 of them (78 bits) are typed right from hearing or from a slip
+READABLE = "23456789ABCDEFGHJKMNPQRSTWXYZ"
+
+
 def one_time_password(hours: int) -> OneTime:
-    """A random password of 16 URL-safe characters (96 bits), to be shown once, working for `hours`."""
-    return OneTime(secrets.token_urlsafe(12), datetime.now(UTC) + timedelta(hours=hours))
+    """A random password of 16 READABLE characters (≈78 bits), to be shown once, working for `hours`."""
+    password = "".join(secrets.choice(READABLE) for _ in range(16))
+    return OneTime(password, datetime.now(UTC) + timedelta(hours=hours))
 
 
 def reset_password(engine: Engine, admin: Principal, username: str, hours: int) -> OneTime:
