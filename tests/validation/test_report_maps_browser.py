@@ -65,6 +65,15 @@ def test_report_maps_in_both_languages_on_a_laptop_and_a_phone(reports: dict[Lan
             text = page.inner_text("#population")
             assert ("示意图" if lang == Lang.ZH else "Sketch map") in text and "南海诸岛" in text
             assert page.locator("#population .colorbar").count() == 3  # each map has its legend
+            # the 南海诸岛 label inside the inset's frame or under it, never across its edge (the English name in the
+            # frame ran out of it on a phone)
+            first = maps.nth(0)
+            frame = first.locator(".shapelayer path").first.bounding_box()
+            label = first.locator("g.annotation", has_text="南海诸岛").first.bounding_box()
+            assert frame and label, (frame, label)
+            inside = label["x"] >= frame["x"] - 1 and label["y"] + label["height"] <= frame["y"] + frame["height"] + 1
+            below = label["y"] >= frame["y"] + frame["height"] - 3  # the annotation box has a little padding
+            assert inside or below, (lang, width, frame, label)
             # nothing runs off the page: wide tables scroll inside their own box
             overflow = page.evaluate("document.documentElement.scrollWidth - window.innerWidth")
             assert overflow <= 1, f"{lang} at {width}px is {overflow}px wider than the window"

@@ -107,16 +107,19 @@ def _add_inset(figure: go.Figure, colours: Mapping[str, tuple[str, str]], lang: 
     x0, y0 = inset_xy(w0, h0)
     x1, y1 = inset_xy(w1, h1)
     figure.add_shape(type="rect", x0=x0, y0=y0, x1=x1, y1=y1, line={"color": "#555", "width": 1})
+    # the name under the frame's lower right: inside it, it ran out of the frame on a phone (the frame is ≈43 px
+    # wide at 390 px; 南海诸岛 at 11 px is 48)
     figure.add_annotation(
         x=x1,
         y=y0,
         xref="x",
         yref="y",
-        text=pick("南海诸岛", "South China<br>Sea Islands<br>(南海诸岛)", lang),
+        text=pick("南海诸岛", "South China Sea Islands<br>(南海诸岛)", lang),
         showarrow=False,
         xanchor="right",
-        yanchor="bottom",
-        font={"size": 11 if lang == Lang.ZH else 9, "color": "#333"},  # the English name in three lines
+        yanchor="top",
+        align="right",
+        font={"size": 11 if lang == Lang.ZH else 9, "color": "#333"},
     )
     for line in maritime_line()["features"]:
         for part in line["geometry"]["coordinates"]:
