@@ -135,3 +135,26 @@ def test_returning_a_held_voucher_needs_a_reason_and_issues_nothing(
     page.click("#tab-vouchers")
     expect(page.locator("#pane-vouchers .el-table")).to_be_visible()
     expect(page.locator("#pane-vouchers")).not_to_contain_text(amount)  # nothing issued
+
+
+def test_an_item_decided_meanwhile_is_refused_in_the_pages_language(
+    office: Office, populated_sqlite: tuple[Any, dict[str, str]]
+) -> None:
+    """The list was open when the national administrator approved the item elsewhere: approving it again in the
+    office shows the server's refusal, in Chinese, in the dialog (the item is not decided twice)."""
+    people = populated_sqlite[1]
+    staff_account(office.url, CHECKER, "caseworker", ["510100"])
+    value_fen = 2_050_000
+    amount = f"{value_fen / 100:,.2f}"
+    held = _held_voucher(office.url, people["cd"], value_fen, "approvals-decided-meanwhile")
+    page = _open_list(office, CHECKER, DESKTOP, "zh")
+    row = page.locator("#approval-table .el-table__row", has_text=amount)
+    expect(row).to_have_count(1)
+    path = f"{office.url}/api/v1/approvals/{held['approval_id']}/approve"
+    assert httpx.post(path, json={}, headers=bearer(office.url, "ad_nat"), timeout=60).status_code == 200
+    row.locator(".approve-item").click()
+    dialog = page.locator(".el-dialog:visible")
+    dialog.locator("#decision-submit").click()
+    expect(dialog.locator(".error-box")).to_contain_text("已由 ad_nat 处理")
+    decided = _approval(office.url, held["approval_id"], "approved")
+    assert decided is not None and decided["checker"] == "ad_nat", decided
