@@ -15,6 +15,7 @@ const routes = [
   { path: "/applications/:id", component: () => import("./views/ApplicationView.vue") },
   { path: "/releases", component: () => import("./views/ReleasesView.vue") },
   { path: "/handovers", component: () => import("./views/HandoversView.vue") },
+  { path: "/approvals", component: () => import("./views/ApprovalsView.vue") },
   { path: "/quotas", component: () => import("./views/QuotasView.vue") },
   { path: "/me", component: () => import("./views/MeView.vue") },
   { path: "/me/applications", component: () => import("./views/ApplicationsView.vue"), props: { mine: true } },

@@ -9,7 +9,8 @@ import pytest
 from office_support import DESKTOP, Office
 
 ENTRIES = {  # every entry of the role's menu (frontend/src/menu.js), in order
-    "cw_gz": ["/residents", "/applications", "/releases", "/handovers", "/quotas", "/map", "/admin/uploads"],
+    "cw_gz": ["/residents", "/applications", "/releases", "/handovers", "/approvals", "/quotas", "/map",
+              "/admin/uploads"],
     "pl_nat": ["/quotas", "/map", "/services", "/siting", "/reforms/new", "/fiscal", "/admin/uploads"],
     "fo_nat": ["/map", "/services", "/reforms/new", "/fiscal"],
     "ad_nat": ["/residents", "/applications", "/releases", "/quotas", "/map", "/services", "/siting", "/reforms/new",
@@ -31,6 +32,10 @@ def test_every_menu_entry_is_in_the_bar_at_1366(office: Office, username: str, l
     assert len(items) == len(ENTRIES[username]), (username, lang, [i.inner_text() for i in items])  # none folded
     if username == "ad_nat":
         office.shot(page, f"menu_admin_{lang}_1366")
+        page.click(".account-menu")  # the items awaiting approval too: the bar has no room for them
+        page.click(".account-approvals")
+        page.wait_for_url("**/office/approvals")
+        page.locator("#approval-table").wait_for()
         page.click(".account-menu")  # the account's own actions sit under its name, leaving the bar to the menu
         page.click("#change-password")
         page.wait_for_url("**/office/password")

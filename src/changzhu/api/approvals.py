@@ -18,22 +18,27 @@ from typing import Any
 from sqlalchemy import Engine, select, update
 from sqlalchemy.exc import IntegrityError
 
+from changzhu.api.access import audit_listing
 from changzhu.api.auth.principal import Principal
 from changzhu.api.auth.roles import Role
 from changzhu.api.controls import controls_for
 from changzhu.api.errors import Conflict, Forbidden, NotFound
 from changzhu.api.write_access import person_facts, told_of_move
+from changzhu.domain.masking import mask
 from changzhu.domain.refusals import RefusalCode, refusal
 from changzhu.ledger.budgets import BudgetKind
 from changzhu.ledger.medical import settle_bill
 from changzhu.ledger.vouchers import issue_voucher
+from changzhu.registry.contact import unseal
+from changzhu.registry.identity import identity_keys
+from changzhu.registry.region_names import region_names
 from changzhu.registry.residents import ProofKind, record_move
 from changzhu.rules.scenario import Scenario
 from changzhu.store import audit, audit_subjects
 from changzhu.store.approval_models import PendingApprovalRow
 from changzhu.store.audit_reasons import because
 from changzhu.store.db import session_scope
-from changzhu.store.resident_models import AuditRow
+from changzhu.store.resident_models import AuditRow, PersonRow
 from changzhu.store.txn import IdempotencyConflict, request_hash, write_session
 
 CHECKERS = (Role.CASEWORKER, Role.ADMINISTRATOR)
@@ -178,12 +183,37 @@ def may_see(principal: Principal, row: PendingApprovalRow) -> bool:
 
 
 def listing(engine: Engine, principal: Principal, status: str | None) -> list[dict[str, Any]]:
-    """Held items the caller may see, oldest first."""
+    """Held items the caller may see, oldest first, each with whom it concerns as other lists show them (name,
+    masked identity number) and its places' names (the office's screen 待复核 says what each item is in words)."""
     query = select(PendingApprovalRow).order_by(PendingApprovalRow.id)
     if status is not None:
         query = query.where(PendingApprovalRow.status == status)
+    keys = identity_keys()
     with session_scope(engine) as session:
-        return [view_for(principal, r) for r in session.scalars(query) if may_see(principal, r)]
+        shown = [view_for(principal, r) for r in session.scalars(query) if may_see(principal, r)]
+        people = {
+            p.person_key: p
+            for p in session.scalars(select(PersonRow).where(PersonRow.person_key.in_({_person_key(s) for s in shown})))
+        }
+        codes = {c for s in shown for c in (s["region"], s["request"].get("to_region")) if c}
+        names = region_names(session, codes)
+        for item in shown:
+            person = people.get(_person_key(item))
+            item["person_key"] = _person_key(item)
+            item["name"] = unseal(person.name_cipher, person.name_hash) if person else None
+            item["id_number_masked"] = mask(keys.decrypt(person.id_cipher, person.id_hash)) if person else None
+            item["region_name"], item["region_name_en"] = names.get(item["region"], (None, None))
+            to = item["request"].get("to_region")
+            item["to_region_name"], item["to_region_name_en"] = names.get(to, (None, None)) if to else (None, None)
+    if shown:
+        audit_listing(engine, principal, None, len(shown), reason="held_for_approval")  # names, masked numbers
+    return shown
+
+
+def _person_key(item: dict[str, Any]) -> str:
+    """Whom a held item concerns: the voucher's holder, the bill's patient, the person moving."""
+    request = item["request"]
+    return str(request.get("holder_key") or request.get("person_key"))
 
 
 def _execute(row: PendingApprovalRow, engine: Engine, checker: str, scenario: Scenario | None) -> dict[str, object]:

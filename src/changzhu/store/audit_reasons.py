@@ -29,6 +29,7 @@ REASONS: dict[str, tuple[str, str]] = {
     "view_account": ("查看个人账户", "view account"),
     "view_transfers": ("查看转移接续", "view transfers"),
     "transfers_to_release": ("待转出的转移接续", "transfers awaiting release"),
+    "held_for_approval": ("待复核事项", "items awaiting approval"),
     "interregion_outbox": ("跨省转出消息列表", "cross-province hand-overs"),
     "view_vouchers": ("查看服务券", "view vouchers"),
     "medical_filing_read": ("异地就医备案", "medical filing"),
