@@ -13,9 +13,9 @@ from playwright.sync_api import expect
 
 from sheet_files import xlsx_bytes
 
-FACILITIES = (
+FACILITIES = (  # the first row is not the template's example row (深圳市人民医院 SZ-H-001), which is refused as such
     "设施编号,名称,服务,所在地区,容量,经度,纬度\n"
-    "SZ-H-001,深圳市人民医院,医疗卫生机构床位,440303,2800,114.12,22.55\n"
+    "SZ-H-001,深圳市罗湖区人民医院,医疗卫生机构床位,440303,2800,114.12,22.55\n"
     "SZ-H-002,北京大学深圳医院,医疗卫生机构床位,福田区,1500,,\n"
     "SZ-H-003,某医院,医疗卫生机构床位,深圳,很多,,\n"
 )

@@ -400,13 +400,19 @@ def _example_rows(
     exclude: Collection[int],
 ) -> list[int]:
     """The rows (not in `exclude`) that are the template's example row (`changzhu schema KIND --template`: 张三
-    110105199003150025, 深圳市人民医院 SZ-H-001 with 2,800 beds) kept in a clerk's file: the file has every required
-    column the example fills, and each of the row's values (every column the file has, optional ones such as a
-    policy's declared inputs included) equals the example's, read as the template's cells are. Not matched on a
-    name alone: a real 张三, or an office's own list naming 深圳市人民医院 with its beds but not the example's
-    facility id, is read as any other row. None for a schema whose example may be real data
+    110105199003150025, 深圳市人民医院 SZ-H-001 with 2,800 beds) kept in a clerk's file: the file has every column
+    the template's example fills (a policy's declared inputs, which a people schema adds, are not the template's),
+    and each of the row's values (every column the file has) equals the example's, read as the template's cells
+    are. Not matched on a name alone: a real 张三, or an office's own list naming 深圳市人民医院 with its beds but
+    not the example's facility id, is read as any other row. None for a schema whose example may be real data
     (schema.example_is_data)."""
-    filled = [c for c in schema.columns if c.example and c.required]
+    from changzhu.tables.kinds import schema_of  # kinds builds on this module
+
+    template = schema.columns
+    if schema.kind in ("person", "resident"):  # the template of the kind, without the declared inputs
+        base = {c.name for c in schema_of(schema.kind, ()).columns}
+        template = tuple(c for c in schema.columns if c.name in base)
+    filled = [c for c in template if c.example]
     if schema.example_is_data or not filled or any(c.name not in headers for c in filled):
         return []
     own = [c for c in schema.columns if c.name in headers and c.name in read]
