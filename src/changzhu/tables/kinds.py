@@ -149,6 +149,7 @@ def resident_schema(declared: Sequence[Column] = ()) -> TableSchema:
             *declared,
         ),
         records_key="residents",
+        declared=frozenset(c.name for c in declared),
     )
 
 

@@ -194,6 +194,7 @@ def person_schema(inputs: Sequence[Column] = ()) -> TableSchema:
         checks=(_cross_checks,),
         records_key=PERSON_RECORDS_KEY,
         keys=(("person_id", refusal(RefusalCode.DUPLICATE_PERSON_ID)),),
+        declared=frozenset(c.name for c in inputs),
     )
 
 

@@ -406,13 +406,7 @@ def _example_rows(
     are. Not matched on a name alone: a real 张三, or an office's own list naming 深圳市人民医院 with its beds but
     not the example's facility id, is read as any other row. None for a schema whose example may be real data
     (schema.example_is_data)."""
-    from changzhu.tables.kinds import schema_of  # kinds builds on this module
-
-    template = schema.columns
-    if schema.kind in ("person", "resident"):  # the template of the kind, without the declared inputs
-        base = {c.name for c in schema_of(schema.kind, ()).columns}
-        template = tuple(c for c in schema.columns if c.name in base)
-    filled = [c for c in template if c.example]
+    filled = [c for c in schema.columns if c.example and c.name not in schema.declared]
     if schema.example_is_data or not filled or any(c.name not in headers for c in filled):
         return []
     own = [c for c in schema.columns if c.name in headers and c.name in read]

@@ -163,6 +163,8 @@ class TableSchema:
     # the template's example row may be a row of real data (a scenario of 深圳 at its census 17,560,000): read as
     # any other; otherwise (a person, a hospital) a row equal to it is refused as the example left in the file
     example_is_data: bool = False
+    # the columns a jurisdiction's declared inputs add (a people schema's): not the template's, so not its example's
+    declared: frozenset[str] = frozenset()
 
     def column(self, name: str) -> Column:
         """The column called `name`."""
