@@ -22,7 +22,7 @@ from api_support import months, serving, sqlite_copy
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 from office_support import DESKTOP, PHONE, Office
 from playwright.sync_api import expect
-from sqlalchemy import delete
+from sqlalchemy import Engine, delete
 
 from changzhu.api.errors import error_body
 from changzhu.api.interregion import outbox
@@ -42,12 +42,10 @@ STATE = {
 }
 
 
-@pytest.fixture(scope="module")
-def database(populated_sqlite: tuple[Path, dict[str, str]], tmp_path_factory: pytest.TempPathFactory) -> str:
+def _sichuan(populated_sqlite: tuple[Path, dict[str, str]], folder: Path) -> str:
     """A copy of the populated database as Sichuan's instance, trusting Guangdong's: the Chengdu resident has 12
     pension months in Chengdu; the mover (living in Chengdu) was handed over to Guangzhou and Guangdong answered with a
     coded conflict, so that message is disputed."""
-    folder = tmp_path_factory.mktemp("handovers")
     database = sqlite_copy(populated_sqlite[0], folder)
     engine = make_engine(database)
     people = populated_sqlite[1]
@@ -58,22 +56,40 @@ def database(populated_sqlite: tuple[Path, dict[str, str]], tmp_path_factory: py
     record_contributions(
         engine, people["mover"], Scheme.PENSION, "510100", months((2025, 1), (2025, 6), 500000), actor="test", key="mv"
     )
-    message_id = outbox.start_transfer(
-        engine, people["mover"], "510000", "440000", "440100", date(2026, 2, 1), actor="test", authorize=lambda _r: None
-    )
     said = error_body("conflict", refusal(RefusalCode.NOT_A_PEER, region="510000"), Lang.EN)
-    conflict = httpx.MockTransport(lambda _request: httpx.Response(409, json=said))
-    with httpx.Client(transport=conflict) as client:
-        (delivery,) = outbox.deliver(engine, "510000", Ed25519PrivateKey.generate(), client, message_id)
+    (delivery,) = _handed_over(engine, people["mover"], date(2026, 2, 1), httpx.Response(409, json=said))
     assert delivery.status == outbox.DISPUTED
     engine.dispose()
     return database
 
 
-@pytest.fixture(scope="module")
-def server(database: str, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+def _handed_over(engine: Engine, person: str, moved_on: date, answer: httpx.Response | None) -> list[outbox.Delivery]:
+    """Hand `person` over from Chengdu to Guangzhou and deliver it once: Guangdong gives `answer`, or (None) cannot be
+    reached, as from the office (http://440000.invalid)."""
+    message_id = outbox.start_transfer(
+        engine, person, "510000", "440000", "440100", moved_on, actor="test", authorize=lambda _r: None
+    )
+
+    def reply(request: httpx.Request) -> httpx.Response:
+        if answer is None:
+            raise httpx.ConnectError("[Errno -2] Name or service not known", request=request)
+        return answer
+
+    with httpx.Client(transport=httpx.MockTransport(reply)) as client:
+        return outbox.deliver(engine, "510000", Ed25519PrivateKey.generate(), client, message_id)
+
+
+@pytest.fixture
+def database(populated_sqlite: tuple[Path, dict[str, str]], tmp_path: Path) -> str:
+    """Each test its own Sichuan database (`_sichuan`): a test's hand-overs and removed peers are not another's."""
+    return _sichuan(populated_sqlite, tmp_path)
+
+
+@pytest.fixture
+def server(database: str, tmp_path: Path) -> Iterator[str]:
     """`changzhu serve` on `database` as Sichuan's instance (CHANGZHU_INSTANCE_REGION=510000)."""
-    folder = tmp_path_factory.mktemp("sichuan")
+    folder = tmp_path / "sichuan"
+    folder.mkdir()
     with serving(database, folder, "h", "/office/login", {"CHANGZHU_INSTANCE_REGION": "510000"}) as url:
         yield url
 
@@ -130,7 +146,13 @@ def _hand_over(office: Office, page: Any) -> None:
     office.shot(page, "hand_over_sent_en_390")
 
 
-def test_the_hand_overs_screen_lists_filters_and_resolves(office: Office) -> None:
+def test_the_hand_overs_screen_lists_filters_and_resolves(
+    office: Office, database: str, populated_sqlite: tuple[Any, dict[str, str]]
+) -> None:
+    engine = make_engine(database)  # the Chengdu resident handed over meanwhile, Guangdong not reached
+    (waiting,) = _handed_over(engine, populated_sqlite[1]["cd"], date(2026, 3, 1), None)
+    engine.dispose()
+    assert waiting.status == outbox.PENDING
     for lang, size in SIZES:
         page = office.open(size, lang)
         office.login(page, "cw_cd")
@@ -200,12 +222,12 @@ def test_without_a_peer_the_screens_say_so(
 
 
 def test_the_single_instance_demo_says_hand_overs_are_not_set_up(
-    database: str, chromium: object, tmp_path_factory: pytest.TempPathFactory
+    database: str, chromium: object, tmp_path: Path
 ) -> None:
     """The demo runs one instance and sets no province (no CHANGZHU_INSTANCE_REGION): the list and the dialog say
     that cross-province hand-overs are not set up, not a raw error."""
-    folder = tmp_path_factory.mktemp("demo")
-    with serving(database, folder, "d", "/office/login") as url:
+    (tmp_path / "demo").mkdir()
+    with serving(database, tmp_path / "demo", "d", "/office/login") as url:
         office = Office(url, chromium)
         for lang, size in SIZES:
             page = office.open(size, lang)
