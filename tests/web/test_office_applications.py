@@ -48,7 +48,11 @@ def test_apply_review_decide_with_the_drafted_reason(office: Office) -> None:
     worker = office.open(DESKTOP, "zh")
     office.login(worker, "cw_gz")
     worker.goto(office.url + "/office/applications")
-    submitted = worker.locator("#application-table .el-table__row", has_text="已提交").first
+    # her application's row, by its number (the list's first column): another test on this server may have left an
+    # older submitted application first in the list
+    own_number = worker.locator("td:first-child", has_text=re.compile(f"^\\s*{number}\\s*$"))
+    submitted = worker.locator("#application-table .el-table__row", has=own_number)
+    expect(submitted).to_contain_text("已提交")
     expect(submitted).to_contain_text("广州市（440100）")  # the city by name, not its code alone
     submitted.click()
     worker.wait_for_url(f"**/office/applications/{number}")

@@ -77,8 +77,19 @@ def _listed_by_a_two_city_caseworker(url: str) -> None:
     assert httpx.get(url + "/api/v1/residents", headers=bearer(url, "cw_two"), timeout=60).status_code == 200
 
 
+def _applied_in_chengdu(url: str) -> None:
+    """The Chengdu resident applies for a residence permit (an audited submission; Chengdu's, so Guangzhou's list of
+    applications, which test_applications_filtered_by_a_region_picked_by_name counts, does not hold it)."""
+    with httpx.Client(base_url=url + "/api/v1", timeout=60) as client:
+        resident = bearer(url, "res_cd")
+        key = client.get("/auth/me", headers=resident).json()["person_key"]
+        made = client.post("/applications", json={"person_key": key, "kind": "residence_permit"}, headers=resident)
+        assert made.status_code == 201, made.text
+
+
 @pytest.mark.parametrize(("size", "lang"), [(DESKTOP, "en"), (PHONE, "zh")], ids=["en-1366", "zh-390"])
 def test_audit_names_accounts_and_regions_not_people(office: Office, size: tuple[int, int], lang: str) -> None:
+    _applied_in_chengdu(office.url)
     _listed_by_a_two_city_caseworker(office.url)
     page = office.open(size, lang)
     office.login(page, "ad_nat")
@@ -86,7 +97,8 @@ def test_audit_names_accounts_and_regions_not_people(office: Office, size: tuple
     page.wait_for_selector("#audit-table .el-table__row")
     table = page.inner_text("#audit-table")
     assert "user:" not in table and "region:" not in table and not HEX_KEY.search(table)
-    assert "application_submit" not in table  # the action by its label (the Guangzhou worker applied above)
+    assert "application_submit" not in table  # the action by its label (the Chengdu resident applied above)
+    assert ("application submitted" if lang == "en" else "提交申请") in table
     listing = page.locator("#audit-table .el-table__row", has=page.locator(".audit-actor", has_text="cw_two")).first
     expect(listing).to_contain_text(
         "Guangzhou (440100), Chengdu (510100)" if lang == "en" else "广州市（440100）、成都市（510100）"
