@@ -113,3 +113,19 @@ def test_the_list_says_whether_the_caller_may_open_the_persons_page(service: Ser
     assert opens("cw_cd") is False  # Chengdu's fund pays, but her page is Guangzhou's
     refused = service.client.get(f"/api/v1/residents/{service.people['gz']}/overview", headers=service.as_("cw_cd"))
     assert refused.status_code == 404  # as the flag says
+
+
+def test_an_approved_held_bill_is_on_the_persons_page(service: Service) -> None:
+    bill = {"person_key": service.people["gz"], "insured_region": "510100", "treatment_region": "440100",
+            "hospital": "中山一院", "treated_on": "2026-07-01", "idempotency_key": "page-bill-1",
+            "items": [{"item_code": "A001", "amount_fen": 25_000_000}]}  # fmt: skip
+    held = service.client.post("/api/v1/medical/settlements", json=bill, headers=service.as_("cw_gz"))
+    page = f"/api/v1/residents/{service.people['gz']}/overview"
+    assert service.client.get(page, headers=service.as_("cw_gz")).json()["medical_claims"] == []  # held: none yet
+    path = f"/api/v1/approvals/{held.json()['approval_id']}/approve"
+    assert service.client.post(path, json={}, headers=service.as_("cw_cd")).status_code == 200
+    overview = service.client.get(page, headers=service.as_("cw_gz")).json()
+    [claim] = overview["medical_claims"]
+    assert claim["hospital"] == "中山一院" and claim["total_fen"] == 25_000_000
+    assert claim["fund_fen"] + claim["self_fen"] == 25_000_000
+    assert overview["region_names"]["510100"]["name_zh"] == "成都市"
