@@ -19,6 +19,7 @@ from sqlalchemy import Engine, select, update
 from sqlalchemy.exc import IntegrityError
 
 from changzhu.api.access import audit_listing
+from changzhu.api.access import may_see as may_open_record
 from changzhu.api.auth.principal import Principal
 from changzhu.api.auth.roles import Role
 from changzhu.api.controls import controls_for
@@ -184,7 +185,8 @@ def may_see(principal: Principal, row: PendingApprovalRow) -> bool:
 
 def listing(engine: Engine, principal: Principal, status: str | None) -> list[dict[str, Any]]:
     """Held items the caller may see, oldest first, each with whom it concerns as other lists show them (name,
-    masked identity number) and its places' names (the office's screen 待复核 says what each item is in words)."""
+    masked identity number), whether the caller may open the person's record (`record_open`: a checker of the
+    insured place often may not) and its places' names (the office's screen 待复核 says what each item is in words)."""
     query = select(PendingApprovalRow).order_by(PendingApprovalRow.id)
     if status is not None:
         query = query.where(PendingApprovalRow.status == status)
@@ -202,6 +204,8 @@ def listing(engine: Engine, principal: Principal, status: str | None) -> list[di
             item["person_key"] = _person_key(item)
             item["name"] = unseal(person.name_cipher, person.name_hash) if person else None
             item["id_number_masked"] = mask(keys.decrypt(person.id_cipher, person.id_hash)) if person else None
+            # whether the caller may open the person's page (the office links the name only then)
+            item["record_open"] = person is not None and may_open_record(session, principal, person)
             item["region_name"], item["region_name_en"] = names.get(item["region"], (None, None))
             to = item["request"].get("to_region")
             item["to_region_name"], item["to_region_name_en"] = names.get(to, (None, None)) if to else (None, None)

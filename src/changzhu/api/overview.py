@@ -1,5 +1,6 @@
 """One resident's whole file as the office and the resident see it: record, history across cities, entitlements,
-the portable account, vouchers, transfers and applications, and the account statement."""
+the portable account, vouchers, transfers, directly settled hospital bills and applications, and the account
+statement."""
 
 from __future__ import annotations
 
@@ -24,6 +25,7 @@ from changzhu.store.db import session_scope
 from changzhu.store.interregion_models import InboxRow
 from changzhu.store.resident_models import (
     ContributionMonthRow,
+    MedicalClaimRow,
     PersonAttributeRow,
     PersonRow,
     ResidenceEventRow,
@@ -181,6 +183,29 @@ def transfers_of(engine: Engine, person_id: int) -> list[dict[str, Any]]:
         ]
 
 
+def medical_claims_of(engine: Engine, person_id: int) -> list[dict[str, Any]]:
+    """The person's hospital bills settled directly (跨省直接结算), oldest treatment first: where treated and insured,
+    the total and how it was split between the fund and the person."""
+    with session_scope(engine) as session:
+        rows = session.scalars(
+            select(MedicalClaimRow)
+            .where(MedicalClaimRow.person_id == person_id)
+            .order_by(MedicalClaimRow.treated_on, MedicalClaimRow.id)
+        ).all()
+        return [
+            {
+                "hospital": c.hospital,
+                "treated_on": c.treated_on,
+                "insured_region": c.insured_region,
+                "treatment_region": c.treatment_region,
+                "total_fen": c.total_fen,
+                "fund_fen": c.fund_fen,
+                "self_fen": c.self_fen,
+            }
+            for c in rows
+        ]
+
+
 def moved_out_of(person: PersonRow, names: PlaceNames) -> dict[str, Any] | None:
     """Where to and since when a person handed over to another province's instance lives, and the place here they
     left, each with its names from `names` (their record here is then history: no writes, no local entitlements as a
@@ -236,6 +261,7 @@ def names_of_places(
     transfers: list[dict[str, Any]],
     balances: Sequence[dict[str, Any]] = (),
     crossings: Sequence[dict[str, Any]] = (),
+    claims: Sequence[dict[str, Any]] = (),
 ) -> dict[str, dict[str, str | None]]:
     """The Chinese and English name of every place the account, vouchers, transfers and balances mention (a reader
     reads names, not six-digit codes)."""
@@ -245,6 +271,7 @@ def names_of_places(
     codes |= {v[where] for v in vouchers for where in ("issuer_region", "provider_region")}
     codes |= {c[where] for c in crossings for where in ("peer_region", "city")}
     codes |= {v["issuer_region"] for c in crossings for v in c.get("vouchers_cancelled", [])}
+    codes |= {c[where] for c in claims for where in ("insured_region", "treatment_region")}
     with session_scope(engine) as session:
         names = region_names(session, {c for c in codes if c})
     return {code: {"name_zh": zh, "name_en": en} for code, (zh, en) in names.items()}

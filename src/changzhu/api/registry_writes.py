@@ -32,6 +32,7 @@ from changzhu.registry.identity import parse_id_number
 from changzhu.registry.residents import (
     ProofKind,
     Registration,
+    find_person,
     issue_permit,
     link_household,
     record_move,
@@ -40,6 +41,7 @@ from changzhu.registry.residents import (
     renew_permit,
     settle_hukou,
 )
+from changzhu.store.checks import UnknownPerson
 from changzhu.store.db import session_scope
 from changzhu.store.resident_models import PersonRow, ResidencePermitRow
 from changzhu.tables import TableRead
@@ -140,6 +142,36 @@ def move_as(
             today=date.today(),
         )
     return False, moved
+
+
+def arrival_as(
+    engine: Engine,
+    principal: Principal,
+    id_number: str,
+    to_region: str,
+    moved_on: date,
+    proof_kind: ProofKind,
+    proof_ref: str,
+    *,
+    key: str | None,
+) -> tuple[bool, dict[str, Any]]:
+    """A move into the caller's jurisdiction of the person who shows `id_number` at the counter (迁入登记), as
+    `move_as` with the person found by the number (keyed hash): the arrival place has the card, never the key.
+    The caller's role and the destination are checked, and the number parsed, before anyone is looked up; a number
+    no one is registered under is answered as a person out of reach (404 `no_person_in_reach`)."""
+    require_staff(principal)
+    if not principal.covers(to_region):
+        scopes = tuple(principal.scopes)
+        raise Forbidden(refusal(RefusalCode.MOVE_RECORDED_WHERE_ARRIVED, region=to_region, scopes=scopes))
+    shown = parse_id_number(id_number)  # a malformed number: 400, saying what is wrong with it
+    try:
+        person_key = find_person(engine, shown.value)
+    except UnknownPerson:
+        raise person_not_in_reach("(arrival by identity number)") from None
+    held, result = move_as(
+        engine, principal, person_key, to_region, moved_on, proof_kind, proof_ref, key=key, id_number=id_number
+    )
+    return held, result if held else {**result, "person_key": person_key}  # recorded: the page to open next
 
 
 def link_as(

@@ -20,6 +20,7 @@ from changzhu.api.interregion.crossings import crossings_of
 from changzhu.api.overview import (
     account_of,
     history_of,
+    medical_claims_of,
     names_of_places,
     record_of,
     reported_residence_of,
@@ -122,6 +123,7 @@ def overview_of(
     vouchers = vouchers_frame(engine, person.person_key).to_dicts()
     transfers = transfers_of(engine, person.id)
     crossings = crossings_of(engine, person.id)  # 跨省通办 hand-overs and arrivals, each with its message's state
+    claims = medical_claims_of(engine, person.id)  # hospital bills settled directly (a held one once approved)
     return {
         "record": record_of(engine, person, show_contact=True),
         "history": history_of(engine, person.id),
@@ -132,7 +134,8 @@ def overview_of(
         "vouchers": vouchers,
         "transfers": transfers,
         "crossings": crossings,
-        "region_names": names_of_places(engine, account, vouchers, transfers, crossings=crossings),
+        "medical_claims": claims,
+        "region_names": names_of_places(engine, account, vouchers, transfers, crossings=crossings, claims=claims),
         "applications": applications_of(engine, applicants or (person.id,)),
     }
 
@@ -146,8 +149,9 @@ def overview(
     on: Annotated[date | None, Query(ge=EARLIEST, le=LATEST, description="date (default today)")] = None,
     lang: Annotated[Lang, Query(description="language of labels: zh or en")] = Lang.ZH,
 ) -> dict[str, Any]:
-    """The resident's page: record, history across cities, entitlements, account, vouchers, transfers and
-    applications (the person themself, or staff of the place they live in or move to; audited)."""
+    """The resident's page: record, history across cities, entitlements, account, vouchers, transfers, directly
+    settled hospital bills and applications (the person themself, or staff of the place they live in or move to;
+    audited)."""
     person = open_person(engine, principal, person_key, because("view_overview"))
     return overview_of(engine, person, person_explanation(engine, settings, person, on or date.today(), None, lang))
 

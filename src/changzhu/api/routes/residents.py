@@ -15,7 +15,7 @@ from changzhu.api.deps import EngineDep, LimitQuery, OffsetQuery, PrincipalDep
 from changzhu.api.errors import Forbidden
 from changzhu.api.overview import account_of
 from changzhu.api.pagination import Page
-from changzhu.api.registry_writes import move_as, register_as
+from changzhu.api.registry_writes import arrival_as, move_as, register_as
 from changzhu.api.resident_search import Search, SearchBy, SortBy, search_residents
 from changzhu.domain import field_sizes as sizes
 from changzhu.domain.masking import mask
@@ -182,6 +182,39 @@ def move(
         body.proof_ref,
         key=body.idempotency_key,
         id_number=body.id_number,
+    )
+    if held:
+        response.status_code = 202
+    return result
+
+
+class Arrival(BaseModel):
+    """A move into the caller's jurisdiction registered with the identity number the person shows (迁入登记)."""
+
+    id_number: str = Field(min_length=18, max_length=18, description="the identity number shown at the counter")
+    to_region: str = Field(pattern=CODE)
+    moved_on: date
+    proof_kind: ProofKind
+    proof_ref: str = Field(min_length=1, max_length=sizes.PROOF_REF)
+    idempotency_key: OptionalClientKey = None
+
+
+@router.post("/arrivals", responses={202: {}, 401: {}, 403: {}, 404: {}, 409: {}})
+def arrival(body: Arrival, response: Response, engine: EngineDep, principal: PrincipalDep) -> dict[str, object]:
+    """Register a move into the caller's jurisdiction of the person showing this identity number, as
+    `POST /residents/{person_key}/moves` does, the person found by the number (the arrival place has the card, not
+    the key): recorded (200) when they live in the caller's jurisdiction already, else held (202) until staff of the
+    place they live in, or the person themself, confirm it; a number no one is registered under is 404
+    `no_person_in_reach`, as for a person out of reach."""
+    held, result = arrival_as(
+        engine,
+        principal,
+        body.id_number,
+        body.to_region,
+        body.moved_on,
+        body.proof_kind,
+        body.proof_ref,
+        key=body.idempotency_key,
     )
     if held:
         response.status_code = 202
