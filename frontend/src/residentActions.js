@@ -86,7 +86,8 @@ export function residentActions(t, record, insuredRegion = null) {
     },
     settlement: {
       fields: [
-        { prop: "insured_region", label: t("actions.settlement.insured"), kind: "region", required: true },
+        // no medical insurance record here: asked, not guessed (the server refuses a fund she is not insured by)
+        { prop: "insured_region", label: t("actions.settlement.insured"), kind: "region", required: true, ...(insuredRegion ? {} : { help: t("actions.settlement.insuredAsk") }) },
         { prop: "treatment_region", label: t("actions.settlement.treatment"), kind: "region", required: true },
         { prop: "hospital", label: t("actions.settlement.hospital"), required: true, maxlength: 80 },
         { prop: "treated_on", label: t("actions.settlement.on"), kind: "date", required: true },

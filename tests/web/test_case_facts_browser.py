@@ -20,6 +20,7 @@ INSURED = {"zh": "成都市", "en": "Chengdu"}
 RESIDENCE = {"zh": "广州市", "en": "Guangzhou"}
 ESTIMATE = {"zh": "这是估算，不是承诺：", "en": "An estimate, not a promise: "}
 REQUIRED = {"zh": "请填写参保地", "en": "Insured in is required"}
+ASK = {"zh": "请询问本人在何处参保", "en": "ask where the person is insured"}
 SIZES = [("zh", DESKTOP), ("zh", PHONE), ("en", DESKTOP), ("en", PHONE)]
 
 
@@ -55,6 +56,7 @@ def test_the_settlement_dialog_fills_the_insured_place_from_the_medical_records(
         insured = page.locator(".el-dialog:visible [data-field=insured_region] .el-select__wrapper")
         expect(insured).to_contain_text(INSURED[lang])
         assert RESIDENCE[lang] not in insured.inner_text()
+        assert ASK[lang] not in page.locator(".el-dialog:visible").inner_text()  # a record: nothing to ask
         office.shot(page, f"settlement_insured_{lang}_{size[0]}")
 
 
@@ -68,6 +70,7 @@ def test_without_a_medical_record_the_insured_place_is_asked(office: Office) -> 
         field = page.locator(".el-dialog:visible [data-field=insured_region]")
         expect(field).to_have_class(re.compile(r"\bis-required\b"))
         assert INSURED[lang] not in field.inner_text() and RESIDENCE[lang] not in field.inner_text()
+        expect(field).to_contain_text(ASK[lang])  # asked of the person, with why
         page.locator(".el-dialog:visible .confirm").click()
         expect(field.locator(".el-form-item__error")).to_have_text(REQUIRED[lang])
         assert sent == []
