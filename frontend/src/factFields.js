@@ -32,9 +32,18 @@ export function givenFacts(values, names) {
   );
 }
 
-/** A fact as it is on record, in words for the facts dialog ("已登记：本科"); a fact not on record is unknown. */
-export function recordedText(t, spec, value) {
-  if (value === null || value === undefined) return t("facts.recordedUnknown");
+/** A fact as it is on record, in words for the facts dialog ("已登记：本科"); a fact not on record is unknown.
+ * `counted`: insurance months as the rules read them (the overview's counted_facts: {months, source}): counted from
+ * the contribution records ("由缴费记录计算：36 个月", a month stated beside them not used), none for a person with
+ * no previous place, else the stated fact as any other. */
+export function recordedText(t, spec, value, counted = null) {
+  const stated = value !== null && value !== undefined;
+  if (counted?.source === "contributions") {
+    if (stated && value !== counted.months) return t("facts.fromContributionsNotStated", { n: counted.months, stated: value }, counted.months);
+    return t("facts.fromContributions", counted.months);
+  }
+  if (counted?.source === "no_prior_place") return t("facts.noPriorPlace");
+  if (!stated) return t("facts.recordedUnknown");
   const label = (code) => {
     const category = spec.categories.find((c) => c.code === code);
     return category ? pick(category, "label") : String(code);

@@ -17,8 +17,11 @@ export function billItems(text) {
   return items.length && items.every((item) => item && item.amount_fen > 0) ? items : null;
 }
 
-/** Every action for the person `record` (the overview's record), labelled in the current language by `t`. */
-export function residentActions(t, record) {
+/** Every action for the person `record` (the overview's record), labelled in the current language by `t`.
+ * `insuredRegion`: where the medical insurance records say the person is insured (the overview's
+ * medical_insured_region; null: no record), the settlement's 参保地 — never the place of residence, which can be
+ * another place's fund: without a record the field is left empty for the caseworker to ask. */
+export function residentActions(t, record, insuredRegion = null) {
   const key = record.person_key;
   const here = record.residence_region;
   const proofOptions = ["housing", "employment", "study"].map((v) => ({ value: v, label: t(`proof.${v}`) }));
@@ -83,7 +86,8 @@ export function residentActions(t, record) {
     },
     settlement: {
       fields: [
-        { prop: "insured_region", label: t("actions.settlement.insured"), kind: "region", required: true },
+        // no medical insurance record here: asked, not guessed (the server refuses a fund she is not insured by)
+        { prop: "insured_region", label: t("actions.settlement.insured"), kind: "region", required: true, ...(insuredRegion ? {} : { help: t("actions.settlement.insuredAsk") }) },
         { prop: "treatment_region", label: t("actions.settlement.treatment"), kind: "region", required: true },
         { prop: "hospital", label: t("actions.settlement.hospital"), required: true, maxlength: 80 },
         { prop: "treated_on", label: t("actions.settlement.on"), kind: "date", required: true },
@@ -96,7 +100,7 @@ export function residentActions(t, record) {
           validator: (_rule, value, done) => done(value && !billItems(value) ? new Error(t("actions.settlement.itemsInvalid")) : undefined),
         },
       ],
-      initial: { treatment_region: here, insured_region: here, treated_on: today() },
+      initial: { treatment_region: here, treated_on: today(), ...(insuredRegion ? { insured_region: insuredRegion } : {}) },
       submit: (v, once) =>
         api.post("/medical/settlements", {
           person_key: key,

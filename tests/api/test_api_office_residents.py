@@ -106,7 +106,8 @@ def test_overview_gathers_the_residents_page(db_service: Service) -> None:
     body = page.json()
     assert set(body) == {
         "record", "history", "entitlements", "incomplete", "account", "vouchers", "transfers", "applications",
-        "region_names", "reported_residence", "crossings", "medical_claims",
+        "region_names", "reported_residence", "crossings", "medical_claims", "counted_facts",
+        "medical_insured_region",
     }  # fmt: skip
     # every place the account and the voucher mention, by name (the page showed bare codes)
     assert body["region_names"] == {

@@ -108,8 +108,27 @@ def _text(service: ServiceExplanation, lang: str) -> str:
         lines.append(
             f"最早可于 {service.earliest} 起符合条件" if zh else f"eligible from {service.earliest} at the earliest"
         )
+        lines.extend(estimate_notes(service, lang))
     lines.append(("依据：" if zh else "source: ") + service.source)
     return "\n".join(lines)
+
+
+# An earliest date is an estimate: the words the office shows under every estimated date (locales:
+# entitlement.estimate), with what the date assumes — what the rules say it assumes (a permit not yet held), else
+# that nothing changes (the months and years it counts keep growing here, the other facts stay as on record).
+ESTIMATE = ("这是估算，不是承诺：{a}。", "An estimate, not a promise: {a}.")
+UNCHANGED = (
+    "此日期假定情况不变（继续在此居住、就业并缴纳社保，其他已登记的情况不变），情况变化则日期随之变化",
+    "this date assumes nothing changes (the person keeps living, working and paying insurance here, and the other"
+    " facts on record stay as they are); if they change, so does the date",
+)
+
+
+def estimate_notes(service: ServiceExplanation, lang: str) -> list[str]:
+    """The estimate note(s) of the service's earliest date in `lang` ("zh" or "en")."""
+    words = ESTIMATE[0 if lang == "zh" else 1]
+    assumed = service.assumes or [UNCHANGED[0 if lang == "zh" else 1]]
+    return [words.format(a=a.rstrip("。.")) for a in assumed]
 
 
 def _reason(service: ServiceExplanation, lang: str) -> str:
@@ -133,10 +152,11 @@ def _reason(service: ServiceExplanation, lang: str) -> str:
     ]
     when = ""
     if service.earliest:
+        notes = ("" if zh else " ").join(estimate_notes(service, lang))
         when = (
-            f"如情况不变，自{service.earliest}起符合条件。"
+            f"如情况不变，自{service.earliest}起符合条件。{notes}"
             if zh
-            else f" If nothing changes, eligible from {service.earliest}."
+            else f" If nothing changes, eligible from {service.earliest}. {notes}"
         )
     if zh:
         return f"经审核，申请人暂不符合「{service.title}」的条件：{'；'.join(unmet)}。{when}依据：{service.source}。"

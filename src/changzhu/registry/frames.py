@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from collections.abc import Collection
+from collections.abc import Collection, Mapping
+from dataclasses import dataclass
+from typing import Literal
 
 import polars as pl
 from sqlalchemy import Engine, func, select
@@ -99,19 +101,11 @@ def person_frame(engine: Engine, person_ids: Collection[int] | None = None) -> p
         people.sort(key=lambda row: order[row.id])
     selected = {p.id for p in people}
     parent_of = {child: parent for child, parent in links if parent in selected}
-    pension, medical = _months(engine, "pension", person_ids), _months(engine, "medical", person_ids)
-
-    def months_at(table: pl.DataFrame) -> dict[tuple[int, str], int]:
-        return {(pid, region): months for pid, region, months in table.iter_rows()}
-
-    pension_at, medical_at = months_at(pension), months_at(medical)
-    pension_total = {pid: int(m) for pid, m in pension.group_by("pid").agg(pl.col("months").sum()).iter_rows()}
-    medical_held = set(medical["pid"].to_list())
+    held = _Ledger.of(engine, person_ids)
     records = []
     for p in people:
         given_facts = facts.get(p.id, {})
-        paid, here, prior = p.id in pension_total, p.residence_region, p.prior_region
-        derived = {
+        derived: dict[str, object] = {
             "person_id": p.id,
             "sex": p.sex,
             "birth_date": p.birth_date,
@@ -122,15 +116,7 @@ def person_frame(engine: Engine, person_ids: Collection[int] | None = None) -> p
             "prior_region": p.prior_region,
             "prior_residence_months": p.prior_residence_months,
             "parent_id": parent_of.get(p.id),
-            "si_months_local": _counted(given_facts, "si_months_local", paid, pension_at.get((p.id, here), 0)),
-            "si_months_total": _counted(given_facts, "si_months_total", paid, pension_total.get(p.id, 0)),
-            "medical_months_local": _counted(
-                given_facts, "medical_months_local", p.id in medical_held, medical_at.get((p.id, here), 0)
-            ),
-            # no previous place: nothing paid there (validate_person_table's rule)
-            "prior_si_months": 0
-            if prior is None
-            else _counted(given_facts, "prior_si_months", paid, pension_at.get((p.id, prior), 0)),
+            **{name: counted.months for name, counted in held.counted(p, given_facts).items()},
         }
         given = {c.name: derived.get(c.name, given_facts.get(c.name)) for c in PERSON_COLUMNS}
         # optional columns not given at registration take the schema's default, as validate_person_table does
@@ -144,9 +130,70 @@ def person_frame(engine: Engine, person_ids: Collection[int] | None = None) -> p
     return core.hstack([pl.Series(n, v, dtype=t) for (n, t), v in zip(declared.items(), declared_facts, strict=True)])
 
 
-def _counted(given: dict[str, object], column: str, held: bool, months: int) -> object:
+MonthsSource = Literal["contributions", "stated", "no_prior_place"]
+
+
+@dataclass(frozen=True)
+class CountedMonths:
+    """Insurance months as the rules read them, and where they come from: counted from the contribution records
+    (`contributions`: the registry holds the scheme's history), the fact given (`stated`), 0 for a person with no
+    previous place (`no_prior_place`), or None and no source: unknown, never 0."""
+
+    months: int | None
+    source: MonthsSource | None
+
+
+@dataclass(frozen=True)
+class _Ledger:
+    """The contribution records of some people: months by (person, place) and scheme, and who holds a history."""
+
+    pension_at: dict[tuple[int, str], int]
+    medical_at: dict[tuple[int, str], int]
+    pension_total: dict[int, int]
+    medical_held: set[int]
+
+    @classmethod
+    def of(cls, engine: Engine, person_ids: Collection[int] | None) -> _Ledger:
+        pension, medical = _months(engine, "pension", person_ids), _months(engine, "medical", person_ids)
+        totals = pension.group_by("pid").agg(pl.col("months").sum())
+        return cls(
+            {(pid, region): months for pid, region, months in pension.iter_rows()},
+            {(pid, region): months for pid, region, months in medical.iter_rows()},
+            {pid: int(m) for pid, m in totals.iter_rows()},
+            set(medical["pid"].to_list()),
+        )
+
+    def counted(self, p: PersonRow, given: Mapping[str, object]) -> dict[str, CountedMonths]:
+        """The insurance months (INSURANCE_MONTH_COLUMNS) of person `p` whose facts given are `given`."""
+        paid, here, prior = p.id in self.pension_total, p.residence_region, p.prior_region
+        return {
+            "si_months_local": _counted(given, "si_months_local", paid, self.pension_at.get((p.id, here), 0)),
+            "si_months_total": _counted(given, "si_months_total", paid, self.pension_total.get(p.id, 0)),
+            "medical_months_local": _counted(
+                given, "medical_months_local", p.id in self.medical_held, self.medical_at.get((p.id, here), 0)
+            ),
+            # no previous place: nothing paid there (validate_person_table's rule)
+            "prior_si_months": CountedMonths(0, "no_prior_place")
+            if prior is None
+            else _counted(given, "prior_si_months", paid, self.pension_at.get((p.id, prior), 0)),
+        }
+
+
+def counted_months(engine: Engine, person: PersonRow) -> dict[str, CountedMonths]:
+    """One person's insurance months as person_frame gives them to the rules, each with where it comes from (what
+    the facts dialog shows, so the screen and the rules read the same months)."""
+    with session_scope(engine) as session:
+        rows = session.execute(select(PersonAttributeRow).where(PersonAttributeRow.person_id == person.id)).scalars()
+        given = {fact.name: fact.value() for fact in rows}
+    return _Ledger.of(engine, [person.id]).counted(person, given)
+
+
+def _counted(given: Mapping[str, object], column: str, held: bool, months: int) -> CountedMonths:
     """The months the records count once the scheme's history is held, else the fact given (null: unknown)."""
-    return months if held else given.get(column)
+    if held:
+        return CountedMonths(months, "contributions")
+    stated = given.get(column)  # months are kept as integers (fact_types)
+    return CountedMonths(stated, "stated") if isinstance(stated, int) else CountedMonths(None, None)
 
 
 def _loose(name: str) -> pl.DataType:

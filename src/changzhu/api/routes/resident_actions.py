@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import secrets
+from dataclasses import asdict
 from datetime import date, datetime
 from typing import Annotated, Any, Literal
 
@@ -32,7 +33,7 @@ from changzhu.api.routes.eligibility import (
     entitlement_view,
     person_explanation,
 )
-from changzhu.api.write_access import refuse_if_handed_over, staff_over_resident, told_of_move
+from changzhu.api.write_access import insured_place, refuse_if_handed_over, staff_over_resident, told_of_move
 from changzhu.casework import application_records
 from changzhu.casework.application_records import Filter
 from changzhu.domain import field_sizes as sizes
@@ -41,7 +42,7 @@ from changzhu.ledger.contributions import MonthPaid, Scheme, record_contribution
 from changzhu.ledger.vouchers import vouchers_frame
 from changzhu.registry.explained import lacking
 from changzhu.registry.facts import update_facts
-from changzhu.registry.frames import person_frame
+from changzhu.registry.frames import counted_months, person_frame
 from changzhu.registry.residents import issue_or_renew_permit
 from changzhu.rules.explain import Explanation
 from changzhu.store import audit, audit_subjects
@@ -118,7 +119,11 @@ def overview_of(
     """Everything on one resident's page (the caller has already been allowed to see the person). `incomplete`
     names the core facts the record lacks; the entitlements are decided under every value they can take, and a
     decision one of them could change is undetermined and names it. Applications are the person's own, or those
-    of `applicants` (a resident's own and their minor children's)."""
+    of `applicants` (a resident's own and their minor children's). `counted_facts` are the insurance months as the
+    rules read them, each with its source (counted from the contribution records, stated, or none: unknown), what
+    the facts dialog shows beside the facts on record. `medical_insured_region` is where the medical insurance
+    records say the person is insured today (None: no record), what the settlement dialog fills in as 参保地: the
+    place of residence is another fact, and POST /medical/settlements checks the place against the same records."""
     account = account_of(engine, person.id, person.person_key)
     vouchers = vouchers_frame(engine, person.person_key).to_dicts()
     transfers = transfers_of(engine, person.id)
@@ -130,6 +135,8 @@ def overview_of(
         "reported_residence": reported_residence_of(engine, person.id),  # before an account transfer, as reported
         "entitlements": entitlement_view(explanation.to_dict(), person.person_key),
         "incomplete": lacking_facts(engine, person),
+        "counted_facts": {name: asdict(counted) for name, counted in counted_months(engine, person).items()},
+        "medical_insured_region": insured_place(engine, person.id, date.today()),
         "account": account,
         "vouchers": vouchers,
         "transfers": transfers,
