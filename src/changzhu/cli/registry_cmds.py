@@ -595,7 +595,9 @@ def _peer_problems(engine: Engine) -> list[str]:
 
     region = os.environ.get(INSTANCE_REGION_ENV)
     if not region:
-        raise ChangzhuError(f"--peers needs {INSTANCE_REGION_ENV}: the region this instance serves")
+        from changzhu.domain.refusals import CodedError, RefusalCode, refusal
+
+        raise CodedError(refusal(RefusalCode.CLI_PEERS_NEED_REGION, variable=INSTANCE_REGION_ENV))
     key = load_or_create_signing_key(keys_dir() / SIGNING_KEY_FILE)
     problems: list[str] = []
     with httpx.Client(timeout=30.0, trust_env=False) as client:
