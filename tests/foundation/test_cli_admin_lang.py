@@ -1,7 +1,7 @@
-"""The administrator's commands (`db`, `user`, `peer`, `check`, `schema`), a table's footer and the command line's
-own refusals speak the chosen language: every line the administrator reads in Chinese under CHANGZHU_LANG=zh (or
---lang zh), in English under en. Before: their normal output, the "N more rows" footer and these error lines were
-English whatever the language."""
+"""The administrator's commands (`db`, `user`, `peer`, `check`, `schema`, `ledger check`), a table's footer and
+the command line's own refusals speak the chosen language: every line the administrator reads in Chinese under
+CHANGZHU_LANG=zh (or --lang zh), in English under en. Before: their normal output, the "N more rows" footer and
+these error lines were English whatever the language."""
 
 from __future__ import annotations
 
@@ -70,6 +70,7 @@ def test_a_table_cut_at_its_limit_says_so_in_chinese(office: dict[str, str]) -> 
         (("db", "current"), "当前版本："),
         (("peer", "add", "510000", "https://sc.example.gov.cn", "ab" * 32), "已添加 510000 的实例"),
         (("user", "list"), "个账户"),
+        (("ledger", "check"), "账户一致：每个单位的分录合计为零"),
     ],
 )
 def test_the_administrators_commands_speak_chinese(office: dict[str, str], args: tuple[str, ...], zh_line: str) -> None:
@@ -126,6 +127,11 @@ def test_check_says_its_tests_in_chinese(office: dict[str, str]) -> None:
         (("check", "--format", "xlsx"), "--format xlsx 写出的是文件", "--format xlsx writes a file: give --out FILE"),
         (("peer", "add", "510000", "https://sc.example.gov.cn", "00"), "公钥有 2 位十六进制数字，应为 64 位", None),
         (("user", "add", "x_y", "--role", "boss"), "--role 不能是 boss：可选 resident、caseworker", None),
+        (
+            ("ledger", "check", "--peers"),
+            "请先设置 CHANGZHU_INSTANCE_REGION，如 export CHANGZHU_INSTANCE_REGION=440000",
+            None,
+        ),
         (
             ("quota", "simulate", "--kind", "school_place", "--region", "440100", "--capacity", "440103=many"),
             "--capacity 440103=many：请写成 区县代码=学位数",
