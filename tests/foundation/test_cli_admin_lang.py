@@ -121,6 +121,8 @@ def test_check_says_its_tests_in_chinese(office: dict[str, str]) -> None:
     [
         (("explain", "--example", "shanghai-migrant", "--service", "foo"), "--service 不能是 foo：可选 ", None),
         (("explain",), "请用 --example 示例名 或 --people 文件", None),
+        (("explain", "--people", "nope.csv"), "nope.csv：找不到此文件：请检查路径和文件名", "no such file"),
+        (("explain", "--people", "x.csv", "--sheet", "a"), "x.csv：--sheet 只用于 Excel 工作簿", None),
         (("evaluate", "--registry", "--out", "x.txt"), "--out x.txt：文件名请以 .parquet、.csv 或 .xlsx 结尾", None),
         (("schema", "bogus"), "没有 bogus 这类表", "unknown table kind bogus"),
         (("schema", "resident", "--format", "xml"), "--format 不能是 xml：可选 table、markdown、json 或 csv", None),

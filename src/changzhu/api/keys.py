@@ -12,6 +12,8 @@ from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey,
 from changzhu.config import create_private_once
 from changzhu.domain.refusals import CodedError, RefusalCode, refusal
 
+PEER_KEY_COMMAND = "`changzhu peer key`"  # prints an instance's public key
+
 
 class KeyFileError(CodedError):
     """A key file is missing, unreadable, too open, or not a key."""
@@ -26,7 +28,9 @@ def _write_private(path: Path, data: bytes) -> None:
 def _read_private(path: Path) -> bytes:
     mode = path.stat().st_mode & 0o777
     if mode & 0o077:
-        raise KeyFileError(refusal(RefusalCode.KEY_FILE_OPEN, path=str(path), mode=f"{mode:o}"))
+        raise KeyFileError(
+            refusal(RefusalCode.KEY_FILE_OPEN, path=str(path), mode=f"{mode:o}", command=f"chmod 600 {path}")
+        )
     return path.read_bytes()
 
 
@@ -68,7 +72,7 @@ def parse_public_key(text: str) -> Ed25519PublicKey:
     try:
         raw = bytes.fromhex(text)
     except ValueError as exc:
-        raise KeyFileError(refusal(RefusalCode.PEER_KEY_NOT_HEX, given=text[:16])) from exc
+        raise KeyFileError(refusal(RefusalCode.PEER_KEY_NOT_HEX, given=text[:16], command=PEER_KEY_COMMAND)) from exc
     if len(raw) != 32:
-        raise KeyFileError(refusal(RefusalCode.PEER_KEY_LENGTH, digits=2 * len(raw)))
+        raise KeyFileError(refusal(RefusalCode.PEER_KEY_LENGTH, digits=2 * len(raw), command=PEER_KEY_COMMAND))
     return Ed25519PublicKey.from_public_bytes(raw)

@@ -606,7 +606,14 @@ def _peer_problems(engine: Engine, lang: Lang) -> list[str]:
     if not region:
         from changzhu.domain.refusals import CodedError, RefusalCode, refusal
 
-        raise CodedError(refusal(RefusalCode.CLI_PEERS_NEED_REGION, variable=INSTANCE_REGION_ENV))
+        raise CodedError(
+            refusal(
+                RefusalCode.CLI_PEERS_NEED_REGION,
+                option="--peers",
+                variable=INSTANCE_REGION_ENV,
+                command=f"export {INSTANCE_REGION_ENV}=440000",
+            )
+        )
     from changzhu.rules.labels import pick_label
 
     key = load_or_create_signing_key(keys_dir() / SIGNING_KEY_FILE)

@@ -25,6 +25,9 @@ if TYPE_CHECKING:
     from changzhu.domain.person import CheckedPersonTable
 
 
+EXPLAIN_HELP = "`changzhu explain --help`"
+
+
 def _parse_date(raw: str | None) -> date:
     if raw is None:
         return date.today()
@@ -74,7 +77,9 @@ def explain_command(
         table = read_user_people(people, sheet=sheet, skip_bad_rows=skip_bad_rows, errors=errors)
         jobs.append((str(people), table, _parse_date(on), person_id, _services(service)))
     else:
-        raise CodedError(refusal(RefusalCode.CLI_EXPLAIN_NEEDS_INPUT))
+        raise CodedError(
+            refusal(RefusalCode.CLI_EXPLAIN_NEEDS_INPUT, example="--example", people="--people", command=EXPLAIN_HELP)
+        )
     out = []
     for title, table, when, pid, wanted in jobs:
         result = explain(table, when, person_id=pid, scenario=reform, services=wanted, lang=lang)
@@ -237,7 +242,7 @@ def evaluate_command(
         suffixes = either("suffixes", (".parquet", ".csv", ".xlsx"))
         raise CodedError(refusal(RefusalCode.CLI_FILE_SUFFIX, option="--out", path=str(out), **suffixes))
     if (people is None) == (not registry):
-        raise CodedError(refusal(RefusalCode.CLI_EVALUATE_NEEDS_INPUT))
+        raise CodedError(refusal(RefusalCode.CLI_EVALUATE_NEEDS_INPUT, option="--registry"))
     if people is not None and not earliest:  # the compiled rules run on numba: started while the table is read
         _start_in_threads()
     decide: Callable[..., pl.DataFrame] = evaluate

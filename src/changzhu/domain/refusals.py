@@ -673,6 +673,9 @@ class RefusalCode(StrEnum):
     KEY_FILE_OPEN = "key_file_open"
     KEY_FILE_SHORT = "key_file_short"
     KEY_FILE_NOT_KEY = "key_file_not_key"
+    TABLE_FILE_FORMAT = "table_file_format"
+    TABLE_SHEET_NOT_EXCEL = "table_sheet_not_excel"
+    TABLE_DIRECTORY_EMPTY = "table_directory_empty"
 
 
 _DATE_FORMS_ZH = "2026-06-01、2026/6/1、2026.6.1、20260601 或 2026年6月1日"
@@ -2428,12 +2431,12 @@ TEMPLATES: dict[RefusalCode, tuple[str, str]] = {
         "{option} {path}: give a {suffixes_en} file",
     ),
     RefusalCode.CLI_EXPLAIN_NEEDS_INPUT: (
-        "请用 --example 示例名 或 --people 文件 给出要解释的人（见 `changzhu explain --help`）",
-        "give --example NAME or --people FILE (see `changzhu explain --help`)",
+        "请用 {example} 示例名 或 {people} 文件 给出要解释的人（见 {command}）",
+        "give {example} NAME or {people} FILE (see {command})",
     ),
     RefusalCode.CLI_EVALUATE_NEEDS_INPUT: (
-        "请给出一个人员文件或 --registry（二者选一）",
-        "give a person file or --registry (one of them)",
+        "请给出一个人员文件或 {option}（二者选一）",
+        "give a person file or {option} (one of them)",
     ),
     RefusalCode.CLI_POLICY_TESTS_FAILED: (
         "{count} 项政策测试的预期不成立（见上表）",
@@ -2444,28 +2447,28 @@ TEMPLATES: dict[RefusalCode, tuple[str, str]] = {
         "--capacity {value}: expected DISTRICT=PLACES, e.g. 440103=120",
     ),
     RefusalCode.CLI_PEERS_NEED_REGION: (
-        "--peers 需要本实例所服务的地区：请先设置 {variable}，如 export {variable}=440000",
-        "--peers needs the region this instance serves: set {variable} first, e.g. export {variable}=440000",
+        "{option} 需要本实例所服务的地区：请先设置 {variable}，如 {command}",
+        "{option} needs the region this instance serves: set {variable} first, e.g. {command}",
     ),
     RefusalCode.REGISTRY_NOT_LOADED: (
-        "数据库中还没有地区和人口数据：请运行 `changzhu db load`",
-        "the database has no regions yet: run `changzhu db load`",
+        "数据库中还没有地区和人口数据：请运行 {command}",
+        "the database has no regions yet: run {command}",
     ),
     RefusalCode.UNKNOWN_TABLE_KIND: (
         "没有 {kind} 这类表：可选 {kinds_zh}",
         "unknown table kind {kind}; kinds: {kinds_en}",
     ),
     RefusalCode.PEER_KEY_NOT_HEX: (
-        "公钥 {given}… 不是十六进制数字：请填写对方运行 `changzhu peer key` 显示的 64 位十六进制数字",
-        "public key {given}… is not hexadecimal: give the 64 hex digits `changzhu peer key` prints on the peer",
+        "公钥 {given}… 不是十六进制数字：请填写对方运行 {command} 显示的 64 位十六进制数字",
+        "public key {given}… is not hexadecimal: give the 64 hex digits {command} prints on the peer",
     ),
     RefusalCode.PEER_KEY_LENGTH: (
-        "公钥有 {digits} 位十六进制数字，应为 64 位：请完整复制对方运行 `changzhu peer key` 显示的公钥",
-        "the public key has {digits} hex digits, not 64: copy the whole key `changzhu peer key` prints on the peer",
+        "公钥有 {digits} 位十六进制数字，应为 64 位：请完整复制对方运行 {command} 显示的公钥",
+        "the public key has {digits} hex digits, not 64: copy the whole key {command} prints on the peer",
     ),
     RefusalCode.KEY_FILE_OPEN: (
-        "密钥文件 {path} 其他用户也能读取（权限 {mode}）：请运行 chmod 600 {path}",
-        "key file {path} is readable by others (mode {mode}): run chmod 600 {path}",
+        "密钥文件 {path} 其他用户也能读取（权限 {mode}）：请运行 {command}",
+        "key file {path} is readable by others (mode {mode}): run {command}",
     ),
     RefusalCode.KEY_FILE_SHORT: (
         "密钥文件 {path} 不足 32 个字符：请换成至少 32 个字符的密钥，或删去此文件让服务重新生成（所有人须重新登录）",
@@ -2473,8 +2476,20 @@ TEMPLATES: dict[RefusalCode, tuple[str, str]] = {
         " service to make a new one (everyone logs in again)",
     ),
     RefusalCode.KEY_FILE_NOT_KEY: (
-        "密钥文件 {path} 不是 Ed25519 私钥（PEM 格式）：请从备份恢复此文件",
+        "密钥文件 {path} 不是本实例的签名私钥：请从备份恢复此文件",
         "key file {path} is not an Ed25519 private key (PEM): restore it from the backup",
+    ),
+    RefusalCode.TABLE_FILE_FORMAT: (
+        "{file}：不支持 {suffix} 格式：请存为 {suffixes_zh} 之一",
+        "{file}: unknown format {suffix}; give one of {suffixes_en}",
+    ),
+    RefusalCode.TABLE_SHEET_NOT_EXCEL: (
+        "{file}：{option} 只用于 Excel 工作簿（{suffixes_zh}）",
+        "{file}: {option} is only for Excel workbooks ({suffixes_en})",
+    ),
+    RefusalCode.TABLE_DIRECTORY_EMPTY: (
+        "{file}：此目录中没有 Parquet 文件",
+        "{file}: a directory without .parquet files",
     ),
 }
 PLACE = "place"  # the format spec of a region code shown with its name: {region:place}

@@ -12,6 +12,8 @@ from changzhu.domain.regions import InvalidRegionCode, RegionLevel, validate_cod
 from changzhu.store.db import session_scope
 from changzhu.store.models import AgglomerationMemberRow, PopulationStatRow, RegionRow
 
+LOAD_COMMAND = "`changzhu db load`"  # migrates the database and loads the regions and the census
+
 
 class RegistryNotLoaded(CodedError):
     """The database has no regions yet (not migrated, or migrated and not loaded): `changzhu db load` does both."""
@@ -31,10 +33,10 @@ def _ensure_loaded(engine: Engine) -> None:
     from changzhu.registry.migrate import current_revision
 
     if current_revision(engine) is None:
-        raise RegistryNotLoaded(refusal(RefusalCode.REGISTRY_NOT_LOADED))
+        raise RegistryNotLoaded(refusal(RefusalCode.REGISTRY_NOT_LOADED, command=LOAD_COMMAND))
     with session_scope(engine) as session:
         if not session.scalar(select(func.count()).select_from(RegionRow)):
-            raise RegistryNotLoaded(refusal(RefusalCode.REGISTRY_NOT_LOADED))
+            raise RegistryNotLoaded(refusal(RefusalCode.REGISTRY_NOT_LOADED, command=LOAD_COMMAND))
 
 
 def _resolve_parent(engine: Engine, parent: str) -> int:
