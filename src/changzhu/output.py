@@ -93,7 +93,7 @@ def export_table(df: pl.DataFrame, path: Path, fmt: OutputFormat | None = None) 
     given = (OutputFormat.CSV, OutputFormat.XLSX, OutputFormat.PARQUET)  # --format json prints; the suffix decides
     chosen = fmt if fmt in given else FILE_FORMATS.get(path.suffix.lower())
     if chosen is None:
-        raise ChangzhuError(f"--out {path}: give a .csv, .xlsx, .parquet or .json file (or --format)")
+        raise _suffix_refused("--out", path)
     path.parent.mkdir(parents=True, exist_ok=True)
     if chosen == OutputFormat.CSV:
         spreadsheet_cells(df).write_csv(path, include_bom=True)
@@ -130,7 +130,7 @@ def export_tables(tables: dict[str, pl.DataFrame], path: Path, sheets: Mapping[s
     or `<stem>_<name><suffix>` files (.csv, .parquet). The paths written."""
     suffix = path.suffix.lower()
     if FILE_FORMATS.get(suffix) is None:
-        raise ChangzhuError(f"--export {path}: give a .csv, .xlsx, .parquet or .json file")
+        raise _suffix_refused("--export", path)
     if len(tables) == 1:
         export_table(next(iter(tables.values())), path)
         return [path]
@@ -237,7 +237,10 @@ def emit_table(
         err_console.print(said, highlight=False)
         return
     if fmt in (OutputFormat.XLSX, OutputFormat.PARQUET):
-        raise ChangzhuError(f"--format {fmt.value} writes a file: give --out FILE")
+        raise ChangzhuError(  # said in both languages: the error line shows the half in its own (refusals.uncoded)
+            f"--format {fmt.value} 写出的是文件：请用 --out 文件名 指定写到哪里"
+            f" / --format {fmt.value} writes a file: give --out FILE"
+        )
     if fmt == OutputFormat.CSV:
         sys.stdout.write(df.write_csv())
         return
@@ -246,4 +249,20 @@ def emit_table(
         return
     console.print(rich_table(df.head(limit) if limit else df, title, decimals=decimals, right=right))
     if limit and df.height > limit:
-        console.print(f"[dim]{df.height - limit} more rows; use --limit 0 or --format csv for all[/dim]")
+        console.print(f"[dim]{more_rows(df.height - limit, lang)}[/dim]", highlight=False)
+
+
+def more_rows(count: int, lang: str) -> str:
+    """The line under a table cut at --limit, in `lang` ("zh" or "en"): how many rows are not shown, and how to see
+    them all."""
+    if lang == "zh":
+        return f"另有 {count:,} 行未显示；显示全部请加 --limit 0，或用 --format csv 输出"
+    return f"{count:,} more rows; use --limit 0 or --format csv for all"
+
+
+def _suffix_refused(option: str, path: Path) -> ChangzhuError:
+    """`option`'s file has a suffix none of FILE_FORMATS writes, said in both languages (output sits below the
+    domain's refusals)."""
+    zh = f"{option} {path}：文件名请以 .csv、.xlsx、.parquet 或 .json 结尾"
+    en = f"{option} {path}: give a .csv, .xlsx, .parquet or .json file"
+    return ChangzhuError(f"{zh} / {en}")  # the error line shows the half in its language (refusals.uncoded)

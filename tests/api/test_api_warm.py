@@ -41,13 +41,13 @@ def test_warming_decides_one_person_of_each_city_as_the_person_pages_do(
     with session_scope(service.engine) as session:
         where = {pid: city for pid, city in session.execute(select(PersonRow.id, PersonRow.residence_region))}
         records = session.scalar(select(func.count()).select_from(AuditRow))
-    said: list[str] = []
+    said: list[tuple[str, int, int]] = []
 
-    cities = warm.warm_rules(service.engine, settings, ON, said.append)
+    cities = warm.warm_rules(service.engine, settings, ON, lambda *ready: said.append(ready))
 
     assert sorted(cities) == sorted(set(where.values())) and len(cities) >= 2
     assert decided == explained and [where[p] for p in decided] == cities
     assert all(p == min(q for q, city in where.items() if city == where[p]) for p in decided)
-    assert said[-1] == f"rules ready for {cities[-1]} ({len(cities)} of {len(cities)} cities)"
+    assert said[-1] == (cities[-1], len(cities), len(cities))
     with session_scope(service.engine) as session:
         assert session.scalar(select(func.count()).select_from(AuditRow)) == records  # read, never recorded

@@ -10,10 +10,12 @@ from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey, Ed25519PublicKey
 
 from changzhu.config import create_private_once
-from changzhu.errors import ChangzhuError
+from changzhu.domain.refusals import CodedError, RefusalCode, refusal
+
+PEER_KEY_COMMAND = "`changzhu peer key`"  # prints an instance's public key
 
 
-class KeyFileError(ChangzhuError):
+class KeyFileError(CodedError):
     """A key file is missing, unreadable, too open, or not a key."""
 
 
@@ -26,7 +28,9 @@ def _write_private(path: Path, data: bytes) -> None:
 def _read_private(path: Path) -> bytes:
     mode = path.stat().st_mode & 0o777
     if mode & 0o077:
-        raise KeyFileError(f"key file {path} is readable by others (mode {mode:o}); run chmod 600 on it")
+        raise KeyFileError(
+            refusal(RefusalCode.KEY_FILE_OPEN, path=str(path), mode=f"{mode:o}", command=f"chmod 600 {path}")
+        )
     return path.read_bytes()
 
 
@@ -36,7 +40,7 @@ def load_or_create_secret(path: Path) -> bytes:
         _write_private(path, secrets.token_hex(32).encode())
     data = _read_private(path).strip()
     if len(data) < 32:
-        raise KeyFileError(f"key file {path} holds fewer than 32 characters")
+        raise KeyFileError(refusal(RefusalCode.KEY_FILE_SHORT, path=str(path)))
     return data
 
 
@@ -51,9 +55,9 @@ def load_or_create_signing_key(path: Path) -> Ed25519PrivateKey:
     try:
         loaded = serialization.load_pem_private_key(_read_private(path), password=None)
     except ValueError as exc:
-        raise KeyFileError(f"key file {path} is not a PEM private key") from exc
+        raise KeyFileError(refusal(RefusalCode.KEY_FILE_NOT_KEY, path=str(path))) from exc
     if not isinstance(loaded, Ed25519PrivateKey):
-        raise KeyFileError(f"key file {path} is not an Ed25519 key")
+        raise KeyFileError(refusal(RefusalCode.KEY_FILE_NOT_KEY, path=str(path)))
     return loaded
 
 
@@ -68,7 +72,7 @@ def parse_public_key(text: str) -> Ed25519PublicKey:
     try:
         raw = bytes.fromhex(text)
     except ValueError as exc:
-        raise KeyFileError(f"public key {text[:16]!r}… is not hexadecimal") from exc
+        raise KeyFileError(refusal(RefusalCode.PEER_KEY_NOT_HEX, given=text[:16], command=PEER_KEY_COMMAND)) from exc
     if len(raw) != 32:
-        raise KeyFileError(f"public key has {len(raw)} bytes, an Ed25519 key has 32")
+        raise KeyFileError(refusal(RefusalCode.PEER_KEY_LENGTH, digits=2 * len(raw), command=PEER_KEY_COMMAND))
     return Ed25519PublicKey.from_public_bytes(raw)

@@ -32,9 +32,10 @@ def one_person_per_city(engine: Engine) -> list[int]:
 
 
 def warm_rules(
-    engine: Engine, settings: ApiSettings, on: date, said: Callable[[str], None] = lambda _: None
+    engine: Engine, settings: ApiSettings, on: date, ready: Callable[[str, int, int], None] = lambda *_: None
 ) -> list[str]:
-    """Decide and explain one registered person of each city on `on` as the person pages do; the cities warmed."""
+    """Decide and explain one registered person of each city on `on` as the person pages do; the cities warmed.
+    `ready(city, done, total)` is called as each city's rules are ready."""
     cities: list[str] = []
     chosen = one_person_per_city(engine)
     for person_id in chosen:
@@ -45,5 +46,5 @@ def warm_rules(
         evaluate_registered(person_table(engine, person_id), on)
         person_explanation(engine, settings, person, on, None, Lang.ZH)
         cities.append(person.residence_region)
-        said(f"rules ready for {person.residence_region} ({len(cities)} of {len(chosen)} cities)")
+        ready(person.residence_region, len(cities), len(chosen))
     return cities

@@ -92,7 +92,11 @@ def submit(
     from changzhu.casework.applications import ApplicationKind
 
     engine = migrated_engine()
-    _show(submit_as(engine, operator(engine, as_user), person_key, _choice(ApplicationKind, kind), note), fmt, lang)
+    _show(
+        submit_as(engine, operator(engine, as_user), person_key, _choice(ApplicationKind, kind, "KIND"), note),
+        fmt,
+        lang,
+    )
 
 
 @applications_app.command("list")
@@ -171,26 +175,34 @@ def step(
     from changzhu.casework.applications import Action
 
     engine = migrated_engine()
-    _show(step_as(engine, operator(engine, as_user), application_id, _choice(Action, action), reason), fmt, lang)
+    _show(
+        step_as(engine, operator(engine, as_user), application_id, _choice(Action, action, "ACTION"), reason), fmt, lang
+    )
 
 
-def _choice(enum: type[E], value: str) -> E:
-    """The member of `enum` named `value`, or an error listing the members."""
+def _choice(enum: type[E], value: str, argument: str) -> E:
+    """The member of `enum` named `value`, or an error naming the `argument` (as the help writes it) and listing the
+    members."""
+    from changzhu.domain.refusals import CodedError, RefusalCode, either, refusal
+
     try:
         return enum(value)
     except ValueError as exc:
-        raise ChangzhuError(f"{value!r} is not one of {', '.join(e.value for e in enum)}") from exc
+        choices = either("choices", (e.value for e in enum))
+        raise CodedError(refusal(RefusalCode.CLI_NOT_ONE_OF, option=argument, value=value, **choices)) from exc
 
 
 def _capacity(raw: list[str] | None) -> dict[str, int] | None:
     """DISTRICT=PLACES pairs as a mapping."""
     if not raw:
         return None
+    from changzhu.domain.refusals import CodedError, RefusalCode, refusal
+
     out: dict[str, int] = {}
     for item in raw:
         district, _, places = item.partition("=")
         if not places.isdigit():
-            raise ChangzhuError(f"--capacity {item!r}: expected DISTRICT=PLACES, e.g. 440103=120")
+            raise CodedError(refusal(RefusalCode.CLI_CAPACITY_FORM, value=item))
         out[district] = int(places)
     return out
 

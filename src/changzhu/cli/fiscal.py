@@ -84,7 +84,7 @@ def fiscal(
     unmet = pick_label(EQUITY_MEASURES["unmet_need_yuan"][:2], lang)
     short = pick("未满足需求（元）", "Unmet need, yuan", lang)
     places[short] = places.pop(unmet)
-    emit_table(shown["equity"].drop(note).rename({unmet: short}), OutputFormat.TABLE, title, decimals=places)
+    emit_table(shown["equity"].drop(note).rename({unmet: short}), OutputFormat.TABLE, title, decimals=places, lang=lang)
     console.print(shown["equity"][note][0], style="dim", highlight=False)  # what the estimate is, once
     console.print(summary, highlight=False)
     if export is not None:

@@ -25,28 +25,34 @@ LimitOption = Annotated[int, typer.Option("--limit", help="rows to show in table
 
 
 @db_app.command("upgrade")
-def db_upgrade(revision: Annotated[str, typer.Argument(help="target revision")] = "head") -> None:
+def db_upgrade(revision: Annotated[str, typer.Argument(help="target revision")] = "head", *, lang: LangOption) -> None:
     """Apply the Alembic migrations (SQLite by default, CHANGZHU_DATABASE_URL for PostgreSQL)."""
     from changzhu.registry.migrate import current_revision, upgrade
     from changzhu.store.db import make_engine
 
     engine = make_engine()
     upgrade(engine, revision)
-    console.print(f"database {engine.url.render_as_string(hide_password=True)} at revision {current_revision(engine)}")
+    url, now = engine.url.render_as_string(hide_password=True), current_revision(engine)
+    console.print(pick(f"数据库 {url} 已在版本 {now}", f"database {url} at revision {now}", lang), highlight=False)
 
 
 @db_app.command("current")
-def db_current() -> None:
+def db_current(*, lang: LangOption) -> None:
     """Print the revision the database is at."""
     from changzhu.registry.migrate import current_revision, head_revision
     from changzhu.store.db import make_engine
 
-    engine = make_engine()
-    console.print(f"current: {current_revision(engine) or 'none (not migrated)'}; latest shipped: {head_revision()}")
+    now, latest = current_revision(make_engine()), head_revision()
+    said = pick(
+        f"当前版本：{now or '无（尚未迁移：请运行 changzhu db upgrade）'}；本软件的最新版本：{latest}",
+        f"current: {now or 'none (not migrated: run changzhu db upgrade)'}; latest shipped: {latest}",
+        lang,
+    )
+    console.print(said, highlight=False)
 
 
 @db_app.command("load")
-def db_load() -> None:
+def db_load(*, lang: LangOption) -> None:
     """Load the shipped regions and 2020 census figures (replaces earlier ones, all or nothing)."""
     from changzhu.data.census import census_2020
     from changzhu.registry.census_import import load_census
@@ -57,8 +63,14 @@ def db_load() -> None:
     upgrade(engine)
     summary = load_census(engine, census_2020())
     console.print(
-        f"loaded {summary.regions:,} regions, {summary.agglomeration_members} agglomeration memberships, "
-        f"{summary.population_stats:,} population rows"
+        pick(
+            f"已载入 {summary.regions:,} 个地区、{summary.agglomeration_members} 条城市群成员关系、"
+            f"{summary.population_stats:,} 行人口数据",
+            f"loaded {summary.regions:,} regions, {summary.agglomeration_members} agglomeration memberships, "
+            f"{summary.population_stats:,} population rows",
+            lang,
+        ),
+        highlight=False,
     )
 
 

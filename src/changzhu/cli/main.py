@@ -288,10 +288,13 @@ def _run() -> None:
 
         if not isinstance(exc, SQLAlchemyError):
             raise
+        from rich.markup import escape
+
         from changzhu.output import err_console
 
         reason = str(getattr(exc, "orig", None) or exc).strip().splitlines()[0]
-        err_console.print(f"[bold red]database error:[/bold red] {reason}", highlight=False, soft_wrap=True)
+        head = "数据库错误：" if command_lang() == Lang.ZH else "database error: "  # the reason: the database's words
+        err_console.print(f"[bold red]{head}[/bold red]{escape(reason)}", highlight=False, soft_wrap=True)
         sys.exit(1)
     if isinstance(code, int) and code:  # an exit code (typer.Exit, Ctrl-C), not standalone click's own sys.exit
         sys.exit(code)

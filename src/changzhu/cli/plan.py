@@ -156,7 +156,7 @@ def plan(
     title = pick("各省短缺合计（只计有短缺的省份）", "Shortage summed over provinces with a shortage", lang)
     places = {pick_label(FILE_COLUMNS[c], lang): p for c, p in SHORTAGE_PLACES.items()}
     if fmt == PrintFormat.TABLE:  # csv and json keep the note on every row, as the exported tables do
-        emit_table(shown["shortage"].drop(note), fmt, title, decimals=places)
+        emit_table(shown["shortage"].drop(note), fmt, title, decimals=places, lang=lang)
         console.print(shown["shortage"][note][0], style="dim", highlight=False)  # what the estimate is, once
     else:
         emit_table(shown["shortage"], fmt, title)

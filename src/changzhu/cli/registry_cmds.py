@@ -16,6 +16,7 @@ from changzhu.domain import field_sizes as sizes
 from changzhu.domain.lang import Lang
 from changzhu.errors import ChangzhuError
 from changzhu.output import ExportOption, OutputFormat, console, emit_table, print_fields
+from changzhu.report.lang import pick
 
 if TYPE_CHECKING:
     import polars as pl
@@ -556,6 +557,8 @@ def ledger_check(
     peers: Annotated[
         bool, typer.Option("--peers", help="also reconcile 跨省通办 hand-overs with every registered peer instance")
     ] = False,
+    *,
+    lang: LangOption,
 ) -> None:
     """Check that entries balance, agree with the records and with the audit log (and, with --peers, conserve
     across instances: sent = received + in flight + reversed)."""
@@ -564,11 +567,17 @@ def ledger_check(
     engine = migrated_engine()
     problems = ledger_problems(engine)
     if peers:
-        problems += _peer_problems(engine)
-    if problems:
-        raise ChangzhuError(f"账户不一致 {len(problems)} inconsistencies: " + "; ".join(problems[:5]))
+        problems += _peer_problems(engine, lang)
+    if problems:  # each problem as the ledger's checks word it (ledger/checks.py)
+        head = pick(f"账户不一致，共 {len(problems)} 处：", f"{len(problems)} inconsistencies: ", lang)
+        raise ChangzhuError(head + pick("；", "; ", lang).join(problems[:5]))
     console.print(
-        "账户一致 ledger consistent: every unit sums to zero and balances agree with the records and the audit log"
+        pick(
+            "账户一致：每个单位的分录合计为零，余额与记录和审计日志一致",
+            "ledger consistent: every unit sums to zero and balances agree with the records and the audit log",
+            lang,
+        ),
+        highlight=False,
     )
 
 
@@ -582,7 +591,7 @@ def ledger_baseline(as_user: As, *, lang: LangOption) -> None:
     _show(baseline_as(engine, _operator(engine, as_user)), lang=lang)
 
 
-def _peer_problems(engine: Engine) -> list[str]:
+def _peer_problems(engine: Engine, lang: Lang) -> list[str]:
     """Reconcile with each peer over signed requests; prints the totals per peer."""
     import os
 
@@ -595,24 +604,36 @@ def _peer_problems(engine: Engine) -> list[str]:
 
     region = os.environ.get(INSTANCE_REGION_ENV)
     if not region:
-        raise ChangzhuError(f"--peers needs {INSTANCE_REGION_ENV}: the region this instance serves")
+        from changzhu.domain.refusals import CodedError, RefusalCode, refusal
+
+        raise CodedError(
+            refusal(
+                RefusalCode.CLI_PEERS_NEED_REGION,
+                option="--peers",
+                variable=INSTANCE_REGION_ENV,
+                command=f"export {INSTANCE_REGION_ENV}=440000",
+            )
+        )
+    from changzhu.rules.labels import pick_label
+
     key = load_or_create_signing_key(keys_dir() / SIGNING_KEY_FILE)
     problems: list[str] = []
     with httpx.Client(timeout=30.0, trust_env=False) as client:
         for peer, (found, totals) in check_peers(engine, region, key, client).items():
             for state, amounts in sorted(totals.items()):
                 shown = ", ".join(f"{unit} {value}" for unit, value in amounts.items())
-                console.print(f"{region} → {peer} {_STATES.get(state, state)}: {shown}")
+                words = pick_label(_STATES[state], lang) if state in _STATES else state
+                console.print(f"{region} → {peer} {words}: {shown}", highlight=False)
             problems += [f"{region} → {peer}: {p}" for p in found]
     return problems
 
 
-_STATES = {
-    "sent": "转出 sent",
-    "received": "对方已接收 received",
-    "in_flight": "在途 in flight",
-    "reversed": "已冲回 reversed",
-    "lost": "丢失 lost",
+_STATES: dict[str, tuple[str, str]] = {
+    "sent": ("转出", "sent"),
+    "received": ("对方已接收", "received"),
+    "in_flight": ("在途", "in flight"),
+    "reversed": ("已冲回", "reversed"),
+    "lost": ("丢失", "lost"),
 }
 
 

@@ -14,8 +14,8 @@ import typer
 
 from changzhu.cli.lang import LangOption
 from changzhu.cli.tables_cmds import ErrorsOption, SheetOption, SkipOption, read_user_people
+from changzhu.domain.refusals import CodedError, RefusalCode, either, refusal
 from changzhu.domain.services import Service
-from changzhu.errors import ChangzhuError
 from changzhu.output import ExportOption, OutputFormat, PrintFormat, console, emit_table, export_table
 from changzhu.report.lang import Lang, pick
 
@@ -25,22 +25,26 @@ if TYPE_CHECKING:
     from changzhu.domain.person import CheckedPersonTable
 
 
+EXPLAIN_HELP = "`changzhu explain --help`"
+
+
 def _parse_date(raw: str | None) -> date:
     if raw is None:
         return date.today()
     try:
         return date.fromisoformat(raw)
     except ValueError as exc:
-        raise ChangzhuError(f"--on {raw!r} is not a date (YYYY-MM-DD)") from exc
+        raise CodedError(refusal(RefusalCode.CLI_OPTION_NOT_A_DATE, option="--on", value=raw)) from exc
 
 
 def _services(names: list[str] | None) -> list[Service] | None:
     if not names:
         return None
-    try:
-        return [Service(n) for n in names]
-    except ValueError as exc:
-        raise ChangzhuError(f"{exc}; services: {', '.join(s.value for s in Service)}") from exc
+    unknown = [n for n in names if n not in {s.value for s in Service}]
+    if unknown:
+        choices = either("choices", (s.value for s in Service))
+        raise CodedError(refusal(RefusalCode.CLI_NOT_ONE_OF, option="--service", value=unknown[0], **choices))
+    return [Service(n) for n in names]
 
 
 def explain_command(
@@ -73,7 +77,9 @@ def explain_command(
         table = read_user_people(people, sheet=sheet, skip_bad_rows=skip_bad_rows, errors=errors)
         jobs.append((str(people), table, _parse_date(on), person_id, _services(service)))
     else:
-        raise ChangzhuError("give --example NAME or --people FILE (see `changzhu explain --help`)")
+        raise CodedError(
+            refusal(RefusalCode.CLI_EXPLAIN_NEEDS_INPUT, example="--example", people="--people", command=EXPLAIN_HELP)
+        )
     out = []
     for title, table, when, pid, wanted in jobs:
         result = explain(table, when, person_id=pid, scenario=reform, services=wanted, lang=lang)
@@ -93,8 +99,11 @@ def check_command(
     ] = OutputFormat.TABLE,
     list_parameters: Annotated[bool, typer.Option("--list-parameters", help="list every parameter instead")] = False,
     export: ExportOption = None,
+    *,
+    lang: LangOption,
 ) -> None:
     """Load every policy file (checking references) and run the policy tests; exit 1 if any fails."""
+    from changzhu.cli.admin_words import PARAMETER_COLUMNS, POLICY_TEST_COLUMNS, in_lang
     from changzhu.parameters import parameter_tree
     from changzhu.rules import run_policy_tests
     from changzhu.rules.catalog import policies_in_use
@@ -121,9 +130,15 @@ def check_command(
             for k, p in sorted(params.items())
             for v in p.values
         ]
-        emit_table(
-            pl.DataFrame(rows), fmt, "parameters: policy files and the parameter tree (docs/parameters.md)", out=export
+        parameters = pl.DataFrame(rows)
+        on_screen = fmt == OutputFormat.TABLE and export is None
+        title = pick(
+            "参数：政策文件和参数树（见 docs/parameters.md）",
+            "parameters: policy files and the parameter tree (docs/parameters.md)",
+            lang,
         )
+        shown = in_lang(parameters, PARAMETER_COLUMNS, lang) if on_screen else parameters
+        emit_table(shown, fmt, title, out=export, lang=lang)
         return
     results = run_policy_tests(files)
     table = pl.DataFrame(
@@ -141,14 +156,21 @@ def check_command(
         ]
     )
     failed = [r for r in results if not r.passed]
-    shown = table.filter(~pl.col("ok")) if failed and fmt == OutputFormat.TABLE and export is None else table
-    emit_table(shown, fmt, "policy tests", out=export)
+    on_screen = fmt == OutputFormat.TABLE and export is None
+    shown = table.filter(~pl.col("ok")) if failed and on_screen else table
+    shown = in_lang(shown, POLICY_TEST_COLUMNS, lang) if on_screen else shown
+    emit_table(shown, fmt, pick("政策测试", "policy tests", lang), out=export, lang=lang)
+    jurisdictions, agreements, held = len(policies.jurisdictions), len(policies.agreements), len(results) - len(failed)
     console.print(
-        f"{len(policies.jurisdictions)} jurisdictions, {len(policies.agreements)} agreements loaded; "
-        f"{len(results) - len(failed)}/{len(results)} expectations hold"
+        pick(
+            f"已载入 {jurisdictions} 个辖区、{agreements} 项协议；{len(results)} 项预期中 {held} 项成立",
+            f"{jurisdictions} jurisdictions, {agreements} agreements loaded; {held}/{len(results)} expectations hold",
+            lang,
+        ),
+        highlight=False,
     )
     if failed:
-        raise ChangzhuError(f"{len(failed)} policy test expectation(s) failed (see the table above)")
+        raise CodedError(refusal(RefusalCode.CLI_POLICY_TESTS_FAILED, count=len(failed)))
 
 
 def _start_in_threads() -> None:
@@ -217,9 +239,10 @@ def evaluate_command(
     from changzhu.rules.summary import eligibility_by_region, eligibility_summary
 
     if out is not None and out.suffix.lower() not in (".parquet", ".csv", ".xlsx"):
-        raise ChangzhuError(f"--out {out}: give a .parquet, .csv or .xlsx file")
+        suffixes = either("suffixes", (".parquet", ".csv", ".xlsx"))
+        raise CodedError(refusal(RefusalCode.CLI_FILE_SUFFIX, option="--out", path=str(out), **suffixes))
     if (people is None) == (not registry):
-        raise ChangzhuError("give a person file or --registry (one of them)")
+        raise CodedError(refusal(RefusalCode.CLI_EVALUATE_NEEDS_INPUT, option="--registry"))
     if people is not None and not earliest:  # the compiled rules run on numba: started while the table is read
         _start_in_threads()
     decide: Callable[..., pl.DataFrame] = evaluate
@@ -258,6 +281,7 @@ def evaluate_command(
                 f"eligible and undetermined people by region on {when}",
                 lang,
             ),
+            lang=lang,
         )
     else:
         summary, places = _titled(eligibility_summary(result), lang), dict[str, int]()

@@ -10,7 +10,10 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
+from changzhu.cli.lang import LangOption
+from changzhu.domain.lang import Lang
 from changzhu.output import ExportOption, OutputFormat, console, emit_table
+from changzhu.report.lang import pick
 
 if TYPE_CHECKING:
     from changzhu.api.settings import ApiSettings
@@ -29,6 +32,8 @@ def serve(
     warm: Annotated[
         bool, typer.Option(help="make the rules of every city with residents ready while starting (one worker only)")
     ] = True,
+    *,
+    lang: LangOption,
 ) -> None:
     """Start the API (/api/v1, OpenAPI at /api/v1/openapi.json) and the office (/office/)."""
     import uvicorn
@@ -41,8 +46,9 @@ def serve(
     if migrate:
         upgrade(make_engine(settings.database_url))
     if warm and workers == 1:  # (worker processes keep what they read; the parent's would not help them)
-        threading.Thread(target=_warm, args=(settings,), name="warm-rules", daemon=True).start()
-    console.print(f"changzhu office: [bold]http://{host}:{port}/[/bold]  (API: http://{host}:{port}/api/v1)")
+        threading.Thread(target=_warm, args=(settings, lang), name="warm-rules", daemon=True).start()
+    office, api = f"[bold]http://{host}:{port}/[/bold]", f"http://{host}:{port}/api/v1"
+    console.print(pick(f"changzhu 办事大厅：{office}（接口：{api}）", f"changzhu office: {office}  (API: {api})", lang))
     if workers == 1:
         from changzhu.api.app import create_app
 
@@ -59,26 +65,43 @@ def serve(
         )
 
 
-def _warm(settings: ApiSettings) -> None:
-    """warm_rules on today's date, saying when each city's rules are ready; a failure is said, not raised (the
-    requests that need those rules report it themselves)."""
+def _warm(settings: ApiSettings, lang: Lang) -> None:
+    """warm_rules on today's date, saying in `lang` when each city's rules are ready; a failure is said, not raised
+    (the requests that need those rules report it themselves)."""
     from changzhu.api.warm import warm_rules
     from changzhu.store.db import make_engine
 
+    def ready(city: str, done: int, total: int) -> None:
+        said = pick(
+            f"{city} 的规则已就绪（第 {done} 个，共 {total} 个城市）",
+            f"rules ready for {city} ({done} of {total} cities)",
+            lang,
+        )
+        console.print(said, highlight=False)
+
     started = time.perf_counter()
-    console.print("preparing the rules of every city with residents")
+    console.print(pick("正在准备每个有居民的城市的规则", "preparing the rules of every city with residents", lang))
     try:
-        cities = warm_rules(make_engine(settings.database_url), settings, date.today(), console.print)
+        cities = warm_rules(make_engine(settings.database_url), settings, date.today(), ready)
     except Exception as exc:  # the server runs on: the first request in that city prepares its rules itself
-        console.print(f"preparing the rules stopped: {exc}")
+        console.print(pick(f"准备规则时中断：{exc}", f"preparing the rules stopped: {exc}", lang), highlight=False)
         return
-    console.print(f"rules ready for {len(cities)} cities in {time.perf_counter() - started:.1f} s")
+    seconds = time.perf_counter() - started
+    console.print(
+        pick(
+            f"{len(cities)} 个城市的规则已就绪，用时 {seconds:.1f} 秒",
+            f"rules ready for {len(cities)} cities in {seconds:.1f} s",
+            lang,
+        ),
+        highlight=False,
+    )
 
 
-def _read_password(password_stdin: bool) -> str:
+def _read_password(password_stdin: bool, lang: Lang) -> str:
     if password_stdin:
         return sys.stdin.readline().rstrip("\n")
-    return str(typer.prompt("password", hide_input=True, confirmation_prompt=True))
+    again = pick("请再输入一次密码", "Repeat for confirmation", lang)
+    return str(typer.prompt(pick("密码", "password", lang), hide_input=True, confirmation_prompt=again))
 
 
 @user_app.command("add")
@@ -100,32 +123,44 @@ def user_add(
             "changed at the first login (POST /auth/password)",
         ),
     ] = False,
+    *,
+    lang: LangOption,
 ) -> None:
     """Create an account (the password is asked for twice, or read from stdin); by default the password is a
     one-time one, to be changed at the first login."""
     from changzhu.api.auth.accounts import InvalidAccount, create_user
     from changzhu.api.auth.roles import Role
+    from changzhu.cli.admin_words import ROLES
+    from changzhu.domain.refusals import RefusalCode, either, refusal
     from changzhu.registry.migrate import upgrade
+    from changzhu.rules.labels import pick_label
     from changzhu.store.db import make_engine
 
-    try:
-        chosen = Role(role)
-    except ValueError as exc:
-        raise InvalidAccount(f"role {role!r} is not one of {', '.join(r.value for r in Role)}") from exc
+    if role not in ROLES:
+        choices = either("choices", ROLES)
+        raise InvalidAccount(refusal(RefusalCode.CLI_NOT_ONE_OF, option="--role", value=role, **choices))
+    chosen = Role(role)
     engine = make_engine()
     upgrade(engine)
     created = create_user(
         engine,
         username,
-        _read_password(password_stdin),
+        _read_password(password_stdin, lang),
         chosen,
         jurisdiction or [],
         person_id,
         must_change_password=not keep_password,
     )
-    scopes = ", ".join(created.scopes) or f"person {created.person_id}"
-    first = "; the password must be changed at the first login" if not keep_password else ""
-    console.print(f"created {created.role.value} account {created.username!r} ({scopes}){first}")
+    role_words = pick_label(ROLES[created.role.value], lang)
+    if lang == Lang.ZH:
+        scopes = "、".join(created.scopes) or f"人员编号 {created.person_id}"
+        first = "；首次登录时须修改密码" if not keep_password else ""
+        said = f"已创建{role_words}账户 {created.username}（{scopes}）{first}"
+    else:
+        scopes = ", ".join(created.scopes) or f"person {created.person_id}"
+        first = "; the password must be changed at the first login" if not keep_password else ""
+        said = f"created {role_words} account {created.username!r} ({scopes}){first}"
+    console.print(said, highlight=False)
 
 
 @user_app.command("list")
@@ -134,9 +169,12 @@ def user_list(
         OutputFormat, typer.Option("--format", "-f", help="table, csv, json; xlsx or parquet with --out")
     ] = OutputFormat.TABLE,
     out: ExportOption = None,
+    *,
+    lang: LangOption,
 ) -> None:
     """List accounts with role and jurisdictions."""
     from changzhu.api.auth.accounts import list_users
+    from changzhu.cli.admin_words import ACCOUNT_COLUMNS, ROLES, in_lang
     from changzhu.store.db import make_engine
 
     rows = [
@@ -146,23 +184,28 @@ def user_list(
     import polars as pl
 
     schema = {"username": pl.String, "role": pl.String, "jurisdictions": pl.String, "person_id": pl.Int64}
-    emit_table(pl.DataFrame(rows, schema=schema), fmt, f"{len(rows)} accounts", out=out)
+    accounts = pl.DataFrame(rows, schema=schema)
+    if fmt == OutputFormat.TABLE and out is None:  # CSV, JSON and files keep the codes, for scripts
+        accounts = in_lang(accounts, ACCOUNT_COLUMNS, lang, {"role": ROLES})
+    emit_table(accounts, fmt, pick(f"{len(rows)} 个账户", f"{len(rows)} accounts", lang), out=out, lang=lang)
 
 
 @user_app.command("disable")
 def user_disable(
     username: Annotated[str, typer.Argument(help="the account's user name (`changzhu user list` shows it)")],
+    *,
+    lang: LangOption,
 ) -> None:
     """Disable an account; its tokens stop working at the next request."""
     from changzhu.api.auth.accounts import set_active
     from changzhu.store.db import make_engine
 
     set_active(make_engine(), username, False)
-    console.print(f"disabled {username!r}")
+    console.print(pick(f"已停用账户 {username}", f"disabled {username!r}", lang), highlight=False)
 
 
 @peer_app.command("key")
-def peer_key() -> None:
+def peer_key(*, lang: LangOption) -> None:
     """Print this instance's public key (give it to the peers' operators)."""
     from changzhu.api.keys import load_or_create_signing_key, public_key_text
     from changzhu.api.routes.interregion import SIGNING_KEY_FILE
@@ -176,6 +219,8 @@ def peer_add(
     region: Annotated[str, typer.Argument(help="the peer's region code (its CHANGZHU_INSTANCE_REGION)")],
     url: Annotated[str, typer.Argument(help="the peer's base URL, e.g. https://gd.example.gov.cn")],
     public_key: Annotated[str, typer.Argument(help="the peer's public key (64 hex digits, `changzhu peer key`)")],
+    *,
+    lang: LangOption,
 ) -> None:
     """Trust a peer instance: accept messages it signs, and send it transfers."""
     from changzhu.api.interregion.peers import add_peer
@@ -185,7 +230,12 @@ def peer_add(
     engine = make_engine()
     upgrade(engine)
     add_peer(engine, region, url, public_key)
-    console.print(f"peer {region} at {url} added")
+    said = pick(
+        f"已添加 {region} 的实例 {url}：接受其签名的消息，并可向其发送转移",
+        f"peer {region} at {url} added: its signed messages are accepted, and transfers can be sent to it",
+        lang,
+    )
+    console.print(said, highlight=False)
 
 
 def register(app: typer.Typer) -> None:

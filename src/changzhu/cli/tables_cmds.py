@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from changzhu.cli.lang import command_lang
+from changzhu.cli.lang import LangOption, command_lang
 from changzhu.domain.lang import Lang
 from changzhu.errors import ChangzhuError
 from changzhu.output import OutputFormat, console, emit_table, err_console, export_table
@@ -148,7 +148,9 @@ def report_errors(report: pl.DataFrame, errors: Path | None) -> None:
         if zh
         else ["row", "column", "value", "reason"]
     )
-    emit_table(shown, OutputFormat.TABLE, "被拒绝的行" if zh else "rejected rows", limit=20)
+    emit_table(
+        shown, OutputFormat.TABLE, "被拒绝的行" if zh else "rejected rows", limit=20, lang=Lang.ZH if zh else Lang.EN
+    )
 
 
 REPORT_HEADERS_ZH = {"row": "行", "column": "列", "value": "值", "reason_zh": "原因"}  # the error report on screen
@@ -169,8 +171,12 @@ def schema_command(
         str | None,
         typer.Option("--jurisdiction", help="person, resident: the inputs this code's rules declare (default: all)"),
     ] = None,
+    *,
+    lang: LangOption,
 ) -> None:
     """Every column of a kind of table (type, unit, categories, Chinese and English labels, example)."""
+    from changzhu.cli.admin_words import SCHEMA_COLUMNS, SCHEMA_WORDS, in_lang
+    from changzhu.domain.refusals import CodedError, RefusalCode, either, refusal
     from changzhu.planning.standards import load_standards, service_catalog
     from changzhu.tables import schema_of
     from changzhu.tables.template import describe, describe_json, describe_markdown, write_template
@@ -182,16 +188,20 @@ def schema_command(
         write_template(schema, template)
         said_zh = f"{schema.zh}模板已写入 {template}：第 2 行是示例，导入前请删去或改写"
         said_en = f"template for {schema.en} written to {template}: row 2 is an example, delete or overwrite it first"
-        console.print(said_zh if command_lang() == Lang.ZH else said_en, highlight=False)
+        console.print(said_zh if lang == Lang.ZH else said_en, highlight=False)
         return
     if fmt == "markdown":
         console.print(describe_markdown(schema), markup=False, highlight=False, soft_wrap=True)
     elif fmt == "json":
         print(describe_json(schema))
-    elif fmt in ("csv", "table"):
-        emit_table(describe(schema), OutputFormat(fmt), f"{schema.zh} / {schema.en} ({schema.kind})")
+    elif fmt == "csv":
+        emit_table(describe(schema), OutputFormat.CSV)
+    elif fmt == "table":
+        title = f"{schema.zh}（{schema.kind}）" if lang == Lang.ZH else f"{schema.en} ({schema.kind})"
+        emit_table(in_lang(describe(schema), SCHEMA_COLUMNS, lang, SCHEMA_WORDS), OutputFormat.TABLE, title, lang=lang)
     else:
-        raise ChangzhuError(f"--format {fmt}: give one of {', '.join(SCHEMA_FORMATS)}")
+        choices = either("choices", SCHEMA_FORMATS)
+        raise CodedError(refusal(RefusalCode.CLI_NOT_ONE_OF, option="--format", value=fmt, **choices))
 
 
 def register(app: typer.Typer) -> None:

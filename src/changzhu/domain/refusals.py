@@ -656,6 +656,26 @@ class RefusalCode(StrEnum):
     EXAMPLE_ROW = "example_row"
     PRIOR_MONTHS_MISSING = "prior_months_missing"
     COLUMN_MISSING_HEADERS = "column_missing_headers"
+    # clizh: the command line's own refusals in the reader's language (were English after 错误：): an option's value not
+    # among its choices, a file the option cannot write, what a command needs given, the registry not loaded yet, a
+    # peer's public key, a failed policy check, a database the command could not use
+    CLI_NOT_ONE_OF = "cli_not_one_of"
+    CLI_FILE_SUFFIX = "cli_file_suffix"
+    CLI_EXPLAIN_NEEDS_INPUT = "cli_explain_needs_input"
+    CLI_EVALUATE_NEEDS_INPUT = "cli_evaluate_needs_input"
+    CLI_POLICY_TESTS_FAILED = "cli_policy_tests_failed"
+    CLI_CAPACITY_FORM = "cli_capacity_form"
+    CLI_PEERS_NEED_REGION = "cli_peers_need_region"
+    REGISTRY_NOT_LOADED = "registry_not_loaded"
+    UNKNOWN_TABLE_KIND = "unknown_table_kind"
+    PEER_KEY_NOT_HEX = "peer_key_not_hex"
+    PEER_KEY_LENGTH = "peer_key_length"
+    KEY_FILE_OPEN = "key_file_open"
+    KEY_FILE_SHORT = "key_file_short"
+    KEY_FILE_NOT_KEY = "key_file_not_key"
+    TABLE_FILE_FORMAT = "table_file_format"
+    TABLE_SHEET_NOT_EXCEL = "table_sheet_not_excel"
+    TABLE_DIRECTORY_EMPTY = "table_directory_empty"
 
 
 _DATE_FORMS_ZH = "2026-06-01、2026/6/1、2026.6.1、20260601 或 2026年6月1日"
@@ -2402,6 +2422,75 @@ TEMPLATES: dict[RefusalCode, tuple[str, str]] = {
         "缺少此列：表头可写{headers_zh}",
         "column is missing: its header may be {headers_en}",
     ),
+    RefusalCode.CLI_NOT_ONE_OF: (
+        "{option} 不能是 {value}：可选 {choices_zh}",
+        "{option} {value}: give one of {choices_en}",
+    ),
+    RefusalCode.CLI_FILE_SUFFIX: (
+        "{option} {path}：文件名请以 {suffixes_zh} 结尾",
+        "{option} {path}: give a {suffixes_en} file",
+    ),
+    RefusalCode.CLI_EXPLAIN_NEEDS_INPUT: (
+        "请用 {example} 示例名 或 {people} 文件 给出要解释的人（见 {command}）",
+        "give {example} NAME or {people} FILE (see {command})",
+    ),
+    RefusalCode.CLI_EVALUATE_NEEDS_INPUT: (
+        "请给出一个人员文件或 {option}（二者选一）",
+        "give a person file or {option} (one of them)",
+    ),
+    RefusalCode.CLI_POLICY_TESTS_FAILED: (
+        "{count} 项政策测试的预期不成立（见上表）",
+        "{count} policy test expectation(s) failed (see the table above)",
+    ),
+    RefusalCode.CLI_CAPACITY_FORM: (
+        "--capacity {value}：请写成 区县代码=学位数，如 440103=120",
+        "--capacity {value}: expected DISTRICT=PLACES, e.g. 440103=120",
+    ),
+    RefusalCode.CLI_PEERS_NEED_REGION: (
+        "{option} 需要本实例所服务的地区：请先设置 {variable}，如 {command}",
+        "{option} needs the region this instance serves: set {variable} first, e.g. {command}",
+    ),
+    RefusalCode.REGISTRY_NOT_LOADED: (
+        "数据库中还没有地区和人口数据：请运行 {command}",
+        "the database has no regions yet: run {command}",
+    ),
+    RefusalCode.UNKNOWN_TABLE_KIND: (
+        "没有 {kind} 这类表：可选 {kinds_zh}",
+        "unknown table kind {kind}; kinds: {kinds_en}",
+    ),
+    RefusalCode.PEER_KEY_NOT_HEX: (
+        "公钥 {given}… 不是十六进制数字：请填写对方运行 {command} 显示的 64 位十六进制数字",
+        "public key {given}… is not hexadecimal: give the 64 hex digits {command} prints on the peer",
+    ),
+    RefusalCode.PEER_KEY_LENGTH: (
+        "公钥有 {digits} 位十六进制数字，应为 64 位：请完整复制对方运行 {command} 显示的公钥",
+        "the public key has {digits} hex digits, not 64: copy the whole key {command} prints on the peer",
+    ),
+    RefusalCode.KEY_FILE_OPEN: (
+        "密钥文件 {path} 其他用户也能读取（权限 {mode}）：请运行 {command}",
+        "key file {path} is readable by others (mode {mode}): run {command}",
+    ),
+    RefusalCode.KEY_FILE_SHORT: (
+        "密钥文件 {path} 不足 32 个字符：请换成至少 32 个字符的密钥，或删去此文件让服务重新生成（所有人须重新登录）",
+        "key file {path} holds fewer than 32 characters: put a key of at least 32 in it, or delete the file for the"
+        " service to make a new one (everyone logs in again)",
+    ),
+    RefusalCode.KEY_FILE_NOT_KEY: (
+        "密钥文件 {path} 不是本实例的签名私钥：请从备份恢复此文件",
+        "key file {path} is not an Ed25519 private key (PEM): restore it from the backup",
+    ),
+    RefusalCode.TABLE_FILE_FORMAT: (
+        "{file}：不支持 {suffix} 格式：请存为 {suffixes_zh} 之一",
+        "{file}: unknown format {suffix}; give one of {suffixes_en}",
+    ),
+    RefusalCode.TABLE_SHEET_NOT_EXCEL: (
+        "{file}：{option} 只用于 Excel 工作簿（{suffixes_zh}）",
+        "{file}: {option} is only for Excel workbooks ({suffixes_en})",
+    ),
+    RefusalCode.TABLE_DIRECTORY_EMPTY: (
+        "{file}：此目录中没有 Parquet 文件",
+        "{file}: a directory without .parquet files",
+    ),
 }
 PLACE = "place"  # the format spec of a region code shown with its name: {region:place}
 ROLE = "role"  # the format spec of a role shown by its name: {role:role}
@@ -2608,6 +2697,17 @@ def listed(name: str, values: Iterable[object]) -> dict[str, str]:
     Python's ['a', 'b'] before a reader)."""
     shown = [str(v) for v in values]
     return {f"{name}_zh": "、".join(shown), f"{name}_en": ", ".join(shown)}
+
+
+def either(name: str, values: Iterable[object]) -> dict[str, str]:
+    """A list of alternatives written out in each language: `{name}_zh` "a、b 或 c", `{name}_en` "a, b or c"."""
+    shown = [str(v) for v in values]
+    if len(shown) < 2:
+        return {f"{name}_zh": "".join(shown), f"{name}_en": "".join(shown)}
+    return {
+        f"{name}_zh": f"{'、'.join(shown[:-1])} 或 {shown[-1]}",
+        f"{name}_en": f"{', '.join(shown[:-1])} or {shown[-1]}",
+    }
 
 
 def untranslated(text: str) -> Refusal:

@@ -7,14 +7,16 @@ from sqlalchemy import Engine, func, select
 from sqlalchemy.orm import aliased
 
 from changzhu.domain.population import PopulationSort
+from changzhu.domain.refusals import CodedError, RefusalCode, refusal
 from changzhu.domain.regions import InvalidRegionCode, RegionLevel, validate_code
-from changzhu.errors import ChangzhuError
 from changzhu.store.db import session_scope
 from changzhu.store.models import AgglomerationMemberRow, PopulationStatRow, RegionRow
 
+LOAD_COMMAND = "`changzhu db load`"  # migrates the database and loads the regions and the census
 
-class RegistryNotLoaded(ChangzhuError):
-    """The database has no regions yet."""
+
+class RegistryNotLoaded(CodedError):
+    """The database has no regions yet (not migrated, or migrated and not loaded): `changzhu db load` does both."""
 
 
 _SORT_COLUMNS = {
@@ -31,10 +33,10 @@ def _ensure_loaded(engine: Engine) -> None:
     from changzhu.registry.migrate import current_revision
 
     if current_revision(engine) is None:
-        raise RegistryNotLoaded("the database has no tables yet: run `changzhu db load` (or `changzhu demo`)")
+        raise RegistryNotLoaded(refusal(RefusalCode.REGISTRY_NOT_LOADED, command=LOAD_COMMAND))
     with session_scope(engine) as session:
         if not session.scalar(select(func.count()).select_from(RegionRow)):
-            raise RegistryNotLoaded("the database has no regions: run `changzhu db load` first")
+            raise RegistryNotLoaded(refusal(RefusalCode.REGISTRY_NOT_LOADED, command=LOAD_COMMAND))
 
 
 def _resolve_parent(engine: Engine, parent: str) -> int:

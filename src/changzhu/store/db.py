@@ -42,13 +42,19 @@ def make_engine(url: str | None = None, *, check: bool = True) -> Engine:
     try:
         parsed = make_url(url)
     except ArgumentError as exc:
-        raise DatabaseUnavailable(f"database URL {url!r} is not a valid SQLAlchemy URL") from exc
+        raise DatabaseUnavailable(
+            f"数据库地址 {url!r} 不是有效的 SQLAlchemy 地址（如 postgresql+psycopg://用户@主机/数据库）"
+            f" / database URL {url!r} is not a valid SQLAlchemy URL (e.g. postgresql+psycopg://user@host/database)"
+        ) from exc
     if parsed.get_backend_name() == "sqlite" and parsed.database not in (None, "", ":memory:"):
         Path(parsed.database).parent.mkdir(parents=True, exist_ok=True)
     try:
         engine = create_engine(parsed, pool_pre_ping=True)
     except (NoSuchModuleError, ArgumentError) as exc:
-        raise DatabaseUnavailable(f"database URL {_redacted(url)}: unsupported driver ({exc})") from exc
+        raise DatabaseUnavailable(
+            f"数据库地址 {_redacted(url)}：不支持的驱动（{exc}）"
+            f" / database URL {_redacted(url)}: unsupported driver ({exc})"
+        ) from exc
     if engine.dialect.name == "sqlite":
         event.listen(engine, "connect", _enable_sqlite_foreign_keys)
     if check:
@@ -57,7 +63,11 @@ def make_engine(url: str | None = None, *, check: bool = True) -> Engine:
                 conn.execute(text("SELECT 1"))
         except OperationalError as exc:
             reason = str(exc.orig).strip().splitlines()[0] if exc.orig else str(exc)
-            raise DatabaseUnavailable(f"cannot reach database {_redacted(url)}: {reason}") from exc
+            shown = _redacted(url)  # said in both languages, the error line showing its own (domain.refusals.uncoded)
+            raise DatabaseUnavailable(
+                f"无法连接数据库 {shown}：{reason}（请检查 CHANGZHU_DATABASE_URL 和数据库服务器）"
+                f" / cannot reach database {shown}: {reason} (check CHANGZHU_DATABASE_URL and the database server)"
+            ) from exc
     return engine
 
 

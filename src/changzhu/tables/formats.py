@@ -6,6 +6,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+import os
 from dataclasses import dataclass
 from datetime import date, datetime
 from pathlib import Path
@@ -13,7 +14,7 @@ from pathlib import Path
 import polars as pl
 import yaml
 
-from changzhu.domain.refusals import CodedError, RefusalCode, refusal
+from changzhu.domain.refusals import CodedError, RefusalCode, listed, refusal
 
 CSV_SUFFIXES = (".csv", ".tsv", ".txt")
 EXCEL_SUFFIXES = (".xlsx", ".xlsm", ".xls", ".ods")
@@ -211,14 +212,22 @@ def read_raw(path: Path, *, sheet: str | None = None, records_key: str = "") -> 
     if path.is_dir():
         parts = sorted(path.glob("*.parquet"))
         if not parts:
-            raise FileUnreadable(f"{path}: a directory without .parquet files")
+            raise FileUnreadable(refusal(RefusalCode.TABLE_DIRECTORY_EMPTY, file=str(path)))
         return RawTable(pl.concat([pl.read_parquet(p) for p in parts], how="vertical"), 1, "row")
     if not path.is_file():
-        raise FileUnreadable(f"{path}: file not found")
+        raise FileUnreadable(refusal(RefusalCode.CLI_FILE_NOT_FOUND, file=str(path), cwd=os.getcwd()))
     if suffix not in SUFFIXES:
-        raise FileUnreadable(f"{path}: unknown format {suffix!r}; give one of {', '.join(SUFFIXES)}")
+        known = listed("suffixes", SUFFIXES)
+        raise FileUnreadable(refusal(RefusalCode.TABLE_FILE_FORMAT, file=str(path), suffix=suffix or "—", **known))
     if sheet is not None and suffix not in EXCEL_SUFFIXES:
-        raise FileUnreadable(f"{path}: --sheet is only for Excel workbooks")
+        raise FileUnreadable(
+            refusal(
+                RefusalCode.TABLE_SHEET_NOT_EXCEL,
+                file=str(path),
+                option="--sheet",
+                **listed("suffixes", EXCEL_SUFFIXES),
+            )
+        )
     if suffix in CSV_SUFFIXES:
         return _csv(path)
     if suffix in EXCEL_SUFFIXES:

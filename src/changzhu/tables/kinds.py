@@ -12,8 +12,7 @@ from changzhu.data.coordinate_systems import CoordinateSystem, to_wgs84
 from changzhu.data.geo import km_outside
 from changzhu.domain import field_sizes
 from changzhu.domain.person import INSURANCE_MONTH_COLUMNS, PERSON_COLUMNS
-from changzhu.domain.refusals import RefusalCode, refusal
-from changzhu.errors import ChangzhuError
+from changzhu.domain.refusals import CodedError, RefusalCode, listed, refusal
 from changzhu.tables.person import person_column, person_schema
 from changzhu.tables.schema import Category, Column, ColumnType, Fallback, RowProblem, TableSchema, normalize_header
 from changzhu.tables.school_stages import spanning_categories, split_spanning_schools
@@ -641,4 +640,4 @@ def schema_of(kind: str, services: Sequence[ServiceInfo], declared: Sequence[Col
             return standard_schema(services)
         case "population":
             return population_schema()
-    raise ChangzhuError(f"unknown table kind {kind!r}; kinds: {', '.join(KINDS)}")
+    raise CodedError(refusal(RefusalCode.UNKNOWN_TABLE_KIND, kind=kind, **listed("kinds", KINDS)))
