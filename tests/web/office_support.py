@@ -280,3 +280,27 @@ def finished_run(url: str, headers: dict[str, str], started: httpx.Response, wha
             return run_id
         time.sleep(1)
     pytest.fail(f"{what} did not finish")
+
+
+APPROVALS_MENU = {"zh": "待复核", "en": "Awaiting approval"}
+
+
+def approval_items(url: str, status: str, checker: str) -> list[dict[str, Any]]:
+    """The held items (待复核) in `status` that `checker` may see, as the API lists them."""
+    answer = httpx.get(url + "/api/v1/approvals", params={"status": status}, headers=bearer(url, checker), timeout=60)
+    answer.raise_for_status()
+    return list(answer.json()["items"])
+
+
+def open_approvals(office: Office, username: str, size: tuple[int, int], lang: str) -> Any:
+    """The list of items awaiting approval, opened from the menu (the phone's drawer, or the bar at 1366 px)."""
+    page = office.open(size, lang)
+    office.login(page, username)
+    if size == PHONE:
+        page.click("#menu-button")
+        page.locator(".drawer-menu .el-menu-item", has_text=APPROVALS_MENU[lang]).click()
+    else:
+        page.locator(".shell-menu .el-menu-item", has_text=APPROVALS_MENU[lang]).click()
+    page.wait_for_url("**/office/approvals")
+    expect(page.locator("#approval-table .el-table__body")).to_be_visible()
+    return page

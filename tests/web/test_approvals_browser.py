@@ -9,7 +9,7 @@ from typing import Any
 
 import httpx
 import pytest
-from office_support import DESKTOP, PHONE, Office, bearer, staff_account
+from office_support import DESKTOP, PHONE, Office, approval_items, bearer, open_approvals, staff_account
 from playwright.sync_api import expect
 
 pytestmark = pytest.mark.browser
@@ -36,23 +36,7 @@ def _held_voucher(url: str, holder_key: str, value_fen: int, key: str) -> dict[s
 
 
 def _approval(url: str, approval_id: int, status: str) -> dict[str, Any] | None:
-    answer = httpx.get(url + "/api/v1/approvals", params={"status": status}, headers=bearer(url, CHECKER), timeout=60)
-    answer.raise_for_status()
-    return next((a for a in answer.json()["items"] if a["approval_id"] == approval_id), None)
-
-
-def _open_list(office: Office, username: str, size: tuple[int, int], lang: str) -> Any:
-    """The list of items awaiting approval, opened from the menu (the phone's drawer, or the bar at 1366 px)."""
-    page = office.open(size, lang)
-    office.login(page, username)
-    if size == PHONE:
-        page.click("#menu-button")
-        page.locator(".drawer-menu .el-menu-item", has_text=WORDS[lang]["menu"]).click()
-    else:
-        page.locator(".shell-menu .el-menu-item", has_text=WORDS[lang]["menu"]).click()
-    page.wait_for_url("**/office/approvals")
-    expect(page.locator("#approval-table .el-table__body")).to_be_visible()
-    return page
+    return next((a for a in approval_items(url, status, CHECKER) if a["approval_id"] == approval_id), None)
 
 
 @pytest.mark.parametrize(("size", "lang"), [(DESKTOP, "zh"), (PHONE, "en")])
@@ -66,12 +50,12 @@ def test_another_caseworker_approves_a_held_voucher(
     held = _held_voucher(office.url, people["cd"], value_fen, f"approvals-browser-{lang}-{size[0]}")
     words = WORDS[lang]
 
-    maker = _open_list(office, "cw_cd", size, lang)
+    maker = open_approvals(office, "cw_cd", size, lang)
     own = maker.locator("#approval-table .el-table__row", has_text=amount)
     expect(own).to_contain_text(words["own"])
     expect(own.locator(".approve-item, .reject-item")).to_have_count(0)  # never the maker's to decide
 
-    page = _open_list(office, CHECKER, size, lang)
+    page = open_approvals(office, CHECKER, size, lang)
     row = page.locator("#approval-table .el-table__row", has_text=amount)
     expect(row).to_have_count(1)
     for said in (words["kind"], words["service"], words["noName"], "51**", amount + words["yuan"], words["region"]):
@@ -113,7 +97,7 @@ def test_returning_a_held_voucher_needs_a_reason_and_issues_nothing(
     held = _held_voucher(office.url, people["cd"], value_fen, f"approvals-return-{lang}-{size[0]}")
     words = WORDS[lang]
 
-    page = _open_list(office, CHECKER, size, lang)
+    page = open_approvals(office, CHECKER, size, lang)
     row = page.locator("#approval-table .el-table__row", has_text=amount)
     expect(row).to_contain_text(words["kind"])
     office.shot(page, f"approvals_{lang}_{size[0]}")
@@ -147,7 +131,7 @@ def test_an_item_decided_meanwhile_is_refused_in_the_pages_language(
     value_fen = 2_050_000
     amount = f"{value_fen / 100:,.2f}"
     held = _held_voucher(office.url, people["cd"], value_fen, "approvals-decided-meanwhile")
-    page = _open_list(office, CHECKER, DESKTOP, "zh")
+    page = open_approvals(office, CHECKER, DESKTOP, "zh")
     row = page.locator("#approval-table .el-table__row", has_text=amount)
     expect(row).to_have_count(1)
     path = f"{office.url}/api/v1/approvals/{held['approval_id']}/approve"

@@ -8,9 +8,17 @@ from __future__ import annotations
 
 from typing import Any
 
-import httpx
 import pytest
-from office_support import DESKTOP, PHONE, Office, bearer, open_resident, pick_option, staff_account
+from office_support import (
+    DESKTOP,
+    PHONE,
+    Office,
+    approval_items,
+    open_approvals,
+    open_resident,
+    pick_option,
+    staff_account,
+)
 from playwright.sync_api import expect
 
 pytestmark = pytest.mark.browser
@@ -30,23 +38,7 @@ WORDS = {
 
 
 def _approval(url: str, status: str, kind: str) -> list[dict[str, Any]]:
-    answer = httpx.get(url + "/api/v1/approvals", params={"status": status}, headers=bearer(url, CHECKER), timeout=60)
-    answer.raise_for_status()
-    return [a for a in answer.json()["items"] if a["kind"] == kind]
-
-
-def _open_list(office: Office, username: str, size: tuple[int, int], lang: str) -> Any:
-    """The list of items awaiting approval, opened from the menu (the phone's drawer, or the bar at 1366 px)."""
-    page = office.open(size, lang)
-    office.login(page, username)
-    if size == PHONE:
-        page.click("#menu-button")
-        page.locator(".drawer-menu .el-menu-item", has_text=WORDS[lang]["menu"]).click()
-    else:
-        page.locator(".shell-menu .el-menu-item", has_text=WORDS[lang]["menu"]).click()
-    page.wait_for_url("**/office/approvals")
-    expect(page.locator("#approval-table .el-table__body")).to_be_visible()
-    return page
+    return [a for a in approval_items(url, status, CHECKER) if a["kind"] == kind]
 
 
 def _type_date(dialog: Any, field: str, day: str) -> None:
@@ -82,7 +74,7 @@ def test_a_held_bill_settled_in_the_office_is_approved_by_the_insured_place(
     expect(maker.locator(".el-message")).to_contain_text(words["held"])
     expect(maker.locator(".el-dialog:visible")).to_have_count(0)
 
-    page = _open_list(office, CHECKER, size, lang)
+    page = open_approvals(office, CHECKER, size, lang)
     row = page.locator("#approval-table .el-table__row", has_text=amount)
     expect(row).to_have_count(1)
     for said in (words["bill"], hospital, words["noName"], "51**", amount + words["yuan"], words["chengdu"], "cw_gz"):
@@ -138,7 +130,7 @@ def test_an_arrival_registered_at_the_counter_is_returned_by_the_old_place(
     [held] = [a for a in _approval(office.url, "pending", "residence.move") if a["request"]["proof_ref"] == proof]
     assert "id_number" not in held["request"]  # the number shown at the counter is not kept with the move
 
-    page = _open_list(office, CHECKER, size, lang)
+    page = open_approvals(office, CHECKER, size, lang)
     row = page.locator("#approval-table .el-table__row", has_text=words["move"])
     expect(row).to_have_count(1)
     for said in (words["guangzhou"], words["chengdu"], words["noName"], "51**", "cw_gz"):
