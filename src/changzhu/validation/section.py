@@ -5,7 +5,7 @@ from __future__ import annotations
 import polars as pl
 
 from changzhu.report.lang import Lang, number, pick
-from changzhu.report.sections import ReportSection, escape
+from changzhu.report.sections import ReportSection, escape, table_box
 from changzhu.validation.checks import Check, method_text, reason_text
 
 STATUS = {
@@ -131,15 +131,19 @@ def validation_section(checks: list[Check], fit: pl.DataFrame, fraction: float, 
     )
     body = (
         intro
-        + "<div class='table-wrap'><table class='data stack'>"
-        + head
-        + "".join(_check_row(c, lang) for c in checks)
-        + "</table></div><h3>"
+        + table_box(
+            "<table class='data stack'>" + head + "".join(_check_row(c, lang) for c in checks) + "</table>", lang
+        )
+        + "<h3>"
         + pick("合成人口拟合（PopulationSim 口径）", "Synthetic population fit (PopulationSim measures)", lang)
-        + "</h3><div class='table-wrap'><table class='data stack'>"
-        + fit_head
-        + "".join(_fit_row(r, lang) for r in fit.iter_rows(named=True))
-        + "</table></div>"
+        + "</h3>"
+        + table_box(
+            "<table class='data stack'>"
+            + fit_head
+            + "".join(_fit_row(r, lang) for r in fit.iter_rows(named=True))
+            + "</table>",
+            lang,
+        )
     )
     return ReportSection(
         5, "validation", pick("数字核对：本系统与官方统计", "Validation against official figures", lang), body
