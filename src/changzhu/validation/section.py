@@ -76,7 +76,8 @@ def _row(cells: list[tuple[str, str]], columns: tuple[tuple[str, str], ...], lan
 def _check_row(c: Check, lang: Lang) -> str:
     ratio = "—" if c.ratio is None else f"{c.ratio:.3f}"
     verified = "" if c.official.verified else pick("（未核实）", " (not verified here)", lang)
-    source = escape(f"{c.official.document}, {c.official.table}, {c.official.year}{verified}")
+    comma = pick("，", ", ", lang)  # the citation is Chinese: full-width between its parts on a Chinese page
+    source = escape(f"{c.official.document}{comma}{c.official.table}{comma}{c.official.year}{verified}")
     if c.official.url:
         source += f"<br><span class='note'>{escape(c.official.url)}</span>"
     zh = lang == Lang.ZH
