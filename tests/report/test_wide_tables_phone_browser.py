@@ -11,10 +11,16 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import polars as pl
 import pytest
 from typer.testing import CliRunner
 
 from changzhu.cli.main import app
+from changzhu.report.lang import Lang
+from changzhu.report.render import render_report
+from changzhu.report.sections import ReportSection, write_section
+from changzhu.report.simulation import COST_COLUMNS
+from changzhu.report.tables import html_table
 
 pytestmark = pytest.mark.browser
 
@@ -75,3 +81,38 @@ def test_wide_tables_scroll_in_their_box_with_the_row_names_in_view(
             page.close()
     finally:
         context.close()
+
+
+# the simulation section's cost table (report/simulation.py, COST_COLUMNS), its figures as the demo's
+COST_ROWS = {
+    "scenario": ["现行规则（基线）", "随迁子女在流入地参加中考的居住年限降至一年"],
+    "year": ["2025", "2025"],
+    "service": ["compulsory_schooling", "local_entrance_exam"],
+    "eligible": [175_000_000.0, 49_115_000.0],
+    "undetermined": [0.0, 155_000.0],
+    "newly_eligible": [0.0, 1_595_000.0],
+    "demand": [175_000_000.0, 49_115_000.0],
+    "delta_demand": [0.0, 1_595_000.0],
+    "cost_yuan": [None, 1.2e10],
+    "delta_cost_yuan": [None, 1.2e10],
+}
+
+
+def test_a_column_of_words_is_not_squeezed_to_one_character(tmp_path: Path, chromium: object) -> None:
+    """On a phone the cost table's 服务 column was drawn one character wide (随 / 迁 / 子 / 女 …, a line each) until
+    2026-12-04, the table squeezing its word columns to fit before it scrolled."""
+    body = html_table(pl.DataFrame(COST_ROWS), COST_COLUMNS, Lang.ZH)
+    write_section(tmp_path, ReportSection(order=70, name="simulation", title="模拟", body_html=body))
+    report = render_report(tmp_path, lang=Lang.ZH)
+    page = chromium.new_page(viewport={"width": 390, "height": 844})  # type: ignore[attr-defined]
+    try:
+        page.goto(report.as_uri())
+        narrow = page.evaluate(
+            """() => [...document.querySelectorAll('td.text')]
+                 .map(td => [td.textContent, td.clientWidth / parseFloat(getComputedStyle(td).fontSize)])
+                 .filter(([text, ems]) => /[\u4e00-\u9fff]/.test(text) && ems < 4)"""
+        )
+        page.locator(".table-wrap").screenshot(path=str(ARTIFACTS / "cost_table_zh_390.png"))
+    finally:
+        page.close()
+    assert narrow == [], narrow

@@ -32,7 +32,8 @@ body {{ font-family: system-ui, "Noto Sans CJK SC", "Microsoft YaHei", sans-seri
 .table-wrap:focus-visible {{ outline: 2px solid #b22; outline-offset: 2px; }}
 table.data tr > :first-child {{ position: sticky; left: 0; z-index: 1; background: #fff; }}
 table.data tr > th:first-child {{ background: #f4f4f4; }}
-@media (max-width: 600px) {{ table.data:not(.stack) tr > :first-child {{ max-width: 7.5em; }} }}
+@media (max-width: 600px) {{ table.data:not(.stack) tr > :first-child {{ max-width: 7.5em; }}
+  table.data:not(.stack) td.text {{ min-width: 5em; }} }}  /* a word column never one character wide */
 table.data td.small {{ font-size: 85%; min-width: 14em; max-width: 22em; }}
 table.data td.text:first-child {{ min-width: 7em; }}
 .figure {{ white-space: nowrap; }}
