@@ -544,7 +544,7 @@ def test_parameters_and_variables(service: Service) -> None:
     assert "placeholder" in limit["note"] and "placeholder" not in limit["source"]
     assert limit["history"][0]["note"] == limit["note"]
     # a project remark in the answer's language (Accept-Language or ?lang=), a Chinese document's citation as it is
-    permit_citation = "《居住证暂行条例》(国务院令第663号) 第二条：居住半年以上"
+    permit_citation = "《居住证暂行条例》（国务院令第663号）第二条：居住半年以上"
     fund_zh, fund_en = (
         "本项目设定，非法规规定：示意资金规模",
         "changzhu's own setting, not a regulation: an illustrative fund",

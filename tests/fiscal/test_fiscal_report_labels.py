@@ -7,10 +7,13 @@ from __future__ import annotations
 
 import re
 from datetime import date
+from pathlib import Path
 
 import polars as pl
 import pytest
+from typer.testing import CliRunner
 
+from changzhu.cli.main import app
 from changzhu.data.census import CENSUS_DAY, census_2020
 from changzhu.domain.lang import Lang
 from changzhu.fiscal.parameters import fiscal_parameters
@@ -87,3 +90,18 @@ def test_the_report_says_the_settled_migrants_are_assumed() -> None:
     assert "落户人数与享受服务人数为情景假设：分别为跨省流入人口的 5% 与 100%（没有随附的落户统计）" in zh, zh
     assert "People settled and migrants served are a scenario assumption: 5% and 100% of inter-provincial" in en, en
     assert not CJK.search(en)
+
+
+INTERNAL = re.compile(r"[Ss]eed \d|种子 ?\d|\.yaml|docs/")  # the project's notes: its seed papers, files, docs
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_the_fiscal_report_shows_no_internal_note(lang: str, tmp_path: Path) -> None:
+    """A fiscal official reads the comparison by what it is, not by the project's name for a paper (it read "种子 002
+    的上海例子" / "Seed 002's Shanghai example"), and is not sent to fiscal_parameters.yaml or docs/fiscal.md."""
+    ran = CliRunner().invoke(app, ["fiscal", "--out", str(tmp_path), "--lang", lang])
+    assert ran.exit_code == 0, ran.output
+    section = (tmp_path / "sections" / "060_fiscal.html").read_text(encoding="utf-8")
+    text = re.sub(r"<script.*?</script>|<[^>]+>", " ", section, flags=re.S)
+    assert INTERNAL.findall(text) == []
+    assert ("4.86" in text) and (("静安" in text) if lang == "zh" else ("Jing'an" in text))

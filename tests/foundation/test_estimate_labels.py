@@ -89,4 +89,8 @@ def test_the_school_siting_note_cites_the_school_age_shares_not_their_keys() -> 
     note = in_both(access_estimate("primary_school_places"))  # as a run's sites table is labelled
     assert not KEY.search(note) and not KEY.search(PROJECTION), note
     assert "5—14岁人口中小学学龄占比 0.6（《中华人民共和国义务教育法》第十一条" in note, note
-    assert "Primary-school age share of ages 5–14 0.6 (《中华人民共和国义务教育法》第十一条" in note, note  # as written
+    # the shares' derivation is the project's remark, in English on an English page (it read "…；6–11岁是5–14岁年龄组
+    # 10个单岁中的6个" there until 2026-12-04)
+    assert "Primary-school age share of ages 5–14 0.6 (Compulsory Education Law of the People's Republic" in note
+    english = note[note.index("Primary-school age share") :]
+    assert not re.search(r"[\u4e00-\u9fff]", english), english

@@ -33,3 +33,18 @@ SIDE = pl.DataFrame(
 def test_a_gap_chart_says_its_unit(service: str, lang: Lang, axis: str) -> None:
     figure = planning._gap_bars(SIDE, service, "title", lang)
     assert figure.layout.yaxis.title.text == axis
+
+
+@pytest.mark.parametrize(
+    ("service", "lang", "cell"),
+    [
+        ("hospital_beds", Lang.ZH, "医院床位（张）"),
+        ("primary_school_places", Lang.ZH, "小学学位（个）"),
+        ("hospital_beds", Lang.EN, "(number of beds)"),
+        ("primary_school_places", Lang.EN, "(number of primary-school places)"),
+    ],
+)
+def test_the_gap_tables_service_says_what_its_figures_count(service: str, lang: Lang, cell: str) -> None:
+    """The gap table's supply, demand and gap (54.5万) said neither beds nor places until 2026-12-04: the service
+    cell now gives the unit."""
+    assert cell in planning._service(service, lang)

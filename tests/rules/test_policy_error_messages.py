@@ -150,7 +150,7 @@ def test_an_unknown_parameter_is_named_at_the_line_that_uses_it(tmp_path: Path) 
 
 def test_a_value_without_its_source_is_named(tmp_path: Path) -> None:
     _, refusal, path = _refused_edit(
-        tmp_path, "        source: 《上海市居住证积分管理办法》(沪府发〔2013〕40号) 标准分值120分\n", ""
+        tmp_path, "        source: 《上海市居住证积分管理办法》（沪府发〔2013〕40号）标准分值120分\n", ""
     )
     line = _line(path, "      - since: 2013-07-01")
     assert (

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import polars as pl
@@ -111,3 +112,16 @@ def test_validate_in_chinese_uses_wan_and_yi(
     assert {r["key"]: r["changzhu"] for r in rows} == pytest.approx(produced)
     report = (tmp_path / "report.html").read_text(encoding="utf-8")
     assert "数字核对" in report and "未核实" in report
+
+
+def test_each_official_figures_citation_reads_in_chinese() -> None:
+    """A citation of a Chinese bulletin is Chinese, punctuated full-width: until 2026-12-04 the Chinese report read
+    "2020年民政事业发展统计公报 (民政部), 社会救助 section" and "一、城乡人口, note [4] (公安部)"."""
+    figures = [v for v in vars(off).values() if isinstance(v, off.Official)]
+    assert len(figures) > 10
+    cjk = "\u3000-\u303f\u4e00-\u9fff\uff00-\uffef"
+    half_width = re.compile(rf"[{cjk}] ?[(),:;]|[(),:;] ?[{cjk}]")
+    for figure in figures:
+        for text in (figure.document, figure.table):
+            assert not half_width.search(text), text
+            assert not re.search("[A-Za-z]{2,}", text), text

@@ -158,7 +158,7 @@ def test_schemes_and_reforms_are_listed_by_title(office: Office, lang: str) -> N
     title = "Dibao for residence-permit holders where they live" if lang == "en" else "居住证持有人在居住地申请低保"
     expect(offered.filter(has_text=title)).to_have_count(1)
     # each with its kind in the page's brackets (the Chinese read "居住证持有人在居住地申请低保 (随软件提供)")
-    kind = " (shipped)" if lang == "en" else "（随软件提供）"
+    kind = " (shipped with changzhu)" if lang == "en" else "（系统自带）"
     expect(offered.filter(has_text=title)).to_have_text(title + kind)
     listed = " ".join(offered.all_inner_texts())
     assert "dibao_permit_holders" not in listed and "entrance_exam_residence_1y" not in listed, listed
@@ -206,3 +206,17 @@ def test_audit_names_vouchers_and_clearings(office: Office, size: tuple[int, int
     expect(cleared.first.locator(".audit-subject")).to_have_text(
         "Chengdu (510100) → Guangzhou (440100)" if lang == "en" else "成都市（510100） → 广州市（440100）"
     )
+
+
+@pytest.mark.parametrize(("lang", "shipped"), [("en", "Shipped with changzhu"), ("zh", "系统自带")])
+def test_the_reform_lists_source_column_reads_as_a_label(office: Office, lang: str, shipped: str) -> None:
+    """The reform list's source column says where a reform comes from in words (it read "shipped", lower-case, in
+    English: the API's code shown as it is)."""
+    page = office.open(DESKTOP, lang)
+    office.login(page, "pl_nat")
+    page.goto(office.url + "/office/reforms/new")
+    page.wait_for_selector("#reform-list .el-table__body tr")
+    sources = set(page.locator("#reform-list .el-table__body tr td:last-child").all_inner_texts())
+    assert shipped in sources, sources  # the shipped reforms
+    assert sources <= {shipped, "Saved by a planner" if lang == "en" else "规划人员保存"}, sources
+    office.shot(page, f"reform_list_source_{lang}_1366")

@@ -254,7 +254,7 @@ def test_build_run_and_reload_a_reform(office: Office, database: Path) -> None:
 def test_the_builder_cites_a_project_remark_in_the_readers_language(office: Office) -> None:
     """The project's own remark as a parameter's source reads in the office's language; a Chinese document's
     citation is shown as it is (its title) on the English page too."""
-    citation = "《居住证暂行条例》(国务院令第663号) 第二条"
+    citation = "《居住证暂行条例》（国务院令第663号）第二条"
     for lang, remark in (("en", "changzhu's own setting, not a regulation"), ("zh", "本项目设定，非法规规定")):
         page = office.open(DESKTOP, lang)
         office.login(page, "pl_nat")

@@ -317,7 +317,7 @@ def fiscal_section(
         f"<p class='note'>户籍人口为{escape(estimate)}："
         "户籍人口 = 常住人口 − 跨省流入人口 + 流出人口（普查校准的估算）。"
         "财力以普查城镇化率近似（没有随附的财政收入表）。缺口：{gaps}。未对应公开数字的权重、比例和费率只作示意，"
-        "已在 fiscal_parameters.yaml 中标明；见 docs/fiscal.md。</p>",
+        "各自的来源注明“本项目设定，非法规规定”。</p>",
         f"<p>Scheme <b>{escape(p.title('en'))}</b>, "
         f"in force from {p.effective_from}. Fund "
         f"{money(p.fund_yuan, lang, 0)} ({escape(p.fund_cited(Lang.EN))}). Source: {escape(p.cited(Lang.EN))}</p>"
@@ -325,19 +325,22 @@ def fiscal_section(
         "inter-provincial in-migrants + out-migrants (estimate fitted to the census). Fiscal capacity uses the census "
         "urbanisation rate "
         "as a proxy (no revenue table ships). Gaps: {gaps}. Weights, shares and rates not tied to a published "
-        "figure are illustrative and labelled so in fiscal_parameters.yaml; see docs/fiscal.md.</p>",
+        "figure are illustrative, each one's source saying “changzhu's own setting, not a regulation”.</p>",
         lang,
     ).replace("{gaps}", escape(gaps_note))
     allocation_text = pick(
         f"<p>线性规划按常住口径的服务缺口分配资金，使加权未满足需求最小；每常住人口不少于 "
         f"{a.floor_yuan_per_resident:g} 元，人均最高不超过人均最低的 {a.max_min_per_capita_ratio:g} 倍。"
         "两种简单分法把同一笔资金按户籍人头和常住人头平分；其未满足需求假定各省把所得先用于本省权重最高的缺口。"
-        "（种子 002 的上海例子：每人 35,665 元对 7,342 元，最高/最低 4.86。）</p>",
+        "（对照：一篇上海基本公共服务均等化的论文所报 2012 年上海各区按常住人口计的人均支出，最高 35,665 元"
+        "（静安），最低 7,342 元（宝山），最高/最低 4.86。）</p>",
         "<p>The LP fills resident-basis service gaps to minimise weighted unmet need, with a floor of "
         f"{a.floor_yuan_per_resident:g} yuan per resident and the highest allocation per resident at most "
         f"{a.max_min_per_capita_ratio:g} × the lowest. The simple splits share the same fund per registered head "
         "and per resident head; their unmet need assumes each province spends its share on its own gaps, heaviest "
-        "weight first. (Seed 002's Shanghai example: 35,665 vs 7,342 yuan per head, a max/min ratio of 4.86.)</p>",
+        "weight first. (For comparison: a paper on the equalisation of basic public services in Shanghai reports "
+        "2012 spending per resident from 35,665 yuan (Jing'an) to 7,342 yuan (Baoshan) across Shanghai's "
+        "districts, a max/min ratio of 4.86.)</p>",
         lang,
     )
     compensation_text = pick(

@@ -122,7 +122,13 @@ def _kind(value: Any, lang: Lang) -> str:
 
 
 def _service(value: Any, lang: Lang) -> str:
-    return service_name(str(value), lang)
+    """A service with the unit its supply, demand and gap count in (医院床位（张）, "Hospital beds (number of beds)"):
+    the gap table's figures, 54.5万, said neither beds nor places."""
+    name = service_name(str(value), lang)
+    words = WORDS.get(str(value))
+    if words is None:
+        return name
+    return pick(f"{name}（{words.counter}）", f"{name} (number of {words.capacity[1]})", lang)
 
 
 def parameters_used(scenario: Scenario | None, lang: Lang) -> str:

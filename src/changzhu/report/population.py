@@ -12,7 +12,7 @@ from changzhu.data.geo import boundaries, boundaries_within
 from changzhu.report.labels import region_names
 from changzhu.report.lang import Lang, people, pick
 from changzhu.report.maps import choropleth, province_choropleth
-from changzhu.report.sections import ReportSection, escape, figure_html
+from changzhu.report.sections import ReportSection, escape, figure_html, table_box
 
 SHARE = "interprov_in_migrants_share"
 CENSUS = {Lang.ZH: "第七次全国人口普查（2020），常住口径", Lang.EN: "7th national census (2020), resident basis"}
@@ -169,10 +169,7 @@ def population_section(provinces: pl.DataFrame, geojson: dict[str, Any], lang: L
     body = (
         intro
         + figure_html(inflow_choropleth(provinces, geojson, lang))
-        + "<div class='table-wrap'><table class='data'>"
-        + head
-        + rows
-        + "</table></div>"
+        + table_box("<table class='data'>" + head + rows + "</table>", lang)
         + "".join(figure_html(f) for f in level_maps(lang))
         + figure_html(inflow_ranking(provinces, lang))
     )

@@ -23,7 +23,17 @@ _PAGE = """<!DOCTYPE html>
 body {{ font-family: system-ui, "Noto Sans CJK SC", "Microsoft YaHei", sans-serif; margin: 0 auto;
        max-width: 1200px; padding: 1em 2em; color: #222; }}
 @media (max-width: 600px) {{ body {{ padding: .5em .7em; }} h1 {{ font-size: 1.3em; }} }}
-.table-wrap {{ overflow-x: auto; max-width: 100%; }}
+/* a wide table scrolls in its box, never the page: its first column (the row's name) stays in view, and a shadow on
+   the box's right edge shows there is more to the right until the reader reaches the end (sections.table_box) */
+.table-wrap {{ overflow-x: auto; max-width: 100%;
+  background: linear-gradient(to left, #fff 30%, rgba(255,255,255,0)) right / 2em 100% no-repeat local,
+              radial-gradient(farthest-side at 100% 50%, rgba(0,0,0,.22), rgba(0,0,0,0)) right / .9em 100%
+              no-repeat scroll; }}
+.table-wrap:focus-visible {{ outline: 2px solid #b22; outline-offset: 2px; }}
+table.data tr > :first-child {{ position: sticky; left: 0; z-index: 1; background: #fff; }}
+table.data tr > th:first-child {{ background: #f4f4f4; }}
+@media (max-width: 600px) {{ table.data:not(.stack) tr > :first-child {{ max-width: 7.5em; }}
+  table.data:not(.stack) td.text {{ min-width: 5em; }} }}  /* a word column never one character wide */
 table.data td.small {{ font-size: 85%; min-width: 14em; max-width: 22em; }}
 table.data td.text:first-child {{ min-width: 7em; }}
 .figure {{ white-space: nowrap; }}
@@ -31,18 +41,23 @@ table.data td.text:first-child {{ min-width: 7em; }}
 .status.no_estimate, .status.not_synthesized, .status.definition_differs, .status.calibrated {{ color: #777; }}
 @media (max-width: 600px) {{
   table.data.stack, table.data.stack tbody, table.data.stack tr, table.data.stack td {{ display: block; width: auto; }}
+  table.data.stack {{ border: none; }}
   table.data.stack tr:first-child {{ display: none; }}
   table.data.stack tr {{ border: 1px solid #ccc; margin: 0 0 .6em; padding: .2em 0; }}
   table.data.stack td {{ border: none; text-align: left; min-width: 0; max-width: none; overflow-wrap: anywhere;
-                        padding: .15em .6em; }}
+                        padding: .15em .6em; position: static; background: none; }}
   table.data.stack td::before {{ content: attr(data-label); color: #666; font-size: 85%; margin-right: .5em; }}
 }}
 .estimate {{ background: #fff4d6; border: 1px solid #e0b84c; border-radius: 3px; padding: 0 .3em; font-size: 85%; }}
 .js-plotly-plot, .plotly-graph-div {{ max-width: 100%; }}
 h1 {{ border-bottom: 2px solid #b22; padding-bottom: .3em; }}
 section {{ margin: 2em 0; }}
-table.data {{ border-collapse: collapse; font-size: 90%; }}
-table.data th, table.data td {{ border: 1px solid #ccc; padding: .2em .6em; text-align: right; }}
+/* separate borders: a sticky cell carries its own (Chromium paints collapsed borders and the next cells' words over
+   a sticky cell) */
+table.data {{ border-collapse: separate; border-spacing: 0; border-top: 1px solid #ccc; border-left: 1px solid #ccc;
+             font-size: 90%; }}
+table.data th, table.data td {{ border: 0 solid #ccc; border-width: 0 1px 1px 0; padding: .2em .6em;
+                               text-align: right; }}
 table.data th {{ background: #f4f4f4; }}
 table.data td.text {{ text-align: left; }}
 .note {{ color: #555; font-size: 90%; }}

@@ -13,6 +13,8 @@ from pathlib import Path
 
 import plotly.graph_objects as go
 
+from changzhu.report.lang import Lang, pick
+
 SECTIONS_DIR = "sections"
 
 
@@ -46,6 +48,17 @@ def figure_html(figure: go.Figure) -> str:
 def escape(text: str) -> str:
     """HTML-escape a piece of text."""
     return html.escape(text, quote=True)
+
+
+TABLE_BOX_LABEL = {Lang.ZH: "表格，可左右滑动", Lang.EN: "Table, scrolls sideways"}
+
+
+def table_box(table: str, lang: Lang) -> str:
+    """A report table (HTML) in its box: a table wider than the page scrolls sideways in the box, never the page,
+    with its first column (the row's name) kept in view by the report's style (render.py); the box is a labelled
+    region a keyboard can focus and scroll with the arrow keys."""
+    label = escape(pick(TABLE_BOX_LABEL[Lang.ZH], TABLE_BOX_LABEL[Lang.EN], lang))
+    return f"<div class='table-wrap' role='region' tabindex='0' aria-label='{label}'>{table}</div>"
 
 
 def write_section(out_dir: Path, section: ReportSection) -> Path:

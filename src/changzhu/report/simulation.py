@@ -11,7 +11,7 @@ import polars as pl
 from changzhu.report.labels import service_name
 from changzhu.report.lang import Lang, people, pick
 from changzhu.report.maps import province_choropleth
-from changzhu.report.sections import ReportSection, escape, figure_html
+from changzhu.report.sections import ReportSection, escape, figure_html, table_box
 from changzhu.report.tables import Column, count, html_table, yuan
 from changzhu.rules.labels import FILE_COLUMNS, pick_label
 from changzhu.simulation.aggregate import BASELINE
@@ -173,7 +173,7 @@ def _fit_table(fit_errors: pl.DataFrame, lang: Lang) -> str:
         "<tr><th>margin</th><th>cells</th><th>worst relative error</th><th>total absolute error / total</th></tr>",
         lang,
     )
-    return f"<div class='table-wrap'><table class='data'>{head}{rows}</table></div>"
+    return table_box(f"<table class='data'>{head}{rows}</table>", lang)
 
 
 def sample_fit(by_province: pl.DataFrame, provinces: pl.DataFrame, fraction: float) -> pl.DataFrame:

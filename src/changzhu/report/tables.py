@@ -10,7 +10,7 @@ from typing import Any
 import polars as pl
 
 from changzhu.report.lang import Lang, people, pick
-from changzhu.report.sections import escape
+from changzhu.report.sections import escape, table_box
 
 
 @dataclass(frozen=True)
@@ -82,9 +82,9 @@ def kept_whole(figure: str) -> str:
 def html_table(
     frame: pl.DataFrame, columns: list[Column], lang: Lang, limit: int | None = None, *, stack: bool = False
 ) -> str:
-    """The frame's chosen columns as a scrollable table with translated headers; `stack`: on a phone (the report's
-    `table.data.stack` style) each row becomes a card whose cells name their column (`data-label`) instead of a
-    table scrolling sideways."""
+    """The frame's chosen columns as a table with translated headers, in the box it scrolls in (`table_box`);
+    `stack`: on a phone (the report's `table.data.stack` style) each row becomes a card whose cells name their
+    column (`data-label`) instead of a table scrolling sideways."""
     headers = [pick(c.zh, c.en, lang) for c in columns]
     head = "".join(f"<th>{unbroken(escape(h))}</th>" for h in headers)
     labels = [f" data-label='{escape(h)}'" if stack else "" for h in headers]
@@ -98,4 +98,4 @@ def html_table(
         )
         rows.append(f"<tr>{cells}</tr>")
     kind = "data stack" if stack else "data"
-    return f"<div class='table-wrap'><table class='{kind}'><tr>{head}</tr>{''.join(rows)}</table></div>"
+    return table_box(f"<table class='{kind}'><tr>{head}</tr>{''.join(rows)}</table>", lang)

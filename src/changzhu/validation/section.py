@@ -5,7 +5,7 @@ from __future__ import annotations
 import polars as pl
 
 from changzhu.report.lang import Lang, number, pick
-from changzhu.report.sections import ReportSection, escape
+from changzhu.report.sections import ReportSection, escape, table_box
 from changzhu.validation.checks import Check, method_text, reason_text
 
 STATUS = {
@@ -76,7 +76,8 @@ def _row(cells: list[tuple[str, str]], columns: tuple[tuple[str, str], ...], lan
 def _check_row(c: Check, lang: Lang) -> str:
     ratio = "—" if c.ratio is None else f"{c.ratio:.3f}"
     verified = "" if c.official.verified else pick("（未核实）", " (not verified here)", lang)
-    source = escape(f"{c.official.document}, {c.official.table}, {c.official.year}{verified}")
+    comma = pick("，", ", ", lang)  # the citation is Chinese: full-width between its parts on a Chinese page
+    source = escape(f"{c.official.document}{comma}{c.official.table}{comma}{c.official.year}{verified}")
     if c.official.url:
         source += f"<br><span class='note'>{escape(c.official.url)}</span>"
     zh = lang == Lang.ZH
@@ -131,15 +132,19 @@ def validation_section(checks: list[Check], fit: pl.DataFrame, fraction: float, 
     )
     body = (
         intro
-        + "<div class='table-wrap'><table class='data stack'>"
-        + head
-        + "".join(_check_row(c, lang) for c in checks)
-        + "</table></div><h3>"
+        + table_box(
+            "<table class='data stack'>" + head + "".join(_check_row(c, lang) for c in checks) + "</table>", lang
+        )
+        + "<h3>"
         + pick("合成人口拟合（PopulationSim 口径）", "Synthetic population fit (PopulationSim measures)", lang)
-        + "</h3><div class='table-wrap'><table class='data stack'>"
-        + fit_head
-        + "".join(_fit_row(r, lang) for r in fit.iter_rows(named=True))
-        + "</table></div>"
+        + "</h3>"
+        + table_box(
+            "<table class='data stack'>"
+            + fit_head
+            + "".join(_fit_row(r, lang) for r in fit.iter_rows(named=True))
+            + "</table>",
+            lang,
+        )
     )
     return ReportSection(
         5, "validation", pick("数字核对：本系统与官方统计", "Validation against official figures", lang), body
