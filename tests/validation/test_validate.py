@@ -100,6 +100,9 @@ def test_validate_command_prints_the_table_and_exits_one_when_a_figure_is_out(
     assert (prefecture["pct_rmse"] <= prefecture["tolerance_pct_rmse"]).all()
     report = (tmp_path / "report.html").read_text(encoding="utf-8")
     assert "Validation against official figures" in report and "PopulationSim" in report
+    assert "tid=3379 (a copy; the official text is at stats.gov.cn)" in report  # a mirror says it is one
+    assert rows["renhu_fenli"]["source_url"].endswith("tid=3379")  # the link alone, its note in its own column
+    assert rows["renhu_fenli"]["source_url_note"] == "a copy; the official text is at stats.gov.cn"
 
 
 def test_validate_in_chinese_uses_wan_and_yi(
@@ -112,6 +115,9 @@ def test_validate_in_chinese_uses_wan_and_yi(
     assert {r["key"]: r["changzhu"] for r in rows} == pytest.approx(produced)
     report = (tmp_path / "report.html").read_text(encoding="utf-8")
     assert "数字核对" in report and "未核实" in report
+    # what a link is, in Chinese on the Chinese page (it read "(mirror; official text at stats.gov.cn)")
+    assert "tid=3379（转载，原文见国家统计局网站 stats.gov.cn）" in report and "(mirror;" not in report
+    assert "（《人民日报》对该公报的报道）" in report and "report of the bulletin" not in report
 
 
 def test_each_official_figures_citation_reads_in_chinese() -> None:

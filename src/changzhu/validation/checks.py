@@ -300,6 +300,7 @@ def checks_frame(checks: list[Check]) -> pl.DataFrame:
                 "source": f"{c.official.document}, {c.official.table}",
                 "source_year": c.official.year,
                 "source_url": c.official.url,
+                "source_url_note": c.official.link_note[1],
                 "source_verified": c.official.verified,
                 "method": c.method,
                 "reason": c.reason_if_out if c.status in ("out_of_range", "definition_differs") else "",

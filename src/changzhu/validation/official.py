@@ -12,11 +12,14 @@ from dataclasses import dataclass
 from changzhu.data.census import PROVINCES_INTERPROV_TOTAL_2020, PROVINCES_RENHU_FENLI_TOTAL_2020
 
 CENSUS_NO7 = "第七次全国人口普查公报（第七号）——城乡人口和流动人口情况（国家统计局，2021-05-11）"
-CENSUS_NO7_URL = (
-    "http://www.haikuotiankong.com/forum.php?mod=viewthread&tid=3379 (mirror; official text at stats.gov.cn)"
-)
+CENSUS_NO7_URL = "http://www.haikuotiankong.com/forum.php?mod=viewthread&tid=3379"
 HEALTH_2019 = "2019年我国卫生健康事业发展统计公报（国家卫生健康委）"
-HEALTH_2019_URL = "http://www.one-tool.net/yaowen/20200608/060816751.html (人民日报 report of the bulletin)"
+HEALTH_2019_URL = "http://www.one-tool.net/yaowen/20200608/060816751.html"
+# What a link is where it is not the publisher's own page (zh, en): the report prints it beside the link
+LINK_NOTES = {
+    CENSUS_NO7_URL: ("转载，原文见国家统计局网站 stats.gov.cn", "a copy; the official text is at stats.gov.cn"),
+    HEALTH_2019_URL: ("《人民日报》对该公报的报道", "a People's Daily report of the bulletin"),
+}
 CIVIL_2020 = "2020年民政事业发展统计公报（民政部），社会救助部分"
 EDU_2020 = "2020年全国教育事业发展统计公报（教育部），义务教育部分"
 NHSA_2020 = "2020年全国医疗保障事业发展统计公报（国家医保局），异地就医部分"
@@ -34,6 +37,11 @@ class Official:
     year: int
     url: str
     verified: bool
+
+    @property
+    def link_note(self) -> tuple[str, str]:
+        """What the link is (zh, en) where it is not the publisher's own page; empty strings where it is."""
+        return LINK_NOTES.get(self.url, ("", ""))
 
 
 RENHU_FENLI = Official(

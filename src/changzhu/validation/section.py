@@ -79,7 +79,9 @@ def _check_row(c: Check, lang: Lang) -> str:
     comma = pick("，", ", ", lang)  # the citation is Chinese: full-width between its parts on a Chinese page
     source = escape(f"{c.official.document}{comma}{c.official.table}{comma}{c.official.year}{verified}")
     if c.official.url:
-        source += f"<br><span class='note'>{escape(c.official.url)}</span>"
+        what = pick(*c.official.link_note, lang)
+        said = pick(f"（{what}）", f" ({what})", lang) if what else ""
+        source += f"<br><span class='note'>{escape(c.official.url)}{escape(said)}</span>"
     zh = lang == Lang.ZH
     note = reason_text(c, zh) if c.status in ("out_of_range", "definition_differs") else method_text(c, zh)
     tolerance = "—" if c.status == "definition_differs" else f"±{c.tolerance:.1%}"
