@@ -121,8 +121,9 @@ def test_she_says_no_with_a_reason_and_stays(office: Office, size: tuple[int, in
 def test_an_answer_after_chengdu_decided_shows_the_servers_refusal(
     office: Office, size: tuple[int, int], lang: str
 ) -> None:
-    """Her page was open when Chengdu's caseworker returned the move: her yes is refused by the server, in the page's
-    language, inside the dialog; nothing moves."""
+    """Her page was open when Chengdu's caseworker returned the move: her yes is refused by the server (code
+    held_item_decided); her dialog says only what it means, in plain words in the page's language, never the
+    refusal's item number or the caseworker's username (the office's, not hers); nothing moves."""
     words = WORDS[lang]
     username, approval_id = _resident_with_a_held_move(office.url, f"{lang}{size[0]}late")
     page = _my_page(office, username, size, lang)
@@ -133,8 +134,12 @@ def test_an_answer_after_chengdu_decided_shows_the_servers_refusal(
     page.locator(".me-held-move .move-yes").click()
     dialog = page.locator(".el-dialog:visible")
     dialog.locator("#move-answer").click()
-    expect(dialog.locator(".error-box")).to_contain_text(words["decided"])  # the server's refusal, in her language
-    expect(dialog.locator(".move-answered")).to_have_text(words["answered"])  # and what it means, in plain words
+    expect(dialog.locator(".move-answered")).to_have_text(words["answered"])  # what it means, in plain words
+    expect(dialog.locator(".error-box")).to_have_count(0)  # not the server's refusal: it names staff and the item
+    for internal in ("cw_cd", str(approval_id), words["decided"]):
+        expect(dialog).not_to_contain_text(internal)
+    expect(dialog.locator("#move-answer")).to_have_count(0)  # nothing left to answer: no yes to press again
+    expect(dialog.locator(".move-effect")).to_have_count(0)  # nor what a yes would have done
     office.shot(page, f"me_held_move_refused_{lang}_{size[0]}")
     assert _decided(office.url, approval_id, "rejected")["checker"] == "cw_cd"
     dialog.locator(".el-dialog__headerbtn").click()
