@@ -155,6 +155,35 @@ def test_the_command_lines_own_refusals_are_in_chinese(
         assert en in english.stderr, english.stderr
 
 
+def test_peer_add_refuses_this_instances_own_key(office: dict[str, str]) -> None:
+    """`changzhu peer add` given the key `changzhu peer key` prints here (pasted from the wrong terminal) is refused,
+    saying why, in the chosen language. Before: added, and the peer's messages then failed to verify."""
+    own = run_changzhu("peer", "key", env=office, lang="zh").stdout.strip()
+    assert len(own) == 64, own
+    for lang, said in (("zh", "这是本实例自己的公钥"), ("en", "this is this instance's own public key")):
+        refused = run_changzhu("peer", "add", "520000", "https://gz.example.gov.cn", own.upper(), env=office, lang=lang)
+        assert refused.returncode == 1 and said in refused.stderr and "`changzhu peer key`" in refused.stderr
+
+
+def test_add_peer_refuses_the_key_it_is_told_is_its_own(tmp_path: Path) -> None:
+    """The function `peer add` calls refuses too (any other caller, the API's included)."""
+    from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
+
+    from changzhu.api.interregion.peers import add_peer
+    from changzhu.api.keys import KeyFileError, public_key_text
+    from changzhu.registry.migrate import upgrade
+    from changzhu.store.db import make_engine
+
+    engine = make_engine(f"sqlite:///{tmp_path / 'peers.sqlite3'}")
+    upgrade(engine)
+    own, other = (public_key_text(Ed25519PrivateKey.generate()) for _ in range(2))
+    with pytest.raises(KeyFileError) as refused:
+        add_peer(engine, "510000", "https://sc.example.gov.cn", own, own_key=own)
+    assert refused.value.refusal is not None and refused.value.refusal.zh.startswith("这是本实例自己的公钥")
+    add_peer(engine, "510000", "https://sc.example.gov.cn", other, own_key=own)
+    engine.dispose()
+
+
 def test_an_empty_database_names_the_command_that_loads_it(tmp_path: Path) -> None:
     """`changzhu regions` on a database not loaded: 错误： and `changzhu db load`, in Chinese."""
     import os

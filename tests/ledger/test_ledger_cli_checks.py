@@ -3,15 +3,19 @@
 from __future__ import annotations
 
 from datetime import date
+from pathlib import Path
 
 import pytest
+from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 from sqlalchemy import Engine, delete, select, update
 from test_ledger_interregion import _chengdu_worker, _deliver, _start, pair  # noqa: F401
 from typer.testing import CliRunner
 
 from changzhu.api.interregion.local import LocalNetwork
-from changzhu.api.interregion.reconcile import check_peers
+from changzhu.api.interregion.peers import add_peer
+from changzhu.api.interregion.reconcile import check_peers, peer_findings, received_summary
 from changzhu.api.interregion.simulation import Node
+from changzhu.api.keys import public_key_text
 from changzhu.cli.main import app
 from changzhu.ledger.contributions import MonthPaid, Scheme, record_contributions
 from changzhu.registry.identity import check_char
@@ -60,7 +64,7 @@ def test_cli_checkpoints_and_catches_a_deleted_chain(
     broken = runner.invoke(app, ["audit", "verify"])
     assert broken.exit_code == 1 and "signed checkpoint" in f"{broken.output}{broken.exception}"
     check = runner.invoke(app, ["ledger", "check"])
-    assert check.exit_code == 1 and "audit" in f"{check.output}{check.exception}"  # the entry, or its vouching record
+    assert check.exit_code == 1 and "审计" in f"{check.output}{check.exception}"  # the entry, or its vouching record
 
 
 def test_check_peers_over_the_network(pair: tuple[LocalNetwork, Node, Node]) -> None:  # noqa: F811
@@ -74,3 +78,50 @@ def test_check_peers_over_the_network(pair: tuple[LocalNetwork, Node, Node]) -> 
     with network.client() as client:  # Guangdong answers for its own side too
         problems, totals = check_peers(guangdong.engine, "440000", guangdong.key, client)["510000"]
     assert problems == [] and totals["sent"] == {"fen": 0, "month": 0, "year": 0}
+
+
+def test_cli_check_words_each_problem_in_chinese(
+    engine: Engine, database_url: str, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    """`changzhu ledger check --peers` in Chinese: each problem it lists (an entry edited, a peer that does not
+    answer) in Chinese too. Before: "账户不一致，共 3 处：entries in unit fen sum to 1, not 0；ledger transaction 1:
+    entries differ …；440000 → 510000: peer 510000 did not answer: …"."""
+    monkeypatch.setenv("CHANGZHU_DATABASE_URL", database_url)
+    monkeypatch.setenv("CHANGZHU_KEYS_DIR", str(tmp_path))
+    monkeypatch.setenv("CHANGZHU_INSTANCE_REGION", "440000")
+    _paid_person(engine)
+    add_peer(engine, "510000", "http://510000.invalid", public_key_text(Ed25519PrivateKey.generate()))
+    with session_scope(engine) as session:  # tamper: one entry's amount edited
+        entry = session.scalar(select(LedgerEntryRow).where(LedgerEntryRow.unit == "fen").limit(1))
+        assert entry is not None
+        entry.amount += 1
+    runner = CliRunner()
+    monkeypatch.setenv("CHANGZHU_LANG", "zh")
+    zh = runner.invoke(app, ["ledger", "check", "--peers"])
+    said = f"{zh.output}{zh.exception}"
+    assert zh.exit_code == 1 and "账户不一致，共 3 处：单位为分的分录合计为 1，不为 0；账务交易 " in said, said
+    assert "：分录与审计日志中记录的不同；440000 → 510000：对方实例 510000 没有应答：" in said, said
+    assert not any(words in said for words in ("entries", "ledger transaction", "did not answer", "fen")), said
+    monkeypatch.setenv("CHANGZHU_LANG", "en")
+    en = runner.invoke(app, ["ledger", "check", "--peers"])
+    said = f"{en.output}{en.exception}"
+    assert en.exit_code == 1 and "3 inconsistencies: entries in unit fen sum to 1, not 0; ledger transaction " in said
+    assert ": entries differ from those recorded in the audit log; 440000 → 510000: peer 510000 did not answer:" in said
+
+
+def test_peer_problems_in_either_language(pair: tuple[LocalNetwork, Node, Node]) -> None:  # noqa: F811
+    """A hand-over the peer never got: lost, and the months not conserved, in Chinese and English (the amounts in
+    words, not a Python dict)."""
+    network, sichuan, guangdong = pair
+    _deliver(network, sichuan, _start(sichuan, _chengdu_worker(sichuan)))
+    found, _totals = peer_findings(sichuan.engine, "440000", {})  # as if Guangdong had lost it
+    zh = [problem.zh for problem in found]
+    assert any(line.endswith("：本实例已送达，440000 却没有这条消息（丢失）") for line in zh), zh
+    assert "个月：转出 60 ≠ 对方已接收 0 + 在途 0 + 已冲回 0" in zh, zh
+    received = received_summary(guangdong.engine, "510000")
+    taken = {mid: {**amounts, "month": amounts["month"] - 1} for mid, amounts in received.items()}
+    (differs, *_rest), _totals = peer_findings(sichuan.engine, "440000", taken)
+    assert differs.zh.endswith("：转出 9600000 分、60 个月、0 年，440000 接收 9600000 分、59 个月、0 年"), differs.zh
+    assert differs.en.endswith(
+        ": handed over 9600000 fen, 60 months, 0 years, 440000 took in 9600000 fen, 59 months, 0 years"
+    )

@@ -85,7 +85,24 @@ def test_the_columns_sheet_names_every_field_shown(decided: pl.DataFrame) -> Non
         assert field.startswith("earliest_") or values.null_count() == decided.height, field
     assert sheets.columns["列"].to_list() == sheets.decisions.columns
     with_dates = decision_sheets(decided, "zh", earliest=True).decisions
-    assert f"{service_title(next(iter(Service)), Lang.ZH)}：可符合日期" in with_dates.columns
+    assert f"{service_title(next(iter(Service)), Lang.ZH)}：可符合日期（估算）" in with_dates.columns
+
+
+@pytest.mark.parametrize(
+    ("lang", "header", "estimate"),
+    [
+        ("zh", "可符合日期（估算）", "这是估算，不是承诺：假定情况不变"),
+        ("en", "eligible from (estimate)", "An estimate, not a promise: it assumes nothing changes"),
+    ],
+)
+def test_the_earliest_date_says_it_is_an_estimate(decided: pl.DataFrame, lang: str, header: str, estimate: str) -> None:
+    """The earliest date is an estimate: its header and its note on the columns sheet say so, in the office's words
+    (entitlement.estimate). Before: "可符合日期" and "最早符合条件的日期（情况不变时）", never 估算."""
+    sheets = decision_sheets(decided, lang, earliest=True)
+    dated = [column for column in sheets.decisions.columns if column.endswith(header)]
+    assert len(dated) == len(Service), sheets.decisions.columns
+    notes = dict(zip(sheets.columns[WORDS[lang]["header"]], sheets.columns[WORDS[lang]["meaning"]], strict=True))
+    assert all(estimate in notes[column] for column in dated), notes
 
 
 def test_the_cli_writes_the_workbook_from_a_clerks_gbk_file(tmp_path: Path) -> None:

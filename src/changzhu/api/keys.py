@@ -15,6 +15,9 @@ from changzhu.domain.refusals import CodedError, RefusalCode, refusal
 PEER_KEY_COMMAND = "`changzhu peer key`"  # prints an instance's public key
 
 
+SIGNING_KEY_FILE = "instance_ed25519.pem"  # this instance's 跨省通办 signing key, in the keys directory
+
+
 class KeyFileError(CodedError):
     """A key file is missing, unreadable, too open, or not a key."""
 
@@ -65,6 +68,12 @@ def public_key_text(key: Ed25519PrivateKey) -> str:
     """The raw public key as 64 hex characters, the form peers are configured with."""
     raw = key.public_key().public_bytes(serialization.Encoding.Raw, serialization.PublicFormat.Raw)
     return raw.hex()
+
+
+def own_public_key(keys_dir: Path) -> str | None:
+    """This instance's public key (64 hex characters) from its signing key in `keys_dir`; None before it has one."""
+    path = keys_dir / SIGNING_KEY_FILE
+    return public_key_text(load_or_create_signing_key(path)) if path.exists() else None
 
 
 def parse_public_key(text: str) -> Ed25519PublicKey:

@@ -339,8 +339,9 @@ HELP_ZH: dict[str, str] = {
     "evaluation date YYYY-MM-DD (default today)": "判定日期 YYYY-MM-DD（默认今天）",
     "only these services": "只判定这些服务",
     "reform YAML (parameter overrides)": "改革情景 YAML（替换参数）",
-    "also each service's earliest date (the slower interval engine)": "同时求出每项服务最早可享受的日期（用较慢的区间"
-    "引擎）",
+    "also each service's earliest date, an estimate that assumes nothing changes (the slower interval engine)": (
+        "同时求出每项服务最早可享受的日期（估算，假定情况不变；用较慢的区间引擎）"
+    ),
     "count eligible people per residence region": "按常住地统计符合条件的人数",
     "write the per-person result: .parquet or .csv with the fields' names (for programs), or .xlsx for people (titles"
     " and words in --lang, and a sheet explaining each column)": "写出逐人的结果：.parquet 或 .csv 用字段名（供程序"

@@ -562,13 +562,13 @@ def ledger_check(
 ) -> None:
     """Check that entries balance, agree with the records and with the audit log (and, with --peers, conserve
     across instances: sent = received + in flight + reversed)."""
-    from changzhu.ledger.checks import ledger_problems
+    from changzhu.ledger.checks import ledger_findings
 
     engine = migrated_engine()
-    problems = ledger_problems(engine)
+    problems = [problem.text(lang) for problem in ledger_findings(engine)]
     if peers:
         problems += _peer_problems(engine, lang)
-    if problems:  # each problem as the ledger's checks word it (ledger/checks.py)
+    if problems:  # each problem as the ledger's checks word it (ledger/checks.py, api/interregion/reconcile.py)
         head = pick(f"账户不一致，共 {len(problems)} 处：", f"{len(problems)} inconsistencies: ", lang)
         raise ChangzhuError(head + pick("；", "; ", lang).join(problems[:5]))
     console.print(
@@ -592,7 +592,7 @@ def ledger_baseline(as_user: As, *, lang: LangOption) -> None:
 
 
 def _peer_problems(engine: Engine, lang: Lang) -> list[str]:
-    """Reconcile with each peer over signed requests; prints the totals per peer."""
+    """Reconcile with each peer over signed requests; prints the totals per peer; the problems in `lang`."""
     import os
 
     import httpx
@@ -614,6 +614,7 @@ def _peer_problems(engine: Engine, lang: Lang) -> list[str]:
                 command=f"export {INSTANCE_REGION_ENV}=440000",
             )
         )
+    from changzhu.domain.refusals import TERMS
     from changzhu.rules.labels import pick_label
 
     key = load_or_create_signing_key(keys_dir() / SIGNING_KEY_FILE)
@@ -621,10 +622,13 @@ def _peer_problems(engine: Engine, lang: Lang) -> list[str]:
     with httpx.Client(timeout=30.0, trust_env=False) as client:
         for peer, (found, totals) in check_peers(engine, region, key, client).items():
             for state, amounts in sorted(totals.items()):
-                shown = ", ".join(f"{unit} {value}" for unit, value in amounts.items())
+                shown = pick("、", ", ", lang).join(
+                    f"{value} {pick_label(TERMS[unit], lang) if unit in TERMS else unit}"
+                    for unit, value in amounts.items()
+                )
                 words = pick_label(_STATES[state], lang) if state in _STATES else state
                 console.print(f"{region} → {peer} {words}: {shown}", highlight=False)
-            problems += [f"{region} → {peer}: {p}" for p in found]
+            problems += [f"{region} → {peer}{pick('：', ': ', lang)}{p.text(lang)}" for p in found]
     return problems
 
 

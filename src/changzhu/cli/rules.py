@@ -212,7 +212,12 @@ def evaluate_command(
     service: Annotated[list[str] | None, typer.Option("--service", "-s", help="only these services")] = None,
     scenario: Annotated[Path | None, typer.Option("--scenario", help="reform YAML (parameter overrides)")] = None,
     earliest: Annotated[
-        bool, typer.Option("--earliest", help="also each service's earliest date (the slower interval engine)")
+        bool,
+        typer.Option(
+            "--earliest",
+            help="also each service's earliest date, an estimate that assumes nothing changes (the slower interval "
+            "engine)",
+        ),
     ] = False,
     by_region: Annotated[bool, typer.Option("--by-region", help="count eligible people per residence region")] = False,
     out: Annotated[

@@ -676,6 +676,28 @@ class RefusalCode(StrEnum):
     TABLE_FILE_FORMAT = "table_file_format"
     TABLE_SHEET_NOT_EXCEL = "table_sheet_not_excel"
     TABLE_DIRECTORY_EMPTY = "table_directory_empty"
+    # cliledger: `changzhu ledger check` names each problem it finds in the reader's language (were English after
+    # 账户不一致：), and `changzhu peer add` refuses this instance's own public key as a peer's
+    LEDGER_UNIT_UNBALANCED = "ledger_unit_unbalanced"
+    LEDGER_BALANCE_DIFFERS = "ledger_balance_differs"
+    LEDGER_NEGATIVE_BALANCE = "ledger_negative_balance"
+    LEDGER_TXN_UNVOUCHED = "ledger_txn_unvouched"
+    LEDGER_TXN_MISSING = "ledger_txn_missing"
+    LEDGER_TXN_DIFFERS = "ledger_txn_differs"
+    LEDGER_VOUCHER_REDEEMED_AGAIN = "ledger_voucher_redeemed_again"
+    LEDGER_VOUCHER_ISSUED_REDEEMED = "ledger_voucher_issued_redeemed"
+    LEDGER_VOUCHER_CANCELLED_UNEXPLAINED = "ledger_voucher_cancelled_unexplained"
+    LEDGER_VOUCHER_CANCELLED_BY = "ledger_voucher_cancelled_by"
+    LEDGER_VOUCHER_NO_REDEMPTION = "ledger_voucher_no_redemption"
+    PEER_REVERSED_DIFFERS = "peer_reversed_differs"
+    PEER_REVERSED_APPLIED = "peer_reversed_applied"
+    PEER_REVERSAL_EXISTS = "peer_reversal_exists"
+    PEER_MESSAGE_LOST = "peer_message_lost"
+    PEER_TOOK_DIFFERENT = "peer_took_different"
+    PEER_NEVER_SENT = "peer_never_sent"
+    PEER_NOT_CONSERVED = "peer_not_conserved"
+    PEER_NO_ANSWER = "peer_no_answer"
+    PEER_KEY_IS_OWN = "peer_key_is_own"
 
 
 _DATE_FORMS_ZH = "2026-06-01、2026/6/1、2026.6.1、20260601 或 2026年6月1日"
@@ -2490,6 +2512,87 @@ TEMPLATES: dict[RefusalCode, tuple[str, str]] = {
     RefusalCode.TABLE_DIRECTORY_EMPTY: (
         "{file}：此目录中没有 Parquet 文件",
         "{file}: a directory without .parquet files",
+    ),
+    RefusalCode.LEDGER_UNIT_UNBALANCED: (
+        "单位为{unit:term}的分录合计为 {total}，不为 0",
+        "entries in unit {unit} sum to {total}, not 0",
+    ),
+    RefusalCode.LEDGER_BALANCE_DIFFERS: (
+        "账户 {account}：余额 {balance}，记录为 {expected}",
+        "{account}: balance {balance}, records say {expected}",
+    ),
+    RefusalCode.LEDGER_NEGATIVE_BALANCE: (
+        "账户 {account}：余额为负（{balance}）",
+        "{account}: negative balance {balance}",
+    ),
+    RefusalCode.LEDGER_TXN_UNVOUCHED: (
+        "账务交易 {transaction}：其分录没有审计记录为证",
+        "ledger transaction {transaction}: entries that no audit record vouches for",
+    ),
+    RefusalCode.LEDGER_TXN_MISSING: (
+        "账务交易 {transaction}：审计日志中有记录，账本中却没有",
+        "ledger transaction {transaction}: recorded in the audit log but missing from the ledger",
+    ),
+    RefusalCode.LEDGER_TXN_DIFFERS: (
+        "账务交易 {transaction}：分录与审计日志中记录的不同",
+        "ledger transaction {transaction}: entries differ from those recorded in the audit log",
+    ),
+    RefusalCode.LEDGER_VOUCHER_REDEEMED_AGAIN: (
+        "服务券 {voucher}：被使用了 {count} 次",
+        "voucher {voucher}: redeemed {count} times",
+    ),
+    RefusalCode.LEDGER_VOUCHER_ISSUED_REDEEMED: (
+        "服务券 {voucher}：状态为已发放，却有一笔使用交易",
+        "voucher {voucher}: status issued, but a redemption transaction exists",
+    ),
+    RefusalCode.LEDGER_VOUCHER_CANCELLED_UNEXPLAINED: (
+        "服务券 {voucher}：状态为已作废，却没有一笔仍然有效的跨省通办转出将其作废",
+        "voucher {voucher}: status cancelled, but no standing 跨省通办 hand-over cancelled it",
+    ),
+    RefusalCode.LEDGER_VOUCHER_CANCELLED_BY: (
+        "服务券 {voucher}：状态为{status:term}，但跨省通办转出 {message} 已将其作废",
+        "voucher {voucher}: status {status}, but hand-over {message} cancelled it",
+    ),
+    RefusalCode.LEDGER_VOUCHER_NO_REDEMPTION: (
+        "服务券 {voucher}：状态为{status:term}，却没有使用交易",
+        "voucher {voucher}: status {status}, but no redemption transaction exists",
+    ),
+    RefusalCode.PEER_REVERSED_DIFFERS: (
+        "消息 {message}：本实例冲回 {reversed_zh}，转出时为 {sent_zh}",
+        "message {message}: reversed {reversed_en} here, handed over {sent_en}",
+    ),
+    RefusalCode.PEER_REVERSED_APPLIED: (
+        "消息 {message}：本实例已冲回，{peer} 却已接收（重复计算）",
+        "message {message}: reversed here but applied by {peer} (counted twice)",
+    ),
+    RefusalCode.PEER_REVERSAL_EXISTS: (
+        "消息 {message}：本实例状态为{status:term}，却有一笔冲回交易",
+        "message {message}: {status} here but a reversal exists",
+    ),
+    RefusalCode.PEER_MESSAGE_LOST: (
+        "消息 {message}：本实例已送达，{peer} 却没有这条消息（丢失）",
+        "message {message}: delivered here, unknown to {peer} (lost)",
+    ),
+    RefusalCode.PEER_TOOK_DIFFERENT: (
+        "消息 {message}：转出 {sent_zh}，{peer} 接收 {got_zh}",
+        "message {message}: handed over {sent_en}, {peer} took in {got_en}",
+    ),
+    RefusalCode.PEER_NEVER_SENT: (
+        "消息 {message}：{peer} 已接收，本实例却从未发出",
+        "message {message}: applied by {peer}, never sent from here",
+    ),
+    RefusalCode.PEER_NOT_CONSERVED: (
+        "{unit:term}：转出 {sent} ≠ 对方已接收 {received} + 在途 {in_flight} + 已冲回 {reversed}",
+        "{unit}: sent {sent} ≠ received {received} + in flight {in_flight} + reversed {reversed}",
+    ),
+    RefusalCode.PEER_NO_ANSWER: (
+        "对方实例 {peer} 没有应答：{error}",
+        "peer {peer} did not answer: {error}",
+    ),
+    RefusalCode.PEER_KEY_IS_OWN: (
+        "这是本实例自己的公钥（本机 {command} 显示的），不是 {region} 的：请填写对方实例运行 {command} 显示的公钥",
+        "this is this instance's own public key ({command} here), not {region}'s: give the key {command} prints on"
+        " the peer instance",
     ),
 }
 PLACE = "place"  # the format spec of a region code shown with its name: {region:place}

@@ -3,7 +3,10 @@ the property and fault tests assert, and what `changzhu ledger check` reports.
 
 Tamper evidence: every ledger transaction's entries must match the digest its audit record carries (an edit
 inside a balanced transaction, a deleted or added entry, a deleted transaction all show), and a voucher's
-status must agree with the redemption transactions that exist for it."""
+status must agree with the redemption transactions that exist for it.
+
+Each problem is a Refusal (domain.refusals), worded in either language (`ledger_findings`, what `changzhu ledger
+check` shows in the reader's); `ledger_problems` gives their English."""
 
 from __future__ import annotations
 
@@ -14,6 +17,7 @@ from typing import Any, cast
 from sqlalchemy import Engine, func, select
 from sqlalchemy.orm import Session
 
+from changzhu.domain.refusals import Refusal, RefusalCode, refusal
 from changzhu.ledger.accounts import balances_frame, entries_digest, totals_by_unit
 from changzhu.ledger.vouchers import CANCELLED
 from changzhu.store.db import session_scope
@@ -100,7 +104,7 @@ def recorded_digests(session: Session) -> dict[int, str]:
     return recorded
 
 
-def posting_problems(engine: Engine) -> list[str]:
+def posting_problems(engine: Engine) -> list[Refusal]:
     """Ledger transactions whose entries differ from the digest recorded in the (chained) audit log."""
     with session_scope(engine) as session:
         entries, recorded = posted_entries(session), recorded_digests(session)
@@ -108,15 +112,15 @@ def posting_problems(engine: Engine) -> list[str]:
     problems = []
     for txn_id in sorted(set(entries) | set(recorded)):
         if txn_id not in recorded:
-            problems.append(f"ledger transaction {txn_id}: entries that no audit record vouches for")
+            problems.append(refusal(RefusalCode.LEDGER_TXN_UNVOUCHED, transaction=txn_id))
         elif txn_id not in existing:
-            problems.append(f"ledger transaction {txn_id}: recorded in the audit log but missing from the ledger")
+            problems.append(refusal(RefusalCode.LEDGER_TXN_MISSING, transaction=txn_id))
         elif entries_digest(txn_id, entries.get(txn_id, [])) != recorded[txn_id]:
-            problems.append(f"ledger transaction {txn_id}: entries differ from those recorded in the audit log")
+            problems.append(refusal(RefusalCode.LEDGER_TXN_DIFFERS, transaction=txn_id))
     return problems
 
 
-def voucher_problems(engine: Engine) -> list[str]:
+def voucher_problems(engine: Engine) -> list[Refusal]:
     """Vouchers whose status disagrees with the redemption transactions that exist for them."""
     with session_scope(engine) as session:
         redemptions: dict[str, int] = defaultdict(int)
@@ -131,16 +135,18 @@ def voucher_problems(engine: Engine) -> list[str]:
     for voucher_no, status in sorted(statuses.items()):
         n = redemptions.get(voucher_no, 0)
         if n > 1:
-            problems.append(f"voucher {voucher_no}: redeemed {n} times")
+            problems.append(refusal(RefusalCode.LEDGER_VOUCHER_REDEEMED_AGAIN, voucher=voucher_no, count=n))
         elif n == 1 and status == "issued":
-            problems.append(f"voucher {voucher_no}: status issued, but a redemption transaction exists")
+            problems.append(refusal(RefusalCode.LEDGER_VOUCHER_ISSUED_REDEEMED, voucher=voucher_no))
         elif status == CANCELLED and voucher_no not in cancelled:
-            problems.append(f"voucher {voucher_no}: status cancelled, but no standing 跨省通办 hand-over cancelled it")
+            problems.append(refusal(RefusalCode.LEDGER_VOUCHER_CANCELLED_UNEXPLAINED, voucher=voucher_no))
         elif status != CANCELLED and voucher_no in cancelled:
             by = cancelled[voucher_no]
-            problems.append(f"voucher {voucher_no}: status {status}, but hand-over {by} cancelled it")
+            problems.append(
+                refusal(RefusalCode.LEDGER_VOUCHER_CANCELLED_BY, voucher=voucher_no, status=status, message=by)
+            )
         elif n == 0 and status not in ("issued", CANCELLED):
-            problems.append(f"voucher {voucher_no}: status {status}, but no redemption transaction exists")
+            problems.append(refusal(RefusalCode.LEDGER_VOUCHER_NO_REDEMPTION, voucher=voucher_no, status=status))
     return problems
 
 
@@ -160,10 +166,12 @@ def _cancelled_by_hand_overs(session: Session) -> dict[str, str]:
     return {no: message_id for no, message_id in pairs if message_id not in reversed_ids}
 
 
-def ledger_problems(engine: Engine) -> list[str]:
-    """Every inconsistency found (empty when the ledger is sound)."""
+def ledger_findings(engine: Engine) -> list[Refusal]:
+    """Every inconsistency found, in both languages (empty when the ledger is sound)."""
     problems = [
-        f"entries in unit {unit} sum to {total}, not 0" for unit, total in totals_by_unit(engine).items() if total != 0
+        refusal(RefusalCode.LEDGER_UNIT_UNBALANCED, unit=unit, total=total)
+        for unit, total in totals_by_unit(engine).items()
+        if total != 0
     ]
     actual = {row["account"]: row["balance"] for row in balances_frame(engine).iter_rows(named=True)}
     expected = _expected_person_balances(engine)
@@ -172,8 +180,20 @@ def ledger_problems(engine: Engine) -> list[str]:
         if not any(k in code for k in checked_kinds):
             continue
         if actual.get(code, 0) != expected.get(code, 0):
-            problems.append(f"{code}: balance {actual.get(code, 0)}, records say {expected.get(code, 0)}")
+            problems.append(
+                refusal(
+                    RefusalCode.LEDGER_BALANCE_DIFFERS,
+                    account=code,
+                    balance=actual.get(code, 0),
+                    expected=expected.get(code, 0),
+                )
+            )
     for code, value in actual.items():
         if code.startswith("P:") and value < 0:
-            problems.append(f"{code}: negative balance {value}")
+            problems.append(refusal(RefusalCode.LEDGER_NEGATIVE_BALANCE, account=code, balance=value))
     return problems + posting_problems(engine) + voucher_problems(engine)
+
+
+def ledger_problems(engine: Engine) -> list[str]:
+    """Every inconsistency found, in English (empty when the ledger is sound)."""
+    return [problem.en for problem in ledger_findings(engine)]

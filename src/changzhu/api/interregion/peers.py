@@ -6,7 +6,9 @@ from urllib.parse import urlparse
 
 from sqlalchemy import Engine
 
-from changzhu.api.keys import parse_public_key
+from changzhu.api.keys import PEER_KEY_COMMAND, KeyFileError, own_public_key, parse_public_key
+from changzhu.api.settings import keys_dir
+from changzhu.domain.refusals import RefusalCode, refusal
 from changzhu.domain.regions import validate_code
 from changzhu.errors import ChangzhuError
 from changzhu.store.db import session_scope
@@ -17,10 +19,15 @@ class InvalidPeer(ChangzhuError):
     """A peer with a bad URL."""
 
 
-def add_peer(engine: Engine, region: str, base_url: str, public_key: str) -> None:
-    """Add or replace the peer serving `region`."""
+def add_peer(engine: Engine, region: str, base_url: str, public_key: str, *, own_key: str | None = None) -> None:
+    """Add or replace the peer serving `region`. Refused: this instance's own public key (`own_key`, by default the
+    one of its signing key in the keys directory) as the peer's, which would accept as the peer's what this
+    instance signed and leave the peer's own messages unverifiable."""
     validate_code(region)
     parse_public_key(public_key)
+    own = own_key if own_key is not None else own_public_key(keys_dir())
+    if own is not None and public_key.lower() == own.lower():
+        raise KeyFileError(refusal(RefusalCode.PEER_KEY_IS_OWN, region=region, command=PEER_KEY_COMMAND))
     parsed = urlparse(base_url)
     if parsed.scheme not in ("http", "https") or not parsed.netloc:
         raise InvalidPeer(f"peer URL {base_url!r} must be http(s)://host[:port]")

@@ -327,7 +327,9 @@ def connect_instances(
     for region, node in nodes.items():
         for other, peer in nodes.items():
             if other != region:
-                add_peer(node.engine, other, network.url(other), public_key_text(peer.key))
+                add_peer(
+                    node.engine, other, network.url(other), public_key_text(peer.key), own_key=public_key_text(node.key)
+                )
     return nodes
 
 

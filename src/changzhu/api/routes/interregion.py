@@ -18,7 +18,7 @@ from changzhu.api.errors import Conflict
 from changzhu.api.interregion import inbox, outbox, reconcile
 from changzhu.api.interregion.outgoing import OutgoingMessage, Place, State, outgoing_messages, place_of
 from changzhu.api.interregion.protocol import MESSAGES_PATH
-from changzhu.api.keys import load_or_create_signing_key
+from changzhu.api.keys import SIGNING_KEY_FILE, load_or_create_signing_key
 from changzhu.api.pagination import Page
 from changzhu.api.settings import ApiSettings
 from changzhu.api.write_access import told_of_move
@@ -29,7 +29,6 @@ from changzhu.store.db import session_scope
 from changzhu.store.interregion_models import PeerRow
 
 router = APIRouter(prefix="/interregion", tags=["跨省通办"])
-SIGNING_KEY_FILE = "instance_ed25519.pem"
 
 
 class TransferRequest(BaseModel):
