@@ -206,9 +206,11 @@ def test_demo_step_writes_the_section(tmp_path: Path) -> None:
     from changzhu.jobs.simulation import simulation_demo
 
     note = simulation_demo(tmp_path, sample=SMALL)
-    # in Chinese by default, the reform by its title and name
-    assert note.startswith("微观模拟：改革“") and "（entrance_exam_residence_1y）使约" in note, note
+    # in Chinese by default, the reform by its title in the reader's language (not its key), an estimate saying so
+    assert note.startswith("微观模拟：改革“随迁子女在流入地参加中考的居住年限降至一年”使约"), note
+    assert "（估算，抽样比例" in note and "entrance_exam" not in note, note
     english = simulation_demo(tmp_path, sample=SMALL, lang=Lang.EN)
-    assert english.startswith("simulation: entrance_exam_residence_1y makes about"), english
+    assert english.startswith("simulation: the reform “Entrance exam where one lives after one year” makes about")
+    assert "(estimate, sample" in english and "entrance_exam" not in english, english
     assert (tmp_path / "sections" / "070_simulation.html").is_file()
     assert (tmp_path / "simulation" / "simulation_by_province.parquet").is_file()

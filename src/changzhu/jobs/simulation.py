@@ -111,9 +111,10 @@ def simulation_demo(out_dir: Path, sample: float = DEMO_SAMPLE, lang: Lang = Lan
     reform = result.by_province.filter(pl.col("scenario") != BASELINE)
     gained = float(reform.select(pl.col("newly_eligible").sum()).item() or 0)
     name = spec.reforms[0][0]
-    title = reform_titles(files, Lang.ZH).get(name, name)
+    title = reform_titles(files, lang).get(name, name)  # a reader reads the reform's title, not its file's key
     return pick(
-        f"微观模拟：改革“{title}”（{name}）使约 {gained:,.0f} 人新符合条件（抽样比例 {sample:g}）",
-        f"simulation: {name} makes about {gained:,.0f} people newly eligible (sample {sample:g})",
+        f"微观模拟：改革“{title}”使约 {gained:,.0f} 人新符合条件（估算，抽样比例 {sample:g}）",
+        f"simulation: the reform “{title}” makes about {gained:,.0f} people newly eligible (estimate, sample "
+        f"{sample:g})",
         lang,
     )
