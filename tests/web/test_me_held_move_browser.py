@@ -23,12 +23,13 @@ WORDS = {
     "zh": {"title": "请确认：您搬家了吗？", "asked": "广州市的办事窗口为您登记了搬家：从 2026-11-02 起住在广州市。",
            "yes": "是我办的", "no": "不是我", "why": "请写一句原因", "lives": "广州市", "stays": "成都市",
            "confirmed": "已确认：您现在住在广州市", "decided": "已由 cw_cd 处理",
-           "answered": "办事窗口已经处理了这次登记，您不用再回答。"},
+           "answered": "办事窗口已经处理了这次登记，您不用再回答。", "handled": "这次登记已处理"},
     "en": {"title": "Please confirm: have you moved?",
            "asked": "The office in Guangzhou has registered a move for you: living in Guangzhou from 2026-11-02.",
            "yes": "Yes, it was me", "no": "No, not me", "why": "Please write a short reason", "lives": "Guangzhou",
            "stays": "Chengdu", "confirmed": "Confirmed: you now live in Guangzhou", "decided": "by cw_cd",
-           "answered": "The office has already dealt with this move: there is nothing left for you to answer."},
+           "answered": "The office has already dealt with this move: there is nothing left for you to answer.",
+           "handled": "This move has already been dealt with"},
 }  # fmt: skip
 
 
@@ -140,8 +141,32 @@ def test_an_answer_after_chengdu_decided_shows_the_servers_refusal(
         expect(dialog).not_to_contain_text(internal)
     expect(dialog.locator("#move-answer")).to_have_count(0)  # nothing left to answer: no yes to press again
     expect(dialog.locator(".move-effect")).to_have_count(0)  # nor what a yes would have done
+    expect(dialog.locator(".el-dialog__title")).to_have_text(words["handled"])  # the title says so too
     office.shot(page, f"me_held_move_refused_{lang}_{size[0]}")
     assert _decided(office.url, approval_id, "rejected")["checker"] == "cw_cd"
     dialog.locator(".el-dialog__headerbtn").click()
     expect(page.locator(".me-held-move")).to_have_count(0)  # nothing left to answer
     expect(page.locator("#me-lives-in")).to_contain_text(words["stays"])
+
+
+@pytest.mark.parametrize(("size", "lang"), [(DESKTOP, "zh"), (PHONE, "en")])
+def test_a_no_after_chengdu_decided_is_titled_as_dealt_with(office: Office, size: tuple[int, int], lang: str) -> None:
+    """Her no, with its reason, after Chengdu's caseworker approved the move: the dialog's title says the move has
+    been dealt with (not 不同意这次登记 / Say no to this move over a line saying there is nothing to answer), and
+    the reason field, the question's, goes with the question. Before: the title and the field stayed."""
+    words = WORDS[lang]
+    username, approval_id = _resident_with_a_held_move(office.url, f"{lang}{size[0]}lateno")
+    page = _my_page(office, username, size, lang)
+    expect(page.locator(".me-held-move")).to_have_count(1)
+    path = f"{office.url}/api/v1/approvals/{approval_id}/approve"
+    approved = httpx.post(path, json={}, headers=bearer(office.url, "cw_cd"), timeout=60)
+    assert approved.status_code == 200, approved.text
+    page.locator(".me-held-move .move-no").click()
+    dialog = page.locator(".el-dialog:visible")
+    dialog.locator("#move-why").fill("我没有搬家" if lang == "zh" else "I have not moved")
+    dialog.locator("#move-answer").click()
+    expect(dialog.locator(".move-answered")).to_have_text(words["answered"])
+    expect(dialog.locator(".el-dialog__title")).to_have_text(words["handled"])
+    expect(dialog.locator("#move-why")).to_have_count(0)  # nothing left to answer, nor to give a reason for
+    expect(dialog.locator("#move-answer")).to_have_count(0)
+    office.shot(page, f"me_held_move_refused_no_{lang}_{size[0]}")
