@@ -165,6 +165,60 @@ def test_peer_add_refuses_this_instances_own_key(office: dict[str, str]) -> None
         assert refused.returncode == 1 and said in refused.stderr and "`changzhu peer key`" in refused.stderr
 
 
+def _fresh(tmp_path: Path) -> dict[str, str]:
+    """The environment of an instance never set up: its home empty (no database, no keys)."""
+    import os
+
+    home = tmp_path / "home"
+    return {**os.environ, "CHANGZHU_HOME": str(home), "CHANGZHU_DATABASE_URL": "", "CHANGZHU_KEYS_DIR": ""}
+
+
+PEER_KEY = "ab" * 32  # a well-formed public key that is not this instance's
+
+
+@pytest.mark.parametrize(
+    ("args", "zh", "en"),
+    [
+        (("440000", "ftp://gd.example.gov.cn"), "实例网址 ftp://gd.example.gov.cn 不对：", "must be http(s)://host"),
+        (("44000", "https://gd.example.gov.cn"), "地区代码", "region code"),
+    ],
+)
+def test_peer_add_refused_on_a_fresh_store_names_the_problem_and_stores_nothing(
+    tmp_path: Path, args: tuple[str, str], zh: str, en: str
+) -> None:
+    """`changzhu peer add` on an instance never set up, with a peer it refuses (a URL not http(s), a region code
+    not of six digits): the reason in the chosen language, and nothing left behind, no database made for it.
+    Before: the database was created and migrated first, and the URL's refusal was English under 错误：."""
+    env = _fresh(tmp_path)
+    for lang, said in (("zh", zh), ("en", en)):
+        refused = run_changzhu("peer", "add", *args, PEER_KEY, env=env, lang=lang)
+        line = refused.stderr.strip().splitlines()[-1]
+        assert refused.returncode == 1 and said in line, refused.stderr
+        if lang == "zh":
+            assert line.startswith("错误：") and not _english_words(line), line
+    assert not (tmp_path / "home").exists() or not any((tmp_path / "home").iterdir()), list(
+        (tmp_path / "home").rglob("*")
+    )
+
+
+def test_peer_add_on_a_fresh_store_says_this_instance_has_no_key_yet(tmp_path: Path) -> None:
+    """Before `changzhu peer key` this instance has no signing key: no key pasted can be its own, so the peer is
+    added, and the operator is told what the peer still needs (this instance's key, which `changzhu peer key`
+    makes and prints); `peer add` makes no key itself. Once it exists, its own key is refused."""
+    env = _fresh(tmp_path)
+    added = run_changzhu("peer", "add", "440000", "https://gd.example.gov.cn", PEER_KEY, env=env, lang="zh")
+    assert added.returncode == 0, added.stderr
+    assert "本实例还没有签名密钥：请运行 `changzhu peer key` 生成，并把它显示的公钥交给 440000 的操作员" in added.stdout
+    assert not (tmp_path / "home" / "keys").exists()
+    english = run_changzhu("peer", "add", "440000", "https://gd.example.gov.cn", PEER_KEY, env=env, lang="en")
+    assert "this instance has no signing key yet: run `changzhu peer key` to make it" in english.stdout, english.stdout
+    own = run_changzhu("peer", "key", env=env).stdout.strip()
+    refused = run_changzhu("peer", "add", "440000", "https://gd.example.gov.cn", own, env=env, lang="zh")
+    assert refused.returncode == 1 and "这是本实例自己的公钥" in refused.stderr, refused.stderr
+    again = run_changzhu("peer", "add", "440000", "https://gd.example.gov.cn", PEER_KEY, env=env, lang="zh")
+    assert again.returncode == 0 and "签名密钥" not in again.stdout, again.stdout
+
+
 def test_add_peer_refuses_the_key_it_is_told_is_its_own(tmp_path: Path) -> None:
     """The function `peer add` calls refuses too (any other caller, the API's included)."""
     from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey

@@ -125,3 +125,57 @@ def test_peer_problems_in_either_language(pair: tuple[LocalNetwork, Node, Node])
     assert differs.en.endswith(
         ": handed over 9600000 fen, 60 months, 0 years, 440000 took in 9600000 fen, 59 months, 0 years"
     )
+
+
+def test_cli_check_names_an_account_in_words(
+    engine: Engine, database_url: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A balance that differs from the records, for real: the month a person's pension account holds loses its
+    record (deleted from the store behind the ledger's back). `changzhu ledger check` names the account as a
+    reader does, in either language: its kind, the person by her person key (人员编号, what `ledger balances
+    --person` takes; no name or identity number) and the place by its name. Before: "账户 P:<key>:pension_months:
+    510100：余额 1，记录为 0"."""
+    from changzhu.store.resident_models import ContributionMonthRow
+
+    monkeypatch.setenv("CHANGZHU_DATABASE_URL", database_url)
+    key = _paid_person(engine)
+    with session_scope(engine) as session:
+        session.execute(delete(ContributionMonthRow))
+    runner = CliRunner()
+    monkeypatch.setenv("CHANGZHU_LANG", "zh")
+    zh = runner.invoke(app, ["ledger", "check"])
+    said = f"{zh.output}{zh.exception}"
+    assert zh.exit_code == 1, said
+    assert f"人员编号 {key} 在成都市（510100）的养老保险缴费月数：余额 1 个月，记录为 0 个月" in said, said
+    assert "P:" not in said and "pension_months" not in said, said
+    monkeypatch.setenv("CHANGZHU_LANG", "en")
+    en = runner.invoke(app, ["ledger", "check"])
+    said = f"{en.output}{en.exception}"
+    assert f"pension months of person key {key} at Chengdu (510100): balance 1, records say 0 (in months)" in said
+    assert "P:" not in said, said
+
+
+def test_each_account_shape_in_words() -> None:
+    """A region's voucher account and a clearing account by their kinds and places; a person's below zero by her
+    person key; a code of no known shape as it is (nothing guessed)."""
+    from changzhu.domain.lang import Lang
+    from changzhu.domain.refusals import Refusal
+    from changzhu.ledger.checks import balance_differs, negative_balance
+    from changzhu.tables.places import reason_text
+
+    def both(found: Refusal) -> tuple[str, str]:
+        return reason_text(found, Lang.ZH), reason_text(found, Lang.EN)
+
+    assert both(balance_differs("V:outstanding:440300", 5000, 0)) == (
+        "深圳市（440300）的已发放未使用的服务券：余额 5000 分，记录为 0 分",
+        "vouchers issued, not yet redeemed of Shenzhen (440300): balance 5000, records say 0 (in fen)",
+    )
+    assert both(balance_differs("C:medical:510100>440300", 120, 100)) == (
+        "异地就医清算，成都市（510100）应付深圳市（440300）：余额 120 分，记录为 100 分",
+        "medical bills clearing owed by Chengdu (510100) to Shenzhen (440300): balance 120, records say 100 (in fen)",
+    )
+    assert both(negative_balance("P:k1:school_years:320500", -1)) == (
+        "人员编号 k1 在苏州市（320500）的学籍年数：余额为负（-1 年）",
+        "school years of person key k1 at Suzhou (320500): negative balance -1 (in years)",
+    )
+    assert balance_differs("Z:odd", 1, 0).en == "Z:odd: balance 1, records say 0"

@@ -563,9 +563,10 @@ def ledger_check(
     """Check that entries balance, agree with the records and with the audit log (and, with --peers, conserve
     across instances: sent = received + in flight + reversed)."""
     from changzhu.ledger.checks import ledger_findings
+    from changzhu.tables.places import reason_text
 
     engine = migrated_engine()
-    problems = [problem.text(lang) for problem in ledger_findings(engine)]
+    problems = [reason_text(problem, lang) for problem in ledger_findings(engine)]  # places by name
     if peers:
         problems += _peer_problems(engine, lang)
     if problems:  # each problem as the ledger's checks word it (ledger/checks.py, api/interregion/reconcile.py)

@@ -223,10 +223,13 @@ def peer_add(
     lang: LangOption,
 ) -> None:
     """Trust a peer instance: accept messages it signs, and send it transfers."""
-    from changzhu.api.interregion.peers import add_peer
+    from changzhu.api.interregion.peers import add_peer, checked_peer
+    from changzhu.api.keys import own_public_key
+    from changzhu.api.settings import keys_dir
     from changzhu.registry.migrate import upgrade
     from changzhu.store.db import make_engine
 
+    checked_peer(region, url, public_key)  # refused before the store is opened: no database made for a refused peer
     engine = make_engine()
     upgrade(engine)
     add_peer(engine, region, url, public_key)
@@ -236,6 +239,17 @@ def peer_add(
         lang,
     )
     console.print(said, highlight=False)
+    if own_public_key(keys_dir()) is None:  # a fresh instance: the peer cannot verify it until it has its key
+        command = "`changzhu peer key`"
+        console.print(
+            pick(
+                f"本实例还没有签名密钥：请运行 {command} 生成，并把它显示的公钥交给 {region} 的操作员",
+                f"this instance has no signing key yet: run {command} to make it, and give the public key it prints"
+                f" to the operator of {region}",
+                lang,
+            ),
+            highlight=False,
+        )
 
 
 def register(app: typer.Typer) -> None:

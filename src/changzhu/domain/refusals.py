@@ -698,6 +698,14 @@ class RefusalCode(StrEnum):
     PEER_NOT_CONSERVED = "peer_not_conserved"
     PEER_NO_ANSWER = "peer_no_answer"
     PEER_KEY_IS_OWN = "peer_key_is_own"
+    # words: `changzhu ledger check` names an account by its kind, its place and, for a person's, her person key
+    # (人员编号), never by its code (P:…:pension_months:510100); the codes above stay for a code of no known shape
+    LEDGER_PERSON_BALANCE_DIFFERS = "ledger_person_balance_differs"
+    LEDGER_PERSON_NEGATIVE_BALANCE = "ledger_person_negative_balance"
+    LEDGER_FUND_BALANCE_DIFFERS = "ledger_fund_balance_differs"
+    LEDGER_CLEARING_BALANCE_DIFFERS = "ledger_clearing_balance_differs"
+    # `changzhu peer add` refuses a peer URL that is not http(s)://host[:port] in the reader's language (was English)
+    PEER_URL_FORM = "peer_url_form"
 
 
 _DATE_FORMS_ZH = "2026-06-01、2026/6/1、2026.6.1、20260601 或 2026年6月1日"
@@ -2593,6 +2601,28 @@ TEMPLATES: dict[RefusalCode, tuple[str, str]] = {
         "这是本实例自己的公钥（本机 {command} 显示的），不是 {region} 的：请填写对方实例运行 {command} 显示的公钥",
         "this is this instance's own public key ({command} here), not {region}'s: give the key {command} prints on"
         " the peer instance",
+    ),
+    RefusalCode.LEDGER_PERSON_BALANCE_DIFFERS: (
+        "人员编号 {person} 在{region:place}的{kind:term}：余额 {balance} {unit:term}，记录为 {expected} {unit:term}",
+        "{kind:term} of person key {person} at {region:place}: balance {balance}, records say {expected} (in"
+        " {unit:term})",
+    ),
+    RefusalCode.LEDGER_PERSON_NEGATIVE_BALANCE: (
+        "人员编号 {person} 在{region:place}的{kind:term}：余额为负（{balance} {unit:term}）",
+        "{kind:term} of person key {person} at {region:place}: negative balance {balance} (in {unit:term})",
+    ),
+    RefusalCode.LEDGER_FUND_BALANCE_DIFFERS: (
+        "{region:place}的{kind:term}：余额 {balance} {unit:term}，记录为 {expected} {unit:term}",
+        "{kind:term} of {region:place}: balance {balance}, records say {expected} (in {unit:term})",
+    ),
+    RefusalCode.LEDGER_CLEARING_BALANCE_DIFFERS: (
+        "{kind:term}，{debtor:place}应付{creditor:place}：余额 {balance} {unit:term}，记录为 {expected} {unit:term}",
+        "{kind:term} owed by {debtor:place} to {creditor:place}: balance {balance}, records say {expected} (in"
+        " {unit:term})",
+    ),
+    RefusalCode.PEER_URL_FORM: (
+        "实例网址 {url} 不对：应为 http:// 或 https:// 加主机名（及端口），如 https://gd.example.gov.cn",
+        "the peer's URL {url} must be http(s)://host[:port], e.g. https://gd.example.gov.cn",
     ),
 }
 PLACE = "place"  # the format spec of a region code shown with its name: {region:place}

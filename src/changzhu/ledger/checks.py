@@ -180,18 +180,53 @@ def ledger_findings(engine: Engine) -> list[Refusal]:
         if not any(k in code for k in checked_kinds):
             continue
         if actual.get(code, 0) != expected.get(code, 0):
-            problems.append(
-                refusal(
-                    RefusalCode.LEDGER_BALANCE_DIFFERS,
-                    account=code,
-                    balance=actual.get(code, 0),
-                    expected=expected.get(code, 0),
-                )
-            )
+            problems.append(balance_differs(code, actual.get(code, 0), expected.get(code, 0)))
     for code, value in actual.items():
         if code.startswith("P:") and value < 0:
-            problems.append(refusal(RefusalCode.LEDGER_NEGATIVE_BALANCE, account=code, balance=value))
+            problems.append(negative_balance(code, value))
     return problems + posting_problems(engine) + voucher_problems(engine)
+
+
+def _unit_of(kind: str) -> str:
+    """The unit of an account of `kind` the checks compare (months, school years, else money in fen)."""
+    return "month" if "_months" in kind else "year" if kind == "school_years" else "fen"
+
+
+def balance_differs(code: str, balance: int, expected: int) -> Refusal:
+    """An account whose balance differs from what the records say, named as a reader names it: a person's by its
+    kind, her person key (人员编号, what `changzhu ledger balances --person` takes: no more of her than the code
+    held) and its place; a region's by its place and kind; a clearing account by its kind and the two regions."""
+    parts = code.split(":")
+    amounts = {"balance": balance, "expected": expected}
+    if parts[0] == "P" and len(parts) == 4:
+        _, person, kind, region = parts
+        return refusal(
+            RefusalCode.LEDGER_PERSON_BALANCE_DIFFERS, person=person, kind=kind, region=region, unit=_unit_of(kind),
+            **amounts,
+        )  # fmt: skip
+    if parts[0] == "V" and len(parts) == 3:
+        kind = f"{parts[0]}:{parts[1]}"
+        return refusal(RefusalCode.LEDGER_FUND_BALANCE_DIFFERS, kind=kind, region=parts[2], unit="fen", **amounts)
+    if parts[0] == "C" and len(parts) == 3 and parts[2].count(">") == 1:
+        debtor, creditor = parts[2].split(">")
+        kind = f"{parts[0]}:{parts[1]}"
+        return refusal(
+            RefusalCode.LEDGER_CLEARING_BALANCE_DIFFERS, kind=kind, debtor=debtor, creditor=creditor, unit="fen",
+            **amounts,
+        )  # fmt: skip
+    return refusal(RefusalCode.LEDGER_BALANCE_DIFFERS, account=code, **amounts)
+
+
+def negative_balance(code: str, balance: int) -> Refusal:
+    """A person's account below zero, named as balance_differs names it."""
+    parts = code.split(":")
+    if parts[0] == "P" and len(parts) == 4:
+        _, person, kind, region = parts
+        return refusal(
+            RefusalCode.LEDGER_PERSON_NEGATIVE_BALANCE, person=person, kind=kind, region=region, unit=_unit_of(kind),
+            balance=balance,
+        )  # fmt: skip
+    return refusal(RefusalCode.LEDGER_NEGATIVE_BALANCE, account=code, balance=balance)
 
 
 def ledger_problems(engine: Engine) -> list[str]:
