@@ -213,3 +213,49 @@ def test_the_printed_summary_is_headed_in_the_language(
         assert word in shown.output, word
     for word in (*raw, "eligible_share", "max_points"):
         assert word not in shown.output, word
+
+
+@pytest.mark.parametrize(("lang", "suffix"), [("zh", "（估算）"), ("en", " (estimate)")])
+def test_earliest_dates_say_they_are_estimates_in_csv_and_parquet(tmp_path: Path, lang: str, suffix: str) -> None:
+    """`evaluate --earliest --out x.csv|x.parquet`: the earliest dates are estimates, not promises, and each file
+    says so as the workbook does. The CSV, read as Excel shows it (its header row), heads each earliest column with
+    the field and the workbook's word, earliest_residence_permit（估算） / earliest_residence_permit (estimate); the
+    other columns keep their field names. The Parquet keeps every field name and carries the note in the file's
+    key-value metadata and on each earliest column, in both languages. Before: no word of it in either file."""
+    import pyarrow.parquet as pq
+
+    source = tmp_path / "people.parquet"
+    random_people(60, 95).write_parquet(source)
+    base = ["evaluate", str(source), "--on", ON.isoformat(), "--earliest", "-s", "residence_permit", "--lang", lang]
+    csv, parquet = tmp_path / "结果.csv", tmp_path / "结果.parquet"
+    for out in (csv, parquet):
+        ran = CliRunner().invoke(app, [*base, "--out", str(out)])
+        assert ran.exit_code == 0, ran.output
+    header = csv.read_text(encoding="utf-8-sig").splitlines()[0].split(",")
+    assert f"earliest_residence_permit{suffix}" in header, header
+    assert "eligible_residence_permit" in header and "person_id" in header
+    table = pl.read_csv(csv)
+    assert table[f"earliest_residence_permit{suffix}"].drop_nulls().len() > 0  # the dates are there, under it
+    expected = evaluate(random_people(60, 95), ON, services=[Service.RESIDENCE_PERMIT], earliest=True)
+    assert pl.read_parquet(parquet).equals(expected)  # field names and values as evaluate() returns them
+    schema = pq.read_schema(parquet)
+    note = json.loads(schema.metadata[b"changzhu.estimates"])
+    assert note["columns"] == ["earliest_residence_permit"]
+    assert note["zh"].startswith("最早符合条件的日期。这是估算，不是承诺")
+    assert "An estimate, not a promise" in note["en"]
+    field = schema.field("earliest_residence_permit").metadata
+    assert field[b"changzhu.estimate"] == b"true" and "估算" in field[b"changzhu.note.zh"].decode()
+    assert "estimate" in field[b"changzhu.note.en"].decode()
+    assert schema.field("eligible_residence_permit").metadata is None  # a decision is not an estimate
+
+
+def test_without_earliest_the_files_keep_the_field_names(tmp_path: Path) -> None:
+    """Without --earliest an earliest column is the evaluation day where eligible (nothing estimated): the CSV
+    keeps the field name as it is."""
+    source = tmp_path / "people.parquet"
+    random_people(20, 96).write_parquet(source)
+    out = tmp_path / "x.csv"
+    ran = CliRunner().invoke(app, ["evaluate", str(source), "--on", ON.isoformat(), "--out", str(out), "-s",
+                                   "residence_permit", "--lang", "zh"])  # fmt: skip
+    assert ran.exit_code == 0, ran.output
+    assert "earliest_residence_permit" in out.read_text(encoding="utf-8-sig").splitlines()[0].split(",")

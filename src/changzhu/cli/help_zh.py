@@ -343,9 +343,11 @@ HELP_ZH: dict[str, str] = {
         "同时求出每项服务最早可享受的日期（估算，假定情况不变；用较慢的区间引擎）"
     ),
     "count eligible people per residence region": "按常住地统计符合条件的人数",
-    "write the per-person result: .parquet or .csv with the fields' names (for programs), or .xlsx for people (titles"
-    " and words in --lang, and a sheet explaining each column)": "写出逐人的结果：.parquet 或 .csv 用字段名（供程序"
-    "读取），.xlsx 供人阅读（标题和文字按 --lang 的语言，另有一个工作表说明每一列）",
+    "write the per-person result: .parquet or .csv with the fields' names (for programs; with --earliest each earliest"
+    " date is said to be an estimate, in the CSV's header, in the Parquet's metadata), or .xlsx for people (titles and"
+    " words in --lang, and a sheet explaining each column)": "写出逐人的结果：.parquet 或 .csv 用字段名（供程序读取；"
+    "加 --earliest 时注明可符合日期是估算：CSV 在列标题中，Parquet 在元数据中），.xlsx 供人阅读（标题和文字按 --lang"
+    " 的语言，另有一个工作表说明每一列）",
     "Explain, condition by condition, which services a person gets where they live, and from when.": COMMANDS_ZH[
         "explain"
     ],

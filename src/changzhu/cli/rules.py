@@ -16,7 +16,7 @@ from changzhu.cli.lang import LangOption
 from changzhu.cli.tables_cmds import ErrorsOption, SheetOption, SkipOption, read_user_people
 from changzhu.domain.refusals import CodedError, RefusalCode, either, refusal
 from changzhu.domain.services import Service
-from changzhu.output import ExportOption, OutputFormat, PrintFormat, console, emit_table, export_table
+from changzhu.output import ExportOption, OutputFormat, PrintFormat, console, emit_table
 from changzhu.report.lang import Lang, pick
 
 if TYPE_CHECKING:
@@ -224,8 +224,9 @@ def evaluate_command(
         Path | None,
         typer.Option(
             "--out",
-            help="write the per-person result: .parquet or .csv with the fields' names (for programs), or .xlsx "
-            "for people (titles and words in --lang, and a sheet explaining each column)",
+            help="write the per-person result: .parquet or .csv with the fields' names (for programs; with "
+            "--earliest each earliest date is said to be an estimate, in the CSV's header, in the Parquet's metadata), "
+            "or .xlsx for people (titles and words in --lang, and a sheet explaining each column)",
         ),
     ] = None,
     fmt: Annotated[PrintFormat, typer.Option("--format", "-f", help="table, csv or json")] = PrintFormat.TABLE,
@@ -272,8 +273,10 @@ def evaluate_command(
             from changzhu.rules.decision_sheet import write_decision_workbook
 
             write_decision_workbook(result, out, lang, earliest=earliest)
-        elif out is not None:
-            export_table(result, out)
+        elif out is not None:  # the fields for programs; an earliest date said to be an estimate (decision_file)
+            from changzhu.rules.decision_file import write_decision_file
+
+            write_decision_file(result, out, lang, earliest=earliest)
         progress.advance(task)
     if by_region:
         counts = eligibility_by_region(table, result, region_table())
