@@ -1,14 +1,17 @@
 """The list-of-names columns (needs_, unassessed_) against a per-row reference, across the ways they are built."""
 
+from pathlib import Path
+
 import numpy as np
 import polars as pl
 import pytest
 from rules_support import ON, random_people
 
-from changzhu.rules.evaluate import _names_column, evaluate
+from changzhu.output import OutputFormat, export_table
+from changzhu.rules.evaluate import NAMES, _names_column, evaluate
 
 
-@pytest.mark.parametrize("count", [1, 3, 20, 21, 63, 70])
+@pytest.mark.parametrize("count", [1, 3, 20, 21, 63, 70, 300])
 @pytest.mark.parametrize("share", [0.0, 0.02, 0.5, 1.0])
 @pytest.mark.parametrize("n", [0, 1, 3_000])
 def test_names_column_lists_each_rows_names_in_order(count: int, share: float, n: int) -> None:
@@ -16,7 +19,7 @@ def test_names_column_lists_each_rows_names_in_order(count: int, share: float, n
     masks = {f"input_{count - i}": rng.random(n) < share for i in range(count)}
     got = _names_column("needs_x", n, {k: rng.permutation(np.flatnonzero(m)) for k, m in masks.items()})
     expected = [[k for k, m in masks.items() if m[r]] or None for r in range(n)]
-    assert got.name == "needs_x" and got.dtype == pl.List(pl.String) and got.len() == n
+    assert got.name == "needs_x" and got.dtype == NAMES and got.len() == n
     assert got.to_list() == expected
 
 
@@ -35,7 +38,7 @@ def test_names_columns_naming_nobody_in_one_evaluation_are_one_column() -> None:
     assert len(empty) >= 2 and len(empty) < len(named)
     offsets = {result[c].to_arrow().buffers()[1].address for c in empty}
     assert len(offsets) == 1
-    assert all(result[c].dtype == pl.List(pl.String) for c in named)
+    assert all(result[c].dtype == NAMES for c in named)
     some = next(c for c in named if c not in empty)
     assert result[some].to_arrow().buffers()[1].address not in offsets
 
@@ -54,3 +57,29 @@ def test_a_column_of_few_names_is_listed_in_row_order(monkeypatch: pytest.Monkey
     assert got.to_list() == [["b_input"], None, ["b_input", "a_name_longer_than_twelve"],
                              ["a_name_longer_than_twelve"], ["b_input"], None]  # fmt: skip
     assert kernels.MARKED == 63  # a bit each of an int64, not its sign
+
+
+def test_names_are_held_as_codes_and_read_as_their_texts() -> None:
+    """A listed name is a code in the column (polars' four bytes; one given it up to 256 names), not a 16-byte string
+    view: the names of a needs_ or unassessed_ column come from the rules' small vocabulary and are listed millions
+    of times. Read back, each is its text."""
+    n = 200_000
+    rows = np.arange(0, n, 2)
+    got = _names_column("needs_x", n, {"hukou_years": rows, "si_months_local": rows})
+    assert got.dtype == pl.List(pl.Categorical)
+    assert got.estimated_size() < n * 8 + rows.size * 2 * 5  # offsets, then ≈4 bytes a name; List(String): 16 + 8
+    assert got.to_list()[:2] == [["hukou_years", "si_months_local"], None]
+    many = _names_column("needs_x", 3, {f"input_{k}": np.array([k % 3]) for k in range(300)})
+    assert many[0][:2].to_list() == ["input_0", "input_3"] and many.list.len().to_list() == [100, 100, 100]
+
+
+def test_the_files_written_hold_the_names(tmp_path: Path) -> None:
+    names = _names_column("needs_x", 3, {"hukou_years": np.array([0, 2]), "degree": np.array([2])})
+    got = pl.DataFrame([pl.Series("person_id", [1, 2, 3]), names])
+    export_table(got, tmp_path / "out.csv", OutputFormat.CSV)
+    lines = (tmp_path / "out.csv").read_text(encoding="utf-8-sig").splitlines()
+    assert lines == ["person_id,needs_x", "1,hukou_years", "2,", "3,hukou_years; degree"]
+    export_table(got, tmp_path / "out.parquet", OutputFormat.PARQUET)
+    back = pl.read_parquet(tmp_path / "out.parquet")["needs_x"]
+    assert back.to_list() == [["hukou_years"], None, ["hukou_years", "degree"]]
+    assert got.to_dicts()[2] == {"person_id": 3, "needs_x": ["hukou_years", "degree"]}

@@ -59,12 +59,13 @@ def test_a_stage_kernels_outputs_are_in_small_pages() -> None:
     assert _no_huge_pages(unknown.ctypes.data) and _no_huge_pages(decided.ctypes.data)
 
 
-def test_a_names_columns_offsets_and_names_are_in_small_pages() -> None:
+def test_a_names_columns_offsets_are_in_small_pages() -> None:
+    """The offsets, 8 bytes a row; the names are codes polars copies to its own (4 bytes a name listed)."""
     n = HUGE // 8
     rows = np.arange(0, n, 2, dtype=np.int64)
     column = _names_column("needs_x", n, {"a_name_longer_than_twelve": rows, "b": rows})
-    buffers = column.to_arrow(compat_level=pl.CompatLevel.newest()).buffers()  # validity, offsets, (child) -, views
-    assert _no_huge_pages(buffers[1].address) and _no_huge_pages(buffers[3].address)
+    buffers = column.to_arrow(compat_level=pl.CompatLevel.newest()).buffers()  # validity, offsets, (child) ...
+    assert _no_huge_pages(buffers[1].address)
     assert column[0].to_list() == ["a_name_longer_than_twelve", "b"] and column[1] is None
 
 

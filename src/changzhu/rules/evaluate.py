@@ -31,8 +31,6 @@ from changzhu.rules.relevance import Relevance
 from changzhu.rules.rows import take
 from changzhu.rules.scenario import Scenario
 
-VIEW_INLINE = 12  # texts of up to this many bytes are held in their Arrow string view itself
-
 
 def prepare(
     people: pl.DataFrame | CheckedPersonTable,
@@ -290,18 +288,25 @@ def _same_totals(part: PointsResult, j: int, k: int) -> bool:
     return bool(np.array_equal(a, b, equal_nan=True))
 
 
+NAMES = pl.List(pl.Categorical)  # a needs_/unassessed_ column: per row, the names of inputs or indicators
+
+
 def _names_column(name: str, n: int, held_by: dict[str, np.ndarray]) -> pl.Series:
     """A list-of-names column: per row, the names holding it (`held_by`: per name, the indices of its rows, each
     once), in `held_by`'s order (null when none).
 
-    The column is Arrow buffers polars takes without a copy, written by changzhu.rules.names_kernels: the offsets of
-    the rows' lists (each name's bit marked at its rows, then every row's names listed in row order; past MARKED
-    names, each name's rows counted, then placed), the validity bits, and per name listed its string view
-    (16 bytes, the name itself inline or its place among the names' bytes). The cost is the offsets over every row
-    and one pass over each name's rows, not a mask over every row per name, a Python object or a copied string per
-    row."""
+    The column is List(Categorical) (NAMES): a name is the same text as a string, and is read, written to CSV and
+    Parquet and turned into Python as one, but is written as a code of one byte (four past 256 names), which polars
+    holds in four, where List(String) holds a 16-byte string view per name: the names come from a small vocabulary
+    (the inputs and indicators of the rules) and are listed millions of times in a large table
+    (docs/performance-history.md, nineteenth pass). It is built as Arrow buffers, written by
+    changzhu.rules.names_kernels: the offsets of the rows' lists (each name's bit marked at its rows, then every
+    row's names listed in row order; past MARKED names, each name's rows counted, then placed), the validity bits,
+    and per name listed its code, the names themselves once as the dictionary. The cost is the offsets over every
+    row and one pass over each name's rows, not a mask over every row per name, a Python object or a copied string
+    per row."""
     if not held_by:  # nobody: an all-null column
-        return pl.repeat(None, n, dtype=pl.List(pl.String), eager=True).alias(name)
+        return pl.repeat(None, n, dtype=NAMES, eager=True).alias(name)
     # numba's kernels, imported here: `import changzhu.rules` imports no numba, so that `changzhu evaluate` imports
     # it in a thread while the file is read (changzhu.cli.rules._start_in_threads)
     from changzhu.rules.names_kernels import MARKED, count_rows, first_places, list_marked, mark_rows, place
@@ -309,42 +314,33 @@ def _names_column(name: str, n: int, held_by: dict[str, np.ndarray]) -> pl.Serie
     rows = [read_only(np.asarray(got, dtype=np.int64)) for got in held_by.values()]  # (one kernel signature)
     offsets = small_pages_zeros(n + 1, np.int64)
     valid = small_pages_zeros((n + 7) // 8, np.uint8)
-    views, data = _string_views(list(held_by))
-    views = read_only(views)
+    code = np.uint8 if len(rows) <= 1 << 8 else np.uint32
+    codes = read_only(np.arange(len(rows), dtype=code))  # each name's code: its place in `held_by`
     if len(rows) <= MARKED:  # each name's bit at its rows, then every row's names in row order
         for k, got in enumerate(rows):
             mark_rows(got, k, offsets)
-        listed = small_pages_zeros(sum(got.shape[0] for got in rows), np.complex128)
-        list_marked(offsets, views, valid, listed)
+        listed = small_pages_zeros(sum(got.shape[0] for got in rows), code)
+        list_marked(offsets, codes, valid, listed)
     else:  # each name's rows counted, then each name placed at its rows' next place
         for got in rows:
             count_rows(got, offsets)
-        listed = small_pages_zeros(first_places(offsets, valid), np.complex128)
+        listed = small_pages_zeros(first_places(offsets, valid), code)
         for k, got in enumerate(rows):
-            place(got, views, k, offsets, listed)
-    child = pa.Array.from_buffers(pa.string_view(), listed.shape[0], [None, pa.py_buffer(listed), data])
+            place(got, codes, k, offsets, listed)
+    kind = pa.dictionary(pa.uint8() if code is np.uint8 else pa.uint32(), pa.string())
+    child = pa.DictionaryArray.from_buffers(kind, listed.shape[0], [None, pa.py_buffer(listed)], _texts(list(held_by)))
     lists = pa.Array.from_buffers(
-        pa.large_list(pa.string_view()), n, [pa.py_buffer(valid), pa.py_buffer(offsets)], children=[child]
+        pa.large_list(kind), n, [pa.py_buffer(valid), pa.py_buffer(offsets)], children=[child]
     )
     return pl.Series(name, lists)
 
 
-def _string_views(texts: list[str]) -> tuple[np.ndarray, pa.Buffer]:
-    """Arrow's string views of the texts (16 bytes each, as one complex128 so that a gather moves each at once: the
-    length, then the text itself when it is of at most 12 bytes, else its first 4 bytes, buffer 0 and its offset
-    there) and the buffer of the longer ones."""
-    views = np.zeros((len(texts), 16), dtype=np.uint8)
-    data = bytearray()
-    for i, text in enumerate(texts):
-        raw = text.encode()
-        views[i, :4] = np.frombuffer(np.int32(len(raw)).tobytes(), dtype=np.uint8)
-        if len(raw) <= VIEW_INLINE:
-            views[i, 4 : 4 + len(raw)] = np.frombuffer(raw, dtype=np.uint8)
-        else:
-            views[i, 4:8] = np.frombuffer(raw[:4], dtype=np.uint8)
-            views[i, 12:16] = np.frombuffer(np.int32(len(data)).tobytes(), dtype=np.uint8)
-            data += raw
-    return views.view(np.complex128).reshape(-1), pa.py_buffer(bytes(data))
+def _texts(texts: list[str]) -> pa.Array:
+    """The texts as an Arrow string array, made from its buffers (pa.array on Python strings imports pandas, when
+    installed, the first time: ≈0.15 s)."""
+    raw = [text.encode() for text in texts]
+    ends = np.cumsum([0, *(len(r) for r in raw)], dtype=np.int32)
+    return pa.Array.from_buffers(pa.string(), len(raw), [None, pa.py_buffer(ends), pa.py_buffer(b"".join(raw))])
 
 
 @dataclass

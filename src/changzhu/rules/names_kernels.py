@@ -43,12 +43,12 @@ def first_places(offsets: np.ndarray, valid: np.ndarray) -> int:
 
 
 @kernel_without_runtime
-def place(rows: np.ndarray, views: np.ndarray, k: int, offsets: np.ndarray, listed: np.ndarray) -> None:
-    """Name k (its string view) at each of its rows' next place, that row's slot moved past it."""
-    view = views[k]
+def place(rows: np.ndarray, codes: np.ndarray, k: int, offsets: np.ndarray, listed: np.ndarray) -> None:
+    """Name k (its code) at each of its rows' next place, that row's slot moved past it."""
+    code = codes[k]
     for i in range(rows.shape[0]):
         slot = np.uint64(rows[i]) + np.uint64(1)
-        listed[offsets[slot]] = view
+        listed[offsets[slot]] = code
         offsets[slot] += 1
 
 
@@ -61,8 +61,8 @@ def mark_rows(rows: np.ndarray, k: int, offsets: np.ndarray) -> None:
 
 
 @kernel_without_runtime
-def list_marked(offsets: np.ndarray, views: np.ndarray, valid: np.ndarray, listed: np.ndarray) -> None:
-    """In row order, each row's marked names (their string views, lowest bit first) written one after the other in
+def list_marked(offsets: np.ndarray, codes: np.ndarray, valid: np.ndarray, listed: np.ndarray) -> None:
+    """In row order, each row's marked names (their codes, lowest bit first) written one after the other in
     `listed` and the slot after the row set to the end of its names: the offsets; the rows with a name marked in
     `valid` (Arrow's bits, zeroed first)."""
     at = 0
@@ -73,7 +73,7 @@ def list_marked(offsets: np.ndarray, views: np.ndarray, valid: np.ndarray, liste
             k = 0
             while marks != 0:
                 if marks & 1:
-                    listed[at] = views[k]
+                    listed[at] = codes[k]
                     at += 1
                 marks >>= 1
                 k += 1
