@@ -39,7 +39,7 @@ def loaded(tmp_path_factory: pytest.TempPathFactory) -> dict[str, str]:
         ),
         (
             ("--lang", "en"),
-            ("2020 census, province level, resident basis", "region code", "Guangdong", "23.51"),
+            ("2020 census, province level, resident basis", "Region code", "Guangdong", "23.51"),
             ("广东", "常住"),
         ),
     ],

@@ -196,7 +196,7 @@ def test_the_main_thread_reads_the_file_without_importing_numba_or_the_simulatio
             ("2026-06-01，40 人", "服务或积分", "字段", "人数", "符合条件比例（%）", "逐人结果已写入"),
             ("people on",),
         ),
-        ("en", ("40 people on 2026-06-01", "service or points", "share eligible (%)", "per-person result written"), ()),
+        ("en", ("40 people on 2026-06-01", "Service or points", "Share eligible (%)", "per-person result written"), ()),
     ],
 )
 def test_the_printed_summary_is_headed_in_the_language(
