@@ -39,7 +39,7 @@ RAW = ("region_name_zh", "transfer_registered_basis_yuan", "difference_share", "
                 "gains",
                 "estimate",
                 "Per registered head",
-                "payer",
+                "Payer",
                 "estimate: registered population",
                 "100 billion yuan",
             ),

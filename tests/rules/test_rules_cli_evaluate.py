@@ -13,7 +13,7 @@ from rules_support import ON, random_people
 from typer.testing import CliRunner
 
 from changzhu.cli.main import app
-from changzhu.domain.lang import Lang
+from changzhu.domain.lang import Lang, sentence
 from changzhu.domain.services import Service, service_title
 from changzhu.rules import evaluate
 from cli_support import run_changzhu
@@ -107,7 +107,7 @@ def test_evaluate_by_region_reads_a_stored_population_directory(tmp_path: Path) 
     assert counted.filter(pl.col("residence_region") == "310100")["name_zh"].to_list() == ["上海市"]
     printed = CliRunner(env={"COLUMNS": "250"}).invoke(app, [*args, "--lang", "en"])
     assert printed.exit_code == 0, printed.output
-    title = service_title(Service.POINTS_SETTLEMENT, Lang.EN)
+    title = sentence(service_title(Service.POINTS_SETTLEMENT, Lang.EN))  # a header starts with a capital
     assert f"{title}: eligible" in printed.output and f"{title}: undetermined" in printed.output
     assert "points_settlement" not in printed.output
 
