@@ -19,9 +19,27 @@ export function placeName(code, nameZh, nameEn) {
   return (isEn() ? nameEn || nameZh : nameZh) || code;
 }
 
+/** The true minus sign (U+2212) for a negative figure on screen, as the reports and the docs write it ("−1.2"); the
+ * server's `changzhu.figures.minus` does the same for the report, the terminal and the charts. */
+export const MINUS = "\u2212";
+// a hyphen-minus in front of a figure where it is a sign: never between figures (2020-11-01, 6-11) nor in a word
+const SIGN = /(?<![\w.\-\u2212])-(?=\.?\d)/g;
+
+/** `text` with each negative figure's sign as the true minus: "-1.2" → "−1.2". */
+export function minus(text) {
+  return text == null ? "" : String(text).replace(SIGN, MINUS);
+}
+
+/** The one way a number reads on screen: in the reader's locale (`toLocaleString` with `options`), negative with the
+ * true minus; `locale` overrides the language's ("en-US" for coordinates); "—" for no figure (never 0). */
+export function figure(value, options, locale) {
+  if (value === null || value === undefined || value === "" || Number.isNaN(Number(value))) return "—";
+  return minus(Number(value).toLocaleString(locale || (isEn() ? "en-US" : "zh-CN"), options));
+}
+
 export function yuan(fen) {
   if (fen === null || fen === undefined) return "—";
-  return (fen / 100).toLocaleString(isEn() ? "en-US" : "zh-CN", { minimumFractionDigits: 2, maximumFractionDigits: 2 });
+  return figure(fen / 100, { minimumFractionDigits: 2, maximumFractionDigits: 2 });
 }
 
 export function period(yyyymm) {

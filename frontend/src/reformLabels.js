@@ -1,7 +1,7 @@
 // How reform results read on screen: services, measures and groups by name, counts and yuan with intervals.
 import { i18n, pick } from "./i18n.js";
 import { api } from "./api.js";
-import { dateTime } from "./format.js";
+import { dateTime, figure, minus } from "./format.js";
 
 const t = (...args) => i18n.global.t(...args);
 const te = (key) => i18n.global.te(key);
@@ -29,17 +29,17 @@ export function groupName(row, regionNames) {
 /** A whole number in the reader's language ("—" for unknown: never 0). */
 export function whole(value) {
   if (value === null || value === undefined || Number.isNaN(value)) return "—";
-  return Math.round(value).toLocaleString(isEn() ? "en-US" : "zh-CN");
+  return figure(Math.round(value));
 }
 
 export function decimal(value, digits = 2) {
   if (value === null || value === undefined || Number.isNaN(value)) return "—";
-  return Number(value).toLocaleString(isEn() ? "en-US" : "zh-CN", { minimumFractionDigits: digits, maximumFractionDigits: digits });
+  return figure(value, { minimumFractionDigits: digits, maximumFractionDigits: digits });
 }
 
 export function percent(share, digits = 1) {
   if (share === null || share === undefined) return "—";
-  return `${(share * 100).toFixed(digits)}%`;
+  return minus(`${(share * 100).toFixed(digits)}%`);
 }
 
 /** "low – high" of a row's 90% interval. */

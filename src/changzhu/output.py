@@ -14,6 +14,7 @@ import typer
 from rich.console import Console
 
 from changzhu.errors import ChangzhuError
+from changzhu.figures import minus
 
 if TYPE_CHECKING:  # polars is imported where a table is written, so `changzhu <cmd> --help` stays light
     import polars as pl
@@ -67,7 +68,12 @@ PERCENT_SUFFIXES = ("share", "gap", "rate", "pct_of_residents")
 
 
 def cell_text(column: str, value: object, decimals: int | None = None) -> str:
-    """A value as the terminal table writes it: none as —, figures with thousands separated (`decimals` places)."""
+    """A value as the terminal table writes it: none as —, figures with thousands separated (`decimals` places), a
+    negative one with the true minus (changzhu/figures.py; the CSV, JSON and files keep the number)."""
+    return minus(_cell(column, value, decimals))
+
+
+def _cell(column: str, value: object, decimals: int | None) -> str:
     if value is None:
         return "—"
     if isinstance(value, float) and decimals is not None:

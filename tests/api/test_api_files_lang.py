@@ -29,19 +29,19 @@ def _texts(frame: pl.DataFrame, but: str) -> list[str]:
 
 
 def test_the_transfers_and_the_allocation_by_service_are_in_their_language(service: Service) -> None:
-    for lang, foreign, note in (("zh", LATIN, "估算说明"), ("en", CJK, "what the estimate is")):
+    for lang, foreign, note in (("zh", LATIN, "估算说明"), ("en", CJK, "What the estimate is")):
         transfers = _file(service, "fiscal/transfers", f"format=csv&lang={lang}")
         assert transfers.height == 31 and not RAW & set(transfers.columns), transfers.columns
         assert not [t for t in _texts(transfers, note) if foreign.search(t)], lang
-        transfer = "转移支付（元）" if lang == "zh" else "transfer (yuan)"
+        transfer = "转移支付（元）" if lang == "zh" else "Transfer (yuan)"
         assert (
             transfers[transfer].sum() > 0 and transfers[note].str.starts_with(note[:2] if lang == "zh" else "est").all()
         )
         cells = _file(service, "fiscal/allocation/services", f"format=xlsx&lang={lang}")
         assert not RAW & set(cells.columns) and not [t for t in _texts(cells, note) if foreign.search(t)], lang
-        services = "服务" if lang == "zh" else "service"
+        services = "服务" if lang == "zh" else "Service"
         assert ("医院床位" if lang == "zh" else "Hospital beds") in cells[services].to_list()
-        unmet = "未满足需求（估算，元）" if lang == "zh" else "unmet need, estimate (yuan)"
+        unmet = "未满足需求（估算，元）" if lang == "zh" else "Unmet need, estimate (yuan)"
         assert unmet in cells.columns
     plain = _file(service, "fiscal/allocation/services", "format=csv")  # for scripts: the codes
     assert {"region_code", "service", "unmet_yuan", "estimate"} <= set(plain.columns)
@@ -60,8 +60,8 @@ def test_the_planning_gaps_file_is_in_its_language(service: Service) -> None:
     assert guangdong["供给来源"] == "国家统计局分省年度数据 2019" and guangdong["成本类型"] == "建设一次"
     assert zh["补齐缺口费用（估算，元）"].sum() > 0
     en = _file(service, "planning/gaps", "format=xlsx&lang=en&service=hospital_beds", "pl_nat")
-    assert not [t for t in _texts(en, "standard's source") if CJK.search(t)]  # the standard's source: a document title
-    assert set(en["population basis"]) == {"residents", "local-hukou residents"} and set(en["service"]) == {
+    assert not [t for t in _texts(en, "Standard's source") if CJK.search(t)]  # the standard's source: a document title
+    assert set(en["Population basis"]) == {"residents", "local-hukou residents"} and set(en["Service"]) == {
         "Hospital beds"
     }
     plain = _file(service, "planning/gaps", "format=csv&service=hospital_beds", "pl_nat")  # for scripts: the codes
@@ -82,9 +82,9 @@ def test_the_transfers_file_says_which_figures_are_assumed(service: Service) -> 
             "落户人数与享受服务的流动人口为情景假设：分别为跨省流入人口的 5% 与 100%",
         ),
         "en": (
-            ("people settled, assumed (people)", "migrants served, assumed (people)"),
-            ("incentive term, on assumed settlement (yuan)", "migrant term (yuan)"),
-            "what the estimate is",
+            ("People settled, assumed (people)", "Migrants served, assumed (people)"),
+            ("Incentive term, on assumed settlement (yuan)", "Migrant term (yuan)"),
+            "What the estimate is",
             "people settled and migrants served are a scenario assumption: 5% and 100% of inter-provincial in-migrants",
         ),
     }

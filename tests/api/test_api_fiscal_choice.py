@@ -116,13 +116,13 @@ def test_the_winners_file_is_in_its_language_only(service: Service) -> None:
         io.BytesIO(
             service.client.get("/api/v1/fiscal/winners?format=csv&lang=en", headers=service.as_("fo_nat")).content
         ),
-        schema_overrides={"region code": pl.String},
+        schema_overrides={"Region code": pl.String},
     )
-    henan = en.filter(pl.col("region code") == "410000").row(0, named=True)
+    henan = en.filter(pl.col("Region code") == "410000").row(0, named=True)
     # Henan sends the census's 16.10 M out-migrants (−8.75 % on the gravity model's 12.0 M)
-    assert henan["change, estimate (100 million yuan)"] < 0 and henan["change, estimate (%)"] == -11.82, henan
+    assert henan["Change, estimate (100 million yuan)"] < 0 and henan["Change, estimate (%)"] == -11.82, henan
     assert (
-        henan["province"] == "Henan" and henan["outcome"] == "loses" and henan["what the estimate is"].startswith("est")
+        henan["Province"] == "Henan" and henan["Outcome"] == "loses" and henan["What the estimate is"].startswith("est")
     )
     items = {r["region_code"]: r for r in _rows(service, "")}
     assert items["440000"]["outcome"] == "gains" and items["440000"]["region_name_en"] == "Guangdong"
@@ -153,7 +153,7 @@ def test_the_allocation_and_flows_files_are_in_their_language_only(service: Serv
         "/api/v1/fiscal/allocation?limit=500&format=xlsx&lang=en", headers=service.as_("fo_nat")
     )
     frame = pl.read_excel(io.BytesIO(english.content))
-    assert "Guangdong" in frame["province"].to_list() and "registered population, estimate (people)" in frame.columns
+    assert "Guangdong" in frame["Province"].to_list() and "Registered population, estimate (people)" in frame.columns
 
 
 def test_a_reform_that_leaves_a_pot_no_base_is_refused_in_the_callers_language(service: Service) -> None:

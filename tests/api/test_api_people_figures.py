@@ -57,7 +57,7 @@ def test_the_files_for_people_are_rounded_and_the_files_for_scripts_are_not(serv
     assert _decimals(transfers)["settled"] > 3 and _decimals(transfers)["capacity_factor"] > 3  # as computed
     for lang, settled, per_head, factor in (
         ("zh", "落户人数（假设，人）", "人均转移支付（常住，元/人）", "承载系数"),
-        ("en", "people settled, assumed (people)", "transfer per resident (yuan per resident)", "capacity factor"),
+        ("en", "People settled, assumed (people)", "Transfer per resident (yuan per resident)", "Capacity factor"),
     ):
         read = _file(service, "fiscal/transfers", f"format=csv&lang={lang}", "fo_nat")
         by_code = dict(zip(read[read.columns[0]].cast(pl.String), read.iter_rows(named=True), strict=True))
@@ -69,8 +69,8 @@ def test_the_files_for_people_are_rounded_and_the_files_for_scripts_are_not(serv
             factor: round(raw["capacity_factor"], 3),
         }, (lang, read.columns)
     gaps = _file(service, "planning/gaps", "format=csv&lang=en&service=hospital_beds", "pl_nat")
-    assert gaps.schema["cost to close the gap, estimate (yuan)"] == pl.Int64
-    assert gaps.schema["demand (beds, places or staff)"] == pl.Int64, gaps.schema
+    assert gaps.schema["Cost to close the gap, estimate (yuan)"] == pl.Int64
+    assert gaps.schema["Demand (beds, places or staff)"] == pl.Int64, gaps.schema
 
 
 def test_the_runs_file_declares_its_language_in_openapi(service: Service) -> None:
@@ -120,5 +120,5 @@ def test_the_runs_file_says_the_data_version_in_words_its_digest_beside_for_supp
     assert zh["数据版本"] == "2020 年全国人口普查；本系统的参数文件"
     assert zh["数据版本（技术支持用）"] == "census2020+parameters:5e05a1b2c3d4"
     (en,) = runs_file_in([run], Lang.EN)
-    assert en["data version"] == "The 2020 national census; this system's parameter files"  # as the run page
-    assert en["software version"] == "changzhu 0.1.0"  # headed as the run page heads it (was "code version")
+    assert en["Data version"] == "The 2020 national census; this system's parameter files"  # as the run page
+    assert en["Software version"] == "changzhu 0.1.0"  # headed as the run page heads it (was "code version")

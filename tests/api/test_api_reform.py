@@ -396,10 +396,10 @@ def _check_titled_files(service: Service, run_id: str) -> None:
     assert not codes & {str(v) for c in ("服务", "指标", "分组方式") for v in table[c]}
     xlsx = service.client.get(f"{query}&format=xlsx&lang=en", headers=service.as_("pl_nat"))
     sheet = pl.read_excel(io.BytesIO(xlsx.content))
-    assert {"service", "measure", "90% interval, low", "what the estimate is"} <= set(sheet.columns)
-    assert "newly eligible (people)" in set(sheet["measure"]), set(sheet["measure"])
+    assert {"Service", "Measure", "90% interval, low", "What the estimate is"} <= set(sheet.columns)
+    assert "Newly eligible (people)" in set(sheet["Measure"]), set(sheet["Measure"])
     assert set(sheet[sheet.columns[0]]) == {"中考居住年限自 2027 年起降至一年"}  # given in Chinese only: in both
-    assert not codes & {str(v) for c in ("service", "measure", "grouping") for v in sheet[c]}
+    assert not codes & {str(v) for c in ("Service", "Measure", "Grouping") for v in sheet[c]}
     _check_rounded_files(service, run_id)
 
 
@@ -468,8 +468,8 @@ def _check_bands(service: Service, run_id: str) -> None:
             service.client.get(f"/api/v1/scenarios/runs/{run_id}/bands?format=xlsx&lang=en", headers=nat).content
         )
     )
-    assert {"counted", "change in benefits", "share (0–1)", "number"} <= set(sheet.columns)
-    assert "gain more than 5%" in set(sheet["change in benefits"]) and set(sheet["counted"]) == {
+    assert {"Counted", "Change in benefits", "Share (0–1)", "Number"} <= set(sheet.columns)
+    assert "gain more than 5%" in set(sheet["Change in benefits"]) and set(sheet["Counted"]) == {
         "households",
         "people",
         "people not linked to a household",

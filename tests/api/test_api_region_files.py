@@ -36,8 +36,8 @@ def test_the_population_file_is_in_its_language_with_the_code_kept(service: Serv
         assert guangdong["名称"] == "广东省" and guangdong["常住人口（2020，人）"] > 100_000_000
         assert 20 < guangdong["跨省流入占比（%）"] < 30  # in per cent, as the header says
         en = _read(_get(service, f"population?level=province&limit=40&format={fmt}&lang=en"), fmt == "xlsx")
-        assert {"region code", "name", "residents (2020, people)"} <= set(en.columns), en.columns
-        assert "Guangdong" in en["name"].to_list()
+        assert {"Region code", "Name", "Residents (2020, people)"} <= set(en.columns), en.columns
+        assert "Guangdong" in en["Name"].to_list()
         assert not [c for c in en.columns if CJK.search(c)] and not [c for c in zh.columns if LATIN.search(c)]
     plain = _read(_get(service, "population?level=province&limit=40&format=csv"), False)
     assert {"code", "name_zh", "name_en", "pop_resident_2020"} <= set(plain.columns)  # for scripts: as before
@@ -48,20 +48,20 @@ def test_the_population_file_is_in_its_language_with_the_code_kept(service: Serv
 def test_the_regions_file_is_in_its_language_with_the_code_kept(service: Service) -> None:
     for lang, headers, shenzhen, level in (
         ("zh", {"地区代码", "名称", "全称", "层级", "城市规模等级", "常住人口（2020，人）"}, "深圳市", "地级"),
-        ("en", {"region code", "name", "full name", "level", "city size class"}, "Shenzhen", "prefecture"),
+        ("en", {"Region code", "Name", "Full name", "Level", "City size class"}, "Shenzhen", "prefecture"),
     ):
         content = _get(service, f"regions?parent=440000&limit=50&format=xlsx&lang={lang}")
         frame = _read(content, True)
         assert headers <= set(frame.columns), frame.columns
-        code = "地区代码" if lang == "zh" else "region code"
+        code = "地区代码" if lang == "zh" else "Region code"
         row = frame.filter(pl.col(code).cast(pl.String) == "440300").row(0, named=True)
-        assert row["名称" if lang == "zh" else "name"] == shenzhen and row["层级" if lang == "zh" else "level"] == level
+        assert row["名称" if lang == "zh" else "Name"] == shenzhen and row["层级" if lang == "zh" else "Level"] == level
         assert not {"name_zh", "name_en", "full_name_zh", "pop_resident_2020"} & set(frame.columns)
         text = numbers_as_text(content)
         header = frame.columns
         assert {header[ord(ref[0]) - ord("A")] for sheet in text.values() for ref, _ in sheet} <= {
             code,
-            "上级地区代码" if lang == "zh" else "parent region code",
+            "上级地区代码" if lang == "zh" else "Parent region code",
         }
     plain = _read(_get(service, "regions?parent=440000&limit=50&format=csv"), False)
     assert {"code", "name_zh", "level", "pop_resident_2020"} <= set(plain.columns)

@@ -40,7 +40,7 @@ def test_a_run_its_files_and_a_comparison_name_the_reform_by_its_title(service: 
         ).json()["items"]
         assert [(r["run_id"], r["scenario"], r["title"]) for r in listed] == [(run_id, SHIPPED, title)]
         assert service.client.get(f"/api/v1/scenarios/runs/{run_id}", headers=headers).json()["title"] == title
-        column = "改革方案" if lang == "zh" else "reform"
+        column = "改革方案" if lang == "zh" else "Reform"
         for path in (f"/api/v1/scenarios/runs/{run_id}/results", f"/api/v1/scenarios/runs/{run_id}/bands"):
             for fmt in ("csv", "xlsx"):
                 assert set(_file(service, path, fmt, lang)[column]) == {title}, (path, fmt, lang)
@@ -58,7 +58,7 @@ def _listed_in_files(service: Service, run_id: str) -> None:
     raw = {"run_id", "scenario", "saved_scenario", "settings", "summary", "note"}  # "status": a word in English too
     for lang, (status, saved, progress) in {
         "zh": ("已完成", "否", "进度（%）"),
-        "en": ("done", "no", "progress (%)"),
+        "en": ("done", "no", "Progress (%)"),
     }.items():
         for fmt in ("csv", "xlsx"):
             answer = service.client.get(f"{path}&format={fmt}&lang={lang}", headers=service.as_("pl_nat"))
@@ -67,9 +67,9 @@ def _listed_in_files(service: Service, run_id: str) -> None:
             listed = pl.read_csv(content) if fmt == "csv" else pl.read_excel(content)
             assert not raw & set(listed.columns), listed.columns
             row = listed.row(0, named=True)
-            title, state = ("改革方案", "状态") if lang == "zh" else ("reform", "status")
+            title, state = ("改革方案", "状态") if lang == "zh" else ("Reform", "Status")
             assert row[title] == TITLES[lang] and row[state] == status and row[progress] == 100, row
-            assert row["已保存的方案" if lang == "zh" else "saved reform"] == saved
+            assert row["已保存的方案" if lang == "zh" else "Saved reform"] == saved
     plain = service.client.get(f"{path}&format=csv", headers=service.as_("pl_nat"))
     row = pl.read_csv(io.BytesIO(plain.content)).row(0, named=True)
     assert row["run_id"] == run_id and row["status"] == "done" and row["summary"].startswith("{")
@@ -92,13 +92,13 @@ def _compared_in_files(service: Service, run_id: str) -> None:
                 ("改革方案（A）", "估算说明（B）", "指标")
                 if lang == "zh"
                 else (
-                    "reform (A)",
-                    "what the estimate is (B)",
-                    "measure",
+                    "Reform (A)",
+                    "What the estimate is (B)",
+                    "Measure",
                 )
             )
             assert set(frame[reform]) == {title}, lang
-            assert ("差值（B − A，估算）" if lang == "zh" else "difference (B − A, estimate)") in frame.columns
+            assert ("差值（B − A，估算）" if lang == "zh" else "Difference (B − A, estimate)") in frame.columns
             assert "newly_eligible" not in set(frame[measure]), lang
             notes = frame[note].to_list()
             assert notes and all(("估算" in n) == (lang == "zh") and ("estimate" in n) == (lang == "en") for n in notes)

@@ -216,8 +216,8 @@ def test_a_runs_tables_as_files_in_the_language_asked_for(db_service: Service) -
     assert set(counties["参与选址"].to_list()) == {"是"} and "深圳市南山区" in counties["地区"].to_list()
     english = service.client.get(f"{path}/sites", params={"format": "csv", "lang": "en"}, headers=city)
     sites = pl.read_csv(io.BytesIO(english.content), infer_schema_length=None)
-    assert {"region code", "capacity (beds)", "capacity is an estimate", "kind"} <= set(sites.columns)
-    assert "new site (p-median)" in sites["kind"].to_list() and sites["capacity (beds)"].dtype.is_numeric()
+    assert {"Region code", "Capacity (beds)", "Capacity is an estimate", "Kind"} <= set(sites.columns)
+    assert "new site (p-median)" in sites["Kind"].to_list() and sites["Capacity (beds)"].dtype.is_numeric()
     raw = service.client.get(f"{path}/counties", params={"format": "csv"}, headers=city)
     assert raw.text.lstrip("\ufeff").startswith("region_code,") and "access_before_per_1000" in raw.text
     # the runs list as a file: headers in words, the summary spread into its own columns (no JSON), estimates marked
@@ -235,8 +235,8 @@ def test_a_runs_tables_as_files_in_the_language_asked_for(db_service: Service) -
     assert row["数据版本"] == "2020 年全国人口普查；本系统的参数文件"
     english = service.client.get(RUNS, params={"format": "xlsx", "lang": "en"}, headers=city)
     runs = pl.read_excel(io.BytesIO(english.content))
-    assert {"region", "service", "capacity added (estimate)", "supply and gap are estimates"} <= set(runs.columns)
-    assert runs["service"].to_list() == ["Hospital beds"] and runs["unit"].to_list() == ["beds"]
-    assert runs["maximum covering: mean distance to the nearest facility, after (km)"].dtype.is_numeric()
+    assert {"Region", "Service", "Capacity added (estimate)", "Supply and gap are estimates"} <= set(runs.columns)
+    assert runs["Service"].to_list() == ["Hospital beds"] and runs["Unit"].to_list() == ["beds"]
+    assert runs["Maximum covering: mean distance to the nearest facility, after (km)"].dtype.is_numeric()
     raw = service.client.get(RUNS, params={"format": "csv"}, headers=city)
     assert raw.text.lstrip("\ufeff").startswith("run_id,") and "summary" in raw.text  # for scripts, as before

@@ -13,13 +13,13 @@ from changzhu.rules.labels import RESULT_GROUPS
 
 
 def test_a_measure_is_titled_with_its_units_word() -> None:
-    assert measure_title("delta_cost_yuan", Lang.EN) == f"change in cost ({unit_word('yuan/year', Lang.EN)})"
-    assert measure_title("delta_cost_yuan", Lang.EN) == "change in cost (yuan a year)"
+    assert measure_title("delta_cost_yuan", Lang.EN) == f"Change in cost ({unit_word('yuan/year', Lang.EN)})"
+    assert measure_title("delta_cost_yuan", Lang.EN) == "Change in cost (yuan a year)"
     assert measure_title("delta_cost_yuan", Lang.ZH) == "成本变化（元/年）"
-    assert measure_title("newly_eligible", Lang.EN) == "newly eligible (people)"
+    assert measure_title("newly_eligible", Lang.EN) == "Newly eligible (people)"
     assert measure_title("residents", Lang.ZH) == "常住人口（人）"
     assert measure_title("share_households_no_change", Lang.ZH) == "没有变化的家庭占比（0–1）"
-    assert measure_title("households_undetermined", Lang.EN) == "households: undetermined (a needed fact unknown)"
+    assert measure_title("households_undetermined", Lang.EN) == "Households: undetermined (a needed fact unknown)"
     assert measure_title("not_a_measure", Lang.EN) == "not_a_measure"  # shown as it is, never blank
 
 
@@ -37,7 +37,7 @@ def test_titled_and_rounded_by_the_measures_unit() -> None:
     assert out["estimate"].to_list() == [2470371300000.0, 0.1235, 13.0, 4.0, 0.123456]
     assert out["low"].to_list()[-1] == 1.23  # a measure no table names keeps its figures
     named = titled(out, Lang.EN)
-    assert named["measure"].to_list()[:2] == ["cost, reform (yuan a year)", "share of people: no change (0–1)"]
+    assert named["Measure"].to_list()[:2] == ["Cost, reform (yuan a year)", "Share of people: no change (0–1)"]
 
 
 def test_the_group_column_is_in_the_files_language() -> None:
@@ -54,12 +54,12 @@ def test_the_group_column_is_in_the_files_language() -> None:
         }
     )
     english, chinese = titled(frame, Lang.EN), titled(frame, Lang.ZH)
-    assert english["group"].to_list() == ["the whole country", "local hukou", "Beijing", "income decile 3", "15-64"]
+    assert english["Group"].to_list() == ["the whole country", "local hukou", "Beijing", "income decile 3", "15-64"]
     assert chinese["组别"].to_list() == ["全国", "本地户籍", "北京市", "收入第 3 十分位", "15-64"]
     # the code column holds a code on both pages (a run made before stored "全国" there)
-    assert english["group code"].to_list()[0] == chinese["组别代码"].to_list()[0] == "national"
-    assert not any("\u4e00" <= c <= "\u9fff" for c in english["what the estimate is"][0])
-    assert english["what the estimate is"][0].startswith("estimate: a 0.0010% synthetic sample")
+    assert english["Group code"].to_list()[0] == chinese["组别代码"].to_list()[0] == "national"
+    assert not any("\u4e00" <= c <= "\u9fff" for c in english["What the estimate is"][0])
+    assert english["What the estimate is"][0].startswith("estimate: a 0.0010% synthetic sample")
     assert chinese["估算说明"][0].startswith("估算：")
 
 
@@ -75,7 +75,7 @@ def test_each_service_s_estimate_note_describes_that_service() -> None:
                                                               "all_costed_services")],
         }
     )  # fmt: skip
-    english, chinese = titled(frame, Lang.EN)["what the estimate is"], titled(frame, Lang.ZH)["估算说明"]
+    english, chinese = titled(frame, Lang.EN)["What the estimate is"], titled(frame, Lang.ZH)["估算说明"]
     assert "dibao" not in english[0] and "低保" not in chinese[0] and "eligible" in english[0], english[0]
     assert "dibao" in english[1] and "低保" in chinese[1]
     assert "unit cost" in english[2] and "dibao" in english[2]
@@ -102,6 +102,6 @@ def test_a_reform_is_titled_in_the_files_language_and_an_unnamed_one_keeps_its_n
     )
     english = titled(frame, Lang.EN, {"exam_1y": "Entrance exam after one year"})
     chinese = titled(frame, Lang.ZH, {"exam_1y": "中考居住年限降至一年"})
-    assert english["reform"].to_list() == ["Entrance exam after one year", "other"]
+    assert english["Reform"].to_list() == ["Entrance exam after one year", "other"]
     assert chinese["改革方案"].to_list() == ["中考居住年限降至一年", "other"]
-    assert titled(frame, Lang.EN)["reform"].to_list() == ["exam_1y", "other"]
+    assert titled(frame, Lang.EN)["Reform"].to_list() == ["exam_1y", "other"]

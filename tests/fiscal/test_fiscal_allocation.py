@@ -120,6 +120,7 @@ def test_every_fiscal_input_column_is_named_by_the_one_labels_table() -> None:
     """A refusal names a fiscal table's column by the labels of the files (rules.labels: the gaps file's headers,
     else FILE_COLUMNS), never by a second table of its own nor by the frame's name: each column the fiscal part
     checks has words there, the same words the file headed with it reads."""
+    from changzhu.domain.lang import in_sentence
     from changzhu.fiscal.allocation import GAP_INPUT_COLUMNS
     from changzhu.fiscal.clearing import REDEMPTION_COLUMNS
     from changzhu.fiscal.transfers import REQUIRED_BASES
@@ -129,7 +130,8 @@ def test_every_fiscal_input_column_is_named_by_the_one_labels_table() -> None:
     read |= {"unit_cost_index", "destination_code", "origin_code", "migrants_est"}
     for column in sorted(read):
         words = column_words(column)
-        assert (words["column_zh"], words["column_en"]) == (GAP_COLUMNS.get(column) or FILE_COLUMNS[column]), column
+        zh, en = GAP_COLUMNS.get(column) or FILE_COLUMNS[column]
+        assert (words["column_zh"], words["column_en"]) == (zh, in_sentence(en)), column  # inside its sentence
     assert column_words("gap") == {"column_zh": "缺口（需求 − 供给）", "column_en": "gap (demand − supply)"}
     # the voucher redemptions keep their own names on purpose (`changzhu fiscal --redemptions` names them as written)
     assert "issuing_region" in REDEMPTION_COLUMNS

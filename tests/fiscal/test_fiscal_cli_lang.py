@@ -39,7 +39,7 @@ RAW = ("region_name_zh", "transfer_registered_basis_yuan", "difference_share", "
                 "gains",
                 "estimate",
                 "Per registered head",
-                "payer",
+                "Payer",
                 "estimate: registered population",
                 "100 billion yuan",
             ),
@@ -62,9 +62,9 @@ def test_printed_and_exported_tables_follow_lang(
     # the exported tables, opened as Excel does (UTF-8 with the BOM): headers and rows in the language, estimate noted
     transfers = pl.read_csv(tmp_path / "tables_transfers.csv", encoding="utf8-lossy")
     assert export.with_name("tables_transfers.csv").read_bytes().startswith(b"\xef\xbb\xbf")
-    note = "估算说明" if lang == "zh" else "what the estimate is"
+    note = "估算说明" if lang == "zh" else "What the estimate is"
     assert note in transfers.columns and not set(RAW) & set(transfers.columns)
-    registered = "户籍口径（估算，亿元）" if lang == "zh" else "registered basis, estimate (100 million yuan)"
+    registered = "户籍口径（估算，亿元）" if lang == "zh" else "Registered basis, estimate (100 million yuan)"
     assert transfers.columns[2] == registered
     assert transfers[note].str.starts_with("估算" if lang == "zh" else "estimate").all()
     equity = pl.read_csv(tmp_path / "tables_equity.csv")

@@ -185,6 +185,7 @@ def test_a_region_missing_from_the_unit_cost_index_is_unknown_not_one() -> None:
 def test_an_error_names_a_column_as_the_table_a_person_reads_heads_it() -> None:
     """One label per column: the fiscal errors had a second table (常住人口 beside the tables' 常住人口（人）,
     单位成本（元） beside 单位成本（估算，元）)."""
+    from changzhu.domain.lang import in_sentence
     from changzhu.fiscal.errors import column_words
     from changzhu.rules.labels import FILE_COLUMNS, GAP_COLUMNS
 
@@ -196,6 +197,6 @@ def test_an_error_names_a_column_as_the_table_a_person_reads_heads_it() -> None:
         "gap_cost_yuan",
         "interprov_in_migrants",
     ):
-        assert tuple(column_words(column).values()) == FILE_COLUMNS[column], column
+        assert tuple(column_words(column).values()) == (FILE_COLUMNS[column][0], in_sentence(FILE_COLUMNS[column][1]))
     for column in ("unit_cost_yuan", "basis", "demand"):
-        assert tuple(column_words(column).values()) == GAP_COLUMNS[column], column
+        assert tuple(column_words(column).values()) == (GAP_COLUMNS[column][0], in_sentence(GAP_COLUMNS[column][1]))

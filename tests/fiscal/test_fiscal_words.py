@@ -116,7 +116,7 @@ def test_the_english_report_section_reads_in_english() -> None:
         (
             "en",
             ["Voucher clearing", "Transfers (with estimates)", "Equity (with estimates)"],
-            ["amount (yuan)", "registered basis, estimate (100 million yuan)"],
+            ["Amount (yuan)", "Registered basis, estimate (100 million yuan)"],
         ),
     ],
 )

@@ -39,7 +39,7 @@ def loaded(tmp_path_factory: pytest.TempPathFactory) -> dict[str, str]:
         ),
         (
             ("--lang", "en"),
-            ("2020 census, province level, resident basis", "region code", "Guangdong", "23.51"),
+            ("2020 census, province level, resident basis", "Region code", "Guangdong", "23.51"),
             ("广东", "常住"),
         ),
     ],
@@ -69,7 +69,7 @@ def test_population_shows_every_share_to_two_places(loaded: dict[str, str]) -> N
             ("3,404 个地区", "层级", "上级地区代码", "直辖市", "超大城市", "京津冀", "北京市"),
             ("Beijing", "municipality"),
         ),
-        ("en", ("3,404 regions", "level", "municipality", "super city", "Beijing–Tianjin–"), ("北京", "直辖市")),
+        ("en", ("3,404 regions", "Level", "municipality", "super city", "Beijing–Tianjin–"), ("北京", "直辖市")),
     ],
 )
 def test_regions_prints_its_headers_and_codes_in_words(

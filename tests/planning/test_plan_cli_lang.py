@@ -50,7 +50,7 @@ RAW = (
                 "estimate: the cost to close uses planning unit costs",
                 "Where to build hospitals:",
                 "in Guangdong",
-                "mean km before",
+                "Mean km before",
                 "p-median (least total distance)",
                 "tables in",
             ),
@@ -69,7 +69,7 @@ def test_printed_and_exported_plan_tables_follow_lang(
     assert [w for w in words if w not in printed] == []
     assert [w for w in (*other, *RAW) if w in printed] == []
     shortage = pl.read_csv(tmp_path / "printed_shortage.csv")
-    note = "估算说明" if lang == "zh" else "what the estimate is"
+    note = "估算说明" if lang == "zh" else "What the estimate is"
     headers = {
         "zh": [
             "服务",
@@ -78,20 +78,30 @@ def test_printed_and_exported_plan_tables_follow_lang(
             "补齐费用：常住口径（估算，亿元）",
         ],
         "en": [
-            "service",
-            "shortage, local-hukou residents (estimate; beds or places)",
-            "shortage, residents (beds or places)",
-            "cost to close, residents (estimate, 100 million yuan)",
+            "Service",
+            "Shortage, local-hukou residents (estimate; beds or places)",
+            "Shortage, residents (beds or places)",
+            "Cost to close, residents (estimate, 100 million yuan)",
         ],
     }[lang]
     assert shortage.columns == [*headers, note]
     assert shortage[headers[3]].min() > 1  # in 亿元, not yuan
     assert shortage[note].str.starts_with("估算" if lang == "zh" else "estimate").all()
     sites = pl.read_csv(tmp_path / "printed_sites.csv")
-    assert sites.columns[0] == ("模型" if lang == "zh" else "model") and not set(RAW) & set(sites.columns)
+    assert sites.columns[0] == ("模型" if lang == "zh" else "Model") and not set(RAW) & set(sites.columns)
     # the files for scripts keep the frames' codes, whatever the language
     results = pl.read_parquet(tmp_path / "out" / "planning" / "location_results.parquet")
     assert results["model"].to_list() == ["p_median", "max_covering", "set_covering"]
+    # the report's note says whose standards the demand uses by their documents, never by the file that holds them
+    # (it said "data/files/service_standards.yaml" to planners until 2026-12-05)
+    (section,) = (tmp_path / "out" / "sections").glob("*_planning.html")
+    said = section.read_text(encoding="utf-8")
+    assert [w for w in ("data/", ".yaml", "service_standards") if w in said] == []
+    documents = {
+        "zh": ("《全国医疗卫生服务体系规划纲要（2015—2020年）》", "《中华人民共和国义务教育法》", "〔2014〕72号"),
+        "en": ("National Medical and Health Service System Plan 2015–2020", "Compulsory Education Law", "2014 staff"),
+    }[lang]
+    assert [d for d in documents if d not in said] == []
 
 
 def test_the_incomplete_list_warning_names_the_region_and_service_in_the_language() -> None:
@@ -140,9 +150,9 @@ def test_plan_as_csv_keeps_the_estimate_note_on_every_row(tmp_path: Path) -> Non
     ran = CliRunner().invoke(app, args)
     assert ran.exit_code == 0, ran.output
     lines = ran.output.splitlines()
-    first = next(i for i, line in enumerate(lines) if line.startswith("service,"))
+    first = next(i for i, line in enumerate(lines) if line.startswith("Service,"))
     header, beds, places = lines[first : first + 3]
-    assert header.startswith("service,") and header.endswith(",what the estimate is")
+    assert header.startswith("Service,") and header.endswith(",What the estimate is")
     assert beds.startswith("Hospital beds,") and '"estimate: the cost to close' in places
 
 

@@ -46,7 +46,7 @@ def test_lang_chooses_the_report_language(
             # the registered basis and the change from it are estimates, said in the table's headers
             headers = ("户籍口径（估算，亿元）", "差额（估算，亿元）", "加权未满足需求（估算，亿元 × 服务权重）")
             if lang == "en":
-                headers = ("registered basis, estimate", "difference, estimate", "unmet need (estimate, 100")
+                headers = ("Registered basis, estimate", "Difference, estimate", "Unmet need (estimate, 100")
             assert all(h in page for h in headers), [h for h in headers if h not in page]
         if section == "planning":  # counties on the siting map by name in the reader's language
             assert ("Panyu District" in page) == (lang == "en"), lang

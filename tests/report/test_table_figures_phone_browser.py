@@ -25,9 +25,9 @@ COLUMNS = [
     Column("name_zh", "省份", "province"),
     Column("residents", "常住人口", "residents", count),
     Column("eligible", "符合条件", "eligible", count),
-    Column("newly_eligible", "新增符合条件", "newly eligible", count),
-    Column("delta_demand", "需求变化", "change in demand", count),
-    Column("delta_cost_yuan", "费用变化（亿元/年）", "change in cost (100 million yuan a year)", yuan),
+    Column("newly_eligible", "新增符合条件", "Newly eligible", count),
+    Column("delta_demand", "需求变化", "Change in demand", count),
+    Column("delta_cost_yuan", "费用变化（亿元/年）", "Change in cost (100 million yuan a year)", yuan),
 ]
 ROWS = {
     "name_zh": ["广东省", "浙江省", "新疆维吾尔自治区"],

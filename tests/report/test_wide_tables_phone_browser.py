@@ -10,6 +10,7 @@ focus and scroll; and a shadow on the box's edge shows there is more to the righ
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 import polars as pl
 import pytest
@@ -116,3 +117,50 @@ def test_a_column_of_words_is_not_squeezed_to_one_character(tmp_path: Path, chro
     finally:
         page.close()
     assert narrow == [], narrow
+
+
+# the brightest pixel of a short vertical strip of the header row and of the first body row, at a distance in px
+# from the box's right edge (the brightest: the cell's background, not a letter drawn over it)
+EDGE_STRIPS = """() => {
+  const box = document.querySelector('.table-wrap');
+  const table = box.querySelector('table');
+  const edge = box.getBoundingClientRect();
+  const rows = [table.rows[0], table.rows[1]].map(r => r.getBoundingClientRect());
+  return {right: edge.right, rows: rows.map(r => [r.top + 2, r.bottom - 2])};
+}"""
+
+
+def _brightest(image: Any, x: int, top: float, bottom: float) -> int:
+    return max(sum(image.getpixel((x, y))[:3]) // 3 for y in range(int(top), int(bottom)))
+
+
+@pytest.mark.parametrize("lang", [Lang.ZH, Lang.EN])
+def test_the_shadow_saying_more_to_the_right_is_on_the_header_row_too(
+    lang: Lang, tmp_path: Path, chromium: object
+) -> None:
+    """A table wider than a phone shows, at its box's right edge, a shadow saying there is more to see. Until
+    2026-12-05 the header row's own background covered it: the shadow stopped at the body rows, the header row ran
+    flat to the edge as though it ended there."""
+    from PIL import Image
+
+    body = html_table(pl.DataFrame(COST_ROWS), COST_COLUMNS, lang)
+    write_section(tmp_path, ReportSection(order=70, name="simulation", title="Simulation", body_html=body))
+    report = render_report(tmp_path, lang=lang)
+    page = chromium.new_page(viewport={"width": 390, "height": 844})  # type: ignore[attr-defined]
+    try:
+        page.goto(report.as_uri())
+        seen = page.evaluate(EDGE_STRIPS)
+        shot = tmp_path / "page.png"
+        page.screenshot(path=str(shot))
+        ARTIFACTS.mkdir(exist_ok=True)
+        page.locator(".table-wrap").screenshot(path=str(ARTIFACTS / f"table_edge_shadow_{lang}_390.png"))
+    finally:
+        page.close()
+    image = Image.open(shot).convert("RGB")
+    at_edge, inside = int(seen["right"]) - 3, int(seen["right"]) - 40
+    darkened = {
+        row: _brightest(image, inside, *strip) - _brightest(image, at_edge, *strip)
+        for row, strip in zip(("header", "body"), seen["rows"], strict=True)
+    }
+    assert darkened["body"] >= 8, darkened  # the shadow is there at all
+    assert darkened["header"] >= darkened["body"] - 4, f"{lang}: no shadow on the header row: {darkened}"

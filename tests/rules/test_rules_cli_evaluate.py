@@ -13,7 +13,7 @@ from rules_support import ON, random_people
 from typer.testing import CliRunner
 
 from changzhu.cli.main import app
-from changzhu.domain.lang import Lang
+from changzhu.domain.lang import Lang, sentence
 from changzhu.domain.services import Service, service_title
 from changzhu.rules import evaluate
 from cli_support import run_changzhu
@@ -107,7 +107,7 @@ def test_evaluate_by_region_reads_a_stored_population_directory(tmp_path: Path) 
     assert counted.filter(pl.col("residence_region") == "310100")["name_zh"].to_list() == ["上海市"]
     printed = CliRunner(env={"COLUMNS": "250"}).invoke(app, [*args, "--lang", "en"])
     assert printed.exit_code == 0, printed.output
-    title = service_title(Service.POINTS_SETTLEMENT, Lang.EN)
+    title = sentence(service_title(Service.POINTS_SETTLEMENT, Lang.EN))  # a header starts with a capital
     assert f"{title}: eligible" in printed.output and f"{title}: undetermined" in printed.output
     assert "points_settlement" not in printed.output
 
@@ -196,7 +196,7 @@ def test_the_main_thread_reads_the_file_without_importing_numba_or_the_simulatio
             ("2026-06-01，40 人", "服务或积分", "字段", "人数", "符合条件比例（%）", "逐人结果已写入"),
             ("people on",),
         ),
-        ("en", ("40 people on 2026-06-01", "service or points", "share eligible (%)", "per-person result written"), ()),
+        ("en", ("40 people on 2026-06-01", "Service or points", "Share eligible (%)", "per-person result written"), ()),
     ],
 )
 def test_the_printed_summary_is_headed_in_the_language(

@@ -10,7 +10,7 @@ from collections.abc import Mapping
 import polars as pl
 
 from changzhu.api.scenario_runs import REGIONAL_DIMENSIONS
-from changzhu.domain.lang import Lang
+from changzhu.domain.lang import Lang, heading
 from changzhu.domain.services import Service, service_title
 from changzhu.domain.units import unit_word
 from changzhu.rules.labels import (
@@ -40,7 +40,7 @@ def measure_title(measure: str, lang: Lang) -> str:
     if measure not in RESULT_MEASURES:
         return measure
     zh, en, unit = RESULT_MEASURES[measure]
-    return pick_label((zh, en), lang).format(unit=unit_word(unit, lang))
+    return heading(pick_label((zh, en), lang).format(unit=unit_word(unit, lang)))
 
 
 def _service(code: str, lang: Lang) -> str:

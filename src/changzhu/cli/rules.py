@@ -330,6 +330,7 @@ def _titled(summary: pl.DataFrame, lang: Lang) -> pl.DataFrame:
 def _headed(by_region: pl.DataFrame, lang: Lang) -> pl.DataFrame:
     """The per-region counts headed as a person reads them (居住证：符合条件 / residence permit: eligible), for the
     printed table; CSV and JSON keep the field names for programs."""
+    from changzhu.domain.lang import heading, in_sentence
     from changzhu.rules.labels import FILE_COLUMNS, SUMMARY_COLUMNS, pick_label
 
     titles = _titles(lang)
@@ -349,7 +350,7 @@ def _headed(by_region: pl.DataFrame, lang: Lang) -> pl.DataFrame:
             headers[column] = (
                 f"{titles.get(service, service)}：{state}"
                 if lang == Lang.ZH
-                else f"{titles.get(service, service)}: {state}"
+                else heading(f"{titles.get(service, service)}: {in_sentence(state)}")
             )
     return by_region.rename(headers)
 

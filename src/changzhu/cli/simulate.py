@@ -120,7 +120,7 @@ def simulate_command(
             "Whole country: people are estimates, costs in 100 million yuan a year; — = no unit cost",
             lang,
         )
-        places = {pick(c.zh, c.en, lang): 2 for c in COST_COLUMNS if c.key in YUAN_COLUMNS}
+        places = {c.header(lang): 2 for c in COST_COLUMNS if c.key in YUAN_COLUMNS}
         _print_costs(costs_in(costs, lang, titles), title, places, lang)
     else:
         whole = pl.exclude("scenario", "year", "service", "estimate").round(0).cast(pl.Int64)
@@ -164,7 +164,7 @@ def _print_costs(table: pl.DataFrame, title: str, places: dict[str, int], lang: 
     from changzhu.report.lang import pick
 
     scenario, year, service = table.columns[:3]
-    measure, value = pick("指标", "measure", lang), pick("数值", "value", lang)
+    measure, value = pick("指标", "Measure", lang), pick("数值", "Value", lang)
     console.print(title, highlight=False)
     for (name,), rows in table.group_by(scenario, maintain_order=True):
         console.print(f"\n{name}", style="bold", highlight=False)

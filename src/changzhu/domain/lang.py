@@ -42,3 +42,20 @@ def sentence(text: str) -> str:
     """`text` starting a sentence: its first letter upper case (hospital beds in … → Hospital beds in …); Chinese
     as it is."""
     return text[:1].upper() + text[1:]
+
+
+CASE_KEPT = ("p-",)  # a heading starting with a symbol whose case is its meaning (p-median) keeps it
+
+
+def heading(text: str) -> str:
+    """An English table header or a label shown alone in sentence case (docs/architecture.md, "Conventions"): its
+    first letter upper case, the rest as written (proper nouns and acronyms kept: "Gini, per resident", "LP
+    allocation (yuan)"); a header starting with a case-sensitive symbol (p-median) or a figure as it is. Built
+    headers ("{per_1000}, before") are put through it after their words are filled in."""
+    return text if text.startswith(CASE_KEPT) else sentence(text)
+
+
+def in_sentence(text: str) -> str:
+    """A header or a label (sentence case, `heading`) inside a sentence: its first letter lower case ("amount (yuan)
+    is empty"); an acronym kept ("LP allocation"): only a capital followed by a small letter is lowered."""
+    return text[:1].lower() + text[1:] if text[1:2].islower() else text

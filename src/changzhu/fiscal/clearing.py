@@ -20,6 +20,7 @@ from collections.abc import Callable
 
 import polars as pl
 
+from changzhu.domain.lang import in_sentence
 from changzhu.domain.refusals import RefusalCode, refusal
 from changzhu.fiscal.errors import FiscalError
 from changzhu.rules.labels import FILE_COLUMNS
@@ -31,7 +32,7 @@ FEN = 100
 def redemption_column(column: str) -> dict[str, str]:
     """The refusal parameters naming a redemptions column by its label: column_zh, column_en."""
     zh, en = FILE_COLUMNS.get(column, (column, column))
-    return {"column_zh": zh, "column_en": en}
+    return {"column_zh": zh, "column_en": in_sentence(en)}
 
 
 def _counted_from_one(row: int) -> int:
@@ -45,7 +46,10 @@ def check_redemptions(redemptions: pl.DataFrame, lines: Callable[[int], int] = _
     missing = [c for c in REDEMPTION_COLUMNS if c not in redemptions.columns]
     if missing:
         named = [FILE_COLUMNS.get(c, (c, c)) for c in missing]
-        columns = {"columns_zh": "、".join(zh for zh, _ in named), "columns_en": ", ".join(en for _, en in named)}
+        columns = {
+            "columns_zh": "、".join(zh for zh, _ in named),
+            "columns_en": ", ".join(in_sentence(en) for _, en in named),
+        }
         raise FiscalError(refusal(RefusalCode.FISCAL_REDEMPTIONS_COLUMNS, **columns))
     given = redemptions["amount_yuan"]
     if given.dtype == pl.String:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from changzhu.domain.lang import in_sentence
 from changzhu.domain.refusals import CodedError, Refusal
 from changzhu.parameters.places import placed
 from changzhu.rules.labels import FILE_COLUMNS, GAP_COLUMNS, PLANNING_MEASURES
@@ -51,13 +52,13 @@ def _column_label(column: str) -> tuple[str, str]:
 def column_words(column: str) -> dict[str, str]:
     """The refusal parameters naming a column in words: column_zh, column_en."""
     zh, en = _column_label(column)
-    return {"column_zh": zh, "column_en": en}
+    return {"column_zh": zh, "column_en": in_sentence(en)}
 
 
 def columns_words(columns: list[str]) -> dict[str, str]:
     """The refusal parameters naming several columns in words: columns_zh, columns_en."""
     named = [_column_label(c) for c in columns]
-    return {"columns_zh": "、".join(zh for zh, _ in named), "columns_en": ", ".join(en for _, en in named)}
+    return {"columns_zh": "、".join(zh for zh, _ in named), "columns_en": ", ".join(in_sentence(en) for _, en in named)}
 
 
 def service_words(services: list[str]) -> tuple[str, str]:

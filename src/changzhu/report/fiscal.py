@@ -274,37 +274,37 @@ def fiscal_section(
         pl.col("region_name_zh").replace_strict(names, default=pl.col("region_name_zh")).alias("province")
     )
     basis_columns = [
-        Column("province", "省份", "province"),
+        Column("province", "省份", "Province"),
         Column(  # the registered population is gravity-estimated: so is the difference
             "transfer_registered_basis_yuan",
             "户籍口径（估算，亿元）",
-            "registered basis, estimate (100 million yuan)",
+            "Registered basis, estimate (100 million yuan)",
             yuan,
         ),
-        Column("transfer_resident_basis_yuan", "常住口径（亿元）", "resident basis (100 million yuan)", yuan),
+        Column("transfer_resident_basis_yuan", "常住口径（亿元）", "Resident basis (100 million yuan)", yuan),
         Column(
             "difference_yuan",
             "差额（估算，亿元）",
-            "difference, estimate (100 million yuan)",
+            "Difference, estimate (100 million yuan)",
             lambda v, g: signed(v / YI, g),
         ),
-        Column("difference_share", "差额（估算，%）", "difference, estimate (%)", _pct),
+        Column("difference_share", "差额（估算，%）", "Difference, estimate (%)", _pct),
     ]
     equity_columns = [
         Column("allocation", *FILE_COLUMNS["allocation"], _split),
-        Column("per_resident_min", "每常住人口最低（元）", "lowest per resident (yuan)", decimal),
-        Column("per_resident_max", "每常住人口最高（元）", "highest per resident (yuan)", decimal),
-        Column("max_min_ratio_resident", "最高/最低（常住）", "max / min (resident)", _ratio),
+        Column("per_resident_min", "每常住人口最低（元）", "Lowest per resident (yuan)", decimal),
+        Column("per_resident_max", "每常住人口最高（元）", "Highest per resident (yuan)", decimal),
+        Column("max_min_ratio_resident", "最高/最低（常住）", "Max / min (resident)", _ratio),
         Column("gini_resident", "基尼系数（常住）", "Gini (resident)", _ratio),
         Column("theil_resident", "泰尔指数（常住）", "Theil (resident)", _ratio),
-        Column("max_min_ratio_registered", "最高/最低（户籍，估算）", "max / min (registered, estimate)", _ratio),
+        Column("max_min_ratio_registered", "最高/最低（户籍，估算）", "Max / min (registered, estimate)", _ratio),
         Column("gini_registered", "基尼系数（户籍，估算）", "Gini (registered, estimate)", _ratio),
         Column("theil_registered", "泰尔指数（户籍，估算）", "Theil (registered, estimate)", _ratio),
-        Column("unmet_need_yuan", "未满足需求（估算，亿元）", "unmet need (estimate, 100 million yuan)", yuan),
+        Column("unmet_need_yuan", "未满足需求（估算，亿元）", "Unmet need (estimate, 100 million yuan)", yuan),
         Column(
             "weighted_unmet_need",
             "加权未满足需求（估算，亿元 × 服务权重）",
-            "weighted unmet need (estimate, 100 million yuan × service weight)",
+            "Weighted unmet need (estimate, 100 million yuan × service weight)",
             yuan,
         ),
     ]

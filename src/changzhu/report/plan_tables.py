@@ -70,7 +70,7 @@ def sites_file_in(plan: SitingPlan, lang: Lang) -> pl.DataFrame:
     rows = result_rows(plan)
     out: list[pl.Series] = []
     for column in result_columns(plan, lang):
-        header, cells = pick_label((column.zh, column.en), lang), rows[column.key]
+        header, cells = column.header(lang), rows[column.key]
         if not cells.dtype.is_numeric():
             show = column.show
             out.append(pl.Series(header, [v if show is None else show(v, lang) for v in cells.to_list()], pl.String))

@@ -168,6 +168,32 @@ def parameters_used(scenario: Scenario | None, lang: Lang) -> str:
     return "<p class='note'>" + escape(opening + said) + "</p>"
 
 
+# the standards by their documents (the parameters' own sources: parameters/files/planning.yaml), never by a file name
+DEMAND_NOTE = (
+    "<p>需求 = 人口 × 配置标准（国家规划标准：床位、医师和护士按《全国医疗卫生服务体系规划纲要（2015—2020年）》，"
+    "学位按《中华人民共和国义务教育法》，中小学教职工按《关于统一城乡中小学教职工编制标准的通知》"
+    "（中央编办发〔2014〕72号）；取 2020-11-01 普查日有效的标准）；"
+    "供给 = 国家统计局 2019 年分省数字；缺口 = 需求 − 供给（正数为短缺）。户籍口径按本地户籍常住人口"
+    "（常住人口 − 跨省流入人口，2020 年普查）计算：省级精确，省以下为上限；"
+    "学龄组按其占常住人口的比例推算，是估算。分子年份 2019，人口年份 2020。"
+    "补齐缺口的费用只计短缺，单位成本为规划估算值，不是官方数字。</p>",
+    "<p>Demand = population × standard (the national planning standards: beds, doctors and nurses per 1,000 "
+    "residents from the National Medical and Health Service System Plan 2015–2020, school places from the "
+    "Compulsory Education Law, primary and secondary school staff from the State Commission Office for Public "
+    "Sector Reform's 2014 staffing standard for urban and rural schools (中央编办发〔2014〕72号); values in force "
+    "on the census date 2020-11-01); supply = NBS 2019 provincial figures; gap = demand − supply (positive: "
+    "shortage). The hukou basis counts local-hukou residents (本地户籍常住人口) = residents − inter-provincial "
+    "in-migrants (2020 census): exact for provinces, an upper bound below; a school-age group is scaled by its share "
+    "of residents, an estimate. Numerator year 2019, population year 2020. The cost to close counts shortages only, "
+    "at unit costs that are planning estimates, not official figures.</p>",
+)
+
+
+def demand_note(lang: Lang) -> str:
+    """How demand, supply and the gap are counted, and whose standards the demand uses, for a planner."""
+    return pick(*DEMAND_NOTE, lang)
+
+
 def planning_section(
     gaps: pl.DataFrame,
     side: pl.DataFrame,
@@ -198,36 +224,23 @@ def planning_section(
         for r in beds.iter_rows(named=True)
     }
     gap_columns = [
-        Column("region_name_zh", "地区", "region"),
-        Column("service", "服务", "service", _service),
-        Column("supply", "供给", "supply", count),
-        Column("demand_local_hukou_resident", "需求（本地户籍常住）", "demand, local-hukou residents", count),
-        Column("demand_resident", "需求（常住）", "demand, residents", count),
-        Column("gap_local_hukou_resident", "缺口（本地户籍常住）", "gap, local-hukou residents", count),
-        Column("gap_resident", "缺口（常住）", "gap, residents", count),
+        Column("region_name_zh", "地区", "Region"),
+        Column("service", "服务", "Service", _service),
+        Column("supply", "供给", "Supply", count),
+        Column("demand_local_hukou_resident", "需求（本地户籍常住）", "Demand, local-hukou residents", count),
+        Column("demand_resident", "需求（常住）", "Demand, residents", count),
+        Column("gap_local_hukou_resident", "缺口（本地户籍常住）", "Gap, local-hukou residents", count),
+        Column("gap_resident", "缺口（常住）", "Gap, residents", count),
         Column(
             "gap_cost_yuan_resident",
             "补齐缺口费用（常住，亿元，估算）",
-            "cost to close, residents (100 million yuan, estimate)",
+            "Cost to close, residents (100 million yuan, estimate)",
             yuan,
         ),
     ]
     gap_rows = _named(side, lang)
     parts = [
-        pick(
-            "<p>需求 = 人口 × 配置标准（data/files/service_standards.yaml，取 2020-11-01 普查日有效的标准）；"
-            "供给 = 国家统计局 2019 年分省数字；缺口 = 需求 − 供给（正数为短缺）。户籍口径按本地户籍常住人口"
-            "（常住人口 − 跨省流入人口，2020 年普查）计算：省级精确，省以下为上限；"
-            "学龄组按其占常住人口的比例推算，是估算。分子年份 2019，人口年份 2020。"
-            "补齐缺口的费用只计短缺，单位成本为规划估算值，不是官方数字。</p>",
-            "<p>Demand = population × standard (data/files/service_standards.yaml, values in force on the census "
-            "date 2020-11-01); supply = NBS 2019 provincial figures; gap = demand − supply (positive: shortage). The "
-            "hukou basis counts local-hukou residents (本地户籍常住人口) = residents − inter-provincial in-migrants "
-            "(2020 census): exact for provinces, an upper bound below; a school-age group is scaled by its share of "
-            "residents, an estimate. Numerator year 2019, population year 2020. The cost to close counts shortages "
-            "only, at unit costs that are planning estimates, not official figures.</p>",
-            lang,
-        )
+        demand_note(lang)
         + parameters_used(scenario, lang)
         + (f"<p class='note'>{escape(listed_all)}.</p>" if listed_all else ""),
         figure_html(
@@ -297,14 +310,14 @@ def planning_section(
     )
     parts.append(figure_html(bar))
     town_columns = [
-        Column("region_name_zh", "县级单位", "county-level unit"),
-        Column("city_name_zh", "所属地级市", "city"),
-        Column("province_name_zh", "省份", "province"),
-        Column("unit_kind", "类型", "kind", _kind),
-        Column("pop_resident_2020", "常住人口", "residents", count),
-        Column("renhu_fenli_share", "人户分离占比", "away from hukou township", share),
-        Column("interprov_share", "跨省流入占比", "from other provinces", share),
-        Column("load_ratio", "人口 ÷ 同类中位数", "residents ÷ median of its kind", decimal),
+        Column("region_name_zh", "县级单位", "County-level unit"),
+        Column("city_name_zh", "所属地级市", "City"),
+        Column("province_name_zh", "省份", "Province"),
+        Column("unit_kind", "类型", "Kind", _kind),
+        Column("pop_resident_2020", "常住人口", "Residents", count),
+        Column("renhu_fenli_share", "人户分离占比", "Away from hukou township", share),
+        Column("interprov_share", "跨省流入占比", "From other provinces", share),
+        Column("load_ratio", "人口 ÷ 同类中位数", "Residents ÷ median of its kind", decimal),
     ]
     parts += [
         "<h3>"

@@ -24,11 +24,12 @@ body {{ font-family: system-ui, "Noto Sans CJK SC", "Microsoft YaHei", sans-seri
        max-width: 1200px; padding: 1em 2em; color: #222; }}
 @media (max-width: 600px) {{ body {{ padding: .5em .7em; }} h1 {{ font-size: 1.3em; }} }}
 /* a wide table scrolls in its box, never the page: its first column (the row's name) stays in view, and a shadow on
-   the box's right edge shows there is more to the right until the reader reaches the end (sections.table_box) */
+   the box's right edge, as strong from the header row to the last row (a straight band: the round one it replaced
+   faded out towards the top and bottom, missing the header row), shows there is more to the right until the
+   reader reaches the end (sections.table_box) */
 .table-wrap {{ overflow-x: auto; max-width: 100%;
   background: linear-gradient(to left, #fff 30%, rgba(255,255,255,0)) right / 2em 100% no-repeat local,
-              radial-gradient(farthest-side at 100% 50%, rgba(0,0,0,.22), rgba(0,0,0,0)) right / .9em 100%
-              no-repeat scroll; }}
+              linear-gradient(to left, rgba(0,0,0,.2), rgba(0,0,0,0)) right / .9em 100% no-repeat scroll; }}
 .table-wrap:focus-visible {{ outline: 2px solid #b22; outline-offset: 2px; }}
 table.data tr > :first-child {{ position: sticky; left: 0; z-index: 1; background: #fff; }}
 table.data tr > th:first-child {{ background: #f4f4f4; }}
@@ -58,7 +59,9 @@ table.data {{ border-collapse: separate; border-spacing: 0; border-top: 1px soli
              font-size: 90%; }}
 table.data th, table.data td {{ border: 0 solid #ccc; border-width: 0 1px 1px 0; padding: .2em .6em;
                                text-align: right; }}
-table.data th {{ background: #f4f4f4; }}
+/* the header's grey is see-through (rgba of black ≈ #f4f4f4 on white) so the box's edge shadow shows on the header
+   row as on the body rows; the sticky first column stays opaque (the rows scroll under it) */
+table.data th {{ background: rgba(0,0,0,.043); }}
 table.data td.text {{ text-align: left; }}
 .note {{ color: #555; font-size: 90%; }}
 nav a {{ margin-right: 1em; }}

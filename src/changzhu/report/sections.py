@@ -10,9 +10,11 @@ from __future__ import annotations
 import html
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import plotly.graph_objects as go
 
+from changzhu.figures import minus, minus_in_html
 from changzhu.report.lang import Lang, pick
 
 SECTIONS_DIR = "sections"
@@ -34,15 +36,37 @@ FIT_CHARTS_JS = Path(__file__).with_name("templates") / "fit_charts.js"
 def figure_html(figure: go.Figure) -> str:
     """A Plotly figure as an HTML fragment that relies on the report's inlined plotly.js, its words wrapped to the
     chart's width once drawn (`changzhuFit` in templates/fit_charts.js, inlined once by render.py): the one way
-    every chart's title, axis titles, legend, colour bar titles and notes are made to fit a phone."""
+    every chart's title, axis titles, legend, colour bar titles and notes are made to fit a phone; its labels' negative
+    figures with the true minus (`read_with_minus`)."""
     return str(
-        figure.to_html(
+        read_with_minus(figure).to_html(
             full_html=False,
             include_plotlyjs=False,
             config={"displaylogo": False},
             post_script="window.changzhuFit && changzhuFit(document.getElementById('{plot_id}'));",
         )
     )
+
+
+# the figure's keys whose strings a reader sees as written: labels, hover texts, tick labels, notes and titles
+READ_KEYS = frozenset({"text", "hovertext", "ticktext"})
+
+
+def _minus_in(value: Any, read: bool = False) -> Any:
+    """A figure's (part as a dict) with the strings under READ_KEYS written with the true minus (`minus`); the
+    data, the templates and everything else as they are."""
+    if isinstance(value, dict):
+        return {k: _minus_in(v, k in READ_KEYS) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [_minus_in(v, read) for v in value]
+    return minus(value) if read and isinstance(value, str) else value
+
+
+def read_with_minus(figure: go.Figure) -> go.Figure:
+    """A copy of `figure` whose words a reader sees (the traces' text and hover text, tick labels, notes, titles)
+    write a negative figure with the true minus; plotly.js writes the tick and hover numbers it formats itself so
+    already. The data stay numbers."""
+    return go.Figure(_minus_in(figure.to_dict()))
 
 
 def escape(text: str) -> str:
@@ -69,7 +93,8 @@ def write_section(out_dir: Path, section: ReportSection) -> Path:
         old.unlink()
     path = folder / f"{section.order:03d}_{section.name}.html"
     path.write_text(
-        f"<section id='{escape(section.name)}'>\n<h2>{escape(section.title)}</h2>\n{section.body_html}\n</section>\n",
+        f"<section id='{escape(section.name)}'>\n<h2>{escape(minus(section.title))}</h2>\n"
+        f"{minus_in_html(section.body_html)}\n</section>\n",
         encoding="utf-8",
     )
     return path

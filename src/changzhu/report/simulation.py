@@ -119,16 +119,16 @@ def _plain(value: Any, lang: Lang) -> str:
 
 # the national costs by scenario, year and service: the report's table, and the one `changzhu simulate` prints
 COST_COLUMNS = [
-    Column("scenario", "方案", "scenario", _plain),
-    Column("year", "年份", "year", _plain),
-    Column("service", "服务", "service", _service),
-    Column("eligible", "符合条件", "eligible", count),
-    Column("undetermined", "无法判定（缺少输入）", "undetermined (inputs missing)", count),
-    Column("newly_eligible", "新增符合条件", "newly eligible", count),
-    Column("demand", "需求", "demand", count),
-    Column("delta_demand", "需求变化", "change in demand", count),
-    Column("cost_yuan", "费用（亿元/年）", "cost (100 million yuan a year)", yuan),
-    Column("delta_cost_yuan", "费用变化（亿元/年）", "change in cost (100 million yuan a year)", yuan),
+    Column("scenario", "方案", "Scenario", _plain),
+    Column("year", "年份", "Year", _plain),
+    Column("service", "服务", "Service", _service),
+    Column("eligible", "符合条件", "Eligible", count),
+    Column("undetermined", "无法判定（缺少输入）", "Undetermined (inputs missing)", count),
+    Column("newly_eligible", "新增符合条件", "Newly eligible", count),
+    Column("demand", "需求", "Demand", count),
+    Column("delta_demand", "需求变化", "Change in demand", count),
+    Column("cost_yuan", "费用（亿元/年）", "Cost (100 million yuan a year)", yuan),
+    Column("delta_cost_yuan", "费用变化（亿元/年）", "Change in cost (100 million yuan a year)", yuan),
 ]
 YUAN_COLUMNS = ("cost_yuan", "delta_cost_yuan")
 
@@ -152,7 +152,7 @@ def costs_in(costs: pl.DataFrame, lang: Lang, labels: Mapping[str, str] | None =
         *((pl.col(c) / 1e8).round(2) for c in YUAN_COLUMNS),
         *(pl.col(c.key).round(0).cast(pl.Int64) for c in COST_COLUMNS[3:] if c.key not in YUAN_COLUMNS),
     )
-    headers = {c.key: pick(c.zh, c.en, lang) for c in COST_COLUMNS}
+    headers = {c.key: c.header(lang) for c in COST_COLUMNS}
     if "estimate" in out.columns:
         half = out["estimate"].str.splitn(" / ", 2).struct.field("field_0" if lang == Lang.ZH else "field_1")
         out = out.with_columns(half.alias("estimate"))
@@ -214,12 +214,12 @@ def simulation_section(
     reforms = [s for s in by_province["scenario"].unique(maintain_order=True).to_list() if s != BASELINE]
     province_column = "name_zh" if lang == Lang.ZH else "name"
     top_columns = [
-        Column(province_column, "省份", "province"),
-        Column("residents", "常住人口", "residents", count),
-        Column("eligible", "符合条件", "eligible", count),
-        Column("newly_eligible", "新增符合条件", "newly eligible", count),
-        Column("delta_demand", "需求变化", "change in demand", count),
-        Column("delta_cost_yuan", "费用变化（亿元/年）", "change in cost (100 million yuan a year)", yuan),
+        Column(province_column, "省份", "Province"),
+        Column("residents", "常住人口", "Residents", count),
+        Column("eligible", "符合条件", "Eligible", count),
+        Column("newly_eligible", "新增符合条件", "Newly eligible", count),
+        Column("delta_demand", "需求变化", "Change in demand", count),
+        Column("delta_cost_yuan", "费用变化（亿元/年）", "Change in cost (100 million yuan a year)", yuan),
     ]
     for scenario in reforms:
         label = shown.get(scenario, scenario)

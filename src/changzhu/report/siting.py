@@ -336,14 +336,14 @@ def result_columns(plan: SitingPlan, lang: Lang) -> list[Column]:
     many = _say(WORDS[plan.service].facilities, lang)
     radius, counted_zh = f"{plan.radius_km:g}", WORDS[plan.service].counted[0]
     return [
-        Column("model", "模型", "model", _model),
-        Column("status", "求解状态", "status", _status),
-        Column("existing_sites", f"现有{many}", f"existing {many}", _integer),
-        Column("new_sites", f"新建{many}", f"new {many}", _integer),
-        Column("mean_km_before", "平均距离前（公里）", "mean km before", _km),
-        Column("mean_km_after", "平均距离后（公里）", "mean km after", _km),
-        Column("covered_share_before", f"{radius} 公里内{counted_zh}占比（前）", f"within {radius} km before", share),
-        Column("covered_share_after", f"{radius} 公里内{counted_zh}占比（后）", f"within {radius} km after", share),
+        Column("model", "模型", "Model", _model),
+        Column("status", "求解状态", "Status", _status),
+        Column("existing_sites", f"现有{many}", f"Existing {many}", _integer),
+        Column("new_sites", f"新建{many}", f"New {many}", _integer),
+        Column("mean_km_before", "平均距离前（公里）", "Mean km before", _km),
+        Column("mean_km_after", "平均距离后（公里）", "Mean km after", _km),
+        Column("covered_share_before", f"{radius} 公里内{counted_zh}占比（前）", f"Within {radius} km before", share),
+        Column("covered_share_after", f"{radius} 公里内{counted_zh}占比（后）", f"Within {radius} km after", share),
     ]
 
 

@@ -10,7 +10,7 @@ from typing import Any
 
 import polars as pl
 
-from changzhu.domain.lang import Lang
+from changzhu.domain.lang import Lang, heading
 from changzhu.domain.refusals import TERMS
 from changzhu.report.code_words import in_words
 from changzhu.report.run_versions import data_words
@@ -57,7 +57,9 @@ def siting_file_in(frame: pl.DataFrame, service: str, lang: Lang) -> pl.DataFram
         "per_1000": pick_label(words.per_1000, lang),
         "capacity": pick_label(words.capacity, lang),
     }
-    headers = {c: pick_label(SITING_COLUMNS[c], lang).format(**said) for c in out.columns if c in SITING_COLUMNS}
+    headers = {
+        c: heading(pick_label(SITING_COLUMNS[c], lang).format(**said)) for c in out.columns if c in SITING_COLUMNS
+    }
     return out.rename(headers)
 
 
@@ -107,7 +109,7 @@ def _header(key: str, lang: Lang) -> str:
     """A column's header in `lang`; a model's figure (`figure:model`) with the model's name."""
     figure, _, model = key.partition(":")
     text = pick_label(SITING_RUN_COLUMNS[figure], lang)
-    return text.format(model=pick_label(MODEL[model], lang)) if model else text
+    return heading(text.format(model=pick_label(MODEL[model], lang)) if model else text)
 
 
 def siting_runs_file_in(runs: list[dict[str, Any]], lang: Lang) -> list[dict[str, Any]]:

@@ -9,6 +9,7 @@ from typing import Any
 
 import polars as pl
 
+from changzhu.domain.lang import heading
 from changzhu.report.lang import Lang, people, pick
 from changzhu.report.sections import escape, table_box
 
@@ -23,6 +24,10 @@ class Column:
     zh: str
     en: str
     show: Callable[[Any, Lang], str] | None = None
+
+    def header(self, lang: Lang) -> str:
+        """The header in `lang`: the English in sentence case (`heading`), however the column was built."""
+        return pick(self.zh, heading(self.en), lang)
 
 
 def count(value: Any, lang: Lang) -> str:
@@ -54,11 +59,8 @@ def text_frame(frame: pl.DataFrame, columns: list[Column], lang: Lang) -> pl.Dat
     """The frame's chosen columns as a terminal or spreadsheet reads them: each value as the report shows it, each
     header in `lang` (the same Column as the report's table)."""
     return pl.DataFrame(
-        {
-            pick(c.zh, c.en, lang): [v if c.show is None else c.show(v, lang) for v in frame[c.key].to_list()]
-            for c in columns
-        },
-        schema={pick(c.zh, c.en, lang): pl.String for c in columns},
+        {c.header(lang): [v if c.show is None else c.show(v, lang) for v in frame[c.key].to_list()] for c in columns},
+        schema={c.header(lang): pl.String for c in columns},
     )
 
 
@@ -71,7 +73,7 @@ def unbroken(header: str) -> str:
     return NUMBER_AND_UNIT.sub("\\1&nbsp;", header)
 
 
-FIGURE_IN_WAN = re.compile(r"(\d[\d,.]*[万亿])")  # 376.5万, 1.26亿 (report.lang.people): a phone broke after the number
+FIGURE_IN_WAN = re.compile(r"(-?\d[\d,.]*[万亿])")  # -3.5万, 376.5万, 1.26亿 (report.lang.people), its sign inside
 
 
 def kept_whole(figure: str) -> str:
@@ -85,7 +87,7 @@ def html_table(
     """The frame's chosen columns as a table with translated headers, in the box it scrolls in (`table_box`);
     `stack`: on a phone (the report's `table.data.stack` style) each row becomes a card whose cells name their
     column (`data-label`) instead of a table scrolling sideways."""
-    headers = [pick(c.zh, c.en, lang) for c in columns]
+    headers = [c.header(lang) for c in columns]
     head = "".join(f"<th>{unbroken(escape(h))}</th>" for h in headers)
     labels = [f" data-label='{escape(h)}'" if stack else "" for h in headers]
     rows = []
