@@ -128,7 +128,7 @@ def check_yaml(text: str, titled: bool = False) -> tuple[SimulationSpec, Scenari
     spec = spec_of(text)
     name, scenario = spec.reforms[0]
     if not NAME_PATTERN.match(name):
-        raise ScenarioError(refusal(RefusalCode.SCENARIO_NAME_FORM, name=repr(name)))
+        raise ScenarioError(refusal(RefusalCode.SCENARIO_NAME_FORM, name=f"“{name}”"))
     if titled:
         check_title(raw)
     return spec, scenario

@@ -266,9 +266,10 @@ def evaluate_command(
     when, wanted = _parse_date(on), _services(service)
     reform = load_scenario(scenario) if scenario else None
     with Progress(console=console, transient=True) as progress:
-        task = progress.add_task(f"deciding for {table.height:,} people", total=2)
+        deciding = pick(f"为 {table.height:,} 人判定", f"deciding for {table.height:,} people", lang)
+        task = progress.add_task(deciding, total=2)
         result = decide(given, when, scenario=reform, services=wanted, earliest=earliest)
-        progress.update(task, advance=1, description="writing")
+        progress.update(task, advance=1, description=pick("写出结果", "writing", lang))
         if out is not None and out.suffix.lower() == ".xlsx":
             from changzhu.rules.decision_sheet import write_decision_workbook
 

@@ -92,7 +92,7 @@ def simulate_command(
         runner = _engine(stack, engine, scheduler, workers)
         progress = stack.enter_context(_progress())
         if store is not None:
-            task = progress.add_task("writing the population", total=None)
+            task = progress.add_task(pick("写出合成人口", "writing the population", lang), total=None)
             store_population(
                 plan,
                 store,
@@ -101,7 +101,7 @@ def simulate_command(
                 progress=lambda done, total: progress.update(task, completed=done, total=total),
             )
             population = store
-        task = progress.add_task("simulating", total=None)
+        task = progress.add_task(pick("模拟", "simulating", lang), total=None)
         result = simulate(
             plan,
             evaluator,

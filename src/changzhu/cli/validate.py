@@ -66,9 +66,9 @@ def validate_command(
             number(c.produced, c.official.unit, lang),
             number(c.official.value, c.official.unit, lang),
             "—" if c.ratio is None else f"{c.ratio:.3f}",
-            f"±{c.tolerance:.1%}",
+            c.tolerance_text(),
             pick(zh, en, lang),
-            f"{c.official.document}, {c.official.year}"
+            f"{c.official.document}{pick('，', ', ', lang)}{c.official.year}"
             + ("" if c.official.verified else pick("（未核实）", " (not verified)", lang)),
         )
     console.print(table)
@@ -92,7 +92,8 @@ def validate_command(
     fit_out_of_range = fit.filter(fit["status"] == "out_of_range").height
     for c in [*out_of_range, *differs]:
         reason = reason_text(c, lang == Lang.ZH)
-        console.print(f"[yellow]{pick(c.label_zh, c.label_en, lang)}[/yellow]: {reason}", highlight=False)
+        colon = pick("：", ": ", lang)
+        console.print(f"[yellow]{pick(c.label_zh, c.label_en, lang)}[/yellow]{colon}{reason}", highlight=False)
     if out is not None:
         out.mkdir(parents=True, exist_ok=True)
         checks_frame(checks).write_csv(out / "validation.csv")

@@ -118,7 +118,6 @@ def synthetic(fraction: float, service: str | None = None) -> str:
     return (
         f"估算：{fraction:.4%} 合成人口抽样 × {1 / fraction:,.0f}，规则判定；{zh} / "
         f"estimate: a {fraction:.4%} synthetic sample × {1 / fraction:,.0f}, decided by the rules; {en}"
-        " (docs/simulation.md, docs/validation.md)"
     )
 
 

@@ -2094,7 +2094,7 @@ TEMPLATES: dict[RefusalCode, tuple[str, str]] = {
     ),
     RefusalCode.SITING_NEEDS_SCHOOL_LIST: (
         "学校选址以上传的学校清单为基础：{region:place} 没有上传带坐标的{service_zh}学校清单；"
-        "请先在“上传”页上传学校清单（学段、学位数和经纬度）",
+        "请先在“数据上传”页上传学校清单（学段、学位数和经纬度）",
         "schools are sited from an uploaded school list: no list of {service_en} with coordinates was uploaded for"
         " {region:place}; upload the school list (stage, places, longitude and latitude) on the Uploads page first",
     ),

@@ -13,7 +13,7 @@ from rich.progress import Progress
 from changzhu.data.census import CENSUS_DAY
 from changzhu.output import console
 from changzhu.planning.siting import SitingPlan
-from changzhu.report.lang import Lang
+from changzhu.report.lang import Lang, pick
 
 
 @dataclass(frozen=True)
@@ -76,7 +76,7 @@ def run_planning(
     folder = out / "planning"
     folder.mkdir(parents=True, exist_ok=True)
     with Progress(console=console, transient=True) as progress:
-        task = progress.add_task("planning", total=7)
+        task = progress.add_task(pick("规划", "planning", lang), total=7)
         reform = load_scenario(scenario) if scenario else None
         if reform is not None:
             policies_in_use().check_scenario(reform)

@@ -10,6 +10,7 @@ import polars as pl
 from changzhu.config import shipped_dir
 from changzhu.data.census import census_2020
 from changzhu.data.geo import province_geojson
+from changzhu.domain.services import Service, service_title
 from changzhu.report.lang import Lang, pick
 from changzhu.report.render import render_report
 from changzhu.report.sections import write_section
@@ -27,6 +28,33 @@ DEMO_SCENARIO = "sim_entrance_exam_residence_1y.yaml"  # shipped in changzhu/sce
 DEMO_SAMPLE = 2e-4  # about 280,000 persons
 
 
+def _unit_costs(plan: SimulationPlan, lang: Lang) -> str:
+    """The unit costs the run priced its services at, in words (the baseline's; a reform that changes one is priced
+    at its own): "unit costs: compulsory schooling of migrant children 11,949 yuan (ages 6–11), …"."""
+    zh = lang == Lang.ZH
+    parts = []
+    for service, cost in plan.costs.items():
+        places = [p for p in cost.places if p.yuan_per_year > 0]
+        if not places:
+            continue
+        title = service_title(Service(service), lang) if service in {s.value for s in Service} else service
+        bands = [
+            pick(
+                f"{p.age_min}–{p.age_max} 岁 {p.yuan_per_year:,} 元",
+                f"{p.yuan_per_year:,} yuan at ages {p.age_min}–{p.age_max}",
+                lang,
+            )
+            for p in places
+        ]
+        parts.append(f"{title} {('、' if zh else ', ').join(bands)}")
+    if not parts:
+        return pick("没有计成本的服务", "no service has a unit cost", lang)
+    changed = pick("；改革方案改动单位成本的按其方案", "; a reform that changes one is priced at its own", lang)
+    listed = ("；" if zh else "; ").join(parts)
+    said = pick(f"每人每年单位成本：{listed}", f"unit costs a person a year: {listed}", lang)
+    return said + (changed if plan.scenario_costs else "")
+
+
 def _notes(plan: SimulationPlan, result: SimulationResult, how: str, lang: Lang) -> list[str]:
     census = census_2020().provinces
     sampled = result.counts.filter(pl.col("scenario") == pl.col("scenario").first(), pl.col("year") == plan.as_of.year)
@@ -38,7 +66,7 @@ def _notes(plan: SimulationPlan, result: SimulationResult, how: str, lang: Lang)
             f"随机种子 {plan.seed}；按地级和省级的年龄、城乡、户籍状态用 IPF 拟合；性别按全国性别比 "
             f"{SEX_RATIO_2020}（没有分地区数据）；流动人口来源地由引力模型估算（没有随附的来源地—目的地表）。",
             "普查结构视为第一个评估日的结构，以后各年为同一批人逐年变老（封闭队列）。人数为常住口径的估算；"
-            f"费用为每年元数，单位成本见 docs/simulation.md。计算引擎：{how}。",
+            f"费用为每年元数，{_unit_costs(plan, lang)}。计算引擎：{how}。",
         ]
     return [
         f"Synthetic population: {persons:,} persons, a {plan.fraction:.4%} sample of the 2020 census resident",
@@ -47,7 +75,7 @@ def _notes(plan: SimulationPlan, result: SimulationResult, how: str, lang: Lang)
         "origins of migrants from a gravity model (an estimate, no origin-destination table ships).",
         "The census structure is taken as the structure on the first evaluation date; later years age the same",
         "people (a closed cohort). People counts are estimates on the resident basis (常住); costs are yuan per",
-        f"year at the unit costs listed in docs/simulation.md. Engine: {how}.",
+        f"year, {_unit_costs(plan, lang)}. Engine: {how}.",
     ]
 
 

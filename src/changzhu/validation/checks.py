@@ -61,6 +61,17 @@ class Check:
             return "out_of_range"
         return "calibrated" if self.calibrated else "ok"
 
+    @property
+    def tolerance_applied(self) -> float | None:
+        """The tolerance the status was judged by; None where nothing was compared (no changzhu estimate, or a figure
+        of another definition): unknown, never a tolerance of 0 nor one that was not applied."""
+        return None if self.status in ("no_estimate", "definition_differs") else self.tolerance
+
+    def tolerance_text(self) -> str:
+        """The tolerance as the table shows it: ±0.1% or — where nothing was compared."""
+        applied = self.tolerance_applied
+        return "—" if applied is None else f"±{applied:.1%}"
+
 
 def census_checks(census: Census2020) -> list[Check]:
     """人户分离, 市辖区内人户分离, 流动人口, 跨省流动 and urbanisation from the shipped census tables."""
@@ -123,7 +134,7 @@ def census_checks(census: Census2020) -> list[Check]:
         ),
         Check(
             "urban_rate",
-            "常住人口城镇化率 (%)",
+            "常住人口城镇化率（%）",
             "Urbanisation rate, resident basis (%)",
             urban_rate,
             off.URBAN_RATE,
@@ -132,7 +143,7 @@ def census_checks(census: Census2020) -> list[Check]:
         ),
         Check(
             "hukou_urban_rate",
-            "户籍人口城镇化率 (%)",
+            "户籍人口城镇化率（%）",
             "Urbanisation rate, hukou basis (%)",
             None,
             off.HUKOU_URBAN_RATE,
@@ -141,7 +152,7 @@ def census_checks(census: Census2020) -> list[Check]:
         ),
         Check(
             "urbanisation_gap",
-            "常住与户籍城镇化率之差 (人)",
+            "常住与户籍城镇化率之差对应的人口（人）",
             "Urban residents without urban hukou (persons)",
             gap_people,
             off.SEED_GAP,
@@ -257,7 +268,7 @@ def synthetic_checks(fraction: float, seed: int) -> list[Check]:
         ),
         Check(
             "suiqian",
-            "随迁子女 (义务教育)",
+            "随迁子女（义务教育）",
             "Migrant children of compulsory-school age",
             children,
             off.SUIQIAN,
@@ -295,7 +306,7 @@ def checks_frame(checks: list[Check]) -> pl.DataFrame:
                 "official": c.official.value,
                 "unit": c.official.unit,
                 "ratio": c.ratio,
-                "tolerance": c.tolerance,
+                "tolerance": c.tolerance_applied,
                 "status": c.status,
                 "source": f"{c.official.document}, {c.official.table}",
                 "source_year": c.official.year,
@@ -307,7 +318,7 @@ def checks_frame(checks: list[Check]) -> pl.DataFrame:
             }
             for c in checks
         ],
-        schema_overrides={"changzhu": pl.Float64, "ratio": pl.Float64},
+        schema_overrides={"changzhu": pl.Float64, "ratio": pl.Float64, "tolerance": pl.Float64},
     )
 
 

@@ -84,13 +84,12 @@ def _check_row(c: Check, lang: Lang) -> str:
         source += f"<br><span class='note'>{escape(c.official.url)}{escape(said)}</span>"
     zh = lang == Lang.ZH
     note = reason_text(c, zh) if c.status in ("out_of_range", "definition_differs") else method_text(c, zh)
-    tolerance = "—" if c.status == "definition_differs" else f"±{c.tolerance:.1%}"
     cells = [
         ("text", escape(pick(c.label_zh, c.label_en, lang))),
         ("", number(c.produced, c.official.unit, lang)),
         ("", number(c.official.value, c.official.unit, lang)),
         ("", ratio),
-        ("", tolerance),
+        ("", c.tolerance_text()),
         ("", _status(c.status, lang)),
         ("text small", source),
         ("text small", escape(note)),
