@@ -117,12 +117,13 @@ def test_the_errors_file_of_an_import_holds_each_left_out_row_s_value(
     assert ran.exit_code == 0, ran.output
     assert "以下列不是常住人口登记表的列，未读取，也不会保存：备注" in ran.output
     report = {r["row"]: r for r in pl.read_csv(errors, infer_schema_length=None).iter_rows(named=True)}
-    assert sorted(report) == [3, 4, 5]
+    assert sorted(report) == [2, 3, 4, 5]  # rows 2 and 5 give one person twice: neither is stored
     assert report[3]["value"] == f"{wrong[:2]}{'*' * 14}{wrong[-2:]}"  # masked, as the resident page shows it
     assert report[3]["reason_zh"].startswith("身份证号码校验位不符（GB 11643-1999），号码中有写错的字符：请对照身份证")
     assert "X stands for 10" in report[3]["reason"]
     assert report[4]["value"] == "研究生学历" and report[4]["column"] == "学历"
     assert report[5]["value"] == f"{_id('113')[:2]}{'*' * 14}{_id('113')[-2:]}"  # same person as row 2
+    assert report[2]["reason_zh"] == "与第 5 行是同一人" and report[5]["reason_zh"] == "与第 2 行是同一人"
 
 
 @pytest.mark.parametrize("kind", ["resident", "contribution", "facility"])

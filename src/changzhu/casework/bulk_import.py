@@ -200,6 +200,22 @@ def _id_fact_errors(line: int, row: dict[str, Any], read: TableRead, number: IdN
     return errors
 
 
+def _without_first_of_twice(
+    regs: list[tuple[int, Registration]],
+    twice: dict[str, tuple[int, int, str]],
+    read: TableRead,
+    errors: list[RowError],
+) -> list[tuple[int, Registration]]:
+    """`regs` without the first row of an identity number the file gives twice, that row named as the same person as
+    the next one: which of the two rows is the person (their date, proof, facts) is not known, so --skip-bad-rows
+    stores neither (the first row was stored, the later one left out), as it leaves out both rows of a person table's
+    doubled 编号."""
+    firsts = {first: (other, shown) for first, other, shown in twice.values()}
+    for first, (other, shown) in firsts.items():
+        errors.append(RowError(first, read.header("id_number"), refusal(RefusalCode.SAME_PERSON_AS, line=other), shown))
+    return [(line, reg) for line, reg in regs if line not in firsts]
+
+
 def import_residents(
     engine: Engine,
     path: Path,
@@ -215,6 +231,7 @@ def import_residents(
     digest, read, errors = _read(path, schema, sheet, skip_bad_rows)
     regs: list[tuple[int, Registration]] = []
     seen: dict[str, int] = {}
+    twice: dict[str, tuple[int, int, str]] = {}  # a number on two rows: its first row, the next, the number masked
     keys = identity_keys()
     contact = {c.name for c in CONTACT_COLUMNS}
     facts = [c.name for c in schema.columns if not c.required and c.name not in contact and c.name not in ID_FACTS]
@@ -234,6 +251,7 @@ def import_residents(
                     mask(number.value),
                 )
             )
+            twice.setdefault(lookup, (seen[lookup], line, mask(number.value)))
             continue
         seen[lookup] = line
         bad_contact = _contact_errors(line, row, read) + _id_fact_errors(line, row, read, number)
@@ -253,6 +271,7 @@ def import_residents(
             phone=row["phone"],
         )
         regs.append((line, reg))
+    regs = _without_first_of_twice(regs, twice, read, errors)
 
     # the registry's checks run on every good row even when the file has bad ones, and a refusal comes after them: a
     # check (dry run) lists every row the import would leave out, and a refused file names all its bad rows at once
