@@ -698,6 +698,9 @@ class RefusalCode(StrEnum):
     PEER_NOT_CONSERVED = "peer_not_conserved"
     PEER_NO_ANSWER = "peer_no_answer"
     PEER_KEY_IS_OWN = "peer_key_is_own"
+    # usertestfiles
+    SHEET_READ_NOT_FIRST = "sheet_read_not_first"
+    SHEETS_NOT_READ = "sheets_not_read"
 
 
 _DATE_FORMS_ZH = "2026-06-01、2026/6/1、2026.6.1、20260601 或 2026年6月1日"
@@ -2593,6 +2596,17 @@ TEMPLATES: dict[RefusalCode, tuple[str, str]] = {
         "这是本实例自己的公钥（本机 {command} 显示的），不是 {region} 的：请填写对方实例运行 {command} 显示的公钥",
         "this is this instance's own public key ({command} here), not {region}'s: give the key {command} prints on"
         " the peer instance",
+    ),
+    # usertestfiles
+    RefusalCode.SHEET_READ_NOT_FIRST: (
+        "工作簿的第一个工作表「{first}」里没有{table_zh}的表头，已读取工作表「{sheet}」",
+        "the workbook's first sheet, {first}, holds no header of this table ({table_en}): the sheet {sheet} was read",
+    ),
+    RefusalCode.SHEETS_NOT_READ: (
+        "只读取了工作表「{sheet}」；工作簿中另有{table_zh}表头的工作表{others_zh}未读取：要用其中的行，请把它们复制到同一个"
+        "工作表中再上传或导入",
+        "only the sheet {sheet} was read, not the workbook's other sheets with this table's header ({table_en}):"
+        " {others_en}; to use their rows, copy them into one sheet and load the file again",
     ),
 }
 PLACE = "place"  # the format spec of a region code shown with its name: {region:place}

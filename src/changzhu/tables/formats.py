@@ -172,6 +172,21 @@ def _sheet_names(path: Path) -> tuple[str, ...] | None:
         return None
 
 
+def sheet_heads(path: Path, rows: int) -> list[tuple[str, list[tuple[object, ...]]]]:
+    """Each sheet of the workbook `path` by name, in the workbook's order, with its first `rows` rows (cells as
+    text): where a sheet holds a table, its header is among them. Empty where the workbook cannot be opened."""
+    import fastexcel
+
+    try:
+        book = fastexcel.read_excel(str(path))
+        return [
+            (name, book.load_sheet(name, header_row=None, n_rows=rows, dtypes="string").to_polars().rows())
+            for name in book.sheet_names
+        ]
+    except Exception:  # a damaged sheet or no workbook: fastexcel's own error types (read_raw says what is wrong)
+        return []
+
+
 def _cell(value: object) -> str | None:
     if value is None:
         return None
