@@ -336,3 +336,33 @@ def test_a_refused_facility_list_still_says_its_gaode_rows_were_converted(office
         expect(page.locator("#upload-preview .upload-note")).to_contain_text(converted)
         expect(page.locator("#upload-preview .upload-refused-warning")).to_contain_text(unlabelled)
         office.shot(page, f"upload_facility_refused_notes_{lang}_{size[0]}")
+
+
+def test_a_residents_workbook_says_which_sheet_was_read_and_which_columns_were_left_out(office: Office) -> None:
+    """A 街道's workbook: its first sheet 填表说明, the register on the second with a 备注 column. The check reads the
+    register (the first sheet was refused for lacking every column) and says so above the preview, with the column
+    left out, in Chinese and English; an accepted residents file's warnings were shown nowhere on the page."""
+    import io
+
+    import xlsxwriter
+
+    buffer = io.BytesIO()
+    book = xlsxwriter.Workbook(buffer, {"in_memory": True})
+    book.add_worksheet("填表说明").write(0, 0, "身份证号请设为文本格式")
+    sheet = book.add_worksheet("登记表")
+    sheet.write_row(0, 0, ["身份证号", "姓名", "户籍地", "常住地", "居住起始日期", "证明类型", "证明编号", "备注"])
+    sheet.write_row(1, 0, ["440106199102021002", "王芳", "成都市", "广州市", "2021/3/1", "就业", "合同-1", "新来"])
+    book.close()
+    for size, lang, read, left in (
+        (DESKTOP, "zh", "已读取工作表「登记表」", "未读取，也不会保存：备注"),
+        (PHONE, "en", "the sheet 登记表 was read", "neither read nor stored (not columns of this table"),
+    ):
+        page = uploads_page(office, "cw_gz", size, lang)
+        page.set_input_files(
+            ".el-upload__input", files=[{"name": "登记表.xlsx", "mimeType": "text/plain", "buffer": buffer.getvalue()}]
+        )
+        page.click("#upload-dry-run")
+        page.wait_for_selector("#upload-preview")
+        warnings = page.locator("#upload-preview .upload-warning")
+        expect(warnings.first).to_contain_text(read)
+        expect(warnings.nth(1)).to_contain_text(left)
