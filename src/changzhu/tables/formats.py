@@ -114,8 +114,8 @@ def _csv(path: Path) -> RawTable:
     except pl.exceptions.ComputeError as exc:
         if "utf-8" not in str(exc).lower() and "utf8" not in str(exc).lower():
             raise _unreadable_csv(path.read_bytes().decode("utf-8", "replace"), separator, path, exc) from exc
-        try:
-            text = path.read_bytes().decode("gb18030")
+        try:  # without a UTF-8 mark some systems write before GBK text (to make Excel open UTF-8)
+            text = path.read_bytes().removeprefix(b"\xef\xbb\xbf").decode("gb18030")
         except UnicodeDecodeError as err:
             raise FileUnreadable(refusal(RefusalCode.FILE_NOT_TEXT)) from err
         try:
