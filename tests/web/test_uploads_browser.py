@@ -99,6 +99,8 @@ def test_the_check_reads_in_english_at_desktop_and_phone_width(office: Office) -
     for size, width in ((DESKTOP, 1366), (PHONE, 390)):
         page = uploads_page(office, "pl_gd", size, "en")
         _check_facility_list(page, "Facility list", "Skip bad rows", FACILITIES_GZ)
+        said = page.inner_text("#upload-result .el-card__header")  # a check stores nothing yet: not "0 stored"
+        assert said == "3 rows, checked, nothing stored yet, 2 errors", said
         preview = page.inner_text("#upload-preview")
         assert "Facility id" in preview and "Region" in preview and "Capacity" in preview and "Longitude" in preview
         # a category cell starts with a capital, as other cells and tags do ("hospital beds" until 2026-12-04)
@@ -163,9 +165,10 @@ def test_a_person_table_s_decisions_read_in_english_on_a_phone(office: Office) -
 
 
 def test_the_summary_counts_one_row_in_the_singular(office: Office) -> None:
-    """A one-person table checked in English: "1 row, 0 stored, 0 errors" and "First row", never "1 rows"."""
+    """A one-person table checked in English: "1 row, evaluated, not stored, 0 errors" (it said "0 stored", as if
+    storing had failed: a person table is never stored) and "First row", never "1 rows"."""
     page = _people_checked(office, DESKTOP, "one.csv", "\n".join(PEOPLE.splitlines()[:2]) + "\n")
-    assert page.inner_text("#upload-result .el-card__header") == "1 row, 0 stored, 0 errors"
+    assert page.inner_text("#upload-result .el-card__header") == "1 row, evaluated, not stored, 0 errors"
     assert page.inner_text("#upload-preview .el-card__header") == "First row"
 
 
