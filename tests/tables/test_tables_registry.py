@@ -139,3 +139,7 @@ def test_an_identity_number_on_two_rows_stores_neither_row(engine: Engine, tmp_p
     result = import_residents(engine, path, actor="t", skip_bad_rows=True)
     assert result["residents"] == 1 and result["left_out"] == 2
     assert person_frame(engine)["hukou_region"].to_list() == ["430100"]
+    copied = tmp_path / "复制.csv"  # the same row twice, as it is: who the person is is known, the copy is refused
+    copied.write_bytes((header + "\r\n".join([rows[0], rows[0]]) + "\r\n").encode("gbk"))
+    result = import_residents(engine, copied, actor="t", skip_bad_rows=True)
+    assert result["residents"] == 1 and result["left_out"] == 1

@@ -206,10 +206,10 @@ def _without_first_of_twice(
     read: TableRead,
     errors: list[RowError],
 ) -> list[tuple[int, Registration]]:
-    """`regs` without the first row of an identity number the file gives twice, that row named as the same person as
-    the next one: which of the two rows is the person (their date, proof, facts) is not known, so --skip-bad-rows
-    stores neither (the first row was stored, the later one left out), as it leaves out both rows of a person table's
-    doubled 编号."""
+    """`regs` without the first row of an identity number the file gives on two rows that differ, that row named as
+    the same person as the next one: which of the two rows is the person (their date, proof, facts) is not known, so
+    --skip-bad-rows stores neither (the first row was stored, the later one left out), as it leaves out both rows of
+    a person table's doubled 编号. A row copied twice as it is keeps its first (the copy is refused)."""
     firsts = {first: (other, shown) for first, other, shown in twice.values()}
     for first, (other, shown) in firsts.items():
         errors.append(RowError(first, read.header("id_number"), refusal(RefusalCode.SAME_PERSON_AS, line=other), shown))
@@ -231,7 +231,8 @@ def import_residents(
     digest, read, errors = _read(path, schema, sheet, skip_bad_rows)
     regs: list[tuple[int, Registration]] = []
     seen: dict[str, int] = {}
-    twice: dict[str, tuple[int, int, str]] = {}  # a number on two rows: its first row, the next, the number masked
+    first_rows: dict[str, dict[str, object]] = {}  # each number's first row, as read
+    twice: dict[str, tuple[int, int, str]] = {}  # a number on two differing rows: the first, the next, masked
     keys = identity_keys()
     contact = {c.name for c in CONTACT_COLUMNS}
     facts = [c.name for c in schema.columns if not c.required and c.name not in contact and c.name not in ID_FACTS]
@@ -251,9 +252,10 @@ def import_residents(
                     mask(number.value),
                 )
             )
-            twice.setdefault(lookup, (seen[lookup], line, mask(number.value)))
+            if row != first_rows[lookup]:  # the same row copied twice says who the person is: its first is kept
+                twice.setdefault(lookup, (seen[lookup], line, mask(number.value)))
             continue
-        seen[lookup] = line
+        seen[lookup], first_rows[lookup] = line, row
         bad_contact = _contact_errors(line, row, read) + _id_fact_errors(line, row, read, number)
         if bad_contact:
             errors.extend(bad_contact)
