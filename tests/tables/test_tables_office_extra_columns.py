@@ -63,11 +63,11 @@ def test_plan_reads_an_office_list_and_exports_numbers_as_numbers(tmp_path: Path
     ran = CliRunner().invoke(app, [*args, "--scope", "county", "--export", str(export), "--lang", "zh"])
     assert ran.exit_code == 0, ran.output
     assert "以下列不是设施清单的列，未读取，也不会保存：医院等级、电话、备注" in ran.output
-    assert numbers_as_text(export) == {"replaced": [], "shortage": [], "sites": []}
-    sites = pl.read_excel(export, sheet_name="sites")
+    assert numbers_as_text(export) == {"清单替换的供给": [], "各省短缺合计": [], "医院选址": []}  # sheets in --lang
+    sites = pl.read_excel(export, sheet_name="医院选址")
     assert sites["新建医院"].dtype.is_integer() and sites["50 公里内常住人口占比（后）（%）"].dtype.is_float()
     assert 0 < sites["50 公里内常住人口占比（后）（%）"].max() <= 100  # in per cent, as its header says
-    replaced = pl.read_excel(export, sheet_name="replaced")
+    replaced = pl.read_excel(export, sheet_name="清单替换的供给")
     assert replaced["清单占估计的比例（%）"].dtype.is_float() and replaced["清单供给"].sum() == 4300 + 4300 + 1500
 
 
