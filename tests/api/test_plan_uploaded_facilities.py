@@ -41,7 +41,7 @@ def test_plan_sites_from_the_list_an_office_uploaded(
     output = " ".join(result.output.split())  # type: ignore[attr-defined]
     assert "Supply replaced by the facility list" in output and "Where to build hospitals:" in output
     assert "in Guangdong" in output and "广东" not in output  # --lang en: the province by its English name
-    replaced = pl.read_excel(printed, sheet_name="replaced")
+    replaced = pl.read_excel(printed, sheet_name="Supply replaced by the list")
     shenzhen = replaced.filter(pl.col("Region") == "Shenzhen (440300)", pl.col("Service") == "Hospital beds")
     assert shenzhen["Supply in the list"].to_list() == [5000], replaced
     html = (tmp_path / "out" / "report.html").read_text(encoding="utf-8")

@@ -15,8 +15,9 @@ def test_plan_writes_tables_and_report(tmp_path: Path) -> None:
     )
     assert result.exit_code == 0, result.output
     assert "在哪里建医院：广东省新增" in result.output  # no facility list: the default province, in Chinese
-    assert pl.read_excel(export, sheet_name="sites").height >= 1  # the printed tables, one sheet each
-    shortage = pl.read_excel(export, sheet_name="shortage")
+    # the printed tables, one sheet each, named in --lang (they were named replaced, shortage, sites in Chinese too)
+    assert pl.read_excel(export, sheet_name="医院选址").height >= 1
+    shortage = pl.read_excel(export, sheet_name="各省短缺合计")
     assert set(shortage["服务"]) == {"医院床位", "小学学位"}
     assert shortage["估算说明"].str.starts_with("估算").all()  # costs at planning unit costs, school-age scaled
     gaps = pl.read_parquet(tmp_path / "planning" / "gaps_province.parquet")

@@ -63,11 +63,11 @@ def test_plan_reads_an_office_list_and_exports_numbers_as_numbers(tmp_path: Path
     ran = CliRunner().invoke(app, [*args, "--scope", "county", "--export", str(export), "--lang", "zh"])
     assert ran.exit_code == 0, ran.output
     assert "以下列不是设施清单的列，未读取，也不会保存：医院等级、电话、备注" in ran.output
-    assert numbers_as_text(export) == {"replaced": [], "shortage": [], "sites": []}
-    sites = pl.read_excel(export, sheet_name="sites")
+    assert numbers_as_text(export) == {"清单替换的供给": [], "各省短缺合计": [], "医院选址": []}  # sheets in --lang
+    sites = pl.read_excel(export, sheet_name="医院选址")
     assert sites["新建医院"].dtype.is_integer() and sites["50 公里内常住人口占比（后）（%）"].dtype.is_float()
     assert 0 < sites["50 公里内常住人口占比（后）（%）"].max() <= 100  # in per cent, as its header says
-    replaced = pl.read_excel(export, sheet_name="replaced")
+    replaced = pl.read_excel(export, sheet_name="清单替换的供给")
     assert replaced["清单占估计的比例（%）"].dtype.is_float() and replaced["清单供给"].sum() == 4300 + 4300 + 1500
 
 
@@ -117,12 +117,13 @@ def test_the_errors_file_of_an_import_holds_each_left_out_row_s_value(
     assert ran.exit_code == 0, ran.output
     assert "以下列不是常住人口登记表的列，未读取，也不会保存：备注" in ran.output
     report = {r["row"]: r for r in pl.read_csv(errors, infer_schema_length=None).iter_rows(named=True)}
-    assert sorted(report) == [3, 4, 5]
+    assert sorted(report) == [2, 3, 4, 5]  # rows 2 and 5 give one person twice: neither is stored
     assert report[3]["value"] == f"{wrong[:2]}{'*' * 14}{wrong[-2:]}"  # masked, as the resident page shows it
     assert report[3]["reason_zh"].startswith("身份证号码校验位不符（GB 11643-1999），号码中有写错的字符：请对照身份证")
     assert "X stands for 10" in report[3]["reason"]
     assert report[4]["value"] == "研究生学历" and report[4]["column"] == "学历"
     assert report[5]["value"] == f"{_id('113')[:2]}{'*' * 14}{_id('113')[-2:]}"  # same person as row 2
+    assert report[2]["reason_zh"] == "与第 5 行是同一人" and report[5]["reason_zh"] == "与第 2 行是同一人"
 
 
 @pytest.mark.parametrize("kind", ["resident", "contribution", "facility"])

@@ -115,3 +115,31 @@ def test_the_templates_example_row_imports(engine: Engine, tmp_path: Path) -> No
     with pytest.raises(ImportRejected, match="the template's example row, not data: delete this row"):
         import_residents(engine, template, actor="t")
     assert import_residents(engine, template_written_over(resident_schema(), template), actor="t")["residents"] == 1
+
+
+def test_an_identity_number_on_two_rows_stores_neither_row(engine: Engine, tmp_path: Path) -> None:
+    """A 街道's list giving one person twice, on different dates and proofs: which row is the person is not known,
+    so both rows are named (each as the same person as the other) and --skip-bad-rows stores neither (it stored
+    the first and left out only the second)."""
+    upgrade(engine)
+    header = "身份证号,姓名,户籍地,居住地,来本市日期,证明类型,证明编号\r\n"
+    rows = [
+        "510104199003151229,王芳,四川省成都市,深圳市南山区,2023/5/1,就业,劳动合同-1",
+        "430102198507203419,李强,湖南省长沙市,深圳市福田区,2023年5月1日,住房,租赁-88",
+        "510104199003151229,王芳,四川省成都市,深圳市南山区,2023/6/1,就业,劳动合同-2",
+    ]
+    path = tmp_path / "登记.csv"
+    path.write_bytes((header + "\r\n".join(rows) + "\r\n").encode("gbk"))
+    with pytest.raises(ImportRejected) as info:
+        import_residents(engine, path, actor="t")
+    report = info.value.report()
+    assert report.select("row", "column").rows() == [(2, "身份证号"), (4, "身份证号")]
+    assert report["reason_zh"].to_list() == ["与第 4 行是同一人", "与第 2 行是同一人"]
+    assert person_frame(engine).height == 0
+    result = import_residents(engine, path, actor="t", skip_bad_rows=True)
+    assert result["residents"] == 1 and result["left_out"] == 2
+    assert person_frame(engine)["hukou_region"].to_list() == ["430100"]
+    copied = tmp_path / "复制.csv"  # the same row twice, as it is: who the person is is known, the copy is refused
+    copied.write_bytes((header + "\r\n".join([rows[0], rows[0]]) + "\r\n").encode("gbk"))
+    result = import_residents(engine, copied, actor="t", skip_bad_rows=True)
+    assert result["residents"] == 1 and result["left_out"] == 1

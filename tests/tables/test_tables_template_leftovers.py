@@ -3,6 +3,7 @@ previous place's months left empty, a column under a header the reader does not 
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import polars as pl
@@ -147,3 +148,34 @@ def test_the_template_command_says_in_its_language_that_row_2_is_an_example(
     ran = CliRunner().invoke(app, ["schema", "resident", "--template", str(path)], env={"CHANGZHU_LANG": lang})
     assert ran.exit_code == 0, ran.output
     assert said.format(path=path) in " ".join(ran.output.split()), ran.output
+
+
+@pytest.mark.parametrize("kind", ["person", "facility"])
+def test_a_template_s_example_row_writes_yes_no_and_categories_as_a_clerk_does(kind: str, tmp_path: Path) -> None:
+    """The Chinese template's example row showed a declared input's category by its code (suburban, bachelor, none),
+    a yes/no as false, a facility's service as hospital_beds: words of the program, not of the office. It writes
+    their labels (郊区, 否, 医疗卫生机构床位), which read back as the same values, and is still the example row."""
+    from typer.testing import CliRunner
+
+    from changzhu.cli.main import app
+    from changzhu.cli.tables_cmds import person_file_schema
+
+    path = tmp_path / f"{kind}.csv"
+    ran = CliRunner().invoke(app, ["schema", kind, "--template", str(path), "--lang", "zh"])
+    assert ran.exit_code == 0, ran.output
+    example = pl.read_csv(path, infer_schema=False).row(0, named=True)
+    ran = CliRunner().invoke(app, ["schema", kind, "--format", "json"])
+    described = json.loads(ran.output[ran.output.index("{") :])
+    codes = []
+    for col in described["columns"]:
+        cell = example[f"{col['label_zh']} ({col['name']})"] or ""
+        labels = {c["code"]: c["label_zh"] for c in col["categories"]}
+        if col["type"] == "bool":
+            assert cell in ("", "是", "否"), (col["name"], cell)
+        for part in cell.split(";") if labels else []:
+            if part in labels and labels[part] != part:
+                codes.append((col["name"], part))
+    assert codes == []
+    with pytest.raises(TableRejected) as refused:  # left in, it is still the example row, and read as one
+        read_table(path, person_file_schema() if kind == "person" else schema_of(kind))
+    assert [e.reason.code for e in refused.value.errors] == [RefusalCode.EXAMPLE_ROW]

@@ -99,6 +99,8 @@ def test_the_check_reads_in_english_at_desktop_and_phone_width(office: Office) -
     for size, width in ((DESKTOP, 1366), (PHONE, 390)):
         page = uploads_page(office, "pl_gd", size, "en")
         _check_facility_list(page, "Facility list", "Skip bad rows", FACILITIES_GZ)
+        said = page.inner_text("#upload-result .el-card__header")  # a check stores nothing yet: not "0 stored"
+        assert said == "3 rows, checked, nothing stored yet, 2 errors", said
         preview = page.inner_text("#upload-preview")
         assert "Facility id" in preview and "Region" in preview and "Capacity" in preview and "Longitude" in preview
         # a category cell starts with a capital, as other cells and tags do ("hospital beds" until 2026-12-04)
@@ -163,9 +165,10 @@ def test_a_person_table_s_decisions_read_in_english_on_a_phone(office: Office) -
 
 
 def test_the_summary_counts_one_row_in_the_singular(office: Office) -> None:
-    """A one-person table checked in English: "1 row, 0 stored, 0 errors" and "First row", never "1 rows"."""
+    """A one-person table checked in English: "1 row, evaluated, not stored, 0 errors" (it said "0 stored", as if
+    storing had failed: a person table is never stored) and "First row", never "1 rows"."""
     page = _people_checked(office, DESKTOP, "one.csv", "\n".join(PEOPLE.splitlines()[:2]) + "\n")
-    assert page.inner_text("#upload-result .el-card__header") == "1 row, 0 stored, 0 errors"
+    assert page.inner_text("#upload-result .el-card__header") == "1 row, evaluated, not stored, 0 errors"
     assert page.inner_text("#upload-preview .el-card__header") == "First row"
 
 
@@ -336,3 +339,33 @@ def test_a_refused_facility_list_still_says_its_gaode_rows_were_converted(office
         expect(page.locator("#upload-preview .upload-note")).to_contain_text(converted)
         expect(page.locator("#upload-preview .upload-refused-warning")).to_contain_text(unlabelled)
         office.shot(page, f"upload_facility_refused_notes_{lang}_{size[0]}")
+
+
+def test_a_residents_workbook_says_which_sheet_was_read_and_which_columns_were_left_out(office: Office) -> None:
+    """A 街道's workbook: its first sheet 填表说明, the register on the second with a 备注 column. The check reads the
+    register (the first sheet was refused for lacking every column) and says so above the preview, with the column
+    left out, in Chinese and English; an accepted residents file's warnings were shown nowhere on the page."""
+    import io
+
+    import xlsxwriter
+
+    buffer = io.BytesIO()
+    book = xlsxwriter.Workbook(buffer, {"in_memory": True})
+    book.add_worksheet("填表说明").write(0, 0, "身份证号请设为文本格式")
+    sheet = book.add_worksheet("登记表")
+    sheet.write_row(0, 0, ["身份证号", "姓名", "户籍地", "常住地", "居住起始日期", "证明类型", "证明编号", "备注"])
+    sheet.write_row(1, 0, ["440106199102021002", "王芳", "成都市", "广州市", "2021/3/1", "就业", "合同-1", "新来"])
+    book.close()
+    for size, lang, read, left in (
+        (DESKTOP, "zh", "已读取工作表「登记表」", "未读取，也不会保存：备注"),
+        (PHONE, "en", "the sheet 登记表 was read", "neither read nor stored (not columns of this table"),
+    ):
+        page = uploads_page(office, "cw_gz", size, lang)
+        page.set_input_files(
+            ".el-upload__input", files=[{"name": "登记表.xlsx", "mimeType": "text/plain", "buffer": buffer.getvalue()}]
+        )
+        page.click("#upload-dry-run")
+        page.wait_for_selector("#upload-preview")
+        warnings = page.locator("#upload-preview .upload-warning")
+        expect(warnings.first).to_contain_text(read)
+        expect(warnings.nth(1)).to_contain_text(left)

@@ -200,6 +200,22 @@ def _id_fact_errors(line: int, row: dict[str, Any], read: TableRead, number: IdN
     return errors
 
 
+def _without_first_of_twice(
+    regs: list[tuple[int, Registration]],
+    twice: dict[str, tuple[int, int, str]],
+    read: TableRead,
+    errors: list[RowError],
+) -> list[tuple[int, Registration]]:
+    """`regs` without the first row of an identity number the file gives on two rows that differ, that row named as
+    the same person as the next one: which of the two rows is the person (their date, proof, facts) is not known, so
+    --skip-bad-rows stores neither (the first row was stored, the later one left out), as it leaves out both rows of
+    a person table's doubled 编号. A row copied twice as it is keeps its first (the copy is refused)."""
+    firsts = {first: (other, shown) for first, other, shown in twice.values()}
+    for first, (other, shown) in firsts.items():
+        errors.append(RowError(first, read.header("id_number"), refusal(RefusalCode.SAME_PERSON_AS, line=other), shown))
+    return [(line, reg) for line, reg in regs if line not in firsts]
+
+
 def import_residents(
     engine: Engine,
     path: Path,
@@ -215,6 +231,8 @@ def import_residents(
     digest, read, errors = _read(path, schema, sheet, skip_bad_rows)
     regs: list[tuple[int, Registration]] = []
     seen: dict[str, int] = {}
+    first_rows: dict[str, dict[str, object]] = {}  # each number's first row, as read
+    twice: dict[str, tuple[int, int, str]] = {}  # a number on two differing rows: the first, the next, masked
     keys = identity_keys()
     contact = {c.name for c in CONTACT_COLUMNS}
     facts = [c.name for c in schema.columns if not c.required and c.name not in contact and c.name not in ID_FACTS]
@@ -234,8 +252,10 @@ def import_residents(
                     mask(number.value),
                 )
             )
+            if row != first_rows[lookup]:  # the same row copied twice says who the person is: its first is kept
+                twice.setdefault(lookup, (seen[lookup], line, mask(number.value)))
             continue
-        seen[lookup] = line
+        seen[lookup], first_rows[lookup] = line, row
         bad_contact = _contact_errors(line, row, read) + _id_fact_errors(line, row, read, number)
         if bad_contact:
             errors.extend(bad_contact)
@@ -253,6 +273,7 @@ def import_residents(
             phone=row["phone"],
         )
         regs.append((line, reg))
+    regs = _without_first_of_twice(regs, twice, read, errors)
 
     # the registry's checks run on every good row even when the file has bad ones, and a refusal comes after them: a
     # check (dry run) lists every row the import would leave out, and a refused file names all its bad rows at once

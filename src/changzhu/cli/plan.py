@@ -167,7 +167,12 @@ def plan(
         exported = {"shortage": shown["shortage"], "sites": sites_file_in(run.siting, lang)}
         if run.replaced is not None:
             exported = {"replaced": replaced_in(run.replaced, lang, file=True), **exported}
-        written = ", ".join(map(str, export_tables(exported, export)))
+        sheets = {  # a workbook's sheets in the reader's words, as fiscal's (the CSV files keep the tables' names)
+            "replaced": pick("清单替换的供给", "Supply replaced by the list", lang),
+            "shortage": pick("各省短缺合计", "Shortage by province", lang),
+            "sites": pick("医院选址", "Hospital siting", lang),
+        }
+        written = ", ".join(map(str, export_tables(exported, export, sheets)))
         console.print(pick(f"表格已写入 {written}", f"tables written to {written}", lang), highlight=False)
     console.print(
         pick(f"数据表在 {run.folder}；报告已写入 {run.report}", f"tables in {run.folder}; report {run.report}", lang),

@@ -108,9 +108,9 @@ def report_ignored(read: TableRead, schema: TableSchema) -> None:
     """The file's columns that are not the table's (备注, 电话…): named in the command's language, read for
     nothing."""
     note = read.ignored_note(schema)
-    if note is not None:
+    for said in [*read.sheets_notes(schema), *([] if note is None else [note])]:
         line = (
-            f"[yellow]注意：[/yellow]{note.zh}" if command_lang() == Lang.ZH else f"[yellow]warning:[/yellow] {note.en}"
+            f"[yellow]注意：[/yellow]{said.zh}" if command_lang() == Lang.ZH else f"[yellow]warning:[/yellow] {said.en}"
         )
         err_console.print(line, highlight=False)
 

@@ -6,7 +6,7 @@ import re
 from datetime import date
 
 # 2026-06-01, 2026/6/1, 2026.6.1, 2026年6月1日 (time of day 00:00 allowed, as Excel writes dates); and 20260601
-DATE_PATTERN = r"^(\d{4})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})\s*日?(?:[ T]0?0:00(?::00(?:\.0+)?)?)?$"
+DATE_PATTERN = r"^(\d{4})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})\s*[日号]?(?:[ T]0?0:00(?::00(?:\.0+)?)?)?$"
 COMPACT_DATE_PATTERN = r"^(\d{4})(\d{2})(\d{2})$"
 
 

@@ -706,6 +706,9 @@ class RefusalCode(StrEnum):
     LEDGER_CLEARING_BALANCE_DIFFERS = "ledger_clearing_balance_differs"
     # `changzhu peer add` refuses a peer URL that is not http(s)://host[:port] in the reader's language (was English)
     PEER_URL_FORM = "peer_url_form"
+    # usertestfiles: a workbook whose first sheet is not the table, and sheets left unread
+    SHEET_READ_NOT_FIRST = "sheet_read_not_first"
+    SHEETS_NOT_READ = "sheets_not_read"
 
 
 _DATE_FORMS_ZH = "2026-06-01、2026/6/1、2026.6.1、20260601 或 2026年6月1日"
@@ -2623,6 +2626,17 @@ TEMPLATES: dict[RefusalCode, tuple[str, str]] = {
     RefusalCode.PEER_URL_FORM: (
         "实例网址 {url} 不对：应为 http:// 或 https:// 加主机名（及端口），如 https://gd.example.gov.cn",
         "the peer's URL {url} must be http(s)://host[:port], e.g. https://gd.example.gov.cn",
+    ),
+    # usertestfiles: a workbook whose first sheet is not the table, and sheets left unread
+    RefusalCode.SHEET_READ_NOT_FIRST: (
+        "工作簿的第一个工作表「{first}」里没有{table_zh}的表头，已读取工作表「{sheet}」",
+        "the workbook's first sheet, {first}, holds no header of this table ({table_en}): the sheet {sheet} was read",
+    ),
+    RefusalCode.SHEETS_NOT_READ: (
+        "只读取了工作表「{sheet}」；工作簿中另有{table_zh}表头的工作表{others_zh}未读取：要用其中的行，请把它们复制到同一个"
+        "工作表中再上传或导入",
+        "only the sheet {sheet} was read, not the workbook's other sheets with this table's header ({table_en}):"
+        " {others_en}; to use their rows, copy them into one sheet and load the file again",
     ),
 }
 PLACE = "place"  # the format spec of a region code shown with its name: {region:place}

@@ -114,8 +114,8 @@ def _csv(path: Path) -> RawTable:
     except pl.exceptions.ComputeError as exc:
         if "utf-8" not in str(exc).lower() and "utf8" not in str(exc).lower():
             raise _unreadable_csv(path.read_bytes().decode("utf-8", "replace"), separator, path, exc) from exc
-        try:
-            text = path.read_bytes().decode("gb18030")
+        try:  # without a UTF-8 mark some systems write before GBK text (to make Excel open UTF-8)
+            text = path.read_bytes().removeprefix(b"\xef\xbb\xbf").decode("gb18030")
         except UnicodeDecodeError as err:
             raise FileUnreadable(refusal(RefusalCode.FILE_NOT_TEXT)) from err
         try:
@@ -170,6 +170,21 @@ def _sheet_names(path: Path) -> tuple[str, ...] | None:
         return tuple(fastexcel.read_excel(str(path)).sheet_names)
     except Exception:  # a damaged file or no workbook: fastexcel's own error types
         return None
+
+
+def sheet_heads(path: Path, rows: int) -> list[tuple[str, list[tuple[object, ...]]]]:
+    """Each sheet of the workbook `path` by name, in the workbook's order, with its first `rows` rows (cells as
+    text): where a sheet holds a table, its header is among them. Empty where the workbook cannot be opened."""
+    import fastexcel
+
+    try:
+        book = fastexcel.read_excel(str(path))
+        return [
+            (name, book.load_sheet(name, header_row=None, n_rows=rows, dtypes="string").to_polars().rows())
+            for name in book.sheet_names
+        ]
+    except Exception:  # a damaged sheet or no workbook: fastexcel's own error types (read_raw says what is wrong)
+        return []
 
 
 def _cell(value: object) -> str | None:

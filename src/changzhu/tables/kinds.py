@@ -38,10 +38,12 @@ PROOF_KINDS = (
     Category("employment", "就业", "employment"),
     Category("study", "就学", "study"),
 )
-SCHEMES = (
-    Category("pension", "养老保险", "pension"),
-    Category("medical", "医疗保险", "medical insurance"),
-    Category("unemployment", "失业保险", "unemployment insurance"),
+SCHEMES = (  # with the words a 社保 office's export heads its schemes by (养老, 基本养老保险, 职工医保…)
+    Category("pension", "养老保险", "pension", ("养老", "基本养老保险", "职工基本养老保险", "企业职工基本养老保险")),
+    Category(
+        "medical", "医疗保险", "medical insurance", ("医疗", "医保", "基本医疗保险", "职工基本医疗保险", "职工医保")
+    ),
+    Category("unemployment", "失业保险", "unemployment insurance", ("失业",)),
 )
 ID_NUMBER = Column(
     "id_number",

@@ -16,7 +16,7 @@ from changzhu.domain.lang import Lang
 from changzhu.domain.masking import mask
 from changzhu.domain.refusals import Refusal, RefusalCode, refusal
 from changzhu.errors import ChangzhuError
-from changzhu.tables.formats import RawTable, read_raw
+from changzhu.tables.formats import EXCEL_SUFFIXES, RawTable, read_raw, sheet_heads
 from changzhu.tables.places import reason_text
 from changzhu.tables.schema import Column, ColumnType, Fallback, TableSchema, header_candidates, normalize_header
 from changzhu.tables.vocab import RegionIndex, parse_column
@@ -80,6 +80,42 @@ class TableRejected(ChangzhuError, ValueError):
 
 
 @dataclass(frozen=True)
+class SheetsRead:
+    """The sheet a workbook was read from when no sheet was named: `read`, the first sheet unless that one (`first`)
+    holds no header of the table, and `left`, the other sheets headed as the table, not read."""
+
+    first: str
+    read: str
+    left: tuple[str, ...]
+
+    def notes(self, schema: TableSchema) -> list[Refusal]:
+        """Each thing to tell: the sheet read in place of the first; the sheets like it left unread."""
+        notes = []
+        if self.read != self.first:
+            notes.append(
+                refusal(
+                    RefusalCode.SHEET_READ_NOT_FIRST,
+                    first=self.first,
+                    sheet=self.read,
+                    table_zh=schema.zh,
+                    table_en=schema.en,
+                )
+            )
+        if self.left:
+            notes.append(
+                refusal(
+                    RefusalCode.SHEETS_NOT_READ,
+                    sheet=self.read,
+                    others_zh="、".join(f"「{name}」" for name in self.left),
+                    others_en=", ".join(self.left),
+                    table_zh=schema.zh,
+                    table_en=schema.en,
+                )
+            )
+        return notes
+
+
+@dataclass(frozen=True)
 class TableRead:
     """A file read against its schema: the typed table, each kept row's line in the file, the rows left out
     with --skip-bad-rows and why."""
@@ -91,6 +127,7 @@ class TableRead:
     encoding: str = ""
     headers: Mapping[str, str] = field(default_factory=dict)  # a schema column -> the file's header naming it
     ignored: tuple[str, ...] = ()  # the file's headers naming no column of the schema: left out, not read
+    sheets: SheetsRead | None = None  # a workbook of several sheets read without a sheet named: which was read
 
     def ignored_note(self, schema: TableSchema) -> Refusal | None:
         """What the reader left out (None when nothing): the columns of the file that are not the table's, named
@@ -104,6 +141,12 @@ class TableRead:
             columns_zh="、".join(self.ignored),
             columns_en=", ".join(self.ignored),
         )
+
+    def sheets_notes(self, schema: TableSchema) -> list[Refusal]:
+        """What the reader did with a workbook's sheets, when it was not only reading its first one: the sheet it read
+        in place of a first sheet holding no header of the table, and the other sheets with the table's header it
+        did not read (a school list's 小学 and 初中 sheets: the second's rows are not in the plan)."""
+        return [] if self.sheets is None else self.sheets.notes(schema)
 
     def report(self) -> pl.DataFrame:
         """The rejected rows of a read with --skip-bad-rows (empty otherwise)."""
@@ -357,6 +400,29 @@ def below_title(raw: RawTable, schema: TableSchema) -> RawTable:
     return raw
 
 
+def _headed_as(rows: Sequence[tuple[object, ...]], known: Mapping[str, str]) -> bool:
+    """Whether a sheet whose first rows are `rows` holds the table: its first row names a column of it, or one of the
+    rows under a title names two (as `below_title` finds the header)."""
+    return bool(rows) and (_named(rows[0], known) > 0 or any(_named(r, known) >= 2 for r in rows[1 : TITLE_ROWS + 1]))
+
+
+def _sheet_of_table(path: Path, raw: RawTable, schema: TableSchema) -> tuple[RawTable, SheetsRead | None]:
+    """A workbook read without a sheet named: its first sheet, or, where that one holds no header of the table (a
+    街道's 填表说明 in front of its 登记表), the first sheet that does; with the sheets read and left unread (None for
+    a workbook of one sheet, or a file that is no workbook). The office's upload has no way to name a sheet."""
+    if path.suffix.lower() not in EXCEL_SUFFIXES:
+        return raw, None
+    heads = sheet_heads(path, TITLE_ROWS + 1)
+    if len(heads) < 2:
+        return raw, None
+    known = schema.header_map()
+    tables = [name for name, rows in heads if _headed_as(rows, known)]
+    first = heads[0][0]
+    if first in tables or not tables:  # the first sheet is the table, or no sheet is: read as ever
+        return raw, SheetsRead(first, first, tuple(t for t in tables if t != first))
+    return read_raw(path, sheet=tables[0]), SheetsRead(first, tables[0], tuple(tables[1:]))
+
+
 def _read_column(cells: pl.Series, col: Column, regions: RegionIndex | None) -> tuple[pl.Series, pl.Series]:
     """One column read by its type, with its default, and a reason per bad cell (missing, out of range; each an
     encoded Refusal)."""
@@ -448,6 +514,9 @@ def read_table(
     already (while the caller did other work), else read here."""
     if raw is None:
         raw = read_raw(path, sheet=sheet, records_key=schema.records_key or schema.kind)
+    sheets = None
+    if sheet is None:
+        raw, sheets = _sheet_of_table(path, raw, schema)
     raw = below_title(raw, schema)
     matched = _match_headers(path, raw, schema, ignore_unknown=ignore_unknown, regions=regions)
     headers, derived = matched.found, matched.derived
@@ -543,4 +612,4 @@ def read_table(
         kept, source = schema.expansion(kept)
         lines = [lines[i] for i in source]
     given_by = {name: headers[fallback.source] for name, (fallback, _cells) in derived.items()}  # shown as read
-    return TableRead(kept, lines, errors, len(bad), raw.encoding, {**headers, **given_by}, matched.ignored)
+    return TableRead(kept, lines, errors, len(bad), raw.encoding, {**headers, **given_by}, matched.ignored, sheets)

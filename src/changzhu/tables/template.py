@@ -72,6 +72,18 @@ def describe_json(schema: TableSchema) -> str:
     return json.dumps(doc, ensure_ascii=False, indent=1)
 
 
+def template_example(col: Column) -> str:
+    """A column's example as a clerk writes it in the template: a category by its Chinese label (郊区, not suburban;
+    a set's each one), a yes/no as 是 or 否 (not false), as the core columns' examples are written; read back, the
+    same values."""
+    if col.type == ColumnType.BOOL:
+        return {"true": "是", "false": "否"}.get(col.example.strip().lower(), col.example)
+    labels = {k.code: k.zh for k in col.categories}
+    if labels and col.example:
+        return ";".join(labels.get(part, part) for part in col.example.split(";"))
+    return col.example
+
+
 def template_frame(schema: TableSchema, *, typed: bool = False) -> pl.DataFrame:
     """The template as a table: headers in Chinese and English, one example row: text cells, or (`typed`, for a
     workbook) a number column's example a number, so that the sheet holds it as a number cell as a clerk's typing
@@ -82,7 +94,7 @@ def template_frame(schema: TableSchema, *, typed: bool = False) -> pl.DataFrame:
         [
             pl.Series(template_header(c), [c.example or None]).cast(numbers[c.type])
             if typed and c.type in numbers
-            else pl.Series(template_header(c), [c.example], pl.String)
+            else pl.Series(template_header(c), [template_example(c)], pl.String)
             for c in schema.columns
         ]
     )

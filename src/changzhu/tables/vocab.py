@@ -560,7 +560,7 @@ def half_width(raw: pl.Series) -> pl.Series:
 # a month as a clerk writes it (2021-03, 2021/3, 2021.3, 2021年3月) or a day of it (2021-03-01, an Excel date cell
 # read as text, with its time of day 00:00:00)
 YEAR_MONTH = re.compile(
-    r"\s*(\d{4})\s*(?:[-/.]|年)\s*(\d{1,2})\s*月?\s*(?:(?:[-/.]\s*\d{1,2}|\d{1,2}\s*日)(?:[ T]00:00(?::00)?)?)?\s*"
+    r"\s*(\d{4})\s*(?:[-/.]|年)\s*(\d{1,2})\s*月?\s*(?:(?:[-/.]\s*\d{1,2}|\d{1,2}\s*[日号])(?:[ T]00:00(?::00)?)?)?\s*"
 )
 
 

@@ -180,8 +180,10 @@ def _rejected(
 
 def _ignored(read: TableRead, kind: UploadKind) -> list[UploadWarning]:
     """The file's columns that are not the kind's (a city's 备注, 电话, 联系人…), named: left out, not stored."""
-    note = read.ignored_note(schema_for(kind))
-    return [] if note is None else [UploadWarning(zh=note.zh, en=note.en)]
+    schema = schema_for(kind)
+    note = read.ignored_note(schema)
+    said = [*read.sheets_notes(schema), *([] if note is None else [note])]  # which sheet was read, first
+    return [UploadWarning(zh=n.zh, en=n.en) for n in said]
 
 
 def _bad_rows(
