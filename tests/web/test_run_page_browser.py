@@ -68,8 +68,8 @@ def test_the_export_buttons_give_the_view_the_page_shows(office: Office) -> None
     english.wait_for_selector("#group-table .el-table__body tr")  # type: ignore[attr-defined]
     assert "national, province, local / migrant hukou" in english.inner_text("#export-note").lower()  # type: ignore[attr-defined]
     sheet = pl.read_excel(io.BytesIO(_download(english, "#export-xlsx")))
-    assert set(sheet["grouping"]) == {"the whole country", "province", "local / migrant hukou"}, set(sheet["grouping"])
-    assert set(sheet["measure"]) == {"newly eligible (people)"} and sheet.height < 100
+    assert set(sheet["Grouping"]) == {"the whole country", "province", "local / migrant hukou"}, set(sheet["Grouping"])
+    assert set(sheet["Measure"]) == {"newly eligible (people)"} and sheet.height < 100
 
 
 @pytest.mark.parametrize("lang", ["zh", "en"])
