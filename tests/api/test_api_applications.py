@@ -433,3 +433,19 @@ def test_a_refusal_for_an_unmet_points_prerequisite_names_it(service: Service) -
     ).json()
     assert "条件：。" not in draft["reason_zh"] and permit in draft["reason_zh"], draft["reason_zh"]
     assert "settlement: ." not in draft["reason_en"] and "residence permit" in draft["reason_en"], draft["reason_en"]
+
+
+def test_the_precheck_keeps_the_rule_s_alternatives_apart(service: Service) -> None:
+    """The worker's son's school place is granted through his parent (hukou elsewhere, a parent living here who
+    qualifies for a permit): the pre-check listed ✗ 子女户籍在本地 flat among the ticks under 符合条件, as if a
+    condition failed. The alternatives now read under the rule's words for them (满足以下任一项), each one indented."""
+    precheck = _submit(service, "cw_gz", service.people["child"], "school_place")["precheck"]
+    assert precheck["decision"] == "eligible"
+    for text, any_of, hukou in (
+        (precheck["explanation_zh"], "满足以下任一项：", "✗ 子女户籍在本地"),
+        (precheck["explanation_en"], "any one of:", "✗ child's hukou here"),
+    ):
+        lines = text.split("\n")
+        group = lines.index(any_of)
+        assert lines[group + 1].startswith("\u3000" + hukou), lines
+        assert all(not line.startswith(("✓", "✗", "?")) for line in lines[group + 1 : group + 3]), lines
