@@ -404,3 +404,48 @@ def test_an_open_points_item_of_the_precheck_carries_its_range(service: Service)
     assert detentions["points"] is None and (detentions["low"], detentions["high"]) == (None, 0), detentions
     known = next(i for i in items.values() if i["points"] is not None)
     assert known["low"] == known["high"] == known["points"]
+
+
+def test_a_refusal_for_an_unmet_points_prerequisite_names_it(service: Service) -> None:
+    """A worker registered in Guangzhou today, without a 居住证 and without the housing fact: under every housing
+    the points scheme's prerequisite (a permit held) fails, so the pre-check refuses. The refusal names it — the
+    points condition is not met for want of the permit, not "unknown" — and the reason drafted for the caseworker
+    to sign says so (it read 暂不符合「积分落户」的条件：。 with nothing after the colon)."""
+    body = {
+        "id_number": "440106198801011247",
+        "hukou_region": "510100",
+        "residence_region": "440100",
+        "residence_since": "2026-12-01",
+        "proof_kind": "employment",
+        "proof_ref": "contract-today",
+        "attributes": {"employed": True, "education": "bachelor"},
+    }
+    created = service.client.post("/api/v1/residents", json=body, headers=service.as_("cw_gz"))
+    assert created.status_code == 201, created.text
+    application = _submit(service, "cw_gz", created.json()["person_key"], "points")
+    precheck = application["precheck"]
+    assert precheck["decision"] == "not_eligible"
+    permit = "持有在本市办理的有效《广东省居住证》"
+    assert "✗ 积分达到分数线" in precheck["explanation_zh"] and permit in precheck["explanation_zh"]
+    assert "holds a valid Guangdong residence permit" in precheck["explanation_en"]
+    draft = service.client.get(
+        f"/api/v1/applications/{application['id']}/draft-reason", headers=service.as_("cw_gz")
+    ).json()
+    assert "条件：。" not in draft["reason_zh"] and permit in draft["reason_zh"], draft["reason_zh"]
+    assert "settlement: ." not in draft["reason_en"] and "residence permit" in draft["reason_en"], draft["reason_en"]
+
+
+def test_the_precheck_keeps_the_rule_s_alternatives_apart(service: Service) -> None:
+    """The worker's son's school place is granted through his parent (hukou elsewhere, a parent living here who
+    qualifies for a permit): the pre-check listed ✗ 子女户籍在本地 flat among the ticks under 符合条件, as if a
+    condition failed. The alternatives now read under the rule's words for them (满足以下任一项), each one indented."""
+    precheck = _submit(service, "cw_gz", service.people["child"], "school_place")["precheck"]
+    assert precheck["decision"] == "eligible"
+    for text, any_of, hukou in (
+        (precheck["explanation_zh"], "满足以下任一项：", "✗ 子女户籍在本地"),
+        (precheck["explanation_en"], "any one of:", "✗ child's hukou here"),
+    ):
+        lines = text.split("\n")
+        group = lines.index(any_of)
+        assert lines[group + 1].startswith("\u3000" + hukou), lines
+        assert all(not line.startswith(("✓", "✗", "?")) for line in lines[group + 1 : group + 3]), lines

@@ -328,3 +328,20 @@ def test_a_settlement_date_counted_from_a_permit_not_yet_held_says_what_it_assum
     assert settlement.earliest is not None and settlement.earliest > on  # a projected date, from the permit held
     assert settlement.assumes == [] and all(p.assumes == [] for p in held.points)
     assert all(s.assumes == [] for s in held.services)
+
+
+@pytest.mark.parametrize(
+    ("lang", "unknown", "yes"), [("zh", "未知（未提供）", "是"), ("en", "unknown (not given)", "yes")]
+)
+def test_a_yes_no_input_not_given_reads_unknown_under_its_points_item(lang: str, unknown: str, yes: str) -> None:
+    """Guangzhou's shortage-occupation item with the fact not given: the item is open (0–10) and the line of what it
+    is scored on says the fact is unknown. It read 职业工种或职业资格符合当年广州市积分急需目录：是 — the stored
+    "unknown" of a yes/no fact (−1) taken for yes — in front of the caseworker and the resident."""
+    from changzhu.rules.people import people_from_records
+
+    people = people_from_records([{**_guangzhou_points_row(date(2021, 10, 1)), "guangzhou_shortage_occupation": None}])
+    (scheme,) = explain(people, date(2026, 6, 1), person_id=1, lang=lang).points
+    group = next(i for i in scheme.indicators if i.name == "shortage_and_hardship")
+    lines = [line for part in [group, *group.parts] for line in part.inputs if "shortage" in line or "急需" in line]
+    assert lines and all(line.endswith(unknown) for line in lines), lines
+    assert not any(line.endswith(yes) for line in lines), lines

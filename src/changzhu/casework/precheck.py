@@ -92,18 +92,29 @@ def _leaves(service: ServiceExplanation) -> list[Any]:
     return [c for c in service.conditions if c.kind != "group"]
 
 
+INDENT = "\u3000"  # one level of a nested condition in the pre-check's text
+
+
 def _text(service: ServiceExplanation, lang: str) -> str:
     zh = lang == "zh"
     word = DECISION_WORDS[service.decision][0 if zh else 1]
     lines = [f"{service.title}：{word}" if zh else f"{service.title}: {word}"]
-    for c in _leaves(service):
+    for c in service.conditions:
+        # the rule's own structure below its top: a nested group (满足以下任一项) titles its conditions, each indented
+        # (an ideographic space, which the office's pre-line text keeps), so a failed alternative does not read as a
+        # failed condition
+        indent = INDENT * max(c.depth - 1, 0)
+        if c.kind == "group":
+            if c.depth > 0:
+                lines.append(f"{indent}{c.label}：" if zh else f"{indent}{c.label}:")
+            continue
         mark = {"met": "✓", "not_met": "✗", "unknown": "?"}[c.status]
         # a condition whose value the rules could not compute (a points total while facts are missing) has none
         value = c.value if c.value is not None else ("未知" if zh else "unknown") if c.threshold else ""
         detail = f"{value} / {c.threshold}" if c.threshold else value
         shown = (f"（{detail}）" if zh else f" ({detail})") if detail else ""
         extra = f" — {c.missing}" if c.missing else ""
-        lines.append(f"{mark} {c.label}{shown}{extra}")
+        lines.append(f"{indent}{mark} {c.label}{shown}{extra}")
     if service.earliest:
         lines.append(
             f"最早可于 {service.earliest} 起符合条件" if zh else f"eligible from {service.earliest} at the earliest"

@@ -41,6 +41,12 @@ NO_HISTORY = {"zh": "未知：未上传缴费记录", "en": "unknown: no contrib
 # A points item's input line reading a missing fact: the insurance months, or any other fact (as explain says it)
 NOT_UPLOADED = {"zh": "未知（未上传缴费记录）", "en": "unknown (no contribution history uploaded)"}
 NOT_GIVEN = {"zh": "未知（未提供）", "en": "unknown (not given)"}
+# A points condition whose scheme's prerequisites fail under every value of the missing facts (explain's prereq words)
+PREREQUISITE_UNMET = {"zh": "前提条件未满足：{x}", "en": "a prerequisite is not met: {x}"}
+
+
+def _listed(labels: list[str], lang: Lang) -> str:
+    return ("、" if lang == "zh" else "; ").join(labels)
 
 
 def lacking(people: pl.DataFrame) -> dict[int, list[str]]:
@@ -88,10 +94,15 @@ def explain_registered(
         {p.scheme: p.line for p in shown.points},
     )
     parent = overlay.parents.get(person_id)
+    points = [overlay.points(p, person_id if p.of == "self" else parent) for p in shown.points]
+    for p in points:  # a scheme whose prerequisites fail whatever the missing facts: its line cannot be reached
+        who = person_id if p.of == "self" else parent
+        if p.prerequisites_met is False and who is not None:
+            overlay.unmet[(who, p.scheme)] = [c.label for c in p.prerequisites if c.passed is False]
     return replace(
         shown,
         services=[overlay.service(s, s.for_person or person_id) for s in shown.services],
-        points=[overlay.points(p, person_id if p.of == "self" else parent) for p in shown.points],
+        points=points,
     )
 
 
@@ -112,6 +123,9 @@ class _Overlay:
         self.gaps = gaps
         self.lang = lang
         self.labels = fact_labels(policies_in_use().variables, lang)
+        # (person, scheme) -> the labels of the scheme's prerequisites the person does not meet, whatever the
+        # missing facts are (filled in by explain_registered once the points are overlaid)
+        self.unmet: dict[tuple[int, str], list[str]] = {}
 
     def label(self, fact: str) -> str:
         """A fact's label in the explanation's language."""
@@ -143,6 +157,10 @@ class _Overlay:
         if not facts or c.passed is None or c.subject is None:
             return c
         row = self.rows.get(about, {})  # type: ignore[arg-type]
+        unmet = self.unmet.get((about, c.subject)) if c.kind == "points" and about is not None else None
+        if unmet:  # not met for want of a prerequisite, not "unknown": the points it reads do not count
+            said = PREREQUISITE_UNMET["zh" if self.lang == "zh" else "en"].format(x=_listed(unmet, self.lang))
+            return replace(c, value=None, passed=False, earliest=None, earliest_note=None, missing=said)
         read = [f for f in facts if c.subject in READ_AS[f]]
         if c.kind == "variable" and read:
             needed = read

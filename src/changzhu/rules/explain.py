@@ -874,7 +874,9 @@ def _indicator(
             value = float(frame.statics[spec.name][row])
         probe = VariableCondition(spec.name, ">=", 0, None, None, spec)
         shown, _ = probe.describe(value, 0, lang)
-        if spec.kind == "bool" and np.isfinite(value):  # describe names a yes/no variable; the label is said here
+        # describe names a yes/no variable; the label is said here. A yes/no not given is stored as −1: describe's
+        # unknown stands (bool(−1) read it as yes)
+        if spec.kind == "bool" and np.isfinite(value) and value >= 0:
             shown = ("是" if lang == "zh" else "yes") if bool(value) else ("否" if lang == "zh" else "no")
         if spec.name == "permit" and reader.holds_no_permit(row):
             shown = _w("no_permit", lang)
