@@ -706,7 +706,7 @@ class RefusalCode(StrEnum):
     LEDGER_CLEARING_BALANCE_DIFFERS = "ledger_clearing_balance_differs"
     # `changzhu peer add` refuses a peer URL that is not http(s)://host[:port] in the reader's language (was English)
     PEER_URL_FORM = "peer_url_form"
-    # usertestfiles: a workbook whose first sheet is not the table, and sheets left unread
+    # a workbook whose first sheet is not the table, and sheets of the table left unread
     SHEET_READ_NOT_FIRST = "sheet_read_not_first"
     SHEETS_NOT_READ = "sheets_not_read"
 
@@ -2627,7 +2627,7 @@ TEMPLATES: dict[RefusalCode, tuple[str, str]] = {
         "实例网址 {url} 不对：应为 http:// 或 https:// 加主机名（及端口），如 https://gd.example.gov.cn",
         "the peer's URL {url} must be http(s)://host[:port], e.g. https://gd.example.gov.cn",
     ),
-    # usertestfiles: a workbook whose first sheet is not the table, and sheets left unread
+    # a workbook whose first sheet is not the table, and sheets of the table left unread
     RefusalCode.SHEET_READ_NOT_FIRST: (
         "工作簿的第一个工作表「{first}」里没有{table_zh}的表头，已读取工作表「{sheet}」",
         "the workbook's first sheet, {first}, holds no header of this table ({table_en}): the sheet {sheet} was read",
