@@ -20,7 +20,13 @@ TITLES = {
     Lang.ZH: {"exam": "随迁子女在流入地参加中考的居住年限降至一年", "dibao": "居住证持有人在居住地申请低保"},
     Lang.EN: {"exam": "Entrance exam where one lives after one year", "dibao": "Dibao for residence-permit holders"},
 }
-SERVICES = ("compulsory_schooling", "entrance_exam_local", "minimum_living_allowance", "residence_permit")
+SERVICES = (
+    "compulsory_schooling",
+    "compulsory_schooling_any_hukou",
+    "entrance_exam_local",
+    "minimum_living_allowance",
+    "residence_permit",
+)
 
 
 def _costs() -> pl.DataFrame:

@@ -111,6 +111,7 @@ def test_an_input_without_default_is_counted_undetermined(shanghai: tuple[pl.Dat
     needs = named.filter(undetermined)["needs_local_entrance_exam"].explode().unique().to_list()
     assert "award_level" in needs  # no default: unknown, so the points (and the 中考) stay open
     counts = count_chunk(people, ON, "baseline", result, result, {})
+    counts = counts.filter(pl.col("service") == "local_entrance_exam_any_hukou")  # the rules' decisions, any hukou
     assert counts["undetermined"].sum() == undetermined.sum() > 0
     eligible = result["eligible_local_entrance_exam"]
     assert counts["eligible"].sum() == (eligible & ~undetermined).sum()

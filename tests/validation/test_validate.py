@@ -78,6 +78,7 @@ def test_validate_command_prints_the_table_and_exits_one_when_a_figure_is_out(
         "dibao_rural",
         "dibao_simulation",
         "suiqian",
+        "suiqian_simulation",
         "settlement",
     ):
         assert key in rows
@@ -94,6 +95,11 @@ def test_validate_command_prints_the_table_and_exits_one_when_a_figure_is_out(
     assert rows["dibao_urban"]["status"] in ("calibrated", "out_of_range")  # its take-up was fitted to it too
     assert "calibrated" in rows["dibao_urban"]["method"]
     assert rows["settlement"]["status"] == "no_estimate" and rows["settlement"]["changzhu"] is None
+    # the simulation's 随迁子女义务教育 row (migrant children only), against the Ministry's figure, with its link
+    migrant = rows["suiqian_simulation"]
+    assert migrant["status"] == "definition_differs" and migrant["method"].startswith("estimate:")
+    assert migrant["official"] == 14_297_300 and migrant["source_url"].startswith("https://www.moe.gov.cn/")
+    assert 0.5 < migrant["ratio"] < 3  # the same order as the Ministry's, not every child (175 M: a ratio of 12)
     assert rows["dibao_urban"]["source_verified"] is False  # not read here: the table says so
     assert set(fit["level"]) == {"prefecture", "province", "national", "county"}
     prefecture = fit.filter(pl.col("level") == "prefecture")

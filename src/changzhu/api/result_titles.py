@@ -11,7 +11,7 @@ import polars as pl
 
 from changzhu.api.scenario_runs import REGIONAL_DIMENSIONS
 from changzhu.domain.lang import Lang, heading
-from changzhu.domain.services import Service, service_title
+from changzhu.domain.services import row_title
 from changzhu.domain.units import unit_word
 from changzhu.rules.labels import (
     ALL_COSTED,
@@ -46,7 +46,7 @@ def measure_title(measure: str, lang: Lang) -> str:
 def _service(code: str, lang: Lang) -> str:
     if code == "all_costed_services":
         return pick_label(ALL_COSTED, lang)
-    return service_title(Service(code), lang) if code in Service._value2member_map_ else code
+    return row_title(code, lang) or code
 
 
 def titled(

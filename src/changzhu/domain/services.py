@@ -40,7 +40,37 @@ _TITLES: dict[Service, tuple[str, str]] = {  # (Chinese, English)
 }
 
 
+# A simulation counts a service named after migrants' children (随迁子女) in two rows: under the service the
+# eligible children registered in another county or province, and in this row every eligible child of the age,
+# local hukou included, as the rules decide (changzhu.simulation.hukou_place).
+ANY_HUKOU_ROWS: dict[Service, str] = {
+    Service.COMPULSORY_SCHOOLING: "compulsory_schooling_any_hukou",
+    Service.LOCAL_ENTRANCE_EXAM: "local_entrance_exam_any_hukou",
+}
+_ROW_TITLES: dict[str, tuple[str, str]] = {
+    "compulsory_schooling_any_hukou": (
+        "义务教育（不论户籍）",
+        "compulsory schooling, any hukou",
+    ),
+    "local_entrance_exam_any_hukou": (
+        "流入地中考（不论户籍）",
+        "entrance exam where one lives, any hukou",
+    ),
+}
+
+
 def service_title(service: Service, lang: Lang) -> str:
     """The service's title in `lang`, as decisions, explanations and their tables head it."""
     zh, en = _TITLES[service]
     return zh if lang == Lang.ZH else en
+
+
+def row_title(code: str, lang: Lang) -> str | None:
+    """The title in `lang` of a simulation's row: a service's, or a service's row of every eligible child
+    (ANY_HUKOU_ROWS); None for a code that is neither."""
+    if code in Service._value2member_map_:
+        return service_title(Service(code), lang)
+    titles = _ROW_TITLES.get(code)
+    if titles is None:
+        return None
+    return titles[0] if lang == Lang.ZH else titles[1]

@@ -5,22 +5,20 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from changzhu.domain.services import Service, service_title
+from changzhu.domain.services import row_title
 from changzhu.report.lang import Lang
 from changzhu.rules.labels import PLANNING_MEASURES, pick_label
 from changzhu.tables.places import place_names
 
 
 def service_name(key: str, lang: Lang) -> str:
-    """A planning measure's or a service's name (a service's title from `domain.services`, capitalised as a chart
-    label); an unknown key is shown as it is rather than hidden."""
+    """A planning measure's or a service's name (a service's or a simulation row's title from `domain.services`,
+    capitalised as a chart label); an unknown key is shown as it is rather than hidden."""
     if key in PLANNING_MEASURES:
         return pick_label(PLANNING_MEASURES[key], lang)
-    try:
-        service = Service(key)
-    except ValueError:
+    title = row_title(key, lang)
+    if title is None:
         return key
-    title = service_title(service, lang)
     return title[:1].upper() + title[1:]
 
 

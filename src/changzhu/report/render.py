@@ -64,6 +64,7 @@ table.data th, table.data td {{ border: 0 solid #ccc; border-width: 0 1px 1px 0;
 table.data th {{ background: rgba(0,0,0,.043); }}
 table.data td.text {{ text-align: left; }}
 .note {{ color: #555; font-size: 90%; }}
+.url {{ overflow-wrap: anywhere; }}  /* a link printed in full breaks anywhere rather than run over the next cell */
 nav a {{ margin-right: 1em; }}
 </style>
 <script type="text/javascript">{plotlyjs}</script>

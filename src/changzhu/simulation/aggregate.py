@@ -7,6 +7,10 @@ chunked and the Dask engines give identical tables. Demand for 低保 is its eli
 A decision is undetermined where the evaluator says so (`undetermined_<service>`) or gives no answer (a null
 `eligible_<service>`): such a person is counted in `undetermined`, never as eligible, and never as a change
 (newly or no longer eligible) from or to an undetermined decision.
+
+A service named after migrants' children (随迁子女, `changzhu.simulation.hukou_place`) has two rows: under its name
+the eligible children registered in another county or province, and under `<service>_any_hukou` every eligible
+child, local hukou included, as the rules decide.
 """
 
 from __future__ import annotations
@@ -17,6 +21,7 @@ import polars as pl
 
 from changzhu.simulation.costs import ServiceCost
 from changzhu.simulation.errors import SimulationError
+from changzhu.simulation.hukou_place import MIGRANT_CHILD_SERVICES, migrant_children, migrant_expr
 from changzhu.simulation.means_test import dibao_model, takes_up
 
 ELIGIBLE_PREFIX = "eligible_"
@@ -78,6 +83,27 @@ def _need(service: str, costs: dict[str, ServiceCost], age: pl.Expr) -> tuple[pl
     return in_any, cost
 
 
+Decision = tuple[pl.Series, pl.Series]  # (eligible for certain, undetermined)
+
+
+def _rows(
+    services: list[str], baseline: pl.DataFrame, reform: pl.DataFrame, away: pl.Series, hukou_unknown: pl.Series
+) -> list[tuple[str, str, Decision, Decision]]:
+    """(service, row, baseline decision, reform decision) of each row counted: one per service, and for a service
+    named after migrants' children its row of children away from their hukou place and its row of every child."""
+    rows = []
+    for service in services:
+        base, now = decision(baseline, service), decision(reform, service)
+        any_hukou = MIGRANT_CHILD_SERVICES.get(service)
+        if any_hukou is None:
+            rows.append((service, service, base, now))
+            continue
+        migrant_base, migrant_now = (migrant_children(*d, away, hukou_unknown) for d in (base, now))
+        rows.append((service, service, migrant_base, migrant_now))
+        rows.append((service, any_hukou, base, now))
+    return rows
+
+
 def count_chunk(
     people: pl.DataFrame,
     on: date,
@@ -95,10 +121,9 @@ def count_chunk(
     frame = pl.DataFrame(
         {"region_code": people["residence_region"], "age": people.select(age.alias("age")).to_series()}
     )
+    away, hukou_unknown = (people.select(e).to_series() for e in migrant_expr(people.columns))
     parts = []
-    for service in services:
-        base, base_unknown = decision(baseline, service)
-        now, unknown = decision(reform, service)
+    for service, row, (base, base_unknown), (now, unknown) in _rows(services, baseline, reform, away, hukou_unknown):
         needs, cost = _need(service, costs, pl.col("age"))
         if service in TAKEUP_SERVICES:
             needs = needs & pl.lit(pl.Series(takes_up(people, dibao_model(on))))
@@ -117,7 +142,7 @@ def count_chunk(
                 (pl.col("e") & ~pl.col("b") & known_both & pl.col("needs")).sum().alias("new_demand"),
                 pl.when(pl.col("e") & pl.col("needs")).then(pl.col("unit")).otherwise(0).sum().alias("cost_yuan"),
             )
-            .with_columns(pl.lit(service).alias("service"))
+            .with_columns(pl.lit(row).alias("service"))
         )
     if not parts:
         return empty_counts()
@@ -151,6 +176,7 @@ def estimates(counts: pl.DataFrame, fraction: float, province_of: dict[str, str]
     Costs are null for services without a unit cost (`costed` names those with one).
     """
     weight = 1.0 / fraction
+    costed = costed | {MIGRANT_CHILD_SERVICES[s] for s in costed if s in MIGRANT_CHILD_SERVICES}
     scaled = counts.with_columns(pl.when(pl.col("service").is_in(sorted(costed))).then(pl.col("cost_yuan")))
     scaled = scaled.with_columns(
         pl.col("region_code").replace_strict(province_of, default=None).alias("province_code"),

@@ -19,6 +19,7 @@ import polars as pl
 from changzhu.simulation.aggregate import ELIGIBLE_PREFIX, decision, services_of
 from changzhu.simulation.costs import ServiceCost
 from changzhu.simulation.errors import SimulationError
+from changzhu.simulation.hukou_place import AWAY_STATUSES
 
 REPLICATES = 20
 AGE_BANDS = ((0, 5), (6, 11), (12, 14), (15, 17), (18, 29), (30, 44), (45, 59), (60, 200))
@@ -74,7 +75,7 @@ def grouped_people(people: pl.DataFrame, on: date, province_of: dict[str, str]) 
     order."""
     household = pl.when(pl.col("parent_id") > 0).then(pl.col("parent_id")).otherwise(pl.col("person_id"))
     age = ((pl.lit(on) - pl.col("birth_date")).dt.total_days() // 365.25).cast(pl.Int32)
-    migrant = pl.col("hukou_status").cast(pl.String).is_in(["other_county_same_province", "other_province"])
+    migrant = pl.col("hukou_status").cast(pl.String).is_in(AWAY_STATUSES)
     income = pl.col("income_per_capita_month").cast(pl.Float64)
     income_bin = (
         pl.when(income.is_null())

@@ -19,7 +19,9 @@ from changzhu.data.census import CENSUS_DAY, Census2020, census_2020
 from changzhu.data.supply import read_hospital_supply
 from changzhu.domain.services import Service
 from changzhu.simulation import attributes as attr
+from changzhu.simulation.aggregate import decision
 from changzhu.simulation.evaluators import rules_evaluator
+from changzhu.simulation.hukou_place import AWAY_STATUSES, migrant_children, migrant_expr
 from changzhu.simulation.means_test import dibao_model, passes, takes_up
 from changzhu.simulation.synthetic import generate_cities, population_model
 from changzhu.validation import official as off
@@ -188,6 +190,26 @@ def simulation_dibao(people: pl.DataFrame, scale: float) -> float:
     return float(recipients.sum()) * SIMULATION_DIBAO_EVERY * scale
 
 
+def census_structure_on(people: pl.DataFrame, on: date) -> pl.DataFrame:
+    """The census-day population with every date moved forward to `on`: the census structure (ages, years of
+    residence) on that date, as `changzhu simulate` draws its population for its first evaluation date."""
+    days = (on - CENSUS_DAY).days
+    dated = [name for name, kind in people.schema.items() if kind == pl.Date]
+    return people.with_columns(pl.col(c) + pl.duration(days=days) for c in dated)
+
+
+def simulation_suiqian(people: pl.DataFrame, scale: float) -> float:
+    """The simulation's 随迁子女义务教育 headline: children the rules find eligible for compulsory schooling whose
+    hukou is in another county or province (changzhu.simulation.hukou_place), on the simulation's first year with
+    the census structure; an unknown hukou place would be undetermined, not counted."""
+    service = Service.COMPULSORY_SCHOOLING.value
+    shifted = census_structure_on(people, SIMULATION_DIBAO_DATE)
+    eligible, undetermined = decision(rules_evaluator((service,))(shifted, SIMULATION_DIBAO_DATE, None), service)
+    away, unknown = (shifted.select(e).to_series() for e in migrant_expr(shifted.columns))
+    counted, _ = migrant_children(eligible, undetermined, away, unknown)
+    return float(counted.sum()) * scale
+
+
 def dibao_2020(people: pl.DataFrame, scale: float) -> tuple[float, float]:
     """(urban, rural) 低保 recipients of the synthetic population on the baseline date: income and asset tests
     against the 2020 national average standards, then take-up."""
@@ -221,7 +243,7 @@ def synthetic_checks(fraction: float, seed: int) -> list[Check]:
     age = (pl.lit(CENSUS_DAY) - pl.col("birth_date")).dt.total_days() / attr.DAYS_PER_YEAR
     urban_recipients, rural_recipients = dibao_2020(people, scale)
     dibao = dibao_model(CENSUS_DAY)
-    migrant = pl.col("hukou_status").cast(pl.String).is_in(["other_county_same_province", "other_province"])
+    migrant = pl.col("hukou_status").cast(pl.String).is_in(AWAY_STATUSES)
     children = people.filter(migrant & pl.col("urban") & (age >= 6) & (age < 15)).height * scale
     method = (
         "synthetic residents whose household passes the income test (income per head below the 2020 national "
@@ -276,6 +298,22 @@ def synthetic_checks(fraction: float, seed: int) -> list[Check]:
             "synthetic urban residents aged 6–14 with hukou in another county or province",
             "the Ministry counts children of rural-hukou migrant workers enrolled in urban schools; the synthetic "
             "count is every migrant child of that age living in a town or city, whatever the parents' hukou",
+        ),
+        Check(
+            "suiqian_simulation",
+            "模拟的随迁子女义务教育（规则判定，户籍在外县或外省）",
+            "Compulsory schooling of migrant children in the simulation (rules; hukou in another county or province)",
+            simulation_suiqian(people, scale),
+            off.SUIQIAN,
+            0.25,
+            f"estimate: `changzhu simulate`'s 随迁子女义务教育 row on {SIMULATION_DIBAO_DATE} (the census structure on "
+            "the simulation's first year) from the synthetic sample: residents aged 6–15 whom the rules find "
+            "eligible for compulsory schooling (a parent living here who qualifies for a residence permit) and whose "
+            "hukou is in another county or province; children with local hukou are in the row 义务教育（不论户籍）",
+            "the Ministry counts rural-hukou children of migrant workers enrolled in urban schools (nine grades); the "
+            "simulation counts every eligible child of ages 6–15 registered in another county or province, in towns "
+            "and in the countryside, whatever the hukou type: more children than the Ministry's",
+            comparable=False,
         ),
         Check(
             "settlement",
@@ -360,6 +398,13 @@ ZH_TEXT: dict[str, tuple[str, str]] = {
     "suiqian": (
         "合成人口中户籍在外县或外省、居住在城镇的 6–14 岁儿童",
         "教育部统计的是在城镇学校就读的农村户籍进城务工人员子女；合成人口统计的是所有居住在城镇的该年龄段流动儿童，不论父母户籍",
+    ),
+    "suiqian_simulation": (
+        f"估算：模拟（changzhu simulate）在 {SIMULATION_DIBAO_DATE}（普查结构视为模拟第一年的结构）对合成人口抽样的"
+        "“随迁子女义务教育”一行：规则判定可接受义务教育（父母一方在本地居住并符合居住证条件）且户籍在外县或外省的 "
+        "6–15 岁常住儿童；本地户籍儿童计入“义务教育（不论户籍）”一行",
+        "口径不同：教育部统计的是在城镇学校就读的农村户籍进城务工人员随迁子女（九个年级）；模拟统计的是户籍在外县或外省、"
+        "规则判定符合条件的所有 6–15 岁儿童，含居住在乡村的，不论户口性质，因此多于教育部的数字",
     ),
     "settlement": ("无本系统估计：本系统逐笔结算（账户台账），不模拟全国结算量", ""),
 }

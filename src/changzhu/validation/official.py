@@ -22,6 +22,7 @@ LINK_NOTES = {
 }
 CIVIL_2020 = "2020年民政事业发展统计公报（民政部），社会救助部分"
 EDU_2020 = "2020年全国教育事业发展统计公报（教育部），义务教育部分"
+EDU_2020_URL = "https://www.moe.gov.cn/jyb_sjzl/sjzl_fztjgb/202108/t20210827_555004.html"  # the Ministry's own page
 NHSA_2020 = "2020年全国医疗保障事业发展统计公报（国家医保局），异地就医部分"
 SEED_004 = "黄燕芬《以常住地为基准配置基本公共服务》（中宏网，2026-01-18）"
 
@@ -64,5 +65,7 @@ DIBAO_RURAL = Official(36_208_000, "persons", CIVIL_2020, "农村低保对象 36
 DIBAO_TOTAL = Official(
     8_051_000 + 36_208_000, "persons", CIVIL_2020, "城市 805.1万 + 农村 3620.8万 低保对象", 2020, "", False
 )
-SUIQIAN = Official(14_297_300, "persons", EDU_2020, "义务教育阶段进城务工人员随迁子女 1429.73万人", 2020, "", False)
+SUIQIAN = Official(
+    14_297_300, "persons", EDU_2020, "义务教育阶段进城务工人员随迁子女 1429.73万人", 2020, EDU_2020_URL, False
+)
 SETTLEMENT = Official(3_002_300, "cases", NHSA_2020, "住院费用跨省直接结算 300.23万人次", 2020, "", False)

@@ -81,7 +81,7 @@ def _check_row(c: Check, lang: Lang) -> str:
     if c.official.url:
         what = pick(*c.official.link_note, lang)
         said = pick(f"（{what}）", f" ({what})", lang) if what else ""
-        source += f"<br><span class='note'>{escape(c.official.url)}{escape(said)}</span>"
+        source += f"<br><span class='note url'>{escape(c.official.url)}{escape(said)}</span>"
     zh = lang == Lang.ZH
     note = reason_text(c, zh) if c.status in ("out_of_range", "definition_differs") else method_text(c, zh)
     cells = [
