@@ -64,13 +64,30 @@ export function runLabel(run) {
   return `${pick(run, "title") || run.title} · ${dateTime(run.created_at)} · ${t("rf.run.sample")} ${runSample(run)}`;
 }
 
-/** Save what `GET /api/v1{path}` answers as a file (the token goes in the header, never in the URL); a refusal
- * throws the API's error with the server's reason in the office's language. */
+/** The file name a Content-Disposition header gives (RFC 6266: `filename*` in UTF-8 first, else `filename`);
+ * null where it gives none. */
+export function dispositionName(header) {
+  if (!header) return null;
+  const star = /filename\*\s*=\s*UTF-8''([^;]+)/i.exec(header);
+  if (star) {
+    try {
+      return decodeURIComponent(star[1].trim());
+    } catch {
+      /* a malformed name: the plain one below */
+    }
+  }
+  const plain = /filename\s*=\s*"([^"]*)"/i.exec(header) || /filename\s*=\s*([^;]+)/i.exec(header);
+  return plain ? plain[1].trim() : null;
+}
+
+/** Save what `GET /api/v1{path}` answers as a file (the token goes in the header, never in the URL), named as the
+ * server names it (a run's file by its reform's title, year and start time: docs/api.md), else `filename`; a
+ * refusal throws the API's error with the server's reason in the office's language. */
 export async function download(path, params, filename) {
   const response = await api.file(path, params);
   const link = document.createElement("a");
   link.href = URL.createObjectURL(await response.blob());
-  link.download = filename;
+  link.download = dispositionName(response.headers.get("content-disposition")) || filename;
   link.click();
   URL.revokeObjectURL(link.href);
 }

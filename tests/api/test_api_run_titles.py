@@ -4,7 +4,9 @@ of runs and in its files (the scenario's name stays in `scenario` and in URLs)."
 from __future__ import annotations
 
 import io
+from datetime import datetime
 from typing import Any
+from urllib.parse import unquote
 
 import polars as pl
 from api_support import Service
@@ -44,11 +46,37 @@ def test_a_run_its_files_and_a_comparison_name_the_reform_by_its_title(service: 
         for path in (f"/api/v1/scenarios/runs/{run_id}/results", f"/api/v1/scenarios/runs/{run_id}/bands"):
             for fmt in ("csv", "xlsx"):
                 assert set(_file(service, path, fmt, lang)[column]) == {title}, (path, fmt, lang)
+        _named_by_title(service, run_id, lang, title)
     # a file for scripts (no language) keeps the scenario's name
     plain = service.client.get(f"/api/v1/scenarios/runs/{run_id}/results?format=csv", headers=service.as_("pl_nat"))
     assert set(pl.read_csv(io.BytesIO(plain.content))["scenario"]) == {SHIPPED}
     _compared_in_files(service, run_id)  # the same run on both sides of a comparison (one run: they take minutes)
     _listed_in_files(service, run_id)
+
+
+def _named_by_title(service: Service, run_id: str, lang: str, title: str) -> None:
+    """The file the browser saves is named by the reform's title in the file's language, the year and when the run
+    was started (RFC 6266 filename* in UTF-8, an ASCII name by the scenario's key beside it), never by the run's
+    hex id (`run_3bf22cfb0e3242ab_2027.csv`)."""
+    started = service.client.app.state.scenario_runs.get(run_id).created_at  # type: ignore[attr-defined]
+    when = datetime.fromisoformat(started).strftime("%Y%m%d-%H%M")
+    safe = title.replace(" ", "_")
+    bands = "得益受损" if lang == "zh" else "gains_and_losses"
+    for path, name, plain in (
+        ("results?year=2027&", f"{safe}_2027_{when}", f"{SHIPPED}_2027_{when}"),
+        ("bands?", f"{safe}_{bands}_{when}", f"{SHIPPED}_gains_and_losses_{when}"),
+    ):
+        answer = service.client.get(
+            f"/api/v1/scenarios/runs/{run_id}/{path}format=csv&lang={lang}", headers=service.as_("pl_nat")
+        )
+        disposition = answer.headers["content-disposition"]
+        assert run_id not in disposition, disposition
+        if lang == "zh":
+            star = disposition.split("filename*=UTF-8''", 1)[1]
+            assert unquote(star) == f"{name}.csv", disposition
+            assert f'filename="{plain}.csv"' in disposition, disposition
+        else:
+            assert disposition == f'attachment; filename="{name}.csv"', disposition
 
 
 def _listed_in_files(service: Service, run_id: str) -> None:

@@ -47,17 +47,22 @@ def test_the_group_column_is_in_the_files_language() -> None:
 
     frame = pl.DataFrame(
         {
-            "dimension": ["national", "residence", "province", "income_decile", "age_band"],
-            "group": ["全国", "local", "110000", "D03", "15-64"],
-            "group_label": ["全国", "本地户籍 local hukou", "北京市", "D03", "15-64"],
-            "estimate_note": [synthetic(0.00001)] * 5,
+            "dimension": ["national", "residence", "province", "income_decile", "age_band", "county"],
+            "group": ["全国", "local", "110000", "D03", "15-64", "unknown"],
+            "group_label": ["全国", "本地户籍 local hukou", "北京市", "D03", "15-64", "未知 unknown"],
+            "estimate_note": [synthetic(0.00001)] * 6,
         }
     )
     english, chinese = titled(frame, Lang.EN), titled(frame, Lang.ZH)
-    assert english["Group"].to_list() == ["the whole country", "local hukou", "Beijing", "income decile 3", "15-64"]
-    assert chinese["组别"].to_list() == ["全国", "本地户籍", "北京市", "收入第 3 十分位", "15-64"]
-    # the code column holds a code on both pages (a run made before stored "全国" there)
-    assert english["Group code"].to_list()[0] == chinese["组别代码"].to_list()[0] == "national"
+    named = ["the whole country", "local hukou", "Beijing", "income decile 3", "15-64", "unknown"]
+    assert english["Group"].to_list() == named
+    assert chinese["组别"].to_list() == ["全国", "本地户籍", "北京市", "收入第 3 十分位", "15-64", "未知"]
+    # a file for people shows no key (national, local, D03: the 组别代码 column of a Chinese file said "national");
+    # it keeps a region's division code, which people look up, and names the column so
+    for named, header in ((english, "Administrative division code"), (chinese, "行政区划代码")):
+        assert named[header].to_list() == [None, None, "110000", None, None, None]
+        cells = {str(v) for column in named.columns for v in named[column].to_list()}
+        assert not cells & {"national", "local", "D03", "未知 unknown"}, cells
     assert not any("\u4e00" <= c <= "\u9fff" for c in english["What the estimate is"][0])
     assert english["What the estimate is"][0].startswith("estimate: a 0.0010% synthetic sample")
     assert chinese["估算说明"][0].startswith("估算：")
@@ -105,3 +110,10 @@ def test_a_reform_is_titled_in_the_files_language_and_an_unnamed_one_keeps_its_n
     assert english["Reform"].to_list() == ["Entrance exam after one year", "other"]
     assert chinese["改革方案"].to_list() == ["中考居住年限降至一年", "other"]
     assert titled(frame, Lang.EN)["Reform"].to_list() == ["exam_1y", "other"]
+
+
+def test_the_group_s_name_stands_beside_its_grouping() -> None:
+    frame = pl.DataFrame(
+        {"dimension": ["province"], "group": ["110000"], "measure": ["newly_eligible"], "group_label": ["北京市"]}
+    )
+    assert titled(frame, Lang.ZH).columns == ["分组方式", "组别", "行政区划代码", "指标"]

@@ -78,7 +78,9 @@ def test_the_cost_notes_cite_each_unit_cost_by_label_value_and_source_not_by_key
         zh, en = note.split(" / ", 1)
         assert "单位成本：医疗机构床位 600,000 元（规划估算：综合医院每张床位的建设和设备费用" in zh, zh
         assert "单位成本：注册护士 108,903 元（国家统计局《中国统计年鉴2020》" in zh, zh
-        assert "Unit cost: hospital beds 600,000 yuan (planning estimate of the construction and equipment" in en, en
+        assert "unit cost: hospital beds 600,000 yuan (planning estimate of the construction and equipment" in en, en
+        # the labels read mid-sentence ("…one): Unit cost: hospital beds…, Unit cost: nurses…" was capitalised)
+        assert "Unit cost" not in en and "unit cost: registered nurses 108,903 yuan" in en, en
         assert not re.search(r"[\u4e00-\u9fff]", en.split("国家统计局")[0]), en  # the project's remark in English
 
 

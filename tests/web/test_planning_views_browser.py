@@ -118,6 +118,9 @@ def test_a_gap_below_the_province_is_marked_as_an_estimate(office: Office) -> No
     _drawn(page, "province")
     _choose(page, "measure-select", "医院床位")
     expect(page.locator(MAP)).to_have_attribute("aria-label", re.compile("床位（张）"))  # the legend's unit
+    # a gap runs from a surplus to a shortage: a scale centred at zero, each end saying which colour is which (a
+    # one-colour scale could not tell them apart)
+    expect(page.locator(MAP)).to_have_attribute("aria-label", re.compile(r": [-−]([\d,]+) 富余 – \1 短缺 · "))
     expect(page.locator(ROWS)).to_have_count(31)
     expect(page.locator("#estimate-note")).to_have_count(0)  # provincial supply is the statistic itself
     assert "数据：需求：配置标准" in page.inner_text("#population-map .map-note")
@@ -215,6 +218,12 @@ FISCAL = {  # the fiscal view's amounts in their unit, the registered basis as a
 }
 
 
+MAP_LEGEND = {
+    "zh": ("转移支付变化（亿元）", "减少", "增加"),
+    "en": ("Change in transfers (100 million yuan)", "decrease", "increase"),
+}
+
+
 @pytest.mark.parametrize("lang", ["zh", "en"])
 def test_the_fiscal_view_says_units_estimates_and_sources(office: Office, lang: str) -> None:
     unit, registered, note, inset = FISCAL[lang]
@@ -231,7 +240,10 @@ def test_the_fiscal_view_says_units_estimates_and_sources(office: Office, lang: 
     shown = page.locator("#fiscal-map .map-note")
     for word in note:
         expect(shown).to_contain_text(word)
-    expect(page.locator("#fiscal-map .province-map")).to_have_attribute("aria-label", re.compile(f"^{unit}: .*{inset}"))
+    # the legend says what is shown, not only its unit ("亿元"), and which colour is a gain and which a loss
+    shown_what, fewer, more = MAP_LEGEND[lang]
+    legend = re.compile(f"^{re.escape(shown_what)}: [-−][\\d.,]+ {fewer} – [\\d.,]+ {more} · .*{inset}")
+    expect(page.locator("#fiscal-map .province-map")).to_have_attribute("aria-label", legend)
     flows = page.locator("#flows")  # the compensation between provinces, its origins an estimate, in its unit
     expect(flows.locator(".el-table__body tr").first).to_contain_text("→")
     flows_head = page.locator(".el-card", has=flows).locator(".el-card__header").inner_text()

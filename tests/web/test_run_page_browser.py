@@ -38,9 +38,21 @@ def server(populated_sqlite: tuple[Path, dict[str, str]], folder: Path) -> Itera
 
 
 def _download(page: object, button: str) -> bytes:
+    return _saved(page, button)[0]
+
+
+def _saved(page: object, button: str) -> tuple[bytes, str]:
+    """The file a button downloads and the name the browser saves it under."""
     with page.expect_download() as info:  # type: ignore[attr-defined]
         page.click(button)  # type: ignore[attr-defined]
-    return Path(info.value.path()).read_bytes()
+    return Path(info.value.path()).read_bytes(), info.value.suggested_filename
+
+
+# a run's file is named by its reform's title, the year and the run's start (minutes), never by the run's hex id
+FILE_NAME = {
+    "zh": r"随迁子女在流入地参加中考的居住年限降至一年_2027_\d{8}-\d{4}\.csv",
+    "en": r"Entrance_exam_where_one_lives_after_one_year_2027_\d{8}-\d{4}\.xlsx",
+}
 
 
 def test_the_export_buttons_give_the_view_the_page_shows(office: Office) -> None:
@@ -55,7 +67,15 @@ def test_the_export_buttons_give_the_view_the_page_shows(office: Office) -> None
     assert "2027 年" in note and "全国、区县、本地／外地户籍" in note, note
     payers = page.inner_text("#payers .el-table__header")  # type: ignore[attr-defined]
     assert "元/年" in payers, payers  # who pays what, in yuan a year (the column said only 估计值)
-    table = pl.read_csv(io.BytesIO(_download(page, "#export-csv")))
+    data, name = _saved(page, "#export-csv")
+    assert re.fullmatch(FILE_NAME["zh"], name) and run_id not in name, name
+    table = pl.read_csv(io.BytesIO(data), schema_overrides={"行政区划代码": pl.String})
+    # groups by their names; a region's division code kept, under a header that says so; no key (national, local)
+    assert "组别代码" not in table.columns and "行政区划代码" in table.columns, table.columns
+    assert not {"national", "local", "migrant"} & set(table["组别"]) and "全国" in set(table["组别"])
+    codes = table.filter(pl.col("分组方式") == "区县")["行政区划代码"].drop_nulls()  # null: residents' county unknown
+    assert codes.len() > 100 and codes.str.contains(r"^\d{6}$").all(), codes.head()
+    assert table.filter(pl.col("分组方式") != "区县")["行政区划代码"].is_null().all()
     assert set(table["分组方式"]) == {"全国", "区县", "本地／外地户籍"}, set(table["分组方式"])
     assert set(table["年份"]) == {2027} and table["服务"].n_unique() == table["指标"].n_unique() == 1
     counties = table.filter(pl.col("分组方式") == "区县").height
@@ -67,9 +87,13 @@ def test_the_export_buttons_give_the_view_the_page_shows(office: Office) -> None
     english.goto(f"{office.url}/office/runs/{run_id}")  # type: ignore[attr-defined]
     english.wait_for_selector("#group-table .el-table__body tr")  # type: ignore[attr-defined]
     assert "national, province, local / migrant hukou" in english.inner_text("#export-note").lower()  # type: ignore[attr-defined]
-    sheet = pl.read_excel(io.BytesIO(_download(english, "#export-xlsx")))
+    data, name = _saved(english, "#export-xlsx")
+    assert re.fullmatch(FILE_NAME["en"], name) and run_id not in name, name
+    sheet = pl.read_excel(io.BytesIO(data))
+    assert "national" not in set(sheet["Group"]) and "the whole country" in set(sheet["Group"])
+    assert sheet.columns[3:6] == ["Grouping", "Group", "Administrative division code"], sheet.columns
     assert set(sheet["Grouping"]) == {"the whole country", "province", "local / migrant hukou"}, set(sheet["Grouping"])
-    assert set(sheet["Measure"]) == {"newly eligible (people)"} and sheet.height < 100
+    assert set(sheet["Measure"]) == {"Newly eligible (people)"} and sheet.height < 100
 
 
 @pytest.mark.parametrize("lang", ["zh", "en"])

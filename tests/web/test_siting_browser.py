@@ -49,6 +49,10 @@ def _check(page: object, lang: str, width: int) -> None:
     for figure in ("supply", "gap"):
         tag = page.locator(f"#siting-summary [data-figure={figure}] .el-tag")  # type: ignore[attr-defined]
         expect(tag).to_have_text(re.compile(estimate, re.IGNORECASE))
+    # a count in a sentence as the language says it: "共 52,516 张床位" (it read "共 52,516 床位（张）")
+    added = page.inner_text("#siting-summary [data-figure=added]")  # type: ignore[attr-defined]
+    counted = r"共 [\d,]+ 张床位，每处 [\d,]+ 张床位" if lang == "zh" else r"[\d,]+ beds? in all, [\d,]+ beds? at each"
+    assert re.search(counted, added) and "（张）" not in added, added
     if width >= 768:  # the capacity added wraps between its phrases, never within one (it broke mid-phrase at 1366)
         lines = page.evaluate(  # type: ignore[attr-defined]
             """() => [...document.querySelectorAll('#siting-summary [data-figure=added] .phrase')].map((e) =>

@@ -14,6 +14,7 @@ from pydantic import BaseModel
 
 from changzhu.api.aggregates import frame_page
 from changzhu.api.errors import ApiError
+from changzhu.api.file_names import content_disposition
 from changzhu.api.pagination import Page
 from changzhu.domain.refusals import RefusalCode, refusal
 from changzhu.output import spreadsheet_cells
@@ -47,9 +48,10 @@ AUTOFIT_MAX_ROWS = 10_000  # beyond, a sheet's columns keep a set width (fitting
 ROW_COUNT_HEADER = "X-Row-Count"  # a file's rows (its header not counted): its size before it is opened
 
 
-def file_response(frame: pl.DataFrame, fmt: ExportFormat, name: str) -> Response:
-    """The rows as a download named `name`.<format>, its rows counted in X-Row-Count; XLSX is refused (coded)
-    for more rows than an Excel sheet holds rather than written for minutes and then cut."""
+def file_response(frame: pl.DataFrame, fmt: ExportFormat, name: str, fallback: str | None = None) -> Response:
+    """The rows as a download named `name`.<format> (`fallback`.<format> for a client that reads only an ASCII
+    name: file_names), its rows counted in X-Row-Count; XLSX is refused (coded) for more rows than an Excel sheet
+    holds rather than written for minutes and then cut."""
     if fmt == ExportFormat.XLSX and frame.height + 1 > EXCEL_MAX_ROWS:
         limit = f"{EXCEL_MAX_ROWS:,}"
         raise ApiError(refusal(RefusalCode.XLSX_TOO_MANY_ROWS, rows=f"{frame.height:,}", limit=limit))
@@ -62,12 +64,14 @@ def file_response(frame: pl.DataFrame, fmt: ExportFormat, name: str) -> Response
         frame.write_excel(buffer, autofit=frame.height <= AUTOFIT_MAX_ROWS)
     else:
         frame.write_parquet(buffer)
-    return _download(buffer.getvalue(), fmt, name, frame.height)
+    return _download(buffer.getvalue(), fmt, name, frame.height, fallback)
 
 
-def _download(data: bytes, fmt: ExportFormat, name: str, rows: int | None = None) -> Response:
+def _download(
+    data: bytes, fmt: ExportFormat, name: str, rows: int | None = None, fallback: str | None = None
+) -> Response:
     """`data` as a download named `name`.<format> (with its number of rows where known)."""
-    headers = {"Content-Disposition": f'attachment; filename="{name}.{fmt.value}"'}
+    headers = {"Content-Disposition": content_disposition(f"{name}.{fmt.value}", fallback)}
     if rows is not None:
         headers[ROW_COUNT_HEADER] = str(rows)
     return Response(data, media_type=MEDIA_TYPES[fmt], headers=headers)
@@ -84,12 +88,12 @@ def decision_workbook_response(result: pl.DataFrame, lang: str, name: str) -> Re
 
 
 def frame_page_as(
-    frame: pl.DataFrame, limit: int, offset: int, fmt: ExportFormat, name: str
+    frame: pl.DataFrame, limit: int, offset: int, fmt: ExportFormat, name: str, fallback: str | None = None
 ) -> Page[dict[str, Any]] | Response:
-    """One page of a table's rows, as JSON or as a file."""
+    """One page of a table's rows, as JSON or as a file (named as file_response names it)."""
     if fmt == ExportFormat.JSON:
         return frame_page(frame, limit, offset)
-    return file_response(frame.slice(offset, limit), fmt, name)
+    return file_response(frame.slice(offset, limit), fmt, name, fallback)
 
 
 def models_page_as(

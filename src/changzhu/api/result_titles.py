@@ -30,8 +30,6 @@ from changzhu.simulation.intervals import NO_UNIT_COST as NO_UNIT_COST_NOTE
 from changzhu.tables.places import place_names
 
 ESTIMATE_NOTE = "estimate_note"  # what a run's estimates are, on every row (the `estimate` column holds the figure)
-# group codes a run stored before every group had a code (simulation.breakdown): the file shows today's code
-LEGACY_GROUP_CODES = {"全国": "national"}
 
 
 def measure_title(measure: str, lang: Lang) -> str:
@@ -67,8 +65,8 @@ def titled(
         renamed.append(pl.col("service").replace(services))
     if {"group", "group_label", "dimension"} <= columns:
         renamed.append(_group_names(frame, lang))
-    if "group" in columns:  # the code column holds codes in either language: a run made before stored "全国"
-        renamed.append(pl.col("group").replace(LEGACY_GROUP_CODES))
+    if {"group", "dimension"} <= columns:  # a region's division code; no key (national, local) in a file for people
+        renamed.append(_division_codes())
     for side in sides:
         if scenarios and f"scenario{side}" in columns:
             renamed.append(pl.col(f"scenario{side}").replace(dict(scenarios)))
@@ -79,7 +77,7 @@ def titled(
             renamed.append(
                 pl.col(f"{ESTIMATE_NOTE}{side}").str.splitn(" / ", 2).struct.field(part).alias(f"{ESTIMATE_NOTE}{side}")
             )
-    out = frame.with_columns(*renamed)
+    out = _group_first(frame.with_columns(*renamed))
     return out.rename({c: header for c in out.columns if (header := _header(c, lang, sides)) is not None})
 
 
@@ -95,6 +93,25 @@ def _header(column: str, lang: Lang, sides: tuple[str, ...]) -> str | None:
     return None
 
 
+def _group_first(frame: pl.DataFrame) -> pl.DataFrame:
+    """`frame` with the group's name beside its grouping and before its division code (组别 was the last column but
+    one, far from 分组方式, with the code column where a reader looks for the group)."""
+    if not {"dimension", "group", "group_label"} <= set(frame.columns):
+        return frame
+    rest = [c for c in frame.columns if c not in ("group", "group_label")]
+    at = rest.index("dimension") + 1
+    return frame.select(*rest[:at], "group_label", "group", *rest[at:])
+
+
+def _division_codes() -> pl.Expr:
+    """The group code column of a file for people: a region's six-digit administrative division code (a code people
+    look up, and what tells two counties of one name apart), empty on the rows of the whole country, of a population
+    group and of residents whose region is unknown, which have no such code (their keys, `national`, `local`, `D03`,
+    `unknown`, are for scripts: the file asked without a language keeps them)."""
+    division = pl.col("dimension").is_in(REGIONAL_DIMENSIONS) & pl.col("group").str.contains(r"^\d{6}$")
+    return pl.when(division).then(pl.col("group")).otherwise(None).alias("group")
+
+
 def _group_names(frame: pl.DataFrame, lang: Lang) -> pl.Expr:
     """The group column in `lang`: a region by its name in that language (the stored label is the Chinese name), a
     group by RESULT_GROUPS, an age band as stored; a code no table names keeps the stored label."""
@@ -107,7 +124,9 @@ def _group_names(frame: pl.DataFrame, lang: Lang) -> pl.Expr:
     regional = pl.col("dimension").is_in(REGIONAL_DIMENSIONS)
     return (
         pl.when(regional)
-        .then(pl.col("group").replace_strict(regions, default=pl.col("group_label")))
+        # residents whose region is not known: `unknown` named as a group is ("未知 unknown" in either file until
+        # 2026-12-05); a region code no table names keeps the stored label
+        .then(pl.col("group").replace_strict({**groups, **regions}, default=pl.col("group_label")))
         .when(pl.col("group").is_in(list(groups)))
         .then(pl.col("group").replace_strict(groups, default=pl.col("group_label")))
         .otherwise(pl.col("group_label"))

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import polars as pl
 
-from changzhu.domain.lang import Lang
+from changzhu.domain.lang import Lang, in_sentence
 from changzhu.domain.refusals import Refusal, RefusalCode, refusal
 
 ESTIMATE_COLUMN = "estimate"
@@ -72,7 +72,8 @@ NATIONAL_COSTS = (
 
 
 def shortage_cost(costs: tuple[str, str]) -> str:
-    """The estimate label of a cost to close the gaps, citing the unit costs it used."""
+    """The estimate label of a cost to close the gaps, citing the unit costs it used (mid-sentence in English)."""
+    costs = (costs[0], in_sentence(costs[1]))
     return (
         f"估算：补齐费用按规划单位成本（{NATIONAL_COSTS[0]}）计算：{costs[0]}；"
         "本地户籍口径的学龄需求按学龄组占常住人口的比例推算"
@@ -82,7 +83,9 @@ def shortage_cost(costs: tuple[str, str]) -> str:
 
 
 def yearly_cost(costs: tuple[str, str]) -> str:
-    """The estimate label of a yearly cost shared between places, citing the unit costs it used."""
+    """The estimate label of a yearly cost shared between places, citing the unit costs it used (mid-sentence in
+    English)."""
+    costs = (costs[0], in_sentence(costs[1]))
     return (
         f"估算：年度费用 = 常住需求 × 规划单位成本（{NATIONAL_COSTS[0]}：{costs[0]}）；"
         "外来人口的部分为常住需求减本地户籍需求，本地户籍的学龄需求按学龄组占常住人口的比例推算"

@@ -26,7 +26,7 @@ from typing import Any
 
 import yaml
 
-from changzhu.domain.lang import Lang
+from changzhu.domain.lang import Lang, in_sentence
 from changzhu.domain.refusals import RefusalCode, listed, refusal
 from changzhu.domain.units import unit_word
 from changzhu.parameters.errors import ParameterError
@@ -121,7 +121,11 @@ class ParameterTree:
             else:
                 groups.append((source, [said]))
         zh = "；".join("、".join(s[0] for s in said) + f"（{source[0]}）" for source, said in groups)
-        en = "; ".join(", ".join(s[1] for s in said) + f" ({source[1]})" for source, said in groups)
+        # in English a label after the first reads mid-sentence ("…, unit cost: nurses"), not "…, Unit cost: nurses"
+        en = "; ".join(
+            ", ".join(s[1] if i == j == 0 else in_sentence(s[1]) for j, s in enumerate(said)) + f" ({source[1]})"
+            for i, (source, said) in enumerate(groups)
+        )
         return zh, en
 
     def under(self, prefix: str) -> list[str]:

@@ -190,9 +190,24 @@ def known_figure(value: float | None) -> bool:
     return value is not None and math.isfinite(value)
 
 
-def colorbar(low: float, high: float, unit: str, lang: Lang) -> dict[str, Any]:
-    """The colour bar of a map: its unit as title and readable ticks (tick_text)."""
+END_ROOM = 0.4  # of a tick step: a round tick nearer a bar's end than this gives way to the end's own label
+
+
+def bar_ticks(low: float, high: float) -> list[float]:
+    """A colour bar's ticks: round ones (nice_ticks) and both its ends, so that a reader sees where the scale stops
+    (the plan report's bar began at −348,284 with no label below −300,000 until 2026-12-05); a round tick too near
+    an end to be read beside it gives way."""
     ticks = nice_ticks(low, high)
+    if len(ticks) < 2:
+        return ticks
+    room = (ticks[1] - ticks[0]) * END_ROOM
+    inner = [t for t in ticks if t - low >= room and high - t >= room]
+    return [low, *inner, high]
+
+
+def colorbar(low: float, high: float, unit: str, lang: Lang) -> dict[str, Any]:
+    """The colour bar of a map: its unit as title and readable ticks (tick_text), both its ends labelled."""
+    ticks = bar_ticks(low, high)
     largest = max(abs(t) for t in ticks)
     return {
         "title": {"text": unit},
@@ -202,6 +217,21 @@ def colorbar(low: float, high: float, unit: str, lang: Lang) -> dict[str, Any]:
         "tickvals": ticks,
         "ticktext": [tick_text(t, largest, lang) for t in ticks],
     }
+
+
+DIVERGING = ("RdBu", "RdBu_r")  # the diverging scales the report's maps use (red to blue through white)
+
+
+def centred(low: float, high: float, colorscale: str) -> tuple[float, float, str]:
+    """A scale's range and colours: values either side of zero (a gap from a surplus to a shortage, a change from a
+    loss to a gain) on a diverging scale whose white middle is zero, as far below it as above (a one-colour scale
+    from −348,284 to 120,000 made a surplus and a shortage look alike until 2026-12-05; the colour bar's signed ends
+    say which colour is which); a sequential scale asked for becomes red above zero, blue below; values on one side
+    keep their own range and scale."""
+    if not low < 0 < high:
+        return low, high, colorscale
+    bound = max(-low, high)
+    return -bound, bound, colorscale if colorscale in DIVERGING else "RdBu_r"
 
 
 def _filled(xs: list[float | None], ys: list[float | None], color: str, width: float, **hover: Any) -> go.Scatter:
@@ -231,9 +261,11 @@ def choropleth(
     height: int = 620,
     national: bool = True,
 ) -> go.Figure:
-    """A map of `values` by region code; regions without a value are grey ("no data" in the legend)."""
+    """A map of `values` by region code; regions without a value are grey ("no data" in the legend). Values either
+    side of zero are drawn on a diverging scale centred on it (`centred`)."""
     finite = [v for v in values.values() if v is not None and math.isfinite(v)]
     low, high = (min(finite), max(finite)) if finite else (0.0, 1.0)
+    low, high, colorscale = centred(low, high, colorscale)
     span = (high - low) or 1.0
     same = one_value(finite, 2)  # every region at one value: the legend says it, no scale from it to itself
     all_known = all(known_figure(values.get(str(f["properties"]["code"]))) for f in geojson["features"])

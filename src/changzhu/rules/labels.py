@@ -134,7 +134,9 @@ FILE_COLUMNS: dict[str, tuple[str, str]] = {
     "year": ("年份", "Year"),
     "service": ("服务", "Service"),
     "dimension": ("分组方式", "Grouping"),
-    "group": ("组别代码", "Group code"),
+    # a file for people keeps a code only where it is one a person looks up: a region's six-digit division code
+    # (two counties of one name told apart); the whole country and a population group have none (api/result_titles)
+    "group": ("行政区划代码", "Administrative division code"),
     "group_label": ("组别", "Group"),
     "measure": ("指标", "Measure"),
     "estimate": ("估计值", "Estimate"),

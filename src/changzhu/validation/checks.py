@@ -249,7 +249,8 @@ def synthetic_checks(fraction: float, seed: int) -> list[Check]:
         "synthetic residents whose household passes the income test (income per head below the 2020 national "
         f"average standard of the area: {dibao.urban_standard:g} yuan a month urban, {dibao.rural_standard:g} rural) "
         f"and the asset test (money assets per head below {dibao.asset_limit_months:g} months of it), times take-up "
-        f"(urban {dibao.takeup_urban:g}, rural {dibao.takeup_rural:g}; simulation.dibao.* parameters)"
+        f"(urban {dibao.takeup_urban:g}, rural {dibao.takeup_rural:g}: the simulation's take-up rates of the "
+        "minimum living allowance)"
     )
     return [
         Check(
@@ -259,7 +260,7 @@ def synthetic_checks(fraction: float, seed: int) -> list[Check]:
             urban_recipients,
             off.DIBAO_URBAN,
             0.25,
-            method + "; the urban take-up is calibrated to this figure (changzhu validate --calibrate)",
+            method + "; the urban take-up is calibrated to this figure, so this is not an independent test",
             "the urban take-up was calibrated to this figure: the income or asset model changed since; recalibrate",
             calibrated=True,
         ),
@@ -270,7 +271,7 @@ def synthetic_checks(fraction: float, seed: int) -> list[Check]:
             rural_recipients,
             off.DIBAO_RURAL,
             0.25,
-            method + "; the rural take-up is calibrated to this figure (changzhu validate --calibrate)",
+            method + "; the rural take-up is calibrated to this figure, so this is not an independent test",
             "the rural take-up was calibrated to this figure: the income or asset model changed since; recalibrate",
             calibrated=True,
         ),
@@ -281,7 +282,7 @@ def synthetic_checks(fraction: float, seed: int) -> list[Check]:
             simulation_dibao(people, scale),
             off.DIBAO_TOTAL,
             0.25,
-            f"`changzhu simulate`'s dibao demand on {SIMULATION_DIBAO_DATE} for every {SIMULATION_DIBAO_EVERY}th "
+            f"the reform simulation's dibao demand on {SIMULATION_DIBAO_DATE} for every {SIMULATION_DIBAO_EVERY}th "
             "synthetic resident: the rules' minimum living allowance decision (the city's standard, 753 yuan a month "
             "nationally since 2023-10; in the countryside times the 2020 rural/urban ratio), the asset test, then "
             "take-up; against the 2020 recipients (the synthetic incomes are 2020's)",
@@ -380,17 +381,17 @@ ZH_TEXT: dict[str, tuple[str, str]] = {
     "beds_per_1000": ("2019 年各省医疗卫生机构床位 ÷ 2020 年普查常住人口 × 1000", ""),
     "dibao_urban": (
         "合成人口中家庭同时通过收入核查（人均收入低于 2020 年全国平均城市低保标准）和财产核查"
-        "（人均货币财产低于该标准的若干个月）者，乘以申领率（simulation.dibao.* 参数）；"
-        "城市申领率按本数字校准（changzhu validate --calibrate），因此不是独立检验",
+        "（人均货币财产低于该标准的若干个月）者，乘以申领率（模拟中低保的申领率参数）；"
+        "城市申领率按本数字校准，因此不是独立检验",
         "城市申领率是按本数字校准的：收入或财产模型已改动，请重新校准",
     ),
     "dibao_rural": (
         "合成人口中家庭同时通过收入核查（人均收入低于 2020 年全国平均农村低保标准）和财产核查者，乘以申领率；"
-        "农村申领率按本数字校准（changzhu validate --calibrate），因此不是独立检验",
+        "农村申领率按本数字校准，因此不是独立检验",
         "农村申领率是按本数字校准的：收入或财产模型已改动，请重新校准",
     ),
     "dibao_simulation": (
-        "模拟（changzhu simulate）对每 10 个合成居民中的 1 个计算低保需求：规则的低保判定"
+        "改革模拟对每 10 个合成居民中的 1 个计算低保需求：规则的低保判定"
         "（城市标准，全国 2023 年 10 月起 753 元/月；农村按 2020 年城乡标准之比折算），加财产核查，再乘申领率；"
         "与 2020 年低保对象对照（合成人口的收入为 2020 年水平）",
         "模拟把 2023 年的标准用于 2020 年的收入，人数多于 2020 年的低保对象",

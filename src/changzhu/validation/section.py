@@ -116,6 +116,27 @@ def _fit_row(row: dict[str, object], lang: Lang) -> str:
     return _row(cells, FIT_COLUMNS, lang)
 
 
+# the one place the report names a command: the operator's, marked as theirs (a reader's text says it in words)
+CALIBRATE_COMMAND = "changzhu validate --calibrate"
+
+
+def operator_note(checks: list[Check], lang: Lang) -> str:
+    """How an operator recalibrates the 低保 take-up rates, in a note marked as the operator's (`data-audience`);
+    empty where no figure is a calibration target."""
+    if not any(c.calibrated for c in checks):
+        return ""
+    command = f"<code>{escape(CALIBRATE_COMMAND)}</code>"
+    text = pick(
+        f"<strong>运维说明（供系统管理员）：</strong>收入或财产模型改动后，在服务器上运行 {command} 重新计算城市和农村"
+        "低保申领率，并把结果写入模拟参数。",
+        f"<strong>For operators (system administrators):</strong> after the income or asset model changes, run "
+        f"{command} on the server to recompute the urban and rural dibao take-up rates, and enter them in the "
+        "simulation's parameters.",
+        lang,
+    )
+    return f"<p class='note operator' data-audience='operator'>{text}</p>"
+
+
 def validation_section(checks: list[Check], fit: pl.DataFrame, fraction: float, lang: Lang) -> ReportSection:
     """The headline figures against official ones, then the synthetic population's fit by level."""
     head = _head(CHECK_COLUMNS, lang)
@@ -136,6 +157,7 @@ def validation_section(checks: list[Check], fit: pl.DataFrame, fraction: float, 
         + table_box(
             "<table class='data stack'>" + head + "".join(_check_row(c, lang) for c in checks) + "</table>", lang
         )
+        + operator_note(checks, lang)
         + "<h3>"
         + pick("合成人口拟合（PopulationSim 口径）", "Synthetic population fit (PopulationSim measures)", lang)
         + "</h3>"

@@ -20,6 +20,7 @@ from changzhu.api.export import (
     frame_page_as,
     list_page_as,
 )
+from changzhu.api.file_names import file_name, safe_part, stamp
 from changzhu.api.language import answer_lang
 from changzhu.api.pagination import Page
 from changzhu.api.result_titles import ESTIMATE_NOTE, rounded, titled
@@ -209,6 +210,26 @@ def _for_people(frame: pl.DataFrame, fmt: ExportFormat, lang: Lang | None, row: 
     return frame if lang is None else titled(frame, lang, {row.scenario_name: run_title(row, lang)})
 
 
+# what a run's gains-and-losses file holds, in its name after the reform's title
+BANDS_WORD = {Lang.ZH: "得益受损", Lang.EN: "gains_and_losses"}
+
+
+def _run_file_names(
+    row: ScenarioRunRow, lang: Lang | None, year: int | None, what: dict[Lang, str] | None = None
+) -> tuple[str, str]:
+    """A run's file's name (without its extension) as a person reads it in a downloads folder, and its ASCII form
+    for a client that reads only that: the reform's title in `lang` (its key, the scenario's name, without one),
+    what the file holds beside the results (`what`, in `lang`), the year it holds where it holds one, and when the
+    run was started (two runs of one reform told apart)."""
+    when = stamp(row.created_at)
+    key = safe_part(row.scenario_name)
+    title = safe_part(run_title(row, lang)) if lang is not None else key
+    year_part = str(year) if year is not None else ""
+    word = (what or {}).get(lang or Lang.EN, "")
+    plain = (what or {}).get(Lang.EN, "")
+    return file_name(title or key, word, year_part, when), file_name(key, plain, year_part, when)
+
+
 def _sample(row: ScenarioRunRow) -> float:
     """The sampling fraction a run was made with."""
     return float(str((row.summary or {}).get("sample") or row.settings["sample"]))
@@ -341,10 +362,12 @@ def results(
     regional = pl.col("dimension").is_in(list(REGIONAL_DIMENSIONS))
     regions = in_jurisdiction(frame.filter(regional), principal, "group")
     frame = pl.concat([frame.filter(~regional), regions])
-    frame = _for_people(frame, fmt, lang, _queue(request).get(run_id))
+    row = _queue(request).get(run_id)
+    frame = _for_people(frame, fmt, lang, row)
+    name, fallback = _run_file_names(row, lang, year)
     if whole and fmt != ExportFormat.JSON:
-        return file_response(frame, fmt, f"run_{run_id}")
-    return frame_page_as(frame, limit, offset, fmt, f"run_{run_id}")
+        return file_response(frame, fmt, name, fallback)
+    return frame_page_as(frame, limit, offset, fmt, name, fallback)
 
 
 @router.get(
@@ -374,7 +397,8 @@ def bands(
     if year is not None:
         frame = frame.filter(pl.col("year") == year)
     frame = _for_people(frame, fmt, lang, row)
-    return frame_page_as(frame, limit, offset, fmt, f"run_{run_id}_bands")
+    name, fallback = _run_file_names(row, lang, year, BANDS_WORD)
+    return frame_page_as(frame, limit, offset, fmt, name, fallback)
 
 
 @router.get("/{name}", responses={401: {}, 403: {}, 404: {}})
