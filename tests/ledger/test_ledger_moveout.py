@@ -21,6 +21,7 @@ from sqlalchemy import func, select
 
 from changzhu.api import ApiSettings, create_app
 from changzhu.api.auth.accounts import create_user
+from changzhu.api.auth.principal import Principal
 from changzhu.api.auth.roles import Role
 from changzhu.api.auth.tokens import issue_token
 from changzhu.api.interregion import inbox, outbox
@@ -306,9 +307,24 @@ def test_the_first_hand_over_is_not_reversed_after_she_came_back(
         network.next_fault(LOSE_ACK)  # Sichuan applies it; the answer is lost
         assert outbox.deliver(guangdong.engine, "440000", guangdong.key, client, first)[0].status == "pending"
         stranger = Ed25519PrivateKey.generate()  # Sichuan holds a wrong key for Guangdong: the retry is refused
-        add_peer(sichuan.engine, "440000", network.url("440000"), public_key_text(stranger))
+        admin = Principal(0, "sc_admin", Role.ADMINISTRATOR, ("510000",), None)  # a key is replaced on purpose only
+        add_peer(
+            sichuan.engine,
+            "440000",
+            network.url("440000"),
+            public_key_text(stranger),
+            own_region="510000",
+            replace_by=admin,
+        )
         assert outbox.deliver(guangdong.engine, "440000", guangdong.key, client, first)[0].status == "disputed"
-        add_peer(sichuan.engine, "440000", network.url("440000"), public_key_text(guangdong.key))
+        add_peer(
+            sichuan.engine,
+            "440000",
+            network.url("440000"),
+            public_key_text(guangdong.key),
+            own_region="510000",
+            replace_by=admin,
+        )
     there = _key_at(guangdong, sichuan, key)
     back = outbox.start_transfer(
         sichuan.engine, there, "510000", "440000", "440100", RETURNED, actor="test", authorize=lambda _r: None

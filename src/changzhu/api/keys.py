@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import os
 import secrets
 from pathlib import Path
@@ -85,3 +86,10 @@ def parse_public_key(text: str) -> Ed25519PublicKey:
     if len(raw) != 32:
         raise KeyFileError(refusal(RefusalCode.PEER_KEY_LENGTH, digits=2 * len(raw), command=PEER_KEY_COMMAND))
     return Ed25519PublicKey.from_public_bytes(raw)
+
+
+def fingerprint(public_key: str) -> str:
+    """A public key (64 hex digits) as two operators compare it by reading it out: the first 16 hex digits of the
+    SHA-256 of its 32 bytes, in groups of four ("3f2a 9b1c 0d4e 7f60")."""
+    digest = hashlib.sha256(bytes.fromhex(public_key)).hexdigest()[:16]
+    return " ".join(digest[i : i + 4] for i in range(0, 16, 4))

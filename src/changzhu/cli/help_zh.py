@@ -425,7 +425,18 @@ HELP_ZH: dict[str, str] = {
     "Print this instance's public key (give it to the peers' operators).": "显示本实例的公钥（交给其他实例的操作员）。",
     "Trust a peer instance: accept messages it signs, and send it transfers.": "信任另一个实例：接收其签名的消息，"
     "并向其发送转移。",
-    "the peer's region code (its CHANGZHU_INSTANCE_REGION)": "该实例的地区代码（即其 CHANGZHU_INSTANCE_REGION）",
+    "the peer's province code (its CHANGZHU_INSTANCE_REGION), e.g. 510000": "该实例的省级地区代码（即其"
+    " CHANGZHU_INSTANCE_REGION），如 510000",
+    "replace the key and URL of a province registered already (with --as ADMIN; audited); without it a different key"
+    " or URL is refused": "替换已登记省份的公钥和网址（须加 --as 管理员用户名；记入审计日志）；不加则拒绝不同的公钥"
+    "或网址",
+    "with --replace: the administrator who replaces the peer (named in the audit log)": "配合 --replace：执行替换的"
+    "管理员（记入审计日志）",
+    "The peers this instance trusts (province, URL, key fingerprint), under this instance's own key fingerprint:"
+    " compare it with the one each peer's operator sees for this instance (after a key file was restored too).": (
+        "列出本实例所信任的其他实例（省份、网址、公钥指纹），并在上方显示本实例自己的公钥指纹："
+        "请与各对方操作员所见的本实例指纹核对（恢复密钥文件之后也要核对）。"
+    ),
     "the peer's base URL, e.g. https://gd.example.gov.cn": "该实例的基础网址，如 https://gd.example.gov.cn",
     "the peer's public key (64 hex digits, `changzhu peer key`)": "该实例的公钥（64 位十六进制数字，"
     "`changzhu peer key` 显示）",

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import sys
 import threading
 import time
@@ -12,7 +13,7 @@ import typer
 
 from changzhu.cli.lang import LangOption
 from changzhu.domain.lang import Lang
-from changzhu.output import ExportOption, OutputFormat, console, emit_table
+from changzhu.output import ExportOption, OutputFormat, console, emit_table, err_console
 from changzhu.report.lang import pick
 
 if TYPE_CHECKING:
@@ -216,28 +217,64 @@ def peer_key(*, lang: LangOption) -> None:
 
 @peer_app.command("add")
 def peer_add(
-    region: Annotated[str, typer.Argument(help="the peer's region code (its CHANGZHU_INSTANCE_REGION)")],
+    region: Annotated[str, typer.Argument(help="the peer's province code (its CHANGZHU_INSTANCE_REGION), e.g. 510000")],
     url: Annotated[str, typer.Argument(help="the peer's base URL, e.g. https://gd.example.gov.cn")],
     public_key: Annotated[str, typer.Argument(help="the peer's public key (64 hex digits, `changzhu peer key`)")],
+    replace: Annotated[
+        bool,
+        typer.Option(
+            "--replace",
+            help="replace the key and URL of a province registered already (with --as ADMIN; audited); without it"
+            " a different key or URL is refused",
+        ),
+    ] = False,
+    as_user: Annotated[
+        str | None,
+        typer.Option("--as", help="with --replace: the administrator who replaces the peer (named in the audit log)"),
+    ] = None,
     *,
     lang: LangOption,
 ) -> None:
     """Trust a peer instance: accept messages it signs, and send it transfers."""
-    from changzhu.api.interregion.peers import add_peer, checked_peer
-    from changzhu.api.keys import own_public_key
-    from changzhu.api.settings import keys_dir
+    from changzhu.api.interregion.peers import Added, add_peer, checked_peer
+    from changzhu.api.keys import fingerprint, own_public_key
+    from changzhu.api.ledger_writes import operator
+    from changzhu.api.settings import INSTANCE_REGION_ENV, keys_dir
+    from changzhu.domain.refusals import CodedError, RefusalCode, refusal
     from changzhu.registry.migrate import upgrade
     from changzhu.store.db import make_engine
 
-    checked_peer(region, url, public_key)  # refused before the store is opened: no database made for a refused peer
+    if replace and not as_user:
+        raise CodedError(refusal(RefusalCode.PEER_REPLACE_NEEDS_AS, option="--as"))
+    here = os.environ.get(INSTANCE_REGION_ENV) or None
+    checked_peer(region, url, public_key, own_region=here)  # refused before the store is opened: nothing made
     engine = make_engine()
     upgrade(engine)
-    add_peer(engine, region, url, public_key)
-    said = pick(
-        f"已添加 {region} 的实例 {url}：接受其签名的消息，并可向其发送转移",
-        f"peer {region} at {url} added: its signed messages are accepted, and transfers can be sent to it",
-        lang,
-    )
+    by = operator(engine, as_user) if replace and as_user else None
+    change = add_peer(engine, region, url, public_key, own_region=here, replace_by=by)
+    new = fingerprint(public_key)
+    if change.outcome == Added.UNCHANGED:
+        said = pick(
+            f"{region} 的实例 {url} 已登记，公钥指纹 {new}：未作更改",
+            f"peer {region} at {url} is registered already with this key (fingerprint {new}): nothing changed",
+            lang,
+        )
+    elif change.outcome == Added.REPLACED and change.before is not None:
+        old = fingerprint(change.before.public_key)
+        said = pick(
+            f"已替换 {region} 的实例：{change.before.base_url}（公钥指纹 {old}）改为 {url}（公钥指纹 {new}），"
+            "已记入审计日志",
+            f"peer {region} replaced: {change.before.base_url} (key fingerprint {old}) is now {url} (key fingerprint"
+            f" {new}), recorded in the audit log",
+            lang,
+        )
+    else:
+        said = pick(
+            f"已添加 {region} 的实例 {url}（公钥指纹 {new}）：接受其签名的消息，并可向其发送转移",
+            f"peer {region} at {url} added (key fingerprint {new}): its signed messages are accepted, and transfers"
+            " can be sent to it",
+            lang,
+        )
     console.print(said, highlight=False)
     if own_public_key(keys_dir()) is None:  # a fresh instance: the peer cannot verify it until it has its key
         command = "`changzhu peer key`"
@@ -250,6 +287,68 @@ def peer_add(
             ),
             highlight=False,
         )
+
+
+@peer_app.command("list")
+def peer_list(
+    fmt: Annotated[
+        OutputFormat, typer.Option("--format", "-f", help="table, csv, json; xlsx or parquet with --out")
+    ] = OutputFormat.TABLE,
+    out: ExportOption = None,
+    *,
+    lang: LangOption,
+) -> None:
+    """The peers this instance trusts (province, URL, key fingerprint), under this instance's own key fingerprint:
+    compare it with the one each peer's operator sees for this instance (after a key file was restored too)."""
+    import polars as pl
+
+    from changzhu.api.interregion.peers import list_peers
+    from changzhu.api.keys import fingerprint, own_public_key
+    from changzhu.api.settings import keys_dir
+    from changzhu.registry.migrate import upgrade
+    from changzhu.store.db import make_engine
+    from changzhu.tables.places import place_names
+
+    own = own_public_key(keys_dir())
+    say = console if fmt == OutputFormat.TABLE and out is None else err_console  # CSV and JSON stay parseable
+    if own is None:
+        say.print(
+            pick(
+                "本实例还没有签名密钥：请运行 `changzhu peer key` 生成",
+                "this instance has no signing key yet: run `changzhu peer key` to make it",
+                lang,
+            ),
+            highlight=False,
+        )
+    else:
+        say.print(
+            pick(f"本实例的公钥指纹：{fingerprint(own)}", f"this instance's key fingerprint: {fingerprint(own)}", lang),
+            highlight=False,
+        )
+    engine = make_engine()
+    upgrade(engine)
+    peers = list_peers(engine)
+    names = place_names({p.region_code for p in peers})
+    shown = 0 if lang == Lang.ZH else 1
+    rows = [
+        {
+            "region": p.region_code,
+            "name": (names[p.region_code][shown] or names[p.region_code][0]) if p.region_code in names else None,
+            "url": p.base_url,
+            "fingerprint": fingerprint(p.public_key),
+            "public_key": p.public_key,
+        }
+        for p in peers
+    ]
+    schema = {c: pl.String for c in ("region", "name", "url", "fingerprint", "public_key")}
+    table = pl.DataFrame(rows, schema=schema)
+    if fmt == OutputFormat.TABLE and out is None:  # the full key only in files and scripts' formats
+        headers = {"region": "地区代码", "name": "地区", "url": "网址", "fingerprint": "公钥指纹"}
+        table = table.drop("public_key")
+        if lang == Lang.ZH:
+            table = table.rename(headers)
+    title = pick(f"{len(rows)} 个对方实例", f"{len(rows)} peer{'' if len(rows) == 1 else 's'}", lang)
+    emit_table(table, fmt, title, out=out, lang=lang)
 
 
 def register(app: typer.Typer) -> None:

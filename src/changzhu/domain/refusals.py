@@ -709,6 +709,13 @@ class RefusalCode(StrEnum):
     # a workbook whose first sheet is not the table, and sheets of the table left unread
     SHEET_READ_NOT_FIRST = "sheet_read_not_first"
     SHEETS_NOT_READ = "sheets_not_read"
+    # `changzhu peer add`: a peer is a province of the shipped regions, not this instance's own; a registered peer's
+    # key or URL is replaced only on purpose (--replace, as a named administrator, audited)
+    PEER_REGION_UNKNOWN = "peer_region_unknown"
+    PEER_REGION_NOT_PROVINCE = "peer_region_not_province"
+    PEER_REGION_IS_OWN = "peer_region_is_own"
+    PEER_ALREADY_REGISTERED = "peer_already_registered"
+    PEER_REPLACE_NEEDS_AS = "peer_replace_needs_as"
 
 
 _DATE_FORMS_ZH = "2026-06-01、2026/6/1、2026.6.1、20260601 或 2026年6月1日"
@@ -2637,6 +2644,33 @@ TEMPLATES: dict[RefusalCode, tuple[str, str]] = {
         "工作表中再上传或导入",
         "only the sheet {sheet} was read, not the workbook's other sheets with this table's header ({table_en}):"
         " {others_en}; to use their rows, copy them into one sheet and load the file again",
+    ),
+    RefusalCode.PEER_REGION_UNKNOWN: (
+        "地区代码 {code} 不在本系统的行政区划中：对方实例的地区应为省级代码（后四位为 0000），如 {example:place}",
+        "region code {code} is not in this system's regions: a peer instance's region is a province's code (ending"
+        " in 0000), e.g. {example:place}",
+    ),
+    RefusalCode.PEER_REGION_NOT_PROVINCE: (
+        "{region:place} 不是省级地区：跨省通办按省登记对方实例（转移按目的城市所在省份送达），请填写 {province:place}",
+        "{region:place} is not a province: a peer instance is registered for a province (a transfer goes to the"
+        " instance of the destination city's province), give {province:place}",
+    ),
+    RefusalCode.PEER_REGION_IS_OWN: (
+        "{region:place} 是本实例自己的地区（CHANGZHU_INSTANCE_REGION）：对方实例应为另一个省份",
+        "{region:place} is this instance's own region (CHANGZHU_INSTANCE_REGION): a peer is another province's"
+        " instance",
+    ),
+    RefusalCode.PEER_ALREADY_REGISTERED: (
+        "{region:place} 已登记为对方实例（{old_url}，公钥指纹 {old_fingerprint}），未作更改；新给的是 {new_url}，"
+        "公钥指纹 {new_fingerprint}：请先与对方操作员核对指纹；确要替换，请加 {replace} 并以 {as_option} 写明"
+        "管理员的用户名，重新运行",
+        "{region:place} is registered already ({old_url}, key fingerprint {old_fingerprint}), nothing changed; given"
+        " {new_url}, key fingerprint {new_fingerprint}: check the fingerprint with the peer's operator; to replace"
+        " it on purpose, run again with {replace} {as_option} ADMIN (an administrator's user name)",
+    ),
+    RefusalCode.PEER_REPLACE_NEEDS_AS: (
+        "替换已信任的对方实例须记入审计日志：请以 {option} 写明管理员的用户名",
+        "replacing a trusted peer is recorded in the audit log: give {option} ADMIN (an administrator's user name)",
     ),
 }
 PLACE = "place"  # the format spec of a region code shown with its name: {region:place}

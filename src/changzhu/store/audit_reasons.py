@@ -75,6 +75,10 @@ REASONS: dict[str, tuple[str, str]] = {
     "interregion_sent": ("跨省通办", "inter-region service message"),
     "interregion_received": ("跨省通办：收到消息", "inter-region service message received"),
     "interregion_refused": ("对方拒收消息：{error}", "the destination refused the message: {error}"),
+    "peer_replaced": (
+        "管理员有意替换：公钥指纹 {old} 改为 {new}，网址 {old_url} 改为 {new_url}",
+        "replaced on purpose by an administrator: key fingerprint {old} now {new}, URL {old_url} now {new_url}",
+    ),
     # registry and ledger operations
     "register": ("常住地登记", "residence registration"),
     "permit_issue": ("居住证申领", "residence permit issued"),

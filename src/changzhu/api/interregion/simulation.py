@@ -328,7 +328,12 @@ def connect_instances(
         for other, peer in nodes.items():
             if other != region:
                 add_peer(
-                    node.engine, other, network.url(other), public_key_text(peer.key), own_key=public_key_text(node.key)
+                    node.engine,
+                    other,
+                    network.url(other),
+                    public_key_text(peer.key),
+                    own_key=public_key_text(node.key),
+                    own_region=region,
                 )
     return nodes
 
