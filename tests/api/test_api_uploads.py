@@ -352,3 +352,23 @@ def test_a_person_upload_is_checked_once(tmp_path: Path) -> None:
     pl.DataFrame(RECORDS["person"] * 2).write_csv(twice)  # the same person_id twice: the cross-column check fails
     read, checked = read_person_upload(twice)
     assert checked is None and read.errors
+
+
+def test_a_person_upload_with_empty_facts_is_decided_undetermined_naming_them(service: Service) -> None:
+    """A child's 犯罪记录 and insurance months left empty in an uploaded GBK CSV: unknown, decided as the registry
+    decides a resident lacking them (undetermined, named), not the whole file refused as before."""
+    header = (
+        "编号,性别,出生日期,户籍地,常住地,居住起始日期,居住证办理日期,本地社保缴费月数,社保缴费总月数,本地医保缴费月数,"
+        "上一居住地,上一居住地居住月数,上一居住地社保月数,合法稳定就业,学历,住房,家庭人均月收入,父母编号,犯罪记录"
+    )
+    row = "1,女,2017-03-15,510100,440300,2019-09-01,,,,,,0,0,否,小学,租房,4500,,"
+    answer = service.client.post(
+        "/api/v1/uploads/person?format=csv&on=2026-06-01",
+        files={"file": ("people.csv", f"{header}\n{row}\n".encode("gbk"), "text/csv")},
+        headers=service.as_("pl_nat"),
+    )
+    assert answer.status_code == 200, answer.text
+    decided = pl.read_csv(io.BytesIO(answer.content[3:])).row(0, named=True)
+    assert decided["undetermined_cross_province_settlement_filing"] is True
+    assert decided["needs_cross_province_settlement_filing"] == "medical_months_local"
+    assert decided["eligible_residence_permit"] is True

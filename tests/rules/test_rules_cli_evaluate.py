@@ -259,3 +259,36 @@ def test_without_earliest_the_files_keep_the_field_names(tmp_path: Path) -> None
                                    "residence_permit", "--lang", "zh"])  # fmt: skip
     assert ran.exit_code == 0, ran.output
     assert "earliest_residence_permit" in out.read_text(encoding="utf-8-sig").splitlines()[0].split(",")
+
+
+CHILD_HEADER = (
+    "编号,性别,出生日期,户籍地,常住地,居住起始日期,居住证办理日期,本地社保缴费月数,社保缴费总月数,本地医保缴费月数,"
+    "上一居住地,上一居住地居住月数,上一居住地社保月数,合法稳定就业,学历,住房,家庭人均月收入,父母编号,犯罪记录"
+)
+
+
+@pytest.mark.parametrize(
+    ("lang", "undetermined", "named"),
+    [("zh", "无法判定", "在常住地参加基本医疗保险月数"), ("en", "undetermined", "basic medical insurance months here")],
+)
+def test_a_child_with_empty_criminal_record_and_insurance_cells_is_decided_not_refused(
+    tmp_path: Path, lang: str, undetermined: str, named: str
+) -> None:
+    """A 9-year-old whose 犯罪记录 and insurance months are left empty (a GBK CSV as an office saves it): the cells are
+    unknown, as the registry holds them, never 否 or 0 — the file is decided, the decisions needing the months are
+    undetermined and name them. Before: the whole file was refused (value is missing)."""
+    source = tmp_path / "people.csv"
+    row = "1,女,2017-03-15,510100,440300,2019-09-01,,,,,,0,0,否,小学,租房,4500,,"
+    source.write_bytes(f"{CHILD_HEADER}\n{row}\n".encode("gbk"))
+    out = tmp_path / "decisions.csv"
+    ran = CliRunner().invoke(app, ["evaluate", str(source), "--on", "2026-06-01", "--out", str(out), "--lang", lang])
+    assert ran.exit_code == 0, ran.output
+    decided = pl.read_csv(out).row(0, named=True)
+    assert decided["undetermined_cross_province_settlement_filing"] is True
+    assert not decided["eligible_cross_province_settlement_filing"]
+    assert decided["needs_cross_province_settlement_filing"] == "medical_months_local"
+    assert decided["eligible_residence_permit"] is True  # what the missing facts cannot change is still decided
+    args = ["explain", "--people", str(source), "--on", "2026-06-01", "-s", "cross_province_settlement_filing"]
+    shown = CliRunner().invoke(app, [*args, "--lang", lang])
+    assert shown.exit_code == 0, shown.output
+    assert undetermined in shown.output and named in shown.output, shown.output

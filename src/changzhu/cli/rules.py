@@ -23,6 +23,8 @@ if TYPE_CHECKING:
     import polars as pl
 
     from changzhu.domain.person import CheckedPersonTable
+    from changzhu.rules.explain import Explanation
+    from changzhu.rules.scenario import Scenario
 
 
 EXPLAIN_HELP = "`changzhu explain --help`"
@@ -64,7 +66,7 @@ def explain_command(
     errors: ErrorsOption = None,
 ) -> None:
     """Explain, condition by condition, which services a person gets where they live, and from when."""
-    from changzhu.rules import explain, load_scenario
+    from changzhu.rules import load_scenario
     from changzhu.rules.examples import load_example
 
     reform = load_scenario(scenario) if scenario else None
@@ -82,7 +84,7 @@ def explain_command(
         )
     out = []
     for title, table, when, pid, wanted in jobs:
-        result = explain(table, when, person_id=pid, scenario=reform, services=wanted, lang=lang)
+        result = _explained(table, when, pid, reform, wanted, lang)
         if as_json:
             out.append({"case": title, **result.to_dict()})
         else:
@@ -90,6 +92,29 @@ def explain_command(
             console.print(result.to_text(), highlight=False, markup=False)
     if as_json:
         print(json.dumps(out, ensure_ascii=False, indent=1))
+
+
+def _explained(
+    table: pl.DataFrame | CheckedPersonTable,
+    when: date,
+    pid: int | None,
+    reform: Scenario | None,
+    wanted: list[Service] | None,
+    lang: Lang,
+) -> Explanation:
+    """explain() of one person; a table lacking facts (left empty: unknown) explained as a registry's record lacking
+    them is (registry.explained: undetermined where a missing fact matters, naming it)."""
+    from changzhu.domain.person import CheckedPersonTable
+    from changzhu.rules import explain
+
+    if not isinstance(table, CheckedPersonTable):
+        from changzhu.registry.explained import explain_registered, lacking
+
+        if lacking(table):
+            who = pid if pid is not None or table.height != 1 else int(table["person_id"][0])
+            if who is not None:
+                return explain_registered(table, when, who, lang=lang, scenario=reform, services=wanted)
+    return explain(table, when, person_id=pid, scenario=reform, services=wanted, lang=lang)
 
 
 def check_command(
@@ -256,6 +281,10 @@ def evaluate_command(
     if people is not None:
         given = read_user_people(people, sheet=sheet, skip_bad_rows=skip_bad_rows, errors=errors)
         table = given.frame if isinstance(given, CheckedPersonTable) else given
+        if not isinstance(given, CheckedPersonTable):  # rows left out, or facts left empty: unknown, as the registry's
+            from changzhu.registry.decide import evaluate_registered
+
+            decide = evaluate_registered
     else:
         from changzhu.cli.registry_cmds import migrated_engine
         from changzhu.registry.decide import evaluate_registered

@@ -261,6 +261,21 @@ class ExtraColumn:
     non_negative: bool = False
 
 
+# The core facts a person file (or the registry) may leave empty: null is unknown, never false, 0 or "none"; the rules
+# read them as always known, so a table lacking one is decided under every value it can take (registry.decide: the
+# decisions that change with it are undetermined and name it). Identity, places and dates are structural (a person
+# cannot be placed without them) and the previous place's months are refused empty (their 0 is the common answer and
+# must be written: the file's reader says so), so neither is here.
+FACTS_MAY_BE_UNKNOWN = (
+    "employed",
+    "criminal_record",
+    "education",
+    "housing",
+    "income_per_capita_month",
+    "si_months_local",
+    "si_months_total",
+    "medical_months_local",
+)
 # The insurance months a registry counts from contribution records: null there (unknown) while it holds neither a
 # contribution history for the scheme nor the months given as facts; a batch person table must give them.
 INSURANCE_MONTH_COLUMNS = ("si_months_local", "si_months_total", "medical_months_local", "prior_si_months")

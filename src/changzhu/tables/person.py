@@ -12,12 +12,14 @@ import polars as pl
 from changzhu.domain.person import (
     CORE_CATEGORY_LABELS,
     EDUCATION_LEVELS,
+    FACTS_MAY_BE_UNKNOWN,
     HOUSING_TENURES,
     PERSON_COLUMNS,
     TITLE_LEVELS,
     CheckedPersonTable,
     PersonColumn,
     PersonTableError,
+    PersonTableProblem,
 )
 from changzhu.domain.refusals import RefusalCode, refusal
 from changzhu.tables.formats import RawTable
@@ -126,7 +128,7 @@ def person_column(col: PersonColumn) -> Column:
         zh,
         en,
         required=not col.optional,
-        nullable=col.nullable,
+        nullable=col.nullable or col.name in FACTS_MAY_BE_UNKNOWN,  # an empty cell: unknown (undetermined, named)
         unit=col.unit,
         categories=CATEGORIES.get(col.name, ()),
         aliases=aliases,
@@ -144,12 +146,21 @@ def _cross_checks(frame: pl.DataFrame) -> list[RowProblem]:
 
 
 def _checked(frame: pl.DataFrame, keep: list[CheckedPersonTable]) -> list[RowProblem]:
-    """The cross-column checks' problems; when there are none, the rows as a CheckedPersonTable put in `keep`."""
+    """The cross-column checks' problems; when there are none, the rows as a CheckedPersonTable put in `keep`.
+
+    A fact of FACTS_MAY_BE_UNKNOWN left empty is no problem: the table is then checked for everything else and
+    not kept (a CheckedPersonTable holds every fact the rules read), so that it is decided as a registry's table
+    lacking facts is (registry.decide.evaluate_registered: undetermined where the fact matters, naming it)."""
     try:
         keep.append(CheckedPersonTable(frame))
     except PersonTableError as exc:
-        return [RowProblem(row, p.column, p.message) for p in exc.problems for row in p.rows]
+        return [RowProblem(row, p.column, p.message) for p in exc.problems if not _unknown(p) for row in p.rows]
     return []
+
+
+def _unknown(problem: PersonTableProblem) -> bool:
+    """Whether a problem is only a fact the file may leave unknown being empty."""
+    return problem.column in FACTS_MAY_BE_UNKNOWN and problem.message.code == RefusalCode.VALUE_MISSING
 
 
 def read_person_table(

@@ -60,6 +60,7 @@ from changzhu.planning.facilities import (
     replacement_summary,
     share_of_estimate,
 )
+from changzhu.registry.decide import evaluate_registered
 from changzhu.rules import evaluate
 from changzhu.rules.summary import eligibility_summary
 from changzhu.store import audit, audit_subjects
@@ -372,7 +373,14 @@ def _evaluated(
 ) -> UploadResult | Response:
     """A person table decided like `changzhu evaluate` (`checked`: the table as the reader checked it, not checked
     again): nothing stored; the decisions as JSON or as a file (xlsx: the workbook an office reads, in `lang`)."""
-    result = evaluate(read.frame if checked is None else checked, on or date.today(), earliest=False)
+    # a table the reader could not keep as checked (rows left out, or facts left empty: unknown) is decided as the
+    # registry's records lacking facts are: undetermined where a missing fact matters, naming it
+    when = on or date.today()
+    result = (
+        evaluate_registered(read.frame, when, earliest=False)
+        if checked is None
+        else evaluate(checked, when, earliest=False)
+    )
     _audit(
         engine,
         principal,
