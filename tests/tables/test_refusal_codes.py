@@ -74,6 +74,7 @@ CODES_IN_CHINESE = re.compile(
     r"|param|example|label|zh|en|of|local|combination|category"
     r"|Excel|CSV|Parquet"  # file formats by their names
     r"|p-中位"  # the location model's name as Chinese writes it (p-中位问题, p-median)
+    r"|https?://[A-Za-z0-9.:/-]*"  # a web address the operator types (a peer instance's URL and its example)
 )
 
 
