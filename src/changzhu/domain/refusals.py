@@ -709,6 +709,9 @@ class RefusalCode(StrEnum):
     # a workbook whose first sheet is not the table, and sheets of the table left unread
     SHEET_READ_NOT_FIRST = "sheet_read_not_first"
     SHEETS_NOT_READ = "sheets_not_read"
+    # one open application of a kind per person: a second one, or an appeal while another is open, names the open one
+    APPLICATION_ALREADY_OPEN = "application_already_open"
+    APPEAL_WHILE_ANOTHER_OPEN = "appeal_while_another_open"
 
 
 _DATE_FORMS_ZH = "2026-06-01、2026/6/1、2026.6.1、20260601 或 2026年6月1日"
@@ -2637,6 +2640,21 @@ TEMPLATES: dict[RefusalCode, tuple[str, str]] = {
         "工作表中再上传或导入",
         "only the sheet {sheet} was read, not the workbook's other sheets with this table's header ({table_en}):"
         " {others_en}; to use their rows, copy them into one sheet and load the file again",
+    ),
+    # one open application of a kind per person: a second one, or an appeal while another is open, names the open one
+    RefusalCode.APPLICATION_ALREADY_OPEN: (
+        "申请人已有一件{kind_zh}申请在办：编号 {application_id}，{submitted} 提交，当前状态「{status_zh}」。"
+        "同一事项同时只办理一件，待该申请办结（批准、不予批准或终止办理）后才能再次申请",
+        "the applicant already has an open application for {kind_en}: number {application_id}, submitted on"
+        " {submitted}, now {status_en}; one application for a service is handled at a time, so a new one can be"
+        " made once that one is decided or closed",
+    ),
+    RefusalCode.APPEAL_WHILE_ANOTHER_OPEN: (
+        "申请人另有一件{kind_zh}申请在办：编号 {application_id}，{submitted} 提交，当前状态「{status_zh}」。"
+        "同一事项同时只办理一件，待该申请办结后才能对本申请申请复核",
+        "the applicant has another open application for {kind_en}: number {application_id}, submitted on"
+        " {submitted}, now {status_en}; one application for a service is handled at a time, so this one can be"
+        " appealed once that one is decided or closed",
     ),
 }
 PLACE = "place"  # the format spec of a region code shown with its name: {region:place}
