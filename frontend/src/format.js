@@ -83,6 +83,11 @@ export function today() {
 
 /** A date box's example: today's date in the two ways it may be typed ({ iso: "2026-12-03", slash: "2026/12/3" }),
  * so the example is a date of this year, not one years past. */
+/** This month as a month field takes it typed (its format, YYYY-MM), for the field's placeholder: "2026-06". */
+export function monthExample() {
+  return today().slice(0, 7);
+}
+
 export function dateExample() {
   const now = new Date();
   return { iso: today(), slash: `${now.getFullYear()}/${now.getMonth() + 1}/${now.getDate()}` };

@@ -79,9 +79,12 @@ def test_a_parent_applies_for_their_minor_child_and_follows_it(db_service: Servi
     application = made.json()
     assert application["person_key"] == child and application["submitted_by"] == "res_gz"
     assert application["precheck"]["service"] == "compulsory_schooling"
-    # the same rule as when the office takes it at the counter
-    counter = _apply(service, "cw_gz", child).json()
-    assert counter["precheck"]["decision"] == application["precheck"]["decision"]
+    # the same rule as when the office takes it at the counter (where a second application for the same school place
+    # is refused while this one is open, naming it)
+    counter = service.client.get(f"/api/v1/applications/{application['id']}/draft-reason", headers=service.as_("cw_gz"))
+    assert counter.json()["decision"] == application["precheck"]["decision"]
+    again = _apply(service, "cw_gz", child)
+    assert again.status_code == 409 and again.json()["params"]["application_id"] == str(application["id"]), again.text
     # the parent lists, reads and may appeal it; the other resident may not see it
     mine = service.client.get("/api/v1/applications", headers=service.as_("res_gz")).json()
     assert application["id"] in [a["id"] for a in mine["items"]]
@@ -137,6 +140,10 @@ def test_the_parents_facts_feed_the_childs_rule(db_service: Service) -> None:
         assert patched.status_code == 200, patched.text
         made = _apply(service, "res_gz", child)
         assert made.status_code == 201, made.text
+        # decided, so the next fact change is pre-checked on a new application (one open application of a kind)
+        path = f"/api/v1/applications/{made.json()['id']}/transition"
+        for step in ({"action": "review"}, {"action": "reject", "reason": "测试：换一组事实再申请"}):
+            assert service.client.post(path, json=step, headers=service.as_("cw_gz")).status_code == 200
         return made.json()["precheck"]  # type: ignore[no-any-return]
 
     assert precheck_after({"employed": True})["decision"] == "eligible"

@@ -111,10 +111,30 @@ def _held_move(service: Service) -> str:
     return f"/api/v1/approvals/{held['approval_id']}/reject"
 
 
+def _none_open(service: Service, path: str, kind: str = "residence_permit") -> str:
+    """`path`, once the Guangzhou worker's open applications of `kind` are decided (rejected): a person has one open
+    application of a kind at a time, and each call of the matrix applies anew."""
+    from changzhu.store.application_models import ApplicationRow
+
+    with session_scope(service.engine) as session:
+        person_id = session.scalar(select(PersonRow.id).where(PersonRow.person_key == service.people["gz"]))
+        for row in session.scalars(
+            select(ApplicationRow).where(
+                ApplicationRow.person_id == person_id,
+                ApplicationRow.kind == kind,
+                ApplicationRow.status.in_(["submitted", "in_review", "appealed"]),
+            )
+        ):
+            row.status = "rejected"
+    return path
+
+
 def _application(service: Service, kind: str = "residence_permit") -> int:
-    """An application of the Guangzhou worker, submitted by Guangzhou's caseworker."""
+    """An application of the Guangzhou worker, submitted by Guangzhou's caseworker (the one open of its kind)."""
     from changzhu.casework.application_records import submit
     from changzhu.casework.applications import ApplicationKind
+
+    _none_open(service, "", kind)
 
     with session_scope(service.engine) as session:
         person = session.scalar(select(PersonRow).where(PersonRow.person_key == service.people["gz"]))
@@ -692,7 +712,7 @@ CASES = [
     Case(
         "POST",
         "/api/v1/applications",
-        lambda s: "/api/v1/applications",
+        lambda s: _none_open(s, "/api/v1/applications"),
         APPLICANT_GZ,
         201,
         body=lambda: {"person_key": "{gz}", "kind": "residence_permit"},

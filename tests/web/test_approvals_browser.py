@@ -19,7 +19,7 @@ WORDS = {
            "region": "成都市（510100）", "own": "由您提交，须另一位人员复核", "approve": "批准", "reject": "退回",
            "required": "请填写退回理由", "yuan": " 元"},
     "en": {"menu": "Awaiting approval", "kind": "Issue a service voucher", "service": "Vocational training",
-           "noName": "(no name on file)", "region": "Chengdu (510100)",
+           "noName": "(no name recorded)", "region": "Chengdu (510100)",
            "own": "Submitted by you: another person must approve it", "approve": "Approve", "reject": "Return",
            "required": "Please give a reason for returning it", "yuan": " yuan"},
 }  # fmt: skip

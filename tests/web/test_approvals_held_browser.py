@@ -31,7 +31,7 @@ WORDS = {
            "required": "请填写退回理由", "proof": "合法稳定住所", "medical": "医疗结算", "arrival": "登记外地迁入"},
     "en": {"menu": "Awaiting approval", "held": "Submitted; waiting for a second person to approve",
            "bill": "Medical bill settlement", "move": "Move registration", "chengdu": "Chengdu (510100)",
-           "guangzhou": "Guangzhou (440100)", "noName": "(no name on file)", "yuan": " yuan",
+           "guangzhou": "Guangzhou (440100)", "noName": "(no name recorded)", "yuan": " yuan",
            "required": "Please give a reason for returning it", "proof": "Legal stable housing",
            "medical": "Medical bills", "arrival": "Register an arrival from elsewhere"},
 }  # fmt: skip

@@ -45,11 +45,11 @@ def test_search_then_open_a_resident(office: Office) -> None:
     # plain English for 现状下不符合 and 自…起可享受 (they read "Not under current circumstances" and "From 2028-…")
     assert "Not eligible as things stand" in english and "circumstances" not in english
     assert re.search(r"Eligible from \d{4}-\d{2}-\d{2}", english), english
-    assert page.inner_text("#resident-name") == "(no name on file)"
+    assert page.inner_text("#resident-name") == "(no name recorded)"
     office.shot(page, "resident_en_1366")
     # his son was registered without a name, which a caseworker may see: none on file, not "name not shown"
     page.click("#tab-household")
-    expect(page.locator("#household-table .el-table__row")).to_contain_text("(no name on file)")
+    expect(page.locator("#household-table .el-table__row")).to_contain_text("(no name recorded)")
 
 
 def test_register_a_resident_from_the_form(office: Office) -> None:

@@ -59,7 +59,7 @@ def test_chengdu_finds_and_releases_what_guangzhou_applied_for(
     rows = _rows(page)
     worker = next(r for r in rows if "38 months" in r)
     assert worker[:7] == [
-        "(no name on file)\n51**************30",  # as on every other list (was "Name not on file")
+        "(no name recorded)\n51**************30",  # as on every other list (was "Name not on file")
         "Pension insurance",
         "Chengdu (510100)",
         "Guangzhou (440100)",

@@ -73,7 +73,8 @@ def submit_as(
     may_act(engine, principal, person.residence_region, person.id, self_service=True)
     with told_of_move(engine, principal):  # she herself is told where to; a guardian, who may not see her, is not
         refuse_moved_out(person)  # handed over to another province's instance: nothing to apply for here
-    return records.submit(engine, person, kind, note, principal.username)
+    with casework_errors():  # a second open application of the kind: 409 naming the open one
+        return records.submit(engine, person, kind, note, principal.username)
 
 
 def open_application(

@@ -6,7 +6,12 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 
 from changzhu.api.errors import ApiError, Conflict, Forbidden, NotFound
-from changzhu.casework.application_records import ApplicationNotFound, OwnDecisionAppealed, ReasonRequired
+from changzhu.casework.application_records import (
+    AlreadyOpen,
+    ApplicationNotFound,
+    OwnDecisionAppealed,
+    ReasonRequired,
+)
 from changzhu.casework.applications import IllegalTransition
 from changzhu.casework.quota_runs import QuotaError, RunNotFound
 from changzhu.domain.refusals import reason_of
@@ -24,7 +29,7 @@ def casework_errors() -> Iterator[None]:
     """Turn the casework's errors into the API's: 409 conflict, 403 forbidden, 404 not found, 422 invalid request."""
     try:
         yield
-    except IllegalTransition as exc:
+    except (IllegalTransition, AlreadyOpen) as exc:
         raise Conflict(reason_of(exc)) from exc
     except OwnDecisionAppealed as exc:
         raise Forbidden(reason_of(exc)) from exc

@@ -25,6 +25,7 @@ from changzhu.store.db import session_scope
 from changzhu.store.interregion_models import InboxRow
 from changzhu.store.resident_models import (
     ContributionMonthRow,
+    LedgerTransactionRow,
     MedicalClaimRow,
     PersonAttributeRow,
     PersonRow,
@@ -183,12 +184,32 @@ def transfers_of(engine: Engine, person_id: int) -> list[dict[str, Any]]:
         ]
 
 
+# what the settlement stored of why the fund paid what it paid (ledger.medical.settle_bill's result)
+_SPLIT_WHY = ("eligible_fen", "rate_permille", "deductible_fen", "cap_fen", "cap_left_fen", "fund_limited_by")
+
+
+def _split_why(result: dict[str, Any] | None) -> dict[str, Any] | None:
+    """The numbers the settlement computed the fund's part from, as it stored them; None for a bill settled before
+    they were stored (not known: never guessed from today's policy)."""
+    if not result or "fund_limited_by" not in result:
+        return None
+    return {name: result.get(name) for name in _SPLIT_WHY}
+
+
 def medical_claims_of(engine: Engine, person_id: int) -> list[dict[str, Any]]:
     """The person's hospital bills settled directly (跨省直接结算), oldest treatment first: where treated and insured,
-    the total and how it was split between the fund and the person."""
+    the total and how it was split between the fund and the person, and `why`, the numbers the split rests on (the
+    eligible amount, rate, deductible, the year's cap and what was left of it, and what limited the fund's part:
+    `fund_limited_by` not_covered, deductible, no_rate, cap or null), as the settlement stored them (null for a bill
+    settled before they were stored)."""
     with session_scope(engine) as session:
-        rows = session.scalars(
-            select(MedicalClaimRow)
+        rows = session.execute(
+            select(MedicalClaimRow, LedgerTransactionRow.result)
+            .outerjoin(
+                LedgerTransactionRow,
+                (LedgerTransactionRow.idempotency_key == MedicalClaimRow.claim_no)
+                & (LedgerTransactionRow.kind == "medical.settle"),
+            )
             .where(MedicalClaimRow.person_id == person_id)
             .order_by(MedicalClaimRow.treated_on, MedicalClaimRow.id)
         ).all()
@@ -201,8 +222,9 @@ def medical_claims_of(engine: Engine, person_id: int) -> list[dict[str, Any]]:
                 "total_fen": c.total_fen,
                 "fund_fen": c.fund_fen,
                 "self_fen": c.self_fen,
+                "why": _split_why(result),
             }
-            for c in rows
+            for c, result in rows
         ]
 
 

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime, timedelta, timezone
 from typing import Any
 
 from sqlalchemy import Engine, func, or_, select
@@ -18,6 +18,9 @@ from changzhu.casework.applications import (
     ACTION_LABELS,
     APPEAL_DECISIONS,
     DECISIONS,
+    KIND_LABELS,
+    OPEN,
+    STATUS_LABELS,
     Action,
     ApplicationKind,
     IllegalTransition,
@@ -53,6 +56,51 @@ class ReasonRequired(CodedError):
     """An appeal names its grounds; a decision the rules' drafted reason does not support names its own."""
 
     http_status = 422
+
+
+class AlreadyOpen(CodedError):
+    """A person has at most one open application of a kind: a second one (or an appeal while another is open) is
+    refused, naming the open one."""
+
+    http_status = 409
+
+
+CHINA_TIME = timezone(timedelta(hours=8), "UTC+8")  # China Standard Time, the one legal time of the whole country
+
+
+def _day(at: str) -> str:
+    """The day, in China's time, of a stored UTC time (now_iso): submitted at 2026-12-04T23:30Z, "2026-12-05"."""
+    return datetime.fromisoformat(at).astimezone(CHINA_TIME).date().isoformat()
+
+
+def refuse_second_open(session: Session, person_id: int, kind: str, *, appealing: int | None = None) -> None:
+    """AlreadyOpen (409) if the person has an open application (submitted, in review, appealed) of `kind` other than
+    `appealing` (the application being appealed): its number, when it was submitted and its state, in both languages.
+    The caller holds the lock on the person's row (on SQLite the write lock), so two requests at once cannot both
+    pass."""
+    query = select(ApplicationRow).where(
+        ApplicationRow.person_id == person_id,
+        ApplicationRow.kind == kind,
+        ApplicationRow.status.in_([s.value for s in OPEN]),
+    )
+    if appealing is not None:
+        query = query.where(ApplicationRow.id != appealing)
+    found = session.scalars(query.order_by(ApplicationRow.id).limit(1)).first()
+    if found is None:
+        return
+    status = Status(found.status)
+    code = RefusalCode.APPLICATION_ALREADY_OPEN if appealing is None else RefusalCode.APPEAL_WHILE_ANOTHER_OPEN
+    raise AlreadyOpen(
+        refusal(
+            code,
+            application_id=found.id,
+            submitted=_day(found.submitted_at),
+            status_zh=STATUS_LABELS[status][0],
+            status_en=STATUS_LABELS[status][1],
+            kind_zh=KIND_LABELS[ApplicationKind(kind)][0],
+            kind_en=KIND_LABELS[ApplicationKind(kind)][1],
+        )
+    )
 
 
 @dataclass(frozen=True)
@@ -142,12 +190,15 @@ def _step_reason(step: tuple[str, str], zh: str | None, en: str | None, as_writt
 
 
 def submit(engine: Engine, person: PersonRow, kind: ApplicationKind, note: str | None, actor: str) -> dict[str, Any]:
-    """A new application, pre-checked today, stored as submitted with its first event and audit record."""
+    """A new application, pre-checked today, stored as submitted with its first event and audit record; AlreadyOpen
+    (409) while the person has an open application of the same kind (checked under the lock on the person's row)."""
     check = precheck(engine, person.id, kind, date.today())
-    at = now_iso()
     bounds = (check.points["low"], check.points["high"]) if check.points else (None, None)
     points = check.points["total"] if check.points and bounds[0] is not None and bounds[0] == bounds[1] else None
     with write_session(engine) as session:
+        session.get(PersonRow, person.id, with_for_update=True)  # a second submission for her waits here
+        refuse_second_open(session, person.id, kind.value)
+        at = now_iso()
         row = ApplicationRow(
             person_id=person.id,
             kind=kind.value,
@@ -350,6 +401,8 @@ def transition(
         stored, applicant = _locked(session, application_id, person.id)
         # again under the locks: a concurrent step, or the applicant's hand-over, may have come first
         new = next_step(applicant, Status(stored.status), action, name_place=name_place)
+        if action == Action.APPEAL:  # reopened: not while a new application of the kind is open
+            refuse_second_open(session, applicant.id, stored.kind, appealing=stored.id)
         stored.precheck = check.to_dict()
         if action in DECISIONS:
             stored.reason_zh, stored.reason_en, stored.reason_as_written = reason_zh, reason_en, as_written

@@ -94,11 +94,12 @@ TRANSITIONS: dict[tuple[Status, Action], Status] = {
     (Status.APPEALED, Action.UPHOLD): Status.UPHELD,
     (Status.APPEALED, Action.OVERTURN): Status.OVERTURNED,
 }
+# an application still to be decided: a person has at most one open application of a kind (application_records
+# refuses a second one, and an appeal while another of the kind is open)
+OPEN = (Status.SUBMITTED, Status.IN_REVIEW, Status.APPEALED)
 # the only steps on an application whose applicant moved to another province: an open one is closed (a decision made
 # before the move stands as made)
-AFTER_MOVE_OUT: dict[tuple[Status, Action], Status] = {
-    (status, Action.CLOSE): Status.CLOSED for status in (Status.SUBMITTED, Status.IN_REVIEW, Status.APPEALED)
-}
+AFTER_MOVE_OUT: dict[tuple[Status, Action], Status] = {(status, Action.CLOSE): Status.CLOSED for status in OPEN}
 GUARDIAN_KINDS = (ApplicationKind.SCHOOL_PLACE,)  # what a parent applies for on behalf of a linked minor child
 APPEAL_DECISIONS = (Action.UPHOLD, Action.OVERTURN)  # made by someone other than whoever rejected (the appealed)
 DECISIONS = (Action.APPROVE, Action.REJECT, Action.UPHOLD, Action.OVERTURN)  # a reason goes with each

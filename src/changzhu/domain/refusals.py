@@ -716,6 +716,9 @@ class RefusalCode(StrEnum):
     PEER_REGION_IS_OWN = "peer_region_is_own"
     PEER_ALREADY_REGISTERED = "peer_already_registered"
     PEER_REPLACE_NEEDS_AS = "peer_replace_needs_as"
+    # one open application of a kind per person: a second one, or an appeal while another is open, names the open one
+    APPLICATION_ALREADY_OPEN = "application_already_open"
+    APPEAL_WHILE_ANOTHER_OPEN = "appeal_while_another_open"
 
 
 _DATE_FORMS_ZH = "2026-06-01、2026/6/1、2026.6.1、20260601 或 2026年6月1日"
@@ -2671,6 +2674,21 @@ TEMPLATES: dict[RefusalCode, tuple[str, str]] = {
     RefusalCode.PEER_REPLACE_NEEDS_AS: (
         "替换已信任的对方实例须记入审计日志：请以 {option} 写明管理员的用户名",
         "replacing a trusted peer is recorded in the audit log: give {option} ADMIN (an administrator's user name)",
+    ),
+    # one open application of a kind per person: a second one, or an appeal while another is open, names the open one
+    RefusalCode.APPLICATION_ALREADY_OPEN: (
+        "申请人已有一件{kind_zh}申请在办：编号 {application_id}，{submitted} 提交，当前状态「{status_zh}」。"
+        "同一事项同时只办理一件，待该申请办结（批准、不予批准或终止办理）后才能再次申请",
+        "the applicant already has an open application for {kind_en}: number {application_id}, submitted on"
+        " {submitted}, now {status_en}; one application for a service is handled at a time, so a new one can be"
+        " made once that one is decided or closed",
+    ),
+    RefusalCode.APPEAL_WHILE_ANOTHER_OPEN: (
+        "申请人另有一件{kind_zh}申请在办：编号 {application_id}，{submitted} 提交，当前状态「{status_zh}」。"
+        "同一事项同时只办理一件，待该申请办结后才能对本申请申请复核",
+        "the applicant has another open application for {kind_en}: number {application_id}, submitted on"
+        " {submitted}, now {status_en}; one application for a service is handled at a time, so this one can be"
+        " appealed once that one is decided or closed",
     ),
 }
 PLACE = "place"  # the format spec of a region code shown with its name: {region:place}

@@ -285,7 +285,10 @@ def settle_bill(
                 Leg(f"C:medical:{insured_region}>{treatment_region}", s.fund_fen, "fen"),
             ],
         )
-        result: dict[str, object] = {"claim_no": key, "filing": filing or "none", **vars(s)}
+        # the split and why (deductible, cap, what limited the fund's part): returned, and stored as the operation's
+        # result, which the person's bills read back (api/overview.medical_claims_of)
+        limit = s.fund_limited_by.value if s.fund_limited_by else None
+        result: dict[str, object] = {"claim_no": key, "filing": filing or "none", **vars(s), "fund_limited_by": limit}
         writes = [bind_row(_CLAIM, "claim", claim)]  # sent with the audit record
         return Outcome(result, audit_subjects.person(person_key), result, writes=writes)
 
