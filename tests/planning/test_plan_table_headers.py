@@ -44,4 +44,4 @@ def test_the_radius_stays_with_its_unit_in_the_printed_header(
 def test_the_report_header_binds_the_radius_to_its_unit(guangdong) -> None:
     headers = [unbroken(c.zh) for c in result_columns(guangdong, Lang.ZH)]
     assert "50&nbsp;公里内常住人口占比（前）" in headers, headers
-    assert "within 50&nbsp;km before" in [unbroken(c.en) for c in result_columns(guangdong, Lang.EN)]
+    assert "Within 50&nbsp;km before" in [unbroken(c.en) for c in result_columns(guangdong, Lang.EN)]

@@ -14,9 +14,11 @@ from playwright.sync_api import expect
 pytestmark = pytest.mark.browser
 
 
-def _refused_application(url: str, people: dict[str, str]) -> int:
-    """Her public-rental application, refused by a Guangzhou caseworker with the drafted reason (over the API)."""
-    asked = {"person_key": people["gz"], "kind": "public_rental"}
+def _refused_application(url: str, people: dict[str, str], kind: str) -> int:
+    """Her application of this kind, refused by a Guangzhou caseworker with the drafted reason (over the API). She may
+    have one application of a kind open at a time and an appealed one stays open: each test that appeals takes its
+    own kind."""
+    asked = {"person_key": people["gz"], "kind": kind}
     made = httpx.post(url + "/api/v1/applications", json=asked, headers=bearer(url, "res_gz"), timeout=60)
     assert made.status_code == 201, made.text
     number = int(made.json()["id"])
@@ -32,16 +34,22 @@ def _refused_application(url: str, people: dict[str, str]) -> int:
 
 
 @pytest.mark.parametrize(
-    ("lang", "needed", "hint", "status"),
+    ("lang", "needed", "hint", "status", "kind"),
     [
-        ("zh", "请写明申请复议的理由：您认为决定哪里有误", "您认为决定哪里有误？", "复议中"),
-        ("en", "Write the reason for your appeal", "What do you think the decision got wrong?", "Appealed"),
+        ("zh", "请写明申请复议的理由：您认为决定哪里有误", "您认为决定哪里有误？", "复议中", "dibao"),
+        ("en", "Write the reason for your appeal", "What do you think the decision got wrong?", "Appealed", "hukou"),
     ],
 )
 def test_an_empty_appeal_is_asked_for_under_the_box(
-    office: Office, populated_sqlite: tuple[object, dict[str, str]], lang: str, needed: str, hint: str, status: str
+    office: Office,
+    populated_sqlite: tuple[object, dict[str, str]],
+    lang: str,
+    needed: str,
+    hint: str,
+    status: str,
+    kind: str,
 ) -> None:
-    number = _refused_application(office.url, populated_sqlite[1])
+    number = _refused_application(office.url, populated_sqlite[1], kind)
     page = office.open(PHONE, lang)
     office.login(page, "res_gz")
     sent: list[str] = []
@@ -75,7 +83,7 @@ def test_a_decided_application_keeps_its_labels_on_one_line(
 ) -> None:
     """At 1366 px the drafted reason of a refusal (two columns wide) squeezed the label cells: 申请事项, 提交时间 and
     状态 each broke over two lines on the resident's page."""
-    number = _refused_application(office.url, populated_sqlite[1])
+    number = _refused_application(office.url, populated_sqlite[1], "public_rental")
     page = office.open(DESKTOP, lang)
     office.login(page, user)
     page.goto(f"{office.url}/office/applications/{number}")

@@ -15,6 +15,17 @@ from playwright.sync_api import expect
 pytestmark = pytest.mark.browser
 
 
+@pytest.fixture(scope="module")
+def school_place_for_her_son(server: str, populated_sqlite: tuple[Any, dict[str, str]]) -> None:
+    """The Guangzhou worker applies for her son's school place, once for the module's server (a child may have one
+    school-place application open at a time)."""
+    login = httpx.post(f"{server}/api/v1/auth/login", json={"username": "res_gz", "password": PASSWORD})
+    headers = {"Authorization": f"Bearer {login.json()['access_token']}"}
+    body = {"person_key": populated_sqlite[1]["child"], "kind": "school_place"}
+    made = httpx.post(f"{server}/api/v1/applications", json=body, headers=headers, timeout=60)
+    assert made.status_code == 201, made.text
+
+
 @pytest.mark.parametrize(
     ("lang", "size", "school", "for_child"),
     [
@@ -23,20 +34,14 @@ pytestmark = pytest.mark.browser
     ],
     ids=["zh-390", "en-1366"],
 )
+@pytest.mark.usefixtures("school_place_for_her_son")
 def test_my_applications_lists_those_made_for_my_child(
     office: Office,
-    populated_sqlite: tuple[Any, dict[str, str]],
     lang: str,
     size: tuple[int, int],
     school: str,
     for_child: str,
 ) -> None:
-    people = populated_sqlite[1]
-    login = httpx.post(f"{office.url}/api/v1/auth/login", json={"username": "res_gz", "password": PASSWORD})
-    headers = {"Authorization": f"Bearer {login.json()['access_token']}"}
-    body = {"person_key": people["child"], "kind": "school_place"}
-    made = httpx.post(f"{office.url}/api/v1/applications", json=body, headers=headers)
-    assert made.status_code == 201, made.text
     page: Any = office.open(size, lang)
     office.login(page, "res_gz")
     page.goto(f"{office.url}/office/me/applications")

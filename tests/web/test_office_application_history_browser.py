@@ -13,23 +13,25 @@ from office_support import DESKTOP, PHONE, Office, settle
 SHOTS = Path("/tmp/leaks")  # screenshots to look at, not the documentation's pictures
 
 
-def _as(office: Office, username: str) -> dict[str, str]:
-    answer = httpx.post(office.url + "/api/v1/auth/login", json={"username": username, "password": PASSWORD})
+def _as(url: str, username: str) -> dict[str, str]:
+    answer = httpx.post(url + "/api/v1/auth/login", json={"username": username, "password": PASSWORD})
     return {"Authorization": f"Bearer {answer.json()['access_token']}"}
 
 
-def _appealed(office: Office) -> int:
-    """The Guangzhou worker's own dibao application, rejected by Guangzhou's caseworker and appealed by her."""
-    resident, caseworker = _as(office, "res_gz"), _as(office, "cw_gz")
-    me = httpx.get(office.url + "/api/v1/auth/me", headers=resident).json()
+@pytest.fixture(scope="module")
+def appealed(server: str) -> int:
+    """The Guangzhou worker's own dibao application, rejected by Guangzhou's caseworker and appealed by her: made
+    once for the module's server, as an appealed application stays open and she may have one open at a time."""
+    resident, caseworker = _as(server, "res_gz"), _as(server, "cw_gz")
+    me = httpx.get(server + "/api/v1/auth/me", headers=resident).json()
     made = httpx.post(
-        office.url + "/api/v1/applications",
+        server + "/api/v1/applications",
         json={"person_key": me["person_key"], "kind": "dibao"},
         headers=resident,
         timeout=60,
     )
     assert made.status_code == 201, made.text
-    step = f"{office.url}/api/v1/applications/{made.json()['id']}/transition"
+    step = f"{server}/api/v1/applications/{made.json()['id']}/transition"
     for action in ("review", "reject"):
         assert httpx.post(step, json={"action": action}, headers=caseworker, timeout=60).status_code == 200
     appeal = {"action": "appeal", "reason": "收入已下降"}
@@ -39,8 +41,10 @@ def _appealed(office: Office) -> int:
 
 @pytest.mark.parametrize("lang", ["zh", "en"])
 @pytest.mark.parametrize("size", [DESKTOP, PHONE])
-def test_the_applicants_steps_read_applicant_in_the_office(office: Office, lang: str, size: tuple[int, int]) -> None:
-    application = _appealed(office)
+def test_the_applicants_steps_read_applicant_in_the_office(
+    office: Office, appealed: int, lang: str, size: tuple[int, int]
+) -> None:
+    application = appealed
     page = office.open(size, lang)
     office.login(page, "cw_gz")
     page.goto(f"{office.url}/office/applications/{application}")
@@ -60,7 +64,7 @@ NEW_PASSWORD = "another long pass phrase for her"
 
 def _by_the_other_parent(office: Office) -> int:
     """The child's mother, linked to him and given her own login, applies for his school place."""
-    caseworker = _as(office, "cw_gz")
+    caseworker = _as(office.url, "cw_gz")
     registered = httpx.post(
         office.url + "/api/v1/residents",
         json={

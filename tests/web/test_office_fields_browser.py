@@ -83,6 +83,24 @@ def test_an_application_names_its_applicant_and_a_resident_since_when(
     expect(page.get_by_text("You have lived in Guangzhou since 2021-03-01")).to_be_visible()
 
 
+def _no_open_points_application(url: str, person_key: str) -> None:
+    """A points application of hers another test submitted at the counter (one of a kind is open at a time), refused
+    by the Chengdu caseworker with a reason of his own, so this test's dialog submits one of its own."""
+    login = httpx.post(f"{url}/api/v1/auth/login", json={"username": "cw_cd", "password": PASSWORD}, timeout=60)
+    headers = {"Authorization": f"Bearer {login.json()['access_token']}"}
+    listed = httpx.get(f"{url}/api/v1/applications", params={"person_key": person_key}, headers=headers, timeout=60)
+    assert listed.status_code == 200, listed.text
+    body = listed.json()
+    for application in body["items"] if isinstance(body, dict) else body:
+        if application["kind"] == "points" and application["status"] in ("submitted", "in_review"):
+            step = f"{url}/api/v1/applications/{application['id']}/transition"
+            if application["status"] == "submitted":
+                assert httpx.post(step, json={"action": "review"}, headers=headers, timeout=60).status_code == 200
+            refused = {"action": "reject", "reason": "材料不全，请补齐后再申请"}
+            answer = httpx.post(step, json=refused, headers=headers, timeout=60)
+            assert answer.status_code == 200, answer.text
+
+
 @pytest.mark.parametrize("lang", ["zh", "en"])
 def test_the_pre_check_shows_an_open_points_item_s_range_not_a_dash(
     office: Office, populated_sqlite: tuple[Any, dict[str, str]], lang: str
@@ -90,6 +108,7 @@ def test_the_pre_check_shows_an_open_points_item_s_range_not_a_dash(
     """The Chengdu resident's record lacks the area and the detentions the points read: the pre-check of a points
     application, taken at the counter, reads those items as the resident's page does (0–30, ≤0) and its points line
     as unknown against the line; it showed a dash a caseworker could take for no points, and （None / 110 分）."""
+    _no_open_points_application(office.url, populated_sqlite[1]["cd"])
     page = office.open(DESKTOP if lang == "zh" else PHONE, lang)
     office.login(page, "cw_cd")
     page.goto(f"{office.url}/office/residents/{populated_sqlite[1]['cd']}")

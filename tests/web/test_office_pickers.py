@@ -77,9 +77,12 @@ def _listed_by_a_two_city_caseworker(url: str) -> None:
     assert httpx.get(url + "/api/v1/residents", headers=bearer(url, "cw_two"), timeout=60).status_code == 200
 
 
-def _applied_in_chengdu(url: str) -> None:
+@pytest.fixture(scope="module")
+def applied_in_chengdu(server: str) -> None:
     """The Chengdu resident applies for a residence permit (an audited submission; Chengdu's, so Guangzhou's list of
-    applications, which test_applications_filtered_by_a_region_picked_by_name counts, does not hold it)."""
+    applications, which test_applications_filtered_by_a_region_picked_by_name counts, does not hold it): once for the
+    module's server, as she may have one residence-permit application open at a time."""
+    url = server
     with httpx.Client(base_url=url + "/api/v1", timeout=60) as client:
         resident = bearer(url, "res_cd")
         key = client.get("/auth/me", headers=resident).json()["person_key"]
@@ -88,8 +91,8 @@ def _applied_in_chengdu(url: str) -> None:
 
 
 @pytest.mark.parametrize(("size", "lang"), [(DESKTOP, "en"), (PHONE, "zh")], ids=["en-1366", "zh-390"])
+@pytest.mark.usefixtures("applied_in_chengdu")
 def test_audit_names_accounts_and_regions_not_people(office: Office, size: tuple[int, int], lang: str) -> None:
-    _applied_in_chengdu(office.url)
     _listed_by_a_two_city_caseworker(office.url)
     page = office.open(size, lang)
     office.login(page, "ad_nat")
