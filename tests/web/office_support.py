@@ -234,6 +234,20 @@ def choose_file(page: Any, name: str, content: bytes, kind: str = "") -> None:
     page.set_input_files(".el-upload__input", files=[{"name": name, "mimeType": "text/csv", "buffer": content}])
 
 
+def application_in_review(office: Office, page: Any, person_key: str, kind: str) -> str:
+    """An application of `kind`, submitted and taken into review through the API as the logged-in caseworker; the
+    path of its page."""
+    headers = {"Authorization": "Bearer " + page.evaluate("sessionStorage.getItem('cz.token')")}
+    body = {"person_key": person_key, "kind": kind}
+    created = page.request.post(f"{office.url}/api/v1/applications", data=body, headers=headers)
+    assert created.status == 201, created.text()
+    number = created.json()["id"]
+    step = {"action": "review"}
+    review = page.request.post(f"{office.url}/api/v1/applications/{number}/transition", data=step, headers=headers)
+    assert review.ok, review.text()
+    return f"{office.url}/office/applications/{number}"
+
+
 def bearer(url: str, username: str, password: str = PASSWORD) -> dict[str, str]:
     """The Authorization header of `username` logged in over the API of the office at `url`."""
     answer = httpx.post(url + "/api/v1/auth/login", json={"username": username, "password": password}, timeout=60)

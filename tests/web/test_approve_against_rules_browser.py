@@ -10,25 +10,10 @@ import re
 from typing import Any
 
 import pytest
-from office_support import DESKTOP, PHONE, Office
+from office_support import DESKTOP, PHONE, Office, application_in_review
 from playwright.sync_api import expect
 
 pytestmark = pytest.mark.browser
-
-
-def _in_review(office: Office, page: Any, person_key: str, kind: str) -> str:
-    """An application of `kind`, submitted and taken into review through the API as the logged-in caseworker; the
-    path of its page."""
-    headers = {"Authorization": "Bearer " + page.evaluate("sessionStorage.getItem('cz.token')")}
-    created = page.request.post(
-        f"{office.url}/api/v1/applications", data={"person_key": person_key, "kind": kind}, headers=headers
-    )
-    assert created.status == 201, created.text()
-    number = created.json()["id"]
-    step = {"action": "review"}
-    review = page.request.post(f"{office.url}/api/v1/applications/{number}/transition", data=step, headers=headers)
-    assert review.ok, review.text()
-    return f"{office.url}/office/applications/{number}"
 
 
 @pytest.mark.parametrize(
@@ -42,7 +27,7 @@ def test_approving_what_the_rules_refuse_asks_for_a_reason_of_ones_own(
     worker = populated_sqlite[1]["gz"]  # Guangzhou's points: 72 of 100
     page = office.open(size, lang)
     office.login(page, "cw_gz")
-    page.goto(_in_review(office, page, worker, "points"))
+    page.goto(application_in_review(office, page, worker, "points"))
     page.click("#transition-approve")
     warning = page.locator("#transition-contradicts")
     expect(warning).to_contain_text(said)
@@ -58,7 +43,7 @@ def test_refusing_what_the_rules_refuse_keeps_the_draft(
 ) -> None:
     page = office.open(DESKTOP, "zh")
     office.login(page, "cw_gz")
-    page.goto(_in_review(office, page, populated_sqlite[1]["gz"], "points"))
+    page.goto(application_in_review(office, page, populated_sqlite[1]["gz"], "points"))
     page.click("#transition-reject")
     drafted = re.compile("^经审核，申请人暂不符合「积分落户」")
     expect(page.locator(".el-dialog:visible #transition-reason")).to_have_value(drafted)

@@ -7,22 +7,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from office_support import DESKTOP, PHONE, Office
+from office_support import DESKTOP, PHONE, Office, application_in_review
 from playwright.sync_api import expect
-
-
-def _in_review(office: Office, page: Any, person_key: str, kind: str) -> str:
-    """An application of `kind`, submitted and taken into review through the API as the logged-in caseworker; the
-    path of its page."""
-    headers = {"Authorization": "Bearer " + page.evaluate("sessionStorage.getItem('cz.token')")}
-    body = {"person_key": person_key, "kind": kind}
-    created = page.request.post(f"{office.url}/api/v1/applications", data=body, headers=headers)
-    assert created.status == 201, created.text()
-    number = created.json()["id"]
-    step = {"action": "review"}
-    review = page.request.post(f"{office.url}/api/v1/applications/{number}/transition", data=step, headers=headers)
-    assert review.ok, review.text()
-    return f"{office.url}/office/applications/{number}"
 
 
 def test_approving_an_undetermined_application_warns_and_names_the_missing_facts(
@@ -31,7 +17,7 @@ def test_approving_an_undetermined_application_warns_and_names_the_missing_facts
     mover = populated_sqlite[1]["mover"]  # lives in Chengdu; no employment or housing on file
     page = office.open(DESKTOP, "en")
     office.login(page, "cw_cd")
-    application = _in_review(office, page, mover, "residence_permit")
+    application = application_in_review(office, page, mover, "residence_permit")
     page.goto(application)
     page.click("#transition-approve")
     warning = page.locator("#transition-undetermined")
@@ -48,7 +34,8 @@ def test_approving_an_undetermined_application_warns_and_names_the_missing_facts
     expect(phone.locator("#transition-undetermined")).to_contain_text("规则尚未作出判断")
     expect(phone.locator("#transition-undetermined")).to_contain_text("缺少：")
 
-    page.goto(_in_review(office, page, mover, "dibao"))  # the mover's dibao: decided (not eligible), so no warning
+    # the mover's dibao: decided (not eligible), so no warning
+    page.goto(application_in_review(office, page, mover, "dibao"))
     page.click("#transition-reject")
     expect(page.locator(".el-dialog:visible #transition-reason")).not_to_have_value("")
     expect(page.locator("#transition-undetermined")).to_have_count(0)
